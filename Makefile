@@ -1,0 +1,39 @@
+# The two Quick start commands (`make digest`, `make test`) and their helpers.
+# Every install goes through the `install` recipe; the Dockerfile runs the same pip line.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+
+.PHONY: install digest test lint bench snapshot clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,postgres]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+# The main job on the embedded defaults: offline, SQLite in ./.paperboy, the bundled snapshot.
+digest: $(STAMP)
+	PAPERBOY_OFFLINE=1 $(BIN)/paperboy digest
+
+# The whole suite: lint, types, import contracts, tests. CI runs exactly this.
+test: $(STAMP) lint
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.core
+
+snapshot: $(STAMP)
+	$(BIN)/python scripts/build_snapshot.py bench/data/hf_papers_corpus.jsonl.gz --days 75
+
+clean:
+	rm -rf $(VENV) .paperboy .mypy_cache .ruff_cache .pytest_cache

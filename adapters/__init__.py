@@ -1,0 +1,1 @@
+"""The surfaces paperboy speaks through: the terminal, Slack and Discord."""

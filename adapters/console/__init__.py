@@ -1,0 +1,1 @@
+"""The terminal surface: renders posts with rich; the offline default."""

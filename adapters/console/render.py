@@ -1,0 +1,62 @@
+"""A post in the terminal: numbered cards with votes, byline, one-line summary and links.
+
+Paper text is untrusted: it is only ever put into `rich.text.Text` objects, never parsed as markup,
+so a title such as "[bold]x" or "[link=…]" prints as written.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from bot.post import Card, Link, Post
+
+
+def render_post(post: Post) -> RenderableType:
+    parts: list[RenderableType] = [Text(post.header, style="bold")]
+    if post.subheader:
+        parts.append(Text(post.subheader, style="dim"))
+    parts.append(Text(""))
+    if not post.cards and post.empty:
+        parts.append(Text(post.empty, style="italic"))
+    for number, card in enumerate(post.cards, start=1):
+        parts.append(render_card(card, card.rank or number))
+    return Group(*parts)
+
+
+def render_card(card: Card, number: int) -> RenderableType:
+    """A grid row: the rank and votes in a narrow column, the card's text wrapping beside them."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", width=3, no_wrap=True)
+    grid.add_column(width=6, no_wrap=True)
+    grid.add_column(ratio=1)
+    title = Text(card.title, style=Style(bold=True, link=card.url))
+    byline = Text(card.authors, style="cyan")
+    if card.organization:
+        byline.append(f" · {card.organization}", style="magenta")
+    body: list[RenderableType] = [title, byline]
+    if card.summary:
+        body.append(Text(card.summary))
+    body.append(render_links(card.links))
+    votes = Text.assemble((f"▲ {card.upvotes}", "bold green"), "\n", (f"💬 {card.comments}", "dim"))
+    grid.add_row(Text(f"{number}.", style="bold"), votes, Group(*body))
+    return Padding(grid, (0, 0, 1, 0))
+
+
+def render_links(links: tuple[Link, ...]) -> Text:
+    """The first link in full; arXiv and PDF by name (their address follows from the id); others in full."""
+    text = Text(style="dim")
+    for i, link in enumerate(links):
+        if i:
+            text.append(" · ")
+        if i == 0:
+            text.append(link.url, style=Style(link=link.url, underline=True))
+        elif link.label in ("arXiv", "PDF"):
+            text.append(link.label, style=Style(link=link.url))
+        else:
+            text.append(f"{link.label} ", style=Style(link=link.url))
+            text.append(link.url, style=Style(link=link.url))
+    return text

@@ -1,0 +1,62 @@
+"""The composition root: settings → HTTP client → sources → store → services, opened and closed once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+
+from bot import __version__
+from bot.catalog import Catalog
+from bot.config import FileConfig, load_config
+from bot.search.service import SearchService
+from bot.settings import Settings
+from bot.sources.arxiv import Arxiv
+from bot.sources.huggingface import HuggingFace
+from bot.store.engine import create_engine, database_url, migrate
+from bot.store.papers import PaperStore
+from bot.sync import Syncer
+
+TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    config: FileConfig
+    store: PaperStore
+    search: SearchService
+    catalog: Catalog
+    syncer: Syncer | None  # None when offline
+
+
+def read_config(settings: Settings) -> FileConfig:
+    return load_config(settings.config_path, required=settings.config is not None)
+
+
+@asynccontextmanager
+async def open_services(settings: Settings, config: FileConfig | None = None) -> AsyncIterator[Services]:
+    engine = create_engine(database_url(settings.database_url, settings.data_dir))
+    try:
+        await migrate(engine)
+        headers = {"User-Agent": f"paperboy/{__version__} (+https://github.com/paperboy)"}
+        async with httpx.AsyncClient(timeout=TIMEOUT, headers=headers, follow_redirects=True) as client:
+            store = PaperStore(engine)
+            search = SearchService(store)
+            hf = arxiv = syncer = None
+            if not settings.offline:
+                hf = HuggingFace(client, settings.hf_url)
+                arxiv = Arxiv(client, settings.arxiv_url)
+                syncer = Syncer(store, hf, arxiv, search)
+            yield Services(
+                settings=settings,
+                config=config if config is not None else read_config(settings),
+                store=store,
+                search=search,
+                catalog=Catalog(store, search, hf, arxiv, syncer),
+                syncer=syncer,
+            )
+    finally:
+        await engine.dispose()

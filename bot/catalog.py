@@ -1,0 +1,77 @@
+"""The catalog: a paper by id from the store, Hugging Face or arXiv; and a store that is never empty."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.errors import NotFound, SourceUnavailable
+from bot.ids import parse_arxiv_id
+from bot.models import Paper
+from bot.search.service import SearchService
+from bot.snapshot import SnapshotInfo, load_snapshot, snapshot_info
+from bot.sources.arxiv import Arxiv
+from bot.sources.huggingface import HuggingFace
+from bot.store.papers import PaperStore
+from bot.sync import Syncer, recent_days
+
+FIRST_SYNC_DAYS = 7
+
+
+class Catalog:
+    def __init__(
+        self,
+        store: PaperStore,
+        search: SearchService,
+        hf: HuggingFace | None,
+        arxiv: Arxiv | None,
+        syncer: Syncer | None,
+    ) -> None:
+        self._store = store
+        self._search = search
+        self._hf = hf
+        self._arxiv = arxiv
+        self._syncer = syncer
+
+    @property
+    def online(self) -> bool:
+        return self._hf is not None
+
+    async def paper(self, text: str) -> Paper:
+        """The paper an id or URL names: from the store, else fetched (and then kept)."""
+        arxiv_id = parse_arxiv_id(text)
+        known = await self._store.get(arxiv_id)
+        if known is not None:
+            return known
+        if self._hf is None or self._arxiv is None:
+            raise NotFound(f"{arxiv_id} is not in the local store (offline: nothing was fetched)")
+        try:
+            paper = await self._hf.paper(arxiv_id)
+        except NotFound:
+            paper = await self._arxiv.paper(arxiv_id)
+        await self._store.save_papers([paper])
+        self._search.invalidate()
+        return (await self._store.get(arxiv_id)) or paper
+
+    async def ensure_papers(self, today: date) -> str | None:
+        """Fill an empty store (the network first, else the bundled snapshot); say if it is a snapshot."""
+        counts = await self._store.counts()
+        if counts.papers == 0:
+            reason = "offline"
+            if self._syncer is not None:
+                try:
+                    report = await self._syncer.quick().sync(recent_days(today, FIRST_SYNC_DAYS))
+                    if report.counts.listings:
+                        return None
+                    reason = "no listings fetched"
+                except SourceUnavailable as exc:
+                    reason = str(exc)
+            info = await self.load_snapshot()
+            if reason != "offline":
+                return f"Could not fetch papers ({reason}). {info.notice(today)}"
+        found = await snapshot_info(self._store)
+        return found.notice(today) if found else None
+
+    async def load_snapshot(self) -> SnapshotInfo:
+        info = await load_snapshot(self._store)
+        self._search.invalidate()
+        return info

@@ -1,0 +1,71 @@
+"""The errors paperboy raises, each carrying its context as attributes.
+
+    PaperboyError
+    ├── UsageError            bad input from a person (a query, an id, a flag); exit status 2
+    │   └── InvalidPaperId    text that is no arXiv id or paper URL
+    ├── ConfigError           a config file or environment value that cannot be used
+    ├── NotFound              a paper no source knows
+    ├── SourceError           Hugging Face or arXiv failed: status, url and reason kept
+    │   ├── SourceUnavailable the network or the service could not be reached at all
+    │   └── SourceDataError   the service answered with something that is not its API shape
+    └── ImportFileError       a file given to `paperboy import` could not be imported
+
+Adapters and the CLI turn these into user-facing text in one place each; the core never prints.
+"""
+
+from __future__ import annotations
+
+
+class PaperboyError(Exception):
+    """Base of every error paperboy raises on purpose."""
+
+
+class UsageError(PaperboyError):
+    """A person gave input we cannot act on; the message says what to type instead."""
+
+
+class InvalidPaperId(UsageError):
+    def __init__(self, text: str) -> None:
+        self.text = text
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        super().__init__(
+            f"{shown!r} is not an arXiv id or paper URL "
+            "(try 2406.12345, astro-ph/0601001 or https://arxiv.org/abs/2406.12345)"
+        )
+
+
+class ConfigError(PaperboyError):
+    """A config file or environment value is missing or malformed."""
+
+
+class NotFound(PaperboyError):
+    def __init__(self, what: str) -> None:
+        self.what = what
+        super().__init__(what)
+
+
+class SourceError(PaperboyError):
+    """A call to Hugging Face or arXiv failed after its retries."""
+
+    def __init__(self, source: str, reason: str, *, status: int | None = None, url: str | None = None) -> None:
+        self.source = source
+        self.reason = reason
+        self.status = status
+        self.url = url
+        where = f" (HTTP {status})" if status is not None else ""
+        super().__init__(f"{source}{where}: {reason}")
+
+
+class SourceUnavailable(SourceError):
+    """The service could not be reached at all: DNS, refused connection, timeouts."""
+
+
+class SourceDataError(SourceError):
+    """The service answered, but not with a shape we know."""
+
+
+class ImportFileError(PaperboyError):
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")

@@ -1,0 +1,69 @@
+"""The paper model: what the store keeps and every surface shows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field
+
+HF_PAPERS = "https://huggingface.co/papers"
+ARXIV = "https://arxiv.org"
+
+
+def squash(text: str | None) -> str:
+    """Text with every run of white space folded to one space, as every surface shows it."""
+    return " ".join(text.split()) if text else ""
+
+
+class Paper(BaseModel):
+    """One paper, keyed by its canonical arXiv id (no version)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    arxiv_id: str
+    title: str
+    abstract: str = ""
+    authors: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    listed_on: tuple[date, ...] = Field(default=(), description="HF listing days, oldest first")
+    upvotes: int = 0
+    num_comments: int = 0
+    organization: str | None = None
+    github_repo: str | None = None
+    github_stars: int | None = None
+    project_page: str | None = None
+    ai_summary: str | None = None
+    ai_keywords: tuple[str, ...] = ()
+    thumbnail: str | None = None
+
+    @property
+    def hf_url(self) -> str:
+        return f"{HF_PAPERS}/{self.arxiv_id}"
+
+    @property
+    def arxiv_url(self) -> str:
+        return f"{ARXIV}/abs/{self.arxiv_id}"
+
+    @property
+    def pdf_url(self) -> str:
+        return f"{ARXIV}/pdf/{self.arxiv_id}"
+
+    @property
+    def last_listed(self) -> date | None:
+        return self.listed_on[-1] if self.listed_on else None
+
+    @property
+    def day(self) -> date | None:
+        """The date that counts for recency: the last listing day, else the publication day."""
+        if self.listed_on:
+            return self.listed_on[-1]
+        return self.published_at.date() if self.published_at else None
+
+
+class Listing(NamedTuple):
+    """A paper as it appeared on one Hugging Face listing day."""
+
+    paper: Paper
+    day: date
+    rank: int

@@ -1,0 +1,51 @@
+"""The neutral message every surface renders: a header and paper cards, plain text only, no markup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled piece of a paper's thread seed (abstract, AI summary, keywords, links)."""
+
+    title: str
+    text: str = ""
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class Card:
+    """One paper as a message: the root of its discussion thread, and what the thread is seeded with."""
+
+    paper_id: str
+    title: str
+    url: str
+    authors: str
+    organization: str | None
+    upvotes: int
+    comments: int
+    summary: str
+    links: tuple[Link, ...]
+    thread: tuple[Section, ...]
+    thumbnail: str | None = None
+    rank: int | None = None
+
+
+@dataclass(frozen=True)
+class Post:
+    """A header, an optional line under it, the cards, and a note for when there are none."""
+
+    header: str
+    cards: tuple[Card, ...] = ()
+    subheader: str | None = None
+    empty: str | None = None
+    day: date | None = None
+    notices: tuple[str, ...] = field(default=())

@@ -1,0 +1,32 @@
+"""The search port: what `/papers <topic>`, the digest's topic filter and `related` ask of an index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from bot.models import Paper
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Limits on what a search may return; the dates are the papers' last listing (or publication) day."""
+
+    since: date | None = None
+    until: date | None = None
+    min_upvotes: int = 0
+    within: frozenset[str] | None = None  # only these arXiv ids (a digest's day, say)
+    require_all: bool = False  # every query term must match (topic filters), not just some
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    paper: Paper
+    score: float
+
+
+class SearchIndex(Protocol):
+    async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
+        """The best `limit` papers for `query`, best first; [] when nothing matches."""
+        ...

@@ -1,0 +1,1 @@
+"""Where papers come from: Hugging Face, arXiv, files and the bundled snapshot."""

@@ -1,0 +1,269 @@
+"""The paper repository: upserts keyed by canonical id, listing days, and reads for every surface."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Row, delete, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.models import Listing, Paper
+from bot.store.tables import listings, meta, papers
+from bot.store.upsert import upsert
+
+_CHUNK = 500
+_COUNTS = ("upvotes", "num_comments", "github_stars")
+
+
+@dataclass(frozen=True)
+class SaveCounts:
+    listings: int = 0
+    new_listings: int = 0
+    new_papers: int = 0
+    updated_papers: int = 0
+
+    def __add__(self, other: SaveCounts) -> SaveCounts:
+        return SaveCounts(
+            self.listings + other.listings,
+            self.new_listings + other.new_listings,
+            self.new_papers + other.new_papers,
+            self.updated_papers + other.updated_papers,
+        )
+
+
+@dataclass(frozen=True)
+class StoreCounts:
+    papers: int
+    listings: int
+    days: int
+    first_day: date | None
+    last_day: date | None
+
+
+def merge(old: Paper | None, new: Paper, *, fresher: bool = True) -> Paper:
+    """What the store keeps when it sees `new` for a paper it may know: fresher text, larger counts.
+
+    Counts only grow (an import of an older file never lowers them). Text comes from the fresher
+    of the two (`fresher` says whether `new` is); fields an older API shape lacks are kept, never
+    erased. So importing the same files again, in any order, changes nothing.
+    """
+    if old is None:
+        return new
+    if not fresher:
+        old, new = new, old
+    stars = [s for s in (old.github_stars, new.github_stars) if s is not None]
+    return Paper(
+        arxiv_id=new.arxiv_id,
+        title=new.title or old.title,
+        abstract=new.abstract or old.abstract,
+        authors=new.authors or old.authors,
+        published_at=new.published_at or old.published_at,
+        listed_on=tuple(sorted(set(old.listed_on) | set(new.listed_on))),
+        upvotes=max(old.upvotes, new.upvotes),
+        num_comments=max(old.num_comments, new.num_comments),
+        organization=new.organization or old.organization,
+        github_repo=new.github_repo or old.github_repo,
+        github_stars=max(stars) if stars else None,
+        project_page=new.project_page or old.project_page,
+        ai_summary=new.ai_summary or old.ai_summary,
+        ai_keywords=new.ai_keywords or old.ai_keywords,
+        thumbnail=new.thumbnail or old.thumbnail,
+    )
+
+
+class PaperStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._dialect = engine.dialect.name
+
+    # -- writes ---------------------------------------------------------------------------
+
+    async def save_listings(self, items: Sequence[Listing]) -> SaveCounts:
+        """Store a batch of listings and their papers in one transaction (all or nothing)."""
+        async with self._engine.begin() as conn:
+            counts = await self._save_papers(conn, [(item.paper, item.day) for item in items])
+            keys = [(item.day, item.paper.arxiv_id) for item in items]
+            existing = await self._existing_listings(conn, keys)
+            rows = {
+                (item.day, item.paper.arxiv_id): {
+                    "day": item.day,
+                    "arxiv_id": item.paper.arxiv_id,
+                    "rank": item.rank,
+                    "upvotes": item.paper.upvotes,
+                }
+                for item in items
+            }
+            stmt = upsert(self._dialect, listings, ["day", "arxiv_id"], keep_greatest=("upvotes",))
+            values = list(rows.values())
+            for start in range(0, len(values), _CHUNK):
+                await conn.execute(stmt, values[start : start + _CHUNK])
+        return counts + SaveCounts(listings=len(rows), new_listings=len(set(rows) - existing))
+
+    async def save_papers(self, items: Sequence[Paper]) -> SaveCounts:
+        async with self._engine.begin() as conn:
+            return await self._save_papers(conn, [(paper, None) for paper in items])
+
+    async def _save_papers(self, conn: AsyncConnection, items: Sequence[tuple[Paper, date | None]]) -> SaveCounts:
+        """Merge papers into the store; `day` is the listing day each was seen on (None: just fetched)."""
+        incoming: dict[str, tuple[Paper, date | None]] = {}
+        for paper, day in items:
+            seen = incoming.get(paper.arxiv_id)
+            if seen is None:
+                incoming[paper.arxiv_id] = (paper, day)
+            else:
+                fresher = _is_fresher(day, seen[1])
+                incoming[paper.arxiv_id] = (merge(seen[0], paper, fresher=fresher), day if fresher else seen[1])
+        old = await self._load(conn, list(incoming))
+        rows: list[dict[str, Any]] = []
+        new_papers = updated = 0
+        now = datetime.now(UTC)
+        for arxiv_id, (paper, day) in incoming.items():
+            before = old.get(arxiv_id)
+            fresher = before is None or _is_fresher(day, before.last_listed)
+            merged = merge(before, paper.model_copy(update={"listed_on": ()}), fresher=fresher)
+            if before is None:
+                new_papers += 1
+            elif merged.model_copy(update={"listed_on": ()}) == before.model_copy(update={"listed_on": ()}):
+                continue
+            else:
+                updated += 1
+            rows.append(_to_row(merged, now))
+        stmt = upsert(self._dialect, papers, ["arxiv_id"], keep_greatest=_COUNTS)
+        for start in range(0, len(rows), _CHUNK):
+            await conn.execute(stmt, rows[start : start + _CHUNK])
+        return SaveCounts(new_papers=new_papers, updated_papers=updated)
+
+    async def _existing_listings(self, conn: AsyncConnection, keys: list[tuple[date, str]]) -> set[tuple[date, str]]:
+        found: set[tuple[date, str]] = set()
+        for day in {d for d, _ in keys}:
+            ids = [i for d, i in keys if d == day]
+            for start in range(0, len(ids), _CHUNK):
+                result = await conn.execute(
+                    select(listings.c.arxiv_id).where(
+                        listings.c.day == day, listings.c.arxiv_id.in_(ids[start : start + _CHUNK])
+                    )
+                )
+                found.update((day, row.arxiv_id) for row in result)
+        return found
+
+    async def set_meta(self, key: str, value: str | None) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(delete(meta).where(meta.c.key == key))
+            if value is not None:
+                await conn.execute(meta.insert().values(key=key, value=value))
+
+    # -- reads ----------------------------------------------------------------------------
+
+    async def get_meta(self, key: str) -> str | None:
+        async with self._engine.connect() as conn:
+            value: str | None = await conn.scalar(select(meta.c.value).where(meta.c.key == key))
+            return value
+
+    async def get(self, arxiv_id: str) -> Paper | None:
+        return (await self.get_many([arxiv_id])).get(arxiv_id)
+
+    async def get_many(self, ids: Sequence[str]) -> dict[str, Paper]:
+        async with self._engine.connect() as conn:
+            return await self._load(conn, list(ids))
+
+    async def all_papers(self) -> list[Paper]:
+        async with self._engine.connect() as conn:
+            days = await self._days_by_paper(conn, None)
+            result = await conn.execute(select(papers))
+            return [_from_row(row, days.get(row.arxiv_id, ())) for row in result]
+
+    async def latest_day(self, on_or_before: date | None = None) -> date | None:
+        query = select(func.max(listings.c.day))
+        if on_or_before is not None:
+            query = query.where(listings.c.day <= on_or_before)
+        async with self._engine.connect() as conn:
+            day: date | None = await conn.scalar(query)
+            return day
+
+    async def listing(self, day: date) -> list[Paper]:
+        """The papers listed on `day`, as Hugging Face ranks them: most upvotes first."""
+        async with self._engine.connect() as conn:
+            result = await conn.execute(
+                select(listings.c.arxiv_id).where(listings.c.day == day).order_by(listings.c.rank)
+            )
+            ids = [row.arxiv_id for row in result]
+            loaded = await self._load(conn, ids)
+        order = {arxiv_id: i for i, arxiv_id in enumerate(ids)}
+        return sorted(loaded.values(), key=lambda p: (-p.upvotes, order[p.arxiv_id]))
+
+    async def counts(self) -> StoreCounts:
+        async with self._engine.connect() as conn:
+            n_papers = await conn.scalar(select(func.count()).select_from(papers)) or 0
+            row = (
+                await conn.execute(
+                    select(
+                        func.count(),
+                        func.count(func.distinct(listings.c.day)),
+                        func.min(listings.c.day),
+                        func.max(listings.c.day),
+                    )
+                )
+            ).one()
+        return StoreCounts(n_papers, row[0], row[1], row[2], row[3])
+
+    async def _load(self, conn: AsyncConnection, ids: list[str]) -> dict[str, Paper]:
+        found: dict[str, Paper] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            days = await self._days_by_paper(conn, chunk)
+            result = await conn.execute(select(papers).where(papers.c.arxiv_id.in_(chunk)))
+            found.update((row.arxiv_id, _from_row(row, days.get(row.arxiv_id, ()))) for row in result)
+        return found
+
+    async def _days_by_paper(self, conn: AsyncConnection, ids: list[str] | None) -> dict[str, tuple[date, ...]]:
+        query = select(listings.c.arxiv_id, listings.c.day).order_by(listings.c.day)
+        if ids is not None:
+            query = query.where(listings.c.arxiv_id.in_(ids))
+        grouped: defaultdict[str, list[date]] = defaultdict(list)
+        for row in await conn.execute(query):
+            grouped[row.arxiv_id].append(row.day)
+        return {k: tuple(v) for k, v in grouped.items()}
+
+
+def _is_fresher(day: date | None, than: date | None) -> bool:
+    """A fetch with no listing day is news; a listing is fresher than an older or equal one."""
+    return day is None or than is None or day >= than
+
+
+def _to_row(paper: Paper, now: datetime) -> dict[str, Any]:
+    row = paper.model_dump(exclude={"listed_on"})
+    row["authors"] = list(paper.authors)
+    row["ai_keywords"] = list(paper.ai_keywords)
+    row["published_at"] = paper.published_at.astimezone(UTC) if paper.published_at else None
+    row["updated_at"] = now
+    return row
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)  # SQLite keeps no zone; everything is written in UTC
+
+
+def _from_row(row: Row[Any], days: Iterable[date]) -> Paper:
+    return Paper(
+        arxiv_id=row.arxiv_id,
+        title=row.title,
+        abstract=row.abstract,
+        authors=tuple(row.authors or ()),
+        published_at=_utc(row.published_at),
+        listed_on=tuple(days),
+        upvotes=row.upvotes,
+        num_comments=row.num_comments,
+        organization=row.organization,
+        github_repo=row.github_repo,
+        github_stars=row.github_stars,
+        project_page=row.project_page,
+        ai_summary=row.ai_summary,
+        ai_keywords=tuple(row.ai_keywords or ()),
+        thumbnail=row.thumbnail,
+    )

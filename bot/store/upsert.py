@@ -1,0 +1,47 @@
+"""Dialect-aware upserts (`INSERT … ON CONFLICT`) for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.functions import GenericFunction
+from sqlalchemy.types import Integer
+
+
+class greatest(GenericFunction[int]):  # noqa: N801 - it reads as the SQL function it is
+    """GREATEST(a, b), ignoring NULLs as PostgreSQL does; SQLite's scalar MAX would return NULL."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(greatest, "sqlite")
+def _greatest_sqlite(element: greatest, compiler: SQLCompiler, **kw: Any) -> str:
+    a, b = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"max(coalesce({a}, {b}), coalesce({b}, {a}))"
+
+
+def insert_for(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"paperboy supports SQLite and PostgreSQL, not {dialect}")
+
+
+def upsert(dialect: str, table: Table, keys: list[str], *, keep_greatest: tuple[str, ...] = ()) -> Insert:
+    """An insert that, on a key conflict, takes the new row but never lowers `keep_greatest` columns."""
+    stmt = insert_for(dialect, table)
+    excluded = stmt.excluded
+    updates: dict[str, Any] = {}
+    for column in table.columns:
+        if column.name in keys:
+            continue
+        new = excluded[column.name]
+        updates[column.name] = greatest(column, new) if column.name in keep_greatest else new
+    return stmt.on_conflict_do_update(index_elements=keys, set_=updates)

@@ -1,0 +1,32 @@
+"""Which days of the week a subscription runs: `mon-fri`, `mon,wed,fri`, `daily`, `weekends`."""
+
+from __future__ import annotations
+
+_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_ALIASES = {"daily": "mon-sun", "everyday": "mon-sun", "weekdays": "mon-fri", "weekends": "sat-sun"}
+
+
+def parse_days(text: str) -> frozenset[int]:
+    """Weekday numbers (Monday is 0); raises ValueError with an example on anything else."""
+    spec = _ALIASES.get(text.strip().lower().replace(" ", ""), text.strip().lower())
+    days: set[int] = set()
+    for part in (p.strip() for p in spec.split(",")):
+        first, _, last = part.partition("-")
+        try:
+            start = _NAMES.index(first[:3]) if first else -1
+            end = _NAMES.index(last[:3]) if last else start
+        except ValueError:
+            start = end = -1
+        if start < 0 or len(first) < 3 or (last and len(last) < 3):
+            raise ValueError(f"{text!r} is not a set of days (try mon-fri, mon,wed,fri, daily or weekends)")
+        span = range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)]
+        days.update(span)
+    return frozenset(days)
+
+
+def format_days(days: frozenset[int]) -> str:
+    if days == frozenset(range(7)):
+        return "every day"
+    if days == frozenset(range(5)):
+        return "Monday to Friday"
+    return ", ".join(_NAMES[d].capitalize() for d in sorted(days))
