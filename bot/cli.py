@@ -25,6 +25,7 @@ from bot.bootstrap import Services, open_services, read_config
 from bot.cards import card
 from bot.digest import DigestOptions, build_digest
 from bot.errors import ConfigError, PaperboyError, UsageError
+from bot.ids import parse_arxiv_id
 from bot.importer import import_paths
 from bot.models import Paper
 from bot.post import Post
@@ -196,15 +197,16 @@ def paper(
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show one paper (from the store, else fetched from Hugging Face or arXiv)."""
+    arxiv_id = parse_arxiv_id(paper_id)
 
     async def work(services: Services) -> None:
-        found = await services.catalog.paper(paper_id)
+        found = await services.catalog.paper(arxiv_id)
         if json_:
             _print_json(paper_json(found))
         else:
             out.print(render_post(Post(header=found.title, cards=(card(found),))))
 
-    _run(work)
+    _run(work, ensure=False)
 
 
 @app.command()

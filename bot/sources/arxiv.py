@@ -68,7 +68,9 @@ class Arxiv:
                 if wait > 0:
                     await self._sleep(wait)
             try:
-                response = await http.get(self._client, self._url, source=SOURCE, params=params, policy=self._policy)
+                response = await http.get(
+                    self._client, self._url, source=SOURCE, params=params, policy=self._policy, sleep=self._sleep
+                )
             finally:
                 self._last = self._clock()
         url = str(response.request.url)

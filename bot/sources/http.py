@@ -60,7 +60,7 @@ async def get(
     sleep: Sleep = asyncio.sleep,
 ) -> httpx.Response:
     """GET `url`, retrying what is worth retrying; other 4xx answers are returned to the caller."""
-    backoff = wait_exponential_jitter(initial=policy.backoff, max=policy.max_backoff, jitter=policy.backoff)
+    backoff = wait_exponential_jitter(multiplier=policy.backoff, max=policy.max_backoff, jitter=policy.backoff)
 
     def wait(state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date
 
@@ -24,13 +25,15 @@ class HuggingFace:
         client: httpx.AsyncClient,
         base_url: str = "https://huggingface.co",
         policy: http.RetryPolicy = http.RetryPolicy(),
+        sleep: http.Sleep = asyncio.sleep,
     ) -> None:
         self._client = client
         self._base = base_url.rstrip("/")
         self._policy = policy
+        self._sleep = sleep
 
     def with_policy(self, policy: http.RetryPolicy) -> HuggingFace:
-        return HuggingFace(self._client, self._base, policy)
+        return HuggingFace(self._client, self._base, policy, self._sleep)
 
     async def daily(self, day: date) -> list[Listing]:
         """Every paper listed on `day`, in Hugging Face's order; [] for a day with no listings."""
@@ -71,7 +74,9 @@ class HuggingFace:
 
     async def _json(self, path: str, params: dict[str, str | int] | None, *, missing: str | None = None) -> object:
         url = f"{self._base}{path}"
-        response = await http.get(self._client, url, source=SOURCE, params=params, policy=self._policy)
+        response = await http.get(
+            self._client, url, source=SOURCE, params=params, policy=self._policy, sleep=self._sleep
+        )
         if response.status_code == 404 and missing:
             raise NotFound(missing)
         if response.status_code >= 400:

@@ -80,6 +80,10 @@ class PaperStore:
         self._engine = engine
         self._dialect = engine.dialect.name
 
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
+
     # -- writes ---------------------------------------------------------------------------
 
     async def save_listings(self, items: Sequence[Listing]) -> SaveCounts:

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from rich.console import Console
+
+from adapters.console.render import render_post
+from bot.cards import card
+from bot.models import Paper
+from bot.post import Post
+
+
+def show(post: Post) -> str:
+    console = Console(width=100, record=True, force_terminal=False, color_system=None)
+    console.print(render_post(post))
+    return console.export_text()
+
+
+def test_a_card_shows_votes_title_byline_summary_and_links() -> None:
+    paper = Paper(
+        arxiv_id="2605.29307",
+        title="GrepSeek: Training Search Agents",
+        authors=("Alireza Salemi", "Hamed Zamani"),
+        organization="UMass Amherst",
+        upvotes=61,
+        num_comments=1,
+        ai_summary="GrepSeek trains search agents.",
+        github_repo="https://github.com/alirezasalemi7/grepseek",
+        github_stars=19,
+    )
+    text = show(Post(header="Daily Papers · Monday 1 June 2026", cards=(card(paper, rank=1),)))
+    for expected in (
+        "Daily Papers · Monday 1 June 2026",
+        "1.",
+        "▲ 61",
+        "💬 1",
+        "GrepSeek: Training Search Agents",
+        "Alireza Salemi, Hamed Zamani · UMass Amherst",
+        "GrepSeek trains search agents.",
+        "https://huggingface.co/papers/2605.29307 · arXiv · PDF · Code ★19",
+        "https://github.com/alirezasalemi7/grepseek",
+    ):
+        assert expected in text
+
+
+def test_paper_text_is_never_read_as_markup() -> None:
+    paper = Paper(
+        arxiv_id="2401.00001", title="[bold red]Pwned[/] [link=https://evil]x[/link]", authors=("[i]Eve[/i]",)
+    )
+    text = show(Post(header="[blink]h[/blink]", cards=(card(paper),)))
+    assert "[bold red]Pwned[/] [link=https://evil]x[/link]" in text
+    assert "[i]Eve[/i]" in text
+    assert "[blink]h[/blink]" in text
+
+
+def test_an_empty_post_shows_its_note() -> None:
+    assert "Nothing today." in show(Post(header="Daily Papers", empty="Nothing today."))

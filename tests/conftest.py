@@ -1,0 +1,63 @@
+"""Shared fixtures: recorded payloads, a fresh store per test, the fake papers API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.importer import read_file
+from bot.models import Listing
+from bot.store.engine import create_engine, database_url, migrate
+from bot.store.papers import PaperStore
+from tests.fakes.papers_api import FIXTURES, FakePapersApi
+
+CURRENT = FIXTURES / "hf_daily_papers" / "current_2026-06_to_2026-08"
+SHAPES = FIXTURES / "hf_daily_papers" / "shape_history"
+BROKEN = SHAPES / "BROKEN_python-repr_2024-12-11.json"
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[PaperStore]:
+    engine = create_engine(database_url(None, tmp_path))
+    await migrate(engine)
+    try:
+        yield PaperStore(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def fake_api() -> FakePapersApi:
+    return FakePapersApi.recorded()
+
+
+@pytest.fixture
+async def client(fake_api: FakePapersApi) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=fake_api.transport(), base_url="https://huggingface.co") as c:
+        yield c
+
+
+def day_file(day: str) -> Path:
+    return CURRENT / f"{day}.json"
+
+
+def listings_of(day: str) -> list[Listing]:
+    return read_file(day_file(day))
+
+
+class Sleeps:
+    """A stand-in for asyncio.sleep that records what it was asked to wait and returns at once."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+@pytest.fixture
+def sleeps() -> Sleeps:
+    return Sleeps()

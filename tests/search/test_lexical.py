@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+
+from bot.models import Paper
+from bot.search.lexical import LexicalIndex
+from bot.search.port import SearchFilters
+from bot.search.text import MAX_QUERY_TERMS, query_terms
+from tests.conftest import listings_of
+
+
+def paper(arxiv_id: str, title: str, day: date = date(2026, 6, 1), upvotes: int = 0, **fields: object) -> Paper:
+    return Paper.model_validate(
+        {"arxiv_id": arxiv_id, "title": title, "listed_on": (day,), "upvotes": upvotes, **fields}
+    )
+
+
+@pytest.fixture(scope="module")
+def june() -> LexicalIndex:
+    papers = {
+        item.paper.arxiv_id: item.paper.model_copy(update={"listed_on": (item.day,)})
+        for day in ("2026-06-01", "2026-06-02", "2026-06-03")
+        for item in listings_of(day)
+    }
+    return LexicalIndex(list(papers.values()))
+
+
+def ids(index: LexicalIndex, query: str, **filters: object) -> list[str]:
+    return [hit.paper.arxiv_id for hit in index.search_now(query, SearchFilters(**filters), limit=10)]  # type: ignore[arg-type]
+
+
+def test_a_title_match_outranks_an_abstract_match() -> None:
+    index = LexicalIndex(
+        [
+            paper("2401.00001", "Robots in kitchens", abstract="We study speculative decoding in passing."),
+            paper("2401.00002", "Speculative decoding for fast inference"),
+            paper("2401.00003", "Unrelated work on proteins"),
+        ]
+    )
+    assert ids(index, "speculative decoding") == ["2401.00002", "2401.00001"]
+
+
+def test_stems_match_across_word_forms() -> None:
+    index = LexicalIndex([paper("2401.00001", "Decoding speculatively"), paper("2401.00002", "Proteins")])
+    assert ids(index, "speculative decoder") == ["2401.00001"]
+
+
+def test_keywords_summary_and_authors_are_searched() -> None:
+    index = LexicalIndex(
+        [
+            paper("2401.00001", "Alpha", ai_keywords=("mixture of experts",)),
+            paper("2401.00002", "Beta", ai_summary="A retrieval augmented generator."),
+            paper("2401.00003", "Gamma", authors=("Hamed Zamani",)),
+        ]
+    )
+    assert ids(index, "experts") == ["2401.00001"]
+    assert ids(index, "retrieval") == ["2401.00002"]
+    assert ids(index, "Zamani") == ["2401.00003"]
+
+
+def test_recency_and_upvotes_nudge_but_do_not_override_relevance() -> None:
+    old_exact = paper("2401.00001", "Speculative decoding", day=date(2025, 1, 6), upvotes=1)
+    new_popular_partial = paper("2401.00002", "Decoding images", day=date(2026, 6, 1), upvotes=300)
+    tie_old = paper("2401.00003", "Speculative decoding", day=date(2025, 1, 6), upvotes=1)
+    tie_new = paper("2401.00004", "Speculative decoding", day=date(2026, 6, 1), upvotes=50)
+    index = LexicalIndex([old_exact, new_popular_partial, tie_old, tie_new])
+    assert ids(index, "speculative decoding") == ["2401.00004", "2401.00001", "2401.00003", "2401.00002"]
+
+
+def test_real_queries_find_relevant_papers(june: LexicalIndex) -> None:
+    hits = june.search_now("search agents", limit=5)
+    assert hits
+    assert "2605.29307" in [h.paper.arxiv_id for h in hits]  # GrepSeek: Training Search Agents …
+    assert all("search" in (h.paper.title + h.paper.abstract).lower() for h in hits)
+
+
+def test_filters(june: LexicalIndex) -> None:
+    everything = ids(june, "language models")
+    assert everything
+    one_day = SearchFilters(since=date(2026, 6, 2), until=date(2026, 6, 2))
+    only_day = june.search_now("language models", one_day, limit=50)
+    assert only_day
+    assert {h.paper.last_listed for h in only_day} == {date(2026, 6, 2)}
+    popular = june.search_now("language models", SearchFilters(min_upvotes=20), limit=50)
+    assert popular
+    assert all(h.paper.upvotes >= 20 for h in popular)
+    within = frozenset(everything[:2])
+    assert set(ids(june, "language models", within=within)) == within
+
+
+def test_require_all_terms() -> None:
+    index = LexicalIndex(
+        [paper("2401.00001", "Reinforcement learning for robots"), paper("2401.00002", "Learning to rank")]
+    )
+    assert ids(index, "reinforcement learning", require_all=True) == ["2401.00001"]
+    assert set(ids(index, "reinforcement learning")) == {"2401.00001", "2401.00002"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "the of and",
+        '"speculative decoding"',
+        "title:(foo OR bar) AND NOT baz* NEAR/3 ^2 ~",
+        "'; DROP TABLE papers; --",
+        "🤖🦾 robots ü ß 漢字",
+        "x" * 10_000,
+        "a " * 5_000,
+        "\x00\x1b[31m",
+        "%s %d {0} ${x}",
+    ],
+)
+def test_hostile_queries_neither_crash_nor_crawl(june: LexicalIndex, query: str) -> None:
+    started = time.perf_counter()
+    hits = june.search_now(query, limit=10)
+    assert time.perf_counter() - started < 1.0  # generous: a crawl would be seconds
+    assert len(hits) <= 10
+
+
+def test_query_terms_are_capped_and_deduplicated() -> None:
+    words = " ".join(f"word{i}" for i in range(500))
+    assert len(query_terms(words)) == MAX_QUERY_TERMS
+    assert query_terms("Diffusion diffusion DIFFUSION models") == ["diffus", "model"]
+    assert query_terms("ｄｉｆｆｕｓｉｏｎ") == ["diffus"]  # full-width folds to ASCII
+
+
+def test_an_empty_index_answers_nothing() -> None:
+    assert LexicalIndex([]).search_now("anything") == []

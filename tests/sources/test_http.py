@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from bot.errors import SourceError, SourceUnavailable
+from bot.sources import http
+from tests.conftest import Sleeps
+
+URL = "https://huggingface.co/api/daily_papers"
+
+
+def scripted(*answers: httpx.Response | Exception) -> tuple[httpx.AsyncClient, list[httpx.Request]]:
+    queue = list(answers)
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        answer = queue.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    return httpx.AsyncClient(transport=httpx.MockTransport(handle)), seen
+
+
+async def test_429_waits_as_long_as_retry_after_says(sleeps: Sleeps) -> None:
+    client, seen = scripted(httpx.Response(429, headers={"Retry-After": "7"}), httpx.Response(200, json=[]))
+    async with client:
+        response = await http.get(client, URL, source="Hugging Face", sleep=sleeps)
+    assert response.status_code == 200
+    assert len(seen) == 2
+    assert sleeps.waits == [7.0]
+
+
+async def test_500_then_success_backs_off_and_succeeds(sleeps: Sleeps) -> None:
+    client, seen = scripted(httpx.Response(500), httpx.Response(503), httpx.Response(200, json=[1]))
+    async with client:
+        response = await http.get(client, URL, source="Hugging Face", sleep=sleeps)
+    assert response.json() == [1]
+    assert len(seen) == 3
+    assert len(sleeps.waits) == 2 and all(0 < w <= 20 for w in sleeps.waits)
+
+
+async def test_server_errors_that_persist_name_the_source_and_status(sleeps: Sleeps) -> None:
+    client, seen = scripted(*[httpx.Response(502) for _ in range(4)])
+    async with client:
+        with pytest.raises(SourceError) as caught:
+            await http.get(client, URL, source="Hugging Face", sleep=sleeps)
+    assert len(seen) == 4
+    assert caught.value.status == 502 and caught.value.source == "Hugging Face"
+    assert str(caught.value) == "Hugging Face (HTTP 502): server error after 4 attempts"
+
+
+async def test_timeouts_are_retried_then_reported_as_unavailable(sleeps: Sleeps) -> None:
+    client, seen = scripted(*[httpx.ReadTimeout("slow") for _ in range(3)])
+    async with client:
+        with pytest.raises(SourceUnavailable, match="timed out after 3 attempts"):
+            await http.get(client, URL, source="arXiv", policy=http.RetryPolicy(attempts=3), sleep=sleeps)
+    assert len(seen) == 3
+
+
+async def test_a_timeout_then_success_is_invisible(sleeps: Sleeps) -> None:
+    client, _ = scripted(httpx.ConnectTimeout("slow"), httpx.Response(200, json=[]))
+    async with client:
+        assert (await http.get(client, URL, source="arXiv", sleep=sleeps)).status_code == 200
+
+
+async def test_refused_connections_say_cannot_connect(sleeps: Sleeps) -> None:
+    client, _ = scripted(httpx.ConnectError("refused"))
+    async with client:
+        with pytest.raises(SourceUnavailable, match="cannot connect"):
+            await http.get(client, URL, source="Hugging Face", policy=http.RetryPolicy(attempts=1), sleep=sleeps)
+
+
+async def test_a_retry_after_longer_than_we_wait_fails_at_once(sleeps: Sleeps) -> None:
+    client, seen = scripted(httpx.Response(429, headers={"Retry-After": "3600"}))
+    async with client:
+        with pytest.raises(SourceError, match="asked to wait 3600 s") as caught:
+            await http.get(client, URL, source="Hugging Face", sleep=sleeps)
+    assert caught.value.status == 429 and len(seen) == 1 and sleeps.waits == []
+
+
+async def test_other_client_errors_are_returned_not_retried(sleeps: Sleeps) -> None:
+    client, seen = scripted(httpx.Response(404))
+    async with client:
+        assert (await http.get(client, URL, source="Hugging Face", sleep=sleeps)).status_code == 404
+    assert len(seen) == 1
+
+
+def test_retry_after_accepts_seconds_and_http_dates() -> None:
+    assert http.retry_after_seconds("12") == 12.0
+    assert http.retry_after_seconds(None) is None
+    assert http.retry_after_seconds("soon") is None
+    assert http.retry_after_seconds("Thu, 01 Jan 2026 00:00:30 GMT", now=1767225600.0) == pytest.approx(30.0)

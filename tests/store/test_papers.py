@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection
+
+from bot.models import Listing, Paper
+from bot.store.papers import PaperStore, merge
+from bot.store.tables import metadata
+from tests.conftest import listings_of
+
+
+def paper(arxiv_id: str = "2401.00001", **fields: object) -> Paper:
+    return Paper.model_validate({"arxiv_id": arxiv_id, "title": "A paper", **fields})
+
+
+async def test_importing_a_day_twice_changes_nothing(store: PaperStore) -> None:
+    day = listings_of("2026-06-01")
+    first = await store.save_listings(day)
+    again = await store.save_listings(day)
+    assert (first.listings, first.new_listings, first.new_papers) == (49, 49, 49)
+    assert (again.listings, again.new_listings, again.new_papers, again.updated_papers) == (49, 0, 0, 0)
+    counts = await store.counts()
+    assert (counts.papers, counts.listings, counts.days) == (49, 49, 1)
+
+
+async def test_a_paper_keeps_every_day_it_trended_on(store: PaperStore) -> None:
+    await store.save_listings([Listing(paper(upvotes=5), date(2026, 6, 1), 3)])
+    await store.save_listings([Listing(paper(upvotes=9), date(2026, 6, 3), 1)])
+    saved = await store.get("2401.00001")
+    assert saved is not None
+    assert saved.listed_on == (date(2026, 6, 1), date(2026, 6, 3))
+    assert saved.upvotes == 9
+    assert (await store.counts()).papers == 1
+
+
+async def test_reimport_refreshes_counts_but_never_lowers_them(store: PaperStore) -> None:
+    await store.save_listings([Listing(paper(upvotes=10, github_stars=3, num_comments=1), date(2026, 6, 1), 1)])
+    fresher = await store.save_listings([Listing(paper(upvotes=25, github_stars=40), date(2026, 6, 1), 1)])
+    assert fresher.updated_papers == 1
+    older = await store.save_listings([Listing(paper(upvotes=2, github_stars=None), date(2026, 6, 1), 1)])
+    assert older.updated_papers == 0
+    saved = await store.get("2401.00001")
+    assert saved is not None
+    assert (saved.upvotes, saved.github_stars, saved.num_comments) == (25, 40, 1)
+
+
+async def test_older_shapes_never_erase_what_newer_ones_added(store: PaperStore) -> None:
+    rich = paper(
+        ai_summary="Short.", ai_keywords=("diffusion",), organization="Lab", github_repo="https://github.com/x/y"
+    )
+    await store.save_listings([Listing(rich, date(2026, 6, 2), 1)])
+    await store.save_listings([Listing(paper(), date(2026, 6, 1), 4)])
+    saved = await store.get("2401.00001")
+    assert saved is not None
+    assert saved.ai_summary == "Short."
+    assert saved.ai_keywords == ("diffusion",)
+    assert saved.organization == "Lab"
+    assert saved.github_repo == "https://github.com/x/y"
+
+
+def test_text_comes_from_the_fresher_listing_in_any_order() -> None:
+    old = paper(title="Old title", listed_on=(date(2026, 6, 3),))
+    new = paper(title="New title")
+    assert merge(old, new, fresher=True).title == "New title"
+    assert merge(old, new, fresher=False).title == "Old title"
+
+
+async def test_listing_is_ranked_by_upvotes_then_hugging_faces_order(store: PaperStore) -> None:
+    day = date(2026, 6, 1)
+    await store.save_listings(
+        [
+            Listing(paper("2401.00001", upvotes=3), day, 1),
+            Listing(paper("2401.00002", upvotes=8), day, 2),
+            Listing(paper("2401.00003", upvotes=3), day, 3),
+        ]
+    )
+    assert [p.arxiv_id for p in await store.listing(day)] == ["2401.00002", "2401.00001", "2401.00003"]
+    assert await store.listing(date(2026, 6, 6)) == []
+
+
+async def test_latest_day_and_counts(store: PaperStore) -> None:
+    assert await store.latest_day() is None
+    await store.save_listings(listings_of("2026-06-01") + listings_of("2026-06-02"))
+    assert await store.latest_day() == date(2026, 6, 2)
+    assert await store.latest_day(on_or_before=date(2026, 6, 1)) == date(2026, 6, 1)
+    counts = await store.counts()
+    assert (counts.first_day, counts.last_day, counts.days) == (date(2026, 6, 1), date(2026, 6, 2), 2)
+
+
+async def test_round_trip_keeps_every_field(store: PaperStore) -> None:
+    original = listings_of("2026-06-01")[0].paper
+    await store.save_papers([original])
+    saved = await store.get(original.arxiv_id)
+    assert saved == original
+    assert saved is not None
+    assert saved.published_at == datetime(2026, 5, 28, tzinfo=UTC)
+
+
+async def test_papers_without_a_listing_day_are_kept(store: PaperStore) -> None:
+    counts = await store.save_papers([paper("astro-ph/0601001", abstract="Jupiters.")])
+    assert counts.new_papers == 1
+    saved = await store.get("astro-ph/0601001")
+    assert saved is not None
+    assert saved.listed_on == ()
+    assert await store.latest_day() is None
+
+
+async def test_meta_values(store: PaperStore) -> None:
+    assert await store.get_meta("k") is None
+    await store.set_meta("k", "v1")
+    await store.set_meta("k", "v2")
+    assert await store.get_meta("k") == "v2"
+    await store.set_meta("k", None)
+    assert await store.get_meta("k") is None
+
+
+async def test_migrations_build_exactly_the_declared_schema(store: PaperStore) -> None:
+    def differences(connection: Connection) -> list[object]:
+        return list(compare_metadata(MigrationContext.configure(connection), metadata))
+
+    async with store.engine.connect() as conn:
+        assert await conn.run_sync(differences) == []

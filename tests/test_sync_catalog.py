@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from datetime import date
+
+import httpx
+import pytest
+
+from bot.catalog import Catalog
+from bot.errors import InvalidPaperId, NotFound, SourceUnavailable
+from bot.search.service import SearchService
+from bot.snapshot import snapshot_info
+from bot.sources.arxiv import Arxiv
+from bot.sources.http import RetryPolicy
+from bot.sources.huggingface import HuggingFace
+from bot.store.papers import PaperStore
+from bot.sync import Syncer, recent_days
+from tests.conftest import Sleeps
+from tests.fakes.papers_api import Answer, FakePapersApi
+
+FAST = RetryPolicy(attempts=2, backoff=0.0, max_backoff=0.0)
+
+
+def wire(store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps) -> tuple[Syncer, Catalog, SearchService]:
+    search = SearchService(store)
+    hf = HuggingFace(client, policy=FAST, sleep=sleeps)
+    arxiv = Arxiv(client, min_interval=0.0, policy=FAST, sleep=sleeps)
+    syncer = Syncer(store, hf, arxiv, search)
+    return syncer, Catalog(store, search, hf, arxiv, syncer), search
+
+
+def test_recent_days_end_today() -> None:
+    assert recent_days(date(2026, 6, 3), 3) == [date(2026, 6, 1), date(2026, 6, 2), date(2026, 6, 3)]
+
+
+async def test_sync_stores_days_and_reports_weekends(
+    store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps
+) -> None:
+    syncer, _, _ = wire(store, client, sleeps)
+    days = recent_days(date(2026, 6, 8), 5)  # Thursday to Monday; the recording has no Friday 5 June
+    progress: list[tuple[date, int]] = []
+    report = await syncer.sync(days, lambda day, n: progress.append((day, n)))
+    assert report.ok
+    assert report.empty_days == [date(2026, 6, 5), date(2026, 6, 6), date(2026, 6, 7)]
+    assert [day for day, _ in progress] == days
+    assert [n for _, n in progress][1:4] == [0, 0, 0]
+    assert report.counts.listings == (await store.counts()).listings > 0
+    again = await syncer.sync(days)
+    assert (again.counts.new_listings, again.counts.new_papers) == (0, 0)
+
+
+async def test_a_failing_day_is_reported_and_the_rest_go_on(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    syncer, _, _ = wire(store, client, sleeps)
+    fake_api.fail("/api/daily_papers", Answer(500, b""), Answer(500, b""))
+    report = await syncer.sync([date(2026, 6, 1), date(2026, 6, 2)])
+    assert list(report.failed) == [date(2026, 6, 1)]
+    assert "HTTP 500" in report.failed[date(2026, 6, 1)]
+    assert (await store.counts()).days == 1
+
+
+async def test_an_unreachable_source_stops_the_sync(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    syncer, _, _ = wire(store, client, sleeps)
+    fake_api.fail("/api/daily_papers", httpx.ConnectError("no route"), httpx.ConnectError("no route"))
+    with pytest.raises(SourceUnavailable, match="cannot connect"):
+        await syncer.sync([date(2026, 6, 1), date(2026, 6, 2)])
+
+
+async def test_missing_abstracts_are_completed_from_arxiv(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    fake_api.daily["2026-06-09"] = [{"paper": {"id": "1605.08386", "title": "Heat-bath random walks", "upvotes": 4}}]
+    syncer, _, _ = wire(store, client, sleeps)
+    report = await syncer.sync([date(2026, 6, 9)])
+    assert report.completed_from_arxiv == 1
+    saved = await store.get("1605.08386")
+    assert saved is not None
+    assert saved.abstract
+    assert len(saved.authors) == 2
+    assert (saved.upvotes, saved.listed_on) == (4, (date(2026, 6, 9),))
+
+
+async def test_paper_lookup_store_then_hf_then_arxiv(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    _, catalog, search = wire(store, client, sleeps)
+    from_hf = await catalog.paper("https://huggingface.co/papers/2605.29307")
+    assert from_hf.title.startswith("GrepSeek")
+    from_arxiv = await catalog.paper("arXiv:astro-ph/0601001v1")
+    assert from_arxiv.arxiv_id == "astro-ph/0601001"
+    assert await store.get("astro-ph/0601001") is not None
+    calls = len(fake_api.requests)
+    assert (await catalog.paper("2605.29307")).arxiv_id == "2605.29307"
+    assert len(fake_api.requests) == calls  # the second time it came from the store
+    assert [h.paper.arxiv_id for h in await search.search("hot jupiters")] == ["astro-ph/0601001"]
+    with pytest.raises(NotFound):
+        await catalog.paper("0000.0000")
+    with pytest.raises(InvalidPaperId):
+        await catalog.paper("not a paper")
+
+
+async def test_offline_lookup_never_fetches(store: PaperStore) -> None:
+    search = SearchService(store)
+    catalog = Catalog(store, search, None, None, None)
+    with pytest.raises(NotFound, match="offline"):
+        await catalog.paper("2605.29307")
+
+
+async def test_an_empty_store_offline_gets_the_snapshot_with_a_notice(store: PaperStore) -> None:
+    catalog = Catalog(store, SearchService(store), None, None, None)
+    notice = await catalog.ensure_papers(date(2026, 11, 26))
+    assert notice is not None
+    assert notice.startswith("Showing the bundled offline snapshot: 75 listing days up to 21 August 2026 (97 days old)")
+    assert await catalog.ensure_papers(date(2026, 11, 26)) == notice  # said again while it is all there is
+    assert (await store.counts()).listings == 1945
+
+
+async def test_an_empty_store_online_syncs_first(store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps) -> None:
+    _, catalog, _ = wire(store, client, sleeps)
+    assert await catalog.ensure_papers(date(2026, 6, 3)) is None
+    counts = await store.counts()
+    assert (counts.first_day, counts.last_day) == (date(2026, 6, 1), date(2026, 6, 3))
+    assert await snapshot_info(store) is None
+
+
+async def test_an_empty_store_with_the_network_down_falls_back_to_the_snapshot(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    _, catalog, _ = wire(store, client, sleeps)
+    fake_api.fail("/api/daily_papers", httpx.ConnectError("no route"))
+    notice = await catalog.ensure_papers(date(2026, 11, 26))
+    assert notice is not None
+    assert notice.startswith("Could not fetch papers (Hugging Face: cannot connect")
+    assert "bundled offline snapshot" in notice
+    assert len([r for r in fake_api.requests if r.startswith("/api/daily_papers")]) == 1  # probed once, no retries
