@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.errors import NotFound, SourceUnavailable
+from bot.errors import NotFound, SourceError, SourceUnavailable
 from bot.ids import parse_arxiv_id
 from bot.models import Paper
 from bot.search.service import SearchService
@@ -15,6 +15,7 @@ from bot.store.papers import PaperStore
 from bot.sync import Syncer, recent_days
 
 FIRST_SYNC_DAYS = 7
+STALE_DAYS = 3
 
 
 class Catalog:
@@ -70,6 +71,29 @@ class Catalog:
                 return f"Could not fetch papers ({reason}). {info.notice(today)}"
         found = await snapshot_info(self._store)
         return found.notice(today) if found else None
+
+    async def ensure_day(self, day: date) -> str | None:
+        """Fetch a listing day the store lacks, when online; a note when that failed."""
+        if self._syncer is None or await self._store.listing(day):
+            return None
+        try:
+            report = await self._syncer.sync([day])
+        except SourceError as exc:
+            reason = str(exc)
+        else:
+            if not report.failed:
+                return None
+            reason = report.failed[day]
+        return f"Could not fetch {day.isoformat()} ({reason}); showing what the store has."
+
+    async def staleness(self, today: date) -> str | None:
+        """A hint when the newest listing in the store is days old and a sync would bring newer ones."""
+        latest = await self._store.latest_day()
+        if self._syncer is None or latest is None or (today - latest).days <= STALE_DAYS:
+            return None
+        if await snapshot_info(self._store) is not None:
+            return None  # the snapshot notice already says how old it is
+        return f"The newest papers in the store are from {latest:%-d %B %Y}; run `paperboy sync` for newer ones."
 
     async def load_snapshot(self) -> SnapshotInfo:
         info = await load_snapshot(self._store)

@@ -129,6 +129,9 @@ def digest(
             limit=limit if limit is not None else defaults.limit,
             min_upvotes=min_upvotes if min_upvotes is not None else defaults.min_upvotes,
         )
+        note = await (services.catalog.ensure_day(day) if day else services.catalog.staleness(_today()))
+        if note:
+            err.print(note, style="yellow", markup=False)
         result = await build_digest(services.store, services.search, options, day)
         if format_ is Format.json:
             papers = [paper_json(p, rank=i) for i, p in enumerate(result.papers, start=1)]

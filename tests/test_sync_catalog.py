@@ -135,3 +135,27 @@ async def test_an_empty_store_with_the_network_down_falls_back_to_the_snapshot(
     assert notice.startswith("Could not fetch papers (Hugging Face: cannot connect")
     assert "bundled offline snapshot" in notice
     assert len([r for r in fake_api.requests if r.startswith("/api/daily_papers")]) == 1  # probed once, no retries
+
+
+async def test_a_missing_day_is_fetched_when_asked_for(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    _, catalog, _ = wire(store, client, sleeps)
+    assert await catalog.ensure_day(date(2026, 6, 2)) is None
+    assert len(await store.listing(date(2026, 6, 2))) == 47
+    calls = len(fake_api.requests)
+    assert await catalog.ensure_day(date(2026, 6, 2)) is None
+    assert len(fake_api.requests) == calls  # already there: not fetched again
+    fake_api.fail("/api/daily_papers", Answer(500, b""), Answer(500, b""))
+    note = await catalog.ensure_day(date(2026, 6, 3))
+    assert note is not None
+    assert note.startswith("Could not fetch 2026-06-03 (Hugging Face (HTTP 500)")
+
+
+async def test_a_stale_store_suggests_a_sync(store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps) -> None:
+    _, catalog, _ = wire(store, client, sleeps)
+    await catalog.ensure_day(date(2026, 6, 1))
+    assert await catalog.staleness(date(2026, 6, 3)) is None
+    assert await catalog.staleness(date(2026, 6, 10)) == (
+        "The newest papers in the store are from 1 June 2026; run `paperboy sync` for newer ones."
+    )

@@ -32,7 +32,7 @@ def render_card(card: Card, number: int) -> RenderableType:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", width=3, no_wrap=True)
     grid.add_column(width=6, no_wrap=True)
-    grid.add_column(ratio=1)
+    grid.add_column()
     title = Text(card.title, style=Style(bold=True, link=card.url))
     byline = Text(card.authors, style="cyan")
     if card.organization:

@@ -25,7 +25,7 @@ async def test_daily_returns_the_days_papers_in_order(client: httpx.AsyncClient)
 
 async def test_daily_pages_until_a_short_page(fake_api: FakePapersApi, client: httpx.AsyncClient) -> None:
     recorded = json.loads((CURRENT / "2026-06-01.json").read_text(encoding="utf-8")) * 5
-    day = [{**item, "paper": {**item["paper"], "id": f"2601.{i:05d}"}} for i, item in enumerate(recorded)]
+    day: list[object] = [{**item, "paper": {**item["paper"], "id": f"2601.{i:05d}"}} for i, item in enumerate(recorded)]
     fake_api.daily["2026-06-02"] = day[: PAGE_SIZE + 30]
     listings = await HuggingFace(client).daily(date(2026, 6, 2))
     assert len(listings) == PAGE_SIZE + 30
