@@ -19,9 +19,10 @@ install: $(STAMP)
 digest: $(STAMP)
 	PAPERBOY_OFFLINE=1 $(BIN)/paperboy digest
 
-# The whole suite: lint, types, import contracts, tests. CI runs exactly this.
+# The whole suite: lint, types, import contracts, then the tests on SQLite and on a throwaway
+# PostgreSQL (scripts/with-postgres.sh installs Debian's package when missing). CI runs exactly this.
 test: $(STAMP) lint
-	$(BIN)/pytest
+	scripts/with-postgres.sh $(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

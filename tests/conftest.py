@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,20 +14,44 @@ from bot.models import Listing
 from bot.store.engine import create_engine, database_url, migrate
 from bot.store.papers import PaperStore
 from tests.fakes.papers_api import FIXTURES, FakePapersApi
+from tests.fakes.postgres import postgres_database
 
 CURRENT = FIXTURES / "hf_daily_papers" / "current_2026-06_to_2026-08"
 SHAPES = FIXTURES / "hf_daily_papers" / "shape_history"
 BROKEN = SHAPES / "BROKEN_python-repr_2024-12-11.json"
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[PaperStore]:
-    engine = create_engine(database_url(None, tmp_path))
-    await migrate(engine)
-    try:
-        yield PaperStore(engine)
-    finally:
-        await engine.dispose()
+POSTGRES = os.environ.get("PAPERBOY_TEST_POSTGRES_URL")
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(
+            not POSTGRES, reason="no PostgreSQL (make test starts one; see scripts/with-postgres.sh)"
+        ),
+    ),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[PaperStore]:
+    """A fresh, migrated store on each backend: SQLite in a temp dir, PostgreSQL in a new database."""
+    if request.param == "sqlite":
+        engine = create_engine(database_url(None, tmp_path))
+        await migrate(engine)
+        try:
+            yield PaperStore(engine)
+        finally:
+            await engine.dispose()
+        return
+    assert POSTGRES is not None
+    async with postgres_database(POSTGRES) as url:
+        engine = create_engine(database_url(url, tmp_path))
+        await migrate(engine)
+        try:
+            yield PaperStore(engine)
+        finally:
+            await engine.dispose()
 
 
 @pytest.fixture
