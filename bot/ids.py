@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 from bot.errors import InvalidPaperId
 
@@ -42,3 +45,14 @@ def is_arxiv_id(text: str) -> bool:
     except InvalidPaperId:
         return False
     return True
+
+
+def _validated(value: str) -> str:
+    try:
+        return parse_arxiv_id(value)
+    except InvalidPaperId as exc:
+        raise ValueError(str(exc)) from None
+
+
+ArxivId = Annotated[str, AfterValidator(_validated)]
+"""A wire field holding an arXiv id: validated and made canonical while parsing."""

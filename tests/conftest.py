@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -33,19 +34,21 @@ BACKENDS = [
 ]
 
 
-@pytest.fixture(params=BACKENDS)
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[PaperStore]:
-    """A fresh, migrated store on each backend: SQLite in a temp dir, PostgreSQL in a new database."""
-    if request.param == "sqlite":
-        engine = create_engine(database_url(None, tmp_path))
-        await migrate(engine)
-        try:
-            yield PaperStore(engine)
-        finally:
-            await engine.dispose()
+@asynccontextmanager
+async def backend(name: str) -> AsyncIterator[str | None]:
+    """The database URL for a backend: None (the default SQLite file) or a new PostgreSQL database."""
+    if name == "sqlite":
+        yield None
         return
     assert POSTGRES is not None
     async with postgres_database(POSTGRES) as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[PaperStore]:
+    """A fresh, migrated store on each backend: SQLite in a temp dir, PostgreSQL in a new database."""
+    async with backend(request.param) as url:
         engine = create_engine(database_url(url, tmp_path))
         await migrate(engine)
         try:

@@ -9,17 +9,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from bot.errors import InvalidPaperId
-from bot.ids import parse_arxiv_id
+from bot.ids import ArxivId
 from bot.models import Listing, Paper, squash
 
 
 class CorpusRow(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    arxiv_id: str
+    arxiv_id: ArxivId
     daily_date: date
     rank_in_file: int = 0
     title: str
@@ -36,14 +35,6 @@ class CorpusRow(BaseModel):
     ai_summary: str | None = None
     ai_keywords: list[str] | None = None
     thumbnail: str | None = None
-
-    @field_validator("arxiv_id")
-    @classmethod
-    def _arxiv_id(cls, value: str) -> str:
-        try:
-            return parse_arxiv_id(value)
-        except InvalidPaperId as exc:
-            raise ValueError(str(exc)) from exc
 
     def to_listing(self) -> Listing:
         paper = Paper(

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from bot.errors import InvalidPaperId
-from bot.ids import parse_arxiv_id
+from bot.ids import ArxivId
 from bot.models import Listing, Paper, squash
 
 
@@ -31,7 +30,7 @@ class HFOrganization(_Wire):
 
 
 class HFPaper(_Wire):
-    id: str
+    id: ArxivId
     title: str
     summary: str = ""
     authors: list[HFAuthor] = []
@@ -44,14 +43,6 @@ class HFPaper(_Wire):
     ai_summary: str | None = None
     ai_keywords: list[str] | None = None
     organization: HFOrganization | None = None
-
-    @field_validator("id")
-    @classmethod
-    def _arxiv_id(cls, value: str) -> str:
-        try:
-            return parse_arxiv_id(value)
-        except InvalidPaperId as exc:
-            raise ValueError(str(exc)) from exc
 
 
 class HFDailyItem(_Wire):
