@@ -16,7 +16,9 @@ from bot.settings import Settings
 from bot.sources.arxiv import Arxiv
 from bot.sources.huggingface import HuggingFace
 from bot.store.engine import create_engine, database_url, migrate
+from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
+from bot.subscriptions import SubscriptionStore, from_config
 from bot.sync import Syncer
 
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
@@ -30,6 +32,8 @@ class Services:
     search: SearchService
     catalog: Catalog
     syncer: Syncer | None  # None when offline
+    subscriptions: SubscriptionStore
+    ledger: Ledger
 
 
 def read_config(settings: Settings) -> FileConfig:
@@ -50,13 +54,18 @@ async def open_services(settings: Settings, config: FileConfig | None = None) ->
                 hf = HuggingFace(client, settings.hf_url)
                 arxiv = Arxiv(client, settings.arxiv_url)
                 syncer = Syncer(store, hf, arxiv, search)
+            config = config if config is not None else read_config(settings)
+            subscriptions = SubscriptionStore(engine)
+            await subscriptions.seed([from_config(entry, config.digest) for entry in config.subscriptions])
             yield Services(
                 settings=settings,
-                config=config if config is not None else read_config(settings),
+                config=config,
                 store=store,
                 search=search,
                 catalog=Catalog(store, search, hf, arxiv, syncer),
                 syncer=syncer,
+                subscriptions=subscriptions,
+                ledger=Ledger(engine),
             )
     finally:
         await engine.dispose()

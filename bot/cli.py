@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -23,6 +24,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from adapters.console.render import render_post
 from bot.bootstrap import Services, open_services, read_config
 from bot.cards import card
+from bot.channels import parse_channel
+from bot.delivery import DigestDelivery
 from bot.digest import DigestOptions, build_digest
 from bot.errors import ConfigError, PaperboyError, UsageError
 from bot.ids import parse_arxiv_id
@@ -32,6 +35,7 @@ from bot.post import Post
 from bot.search.port import SearchHit
 from bot.settings import Settings, load_settings
 from bot.sync import recent_days
+from bot.wiring import platforms, running, until_stopped
 
 T = TypeVar("T")
 # Typer 0.29 carries its own copy of click; its exceptions live wherever BadParameter does.
@@ -252,6 +256,57 @@ def sync(
 
     code = _run(work, ensure=False)
     raise typer.Exit(code)
+
+
+@app.command("post")
+def post_(
+    channel: Annotated[str, typer.Option("--channel", help="PLATFORM:CHANNEL_ID, such as slack:C0123456.")],
+    date_: Annotated[str | None, typer.Option("--date", help="Listing day, YYYY-MM-DD (default: the latest).")] = None,
+) -> None:
+    """Deliver a channel's digest now, once: a second call posts nothing and says so."""
+    where = parse_channel(channel)
+    day = _parse_day(date_)
+
+    async def work(services: Services) -> int:
+        found = platforms(services, out)
+        subscription = await services.subscriptions.get(where)
+        defaults = services.config.digest
+        options = (
+            subscription.options()
+            if subscription
+            else DigestOptions(topics=defaults.topics, limit=defaults.limit, min_upvotes=defaults.min_upvotes)
+        )
+        if day is not None:
+            note = await services.catalog.ensure_day(day)
+            if note:
+                err.print(note, style="yellow", markup=False)
+        delivery = DigestDelivery(
+            services.store, services.search, services.ledger, services.subscriptions, found.publishers
+        )
+        result = await delivery.deliver(where, options, day)
+        err.print(result.describe(), markup=False)
+        return 0 if result.ok else 1
+
+    raise typer.Exit(_run(work))
+
+
+@app.command()
+def run() -> None:
+    """Run the bot: every chat platform whose credentials are set, until Ctrl-C or SIGTERM."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    async def work(services: Services) -> None:
+        async with running(services, platforms(services, out)) as names:
+            if not names:
+                raise ConfigError(
+                    "no chat platform is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
+                    "(or DISCORD_TOKEN); see the README"
+                )
+            err.print(f"paperboy is running: {', '.join(names)}. Ctrl-C stops it.", markup=False)
+            await until_stopped()
+
+    _run(work)
 
 
 @app.command("import")

@@ -8,7 +8,9 @@
     ├── SourceError           Hugging Face or arXiv failed: status, url and reason kept
     │   ├── SourceUnavailable the network or the service could not be reached at all
     │   └── SourceDataError   the service answered with something that is not its API shape
-    └── ImportFileError       a file given to `paperboy import` could not be imported
+    ├── ImportFileError       a file given to `paperboy import` could not be imported
+    ├── ChannelUnavailable    a chat channel refuses the bot for good (removed, archived, bad token)
+    └── DeliveryError         a chat post failed for a reason that may pass (an outage, a long rate limit)
 
 Adapters and the CLI turn these into user-facing text in one place each; the core never prints.
 """
@@ -69,3 +71,16 @@ class ImportFileError(PaperboyError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class ChannelUnavailable(PaperboyError):
+    """A channel the bot can no longer post to (removed, archived, no access, bad token): stop, don't retry."""
+
+    def __init__(self, channel: str, reason: str) -> None:
+        self.channel = channel
+        self.reason = reason
+        super().__init__(f"{channel}: {reason}")
+
+
+class DeliveryError(PaperboyError):
+    """A message could not be posted for a reason that may pass (rate limits beyond patience, outages)."""

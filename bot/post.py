@@ -41,11 +41,15 @@ class Card:
 
 @dataclass(frozen=True)
 class Post:
-    """A header, an optional line under it, the cards, and a note for when there are none."""
+    """A header, an optional line under it, paragraphs, a code block, the cards, and a note for none.
+
+    `text` paragraphs and `code` are plain text; renderers escape them for their platform.
+    """
 
     header: str
     cards: tuple[Card, ...] = ()
     subheader: str | None = None
     empty: str | None = None
     day: date | None = None
-    notices: tuple[str, ...] = field(default=())
+    text: tuple[str, ...] = field(default=())
+    code: str | None = None

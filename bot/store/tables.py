@@ -47,3 +47,68 @@ meta = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("channel", String(64), primary_key=True),
+    Column("workspace", String(64), nullable=False, default=""),
+    Column("topics", JSON, nullable=False, default=list),
+    Column("time", String(5), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("days", String(32), nullable=False),
+    Column("limit", Integer, nullable=False),
+    Column("min_upvotes", Integer, nullable=False, default=0),
+    Column("source", String(8), nullable=False),  # "config" or "chat"
+    Column("status", Text),  # why delivery stopped (channel_not_found, …); NULL while all is well
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+digests = Table(
+    "digests",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("channel", String(64), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("workspace", String(64), nullable=False, default=""),
+    Column("status", String(16), nullable=False),  # claimed, done, failed
+    Column("header_ref", Text),
+    Column("papers", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+)
+
+digest_papers = Table(
+    "digest_papers",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("channel", String(64), primary_key=True),
+    Column("arxiv_id", String(32), primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("message_ref", Text, nullable=False),
+    Column("thread_ref", Text, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    Column("seeded_at", DateTime(timezone=True)),
+)
+
+threads = Table(
+    "threads",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("channel", String(64), primary_key=True),
+    Column("thread_ref", String(64), primary_key=True),
+    Column("arxiv_id", String(32), nullable=False),
+    Column("origin", String(8), nullable=False),  # "digest" or "share"
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("event_id", String(128), primary_key=True),
+    Column("seen_at", DateTime(timezone=True), nullable=False, index=True),
+)

@@ -1,0 +1,38 @@
+"""The terminal as a publishing target: `paperboy post --channel console:NAME` prints the digest once."""
+
+from __future__ import annotations
+
+import itertools
+
+from rich.console import Console
+
+from adapters.console.render import render_card, render_post
+from bot.post import Card, Post
+from bot.publishing import MessageRef
+
+
+class ConsolePublisher:
+    """Implements the publishing port on a rich Console; thread seeds are printed under their card."""
+
+    def __init__(self, console: Console) -> None:
+        self._console = console
+        self._ids = itertools.count(1)
+
+    def _ref(self, channel: str) -> MessageRef:
+        number = str(next(self._ids))
+        return MessageRef(channel, number, number)
+
+    async def post_header(self, channel: str, post: Post) -> MessageRef | None:
+        self._console.print(
+            render_post(
+                Post(header=post.header, subheader=post.subheader, empty=post.empty if not post.cards else None)
+            )
+        )
+        return self._ref(channel)
+
+    async def post_card(self, channel: str, card: Card) -> MessageRef:
+        self._console.print(render_card(card, card.rank or 0))
+        return self._ref(channel)
+
+    async def seed_thread(self, root: MessageRef, card: Card) -> MessageRef:
+        return self._ref(root.channel)  # the card already shows what a thread would; nothing more to print

@@ -1,0 +1,138 @@
+"""The Slack app: bolt's AsyncApp with `/papers`, the Share button and mentions in paper threads.
+
+HTTP mode serves commands, events and interactivity on one path, `/slack/events`, every request's
+signature verified by bolt; Socket Mode is used instead when an app-level token is given.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.publisher import SlackPublisher
+from adapters.slack.render import SHARE_ACTION, post_message
+from bot.assistant import Assistant
+from bot.channels import ChannelRef
+from bot.chat import Asker
+from bot.commands import parse_command
+from bot.errors import ChannelUnavailable, PaperboyError
+
+log = logging.getLogger("paperboy.slack")
+PATH = "/slack/events"
+OOPS = "Sorry, something went wrong on my side. Please try again in a moment."
+
+
+def slack_client(token: str, api_url: str) -> AsyncWebClient:
+    """The Web API client: waits out 429s (Retry-After) up to three times before giving up."""
+    client = AsyncWebClient(token=token, base_url=api_url)
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
+    return client
+
+
+def _is_direct(body: dict[str, Any]) -> bool:
+    return str(body.get("channel_id", "")).startswith("D") or body.get("channel_name") == "directmessage"
+
+
+def create_app(
+    assistant: Assistant, client: AsyncWebClient, signing_secret: str, publisher: SlackPublisher
+) -> AsyncApp:
+    app = AsyncApp(client=client, signing_secret=signing_secret, logger=log)
+
+    @app.command("/papers")
+    async def papers(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()  # within Slack's 3 s, before any work
+        direct = _is_direct(body)
+        asker = Asker(
+            ChannelRef("slack", str(body.get("channel_id", "")), str(body.get("team_id", ""))),
+            str(body.get("user_id", "")),
+            direct=direct,
+        )
+        try:
+            post = await assistant.command(parse_command(str(body.get("text", ""))), asker)
+            text, blocks = post_message(post, share=not direct)
+        except PaperboyError as exc:
+            text, blocks = str(exc), []
+        except Exception:
+            log.exception("/papers %r failed", body.get("text"))
+            text, blocks = OOPS, []
+        await respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+
+    @app.action(SHARE_ACTION)
+    async def share(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        channel = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or "")
+        paper = str((body.get("actions") or [{}])[0].get("value", ""))
+        try:
+            shared = await assistant.share("slack", channel, paper, publisher)
+            text = f"Shared “{shared.title}” in this channel; its thread is open for discussion."
+        except ChannelUnavailable as exc:
+            text = f"I can't post in this channel: {exc.reason}."
+        except PaperboyError as exc:
+            text = str(exc)
+        except Exception:
+            log.exception("sharing %s in %s failed", paper, channel)
+            text = OOPS
+        await respond(text=text, response_type="ephemeral", replace_original=False)
+
+    @app.event("app_mention")
+    async def mention(body: dict[str, Any], event: dict[str, Any]) -> None:
+        event_id = str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}")
+        if not await assistant.first_time("slack", event_id):
+            log.info("ignoring a repeat of event %s (Slack retry)", event_id)
+            return
+        channel = str(event.get("channel", ""))
+        thread = event.get("thread_ts")
+        post = await assistant.mention("slack", channel, str(thread) if thread else None, str(event.get("text", "")))
+        text, blocks = post_message(post)
+        try:
+            await publisher.post_message(channel, text, blocks, thread=str(thread or event.get("ts")))
+        except PaperboyError as exc:
+            log.warning("could not answer a mention in %s: %s", channel, exc)
+
+    return app
+
+
+class SlackRuntime:
+    """Runs the app: Socket Mode with an app-level token, else HTTP on `port` (with /healthz)."""
+
+    def __init__(self, app: AsyncApp, *, port: int, host: str = "0.0.0.0", app_token: str | None = None) -> None:
+        self.app = app
+        self._port = port
+        self._host = host
+        self._app_token = app_token
+        self._runner: web.AppRunner | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self.port: int | None = None
+
+    async def start(self) -> None:
+        if self._app_token:
+            self._socket = AsyncSocketModeHandler(self.app, app_token=self._app_token)
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            log.info("Slack: connected in Socket Mode")
+            return
+        web_app = self.app.web_app(path=PATH)
+        web_app.router.add_get("/healthz", _healthz)
+        self._runner = web.AppRunner(web_app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self._host, self._port)
+        await site.start()
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        self.port = sockets[0].getsockname()[1] if sockets else self._port
+        log.info("Slack: listening on http://%s:%s%s", self._host, self.port, PATH)
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+
+async def _healthz(_request: web.Request) -> web.Response:
+    return web.Response(text="ok")

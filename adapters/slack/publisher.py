@@ -1,0 +1,114 @@
+"""Posting to Slack: paced to about one message per second per channel, 429s waited out, dead channels reported."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.render import card_message, header_message, thread_blocks
+from bot.errors import ChannelUnavailable, DeliveryError
+from bot.post import Card, Post
+from bot.publishing import MessageRef
+
+# Errors that will not pass by themselves: stop posting to that channel (or with that token).
+PERMANENT = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "invalid_auth",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "no_permission",
+        "missing_scope",
+        "restricted_action",
+        "team_access_not_granted",
+        "org_login_required",
+        "ekm_access_denied",
+    }
+)
+WHY = {
+    "channel_not_found": "the channel does not exist or the bot cannot see it",
+    "not_in_channel": "the bot is not a member of the channel (invite it with /invite)",
+    "is_archived": "the channel is archived",
+    "invalid_auth": "the bot token is invalid",
+    "account_inactive": "the bot's token belongs to a deactivated app or user",
+    "token_revoked": "the bot token was revoked",
+    "missing_scope": "the app lacks a scope it needs (reinstall it from config/slack-manifest.yml)",
+}
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class SlackPublisher:
+    """Implements the publishing port with chat.postMessage; a thread is the root message's `ts`."""
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._client = client
+        self._interval = interval
+        self._clock = clock
+        self._sleep = sleep
+        self._last: dict[str, float] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def post_header(self, channel: str, post: Post) -> MessageRef | None:
+        text, blocks = header_message(post)
+        return await self._post(channel, text, blocks)
+
+    async def post_card(self, channel: str, card: Card) -> MessageRef:
+        text, blocks = card_message(card)
+        return await self._post(channel, text, blocks)
+
+    async def seed_thread(self, root: MessageRef, card: Card) -> MessageRef:
+        text, blocks = thread_blocks(card)
+        return await self._post(root.channel, text, blocks, thread=root.thread)
+
+    async def post_message(
+        self, channel: str, text: str, blocks: list[dict[str, Any]], thread: str | None
+    ) -> MessageRef:
+        """Any message (answers to mentions, say), paced and error-mapped like the digest's."""
+        return await self._post(channel, text, blocks, thread=thread)
+
+    async def _post(
+        self, channel: str, text: str, blocks: list[dict[str, Any]], thread: str | None = None
+    ) -> MessageRef:
+        lock = self._locks.setdefault(channel, asyncio.Lock())
+        async with lock:
+            last = self._last.get(channel)
+            if last is not None:
+                wait = self._interval - (self._clock() - last)
+                if wait > 0:
+                    await self._sleep(wait)
+            try:
+                response = await self._client.chat_postMessage(
+                    channel=channel, text=text, blocks=blocks, thread_ts=thread, unfurl_links=False, unfurl_media=False
+                )
+            except SlackApiError as exc:
+                raise _mapped(channel, exc) from exc
+            finally:
+                self._last[channel] = self._clock()
+        ts = str(response["ts"])
+        return MessageRef(channel=str(response.get("channel") or channel), message=ts, thread=thread or ts)
+
+
+def _mapped(channel: str, exc: SlackApiError) -> Exception:
+    code = str(exc.response.get("error", "")) if exc.response is not None else ""
+    status = exc.response.status_code if exc.response is not None else None
+    if code in PERMANENT:
+        return ChannelUnavailable(f"slack:{channel}", f"{code} ({WHY.get(code, 'Slack refused the bot')})")
+    if status == 429:
+        return DeliveryError(f"Slack kept rate-limiting chat.postMessage in {channel} (429 after retries)")
+    return DeliveryError(f"Slack refused chat.postMessage in {channel}: {code or status}")

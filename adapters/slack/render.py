@@ -1,0 +1,139 @@
+"""A neutral Post as Slack Block Kit: pure functions that escape every untrusted string and respect the limits.
+
+Escaping: `&`, `<` and `>` become `&amp;`, `&lt;`, `&gt;` (ampersand first, exactly once), in mrkdwn
+and plain_text alike, so a title carrying `<!channel>`, `<@U123>` or `<https://evil|innocent>`
+renders as inert text. Text is escaped
+before it is cut, and never cut inside an entity. Limits (slack_sdk's validators): 50 blocks a
+message, 3000 characters a section, 150 a header, 10 context elements, 75 a button label.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from bot.post import Card, Link, Post, Section
+
+Block = dict[str, Any]
+
+MAX_BLOCKS = 50
+SECTION_CHARS = 3000
+HEADER_CHARS = 150
+CONTEXT_ELEMENTS = 10
+BUTTON_CHARS = 75
+FALLBACK_CHARS = 3000
+SHARE_ACTION = "share_paper"
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def cut(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word with "…", never inside an `&…;` entity."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    if space > limit // 2:
+        head = head[:space]
+    amp = head.rfind("&")
+    if amp != -1 and ";" not in head[amp:]:
+        head = head[:amp]
+    return head.rstrip() + "…"
+
+
+def plain(text: str, limit: int) -> str:
+    """plain_text is not parsed as mrkdwn, but Slack reads its `&`, `<`, `>` entities like any text:
+    escape it all the same, so no raw `<!channel>` ever leaves the bot."""
+    return cut(escape(" ".join(text.split())), limit)
+
+
+def safe_url(url: str) -> str:
+    """A URL fit for `<url|label>`: no `|`, `<`, `>` or spaces to break out of the link."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
+
+
+def link(target: Link) -> str:
+    return f"<{safe_url(target.url)}|{escape(target.label)}>"
+
+
+def mrkdwn(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_CHARS)}}
+
+
+def context(*parts: str) -> Block:
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": cut(p, SECTION_CHARS)} for p in parts[:CONTEXT_ELEMENTS]],
+    }
+
+
+def card_blocks(card: Card, *, share: bool = False) -> list[Block]:
+    """A paper's card: linked title, byline, votes, one-line summary, links; a Share button when asked."""
+    byline = escape(card.authors) + (f" · {escape(card.organization)}" if card.organization else "")
+    votes = f"▲ {card.upvotes} upvote{'s' if card.upvotes != 1 else ''} · 💬 {card.comments}"
+    rank = f"{card.rank}. " if card.rank else ""
+    lines = [f"{rank}*<{safe_url(card.url)}|{escape(card.title)}>*", byline, votes]
+    if card.summary:
+        lines.append(escape(card.summary))
+    blocks = [mrkdwn("\n".join(lines)), context(" · ".join(link(x) for x in card.links))]
+    if share:
+        button = {
+            "type": "button",
+            "action_id": SHARE_ACTION,
+            "text": {"type": "plain_text", "text": plain("Share in channel", BUTTON_CHARS)},
+            "value": card.paper_id,
+        }
+        blocks.append({"type": "actions", "block_id": f"share:{card.paper_id}"[:255], "elements": [button]})
+    return blocks
+
+
+def section_blocks(section: Section) -> list[Block]:
+    body = escape(section.text)
+    if section.links:
+        body = " · ".join(link(x) for x in section.links)
+    return [mrkdwn(f"*{escape(section.title)}*\n{body}")]
+
+
+def thread_blocks(card: Card) -> tuple[str, list[Block]]:
+    """The thread's seed: abstract, AI summary, keywords, authors and links, one section each."""
+    blocks = [block for section in card.thread for block in section_blocks(section)]
+    return fallback(f"About {card.title}"), blocks[:MAX_BLOCKS]
+
+
+def card_message(card: Card, *, share: bool = False) -> tuple[str, list[Block]]:
+    return fallback(f"{card.title} ({card.upvotes} upvotes) {card.url}"), card_blocks(card, share=share)
+
+
+def header_message(post: Post) -> tuple[str, list[Block]]:
+    """A digest's header: the header, the line under it, and the note when there are no papers."""
+    blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": plain(post.header, HEADER_CHARS)}}]
+    if post.subheader:
+        blocks.append(context(escape(post.subheader)))
+    if not post.cards and post.empty:
+        blocks.append(mrkdwn(escape(post.empty)))
+    return fallback(post.header + (f" — {post.subheader}" if post.subheader else "")), blocks
+
+
+def post_message(post: Post, *, share: bool = False) -> tuple[str, list[Block]]:
+    """A whole post in one message (answers to commands and mentions), trimmed to fit 50 blocks."""
+    text, blocks = header_message(post)
+    blocks += [mrkdwn(escape(paragraph)) for paragraph in post.text]
+    if post.code:
+        blocks.append(mrkdwn(f"```{cut(escape(post.code), SECTION_CHARS - 6)}```"))
+    shown = 0
+    for card in post.cards:
+        more = [{"type": "divider"}, *card_blocks(card, share=share)]
+        if len(blocks) + len(more) > MAX_BLOCKS - 1:  # keep one place for the "more" line
+            break
+        blocks += more
+        shown += 1
+    if shown < len(post.cards):
+        blocks.append(context(f"…and {len(post.cards) - shown} more"))
+    return text, blocks[:MAX_BLOCKS]
+
+
+def fallback(text: str) -> str:
+    """The notification text every message carries: escaped like everything else."""
+    return cut(escape(" ".join(text.split())), FALLBACK_CHARS)

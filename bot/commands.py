@@ -1,0 +1,181 @@
+"""`/papers` as people type it: the text after the command, parsed into one neutral command.
+
+/papers  or  /papers today       today's papers
+/papers speculative decoding     a search
+/papers paper 2406.12345         one paper
+/papers subscribe diffusion, robots at 09:00 tz Europe/Berlin top 5
+/papers unsubscribe · settings · help
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from zoneinfo import available_timezones
+
+from bot.config import check_time, check_timezone
+from bot.errors import UsageError
+from bot.ids import is_arxiv_id
+from bot.weekdays import parse_days
+
+KEYWORDS = ("today", "paper", "subscribe", "unsubscribe", "settings", "help")
+MAX_TOPICS = 10
+
+
+@dataclass(frozen=True)
+class Today:
+    pass
+
+
+@dataclass(frozen=True)
+class Search:
+    query: str
+
+
+@dataclass(frozen=True)
+class PaperLookup:
+    ref: str
+
+
+@dataclass(frozen=True)
+class Subscribe:
+    topics: tuple[str, ...] = ()
+    time: str | None = None
+    timezone: str | None = None
+    days: str | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    pass
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Text that looks like a mistyped keyword or a command used wrongly; `hint` says what to type."""
+
+    text: str
+    hint: str
+
+
+Command = Today | Search | PaperLookup | Subscribe | Unsubscribe | Settings | Help | Unknown
+
+
+def parse_command(text: str) -> Command:
+    text = " ".join(text.split())
+    if not text:
+        return Today()
+    first, _, rest = text.partition(" ")
+    word = first.lower()
+    if word == "today" and not rest:
+        return Today()
+    if word in ("help", "?", "-h", "--help"):
+        return Help()
+    if word == "paper":
+        if not rest:
+            return Unknown(text, "`paper` needs an arXiv id or link, such as `paper 2406.12345`.")
+        return PaperLookup(rest)
+    if word in ("unsubscribe", "settings"):
+        return Unsubscribe() if word == "unsubscribe" else Settings()
+    if word == "subscribe":
+        try:
+            return parse_subscribe(rest)
+        except UsageError as exc:
+            return Unknown(text, str(exc))
+    if is_arxiv_id(text):
+        return PaperLookup(text)
+    close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
+    if close and word not in KEYWORDS and (not rest or close[0] != "paper"):
+        return Unknown(text, f"Did you mean `{close[0]}`?")
+    return Search(text)
+
+
+_TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
+
+
+def parse_subscribe(text: str) -> Subscribe:
+    """`[topics] [at HH:MM] [tz Area/City] [top N] [days mon-fri]`; topics split on commas or quoted."""
+    topics: list[str] = []
+    words: list[str] = []
+    options: dict[str, str] = {}
+    tokens = [(m.group(1) or m.group(2), m.group(3)) for m in _TOKEN.finditer(text)]
+    i = 0
+    while i < len(tokens):
+        quoted, plain = tokens[i]
+        if quoted is not None:
+            _close(words, topics)
+            if quoted.strip():
+                topics.append(" ".join(quoted.split()))
+        elif plain.lower() in ("at", "tz", "top", "days") and i + 1 < len(tokens) and tokens[i + 1][1]:
+            _close(words, topics)
+            options[plain.lower()] = tokens[i + 1][1] or ""
+            i += 1
+        else:
+            for piece in re.split(r"(,)", plain):
+                if piece == ",":
+                    _close(words, topics)
+                elif piece:
+                    words.append(piece)
+        i += 1
+    _close(words, topics)
+    if len(topics) > MAX_TOPICS:
+        raise UsageError(f"at most {MAX_TOPICS} topics, please")
+    return Subscribe(
+        topics=tuple(dict.fromkeys(topics)),
+        time=_time(options["at"]) if "at" in options else None,
+        timezone=checked_timezone(options["tz"]) if "tz" in options else None,
+        days=_days(options["days"]) if "days" in options else None,
+        limit=_top(options["top"]) if "top" in options else None,
+    )
+
+
+def _close(words: list[str], topics: list[str]) -> None:
+    if words:
+        topics.append(" ".join(words))
+        words.clear()
+
+
+def _time(value: str) -> str:
+    try:
+        return check_time(value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _days(value: str) -> str:
+    try:
+        parse_days(value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return value.lower()
+
+
+def _top(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 50:
+        raise UsageError(f"`top` takes a number from 1 to 50, not {value!r}")
+    return int(value)
+
+
+def checked_timezone(value: str) -> str:
+    """An IANA zone name, with a suggestion when it is misspelt."""
+    try:
+        return check_timezone(value)
+    except ValueError as exc:
+        zones = {z.lower(): z for z in available_timezones()}
+        if value.lower() in zones:
+            return zones[value.lower()]
+        close = difflib.get_close_matches(value.lower(), zones, n=1, cutoff=0.6)
+        hint = f" Did you mean {zones[close[0]]}?" if close else ""
+        raise UsageError(f"{exc}.{hint}") from None

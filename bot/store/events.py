@@ -1,0 +1,38 @@
+"""Chat events already handled, so a platform's retry of the same event never gets a second answer.
+
+Kept in the store rather than in memory: a retry may reach another replica, or the same process
+after a restart.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.store.tables import events
+from bot.store.upsert import insert_for
+
+KEEP = timedelta(days=1)  # Slack retries for minutes, Discord never: a day is ample
+
+
+class EventLog:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._seen = 0
+
+    async def first_time(self, platform: str, event_id: str) -> bool:
+        """True the first time an event id is offered, False for every repeat."""
+        now = datetime.now(UTC)
+        stmt = insert_for(self._engine.dialect.name, events).on_conflict_do_nothing(
+            index_elements=["platform", "event_id"]
+        )
+        async with self._engine.begin() as conn:
+            inserted = (
+                await conn.execute(stmt, {"platform": platform, "event_id": event_id[:128], "seen_at": now})
+            ).rowcount
+            self._seen += 1
+            if self._seen % 500 == 0:
+                await conn.execute(delete(events).where(events.c.seen_at < now - KEEP))
+        return bool(inserted)

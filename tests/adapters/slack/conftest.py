@@ -1,0 +1,191 @@
+"""A real bolt AsyncApp over HTTP on 127.0.0.1, wired to the real core, talking to a fake Slack."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+
+from adapters.slack.app import SlackRuntime, create_app, slack_client
+from adapters.slack.publisher import SlackPublisher
+from bot.assistant import Assistant
+from bot.catalog import Catalog
+from bot.chat import ChatService
+from bot.config import DigestDefaults
+from bot.search.port import SearchFilters, SearchHit
+from bot.search.service import SearchService
+from bot.store.engine import create_engine, database_url, migrate
+from bot.store.events import EventLog
+from bot.store.ledger import Ledger
+from bot.store.papers import PaperStore
+from bot.subscriptions import SubscriptionStore
+from tests.conftest import listings_of
+from tests.fakes.slack import FakeSlack
+
+SECRET = "test-signing-secret"
+NOW = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)
+
+
+class SlowSearch:
+    """The real search, made slow: the ack must not wait for it."""
+
+    def __init__(self, inner: SearchService, delay: float) -> None:
+        self.inner = inner
+        self.delay = delay
+
+    async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
+        import asyncio
+
+        await asyncio.sleep(self.delay)
+        return await self.inner.search(query, filters, limit)
+
+
+@dataclass
+class SlackBot:
+    fake: FakeSlack
+    url: str
+    store: PaperStore
+    ledger: Ledger
+    subscriptions: SubscriptionStore
+    publisher: SlackPublisher
+    search: SlowSearch
+
+    async def send(
+        self, body: str, content_type: str, *, secret: str = SECRET, age: int = 0, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        timestamp = str(int(time.time()) - age)
+        signature = "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+        sent = {
+            "content-type": content_type,
+            "x-slack-request-timestamp": timestamp,
+            "x-slack-signature": signature,
+            **(headers or {}),
+        }
+        async with httpx.AsyncClient(timeout=10) as client:
+            return await client.post(self.url, content=body, headers=sent)
+
+    async def command(self, text: str, *, channel: str = "C0001", secret: str = SECRET, age: int = 0) -> httpx.Response:
+        form = {
+            "token": "legacy",
+            "team_id": "T0001",
+            "team_domain": "lab",
+            "channel_id": channel,
+            "channel_name": "directmessage" if channel.startswith("D") else "papers",
+            "user_id": "U0001",
+            "user_name": "ada",
+            "command": "/papers",
+            "text": text,
+            "response_url": self.fake.response_url(),
+            "trigger_id": "1.2.3",
+            "api_app_id": "A0001",
+        }
+        return await self.send(urlencode(form), "application/x-www-form-urlencoded", secret=secret, age=age)
+
+    async def click_share(self, arxiv_id: str, channel: str = "C0001") -> httpx.Response:
+        payload = {
+            "type": "block_actions",
+            "team": {"id": "T0001", "domain": "lab"},
+            "user": {"id": "U0001", "username": "ada", "team_id": "T0001"},
+            "api_app_id": "A0001",
+            "token": "legacy",
+            "container": {"type": "message", "message_ts": "1.1", "channel_id": channel, "is_ephemeral": True},
+            "trigger_id": "1.2.3",
+            "channel": {"id": channel, "name": "papers"},
+            "response_url": self.fake.response_url("share"),
+            "actions": [
+                {
+                    "action_id": "share_paper",
+                    "block_id": f"share:{arxiv_id}",
+                    "type": "button",
+                    "value": arxiv_id,
+                    "action_ts": "1.2",
+                }
+            ],
+        }
+        return await self.send(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    async def mention(
+        self,
+        text: str,
+        *,
+        thread: str | None,
+        event_id: str = "Ev0001",
+        retry: int | None = None,
+        channel: str = "C0001",
+    ) -> httpx.Response:
+        event: dict[str, Any] = {
+            "type": "app_mention",
+            "user": "U0001",
+            "text": text,
+            "ts": "1767225700.000001",
+            "channel": channel,
+            "event_ts": "1767225700.000001",
+        }
+        if thread:
+            event["thread_ts"] = thread
+        body = {
+            "token": "legacy",
+            "team_id": "T0001",
+            "api_app_id": "A0001",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": 1767225700,
+            "authorizations": [{"team_id": "T0001", "user_id": "UBOT", "is_bot": True}],
+        }
+        headers = {"x-slack-retry-num": str(retry), "x-slack-retry-reason": "http_timeout"} if retry else None
+        return await self.send(json.dumps(body), "application/json", headers=headers)
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+
+
+@pytest.fixture
+async def sqlite_store(tmp_path: Path) -> AsyncIterator[PaperStore]:
+    engine = create_engine(database_url(None, tmp_path))
+    await migrate(engine)
+    store = PaperStore(engine)
+    for day in ("2026-06-01", "2026-06-02", "2026-06-03"):
+        await store.save_listings(listings_of(day))
+    try:
+        yield store
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def slack_bot(fake_slack: FakeSlack, sqlite_store: PaperStore) -> AsyncIterator[SlackBot]:
+    store = sqlite_store
+    search = SlowSearch(SearchService(store), 0.0)
+    catalog = Catalog(store, SearchService(store), None, None, None)
+    subscriptions = SubscriptionStore(store.engine)
+    ledger = Ledger(store.engine)
+    chat = ChatService(store, search, catalog, subscriptions, DigestDefaults(limit=5), clock=lambda: NOW)
+    assistant = Assistant(chat, catalog, search, ledger, EventLog(store.engine))
+    client = slack_client("xoxb-test", fake_slack.base_url)
+    publisher = SlackPublisher(client, interval=0.0)
+    runtime = SlackRuntime(create_app(assistant, client, SECRET, publisher), port=0, host="127.0.0.1")
+    await runtime.start()
+    try:
+        yield SlackBot(
+            fake_slack, f"http://127.0.0.1:{runtime.port}/slack/events", store, ledger, subscriptions, publisher, search
+        )
+    finally:
+        await runtime.stop()

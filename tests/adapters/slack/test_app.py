@@ -1,0 +1,190 @@
+"""`/papers`, the Share button and thread mentions, through signed HTTP into the real bolt app."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from bot.channels import ChannelRef
+from tests.adapters.slack.conftest import SlackBot
+
+
+def texts(response: dict[str, object]) -> str:
+    return json.dumps(response, ensure_ascii=False)
+
+
+async def test_a_bad_signature_is_refused(slack_bot: SlackBot) -> None:
+    response = await slack_bot.command("today", secret="wrong-secret")
+    assert response.status_code == 401
+    assert slack_bot.fake.responses == []
+
+
+async def test_a_stale_timestamp_is_refused(slack_bot: SlackBot) -> None:
+    response = await slack_bot.command("today", age=600)
+    assert response.status_code == 401
+    assert slack_bot.fake.responses == []
+
+
+async def test_the_ack_comes_at_once_while_the_search_is_slow(slack_bot: SlackBot) -> None:
+    slack_bot.search.delay = 2.0
+    started = time.monotonic()
+    response = await slack_bot.command("speculative decoding")
+    acked = time.monotonic() - started
+    assert response.status_code == 200
+    assert acked < 1.0  # Slack allows 3 s; the answer itself takes 2 s here
+    assert slack_bot.fake.responses == []
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    answer = slack_bot.fake.responses[0]
+    assert answer["response_type"] == "ephemeral"
+    assert "Papers on “speculative decoding”" in answer["text"]
+
+
+async def test_today(slack_bot: SlackBot) -> None:
+    await slack_bot.command("")
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    answer = slack_bot.fake.responses[0]
+    blocks = answer["blocks"]
+    assert blocks[0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Daily Papers · Wednesday 3 June 2026"},
+    }
+    shares = [b for b in blocks if b["type"] == "actions"]
+    assert len(shares) == 5
+    assert shares[0]["elements"][0]["action_id"] == "share_paper"
+
+
+async def test_search_cards_have_links_and_a_share_button(slack_bot: SlackBot) -> None:
+    await slack_bot.command("search agents")
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    blocks = slack_bot.fake.responses[0]["blocks"]
+    sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert any("<https://huggingface.co/papers/2605.29307|GrepSeek: Training Search Agents" in s for s in sections)
+    contexts = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
+    assert any("<https://arxiv.org/pdf/2605.29307|PDF>" in c and "Code ★19" in c for c in contexts)
+
+
+async def test_paper_by_id_or_link(slack_bot: SlackBot) -> None:
+    await slack_bot.command("paper https://arxiv.org/abs/2605.29307v1")
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    assert "GrepSeek" in slack_bot.fake.responses[0]["text"]
+
+
+async def test_subscribe_settings_unsubscribe(slack_bot: SlackBot) -> None:
+    await slack_bot.command("subscribe diffusion, reinforcement learning at 8:30 tz Europe/Berlin top 3")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 1)
+    saved = await slack_bot.subscriptions.get(ChannelRef("slack", "C0001"))
+    assert saved is not None
+    assert (saved.topics, saved.time, saved.timezone, saved.limit) == (
+        ("diffusion", "reinforcement learning"),
+        "08:30",
+        "Europe/Berlin",
+        3,
+    )
+    confirmation = texts(slack_bot.fake.responses[0])
+    assert "This channel is subscribed" in confirmation
+    assert "Next digest: Thursday 4 June, 08:30 CEST" in confirmation  # 07:30 UTC is 09:30 in Berlin: today's is past
+
+    await slack_bot.command("settings")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 2)
+    assert "“reinforcement learning”" in texts(slack_bot.fake.responses[1])
+
+    await slack_bot.command("unsubscribe")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 3)
+    assert "Unsubscribed" in texts(slack_bot.fake.responses[2])
+    assert await slack_bot.subscriptions.get(ChannelRef("slack", "C0001")) is None
+
+
+async def test_subscribe_is_refused_in_direct_messages(slack_bot: SlackBot) -> None:
+    await slack_bot.command("subscribe diffusion", channel="D0001")
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    assert "Digests go to channels" in texts(slack_bot.fake.responses[0])
+    assert await slack_bot.subscriptions.get(ChannelRef("slack", "D0001")) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("subscibe diffusion", "Did you mean `subscribe`?"),
+        ("subscribe x tz Europe/Berln", "Did you mean Europe/Berlin?"),
+        ("subscribe x at 25:99", "is not a time of day"),
+        ("help", "/papers subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5"),
+        ("paper", "`paper` needs an arXiv id or link"),
+        ("paper 0000.00000", "not in the local store"),
+    ],
+)
+async def test_mistakes_get_a_short_help(slack_bot: SlackBot, text: str, expected: str) -> None:
+    await slack_bot.command(text)
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    assert expected in texts(slack_bot.fake.responses[0])
+
+
+async def test_share_posts_the_card_and_seeds_its_thread(slack_bot: SlackBot) -> None:
+    response = await slack_bot.click_share("2605.29307")
+    assert response.status_code == 200
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    root, seed = slack_bot.fake.posts("C0001")
+    assert "thread_ts" not in root
+    assert "GrepSeek" in root["text"]
+    assert seed["thread_ts"].startswith("1767225600.")
+    assert "*Abstract*" in json.dumps(seed["blocks"])
+    assert "Shared “GrepSeek" in slack_bot.fake.responses[0]["text"]
+    assert await slack_bot.ledger.thread_paper("slack", "C0001", seed["thread_ts"]) == "2605.29307"
+
+
+async def test_share_where_the_bot_is_not_invited(slack_bot: SlackBot) -> None:
+    slack_bot.fake.missing_channels.add("C0404")
+    await slack_bot.click_share("2605.29307", channel="C0404")
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    assert "I can't post in this channel: channel_not_found" in slack_bot.fake.responses[0]["text"]
+
+
+async def test_a_mention_in_a_paper_thread_answers_there(slack_bot: SlackBot) -> None:
+    await slack_bot.click_share("2605.29307")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
+    thread = slack_bot.fake.posts()[1]["thread_ts"]
+    await slack_bot.mention("<@UBOT> cite please", thread=thread)
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 3)
+    answer = slack_bot.fake.posts()[2]
+    assert answer["thread_ts"] == thread
+    body = json.dumps(answer["blocks"])
+    assert "@misc{salemi2026grepseek" in body
+    assert "archivePrefix" in body
+
+
+@pytest.mark.parametrize(
+    ("asked", "expected"),
+    [
+        ("summary", "AI summary"),
+        ("code", "github.com/alirezasalemi7/grepseek"),
+        ("authors", "Hamed Zamani"),
+        ("related", "Related to"),
+        ("what now?", "Ask me in this thread"),
+    ],
+)
+async def test_each_thread_question(slack_bot: SlackBot, asked: str, expected: str) -> None:
+    await slack_bot.click_share("2605.29307")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
+    thread = slack_bot.fake.posts()[1]["thread_ts"]
+    await slack_bot.mention(f"<@UBOT> {asked}", thread=thread)
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 3)
+    assert expected in json.dumps(slack_bot.fake.posts()[2], ensure_ascii=False)
+
+
+async def test_a_mention_outside_a_paper_thread_gets_a_one_line_help(slack_bot: SlackBot) -> None:
+    await slack_bot.mention("<@UBOT> summary", thread=None)
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.posts())
+    answer = slack_bot.fake.posts()[0]
+    assert answer["thread_ts"] == "1767225700.000001"  # replies under the mention, not in the channel
+    assert "only discuss papers in their own threads" in answer["text"] + json.dumps(answer["blocks"])
+
+
+async def test_an_event_retry_gets_no_second_answer(slack_bot: SlackBot) -> None:
+    first = await slack_bot.mention("<@UBOT> summary", thread=None, event_id="Ev42")
+    again = await slack_bot.mention("<@UBOT> summary", thread=None, event_id="Ev42", retry=1)
+    assert (first.status_code, again.status_code) == (200, 200)
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.posts())
+    await slack_bot.mention("<@UBOT> summary", thread=None, event_id="Ev43")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
+    assert len(slack_bot.fake.posts()) == 2  # Ev42 once, Ev43 once

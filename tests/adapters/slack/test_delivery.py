@@ -1,0 +1,133 @@
+"""A digest delivered to Slack through the real slack_sdk client: header, cards, a thread each, once."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from datetime import date
+
+from adapters.slack.app import slack_client
+from adapters.slack.publisher import SlackPublisher
+from bot.channels import ChannelRef
+from bot.delivery import DigestDelivery
+from bot.digest import DigestOptions
+from bot.models import Listing, Paper
+from bot.search.service import SearchService
+from bot.subscriptions import Subscription
+from tests.adapters.slack.conftest import SlackBot
+from tests.fakes.slack import Failure, FakeSlack
+
+CHANNEL = ChannelRef("slack", "C0001", "T0001")
+JUNE_1 = date(2026, 6, 1)
+
+
+def delivery(bot: SlackBot, publisher: SlackPublisher | None = None) -> DigestDelivery:
+    return DigestDelivery(
+        bot.store, SearchService(bot.store), bot.ledger, bot.subscriptions, {"slack": publisher or bot.publisher}
+    )
+
+
+async def test_a_digest_is_a_header_then_a_card_and_a_thread_per_paper(slack_bot: SlackBot) -> None:
+    result = await delivery(slack_bot).deliver(CHANNEL, DigestOptions(limit=3), JUNE_1)
+    assert result.outcome == "posted"
+    assert result.papers == 3
+    posts = slack_bot.fake.posts("C0001")
+    assert len(posts) == 1 + 3 * 2
+    header, cards = posts[0], posts[1:]
+    assert header["blocks"][0]["text"]["text"] == "Daily Papers · Monday 1 June 2026"
+    assert "thread_ts" not in header
+    roots = cards[0::2]
+    seeds = cards[1::2]
+    assert all("thread_ts" not in root for root in roots)
+    assert "1. *<https://huggingface.co/papers/2605.29307|GrepSeek" in roots[0]["blocks"][0]["text"]["text"]
+    assert all(seed["thread_ts"] for seed in seeds)  # each seed replies in a thread
+    assert len({seed["thread_ts"] for seed in seeds}) == 3
+    assert await slack_bot.ledger.thread_paper("slack", "C0001", seeds[0]["thread_ts"]) == "2605.29307"
+
+
+async def test_a_second_delivery_posts_nothing(slack_bot: SlackBot) -> None:
+    await delivery(slack_bot).deliver(CHANNEL, DigestOptions(limit=2), JUNE_1)
+    before = len(slack_bot.fake.posts())
+    again = await delivery(slack_bot).deliver(CHANNEL, DigestOptions(limit=2), JUNE_1)
+    assert again.outcome == "already"
+    assert again.describe() == "slack:C0001 already has the 1 June 2026 digest (2 papers): nothing posted."
+    assert len(slack_bot.fake.posts()) == before
+
+
+async def test_a_mention_in_a_digest_thread_is_answered_there(slack_bot: SlackBot) -> None:
+    await delivery(slack_bot).deliver(CHANNEL, DigestOptions(limit=1), JUNE_1)
+    thread = slack_bot.fake.posts()[2]["thread_ts"]
+    await slack_bot.mention("<@UBOT> code?", thread=thread)
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 4)
+    assert slack_bot.fake.posts()[3]["thread_ts"] == thread
+    assert "https://github.com/alirezasalemi7/grepseek" in json.dumps(slack_bot.fake.posts()[3]["blocks"])
+
+
+async def test_429_is_waited_out_then_the_post_succeeds(slack_bot: SlackBot) -> None:
+    slack_bot.fake.fail("chat.postMessage", Failure(status=429, retry_after=1))
+    started = time.monotonic()
+    result = await delivery(slack_bot).deliver(CHANNEL, DigestOptions(limit=1), JUNE_1)
+    assert result.outcome == "posted"
+    assert time.monotonic() - started >= 1.0  # Retry-After honoured
+    assert len(slack_bot.fake.posts()) == 1 + 3  # the refused header, then header, card and seed
+
+
+async def test_pacing_keeps_to_one_message_a_second_per_channel(fake_slack: FakeSlack, slack_bot: SlackBot) -> None:
+    fake_slack.min_interval = 0.2  # the fake answers 429 to anything faster
+    paced = SlackPublisher(slack_client("xoxb-test", fake_slack.base_url), interval=0.25)
+    result = await delivery(slack_bot, paced).deliver(CHANNEL, DigestOptions(limit=2), JUNE_1)
+    assert result.outcome == "posted"
+    times = [c.at for c in fake_slack.calls if c.method == "chat.postMessage"]
+    assert len(times) == 5
+    assert all(b - a >= 0.2 for a, b in itertools.pairwise(times))
+
+
+async def test_a_missing_channel_stops_delivery_with_a_status(slack_bot: SlackBot) -> None:
+    gone = ChannelRef("slack", "C0404")
+    await slack_bot.subscriptions.save(Subscription(channel=gone, topics=("diffusion",)))
+    slack_bot.fake.missing_channels.add("C0404")
+    result = await delivery(slack_bot).deliver(gone, DigestOptions(limit=3), JUNE_1)
+    assert result.outcome == "stopped"
+    assert result.reason is not None
+    assert result.reason.startswith("channel_not_found")
+    assert len(slack_bot.fake.posts("C0404")) == 1  # tried once, never retried
+    saved = await slack_bot.subscriptions.get(gone)
+    assert saved is not None
+    assert saved.status is not None
+    assert saved.status.startswith("channel_not_found")
+
+
+async def test_an_unrecoverable_error_mid_digest_resumes_without_reposting(slack_bot: SlackBot) -> None:
+    first = delivery(slack_bot)
+    slack_bot.fake.missing_channels.add("C0001")
+    stopped = await first.deliver(CHANNEL, DigestOptions(limit=3), JUNE_1)
+    assert stopped.outcome == "stopped"
+    slack_bot.fake.missing_channels.clear()
+    resumed = await first.deliver(CHANNEL, DigestOptions(limit=3), JUNE_1)
+    assert resumed.outcome == "posted"
+    assert resumed.papers == 3
+
+
+async def test_hostile_titles_never_ping_anyone(slack_bot: SlackBot) -> None:
+    hostile = Paper(
+        arxiv_id="2606.99999",
+        title="<!channel> <!here> <!everyone> <@U0BOSS> <!subteam^S123> see <https://evil.example|arxiv.org>",
+        abstract="Abstract with <!channel> & <@U0BOSS> inside.",
+        authors=("<@U0BOSS>", "Eve <!here>"),
+        organization="<!channel> Labs",
+        ai_summary="Summary <!here>",
+        ai_keywords=("<!channel>",),
+        upvotes=9999,
+        project_page="https://ok.example/x|<!channel>",
+    )
+    await slack_bot.store.save_listings([Listing(hostile, JUNE_1, 1)])
+    await delivery(slack_bot).deliver(CHANNEL, DigestOptions(limit=1), JUNE_1)
+    await slack_bot.command("paper 2606.99999")
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    everything = json.dumps([c.args for c in slack_bot.fake.calls] + slack_bot.fake.responses, ensure_ascii=False)
+    for raw in ("<!channel>", "<!here>", "<!everyone>", "<@U0BOSS>", "<!subteam", "<https://evil.example"):
+        assert raw not in everything
+    assert "&lt;!channel&gt;" in everything
+    assert "&amp;lt;" not in everything  # escaped exactly once
+    assert not any(c.args.get("link_names") or c.args.get("parse") == "full" for c in slack_bot.fake.calls)

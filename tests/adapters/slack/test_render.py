@@ -1,0 +1,102 @@
+"""The pure Post → Block Kit renderer: escaping once, cutting at words, and every limit respected."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from slack_sdk.models.blocks import Block
+
+from adapters.slack.render import (
+    MAX_BLOCKS,
+    card_message,
+    cut,
+    escape,
+    header_message,
+    post_message,
+    safe_url,
+    thread_blocks,
+)
+from bot.cards import card
+from bot.models import Paper
+from bot.post import Post
+from tests.fakes.slack import check_blocks
+
+
+def validated(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """slack_sdk's own validators, and the fake Slack's, both accept the blocks."""
+    for block in blocks:
+        parsed = Block.parse(block)
+        assert parsed is not None
+        parsed.validate_json()
+    assert check_blocks(blocks) is None
+    return blocks
+
+
+def huge_paper(i: int = 1) -> Paper:
+    return Paper(
+        arxiv_id=f"2601.{i:05d}",
+        title="T" * 400 + " <!channel>",
+        abstract=("word " * 3000) + "& <@U1>",
+        authors=tuple(f"Author {n} <!here>" for n in range(300)),
+        organization="O" * 500,
+        ai_summary="S " * 2000,
+        ai_keywords=tuple(f"kw{n}" for n in range(100)),
+        github_repo="https://github.com/x/y",
+        project_page="https://example.com/a b|c>d",
+    )
+
+
+def test_escape_is_exactly_once_and_ampersand_first() -> None:
+    assert escape("a & b < c > d") == "a &amp; b &lt; c &gt; d"
+    assert escape("&lt;") == "&amp;lt;"
+    assert escape("<!channel>") == "&lt;!channel&gt;"
+
+
+def test_cut_never_splits_an_entity() -> None:
+    text = escape("x" * 95 + " <!channel>")
+    for limit in range(90, 110):
+        out = cut(text, limit)
+        assert len(out) <= limit
+        tail = out.rstrip("…")
+        assert "&" not in tail[-6:] or tail.endswith(("&lt;", "&gt;", "&amp;")) or ";" in tail[tail.rfind("&") :]
+
+
+def test_safe_url_cannot_break_out_of_a_link() -> None:
+    assert "|" not in safe_url("https://e.com/a|b")
+    assert ">" not in safe_url("https://e.com/a>b")
+    assert " " not in safe_url("https://e.com/a b")
+
+
+def test_oversized_papers_fit_every_limit() -> None:
+    paper_card = card(huge_paper())
+    _, blocks = card_message(paper_card, share=True)
+    validated(blocks)
+    _, seed = thread_blocks(paper_card)
+    validated(seed)
+    assert all(len(b["text"]["text"]) <= 3000 for b in seed if b["type"] == "section")
+
+
+def test_many_cards_are_trimmed_to_fifty_blocks_with_a_note() -> None:
+    post = Post(header="H" * 400, subheader="sub", cards=tuple(card(huge_paper(i)) for i in range(40)))
+    text, blocks = post_message(post, share=True)
+    assert len(blocks) <= MAX_BLOCKS
+    validated(blocks)
+    assert blocks[0]["type"] == "header"
+    assert len(blocks[0]["text"]["text"]) <= 150
+    assert "more" in blocks[-1]["elements"][0]["text"]
+    assert len(text) <= 3000
+
+
+def test_header_message_carries_the_empty_note() -> None:
+    text, blocks = header_message(Post(header="Daily Papers · Saturday 6 June 2026", empty="No papers were listed."))
+    validated(blocks)
+    assert blocks[-1]["text"]["text"] == "No papers were listed."
+    assert text.startswith("Daily Papers")
+
+
+@pytest.mark.parametrize("code", ["@misc{x,\n  title = {a & b <c>}\n}", "```"])
+def test_code_blocks_are_escaped(code: str) -> None:
+    _, blocks = post_message(Post(header="Cite", code=code))
+    validated(blocks)
+    assert "<c>" not in blocks[-1]["text"]["text"]

@@ -1,0 +1,57 @@
+"""Socket Mode: the same app, reached through an envelope on the fake's websocket instead of HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+
+from adapters.slack.app import SlackRuntime, create_app, slack_client
+from adapters.slack.publisher import SlackPublisher
+from bot.assistant import Assistant
+from bot.catalog import Catalog
+from bot.chat import ChatService
+from bot.config import DigestDefaults
+from bot.search.service import SearchService
+from bot.store.events import EventLog
+from bot.store.ledger import Ledger
+from bot.store.papers import PaperStore
+from bot.subscriptions import SubscriptionStore
+from tests.adapters.slack.conftest import SECRET
+from tests.fakes.slack import FakeSlack
+
+
+async def test_a_slash_command_envelope_is_acked_and_answered(fake_slack: FakeSlack, sqlite_store: PaperStore) -> None:
+    store = sqlite_store
+    search = SearchService(store)
+    catalog = Catalog(store, search, None, None, None)
+    chat = ChatService(store, search, catalog, SubscriptionStore(store.engine), DigestDefaults(limit=3))
+    assistant = Assistant(chat, catalog, search, Ledger(store.engine), EventLog(store.engine))
+    client = slack_client("xoxb-test", fake_slack.base_url)
+    app = create_app(assistant, client, SECRET, SlackPublisher(client, interval=0.0))
+    runtime = SlackRuntime(app, port=0, app_token="xapp-1-test")
+    await asyncio.wait_for(runtime.start(), 10)  # connect_async retries forever on failure: bound it
+    try:
+        await fake_slack.wait_for(lambda: fake_slack._sockets)
+        assert any(c.method == "apps.connections.open" for c in fake_slack.calls)
+        await fake_slack.push(
+            {
+                "envelope_id": "env-1",
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": {
+                    "team_id": "T0001",
+                    "channel_id": "C0001",
+                    "channel_name": "papers",
+                    "user_id": "U0001",
+                    "command": "/papers",
+                    "text": "speculative decoding",
+                    "response_url": fake_slack.response_url(),
+                    "trigger_id": "1.2.3",
+                    "api_app_id": "A0001",
+                },
+            }
+        )
+        await fake_slack.wait_for(lambda: any(a.get("envelope_id") == "env-1" for a in fake_slack.acks))
+        await fake_slack.wait_for(lambda: fake_slack.responses)
+        assert "Papers on “speculative decoding”" in fake_slack.responses[0]["text"]
+    finally:
+        await runtime.stop()

@@ -1,0 +1,193 @@
+"""A fake Slack on 127.0.0.1: the Web API bolt and slack_sdk call, response_url, and a Socket Mode socket.
+
+It keeps what it was sent, enforces Block Kit limits and a per-channel posting rate like Slack's,
+and can be told to fail a method with an error code or an HTTP status (429 with Retry-After).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from aiohttp import WSMsgType, web
+
+BOT_USER = "UBOT"
+TEAM = "T0001"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    at: float
+
+
+@dataclass
+class Failure:
+    error: str | None = None  # Slack's error code, answered with HTTP 200 and ok=false
+    status: int = 200
+    retry_after: int | None = None
+
+
+@dataclass
+class FakeSlack:
+    min_interval: float = 0.0  # enforce ~1 message/s per channel when set (429 with Retry-After)
+    calls: list[Call] = field(default_factory=list)
+    responses: list[dict[str, Any]] = field(default_factory=list)
+    failures: dict[str, list[Failure]] = field(default_factory=dict)
+    missing_channels: set[str] = field(default_factory=set)
+    acks: list[dict[str, Any]] = field(default_factory=list)
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _last_post: dict[str, float] = field(default_factory=dict)
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _runner: web.AppRunner | None = None
+    port: int = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        return f"http://127.0.0.1:{self.port}/response/{name}"
+
+    def fail(self, method: str, *failures: Failure) -> None:
+        self.failures.setdefault(method, []).extend(failures)
+
+    def posts(self, channel: str | None = None) -> list[dict[str, Any]]:
+        return [
+            c.args
+            for c in self.calls
+            if c.method == "chat.postMessage" and (channel is None or c.args.get("channel") == channel)
+        ]
+
+    async def wait_for(self, predicate: Any, within: float = 5.0) -> None:
+        deadline = time.monotonic() + within
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError("the fake Slack never saw what was expected")
+            await asyncio.sleep(0.01)
+
+    # -- server ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/response/{name}", self._response)
+        app.router.add_get("/link", self._link)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        for ws in self._sockets:
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _args(self, request: web.Request) -> dict[str, Any]:
+        body = await request.text()
+        if request.content_type == "application/json":
+            return dict(json.loads(body or "{}"))
+        args: dict[str, Any] = {k: v[0] for k, v in parse_qs(body).items()}
+        for key in ("blocks", "attachments"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        return args
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await self._args(request)
+        auth = request.headers.get("Authorization", "")
+        self.calls.append(Call(method, args, time.monotonic()))
+        queued = self.failures.get(method)
+        if queued:
+            failure = queued.pop(0)
+            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            body = {"ok": False, "error": failure.error or ("ratelimited" if failure.status == 429 else "fatal_error")}
+            return web.json_response(body, status=failure.status, headers=headers)
+        app_level = method == "apps.connections.open" and auth.startswith("Bearer xapp-")
+        if not auth.startswith("Bearer xox") and not app_level:
+            return web.json_response({"ok": False, "error": "not_authed"})
+        if method == "auth.test":
+            return web.json_response(
+                {
+                    "ok": True,
+                    "user_id": BOT_USER,
+                    "bot_id": "B0001",
+                    "team_id": TEAM,
+                    "team": "Lab",
+                    "url": "https://lab.slack.com/",
+                }
+            )
+        if method == "apps.connections.open":
+            return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"})
+        if method == "chat.postMessage":
+            return self._post_message(args)
+        return web.json_response({"ok": True})
+
+    def _post_message(self, args: dict[str, Any]) -> web.Response:
+        channel = str(args.get("channel", ""))
+        if channel in self.missing_channels:
+            return web.json_response({"ok": False, "error": "channel_not_found"})
+        problem = check_blocks(args.get("blocks") or [])
+        if problem is not None:
+            return web.json_response({"ok": False, "error": "invalid_blocks", "errors": [problem]})
+        if not args.get("text") and not args.get("blocks"):
+            return web.json_response({"ok": False, "error": "no_text"})
+        now = time.monotonic()
+        last = self._last_post.get(channel)
+        if self.min_interval and last is not None and now - last < self.min_interval:
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
+        self._last_post[channel] = now
+        ts = f"1767225600.{next(self._ts):06d}"
+        return web.json_response(
+            {"ok": True, "channel": channel, "ts": ts, "message": {"text": args.get("text"), "ts": ts}}
+        )
+
+    async def _response(self, request: web.Request) -> web.Response:
+        self.responses.append(await self._args(request))
+        return web.json_response({"ok": True})
+
+    async def _link(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1}))
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                self.acks.append(json.loads(message.data))
+        return ws
+
+    async def push(self, envelope: dict[str, Any]) -> None:
+        """Send a Socket Mode envelope to every connected client."""
+        for ws in self._sockets:
+            await ws.send_str(json.dumps(envelope))
+
+
+def check_blocks(blocks: list[dict[str, Any]]) -> str | None:
+    """Slack's Block Kit limits, as slack_sdk's validators state them."""
+    if len(blocks) > 50:
+        return f"too many blocks: {len(blocks)} > 50"
+    for i, block in enumerate(blocks):
+        kind = block.get("type")
+        text = (block.get("text") or {}).get("text", "")
+        if kind == "header" and len(text) > 150:
+            return f"blocks[{i}] header text {len(text)} > 150"
+        if kind == "header" and (block.get("text") or {}).get("type") != "plain_text":
+            return f"blocks[{i}] header must be plain_text"
+        if kind == "section" and len(text) > 3000:
+            return f"blocks[{i}] section text {len(text)} > 3000"
+        if kind == "context" and len(block.get("elements", [])) > 10:
+            return f"blocks[{i}] context has more than 10 elements"
+        if kind == "actions":
+            for element in block.get("elements", []):
+                if len((element.get("text") or {}).get("text", "")) > 75:
+                    return f"blocks[{i}] button text > 75"
+    return None
