@@ -32,6 +32,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.core
+	$(BIN)/python -m bench.slack_latency
 
 snapshot: $(STAMP)
 	$(BIN)/python scripts/build_snapshot.py bench/data/hf_papers_corpus.jsonl.gz --days 75

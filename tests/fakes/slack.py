@@ -45,6 +45,7 @@ class FakeSlack:
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _last_post: dict[str, float] = field(default_factory=dict)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _waiters: list[asyncio.Future[None]] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     port: int = 0
 
@@ -153,7 +154,16 @@ class FakeSlack:
 
     async def _response(self, request: web.Request) -> web.Response:
         self.responses.append(await self._args(request))
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_result(None)
         return web.json_response({"ok": True})
+
+    def next_response(self) -> asyncio.Future[None]:
+        """A future resolved by the next response_url post (for latency measurements)."""
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters = [w for w in self._waiters if not w.done()] + [waiter]
+        return waiter
 
     async def _link(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()

@@ -1,0 +1,142 @@
+"""`paperboy run` and `paperboy post` against a fake Slack, configured only by the documented variables."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+
+from tests.adapters.slack.conftest import SECRET
+from tests.conftest import CURRENT
+from tests.fakes.slack import FakeSlack
+from tests.test_cli import entry_point
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+
+
+def environment(tmp_path: Path, fake: FakeSlack, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPERBOY_", "SLACK_", "DISCORD_"))}
+    env.update(
+        PAPERBOY_DATA_DIR=str(tmp_path / "data"),
+        PAPERBOY_OFFLINE="1",
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET=SECRET,
+        PAPERBOY_SLACK_API_URL=fake.base_url,
+        PAPERBOY_SLACK_PORT=str(port),
+    )
+    return env
+
+
+async def cli(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        *entry_point(), *args, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_post_delivers_once(tmp_path: Path, fake: FakeSlack) -> None:
+    env = environment(tmp_path, fake, free_port())
+    code, _, err = await cli(env, tmp_path, "import", str(CURRENT / "2026-06-01.json"))
+    assert code == 0, err
+    code, _, err = await cli(env, tmp_path, "post", "--channel", "slack:C0001", "--date", "2026-06-01")
+    assert code == 0, err
+    assert "Posted the 1 June 2026 digest to slack:C0001: 10 papers." in err
+    assert len(fake.posts("C0001")) == 1 + 10 * 2
+    code, _, err = await cli(env, tmp_path, "post", "--channel", "slack:C0001", "--date", "2026-06-01")
+    assert code == 0
+    assert "already has the 1 June 2026 digest (10 papers): nothing posted." in err
+    assert len(fake.posts("C0001")) == 21
+
+
+async def test_post_to_a_missing_channel_fails_cleanly(tmp_path: Path, fake: FakeSlack) -> None:
+    fake.missing_channels.add("C0404")
+    env = environment(tmp_path, fake, free_port())
+    code, _, err = await cli(env, tmp_path, "post", "--channel", "slack:C0404")
+    assert code == 1
+    assert "Delivery to slack:C0404 stopped: channel_not_found" in err
+    assert "Traceback" not in err
+
+
+async def test_run_answers_papers_over_http(tmp_path: Path, fake: FakeSlack) -> None:
+    port = free_port()
+    env = environment(tmp_path, fake, port)
+    process = await asyncio.create_subprocess_exec(
+        *entry_point(), "run", env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            for _ in range(300):
+                try:
+                    if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("paperboy run never listened")
+            body = urlencode(
+                {
+                    "team_id": "T0001",
+                    "channel_id": "C0001",
+                    "channel_name": "papers",
+                    "user_id": "U0001",
+                    "command": "/papers",
+                    "text": "diffusion",
+                    "response_url": fake.response_url(),
+                    "trigger_id": "1",
+                }
+            )
+            ts = str(int(time.time()))
+            signature = "v0=" + hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+            response = await client.post(
+                f"http://127.0.0.1:{port}/slack/events",
+                content=body,
+                headers={
+                    "content-type": "application/x-www-form-urlencoded",
+                    "x-slack-request-timestamp": ts,
+                    "x-slack-signature": signature,
+                },
+            )
+            assert response.status_code == 200
+        await fake.wait_for(lambda: fake.responses, within=20)
+        assert "Papers on “diffusion”" in fake.responses[0]["text"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, err.decode()
+    assert "paperboy is running: Slack (HTTP on port" in err.decode()
+
+
+async def test_run_without_a_signing_secret_says_what_is_missing(tmp_path: Path, fake: FakeSlack) -> None:
+    env = environment(tmp_path, fake, free_port())
+    del env["SLACK_SIGNING_SECRET"]
+    code, _, err = await cli(env, tmp_path, "run")
+    assert code == 1
+    assert "SLACK_SIGNING_SECRET is not" in err
