@@ -16,6 +16,7 @@ from bot.store.engine import create_engine, database_url, migrate
 from bot.store.papers import PaperStore
 from tests.fakes.papers_api import FIXTURES, FakePapersApi
 from tests.fakes.postgres import postgres_database
+from tests.fakes.slack import FakeSlack
 
 CURRENT = FIXTURES / "hf_daily_papers" / "current_2026-06_to_2026-08"
 SHAPES = FIXTURES / "hf_daily_papers" / "shape_history"
@@ -89,3 +90,13 @@ class Sleeps:
 @pytest.fixture
 def sleeps() -> Sleeps:
     return Sleeps()
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()

@@ -10,12 +10,10 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
-import pytest
 
 from tests.adapters.slack.conftest import SECRET
 from tests.conftest import CURRENT
@@ -28,16 +26,6 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
 
 
 def environment(tmp_path: Path, fake: FakeSlack, port: int) -> dict[str, str]:
@@ -62,32 +50,32 @@ async def cli(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str, str
     return process.returncode, out.decode(), err.decode()
 
 
-async def test_post_delivers_once(tmp_path: Path, fake: FakeSlack) -> None:
-    env = environment(tmp_path, fake, free_port())
+async def test_post_delivers_once(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    env = environment(tmp_path, fake_slack, free_port())
     code, _, err = await cli(env, tmp_path, "import", str(CURRENT / "2026-06-01.json"))
     assert code == 0, err
     code, _, err = await cli(env, tmp_path, "post", "--channel", "slack:C0001", "--date", "2026-06-01")
     assert code == 0, err
     assert "Posted the 1 June 2026 digest to slack:C0001: 10 papers." in err
-    assert len(fake.posts("C0001")) == 1 + 10 * 2
+    assert len(fake_slack.posts("C0001")) == 1 + 10 * 2
     code, _, err = await cli(env, tmp_path, "post", "--channel", "slack:C0001", "--date", "2026-06-01")
     assert code == 0
     assert "already has the 1 June 2026 digest (10 papers): nothing posted." in err
-    assert len(fake.posts("C0001")) == 21
+    assert len(fake_slack.posts("C0001")) == 21
 
 
-async def test_post_to_a_missing_channel_fails_cleanly(tmp_path: Path, fake: FakeSlack) -> None:
-    fake.missing_channels.add("C0404")
-    env = environment(tmp_path, fake, free_port())
+async def test_post_to_a_missing_channel_fails_cleanly(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    fake_slack.missing_channels.add("C0404")
+    env = environment(tmp_path, fake_slack, free_port())
     code, _, err = await cli(env, tmp_path, "post", "--channel", "slack:C0404")
     assert code == 1
     assert "Delivery to slack:C0404 stopped: channel_not_found" in err
     assert "Traceback" not in err
 
 
-async def test_run_answers_papers_over_http(tmp_path: Path, fake: FakeSlack) -> None:
+async def test_run_answers_papers_over_http(tmp_path: Path, fake_slack: FakeSlack) -> None:
     port = free_port()
-    env = environment(tmp_path, fake, port)
+    env = environment(tmp_path, fake_slack, port)
     process = await asyncio.create_subprocess_exec(
         *entry_point(), "run", env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -109,7 +97,7 @@ async def test_run_answers_papers_over_http(tmp_path: Path, fake: FakeSlack) -> 
                     "user_id": "U0001",
                     "command": "/papers",
                     "text": "diffusion",
-                    "response_url": fake.response_url(),
+                    "response_url": fake_slack.response_url(),
                     "trigger_id": "1",
                 }
             )
@@ -125,8 +113,8 @@ async def test_run_answers_papers_over_http(tmp_path: Path, fake: FakeSlack) -> 
                 },
             )
             assert response.status_code == 200
-        await fake.wait_for(lambda: fake.responses, within=20)
-        assert "Papers on “diffusion”" in fake.responses[0]["text"]
+        await fake_slack.wait_for(lambda: fake_slack.responses, within=20)
+        assert "Papers on “diffusion”" in fake_slack.responses[0]["text"]
     finally:
         process.send_signal(signal.SIGTERM)
         _, err = await asyncio.wait_for(process.communicate(), 30)
@@ -134,8 +122,8 @@ async def test_run_answers_papers_over_http(tmp_path: Path, fake: FakeSlack) -> 
     assert "paperboy is running: Slack (HTTP on port" in err.decode()
 
 
-async def test_run_without_a_signing_secret_says_what_is_missing(tmp_path: Path, fake: FakeSlack) -> None:
-    env = environment(tmp_path, fake, free_port())
+async def test_run_without_a_signing_secret_says_what_is_missing(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    env = environment(tmp_path, fake_slack, free_port())
     del env["SLACK_SIGNING_SECRET"]
     code, _, err = await cli(env, tmp_path, "run")
     assert code == 1

@@ -148,16 +148,6 @@ class SlackBot:
 
 
 @pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
-
-
-@pytest.fixture
 async def sqlite_store(tmp_path: Path) -> AsyncIterator[PaperStore]:
     engine = create_engine(database_url(None, tmp_path))
     await migrate(engine)
