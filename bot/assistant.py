@@ -51,7 +51,7 @@ class Assistant:
     async def first_time(self, platform: str, event_id: str) -> bool:
         return await self._events.first_time(platform, event_id)
 
-    async def mention(self, platform: str, channel: str, thread: str | None, text: str) -> Post:
+    async def mention(self, platform: str, channel: str | None, thread: str | None, text: str) -> Post:
         """Answer a mention: about the thread's paper when it is one of ours, else a one-line help."""
         arxiv_id = await self._ledger.thread_paper(platform, channel, thread) if thread else None
         if arxiv_id is None:

@@ -77,4 +77,5 @@ def card(paper: Paper, rank: int | None = None) -> Card:
         thread=thread_seed(paper),
         thumbnail=paper.thumbnail,
         rank=rank,
+        topics=paper.ai_keywords,
     )

@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from adapters.console.render import render_post
+from adapters.discord.app import application_id, invite_url
 from bot.bootstrap import Services, open_services, read_config
 from bot.cards import card
 from bot.channels import parse_channel
@@ -35,7 +36,7 @@ from bot.post import Post
 from bot.search.port import SearchHit
 from bot.settings import Settings, load_settings
 from bot.sync import recent_days
-from bot.wiring import platforms, running, until_stopped
+from bot.wiring import publishers, running, stop_signal
 
 T = TypeVar("T")
 # Typer 0.29 carries its own copy of click; its exceptions live wherever BadParameter does.
@@ -268,7 +269,6 @@ def post_(
     day = _parse_day(date_)
 
     async def work(services: Services) -> int:
-        found = platforms(services, out)
         subscription = await services.subscriptions.get(where)
         defaults = services.config.digest
         options = (
@@ -280,10 +280,9 @@ def post_(
             note = await services.catalog.ensure_day(day)
             if note:
                 err.print(note, style="yellow", markup=False)
-        delivery = DigestDelivery(
-            services.store, services.search, services.ledger, services.subscriptions, found.publishers
-        )
-        result = await delivery.deliver(where, options, day)
+        async with publishers(services, out) as found:
+            delivery = DigestDelivery(services.store, services.search, services.ledger, services.subscriptions, found)
+            result = await delivery.deliver(where, options, day)
         err.print(result.describe(), markup=False)
         return 0 if result.ok else 1
 
@@ -295,18 +294,37 @@ def run() -> None:
     """Run the bot: every chat platform whose credentials are set, until Ctrl-C or SIGTERM."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("discord.client").addFilter(
+        lambda record: "voice will NOT be supported" not in record.getMessage()
+    )
 
     async def work(services: Services) -> None:
-        async with running(services, platforms(services, out)) as names:
+        stop = stop_signal()
+        async with running(services) as names:
             if not names:
                 raise ConfigError(
                     "no chat platform is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
                     "(or DISCORD_TOKEN); see the README"
                 )
             err.print(f"paperboy is running: {', '.join(names)}. Ctrl-C stops it.", markup=False)
-            await until_stopped()
+            await stop.wait()
 
     _run(work)
+
+
+@app.command("discord-invite")
+def discord_invite(
+    client_id: Annotated[
+        int | None, typer.Option("--client-id", help="The application id (default: read from DISCORD_TOKEN).")
+    ] = None,
+) -> None:
+    """Print the link that adds the bot to a Discord server, with the scopes and permissions it needs."""
+    settings = load_settings()
+    token = settings.discord_token.get_secret_value() if settings.discord_token else None
+    found = client_id or (application_id(token) if token else None)
+    if found is None:
+        raise UsageError("give --client-id (the application id from the Discord developer portal) or set DISCORD_TOKEN")
+    out.print(invite_url(found), markup=False, soft_wrap=True)
 
 
 @app.command("import")

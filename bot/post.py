@@ -37,6 +37,7 @@ class Card:
     thread: tuple[Section, ...]
     thumbnail: str | None = None
     rank: int | None = None
+    topics: tuple[str, ...] = ()  # the paper's keywords, for platforms that tag (Discord forum tags)
 
 
 @dataclass(frozen=True)

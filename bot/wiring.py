@@ -10,12 +10,15 @@ import asyncio
 import logging
 import signal
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 
+from pydantic import SecretStr
 from rich.console import Console
 
 from adapters.console.publisher import ConsolePublisher
+from adapters.discord.app import DiscordRuntime, PaperBot, rest_client, use_endpoints
+from adapters.discord.publisher import DiscordPublisher
 from adapters.slack.app import SlackRuntime, create_app, slack_client
 from adapters.slack.publisher import SlackPublisher
 from bot.assistant import Assistant
@@ -35,37 +38,29 @@ class SlackCredentials:
     app_token: str | None
 
 
+def _pick(*values: SecretStr | None) -> str | None:
+    """The first secret that is set: the environment's, then the config file's."""
+    for value in values:
+        if value is not None and value.get_secret_value():
+            return value.get_secret_value()
+    return None
+
+
 def slack_credentials(services: Services) -> SlackCredentials | None:
-    """Environment first, then the config file's [slack] table; None when there is no bot token."""
     settings, file = services.settings, services.config.slack
-
-    def pick(env: object, conf: object) -> str | None:
-        for value in (env, conf):
-            secret = getattr(value, "get_secret_value", None)
-            if secret is not None and secret():
-                return str(secret())
-        return None
-
-    token = pick(settings.slack_bot_token, file.bot_token)
+    token = _pick(settings.slack_bot_token, file.bot_token)
     if token is None:
         return None
     return SlackCredentials(
-        token, pick(settings.slack_signing_secret, file.signing_secret), pick(settings.slack_app_token, file.app_token)
+        token,
+        _pick(settings.slack_signing_secret, file.signing_secret),
+        _pick(settings.slack_app_token, file.app_token),
     )
 
 
-@dataclass
-class Platforms:
-    publishers: dict[str, Publisher] = field(default_factory=dict)
-    slack: SlackCredentials | None = None
-
-
-def platforms(services: Services, console: Console) -> Platforms:
-    found = Platforms(publishers={"console": ConsolePublisher(console)})
-    found.slack = slack_credentials(services)
-    if found.slack is not None:
-        found.publishers["slack"] = SlackPublisher(slack_client(found.slack.bot_token, services.settings.slack_api_url))
-    return found
+def discord_token(services: Services) -> str | None:
+    file = services.config.discord
+    return _pick(services.settings.discord_token, file.token, file.bot_token)
 
 
 def assistant(services: Services) -> Assistant:
@@ -76,32 +71,55 @@ def assistant(services: Services) -> Assistant:
 
 
 @asynccontextmanager
-async def running(services: Services, found: Platforms) -> AsyncIterator[list[str]]:
-    """Start every platform whose credentials are set; stop them on the way out."""
-    started: list[SlackRuntime] = []
-    names: list[str] = []
+async def publishers(services: Services, console: Console) -> AsyncIterator[dict[str, Publisher]]:
+    """A publisher for every platform with credentials (REST only for Discord), closed on the way out."""
+    found: dict[str, Publisher] = {"console": ConsolePublisher(console)}
+    slack = slack_credentials(services)
+    if slack is not None:
+        found["slack"] = SlackPublisher(slack_client(slack.bot_token, services.settings.slack_api_url))
+    token = discord_token(services)
+    client = None
+    if token is not None:
+        use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
+        client = await rest_client(token)
+        found["discord"] = DiscordPublisher(client)
     try:
-        if found.slack is not None:
-            if not found.slack.signing_secret:
-                raise ConfigError("SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: set both to enable Slack")
-            publisher = found.publishers["slack"]
-            assert isinstance(publisher, SlackPublisher)
-            client = slack_client(found.slack.bot_token, services.settings.slack_api_url)
-            app = create_app(assistant(services), client, found.slack.signing_secret, publisher)
-            runtime = SlackRuntime(app, port=services.settings.slack_port, app_token=found.slack.app_token)
-            await runtime.start()
-            started.append(runtime)
-            names.append("Slack (Socket Mode)" if found.slack.app_token else f"Slack (HTTP on port {runtime.port})")
-        yield names
+        yield found
     finally:
-        for runtime in reversed(started):
-            await runtime.stop()
+        if client is not None:
+            await client.close()
 
 
-async def until_stopped() -> None:
-    """Wait for SIGINT or SIGTERM."""
+@asynccontextmanager
+async def running(services: Services) -> AsyncIterator[list[str]]:
+    """Start every platform whose credentials are set; stop them all on the way out."""
+    names: list[str] = []
+    async with AsyncExitStack() as stack:
+        slack = slack_credentials(services)
+        if slack is not None:
+            if not slack.signing_secret:
+                raise ConfigError("SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: set both to enable Slack")
+            client = slack_client(slack.bot_token, services.settings.slack_api_url)
+            app = create_app(assistant(services), client, slack.signing_secret, SlackPublisher(client))
+            runtime = SlackRuntime(app, port=services.settings.slack_port, app_token=slack.app_token)
+            await runtime.start()
+            stack.push_async_callback(runtime.stop)
+            names.append("Slack (Socket Mode)" if slack.app_token else f"Slack (HTTP on port {runtime.port})")
+        token = discord_token(services)
+        if token is not None:
+            use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
+            bot = PaperBot(assistant(services), guilds=services.config.discord.guilds)
+            discord_runtime = DiscordRuntime(bot, token)
+            stack.push_async_callback(discord_runtime.stop)
+            await discord_runtime.start()
+            names.append(f"Discord (as {bot.user})")
+        yield names
+
+
+def stop_signal() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM; installed before anything starts, so an early signal is kept."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    return stop

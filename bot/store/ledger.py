@@ -181,12 +181,14 @@ class Ledger:
         }
         await conn.execute(stmt, row)
 
-    async def thread_paper(self, platform: str, channel: str, thread: str) -> str | None:
-        """The paper whose discussion thread this is, if the bot started it."""
+    async def thread_paper(self, platform: str, channel: str | None, thread: str) -> str | None:
+        """The paper whose discussion thread this is, if the bot started it.
+
+        `channel` may be unknown (None) where thread ids are unique on their own, as on Discord.
+        """
+        query = select(threads.c.arxiv_id).where(threads.c.platform == platform, threads.c.thread_ref == thread)
+        if channel is not None:
+            query = query.where(threads.c.channel == channel)
         async with self._engine.connect() as conn:
-            found: str | None = await conn.scalar(
-                select(threads.c.arxiv_id).where(
-                    threads.c.platform == platform, threads.c.channel == channel, threads.c.thread_ref == thread
-                )
-            )
+            found: str | None = await conn.scalar(query.limit(1))
             return found

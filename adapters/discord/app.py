@@ -1,0 +1,284 @@
+"""The Discord bot: the `/papers` app-command group, the Share button, and mentions in paper threads.
+
+Every command defers at once (Discord allows 3 s for the first response) and answers with an
+ephemeral followup. The client sends `AllowedMentions.none()` with every message, asks only for
+the guilds and guild-messages intents (a message that mentions the bot carries its content without
+the privileged message-content intent), and never sleeps on a rate limit for more than 30 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import logging
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+
+from adapters.discord.publisher import DiscordPublisher
+from adapters.discord.render import Message, post_message
+from bot.assistant import Assistant
+from bot.channels import ChannelRef
+from bot.chat import Asker
+from bot.commands import (
+    Command,
+    Help,
+    PaperLookup,
+    Search,
+    Settings,
+    Today,
+    Unknown,
+    Unsubscribe,
+    parse_subscribe,
+)
+from bot.errors import ChannelUnavailable, ConfigError, PaperboyError, UsageError
+
+log = logging.getLogger("paperboy.discord")
+SHARE = "share:"
+OOPS = "Sorry, something went wrong on my side. Please try again in a moment."
+MAX_RATELIMIT_WAIT = 30.0  # discord.py's floor; beyond it a call raises RateLimited instead of sleeping
+
+
+def use_endpoints(api_url: str, gateway_url: str) -> None:
+    """Point discord.py at another REST base and gateway (a proxy, or the tests' fake Discord)."""
+    discord.http.Route.BASE = api_url.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def intents() -> discord.Intents:
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_messages = True
+    return wanted
+
+
+class ShareView(discord.ui.View):
+    """One Share button per card; the custom id carries the paper, so clicks survive restarts."""
+
+    def __init__(self, shares: list[tuple[str, str]]) -> None:
+        super().__init__(timeout=None)
+        for paper_id, label in shares[:25]:
+            self.add_item(
+                discord.ui.Button(label=label, custom_id=f"{SHARE}{paper_id}", style=discord.ButtonStyle.primary)
+            )
+
+
+class PaperBot(discord.Client):
+    def __init__(self, assistant: Assistant, *, guilds: tuple[int, ...] = (), **options: Any) -> None:
+        super().__init__(
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
+            **options,
+        )
+        self.assistant = assistant
+        self.publisher = DiscordPublisher(self)
+        self.tree = app_commands.CommandTree(self)
+        self.tree.add_command(papers_group(self))
+        self._guilds = guilds
+
+    async def setup_hook(self) -> None:
+        """Register `/papers`: in the configured guilds at once, or globally (Discord takes a while)."""
+        if self._guilds:
+            for guild_id in self._guilds:
+                guild = discord.Object(id=guild_id)
+                self.tree.copy_global_to(guild=guild)
+                await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+
+    async def answer(self, interaction: discord.Interaction, command: Command) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        direct = interaction.guild_id is None
+        asker = Asker(
+            ChannelRef("discord", str(interaction.channel_id or ""), str(interaction.guild_id or "")),
+            str(interaction.user.id),
+            direct=direct,
+            can_manage=bool(interaction.permissions.manage_channels),
+        )
+        try:
+            message = post_message(await self.assistant.command(command, asker), share=not direct)
+        except PaperboyError as exc:
+            message = Message(content=str(exc))
+        except Exception:
+            log.exception("/papers failed")
+            message = Message(content=OOPS)
+        await interaction.followup.send(
+            content=message.content or discord.utils.MISSING,
+            embeds=message.embeds,
+            view=ShareView(message.shares) if message.shares else discord.utils.MISSING,
+            ephemeral=True,
+        )
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        data: dict[str, Any] = dict(interaction.data or {})
+        custom_id = str(data.get("custom_id", ""))
+        if interaction.type is not discord.InteractionType.component or not custom_id.startswith(SHARE):
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        paper = custom_id.removeprefix(SHARE)
+        try:
+            shared = await self.assistant.share("discord", str(interaction.channel_id), paper, self.publisher)
+            text = f"Shared “{shared.title}” here; its thread is open for discussion."
+        except ChannelUnavailable as exc:
+            text = f"I can't post here: {exc.reason}."
+        except PaperboyError as exc:
+            text = str(exc)
+        except Exception:
+            log.exception("sharing %s failed", paper)
+            text = OOPS
+        await interaction.followup.send(content=text, ephemeral=True)
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or self.user is None or not any(u.id == self.user.id for u in message.mentions):
+            return
+        if not await self.assistant.first_time("discord", str(message.id)):
+            return
+        channel = message.channel
+        is_thread = getattr(channel, "type", None) in (
+            discord.ChannelType.public_thread,
+            discord.ChannelType.private_thread,
+            discord.ChannelType.news_thread,
+        )
+        parent = getattr(channel, "parent_id", None)
+        post = await self.assistant.mention(
+            "discord", str(parent) if parent else None, str(channel.id) if is_thread else None, message.content
+        )
+        try:
+            await self.publisher.post_message(str(channel.id), post_message(post))
+        except PaperboyError as exc:
+            log.warning("could not answer a mention in %s: %s", channel.id, exc)
+
+
+def papers_group(bot: PaperBot) -> app_commands.Group:
+    group = app_commands.Group(name="papers", description="Hugging Face Daily Papers: today, search, digests")
+
+    @group.command(name="today", description="Today's trending papers")
+    async def today(interaction: discord.Interaction) -> None:
+        await bot.answer(interaction, Today())
+
+    @group.command(name="search", description="Search the papers")
+    @app_commands.describe(topic="What to look for, in plain words")
+    async def search(interaction: discord.Interaction, topic: str) -> None:
+        await bot.answer(interaction, Search(topic) if topic.strip() else Help())
+
+    @group.command(name="paper", description="One paper by arXiv id or link")
+    @app_commands.rename(paper_id="id")
+    @app_commands.describe(paper_id="An arXiv id (2406.12345) or an arXiv or Hugging Face link")
+    async def paper(interaction: discord.Interaction, paper_id: str) -> None:
+        await bot.answer(interaction, PaperLookup(paper_id))
+
+    @group.command(name="subscribe", description="A daily digest in this channel (needs Manage Channels)")
+    @app_commands.describe(
+        topics="Topics, separated by commas (default: all papers)",
+        time="HH:MM, 24-hour (default 09:00)",
+        timezone="An IANA time zone such as Europe/Berlin (default UTC)",
+        top="How many papers (1-50)",
+    )
+    async def subscribe(
+        interaction: discord.Interaction,
+        topics: str | None = None,
+        time: str | None = None,
+        timezone: str | None = None,
+        top: app_commands.Range[int, 1, 50] | None = None,
+    ) -> None:
+        await bot.answer(interaction, subscribe_command(topics, time, timezone, top))
+
+    @group.command(name="unsubscribe", description="Stop this channel's daily digest (needs Manage Channels)")
+    async def unsubscribe(interaction: discord.Interaction) -> None:
+        await bot.answer(interaction, Unsubscribe())
+
+    @group.command(name="settings", description="This channel's daily digest and when the next one comes")
+    async def settings(interaction: discord.Interaction) -> None:
+        await bot.answer(interaction, Settings())
+
+    @group.command(name="help", description="How to use paperboy")
+    async def help_(interaction: discord.Interaction) -> None:
+        await bot.answer(interaction, Help())
+
+    return group
+
+
+def subscribe_command(topics: str | None, time: str | None, timezone: str | None, top: int | None) -> Command:
+    """Discord's options, checked by the same rules as Slack's `subscribe` text."""
+    words = [topics or ""]
+    if time:
+        words += ["at", time]
+    if timezone:
+        words += ["tz", timezone]
+    if top:
+        words += ["top", str(top)]
+    try:
+        return parse_subscribe(" ".join(w for w in words if w))
+    except UsageError as exc:
+        return Unknown(f"subscribe {' '.join(words)}".strip(), str(exc))
+
+
+class DiscordRuntime:
+    """Logs in, connects to the gateway and waits for READY; `stop` closes it all."""
+
+    def __init__(self, bot: PaperBot, token: str) -> None:
+        self.bot = bot
+        self._token = token
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, within: float = 60.0) -> None:
+        self._task = asyncio.create_task(self.bot.start(self._token))
+        ready = asyncio.create_task(self.bot.wait_until_ready())
+        done, _ = await asyncio.wait({self._task, ready}, timeout=within, return_when=asyncio.FIRST_COMPLETED)
+        if self._task in done:
+            ready.cancel()
+            error = self._task.exception()
+            if isinstance(error, discord.LoginFailure):
+                raise ConfigError("Discord refused DISCORD_TOKEN (401): check the bot token") from error
+            raise ConfigError(f"the Discord client stopped while connecting: {error}") from error
+        if ready not in done:
+            ready.cancel()
+            raise ConfigError(f"Discord did not become ready within {within:.0f} s")
+        log.info("Discord: ready as %s", self.bot.user)
+
+    async def stop(self) -> None:
+        await self.bot.close()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+
+PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    embed_links=True,
+    create_public_threads=True,
+    send_messages_in_threads=True,
+    read_message_history=True,
+)
+
+
+def invite_url(client_id: int) -> str:
+    """The OAuth2 URL that adds the bot to a server with the scopes and permissions it needs."""
+    return discord.utils.oauth_url(client_id, permissions=PERMISSIONS, scopes=("bot", "applications.commands"))
+
+
+def application_id(token: str) -> int | None:
+    """A bot token's first part is its user id, base64-encoded; for bots that is the application id."""
+    head = token.split(".", 1)[0]
+    try:
+        decoded = base64.b64decode(head + "=" * (-len(head) % 4), validate=False).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return int(decoded) if decoded.isdigit() else None
+
+
+async def rest_client(token: str) -> discord.Client:
+    """A client logged in over REST only (no gateway): enough to post a digest. Close it after use."""
+    client = discord.Client(
+        intents=intents(), allowed_mentions=discord.AllowedMentions.none(), max_ratelimit_timeout=MAX_RATELIMIT_WAIT
+    )
+    try:
+        await client.login(token)
+    except discord.LoginFailure as exc:
+        await client.close()
+        raise ConfigError("Discord refused DISCORD_TOKEN (401): check the bot token") from exc
+    return client

@@ -1,0 +1,79 @@
+"""The real discord.py client, wired to the real core, logged in to a fake Discord on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import discord
+import pytest
+import yarl
+
+from adapters.discord.app import DiscordRuntime, PaperBot
+from bot.assistant import Assistant
+from bot.catalog import Catalog
+from bot.chat import ChatService
+from bot.config import DigestDefaults
+from bot.search.service import SearchService
+from bot.store.engine import create_engine, database_url, migrate
+from bot.store.events import EventLog
+from bot.store.ledger import Ledger
+from bot.store.papers import PaperStore
+from bot.subscriptions import SubscriptionStore
+from tests.conftest import listings_of
+from tests.fakes.discord import FakeDiscord
+
+NOW = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)
+
+
+@dataclass
+class DiscordBot:
+    fake: FakeDiscord
+    bot: PaperBot
+    store: PaperStore
+    ledger: Ledger
+    subscriptions: SubscriptionStore
+
+
+@pytest.fixture
+async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    fake = FakeDiscord()
+    await fake.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_url)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+
+
+@pytest.fixture
+async def discord_store(tmp_path: Path) -> AsyncIterator[PaperStore]:
+    engine = create_engine(database_url(None, tmp_path))
+    await migrate(engine)
+    store = PaperStore(engine)
+    for day in ("2026-06-01", "2026-06-02", "2026-06-03"):
+        await store.save_listings(listings_of(day))
+    try:
+        yield store
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def discord_bot(fake_discord: FakeDiscord, discord_store: PaperStore) -> AsyncIterator[DiscordBot]:
+    store = discord_store
+    search = SearchService(store)
+    catalog = Catalog(store, search, None, None, None)
+    subscriptions = SubscriptionStore(store.engine)
+    ledger = Ledger(store.engine)
+    chat = ChatService(store, search, catalog, subscriptions, DigestDefaults(limit=5), clock=lambda: NOW)
+    bot = PaperBot(Assistant(chat, catalog, search, ledger, EventLog(store.engine)), guild_ready_timeout=0.05)
+    runtime = DiscordRuntime(bot, "fake-token")
+    await runtime.start(within=10)
+    try:
+        yield DiscordBot(fake_discord, bot, store, ledger, subscriptions)
+    finally:
+        await runtime.stop()

@@ -1,0 +1,147 @@
+"""`/papers` as INTERACTION_CREATE, the Share button, and mentions, through the real discord.py client."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from tests.adapters.discord.conftest import DiscordBot
+from tests.fakes.discord import BOT_ID, TEXT_ID
+
+
+async def test_login_and_ready(discord_bot: DiscordBot) -> None:
+    assert discord_bot.bot.user is not None
+    assert str(discord_bot.bot.user.id) == BOT_ID
+    guild = discord_bot.bot.guilds[0]
+    assert {c.name for c in guild.channels} == {"papers", "paper-forum"}
+    synced = [s for s in discord_bot.fake.sent if s.method == "PUT" and s.path.endswith("/commands")]
+    assert synced
+    assert synced[0].body[0]["name"] == "papers"
+
+
+async def test_search_is_deferred_then_followed_up(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    started = time.monotonic()
+    await fake.slash("search", {"topic": "speculative decoding"})
+    await fake.wait_for(lambda: fake.callbacks())
+    assert time.monotonic() - started < 3.0
+    assert fake.callbacks()[0].body["type"] == 5  # deferred
+    assert fake.callbacks()[0].body["data"]["flags"] & 64  # ephemeral
+    await fake.wait_for(lambda: fake.followups())
+    answer = fake.followups()[0]
+    assert "Papers on “speculative decoding”" in answer["content"]
+    assert 1 <= len(answer["embeds"]) <= 5
+    assert answer["components"][0]["components"][0]["custom_id"].startswith("share:")
+
+
+async def answer(discord_bot: DiscordBot, count: int = 1) -> dict[str, object]:
+    await discord_bot.fake.wait_for(lambda: len(discord_bot.fake.followups()) >= count)
+    return discord_bot.fake.followups()[count - 1]
+
+
+def shown(message: dict[str, object]) -> str:
+    return json.dumps(message, ensure_ascii=False)
+
+
+async def test_today(discord_bot: DiscordBot) -> None:
+    await discord_bot.fake.slash("today")
+    message = await answer(discord_bot)
+    assert "Daily Papers · Wednesday 3 June 2026" in str(message["content"])
+    assert len(message["embeds"]) == 5  # type: ignore[arg-type]
+
+
+async def test_paper_by_id(discord_bot: DiscordBot) -> None:
+    await discord_bot.fake.slash("paper", {"id": "https://huggingface.co/papers/2605.29307"})
+    message = await answer(discord_bot)
+    embed = message["embeds"][0]  # type: ignore[index]
+    assert embed["title"].startswith("GrepSeek")
+    assert embed["url"] == "https://huggingface.co/papers/2605.29307"
+    assert "[PDF](https://arxiv.org/pdf/2605.29307)" in embed["description"]
+
+
+async def test_subscribe_needs_manage_channels(discord_bot: DiscordBot) -> None:
+    await discord_bot.fake.slash("subscribe", {"topics": "diffusion"}, permissions="0")
+    assert "Manage Channels" in shown(await answer(discord_bot))
+    assert await discord_bot.subscriptions.all() == []
+
+
+async def test_subscribe_settings_unsubscribe(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    await fake.slash(
+        "subscribe", {"topics": "diffusion, robotics", "time": "8:00", "timezone": "America/New_York", "top": 4}
+    )
+    assert "This channel is subscribed" in shown(await answer(discord_bot))
+    [saved] = await discord_bot.subscriptions.all()
+    assert (saved.channel.channel, saved.topics, saved.time, saved.timezone, saved.limit) == (
+        TEXT_ID,
+        ("diffusion", "robotics"),
+        "08:00",
+        "America/New_York",
+        4,
+    )
+    await fake.slash("settings")
+    assert "Next digest: Wednesday 3 June, 08:00 EDT" in shown(await answer(discord_bot, 2))
+    await fake.slash("unsubscribe")
+    assert "Unsubscribed" in shown(await answer(discord_bot, 3))
+    assert await discord_bot.subscriptions.all() == []
+
+
+async def test_a_bad_timezone_gets_a_hint(discord_bot: DiscordBot) -> None:
+    await discord_bot.fake.slash("subscribe", {"timezone": "America/NewYork"})
+    assert "Did you mean America/New\\\\_York?" in shown(await answer(discord_bot))  # markdown-escaped
+
+
+async def test_help(discord_bot: DiscordBot) -> None:
+    await discord_bot.fake.slash("help")
+    assert "/papers search topic:" in shown(await answer(discord_bot))
+
+
+async def test_share_posts_the_card_and_opens_its_thread(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    await fake.click("share:2605.29307")
+    assert "Shared “GrepSeek" in shown(await answer(discord_bot))
+    [card] = fake.posts_in(TEXT_ID)
+    assert card["embeds"][0]["title"].startswith("GrepSeek")
+    [thread] = [s for s in fake.sent if s.path.endswith("/threads")]
+    assert thread.body["name"].startswith("GrepSeek")
+    thread_id = thread.path.split("/")[-2]
+    [seed] = fake.posts_in(thread_id)
+    assert seed["embeds"][0]["description"].startswith("Large Language Model")
+    assert await discord_bot.ledger.thread_paper("discord", None, thread_id) == "2605.29307"
+
+
+async def test_a_mention_in_a_paper_thread_answers_there(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    await fake.click("share:2605.29307")
+    await answer(discord_bot)
+    thread_id = next(s for s in fake.sent if s.path.endswith("/threads")).path.split("/")[-2]
+    await fake.mention(thread_id, f"<@{BOT_ID}> cite")
+    await fake.wait_for(lambda: len(fake.posts_in(thread_id)) == 2)
+    reply = fake.posts_in(thread_id)[1]
+    assert "@misc{salemi2026grepseek" in reply["content"]
+    await fake.mention(thread_id, "no mention here")
+    await fake.mention(TEXT_ID, f"<@{BOT_ID}> summary")
+    await fake.wait_for(lambda: len(fake.posts_in(TEXT_ID)) == 2)
+    assert "only discuss papers in their own threads" in fake.posts_in(TEXT_ID)[1]["content"]
+    assert len(fake.posts_in(thread_id)) == 2
+
+
+async def test_every_message_disables_mentions(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    await fake.slash("search", {"topic": "diffusion"})
+    await answer(discord_bot)
+    await fake.click("share:2605.29307")
+    await answer(discord_bot, 2)
+    created = fake.messages()
+    carrying = 0
+    for sent in created:
+        body = sent.body
+        if sent.path.endswith("/callback"):
+            body = body.get("data") or {}
+        elif sent.path.endswith("/threads") and "message" in body:
+            body = body["message"]  # a forum post's first message
+        if not (body.get("content") or body.get("embeds")):
+            continue  # a deferral, or a thread opened from an existing message: no message of its own
+        carrying += 1
+        assert body.get("allowed_mentions") == {"parse": []}, sent.path
+    assert carrying >= 4

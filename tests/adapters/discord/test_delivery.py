@@ -1,0 +1,153 @@
+"""Digests to Discord through the real client: a thread per paper, forum posts with tags, errors."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import discord
+
+from adapters.discord.render import TOTAL, card_embed, post_message, seed_embed
+from bot.cards import card
+from bot.channels import ChannelRef
+from bot.delivery import DigestDelivery
+from bot.digest import DigestOptions
+from bot.models import Listing, Paper
+from bot.post import Post
+from bot.search.service import SearchService
+from tests.adapters.discord.conftest import DiscordBot
+from tests.fakes.discord import FORUM_ID, TAGS, TEXT_ID
+
+JUNE_1 = date(2026, 6, 1)
+TEXT = ChannelRef("discord", TEXT_ID)
+FORUM = ChannelRef("discord", FORUM_ID)
+
+
+def delivery(bot: DiscordBot) -> DigestDelivery:
+    return DigestDelivery(
+        bot.store, SearchService(bot.store), bot.ledger, bot.subscriptions, {"discord": bot.bot.publisher}
+    )
+
+
+async def test_a_text_channel_gets_a_header_then_a_message_and_thread_per_paper(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    result = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=3), JUNE_1)
+    assert result.outcome == "posted"
+    header, *cards = fake.posts_in(TEXT_ID)
+    assert header["content"].startswith("**Daily Papers · Monday 1 June 2026**")
+    assert len(cards) == 3
+    threads = [
+        s for s in fake.sent if s.path.startswith(f"/channels/{TEXT_ID}/messages/") and s.path.endswith("/threads")
+    ]
+    assert len(threads) == 3
+    assert all(1 <= len(t.body["name"]) <= 100 for t in threads)
+    for thread in threads:
+        thread_id = thread.path.split("/")[-2]
+        [seed] = fake.posts_in(thread_id)
+        assert seed["embeds"][0]["fields"]
+    again = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=3), JUNE_1)
+    assert again.outcome == "already"
+    assert len(fake.posts_in(TEXT_ID)) == 4
+
+
+async def test_a_forum_gets_one_tagged_post_per_paper_and_no_header(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    result = await delivery(discord_bot).deliver(FORUM, DigestOptions(limit=49), JUNE_1)
+    assert result.outcome == "posted"
+    assert fake.posts_in(FORUM_ID) == []
+    posts = [s for s in fake.sent if s.path == f"/channels/{FORUM_ID}/threads"]
+    assert len(posts) == 49
+    tagged = [p for p in posts if p.body.get("applied_tags")]
+    assert tagged  # some of the day's papers are about reinforcement learning or diffusion
+    names = {TAGS[t] for p in tagged for t in p.body["applied_tags"]}
+    assert names <= set(TAGS.values())
+    rl = next(p for p in tagged if "1000000000000000032" in p.body["applied_tags"])
+    arxiv_id = rl.body["message"]["embeds"][0]["url"].rsplit("/", 1)[1]
+    paper = await discord_bot.store.get(arxiv_id)
+    assert paper is not None
+    assert "reinforcement" in " ".join((paper.title, paper.ai_summary or "", *paper.ai_keywords)).lower()
+    forum_threads = [c["id"] for c in fake.channels.values() if c.get("parent_id") == FORUM_ID]
+    assert len(forum_threads) == 49
+    assert await discord_bot.ledger.thread_paper("discord", None, forum_threads[0]) is not None
+
+
+async def test_429_is_retried_by_discord_py(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    fake.rate_limit(rf"POST /channels/{TEXT_ID}/messages$", 0.3)
+    started = time.monotonic()
+    result = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=1), JUNE_1)
+    assert result.outcome == "posted"
+    assert time.monotonic() - started >= 0.3
+    assert len(fake.posts_in(TEXT_ID)) == 1 + 2  # the refused header, the header again, the card
+
+
+async def test_a_rate_limit_longer_than_patience_fails_without_blocking(discord_bot: DiscordBot) -> None:
+    discord_bot.fake.rate_limit(rf"POST /channels/{TEXT_ID}/messages$", 120.0)
+    started = time.monotonic()
+    result = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=1), JUNE_1)
+    assert time.monotonic() - started < 10
+    assert result.outcome == "failed"
+    assert "rate-limited" in (result.reason or "")
+
+
+async def test_403_missing_access_stops_delivery(discord_bot: DiscordBot) -> None:
+    discord_bot.fake.fail(rf"POST /channels/{TEXT_ID}/messages$", 403, {"message": "Missing Access", "code": 50001})
+    result = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=3), JUNE_1)
+    assert result.outcome == "stopped"
+    assert (result.reason or "").startswith("403 missing access")
+    assert len(discord_bot.fake.posts_in(TEXT_ID)) == 1
+
+
+async def test_404_unknown_channel_stops_delivery(discord_bot: DiscordBot) -> None:
+    gone = ChannelRef("discord", "1999999999999999999")
+    result = await delivery(discord_bot).deliver(gone, DigestOptions(limit=3), JUNE_1)
+    assert result.outcome == "stopped"
+    assert (result.reason or "").startswith("404 unknown channel")
+
+
+def test_embeds_that_would_break_a_limit_are_never_built() -> None:
+    huge = Paper(
+        arxiv_id="2601.00001",
+        title="T" * 500,
+        abstract="word " * 3000,
+        authors=tuple(f"Author {n}" for n in range(400)),
+        organization="O" * 3000,
+        ai_summary="S " * 3000,
+        ai_keywords=tuple(f"kw{n}" for n in range(300)),
+        github_repo="https://github.com/x/y",
+    )
+    for embed in (card_embed(card(huge)), seed_embed(card(huge))):
+        assert len(embed) <= TOTAL
+        assert len(embed.title or "") <= 256
+        assert len(embed.description or "") <= 4096
+        assert len(embed.fields) <= 25
+        assert all(len(f.value or "") <= 1024 for f in embed.fields)
+    message = post_message(
+        Post(header="H" * 3000, text=("x " * 2000,), cards=tuple(card(huge) for _ in range(12))), share=True
+    )
+    assert len(message.content) <= 2000
+    assert len(message.embeds) <= 10
+    assert sum(len(e) for e in message.embeds) <= TOTAL
+
+
+async def test_hostile_text_is_inert(discord_bot: DiscordBot) -> None:
+    hostile = Paper(
+        arxiv_id="2606.99999",
+        title="@everyone look [here](https://evil.example)",
+        authors=("<@1000000000000000003>",),
+        upvotes=9999,
+        ai_summary="@here **bold** [x](https://evil.example)",
+    )
+    await discord_bot.store.save_listings([Listing(hostile, JUNE_1, 1)])
+    await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=1), JUNE_1)
+    card_post = discord_bot.fake.posts_in(TEXT_ID)[1]
+    description = card_post["embeds"][0]["description"]
+    assert "](https://evil.example)" not in description.replace("\\]", "")  # masked links are escaped
+    assert "@\u200bhere" in description
+    assert card_post["allowed_mentions"] == {"parse": []}
+
+
+def test_embed_length_counts_like_discord() -> None:
+    embed = discord.Embed(title="a" * 10, description="b" * 20)
+    embed.add_field(name="c" * 3, value="d" * 4)
+    assert len(embed) == 37

@@ -1,0 +1,513 @@
+"""A fake Discord on 127.0.0.1: REST v10 and a gateway websocket, enough for discord.py's real client.
+
+It logs the bot in, sends READY and GUILD_CREATE (a text channel and a forum with tags), answers the
+REST calls a bot makes (messages, threads, forum posts, interaction callbacks and followups, command
+sync), keeps every message body it was sent, enforces Discord's embed and content limits (400 like
+Discord), and can inject 429 (with `Via`, so discord.py retries), 403 and 404 on any route.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+APP_ID = "1000000000000000001"
+BOT_ID = "1000000000000000002"
+HUMAN_ID = "1000000000000000003"
+GUILD_ID = "1000000000000000010"
+TEXT_ID = "1000000000000000020"
+FORUM_ID = "1000000000000000021"
+TAGS = {
+    "1000000000000000031": "diffusion",
+    "1000000000000000032": "reinforcement learning",
+    "1000000000000000033": "robotics",
+}
+MANAGE_CHANNELS = 1 << 4
+EVERYTHING = str((1 << 47) - 1)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def user(uid: str, name: str, *, bot: bool) -> dict[str, Any]:
+    return {
+        "id": uid,
+        "username": name,
+        "discriminator": "0",
+        "global_name": name,
+        "avatar": None,
+        "bot": bot,
+        "public_flags": 0,
+    }
+
+
+def embed_problem(embeds: list[dict[str, Any]], content: str) -> str | None:
+    """Discord's limits: 2000 content, 10 embeds, 256/4096/25×(256,1024)/2048/256, 6000 in total."""
+    if len(content) > 2000:
+        return "content longer than 2000"
+    if len(embeds) > 10:
+        return "more than 10 embeds"
+    total = 0
+    for embed in embeds:
+        title, description = embed.get("title", ""), embed.get("description", "")
+        footer = (embed.get("footer") or {}).get("text", "")
+        author = (embed.get("author") or {}).get("name", "")
+        fields = embed.get("fields", [])
+        if len(title) > 256 or len(description) > 4096 or len(footer) > 2048 or len(author) > 256 or len(fields) > 25:
+            return "an embed breaks a limit"
+        for f in fields:
+            if len(f["name"]) > 256 or len(f["value"]) > 1024 or not f["value"]:
+                return "an embed field breaks a limit"
+        total += (
+            len(title)
+            + len(description)
+            + len(footer)
+            + len(author)
+            + sum(len(f["name"]) + len(f["value"]) for f in fields)
+        )
+    return "embeds longer than 6000 in total" if total > 6000 else None
+
+
+@dataclass
+class Sent:
+    method: str
+    path: str
+    body: Any
+    at: float
+
+
+@dataclass
+class FakeDiscord:
+    sent: list[Sent] = field(default_factory=list)
+    failures: list[tuple[re.Pattern[str], int, dict[str, Any], dict[str, str]]] = field(default_factory=list)
+    identified: asyncio.Event = field(default_factory=asyncio.Event)
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    port: int = 0
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(2000000000000000000))
+    _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _runner: web.AppRunner | None = None
+
+    # -- for tests -------------------------------------------------------------------------
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    def fail(
+        self, pattern: str, status: int, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        """The next request whose "METHOD /path" matches `pattern` gets this answer."""
+        self.failures.append((re.compile(pattern), status, body or {}, headers or {}))
+
+    def rate_limit(self, pattern: str, retry_after: float) -> None:
+        self.fail(
+            pattern,
+            429,
+            {"message": "You are being rate limited.", "retry_after": retry_after, "global": False},
+            {"Via": "1.1 google", "Retry-After": str(retry_after)},
+        )
+
+    def messages(self) -> list[Sent]:
+        """Every request that creates a message (channel posts, forum posts, interaction answers)."""
+        return [
+            s
+            for s in self.sent
+            if s.method == "POST" and re.search(r"/messages$|/threads$|/callback$|/webhooks/\d+/[^/]+$", s.path)
+        ]
+
+    def posts_in(self, channel: str) -> list[dict[str, Any]]:
+        return [s.body for s in self.sent if s.method == "POST" and s.path.endswith(f"/channels/{channel}/messages")]
+
+    def followups(self) -> list[dict[str, Any]]:
+        return [s.body for s in self.sent if s.method == "POST" and "/webhooks/" in s.path]
+
+    def callbacks(self) -> list[Sent]:
+        return [s for s in self.sent if s.path.endswith("/callback")]
+
+    async def wait_for(self, predicate: Any, within: float = 5.0) -> None:
+        deadline = time.monotonic() + within
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError("the fake Discord never saw what was expected")
+            await asyncio.sleep(0.01)
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        for ws in self._sockets:
+            await ws.send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
+
+    def new_id(self) -> str:
+        return str(next(self._ids))
+
+    async def slash(
+        self,
+        subcommand: str,
+        options: dict[str, Any] | None = None,
+        *,
+        channel: str = TEXT_ID,
+        permissions: str = EVERYTHING,
+        in_guild: bool = True,
+    ) -> str:
+        """Send `/papers <subcommand>` as INTERACTION_CREATE; returns the interaction id."""
+        options_list = [
+            {"name": k, "type": 4 if isinstance(v, int) else 3, "value": v} for k, v in (options or {}).items()
+        ]
+        data = {
+            "id": "3000000000000000001",
+            "name": "papers",
+            "type": 1,
+            "options": [{"name": subcommand, "type": 1, "options": options_list}],
+        }
+        return await self._interaction(2, data, channel, permissions, in_guild)
+
+    async def click(self, custom_id: str, *, channel: str = TEXT_ID) -> str:
+        return await self._interaction(
+            3,
+            {"custom_id": custom_id, "component_type": 2},
+            channel,
+            EVERYTHING,
+            True,
+            message=self._message(channel, {"content": ""}, author=user(BOT_ID, "paperboy", bot=True)),
+        )
+
+    async def _interaction(
+        self,
+        kind: int,
+        data: dict[str, Any],
+        channel: str,
+        permissions: str,
+        in_guild: bool,
+        message: dict[str, Any] | None = None,
+    ) -> str:
+        interaction_id = self.new_id()
+        payload: dict[str, Any] = {
+            "id": interaction_id,
+            "application_id": APP_ID,
+            "type": kind,
+            "data": data,
+            "channel_id": channel,
+            "channel": self.channels.get(channel, {"id": channel, "type": 1}),
+            "token": f"token-{interaction_id}",
+            "version": 1,
+            "app_permissions": EVERYTHING,
+            "locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": GUILD_ID} if in_guild else {"1": HUMAN_ID},
+            "context": 0 if in_guild else 1,
+            "attachment_size_limit": 8388608,
+        }
+        human = user(HUMAN_ID, "ada", bot=False)
+        if in_guild:
+            payload["guild_id"] = GUILD_ID
+            payload["guild_locale"] = "en-US"
+            payload["member"] = {
+                "user": human,
+                "roles": [],
+                "permissions": permissions,
+                "joined_at": now_iso(),
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+            }
+        else:
+            payload["user"] = human
+        if message is not None:
+            payload["message"] = message
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return interaction_id
+
+    async def mention(self, channel: str, text: str) -> str:
+        message = self._message(channel, {"content": text}, author=user(HUMAN_ID, "ada", bot=False))
+        message["mentions"] = [user(BOT_ID, "paperboy", bot=True)] if f"<@{BOT_ID}>" in text else []
+        message["member"] = {"roles": [], "joined_at": now_iso(), "deaf": False, "mute": False, "flags": 0}
+        await self.dispatch("MESSAGE_CREATE", message)
+        return str(message["id"])
+
+    # -- server ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self.channels = {
+            TEXT_ID: {
+                "id": TEXT_ID,
+                "type": 0,
+                "guild_id": GUILD_ID,
+                "name": "papers",
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": None,
+                "topic": None,
+                "last_message_id": None,
+                "rate_limit_per_user": 0,
+                "flags": 0,
+            },
+            FORUM_ID: {
+                "id": FORUM_ID,
+                "type": 15,
+                "guild_id": GUILD_ID,
+                "name": "paper-forum",
+                "position": 1,
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": None,
+                "topic": None,
+                "last_message_id": None,
+                "rate_limit_per_user": 0,
+                "flags": 0,
+                "available_tags": [
+                    {"id": k, "name": v, "moderated": False, "emoji_id": None, "emoji_name": None}
+                    for k, v in TAGS.items()
+                ],
+                "default_reaction_emoji": None,
+                "default_sort_order": None,
+                "default_forum_layout": 0,
+                "default_thread_rate_limit_per_user": 0,
+            },
+        }
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        for ws in self._sockets:
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 45000}}))
+        async for message in ws:
+            if message.type != WSMsgType.TEXT:
+                continue
+            frame = json.loads(message.data)
+            if frame["op"] == 1:
+                await ws.send_str(json.dumps({"op": 11}))
+            elif frame["op"] == 2:
+                await self._ready(ws)
+        self._sockets.remove(ws)
+        return ws
+
+    async def _ready(self, ws: web.WebSocketResponse) -> None:
+        me = user(BOT_ID, "paperboy", bot=True)
+        ready = {
+            "v": 10,
+            "user": me,
+            "session_id": "session-1",
+            "resume_gateway_url": self.gateway_url,
+            "guilds": [{"id": GUILD_ID, "unavailable": True}],
+            "application": {"id": APP_ID, "flags": 0},
+        }
+        await ws.send_str(json.dumps({"op": 0, "t": "READY", "s": next(self._seq), "d": ready}))
+        guild = {
+            "id": GUILD_ID,
+            "name": "Lab",
+            "icon": None,
+            "owner_id": HUMAN_ID,
+            "unavailable": False,
+            "member_count": 2,
+            "large": False,
+            "roles": [
+                {
+                    "id": GUILD_ID,
+                    "name": "@everyone",
+                    "permissions": EVERYTHING,
+                    "position": 0,
+                    "color": 0,
+                    "hoist": False,
+                    "managed": False,
+                    "mentionable": False,
+                    "flags": 0,
+                }
+            ],
+            "channels": list(self.channels.values()),
+            "threads": [],
+            "members": [{"user": me, "roles": [], "joined_at": now_iso(), "deaf": False, "mute": False, "flags": 0}],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+            "voice_states": [],
+            "presences": [],
+            "joined_at": now_iso(),
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "premium_tier": 0,
+            "preferred_locale": "en-US",
+            "nsfw_level": 0,
+            "system_channel_flags": 0,
+            "afk_timeout": 300,
+        }
+        await ws.send_str(json.dumps({"op": 0, "t": "GUILD_CREATE", "s": next(self._seq), "d": guild}))
+        self.identified.set()
+
+    @staticmethod
+    def _json(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+        # discord.py compares the header with "application/json" exactly: no charset.
+        return web.Response(
+            body=json.dumps(value).encode(),
+            status=status,
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
+
+    async def _body(self, request: web.Request) -> Any:
+        if request.content_type.startswith("multipart/"):
+            reader = await request.multipart()
+            async for part in reader:
+                if getattr(part, "name", None) == "payload_json":
+                    return json.loads(await part.text())  # type: ignore[union-attr]
+            return {}
+        text = await request.text()
+        return json.loads(text) if text else {}
+
+    def _message(
+        self, channel: str, body: dict[str, Any], *, author: dict[str, Any] | None = None, flags: int = 0
+    ) -> dict[str, Any]:
+        return {
+            "id": self.new_id(),
+            "channel_id": channel,
+            "guild_id": GUILD_ID,
+            "author": author or user(BOT_ID, "paperboy", bot=True),
+            "content": body.get("content") or "",
+            "timestamp": now_iso(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": body.get("embeds") or [],
+            "pinned": False,
+            "type": 0,
+            "flags": flags,
+            "components": body.get("components") or [],
+        }
+
+    def _thread(self, thread_id: str, parent: str, name: str, tags: list[str] | None = None) -> dict[str, Any]:
+        thread = {
+            "id": thread_id,
+            "type": 11,
+            "guild_id": GUILD_ID,
+            "parent_id": parent,
+            "name": name,
+            "owner_id": BOT_ID,
+            "message_count": 0,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+            "applied_tags": tags or [],
+            "total_message_sent": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": now_iso(),
+                "locked": False,
+            },
+        }
+        self.channels[thread_id] = thread
+        return thread
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["path"]
+        body = await self._body(request) if request.method in ("POST", "PUT", "PATCH") else {}
+        self.sent.append(Sent(request.method, path, body, time.monotonic()))
+        route = f"{request.method} {path}"
+        for i, (pattern, status, answer, headers) in enumerate(self.failures):
+            if pattern.search(route):
+                del self.failures[i]
+                return self._json(answer, status, headers)
+        if (
+            not request.headers.get("Authorization", "").startswith("Bot ")
+            and "/webhooks/" not in path
+            and "/interactions/" not in path
+        ):
+            return self._json({"message": "401: Unauthorized", "code": 0}, 401)
+        message = body.get("message") if isinstance(body, dict) and isinstance(body.get("message"), dict) else body
+        if (
+            request.method == "POST"
+            and isinstance(message, dict)
+            and (problem := embed_problem(message.get("embeds") or [], message.get("content") or ""))
+        ):
+            return self._json(
+                {"message": "Invalid Form Body", "code": 50035, "errors": {"_errors": [{"message": problem}]}}, 400
+            )
+        return await self._route(request.method, path, body)
+
+    async def _route(self, method: str, path: str, body: Any) -> web.Response:
+        if path == "/users/@me":
+            return self._json(user(BOT_ID, "paperboy", bot=True))
+        if path == "/oauth2/applications/@me":
+            owner = user(HUMAN_ID, "ada", bot=False)
+            return self._json(
+                {
+                    "id": APP_ID,
+                    "name": "paperboy",
+                    "description": "",
+                    "icon": None,
+                    "bot_public": True,
+                    "bot_require_code_grant": False,
+                    "owner": owner,
+                    "verify_key": "00",
+                    "flags": 0,
+                }
+            )
+        if method == "PUT" and re.fullmatch(r"/applications/\d+(/guilds/\d+)?/commands", path):
+            commands = body if isinstance(body, list) else []
+            return self._json([{**c, "id": self.new_id(), "application_id": APP_ID, "version": "1"} for c in commands])
+        if match := re.fullmatch(r"/channels/(\d+)", path):
+            channel = self.channels.get(match.group(1))
+            return self._json(channel) if channel else self._json({"message": "Unknown Channel", "code": 10003}, 404)
+        if method == "POST" and (match := re.fullmatch(r"/channels/(\d+)/messages", path)):
+            if match.group(1) not in self.channels:
+                return self._json({"message": "Unknown Channel", "code": 10003}, 404)
+            return self._json(self._message(match.group(1), body))
+        if method == "POST" and (match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", path)):
+            thread = self._thread(match.group(2), match.group(1), body.get("name", ""))
+            await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+            return self._json(thread)
+        if method == "POST" and (match := re.fullmatch(r"/channels/(\d+)/threads", path)):
+            thread_id = self.new_id()
+            thread = self._thread(thread_id, match.group(1), body.get("name", ""), body.get("applied_tags"))
+            starter = self._message(thread_id, body.get("message") or {})
+            starter["id"] = thread_id
+            await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+            return self._json({**thread, "message": starter})
+        if method == "POST" and (match := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path)):
+            kind = body.get("type")
+            flags = (body.get("data") or {}).get("flags", 0)
+            return self._json(
+                {
+                    "interaction": {
+                        "id": match.group(1),
+                        "type": 2,
+                        "response_message_id": self.new_id(),
+                        "response_message_loading": kind == 5,
+                        "response_message_ephemeral": bool(flags & 64),
+                    },
+                    "resource": {"type": kind, "message": self._message(TEXT_ID, body.get("data") or {}, flags=flags)},
+                }
+            )
+        if match := re.fullmatch(r"/webhooks/(\d+)/([^/]+)(/messages/.+)?", path):
+            return self._json(self._message(TEXT_ID, body, flags=body.get("flags", 0)))
+        return self._json({"message": "404: Not Found", "code": 0}, 404)
