@@ -7,6 +7,7 @@ decisions (what to answer, which paper a thread is about, whether an event was s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from bot.cards import card
 from bot.catalog import Catalog
@@ -69,7 +70,9 @@ class Assistant:
         """
         paper = await self._catalog.paper(paper_ref)
         paper_card = card(paper)
-        root = await publisher.post_card(channel, paper_card)
-        await self._ledger.record_thread(platform, root, paper.arxiv_id, "share")
-        await publisher.seed_thread(root, paper_card)
+        now = datetime.now(UTC)
+        tag = f"share:{paper.arxiv_id}:{now.timestamp():.0f}"
+        root = await publisher.post_card(channel, paper_card, tag)
+        await self._ledger.record_thread(platform, root, paper.arxiv_id, "share", now)
+        await publisher.seed_thread(root, paper_card, f"{tag}:seed")
         return Shared(root, paper.title)

@@ -28,6 +28,7 @@ from bot.cards import card
 from bot.channels import parse_channel
 from bot.delivery import DigestDelivery
 from bot.digest import DigestOptions, build_digest
+from bot.dispatch import serve
 from bot.errors import ConfigError, PaperboyError, UsageError
 from bot.ids import parse_arxiv_id
 from bot.importer import import_paths
@@ -282,7 +283,7 @@ def post_(
                 err.print(note, style="yellow", markup=False)
         async with publishers(services, out) as found:
             delivery = DigestDelivery(services.store, services.search, services.ledger, services.subscriptions, found)
-            result = await delivery.deliver(where, options, day)
+            result = await delivery.deliver(where, options, day, retry_stopped=True)
         err.print(result.describe(), markup=False)
         return 0 if result.ok else 1
 
@@ -300,14 +301,14 @@ def run() -> None:
 
     async def work(services: Services) -> None:
         stop = stop_signal()
-        async with running(services) as names:
-            if not names:
+        async with running(services) as live:
+            if not live.names:
                 raise ConfigError(
                     "no chat platform is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
                     "(or DISCORD_TOKEN); see the README"
                 )
-            err.print(f"paperboy is running: {', '.join(names)}. Ctrl-C stops it.", markup=False)
-            await stop.wait()
+            err.print(f"paperboy is running: {', '.join(live.names)}. Ctrl-C stops it.", markup=False)
+            await serve(services, live.publishers, stop)
 
     _run(work)
 

@@ -82,8 +82,19 @@ class PlatformSecrets(_Strict):
     guilds: tuple[int, ...] = ()
 
 
+class ScheduleConfig(_Strict):
+    """When digests go out, and how long to wait for Hugging Face's listing of the day."""
+
+    wait_hours: float = Field(6.0, ge=0, le=24)  # after the due time, how long a partial listing is waited for
+    min_papers: int = Field(5, ge=1)  # a listing with fewer papers, while its UTC day lasts, looks partial
+    catch_up_hours: float | None = Field(None, ge=0, le=48)  # None: a missed digest is sent until local midnight
+    sync_minutes: int = Field(15, ge=1, le=1440)  # how often `run` fetches today's and yesterday's listings
+    tick_seconds: int = Field(60, ge=5, le=3600)  # how often `run` looks for due digests
+
+
 class FileConfig(_Strict):
     digest: DigestDefaults = DigestDefaults()
+    schedule: ScheduleConfig = ScheduleConfig()
     subscriptions: tuple[SubscriptionConfig, ...] = ()
     slack: PlatformSecrets = PlatformSecrets()
     discord: PlatformSecrets = PlatformSecrets()

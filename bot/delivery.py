@@ -1,31 +1,39 @@
 """Delivering a channel's digest once: claim it in the ledger, then header, cards and thread seeds.
 
 Claim → post → record each message reference. A second run for the same channel and day posts
-nothing; an interrupted one resumes with the papers not yet out. A channel that refuses the bot for
-good stops its delivery with a recorded status and one log line; nothing is retried forever.
+nothing; an interrupted one is resumed (by this process or another, once the lease has run out)
+with what is not yet out, after looking on the platform for the post that was under way. A channel
+that refuses the bot for good stops its delivery with a recorded status and one log line.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from bot.cards import card
 from bot.channels import ChannelRef
 from bot.digest import DigestOptions, build_digest
 from bot.errors import ChannelUnavailable, ConfigError, DeliveryError
-from bot.publishing import Publisher
+from bot.models import Paper
+from bot.post import Card
+from bot.publishing import MessageRef, Publisher
 from bot.search.port import SearchIndex
-from bot.store.ledger import Ledger
+from bot.store.ledger import Claim, Ledger
 from bot.store.papers import PaperStore
 from bot.subscriptions import SubscriptionStore
 
 log = logging.getLogger("paperboy.delivery")
 
-Outcome = Literal["posted", "already", "empty", "stopped", "failed"]
+Outcome = Literal["posted", "already", "busy", "empty", "stopped", "failed", "skipped"]
+Clock = Callable[[], datetime]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -38,19 +46,28 @@ class DeliveryResult:
 
     @property
     def ok(self) -> bool:
-        return self.outcome in ("posted", "already", "empty")
+        return self.outcome in ("posted", "already", "busy", "empty", "skipped")
 
     def describe(self) -> str:
         when = f"the {self.day:%-d %B %Y} digest" if self.day else "the digest"
-        if self.outcome == "posted":
-            return f"Posted {when} to {self.channel}: {self.papers} paper{'s' if self.papers != 1 else ''}."
-        if self.outcome == "already":
-            return f"{self.channel} already has {when} ({self.papers} papers): nothing posted."
-        if self.outcome == "empty":
-            return f"No papers to post to {self.channel}: {self.reason}"
-        if self.outcome == "stopped":
-            return f"Delivery to {self.channel} stopped: {self.reason}"
-        return f"Delivery of {when} to {self.channel} failed: {self.reason}"
+        plural = "s" if self.papers != 1 else ""
+        return {
+            "posted": f"Posted {when} to {self.channel}: {self.papers} paper{plural}.",
+            "already": f"{self.channel} already has {when} ({self.papers} paper{plural}): nothing posted.",
+            "busy": f"Another paperboy process is delivering {when} to {self.channel}: nothing posted.",
+            "empty": f"No papers to post to {self.channel}: {self.reason}",
+            "skipped": f"{when.capitalize()} for {self.channel} was skipped: {self.reason}",
+            "stopped": f"Delivery to {self.channel} stopped: {self.reason}",
+            "failed": f"Delivery of {when} to {self.channel} failed: {self.reason}",
+        }[self.outcome]
+
+
+class LeaseLost(Exception):
+    """Another process took the digest over (our lease ran out): stop quietly, it will finish."""
+
+
+def key(day: date, *parts: str) -> str:
+    return ":".join((day.isoformat(), *parts))
 
 
 class DigestDelivery:
@@ -61,62 +78,128 @@ class DigestDelivery:
         ledger: Ledger,
         subscriptions: SubscriptionStore,
         publishers: Mapping[str, Publisher],
+        clock: Clock = _now,
     ) -> None:
         self._store = store
         self._search = search
         self._ledger = ledger
         self._subscriptions = subscriptions
         self._publishers = publishers
+        self._clock = clock
 
-    async def deliver(self, channel: ChannelRef, options: DigestOptions, day: date | None = None) -> DeliveryResult:
+    async def deliver(
+        self, channel: ChannelRef, options: DigestOptions, day: date | None = None, *, retry_stopped: bool = False
+    ) -> DeliveryResult:
         publisher = self._publishers.get(channel.platform)
         if publisher is None:
             raise ConfigError(f"{channel.platform} is not configured: {_credentials(channel.platform)}")
         day = day or await self._store.latest_day()
         if day is None:
             return DeliveryResult(channel, None, "empty", reason="the store has no papers yet (run paperboy sync)")
-        claim = await self._ledger.claim(channel, day)
-        if claim.state == "done":
-            return DeliveryResult(channel, day, "already", papers=claim.papers)
+        claim = await self._ledger.claim(channel, day, self._clock(), retry_stopped=retry_stopped)
+        if not claim.ours:
+            outcome: Outcome = "already" if claim.state == "done" else claim.state  # type: ignore[assignment]
+            return DeliveryResult(channel, day, outcome, papers=claim.papers, reason=f"recorded as {claim.state}")
+        try:
+            done = await self._post(publisher, channel, options, day, claim)
+        except ChannelUnavailable as exc:
+            await self._ledger.fail(channel, day, exc.reason, self._clock(), stopped=True)
+            await self._subscriptions.set_status(channel, exc.reason)
+            log.warning("delivery to %s stopped: %s", channel, exc.reason)
+            return DeliveryResult(channel, day, "stopped", reason=exc.reason)
+        except DeliveryError as exc:
+            await self._ledger.fail(channel, day, str(exc), self._clock())
+            log.warning("delivery of %s to %s failed (it will be tried again): %s", day, channel, exc)
+            return DeliveryResult(channel, day, "failed", reason=str(exc))
+        except LeaseLost:
+            log.info("another process took over the %s digest for %s", day, channel)
+            return DeliveryResult(channel, day, "busy")
+        await self._ledger.finish(channel, day, done, self._clock())
+        if done == 0:
+            return DeliveryResult(channel, day, "empty", reason="no papers matched this channel's topics and filters")
+        return DeliveryResult(channel, day, "posted", papers=done)
 
+    async def _post(
+        self, publisher: Publisher, channel: ChannelRef, options: DigestOptions, day: date, claim: Claim
+    ) -> int:
         async def elsewhere(ids: Collection[str]) -> set[str]:
             return await self._ledger.sent_before(channel, ids, day)
 
-        # A resumed digest keeps what is already out and fills only the places left.
-        remaining = replace(options, limit=max(options.limit - len(claim.sent), 0))
-        digest = await build_digest(self._store, self._search, remaining, day, elsewhere)
-        fresh = [p for p in digest.papers if p.arxiv_id not in claim.sent][: remaining.limit]
-        done = len(claim.sent)
-        try:
-            if claim.header is None:
-                post = replace(digest, papers=tuple(fresh) if fresh or not claim.sent else digest.papers).to_post()
-                await self._ledger.set_header(channel, day, await publisher.post_header(channel.channel, post))
-            for sent in sorted(claim.sent.values(), key=lambda s: s.position):
-                if not sent.seeded:
-                    paper = await self._store.get(sent.arxiv_id)
-                    if paper is not None:
-                        await publisher.seed_thread(sent.root, card(paper, rank=sent.position))
-                    await self._ledger.mark_seeded(channel, sent.arxiv_id)
-            for paper in fresh:
-                done += 1
-                paper_card = card(paper, rank=done)
-                root = await publisher.post_card(channel.channel, paper_card)
-                await self._ledger.record_paper(channel, day, done, paper.arxiv_id, root)
-                await publisher.seed_thread(root, paper_card)
-                await self._ledger.mark_seeded(channel, paper.arxiv_id)
-        except ChannelUnavailable as exc:
-            await self._ledger.fail(channel, day, exc.reason)
-            await self._subscriptions.set_status(channel, exc.reason)
-            log.warning("delivery to %s stopped: %s", channel, exc.reason)
-            return DeliveryResult(channel, day, "stopped", papers=done, reason=exc.reason)
-        except DeliveryError as exc:
-            await self._ledger.fail(channel, day, str(exc))
-            log.warning("delivery to %s failed (will retry on the next run): %s", channel, exc)
-            return DeliveryResult(channel, day, "failed", papers=done, reason=str(exc))
-        await self._ledger.finish(channel, day, done)
-        if done == 0:
-            return DeliveryResult(channel, day, "empty", reason=digest.to_post().empty or "nothing matched")
-        return DeliveryResult(channel, day, "posted", papers=done)
+        # A resumed digest keeps what was begun and fills only the places left.
+        places = max(options.limit - len(claim.sent), 0)
+        digest = await build_digest(self._store, self._search, replace(options, limit=places), day, elsewhere)
+        fresh = [p for p in digest.papers if p.arxiv_id not in claim.sent][:places]
+        where = channel.channel
+
+        if claim.header is None:
+            header = None
+            if claim.header_intent_at is not None:
+                header = await publisher.find(where, key(day, "header"), claim.header_intent_at)
+            if header is None:
+                await self._ledger.header_intent(channel, day, self._clock())
+                shown = fresh if fresh or not claim.sent else list(digest.papers)
+                header = await publisher.post_header(
+                    where, replace(digest, papers=tuple(shown)).to_post(), key(day, "header")
+                )
+            await self._ledger.set_header(channel, day, header)
+            await self._renew(channel, day)
+
+        for sent in sorted(claim.sent.values(), key=lambda s: s.position):
+            paper = await self._store.get(sent.arxiv_id)
+            if paper is None:
+                continue
+            await self._card(
+                publisher,
+                channel,
+                day,
+                sent.position,
+                card(paper, rank=sent.position),
+                sent.root,
+                sent.seeded,
+                sent.intent_at,
+            )
+        position = max((s.position for s in claim.sent.values()), default=0)
+        for paper in fresh:
+            position += 1
+            await self._fresh(publisher, channel, day, position, paper)
+        return position
+
+    async def _fresh(self, publisher: Publisher, channel: ChannelRef, day: date, position: int, paper: Paper) -> None:
+        now = self._clock()
+        await self._ledger.paper_intent(channel, day, position, paper.arxiv_id, now)
+        await self._card(publisher, channel, day, position, card(paper, rank=position), None, False, None)
+
+    async def _card(
+        self,
+        publisher: Publisher,
+        channel: ChannelRef,
+        day: date,
+        position: int,
+        paper_card: Card,
+        root: MessageRef | None,
+        seeded: bool,
+        begun: datetime | None,
+    ) -> None:
+        """Post (or, after a crash, find) one paper's card and its thread seed, recording each."""
+        where, pid = channel.channel, paper_card.paper_id
+        if root is None:
+            if begun is not None:
+                root = await publisher.find(where, key(day, pid), begun, title=paper_card.title)
+            if root is None:
+                root = await publisher.post_card(where, paper_card, key(day, pid))
+            await self._ledger.paper_posted(channel, pid, root, self._clock())
+        if not seeded:
+            found = None
+            if begun is not None:
+                found = await publisher.find(where, key(day, pid, "seed"), begun, thread=root.thread)
+            if found is None:
+                await publisher.seed_thread(root, paper_card, key(day, pid, "seed"))
+            await self._ledger.mark_seeded(channel, pid, self._clock())
+        await self._renew(channel, day)
+
+    async def _renew(self, channel: ChannelRef, day: date) -> None:
+        if not await self._ledger.renew(channel, day, self._clock()):
+            raise LeaseLost
 
 
 def _credentials(platform: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from bot.post import Card, Post
@@ -23,17 +24,26 @@ class MessageRef:
 class Publisher(Protocol):
     """One chat platform's way of posting; adapters implement it, the delivery service drives it.
 
-    Raises ChannelUnavailable when the channel refuses the bot for good, DeliveryError otherwise.
+    Every post carries a `key`, unique in its channel, that the platform keeps with the message
+    (Slack message metadata, a Discord nonce), so that `find` can tell whether a post begun by a
+    process that then died is already out. Raises ChannelUnavailable when the channel refuses the
+    bot for good, DeliveryError otherwise.
     """
 
-    async def post_header(self, channel: str, post: Post) -> MessageRef | None:
+    async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
         """The digest's header message (None where the channel has no place for one, as a forum)."""
         ...
 
-    async def post_card(self, channel: str, card: Card) -> MessageRef:
+    async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
         """A paper's card, posted as the root of its discussion thread."""
         ...
 
-    async def seed_thread(self, root: MessageRef, card: Card) -> MessageRef:
+    async def seed_thread(self, root: MessageRef, card: Card, key: str) -> MessageRef:
         """The first reply in the paper's thread: abstract, AI summary, keywords, links."""
+        ...
+
+    async def find(
+        self, channel: str, key: str, since: datetime, *, thread: str | None = None, title: str = ""
+    ) -> MessageRef | None:
+        """The message posted with `key` since `since` (in `thread`, if given), or None if there is none."""
         ...

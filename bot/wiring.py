@@ -90,17 +90,26 @@ async def publishers(services: Services, console: Console) -> AsyncIterator[dict
             await client.close()
 
 
+@dataclass
+class Running:
+    names: list[str]
+    publishers: dict[str, Publisher]
+
+
 @asynccontextmanager
-async def running(services: Services) -> AsyncIterator[list[str]]:
+async def running(services: Services) -> AsyncIterator[Running]:
     """Start every platform whose credentials are set; stop them all on the way out."""
     names: list[str] = []
+    found: dict[str, Publisher] = {}
     async with AsyncExitStack() as stack:
         slack = slack_credentials(services)
         if slack is not None:
             if not slack.signing_secret:
                 raise ConfigError("SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: set both to enable Slack")
             client = slack_client(slack.bot_token, services.settings.slack_api_url)
-            app = create_app(assistant(services), client, slack.signing_secret, SlackPublisher(client))
+            slack_publisher = SlackPublisher(client)
+            found["slack"] = slack_publisher
+            app = create_app(assistant(services), client, slack.signing_secret, slack_publisher)
             runtime = SlackRuntime(app, port=services.settings.slack_port, app_token=slack.app_token)
             await runtime.start()
             stack.push_async_callback(runtime.stop)
@@ -112,8 +121,9 @@ async def running(services: Services) -> AsyncIterator[list[str]]:
             discord_runtime = DiscordRuntime(bot, token)
             stack.push_async_callback(discord_runtime.stop)
             await discord_runtime.start()
+            found["discord"] = bot.publisher
             names.append(f"Discord (as {bot.user})")
-        yield names
+        yield Running(names, found)
 
 
 def stop_signal() -> asyncio.Event:

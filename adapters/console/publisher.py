@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import datetime
 
 from rich.console import Console
 
@@ -22,7 +23,7 @@ class ConsolePublisher:
         number = str(next(self._ids))
         return MessageRef(channel, number, number)
 
-    async def post_header(self, channel: str, post: Post) -> MessageRef | None:
+    async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
         self._console.print(
             render_post(
                 Post(header=post.header, subheader=post.subheader, empty=post.empty if not post.cards else None)
@@ -30,9 +31,14 @@ class ConsolePublisher:
         )
         return self._ref(channel)
 
-    async def post_card(self, channel: str, card: Card) -> MessageRef:
+    async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
         self._console.print(render_card(card, card.rank or 0))
         return self._ref(channel)
 
-    async def seed_thread(self, root: MessageRef, card: Card) -> MessageRef:
+    async def seed_thread(self, root: MessageRef, card: Card, key: str) -> MessageRef:
         return self._ref(root.channel)  # the card already shows what a thread would; nothing more to print
+
+    async def find(
+        self, channel: str, key: str, since: datetime, *, thread: str | None = None, title: str = ""
+    ) -> MessageRef | None:
+        return None  # a terminal keeps nothing to look through

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime, timedelta
 from typing import Any
 
 import discord
 
-from adapters.discord.render import Message, card_embed, header_message, seed_embed, thread_name
+from adapters.discord.render import TITLE, Message, card_embed, cut, header_message, seed_embed, thread_name
 from bot.errors import ChannelUnavailable, DeliveryError
 from bot.post import Card, Post
 from bot.publishing import MessageRef
 from bot.search.text import query_terms
 
 MAX_TAGS = 5  # Discord's limit on tags per forum post
+THREAD_EXISTS = 160004  # "A thread has already been created for this message"
+LOOK_BACK = 60.0  # seconds before a recorded intent to start reading, for clocks that disagree
+
+
+def nonce(key: str) -> str:
+    """A post's nonce (Discord allows 25 characters): the same key always gives the same nonce."""
+    return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+
+
+def card_title(title: str) -> str:
+    return cut(title, TITLE - 6)
 
 
 def matching_tags(forum: discord.ForumChannel, card: Card) -> list[discord.ForumTag]:
@@ -32,15 +45,15 @@ class DiscordPublisher:
     def __init__(self, client: discord.Client) -> None:
         self._client = client
 
-    async def post_header(self, channel: str, post: Post) -> MessageRef | None:
+    async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
         target = await self._channel(channel)
         if isinstance(target, discord.ForumChannel):
             return None  # a forum has no place for a header: each paper is its own post
         message = header_message(post)
-        sent = await self._call(channel, _send(target, content=message.content))
+        sent = await self._call(channel, _send(target, content=message.content, nonce=nonce(key)))
         return MessageRef(channel, str(sent.id), str(sent.id))
 
-    async def post_card(self, channel: str, card: Card) -> MessageRef:
+    async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
         target = await self._channel(channel)
         embed = card_embed(card)
         if isinstance(target, discord.ForumChannel):
@@ -51,14 +64,49 @@ class DiscordPublisher:
                 ),
             )
             return MessageRef(channel, str(created.message.id), str(created.thread.id))
-        sent = await self._call(channel, _send(target, embed=embed))
-        thread = await self._call(channel, sent.create_thread(name=thread_name(card.title)))
-        return MessageRef(channel, str(sent.id), str(thread.id))
+        # The nonce makes Discord answer a repeat of this post with the first message, not a second one.
+        sent = await self._call(channel, _send(target, embed=embed, nonce=nonce(key)))
+        return await self._thread_of(channel, sent, card.title)
 
-    async def seed_thread(self, root: MessageRef, card: Card) -> MessageRef:
+    async def seed_thread(self, root: MessageRef, card: Card, key: str) -> MessageRef:
         thread = await self._channel(root.thread)
-        sent = await self._call(root.channel, _send(thread, embed=seed_embed(card)))
+        sent = await self._call(root.channel, _send(thread, embed=seed_embed(card), nonce=nonce(key)))
         return MessageRef(root.channel, str(sent.id), root.thread)
+
+    async def find(
+        self, channel: str, key: str, since: datetime, *, thread: str | None = None, title: str = ""
+    ) -> MessageRef | None:
+        """Our message for `key` since `since`: a forum post by its title, else by reading the history."""
+        me = self._client.user
+        target = await self._channel(thread or channel)
+        after = since - timedelta(seconds=LOOK_BACK)
+        if isinstance(target, discord.ForumChannel):
+            active = await self._call(channel, target.guild.active_threads())
+            name = thread_name(title)
+            for post in active:
+                if post.parent_id == target.id and post.name == name and (me is None or post.owner_id == me.id):
+                    return MessageRef(channel, str(post.id), str(post.id))
+            return None
+        async for message in target.history(after=after, limit=200):
+            if me is not None and message.author.id != me.id:
+                continue
+            if thread is not None:
+                return MessageRef(channel, str(message.id), thread)  # a paper's thread holds one seed of ours
+            if key.endswith(":header") and message.content.startswith("**") and not message.embeds:
+                return MessageRef(channel, str(message.id), str(message.id))
+            if title and message.embeds and (message.embeds[0].title or "").endswith(card_title(title)):
+                return await self._thread_of(channel, message, title)
+        return None
+
+    async def _thread_of(self, channel: str, message: discord.Message, title: str) -> MessageRef:
+        """The thread started from `message`, started now if it was not yet (it has the message's id)."""
+        try:
+            thread = await message.create_thread(name=thread_name(title))
+        except discord.HTTPException as exc:
+            if exc.code != THREAD_EXISTS:
+                await self._call(channel, _raise(exc))
+            return MessageRef(channel, str(message.id), str(message.id))
+        return MessageRef(channel, str(message.id), str(thread.id))
 
     async def post_message(self, channel: str, message: Message) -> MessageRef:
         target = await self._channel(channel)
@@ -87,6 +135,10 @@ class DiscordPublisher:
             raise DeliveryError(f"Discord rate-limited discord:{channel} for {exc.retry_after:.0f} s") from exc
         except discord.HTTPException as exc:
             raise DeliveryError(f"Discord refused a post to discord:{channel}: {exc.status} {exc.text}") from exc
+
+
+async def _raise(exc: Exception) -> None:
+    raise exc
 
 
 async def _send(target: Any, **fields: Any) -> discord.Message:

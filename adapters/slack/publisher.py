@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -44,6 +45,8 @@ WHY = {
 }
 
 Sleep = Callable[[float], Awaitable[None]]
+METADATA_EVENT = "paperboy_post"  # message metadata: how a takeover recognises a post already made
+LOOK_BACK = 60.0  # seconds before a recorded intent to start looking, for clocks that disagree
 
 
 class SlackPublisher:
@@ -64,17 +67,17 @@ class SlackPublisher:
         self._last: dict[str, float] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
-    async def post_header(self, channel: str, post: Post) -> MessageRef | None:
+    async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
         text, blocks = header_message(post)
-        return await self._post(channel, text, blocks)
+        return await self._post(channel, text, blocks, key=key)
 
-    async def post_card(self, channel: str, card: Card) -> MessageRef:
+    async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
         text, blocks = card_message(card)
-        return await self._post(channel, text, blocks)
+        return await self._post(channel, text, blocks, key=key)
 
-    async def seed_thread(self, root: MessageRef, card: Card) -> MessageRef:
+    async def seed_thread(self, root: MessageRef, card: Card, key: str) -> MessageRef:
         text, blocks = thread_blocks(card)
-        return await self._post(root.channel, text, blocks, thread=root.thread)
+        return await self._post(root.channel, text, blocks, thread=root.thread, key=key)
 
     async def post_message(
         self, channel: str, text: str, blocks: list[dict[str, Any]], thread: str | None
@@ -82,8 +85,31 @@ class SlackPublisher:
         """Any message (answers to mentions, say), paced and error-mapped like the digest's."""
         return await self._post(channel, text, blocks, thread=thread)
 
+    async def find(
+        self, channel: str, key: str, since: datetime, *, thread: str | None = None, title: str = ""
+    ) -> MessageRef | None:
+        """Look through the channel (or thread) since `since` for our message carrying `key` in its metadata."""
+        oldest = f"{since.timestamp() - LOOK_BACK:.6f}"
+        try:
+            if thread is None:
+                response = await self._client.conversations_history(
+                    channel=channel, oldest=oldest, include_all_metadata=True, limit=200
+                )
+            else:
+                response = await self._client.conversations_replies(
+                    channel=channel, ts=thread, oldest=oldest, include_all_metadata=True, limit=200
+                )
+        except SlackApiError as exc:
+            raise _mapped(channel, exc) from exc
+        for message in response.get("messages") or []:
+            payload = ((message.get("metadata") or {}).get("event_payload")) or {}
+            if payload.get("key") == key:
+                ts = str(message["ts"])
+                return MessageRef(channel, ts, thread or ts)
+        return None
+
     async def _post(
-        self, channel: str, text: str, blocks: list[dict[str, Any]], thread: str | None = None
+        self, channel: str, text: str, blocks: list[dict[str, Any]], thread: str | None = None, key: str | None = None
     ) -> MessageRef:
         lock = self._locks.setdefault(channel, asyncio.Lock())
         async with lock:
@@ -94,7 +120,13 @@ class SlackPublisher:
                     await self._sleep(wait)
             try:
                 response = await self._client.chat_postMessage(
-                    channel=channel, text=text, blocks=blocks, thread_ts=thread, unfurl_links=False, unfurl_media=False
+                    channel=channel,
+                    text=text,
+                    blocks=blocks,
+                    thread_ts=thread,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                    metadata={"event_type": METADATA_EVENT, "event_payload": {"key": key}} if key else None,
                 )
             except SlackApiError as exc:
                 raise _mapped(channel, exc) from exc

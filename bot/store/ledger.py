@@ -1,15 +1,20 @@
 """The delivery ledger: which digest each channel has had, which papers it was sent, and their threads.
 
-A digest is claimed (one row per platform, channel and listing day, inserted only if absent) before
-anything is posted; each paper is recorded as it goes out, so a second run posts nothing again and
-an interrupted one resumes where it stopped.
+A digest (one row per platform, channel and listing day) is claimed before anything is posted: the
+row is inserted only if absent, so exactly one process wins it. The winner holds a lease, renewed as
+it posts; if it dies, another process (or itself, restarted) takes the digest over once the lease
+has run out. Every message is written down as an *intent* before it is posted and as *sent* after,
+so a takeover knows which posts may already be out and must be looked for instead of posted again.
 """
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import ColumnElement, and_, select, update
@@ -17,134 +22,199 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.channels import ChannelRef
 from bot.publishing import MessageRef
+from bot.store.engine import as_utc
 from bot.store.tables import digest_papers, digests, threads
 from bot.store.upsert import insert_for
 
-ClaimState = Literal["new", "resume", "done"]
+ClaimState = Literal["new", "resume", "busy", "done", "stopped", "skipped"]
+LEASE = timedelta(minutes=2)
+
+
+def process_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 @dataclass(frozen=True)
 class SentPaper:
     arxiv_id: str
     position: int
-    root: MessageRef
+    intent_at: datetime
+    root: MessageRef | None  # None: posting was begun but not confirmed
     seeded: bool
 
 
 @dataclass(frozen=True)
 class Claim:
     state: ClaimState
-    header: str | None = None
+    header: str | None = None  # the header's message id; "" where the channel has none (a forum)
+    header_intent_at: datetime | None = None
     sent: dict[str, SentPaper] = field(default_factory=dict)
     papers: int = 0
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+    @property
+    def ours(self) -> bool:
+        return self.state in ("new", "resume")
 
 
 class Ledger:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, owner: str | None = None, lease: timedelta = LEASE) -> None:
         self._engine = engine
         self._dialect = engine.dialect.name
+        self.owner = owner or process_name()
+        self._lease = lease
 
     def _digest(self, channel: ChannelRef, day: date) -> ColumnElement[bool]:
         return and_(digests.c.platform == channel.platform, digests.c.channel == channel.channel, digests.c.day == day)
 
-    async def claim(self, channel: ChannelRef, day: date) -> Claim:
-        """Take the (channel, day) digest: new, to be resumed, or already done."""
+    def _paper(self, channel: ChannelRef, arxiv_id: str) -> ColumnElement[bool]:
+        return and_(
+            digest_papers.c.platform == channel.platform,
+            digest_papers.c.channel == channel.channel,
+            digest_papers.c.arxiv_id == arxiv_id,
+        )
+
+    async def claim(self, channel: ChannelRef, day: date, now: datetime, *, retry_stopped: bool = False) -> Claim:
+        """Take the (channel, day) digest: new, ours to resume, busy elsewhere, or finished one way or another.
+
+        A `stopped` digest (the channel refused the bot) is taken again only when asked (`paperboy post`).
+        """
         row = {
             "platform": channel.platform,
             "channel": channel.channel,
             "day": day,
             "workspace": channel.workspace,
             "status": "claimed",
+            "owner": self.owner,
+            "lease_until": now + self._lease,
             "papers": 0,
-            "claimed_at": _now(),
+            "claimed_at": now,
         }
         stmt = insert_for(self._dialect, digests).on_conflict_do_nothing(index_elements=["platform", "channel", "day"])
         async with self._engine.begin() as conn:
-            inserted = (await conn.execute(stmt, row)).rowcount
-            if inserted:
+            if (await conn.execute(stmt, row)).rowcount:
                 return Claim("new")
-            existing = (await conn.execute(select(digests).where(self._digest(channel, day)))).one()
-            sent = await conn.execute(
-                select(digest_papers).where(
-                    digest_papers.c.platform == channel.platform,
-                    digest_papers.c.channel == channel.channel,
-                    digest_papers.c.day == day,
-                )
-            )
-            papers = {
-                r.arxiv_id: SentPaper(
-                    r.arxiv_id,
-                    r.position,
-                    MessageRef(channel.channel, r.message_ref, r.thread_ref),
-                    r.seeded_at is not None,
-                )
-                for r in sent
-            }
-            if existing.status == "done":
-                return Claim("done", existing.header_ref, papers, existing.papers)
-            await conn.execute(
+            taken = await conn.execute(
                 update(digests)
-                .where(self._digest(channel, day))
-                .values(status="claimed", error=None, claimed_at=_now())
+                .where(
+                    self._digest(channel, day),
+                    digests.c.status.in_(("claimed", "failed", "stopped") if retry_stopped else ("claimed", "failed")),
+                    (digests.c.lease_until < now) | (digests.c.owner == self.owner) | (digests.c.status != "claimed"),
+                )
+                .values(owner=self.owner, lease_until=now + self._lease, status="claimed", error=None)
             )
-            return Claim("resume", existing.header_ref, papers, existing.papers)
+            existing = (await conn.execute(select(digests).where(self._digest(channel, day)))).one()
+            if not taken.rowcount:
+                state: ClaimState = "busy" if existing.status == "claimed" else existing.status
+                return Claim(state, existing.header_ref, papers=existing.papers)
+            sent = await self._sent(conn, channel, day)
+            return Claim("resume", existing.header_ref, as_utc(existing.header_intent_at), sent, existing.papers)
+
+    async def _sent(self, conn: AsyncConnection, channel: ChannelRef, day: date) -> dict[str, SentPaper]:
+        rows = await conn.execute(
+            select(digest_papers).where(
+                digest_papers.c.platform == channel.platform,
+                digest_papers.c.channel == channel.channel,
+                digest_papers.c.day == day,
+            )
+        )
+        found: dict[str, SentPaper] = {}
+        for r in rows:
+            root = MessageRef(channel.channel, r.message_ref, r.thread_ref) if r.message_ref else None
+            found[r.arxiv_id] = SentPaper(
+                r.arxiv_id, r.position, as_utc(r.intent_at) or r.intent_at, root, r.seeded_at is not None
+            )
+        return found
+
+    async def renew(self, channel: ChannelRef, day: date, now: datetime) -> bool:
+        """Extend our lease; False when another process has taken the digest over."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                update(digests)
+                .where(self._digest(channel, day), digests.c.owner == self.owner, digests.c.status == "claimed")
+                .values(lease_until=now + self._lease)
+            )
+            return bool(result.rowcount)
+
+    async def header_intent(self, channel: ChannelRef, day: date, now: datetime) -> None:
+        await self._set(channel, day, header_intent_at=now)
 
     async def set_header(self, channel: ChannelRef, day: date, ref: MessageRef | None) -> None:
-        async with self._engine.begin() as conn:
-            await conn.execute(
-                update(digests).where(self._digest(channel, day)).values(header_ref=ref.message if ref else "")
-            )
+        await self._set(channel, day, header_ref=ref.message if ref else "")
 
-    async def record_paper(
-        self, channel: ChannelRef, day: date, position: int, arxiv_id: str, root: MessageRef
-    ) -> None:
-        """The paper's card is out: remember it (once per paper per channel) and its thread."""
+    async def paper_intent(self, channel: ChannelRef, day: date, position: int, arxiv_id: str, now: datetime) -> None:
+        """About to post this paper's card: after a crash, look for it before posting it again."""
+        stmt = insert_for(self._dialect, digest_papers).on_conflict_do_nothing(
+            index_elements=["platform", "channel", "arxiv_id"]
+        )
+        row = {
+            "platform": channel.platform,
+            "channel": channel.channel,
+            "arxiv_id": arxiv_id,
+            "day": day,
+            "position": position,
+            "intent_at": now,
+        }
         async with self._engine.begin() as conn:
-            await conn.execute(
-                digest_papers.insert().values(
-                    platform=channel.platform,
-                    channel=channel.channel,
-                    arxiv_id=arxiv_id,
-                    day=day,
-                    position=position,
-                    message_ref=root.message,
-                    thread_ref=root.thread,
-                    sent_at=_now(),
-                )
-            )
-            await self._thread(conn, channel.platform, root, arxiv_id, "digest")
+            await conn.execute(stmt, row)
 
-    async def mark_seeded(self, channel: ChannelRef, arxiv_id: str) -> None:
+    async def paper_posted(self, channel: ChannelRef, arxiv_id: str, root: MessageRef, now: datetime) -> None:
+        """The card is out: remember it and its thread (the root of the paper's discussion)."""
         async with self._engine.begin() as conn:
             await conn.execute(
                 update(digest_papers)
-                .where(
-                    digest_papers.c.platform == channel.platform,
-                    digest_papers.c.channel == channel.channel,
-                    digest_papers.c.arxiv_id == arxiv_id,
-                )
-                .values(seeded_at=_now())
+                .where(self._paper(channel, arxiv_id))
+                .values(message_ref=root.message, thread_ref=root.thread, sent_at=now)
             )
+            await self._thread(conn, channel.platform, root, arxiv_id, "digest", now)
 
-    async def finish(self, channel: ChannelRef, day: date, papers: int) -> None:
+    async def mark_seeded(self, channel: ChannelRef, arxiv_id: str, now: datetime) -> None:
         async with self._engine.begin() as conn:
-            await conn.execute(
-                update(digests)
-                .where(self._digest(channel, day))
-                .values(status="done", papers=papers, error=None, finished_at=_now())
-            )
+            await conn.execute(update(digest_papers).where(self._paper(channel, arxiv_id)).values(seeded_at=now))
 
-    async def fail(self, channel: ChannelRef, day: date, error: str) -> None:
+    async def finish(self, channel: ChannelRef, day: date, papers: int, now: datetime) -> None:
+        await self._set(channel, day, status="done", papers=papers, error=None, finished_at=now)
+
+    async def fail(self, channel: ChannelRef, day: date, error: str, now: datetime, *, stopped: bool = False) -> None:
+        """Give the digest up: `failed` may be retried at once by anyone; `stopped` is final."""
+        await self._set(channel, day, status="stopped" if stopped else "failed", error=error, finished_at=now)
+
+    async def skip(self, channel: ChannelRef, day: date, reason: str, now: datetime) -> bool:
+        """Record a digest that will not be delivered (missed while down, nothing listed); once."""
+        row = {
+            "platform": channel.platform,
+            "channel": channel.channel,
+            "day": day,
+            "workspace": channel.workspace,
+            "status": "skipped",
+            "owner": self.owner,
+            "lease_until": now,
+            "papers": 0,
+            "error": reason,
+            "claimed_at": now,
+            "finished_at": now,
+        }
+        stmt = insert_for(self._dialect, digests).on_conflict_do_nothing(index_elements=["platform", "channel", "day"])
         async with self._engine.begin() as conn:
-            await conn.execute(
+            return bool((await conn.execute(stmt, row)).rowcount)
+
+    async def give_up(self, channel: ChannelRef, day: date, now: datetime) -> bool:
+        """A digest that kept failing past its window: record it as skipped, so nothing retries it forever."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
                 update(digests)
-                .where(self._digest(channel, day))
-                .values(status="failed", error=error, finished_at=_now())
+                .where(self._digest(channel, day), digests.c.status == "failed")
+                .values(status="skipped", finished_at=now)
             )
+            return bool(result.rowcount)
+
+    async def status(self, channel: ChannelRef, day: date) -> str | None:
+        async with self._engine.connect() as conn:
+            found: str | None = await conn.scalar(select(digests.c.status).where(self._digest(channel, day)))
+            return found
+
+    async def _set(self, channel: ChannelRef, day: date, **values: object) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(update(digests).where(self._digest(channel, day)).values(**values))
 
     async def sent_before(self, channel: ChannelRef, ids: Collection[str], day: date) -> set[str]:
         """Which of `ids` reached this channel in a digest for another day (once per paper per channel)."""
@@ -153,21 +223,21 @@ class Ledger:
         async with self._engine.connect() as conn:
             rows = await conn.execute(
                 select(digest_papers.c.arxiv_id).where(
-                    and_(
-                        digest_papers.c.platform == channel.platform,
-                        digest_papers.c.channel == channel.channel,
-                        digest_papers.c.day != day,
-                        digest_papers.c.arxiv_id.in_(list(ids)),
-                    )
+                    digest_papers.c.platform == channel.platform,
+                    digest_papers.c.channel == channel.channel,
+                    digest_papers.c.day != day,
+                    digest_papers.c.arxiv_id.in_(list(ids)),
                 )
             )
             return {r.arxiv_id for r in rows}
 
-    async def record_thread(self, platform: str, root: MessageRef, arxiv_id: str, origin: str) -> None:
+    async def record_thread(self, platform: str, root: MessageRef, arxiv_id: str, origin: str, now: datetime) -> None:
         async with self._engine.begin() as conn:
-            await self._thread(conn, platform, root, arxiv_id, origin)
+            await self._thread(conn, platform, root, arxiv_id, origin, now)
 
-    async def _thread(self, conn: AsyncConnection, platform: str, root: MessageRef, arxiv_id: str, origin: str) -> None:
+    async def _thread(
+        self, conn: AsyncConnection, platform: str, root: MessageRef, arxiv_id: str, origin: str, now: datetime
+    ) -> None:
         stmt = insert_for(self._dialect, threads).on_conflict_do_nothing(
             index_elements=["platform", "channel", "thread_ref"]
         )
@@ -177,7 +247,7 @@ class Ledger:
             "thread_ref": root.thread,
             "arxiv_id": arxiv_id,
             "origin": origin,
-            "created_at": _now(),
+            "created_at": now,
         }
         await conn.execute(stmt, row)
 

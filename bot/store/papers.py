@@ -12,6 +12,7 @@ from sqlalchemy import Row, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.models import Listing, Paper
+from bot.store.engine import as_utc
 from bot.store.tables import listings, meta, papers
 from bot.store.upsert import upsert
 
@@ -247,19 +248,13 @@ def _to_row(paper: Paper, now: datetime) -> dict[str, Any]:
     return row
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)  # SQLite keeps no zone; everything is written in UTC
-
-
 def _from_row(row: Row[Any], days: Iterable[date]) -> Paper:
     return Paper(
         arxiv_id=row.arxiv_id,
         title=row.title,
         abstract=row.abstract,
         authors=tuple(row.authors or ()),
-        published_at=_utc(row.published_at),
+        published_at=as_utc(row.published_at),
         listed_on=tuple(days),
         upvotes=row.upvotes,
         num_comments=row.num_comments,

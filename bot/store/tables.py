@@ -72,8 +72,11 @@ digests = Table(
     Column("channel", String(64), primary_key=True),
     Column("day", Date, primary_key=True),
     Column("workspace", String(64), nullable=False, default=""),
-    Column("status", String(16), nullable=False),  # claimed, done, failed
+    Column("status", String(16), nullable=False),  # claimed, done, failed, stopped, skipped
+    Column("owner", String(64), nullable=False, default=""),  # the process delivering it
+    Column("lease_until", DateTime(timezone=True), nullable=False),  # another may take over after this
     Column("header_ref", Text),
+    Column("header_intent_at", DateTime(timezone=True)),
     Column("papers", Integer, nullable=False, default=0),
     Column("error", Text),
     Column("claimed_at", DateTime(timezone=True), nullable=False),
@@ -88,9 +91,10 @@ digest_papers = Table(
     Column("arxiv_id", String(32), primary_key=True),
     Column("day", Date, nullable=False),
     Column("position", Integer, nullable=False),
-    Column("message_ref", Text, nullable=False),
-    Column("thread_ref", Text, nullable=False),
-    Column("sent_at", DateTime(timezone=True), nullable=False),
+    Column("intent_at", DateTime(timezone=True), nullable=False),  # about to post: look before posting again
+    Column("message_ref", Text),  # NULL until the platform confirmed the card
+    Column("thread_ref", Text),
+    Column("sent_at", DateTime(timezone=True)),
     Column("seeded_at", DateTime(timezone=True)),
 )
 

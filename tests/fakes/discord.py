@@ -91,6 +91,7 @@ class FakeDiscord:
     failures: list[tuple[re.Pattern[str], int, dict[str, Any], dict[str, str]]] = field(default_factory=list)
     identified: asyncio.Event = field(default_factory=asyncio.Event)
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    stored: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel → messages, oldest first
     port: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(2000000000000000000))
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -479,10 +480,28 @@ class FakeDiscord:
             channel = self.channels.get(match.group(1))
             return self._json(channel) if channel else self._json({"message": "Unknown Channel", "code": 10003}, 404)
         if method == "POST" and (match := re.fullmatch(r"/channels/(\d+)/messages", path)):
-            if match.group(1) not in self.channels:
+            target = match.group(1)
+            if target not in self.channels:
                 return self._json({"message": "Unknown Channel", "code": 10003}, 404)
-            return self._json(self._message(match.group(1), body))
+            nonce = body.get("nonce") if body.get("enforce_nonce") else None
+            for earlier in self.stored.get(target, []):
+                if nonce and earlier.get("nonce") == nonce:
+                    return self._json(earlier)  # Discord answers a repeated nonce with the first message
+            message = self._message(target, body)
+            if nonce:
+                message["nonce"] = nonce
+            self.stored.setdefault(target, []).append(message)
+            return self._json(message)
+        if method == "GET" and (match := re.fullmatch(r"/channels/(\d+)/messages", path)):
+            return self._json(list(reversed(self.stored.get(match.group(1), []))))
+        if method == "GET" and re.fullmatch(r"/guilds/\d+/threads/active", path):
+            active = [c for c in self.channels.values() if c.get("type") == 11]
+            return self._json({"threads": active, "members": []})
         if method == "POST" and (match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", path)):
+            if match.group(2) in self.channels:
+                return self._json(
+                    {"message": "A thread has already been created for this message", "code": 160004}, 400
+                )
             thread = self._thread(match.group(2), match.group(1), body.get("name", ""))
             await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
             return self._json(thread)

@@ -42,6 +42,7 @@ class FakeSlack:
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     missing_channels: set[str] = field(default_factory=set)
     acks: list[dict[str, Any]] = field(default_factory=list)
+    stored: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel → messages, as Slack keeps them
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _last_post: dict[str, float] = field(default_factory=dict)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -78,6 +79,7 @@ class FakeSlack:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response)
         app.router.add_get("/link", self._link)
         self._runner = web.AppRunner(app, access_log=None)
@@ -93,6 +95,8 @@ class FakeSlack:
             await self._runner.cleanup()
 
     async def _args(self, request: web.Request) -> dict[str, Any]:
+        if request.method == "GET":
+            return dict(request.query)
         body = await request.text()
         if request.content_type == "application/json":
             return dict(json.loads(body or "{}"))
@@ -131,7 +135,23 @@ class FakeSlack:
             return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"})
         if method == "chat.postMessage":
             return self._post_message(args)
+        if method in ("conversations.history", "conversations.replies"):
+            return self._history(method, args)
         return web.json_response({"ok": True})
+
+    def _history(self, method: str, args: dict[str, Any]) -> web.Response:
+        """Messages in a channel (or one thread), newest first, with metadata: what a takeover reads."""
+        channel = str(args.get("channel", ""))
+        if channel in self.missing_channels:
+            return web.json_response({"ok": False, "error": "channel_not_found"})
+        oldest = float(args.get("oldest") or 0)
+        thread = args.get("ts") if method == "conversations.replies" else None
+        found = [
+            m
+            for m in self.stored.get(channel, [])
+            if float(m["ts"]) >= oldest and (m.get("thread_ts") == thread if thread else "thread_ts" not in m)
+        ]
+        return web.json_response({"ok": True, "messages": list(reversed(found)), "has_more": False})
 
     def _post_message(self, args: dict[str, Any]) -> web.Response:
         channel = str(args.get("channel", ""))
@@ -147,10 +167,17 @@ class FakeSlack:
         if self.min_interval and last is not None and now - last < self.min_interval:
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
         self._last_post[channel] = now
-        ts = f"1767225600.{next(self._ts):06d}"
-        return web.json_response(
-            {"ok": True, "channel": channel, "ts": ts, "message": {"text": args.get("text"), "ts": ts}}
-        )
+        ts = f"{time.time():.0f}.{next(self._ts):06d}"  # like Slack's: seconds since the epoch, unique
+        message: dict[str, Any] = {"type": "message", "text": args.get("text"), "ts": ts, "bot_id": "B0001"}
+        if args.get("thread_ts"):
+            message["thread_ts"] = args["thread_ts"]
+        metadata = args.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        if metadata:
+            message["metadata"] = metadata
+        self.stored.setdefault(channel, []).append(message)
+        return web.json_response({"ok": True, "channel": channel, "ts": ts, "message": message})
 
     async def _response(self, request: web.Request) -> web.Response:
         self.responses.append(await self._args(request))

@@ -127,7 +127,7 @@ async def test_share_posts_the_card_and_seeds_its_thread(slack_bot: SlackBot) ->
     root, seed = slack_bot.fake.posts("C0001")
     assert "thread_ts" not in root
     assert "GrepSeek" in root["text"]
-    assert seed["thread_ts"].startswith("1767225600.")
+    assert seed["thread_ts"] == slack_bot.fake.stored["C0001"][0]["ts"]  # the reply is in the card's thread
     assert "*Abstract*" in json.dumps(seed["blocks"])
     assert "Shared “GrepSeek" in slack_bot.fake.responses[0]["text"]
     assert await slack_bot.ledger.thread_paper("slack", "C0001", seed["thread_ts"]) == "2605.29307"

@@ -98,15 +98,17 @@ async def test_a_missing_channel_stops_delivery_with_a_status(slack_bot: SlackBo
     assert saved.status.startswith("channel_not_found")
 
 
-async def test_an_unrecoverable_error_mid_digest_resumes_without_reposting(slack_bot: SlackBot) -> None:
+async def test_a_stopped_digest_stays_stopped_unless_posted_by_hand(slack_bot: SlackBot) -> None:
     first = delivery(slack_bot)
     slack_bot.fake.missing_channels.add("C0001")
     stopped = await first.deliver(CHANNEL, DigestOptions(limit=3), JUNE_1)
     assert stopped.outcome == "stopped"
     slack_bot.fake.missing_channels.clear()
-    resumed = await first.deliver(CHANNEL, DigestOptions(limit=3), JUNE_1)
-    assert resumed.outcome == "posted"
-    assert resumed.papers == 3
+    again = await first.deliver(CHANNEL, DigestOptions(limit=3), JUNE_1)
+    assert again.outcome == "stopped"  # the scheduler does not retry a channel that refused the bot
+    by_hand = await first.deliver(CHANNEL, DigestOptions(limit=3), JUNE_1, retry_stopped=True)
+    assert by_hand.outcome == "posted"
+    assert by_hand.papers == 3
 
 
 async def test_hostile_titles_never_ping_anyone(slack_bot: SlackBot) -> None:

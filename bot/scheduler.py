@@ -1,0 +1,61 @@
+"""One scheduler for every platform: APScheduler 3 behind a small typed wrapper.
+
+Two interval jobs: the sweep (every `tick_seconds`), which delivers whatever is due, and the sync
+(every `sync_minutes`), which fetches Hugging Face's listings for today and yesterday (UTC). Both are
+coalesced, never run twice at once, and never dropped as misfired. APScheduler keeps no state here:
+its in-memory job store cannot be shared between processes, so the store's ledger is the source of
+truth and the jobs are idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+log = logging.getLogger("paperboy.scheduler")
+
+Job = Callable[[], Awaitable[object]]
+
+
+class Scheduler:
+    def __init__(self, *, sweep: Job, sync: Job | None, tick_seconds: int, sync_minutes: int) -> None:
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._jobs: dict[str, Job] = {"sweep": sweep, **({"sync": sync} if sync else {})}
+        options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        now = datetime.now(UTC)
+        if sync is not None:
+            self._scheduler.add_job(
+                self._run, IntervalTrigger(minutes=sync_minutes), args=["sync"], id="sync", next_run_time=now, **options
+            )
+        self._scheduler.add_job(
+            self._run, IntervalTrigger(seconds=tick_seconds), args=["sweep"], id="sweep", next_run_time=now, **options
+        )
+
+    @property
+    def jobs(self) -> dict[str, IntervalTrigger]:
+        return {job.id: job.trigger for job in self._scheduler.get_jobs()}
+
+    def job_options(self, name: str) -> dict[str, object]:
+        job = self._scheduler.get_job(name)
+        return {
+            "coalesce": job.coalesce,
+            "max_instances": job.max_instances,
+            "misfire_grace_time": job.misfire_grace_time,
+        }
+
+    async def _run(self, name: str) -> None:
+        try:
+            await self._jobs[name]()
+        except Exception:
+            log.exception("the %s job failed; it runs again at its next tick", name)
+
+    def start(self) -> None:
+        self._scheduler.start()
+
+    def stop(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
