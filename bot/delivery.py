@@ -122,13 +122,13 @@ class DigestDelivery:
     async def _post(
         self, publisher: Publisher, channel: ChannelRef, options: DigestOptions, day: date, claim: Claim
     ) -> int:
-        async def elsewhere(ids: Collection[str]) -> set[str]:
-            return await self._ledger.sent_before(channel, ids, day)
+        async def delivered(ids: Collection[str]) -> set[str]:
+            return await self._ledger.sent_before(channel, ids, day) | (set(claim.sent) & set(ids))
 
         # A resumed digest keeps what was begun and fills only the places left.
         places = max(options.limit - len(claim.sent), 0)
-        digest = await build_digest(self._store, self._search, replace(options, limit=places), day, elsewhere)
-        fresh = [p for p in digest.papers if p.arxiv_id not in claim.sent][:places]
+        digest = await build_digest(self._store, self._search, replace(options, limit=places), day, delivered)
+        fresh = list(digest.papers)
         where = channel.channel
 
         if claim.header is None:

@@ -16,7 +16,7 @@ from bot.config import DigestDefaults, SubscriptionConfig
 from bot.digest import DigestOptions
 from bot.schedule import next_delivery
 from bot.store.tables import subscriptions
-from bot.store.upsert import insert_for
+from bot.store.upsert import changed, insert_for
 from bot.weekdays import format_days, parse_days
 
 
@@ -106,12 +106,12 @@ class SubscriptionStore:
 
     async def remove(self, channel: ChannelRef) -> bool:
         async with self._engine.begin() as conn:
-            result = await conn.execute(
+            return await changed(
+                conn,
                 delete(subscriptions).where(
                     subscriptions.c.platform == channel.platform, subscriptions.c.channel == channel.channel
-                )
+                ),
             )
-            return bool(result.rowcount)
 
     async def set_status(self, channel: ChannelRef, status: str | None) -> None:
         async with self._engine.begin() as conn:

@@ -12,7 +12,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.store.tables import events
-from bot.store.upsert import insert_for
+from bot.store.upsert import changed, insert_for
 
 KEEP = timedelta(days=1)  # Slack retries for minutes, Discord never: a day is ample
 
@@ -29,10 +29,8 @@ class EventLog:
             index_elements=["platform", "event_id"]
         )
         async with self._engine.begin() as conn:
-            inserted = (
-                await conn.execute(stmt, {"platform": platform, "event_id": event_id[:128], "seen_at": now})
-            ).rowcount
+            inserted = await changed(conn, stmt.values(platform=platform, event_id=event_id[:128], seen_at=now))
             self._seen += 1
             if self._seen % 500 == 0:
                 await conn.execute(delete(events).where(events.c.seen_at < now - KEEP))
-        return bool(inserted)
+        return inserted

@@ -24,7 +24,7 @@ from bot.channels import ChannelRef
 from bot.publishing import MessageRef
 from bot.store.engine import as_utc
 from bot.store.tables import digest_papers, digests, threads
-from bot.store.upsert import insert_for
+from bot.store.upsert import changed, insert_for
 
 ClaimState = Literal["new", "resume", "busy", "done", "stopped", "skipped"]
 LEASE = timedelta(minutes=2)
@@ -91,19 +91,20 @@ class Ledger:
         }
         stmt = insert_for(self._dialect, digests).on_conflict_do_nothing(index_elements=["platform", "channel", "day"])
         async with self._engine.begin() as conn:
-            if (await conn.execute(stmt, row)).rowcount:
+            if await changed(conn, stmt.values(row)):
                 return Claim("new")
-            taken = await conn.execute(
+            taken = await changed(
+                conn,
                 update(digests)
                 .where(
                     self._digest(channel, day),
                     digests.c.status.in_(("claimed", "failed", "stopped") if retry_stopped else ("claimed", "failed")),
                     (digests.c.lease_until < now) | (digests.c.owner == self.owner) | (digests.c.status != "claimed"),
                 )
-                .values(owner=self.owner, lease_until=now + self._lease, status="claimed", error=None)
+                .values(owner=self.owner, lease_until=now + self._lease, status="claimed", error=None),
             )
             existing = (await conn.execute(select(digests).where(self._digest(channel, day)))).one()
-            if not taken.rowcount:
+            if not taken:
                 state: ClaimState = "busy" if existing.status == "claimed" else existing.status
                 return Claim(state, existing.header_ref, papers=existing.papers)
             sent = await self._sent(conn, channel, day)
@@ -128,12 +129,12 @@ class Ledger:
     async def renew(self, channel: ChannelRef, day: date, now: datetime) -> bool:
         """Extend our lease; False when another process has taken the digest over."""
         async with self._engine.begin() as conn:
-            result = await conn.execute(
+            return await changed(
+                conn,
                 update(digests)
                 .where(self._digest(channel, day), digests.c.owner == self.owner, digests.c.status == "claimed")
-                .values(lease_until=now + self._lease)
+                .values(lease_until=now + self._lease),
             )
-            return bool(result.rowcount)
 
     async def header_intent(self, channel: ChannelRef, day: date, now: datetime) -> None:
         await self._set(channel, day, header_intent_at=now)
@@ -195,17 +196,17 @@ class Ledger:
         }
         stmt = insert_for(self._dialect, digests).on_conflict_do_nothing(index_elements=["platform", "channel", "day"])
         async with self._engine.begin() as conn:
-            return bool((await conn.execute(stmt, row)).rowcount)
+            return await changed(conn, stmt.values(row))
 
     async def give_up(self, channel: ChannelRef, day: date, now: datetime) -> bool:
         """A digest that kept failing past its window: record it as skipped, so nothing retries it forever."""
         async with self._engine.begin() as conn:
-            result = await conn.execute(
+            return await changed(
+                conn,
                 update(digests)
                 .where(self._digest(channel, day), digests.c.status == "failed")
-                .values(status="skipped", finished_at=now)
+                .values(status="skipped", finished_at=now),
             )
-            return bool(result.rowcount)
 
     async def status(self, channel: ChannelRef, day: date) -> str | None:
         async with self._engine.connect() as conn:

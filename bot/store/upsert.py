@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, literal_column
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.dml import Delete, Insert, Update
 from sqlalchemy.sql.functions import GenericFunction
 from sqlalchemy.types import Integer
 
@@ -45,3 +47,10 @@ def upsert(dialect: str, table: Table, keys: list[str], *, keep_greatest: tuple[
         new = excluded[column.name]
         updates[column.name] = greatest(column, new) if column.name in keep_greatest else new
     return stmt.on_conflict_do_update(index_elements=keys, set_=updates)
+
+
+async def changed(conn: AsyncConnection, stmt: Insert | Update | Delete) -> bool:
+    """Whether the statement touched a row, told by RETURNING rather than `rowcount`, which
+    psycopg reports as 1 for an `INSERT … ON CONFLICT DO NOTHING` that inserted nothing."""
+    result: CursorResult[Any] = await conn.execute(stmt.returning(literal_column("1")))
+    return result.first() is not None

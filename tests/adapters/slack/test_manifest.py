@@ -16,7 +16,7 @@ def test_the_manifest_matches_the_app() -> None:
     assert [c["command"] for c in commands] == ["/papers"]
     assert commands[0]["url"].endswith("/slack/events")
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "chat:write", "app_mentions:read"} <= scopes
+    assert {"commands", "chat:write", "app_mentions:read", "channels:history", "groups:history"} <= scopes
     settings = manifest["settings"]
     assert settings["event_subscriptions"]["bot_events"] == ["app_mention"]
     assert settings["event_subscriptions"]["request_url"].endswith("/slack/events")

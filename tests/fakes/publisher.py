@@ -1,0 +1,61 @@
+"""A publisher that keeps what it was asked to post, and can be made to die half-way (a crash)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.post import Card, Post
+from bot.publishing import MessageRef
+
+
+class Crash(Exception):
+    """Stands in for the process dying: nothing after it runs."""
+
+
+@dataclass
+class Posted:
+    channel: str
+    key: str
+    thread: str | None
+    text: str
+
+
+@dataclass
+class RecordingPublisher:
+    posted: list[Posted] = field(default_factory=list)
+    crash_at: int | None = None  # die when asked for this post (1-based), after the platform kept it
+    crash_before: int | None = None  # die when asked for this post, before the platform got it
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _asked: int = 0
+
+    def _post(self, channel: str, key: str, thread: str | None, text: str) -> MessageRef:
+        self._asked += 1
+        if self.crash_before == self._asked:
+            raise Crash(f"died before post {self._asked}")
+        message = str(next(self._ids))
+        self.posted.append(Posted(channel, key, thread, text))
+        if self.crash_at == self._asked:
+            raise Crash(f"died after post {self._asked}")
+        return MessageRef(channel, message, thread or message)
+
+    async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
+        return self._post(channel, key, None, post.header)
+
+    async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
+        return self._post(channel, key, None, card.paper_id)
+
+    async def seed_thread(self, root: MessageRef, card: Card, key: str) -> MessageRef:
+        return self._post(root.channel, key, root.thread, f"seed {card.paper_id}")
+
+    async def find(
+        self, channel: str, key: str, since: datetime, *, thread: str | None = None, title: str = ""
+    ) -> MessageRef | None:
+        for number, posted in enumerate(self.posted, start=1):
+            if posted.channel == channel and posted.key == key:
+                return MessageRef(channel, str(number), thread or str(number))
+        return None
+
+    def keys(self, channel: str) -> list[str]:
+        return [p.key for p in self.posted if p.channel == channel]
