@@ -90,6 +90,7 @@ class ScheduleConfig(_Strict):
     catch_up_hours: float | None = Field(None, ge=0, le=48)  # None: a missed digest is sent until local midnight
     sync_minutes: int = Field(15, ge=1, le=1440)  # how often `run` fetches today's and yesterday's listings
     tick_seconds: int = Field(60, ge=5, le=3600)  # how often `run` looks for due digests
+    parallel: int = Field(500, ge=1, le=5000)  # channels delivered at once (each paced on its own)
 
 
 class FileConfig(_Strict):

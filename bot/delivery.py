@@ -18,7 +18,6 @@ from bot.cards import card
 from bot.channels import ChannelRef
 from bot.digest import DigestOptions, build_digest
 from bot.errors import ChannelUnavailable, ConfigError, DeliveryError
-from bot.models import Paper
 from bot.post import Card
 from bot.publishing import MessageRef, Publisher
 from bot.search.port import SearchIndex
@@ -86,6 +85,7 @@ class DigestDelivery:
         self._subscriptions = subscriptions
         self._publishers = publishers
         self._clock = clock
+        self._renewed: dict[tuple[ChannelRef, date], datetime] = {}
 
     async def deliver(
         self, channel: ChannelRef, options: DigestOptions, day: date | None = None, *, retry_stopped: bool = False
@@ -96,12 +96,15 @@ class DigestDelivery:
         day = day or await self._store.latest_day()
         if day is None:
             return DeliveryResult(channel, None, "empty", reason="the store has no papers yet (run paperboy sync)")
-        claim = await self._ledger.claim(channel, day, self._clock(), retry_stopped=retry_stopped)
+        claimed_at = self._clock()
+        claim = await self._ledger.claim(channel, day, claimed_at, retry_stopped=retry_stopped)
+        self._renewed[(channel, day)] = claimed_at
         if not claim.ours:
             outcome: Outcome = "already" if claim.state == "done" else claim.state  # type: ignore[assignment]
             return DeliveryResult(channel, day, outcome, papers=claim.papers, reason=f"recorded as {claim.state}")
+        out: list[tuple[str, MessageRef]] = []
         try:
-            done = await self._post(publisher, channel, options, day, claim)
+            done = await self._post(publisher, channel, options, day, claim, out)
         except ChannelUnavailable as exc:
             await self._ledger.fail(channel, day, exc.reason, self._clock(), stopped=True)
             await self._subscriptions.set_status(channel, exc.reason)
@@ -114,13 +117,20 @@ class DigestDelivery:
         except LeaseLost:
             log.info("another process took over the %s digest for %s", day, channel)
             return DeliveryResult(channel, day, "busy")
-        await self._ledger.finish(channel, day, done, self._clock())
+        self._renewed.pop((channel, day), None)
+        await self._ledger.finish(channel, day, done, self._clock(), out)
         if done == 0:
             return DeliveryResult(channel, day, "empty", reason="no papers matched this channel's topics and filters")
         return DeliveryResult(channel, day, "posted", papers=done)
 
     async def _post(
-        self, publisher: Publisher, channel: ChannelRef, options: DigestOptions, day: date, claim: Claim
+        self,
+        publisher: Publisher,
+        channel: ChannelRef,
+        options: DigestOptions,
+        day: date,
+        claim: Claim,
+        out: list[tuple[str, MessageRef]],
     ) -> int:
         async def delivered(ids: Collection[str]) -> set[str]:
             return await self._ledger.sent_before(channel, ids, day) | (set(claim.sent) & set(ids))
@@ -131,75 +141,69 @@ class DigestDelivery:
         fresh = list(digest.papers)
         where = channel.channel
 
+        header: MessageRef | None = None
         if claim.header is None:
-            header = None
-            if claim.header_intent_at is not None:
+            if claim.state == "resume" and claim.header_intent_at is not None:
                 header = await publisher.find(where, key(day, "header"), claim.header_intent_at)
             if header is None:
-                await self._ledger.header_intent(channel, day, self._clock())
                 shown = fresh if fresh or not claim.sent else list(digest.papers)
                 header = await publisher.post_header(
                     where, replace(digest, papers=tuple(shown)).to_post(), key(day, "header")
                 )
-            await self._ledger.set_header(channel, day, header)
-            await self._renew(channel, day)
+            if header is None:
+                await self._ledger.set_header(channel, day, None)  # a forum: no header, and none to look for
+        position = max((s.position for s in claim.sent.values()), default=0)
+        planned = [(position + n, paper) for n, paper in enumerate(fresh, start=1)]
+        await self._ledger.begin_papers(channel, day, [(n, p.arxiv_id) for n, p in planned], self._clock(), header)
+        await self._renew(channel, day)
 
         for sent in sorted(claim.sent.values(), key=lambda s: s.position):
             paper = await self._store.get(sent.arxiv_id)
-            if paper is None:
-                continue
-            await self._card(
-                publisher,
-                channel,
-                day,
-                sent.position,
-                card(paper, rank=sent.position),
-                sent.root,
-                sent.seeded,
-                sent.intent_at,
-            )
-        position = max((s.position for s in claim.sent.values()), default=0)
-        for paper in fresh:
-            position += 1
-            await self._fresh(publisher, channel, day, position, paper)
-        return position
-
-    async def _fresh(self, publisher: Publisher, channel: ChannelRef, day: date, position: int, paper: Paper) -> None:
-        now = self._clock()
-        await self._ledger.paper_intent(channel, day, position, paper.arxiv_id, now)
-        await self._card(publisher, channel, day, position, card(paper, rank=position), None, False, None)
+            if paper is not None:
+                paper_card = card(paper, rank=sent.position)
+                await self._card(publisher, channel, day, paper_card, sent.root, sent.seeded, sent.intent_at, out)
+        for number, paper in planned:
+            await self._card(publisher, channel, day, card(paper, rank=number), None, False, None, out)
+        return position + len(planned)
 
     async def _card(
         self,
         publisher: Publisher,
         channel: ChannelRef,
         day: date,
-        position: int,
         paper_card: Card,
         root: MessageRef | None,
         seeded: bool,
         begun: datetime | None,
+        out: list[tuple[str, MessageRef]],
     ) -> None:
-        """Post (or, after a crash, find) one paper's card and its thread seed, recording each."""
+        """Post (or, resuming after a crash, find) one paper's card and its thread seed; note them in `out`."""
         where, pid = channel.channel, paper_card.paper_id
-        if root is None:
-            if begun is not None:
-                root = await publisher.find(where, key(day, pid), begun, title=paper_card.title)
-            if root is None:
-                root = await publisher.post_card(where, paper_card, key(day, pid))
-            await self._ledger.paper_posted(channel, pid, root, self._clock())
-        if not seeded:
-            found = None
-            if begun is not None:
-                found = await publisher.find(where, key(day, pid, "seed"), begun, thread=root.thread)
-            if found is None:
-                await publisher.seed_thread(root, paper_card, key(day, pid, "seed"))
-            await self._ledger.mark_seeded(channel, pid, self._clock())
+        if seeded and root is not None:
+            return
+        found_root = root
+        if found_root is None and begun is not None:
+            found_root = await publisher.find(where, key(day, pid), begun, title=paper_card.title)
+        fresh_root = found_root is None
+        if found_root is None:
+            found_root = await publisher.post_card(where, paper_card, key(day, pid))
+        seed = None
+        if not fresh_root and begun is not None:
+            seed = await publisher.find(where, key(day, pid, "seed"), begun, thread=found_root.thread)
+        if seed is None:
+            await publisher.seed_thread(found_root, paper_card, key(day, pid, "seed"))
+        out.append((pid, found_root))
         await self._renew(channel, day)
 
     async def _renew(self, channel: ChannelRef, day: date) -> None:
-        if not await self._ledger.renew(channel, day, self._clock()):
+        """Extend the lease once a quarter of it has gone by (not after every post: each is a write)."""
+        now = self._clock()
+        renewed = self._renewed.get((channel, day))
+        if renewed is not None and now - renewed < self._ledger.lease / 4:
+            return
+        if not await self._ledger.renew(channel, day, now):
             raise LeaseLost
+        self._renewed[(channel, day)] = now
 
 
 def _credentials(platform: str) -> str:

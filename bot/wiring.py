@@ -19,7 +19,7 @@ from rich.console import Console
 from adapters.console.publisher import ConsolePublisher
 from adapters.discord.app import DiscordRuntime, PaperBot, rest_client, use_endpoints
 from adapters.discord.publisher import DiscordPublisher
-from adapters.slack.app import SlackRuntime, create_app, slack_client
+from adapters.slack.app import SlackRuntime, create_app, http_session, slack_client
 from adapters.slack.publisher import SlackPublisher
 from bot.assistant import Assistant
 from bot.bootstrap import Services
@@ -74,20 +74,18 @@ def assistant(services: Services) -> Assistant:
 async def publishers(services: Services, console: Console) -> AsyncIterator[dict[str, Publisher]]:
     """A publisher for every platform with credentials (REST only for Discord), closed on the way out."""
     found: dict[str, Publisher] = {"console": ConsolePublisher(console)}
-    slack = slack_credentials(services)
-    if slack is not None:
-        found["slack"] = SlackPublisher(slack_client(slack.bot_token, services.settings.slack_api_url))
-    token = discord_token(services)
-    client = None
-    if token is not None:
-        use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
-        client = await rest_client(token)
-        found["discord"] = DiscordPublisher(client)
-    try:
+    async with AsyncExitStack() as stack:
+        slack = slack_credentials(services)
+        if slack is not None:
+            session = await stack.enter_async_context(http_session())
+            found["slack"] = SlackPublisher(slack_client(slack.bot_token, services.settings.slack_api_url, session))
+        token = discord_token(services)
+        if token is not None:
+            use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
+            client = await rest_client(token)
+            stack.push_async_callback(client.close)
+            found["discord"] = DiscordPublisher(client)
         yield found
-    finally:
-        if client is not None:
-            await client.close()
 
 
 @dataclass
@@ -106,7 +104,8 @@ async def running(services: Services) -> AsyncIterator[Running]:
         if slack is not None:
             if not slack.signing_secret:
                 raise ConfigError("SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: set both to enable Slack")
-            client = slack_client(slack.bot_token, services.settings.slack_api_url)
+            session = await stack.enter_async_context(http_session())
+            client = slack_client(slack.bot_token, services.settings.slack_api_url, session)
             slack_publisher = SlackPublisher(client)
             found["slack"] = slack_publisher
             app = create_app(assistant(services), client, slack.signing_secret, slack_publisher)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.channels import ChannelRef
@@ -61,7 +61,7 @@ class Ledger:
         self._engine = engine
         self._dialect = engine.dialect.name
         self.owner = owner or process_name()
-        self._lease = lease
+        self.lease = lease
 
     def _digest(self, channel: ChannelRef, day: date) -> ColumnElement[bool]:
         return and_(digests.c.platform == channel.platform, digests.c.channel == channel.channel, digests.c.day == day)
@@ -85,14 +85,15 @@ class Ledger:
             "workspace": channel.workspace,
             "status": "claimed",
             "owner": self.owner,
-            "lease_until": now + self._lease,
+            "lease_until": now + self.lease,
+            "header_intent_at": now,  # the header is the first thing a new digest posts
             "papers": 0,
             "claimed_at": now,
         }
         stmt = insert_for(self._dialect, digests).on_conflict_do_nothing(index_elements=["platform", "channel", "day"])
         async with self._engine.begin() as conn:
             if await changed(conn, stmt.values(row)):
-                return Claim("new")
+                return Claim("new", header_intent_at=now)
             taken = await changed(
                 conn,
                 update(digests)
@@ -101,7 +102,7 @@ class Ledger:
                     digests.c.status.in_(("claimed", "failed", "stopped") if retry_stopped else ("claimed", "failed")),
                     (digests.c.lease_until < now) | (digests.c.owner == self.owner) | (digests.c.status != "claimed"),
                 )
-                .values(owner=self.owner, lease_until=now + self._lease, status="claimed", error=None),
+                .values(owner=self.owner, lease_until=now + self.lease, status="claimed", error=None),
             )
             existing = (await conn.execute(select(digests).where(self._digest(channel, day)))).one()
             if not taken:
@@ -133,47 +134,95 @@ class Ledger:
                 conn,
                 update(digests)
                 .where(self._digest(channel, day), digests.c.owner == self.owner, digests.c.status == "claimed")
-                .values(lease_until=now + self._lease),
+                .values(lease_until=now + self.lease),
             )
-
-    async def header_intent(self, channel: ChannelRef, day: date, now: datetime) -> None:
-        await self._set(channel, day, header_intent_at=now)
 
     async def set_header(self, channel: ChannelRef, day: date, ref: MessageRef | None) -> None:
         await self._set(channel, day, header_ref=ref.message if ref else "")
 
-    async def paper_intent(self, channel: ChannelRef, day: date, position: int, arxiv_id: str, now: datetime) -> None:
-        """About to post this paper's card: after a crash, look for it before posting it again."""
+    async def begin_papers(
+        self,
+        channel: ChannelRef,
+        day: date,
+        papers: list[tuple[int, str]],
+        now: datetime,
+        header: MessageRef | None = None,
+    ) -> None:
+        """About to post these (position, paper) cards: after a crash, each is looked for before it is posted
+        again. Records the header just posted, if any, in the same transaction."""
+        rows = [
+            {
+                "platform": channel.platform,
+                "channel": channel.channel,
+                "arxiv_id": arxiv_id,
+                "day": day,
+                "position": position,
+                "intent_at": now,
+            }
+            for position, arxiv_id in papers
+        ]
         stmt = insert_for(self._dialect, digest_papers).on_conflict_do_nothing(
             index_elements=["platform", "channel", "arxiv_id"]
         )
-        row = {
-            "platform": channel.platform,
-            "channel": channel.channel,
-            "arxiv_id": arxiv_id,
-            "day": day,
-            "position": position,
-            "intent_at": now,
-        }
         async with self._engine.begin() as conn:
-            await conn.execute(stmt, row)
+            if header is not None:
+                await conn.execute(update(digests).where(self._digest(channel, day)).values(header_ref=header.message))
+            if rows:
+                await conn.execute(stmt, rows)
 
-    async def paper_posted(self, channel: ChannelRef, arxiv_id: str, root: MessageRef, now: datetime) -> None:
-        """The card is out: remember it and its thread (the root of the paper's discussion)."""
+    async def paper_out(
+        self, channel: ChannelRef, arxiv_id: str, root: MessageRef, now: datetime, *, seeded: bool
+    ) -> None:
+        """The card (and its thread seed, if `seeded`) is out: remember it and its thread."""
+        values: dict[str, object] = {"message_ref": root.message, "thread_ref": root.thread, "sent_at": now}
+        if seeded:
+            values["seeded_at"] = now
         async with self._engine.begin() as conn:
-            await conn.execute(
-                update(digest_papers)
-                .where(self._paper(channel, arxiv_id))
-                .values(message_ref=root.message, thread_ref=root.thread, sent_at=now)
-            )
+            await conn.execute(update(digest_papers).where(self._paper(channel, arxiv_id)).values(**values))
             await self._thread(conn, channel.platform, root, arxiv_id, "digest", now)
 
-    async def mark_seeded(self, channel: ChannelRef, arxiv_id: str, now: datetime) -> None:
-        async with self._engine.begin() as conn:
-            await conn.execute(update(digest_papers).where(self._paper(channel, arxiv_id)).values(seeded_at=now))
+    async def finish(
+        self, channel: ChannelRef, day: date, papers: int, now: datetime, out: Sequence[tuple[str, MessageRef]] = ()
+    ) -> None:
+        """The digest is complete: record the cards (and seeds) posted since `begin_papers`, and done.
 
-    async def finish(self, channel: ChannelRef, day: date, papers: int, now: datetime) -> None:
-        await self._set(channel, day, status="done", papers=papers, error=None, finished_at=now)
+        Recording them here, in one transaction rather than one per post, keeps a busy sweep's writes
+        few; a process that dies before this loses nothing, as the intents make a takeover look first.
+        """
+        async with self._engine.begin() as conn:
+            if out:
+                await conn.execute(
+                    update(digest_papers)
+                    .where(
+                        digest_papers.c.platform == channel.platform,
+                        digest_papers.c.channel == channel.channel,
+                        digest_papers.c.arxiv_id == bindparam("paper"),
+                    )
+                    .values(
+                        message_ref=bindparam("message"), thread_ref=bindparam("thread"), sent_at=now, seeded_at=now
+                    ),
+                    [{"paper": pid, "message": root.message, "thread": root.thread} for pid, root in out],
+                )
+                stmt = insert_for(self._dialect, threads).on_conflict_do_nothing(
+                    index_elements=["platform", "channel", "thread_ref"]
+                )
+                rows = [
+                    {
+                        "platform": channel.platform,
+                        "channel": root.channel,
+                        "thread_ref": root.thread,
+                        "arxiv_id": pid,
+                        "origin": "digest",
+                        "created_at": now,
+                    }
+                    for pid, root in out
+                ]
+                await conn.execute(stmt, rows)
+            await conn.execute(
+                update(digests)
+                .where(self._digest(channel, day))
+                .values(status="done", papers=papers, error=None, finished_at=now)
+            )
 
     async def fail(self, channel: ChannelRef, day: date, error: str, now: datetime, *, stopped: bool = False) -> None:
         """Give the digest up: `failed` may be retried at once by anyone; `stopped` is final."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from bot.store.tables import listings, meta, papers
 from bot.store.upsert import upsert
 
 _CHUNK = 500
+LISTING_TTL = 10.0  # seconds; another process's sync shows up at most this late
 _COUNTS = ("upvotes", "num_comments", "github_stars")
 
 
@@ -80,6 +83,8 @@ class PaperStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._dialect = engine.dialect.name
+        self._listings: dict[date, tuple[float, list[Paper]]] = {}
+        self._listing_lock = asyncio.Lock()
 
     @property
     def engine(self) -> AsyncEngine:
@@ -89,6 +94,7 @@ class PaperStore:
 
     async def save_listings(self, items: Sequence[Listing]) -> SaveCounts:
         """Store a batch of listings and their papers in one transaction (all or nothing)."""
+        self._listings.clear()
         async with self._engine.begin() as conn:
             counts = await self._save_papers(conn, [(item.paper, item.day) for item in items])
             keys = [(item.day, item.paper.arxiv_id) for item in items]
@@ -109,6 +115,7 @@ class PaperStore:
         return counts + SaveCounts(listings=len(rows), new_listings=len(set(rows) - existing))
 
     async def save_papers(self, items: Sequence[Paper]) -> SaveCounts:
+        self._listings.clear()
         async with self._engine.begin() as conn:
             return await self._save_papers(conn, [(paper, None) for paper in items])
 
@@ -190,7 +197,22 @@ class PaperStore:
             return day
 
     async def listing(self, day: date) -> list[Paper]:
-        """The papers listed on `day`, as Hugging Face ranks them: most upvotes first."""
+        """The papers listed on `day`, as Hugging Face ranks them: most upvotes first.
+
+        Remembered for a few seconds: a sweep asks for the same day once per channel, hundreds of times.
+        """
+        cached = self._listings.get(day)
+        if cached is not None and time.monotonic() - cached[0] < LISTING_TTL:
+            return list(cached[1])
+        async with self._listing_lock:
+            cached = self._listings.get(day)
+            if cached is not None and time.monotonic() - cached[0] < LISTING_TTL:
+                return list(cached[1])
+            found = await self._listing(day)
+            self._listings[day] = (time.monotonic(), found)
+            return list(found)
+
+    async def _listing(self, day: date) -> list[Paper]:
         async with self._engine.connect() as conn:
             result = await conn.execute(
                 select(listings.c.arxiv_id).where(listings.c.day == day).order_by(listings.c.rank)

@@ -93,6 +93,7 @@ class FakeDiscord:
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     stored: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel → messages, oldest first
     port: int = 0
+    latency: float = 0.0  # seconds each message-creating request takes
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(2000000000000000000))
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -456,6 +457,8 @@ class FakeDiscord:
         return await self._route(request.method, path, body)
 
     async def _route(self, method: str, path: str, body: Any) -> web.Response:
+        if self.latency and method == "POST":
+            await asyncio.sleep(self.latency)
         if path == "/users/@me":
             return self._json(user(BOT_ID, "paperboy", bot=True))
         if path == "/oauth2/applications/@me":

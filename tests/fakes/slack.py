@@ -11,6 +11,7 @@ import itertools
 import json
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -37,6 +38,7 @@ class Failure:
 @dataclass
 class FakeSlack:
     min_interval: float = 0.0  # enforce ~1 message/s per channel when set (429 with Retry-After)
+    latency: float = 0.0  # seconds each chat.postMessage takes, as a real network would
     calls: list[Call] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
@@ -82,6 +84,7 @@ class FakeSlack:
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response)
         app.router.add_get("/link", self._link)
+        app.router.add_get("/_stats", self._stats)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -134,6 +137,8 @@ class FakeSlack:
         if method == "apps.connections.open":
             return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"})
         if method == "chat.postMessage":
+            if self.latency:
+                await asyncio.sleep(self.latency)
             return self._post_message(args)
         if method in ("conversations.history", "conversations.replies"):
             return self._history(method, args)
@@ -178,6 +183,12 @@ class FakeSlack:
             message["metadata"] = metadata
         self.stored.setdefault(channel, []).append(message)
         return web.json_response({"ok": True, "channel": channel, "ts": ts, "message": message})
+
+    async def _stats(self, _request: web.Request) -> web.Response:
+        attempts = sum(1 for c in self.calls if c.method == "chat.postMessage")
+        return web.json_response(
+            {"attempts": attempts, "posted": len(self.posts()) - 0 and sum(len(v) for v in self.stored.values())}
+        )
 
     async def _response(self, request: web.Request) -> web.Response:
         self.responses.append(await self._args(request))
@@ -228,3 +239,17 @@ def check_blocks(blocks: list[dict[str, Any]]) -> str | None:
                 if len((element.get("text") or {}).get("text", "")) > 75:
                     return f"blocks[{i}] button text > 75"
     return None
+
+
+async def _serve(min_interval: float, port_file: str) -> None:
+    """Run the fake on its own, for benchmarks: writes its port to `port_file`; GET /_stats counts."""
+    fake = FakeSlack(min_interval=min_interval)
+    await fake.start()
+    await asyncio.to_thread(Path(port_file).write_text, str(fake.port), encoding="utf-8")
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    import sys
+
+    asyncio.run(_serve(float(sys.argv[1]), sys.argv[2]))
