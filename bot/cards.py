@@ -13,16 +13,21 @@ AUTHORS_SHOWN = 4
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 
 
-def shorten(text: str, limit: int) -> str:
-    """`text` cut at a word boundary to at most `limit` characters, with "…" when cut."""
-    text = " ".join(text.split())
+def word_head(text: str, limit: int) -> str | None:
+    """None when `text` fits in `limit`; else its head, short enough for a "…" after it, ended at a
+    word when a word boundary lies in the second half (renderers add their own safety on top)."""
     if len(text) <= limit:
-        return text
-    cut = text[: max(limit - 1, 1)]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:-") + "…"
+        return None
+    head = text[: max(limit - 1, 1)]
+    space = head.rfind(" ")
+    return head[:space] if space > limit // 2 else head
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` with white space folded, cut at a word to at most `limit` characters, with "…" when cut."""
+    text = " ".join(text.split())
+    head = word_head(text, limit)
+    return text if head is None else head.rstrip(" ,;:-") + "…"
 
 
 def byline(authors: tuple[str, ...], shown: int = AUTHORS_SHOWN) -> str:

@@ -100,3 +100,17 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
         yield fake
     finally:
         await fake.stop()
+
+
+@pytest.fixture
+async def june_store(tmp_path: Path) -> AsyncIterator[PaperStore]:
+    """A SQLite store holding the recorded listings of 1, 2 and 3 June 2026 (for the chat adapters)."""
+    engine = create_engine(database_url(None, tmp_path))
+    await migrate(engine)
+    store = PaperStore(engine)
+    for day in ("2026-06-01", "2026-06-02", "2026-06-03"):
+        await store.save_listings(listings_of(day))
+    try:
+        yield store
+    finally:
+        await engine.dispose()

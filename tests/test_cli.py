@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
@@ -31,6 +32,16 @@ class Run:
 def entry_point() -> list[str]:
     script = Path(sys.executable).with_name("paperboy")
     return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+
+
+async def run_cli(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str, str]:
+    """Run the command line as a separate process without blocking the event loop (fakes live on it)."""
+    process = await asyncio.create_subprocess_exec(
+        *entry_point(), *args, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import CURRENT
 from tests.fakes.discord import APP_ID, TEXT_ID, FakeDiscord
-from tests.test_cli import entry_point
+from tests.test_cli import entry_point, run_cli
 
 TOKEN = base64.b64encode(APP_ID.encode()).decode().rstrip("=") + ".fake.token"
 
@@ -42,24 +42,15 @@ def environment(tmp_path: Path, fake: FakeDiscord) -> dict[str, str]:
     return env
 
 
-async def cli(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        *entry_point(), *args, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
-
-
 async def test_post_delivers_once_with_a_thread_per_paper(tmp_path: Path, fake: FakeDiscord) -> None:
     env = environment(tmp_path, fake)
-    assert (await cli(env, tmp_path, "import", str(CURRENT / "2026-06-01.json")))[0] == 0
-    code, _, err = await cli(env, tmp_path, "post", "--channel", f"discord:{TEXT_ID}", "--date", "2026-06-01")
+    assert (await run_cli(env, tmp_path, "import", str(CURRENT / "2026-06-01.json")))[0] == 0
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", f"discord:{TEXT_ID}", "--date", "2026-06-01")
     assert code == 0, err
     assert f"Posted the 1 June 2026 digest to discord:{TEXT_ID}: 10 papers." in err
     assert len(fake.posts_in(TEXT_ID)) == 11
     assert len([s for s in fake.sent if s.path.endswith("/threads")]) == 10
-    code, _, err = await cli(env, tmp_path, "post", "--channel", f"discord:{TEXT_ID}", "--date", "2026-06-01")
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", f"discord:{TEXT_ID}", "--date", "2026-06-01")
     assert code == 0
     assert "nothing posted" in err
     assert len(fake.posts_in(TEXT_ID)) == 11
@@ -94,14 +85,14 @@ async def test_run_answers_a_slash_command(tmp_path: Path, fake: FakeDiscord) ->
 
 async def test_a_refused_token_is_one_clear_line(tmp_path: Path, fake: FakeDiscord) -> None:
     fake.fail(r"GET /users/@me", 401, {"message": "401: Unauthorized", "code": 0})
-    code, _, err = await cli(environment(tmp_path, fake), tmp_path, "run")
+    code, _, err = await run_cli(environment(tmp_path, fake), tmp_path, "run")
     assert code == 1
     assert "Discord refused DISCORD_TOKEN (401)" in err
     assert "Traceback" not in err
 
 
 async def test_discord_invite_prints_the_oauth_url(tmp_path: Path, fake: FakeDiscord) -> None:
-    code, out, _ = await cli(environment(tmp_path, fake), tmp_path, "discord-invite")
+    code, out, _ = await run_cli(environment(tmp_path, fake), tmp_path, "discord-invite")
     assert code == 0
     query = parse_qs(urlsplit(out.strip()).query)
     assert query["client_id"] == [APP_ID]
@@ -118,6 +109,6 @@ async def test_discord_invite_prints_the_oauth_url(tmp_path: Path, fake: FakeDis
         assert permissions & (1 << bit)
     env = environment(tmp_path, fake)
     del env["DISCORD_TOKEN"]
-    code, _, err = await cli(env, tmp_path, "discord-invite")
+    code, _, err = await run_cli(env, tmp_path, "discord-invite")
     assert code == 2
     assert "--client-id" in err

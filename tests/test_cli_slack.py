@@ -18,7 +18,7 @@ import httpx
 from tests.adapters.slack.conftest import SECRET
 from tests.conftest import CURRENT
 from tests.fakes.slack import FakeSlack
-from tests.test_cli import entry_point
+from tests.test_cli import entry_point, run_cli
 
 
 def free_port() -> int:
@@ -41,24 +41,15 @@ def environment(tmp_path: Path, fake: FakeSlack, port: int) -> dict[str, str]:
     return env
 
 
-async def cli(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        *entry_point(), *args, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
-
-
 async def test_post_delivers_once(tmp_path: Path, fake_slack: FakeSlack) -> None:
     env = environment(tmp_path, fake_slack, free_port())
-    code, _, err = await cli(env, tmp_path, "import", str(CURRENT / "2026-06-01.json"))
+    code, _, err = await run_cli(env, tmp_path, "import", str(CURRENT / "2026-06-01.json"))
     assert code == 0, err
-    code, _, err = await cli(env, tmp_path, "post", "--channel", "slack:C0001", "--date", "2026-06-01")
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:C0001", "--date", "2026-06-01")
     assert code == 0, err
     assert "Posted the 1 June 2026 digest to slack:C0001: 10 papers." in err
     assert len(fake_slack.posts("C0001")) == 1 + 10 * 2
-    code, _, err = await cli(env, tmp_path, "post", "--channel", "slack:C0001", "--date", "2026-06-01")
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:C0001", "--date", "2026-06-01")
     assert code == 0
     assert "already has the 1 June 2026 digest (10 papers): nothing posted." in err
     assert len(fake_slack.posts("C0001")) == 21
@@ -67,7 +58,7 @@ async def test_post_delivers_once(tmp_path: Path, fake_slack: FakeSlack) -> None
 async def test_post_to_a_missing_channel_fails_cleanly(tmp_path: Path, fake_slack: FakeSlack) -> None:
     fake_slack.missing_channels.add("C0404")
     env = environment(tmp_path, fake_slack, free_port())
-    code, _, err = await cli(env, tmp_path, "post", "--channel", "slack:C0404")
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:C0404")
     assert code == 1
     assert "Delivery to slack:C0404 stopped: channel_not_found" in err
     assert "Traceback" not in err
@@ -125,6 +116,6 @@ async def test_run_answers_papers_over_http(tmp_path: Path, fake_slack: FakeSlac
 async def test_run_without_a_signing_secret_says_what_is_missing(tmp_path: Path, fake_slack: FakeSlack) -> None:
     env = environment(tmp_path, fake_slack, free_port())
     del env["SLACK_SIGNING_SECRET"]
-    code, _, err = await cli(env, tmp_path, "run")
+    code, _, err = await run_cli(env, tmp_path, "run")
     assert code == 1
     assert "SLACK_SIGNING_SECRET is not" in err

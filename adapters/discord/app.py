@@ -91,6 +91,8 @@ class PaperBot(discord.Client):
             await self.tree.sync()
 
     async def answer(self, interaction: discord.Interaction, command: Command) -> None:
+        if not await self.assistant.first_time("discord", f"interaction:{interaction.id}"):
+            return  # another replica, on its own gateway session, is answering this one
         await interaction.response.defer(ephemeral=True, thinking=True)
         direct = interaction.guild_id is None
         asker = Asker(
@@ -118,6 +120,8 @@ class PaperBot(discord.Client):
         custom_id = str(data.get("custom_id", ""))
         if interaction.type is not discord.InteractionType.component or not custom_id.startswith(SHARE):
             return
+        if not await self.assistant.first_time("discord", f"interaction:{interaction.id}"):
+            return  # another replica is sharing it
         await interaction.response.defer(ephemeral=True, thinking=True)
         paper = custom_id.removeprefix(SHARE)
         try:

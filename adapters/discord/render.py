@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
+from bot.cards import word_head
 from bot.post import Card, Link, Post
 
 MAX_EMBEDS = 10
@@ -47,13 +48,9 @@ def prose(text: str) -> str:
 
 
 def cut(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    head = text[: limit - 1]
-    space = head.rfind(" ")
-    if space > limit // 2:
-        head = head[:space]
-    return head.rstrip("\\ ") + "…"
+    """At most `limit` characters, cut at a word with "…", never leaving a dangling escape backslash."""
+    head = word_head(text, limit)
+    return text if head is None else head.rstrip("\\ ") + "…"
 
 
 def thread_name(title: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from bot.cards import word_head
 from bot.post import Card, Link, Post, Section
 
 Block = dict[str, Any]
@@ -31,12 +32,9 @@ def escape(text: str) -> str:
 
 def cut(text: str, limit: int) -> str:
     """At most `limit` characters, cut at a word with "…", never inside an `&…;` entity."""
-    if len(text) <= limit:
+    head = word_head(text, limit)
+    if head is None:
         return text
-    head = text[: limit - 1]
-    space = head.rfind(" ")
-    if space > limit // 2:
-        head = head[:space]
     amp = head.rfind("&")
     if amp != -1 and ";" not in head[amp:]:
         head = head[:amp]

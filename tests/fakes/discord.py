@@ -19,6 +19,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.server import start_server
+
 APP_ID = "1000000000000000001"
 BOT_ID = "1000000000000000002"
 HUMAN_ID = "1000000000000000003"
@@ -92,6 +94,7 @@ class FakeDiscord:
     identified: asyncio.Event = field(default_factory=asyncio.Event)
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     stored: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel → messages, oldest first
+    last_interaction: dict[str, Any] = field(default_factory=dict)
     port: int = 0
     latency: float = 0.0  # seconds each message-creating request takes
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(2000000000000000000))
@@ -228,8 +231,13 @@ class FakeDiscord:
             payload["user"] = human
         if message is not None:
             payload["message"] = message
+        self.last_interaction = payload
         await self.dispatch("INTERACTION_CREATE", payload)
         return interaction_id
+
+    async def replay(self) -> None:
+        """Deliver the last interaction again, as a second gateway session of the same bot would get it."""
+        await self.dispatch("INTERACTION_CREATE", self.last_interaction)
 
     async def mention(self, channel: str, text: str) -> str:
         message = self._message(channel, {"content": text}, author=user(HUMAN_ID, "ada", bot=False))
@@ -282,11 +290,7 @@ class FakeDiscord:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await start_server(app)
 
     async def stop(self) -> None:
         for ws in self._sockets:

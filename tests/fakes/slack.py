@@ -17,6 +17,8 @@ from urllib.parse import parse_qs
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.server import start_server
+
 BOT_USER = "UBOT"
 TEAM = "T0001"
 
@@ -85,11 +87,7 @@ class FakeSlack:
         app.router.add_post("/response/{name}", self._response)
         app.router.add_get("/link", self._link)
         app.router.add_get("/_stats", self._stats)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await start_server(app)
 
     async def stop(self) -> None:
         for ws in self._sockets:

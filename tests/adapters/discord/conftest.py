@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import discord
 import pytest
@@ -17,12 +16,10 @@ from bot.catalog import Catalog
 from bot.chat import ChatService
 from bot.config import DigestDefaults
 from bot.search.service import SearchService
-from bot.store.engine import create_engine, database_url, migrate
 from bot.store.events import EventLog
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.subscriptions import SubscriptionStore
-from tests.conftest import listings_of
 from tests.fakes.discord import FakeDiscord
 
 NOW = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)
@@ -50,21 +47,8 @@ async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDis
 
 
 @pytest.fixture
-async def discord_store(tmp_path: Path) -> AsyncIterator[PaperStore]:
-    engine = create_engine(database_url(None, tmp_path))
-    await migrate(engine)
-    store = PaperStore(engine)
-    for day in ("2026-06-01", "2026-06-02", "2026-06-03"):
-        await store.save_listings(listings_of(day))
-    try:
-        yield store
-    finally:
-        await engine.dispose()
-
-
-@pytest.fixture
-async def discord_bot(fake_discord: FakeDiscord, discord_store: PaperStore) -> AsyncIterator[DiscordBot]:
-    store = discord_store
+async def discord_bot(fake_discord: FakeDiscord, june_store: PaperStore) -> AsyncIterator[DiscordBot]:
+    store = june_store
     search = SearchService(store)
     catalog = Catalog(store, search, None, None, None)
     subscriptions = SubscriptionStore(store.engine)

@@ -145,3 +145,14 @@ async def test_every_message_disables_mentions(discord_bot: DiscordBot) -> None:
         carrying += 1
         assert body.get("allowed_mentions") == {"parse": []}, sent.path
     assert carrying >= 4
+
+
+async def test_an_interaction_seen_by_two_replicas_is_answered_once(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    await fake.slash("help")
+    await answer(discord_bot)
+    await fake.replay()  # what another replica's gateway session receives too
+    await fake.slash("today")  # a later interaction is still answered
+    await answer(discord_bot, 2)
+    assert len(fake.callbacks()) == 2
+    assert len(fake.followups()) == 2

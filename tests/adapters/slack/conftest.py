@@ -9,7 +9,6 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,12 +23,10 @@ from bot.chat import ChatService
 from bot.config import DigestDefaults
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.service import SearchService
-from bot.store.engine import create_engine, database_url, migrate
 from bot.store.events import EventLog
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.subscriptions import SubscriptionStore
-from tests.conftest import listings_of
 from tests.fakes.slack import FakeSlack
 
 SECRET = "test-signing-secret"
@@ -148,21 +145,8 @@ class SlackBot:
 
 
 @pytest.fixture
-async def sqlite_store(tmp_path: Path) -> AsyncIterator[PaperStore]:
-    engine = create_engine(database_url(None, tmp_path))
-    await migrate(engine)
-    store = PaperStore(engine)
-    for day in ("2026-06-01", "2026-06-02", "2026-06-03"):
-        await store.save_listings(listings_of(day))
-    try:
-        yield store
-    finally:
-        await engine.dispose()
-
-
-@pytest.fixture
-async def slack_bot(fake_slack: FakeSlack, sqlite_store: PaperStore) -> AsyncIterator[SlackBot]:
-    store = sqlite_store
+async def slack_bot(fake_slack: FakeSlack, june_store: PaperStore) -> AsyncIterator[SlackBot]:
+    store = june_store
     search = SlowSearch(SearchService(store), 0.0)
     catalog = Catalog(store, SearchService(store), None, None, None)
     subscriptions = SubscriptionStore(store.engine)

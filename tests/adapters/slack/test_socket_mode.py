@@ -19,8 +19,8 @@ from tests.adapters.slack.conftest import SECRET
 from tests.fakes.slack import FakeSlack
 
 
-async def test_a_slash_command_envelope_is_acked_and_answered(fake_slack: FakeSlack, sqlite_store: PaperStore) -> None:
-    store = sqlite_store
+async def test_a_slash_command_envelope_is_acked_and_answered(fake_slack: FakeSlack, june_store: PaperStore) -> None:
+    store = june_store
     search = SearchService(store)
     catalog = Catalog(store, search, None, None, None)
     chat = ChatService(store, search, catalog, SubscriptionStore(store.engine), DigestDefaults(limit=3))
