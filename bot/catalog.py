@@ -33,10 +33,6 @@ class Catalog:
         self._arxiv = arxiv
         self._syncer = syncer
 
-    @property
-    def online(self) -> bool:
-        return self._hf is not None
-
     async def paper(self, text: str) -> Paper:
         """The paper an id or URL names: from the store, else fetched (and then kept)."""
         arxiv_id = parse_arxiv_id(text)

@@ -108,6 +108,10 @@ class Sweeper:
                 due, now, f"missed: nothing was delivered between {due.due:%H:%M} and {due.window_end:%H:%M} UTC"
             )
             return None
+        if now >= due.window_end and status == "failed":
+            if await self._ledger.give_up(channel, due.day, now):
+                log.warning("digest for %s on %s given up: it kept failing until %s", channel, due.day, due.window_end)
+            return None
         listed = len(await self._store.listing(due.day))
         partial = listed < self._policy.min_papers and not utc_day_over(due.day, now)
         if partial and now < due.wait_end:

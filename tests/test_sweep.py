@@ -14,7 +14,10 @@ import pytest
 from bot.channels import ChannelRef
 from bot.config import ScheduleConfig
 from bot.delivery import DigestDelivery
+from bot.errors import DeliveryError
 from bot.models import Listing, Paper
+from bot.post import Post
+from bot.publishing import MessageRef
 from bot.search.service import SearchService
 from bot.sources.hf_payload import parse_daily
 from bot.store.ledger import Ledger
@@ -308,3 +311,30 @@ async def test_a_stopped_channel_is_left_alone(world: World) -> None:
     await world.subscriptions.set_status(ChannelRef("slack", "CGONE"), "channel_not_found")
     await world.run(utc(2026, 6, 2, 8), utc(2026, 6, 2, 12))
     assert world.publisher.posted == []
+
+
+class FailingPublisher(RecordingPublisher):
+    """Slack answering 500 to every post: each sweep's delivery fails, to be tried again."""
+
+    async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
+        self.attempts += 1
+        raise DeliveryError("Slack refused chat.postMessage: 500")
+
+    attempts: int = 0
+
+
+async def test_a_digest_that_keeps_failing_is_given_up_after_its_window(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CUTC", time="09:00", timezone="UTC")
+    failing = FailingPublisher()
+    sweeper = world.sweeper(publisher=failing)
+    world.clock.now = utc(2026, 6, 2, 9)
+    while world.clock.now <= utc(2026, 6, 3, 2):
+        await sweeper.sweep(world.clock.now)
+        world.clock.now += timedelta(minutes=30)
+    tried = failing.attempts
+    assert tried == 30  # every half hour from 09:00 until midnight, then no more
+    assert await Ledger(world.store.engine).status(ChannelRef("slack", "CUTC"), date(2026, 6, 2)) == "skipped"
+    assert "given up" in caplog.text

@@ -170,17 +170,6 @@ class Ledger:
             if rows:
                 await conn.execute(stmt, rows)
 
-    async def paper_out(
-        self, channel: ChannelRef, arxiv_id: str, root: MessageRef, now: datetime, *, seeded: bool
-    ) -> None:
-        """The card (and its thread seed, if `seeded`) is out: remember it and its thread."""
-        values: dict[str, object] = {"message_ref": root.message, "thread_ref": root.thread, "sent_at": now}
-        if seeded:
-            values["seeded_at"] = now
-        async with self._engine.begin() as conn:
-            await conn.execute(update(digest_papers).where(self._paper(channel, arxiv_id)).values(**values))
-            await self._thread(conn, channel.platform, root, arxiv_id, "digest", now)
-
     async def finish(
         self, channel: ChannelRef, day: date, papers: int, now: datetime, out: Sequence[tuple[str, MessageRef]] = ()
     ) -> None:
