@@ -16,7 +16,8 @@ import numpy.typing as npt
 
 from bot.models import Paper
 from bot.search.port import SearchFilters, SearchHit
-from bot.search.text import query_terms, term_counts
+from bot.search.query import parse_query
+from bot.search.text import term_counts, words
 
 K1 = 1.2
 FIELDS: dict[str, tuple[float, float]] = {  # field: (weight, length normalisation b)
@@ -29,6 +30,20 @@ FIELDS: dict[str, tuple[float, float]] = {  # field: (weight, length normalisati
 RECENCY_HALF_LIFE_DAYS = 180.0
 RECENCY_WEIGHT = 0.15
 UPVOTE_WEIGHT = 0.15
+VERIFY_AT_MOST = 5000  # candidates checked for a quoted phrase or an author, best first
+
+
+def _has_phrase(paper: Paper, phrase: tuple[str, ...]) -> bool:
+    wanted = " " + " ".join(phrase) + " "
+    return any(
+        wanted in " " + " ".join(words(_field_text(paper, f))) + " "
+        for f in ("title", "ai_summary", "abstract", "keywords")
+    )
+
+
+def _has_author(paper: Paper, names: tuple[str, ...]) -> bool:
+    """One author whose name holds all these words (so author:zamani and author:"hamed zamani" both work)."""
+    return any(set(names) <= set(words(author)) for author in paper.authors)
 
 
 def _field_text(paper: Paper, field: str) -> str:
@@ -65,6 +80,7 @@ class LexicalIndex:
         self._papers = list(papers)
         self._position = {p.arxiv_id: i for i, p in enumerate(self._papers)}
         self._postings = _build(self._papers)
+        self._author_words = _author_words(self._papers)
         n = len(self._papers)
         days = [p.day for p in self._papers]
         self._day = np.array([d.toordinal() if d else 0 for d in days], dtype=np.int32)
@@ -83,30 +99,72 @@ class LexicalIndex:
         return self.search_now(query, filters, limit)
 
     def search_now(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
-        wanted = query_terms(query)
+        parsed = parse_query(query)
         n = len(self._papers)
-        if not wanted or n == 0 or limit <= 0:
+        if parsed.empty or n == 0 or limit <= 0:
             return []
-        scores = np.zeros(n, dtype=np.float32)
-        matched = np.zeros(n, dtype=np.int16)
-        for term in wanted:
-            postings = self._postings.get(term)
-            if postings is None:
-                continue
-            docs, weights = postings
-            idf = math.log(1.0 + (n - len(docs) + 0.5) / (len(docs) + 0.5))
-            scores[docs] += idf * weights
-            matched[docs] += 1
-        keep = matched >= (len(wanted) if filters.require_all else 1)
-        keep &= self._allowed(filters)
+        keep = self._allowed(filters)
+        for names in parsed.authors:
+            keep &= self._by_author(names)
+        if parsed.groups:
+            scores = np.zeros(n, dtype=np.float32)
+            matched = np.zeros(n, dtype=np.int16)
+            for group in parsed.groups:
+                best = np.zeros(n, dtype=np.float32)
+                hit = np.zeros(n, dtype=bool)
+                for alternative in group.alternatives:
+                    found = self._alternative(alternative)
+                    if found is not None:
+                        np.maximum(best, found[0], out=best)
+                        hit |= found[1]
+                scores += best
+                matched += hit
+            total = len(parsed.groups)
+            keep &= matched >= (total if filters.require_all else 1)
+            final: npt.NDArray[np.float32] = (scores * (0.5 + 0.5 * matched / total) * self._prior).astype(np.float32)
+        else:
+            final = self._prior.copy()  # only an author was asked for: the recent and upvoted first
         candidates = np.flatnonzero(keep)
         if candidates.size == 0:
             return []
-        coverage = matched[candidates] / len(wanted)
-        final = scores[candidates] * (0.5 + 0.5 * coverage) * self._prior[candidates]
-        best = np.argpartition(-final, limit - 1)[:limit] if candidates.size > limit else np.arange(candidates.size)
-        order = best[np.lexsort((candidates[best], -final[best]))]
-        return [SearchHit(self._papers[int(candidates[i])], float(final[i])) for i in order]
+        ranked = candidates[np.lexsort((candidates, -final[candidates]))]
+        if not parsed.phrases and not parsed.authors:
+            ranked = ranked[:limit]
+        hits: list[SearchHit] = []
+        for position in ranked[:VERIFY_AT_MOST]:
+            paper = self._papers[int(position)]
+            if all(_has_phrase(paper, p) for p in parsed.phrases) and all(
+                _has_author(paper, a) for a in parsed.authors
+            ):
+                hits.append(SearchHit(paper, float(final[position])))
+                if len(hits) == limit:
+                    break
+        return hits
+
+    def _by_author(self, names: tuple[str, ...]) -> npt.NDArray[np.bool_]:
+        """Papers with every one of these words in their author list (one author is checked later)."""
+        mask = np.ones(len(self._papers), dtype=bool)
+        for name in names:
+            only = np.zeros(len(self._papers), dtype=bool)
+            only[self._author_words.get(name, np.zeros(0, dtype=np.int32))] = True
+            mask &= only
+        return mask
+
+    def _alternative(self, terms: tuple[str, ...]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]] | None:
+        """Scores of the docs holding every one of `terms` (an acronym, or its spelled-out words)."""
+        n = len(self._papers)
+        scores = np.zeros(n, dtype=np.float32)
+        counts = np.zeros(n, dtype=np.int16)
+        for term in terms:
+            postings = self._postings.get(term)
+            if postings is None:
+                return None
+            docs, weights = postings
+            idf = math.log(1.0 + (n - len(docs) + 0.5) / (len(docs) + 0.5))
+            scores[docs] += idf * weights
+            counts[docs] += 1
+        hit = counts == len(terms)
+        return scores * hit, hit
 
     def _allowed(self, filters: SearchFilters) -> npt.NDArray[np.bool_]:
         mask = np.ones(len(self._papers), dtype=bool)
@@ -122,6 +180,14 @@ class LexicalIndex:
             only[positions] = True
             mask &= only
         return mask
+
+
+def _author_words(papers: list[Paper]) -> dict[str, npt.NDArray[np.int32]]:
+    found: dict[str, list[int]] = {}
+    for position, paper in enumerate(papers):
+        for word in {w for author in paper.authors for w in words(author)}:
+            found.setdefault(word, []).append(position)
+    return {word: np.array(positions, dtype=np.int32) for word, positions in found.items()}
 
 
 def _build(papers: list[Paper]) -> _Postings:

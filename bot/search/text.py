@@ -8,6 +8,8 @@ from collections import Counter
 
 import Stemmer
 
+from bot.search.acronyms import ACRONYMS
+
 MAX_QUERY_TERMS = 32  # a 10,000-character query costs no more than a sentence
 
 _WORD = re.compile(r"[^\W_]+")
@@ -58,10 +60,16 @@ _STEMS: dict[str, str] = {}
 
 
 def stem(word: str) -> str:
-    """The Snowball stem of a lower-cased word, remembered (vocabularies are small)."""
+    """The Snowball stem of a lower-cased word, remembered (vocabularies are small).
+
+    Acronyms keep their form and lose a plural "s" (Snowball leaves "llms" alone): "LLMs" is "llm".
+    """
     found = _STEMS.get(word)
     if found is None:
-        found = _STEMMER.stemWord(word)
+        if word in ACRONYMS or (word.endswith("s") and word[:-1] in ACRONYMS):
+            found = word if word in ACRONYMS else word[:-1]
+        else:
+            found = _STEMMER.stemWord(word)
         if len(_STEMS) < 1_000_000:
             _STEMS[word] = found
     return found

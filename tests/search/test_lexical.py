@@ -92,11 +92,9 @@ def test_filters(june: LexicalIndex) -> None:
 
 
 def test_require_all_terms() -> None:
-    index = LexicalIndex(
-        [paper("2401.00001", "Reinforcement learning for robots"), paper("2401.00002", "Learning to rank")]
-    )
-    assert ids(index, "reinforcement learning", require_all=True) == ["2401.00001"]
-    assert set(ids(index, "reinforcement learning")) == {"2401.00001", "2401.00002"}
+    index = LexicalIndex([paper("2401.00001", "Robot learning at scale"), paper("2401.00002", "Learning to rank")])
+    assert ids(index, "robot learning", require_all=True) == ["2401.00001"]
+    assert set(ids(index, "robot learning")) == {"2401.00001", "2401.00002"}
 
 
 @pytest.mark.parametrize(
@@ -131,3 +129,50 @@ def test_query_terms_are_capped_and_deduplicated() -> None:
 
 def test_an_empty_index_answers_nothing() -> None:
     assert LexicalIndex([]).search_now("anything") == []
+
+
+def test_acronyms_and_their_expansions_match_each_other() -> None:
+    index = LexicalIndex(
+        [
+            paper("2401.00001", "Scaling RL for reasoning"),
+            paper("2401.00002", "Reinforcement learning from scratch"),
+            paper("2401.00003", "Mixture-of-Experts routing"),
+            paper("2401.00004", "Efficient LLMs on phones"),
+            paper("2401.00005", "Large language models as judges"),
+            paper("2401.00006", "KV cache eviction"),
+            paper("2401.00007", "Learning to rank"),
+        ]
+    )
+    assert set(ids(index, "reinforcement learning")) == {"2401.00001", "2401.00002"}
+    assert set(ids(index, "RL")) == {"2401.00001", "2401.00002"}
+    assert ids(index, "MoE") == ["2401.00003"]
+    assert set(ids(index, "LLM")) == {"2401.00004", "2401.00005"}  # the plural "LLMs" too
+    assert set(ids(index, "large language models")) == {"2401.00004", "2401.00005"}
+    assert ids(index, "key value cache") == ["2401.00006"]
+
+
+def test_author_filter() -> None:
+    index = LexicalIndex(
+        [
+            paper("2401.00001", "Search agents", authors=("Hamed Zamani", "Ada Lovelace")),
+            paper("2401.00002", "Search engines", authors=("Ada Zamani",)),
+            paper("2401.00003", "Search agents", authors=("Grace Hopper",)),
+        ]
+    )
+    assert set(ids(index, "author:zamani")) == {"2401.00001", "2401.00002"}
+    assert ids(index, 'author:"Hamed Zamani"') == ["2401.00001"]
+    assert ids(index, "search author:hopper") == ["2401.00003"]
+    assert ids(index, "author:“hamed lovelace”") == []  # the words must belong to one author
+
+
+def test_quoted_phrases_must_appear_in_order() -> None:
+    index = LexicalIndex(
+        [
+            paper("2401.00001", "A world model for driving"),
+            paper("2401.00002", "The model of the world"),
+            paper("2401.00003", "Driving", abstract="We train a World-Model end to end."),
+        ]
+    )
+    assert set(ids(index, '"world model"')) == {"2401.00001", "2401.00003"}
+    assert set(ids(index, "world model")) == {"2401.00001", "2401.00002", "2401.00003"}
+    assert set(ids(index, '"world model" driving')) == {"2401.00001", "2401.00003"}

@@ -1,0 +1,38 @@
+"""Acronyms of the field and what they stand for: a query for one finds papers that use the other."""
+
+from __future__ import annotations
+
+ACRONYMS: dict[str, str] = {
+    "rl": "reinforcement learning",
+    "rlhf": "reinforcement learning from human feedback",
+    "llm": "large language model",
+    "mllm": "multimodal large language model",
+    "vlm": "vision language model",
+    "vla": "vision language action",
+    "moe": "mixture of experts",
+    "rag": "retrieval augmented generation",
+    "sft": "supervised fine tuning",
+    "dpo": "direct preference optimization",
+    "grpo": "group relative policy optimization",
+    "ppo": "proximal policy optimization",
+    "kv": "key value",
+    "cot": "chain of thought",
+    "vit": "vision transformer",
+    "gan": "generative adversarial network",
+    "vae": "variational autoencoder",
+    "nerf": "neural radiance field",
+    "3dgs": "gaussian splatting",
+    "lora": "low rank adaptation",
+    "asr": "automatic speech recognition",
+    "tts": "text to speech",
+    "ocr": "optical character recognition",
+    "gnn": "graph neural network",
+    "nlp": "natural language processing",
+    "qa": "question answering",
+    "t2i": "text to image",
+    "t2v": "text to video",
+    "ssm": "state space model",
+    "icl": "in context learning",
+    "prm": "process reward model",
+    "rlvr": "reinforcement learning with verifiable rewards",
+}

@@ -1,0 +1,83 @@
+"""A search query, parsed: term groups (an acronym and its expansion count as one), quoted phrases,
+and `author:` filters. Any text parses; nothing in it is syntax to a database.
+
+    diffusion "world model" author:"Hamed Zamani"   → groups, a phrase to verify, an author filter
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.search.acronyms import ACRONYMS
+from bot.search.text import MAX_QUERY_TERMS, query_terms, words
+
+_PIECE = re.compile(r'(?i)author:\s*(?:"([^"]*)"|“([^”]*)”|(\S+))|"([^"]*)"|“([^”]*)”|(\S+)')
+
+
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(query_terms(text))
+
+
+# stems of an acronym → stems of its expansion, and back
+_EXPANSIONS: dict[tuple[str, ...], tuple[str, ...]] = {}
+for _short, _long in ACRONYMS.items():
+    _EXPANSIONS[_stems(_short)] = _stems(_long)
+    _EXPANSIONS[_stems(_long)] = _stems(_short)
+_LONGEST = max(len(k) for k in _EXPANSIONS)
+
+
+@dataclass(frozen=True)
+class Group:
+    """One concept of the query: any of the alternatives matches it (each alternative: all its terms)."""
+
+    alternatives: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Query:
+    groups: tuple[Group, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()  # word sequences a result must contain, in order
+    authors: tuple[tuple[str, ...], ...] = ()  # each: name words that one author's name must contain
+    empty: bool = field(default=False)
+
+
+def parse_query(text: str) -> Query:
+    text = text[:4000]
+    plain: list[str] = []
+    phrases: list[tuple[str, ...]] = []
+    authors: list[tuple[str, ...]] = []
+    for match in _PIECE.finditer(text):
+        author = match.group(1) or match.group(2) or match.group(3)
+        phrase = match.group(4) or match.group(5)
+        if author is not None:
+            names = tuple(words(author))
+            if names:
+                authors.append(names)
+        elif phrase is not None:
+            sequence = tuple(words(phrase))
+            if sequence:
+                phrases.append(sequence)
+                plain.append(phrase)
+        elif match.group(6):
+            plain.append(match.group(6))
+    groups = _groups(list(query_terms(" ".join(plain))))
+    return Query(tuple(groups), tuple(phrases), tuple(authors), empty=not groups and not authors)
+
+
+def _groups(stems: list[str]) -> list[Group]:
+    """Stems in order, with acronyms and their spelled-out forms folded into one group each."""
+    groups: list[Group] = []
+    i = 0
+    while i < len(stems) and len(groups) < MAX_QUERY_TERMS:
+        for size in range(min(_LONGEST, len(stems) - i), 0, -1):
+            key = tuple(stems[i : i + size])
+            other = _EXPANSIONS.get(key)
+            if other is not None:
+                groups.append(Group((key, other)))
+                i += size
+                break
+        else:
+            groups.append(Group(((stems[i],),)))
+            i += 1
+    return groups
