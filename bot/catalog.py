@@ -46,7 +46,7 @@ class Catalog:
         except NotFound:
             paper = await self._arxiv.paper(arxiv_id)
         await self._store.save_papers([paper])
-        self._search.invalidate()
+        await self._search.refresh([arxiv_id])
         return (await self._store.get(arxiv_id)) or paper
 
     async def ensure_papers(self, today: date) -> str | None:

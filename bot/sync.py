@@ -56,9 +56,8 @@ class Syncer:
             try:
                 listings = await self._hf.daily(day)
                 report.counts += await self._store.save_listings(listings)
+                await self._search.refresh([item.paper.arxiv_id for item in listings])
             except SourceUnavailable:
-                if report.counts.listings:
-                    self._search.invalidate()
                 raise
             except SourceError as exc:
                 report.failed[day] = str(exc)
@@ -74,7 +73,6 @@ class Syncer:
                 report.completed_from_arxiv += await self._complete(missing, report, day)
         if report.counts.listings:
             await forget_snapshot(self._store)
-            self._search.invalidate()
         return report
 
     async def _complete(self, ids: list[str], report: SyncReport, day: date) -> int:
@@ -87,4 +85,5 @@ class Syncer:
             report.failed.setdefault(day, f"details from arXiv: {exc}")
             return 0
         await self._store.save_papers(papers)
+        await self._search.refresh([p.arxiv_id for p in papers])
         return len(papers)

@@ -14,7 +14,7 @@ from bot.sources.http import RetryPolicy
 from bot.sources.huggingface import HuggingFace
 from bot.store.papers import PaperStore
 from bot.sync import Syncer, recent_days
-from tests.conftest import Sleeps
+from tests.conftest import Sleeps, listings_of
 from tests.fakes.papers_api import Answer, FakePapersApi
 
 FAST = RetryPolicy(attempts=2, backoff=0.0, max_backoff=0.0)
@@ -159,3 +159,22 @@ async def test_a_stale_store_suggests_a_sync(store: PaperStore, client: httpx.As
     assert await catalog.staleness(date(2026, 6, 10)) == (
         "The newest papers in the store are from 1 June 2026; run `paperboy sync` for newer ones."
     )
+
+
+async def test_synced_papers_are_searchable_at_once_without_a_rebuild(
+    store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps
+) -> None:
+    syncer, _, search = wire(store, client, sleeps)
+    await syncer.sync([date(2026, 6, 1)])
+    index = await search.index()
+    assert [h.paper.arxiv_id for h in await search.search("GrepSeek")] == ["2605.29307"]
+    june_2 = {item.paper.arxiv_id for item in listings_of("2026-06-02")} - {
+        p.arxiv_id for p in await store.all_papers() if date(2026, 6, 1) in p.listed_on
+    }
+    title = next(item.paper.title for item in listings_of("2026-06-02") if item.paper.arxiv_id in june_2)
+    assert not [h for h in await search.search(f'"{title}"') if h.paper.arxiv_id in june_2]
+    await syncer.sync([date(2026, 6, 2)])
+    assert await search.index() is index  # extended in place, not rebuilt
+    found = [h.paper.arxiv_id for h in await search.search(f'"{title}"')]
+    assert found
+    assert found[0] in june_2

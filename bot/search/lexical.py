@@ -64,6 +64,7 @@ class _Postings:
     offsets: npt.NDArray[np.int64]
     docs: npt.NDArray[np.int32]
     weights: npt.NDArray[np.float32]  # saturated BM25F weight of the term in that doc
+    average: dict[str, float]  # the field lengths the weights were normalised by
 
     def get(self, term: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]] | None:
         t = self.vocabulary.get(term)
@@ -74,13 +75,24 @@ class _Postings:
 
 
 class LexicalIndex:
-    """Built once from a list of papers; `search` is pure and cheap (one pass over each term's postings)."""
+    """Built once from a list of papers; `search` is pure and cheap (one pass over each term's postings).
+
+    `extend` adds or replaces papers without rebuilding: the new ones get postings of their own
+    (normalised by the main index's field lengths, so scores stay comparable), replaced ones are
+    masked out, and document frequencies count both.
+    """
 
     def __init__(self, papers: Sequence[Paper]) -> None:
         self._papers = list(papers)
         self._position = {p.arxiv_id: i for i, p in enumerate(self._papers)}
         self._postings = _build(self._papers)
+        self._added: _Postings | None = None
+        self._added_papers: list[Paper] = []
+        self._alive = np.ones(len(self._papers), dtype=bool)
         self._author_words = _author_words(self._papers)
+        self._priors()
+
+    def _priors(self) -> None:
         n = len(self._papers)
         days = [p.day for p in self._papers]
         self._day = np.array([d.toordinal() if d else 0 for d in days], dtype=np.int32)
@@ -93,7 +105,37 @@ class LexicalIndex:
         self._prior = (1.0 + RECENCY_WEIGHT * recency + UPVOTE_WEIGHT * popularity).astype(np.float32)
 
     def __len__(self) -> int:
-        return len(self._papers)
+        return int(self._alive.sum())
+
+    @property
+    def added(self) -> int:
+        """How many papers came in through `extend` since the index was built."""
+        return len(self._added_papers)
+
+    def extend(self, papers: Sequence[Paper]) -> None:
+        """Make these papers searchable now: new ones added, known ones replaced by their new version."""
+        for paper in papers:
+            old = self._position.get(paper.arxiv_id)
+            if old is not None:
+                self._alive[old] = False
+            self._position[paper.arxiv_id] = len(self._papers)
+            self._papers.append(paper)
+            self._added_papers.append(paper)
+            for word in {w for author in paper.authors for w in words(author)}:
+                self._author_words[word] = np.append(
+                    self._author_words.get(word, np.zeros(0, np.int32)), len(self._papers) - 1
+                )
+        self._alive = np.concatenate([self._alive, np.ones(len(self._papers) - len(self._alive), dtype=bool)])
+        start = len(self._papers) - len(self._added_papers)
+        self._added = _build(self._added_papers, self._postings.average, offset=start)
+        self._priors()
+
+    def _term(self, term: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]] | None:
+        main = self._postings.get(term)
+        extra = self._added.get(term) if self._added is not None else None
+        if main is None or extra is None:
+            return main or extra
+        return np.concatenate([main[0], extra[0]]), np.concatenate([main[1], extra[1]])
 
     async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
         return self.search_now(query, filters, limit)
@@ -103,7 +145,7 @@ class LexicalIndex:
         n = len(self._papers)
         if parsed.empty or n == 0 or limit <= 0:
             return []
-        keep = self._allowed(filters)
+        keep = self._allowed(filters) & self._alive
         for names in parsed.authors:
             keep &= self._by_author(names)
         if parsed.groups:
@@ -153,14 +195,18 @@ class LexicalIndex:
     def _alternative(self, terms: tuple[str, ...]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]] | None:
         """Scores of the docs holding every one of `terms` (an acronym, or its spelled-out words)."""
         n = len(self._papers)
+        alive = len(self)
         scores = np.zeros(n, dtype=np.float32)
         counts = np.zeros(n, dtype=np.int16)
         for term in terms:
-            postings = self._postings.get(term)
+            postings = self._term(term)
             if postings is None:
                 return None
             docs, weights = postings
-            idf = math.log(1.0 + (n - len(docs) + 0.5) / (len(docs) + 0.5))
+            df = len(docs)
+            idf = (
+                math.log(1.0 + (alive - df + 0.5) / (df + 0.5)) if df <= alive else math.log(1.5 / (alive + 0.5) + 1.0)
+            )
             scores[docs] += idf * weights
             counts[docs] += 1
         hit = counts == len(terms)
@@ -190,10 +236,13 @@ def _author_words(papers: list[Paper]) -> dict[str, npt.NDArray[np.int32]]:
     return {word: np.array(positions, dtype=np.int32) for word, positions in found.items()}
 
 
-def _build(papers: list[Paper]) -> _Postings:
+def _build(papers: list[Paper], average: dict[str, float] | None = None, offset: int = 0) -> _Postings:
+    """Postings for `papers` (numbered from `offset`), with field lengths normalised by `average`
+    (by default, these papers' own average lengths)."""
     per_field = [{field: term_counts(_field_text(p, field)) for field in FIELDS} for p in papers]
     n = max(len(papers), 1)
-    average = {f: max(sum(sum(c[f].values()) for c in per_field) / n, 1.0) for f in FIELDS}
+    if average is None:
+        average = {f: max(sum(sum(c[f].values()) for c in per_field) / n, 1.0) for f in FIELDS}
     vocabulary: dict[str, int] = {}
     term_ids: list[int] = []
     docs: list[int] = []
@@ -217,6 +266,7 @@ def _build(papers: list[Paper]) -> _Postings:
     return _Postings(
         vocabulary,
         offsets,
-        (unique % n).astype(np.int32),
+        (unique % n + offset).astype(np.int32),
         (combined / (K1 + combined)).astype(np.float32),
+        average,
     )

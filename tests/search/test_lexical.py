@@ -176,3 +176,19 @@ def test_quoted_phrases_must_appear_in_order() -> None:
     assert set(ids(index, '"world model"')) == {"2401.00001", "2401.00003"}
     assert set(ids(index, "world model")) == {"2401.00001", "2401.00002", "2401.00003"}
     assert set(ids(index, '"world model" driving')) == {"2401.00001", "2401.00003"}
+
+
+def test_extend_adds_and_replaces_without_a_rebuild() -> None:
+    index = LexicalIndex([paper("2401.00001", "Diffusion for proteins"), paper("2401.00002", "Graph learning")])
+    main = index._postings
+    index.extend(
+        [paper("2401.00003", "Speculative decoding at scale"), paper("2401.00001", "Flow matching for proteins")]
+    )
+    assert index._postings is main  # the built postings were not touched
+    assert len(index) == 3
+    assert index.added == 2
+    assert ids(index, "speculative decoding") == ["2401.00003"]
+    assert ids(index, "flow matching") == ["2401.00001"]
+    assert ids(index, "diffusion") == []  # the old version of 2401.00001 is gone
+    assert ids(index, "proteins") == ["2401.00001"]
+    assert ids(index, "graph") == ["2401.00002"]
