@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.core
 	$(BIN)/python -m bench.slack_latency
 	$(BIN)/python -m bench.delivery
+	$(BIN)/python -m bench.relevance
 
 snapshot: $(STAMP)
 	$(BIN)/python scripts/build_snapshot.py bench/data/hf_papers_corpus.jsonl.gz --days 75
