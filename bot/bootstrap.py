@@ -45,7 +45,7 @@ async def open_services(settings: Settings, config: FileConfig | None = None) ->
     engine = create_engine(database_url(settings.database_url, settings.data_dir))
     try:
         await migrate(engine)
-        headers = {"User-Agent": f"paperboy/{__version__} (+https://github.com/paperboy)"}
+        headers = {"User-Agent": f"paperboy/{__version__}"}
         async with httpx.AsyncClient(timeout=TIMEOUT, headers=headers, follow_redirects=True) as client:
             store = PaperStore(engine)
             search = SearchService(store)

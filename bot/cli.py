@@ -35,7 +35,7 @@ from bot.importer import import_paths
 from bot.models import Paper
 from bot.post import Post
 from bot.search.port import SearchHit
-from bot.settings import Settings, load_settings
+from bot.settings import load_settings
 from bot.sync import recent_days
 from bot.wiring import publishers, running, stop_signal
 
@@ -389,6 +389,3 @@ def main(argv: list[str] | None = None) -> None:
 def _fail(message: str, code: int) -> None:
     err.print(f"paperboy: error: {message}", markup=False)
     sys.exit(code)
-
-
-__all__ = ["Settings", "app", "main"]

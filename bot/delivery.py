@@ -28,6 +28,8 @@ from bot.subscriptions import SubscriptionStore
 log = logging.getLogger("paperboy.delivery")
 
 Outcome = Literal["posted", "already", "busy", "empty", "stopped", "failed", "skipped"]
+# What a claim that is not ours means for the caller.
+_NOT_OURS: dict[str, Outcome] = {"done": "already", "busy": "busy", "stopped": "stopped", "skipped": "skipped"}
 Clock = Callable[[], datetime]
 
 
@@ -98,10 +100,18 @@ class DigestDelivery:
             return DeliveryResult(channel, None, "empty", reason="the store has no papers yet (run paperboy sync)")
         claimed_at = self._clock()
         claim = await self._ledger.claim(channel, day, claimed_at, retry_stopped=retry_stopped)
-        self._renewed[(channel, day)] = claimed_at
         if not claim.ours:
-            outcome: Outcome = "already" if claim.state == "done" else claim.state  # type: ignore[assignment]
+            outcome = _NOT_OURS[claim.state]
             return DeliveryResult(channel, day, outcome, papers=claim.papers, reason=f"recorded as {claim.state}")
+        self._renewed[(channel, day)] = claimed_at
+        try:
+            return await self._deliver(publisher, channel, options, day, claim)
+        finally:
+            self._renewed.pop((channel, day), None)  # a long-running process keeps no state per digest
+
+    async def _deliver(
+        self, publisher: Publisher, channel: ChannelRef, options: DigestOptions, day: date, claim: Claim
+    ) -> DeliveryResult:
         out: list[tuple[str, MessageRef]] = []
         try:
             done = await self._post(publisher, channel, options, day, claim, out)
@@ -117,7 +127,6 @@ class DigestDelivery:
         except LeaseLost:
             log.info("another process took over the %s digest for %s", day, channel)
             return DeliveryResult(channel, day, "busy")
-        self._renewed.pop((channel, day), None)
         await self._ledger.finish(channel, day, done, self._clock(), out)
         if done == 0:
             return DeliveryResult(channel, day, "empty", reason="no papers matched this channel's topics and filters")

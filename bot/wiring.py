@@ -99,6 +99,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
     """Start every platform whose credentials are set; stop them all on the way out."""
     names: list[str] = []
     found: dict[str, Publisher] = {}
+    talk = assistant(services)  # one conversational core for every platform
     async with AsyncExitStack() as stack:
         slack = slack_credentials(services)
         if slack is not None:
@@ -108,7 +109,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
             client = slack_client(slack.bot_token, services.settings.slack_api_url, session)
             slack_publisher = SlackPublisher(client)
             found["slack"] = slack_publisher
-            app = create_app(assistant(services), client, slack.signing_secret, slack_publisher)
+            app = create_app(talk, client, slack.signing_secret, slack_publisher)
             runtime = SlackRuntime(app, port=services.settings.slack_port, app_token=slack.app_token)
             await runtime.start()
             stack.push_async_callback(runtime.stop)
@@ -116,7 +117,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
         token = discord_token(services)
         if token is not None:
             use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
-            bot = PaperBot(assistant(services), guilds=services.config.discord.guilds)
+            bot = PaperBot(talk, guilds=services.config.discord.guilds)
             discord_runtime = DiscordRuntime(bot, token)
             stack.push_async_callback(discord_runtime.stop)
             await discord_runtime.start()

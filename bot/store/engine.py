@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from alembic import command
 from alembic.config import Config
@@ -66,6 +66,10 @@ def _upgrade(connection: Connection) -> None:
     command.upgrade(config, "head")
 
 
+@overload
+def as_utc(value: datetime) -> datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
 def as_utc(value: datetime | None) -> datetime | None:
     """A timestamp read back from the store: SQLite keeps no zone, and everything is written in UTC."""
     if value is None or value.tzinfo is not None:

@@ -122,9 +122,7 @@ class Ledger:
         found: dict[str, SentPaper] = {}
         for r in rows:
             root = MessageRef(channel.channel, r.message_ref, r.thread_ref) if r.message_ref else None
-            found[r.arxiv_id] = SentPaper(
-                r.arxiv_id, r.position, as_utc(r.intent_at) or r.intent_at, root, r.seeded_at is not None
-            )
+            found[r.arxiv_id] = SentPaper(r.arxiv_id, r.position, as_utc(r.intent_at), root, r.seeded_at is not None)
         return found
 
     async def renew(self, channel: ChannelRef, day: date, now: datetime) -> bool:
