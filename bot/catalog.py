@@ -8,7 +8,7 @@ from bot.errors import NotFound, SourceError, SourceUnavailable
 from bot.ids import parse_arxiv_id
 from bot.models import Paper
 from bot.search.service import SearchService
-from bot.snapshot import SnapshotInfo, load_snapshot, snapshot_info
+from bot.snapshot import SnapshotInfo, load_snapshot, read_snapshot_vectors, snapshot_info
 from bot.sources.arxiv import Arxiv
 from bot.sources.huggingface import HuggingFace
 from bot.store.papers import PaperStore
@@ -93,5 +93,6 @@ class Catalog:
 
     async def load_snapshot(self) -> SnapshotInfo:
         info = await load_snapshot(self._store)
+        await self._search.store_vectors(read_snapshot_vectors())
         self._search.invalidate()
         return info

@@ -191,6 +191,23 @@ def search(
     _run(work)
 
 
+async def _embed(services: Services) -> None:
+    """Embed what the command brought in, so that a later search finds it by meaning too."""
+    if not services.search.hybrid:
+        return
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+    ) as bar:
+        task = bar.add_task("Embedding papers for search", total=None)
+
+        def step(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        embedded = await services.search.embed_missing(step)
+    if embedded:
+        err.print(f"Embedded {embedded} papers for search by meaning.", markup=False)
+
+
 def _search_post(query: str, hits: list[SearchHit]) -> Post:
     return Post(
         header=f"Papers on “{query.strip()[:80]}”",
@@ -254,6 +271,7 @@ def sync(
         )
         for day, reason in report.failed.items():
             err.print(f"paperboy: {day.isoformat()} failed: {reason}", markup=False)
+        await _embed(services)
         return 0 if report.ok else 1
 
     code = _run(work, ensure=False)
@@ -360,6 +378,8 @@ def import_(
                 f"{counts.listings} listings over {counts.days} days.",
                 markup=False,
             )
+            services.search.invalidate()
+            await _embed(services)
         return 1 if failed else 0
 
     code = _run(work, ensure=False)

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".paperboy")
     database_url: str | None = None
     offline: bool = False
+    embeddings: bool = True  # search by meaning too, when the embedding model is installed
     hf_url: str = "https://huggingface.co"
     arxiv_url: str = "https://export.arxiv.org"
     slack_port: int = Field(3000, ge=1, le=65535)
@@ -39,7 +40,7 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN"))
     discord_token: SecretStr | None = Field(None, validation_alias=AliasChoices("DISCORD_TOKEN"))
 
-    @field_validator("offline", mode="before")
+    @field_validator("offline", "embeddings", mode="before")
     @classmethod
     def _blank_is_off(cls, value: object) -> object:
         return False if isinstance(value, str) and not value.strip() else value

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from bot.models import Listing
+import numpy as np
+
+from bot.models import Listing, Paper
+from bot.search.encoder import MODEL_NAME
 from bot.sources.corpus import read_corpus
+from bot.store.embeddings import StoredVector
 from bot.store.papers import PaperStore
 
 META_KEY = "snapshot"
+VECTORS_FILE = "snapshot-vectors.npz"
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,26 @@ class SnapshotInfo:
 def snapshot_path() -> Path:
     with resources.as_file(resources.files("bot") / "data" / "snapshot.jsonl.gz") as path:
         return Path(path)
+
+
+def vectors_path() -> Path:
+    with resources.as_file(resources.files("bot") / "data" / VECTORS_FILE) as path:
+        return Path(path)
+
+
+def read_snapshot_vectors() -> dict[str, StoredVector]:
+    """The snapshot's papers' embeddings (made by `scripts/embed_snapshot.py`), so the offline
+    default searches by meaning without computing any; empty when the file or its model differ."""
+    path = vectors_path()
+    if not path.is_file():
+        return {}
+    with np.load(path) as data:
+        if str(data["model"]) != MODEL_NAME:
+            return {}
+        return {
+            str(arxiv_id): StoredVector(str(checksum), vector.astype(np.float32))
+            for arxiv_id, checksum, vector in zip(data["ids"], data["checksums"], data["vectors"], strict=True)
+        }
 
 
 def read_snapshot() -> list[Listing]:
@@ -60,3 +86,18 @@ async def snapshot_info(store: PaperStore) -> SnapshotInfo | None:
 async def forget_snapshot(store: PaperStore) -> None:
     """Fresh papers arrived (a sync or an import): the store is no longer just the snapshot."""
     await store.set_meta(META_KEY, None)
+
+
+async def snapshot_papers() -> list[Paper]:
+    """The snapshot's papers exactly as a store holds them after loading it (listings merged), by id."""
+    from bot.store.engine import create_engine, database_url, migrate
+
+    with tempfile.TemporaryDirectory() as folder:
+        engine = create_engine(database_url(None, Path(folder)))
+        try:
+            await migrate(engine)
+            store = PaperStore(engine)
+            await load_snapshot(store)
+            return sorted(await store.all_papers(), key=lambda p: p.arxiv_id)
+        finally:
+            await engine.dispose()

@@ -35,6 +35,21 @@ BACKENDS = [
 ]
 
 
+def child_env() -> dict[str, str]:
+    """The environment for a paperboy child process: none of ours leaks in, and search is
+    keyword-only unless a test turns embeddings on (as `keyword_search_by_default` does here)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPERBOY_", "SLACK_", "DISCORD_"))}
+    env["PAPERBOY_EMBEDDINGS"] = "0"
+    return env
+
+
+@pytest.fixture(autouse=True)
+def keyword_search_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Most tests exercise everything but the embedding model and would spend minutes embedding their
+    fixtures; the hybrid tests (tests/search/test_hybrid*.py) turn it on for themselves."""
+    monkeypatch.setenv("PAPERBOY_EMBEDDINGS", "0")
+
+
 @asynccontextmanager
 async def backend(name: str) -> AsyncIterator[str | None]:
     """The database URL for a backend: None (the default SQLite file) or a new PostgreSQL database."""

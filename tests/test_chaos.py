@@ -8,7 +8,6 @@ exactly its digest: one header, three cards, one thread seed under each card; no
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import signal
 import subprocess
@@ -24,7 +23,7 @@ from bot.store.engine import create_engine, database_url, migrate
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.subscriptions import Subscription, SubscriptionStore
-from tests.conftest import BACKENDS, backend, listings_of
+from tests.conftest import BACKENDS, backend, child_env, listings_of
 from tests.fakes.discord import GUILD_ID, FakeDiscord
 from tests.fakes.slack import FakeSlack
 from tests.test_cli_discord import TOKEN
@@ -92,7 +91,7 @@ async def test_three_replicas_killed_at_random_deliver_everything_once(
     write_clock(clock, START)
     async with backend(backend_name) as url:
         channels = await seed(url, tmp_path, discord)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPERBOY_", "SLACK_", "DISCORD_"))}
+        env = child_env()
         env.update(
             PAPERBOY_DATA_DIR=str(tmp_path),
             PAPERBOY_OFFLINE="1",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from typing import Any, Protocol
 
 import pytest
 
-from tests.conftest import BROKEN, CURRENT
+from tests.conftest import BROKEN, CURRENT, child_env
 from tests.fakes.papers_api import FakePapersApi
 
 
@@ -56,7 +55,7 @@ class Paperboy(Protocol):
 
 @pytest.fixture
 def paperboy(tmp_path: Path, fake_url: str) -> Paperboy:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPERBOY_", "SLACK_", "DISCORD_"))}
+    env = child_env()
     env.update(PAPERBOY_DATA_DIR=str(tmp_path / "data"), PAPERBOY_HF_URL=fake_url, PAPERBOY_ARXIV_URL=fake_url)
 
     def run(*args: str, **extra_env: str) -> Run:
@@ -119,6 +118,19 @@ def test_import_digest_and_search(paperboy: Paperboy) -> None:
     text = paperboy("search", "speculative decoding", "--limit", "2")
     assert text.code == 0
     assert "Papers on “speculative decoding”" in text.out
+
+
+def test_import_embeds_the_papers_and_search_understands_paraphrases(paperboy: Paperboy) -> None:
+    hybrid = {"PAPERBOY_EMBEDDINGS": "1"}
+    imported = paperboy("import", str(CURRENT / "2026-06-01.json"), **hybrid)
+    assert imported.code == 0, imported.err
+    assert "Embedded 49 papers for search by meaning." in imported.err
+    again = paperboy("import", str(CURRENT / "2026-06-01.json"), **hybrid)
+    assert again.code == 0 and "Embedded" not in again.err  # stored, never computed twice
+    query = "predicting stock prices and weather over time"  # 2605.26562: multivariate time-series forecasting
+    keyword_only = [r["arxiv_id"] for r in paperboy("search", "--json", query).json()["results"]]
+    by_meaning = [r["arxiv_id"] for r in paperboy("search", "--json", query, **hybrid).json()["results"]]
+    assert by_meaning[0] == "2605.26562" and "2605.26562" not in keyword_only[:3]
 
 
 def test_search_batch_prints_a_json_line_per_query(paperboy: Paperboy, tmp_path: Path) -> None:

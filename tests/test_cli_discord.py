@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import os
 import signal
 import subprocess
 from collections.abc import AsyncIterator
@@ -13,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import CURRENT
+from tests.conftest import CURRENT, child_env
 from tests.fakes.discord import APP_ID, TEXT_ID, FakeDiscord
 from tests.test_cli import entry_point, run_cli
 
@@ -31,7 +30,7 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 
 
 def environment(tmp_path: Path, fake: FakeDiscord) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPERBOY_", "SLACK_", "DISCORD_"))}
+    env = child_env()
     env.update(
         PAPERBOY_DATA_DIR=str(tmp_path / "data"),
         PAPERBOY_OFFLINE="1",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import os
 import signal
 import socket
 import subprocess
@@ -16,7 +15,7 @@ from urllib.parse import urlencode
 import httpx
 
 from tests.adapters.slack.conftest import SECRET
-from tests.conftest import CURRENT
+from tests.conftest import CURRENT, child_env
 from tests.fakes.slack import FakeSlack
 from tests.test_cli import entry_point, run_cli
 
@@ -29,7 +28,7 @@ def free_port() -> int:
 
 
 def environment(tmp_path: Path, fake: FakeSlack, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPERBOY_", "SLACK_", "DISCORD_"))}
+    env = child_env()
     env.update(
         PAPERBOY_DATA_DIR=str(tmp_path / "data"),
         PAPERBOY_OFFLINE="1",

@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from bot.models import Paper
 from bot.search.port import SearchFilters, SearchHit
-from bot.search.query import parse_query
+from bot.search.query import Query, parse_query
 from bot.search.text import term_counts, words
 
 K1 = 1.2
@@ -108,6 +108,19 @@ class LexicalIndex:
         return int(self._alive.sum())
 
     @property
+    def size(self) -> int:
+        """Positions in use, replaced versions included (the length of every per-position array)."""
+        return len(self._papers)
+
+    def position(self, arxiv_id: str) -> int:
+        """The current position of this paper, or -1."""
+        return self._position.get(arxiv_id, -1)
+
+    def current(self) -> list[Paper]:
+        """The papers searchable now (replaced versions left out)."""
+        return [p for p, alive in zip(self._papers, self._alive.tolist(), strict=True) if alive]
+
+    @property
     def added(self) -> int:
         """How many papers came in through `extend` since the index was built."""
         return len(self._added_papers)
@@ -142,46 +155,77 @@ class LexicalIndex:
 
     def search_now(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
         parsed = parse_query(query)
-        n = len(self._papers)
-        if parsed.empty or n == 0 or limit <= 0:
+        if parsed.empty or not self._papers or limit <= 0:
             return []
+        final, keep = self.scores(parsed, filters)
+        ranked = self.ranked(final, keep, limit if not parsed.phrases and not parsed.authors else VERIFY_AT_MOST)
+        return self.verified(parsed, ranked, final, limit)
+
+    def paper(self, position: int) -> Paper:
+        return self._papers[position]
+
+    def scores(self, parsed: Query, filters: SearchFilters) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
+        """Every position's score for the query, and which positions may be returned at all (filters,
+        replaced versions, `author:`, and with `require_all` the papers matching every term)."""
+        n = len(self._papers)
+        keep = self.allowed(parsed, filters)
+        if not parsed.groups:  # only an author was asked for: the recent and upvoted first
+            return self._prior.copy(), keep
+        scores = np.zeros(n, dtype=np.float32)
+        matched = np.zeros(n, dtype=np.int16)
+        for group in parsed.groups:
+            best = np.zeros(n, dtype=np.float32)
+            hit = np.zeros(n, dtype=bool)
+            for alternative in group.alternatives:
+                found = self._alternative(alternative)
+                if found is not None:
+                    np.maximum(best, found[0], out=best)
+                    hit |= found[1]
+            scores += best
+            matched += hit
+        total = len(parsed.groups)
+        keep &= matched >= (total if filters.require_all else 1)
+        final: npt.NDArray[np.float32] = (scores * (0.5 + 0.5 * matched / total) * self._prior).astype(np.float32)
+        return final, keep
+
+    def allowed(self, parsed: Query, filters: SearchFilters) -> npt.NDArray[np.bool_]:
+        """Positions the filters and `author:` allow, current versions only."""
         keep = self._allowed(filters) & self._alive
         for names in parsed.authors:
             keep &= self._by_author(names)
-        if parsed.groups:
-            scores = np.zeros(n, dtype=np.float32)
-            matched = np.zeros(n, dtype=np.int16)
-            for group in parsed.groups:
-                best = np.zeros(n, dtype=np.float32)
-                hit = np.zeros(n, dtype=bool)
-                for alternative in group.alternatives:
-                    found = self._alternative(alternative)
-                    if found is not None:
-                        np.maximum(best, found[0], out=best)
-                        hit |= found[1]
-                scores += best
-                matched += hit
-            total = len(parsed.groups)
-            keep &= matched >= (total if filters.require_all else 1)
-            final: npt.NDArray[np.float32] = (scores * (0.5 + 0.5 * matched / total) * self._prior).astype(np.float32)
-        else:
-            final = self._prior.copy()  # only an author was asked for: the recent and upvoted first
+        return keep
+
+    @property
+    def prior(self) -> npt.NDArray[np.float32]:
+        """Per position: 1 plus the gentle recency and upvote nudges."""
+        return self._prior
+
+    @staticmethod
+    def ranked(final: npt.NDArray[np.float32], keep: npt.NDArray[np.bool_], depth: int) -> npt.NDArray[np.int64]:
+        """The best `depth` kept positions, best first (ties by position, so results are stable)."""
         candidates = np.flatnonzero(keep)
-        if candidates.size == 0:
-            return []
-        ranked = candidates[np.lexsort((candidates, -final[candidates]))]
-        if not parsed.phrases and not parsed.authors:
-            ranked = ranked[:limit]
+        if candidates.size > depth:
+            cut = np.argpartition(-final[candidates], depth - 1)[:depth]
+            threshold = final[candidates[cut]].min()
+            candidates = candidates[final[candidates] >= threshold]
+        return candidates[np.lexsort((candidates, -final[candidates]))][:depth]
+
+    def verified(
+        self, parsed: Query, ranked: npt.NDArray[np.int64], scores: npt.NDArray[np.float32], limit: int
+    ) -> list[SearchHit]:
+        """The first `limit` of `ranked` holding the query's phrases and authors, as hits."""
         hits: list[SearchHit] = []
         for position in ranked[:VERIFY_AT_MOST]:
             paper = self._papers[int(position)]
-            if all(_has_phrase(paper, p) for p in parsed.phrases) and all(
-                _has_author(paper, a) for a in parsed.authors
-            ):
-                hits.append(SearchHit(paper, float(final[position])))
+            if self.satisfies(paper, parsed):
+                hits.append(SearchHit(paper, float(scores[position])))
                 if len(hits) == limit:
                     break
         return hits
+
+    @staticmethod
+    def satisfies(paper: Paper, parsed: Query) -> bool:
+        return all(_has_phrase(paper, p) for p in parsed.phrases) and all(_has_author(paper, a) for a in parsed.authors)
 
     def _by_author(self, names: tuple[str, ...]) -> npt.NDArray[np.bool_]:
         """Papers with every one of these words in their author list (one author is checked later)."""

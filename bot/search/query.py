@@ -40,6 +40,7 @@ class Query:
     phrases: tuple[tuple[str, ...], ...] = ()  # word sequences a result must contain, in order
     authors: tuple[tuple[str, ...], ...] = ()  # each: name words that one author's name must contain
     empty: bool = field(default=False)
+    text: str = ""  # the words to understand, as typed (phrases unquoted, author: filters left out)
 
 
 def parse_query(text: str) -> Query:
@@ -62,7 +63,9 @@ def parse_query(text: str) -> Query:
         elif match.group(6):
             plain.append(match.group(6))
     groups = _groups(list(query_terms(" ".join(plain))))
-    return Query(tuple(groups), tuple(phrases), tuple(authors), empty=not groups and not authors)
+    return Query(
+        tuple(groups), tuple(phrases), tuple(authors), empty=not groups and not authors, text=" ".join(plain)[:1000]
+    )
 
 
 def _groups(stems: list[str]) -> list[Group]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Date, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, Column, Date, DateTime, Integer, LargeBinary, MetaData, String, Table, Text
 
 metadata = MetaData(
     naming_convention={
@@ -115,4 +115,13 @@ events = Table(
     Column("platform", String(16), primary_key=True),
     Column("event_id", String(128), primary_key=True),
     Column("seen_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+embeddings = Table(
+    "embeddings",
+    metadata,
+    Column("arxiv_id", String(32), primary_key=True),
+    Column("model", String(64), nullable=False),
+    Column("checksum", String(16), nullable=False),  # of the text embedded: a changed paper is embedded again
+    Column("vector", LargeBinary, nullable=False),  # float16, little-endian
 )

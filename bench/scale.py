@@ -1,0 +1,108 @@
+"""Search at scale: the corpus copied up to 100k and 1M papers (bench/synthetic.py), hybrid index.
+
+    python -m bench.scale                  (sizes 100000 and 1000000; --sizes 100000 for one)
+
+Each size runs in a fresh child process, so its peak memory (ru_maxrss: papers, index and the
+model, everything the search process holds) is its own. Per size: index build throughput (lexical
+and dense; embeddings are given, as they are stored), then the latency of 200 queries (the judged
+labels, their paraphrases, title-word pairs, `author:` and quoted phrases), each timed once warm
+(index built, model loaded, query not seen before: its embedding is computed inside the timing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+from bench.core import CORPUS, percentile
+from bench.relevance import PARAPHRASES
+from bench.synthetic import scaled, scaled_vectors
+from bench.vectors import corpus_vectors
+from bot.importer import read_file
+from bot.models import Paper
+from bot.search.encoder import shared_encoder
+from bot.search.hybrid import HybridIndex
+
+
+def query_set(papers: list[Paper], count: int = 200) -> list[str]:
+    rng = random.Random(20261126)
+    chosen = list(PARAPHRASES) + list(PARAPHRASES.values())
+    with_authors = [p for p in papers if p.authors]
+    while len(chosen) < count:
+        paper = rng.choice(with_authors)
+        words = paper.title.split()
+        kind = len(chosen) % 3
+        if kind == 0:
+            chosen.append(" ".join(rng.sample(words, min(2, len(words)))))
+        elif kind == 1:
+            chosen.append(f'{rng.choice(words)} author:"{rng.choice(paper.authors)}"')
+        else:
+            start = rng.randrange(max(1, len(words) - 1))
+            chosen.append(f'"{" ".join(words[start : start + 2])}"')
+    return chosen[:count]
+
+
+def measure(size: int) -> dict[str, float]:
+    base = list({item.paper.arxiv_id: item.paper for item in read_file(CORPUS)}.values())
+    base_vectors = corpus_vectors(base)
+    papers = list(scaled(base, size))
+    vectors = scaled_vectors(base_vectors, size)
+    by_id = {p.arxiv_id: v for p, v in zip(papers, vectors, strict=True)}
+    encoder = shared_encoder()
+    encoder.encode(["warm up"])
+    started = time.perf_counter()
+    index = HybridIndex(papers, by_id, encoder)
+    build = time.perf_counter() - started
+    del by_id, vectors
+    queries = query_set(base)
+    for query in queries[:20]:  # warm the code paths, then forget those queries' embeddings
+        index.search_now(query)
+    index.forget_queries()
+    took = []
+    for query in queries:
+        started = time.perf_counter()
+        index.search_now(query)
+        took.append((time.perf_counter() - started) * 1000)
+    return {
+        "papers": size,
+        "build_s": build,
+        "build_per_s": size / build,
+        "p50_ms": statistics.median(took),
+        "p99_ms": percentile(took, 99),
+        "max_ms": max(took),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child)))
+        return
+    print(f"{'papers':>10} {'build s':>8} {'papers/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'peak MB':>8}")
+    for size in (int(s) for s in args.sizes.split(",")):
+        run = subprocess.run(
+            [sys.executable, "-m", "bench.scale", "--child", str(size)], capture_output=True, text=True, check=False
+        )
+        if run.returncode != 0:
+            print(f"{size:>10} failed: {run.stderr.strip().splitlines()[-1:]}")
+            continue
+        r = json.loads(run.stdout.strip().splitlines()[-1])
+        print(
+            f"{r['papers']:>10,.0f} {r['build_s']:>8.1f} {r['build_per_s']:>9,.0f} {r['p50_ms']:>7.2f} "
+            f"{r['p99_ms']:>7.2f} {r['max_ms']:>7.2f} {r['peak_mb']:>8,.0f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

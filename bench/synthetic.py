@@ -1,0 +1,55 @@
+"""The corpus scaled up: copies of the 9,577 real papers with new ids, dates, a word and embeddings of their own.
+
+Copy k of paper p gets the id `YYMM.NNNNN` (a month per copy, p's number), a listing day k·30 days
+before p's, one title word `edition{k}` (so the vocabulary grows with the corpus) and p's embedding
+plus Gaussian noise, renormalised (a cosine of about 0.85 to the original: copies of a paper are
+neighbours, as related papers are, and the IVF lists fill the way real ones do). Posting lists grow
+linearly with the size, which is what makes search slower at scale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import numpy as np
+
+from bot.models import Paper
+from bot.search.encoder import Vectors
+
+NOISE = 0.03  # per dimension, before renormalising
+
+
+def copy_id(k: int, number: int) -> str:
+    return f"{(k // 12) % 100:02d}{k % 12 + 1:02d}.{number:05d}"
+
+
+def scaled(papers: list[Paper], size: int) -> Iterator[Paper]:
+    """`size` papers: the originals first, then copies."""
+    for i in range(size):
+        base = papers[i % len(papers)]
+        k = i // len(papers)
+        if k == 0:
+            yield base
+            continue
+        day = (base.day or date(2026, 1, 1)) - timedelta(days=30 * k)
+        yield base.model_copy(
+            update={
+                "arxiv_id": copy_id(k, i % len(papers)),
+                "title": f"{base.title} edition{k}",
+                "listed_on": (day,),
+                "published_at": None,
+            }
+        )
+
+
+def scaled_vectors(vectors: Vectors, size: int, seed: int = 0) -> Vectors:
+    rng = np.random.default_rng(seed)
+    out = np.empty((size, vectors.shape[1]), dtype=np.float32)
+    for start in range(0, size, 50_000):
+        stop = min(size, start + 50_000)
+        rows = vectors[np.arange(start, stop) % len(vectors)]
+        noisy = rows + NOISE * rng.standard_normal(rows.shape).astype(np.float32)
+        noisy[np.arange(start, stop) < len(vectors)] = rows[np.arange(start, stop) < len(vectors)]
+        out[start:stop] = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+    return out

@@ -1,0 +1,132 @@
+"""Nearest neighbours of a query embedding among the papers' embeddings.
+
+Rows are numbered like the lexical index's positions, so both sides share one filter mask. Up to
+`EXACT_UP_TO` rows the search is exact: one matrix product over float32 unit vectors. Above it the
+rows go into a faiss IVF index with 8-bit scalar quantisation (a quarter of the memory, a few
+hundred lists probed), and small filtered subsets are still scored exactly from the decoded rows.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.search.encoder import DIMENSIONS, Vectors
+
+EXACT_UP_TO = 50_000  # rows held as float32 and scanned whole (75 MB)
+EXACT_SUBSET = 20_000  # a filter leaving this few rows is scored exactly, even in the quantised index
+PROBES = 48  # IVF lists visited per query
+
+
+class DenseIndex:
+    """Unit vectors at positions; `top` returns the best positions for a query vector among allowed ones."""
+
+    def __init__(self, positions: npt.NDArray[np.int64], vectors: Vectors, size: int) -> None:
+        self._size = size
+        self._has = np.zeros(size, dtype=bool)
+        self._exact: Vectors | None = None
+        self._ivf: Any = None
+        if size <= EXACT_UP_TO:
+            self._exact = np.zeros((size, DIMENSIONS), dtype=np.float32)
+        else:
+            self._ivf = _ivf(vectors)
+        self.put(positions, vectors)
+
+    def __len__(self) -> int:
+        return int(self._has.sum())
+
+    def has(self, position: int) -> bool:
+        return 0 <= position < self._size and bool(self._has[position])
+
+    def put(self, positions: npt.NDArray[np.int64], vectors: Vectors) -> None:
+        """Set the vectors at these positions (positions beyond the current size grow the index)."""
+        if positions.size == 0:
+            return
+        needed = int(positions.max()) + 1
+        if needed > self._size:
+            self._has = np.concatenate([self._has, np.zeros(needed - self._size, dtype=bool)])
+            if self._exact is not None:
+                self._exact = np.concatenate(
+                    [self._exact, np.zeros((needed - self._size, DIMENSIONS), dtype=np.float32)]
+                )
+            self._size = needed
+        if self._exact is not None:
+            self._exact[positions] = vectors
+        else:
+            index = self._ivf
+            known = positions[self._has[positions]]
+            if known.size:
+                index.remove_ids(known)
+            index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), positions.astype(np.int64))
+        self._has[positions] = True
+
+    def grow(self, size: int) -> None:
+        """The lexical side now has `size` positions; rows without a vector never match."""
+        if size > self._size:
+            self._has = np.concatenate([self._has, np.zeros(size - self._size, dtype=bool)])
+            if self._exact is not None:
+                self._exact = np.concatenate([self._exact, np.zeros((size - self._size, DIMENSIONS), dtype=np.float32)])
+            self._size = size
+
+    def top(self, query: Vectors, allowed: npt.NDArray[np.bool_], k: int) -> tuple[npt.NDArray[np.int64], Vectors]:
+        """The best `k` allowed positions by cosine, best first, with their cosines."""
+        allowed = allowed[: self._size] & self._has[: allowed.size]
+        count = int(allowed.sum())
+        if count == 0 or k <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if self._exact is not None:
+            scores = self._exact @ query
+            candidates = np.flatnonzero(allowed)
+            return _best(candidates, scores[candidates], k)
+        faiss, index = _faiss(), self._ivf
+        if count <= EXACT_SUBSET:
+            candidates = np.flatnonzero(allowed)
+            rows = (
+                np.vstack([index.reconstruct(int(p)) for p in candidates]) if count < 64 else _decode(index, candidates)
+            )
+            return _best(candidates, rows @ query, k)
+        params = faiss.SearchParametersIVF(nprobe=PROBES)
+        if count < allowed.size:
+            params.sel = faiss.IDSelectorBitmap(np.packbits(allowed, bitorder="little"))
+        found_scores, found = index.search(query[None, :].astype(np.float32), k, params=params)
+        keep = found[0] >= 0
+        return found[0][keep].astype(np.int64), found_scores[0][keep].astype(np.float32)
+
+
+def _best(candidates: npt.NDArray[np.int64], scores: Vectors, k: int) -> tuple[npt.NDArray[np.int64], Vectors]:
+    if candidates.size > k:
+        part = np.argpartition(-scores, k)[:k]
+        candidates, scores = candidates[part], scores[part]
+    order = np.argsort(-scores, kind="stable")
+    return candidates[order].astype(np.int64), scores[order].astype(np.float32)
+
+
+def _faiss() -> Any:
+    """faiss, imported when first needed (most stores never reach `EXACT_UP_TO`). Typed loosely: its
+    bundled stubs describe the SWIG layer, not the NumPy-friendly methods it patches over it."""
+    return importlib.import_module("faiss")
+
+
+def _decode(index: Any, positions: npt.NDArray[np.int64]) -> Vectors:
+    rows: Vectors = index.reconstruct_batch(positions.astype(np.int64))
+    return rows
+
+
+def _ivf(sample: Vectors) -> Any:
+    """An empty IVF-SQ8 index trained on (a sample of) these vectors, ids kept in a hash map."""
+    faiss = _faiss()
+
+    lists = max(16, min(4096, int(4 * math.sqrt(len(sample))), len(sample) // 39))  # faiss wants 39 per list
+    quantizer = faiss.IndexFlatIP(DIMENSIONS)
+    index = faiss.IndexIVFScalarQuantizer(
+        quantizer, DIMENSIONS, lists, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+    )
+    rng = np.random.default_rng(0)
+    chosen = sample if len(sample) <= 64 * lists else sample[rng.choice(len(sample), 64 * lists, replace=False)]
+    index.train(np.ascontiguousarray(chosen, dtype=np.float32))
+    index.set_direct_map_type(faiss.DirectMap.Hashtable)
+    return index

@@ -1,0 +1,56 @@
+"""What of a paper is embedded, and the step that embeds the papers that lack a current vector.
+
+The text is the title, Hugging Face's AI summary (the abstract when there is none) and the AI
+keywords: on the judged queries this beat title and summary alone on both query kinds. A checksum of
+that text is stored beside the vector, so a paper whose text changes is embedded again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable, Sequence
+
+from bot.models import Paper
+from bot.search.encoder import MODEL_NAME, Vectors
+from bot.search.hybrid import QueryEncoder
+from bot.store.embeddings import EmbeddingStore, StoredVector
+
+BATCH = 64  # papers per encoder call; the event loop runs between calls
+Progress = Callable[[int, int], None]
+
+
+def embedding_text(paper: Paper) -> str:
+    text = f"{paper.title}. {paper.ai_summary or paper.abstract}"
+    if paper.ai_keywords:
+        text += " " + ", ".join(paper.ai_keywords)
+    return text
+
+
+def checksum(paper: Paper) -> str:
+    return hashlib.blake2b(embedding_text(paper).encode(), digest_size=8).hexdigest()
+
+
+def current(papers: Sequence[Paper], stored: dict[str, StoredVector]) -> dict[str, Vectors]:
+    """The stored vectors that still match their paper's text."""
+    return {
+        p.arxiv_id: stored[p.arxiv_id].vector
+        for p in papers
+        if p.arxiv_id in stored and stored[p.arxiv_id].checksum == checksum(p)
+    }
+
+
+async def embed(
+    papers: Sequence[Paper], encoder: QueryEncoder, store: EmbeddingStore, progress: Progress | None = None
+) -> dict[str, Vectors]:
+    """Embed these papers (in a worker thread, `BATCH` at a time), store and return the vectors."""
+    done: dict[str, Vectors] = {}
+    for start in range(0, len(papers), BATCH):
+        batch = papers[start : start + BATCH]
+        vectors = await asyncio.to_thread(encoder.encode, [embedding_text(p) for p in batch])
+        rows = {p.arxiv_id: StoredVector(checksum(p), v) for p, v in zip(batch, vectors, strict=True)}
+        await store.save(MODEL_NAME, rows)
+        done.update({arxiv_id: row.vector for arxiv_id, row in rows.items()})
+        if progress is not None:
+            progress(len(done), len(papers))
+    return done

@@ -1,0 +1,66 @@
+"""Stored paper embeddings: computed once per paper text and model, reused by every index build."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.store.tables import embeddings
+from bot.store.upsert import upsert
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class StoredVector:
+    checksum: str
+    vector: npt.NDArray[np.float32]
+
+
+class EmbeddingStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def load(self, model: str) -> dict[str, StoredVector]:
+        """Every paper's stored vector for this model (vectors of another model are ignored)."""
+        return await self._select(model, None)
+
+    async def load_some(self, model: str, ids: Collection[str]) -> dict[str, StoredVector]:
+        return await self._select(model, list(ids))
+
+    async def _select(self, model: str, ids: list[str] | None) -> dict[str, StoredVector]:
+        query = select(embeddings.c.arxiv_id, embeddings.c.checksum, embeddings.c.vector).where(
+            embeddings.c.model == model
+        )
+        rows: list[Any] = []
+        async with self._engine.connect() as conn:
+            if ids is None:
+                rows.extend((await conn.execute(query)).all())
+            for start in range(0, len(ids or ()), _CHUNK):
+                chunk = (ids or [])[start : start + _CHUNK]
+                rows.extend((await conn.execute(query.where(embeddings.c.arxiv_id.in_(chunk)))).all())
+        return {
+            row.arxiv_id: StoredVector(row.checksum, np.frombuffer(row.vector, dtype="<f2").astype(np.float32))
+            for row in rows
+        }
+
+    async def save(self, model: str, vectors: Mapping[str, StoredVector]) -> None:
+        rows = [
+            {
+                "arxiv_id": arxiv_id,
+                "model": model,
+                "checksum": stored.checksum,
+                "vector": stored.vector.astype("<f2").tobytes(),
+            }
+            for arxiv_id, stored in vectors.items()
+        ]
+        stmt = upsert(self._engine.dialect.name, embeddings, ["arxiv_id"])
+        async with self._engine.begin() as conn:
+            for start in range(0, len(rows), _CHUNK):
+                await conn.execute(stmt, rows[start : start + _CHUNK])

@@ -1,0 +1,59 @@
+"""The dense index: exact below the threshold, faiss IVF above it, one filter mask for both."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.search import dense
+from bot.search.dense import DenseIndex
+from bot.search.encoder import DIMENSIONS
+
+
+def unit(rows: int, seed: int = 0, topics: int = 40) -> np.ndarray:
+    """Unit vectors around `topics` centres, clustered like paper embeddings (uniform noise has no
+    neighbourhoods for an IVF index to find)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((topics, DIMENSIONS)).astype(np.float32)
+    v = centres[rng.integers(0, topics, rows)] + 0.6 * rng.standard_normal((rows, DIMENSIONS)).astype(np.float32)
+    out: np.ndarray = v / np.linalg.norm(v, axis=1, keepdims=True)
+    return out
+
+
+def exact_top(vectors: np.ndarray, query: np.ndarray, allowed: np.ndarray, k: int) -> list[int]:
+    scores = np.where(allowed, vectors @ query, -np.inf)
+    return [int(i) for i in np.argsort(-scores, kind="stable")[:k]]
+
+
+@pytest.mark.parametrize("exact_up_to", [10_000, 100])
+def test_top_honours_the_mask_in_both_modes(monkeypatch: pytest.MonkeyPatch, exact_up_to: int) -> None:
+    monkeypatch.setattr(dense, "EXACT_UP_TO", exact_up_to)
+    monkeypatch.setattr(dense, "EXACT_SUBSET", 50)
+    vectors = unit(3000)
+    index = DenseIndex(np.arange(3000), vectors, 3000)
+    queries = vectors[:20] + 0.05 * unit(20, seed=1, topics=20)
+    for allowed in (np.ones(3000, bool), np.arange(3000) % 3 == 0, np.isin(np.arange(3000), [5, 17, 2999])):
+        overlap = []
+        for q in queries:
+            q = q / np.linalg.norm(q)
+            found, cosines = index.top(q, allowed, 10)
+            assert allowed[found].all()
+            assert list(cosines) == sorted(cosines, reverse=True)
+            want = exact_top(vectors, q, allowed, min(10, int(allowed.sum())))
+            overlap.append(len(set(found.tolist()) & set(want)) / len(want))
+        assert np.mean(overlap) >= (1.0 if exact_up_to > 3000 or allowed.sum() <= 50 else 0.9)
+
+
+@pytest.mark.parametrize("exact_up_to", [10_000, 100])
+def test_put_replaces_and_grows(monkeypatch: pytest.MonkeyPatch, exact_up_to: int) -> None:
+    monkeypatch.setattr(dense, "EXACT_UP_TO", exact_up_to)
+    vectors = unit(500)
+    index = DenseIndex(np.arange(400), vectors[:400], 450)  # 50 positions without a vector yet
+    everything = np.ones(600, dtype=bool)
+    assert not index.has(420) and len(index) == 400
+    index.put(np.array([7]), vectors[450:451])  # paper 7's text changed
+    assert index.top(vectors[450], everything, 1)[0].tolist() == [7]
+    index.grow(600)
+    index.put(np.array([599]), vectors[499:500])
+    assert index.top(vectors[499], everything, 1)[0].tolist() == [599]
+    assert index.has(599) and len(index) == 401

@@ -1,0 +1,52 @@
+"""The NumPy MiniLM encoder against vectors sentence-transformers made from the same weights."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import numpy as np
+import pytest
+
+from bot.search.encoder import DIMENSIONS, MODEL_NAME, ModelMissing, model_dir, shared_encoder
+from tests.fakes.papers_api import FIXTURES
+
+
+def test_matches_sentence_transformers() -> None:
+    reference = json.loads((FIXTURES / "minilm_reference.json").read_text())
+    assert reference["model"] == MODEL_NAME
+    vectors = shared_encoder().encode(reference["texts"])
+    expected = np.array(reference["vectors"], dtype=np.float32)
+    assert vectors.shape == (len(reference["texts"]), DIMENSIONS)
+    cosines = (vectors * expected).sum(axis=1)
+    assert cosines.min() > 0.9999, cosines  # emoji, markup and a text past 256 tokens among them
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_batches_do_not_change_a_text_s_vector() -> None:
+    encoder = shared_encoder()
+    texts = ["speculative decoding", "a much longer sentence about mixture of experts routing " * 5, "", "🚀"]
+    together = encoder.encode(texts)
+    alone = np.vstack([encoder.encode([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-5)
+    assert encoder.encode([]).shape == (0, DIMENSIONS)
+
+
+def test_meaning_is_closer_than_words() -> None:
+    a, b, c = shared_encoder().encode(
+        [
+            "making llm inference faster with a draft model",
+            "speculative decoding for large language models",
+            "3D Gaussian splatting",
+        ]
+    )
+    assert a @ b > a @ c + 0.2
+
+
+def test_missing_model_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name.startswith("gt_") else real(name, *a)
+    )
+    with pytest.raises(ModelMissing, match="model-requirements.txt"):
+        model_dir()

@@ -1,0 +1,109 @@
+"""Hybrid search over the bundled snapshot and its shipped embeddings (only queries are encoded)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+import pytest
+
+from bot.models import Paper
+from bot.search.embeddings import embedding_text
+from bot.search.encoder import shared_encoder
+from bot.search.hybrid import HybridIndex
+from bot.search.lexical import LexicalIndex
+from bot.search.port import SearchFilters
+from bot.snapshot import read_snapshot_vectors, snapshot_papers
+
+
+@pytest.fixture(scope="module")
+def papers() -> list[Paper]:
+    return asyncio.run(snapshot_papers())
+
+
+@pytest.fixture(scope="module")
+def index(papers: list[Paper]) -> HybridIndex:
+    vectors = {arxiv_id: stored.vector for arxiv_id, stored in read_snapshot_vectors().items()}
+    assert len(vectors) == len(papers)  # the snapshot ships one embedding per paper
+    return HybridIndex(papers, vectors, shared_encoder())
+
+
+def keyword_share(hits: list, word: str) -> int:  # type: ignore[type-arg]
+    return sum(1 for h in hits if any(word in k.lower() for k in h.paper.ai_keywords) or word in h.paper.title.lower())
+
+
+def test_a_paraphrase_finds_the_concept(index: HybridIndex) -> None:
+    hits = index.search_now("making llm inference faster with a draft model", limit=5)
+    assert keyword_share(hits, "speculative") >= 4
+
+
+def test_meaning_beats_words_when_they_differ(index: HybridIndex) -> None:
+    query = "bots that click through apps and web pages"
+    lexical = index.lexical.search_now(query, limit=5)
+    hybrid = index.search_now(query, limit=5)
+    assert keyword_share(hybrid, "agent") >= 3 > keyword_share(lexical, "agent")
+
+
+@pytest.mark.parametrize("query", ["asdkjh qwezxc", "🚀🚀🚀", "the of and", "x" * 10_000])
+def test_nothing_close_finds_nothing(index: HybridIndex, query: str) -> None:
+    assert index.search_now(query) == []
+
+
+@pytest.mark.parametrize(
+    "query", ["' OR 1=1; DROP TABLE papers; --", 'title:(a OR b) NEAR/3 "x', "diffusion " * 2000, "模型 🚀 agents\x00"]
+)
+def test_hostile_queries_are_just_words(index: HybridIndex, query: str) -> None:
+    hits = index.search_now(query, limit=7)
+    assert len(hits) <= 7
+    assert len({h.paper.arxiv_id for h in hits}) == len(hits)
+
+
+def test_topic_filters_stay_lexical(index: HybridIndex) -> None:
+    filters = SearchFilters(require_all=True)
+    for topic in ("diffusion", "reinforcement learning", "robot"):
+        want = [h.paper.arxiv_id for h in index.lexical.search_now(topic, filters, limit=50)]
+        assert [h.paper.arxiv_id for h in index.search_now(topic, filters, limit=50)] == want
+
+
+def test_filters_apply_to_every_list(index: HybridIndex, papers: list[Paper]) -> None:
+    since = date(2026, 8, 1)
+    hits = index.search_now("robots that follow instructions", SearchFilters(since=since, min_upvotes=5), limit=20)
+    assert hits
+    assert all(h.paper.upvotes >= 5 and h.paper.day is not None and h.paper.day >= since for h in hits)
+    within = frozenset(p.arxiv_id for p in papers[:40])
+    assert {
+        h.paper.arxiv_id for h in index.search_now("language model agents", SearchFilters(within=within), limit=40)
+    } <= within
+
+
+def test_author_and_phrase_still_bind(index: HybridIndex, papers: list[Paper]) -> None:
+    author = next(a for p in papers for a in p.authors if sum(a in q.authors for q in papers) >= 3)
+    surname = author.split()[-1]
+    hits = index.search_now(f'models author:"{author}"', limit=10)
+    assert hits and all(any(surname.lower() in a.lower() for a in h.paper.authors) for h in hits)
+    hits = index.search_now('"world model" for driving cars', limit=10)
+    assert hits and all("world model" in embedding_text(h.paper).lower() + h.paper.abstract.lower() for h in hits)
+
+
+def test_new_papers_are_found_by_meaning_at_once(papers: list[Paper]) -> None:
+    index = HybridIndex(papers[:200], {}, shared_encoder())
+    assert "2611.99999" not in {h.paper.arxiv_id for h in index.search_now("qubit textile crafts")}
+    paper = Paper(
+        arxiv_id="2611.99999",
+        title="Entangled Stitches: Quantum Computers Design Knitting Patterns",
+        abstract="We let a quantum annealer choose knit and purl stitches for sweaters.",
+        ai_keywords=("quantum annealing", "knitting"),
+    )
+    index.extend([paper], {paper.arxiv_id: shared_encoder().encode([embedding_text(paper)])[0]})
+    found = [h.paper.arxiv_id for h in index.search_now("qubit textile crafts", limit=10)]
+    assert "2611.99999" in found  # not a word in common: found by meaning alone
+    assert "2611.99999" not in [h.paper.arxiv_id for h in index.lexical.search_now("qubit textile crafts", limit=50)]
+
+
+def test_without_an_encoder_it_is_the_lexical_index(papers: list[Paper]) -> None:
+    plain = HybridIndex(papers)
+    lexical = LexicalIndex(papers)
+    for query in ("speculative decoding", "robots that follow instructions", "author:smith"):
+        assert [h.paper.arxiv_id for h in plain.search_now(query)] == [
+            h.paper.arxiv_id for h in lexical.search_now(query)
+        ]

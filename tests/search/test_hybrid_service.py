@@ -1,0 +1,104 @@
+"""The search service with embeddings on a real store (SQLite and PostgreSQL): computed once, kept, reused."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from bot.catalog import Catalog
+from bot.models import Listing
+from bot.search.embeddings import checksum
+from bot.search.encoder import MODEL_NAME, Vectors, shared_encoder
+from bot.search.service import SearchService
+from bot.store.embeddings import EmbeddingStore
+from bot.store.papers import PaperStore
+from tests.conftest import listings_of
+
+
+class CountingEncoder:
+    """The real encoder, counting the texts it was given (queries are one text each)."""
+
+    def __init__(self) -> None:
+        self.texts = 0
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.texts += len(texts)
+        return shared_encoder().encode(texts)
+
+
+def service(store: PaperStore, encoder: CountingEncoder) -> SearchService:
+    return SearchService(store, EmbeddingStore(store.engine), encoder)
+
+
+async def test_embeddings_are_computed_once_and_kept(store: PaperStore) -> None:
+    day = listings_of("2026-06-01")[:12]
+    await store.save_listings(day)
+    first = CountingEncoder()
+    search = service(store, first)
+    await search.index()
+    await search.embed_missing()  # with the background task started by index(): one of them does the work
+    await search.close()
+    assert first.texts == 12
+    stored = await EmbeddingStore(store.engine).load(MODEL_NAME)
+    assert set(stored) == {item.paper.arxiv_id for item in day}
+    papers = await store.all_papers()
+    assert all(stored[p.arxiv_id].checksum == checksum(p) for p in papers)
+    assert all(abs(float(np.linalg.norm(s.vector)) - 1) < 1e-2 for s in stored.values())
+
+    again = CountingEncoder()
+    reopened = service(store, again)
+    hits = await reopened.search("speeding up large model inference")
+    assert hits and (await reopened.index()).embedded == 12
+    assert again.texts == 1  # the query; no paper embedded again
+    await reopened.close()
+
+
+async def test_synced_papers_are_embedded_and_searchable_by_meaning(store: PaperStore) -> None:
+    await store.save_listings(listings_of("2026-06-01")[:5])
+    encoder = CountingEncoder()
+    search = service(store, encoder)
+    await search.embed_missing()
+    paper = listings_of("2026-06-02")[0].paper
+    await store.save_listings([Listing(day=listings_of("2026-06-02")[0].day, rank=1, paper=paper)])
+    await search.refresh([paper.arxiv_id])
+    index = await search.index()
+    assert index.embedded == 6 and index.added == 1
+    hits = await search.search(paper.ai_summary or paper.title, limit=3)
+    assert paper.arxiv_id in [h.paper.arxiv_id for h in hits]
+    await search.close()
+
+
+async def test_a_changed_text_is_embedded_again(store: PaperStore) -> None:
+    listing = listings_of("2026-06-01")[0]
+    await store.save_listings([listing])
+    encoder = CountingEncoder()
+    search = service(store, encoder)
+    await search.embed_missing()
+    changed = listing.paper.model_copy(update={"ai_summary": "A different summary about protein folding."})
+    await store.save_listings([listing._replace(paper=changed)])
+    search.invalidate()
+    await search.embed_missing()
+    assert encoder.texts == 2
+    stored = await EmbeddingStore(store.engine).load(MODEL_NAME)
+    assert stored[changed.arxiv_id].checksum == checksum(changed)
+    await search.close()
+
+
+async def test_the_snapshot_brings_its_embeddings(store: PaperStore) -> None:
+    encoder = CountingEncoder()
+    search = service(store, encoder)
+    await Catalog(store, search, None, None, None).load_snapshot()
+    index = await search.index()
+    assert index.embedded == len(index) > 1000
+    assert await search.embed_missing() == 0
+    await search.search("robots that follow instructions")
+    assert encoder.texts == 1  # only the query
+    await search.close()
+
+
+async def test_keyword_only_without_an_encoder(store: PaperStore) -> None:
+    await store.save_listings(listings_of("2026-06-01")[:5])
+    search = SearchService(store)
+    assert not search.hybrid and await search.embed_missing() == 0
+    assert (await search.index()).embedded == 0
