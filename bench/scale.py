@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from bench.core import CORPUS, percentile
 from bench.relevance import PARAPHRASES
@@ -28,6 +29,7 @@ from bot.importer import read_file
 from bot.models import Paper
 from bot.search.encoder import shared_encoder
 from bot.search.hybrid import HybridIndex
+from bot.search.service import settle_heap
 
 
 def query_set(papers: list[Paper], count: int = 200) -> list[str]:
@@ -60,6 +62,7 @@ def measure(size: int) -> dict[str, float]:
     index = HybridIndex(papers, by_id, encoder)
     build = time.perf_counter() - started
     del by_id, vectors
+    settle_heap()  # as the search service does after a build
     queries = query_set(base)
     for query in queries[:20]:  # warm the code paths, then forget those queries' embeddings
         index.search_now(query)
@@ -80,6 +83,13 @@ def measure(size: int) -> dict[str, float]:
     }
 
 
+def available_mb() -> float:
+    for line in Path("/proc/meminfo").read_text(encoding="ascii").splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) / 1024
+    return float("inf")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100000,1000000")
@@ -89,7 +99,15 @@ def main() -> None:
         print(json.dumps(measure(args.child)))
         return
     print(f"{'papers':>10} {'build s':>8} {'papers/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'peak MB':>8}")
+    per_paper = 0.0  # MB, from the last size measured
     for size in (int(s) for s in args.sizes.split(",")):
+        needed = per_paper * size
+        if needed > 0.8 * available_mb():
+            print(
+                f"{size:>10,} not run: at {per_paper * 1000:.0f} KB a paper it would need {needed / 1024:.0f} GB, "
+                f"more than this machine has free ({available_mb() / 1024:.0f} GB); the index holds every paper"
+            )
+            continue
         run = subprocess.run(
             [sys.executable, "-m", "bench.scale", "--child", str(size)], capture_output=True, text=True, check=False
         )
@@ -97,6 +115,7 @@ def main() -> None:
             print(f"{size:>10} failed: {run.stderr.strip().splitlines()[-1:]}")
             continue
         r = json.loads(run.stdout.strip().splitlines()[-1])
+        per_paper = r["peak_mb"] / size
         print(
             f"{r['papers']:>10,.0f} {r['build_s']:>8.1f} {r['build_per_s']:>9,.0f} {r['p50_ms']:>7.2f} "
             f"{r['p99_ms']:>7.2f} {r['max_ms']:>7.2f} {r['peak_mb']:>8,.0f}",

@@ -8,8 +8,11 @@ nudged, gently, towards papers that match more of the query, are recent and have
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -33,10 +36,17 @@ UPVOTE_WEIGHT = 0.15
 VERIFY_AT_MOST = 5000  # candidates checked for a quoted phrase or an author, best first
 
 
+@lru_cache(maxsize=256)
+def _phrase_pattern(phrase: tuple[str, ...]) -> re.Pattern[str]:
+    """The phrase's words with only non-word characters between them, as whole words: the same test
+    as comparing `words()` sequences, without tokenising every candidate's text."""
+    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, phrase)) + r"(?![^\W_])")
+
+
 def _has_phrase(paper: Paper, phrase: tuple[str, ...]) -> bool:
-    wanted = " " + " ".join(phrase) + " "
+    pattern = _phrase_pattern(phrase)
     return any(
-        wanted in " " + " ".join(words(_field_text(paper, f))) + " "
+        pattern.search(unicodedata.normalize("NFKC", _field_text(paper, f)).casefold())
         for f in ("title", "ai_summary", "abstract", "keywords")
     )
 
