@@ -28,6 +28,7 @@ class DenseIndex:
     def __init__(self, positions: npt.NDArray[np.int64], vectors: Vectors, size: int) -> None:
         self._size = size
         self._has = np.zeros(size, dtype=bool)
+        self._count = 0
         self._exact: Vectors | None = None
         self._ivf: Any = None
         if size <= EXACT_UP_TO:
@@ -37,7 +38,7 @@ class DenseIndex:
         self.put(positions, vectors)
 
     def __len__(self) -> int:
-        return int(self._has.sum())
+        return self._count
 
     def has(self, position: int) -> bool:
         return 0 <= position < self._size and bool(self._has[position])
@@ -63,6 +64,7 @@ class DenseIndex:
                 index.remove_ids(known)
             index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), positions.astype(np.int64))
         self._has[positions] = True
+        self._count = int(self._has.sum())
 
     def grow(self, size: int) -> None:
         """The lexical side now has `size` positions; rows without a vector never match."""

