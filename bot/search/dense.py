@@ -74,10 +74,19 @@ class DenseIndex:
                 self._exact = np.concatenate([self._exact, np.zeros((size - self._size, DIMENSIONS), dtype=np.float32)])
             self._size = size
 
-    def top(self, query: Vectors, allowed: npt.NDArray[np.bool_], k: int) -> tuple[npt.NDArray[np.int64], Vectors]:
-        """The best `k` allowed positions by cosine, best first, with their cosines."""
-        allowed = allowed[: self._size] & self._has[: allowed.size]
-        count = int(allowed.sum())
+    def top(
+        self, query: Vectors, allowed: npt.NDArray[np.bool_] | None, k: int
+    ) -> tuple[npt.NDArray[np.int64], Vectors]:
+        """The best `k` positions by cosine among the allowed ones (None: every position with a vector),
+        best first, with their cosines."""
+        if allowed is None:
+            allowed_all = True
+            allowed = self._has
+            count = self._count
+        else:
+            allowed_all = False
+            allowed = allowed[: self._size] & self._has[: allowed.size]
+            count = int(allowed.sum())
         if count == 0 or k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if self._exact is not None:
@@ -85,14 +94,14 @@ class DenseIndex:
             candidates = np.flatnonzero(allowed)
             return _best(candidates, scores[candidates], k)
         faiss, index = _faiss(), self._ivf
-        if count <= EXACT_SUBSET:
+        if count <= EXACT_SUBSET and not allowed_all:
             candidates = np.flatnonzero(allowed)
             rows = (
                 np.vstack([index.reconstruct(int(p)) for p in candidates]) if count < 64 else _decode(index, candidates)
             )
             return _best(candidates, rows @ query, k)
         params = faiss.SearchParametersIVF(nprobe=PROBES)
-        if count < allowed.size:
+        if not allowed_all:
             params.sel = faiss.IDSelectorBitmap(np.packbits(allowed, bitorder="little"))
         found_scores, found = index.search(query[None, :].astype(np.float32), k, params=params)
         keep = found[0] >= 0

@@ -82,9 +82,21 @@ class KeywordPapers:
     def __contains__(self, key: str) -> bool:
         return key in self._papers
 
-    def top(self, key: str, allowed: npt.NDArray[np.bool_], depth: int) -> npt.NDArray[np.int64]:
+    def top(
+        self, key: str, admits: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.bool_]], depth: int
+    ) -> npt.NDArray[np.int64]:
+        """The first `depth` of the keyword's papers that `admits` lets through (checked a window at a time)."""
         positions = self._papers.get(key, np.zeros(0, dtype=np.int64))
-        return positions[allowed[positions]][:depth]
+        found: list[npt.NDArray[np.int64]] = []
+        count = 0
+        for start in range(0, positions.size, 4 * depth):
+            window = positions[start : start + 4 * depth]
+            kept = window[admits(window)]
+            found.append(kept)
+            count += kept.size
+            if count >= depth:
+                break
+        return np.concatenate(found)[:depth] if found else positions[:0]
 
 
 def fuse(lists: Sequence[npt.NDArray[np.int64]], weights: Sequence[float]) -> dict[int, float]:
@@ -182,26 +194,24 @@ class HybridIndex:
         if dense is None or len(dense) == 0 or filters.require_all or not parsed.groups or limit <= 0:
             return self.lexical.search_now(query, filters, limit)
         lexical = self.lexical
-        scores, keep = lexical.scores(parsed, filters)
         depth = max(DEPTH, limit)
-        by_words = lexical.ranked(scores, keep, depth)
-        allowed = lexical.allowed(parsed, filters)
-        near, cosines = dense.top(self._query_vector(parsed.text), allowed, depth)
-        by_meaning = near[cosines >= (MIN_COSINE if by_words.size else MIN_COSINE_ALONE)]
+        by_words, _ = lexical.top(lexical.matches(parsed, filters), depth)
+        narrowed = lexical.allowed(parsed, filters) if lexical.narrows(parsed, filters) else None
+        near, cosines = dense.top(self._query_vector(parsed.text), narrowed, depth)
+        near = near[cosines >= (MIN_COSINE if by_words.size else MIN_COSINE_ALONE)]
+        by_meaning = near[lexical.admits(parsed, filters, near)]  # replaced versions, when not narrowed
         lists = [by_words, by_meaning]
         weights = [1.0, 1.0]
         expansions = self._expansions(fuse(lists, weights))
         for key in expansions:
-            lists.append(self._keywords.top(key, allowed, depth))
+            lists.append(self._keywords.top(key, lambda p: lexical.admits(parsed, filters, p), depth))
             weights.append(EXPANSION_WEIGHT / len(expansions))
         fused = fuse(lists, weights)
         if not fused:
             return []
         positions = np.fromiter(fused.keys(), dtype=np.int64, count=len(fused))
-        final = np.zeros(lexical.size, dtype=np.float32)
-        final[positions] = np.fromiter(fused.values(), dtype=np.float32, count=len(fused)) * lexical.prior[positions]
-        ranked = positions[np.lexsort((positions, -final[positions]))]
-        return lexical.verified(parsed, ranked, final, limit)
+        scores = np.fromiter(fused.values(), dtype=np.float32, count=len(fused)) * lexical.prior[positions]
+        return lexical.verified(parsed, lexical.top((positions, scores), positions.size), limit)
 
     def _expansions(self, first: dict[int, float]) -> list[str]:
         """Keywords shared by two or more of the first fusion's best papers, most shared first."""

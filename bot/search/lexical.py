@@ -34,7 +34,10 @@ RECENCY_HALF_LIFE_DAYS = 180.0
 RECENCY_WEIGHT = 0.15
 UPVOTE_WEIGHT = 0.15
 BUILD_CHUNK = 2000  # papers tokenised into one batch of arrays
-VERIFY_AT_MOST = 5000  # candidates checked for a quoted phrase or an author, best first
+VERIFY_AT_MOST = 5000
+Scored = tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.float32]
+]  # positions and their scores  # candidates checked for a quoted phrase or an author, best first
 
 
 @lru_cache(maxsize=256)
@@ -114,9 +117,10 @@ class LexicalIndex:
         recency = np.where(self._day > 0, 0.5 ** (age / RECENCY_HALF_LIFE_DAYS), 0.0)
         popularity = np.log1p(self._upvotes) / math.log1p(top) if top > 0 else np.zeros(n)
         self._prior = (1.0 + RECENCY_WEIGHT * recency + UPVOTE_WEIGHT * popularity).astype(np.float32)
+        self._alive_count = int(self._alive.sum())
 
     def __len__(self) -> int:
-        return int(self._alive.sum())
+        return self._alive_count
 
     @property
     def size(self) -> int:
@@ -168,43 +172,82 @@ class LexicalIndex:
         parsed = parse_query(query)
         if parsed.empty or not self._papers or limit <= 0:
             return []
-        final, keep = self.scores(parsed, filters)
-        ranked = self.ranked(final, keep, limit if not parsed.phrases and not parsed.authors else VERIFY_AT_MOST)
-        return self.verified(parsed, ranked, final, limit)
+        matches = self.matches(parsed, filters)
+        ranked = self.top(matches, limit if not parsed.phrases and not parsed.authors else VERIFY_AT_MOST)
+        return self.verified(parsed, ranked, limit)
 
     def paper(self, position: int) -> Paper:
         return self._papers[position]
 
-    def scores(self, parsed: Query, filters: SearchFilters) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
-        """Every position's score for the query, and which positions may be returned at all (filters,
-        replaced versions, `author:`, and with `require_all` the papers matching every term)."""
-        n = len(self._papers)
-        keep = self.allowed(parsed, filters)
+    def matches(self, parsed: Query, filters: SearchFilters) -> Scored:
+        """The papers the query may return (filters, current versions, `author:`, and with `require_all`
+        every term), with their scores, in position order.
+
+        Scoring walks the query terms' postings only, never an array over the whole index, so a
+        query costs what its terms' postings cost."""
         if not parsed.groups:  # only an author was asked for: the recent and upvoted first
-            return self._prior.copy(), keep
-        scores = np.zeros(n, dtype=np.float32)
-        matched = np.zeros(n, dtype=np.int16)
+            candidates = self._author_candidates(parsed)
+            candidates = candidates[self.admits(parsed, filters, candidates)]
+            return candidates, self._prior[candidates]
+        groups: list[Scored] = []
         for group in parsed.groups:
-            best = np.zeros(n, dtype=np.float32)
-            hit = np.zeros(n, dtype=bool)
-            for alternative in group.alternatives:
-                found = self._alternative(alternative)
-                if found is not None:
-                    np.maximum(best, found[0], out=best)
-                    hit |= found[1]
-            scores += best
-            matched += hit
+            found = [a for a in (self._alternative(alt) for alt in group.alternatives) if a is not None]
+            if found:
+                docs = np.concatenate([d for d, _ in found])
+                scores = np.concatenate([v for _, v in found])
+                order = np.argsort(docs, kind="stable")
+                docs, scores = docs[order], scores[order]
+                starts = _run_starts(docs)
+                groups.append((docs[starts], np.maximum.reduceat(scores, starts)))
         total = len(parsed.groups)
-        keep &= matched >= (total if filters.require_all else 1)
-        final: npt.NDArray[np.float32] = (scores * (0.5 + 0.5 * matched / total) * self._prior).astype(np.float32)
-        return final, keep
+        if not groups:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        docs = np.concatenate([d for d, _ in groups])
+        scores = np.concatenate([v for _, v in groups])
+        order = np.argsort(docs, kind="stable")  # stable: each paper's group scores add up in query order
+        docs, scores = docs[order], scores[order]
+        starts = _run_starts(docs)
+        candidates = docs[starts]
+        summed = np.add.reduceat(scores, starts)
+        matched = np.diff(np.append(starts, docs.size))
+        keep = self.admits(parsed, filters, candidates)
+        if filters.require_all:
+            keep &= matched >= total
+        final = (summed * (0.5 + 0.5 * matched / total) * self._prior[candidates]).astype(np.float32)
+        return candidates[keep], final[keep]
+
+    def admits(self, parsed: Query, filters: SearchFilters, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """Which of these positions the filters and `author:` allow, current versions only."""
+        keep = self._alive[positions]
+        if filters.since is not None:
+            keep &= self._day[positions] >= filters.since.toordinal()
+        if filters.until is not None:
+            keep &= self._day[positions] <= filters.until.toordinal()
+        if filters.min_upvotes > 0:
+            keep &= self._upvotes[positions] >= filters.min_upvotes
+        if filters.within is not None:
+            keep &= np.isin(positions, [self._position[i] for i in filters.within if i in self._position])
+        for names in parsed.authors:
+            for name in names:
+                keep &= np.isin(positions, self._author_words.get(name, np.zeros(0, dtype=np.int32)))
+        return keep
+
+    def narrows(self, parsed: Query, filters: SearchFilters) -> bool:
+        """Whether anything but replaced versions is left out (else the dense side needs no mask)."""
+        return bool(
+            parsed.authors
+            or filters.since is not None
+            or filters.until is not None
+            or filters.min_upvotes > 0
+            or filters.within is not None
+        )
 
     def allowed(self, parsed: Query, filters: SearchFilters) -> npt.NDArray[np.bool_]:
-        """Positions the filters and `author:` allow, current versions only."""
-        keep = self._allowed(filters) & self._alive
-        for names in parsed.authors:
-            keep &= self._by_author(names)
-        return keep
+        """`admits` over every position (for the dense side of a narrowed query)."""
+        candidates = self._author_candidates(parsed) if parsed.authors else np.arange(self.size, dtype=np.int64)
+        mask = np.zeros(self.size, dtype=bool)
+        mask[candidates[self.admits(parsed, filters, candidates)]] = True
+        return mask
 
     @property
     def prior(self) -> npt.NDArray[np.float32]:
@@ -212,24 +255,24 @@ class LexicalIndex:
         return self._prior
 
     @staticmethod
-    def ranked(final: npt.NDArray[np.float32], keep: npt.NDArray[np.bool_], depth: int) -> npt.NDArray[np.int64]:
-        """The best `depth` kept positions, best first (ties by position, so results are stable)."""
-        candidates = np.flatnonzero(keep)
+    def top(matches: Scored, depth: int) -> Scored:
+        """The best `depth` matches, best first (ties by position, so results are stable)."""
+        candidates, scores = matches
         if candidates.size > depth:
-            cut = np.argpartition(-final[candidates], depth - 1)[:depth]
-            threshold = final[candidates[cut]].min()
-            candidates = candidates[final[candidates] >= threshold]
-        return candidates[np.lexsort((candidates, -final[candidates]))][:depth]
+            cut = np.argpartition(-scores, depth - 1)[:depth]
+            chosen = scores >= scores[cut].min()
+            candidates, scores = candidates[chosen], scores[chosen]
+        order = np.lexsort((candidates, -scores))[:depth]
+        return candidates[order], scores[order]
 
-    def verified(
-        self, parsed: Query, ranked: npt.NDArray[np.int64], scores: npt.NDArray[np.float32], limit: int
-    ) -> list[SearchHit]:
+    def verified(self, parsed: Query, ranked: Scored, limit: int) -> list[SearchHit]:
         """The first `limit` of `ranked` holding the query's phrases and authors, as hits."""
         hits: list[SearchHit] = []
-        for position in ranked[:VERIFY_AT_MOST]:
-            paper = self._papers[int(position)]
+        positions, scores = ranked
+        for position, score in zip(positions[:VERIFY_AT_MOST].tolist(), scores[:VERIFY_AT_MOST].tolist(), strict=True):
+            paper = self._papers[position]
             if self.satisfies(paper, parsed):
-                hits.append(SearchHit(paper, float(scores[position])))
+                hits.append(SearchHit(paper, score))
                 if len(hits) == limit:
                     break
         return hits
@@ -238,49 +281,45 @@ class LexicalIndex:
     def satisfies(paper: Paper, parsed: Query) -> bool:
         return all(_has_phrase(paper, p) for p in parsed.phrases) and all(_has_author(paper, a) for a in parsed.authors)
 
-    def _by_author(self, names: tuple[str, ...]) -> npt.NDArray[np.bool_]:
-        """Papers with every one of these words in their author list (one author is checked later)."""
-        mask = np.ones(len(self._papers), dtype=bool)
-        for name in names:
-            only = np.zeros(len(self._papers), dtype=bool)
-            only[self._author_words.get(name, np.zeros(0, dtype=np.int32))] = True
-            mask &= only
-        return mask
+    def _author_candidates(self, parsed: Query) -> npt.NDArray[np.int64]:
+        """Positions with every word of every `author:` name (all positions when there is none)."""
+        if not parsed.authors:
+            return np.arange(self.size, dtype=np.int64)
+        found: npt.NDArray[np.int64] | None = None
+        for names in parsed.authors:
+            for name in names:
+                these = self._author_words.get(name, np.zeros(0, dtype=np.int32)).astype(np.int64)
+                found = these if found is None else np.intersect1d(found, these, assume_unique=True)
+        return found if found is not None else np.zeros(0, np.int64)
 
-    def _alternative(self, terms: tuple[str, ...]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]] | None:
-        """Scores of the docs holding every one of `terms` (an acronym, or its spelled-out words)."""
-        n = len(self._papers)
-        alive = len(self)
-        scores = np.zeros(n, dtype=np.float32)
-        counts = np.zeros(n, dtype=np.int16)
+    def _alternative(self, terms: tuple[str, ...]) -> Scored | None:
+        """The docs holding every one of `terms` (an acronym, or its spelled-out words), with scores."""
+        alive = self._alive_count
+        docs: npt.NDArray[np.int64] | None = None
+        scores: npt.NDArray[np.float32] = np.zeros(0, np.float32)
         for term in terms:
             postings = self._term(term)
             if postings is None:
                 return None
-            docs, weights = postings
-            df = len(docs)
+            these, weights = postings
+            df = len(these)
             idf = (
                 math.log(1.0 + (alive - df + 0.5) / (df + 0.5)) if df <= alive else math.log(1.5 / (alive + 0.5) + 1.0)
             )
-            scores[docs] += idf * weights
-            counts[docs] += 1
-        hit = counts == len(terms)
-        return scores * hit, hit
+            weighted = (np.float32(idf) * weights).astype(np.float32)
+            if docs is None:
+                docs, scores = these.astype(np.int64), weighted
+            else:
+                docs, mine, theirs = np.intersect1d(docs, these, assume_unique=True, return_indices=True)
+                scores = scores[mine] + weighted[theirs]
+        return (docs, scores) if docs is not None and docs.size else None
 
-    def _allowed(self, filters: SearchFilters) -> npt.NDArray[np.bool_]:
-        mask = np.ones(len(self._papers), dtype=bool)
-        if filters.since is not None:
-            mask &= self._day >= filters.since.toordinal()
-        if filters.until is not None:
-            mask &= self._day <= filters.until.toordinal()
-        if filters.min_upvotes > 0:
-            mask &= self._upvotes >= filters.min_upvotes
-        if filters.within is not None:
-            only = np.zeros(len(self._papers), dtype=bool)
-            positions = [self._position[i] for i in filters.within if i in self._position]
-            only[positions] = True
-            mask &= only
-        return mask
+
+def _run_starts(sorted_docs: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+    """Where each run of equal values starts in a sorted array."""
+    if sorted_docs.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero(np.concatenate([[True], sorted_docs[1:] != sorted_docs[:-1]]))
 
 
 def _author_words(papers: list[Paper]) -> dict[str, npt.NDArray[np.int32]]:

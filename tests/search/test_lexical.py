@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import math
 import time
 from datetime import date
 
+import numpy as np
 import pytest
 
 from bot.models import Paper
 from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters
+from bot.search.query import parse_query
 from bot.search.text import MAX_QUERY_TERMS, query_terms
 from tests.conftest import listings_of
 
@@ -192,3 +195,44 @@ def test_extend_adds_and_replaces_without_a_rebuild() -> None:
     assert ids(index, "diffusion") == []  # the old version of 2401.00001 is gone
     assert ids(index, "proteins") == ["2401.00001"]
     assert ids(index, "graph") == ["2401.00002"]
+
+
+def oracle(index: LexicalIndex, query: str, filters: SearchFilters) -> dict[int, float]:
+    """The scoring rule spelled out paper by paper: for each query group, the best of its alternatives
+    (an alternative counts when the paper holds all its terms), summed, scaled by the share of groups
+    matched and by the prior."""
+    parsed = parse_query(query)
+    alive = len(index)
+    out: dict[int, float] = {}
+    for position in range(index.size):
+        total, matched = 0.0, 0
+        for group in parsed.groups:
+            best = None
+            for alternative in group.alternatives:
+                found = [index._term(t) for t in alternative]  # the oracle reads the postings themselves
+                if any(f is None or position not in f[0] for f in found):
+                    continue
+                score = 0.0
+                for docs, weights in (f for f in found if f is not None):
+                    idf = math.log(1.0 + (alive - len(docs) + 0.5) / (len(docs) + 0.5))
+                    score += idf * float(weights[list(docs).index(position)])
+                best = score if best is None else max(best, score)
+            if best is not None:
+                total, matched = total + best, matched + 1
+        complete = matched == len(parsed.groups) or not filters.require_all
+        if matched and complete and index.admits(parsed, filters, np.array([position]))[0]:
+            out[position] = total * (0.5 + 0.5 * matched / len(parsed.groups)) * float(index.prior[position])
+    return out
+
+
+@pytest.mark.parametrize(
+    "query", ["diffusion models", "RL for LLM agents", "video world model", "mixture of experts routing", "zzz video"]
+)
+@pytest.mark.parametrize("require_all", [False, True])
+def test_scores_follow_the_rule(june: LexicalIndex, query: str, require_all: bool) -> None:
+    filters = SearchFilters(require_all=require_all, min_upvotes=3)
+    positions, scores = june.matches(parse_query(query), filters)
+    expected = oracle(june, query, filters)
+    assert sorted(positions.tolist()) == sorted(expected)
+    for position, score in zip(positions.tolist(), scores.tolist(), strict=True):
+        assert score == pytest.approx(expected[position], rel=1e-4)
