@@ -57,7 +57,13 @@ def _has_phrase(paper: Paper, phrase: tuple[str, ...]) -> bool:
 
 def _has_author(paper: Paper, names: tuple[str, ...]) -> bool:
     """One author whose name holds all these words (so author:zamani and author:"hamed zamani" both work)."""
-    return any(set(names) <= set(words(author)) for author in paper.authors)
+    return any(set(names) <= _name_words(author) for author in paper.authors)
+
+
+@lru_cache(maxsize=65_536)
+def _name_words(author: str) -> frozenset[str]:
+    """An author's name as words; names recur across papers, so each is split once."""
+    return frozenset(words(author))
 
 
 def _field_text(paper: Paper, field: str) -> str:
@@ -229,7 +235,7 @@ class LexicalIndex:
             keep &= np.isin(positions, [self._position[i] for i in filters.within if i in self._position])
         for names in parsed.authors:
             for name in names:
-                keep &= np.isin(positions, self._author_words.get(name, np.zeros(0, dtype=np.int32)))
+                keep &= _member(positions, self._author_words.get(name, np.zeros(0, dtype=np.int32)))
         return keep
 
     def narrows(self, parsed: Query, filters: SearchFilters) -> bool:
@@ -313,6 +319,16 @@ class LexicalIndex:
                 docs, mine, theirs = np.intersect1d(docs, these, assume_unique=True, return_indices=True)
                 scores = scores[mine] + weighted[theirs]
         return (docs, scores) if docs is not None and docs.size else None
+
+
+def _member(positions: npt.NDArray[np.int64], ascending: npt.NDArray[np.int32]) -> npt.NDArray[np.bool_]:
+    """`np.isin` for a sorted right-hand side, by binary search: costs the few positions asked about,
+    not a hash of a common author word's tens of thousands of papers."""
+    if ascending.size == 0:
+        return np.zeros(positions.size, dtype=bool)
+    at = np.minimum(np.searchsorted(ascending, positions), ascending.size - 1)
+    found: npt.NDArray[np.bool_] = ascending[at] == positions
+    return found
 
 
 def _run_starts(sorted_docs: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
