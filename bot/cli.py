@@ -203,7 +203,16 @@ async def _embed(services: Services) -> None:
         def step(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        embedded = await services.search.embed_missing(step)
+        try:
+            embedded = await services.search.embed_missing(step)
+        except Exception as exc:  # what was imported or synced is stored; only search by meaning waits
+            err.print(
+                f"paperboy: could not embed the papers ({type(exc).__name__}: {exc}); they are stored and "
+                "found by their words, and the next run embeds them",
+                style="yellow",
+                markup=False,
+            )
+            return
     if embedded:
         err.print(f"Embedded {embedded} papers for search by meaning.", markup=False)
 

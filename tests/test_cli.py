@@ -10,10 +10,12 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Protocol
 
 import pytest
 
+from bot.cli import _embed
 from tests.conftest import BROKEN, CURRENT, child_env
 from tests.fakes.papers_api import FakePapersApi
 
@@ -240,3 +242,16 @@ def test_python_dash_m_bot_is_the_same_cli(tmp_path: Path) -> None:
     )
     assert done.returncode == 0
     assert "digest" in done.stdout
+
+
+async def test_a_failed_embedding_loses_nothing_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    class BrokenSearch:
+        hybrid = True
+
+        async def embed_missing(self, progress: object) -> int:
+            raise OSError("model.safetensors: truncated file")
+
+    await _embed(SimpleNamespace(search=BrokenSearch()))  # type: ignore[arg-type]
+    said = capsys.readouterr().err
+    assert "could not embed the papers (OSError: model.safetensors: truncated file)" in said
+    assert "found by their words" in said

@@ -47,14 +47,7 @@ class DenseIndex:
         """Set the vectors at these positions (positions beyond the current size grow the index)."""
         if positions.size == 0:
             return
-        needed = int(positions.max()) + 1
-        if needed > self._size:
-            self._has = np.concatenate([self._has, np.zeros(needed - self._size, dtype=bool)])
-            if self._exact is not None:
-                self._exact = np.concatenate(
-                    [self._exact, np.zeros((needed - self._size, DIMENSIONS), dtype=np.float32)]
-                )
-            self._size = needed
+        self.grow(int(positions.max()) + 1)
         if self._exact is not None:
             self._exact[positions] = vectors
         else:

@@ -133,7 +133,6 @@ class HybridIndex:
         encoder: QueryEncoder | None = None,
     ) -> None:
         self.lexical = LexicalIndex(papers)
-        self._encoder = encoder
         self._keywords = KeywordPapers(papers, self.lexical.prior)
         self._dense: DenseIndex | None = None
         if encoder is not None:
