@@ -113,8 +113,12 @@ class SearchService:
         await self.embed_missing()  # words first, meaning a moment later
 
     async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
-        index = await self.index()
-        return index.search_now(query, filters, limit)
+        """Searches wait while `refresh` extends the index in its worker thread (never a half-extended read)."""
+        while True:
+            index = await self.index()
+            async with self._lock:
+                if self._index is index:
+                    return index.search_now(query, filters, limit)
 
     async def close(self) -> None:
         """Stop a background embedding run (what it stored so far stays)."""

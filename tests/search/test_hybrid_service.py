@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import weakref
 from collections.abc import Sequence
@@ -117,3 +118,16 @@ async def test_a_replaced_index_is_freed(store: PaperStore) -> None:
     gc.collect()
     assert old() is None
     await search.close()
+
+
+async def test_searches_during_a_refresh_see_a_whole_index(store: PaperStore) -> None:
+    first, second = listings_of("2026-06-01"), listings_of("2026-06-02")
+    await store.save_listings(first)
+    search = SearchService(store)  # keyword-only: the extension, not the embedding, is what races
+    await search.index()
+    await store.save_listings(second)
+    refresh = asyncio.create_task(search.refresh([item.paper.arxiv_id for item in second]))
+    answers = await asyncio.gather(*(search.search(q) for q in ["diffusion", "agents", "video", "robot"] * 10))
+    await refresh
+    assert all(isinstance(hits, list) for hits in answers)
+    assert (await search.index()).added == len({item.paper.arxiv_id for item in second})
