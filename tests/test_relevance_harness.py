@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from bench.relevance import PARAPHRASES, Judgements, evaluate, judgements, ndcg_at_10, normal, recall_at_10
+from bench.relevance import ALL_LABELS, Judgements, evaluate, judgements, ndcg_at_10, normal, recall_at_10
 from bot.models import Paper
 from bot.search.text import query_terms
 
@@ -43,5 +43,5 @@ def test_judgements_follow_the_keywords() -> None:
 
 
 def test_paraphrases_share_no_word_with_their_label() -> None:
-    for label, paraphrase in PARAPHRASES.items():
+    for label, paraphrase in ALL_LABELS.items():
         assert not set(query_terms(label)) & set(query_terms(paraphrase)), label  # stems, stop words aside
