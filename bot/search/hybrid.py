@@ -26,7 +26,7 @@ import numpy.typing as npt
 from bot.models import Paper
 from bot.search.dense import DenseIndex
 from bot.search.encoder import DIMENSIONS, Vectors
-from bot.search.lexical import LexicalIndex
+from bot.search.lexical import VERIFY_AT_MOST, LexicalIndex
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import parse_query
 from bot.search.text import words
@@ -194,7 +194,9 @@ class HybridIndex:
             return self.lexical.search_now(query, filters, limit)
         lexical = self.lexical
         depth = max(DEPTH, limit)
-        by_words, _ = lexical.top(lexical.matches(parsed, filters), depth)
+        checked = bool(parsed.phrases or parsed.authors)  # then only papers that pass may take part
+        ranked = lexical.top(lexical.matches(parsed, filters), VERIFY_AT_MOST if checked else depth)
+        by_words, _ = lexical.satisfying(parsed, ranked, depth)
         narrowed = lexical.allowed(parsed, filters) if lexical.narrows(parsed, filters) else None
         near, cosines = dense.top(self._query_vector(parsed.text), narrowed, depth)
         near = near[cosines >= (MIN_COSINE if by_words.size else MIN_COSINE_ALONE)]

@@ -44,15 +44,21 @@ Scored = tuple[
 def _phrase_pattern(phrase: tuple[str, ...]) -> re.Pattern[str]:
     """The phrase's words with only non-word characters between them, as whole words: the same test
     as comparing `words()` sequences, without tokenising every candidate's text."""
-    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, phrase)) + r"(?![^\W_])")
+    first = re.escape(phrase[0])
+    # The first word leads, so the engine scans for it as a literal; the look-behind after it then
+    # checks that no word character came just before it (leading with the look-behind is 6x slower).
+    return re.compile(
+        first + rf"(?<![^\W_]{first})" + "".join(rf"[\W_]+{re.escape(w)}" for w in phrase[1:]) + r"(?![^\W_])"
+    )
 
 
 def _has_phrase(paper: Paper, phrase: tuple[str, ...]) -> bool:
-    pattern = _phrase_pattern(phrase)
-    return any(
-        pattern.search(unicodedata.normalize("NFKC", _field_text(paper, f)).casefold())
-        for f in ("title", "ai_summary", "abstract", "keywords")
-    )
+    """Whether one of the text fields holds the phrase. The fields are folded as one string, joined
+    by " Z ": a word character no folded phrase contains, so a phrase never spans two fields."""
+    joined = "\x00".join((paper.title, paper.ai_summary or "", paper.abstract, " ".join(paper.ai_keywords)))
+    # ASCII text is its own NFKC form and casefolds as it lowercases: skip the Unicode work (most papers)
+    folded = joined.lower() if joined.isascii() else unicodedata.normalize("NFKC", joined).casefold()
+    return _phrase_pattern(phrase).search(folded.replace("\x00", " Z ")) is not None
 
 
 def _has_author(paper: Paper, names: tuple[str, ...]) -> bool:
@@ -273,15 +279,22 @@ class LexicalIndex:
 
     def verified(self, parsed: Query, ranked: Scored, limit: int) -> list[SearchHit]:
         """The first `limit` of `ranked` holding the query's phrases and authors, as hits."""
-        hits: list[SearchHit] = []
+        positions, scores = self.satisfying(parsed, ranked, limit)
+        return [SearchHit(self._papers[p], s) for p, s in zip(positions.tolist(), scores.tolist(), strict=True)]
+
+    def satisfying(self, parsed: Query, ranked: Scored, limit: int) -> Scored:
+        """The first `limit` of `ranked` (checking at most `VERIFY_AT_MOST`) holding the query's
+        phrases and authors; all of the first `limit` when the query has neither."""
         positions, scores = ranked
-        for position, score in zip(positions[:VERIFY_AT_MOST].tolist(), scores[:VERIFY_AT_MOST].tolist(), strict=True):
-            paper = self._papers[position]
-            if self.satisfies(paper, parsed):
-                hits.append(SearchHit(paper, score))
-                if len(hits) == limit:
+        if not parsed.phrases and not parsed.authors:
+            return positions[:limit], scores[:limit]
+        chosen: list[int] = []
+        for i, position in enumerate(positions[:VERIFY_AT_MOST].tolist()):
+            if self.satisfies(self._papers[position], parsed):
+                chosen.append(i)
+                if len(chosen) == limit:
                     break
-        return hits
+        return positions[chosen], scores[chosen]
 
     @staticmethod
     def satisfies(paper: Paper, parsed: Query) -> bool:

@@ -13,6 +13,7 @@ from bot.search.encoder import shared_encoder
 from bot.search.hybrid import HybridIndex
 from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters
+from bot.search.query import parse_query
 from bot.snapshot import read_snapshot_vectors, snapshot_papers
 
 
@@ -107,3 +108,11 @@ def test_without_an_encoder_it_is_the_lexical_index(papers: list[Paper]) -> None
         assert [h.paper.arxiv_id for h in plain.search_now(query)] == [
             h.paper.arxiv_id for h in lexical.search_now(query)
         ]
+
+
+@pytest.mark.parametrize("query", ['"agents for"', '"with a" model', '"world model"', 'agents author:"Yu Zhang"'])
+def test_phrase_and_author_queries_find_as_much_as_keywords_do(index: HybridIndex, query: str) -> None:
+    lexical = {h.paper.arxiv_id for h in index.lexical.search_now(query, limit=30)}
+    hybrid = index.search_now(query, limit=30)
+    assert len(hybrid) >= len(lexical)
+    assert all(index.lexical.satisfies(h.paper, parse_query(query)) for h in hybrid)
