@@ -19,6 +19,7 @@ from bot.search.encoder import DIMENSIONS, Vectors
 
 EXACT_UP_TO = 50_000  # rows held as float32 and scanned whole (75 MB)
 EXACT_SUBSET = 20_000  # a filter leaving this few rows is scored exactly, even in the quantised index
+TRAIN_AT_LEAST = 2_000  # vectors the IVF index is trained on; fewer are held (and scanned) as they are
 PROBES = 48  # IVF lists visited per query
 
 
@@ -31,10 +32,12 @@ class DenseIndex:
         self._count = 0
         self._exact: Vectors | None = None
         self._ivf: Any = None
+        # A large index whose vectors are still being computed holds them here until there are
+        # enough to train the IVF index on (a store embedded for the first time, say).
+        self._pending_at = np.zeros(0, dtype=np.int64)
+        self._pending: Vectors = np.zeros((0, DIMENSIONS), dtype=np.float32)
         if size <= EXACT_UP_TO:
             self._exact = np.zeros((size, DIMENSIONS), dtype=np.float32)
-        else:
-            self._ivf = _ivf(vectors)
         self.put(positions, vectors)
 
     def __len__(self) -> int:
@@ -50,14 +53,21 @@ class DenseIndex:
         self.grow(int(positions.max()) + 1)
         if self._exact is not None:
             self._exact[positions] = vectors
+        elif self._ivf is None:
+            kept = ~np.isin(self._pending_at, positions)
+            self._pending_at = np.concatenate([self._pending_at[kept], positions.astype(np.int64)])
+            self._pending = np.concatenate([self._pending[kept], vectors.astype(np.float32)])
+            if self._pending_at.size >= TRAIN_AT_LEAST:
+                self._ivf = _ivf(self._pending)
+                self._ivf.add_with_ids(np.ascontiguousarray(self._pending), self._pending_at)
+                self._pending_at, self._pending = self._pending_at[:0], self._pending[:0]
         else:
-            index = self._ivf
             known = positions[self._has[positions]]
             if known.size:
-                index.remove_ids(known)
-            index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), positions.astype(np.int64))
+                self._ivf.remove_ids(known)
+            self._ivf.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), positions.astype(np.int64))
+        self._count += int(np.unique(positions[~self._has[positions]]).size)
         self._has[positions] = True
-        self._count = int(self._has.sum())
 
     def grow(self, size: int) -> None:
         """The lexical side now has `size` positions; rows without a vector never match."""
@@ -86,6 +96,9 @@ class DenseIndex:
             scores = self._exact @ query
             candidates = np.flatnonzero(allowed)
             return _best(candidates, scores[candidates], k)
+        if self._ivf is None:  # too few vectors yet to train on: scan them
+            held = allowed[self._pending_at]
+            return _best(self._pending_at[held], self._pending[held] @ query, k)
         faiss, index = _faiss(), self._ivf
         if count <= EXACT_SUBSET and not allowed_all:
             candidates = np.flatnonzero(allowed)

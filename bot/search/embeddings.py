@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 
 from bot.models import Paper
-from bot.search.encoder import MODEL_NAME, Vectors
+from bot.search.encoder import DIMENSIONS, MODEL_NAME, Vectors
 from bot.search.hybrid import QueryEncoder
 from bot.store.embeddings import EmbeddingStore, StoredVector
 
@@ -32,12 +32,14 @@ def checksum(paper: Paper) -> str:
 
 
 def current(papers: Sequence[Paper], stored: dict[str, StoredVector]) -> dict[str, Vectors]:
-    """The stored vectors that still match their paper's text."""
-    return {
-        p.arxiv_id: stored[p.arxiv_id].vector
-        for p in papers
-        if p.arxiv_id in stored and stored[p.arxiv_id].checksum == checksum(p)
-    }
+    """The stored vectors that still match their paper's text (a vector of the wrong length, from a
+    damaged row, counts as missing: the paper is embedded again)."""
+    found: dict[str, Vectors] = {}
+    for paper in papers:
+        row = stored.get(paper.arxiv_id)
+        if row is not None and row.checksum == checksum(paper) and row.vector.shape == (DIMENSIONS,):
+            found[paper.arxiv_id] = row.vector
+    return found
 
 
 async def embed(

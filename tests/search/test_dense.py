@@ -57,3 +57,17 @@ def test_put_replaces_and_grows(monkeypatch: pytest.MonkeyPatch, exact_up_to: in
     index.put(np.array([599]), vectors[499:500])
     assert index.top(vectors[499], everything, 1)[0].tolist() == [599]
     assert index.has(599) and len(index) == 401
+
+
+def test_a_large_index_without_vectors_yet_trains_once_it_has_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dense, "EXACT_UP_TO", 100)
+    monkeypatch.setattr(dense, "TRAIN_AT_LEAST", 600)
+    vectors = unit(1000)
+    index = DenseIndex(np.zeros(0, dtype=np.int64), vectors[:0], 1000)  # a big store, nothing embedded yet
+    everything = np.ones(1000, dtype=bool)
+    assert len(index) == 0 and index.top(vectors[0], everything, 5)[0].size == 0
+    index.put(np.arange(300), vectors[:300])  # embedded in batches, as the backfill does
+    assert index.top(vectors[7], everything, 1)[0].tolist() == [7]  # scanned while untrained
+    index.put(np.arange(300, 1000), vectors[300:])
+    assert len(index) == 1000
+    assert index.top(vectors[900], everything, 1)[0].tolist() == [900]  # now from the trained IVF index

@@ -14,7 +14,7 @@ from bot.models import Listing
 from bot.search.embeddings import checksum
 from bot.search.encoder import MODEL_NAME, Vectors, shared_encoder
 from bot.search.service import SearchService
-from bot.store.embeddings import EmbeddingStore
+from bot.store.embeddings import EmbeddingStore, StoredVector
 from bot.store.papers import PaperStore
 from tests.conftest import listings_of
 
@@ -131,3 +131,16 @@ async def test_searches_during_a_refresh_see_a_whole_index(store: PaperStore) ->
     await refresh
     assert all(isinstance(hits, list) for hits in answers)
     assert (await search.index()).added == len({item.paper.arxiv_id for item in second})
+
+
+async def test_a_damaged_stored_vector_is_embedded_again(store: PaperStore) -> None:
+    listing = listings_of("2026-06-01")[0]
+    await store.save_listings([listing])
+    paper = (await store.all_papers())[0]
+    damaged = StoredVector(checksum(paper), np.zeros(100, dtype=np.float32))  # a truncated row
+    await EmbeddingStore(store.engine).save(MODEL_NAME, {paper.arxiv_id: damaged})
+    encoder = CountingEncoder()
+    search = service(store, encoder)
+    assert await search.embed_missing() == 1
+    assert (await EmbeddingStore(store.engine).load(MODEL_NAME))[paper.arxiv_id].vector.shape == (384,)
+    await search.close()
