@@ -14,6 +14,7 @@ in each candidate's text (up to 5,000 of them), which is what the slowest querie
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import resource
@@ -30,8 +31,9 @@ from bench.vectors import corpus_vectors
 from bot.importer import read_file
 from bot.models import Paper
 from bot.search.encoder import shared_encoder
+from bot.search.heap import settle_heap
 from bot.search.hybrid import HybridIndex
-from bot.search.service import settle_heap
+from bot.search.service import BUILD_BATCH as BATCH
 
 
 def query_set(papers: list[Paper], count: int = 200) -> list[str]:
@@ -55,15 +57,17 @@ def query_set(papers: list[Paper], count: int = 200) -> list[str]:
 def measure(size: int) -> dict[str, float]:
     base = list({item.paper.arxiv_id: item.paper for item in read_file(CORPUS)}.values())
     base_vectors = corpus_vectors(base)
-    papers = list(scaled(base, size))
-    vectors = scaled_vectors(base_vectors, size)
-    by_id = {p.arxiv_id: v for p, v in zip(papers, vectors, strict=True)}
     encoder = shared_encoder()
     encoder.encode(["warm up"])
     started = time.perf_counter()
-    index = HybridIndex(papers, by_id, encoder)
+    # Streamed in batches, as the search service builds from the store: never all papers at once.
+    index = HybridIndex(encoder=encoder, expected=size)
+    papers = scaled(base, size)
+    for vectors in scaled_vectors(base_vectors, size, BATCH):
+        batch = list(itertools.islice(papers, len(vectors)))
+        index.load(batch, {p.arxiv_id: v for p, v in zip(batch, vectors, strict=True)})
+    index.seal()
     build = time.perf_counter() - started
-    del by_id, vectors
     settle_heap()  # as the search service does after a build
     queries = query_set(base)
     for query in queries[:20]:  # warm the code paths, then forget those queries' embeddings

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
+import numpy as np
 
 from adapters.slack.app import SlackRuntime, create_app, slack_client
 from adapters.slack.publisher import SlackPublisher
@@ -74,7 +75,7 @@ async def main() -> None:
         vectors = corpus_vectors(papers)
         if args.papers > len(papers):
             scaled_papers = list(scaled(papers, args.papers))
-            vectors = scaled_vectors(vectors, args.papers)
+            vectors = np.vstack(list(scaled_vectors(vectors, args.papers)))
             papers = scaled_papers
             listings = [Listing(day=p.day or date(2026, 1, 1), rank=1, paper=p) for p in papers]
         await store.save_listings(listings)

@@ -43,13 +43,12 @@ def scaled(papers: list[Paper], size: int) -> Iterator[Paper]:
         )
 
 
-def scaled_vectors(vectors: Vectors, size: int, seed: int = 0) -> Vectors:
+def scaled_vectors(vectors: Vectors, size: int, block: int = 5000, seed: int = 0) -> Iterator[Vectors]:
+    """The embeddings of `scaled(…, size)`, `block` rows at a time (a million rows are 1.5 GB at once)."""
     rng = np.random.default_rng(seed)
-    out = np.empty((size, vectors.shape[1]), dtype=np.float32)
-    for start in range(0, size, 50_000):
-        stop = min(size, start + 50_000)
-        rows = vectors[np.arange(start, stop) % len(vectors)]
+    for start in range(0, size, block):
+        at = np.arange(start, min(size, start + block))
+        rows = vectors[at % len(vectors)]
         noisy = rows + NOISE * rng.standard_normal(rows.shape).astype(np.float32)
-        noisy[np.arange(start, stop) < len(vectors)] = rows[np.arange(start, stop) < len(vectors)]
-        out[start:stop] = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
-    return out
+        noisy[at < len(vectors)] = rows[at < len(vectors)]
+        yield noisy / np.linalg.norm(noisy, axis=1, keepdims=True)

@@ -2,8 +2,8 @@
 
 Rows are numbered like the lexical index's positions, so both sides share one filter mask. Up to
 `EXACT_UP_TO` rows the search is exact: one matrix product over float32 unit vectors. Above it the
-rows go into a faiss IVF index with 8-bit scalar quantisation (a quarter of the memory, a few
-hundred lists probed), and small filtered subsets are still scored exactly from the decoded rows.
+rows go into a faiss IVF index with 8-bit scalar quantisation (a quarter of the memory, a few dozen
+lists probed), and a narrow filter visits every list, scoring exactly the rows it allows.
 """
 
 from __future__ import annotations
@@ -19,15 +19,18 @@ from bot.search.encoder import DIMENSIONS, Vectors
 
 EXACT_UP_TO = 50_000  # rows held as float32 and scanned whole (75 MB)
 EXACT_SUBSET = 20_000  # a filter leaving this few rows is scored exactly, even in the quantised index
-TRAIN_AT_LEAST = 2_000  # vectors the IVF index is trained on; fewer are held (and scanned) as they are
+TRAIN_AT_LEAST = 100_000  # vectors the IVF index is trained on; until there are as many, they are scanned
 PROBES = 48  # IVF lists visited per query
 
 
 class DenseIndex:
     """Unit vectors at positions; `top` returns the best positions for a query vector among allowed ones."""
 
-    def __init__(self, positions: npt.NDArray[np.int64], vectors: Vectors, size: int) -> None:
+    def __init__(self, positions: npt.NDArray[np.int64], vectors: Vectors, size: int, expected: int = 0) -> None:
+        """`expected`: the positions the index will hold once built (it may be built a batch at a
+        time); it picks exact or IVF search and sizes the IVF index."""
         self._size = size
+        self._expected = max(size, expected)
         self._has = np.zeros(size, dtype=bool)
         self._count = 0
         self._exact: Vectors | None = None
@@ -36,8 +39,8 @@ class DenseIndex:
         # enough to train the IVF index on (a store embedded for the first time, say).
         self._pending_at = np.zeros(0, dtype=np.int64)
         self._pending: Vectors = np.zeros((0, DIMENSIONS), dtype=np.float32)
-        if size <= EXACT_UP_TO:
-            self._exact = np.zeros((size, DIMENSIONS), dtype=np.float32)
+        if self._expected <= EXACT_UP_TO:
+            self._exact = np.zeros((self._expected, DIMENSIONS), dtype=np.float32)
         self.put(positions, vectors)
 
     def __len__(self) -> int:
@@ -45,6 +48,11 @@ class DenseIndex:
 
     def has(self, position: int) -> bool:
         return 0 <= position < self._size and bool(self._has[position])
+
+    @property
+    def mask(self) -> npt.NDArray[np.bool_]:
+        """Per position: whether it has a vector."""
+        return self._has
 
     def put(self, positions: npt.NDArray[np.int64], vectors: Vectors) -> None:
         """Set the vectors at these positions (positions beyond the current size grow the index)."""
@@ -58,9 +66,10 @@ class DenseIndex:
             self._pending_at = np.concatenate([self._pending_at[kept], positions.astype(np.int64)])
             self._pending = np.concatenate([self._pending[kept], vectors.astype(np.float32)])
             if self._pending_at.size >= TRAIN_AT_LEAST:
-                self._ivf = _ivf(self._pending)
+                self._ivf = _ivf(self._pending, max(self._expected, self._size))
                 self._ivf.add_with_ids(np.ascontiguousarray(self._pending), self._pending_at)
-                self._pending_at, self._pending = self._pending_at[:0], self._pending[:0]
+                # new empty arrays: empty slices would keep the whole sample alive (150 MB at 100k rows)
+                self._pending_at, self._pending = np.zeros(0, np.int64), np.zeros((0, DIMENSIONS), np.float32)
         else:
             known = positions[self._has[positions]]
             if known.size:
@@ -73,8 +82,9 @@ class DenseIndex:
         """The lexical side now has `size` positions; rows without a vector never match."""
         if size > self._size:
             self._has = np.concatenate([self._has, np.zeros(size - self._size, dtype=bool)])
-            if self._exact is not None:
-                self._exact = np.concatenate([self._exact, np.zeros((size - self._size, DIMENSIONS), dtype=np.float32)])
+            if self._exact is not None and size > len(self._exact):  # room for a quarter more: builds grow in batches
+                room = max(size, len(self._exact) + len(self._exact) // 4)
+                self._exact = np.concatenate([self._exact, np.zeros((room - len(self._exact), DIMENSIONS), np.float32)])
             self._size = size
 
     def top(
@@ -93,20 +103,16 @@ class DenseIndex:
         if count == 0 or k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if self._exact is not None:
-            scores = self._exact @ query
+            scores = self._exact[: self._size] @ query
             candidates = np.flatnonzero(allowed)
             return _best(candidates, scores[candidates], k)
         if self._ivf is None:  # too few vectors yet to train on: scan them
             held = allowed[self._pending_at]
             return _best(self._pending_at[held], self._pending[held] @ query, k)
         faiss, index = _faiss(), self._ivf
-        if count <= EXACT_SUBSET and not allowed_all:
-            candidates = np.flatnonzero(allowed)
-            rows = (
-                np.vstack([index.reconstruct(int(p)) for p in candidates]) if count < 64 else _decode(index, candidates)
-            )
-            return _best(candidates, rows @ query, k)
-        params = faiss.SearchParametersIVF(nprobe=PROBES)
+        # A narrow filter (a day's papers, an author's) visits every list: exact over what it allows.
+        probes = index.nlist if count <= EXACT_SUBSET and not allowed_all else PROBES
+        params = faiss.SearchParametersIVF(nprobe=probes)
         if not allowed_all:
             params.sel = faiss.IDSelectorBitmap(np.packbits(allowed, bitorder="little"))
         found_scores, found = index.search(query[None, :].astype(np.float32), k, params=params)
@@ -128,16 +134,12 @@ def _faiss() -> Any:
     return importlib.import_module("faiss")
 
 
-def _decode(index: Any, positions: npt.NDArray[np.int64]) -> Vectors:
-    rows: Vectors = index.reconstruct_batch(positions.astype(np.int64))
-    return rows
-
-
-def _ivf(sample: Vectors) -> Any:
-    """An empty IVF-SQ8 index trained on (a sample of) these vectors, ids kept in a hash map."""
+def _ivf(sample: Vectors, rows: int) -> Any:
+    """An empty IVF-SQ8 index for about `rows` vectors, trained on (a sample of) these. No id map: it
+    would cost ~30 bytes a vector, and only replacing a vector needs one (a scan of the lists instead)."""
     faiss = _faiss()
 
-    lists = max(16, min(4096, int(4 * math.sqrt(len(sample))), len(sample) // 39))  # faiss wants 39 per list
+    lists = max(16, min(4096, int(4 * math.sqrt(rows)), len(sample) // 39))  # faiss wants 39 per list
     quantizer = faiss.IndexFlatIP(DIMENSIONS)
     index = faiss.IndexIVFScalarQuantizer(
         quantizer, DIMENSIONS, lists, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
@@ -145,5 +147,4 @@ def _ivf(sample: Vectors) -> Any:
     rng = np.random.default_rng(0)
     chosen = sample if len(sample) <= 64 * lists else sample[rng.choice(len(sample), 64 * lists, replace=False)]
     index.train(np.ascontiguousarray(chosen, dtype=np.float32))
-    index.set_direct_map_type(faiss.DirectMap.Hashtable)
     return index

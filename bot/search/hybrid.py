@@ -28,8 +28,8 @@ from bot.search.dense import DenseIndex
 from bot.search.encoder import DIMENSIONS, Vectors
 from bot.search.lexical import VERIFY_AT_MOST, LexicalIndex
 from bot.search.port import SearchFilters, SearchHit
+from bot.search.postings import keyword_key
 from bot.search.query import parse_query
-from bot.search.text import words
 
 DEPTH = 60  # candidates taken from each list
 RRF_K = 60
@@ -42,61 +42,6 @@ MIN_COSINE_ALONE = 0.45  # … and when no paper holds any of the query's words,
 
 class QueryEncoder(Protocol):
     def encode(self, texts: Sequence[str]) -> Vectors: ...
-
-
-def keyword_key(keyword: str) -> str:
-    """How a Hugging Face keyword is compared: lower case, words only ("Mixture-of-Experts" → "mixture of experts")."""
-    return " ".join(words(keyword))
-
-
-class KeywordPapers:
-    """For each keyword two or more papers share: their positions, most recent and upvoted first."""
-
-    def __init__(self, papers: Sequence[Paper], prior: npt.NDArray[np.float32]) -> None:
-        found: dict[str, list[int]] = {}
-        for position, paper in enumerate(papers):
-            for key in {keyword_key(k) for k in paper.ai_keywords}:
-                found.setdefault(key, []).append(position)
-        self._papers = {
-            key: self._order(np.array(positions, dtype=np.int64), prior)
-            for key, positions in found.items()
-            if len(positions) >= 2
-        }
-        self._single = {key: positions[0] for key, positions in found.items() if len(positions) == 1}
-
-    @staticmethod
-    def _order(positions: npt.NDArray[np.int64], prior: npt.NDArray[np.float32]) -> npt.NDArray[np.int64]:
-        return positions[np.lexsort((positions, -prior[positions]))]
-
-    def add(self, position: int, paper: Paper, prior: npt.NDArray[np.float32]) -> None:
-        for key in {keyword_key(k) for k in paper.ai_keywords}:
-            known = self._papers.get(key)
-            if known is None:
-                single = self._single.pop(key, None)
-                if single is None:
-                    self._single[key] = position
-                    continue
-                known = np.array([single], dtype=np.int64)
-            self._papers[key] = self._order(np.append(known, position), prior)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._papers
-
-    def top(
-        self, key: str, admits: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.bool_]], depth: int
-    ) -> npt.NDArray[np.int64]:
-        """The first `depth` of the keyword's papers that `admits` lets through (checked a window at a time)."""
-        positions = self._papers.get(key, np.zeros(0, dtype=np.int64))
-        found: list[npt.NDArray[np.int64]] = []
-        count = 0
-        for start in range(0, positions.size, 4 * depth):
-            window = positions[start : start + 4 * depth]
-            kept = window[admits(window)]
-            found.append(kept)
-            count += kept.size
-            if count >= depth:
-                break
-        return np.concatenate(found)[:depth] if found else positions[:0]
 
 
 def fuse(lists: Sequence[npt.NDArray[np.int64]], weights: Sequence[float]) -> dict[int, float]:
@@ -123,26 +68,41 @@ class HybridIndex:
     """The lexical index plus, for papers that have one, an embedding; searches fuse both.
 
     Without an encoder (the model package not installed) or without any embedding it is exactly the
-    lexical index. `put_vectors` adds embeddings as they are computed; `extend` adds papers.
+    lexical index. A large index is built by streaming: `load` each batch of papers with their
+    vectors, then `seal`. `put_vectors` adds embeddings as they are computed; `extend` adds papers.
     """
 
     def __init__(
         self,
-        papers: Sequence[Paper],
+        papers: Sequence[Paper] = (),
         vectors: Mapping[str, Vectors] | None = None,
         encoder: QueryEncoder | None = None,
+        *,
+        expected: int = 0,
     ) -> None:
-        self.lexical = LexicalIndex(papers)
-        self._keywords = KeywordPapers(papers, self.lexical.prior)
+        expected = max(expected, len(papers))
+        self.lexical = LexicalIndex(expected=expected)
         self._dense: DenseIndex | None = None
         if encoder is not None:
-            found = [(i, vectors[p.arxiv_id]) for i, p in enumerate(papers) if vectors and p.arxiv_id in vectors]
-            positions = np.array([i for i, _ in found], dtype=np.int64)
-            matrix = (
-                np.vstack([v for _, v in found]).astype(np.float32) if found else np.zeros((0, DIMENSIONS), np.float32)
-            )
-            self._dense = DenseIndex(positions, matrix, len(papers))
+            self._dense = DenseIndex(np.zeros(0, np.int64), np.zeros((0, DIMENSIONS), np.float32), 0, expected=expected)
             self._query_vector = _cached(encoder)
+        self.load(papers, vectors)
+        self.seal()
+
+    def load(self, papers: Sequence[Paper], vectors: Mapping[str, Vectors] | None = None) -> None:
+        """Take in the next papers of a build, with the embeddings of those that have one."""
+        start = self.lexical.size
+        self.lexical.load(papers)
+        if self._dense is not None:
+            self._dense.grow(self.lexical.size)
+            have = vectors or {}
+            found = [(start + i, have[p.arxiv_id]) for i, p in enumerate(papers) if p.arxiv_id in have]
+            if found:
+                self._dense.put(np.array([i for i, _ in found], dtype=np.int64), np.vstack([v for _, v in found]))
+
+    def seal(self) -> None:
+        """Make everything loaded searchable."""
+        self.lexical.seal()
 
     def __len__(self) -> int:
         return len(self.lexical)
@@ -155,26 +115,30 @@ class HybridIndex:
     def embedded(self) -> int:
         return len(self._dense) if self._dense is not None else 0
 
-    def unembedded(self) -> list[Paper]:
-        """Current papers that have no embedding yet (all of them when there is no encoder: none to make)."""
+    def unembedded(self) -> list[str]:
+        """The ids of current papers that have no embedding yet (none when there is no encoder: none to make)."""
         if self._dense is None:
             return []
-        return [p for p in self.lexical.current() if not self._dense.has(self.lexical.position(p.arxiv_id))]
+        return self.lexical.ids(np.flatnonzero(self.lexical.alive & ~self._dense.mask[: self.lexical.size]))
+
+    def papers(self, ids: Sequence[str]) -> list[Paper]:
+        """The current version of each of these papers that the index holds."""
+        return [self.lexical.paper(p) for p in self.lexical.positions(ids).tolist() if p >= 0]
 
     def put_vectors(self, vectors: Mapping[str, Vectors]) -> None:
         """Embeddings for papers already in the index (computed after it was built)."""
         if self._dense is None or not vectors:
             return
-        pairs = [(self.lexical.position(i), v) for i, v in vectors.items() if self.lexical.position(i) >= 0]
-        if pairs:
-            self._dense.put(np.array([p for p, _ in pairs], dtype=np.int64), np.vstack([v for _, v in pairs]))
+        ids = list(vectors)
+        positions = self.lexical.positions(ids)
+        known = positions >= 0
+        if known.any():
+            rows = [vectors[i] for i, k in zip(ids, known.tolist(), strict=True) if k]
+            self._dense.put(positions[known], np.vstack(rows))
 
     def extend(self, papers: Sequence[Paper], vectors: Mapping[str, Vectors] | None = None) -> None:
         """Make these papers searchable now (new versions replace old ones), with their embeddings if given."""
-        start = self.lexical.size
         self.lexical.extend(papers)
-        for offset, paper in enumerate(papers):
-            self._keywords.add(start + offset, paper, self.lexical.prior)
         if self._dense is not None:
             self._dense.grow(self.lexical.size)
             self.put_vectors({p.arxiv_id: vectors[p.arxiv_id] for p in papers if vectors and p.arxiv_id in vectors})
@@ -194,9 +158,11 @@ class HybridIndex:
             return self.lexical.search_now(query, filters, limit)
         lexical = self.lexical
         depth = max(DEPTH, limit)
-        checked = bool(parsed.phrases or parsed.authors)  # then only papers that pass may take part
+        checked = lexical.needs_text(parsed)  # then only papers that pass the check may take part
         ranked = lexical.top(lexical.matches(parsed, filters), VERIFY_AT_MOST if checked else depth)
-        by_words, _ = lexical.satisfying(parsed, ranked, depth)
+        # A phrase or a long name is checked in the papers' text: stop at `limit` holding it (the
+        # other lists' papers are checked at the end), rather than read thousands for a rare phrase.
+        by_words, _ = lexical.satisfying(parsed, ranked, limit if checked else depth)
         narrowed = lexical.allowed(parsed, filters) if lexical.narrows(parsed, filters) else None
         near, cosines = dense.top(self._query_vector(parsed.text), narrowed, depth)
         near = near[cosines >= (MIN_COSINE if by_words.size else MIN_COSINE_ALONE)]
@@ -205,7 +171,9 @@ class HybridIndex:
         weights = [1.0, 1.0]
         expansions = self._expansions(fuse(lists, weights))
         for key in expansions:
-            lists.append(self._keywords.top(key, lambda p: lexical.admits(parsed, filters, p), depth))
+            tagged = lexical.keyword_papers(key)
+            tagged = tagged[lexical.admits(parsed, filters, tagged)]
+            lists.append(lexical.top((tagged, lexical.prior[tagged]), depth)[0])  # recent and upvoted first
             weights.append(EXPANSION_WEIGHT / len(expansions))
         fused = fuse(lists, weights)
         if not fused:
@@ -219,6 +187,6 @@ class HybridIndex:
         best = sorted(first, key=lambda p: (-first[p], p))[:FEEDBACK]
         counts: Counter[str] = Counter()
         for position in best:
-            counts.update({keyword_key(k) for k in self.lexical.paper(position).ai_keywords})
-        shared = [key for key, n in counts.most_common() if n >= 2 and key in self._keywords]
+            counts.update({keyword_key(k) for k in self.lexical.keywords(position)})
+        shared = [key for key, n in counts.most_common() if n >= 2 and self.lexical.shared_keyword(key)]
         return shared[:EXPANSIONS]

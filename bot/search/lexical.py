@@ -1,43 +1,45 @@
-"""A lexical index: BM25F over title, keywords, AI summary, abstract and authors, in memory.
+"""A lexical index: BM25F over title, keywords, AI summary, abstract and authors.
 
 Per-field term frequencies are length-normalised, weighted and summed, then saturated once (BM25F),
 so a word in the title counts for more than the same word in the abstract. The score is then
 nudged, gently, towards papers that match more of the query, are recent and have upvotes.
+
+The postings live in segments (`bot/search/postings.py`), the papers on a shelf (`bot/search/shelf.py`:
+on disk for a large index), the ids in sorted arrays: what stays in memory is a few hundred bytes
+a paper, so a million papers fit beside the model and the embedding index.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
 from bot.models import Paper
+from bot.search.heap import release_memory
+from bot.search.ids import Ids
 from bot.search.port import SearchFilters, SearchHit
+from bot.search.postings import AUTHOR, KEYWORD, SEGMENT_DOCS, Postings, Segment, SegmentWriter, author_terms
 from bot.search.query import Query, parse_query
-from bot.search.text import term_counts, words
+from bot.search.shelf import Shelf, phrase_text, shelf_for
+from bot.search.text import query_terms, words
 
-K1 = 1.2
-FIELDS: dict[str, tuple[float, float]] = {  # field: (weight, length normalisation b)
-    "title": (3.0, 0.5),
-    "keywords": (2.0, 0.3),
-    "ai_summary": (1.5, 0.6),
-    "abstract": (1.0, 0.75),
-    "authors": (1.5, 0.0),
-}
 RECENCY_HALF_LIFE_DAYS = 180.0
 RECENCY_WEIGHT = 0.15
 UPVOTE_WEIGHT = 0.15
-BUILD_CHUNK = 2000  # papers tokenised into one batch of arrays
-VERIFY_AT_MOST = 5000
-Scored = tuple[
-    npt.NDArray[np.int64], npt.NDArray[np.float32]
-]  # positions and their scores  # candidates checked for a quoted phrase or an author, best first
+LOAD_CHUNK = 2000  # papers tokenised into one batch of arrays
+VERIFY_AT_MOST = 5000  # candidates checked for a quoted phrase or an author, best first
+DENSE_ABOVE = 32  # postings above 1/32 of the positions: use arrays over every position, not sorting
+MAX_TAIL = 8  # small segments from `extend` before they are merged into one
+Positions = npt.NDArray[np.int64]
+Weights = npt.NDArray[np.float32]
+Scored = tuple[Positions, Weights]  # positions and their scores
 
 
 @lru_cache(maxsize=256)
@@ -52,18 +54,27 @@ def _phrase_pattern(phrase: tuple[str, ...]) -> re.Pattern[str]:
     )
 
 
-def _has_phrase(paper: Paper, phrase: tuple[str, ...]) -> bool:
-    """Whether one of the text fields holds the phrase. The fields are folded as one string, joined
-    by " Z ": a word character no folded phrase contains, so a phrase never spans two fields."""
-    joined = "\x00".join((paper.title, paper.ai_summary or "", paper.abstract, " ".join(paper.ai_keywords)))
-    # ASCII text is its own NFKC form and casefolds as it lowercases: skip the Unicode work (most papers)
-    folded = joined.lower() if joined.isascii() else unicodedata.normalize("NFKC", joined).casefold()
-    return _phrase_pattern(phrase).search(folded.replace("\x00", " Z ")) is not None
+def _holding_phrases(texts: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> list[int]:
+    """Which of these texts (by index, ascending) hold every phrase. They are searched as one string,
+    joined by " Z " like the fields within a text, so no match spans two of them."""
+    starts = list(itertools.accumulate((len(t) + 3 for t in texts), initial=0))
+    joined = " Z ".join(texts)
+    holding: set[int] | None = None
+    for phrase in phrases:
+        found = {bisect.bisect_right(starts, m.start()) - 1 for m in _phrase_pattern(phrase).finditer(joined)}
+        holding = found if holding is None else holding & found
+    return sorted(holding or ())
 
 
-def _has_author(paper: Paper, names: tuple[str, ...]) -> bool:
+def _unproven(names: tuple[str, ...]) -> bool:
+    """Whether `admits` leaves this `author:` name to be checked: its words were all found in one
+    author's name when there are two or fewer (an indexed pair), not always when there are more."""
+    return len(set(names)) > 2
+
+
+def _has_names(authors: Sequence[str], names: tuple[str, ...]) -> bool:
     """One author whose name holds all these words (so author:zamani and author:"hamed zamani" both work)."""
-    return any(set(names) <= _name_words(author) for author in paper.authors)
+    return any(set(names) <= _name_words(author) for author in authors)
 
 
 @lru_cache(maxsize=65_536)
@@ -72,57 +83,83 @@ def _name_words(author: str) -> frozenset[str]:
     return frozenset(words(author))
 
 
-def _field_text(paper: Paper, field: str) -> str:
-    if field == "keywords":
-        return " ".join(paper.ai_keywords)
-    if field == "authors":
-        return " ".join(paper.authors)
-    if field == "ai_summary":
-        return paper.ai_summary or ""
-    return str(getattr(paper, field))
-
-
-@dataclass(frozen=True)
-class _Postings:
-    """Every term's postings in three flat arrays: term t owns [offsets[t], offsets[t + 1])."""
-
-    vocabulary: dict[str, int]
-    offsets: npt.NDArray[np.int64]
-    docs: npt.NDArray[np.int32]
-    weights: npt.NDArray[np.float32]  # saturated BM25F weight of the term in that doc
-    average: dict[str, float]  # the field lengths the weights were normalised by
-
-    def get(self, term: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]] | None:
-        t = self.vocabulary.get(term)
-        if t is None:
-            return None
-        lo, hi = self.offsets[t], self.offsets[t + 1]
-        return self.docs[lo:hi], self.weights[lo:hi]
-
-
 class LexicalIndex:
-    """Built once from a list of papers; `search` is pure and cheap (one pass over each term's postings).
+    """Papers stream in (`load`, then `seal`); `search` is pure and cheap (one pass over each query
+    term's postings).
 
-    `extend` adds or replaces papers without rebuilding: the new ones get postings of their own
-    (normalised by the main index's field lengths, so scores stay comparable), replaced ones are
+    `extend` adds or replaces papers without rebuilding: the new ones get a segment of their own
+    (normalised by the first segment's field lengths, so scores stay comparable), replaced ones are
     masked out, and document frequencies count both.
     """
 
-    def __init__(self, papers: Sequence[Paper]) -> None:
-        self._papers = list(papers)
-        self._position = {p.arxiv_id: i for i, p in enumerate(self._papers)}
-        self._postings = _build(self._papers)
-        self._added: _Postings | None = None
-        self._added_papers: list[Paper] = []
-        self._alive = np.ones(len(self._papers), dtype=bool)
-        self._author_words = _author_words(self._papers)
+    def __init__(self, papers: Sequence[Paper] = (), *, expected: int = 0) -> None:
+        self._vocabulary: dict[str, int] = {}
+        self._exact: dict[str, int] = {}  # `AUTHOR` and `KEYWORD` terms
+        self._segments: list[Segment] = []
+        self._exact_df = np.zeros(0, dtype=np.int64)
+        self._writer: SegmentWriter | None = None
+        self._average: npt.NDArray[np.float32] | None = None
+        self._shelf: Shelf = shelf_for(max(expected, len(papers)))
+        self._ids = Ids()
+        self._day = np.zeros(0, dtype=np.int32)
+        self._upvotes = np.zeros(0, dtype=np.int32)
+        self._alive = np.zeros(0, dtype=bool)
+        self._loaded: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]] = []
+        self._added = 0
+        self._prior = np.zeros(0, dtype=np.float32)
+        self._alive_count = 0
+        self.load(papers)
+        self.seal()
+
+    def load(self, papers: Sequence[Paper]) -> None:
+        """Take in the next papers of a build (`seal` makes them searchable)."""
+        for first in range(0, len(papers), LOAD_CHUNK):
+            chunk = papers[first : first + LOAD_CHUNK]
+            self._shelf.append(chunk)
+            self._ids.append([p.arxiv_id for p in chunk])
+            self._loaded.append(
+                (
+                    np.array([p.day.toordinal() if p.day else 0 for p in chunk], dtype=np.int32),
+                    np.array([p.upvotes for p in chunk], dtype=np.int32),
+                )
+            )
+            while chunk:
+                if self._writer is None:
+                    self._writer = SegmentWriter(self.size - len(chunk), self._average)
+                room = SEGMENT_DOCS - self._writer.count
+                self._writer.add(chunk[:room], self._vocabulary, self._exact)
+                chunk = chunk[room:]
+                if self._writer.full:
+                    self._flush()
+
+    @property
+    def size(self) -> int:
+        """Positions in use, replaced versions included (the length of every per-position array)."""
+        return len(self._ids)
+
+    def _flush(self) -> None:
+        if self._writer is None or self._writer.count == 0:
+            return
+        if self._average is None:
+            self._average = self._writer.averages()
+        release_memory()  # what the batches since the last segment freed, before this one's temporaries
+        self._segments.append(self._writer.finish(self._average, len(self._vocabulary), len(self._exact)))
+        self._writer = None
+        self._count_documents()
+        release_memory()  # and the temporaries, before the next segment is collected
+
+    def seal(self) -> None:
+        """Make everything loaded searchable."""
+        self._flush()
+        if self._loaded:
+            self._day = np.concatenate([self._day, *(d for d, _ in self._loaded)])
+            self._upvotes = np.concatenate([self._upvotes, *(u for _, u in self._loaded)])
+            self._alive = np.concatenate([self._alive, np.ones(self.size - self._alive.size, dtype=bool)])
+            self._loaded = []
         self._priors()
 
     def _priors(self) -> None:
-        n = len(self._papers)
-        days = [p.day for p in self._papers]
-        self._day = np.array([d.toordinal() if d else 0 for d in days], dtype=np.int32)
-        self._upvotes = np.array([p.upvotes for p in self._papers], dtype=np.int32)
+        n = self.size
         self._today = int(self._day.max()) if n else 0
         top = float(self._upvotes.max()) if n else 0.0
         age = np.maximum(self._today - self._day, 0).astype(np.float32)
@@ -134,62 +171,115 @@ class LexicalIndex:
     def __len__(self) -> int:
         return self._alive_count
 
-    @property
-    def size(self) -> int:
-        """Positions in use, replaced versions included (the length of every per-position array)."""
-        return len(self._papers)
-
     def position(self, arxiv_id: str) -> int:
         """The current position of this paper, or -1."""
-        return self._position.get(arxiv_id, -1)
+        return self._ids.position(arxiv_id)
 
-    def current(self) -> list[Paper]:
-        """The papers searchable now (replaced versions left out)."""
-        return [p for p, alive in zip(self._papers, self._alive.tolist(), strict=True) if alive]
+    def positions(self, ids: Sequence[str]) -> npt.NDArray[np.int64]:
+        """The current position of each of these papers, or -1."""
+        return self._ids.positions(ids)
+
+    def ids(self, positions: npt.NDArray[np.int64]) -> list[str]:
+        return self._ids.ids(positions)
+
+    @property
+    def alive(self) -> npt.NDArray[np.bool_]:
+        """Per position: whether it holds the current version of its paper."""
+        return self._alive
 
     @property
     def added(self) -> int:
         """How many papers came in through `extend` since the index was built."""
-        return len(self._added_papers)
+        return self._added
 
     def extend(self, papers: Sequence[Paper]) -> None:
         """Make these papers searchable now: new ones added, known ones replaced by their new version."""
-        for paper in papers:
-            old = self._position.get(paper.arxiv_id)
-            if old is not None:
-                self._alive[old] = False
-            self._position[paper.arxiv_id] = len(self._papers)
-            self._papers.append(paper)
-            self._added_papers.append(paper)
-            for word in {w for author in paper.authors for w in words(author)}:
-                self._author_words[word] = np.append(
-                    self._author_words.get(word, np.zeros(0, np.int32)), len(self._papers) - 1
-                )
-        self._alive = np.concatenate([self._alive, np.ones(len(self._papers) - len(self._alive), dtype=bool)])
-        start = len(self._papers) - len(self._added_papers)
-        self._added = _build(self._added_papers, self._postings.average, offset=start)
-        self._priors()
+        latest = {p.arxiv_id: p for p in papers}
+        papers = list(latest.values())
+        old = self.positions(list(latest))
+        self._alive[old[old >= 0]] = False
+        self.load(papers)
+        self.seal()
+        self._added += len(papers)
+        self._merge_tail()
 
-    def _term(self, term: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]] | None:
-        main = self._postings.get(term)
-        extra = self._added.get(term) if self._added is not None else None
-        if main is None or extra is None:
-            return main or extra
-        return np.concatenate([main[0], extra[0]]), np.concatenate([main[1], extra[1]])
+    def _merge_tail(self) -> None:
+        """Many small segments from `extend` cost every query a little: past `MAX_TAIL` of them,
+        the trailing ones that fit in one segment are written again as one (from the shelf)."""
+        tail, total = 0, 0
+        for segment in reversed(self._segments):
+            if total + segment.count > SEGMENT_DOCS:
+                break
+            tail, total = tail + 1, total + segment.count
+        if tail <= MAX_TAIL or self._average is None:
+            return
+        base = self._segments[-tail].base
+        writer = SegmentWriter(base, self._average)
+        for first in range(base, base + total, LOAD_CHUNK):
+            stop = min(first + LOAD_CHUNK, base + total)
+            writer.add([self._shelf.paper(p) for p in range(first, stop)], self._vocabulary, self._exact)
+        self._segments[-tail:] = [writer.finish(self._average, len(self._vocabulary), len(self._exact))]
+        self._count_documents()
+
+    def _count_documents(self) -> None:
+        """How many papers hold each exact term (replaced versions too), summed over the segments."""
+        df = np.zeros(len(self._exact), dtype=np.int64)
+        for segment in self._segments:
+            df[: segment.exact_terms] += np.diff(segment.exact_offsets)
+        self._exact_df = df
+
+    @property
+    def segments(self) -> int:
+        return len(self._segments)
+
+    def _term(self, term: str) -> Postings | None:
+        """Every position holding `term` (ascending) and the term's weight there."""
+        t = self._vocabulary.get(term)
+        if t is None:
+            return None
+        found = [p for p in (segment.get(t) for segment in self._segments) if p is not None]
+        if not found:
+            return None
+        if len(found) == 1:
+            return found[0]
+        return np.concatenate([d for d, _ in found]), np.concatenate([w for _, w in found])
+
+    def holding(self, term: str) -> npt.NDArray[np.int64]:
+        """The positions holding `term` (a search term, or an `AUTHOR`/`KEYWORD` exact term), ascending."""
+        if term[:1] in (AUTHOR, KEYWORD):
+            e = self._exact.get(term)
+            parts = [] if e is None else [segment.holding(e) for segment in self._segments]
+            found = [d for d in parts if d is not None]
+        else:
+            postings = self._term(term)
+            found = [] if postings is None else [postings[0]]
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+    def keyword_papers(self, key: str) -> npt.NDArray[np.int64]:
+        """The positions of the papers Hugging Face tagged with this keyword (see `keyword_key`)."""
+        return self.holding(KEYWORD + key)
+
+    def shared_keyword(self, key: str) -> bool:
+        """Whether two or more papers carry this keyword."""
+        e = self._exact.get(KEYWORD + key)
+        return e is not None and e < self._exact_df.size and int(self._exact_df[e]) >= 2
 
     async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
         return self.search_now(query, filters, limit)
 
     def search_now(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
         parsed = parse_query(query)
-        if parsed.empty or not self._papers or limit <= 0:
+        if parsed.empty or not self.size or limit <= 0:
             return []
         matches = self.matches(parsed, filters)
-        ranked = self.top(matches, limit if not parsed.phrases and not parsed.authors else VERIFY_AT_MOST)
+        ranked = self.top(matches, VERIFY_AT_MOST if self.needs_text(parsed) else limit)
         return self.verified(parsed, ranked, limit)
 
     def paper(self, position: int) -> Paper:
-        return self._papers[position]
+        return self._shelf.paper(position)
+
+    def keywords(self, position: int) -> tuple[str, ...]:
+        return self._shelf.keywords(position)
 
     def matches(self, parsed: Query, filters: SearchFilters) -> Scored:
         """The papers the query may return (filters, current versions, `author:`, and with `require_all`
@@ -205,24 +295,16 @@ class LexicalIndex:
         for group in parsed.groups:
             found = [a for a in (self._alternative(alt) for alt in group.alternatives) if a is not None]
             if found:
-                docs = np.concatenate([d for d, _ in found])
-                scores = np.concatenate([v for _, v in found])
-                order = np.argsort(docs, kind="stable")
-                docs, scores = docs[order], scores[order]
-                starts = _run_starts(docs)
-                groups.append((docs[starts], np.maximum.reduceat(scores, starts)))
+                docs, scores, _ = self._union(found, add=False)  # a group scores its best alternative
+                groups.append((docs, scores))
         total = len(parsed.groups)
         if not groups:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        docs = np.concatenate([d for d, _ in groups])
-        scores = np.concatenate([v for _, v in groups])
-        order = np.argsort(docs, kind="stable")  # stable: each paper's group scores add up in query order
-        docs, scores = docs[order], scores[order]
-        starts = _run_starts(docs)
-        candidates = docs[starts]
-        summed = np.add.reduceat(scores, starts)
-        matched = np.diff(np.append(starts, docs.size))
+        candidates, summed, matched = self._union(groups, add=True)  # each paper's group scores, in query order
         keep = self.admits(parsed, filters, candidates)
+        for phrase in parsed.phrases:  # a paper holding the phrase holds each of its words' terms
+            for term in query_terms(" ".join(phrase)):
+                keep &= self._member(candidates, self.holding(term))
         if filters.require_all:
             keep &= matched >= total
         final = (summed * (0.5 + 0.5 * matched / total) * self._prior[candidates]).astype(np.float32)
@@ -238,10 +320,11 @@ class LexicalIndex:
         if filters.min_upvotes > 0:
             keep &= self._upvotes[positions] >= filters.min_upvotes
         if filters.within is not None:
-            keep &= np.isin(positions, [self._position[i] for i in filters.within if i in self._position])
+            within = self.positions(sorted(filters.within))
+            keep &= np.isin(positions, within[within >= 0])
         for names in parsed.authors:
-            for name in names:
-                keep &= _member(positions, self._author_words.get(name, np.zeros(0, dtype=np.int32)))
+            for term in sorted(author_terms(names)):
+                keep &= self._member(positions, self.holding(term))
         return keep
 
     def narrows(self, parsed: Query, filters: SearchFilters) -> bool:
@@ -280,25 +363,51 @@ class LexicalIndex:
     def verified(self, parsed: Query, ranked: Scored, limit: int) -> list[SearchHit]:
         """The first `limit` of `ranked` holding the query's phrases and authors, as hits."""
         positions, scores = self.satisfying(parsed, ranked, limit)
-        return [SearchHit(self._papers[p], s) for p, s in zip(positions.tolist(), scores.tolist(), strict=True)]
+        return [SearchHit(self._shelf.paper(p), s) for p, s in zip(positions.tolist(), scores.tolist(), strict=True)]
 
     def satisfying(self, parsed: Query, ranked: Scored, limit: int) -> Scored:
         """The first `limit` of `ranked` (checking at most `VERIFY_AT_MOST`) holding the query's
         phrases and authors; all of the first `limit` when the query has neither."""
         positions, scores = ranked
-        if not parsed.phrases and not parsed.authors:
+        if not self.needs_text(parsed):
             return positions[:limit], scores[:limit]
         chosen: list[int] = []
-        for i, position in enumerate(positions[:VERIFY_AT_MOST].tolist()):
-            if self.satisfies(self._papers[position], parsed):
-                chosen.append(i)
-                if len(chosen) == limit:
-                    break
-        return positions[chosen], scores[chosen]
+        checked = positions[:VERIFY_AT_MOST].tolist()
+        if any(_unproven(names) for names in parsed.authors):  # rare: a name of three words or more
+            for i, position in enumerate(checked):
+                if self._satisfied_at(position, parsed):
+                    chosen.append(i)
+                    if len(chosen) == limit:
+                        break
+            return positions[chosen], scores[chosen]
+        start, step = 0, 4 * limit  # phrases: a block of texts at a time, one regex pass over the block
+        while start < len(checked) and len(chosen) < limit:
+            block = checked[start : start + step]
+            chosen.extend(start + i for i in _holding_phrases(self._shelf.phrase_texts(block), parsed.phrases))
+            start, step = start + len(block), 4 * step
+        return positions[chosen[:limit]], scores[chosen[:limit]]
+
+    @staticmethod
+    def needs_text(parsed: Query) -> bool:
+        """Whether candidates must be checked in their text: for a quoted phrase, or an `author:`
+        name of three words or more (the postings settle the rest)."""
+        return bool(parsed.phrases) or any(_unproven(names) for names in parsed.authors)
+
+    def _satisfied_at(self, position: int, parsed: Query) -> bool:
+        if parsed.phrases:
+            text = self._shelf.phrase_text(position)
+            if not all(_phrase_pattern(p).search(text) for p in parsed.phrases):
+                return False
+        names = [a for a in parsed.authors if _unproven(a)]
+        return not names or all(_has_names(self._shelf.authors(position), a) for a in names)
 
     @staticmethod
     def satisfies(paper: Paper, parsed: Query) -> bool:
-        return all(_has_phrase(paper, p) for p in parsed.phrases) and all(_has_author(paper, a) for a in parsed.authors)
+        """Whether the paper holds the query's phrases (in order, as words) and its `author:` names."""
+        text = phrase_text(paper)
+        return all(_phrase_pattern(p).search(text) for p in parsed.phrases) and all(
+            _has_names(paper.authors, a) for a in parsed.authors
+        )
 
     def _author_candidates(self, parsed: Query) -> npt.NDArray[np.int64]:
         """Positions with every word of every `author:` name (all positions when there is none)."""
@@ -306,10 +415,53 @@ class LexicalIndex:
             return np.arange(self.size, dtype=np.int64)
         found: npt.NDArray[np.int64] | None = None
         for names in parsed.authors:
-            for name in names:
-                these = self._author_words.get(name, np.zeros(0, dtype=np.int32)).astype(np.int64)
+            for term in sorted(author_terms(names)):
+                these = self.holding(term)
                 found = these if found is None else np.intersect1d(found, these, assume_unique=True)
         return found if found is not None else np.zeros(0, np.int64)
+
+    def _dense(self, size: int) -> bool:
+        """Whether arrays over every position beat sorting `size` postings (a common term at scale)."""
+        return size * DENSE_ABOVE > self.size
+
+    def _union(self, lists: Sequence[Scored], *, add: bool) -> tuple[Positions, Weights, Positions]:
+        """The positions in any of `lists` (each ascending, without repeats), ascending, with their
+        scores added up in list order (`add`) or the best of them, and how many lists held each."""
+        if len(lists) == 1:
+            return lists[0][0], lists[0][1], np.ones(lists[0][0].size, dtype=np.int64)
+        if self._dense(sum(d.size for d, _ in lists)):
+            best = np.zeros(self.size, dtype=np.float32)
+            held = np.zeros(self.size, dtype=np.int16)
+            for docs, scores in lists:
+                if add:
+                    best[docs] += scores
+                else:  # scores are positive, so 0 is below all of them
+                    best[docs] = np.maximum(best[docs], scores)
+                held[docs] += 1
+            found = np.flatnonzero(held)
+            return found, best[found], held[found].astype(np.int64)
+        docs = np.concatenate([d for d, _ in lists])
+        scores = np.concatenate([v for _, v in lists])
+        order = np.argsort(docs, kind="stable")  # stable: a paper's scores stay in list order
+        docs, scores = docs[order], scores[order]
+        starts = _run_starts(docs)
+        combined = np.add.reduceat(scores, starts) if add else np.maximum.reduceat(scores, starts)
+        return docs[starts], combined, np.diff(np.append(starts, docs.size))
+
+    def _member(self, positions: npt.NDArray[np.int64], ascending: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """`np.isin` for a sorted right-hand side: by binary search when few are asked about (not a
+        hash of a common author word's tens of thousands of papers), by a mask over every position
+        when many are."""
+        if ascending.size == 0:
+            return np.zeros(positions.size, dtype=bool)
+        if self._dense(positions.size + ascending.size):
+            mask = np.zeros(self.size, dtype=bool)
+            mask[ascending] = True
+            found: npt.NDArray[np.bool_] = mask[positions]
+        else:
+            at = np.minimum(np.searchsorted(ascending, positions), ascending.size - 1)
+            found = ascending[at] == positions
+        return found
 
     def _alternative(self, terms: tuple[str, ...]) -> Scored | None:
         """The docs holding every one of `terms` (an acronym, or its spelled-out words), with scores."""
@@ -328,20 +480,10 @@ class LexicalIndex:
             weighted = (np.float32(idf) * weights).astype(np.float32)
             if docs is None:
                 docs, scores = these.astype(np.int64), weighted
-            else:
-                docs, mine, theirs = np.intersect1d(docs, these, assume_unique=True, return_indices=True)
-                scores = scores[mine] + weighted[theirs]
+            else:  # both ascending: the papers kept on each side line up
+                mine, theirs = self._member(docs, these), self._member(these, docs)
+                docs, scores = docs[mine], scores[mine] + weighted[theirs]
         return (docs, scores) if docs is not None and docs.size else None
-
-
-def _member(positions: npt.NDArray[np.int64], ascending: npt.NDArray[np.int32]) -> npt.NDArray[np.bool_]:
-    """`np.isin` for a sorted right-hand side, by binary search: costs the few positions asked about,
-    not a hash of a common author word's tens of thousands of papers."""
-    if ascending.size == 0:
-        return np.zeros(positions.size, dtype=bool)
-    at = np.minimum(np.searchsorted(ascending, positions), ascending.size - 1)
-    found: npt.NDArray[np.bool_] = ascending[at] == positions
-    return found
 
 
 def _run_starts(sorted_docs: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
@@ -349,81 +491,3 @@ def _run_starts(sorted_docs: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
     if sorted_docs.size == 0:
         return np.zeros(0, dtype=np.intp)
     return np.flatnonzero(np.concatenate([[True], sorted_docs[1:] != sorted_docs[:-1]]))
-
-
-def _author_words(papers: list[Paper]) -> dict[str, npt.NDArray[np.int32]]:
-    found: dict[str, list[int]] = {}
-    for position, paper in enumerate(papers):
-        for word in {w for author in paper.authors for w in words(author)}:
-            found.setdefault(word, []).append(position)
-    return {word: np.array(positions, dtype=np.int32) for word, positions in found.items()}
-
-
-def _build(papers: list[Paper], average: dict[str, float] | None = None, offset: int = 0) -> _Postings:
-    """Postings for `papers` (numbered from `offset`), with field lengths normalised by `average`
-    (by default, these papers' own average lengths).
-
-    Papers are tokenised `BUILD_CHUNK` at a time into NumPy arrays (term, doc, field, count), so the
-    build holds a few bytes per posting rather than a Python object each: at 100k papers this took
-    the build's peak from 2.7 GB to about a third of it."""
-    fields = list(FIELDS)
-    vocabulary: dict[str, int] = {}
-    lengths = np.zeros((len(papers), len(fields)), dtype=np.float32)
-    parts: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int8], npt.NDArray[np.float32]]] = []
-    for first in range(0, len(papers), BUILD_CHUNK):
-        term_ids: list[int] = []
-        docs: list[int] = []
-        field_ids: list[int] = []
-        counts: list[int] = []
-        for position in range(first, min(first + BUILD_CHUNK, len(papers))):
-            for f, field in enumerate(fields):
-                counted = term_counts(_field_text(papers[position], field))
-                if not counted:
-                    continue
-                lengths[position, f] = sum(counted.values())
-                term_ids.extend([vocabulary.setdefault(t, len(vocabulary)) for t in counted])
-                counts.extend(counted.values())
-                docs.extend([position] * len(counted))
-                field_ids.extend([f] * len(counted))
-        parts.append(
-            (
-                np.array(term_ids, dtype=np.int32),
-                np.array(docs, dtype=np.int32),
-                np.array(field_ids, dtype=np.int8),
-                np.array(counts, dtype=np.float32),
-            )
-        )
-    if not parts:  # no papers: one empty chunk keeps the dtypes
-        parts.append((np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int8), np.zeros(0, np.float32)))
-    term, doc, field_of, tf = (np.concatenate([p[i] for p in parts]) for i in range(4))
-    del parts
-    if average is None:
-        means = lengths.sum(axis=0) / max(len(papers), 1)
-        average = {f: max(float(means[i]), 1.0) for i, f in enumerate(fields)}
-    weight = np.array([FIELDS[f][0] for f in fields], dtype=np.float32)
-    b = np.array([FIELDS[f][1] for f in fields], dtype=np.float32)
-    mean = np.array([average[f] for f in fields], dtype=np.float32)
-    field_index = field_of.astype(np.intp)
-    tf *= weight[field_index] / (1.0 - b[field_index] + b[field_index] * lengths[doc, field_index] / mean[field_index])
-    del field_of, field_index, lengths
-    # One (term, doc) pair per posting: sum the weighted field frequencies, then saturate once.
-    n = max(len(papers), 1)
-    keys = term.astype(np.int64) * n + doc
-    del term, doc
-    order = np.argsort(keys, kind="stable")
-    keys = keys[order]
-    tf = tf[order]
-    del order
-    starts = np.flatnonzero(np.concatenate([keys[:1] == keys[:1], keys[1:] != keys[:-1]]))
-    combined = np.add.reduceat(tf, starts) if keys.size else np.zeros(0, np.float32)
-    unique = keys[starts]
-    terms_of = unique // n
-    offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(terms_of, minlength=len(vocabulary)), out=offsets[1:])
-    return _Postings(
-        vocabulary,
-        offsets,
-        (unique % n + offset).astype(np.int32),
-        (combined / (K1 + combined)).astype(np.float32),
-        average,
-    )

@@ -46,6 +46,7 @@ class Query:
 def parse_query(text: str) -> Query:
     text = text[:4000]
     plain: list[str] = []
+    loose: list[str] = []  # the words outside quotes
     phrases: list[tuple[str, ...]] = []
     authors: list[tuple[str, ...]] = []
     for match in _PIECE.finditer(text):
@@ -62,7 +63,11 @@ def parse_query(text: str) -> Query:
                 plain.append(phrase)
         elif match.group(6):
             plain.append(match.group(6))
+            loose.append(match.group(6))
     groups = _groups(list(query_terms(" ".join(plain))))
+    if phrases:  # a quoted "LLMs via" asks for those words: the expansion could never hold the phrase
+        free = set(query_terms(" ".join(loose)))
+        groups = [g if free & set(g.alternatives[0]) else Group(g.alternatives[:1]) for g in groups]
     return Query(
         tuple(groups), tuple(phrases), tuple(authors), empty=not groups and not authors, text=" ".join(plain)[:1000]
     )

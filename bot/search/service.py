@@ -9,29 +9,26 @@ words at once and by meaning as soon as a background task has embedded them (`em
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 from collections.abc import Collection, Mapping
 
 from bot.search.embeddings import Progress, current, embed
 from bot.search.encoder import MODEL_NAME
+from bot.search.heap import settle_heap
 from bot.search.hybrid import HybridIndex, QueryEncoder
 from bot.search.port import SearchFilters, SearchHit
 from bot.store.embeddings import EmbeddingStore, StoredVector
 from bot.store.papers import PaperStore
 
 
-def settle_heap() -> None:
-    """Move what is alive now (the new index's millions of objects) out of the garbage collector's
-    sight: they live as long as the index, and its full passes over them paused searches for
-    20-40 ms at 100k papers. What an earlier call froze is thawed and collected first, so a replaced
-    index is never kept (it is freed by reference counting anyway: it holds no cycles)."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
+def _offset(progress: Progress, done: int, total: int) -> Progress:
+    """Progress of one batch, reported as progress of the whole run."""
+    return lambda count, _: progress(done + count, total)
 
 
 REBUILD_AFTER = 2000  # papers added in place before a rebuild is cheaper than the drift
+BUILD_BATCH = 5000  # papers read from the store at a time while building
+EMBED_BATCH = 1024  # papers read from the index at a time while embedding
 log = logging.getLogger(__name__)
 
 
@@ -56,16 +53,23 @@ class SearchService:
     async def index(self) -> HybridIndex:
         async with self._lock:
             if self._index is None:
-                papers = await self._store.all_papers()
-                stored = await self._vectors.load(MODEL_NAME) if self._vectors is not None else {}
-                vectors = current(papers, stored)
-                # Building is CPU work; keep the event loop answering meanwhile.
-                self._index = await asyncio.to_thread(HybridIndex, papers, vectors, self._encoder)
-                del papers, stored, vectors
+                self._index = await self._build()
                 settle_heap()
                 if self._index.unembedded() and (self._backfill is None or self._backfill.done()):
                     self._backfill = asyncio.create_task(self._embed_in_background())
             return self._index
+
+    async def _build(self) -> HybridIndex:
+        """The index, streamed from the store a batch at a time (papers and their stored vectors), so
+        the build holds one batch of papers, never the whole store. Tokenising and adding are CPU
+        work: they run in a worker thread, and the event loop keeps answering meanwhile."""
+        expected = (await self._store.counts()).papers
+        index = HybridIndex(encoder=self._encoder, expected=expected)
+        async for papers in self._store.batches(BUILD_BATCH):
+            stored = await self._vectors.load_some(MODEL_NAME, [p.arxiv_id for p in papers]) if self._vectors else {}
+            await asyncio.to_thread(index.load, papers, current(papers, stored))
+        await asyncio.to_thread(index.seal)
+        return index
 
     async def store_vectors(self, vectors: Mapping[str, StoredVector]) -> None:
         """Keep embeddings made elsewhere (the snapshot's); ignored when search is keyword-only."""
@@ -86,9 +90,14 @@ class SearchService:
             if not missing:
                 return 0
             log.info("embedding %d papers for search by meaning", len(missing))
-            vectors = await embed(missing, self._encoder, self._vectors, progress)
-            index.put_vectors(vectors)
-            return len(vectors)
+            done = 0
+            for start in range(0, len(missing), EMBED_BATCH):
+                papers = index.papers(missing[start : start + EMBED_BATCH])
+                step = None if progress is None else _offset(progress, done, len(missing))
+                vectors = await embed(papers, self._encoder, self._vectors, step)
+                index.put_vectors(vectors)
+                done += len(vectors)
+            return done
 
     async def _embed_in_background(self) -> int:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -187,6 +187,21 @@ class PaperStore:
             days = await self._days_by_paper(conn, None)
             result = await conn.execute(select(papers))
             return [_from_row(row, days.get(row.arxiv_id, ())) for row in result]
+
+    async def batches(self, size: int = 5000) -> AsyncIterator[list[Paper]]:
+        """Every paper, `size` at a time in id order (a store of millions is never held whole)."""
+        after = ""
+        while True:
+            async with self._engine.connect() as conn:
+                result = await conn.execute(
+                    select(papers.c.arxiv_id).where(papers.c.arxiv_id > after).order_by(papers.c.arxiv_id).limit(size)
+                )
+                ids = [row.arxiv_id for row in result]
+                if not ids:
+                    return
+                loaded = await self._load(conn, ids)
+            yield [loaded[i] for i in ids if i in loaded]
+            after = ids[-1]
 
     async def latest_day(self, on_or_before: date | None = None) -> date | None:
         query = select(func.max(listings.c.day))

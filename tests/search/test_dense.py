@@ -29,8 +29,10 @@ def exact_top(vectors: np.ndarray, query: np.ndarray, allowed: np.ndarray, k: in
 def test_top_honours_the_mask_in_both_modes(monkeypatch: pytest.MonkeyPatch, exact_up_to: int) -> None:
     monkeypatch.setattr(dense, "EXACT_UP_TO", exact_up_to)
     monkeypatch.setattr(dense, "EXACT_SUBSET", 50)
+    monkeypatch.setattr(dense, "TRAIN_AT_LEAST", 1000)
     vectors = unit(3000)
     index = DenseIndex(np.arange(3000), vectors, 3000)
+    assert (index._ivf is not None) == (exact_up_to < 3000)  # the mode under test
     queries = vectors[:20] + 0.05 * unit(20, seed=1, topics=20)
     for allowed in (np.ones(3000, bool), np.arange(3000) % 3 == 0, np.isin(np.arange(3000), [5, 17, 2999])):
         overlap = []
@@ -47,6 +49,7 @@ def test_top_honours_the_mask_in_both_modes(monkeypatch: pytest.MonkeyPatch, exa
 @pytest.mark.parametrize("exact_up_to", [10_000, 100])
 def test_put_replaces_and_grows(monkeypatch: pytest.MonkeyPatch, exact_up_to: int) -> None:
     monkeypatch.setattr(dense, "EXACT_UP_TO", exact_up_to)
+    monkeypatch.setattr(dense, "TRAIN_AT_LEAST", 300)
     vectors = unit(500)
     index = DenseIndex(np.arange(400), vectors[:400], 450)  # 50 positions without a vector yet
     everything = np.ones(600, dtype=bool)

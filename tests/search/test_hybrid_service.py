@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import gc
 import weakref
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 import numpy as np
+import pytest
 
 from bot.catalog import Catalog
-from bot.models import Listing
+from bot.models import Listing, Paper
+from bot.search import service as search_service
 from bot.search.embeddings import checksum
 from bot.search.encoder import MODEL_NAME, Vectors, shared_encoder
 from bot.search.service import SearchService
@@ -108,7 +110,7 @@ async def test_keyword_only_without_an_encoder(store: PaperStore) -> None:
 
 
 async def test_a_replaced_index_is_freed(store: PaperStore) -> None:
-    """The heap is frozen after each build (bot.search.service.settle_heap); the old index must still go."""
+    """The heap is frozen after each build (bot.search.heap.settle_heap); the old index must still go."""
     await store.save_listings(listings_of("2026-06-01")[:5])
     search = service(store, CountingEncoder())
     await search.embed_missing()
@@ -144,3 +146,30 @@ async def test_a_damaged_stored_vector_is_embedded_again(store: PaperStore) -> N
     assert await search.embed_missing() == 1
     assert (await EmbeddingStore(store.engine).load(MODEL_NAME))[paper.arxiv_id].vector.shape == (384,)
     await search.close()
+
+
+async def test_the_index_is_built_a_batch_at_a_time(store: PaperStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store of millions is never read whole: the build streams batches (here of 7) and ends the same."""
+    await store.save_listings(listings_of("2026-06-01") + listings_of("2026-06-02"))
+    first = service(store, CountingEncoder())
+    await first.embed_missing()  # every paper embedded and stored: both builds below read the same vectors
+    whole = await first.search("efficient reasoning with small models", limit=20)
+    await first.close()
+    assert (await first.index()).embedded == len(await first.index())
+    batches: list[int] = []
+    real = PaperStore.batches
+
+    async def spy(self: PaperStore, size: int = 5000) -> AsyncIterator[list[Paper]]:
+        async for batch in real(self, size):
+            batches.append(len(batch))
+            yield batch
+
+    monkeypatch.setattr(search_service, "BUILD_BATCH", 7)
+    monkeypatch.setattr(PaperStore, "batches", spy)
+    search = service(store, CountingEncoder())
+    streamed = await search.search("efficient reasoning with small models", limit=20)
+    await search.close()
+    assert max(batches) == 7 and sum(batches) == (await store.counts()).papers
+    assert [(h.paper.arxiv_id, round(h.score, 6)) for h in streamed] == [
+        (h.paper.arxiv_id, round(h.score, 6)) for h in whole
+    ]

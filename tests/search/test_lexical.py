@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from bot.models import Paper
+from bot.search import lexical
 from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters
 from bot.search.query import parse_query
@@ -152,6 +153,11 @@ def test_acronyms_and_their_expansions_match_each_other() -> None:
     assert set(ids(index, "LLM")) == {"2401.00004", "2401.00005"}  # the plural "LLMs" too
     assert set(ids(index, "large language models")) == {"2401.00004", "2401.00005"}
     assert ids(index, "key value cache") == ["2401.00006"]
+    # quoted, an acronym stands for itself: a phrase is the words typed
+    assert ids(index, '"LLMs on"') == ["2401.00004"]
+    assert ids(index, '"large language"') == ["2401.00005"]
+    assert set(ids(index, 'LLM "efficient LLMs"')) == {"2401.00004"}
+    assert parse_query('LLM "efficient LLMs"').groups[0].alternatives == (("llm",), ("larg", "languag", "model"))
 
 
 def test_author_filter() -> None:
@@ -183,11 +189,11 @@ def test_quoted_phrases_must_appear_in_order() -> None:
 
 def test_extend_adds_and_replaces_without_a_rebuild() -> None:
     index = LexicalIndex([paper("2401.00001", "Diffusion for proteins"), paper("2401.00002", "Graph learning")])
-    main = index._postings
+    main = index._segments[0]
     index.extend(
         [paper("2401.00003", "Speculative decoding at scale"), paper("2401.00001", "Flow matching for proteins")]
     )
-    assert index._postings is main  # the built postings were not touched
+    assert index._segments[0] is main  # the built segment was not touched
     assert len(index) == 3
     assert index.added == 2
     assert ids(index, "speculative decoding") == ["2401.00003"]
@@ -229,7 +235,11 @@ def oracle(index: LexicalIndex, query: str, filters: SearchFilters) -> dict[int,
     "query", ["diffusion models", "RL for LLM agents", "video world model", "mixture of experts routing", "zzz video"]
 )
 @pytest.mark.parametrize("require_all", [False, True])
-def test_scores_follow_the_rule(june: LexicalIndex, query: str, require_all: bool) -> None:
+@pytest.mark.parametrize("dense", [0, 10**9], ids=["sorting", "dense arrays"])
+def test_scores_follow_the_rule(
+    june: LexicalIndex, query: str, require_all: bool, dense: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lexical, "DENSE_ABOVE", dense)  # both ways of combining postings
     filters = SearchFilters(require_all=require_all, min_upvotes=3)
     positions, scores = june.matches(parse_query(query), filters)
     expected = oracle(june, query, filters)

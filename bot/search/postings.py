@@ -1,0 +1,231 @@
+"""Postings in segments: each segment covers a run of at most `SEGMENT_DOCS` consecutive positions.
+
+A segment keeps, for every term the vocabulary knew when it was written, the documents holding it
+(as 16-bit offsets from the segment's first position) and the term's saturated BM25F weight there
+(quantised to a byte): 3 bytes a posting, where flat int32 + float32 arrays took 8. Segments are
+written one after another as papers stream in, so a build never holds more than one segment's raw
+term lists, and papers added later get segments of their own (the built ones are never touched).
+
+Besides the words of the text fields, a segment holds exact terms, in a vocabulary of their own and
+without weights (2 bytes a posting): `AUTHOR` + a word or a pair of words of one author's name (for
+`author:`), and `KEYWORD` + a Hugging Face keyword (for expansion).
+No query word can spell them: query terms are made of word characters only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.models import Paper
+from bot.search.text import term_counts, words
+
+K1 = 1.2
+FIELDS: dict[str, tuple[float, float]] = {  # field: (weight, length normalisation b)
+    "title": (3.0, 0.5),
+    "keywords": (2.0, 0.3),
+    "ai_summary": (1.5, 0.6),
+    "abstract": (1.0, 0.75),
+    "authors": (1.5, 0.0),
+}
+AUTHOR = "\x01"
+KEYWORD = "\x02"
+NAME_WORDS = 6  # words of an author's name paired at most (15 pairs)
+SEGMENT_DOCS = 32_768  # positions per segment (at most 65,536: offsets are 16-bit)
+LEVELS = 255  # a weight in (0, 1) is kept as round(weight * LEVELS), at least 1
+_WEIGHT_OF = (np.arange(LEVELS + 1) / LEVELS).astype(np.float32)  # a kept level → its weight
+
+_Entries = tuple[  # per (paper, field, term): term, local doc, field, count
+    npt.NDArray[np.int32], npt.NDArray[np.uint16], npt.NDArray[np.int8], npt.NDArray[np.float32]
+]
+_Weighed = tuple[npt.NDArray[np.int32], npt.NDArray[np.uint16], npt.NDArray[np.uint8]]  # term, local doc, level
+Postings = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]  # positions (ascending), weights
+
+
+def author_terms(names: Sequence[str]) -> set[str]:
+    """The exact terms of an author's name words: each word, and each pair of them (so that
+    author:"yu yang" finds one author with both words, not a Yu and a Yang on the same paper)."""
+    distinct = sorted(set(names))[:NAME_WORDS]
+    return {AUTHOR + w for w in distinct} | {AUTHOR + a + " " + b for a, b in combinations(distinct, 2)}
+
+
+def keyword_key(keyword: str) -> str:
+    """How a Hugging Face keyword is compared: lower case, words only ("Mixture-of-Experts" → "mixture of experts")."""
+    return " ".join(words(keyword))
+
+
+def field_text(paper: Paper, field: str) -> str:
+    if field == "keywords":
+        return " ".join(paper.ai_keywords)
+    if field == "authors":
+        return " ".join(paper.authors)
+    if field == "ai_summary":
+        return paper.ai_summary or ""
+    return str(getattr(paper, field))
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Term t's postings are [offsets[t], offsets[t + 1]) of `docs` and `weights` (t below `terms`);
+    exact term e's are [exact_offsets[e], exact_offsets[e + 1]) of `exact_docs`."""
+
+    base: int  # the position of local document 0
+    count: int  # positions covered
+    offsets: npt.NDArray[np.int64]
+    docs: npt.NDArray[np.uint16]
+    weights: npt.NDArray[np.uint8]
+    exact_offsets: npt.NDArray[np.int64]
+    exact_docs: npt.NDArray[np.uint16]
+
+    @property
+    def terms(self) -> int:
+        return self.offsets.size - 1
+
+    @property
+    def exact_terms(self) -> int:
+        return self.exact_offsets.size - 1
+
+    def get(self, term: int) -> Postings | None:
+        found = _span(self.offsets, term)
+        if found is None:
+            return None
+        docs = self.docs[found].astype(np.int64)
+        docs += self.base
+        return docs, _WEIGHT_OF[self.weights[found]]
+
+    def holding(self, exact: int) -> npt.NDArray[np.int64] | None:
+        found = _span(self.exact_offsets, exact)
+        if found is None:
+            return None
+        docs = self.exact_docs[found].astype(np.int64)
+        docs += self.base
+        return docs
+
+
+def _span(offsets: npt.NDArray[np.int64], term: int) -> slice | None:
+    if term + 1 >= offsets.size:
+        return None
+    lo, hi = int(offsets[term]), int(offsets[term + 1])
+    return slice(lo, hi) if lo < hi else None
+
+
+class SegmentWriter:
+    """Collects the postings of up to `SEGMENT_DOCS` papers, then writes them as one segment.
+
+    Once the field-length averages are known (every segment but an index's first), each batch of
+    papers is weighed as it comes: a few bytes per (term, paper) are kept, never a float per field
+    entry of the whole segment, so writing the last segment of a large index costs little memory
+    beside it. The first segment keeps its raw counts until its own averages are known."""
+
+    def __init__(self, base: int, average: npt.NDArray[np.float32] | None = None) -> None:
+        self.base = base
+        self.count = 0
+        self._average = average
+        self._raw: list[tuple[_Entries, npt.NDArray[np.float32], int]] = []  # entries, lengths, first doc
+        self._weighed: list[_Weighed] = []
+        self._exact: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.uint16]]] = []
+
+    @property
+    def full(self) -> bool:
+        return self.count >= SEGMENT_DOCS
+
+    def add(self, papers: Sequence[Paper], vocabulary: dict[str, int], exact: dict[str, int]) -> None:
+        """Tokenise these papers (the next positions); new terms join `vocabulary` (and `exact`)."""
+        fields = list(FIELDS)
+        lengths = np.zeros((len(papers), len(fields)), dtype=np.float32)
+        term_ids: list[int] = []
+        docs: list[int] = []
+        field_ids: list[int] = []
+        counts: list[int] = []
+        exact_ids: list[int] = []
+        exact_docs: list[int] = []
+        for i, paper in enumerate(papers):
+            local = self.count + i
+            for f, field in enumerate(fields):
+                counted = term_counts(field_text(paper, field))
+                if not counted:
+                    continue
+                lengths[i, f] = sum(counted.values())
+                term_ids.extend([vocabulary.setdefault(t, len(vocabulary)) for t in counted])
+                counts.extend(counted.values())
+                docs.extend([local] * len(counted))
+                field_ids.extend([f] * len(counted))
+            names = {t for author in paper.authors for t in author_terms(words(author))}
+            names |= {KEYWORD + keyword_key(k) for k in paper.ai_keywords}
+            names.discard(KEYWORD)
+            exact_ids.extend([exact.setdefault(t, len(exact)) for t in names])
+            exact_docs.extend([local] * len(names))
+        self._exact.append((np.array(exact_ids, dtype=np.int32), np.array(exact_docs, dtype=np.uint16)))
+        entries = (
+            np.array(term_ids, dtype=np.int32),
+            np.array(docs, dtype=np.uint16),
+            np.array(field_ids, dtype=np.int8),
+            np.array(counts, dtype=np.float32),
+        )
+        if self._average is not None:
+            self._weighed.append(_weigh(entries, lengths, self.count, self._average))
+        else:
+            self._raw.append((entries, lengths, self.count))
+        self.count += len(papers)
+
+    def averages(self) -> npt.NDArray[np.float32]:
+        """The mean length of each field over the papers collected (at least 1)."""
+        lengths = np.concatenate([r[1] for r in self._raw]) if self._raw else np.zeros((0, len(FIELDS)), np.float32)
+        means: npt.NDArray[np.float32] = np.maximum(lengths.sum(axis=0) / max(lengths.shape[0], 1), 1.0)
+        return means.astype(np.float32)
+
+    def finish(self, average: npt.NDArray[np.float32], terms: int, exact_terms: int) -> Segment:
+        """The segment, with field lengths normalised by `average` and a vocabulary of `terms` terms.
+
+        Each posting is packed into one int64 (term, paper, weight) and the array sorted in place:
+        8 bytes a posting for the sort, where an argsort and its gathers took three times that."""
+        self._weighed += [_weigh(entries, lengths, first, average) for entries, lengths, first in self._raw]
+        self._raw = []
+        packed = np.concatenate(
+            [(t.astype(np.int64) << 32) | (d.astype(np.int64) << 16) | w for t, d, w in self._weighed]
+            or [np.zeros(0, np.int64)]
+        )
+        self._weighed = []
+        packed.sort()
+        offsets = np.searchsorted(packed, np.arange(terms + 1, dtype=np.int64) << 32)
+        docs = ((packed >> 16) & 0xFFFF).astype(np.uint16)
+        packed &= 0xFF
+        weights = packed.astype(np.uint8)
+        del packed
+        exact = np.concatenate([(t.astype(np.int64) << 16) | d for t, d in self._exact] or [np.zeros(0, np.int64)])
+        self._exact = []
+        exact.sort()
+        exact_offsets = np.searchsorted(exact, np.arange(exact_terms + 1, dtype=np.int64) << 16)
+        return Segment(
+            self.base,
+            self.count,
+            offsets.astype(np.int64),
+            docs,
+            weights,
+            exact_offsets.astype(np.int64),
+            (exact & 0xFFFF).astype(np.uint16),
+        )
+
+
+def _weigh(
+    entries: _Entries, lengths: npt.NDArray[np.float32], first: int, average: npt.NDArray[np.float32]
+) -> _Weighed:
+    """One batch's entries (per paper, field and term) as postings (per paper and term), paper by
+    paper: the field frequencies length-normalised, weighted and summed, then saturated once (BM25F)."""
+    term, doc, field, tf = entries
+    weight = np.array([w for w, _ in FIELDS.values()], dtype=np.float32)
+    b = np.array([b for _, b in FIELDS.values()], dtype=np.float32)
+    own = lengths[doc.astype(np.intp) - first, field]
+    tf = (tf * weight[field] / (1.0 - b[field] + b[field] * own / average[field])).astype(np.float32, copy=False)
+    # stable: a paper's entries for one term add up in field order
+    order = np.argsort((doc.astype(np.int64) << 32) | term, kind="stable")
+    term, doc, tf = term[order], doc[order], tf[order]
+    changes = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
+    starts = np.flatnonzero(np.concatenate([[True], changes])) if term.size else np.zeros(0, np.intp)
+    combined = np.add.reduceat(tf, starts) if tf.size else np.zeros(0, np.float32)
+    saturated = np.clip(np.rint(combined / (K1 + combined) * LEVELS), 1, LEVELS).astype(np.uint8)
+    return term[starts], doc[starts], saturated
