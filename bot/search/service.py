@@ -1,7 +1,8 @@
 """The search service: the store's papers behind the search port, the index rebuilt on demand.
 
-With an encoder (the embedding model installed and `PAPERBOY_EMBEDDINGS` on) the index is hybrid:
-stored embeddings are loaded with the papers; papers without a current one are searchable by their
+The index is built from the store a batch of papers at a time, never the whole store at once. With
+an encoder (the embedding model installed and `PAPERBOY_EMBEDDINGS` on) it is hybrid: each batch
+comes with its stored embeddings; papers without a current one are searchable by their
 words at once and by meaning as soon as a background task has embedded them (`embed_missing`, which
 `sync` and `import` also await so that a later one-shot search finds everything embedded).
 """

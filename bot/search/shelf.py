@@ -11,6 +11,7 @@ never parses the paper's JSON.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import unicodedata
@@ -24,6 +25,7 @@ import numpy.typing as npt
 from bot.models import Paper
 
 ON_DISK_ABOVE = 50_000
+log = logging.getLogger(__name__)
 _FIELD, _ITEM, _BODY = "\x1e", "\x1f", "\x00"
 
 
@@ -47,7 +49,13 @@ class Shelf(Protocol):
 
 
 def shelf_for(expected: int) -> Shelf:
-    return FileShelf() if expected > ON_DISK_ABOVE else MemoryShelf()
+    if expected <= ON_DISK_ABOVE:
+        return MemoryShelf()
+    try:
+        return FileShelf()
+    except OSError as error:  # no writable temporary folder: slower to start, heavier, but working
+        log.warning("cannot write the search index's paper file (%s); keeping %d papers in memory", error, expected)
+        return MemoryShelf()
 
 
 class MemoryShelf:

@@ -3,7 +3,9 @@ answer exactly as the small layout does (one segment, papers in memory)."""
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -132,9 +134,14 @@ def test_shelves_give_back_what_they_were_given(papers: list[Paper], make: type[
         shelf.paper(len(papers))
 
 
-def test_a_large_index_keeps_its_papers_on_disk() -> None:
+def test_a_large_index_keeps_its_papers_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     assert isinstance(shelf_for(10), MemoryShelf)
     assert isinstance(shelf_for(10**6), FileShelf)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))  # $TMPDIR unusable
+    assert isinstance(shelf_for(10**6), MemoryShelf)
+    assert "cannot write the search index's paper file" in caplog.text
 
 
 def test_ids_find_the_latest_position() -> None:
