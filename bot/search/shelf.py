@@ -151,8 +151,12 @@ class FileShelf:
 
     def phrase_texts(self, positions: Sequence[int]) -> list[str]:
         """The folded texts of these papers, reading nothing else."""
+        at = np.asarray(positions, dtype=np.int64)
+        if at.size and (at.min() < 0 or at.max() >= self._count):
+            raise IndexError(positions)
+        starts = np.where(at > 0, self._ends[np.maximum(at - 1, 0)], 0).tolist()  # whole arrays, not a call each
         fd = self._file.fileno()
-        return [os.pread(fd, int(self._texts[p]), self._start(p)).decode() for p in positions]
+        return [os.pread(fd, n, s).decode() for n, s in zip(self._texts[at].tolist(), starts, strict=True)]
 
     def authors(self, position: int) -> tuple[str, ...]:
         found = self._head(position)[1]

@@ -130,8 +130,12 @@ def test_shelves_give_back_what_they_were_given(papers: list[Paper], make: type[
     assert "full-width title" in shelf.phrase_text(0)
     assert shelf.authors(0)[-1] == "Zoë Ünal"
     assert shelf.keywords(5) == papers[5].ai_keywords
+    some = [len(papers) - 1, 0, 5, 5]
+    assert shelf.phrase_texts(some) == [shelf.phrase_text(i) for i in some]
     with pytest.raises(IndexError):
         shelf.paper(len(papers))
+    with pytest.raises(IndexError):
+        shelf.phrase_texts([3, len(papers)])
 
 
 def test_a_large_index_keeps_its_papers_on_disk(
