@@ -15,9 +15,10 @@ def _encoded(ids: Sequence[str]) -> npt.NDArray[np.bytes_]:
 Keys = npt.NDArray[np.bytes_]
 
 
-def _widen(a: Keys, b: Keys) -> tuple[Keys, Keys]:
-    width = f"S{max(a.dtype.itemsize, b.dtype.itemsize)}"
-    return a.astype(width), b.astype(width)
+def _widen(*parts: Keys) -> list[Keys]:
+    """The arrays at the width of the widest (NumPy would cut a longer id to a narrower width)."""
+    width = f"S{max(p.dtype.itemsize for p in parts)}"
+    return [p.astype(width) for p in parts]
 
 
 class Ids:
@@ -74,11 +75,6 @@ class Ids:
 
     def ids(self, positions: npt.NDArray[np.int64]) -> list[str]:
         if len(self._by_position) > 1:
-            self._by_position = [np.concatenate(_widen_all(self._by_position))]
+            self._by_position = [np.concatenate(_widen(*self._by_position))]
         everything = self._by_position[0] if self._by_position else np.zeros(0, dtype="S1")
         return [k.decode() for k in everything[positions].tolist()]
-
-
-def _widen_all(parts: list[npt.NDArray[np.bytes_]]) -> list[npt.NDArray[np.bytes_]]:
-    width = f"S{max(p.dtype.itemsize for p in parts)}"
-    return [p.astype(width) for p in parts]

@@ -173,10 +173,6 @@ class LexicalIndex:
     def __len__(self) -> int:
         return self._alive_count
 
-    def position(self, arxiv_id: str) -> int:
-        """The current position of this paper, or -1."""
-        return self._ids.position(arxiv_id)
-
     def positions(self, ids: Sequence[str]) -> npt.NDArray[np.int64]:
         """The current position of each of these papers, or -1."""
         return self._ids.positions(ids)
