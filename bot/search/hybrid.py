@@ -159,11 +159,11 @@ class HybridIndex:
         lexical = self.lexical
         depth = max(DEPTH, limit)
         checked = lexical.needs_text(parsed)  # then only papers that pass the check may take part
-        ranked = lexical.top(lexical.matches(parsed, filters), VERIFY_AT_MOST if checked else depth)
+        narrowed = lexical.allowed(parsed, filters) if lexical.narrows(parsed, filters) else None
+        ranked = lexical.ranked(parsed, filters, VERIFY_AT_MOST if checked else depth, narrowed)
         # A phrase or a long name is checked in the papers' text: stop at `limit` holding it (the
         # other lists' papers are checked at the end), rather than read thousands for a rare phrase.
         by_words, _ = lexical.satisfying(parsed, ranked, limit if checked else depth)
-        narrowed = lexical.allowed(parsed, filters) if lexical.narrows(parsed, filters) else None
         near, cosines = dense.top(self._query_vector(parsed.text), narrowed, depth)
         near = near[cosines >= (MIN_COSINE if by_words.size else MIN_COSINE_ALONE)]
         by_meaning = near[lexical.admits(parsed, filters, near)]  # replaced versions, when not narrowed

@@ -25,8 +25,18 @@ from bot.models import Paper
 from bot.search.heap import release_memory
 from bot.search.ids import Ids
 from bot.search.port import SearchFilters, SearchHit
-from bot.search.postings import AUTHOR, KEYWORD, SEGMENT_DOCS, Postings, Segment, SegmentWriter, author_terms
+from bot.search.postings import (
+    AUTHOR,
+    KEYWORD,
+    LEVEL_WEIGHTS,
+    SEGMENT_DOCS,
+    Postings,
+    Segment,
+    SegmentWriter,
+    author_terms,
+)
 from bot.search.query import Query, parse_query
+from bot.search.scoring import Plan, Term, segment_scores
 from bot.search.shelf import Shelf, phrase_text, shelf_for
 from bot.search.text import query_terms, words
 
@@ -35,7 +45,7 @@ RECENCY_WEIGHT = 0.15
 UPVOTE_WEIGHT = 0.15
 LOAD_CHUNK = 2000  # papers tokenised into one batch of arrays
 VERIFY_AT_MOST = 5000  # candidates checked for a quoted phrase or an author, best first
-DENSE_ABOVE = 32  # postings above 1/32 of the positions: use arrays over every position, not sorting
+DENSE_ABOVE = 32  # membership of more than 1/32 of the positions: a mask over every position, not binary search
 MAX_TAIL = 8  # small segments from `extend` before they are merged into one
 Positions = npt.NDArray[np.int64]
 Weights = npt.NDArray[np.float32]
@@ -98,6 +108,7 @@ class LexicalIndex:
         self._exact: dict[str, int] = {}  # `AUTHOR` and `KEYWORD` terms
         self._segments: list[Segment] = []
         self._exact_df = np.zeros(0, dtype=np.int64)
+        self._df = np.zeros(0, dtype=np.int64)
         self._writer: SegmentWriter | None = None
         self._average: npt.NDArray[np.float32] | None = None
         self._shelf: Shelf = shelf_for(max(expected, len(papers)))
@@ -109,7 +120,7 @@ class LexicalIndex:
         self._added = 0
         self._prior = np.zeros(0, dtype=np.float32)
         self._alive_count = 0
-        self._scratch_arrays: tuple[Weights, npt.NDArray[np.int16], npt.NDArray[np.bool_]] | None = None
+        self._scratch_mask = np.zeros(0, dtype=bool)
         self.load(papers)
         self.seal()
 
@@ -220,11 +231,14 @@ class LexicalIndex:
         self._count_documents()
 
     def _count_documents(self) -> None:
-        """How many papers hold each exact term (replaced versions too), summed over the segments."""
-        df = np.zeros(len(self._exact), dtype=np.int64)
+        """How many papers hold each term and each exact term (replaced versions too), summed over
+        the segments."""
+        df = np.zeros(len(self._vocabulary), dtype=np.int64)
+        exact_df = np.zeros(len(self._exact), dtype=np.int64)
         for segment in self._segments:
-            df[: segment.exact_terms] += np.diff(segment.exact_offsets)
-        self._exact_df = df
+            df[: segment.terms] += np.diff(segment.offsets)
+            exact_df[: segment.exact_terms] += np.diff(segment.exact_offsets)
+        self._df, self._exact_df = df, exact_df
 
     @property
     def segments(self) -> int:
@@ -269,8 +283,7 @@ class LexicalIndex:
         parsed = parse_query(query)
         if parsed.empty or not self.size or limit <= 0:
             return []
-        matches = self.matches(parsed, filters)
-        ranked = self.top(matches, VERIFY_AT_MOST if self.needs_text(parsed) else limit)
+        ranked = self.ranked(parsed, filters, VERIFY_AT_MOST if self.needs_text(parsed) else limit)
         return self.verified(parsed, ranked, limit)
 
     def paper(self, position: int) -> Paper:
@@ -279,34 +292,72 @@ class LexicalIndex:
     def keywords(self, position: int) -> tuple[str, ...]:
         return self._shelf.keywords(position)
 
-    def matches(self, parsed: Query, filters: SearchFilters) -> Scored:
-        """The papers the query may return (filters, current versions, `author:`, and with `require_all`
-        every term), with their scores, in position order.
+    def ranked(
+        self, parsed: Query, filters: SearchFilters, depth: int, allowed: npt.NDArray[np.bool_] | None = None
+    ) -> Scored:
+        """The best `depth` papers the query may return (filters, current versions, `author:`, a
+        quoted phrase's words, and with `require_all` every term), best first, with their scores.
 
-        Scoring walks the query terms' postings only, never an array over the whole index, so a
-        query costs what its terms' postings cost."""
+        Segment by segment, each query term costs one pass over its postings there
+        (`bot/search/scoring.py`); a segment's papers below the best `depth` found so far are
+        dropped as it is done, so no array the size of the index is built. `allowed`: `allowed()`,
+        when the caller has it already."""
         if not parsed.groups:  # only an author was asked for: the recent and upvoted first
             candidates = self._author_candidates(parsed)
             candidates = candidates[self.admits(parsed, filters, candidates)]
-            return candidates, self._prior[candidates]
-        groups: list[Scored] = []
-        for group in parsed.groups:
-            found = [a for a in (self._alternative(alt) for alt in group.alternatives) if a is not None]
-            if found:
-                docs, scores, _ = self._union(found, add=False)  # a group scores its best alternative
-                groups.append((docs, scores))
-        total = len(parsed.groups)
-        if not groups:
+            return self.top((candidates, self._prior[candidates]), depth)
+        plan = self._plan(parsed)
+        phrase_terms = sorted({term for phrase in parsed.phrases for term in query_terms(" ".join(phrase))})
+        required = [self._vocabulary.get(term) for term in phrase_terms]  # a paper holding a phrase holds its words
+        if not plan or None in required or depth <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        candidates, summed, matched = self._union(groups, add=True)  # each paper's group scores, in query order
-        keep = self.admits(parsed, filters, candidates)
-        for phrase in parsed.phrases:  # a paper holding the phrase holds each of its words' terms
-            for term in query_terms(" ".join(phrase)):
-                keep &= self._member(candidates, self.holding(term))
-        if filters.require_all:
-            keep &= matched >= total
-        final = (summed * (0.5 + 0.5 * matched / total) * self._prior[candidates]).astype(np.float32)
-        return candidates[keep], final[keep]
+        if allowed is None:
+            allowed = self.allowed(parsed, filters) if self.narrows(parsed, filters) else self._alive
+        total = len(parsed.groups)
+        pool: list[Scored] = []
+        pooled, floor = 0, -np.inf
+        for segment in self._segments:
+            scored = segment_scores(segment, plan, [t for t in required if t is not None])
+            if scored is None:
+                continue
+            sums, held = scored
+            first = segment.base
+            keep = (held >= total if filters.require_all else held > 0) & allowed[first : first + segment.count]
+            found = np.flatnonzero(keep)
+            final = (sums[found] * (0.5 + 0.5 * held[found] / total) * self._prior[first + found]).astype(np.float32)
+            above = final >= floor  # what cannot make the best `depth` any more is dropped at once
+            pool.append((found[above] + first, final[above]))
+            pooled += int(above.sum())
+            if pooled >= 2 * depth:
+                pool = [self.top(_joined(pool), depth)]
+                pooled, floor = depth, float(pool[0][1][-1])
+        return self.top(_joined(pool), depth)
+
+    def _plan(self, parsed: Query) -> Plan:
+        """The query's groups as vocabulary terms with their scores per weight level (idf × weight);
+        alternatives with a word no paper holds are left out, and groups left with none."""
+        alive = self._alive_count
+        plan: list[list[list[Term]]] = []
+        for group in parsed.groups:
+            alternatives: list[list[Term]] = []
+            for alternative in group.alternatives:
+                ids = [self._vocabulary.get(term) for term in alternative]
+                terms: list[Term] = []
+                for t in ids:
+                    if t is None:
+                        break
+                    df = int(self._df[t])
+                    idf = (
+                        math.log(1.0 + (alive - df + 0.5) / (df + 0.5))
+                        if df <= alive
+                        else math.log(1.5 / (alive + 0.5) + 1.0)
+                    )
+                    terms.append((t, (np.float32(idf) * LEVEL_WEIGHTS).astype(np.float32)))
+                else:
+                    alternatives.append(terms)
+            if alternatives:
+                plan.append(alternatives)
+        return plan
 
     def admits(self, parsed: Query, filters: SearchFilters, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         """Which of these positions the filters and `author:` allow, current versions only."""
@@ -336,10 +387,19 @@ class LexicalIndex:
         )
 
     def allowed(self, parsed: Query, filters: SearchFilters) -> npt.NDArray[np.bool_]:
-        """`admits` over every position (for the dense side of a narrowed query)."""
-        candidates = self._author_candidates(parsed) if parsed.authors else np.arange(self.size, dtype=np.int64)
-        mask = np.zeros(self.size, dtype=bool)
-        mask[candidates[self.admits(parsed, filters, candidates)]] = True
+        """`admits` over every position, as whole-array comparisons."""
+        mask = self._alive.copy()
+        if filters.since is not None:
+            mask &= self._day >= filters.since.toordinal()
+        if filters.until is not None:
+            mask &= self._day <= filters.until.toordinal()
+        if filters.min_upvotes > 0:
+            mask &= self._upvotes >= filters.min_upvotes
+        if filters.within is not None:
+            within = self.positions(sorted(filters.within))
+            mask &= _only(self.size, within[within >= 0])
+        if parsed.authors:
+            mask &= _only(self.size, self._author_candidates(parsed))
         return mask
 
     @property
@@ -418,45 +478,16 @@ class LexicalIndex:
                 found = these if found is None else np.intersect1d(found, these, assume_unique=True)
         return found if found is not None else np.zeros(0, np.int64)
 
-    def _scratch(self) -> tuple[Weights, npt.NDArray[np.int16], npt.NDArray[np.bool_]]:
-        """Arrays over every position, all zero, for combining postings (7 bytes a paper). They are
-        kept and cleaned after each use: fresh ones cost a page fault every 4 KB (a few ms at 1M)."""
-        if self._scratch_arrays is None or self._scratch_arrays[0].size != self.size:
-            self._scratch_arrays = (
-                np.zeros(self.size, dtype=np.float32),
-                np.zeros(self.size, dtype=np.int16),
-                np.zeros(self.size, dtype=bool),
-            )
-        return self._scratch_arrays
+    def _mask(self) -> npt.NDArray[np.bool_]:
+        """An array over every position, all False, kept and cleaned after each use: a fresh one
+        costs a page fault every 4 KB (a few ms at 1M)."""
+        if self._scratch_mask.size != self.size:
+            self._scratch_mask = np.zeros(self.size, dtype=bool)
+        return self._scratch_mask
 
     def _dense(self, size: int) -> bool:
-        """Whether arrays over every position beat sorting `size` postings (a common term at scale)."""
+        """Whether a mask over every position beats binary search for `size` positions."""
         return size * DENSE_ABOVE > self.size
-
-    def _union(self, lists: Sequence[Scored], *, add: bool) -> tuple[Positions, Weights, Positions]:
-        """The positions in any of `lists` (each ascending, without repeats), ascending, with their
-        scores added up in list order (`add`) or the best of them, and how many lists held each."""
-        if len(lists) == 1:
-            return lists[0][0], lists[0][1], np.ones(lists[0][0].size, dtype=np.int64)
-        if self._dense(sum(d.size for d, _ in lists)):
-            best, held, _ = self._scratch()
-            for docs, scores in lists:
-                if add:
-                    best[docs] += scores
-                else:  # scores are positive, so 0 is below all of them
-                    best[docs] = np.maximum(best[docs], scores)
-                held[docs] += 1
-            found = np.flatnonzero(held)
-            combined, counts = best[found], held[found].astype(np.int64)
-            best[found], held[found] = 0, 0  # clean for the next use
-            return found, combined, counts
-        docs = np.concatenate([d for d, _ in lists])
-        scores = np.concatenate([v for _, v in lists])
-        order = np.argsort(docs, kind="stable")  # stable: a paper's scores stay in list order
-        docs, scores = docs[order], scores[order]
-        starts = _run_starts(docs)
-        combined = np.add.reduceat(scores, starts) if add else np.maximum.reduceat(scores, starts)
-        return docs[starts], combined, np.diff(np.append(starts, docs.size))
 
     def _member(self, positions: npt.NDArray[np.int64], ascending: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         """`np.isin` for a sorted right-hand side: by binary search when few are asked about (not a
@@ -465,7 +496,7 @@ class LexicalIndex:
         if ascending.size == 0:
             return np.zeros(positions.size, dtype=bool)
         if self._dense(positions.size + ascending.size):
-            _, _, mask = self._scratch()
+            mask = self._mask()
             mask[ascending] = True
             found: npt.NDArray[np.bool_] = mask[positions]
             mask[ascending] = False
@@ -474,31 +505,15 @@ class LexicalIndex:
             found = ascending[at] == positions
         return found
 
-    def _alternative(self, terms: tuple[str, ...]) -> Scored | None:
-        """The docs holding every one of `terms` (an acronym, or its spelled-out words), with scores."""
-        alive = self._alive_count
-        docs: npt.NDArray[np.int64] | None = None
-        scores: npt.NDArray[np.float32] = np.zeros(0, np.float32)
-        for term in terms:
-            postings = self._term(term)
-            if postings is None:
-                return None
-            these, weights = postings
-            df = len(these)
-            idf = (
-                math.log(1.0 + (alive - df + 0.5) / (df + 0.5)) if df <= alive else math.log(1.5 / (alive + 0.5) + 1.0)
-            )
-            weighted = (np.float32(idf) * weights).astype(np.float32)
-            if docs is None:
-                docs, scores = these.astype(np.int64), weighted
-            else:  # both ascending: the papers kept on each side line up
-                mine, theirs = self._member(docs, these), self._member(these, docs)
-                docs, scores = docs[mine], scores[mine] + weighted[theirs]
-        return (docs, scores) if docs is not None and docs.size else None
+
+def _joined(parts: Sequence[Scored]) -> Scored:
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    return np.concatenate([p for p, _ in parts]), np.concatenate([v for _, v in parts])
 
 
-def _run_starts(sorted_docs: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
-    """Where each run of equal values starts in a sorted array."""
-    if sorted_docs.size == 0:
-        return np.zeros(0, dtype=np.intp)
-    return np.flatnonzero(np.concatenate([[True], sorted_docs[1:] != sorted_docs[:-1]]))
+def _only(size: int, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """A mask over `size` positions, True at these."""
+    mask = np.zeros(size, dtype=bool)
+    mask[positions] = True
+    return mask

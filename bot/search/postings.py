@@ -37,7 +37,7 @@ KEYWORD = "\x02"
 NAME_WORDS = 6  # words of an author's name paired at most (15 pairs)
 SEGMENT_DOCS = 32_768  # positions per segment (at most 65,536: offsets are 16-bit)
 LEVELS = 255  # a weight in (0, 1) is kept as round(weight * LEVELS), at least 1
-_WEIGHT_OF = (np.arange(LEVELS + 1) / LEVELS).astype(np.float32)  # a kept level → its weight
+LEVEL_WEIGHTS = (np.arange(LEVELS + 1) / LEVELS).astype(np.float32)  # a kept level → its weight
 
 _Entries = tuple[  # per (paper, field, term): term, local doc, field, count
     npt.NDArray[np.int32], npt.NDArray[np.uint16], npt.NDArray[np.int8], npt.NDArray[np.float32]
@@ -95,7 +95,12 @@ class Segment:
             return None
         docs = self.docs[found].astype(np.int64)
         docs += self.base
-        return docs, _WEIGHT_OF[self.weights[found]]
+        return docs, LEVEL_WEIGHTS[self.weights[found]]
+
+    def local(self, term: int) -> tuple[npt.NDArray[np.uint16], npt.NDArray[np.uint8]] | None:
+        """Term `term`'s postings as stored: offsets from `base`, and weight levels (see `LEVEL_WEIGHTS`)."""
+        found = _span(self.offsets, term)
+        return None if found is None else (self.docs[found], self.weights[found])
 
     def holding(self, exact: int) -> npt.NDArray[np.int64] | None:
         found = _span(self.exact_offsets, exact)

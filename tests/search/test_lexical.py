@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from bot.models import Paper
-from bot.search import lexical
+from bot.search import lexical, postings
 from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters
 from bot.search.query import parse_query
@@ -231,18 +231,46 @@ def oracle(index: LexicalIndex, query: str, filters: SearchFilters) -> dict[int,
     return out
 
 
-@pytest.mark.parametrize(
-    "query", ["diffusion models", "RL for LLM agents", "video world model", "mixture of experts routing", "zzz video"]
-)
+@pytest.fixture(scope="module")
+def june_in_segments(june: LexicalIndex) -> LexicalIndex:
+    """The same papers in segments of 7 (the layout of a large index), weighed alike."""
+    papers = [june.paper(p) for p in range(june.size)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(postings, "SEGMENT_DOCS", 7)
+        patch.setattr(lexical, "SEGMENT_DOCS", 7)
+        split = LexicalIndex()
+        split._average = june._average  # field lengths are normalised by the first segment's
+        split.load(papers)
+        split.seal()
+    assert split.segments > 5
+    return split
+
+
+QUERIES = ["diffusion models", "RL for LLM agents", "video world model", "mixture of experts routing", "zzz video"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
 @pytest.mark.parametrize("require_all", [False, True])
-@pytest.mark.parametrize("dense", [0, 10**9], ids=["sorting", "dense arrays"])
+@pytest.mark.parametrize("layout", ["one segment", "segments of 7"])
 def test_scores_follow_the_rule(
-    june: LexicalIndex, query: str, require_all: bool, dense: int, monkeypatch: pytest.MonkeyPatch
+    june: LexicalIndex, june_in_segments: LexicalIndex, query: str, require_all: bool, layout: str
 ) -> None:
-    monkeypatch.setattr(lexical, "DENSE_ABOVE", dense)  # both ways of combining postings
+    index = june if layout == "one segment" else june_in_segments
     filters = SearchFilters(require_all=require_all, min_upvotes=3)
-    positions, scores = june.matches(parse_query(query), filters)
-    expected = oracle(june, query, filters)
+    positions, scores = index.ranked(parse_query(query), filters, depth=index.size)
+    expected = oracle(index, query, filters)
     assert sorted(positions.tolist()) == sorted(expected)
     for position, score in zip(positions.tolist(), scores.tolist(), strict=True):
         assert score == pytest.approx(expected[position], rel=1e-4)
+    assert scores.tolist() == sorted(scores.tolist(), reverse=True)  # best first
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("depth", [1, 3, 10])
+def test_the_best_few_are_the_best_of_all(june_in_segments: LexicalIndex, query: str, depth: int) -> None:
+    """Segments drop what cannot make the best `depth` as they go: what is left is the head of the full ranking."""
+    parsed = parse_query(query)
+    every = june_in_segments.ranked(parsed, SearchFilters(), depth=june_in_segments.size)
+    best = june_in_segments.ranked(parsed, SearchFilters(), depth=depth)
+    assert best[0].tolist() == every[0][:depth].tolist()
+    assert best[1].tolist() == every[1][:depth].tolist()
