@@ -156,7 +156,7 @@ class LexicalIndex:
         if self._average is None:
             self._average = self._writer.averages()
         release_memory()  # what the batches since the last segment freed, before this one's temporaries
-        self._segments.append(self._writer.finish(self._average, len(self._vocabulary), len(self._exact)))
+        self._segments.append(self._writer.finish(self._average))
         self._writer = None
         self._count_documents()
         release_memory()  # and the temporaries, before the next segment is collected
@@ -227,7 +227,7 @@ class LexicalIndex:
         for first in range(base, base + total, LOAD_CHUNK):
             stop = min(first + LOAD_CHUNK, base + total)
             writer.add([self._shelf.paper(p) for p in range(first, stop)], self._vocabulary, self._exact)
-        self._segments[-tail:] = [writer.finish(self._average, len(self._vocabulary), len(self._exact))]
+        self._segments[-tail:] = [writer.finish(self._average)]
         self._count_documents()
 
     def _count_documents(self) -> None:
@@ -236,8 +236,10 @@ class LexicalIndex:
         df = np.zeros(len(self._vocabulary), dtype=np.int64)
         exact_df = np.zeros(len(self._exact), dtype=np.int64)
         for segment in self._segments:
-            df[: segment.terms] += np.diff(segment.offsets)
-            exact_df[: segment.exact_terms] += np.diff(segment.exact_offsets)
+            held, count = segment.terms.counts()
+            df[held] += count
+            held, count = segment.exact_terms.counts()
+            exact_df[held] += count
         self._df, self._exact_df = df, exact_df
 
     @property
@@ -346,7 +348,7 @@ class LexicalIndex:
                 for t in ids:
                     if t is None:
                         break
-                    df = int(self._df[t])
+                    df = int(self._df[t]) if t < self._df.size else 0  # a term loaded, not sealed yet
                     idf = (
                         math.log(1.0 + (alive - df + 0.5) / (df + 0.5))
                         if df <= alive

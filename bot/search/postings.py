@@ -36,6 +36,7 @@ AUTHOR = "\x01"
 KEYWORD = "\x02"
 NAME_WORDS = 6  # words of an author's name paired at most (15 pairs)
 SEGMENT_DOCS = 32_768  # positions per segment (at most 65,536: offsets are 16-bit)
+_CHUNK = 1 << 20  # keys read at a time when a segment's term table is made
 LEVELS = 255  # a weight in (0, 1) is kept as round(weight * LEVELS), at least 1
 LEVEL_WEIGHTS = (np.arange(LEVELS + 1) / LEVELS).astype(np.float32)  # a kept level → its weight
 
@@ -69,28 +70,61 @@ def field_text(paper: Paper, field: str) -> str:
 
 
 @dataclass(frozen=True)
+class Table:
+    """The terms a segment holds (ascending vocabulary ids) and where each one's postings are: the
+    i-th term's are [offsets[i], offsets[i + 1]). Only the terms present are listed, so a segment
+    costs 8 bytes per term it holds, not per term of the whole vocabulary (which, with every author
+    name of a large index, is millions)."""
+
+    ids: npt.NDArray[np.int32]
+    offsets: npt.NDArray[np.uint32]
+
+    @staticmethod
+    def of(keys: npt.NDArray[np.int64], shift: int) -> Table:
+        """The table of postings packed as sorted keys, each key's term in its bits above `shift`.
+        Read a million keys at a time, so the build's peak holds no second array as large as `keys`."""
+        ids: list[npt.NDArray[np.int32]] = []
+        starts: list[npt.NDArray[np.uint32]] = []
+        previous = -1
+        for first in range(0, keys.size, _CHUNK):
+            terms = keys[first : first + _CHUNK] >> shift
+            new = np.flatnonzero(np.concatenate([[terms[0] != previous], terms[1:] != terms[:-1]]))
+            ids.append(terms[new].astype(np.int32))
+            starts.append((new + first).astype(np.uint32))
+            previous = int(terms[-1])
+        return Table(
+            np.concatenate(ids) if ids else np.zeros(0, np.int32),
+            np.concatenate([*starts, np.array([keys.size], np.uint32)]),
+        )
+
+    def span(self, term: int) -> slice | None:
+        if not 0 <= term < 2**31:
+            return None
+        i = int(self.ids.searchsorted(np.int32(term)))  # an int32 key: an int64 one would copy `ids` to compare
+        if i == self.ids.size or int(self.ids[i]) != term:
+            return None
+        return slice(int(self.offsets[i]), int(self.offsets[i + 1]))
+
+    def counts(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+        """The terms held and how many papers hold each."""
+        return self.ids, self.offsets[1:].astype(np.int64) - self.offsets[:-1]
+
+
+@dataclass(frozen=True)
 class Segment:
-    """Term t's postings are [offsets[t], offsets[t + 1]) of `docs` and `weights` (t below `terms`);
-    exact term e's are [exact_offsets[e], exact_offsets[e + 1]) of `exact_docs`."""
+    """Postings of the segment's papers: `terms` locates each term's in `docs` and `weights`,
+    `exact_terms` each exact term's in `exact_docs`."""
 
     base: int  # the position of local document 0
     count: int  # positions covered
-    offsets: npt.NDArray[np.int64]
+    terms: Table
     docs: npt.NDArray[np.uint16]
     weights: npt.NDArray[np.uint8]
-    exact_offsets: npt.NDArray[np.int64]
+    exact_terms: Table
     exact_docs: npt.NDArray[np.uint16]
 
-    @property
-    def terms(self) -> int:
-        return self.offsets.size - 1
-
-    @property
-    def exact_terms(self) -> int:
-        return self.exact_offsets.size - 1
-
     def get(self, term: int) -> Postings | None:
-        found = _span(self.offsets, term)
+        found = self.terms.span(term)
         if found is None:
             return None
         docs = self.docs[found].astype(np.int64)
@@ -99,23 +133,16 @@ class Segment:
 
     def local(self, term: int) -> tuple[npt.NDArray[np.uint16], npt.NDArray[np.uint8]] | None:
         """Term `term`'s postings as stored: offsets from `base`, and weight levels (see `LEVEL_WEIGHTS`)."""
-        found = _span(self.offsets, term)
+        found = self.terms.span(term)
         return None if found is None else (self.docs[found], self.weights[found])
 
     def holding(self, exact: int) -> npt.NDArray[np.int64] | None:
-        found = _span(self.exact_offsets, exact)
+        found = self.exact_terms.span(exact)
         if found is None:
             return None
         docs = self.exact_docs[found].astype(np.int64)
         docs += self.base
         return docs
-
-
-def _span(offsets: npt.NDArray[np.int64], term: int) -> slice | None:
-    if term + 1 >= offsets.size:
-        return None
-    lo, hi = int(offsets[term]), int(offsets[term + 1])
-    return slice(lo, hi) if lo < hi else None
 
 
 class SegmentWriter:
@@ -183,8 +210,8 @@ class SegmentWriter:
         means: npt.NDArray[np.float32] = np.maximum(lengths.sum(axis=0) / max(lengths.shape[0], 1), 1.0)
         return means.astype(np.float32)
 
-    def finish(self, average: npt.NDArray[np.float32], terms: int, exact_terms: int) -> Segment:
-        """The segment, with field lengths normalised by `average` and a vocabulary of `terms` terms.
+    def finish(self, average: npt.NDArray[np.float32]) -> Segment:
+        """The segment, with field lengths normalised by `average`.
 
         Each posting is packed into one int64 (term, paper, weight) and the array sorted in place:
         8 bytes a posting for the sort, where an argsort and its gathers took three times that."""
@@ -196,7 +223,7 @@ class SegmentWriter:
         )
         self._weighed = []
         packed.sort()
-        offsets = np.searchsorted(packed, np.arange(terms + 1, dtype=np.int64) << 32)
+        terms = Table.of(packed, 32)
         docs = ((packed >> 16) & 0xFFFF).astype(np.uint16)
         packed &= 0xFF
         weights = packed.astype(np.uint8)
@@ -204,15 +231,8 @@ class SegmentWriter:
         exact = np.concatenate([(t.astype(np.int64) << 16) | d for t, d in self._exact] or [np.zeros(0, np.int64)])
         self._exact = []
         exact.sort()
-        exact_offsets = np.searchsorted(exact, np.arange(exact_terms + 1, dtype=np.int64) << 16)
         return Segment(
-            self.base,
-            self.count,
-            offsets.astype(np.int64),
-            docs,
-            weights,
-            exact_offsets.astype(np.int64),
-            (exact & 0xFFFF).astype(np.uint16),
+            self.base, self.count, terms, docs, weights, Table.of(exact, 16), (exact & 0xFFFF).astype(np.uint16)
         )
 
 

@@ -65,6 +65,21 @@ def test_many_segments_and_a_file_shelf_answer_like_one_segment(
     )
 
 
+@pytest.mark.parametrize("chunk", [1, 3, 1 << 20])
+def test_a_term_table_locates_each_terms_postings(chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(postings, "_CHUNK", chunk)  # runs of one term across the chunks read
+    terms = np.array([2, 2, 2, 5, 7, 7, 9, 9, 9, 9, 40], dtype=np.int64)
+    keys = (terms << 16) | np.arange(terms.size)
+    table = postings.Table.of(keys, 16)
+    assert table.ids.tolist() == [2, 5, 7, 9, 40]
+    assert table.counts()[1].tolist() == [3, 1, 2, 4, 1]
+    assert table.span(9) == slice(6, 10)
+    assert table.span(40) == slice(10, 11)
+    assert all(table.span(t) is None for t in (0, 3, 8, 41, 10**6))  # absent, between, past the last
+    empty = postings.Table.of(np.zeros(0, np.int64), 16)
+    assert empty.span(0) is None and empty.counts()[1].size == 0
+
+
 def test_segments_hold_every_posting_of_a_term(papers: list[Paper], monkeypatch: pytest.MonkeyPatch) -> None:
     small = LexicalIndex(papers)
     monkeypatch.setattr(postings, "SEGMENT_DOCS", 5)
