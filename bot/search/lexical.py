@@ -39,6 +39,7 @@ from bot.search.query import Query, parse_query
 from bot.search.scoring import Plan, Term, segment_scores
 from bot.search.shelf import Shelf, phrase_text, shelf_for
 from bot.search.text import query_terms, words
+from bot.search.vocabulary import Vocabulary
 
 RECENCY_HALF_LIFE_DAYS = 180.0
 RECENCY_WEIGHT = 0.15
@@ -104,8 +105,8 @@ class LexicalIndex:
     """
 
     def __init__(self, papers: Sequence[Paper] = (), *, expected: int = 0) -> None:
-        self._vocabulary: dict[str, int] = {}
-        self._exact: dict[str, int] = {}  # `AUTHOR` and `KEYWORD` terms
+        self._vocabulary = Vocabulary()
+        self._exact = Vocabulary()  # `AUTHOR` and `KEYWORD` terms
         self._segments: list[Segment] = []
         self._exact_df = np.zeros(0, dtype=np.int64)
         self._df = np.zeros(0, dtype=np.int64)

@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from bot.models import Paper
 from bot.search.text import term_counts, words
+from bot.search.vocabulary import Vocabulary
 
 K1 = 1.2
 FIELDS: dict[str, tuple[float, float]] = {  # field: (weight, length normalisation b)
@@ -165,15 +166,15 @@ class SegmentWriter:
     def full(self) -> bool:
         return self.count >= SEGMENT_DOCS
 
-    def add(self, papers: Sequence[Paper], vocabulary: dict[str, int], exact: dict[str, int]) -> None:
+    def add(self, papers: Sequence[Paper], vocabulary: Vocabulary, exact: Vocabulary) -> None:
         """Tokenise these papers (the next positions); new terms join `vocabulary` (and `exact`)."""
         fields = list(FIELDS)
         lengths = np.zeros((len(papers), len(fields)), dtype=np.float32)
-        term_ids: list[int] = []
+        terms: list[str] = []
         docs: list[int] = []
         field_ids: list[int] = []
         counts: list[int] = []
-        exact_ids: list[int] = []
+        names: list[str] = []
         exact_docs: list[int] = []
         for i, paper in enumerate(papers):
             local = self.count + i
@@ -182,18 +183,19 @@ class SegmentWriter:
                 if not counted:
                     continue
                 lengths[i, f] = sum(counted.values())
-                term_ids.extend([vocabulary.setdefault(t, len(vocabulary)) for t in counted])
+                terms.extend(counted)
                 counts.extend(counted.values())
                 docs.extend([local] * len(counted))
                 field_ids.extend([f] * len(counted))
-            names = {t for author in paper.authors for t in author_terms(words(author))}
-            names |= {KEYWORD + keyword_key(k) for k in paper.ai_keywords}
-            names.discard(KEYWORD)
-            exact_ids.extend([exact.setdefault(t, len(exact)) for t in names])
-            exact_docs.extend([local] * len(names))
-        self._exact.append((np.array(exact_ids, dtype=np.int32), np.array(exact_docs, dtype=np.uint16)))
+            held = {t for author in paper.authors for t in author_terms(words(author))}
+            held |= {KEYWORD + keyword_key(k) for k in paper.ai_keywords}
+            held.discard(KEYWORD)
+            names.extend(held)
+            exact_docs.extend([local] * len(held))
+        self._exact.append((exact.add(names), np.array(exact_docs, dtype=np.uint16)))
+        term_ids = vocabulary.add(terms)
         entries = (
-            np.array(term_ids, dtype=np.int32),
+            term_ids,
             np.array(docs, dtype=np.uint16),
             np.array(field_ids, dtype=np.int8),
             np.array(counts, dtype=np.float32),

@@ -11,11 +11,14 @@ import numpy as np
 import pytest
 
 from bot.models import Paper
-from bot.search import lexical, postings
+from bot.search import lexical, postings, vocabulary
 from bot.search.ids import Ids
 from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters
+from bot.search.postings import author_terms
 from bot.search.shelf import FileShelf, MemoryShelf, shelf_for
+from bot.search.text import words
+from bot.search.vocabulary import Vocabulary
 from tests.conftest import listings_of
 
 QUERIES = [
@@ -80,6 +83,18 @@ def test_a_term_table_locates_each_terms_postings(chunk: int, monkeypatch: pytes
     assert empty.span(0) is None and empty.counts()[1].size == 0
 
 
+def test_a_vocabulary_gives_each_term_one_id_across_merges(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vocabulary, "MERGE_AT", 4)  # merged into the arrays many times over
+    known = Vocabulary()
+    terms = [f"term{i % 37}" for i in range(200)]
+    ids = np.concatenate([known.add(terms[i : i + 9]) for i in range(0, len(terms), 9)])
+    assert len(known) == 37
+    assert ids.tolist() == [i % 37 for i in range(200)]  # ids in the order terms first came
+    assert all(known.get(f"term{i}") == i for i in range(37))
+    assert known.get("term37") is None and known.get("") is None
+    assert known.add(["term5", "new", "new"]).tolist() == [5, 37, 37]
+
+
 def test_segments_hold_every_posting_of_a_term(papers: list[Paper], monkeypatch: pytest.MonkeyPatch) -> None:
     small = LexicalIndex(papers)
     monkeypatch.setattr(postings, "SEGMENT_DOCS", 5)
@@ -94,7 +109,8 @@ def test_segments_hold_every_posting_of_a_term(papers: list[Paper], monkeypatch:
         assert one[0].tolist() == many[0].tolist()  # the same papers, in order, with the same weights
         assert one[1].tolist() == many[1].tolist()
         assert np.all(np.diff(many[0]) > 0)
-    pair = next(t for t in small._exact if " " in t and t.startswith("\x01") and small.holding(t).size > 1)
+    named = (author_terms(words(a)) for p in papers for a in p.authors)
+    pair = next(t for terms in named for t in sorted(terms) if " " in t and small.holding(t).size > 1)
     for term in ("model", "\x01wang", pair, "\x02large language models"):
         assert small.holding(term).size > 1
         assert small.holding(term).tolist() == split.holding(term).tolist()
