@@ -165,6 +165,8 @@ class LexicalIndex:
     def seal(self) -> None:
         """Make everything loaded searchable."""
         self._flush()
+        self._vocabulary.compact()
+        self._exact.compact()
         if self._loaded:
             self._day = np.concatenate([self._day, *(d for d, _ in self._loaded)])
             self._upvotes = np.concatenate([self._upvotes, *(u for _, u in self._loaded)])

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-MERGE_AT = 1 << 16  # recent terms merged into the arrays once this many (or a quarter of them) have come
+MERGE_AT = 1 << 16  # recent terms merged into the arrays once this many (or an eighth of them) have come
+COMPACT_AT = 1 << 12  # … and, when the index is sealed, once this many have
 
 
 class Vocabulary:
@@ -52,9 +53,15 @@ class Vocabulary:
                 given = recent[key] = self._count
                 self._count += 1
             found[i] = given
-        if len(recent) >= max(MERGE_AT, self._keys.size // 4):
+        if len(recent) >= max(MERGE_AT, self._keys.size // 8):
             self._merge()
         return found.astype(np.int32)
+
+    def compact(self) -> None:
+        """Fold the recent terms into the arrays (after a build: the dict costs ~100 bytes a term),
+        unless they are few (each sync's handful of new terms would re-sort the arrays)."""
+        if len(self._recent) >= COMPACT_AT:
+            self._merge()
 
     def _merge(self) -> None:
         keys = np.concatenate([self._keys, np.fromiter(self._recent.keys(), np.int64, len(self._recent))])

@@ -93,6 +93,10 @@ def test_a_vocabulary_gives_each_term_one_id_across_merges(monkeypatch: pytest.M
     assert all(known.get(f"term{i}") == i for i in range(37))
     assert known.get("term37") is None and known.get("") is None
     assert known.add(["term5", "new", "new"]).tolist() == [5, 37, 37]
+    monkeypatch.setattr(vocabulary, "COMPACT_AT", 1)
+    known.compact()
+    assert not known._recent
+    assert all(known.get(f"term{i}") == i for i in range(37)) and known.get("new") == 37
 
 
 def test_segments_hold_every_posting_of_a_term(papers: list[Paper], monkeypatch: pytest.MonkeyPatch) -> None:
