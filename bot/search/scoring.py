@@ -28,6 +28,8 @@ def segment_scores(segment: Segment, plan: Plan, required: Sequence[int]) -> tup
     paper of the segment can match."""
     size = segment.count
     needed = [segment.local(term) for term in required]
+    if any(n is None for n in needed):  # no paper here holds every word of the phrase
+        return None
     docs: list[npt.NDArray[np.uint16]] = []
     values: list[npt.NDArray[np.float32]] = []
     combined: list[Sums] = []  # groups with alternatives: a score per position each
@@ -46,7 +48,7 @@ def segment_scores(segment: Segment, plan: Plan, required: Sequence[int]) -> tup
                 best = scored if best is None else np.maximum(best, scored)
         if best is not None:
             combined.append(best)
-    if any(n is None for n in needed) or not (docs or combined):
+    if not (docs or combined):
         return None
     at = np.concatenate(docs) if docs else np.zeros(0, np.uint16)
     sums: Sums = np.asarray(np.bincount(at, np.concatenate(values) if values else None, minlength=size), np.float64)
