@@ -70,9 +70,6 @@ class Ids:
         found = (at >= 0) & (keys[clipped] == wanted)
         return np.where(found, self._at[clipped], -1)
 
-    def position(self, arxiv_id: str) -> int:
-        return int(self.positions([arxiv_id])[0])
-
     def ids(self, positions: npt.NDArray[np.int64]) -> list[str]:
         if len(self._by_position) > 1:
             self._by_position = [np.concatenate(_widen(*self._by_position))]

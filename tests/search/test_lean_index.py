@@ -3,6 +3,7 @@ answer exactly as the small layout does (one segment, papers in memory)."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -173,6 +174,20 @@ def test_shelves_give_back_what_they_were_given(papers: list[Paper], make: type[
         shelf.phrase_texts([3, len(papers)])
 
 
+def test_reading_texts_does_not_depend_on_read_ahead_advice(
+    papers: list[Paper], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shelf = FileShelf()
+    shelf.append(papers[:8])
+    expected = [shelf.phrase_text(i) for i in range(8)]
+
+    def refused(*_: object) -> None:
+        raise OSError(22, "Invalid argument")  # a file system that does not take the advice
+
+    monkeypatch.setattr(os, "posix_fadvise", refused)
+    assert shelf.phrase_texts(range(8)) == expected
+
+
 def test_a_large_index_keeps_its_papers_on_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -186,13 +201,13 @@ def test_a_large_index_keeps_its_papers_on_disk(
 def test_ids_find_the_latest_position() -> None:
     ids = Ids()
     ids.append(["2401.00002", "2401.00001"])
-    assert ids.position("2401.00001") == 1
+    assert ids.positions(["2401.00001"]).tolist() == [1]
     ids.append(["hep-th/9901001", "2401.00002"])  # longer ids widen the arrays; a new version moves
     asked = ["2401.00002", "hep-th/9901001", "2401.0000", "2401.000011", ""]
     assert ids.positions(asked).tolist() == [3, 2, -1, -1, -1]
     for n in range(100):  # many at once are sorted whole, a few are inserted
         ids.append([f"2402.{n:05d}"])
-        assert ids.position(f"2402.{n:05d}") == 4 + n
+        assert ids.positions([f"2402.{n:05d}"]).tolist() == [4 + n]
     assert ids.ids(np.array([0, 2, 103])) == ["2401.00002", "hep-th/9901001", "2402.00099"]
     assert len(ids) == 104
 
