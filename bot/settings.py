@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     offline: bool = False
     embeddings: bool = True  # search by meaning too, when the embedding model is installed
+    threads: int | None = Field(None, ge=1, le=1024)  # CPU workers (bot/host/pools.py); None: the usable CPUs
     hf_url: str = "https://huggingface.co"
     arxiv_url: str = "https://export.arxiv.org"
     slack_port: int = Field(3000, ge=1, le=65535)
@@ -45,7 +46,7 @@ class Settings(BaseSettings):
     def _blank_is_off(cls, value: object) -> object:
         return False if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("database_url", "config", mode="before")
+    @field_validator("database_url", "config", "threads", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 from collections.abc import Callable, Sequence
 
+from bot.host.pools import CpuPool, bulk_pool
 from bot.models import Paper
 from bot.search.encoder import DIMENSIONS, MODEL_NAME, Vectors
 from bot.search.hybrid import QueryEncoder
@@ -43,13 +44,22 @@ def current(papers: Sequence[Paper], stored: dict[str, StoredVector]) -> dict[st
 
 
 async def embed(
-    papers: Sequence[Paper], encoder: QueryEncoder, store: EmbeddingStore, progress: Progress | None = None
+    papers: Sequence[Paper],
+    encoder: QueryEncoder,
+    store: EmbeddingStore,
+    progress: Progress | None = None,
+    cpu: CpuPool | None = None,
 ) -> dict[str, Vectors]:
-    """Embed these papers (in a worker thread, `BATCH` at a time), store and return the vectors."""
+    """Embed these papers in the bulk CPU pool (or `cpu`), `BATCH` at a time and one batch per worker
+    at once; store and return the vectors."""
+    pool = cpu if cpu is not None else bulk_pool()
     done: dict[str, Vectors] = {}
-    for start in range(0, len(papers), BATCH):
-        batch = papers[start : start + BATCH]
-        vectors = await asyncio.to_thread(encoder.encode, [embedding_text(p) for p in batch])
+    step = BATCH * pool.threads
+    for start in range(0, len(papers), step):
+        batches = [papers[at : at + BATCH] for at in range(start, min(start + step, len(papers)), BATCH)]
+        encoded = await asyncio.gather(*(pool.run(encoder.encode, [embedding_text(p) for p in b]) for b in batches))
+        batch = [p for b in batches for p in b]
+        vectors = [v for block in encoded for v in block]
         rows = {p.arxiv_id: StoredVector(checksum(p), v) for p, v in zip(batch, vectors, strict=True)}
         await store.save(MODEL_NAME, rows)
         done.update({arxiv_id: row.vector for arxiv_id, row in rows.items()})

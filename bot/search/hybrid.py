@@ -23,6 +23,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from bot.host.pools import off_loop
 from bot.models import Paper
 from bot.search.dense import DenseIndex
 from bot.search.encoder import DIMENSIONS, Vectors
@@ -148,10 +149,10 @@ class HybridIndex:
         if self._dense is not None:
             self._query_vector.cache_clear()  # type: ignore[attr-defined]
 
-    async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
-        return self.search_now(query, filters, limit)
-
     def search_now(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
+        """The best `limit` hits, computed here and now: CPU work, refused on an event loop's thread
+        (the search service runs it in the CPU pool)."""
+        off_loop("a search")
         parsed = parse_query(query)
         dense = self._dense
         if dense is None or len(dense) == 0 or filters.require_all or not parsed.groups or limit <= 0:
@@ -188,5 +189,8 @@ class HybridIndex:
         counts: Counter[str] = Counter()
         for position in best:
             counts.update({keyword_key(k) for k in self.lexical.keywords(position)})
-        shared = [key for key, n in counts.most_common() if n >= 2 and self.lexical.shared_keyword(key)]
+        # Most shared first, ties by the keyword itself: never by a set's order, which changes with
+        # each process's string hashing (the same query would rank differently from run to run).
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        shared = [key for key, n in ranked if n >= 2 and self.lexical.shared_keyword(key)]
         return shared[:EXPANSIONS]

@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from bot.host.pools import off_loop
 from bot.models import Paper
 from bot.search.heap import release_memory
 from bot.search.ids import Ids
@@ -281,10 +282,10 @@ class LexicalIndex:
         e = self._exact.get(KEYWORD + key)
         return e is not None and e < self._exact_df.size and int(self._exact_df[e]) >= 2
 
-    async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
-        return self.search_now(query, filters, limit)
-
     def search_now(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
+        """The best `limit` hits, computed here and now: CPU work, refused on an event loop's thread
+        (the search service runs it in the CPU pool)."""
+        off_loop("a search")
         parsed = parse_query(query)
         if parsed.empty or not self.size or limit <= 0:
             return []

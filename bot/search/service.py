@@ -5,14 +5,20 @@ an encoder (the embedding model installed and `PAPERBOY_EMBEDDINGS` on) it is hy
 comes with its stored embeddings; papers without a current one are searchable by their
 words at once and by meaning as soon as a background task has embedded them (`embed_missing`, which
 `sync` and `import` also await so that a later one-shot search finds everything embedded).
+
+Every piece of CPU work (building, extending, searching, embedding) runs in the process's CPU pool
+(`bot.host.pools`), never on the event loop: a search waits its turn there while acks, events and
+interactions go on being answered.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Collection, Mapping
+import time
+from collections.abc import Collection, Mapping, Sequence
 
+from bot.host.pools import CpuPool, cpu_pool
 from bot.search.embeddings import Progress, current, embed
 from bot.search.encoder import MODEL_NAME
 from bot.search.heap import settle_heap
@@ -37,9 +43,14 @@ class SearchService:
     """Implements the search port over a `PaperStore`; the index is derived data, the vectors are stored."""
 
     def __init__(
-        self, store: PaperStore, vectors: EmbeddingStore | None = None, encoder: QueryEncoder | None = None
+        self,
+        store: PaperStore,
+        vectors: EmbeddingStore | None = None,
+        encoder: QueryEncoder | None = None,
+        cpu: CpuPool | None = None,
     ) -> None:
         self._store = store
+        self._cpu = cpu if cpu is not None else cpu_pool()
         self._vectors = vectors if encoder is not None else None
         self._encoder = encoder if vectors is not None else None
         self._index: HybridIndex | None = None
@@ -63,13 +74,13 @@ class SearchService:
     async def _build(self) -> HybridIndex:
         """The index, streamed from the store a batch at a time (papers and their stored vectors), so
         the build holds one batch of papers, never the whole store. Tokenising and adding are CPU
-        work: they run in a worker thread, and the event loop keeps answering meanwhile."""
+        work: they run in the CPU pool, and the event loop keeps answering meanwhile."""
         expected = (await self._store.counts()).papers
         index = HybridIndex(encoder=self._encoder, expected=expected)
         async for papers in self._store.batches(BUILD_BATCH):
             stored = await self._vectors.load_some(MODEL_NAME, [p.arxiv_id for p in papers]) if self._vectors else {}
-            await asyncio.to_thread(index.load, papers, current(papers, stored))
-        await asyncio.to_thread(index.seal)
+            await self._cpu.run(index.load, papers, current(papers, stored))
+        await self._cpu.run(index.seal)
         return index
 
     async def store_vectors(self, vectors: Mapping[str, StoredVector]) -> None:
@@ -119,16 +130,26 @@ class SearchService:
                 return
             papers = list((await self._store.get_many(list(ids))).values())
             stored = await self._vectors.load_some(MODEL_NAME, ids) if self._vectors is not None else {}
-            await asyncio.to_thread(index.extend, papers, current(papers, stored))
+            await self._cpu.run(index.extend, papers, current(papers, stored))
         await self.embed_missing()  # words first, meaning a moment later
 
     async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
-        """Searches wait while `refresh` extends the index in its worker thread (never a half-extended read)."""
+        """One search at a time runs in the CPU pool (the index's scratch arrays are shared); searches
+        wait while `refresh` extends the index there (never a half-extended read)."""
         while True:
             index = await self.index()
             async with self._lock:
                 if self._index is index:
-                    return index.search_now(query, filters, limit)
+                    return await self._cpu.run(index.search_now, query, filters, limit)
+
+    async def search_many(self, queries: Sequence[str], limit: int = 10) -> list[tuple[list[SearchHit], float]]:
+        """Each query's hits and the milliseconds its search took (in the pool), one after another."""
+        found: list[tuple[list[SearchHit], float]] = []
+        for query in queries:
+            started = time.perf_counter()
+            hits = await self.search(query, limit=limit)
+            found.append((hits, (time.perf_counter() - started) * 1000))
+        return found
 
     async def close(self) -> None:
         """Stop a background embedding run (what it stored so far stays)."""

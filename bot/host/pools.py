@@ -1,0 +1,114 @@
+"""Where CPU work runs: a bounded pool of worker threads, sized to the CPUs the process may use.
+
+The event loop only does I/O. Query embedding, scoring, index builds and embedding batches are CPU
+work: they run in `CpuPool` (`PAPERBOY_THREADS` workers, default: the usable CPUs of
+`bot.host.cpus`), so a Slack ack or a Discord defer never waits behind a search. Two pools of that
+size: the interactive one (searches, index builds) and the bulk one (embedding papers in the
+background), whose workers run at a lower priority (nice 10), so a search is not held up behind a
+batch of embeddings: the host gives the CPUs to the search first.
+
+The native libraries' own pools (OpenBLAS, OpenMP for faiss, rayon for tokenizers) are held to one
+thread each. Our work is many small calls (a query's embedding is a few 1×384 products), where a
+second BLAS thread buys nothing and, on a busy host, costs a great deal: OpenBLAS's workers spin
+waiting for each other while the host has descheduled them (a search's p90 went from 5 ms to over a
+second with two busy processes on two cores). Parallelism comes from our own workers instead, each
+running single-threaded native code, so the process never runs more CPU-bound threads than it has
+CPUs, and every product is summed in the same order whatever the load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import ParamSpec, TypeVar
+
+from bot.host.cpus import usable_cpus
+from bot.host.native import limit_native_threads, preset_native_threads
+
+_WORKER_PREFIX = "paperboy-cpu"
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def on_worker() -> bool:
+    """True in a `CpuPool` worker thread."""
+    return threading.current_thread().name.startswith(_WORKER_PREFIX)
+
+
+def off_loop(what: str) -> None:
+    """Refuse CPU work on a thread that runs an event loop (it would stall every ack and event)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise RuntimeError(f"{what} is CPU work: run it in the CPU pool (bot.host.pools.CpuPool), not on the event loop")
+
+
+def _start_worker(nice: int) -> None:
+    limit_native_threads()
+    if nice and hasattr(os, "setpriority"):
+        # On Linux a thread's priority is its own (the id is the thread's, not the process's). Where
+        # it is not allowed the work still runs, only without the lower priority.
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+
+
+class CpuPool:
+    """A bounded pool of worker threads for CPU work; `await pool.run(fn, *args)` from the loop."""
+
+    def __init__(self, threads: int | None = None, *, nice: int = 0) -> None:
+        preset_native_threads()
+        self.threads = max(1, threads if threads else usable_cpus())
+        self.nice = nice
+        self._executor = ThreadPoolExecutor(
+            max_workers=self.threads,
+            thread_name_prefix=_WORKER_PREFIX,
+            initializer=_start_worker,
+            initargs=(nice,),
+        )
+
+    async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+BULK_NICE = 10
+_pools: dict[str, CpuPool] = {}
+_pools_lock = threading.Lock()
+
+
+def configure(threads: int | None) -> None:
+    """Size the process's pools (`PAPERBOY_THREADS`; None: the usable CPUs). Called by the composition
+    root before any CPU work; a pool already made at another size is replaced for new work (work
+    already given to it finishes)."""
+    with _pools_lock:
+        for name, nice in (("interactive", 0), ("bulk", BULK_NICE)):
+            pool = _pools.get(name)
+            if pool is None or (threads and pool.threads != threads):
+                if pool is not None:
+                    pool.close()
+                _pools[name] = CpuPool(threads, nice=nice)
+
+
+def _pool(name: str) -> CpuPool:
+    if name not in _pools:
+        configure(None)
+    return _pools[name]
+
+
+def cpu_pool() -> CpuPool:
+    """The pool for interactive CPU work: searches, index builds and updates."""
+    return _pool("interactive")
+
+
+def bulk_pool() -> CpuPool:
+    """The lower-priority pool for background CPU work: embedding papers."""
+    return _pool("bulk")

@@ -1,0 +1,81 @@
+"""The CPU pools: bounded, off the event loop, native pools held to one thread, bulk work niced."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+
+import numpy as np
+import pytest
+
+from bot.host.native import NATIVE_VARIABLES, native_thread_counts
+from bot.host.pools import CpuPool, off_loop, on_worker
+
+
+def test_importing_paperboy_presets_one_native_thread() -> None:
+    # bot/__init__.py sets these before NumPy loads, unless the operator set them
+    assert all(os.environ.get(name) for name in NATIVE_VARIABLES)
+
+
+async def test_work_runs_on_a_worker_with_native_pools_at_one_thread() -> None:
+    pool = CpuPool(2)
+    try:
+        np.ones((64, 64)) @ np.ones((64, 64))  # BLAS loaded
+
+        def inside() -> tuple[bool, dict[str, int]]:
+            return on_worker(), native_thread_counts()
+
+        worker, counts = await pool.run(inside)
+        assert worker and not on_worker()
+        assert any(api.startswith("blas:") for api in counts)
+        assert set(counts.values()) == {1}, counts
+    finally:
+        pool.close()
+
+
+async def test_the_pool_is_bounded() -> None:
+    pool = CpuPool(2)
+    running, most = 0, 0
+    lock = threading.Lock()
+    release = threading.Event()
+
+    def work() -> None:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        release.wait(5)
+        with lock:
+            running -= 1
+
+    try:
+        jobs = [asyncio.ensure_future(pool.run(work)) for _ in range(6)]
+        await asyncio.sleep(0.2)
+        release.set()
+        await asyncio.gather(*jobs)
+        assert most == 2
+    finally:
+        pool.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread priorities are a Linux feature")
+async def test_bulk_workers_run_at_a_lower_priority() -> None:
+    bulk, interactive = CpuPool(1, nice=10), CpuPool(1)
+    try:
+        mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        lowered = await bulk.run(lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        normal = await interactive.run(lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        assert lowered == min(mine + 10, 19) and normal == mine
+    finally:
+        bulk.close()
+        interactive.close()
+
+
+async def test_cpu_work_is_refused_on_the_event_loop() -> None:
+    with pytest.raises(RuntimeError, match="CPU pool"):
+        off_loop("a search")
+
+
+def test_cpu_work_is_allowed_off_the_loop() -> None:
+    off_loop("a search")  # no running loop in this thread: nothing raised

@@ -1,0 +1,86 @@
+"""Searches run in the CPU pool: the event loop keeps answering while one runs, and can't run one itself."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Sequence
+
+import pytest
+
+from bot.host.pools import on_worker
+from bot.search.encoder import Vectors, shared_encoder
+from bot.search.service import SearchService
+from bot.store.embeddings import EmbeddingStore
+from bot.store.papers import PaperStore
+from tests.conftest import listings_of
+
+
+class WatchingEncoder:
+    """The real encoder, noting for each query where it ran; `pause` makes each query slow."""
+
+    def __init__(self, pause: float = 0.0) -> None:
+        self.pause = pause
+        self.calls: list[tuple[bool, bool, str]] = []  # (in a CPU worker, a loop runs there, thread name)
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        try:
+            asyncio.get_running_loop()
+            looping = True
+        except RuntimeError:
+            looping = False
+        self.calls.append((on_worker(), looping, threading.current_thread().name))
+        if self.pause and len(texts) == 1:
+            time.sleep(self.pause)  # CPU-bound work, as far as the loop can tell
+        return shared_encoder().encode(texts)
+
+
+async def embedded_service(store: PaperStore, encoder: WatchingEncoder) -> SearchService:
+    await store.save_listings(listings_of("2026-06-01")[:8])
+    search = SearchService(store, EmbeddingStore(store.engine), encoder)
+    await search.index()
+    await search.embed_missing()
+    return search
+
+
+async def test_a_search_runs_in_the_cpu_pool_not_on_the_loop(store: PaperStore) -> None:
+    encoder = WatchingEncoder()
+    search = await embedded_service(store, encoder)
+    encoder.calls.clear()
+    try:
+        hits = await search.search("speeding up large model inference")
+        assert hits
+        assert encoder.calls and all(worker and not looping for worker, looping, _ in encoder.calls), encoder.calls
+    finally:
+        await search.close()
+
+
+async def test_the_loop_keeps_answering_while_a_search_runs(store: PaperStore) -> None:
+    encoder = WatchingEncoder(pause=0.6)
+    search = await embedded_service(store, encoder)
+    ticks = 0
+    searching = asyncio.ensure_future(search.search("a query nobody asked before"))
+
+    async def heartbeat() -> None:
+        nonlocal ticks
+        while not searching.done():
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    try:
+        await asyncio.gather(searching, heartbeat())
+        # On the loop, the 0.6 s query would have let the heartbeat tick once or twice; off it, ~60 times.
+        assert ticks >= 20, ticks
+    finally:
+        await search.close()
+
+
+async def test_an_index_refuses_to_search_on_the_loop(store: PaperStore) -> None:
+    await store.save_listings(listings_of("2026-06-01")[:3])
+    search = SearchService(store)
+    index = await search.index()
+    with pytest.raises(RuntimeError, match="CPU pool"):
+        index.search_now("agents")
+    assert await search.search("agents") is not None
+    await search.close()
