@@ -17,29 +17,23 @@ import hmac
 import statistics
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
-import numpy as np
 
 from adapters.slack.app import SlackRuntime, create_app, slack_client
 from adapters.slack.publisher import SlackPublisher
-from bench.core import CORPUS, percentile, queries
-from bench.synthetic import scaled, scaled_vectors
-from bench.vectors import corpus_vectors
+from bench.core import percentile, queries
+from bench.fill import fill_store
 from bot.assistant import Assistant
 from bot.catalog import Catalog
 from bot.chat import ChatService
 from bot.config import DigestDefaults
-from bot.importer import read_file
-from bot.models import Listing
-from bot.search.embeddings import checksum
-from bot.search.encoder import MODEL_NAME, shared_encoder
+from bot.search.encoder import shared_encoder
 from bot.search.service import SearchService
-from bot.store.embeddings import EmbeddingStore, StoredVector
-from bot.store.engine import create_engine, database_url, migrate
+from bot.store.embeddings import EmbeddingStore
+from bot.store.engine import create_engine, database_url
 from bot.store.events import EventLog
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
@@ -64,25 +58,13 @@ async def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--papers", type=int, default=0, help="scale the corpus up to this many papers")
     args = parser.parse_args()
-    listings = read_file(CORPUS)
     fake = FakeSlack()
     await fake.start()
     with tempfile.TemporaryDirectory() as folder:
+        papers, listings = await fill_store(Path(folder), args.papers)
         engine = create_engine(database_url(None, Path(folder)))
-        await migrate(engine)
         store = PaperStore(engine)
-        papers = list({item.paper.arxiv_id: item.paper for item in listings}.values())
-        vectors = corpus_vectors(papers)
-        if args.papers > len(papers):
-            scaled_papers = list(scaled(papers, args.papers))
-            vectors = np.vstack(list(scaled_vectors(vectors, args.papers)))
-            papers = scaled_papers
-            listings = [Listing(day=p.day or date(2026, 1, 1), rank=1, paper=p) for p in papers]
-        await store.save_listings(listings)
         embeddings = EmbeddingStore(engine)
-        await embeddings.save(
-            MODEL_NAME, {p.arxiv_id: StoredVector(checksum(p), v) for p, v in zip(papers, vectors, strict=True)}
-        )
         search = SearchService(store, embeddings, shared_encoder())
         index = await search.index()  # warm: the bot builds its index once at start
         assert index.embedded == len(papers)
@@ -91,7 +73,9 @@ async def main() -> None:
         chat = ChatService(store, search, catalog, SubscriptionStore(engine), DigestDefaults())
         assistant = Assistant(chat, catalog, search, Ledger(engine), EventLog(engine))
         client = slack_client("xoxb-bench", fake.base_url)
-        runtime = SlackRuntime(create_app(assistant, client, SECRET, SlackPublisher(client)), port=0, host="127.0.0.1")
+        runtime = SlackRuntime(
+            create_app(assistant, client, SECRET, SlackPublisher(client)), signing_secret=SECRET, port=0, host="127.0.0.1"
+        )
         await runtime.start()
         url = f"http://127.0.0.1:{runtime.port}/slack/events"
         acks: list[float] = []

@@ -7,6 +7,7 @@ signature verified by bolt; Socket Mode is used instead when an app-level token 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -16,6 +17,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.guard import slack_guard
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import SHARE_ACTION, post_message
 from bot.assistant import Assistant
@@ -109,10 +111,22 @@ def create_app(
 
 
 class SlackRuntime:
-    """Runs the app: Socket Mode with an app-level token, else HTTP on `port` (with /healthz)."""
+    """Runs the app: Socket Mode with an app-level token, else HTTP on `port` (with /healthz), every
+    request checked at the door (`adapters.slack.guard`) before bolt sees it."""
 
-    def __init__(self, app: AsyncApp, *, port: int, host: str = "0.0.0.0", app_token: str | None = None) -> None:
+    def __init__(
+        self,
+        app: AsyncApp,
+        *,
+        signing_secret: str,
+        port: int,
+        host: str = "0.0.0.0",
+        app_token: str | None = None,
+        health: Callable[[], Awaitable[str | None]] | None = None,
+    ) -> None:
         self.app = app
+        self._signing_secret = signing_secret
+        self._health = health
         self._port = port
         self._host = host
         self._app_token = app_token
@@ -127,7 +141,8 @@ class SlackRuntime:
             log.info("Slack: connected in Socket Mode")
             return
         web_app = self.app.web_app(path=PATH)
-        web_app.router.add_get("/healthz", _healthz)
+        web_app.middlewares.append(slack_guard(self._signing_secret, PATH))
+        web_app.router.add_get("/healthz", self._healthz)
         self._runner = web.AppRunner(web_app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self._host, self._port)
@@ -143,6 +158,9 @@ class SlackRuntime:
         if self._runner is not None:
             await self._runner.cleanup()
 
-
-async def _healthz(_request: web.Request) -> web.Response:
-    return web.Response(text="ok")
+    async def _healthz(self, _request: web.Request) -> web.Response:
+        """200 "ok" while the process serves and its database answers; 503 with the failing part otherwise."""
+        problem = await self._health() if self._health is not None else None
+        if problem:
+            return web.Response(text=problem, status=503)
+        return web.Response(text="ok")

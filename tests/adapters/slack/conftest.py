@@ -155,7 +155,9 @@ async def slack_bot(fake_slack: FakeSlack, june_store: PaperStore) -> AsyncItera
     assistant = Assistant(chat, catalog, search, ledger, EventLog(store.engine))
     client = slack_client("xoxb-test", fake_slack.base_url)
     publisher = SlackPublisher(client, interval=0.0)
-    runtime = SlackRuntime(create_app(assistant, client, SECRET, publisher), port=0, host="127.0.0.1")
+    runtime = SlackRuntime(
+        create_app(assistant, client, SECRET, publisher), signing_secret=SECRET, port=0, host="127.0.0.1"
+    )
     await runtime.start()
     try:
         yield SlackBot(

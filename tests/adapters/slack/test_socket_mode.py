@@ -27,7 +27,7 @@ async def test_a_slash_command_envelope_is_acked_and_answered(fake_slack: FakeSl
     assistant = Assistant(chat, catalog, search, Ledger(store.engine), EventLog(store.engine))
     client = slack_client("xoxb-test", fake_slack.base_url)
     app = create_app(assistant, client, SECRET, SlackPublisher(client, interval=0.0))
-    runtime = SlackRuntime(app, port=0, app_token="xapp-1-test")
+    runtime = SlackRuntime(app, signing_secret="unused-in-socket-mode", port=0, app_token="xapp-1-test")
     await asyncio.wait_for(runtime.start(), 10)  # connect_async retries forever on failure: bound it
     try:
         await fake_slack.wait_for(lambda: fake_slack._sockets)
