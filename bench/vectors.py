@@ -7,10 +7,12 @@ changed corpus or embedding text recomputes only what changed.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
+from bot.host.cpus import usable_cpus
 from bot.models import Paper
 from bot.search.embeddings import checksum, embedding_text
 from bot.search.encoder import DIMENSIONS, MODEL_NAME, Vectors, shared_encoder
@@ -30,7 +32,10 @@ def corpus_vectors(papers: list[Paper]) -> Vectors:
     if missing:
         print(f"embedding {len(missing):,} papers (cached in {CACHE} for next time)…", flush=True)
         started = time.perf_counter()
-        fresh = shared_encoder().encode([embedding_text(papers[i]) for i in missing])
+        texts = [embedding_text(papers[i]) for i in missing]
+        chunks = [texts[at : at + 256] for at in range(0, len(texts), 256)]
+        with ThreadPoolExecutor(usable_cpus()) as workers:  # one single-threaded encoder call per CPU
+            fresh = np.vstack(list(workers.map(shared_encoder().encode, chunks)))
         print(f"  {len(missing) / (time.perf_counter() - started):.1f} papers/s", flush=True)
         known.update({sums[i]: v for i, v in zip(missing, fresh, strict=True)})
         CACHE.parent.mkdir(exist_ok=True)

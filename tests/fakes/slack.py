@@ -43,6 +43,7 @@ class FakeSlack:
     latency: float = 0.0  # seconds each chat.postMessage takes, as a real network would
     calls: list[Call] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
+    answered: dict[str, float] = field(default_factory=dict)  # response_url name → when it was first posted to
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     missing_channels: set[str] = field(default_factory=set)
     acks: list[dict[str, Any]] = field(default_factory=list)
@@ -190,6 +191,7 @@ class FakeSlack:
 
     async def _response(self, request: web.Request) -> web.Response:
         self.responses.append(await self._args(request))
+        self.answered.setdefault(request.match_info["name"], time.monotonic())
         for waiter in self._waiters:
             if not waiter.done():
                 waiter.set_result(None)

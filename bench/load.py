@@ -1,0 +1,262 @@
+"""paperboy under load, quiet and with every core busy: searches, and `/papers` bursts on Slack and Discord.
+
+    python -m bench.load [--papers 100000] [--bursts 10,200]
+
+1. **Search**: the judged queries of bench/relevance.py (labels and paraphrases, 196) through the
+   search service, one at a time, timed each; on a quiet host, then with one spinning process per
+   usable CPU (bench/busy.py). Aim: busy p90 ≤ 2× quiet p90.
+2. **Chat bursts**: the real `paperboy run` in its own process (Slack in HTTP mode and Discord, a
+   store of `--papers` papers with their embeddings, offline), the fake Slack and Discord of the test
+   suite in this one. N signed `/papers <topic>` requests at once to Slack, N `/papers search`
+   interactions at once through the Discord gateway, each with its own topic. Slack: request → ack
+   (HTTP 200) and → answer (the response_url post); Discord: interaction sent → deferred (the
+   callback) and → answered (the follow-up). Aims: ack p99 ≤ 100 ms in every case, answers p99 ≤ 2 s
+   at 200 at once, every Discord defer within 3 s.
+Figures are wall clock on this machine, one run; medians, p90 and p99 of each burst.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import contextlib
+import hashlib
+import hmac
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+
+from bench.busy import busy_host, usable_cpus
+from bench.core import percentile, queries
+from bench.fill import fill_store
+from bench.relevance import FRESH, PARAPHRASES
+from bot.search.encoder import shared_encoder
+from bot.search.service import SearchService
+from bot.store.embeddings import EmbeddingStore
+from bot.store.engine import create_engine, database_url
+from bot.store.papers import PaperStore
+from tests.fakes.discord import APP_ID, FakeDiscord
+from tests.fakes.slack import FakeSlack
+
+SECRET = "bench-secret"
+TOKEN = base64.b64encode(APP_ID.encode()).decode().rstrip("=") + ".bench.token"
+
+
+def judged_queries() -> list[str]:
+    return [text for table in (PARAPHRASES, FRESH) for pair in table.items() for text in pair]
+
+
+def figures(values: list[float]) -> str:
+    return (
+        f"p50 {statistics.median(values):7.1f}  p90 {percentile(values, 90):7.1f}  p99 {percentile(values, 99):7.1f}"
+    )
+
+
+@contextlib.contextmanager
+def host(busy: bool) -> Iterator[None]:
+    if busy:
+        with busy_host():
+            yield
+    else:
+        yield
+
+
+async def search_round(search: SearchService, asked: list[str]) -> list[float]:
+    index = await search.index()
+    index.forget_queries()  # every query's embedding is computed inside its timing
+    took = []
+    for query in asked:
+        started = time.perf_counter()
+        await search.search(query)
+        took.append((time.perf_counter() - started) * 1000)
+    return took
+
+
+async def search_figures(folder: Path) -> None:
+    engine = create_engine(database_url(None, folder))
+    search = SearchService(PaperStore(engine), EmbeddingStore(engine), shared_encoder())
+    asked = judged_queries()
+    await search_round(search, asked[:5])  # index built, model loaded
+    quiet = await search_round(search, asked)
+    with busy_host() as spinners:
+        busy = await search_round(search, asked)
+    await search.close()
+    await engine.dispose()
+    print(f"\nsearch, {len(asked)} judged queries through the search service, ms:")
+    print(f"  quiet                     {figures(quiet)}")
+    print(f"  busy ({spinners} spinning procs)  {figures(busy)}")
+    ratio = percentile(busy, 90) / percentile(quiet, 90)
+    print(f"  busy p90 / quiet p90 = {ratio:.2f}x (aim ≤ 2x)")
+
+
+def signed(body: str) -> dict[str, str]:
+    ts = str(int(time.time()))
+    signature = "v0=" + hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": ts,
+        "x-slack-signature": signature,
+    }
+
+
+class Chat:
+    """`paperboy run` in a child process, talking to the fake Slack and Discord in this one."""
+
+    def __init__(self, folder: Path, topics: list[str]) -> None:
+        self.folder = folder
+        self.topics = topics
+        self.slack = FakeSlack()
+        self.discord = FakeDiscord()
+        self.process: asyncio.subprocess.Process | None = None
+        self.port = 0
+        self.asked = 0
+
+    def topic(self) -> str:
+        self.asked += 1
+        return self.topics[self.asked % len(self.topics)] + f" {self.asked}"  # never a cached query
+
+    async def start(self) -> None:
+        await self.slack.start()
+        await self.discord.start()
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PAPERBOY_", "SLACK_", "DISCORD_"))}
+        env.update(
+            PAPERBOY_DATA_DIR=str(self.folder),
+            PAPERBOY_OFFLINE="1",
+            SLACK_BOT_TOKEN="xoxb-bench",
+            SLACK_SIGNING_SECRET=SECRET,
+            PAPERBOY_SLACK_API_URL=self.slack.base_url,
+            PAPERBOY_SLACK_PORT=str(self.port),
+            DISCORD_TOKEN=TOKEN,
+            PAPERBOY_DISCORD_API_URL=self.discord.api_url,
+            PAPERBOY_DISCORD_GATEWAY_URL=self.discord.gateway_url,
+        )
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", env=env, cwd=self.folder, stderr=subprocess.DEVNULL
+        )
+        async with httpx.AsyncClient(timeout=5) as client:
+            for _ in range(1200):
+                with contextlib.suppress(httpx.TransportError):
+                    if (await client.get(f"http://127.0.0.1:{self.port}/healthz")).status_code == 200:
+                        break
+                await asyncio.sleep(0.1)
+            else:
+                raise SystemExit("paperboy run never listened")
+        await asyncio.wait_for(self.discord.identified.wait(), 120)
+        await self.slack_burst(1, within=600)  # the index is built at the first search
+        await self.discord_burst(1, within=600)
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(self.process.wait(), 60)
+        await self.slack.stop()
+        await self.discord.stop()
+
+    async def slack_burst(self, count: int, within: float = 120) -> tuple[list[float], list[float]]:
+        """`count` signed /papers requests at once: each one's ms to its ack and to its answer."""
+        names = [f"b{self.asked + i}" for i in range(count)]
+        bodies = [
+            urlencode(
+                {
+                    "team_id": "T1",
+                    "channel_id": "C1",
+                    "channel_name": "papers",
+                    "user_id": "U1",
+                    "command": "/papers",
+                    "text": self.topic(),
+                    "response_url": self.slack.response_url(name),
+                    "trigger_id": "1",
+                }
+            )
+            for name in names
+        ]
+        url = f"http://127.0.0.1:{self.port}/slack/events"
+        limits = httpx.Limits(max_connections=count + 10, max_keepalive_connections=count + 10)
+        acks: list[float] = []
+        async with httpx.AsyncClient(timeout=30, limits=limits) as http:
+            started = time.monotonic()
+
+            async def one(body: str) -> None:
+                response = await http.post(url, content=body, headers=signed(body))
+                acks.append((time.monotonic() - started) * 1000)
+                assert response.status_code == 200, response.text
+
+            await asyncio.gather(*(one(b) for b in bodies))
+            await self.slack.wait_for(lambda: all(n in self.slack.answered for n in names), within=within)
+        return acks, [(self.slack.answered[n] - started) * 1000 for n in names]
+
+    async def discord_burst(self, count: int, within: float = 120) -> tuple[list[float], list[float]]:
+        """`count` /papers search interactions at once: each one's ms to its defer and to its follow-up."""
+        started = time.monotonic()
+        ids = [await self.discord.slash("search", {"topic": self.topic()}) for _ in range(count)]
+
+        def seen(pattern: str) -> dict[str, float]:
+            found: dict[str, float] = {}
+            for sent in self.discord.sent:
+                match = re.search(pattern, sent.path)
+                if match and match.group(1) in ids:
+                    found.setdefault(match.group(1), sent.at)
+            return found
+
+        deferred = r"/interactions/(\d+)/[^/]+/callback$"
+        answered = r"/webhooks/\d+/token-(\d+)"
+        await self.discord.wait_for(lambda: len(seen(answered)) == count, within=within)
+        defers, answers = seen(deferred), seen(answered)
+        return [(defers[i] - started) * 1000 for i in ids], [(answers[i] - started) * 1000 for i in ids]
+
+
+async def chat_figures(folder: Path, bursts: list[int], topics: list[str]) -> None:
+    chat = Chat(folder, topics)
+    await chat.start()
+    try:
+        print("\n/papers bursts to `paperboy run` (Slack HTTP mode and Discord), ms from the burst's start:")
+        print(f"  {'host':<6}{'at once':>8}  {'surface':<8} {'first response (ack / defer)':<42} answer")
+        for busy in (False, True):
+            with host(busy):
+                for count in bursts:
+                    for surface, burst in (("Slack", chat.slack_burst), ("Discord", chat.discord_burst)):
+                        first, answer = await burst(count)
+                        late = sum(1 for v in first if v > 3000)
+                        print(
+                            f"  {'busy' if busy else 'quiet':<6}{count:>8}  {surface:<8} {figures(first)}"
+                            f"{f' ({late} late)' if late else '':<10}  {figures(answer)}",
+                            flush=True,
+                        )
+    finally:
+        await chat.stop()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--papers", type=int, default=100_000, help="papers in the store (the corpus scaled up)")
+    parser.add_argument("--bursts", default="10,200", help="commands sent at once, comma-separated")
+    parser.add_argument("--skip-search", action="store_true")
+    parser.add_argument("--skip-chat", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        papers, listings = await fill_store(folder, args.papers)
+        print(f"store: {len(papers):,} papers with embeddings (SQLite); {usable_cpus()} usable CPUs")
+        if not args.skip_search:
+            await search_figures(folder)
+        if not args.skip_chat:
+            await chat_figures(folder, [int(n) for n in args.bursts.split(",")], queries(listings, 400))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
