@@ -31,6 +31,21 @@ PATH = "/slack/events"
 OOPS = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
+class _OneLineRetries(logging.Filter):
+    """slack_sdk's Socket Mode client logs every failed connection attempt (every 10 s while Slack is
+    unreachable) with a full traceback: keep the line, drop the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and str(record.msg).startswith("Failed to connect"):
+            record.msg = f"Slack Socket Mode: {record.getMessage()} (every 10 s until Slack answers or paperboy stops)"
+            record.args = None
+            record.exc_info = record.exc_text = None
+        return True
+
+
+log.addFilter(_OneLineRetries())
+
+
 def slack_client(token: str, api_url: str, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
     """The Web API client: waits out 429s (Retry-After) up to three times before giving up.
 

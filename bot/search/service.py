@@ -96,18 +96,26 @@ class SearchService:
         """Embed every indexed paper that has no current vector; returns how many were embedded."""
         if self._encoder is None or self._vectors is None:
             return 0
-        index = await self.index() if self._index is None else self._index
+        if self._index is None:
+            await self.index()
         async with self._embed_lock:
-            missing = index.unembedded()
-            if not missing:
+            async with self._lock:  # reads and writes of the index never overlap a search or an extend
+                index = self._index  # taken only now: waiting for the lock holds no index alive
+                missing = index.unembedded() if index is not None else []
+            if index is None or not missing:
                 return 0
             log.info("embedding %d papers for search by meaning", len(missing))
             done = 0
             for start in range(0, len(missing), EMBED_BATCH):
-                papers = index.papers(missing[start : start + EMBED_BATCH])
+                async with self._lock:
+                    papers = index.papers(missing[start : start + EMBED_BATCH])
                 step = None if progress is None else _offset(progress, done, len(missing))
                 vectors = await embed(papers, self._encoder, self._vectors, step)
-                index.put_vectors(vectors)
+                async with self._lock:
+                    index = self._index  # rebuilt meanwhile? then into the new one (unknown ids are skipped)
+                    if index is None:
+                        return done + len(vectors)  # stored: the next build loads them
+                    await self._cpu.run(index.put_vectors, vectors)
                 done += len(vectors)
             return done
 
