@@ -17,7 +17,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.guard import slack_guard
+from adapters.slack.guard import Background, slack_guard
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import SHARE_ACTION, post_message
 from bot.assistant import Assistant
@@ -142,6 +142,7 @@ class SlackRuntime:
         self.app = app
         self._signing_secret = signing_secret
         self._health = health
+        self._background = Background()
         self._port = port
         self._host = host
         self._app_token = app_token
@@ -156,7 +157,7 @@ class SlackRuntime:
             log.info("Slack: connected in Socket Mode")
             return
         web_app = self.app.web_app(path=PATH)
-        web_app.middlewares.append(slack_guard(self._signing_secret, PATH))
+        web_app.middlewares.append(slack_guard(self._signing_secret, PATH, self._background))
         web_app.router.add_get("/healthz", self._healthz)
         self._runner = web.AppRunner(web_app, access_log=None)
         await self._runner.setup()
@@ -172,6 +173,7 @@ class SlackRuntime:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
         if self._runner is not None:
             await self._runner.cleanup()
+        await self._background.drain()
 
     async def _healthz(self, _request: web.Request) -> web.Response:
         """200 "ok" while the process serves and its database answers; 503 with the failing part otherwise."""

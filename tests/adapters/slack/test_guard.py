@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import json
 import logging
 import time
 
@@ -79,3 +81,17 @@ async def test_refusals_are_counted_in_one_line_a_minute(slack_bot: SlackBot, ca
 
 async def test_signed_commands_still_get_through(slack_bot: SlackBot) -> None:
     assert (await slack_bot.command("help")).status_code == 200
+
+
+async def test_a_burst_of_commands_is_acknowledged_and_each_answered(slack_bot: SlackBot) -> None:
+    slack_bot.search.delay = 0.05  # every answer takes a while; the acks must not wait for them
+    responses = await asyncio.gather(*(slack_bot.command(f"diffusion {i}") for i in range(40)))
+    assert [r.status_code for r in responses] == [200] * 40
+    assert all(r.text == "" for r in responses)  # the ack itself says nothing; the answer comes after
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 40, within=30)
+
+
+async def test_url_verification_still_gets_its_challenge_back(slack_bot: SlackBot) -> None:
+    body = json.dumps({"type": "url_verification", "challenge": "c-123", "token": "legacy"})
+    response = await slack_bot.send(body, "application/json")
+    assert response.status_code == 200 and "c-123" in response.text
