@@ -66,6 +66,24 @@ class ShareView(discord.ui.View):
             )
 
 
+ALREADY_ACKNOWLEDGED = 40060  # Discord's error code for a second initial response to one interaction
+
+
+async def _defer(interaction: discord.Interaction) -> bool:
+    """Defer at once (Discord allows 3 s). Discord takes one initial response per interaction, so it is
+    also the judge between replicas whose gateway sessions both received it: False means another one
+    (or an earlier delivery of the same event) answered first. No database write comes before it."""
+    try:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+    except discord.InteractionResponded:
+        return False
+    except discord.HTTPException as exc:
+        if exc.code == ALREADY_ACKNOWLEDGED:
+            return False
+        raise
+    return True
+
+
 class PaperBot(discord.Client):
     def __init__(self, assistant: Assistant, *, guilds: tuple[int, ...] = (), **options: Any) -> None:
         super().__init__(
@@ -91,9 +109,8 @@ class PaperBot(discord.Client):
             await self.tree.sync()
 
     async def answer(self, interaction: discord.Interaction, command: Command) -> None:
-        if not await self.assistant.first_time("discord", f"interaction:{interaction.id}"):
+        if not await _defer(interaction):
             return  # another replica, on its own gateway session, is answering this one
-        await interaction.response.defer(ephemeral=True, thinking=True)
         direct = interaction.guild_id is None
         asker = Asker(
             ChannelRef("discord", str(interaction.channel_id or ""), str(interaction.guild_id or "")),
@@ -120,9 +137,8 @@ class PaperBot(discord.Client):
         custom_id = str(data.get("custom_id", ""))
         if interaction.type is not discord.InteractionType.component or not custom_id.startswith(SHARE):
             return
-        if not await self.assistant.first_time("discord", f"interaction:{interaction.id}"):
+        if not await _defer(interaction):
             return  # another replica is sharing it
-        await interaction.response.defer(ephemeral=True, thinking=True)
         paper = custom_id.removeprefix(SHARE)
         try:
             shared = await self.assistant.share("discord", str(interaction.channel_id), paper, self.publisher)

@@ -95,6 +95,7 @@ class FakeDiscord:
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     stored: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel → messages, oldest first
     last_interaction: dict[str, Any] = field(default_factory=dict)
+    acknowledged: set[str] = field(default_factory=set)  # interactions that got their one initial response
     port: int = 0
     latency: float = 0.0  # seconds each message-creating request takes
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(2000000000000000000))
@@ -520,6 +521,9 @@ class FakeDiscord:
             await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
             return self._json({**thread, "message": starter})
         if method == "POST" and (match := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path)):
+            if match.group(1) in self.acknowledged:  # Discord takes one initial response per interaction
+                return self._json({"message": "Interaction has already been acknowledged.", "code": 40060}, 400)
+            self.acknowledged.add(match.group(1))
             kind = body.get("type")
             flags = (body.get("data") or {}).get("flags", 0)
             return self._json(

@@ -154,5 +154,5 @@ async def test_an_interaction_seen_by_two_replicas_is_answered_once(discord_bot:
     await fake.replay()  # what another replica's gateway session receives too
     await fake.slash("today")  # a later interaction is still answered
     await answer(discord_bot, 2)
-    assert len(fake.callbacks()) == 2
+    assert len(fake.acknowledged) == 2
     assert len(fake.followups()) == 2
