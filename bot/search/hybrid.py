@@ -30,7 +30,7 @@ from bot.search.encoder import DIMENSIONS, Vectors
 from bot.search.lexical import VERIFY_AT_MOST, LexicalIndex
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.postings import keyword_key
-from bot.search.query import parse_query
+from bot.search.query import Query, parse_query
 
 DEPTH = 60  # candidates taken from each list
 RRF_K = 60
@@ -149,13 +149,25 @@ class HybridIndex:
         if self._dense is not None:
             self._query_vector.cache_clear()  # type: ignore[attr-defined]
 
+    def _by_meaning(self, parsed: Query, filters: SearchFilters, limit: int) -> bool:
+        dense = self._dense
+        return dense is not None and len(dense) > 0 and not filters.require_all and bool(parsed.groups) and limit > 0
+
+    def embed_query(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> None:
+        """Compute (and cache) the query's embedding, when the search will want one. Thread-safe and
+        apart from the index, so the search service runs it beside other searches, outside their lock."""
+        off_loop("embedding a query")
+        parsed = parse_query(query)
+        if self._by_meaning(parsed, filters, limit):
+            self._query_vector(parsed.text)
+
     def search_now(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
         """The best `limit` hits, computed here and now: CPU work, refused on an event loop's thread
         (the search service runs it in the CPU pool)."""
         off_loop("a search")
         parsed = parse_query(query)
         dense = self._dense
-        if dense is None or len(dense) == 0 or filters.require_all or not parsed.groups or limit <= 0:
+        if dense is None or not self._by_meaning(parsed, filters, limit):
             return self.lexical.search_now(query, filters, limit)
         lexical = self.lexical
         depth = max(DEPTH, limit)
