@@ -1,8 +1,11 @@
-"""`paperboy import`: HF daily-papers JSON arrays and corpus JSONL(.gz), each file all or nothing."""
+"""`paperboy import`: HF daily-papers JSON arrays and corpus JSONL(.gz), each file all or nothing.
+
+Unlike a sync, an import refuses a whole file for one bad item, naming it: the person who gave the
+file is there to mend it, and half a file stored is harder to notice than a refusal.
+"""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,12 +15,14 @@ from pathlib import Path
 from bot.errors import ImportFileError
 from bot.models import Listing
 from bot.snapshot import forget_snapshot
-from bot.sources.corpus import open_text, read_corpus
+from bot.sources.corpus import open_text, read_newest
 from bot.sources.hf_payload import parse_daily
+from bot.sources.validation import load_json
 from bot.store.papers import PaperStore, SaveCounts
 
 _DAY_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _SUFFIXES = (".json", ".jsonl", ".jsonl.gz", ".json.gz")
+MAX_FILE_CHARS = 64 * 2**20  # a JSON array is read whole; a day's listing is under 1 MB (corpora are streamed)
 
 
 @dataclass(frozen=True)
@@ -36,18 +41,21 @@ def expand(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-def read_file(path: Path) -> list[Listing]:
+def read_file(path: Path, *, max_chars: int = MAX_FILE_CHARS) -> list[Listing]:
     """Parse a whole file before anything is stored; raise ImportFileError with a one-line reason."""
     if not path.exists():
         raise ImportFileError(str(path), "no such file or folder")
     try:
         if path.name.endswith((".jsonl", ".jsonl.gz")):
-            return list(read_corpus(path))
+            return read_newest(path)
         with open_text(path) as handle:
-            raw = json.load(handle)
-        return parse_daily(raw, _day_from_name(path))
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(str(path), f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+            text = handle.read(max_chars + 1)
+        if len(text) > max_chars:
+            raise ValueError(
+                f"longer than {max_chars:,} characters; a day's listing is far shorter "
+                "(for many days, use the corpus format: one JSON object a line, .jsonl or .jsonl.gz)"
+            )
+        return parse_daily(load_json(text), _day_from_name(path))
     except UnicodeDecodeError:
         raise ImportFileError(str(path), "not UTF-8 text") from None
     except (OSError, ValueError) as exc:

@@ -112,3 +112,69 @@ async def test_the_bundled_snapshot_loads_and_an_import_retires_it(store: PaperS
     assert await snapshot_info(store) == info
     await import_paths(store, [CURRENT / "2026-06-01.json"])
     assert await snapshot_info(store) is None
+
+
+async def test_deeply_nested_json_is_refused_in_one_line(store: PaperStore, tmp_path: Path) -> None:
+    path = tmp_path / "2026-06-01.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    results = await import_paths(store, [path])
+    assert results[0].error is not None
+    assert results[0].error.startswith("JSON nested too deeply")
+    assert (await store.counts()).listings == 0
+
+
+async def test_huge_numbers_and_bad_urls_in_a_file_are_clamped_and_dropped(store: PaperStore, tmp_path: Path) -> None:
+    items = json.loads((CURRENT / "2026-06-01.json").read_text(encoding="utf-8"))
+    items[0]["paper"]["upvotes"] = 10**30
+    items[0]["paper"]["githubStars"] = 2**63
+    items[0]["thumbnail"] = "javascript:alert(1)"
+    items[0]["numComments"] = 7
+    path = tmp_path / "2026-06-01.json"
+    text = json.dumps(items).replace('"numComments": 7', '"numComments": ' + "9" * 5000, 1)
+    path.write_text(text, encoding="utf-8")
+    results = await import_paths(store, [path])
+    assert results[0].error is None
+    saved = await store.get(items[0]["paper"]["id"])
+    assert saved is not None
+    assert (saved.upvotes, saved.github_stars, saved.num_comments) == (2**31 - 1, 2**31 - 1, 2**31 - 1)
+    assert saved.thumbnail is None
+
+
+async def test_a_v1_after_its_v2_in_one_file_does_not_win(store: PaperStore, tmp_path: Path) -> None:
+    items = [
+        {"paper": {"id": "2401.00001v2", "title": "Second version"}},
+        {"paper": {"id": "2401.00001v1", "title": "First version"}},
+    ]
+    path = tmp_path / "2026-06-01.json"
+    path.write_text(json.dumps(items), encoding="utf-8")
+    await import_paths(store, [path])
+    saved = await store.get("2401.00001")
+    assert saved is not None and saved.title == "Second version"
+
+
+async def test_a_file_larger_than_a_listing_could_be_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "2026-06-01.json"
+    path.write_text((CURRENT / "2026-06-01.json").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ImportFileError, match=r"longer than 1,000 characters; a day's listing is far shorter"):
+        read_file(path, max_chars=1000)
+
+
+def test_a_corpus_line_nested_too_deeply_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    path.write_text('{"arxiv_id": "2401.00001", "daily_date": "2024-01-02", "title": "A"}\n' + "[" * 100_000 + "\n")
+    with pytest.raises(ImportFileError, match="line 2: JSON nested too deeply"):
+        read_file(path)
+
+
+async def test_a_v1_after_its_v2_in_one_corpus_does_not_win(store: PaperStore, tmp_path: Path) -> None:
+    rows = [
+        {"arxiv_id": "2401.00001v2", "daily_date": "2024-01-02", "rank_in_file": 1, "title": "Second version"},
+        {"arxiv_id": "2401.00002", "daily_date": "2024-01-02", "rank_in_file": 2, "title": "Another"},
+        {"arxiv_id": "2401.00001v1", "daily_date": "2024-01-02", "rank_in_file": 3, "title": "First version"},
+    ]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    assert [(x.paper.title, x.rank) for x in read_file(path)] == [("Second version", 1), ("Another", 2)]
+    await import_paths(store, [path])
+    saved = await store.get("2401.00001")
+    assert saved is not None and saved.title == "Second version"

@@ -1,12 +1,15 @@
 """The arXiv API (Atom): id_list look-ups for papers Hugging Face does not know.
 
 arXiv asks clients for at most one request every 3 seconds on one connection; the throttle here
-is shared by every call made through one `Arxiv` instance.
+is shared by every call made through one `Arxiv` instance. Each entry is checked on its own: a
+malformed one, or one for a paper nobody asked for, is left out with a warning; of two versions of
+one paper the newer wins.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -16,14 +19,17 @@ import httpx
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from bot.errors import NotFound, SourceDataError, SourceError
-from bot.ids import canonical
+from bot.errors import InvalidPaperId, NotFound, SourceDataError, SourceError
+from bot.ids import canonical, parse_arxiv_id
 from bot.models import Paper
 from bot.sources import http
+from bot.sources.validation import Skipped, newest, utc, version
 
 SOURCE = "arXiv"
 BATCH = 100
 _NS = {"a": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom"}
+
+log = logging.getLogger("paperboy.sources")
 
 
 class Arxiv:
@@ -36,11 +42,13 @@ class Arxiv:
         policy: http.RetryPolicy = http.RetryPolicy(backoff=3.0),
         clock: Callable[[], float] = time.monotonic,
         sleep: http.Sleep = asyncio.sleep,
+        limits: http.Limits = http.LIMITS,
     ) -> None:
         self._client = client
         self._url = base_url.rstrip("/") + "/api/query"
         self._min_interval = min_interval
         self._policy = policy
+        self._limits = limits
         self._clock = clock
         self._sleep = sleep
         self._lock = asyncio.Lock()
@@ -48,39 +56,82 @@ class Arxiv:
 
     async def papers(self, ids: Sequence[str]) -> list[Paper]:
         """Look up papers by id (any version); ids arXiv does not know are left out."""
-        found: list[Paper] = []
+        return (await self._papers(ids))[0]
+
+    async def paper(self, arxiv_id: str) -> Paper:
+        """One paper by id; an answer about another paper is refused (SourceDataError naming both)."""
+        papers, foreign = await self._papers([arxiv_id])
+        if papers:
+            return papers[0]
+        if foreign:
+            raise SourceDataError(
+                SOURCE,
+                f"asked for paper {canonical(arxiv_id)} but the answer is paper {foreign[0]}; nothing was kept",
+                url=self._url,
+            )
+        raise NotFound(f"arXiv has no paper {arxiv_id}")
+
+    async def _papers(self, ids: Sequence[str]) -> tuple[list[Paper], list[str]]:
+        """The papers asked for, newest version each, and the ids of entries nobody asked for."""
+        found: list[tuple[int, Paper]] = []
+        foreign: list[str] = []
         unique = list(dict.fromkeys(ids))
         for start in range(0, len(unique), BATCH):
             chunk = unique[start : start + BATCH]
-            found.extend(await self._query({"id_list": ",".join(chunk), "start": 0, "max_results": len(chunk)}))
-        return found
+            asked = {canonical(i) for i in chunk}
+            entries = await self._query({"id_list": ",".join(chunk), "start": 0, "max_results": len(chunk)})
+            for position, (ver, paper) in enumerate(entries):
+                if paper is None:
+                    continue
+                if paper.arxiv_id in asked:
+                    found.append((ver, paper))
+                else:
+                    foreign.append(paper.arxiv_id)
+                    log.warning(
+                        "%s: left out %s", SOURCE, Skipped("entry", position, "not asked for", arxiv_id=paper.arxiv_id)
+                    )
+        return newest(found, key=lambda paper: paper.arxiv_id), foreign
 
-    async def paper(self, arxiv_id: str) -> Paper:
-        papers = await self.papers([arxiv_id])
-        if not papers:
-            raise NotFound(f"arXiv has no paper {arxiv_id}")
-        return papers[0]
-
-    async def _query(self, params: dict[str, str | int]) -> list[Paper]:
+    async def _query(self, params: dict[str, str | int]) -> list[tuple[int, Paper | None]]:
+        """Every entry of the answer, in order: its version and paper, or None where it was malformed."""
         async with self._lock:
             if self._last is not None:
                 wait = self._min_interval - (self._clock() - self._last)
                 if wait > 0:
                     await self._sleep(wait)
             try:
-                response = await http.get(
-                    self._client, self._url, source=SOURCE, params=params, policy=self._policy, sleep=self._sleep
+                reply = await http.get(
+                    self._client,
+                    self._url,
+                    source=SOURCE,
+                    params=params,
+                    policy=self._policy,
+                    limits=self._limits,
+                    sleep=self._sleep,
                 )
             finally:
                 self._last = self._clock()
-        url = str(response.request.url)
-        feed = _parse_feed(response.content, response.status_code, url)
+        feed = _parse_feed(reply.content, reply.status_code, reply.url)
         error = _error_entry(feed)
         if error is not None:
-            raise SourceError(SOURCE, f"the query was refused: {error}", status=response.status_code, url=url)
-        if response.status_code >= 400:
-            raise SourceError(SOURCE, "unexpected answer", status=response.status_code, url=url)
-        return [_to_paper(entry, url) for entry in feed.findall("a:entry", _NS)]
+            raise SourceError(SOURCE, f"the query was refused: {error}", status=reply.status_code, url=reply.url)
+        if reply.status_code >= 400:
+            raise SourceError(SOURCE, "unexpected answer", status=reply.status_code, url=reply.url)
+        entries: list[tuple[int, Paper | None]] = []
+        left_out: list[Skipped] = []
+        for position, entry in enumerate(feed.findall("a:entry", _NS)):
+            try:
+                entries.append(_to_paper(entry))
+            except ValueError as exc:
+                left_out.append(Skipped("entry", position, str(exc), arxiv_id=_entry_id(entry)))
+                entries.append((0, None))
+        if left_out and len(left_out) == len(entries):
+            raise SourceDataError(
+                SOURCE, f"every entry ({len(entries)}) is malformed; the first: {left_out[0]}", url=reply.url
+            )
+        for skipped in left_out:
+            log.warning("%s: left out %s", SOURCE, skipped)
+        return entries
 
 
 def _parse_feed(body: bytes, status: int, url: str) -> Element:
@@ -105,16 +156,33 @@ def _text(node: Element, path: str) -> str:
     return " ".join((found.text or "").split()) if found is not None else ""
 
 
-def _to_paper(entry: Element, url: str) -> Paper:
+def _entry_id(entry: Element) -> str | None:
+    """The canonical id an entry names, if it names one."""
     raw_id = _text(entry, "a:id")
-    marker = "/abs/"
-    if marker not in raw_id:
-        raise SourceDataError(SOURCE, f"an entry has no arXiv id ({raw_id!r})", url=url)
+    try:
+        return parse_arxiv_id(raw_id.split("/abs/", 1)[1]) if "/abs/" in raw_id else None
+    except InvalidPaperId:
+        return None
+
+
+def _to_paper(entry: Element) -> tuple[int, Paper]:
+    """An entry's version and paper; ValueError saying what is wrong with it."""
+    raw_id = _text(entry, "a:id")
+    arxiv_id = _entry_id(entry)
+    if arxiv_id is None:
+        raise ValueError(f"it has no arXiv id ({raw_id!r})")
+    if not _text(entry, "a:title"):
+        raise ValueError("it has no title")
     published = _text(entry, "a:published")
-    return Paper(
-        arxiv_id=canonical(raw_id.split(marker, 1)[1]),
+    try:
+        when = datetime.fromisoformat(published.replace("Z", "+00:00")) if published else None
+    except ValueError:
+        raise ValueError(f"its publication date {published[:40]!r} is not a date") from None
+    paper = Paper(
+        arxiv_id=arxiv_id,
         title=_text(entry, "a:title"),
         abstract=_text(entry, "a:summary"),
-        authors=tuple(_text(a, "a:name") for a in entry.findall("a:author", _NS)),
-        published_at=datetime.fromisoformat(published.replace("Z", "+00:00")) if published else None,
+        authors=tuple(name for a in entry.findall("a:author", _NS) if (name := _text(a, "a:name"))),
+        published_at=utc(when),
     )
+    return version(raw_id), paper

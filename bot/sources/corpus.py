@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import json
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -13,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.ids import ArxivId
 from bot.models import Listing, Paper, squash
+from bot.sources.validation import JsonError, count, http_url, load_json, newest_listings, utc, version
 
 
 class CorpusRow(BaseModel):
@@ -42,16 +42,16 @@ class CorpusRow(BaseModel):
             title=squash(self.title),
             abstract=squash(self.summary),
             authors=tuple(a.strip() for a in self.authors if a.strip()),
-            published_at=self.published_at,
-            upvotes=max(self.upvotes, 0),
-            num_comments=max(self.num_comments, 0),
+            published_at=utc(self.published_at),
+            upvotes=count(self.upvotes),
+            num_comments=count(self.num_comments),
             organization=squash(self.organization_fullname or self.organization) or None,
-            github_repo=self.github_repo or None,
-            github_stars=self.github_stars,
-            project_page=self.project_page or None,
+            github_repo=http_url(self.github_repo),
+            github_stars=count(self.github_stars) if self.github_stars is not None else None,
+            project_page=http_url(self.project_page),
             ai_summary=squash(self.ai_summary) or None,
             ai_keywords=tuple(k.strip() for k in self.ai_keywords or () if k.strip()),
-            thumbnail=self.thumbnail,
+            thumbnail=http_url(self.thumbnail),
         )
         return Listing(paper, self.daily_date, self.rank_in_file)
 
@@ -64,14 +64,30 @@ def open_text(path: Path) -> IO[str]:
 
 def read_corpus(path: Path) -> Iterator[Listing]:
     """Yield the listings of a corpus file; a bad line raises ValueError naming its line number."""
+    for _, listing in read_versioned(path):
+        yield listing
+
+
+def read_newest(path: Path) -> list[Listing]:
+    """A corpus file's listings, with one per (day, paper): the newest arXiv version's."""
+    return newest_listings(read_versioned(path))
+
+
+def read_versioned(path: Path) -> Iterator[tuple[int, Listing]]:
+    """Each listing of a corpus file with the arXiv version its line named (0: none)."""
     with open_text(path) as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                yield CorpusRow.model_validate(json.loads(line)).to_listing()
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"line {number} is not JSON ({exc.msg})") from None
+                raw = load_json(line)
+            except JsonError as exc:
+                if exc.syntax is not None:
+                    raise ValueError(f"line {number} is not JSON ({exc.syntax})") from None
+                raise ValueError(f"line {number}: {exc}") from None
+            given = raw.get("arxiv_id") if isinstance(raw, dict) else None
+            try:
+                yield version(given if isinstance(given, str) else None), CorpusRow.model_validate(raw).to_listing()
             except ValidationError as exc:
                 first = exc.errors()[0]
                 where = ".".join(str(p) for p in first["loc"]) or "row"

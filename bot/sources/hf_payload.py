@@ -1,14 +1,21 @@
-"""The wire shapes of Hugging Face's papers API, every optional field optional, parsed at the edge."""
+"""The wire shapes of Hugging Face's papers API, every optional field optional, parsed at the edge.
+
+Each item is checked on its own: a malformed one is left out (`Skipped` says which and why) and the
+rest of the answer kept. Counts are clamped to what the store holds, links that are not http(s) are
+dropped, and of two arXiv versions of one paper the newer wins, in whatever order they came.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from bot.ids import ArxivId
+from bot.ids import ArxivId, is_arxiv_id
 from bot.models import Listing, Paper, squash
+from bot.sources.validation import Skipped, count, http_url, newest, newest_listings, utc, version
 
 
 class _Wire(BaseModel):
@@ -54,8 +61,7 @@ class HFDailyItem(_Wire):
     organization: HFOrganization | None = None
 
 
-DAILY = TypeAdapter(list[HFDailyItem])
-PAPERS = TypeAdapter(list[HFDailyItem | HFPaper])
+DAILY_ITEM = TypeAdapter(HFDailyItem)
 
 
 def to_paper(item: HFDailyItem | HFPaper) -> Paper:
@@ -67,46 +73,112 @@ def to_paper(item: HFDailyItem | HFPaper) -> Paper:
         title=squash(p.title),
         abstract=squash(p.summary),
         authors=tuple(a.name.strip() for a in p.authors if a.name and a.name.strip() and not a.hidden),
-        published_at=p.publishedAt,
-        upvotes=max(p.upvotes, 0),
-        num_comments=max(outer.numComments, 0) if outer else 0,
+        published_at=utc(p.publishedAt),
+        upvotes=count(p.upvotes),
+        num_comments=count(outer.numComments) if outer else 0,
         organization=org.label if org else None,
-        github_repo=p.githubRepo or None,
-        github_stars=p.githubStars,
-        project_page=p.projectPage or None,
+        github_repo=http_url(p.githubRepo),
+        github_stars=count(p.githubStars) if p.githubStars is not None else None,
+        project_page=http_url(p.projectPage),
         ai_summary=squash(p.ai_summary) or None,
         ai_keywords=tuple(k.strip() for k in p.ai_keywords or () if k.strip()),
-        thumbnail=outer.thumbnail if outer else None,
+        thumbnail=http_url(outer.thumbnail) if outer else None,
     )
 
 
-def describe(exc: ValidationError, raw: Any, what: str = "daily-papers response") -> str:
-    """One line saying what is wrong with a payload, for people rather than for pydantic."""
-    if isinstance(raw, list) and raw and all(isinstance(x, str) for x in raw):
-        return (
+def raw_id(item: object) -> str | None:
+    """The paper id an item gives, as given (with its version), whatever else is wrong with it."""
+    if isinstance(item, dict):
+        inner = item.get("paper", item)
+        value = inner.get("id") if isinstance(inner, dict) else None
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def skipped(position: int, item: object, exc: ValidationError) -> Skipped:
+    """Why pydantic refused an item, for people: the field and the reason, not the input's repr."""
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    given = raw_id(item)
+    if given is not None and not is_arxiv_id(given):
+        given = repr(given if len(given) <= 40 else given[:37] + "...")
+    return Skipped("item", position, first["msg"], where, given)
+
+
+def describe(exc: ValidationError, raw: Any, what: str = "paper") -> str:
+    """One line saying what is wrong with a single-object payload, for people rather than for pydantic."""
+    if not isinstance(raw, dict):
+        return f"not a Hugging Face {what}: expected a JSON object, got {type(raw).__name__}"
+    return f"not a Hugging Face {what}: {skipped(0, raw, exc)}"
+
+
+def check_array(raw: Any, what: str) -> list[Any]:
+    """The items of an answer that must be a JSON array of objects; ValueError in one line if not."""
+    if not isinstance(raw, list):
+        raise ValueError(f"not a Hugging Face {what}: expected a JSON array, got {type(raw).__name__}")
+    if raw and all(isinstance(x, str) for x in raw):
+        raise ValueError(
             f"not a Hugging Face {what}: the items are strings, not JSON objects "
             "(it looks like Python reprs saved by a broken downloader)"
         )
-    if not isinstance(raw, list):
-        return f"not a Hugging Face {what}: expected a JSON array, got {type(raw).__name__}"
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    return f"not a Hugging Face {what}: item {where}: {first['msg']}"
+    return raw
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A daily-papers array read item by item: the good ones (with the version each named) and the rest."""
+
+    found: list[tuple[int, Listing]] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    items: int = 0
+
+    @property
+    def listings(self) -> list[Listing]:
+        return newest_listings(self.found)
+
+
+def read_daily(raw: Any, day: date | None) -> Parsed:
+    """Read a daily-papers array item by item; the listing day is `day`, else each item's submission day.
+
+    A malformed item is left out and said why in `skipped`; an answer that is no array at all
+    raises ValueError with a one-line reason.
+    """
+    items = check_array(raw, "daily-papers response")
+    found: list[tuple[int, Listing]] = []
+    left_out: list[Skipped] = []
+    for position, item in enumerate(items):
+        try:
+            parsed = DAILY_ITEM.validate_python(item)
+        except ValidationError as exc:
+            left_out.append(skipped(position, item, exc))
+            continue
+        listed = day or (parsed.paper.submittedOnDailyAt.date() if parsed.paper.submittedOnDailyAt else None)
+        if listed is None:
+            reason = "it has no listing day: name the file after its day (YYYY-MM-DD.json)"
+            left_out.append(Skipped("item", position, reason, arxiv_id=parsed.paper.id))
+            continue
+        found.append((version(raw_id(item)), Listing(to_paper(parsed), listed, position + 1)))
+    return Parsed(found, left_out, len(items))
 
 
 def parse_daily(raw: Any, day: date | None) -> list[Listing]:
-    """Validate a daily-papers array; the listing day is `day`, else each item's submission day.
+    """Read a daily-papers array whole or not at all (for files): the first bad item raises ValueError."""
+    parsed = read_daily(raw, day)
+    if parsed.skipped:
+        more = len(parsed.skipped) - 1
+        raise ValueError(str(parsed.skipped[0]) + (f" (and {more} more bad items)" if more else ""))
+    return parsed.listings
 
-    Raises ValueError with a one-line reason.
-    """
-    try:
-        items = DAILY.validate_python(raw)
-    except ValidationError as exc:
-        raise ValueError(describe(exc, raw)) from None
-    listings: list[Listing] = []
-    for rank, item in enumerate(items, start=1):
-        listed = day or (item.paper.submittedOnDailyAt.date() if item.paper.submittedOnDailyAt else None)
-        if listed is None:
-            raise ValueError(f"item {rank} has no listing day: name the file after its day (YYYY-MM-DD.json)")
-        listings.append(Listing(to_paper(item), listed, rank))
-    return listings
+
+def read_search(raw: Any) -> tuple[list[Paper], list[Skipped]]:
+    """A search answer (listing items or bare papers), item by item."""
+    found: list[tuple[int, Paper]] = []
+    left_out: list[Skipped] = []
+    for position, item in enumerate(check_array(raw, "search answer")):
+        shape: type[HFDailyItem | HFPaper] = HFDailyItem if isinstance(item, dict) and "paper" in item else HFPaper
+        try:
+            found.append((version(raw_id(item)), to_paper(shape.model_validate(item))))
+        except ValidationError as exc:
+            left_out.append(skipped(position, item, exc))
+    return newest(found, key=lambda paper: paper.arxiv_id), left_out

@@ -1,4 +1,9 @@
-"""One retrying GET for every source: timeouts, 429 with Retry-After and 5xx, then a clear error."""
+"""One retrying GET for every source: timeouts, 429 with Retry-After and 5xx, then a clear error.
+
+Each attempt has a deadline for the whole exchange, answer body included, and a ceiling on the
+body's size: the client's own timeouts bound each read, not their sum, so a server sending a byte
+every few seconds could otherwise hold a sync for ever.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,12 @@ import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 from tenacity.wait import wait_exponential_jitter
 
-from bot.errors import SourceError, SourceUnavailable
+from bot.errors import SourceDataError, SourceError, SourceUnavailable
 
 Sleep = Callable[[float], Awaitable[None]]
+
+DEADLINE_SECONDS = 60.0  # one request, body included; a day's listing (under 1 MB) takes a second or two
+MAX_BYTES = 16 * 2**20  # a day's listing of 100 papers is ~0.7 MB, an arXiv batch of 100 ~0.3 MB
 
 
 @dataclass(frozen=True)
@@ -27,11 +35,44 @@ class RetryPolicy:
     max_retry_after: float = 120.0  # a longer Retry-After fails at once rather than stall a job
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one request may cost: `deadline` seconds in all (connect, wait, body) and `max_bytes` of body.
+
+    With retries, a call takes at most `attempts` × `deadline` plus the waits between attempts.
+    """
+
+    deadline: float = DEADLINE_SECONDS
+    max_bytes: int = MAX_BYTES
+
+
+LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer read whole, within the deadline and the size ceiling."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+    url: str
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+
 class _Retryable(Exception):
-    def __init__(self, response: httpx.Response, retry_after: float | None) -> None:
-        self.response = response
+    def __init__(self, status: int, url: str, retry_after: float | None) -> None:
+        self.status = status
+        self.url = url
         self.retry_after = retry_after
-        super().__init__(f"HTTP {response.status_code}")
+        super().__init__(f"HTTP {status}")
+
+
+class _Overdue(Exception):
+    """An attempt ran past its deadline."""
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -57,8 +98,9 @@ async def get(
     source: str,
     params: Mapping[str, str | int] | None = None,
     policy: RetryPolicy = RetryPolicy(),
+    limits: Limits = LIMITS,
     sleep: Sleep = asyncio.sleep,
-) -> httpx.Response:
+) -> Reply:
     """GET `url`, retrying what is worth retrying; other 4xx answers are returned to the caller."""
     backoff = wait_exponential_jitter(multiplier=policy.backoff, max=policy.max_backoff, jitter=policy.backoff)
 
@@ -71,39 +113,72 @@ async def get(
     retrying = AsyncRetrying(
         stop=stop_after_attempt(policy.attempts),
         wait=wait,
-        retry=retry_if_exception_type((_Retryable, httpx.TimeoutException, httpx.TransportError)),
+        retry=retry_if_exception_type((_Retryable, _Overdue, httpx.TimeoutException, httpx.TransportError)),
         sleep=sleep,
         reraise=True,
     )
     try:
         async for attempt in retrying:
             with attempt:
-                response = await client.get(url, params=params)
-                if response.status_code == 429 or response.status_code >= 500:
-                    delay = retry_after_seconds(response.headers.get("Retry-After"))
-                    if delay is not None and delay > policy.max_retry_after:
-                        raise SourceError(
-                            source,
-                            f"rate limited; asked to wait {delay:.0f} s, more than the "
-                            f"{policy.max_retry_after:.0f} s we wait",
-                            status=response.status_code,
-                            url=str(response.request.url),
-                        )
-                    raise _Retryable(response, delay)
-                return response
+                try:
+                    async with asyncio.timeout(limits.deadline):
+                        return await _attempt(client, url, params, source=source, policy=policy, limits=limits)
+                except TimeoutError:
+                    raise _Overdue from None
     except _Retryable as exc:
-        status = exc.response.status_code
-        what = "rate limited (429)" if status == 429 else "server error"
-        raise SourceError(
+        what = "rate limited (429)" if exc.status == 429 else "server error"
+        raise SourceError(source, f"{what} after {policy.attempts} attempts", status=exc.status, url=exc.url) from exc
+    except _Overdue as exc:
+        raise SourceUnavailable(
             source,
-            f"{what} after {policy.attempts} attempts",
-            status=status,
-            url=str(exc.response.request.url),
+            f"no complete answer within {limits.deadline:g} s (the deadline for one request) "
+            f"in {policy.attempts} attempts",
+            url=url,
         ) from exc
     except httpx.TimeoutException as exc:
         raise SourceUnavailable(source, f"timed out after {policy.attempts} attempts", url=url) from exc
-    except httpx.TransportError as exc:
+    except (httpx.ConnectError, httpx.ProxyError, httpx.UnsupportedProtocol) as exc:
         raise SourceUnavailable(
             source, f"cannot connect ({type(exc).__name__}: {exc or 'no detail'})", url=url
         ) from exc
+    except httpx.TransportError as exc:
+        raise SourceUnavailable(
+            source, f"the connection broke off ({type(exc).__name__}: {exc or 'no detail'})", url=url
+        ) from exc
     raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
+
+
+async def _attempt(
+    client: httpx.AsyncClient,
+    url: str,
+    params: Mapping[str, str | int] | None,
+    *,
+    source: str,
+    policy: RetryPolicy,
+    limits: Limits,
+) -> Reply:
+    async with client.stream("GET", url, params=params) as response:
+        where = str(response.request.url)
+        status = response.status_code
+        if status == 429 or status >= 500:
+            delay = retry_after_seconds(response.headers.get("Retry-After"))
+            if delay is not None and delay > policy.max_retry_after:
+                raise SourceError(
+                    source,
+                    f"rate limited; asked to wait {delay:.0f} s, more than the {policy.max_retry_after:.0f} s we wait",
+                    status=status,
+                    url=where,
+                )
+            raise _Retryable(status, where, delay)
+        too_big = SourceDataError(
+            source, f"the answer is larger than {limits.max_bytes:,} bytes, more than we read", status=status, url=where
+        )
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limits.max_bytes:
+            raise too_big
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > limits.max_bytes:
+                raise too_big
+        return Reply(status, response.headers, bytes(body), where)

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import asyncio
-import json
+import dataclasses
+import logging
+from collections.abc import Sequence
 from datetime import date
 
 import httpx
 from pydantic import ValidationError
 
 from bot.errors import NotFound, SourceDataError
+from bot.ids import canonical
 from bot.models import Listing, Paper
 from bot.sources import http
-from bot.sources.hf_payload import PAPERS, HFPaper, describe, parse_daily, to_paper
+from bot.sources.hf_payload import HFPaper, describe, read_daily, read_search, to_paper
+from bot.sources.validation import Skipped, load_json, newest_listings
 
 SOURCE = "Hugging Face"
 PAGE_SIZE = 100
 MAX_PAGES = 20  # a day has had at most ~120 papers; this bounds a server that ignores `p`
+MAX_WARNINGS = 10  # items left out of one answer that are named one by one; the rest are counted
+
+log = logging.getLogger("paperboy.sources")
 
 
 class HuggingFace:
@@ -26,69 +33,97 @@ class HuggingFace:
         base_url: str = "https://huggingface.co",
         policy: http.RetryPolicy = http.RetryPolicy(),
         sleep: http.Sleep = asyncio.sleep,
+        *,
+        limits: http.Limits = http.LIMITS,
     ) -> None:
         self._client = client
         self._base = base_url.rstrip("/")
         self._policy = policy
         self._sleep = sleep
+        self._limits = limits
 
     def with_policy(self, policy: http.RetryPolicy) -> HuggingFace:
-        return HuggingFace(self._client, self._base, policy, self._sleep)
+        return HuggingFace(self._client, self._base, policy, self._sleep, limits=self._limits)
 
     async def daily(self, day: date) -> list[Listing]:
-        """Every paper listed on `day`, in Hugging Face's order; [] for a day with no listings."""
-        listings: list[Listing] = []
+        """Every paper listed on `day`, in Hugging Face's order; [] for a day with no listings.
+
+        A malformed item is left out with a warning; a day whose every item is malformed is a
+        SourceDataError.
+        """
+        url = f"{self._base}/api/daily_papers"
+        found: list[tuple[int, Listing]] = []
+        left_out: list[Skipped] = []
+        items = 0
         seen: set[str] = set()
         for page in range(MAX_PAGES):
             params: dict[str, str | int] = {"date": day.isoformat(), "limit": PAGE_SIZE, "p": page}
             raw = await self._json("/api/daily_papers", params)
             try:
-                batch = parse_daily(raw, day)
+                parsed = read_daily(raw, day)
             except ValueError as exc:
-                raise SourceDataError(SOURCE, str(exc), url=f"{self._base}/api/daily_papers") from None
-            fresh = [item for item in batch if item.paper.arxiv_id not in seen]
-            for item in fresh:
-                seen.add(item.paper.arxiv_id)
-                listings.append(Listing(item.paper, day, len(listings) + 1))
-            if len(batch) < PAGE_SIZE or not fresh:
+                raise SourceDataError(SOURCE, str(exc), url=url) from None
+            offset = items  # positions count from the day's first item, across pages
+            items += parsed.items
+            left_out.extend(dataclasses.replace(s, position=s.position + offset) for s in parsed.skipped)
+            fresh = {item.paper.arxiv_id for _, item in parsed.found} - seen
+            found.extend(parsed.found)
+            seen |= fresh
+            if parsed.items < PAGE_SIZE or not fresh:
                 break
-        return listings
+        self._left_out(f"listing of {day.isoformat()}", left_out, bool(found), url)
+        return [item._replace(rank=rank) for rank, item in enumerate(newest_listings(found), start=1)]
 
     async def paper(self, arxiv_id: str) -> Paper:
-        raw = await self._json(f"/api/papers/{arxiv_id}", None, missing=f"Hugging Face has no paper {arxiv_id}")
+        """One paper by id; an answer about another paper is refused (SourceDataError naming both)."""
+        asked = canonical(arxiv_id)
+        url = f"{self._base}/api/papers/{asked}"
+        raw = await self._json(f"/api/papers/{asked}", None, missing=f"Hugging Face has no paper {asked}")
         try:
-            return to_paper(HFPaper.model_validate(raw))
+            paper = to_paper(HFPaper.model_validate(raw))
         except ValidationError as exc:
+            raise SourceDataError(SOURCE, describe(exc, raw), url=url) from None
+        if paper.arxiv_id != asked:
             raise SourceDataError(
-                SOURCE, describe(exc, [raw], "paper"), url=f"{self._base}/api/papers/{arxiv_id}"
-            ) from None
+                SOURCE, f"asked for paper {asked} but the answer is paper {paper.arxiv_id}; nothing was kept", url=url
+            )
+        return paper
 
     async def search(self, query: str) -> list[Paper]:
+        url = f"{self._base}/api/papers/search"
         raw = await self._json("/api/papers/search", {"q": query})
         try:
-            return [to_paper(item) for item in PAPERS.validate_python(raw)]
-        except ValidationError as exc:
+            papers, left_out = read_search(raw)
+        except ValueError as exc:
+            raise SourceDataError(SOURCE, str(exc), url=url) from None
+        self._left_out(f"search for {query!r}", left_out, bool(papers), url)
+        return papers
+
+    def _left_out(self, what: str, left_out: Sequence[Skipped], kept_any: bool, url: str) -> None:
+        """Warn of each item left out; when nothing was good, fail with the first reason instead."""
+        if not left_out:
+            return
+        if not kept_any:
             raise SourceDataError(
-                SOURCE, describe(exc, raw, "search answer"), url=f"{self._base}/api/papers/search"
-            ) from None
+                SOURCE, f"every item ({len(left_out)}) is malformed; the first: {left_out[0]}", url=url
+            )
+        for skipped in left_out[:MAX_WARNINGS]:
+            log.warning("%s, %s: left out %s", SOURCE, what, skipped)
+        if len(left_out) > MAX_WARNINGS:
+            log.warning("%s, %s: left out %d more malformed items", SOURCE, what, len(left_out) - MAX_WARNINGS)
 
     async def _json(self, path: str, params: dict[str, str | int] | None, *, missing: str | None = None) -> object:
         url = f"{self._base}{path}"
-        response = await http.get(
-            self._client, url, source=SOURCE, params=params, policy=self._policy, sleep=self._sleep
+        reply = await http.get(
+            self._client, url, source=SOURCE, params=params, policy=self._policy, limits=self._limits, sleep=self._sleep
         )
-        if response.status_code == 404 and missing:
+        if reply.status_code == 404 and missing:
             raise NotFound(missing)
-        if response.status_code >= 400:
+        if reply.status_code >= 400:
             raise SourceDataError(
-                SOURCE, f"unexpected answer: {response.text[:120]!r}", status=response.status_code, url=url
+                SOURCE, f"unexpected answer: {reply.text[:120]!r}", status=reply.status_code, url=reply.url
             )
         try:
-            return json.loads(response.content)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise SourceDataError(
-                SOURCE,
-                f"the answer is not valid JSON ({exc.msg if isinstance(exc, json.JSONDecodeError) else exc})",
-                status=response.status_code,
-                url=url,
-            ) from None
+            return load_json(reply.content)
+        except ValueError as exc:
+            raise SourceDataError(SOURCE, f"the answer is {exc}", status=reply.status_code, url=reply.url) from None

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, select
+from sqlalchemy import BigInteger, Column, Row, SmallInteger, Table, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.types import Integer
 
 from bot.models import Listing, Paper
+from bot.sources.validation import http_url, utc
 from bot.store.engine import as_utc
 from bot.store.tables import listings, meta, papers
 from bot.store.upsert import upsert
@@ -21,6 +23,66 @@ from bot.store.upsert import upsert
 _CHUNK = 500
 LISTING_TTL = 10.0  # seconds; another process's sync shows up at most this late
 _COUNTS = ("upvotes", "num_comments", "github_stars")
+_LINKS = ("github_repo", "project_page", "thumbnail")
+_TEXTS = ("title", "abstract", "organization", "ai_summary")
+_TEXT_TUPLES = ("authors", "ai_keywords")
+
+
+def _int_range(column: Column[Any]) -> tuple[int, int] | None:
+    """What an integer column holds on both backends, or None for another type.
+
+    SQLite's INTEGER holds 64 bits whatever the declaration; PostgreSQL's SMALLINT holds 16, INTEGER
+    32 and BIGINT 64, so the declared type rules. One value out of range fails the whole statement
+    (OverflowError from sqlite3, "integer out of range" from PostgreSQL): values are clamped first.
+    """
+    kind = column.type
+    if not isinstance(kind, Integer):
+        return None
+    bits = 64 if isinstance(kind, BigInteger) else 16 if isinstance(kind, SmallInteger) else 32
+    return -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+
+
+def _ranges(table: Table) -> dict[str, tuple[int, int]]:
+    return {column.name: found for column in table.columns if (found := _int_range(column)) is not None}
+
+
+_PAPER_RANGES = _ranges(papers)
+_LISTING_RANGES = _ranges(listings)
+
+
+def _clamp(value: int, name: str, ranges: dict[str, tuple[int, int]]) -> int:
+    low, high = ranges[name]
+    return min(max(value, low), high)
+
+
+def fit(paper: Paper) -> Paper:
+    """The paper as the store's columns can hold it, whatever source it came from.
+
+    Counts are clamped to their INTEGER columns (and to 0 from below: they are counts); links that
+    are not http(s) are dropped, so no card carries them; NUL characters, which PostgreSQL's text
+    refuses, are removed; a time that overflows in UTC is dropped. Each would otherwise fail the
+    whole batch, or every digest that shows the paper.
+    """
+    changes: dict[str, Any] = {}
+    for name in _COUNTS:
+        value = getattr(paper, name)
+        if value is not None and value != (fitted := max(0, _clamp(value, name, _PAPER_RANGES))):
+            changes[name] = fitted
+    for name in _LINKS:
+        value = getattr(paper, name)
+        if value is not None and value != (link := http_url(value)):
+            changes[name] = link
+    for name in _TEXTS:
+        value = getattr(paper, name)
+        if value is not None and "\x00" in value:
+            changes[name] = value.replace("\x00", "")
+    for name in _TEXT_TUPLES:
+        values = getattr(paper, name)
+        if "\x00" in "".join(values):
+            changes[name] = tuple(value.replace("\x00", "") for value in values)
+    if paper.published_at is not None and (when := utc(paper.published_at)) != paper.published_at:
+        changes["published_at"] = when
+    return paper.model_copy(update=changes) if changes else paper
 
 
 @dataclass(frozen=True)
@@ -95,6 +157,7 @@ class PaperStore:
     async def save_listings(self, items: Sequence[Listing]) -> SaveCounts:
         """Store a batch of listings and their papers in one transaction (all or nothing)."""
         self._listings.clear()
+        items = [item._replace(paper=fit(item.paper)) for item in items]
         async with self._engine.begin() as conn:
             counts = await self._save_papers(conn, [(item.paper, item.day) for item in items])
             keys = [(item.day, item.paper.arxiv_id) for item in items]
@@ -103,8 +166,8 @@ class PaperStore:
                 (item.day, item.paper.arxiv_id): {
                     "day": item.day,
                     "arxiv_id": item.paper.arxiv_id,
-                    "rank": item.rank,
-                    "upvotes": item.paper.upvotes,
+                    "rank": _clamp(item.rank, "rank", _LISTING_RANGES),
+                    "upvotes": _clamp(item.paper.upvotes, "upvotes", _LISTING_RANGES),
                 }
                 for item in items
             }
@@ -122,7 +185,8 @@ class PaperStore:
     async def _save_papers(self, conn: AsyncConnection, items: Sequence[tuple[Paper, date | None]]) -> SaveCounts:
         """Merge papers into the store; `day` is the listing day each was seen on (None: just fetched)."""
         incoming: dict[str, tuple[Paper, date | None]] = {}
-        for paper, day in items:
+        for given, day in items:
+            paper = fit(given)
             seen = incoming.get(paper.arxiv_id)
             if seen is None:
                 incoming[paper.arxiv_id] = (paper, day)
@@ -136,7 +200,7 @@ class PaperStore:
         for arxiv_id, (paper, day) in incoming.items():
             before = old.get(arxiv_id)
             fresher = before is None or _is_fresher(day, before.last_listed)
-            merged = merge(before, paper.model_copy(update={"listed_on": ()}), fresher=fresher)
+            merged = fit(merge(before, paper.model_copy(update={"listed_on": ()}), fresher=fresher))
             if before is None:
                 new_papers += 1
             elif merged.model_copy(update={"listed_on": ()}) == before.model_copy(update={"listed_on": ()}):

@@ -1,21 +1,25 @@
 """A fake Hugging Face papers API and arXiv API serving the recorded payloads in tests/fixtures.
 
 One handler, two ways in: as an `httpx.MockTransport` (in-process) or as a real HTTP server on
-127.0.0.1 (for the CLI run as a subprocess). Failures are injected per path with `fail`.
+127.0.0.1 (for the CLI run as a subprocess, and for the fault-injection suite). Failures are injected
+per path, or per path and query (`/api/daily_papers?date=2026-06-02`), with `fail`; an `Answer` can
+also trickle its body a byte at a time or break off after some bytes, over either way in.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
+from xml.sax.saxutils import escape
 
 import httpx
 
@@ -29,13 +33,40 @@ ARXIV_DIR = FIXTURES / "arxiv_api"
 
 @dataclass(frozen=True)
 class Answer:
+    """One HTTP answer. `trickle`: seconds between the body's bytes, sent one at a time. `cut`: send
+    only this many bytes of the body, then hang up (its Content-Length still announces all of it)."""
+
     status: int
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    trickle: float = 0.0
+    cut: int | None = None
+
+    @property
+    def sent(self) -> bytes:
+        return self.body if self.cut is None else self.body[: self.cut]
 
 
 def json_answer(value: object, status: int = 200) -> Answer:
     return Answer(status, json.dumps(value).encode(), {"Content-Type": "application/json"})
+
+
+def atom_entry(arxiv_id: str, title: str, *, published: str = "2024-01-02T03:04:05Z") -> str:
+    """One arXiv Atom entry, as the API writes them (the id is an abs URL with the version)."""
+    return (
+        f"<entry><id>http://arxiv.org/abs/{escape(arxiv_id)}</id><title>{escape(title)}</title>"
+        f"<summary>An abstract of {escape(title)}.</summary><published>{escape(published)}</published>"
+        "<author><name>Ada Lovelace</name></author></entry>"
+    )
+
+
+def atom_answer(*entries: str) -> Answer:
+    body = (
+        "<?xml version='1.0' encoding='UTF-8'?>"
+        '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">'
+        f"<id>https://arxiv.org/api/fake</id>{''.join(entries)}</feed>"
+    )
+    return Answer(200, body.encode(), {"Content-Type": "application/atom+xml"})
 
 
 @dataclass
@@ -48,11 +79,13 @@ class FakePapersApi:
     requests: list[str] = field(default_factory=list)
 
     @classmethod
-    def recorded(cls) -> FakePapersApi:
+    def recorded(cls, days: Collection[str] | None = None) -> FakePapersApi:
+        """Every recorded payload, or only the listing days in `days` (and every arXiv answer)."""
         fake = cls()
         for folder in DAILY_DIRS:
             for path in folder.glob("20*.json"):
-                fake.daily[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+                if days is None or path.stem in days:
+                    fake.daily[path.stem] = json.loads(path.read_text(encoding="utf-8"))
         for path in ARXIV_DIR.glob("id_*.json"):
             recorded = json.loads(path.read_text(encoding="utf-8"))
             ids = parse_qs(urlsplit(recorded["url"]).query)["id_list"][0]
@@ -62,16 +95,21 @@ class FakePapersApi:
         return fake
 
     def fail(self, path: str, *answers: Answer | Exception) -> None:
-        """The next requests to `path` get these answers (or raise these errors), in order."""
+        """The next requests to `path` get these answers (or raise these errors), in order.
+
+        `path` may carry a query (`/api/daily_papers?date=2026-06-02`): then only requests with
+        those parameters get them.
+        """
         self.failures.setdefault(path, deque()).extend(answers)
 
     def answer(self, method: str, url: str) -> Answer | Exception:
         parts = urlsplit(url)
         self.requests.append(f"{parts.path}?{parts.query}" if parts.query else parts.path)
-        queued = self.failures.get(parts.path)
-        if queued:
-            return queued.popleft()
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        for key, queued in self.failures.items():
+            path, _, wanted = key.partition("?")
+            if queued and path == parts.path and all(query.get(k) == v for k, v in parse_qsl(wanted)):
+                return queued.popleft()
         if parts.path == "/api/daily_papers":
             return self._daily(query)
         if parts.path == "/api/papers/search":
@@ -118,7 +156,10 @@ class FakePapersApi:
             answer = self.answer(request.method, str(request.url))
             if isinstance(answer, Exception):
                 raise answer
-            return httpx.Response(answer.status, content=answer.body, headers=answer.headers, request=request)
+            if not answer.trickle and answer.cut is None:
+                return httpx.Response(answer.status, content=answer.body, headers=answer.headers, request=request)
+            headers = {**answer.headers, "Content-Length": str(len(answer.body))}
+            return httpx.Response(answer.status, content=_streamed(answer), headers=headers, request=request)
 
         return httpx.MockTransport(handle)
 
@@ -128,6 +169,7 @@ class FakePapersApi:
     def serve(self) -> Iterator[str]:
         """Run on 127.0.0.1 on a free port; yields the base URL."""
         fake = self
+        stopping = threading.Event()
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
@@ -140,17 +182,38 @@ class FakePapersApi:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(answer.body)))
                 self.end_headers()
-                self.wfile.write(answer.body)
+                try:
+                    if not answer.trickle:
+                        self.wfile.write(answer.sent)
+                    for i in range(len(answer.sent) if answer.trickle else 0):
+                        if stopping.wait(answer.trickle):
+                            break
+                        self.wfile.write(answer.sent[i : i + 1])
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up on us, as it should with a trickle
+                self.close_connection = True
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)  # quick to shut down
         thread.start()
         try:
             yield f"http://127.0.0.1:{server.server_address[1]}"
         finally:
+            stopping.set()
             server.shutdown()
             server.server_close()
             thread.join()
+
+
+async def _streamed(answer: Answer) -> AsyncIterator[bytes]:
+    """The body of a trickling or broken-off answer, for the in-process transport."""
+    if not answer.trickle:
+        yield answer.sent
+    for i in range(len(answer.sent) if answer.trickle else 0):
+        await asyncio.sleep(answer.trickle)
+        yield answer.sent[i : i + 1]
+    if answer.cut is not None:
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import logging
+
 import httpx
 import pytest
 
 from bot.errors import NotFound, SourceDataError, SourceError
 from bot.sources.arxiv import Arxiv
 from tests.conftest import Sleeps
-from tests.fakes.papers_api import Answer, FakePapersApi
+from tests.fakes.papers_api import Answer, FakePapersApi, atom_answer, atom_entry
 
 
 class Clock:
@@ -80,3 +82,60 @@ async def test_requests_are_spaced_three_seconds_apart(client: httpx.AsyncClient
     clock.now += 5.0
     await source.paper("1707.08567")
     assert sleeps.waits == [pytest.approx(2.0)]  # the second call waited out the rest of 3 s; the third did not
+
+
+async def test_a_paper_answered_under_another_id_is_refused(
+    client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    fake_api.arxiv["1605.08386"] = atom_answer(atom_entry("2401.99999v1", "Someone else"))
+    with pytest.raises(
+        SourceDataError, match="asked for paper 1605.08386 but the answer is paper 2401.99999; nothing was kept"
+    ):
+        await arxiv(client, sleeps).paper("1605.08386")
+
+
+async def test_entries_nobody_asked_for_are_left_out(
+    client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_api.arxiv["1605.08386,2104.12255"] = atom_answer(
+        atom_entry("1605.08386v2", "Asked"), atom_entry("2401.99999v1", "Not asked")
+    )
+    with caplog.at_level(logging.WARNING, logger="paperboy.sources"):
+        papers = await arxiv(client, sleeps).papers(["1605.08386", "2104.12255"])
+    assert [p.title for p in papers] == ["Asked"]
+    assert [r.getMessage() for r in caplog.records] == ["arXiv: left out entry 1: not asked for (paper 2401.99999)"]
+
+
+@pytest.mark.parametrize("order", ["v1 first", "v2 first"])
+async def test_the_newest_version_wins_in_one_answer(
+    client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps, order: str
+) -> None:
+    v1, v2 = atom_entry("2401.00001v1", "Old title"), atom_entry("2401.00001v2", "New title")
+    fake_api.arxiv["2401.00001v1,2401.00001v2"] = atom_answer(*((v1, v2) if order == "v1 first" else (v2, v1)))
+    papers = await arxiv(client, sleeps).papers(["2401.00001v1", "2401.00001v2"])
+    assert [(p.arxiv_id, p.title) for p in papers] == [("2401.00001", "New title")]
+
+
+async def test_a_bad_entry_costs_only_itself(
+    client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_api.arxiv["2401.00001,2401.00002,2401.00003"] = atom_answer(
+        atom_entry("2401.00001v1", "Good"),
+        atom_entry("2401.00002v1", "Bad date", published="the day before yesterday"),
+        atom_entry("not-an-id", "No id"),
+    )
+    with caplog.at_level(logging.WARNING, logger="paperboy.sources"):
+        papers = await arxiv(client, sleeps).papers(["2401.00001", "2401.00002", "2401.00003"])
+    assert [p.arxiv_id for p in papers] == ["2401.00001"]
+    assert [r.getMessage() for r in caplog.records] == [
+        "arXiv: left out entry 1: its publication date 'the day before yesterday' is not a date (paper 2401.00002)",
+        "arXiv: left out entry 2: it has no arXiv id ('http://arxiv.org/abs/not-an-id')",
+    ]
+
+
+async def test_an_answer_of_nothing_but_bad_entries_is_a_data_error(
+    client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    fake_api.arxiv["2401.00002"] = atom_answer(atom_entry("2401.00002v1", "Bad", published="soon"))
+    with pytest.raises(SourceDataError, match=r"every entry \(1\) is malformed; the first: entry 0"):
+        await arxiv(client, sleeps).papers(["2401.00002"])

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.sources.hf_payload import parse_daily
+from bot.sources.hf_payload import parse_daily, read_daily
+from bot.sources.validation import MAX_COUNT
 from tests.conftest import BROKEN, CURRENT, SHAPES
 
 SHAPE_DAYS = sorted(p for p in SHAPES.glob("20*.json"))
@@ -85,3 +86,66 @@ def test_hidden_authors_are_left_out() -> None:
     assert paper.arxiv_id == "2401.00001"
     assert paper.title == "A title"
     assert paper.authors == ("Ada",)
+
+
+def item(arxiv_id: str = "2401.00001", **paper: object) -> dict[str, object]:
+    outer: dict[str, object] = {k: paper.pop(k) for k in ("thumbnail", "numComments") if k in paper}
+    return {"paper": {"id": arxiv_id, "title": f"Title of {arxiv_id}", **paper}, **outer}
+
+
+def test_one_bad_item_is_skipped_with_its_position_id_and_reason_and_the_rest_kept() -> None:
+    raw = json.loads((CURRENT / "2026-06-01.json").read_text(encoding="utf-8"))
+    raw[3]["paper"]["upvotes"] = "many"
+    raw[7]["paper"]["id"] = "not an id"
+    parsed = read_daily(raw, date(2026, 6, 1))
+    assert len(parsed.listings) == len(raw) - 2
+    assert [str(s) for s in parsed.skipped] == [
+        f"item 3.paper.upvotes: Input should be a valid integer, unable to parse string as an integer "
+        f"(paper {raw[3]['paper']['id']})",
+        "item 7.paper.id: Value error, 'not an id' is not an arXiv id or paper URL "
+        "(try 2406.12345, astro-ph/0601001 or https://arxiv.org/abs/2406.12345) (paper 'not an id')",
+    ]
+    assert raw[3]["paper"]["id"] not in {item.paper.arxiv_id for item in parsed.listings}
+
+
+def test_the_strict_parse_for_files_still_refuses_the_first_bad_item() -> None:
+    with pytest.raises(ValueError, match=r"^item 1\.paper\.title: Field required \(paper 2401.00002\)$"):
+        parse_daily([item("2401.00001"), {"paper": {"id": "2401.00002"}}], date(2026, 1, 5))
+
+
+@pytest.mark.parametrize("order", ["v1 first", "v2 first"])
+def test_the_newest_arxiv_version_wins_in_one_batch(order: str) -> None:
+    v1 = item("2401.00001v1", upvotes=3)
+    v1["paper"]["title"] = "Old title"  # type: ignore[index]
+    v2 = item("2401.00001v2", upvotes=5)
+    v2["paper"]["title"] = "New title"  # type: ignore[index]
+    raw = [v1, item("2401.00009"), v2] if order == "v1 first" else [v2, item("2401.00009"), v1]
+    listings = parse_daily(raw, date(2026, 1, 5))
+    assert [(x.paper.arxiv_id, x.paper.title, x.rank) for x in listings] == [
+        ("2401.00001", "New title", 1),
+        ("2401.00009", "Title of 2401.00009", 2),
+    ]
+
+
+def test_huge_numbers_are_clamped_to_what_the_store_holds() -> None:
+    raw = [item(upvotes=10**30, githubStars=2**63, numComments=-4)]
+    paper = parse_daily(raw, date(2026, 1, 5))[0].paper
+    assert (paper.upvotes, paper.github_stars, paper.num_comments) == (MAX_COUNT, MAX_COUNT, 0)
+
+
+def test_urls_that_are_not_http_are_dropped_at_parse_time() -> None:
+    raw = [
+        item(
+            thumbnail="javascript:alert(1)",
+            githubRepo="ftp://github.com/x/y",
+            projectPage=" https://example.org/project ",
+        )
+    ]
+    paper = parse_daily(raw, date(2026, 1, 5))[0].paper
+    assert paper.thumbnail is None and paper.github_repo is None
+    assert paper.project_page == "https://example.org/project"
+
+
+def test_a_date_out_of_range_in_utc_is_dropped_not_an_overflow() -> None:
+    raw = [item(publishedAt="0001-01-01T00:00:00+05:00")]
+    assert parse_daily(raw, date(2026, 1, 5))[0].paper.published_at is None

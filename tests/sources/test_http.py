@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
 
-from bot.errors import SourceError, SourceUnavailable
+from bot.errors import SourceDataError, SourceError, SourceUnavailable
 from bot.sources import http
 from tests.conftest import Sleeps
 
@@ -37,7 +41,7 @@ async def test_500_then_success_backs_off_and_succeeds(sleeps: Sleeps) -> None:
     client, seen = scripted(httpx.Response(500), httpx.Response(503), httpx.Response(200, json=[1]))
     async with client:
         response = await http.get(client, URL, source="Hugging Face", sleep=sleeps)
-    assert response.json() == [1]
+    assert response.content == b"[1]"
     assert len(seen) == 3
     assert len(sleeps.waits) == 2 and all(0 < w <= 20 for w in sleeps.waits)
 
@@ -93,3 +97,48 @@ def test_retry_after_accepts_seconds_and_http_dates() -> None:
     assert http.retry_after_seconds(None) is None
     assert http.retry_after_seconds("soon") is None
     assert http.retry_after_seconds("Thu, 01 Jan 2026 00:00:30 GMT", now=1767225600.0) == pytest.approx(30.0)
+
+
+def trickling(body: bytes, every: float) -> httpx.Response:
+    async def chunks() -> AsyncIterator[bytes]:
+        for i in range(len(body)):
+            yield body[i : i + 1]
+            await asyncio.sleep(every)
+
+    return httpx.Response(200, content=chunks())
+
+
+async def test_a_trickling_body_is_cut_off_at_the_deadline(sleeps: Sleeps) -> None:
+    client, seen = scripted(trickling(b"[" + b"1," * 500 + b"1]", 0.01), trickling(b"[1]" * 100, 0.01))
+    limits = http.Limits(deadline=0.2)
+    started = time.monotonic()
+    async with client:
+        with pytest.raises(SourceUnavailable) as caught:
+            await http.get(
+                client, URL, source="arXiv", policy=http.RetryPolicy(attempts=2), limits=limits, sleep=sleeps
+            )
+    assert time.monotonic() - started < 1.5
+    assert len(seen) == 2
+    assert str(caught.value) == "arXiv: no complete answer within 0.2 s (the deadline for one request) in 2 attempts"
+
+
+async def test_a_slow_but_timely_body_is_read_whole(sleeps: Sleeps) -> None:
+    client, _ = scripted(trickling(b"[1,2]", 0.01))
+    async with client:
+        reply = await http.get(client, URL, source="arXiv", limits=http.Limits(deadline=2.0), sleep=sleeps)
+    assert reply.content == b"[1,2]"
+
+
+async def test_an_answer_larger_than_we_read_is_refused(sleeps: Sleeps) -> None:
+    client, seen = scripted(httpx.Response(200, content=b"x" * 2000))
+    async with client:
+        with pytest.raises(SourceDataError, match=r"the answer is larger than 1,000 bytes, more than we read"):
+            await http.get(client, URL, source="Hugging Face", limits=http.Limits(max_bytes=1000), sleep=sleeps)
+    assert len(seen) == 1
+
+
+async def test_a_connection_broken_mid_answer_says_so(sleeps: Sleeps) -> None:
+    client, _ = scripted(httpx.RemoteProtocolError("peer closed connection without sending complete message body"))
+    async with client:
+        with pytest.raises(SourceUnavailable, match=r"the connection broke off \(RemoteProtocolError: peer closed"):
+            await http.get(client, URL, source="arXiv", policy=http.RetryPolicy(attempts=1), sleep=sleeps)

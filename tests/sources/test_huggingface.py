@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date
 
 import httpx
@@ -99,3 +100,59 @@ async def test_unknown_paper_is_not_found(client: httpx.AsyncClient) -> None:
 async def test_search_accepts_listing_items(client: httpx.AsyncClient) -> None:
     papers = await HuggingFace(client).search("GrepSeek")
     assert [p.arxiv_id for p in papers] == ["2605.29307"]
+
+
+async def test_a_bad_item_costs_only_itself_and_is_logged(
+    fake_api: FakePapersApi, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    items = json.loads((CURRENT / "2026-06-01.json").read_text(encoding="utf-8"))
+    items[5]["paper"]["upvotes"] = {"not": "a number"}
+    fake_api.daily["2026-06-01"] = items
+    with caplog.at_level(logging.WARNING, logger="paperboy.sources"):
+        listings = await HuggingFace(client).daily(date(2026, 6, 1))
+    assert len(listings) == 48
+    assert [item.rank for item in listings] == list(range(1, 49))
+    assert items[5]["paper"]["id"] not in {item.paper.arxiv_id for item in listings}
+    [line] = [r.getMessage() for r in caplog.records]
+    assert line.startswith("Hugging Face, listing of 2026-06-01: left out item 5.paper.upvotes: ")
+    assert line.endswith(f"(paper {items[5]['paper']['id']})")
+
+
+async def test_a_day_of_nothing_but_bad_items_is_a_data_error(
+    fake_api: FakePapersApi, client: httpx.AsyncClient
+) -> None:
+    fake_api.daily["2026-06-01"] = [{"paper": {"title": "no id"}}, {"paper": {"id": "2401.00001"}}]
+    with pytest.raises(SourceDataError, match=r"every item \(2\) is malformed; the first: item 0\.paper\.id"):
+        await HuggingFace(client).daily(date(2026, 6, 1))
+
+
+async def test_versions_across_pages_keep_the_newest(fake_api: FakePapersApi, client: httpx.AsyncClient) -> None:
+    filler = [{"paper": {"id": f"2601.{i:05d}", "title": f"P{i}"}} for i in range(PAGE_SIZE - 1)]
+    fake_api.daily["2026-06-02"] = [
+        {"paper": {"id": "2401.00001v2", "title": "New"}},
+        *filler,
+        {"paper": {"id": "2401.00001v1", "title": "Old"}},  # on the second page
+    ]
+    listings = await HuggingFace(client).daily(date(2026, 6, 2))
+    assert len(listings) == PAGE_SIZE
+    assert listings[0].paper.title == "New"
+
+
+async def test_deeply_nested_json_is_a_clear_data_error(fake_api: FakePapersApi, client: httpx.AsyncClient) -> None:
+    fake_api.fail("/api/daily_papers", Answer(200, b"[" * 50_000 + b"]" * 50_000))
+    with pytest.raises(SourceDataError, match="the answer is JSON nested too deeply"):
+        await HuggingFace(client).daily(date(2026, 6, 1))
+
+
+async def test_a_paper_answered_under_another_id_is_refused(fake_api: FakePapersApi, client: httpx.AsyncClient) -> None:
+    other = next(i["paper"] for i in fake_api.daily["2026-06-01"] if i["paper"]["id"] == "2605.29307")  # type: ignore[index]
+    fake_api.fail("/api/papers/2101.00001", json_answer(other))
+    with pytest.raises(
+        SourceDataError, match="asked for paper 2101.00001 but the answer is paper 2605.29307; nothing was kept"
+    ):
+        await HuggingFace(client).paper("2101.00001v3")
+
+
+async def test_search_leaves_out_bad_items(fake_api: FakePapersApi, client: httpx.AsyncClient) -> None:
+    fake_api.fail("/api/papers/search", json_answer([{"paper": {"id": "x"}}, {"id": "2401.00001", "title": "Ok"}]))
+    assert [p.arxiv_id for p in await HuggingFace(client).search("anything")] == ["2401.00001"]

@@ -1,0 +1,136 @@
+"""Checks every source's data passes on its way in: JSON, counts, URLs, dates and arXiv versions."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TypeVar
+
+from bot.models import Listing
+
+T = TypeVar("T")
+
+# The store keeps counts (upvotes, comments, stars) in SQL INTEGER columns, which hold 32 bits in
+# PostgreSQL (SQLite's hold 64): a larger value would fail the whole batch, so it is clamped here.
+MAX_COUNT = 2**31 - 1
+MAX_URL = 2048  # longer is no link a person follows, and chat platforms refuse it
+_DIGITS = 20  # an integer with more digits is far beyond any column; Python refuses to read 4,300
+_SATURATED = 2**64
+_VERSION = re.compile(r"v(\d{1,6})$", re.ASCII)
+_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f]")
+# scheme, optional user info, a host name or [IPv6] literal, optional port, then anything; a regex
+# rather than urlsplit because the store checks every link it writes (urlsplit is ~10x slower)
+_HTTP_URL = re.compile(r"https?://(?:[^/?#@]+@)?(?:[^/?#@:\[\]]+|\[[0-9a-f:.]+\])(?::\d{0,5})?(?:[/?#].*)?", re.I)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An item of an answer or file that was left out: where it was, which paper, and why."""
+
+    what: str  # "item", "entry": what the source calls one element
+    position: int  # its index in the array or feed, from 0 (as `jq '.[N]'` finds it)
+    reason: str
+    where: str = ""  # the field at fault, as a dotted path
+    arxiv_id: str | None = None
+
+    def __str__(self) -> str:
+        field = f".{self.where}" if self.where else ""
+        paper = f" (paper {self.arxiv_id})" if self.arxiv_id else ""
+        return f"{self.what} {self.position}{field}: {self.reason}{paper}"
+
+
+class JsonError(ValueError):
+    """Text that could not be read as JSON; the message says why in one line.
+
+    `syntax` is the parser's complaint without its position, for callers that say where themselves;
+    None when the text is not broken but too deeply nested to read.
+    """
+
+    def __init__(self, reason: str, syntax: str | None = None) -> None:
+        self.syntax = syntax
+        super().__init__(reason)
+
+
+def load_json(data: bytes | str) -> object:
+    """Parse JSON, or raise JsonError with a one-line reason (never RecursionError).
+
+    An integer too long for Python to read (4,300 digits) is read as a huge one, which the
+    counts clamp, so one absurd number costs nothing but itself.
+    """
+    try:
+        return json.loads(data, parse_int=_int)
+    except json.JSONDecodeError as exc:
+        raise JsonError(f"not valid JSON (line {exc.lineno}: {exc.msg})", exc.msg) from None
+    except UnicodeDecodeError:
+        raise JsonError("not valid JSON (not UTF-8 text)", "not UTF-8 text") from None
+    except RecursionError:
+        raise JsonError(
+            "JSON nested too deeply (arrays or objects about a thousand levels inside each other); "
+            "no Hugging Face answer or export looks like that"
+        ) from None
+
+
+def _int(text: str) -> int:
+    if len(text) <= _DIGITS:
+        return int(text)
+    return -_SATURATED if text.startswith("-") else _SATURATED
+
+
+def count(value: int) -> int:
+    """A count as the store can hold it: never negative, at most MAX_COUNT."""
+    return min(max(value, 0), MAX_COUNT)
+
+
+def http_url(value: str | None) -> str | None:
+    """`value` if it is an absolute http(s) URL with a host, else None (a card links only those)."""
+    if not value:
+        return None
+    text = value.strip()
+    if len(text) > MAX_URL or _UNSAFE.search(text) or not _HTTP_URL.fullmatch(text):
+        return None
+    return text
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """A time in UTC (naive ones taken as UTC), or None when it falls outside the calendar in UTC."""
+    if value is None:
+        return None
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+05:00 is in the year 0 in UTC
+        return None
+
+
+def version(arxiv_id: str | None) -> int:
+    """The version an arXiv id names (2401.00001v2 → 2); 0 when it names none."""
+    match = _VERSION.search(arxiv_id.strip()) if isinstance(arxiv_id, str) else None
+    return int(match.group(1)) if match else 0
+
+
+def newest(items: Iterable[tuple[int, T]], key: Callable[[T], Hashable]) -> list[T]:
+    """One item per key: the one with the highest version (the first of equals), wherever it came.
+
+    The survivors keep the order in which their keys first appeared.
+    """
+    best: dict[Hashable, tuple[int, T]] = {}
+    for ver, item in items:
+        k = key(item)
+        seen = best.get(k)
+        if seen is None:
+            best[k] = (ver, item)
+        elif ver > seen[0]:
+            best[k] = (ver, item)  # a dict keeps the key's first position when its value is replaced
+    return [item for _, item in best.values()]
+
+
+def newest_listings(found: Iterable[tuple[int, Listing]]) -> list[Listing]:
+    """One listing per (day, paper): the newest arXiv version's, at the rank the paper first had."""
+    found = list(found)
+    ranks: dict[tuple[date, str], int] = {}
+    for _, item in found:
+        ranks.setdefault((item.day, item.paper.arxiv_id), item.rank)
+    kept = newest(found, key=lambda item: (item.day, item.paper.arxiv_id))
+    return [item._replace(rank=ranks[(item.day, item.paper.arxiv_id)]) for item in kept]
