@@ -74,7 +74,10 @@ async def main() -> None:
         assistant = Assistant(chat, catalog, search, Ledger(engine), EventLog(engine))
         client = slack_client("xoxb-bench", fake.base_url)
         runtime = SlackRuntime(
-            create_app(assistant, client, SECRET, SlackPublisher(client)), signing_secret=SECRET, port=0, host="127.0.0.1"
+            create_app(assistant, client, SECRET, SlackPublisher(client)),
+            signing_secret=SECRET,
+            port=0,
+            host="127.0.0.1",
         )
         await runtime.start()
         url = f"http://127.0.0.1:{runtime.port}/slack/events"
