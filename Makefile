@@ -32,6 +32,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 bench: $(STAMP)
+	$(BIN)/python -m bench.startup
 	$(BIN)/python -m bench.core
 	$(BIN)/python -m bench.slack_latency
 	$(BIN)/python -m bench.delivery

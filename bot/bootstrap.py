@@ -1,31 +1,35 @@
-"""The composition root: settings → HTTP client → sources → store → services, opened and closed once."""
+"""The composition root: settings → HTTP client → sources → store → services, opened and closed once.
+
+Each part is imported where it is built, so a command pays only for what it opens: offline there
+is no HTTP client, and the search service (NumPy, the index, the model) waits for its first use.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-
-import httpx
+from typing import TYPE_CHECKING
 
 from bot import __version__
 from bot.catalog import Catalog
 from bot.config import FileConfig, load_config
-from bot.search.encoder import LazyEncoder, ModelMissing, model_dir
-from bot.search.hybrid import QueryEncoder
-from bot.search.service import SearchService
-from bot.settings import Settings
-from bot.sources.arxiv import Arxiv
-from bot.sources.huggingface import HuggingFace
-from bot.store.embeddings import EmbeddingStore
+from bot.lazy_search import LazySearch
 from bot.store.engine import create_engine, database_url, migrate
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.subscriptions import SubscriptionStore, from_config
-from bot.sync import Syncer
 
-TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+if TYPE_CHECKING:
+    from bot.search.hybrid import QueryEncoder
+    from bot.search.service import SearchService
+    from bot.settings import Settings
+    from bot.sources.arxiv import Arxiv
+    from bot.sources.huggingface import HuggingFace
+    from bot.sync import Syncer
+
+TIMEOUT_SECONDS, CONNECT_TIMEOUT_SECONDS = 20.0, 5.0
 log = logging.getLogger(__name__)
 
 
@@ -34,7 +38,7 @@ class Services:
     settings: Settings
     config: FileConfig
     store: PaperStore
-    search: SearchService
+    search: LazySearch
     catalog: Catalog
     syncer: Syncer | None  # None when offline
     subscriptions: SubscriptionStore
@@ -45,6 +49,8 @@ def query_encoder(settings: Settings) -> QueryEncoder | None:
     """The embedding model, when wanted and installed; otherwise search is keyword-only (said once)."""
     if not settings.embeddings:
         return None
+    from bot.search.encoder import LazyEncoder, ModelMissing, model_dir
+
     try:
         model_dir()
     except ModelMissing as exc:
@@ -53,8 +59,34 @@ def query_encoder(settings: Settings) -> QueryEncoder | None:
     return LazyEncoder()
 
 
+def search_service(store: PaperStore, settings: Settings) -> SearchService:
+    """The search service over the store, hybrid when the embedding model is wanted and installed."""
+    from bot.search.service import SearchService
+    from bot.store.embeddings import EmbeddingStore
+
+    return SearchService(store, EmbeddingStore(store.engine), query_encoder(settings))
+
+
 def read_config(settings: Settings) -> FileConfig:
     return load_config(settings.config_path, required=settings.config is not None)
+
+
+async def _sources(
+    stack: AsyncExitStack, settings: Settings, store: PaperStore, search: LazySearch
+) -> tuple[HuggingFace, Arxiv, Syncer]:
+    """Hugging Face and arXiv over one HTTP client (closed with `stack`), and the syncer that uses them."""
+    import httpx
+
+    from bot.sources.arxiv import Arxiv
+    from bot.sources.huggingface import HuggingFace
+    from bot.sync import Syncer
+
+    timeout = httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS)
+    headers = {"User-Agent": f"paperboy/{__version__}"}
+    client = await stack.enter_async_context(httpx.AsyncClient(timeout=timeout, headers=headers, follow_redirects=True))
+    hf = HuggingFace(client, settings.hf_url)
+    arxiv = Arxiv(client, settings.arxiv_url)
+    return hf, arxiv, Syncer(store, hf, arxiv, search)
 
 
 @asynccontextmanager
@@ -62,15 +94,12 @@ async def open_services(settings: Settings, config: FileConfig | None = None) ->
     engine = create_engine(database_url(settings.database_url, settings.data_dir))
     try:
         await migrate(engine)
-        headers = {"User-Agent": f"paperboy/{__version__}"}
-        async with httpx.AsyncClient(timeout=TIMEOUT, headers=headers, follow_redirects=True) as client:
+        async with AsyncExitStack() as stack:
             store = PaperStore(engine)
-            search = SearchService(store, EmbeddingStore(engine), query_encoder(settings))
+            search = LazySearch(lambda: search_service(store, settings))
             hf = arxiv = syncer = None
             if not settings.offline:
-                hf = HuggingFace(client, settings.hf_url)
-                arxiv = Arxiv(client, settings.arxiv_url)
-                syncer = Syncer(store, hf, arxiv, search)
+                hf, arxiv, syncer = await _sources(stack, settings, store, search)
             config = config if config is not None else read_config(settings)
             subscriptions = SubscriptionStore(engine)
             await subscriptions.seed([from_config(entry, config.digest) for entry in config.subscriptions])

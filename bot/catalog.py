@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from bot.errors import NotFound, SourceError, SourceUnavailable
 from bot.ids import parse_arxiv_id
 from bot.models import Paper
-from bot.search.service import SearchService
 from bot.snapshot import SnapshotInfo, load_snapshot, read_snapshot_vectors, snapshot_info
-from bot.sources.arxiv import Arxiv
-from bot.sources.huggingface import HuggingFace
 from bot.store.papers import PaperStore
 from bot.sync import Syncer, recent_days
+
+if TYPE_CHECKING:  # the sources and the search stack are imported by whoever builds them
+    from bot.lazy_search import Reindexing
+    from bot.sources.arxiv import Arxiv
+    from bot.sources.huggingface import HuggingFace
 
 FIRST_SYNC_DAYS = 7
 STALE_DAYS = 3
@@ -22,7 +25,7 @@ class Catalog:
     def __init__(
         self,
         store: PaperStore,
-        search: SearchService,
+        search: Reindexing,
         hf: HuggingFace | None,
         arxiv: Arxiv | None,
         syncer: Syncer | None,

@@ -2,42 +2,33 @@
 
 This module and `bot.bootstrap` are the composition root's edge: the only places in `bot` that may
 import an adapter (here, the console renderer). The import contract names them.
+
+Each command imports what it uses inside its body, so `paperboy --help` loads typer and rich only,
+and a command never pays for a chat SDK, the store or the search stack it does not open
+(`tests/test_cli_imports.py` holds it to that; `python -m bench.startup` times it).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 import sys
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from adapters.console.render import render_post
-from adapters.discord.app import application_id, invite_url
-from bot.bootstrap import Services, open_services, read_config
-from bot.cards import card
-from bot.channels import parse_channel
-from bot.delivery import DigestDelivery
-from bot.digest import DigestOptions, build_digest
-from bot.dispatch import serve
 from bot.errors import ConfigError, PaperboyError, UsageError
-from bot.ids import parse_arxiv_id
-from bot.importer import import_paths
-from bot.models import Paper
-from bot.post import Post
-from bot.search.port import SearchHit
-from bot.settings import load_settings
-from bot.sync import recent_days
-from bot.wiring import publishers, running, stop_signal
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Services
+    from bot.models import Paper
+    from bot.post import Post
+    from bot.search.port import SearchHit
 
 T = TypeVar("T")
 # Typer 0.29 carries its own copy of click; its exceptions live wherever BadParameter does.
@@ -66,6 +57,11 @@ def _today() -> date:
 
 def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True) -> T:
     """Open the services, make sure there are papers (announcing a snapshot), run `work`."""
+    import asyncio
+
+    from bot.bootstrap import open_services, read_config
+    from bot.settings import load_settings
+
     settings = load_settings()
     config = read_config(settings)
 
@@ -126,6 +122,9 @@ def digest(
     format_: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
     """Build the digest for a listing day and show it (posts nothing)."""
+    from adapters.console.render import render_post
+    from bot.digest import DigestOptions, build_digest
+
     day = _parse_day(date_)
 
     async def work(services: Services) -> None:
@@ -158,6 +157,8 @@ def search(
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search the papers, as `/papers QUERY` does in chat."""
+    from adapters.console.render import render_post
+
     if batch is None and (query is None or not query.strip()):
         raise UsageError('search needs a QUERY (or --batch FILE): paperboy search "speculative decoding"')
     if batch is not None and query is not None:
@@ -171,10 +172,10 @@ def search(
 
     async def work(services: Services) -> None:
         if batch is not None:
-            index = await services.search.index()
-            for line in queries:
+            await services.search.index()  # built before the first query's clock starts
+            for line in queries:  # each search runs in the CPU pool; a line is printed as it is answered
                 started = time.perf_counter()
-                hits = index.search_now(line, limit=limit)
+                hits = await services.search.search(line, limit=limit)
                 took = (time.perf_counter() - started) * 1000
                 _print_json({"query": line, "results": [h.paper.arxiv_id for h in hits], "took_ms": round(took, 3)})
             return
@@ -195,6 +196,8 @@ async def _embed(services: Services) -> None:
     """Embed what the command brought in, so that a later search finds it by meaning too."""
     if not services.search.hybrid:
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
     ) as bar:
@@ -218,6 +221,9 @@ async def _embed(services: Services) -> None:
 
 
 def _search_post(query: str, hits: list[SearchHit]) -> Post:
+    from bot.cards import card
+    from bot.post import Post
+
     return Post(
         header=f"Papers on “{query.strip()[:80]}”",
         subheader=f"{len(hits)} result{'s' if len(hits) != 1 else ''}",
@@ -232,6 +238,11 @@ def paper(
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show one paper (from the store, else fetched from Hugging Face or arXiv)."""
+    from adapters.console.render import render_post
+    from bot.cards import card
+    from bot.ids import parse_arxiv_id
+    from bot.post import Post
+
     arxiv_id = parse_arxiv_id(paper_id)
 
     async def work(services: Services) -> None:
@@ -252,6 +263,10 @@ def sync(
     date_: Annotated[str | None, typer.Option("--date", help="One listing day, YYYY-MM-DD.")] = None,
 ) -> None:
     """Fetch listings from Hugging Face (and details from arXiv where needed) into the store."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from bot.sync import recent_days
+
     if days is not None and date_ is not None:
         raise UsageError("give either --days or --date, not both")
     one = _parse_day(date_)
@@ -293,6 +308,11 @@ def post_(
     date_: Annotated[str | None, typer.Option("--date", help="Listing day, YYYY-MM-DD (default: the latest).")] = None,
 ) -> None:
     """Deliver a channel's digest now, once: a second call posts nothing and says so."""
+    from bot.channels import parse_channel
+    from bot.delivery import DigestDelivery
+    from bot.digest import DigestOptions
+    from bot.wiring import publishers
+
     where = parse_channel(channel)
     day = _parse_day(date_)
 
@@ -320,6 +340,11 @@ def post_(
 @app.command()
 def run() -> None:
     """Run the bot: every chat platform whose credentials are set, until Ctrl-C or SIGTERM."""
+    import logging
+
+    from bot.dispatch import serve
+    from bot.wiring import running, stop_signal
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("discord.client").addFilter(
@@ -347,6 +372,9 @@ def discord_invite(
     ] = None,
 ) -> None:
     """Print the link that adds the bot to a Discord server, with the scopes and permissions it needs."""
+    from adapters.discord.app import application_id, invite_url
+    from bot.settings import load_settings
+
     settings = load_settings()
     token = settings.discord_token.get_secret_value() if settings.discord_token else None
     found = client_id or (application_id(token) if token else None)
@@ -365,6 +393,7 @@ def import_(
     ],
 ) -> None:
     """Import papers from files; each file is stored whole or not at all."""
+    from bot.importer import import_paths
 
     async def work(services: Services) -> int:
         results = await import_paths(services.store, paths)

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from bot.models import Listing, Paper
-from bot.search.encoder import MODEL_NAME
 from bot.sources.corpus import read_corpus
-from bot.store.embeddings import StoredVector
 from bot.store.papers import PaperStore
+
+if TYPE_CHECKING:
+    from bot.store.embeddings import StoredVector
 
 META_KEY = "snapshot"
 VECTORS_FILE = "snapshot-vectors.npz"
@@ -48,6 +48,11 @@ def vectors_path() -> Path:
 def read_snapshot_vectors() -> dict[str, StoredVector]:
     """The snapshot's papers' embeddings (made by `scripts/embed_snapshot.py`), so the offline
     default searches by meaning without computing any; empty when the file or its model differ."""
+    import numpy as np  # NumPy and the model's name only when the vectors are read (a first run)
+
+    from bot.search.encoder import MODEL_NAME
+    from bot.store.embeddings import StoredVector
+
     path = vectors_path()
     if not path.is_file():
         return {}

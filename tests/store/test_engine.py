@@ -1,0 +1,41 @@
+"""Opening the store: migrations to head, and alembic left out when the schema is already there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect
+
+from bot.store.engine import HEAD_REVISION, alembic_config, create_engine, database_url, migrate, schema_revisions
+from tests.conftest import BACKENDS, backend
+
+
+def test_the_head_revision_constant_is_alembics_head() -> None:
+    """`HEAD_REVISION` must move with every new migration: a store at the old head would be left there."""
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
+
+
+def _upgrade_to_0002(connection: Connection) -> None:
+    command.upgrade(alembic_config(connection), "0002")
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+async def test_a_new_and_an_older_store_reach_head(name: str, tmp_path: Path) -> None:
+    async with backend(name) as url:
+        engine = create_engine(database_url(url, tmp_path))
+        try:
+            async with engine.begin() as connection:
+                assert await connection.run_sync(schema_revisions) == set()
+                await connection.run_sync(_upgrade_to_0002)
+                assert await connection.run_sync(schema_revisions) == {"0002"}
+            await migrate(engine)
+            await migrate(engine)  # at head: nothing to do, and nothing fails
+            async with engine.connect() as connection:
+                assert await connection.run_sync(schema_revisions) == {HEAD_REVISION}
+                tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+            assert {"papers", "listings", "embeddings"} <= tables
+        finally:
+            await engine.dispose()
