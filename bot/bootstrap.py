@@ -60,11 +60,14 @@ def query_encoder(settings: Settings) -> QueryEncoder | None:
 
 
 def search_service(store: PaperStore, settings: Settings) -> SearchService:
-    """The search service over the store, hybrid when the embedding model is wanted and installed."""
+    """The search service over the store, hybrid when the embedding model is wanted and installed; its
+    CPU work in the process's pools, sized by `PAPERBOY_THREADS` (default: the usable CPUs)."""
+    from bot.host.pools import configure, cpu_pool
     from bot.search.service import SearchService
     from bot.store.embeddings import EmbeddingStore
 
-    return SearchService(store, EmbeddingStore(store.engine), query_encoder(settings))
+    configure(settings.threads)
+    return SearchService(store, EmbeddingStore(store.engine), query_encoder(settings), cpu_pool())
 
 
 def read_config(settings: Settings) -> FileConfig:

@@ -342,8 +342,7 @@ def run() -> None:
     """Run the bot: every chat platform whose credentials are set, until Ctrl-C or SIGTERM."""
     import logging
 
-    from bot.dispatch import serve
-    from bot.wiring import running, stop_signal
+    from bot.wiring import serve_until_stopped
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -352,15 +351,7 @@ def run() -> None:
     )
 
     async def work(services: Services) -> None:
-        stop = stop_signal()
-        async with running(services) as live:
-            if not live.names:
-                raise ConfigError(
-                    "no chat platform is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
-                    "(or DISCORD_TOKEN); see the README"
-                )
-            err.print(f"paperboy is running: {', '.join(live.names)}. Ctrl-C stops it.", markup=False)
-            await serve(services, live.publishers, stop)
+        await serve_until_stopped(services, lambda note: err.print(note, markup=False))
 
     _run(work)
 

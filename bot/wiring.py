@@ -8,9 +8,10 @@ aiohttp, discord.py) is imported only when that platform has credentials.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -128,8 +129,8 @@ async def running(services: Services) -> AsyncIterator[Running]:
                 app_token=slack.app_token,
                 health=partial(database_problem, services.store.engine),
             )
+            stack.push_async_callback(runtime.stop)  # before start: a start cancelled midway is closed too
             await runtime.start()
-            stack.push_async_callback(runtime.stop)
             names.append("Slack (Socket Mode)" if slack.app_token else f"Slack (HTTP on port {runtime.port})")
         token = discord_token(services)
         if token is not None:
@@ -143,6 +144,49 @@ async def running(services: Services) -> AsyncIterator[Running]:
             found["discord"] = bot.publisher
             names.append(f"Discord (as {bot.user})")
         yield Running(names, found)
+
+
+SHUTDOWN_SECONDS = 10.0  # from SIGTERM or Ctrl-C to exit, at the most
+
+
+async def serve_until_stopped(services: Services, console_note: Callable[[str], None]) -> None:
+    """Start every platform, then sweep and sync until SIGINT or SIGTERM; stop within `SHUTDOWN_SECONDS`.
+
+    A signal during start-up (Socket Mode retrying an unreachable Slack, a slow gateway) cancels the
+    start at once; a signal while serving lets the sweep finish what it is posting, for up to
+    `SHUTDOWN_SECONDS`, then cancels it (the ledger's intents let the next start pick up from there)."""
+    from bot.dispatch import serve
+
+    stop = stop_signal()
+    started = asyncio.Event()
+
+    async def work() -> None:
+        async with running(services) as live:
+            if not live.names:
+                raise ConfigError(
+                    "no chat platform is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
+                    "(or DISCORD_TOKEN); see the README"
+                )
+            started.set()
+            console_note(f"paperboy is running: {', '.join(live.names)}. Ctrl-C stops it.")
+            await serve(services, live.publishers, stop)
+
+    serving = asyncio.ensure_future(work())
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not serving.done():
+            if not started.is_set():
+                log.info("stopping during start-up")
+                serving.cancel()
+            finished, _ = await asyncio.wait({serving}, timeout=SHUTDOWN_SECONDS)
+            if not finished:
+                log.warning("still busy %g s after the stop signal: cancelling what is under way", SHUTDOWN_SECONDS)
+                serving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving
+    finally:
+        stopping.cancel()
 
 
 def stop_signal() -> asyncio.Event:
