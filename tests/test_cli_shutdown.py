@@ -44,9 +44,9 @@ async def test_a_signal_during_start_up_stops_at_once(tmp_path: Path, sig: signa
         seen += await asyncio.wait_for(process.stderr.readline(), 60)
     process.send_signal(sig)
     signalled = time.monotonic()
-    rest, _ = await asyncio.wait_for(process.communicate(), 30)
+    _, rest = await asyncio.wait_for(process.communicate(), 30)
     took = time.monotonic() - signalled
-    err = (seen + _).decode()
+    err = (seen + rest).decode()
     assert took < 10, f"took {took:.1f} s to stop"
     assert process.returncode == 0, err
     assert "Traceback" not in err
