@@ -4,24 +4,29 @@ Claim → post → record each message reference. A second run for the same chan
 nothing; an interrupted one is resumed (by this process or another, once the lease has run out)
 with what is not yet out, after looking on the platform for the post that was under way. A channel
 that refuses the bot for good stops its delivery with a recorded status and one log line.
+
+A sweep delivers many digests at once (`deliver_many`): they are claimed in one transaction, what
+each channel has already been sent is looked up in one query, and channels with the same filters
+share one digest, so the headers go out together; then each channel posts at its own pace.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Literal
 
 from bot.cards import card
 from bot.channels import ChannelRef
-from bot.digest import DigestOptions, build_digest
+from bot.digest import Digest, DigestOptions, Matches, digest_of, matches
 from bot.errors import ChannelUnavailable, ConfigError, DeliveryError
 from bot.post import Card
 from bot.publishing import MessageRef, Publisher
 from bot.search.port import SearchIndex
-from bot.store.ledger import Claim, Ledger
+from bot.store.ledger import Claim, Key, Ledger
 from bot.store.papers import PaperStore
 from bot.subscriptions import SubscriptionStore
 
@@ -63,6 +68,19 @@ class DeliveryResult:
         }[self.outcome]
 
 
+@dataclass(frozen=True)
+class Wanted:
+    """A channel's digest for a listing day, with the channel's filters: what `deliver_many` is asked for."""
+
+    channel: ChannelRef
+    options: DigestOptions
+    day: date
+
+    @property
+    def key(self) -> Key:
+        return self.channel, self.day
+
+
 class LeaseLost(Exception):
     """Another process took the digest over (our lease ran out): stop quietly, it will finish."""
 
@@ -92,29 +110,70 @@ class DigestDelivery:
     async def deliver(
         self, channel: ChannelRef, options: DigestOptions, day: date | None = None, *, retry_stopped: bool = False
     ) -> DeliveryResult:
-        publisher = self._publishers.get(channel.platform)
-        if publisher is None:
-            raise ConfigError(f"{channel.platform} is not configured: {_credentials(channel.platform)}")
+        self._publisher(channel)
         day = day or await self._store.latest_day()
         if day is None:
             return DeliveryResult(channel, None, "empty", reason="the store has no papers yet (run paperboy sync)")
+        [result] = await self.deliver_many([Wanted(channel, options, day)], retry_stopped=retry_stopped)
+        return result
+
+    async def deliver_many(self, wanted: Sequence[Wanted], *, retry_stopped: bool = False) -> list[DeliveryResult]:
+        """Each digest delivered as `deliver` would, all at the same time, one result each in order.
+
+        Each digest (platform, channel and day) may be asked for once (the ledger refuses it twice)."""
+        publishers = [self._publisher(w.channel) for w in wanted]
         claimed_at = self._clock()
-        claim = await self._ledger.claim(channel, day, claimed_at, retry_stopped=retry_stopped)
-        if not claim.ours:
-            outcome = _NOT_OURS[claim.state]
-            return DeliveryResult(channel, day, outcome, papers=claim.papers, reason=f"recorded as {claim.state}")
-        self._renewed[(channel, day)] = claimed_at
-        try:
-            return await self._deliver(publisher, channel, options, day, claim)
-        finally:
-            self._renewed.pop((channel, day), None)  # a long-running process keeps no state per digest
+        claims = await self._ledger.claim_many([w.key for w in wanted], claimed_at, retry_stopped=retry_stopped)
+        digests = await self._digests([w for w in wanted if claims[w.key].ours], claims)
+
+        async def one(w: Wanted, publisher: Publisher) -> DeliveryResult:
+            claim = claims[w.key]
+            if not claim.ours:
+                outcome = _NOT_OURS[claim.state]
+                return DeliveryResult(
+                    w.channel, w.day, outcome, papers=claim.papers, reason=f"recorded as {claim.state}"
+                )
+            self._renewed[w.key] = claimed_at
+            try:
+                return await self._deliver(publisher, w.channel, w.day, claim, digests[w.key])
+            finally:
+                self._renewed.pop(w.key, None)  # a long-running process keeps no state per digest
+
+        return list(await asyncio.gather(*(one(w, p) for w, p in zip(wanted, publishers, strict=True))))
+
+    def _publisher(self, channel: ChannelRef) -> Publisher:
+        publisher = self._publishers.get(channel.platform)
+        if publisher is None:
+            raise ConfigError(f"{channel.platform} is not configured: {_credentials(channel.platform)}")
+        return publisher
+
+    async def _digests(self, wanted: Sequence[Wanted], claims: Mapping[Key, Claim]) -> dict[Key, Digest]:
+        """Each claimed channel's digest: of the day's papers that match its filters (worked out once for
+        all channels with the same filters), the first it has not been sent, in the places left."""
+        found: dict[tuple[date, tuple[str, ...], int], Matches] = {}
+        for w in wanted:
+            filters = (w.day, w.options.topics, w.options.min_upvotes)
+            if filters not in found:
+                found[filters] = await matches(self._store, self._search, w.options, w.day)
+
+        def of(w: Wanted) -> Matches:
+            return found[(w.day, w.options.topics, w.options.min_upvotes)]
+
+        before = await self._ledger.sent_before_many({w.key: [p.arxiv_id for p in of(w).papers] for w in wanted})
+        digests = {}
+        for w in wanted:
+            claim = claims[w.key]
+            # A resumed digest keeps what was begun and fills only the places left.
+            places = max(w.options.limit - len(claim.sent), 0)
+            digests[w.key] = digest_of(of(w), replace(w.options, limit=places), before[w.key] | set(claim.sent))
+        return digests
 
     async def _deliver(
-        self, publisher: Publisher, channel: ChannelRef, options: DigestOptions, day: date, claim: Claim
+        self, publisher: Publisher, channel: ChannelRef, day: date, claim: Claim, digest: Digest
     ) -> DeliveryResult:
         out: list[tuple[str, MessageRef]] = []
         try:
-            done = await self._post(publisher, channel, options, day, claim, out)
+            done = await self._post(publisher, channel, day, claim, digest, out)
         except ChannelUnavailable as exc:
             await self._ledger.fail(channel, day, exc.reason, self._clock(), stopped=True)
             await self._subscriptions.set_status(channel, exc.reason)
@@ -136,17 +195,11 @@ class DigestDelivery:
         self,
         publisher: Publisher,
         channel: ChannelRef,
-        options: DigestOptions,
         day: date,
         claim: Claim,
+        digest: Digest,
         out: list[tuple[str, MessageRef]],
     ) -> int:
-        async def delivered(ids: Collection[str]) -> set[str]:
-            return await self._ledger.sent_before(channel, ids, day) | (set(claim.sent) & set(ids))
-
-        # A resumed digest keeps what was begun and fills only the places left.
-        places = max(options.limit - len(claim.sent), 0)
-        digest = await build_digest(self._store, self._search, replace(options, limit=places), day, delivered)
         fresh = list(digest.papers)
         where = channel.channel
 
@@ -155,10 +208,7 @@ class DigestDelivery:
             if claim.state == "resume" and claim.header_intent_at is not None:
                 header = await publisher.find(where, key(day, "header"), claim.header_intent_at)
             if header is None:
-                shown = fresh if fresh or not claim.sent else list(digest.papers)
-                header = await publisher.post_header(
-                    where, replace(digest, papers=tuple(shown)).to_post(), key(day, "header")
-                )
+                header = await publisher.post_header(where, digest.to_post(), key(day, "header"))
             if header is None:
                 await self._ledger.set_header(channel, day, None)  # a forum: no header, and none to look for
         position = max((s.position for s in claim.sent.values()), default=0)

@@ -60,6 +60,38 @@ def header(day: date | None) -> str:
     return f"Daily Papers · {day:%A %-d %B %Y}" if day else "Daily Papers"
 
 
+@dataclass(frozen=True)
+class Matches:
+    """A day's papers that pass a set of filters, ranked: what every channel with those filters starts from."""
+
+    day: date
+    papers: tuple[Paper, ...]
+    listed: int  # how many papers the day had before filters
+
+
+async def matches(store: PaperStore, search: SearchIndex, options: DigestOptions, day: date) -> Matches:
+    """The day's papers with at least `min_upvotes`, on any of the `topics` (all papers when there are none).
+
+    The channel's `limit` plays no part, so channels whose topics and upvotes agree can share one.
+    """
+    listed = await store.listing(day)
+    papers = [p for p in listed if p.upvotes >= options.min_upvotes]
+    if options.topics and papers:
+        within = frozenset(p.arxiv_id for p in papers)
+        wanted: set[str] = set()
+        for topic in options.topics:
+            hits = await search.search(topic, SearchFilters(within=within, require_all=True), limit=len(within))
+            wanted.update(hit.paper.arxiv_id for hit in hits)
+        papers = [p for p in papers if p.arxiv_id in wanted]
+    return Matches(day, tuple(papers), len(listed))
+
+
+def digest_of(found: Matches, options: DigestOptions, already: Collection[str] = ()) -> Digest:
+    """The first `limit` of the matches, leaving out `already` (papers the channel has been sent)."""
+    papers = [p for p in found.papers if p.arxiv_id not in already]
+    return Digest(found.day, tuple(papers[: max(options.limit, 0)]), found.listed, options)
+
+
 async def build_digest(
     store: PaperStore,
     search: SearchIndex,
@@ -72,16 +104,6 @@ async def build_digest(
         day = await store.latest_day()
         if day is None:
             return Digest(None, (), 0, options)
-    listed = await store.listing(day)
-    papers = [p for p in listed if p.upvotes >= options.min_upvotes]
-    if options.topics and papers:
-        within = frozenset(p.arxiv_id for p in papers)
-        wanted: set[str] = set()
-        for topic in options.topics:
-            hits = await search.search(topic, SearchFilters(within=within, require_all=True), limit=len(within))
-            wanted.update(hit.paper.arxiv_id for hit in hits)
-        papers = [p for p in papers if p.arxiv_id in wanted]
-    if delivered is not None and papers:
-        already = await delivered([p.arxiv_id for p in papers])
-        papers = [p for p in papers if p.arxiv_id not in already]
-    return Digest(day, tuple(papers[: max(options.limit, 0)]), len(listed), options)
+    found = await matches(store, search, options, day)
+    already = await delivered([p.arxiv_id for p in found.papers]) if delivered is not None and found.papers else set()
+    return digest_of(found, options, already)

@@ -15,16 +15,16 @@ For each subscription and each of the channel's last two local dates D on its da
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.config import ScheduleConfig
-from bot.delivery import DeliveryResult, DigestDelivery
+from bot.delivery import DeliveryResult, DigestDelivery, Wanted
 from bot.schedule import local_due
-from bot.store.ledger import Ledger
+from bot.store.ledger import Key, Ledger
 from bot.store.papers import PaperStore
 from bot.subscriptions import Subscription, SubscriptionStore
 
@@ -58,6 +58,13 @@ def dues(subscription: Subscription, now: datetime, policy: ScheduleConfig) -> l
     return found
 
 
+@dataclass(frozen=True)
+class Skip:
+    """A digest that will not be delivered, and why: recorded in the ledger, with a log line."""
+
+    reason: str
+
+
 def utc_day_over(day: date, now: datetime) -> bool:
     return now >= datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
 
@@ -81,7 +88,11 @@ class Sweeper:
 
     async def sweep(self, now: datetime) -> list[DeliveryResult]:
         """Deliver what is due, `parallel` channels at a time: each channel is paced on its own,
-        so 500 channels take about as long as one."""
+        so 500 channels take about as long as one.
+
+        The ledger is asked about every due digest in one query, and those to deliver are claimed
+        together (`DigestDelivery.deliver_many`): a channel's work before its first post is a share
+        of a few queries, not a round of its own, so all the headers go out at once."""
         due = [
             item
             for subscription in await self._subscriptions.all()
@@ -89,38 +100,41 @@ class Sweeper:
             and subscription.channel.platform in self._platforms  # else not configured in this process
             for item in dues(subscription, now, self._policy)
         ]
-        gate = asyncio.Semaphore(self._policy.parallel)
+        statuses = await self._ledger.statuses([(item.subscription.channel, item.day) for item in due])
+        ready: list[Wanted] = []
+        skips: dict[Key, str] = {}
+        for item in due:
+            key = (item.subscription.channel, item.day)
+            verdict = await self._verdict(item, statuses.get(key), now)
+            if isinstance(verdict, Skip):
+                skips[key] = verdict.reason
+            elif verdict == "deliver":
+                ready.append(Wanted(item.subscription.channel, item.subscription.options(), item.day))
+        if skips:
+            recorded = await self._ledger.skip_many(skips, now)
+            for (channel, day), reason in skips.items():
+                if (channel, day) in recorded:
+                    log.warning("digest for %s on %s skipped: %s", channel, day, reason)
+        results: list[DeliveryResult] = []
+        for start in range(0, len(ready), self._policy.parallel):
+            results += await self._delivery.deliver_many(ready[start : start + self._policy.parallel])
+        return results
 
-        async def one(item: Due) -> DeliveryResult | None:
-            async with gate:
-                return await self._one(item, now)
-
-        results = await asyncio.gather(*(one(item) for item in due))
-        return [r for r in results if r is not None]
-
-    async def _one(self, due: Due, now: datetime) -> DeliveryResult | None:
+    async def _verdict(self, due: Due, status: str | None, now: datetime) -> Literal["deliver", "nothing"] | Skip:
+        """Deliver the digest now, do nothing this sweep (done, not yet listed, given up), or record it as skipped."""
         channel = due.subscription.channel
-        status = await self._ledger.status(channel, due.day)
         if status in ("done", "stopped", "skipped"):
-            return None
+            return "nothing"
         if now >= due.window_end and status is None:
-            await self._skip(
-                due, now, f"missed: nothing was delivered between {due.due:%H:%M} and {due.window_end:%H:%M} UTC"
-            )
-            return None
+            return Skip(f"missed: nothing was delivered between {due.due:%H:%M} and {due.window_end:%H:%M} UTC")
         if now >= due.window_end and status == "failed":
             if await self._ledger.give_up(channel, due.day, now):
                 log.warning("digest for %s on %s given up: it kept failing until %s", channel, due.day, due.window_end)
-            return None
+            return "nothing"
         listed = len(await self._store.listing(due.day))
         partial = listed < self._policy.min_papers and not utc_day_over(due.day, now)
         if partial and now < due.wait_end:
-            return None  # Hugging Face has not listed enough yet; the sync job keeps fetching
+            return "nothing"  # Hugging Face has not listed enough yet; the sync job keeps fetching
         if listed == 0 and status is None:
-            await self._skip(due, now, f"Hugging Face listed no papers for {due.day.isoformat()}")
-            return None
-        return await self._delivery.deliver(channel, due.subscription.options(), due.day)
-
-    async def _skip(self, due: Due, now: datetime, reason: str) -> None:
-        if await self._ledger.skip(due.subscription.channel, due.day, reason, now):
-            log.warning("digest for %s on %s skipped: %s", due.subscription.channel, due.day, reason)
+            return Skip(f"Hugging Face listed no papers for {due.day.isoformat()}")
+        return "deliver"

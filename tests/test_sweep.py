@@ -25,6 +25,7 @@ from bot.store.papers import PaperStore
 from bot.subscriptions import Subscription, SubscriptionStore
 from bot.sweep import Sweeper
 from tests.fakes.publisher import Crash, RecordingPublisher
+from tests.store.test_ledger import counting
 
 
 class Clock:
@@ -252,6 +253,20 @@ async def test_an_empty_day_is_skipped_never_filled_with_yesterday(world: World)
     await world.run(utc(2026, 6, 2, 0), utc(2026, 6, 3, 2))
     assert world.publisher.posted == []
     assert await Ledger(world.store.engine).status(ChannelRef("slack", "CUTC"), date(2026, 6, 2)) == "skipped"
+
+
+async def test_a_sweep_costs_a_few_transactions_however_many_channels_are_due(world: World) -> None:
+    await list_day(world.store, date(2026, 6, 2))
+    for n in range(40):
+        await subscribe(world, f"C{n:03d}", time="09:00", timezone="UTC")
+    sweeper = world.sweeper()
+    world.clock.now = utc(2026, 6, 2, 9)
+    with counting(world.store.engine) as counts:
+        results = await sweeper.sweep(world.clock.now)
+    assert [r.outcome for r in results] == ["posted"] * 40
+    assert all(len(world.publisher.keys(f"C{n:03d}")) == 1 + 3 * 2 for n in range(40))
+    # One claim for all; the intents and the completions group-committed: not three writes a channel.
+    assert counts.commits <= 5, counts
 
 
 async def test_a_crash_between_claim_and_post_is_taken_over_after_the_lease(world: World) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -61,6 +62,7 @@ class SlackPublisher:
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._client = client
+        _unseen_debug_off(client.logger)
         self._interval = interval
         self._clock = clock
         self._sleep = sleep
@@ -134,6 +136,19 @@ class SlackPublisher:
                 self._last[channel] = self._clock()
         ts = str(response["ts"])
         return MessageRef(channel=str(response.get("channel") or channel), message=ts, thread=thread or ts)
+
+
+def _unseen_debug_off(logger: logging.Logger) -> None:
+    """Stop slack_sdk formatting every request and response for a debug line that nothing will show.
+
+    It decides by the logger's own level (`logger.level <= DEBUG`), not by `isEnabledFor`, and a
+    logger's own level is 0 until someone sets it: so each post formats its whole payload and the
+    answer into strings that `logger.debug` then drops (about a sixth of a post's CPU in a digest
+    sweep). Setting the level the logger already inherits changes nothing that is logged; to see
+    slack_sdk's debug lines, configure logging for DEBUG before the publisher is made.
+    """
+    if logger.level == logging.NOTSET and not logger.isEnabledFor(logging.DEBUG):
+        logger.setLevel(logger.getEffectiveLevel())
 
 
 def _mapped(channel: str, exc: SlackApiError) -> Exception:

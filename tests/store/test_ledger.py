@@ -1,0 +1,199 @@
+"""The ledger's answers for many digests at once, on SQLite and PostgreSQL: the same as one at a time, in a
+few statements and transactions, however many channels there are."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.channels import ChannelRef
+from bot.publishing import MessageRef
+from bot.store.ledger import Ledger
+from bot.store.papers import PaperStore
+
+DAY = date(2026, 6, 2)
+NOW = datetime(2026, 6, 2, 9, tzinfo=UTC)
+LEASE = timedelta(minutes=2)
+
+
+@dataclass
+class Counts:
+    statements: int = 0
+    commits: int = 0
+
+
+@contextmanager
+def counting(engine: AsyncEngine) -> Iterator[Counts]:
+    """How many statements the engine ran, and how many transactions it committed, inside the block."""
+    counts = Counts()
+
+    def statement(*_: Any) -> None:
+        counts.statements += 1
+
+    def commit(*_: Any) -> None:
+        counts.commits += 1
+
+    event.listen(engine.sync_engine, "before_cursor_execute", statement)
+    event.listen(engine.sync_engine, "commit", commit)
+    try:
+        yield counts
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", statement)
+        event.remove(engine.sync_engine, "commit", commit)
+
+
+def slack(n: int) -> ChannelRef:
+    return ChannelRef("slack", f"C{n:04d}")
+
+
+async def test_statuses_of_many_digests_come_in_one_query_per_platform_and_day(store: PaperStore) -> None:
+    ledger = Ledger(store.engine, owner="a", lease=LEASE)
+    await ledger.claim(slack(1), DAY, NOW)
+    await ledger.skip(slack(2), DAY, "nothing listed", NOW)
+    await ledger.fail(slack(1), DAY, "Slack said 500", NOW)
+    await ledger.claim(slack(3), DAY - timedelta(days=1), NOW)
+    discord = ChannelRef("discord", "123")
+    await ledger.claim(discord, DAY, NOW)
+    keys = [(slack(n), DAY) for n in range(1, 6)] + [(slack(3), DAY - timedelta(days=1)), (discord, DAY)]
+    with counting(store.engine) as counts:
+        found = await ledger.statuses(keys)
+    assert found == {
+        (slack(1), DAY): "failed",
+        (slack(2), DAY): "skipped",
+        (slack(3), DAY - timedelta(days=1)): "claimed",
+        (discord, DAY): "claimed",
+    }
+    assert found == {k: s for k in keys if (s := await ledger.status(*k)) is not None}
+    assert counts.statements == 3  # slack on the 2nd, slack on the 1st, discord on the 2nd
+    assert await ledger.statuses([]) == {}
+
+
+async def test_claim_many_takes_every_free_digest_in_one_transaction(store: PaperStore) -> None:
+    a = Ledger(store.engine, owner="a", lease=LEASE)
+    keys = [(slack(n), DAY) for n in range(40)]
+    with counting(store.engine) as counts:
+        claims = await a.claim_many(keys, NOW)
+    assert [claims[k].state for k in keys] == ["new"] * 40
+    assert all(claims[k].header_intent_at == NOW for k in keys)
+    assert counts.commits == 1
+    assert set((await a.statuses(keys)).values()) == {"claimed"}
+
+
+async def test_a_digest_named_twice_in_one_claim_is_refused(store: PaperStore) -> None:
+    ledger = Ledger(store.engine, owner="a", lease=LEASE)
+    same = ChannelRef("slack", "C0001", "T0001")  # the same digest as slack(1)'s, whatever the workspace
+    for keys in ([(slack(1), DAY), (slack(1), DAY)], [(slack(1), DAY), (same, DAY)]):
+        with pytest.raises(ValueError, match="named twice"):
+            await ledger.claim_many(keys, NOW)
+    assert await ledger.statuses([(slack(1), DAY)]) == {}  # nothing claimed
+
+
+async def test_claim_many_answers_each_digest_as_claim_would(store: PaperStore) -> None:
+    a = Ledger(store.engine, owner="a", lease=LEASE)
+    b = Ledger(store.engine, owner="b", lease=LEASE)
+    held, done, stopped, failed, fresh = (slack(n) for n in range(5))
+    await a.claim_many([(c, DAY) for c in (held, done, stopped, failed)], NOW)
+    await a.begin_papers(held, DAY, [(1, "2606.00001"), (2, "2606.00002")], NOW)
+    await a.finish(done, DAY, 3, NOW)
+    await a.fail(stopped, DAY, "channel_not_found", NOW, stopped=True)
+    await a.fail(failed, DAY, "Slack said 500", NOW)
+    keys = [(c, DAY) for c in (held, done, stopped, failed, fresh)]
+
+    soon = await b.claim_many(keys, NOW + timedelta(minutes=1))
+    assert {c.channel: soon[(c, DAY)].state for c, _ in keys} == {
+        "C0000": "busy",  # a's lease has a minute to run
+        "C0001": "done",
+        "C0002": "stopped",  # only `paperboy post` takes a stopped digest again
+        "C0003": "resume",  # a failed digest is anyone's to retry at once
+        "C0004": "new",
+    }
+    assert soon[(done, DAY)].papers == 3
+
+    later = await b.claim_many(keys, NOW + timedelta(minutes=3), retry_stopped=True)
+    assert later[(held, DAY)].state == "resume"  # a's lease ran out: b takes over what a began
+    assert sorted(later[(held, DAY)].sent) == ["2606.00001", "2606.00002"]
+    assert all(s.root is None for s in later[(held, DAY)].sent.values())  # begun, never confirmed: look first
+    assert later[(held, DAY)].header_intent_at == NOW
+    assert later[(stopped, DAY)].state == "resume"
+    assert later[(fresh, DAY)].state == "resume"  # b's own, claimed a moment ago
+    assert later[(done, DAY)].state == "done"
+    assert not await a.renew(held, DAY, NOW + timedelta(minutes=3))  # a learns it has lost the digest
+
+
+async def test_two_processes_claiming_the_same_channels_at_once_win_each_digest_once(store: PaperStore) -> None:
+    a = Ledger(store.engine, owner="a", lease=LEASE)
+    b = Ledger(store.engine, owner="b", lease=LEASE)
+    keys = [(slack(n), DAY) for n in range(60)]
+    mine, theirs = await asyncio.gather(a.claim_many(keys, NOW), b.claim_many(list(reversed(keys)), NOW))
+    for key in keys:
+        assert sorted([mine[key].state, theirs[key].state]) == ["busy", "new"]
+
+
+async def test_sent_before_many_answers_each_channel_as_sent_before_would(store: PaperStore) -> None:
+    ledger = Ledger(store.engine, owner="a", lease=LEASE)
+    yesterday = DAY - timedelta(days=1)
+    await ledger.claim_many([(slack(n), yesterday) for n in range(3)], NOW)
+    await ledger.begin_papers(slack(0), yesterday, [(1, "p1"), (2, "p2")], NOW)
+    await ledger.begin_papers(slack(1), yesterday, [(1, "p2")], NOW)
+    await ledger.claim(slack(2), DAY, NOW)
+    await ledger.begin_papers(slack(2), DAY, [(1, "p1")], NOW)  # today's own papers do not count
+    wanted = {(slack(n), DAY): ["p1", "p2", "p3"] for n in range(3)} | {(slack(3), DAY): []}
+    with counting(store.engine) as counts:
+        found = await ledger.sent_before_many(wanted)
+    assert found == {
+        (slack(0), DAY): {"p1", "p2"},
+        (slack(1), DAY): {"p2"},
+        (slack(2), DAY): set(),
+        (slack(3), DAY): set(),
+    }
+    assert counts.statements == 1
+    for (channel, day), ids in wanted.items():
+        assert await ledger.sent_before(channel, ids, day) == found[(channel, day)]
+
+
+async def test_intents_and_completions_of_many_channels_share_transactions(store: PaperStore) -> None:
+    ledger = Ledger(store.engine, owner="a", lease=LEASE)
+    channels = [slack(n) for n in range(30)]
+    await ledger.claim_many([(c, DAY) for c in channels], NOW)
+
+    def header(c: ChannelRef) -> MessageRef:
+        return MessageRef(c.channel, f"h{c.channel}", f"h{c.channel}")
+
+    def root(c: ChannelRef, n: int) -> MessageRef:
+        return MessageRef(c.channel, f"{c.channel}.{n}", f"{c.channel}.{n}")
+
+    with counting(store.engine) as begun:
+        await asyncio.gather(
+            *(
+                ledger.begin_papers(c, DAY, [(1, f"{c.channel}-a"), (2, f"{c.channel}-b")], NOW, header(c))
+                for c in channels
+            )
+        )
+    assert begun.commits <= 2  # the first caller's, then everyone who came while it ran
+    taken = await Ledger(store.engine, owner="b", lease=LEASE).claim_many(
+        [(c, DAY) for c in channels], NOW + timedelta(minutes=3)
+    )
+    assert all(taken[(c, DAY)].header == f"h{c.channel}" for c in channels)
+    assert all(len(taken[(c, DAY)].sent) == 2 for c in channels)
+
+    later = NOW + timedelta(minutes=4)
+    with counting(store.engine) as finished:
+        await asyncio.gather(
+            *(
+                ledger.finish(c, DAY, 2, later, [(f"{c.channel}-a", root(c, 1)), (f"{c.channel}-b", root(c, 2))])
+                for c in channels
+            )
+        )
+    assert finished.commits <= 2
+    assert set((await ledger.statuses([(c, DAY) for c in channels])).values()) == {"done"}
+    assert await ledger.thread_paper("slack", "C0007", "C0007.2") == "C0007-b"
+    again = await ledger.claim(slack(7), DAY, later)
+    assert (again.state, again.papers) == ("done", 2)
