@@ -53,15 +53,23 @@ def acked_early(body: bytes, content_type: str) -> bool:
 
 
 class Background:
-    """bolt's handling of requests already acknowledged: kept referenced until done, errors logged."""
+    """bolt's handling of requests already acknowledged: kept referenced until done, errors logged.
 
-    def __init__(self) -> None:
+    At most `at_once` are inside bolt together: a burst's acks are not held up behind bolt's
+    middleware for the requests already acknowledged (they queue, at no cost, for a slot)."""
+
+    def __init__(self, at_once: int = 8) -> None:
         self.tasks: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(at_once)
 
     def start(self, handler: Handler, request: web.Request) -> None:
-        task = asyncio.create_task(self._handle(handler, request))
+        task = asyncio.create_task(self._handle_in_turn(handler, request))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+
+    async def _handle_in_turn(self, handler: Handler, request: web.Request) -> None:
+        async with self._slots:
+            await self._handle(handler, request)
 
     @staticmethod
     async def _handle(handler: Handler, request: web.Request) -> None:
