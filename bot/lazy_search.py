@@ -7,7 +7,7 @@ root hands out a `LazySearch` and the service is built (and imported) by the fir
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 from bot.search.port import SearchFilters, SearchHit
@@ -55,9 +55,6 @@ class LazySearch:
 
     async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
         return await self.service.search(query, filters, limit)
-
-    async def search_many(self, queries: Sequence[str], limit: int = 10) -> list[tuple[list[SearchHit], float]]:
-        return await self.service.search_many(queries, limit)
 
     async def embed_missing(self, progress: Progress | None = None) -> int:
         return await self.service.embed_missing(progress)

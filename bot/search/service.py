@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 
 from bot.host.pools import CpuPool, cpu_pool
 from bot.search.embeddings import Progress, current, embed
@@ -152,15 +151,6 @@ class SearchService:
             async with self._lock:
                 if self._index is index:
                     return await self._cpu.run(index.search_now, query, filters, limit)
-
-    async def search_many(self, queries: Sequence[str], limit: int = 10) -> list[tuple[list[SearchHit], float]]:
-        """Each query's hits and the milliseconds its search took (in the pool), one after another."""
-        found: list[tuple[list[SearchHit], float]] = []
-        for query in queries:
-            started = time.perf_counter()
-            hits = await self.search(query, limit=limit)
-            found.append((hits, (time.perf_counter() - started) * 1000))
-        return found
 
     async def close(self) -> None:
         """Stop a background embedding run (what it stored so far stays)."""

@@ -11,14 +11,14 @@ import os
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 from bot.models import Paper
 from bot.search.encoder import shared_encoder
 from bot.search.hybrid import HybridIndex
 from bot.search.lexical import LexicalIndex
-from bot.search.service import SearchService
-from bot.store.papers import PaperStore
-from tests.conftest import listings_of
+from tests.conftest import child_env
+from tests.test_cli import run_cli
 
 # Queries that ranked differently between processes before the keyword expansion broke its ties by
 # the keyword itself (paraphrases from bench/relevance.py and two labels).
@@ -83,11 +83,17 @@ def test_ties_are_broken_by_the_data_not_by_hash_order() -> None:
     assert again[0] == again[1] == again[2]
 
 
-async def test_a_batch_ranks_as_single_searches_do(store: PaperStore) -> None:
-    await store.save_listings(listings_of("2026-06-01"))
-    search = SearchService(store)
-    queries = ["agents", "language models", "reinforcement learning", "diffusion video"]
-    batch = [[h.paper.arxiv_id for h in hits] for hits, _ in await search.search_many(queries, limit=10)]
-    single = [[h.paper.arxiv_id for h in await search.search(q, limit=10)] for q in queries]
-    assert batch == single and any(batch)
-    await search.close()
+async def test_a_batch_ranks_as_single_searches_do(tmp_path: Path) -> None:
+    """`paperboy search --batch` and one `paperboy search` a query, each its own process (hybrid, offline)."""
+    env = {**child_env(), "PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1"}
+    env["PAPERBOY_EMBEDDINGS"] = "1"
+    (tmp_path / "queries.txt").write_text("\n".join(QUERIES[:3]) + "\n")
+    code, out, err = await run_cli(env, tmp_path, "search", "--batch", str(tmp_path / "queries.txt"))
+    assert code == 0, err
+    batch = [json.loads(line)["results"] for line in out.splitlines()]
+    single = []
+    for query in QUERIES[:3]:
+        code, out, err = await run_cli(env, tmp_path, "search", query, "--json")
+        assert code == 0, err
+        single.append([hit["arxiv_id"] for hit in json.loads(out)["results"]])
+    assert batch == single and all(batch)
