@@ -30,6 +30,16 @@ from bot.subscriptions import Subscription, SubscriptionStore
 
 SEARCH_RESULTS = 5
 
+# Who may change a channel's digest. The adapter finds out whether the asker is one of them
+# (Asker.can_manage); the core refuses, in these words, when they are not.
+MANAGERS = {
+    "slack": (
+        "the people the bot's config file lists under `[slack] admins`, or, when it lists none, "
+        "workspace owners and admins and the person who created the channel"
+    ),
+    "discord": "people with the Manage Channels permission there",
+}
+
 HELP = {
     "slack": (
         "`/papers` or `/papers today` — today's trending papers",
@@ -38,6 +48,7 @@ HELP = {
         "`/papers subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5` — a daily digest here",
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
         "In a paper's thread, mention me with `summary`, `related`, `code`, `authors` or `cite`.",
+        f"Who may subscribe or unsubscribe a channel: {MANAGERS['slack']}.",
     ),
     "discord": (
         "`/papers today` — today's trending papers",
@@ -46,8 +57,14 @@ HELP = {
         "`/papers subscribe topics:diffusion, robotics time:09:00 timezone:Europe/Berlin top:5` — a daily digest",
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
         "In a paper's thread, mention me with `summary`, `related`, `code`, `authors` or `cite`.",
+        f"Who may subscribe or unsubscribe a channel: {MANAGERS['discord']}.",
     ),
 }
+
+
+def manages_channel(command: Command) -> bool:
+    """Whether answering `command` changes the channel's digest, so the asker must be allowed to manage it."""
+    return isinstance(command, Subscribe | Unsubscribe)
 
 
 @dataclass(frozen=True)
@@ -132,11 +149,10 @@ class ChatService:
                 header="paperboy", text=(f"Digests go to channels: run `/papers {verb}` in the channel itself.",)
             )
         if not asker.can_manage:
+            managers = MANAGERS.get(asker.channel.platform, "people who can manage this channel")
             return Post(
                 header="paperboy",
-                text=(
-                    f"Only people who can manage this channel can {verb} it (Discord's Manage Channels permission).",
-                ),
+                text=(f"Sorry, you can't {verb} this channel: that is for {managers}. Ask one of them to do it.",),
             )
         return None
 
@@ -162,11 +178,12 @@ class ChatService:
             limit=command.limit or (current.limit if current else self._defaults.limit),
             min_upvotes=current.min_upvotes if current else self._defaults.min_upvotes,
         )
-        await self._subscriptions.save(subscription)
+        now = self._clock()
+        await self._subscriptions.save(subscription, now)  # dated: a due time already past is not owed
         verb = "updated" if current else "subscribed"
         return Post(
             header=f"This channel is {verb}: a daily digest of Hugging Face papers",
-            text=tuple(subscription.describe(self._clock())),
+            text=tuple(subscription.describe(now)),
         )
 
     async def _unsubscribe(self, asker: Asker) -> Post:

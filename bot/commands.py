@@ -10,17 +10,20 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from zoneinfo import available_timezones
 
-from bot.config import check_time, check_timezone
+from bot.config import MAX_TOPIC_CHARS as MAX_TOPIC_CHARS  # the limits `subscribe` holds topics to
+from bot.config import MAX_TOPICS as MAX_TOPICS
+from bot.config import check_time, check_timezone, check_topics
 from bot.errors import UsageError
 from bot.ids import is_arxiv_id
 from bot.weekdays import parse_days
 
 KEYWORDS = ("today", "paper", "subscribe", "unsubscribe", "settings", "help")
-MAX_TOPICS = 10
+OPTIONS = ("at", "tz", "top", "days")
 
 
 @dataclass(frozen=True)
@@ -105,35 +108,49 @@ def parse_command(text: str) -> Command:
 _TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
 
 
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """Each word, or each quoted run ("…" or “…”), with whether it was quoted."""
+    found = []
+    for match in _TOKEN.finditer(text):
+        plain, quoted = match.group(3), match.group(1) if match.group(1) is not None else match.group(2)
+        found.append((plain, False) if plain is not None else (quoted or "", True))
+    return found
+
+
 def parse_subscribe(text: str) -> Subscribe:
-    """`[topics] [at HH:MM] [tz Area/City] [top N] [days mon-fri]`; topics split on commas or quoted."""
+    """`[topics] [at HH:MM] [tz Area/City] [top N] [days mon-fri]`; topics split on commas or quoted.
+
+    An option word takes the next word, or quoted run, as its value; raises UsageError saying what to type.
+    """
     topics: list[str] = []
     words: list[str] = []
     options: dict[str, str] = {}
-    tokens = [(m.group(1) or m.group(2), m.group(3)) for m in _TOKEN.finditer(text)]
+    tokens = _tokens(text)
     i = 0
     while i < len(tokens):
-        quoted, plain = tokens[i]
-        if quoted is not None:
+        token, quoted = tokens[i]
+        if quoted:
             _close(words, topics)
-            if quoted.strip():
-                topics.append(" ".join(quoted.split()))
-        elif plain.lower() in ("at", "tz", "top", "days") and i + 1 < len(tokens) and tokens[i + 1][1]:
+            if token.strip():
+                topics.append(" ".join(token.split()))
+        elif token.lower() in OPTIONS and i + 1 < len(tokens):
             _close(words, topics)
-            options[plain.lower()] = tokens[i + 1][1] or ""
+            options[token.lower()] = tokens[i + 1][0]
             i += 1
         else:
-            for piece in re.split(r"(,)", plain):
+            for piece in re.split(r"(,)", token):
                 if piece == ",":
                     _close(words, topics)
                 elif piece:
                     words.append(piece)
         i += 1
     _close(words, topics)
-    if len(topics) > MAX_TOPICS:
-        raise UsageError(f"at most {MAX_TOPICS} topics, please")
+    try:
+        unique = check_topics(tuple(dict.fromkeys(topics)))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     return Subscribe(
-        topics=tuple(dict.fromkeys(topics)),
+        topics=unique,
         time=_time(options["at"]) if "at" in options else None,
         timezone=checked_timezone(options["tz"]) if "tz" in options else None,
         days=_days(options["days"]) if "days" in options else None,
@@ -163,8 +180,9 @@ def _days(value: str) -> str:
 
 
 def _top(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 50:
-        raise UsageError(f"`top` takes a number from 1 to 50, not {value!r}")
+    # isdigit() alone is not enough: "²" is a digit that int() refuses, "٣" one that it takes.
+    if not (value.isascii() and value.isdigit() and len(value) <= 3) or not 1 <= int(value) <= 50:
+        raise UsageError(f"`top` takes a number from 1 to 50, not {value[:20]!r}")
     return int(value)
 
 
@@ -173,9 +191,15 @@ def checked_timezone(value: str) -> str:
     try:
         return check_timezone(value)
     except ValueError as exc:
-        zones = {z.lower(): z for z in available_timezones()}
+        zones = _zones()
         if value.lower() in zones:
             return zones[value.lower()]
-        close = difflib.get_close_matches(value.lower(), zones, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(value.lower(), zones, n=1, cutoff=0.6) if len(value) <= 64 else []
         hint = f" Did you mean {zones[close[0]]}?" if close else ""
         raise UsageError(f"{exc}.{hint}") from None
+
+
+@functools.cache
+def _zones() -> dict[str, str]:
+    """Every IANA zone, by its lower-cased name (a walk over the zone files: done once)."""
+    return {zone.lower(): zone for zone in available_timezones()}

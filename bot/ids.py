@@ -10,19 +10,21 @@ from pydantic import AfterValidator
 from bot.errors import InvalidPaperId
 
 # New style since 2007 (YYMM.NNNN, five digits since 2015), old style archive[.SC]/YYMMNNN.
+# ASCII only: in Unicode mode \d takes full-width and Arabic-Indic digits, and IGNORECASE lets the
+# Kelvin sign match k and the long s match s, none of which belongs in an id.
 _ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?"
-_BARE = re.compile(rf"^(?:arxiv:)?{_ID}$", re.IGNORECASE)
+_BARE = re.compile(rf"(?:arxiv:)?{_ID}", re.IGNORECASE | re.ASCII)
 _URL = re.compile(
-    rf"^(?:https?://)?(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf|html)|huggingface\.co/papers|hf\.co/papers)/"
-    rf"{_ID}(?:\.pdf)?/?(?:[?#].*)?$",
-    re.IGNORECASE,
+    rf"(?:https?://)?(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf|html)|huggingface\.co/papers|hf\.co/papers)/"
+    rf"{_ID}(?:\.pdf)?/?(?:[?#]\S*)?",
+    re.IGNORECASE | re.ASCII,
 )
 
 
 def parse_arxiv_id(text: str) -> str:
     """Return the canonical id (no version, old-style archive lower-cased) or raise InvalidPaperId."""
     cleaned = text.strip().strip("<>")
-    match = _BARE.match(cleaned) or _URL.match(cleaned)
+    match = _BARE.fullmatch(cleaned) or _URL.fullmatch(cleaned)
     if match is None:
         raise InvalidPaperId(text)
     return canonical(match.group("id"))

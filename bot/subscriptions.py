@@ -15,6 +15,7 @@ from bot.channels import ChannelRef, parse_channel
 from bot.config import DigestDefaults, SubscriptionConfig
 from bot.digest import DigestOptions
 from bot.schedule import next_delivery
+from bot.store.engine import as_utc
 from bot.store.tables import subscriptions
 from bot.store.upsert import changed, insert_for
 from bot.weekdays import format_days, parse_days
@@ -31,6 +32,8 @@ class Subscription:
     min_upvotes: int = 0
     source: str = "chat"  # "config": managed by the config file, re-seeded at every start
     status: str | None = None
+    # When its current schedule began: no digest is owed for a due time before it (None: every one is).
+    since: datetime | None = None
 
     @property
     def weekdays(self) -> frozenset[int]:
@@ -93,9 +96,22 @@ class SubscriptionStore:
             rows = await conn.execute(select(subscriptions).order_by(subscriptions.c.platform, subscriptions.c.channel))
             return [_from_row(row._mapping) for row in rows]
 
-    async def save(self, subscription: Subscription) -> None:
-        """Create or replace a channel's subscription (clearing any stopped status)."""
-        row = _to_row(replace(subscription, status=None)) | {"updated_at": datetime.now(UTC)}
+    async def save(self, subscription: Subscription, now: datetime | None = None) -> None:
+        """Create or replace a channel's subscription (clearing any stopped status).
+
+        With `now`, the change is dated: a new subscription, a new time, zone or days, or a restart
+        after delivery stopped begins a new schedule at `now` (`since`), so a due time already past
+        is neither delivered nor reported missed; a change of topics or size keeps the old `since`.
+        Without it (tools, imports, tests), every due time counts, as it always did.
+        """
+        since = subscription.since
+        if since is None and now is not None:
+            current = await self.get(subscription.channel)
+            if current is None or current.status is not None or _schedule(current) != _schedule(subscription):
+                since = now
+            else:
+                since = current.since
+        row = _to_row(replace(subscription, status=None)) | {"updated_at": since or ALWAYS}
         stmt = insert_for(self._engine.dialect.name, subscriptions)
         stmt = stmt.on_conflict_do_update(
             index_elements=["platform", "channel"],
@@ -118,11 +134,14 @@ class SubscriptionStore:
             await conn.execute(
                 update(subscriptions)
                 .where(subscriptions.c.platform == channel.platform, subscriptions.c.channel == channel.channel)
-                .values(status=status, updated_at=datetime.now(UTC))
+                .values(status=status)
             )
 
-    async def seed(self, entries: Sequence[Subscription]) -> None:
-        """Make the config file's subscriptions the managed ones: add and update them, drop stale ones."""
+    async def seed(self, entries: Sequence[Subscription], now: datetime | None = None) -> None:
+        """Make the config file's subscriptions the managed ones: add and update them, drop stale ones.
+
+        A new or changed entry is dated `now` (default: the clock), like a subscription made in chat."""
+        now = now or datetime.now(UTC)
         wanted = {(s.channel.platform, s.channel.channel) for s in entries}
         for existing in await self.all():
             key = (existing.channel.platform, existing.channel.channel)
@@ -131,7 +150,16 @@ class SubscriptionStore:
         for entry in entries:
             current = await self.get(entry.channel)
             if current is None or _to_row(replace(current, status=None)) != _to_row(entry):
-                await self.save(entry)
+                await self.save(entry, now)
+
+
+# `since` is kept in the `updated_at` column (no migration needed): it is the time the schedule
+# last changed. ALWAYS stands for "every due time counts" in that NOT NULL column.
+ALWAYS = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _schedule(s: Subscription) -> tuple[str, str, str]:
+    return (s.time, s.timezone, s.days)
 
 
 def _to_row(s: Subscription) -> dict[str, Any]:
@@ -161,4 +189,10 @@ def _from_row(row: Any) -> Subscription:
         min_upvotes=row["min_upvotes"],
         source=row["source"],
         status=row["status"],
+        since=_since(row["updated_at"]),
     )
+
+
+def _since(value: datetime | None) -> datetime | None:
+    since = as_utc(value)
+    return None if since is None or since <= ALWAYS else since

@@ -125,6 +125,9 @@ class Sweeper:
         channel = due.subscription.channel
         if status in ("done", "stopped", "skipped"):
             return "nothing"
+        since = due.subscription.since
+        if status is None and since is not None and due.due < since:
+            return "nothing"  # due before the subscription (or its new schedule) began: neither owed nor missed
         if now >= due.window_end and status is None:
             return Skip(f"missed: nothing was delivered between {due.due:%H:%M} and {due.window_end:%H:%M} UTC")
         if now >= due.window_end and status == "failed":

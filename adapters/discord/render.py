@@ -8,7 +8,9 @@ and mention-escaped; pings are prevented on the wire by `AllowedMentions.none()`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import discord
 from discord.utils import escape_markdown, escape_mentions
@@ -26,7 +28,10 @@ FOOTER = 2048
 TOTAL = 6000
 CONTENT = 2000
 THREAD_NAME = 100
+URL_CHARS = 2048
+ABSTRACT_ROOM = 1500  # of a thread seed's 6,000 characters, what the abstract keeps before the fields
 COLOUR = discord.Colour(0xFFD21E)  # Hugging Face yellow
+EMPTY = "paperboy"  # Discord refuses a message with neither content nor embeds
 
 
 @dataclass
@@ -39,7 +44,16 @@ class Message:
 def clean(text: str) -> str:
     """Untrusted text made inert: no markdown, no masked links, no @everyone, @here or user and role pings."""
     escaped = escape_markdown(" ".join(text.split())).replace("[", "\\[").replace("]", "\\]")
-    return escape_mentions(escaped)
+    return unmentioned(escaped)
+
+
+_ANY_ID = re.compile(r"<@(?=[!&]?\d)")
+
+
+def unmentioned(text: str) -> str:
+    """discord.py's escape_mentions (a zero-width space after the @), and `<@` before any number too:
+    escape_mentions only knows ids of 17 to 20 digits."""
+    return _ANY_ID.sub("<@\u200b", escape_mentions(text))
 
 
 def prose(text: str) -> str:
@@ -55,48 +69,90 @@ def cut(text: str, limit: int) -> str:
 
 def thread_name(title: str) -> str:
     name = cut(" ".join(title.split()), THREAD_NAME)
-    return name or "Paper"
+    return name if name.strip("… ") else "Paper"
+
+
+def web_url(url: str | None) -> str | None:
+    """An http(s) URL Discord accepts for a link, an embed or a thumbnail; None for anything else."""
+    if not url or len(url) > URL_CHARS or not url.lower().startswith(("https://", "http://")):
+        return None
+    # No spaces or parentheses to end a masked link early, no `@` to read as a mention.
+    return quote(url, safe=":/?#[]!$&'*+,;=%~-._")
 
 
 def link(target: Link) -> str:
-    label = escape_markdown(target.label).replace("[", "(").replace("]", ")")
-    return f"[{label}]({target.url.replace(')', '%29').replace(' ', '%20')})"
+    label = unmentioned(escape_markdown(target.label).replace("[", "(").replace("]", ")"))
+    url = web_url(target.url)
+    return f"[{label}]({url})" if url else label
 
 
 def card_embed(card: Card) -> discord.Embed:
+    """Title, linked; the summary and the links as description; authors, organization and votes as fields.
+
+    The description gets what the rest leaves of the 6,000 characters, the links kept whole."""
     rank = f"{card.rank}. " if card.rank else ""
-    description = "\n\n".join(p for p in (clean(card.summary), " · ".join(link(x) for x in card.links)) if p)
-    embed = discord.Embed(
-        title=cut(rank + card.title, TITLE), url=card.url, description=cut(description, DESCRIPTION), colour=COLOUR
-    )
+    embed = discord.Embed(title=cut(rank + title(card), TITLE), url=web_url(card.url), colour=COLOUR)
     embed.add_field(name="Authors", value=cut(clean(card.authors), FIELD_VALUE) or "—", inline=False)
-    if card.organization:
+    if card.organization and card.organization.strip():
         embed.add_field(name="Organization", value=cut(clean(card.organization), FIELD_VALUE), inline=True)
     embed.add_field(name="Votes", value=f"▲ {card.upvotes} · 💬 {card.comments}", inline=True)
-    if card.thumbnail:
-        embed.set_thumbnail(url=card.thumbnail)
+    thumbnail = web_url(card.thumbnail)
+    if thumbnail:
+        embed.set_thumbnail(url=thumbnail)
+    links = joined([link(x) for x in card.links], FIELD_VALUE)
+    room = min(DESCRIPTION, TOTAL - len(embed)) - len(links) - 2
+    summary = cut(clean(card.summary), room) if room > 1 else ""
+    embed.description = "\n\n".join(p for p in (summary, links) if p) or None
     return embed
 
 
+def title(card: Card) -> str:
+    """A title as plain words: embed titles don't ping, but nothing in them should look like a mention."""
+    return unmentioned(" ".join(card.title.split())) or card.paper_id
+
+
 def seed_embed(card: Card) -> discord.Embed:
-    """The thread's first message: the abstract as description, the other sections as fields."""
-    embed = discord.Embed(title=cut(card.title, TITLE), url=card.url, colour=COLOUR)
-    for section in card.thread[:FIELDS]:
+    """The thread's first message: the abstract as description, the other sections as fields.
+
+    Within 6,000 characters: the abstract keeps up to ABSTRACT_ROOM of them, fields that would
+    not fit are left out, and the abstract then gets what the fields left."""
+    embed = discord.Embed(title=cut(title(card), TITLE), url=web_url(card.url), colour=COLOUR)
+    abstract = next((clean(s.text) for s in card.thread if s.title == "Abstract"), "")
+    reserved = min(len(abstract), ABSTRACT_ROOM)
+    for section in card.thread:
         if section.title == "Abstract":
-            embed.description = cut(clean(section.text), DESCRIPTION)
             continue
-        value = " · ".join(link(x) for x in section.links) if section.links else clean(section.text)
-        embed.add_field(name=cut(section.title, FIELD_NAME), value=cut(value, FIELD_VALUE) or "—", inline=False)
-    return fit(embed)
+        value = joined([link(x) for x in section.links], FIELD_VALUE) if section.links else clean(section.text)
+        name, value = cut(clean(section.title), FIELD_NAME) or "—", cut(value, FIELD_VALUE) or "—"
+        if len(embed.fields) == FIELDS or len(embed) + len(name) + len(value) > TOTAL - reserved:
+            break
+        embed.add_field(name=name, value=value, inline=False)
+    room = min(DESCRIPTION, TOTAL - len(embed))
+    if abstract and room > 1:
+        embed.description = cut(abstract, room)
+    return embed
+
+
+def joined(parts: list[str], limit: int, separator: str = " · ") -> str:
+    """Whole parts (links) while they fit in `limit`: a link cut in half would show its markup."""
+    text = ""
+    for part in parts:
+        candidate = f"{text}{separator}{part}" if text else part
+        if len(candidate) > limit:
+            break
+        text = candidate
+    return text
 
 
 def header_message(post: Post) -> Message:
-    text = f"**{clean(post.header)}**"
+    header = clean(post.header)
+    lines = [f"**{header}**" if header else ""]
     if post.subheader:
-        text += f"\n{clean(post.subheader)}"
+        lines.append(clean(post.subheader))
     if not post.cards and post.empty:
-        text += f"\n{clean(post.empty)}"
-    return Message(content=cut(text, CONTENT))
+        lines.append(clean(post.empty))
+    text = "\n".join(line for line in lines if line)
+    return Message(content=cut(text, CONTENT) or EMPTY)
 
 
 def post_message(post: Post, *, share: bool = False) -> Message:
@@ -104,7 +160,7 @@ def post_message(post: Post, *, share: bool = False) -> Message:
     message = header_message(post)
     extra = [prose(p) for p in post.text]
     if post.code:
-        extra.append(f"```\n{post.code.replace('```', 'ʼʼʼ')}\n```")
+        extra.append(f"```\n{unmentioned(post.code.replace('```', 'ʼʼʼ'))}\n```")
     content = "\n".join([message.content, *extra])
     total = 0
     for card in post.cards[:MAX_EMBEDS]:

@@ -7,7 +7,7 @@ signature verified by bolt; Socket Mode is used instead when an app-level token 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import aiohttp
@@ -18,11 +18,12 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.guard import Background, slack_guard
+from adapters.slack.permissions import Managers
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import SHARE_ACTION, post_message
 from bot.assistant import Assistant
 from bot.channels import ChannelRef
-from bot.chat import Asker
+from bot.chat import Asker, manages_channel
 from bot.commands import parse_command
 from bot.errors import ChannelUnavailable, PaperboyError
 
@@ -67,21 +68,30 @@ def _is_direct(body: dict[str, Any]) -> bool:
 
 
 def create_app(
-    assistant: Assistant, client: AsyncWebClient, signing_secret: str, publisher: SlackPublisher
+    assistant: Assistant,
+    client: AsyncWebClient,
+    signing_secret: str,
+    publisher: SlackPublisher,
+    *,
+    admins: Sequence[str] = (),
 ) -> AsyncApp:
+    """The bolt app; `admins` is the config file's `[slack] admins` (see adapters.slack.permissions)."""
     app = AsyncApp(client=client, signing_secret=signing_secret, logger=log)
+    managers = Managers(admins)
 
     @app.command("/papers")
-    async def papers(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def papers(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient) -> None:
         await ack()  # within Slack's 3 s, before any work
         direct = _is_direct(body)
-        asker = Asker(
-            ChannelRef("slack", str(body.get("channel_id", "")), str(body.get("team_id", ""))),
-            str(body.get("user_id", "")),
-            direct=direct,
-        )
+        channel = ChannelRef("slack", str(body.get("channel_id", "")), str(body.get("team_id", "")))
+        user = str(body.get("user_id", ""))
         try:
-            post = await assistant.command(parse_command(str(body.get("text", ""))), asker)
+            command = parse_command(str(body.get("text", "")))
+            # Slack is asked (a call or two) only when the command would change the channel's digest.
+            needed = manages_channel(command) and not direct  # a direct message has no channel digest to change
+            allowed = await managers.can_manage(client, user, channel.channel) if needed else True
+            asker = Asker(channel, user, direct=direct, can_manage=allowed)
+            post = await assistant.command(command, asker)
             text, blocks = post_message(post, share=not direct)
         except PaperboyError as exc:
             text, blocks = str(exc), []

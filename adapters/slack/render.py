@@ -23,6 +23,8 @@ HEADER_CHARS = 150
 CONTEXT_ELEMENTS = 10
 BUTTON_CHARS = 75
 FALLBACK_CHARS = 3000
+TITLE_CHARS = 500  # a title inside its link: cut before linking, so a section cut never opens a link it can't close
+URL_CHARS = 1000  # a longer "URL" is shown as its label only
 SHARE_ACTION = "share_paper"
 
 
@@ -52,8 +54,29 @@ def safe_url(url: str) -> str:
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
 
 
+def linkable(url: str) -> bool:
+    """Only http(s) links: `<!channel|Code>` or `<@U123|Code>` from a paper's "repository" would ping."""
+    return url.lower().startswith(("https://", "http://")) and len(url) <= URL_CHARS
+
+
+def linked(url: str, label: str) -> str:
+    """`label` (escaped) linked to `url`, or the label alone when the URL is not one to link."""
+    return f"<{safe_url(url)}|{label}>" if linkable(url) else label
+
+
 def link(target: Link) -> str:
-    return f"<{safe_url(target.url)}|{escape(target.label)}>"
+    return linked(target.url, escape(target.label))
+
+
+def joined(parts: list[str], limit: int, separator: str = " · ") -> str:
+    """Whole parts (links) while they fit in `limit`: a link cut in half would show its markup."""
+    text = ""
+    for part in parts:
+        candidate = f"{text}{separator}{part}" if text else part
+        if len(candidate) > limit:
+            break
+        text = candidate
+    return text
 
 
 def mrkdwn(text: str) -> Block:
@@ -72,10 +95,13 @@ def card_blocks(card: Card, *, share: bool = False) -> list[Block]:
     byline = escape(card.authors) + (f" · {escape(card.organization)}" if card.organization else "")
     votes = f"▲ {card.upvotes} upvote{'s' if card.upvotes != 1 else ''} · 💬 {card.comments}"
     rank = f"{card.rank}. " if card.rank else ""
-    lines = [f"{rank}*<{safe_url(card.url)}|{escape(card.title)}>*", byline, votes]
+    title = cut(escape(" ".join(card.title.split())), TITLE_CHARS) or card.paper_id
+    lines = [f"{rank}*{linked(card.url, title)}*", byline, votes]
     if card.summary:
         lines.append(escape(card.summary))
-    blocks = [mrkdwn("\n".join(lines)), context(" · ".join(link(x) for x in card.links))]
+    blocks = [mrkdwn("\n".join(lines))]
+    if card.links:
+        blocks.append(context(joined([link(x) for x in card.links], SECTION_CHARS)))
     if share:
         button = {
             "type": "button",
@@ -88,10 +114,11 @@ def card_blocks(card: Card, *, share: bool = False) -> list[Block]:
 
 
 def section_blocks(section: Section) -> list[Block]:
+    title = cut(escape(" ".join(section.title.split())), TITLE_CHARS)
     body = escape(section.text)
     if section.links:
-        body = " · ".join(link(x) for x in section.links)
-    return [mrkdwn(f"*{escape(section.title)}*\n{body}")]
+        body = joined([link(x) for x in section.links], SECTION_CHARS - len(title) - 3)
+    return [mrkdwn(f"*{title}*\n{body}")]
 
 
 def thread_blocks(card: Card) -> tuple[str, list[Block]]:
@@ -133,5 +160,5 @@ def post_message(post: Post, *, share: bool = False) -> tuple[str, list[Block]]:
 
 
 def fallback(text: str) -> str:
-    """The notification text every message carries: escaped like everything else."""
-    return cut(escape(" ".join(text.split())), FALLBACK_CHARS)
+    """The notification text every message carries: escaped like everything else, never empty."""
+    return cut(escape(" ".join(text.split())), FALLBACK_CHARS) or "paperboy"

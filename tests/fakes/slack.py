@@ -48,6 +48,11 @@ class FakeSlack:
     missing_channels: set[str] = field(default_factory=set)
     acks: list[dict[str, Any]] = field(default_factory=list)
     stored: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel → messages, as Slack keeps them
+    # Who is who, for the permission checks: users.info (is_admin, is_owner, …), conversations.info
+    # (creator, …), usergroups.users.list. Unknown ids get Slack's user_not_found, channel_not_found, no_such_subteam.
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    usergroups: dict[str, list[str]] = field(default_factory=dict)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _last_post: dict[str, float] = field(default_factory=dict)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -141,7 +146,26 @@ class FakeSlack:
             return self._post_message(args)
         if method in ("conversations.history", "conversations.replies"):
             return self._history(method, args)
+        if method in ("users.info", "conversations.info", "usergroups.users.list"):
+            return web.json_response(self._directory(method, args))
         return web.json_response({"ok": True})
+
+    def _directory(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        """users.info, conversations.info and usergroups.users.list, from `users`, `channels`, `usergroups`."""
+        if method == "users.info":
+            user = str(args.get("user", ""))
+            if user not in self.users:
+                return {"ok": False, "error": "user_not_found"}
+            return {"ok": True, "user": {"id": user, "is_admin": False, "is_owner": False, **self.users[user]}}
+        if method == "conversations.info":
+            channel = str(args.get("channel", ""))
+            if channel in self.missing_channels or channel not in self.channels:
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "channel": {"id": channel, **self.channels[channel]}}
+        group = str(args.get("usergroup", ""))
+        if group not in self.usergroups:
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": list(self.usergroups[group])}
 
     def _history(self, method: str, args: dict[str, Any]) -> web.Response:
         """Messages in a channel (or one thread), newest first, with metadata: what a takeover reads."""

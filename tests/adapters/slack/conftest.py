@@ -71,14 +71,16 @@ class SlackBot:
         async with httpx.AsyncClient(timeout=10) as client:
             return await client.post(self.url, content=body, headers=sent)
 
-    async def command(self, text: str, *, channel: str = "C0001", secret: str = SECRET, age: int = 0) -> httpx.Response:
+    async def command(
+        self, text: str, *, channel: str = "C0001", user: str = "U0001", secret: str = SECRET, age: int = 0
+    ) -> httpx.Response:
         form = {
             "token": "legacy",
             "team_id": "T0001",
             "team_domain": "lab",
             "channel_id": channel,
             "channel_name": "directmessage" if channel.startswith("D") else "papers",
-            "user_id": "U0001",
+            "user_id": user,
             "user_name": "ada",
             "command": "/papers",
             "text": text,
@@ -145,7 +147,18 @@ class SlackBot:
 
 
 @pytest.fixture
-async def slack_bot(fake_slack: FakeSlack, june_store: PaperStore) -> AsyncIterator[SlackBot]:
+def slack_admins() -> tuple[str, ...]:
+    """The config file's `[slack] admins` for the app under test (parametrize to change it)."""
+    return ()
+
+
+@pytest.fixture
+async def slack_bot(
+    fake_slack: FakeSlack, june_store: PaperStore, slack_admins: tuple[str, ...]
+) -> AsyncIterator[SlackBot]:
+    # The workspace as Slack knows it: ada (U0001), who sends the commands, created #papers (C0001).
+    fake_slack.users["U0001"] = {"name": "ada"}
+    fake_slack.channels["C0001"] = {"name": "papers", "creator": "U0001"}
     store = june_store
     search = SlowSearch(SearchService(store), 0.0)
     catalog = Catalog(store, SearchService(store), None, None, None)
@@ -156,7 +169,10 @@ async def slack_bot(fake_slack: FakeSlack, june_store: PaperStore) -> AsyncItera
     client = slack_client("xoxb-test", fake_slack.base_url)
     publisher = SlackPublisher(client, interval=0.0)
     runtime = SlackRuntime(
-        create_app(assistant, client, SECRET, publisher), signing_secret=SECRET, port=0, host="127.0.0.1"
+        create_app(assistant, client, SECRET, publisher, admins=slack_admins),
+        signing_secret=SECRET,
+        port=0,
+        host="127.0.0.1",
     )
     await runtime.start()
     try:

@@ -1,0 +1,85 @@
+"""Who may subscribe and unsubscribe a Slack channel: the config file's allow list, or Slack's own roles.
+
+With `[slack] admins` set, exactly the members and user groups it lists may ("*" lets everyone).
+Without it, workspace owners and admins may (`users.info`), and so may whoever created the channel
+(`conversations.info`): the people a workspace already trusts with that channel. The adapter finds
+this out; the core (`bot.chat`) refuses the command when the answer is no.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Sequence
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from bot.errors import PaperboyError
+
+log = logging.getLogger("paperboy.slack")
+SCOPES = ("users:read", "channels:read", "groups:read", "mpim:read", "usergroups:read")
+
+
+class PermissionUnknown(PaperboyError):
+    """Slack would not say whether someone may manage a channel; the message says what to do about it."""
+
+    def __init__(self, method: str, error: str, needed: str | None = None) -> None:
+        self.method = method
+        self.error = error
+        self.needed = needed
+        head = "I can't tell whether you may change this channel's digest"
+        if error == "missing_scope":
+            fix = (
+                f"the app lacks Slack's {needed or 'read'} permission (scope). Whoever installed paperboy can add "
+                f"{', '.join(SCOPES)} (as in config/slack-manifest.yml) and reinstall it, or list who may "
+                "under `[slack] admins` in paperboy's config file"
+            )
+        elif error in ("channel_not_found", "not_in_channel"):
+            fix = "I can't see this channel. Invite me first: `/invite @paperboy`"
+        elif error == "no answer":
+            fix = f"Slack did not answer {method}. Try again in a moment"
+        else:
+            fix = f"Slack answered {method} with {error}. Try again in a moment"
+        super().__init__(f"{head}: {fix}.")
+
+
+class Managers:
+    """Answers "may this person change this channel's digest?" for the Slack adapter."""
+
+    def __init__(self, admins: Sequence[str] = ()) -> None:
+        self._anyone = "*" in admins
+        self._people = frozenset(a for a in admins if a[:1] in ("U", "W"))
+        self._groups = tuple(a for a in admins if a.startswith("S"))
+        self._listed = bool(admins)
+
+    async def can_manage(self, client: AsyncWebClient, user: str, channel: str) -> bool:
+        """Raises PermissionUnknown when Slack would not tell (a missing scope, a channel the bot can't see)."""
+        if self._listed:
+            if self._anyone or user in self._people:
+                return True
+            for group in self._groups:
+                members = await _call("usergroups.users.list", client.usergroups_users_list(usergroup=group))
+                if user in (members.get("users") or ()):
+                    return True
+            return False
+        person = (await _call("users.info", client.users_info(user=user))).get("user") or {}
+        if person.get("is_owner") or person.get("is_admin") or person.get("is_primary_owner"):
+            return True
+        conversation = (await _call("conversations.info", client.conversations_info(channel=channel))).get("channel")
+        return bool(user) and (conversation or {}).get("creator") == user
+
+
+async def _call(method: str, call: Awaitable[AsyncSlackResponse]) -> dict[str, Any]:
+    try:
+        response = await call
+    except SlackApiError as exc:
+        data = exc.response.data if isinstance(exc.response.data, dict) else {}
+        log.warning("Slack %s refused a permission check: %s", method, data.get("error"))
+        raise PermissionUnknown(method, str(data.get("error") or "an error"), data.get("needed")) from None
+    except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+        log.warning("Slack %s failed during a permission check: %s", method, exc)
+        raise PermissionUnknown(method, "no answer") from None
+    return dict(response.data) if isinstance(response.data, dict) else {}

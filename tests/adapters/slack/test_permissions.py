@@ -1,0 +1,127 @@
+"""Who may subscribe and unsubscribe a Slack channel, through signed commands into the real bolt app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from adapters.slack.permissions import SCOPES
+from bot.channels import ChannelRef
+from tests.adapters.slack.conftest import SlackBot
+from tests.fakes.slack import Failure
+
+MANIFEST = Path(__file__).resolve().parents[3] / "config" / "slack-manifest.yml"
+C0001 = ChannelRef("slack", "C0001")
+
+
+async def answer(slack_bot: SlackBot, text: str, *, channel: str = "C0001", user: str = "U0001") -> str:
+    before = len(slack_bot.fake.responses)
+    await slack_bot.command(text, channel=channel, user=user)
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) > before)
+    return json.dumps(slack_bot.fake.responses[-1], ensure_ascii=False)
+
+
+def asked(slack_bot: SlackBot) -> list[tuple[str, dict[str, Any]]]:
+    checks = ("users.info", "conversations.info", "usergroups.users.list")
+    return [(c.method, c.args) for c in slack_bot.fake.calls if c.method in checks]
+
+
+async def test_a_member_who_did_not_create_the_channel_is_refused(slack_bot: SlackBot) -> None:
+    slack_bot.fake.users["U0002"] = {"name": "bob"}
+    said = await answer(slack_bot, "subscribe diffusion", user="U0002")
+    assert "Sorry, you can't subscribe this channel" in said
+    assert "workspace owners and admins and the person who created the channel" in said
+    assert await slack_bot.subscriptions.get(C0001) is None
+
+
+async def test_the_channel_creator_may(slack_bot: SlackBot) -> None:
+    assert "This channel is subscribed" in await answer(slack_bot, "subscribe diffusion")
+    assert [m for m, _ in asked(slack_bot)] == ["users.info", "conversations.info"]
+    assert asked(slack_bot)[1][1]["channel"] == "C0001"
+
+
+@pytest.mark.parametrize("role", ["is_admin", "is_owner", "is_primary_owner"])
+async def test_workspace_admins_and_owners_may(slack_bot: SlackBot, role: str) -> None:
+    slack_bot.fake.users["U0ADMIN"] = {"name": "root", role: True}
+    assert "This channel is subscribed" in await answer(slack_bot, "subscribe diffusion", user="U0ADMIN")
+    assert [m for m, _ in asked(slack_bot)] == ["users.info"]  # no need to ask who created the channel
+    assert "Unsubscribed" in await answer(slack_bot, "unsubscribe", user="U0ADMIN")
+
+
+async def test_unsubscribe_is_held_to_the_same_rule(slack_bot: SlackBot) -> None:
+    await answer(slack_bot, "subscribe diffusion")
+    slack_bot.fake.users["U0002"] = {"name": "bob"}
+    assert "Sorry, you can't unsubscribe this channel" in await answer(slack_bot, "unsubscribe", user="U0002")
+    assert await slack_bot.subscriptions.get(C0001) is not None
+
+
+async def test_reading_commands_ask_slack_nothing(slack_bot: SlackBot) -> None:
+    slack_bot.fake.users["U0002"] = {"name": "bob"}
+    for text in ("settings", "help", "today", "paper 2605.29307", "diffusion"):
+        await answer(slack_bot, text, user="U0002")
+    assert asked(slack_bot) == []
+
+
+async def test_a_direct_message_asks_slack_nothing_and_points_to_the_channel(slack_bot: SlackBot) -> None:
+    assert "Digests go to channels" in await answer(slack_bot, "subscribe diffusion", channel="D0001", user="U0009")
+    assert asked(slack_bot) == []
+
+
+async def test_help_says_who_may(slack_bot: SlackBot) -> None:
+    said = await answer(slack_bot, "help")
+    assert "Who may subscribe or unsubscribe a channel" in said
+    assert "`[slack] admins`" in said
+
+
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [
+        (
+            Failure(error="missing_scope"),
+            "the app lacks Slack's read permission (scope). Whoever installed paperboy can add users:read",
+        ),
+        (Failure(error="user_not_found"), "Slack answered users.info with user_not_found. Try again in a moment"),
+        (Failure(status=500), "Try again in a moment"),
+    ],
+)
+async def test_when_slack_will_not_say_the_answer_says_why_and_what_to_do(
+    slack_bot: SlackBot, failure: Failure, expected: str
+) -> None:
+    slack_bot.fake.fail("users.info", failure)
+    said = await answer(slack_bot, "subscribe diffusion")
+    assert "I can't tell whether you may change this channel's digest" in said
+    assert expected in said
+    assert "something went wrong" not in said
+    assert await slack_bot.subscriptions.get(C0001) is None
+
+
+async def test_a_private_channel_the_bot_is_not_in(slack_bot: SlackBot) -> None:
+    said = await answer(slack_bot, "subscribe diffusion", channel="G0PRIVATE")
+    assert "I can't see this channel. Invite me first: `/invite @paperboy`" in said
+
+
+@pytest.mark.parametrize("slack_admins", [("U0002", "S0TEAM")])
+async def test_with_an_allow_list_only_those_listed_may(slack_bot: SlackBot) -> None:
+    slack_bot.fake.usergroups["S0TEAM"] = ["U0003"]
+    slack_bot.fake.users["U0ADMIN"] = {"name": "root", "is_admin": True}
+    assert "This channel is subscribed" in await answer(slack_bot, "subscribe diffusion", user="U0002")
+    assert "This channel is updated" in await answer(slack_bot, "subscribe robots", user="U0003")  # via S0TEAM
+    for outsider in ("U0001", "U0ADMIN"):  # the creator and a workspace admin: the list decides
+        assert "Sorry, you can't unsubscribe" in await answer(slack_bot, "unsubscribe", user=outsider)
+    assert [m for m, _ in asked(slack_bot)] == ["usergroups.users.list"] * 3
+    assert await slack_bot.subscriptions.get(C0001) is not None
+
+
+@pytest.mark.parametrize("slack_admins", [("*",)])
+async def test_an_allow_list_of_star_lets_everyone(slack_bot: SlackBot) -> None:
+    assert "This channel is subscribed" in await answer(slack_bot, "subscribe diffusion", user="U0STRANGER")
+    assert asked(slack_bot) == []
+
+
+def test_the_manifest_asks_for_the_scopes_the_check_needs() -> None:
+    manifest: dict[str, Any] = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    assert set(SCOPES) <= set(manifest["oauth_config"]["scopes"]["bot"])
