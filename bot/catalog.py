@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot.errors import NotFound, SourceError, SourceUnavailable
+from bot.errors import DayNotStored, NotFound, SourceError, SourceUnavailable
 from bot.ids import parse_arxiv_id
 from bot.models import Paper
 from bot.snapshot import SnapshotInfo, load_snapshot, read_snapshot_vectors, snapshot_info
-from bot.store.papers import PaperStore
+from bot.store.papers import DayRecord, PaperStore
 from bot.sync import Syncer, recent_days
 
 if TYPE_CHECKING:  # the sources and the search stack are imported by whoever builds them
@@ -71,19 +71,44 @@ class Catalog:
         found = await snapshot_info(self._store)
         return found.notice(today) if found else None
 
-    async def ensure_day(self, day: date) -> str | None:
-        """Fetch a listing day the store lacks, when online; a note when that failed."""
-        if self._syncer is None or await self._store.listing(day):
-            return None
-        try:
-            report = await self._syncer.sync([day])
-        except SourceError as exc:
-            reason = str(exc)
+    async def ensure_day(self, day: date) -> DayRecord:
+        """What the store knows of a listing day, fetched first (when online) if the store lacks it or
+        holds only an empty answer from before the day was over.
+
+        Raises DayNotStored when the store still cannot tell what Hugging Face listed that day: an
+        empty digest then would say something false, and a delivery would be recorded for a day that
+        never arrived.
+        """
+        record = await self._store.day_record(day)
+        failure: str | None = None
+        if self._syncer is not None and not record.listed and not record.final:
+            try:
+                report = await self._syncer.sync([day])
+            except SourceError as exc:
+                failure = str(exc)
+            else:
+                failure = report.failed.get(day)
+            record = await self._store.day_record(day)
+        if record.known:
+            return record
+        raise DayNotStored(day, await self._not_stored(day, failure))
+
+    async def _not_stored(self, day: date, failure: str | None) -> str:
+        counts = await self._store.counts()
+        if counts.first_day is None or counts.last_day is None:
+            held = "it holds no listings yet"
         else:
-            if not report.failed:
-                return None
-            reason = report.failed[day]
-        return f"Could not fetch {day.isoformat()} ({reason}); showing what the store has."
+            first, last = counts.first_day.isoformat(), counts.last_day.isoformat()
+            held = f"it holds {first} to {last}" if first != last else f"it holds only {first}"
+            if await snapshot_info(self._store) is not None:
+                held += ", the bundled offline snapshot"
+            if day.weekday() >= 5 and counts.first_day < day < counts.last_day:
+                held += f"; Hugging Face lists papers on weekdays, so this {day:%A} most likely had none"
+        sync = f"`paperboy sync --date {day.isoformat()}`"
+        if self._syncer is None:
+            return f"{day.isoformat()} is not in the store ({held}); run {sync} online"
+        why = f"fetching it failed: {failure}" if failure else "fetching it brought nothing"
+        return f"{day.isoformat()} is not in the store ({held}) and {why}; run {sync} once Hugging Face answers"
 
     async def staleness(self, today: date) -> str | None:
         """A hint when the newest listing in the store is days old and a sync would bring newer ones."""

@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -22,13 +23,14 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from bot.errors import ConfigError, PaperboyError, UsageError
+from bot.errors import ConfigError, DayNotStored, PaperboyError, UsageError
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
     from bot.models import Paper
     from bot.post import Post
     from bot.search.port import SearchHit
+    from bot.settings import Settings
 
 T = TypeVar("T")
 # Typer 0.29 carries its own copy of click; its exceptions live wherever BadParameter does.
@@ -42,8 +44,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# No emoji codes: "console:x: no papers" must not print as "console❌ no papers".
+out = Console(highlight=False, soft_wrap=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 class Format(StrEnum):
@@ -55,8 +58,12 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True) -> T:
-    """Open the services, make sure there are papers (announcing a snapshot), run `work`."""
+def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True, notice_first: bool = False) -> T:
+    """Open the services, make sure there are papers (announcing a snapshot), run `work`.
+
+    The snapshot notice follows the work (or, with `notice_first`, precedes it), so a command that
+    fails says one line only: what went wrong. Store faults become that line (`_faults`).
+    """
     import asyncio
 
     from bot.bootstrap import open_services, read_config
@@ -67,13 +74,57 @@ def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True) -> T:
 
     async def main() -> T:
         async with open_services(settings, config) as services:
-            if ensure:
-                notice = await services.catalog.ensure_papers(_today())
-                if notice:
-                    err.print(notice, style="yellow", markup=False)
-            return await work(services)
+            notice = await services.catalog.ensure_papers(_today()) if ensure else None
+            if notice and notice_first:
+                err.print(notice, style="yellow", markup=False)
+            done = await work(services)
+            if notice and not notice_first:
+                err.print(notice, style="yellow", markup=False)
+            return done
 
-    return asyncio.run(main())
+    with _faults(settings):
+        return asyncio.run(main())
+
+
+@contextmanager
+def _faults(settings: Settings) -> Iterator[None]:
+    """Operator faults as one `PaperboyError` each, in our words: a store that cannot be opened, read
+    or written (`bot.store.faults`), the Slack port taken. Anything else is left as it is."""
+    try:
+        yield
+    except PaperboyError:
+        raise
+    except Exception as exc:
+        import errno
+
+        from bot.store.engine import database_url
+        from bot.store.faults import causes, store_fault
+
+        fault = store_fault(exc, database_url(settings.database_url, settings.data_dir), _store_setting(settings))
+        if fault is not None:
+            raise fault from exc
+        for found in causes(exc):
+            if isinstance(found, OSError) and found.errno == errno.EADDRINUSE:
+                raise ConfigError(
+                    f"port {settings.slack_port} (PAPERBOY_SLACK_PORT) is already in use by another program: "
+                    "stop it, or set PAPERBOY_SLACK_PORT to a free port"
+                ) from exc
+        raise
+
+
+def _store_setting(settings: Settings) -> str:
+    """What the operator set to choose the store, for a fault's fix to name."""
+    return "PAPERBOY_DATABASE_URL" if settings.database_url else "PAPERBOY_DATA_DIR"
+
+
+def _not_future(day: date) -> None:
+    """A day that has not begun (here or in UTC) has no listing yet: a usage error, before anything opens."""
+    today = max(_today(), date.today())
+    if day > today:
+        raise UsageError(
+            f"--date {day.isoformat()} is in the future: Hugging Face lists a day's papers on that day "
+            f"(give {today.isoformat()} or earlier)"
+        )
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -126,6 +177,8 @@ def digest(
     from bot.digest import DigestOptions, build_digest
 
     day = _parse_day(date_)
+    if day is not None:
+        _not_future(day)
 
     async def work(services: Services) -> None:
         defaults = services.config.digest
@@ -134,8 +187,9 @@ def digest(
             limit=limit if limit is not None else defaults.limit,
             min_upvotes=min_upvotes if min_upvotes is not None else defaults.min_upvotes,
         )
-        note = await (services.catalog.ensure_day(day) if day else services.catalog.staleness(_today()))
-        if note:
+        if day is not None:
+            await services.catalog.ensure_day(day)  # a day the store lacks and cannot fetch: DayNotStored
+        elif note := await services.catalog.staleness(_today()):
             err.print(note, style="yellow", markup=False)
         result = await build_digest(services.store, services.search, options, day)
         if format_ is Format.json:
@@ -209,8 +263,13 @@ async def _embed(services: Services) -> None:
         try:
             embedded = await services.search.embed_missing(step)
         except Exception as exc:  # what was imported or synced is stored; only search by meaning waits
+            from bot.store.faults import store_fault
+
+            # Never SQLAlchemy's own text: it carries the statement's parameters, here the vectors.
+            fault = store_fault(exc, services.store.engine.url, _store_setting(services.settings))
+            reason = str(fault) if fault is not None else f"{type(exc).__name__}: {exc}"
             err.print(
-                f"paperboy: could not embed the papers ({type(exc).__name__}: {exc}); they are stored and "
+                f"paperboy: could not embed the papers ({reason}); they are stored and "
                 "found by their words, and the next run embeds them",
                 style="yellow",
                 markup=False,
@@ -310,11 +369,13 @@ def post_(
     """Deliver a channel's digest now, once: a second call posts nothing and says so."""
     from bot.channels import parse_channel
     from bot.delivery import DigestDelivery
-    from bot.digest import DigestOptions
+    from bot.digest import DigestOptions, build_digest, no_listing
     from bot.wiring import publishers
 
     where = parse_channel(channel)
     day = _parse_day(date_)
+    if day is not None:
+        _not_future(day)
 
     async def work(services: Services) -> int:
         subscription = await services.subscriptions.get(where)
@@ -324,14 +385,33 @@ def post_(
             if subscription
             else DigestOptions(topics=defaults.topics, limit=defaults.limit, min_upvotes=defaults.min_upvotes)
         )
-        if day is not None:
-            note = await services.catalog.ensure_day(day)
-            if note:
-                err.print(note, style="yellow", markup=False)
+        target = day or await services.store.latest_day()
+        if target is not None:
+            # Before anything is claimed: a day the store lacks, or one with no listing yet, is neither
+            # posted nor recorded, so the channel gets it normally once it is there.
+            record = await services.catalog.ensure_day(target)
+            if not record.listed:
+                if not record.final and record.fetched_at is not None:
+                    raise DayNotStored(
+                        target,
+                        f"Hugging Face has listed no papers for {target.isoformat()} yet (asked at "
+                        f"{record.fetched_at:%-d %B %H:%M} UTC): nothing was posted to {where} or recorded; "
+                        "run this again once it has",
+                    )
+                err.print(f"No papers to post to {where}: {no_listing(record)} Nothing was posted.", markup=False)
+                return 0
         async with publishers(services, out) as found:
             delivery = DigestDelivery(services.store, services.search, services.ledger, services.subscriptions, found)
-            result = await delivery.deliver(where, options, day, retry_stopped=True)
-        err.print(result.describe(), markup=False)
+            result = await delivery.deliver(where, options, target, retry_stopped=True)
+        said = result.describe()
+        if result.outcome == "empty" and (done := result.day) is not None:  # which filter left nothing, counted
+
+            async def delivered(ids: Collection[str]) -> set[str]:
+                return await services.ledger.sent_before(where, ids, done)
+
+            why = (await build_digest(services.store, services.search, options, done, delivered)).to_post()
+            said = f"No papers to post to {where}: {why.empty}" if why.empty else said
+        err.print(said, markup=False)
         return 0 if result.ok else 1
 
     raise typer.Exit(_run(work))
@@ -353,7 +433,7 @@ def run() -> None:
     async def work(services: Services) -> None:
         await serve_until_stopped(services, lambda note: err.print(note, markup=False))
 
-    _run(work)
+    _run(work, notice_first=True)
 
 
 @app.command("discord-invite")

@@ -9,6 +9,8 @@
     │   ├── SourceUnavailable the network or the service could not be reached at all
     │   └── SourceDataError   the service answered with something that is not its API shape
     ├── ImportFileError       a file given to `paperboy import` could not be imported
+    ├── DayNotStored          a listing day the store does not have (or not yet), so nothing is shown or posted
+    ├── StoreError            the database cannot be opened, read or written: the place, the reason, the fix
     ├── ChannelUnavailable    a chat channel refuses the bot for good (removed, archived, bad token)
     └── DeliveryError         a chat post failed for a reason that may pass (an outage, a long rate limit)
 
@@ -16,6 +18,8 @@ Adapters and the CLI turn these into user-facing text in one place each; the cor
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 
 class PaperboyError(Exception):
@@ -71,6 +75,26 @@ class ImportFileError(PaperboyError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class DayNotStored(PaperboyError):
+    """A listing day the store lacks and could not fetch, or one Hugging Face has not listed yet."""
+
+    def __init__(self, day: date, message: str) -> None:
+        self.day = day
+        super().__init__(message)
+
+
+class StoreError(PaperboyError):
+    """The store cannot be opened, read or written: a full or read-only disk, a corrupt file, a database
+    that does not answer. Says where (a path, or a host without credentials), why, and what to do;
+    never the statement or its parameters (paper data), which the database driver's own text carries."""
+
+    def __init__(self, where: str, reason: str, fix: str) -> None:
+        self.where = where
+        self.reason = reason
+        self.fix = fix
+        super().__init__(f"{where} {reason}; {fix}")
 
 
 class ChannelUnavailable(PaperboyError):

@@ -59,7 +59,7 @@ class Syncer:
         for day in days:
             try:
                 listings = await self._hf.daily(day)
-                report.counts += await self._store.save_listings(listings)
+                report.counts += await self._store.save_listings(listings, fetched=[day])
                 await self._search.refresh([item.paper.arxiv_id for item in listings])
             except SourceUnavailable:
                 raise

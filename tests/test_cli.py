@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from typing import Any, Protocol
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.cli import _embed
 from tests.conftest import BROKEN, CURRENT, child_env
@@ -251,7 +252,9 @@ async def test_a_failed_embedding_loses_nothing_and_says_so(capsys: pytest.Captu
         async def embed_missing(self, progress: object) -> int:
             raise OSError("model.safetensors: truncated file")
 
-    await _embed(SimpleNamespace(search=BrokenSearch()))  # type: ignore[arg-type]
+    store = SimpleNamespace(engine=SimpleNamespace(url=make_url("sqlite:///paperboy.db")))
+    settings = SimpleNamespace(database_url=None)
+    await _embed(SimpleNamespace(search=BrokenSearch(), store=store, settings=settings))  # type: ignore[arg-type]
     said = capsys.readouterr().err
     assert "could not embed the papers (OSError: model.safetensors: truncated file)" in said
     assert "found by their words" in said

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.digest import DigestOptions, build_digest
+from bot.digest import Delivered, DigestOptions, build_digest, no_listing
 from bot.search.service import SearchService
-from bot.store.papers import PaperStore
+from bot.store.papers import DayRecord, PaperStore, day_over_everywhere
 from tests.conftest import listings_of
 
 
@@ -74,11 +74,58 @@ async def test_papers_already_delivered_are_skipped(june: PaperStore) -> None:
     assert len(asked) == 1
 
 
-async def test_a_day_without_listings_says_so(june: PaperStore) -> None:
+async def test_a_day_hugging_face_listed_nothing_for_says_so(june: PaperStore) -> None:
+    await june.save_listings([], fetched=[date(2026, 6, 6)])
     digest = await build_digest(june, SearchService(june), DigestOptions(), date(2026, 6, 6))
     post = digest.to_post()
     assert post.cards == ()
-    assert post.empty == "No papers were listed on Saturday 6 June 2026 (Hugging Face lists papers on weekdays)."
+    assert post.subheader == "Hugging Face Daily Papers · no papers listed"
+    assert post.empty == "Hugging Face listed no papers on Saturday 6 June 2026 (it lists papers on weekdays)."
+
+
+async def test_a_day_the_store_never_had_is_not_called_empty(june: PaperStore) -> None:
+    digest = await build_digest(june, SearchService(june), DigestOptions(), date(2026, 6, 6))
+    assert digest.to_post().empty == (
+        "Saturday 6 June 2026 is not in the store: run `paperboy sync --date 2026-06-06` to fetch it."
+    )
+
+
+def test_an_early_empty_answer_is_not_the_last_word() -> None:
+    day = date(2026, 6, 8)
+    asked = datetime(2026, 6, 8, 6, 30, tzinfo=UTC)
+    assert no_listing(DayRecord(day, 0, asked)) == (
+        "Hugging Face had listed no papers for Monday 8 June 2026 when last asked (8 June 06:30 UTC); "
+        "they may still come."
+    )
+    assert (
+        no_listing(DayRecord(day, 0, day_over_everywhere(day)))
+        == "Hugging Face listed no papers on Monday 8 June 2026."
+    )
+
+
+async def test_an_empty_digest_names_the_filter_that_left_nothing_counting_each(june: PaperStore) -> None:
+    search = SearchService(june)
+    monday = date(2026, 6, 1)
+
+    async def empty(options: DigestOptions, delivered: Delivered | None = None) -> str | None:
+        return (await build_digest(june, search, options, monday, delivered)).to_post().empty
+
+    assert await empty(DigestOptions(min_upvotes=10000)) == (
+        "None of the 49 papers listed on Monday 1 June 2026 has 10000 upvotes or more (the most has 61)."
+    )
+    assert await empty(DigestOptions(topics=("quantum gravity", "protein folding"), min_upvotes=20)) == (
+        "None of the 12 papers with at least 20 upvotes listed on Monday 1 June 2026 is on “quantum gravity” or "
+        "“protein folding”."
+    )
+
+    async def all_sent(ids: Collection[str]) -> set[str]:
+        return set(ids)
+
+    assert await empty(DigestOptions(min_upvotes=50), all_sent) == (
+        "All 2 papers with at least 50 upvotes listed on Monday 1 June 2026 reached this channel on an earlier day."
+    )
+    filtered = await build_digest(june, search, DigestOptions(min_upvotes=10000), monday)
+    assert filtered.to_post().subheader == "Hugging Face Daily Papers · 0 of 49 papers with at least 10000 upvotes"
 
 
 async def test_an_empty_store_says_how_to_fill_it(store: PaperStore) -> None:

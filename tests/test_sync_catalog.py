@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from bot.catalog import Catalog
-from bot.errors import InvalidPaperId, NotFound, SourceUnavailable
+from bot.errors import DayNotStored, InvalidPaperId, NotFound, SourceUnavailable
 from bot.search.service import SearchService
 from bot.snapshot import snapshot_info
 from bot.sources.arxiv import Arxiv
@@ -141,15 +141,55 @@ async def test_a_missing_day_is_fetched_when_asked_for(
     store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
 ) -> None:
     _, catalog, _ = wire(store, client, sleeps)
-    assert await catalog.ensure_day(date(2026, 6, 2)) is None
+    record = await catalog.ensure_day(date(2026, 6, 2))
+    assert record.listed == 47 and record.fetched_at is not None
     assert len(await store.listing(date(2026, 6, 2))) == 47
     calls = len(fake_api.requests)
-    assert await catalog.ensure_day(date(2026, 6, 2)) is None
+    assert (await catalog.ensure_day(date(2026, 6, 2))).listed == 47
     assert len(fake_api.requests) == calls  # already there: not fetched again
     fake_api.fail("/api/daily_papers", Answer(500, b""), Answer(500, b""))
-    note = await catalog.ensure_day(date(2026, 6, 3))
-    assert note is not None
-    assert note.startswith("Could not fetch 2026-06-03 (Hugging Face (HTTP 500)")
+    with pytest.raises(DayNotStored) as failed:
+        await catalog.ensure_day(date(2026, 6, 3))
+    assert str(failed.value).startswith(
+        "2026-06-03 is not in the store (it holds only 2026-06-02) and fetching it failed: Hugging Face (HTTP 500)"
+    )
+
+
+async def test_a_day_hugging_face_listed_nothing_for_is_known_and_not_asked_again(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    _, catalog, _ = wire(store, client, sleeps)
+    record = await catalog.ensure_day(date(2026, 6, 6))
+    assert (record.listed, record.known, record.final) == (0, True, True)
+    calls = len(fake_api.requests)
+    assert await catalog.ensure_day(date(2026, 6, 6)) == record
+    assert len(fake_api.requests) == calls  # a final answer: Hugging Face is not asked again
+
+
+async def test_offline_a_day_the_store_lacks_names_the_range_it_holds(store: PaperStore) -> None:
+    catalog = Catalog(store, SearchService(store), None, None, None)
+    for day in ("2026-06-01", "2026-06-03"):
+        await store.save_listings(listings_of(day))
+    assert (await catalog.ensure_day(date(2026, 6, 1))).listed == 49
+    with pytest.raises(DayNotStored) as failed:
+        await catalog.ensure_day(date(2026, 5, 1))
+    assert str(failed.value) == (
+        "2026-05-01 is not in the store (it holds 2026-06-01 to 2026-06-03); run `paperboy sync --date 2026-05-01` "
+        "online"
+    )
+    assert failed.value.day == date(2026, 5, 1)
+
+
+async def test_offline_a_weekend_gap_in_the_snapshot_is_hedged(store: PaperStore) -> None:
+    catalog = Catalog(store, SearchService(store), None, None, None)
+    await catalog.ensure_papers(date(2026, 11, 26))
+    with pytest.raises(DayNotStored) as failed:
+        await catalog.ensure_day(date(2026, 6, 6))
+    assert str(failed.value) == (
+        "2026-06-06 is not in the store (it holds 2026-05-07 to 2026-08-21, the bundled offline snapshot; Hugging "
+        "Face lists papers on weekdays, so this Saturday most likely had none); run `paperboy sync --date "
+        "2026-06-06` online"
+    )
 
 
 async def test_a_stale_store_suggests_a_sync(store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps) -> None:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # The newest revision in migrations/versions; a test holds it to alembic's own head. A store already
 # there is not handed to alembic at all, whose import and script scan cost every start ~0.12 s.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
 
 
@@ -37,11 +37,19 @@ def database_url(url: str | None, data_dir: Path) -> URL:
     return parsed.set(drivername=driver) if driver else parsed
 
 
+def sqlite_path(url: URL) -> Path:
+    """The file a SQLite URL names, `file:` URIs (`?uri=true`, such as `mode=ro`) included."""
+    database = url.database or ""
+    if database.startswith("file:"):
+        database = database.removeprefix("file:").split("?", 1)[0]
+    return Path(database)
+
+
 def create_engine(url: URL) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         database = url.database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

@@ -7,7 +7,7 @@ import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, Row, SmallInteger, Table, delete, func, select
@@ -17,7 +17,7 @@ from sqlalchemy.types import Integer
 from bot.models import Listing, Paper
 from bot.sources.validation import http_url, utc
 from bot.store.engine import as_utc
-from bot.store.tables import listings, meta, papers
+from bot.store.tables import fetched_days, listings, meta, papers
 from bot.store.upsert import upsert
 
 _CHUNK = 500
@@ -110,6 +110,30 @@ class StoreCounts:
     last_day: date | None
 
 
+@dataclass(frozen=True)
+class DayRecord:
+    """What the store knows of one listing day: its listings, and when a sync last asked Hugging Face for it."""
+
+    day: date
+    listed: int  # papers the store holds for the day
+    fetched_at: datetime | None  # None: no sync ever asked (the listings, if any, came from an import or the snapshot)
+
+    @property
+    def known(self) -> bool:
+        """Whether the store can tell what Hugging Face listed that day: papers, or a fetch that found none."""
+        return self.listed > 0 or self.fetched_at is not None
+
+    @property
+    def final(self) -> bool:
+        """Whether the last fetch came after the day had ended everywhere, so an empty answer will stay empty."""
+        return self.fetched_at is not None and self.fetched_at >= day_over_everywhere(self.day)
+
+
+def day_over_everywhere(day: date) -> datetime:
+    """When `day` has ended in every time zone (UTC-12 is the last): noon UTC the next day."""
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC) + timedelta(days=1)
+
+
 def merge(old: Paper | None, new: Paper, *, fresher: bool = True) -> Paper:
     """What the store keeps when it sees `new` for a paper it may know: fresher text, larger counts.
 
@@ -154,8 +178,12 @@ class PaperStore:
 
     # -- writes ---------------------------------------------------------------------------
 
-    async def save_listings(self, items: Sequence[Listing]) -> SaveCounts:
-        """Store a batch of listings and their papers in one transaction (all or nothing)."""
+    async def save_listings(self, items: Sequence[Listing], *, fetched: Sequence[date] = ()) -> SaveCounts:
+        """Store a batch of listings and their papers in one transaction (all or nothing).
+
+        `fetched`: the days Hugging Face was just asked for (a sync), recorded with the listings, so a
+        day it answered with nothing is known to be empty rather than missing.
+        """
         self._listings.clear()
         items = [item._replace(paper=fit(item.paper)) for item in items]
         async with self._engine.begin() as conn:
@@ -175,6 +203,11 @@ class PaperStore:
             values = list(rows.values())
             for start in range(0, len(values), _CHUNK):
                 await conn.execute(stmt, values[start : start + _CHUNK])
+            if fetched:
+                now = datetime.now(UTC)
+                await conn.execute(
+                    upsert(self._dialect, fetched_days, ["day"]), [{"day": d, "fetched_at": now} for d in set(fetched)]
+                )
         return counts + SaveCounts(listings=len(rows), new_listings=len(set(rows) - existing))
 
     async def save_papers(self, items: Sequence[Paper]) -> SaveCounts:
@@ -274,6 +307,12 @@ class PaperStore:
         async with self._engine.connect() as conn:
             day: date | None = await conn.scalar(query)
             return day
+
+    async def day_record(self, day: date) -> DayRecord:
+        async with self._engine.connect() as conn:
+            listed = await conn.scalar(select(func.count()).select_from(listings).where(listings.c.day == day)) or 0
+            fetched_at = await conn.scalar(select(fetched_days.c.fetched_at).where(fetched_days.c.day == day))
+        return DayRecord(day, listed, as_utc(fetched_at))
 
     async def listing(self, day: date) -> list[Paper]:
         """The papers listed on `day`, as Hugging Face ranks them: most upvotes first.

@@ -41,6 +41,15 @@ listings = Table(
     Column("upvotes", Integer, nullable=False, default=0),
 )
 
+# Each day a sync asked Hugging Face for, and when: a day listed here without listings is one Hugging
+# Face listed nothing for (a weekend), not one the store never had.
+fetched_days = Table(
+    "fetched_days",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+)
+
 meta = Table(
     "meta",
     metadata,
