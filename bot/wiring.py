@@ -121,7 +121,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
             client = slack_client(slack.bot_token, services.settings.slack_api_url, session)
             slack_publisher = SlackPublisher(client)
             found["slack"] = slack_publisher
-            app = create_app(talk, client, slack.signing_secret, slack_publisher)
+            app = create_app(talk, client, slack.signing_secret, slack_publisher, admins=services.config.slack.admins)
             runtime = SlackRuntime(
                 app,
                 signing_secret=slack.signing_secret,

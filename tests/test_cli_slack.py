@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import json
 import signal
 import socket
 import subprocess
@@ -118,3 +119,48 @@ async def test_run_without_a_signing_secret_says_what_is_missing(tmp_path: Path,
     code, _, err = await run_cli(env, tmp_path, "run")
     assert code == 1
     assert "SLACK_SIGNING_SECRET is not" in err
+
+
+async def test_run_reads_the_slack_admins_of_the_config_file(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    port = free_port()
+    env = environment(tmp_path, fake_slack, port)
+    config = tmp_path / "paperboy.toml"
+    config.write_text('[slack]\nadmins = ["U0999"]\n')  # not U0001, though U0001 created the channel
+    env["PAPERBOY_CONFIG"] = str(config)
+    process = await asyncio.create_subprocess_exec(
+        *entry_point(), "run", env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            for _ in range(300):
+                try:
+                    if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.1)
+            body = urlencode(
+                {
+                    "team_id": "T0001",
+                    "channel_id": "C0001",
+                    "channel_name": "papers",
+                    "user_id": "U0001",
+                    "command": "/papers",
+                    "text": "subscribe diffusion",
+                    "response_url": fake_slack.response_url(),
+                    "trigger_id": "1",
+                }
+            )
+            ts = str(int(time.time()))
+            signature = "v0=" + hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+            headers = {
+                "content-type": "application/x-www-form-urlencoded",
+                "x-slack-request-timestamp": ts,
+                "x-slack-signature": signature,
+            }
+            sent = await client.post(f"http://127.0.0.1:{port}/slack/events", content=body, headers=headers)
+            assert sent.is_success
+        await fake_slack.wait_for(lambda: fake_slack.responses, within=20)
+        assert "can't subscribe this channel" in json.dumps(fake_slack.responses[0], ensure_ascii=False)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), 30)
