@@ -38,6 +38,8 @@ class _OneLineRetries(logging.Filter):
     unreachable) with a full traceback: keep the line, drop the traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("As you gave `client` as well"):
+            return False  # bolt read SLACK_BOT_TOKEN from the environment itself; our client has it already
         if record.exc_info and str(record.msg).startswith("Failed to connect"):
             record.msg = f"Slack Socket Mode: {record.getMessage()} (every 10 s until Slack answers or paperboy stops)"
             record.args = None
