@@ -1,9 +1,11 @@
 """Delivering a channel's digest once: claim it in the ledger, then header, cards and thread seeds.
 
-Claim → post → record each message reference. A second run for the same channel and day posts
-nothing; an interrupted one is resumed (by this process or another, once the lease has run out)
-with what is not yet out, after looking on the platform for the post that was under way. A channel
-that refuses the bot for good stops its delivery with a recorded status and one log line.
+Claim → post → record each message reference right after its post. A second run for the same
+channel and day posts nothing; an interrupted one is resumed (by this process or another: at once
+when the one that died held it by a lock that died with it, else once its lease has run out) with
+what is not yet out, after looking on the platform for a post that was under way and not yet
+recorded. A channel that refuses the bot for good stops its delivery with a recorded status and
+one log line.
 
 A sweep delivers many digests at once (`deliver_many`): they are claimed in one transaction, what
 each channel has already been sent is looked up in one query, and channels with the same filters
@@ -26,6 +28,7 @@ from bot.errors import ChannelUnavailable, ConfigError, DeliveryError
 from bot.post import Card
 from bot.publishing import MessageRef, Publisher
 from bot.search.port import SearchIndex
+from bot.store.claims import Holder
 from bot.store.ledger import Claim, Key, Ledger
 from bot.store.papers import PaperStore
 from bot.subscriptions import SubscriptionStore
@@ -49,6 +52,7 @@ class DeliveryResult:
     outcome: Outcome
     papers: int = 0
     reason: str | None = None
+    holder: Holder | None = None  # who is delivering it, when busy
 
     @property
     def ok(self) -> bool:
@@ -57,10 +61,11 @@ class DeliveryResult:
     def describe(self) -> str:
         when = f"the {self.day:%-d %B %Y} digest" if self.day else "the digest"
         plural = "s" if self.papers != 1 else ""
+        holder = f" ({self.holder.describe()})" if self.holder else ""
         return {
             "posted": f"Posted {when} to {self.channel}: {self.papers} paper{plural}.",
             "already": f"{self.channel} already has {when} ({self.papers} paper{plural}): nothing posted.",
-            "busy": f"Another paperboy process is delivering {when} to {self.channel}: nothing posted.",
+            "busy": f"Another paperboy process is delivering {when} to {self.channel}{holder}: nothing posted.",
             "empty": f"No papers to post to {self.channel}: {self.reason}",
             "skipped": f"{when.capitalize()} for {self.channel} was skipped: {self.reason}",
             "stopped": f"Delivery to {self.channel} stopped: {self.reason}",
@@ -82,7 +87,8 @@ class Wanted:
 
 
 class LeaseLost(Exception):
-    """Another process took the digest over (our lease ran out): stop quietly, it will finish."""
+    """Another process took the digest over, or may have (our lease ran out, or our hold was lost):
+    stop quietly, it will finish."""
 
 
 def key(day: date, *parts: str) -> str:
@@ -124,20 +130,31 @@ class DigestDelivery:
         publishers = [self._publisher(w.channel) for w in wanted]
         claimed_at = self._clock()
         claims = await self._ledger.claim_many([w.key for w in wanted], claimed_at, retry_stopped=retry_stopped)
-        digests = await self._digests([w for w in wanted if claims[w.key].ours], claims)
+        ours = [w for w in wanted if claims[w.key].ours]
+        try:
+            digests = await self._digests(ours, claims)
+        except BaseException:
+            await self._ledger.release([w.key for w in ours])
+            raise
 
         async def one(w: Wanted, publisher: Publisher) -> DeliveryResult:
             claim = claims[w.key]
             if not claim.ours:
                 outcome = _NOT_OURS[claim.state]
                 return DeliveryResult(
-                    w.channel, w.day, outcome, papers=claim.papers, reason=f"recorded as {claim.state}"
+                    w.channel,
+                    w.day,
+                    outcome,
+                    papers=claim.papers,
+                    reason=f"recorded as {claim.state}",
+                    holder=claim.holder,
                 )
             self._renewed[w.key] = claimed_at
             try:
                 return await self._deliver(publisher, w.channel, w.day, claim, digests[w.key])
             finally:
                 self._renewed.pop(w.key, None)  # a long-running process keeps no state per digest
+                await self._ledger.release([w.key])  # after its last write: finished, failed, or given up
 
         return list(await asyncio.gather(*(one(w, p) for w, p in zip(wanted, publishers, strict=True))))
 
@@ -171,9 +188,8 @@ class DigestDelivery:
     async def _deliver(
         self, publisher: Publisher, channel: ChannelRef, day: date, claim: Claim, digest: Digest
     ) -> DeliveryResult:
-        out: list[tuple[str, MessageRef]] = []
         try:
-            done = await self._post(publisher, channel, day, claim, digest, out)
+            done = await self._post(publisher, channel, day, claim, digest)
         except ChannelUnavailable as exc:
             await self._ledger.fail(channel, day, exc.reason, self._clock(), stopped=True)
             await self._subscriptions.set_status(channel, exc.reason)
@@ -186,7 +202,7 @@ class DigestDelivery:
         except LeaseLost:
             log.info("another process took over the %s digest for %s", day, channel)
             return DeliveryResult(channel, day, "busy")
-        await self._ledger.finish(channel, day, done, self._clock(), out)
+        await self._ledger.finish(channel, day, done, self._clock())
         if done == 0:
             return DeliveryResult(channel, day, "empty", reason="no papers matched this channel's topics and filters")
         return DeliveryResult(channel, day, "posted", papers=done)
@@ -198,7 +214,6 @@ class DigestDelivery:
         day: date,
         claim: Claim,
         digest: Digest,
-        out: list[tuple[str, MessageRef]],
     ) -> int:
         fresh = list(digest.papers)
         where = channel.channel
@@ -220,9 +235,9 @@ class DigestDelivery:
             paper = await self._store.get(sent.arxiv_id)
             if paper is not None:
                 paper_card = card(paper, rank=sent.position)
-                await self._card(publisher, channel, day, paper_card, sent.root, sent.seeded, sent.intent_at, out)
+                await self._card(publisher, channel, day, paper_card, sent.root, sent.seeded, sent.intent_at)
         for number, paper in planned:
-            await self._card(publisher, channel, day, card(paper, rank=number), None, False, None, out)
+            await self._card(publisher, channel, day, card(paper, rank=number), None, False, None)
         return position + len(planned)
 
     async def _card(
@@ -234,9 +249,9 @@ class DigestDelivery:
         root: MessageRef | None,
         seeded: bool,
         begun: datetime | None,
-        out: list[tuple[str, MessageRef]],
     ) -> None:
-        """Post (or, resuming after a crash, find) one paper's card and its thread seed; note them in `out`."""
+        """Post (or, resuming after a crash, find) one paper's card and its thread seed; each is written
+        down right after it is out, so a takeover has to look only for a post that was under way."""
         where, pid = channel.channel, paper_card.paper_id
         if seeded and root is not None:
             return
@@ -246,16 +261,22 @@ class DigestDelivery:
         fresh_root = found_root is None
         if found_root is None:
             found_root = await publisher.post_card(where, paper_card, key(day, pid))
+        if root is None:
+            await self._ledger.card_sent(channel, day, pid, found_root, self._clock())
+            await self._renew(channel, day)
         seed = None
         if not fresh_root and begun is not None:
             seed = await publisher.find(where, key(day, pid, "seed"), begun, thread=found_root.thread)
         if seed is None:
             await publisher.seed_thread(found_root, paper_card, key(day, pid, "seed"))
-        out.append((pid, found_root))
+        await self._ledger.seed_sent(channel, day, pid, self._clock())
         await self._renew(channel, day)
 
     async def _renew(self, channel: ChannelRef, day: date) -> None:
-        """Extend the lease once a quarter of it has gone by (not after every post: each is a write)."""
+        """Before the next post: stop if our hold on the digest may be lost (another process may be taking
+        it over), and extend the lease once a quarter of it has gone by (not after every post: a write)."""
+        if not await self._ledger.holding(channel, day):
+            raise LeaseLost
         now = self._clock()
         renewed = self._renewed.get((channel, day))
         if renewed is not None and now - renewed < self._ledger.lease / 4:

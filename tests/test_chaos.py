@@ -1,7 +1,9 @@
-"""Chaos: three replicas, SIGKILLed at random and restarted, deliver a simulated day to 50 channels.
+"""Chaos: three replicas, SIGKILLed at random and restarted at once, deliver a simulated day to 50 channels.
 
 Slack and Discord are the fakes on 127.0.0.1 (their real SDK clients do the talking); the store is
-one SQLite file shared by the processes, or one PostgreSQL database. At the end every channel has
+one SQLite file shared by the processes, or one PostgreSQL database. No lease runs out during the
+test (they last a week): a digest a killed replica was delivering can only be finished by another
+taking it over at once, because the dead one's lock died with it. At the end every channel has
 exactly its digest: one header, three cards, one thread seed under each card; nothing twice.
 """
 
@@ -17,11 +19,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels import ChannelRef
 from bot.store.engine import create_engine, database_url, migrate
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
+from bot.store.tables import digests
 from bot.subscriptions import Subscription, SubscriptionStore
 from tests.conftest import BACKENDS, backend, child_env, listings_of
 from tests.fakes.discord import GUILD_ID, FakeDiscord
@@ -42,6 +47,7 @@ ZONES = (
     "Australia/Sydney",
 )
 PAPERS = 3
+LEASE_MINUTES = 7 * 24 * 60  # longer than the test's simulated days: no takeover waits for a lease
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -100,7 +106,8 @@ async def test_three_replicas_killed_at_random_deliver_everything_once(
             PAPERBOY_DISCORD_GATEWAY_URL=discord.gateway_url,
             DISCORD_TOKEN=TOKEN,
             CHAOS_CLOCK=str(clock),
-            CHAOS_LEASE_MINUTES="30",
+            CHAOS_LEASE_MINUTES=str(LEASE_MINUTES),
+            CHAOS_TAKEOVERS=str(tmp_path / "takeovers"),
         )
         if url:
             env["PAPERBOY_DATABASE_URL"] = url
@@ -118,21 +125,26 @@ async def test_three_replicas_killed_at_random_deliver_everything_once(
 
         replicas = [await spawn() for _ in range(3)]
         rng = random.Random(42)
-        kills = 0
+        kills = orphaned = 0
         now = START
+        watch = create_engine(database_url(url, tmp_path))
         try:
             while now < END:
                 now += STEP
                 write_clock(clock, now)
                 await asyncio.sleep(0.05)
-                if rng.random() < 0.08:  # about one kill a second
-                    victim = rng.randrange(3)
-                    replicas[victim].send_signal(signal.SIGKILL)
-                    await replicas[victim].wait()
-                    replicas[victim] = await spawn()
-                    kills += 1
+                if rng.random() < 0.08:  # about one kill a second, now and then of all three at once
+                    victims = range(3) if rng.random() < 0.2 else [rng.randrange(3)]
+                    for victim in victims:
+                        replicas[victim].send_signal(signal.SIGKILL)
+                        await replicas[victim].wait()
+                        orphaned += await claims_of(watch, replicas[victim].pid)
+                    for victim in victims:
+                        replicas[victim] = await spawn()  # at once
+                    kills += len(victims)
             await settle(channels, url, tmp_path)
         finally:
+            await watch.dispose()
             for process in replicas:
                 if process.returncode is None:
                     process.send_signal(signal.SIGKILL)
@@ -140,11 +152,27 @@ async def test_three_replicas_killed_at_random_deliver_everything_once(
         assert kills >= 20
         looked = sum(1 for c in fake_slack.calls if c.method.startswith("conversations."))
         looked += sum(1 for s in discord.sent if s.method == "GET" and s.path.endswith("/messages"))
-        print(f"{kills} kills; {looked} looks for a post begun by a killed replica")
+        takeovers = (tmp_path / "takeovers").read_text(encoding="utf-8").splitlines()
+        print(
+            f"{kills} kills; {orphaned} digests seen left mid-way, {len(takeovers)} taken over; "
+            f"{looked} looks for a post under way"
+        )
+        assert takeovers  # the kills did land mid-digest, and the digests were taken over, leases or not
         check_slack(fake_slack, [c for c in channels if c.platform == "slack"])
         check_discord(discord, [c for c in channels if c.platform == "discord"])
         await check_ledger(url, tmp_path, channels)
     await discord.stop()
+
+
+async def claims_of(engine: AsyncEngine, pid: int | None) -> int:
+    """How many digests a (killed) replica was delivering: claimed in its name, not finished."""
+    async with engine.connect() as conn:
+        found = await conn.scalar(
+            select(func.count())
+            .select_from(digests)
+            .where(digests.c.status == "claimed", digests.c.owner.like(f"%:{pid}:%"))
+        )
+    return int(found or 0)
 
 
 async def settle(channels: list[ChannelRef], url: str | None, data: Path) -> None:

@@ -101,9 +101,13 @@ async def test_digests_claimed_elsewhere_or_already_delivered_are_left_alone(sto
     done, held, free = (ChannelRef("slack", c) for c in ("CDONE", "CHELD", "CFREE"))
     a = delivery(store, publisher, search, "a")
     await a.deliver(done, options, DAY)
-    await Ledger(store.engine, owner="dead", lease=timedelta(minutes=2)).claim(held, DAY, NOW)
+    elsewhere = Ledger(store.engine, owner="elsewhere", lease=timedelta(minutes=2))  # a live process
+    await elsewhere.claim(held, DAY, NOW)
     before = len(publisher.posted)
-    results = await a.deliver_many([Wanted(c, options, DAY) for c in (done, held, free)])
+    try:
+        results = await a.deliver_many([Wanted(c, options, DAY) for c in (done, held, free)])
+    finally:
+        await elsewhere.close()
     assert [r.outcome for r in results] == ["already", "busy", "posted"]
     assert results[0].papers == 1
     assert {p.channel for p in publisher.posted[before:]} == {"CFREE"}

@@ -1,4 +1,15 @@
-"""Posting to Discord: a message and a thread per paper in text channels, a post per paper in forums."""
+"""Posting to Discord: a message and a thread per paper in text channels, a post per paper in forums.
+
+Every message is sent with a nonce made from its key and its channel, which discord.py marks to be
+enforced: Discord answers a repeat within a few minutes with the first message instead of posting a
+second. That, not a look through the history, is how a takeover finds a message that was under way
+when its process died: Discord shows no nonce in a channel's history, and anything else there (a
+bold first line, an embed's title) is only a shape, which another message of the bot's can share.
+The ledger records each message's id right after its post, so only the one that was under way is
+ever in doubt, and a takeover comes at once when the process died (its lock died with it): well
+inside Discord's minutes. Only a takeover later than that (every replica down for a while) could
+post that one message twice; a look by shape could just as well skip it for a look-alike.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +19,7 @@ from typing import Any
 
 import discord
 
-from adapters.discord.render import TITLE, Message, card_embed, cut, header_message, seed_embed, thread_name
+from adapters.discord.render import Message, card_embed, header_message, seed_embed, thread_name
 from bot.errors import ChannelUnavailable, DeliveryError
 from bot.post import Card, Post
 from bot.publishing import MessageRef
@@ -19,13 +30,11 @@ THREAD_EXISTS = 160004  # "A thread has already been created for this message"
 LOOK_BACK = 60.0  # seconds before a recorded intent to start reading, for clocks that disagree
 
 
-def nonce(key: str) -> str:
-    """A post's nonce (Discord allows 25 characters): the same key always gives the same nonce."""
-    return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
-
-
-def card_title(title: str) -> str:
-    return cut(title, TITLE - 6)
+def nonce(channel: str, key: str) -> str:
+    """A post's nonce (Discord allows 25 characters): the same key in the same channel always gives the
+    same one. The channel is part of it, as Discord matches a nonce by author, and two channels'
+    digests share their keys."""
+    return hashlib.blake2b(f"{channel}:{key}".encode(), digest_size=12).hexdigest()
 
 
 def matching_tags(forum: discord.ForumChannel, card: Card) -> list[discord.ForumTag]:
@@ -50,7 +59,7 @@ class DiscordPublisher:
         if isinstance(target, discord.ForumChannel):
             return None  # a forum has no place for a header: each paper is its own post
         message = header_message(post)
-        sent = await self._call(channel, _send(target, content=message.content, nonce=nonce(key)))
+        sent = await self._call(channel, _send(target, content=message.content, nonce=nonce(channel, key)))
         return MessageRef(channel, str(sent.id), str(sent.id))
 
     async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
@@ -65,37 +74,40 @@ class DiscordPublisher:
             )
             return MessageRef(channel, str(created.message.id), str(created.thread.id))
         # The nonce makes Discord answer a repeat of this post with the first message, not a second one.
-        sent = await self._call(channel, _send(target, embed=embed, nonce=nonce(key)))
+        sent = await self._call(channel, _send(target, embed=embed, nonce=nonce(channel, key)))
         return await self._thread_of(channel, sent, card.title)
 
     async def seed_thread(self, root: MessageRef, card: Card, key: str) -> MessageRef:
         thread = await self._channel(root.thread)
-        sent = await self._call(root.channel, _send(thread, embed=seed_embed(card), nonce=nonce(key)))
+        sent = await self._call(root.channel, _send(thread, embed=seed_embed(card), nonce=nonce(root.thread, key)))
         return MessageRef(root.channel, str(sent.id), root.thread)
 
     async def find(
         self, channel: str, key: str, since: datetime, *, thread: str | None = None, title: str = ""
     ) -> MessageRef | None:
-        """Our message for `key` since `since`: a forum post by its title, else by reading the history."""
-        me = self._client.user
-        target = await self._channel(thread or channel)
-        after = since - timedelta(seconds=LOOK_BACK)
-        if isinstance(target, discord.ForumChannel):
-            active = await self._call(channel, target.guild.active_threads())
-            name = thread_name(title)
-            for post in active:
-                if post.parent_id == target.id and post.name == name and (me is None or post.owner_id == me.id):
-                    return MessageRef(channel, str(post.id), str(post.id))
+        """Our forum post for `key` since `since`; None for a message in a text channel or a thread.
+
+        A message is posted again under the same nonce instead, which Discord answers with the first
+        one if it is out (see the module's docstring). A forum post takes no nonce: it is the one the
+        bot started in that forum under the paper's title since the intent was written down.
+        """
+        if thread is not None:
             return None
-        async for message in target.history(after=after, limit=200):
-            if me is not None and message.author.id != me.id:
-                continue
-            if thread is not None:
-                return MessageRef(channel, str(message.id), thread)  # a paper's thread holds one seed of ours
-            if key.endswith(":header") and message.content.startswith("**") and not message.embeds:
-                return MessageRef(channel, str(message.id), str(message.id))
-            if title and message.embeds and (message.embeds[0].title or "").endswith(card_title(title)):
-                return await self._thread_of(channel, message, title)
+        target = await self._channel(channel)
+        if not isinstance(target, discord.ForumChannel):
+            return None
+        me = self._client.user
+        after = since - timedelta(seconds=LOOK_BACK)
+        active = await self._call(channel, target.guild.active_threads())
+        name = thread_name(title)
+        for post in active:
+            if (
+                post.parent_id == target.id
+                and post.name == name
+                and (me is None or post.owner_id == me.id)
+                and discord.utils.snowflake_time(post.id) >= after
+            ):
+                return MessageRef(channel, str(post.id), str(post.id))
         return None
 
     async def _thread_of(self, channel: str, message: discord.Message, title: str) -> MessageRef:

@@ -1,34 +1,35 @@
 """The delivery ledger: which digest each channel has had, which papers it was sent, and their threads.
 
 A digest (one row per platform, channel and listing day) is claimed before anything is posted: the
-row is inserted only if absent, so exactly one process wins it. The winner holds a lease, renewed as
-it posts; if it dies, another process (or itself, restarted) takes the digest over once the lease
-has run out. Every message is written down as an *intent* before it is posted and as *sent* after,
-so a takeover knows which posts may already be out and must be looked for instead of posted again.
+row is inserted only if absent, so exactly one process wins it. The winner holds it by a lock that
+dies with the process (bot/store/claims.py) and by a lease, renewed as it posts; if it dies, another
+process (or itself, restarted) takes the digest over at once, or, where the lock can't be seen,
+once the lease has run out. Every message is written down as an *intent* before it is posted and
+as *sent* (its id) right after, so a takeover knows which posts may already be out and must be
+looked for (or made again under the same key) instead of posted twice.
 
 A sweep asks about hundreds of digests at once, so the ledger answers in sets: `statuses` and
 `claim_many` take every due digest in one query and one transaction, and the writes made around
-each channel's posts (`begin_papers`, `finish`) are group-committed: those asked for while one
-transaction runs share the next one, and each returns only once its own rows are committed.
+each channel's posts (`begin_papers`, `card_sent`, `seed_sent`, `finish`) are group-committed: those
+asked for while one transaction runs share the next one, and each returns only once its own rows
+are committed.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
-import socket
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, bindparam, select, update
+from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.channels import ChannelRef
 from bot.publishing import MessageRef
+from bot.store.claims import Holder, HoldKey, holds_for, process_name
 from bot.store.engine import as_utc
-from bot.store.group_commit import GroupCommit
+from bot.store.progress import Progress
 from bot.store.tables import digest_papers, digests, threads
 from bot.store.upsert import changed, insert_for
 
@@ -36,10 +37,6 @@ ClaimState = Literal["new", "resume", "busy", "done", "stopped", "skipped"]
 LEASE = timedelta(minutes=2)
 Key = tuple[ChannelRef, date]  # one digest: a channel's, for a listing day
 CHUNK = 500  # channels in one `IN (…)`: well under SQLite's and PostgreSQL's limits on parameters
-
-
-def process_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 @dataclass(frozen=True)
@@ -58,6 +55,7 @@ class Claim:
     header_intent_at: datetime | None = None
     sent: dict[str, SentPaper] = field(default_factory=dict)
     papers: int = 0
+    holder: Holder | None = None  # who is delivering it, when busy
 
     @property
     def ours(self) -> bool:
@@ -70,8 +68,8 @@ class Ledger:
         self._dialect = engine.dialect.name
         self.owner = owner or process_name()
         self.lease = lease
-        self._begin = GroupCommit(self._begin_all)
-        self._finish = GroupCommit(self._finish_all)
+        self._holds = holds_for(engine, self.owner)
+        self._progress = Progress(engine)
 
     def _digest(self, channel: ChannelRef, day: date) -> ColumnElement[bool]:
         return and_(digests.c.platform == channel.platform, digests.c.channel == channel.channel, digests.c.day == day)
@@ -102,6 +100,11 @@ class Ledger:
     ) -> dict[Key, Claim]:
         """`claim` for many digests in one transaction: each is inserted only if absent, so one process wins it.
 
+        Each digest won ("new" or "resume") is held by this process until `release`. One claimed by
+        another is taken over when that owner's hold is gone (it died), when its lease has run out, or
+        at once when it was given up (`failed`); otherwise it is "busy", with its holder. One this
+        process is delivering already is busy too.
+
         Rows are written and locked in one order (platform, channel, day) in every process, so two
         replicas claiming overlapping sets wait for each other instead of deadlocking. Each digest may
         be named once: two claims won for one digest would post it twice.
@@ -111,50 +114,87 @@ class Ledger:
             raise ValueError("a digest (platform, channel and day) was named twice in one claim")
         if not ordered:
             return {}
+        # Held before the rows name us, so no other process ever sees us as owner without our lock.
+        held = await self._holds.take([_order(k) for k in ordered])
         claims: dict[Key, Claim] = {}
+        try:
+            async with self._engine.begin() as conn:
+                await self._claim(conn, ordered, held, now, retry_stopped, claims)
+        except BaseException:
+            await self._holds.free(held)
+            raise
+        await self._holds.free({_order(k) for k, c in claims.items() if not c.ours})
+        return claims
+
+    async def _claim(
+        self,
+        conn: AsyncConnection,
+        ordered: list[Key],
+        held: set[HoldKey],
+        now: datetime,
+        retry_stopped: bool,
+        claims: dict[Key, Claim],
+    ) -> None:
         # The header is the first thing a new digest posts: its intent is the claim.
         rows = [
             self._row(channel, day, now, status="claimed", lease_until=now + self.lease, header_intent_at=now)
             for channel, day in ordered
+            if (channel.platform, channel.channel, day) in held
         ]
+        new = await self._insert_new(conn, rows) if rows else set()
+        rest = []
+        for channel, day in ordered:
+            if (channel.platform, channel.channel, day) in new:
+                claims[(channel, day)] = Claim("new", header_intent_at=now)
+            else:
+                rest.append((channel, day))
         takeable = ("claimed", "failed", "stopped") if retry_stopped else ("claimed", "failed")
-        async with self._engine.begin() as conn:
-            new = await self._insert_new(conn, rows)
-            rest = []
-            for channel, day in ordered:
-                if (channel.platform, channel.channel, day) in new:
-                    claims[(channel, day)] = Claim("new", header_intent_at=now)
+        for (platform, day), chunk in _chunks(rest):
+            where = (digests.c.platform == platform, digests.c.day == day, digests.c.channel.in_(list(chunk)))
+            existing = await conn.execute(select(digests).where(*where).order_by(digests.c.channel).with_for_update())
+            found = {r.channel: r for r in existing}
+            take, probe = set(), {}
+            for name, row in found.items():
+                if (platform, name, day) not in held or row.status not in takeable:
+                    continue
+                if row.status != "claimed" or row.owner == self.owner or as_utc(row.lease_until) < now:
+                    take.add(name)
                 else:
-                    rest.append((channel, day))
-            for (platform, day), chunk in _chunks(rest):
-                where = (digests.c.platform == platform, digests.c.day == day, digests.c.channel.in_(list(chunk)))
-                existing = await conn.execute(
-                    select(digests).where(*where).order_by(digests.c.channel).with_for_update()
-                )
-                found = {r.channel: r for r in existing}
-                taken = await conn.execute(
+                    probe[(platform, name, day)] = row.owner
+            take |= {name for _, name, _ in await self._holds.vacant(conn, probe)}  # their holders died
+            if take:
+                await conn.execute(
                     update(digests)
-                    .where(
-                        *where,
-                        digests.c.status.in_(takeable),
-                        (digests.c.lease_until < now)
-                        | (digests.c.owner == self.owner)
-                        | (digests.c.status != "claimed"),
+                    .where(*where[:2], digests.c.channel.in_(sorted(take)))
+                    .values(
+                        owner=self.owner, lease_until=now + self.lease, status="claimed", error=None, claimed_at=now
                     )
-                    .values(owner=self.owner, lease_until=now + self.lease, status="claimed", error=None)
-                    .returning(digests.c.channel)
                 )
-                ours = {r.channel for r in taken}
-                for name, channel in chunk.items():
-                    row = found[name]
-                    if name not in ours:
-                        state: ClaimState = "busy" if row.status == "claimed" else row.status
-                        claims[(channel, day)] = Claim(state, row.header_ref, papers=row.papers)
-                        continue
+            for name, channel in chunk.items():
+                if name not in found:  # held by another Ledger of our own name, and not yet written
+                    claims[(channel, day)] = Claim("busy")
+                    continue
+                mine = found[name]
+                if name in take:
                     sent = await self._sent(conn, channel, day)
-                    intent_at = as_utc(row.header_intent_at)
-                    claims[(channel, day)] = Claim("resume", row.header_ref, intent_at, sent, row.papers)
-        return claims
+                    intent_at = as_utc(mine.header_intent_at)
+                    claims[(channel, day)] = Claim("resume", mine.header_ref, intent_at, sent, mine.papers)
+                    continue
+                state: ClaimState = "busy" if mine.status == "claimed" else mine.status
+                holder = Holder(mine.owner, as_utc(mine.claimed_at)) if state == "busy" else None
+                claims[(channel, day)] = Claim(state, mine.header_ref, papers=mine.papers, holder=holder)
+
+    async def release(self, keys: Collection[Key]) -> None:
+        """This process no longer delivers these digests: let their holds go (after their last write)."""
+        await self._holds.free([_order(k) for k in keys])
+
+    async def holding(self, channel: ChannelRef, day: date) -> bool:
+        """Whether this process still holds the digest (False if its lock may have been lost: stop posting)."""
+        return await self._holds.holding((channel.platform, channel.channel, day))
+
+    async def close(self) -> None:
+        """Let every hold go (the process is done delivering)."""
+        await self._holds.close()
 
     async def _sent(self, conn: AsyncConnection, channel: ChannelRef, day: date) -> dict[str, SentPaper]:
         rows = await conn.execute(
@@ -194,109 +234,25 @@ class Ledger:
         """About to post these (position, paper) cards: after a crash, each is looked for before it is posted
         again. Records the header just posted, if any, in the same transaction. Returns once committed
         (with whatever other channels began at the same time: one transaction for all of them)."""
-        await self._begin((channel, day, papers, now, header))
+        await self._progress.begin((channel, day, papers, now, header))
 
-    async def _begin_all(
-        self, items: list[tuple[ChannelRef, date, list[tuple[int, str]], datetime, MessageRef | None]]
-    ) -> None:
-        items.sort(key=lambda item: _order((item[0], item[1])))  # one lock order in every process
-        headers = [
-            {"k_platform": channel.platform, "k_channel": channel.channel, "k_day": day, "ref": header.message}
-            for channel, day, _, _, header in items
-            if header is not None
-        ]
-        rows = [
-            {
-                "platform": channel.platform,
-                "channel": channel.channel,
-                "arxiv_id": arxiv_id,
-                "day": day,
-                "position": position,
-                "intent_at": now,
-            }
-            for channel, day, papers, now, _ in items
-            for position, arxiv_id in papers
-        ]
-        stmt = insert_for(self._dialect, digest_papers).on_conflict_do_nothing(
-            index_elements=["platform", "channel", "arxiv_id"]
-        )
-        async with self._engine.begin() as conn:
-            if headers:
-                await conn.execute(update(digests).where(_digest_param()).values(header_ref=bindparam("ref")), headers)
-            if rows:
-                await conn.execute(stmt, rows)
+    async def card_sent(self, channel: ChannelRef, day: date, arxiv_id: str, root: MessageRef, now: datetime) -> None:
+        """A card is out: its message (the thread's root) is written down right after the post, so a
+        takeover knows it for sure and looks for nothing. Shares a transaction with whatever other
+        channels' posts are recorded at the same time (group commit); returns once committed."""
+        await self._progress.posted((channel, day, arxiv_id, now, root))
 
-    async def finish(
-        self, channel: ChannelRef, day: date, papers: int, now: datetime, out: Sequence[tuple[str, MessageRef]] = ()
-    ) -> None:
-        """The digest is complete: record the cards (and seeds) posted since `begin_papers`, and done.
+    async def seed_sent(self, channel: ChannelRef, day: date, arxiv_id: str, now: datetime) -> None:
+        """A card's thread seed is out (recorded as `card_sent` is)."""
+        await self._progress.posted((channel, day, arxiv_id, now, None))
 
-        Recording them here, in one transaction rather than one per post, keeps a busy sweep's writes
-        few; a process that dies before this loses nothing, as the intents make a takeover look first.
-        Digests finished at the same time share the transaction (group commit); each call returns once
-        its own digest is recorded.
+    async def finish(self, channel: ChannelRef, day: date, papers: int, now: datetime) -> None:
+        """The digest is complete (each of its posts recorded as it went out): done.
+
+        Digests finished at the same time share the transaction (group commit); each call returns
+        once its own digest is recorded.
         """
-        await self._finish((channel, day, papers, now, out))
-
-    async def _finish_all(
-        self, items: list[tuple[ChannelRef, date, int, datetime, Sequence[tuple[str, MessageRef]]]]
-    ) -> None:
-        items.sort(key=lambda item: _order((item[0], item[1])))  # one lock order in every process
-        sent = [
-            {
-                "k_platform": channel.platform,
-                "k_channel": channel.channel,
-                "paper": pid,
-                "message": root.message,
-                "thread": root.thread,
-                "now": now,
-            }
-            for channel, _, _, now, out in items
-            for pid, root in out
-        ]
-        rows = [
-            {
-                "platform": channel.platform,
-                "channel": root.channel,
-                "thread_ref": root.thread,
-                "arxiv_id": pid,
-                "origin": "digest",
-                "created_at": now,
-            }
-            for channel, _, _, now, out in items
-            for pid, root in out
-        ]
-        done = [
-            {"k_platform": channel.platform, "k_channel": channel.channel, "k_day": day, "papers": papers, "now": now}
-            for channel, day, papers, now, _ in items
-        ]
-        async with self._engine.begin() as conn:
-            if sent:
-                await conn.execute(
-                    update(digest_papers)
-                    .where(
-                        digest_papers.c.platform == bindparam("k_platform"),
-                        digest_papers.c.channel == bindparam("k_channel"),
-                        digest_papers.c.arxiv_id == bindparam("paper"),
-                    )
-                    .values(
-                        message_ref=bindparam("message"),
-                        thread_ref=bindparam("thread"),
-                        sent_at=bindparam("now"),
-                        seeded_at=bindparam("now"),
-                    ),
-                    sent,
-                )
-                stmt = insert_for(self._dialect, threads).on_conflict_do_nothing(
-                    index_elements=["platform", "channel", "thread_ref"]
-                )
-                await conn.execute(stmt, rows)
-            await conn.execute(
-                update(digests)
-                .where(_digest_param())
-                .values(status="done", papers=bindparam("papers"), error=None, finished_at=bindparam("now")),
-                done,
-            )
+        await self._progress.finish((channel, day, papers, now))
 
     async def fail(self, channel: ChannelRef, day: date, error: str, now: datetime, *, stopped: bool = False) -> None:
         """Give the digest up: `failed` may be retried at once by anyone; `stopped` is final."""
@@ -424,12 +380,3 @@ def _chunks(keys: Iterable[Key]) -> Iterator[tuple[tuple[str, date], dict[str, C
         names = list(channels)
         for start in range(0, len(names), CHUNK):
             yield group, {name: channels[name] for name in names[start : start + CHUNK]}
-
-
-def _digest_param() -> ColumnElement[bool]:
-    """The digest named by the `k_platform`, `k_channel` and `k_day` parameters (for executemany)."""
-    return and_(
-        digests.c.platform == bindparam("k_platform"),
-        digests.c.channel == bindparam("k_channel"),
-        digests.c.day == bindparam("k_day"),
-    )

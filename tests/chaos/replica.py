@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,8 +23,26 @@ from bot.bootstrap import open_services, read_config
 from bot.delivery import DigestDelivery
 from bot.publishing import Publisher
 from bot.settings import load_settings
-from bot.store.ledger import Ledger
+from bot.store.ledger import Claim, Key, Ledger
 from bot.sweep import Sweeper
+
+
+class NotingLedger(Ledger):
+    """The real ledger, noting in the file named by CHAOS_TAKEOVERS each digest it took over (resumed)."""
+
+    async def claim_many(
+        self, keys: Collection[Key], now: datetime, *, retry_stopped: bool = False
+    ) -> dict[Key, Claim]:
+        claims = await super().claim_many(keys, now, retry_stopped=retry_stopped)
+        resumed = [f"{channel} {day}\n" for (channel, day), claim in claims.items() if claim.state == "resume"]
+        if resumed:
+            _note(resumed)
+        return claims
+
+
+def _note(lines: list[str]) -> None:
+    with Path(os.environ["CHAOS_TAKEOVERS"]).open("a", encoding="utf-8") as log:
+        log.write("".join(lines))  # one short append: whole lines, whichever replica writes at once
 
 
 async def main() -> None:
@@ -34,7 +53,8 @@ async def main() -> None:
 
     settings = load_settings()
     async with open_services(settings, read_config(settings)) as services:
-        ledger = Ledger(services.store.engine, lease=timedelta(minutes=int(os.environ["CHAOS_LEASE_MINUTES"])))
+        lease = timedelta(minutes=int(os.environ["CHAOS_LEASE_MINUTES"]))
+        ledger = NotingLedger(services.store.engine, lease=lease)
         slack = SlackPublisher(slack_client("xoxb-chaos", settings.slack_api_url), interval=0.0)
         use_endpoints(settings.discord_api_url, settings.discord_gateway_url)
         client = await rest_client(os.environ["DISCORD_TOKEN"])

@@ -501,7 +501,9 @@ class FakeDiscord:
             self.stored.setdefault(target, []).append(message)
             return self._json(message)
         if method == "GET" and (match := re.fullmatch(r"/channels/(\d+)/messages", path)):
-            return self._json(list(reversed(self.stored.get(match.group(1), []))))
+            # Discord keeps a nonce only to answer a repeat: a message read back has none.
+            history = [{k: v for k, v in m.items() if k != "nonce"} for m in self.stored.get(match.group(1), [])]
+            return self._json(list(reversed(history)))
         if method == "GET" and re.fullmatch(r"/guilds/\d+/threads/active", path):
             active = [c for c in self.channels.values() if c.get("type") == 11]
             return self._json({"threads": active, "members": []})

@@ -4,7 +4,9 @@ few statements and transactions, however many channels there are."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import os
+import socket
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -54,8 +56,27 @@ def slack(n: int) -> ChannelRef:
     return ChannelRef("slack", f"C{n:04d}")
 
 
-async def test_statuses_of_many_digests_come_in_one_query_per_platform_and_day(store: PaperStore) -> None:
-    ledger = Ledger(store.engine, owner="a", lease=LEASE)
+Ledgers = Callable[..., Ledger]
+
+
+@pytest.fixture
+async def ledgers(store: PaperStore) -> AsyncIterator[Ledgers]:
+    """Ledgers on the store, each one process's, closed at the end (as a process's end lets its holds go)."""
+    made: list[Ledger] = []
+
+    def make(owner: str | None = None, lease: timedelta = LEASE) -> Ledger:
+        made.append(Ledger(store.engine, owner=owner, lease=lease))
+        return made[-1]
+
+    yield make
+    for ledger in made:
+        await ledger.close()
+
+
+async def test_statuses_of_many_digests_come_in_one_query_per_platform_and_day(
+    store: PaperStore, ledgers: Ledgers
+) -> None:
+    ledger = ledgers("a")
     await ledger.claim(slack(1), DAY, NOW)
     await ledger.skip(slack(2), DAY, "nothing listed", NOW)
     await ledger.fail(slack(1), DAY, "Slack said 500", NOW)
@@ -76,8 +97,8 @@ async def test_statuses_of_many_digests_come_in_one_query_per_platform_and_day(s
     assert await ledger.statuses([]) == {}
 
 
-async def test_claim_many_takes_every_free_digest_in_one_transaction(store: PaperStore) -> None:
-    a = Ledger(store.engine, owner="a", lease=LEASE)
+async def test_claim_many_takes_every_free_digest_in_one_transaction(store: PaperStore, ledgers: Ledgers) -> None:
+    a = ledgers("a")
     keys = [(slack(n), DAY) for n in range(40)]
     with counting(store.engine) as counts:
         claims = await a.claim_many(keys, NOW)
@@ -87,8 +108,8 @@ async def test_claim_many_takes_every_free_digest_in_one_transaction(store: Pape
     assert set((await a.statuses(keys)).values()) == {"claimed"}
 
 
-async def test_a_digest_named_twice_in_one_claim_is_refused(store: PaperStore) -> None:
-    ledger = Ledger(store.engine, owner="a", lease=LEASE)
+async def test_a_digest_named_twice_in_one_claim_is_refused(ledgers: Ledgers) -> None:
+    ledger = ledgers("a")
     same = ChannelRef("slack", "C0001", "T0001")  # the same digest as slack(1)'s, whatever the workspace
     for keys in ([(slack(1), DAY), (slack(1), DAY)], [(slack(1), DAY), (same, DAY)]):
         with pytest.raises(ValueError, match="named twice"):
@@ -96,9 +117,9 @@ async def test_a_digest_named_twice_in_one_claim_is_refused(store: PaperStore) -
     assert await ledger.statuses([(slack(1), DAY)]) == {}  # nothing claimed
 
 
-async def test_claim_many_answers_each_digest_as_claim_would(store: PaperStore) -> None:
-    a = Ledger(store.engine, owner="a", lease=LEASE)
-    b = Ledger(store.engine, owner="b", lease=LEASE)
+async def test_claim_many_answers_each_digest_as_claim_would(ledgers: Ledgers) -> None:
+    a = ledgers("a")
+    b = ledgers("b")
     held, done, stopped, failed, fresh = (slack(n) for n in range(5))
     await a.claim_many([(c, DAY) for c in (held, done, stopped, failed)], NOW)
     await a.begin_papers(held, DAY, [(1, "2606.00001"), (2, "2606.00002")], NOW)
@@ -123,22 +144,24 @@ async def test_claim_many_answers_each_digest_as_claim_would(store: PaperStore) 
     assert all(s.root is None for s in later[(held, DAY)].sent.values())  # begun, never confirmed: look first
     assert later[(held, DAY)].header_intent_at == NOW
     assert later[(stopped, DAY)].state == "resume"
-    assert later[(fresh, DAY)].state == "resume"  # b's own, claimed a moment ago
+    assert later[(fresh, DAY)].state == "busy"  # b's own, claimed a moment ago: b is delivering it
+    await b.release([(fresh, DAY)])  # …and gave it up without a word in the ledger (an error, say)
+    assert (await b.claim(fresh, DAY, NOW + timedelta(minutes=3))).state == "resume"
     assert later[(done, DAY)].state == "done"
     assert not await a.renew(held, DAY, NOW + timedelta(minutes=3))  # a learns it has lost the digest
 
 
-async def test_two_processes_claiming_the_same_channels_at_once_win_each_digest_once(store: PaperStore) -> None:
-    a = Ledger(store.engine, owner="a", lease=LEASE)
-    b = Ledger(store.engine, owner="b", lease=LEASE)
+async def test_two_processes_claiming_the_same_channels_at_once_win_each_digest_once(ledgers: Ledgers) -> None:
+    a = ledgers("a")
+    b = ledgers("b")
     keys = [(slack(n), DAY) for n in range(60)]
     mine, theirs = await asyncio.gather(a.claim_many(keys, NOW), b.claim_many(list(reversed(keys)), NOW))
     for key in keys:
         assert sorted([mine[key].state, theirs[key].state]) == ["busy", "new"]
 
 
-async def test_sent_before_many_answers_each_channel_as_sent_before_would(store: PaperStore) -> None:
-    ledger = Ledger(store.engine, owner="a", lease=LEASE)
+async def test_sent_before_many_answers_each_channel_as_sent_before_would(store: PaperStore, ledgers: Ledgers) -> None:
+    ledger = ledgers("a")
     yesterday = DAY - timedelta(days=1)
     await ledger.claim_many([(slack(n), yesterday) for n in range(3)], NOW)
     await ledger.begin_papers(slack(0), yesterday, [(1, "p1"), (2, "p2")], NOW)
@@ -159,8 +182,8 @@ async def test_sent_before_many_answers_each_channel_as_sent_before_would(store:
         assert await ledger.sent_before(channel, ids, day) == found[(channel, day)]
 
 
-async def test_intents_and_completions_of_many_channels_share_transactions(store: PaperStore) -> None:
-    ledger = Ledger(store.engine, owner="a", lease=LEASE)
+async def test_intents_and_completions_of_many_channels_share_transactions(store: PaperStore, ledgers: Ledgers) -> None:
+    ledger = ledgers("a")
     channels = [slack(n) for n in range(30)]
     await ledger.claim_many([(c, DAY) for c in channels], NOW)
 
@@ -178,22 +201,93 @@ async def test_intents_and_completions_of_many_channels_share_transactions(store
             )
         )
     assert begun.commits <= 2  # the first caller's, then everyone who came while it ran
-    taken = await Ledger(store.engine, owner="b", lease=LEASE).claim_many(
-        [(c, DAY) for c in channels], NOW + timedelta(minutes=3)
-    )
+    taken = await ledgers("b").claim_many([(c, DAY) for c in channels], NOW + timedelta(minutes=3))
     assert all(taken[(c, DAY)].header == f"h{c.channel}" for c in channels)
     assert all(len(taken[(c, DAY)].sent) == 2 for c in channels)
 
     later = NOW + timedelta(minutes=4)
-    with counting(store.engine) as finished:
-        await asyncio.gather(
-            *(
-                ledger.finish(c, DAY, 2, later, [(f"{c.channel}-a", root(c, 1)), (f"{c.channel}-b", root(c, 2))])
-                for c in channels
+    with counting(store.engine) as posted:
+        for n, paper in enumerate("ab", start=1):  # each channel's card, then its seed, all channels at once
+            await asyncio.gather(
+                *(ledger.card_sent(c, DAY, f"{c.channel}-{paper}", root(c, n), later) for c in channels)
             )
-        )
+            await asyncio.gather(*(ledger.seed_sent(c, DAY, f"{c.channel}-{paper}", later) for c in channels))
+    assert posted.commits <= 8
+    with counting(store.engine) as finished:
+        await asyncio.gather(*(ledger.finish(c, DAY, 2, later) for c in channels))
     assert finished.commits <= 2
     assert set((await ledger.statuses([(c, DAY) for c in channels])).values()) == {"done"}
     assert await ledger.thread_paper("slack", "C0007", "C0007.2") == "C0007-b"
     again = await ledger.claim(slack(7), DAY, later)
     assert (again.state, again.papers) == ("done", 2)
+
+
+async def test_each_post_is_recorded_right_after_it_goes_out(ledgers: Ledgers) -> None:
+    a, b = ledgers("a"), ledgers("b")
+    await a.claim(slack(1), DAY, NOW)
+    await a.begin_papers(slack(1), DAY, [(1, "p1"), (2, "p2"), (3, "p3")], NOW, MessageRef("C0001", "h", "h"))
+    await a.card_sent(slack(1), DAY, "p1", MessageRef("C0001", "m1", "m1"), NOW)
+    await a.seed_sent(slack(1), DAY, "p1", NOW)
+    await a.card_sent(slack(1), DAY, "p2", MessageRef("C0001", "m2", "m2"), NOW)
+    await a.close()  # …and a died, its seed for p2 under way
+    taken = await b.claim(slack(1), DAY, NOW + timedelta(seconds=1))
+    assert taken.state == "resume"
+    sent = taken.sent
+    assert (sent["p1"].root, sent["p1"].seeded) == (MessageRef("C0001", "m1", "m1"), True)  # nothing to look for
+    assert (sent["p2"].root, sent["p2"].seeded) == (MessageRef("C0001", "m2", "m2"), False)  # only its seed
+    assert (sent["p3"].root, sent["p3"].seeded) == (None, False)  # begun, never confirmed: look first
+    assert await b.thread_paper("slack", "C0001", "m2") == "p2"
+
+
+async def test_a_claim_whose_holder_died_is_taken_over_at_once(ledgers: Ledgers) -> None:
+    dead, other = ledgers(), ledgers()
+    assert (await dead.claim(slack(1), DAY, NOW)).state == "new"
+    await dead.begin_papers(slack(1), DAY, [(1, "2606.00001")], NOW)
+    await dead.close()  # the process died: its lock went with it, its lease has two minutes to run
+    taken = await other.claim(slack(1), DAY, NOW + timedelta(seconds=1))
+    assert taken.state == "resume"
+    assert sorted(taken.sent) == ["2606.00001"]
+    assert not await dead.renew(slack(1), DAY, NOW + timedelta(seconds=2))
+
+
+async def test_a_live_holder_keeps_its_digest_and_is_named(ledgers: Ledgers) -> None:
+    holder, other = ledgers(), ledgers()
+    await holder.claim(slack(1), DAY, NOW)
+    busy = await other.claim(slack(1), DAY, NOW + timedelta(minutes=1))
+    assert busy.state == "busy"
+    assert busy.holder is not None
+    assert (busy.holder.host, busy.holder.pid, busy.holder.since) == (socket.gethostname(), os.getpid(), NOW)
+    assert busy.holder.describe() == f"host {socket.gethostname()}, pid {os.getpid()}, since 2026-06-02 09:00:00 UTC"
+    assert await holder.holding(slack(1), DAY)
+    assert not await other.holding(slack(1), DAY)
+
+
+async def test_a_digest_this_process_is_delivering_is_busy_to_it_as_well(ledgers: Ledgers) -> None:
+    ledger = ledgers()
+    assert (await ledger.claim(slack(1), DAY, NOW)).state == "new"
+    again = await ledger.claim(slack(1), DAY, NOW + timedelta(minutes=5))
+    assert again.state == "busy"  # not "resume": that would deliver it twice from one process
+    await ledger.release([(slack(1), DAY)])
+    assert (await ledger.claim(slack(1), DAY, NOW + timedelta(minutes=5))).state == "resume"
+
+
+async def test_a_holder_that_outlives_its_lease_loses_the_digest_for_good(ledgers: Ledgers) -> None:
+    """A hung holder, or one on a host whose session lingers: the lease still ends it. Its lock, let go
+    later, does not make the one that took over look dead, as each lock is its owner's."""
+    hung, taker, third = ledgers(), ledgers(), ledgers()
+    await hung.claim(slack(1), DAY, NOW)
+    assert (await taker.claim(slack(1), DAY, NOW + timedelta(minutes=3))).state == "resume"
+    assert (await third.claim(slack(1), DAY, NOW + timedelta(minutes=3))).state == "busy"
+    await hung.close()
+    assert (await third.claim(slack(1), DAY, NOW + timedelta(minutes=3, seconds=1))).state == "busy"
+    await taker.close()
+    assert (await third.claim(slack(1), DAY, NOW + timedelta(minutes=3, seconds=2))).state == "resume"
+
+
+async def test_a_claim_recorded_by_a_paperboy_without_holds_waits_for_its_lease(ledgers: Ledgers) -> None:
+    older = ledgers("oldhost:4242:abcdef")  # an owner as paperboy wrote them before holds: no lock to probe
+    await older.claim(slack(1), DAY, NOW)
+    await older.close()
+    other = ledgers()
+    assert (await other.claim(slack(1), DAY, NOW + timedelta(minutes=1))).state == "busy"
+    assert (await other.claim(slack(1), DAY, NOW + timedelta(minutes=3))).state == "resume"

@@ -1,0 +1,141 @@
+"""A digest's progress, written as its posts go out: the intents, each post's record, the completion.
+
+Each kind of write is group-committed (bot/store/group_commit.py): those asked for while one
+transaction runs share the next, so hundreds of channels posting at once cost a few transactions a
+round, and each caller returns once its own rows are committed. Rows are written in one order
+(platform, channel, day) in every process, so replicas writing overlapping sets never deadlock.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, and_, bindparam, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.channels import ChannelRef
+from bot.publishing import MessageRef
+from bot.store.group_commit import GroupCommit
+from bot.store.tables import digest_papers, digests, threads
+from bot.store.upsert import insert_for
+
+Begun = tuple[ChannelRef, date, list[tuple[int, str]], datetime, MessageRef | None]  # intents, and the header
+Posted = tuple[ChannelRef, date, str, datetime, MessageRef | None]  # a card (with its root) or its seed
+Finished = tuple[ChannelRef, date, int, datetime]  # done, with so many papers
+
+
+class Progress:
+    """The group-committed writes of `Ledger.begin_papers`, `card_sent`, `seed_sent` and `finish`."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._dialect = engine.dialect.name
+        self.begin = GroupCommit(self._begin_all)
+        self.posted = GroupCommit(self._posted_all)
+        self.finish = GroupCommit(self._finish_all)
+
+    async def _begin_all(self, items: list[Begun]) -> None:
+        items.sort(key=lambda item: _order(item[0], item[1]))  # one lock order in every process
+        headers = [
+            {"k_platform": channel.platform, "k_channel": channel.channel, "k_day": day, "ref": header.message}
+            for channel, day, _, _, header in items
+            if header is not None
+        ]
+        rows = [
+            {
+                "platform": channel.platform,
+                "channel": channel.channel,
+                "arxiv_id": arxiv_id,
+                "day": day,
+                "position": position,
+                "intent_at": now,
+            }
+            for channel, day, papers, now, _ in items
+            for position, arxiv_id in papers
+        ]
+        stmt = insert_for(self._dialect, digest_papers).on_conflict_do_nothing(
+            index_elements=["platform", "channel", "arxiv_id"]
+        )
+        async with self._engine.begin() as conn:
+            if headers:
+                await conn.execute(update(digests).where(_digest_param()).values(header_ref=bindparam("ref")), headers)
+            if rows:
+                await conn.execute(stmt, rows)
+
+    async def _posted_all(self, items: list[Posted]) -> None:
+        items.sort(key=lambda item: (*_order(item[0], item[1]), item[2]))  # one lock order in every process
+        paper = (
+            digest_papers.c.platform == bindparam("k_platform"),
+            digest_papers.c.channel == bindparam("k_channel"),
+            digest_papers.c.arxiv_id == bindparam("paper"),
+        )
+        cards = [
+            {
+                "k_platform": channel.platform,
+                "k_channel": channel.channel,
+                "paper": pid,
+                "message": root.message,
+                "thread": root.thread,
+                "now": now,
+            }
+            for channel, _, pid, now, root in items
+            if root is not None
+        ]
+        seeds = [
+            {"k_platform": channel.platform, "k_channel": channel.channel, "paper": pid, "now": now}
+            for channel, _, pid, now, root in items
+            if root is None
+        ]
+        threads_started = [
+            {
+                "platform": channel.platform,
+                "channel": root.channel,
+                "thread_ref": root.thread,
+                "arxiv_id": pid,
+                "origin": "digest",
+                "created_at": now,
+            }
+            for channel, _, pid, now, root in items
+            if root is not None
+        ]
+        async with self._engine.begin() as conn:
+            if cards:
+                await conn.execute(
+                    update(digest_papers)
+                    .where(*paper)
+                    .values(message_ref=bindparam("message"), thread_ref=bindparam("thread"), sent_at=bindparam("now")),
+                    cards,
+                )
+                stmt = insert_for(self._dialect, threads).on_conflict_do_nothing(
+                    index_elements=["platform", "channel", "thread_ref"]
+                )
+                await conn.execute(stmt, threads_started)
+            if seeds:
+                await conn.execute(update(digest_papers).where(*paper).values(seeded_at=bindparam("now")), seeds)
+
+    async def _finish_all(self, items: list[Finished]) -> None:
+        items.sort(key=lambda item: _order(item[0], item[1]))  # one lock order in every process
+        done = [
+            {"k_platform": channel.platform, "k_channel": channel.channel, "k_day": day, "papers": papers, "now": now}
+            for channel, day, papers, now in items
+        ]
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(digests)
+                .where(_digest_param())
+                .values(status="done", papers=bindparam("papers"), error=None, finished_at=bindparam("now")),
+                done,
+            )
+
+
+def _order(channel: ChannelRef, day: date) -> tuple[str, str, date]:
+    return channel.platform, channel.channel, day
+
+
+def _digest_param() -> ColumnElement[bool]:
+    """The digest named by the `k_platform`, `k_channel` and `k_day` parameters (for executemany)."""
+    return and_(
+        digests.c.platform == bindparam("k_platform"),
+        digests.c.channel == bindparam("k_channel"),
+        digests.c.day == bindparam("k_day"),
+    )
