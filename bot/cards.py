@@ -13,6 +13,18 @@ AUTHORS_SHOWN = 4
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 
 
+def joined(parts: list[str], limit: int, separator: str = " · ") -> str:
+    """Whole parts (links) while they fit in `limit`: a link cut in half would show its markup
+    (both renderers join their links with it)."""
+    text = ""
+    for part in parts:
+        candidate = f"{text}{separator}{part}" if text else part
+        if len(candidate) > limit:
+            break
+        text = candidate
+    return text
+
+
 def word_head(text: str, limit: int) -> str | None:
     """None when `text` fits in `limit`; else its head, short enough for a "…" after it, ended at a
     word when a word boundary lies in the second half (renderers add their own safety on top)."""

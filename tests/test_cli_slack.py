@@ -41,6 +41,39 @@ def environment(tmp_path: Path, fake: FakeSlack, port: int) -> dict[str, str]:
     return env
 
 
+async def command_to_run(fake: FakeSlack, port: int, text: str) -> httpx.Response:
+    """Wait for `paperboy run` to listen on `port`, then send it a signed `/papers TEXT` from U0001 in C0001."""
+    async with httpx.AsyncClient(timeout=5) as client:
+        for _ in range(300):
+            try:
+                if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                    break
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("paperboy run never listened")
+        body = urlencode(
+            {
+                "team_id": "T0001",
+                "channel_id": "C0001",
+                "channel_name": "papers",
+                "user_id": "U0001",
+                "command": "/papers",
+                "text": text,
+                "response_url": fake.response_url(),
+                "trigger_id": "1",
+            }
+        )
+        ts = str(int(time.time()))
+        signature = "v0=" + hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+        headers = {
+            "content-type": "application/x-www-form-urlencoded",
+            "x-slack-request-timestamp": ts,
+            "x-slack-signature": signature,
+        }
+        return await client.post(f"http://127.0.0.1:{port}/slack/events", content=body, headers=headers)
+
+
 async def test_post_delivers_once(tmp_path: Path, fake_slack: FakeSlack) -> None:
     env = environment(tmp_path, fake_slack, free_port())
     code, _, err = await run_cli(env, tmp_path, "import", str(CURRENT / "2026-06-01.json"))
@@ -71,39 +104,7 @@ async def test_run_answers_papers_over_http(tmp_path: Path, fake_slack: FakeSlac
         *entry_point(), "run", env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     try:
-        async with httpx.AsyncClient(timeout=5) as client:
-            for _ in range(300):
-                try:
-                    if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    await asyncio.sleep(0.1)
-            else:
-                raise AssertionError("paperboy run never listened")
-            body = urlencode(
-                {
-                    "team_id": "T0001",
-                    "channel_id": "C0001",
-                    "channel_name": "papers",
-                    "user_id": "U0001",
-                    "command": "/papers",
-                    "text": "diffusion",
-                    "response_url": fake_slack.response_url(),
-                    "trigger_id": "1",
-                }
-            )
-            ts = str(int(time.time()))
-            signature = "v0=" + hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-            response = await client.post(
-                f"http://127.0.0.1:{port}/slack/events",
-                content=body,
-                headers={
-                    "content-type": "application/x-www-form-urlencoded",
-                    "x-slack-request-timestamp": ts,
-                    "x-slack-signature": signature,
-                },
-            )
-            assert response.status_code == 200
+        assert (await command_to_run(fake_slack, port, "diffusion")).status_code == 200
         await fake_slack.wait_for(lambda: fake_slack.responses, within=20)
         assert "Papers on “diffusion”" in fake_slack.responses[0]["text"]
     finally:
@@ -131,34 +132,7 @@ async def test_run_reads_the_slack_admins_of_the_config_file(tmp_path: Path, fak
         *entry_point(), "run", env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     try:
-        async with httpx.AsyncClient(timeout=5) as client:
-            for _ in range(300):
-                try:
-                    if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    await asyncio.sleep(0.1)
-            body = urlencode(
-                {
-                    "team_id": "T0001",
-                    "channel_id": "C0001",
-                    "channel_name": "papers",
-                    "user_id": "U0001",
-                    "command": "/papers",
-                    "text": "subscribe diffusion",
-                    "response_url": fake_slack.response_url(),
-                    "trigger_id": "1",
-                }
-            )
-            ts = str(int(time.time()))
-            signature = "v0=" + hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-            headers = {
-                "content-type": "application/x-www-form-urlencoded",
-                "x-slack-request-timestamp": ts,
-                "x-slack-signature": signature,
-            }
-            sent = await client.post(f"http://127.0.0.1:{port}/slack/events", content=body, headers=headers)
-            assert sent.is_success
+        assert (await command_to_run(fake_slack, port, "subscribe diffusion")).is_success
         await fake_slack.wait_for(lambda: fake_slack.responses, within=20)
         assert "can't subscribe this channel" in json.dumps(fake_slack.responses[0], ensure_ascii=False)
     finally:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
-from bot.cards import word_head
+from bot.cards import joined, word_head
 from bot.post import Card, Link, Post
 
 MAX_EMBEDS = 10
@@ -131,17 +131,6 @@ def seed_embed(card: Card) -> discord.Embed:
     if abstract and room > 1:
         embed.description = cut(abstract, room)
     return embed
-
-
-def joined(parts: list[str], limit: int, separator: str = " · ") -> str:
-    """Whole parts (links) while they fit in `limit`: a link cut in half would show its markup."""
-    text = ""
-    for part in parts:
-        candidate = f"{text}{separator}{part}" if text else part
-        if len(candidate) > limit:
-            break
-        text = candidate
-    return text
 
 
 def header_message(post: Post) -> Message:

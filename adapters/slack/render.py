@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from bot.cards import word_head
+from bot.cards import joined, word_head
 from bot.post import Card, Link, Post, Section
 
 Block = dict[str, Any]
@@ -66,17 +66,6 @@ def linked(url: str, label: str) -> str:
 
 def link(target: Link) -> str:
     return linked(target.url, escape(target.label))
-
-
-def joined(parts: list[str], limit: int, separator: str = " · ") -> str:
-    """Whole parts (links) while they fit in `limit`: a link cut in half would show its markup."""
-    text = ""
-    for part in parts:
-        candidate = f"{text}{separator}{part}" if text else part
-        if len(candidate) > limit:
-            break
-        text = candidate
-    return text
 
 
 def mrkdwn(text: str) -> Block:
