@@ -58,6 +58,11 @@ class Paperboy(Protocol):
 
 @pytest.fixture
 def paperboy(tmp_path: Path, fake_url: str) -> Paperboy:
+    return cli_runner(tmp_path, fake_url)
+
+
+def cli_runner(tmp_path: Path, fake_url: str) -> Paperboy:
+    """`paperboy ARGS` in its own process, on a data dir in `tmp_path`, sources at `fake_url`."""
     env = child_env()
     env.update(PAPERBOY_DATA_DIR=str(tmp_path / "data"), PAPERBOY_HF_URL=fake_url, PAPERBOY_ARXIV_URL=fake_url)
 

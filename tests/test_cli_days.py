@@ -3,16 +3,15 @@ nothing for, and papers filtered out each say so, and a day that is not there is
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CURRENT, child_env
+from tests.conftest import CURRENT
 from tests.fakes.papers_api import FakePapersApi
-from tests.test_cli import Paperboy, Run, entry_point, one_line
+from tests.test_cli import Paperboy, Run, cli_runner, one_line
 
 
 @pytest.fixture
@@ -24,21 +23,7 @@ def fake_url() -> Iterator[str]:
 @pytest.fixture
 def paperboy(tmp_path: Path, fake_url: str) -> Paperboy:
     """The command line on a store holding 1 and 3 June 2026 (imported: no sync ever asked for a day)."""
-    env = child_env()
-    env.update(PAPERBOY_DATA_DIR=str(tmp_path / "data"), PAPERBOY_HF_URL=fake_url, PAPERBOY_ARXIV_URL=fake_url)
-
-    def run(*args: str, **extra_env: str) -> Run:
-        done = subprocess.run(
-            [*entry_point(), *args],
-            cwd=tmp_path,
-            env={**env, **extra_env},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        return Run(done.returncode, done.stdout, done.stderr)
-
+    run = cli_runner(tmp_path, fake_url)
     imported = run("import", str(CURRENT / "2026-06-01.json"), str(CURRENT / "2026-06-03.json"), PAPERBOY_OFFLINE="1")
     assert imported.code == 0, imported.err
     return run
