@@ -222,13 +222,19 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
     return group
 
 
+def _quoted(value: str) -> str:
+    return "“" + value.replace("”", "'").replace("“", "'").replace('"', "'") + "”"
+
+
 def subscribe_command(topics: str | None, time: str | None, timezone: str | None, top: int | None) -> Command:
-    """Discord's options, checked by the same rules as Slack's `subscribe` text."""
-    words = [topics or ""]
+    """Discord's options, checked by the same rules as Slack's `subscribe` text. Each value is quoted,
+    so a topic that reads like an option ("diffusion tz Europe") stays a topic."""
+    listed = [" ".join(t.split()) for t in (topics or "").split(",")]
+    words = [", ".join(_quoted(t) for t in listed if t)]
     if time:
-        words += ["at", time]
+        words += ["at", _quoted(time)]
     if timezone:
-        words += ["tz", timezone]
+        words += ["tz", _quoted(timezone)]
     if top:
         words += ["top", str(top)]
     try:
