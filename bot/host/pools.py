@@ -83,7 +83,8 @@ class CpuPool:
         return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
 
     def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        """No new work; what was already given to it still runs (its callers are awaiting it)."""
+        self._executor.shutdown(wait=False)
 
 
 BULK_NICE = 10

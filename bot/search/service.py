@@ -147,7 +147,8 @@ class SearchService:
             index = await self.index()
             # The query's embedding (most of a search's CPU) needs no lock: several are computed at
             # once, one per worker, and the search under the lock finds it cached.
-            await self._cpu.run(index.embed_query, query, filters, limit)
+            if self._encoder is not None:  # keyword-only search has no embedding to make
+                await self._cpu.run(index.embed_query, query, filters, limit)
             async with self._lock:
                 if self._index is index:
                     return await self._cpu.run(index.search_now, query, filters, limit)
