@@ -106,6 +106,7 @@ async def open_services(settings: Settings, config: FileConfig | None = None) ->
             config = config if config is not None else read_config(settings)
             subscriptions = SubscriptionStore(engine)
             await subscriptions.seed([from_config(entry, config.digest) for entry in config.subscriptions])
+            ledger = Ledger(engine)
             try:
                 yield Services(
                     settings=settings,
@@ -115,9 +116,10 @@ async def open_services(settings: Settings, config: FileConfig | None = None) ->
                     catalog=Catalog(store, search, hf, arxiv, syncer),
                     syncer=syncer,
                     subscriptions=subscriptions,
-                    ledger=Ledger(engine),
+                    ledger=ledger,
                 )
             finally:
                 await search.close()
+                await ledger.close()  # its holds (on PostgreSQL, a connection of its own) go before the engine
     finally:
         await engine.dispose()

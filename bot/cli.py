@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Awaitable, Callable, Collection, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -369,7 +369,7 @@ def post_(
     """Deliver a channel's digest now, once: a second call posts nothing and says so."""
     from bot.channels import parse_channel
     from bot.delivery import DigestDelivery
-    from bot.digest import DigestOptions, build_digest, no_listing
+    from bot.digest import DigestOptions, no_listing
     from bot.wiring import publishers
 
     where = parse_channel(channel)
@@ -403,15 +403,7 @@ def post_(
         async with publishers(services, out) as found:
             delivery = DigestDelivery(services.store, services.search, services.ledger, services.subscriptions, found)
             result = await delivery.deliver(where, options, target, retry_stopped=True)
-        said = result.describe()
-        if result.outcome == "empty" and (done := result.day) is not None:  # which filter left nothing, counted
-
-            async def delivered(ids: Collection[str]) -> set[str]:
-                return await services.ledger.sent_before(where, ids, done)
-
-            why = (await build_digest(services.store, services.search, options, done, delivered)).to_post()
-            said = f"No papers to post to {where}: {why.empty}" if why.empty else said
-        err.print(said, markup=False)
+        err.print(result.describe(), markup=False)
         return 0 if result.ok else 1
 
     raise typer.Exit(_run(work))

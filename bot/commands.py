@@ -17,7 +17,7 @@ from zoneinfo import available_timezones
 
 from bot.config import MAX_TOPIC_CHARS as MAX_TOPIC_CHARS  # the limits `subscribe` holds topics to
 from bot.config import MAX_TOPICS as MAX_TOPICS
-from bot.config import check_time, check_timezone, check_topics
+from bot.config import ZONE_CHARS, check_time, check_timezone, check_topics
 from bot.errors import UsageError
 from bot.ids import is_arxiv_id
 from bot.weekdays import parse_days
@@ -194,7 +194,7 @@ def checked_timezone(value: str) -> str:
         zones = _zones()
         if value.lower() in zones:
             return zones[value.lower()]
-        close = difflib.get_close_matches(value.lower(), zones, n=1, cutoff=0.6) if len(value) <= 64 else []
+        close = difflib.get_close_matches(value.lower(), zones, n=1, cutoff=0.6) if len(value) <= ZONE_CHARS else []
         hint = f" Did you mean {zones[close[0]]}?" if close else ""
         raise UsageError(f"{exc}.{hint}") from None
 

@@ -203,8 +203,9 @@ class DigestDelivery:
             log.info("another process took over the %s digest for %s", day, channel)
             return DeliveryResult(channel, day, "busy")
         await self._ledger.finish(channel, day, done, self._clock())
-        if done == 0:
-            return DeliveryResult(channel, day, "empty", reason="no papers matched this channel's topics and filters")
+        if done == 0:  # the digest says which filter left nothing, counted
+            why = digest.to_post().empty or "no papers matched this channel's topics and filters"
+            return DeliveryResult(channel, day, "empty", reason=why)
         return DeliveryResult(channel, day, "posted", papers=done)
 
     async def _post(

@@ -69,7 +69,7 @@ class HuggingFace:
             fresh = {item.paper.arxiv_id for _, item in parsed.found} - seen
             found.extend(parsed.found)
             seen |= fresh
-            if parsed.items < PAGE_SIZE or not fresh:
+            if parsed.items < PAGE_SIZE or not (fresh or parsed.skipped):  # a page of bad items: read on
                 break
         self._left_out(f"listing of {day.isoformat()}", left_out, bool(found), url)
         return [item._replace(rank=rank) for rank, item in enumerate(newest_listings(found), start=1)]

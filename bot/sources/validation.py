@@ -119,9 +119,7 @@ def newest(items: Iterable[tuple[int, T]], key: Callable[[T], Hashable]) -> list
     for ver, item in items:
         k = key(item)
         seen = best.get(k)
-        if seen is None:
-            best[k] = (ver, item)
-        elif ver > seen[0]:
+        if seen is None or ver > seen[0]:
             best[k] = (ver, item)  # a dict keeps the key's first position when its value is replaced
     return [item for _, item in best.values()]
 

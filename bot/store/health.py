@@ -8,6 +8,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.store.faults import store_fault
+
 HEALTH_TIMEOUT = 3.0  # seconds; a health check that hangs is a failed one
 
 
@@ -22,6 +24,8 @@ async def database_problem(engine: AsyncEngine, within: float = HEALTH_TIMEOUT) 
     except TimeoutError:
         return f"database: {backend} did not answer within {within:g} s"
     except (SQLAlchemyError, OSError) as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
-        return f"database: {backend} cannot be read ({type(getattr(exc, 'orig', None) or exc).__name__}: {reason})"
+        # In our words (bot.store.faults), never the driver's text: that can carry statements and values.
+        fault = store_fault(exc, engine.url)
+        reason = fault.reason if fault is not None else type(getattr(exc, "orig", None) or exc).__name__
+        return f"database: {backend} cannot be read ({reason})"
     return None

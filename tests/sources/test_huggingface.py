@@ -156,3 +156,10 @@ async def test_a_paper_answered_under_another_id_is_refused(fake_api: FakePapers
 async def test_search_leaves_out_bad_items(fake_api: FakePapersApi, client: httpx.AsyncClient) -> None:
     fake_api.fail("/api/papers/search", json_answer([{"paper": {"id": "x"}}, {"id": "2401.00001", "title": "Ok"}]))
     assert [p.arxiv_id for p in await HuggingFace(client).search("anything")] == ["2401.00001"]
+
+
+async def test_a_page_of_bad_items_does_not_end_the_day(fake_api: FakePapersApi, client: httpx.AsyncClient) -> None:
+    bad = [{"paper": {"title": f"no id {i}"}} for i in range(PAGE_SIZE)]  # a whole first page left out
+    fake_api.daily["2026-06-02"] = [*bad, {"paper": {"id": "2601.00001", "title": "On page two"}}]
+    listings = await HuggingFace(client).daily(date(2026, 6, 2))
+    assert [item.paper.arxiv_id for item in listings] == ["2601.00001"]
