@@ -139,5 +139,7 @@ class Sweeper:
         if partial and now < due.wait_end:
             return "nothing"  # Hugging Face has not listed enough yet; the sync job keeps fetching
         if listed == 0 and status is None:
+            if (await self._store.day_record(due.day)).fetched_at is None and now < due.window_end:
+                return "nothing"  # never fetched (Hugging Face down, sync failing): not a day with no papers
             return Skip(f"Hugging Face listed no papers for {due.day.isoformat()}")
         return "deliver"

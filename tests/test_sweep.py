@@ -257,6 +257,17 @@ async def test_an_empty_day_is_skipped_never_filled_with_yesterday(world: World)
     assert await Ledger(world.store.engine).status(ChannelRef("slack", "CUTC"), date(2026, 6, 2)) == "skipped"
 
 
+async def test_a_day_never_fetched_is_waited_for_not_skipped_as_empty(world: World) -> None:
+    """Hugging Face down all morning: the day is not "a day with no papers" until a sync has asked."""
+    await subscribe(world, "CUTC", time="01:00", timezone="UTC")
+    await world.run(utc(2026, 6, 2, 0), utc(2026, 6, 2, 8))  # past the 6 h wait, nothing fetched yet
+    channel = ChannelRef("slack", "CUTC")
+    assert await Ledger(world.store.engine).status(channel, date(2026, 6, 2)) is None
+    await list_day(world.store, date(2026, 6, 2))  # the sync comes through that afternoon
+    await world.run(utc(2026, 6, 2, 15), utc(2026, 6, 2, 16))
+    assert world.headers("CUTC") == Counter({"2026-06-02": 1})
+
+
 async def test_a_sweep_costs_a_few_transactions_however_many_channels_are_due(world: World) -> None:
     await list_day(world.store, date(2026, 6, 2))
     for n in range(40):
