@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.importer import read_file
-from bot.models import Listing
+from bot.domain.models import Listing
+from bot.ingest.importer import read_file
 from bot.search.lexical import LexicalIndex
 from bot.store.engine import create_engine, database_url, migrate
 from bot.store.papers import PaperStore

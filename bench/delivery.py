@@ -32,18 +32,18 @@ import httpx
 from adapters.slack.app import http_session, slack_client
 from adapters.slack.publisher import SlackPublisher
 from bench.busy import busy_host
-from bot.channels import ChannelRef
-from bot.config import ScheduleConfig
-from bot.delivery import DigestDelivery
-from bot.importer import read_file
-from bot.post import Card, Post
-from bot.publishing import MessageRef
+from bot.delivery.digest_delivery import DigestDelivery
+from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.delivery.sweep import Sweeper
+from bot.domain.channels import ChannelRef
+from bot.domain.config import ScheduleConfig
+from bot.domain.post import Card, Post
+from bot.domain.publishing import MessageRef
+from bot.ingest.importer import read_file
 from bot.search.service import SearchService
 from bot.store.engine import create_engine, database_url, migrate
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
-from bot.subscriptions import Subscription, SubscriptionStore
-from bot.sweep import Sweeper
 
 FIXTURE = (
     Path(__file__).resolve().parent.parent

@@ -10,8 +10,8 @@ import numpy as np
 from bench.core import CORPUS
 from bench.synthetic import scaled, scaled_vectors
 from bench.vectors import corpus_vectors
-from bot.importer import read_file
-from bot.models import Listing, Paper
+from bot.domain.models import Listing, Paper
+from bot.ingest.importer import read_file
 from bot.search.embeddings import checksum
 from bot.search.encoder import MODEL_NAME
 from bot.store.embeddings import EmbeddingStore, StoredVector

@@ -31,8 +31,8 @@ from bench.core import CORPUS, percentile
 from bench.relevance import PARAPHRASES
 from bench.synthetic import scaled, scaled_vectors
 from bench.vectors import corpus_vectors
-from bot.importer import read_file
-from bot.models import Paper
+from bot.domain.models import Paper
+from bot.ingest.importer import read_file
 from bot.search.encoder import shared_encoder
 from bot.search.heap import settle_heap
 from bot.search.hybrid import HybridIndex

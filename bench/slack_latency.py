@@ -26,10 +26,11 @@ from adapters.slack.app import SlackRuntime, create_app, slack_client
 from adapters.slack.publisher import SlackPublisher
 from bench.core import percentile, queries
 from bench.fill import fill_store
-from bot.assistant import Assistant
-from bot.catalog import Catalog
-from bot.chat import ChatService
-from bot.config import DigestDefaults
+from bot.chat.assistant import Assistant
+from bot.chat.service import ChatService
+from bot.delivery.subscriptions import SubscriptionStore
+from bot.domain.config import DigestDefaults
+from bot.ingest.catalog import Catalog
 from bot.search.encoder import shared_encoder
 from bot.search.service import SearchService
 from bot.store.embeddings import EmbeddingStore
@@ -37,7 +38,6 @@ from bot.store.engine import create_engine, database_url
 from bot.store.events import EventLog
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
-from bot.subscriptions import SubscriptionStore
 from tests.fakes.slack import FakeSlack
 
 SECRET = "bench-secret"

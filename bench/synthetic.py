@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from bot.models import Paper
+from bot.domain.models import Paper
 from bot.search.encoder import Vectors
 
 NOISE = 0.03  # per dimension, before renormalising

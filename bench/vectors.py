@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.domain.models import Paper
 from bot.host.cpus import usable_cpus
-from bot.models import Paper
 from bot.search.embeddings import checksum, embedding_text
 from bot.search.encoder import DIMENSIONS, MODEL_NAME, Vectors, shared_encoder
 

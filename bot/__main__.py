@@ -1,6 +1,6 @@
 """`python -m bot` runs the paperboy command line."""
 
-from bot.cli import main
+from bot.app.cli import main
 
 if __name__ == "__main__":
     main()

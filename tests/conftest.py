@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.importer import read_file
-from bot.models import Listing
+from bot.domain.models import Listing
+from bot.ingest.importer import read_file
 from bot.store.engine import create_engine, database_url, migrate
 from bot.store.papers import PaperStore
 from tests.fakes.papers_api import FIXTURES, FakePapersApi

@@ -7,9 +7,9 @@ from typing import TypeVar
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from bot.cards import card
-from bot.models import Paper
-from bot.post import Card, Link, Post, Section
+from bot.domain.cards import card
+from bot.domain.models import Paper
+from bot.domain.post import Card, Link, Post, Section
 
 # What a title, an abstract or a link from Hugging Face could carry that must never ping or break out.
 HOSTILE = [

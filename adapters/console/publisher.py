@@ -8,8 +8,8 @@ from datetime import datetime
 from rich.console import Console
 
 from adapters.console.render import render_card, render_post
-from bot.post import Card, Post
-from bot.publishing import MessageRef
+from bot.domain.post import Card, Post
+from bot.domain.publishing import MessageRef
 
 
 class ConsolePublisher:

@@ -12,7 +12,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from bot.post import Card, Link, Post
+from bot.domain.post import Card, Link, Post
 
 
 def render_post(post: Post) -> RenderableType:

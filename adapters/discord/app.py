@@ -20,10 +20,8 @@ from discord import app_commands
 
 from adapters.discord.publisher import DiscordPublisher
 from adapters.discord.render import Message, post_message
-from bot.assistant import Assistant
-from bot.channels import ChannelRef
-from bot.chat import Asker
-from bot.commands import (
+from bot.chat.assistant import Assistant
+from bot.chat.commands import (
     Command,
     Help,
     PaperLookup,
@@ -34,7 +32,9 @@ from bot.commands import (
     Unsubscribe,
     parse_subscribe,
 )
-from bot.errors import ChannelUnavailable, ConfigError, PaperboyError, UsageError
+from bot.chat.service import Asker
+from bot.domain.channels import ChannelRef
+from bot.domain.errors import ChannelUnavailable, ConfigError, PaperboyError, UsageError
 
 log = logging.getLogger("paperboy.discord")
 SHARE = "share:"

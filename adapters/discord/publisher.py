@@ -20,9 +20,9 @@ from typing import Any
 import discord
 
 from adapters.discord.render import Message, card_embed, header_message, seed_embed, thread_name
-from bot.errors import ChannelUnavailable, DeliveryError
-from bot.post import Card, Post
-from bot.publishing import MessageRef
+from bot.domain.errors import ChannelUnavailable, DeliveryError
+from bot.domain.post import Card, Post
+from bot.domain.publishing import MessageRef
 from bot.search.text import query_terms
 
 MAX_TAGS = 5  # Discord's limit on tags per forum post

@@ -15,8 +15,8 @@ from urllib.parse import quote
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
-from bot.cards import joined, word_head
-from bot.post import Card, Link, Post
+from bot.domain.cards import joined, word_head
+from bot.domain.post import Card, Link, Post
 
 MAX_EMBEDS = 10
 TITLE = 256

@@ -22,11 +22,11 @@ from adapters.slack.guard import Background, slack_guard
 from adapters.slack.permissions import Managers
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import SHARE_ACTION, post_message
-from bot.assistant import Assistant
-from bot.channels import ChannelRef
-from bot.chat import Asker, manages_channel
-from bot.commands import parse_command
-from bot.errors import ChannelUnavailable, PaperboyError
+from bot.chat.assistant import Assistant
+from bot.chat.commands import parse_command
+from bot.chat.service import Asker, manages_channel
+from bot.domain.channels import ChannelRef
+from bot.domain.errors import ChannelUnavailable, PaperboyError
 
 log = logging.getLogger("paperboy.slack")
 PATH = "/slack/events"

@@ -3,7 +3,7 @@
 With `[slack] admins` set, exactly the members and user groups it lists may ("*" lets everyone).
 Without it, workspace owners and admins may (`users.info`), and so may whoever created the channel
 (`conversations.info`): the people a workspace already trusts with that channel. The adapter finds
-this out; the core (`bot.chat`) refuses the command when the answer is no.
+this out; the core (`bot.chat.service`) refuses the command when the answer is no.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.errors import PaperboyError
+from bot.domain.errors import PaperboyError
 
 log = logging.getLogger("paperboy.slack")
 SCOPES = ("users:read", "channels:read", "groups:read", "mpim:read", "usergroups:read")

@@ -13,9 +13,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import card_message, header_message, thread_blocks
-from bot.errors import ChannelUnavailable, DeliveryError
-from bot.post import Card, Post
-from bot.publishing import MessageRef
+from bot.domain.errors import ChannelUnavailable, DeliveryError
+from bot.domain.post import Card, Post
+from bot.domain.publishing import MessageRef
 
 # Errors that will not pass by themselves: stop posting to that channel (or with that token).
 PERMANENT = frozenset(

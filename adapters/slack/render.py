@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from bot.cards import joined, word_head
-from bot.post import Card, Link, Post, Section
+from bot.domain.cards import joined, word_head
+from bot.domain.post import Card, Link, Post, Section
 
 Block = dict[str, Any]
 

@@ -11,8 +11,8 @@ import asyncio
 import hashlib
 from collections.abc import Callable, Sequence
 
+from bot.domain.models import Paper
 from bot.host.pools import CpuPool, bulk_pool
-from bot.models import Paper
 from bot.search.encoder import DIMENSIONS, MODEL_NAME, Vectors
 from bot.search.hybrid import QueryEncoder
 from bot.store.embeddings import EmbeddingStore, StoredVector

@@ -23,8 +23,8 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from bot.domain.models import Paper
 from bot.host.pools import off_loop
-from bot.models import Paper
 from bot.search.dense import DenseIndex
 from bot.search.encoder import DIMENSIONS, Vectors
 from bot.search.lexical import VERIFY_AT_MOST, LexicalIndex

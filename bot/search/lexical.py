@@ -21,8 +21,8 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from bot.domain.models import Paper
 from bot.host.pools import off_loop
-from bot.models import Paper
 from bot.search.heap import release_memory
 from bot.search.ids import Ids
 from bot.search.port import SearchFilters, SearchHit

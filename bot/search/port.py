@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from bot.models import Paper
+from bot.domain.models import Paper
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from itertools import combinations
 import numpy as np
 import numpy.typing as npt
 
-from bot.models import Paper
+from bot.domain.models import Paper
 from bot.search.text import term_counts, words
 from bot.search.vocabulary import Vocabulary
 

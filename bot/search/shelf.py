@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from bot.models import Paper
+from bot.domain.models import Paper
 
 ON_DISK_ABOVE = 50_000
 log = logging.getLogger(__name__)

@@ -19,9 +19,9 @@ import httpx
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from bot.errors import InvalidPaperId, NotFound, SourceDataError, SourceError
-from bot.ids import canonical, parse_arxiv_id
-from bot.models import Paper
+from bot.domain.errors import InvalidPaperId, NotFound, SourceDataError, SourceError
+from bot.domain.ids import canonical, parse_arxiv_id
+from bot.domain.models import Paper
 from bot.sources import http
 from bot.sources.validation import Skipped, newest, utc, version
 

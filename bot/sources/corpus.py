@@ -10,8 +10,8 @@ from typing import IO
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from bot.ids import ArxivId
-from bot.models import Listing, Paper, squash
+from bot.domain.ids import ArxivId
+from bot.domain.models import Listing, Paper, squash
 from bot.sources.validation import JsonError, count, http_url, load_json, newest_listings, utc, version
 
 

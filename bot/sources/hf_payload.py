@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from bot.ids import ArxivId, is_arxiv_id
-from bot.models import Listing, Paper, squash
+from bot.domain.ids import ArxivId, is_arxiv_id
+from bot.domain.models import Listing, Paper, squash
 from bot.sources.validation import Skipped, count, http_url, newest, newest_listings, utc, version
 
 

@@ -17,7 +17,7 @@ import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 from tenacity.wait import wait_exponential_jitter
 
-from bot.errors import SourceDataError, SourceError, SourceUnavailable
+from bot.domain.errors import SourceDataError, SourceError, SourceUnavailable
 
 Sleep = Callable[[float], Awaitable[None]]
 

@@ -11,9 +11,9 @@ from datetime import date
 import httpx
 from pydantic import ValidationError
 
-from bot.errors import NotFound, SourceDataError
-from bot.ids import canonical
-from bot.models import Listing, Paper
+from bot.domain.errors import NotFound, SourceDataError
+from bot.domain.ids import canonical
+from bot.domain.models import Listing, Paper
 from bot.sources import http
 from bot.sources.hf_payload import HFPaper, describe, read_daily, read_search, to_paper
 from bot.sources.validation import Skipped, load_json, newest_listings

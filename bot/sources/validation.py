@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
-from bot.models import Listing
+from bot.domain.models import Listing
 
 T = TypeVar("T")
 

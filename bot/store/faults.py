@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
-from bot.errors import StoreError
+from bot.domain.errors import StoreError
 from bot.store.engine import sqlite_path
 
 # SQLite's primary result codes (the low byte of an extended code such as SQLITE_IOERR_WRITE).

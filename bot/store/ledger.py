@@ -25,8 +25,8 @@ from typing import Literal
 from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.channels import ChannelRef
-from bot.publishing import MessageRef
+from bot.domain.channels import ChannelRef
+from bot.domain.publishing import MessageRef
 from bot.store.claims import Holder, HoldKey, holds_for, process_name
 from bot.store.engine import as_utc
 from bot.store.progress import Progress

@@ -14,7 +14,7 @@ from sqlalchemy import BigInteger, Column, Row, SmallInteger, Table, delete, fun
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import Integer
 
-from bot.models import Listing, Paper
+from bot.domain.models import Listing, Paper
 from bot.sources.validation import http_url, utc
 from bot.store.engine import as_utc
 from bot.store.tables import fetched_days, listings, meta, papers

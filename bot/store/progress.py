@@ -13,8 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, and_, bindparam, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.channels import ChannelRef
-from bot.publishing import MessageRef
+from bot.domain.channels import ChannelRef
+from bot.domain.publishing import MessageRef
 from bot.store.group_commit import GroupCommit
 from bot.store.tables import digest_papers, digests, threads
 from bot.store.upsert import insert_for

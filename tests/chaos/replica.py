@@ -19,12 +19,12 @@ from adapters.discord.app import rest_client, use_endpoints
 from adapters.discord.publisher import DiscordPublisher
 from adapters.slack.app import slack_client
 from adapters.slack.publisher import SlackPublisher
-from bot.bootstrap import open_services, read_config
-from bot.delivery import DigestDelivery
-from bot.publishing import Publisher
-from bot.settings import load_settings
+from bot.app.bootstrap import open_services, read_config
+from bot.app.settings import load_settings
+from bot.delivery.digest_delivery import DigestDelivery
+from bot.delivery.sweep import Sweeper
+from bot.domain.publishing import Publisher
 from bot.store.ledger import Claim, Key, Ledger
-from bot.sweep import Sweeper
 
 
 class NotingLedger(Ledger):

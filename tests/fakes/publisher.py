@@ -6,8 +6,8 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.post import Card, Post
-from bot.publishing import MessageRef
+from bot.domain.post import Card, Post
+from bot.domain.publishing import MessageRef
 
 
 class Crash(Exception):

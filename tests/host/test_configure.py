@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.bootstrap import search_service
+from bot.app.bootstrap import search_service
+from bot.app.settings import load_settings
 from bot.host.cpus import usable_cpus
 from bot.host.pools import bulk_pool, configure, cpu_pool
-from bot.settings import load_settings
 from bot.store.engine import create_engine, database_url
 from bot.store.papers import PaperStore
 

@@ -7,14 +7,14 @@ from datetime import date
 
 import pytest
 
-from bot.models import Paper
+from bot.domain.models import Paper
+from bot.ingest.snapshot import read_snapshot_vectors, snapshot_papers
 from bot.search.embeddings import embedding_text
 from bot.search.encoder import shared_encoder
 from bot.search.hybrid import HybridIndex
 from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters
 from bot.search.query import parse_query
-from bot.snapshot import read_snapshot_vectors, snapshot_papers
 
 
 @pytest.fixture(scope="module")

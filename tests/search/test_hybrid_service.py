@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator, Sequence
 import numpy as np
 import pytest
 
-from bot.catalog import Catalog
-from bot.models import Listing, Paper
+from bot.domain.models import Listing, Paper
+from bot.ingest.catalog import Catalog
 from bot.search import service as search_service
 from bot.search.embeddings import checksum
 from bot.search.encoder import MODEL_NAME, Vectors, shared_encoder

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.models import Paper
+from bot.domain.models import Paper
 from bot.search import lexical, postings, vocabulary
 from bot.search.ids import Ids
 from bot.search.lexical import LexicalIndex

@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from bot.models import Paper
+from bot.domain.models import Paper
 from bot.search import lexical, postings
 from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters

@@ -13,12 +13,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bot.models import Paper
+from bot.domain.models import Paper
 from bot.search.encoder import shared_encoder
 from bot.search.hybrid import HybridIndex
 from bot.search.lexical import LexicalIndex
+from tests.app.test_cli import run_cli
 from tests.conftest import child_env
-from tests.test_cli import run_cli
 
 # Queries that ranked differently between processes before the keyword expansion broke its ties by
 # the keyword itself (paraphrases from bench/relevance.py and two labels).
@@ -36,7 +36,7 @@ RANKINGS = """
 import asyncio, json, sys
 from bot.search.encoder import shared_encoder
 from bot.search.hybrid import HybridIndex
-from bot.snapshot import read_snapshot_vectors, snapshot_papers
+from bot.ingest.snapshot import read_snapshot_vectors, snapshot_papers
 papers = asyncio.run(snapshot_papers())
 vectors = {arxiv_id: stored.vector for arxiv_id, stored in read_snapshot_vectors().items()}
 index = HybridIndex(papers, vectors, shared_encoder())

@@ -5,7 +5,7 @@ import logging
 import httpx
 import pytest
 
-from bot.errors import NotFound, SourceDataError, SourceError
+from bot.domain.errors import NotFound, SourceDataError, SourceError
 from bot.sources.arxiv import Arxiv
 from tests.conftest import Sleeps
 from tests.fakes.papers_api import Answer, FakePapersApi, atom_answer, atom_entry

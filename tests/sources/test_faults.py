@@ -17,15 +17,15 @@ from datetime import date
 import httpx
 import pytest
 
-from bot.catalog import Catalog
-from bot.errors import SourceDataError, SourceUnavailable
+from bot.domain.errors import SourceDataError, SourceUnavailable
+from bot.ingest.catalog import Catalog
+from bot.ingest.sync import Syncer
 from bot.search.service import SearchService
 from bot.sources.arxiv import Arxiv
 from bot.sources.http import Limits, RetryPolicy
 from bot.sources.huggingface import HuggingFace
 from bot.sources.validation import MAX_COUNT
 from bot.store.papers import PaperStore
-from bot.sync import Syncer
 from tests.conftest import Sleeps
 from tests.fakes.papers_api import Answer, FakePapersApi, atom_answer, atom_entry, json_answer
 

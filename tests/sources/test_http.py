@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from bot.errors import SourceDataError, SourceError, SourceUnavailable
+from bot.domain.errors import SourceDataError, SourceError, SourceUnavailable
 from bot.sources import http
 from tests.conftest import Sleeps
 

@@ -7,7 +7,7 @@ from datetime import date
 import httpx
 import pytest
 
-from bot.errors import NotFound, SourceDataError, SourceError
+from bot.domain.errors import NotFound, SourceDataError, SourceError
 from bot.sources.http import RetryPolicy
 from bot.sources.huggingface import PAGE_SIZE, HuggingFace
 from tests.conftest import CURRENT, Sleeps

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 
-from bot.errors import StoreError
+from bot.domain.errors import StoreError
 from bot.store.engine import create_engine, database_url, migrate
 from bot.store.faults import causes, store_fault
 from bot.store.papers import PaperStore

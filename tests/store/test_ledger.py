@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.channels import ChannelRef
-from bot.publishing import MessageRef
+from bot.domain.channels import ChannelRef
+from bot.domain.publishing import MessageRef
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import update
 
-from bot.models import Listing, Paper
+from bot.domain.models import Listing, Paper
 from bot.store.papers import PaperStore
 from bot.store.tables import papers
 

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection
 
-from bot.models import Listing, Paper
+from bot.domain.models import Listing, Paper
 from bot.store.papers import PaperStore, merge
 from bot.store.tables import metadata
 from tests.conftest import listings_of

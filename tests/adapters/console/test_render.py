@@ -3,9 +3,9 @@ from __future__ import annotations
 from rich.console import Console
 
 from adapters.console.render import render_post
-from bot.cards import card
-from bot.models import Paper
-from bot.post import Post
+from bot.domain.cards import card
+from bot.domain.models import Paper
+from bot.domain.post import Post
 
 
 def show(post: Post) -> str:

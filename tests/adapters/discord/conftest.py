@@ -11,15 +11,15 @@ import pytest
 import yarl
 
 from adapters.discord.app import DiscordRuntime, PaperBot
-from bot.assistant import Assistant
-from bot.catalog import Catalog
-from bot.chat import ChatService
-from bot.config import DigestDefaults
+from bot.chat.assistant import Assistant
+from bot.chat.service import ChatService
+from bot.delivery.subscriptions import SubscriptionStore
+from bot.domain.config import DigestDefaults
+from bot.ingest.catalog import Catalog
 from bot.search.service import SearchService
 from bot.store.events import EventLog
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
-from bot.subscriptions import SubscriptionStore
 from tests.fakes.discord import FakeDiscord
 
 NOW = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)

@@ -8,12 +8,12 @@ from datetime import date
 import discord
 
 from adapters.discord.render import TOTAL, card_embed, post_message, seed_embed
-from bot.cards import card
-from bot.channels import ChannelRef
-from bot.delivery import DigestDelivery
-from bot.digest import DigestOptions
-from bot.models import Listing, Paper
-from bot.post import Post
+from bot.delivery.digest import DigestOptions
+from bot.delivery.digest_delivery import DigestDelivery
+from bot.domain.cards import card
+from bot.domain.channels import ChannelRef
+from bot.domain.models import Listing, Paper
+from bot.domain.post import Post
 from bot.search.service import SearchService
 from tests.adapters.discord.conftest import DiscordBot
 from tests.fakes.discord import FORUM_ID, TAGS, TEXT_ID

@@ -23,7 +23,7 @@ from adapters.discord.render import (
     seed_embed,
     thread_name,
 )
-from bot.post import Card, Post
+from bot.domain.post import Card, Post
 from tests.strategies import CARDS, FAST, LONG, POSTS
 
 # What Discord turns into a ping: @everyone, @here, <@id>, <@!id>, <@&id> (escape_mentions puts a

@@ -16,13 +16,13 @@ import pytest
 
 from adapters.discord.publisher import DiscordPublisher
 from adapters.discord.render import Message, seed_embed
-from bot.cards import card
-from bot.channels import ChannelRef
-from bot.delivery import DigestDelivery
-from bot.digest import DigestOptions
-from bot.models import Paper
-from bot.post import Card, Post
-from bot.publishing import MessageRef
+from bot.delivery.digest import DigestOptions
+from bot.delivery.digest_delivery import DigestDelivery
+from bot.domain.cards import card
+from bot.domain.channels import ChannelRef
+from bot.domain.models import Paper
+from bot.domain.post import Card, Post
+from bot.domain.publishing import MessageRef
 from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from tests.adapters.discord.conftest import DiscordBot

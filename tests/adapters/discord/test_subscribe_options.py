@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.discord.app import subscribe_command
-from bot.commands import Subscribe, Unknown
+from bot.chat.commands import Subscribe, Unknown
 
 
 def test_a_topic_that_reads_like_an_option_stays_a_topic() -> None:

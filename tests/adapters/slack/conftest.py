@@ -17,16 +17,16 @@ import pytest
 
 from adapters.slack.app import SlackRuntime, create_app, slack_client
 from adapters.slack.publisher import SlackPublisher
-from bot.assistant import Assistant
-from bot.catalog import Catalog
-from bot.chat import ChatService
-from bot.config import DigestDefaults
+from bot.chat.assistant import Assistant
+from bot.chat.service import ChatService
+from bot.delivery.subscriptions import SubscriptionStore
+from bot.domain.config import DigestDefaults
+from bot.ingest.catalog import Catalog
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.service import SearchService
 from bot.store.events import EventLog
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
-from bot.subscriptions import SubscriptionStore
 from tests.fakes.slack import FakeSlack
 
 SECRET = "test-signing-secret"

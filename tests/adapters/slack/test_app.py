@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.channels import ChannelRef
+from bot.domain.channels import ChannelRef
 from tests.adapters.slack.conftest import SlackBot
 
 

@@ -9,12 +9,12 @@ from datetime import date
 
 from adapters.slack.app import slack_client
 from adapters.slack.publisher import SlackPublisher
-from bot.channels import ChannelRef
-from bot.delivery import DigestDelivery
-from bot.digest import DigestOptions
-from bot.models import Listing, Paper
+from bot.delivery.digest import DigestOptions
+from bot.delivery.digest_delivery import DigestDelivery
+from bot.delivery.subscriptions import Subscription
+from bot.domain.channels import ChannelRef
+from bot.domain.models import Listing, Paper
 from bot.search.service import SearchService
-from bot.subscriptions import Subscription
 from tests.adapters.slack.conftest import SlackBot
 from tests.fakes.slack import Failure, FakeSlack
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from adapters.slack.permissions import SCOPES
-from bot.channels import ChannelRef
+from bot.domain.channels import ChannelRef
 from tests.adapters.slack.conftest import SlackBot
 from tests.fakes.slack import Failure
 

@@ -17,9 +17,9 @@ from adapters.slack.render import (
     safe_url,
     thread_blocks,
 )
-from bot.cards import card
-from bot.models import Paper
-from bot.post import Post
+from bot.domain.cards import card
+from bot.domain.models import Paper
+from bot.domain.post import Post
 from tests.fakes.slack import check_blocks
 
 

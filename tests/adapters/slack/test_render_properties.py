@@ -9,7 +9,7 @@ from hypothesis import given
 from slack_sdk.models.blocks import Block
 
 from adapters.slack.render import card_message, header_message, post_message, thread_blocks
-from bot.post import Card, Post
+from bot.domain.post import Card, Post
 from tests.fakes.slack import check_blocks
 from tests.strategies import CARDS, FAST, POSTS
 

@@ -1,0 +1,125 @@
+"""The composition root: settings → HTTP client → sources → store → services, opened and closed once.
+
+Each part is imported where it is built, so a command pays only for what it opens: offline there
+is no HTTP client, and the search service (NumPy, the index, the model) waits for its first use.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot import __version__
+from bot.delivery.subscriptions import SubscriptionStore, from_config
+from bot.domain.config import FileConfig, load_config
+from bot.ingest.catalog import Catalog
+from bot.search.lazy import LazySearch
+from bot.store.engine import create_engine, database_url, migrate
+from bot.store.ledger import Ledger
+from bot.store.papers import PaperStore
+
+if TYPE_CHECKING:
+    from bot.app.settings import Settings
+    from bot.ingest.sync import Syncer
+    from bot.search.hybrid import QueryEncoder
+    from bot.search.service import SearchService
+    from bot.sources.arxiv import Arxiv
+    from bot.sources.huggingface import HuggingFace
+
+TIMEOUT_SECONDS, CONNECT_TIMEOUT_SECONDS = 20.0, 5.0
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    config: FileConfig
+    store: PaperStore
+    search: LazySearch
+    catalog: Catalog
+    syncer: Syncer | None  # None when offline
+    subscriptions: SubscriptionStore
+    ledger: Ledger
+
+
+def query_encoder(settings: Settings) -> QueryEncoder | None:
+    """The embedding model, when wanted and installed; otherwise search is keyword-only (said once)."""
+    if not settings.embeddings:
+        return None
+    from bot.search.encoder import LazyEncoder, ModelMissing, model_dir
+
+    try:
+        model_dir()
+    except ModelMissing as exc:
+        log.warning("%s", exc)
+        return None
+    return LazyEncoder()
+
+
+def search_service(store: PaperStore, settings: Settings) -> SearchService:
+    """The search service over the store, hybrid when the embedding model is wanted and installed; its
+    CPU work in the process's pools, sized by `PAPERBOY_THREADS` (default: the usable CPUs)."""
+    from bot.host.pools import configure, cpu_pool
+    from bot.search.service import SearchService
+    from bot.store.embeddings import EmbeddingStore
+
+    configure(settings.threads)
+    return SearchService(store, EmbeddingStore(store.engine), query_encoder(settings), cpu_pool())
+
+
+def read_config(settings: Settings) -> FileConfig:
+    return load_config(settings.config_path, required=settings.config is not None)
+
+
+async def _sources(
+    stack: AsyncExitStack, settings: Settings, store: PaperStore, search: LazySearch
+) -> tuple[HuggingFace, Arxiv, Syncer]:
+    """Hugging Face and arXiv over one HTTP client (closed with `stack`), and the syncer that uses them."""
+    import httpx
+
+    from bot.ingest.sync import Syncer
+    from bot.sources.arxiv import Arxiv
+    from bot.sources.huggingface import HuggingFace
+
+    timeout = httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS)
+    headers = {"User-Agent": f"paperboy/{__version__}"}
+    client = await stack.enter_async_context(httpx.AsyncClient(timeout=timeout, headers=headers, follow_redirects=True))
+    hf = HuggingFace(client, settings.hf_url)
+    arxiv = Arxiv(client, settings.arxiv_url)
+    return hf, arxiv, Syncer(store, hf, arxiv, search)
+
+
+@asynccontextmanager
+async def open_services(settings: Settings, config: FileConfig | None = None) -> AsyncIterator[Services]:
+    engine = create_engine(database_url(settings.database_url, settings.data_dir))
+    try:
+        await migrate(engine)
+        async with AsyncExitStack() as stack:
+            store = PaperStore(engine)
+            search = LazySearch(lambda: search_service(store, settings))
+            hf = arxiv = syncer = None
+            if not settings.offline:
+                hf, arxiv, syncer = await _sources(stack, settings, store, search)
+            config = config if config is not None else read_config(settings)
+            subscriptions = SubscriptionStore(engine)
+            await subscriptions.seed([from_config(entry, config.digest) for entry in config.subscriptions])
+            ledger = Ledger(engine)
+            try:
+                yield Services(
+                    settings=settings,
+                    config=config,
+                    store=store,
+                    search=search,
+                    catalog=Catalog(store, search, hf, arxiv, syncer),
+                    syncer=syncer,
+                    subscriptions=subscriptions,
+                    ledger=ledger,
+                )
+            finally:
+                await search.close()
+                await ledger.close()  # its holds (on PostgreSQL, a connection of its own) go before the engine
+    finally:
+        await engine.dispose()

@@ -1,0 +1,512 @@
+"""The `paperboy` command line: digest, search, sync, import, paper.
+
+This module and `bot.app.bootstrap` are the composition root's edge: the only places in `bot` that may
+import an adapter (here, the console renderer). The import contract names them.
+
+Each command imports what it uses inside its body, so `paperboy --help` loads typer and rich only,
+and a command never pays for a chat SDK, the store or the search stack it does not open
+(`tests/app/test_cli_imports.py` holds it to that; `python -m bench.startup` times it).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from bot.domain.errors import ConfigError, DayNotStored, PaperboyError, UsageError
+
+if TYPE_CHECKING:
+    from bot.app.bootstrap import Services
+    from bot.app.settings import Settings
+    from bot.domain.models import Paper
+    from bot.domain.post import Post
+    from bot.search.port import SearchHit
+
+T = TypeVar("T")
+# Typer 0.29 carries its own copy of click; its exceptions live wherever BadParameter does.
+_click = sys.modules[typer.BadParameter.__module__]
+
+app = typer.Typer(
+    name="paperboy",
+    help="Hugging Face Daily Papers in your terminal, Slack or Discord.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+# No emoji codes: "console:x: no papers" must not print as "console❌ no papers".
+out = Console(highlight=False, soft_wrap=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True, notice_first: bool = False) -> T:
+    """Open the services, make sure there are papers (announcing a snapshot), run `work`.
+
+    The snapshot notice follows the work (or, with `notice_first`, precedes it), so a command that
+    fails says one line only: what went wrong. Store faults become that line (`_faults`).
+    """
+    import asyncio
+
+    from bot.app.bootstrap import open_services, read_config
+    from bot.app.settings import load_settings
+
+    settings = load_settings()
+    config = read_config(settings)
+
+    async def main() -> T:
+        async with open_services(settings, config) as services:
+            notice = await services.catalog.ensure_papers(_today()) if ensure else None
+            if notice and notice_first:
+                err.print(notice, style="yellow", markup=False)
+            done = await work(services)
+            if notice and not notice_first:
+                err.print(notice, style="yellow", markup=False)
+            return done
+
+    with _faults(settings):
+        return asyncio.run(main())
+
+
+@contextmanager
+def _faults(settings: Settings) -> Iterator[None]:
+    """Operator faults as one `PaperboyError` each, in our words: a store that cannot be opened, read
+    or written (`bot.store.faults`), the Slack port taken. Anything else is left as it is."""
+    try:
+        yield
+    except PaperboyError:
+        raise
+    except Exception as exc:
+        import errno
+
+        from bot.store.engine import database_url
+        from bot.store.faults import causes, store_fault
+
+        fault = store_fault(exc, database_url(settings.database_url, settings.data_dir), _store_setting(settings))
+        if fault is not None:
+            raise fault from exc
+        for found in causes(exc):
+            if isinstance(found, OSError) and found.errno == errno.EADDRINUSE:
+                raise ConfigError(
+                    f"port {settings.slack_port} (PAPERBOY_SLACK_PORT) is already in use by another program: "
+                    "stop it, or set PAPERBOY_SLACK_PORT to a free port"
+                ) from exc
+        raise
+
+
+def _store_setting(settings: Settings) -> str:
+    """What the operator set to choose the store, for a fault's fix to name."""
+    return "PAPERBOY_DATABASE_URL" if settings.database_url else "PAPERBOY_DATA_DIR"
+
+
+def _not_future(day: date) -> None:
+    """A day that has not begun (here or in UTC) has no listing yet: a usage error, before anything opens."""
+    today = max(_today(), date.today())
+    if day > today:
+        raise UsageError(
+            f"--date {day.isoformat()} is in the future: Hugging Face lists a day's papers on that day "
+            f"(give {today.isoformat()} or earlier)"
+        )
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint="--date") from None
+
+
+def paper_json(paper: Paper, **extra: Any) -> dict[str, Any]:
+    return {
+        "arxiv_id": paper.arxiv_id,
+        "title": paper.title,
+        "upvotes": paper.upvotes,
+        "url": paper.hf_url,
+        "arxiv_url": paper.arxiv_url,
+        "pdf_url": paper.pdf_url,
+        "authors": list(paper.authors),
+        "organization": paper.organization,
+        "num_comments": paper.num_comments,
+        "github_repo": paper.github_repo,
+        "github_stars": paper.github_stars,
+        "project_page": paper.project_page,
+        "ai_summary": paper.ai_summary,
+        "ai_keywords": list(paper.ai_keywords),
+        "published_at": paper.published_at.isoformat() if paper.published_at else None,
+        "listed_on": [d.isoformat() for d in paper.listed_on],
+        **extra,
+    }
+
+
+def _print_json(value: object) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def digest(
+    date_: Annotated[
+        str | None, typer.Option("--date", help="Listing day, YYYY-MM-DD (default: the latest with papers).")
+    ] = None,
+    topic: Annotated[list[str] | None, typer.Option("--topic", help="Keep papers on this topic (repeatable).")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, max=500, help="How many papers at most.")] = None,
+    min_upvotes: Annotated[int | None, typer.Option(min=0, help="Fewest upvotes a paper needs.")] = None,
+    format_: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """Build the digest for a listing day and show it (posts nothing)."""
+    from adapters.console.render import render_post
+    from bot.delivery.digest import DigestOptions, build_digest
+
+    day = _parse_day(date_)
+    if day is not None:
+        _not_future(day)
+
+    async def work(services: Services) -> None:
+        defaults = services.config.digest
+        options = DigestOptions(
+            topics=tuple(topic) if topic else defaults.topics,
+            limit=limit if limit is not None else defaults.limit,
+            min_upvotes=min_upvotes if min_upvotes is not None else defaults.min_upvotes,
+        )
+        if day is not None:
+            await services.catalog.ensure_day(day)  # a day the store lacks and cannot fetch: DayNotStored
+        elif note := await services.catalog.staleness(_today()):
+            err.print(note, style="yellow", markup=False)
+        result = await build_digest(services.store, services.search, options, day)
+        if format_ is Format.json:
+            papers = [paper_json(p, rank=i) for i, p in enumerate(result.papers, start=1)]
+            _print_json(
+                {"date": result.day.isoformat() if result.day else None, "listed": result.listed, "papers": papers}
+            )
+        else:
+            out.print(render_post(result.to_post()))
+
+    _run(work)
+
+
+@app.command()
+def search(
+    query: Annotated[str | None, typer.Argument(help="What to look for, in plain words.")] = None,
+    batch: Annotated[Path | None, typer.Option(help="A file of queries, one a line; prints JSON lines.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=200, help="How many results.")] = 10,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Search the papers, as `/papers QUERY` does in chat."""
+    from adapters.console.render import render_post
+
+    if batch is None and (query is None or not query.strip()):
+        raise UsageError('search needs a QUERY (or --batch FILE): paperboy search "speculative decoding"')
+    if batch is not None and query is not None:
+        raise UsageError("give either a QUERY or --batch FILE, not both")
+    queries: list[str] = []
+    if batch is not None:
+        try:
+            queries = [line.strip() for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"--batch {batch}: cannot read it ({exc})") from None
+
+    async def work(services: Services) -> None:
+        if batch is not None:
+            await services.search.index()  # built before the first query's clock starts
+            for line in queries:  # each search runs in the CPU pool; a line is printed as it is answered
+                started = time.perf_counter()
+                hits = await services.search.search(line, limit=limit)
+                took = (time.perf_counter() - started) * 1000
+                _print_json({"query": line, "results": [h.paper.arxiv_id for h in hits], "took_ms": round(took, 3)})
+            return
+        assert query is not None
+        started = time.perf_counter()
+        hits = await services.search.search(query, limit=limit)
+        took = (time.perf_counter() - started) * 1000
+        if json_:
+            results = [paper_json(h.paper, score=round(h.score, 4)) for h in hits]
+            _print_json({"query": query, "took_ms": round(took, 3), "results": results})
+        else:
+            out.print(render_post(_search_post(query, hits)))
+
+    _run(work)
+
+
+async def _embed(services: Services) -> None:
+    """Embed what the command brought in, so that a later search finds it by meaning too."""
+    if not services.search.hybrid:
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+    ) as bar:
+        task = bar.add_task("Embedding papers for search", total=None)
+
+        def step(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            embedded = await services.search.embed_missing(step)
+        except Exception as exc:  # what was imported or synced is stored; only search by meaning waits
+            from bot.store.faults import store_fault
+
+            # Never SQLAlchemy's own text: it carries the statement's parameters, here the vectors.
+            fault = store_fault(exc, services.store.engine.url, _store_setting(services.settings))
+            reason = str(fault) if fault is not None else f"{type(exc).__name__}: {exc}"
+            err.print(
+                f"paperboy: could not embed the papers ({reason}); they are stored and "
+                "found by their words, and the next run embeds them",
+                style="yellow",
+                markup=False,
+            )
+            return
+    if embedded:
+        err.print(f"Embedded {embedded} papers for search by meaning.", markup=False)
+
+
+def _search_post(query: str, hits: list[SearchHit]) -> Post:
+    from bot.domain.cards import card
+    from bot.domain.post import Post
+
+    return Post(
+        header=f"Papers on “{query.strip()[:80]}”",
+        subheader=f"{len(hits)} result{'s' if len(hits) != 1 else ''}",
+        cards=tuple(card(h.paper) for h in hits),
+        empty="No papers match. Try fewer or broader words.",
+    )
+
+
+@app.command()
+def paper(
+    paper_id: Annotated[str, typer.Argument(metavar="ID", help="An arXiv id or an arXiv or Hugging Face URL.")],
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one paper (from the store, else fetched from Hugging Face or arXiv)."""
+    from adapters.console.render import render_post
+    from bot.domain.cards import card
+    from bot.domain.ids import parse_arxiv_id
+    from bot.domain.post import Post
+
+    arxiv_id = parse_arxiv_id(paper_id)
+
+    async def work(services: Services) -> None:
+        found = await services.catalog.paper(arxiv_id)
+        if json_:
+            _print_json(paper_json(found))
+        else:
+            out.print(render_post(Post(header=found.title, cards=(card(found),))))
+
+    _run(work, ensure=False)
+
+
+@app.command()
+def sync(
+    days: Annotated[
+        int | None, typer.Option(min=1, max=3660, help="The last N days, today included (default 3).")
+    ] = None,
+    date_: Annotated[str | None, typer.Option("--date", help="One listing day, YYYY-MM-DD.")] = None,
+) -> None:
+    """Fetch listings from Hugging Face (and details from arXiv where needed) into the store."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from bot.ingest.sync import recent_days
+
+    if days is not None and date_ is not None:
+        raise UsageError("give either --days or --date, not both")
+    one = _parse_day(date_)
+    wanted = [one] if one else recent_days(_today(), days or 3)
+
+    async def work(services: Services) -> int:
+        if services.syncer is None:
+            raise ConfigError("PAPERBOY_OFFLINE is set: sync fetches from Hugging Face; unset it to sync")
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+        ) as bar:
+            task = bar.add_task("Syncing", total=len(wanted))
+
+            def step(day: date, count: int) -> None:
+                bar.update(task, advance=1, description=f"{day.isoformat()}: {count} papers")
+
+            report = await services.syncer.sync(wanted, step)
+        c = report.counts
+        span = wanted[0].isoformat() if len(wanted) == 1 else f"{wanted[0].isoformat()} to {wanted[-1].isoformat()}"
+        out.print(
+            f"Synced {len(wanted)} day{'s' if len(wanted) != 1 else ''} ({span}): {c.listings} listings "
+            f"({c.new_listings} new), {c.new_papers} new papers, {c.updated_papers} updated"
+            + (f", {len(report.empty_days)} with no listings" if report.empty_days else "")
+            + (f", {report.completed_from_arxiv} completed from arXiv" if report.completed_from_arxiv else ""),
+            markup=False,
+        )
+        for day, reason in report.failed.items():
+            err.print(f"paperboy: {day.isoformat()} failed: {reason}", markup=False)
+        await _embed(services)
+        return 0 if report.ok else 1
+
+    code = _run(work, ensure=False)
+    raise typer.Exit(code)
+
+
+@app.command("post")
+def post_(
+    channel: Annotated[str, typer.Option("--channel", help="PLATFORM:CHANNEL_ID, such as slack:C0123456.")],
+    date_: Annotated[str | None, typer.Option("--date", help="Listing day, YYYY-MM-DD (default: the latest).")] = None,
+) -> None:
+    """Deliver a channel's digest now, once: a second call posts nothing and says so."""
+    from bot.app.wiring import publishers
+    from bot.delivery.digest import DigestOptions, no_listing
+    from bot.delivery.digest_delivery import DigestDelivery
+    from bot.domain.channels import parse_channel
+
+    where = parse_channel(channel)
+    day = _parse_day(date_)
+    if day is not None:
+        _not_future(day)
+
+    async def work(services: Services) -> int:
+        subscription = await services.subscriptions.get(where)
+        defaults = services.config.digest
+        options = (
+            subscription.options()
+            if subscription
+            else DigestOptions(topics=defaults.topics, limit=defaults.limit, min_upvotes=defaults.min_upvotes)
+        )
+        target = day or await services.store.latest_day()
+        if target is not None:
+            # Before anything is claimed: a day the store lacks, or one with no listing yet, is neither
+            # posted nor recorded, so the channel gets it normally once it is there.
+            record = await services.catalog.ensure_day(target)
+            if not record.listed:
+                if not record.final and record.fetched_at is not None:
+                    raise DayNotStored(
+                        target,
+                        f"Hugging Face has listed no papers for {target.isoformat()} yet (asked at "
+                        f"{record.fetched_at:%-d %B %H:%M} UTC): nothing was posted to {where} or recorded; "
+                        "run this again once it has",
+                    )
+                err.print(f"No papers to post to {where}: {no_listing(record)} Nothing was posted.", markup=False)
+                return 0
+        async with publishers(services, out) as found:
+            delivery = DigestDelivery(services.store, services.search, services.ledger, services.subscriptions, found)
+            result = await delivery.deliver(where, options, target, retry_stopped=True)
+        err.print(result.describe(), markup=False)
+        return 0 if result.ok else 1
+
+    raise typer.Exit(_run(work))
+
+
+@app.command()
+def run() -> None:
+    """Run the bot: every chat platform whose credentials are set, until Ctrl-C or SIGTERM."""
+    import logging
+
+    from bot.app.wiring import serve_until_stopped
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("discord.client").addFilter(
+        lambda record: "voice will NOT be supported" not in record.getMessage()
+    )
+
+    async def work(services: Services) -> None:
+        await serve_until_stopped(services, lambda note: err.print(note, markup=False))
+
+    _run(work, notice_first=True)
+
+
+@app.command("discord-invite")
+def discord_invite(
+    client_id: Annotated[
+        int | None, typer.Option("--client-id", help="The application id (default: read from DISCORD_TOKEN).")
+    ] = None,
+) -> None:
+    """Print the link that adds the bot to a Discord server, with the scopes and permissions it needs."""
+    from adapters.discord.app import application_id, invite_url
+    from bot.app.settings import load_settings
+
+    settings = load_settings()
+    token = settings.discord_token.get_secret_value() if settings.discord_token else None
+    found = client_id or (application_id(token) if token else None)
+    if found is None:
+        raise UsageError("give --client-id (the application id from the Discord developer portal) or set DISCORD_TOKEN")
+    out.print(invite_url(found), markup=False, soft_wrap=True)
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="PATH...", help="HF daily-papers JSON files, corpus JSONL(.gz) files, or folders of them."
+        ),
+    ],
+) -> None:
+    """Import papers from files; each file is stored whole or not at all."""
+    from bot.ingest.importer import import_paths
+
+    async def work(services: Services) -> int:
+        results = await import_paths(services.store, paths)
+        if not results:
+            raise UsageError("no importable files (.json, .jsonl, .jsonl.gz) in " + ", ".join(map(str, paths)))
+        failed = 0
+        total = None
+        for result in results:
+            if result.counts is None:
+                failed += 1
+                err.print(f"paperboy: import failed: {result.path}: {result.error}", markup=False)
+            else:
+                total = result.counts if total is None else total + result.counts
+        if total is not None:
+            counts = await services.store.counts()
+            out.print(
+                f"Imported {len(results) - failed} file{'s' if len(results) - failed != 1 else ''}: "
+                f"{total.listings} listings ({total.new_listings} new), {total.new_papers} new papers, "
+                f"{total.updated_papers} updated. The store holds {counts.papers} papers and "
+                f"{counts.listings} listings over {counts.days} days.",
+                markup=False,
+            )
+            services.search.invalidate()
+            await _embed(services)
+        return 1 if failed else 0
+
+    code = _run(work, ensure=False)
+    raise typer.Exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: exit 0 on success, 2 for a usage error, 1 for anything else, one line on stderr."""
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=argv, prog_name="paperboy", standalone_mode=False)
+    except _click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
+            err.print(exc.ctx.get_help(), markup=False, highlight=False)
+            sys.exit(2)
+        hint = f" (see paperboy {exc.ctx.info_name} --help)" if exc.ctx and exc.ctx.parent else " (see paperboy --help)"
+        _fail(f"{exc.format_message()}{hint}", 2)
+    except (typer.Abort, KeyboardInterrupt):
+        _fail("interrupted", 130)
+    except UsageError as exc:
+        _fail(str(exc), 2)
+    except PaperboyError as exc:
+        _fail(str(exc), 1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int) -> None:
+    err.print(f"paperboy: error: {message}", markup=False)
+    sys.exit(code)

@@ -1,0 +1,65 @@
+"""The long-running half of `paperboy run`: the sweep and the sync on a schedule, until told to stop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from bot.app.bootstrap import Services
+from bot.delivery.digest_delivery import DigestDelivery
+from bot.delivery.scheduler import Scheduler
+from bot.delivery.sweep import Sweeper
+from bot.domain.errors import SourceError
+from bot.domain.publishing import Publisher
+from bot.ingest.sync import recent_days
+
+log = logging.getLogger("paperboy")
+
+
+def sweeper(services: Services, publishers: Mapping[str, Publisher]) -> Sweeper:
+    delivery = DigestDelivery(services.store, services.search, services.ledger, services.subscriptions, publishers)
+    return Sweeper(
+        services.subscriptions,
+        services.ledger,
+        services.store,
+        delivery,
+        services.config.schedule,
+        frozenset(publishers),
+    )
+
+
+async def serve(services: Services, publishers: Mapping[str, Publisher], stop: asyncio.Event) -> None:
+    """Sweep and sync on schedule until `stop` is set."""
+    sweep = sweeper(services, publishers)
+    syncer = services.syncer
+
+    async def sweep_now() -> None:
+        for result in await sweep.sweep(datetime.now(UTC)):
+            log.info("%s", result.describe())
+
+    async def sync_now() -> None:
+        assert syncer is not None
+        try:
+            report = await syncer.sync(recent_days(datetime.now(UTC).date(), 2))
+        except SourceError as exc:
+            log.warning("sync failed, trying again at the next one: %s", exc)
+            return
+        if report.counts.new_listings:
+            log.info("synced %d new listings", report.counts.new_listings)
+        for day, reason in report.failed.items():
+            log.warning("sync of %s failed: %s", day, reason)
+
+    policy = services.config.schedule
+    scheduler = Scheduler(
+        sweep=sweep_now,
+        sync=sync_now if syncer is not None else None,
+        tick_seconds=policy.tick_seconds,
+        sync_minutes=policy.sync_minutes,
+    )
+    scheduler.start()
+    try:
+        await stop.wait()
+    finally:
+        scheduler.stop()

@@ -1,0 +1,78 @@
+"""Typed settings from the environment, built once in the composition root and passed down."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.domain.errors import ConfigError
+
+DEFAULT_CONFIG = Path("config/paperboy.toml")
+_SECRETS = {
+    "slack_bot_token": "SLACK_BOT_TOKEN",
+    "slack_signing_secret": "SLACK_SIGNING_SECRET",
+    "slack_app_token": "SLACK_APP_TOKEN",
+    "discord_token": "DISCORD_TOKEN",
+}
+
+
+class Settings(BaseSettings):
+    """Every environment variable of the contract; tokens may also come from `NAME_FILE` files."""
+
+    model_config = SettingsConfigDict(env_prefix="PAPERBOY_", extra="ignore", frozen=True)
+
+    config: Path | None = None
+    data_dir: Path = Path(".paperboy")
+    database_url: str | None = None
+    offline: bool = False
+    embeddings: bool = True  # search by meaning too, when the embedding model is installed
+    threads: int | None = Field(None, ge=1, le=1024)  # CPU workers (bot/host/pools.py); None: the usable CPUs
+    hf_url: str = "https://huggingface.co"
+    arxiv_url: str = "https://export.arxiv.org"
+    slack_port: int = Field(3000, ge=1, le=65535)
+    slack_api_url: str = "https://slack.com/api/"
+    discord_api_url: str = "https://discord.com/api/v10"
+    discord_gateway_url: str = "wss://gateway.discord.gg/"
+    slack_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN"))
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET"))
+    slack_app_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN"))
+    discord_token: SecretStr | None = Field(None, validation_alias=AliasChoices("DISCORD_TOKEN"))
+
+    @field_validator("offline", "embeddings", mode="before")
+    @classmethod
+    def _blank_is_off(cls, value: object) -> object:
+        return False if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url", "config", "threads", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _secret_files(self) -> Settings:
+        for name, variable in _SECRETS.items():
+            path = os.environ.get(f"{variable}_FILE")
+            if getattr(self, name) is None and path:
+                try:
+                    secret = Path(path).read_text(encoding="utf-8").strip()
+                except OSError as exc:
+                    raise ValueError(f"{variable}_FILE: cannot read {path} ({exc.strerror})") from None
+                object.__setattr__(self, name, SecretStr(secret))
+        return self
+
+    @property
+    def config_path(self) -> Path:
+        return self.config or DEFAULT_CONFIG
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "environment"
+        variable = _SECRETS.get(name, f"PAPERBOY_{name.upper()}")
+        raise ConfigError(f"{variable}: {first['msg']}") from None

@@ -1,0 +1,198 @@
+"""Wiring the chat platforms: publishers for `post`, the running apps for `run`.
+
+With `bot.app.cli` this is the only module in `bot` that imports adapters (the import contract names it):
+it is where the composition root meets the surfaces. Each platform's adapter (and SDK: slack_bolt and
+aiohttp, discord.py) is imported only when that platform has credentials.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+
+from adapters.console.publisher import ConsolePublisher
+from bot.chat.assistant import Assistant
+from bot.chat.service import ChatService
+from bot.domain.errors import ConfigError
+from bot.store.events import EventLog
+from bot.store.health import database_problem
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+    from rich.console import Console
+
+    from bot.app.bootstrap import Services
+    from bot.domain.publishing import Publisher
+
+log = logging.getLogger("paperboy")
+
+
+@dataclass(frozen=True)
+class SlackCredentials:
+    bot_token: str
+    signing_secret: str | None
+    app_token: str | None
+
+
+def _pick(*values: SecretStr | None) -> str | None:
+    """The first secret that is set: the environment's, then the config file's."""
+    for value in values:
+        if value is not None and value.get_secret_value():
+            return value.get_secret_value()
+    return None
+
+
+def slack_credentials(services: Services) -> SlackCredentials | None:
+    settings, file = services.settings, services.config.slack
+    token = _pick(settings.slack_bot_token, file.bot_token)
+    if token is None:
+        return None
+    return SlackCredentials(
+        token,
+        _pick(settings.slack_signing_secret, file.signing_secret),
+        _pick(settings.slack_app_token, file.app_token),
+    )
+
+
+def discord_token(services: Services) -> str | None:
+    file = services.config.discord
+    return _pick(services.settings.discord_token, file.token, file.bot_token)
+
+
+def assistant(services: Services) -> Assistant:
+    chat = ChatService(
+        services.store, services.search, services.catalog, services.subscriptions, services.config.digest
+    )
+    return Assistant(chat, services.catalog, services.search, services.ledger, EventLog(services.store.engine))
+
+
+@asynccontextmanager
+async def publishers(services: Services, console: Console) -> AsyncIterator[dict[str, Publisher]]:
+    """A publisher for every platform with credentials (REST only for Discord), closed on the way out."""
+    found: dict[str, Publisher] = {"console": ConsolePublisher(console)}
+    async with AsyncExitStack() as stack:
+        slack = slack_credentials(services)
+        if slack is not None:
+            from adapters.slack.app import http_session, slack_client
+            from adapters.slack.publisher import SlackPublisher
+
+            session = await stack.enter_async_context(http_session())
+            found["slack"] = SlackPublisher(slack_client(slack.bot_token, services.settings.slack_api_url, session))
+        token = discord_token(services)
+        if token is not None:
+            from adapters.discord.app import rest_client, use_endpoints
+            from adapters.discord.publisher import DiscordPublisher
+
+            use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
+            client = await rest_client(token)
+            stack.push_async_callback(client.close)
+            found["discord"] = DiscordPublisher(client)
+        yield found
+
+
+@dataclass
+class Running:
+    names: list[str]
+    publishers: dict[str, Publisher]
+
+
+@asynccontextmanager
+async def running(services: Services) -> AsyncIterator[Running]:
+    """Start every platform whose credentials are set; stop them all on the way out."""
+    names: list[str] = []
+    found: dict[str, Publisher] = {}
+    talk = assistant(services)  # one conversational core for every platform
+    async with AsyncExitStack() as stack:
+        slack = slack_credentials(services)
+        if slack is not None:
+            if not slack.signing_secret:
+                raise ConfigError("SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: set both to enable Slack")
+            from adapters.slack.app import SlackRuntime, create_app, http_session, slack_client
+            from adapters.slack.publisher import SlackPublisher
+
+            session = await stack.enter_async_context(http_session())
+            client = slack_client(slack.bot_token, services.settings.slack_api_url, session)
+            slack_publisher = SlackPublisher(client)
+            found["slack"] = slack_publisher
+            app = create_app(talk, client, slack.signing_secret, slack_publisher, admins=services.config.slack.admins)
+            runtime = SlackRuntime(
+                app,
+                signing_secret=slack.signing_secret,
+                port=services.settings.slack_port,
+                app_token=slack.app_token,
+                health=partial(database_problem, services.store.engine),
+            )
+            stack.push_async_callback(runtime.stop)  # before start: a start cancelled midway is closed too
+            await runtime.start()
+            names.append("Slack (Socket Mode)" if slack.app_token else f"Slack (HTTP on port {runtime.port})")
+        token = discord_token(services)
+        if token is not None:
+            from adapters.discord.app import DiscordRuntime, PaperBot, use_endpoints
+
+            use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
+            bot = PaperBot(talk, guilds=services.config.discord.guilds)
+            discord_runtime = DiscordRuntime(bot, token)
+            stack.push_async_callback(discord_runtime.stop)
+            await discord_runtime.start()
+            found["discord"] = bot.publisher
+            names.append(f"Discord (as {bot.user})")
+        yield Running(names, found)
+
+
+SHUTDOWN_SECONDS = 10.0  # from SIGTERM or Ctrl-C to exit, at the most
+
+
+async def serve_until_stopped(services: Services, console_note: Callable[[str], None]) -> None:
+    """Start every platform, then sweep and sync until SIGINT or SIGTERM; stop within `SHUTDOWN_SECONDS`.
+
+    A signal during start-up (Socket Mode retrying an unreachable Slack, a slow gateway) cancels the
+    start at once; a signal while serving lets the sweep finish what it is posting, for up to
+    `SHUTDOWN_SECONDS`, then cancels it (the ledger's intents let the next start pick up from there)."""
+    from bot.app.dispatch import serve
+
+    stop = stop_signal()
+    started = asyncio.Event()
+
+    async def work() -> None:
+        async with running(services) as live:
+            if not live.names:
+                raise ConfigError(
+                    "no chat platform is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
+                    "(or DISCORD_TOKEN); see the README"
+                )
+            started.set()
+            console_note(f"paperboy is running: {', '.join(live.names)}. Ctrl-C stops it.")
+            await serve(services, live.publishers, stop)
+
+    serving = asyncio.ensure_future(work())
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not serving.done():
+            if not started.is_set():
+                log.info("stopping during start-up")
+                serving.cancel()
+            finished, _ = await asyncio.wait({serving}, timeout=SHUTDOWN_SECONDS)
+            if not finished:
+                log.warning("still busy %g s after the stop signal: cancelling what is under way", SHUTDOWN_SECONDS)
+                serving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving
+    finally:
+        stopping.cancel()
+
+
+def stop_signal() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM; installed before anything starts, so an early signal is kept."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop

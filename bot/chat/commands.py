@@ -1,0 +1,205 @@
+"""`/papers` as people type it: the text after the command, parsed into one neutral command.
+
+/papers  or  /papers today       today's papers
+/papers speculative decoding     a search
+/papers paper 2406.12345         one paper
+/papers subscribe diffusion, robots at 09:00 tz Europe/Berlin top 5
+/papers unsubscribe · settings · help
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from dataclasses import dataclass
+from zoneinfo import available_timezones
+
+from bot.domain.config import MAX_TOPIC_CHARS as MAX_TOPIC_CHARS  # the limits `subscribe` holds topics to
+from bot.domain.config import MAX_TOPICS as MAX_TOPICS
+from bot.domain.config import ZONE_CHARS, check_time, check_timezone, check_topics
+from bot.domain.errors import UsageError
+from bot.domain.ids import is_arxiv_id
+from bot.domain.weekdays import parse_days
+
+KEYWORDS = ("today", "paper", "subscribe", "unsubscribe", "settings", "help")
+OPTIONS = ("at", "tz", "top", "days")
+
+
+@dataclass(frozen=True)
+class Today:
+    pass
+
+
+@dataclass(frozen=True)
+class Search:
+    query: str
+
+
+@dataclass(frozen=True)
+class PaperLookup:
+    ref: str
+
+
+@dataclass(frozen=True)
+class Subscribe:
+    topics: tuple[str, ...] = ()
+    time: str | None = None
+    timezone: str | None = None
+    days: str | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    pass
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Text that looks like a mistyped keyword or a command used wrongly; `hint` says what to type."""
+
+    text: str
+    hint: str
+
+
+Command = Today | Search | PaperLookup | Subscribe | Unsubscribe | Settings | Help | Unknown
+
+
+def parse_command(text: str) -> Command:
+    text = " ".join(text.split())
+    if not text:
+        return Today()
+    first, _, rest = text.partition(" ")
+    word = first.lower()
+    if word == "today" and not rest:
+        return Today()
+    if word in ("help", "?", "-h", "--help"):
+        return Help()
+    if word == "paper":
+        if not rest:
+            return Unknown(text, "`paper` needs an arXiv id or link, such as `paper 2406.12345`.")
+        return PaperLookup(rest)
+    if word in ("unsubscribe", "settings"):
+        return Unsubscribe() if word == "unsubscribe" else Settings()
+    if word == "subscribe":
+        try:
+            return parse_subscribe(rest)
+        except UsageError as exc:
+            return Unknown(text, str(exc))
+    if is_arxiv_id(text):
+        return PaperLookup(text)
+    close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
+    if close and word not in KEYWORDS and (not rest or close[0] != "paper"):
+        return Unknown(text, f"Did you mean `{close[0]}`?")
+    return Search(text)
+
+
+_TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """Each word, or each quoted run ("…" or “…”), with whether it was quoted."""
+    found = []
+    for match in _TOKEN.finditer(text):
+        plain, quoted = match.group(3), match.group(1) if match.group(1) is not None else match.group(2)
+        found.append((plain, False) if plain is not None else (quoted or "", True))
+    return found
+
+
+def parse_subscribe(text: str) -> Subscribe:
+    """`[topics] [at HH:MM] [tz Area/City] [top N] [days mon-fri]`; topics split on commas or quoted.
+
+    An option word takes the next word, or quoted run, as its value; raises UsageError saying what to type.
+    """
+    topics: list[str] = []
+    words: list[str] = []
+    options: dict[str, str] = {}
+    tokens = _tokens(text)
+    i = 0
+    while i < len(tokens):
+        token, quoted = tokens[i]
+        if quoted:
+            _close(words, topics)
+            if token.strip():
+                topics.append(" ".join(token.split()))
+        elif token.lower() in OPTIONS and i + 1 < len(tokens):
+            _close(words, topics)
+            options[token.lower()] = tokens[i + 1][0]
+            i += 1
+        else:
+            for piece in re.split(r"(,)", token):
+                if piece == ",":
+                    _close(words, topics)
+                elif piece:
+                    words.append(piece)
+        i += 1
+    _close(words, topics)
+    try:
+        unique = check_topics(tuple(dict.fromkeys(topics)))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return Subscribe(
+        topics=unique,
+        time=_time(options["at"]) if "at" in options else None,
+        timezone=checked_timezone(options["tz"]) if "tz" in options else None,
+        days=_days(options["days"]) if "days" in options else None,
+        limit=_top(options["top"]) if "top" in options else None,
+    )
+
+
+def _close(words: list[str], topics: list[str]) -> None:
+    if words:
+        topics.append(" ".join(words))
+        words.clear()
+
+
+def _time(value: str) -> str:
+    try:
+        return check_time(value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _days(value: str) -> str:
+    try:
+        parse_days(value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return value.lower()
+
+
+def _top(value: str) -> int:
+    # isdigit() alone is not enough: "²" is a digit that int() refuses, "٣" one that it takes.
+    if not (value.isascii() and value.isdigit() and len(value) <= 3) or not 1 <= int(value) <= 50:
+        raise UsageError(f"`top` takes a number from 1 to 50, not {value[:20]!r}")
+    return int(value)
+
+
+def checked_timezone(value: str) -> str:
+    """An IANA zone name, with a suggestion when it is misspelt."""
+    try:
+        return check_timezone(value)
+    except ValueError as exc:
+        zones = _zones()
+        if value.lower() in zones:
+            return zones[value.lower()]
+        close = difflib.get_close_matches(value.lower(), zones, n=1, cutoff=0.6) if len(value) <= ZONE_CHARS else []
+        hint = f" Did you mean {zones[close[0]]}?" if close else ""
+        raise UsageError(f"{exc}.{hint}") from None
+
+
+@functools.cache
+def _zones() -> dict[str, str]:
+    """Every IANA zone, by its lower-cased name (a walk over the zone files: done once)."""
+    return {zone.lower(): zone for zone in available_timezones()}

@@ -1,0 +1,68 @@
+"""Answers in a paper's thread: `summary`, `related`, `code`, `authors`, `cite`, or a one-line help."""
+
+from __future__ import annotations
+
+import re
+
+from bot.domain.cards import ABSTRACT_CHARS, card, shorten
+from bot.domain.citation import bibtex
+from bot.domain.models import Paper
+from bot.domain.post import Post
+from bot.search.port import SearchIndex
+
+ASKS = ("summary", "related", "code", "authors", "cite")
+HELP = "Ask me in this thread: `summary`, `related`, `code`, `authors` or `cite`."
+RELATED = 5
+
+
+def what_is_asked(text: str) -> str | None:
+    """The first thing asked for in a mention, ignoring the mention itself and punctuation."""
+    words: list[str] = re.findall(r"[a-z]+", re.sub(r"<@[^>]+>", " ", text).lower())
+    for word in words:
+        if word in ASKS:
+            return word
+        if word in ("bibtex", "citation", "reference"):
+            return "cite"
+        if word in ("github", "repo", "repository", "implementation"):
+            return "code"
+        if word in ("similar", "like"):
+            return "related"
+        if word in ("tldr", "abstract", "summarize", "summarise"):
+            return "summary"
+        if word in ("author", "who"):
+            return "authors"
+    return None
+
+
+async def discuss(paper: Paper, text: str, search: SearchIndex) -> Post:
+    asked = what_is_asked(text)
+    title = shorten(paper.title, 120)
+    if asked == "summary":
+        paragraphs = [f"AI summary: {paper.ai_summary}"] if paper.ai_summary else []
+        paragraphs.append(shorten(paper.abstract, ABSTRACT_CHARS) if paper.abstract else "No abstract on record.")
+        return Post(header=f"Summary · {title}", text=tuple(paragraphs))
+    if asked == "related":
+        query = " ".join((paper.title, *paper.ai_keywords))
+        hits = [h for h in await search.search(query, limit=RELATED + 1) if h.paper.arxiv_id != paper.arxiv_id]
+        return Post(
+            header=f"Related to {title}",
+            cards=tuple(card(h.paper) for h in hits[:RELATED]),
+            empty="No related papers in the local index yet.",
+        )
+    if asked == "code":
+        lines = []
+        if paper.github_repo:
+            stars = f" (★{paper.github_stars:,})" if paper.github_stars else ""
+            lines.append(f"Code: {paper.github_repo}{stars}")
+        if paper.project_page:
+            lines.append(f"Project page: {paper.project_page}")
+        if not lines:
+            lines.append(f"No code is linked on Hugging Face yet: {paper.hf_url}")
+        return Post(header=f"Code · {title}", text=tuple(lines))
+    if asked == "authors":
+        names = ", ".join(paper.authors) if paper.authors else "Unknown authors"
+        lines = [names] + ([f"Organization: {paper.organization}"] if paper.organization else [])
+        return Post(header=f"Authors · {title}", text=tuple(lines))
+    if asked == "cite":
+        return Post(header=f"Cite · {title}", code=bibtex(paper))
+    return Post(header=title, text=(HELP,))

@@ -1,0 +1,168 @@
+"""The daily digest: a listing day's papers, ranked as Hugging Face ranks them, filtered for a channel."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass, replace
+from datetime import date
+
+from bot.domain.cards import card
+from bot.domain.models import Paper
+from bot.domain.post import Post
+from bot.search.port import SearchFilters, SearchIndex
+from bot.store.papers import DayRecord, PaperStore
+
+# The delivery ledger fills this hook: which of these ids has this channel already been sent?
+Delivered = Callable[[Collection[str]], Awaitable[set[str]]]
+
+
+@dataclass(frozen=True)
+class DigestOptions:
+    topics: tuple[str, ...] = ()
+    limit: int = 10
+    min_upvotes: int = 0
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A day's papers for a reader, and, for each filter, how many papers it let through, so that an
+    empty digest says which one left nothing (a day with no listing, min upvotes, topics, or papers
+    the channel already had)."""
+
+    day: date | None
+    papers: tuple[Paper, ...]
+    listed: int  # how many papers the day had before filters
+    options: DigestOptions
+    upvoted: int | None = None  # of those, how many had at least min_upvotes (None: not counted)
+    on_topic: int | None = None  # of those, how many are on one of the topics (all, without topics)
+    unsent: int | None = None  # of those, how many the channel had not been sent on another day
+    most_upvotes: int = 0  # the most upvotes any of the day's papers has
+    record: DayRecord | None = None  # for a day with no listings: what the store knows of it
+
+    def to_post(self) -> Post:
+        return Post(
+            header=header(self.day),
+            subheader=self._subheader(),
+            cards=tuple(card(p, rank=i) for i, p in enumerate(self.papers, start=1)),
+            empty=None if self.papers else self._empty(),
+            day=self.day,
+        )
+
+    def _subheader(self) -> str:
+        if not self.listed:
+            return "Hugging Face Daily Papers · no papers listed"
+        parts = [f"{len(self.papers)} of {self.listed} papers"]
+        if self.options.topics:
+            parts.append("on " + ", ".join(self.options.topics))
+        if self.options.min_upvotes:
+            parts.append(f"with at least {self.options.min_upvotes} upvotes")
+        return "Hugging Face Daily Papers · " + " ".join(parts)
+
+    def _empty(self) -> str:
+        if self.day is None:
+            return "No papers yet: run `paperboy sync` or `paperboy import` to fetch some."
+        if self.listed == 0:
+            return no_listing(self.record or DayRecord(self.day, 0, None))
+        on = f"listed on {self.day:%A %-d %B %Y}"
+        upvoted = self.listed if self.upvoted is None else self.upvoted
+        if upvoted == 0:
+            return (
+                f"None of the {_papers(self.listed)} {on} has {self.options.min_upvotes} upvotes or more "
+                f"(the most has {self.most_upvotes})."
+            )
+        with_upvotes = f" with at least {self.options.min_upvotes} upvotes" if self.options.min_upvotes else ""
+        on_topic = upvoted if self.on_topic is None else self.on_topic
+        if on_topic == 0:
+            topics = " or ".join(f"“{t}”" for t in self.options.topics)
+            return f"None of the {_papers(upvoted)}{with_upvotes} {on} is on {topics}."
+        if self.unsent == 0:
+            about = f" on {', '.join(self.options.topics)}" if self.options.topics else ""
+            every = "The only paper" if on_topic == 1 else f"All {on_topic} papers"
+            return f"{every}{about}{with_upvotes} {on} reached this channel on an earlier day."
+        return f"No papers to show from the {_papers(self.listed)} {on}."
+
+
+def no_listing(record: DayRecord) -> str:
+    """Why a day has no papers: Hugging Face listed none, has listed none yet, or the store lacks the day."""
+    when = f"{record.day:%A %-d %B %Y}"
+    if record.fetched_at is None:
+        return f"{when} is not in the store: run `paperboy sync --date {record.day.isoformat()}` to fetch it."
+    if not record.final:
+        return (
+            f"Hugging Face had listed no papers for {when} when last asked "
+            f"({record.fetched_at:%-d %B %H:%M} UTC); they may still come."
+        )
+    weekend = " (it lists papers on weekdays)" if record.day.weekday() >= 5 else ""
+    return f"Hugging Face listed no papers on {when}{weekend}."
+
+
+def _papers(count: int) -> str:
+    return "1 paper" if count == 1 else f"{count} papers"
+
+
+def header(day: date | None) -> str:
+    return f"Daily Papers · {day:%A %-d %B %Y}" if day else "Daily Papers"
+
+
+@dataclass(frozen=True)
+class Matches:
+    """A day's papers that pass a set of filters, ranked: what every channel with those filters starts from."""
+
+    day: date
+    papers: tuple[Paper, ...]
+    listed: int  # how many papers the day had before filters
+    upvoted: int  # of those, how many had at least min_upvotes
+    most_upvotes: int  # the most upvotes any of the day's papers has
+
+
+async def matches(store: PaperStore, search: SearchIndex, options: DigestOptions, day: date) -> Matches:
+    """The day's papers with at least `min_upvotes`, on any of the `topics` (all papers when there are none).
+
+    The channel's `limit` plays no part, so channels whose topics and upvotes agree can share one.
+    """
+    listed = await store.listing(day)
+    papers = [p for p in listed if p.upvotes >= options.min_upvotes]
+    upvoted = len(papers)
+    if options.topics and papers:
+        within = frozenset(p.arxiv_id for p in papers)
+        wanted: set[str] = set()
+        for topic in options.topics:
+            hits = await search.search(topic, SearchFilters(within=within, require_all=True), limit=len(within))
+            wanted.update(hit.paper.arxiv_id for hit in hits)
+        papers = [p for p in papers if p.arxiv_id in wanted]
+    most = max((p.upvotes for p in listed), default=0)
+    return Matches(day, tuple(papers), len(listed), upvoted, most)
+
+
+def digest_of(found: Matches, options: DigestOptions, already: Collection[str] = ()) -> Digest:
+    """The first `limit` of the matches, leaving out `already` (papers the channel has been sent)."""
+    papers = [p for p in found.papers if p.arxiv_id not in already]
+    return Digest(
+        found.day,
+        tuple(papers[: max(options.limit, 0)]),
+        found.listed,
+        options,
+        upvoted=found.upvoted,
+        on_topic=len(found.papers),
+        unsent=len(papers),
+        most_upvotes=found.most_upvotes,
+    )
+
+
+async def build_digest(
+    store: PaperStore,
+    search: SearchIndex,
+    options: DigestOptions,
+    day: date | None = None,
+    delivered: Delivered | None = None,
+) -> Digest:
+    """The digest for `day` (default: the latest day with papers)."""
+    if day is None:
+        day = await store.latest_day()
+        if day is None:
+            return Digest(None, (), 0, options)
+    found = await matches(store, search, options, day)
+    if not found.listed:  # a day Hugging Face listed nothing for, or one the store lacks: the note says which
+        return replace(digest_of(found, options), record=await store.day_record(day))
+    already = await delivered([p.arxiv_id for p in found.papers]) if delivered is not None and found.papers else set()
+    return digest_of(found, options, already)

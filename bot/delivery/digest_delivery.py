@@ -1,0 +1,295 @@
+"""Delivering a channel's digest once: claim it in the ledger, then header, cards and thread seeds.
+
+Claim → post → record each message reference right after its post. A second run for the same
+channel and day posts nothing; an interrupted one is resumed (by this process or another: at once
+when the one that died held it by a lock that died with it, else once its lease has run out) with
+what is not yet out, after looking on the platform for a post that was under way and not yet
+recorded. A channel that refuses the bot for good stops its delivery with a recorded status and
+one log line.
+
+A sweep delivers many digests at once (`deliver_many`): they are claimed in one transaction, what
+each channel has already been sent is looked up in one query, and channels with the same filters
+share one digest, so the headers go out together; then each channel posts at its own pace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import Literal
+
+from bot.delivery.digest import Digest, DigestOptions, Matches, digest_of, matches
+from bot.delivery.subscriptions import SubscriptionStore
+from bot.domain.cards import card
+from bot.domain.channels import ChannelRef
+from bot.domain.errors import ChannelUnavailable, ConfigError, DeliveryError
+from bot.domain.post import Card
+from bot.domain.publishing import MessageRef, Publisher
+from bot.search.port import SearchIndex
+from bot.store.claims import Holder
+from bot.store.ledger import Claim, Key, Ledger
+from bot.store.papers import PaperStore
+
+log = logging.getLogger("paperboy.delivery")
+
+Outcome = Literal["posted", "already", "busy", "empty", "stopped", "failed", "skipped"]
+# What a claim that is not ours means for the caller.
+_NOT_OURS: dict[str, Outcome] = {"done": "already", "busy": "busy", "stopped": "stopped", "skipped": "skipped"}
+Clock = Callable[[], datetime]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    channel: ChannelRef
+    day: date | None
+    outcome: Outcome
+    papers: int = 0
+    reason: str | None = None
+    holder: Holder | None = None  # who is delivering it, when busy
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in ("posted", "already", "busy", "empty", "skipped")
+
+    def describe(self) -> str:
+        when = f"the {self.day:%-d %B %Y} digest" if self.day else "the digest"
+        plural = "s" if self.papers != 1 else ""
+        holder = f" ({self.holder.describe()})" if self.holder else ""
+        return {
+            "posted": f"Posted {when} to {self.channel}: {self.papers} paper{plural}.",
+            "already": f"{self.channel} already has {when} ({self.papers} paper{plural}): nothing posted.",
+            "busy": f"Another paperboy process is delivering {when} to {self.channel}{holder}: nothing posted.",
+            "empty": f"No papers to post to {self.channel}: {self.reason}",
+            "skipped": f"{when.capitalize()} for {self.channel} was skipped: {self.reason}",
+            "stopped": f"Delivery to {self.channel} stopped: {self.reason}",
+            "failed": f"Delivery of {when} to {self.channel} failed: {self.reason}",
+        }[self.outcome]
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A channel's digest for a listing day, with the channel's filters: what `deliver_many` is asked for."""
+
+    channel: ChannelRef
+    options: DigestOptions
+    day: date
+
+    @property
+    def key(self) -> Key:
+        return self.channel, self.day
+
+
+class LeaseLost(Exception):
+    """Another process took the digest over, or may have (our lease ran out, or our hold was lost):
+    stop quietly, it will finish."""
+
+
+def key(day: date, *parts: str) -> str:
+    return ":".join((day.isoformat(), *parts))
+
+
+class DigestDelivery:
+    def __init__(
+        self,
+        store: PaperStore,
+        search: SearchIndex,
+        ledger: Ledger,
+        subscriptions: SubscriptionStore,
+        publishers: Mapping[str, Publisher],
+        clock: Clock = _now,
+    ) -> None:
+        self._store = store
+        self._search = search
+        self._ledger = ledger
+        self._subscriptions = subscriptions
+        self._publishers = publishers
+        self._clock = clock
+        self._renewed: dict[tuple[ChannelRef, date], datetime] = {}
+
+    async def deliver(
+        self, channel: ChannelRef, options: DigestOptions, day: date | None = None, *, retry_stopped: bool = False
+    ) -> DeliveryResult:
+        self._publisher(channel)
+        day = day or await self._store.latest_day()
+        if day is None:
+            return DeliveryResult(channel, None, "empty", reason="the store has no papers yet (run paperboy sync)")
+        [result] = await self.deliver_many([Wanted(channel, options, day)], retry_stopped=retry_stopped)
+        return result
+
+    async def deliver_many(self, wanted: Sequence[Wanted], *, retry_stopped: bool = False) -> list[DeliveryResult]:
+        """Each digest delivered as `deliver` would, all at the same time, one result each in order.
+
+        Each digest (platform, channel and day) may be asked for once (the ledger refuses it twice)."""
+        publishers = [self._publisher(w.channel) for w in wanted]
+        claimed_at = self._clock()
+        claims = await self._ledger.claim_many([w.key for w in wanted], claimed_at, retry_stopped=retry_stopped)
+        ours = [w for w in wanted if claims[w.key].ours]
+        try:
+            digests = await self._digests(ours, claims)
+        except BaseException:
+            await self._ledger.release([w.key for w in ours])
+            raise
+
+        async def one(w: Wanted, publisher: Publisher) -> DeliveryResult:
+            claim = claims[w.key]
+            if not claim.ours:
+                outcome = _NOT_OURS[claim.state]
+                return DeliveryResult(
+                    w.channel,
+                    w.day,
+                    outcome,
+                    papers=claim.papers,
+                    reason=f"recorded as {claim.state}",
+                    holder=claim.holder,
+                )
+            self._renewed[w.key] = claimed_at
+            try:
+                return await self._deliver(publisher, w.channel, w.day, claim, digests[w.key])
+            finally:
+                self._renewed.pop(w.key, None)  # a long-running process keeps no state per digest
+                await self._ledger.release([w.key])  # after its last write: finished, failed, or given up
+
+        return list(await asyncio.gather(*(one(w, p) for w, p in zip(wanted, publishers, strict=True))))
+
+    def _publisher(self, channel: ChannelRef) -> Publisher:
+        publisher = self._publishers.get(channel.platform)
+        if publisher is None:
+            raise ConfigError(f"{channel.platform} is not configured: {_credentials(channel.platform)}")
+        return publisher
+
+    async def _digests(self, wanted: Sequence[Wanted], claims: Mapping[Key, Claim]) -> dict[Key, Digest]:
+        """Each claimed channel's digest: of the day's papers that match its filters (worked out once for
+        all channels with the same filters), the first it has not been sent, in the places left."""
+        found: dict[tuple[date, tuple[str, ...], int], Matches] = {}
+        for w in wanted:
+            filters = (w.day, w.options.topics, w.options.min_upvotes)
+            if filters not in found:
+                found[filters] = await matches(self._store, self._search, w.options, w.day)
+
+        def of(w: Wanted) -> Matches:
+            return found[(w.day, w.options.topics, w.options.min_upvotes)]
+
+        before = await self._ledger.sent_before_many({w.key: [p.arxiv_id for p in of(w).papers] for w in wanted})
+        digests = {}
+        for w in wanted:
+            claim = claims[w.key]
+            # A resumed digest keeps what was begun and fills only the places left.
+            places = max(w.options.limit - len(claim.sent), 0)
+            digests[w.key] = digest_of(of(w), replace(w.options, limit=places), before[w.key] | set(claim.sent))
+        return digests
+
+    async def _deliver(
+        self, publisher: Publisher, channel: ChannelRef, day: date, claim: Claim, digest: Digest
+    ) -> DeliveryResult:
+        try:
+            done = await self._post(publisher, channel, day, claim, digest)
+        except ChannelUnavailable as exc:
+            await self._ledger.fail(channel, day, exc.reason, self._clock(), stopped=True)
+            await self._subscriptions.set_status(channel, exc.reason)
+            log.warning("delivery to %s stopped: %s", channel, exc.reason)
+            return DeliveryResult(channel, day, "stopped", reason=exc.reason)
+        except DeliveryError as exc:
+            await self._ledger.fail(channel, day, str(exc), self._clock())
+            log.warning("delivery of %s to %s failed (it will be tried again): %s", day, channel, exc)
+            return DeliveryResult(channel, day, "failed", reason=str(exc))
+        except LeaseLost:
+            log.info("another process took over the %s digest for %s", day, channel)
+            return DeliveryResult(channel, day, "busy")
+        await self._ledger.finish(channel, day, done, self._clock())
+        if done == 0:  # the digest says which filter left nothing, counted
+            why = digest.to_post().empty or "no papers matched this channel's topics and filters"
+            return DeliveryResult(channel, day, "empty", reason=why)
+        return DeliveryResult(channel, day, "posted", papers=done)
+
+    async def _post(
+        self,
+        publisher: Publisher,
+        channel: ChannelRef,
+        day: date,
+        claim: Claim,
+        digest: Digest,
+    ) -> int:
+        fresh = list(digest.papers)
+        where = channel.channel
+
+        header: MessageRef | None = None
+        if claim.header is None:
+            if claim.state == "resume" and claim.header_intent_at is not None:
+                header = await publisher.find(where, key(day, "header"), claim.header_intent_at)
+            if header is None:
+                header = await publisher.post_header(where, digest.to_post(), key(day, "header"))
+            if header is None:
+                await self._ledger.set_header(channel, day, None)  # a forum: no header, and none to look for
+        position = max((s.position for s in claim.sent.values()), default=0)
+        planned = [(position + n, paper) for n, paper in enumerate(fresh, start=1)]
+        await self._ledger.begin_papers(channel, day, [(n, p.arxiv_id) for n, p in planned], self._clock(), header)
+        await self._renew(channel, day)
+
+        for sent in sorted(claim.sent.values(), key=lambda s: s.position):
+            paper = await self._store.get(sent.arxiv_id)
+            if paper is not None:
+                paper_card = card(paper, rank=sent.position)
+                await self._card(publisher, channel, day, paper_card, sent.root, sent.seeded, sent.intent_at)
+        for number, paper in planned:
+            await self._card(publisher, channel, day, card(paper, rank=number), None, False, None)
+        return position + len(planned)
+
+    async def _card(
+        self,
+        publisher: Publisher,
+        channel: ChannelRef,
+        day: date,
+        paper_card: Card,
+        root: MessageRef | None,
+        seeded: bool,
+        begun: datetime | None,
+    ) -> None:
+        """Post (or, resuming after a crash, find) one paper's card and its thread seed; each is written
+        down right after it is out, so a takeover has to look only for a post that was under way."""
+        where, pid = channel.channel, paper_card.paper_id
+        if seeded and root is not None:
+            return
+        found_root = root
+        if found_root is None and begun is not None:
+            found_root = await publisher.find(where, key(day, pid), begun, title=paper_card.title)
+        fresh_root = found_root is None
+        if found_root is None:
+            found_root = await publisher.post_card(where, paper_card, key(day, pid))
+        if root is None:
+            await self._ledger.card_sent(channel, day, pid, found_root, self._clock())
+            await self._renew(channel, day)
+        seed = None
+        if not fresh_root and begun is not None:
+            seed = await publisher.find(where, key(day, pid, "seed"), begun, thread=found_root.thread)
+        if seed is None:
+            await publisher.seed_thread(found_root, paper_card, key(day, pid, "seed"))
+        await self._ledger.seed_sent(channel, day, pid, self._clock())
+        await self._renew(channel, day)
+
+    async def _renew(self, channel: ChannelRef, day: date) -> None:
+        """Before the next post: stop if our hold on the digest may be lost (another process may be taking
+        it over), and extend the lease once a quarter of it has gone by (not after every post: a write)."""
+        if not await self._ledger.holding(channel, day):
+            raise LeaseLost
+        now = self._clock()
+        renewed = self._renewed.get((channel, day))
+        if renewed is not None and now - renewed < self._ledger.lease / 4:
+            return
+        if not await self._ledger.renew(channel, day, now):
+            raise LeaseLost
+        self._renewed[(channel, day)] = now
+
+
+def _credentials(platform: str) -> str:
+    if platform == "slack":
+        return "set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET"
+    if platform == "discord":
+        return "set DISCORD_TOKEN"
+    return "no such platform"

@@ -1,0 +1,198 @@
+"""Channel subscriptions: what a channel gets each day and when, from the config file or from chat."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.delivery.digest import DigestOptions
+from bot.domain.channels import ChannelRef, parse_channel
+from bot.domain.config import DigestDefaults, SubscriptionConfig
+from bot.domain.schedule import next_delivery
+from bot.domain.weekdays import format_days, parse_days
+from bot.store.engine import as_utc
+from bot.store.tables import subscriptions
+from bot.store.upsert import changed, insert_for
+
+
+@dataclass(frozen=True)
+class Subscription:
+    channel: ChannelRef
+    topics: tuple[str, ...] = ()
+    time: str = "09:00"
+    timezone: str = "UTC"
+    days: str = "mon-fri"
+    limit: int = 10
+    min_upvotes: int = 0
+    source: str = "chat"  # "config": managed by the config file, re-seeded at every start
+    status: str | None = None
+    # When its current schedule began: no digest is owed for a due time before it (None: every one is).
+    since: datetime | None = None
+
+    @property
+    def weekdays(self) -> frozenset[int]:
+        return parse_days(self.days)
+
+    def options(self) -> DigestOptions:
+        return DigestOptions(topics=self.topics, limit=self.limit, min_upvotes=self.min_upvotes)
+
+    def next_delivery(self, now: datetime) -> datetime | None:
+        return next_delivery(now, self.time, self.timezone, self.weekdays)
+
+    def describe(self, now: datetime) -> list[str]:
+        """The subscription in words, for `settings` and confirmations."""
+        topics = ", ".join(f"“{t}”" for t in self.topics) if self.topics else "all papers"
+        lines = [
+            f"Topics: {topics}",
+            f"When: {self.time} {self.timezone}, {format_days(self.weekdays)}",
+            f"Papers: top {self.limit}" + (f" with at least {self.min_upvotes} upvotes" if self.min_upvotes else ""),
+        ]
+        due = self.next_delivery(now)
+        if due is not None:
+            lines.append(f"Next digest: {due.astimezone(ZoneInfo(self.timezone)):%A %-d %B, %H:%M %Z}")
+        if self.source == "config":
+            lines.append("Managed by the config file: change it there.")
+        if self.status:
+            lines.append(f"Delivery stopped: {self.status}")
+        return lines
+
+
+def from_config(entry: SubscriptionConfig, defaults: DigestDefaults) -> Subscription:
+    return Subscription(
+        channel=parse_channel(entry.channel),
+        topics=entry.topics or defaults.topics,
+        time=entry.time,
+        timezone=entry.timezone,
+        days=entry.days,
+        limit=entry.limit if entry.limit is not None else defaults.limit,
+        min_upvotes=entry.min_upvotes if entry.min_upvotes is not None else defaults.min_upvotes,
+        source="config",
+    )
+
+
+class SubscriptionStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def get(self, channel: ChannelRef) -> Subscription | None:
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(subscriptions).where(
+                        subscriptions.c.platform == channel.platform, subscriptions.c.channel == channel.channel
+                    )
+                )
+            ).first()
+        return _from_row(row._mapping) if row is not None else None
+
+    async def all(self) -> list[Subscription]:
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(select(subscriptions).order_by(subscriptions.c.platform, subscriptions.c.channel))
+            return [_from_row(row._mapping) for row in rows]
+
+    async def save(self, subscription: Subscription, now: datetime | None = None) -> None:
+        """Create or replace a channel's subscription (clearing any stopped status).
+
+        With `now`, the change is dated: a new subscription, a new time, zone or days, or a restart
+        after delivery stopped begins a new schedule at `now` (`since`), so a due time already past
+        is neither delivered nor reported missed; a change of topics or size keeps the old `since`.
+        Without it (tools, imports, tests), every due time counts, as it always did.
+        """
+        since = subscription.since
+        if since is None and now is not None:
+            current = await self.get(subscription.channel)
+            if current is None or current.status is not None or _schedule(current) != _schedule(subscription):
+                since = now
+            else:
+                since = current.since
+        row = _to_row(replace(subscription, status=None)) | {"updated_at": since or ALWAYS}
+        stmt = insert_for(self._engine.dialect.name, subscriptions)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["platform", "channel"],
+            set_={k: v for k, v in row.items() if k not in ("platform", "channel")},
+        )
+        async with self._engine.begin() as conn:
+            await conn.execute(stmt, row)
+
+    async def remove(self, channel: ChannelRef) -> bool:
+        async with self._engine.begin() as conn:
+            return await changed(
+                conn,
+                delete(subscriptions).where(
+                    subscriptions.c.platform == channel.platform, subscriptions.c.channel == channel.channel
+                ),
+            )
+
+    async def set_status(self, channel: ChannelRef, status: str | None) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(subscriptions)
+                .where(subscriptions.c.platform == channel.platform, subscriptions.c.channel == channel.channel)
+                .values(status=status)
+            )
+
+    async def seed(self, entries: Sequence[Subscription], now: datetime | None = None) -> None:
+        """Make the config file's subscriptions the managed ones: add and update them, drop stale ones.
+
+        A new or changed entry is dated `now` (default: the clock), like a subscription made in chat."""
+        now = now or datetime.now(UTC)
+        wanted = {(s.channel.platform, s.channel.channel) for s in entries}
+        for existing in await self.all():
+            key = (existing.channel.platform, existing.channel.channel)
+            if existing.source == "config" and key not in wanted:
+                await self.remove(existing.channel)
+        for entry in entries:
+            current = await self.get(entry.channel)
+            if current is None or _to_row(replace(current, status=None)) != _to_row(entry):
+                await self.save(entry, now)
+
+
+# `since` is kept in the `updated_at` column (no migration needed): it is the time the schedule
+# last changed. ALWAYS stands for "every due time counts" in that NOT NULL column.
+ALWAYS = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _schedule(s: Subscription) -> tuple[str, str, str]:
+    return (s.time, s.timezone, s.days)
+
+
+def _to_row(s: Subscription) -> dict[str, Any]:
+    return {
+        "platform": s.channel.platform,
+        "channel": s.channel.channel,
+        "workspace": s.channel.workspace,
+        "topics": list(s.topics),
+        "time": s.time,
+        "timezone": s.timezone,
+        "days": s.days,
+        "limit": s.limit,
+        "min_upvotes": s.min_upvotes,
+        "source": s.source,
+        "status": s.status,
+    }
+
+
+def _from_row(row: Any) -> Subscription:
+    return Subscription(
+        channel=ChannelRef(row["platform"], row["channel"], row["workspace"]),
+        topics=tuple(row["topics"] or ()),
+        time=row["time"],
+        timezone=row["timezone"],
+        days=row["days"],
+        limit=row["limit"],
+        min_upvotes=row["min_upvotes"],
+        source=row["source"],
+        status=row["status"],
+        since=_since(row["updated_at"]),
+    )
+
+
+def _since(value: datetime | None) -> datetime | None:
+    since = as_utc(value)
+    return None if since is None or since <= ALWAYS else since

@@ -1,0 +1,145 @@
+"""The sweep: every channel's due digests, delivered once; run every minute by the scheduler.
+
+It is idempotent: the ledger, not the sweep, decides what has been delivered, so any number of
+sweeps, in any number of processes, deliver each channel's digest for a day exactly once.
+
+For each subscription and each of the channel's last two local dates D on its days of the week:
+- before the due time (HH:MM in its zone, on D) there is nothing to do;
+- the digest is Hugging Face's listing for D. While that listing looks partial (fewer than
+  `min_papers` papers and its UTC day not over), the sweep waits, up to `wait_hours` after the
+  due time; then it posts what there is, or records the day as skipped when there is nothing.
+  It never falls back to an earlier day's papers;
+- a digest not started by the end of its window (local midnight, or `catch_up_hours` after the due
+  time, and never before the wait is over) was missed: it is recorded as skipped, with a log line.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from bot.delivery.digest_delivery import DeliveryResult, DigestDelivery, Wanted
+from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.domain.config import ScheduleConfig
+from bot.domain.schedule import local_due
+from bot.store.ledger import Key, Ledger
+from bot.store.papers import PaperStore
+
+log = logging.getLogger("paperboy.sweep")
+
+
+@dataclass(frozen=True)
+class Due:
+    subscription: Subscription
+    day: date
+    due: datetime  # UTC
+    window_end: datetime  # UTC: after this, a digest not begun is skipped
+    wait_end: datetime  # UTC: until this, a partial listing is waited for
+
+
+def dues(subscription: Subscription, now: datetime, policy: ScheduleConfig) -> list[Due]:
+    """The channel's digests whose due time has passed, for its last two local dates."""
+    zone = ZoneInfo(subscription.timezone)
+    today = now.astimezone(zone).date()
+    found = []
+    for day in (today - timedelta(days=1), today):
+        if day.weekday() not in subscription.weekdays:
+            continue
+        due = local_due(day, subscription.time, zone)
+        if now < due:
+            continue
+        midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+        catch_up = due + timedelta(hours=policy.catch_up_hours) if policy.catch_up_hours is not None else midnight
+        wait_end = due + timedelta(hours=policy.wait_hours)
+        found.append(Due(subscription, day, due, max(catch_up, wait_end), wait_end))
+    return found
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A digest that will not be delivered, and why: recorded in the ledger, with a log line."""
+
+    reason: str
+
+
+def utc_day_over(day: date, now: datetime) -> bool:
+    return now >= datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+class Sweeper:
+    def __init__(
+        self,
+        subscriptions: SubscriptionStore,
+        ledger: Ledger,
+        store: PaperStore,
+        delivery: DigestDelivery,
+        policy: ScheduleConfig,
+        platforms: frozenset[str],
+    ) -> None:
+        self._platforms = platforms
+        self._subscriptions = subscriptions
+        self._ledger = ledger
+        self._store = store
+        self._delivery = delivery
+        self._policy = policy
+
+    async def sweep(self, now: datetime) -> list[DeliveryResult]:
+        """Deliver what is due, `parallel` channels at a time: each channel is paced on its own,
+        so 500 channels take about as long as one.
+
+        The ledger is asked about every due digest in one query, and those to deliver are claimed
+        together (`DigestDelivery.deliver_many`): a channel's work before its first post is a share
+        of a few queries, not a round of its own, so all the headers go out at once."""
+        due = [
+            item
+            for subscription in await self._subscriptions.all()
+            if subscription.status is None  # else the channel refused the bot; a new subscribe clears it
+            and subscription.channel.platform in self._platforms  # else not configured in this process
+            for item in dues(subscription, now, self._policy)
+        ]
+        statuses = await self._ledger.statuses([(item.subscription.channel, item.day) for item in due])
+        ready: list[Wanted] = []
+        skips: dict[Key, str] = {}
+        for item in due:
+            key = (item.subscription.channel, item.day)
+            verdict = await self._verdict(item, statuses.get(key), now)
+            if isinstance(verdict, Skip):
+                skips[key] = verdict.reason
+            elif verdict == "deliver":
+                ready.append(Wanted(item.subscription.channel, item.subscription.options(), item.day))
+        if skips:
+            recorded = await self._ledger.skip_many(skips, now)
+            for (channel, day), reason in skips.items():
+                if (channel, day) in recorded:
+                    log.warning("digest for %s on %s skipped: %s", channel, day, reason)
+        results: list[DeliveryResult] = []
+        for start in range(0, len(ready), self._policy.parallel):
+            results += await self._delivery.deliver_many(ready[start : start + self._policy.parallel])
+        return results
+
+    async def _verdict(self, due: Due, status: str | None, now: datetime) -> Literal["deliver", "nothing"] | Skip:
+        """Deliver the digest now, do nothing this sweep (done, not yet listed, given up), or record it as skipped."""
+        channel = due.subscription.channel
+        if status in ("done", "stopped", "skipped"):
+            return "nothing"
+        since = due.subscription.since
+        if status is None and since is not None and due.due < since:
+            return "nothing"  # due before the subscription (or its new schedule) began: neither owed nor missed
+        if now >= due.window_end and status is None:
+            return Skip(f"missed: nothing was delivered between {due.due:%H:%M} and {due.window_end:%H:%M} UTC")
+        if now >= due.window_end and status == "failed":
+            if await self._ledger.give_up(channel, due.day, now):
+                log.warning("digest for %s on %s given up: it kept failing until %s", channel, due.day, due.window_end)
+            return "nothing"
+        listed = len(await self._store.listing(due.day))
+        partial = listed < self._policy.min_papers and not utc_day_over(due.day, now)
+        if partial and now < due.wait_end:
+            return "nothing"  # Hugging Face has not listed enough yet; the sync job keeps fetching
+        if listed == 0 and status is None:
+            if (await self._store.day_record(due.day)).fetched_at is None and now < due.window_end:
+                return "nothing"  # never fetched (Hugging Face down, sync failing): not a day with no papers
+            return Skip(f"Hugging Face listed no papers for {due.day.isoformat()}")
+        return "deliver"

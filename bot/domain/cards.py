@@ -1,0 +1,98 @@
+"""From a paper to its card: the one-line summary, the links, and the seed of its thread."""
+
+from __future__ import annotations
+
+import re
+
+from bot.domain.models import Paper
+from bot.domain.post import Card, Link, Section
+
+SUMMARY_CHARS = 220
+ABSTRACT_CHARS = 1200
+AUTHORS_SHOWN = 4
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+
+
+def joined(parts: list[str], limit: int, separator: str = " · ") -> str:
+    """Whole parts (links) while they fit in `limit`: a link cut in half would show its markup
+    (both renderers join their links with it)."""
+    text = ""
+    for part in parts:
+        candidate = f"{text}{separator}{part}" if text else part
+        if len(candidate) > limit:
+            break
+        text = candidate
+    return text
+
+
+def word_head(text: str, limit: int) -> str | None:
+    """None when `text` fits in `limit`; else its head, short enough for a "…" after it, ended at a
+    word when a word boundary lies in the second half (renderers add their own safety on top)."""
+    if len(text) <= limit:
+        return None
+    head = text[: max(limit - 1, 1)]
+    space = head.rfind(" ")
+    return head[:space] if space > limit // 2 else head
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` with white space folded, cut at a word to at most `limit` characters, with "…" when cut."""
+    text = " ".join(text.split())
+    head = word_head(text, limit)
+    return text if head is None else head.rstrip(" ,;:-") + "…"
+
+
+def byline(authors: tuple[str, ...], shown: int = AUTHORS_SHOWN) -> str:
+    if not authors:
+        return "Unknown authors"
+    if len(authors) <= shown:
+        return ", ".join(authors)
+    return f"{', '.join(authors[:shown])} and {len(authors) - shown} more"
+
+
+def one_line(paper: Paper) -> str:
+    """Hugging Face's AI summary, else the abstract's first sentence, cut to one line."""
+    if paper.ai_summary:
+        return shorten(paper.ai_summary, SUMMARY_CHARS)
+    if paper.abstract:
+        return shorten(_SENTENCE.split(paper.abstract, maxsplit=1)[0], SUMMARY_CHARS)
+    return ""
+
+
+def links(paper: Paper) -> tuple[Link, ...]:
+    found = [Link("Hugging Face", paper.hf_url), Link("arXiv", paper.arxiv_url), Link("PDF", paper.pdf_url)]
+    if paper.github_repo:
+        stars = f" ★{paper.github_stars:,}" if paper.github_stars else ""
+        found.append(Link(f"Code{stars}", paper.github_repo))
+    if paper.project_page:
+        found.append(Link("Project page", paper.project_page))
+    return tuple(found)
+
+
+def thread_seed(paper: Paper) -> tuple[Section, ...]:
+    sections = [Section("Abstract", shorten(paper.abstract, ABSTRACT_CHARS))] if paper.abstract else []
+    if paper.ai_summary:
+        sections.append(Section("AI summary", paper.ai_summary))
+    if paper.ai_keywords:
+        sections.append(Section("Keywords", ", ".join(paper.ai_keywords[:12])))
+    sections.append(Section("Authors", byline(paper.authors, shown=12)))
+    sections.append(Section("Links", links=links(paper)))
+    return tuple(sections)
+
+
+def card(paper: Paper, rank: int | None = None) -> Card:
+    return Card(
+        paper_id=paper.arxiv_id,
+        title=paper.title,
+        url=paper.hf_url,
+        authors=byline(paper.authors),
+        organization=paper.organization,
+        upvotes=paper.upvotes,
+        comments=paper.num_comments,
+        summary=one_line(paper),
+        links=links(paper),
+        thread=thread_seed(paper),
+        thumbnail=paper.thumbnail,
+        rank=rank,
+        topics=paper.ai_keywords,
+    )

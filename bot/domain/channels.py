@@ -1,0 +1,29 @@
+"""Where a message goes: a platform, a channel id, and the workspace (Slack team, Discord guild) it is in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.domain.errors import UsageError
+
+PLATFORMS = ("slack", "discord", "console")
+_REF = re.compile(r"^(?P<platform>[a-z]+):(?P<channel>[A-Za-z0-9_.\-]+)$")
+
+
+@dataclass(frozen=True)
+class ChannelRef:
+    platform: str
+    channel: str
+    workspace: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.channel}"
+
+
+def parse_channel(text: str) -> ChannelRef:
+    """`slack:C0123456` or `discord:1234567890` → a ChannelRef; a UsageError otherwise."""
+    match = _REF.match(text.strip())
+    if match is None or match.group("platform") not in PLATFORMS:
+        raise UsageError(f"{text!r} is not PLATFORM:CHANNEL_ID (such as slack:C0123456 or discord:1234567890)")
+    return ChannelRef(match.group("platform"), match.group("channel"))

@@ -1,0 +1,194 @@
+"""The deployer's TOML config file: digest defaults, subscriptions, optional tokens."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from bot.domain.errors import ConfigError
+from bot.domain.weekdays import parse_days
+
+_CHANNEL = re.compile(r"(slack|discord|console):[A-Za-z0-9_.\-]+", re.ASCII)
+_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
+_ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", re.ASCII)
+_SLACK_ID = re.compile(r"[UWS][A-Z0-9]{2,20}", re.ASCII)  # a user (U…, W… on Enterprise Grid) or user group (S…)
+ZONE_CHARS = 64  # the store's column; the longest IANA name has 32
+MAX_TOPICS = 10
+MAX_TOPIC_CHARS = 200
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def check_timezone(value: str) -> str:
+    """An IANA zone name that loads; anything else (a folder such as `Europe`, a path) is a ValueError."""
+    problem = f"unknown time zone {_shown(value)} (use an IANA name such as Europe/Berlin or UTC)"
+    if len(value) > ZONE_CHARS or not _ZONE.fullmatch(value):
+        raise ValueError(problem)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: `Europe` is a folder of zones
+        raise ValueError(problem) from None
+    return value
+
+
+def check_time(value: str) -> str:
+    match = _TIME.fullmatch(value.strip())
+    if match is None:
+        raise ValueError(f"{_shown(value)} is not a time of day (use HH:MM, 24-hour, such as 09:00)")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def check_topics(topics: Sequence[str]) -> tuple[str, ...]:
+    """At most MAX_TOPICS topics of at most MAX_TOPIC_CHARS characters each, none blank."""
+    if len(topics) > MAX_TOPICS:
+        raise ValueError(f"at most {MAX_TOPICS} topics, not {len(topics)}: drop some, or join close ones into one")
+    for topic in topics:
+        if not topic.strip():
+            raise ValueError("a topic cannot be blank: remove it, or write the words to look for")
+        if len(topic) > MAX_TOPIC_CHARS:
+            raise ValueError(
+                f"a topic can be at most {MAX_TOPIC_CHARS} characters, and {_shown(topic, 40)} has {len(topic)}: "
+                "shorten it to the few words that matter"
+            )
+    return tuple(topics)
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """A value quoted for an error message, shortened when long."""
+    return repr(value) if len(value) <= limit else f"“{value[: limit - 1]}…”"
+
+
+class DigestDefaults(_Strict):
+    limit: int = Field(10, ge=1, le=50)
+    min_upvotes: int = Field(0, ge=0)
+    topics: tuple[str, ...] = ()
+
+    @field_validator("topics")
+    @classmethod
+    def _topics(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return check_topics(value)
+
+
+class SubscriptionConfig(_Strict):
+    channel: str
+    topics: tuple[str, ...] = ()
+    time: str = "09:00"
+    timezone: str = "UTC"
+    days: str = "mon-fri"
+    limit: int | None = Field(None, ge=1, le=50)
+    min_upvotes: int | None = Field(None, ge=0)
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, value: str) -> str:
+        if not _CHANNEL.fullmatch(value):
+            raise ValueError(
+                f"{_shown(value)} is not PLATFORM:CHANNEL_ID (such as slack:C0123456 or discord:1234567890)"
+            )
+        return value
+
+    @field_validator("topics")
+    @classmethod
+    def _topics(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return check_topics(value)
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        return check_time(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        return check_timezone(value)
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        parse_days(value)
+        return value
+
+
+class PlatformSecrets(_Strict):
+    bot_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    app_token: SecretStr | None = None
+    token: SecretStr | None = None
+    guilds: tuple[int, ...] = ()
+
+
+class SlackConfig(PlatformSecrets):
+    """`[slack]`: the tokens, and who may subscribe and unsubscribe channels."""
+
+    # Slack ids of the people (U…, W…) and user groups (S…) who may manage any channel's digest;
+    # "*" lets everyone. Empty: workspace owners and admins, and each channel's creator.
+    admins: tuple[str, ...] = ()
+
+    @field_validator("admins")
+    @classmethod
+    def _admins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            if entry != "*" and not _SLACK_ID.fullmatch(entry):
+                raise ValueError(
+                    f"{_shown(entry)} is not a Slack member id (U…) or user group id (S…); a member's id is in "
+                    'their profile under ⋮ → Copy member ID, and "*" lets everyone'
+                )
+        return value
+
+
+class ScheduleConfig(_Strict):
+    """When digests go out, and how long to wait for Hugging Face's listing of the day."""
+
+    wait_hours: float = Field(6.0, ge=0, le=24)  # after the due time, how long a partial listing is waited for
+    min_papers: int = Field(5, ge=1)  # a listing with fewer papers, while its UTC day lasts, looks partial
+    catch_up_hours: float | None = Field(None, ge=0, le=48)  # None: a missed digest is sent until local midnight
+    sync_minutes: int = Field(15, ge=1, le=1440)  # how often `run` fetches today's and yesterday's listings
+    tick_seconds: int = Field(60, ge=5, le=3600)  # how often `run` looks for due digests
+    parallel: int = Field(500, ge=1, le=5000)  # channels delivered at once (each paced on its own)
+
+
+class FileConfig(_Strict):
+    digest: DigestDefaults = DigestDefaults()
+    schedule: ScheduleConfig = ScheduleConfig()
+    subscriptions: tuple[SubscriptionConfig, ...] = ()
+    slack: SlackConfig = SlackConfig()
+    discord: PlatformSecrets = PlatformSecrets()
+
+
+def load_config(path: Path, *, required: bool) -> FileConfig:
+    """Read and check the config file; a missing optional file means the embedded defaults."""
+    if not path.exists():
+        if required:
+            raise ConfigError(f"{path}: no such config file (PAPERBOY_CONFIG points at it)")
+        return FileConfig()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc})") from None
+    return parse_config(text, str(path))
+
+
+def parse_config(text: str, source: str) -> FileConfig:
+    """The config in `text` (from `source`, named in errors), or a one-line ConfigError; nothing else."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: not valid TOML (arrays or tables nested too deeply)") from None
+    try:
+        return FileConfig.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"]).lstrip(".")
+        message = " ".join(first["msg"].removeprefix("Value error, ").split())
+        if first["type"] == "extra_forbidden":
+            message = "unknown setting (check its spelling against the README)"
+        raise ConfigError(f"{source}: {where or 'file'}: {message}") from None

@@ -1,0 +1,49 @@
+"""The publishing port: how the core posts a digest to a chat platform, and the references it gets back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.domain.post import Card, Post
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """An opaque pointer to a posted message: `message` is its id, `thread` what replies go to.
+
+    On Slack both are the message `ts`; on Discord `thread` is the thread (or forum post) channel id.
+    """
+
+    channel: str
+    message: str
+    thread: str
+
+
+class Publisher(Protocol):
+    """One chat platform's way of posting; adapters implement it, the delivery service drives it.
+
+    Every post carries a `key`, unique in its channel, that the platform keeps with the message
+    (Slack message metadata, a Discord nonce), so that `find` can tell whether a post begun by a
+    process that then died is already out. Raises ChannelUnavailable when the channel refuses the
+    bot for good, DeliveryError otherwise.
+    """
+
+    async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
+        """The digest's header message (None where the channel has no place for one, as a forum)."""
+        ...
+
+    async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
+        """A paper's card, posted as the root of its discussion thread."""
+        ...
+
+    async def seed_thread(self, root: MessageRef, card: Card, key: str) -> MessageRef:
+        """The first reply in the paper's thread: abstract, AI summary, keywords, links."""
+        ...
+
+    async def find(
+        self, channel: str, key: str, since: datetime, *, thread: str | None = None, title: str = ""
+    ) -> MessageRef | None:
+        """The message posted with `key` since `since` (in `thread`, if given), or None if there is none."""
+        ...

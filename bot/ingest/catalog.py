@@ -1,0 +1,126 @@
+"""The catalog: a paper by id from the store, Hugging Face or arXiv; and a store that is never empty."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from bot.domain.errors import DayNotStored, NotFound, SourceError, SourceUnavailable
+from bot.domain.ids import parse_arxiv_id
+from bot.domain.models import Paper
+from bot.ingest.snapshot import SnapshotInfo, load_snapshot, read_snapshot_vectors, snapshot_info
+from bot.ingest.sync import Syncer, recent_days
+from bot.store.papers import DayRecord, PaperStore
+
+if TYPE_CHECKING:  # the sources and the search stack are imported by whoever builds them
+    from bot.search.lazy import Reindexing
+    from bot.sources.arxiv import Arxiv
+    from bot.sources.huggingface import HuggingFace
+
+FIRST_SYNC_DAYS = 7
+STALE_DAYS = 3
+
+
+class Catalog:
+    def __init__(
+        self,
+        store: PaperStore,
+        search: Reindexing,
+        hf: HuggingFace | None,
+        arxiv: Arxiv | None,
+        syncer: Syncer | None,
+    ) -> None:
+        self._store = store
+        self._search = search
+        self._hf = hf
+        self._arxiv = arxiv
+        self._syncer = syncer
+
+    async def paper(self, text: str) -> Paper:
+        """The paper an id or URL names: from the store, else fetched (and then kept)."""
+        arxiv_id = parse_arxiv_id(text)
+        known = await self._store.get(arxiv_id)
+        if known is not None:
+            return known
+        if self._hf is None or self._arxiv is None:
+            raise NotFound(f"{arxiv_id} is not in the local store (offline: nothing was fetched)")
+        try:
+            paper = await self._hf.paper(arxiv_id)
+        except NotFound:
+            paper = await self._arxiv.paper(arxiv_id)
+        await self._store.save_papers([paper])
+        await self._search.refresh([arxiv_id])
+        return (await self._store.get(arxiv_id)) or paper
+
+    async def ensure_papers(self, today: date) -> str | None:
+        """Fill an empty store (the network first, else the bundled snapshot); say if it is a snapshot."""
+        counts = await self._store.counts()
+        if counts.papers == 0:
+            reason = "offline"
+            if self._syncer is not None:
+                try:
+                    report = await self._syncer.quick().sync(recent_days(today, FIRST_SYNC_DAYS))
+                    if report.counts.listings:
+                        return None
+                    reason = "no listings fetched"
+                except SourceUnavailable as exc:
+                    reason = str(exc)
+            info = await self.load_snapshot()
+            if reason != "offline":
+                return f"Could not fetch papers ({reason}). {info.notice(today)}"
+        found = await snapshot_info(self._store)
+        return found.notice(today) if found else None
+
+    async def ensure_day(self, day: date) -> DayRecord:
+        """What the store knows of a listing day, fetched first (when online) if the store lacks it or
+        holds only an empty answer from before the day was over.
+
+        Raises DayNotStored when the store still cannot tell what Hugging Face listed that day: an
+        empty digest then would say something false, and a delivery would be recorded for a day that
+        never arrived.
+        """
+        record = await self._store.day_record(day)
+        failure: str | None = None
+        if self._syncer is not None and not record.listed and not record.final:
+            try:
+                report = await self._syncer.sync([day])
+            except SourceError as exc:
+                failure = str(exc)
+            else:
+                failure = report.failed.get(day)
+            record = await self._store.day_record(day)
+        if record.known:
+            return record
+        raise DayNotStored(day, await self._not_stored(day, failure))
+
+    async def _not_stored(self, day: date, failure: str | None) -> str:
+        counts = await self._store.counts()
+        if counts.first_day is None or counts.last_day is None:
+            held = "it holds no listings yet"
+        else:
+            first, last = counts.first_day.isoformat(), counts.last_day.isoformat()
+            held = f"it holds {first} to {last}" if first != last else f"it holds only {first}"
+            if await snapshot_info(self._store) is not None:
+                held += ", the bundled offline snapshot"
+            if day.weekday() >= 5 and counts.first_day < day < counts.last_day:
+                held += f"; Hugging Face lists papers on weekdays, so this {day:%A} most likely had none"
+        sync = f"`paperboy sync --date {day.isoformat()}`"
+        if self._syncer is None:
+            return f"{day.isoformat()} is not in the store ({held}); run {sync} online"
+        why = f"fetching it failed: {failure}" if failure else "fetching it brought nothing"
+        return f"{day.isoformat()} is not in the store ({held}) and {why}; run {sync} once Hugging Face answers"
+
+    async def staleness(self, today: date) -> str | None:
+        """A hint when the newest listing in the store is days old and a sync would bring newer ones."""
+        latest = await self._store.latest_day()
+        if self._syncer is None or latest is None or (today - latest).days <= STALE_DAYS:
+            return None
+        if await snapshot_info(self._store) is not None:
+            return None  # the snapshot notice already says how old it is
+        return f"The newest papers in the store are from {latest:%-d %B %Y}; run `paperboy sync` for newer ones."
+
+    async def load_snapshot(self) -> SnapshotInfo:
+        info = await load_snapshot(self._store)
+        await self._search.store_vectors(read_snapshot_vectors())
+        self._search.invalidate()
+        return info

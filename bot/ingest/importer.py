@@ -1,0 +1,87 @@
+"""`paperboy import`: HF daily-papers JSON arrays and corpus JSONL(.gz), each file all or nothing.
+
+Unlike a sync, an import refuses a whole file for one bad item, naming it: the person who gave the
+file is there to mend it, and half a file stored is harder to notice than a refusal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from bot.domain.errors import ImportFileError
+from bot.domain.models import Listing
+from bot.ingest.snapshot import forget_snapshot
+from bot.sources.corpus import open_text, read_newest
+from bot.sources.hf_payload import parse_daily
+from bot.sources.validation import load_json
+from bot.store.papers import PaperStore, SaveCounts
+
+_DAY_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_SUFFIXES = (".json", ".jsonl", ".jsonl.gz", ".json.gz")
+MAX_FILE_CHARS = 64 * 2**20  # a JSON array is read whole; a day's listing is under 1 MB (corpora are streamed)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: Path
+    counts: SaveCounts | None = None
+    error: str | None = None
+
+
+def expand(paths: list[Path]) -> Iterator[Path]:
+    """Files as given; a folder as the importable files directly inside it, in name order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.iterdir() if p.is_file() and p.name.endswith(_SUFFIXES))
+        else:
+            yield path
+
+
+def read_file(path: Path, *, max_chars: int = MAX_FILE_CHARS) -> list[Listing]:
+    """Parse a whole file before anything is stored; raise ImportFileError with a one-line reason."""
+    if not path.exists():
+        raise ImportFileError(str(path), "no such file or folder")
+    try:
+        if path.name.endswith((".jsonl", ".jsonl.gz")):
+            return read_newest(path)
+        with open_text(path) as handle:
+            text = handle.read(max_chars + 1)
+        if len(text) > max_chars:
+            raise ValueError(
+                f"longer than {max_chars:,} characters; a day's listing is far shorter "
+                "(for many days, use the corpus format: one JSON object a line, .jsonl or .jsonl.gz)"
+            )
+        return parse_daily(load_json(text), _day_from_name(path))
+    except UnicodeDecodeError:
+        raise ImportFileError(str(path), "not UTF-8 text") from None
+    except (OSError, ValueError) as exc:
+        raise ImportFileError(str(path), str(exc)) from None
+
+
+def _day_from_name(path: Path) -> date | None:
+    match = _DAY_IN_NAME.search(path.name)
+    if match is None:
+        return None
+    try:
+        return date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+
+
+async def import_paths(store: PaperStore, paths: list[Path]) -> list[FileResult]:
+    """Import every file; a file that fails leaves the store as it was and the others go on."""
+    results: list[FileResult] = []
+    for path in expand(paths):
+        try:
+            listings = read_file(path)
+        except ImportFileError as exc:
+            results.append(FileResult(path, error=exc.reason))
+            continue
+        results.append(FileResult(path, counts=await store.save_listings(listings)))
+    if any(r.counts is not None and r.counts.listings for r in results):
+        await forget_snapshot(store)
+    return results

@@ -1,0 +1,93 @@
+"""`paperboy sync`: pull listing days from Hugging Face into the store, with arXiv filling gaps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from bot.domain.errors import SourceError, SourceUnavailable
+from bot.ingest.snapshot import forget_snapshot
+from bot.store.papers import PaperStore, SaveCounts
+
+if TYPE_CHECKING:  # the sources and the search stack are imported by whoever builds them
+    from bot.search.lazy import Reindexing
+    from bot.sources.arxiv import Arxiv
+    from bot.sources.huggingface import HuggingFace
+
+Progress = Callable[[date, int], None]  # (day done, listings it had)
+
+
+@dataclass
+class SyncReport:
+    days: list[date] = field(default_factory=list)
+    counts: SaveCounts = SaveCounts()
+    empty_days: list[date] = field(default_factory=list)
+    failed: dict[date, str] = field(default_factory=dict)
+    completed_from_arxiv: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def recent_days(today: date, count: int) -> list[date]:
+    """The `count` calendar days ending `today`, oldest first."""
+    return [today - timedelta(days=offset) for offset in range(count - 1, -1, -1)]
+
+
+class Syncer:
+    def __init__(self, store: PaperStore, hf: HuggingFace, arxiv: Arxiv | None, search: Reindexing) -> None:
+        self._store = store
+        self._hf = hf
+        self._arxiv = arxiv
+        self._search = search
+
+    def quick(self) -> Syncer:
+        """The same syncer trying each call once: for probing whether the network is there."""
+        from bot.sources.http import RetryPolicy
+
+        return Syncer(self._store, self._hf.with_policy(RetryPolicy(attempts=1)), self._arxiv, self._search)
+
+    async def sync(self, days: Sequence[date], progress: Progress | None = None) -> SyncReport:
+        """Fetch and store each day; a day that fails is reported and the others go on.
+
+        Raises SourceUnavailable when Hugging Face cannot be reached at all: no day would fare better.
+        """
+        report = SyncReport(days=list(days))
+        for day in days:
+            try:
+                listings = await self._hf.daily(day)
+                report.counts += await self._store.save_listings(listings, fetched=[day])
+                await self._search.refresh([item.paper.arxiv_id for item in listings])
+            except SourceUnavailable:
+                raise
+            except SourceError as exc:
+                report.failed[day] = str(exc)
+                listings = []
+            if not listings and day not in report.failed:
+                report.empty_days.append(day)
+            if progress is not None:
+                progress(day, len(listings))
+            if listings and self._arxiv is not None:
+                missing = [
+                    item.paper.arxiv_id for item in listings if not item.paper.abstract or not item.paper.authors
+                ]
+                report.completed_from_arxiv += await self._complete(missing, report, day)
+        if report.counts.listings:
+            await forget_snapshot(self._store)
+        return report
+
+    async def _complete(self, ids: list[str], report: SyncReport, day: date) -> int:
+        """Fill abstracts and authors Hugging Face left out from arXiv; best effort."""
+        if not ids or self._arxiv is None:
+            return 0
+        try:
+            papers = await self._arxiv.papers(ids)
+        except SourceError as exc:
+            report.failed.setdefault(day, f"details from arXiv: {exc}")
+            return 0
+        await self._store.save_papers(papers)
+        await self._search.refresh([p.arxiv_id for p in papers])
+        return len(papers)

@@ -1,0 +1,265 @@
+"""The command line end to end, through the installed `paperboy` entry point, as a user runs it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Protocol
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.app.cli import _embed
+from tests.conftest import BROKEN, CURRENT, child_env
+from tests.fakes.papers_api import FakePapersApi
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+def entry_point() -> list[str]:
+    script = Path(sys.executable).with_name("paperboy")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+
+
+async def run_cli(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str, str]:
+    """Run the command line as a separate process without blocking the event loop (fakes live on it)."""
+    process = await asyncio.create_subprocess_exec(
+        *entry_point(), *args, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+@pytest.fixture
+def fake_url() -> Iterator[str]:
+    with FakePapersApi.recorded().serve() as url:
+        yield url
+
+
+class Paperboy(Protocol):
+    def __call__(self, *args: str, **env: str) -> Run: ...
+
+
+@pytest.fixture
+def paperboy(tmp_path: Path, fake_url: str) -> Paperboy:
+    return cli_runner(tmp_path, fake_url)
+
+
+def cli_runner(tmp_path: Path, fake_url: str) -> Paperboy:
+    """`paperboy ARGS` in its own process, on a data dir in `tmp_path`, sources at `fake_url`."""
+    env = child_env()
+    env.update(PAPERBOY_DATA_DIR=str(tmp_path / "data"), PAPERBOY_HF_URL=fake_url, PAPERBOY_ARXIV_URL=fake_url)
+
+    def run(*args: str, **extra_env: str) -> Run:
+        done = subprocess.run(
+            [*entry_point(), *args],
+            cwd=tmp_path,
+            env={**env, **extra_env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        return Run(done.returncode, done.stdout, done.stderr)
+
+    return run
+
+
+def one_line(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+def test_offline_digest_on_an_empty_store_shows_the_snapshot(paperboy: Paperboy) -> None:
+    run = paperboy("digest", "--limit", "3", PAPERBOY_OFFLINE="1")
+    assert run.code == 0, run.err
+    assert one_line(run.err).startswith("Showing the bundled offline snapshot: 75 listing days up to 21 August 2026")
+    assert "Daily Papers · Friday 21 August 2026" in run.out
+    assert "3 of 17 papers" in run.out
+    assert "https://huggingface.co/papers/" in run.out
+
+
+def test_import_digest_and_search(paperboy: Paperboy) -> None:
+    first = paperboy("import", str(CURRENT))
+    assert first.code == 0, first.err
+    assert "1374 listings (1374 new)" in first.out
+    second = paperboy("import", str(CURRENT))
+    assert "1374 listings (0 new), 0 new papers, 0 updated" in second.out
+    broken = paperboy("import", str(BROKEN))
+    assert broken.code == 1
+    assert "not a Hugging Face daily-papers response" in one_line(broken.err)
+
+    digest = paperboy("digest", "--date", "2026-06-01", "--limit", "100", "--format", "json")
+    assert digest.code == 0, digest.err
+    body = digest.json()
+    assert isinstance(body, dict)
+    assert body["date"] == "2026-06-01"
+    papers = body["papers"]
+    assert len(papers) == 49
+    assert [p["upvotes"] for p in papers] == sorted((p["upvotes"] for p in papers), reverse=True)
+    assert {"arxiv_id", "title", "upvotes", "url"} <= set(papers[0])
+    assert papers[0]["url"] == "https://huggingface.co/papers/2605.29307"
+
+    found = paperboy("search", "speculative decoding", "--json")
+    assert found.code == 0, found.err
+    results = found.json()["results"]
+    assert results
+    assert sum("speculative" in (r["title"] + " " + (r["ai_summary"] or "")).lower() for r in results[:5]) >= 4
+
+    text = paperboy("search", "speculative decoding", "--limit", "2")
+    assert text.code == 0
+    assert "Papers on “speculative decoding”" in text.out
+
+
+def test_import_embeds_the_papers_and_search_understands_paraphrases(paperboy: Paperboy) -> None:
+    hybrid = {"PAPERBOY_EMBEDDINGS": "1"}
+    imported = paperboy("import", str(CURRENT / "2026-06-01.json"), **hybrid)
+    assert imported.code == 0, imported.err
+    assert "Embedded 49 papers for search by meaning." in imported.err
+    again = paperboy("import", str(CURRENT / "2026-06-01.json"), **hybrid)
+    assert again.code == 0 and "Embedded" not in again.err  # stored, never computed twice
+    query = "predicting stock prices and weather over time"  # 2605.26562: multivariate time-series forecasting
+    keyword_only = [r["arxiv_id"] for r in paperboy("search", "--json", query).json()["results"]]
+    by_meaning = [r["arxiv_id"] for r in paperboy("search", "--json", query, **hybrid).json()["results"]]
+    assert by_meaning[0] == "2605.26562" and "2605.26562" not in keyword_only[:3]
+
+
+def test_search_batch_prints_a_json_line_per_query(paperboy: Paperboy, tmp_path: Path) -> None:
+    queries = tmp_path / "queries.txt"
+    queries.write_text('diffusion models\n\nrobot manipulation\n"; DROP TABLE\n', encoding="utf-8")
+    run = paperboy("search", "--batch", str(queries), "--limit", "3", PAPERBOY_OFFLINE="1")
+    assert run.code == 0, run.err
+    lines = [json.loads(line) for line in run.out.splitlines()]
+    assert [line["query"] for line in lines] == ["diffusion models", "robot manipulation", '"; DROP TABLE']
+    assert all(len(line["results"]) <= 3 and line["took_ms"] >= 0 for line in lines)
+    assert len(lines[0]["results"]) == 3
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("search", ""),
+        ("search",),
+        ("search", "x", "--batch", "q.txt"),
+        ("digest", "--date", "2026-13-01"),
+        ("digest", "--limit", "0"),
+        ("digest", "--format", "xml"),
+        ("sync", "--days", "2", "--date", "2026-06-01"),
+        ("frobnicate",),
+        ("paper", "not-an-id"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(paperboy: Paperboy, args: tuple[str, ...]) -> None:
+    run = paperboy(*args, PAPERBOY_OFFLINE="1")
+    assert run.code == 2, (run.out, run.err)
+    assert one_line(run.err).startswith("paperboy: error: ")
+
+
+def test_no_command_shows_help_and_exits_2(paperboy: Paperboy) -> None:
+    run = paperboy()
+    assert run.code == 2
+    assert "digest" in run.err
+    assert "search" in run.err
+
+
+def test_sync_from_hugging_face(paperboy: Paperboy) -> None:
+    run = paperboy("sync", "--date", "2026-06-01")
+    assert run.code == 0, run.err
+    assert "Synced 1 day (2026-06-01): 49 listings (49 new), 49 new papers, 0 updated" in run.out
+    digest = paperboy("digest", "--format", "json")
+    assert digest.json()["date"] == "2026-06-01"
+
+
+def test_sync_with_the_network_down_says_so(paperboy: Paperboy) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}"
+    run = paperboy("sync", "--days", "2", PAPERBOY_HF_URL=closed)
+    assert run.code == 1
+    assert one_line(run.err).startswith("paperboy: error: Hugging Face: cannot connect")
+
+
+def test_sync_offline_is_refused_clearly(paperboy: Paperboy) -> None:
+    run = paperboy("sync", PAPERBOY_OFFLINE="1")
+    assert run.code == 1
+    assert "PAPERBOY_OFFLINE is set" in one_line(run.err)
+
+
+def test_paper_fetched_then_kept(paperboy: Paperboy) -> None:
+    run = paperboy("paper", "https://arxiv.org/abs/2605.29307v2", "--json")
+    assert run.code == 0, run.err
+    assert run.json()["title"].startswith("GrepSeek")
+    offline = paperboy("paper", "2605.29307", PAPERBOY_OFFLINE="1")
+    assert offline.code == 0
+    assert "GrepSeek" in offline.out
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ('[[subscriptions]]\nchannel = "slack:C1"\ntimezone = "Mars/Olympus"\n', "unknown time zone 'Mars/Olympus'"),
+        ("[digest]\nlimt = 3\n", "digest.limt: unknown setting"),
+        ("[digest\n", "not valid TOML"),
+    ],
+)
+def test_a_bad_config_file_is_one_clear_line(paperboy: Paperboy, tmp_path: Path, config: str, message: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(config, encoding="utf-8")
+    run = paperboy("digest", PAPERBOY_CONFIG=str(path), PAPERBOY_OFFLINE="1")
+    assert run.code == 1
+    assert message in one_line(run.err)
+
+
+def test_a_missing_named_config_is_an_error(paperboy: Paperboy, tmp_path: Path) -> None:
+    run = paperboy("digest", PAPERBOY_CONFIG=str(tmp_path / "nope.toml"), PAPERBOY_OFFLINE="1")
+    assert run.code == 1
+    assert "no such config file" in one_line(run.err)
+
+
+def test_the_config_digest_defaults_apply(paperboy: Paperboy, tmp_path: Path) -> None:
+    path = tmp_path / "paperboy.toml"
+    path.write_text("[digest]\nlimit = 2\nmin_upvotes = 5\n", encoding="utf-8")
+    run = paperboy("digest", "--format", "json", PAPERBOY_CONFIG=str(path), PAPERBOY_OFFLINE="1")
+    papers = run.json()["papers"]
+    assert len(papers) == 2
+    assert all(p["upvotes"] >= 5 for p in papers)
+
+
+def test_python_dash_m_bot_is_the_same_cli(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert done.returncode == 0
+    assert "digest" in done.stdout
+
+
+async def test_a_failed_embedding_loses_nothing_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    class BrokenSearch:
+        hybrid = True
+
+        async def embed_missing(self, progress: object) -> int:
+            raise OSError("model.safetensors: truncated file")
+
+    store = SimpleNamespace(engine=SimpleNamespace(url=make_url("sqlite:///paperboy.db")))
+    settings = SimpleNamespace(database_url=None)
+    await _embed(SimpleNamespace(search=BrokenSearch(), store=store, settings=settings))  # type: ignore[arg-type]
+    said = capsys.readouterr().err
+    assert "could not embed the papers (OSError: model.safetensors: truncated file)" in said
+    assert "found by their words" in said

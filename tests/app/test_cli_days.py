@@ -1,0 +1,156 @@
+"""Listing days on the command line: a day the store lacks, a future day, a day Hugging Face listed
+nothing for, and papers filtered out each say so, and a day that is not there is never posted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.app.test_cli import Paperboy, Run, cli_runner, one_line
+from tests.conftest import CURRENT
+from tests.fakes.papers_api import FakePapersApi
+
+
+@pytest.fixture
+def fake_url() -> Iterator[str]:
+    with FakePapersApi.recorded().serve() as url:
+        yield url
+
+
+@pytest.fixture
+def paperboy(tmp_path: Path, fake_url: str) -> Paperboy:
+    """The command line on a store holding 1 and 3 June 2026 (imported: no sync ever asked for a day)."""
+    run = cli_runner(tmp_path, fake_url)
+    imported = run("import", str(CURRENT / "2026-06-01.json"), str(CURRENT / "2026-06-03.json"), PAPERBOY_OFFLINE="1")
+    assert imported.code == 0, imported.err
+    return run
+
+
+OFFLINE = {"PAPERBOY_OFFLINE": "1"}
+MISSING = (
+    "paperboy: error: 2026-06-02 is not in the store (it holds 2026-06-01 to 2026-06-03); "
+    "run `paperboy sync --date 2026-06-02` online"
+)
+
+
+def assert_one_error(run: Run, code: int) -> str:
+    assert run.code == code, (run.out, run.err)
+    line = one_line(run.err)
+    assert line.startswith("paperboy: error: ") and "Traceback" not in run.err
+    return line
+
+
+@pytest.mark.parametrize("command", [("digest",), ("digest", "--format", "json"), ("post", "--channel", "console:x")])
+def test_a_day_the_store_lacks_offline_is_an_error_naming_the_range(paperboy: Paperboy, command: tuple[str]) -> None:
+    run = paperboy(*command, "--date", "2026-06-02", **OFFLINE)
+    assert assert_one_error(run, 1) == MISSING
+    assert run.out == ""
+
+
+def test_a_missing_day_is_not_burnt_it_posts_once_it_arrives(paperboy: Paperboy) -> None:
+    refused = paperboy("post", "--channel", "console:x", "--date", "2026-06-02", **OFFLINE)
+    assert assert_one_error(refused, 1) == MISSING
+    synced = paperboy("sync", "--date", "2026-06-02")
+    assert synced.code == 0, synced.err
+    posted = paperboy("post", "--channel", "console:x", "--date", "2026-06-02", **OFFLINE)
+    assert posted.code == 0, posted.err
+    assert one_line(posted.err) == "Posted the 2 June 2026 digest to console:x: 10 papers."
+    assert "Daily Papers · Tuesday 2 June 2026" in posted.out
+
+
+def test_online_a_missing_day_is_fetched_then_posted(paperboy: Paperboy) -> None:
+    posted = paperboy("post", "--channel", "console:x", "--date", "2026-06-02")
+    assert posted.code == 0, posted.err
+    assert one_line(posted.err) == "Posted the 2 June 2026 digest to console:x: 10 papers."
+
+
+def test_a_missing_day_that_cannot_be_fetched_says_why(paperboy: Paperboy, tmp_path: Path) -> None:
+    run = paperboy("digest", "--date", "2026-06-02", PAPERBOY_HF_URL="http://127.0.0.1:9")
+    line = assert_one_error(run, 1)
+    assert line.startswith(
+        "paperboy: error: 2026-06-02 is not in the store (it holds 2026-06-01 to 2026-06-03) and fetching it "
+        "failed: Hugging Face: cannot connect"
+    )
+    assert line.endswith("run `paperboy sync --date 2026-06-02` once Hugging Face answers")
+
+
+@pytest.mark.parametrize("command", [("digest",), ("post", "--channel", "console:x")])
+def test_a_future_day_is_a_usage_error(paperboy: Paperboy, command: tuple[str]) -> None:
+    run = paperboy(*command, "--date", "2999-01-01", **OFFLINE)
+    line = assert_one_error(run, 2)
+    assert line.startswith("paperboy: error: --date 2999-01-01 is in the future")
+
+
+def test_a_weekend_hugging_face_listed_nothing_for_says_so_and_records_nothing(paperboy: Paperboy) -> None:
+    digest = paperboy("digest", "--date", "2026-06-06")  # fetched: Hugging Face answers []
+    assert digest.code == 0, digest.err
+    text = " ".join(digest.out.split())
+    assert "Hugging Face listed no papers on Saturday 6 June 2026 (it lists papers on weekdays)." in text
+    assert "Hugging Face Daily Papers · no papers listed" in text
+    for _ in range(2):  # never recorded as delivered: the same answer each time
+        post = paperboy("post", "--channel", "console:x", "--date", "2026-06-06", **OFFLINE)
+        assert post.code == 0, post.err
+        assert one_line(post.err) == (
+            "No papers to post to console:x: Hugging Face listed no papers on Saturday 6 June 2026 "
+            "(it lists papers on weekdays). Nothing was posted."
+        )
+
+
+def test_a_weekday_hugging_face_listed_nothing_for(paperboy: Paperboy) -> None:
+    synced = paperboy("sync", "--date", "2026-06-05")  # the recording has no Friday 5 June
+    assert "1 with no listings" in " ".join(synced.out.split())
+    digest = paperboy("digest", "--date", "2026-06-05", "--format", "json", **OFFLINE)
+    assert digest.code == 0, digest.err
+    assert digest.json() == {"date": "2026-06-05", "listed": 0, "papers": []}
+
+
+def test_today_not_listed_yet_is_shown_empty_and_not_posted(paperboy: Paperboy) -> None:
+    today = datetime.now(UTC).date()
+    digest = paperboy("digest", "--date", today.isoformat())
+    assert digest.code == 0, digest.err
+    assert f"Hugging Face had listed no papers for {today:%A %-d %B %Y} when last asked" in " ".join(digest.out.split())
+    post = paperboy("post", "--channel", "console:x", "--date", today.isoformat(), **OFFLINE)
+    line = assert_one_error(post, 1)
+    assert line.startswith(f"paperboy: error: Hugging Face has listed no papers for {today.isoformat()} yet (asked at ")
+    assert line.endswith("UTC): nothing was posted to console:x or recorded; run this again once it has")
+
+
+def test_min_upvotes_that_leave_nothing_count_correctly(paperboy: Paperboy) -> None:
+    run = paperboy("digest", "--date", "2026-06-01", "--min-upvotes", "10000", **OFFLINE)
+    assert run.code == 0, run.err
+    text = " ".join(run.out.split())
+    assert "Hugging Face Daily Papers · 0 of 49 papers with at least 10000 upvotes" in text
+    assert "None of the 49 papers listed on Monday 1 June 2026 has 10000 upvotes or more (the most has 61)." in text
+
+
+def test_topics_that_leave_nothing_say_so(paperboy: Paperboy) -> None:
+    run = paperboy("digest", "--date", "2026-06-01", "--topic", "quantum gravity", "--min-upvotes", "20", **OFFLINE)
+    assert run.code == 0, run.err
+    text = " ".join(run.out.split())
+    assert (
+        "None of the 12 papers with at least 20 upvotes listed on Monday 1 June 2026 is on “quantum gravity”." in text
+    )
+
+
+@pytest.mark.parametrize(
+    ("config", "why"),
+    [
+        (
+            "[digest]\nmin_upvotes = 10000\n",
+            "None of the 49 papers listed on Monday 1 June 2026 has 10000 upvotes or more (the most has 61).",
+        ),
+        (
+            '[digest]\ntopics = ["quantum gravity"]\n',
+            "None of the 49 papers listed on Monday 1 June 2026 is on “quantum gravity”.",
+        ),
+    ],
+)
+def test_a_post_filtered_to_nothing_names_the_filter(paperboy: Paperboy, tmp_path: Path, config: str, why: str) -> None:
+    path = tmp_path / "paperboy.toml"
+    path.write_text(config, encoding="utf-8")
+    run = paperboy("post", "--channel", "console:x", "--date", "2026-06-01", PAPERBOY_CONFIG=str(path), **OFFLINE)
+    assert run.code == 0, run.err
+    assert one_line(run.err) == f"No papers to post to console:x: {why}"

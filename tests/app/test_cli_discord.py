@@ -1,0 +1,113 @@
+"""`paperboy run`, `post` and `discord-invite` against a fake Discord, set up by the documented variables only."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import signal
+import subprocess
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.app.test_cli import entry_point, run_cli
+from tests.conftest import CURRENT, child_env
+from tests.fakes.discord import APP_ID, TEXT_ID, FakeDiscord
+
+TOKEN = base64.b64encode(APP_ID.encode()).decode().rstrip("=") + ".fake.token"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    fake = FakeDiscord()
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+
+
+def environment(tmp_path: Path, fake: FakeDiscord) -> dict[str, str]:
+    env = child_env()
+    env.update(
+        PAPERBOY_DATA_DIR=str(tmp_path / "data"),
+        PAPERBOY_OFFLINE="1",
+        DISCORD_TOKEN=TOKEN,
+        PAPERBOY_DISCORD_API_URL=fake.api_url,
+        PAPERBOY_DISCORD_GATEWAY_URL=fake.gateway_url,
+    )
+    return env
+
+
+async def test_post_delivers_once_with_a_thread_per_paper(tmp_path: Path, fake: FakeDiscord) -> None:
+    env = environment(tmp_path, fake)
+    assert (await run_cli(env, tmp_path, "import", str(CURRENT / "2026-06-01.json")))[0] == 0
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", f"discord:{TEXT_ID}", "--date", "2026-06-01")
+    assert code == 0, err
+    assert f"Posted the 1 June 2026 digest to discord:{TEXT_ID}: 10 papers." in err
+    assert len(fake.posts_in(TEXT_ID)) == 11
+    assert len([s for s in fake.sent if s.path.endswith("/threads")]) == 10
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", f"discord:{TEXT_ID}", "--date", "2026-06-01")
+    assert code == 0
+    assert "nothing posted" in err
+    assert len(fake.posts_in(TEXT_ID)) == 11
+
+
+async def test_run_answers_a_slash_command(tmp_path: Path, fake: FakeDiscord) -> None:
+    process = await asyncio.create_subprocess_exec(
+        *entry_point(),
+        "run",
+        env=environment(tmp_path, fake),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    log = b""
+    try:
+        assert process.stderr is not None
+        while b"paperboy is running" not in log:
+            line = await asyncio.wait_for(process.stderr.readline(), 60)
+            assert line, log.decode()
+            log += line
+        await fake.slash("search", {"topic": "diffusion"})
+        await fake.wait_for(lambda: fake.followups(), within=30)
+        assert "Papers on “diffusion”" in fake.followups()[0]["content"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, err.decode()
+    assert "paperboy is running: Discord (as paperboy)" in log.decode()
+    assert "voice will NOT be supported" not in log.decode() + err.decode()
+
+
+async def test_a_refused_token_is_one_clear_line(tmp_path: Path, fake: FakeDiscord) -> None:
+    fake.fail(r"GET /users/@me", 401, {"message": "401: Unauthorized", "code": 0})
+    code, _, err = await run_cli(environment(tmp_path, fake), tmp_path, "run")
+    assert code == 1
+    assert "Discord refused DISCORD_TOKEN (401)" in err
+    assert "Traceback" not in err
+
+
+async def test_discord_invite_prints_the_oauth_url(tmp_path: Path, fake: FakeDiscord) -> None:
+    code, out, _ = await run_cli(environment(tmp_path, fake), tmp_path, "discord-invite")
+    assert code == 0
+    query = parse_qs(urlsplit(out.strip()).query)
+    assert query["client_id"] == [APP_ID]
+    assert set(query["scope"][0].split()) == {"bot", "applications.commands"}
+    permissions = int(query["permissions"][0])
+    for bit in (
+        10,
+        11,
+        14,
+        16,
+        35,
+        38,
+    ):  # view, send, embed links, read history, create public threads, send in threads
+        assert permissions & (1 << bit)
+    env = environment(tmp_path, fake)
+    del env["DISCORD_TOKEN"]
+    code, _, err = await run_cli(env, tmp_path, "discord-invite")
+    assert code == 2
+    assert "--client-id" in err

@@ -1,0 +1,53 @@
+"""`paperboy run` stops within 10 s of SIGTERM or Ctrl-C, even while it is still starting."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.app.test_cli import entry_point
+from tests.conftest import child_env
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port  # nothing listens there once the socket is closed
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_a_signal_during_start_up_stops_at_once(tmp_path: Path, sig: signal.Signals) -> None:
+    env = child_env()
+    env.update(
+        PAPERBOY_DATA_DIR=str(tmp_path / "data"),
+        PAPERBOY_OFFLINE="1",
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET="secret",
+        SLACK_APP_TOKEN="xapp-1-test",  # Socket Mode, and Slack unreachable: it retries until stopped
+        PAPERBOY_SLACK_API_URL=f"http://127.0.0.1:{closed_port()}/api/",
+    )
+    process = await asyncio.create_subprocess_exec(
+        *entry_point(), "run", env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stderr is not None
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"Socket Mode" not in seen:  # it has tried to connect at least once
+        assert time.monotonic() < deadline, seen.decode()
+        seen += await asyncio.wait_for(process.stderr.readline(), 60)
+    process.send_signal(sig)
+    signalled = time.monotonic()
+    _, rest = await asyncio.wait_for(process.communicate(), 30)
+    took = time.monotonic() - signalled
+    err = (seen + rest).decode()
+    assert took < 10, f"took {took:.1f} s to stop"
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert "cannot connect" in err.lower() or "failed to connect" in err.lower()

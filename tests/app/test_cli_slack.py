@@ -1,0 +1,140 @@
+"""`paperboy run` and `paperboy post` against a fake Slack, configured only by the documented variables."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+
+from tests.adapters.slack.conftest import SECRET
+from tests.app.test_cli import entry_point, run_cli
+from tests.conftest import CURRENT, child_env
+from tests.fakes.slack import FakeSlack
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def environment(tmp_path: Path, fake: FakeSlack, port: int) -> dict[str, str]:
+    env = child_env()
+    env.update(
+        PAPERBOY_DATA_DIR=str(tmp_path / "data"),
+        PAPERBOY_OFFLINE="1",
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET=SECRET,
+        PAPERBOY_SLACK_API_URL=fake.base_url,
+        PAPERBOY_SLACK_PORT=str(port),
+    )
+    return env
+
+
+async def command_to_run(fake: FakeSlack, port: int, text: str) -> httpx.Response:
+    """Wait for `paperboy run` to listen on `port`, then send it a signed `/papers TEXT` from U0001 in C0001."""
+    async with httpx.AsyncClient(timeout=5) as client:
+        for _ in range(300):
+            try:
+                if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                    break
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("paperboy run never listened")
+        body = urlencode(
+            {
+                "team_id": "T0001",
+                "channel_id": "C0001",
+                "channel_name": "papers",
+                "user_id": "U0001",
+                "command": "/papers",
+                "text": text,
+                "response_url": fake.response_url(),
+                "trigger_id": "1",
+            }
+        )
+        ts = str(int(time.time()))
+        signature = "v0=" + hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+        headers = {
+            "content-type": "application/x-www-form-urlencoded",
+            "x-slack-request-timestamp": ts,
+            "x-slack-signature": signature,
+        }
+        return await client.post(f"http://127.0.0.1:{port}/slack/events", content=body, headers=headers)
+
+
+async def test_post_delivers_once(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    env = environment(tmp_path, fake_slack, free_port())
+    code, _, err = await run_cli(env, tmp_path, "import", str(CURRENT / "2026-06-01.json"))
+    assert code == 0, err
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:C0001", "--date", "2026-06-01")
+    assert code == 0, err
+    assert "Posted the 1 June 2026 digest to slack:C0001: 10 papers." in err
+    assert len(fake_slack.posts("C0001")) == 1 + 10 * 2
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:C0001", "--date", "2026-06-01")
+    assert code == 0
+    assert "already has the 1 June 2026 digest (10 papers): nothing posted." in err
+    assert len(fake_slack.posts("C0001")) == 21
+
+
+async def test_post_to_a_missing_channel_fails_cleanly(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    fake_slack.missing_channels.add("C0404")
+    env = environment(tmp_path, fake_slack, free_port())
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:C0404")
+    assert code == 1
+    assert "Delivery to slack:C0404 stopped: channel_not_found" in err
+    assert "Traceback" not in err
+
+
+async def test_run_answers_papers_over_http(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    port = free_port()
+    env = environment(tmp_path, fake_slack, port)
+    process = await asyncio.create_subprocess_exec(
+        *entry_point(), "run", env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        assert (await command_to_run(fake_slack, port, "diffusion")).status_code == 200
+        await fake_slack.wait_for(lambda: fake_slack.responses, within=20)
+        assert "Papers on “diffusion”" in fake_slack.responses[0]["text"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, err.decode()
+    assert "paperboy is running: Slack (HTTP on port" in err.decode()
+
+
+async def test_run_without_a_signing_secret_says_what_is_missing(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    env = environment(tmp_path, fake_slack, free_port())
+    del env["SLACK_SIGNING_SECRET"]
+    code, _, err = await run_cli(env, tmp_path, "run")
+    assert code == 1
+    assert "SLACK_SIGNING_SECRET is not" in err
+
+
+async def test_run_reads_the_slack_admins_of_the_config_file(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    port = free_port()
+    env = environment(tmp_path, fake_slack, port)
+    config = tmp_path / "paperboy.toml"
+    config.write_text('[slack]\nadmins = ["U0999"]\n')  # not U0001, though U0001 created the channel
+    env["PAPERBOY_CONFIG"] = str(config)
+    process = await asyncio.create_subprocess_exec(
+        *entry_point(), "run", env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        assert (await command_to_run(fake_slack, port, "subscribe diffusion")).is_success
+        await fake_slack.wait_for(lambda: fake_slack.responses, within=20)
+        assert "can't subscribe this channel" in json.dumps(fake_slack.responses[0], ensure_ascii=False)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), 30)

@@ -1,0 +1,136 @@
+"""`/papers` text as people type it: every text parses to a command or a hint, never an exception."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.chat.commands import (
+    KEYWORDS,
+    MAX_TOPIC_CHARS,
+    MAX_TOPICS,
+    Command,
+    Help,
+    PaperLookup,
+    Search,
+    Settings,
+    Subscribe,
+    Today,
+    Unknown,
+    Unsubscribe,
+    parse_command,
+    parse_subscribe,
+)
+from bot.domain.errors import UsageError
+from tests.strategies import FAST
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ('subscribe ""', None),  # was AttributeError: an empty quoted topic is no topic
+        ('subscribe ""  ""', None),
+        ('subscribe x tz ""', "unknown time zone ''"),  # was AttributeError
+        ('subscribe tz ""', "unknown time zone ''"),
+        ('subscribe x days ""', "is not a set of days"),
+        ("subscribe x top ²", "`top` takes a number from 1 to 50, not '²'"),  # was ValueError from int()
+        ("subscribe x top ٣", "`top` takes a number from 1 to 50"),  # an Arabic-Indic 3 is no ASCII number
+        ("subscribe x tz Europe", "unknown time zone 'Europe'"),  # a folder of zones: was IsADirectoryError
+        ("subscribe x tz Etc", "unknown time zone 'Etc'"),
+        ("subscribe x tz " + "a" * 300, "unknown time zone"),  # was OSError: file name too long
+        ("subscribe x tz a\x00b", "unknown time zone"),
+    ],
+)
+def test_the_texts_that_used_to_crash_get_an_answer(text: str, hint: str | None) -> None:
+    command = parse_command(text)
+    if hint is None:
+        assert isinstance(command, Subscribe)
+    else:
+        assert isinstance(command, Unknown)
+        assert hint in command.hint
+
+
+def test_a_quoted_option_value_is_read_as_the_value() -> None:
+    assert parse_subscribe('x tz "Europe/Berlin" at "8:30"') == Subscribe(
+        topics=("x",), time="08:30", timezone="Europe/Berlin"
+    )
+
+
+def test_a_topic_longer_than_the_limit_is_refused_with_the_limit_named() -> None:
+    command = parse_command("subscribe " + "diffusion " * 500)
+    assert isinstance(command, Unknown)
+    assert f"at most {MAX_TOPIC_CHARS} characters" in command.hint
+    assert "“diffusion diffusion" in command.hint  # names the topic, shortened
+    assert len(command.hint) < 300
+
+
+def test_a_topic_at_the_limit_is_kept() -> None:
+    topic = "x" * MAX_TOPIC_CHARS
+    assert parse_subscribe(topic).topics == (topic,)
+
+
+def test_too_many_topics_are_refused_with_the_count() -> None:
+    command = parse_command("subscribe " + ", ".join(f"topic {i}" for i in range(MAX_TOPICS + 2)))
+    assert isinstance(command, Unknown)
+    assert f"at most {MAX_TOPICS} topics" in command.hint
+    assert f"not {MAX_TOPICS + 2}" in command.hint
+
+
+# -- properties ------------------------------------------------------------------------------
+
+WORDS = st.sampled_from(
+    [*KEYWORDS, "at", "tz", "top", "days", "paper", '"', "“", "”", ",", '""', "09:00", "25:99", "Europe/Berlin",
+     "Europe", "²", "٣", "5", "0", "51", "mon-fri", "daily", "2406.12345", "https://arxiv.org/abs/2406.12345v2",
+     "<!channel>", "@everyone", "\x00", "\n", " "]
+)  # fmt: skip
+TEXTS = st.one_of(
+    st.text(max_size=300),
+    st.lists(st.one_of(WORDS, st.text(max_size=12)), max_size=20).map(" ".join),
+)
+
+
+@FAST
+@given(TEXTS)
+def test_any_text_parses_to_a_command(text: str) -> None:
+    command = parse_command(text)
+    assert isinstance(command, Today | Search | PaperLookup | Subscribe | Unsubscribe | Settings | Help | Unknown)
+    if isinstance(command, Unknown):
+        assert command.hint.strip()
+    _check(command)
+
+
+@FAST
+@given(TEXTS)
+def test_subscribe_text_parses_or_says_why(text: str) -> None:
+    command: Subscribe | None = None
+    problem = ""
+    try:
+        command = parse_subscribe(text)
+    except UsageError as exc:
+        problem = str(exc)
+    if command is None:
+        assert problem.strip() and "\n" not in problem
+    else:
+        _check(command)
+
+
+@FAST
+@given(st.lists(st.text(alphabet=st.characters(categories=("L", "N")), min_size=1, max_size=20), max_size=8))
+def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
+    command = parse_command("subscribe " + ", ".join(topics))
+    if any(t.lower() in ("at", "tz", "top", "days") for t in topics):
+        return  # an option keyword takes the next word as its value
+    assert isinstance(command, Subscribe)
+    assert command.topics == tuple(dict.fromkeys(topics))
+
+
+def _check(command: Command) -> None:
+    """What the rest of the bot relies on: options already checked, topics within the limits."""
+    if not isinstance(command, Subscribe):
+        return
+    assert len(command.topics) <= MAX_TOPICS
+    assert all(0 < len(topic) <= MAX_TOPIC_CHARS and topic == topic.strip() for topic in command.topics)
+    assert command.limit is None or 1 <= command.limit <= 50
+    assert command.time is None or (len(command.time) == 5 and command.time.isascii())
+    assert command.timezone is None or command.timezone.isascii()

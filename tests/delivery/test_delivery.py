@@ -1,0 +1,113 @@
+"""Many digests delivered at once (`deliver_many`), on SQLite and PostgreSQL: each channel gets what
+`deliver` would give it alone, while the work before the posts is shared."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from bot.delivery.digest import DigestOptions
+from bot.delivery.digest_delivery import DigestDelivery, Wanted
+from bot.delivery.subscriptions import SubscriptionStore
+from bot.domain.channels import ChannelRef
+from bot.domain.models import Listing, Paper
+from bot.search.port import SearchFilters, SearchHit
+from bot.search.service import SearchService
+from bot.store.ledger import Ledger
+from bot.store.papers import PaperStore
+from tests.fakes.publisher import RecordingPublisher
+
+DAY = date(2026, 6, 2)
+NOW = datetime(2026, 6, 2, 9, tzinfo=UTC)
+
+
+class CountingSearch:
+    """The real search, counting what it is asked."""
+
+    def __init__(self, inner: SearchService) -> None:
+        self.inner = inner
+        self.queries: list[str] = []
+
+    async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
+        self.queries.append(query)
+        return await self.inner.search(query, filters, limit)
+
+
+def paper(arxiv_id: str, title: str, upvotes: int) -> Paper:
+    return Paper(arxiv_id=arxiv_id, title=title, abstract=f"{title}.", upvotes=upvotes)
+
+
+async def listed(store: PaperStore) -> None:
+    papers = [
+        paper("2606.00001", "Diffusion models for video", 90),
+        paper("2606.00002", "Reinforcement learning for robots", 80),
+        paper("2606.00003", "Diffusion transformers at scale", 70),
+        paper("2606.00004", "Speech recognition in noise", 60),
+        paper("2606.00005", "Diffusion for molecules", 5),
+    ]
+    await store.save_listings([Listing(p, DAY, n) for n, p in enumerate(papers, start=1)])
+
+
+def delivery(store: PaperStore, publisher: RecordingPublisher, search: CountingSearch, owner: str) -> DigestDelivery:
+    ledger = Ledger(store.engine, owner=owner, lease=timedelta(minutes=2))
+    return DigestDelivery(
+        store, search, ledger, SubscriptionStore(store.engine), {"slack": publisher}, clock=lambda: NOW
+    )
+
+
+def cards(publisher: RecordingPublisher, channel: str) -> list[str]:
+    return [k.split(":")[1] for k in publisher.keys(channel) if not k.endswith((":header", ":seed"))]
+
+
+async def test_many_channels_at_once_each_get_their_own_digest(store: PaperStore) -> None:
+    await listed(store)
+    publisher = RecordingPublisher()
+    search = CountingSearch(SearchService(store))
+    diffusion = DigestOptions(topics=("diffusion",), limit=2)
+    wanted = [Wanted(ChannelRef("slack", f"CDIFF{n}"), diffusion, DAY) for n in range(5)]
+    wanted += [
+        Wanted(ChannelRef("slack", "CALL"), DigestOptions(limit=3), DAY),
+        Wanted(ChannelRef("slack", "CVOTED"), DigestOptions(topics=("diffusion",), limit=5, min_upvotes=50), DAY),
+    ]
+    results = await delivery(store, publisher, search, "a").deliver_many(wanted)
+    assert [r.channel for r in results] == [w.channel for w in wanted]  # one result each, in order
+    assert [r.outcome for r in results] == ["posted"] * 7
+    for n in range(5):
+        assert cards(publisher, f"CDIFF{n}") == ["2606.00001", "2606.00003"]
+    assert cards(publisher, "CALL") == ["2606.00001", "2606.00002", "2606.00003"]
+    assert cards(publisher, "CVOTED") == ["2606.00001", "2606.00003"]
+    assert search.queries == ["diffusion", "diffusion"]  # once for the five alike, once with the upvote floor
+
+
+async def test_a_channel_is_never_sent_a_paper_again_though_its_digest_is_shared(store: PaperStore) -> None:
+    await listed(store)
+    earlier = DAY - timedelta(days=1)
+    await store.save_listings([Listing(paper("2606.00001", "Diffusion models for video", 90), earlier, 1)])
+    publisher = RecordingPublisher()
+    search = CountingSearch(SearchService(store))
+    first = delivery(store, publisher, search, "a")
+    assert (await first.deliver(ChannelRef("slack", "CSEEN"), DigestOptions(limit=1), earlier)).outcome == "posted"
+    options = DigestOptions(limit=2)
+    results = await first.deliver_many([Wanted(ChannelRef("slack", c), options, DAY) for c in ("CSEEN", "CNEW")])
+    assert [r.papers for r in results] == [2, 2]
+    assert cards(publisher, "CSEEN") == ["2606.00001", "2606.00002", "2606.00003"]  # the 1st came yesterday
+    assert cards(publisher, "CNEW") == ["2606.00001", "2606.00002"]
+
+
+async def test_digests_claimed_elsewhere_or_already_delivered_are_left_alone(store: PaperStore) -> None:
+    await listed(store)
+    publisher = RecordingPublisher()
+    search = CountingSearch(SearchService(store))
+    options = DigestOptions(limit=1)
+    done, held, free = (ChannelRef("slack", c) for c in ("CDONE", "CHELD", "CFREE"))
+    a = delivery(store, publisher, search, "a")
+    await a.deliver(done, options, DAY)
+    elsewhere = Ledger(store.engine, owner="elsewhere", lease=timedelta(minutes=2))  # a live process
+    await elsewhere.claim(held, DAY, NOW)
+    before = len(publisher.posted)
+    try:
+        results = await a.deliver_many([Wanted(c, options, DAY) for c in (done, held, free)])
+    finally:
+        await elsewhere.close()
+    assert [r.outcome for r in results] == ["already", "busy", "posted"]
+    assert results[0].papers == 1
+    assert {p.channel for p in publisher.posted[before:]} == {"CFREE"}

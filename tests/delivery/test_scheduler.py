@@ -1,0 +1,53 @@
+"""The scheduler wrapper: its jobs and their options, and that a failing job never stops the others."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from bot.delivery.scheduler import Scheduler
+
+
+async def test_two_jobs_coalesced_one_at_a_time_never_dropped() -> None:
+    async def nothing() -> None:
+        return None
+
+    scheduler = Scheduler(sweep=nothing, sync=nothing, tick_seconds=60, sync_minutes=15)
+    jobs = scheduler.jobs
+    assert set(jobs) == {"sweep", "sync"}
+    assert jobs["sweep"].interval == timedelta(seconds=60)
+    assert jobs["sync"].interval == timedelta(minutes=15)
+    for name in jobs:
+        assert scheduler.job_options(name) == {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+
+
+async def test_offline_there_is_no_sync_job() -> None:
+    async def nothing() -> None:
+        return None
+
+    assert set(Scheduler(sweep=nothing, sync=None, tick_seconds=60, sync_minutes=15).jobs) == {"sweep"}
+
+
+async def test_jobs_run_at_start_and_a_failure_is_logged_not_fatal(caplog: pytest.LogCaptureFixture) -> None:
+    ran: list[str] = []
+
+    async def sweep() -> None:
+        ran.append("sweep")
+
+    async def sync() -> None:
+        ran.append("sync")
+        raise RuntimeError("Hugging Face is down")
+
+    scheduler = Scheduler(sweep=sweep, sync=sync, tick_seconds=60, sync_minutes=15)
+    scheduler.start()
+    try:
+        for _ in range(200):
+            if {"sweep", "sync"} <= set(ran):
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        scheduler.stop()
+    assert {"sweep", "sync"} <= set(ran)
+    assert "the sync job failed" in caplog.text

@@ -1,0 +1,111 @@
+"""Subscriptions as chat makes them: a new one owes no digest from before it, and logs nothing as missed."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.chat.commands import parse_command
+from bot.chat.service import Asker, ChatService
+from bot.delivery.digest_delivery import DigestDelivery
+from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.delivery.sweep import Sweeper
+from bot.domain.channels import ChannelRef
+from bot.domain.config import DigestDefaults, ScheduleConfig
+from bot.domain.models import Listing, Paper
+from bot.ingest.catalog import Catalog
+from bot.search.service import SearchService
+from bot.store.ledger import Ledger
+from bot.store.papers import PaperStore
+from tests.fakes.publisher import RecordingPublisher
+
+CHANNEL = ChannelRef("slack", "C0NEW")
+WEDNESDAY = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)  # 09:30 in Berlin: today's 09:00 is past, so is yesterday's
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def list_days(store: PaperStore, *days: date) -> None:
+    for day in days:
+        papers = [Paper(arxiv_id=f"{day:%y%m}.{day:%d}{i:03d}", title=f"Paper {i}", upvotes=50 - i) for i in range(8)]
+        await store.save_listings([Listing(p, day, n + 1) for n, p in enumerate(papers)])
+
+
+def world(store: PaperStore, clock: Clock) -> tuple[ChatService, Sweeper, Ledger, RecordingPublisher]:
+    search = SearchService(store)
+    subscriptions = SubscriptionStore(store.engine)
+    chat = ChatService(store, search, Catalog(store, search, None, None, None), subscriptions, DigestDefaults(), clock)
+    ledger = Ledger(store.engine, owner="test")
+    publisher = RecordingPublisher()
+    delivery = DigestDelivery(store, search, ledger, subscriptions, {"slack": publisher}, clock=clock)
+    sweeper = Sweeper(subscriptions, ledger, store, delivery, ScheduleConfig(), frozenset({"slack"}))
+    return chat, sweeper, ledger, publisher
+
+
+def headers(publisher: RecordingPublisher) -> list[str]:
+    return [k.split(":")[0] for k in publisher.keys(CHANNEL.channel) if k.endswith(":header")]
+
+
+async def test_a_new_subscription_owes_nothing_from_before_it(
+    store: PaperStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    await list_days(store, date(2026, 6, 2), date(2026, 6, 3), date(2026, 6, 4))
+    clock = Clock(WEDNESDAY)
+    chat, sweeper, ledger, publisher = world(store, clock)
+    answer = await chat.answer(parse_command("subscribe at 09:00 tz Europe/Berlin"), Asker(CHANNEL, "U1"))
+    assert "Next digest: Thursday 4 June, 09:00 CEST" in answer.text
+
+    with caplog.at_level(logging.WARNING, logger="paperboy"):
+        while clock.now < datetime(2026, 6, 4, 6, 55, tzinfo=UTC):
+            assert await sweeper.sweep(clock.now) == []
+            clock.now += timedelta(minutes=5)
+    assert [r.getMessage() for r in caplog.records if "missed" in r.getMessage() or "skipped" in r.getMessage()] == []
+    statuses = await ledger.statuses([(CHANNEL, date(2026, 6, 2)), (CHANNEL, date(2026, 6, 3))])
+    assert statuses == {}  # nothing recorded for the days before it: `paperboy post` can still deliver them
+    assert headers(publisher) == []
+
+    clock.now = datetime(2026, 6, 4, 7, 0, tzinfo=UTC)  # Thursday 09:00 in Berlin: the first digest it owes
+    await sweeper.sweep(clock.now)
+    assert headers(publisher) == ["2026-06-04"]
+
+
+async def test_changing_topics_keeps_a_digest_due_earlier_that_day(store: PaperStore) -> None:
+    """Only a new schedule starts afresh: new topics at 09:30 still get the digest due at 09:00 that day."""
+    await list_days(store, date(2026, 6, 3))
+    clock = Clock(datetime(2026, 6, 1, 12, 0, tzinfo=UTC))
+    chat, sweeper, _, publisher = world(store, clock)
+    await chat.answer(parse_command("subscribe at 09:00 tz Europe/Berlin"), Asker(CHANNEL, "U1"))
+    clock.now = WEDNESDAY  # the bot was down at 09:00; someone changes the topics before it is back
+    await chat.answer(parse_command("subscribe papers"), Asker(CHANNEL, "U1"))
+    await sweeper.sweep(clock.now)
+    assert headers(publisher) == ["2026-06-03"]
+
+
+async def test_a_new_time_starts_afresh(store: PaperStore) -> None:
+    """Moving the time earlier, past now, owes nothing today: the answer says the next digest is tomorrow."""
+    await list_days(store, date(2026, 6, 3))
+    clock = Clock(datetime(2026, 6, 1, 12, 0, tzinfo=UTC))
+    chat, sweeper, _, publisher = world(store, clock)
+    await chat.answer(parse_command("subscribe at 12:00 tz Europe/Berlin"), Asker(CHANNEL, "U1"))
+    clock.now = WEDNESDAY
+    answer = await chat.answer(parse_command("subscribe at 08:00"), Asker(CHANNEL, "U1"))
+    assert "Next digest: Thursday 4 June, 08:00 CEST" in answer.text
+    await sweeper.sweep(clock.now)
+    assert headers(publisher) == []
+
+
+async def test_saved_without_a_time_a_subscription_owes_every_due_time(store: PaperStore) -> None:
+    """Tools and imports that save a subscription directly keep the old rule: every due time counts."""
+    await list_days(store, date(2026, 6, 3))
+    _, sweeper, _, publisher = world(store, Clock(WEDNESDAY))
+    await SubscriptionStore(store.engine).save(Subscription(channel=CHANNEL, time="09:00", timezone="Europe/Berlin"))
+    await sweeper.sweep(WEDNESDAY)
+    assert headers(publisher) == ["2026-06-03"]

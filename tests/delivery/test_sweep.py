@@ -1,0 +1,390 @@
+"""The sweep under a controllable clock: zones, daylight saving, weekends, downtime, partial days, crashes.
+
+Runs on SQLite and PostgreSQL (the `store` fixture); no wall-clock sleeps anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.delivery.digest_delivery import DigestDelivery
+from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.delivery.sweep import Sweeper
+from bot.domain.channels import ChannelRef
+from bot.domain.config import ScheduleConfig
+from bot.domain.errors import DeliveryError
+from bot.domain.models import Listing, Paper
+from bot.domain.post import Post
+from bot.domain.publishing import MessageRef
+from bot.search.service import SearchService
+from bot.sources.hf_payload import parse_daily
+from bot.store.ledger import Ledger
+from bot.store.papers import PaperStore
+from tests.fakes.publisher import Crash, RecordingPublisher
+from tests.store.test_ledger import counting
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class World:
+    store: PaperStore
+    clock: Clock
+    publisher: RecordingPublisher
+    subscriptions: SubscriptionStore
+    policy: ScheduleConfig
+
+    def sweeper(self, owner: str = "replica-a", publisher: RecordingPublisher | None = None) -> Sweeper:
+        ledger = Ledger(self.store.engine, owner=owner, lease=timedelta(minutes=2))
+        delivery = DigestDelivery(
+            self.store,
+            SearchService(self.store),
+            ledger,
+            self.subscriptions,
+            {"slack": publisher or self.publisher},
+            clock=self.clock,
+        )
+        return Sweeper(self.subscriptions, ledger, self.store, delivery, self.policy, frozenset({"slack"}))
+
+    async def run(
+        self, start: datetime, end: datetime, step: timedelta = timedelta(minutes=5), owner: str = "replica-a"
+    ) -> None:
+        sweeper = self.sweeper(owner)
+        self.clock.now = start
+        while self.clock.now <= end:
+            await sweeper.sweep(self.clock.now)
+            self.clock.now += step
+
+    def headers(self, channel: str) -> Counter[str]:
+        return Counter(k.split(":")[0] for k in self.publisher.keys(channel) if k.endswith(":header"))
+
+
+def paper(arxiv_id: str, upvotes: int = 10) -> Paper:
+    return Paper(
+        arxiv_id=arxiv_id, title=f"Paper {arxiv_id} on diffusion", abstract="About diffusion models.", upvotes=upvotes
+    )
+
+
+async def list_day(store: PaperStore, day: date, count: int = 8, prefix: str | None = None) -> list[str]:
+    stem = prefix or f"{day:%y%m}.{day:%d}"
+    ids = [f"{stem}{i:03d}" for i in range(count)]
+    await store.save_listings([Listing(paper(i, upvotes=100 - n), day, n + 1) for n, i in enumerate(ids)])
+    return ids
+
+
+@pytest.fixture
+async def world(store: PaperStore) -> World:
+    return World(
+        store,
+        Clock(datetime(2026, 1, 1, tzinfo=UTC)),
+        RecordingPublisher(),
+        SubscriptionStore(store.engine),
+        ScheduleConfig(),
+    )
+
+
+async def subscribe(world: World, channel: str, **fields: object) -> None:
+    await world.subscriptions.save(Subscription(channel=ChannelRef("slack", channel), limit=3, **fields))  # type: ignore[arg-type]
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+async def test_several_zones_each_get_the_day_once_at_their_hour(world: World) -> None:
+    await list_day(world.store, date(2026, 6, 2))
+    zones = {
+        "CTOKYO": "Asia/Tokyo",
+        "CBERLIN": "Europe/Berlin",
+        "CNYC": "America/New_York",
+        "CLA": "America/Los_Angeles",
+    }
+    for channel, zone in zones.items():
+        await subscribe(world, channel, time="09:00", timezone=zone)
+    sweeper = world.sweeper()
+    world.clock.now = utc(2026, 6, 1, 12)
+    first_post: dict[str, datetime] = {}
+    while world.clock.now <= utc(2026, 6, 3, 6):
+        await sweeper.sweep(world.clock.now)
+        for channel in zones:
+            if world.headers(channel) and channel not in first_post:
+                first_post[channel] = world.clock.now
+        world.clock.now += timedelta(minutes=5)
+    for channel in zones:
+        assert world.headers(channel) == Counter({"2026-06-02": 1}), channel
+    assert first_post["CTOKYO"] == utc(2026, 6, 2, 0)  # 09:00 JST
+    assert first_post["CBERLIN"] == utc(2026, 6, 2, 7)  # 09:00 CEST
+    assert first_post["CNYC"] == utc(2026, 6, 2, 13)  # 09:00 EDT
+    assert first_post["CLA"] == utc(2026, 6, 2, 16)  # 09:00 PDT
+
+
+@pytest.mark.parametrize(
+    ("zone", "at", "days", "first", "last"),
+    [
+        (
+            "Europe/Berlin",
+            "02:30",
+            (date(2026, 3, 28), date(2026, 3, 29), date(2026, 3, 30)),
+            utc(2026, 3, 27, 20),
+            utc(2026, 3, 31, 6),
+        ),
+        (
+            "Europe/Berlin",
+            "02:30",
+            (date(2026, 10, 24), date(2026, 10, 25), date(2026, 10, 26)),
+            utc(2026, 10, 23, 20),
+            utc(2026, 10, 27, 6),
+        ),
+        (
+            "America/New_York",
+            "02:15",
+            (date(2026, 3, 7), date(2026, 3, 8), date(2026, 3, 9)),
+            utc(2026, 3, 6, 20),
+            utc(2026, 3, 10, 12),
+        ),
+        (
+            "America/New_York",
+            "01:30",
+            (date(2026, 10, 31), date(2026, 11, 1), date(2026, 11, 2)),
+            utc(2026, 10, 30, 20),
+            utc(2026, 11, 3, 12),
+        ),
+        (
+            "Europe/Berlin",
+            "09:00",
+            (date(2026, 3, 28), date(2026, 3, 29), date(2026, 3, 30)),
+            utc(2026, 3, 27, 20),
+            utc(2026, 3, 31, 6),
+        ),
+    ],
+    ids=["berlin-spring-gap", "berlin-autumn-fold", "new-york-spring-gap", "new-york-autumn-fold", "berlin-09-00"],
+)
+async def test_daylight_saving_neither_skips_nor_doubles(
+    world: World, zone: str, at: str, days: tuple[date, ...], first: datetime, last: datetime
+) -> None:
+    for n, day in enumerate(days):
+        await list_day(world.store, day, prefix=f"25{n:02d}.1")
+    await subscribe(world, "CDST", time=at, timezone=zone, days="daily")
+    await world.run(first, last, step=timedelta(minutes=10))
+    assert world.headers("CDST") == Counter({d.isoformat(): 1 for d in days})
+
+
+async def test_weekends_get_nothing_and_weekdays_get_theirs(world: World) -> None:
+    await list_day(world.store, date(2026, 6, 5), prefix="2606.5")  # Friday
+    await list_day(world.store, date(2026, 6, 8), prefix="2606.8")  # Monday
+    await subscribe(world, "CWEEK", time="09:00", timezone="UTC")  # mon-fri
+    await subscribe(world, "CDAILY", time="09:00", timezone="UTC", days="daily")
+    await world.run(utc(2026, 6, 5, 0), utc(2026, 6, 9, 0))
+    assert world.headers("CWEEK") == Counter({"2026-06-05": 1, "2026-06-08": 1})
+    assert world.headers("CDAILY") == Counter({"2026-06-05": 1, "2026-06-08": 1})  # nothing listed at the weekend
+    ledger = Ledger(world.store.engine)
+    assert await ledger.status(ChannelRef("slack", "CDAILY"), date(2026, 6, 6)) == "skipped"
+    assert await ledger.status(ChannelRef("slack", "CWEEK"), date(2026, 6, 6)) is None
+
+
+async def test_a_digest_missed_while_down_comes_once_the_same_day(world: World) -> None:
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CBER", time="09:00", timezone="Europe/Berlin")
+    await world.run(utc(2026, 6, 2, 13), utc(2026, 6, 2, 16))  # up again at 15:00 Berlin
+    assert world.headers("CBER") == Counter({"2026-06-02": 1})
+    assert world.publisher.posted[0].key == "2026-06-02:header"
+
+
+async def test_a_digest_missed_until_the_next_day_is_skipped_with_a_log_line(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    await list_day(world.store, date(2026, 6, 2))
+    await list_day(world.store, date(2026, 6, 3), prefix="2606.3")
+    await subscribe(world, "CBER", time="09:00", timezone="Europe/Berlin")
+    await world.run(utc(2026, 6, 3, 5), utc(2026, 6, 3, 9))  # down all of the 2nd; back at 07:00 Berlin on the 3rd
+    assert world.headers("CBER") == Counter({"2026-06-03": 1})
+    assert await Ledger(world.store.engine).status(ChannelRef("slack", "CBER"), date(2026, 6, 2)) == "skipped"
+    assert "missed" in caplog.text
+
+
+async def test_catch_up_hours_is_configurable(world: World) -> None:
+    world.policy = ScheduleConfig(catch_up_hours=2, wait_hours=1)
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CBER", time="09:00", timezone="Europe/Berlin")
+    await world.run(utc(2026, 6, 2, 10), utc(2026, 6, 2, 12))  # back at 12:00 Berlin: more than 2 h late
+    assert world.headers("CBER") == Counter()
+
+
+async def test_a_partial_listing_is_waited_for_and_yesterday_is_never_posted_again(world: World) -> None:
+    await list_day(world.store, date(2026, 6, 1), prefix="2606.1")
+    await subscribe(world, "CUTC", time="01:00", timezone="UTC", days="daily")
+    await world.run(utc(2026, 6, 1, 0), utc(2026, 6, 1, 2))
+    assert world.headers("CUTC") == Counter({"2026-06-01": 1})
+    monday = set(world.publisher.keys("CUTC"))
+    await list_day(world.store, date(2026, 6, 2), count=2, prefix="2606.2")  # only two papers so far
+    await world.run(utc(2026, 6, 2, 0), utc(2026, 6, 2, 4))
+    assert world.headers("CUTC") == Counter({"2026-06-01": 1})  # still waiting: two papers look partial
+    await list_day(world.store, date(2026, 6, 2), count=9, prefix="2606.2")  # the sync brought the rest
+    await world.run(utc(2026, 6, 2, 4), utc(2026, 6, 2, 5))
+    assert world.headers("CUTC") == Counter({"2026-06-01": 1, "2026-06-02": 1})
+    tuesday = [k for k in world.publisher.keys("CUTC") if k not in monday]
+    assert all(k.startswith("2026-06-02") for k in tuesday)
+    assert len([k for k in tuesday if not k.endswith((":header", ":seed"))]) == 3
+
+
+async def test_after_the_wait_what_there_is_gets_posted(world: World) -> None:
+    await list_day(world.store, date(2026, 6, 2), count=2)
+    await subscribe(world, "CUTC", time="01:00", timezone="UTC")
+    await world.run(utc(2026, 6, 2, 0), utc(2026, 6, 2, 8))  # the wait is 6 h
+    keys = world.publisher.keys("CUTC")
+    assert keys[0] == "2026-06-02:header"
+    assert len([k for k in keys if not k.endswith((":header", ":seed"))]) == 2
+    assert world.clock.now > utc(2026, 6, 2, 7)
+
+
+async def test_an_empty_day_is_skipped_never_filled_with_yesterday(world: World) -> None:
+    await list_day(world.store, date(2026, 6, 1))
+    await subscribe(world, "CUTC", time="01:00", timezone="UTC", days="tue")
+    await world.run(utc(2026, 6, 2, 0), utc(2026, 6, 3, 2))
+    assert world.publisher.posted == []
+    assert await Ledger(world.store.engine).status(ChannelRef("slack", "CUTC"), date(2026, 6, 2)) == "skipped"
+
+
+async def test_a_day_never_fetched_is_waited_for_not_skipped_as_empty(world: World) -> None:
+    """Hugging Face down all morning: the day is not "a day with no papers" until a sync has asked."""
+    await subscribe(world, "CUTC", time="01:00", timezone="UTC")
+    await world.run(utc(2026, 6, 2, 0), utc(2026, 6, 2, 8))  # past the 6 h wait, nothing fetched yet
+    channel = ChannelRef("slack", "CUTC")
+    assert await Ledger(world.store.engine).status(channel, date(2026, 6, 2)) is None
+    await list_day(world.store, date(2026, 6, 2))  # the sync comes through that afternoon
+    await world.run(utc(2026, 6, 2, 15), utc(2026, 6, 2, 16))
+    assert world.headers("CUTC") == Counter({"2026-06-02": 1})
+
+
+async def test_a_sweep_costs_a_few_transactions_however_many_channels_are_due(world: World) -> None:
+    await list_day(world.store, date(2026, 6, 2))
+    for n in range(40):
+        await subscribe(world, f"C{n:03d}", time="09:00", timezone="UTC")
+    sweeper = world.sweeper()
+    world.clock.now = utc(2026, 6, 2, 9)
+    with counting(world.store.engine) as counts:
+        results = await sweeper.sweep(world.clock.now)
+    assert [r.outcome for r in results] == ["posted"] * 40
+    assert all(len(world.publisher.keys(f"C{n:03d}")) == 1 + 3 * 2 for n in range(40))
+    # One claim for all, then each round of writes group-committed: the intents, each card's and each
+    # seed's record (made right after the post), the completions. At most two transactions a round
+    # (the first channel's, then all who came while it ran), not a write per channel and post (320).
+    rounds = 1 + 3 * 2 + 1
+    assert counts.commits <= 1 + 2 * rounds, counts
+
+
+async def test_a_crash_between_claim_and_post_is_taken_over_at_once(world: World) -> None:
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CUTC", time="09:00", timezone="UTC")
+    channel = ChannelRef("slack", "CUTC")
+    dead = Ledger(world.store.engine, owner="dead-replica", lease=timedelta(minutes=2))
+    assert (await dead.claim(channel, date(2026, 6, 2), utc(2026, 6, 2, 9))).state == "new"
+    await dead.close()  # …and it died: its lock went with it, though its lease has two minutes to run
+    world.clock.now = utc(2026, 6, 2, 9) + timedelta(seconds=5)
+    results = await world.sweeper(owner="replica-b").sweep(world.clock.now)
+    assert [r.outcome for r in results] == ["posted"]
+    assert len(world.publisher.keys("CUTC")) == 1 + 3 * 2
+
+
+async def test_a_live_holder_is_named_and_waited_for_until_its_lease_ends(world: World) -> None:
+    """A holder alive but silent (hung, or on another host sharing the store) keeps the digest for its lease."""
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CUTC", time="09:00", timezone="UTC")
+    channel = ChannelRef("slack", "CUTC")
+    hung = Ledger(world.store.engine, lease=timedelta(minutes=2))
+    try:
+        assert (await hung.claim(channel, date(2026, 6, 2), utc(2026, 6, 2, 9))).state == "new"
+        other = world.sweeper(owner="replica-b")
+        world.clock.now = utc(2026, 6, 2, 9, 1)
+        [busy] = await other.sweep(world.clock.now)
+        assert busy.outcome == "busy"
+        assert f"(host {socket.gethostname()}, pid {os.getpid()}, since 2026-06-02 09:00:00 UTC)" in busy.describe()
+        assert world.publisher.posted == []
+        world.clock.now = utc(2026, 6, 2, 9, 3)
+        results = await other.sweep(world.clock.now)
+        assert [r.outcome for r in results] == ["posted"]
+        assert len(world.publisher.keys("CUTC")) == 1 + 3 * 2
+    finally:
+        await hung.close()
+
+
+@pytest.mark.parametrize(
+    "crash", [{"crash_at": 4}, {"crash_before": 4}, {"crash_at": 1}, {"crash_at": 3}, {"crash_before": 7}]
+)
+async def test_a_crash_between_two_papers_resumes_without_reposting(world: World, crash: dict[str, int]) -> None:
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CUTC", time="09:00", timezone="UTC")
+    dying = RecordingPublisher(crash_at=crash.get("crash_at"), crash_before=crash.get("crash_before"))
+    world.clock.now = utc(2026, 6, 2, 9)
+    with pytest.raises(Crash):
+        await world.sweeper("replica-a", dying).sweep(world.clock.now)
+    world.publisher.posted = list(dying.posted)  # the platform kept what it was sent before the crash
+    world.clock.now = utc(2026, 6, 2, 9) + timedelta(seconds=30)  # restarted at once: its lease has 90 s to run
+    results = await world.sweeper("replica-b").sweep(world.clock.now)
+    assert [r.outcome for r in results] == ["posted"]
+    keys = world.publisher.keys("CUTC")
+    assert len(keys) == len(set(keys)) == 1 + 3 * 2, keys
+
+
+async def test_a_paper_listed_on_two_days_reaches_a_channel_once(world: World) -> None:
+    await world.store.save_listings(
+        [Listing(paper("2606.00001", 50), date(2026, 6, 1), 1), Listing(paper("2606.00002", 40), date(2026, 6, 1), 2)]
+    )
+    # The second day comes from Hugging Face with a new arXiv version of the first paper.
+    raw = [
+        {"paper": {"id": "2606.00001v2", "title": "Paper v2", "upvotes": 60}},
+        {"paper": {"id": "2606.00003", "title": "Three", "upvotes": 30}},
+    ]
+    await world.store.save_listings(parse_daily(raw, date(2026, 6, 2)))
+    await subscribe(world, "CUTC", time="09:00", timezone="UTC")
+    world.policy = ScheduleConfig(min_papers=1)
+    await world.run(utc(2026, 6, 1, 8), utc(2026, 6, 2, 10))
+    cards = [k for k in world.publisher.keys("CUTC") if not k.endswith((":header", ":seed"))]
+    assert cards == ["2026-06-01:2606.00001", "2026-06-01:2606.00002", "2026-06-02:2606.00003"]
+
+
+async def test_a_stopped_channel_is_left_alone(world: World) -> None:
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CGONE", time="09:00", timezone="UTC")
+    await world.subscriptions.set_status(ChannelRef("slack", "CGONE"), "channel_not_found")
+    await world.run(utc(2026, 6, 2, 8), utc(2026, 6, 2, 12))
+    assert world.publisher.posted == []
+
+
+class FailingPublisher(RecordingPublisher):
+    """Slack answering 500 to every post: each sweep's delivery fails, to be tried again."""
+
+    async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
+        self.attempts += 1
+        raise DeliveryError("Slack refused chat.postMessage: 500")
+
+    attempts: int = 0
+
+
+async def test_a_digest_that_keeps_failing_is_given_up_after_its_window(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CUTC", time="09:00", timezone="UTC")
+    failing = FailingPublisher()
+    sweeper = world.sweeper(publisher=failing)
+    world.clock.now = utc(2026, 6, 2, 9)
+    while world.clock.now <= utc(2026, 6, 3, 2):
+        await sweeper.sweep(world.clock.now)
+        world.clock.now += timedelta(minutes=30)
+    tried = failing.attempts
+    assert tried == 30  # every half hour from 09:00 until midnight, then no more
+    assert await Ledger(world.store.engine).status(ChannelRef("slack", "CUTC"), date(2026, 6, 2)) == "skipped"
+    assert "given up" in caplog.text

@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.domain.errors import ImportFileError
+from bot.ingest.importer import import_paths, read_file
+from bot.ingest.snapshot import load_snapshot, snapshot_info
+from bot.store.papers import PaperStore
+from tests.conftest import BROKEN, CURRENT, SHAPES
+
+
+async def test_the_recorded_folder_imports_1374_listings_once(store: PaperStore) -> None:
+    first = await import_paths(store, [CURRENT])
+    assert len(first) == 59
+    assert all(r.error is None for r in first)
+    assert sum(r.counts.listings for r in first if r.counts) == 1374
+    before = await store.counts()
+    again = await import_paths(store, [CURRENT])
+    assert sum(r.counts.new_listings + r.counts.new_papers + r.counts.updated_papers for r in again if r.counts) == 0
+    assert await store.counts() == before
+    assert before.listings == 1374
+
+
+async def test_the_broken_file_is_refused_and_changes_nothing(store: PaperStore) -> None:
+    await import_paths(store, [CURRENT / "2026-06-01.json"])
+    before = await store.counts()
+    results = await import_paths(store, [BROKEN])
+    assert results[0].counts is None
+    assert results[0].error is not None
+    assert "strings, not JSON objects" in results[0].error
+    assert await store.counts() == before
+
+
+async def test_a_bad_file_among_good_ones_spoils_only_itself(store: PaperStore) -> None:
+    results = await import_paths(store, [SHAPES])
+    assert [r.path.name for r in results if r.error] == [BROKEN.name]
+    assert (await store.counts()).days == 6
+
+
+async def test_a_file_bad_halfway_is_stored_not_at_all(store: PaperStore, tmp_path: Path) -> None:
+    items = json.loads((CURRENT / "2026-06-01.json").read_text(encoding="utf-8"))
+    items[30]["paper"]["id"] = "not an id"
+    path = tmp_path / "2026-06-01.json"
+    path.write_text(json.dumps(items), encoding="utf-8")
+    results = await import_paths(store, [path])
+    assert results[0].error is not None
+    assert "item 30.paper.id" in results[0].error
+    assert (await store.counts()).listings == 0
+
+
+async def test_truncated_json_file(store: PaperStore, tmp_path: Path) -> None:
+    path = tmp_path / "2026-06-01.json"
+    path.write_text((CURRENT / "2026-06-01.json").read_text(encoding="utf-8")[:5000], encoding="utf-8")
+    results = await import_paths(store, [path])
+    assert results[0].error is not None
+    assert results[0].error.startswith("not valid JSON")
+
+
+async def test_corpus_jsonl_gz(store: PaperStore, tmp_path: Path) -> None:
+    rows = [
+        {
+            "arxiv_id": "2401.00001v2",
+            "daily_date": "2024-01-02",
+            "rank_in_file": 1,
+            "title": "A",
+            "authors": ["X"],
+            "upvotes": 3,
+        },
+        {
+            "arxiv_id": "2401.00001",
+            "daily_date": "2024-01-03",
+            "rank_in_file": 2,
+            "title": "A",
+            "authors": ["X"],
+            "upvotes": 7,
+        },
+    ]
+    path = tmp_path / "corpus.jsonl.gz"
+    path.write_bytes(gzip.compress("\n".join(json.dumps(r) for r in rows).encode()))
+    results = await import_paths(store, [path])
+    assert results[0].counts is not None
+    assert (results[0].counts.listings, results[0].counts.new_papers) == (2, 1)
+    saved = await store.get("2401.00001")
+    assert saved is not None
+    assert (saved.upvotes, len(saved.listed_on)) == (7, 2)
+
+
+def test_a_bad_corpus_line_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(
+        '{"arxiv_id": "2401.00001", "daily_date": "2024-01-02", "title": "A"}\n{not json}\n', encoding="utf-8"
+    )
+    with pytest.raises(ImportFileError, match="line 2 is not JSON"):
+        read_file(path)
+
+
+async def test_missing_paths_are_reported(store: PaperStore, tmp_path: Path) -> None:
+    results = await import_paths(store, [tmp_path / "nope.json"])
+    assert results[0].error == "no such file or folder"
+
+
+async def test_the_bundled_snapshot_loads_and_an_import_retires_it(store: PaperStore) -> None:
+    info = await load_snapshot(store)
+    assert 60 <= info.days <= 90
+    counts = await store.counts()
+    assert counts.last_day == info.last_day
+    assert counts.listings > 1000
+    assert await snapshot_info(store) == info
+    await import_paths(store, [CURRENT / "2026-06-01.json"])
+    assert await snapshot_info(store) is None
+
+
+async def test_deeply_nested_json_is_refused_in_one_line(store: PaperStore, tmp_path: Path) -> None:
+    path = tmp_path / "2026-06-01.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    results = await import_paths(store, [path])
+    assert results[0].error is not None
+    assert results[0].error.startswith("JSON nested too deeply")
+    assert (await store.counts()).listings == 0
+
+
+async def test_huge_numbers_and_bad_urls_in_a_file_are_clamped_and_dropped(store: PaperStore, tmp_path: Path) -> None:
+    items = json.loads((CURRENT / "2026-06-01.json").read_text(encoding="utf-8"))
+    items[0]["paper"]["upvotes"] = 10**30
+    items[0]["paper"]["githubStars"] = 2**63
+    items[0]["thumbnail"] = "javascript:alert(1)"
+    items[0]["numComments"] = 7
+    path = tmp_path / "2026-06-01.json"
+    text = json.dumps(items).replace('"numComments": 7', '"numComments": ' + "9" * 5000, 1)
+    path.write_text(text, encoding="utf-8")
+    results = await import_paths(store, [path])
+    assert results[0].error is None
+    saved = await store.get(items[0]["paper"]["id"])
+    assert saved is not None
+    assert (saved.upvotes, saved.github_stars, saved.num_comments) == (2**31 - 1, 2**31 - 1, 2**31 - 1)
+    assert saved.thumbnail is None
+
+
+async def test_a_v1_after_its_v2_in_one_file_does_not_win(store: PaperStore, tmp_path: Path) -> None:
+    items = [
+        {"paper": {"id": "2401.00001v2", "title": "Second version"}},
+        {"paper": {"id": "2401.00001v1", "title": "First version"}},
+    ]
+    path = tmp_path / "2026-06-01.json"
+    path.write_text(json.dumps(items), encoding="utf-8")
+    await import_paths(store, [path])
+    saved = await store.get("2401.00001")
+    assert saved is not None and saved.title == "Second version"
+
+
+async def test_a_file_larger_than_a_listing_could_be_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "2026-06-01.json"
+    path.write_text((CURRENT / "2026-06-01.json").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ImportFileError, match=r"longer than 1,000 characters; a day's listing is far shorter"):
+        read_file(path, max_chars=1000)
+
+
+def test_a_corpus_line_nested_too_deeply_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    path.write_text('{"arxiv_id": "2401.00001", "daily_date": "2024-01-02", "title": "A"}\n' + "[" * 100_000 + "\n")
+    with pytest.raises(ImportFileError, match="line 2: JSON nested too deeply"):
+        read_file(path)
+
+
+async def test_a_v1_after_its_v2_in_one_corpus_does_not_win(store: PaperStore, tmp_path: Path) -> None:
+    rows = [
+        {"arxiv_id": "2401.00001v2", "daily_date": "2024-01-02", "rank_in_file": 1, "title": "Second version"},
+        {"arxiv_id": "2401.00002", "daily_date": "2024-01-02", "rank_in_file": 2, "title": "Another"},
+        {"arxiv_id": "2401.00001v1", "daily_date": "2024-01-02", "rank_in_file": 3, "title": "First version"},
+    ]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    assert [(x.paper.title, x.rank) for x in read_file(path)] == [("Second version", 1), ("Another", 2)]
+    await import_paths(store, [path])
+    saved = await store.get("2401.00001")
+    assert saved is not None and saved.title == "Second version"

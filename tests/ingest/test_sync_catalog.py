@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+from datetime import date
+
+import httpx
+import pytest
+
+from bot.domain.errors import DayNotStored, InvalidPaperId, NotFound, SourceUnavailable
+from bot.ingest.catalog import Catalog
+from bot.ingest.snapshot import snapshot_info
+from bot.ingest.sync import Syncer, recent_days
+from bot.search.service import SearchService
+from bot.sources.arxiv import Arxiv
+from bot.sources.http import RetryPolicy
+from bot.sources.huggingface import HuggingFace
+from bot.store.papers import PaperStore
+from tests.conftest import Sleeps, listings_of
+from tests.fakes.papers_api import Answer, FakePapersApi
+
+FAST = RetryPolicy(attempts=2, backoff=0.0, max_backoff=0.0)
+
+
+def wire(store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps) -> tuple[Syncer, Catalog, SearchService]:
+    search = SearchService(store)
+    hf = HuggingFace(client, policy=FAST, sleep=sleeps)
+    arxiv = Arxiv(client, min_interval=0.0, policy=FAST, sleep=sleeps)
+    syncer = Syncer(store, hf, arxiv, search)
+    return syncer, Catalog(store, search, hf, arxiv, syncer), search
+
+
+def test_recent_days_end_today() -> None:
+    assert recent_days(date(2026, 6, 3), 3) == [date(2026, 6, 1), date(2026, 6, 2), date(2026, 6, 3)]
+
+
+async def test_sync_stores_days_and_reports_weekends(
+    store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps
+) -> None:
+    syncer, _, _ = wire(store, client, sleeps)
+    days = recent_days(date(2026, 6, 8), 5)  # Thursday to Monday; the recording has no Friday 5 June
+    progress: list[tuple[date, int]] = []
+    report = await syncer.sync(days, lambda day, n: progress.append((day, n)))
+    assert report.ok
+    assert report.empty_days == [date(2026, 6, 5), date(2026, 6, 6), date(2026, 6, 7)]
+    assert [day for day, _ in progress] == days
+    assert [n for _, n in progress][1:4] == [0, 0, 0]
+    assert report.counts.listings == (await store.counts()).listings > 0
+    again = await syncer.sync(days)
+    assert (again.counts.new_listings, again.counts.new_papers) == (0, 0)
+
+
+async def test_a_failing_day_is_reported_and_the_rest_go_on(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    syncer, _, _ = wire(store, client, sleeps)
+    fake_api.fail("/api/daily_papers", Answer(500, b""), Answer(500, b""))
+    report = await syncer.sync([date(2026, 6, 1), date(2026, 6, 2)])
+    assert list(report.failed) == [date(2026, 6, 1)]
+    assert "HTTP 500" in report.failed[date(2026, 6, 1)]
+    assert (await store.counts()).days == 1
+
+
+async def test_an_unreachable_source_stops_the_sync(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    syncer, _, _ = wire(store, client, sleeps)
+    fake_api.fail("/api/daily_papers", httpx.ConnectError("no route"), httpx.ConnectError("no route"))
+    with pytest.raises(SourceUnavailable, match="cannot connect"):
+        await syncer.sync([date(2026, 6, 1), date(2026, 6, 2)])
+
+
+async def test_missing_abstracts_are_completed_from_arxiv(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    fake_api.daily["2026-06-09"] = [{"paper": {"id": "1605.08386", "title": "Heat-bath random walks", "upvotes": 4}}]
+    syncer, _, _ = wire(store, client, sleeps)
+    report = await syncer.sync([date(2026, 6, 9)])
+    assert report.completed_from_arxiv == 1
+    saved = await store.get("1605.08386")
+    assert saved is not None
+    assert saved.abstract
+    assert len(saved.authors) == 2
+    assert (saved.upvotes, saved.listed_on) == (4, (date(2026, 6, 9),))
+
+
+async def test_paper_lookup_store_then_hf_then_arxiv(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    _, catalog, search = wire(store, client, sleeps)
+    from_hf = await catalog.paper("https://huggingface.co/papers/2605.29307")
+    assert from_hf.title.startswith("GrepSeek")
+    from_arxiv = await catalog.paper("arXiv:astro-ph/0601001v1")
+    assert from_arxiv.arxiv_id == "astro-ph/0601001"
+    assert await store.get("astro-ph/0601001") is not None
+    calls = len(fake_api.requests)
+    assert (await catalog.paper("2605.29307")).arxiv_id == "2605.29307"
+    assert len(fake_api.requests) == calls  # the second time it came from the store
+    assert [h.paper.arxiv_id for h in await search.search("hot jupiters")] == ["astro-ph/0601001"]
+    with pytest.raises(NotFound):
+        await catalog.paper("0000.0000")
+    with pytest.raises(InvalidPaperId):
+        await catalog.paper("not a paper")
+
+
+async def test_offline_lookup_never_fetches(store: PaperStore) -> None:
+    search = SearchService(store)
+    catalog = Catalog(store, search, None, None, None)
+    with pytest.raises(NotFound, match="offline"):
+        await catalog.paper("2605.29307")
+
+
+async def test_an_empty_store_offline_gets_the_snapshot_with_a_notice(store: PaperStore) -> None:
+    catalog = Catalog(store, SearchService(store), None, None, None)
+    notice = await catalog.ensure_papers(date(2026, 11, 26))
+    assert notice is not None
+    assert notice.startswith("Showing the bundled offline snapshot: 75 listing days up to 21 August 2026 (97 days old)")
+    assert await catalog.ensure_papers(date(2026, 11, 26)) == notice  # said again while it is all there is
+    assert (await store.counts()).listings == 1945
+
+
+async def test_an_empty_store_online_syncs_first(store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps) -> None:
+    _, catalog, _ = wire(store, client, sleeps)
+    assert await catalog.ensure_papers(date(2026, 6, 3)) is None
+    counts = await store.counts()
+    assert (counts.first_day, counts.last_day) == (date(2026, 6, 1), date(2026, 6, 3))
+    assert await snapshot_info(store) is None
+
+
+async def test_an_empty_store_with_the_network_down_falls_back_to_the_snapshot(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    _, catalog, _ = wire(store, client, sleeps)
+    fake_api.fail("/api/daily_papers", httpx.ConnectError("no route"))
+    notice = await catalog.ensure_papers(date(2026, 11, 26))
+    assert notice is not None
+    assert notice.startswith("Could not fetch papers (Hugging Face: cannot connect")
+    assert "bundled offline snapshot" in notice
+    assert len([r for r in fake_api.requests if r.startswith("/api/daily_papers")]) == 1  # probed once, no retries
+
+
+async def test_a_missing_day_is_fetched_when_asked_for(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    _, catalog, _ = wire(store, client, sleeps)
+    record = await catalog.ensure_day(date(2026, 6, 2))
+    assert record.listed == 47 and record.fetched_at is not None
+    assert len(await store.listing(date(2026, 6, 2))) == 47
+    calls = len(fake_api.requests)
+    assert (await catalog.ensure_day(date(2026, 6, 2))).listed == 47
+    assert len(fake_api.requests) == calls  # already there: not fetched again
+    fake_api.fail("/api/daily_papers", Answer(500, b""), Answer(500, b""))
+    with pytest.raises(DayNotStored) as failed:
+        await catalog.ensure_day(date(2026, 6, 3))
+    assert str(failed.value).startswith(
+        "2026-06-03 is not in the store (it holds only 2026-06-02) and fetching it failed: Hugging Face (HTTP 500)"
+    )
+
+
+async def test_a_day_hugging_face_listed_nothing_for_is_known_and_not_asked_again(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    _, catalog, _ = wire(store, client, sleeps)
+    record = await catalog.ensure_day(date(2026, 6, 6))
+    assert (record.listed, record.known, record.final) == (0, True, True)
+    calls = len(fake_api.requests)
+    assert await catalog.ensure_day(date(2026, 6, 6)) == record
+    assert len(fake_api.requests) == calls  # a final answer: Hugging Face is not asked again
+
+
+async def test_offline_a_day_the_store_lacks_names_the_range_it_holds(store: PaperStore) -> None:
+    catalog = Catalog(store, SearchService(store), None, None, None)
+    for day in ("2026-06-01", "2026-06-03"):
+        await store.save_listings(listings_of(day))
+    assert (await catalog.ensure_day(date(2026, 6, 1))).listed == 49
+    with pytest.raises(DayNotStored) as failed:
+        await catalog.ensure_day(date(2026, 5, 1))
+    assert str(failed.value) == (
+        "2026-05-01 is not in the store (it holds 2026-06-01 to 2026-06-03); run `paperboy sync --date 2026-05-01` "
+        "online"
+    )
+    assert failed.value.day == date(2026, 5, 1)
+
+
+async def test_offline_a_weekend_gap_in_the_snapshot_is_hedged(store: PaperStore) -> None:
+    catalog = Catalog(store, SearchService(store), None, None, None)
+    await catalog.ensure_papers(date(2026, 11, 26))
+    with pytest.raises(DayNotStored) as failed:
+        await catalog.ensure_day(date(2026, 6, 6))
+    assert str(failed.value) == (
+        "2026-06-06 is not in the store (it holds 2026-05-07 to 2026-08-21, the bundled offline snapshot; Hugging "
+        "Face lists papers on weekdays, so this Saturday most likely had none); run `paperboy sync --date "
+        "2026-06-06` online"
+    )
+
+
+async def test_a_stale_store_suggests_a_sync(store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps) -> None:
+    _, catalog, _ = wire(store, client, sleeps)
+    await catalog.ensure_day(date(2026, 6, 1))
+    assert await catalog.staleness(date(2026, 6, 3)) is None
+    assert await catalog.staleness(date(2026, 6, 10)) == (
+        "The newest papers in the store are from 1 June 2026; run `paperboy sync` for newer ones."
+    )
+
+
+async def test_synced_papers_are_searchable_at_once_without_a_rebuild(
+    store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps
+) -> None:
+    syncer, _, search = wire(store, client, sleeps)
+    await syncer.sync([date(2026, 6, 1)])
+    index = await search.index()
+    assert [h.paper.arxiv_id for h in await search.search("GrepSeek")] == ["2605.29307"]
+    june_2 = {item.paper.arxiv_id for item in listings_of("2026-06-02")} - {
+        p.arxiv_id for p in await store.all_papers() if date(2026, 6, 1) in p.listed_on
+    }
+    title = next(item.paper.title for item in listings_of("2026-06-02") if item.paper.arxiv_id in june_2)
+    assert not [h for h in await search.search(f'"{title}"') if h.paper.arxiv_id in june_2]
+    await syncer.sync([date(2026, 6, 2)])
+    assert await search.index() is index  # extended in place, not rebuilt
+    found = [h.paper.arxiv_id for h in await search.search(f'"{title}"')]
+    assert found
+    assert found[0] in june_2
