@@ -23,7 +23,7 @@ from bot.chat.commands import (
     Unknown,
     Unsubscribe,
 )
-from bot.chat.discussion import HELP, discuss
+from bot.chat.discussion import HELP, NOT_A_PAPER_THREAD, discuss
 from bot.chat.wording import TYPED, Phrasebook
 from bot.delivery.digest import DigestOptions, build_digest
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
@@ -40,10 +40,6 @@ from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 
 SEARCH_RESULTS = 5
-UNKNOWN_THREAD = (
-    "I can only discuss papers in their own threads: mention me under a digest card or a shared paper "
-    "with `summary`, `related`, `code`, `authors` or `cite`."
-)
 log = logging.getLogger("paperboy.chat")
 
 
@@ -88,6 +84,8 @@ class Unshared:
 
 
 class ChatService:
+    """Answers `/papers` commands, shares papers into channels and answers mentions in their threads."""
+
     def __init__(
         self,
         store: PaperStore,
@@ -248,7 +246,7 @@ class ChatService:
         thread = mention.thread
         arxiv_id = await self._ledger.thread_paper(mention.platform, mention.channel, thread) if thread else None
         if arxiv_id is None:
-            return Post(header="paperboy", text=(UNKNOWN_THREAD,))
+            return Post(header="paperboy", text=(NOT_A_PAPER_THREAD,))
         try:
             paper = await self._catalog.paper(arxiv_id)
         except (NotFound, SourceError):

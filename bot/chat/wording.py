@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-THREADS = "In a paper's thread, mention me with `summary`, `related`, `code`, `authors` or `cite`."
+from bot.chat.discussion import ASKABLE
+
+THREADS = f"In a paper's thread, mention me with {ASKABLE}."
 
 
 @dataclass(frozen=True)

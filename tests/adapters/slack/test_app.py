@@ -29,6 +29,7 @@ async def test_a_stale_timestamp_is_refused(slack_bot: SlackBot) -> None:
     assert slack_bot.fake.responses == []
 
 
+@pytest.mark.slow
 async def test_the_ack_comes_at_once_while_the_search_is_slow(slack_bot: SlackBot) -> None:
     slack_bot.search.delay = 2.0
     started = time.monotonic()
