@@ -26,6 +26,7 @@ def service(june_store: PaperStore) -> ChatService:
     return chat_service(june_store)
 
 
+@pytest.mark.slow
 @settings(FAST, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(text=TEXTS, platform=st.sampled_from(["slack", "discord"]), direct=st.booleans(), manager=st.booleans())
 async def test_any_text_gets_an_answer_both_platforms_render(
