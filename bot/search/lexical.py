@@ -375,17 +375,20 @@ class LexicalIndex:
             fetch *= 4
 
     def by_prior(self, query: Query, depth: int, parsed: Parsed | None = None) -> Scored:
-        """The best `depth` papers the query matches by the prior alone: fetched newest first until no
-        older paper could have a higher prior."""
+        """The best `depth` papers the query matches by the prior alone: fetched newest first and most
+        upvoted first until no paper older and less upvoted than those could have a higher prior."""
         fetch = max(RERANK, 2 * depth)
         while True:
-            hits = self._searcher.search(query, fetch, count=False, order_by_field="day", order=Order.Desc).hits
-            positions = np.array(self._searcher.fast_field_values("pos", [a for _, a in hits]), dtype=np.int64)
-            oldest = int(self._registry.day[positions[-1]]) if positions.size else 0
+            found, floors = [], []
+            for field in ("day", "upvotes"):
+                hits = self._searcher.search(query, fetch, count=False, order_by_field=field, order=Order.Desc).hits
+                found.append(np.array(self._searcher.fast_field_values("pos", [a for _, a in hits]), dtype=np.int64))
+                floors.append(int(getattr(self._registry, field)[found[-1][-1]]) if found[-1].size else 0)
+            positions = np.union1d(*found)
             if parsed is not None:
                 positions = positions[self._named(parsed, positions)]
             best = self.top((positions, self.prior[positions]), depth)
-            if len(hits) < fetch or (best[1].size >= depth and self._registry.recency_bound(oldest) < best[1][-1]):
+            if found[0].size < fetch or (best[1].size >= depth and self._registry.bound(*floors) < best[1][-1]):
                 return best
             fetch *= 4
 

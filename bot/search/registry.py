@@ -69,11 +69,12 @@ class Registry:
         popularity = np.log1p(self.upvotes) / math.log1p(top) if top > 0 else np.zeros(self.size)
         self.prior = (1.0 + RECENCY_WEIGHT * recency + UPVOTE_WEIGHT * popularity).astype(np.float32)
 
-    def recency_bound(self, day: int) -> float:
-        """The highest prior a paper listed on `day` or before can have."""
-        today = int(self.day.max()) if self.size else 0
+    def bound(self, day: int, upvotes: int) -> float:
+        """The highest prior a paper listed on `day` or before, with `upvotes` or fewer, can have."""
+        today, top = (int(self.day.max()), int(self.upvotes.max())) if self.size else (0, 0)
         recency = 0.5 ** (max(today - day, 0) / RECENCY_HALF_LIFE_DAYS) if day > 0 else 0.0
-        return 1.0 + RECENCY_WEIGHT * recency + UPVOTE_WEIGHT
+        popularity = math.log1p(max(upvotes, 0)) / math.log1p(top) if top > 0 else 0.0
+        return 1.0 + RECENCY_WEIGHT * recency + UPVOTE_WEIGHT * popularity
 
     def save(self, folder: Path) -> None:
         """Write the arrays beside the index (a temporary file renamed over the old one)."""

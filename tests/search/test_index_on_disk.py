@@ -107,16 +107,15 @@ def test_an_author_pair_is_one_author() -> None:
 
 
 def test_phrases_are_exact_across_stop_words_and_punctuation() -> None:
-    index = LexicalIndex(
-        [
-            paper("2401.00001", "Making small LLMs"),
-            paper("2401.00002", "Via distillation, LLMs learn"),
-            paper("2401.00003", "LLMs via distillation"),
-            paper("2401.00004", "Compressing LLMs: via pruning"),
-            paper("2401.00005", "The model of the world", abstract="A model of a world."),
-            paper("2401.00006", "Models of worlds", abstract="The model, of the world!"),
-        ]
-    )
+    texts = [
+        ("Making small LLMs", ""),
+        ("Via distillation, LLMs learn", ""),
+        ("LLMs via distillation", ""),
+        ("Compressing LLMs: via pruning", ""),
+        ("The model of the world", "A model of a world."),
+        ("Models of worlds", "The model, of the world!"),
+    ]
+    index = LexicalIndex([paper(f"2401.{n:05d}", t, abstract=a) for n, (t, a) in enumerate(texts, 1)])
     assert sorted(ids(index, '"LLMs via"')) == ["2401.00003", "2401.00004"]
     assert ids(index, '"LLMs via" "via pruning"') == ["2401.00004"]
     assert index.search_now('"small llms via"') == []  # a phrase never spans two papers or two fields
