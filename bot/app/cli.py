@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from bot.domain.errors import ConfigError, DayNotStored, PaperboyError, UsageError
+from bot.domain.errors import ConfigError, DayNotStored, NotFound, PaperboyError, UsageError
 
 if TYPE_CHECKING:
     from bot.app.bootstrap import Services
@@ -246,10 +246,13 @@ def search(
     _run(work)
 
 
-async def _embed(services: Services) -> None:
-    """Embed what the command brought in, so that a later search finds it by meaning too."""
+async def _embed(services: Services) -> bool:
+    """Embed every stored paper that lacks a vector, so that a later search finds it by meaning too.
+
+    False when it could not (said on stderr): what was imported or synced stays stored and found by
+    its words, and the next run (or `paperboy embed`) embeds it."""
     if not services.search.hybrid:
-        return
+        return True
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
@@ -274,9 +277,31 @@ async def _embed(services: Services) -> None:
                 style="yellow",
                 markup=False,
             )
-            return
+            return False
     if embedded:
         err.print(f"Embedded {embedded} papers for search by meaning.", markup=False)
+    return True
+
+
+NO_EMBED = typer.Option("--no-embed", help="Store only; embed later with `paperboy embed` (search by words meanwhile).")
+
+
+@app.command()
+def embed() -> None:
+    """Embed every stored paper that lacks a vector (what `import` and `sync` defer with --no-embed)."""
+
+    async def work(services: Services) -> int:
+        if not services.search.hybrid:
+            raise ConfigError("PAPERBOY_EMBEDDINGS=0 turns search by meaning off: unset it to embed papers")
+        if not await _embed(services):
+            return 1
+        papers = (await services.store.counts()).papers
+        if not papers:
+            raise NotFound("the store holds no papers yet: `paperboy import PATH` or `paperboy sync` first, then embed")
+        out.print(f"All {papers} stored papers have their vectors for search by meaning.", markup=False)
+        return 0
+
+    raise typer.Exit(_run(work, ensure=False))
 
 
 def _search_post(query: str, hits: list[SearchHit]) -> Post:
@@ -320,6 +345,7 @@ def sync(
         int | None, typer.Option(min=1, max=3660, help="The last N days, today included (default 3).")
     ] = None,
     date_: Annotated[str | None, typer.Option("--date", help="One listing day, YYYY-MM-DD.")] = None,
+    no_embed: Annotated[bool, NO_EMBED] = False,
 ) -> None:
     """Fetch listings from Hugging Face (and details from arXiv where needed) into the store."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -354,7 +380,8 @@ def sync(
         )
         for day, reason in report.failed.items():
             err.print(f"paperboy: {day.isoformat()} failed: {reason}", markup=False)
-        await _embed(services)
+        if not no_embed:
+            await _embed(services)
         return 0 if report.ok else 1
 
     code = _run(work, ensure=False)
@@ -454,6 +481,7 @@ def import_(
             metavar="PATH...", help="HF daily-papers JSON files, corpus JSONL(.gz) files, or folders of them."
         ),
     ],
+    no_embed: Annotated[bool, NO_EMBED] = False,
 ) -> None:
     """Import papers from files; each file is stored whole or not at all."""
     from bot.ingest.importer import import_paths
@@ -480,7 +508,8 @@ def import_(
                 markup=False,
             )
             services.search.invalidate()
-            await _embed(services)
+            if not no_embed:
+                await _embed(services)
         return 1 if failed else 0
 
     code = _run(work, ensure=False)

@@ -145,6 +145,24 @@ def test_import_embeds_the_papers_and_search_understands_paraphrases(paperboy: P
 
 
 @pytest.mark.slow
+def test_import_no_embed_defers_to_paperboy_embed(paperboy: Paperboy) -> None:
+    hybrid = {"PAPERBOY_EMBEDDINGS": "1"}
+    empty = paperboy("embed", **hybrid)
+    assert empty.code == 1 and "the store holds no papers yet" in one_line(empty.err)
+    imported = paperboy("import", "--no-embed", str(CURRENT / "2026-06-01.json"), **hybrid)
+    assert imported.code == 0, imported.err
+    assert "Embedded" not in imported.err
+    embedded = paperboy("embed", **hybrid)
+    assert embedded.code == 0, embedded.err
+    assert "Embedded 49 papers for search by meaning." in embedded.err
+    assert "All 49 stored papers have their vectors" in embedded.out
+    again = paperboy("embed", **hybrid)
+    assert again.code == 0 and "Embedded" not in again.err  # nothing left to embed
+    off = paperboy("embed", PAPERBOY_EMBEDDINGS="0")
+    assert off.code == 1 and "PAPERBOY_EMBEDDINGS=0" in one_line(off.err)
+
+
+@pytest.mark.slow
 def test_search_batch_prints_a_json_line_per_query(paperboy: Paperboy, tmp_path: Path) -> None:
     queries = tmp_path / "queries.txt"
     queries.write_text('diffusion models\n\nrobot manipulation\n"; DROP TABLE\n', encoding="utf-8")
