@@ -14,11 +14,13 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.guard import Background, slack_guard
+from adapters.slack.installations import workspace_of_body
 from adapters.slack.permissions import Managers
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import SHARE_ACTION, post_message
@@ -51,7 +53,7 @@ class _OneLineRetries(logging.Filter):
 log.addFilter(_OneLineRetries())
 
 
-def slack_client(token: str, api_url: str, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
+def slack_client(token: str | None, api_url: str, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
     """The Web API client: waits out 429s (Retry-After) up to three times before giving up.
 
     Give it a `session` (and close that yourself) to reuse connections: slack_sdk otherwise opens
@@ -91,16 +93,23 @@ def create_app(
     publisher: SlackPublisher,
     *,
     admins: Sequence[str] = (),
+    oauth: AsyncOAuthSettings | None = None,
 ) -> AsyncApp:
-    """The bolt app; `admins` is the config file's `[slack] admins` (see adapters.slack.permissions)."""
-    app = AsyncApp(client=client, signing_secret=signing_secret, logger=log)
+    """The bolt app; `admins` is the config file's `[slack] admins` (see adapters.slack.permissions).
+
+    With `oauth` (multi-workspace mode, adapters/slack/oauth.py) bolt serves the install pages, finds
+    each request's token by its workspace, and deletes a workspace's token when Slack says the app
+    was uninstalled or its tokens revoked; `client` then carries no token of its own."""
+    app = AsyncApp(client=client, signing_secret=signing_secret, logger=log, oauth_settings=oauth)
+    if oauth is not None:
+        app.enable_token_revocation_listeners()
     managers = Managers(admins)
 
     @app.command("/papers")
     async def papers(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()  # within Slack's 3 s, before any work
         direct = _is_direct(body)
-        channel = ChannelRef("slack", str(body.get("channel_id", "")), str(body.get("team_id", "")))
+        channel = ChannelRef("slack", str(body.get("channel_id", "")), workspace_of_body(body))
         user = str(body.get("user_id", ""))
         try:
             command = parse_command(str(body.get("text", "")))
@@ -123,7 +132,7 @@ def create_app(
         channel = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or "")
         paper = str((body.get("actions") or [{}])[0].get("value", ""))
         try:
-            shared = await assistant.share("slack", channel, paper, publisher)
+            shared = await assistant.share("slack", channel, paper, publisher.for_workspace(workspace_of_body(body)))
             text = f"Shared “{shared.title}” in this channel; its thread is open for discussion."
         except ChannelUnavailable as exc:
             text = f"I can't post in this channel: {exc.reason}."
@@ -145,7 +154,8 @@ def create_app(
         post = await assistant.mention("slack", channel, str(thread) if thread else None, str(event.get("text", "")))
         text, blocks = post_message(post)
         try:
-            await publisher.post_message(channel, text, blocks, thread=str(thread or event.get("ts")))
+            answer = publisher.for_workspace(workspace_of_body(body))
+            await answer.post_message(channel, text, blocks, thread=str(thread or event.get("ts")))
         except PaperboyError as exc:
             log.warning("could not answer a mention in %s: %s", channel, exc)
 
