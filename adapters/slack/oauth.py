@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.slack.installations import PLATFORM, StoreInstallations, StoreStates
 from adapters.slack.publisher import SlackPublisher
+from adapters.slack.redact import redact_tokens
 from adapters.slack.tokens import WorkspaceTokens
 from bot.store.installations import Installations, OAuthStates
 from bot.store.sealing import Sealer
@@ -84,11 +85,14 @@ class MultiSlack:
     installations: StoreInstallations
 
 
-def multi_slack(engine: AsyncEngine, sealer: Sealer, app: OAuthApp, client: AsyncWebClient) -> MultiSlack:
+def multi_slack(
+    engine: AsyncEngine, sealer: Sealer, app: OAuthApp, client: AsyncWebClient, *, interval: float = 1.0
+) -> MultiSlack:
     """Everything multi-workspace mode needs, over the shared database and one Web API client (no token)."""
     installations, states = stores(engine, sealer)
+    redact_tokens(client.logger, log, logging.getLogger("slack_bolt"), logging.getLogger("slack_sdk"))
     return MultiSlack(
-        workspace_publisher(client, installations, app),
+        workspace_publisher(client, installations, app, interval=interval),
         oauth_settings(app, installations, states, client),
         installations,
     )
