@@ -21,6 +21,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.guard import Background, slack_guard
 from adapters.slack.installations import workspace_of_body
+from adapters.slack.oauth import multi_workspace_options
 from adapters.slack.permissions import Managers
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import SHARE_ACTION, post_message
@@ -100,7 +101,7 @@ def create_app(
     With `oauth` (multi-workspace mode, adapters/slack/oauth.py) bolt serves the install pages, finds
     each request's token by its workspace, and deletes a workspace's token when Slack says the app
     was uninstalled or its tokens revoked; `client` then carries no token of its own."""
-    app = AsyncApp(client=client, signing_secret=signing_secret, logger=log, oauth_settings=oauth)
+    app = AsyncApp(client=client, signing_secret=signing_secret, logger=log, **multi_workspace_options(oauth))
     if oauth is not None:
         app.enable_token_revocation_listeners()
     managers = Managers(admins)

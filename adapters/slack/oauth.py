@@ -14,6 +14,7 @@ import html
 import logging
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs, AsyncSuccessArgs
@@ -32,6 +33,11 @@ from bot.store.sealing import Sealer
 from bot.store.workspaces import pause, resume
 
 log = logging.getLogger("paperboy.slack")
+# What bolt answers a request from a workspace with no installation here (in place of its own words).
+NOT_INSTALLED = (
+    "paperboy is not installed in this workspace (or was uninstalled): ask a workspace admin to add it "
+    "again from paperboy's install page (/slack/install)."
+)
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # The bot scopes an install asks for: config/slack-manifest.yml's (a test holds them equal).
@@ -74,6 +80,13 @@ def stores(engine: AsyncEngine, sealer: Sealer) -> tuple[StoreInstallations, Sto
         removed=partial(pause, engine, PLATFORM),
     )
     return installations, StoreStates(OAuthStates(engine))
+
+
+def multi_workspace_options(oauth: AsyncOAuthSettings | None) -> dict[str, Any]:
+    """AsyncApp's arguments for multi-workspace mode (none in one-workspace mode)."""
+    if oauth is None:
+        return {}
+    return {"oauth_settings": oauth, "user_facing_authorize_error_message": NOT_INSTALLED}
 
 
 @dataclass(frozen=True)
