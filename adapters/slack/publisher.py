@@ -148,25 +148,11 @@ class SlackPublisher:
         """Look through the channel (or thread) since `since` for our message carrying `key` in its metadata."""
         oldest = f"{since.timestamp() - LOOK_BACK:.6f}"
         try:
-            if thread is None:
-                response = await self._call(
-                    channel,
-                    self._client.conversations_history,
-                    channel=channel,
-                    oldest=oldest,
-                    include_all_metadata=True,
-                    limit=200,
-                )
-            else:
-                response = await self._call(
-                    channel,
-                    self._client.conversations_replies,
-                    channel=channel,
-                    ts=thread,
-                    oldest=oldest,
-                    include_all_metadata=True,
-                    limit=200,
-                )
+            history = self._client.conversations_history if thread is None else self._client.conversations_replies
+            within = {} if thread is None else {"ts": thread}
+            response = await self._call(
+                channel, history, channel=channel, oldest=oldest, include_all_metadata=True, limit=200, **within
+            )
         except SlackApiError as exc:
             raise _mapped(channel, exc) from exc
         for message in response.get("messages") or []:

@@ -99,14 +99,14 @@ async def test_run_serves_the_install_and_forget_erases_it(tmp_path: Path, fake_
         assert done.status_code == 200 and "installed in Lab One" in done.text
     finally:
         process.send_signal(signal.SIGTERM)
-        _, err = await asyncio.wait_for(process.communicate(), 30)
-    assert process.returncode == 0, err.decode()
-    said = err.decode()
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    said = stderr.decode()
+    assert process.returncode == 0, said
     assert "install page https://paperboy.example.org/slack/install" in said
     assert TOKEN not in said and "installed in Slack workspace T0001" in said
     data = b"".join(p.read_bytes() for p in (tmp_path / "data").glob("paperboy.db*"))
     assert TOKEN.encode() not in data and b"T0001" in data
 
-    code, out, err = await run_cli(env, tmp_path, "forget", "--team", "slack:T0001")
-    assert code == 0, err
+    code, out, said = await run_cli(env, tmp_path, "forget", "--team", "slack:T0001")
+    assert code == 0, said
     assert out.startswith("Forgot slack:T0001: 1 installations.")
