@@ -21,7 +21,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.guard import Background, slack_guard
 from adapters.slack.installations import workspace_of_body
-from adapters.slack.oauth import multi_workspace_options
+from adapters.slack.oauth import install_pages_guard, multi_workspace_options
 from adapters.slack.permissions import Managers
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import SHARE_ACTION, post_message
@@ -196,6 +196,8 @@ class SlackRuntime:
             return
         web_app = self.app.web_app(path=PATH)
         web_app.middlewares.append(slack_guard(self._signing_secret, PATH, self._background))
+        if self.app.oauth_flow is not None:  # multi-workspace mode: the install pages beside /slack/events
+            web_app.middlewares.append(install_pages_guard())
         web_app.router.add_get("/healthz", self._healthz)
         self._runner = web.AppRunner(web_app, access_log=None)
         await self._runner.setup()

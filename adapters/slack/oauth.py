@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from aiohttp import web
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs, AsyncSuccessArgs
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -222,3 +224,29 @@ async def _refused(args: AsyncFailureArgs) -> BoltResponse:
         body=_page("paperboy was not installed", said),
         headers={"Content-Type": "text/html; charset=utf-8", "Set-Cookie": cookie},
     )
+
+
+def install_pages_guard() -> Callable[..., Awaitable[web.StreamResponse]]:
+    """aiohttp middleware: an install page that fails (the database or Slack not answering) says so in a page
+    of ours, with one log line, instead of a 500 and a traceback."""
+
+    @web.middleware
+    async def guard(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        if request.path not in (INSTALL_PATH, REDIRECT_PATH):
+            return await handler(request)
+        try:
+            return await handler(request)
+        except web.HTTPException:
+            raise
+        except Exception as exc:
+            log.warning("the Slack install page %s failed (%s)", request.path, type(exc).__name__)
+            page = _page(
+                "paperboy could not finish this step",
+                "Something it needs (its database, or Slack) did not answer, so nothing was installed. "
+                "Try again in a moment.",
+            )
+            return web.Response(status=503, text=page, content_type="text/html")
+
+    return guard

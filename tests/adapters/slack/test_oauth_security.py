@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import text
 
 from adapters.slack.installations import PLATFORM
 from adapters.slack.oauth import NOT_INSTALLED
@@ -109,3 +110,12 @@ async def test_a_workspace_without_an_installation_gets_nothing_posted(multi: Mu
     await asyncio.sleep(0.2)
     assert [c.method for c in multi.fake.calls[before:]] == []
     assert [r["text"] for r in multi.fake.responses] == [NOT_INSTALLED]
+
+
+async def test_an_install_page_whose_database_fails_says_so(multi: MultiBot, caplog: pytest.LogCaptureFixture) -> None:
+    async with multi.store.engine.begin() as conn:
+        await conn.execute(text("DROP TABLE oauth_states"))
+    page = await multi.get("/slack/install")
+    assert page.status_code == 503 and "did not answer, so nothing was installed" in page.text
+    assert "Traceback" not in caplog.text
+    assert "the Slack install page /slack/install failed (OperationalError)" in caplog.text
