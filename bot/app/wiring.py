@@ -198,8 +198,9 @@ async def serve_until_stopped(services: Services, console_note: Callable[[str], 
         async with running(services) as live:
             if not live.names:
                 raise ConfigError(
-                    "no chat platform is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
-                    "(or DISCORD_TOKEN); see the README"
+                    "no chat platform is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or "
+                    "SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and PAPERBOY_SECRET_KEY for many workspaces; or "
+                    "DISCORD_TOKEN); see the README"
                 )
             started.set()
             console_note(f"paperboy is running: {', '.join(live.names)}. Ctrl-C stops it.")
