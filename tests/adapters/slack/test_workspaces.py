@@ -138,16 +138,25 @@ async def test_an_uninstall_mid_sweep_stops_only_that_workspace_and_a_reinstall_
     assert "Next digest" in text and "stopped" not in text
 
 
+@pytest.fixture
+def debug_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """Everything logged at DEBUG, slack_sdk's request and response bodies included, from before the app starts."""
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="slack_sdk.web.async_base_client")  # a publisher may have raised it
+    return caplog
+
+
 async def test_the_raw_tokens_are_never_in_the_database_nor_the_logs(
-    multi: MultiBot, caplog: pytest.LogCaptureFixture, tmp_path: Path
+    debug_logs: pytest.LogCaptureFixture, multi: MultiBot, tmp_path: Path
 ) -> None:
-    caplog.set_level(logging.DEBUG)  # slack_sdk logs whole request and response bodies at DEBUG
+    caplog = debug_logs
     for team in ("T0001", "T0002"):
         await multi.install(team)
     await multi.command("subscribe at 09:00 top 1", "T0001", answer="a")
     await answered(multi, "a")
     await multi.sweeper().sweep(DUE)
     assert len(calls_with(multi.fake, T1.token)) == 3  # the tokens were used…
+    assert "oauth.v2.access" in caplog.text and "xox-(redacted)" in caplog.text  # …and logged, redacted
 
     rows = []  # …and every stored value, every table, holds neither
     async with multi.store.engine.connect() as conn:
