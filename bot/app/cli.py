@@ -494,7 +494,7 @@ def import_(
 
 from bot.app.cli_workspaces import register  # noqa: E402 - its commands need `app` and `_run` above
 
-register(app, _run)
+register(app, _run, lambda line: out.print(line, markup=False))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from bot.domain.errors import UsageError
 
@@ -16,7 +15,6 @@ if TYPE_CHECKING:
 
 Run = Callable[..., Any]
 _TEAM = re.compile(r"^(?P<platform>slack|discord):(?P<team>[A-Za-z0-9_.\-]+)$")
-out = Console(highlight=False, soft_wrap=True, emoji=False)
 
 
 def parse_team(text: str) -> tuple[str, str]:
@@ -30,13 +28,15 @@ def parse_team(text: str) -> tuple[str, str]:
     return match.group("platform"), match.group("team")
 
 
-def register(app: typer.Typer, run: Run) -> None:
+def register(app: typer.Typer, run: Run, say: Callable[[str], None]) -> None:
+    """Add the commands to `app`; `run` opens the services for one (cli._run), `say` prints a result line."""
+
     @app.command()
     def keygen() -> None:
         """Print a fresh PAPERBOY_SECRET_KEY (the key that encrypts installation tokens at rest)."""
         from bot.store.sealing import new_key
 
-        out.print(new_key(), markup=False)
+        say(new_key())
 
     @app.command()
     def reseal() -> None:
@@ -50,10 +50,9 @@ def register(app: typer.Typer, run: Run) -> None:
         async def work(services: Services) -> int:
             keys = sealer(key.get_secret_value() if key else None)
             done, kept = await Installations(services.store.engine, keys).reseal()
-            out.print(
+            say(
                 f"Re-encrypted {done} installation(s) with the first key; {kept} already were. "
-                + ("Keys after the first may now be removed from PAPERBOY_SECRET_KEY." if keys.count > 1 else ""),
-                markup=False,
+                + ("Keys after the first may now be removed from PAPERBOY_SECRET_KEY." if keys.count > 1 else "")
             )
             return 0
 
@@ -75,11 +74,10 @@ def register(app: typer.Typer, run: Run) -> None:
             erased = await erase(services.store.engine, platform, workspace)
             total = sum(erased.values())
             detail = ", ".join(f"{count} {table}" for table, count in erased.items() if count)
-            out.print(
+            say(
                 f"Forgot {platform}:{workspace}: {detail}."
                 if total
-                else f"Nothing was stored about {platform}:{workspace}.",
-                markup=False,
+                else f"Nothing was stored about {platform}:{workspace}."
             )
             return 0
 

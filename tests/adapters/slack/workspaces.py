@@ -11,7 +11,6 @@ import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -19,23 +18,19 @@ import httpx
 
 from adapters.slack.app import SlackRuntime, create_app, slack_client
 from adapters.slack.oauth import MultiSlack, OAuthApp, multi_slack
-from bot.chat.assistant import Assistant
-from bot.chat.service import ChatService
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.delivery.sweep import Sweeper
-from bot.domain.config import DigestDefaults, ScheduleConfig
-from bot.ingest.catalog import Catalog
+from bot.domain.config import ScheduleConfig
 from bot.search.service import SearchService
-from bot.store.events import EventLog
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.sealing import new_key, sealer
+from tests.chat.world import chat_service
 from tests.fakes.slack import FakeSlack, Workspace
 
 SECRET = "multi-signing-secret"
 KEY = new_key()
-NOW = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)
 OAUTH_URL = "https://slack.test/oauth/v2/authorize"
 # Two workspaces, each with a channel of the same id (C0001) and one of its own.
 TEAMS = {
@@ -130,16 +125,13 @@ def fake_workspaces(fake: FakeSlack) -> None:
 
 async def multi_bot(store: PaperStore, fake: FakeSlack, *, interval: float = 0.0) -> AsyncIterator[MultiBot]:
     """Start the app on a free port (use with `async for`, or through the fixture)."""
-    search = SearchService(store)
-    catalog = Catalog(store, search, None, None, None)
     subscriptions = SubscriptionStore(store.engine)
     ledger = Ledger(store.engine)
-    chat = ChatService(store, search, catalog, subscriptions, DigestDefaults(limit=2), clock=lambda: NOW)
-    assistant = Assistant(chat, catalog, search, ledger, EventLog(store.engine))
+    chat = chat_service(store, ledger=ledger, limit=2)
     client = slack_client(None, fake.base_url)
     app = OAuthApp(fake.client_id, fake.client_secret, None, OAUTH_URL)
     slack = multi_slack(store.engine, sealer(KEY), app, client, interval=interval)
-    bolt = create_app(assistant, client, SECRET, slack.publisher, admins=("*",), oauth=slack.oauth)
+    bolt = create_app(chat, client, SECRET, slack.publisher, admins=("*",), oauth=slack.oauth)
     runtime = SlackRuntime(bolt, signing_secret=SECRET, port=0, host="127.0.0.1")
     await runtime.start()
     try:
