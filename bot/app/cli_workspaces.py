@@ -46,9 +46,9 @@ def register(app: typer.Typer, run: Run, say: Callable[[str], None]) -> None:
         from bot.store.sealing import sealer
 
         key = load_settings().secret_key
+        keys = sealer(key.get_secret_value() if key else None)  # before anything opens: a bad key is one line
 
         async def work(services: Services) -> int:
-            keys = sealer(key.get_secret_value() if key else None)
             done, kept = await Installations(services.store.engine, keys).reseal()
             say(
                 f"Re-encrypted {done} installation(s) with the first key; {kept} already were. "

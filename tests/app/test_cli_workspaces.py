@@ -12,12 +12,15 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 from cryptography.fernet import Fernet
 
 from tests.app.test_cli import entry_point, run_cli
 from tests.app.test_cli_slack import free_port
 from tests.conftest import child_env
 from tests.fakes.slack import FakeSlack, Workspace
+
+pytestmark = pytest.mark.slow  # the installed command, in subprocesses
 
 SECRET = "cli-signing-secret"
 TOKEN = "xoxb-T0001-cli-rawtoken-5e5e"
