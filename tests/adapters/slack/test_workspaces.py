@@ -189,3 +189,21 @@ async def test_forget_erases_one_workspace_and_nothing_of_another(multi: MultiBo
     found = Installations(multi.store.engine, sealer(KEY))
     assert await found.find("slack", "T0001") is None and await found.find("slack", "T0002") is not None
     assert await forget(multi.store.engine, "slack", "T0001") == dict.fromkeys(erased, 0)
+
+
+async def test_tokens_revoked_deletes_the_bot_token_and_pauses_but_a_user_token_alone_does_not(multi: MultiBot) -> None:
+    for team in ("T0001", "T0002"):
+        await multi.install(team)
+    await multi.command("subscribe at 09:00 top 1", "T0001", answer="a")
+    await answered(multi, "a")
+    installed = multi.slack.installations.installations
+    await multi.event("T0002", {"type": "tokens_revoked", "tokens": {"oauth": ["U0001"]}}, "Ev-user-only")
+    await asyncio.sleep(0.3)
+    assert await installed.count("slack") == 2  # no user token is kept; the bot's stays
+    await multi.event("T0001", {"type": "tokens_revoked", "tokens": {"bot": ["UBOTT0001"]}}, "Ev-bot")
+    for _ in range(200):
+        if await installed.count("slack") == 1:
+            break
+        await asyncio.sleep(0.02)
+    assert await installed.find("slack", "T0001") is None and await installed.find("slack", "T0002") is not None
+    assert [s.status for s in await multi.subscriptions.all()] == [PAUSED]
