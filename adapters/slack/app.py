@@ -14,11 +14,14 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.guard import Background, slack_guard
+from adapters.slack.installations import workspace_of_body
+from adapters.slack.oauth import install_pages_guard, multi_workspace_options
 from adapters.slack.permissions import Managers
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import SHARE_ACTION, Block, post_message
@@ -51,7 +54,7 @@ class _OneLineRetries(logging.Filter):
 log.addFilter(_OneLineRetries())
 
 
-def slack_client(token: str, api_url: str, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
+def slack_client(token: str | None, api_url: str, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
     """The Web API client: waits out 429s (Retry-After) up to three times before giving up.
 
     Give it a `session` (and close that yourself) to reuse connections: slack_sdk otherwise opens
@@ -91,16 +94,23 @@ def create_app(
     publisher: SlackPublisher,
     *,
     admins: Sequence[str] = (),
+    oauth: AsyncOAuthSettings | None = None,
 ) -> AsyncApp:
-    """The bolt app; `admins` is the config file's `[slack] admins` (see adapters.slack.permissions)."""
-    app = AsyncApp(client=client, signing_secret=signing_secret, logger=log)
+    """The bolt app; `admins` is the config file's `[slack] admins` (see adapters.slack.permissions).
+
+    With `oauth` (multi-workspace mode, adapters/slack/oauth.py) bolt serves the install pages, finds
+    each request's token by its workspace, and deletes a workspace's token when Slack says the app
+    was uninstalled or its tokens revoked; `client` then carries no token of its own."""
+    app = AsyncApp(client=client, signing_secret=signing_secret, logger=log, **multi_workspace_options(oauth))
+    if oauth is not None:
+        app.enable_token_revocation_listeners()
     managers = Managers(admins)
 
     @app.command("/papers")
     async def papers(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()  # within Slack's 3 s, before any work
         direct = _is_direct(body)
-        channel = ChannelRef("slack", str(body.get("channel_id", "")), str(body.get("team_id", "")))
+        channel = ChannelRef("slack", str(body.get("channel_id", "")), workspace_of_body(body))
         user, typed = str(body.get("user_id", "")), str(body.get("text", ""))
 
         async def answer() -> tuple[str, list[Block]]:
@@ -119,9 +129,10 @@ def create_app(
         await ack()
         channel = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or "")
         paper = str((body.get("actions") or [{}])[0].get("value", ""))
+        here = publisher.for_workspace(workspace_of_body(body))  # the token of the workspace it comes from
 
         async def answer() -> str:
-            return shared(await chat.share("slack", channel, paper, publisher))
+            return shared(await chat.share("slack", channel, paper, here))
 
         await _reply(client, body, text=await replied(answer(), f"sharing {paper} in {channel}", str))
 
@@ -130,10 +141,11 @@ def create_app(
         channel, ts, thread = str(event.get("channel", "")), str(event.get("ts", "")), event.get("thread_ts")
         event_id = str(body.get("event_id") or f"{channel}:{ts}")
         asked = Mention("slack", event_id, channel, str(thread) if thread else None, str(event.get("text", "")))
+        here = publisher.for_workspace(workspace_of_body(body))
 
         async def say(post: Post) -> None:
             text, blocks = post_message(post)
-            await publisher.post_message(channel, text, blocks, thread=str(thread or ts))
+            await here.post_message(channel, text, blocks, thread=str(thread or ts))
 
         await chat.mention(asked, say)
 
@@ -173,6 +185,8 @@ class SlackRuntime:
             return
         web_app = self.app.web_app(path=PATH)
         web_app.middlewares.append(slack_guard(self._signing_secret, PATH, self._background))
+        if self.app.oauth_flow is not None:  # multi-workspace mode: the install pages beside /slack/events
+            web_app.middlewares.append(install_pages_guard())
         web_app.router.add_get("/healthz", self._healthz)
         self._runner = web.AppRunner(web_app, access_log=None)
         await self._runner.setup()

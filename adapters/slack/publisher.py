@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -46,12 +46,32 @@ WHY = {
 }
 
 Sleep = Callable[[float], Awaitable[None]]
+TOKEN_REFUSALS = frozenset({"invalid_auth", "account_inactive", "token_revoked", "token_expired", "not_authed"})
+
+
+class Tokens(Protocol):
+    """Each workspace's bot token, in multi-workspace mode (adapters/slack/tokens.py)."""
+
+    async def token(self, workspace: str, channel: str) -> str:
+        """The workspace's token; ChannelUnavailable when the app is not installed there."""
+        ...
+
+    def forget(self, workspace: str) -> None:
+        """Drop what is cached of the workspace's installation: the next `token` reads the store."""
+        ...
+
+
 METADATA_EVENT = "paperboy_post"  # message metadata: how a takeover recognises a post already made
 LOOK_BACK = 60.0  # seconds before a recorded intent to start looking, for clocks that disagree
 
 
 class SlackPublisher:
-    """Implements the publishing port with chat.postMessage; a thread is the root message's `ts`."""
+    """Implements the publishing port with chat.postMessage; a thread is the root message's `ts`.
+
+    With `tokens` (multi-workspace mode) each call carries the token of the workspace it posts to:
+    `for_workspace(team)` is this publisher for that workspace (it shares the connections and the
+    pacing). Without, every call uses the client's one token and `for_workspace` is the publisher itself.
+    """
 
     def __init__(
         self,
@@ -60,14 +80,49 @@ class SlackPublisher:
         interval: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Sleep = asyncio.sleep,
+        tokens: Tokens | None = None,
+        workspace: str = "",
     ) -> None:
         self._client = client
         _unseen_debug_off(client.logger)
         self._interval = interval
         self._clock = clock
         self._sleep = sleep
+        self._tokens = tokens
+        self.workspace = workspace
         self._last: dict[str, float] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._views: dict[str, SlackPublisher] = {}
+
+    def for_workspace(self, workspace: str) -> SlackPublisher:
+        """This publisher, posting with `workspace`'s token (itself when there is one token for all)."""
+        if self._tokens is None or workspace == self.workspace:
+            return self
+        view = self._views.get(workspace)
+        if view is None:
+            view = SlackPublisher(self._client, interval=self._interval, clock=self._clock, sleep=self._sleep)
+            view._tokens, view.workspace = self._tokens, workspace
+            view._last, view._locks = self._last, self._locks  # one pace per channel, whoever posts
+            self._views[workspace] = view
+        return view
+
+    async def _call(self, where: str, method: Callable[..., Awaitable[Any]], **args: Any) -> Any:
+        """One Web API call, with the workspace's token when there are several: a token Slack refuses is
+        looked up again (the workspace may have reinstalled; or uninstalled: then it is paused), never
+        retried as it was."""
+        if self._tokens is None:
+            return await method(**args)
+        token = await self._tokens.token(self.workspace, where)
+        try:
+            return await method(token=token, **args)
+        except SlackApiError as exc:
+            if _code(exc) not in TOKEN_REFUSALS:
+                raise
+            self._tokens.forget(self.workspace)
+            fresh = await self._tokens.token(self.workspace, where)  # raises ChannelUnavailable when gone
+            if fresh == token:
+                raise
+        return await method(token=fresh, **args)
 
     async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
         text, blocks = header_message(post)
@@ -93,14 +148,11 @@ class SlackPublisher:
         """Look through the channel (or thread) since `since` for our message carrying `key` in its metadata."""
         oldest = f"{since.timestamp() - LOOK_BACK:.6f}"
         try:
-            if thread is None:
-                response = await self._client.conversations_history(
-                    channel=channel, oldest=oldest, include_all_metadata=True, limit=200
-                )
-            else:
-                response = await self._client.conversations_replies(
-                    channel=channel, ts=thread, oldest=oldest, include_all_metadata=True, limit=200
-                )
+            history = self._client.conversations_history if thread is None else self._client.conversations_replies
+            within = {} if thread is None else {"ts": thread}
+            response = await self._call(
+                channel, history, channel=channel, oldest=oldest, include_all_metadata=True, limit=200, **within
+            )
         except SlackApiError as exc:
             raise _mapped(channel, exc) from exc
         for message in response.get("messages") or []:
@@ -121,7 +173,9 @@ class SlackPublisher:
                 if wait > 0:
                     await self._sleep(wait)
             try:
-                response = await self._client.chat_postMessage(
+                response = await self._call(
+                    channel,
+                    self._client.chat_postMessage,
                     channel=channel,
                     text=text,
                     blocks=blocks,
@@ -151,8 +205,12 @@ def _unseen_debug_off(logger: logging.Logger) -> None:
         logger.setLevel(logger.getEffectiveLevel())
 
 
+def _code(exc: SlackApiError) -> str:
+    return str(exc.response.get("error", "")) if exc.response is not None else ""
+
+
 def _mapped(channel: str, exc: SlackApiError) -> Exception:
-    code = str(exc.response.get("error", "")) if exc.response is not None else ""
+    code = _code(exc)
     status = exc.response.status_code if exc.response is not None else None
     if code in PERMANENT:
         return ChannelUnavailable(f"slack:{channel}", f"{code} ({WHY.get(code, 'Slack refused the bot')})")

@@ -429,7 +429,9 @@ def post_(
                 return 0
         async with publishers(services, out) as found:
             delivery = DigestDelivery(services.store, services.search, services.ledger, services.subscriptions, found)
-            result = await delivery.deliver(where, options, target, retry_stopped=True)
+            # The subscription's own channel: with its workspace, which `slack:C…` alone does not name.
+            channel = subscription.channel if subscription else where
+            result = await delivery.deliver(channel, options, target, retry_stopped=True)
         err.print(result.describe(), markup=False)
         return 0 if result.ok else 1
 
@@ -441,8 +443,11 @@ def run() -> None:
     """Run the bot: every chat platform whose credentials are set, until Ctrl-C or SIGTERM."""
     import logging
 
+    from bot.app.settings import load_settings
     from bot.app.wiring import serve_until_stopped
+    from bot.app.workspaces import multi_workspace
 
+    multi_workspace(load_settings())  # a missing or malformed key stops the start here, before anything opens
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("discord.client").addFilter(
@@ -514,6 +519,11 @@ def import_(
 
     code = _run(work, ensure=False)
     raise typer.Exit(code)
+
+
+from bot.app.cli_workspaces import register  # noqa: E402 - its commands need `app` and `_run` above
+
+register(app, _run, lambda line: out.print(line, markup=False))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,6 +16,8 @@ _SECRETS = {
     "slack_signing_secret": "SLACK_SIGNING_SECRET",
     "slack_app_token": "SLACK_APP_TOKEN",
     "discord_token": "DISCORD_TOKEN",
+    "slack_client_secret": "SLACK_CLIENT_SECRET",
+    "secret_key": "PAPERBOY_SECRET_KEY",
 }
 
 
@@ -40,13 +42,20 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET"))
     slack_app_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN"))
     discord_token: SecretStr | None = Field(None, validation_alias=AliasChoices("DISCORD_TOKEN"))
+    # Multi-workspace Slack (docs/slack-workspaces.md): the app's OAuth credentials, the key that seals
+    # installation tokens at rest, where the bot is reachable, and where the install link sends the browser.
+    slack_client_id: str | None = Field(None, validation_alias=AliasChoices("SLACK_CLIENT_ID"))
+    slack_client_secret: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_CLIENT_SECRET"))
+    secret_key: SecretStr | None = None
+    public_url: str | None = None
+    slack_oauth_url: str = "https://slack.com/oauth/v2/authorize"
 
     @field_validator("offline", "embeddings", mode="before")
     @classmethod
     def _blank_is_off(cls, value: object) -> object:
         return False if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("database_url", "config", "threads", mode="before")
+    @field_validator("database_url", "config", "threads", "slack_client_id", "public_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

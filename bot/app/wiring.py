@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from adapters.console.publisher import ConsolePublisher
 from adapters.discord import wording as discord_wording
 from adapters.slack import wording as slack_wording
+from bot.app.workspaces import Workspaces, multi_workspace
 from bot.chat.service import ChatService
 from bot.domain.errors import ConfigError
 from bot.store.health import database_problem
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from pydantic import SecretStr
     from rich.console import Console
 
+    from adapters.slack.oauth import OAuthApp
     from bot.app.bootstrap import Services
     from bot.domain.publishing import Publisher
 
@@ -37,9 +39,10 @@ log = logging.getLogger("paperboy")
 
 @dataclass(frozen=True)
 class SlackCredentials:
-    bot_token: str
+    bot_token: str | None  # None in multi-workspace mode: each workspace's token is in the store
     signing_secret: str | None
     app_token: str | None
+    workspaces: Workspaces | None = None  # multi-workspace mode (SLACK_CLIENT_ID + SLACK_CLIENT_SECRET)
 
 
 def _pick(*values: SecretStr | None) -> str | None:
@@ -53,13 +56,25 @@ def _pick(*values: SecretStr | None) -> str | None:
 def slack_credentials(services: Services) -> SlackCredentials | None:
     settings, file = services.settings, services.config.slack
     token = _pick(settings.slack_bot_token, file.bot_token)
-    if token is None:
-        return None
-    return SlackCredentials(
-        token,
-        _pick(settings.slack_signing_secret, file.signing_secret),
-        _pick(settings.slack_app_token, file.app_token),
-    )
+    signing_secret = _pick(settings.slack_signing_secret, file.signing_secret)
+    app_token = _pick(settings.slack_app_token, file.app_token)
+    workspaces = multi_workspace(settings)
+    if workspaces is not None:
+        if app_token is not None:
+            raise ConfigError(
+                "SLACK_APP_TOKEN (Socket Mode) and SLACK_CLIENT_ID (multi-workspace) can't be combined: the install "
+                "pages need HTTP mode; unset SLACK_APP_TOKEN and give Slack the request URLs (docs/slack-workspaces.md)"
+            )
+        if token is not None:
+            log.warning("SLACK_CLIENT_ID is set: serving every installed workspace; SLACK_BOT_TOKEN is not used")
+        return SlackCredentials(None, signing_secret, app_token, workspaces)
+    return SlackCredentials(token, signing_secret, app_token) if token is not None else None
+
+
+def _oauth_app(workspaces: Workspaces) -> OAuthApp:
+    from adapters.slack.oauth import OAuthApp
+
+    return OAuthApp(workspaces.client_id, workspaces.client_secret, workspaces.public_url, workspaces.authorize_url)
 
 
 def discord_token(services: Services) -> str | None:
@@ -88,10 +103,15 @@ async def publishers(services: Services, console: Console) -> AsyncIterator[dict
         slack = slack_credentials(services)
         if slack is not None:
             from adapters.slack.app import http_session, slack_client
+            from adapters.slack.oauth import multi_slack
             from adapters.slack.publisher import SlackPublisher
 
             session = await stack.enter_async_context(http_session())
-            found["slack"] = SlackPublisher(slack_client(slack.bot_token, services.settings.slack_api_url, session))
+            web = slack_client(slack.bot_token, services.settings.slack_api_url, session)
+            w = slack.workspaces
+            found["slack"] = (
+                multi_slack(services.store.engine, w.sealer, _oauth_app(w), web).publisher if w else SlackPublisher(web)
+            )
         token = discord_token(services)
         if token is not None:
             from adapters.discord.app import rest_client, use_endpoints
@@ -120,15 +140,27 @@ async def running(services: Services) -> AsyncIterator[Running]:
         slack = slack_credentials(services)
         if slack is not None:
             if not slack.signing_secret:
-                raise ConfigError("SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: set both to enable Slack")
+                first = "SLACK_CLIENT_ID" if slack.workspaces is not None else "SLACK_BOT_TOKEN"
+                raise ConfigError(f"{first} is set but SLACK_SIGNING_SECRET is not: set both to enable Slack")
             from adapters.slack.app import SlackRuntime, create_app, http_session, slack_client
+            from adapters.slack.oauth import multi_slack
             from adapters.slack.publisher import SlackPublisher
 
             session = await stack.enter_async_context(http_session())
             client = slack_client(slack.bot_token, services.settings.slack_api_url, session)
-            slack_publisher = SlackPublisher(client)
+            w = slack.workspaces
+            multi = multi_slack(services.store.engine, w.sealer, _oauth_app(w), client) if w else None
+            install_url = w.install_url(services.settings.slack_port) if w else ""
+            slack_publisher = multi.publisher if multi is not None else SlackPublisher(client)
             found["slack"] = slack_publisher
-            app = create_app(chat, client, slack.signing_secret, slack_publisher, admins=services.config.slack.admins)
+            app = create_app(
+                chat,
+                client,
+                slack.signing_secret,
+                slack_publisher,
+                admins=services.config.slack.admins,
+                oauth=multi.oauth if multi is not None else None,
+            )
             runtime = SlackRuntime(
                 app,
                 signing_secret=slack.signing_secret,
@@ -139,6 +171,8 @@ async def running(services: Services) -> AsyncIterator[Running]:
             stack.push_async_callback(runtime.stop)  # before start: a start cancelled midway is closed too
             await runtime.start()
             names.append("Slack (Socket Mode)" if slack.app_token else f"Slack (HTTP on port {runtime.port})")
+            if multi is not None:
+                names[-1] += f", install page {install_url}"
         token = discord_token(services)
         if token is not None:
             from adapters.discord.app import DiscordRuntime, PaperBot, use_endpoints
@@ -171,8 +205,9 @@ async def serve_until_stopped(services: Services, console_note: Callable[[str], 
         async with running(services) as live:
             if not live.names:
                 raise ConfigError(
-                    "no chat platform is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
-                    "(or DISCORD_TOKEN); see the README"
+                    "no chat platform is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or "
+                    "SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and PAPERBOY_SECRET_KEY for many workspaces; or "
+                    "DISCORD_TOKEN); see the README"
                 )
             started.set()
             console_note(f"paperboy is running: {', '.join(live.names)}. Ctrl-C stops it.")

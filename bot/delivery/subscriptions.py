@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.delivery.digest import DigestOptions
 from bot.domain.channels import ChannelRef, parse_channel
 from bot.domain.config import DigestDefaults, SubscriptionConfig
+from bot.domain.errors import UsageError
 from bot.domain.schedule import next_delivery
 from bot.domain.weekdays import format_days, parse_days
 from bot.store.engine import as_utc
@@ -81,14 +82,23 @@ class SubscriptionStore:
         self._engine = engine
 
     async def get(self, channel: ChannelRef) -> Subscription | None:
+        """The channel's subscription: its workspace's, else one with no workspace (the config file's,
+        which names none in one-workspace mode). A channel named without a workspace (`paperboy post
+        --channel slack:C…`) finds the one subscription of that channel id, in whichever workspace."""
         async with self._engine.connect() as conn:
-            row = (
-                await conn.execute(
+            rows = [
+                _from_row(row._mapping)
+                for row in await conn.execute(
                     select(subscriptions).where(
                         subscriptions.c.platform == channel.platform, subscriptions.c.channel == channel.channel
                     )
                 )
-            ).first()
+            ]
+        return _pick(channel, rows)
+
+    async def _exact(self, channel: ChannelRef) -> Subscription | None:
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(select(subscriptions).where(_is(channel)))).first()
         return _from_row(row._mapping) if row is not None else None
 
     async def all(self) -> list[Subscription]:
@@ -106,7 +116,7 @@ class SubscriptionStore:
         """
         since = subscription.since
         if since is None and now is not None:
-            current = await self.get(subscription.channel)
+            current = await self._exact(subscription.channel)
             if current is None or current.status is not None or _schedule(current) != _schedule(subscription):
                 since = now
             else:
@@ -114,8 +124,8 @@ class SubscriptionStore:
         row = _to_row(replace(subscription, status=None)) | {"updated_at": since or ALWAYS}
         stmt = insert_for(self._engine.dialect.name, subscriptions)
         stmt = stmt.on_conflict_do_update(
-            index_elements=["platform", "channel"],
-            set_={k: v for k, v in row.items() if k not in ("platform", "channel")},
+            index_elements=["platform", "workspace", "channel"],
+            set_={k: v for k, v in row.items() if k not in ("platform", "workspace", "channel")},
         )
         async with self._engine.begin() as conn:
             await conn.execute(stmt, row)
@@ -124,33 +134,50 @@ class SubscriptionStore:
         async with self._engine.begin() as conn:
             return await changed(
                 conn,
-                delete(subscriptions).where(
-                    subscriptions.c.platform == channel.platform, subscriptions.c.channel == channel.channel
-                ),
+                delete(subscriptions).where(_is(channel)),
             )
 
     async def set_status(self, channel: ChannelRef, status: str | None) -> None:
         async with self._engine.begin() as conn:
-            await conn.execute(
-                update(subscriptions)
-                .where(subscriptions.c.platform == channel.platform, subscriptions.c.channel == channel.channel)
-                .values(status=status)
-            )
+            await conn.execute(update(subscriptions).where(_is(channel)).values(status=status))
 
     async def seed(self, entries: Sequence[Subscription], now: datetime | None = None) -> None:
         """Make the config file's subscriptions the managed ones: add and update them, drop stale ones.
 
         A new or changed entry is dated `now` (default: the clock), like a subscription made in chat."""
         now = now or datetime.now(UTC)
-        wanted = {(s.channel.platform, s.channel.channel) for s in entries}
+        wanted = {s.channel for s in entries}
         for existing in await self.all():
-            key = (existing.channel.platform, existing.channel.channel)
-            if existing.source == "config" and key not in wanted:
+            if existing.source == "config" and existing.channel not in wanted:
                 await self.remove(existing.channel)
         for entry in entries:
-            current = await self.get(entry.channel)
+            current = await self._exact(entry.channel)
             if current is None or _to_row(replace(current, status=None)) != _to_row(entry):
                 await self.save(entry, now)
+
+
+def _is(channel: ChannelRef) -> ColumnElement[bool]:
+    return and_(
+        subscriptions.c.platform == channel.platform,
+        subscriptions.c.workspace == channel.workspace,
+        subscriptions.c.channel == channel.channel,
+    )
+
+
+def _pick(channel: ChannelRef, found: Sequence[Subscription]) -> Subscription | None:
+    """Of a channel id's subscriptions (one per workspace), the one `get` means."""
+    exact = [s for s in found if s.channel.workspace == channel.workspace]
+    if exact:
+        return exact[0]
+    if channel.workspace:
+        return next((s for s in found if not s.channel.workspace), None)
+    if len(found) > 1:
+        spaces = ", ".join(sorted(s.channel.workspace for s in found))
+        raise UsageError(
+            f"{channel} is a channel id in several workspaces ({spaces}): "
+            f"name one, as {channel.platform}:{found[0].channel.workspace}/{channel.channel}"
+        )
+    return found[0] if found else None
 
 
 # `since` is kept in the `updated_at` column (no migration needed): it is the time the schedule

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.domain.errors import UsageError
 
 PLATFORMS = ("slack", "discord", "console")
-_REF = re.compile(r"^(?P<platform>[a-z]+):(?P<channel>[A-Za-z0-9_.\-]+)$")
+_REF = re.compile(r"^(?P<platform>[a-z]+):(?:(?P<workspace>[A-Za-z0-9_.\-]+)/)?(?P<channel>[A-Za-z0-9_.\-]+)$")
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,11 @@ class ChannelRef:
 
 
 def parse_channel(text: str) -> ChannelRef:
-    """`slack:C0123456` or `discord:1234567890` → a ChannelRef; a UsageError otherwise."""
+    """`slack:C0123456` or `discord:1234567890` → a ChannelRef; a UsageError otherwise.
+
+    The workspace may be named before the channel, `slack:T0123456/C0123456`: where one deployment
+    serves several Slack workspaces (a channel id alone is then ambiguous)."""
     match = _REF.match(text.strip())
     if match is None or match.group("platform") not in PLATFORMS:
         raise UsageError(f"{text!r} is not PLATFORM:CHANNEL_ID (such as slack:C0123456 or discord:1234567890)")
-    return ChannelRef(match.group("platform"), match.group("channel"))
+    return ChannelRef(match.group("platform"), match.group("channel"), match.group("workspace") or "")

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from bot.domain.errors import ConfigError
 from bot.domain.weekdays import parse_days
 
-_CHANNEL = re.compile(r"(slack|discord|console):[A-Za-z0-9_.\-]+", re.ASCII)
+_CHANNEL = re.compile(r"(slack|discord|console):([A-Za-z0-9_.\-]+/)?[A-Za-z0-9_.\-]+", re.ASCII)
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
 _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", re.ASCII)
 _SLACK_ID = re.compile(r"[UWS][A-Z0-9]{2,20}", re.ASCII)  # a user (U…, W… on Enterprise Grid) or user group (S…)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.domain.post import Card, Post
 
@@ -46,4 +46,13 @@ class Publisher(Protocol):
         self, channel: str, key: str, since: datetime, *, thread: str | None = None, title: str = ""
     ) -> MessageRef | None:
         """The message posted with `key` since `since` (in `thread`, if given), or None if there is none."""
+        ...
+
+
+@runtime_checkable
+class PerWorkspace(Protocol):
+    """A publisher that serves several workspaces (multi-workspace Slack), each with its own credentials."""
+
+    def for_workspace(self, workspace: str) -> Publisher:
+        """The publisher posting in `workspace` (a channel's ChannelRef.workspace)."""
         ...

@@ -72,21 +72,28 @@ class Ledger:
         self._progress = Progress(engine)
 
     def _digest(self, channel: ChannelRef, day: date) -> ColumnElement[bool]:
-        return and_(digests.c.platform == channel.platform, digests.c.channel == channel.channel, digests.c.day == day)
+        return and_(
+            digests.c.platform == channel.platform,
+            digests.c.workspace == channel.workspace,
+            digests.c.channel == channel.channel,
+            digests.c.day == day,
+        )
 
     def _row(self, channel: ChannelRef, day: date, now: datetime, **values: object) -> dict[str, object]:
         """A digest's first row: claimed, or skipped, by this process."""
         new = {"platform": channel.platform, "channel": channel.channel, "day": day, "workspace": channel.workspace}
         return new | {"owner": self.owner, "papers": 0, "claimed_at": now} | values
 
-    async def _insert_new(self, conn: AsyncConnection, rows: list[dict[str, object]]) -> set[tuple[str, str, date]]:
-        """Insert each digest row only if the digest is absent; the (platform, channel, day) of those inserted."""
+    async def _insert_new(
+        self, conn: AsyncConnection, rows: list[dict[str, object]]
+    ) -> set[tuple[str, str, str, date]]:
+        """Insert each digest row only if the digest is absent; the keys (`_order`) of those inserted."""
         stmt = (
             insert_for(self._dialect, digests)
-            .on_conflict_do_nothing(index_elements=["platform", "channel", "day"])
-            .returning(digests.c.platform, digests.c.channel, digests.c.day)
+            .on_conflict_do_nothing(index_elements=["platform", "workspace", "channel", "day"])
+            .returning(digests.c.platform, digests.c.workspace, digests.c.channel, digests.c.day)
         )
-        return {(r.platform, r.channel, r.day) for r in await conn.execute(stmt, rows)}
+        return {_order((ChannelRef(r.platform, r.channel, r.workspace), r.day)) for r in await conn.execute(stmt, rows)}
 
     async def claim(self, channel: ChannelRef, day: date, now: datetime, *, retry_stopped: bool = False) -> Claim:
         """Take the (channel, day) digest: new, ours to resume, busy elsewhere, or finished one way or another.
@@ -115,7 +122,7 @@ class Ledger:
         if not ordered:
             return {}
         # Held before the rows name us, so no other process ever sees us as owner without our lock.
-        held = await self._holds.take([_order(k) for k in ordered])
+        held = await self._holds.take([_hold(k) for k in ordered])
         claims: dict[Key, Claim] = {}
         try:
             async with self._engine.begin() as conn:
@@ -123,7 +130,7 @@ class Ledger:
         except BaseException:
             await self._holds.free(held)
             raise
-        await self._holds.free({_order(k) for k, c in claims.items() if not c.ours})
+        await self._holds.free({_hold(k) for k, c in claims.items() if not c.ours})
         return claims
 
     async def _claim(
@@ -139,33 +146,40 @@ class Ledger:
         rows = [
             self._row(channel, day, now, status="claimed", lease_until=now + self.lease, header_intent_at=now)
             for channel, day in ordered
-            if (channel.platform, channel.channel, day) in held
+            if _hold((channel, day)) in held
         ]
         new = await self._insert_new(conn, rows) if rows else set()
         rest = []
         for channel, day in ordered:
-            if (channel.platform, channel.channel, day) in new:
+            if _order((channel, day)) in new:
                 claims[(channel, day)] = Claim("new", header_intent_at=now)
             else:
                 rest.append((channel, day))
         takeable = ("claimed", "failed", "stopped") if retry_stopped else ("claimed", "failed")
-        for (platform, day), chunk in _chunks(rest):
-            where = (digests.c.platform == platform, digests.c.day == day, digests.c.channel.in_(list(chunk)))
+        for (platform, workspace, day), chunk in _chunks(rest):
+            where = (
+                digests.c.platform == platform,
+                digests.c.workspace == workspace,
+                digests.c.day == day,
+                digests.c.channel.in_(list(chunk)),
+            )
             existing = await conn.execute(select(digests).where(*where).order_by(digests.c.channel).with_for_update())
             found = {r.channel: r for r in existing}
             take, probe = set(), {}
             for name, row in found.items():
-                if (platform, name, day) not in held or row.status not in takeable:
+                hold = _hold((chunk[name], day))
+                if hold not in held or row.status not in takeable:
                     continue
                 if row.status != "claimed" or row.owner == self.owner or as_utc(row.lease_until) < now:
                     take.add(name)
                 else:
-                    probe[(platform, name, day)] = row.owner
-            take |= {name for _, name, _ in await self._holds.vacant(conn, probe)}  # their holders died
+                    probe[hold] = row.owner
+            vacant = await self._holds.vacant(conn, probe)
+            take |= {name for name, channel in chunk.items() if _hold((channel, day)) in vacant}  # holders died
             if take:
                 await conn.execute(
                     update(digests)
-                    .where(*where[:2], digests.c.channel.in_(sorted(take)))
+                    .where(*where[:3], digests.c.channel.in_(sorted(take)))
                     .values(
                         owner=self.owner, lease_until=now + self.lease, status="claimed", error=None, claimed_at=now
                     )
@@ -186,11 +200,11 @@ class Ledger:
 
     async def release(self, keys: Collection[Key]) -> None:
         """This process no longer delivers these digests: let their holds go (after their last write)."""
-        await self._holds.free([_order(k) for k in keys])
+        await self._holds.free([_hold(k) for k in keys])
 
     async def holding(self, channel: ChannelRef, day: date) -> bool:
         """Whether this process still holds the digest (False if its lock may have been lost: stop posting)."""
-        return await self._holds.holding((channel.platform, channel.channel, day))
+        return await self._holds.holding(_hold((channel, day)))
 
     async def close(self) -> None:
         """Let every hold go (the process is done delivering)."""
@@ -200,6 +214,7 @@ class Ledger:
         rows = await conn.execute(
             select(digest_papers).where(
                 digest_papers.c.platform == channel.platform,
+                digest_papers.c.workspace == channel.workspace,
                 digest_papers.c.channel == channel.channel,
                 digest_papers.c.day == day,
             )
@@ -275,7 +290,7 @@ class Ledger:
         ]
         async with self._engine.begin() as conn:
             new = await self._insert_new(conn, rows)
-        return {(channel, day) for channel, day in ordered if (channel.platform, channel.channel, day) in new}
+        return {(channel, day) for channel, day in ordered if _order((channel, day)) in new}
 
     async def give_up(self, channel: ChannelRef, day: date, now: datetime) -> bool:
         """A digest that kept failing past its window: record it as skipped, so nothing retries it forever."""
@@ -296,10 +311,13 @@ class Ledger:
         """Each digest's status, as `status` would give it; a digest never claimed nor skipped is left out."""
         found: dict[Key, str] = {}
         async with self._engine.connect() as conn:
-            for (platform, day), chunk in _chunks(sorted(set(keys), key=_order)):
+            for (platform, workspace, day), chunk in _chunks(sorted(set(keys), key=_order)):
                 rows = await conn.execute(
                     select(digests.c.channel, digests.c.status).where(
-                        digests.c.platform == platform, digests.c.day == day, digests.c.channel.in_(list(chunk))
+                        digests.c.platform == platform,
+                        digests.c.workspace == workspace,
+                        digests.c.day == day,
+                        digests.c.channel.in_(list(chunk)),
                     )
                 )
                 for r in rows:
@@ -318,11 +336,14 @@ class Ledger:
         """`sent_before` for many digests at once: which of its ids each channel was sent on another day."""
         found: dict[Key, set[str]] = {key: set() for key in wanted}
         async with self._engine.connect() as conn:
-            for (platform, day), chunk in _chunks(sorted((k for k, ids in wanted.items() if ids), key=_order)):
+            for (platform, workspace, day), chunk in _chunks(
+                sorted((k for k, ids in wanted.items() if ids), key=_order)
+            ):
                 ids = sorted({i for channel in chunk.values() for i in wanted[(channel, day)]})
                 rows = await conn.execute(
                     select(digest_papers.c.channel, digest_papers.c.arxiv_id).where(
                         digest_papers.c.platform == platform,
+                        digest_papers.c.workspace == workspace,
                         digest_papers.c.channel.in_(list(chunk)),
                         digest_papers.c.day != day,
                         digest_papers.c.arxiv_id.in_(ids),
@@ -334,48 +355,60 @@ class Ledger:
                         found[key].add(r.arxiv_id)
         return found
 
-    async def record_thread(self, platform: str, root: MessageRef, arxiv_id: str, origin: str, now: datetime) -> None:
-        async with self._engine.begin() as conn:
-            await self._thread(conn, platform, root, arxiv_id, origin, now)
-
-    async def _thread(
-        self, conn: AsyncConnection, platform: str, root: MessageRef, arxiv_id: str, origin: str, now: datetime
+    async def record_thread(
+        self, platform: str, root: MessageRef, arxiv_id: str, origin: str, now: datetime, *, workspace: str = ""
     ) -> None:
         stmt = insert_for(self._dialect, threads).on_conflict_do_nothing(
-            index_elements=["platform", "channel", "thread_ref"]
+            index_elements=["platform", "workspace", "channel", "thread_ref"]
         )
         row = {
             "platform": platform,
+            "workspace": workspace,
             "channel": root.channel,
             "thread_ref": root.thread,
             "arxiv_id": arxiv_id,
             "origin": origin,
             "created_at": now,
         }
-        await conn.execute(stmt, row)
+        async with self._engine.begin() as conn:
+            await conn.execute(stmt, row)
 
-    async def thread_paper(self, platform: str, channel: str | None, thread: str) -> str | None:
+    async def thread_paper(
+        self, platform: str, channel: str | None, thread: str, *, workspace: str | None = None
+    ) -> str | None:
         """The paper whose discussion thread this is, if the bot started it.
 
-        `channel` may be unknown (None) where thread ids are unique on their own, as on Discord.
+        `channel` may be unknown (None) where thread ids are unique on their own, as on Discord;
+        `workspace` narrows it to one workspace's threads where known.
         """
         query = select(threads.c.arxiv_id).where(threads.c.platform == platform, threads.c.thread_ref == thread)
         if channel is not None:
             query = query.where(threads.c.channel == channel)
+        if workspace is not None:
+            query = query.where(threads.c.workspace == workspace)
         async with self._engine.connect() as conn:
             found: str | None = await conn.scalar(query.limit(1))
             return found
 
 
-def _order(key: Key) -> tuple[str, str, date]:
-    return key[0].platform, key[0].channel, key[1]
+def _order(key: Key) -> tuple[str, str, str, date]:
+    """The order rows are locked in, in every process (bot/store/progress.py uses it too)."""
+    channel, day = key
+    return channel.platform, channel.workspace, channel.channel, day
 
 
-def _chunks(keys: Iterable[Key]) -> Iterator[tuple[tuple[str, date], dict[str, ChannelRef]]]:
-    """Digests by platform and day, at most CHUNK channels at a time (by channel id): one `IN (…)` each."""
-    groups: dict[tuple[str, date], dict[str, ChannelRef]] = {}
+def _hold(key: Key) -> HoldKey:
+    """A digest's hold: the channel id qualified by its workspace, when it has one (so the hold of a
+    digest with no workspace is what it was before workspaces were part of its key)."""
+    channel, day = key
+    return channel.platform, f"{channel.workspace}/{channel.channel}" if channel.workspace else channel.channel, day
+
+
+def _chunks(keys: Iterable[Key]) -> Iterator[tuple[tuple[str, str, date], dict[str, ChannelRef]]]:
+    """Digests by platform, workspace and day, at most CHUNK channels at a time (by channel id): one `IN (…)` each."""
+    groups: dict[tuple[str, str, date], dict[str, ChannelRef]] = {}
     for channel, day in keys:
-        groups.setdefault((channel.platform, day), {})[channel.channel] = channel
+        groups.setdefault((channel.platform, channel.workspace, day), {})[channel.channel] = channel
     for group, channels in groups.items():
         names = list(channels)
         for start in range(0, len(names), CHUNK):

@@ -3,7 +3,7 @@
 Each kind of write is group-committed (bot/store/group_commit.py): those asked for while one
 transaction runs share the next, so hundreds of channels posting at once cost a few transactions a
 round, and each caller returns once its own rows are committed. Rows are written in one order
-(platform, channel, day) in every process, so replicas writing overlapping sets never deadlock.
+(platform, workspace, channel, day) in every process, so replicas writing overlapping sets never deadlock.
 """
 
 from __future__ import annotations
@@ -37,13 +37,14 @@ class Progress:
     async def _begin_all(self, items: list[Begun]) -> None:
         items.sort(key=lambda item: _order(item[0], item[1]))  # one lock order in every process
         headers = [
-            {"k_platform": channel.platform, "k_channel": channel.channel, "k_day": day, "ref": header.message}
+            {**_key(channel), "k_day": day, "ref": header.message}
             for channel, day, _, _, header in items
             if header is not None
         ]
         rows = [
             {
                 "platform": channel.platform,
+                "workspace": channel.workspace,
                 "channel": channel.channel,
                 "arxiv_id": arxiv_id,
                 "day": day,
@@ -54,7 +55,7 @@ class Progress:
             for position, arxiv_id in papers
         ]
         stmt = insert_for(self._dialect, digest_papers).on_conflict_do_nothing(
-            index_elements=["platform", "channel", "arxiv_id"]
+            index_elements=["platform", "workspace", "channel", "arxiv_id"]
         )
         async with self._engine.begin() as conn:
             if headers:
@@ -66,13 +67,13 @@ class Progress:
         items.sort(key=lambda item: (*_order(item[0], item[1]), item[2]))  # one lock order in every process
         paper = (
             digest_papers.c.platform == bindparam("k_platform"),
+            digest_papers.c.workspace == bindparam("k_workspace"),
             digest_papers.c.channel == bindparam("k_channel"),
             digest_papers.c.arxiv_id == bindparam("paper"),
         )
         cards = [
             {
-                "k_platform": channel.platform,
-                "k_channel": channel.channel,
+                **_key(channel),
                 "paper": pid,
                 "message": root.message,
                 "thread": root.thread,
@@ -81,14 +82,11 @@ class Progress:
             for channel, _, pid, now, root in items
             if root is not None
         ]
-        seeds = [
-            {"k_platform": channel.platform, "k_channel": channel.channel, "paper": pid, "now": now}
-            for channel, _, pid, now, root in items
-            if root is None
-        ]
+        seeds = [{**_key(channel), "paper": pid, "now": now} for channel, _, pid, now, root in items if root is None]
         threads_started = [
             {
                 "platform": channel.platform,
+                "workspace": channel.workspace,
                 "channel": root.channel,
                 "thread_ref": root.thread,
                 "arxiv_id": pid,
@@ -107,7 +105,7 @@ class Progress:
                     cards,
                 )
                 stmt = insert_for(self._dialect, threads).on_conflict_do_nothing(
-                    index_elements=["platform", "channel", "thread_ref"]
+                    index_elements=["platform", "workspace", "channel", "thread_ref"]
                 )
                 await conn.execute(stmt, threads_started)
             if seeds:
@@ -115,10 +113,7 @@ class Progress:
 
     async def _finish_all(self, items: list[Finished]) -> None:
         items.sort(key=lambda item: _order(item[0], item[1]))  # one lock order in every process
-        done = [
-            {"k_platform": channel.platform, "k_channel": channel.channel, "k_day": day, "papers": papers, "now": now}
-            for channel, day, papers, now in items
-        ]
+        done = [{**_key(channel), "k_day": day, "papers": papers, "now": now} for channel, day, papers, now in items]
         async with self._engine.begin() as conn:
             await conn.execute(
                 update(digests)
@@ -128,14 +123,20 @@ class Progress:
             )
 
 
-def _order(channel: ChannelRef, day: date) -> tuple[str, str, date]:
-    return channel.platform, channel.channel, day
+def _order(channel: ChannelRef, day: date) -> tuple[str, str, str, date]:
+    return channel.platform, channel.workspace, channel.channel, day
+
+
+def _key(channel: ChannelRef) -> dict[str, str]:
+    """The channel as the `k_…` parameters of `_digest_param` and of the paper updates."""
+    return {"k_platform": channel.platform, "k_workspace": channel.workspace, "k_channel": channel.channel}
 
 
 def _digest_param() -> ColumnElement[bool]:
-    """The digest named by the `k_platform`, `k_channel` and `k_day` parameters (for executemany)."""
+    """The digest named by the `k_platform`, `k_workspace`, `k_channel` and `k_day` parameters (for executemany)."""
     return and_(
         digests.c.platform == bindparam("k_platform"),
+        digests.c.workspace == bindparam("k_workspace"),
         digests.c.channel == bindparam("k_channel"),
         digests.c.day == bindparam("k_day"),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Date, DateTime, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, LargeBinary, MetaData, String, Table, Text
 
 metadata = MetaData(
     naming_convention={
@@ -57,12 +57,15 @@ meta = Table(
     Column("value", Text, nullable=False),
 )
 
+# Everything kept about a channel is keyed by its workspace too (Slack team, Discord guild; "" where
+# unknown, as for the config file's subscriptions in one-workspace mode): one deployment may serve
+# several Slack workspaces, and a channel id is unique only within its own.
 subscriptions = Table(
     "subscriptions",
     metadata,
     Column("platform", String(16), primary_key=True),
+    Column("workspace", String(64), primary_key=True, default=""),
     Column("channel", String(64), primary_key=True),
-    Column("workspace", String(64), nullable=False, default=""),
     Column("topics", JSON, nullable=False, default=list),
     Column("time", String(5), nullable=False),
     Column("timezone", String(64), nullable=False),
@@ -78,9 +81,9 @@ digests = Table(
     "digests",
     metadata,
     Column("platform", String(16), primary_key=True),
+    Column("workspace", String(64), primary_key=True, default=""),
     Column("channel", String(64), primary_key=True),
     Column("day", Date, primary_key=True),
-    Column("workspace", String(64), nullable=False, default=""),
     Column("status", String(16), nullable=False),  # claimed, done, failed, stopped, skipped
     Column("owner", String(64), nullable=False, default=""),  # the process delivering it
     Column("lease_until", DateTime(timezone=True), nullable=False),  # another may take over after this
@@ -96,6 +99,7 @@ digest_papers = Table(
     "digest_papers",
     metadata,
     Column("platform", String(16), primary_key=True),
+    Column("workspace", String(64), primary_key=True, default=""),
     Column("channel", String(64), primary_key=True),
     Column("arxiv_id", String(32), primary_key=True),
     Column("day", Date, nullable=False),
@@ -111,6 +115,7 @@ threads = Table(
     "threads",
     metadata,
     Column("platform", String(16), primary_key=True),
+    Column("workspace", String(64), primary_key=True, default=""),
     Column("channel", String(64), primary_key=True),
     Column("thread_ref", String(64), primary_key=True),
     Column("arxiv_id", String(32), nullable=False),
@@ -133,4 +138,29 @@ embeddings = Table(
     Column("model", String(64), nullable=False),
     Column("checksum", String(16), nullable=False),  # of the text embedded: a changed paper is embedded again
     Column("vector", LargeBinary, nullable=False),  # float16, little-endian
+)
+
+# A chat platform's installation in one workspace (Slack's OAuth "Add to Slack"): who installed what,
+# and the tokens, sealed (bot/store/sealing.py): `sealed` is a Fernet token of the secrets' JSON,
+# never a token in the clear. `workspace` is the team id, or the enterprise id of an org-wide install.
+installations = Table(
+    "installations",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("workspace", String(64), primary_key=True),
+    Column("enterprise_id", String(64), nullable=False, default=""),
+    Column("team_id", String(64), nullable=False, default=""),
+    Column("is_enterprise_install", Boolean, nullable=False, default=False),
+    Column("details", JSON, nullable=False, default=dict),  # ids, names and scopes: nothing secret
+    Column("sealed", Text, nullable=False),
+    Column("expires_at", DateTime(timezone=True)),  # when the (rotating) bot token expires; NULL: never
+    Column("installed_at", DateTime(timezone=True), nullable=False),
+)
+
+# The OAuth `state` values handed out by the install page: each is consumed once, before it expires.
+oauth_states = Table(
+    "oauth_states",
+    metadata,
+    Column("state", String(128), primary_key=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
 )

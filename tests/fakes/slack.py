@@ -7,6 +7,7 @@ and can be told to fail a method with an error code or an HTTP status (429 with 
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import time
@@ -28,6 +29,19 @@ class Call:
     method: str
     args: dict[str, Any]
     at: float
+    token: str = ""  # the bearer token the call carried
+
+
+@dataclass
+class Workspace:
+    """A workspace the fake knows, for multi-workspace tests: an install there hands out `token`."""
+
+    team: str
+    name: str
+    token: str
+    refresh_token: str | None = None  # set: token rotation is on (the token expires in `expires_in`)
+    expires_in: int = 43200
+    enterprise: str | None = None
 
 
 @dataclass
@@ -53,6 +67,15 @@ class FakeSlack:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
+    # Multi-workspace Slack: the app's credentials, the workspaces it may be installed in, the one-time
+    # codes an "Add to Slack" hands out, and which workspace each channel is in. Once any token is
+    # issued, a call must carry a live token, and a channel of another workspace is channel_not_found.
+    client_id: str = "1111.2222"
+    client_secret: str = "fake-client-secret"
+    workspaces: dict[str, Workspace] = field(default_factory=dict)
+    codes: dict[str, str] = field(default_factory=dict)  # code → team
+    channel_teams: dict[str, set[str]] = field(default_factory=dict)  # a channel id → the workspaces that have one
+    live_tokens: dict[str, str] = field(default_factory=dict)  # token → team
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _last_post: dict[str, float] = field(default_factory=dict)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -117,16 +140,27 @@ class FakeSlack:
         method = request.match_info["method"]
         args = await self._args(request)
         auth = request.headers.get("Authorization", "")
-        self.calls.append(Call(method, args, time.monotonic()))
+        self.calls.append(Call(method, args, time.monotonic(), auth.removeprefix("Bearer ")))
         queued = self.failures.get(method)
         if queued:
             failure = queued.pop(0)
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             body = {"ok": False, "error": failure.error or ("ratelimited" if failure.status == 429 else "fatal_error")}
             return web.json_response(body, status=failure.status, headers=headers)
+        if method == "oauth.v2.access":
+            return web.json_response(self._oauth(args, auth))
         app_level = method == "apps.connections.open" and auth.startswith("Bearer xapp-")
         if not auth.startswith("Bearer xox") and not app_level:
             return web.json_response({"ok": False, "error": "not_authed"})
+        team = self.live_tokens.get(auth.removeprefix("Bearer "))
+        if self.workspaces and not app_level:
+            refused = self._wrong_token(team, args)
+            if refused is not None:
+                return web.json_response({"ok": False, "error": refused})
+        if method == "auth.test" and team is not None:
+            return web.json_response(
+                {"ok": True, "user_id": f"UBOT{team}", "bot_id": f"B{team}", "team_id": team, "team": team}
+            )
         if method == "auth.test":
             return web.json_response(
                 {
@@ -149,6 +183,80 @@ class FakeSlack:
         if method in ("users.info", "conversations.info", "usergroups.users.list"):
             return web.json_response(self._directory(method, args))
         return web.json_response({"ok": True})
+
+    def install_code(self, team: str) -> str:
+        """The one-time code Slack hands the browser when `team` approves the install."""
+        code = f"code-{team}-{next(self._ts)}"
+        self.codes[code] = team
+        return code
+
+    def revoke(self, team: str) -> None:
+        """The workspace uninstalled the app: its tokens stop working."""
+        self.live_tokens = {t: w for t, w in self.live_tokens.items() if w != team}
+
+    def tokens_used(self, method: str = "chat.postMessage") -> dict[str, set[str]]:
+        """For each channel, the tokens the calls of `method` to it carried."""
+        found: dict[str, set[str]] = {}
+        for call in self.calls:
+            if call.method == method:
+                found.setdefault(str(call.args.get("channel", "")), set()).add(call.token)
+        return found
+
+    def _wrong_token(self, team: str | None, args: dict[str, Any]) -> str | None:
+        """Slack's answer to a token that is not (or no longer) valid, or to a channel of another workspace."""
+        if team is None:
+            return "invalid_auth"
+        channel = str(args.get("channel", ""))
+        if channel and team not in self.channel_teams.get(channel, {team}):
+            return "channel_not_found"  # a workspace's token sees none of another's channels
+        return None
+
+    def _oauth(self, args: dict[str, Any], auth: str) -> dict[str, Any]:
+        """oauth.v2.access: a code (once) or a refresh token for a workspace's tokens, given the app's credentials."""
+        client_id, client_secret = str(args.get("client_id", "")), str(args.get("client_secret", ""))
+        if auth.startswith("Basic "):
+            client_id, _, client_secret = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
+        if (client_id, client_secret) != (self.client_id, self.client_secret):
+            return {"ok": False, "error": "invalid_client_id" if client_id != self.client_id else "bad_client_secret"}
+        if args.get("grant_type") == "refresh_token":
+            owner = next(
+                (w for w in self.workspaces.values() if w.refresh_token == args.get("refresh_token")),
+                None,
+            )
+            if owner is None:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            self.revoke(owner.team)
+            n = next(self._ts)
+            owner.token, owner.refresh_token = f"xoxe.xoxb-{owner.team}-{n}", f"xoxe-1-{owner.team}-{n}"
+            self.live_tokens[owner.token] = owner.team
+            return {
+                "ok": True,
+                "access_token": owner.token,
+                "refresh_token": owner.refresh_token,
+                "expires_in": owner.expires_in,
+                "token_type": "bot",
+                "team": {"id": owner.team, "name": owner.name},
+            }
+        team = self.codes.pop(str(args.get("code", "")), None)
+        if team is None:
+            return {"ok": False, "error": "invalid_code"}
+        space = self.workspaces[team]
+        self.live_tokens[space.token] = team
+        answer: dict[str, Any] = {
+            "ok": True,
+            "app_id": "A0001",
+            "authed_user": {"id": "U0001"},
+            "scope": "commands,chat:write",
+            "token_type": "bot",
+            "access_token": space.token,
+            "bot_user_id": f"UBOT{team}",
+            "team": {"id": team, "name": space.name},
+            "enterprise": {"id": space.enterprise, "name": "Org"} if space.enterprise else None,
+            "is_enterprise_install": False,
+        }
+        if space.refresh_token:
+            answer |= {"refresh_token": space.refresh_token, "expires_in": space.expires_in}
+        return answer
 
     def _directory(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         """users.info, conversations.info and usergroups.users.list, from `users`, `channels`, `usergroups`."""

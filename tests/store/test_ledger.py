@@ -110,11 +110,20 @@ async def test_claim_many_takes_every_free_digest_in_one_transaction(store: Pape
 
 async def test_a_digest_named_twice_in_one_claim_is_refused(ledgers: Ledgers) -> None:
     ledger = ledgers("a")
-    same = ChannelRef("slack", "C0001", "T0001")  # the same digest as slack(1)'s, whatever the workspace
-    for keys in ([(slack(1), DAY), (slack(1), DAY)], [(slack(1), DAY), (same, DAY)]):
-        with pytest.raises(ValueError, match="named twice"):
-            await ledger.claim_many(keys, NOW)
+    with pytest.raises(ValueError, match="named twice"):
+        await ledger.claim_many([(slack(1), DAY), (slack(1), DAY)], NOW)
     assert await ledger.statuses([(slack(1), DAY)]) == {}  # nothing claimed
+
+
+async def test_the_same_channel_id_in_two_workspaces_is_two_digests(ledgers: Ledgers) -> None:
+    ledger, other = ledgers("a"), ledgers("b")
+    here, there = ChannelRef("slack", "C0001", "T0001"), ChannelRef("slack", "C0001", "T0002")
+    claims = await ledger.claim_many([(here, DAY), (there, DAY)], NOW)
+    assert [claims[(here, DAY)].state, claims[(there, DAY)].state] == ["new", "new"]
+    await ledger.finish(here, DAY, 3, NOW)
+    assert await ledger.statuses([(here, DAY), (there, DAY)]) == {(here, DAY): "done", (there, DAY): "claimed"}
+    assert (await other.claim(here, DAY, NOW)).state == "done"
+    assert (await other.claim(there, DAY, NOW)).state == "busy"
 
 
 async def test_claim_many_answers_each_digest_as_claim_would(ledgers: Ledgers) -> None:

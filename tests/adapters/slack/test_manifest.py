@@ -18,7 +18,15 @@ def test_the_manifest_matches_the_app() -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "app_mentions:read", "channels:history", "groups:history"} <= scopes
     settings = manifest["settings"]
-    assert settings["event_subscriptions"]["bot_events"] == ["app_mention"]
+    assert settings["event_subscriptions"]["bot_events"] == ["app_mention", "app_uninstalled", "tokens_revoked"]
     assert settings["event_subscriptions"]["request_url"].endswith("/slack/events")
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["interactivity"]["request_url"].endswith("/slack/events")
+
+
+def test_the_install_asks_for_the_manifests_scopes_and_comes_back_to_the_redirect_url() -> None:
+    from adapters.slack.oauth import REDIRECT_PATH, SCOPES
+
+    manifest: dict[str, Any] = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    assert sorted(SCOPES) == sorted(manifest["oauth_config"]["scopes"]["bot"])
+    assert [url.endswith(REDIRECT_PATH) for url in manifest["oauth_config"]["redirect_urls"]] == [True]

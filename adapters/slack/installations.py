@@ -1,0 +1,172 @@
+"""bolt's installation and OAuth state stores, kept in paperboy's own database (bot/store/installations.py).
+
+bolt's OAuth flow saves an installation here when a workspace adds the app, and its authorize step
+finds the workspace's bot token here for every request (bot-only: no user tokens are kept). Only
+the bot's ids, names and scopes are stored in the clear; the tokens are sealed with
+PAPERBOY_SECRET_KEY before they reach the store.
+
+The lifecycle: a new install resumes the workspace's paused subscriptions; `app_uninstalled` and
+`tokens_revoked` (bolt's built-in listeners call `async_delete_bot` / `async_delete_all`) delete the
+tokens and pause them (bot/store/workspaces.py).
+
+A workspace is its team id, or for an org-wide install (Enterprise Grid) the enterprise id.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.installation_store.models.bot import Bot
+from slack_sdk.oauth.installation_store.models.installation import Installation as SlackInstallation
+from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+
+from bot.store.installations import Installation, Installations, OAuthStates
+
+log = logging.getLogger("paperboy.slack")
+PLATFORM = "slack"
+Hook = Callable[[str], Awaitable[int]]  # given a workspace, returns how many subscriptions it changed
+
+
+def workspace_of(enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None) -> str:
+    """The workspace paperboy keys a channel's rows by: the team, or the org for an org-wide install."""
+    return (enterprise_id or "") if is_enterprise_install else (team_id or "")
+
+
+def workspace_of_body(body: dict[str, Any]) -> str:
+    """The workspace a Slack request comes from (slash command, interaction or event)."""
+    team = body.get("team") if isinstance(body.get("team"), dict) else {}
+    enterprise = body.get("enterprise") if isinstance(body.get("enterprise"), dict) else {}
+    team_id = body.get("team_id") or (team or {}).get("id")
+    enterprise_id = body.get("enterprise_id") or (enterprise or {}).get("id")
+    org_wide = str(body.get("is_enterprise_install", "")).lower() == "true"
+    return workspace_of(str(enterprise_id or ""), str(team_id or ""), org_wide)
+
+
+class StoreInstallations(AsyncInstallationStore):
+    """bolt's AsyncInstallationStore (bot tokens only) over paperboy's store."""
+
+    def __init__(self, installations: Installations, *, installed: Hook, removed: Hook) -> None:
+        self.installations = installations
+        self._installed = installed
+        self._removed = removed
+
+    @property
+    def logger(self) -> logging.Logger:
+        return log
+
+    async def async_save(self, installation: SlackInstallation) -> None:
+        """An install through the OAuth flow: keep its bot token, resume the workspace's deliveries."""
+        bot = installation.to_bot()
+        if not bot.bot_token:
+            return  # a user-token-only authorization: paperboy keeps none
+        await self.async_save_bot(bot)
+        workspace = workspace_of(bot.enterprise_id, bot.team_id, bot.is_enterprise_install)
+        resumed = await self._installed(workspace)
+        log.info(
+            "installed in Slack workspace %s%s", workspace, f"; {resumed} subscription(s) resumed" if resumed else ""
+        )
+
+    async def async_save_bot(self, bot: Bot) -> None:
+        """A bot token saved (a new install, or bolt's token rotation refreshing it)."""
+        expires = bot.bot_token_expires_at
+        await self.installations.save(
+            Installation(
+                platform=PLATFORM,
+                workspace=workspace_of(bot.enterprise_id, bot.team_id, bot.is_enterprise_install),
+                secrets={"bot_token": bot.bot_token, "bot_refresh_token": bot.bot_refresh_token},
+                enterprise_id=bot.enterprise_id or "",
+                team_id=bot.team_id or "",
+                is_enterprise_install=bool(bot.is_enterprise_install),
+                details={
+                    "app_id": bot.app_id,
+                    "enterprise_name": bot.enterprise_name,
+                    "team_name": bot.team_name,
+                    "bot_id": bot.bot_id,
+                    "bot_user_id": bot.bot_user_id,
+                    "bot_scopes": ",".join(bot.bot_scopes or []),
+                },
+                expires_at=datetime.fromtimestamp(expires, UTC) if expires is not None else None,
+                installed_at=datetime.fromtimestamp(bot.installed_at, UTC),
+            )
+        )
+
+    async def async_find_bot(
+        self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None = False
+    ) -> Bot | None:
+        found = await self.installations.find(PLATFORM, workspace_of(enterprise_id, team_id, is_enterprise_install))
+        if found is None and enterprise_id and not is_enterprise_install:
+            found = await self.installations.find(PLATFORM, enterprise_id)  # an org-wide install covers its teams
+        return as_bot(found) if found is not None else None
+
+    async def async_find_installation(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        is_enterprise_install: bool | None = False,
+    ) -> SlackInstallation | None:
+        raise NotImplementedError("bot tokens only: bolt falls back to async_find_bot")
+
+    async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        await self._remove(enterprise_id, team_id)
+
+    async def async_delete_installation(
+        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
+    ) -> None:
+        if user_id is None:  # the whole workspace (app_uninstalled); one user's token is none of ours
+            await self._remove(enterprise_id, team_id)
+
+    async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        await self._remove(enterprise_id, team_id)
+
+    async def _remove(self, enterprise_id: str | None, team_id: str | None) -> None:
+        """The workspace's installation (else its org's org-wide one) deleted, its subscriptions paused."""
+        for workspace in (team_id or "", enterprise_id or ""):
+            if workspace and await self.installations.delete(PLATFORM, workspace):
+                paused = await self._removed(workspace)
+                log.info(
+                    "uninstalled from Slack workspace %s: token deleted, %d subscription(s) paused", workspace, paused
+                )
+                return
+        log.info("Slack says the app left workspace %s, which has no installation here", team_id or enterprise_id)
+
+
+def as_bot(found: Installation) -> Bot:
+    details = found.details
+    return Bot(
+        app_id=details.get("app_id"),
+        enterprise_id=found.enterprise_id or None,
+        enterprise_name=details.get("enterprise_name"),
+        team_id=found.team_id or None,
+        team_name=details.get("team_name"),
+        bot_token=str(found.secrets.get("bot_token") or ""),
+        bot_id=str(details.get("bot_id") or ""),
+        bot_user_id=str(details.get("bot_user_id") or ""),
+        bot_scopes=str(details.get("bot_scopes") or ""),
+        bot_refresh_token=found.secrets.get("bot_refresh_token"),
+        bot_token_expires_at=int(found.expires_at.timestamp()) if found.expires_at is not None else None,
+        is_enterprise_install=found.is_enterprise_install,
+        installed_at=found.installed_at.timestamp(),
+    )
+
+
+class StoreStates(AsyncOAuthStateStore):
+    """bolt's AsyncOAuthStateStore over paperboy's store: shared by every replica, each state used once."""
+
+    def __init__(self, states: OAuthStates) -> None:
+        self.states = states
+
+    @property
+    def logger(self) -> logging.Logger:
+        return log
+
+    async def async_issue(self, *args: Any, **kwargs: Any) -> str:
+        return await self.states.issue()
+
+    async def async_consume(self, state: str) -> bool:
+        return await self.states.consume(state)

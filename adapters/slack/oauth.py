@@ -1,0 +1,252 @@
+"""Multi-workspace Slack: bolt's own OAuth flow ("Add to Slack") over paperboy's store.
+
+`GET /slack/install` is bolt's install page: an *Add to Slack* link to PAPERBOY_SLACK_OAUTH_URL with
+the client id, the manifest's scopes and a fresh `state`, which bolt also sets as a cookie in the
+browser. `GET /slack/oauth_redirect` is bolt's callback: the state must match the cookie (the same
+browser) and be one issued here, unused and under ten minutes old (it is consumed); then the code is
+exchanged with `oauth.v2.access`, the installation saved (tokens sealed), and the page says what to
+do next. Each refusal gets a page of its own saying why and what to do.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
+from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs, AsyncSuccessArgs
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.response import BoltResponse
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.slack.installations import PLATFORM, StoreInstallations, StoreStates
+from adapters.slack.publisher import SlackPublisher
+from adapters.slack.redact import redact_tokens
+from adapters.slack.tokens import WorkspaceTokens
+from bot.store.installations import Installations, OAuthStates
+from bot.store.sealing import Sealer
+from bot.store.workspaces import pause, resume
+
+log = logging.getLogger("paperboy.slack")
+# What bolt answers a request from a workspace with no installation here (in place of its own words).
+NOT_INSTALLED = (
+    "paperboy is not installed in this workspace (or was uninstalled): ask a workspace admin to add it "
+    "again from paperboy's install page (/slack/install)."
+)
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+# The bot scopes an install asks for: config/slack-manifest.yml's (a test holds them equal).
+SCOPES = (
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "app_mentions:read",
+    "channels:history",
+    "groups:history",
+    "users:read",
+    "channels:read",
+    "groups:read",
+    "mpim:read",
+    "usergroups:read",
+)
+
+
+@dataclass(frozen=True)
+class OAuthApp:
+    """The Slack app's OAuth credentials and where its pages are."""
+
+    client_id: str
+    client_secret: str = ""
+    public_url: str | None = None  # https://bot.example.org: the redirect URI is this + /slack/oauth_redirect
+    authorize_url: str = "https://slack.com/oauth/v2/authorize"
+    rotate_minutes: int = 120  # a rotating token is refreshed this long before it expires
+
+    @property
+    def redirect_uri(self) -> str | None:
+        return self.public_url.rstrip("/") + REDIRECT_PATH if self.public_url else None
+
+
+def stores(engine: AsyncEngine, sealer: Sealer) -> tuple[StoreInstallations, StoreStates]:
+    """bolt's installation store (an install resumes the workspace's subscriptions, an uninstall pauses
+    them) and state store, both in the database every replica shares."""
+    installations = StoreInstallations(
+        Installations(engine, sealer),
+        installed=partial(resume, engine, PLATFORM),
+        removed=partial(pause, engine, PLATFORM),
+    )
+    return installations, StoreStates(OAuthStates(engine))
+
+
+def multi_workspace_options(oauth: AsyncOAuthSettings | None) -> dict[str, Any]:
+    """AsyncApp's arguments for multi-workspace mode (none in one-workspace mode)."""
+    if oauth is None:
+        return {}
+    return {"oauth_settings": oauth, "user_facing_authorize_error_message": NOT_INSTALLED}
+
+
+@dataclass(frozen=True)
+class MultiSlack:
+    """The multi-workspace parts: the publisher (a token per workspace), bolt's OAuth settings, the store."""
+
+    publisher: SlackPublisher
+    oauth: AsyncOAuthSettings
+    installations: StoreInstallations
+
+
+def multi_slack(
+    engine: AsyncEngine, sealer: Sealer, app: OAuthApp, client: AsyncWebClient, *, interval: float = 1.0
+) -> MultiSlack:
+    """Everything multi-workspace mode needs, over the shared database and one Web API client (no token)."""
+    installations, states = stores(engine, sealer)
+    redact_tokens(client.logger, log, logging.getLogger("slack_bolt"), logging.getLogger("slack_sdk"))
+    return MultiSlack(
+        workspace_publisher(client, installations, app, interval=interval),
+        oauth_settings(app, installations, states, client),
+        installations,
+    )
+
+
+def workspace_publisher(
+    client: AsyncWebClient, store: StoreInstallations, app: OAuthApp, *, interval: float = 1.0
+) -> SlackPublisher:
+    """A publisher whose every call carries the token of the workspace it posts in (refreshed when rotating)."""
+    rotator = AsyncTokenRotator(client_id=app.client_id, client_secret=app.client_secret, client=client)
+    tokens = WorkspaceTokens(store, rotator, rotate_minutes=app.rotate_minutes)
+    return SlackPublisher(client, interval=interval, tokens=tokens)
+
+
+def oauth_settings(
+    app: OAuthApp, store: StoreInstallations, states: StoreStates, client: AsyncWebClient
+) -> AsyncOAuthSettings:
+    """bolt's OAuth settings: its flow and pages, our stores, our result pages; every call through `client`
+    (PAPERBOY_SLACK_API_URL), token refreshes included."""
+    settings = AsyncOAuthSettings(
+        client_id=app.client_id,
+        client_secret=app.client_secret,
+        scopes=list(SCOPES),
+        user_scopes=[],
+        redirect_uri=app.redirect_uri,
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        callback_options=AsyncCallbackOptions(success=_installed, failure=_refused),
+        authorization_url=app.authorize_url,
+        installation_store=store,
+        installation_store_bot_only=True,
+        token_rotation_expiration_minutes=app.rotate_minutes,
+        state_store=states,
+        state_expiration_seconds=states.states.seconds,
+        logger=log,
+    )
+    # bolt's own authorize, with the token rotator on our client (bolt's default would call slack.com)
+    # and the auth.test answer cached per token (else every request costs a call to Slack).
+    settings.authorize = AsyncInstallationStoreAuthorize(
+        logger=log,
+        installation_store=store,
+        client_id=app.client_id,
+        client_secret=app.client_secret,
+        token_rotation_expiration_minutes=app.rotate_minutes,
+        bot_only=True,
+        cache_enabled=True,
+        client=client,
+    )
+    return settings
+
+
+# --- the pages at the end of an install ------------------------------------------------------------
+
+_REFUSALS = {
+    "access_denied": "The install was cancelled in Slack, so nothing was installed.",
+    "invalid_browser": (
+        "This install was started in another browser, or its cookie is gone (cookies blocked?), so nothing was "
+        "installed. Start again from the install page in this browser."
+    ),
+    "invalid_state": (
+        "This install link has expired or was already used (each works once, within ten minutes), so nothing "
+        "was installed. Start again from the install page."
+    ),
+    "missing_code": (
+        "Slack sent no authorization code back, so nothing was installed. Start again from the install page."
+    ),
+    "invalid_code": (
+        "Slack did not accept the authorization code (expired, already used, or the app's client id and "
+        "secret do not match), so nothing was installed. Start again from the install page."
+    ),
+    "storage_error": "The install could not be saved (the database did not answer). Try again in a moment.",
+}
+
+
+def _page(title: str, *paragraphs: str, link: bool = True) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    again = f'<p><a href="{INSTALL_PATH}">Back to the install page</a></p>' if link else ""
+    return (
+        '<!doctype html><html><head><meta charset="utf-8"><title>paperboy</title>'
+        "<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:3em auto;padding:0 1em}"
+        "code{background:#eee;padding:0 .2em}</style></head>"
+        f"<body><h1>{html.escape(title)}</h1>{body}{again}</body></html>"
+    )
+
+
+async def _installed(args: AsyncSuccessArgs) -> BoltResponse:
+    installation = args.installation
+    where = html.escape(installation.team_name or installation.enterprise_name or "your workspace")
+    page = _page(
+        f"paperboy is installed in {installation.team_name or installation.enterprise_name or 'your workspace'}",
+        f"Next, in a channel of {where} that should get a daily digest:",
+        "1. invite the bot: <code>/invite @paperboy</code><br>"
+        "2. subscribe the channel: <code>/papers subscribe</code> (for example "
+        "<code>/papers subscribe diffusion at 09:00 tz Europe/Berlin</code>)",
+        "<code>/papers help</code> lists everything else. Subscriptions this workspace had before an uninstall "
+        "have resumed; <code>/papers settings</code> in a channel shows its digest.",
+        link=False,
+    )
+    cookie = args.settings.state_utils.build_set_cookie_for_deletion()
+    return BoltResponse(
+        status=200, body=page, headers={"Content-Type": "text/html; charset=utf-8", "Set-Cookie": cookie}
+    )
+
+
+async def _refused(args: AsyncFailureArgs) -> BoltResponse:
+    reason = args.reason
+    said = _REFUSALS.get(reason) or (
+        f"Slack reported “{html.escape(reason)}”, so nothing was installed. Start again from the install page."
+    )
+    log.warning("a Slack install was refused: %s", reason if reason in _REFUSALS else "slack_error")
+    cookie = args.settings.state_utils.build_set_cookie_for_deletion()
+    return BoltResponse(
+        status=args.suggested_status_code,
+        body=_page("paperboy was not installed", said),
+        headers={"Content-Type": "text/html; charset=utf-8", "Set-Cookie": cookie},
+    )
+
+
+def install_pages_guard() -> Callable[..., Awaitable[web.StreamResponse]]:
+    """aiohttp middleware: an install page that fails (the database or Slack not answering) says so in a page
+    of ours, with one log line, instead of a 500 and a traceback."""
+
+    @web.middleware
+    async def guard(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        if request.path not in (INSTALL_PATH, REDIRECT_PATH):
+            return await handler(request)
+        try:
+            return await handler(request)
+        except web.HTTPException:
+            raise
+        except Exception as exc:
+            log.warning("the Slack install page %s failed (%s)", request.path, type(exc).__name__)
+            page = _page(
+                "paperboy could not finish this step",
+                "Something it needs (its database, or Slack) did not answer, so nothing was installed. "
+                "Try again in a moment.",
+            )
+            return web.Response(status=503, text=page, content_type="text/html")
+
+    return guard

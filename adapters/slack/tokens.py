@@ -1,0 +1,58 @@
+"""The bot token a delivery posts with, in multi-workspace mode: its workspace's, from the installation store.
+
+Requests get theirs from bolt's authorize step; scheduled digests and `paperboy post` get theirs
+here, by the subscription's workspace. A rotating token (Slack's token rotation) close to expiry is
+refreshed first, as bolt does for requests, and the refreshed one saved for every replica.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
+
+from adapters.slack.installations import PLATFORM, StoreInstallations, as_bot
+from bot.domain.errors import ChannelUnavailable
+from bot.store.workspaces import PAUSED
+
+
+class WorkspaceTokens:
+    """Implements adapters.slack.publisher.Tokens over the installation store."""
+
+    def __init__(
+        self, store: StoreInstallations, rotator: AsyncTokenRotator | None = None, *, rotate_minutes: int = 120
+    ) -> None:
+        self._store = store
+        self._rotator = rotator
+        self._rotate_minutes = rotate_minutes
+        self._rotating: dict[str, asyncio.Lock] = {}
+
+    async def token(self, workspace: str, channel: str) -> str:
+        if not workspace:
+            raise ChannelUnavailable(
+                f"slack:{channel}",
+                "its workspace is unknown, and this deployment serves several: name it, as slack:TEAM_ID/CHANNEL_ID",
+            )
+        found = await self._store.installations.find(PLATFORM, workspace)
+        if found is None:
+            raise ChannelUnavailable(f"slack:{channel}", PAUSED)
+        bot = as_bot(found)
+        if bot.bot_refresh_token and self._rotator is not None:
+            async with self._rotating.setdefault(workspace, asyncio.Lock()):  # one refresh at a time
+                try:
+                    fresh = await self._rotator.perform_bot_token_rotation(
+                        bot=as_bot(await self._store.installations.find(PLATFORM, workspace) or found),
+                        minutes_before_expiration=self._rotate_minutes,
+                    )
+                except SlackApiError:
+                    raise ChannelUnavailable(
+                        f"slack:{channel}", "token_revoked (Slack refused to refresh the workspace's rotating token)"
+                    ) from None
+                if fresh is not None:
+                    await self._store.async_save_bot(fresh)
+                    bot = fresh
+        return bot.bot_token
+
+    def forget(self, workspace: str) -> None:
+        self._store.installations.forget_cached(PLATFORM, workspace)

@@ -1,0 +1,84 @@
+"""`paperboy keygen`, `paperboy reseal` and `paperboy forget`: the keys that seal tokens, and a workspace's data."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from bot.domain.errors import UsageError
+
+if TYPE_CHECKING:
+    from bot.app.bootstrap import Services
+
+Run = Callable[..., Any]
+_TEAM = re.compile(r"^(?P<platform>slack|discord):(?P<team>[A-Za-z0-9_.\-]+)$")
+
+
+def parse_team(text: str) -> tuple[str, str]:
+    """`slack:T0123456` → ("slack", "T0123456"); a UsageError otherwise."""
+    match = _TEAM.match(text.strip())
+    if match is None:
+        raise UsageError(
+            f"--team {text!r} is not PLATFORM:TEAM_ID (such as slack:T0123456 for a Slack workspace, "
+            "or discord:1234567890 for a Discord server)"
+        )
+    return match.group("platform"), match.group("team")
+
+
+def register(app: typer.Typer, run: Run, say: Callable[[str], None]) -> None:
+    """Add the commands to `app`; `run` opens the services for one (cli._run), `say` prints a result line."""
+
+    @app.command()
+    def keygen() -> None:
+        """Print a fresh PAPERBOY_SECRET_KEY (the key that encrypts installation tokens at rest)."""
+        from bot.store.sealing import new_key
+
+        say(new_key())
+
+    @app.command()
+    def reseal() -> None:
+        """Re-encrypt every stored token with the first key of PAPERBOY_SECRET_KEY (the last step of a key rotation)."""
+        from bot.app.settings import load_settings
+        from bot.store.installations import Installations
+        from bot.store.sealing import sealer
+
+        key = load_settings().secret_key
+        keys = sealer(key.get_secret_value() if key else None)  # before anything opens: a bad key is one line
+
+        async def work(services: Services) -> int:
+            done, kept = await Installations(services.store.engine, keys).reseal()
+            say(
+                f"Re-encrypted {done} installation(s) with the first key; {kept} already were. "
+                + ("Keys after the first may now be removed from PAPERBOY_SECRET_KEY." if keys.count > 1 else "")
+            )
+            return 0
+
+        raise typer.Exit(run(work, ensure=False))
+
+    @app.command()
+    def forget(
+        team: Annotated[
+            str,
+            typer.Option("--team", metavar="PLATFORM:TEAM_ID", help="The workspace or server, such as slack:T0123456."),
+        ],
+    ) -> None:
+        """Erase everything stored about one workspace or server: installation, subscriptions, delivery records."""
+        platform, workspace = parse_team(team)
+
+        async def work(services: Services) -> int:
+            from bot.store.workspaces import forget as erase
+
+            erased = await erase(services.store.engine, platform, workspace)
+            total = sum(erased.values())
+            detail = ", ".join(f"{count} {table}" for table, count in erased.items() if count)
+            say(
+                f"Forgot {platform}:{workspace}: {detail}."
+                if total
+                else f"Nothing was stored about {platform}:{workspace}."
+            )
+            return 0
+
+        raise typer.Exit(run(work, ensure=False))

@@ -1,0 +1,121 @@
+"""What multi-workspace Slack refuses, each with a page or a line saying why: a forged, replayed or stale state,
+another browser, a cancelled install, a wrong signing secret, a token used in another workspace's channel."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import text
+
+from adapters.slack.installations import PLATFORM
+from adapters.slack.oauth import NOT_INSTALLED
+from bot.domain.errors import ChannelUnavailable
+from bot.store.papers import PaperStore
+from tests.adapters.slack.workspaces import TEAMS, MultiBot, fake_workspaces, multi_bot
+from tests.fakes.slack import FakeSlack
+
+COOKIE = "slack-app-oauth-state"
+
+
+@pytest.fixture
+async def multi(june_store: PaperStore, fake_slack: FakeSlack) -> AsyncIterator[MultiBot]:
+    fake_workspaces(fake_slack)
+    async for bot in multi_bot(june_store, fake_slack):
+        yield bot
+
+
+async def installed(bot: MultiBot) -> int:
+    return await bot.slack.installations.installations.count(PLATFORM)
+
+
+async def test_a_forged_state_is_refused(multi: MultiBot) -> None:
+    await multi.start_install()  # a real state exists, but the browser comes back with one of its own
+    code = multi.fake.install_code("T0001")
+    page = await multi.get("/slack/oauth_redirect", params={"code": code, "state": "forged"}, cookie=f"{COOKIE}=forged")
+    assert page.status_code == 401
+    assert "expired or was already used" in page.text and "nothing was installed" in page.text
+    assert not [c for c in multi.fake.calls if c.method == "oauth.v2.access"]  # the code was never exchanged
+    assert await installed(multi) == 0
+
+
+async def test_a_replayed_state_is_refused(multi: MultiBot) -> None:
+    _, state, start = await multi.start_install()
+    cookie = start.headers["set-cookie"].split(";")[0]
+    first = await multi.get(
+        "/slack/oauth_redirect", params={"code": multi.fake.install_code("T0001"), "state": state}, cookie=cookie
+    )
+    assert first.status_code == 200
+    again = await multi.get(
+        "/slack/oauth_redirect", params={"code": multi.fake.install_code("T0002"), "state": state}, cookie=cookie
+    )
+    assert again.status_code == 401 and "already used" in again.text
+    assert await installed(multi) == 1  # T0002 was not installed by the replay
+    assert "Set-Cookie" in again.headers and "deleted" in again.headers["Set-Cookie"]
+
+
+async def test_a_state_from_another_browser_is_refused(multi: MultiBot) -> None:
+    _, state, _ = await multi.start_install()
+    page = await multi.get("/slack/oauth_redirect", params={"code": multi.fake.install_code("T0001"), "state": state})
+    assert page.status_code == 400 and "another browser" in page.text
+    assert await installed(multi) == 0
+
+
+async def test_a_cancelled_install_says_so(multi: MultiBot) -> None:
+    page = await multi.get("/slack/oauth_redirect", params={"error": "access_denied", "state": "x"})
+    assert page.status_code == 200 and "cancelled" in page.text and "Back to the install page" in page.text
+
+
+async def test_a_code_slack_does_not_accept_is_refused(multi: MultiBot) -> None:
+    _, state, start = await multi.start_install()
+    cookie = start.headers["set-cookie"].split(";")[0]
+    page = await multi.get("/slack/oauth_redirect", params={"code": "made-up", "state": state}, cookie=cookie)
+    assert page.status_code == 401 and "did not accept the authorization code" in page.text
+    assert await installed(multi) == 0
+
+
+async def test_a_request_signed_with_another_secret_is_refused(multi: MultiBot) -> None:
+    await multi.install("T0001")
+    before = len(multi.fake.calls)
+    refused = await multi.command("subscribe", "T0001", secret="not-the-secret")
+    assert refused.status_code == 401 and refused.json() == {"error": "invalid or stale signature"}
+    await asyncio.sleep(0.1)
+    assert multi.fake.calls[before:] == [] and multi.fake.responses == []
+
+
+async def test_a_token_is_never_used_in_another_workspaces_channel(multi: MultiBot) -> None:
+    for team in ("T0001", "T0002"):
+        await multi.install(team)
+    # T0001's publisher asked for T0002's own channel: Slack (the fake) refuses T0001's token there.
+    with pytest.raises(ChannelUnavailable, match="channel_not_found"):
+        await multi.slack.publisher.for_workspace("T0001").post_message("C2000", "hello", [], None)
+    refused = multi.fake.calls[-1]
+    assert refused.token == TEAMS["T0001"].token and refused.args["channel"] == "C2000"
+    # Each workspace's publisher carries its own token, whatever the channel id.
+    await multi.slack.publisher.for_workspace("T0002").post_message("C2000", "hello", [], None)
+    assert multi.fake.calls[-1].token == TEAMS["T0002"].token
+
+
+async def test_a_workspace_without_an_installation_gets_nothing_posted(multi: MultiBot) -> None:
+    await multi.install("T0001")
+    with pytest.raises(ChannelUnavailable, match="uninstalled"):
+        await multi.slack.publisher.for_workspace("T0002").post_message("C2000", "hello", [], None)
+    with pytest.raises(ChannelUnavailable, match="name it, as slack:TEAM_ID/CHANNEL_ID"):
+        await multi.slack.publisher.for_workspace("").post_message("C2000", "hello", [], None)
+    assert [c for c in multi.fake.calls if c.method == "chat.postMessage"] == []
+    # A command from a workspace that never installed the app: bolt finds no token, nothing is called.
+    before = len(multi.fake.calls)
+    await multi.command("today", "T0002", channel="C2000")
+    await asyncio.sleep(0.2)
+    assert [c.method for c in multi.fake.calls[before:]] == []
+    assert [r["text"] for r in multi.fake.responses] == [NOT_INSTALLED]
+
+
+async def test_an_install_page_whose_database_fails_says_so(multi: MultiBot, caplog: pytest.LogCaptureFixture) -> None:
+    async with multi.store.engine.begin() as conn:
+        await conn.execute(text("DROP TABLE oauth_states"))
+    page = await multi.get("/slack/install")
+    assert page.status_code == 503 and "did not answer, so nothing was installed" in page.text
+    assert "Traceback" not in caplog.text
+    assert "the Slack install page /slack/install failed (OperationalError)" in caplog.text

@@ -1,0 +1,209 @@
+"""One deployment, many Slack workspaces: the install through bolt's OAuth flow, then commands, events and a
+scheduled digest in two workspaces at once, each with its own token; uninstall, reinstall and forget; and the
+raw tokens never in the database or the logs. On both database backends."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.store.installations import Installations
+from bot.store.papers import PaperStore
+from bot.store.sealing import sealer
+from bot.store.tables import metadata
+from bot.store.workspaces import PAUSED, forget
+from tests.adapters.slack.workspaces import KEY, OAUTH_URL, TEAMS, MultiBot, fake_workspaces, multi_bot
+from tests.conftest import listings_of
+from tests.fakes.slack import FakeSlack
+
+DUE = datetime(2026, 6, 3, 9, 30, tzinfo=UTC)  # after the 09:00 digests of Wednesday 3 June
+T1, T2 = TEAMS["T0001"], TEAMS["T0002"]
+
+
+@pytest.fixture
+async def multi(store: PaperStore, fake_slack: FakeSlack) -> AsyncIterator[MultiBot]:
+    for day in ("2026-06-01", "2026-06-02", "2026-06-03"):
+        await store.save_listings(listings_of(day))
+    fake_workspaces(fake_slack)
+    async for bot in multi_bot(store, fake_slack):
+        yield bot
+
+
+async def answered(bot: MultiBot, name: str) -> str:
+    await bot.fake.wait_for(lambda: name in bot.fake.answered)
+    await asyncio.sleep(0.05)
+    return json.dumps(bot.fake.responses, ensure_ascii=False)
+
+
+def calls_with(fake: FakeSlack, token: str, method: str = "chat.postMessage") -> list[str]:
+    """The channels of the `method` calls that carried `token`."""
+    return [str(c.args.get("channel")) for c in fake.calls if c.method == method and c.token == token]
+
+
+async def test_the_install_page_links_to_slack_with_the_scopes_and_a_state_cookie(multi: MultiBot) -> None:
+    link, state, page = await multi.start_install()
+    assert page.status_code == 200 and "Add to Slack" in page.text
+    assert link.startswith(OAUTH_URL + "?")
+    assert f"client_id={multi.fake.client_id}" in link and "chat:write" in link
+    cookie = page.headers["set-cookie"]
+    assert cookie.startswith(f"slack-app-oauth-state={state};") and "HttpOnly" in cookie and "Max-Age=600" in cookie
+
+
+async def test_two_workspaces_at_once_each_with_its_own_token(multi: MultiBot) -> None:
+    fake = multi.fake
+    for team in ("T0001", "T0002"):
+        done = await multi.install(team)
+        assert done.status_code == 200
+        assert "/papers subscribe" in done.text and f"installed in {TEAMS[team].name}" in done.text
+    assert fake.live_tokens == {T1.token: "T0001", T2.token: "T0002"}
+
+    # The same channel id in both workspaces: two subscriptions, never one.
+    await multi.command("subscribe diffusion at 09:00 top 2", "T0001", answer="s1")
+    await multi.command("subscribe at 09:00 top 1", "T0002", answer="s2")
+    assert "subscribed" in await answered(multi, "s1")
+    await answered(multi, "s2")
+    subs = {(s.channel.workspace, s.channel.channel): s for s in await multi.subscriptions.all()}
+    assert set(subs) == {("T0001", "C0001"), ("T0002", "C0001")}
+    assert subs[("T0001", "C0001")].topics == ("diffusion",) and subs[("T0002", "C0001")].topics == ()
+
+    # A command's Web API calls (auth.test through bolt's authorize) carry its own workspace's token.
+    assert {c.token for c in fake.calls if c.method == "auth.test"} == {T1.token, T2.token}
+
+    # The scheduled digest: each workspace's channel gets its own, posted with its own token.
+    results = await multi.sweeper().sweep(DUE)
+    assert sorted((r.channel.workspace, r.outcome, r.papers) for r in results) == [
+        ("T0001", "posted", 2),
+        ("T0002", "posted", 1),
+    ]
+    assert calls_with(fake, T1.token) == ["C0001"] * (1 + 2 * 2)
+    assert calls_with(fake, T2.token) == ["C0001"] * (1 + 1 * 2)
+
+    # An event (a mention in T2's digest thread) is answered in T2, with T2's token.
+    thread = next(c.args for c in fake.calls if c.token == T2.token and c.args.get("thread_ts"))["thread_ts"]
+    mention = {"type": "app_mention", "user": "U0001", "text": "<@UBOT> cite", "ts": "1.5", "channel": "C0001"}
+    await multi.event("T0002", mention | {"thread_ts": thread, "event_ts": "1.5"}, "Ev-m2")
+    await fake.wait_for(lambda: len(calls_with(fake, T2.token)) == 4)
+    answer = [c for c in fake.calls if c.method == "chat.postMessage"][-1]
+    assert answer.token == T2.token and answer.args["thread_ts"] == thread
+    assert len(calls_with(fake, T1.token)) == 5  # nothing more in T1
+
+    # A second sweep posts nothing anywhere: each workspace's digest is recorded as done.
+    assert await multi.sweeper().sweep(DUE) == []
+
+
+async def test_an_uninstall_mid_sweep_stops_only_that_workspace_and_a_reinstall_resumes_it(multi: MultiBot) -> None:
+    fake = multi.fake
+    for team in ("T0001", "T0002"):
+        await multi.install(team)
+    await multi.command("subscribe at 09:00 top 2", "T0001", channel="C1000", answer="a")
+    await multi.command("subscribe at 09:00 top 2", "T0002", channel="C2000", answer="b")
+    await answered(multi, "a")
+    await answered(multi, "b")
+    fake.latency = 0.15  # each post takes a while: the uninstall lands while T1's digest is under way
+
+    sweep = asyncio.create_task(multi.sweeper().sweep(DUE))
+    await fake.wait_for(lambda: len(calls_with(fake, T1.token)) >= 1)
+    await multi.event("T0001", {"type": "app_uninstalled"}, "Ev-uninstall")
+    for _ in range(200):  # the event is acknowledged at once, handled just after
+        if await multi.slack.installations.installations.count("slack") == 1:
+            break
+        await asyncio.sleep(0.02)
+    assert await multi.slack.installations.installations.count("slack") == 1
+    fake.revoke("T0001")
+    revoked_at = len(fake.calls)
+    results = {r.channel.workspace: r for r in await sweep}
+
+    assert results["T0002"].outcome == "posted" and results["T0002"].papers == 2
+    assert results["T0001"].outcome == "stopped" and results["T0001"].reason == PAUSED
+    assert [c for c in fake.calls[revoked_at:] if c.token == T1.token] == []  # nothing retried with it
+    status = {s.channel.workspace: s.status for s in await multi.subscriptions.all()}
+    assert status == {"T0001": PAUSED, "T0002": None}
+    assert await multi.sweeper().sweep(DUE.replace(hour=10)) == []  # the paused one is skipped, not retried
+    assert T1.token not in {c.token for c in fake.calls[revoked_at:]}
+    assert len(calls_with(fake, T1.token)) < 1 + 2 * 2 == len(calls_with(fake, T2.token))  # T1's stopped midway
+
+    # Installed again: the subscription resumes, and /papers settings says so.
+    again = await multi.install("T0001")
+    assert again.status_code == 200 and "resumed" in again.text
+    assert {s.channel.workspace: s.status for s in await multi.subscriptions.all()} == {"T0001": None, "T0002": None}
+    await multi.command("settings", "T0001", channel="C1000", answer="c")
+    text = await answered(multi, "c")
+    assert "Next digest" in text and "stopped" not in text
+
+
+@pytest.fixture
+def debug_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """Everything logged at DEBUG, slack_sdk's request and response bodies included, from before the app starts."""
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="slack_sdk.web.async_base_client")  # a publisher may have raised it
+    return caplog
+
+
+async def test_the_raw_tokens_are_never_in_the_database_nor_the_logs(
+    debug_logs: pytest.LogCaptureFixture, multi: MultiBot, tmp_path: Path
+) -> None:
+    caplog = debug_logs
+    for team in ("T0001", "T0002"):
+        await multi.install(team)
+    await multi.command("subscribe at 09:00 top 1", "T0001", answer="a")
+    await answered(multi, "a")
+    await multi.sweeper().sweep(DUE)
+    assert len(calls_with(multi.fake, T1.token)) == 3  # the tokens were used…
+    assert "oauth.v2.access" in caplog.text and "xox-(redacted)" in caplog.text  # …and logged, redacted
+
+    rows = []  # …and every stored value, every table, holds neither
+    async with multi.store.engine.connect() as conn:
+        for table in metadata.sorted_tables:
+            rows += [str(tuple(row)) for row in await conn.execute(select(table))]
+    dump = "\n".join(rows)
+    assert "installations" in {t.name for t in metadata.sorted_tables} and "gAAAAA" in dump  # sealed: Fernet
+    for token in (T1.token, T2.token):
+        assert token not in dump
+        assert token not in caplog.text
+        assert token.split("-")[2] not in caplog.text  # not even the secret part
+    if multi.store.engine.dialect.name == "sqlite":
+        files = await asyncio.to_thread(lambda: {p.name: p.read_bytes() for p in tmp_path.glob("paperboy.db*")})
+        assert "paperboy.db" in files  # the file, its WAL and shared memory
+        for name, data in files.items():
+            assert not any(token.encode() in data for token in (T1.token, T2.token)), name
+
+
+async def test_forget_erases_one_workspace_and_nothing_of_another(multi: MultiBot) -> None:
+    for team in ("T0001", "T0002"):
+        await multi.install(team)
+    for team, answer in (("T0001", "a"), ("T0002", "b")):
+        await multi.command("subscribe at 09:00 top 1", team, answer=answer)
+        await answered(multi, answer)
+    await multi.sweeper().sweep(DUE)
+    erased = await forget(multi.store.engine, "slack", "T0001")
+    assert erased["installations"] == 1 and erased["subscriptions"] == 1 and erased["digests"] == 1
+    assert erased["digest_papers"] == 1 and erased["threads"] == 1
+    assert [s.channel.workspace for s in await multi.subscriptions.all()] == ["T0002"]
+    found = Installations(multi.store.engine, sealer(KEY))
+    assert await found.find("slack", "T0001") is None and await found.find("slack", "T0002") is not None
+    assert await forget(multi.store.engine, "slack", "T0001") == dict.fromkeys(erased, 0)
+
+
+async def test_tokens_revoked_deletes_the_bot_token_and_pauses_but_a_user_token_alone_does_not(multi: MultiBot) -> None:
+    for team in ("T0001", "T0002"):
+        await multi.install(team)
+    await multi.command("subscribe at 09:00 top 1", "T0001", answer="a")
+    await answered(multi, "a")
+    installed = multi.slack.installations.installations
+    await multi.event("T0002", {"type": "tokens_revoked", "tokens": {"oauth": ["U0001"]}}, "Ev-user-only")
+    await asyncio.sleep(0.3)
+    assert await installed.count("slack") == 2  # no user token is kept; the bot's stays
+    await multi.event("T0001", {"type": "tokens_revoked", "tokens": {"bot": ["UBOTT0001"]}}, "Ev-bot")
+    for _ in range(200):
+        if await installed.count("slack") == 1:
+            break
+        await asyncio.sleep(0.02)
+    assert await installed.find("slack", "T0001") is None and await installed.find("slack", "T0002") is not None
+    assert [s.status for s in await multi.subscriptions.all()] == [PAUSED]

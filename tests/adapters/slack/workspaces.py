@@ -1,0 +1,141 @@
+"""A multi-workspace paperboy: the real bolt app with its OAuth flow over HTTP, the real core and store,
+and a fake Slack that hands out a token per workspace and checks which token each call carries."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import json
+import re
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import httpx
+
+from adapters.slack.app import SlackRuntime, create_app, slack_client
+from adapters.slack.oauth import MultiSlack, OAuthApp, multi_slack
+from bot.delivery.digest_delivery import DigestDelivery
+from bot.delivery.subscriptions import SubscriptionStore
+from bot.delivery.sweep import Sweeper
+from bot.domain.config import ScheduleConfig
+from bot.search.service import SearchService
+from bot.store.ledger import Ledger
+from bot.store.papers import PaperStore
+from bot.store.sealing import new_key, sealer
+from tests.chat.world import chat_service
+from tests.fakes.slack import FakeSlack, Workspace
+
+SECRET = "multi-signing-secret"
+KEY = new_key()
+OAUTH_URL = "https://slack.test/oauth/v2/authorize"
+# Two workspaces, each with a channel of the same id (C0001) and one of its own.
+TEAMS = {
+    "T0001": Workspace("T0001", "Lab One", "xoxb-T0001-9f8e7d6c5b4a-rawtoken"),
+    "T0002": Workspace("T0002", "Lab Two", "xoxb-T0002-1a2b3c4d5e6f-rawtoken"),
+}
+
+
+@dataclass
+class MultiBot:
+    fake: FakeSlack
+    url: str  # http://127.0.0.1:PORT
+    store: PaperStore
+    subscriptions: SubscriptionStore
+    ledger: Ledger
+    slack: MultiSlack
+
+    async def get(
+        self, path: str, *, params: dict[str, str] | None = None, cookie: str | None = None
+    ) -> httpx.Response:
+        """A browser's GET, with only the cookie given (no jar)."""
+        headers = {"cookie": cookie} if cookie else {}
+        async with httpx.AsyncClient(base_url=self.url, timeout=10) as client:
+            return await client.get(path, params=params, headers=headers)
+
+    async def start_install(self) -> tuple[str, str, httpx.Response]:
+        """Open /slack/install: (the Add to Slack link, its state, the page)."""
+        page = await self.get("/slack/install")
+        found = re.search(r'<a href="([^"]+)"', page.text)
+        assert found is not None, page.text
+        link = html.unescape(found.group(1))
+        return link, parse_qs(urlsplit(link).query)["state"][0], page
+
+    async def install(self, team: str) -> httpx.Response:
+        """The whole "Add to Slack": the install page, Slack's approval (a code), the redirect back."""
+        _, state, page = await self.start_install()
+        cookie = page.headers["set-cookie"].split(";")[0]
+        code = self.fake.install_code(team)
+        return await self.get("/slack/oauth_redirect", params={"code": code, "state": state}, cookie=cookie)
+
+    async def send(self, body: str, content_type: str, *, secret: str = SECRET) -> httpx.Response:
+        timestamp = str(int(time.time()))
+        signature = "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+        headers = {"content-type": content_type, "x-slack-request-timestamp": timestamp, "x-slack-signature": signature}
+        async with httpx.AsyncClient(timeout=10) as client:
+            return await client.post(f"{self.url}/slack/events", content=body, headers=headers)
+
+    async def command(
+        self, text: str, team: str, *, channel: str = "C0001", answer: str = "r1", secret: str = SECRET
+    ) -> httpx.Response:
+        form = {
+            "token": "legacy",
+            "team_id": team,
+            "team_domain": team.lower(),
+            "channel_id": channel,
+            "channel_name": "papers",
+            "user_id": "U0001",
+            "user_name": "ada",
+            "command": "/papers",
+            "text": text,
+            "response_url": self.fake.response_url(answer),
+            "trigger_id": "1.2.3",
+            "api_app_id": "A0001",
+        }
+        return await self.send(urlencode(form), "application/x-www-form-urlencoded", secret=secret)
+
+    async def event(self, team: str, event: dict[str, Any], event_id: str) -> httpx.Response:
+        body = {
+            "token": "legacy",
+            "team_id": team,
+            "api_app_id": "A0001",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": team, "user_id": f"UBOT{team}", "is_bot": True}],
+        }
+        return await self.send(json.dumps(body), "application/json")
+
+    def sweeper(self) -> Sweeper:
+        delivery = DigestDelivery(
+            self.store, SearchService(self.store), self.ledger, self.subscriptions, {"slack": self.slack.publisher}
+        )
+        policy = ScheduleConfig(min_papers=1)
+        return Sweeper(self.subscriptions, self.ledger, self.store, delivery, policy, frozenset({"slack"}))
+
+
+def fake_workspaces(fake: FakeSlack) -> None:
+    fake.workspaces = {team: Workspace(w.team, w.name, w.token) for team, w in TEAMS.items()}
+    fake.channel_teams = {"C0001": {"T0001", "T0002"}, "C1000": {"T0001"}, "C2000": {"T0002"}}
+
+
+async def multi_bot(store: PaperStore, fake: FakeSlack, *, interval: float = 0.0) -> AsyncIterator[MultiBot]:
+    """Start the app on a free port (use with `async for`, or through the fixture)."""
+    subscriptions = SubscriptionStore(store.engine)
+    ledger = Ledger(store.engine)
+    chat = chat_service(store, ledger=ledger, limit=2)
+    client = slack_client(None, fake.base_url)
+    app = OAuthApp(fake.client_id, fake.client_secret, None, OAUTH_URL)
+    slack = multi_slack(store.engine, sealer(KEY), app, client, interval=interval)
+    bolt = create_app(chat, client, SECRET, slack.publisher, admins=("*",), oauth=slack.oauth)
+    runtime = SlackRuntime(bolt, signing_secret=SECRET, port=0, host="127.0.0.1")
+    await runtime.start()
+    try:
+        yield MultiBot(fake, f"http://127.0.0.1:{runtime.port}", store, subscriptions, ledger, slack)
+    finally:
+        await runtime.stop()
+        await ledger.close()

@@ -1,0 +1,115 @@
+"""Multi-workspace Slack from the command line: `paperboy run` serving installs, `keygen`, `forget`, and
+the one-line refusals of a missing or malformed key or half the OAuth credentials."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import signal
+import subprocess
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from cryptography.fernet import Fernet
+
+from tests.app.test_cli import entry_point, run_cli
+from tests.app.test_cli_slack import free_port
+from tests.conftest import child_env
+from tests.fakes.slack import FakeSlack, Workspace
+
+pytestmark = pytest.mark.slow  # the installed command, in subprocesses
+
+SECRET = "cli-signing-secret"
+TOKEN = "xoxb-T0001-cli-rawtoken-5e5e"
+
+
+def environment(tmp_path: Path, fake: FakeSlack, port: int, key: str) -> dict[str, str]:
+    env = child_env()
+    env.update(
+        PAPERBOY_DATA_DIR=str(tmp_path / "data"),
+        PAPERBOY_OFFLINE="1",
+        SLACK_CLIENT_ID=fake.client_id,
+        SLACK_CLIENT_SECRET=fake.client_secret,
+        SLACK_SIGNING_SECRET=SECRET,
+        PAPERBOY_SECRET_KEY=key,
+        PAPERBOY_SLACK_API_URL=fake.base_url,
+        PAPERBOY_SLACK_OAUTH_URL="https://slack.test/oauth/v2/authorize",
+        PAPERBOY_PUBLIC_URL="https://paperboy.example.org",
+        PAPERBOY_SLACK_PORT=str(port),
+    )
+    return env
+
+
+async def test_keygen_prints_a_fresh_key(tmp_path: Path) -> None:
+    code, out, err = await run_cli(child_env(), tmp_path, "keygen")
+    assert code == 0, err
+    Fernet(out.strip().encode())  # a usable key
+    _, again, _ = await run_cli(child_env(), tmp_path, "keygen")
+    assert again != out
+
+
+async def test_run_refuses_a_missing_or_malformed_key_in_one_line(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    for key, said in (("", "PAPERBOY_SECRET_KEY is not set"), ("abc", "PAPERBOY_SECRET_KEY is malformed")):
+        env = environment(tmp_path, fake_slack, free_port(), key)
+        code, _, err = await run_cli(env, tmp_path, "run")
+        assert code == 1
+        assert err.startswith(f"paperboy: error: {said}") and err.count("\n") == 1, err
+        assert "abc" not in err  # the key is never repeated
+    env = environment(tmp_path, fake_slack, free_port(), Fernet.generate_key().decode())
+    del env["SLACK_CLIENT_SECRET"]
+    code, _, err = await run_cli(env, tmp_path, "run")
+    assert code == 1 and "SLACK_CLIENT_ID is set but SLACK_CLIENT_SECRET is not" in err
+
+
+async def test_forget_needs_a_workspace_and_says_what_it_erased(tmp_path: Path) -> None:
+    env = child_env() | {"PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1"}
+    code, _, err = await run_cli(env, tmp_path, "forget", "--team", "T0001")
+    assert code == 2 and "is not PLATFORM:TEAM_ID" in err
+    code, out, err = await run_cli(env, tmp_path, "forget", "--team", "slack:T0001")
+    assert code == 0, err
+    assert "Nothing was stored about slack:T0001." in out
+
+
+async def test_run_serves_the_install_and_forget_erases_it(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    fake_slack.workspaces["T0001"] = Workspace("T0001", "Lab One", TOKEN)
+    port = free_port()
+    env = environment(tmp_path, fake_slack, port, Fernet.generate_key().decode())
+    process = await asyncio.create_subprocess_exec(
+        *entry_point(), "run", env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+            for _ in range(300):
+                try:
+                    page = await client.get("/slack/install")
+                    break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.1)
+            link = html.unescape(re.findall(r'<a href="([^"]+)"', page.text)[0])
+            query = parse_qs(urlsplit(link).query)
+            assert query["redirect_uri"] == ["https://paperboy.example.org/slack/oauth_redirect"]
+            state = query["state"][0]
+            client.cookies.clear()
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+            done = await client.get(
+                "/slack/oauth_redirect",
+                params={"code": fake_slack.install_code("T0001"), "state": state},
+                headers={"cookie": f"slack-app-oauth-state={state}"},
+            )
+        assert done.status_code == 200 and "installed in Lab One" in done.text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    said = stderr.decode()
+    assert process.returncode == 0, said
+    assert "install page https://paperboy.example.org/slack/install" in said
+    assert TOKEN not in said and "installed in Slack workspace T0001" in said
+    data = b"".join(p.read_bytes() for p in (tmp_path / "data").glob("paperboy.db*"))
+    assert TOKEN.encode() not in data and b"T0001" in data
+
+    code, out, said = await run_cli(env, tmp_path, "forget", "--team", "slack:T0001")
+    assert code == 0, said
+    assert out.startswith("Forgot slack:T0001: 1 installations.")

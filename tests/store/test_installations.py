@@ -1,0 +1,137 @@
+"""Installations and OAuth states in the store: tokens sealed, keys rotated, lookups cached and invalidated,
+states used once and in time; a workspace paused, resumed and forgotten."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.domain.channels import ChannelRef, parse_channel
+from bot.domain.errors import ConfigError, UsageError
+from bot.store.installations import Installation, Installations, OAuthStates
+from bot.store.papers import PaperStore
+from bot.store.sealing import Unreadable, new_key, sealer
+from bot.store.tables import installations
+from bot.store.workspaces import PAUSED, pause, resume
+
+TOKEN = "xoxb-111-222-secretpart"
+
+
+def install(workspace: str, token: str = TOKEN) -> Installation:
+    return Installation("slack", workspace, {"bot_token": token, "bot_refresh_token": None}, team_id=workspace)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_tokens_are_sealed_at_rest_and_opened_in_memory(store: PaperStore) -> None:
+    keys = sealer(new_key())
+    found = Installations(store.engine, keys)
+    await found.save(install("T1"))
+    async with store.engine.connect() as conn:
+        sealed = await conn.scalar(select(installations.c.sealed))
+    assert TOKEN not in str(sealed) and str(sealed).startswith("gAAAAA")
+    again = await Installations(store.engine, keys).find("slack", "T1")
+    assert again is not None and again.secrets["bot_token"] == TOKEN
+    assert TOKEN not in repr(again)
+
+
+async def test_a_key_rotation_keeps_every_token_readable(store: PaperStore) -> None:
+    old, new = new_key(), new_key()
+    await Installations(store.engine, sealer(old)).save(install("T1"))
+    rotating = Installations(store.engine, sealer(f"{new},{old}"))  # the new key first, the old one kept
+    assert (await rotating.find("slack", "T1")) is not None
+    assert await rotating.reseal() == (1, 0)
+    assert await rotating.reseal() == (0, 1)
+    after = await Installations(store.engine, sealer(new)).find("slack", "T1")  # the old key dropped
+    assert after is not None and after.secrets["bot_token"] == TOKEN
+    with pytest.raises(Unreadable, match="put the old key back"):
+        await Installations(store.engine, sealer(old)).find("slack", "T1")
+
+
+def test_a_missing_or_malformed_key_is_one_clear_line() -> None:
+    for value, said in (
+        (None, "PAPERBOY_SECRET_KEY is not set"),
+        ("  ", "PAPERBOY_SECRET_KEY is not set"),
+        ("not-a-key", "PAPERBOY_SECRET_KEY is malformed (it is not 32 bytes"),
+        (f"{new_key()},short", "PAPERBOY_SECRET_KEY is malformed (key 2 of 2"),
+    ):
+        with pytest.raises(ConfigError) as raised:
+            sealer(value)
+        assert str(raised.value).startswith(said) and "\n" not in str(raised.value)
+        assert "paperboy keygen" in str(raised.value)
+
+
+async def test_lookups_are_cached_and_a_delete_here_is_seen_at_once(store: PaperStore) -> None:
+    clock = Clock()
+    keys = sealer(new_key())
+    here = Installations(store.engine, keys, ttl=10, clock=clock)
+    there = Installations(store.engine, keys, ttl=10, clock=clock)  # another replica
+    await here.save(install("T1"))
+    assert await there.find("slack", "T1") is not None
+    assert await here.delete("slack", "T1") is True
+    assert await here.find("slack", "T1") is None  # invalidated here at once
+    assert await there.find("slack", "T1") is not None  # still cached over there…
+    clock.now = 10.5
+    assert await there.find("slack", "T1") is None  # …for at most the ttl
+    there.forget_cached("slack", "T1")
+    await here.save(install("T1", "xoxb-new"))
+    found = await there.find("slack", "T1")
+    assert found is not None and found.secrets["bot_token"] == "xoxb-new"
+
+
+async def test_a_state_works_once_and_only_in_time(store: PaperStore) -> None:
+    now = [datetime(2026, 6, 1, tzinfo=UTC)]
+    states = OAuthStates(store.engine, seconds=600, clock=lambda: now[0])
+    first, second = await states.issue(), await states.issue()
+    assert first != second and len(first) >= 40
+    assert await states.consume(first) is True
+    assert await states.consume(first) is False  # replayed
+    assert await states.consume("forged") is False
+    assert await states.consume("") is False and await states.consume("x" * 500) is False
+    now[0] += timedelta(seconds=601)
+    assert await states.consume(second) is False  # expired
+
+
+async def test_pause_and_resume_touch_only_that_workspace(store: PaperStore) -> None:
+    subs = SubscriptionStore(store.engine)
+    here, there = ChannelRef("slack", "C1", "T1"), ChannelRef("slack", "C1", "T2")
+    await subs.save(Subscription(here))
+    await subs.save(Subscription(there))
+    await subs.save(Subscription(ChannelRef("slack", "C9", "T1")))
+    await subs.set_status(ChannelRef("slack", "C9", "T1"), "is_archived (the channel is archived)")
+    assert await pause(store.engine, "slack", "T1") == 2
+    assert {(s.channel.channel, s.channel.workspace): s.status for s in await subs.all()} == {
+        ("C1", "T1"): PAUSED,
+        ("C9", "T1"): PAUSED,
+        ("C1", "T2"): None,
+    }
+    await subs.set_status(here, "token_revoked (the bot token was revoked)")
+    assert await resume(store.engine, "slack", "T1") == 2
+    assert all(s.status is None for s in await subs.all())
+
+
+async def test_a_channel_id_is_unique_only_within_its_workspace(store: PaperStore) -> None:
+    subs = SubscriptionStore(store.engine)
+    config = Subscription(parse_channel("slack:C1"), source="config")  # the config file names no workspace
+    await subs.save(config)
+    found = await subs.get(ChannelRef("slack", "C1", "T1"))  # one-workspace mode: chat finds it
+    assert found is not None and found.source == "config"
+    await subs.save(Subscription(ChannelRef("slack", "C2", "T1"), topics=("a",)))
+    await subs.save(Subscription(ChannelRef("slack", "C2", "T2"), topics=("b",)))
+    mine = await subs.get(ChannelRef("slack", "C2", "T2"))
+    assert mine is not None and mine.topics == ("b",)
+    with pytest.raises(UsageError, match=r"several workspaces \(T1, T2\): name one, as slack:T1/C2"):
+        await subs.get(parse_channel("slack:C2"))
+    named = await subs.get(parse_channel("slack:T1/C2"))
+    assert named is not None and named.topics == ("a",)
+    assert await subs.remove(ChannelRef("slack", "C2", "T1")) is True
+    assert [s.channel.workspace for s in await subs.all() if s.channel.channel == "C2"] == ["T2"]
