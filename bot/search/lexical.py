@@ -36,6 +36,7 @@ from bot.search.text import TERMS, WORDS, folded, keyword_key, term_text
 # term's frequencies are weighted, then saturated once, and its idf is the paper's, not a field's.
 WEIGHTS = {"title": 3, "keywords": 2, "summary": 2, "abstract": 1, "authors": 0}
 AUTHORS = 0.3  # an author's name word also counts this much (a `authors` field of its own)
+COORDINATION = 1.0  # tuned on the tuning half of bench/relevance.py, with the weights above
 NAME_WORDS = 6  # words of an author's name paired at most (15 pairs)
 RERANK = 100  # hits fetched at first for the prior's re-rank (more when the prior could reach further)
 WRITER_MB = 48  # tantivy's indexing memory per writer thread
@@ -125,8 +126,10 @@ def _term(stem: str) -> Query:
 
 
 def _group(group: Group) -> Query:
-    """A group holds when one of its alternatives (all of that one's terms) does."""
-    return _any(*(_must(*(_term(t) for t in alternative)) for alternative in group.alternatives))
+    """A group holds when one of its alternatives (all of that one's terms) does; each group held adds
+    `COORDINATION` besides, so papers that match more of the query come first."""
+    held = _any(*(_must(*(_term(t) for t in alternative)) for alternative in group.alternatives))
+    return _any(held, Query.const_score_query(held, COORDINATION))
 
 
 class LexicalIndex:
