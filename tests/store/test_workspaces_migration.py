@@ -62,7 +62,7 @@ def _rows(connection: Connection, table: str, *columns: str) -> set[tuple[object
 
 
 @pytest.mark.parametrize("name", BACKENDS)
-async def test_0007_keeps_every_row_and_keys_them_by_workspace(name: str, tmp_path: Path) -> None:
+async def test_0005_keeps_every_row_and_keys_them_by_workspace(name: str, tmp_path: Path) -> None:
     async with backend(name) as url:
         engine = create_engine(database_url(url, tmp_path))
         try:

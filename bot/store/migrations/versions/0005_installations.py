@@ -4,7 +4,7 @@ The channel tables' primary keys gain the workspace (a channel id is unique only
 workspace): subscriptions and digests had the column already; digest_papers and threads get it,
 filled from their digest (or the channel's subscription), "" where it was never known. No row is lost.
 
-Revision ID: 0007
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-29
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
+revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
