@@ -8,15 +8,19 @@ from datetime import UTC, datetime
 
 from bot.chat.commands import (
     Command,
+    Follow,
+    Follows,
     Help,
     PaperLookup,
     Search,
     Settings,
     Subscribe,
     Today,
+    Unfollow,
     Unknown,
     Unsubscribe,
 )
+from bot.chat.follows import FollowService
 from bot.delivery.digest import DigestOptions, build_digest
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.cards import card
@@ -49,6 +53,8 @@ HELP = {
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
         "In a paper's thread, mention me with `summary`, `related`, `code`, `authors` or `cite`.",
         f"Who may subscribe or unsubscribe a channel: {MANAGERS['slack']}.",
+        "In a direct message with me: `/papers follow diffusion -robotics` or `/papers follow author:LeCun` — "
+        "your own digest at 09:00 your time on weekdays; `/papers follows` · `/papers unfollow [topic]`",
     ),
     "discord": (
         "`/papers today` — today's trending papers",
@@ -58,6 +64,8 @@ HELP = {
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
         "In a paper's thread, mention me with `summary`, `related`, `code`, `authors` or `cite`.",
         f"Who may subscribe or unsubscribe a channel: {MANAGERS['discord']}.",
+        "In a direct message with me: `/papers follow topics:diffusion -robotics timezone:Europe/Berlin` — your "
+        "own digest at 09:00 your time on weekdays; `/papers follows` · `/papers unfollow [topic]`",
     ),
 }
 
@@ -93,6 +101,7 @@ class ChatService:
         self._subscriptions = subscriptions
         self._defaults = defaults
         self._clock = clock
+        self.follows = FollowService(subscriptions, defaults, clock)
 
     async def answer(self, command: Command, asker: Asker) -> Post:
         match command:
@@ -115,6 +124,15 @@ class ChatService:
                 return await self._settings(asker)
             case Help():
                 return self.help(asker.channel.platform)
+            case Follow():
+                where = asker.channel
+                return await self.follows.follow(
+                    command, where.platform, asker.user, where.channel, where.workspace, asker.direct
+                )
+            case Follows():
+                return await self.follows.follows(asker.channel.platform, asker.user)
+            case Unfollow():
+                return await self.follows.unfollow(command, asker.channel.platform, asker.user)
             case Unknown(text, hint):
                 return Post(
                     header="paperboy", text=(f"Sorry, I didn't get “{text[:100]}”. {hint}", *self._examples(asker))

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.delivery.digest import DigestOptions
 from bot.domain.channels import ChannelRef, parse_channel
 from bot.domain.config import DigestDefaults, SubscriptionConfig
+from bot.domain.filters import describe
 from bot.domain.schedule import next_delivery
 from bot.domain.weekdays import format_days, parse_days
 from bot.store.engine import as_utc
@@ -34,6 +35,8 @@ class Subscription:
     status: str | None = None
     # When its current schedule began: no digest is owed for a due time before it (None: every one is).
     since: datetime | None = None
+    # A personal follow: the person (their user id) whose direct message with the bot `channel` is.
+    person: str | None = None
 
     @property
     def weekdays(self) -> frozenset[int]:
@@ -47,7 +50,7 @@ class Subscription:
 
     def describe(self, now: datetime) -> list[str]:
         """The subscription in words, for `settings` and confirmations."""
-        topics = ", ".join(f"“{t}”" for t in self.topics) if self.topics else "all papers"
+        topics = describe(self.topics)
         lines = [
             f"Topics: {topics}",
             f"When: {self.time} {self.timezone}, {format_days(self.weekdays)}",
@@ -87,6 +90,18 @@ class SubscriptionStore:
                     select(subscriptions).where(
                         subscriptions.c.platform == channel.platform, subscriptions.c.channel == channel.channel
                     )
+                )
+            ).first()
+        return _from_row(row._mapping) if row is not None else None
+
+    async def of_person(self, platform: str, person: str) -> Subscription | None:
+        """A person's follows: the subscription of their direct message with the bot, if they follow anything."""
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(subscriptions)
+                    .where(subscriptions.c.platform == platform, subscriptions.c.person == person)
+                    .order_by(subscriptions.c.updated_at.desc())
                 )
             ).first()
         return _from_row(row._mapping) if row is not None else None
@@ -175,6 +190,7 @@ def _to_row(s: Subscription) -> dict[str, Any]:
         "min_upvotes": s.min_upvotes,
         "source": s.source,
         "status": s.status,
+        "person": s.person,
     }
 
 
@@ -190,6 +206,7 @@ def _from_row(row: Any) -> Subscription:
         source=row["source"],
         status=row["status"],
         since=_since(row["updated_at"]),
+        person=row["person"],
     )
 
 
