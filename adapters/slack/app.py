@@ -18,12 +18,15 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.slack.follows import personal
 from adapters.slack.guard import Background, slack_guard
+from adapters.slack.home import SlackMembers, register_home
 from adapters.slack.permissions import Managers
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import SHARE_ACTION, post_message
 from bot.chat.assistant import Assistant
 from bot.chat.commands import parse_command
+from bot.chat.home import HomeService
 from bot.chat.service import Asker, manages_channel
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, PaperboyError
@@ -91,10 +94,14 @@ def create_app(
     publisher: SlackPublisher,
     *,
     admins: Sequence[str] = (),
+    home: HomeService | None = None,
 ) -> AsyncApp:
-    """The bolt app; `admins` is the config file's `[slack] admins` (see adapters.slack.permissions)."""
+    """The bolt app; `admins` is the config file's `[slack] admins` (see adapters.slack.permissions);
+    with `home`, the App Home tab (adapters.slack.home)."""
     app = AsyncApp(client=client, signing_secret=signing_secret, logger=log)
     managers = Managers(admins)
+    if home is not None:
+        register_home(app, home, SlackMembers(client))
 
     @app.command("/papers")
     async def papers(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -104,6 +111,7 @@ def create_app(
         user = str(body.get("user_id", ""))
         try:
             command = parse_command(str(body.get("text", "")))
+            command, channel = await personal(client, command, channel, user, direct)
             # Slack is asked (a call or two) only when the command would change the channel's digest.
             needed = manages_channel(command) and not direct  # a direct message has no channel digest to change
             allowed = await managers.can_manage(client, user, channel.channel) if needed else True

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from adapters.console.publisher import ConsolePublisher
 from bot.chat.assistant import Assistant
+from bot.chat.home import HomeService
 from bot.chat.service import ChatService
 from bot.domain.errors import ConfigError
 from bot.store.events import EventLog
@@ -121,7 +122,14 @@ async def running(services: Services) -> AsyncIterator[Running]:
             client = slack_client(slack.bot_token, services.settings.slack_api_url, session)
             slack_publisher = SlackPublisher(client)
             found["slack"] = slack_publisher
-            app = create_app(talk, client, slack.signing_secret, slack_publisher, admins=services.config.slack.admins)
+            app = create_app(
+                talk,
+                client,
+                slack.signing_secret,
+                slack_publisher,
+                admins=services.config.slack.admins,
+                home=HomeService(services.store, services.subscriptions),  # reading=…: see bot.chat.home
+            )
             runtime = SlackRuntime(
                 app,
                 signing_secret=slack.signing_secret,

@@ -99,7 +99,17 @@ def test_any_text_parses_to_a_command(text: str) -> None:
     command = parse_command(text)
     assert isinstance(
         command,
-        Today | Search | PaperLookup | Subscribe | Unsubscribe | Settings | Help | Follow | Follows | Unfollow | Unknown,
+        Today
+        | Search
+        | PaperLookup
+        | Subscribe
+        | Unsubscribe
+        | Settings
+        | Help
+        | Follow
+        | Follows
+        | Unfollow
+        | Unknown,
     )
     if isinstance(command, Unknown):
         assert command.hint.strip()

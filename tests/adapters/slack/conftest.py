@@ -18,6 +18,7 @@ import pytest
 from adapters.slack.app import SlackRuntime, create_app, slack_client
 from adapters.slack.publisher import SlackPublisher
 from bot.chat.assistant import Assistant
+from bot.chat.home import HomeService
 from bot.chat.service import ChatService
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.config import DigestDefaults
@@ -169,7 +170,7 @@ async def slack_bot(
     client = slack_client("xoxb-test", fake_slack.base_url)
     publisher = SlackPublisher(client, interval=0.0)
     runtime = SlackRuntime(
-        create_app(assistant, client, SECRET, publisher, admins=slack_admins),
+        create_app(assistant, client, SECRET, publisher, admins=slack_admins, home=HomeService(store, subscriptions)),
         signing_secret=SECRET,
         port=0,
         host="127.0.0.1",
