@@ -67,24 +67,22 @@ def split_filters(entries: Sequence[str]) -> Filters:
 
 
 def split_entry(text: str) -> list[str]:
-    """One typed entry as the entries it holds: each `-word` is an exclusion of its own, the words
-    from `author:` to the end are one author's name, and the other words are a topic.
+    """One typed entry as the entries it holds: each `-word` is an exclusion of its own, the other
+    words from `author:` on are one author's name, and the words before it are a topic.
 
     `diffusion -robotics -audio` → ["diffusion", "-robotics", "-audio"];
     `author:Yann LeCun` → ["author:Yann LeCun"]; `vision-language` stays one topic.
     """
-    text = " ".join(text.split())
-    author = ""
-    at = _AUTHOR_AT.search(text)
-    if at is not None:
-        text, author = text[: at.start()], text[at.end() :].strip()
-    topic: list[str] = []
-    excluded: list[str] = []
-    for word in text.split():
-        (excluded if _EXCLUDED.match(word) else topic).append(word)
-    entries = [" ".join(topic)] if topic else []
+    words = text.split()
+    excluded = [w for w in words if _EXCLUDED.match(w)]
+    rest = " ".join(w for w in words if not _EXCLUDED.match(w))
+    entries: list[str] = []
+    at = _AUTHOR_AT.search(rest)
+    topic, author = (rest[: at.start()].strip(), rest[at.end() :].strip()) if at else (rest, None)
+    if topic:
+        entries.append(topic)
     entries += excluded
-    if at is not None:
+    if author is not None:
         entries.append(AUTHOR + author)
     return entries
 
