@@ -195,7 +195,7 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
     if word == "follows":
         return Follows() if not rest else Unknown(text, "`follows` takes nothing after it: it lists what you follow.")
     if word == "unfollow":
-        return Unfollow(" ".join(rest.split()) or None)
+        return Unfollow(" ".join(rest.strip().strip('"“”').split()) or None)
     if not rest:
         return Unknown(
             text, "`follow` needs a topic or an author, such as `follow diffusion -robotics` or `follow author:LeCun`."

@@ -45,10 +45,6 @@ class FollowService:
         self._defaults = defaults
         self._clock = clock
 
-    async def of_person(self, platform: str, person: str) -> Subscription | None:
-        """The person's follows (their direct-message subscription), or None."""
-        return await self._subscriptions.of_person(platform, person)
-
     async def follow(self, command: Follow, platform: str, person: str, dm: str, workspace: str, direct: bool) -> Post:
         """Add `command.topics` to the person's digest in `dm`, made when they follow for the first time."""
         if not direct:

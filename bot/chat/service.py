@@ -164,7 +164,11 @@ class ChatService:
     def _refusal(self, asker: Asker, verb: str) -> Post | None:
         if asker.direct:
             return Post(
-                header="paperboy", text=(f"Digests go to channels: run `/papers {verb}` in the channel itself.",)
+                header="paperboy",
+                text=(
+                    f"Digests go to channels: run `/papers {verb}` in the channel itself.",
+                    "For your own digest here, `/papers follow TOPIC` (see `/papers help`).",
+                ),
             )
         if not asker.can_manage:
             managers = MANAGERS.get(asker.channel.platform, "people who can manage this channel")
