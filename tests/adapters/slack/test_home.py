@@ -9,10 +9,12 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from adapters.slack.home import SETTINGS_ACTION
-from bot.delivery.subscriptions import Subscription
+from adapters.slack.home import SETTINGS_ACTION, home_view
+from bot.chat.home import HomeService
+from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Listing, Paper
+from bot.store.papers import PaperStore
 from tests.adapters.slack.conftest import NOW, SlackBot
 
 
@@ -117,3 +119,29 @@ async def test_many_channels_stay_within_a_hundred_blocks(slack_bot: SlackBot) -
     view = await published(slack_bot)  # the fake refuses a view over 100 blocks
     assert len(view["blocks"]) <= 100
     assert "…and 120 more channels with a digest." in text_of(view)
+
+
+class SavedPapers:
+    """A reading list at the home's port: what the reading-list store answers, kept in a dict."""
+
+    def __init__(self, saved: dict[str, list[str]]) -> None:
+        self.saved = saved
+
+    async def saved_papers(self, platform: str, workspace: str, person: str) -> list[str]:
+        return self.saved.get(f"{platform}:{person}", [])
+
+
+class NoOne:
+    async def is_member(self, channel: str, person: str) -> bool:
+        return False
+
+
+async def test_with_a_reading_list_the_home_shows_it_instead_of_follows(june_store: PaperStore) -> None:
+    subscriptions = SubscriptionStore(june_store.engine)
+    reading = SavedPapers({"slack:U0001": ["2605.29307", "9999.99999"]})  # a paper the store lacks is left out
+    homes = HomeService(june_store, subscriptions, reading)
+    view = home_view(await homes.home("slack", "T0001", "U0001", NoOne()), NOW)
+    shown = text_of(view)
+    assert "Your reading list" in shown and "GrepSeek" in shown and "What you follow" not in shown
+    empty = home_view(await homes.home("slack", "T0001", "U0002", NoOne()), NOW)
+    assert "Nothing saved yet" in text_of(empty)
