@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.chat.commands import Follow, Unfollow
+from bot.chat.wording import Phrasebook
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults, check_topics
@@ -21,16 +22,6 @@ from bot.domain.post import Post
 FOLLOW_TIME = "09:00"
 FOLLOW_DAYS = "mon-fri"
 EXAMPLES = "`/papers follow diffusion -robotics` or `/papers follow author:LeCun`"
-WHERE_DM = {
-    "slack": "open paperboy under Apps in the sidebar and use its Messages tab",
-    "discord": "open a direct message with paperboy (click its name, then Message)",
-}
-NO_ZONE = {
-    "slack": "I could not read a time zone from your Slack profile, so it comes at 09:00 UTC "
-    "(set yours in Slack's Preferences → Language & region, then follow again).",
-    "discord": "It comes at 09:00 UTC: add `timezone:` (such as Europe/Berlin) to `/papers follow` "
-    "to have it at 09:00 your time.",
-}
 
 
 def _post(*lines: str, header: str = "paperboy") -> Post:
@@ -45,10 +36,13 @@ class FollowService:
         self._defaults = defaults
         self._clock = clock
 
-    async def follow(self, command: Follow, platform: str, person: str, dm: str, workspace: str, direct: bool) -> Post:
-        """Add `command.topics` to the person's digest in `dm`, made when they follow for the first time."""
+    async def follow(
+        self, command: Follow, platform: str, person: str, dm: str, workspace: str, direct: bool, words: Phrasebook
+    ) -> Post:
+        """Add `command.topics` to the person's digest in `dm`, made when they follow for the first time;
+        `words` are the platform's (where its direct messages are, what a follow without a zone is told)."""
         if not direct:
-            where = WHERE_DM.get(platform, WHERE_DM["slack"])
+            where = words.direct_message
             return _post(
                 "Follows are personal: your digest comes to you in a direct message with me, so send "
                 f"`/papers follow …` there ({where}).",
@@ -81,7 +75,7 @@ class FollowService:
         now = self._clock()
         await self._subscriptions.save(subscription, now)
         header = "You now follow " + ", ".join(f"“{t}”" for t in added) if added else "You follow these already"
-        notes = () if zone else (NO_ZONE.get(platform, NO_ZONE["discord"]),)
+        notes = () if zone else (words.no_zone,)
         return _post(
             *subscription.describe(now),
             *notes,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, timedelta
 
+from adapters.slack.wording import PHRASES
 from bot.chat.commands import Follow, Unfollow, parse_command
 from bot.chat.follows import FollowService
 from bot.delivery.digest import DigestOptions, matches
@@ -27,7 +28,9 @@ def follows(world: World) -> FollowService:
 async def follow(world: World, text: str, zone: str | None, *, person: str = "U0001", dm: str = DM) -> str:
     command = parse_command(text)
     assert isinstance(command, Follow), command
-    post = await follows(world).follow(Follow(command.topics, timezone=zone), "slack", person, dm, "T0001", direct=True)
+    post = await follows(world).follow(
+        Follow(command.topics, timezone=zone), "slack", person, dm, "T0001", direct=True, words=PHRASES
+    )
     return "\n".join((post.header, *post.text))
 
 
@@ -100,7 +103,9 @@ async def test_several_follows_are_one_dm_subscription_and_unfollow_takes_one_of
 
 
 async def test_follow_outside_a_dm_says_to_dm_the_bot(world: World) -> None:
-    post = await follows(world).follow(Follow(("diffusion",)), "slack", "U0001", "C0001", "T0001", direct=False)
+    post = await follows(world).follow(
+        Follow(("diffusion",)), "slack", "U0001", "C0001", "T0001", direct=False, words=PHRASES
+    )
     assert "direct message" in post.text[0] and "/papers subscribe" in post.text[1]
     assert await world.subscriptions.all() == []
 
@@ -108,7 +113,7 @@ async def test_follow_outside_a_dm_says_to_dm_the_bot(world: World) -> None:
 async def test_following_too_much_is_refused_in_words(world: World) -> None:
     world.clock.now = utc(2026, 6, 1, 12)
     await follow(world, "follow " + ", ".join(f"topic{n}" for n in range(10)), "UTC")
-    post = await follows(world).follow(Follow(("one more",)), "slack", "U0001", DM, "T0001", direct=True)
+    post = await follows(world).follow(Follow(("one more",)), "slack", "U0001", DM, "T0001", direct=True, words=PHRASES)
     assert "at most 10 topics" in post.text[0]
 
 

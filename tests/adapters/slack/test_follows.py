@@ -11,7 +11,8 @@ from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.sweep import Sweeper
 from bot.domain.channels import ChannelRef
 from bot.domain.config import ScheduleConfig
-from tests.adapters.slack.conftest import NOW, SlackBot
+from tests.adapters.slack.conftest import SlackBot
+from tests.chat.world import NOW
 
 
 async def answer(bot: SlackBot, text: str, channel: str = "D0001") -> str:

@@ -15,7 +15,8 @@ from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Listing, Paper
 from bot.store.papers import PaperStore
-from tests.adapters.slack.conftest import NOW, SlackBot
+from tests.adapters.slack.conftest import SlackBot
+from tests.chat.world import NOW
 
 
 async def open_home(bot: SlackBot, user: str = "U0001", tab: str = "home", event_id: str = "EvHome1") -> None:
