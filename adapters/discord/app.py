@@ -18,6 +18,7 @@ import discord
 import yarl
 from discord import app_commands
 
+from adapters.discord.follows import add_follow_commands
 from adapters.discord.publisher import DiscordPublisher
 from adapters.discord.render import Message, post_message
 from adapters.discord.wording import shared
@@ -211,6 +212,7 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
     async def help_(interaction: discord.Interaction) -> None:
         await bot.answer(interaction, Help())
 
+    add_follow_commands(group, bot)
     return group
 
 

@@ -75,9 +75,13 @@ class DiscordPublisher:
             return MessageRef(channel, str(created.message.id), str(created.thread.id))
         # The nonce makes Discord answer a repeat of this post with the first message, not a second one.
         sent = await self._call(channel, _send(target, embed=embed, nonce=nonce(channel, key)))
+        if isinstance(target, discord.DMChannel):
+            return MessageRef(channel, str(sent.id), channel)  # a direct message (a follow) has no threads
         return await self._thread_of(channel, sent, card.title)
 
     async def seed_thread(self, root: MessageRef, card: Card, key: str) -> MessageRef:
+        if root.thread == root.channel:
+            return root  # a card in a direct message: no thread to seed, the card stands alone
         thread = await self._channel(root.thread)
         sent = await self._call(root.channel, _send(thread, embed=seed_embed(card), nonce=nonce(root.thread, key)))
         return MessageRef(root.channel, str(sent.id), root.thread)

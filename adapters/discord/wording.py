@@ -17,10 +17,17 @@ PHRASES = Phrasebook(
         "`/papers paper id:2406.12345` — one paper, by arXiv id or link",
         _SUBSCRIBE,
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
+        "In a direct message with me: `/papers follow topics:diffusion -robotics timezone:Europe/Berlin` — your "
+        "own digest at 09:00 your time on weekdays; `/papers follows` · `/papers unfollow [topic]`",
     ),
     examples=(_TODAY, _SEARCH, _SUBSCRIBE),
     subscribe="`/papers subscribe topics:diffusion time:09:00 timezone:Europe/Berlin`",
     managers=MANAGERS,
+    direct_message="open a direct message with paperboy (click its name, then Message)",
+    no_zone=(
+        "It comes at 09:00 UTC: add `timezone:` (such as Europe/Berlin) to `/papers follow` to have it at "
+        "09:00 your time."
+    ),
 )
 
 

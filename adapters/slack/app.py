@@ -19,7 +19,9 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.slack.follows import personal
 from adapters.slack.guard import Background, slack_guard
+from adapters.slack.home import SlackMembers, register_home
 from adapters.slack.installations import workspace_of_body
 from adapters.slack.oauth import install_pages_guard, multi_workspace_options
 from adapters.slack.permissions import Managers
@@ -27,6 +29,7 @@ from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import SHARE_ACTION, Block, post_message
 from adapters.slack.wording import shared
 from bot.chat.commands import parse_command
+from bot.chat.home import HomeService
 from bot.chat.replies import replied
 from bot.chat.service import Asker, ChatService, Mention, manages_channel
 from bot.domain.channels import ChannelRef
@@ -95,16 +98,20 @@ def create_app(
     *,
     admins: Sequence[str] = (),
     oauth: AsyncOAuthSettings | None = None,
+    home: HomeService | None = None,
 ) -> AsyncApp:
     """The bolt app; `admins` is the config file's `[slack] admins` (see adapters.slack.permissions).
 
     With `oauth` (multi-workspace mode, adapters/slack/oauth.py) bolt serves the install pages, finds
     each request's token by its workspace, and deletes a workspace's token when Slack says the app
-    was uninstalled or its tokens revoked; `client` then carries no token of its own."""
+    was uninstalled or its tokens revoked; `client` then carries no token of its own. With `home`, the
+    App Home tab (adapters.slack.home)."""
     app = AsyncApp(client=client, signing_secret=signing_secret, logger=log, **multi_workspace_options(oauth))
     if oauth is not None:
         app.enable_token_revocation_listeners()
     managers = Managers(admins)
+    if home is not None:
+        register_home(app, home, SlackMembers(client))
 
     @app.command("/papers")
     async def papers(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -114,11 +121,11 @@ def create_app(
         user, typed = str(body.get("user_id", "")), str(body.get("text", ""))
 
         async def answer() -> tuple[str, list[Block]]:
-            command = parse_command(typed)
+            command, where = await personal(client, parse_command(typed), channel, user, direct)
             # Slack is asked (a call or two) only when the command would change the channel's digest.
             needed = manages_channel(command) and not direct  # a direct message has no channel digest to change
-            allowed = await managers.can_manage(client, user, channel.channel) if needed else True
-            post = await chat.answer(command, Asker(channel, user, direct=direct, can_manage=allowed))
+            allowed = await managers.can_manage(client, user, where.channel) if needed else True
+            post = await chat.answer(command, Asker(where, user, direct=direct, can_manage=allowed))
             return post_message(post, share=not direct)
 
         text, blocks = await replied(answer(), f"/papers {typed!r}", lambda line: (line, []))

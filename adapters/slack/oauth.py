@@ -55,6 +55,8 @@ SCOPES = (
     "groups:read",
     "mpim:read",
     "usergroups:read",
+    "im:write",
+    "im:history",
 )
 
 

@@ -11,7 +11,15 @@ MANAGERS = (
     "the people the bot's config file lists under `[slack] admins`, or, when it lists none, "
     "workspace owners and admins and the person who created the channel"
 )
-PHRASES = replace(TYPED, managers=MANAGERS)
+PHRASES = replace(
+    TYPED,
+    managers=MANAGERS,
+    direct_message="open paperboy under Apps in the sidebar and use its Messages tab",
+    no_zone=(
+        "I could not read a time zone from your Slack profile, so it comes at 09:00 UTC "
+        "(set yours in Slack's Preferences → Language & region, then follow again)."
+    ),
+)
 
 
 def shared(outcome: Shared | Unshared) -> str:

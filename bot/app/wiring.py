@@ -22,6 +22,7 @@ from adapters.console.publisher import ConsolePublisher
 from adapters.discord import wording as discord_wording
 from adapters.slack import wording as slack_wording
 from bot.app.workspaces import Workspaces, multi_workspace
+from bot.chat.home import HomeService
 from bot.chat.service import ChatService
 from bot.domain.errors import ConfigError
 from bot.store.health import database_problem
@@ -160,6 +161,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
                 slack_publisher,
                 admins=services.config.slack.admins,
                 oauth=multi.oauth if multi is not None else None,
+                home=HomeService(services.store, services.subscriptions),  # reading=…: see bot.chat.home
             )
             runtime = SlackRuntime(
                 app,

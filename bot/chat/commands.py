@@ -5,6 +5,9 @@
 /papers paper 2406.12345         one paper
 /papers subscribe diffusion, robots at 09:00 tz Europe/Berlin top 5
 /papers unsubscribe · settings · help
+/papers follow diffusion -robotics · follow author:LeCun · follows · unfollow [topic]   (in a DM)
+
+Topics everywhere may be `-exclusions` and `author:NAME` filters (bot.domain.filters).
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from bot.domain.config import MAX_TOPIC_CHARS as MAX_TOPIC_CHARS  # the limits `
 from bot.domain.config import MAX_TOPICS as MAX_TOPICS
 from bot.domain.config import ZONE_CHARS, check_time, check_timezone, check_topics
 from bot.domain.errors import UsageError
+from bot.domain.filters import split_entry
 from bot.domain.ids import is_arxiv_id
 from bot.domain.weekdays import parse_days
 
-KEYWORDS = ("today", "paper", "subscribe", "unsubscribe", "settings", "help")
+KEYWORDS = ("today", "paper", "subscribe", "unsubscribe", "settings", "help", "follow", "follows", "unfollow")
 OPTIONS = ("at", "tz", "top", "days")
 
 
@@ -66,6 +70,24 @@ class Help:
 
 
 @dataclass(frozen=True)
+class Follow:
+    """Personal follows, in a direct message: these entries added to the person's own digest."""
+
+    topics: tuple[str, ...]
+    timezone: str | None = None  # the person's zone (Slack: their profile's; Discord: the option)
+
+
+@dataclass(frozen=True)
+class Follows:
+    pass
+
+
+@dataclass(frozen=True)
+class Unfollow:
+    topic: str | None = None  # None: every follow
+
+
+@dataclass(frozen=True)
 class Unknown:
     """Text that looks like a mistyped keyword or a command used wrongly; `hint` says what to type."""
 
@@ -73,7 +95,9 @@ class Unknown:
     hint: str
 
 
-Command = Today | Search | PaperLookup | Subscribe | Unsubscribe | Settings | Help | Unknown
+Command = (
+    Today | Search | PaperLookup | Subscribe | Unsubscribe | Settings | Help | Follow | Follows | Unfollow | Unknown
+)
 
 
 def parse_command(text: str) -> Command:
@@ -97,6 +121,8 @@ def parse_command(text: str) -> Command:
             return parse_subscribe(rest)
         except UsageError as exc:
             return Unknown(text, str(exc))
+    if word in ("follow", "follows", "unfollow"):
+        return parse_follow(word, rest, text)
     if is_arxiv_id(text):
         return PaperLookup(text)
     close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
@@ -145,10 +171,7 @@ def parse_subscribe(text: str) -> Subscribe:
                     words.append(piece)
         i += 1
     _close(words, topics)
-    try:
-        unique = check_topics(tuple(dict.fromkeys(topics)))
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    unique = checked_topics(topics)
     return Subscribe(
         topics=unique,
         time=_time(options["at"]) if "at" in options else None,
@@ -156,6 +179,49 @@ def parse_subscribe(text: str) -> Subscribe:
         days=_days(options["days"]) if "days" in options else None,
         limit=_top(options["top"]) if "top" in options else None,
     )
+
+
+def checked_topics(typed: list[str]) -> tuple[str, ...]:
+    """Typed entries as stored filters (each `-word` its own exclusion), once each, within the limits."""
+    entries = [entry for text in typed for entry in split_entry(text)]
+    try:
+        return check_topics(tuple(dict.fromkeys(entries)))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def parse_follow(word: str, rest: str, text: str) -> Command:
+    """`follow <topics | author:NAME>` (commas between several), `follows`, `unfollow [topic]`."""
+    if word == "follows":
+        return Follows() if not rest else Unknown(text, "`follows` takes nothing after it: it lists what you follow.")
+    if word == "unfollow":
+        return Unfollow(" ".join(rest.strip().strip('"“”').split()) or None)
+    if not rest:
+        return Unknown(
+            text, "`follow` needs a topic or an author, such as `follow diffusion -robotics` or `follow author:LeCun`."
+        )
+    try:
+        return Follow(checked_topics(_tokens_by_comma(rest)))
+    except UsageError as exc:
+        return Unknown(text, str(exc))
+
+
+def _tokens_by_comma(text: str) -> list[str]:
+    """The comma-separated parts of `text`; a quoted run is a part of its own, commas and all."""
+    parts: list[str] = []
+    words: list[str] = []
+    for token, quoted in _tokens(text):
+        if quoted:
+            _close(words, parts)
+            parts.append(token)
+            continue
+        for piece in re.split(r"(,)", token):
+            if piece == ",":
+                _close(words, parts)
+            elif piece:
+                words.append(piece)
+    _close(words, parts)
+    return [p for p in parts if p.strip()]
 
 
 def _close(words: list[str], topics: list[str]) -> None:

@@ -14,16 +14,20 @@ from datetime import UTC, datetime
 
 from bot.chat.commands import (
     Command,
+    Follow,
+    Follows,
     Help,
     PaperLookup,
     Search,
     Settings,
     Subscribe,
     Today,
+    Unfollow,
     Unknown,
     Unsubscribe,
 )
 from bot.chat.discussion import HELP, NOT_A_PAPER_THREAD, discuss
+from bot.chat.follows import FollowService
 from bot.chat.wording import TYPED, Phrasebook
 from bot.delivery.digest import DigestOptions, build_digest
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
@@ -110,6 +114,7 @@ class ChatService:
         self._ledger = ledger if ledger is not None else Ledger(store.engine)
         self._events = events if events is not None else EventLog(store.engine)
         self._phrasebooks = dict(phrasebooks or {})
+        self.follows = FollowService(subscriptions, defaults, clock)
 
     async def answer(self, command: Command, asker: Asker) -> Post:
         match command:
@@ -132,6 +137,21 @@ class ChatService:
                 return await self._settings(asker)
             case Help():
                 return Post(header="paperboy: Hugging Face Daily Papers in chat", text=self._words(asker).help())
+            case Follow():
+                where = asker.channel
+                return await self.follows.follow(
+                    command,
+                    where.platform,
+                    asker.user,
+                    where.channel,
+                    where.workspace,
+                    asker.direct,
+                    self._words(asker),
+                )
+            case Follows():
+                return await self.follows.follows(asker.channel.platform, asker.user)
+            case Unfollow():
+                return await self.follows.unfollow(command, asker.channel.platform, asker.user)
             case Unknown(text, hint):
                 didnt = f"Sorry, I didn't get “{text[:100]}”. {hint}"
                 return Post(header="paperboy", text=(didnt, *self._words(asker).examples))
@@ -158,7 +178,11 @@ class ChatService:
     def _refusal(self, asker: Asker, verb: str) -> Post | None:
         if asker.direct:
             return Post(
-                header="paperboy", text=(f"Digests go to channels: run `/papers {verb}` in the channel itself.",)
+                header="paperboy",
+                text=(
+                    f"Digests go to channels: run `/papers {verb}` in the channel itself.",
+                    "For your own digest here, `/papers follow TOPIC` (see `/papers help`).",
+                ),
             )
         if not asker.can_manage:
             managers = self._words(asker).managers

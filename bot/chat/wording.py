@@ -21,6 +21,10 @@ class Phrasebook:
     examples: tuple[str, ...]  # the few of them shown under a command not understood
     subscribe: str  # a subscribe command to copy, as it is given there
     managers: str = "people who can manage this channel"  # who may subscribe or unsubscribe a channel
+    # Personal follows: where a person finds their direct message with the bot, and what a follow
+    # without a known time zone is told (bot.chat.follows).
+    direct_message: str = "open a direct message with me"
+    no_zone: str = "It comes at 09:00 UTC."
 
     def help(self) -> tuple[str, ...]:
         return (*self.commands, THREADS, f"Who may subscribe or unsubscribe a channel: {self.managers}.")
@@ -29,6 +33,10 @@ class Phrasebook:
 _TODAY = "`/papers` or `/papers today` — today's trending papers"
 _SEARCH = "`/papers speculative decoding` — search (results only you see, with a button to share)"
 _SUBSCRIBE = "`/papers subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5` — a daily digest here"
+_FOLLOW = (
+    "In a direct message with me: `/papers follow diffusion -robotics` or `/papers follow author:LeCun` — your "
+    "own digest at 09:00 your time on weekdays; `/papers follows` · `/papers unfollow [topic]`"
+)
 
 TYPED = Phrasebook(
     commands=(
@@ -37,6 +45,7 @@ TYPED = Phrasebook(
         "`/papers paper 2406.12345` — one paper, by arXiv id or link",
         _SUBSCRIBE,
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
+        _FOLLOW,
     ),
     examples=(_TODAY, _SEARCH, _SUBSCRIBE),
     subscribe="`/papers subscribe diffusion at 09:00 tz Europe/Berlin`",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.domain.cards import card
+from bot.domain.filters import by_author, describe, split_filters
 from bot.domain.models import Paper
 from bot.domain.post import Post
 from bot.search.port import SearchFilters, SearchIndex
@@ -73,8 +74,7 @@ class Digest:
         with_upvotes = f" with at least {self.options.min_upvotes} upvotes" if self.options.min_upvotes else ""
         on_topic = upvoted if self.on_topic is None else self.on_topic
         if on_topic == 0:
-            topics = " or ".join(f"“{t}”" for t in self.options.topics)
-            return f"None of the {_papers(upvoted)}{with_upvotes} {on} is on {topics}."
+            return f"None of the {_papers(upvoted)}{with_upvotes} {on} is on {_wanted(self.options.topics)}."
         if self.unsent == 0:
             about = f" on {', '.join(self.options.topics)}" if self.options.topics else ""
             every = "The only paper" if on_topic == 1 else f"All {on_topic} papers"
@@ -94,6 +94,14 @@ def no_listing(record: DayRecord) -> str:
         )
     weekend = " (it lists papers on weekdays)" if record.day.weekday() >= 5 else ""
     return f"Hugging Face listed no papers on {when}{weekend}."
+
+
+def _wanted(topics: tuple[str, ...]) -> str:
+    """What the filters ask for, in words: plain topics joined by “or”, as ever; others described."""
+    filters = split_filters(topics)
+    if not filters.authors and not filters.excluded:
+        return " or ".join(f"“{t}”" for t in topics)
+    return describe(topics)
 
 
 def _papers(count: int) -> str:
@@ -116,22 +124,34 @@ class Matches:
 
 
 async def matches(store: PaperStore, search: SearchIndex, options: DigestOptions, day: date) -> Matches:
-    """The day's papers with at least `min_upvotes`, on any of the `topics` (all papers when there are none).
+    """The day's papers with at least `min_upvotes`, on any of the topics or by any of the `author:`
+    filters (all papers when there are neither), and on none of the `-exclusions` (bot.domain.filters).
 
     The channel's `limit` plays no part, so channels whose topics and upvotes agree can share one.
     """
     listed = await store.listing(day)
     papers = [p for p in listed if p.upvotes >= options.min_upvotes]
     upvoted = len(papers)
-    if options.topics and papers:
-        within = frozenset(p.arxiv_id for p in papers)
-        wanted: set[str] = set()
-        for topic in options.topics:
-            hits = await search.search(topic, SearchFilters(within=within, require_all=True), limit=len(within))
-            wanted.update(hit.paper.arxiv_id for hit in hits)
+    filters = split_filters(options.topics)
+    if filters.narrowed and papers:
+        wanted = await _on_topics(search, papers, filters.topics)
+        wanted.update(p.arxiv_id for p in papers if any(by_author(p.authors, name) for name in filters.authors))
         papers = [p for p in papers if p.arxiv_id in wanted]
+    if filters.excluded and papers:
+        unwanted = await _on_topics(search, papers, filters.excluded)
+        papers = [p for p in papers if p.arxiv_id not in unwanted]
     most = max((p.upvotes for p in listed), default=0)
     return Matches(day, tuple(papers), len(listed), upvoted, most)
+
+
+async def _on_topics(search: SearchIndex, papers: Collection[Paper], topics: Collection[str]) -> set[str]:
+    """Which of `papers` are on any of `topics` (every word of a topic matching)."""
+    within = frozenset(p.arxiv_id for p in papers)
+    found: set[str] = set()
+    for topic in topics:
+        hits = await search.search(topic, SearchFilters(within=within, require_all=True), limit=len(within))
+        found.update(hit.paper.arxiv_id for hit in hits)
+    return found
 
 
 def digest_of(found: Matches, options: DigestOptions, already: Collection[str] = ()) -> Digest:

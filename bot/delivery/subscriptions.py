@@ -15,6 +15,7 @@ from bot.delivery.digest import DigestOptions
 from bot.domain.channels import ChannelRef, parse_channel
 from bot.domain.config import DigestDefaults, SubscriptionConfig
 from bot.domain.errors import UsageError
+from bot.domain.filters import describe
 from bot.domain.schedule import next_delivery
 from bot.domain.weekdays import format_days, parse_days
 from bot.store.engine import as_utc
@@ -35,6 +36,8 @@ class Subscription:
     status: str | None = None
     # When its current schedule began: no digest is owed for a due time before it (None: every one is).
     since: datetime | None = None
+    # A personal follow: the person (their user id) whose direct message with the bot `channel` is.
+    person: str | None = None
 
     @property
     def weekdays(self) -> frozenset[int]:
@@ -48,7 +51,7 @@ class Subscription:
 
     def describe(self, now: datetime) -> list[str]:
         """The subscription in words, for `settings` and confirmations."""
-        topics = ", ".join(f"“{t}”" for t in self.topics) if self.topics else "all papers"
+        topics = describe(self.topics)
         lines = [
             f"Topics: {topics}",
             f"When: {self.time} {self.timezone}, {format_days(self.weekdays)}",
@@ -99,6 +102,18 @@ class SubscriptionStore:
     async def _exact(self, channel: ChannelRef) -> Subscription | None:
         async with self._engine.connect() as conn:
             row = (await conn.execute(select(subscriptions).where(_is(channel)))).first()
+        return _from_row(row._mapping) if row is not None else None
+
+    async def of_person(self, platform: str, person: str) -> Subscription | None:
+        """A person's follows: the subscription of their direct message with the bot, if they follow anything."""
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(subscriptions)
+                    .where(subscriptions.c.platform == platform, subscriptions.c.person == person)
+                    .order_by(subscriptions.c.updated_at.desc())
+                )
+            ).first()
         return _from_row(row._mapping) if row is not None else None
 
     async def all(self) -> list[Subscription]:
@@ -202,6 +217,7 @@ def _to_row(s: Subscription) -> dict[str, Any]:
         "min_upvotes": s.min_upvotes,
         "source": s.source,
         "status": s.status,
+        "person": s.person,
     }
 
 
@@ -217,6 +233,7 @@ def _from_row(row: Any) -> Subscription:
         source=row["source"],
         status=row["status"],
         since=_since(row["updated_at"]),
+        person=row["person"],
     )
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from bot.domain.errors import ConfigError
+from bot.domain.filters import check_entry
 from bot.domain.weekdays import parse_days
 
 _CHANNEL = re.compile(r"(slack|discord|console):([A-Za-z0-9_.\-]+/)?[A-Za-z0-9_.\-]+", re.ASCII)
@@ -46,7 +47,8 @@ def check_time(value: str) -> str:
 
 
 def check_topics(topics: Sequence[str]) -> tuple[str, ...]:
-    """At most MAX_TOPICS topics of at most MAX_TOPIC_CHARS characters each, none blank."""
+    """At most MAX_TOPICS topics of at most MAX_TOPIC_CHARS characters each, none blank; each may be
+    an `-exclusion` or an `author:NAME` filter (bot.domain.filters), which must name someone."""
     if len(topics) > MAX_TOPICS:
         raise ValueError(f"at most {MAX_TOPICS} topics, not {len(topics)}: drop some, or join close ones into one")
     for topic in topics:
@@ -57,6 +59,7 @@ def check_topics(topics: Sequence[str]) -> tuple[str, ...]:
                 f"a topic can be at most {MAX_TOPIC_CHARS} characters, and {_shown(topic, 40)} has {len(topic)}: "
                 "shorten it to the few words that matter"
             )
+        check_entry(topic)
     return tuple(topics)
 
 

@@ -75,6 +75,8 @@ subscriptions = Table(
     Column("source", String(8), nullable=False),  # "config" or "chat"
     Column("status", Text),  # why delivery stopped (channel_not_found, …); NULL while all is well
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # A personal follow's person (user id); the channel is their direct message with the bot. NULL: a channel's.
+    Column("person", String(64), index=True),
 )
 
 digests = Table(

@@ -11,12 +11,15 @@ from bot.chat.commands import (
     MAX_TOPIC_CHARS,
     MAX_TOPICS,
     Command,
+    Follow,
+    Follows,
     Help,
     PaperLookup,
     Search,
     Settings,
     Subscribe,
     Today,
+    Unfollow,
     Unknown,
     Unsubscribe,
     parse_command,
@@ -94,7 +97,20 @@ TEXTS = st.one_of(
 @given(TEXTS)
 def test_any_text_parses_to_a_command(text: str) -> None:
     command = parse_command(text)
-    assert isinstance(command, Today | Search | PaperLookup | Subscribe | Unsubscribe | Settings | Help | Unknown)
+    assert isinstance(
+        command,
+        Today
+        | Search
+        | PaperLookup
+        | Subscribe
+        | Unsubscribe
+        | Settings
+        | Help
+        | Follow
+        | Follows
+        | Unfollow
+        | Unknown,
+    )
     if isinstance(command, Unknown):
         assert command.hint.strip()
     _check(command)
@@ -127,10 +143,13 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
 
 def _check(command: Command) -> None:
     """What the rest of the bot relies on: options already checked, topics within the limits."""
-    if not isinstance(command, Subscribe):
+    if not isinstance(command, Subscribe | Follow):
         return
     assert len(command.topics) <= MAX_TOPICS
     assert all(0 < len(topic) <= MAX_TOPIC_CHARS and topic == topic.strip() for topic in command.topics)
+    if isinstance(command, Follow):
+        assert command.topics
+        return
     assert command.limit is None or 1 <= command.limit <= 50
     assert command.time is None or (len(command.time) == 5 and command.time.isascii())
     assert command.timezone is None or command.timezone.isascii()

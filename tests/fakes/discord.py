@@ -27,6 +27,7 @@ HUMAN_ID = "1000000000000000003"
 GUILD_ID = "1000000000000000010"
 TEXT_ID = "1000000000000000020"
 FORUM_ID = "1000000000000000021"
+DM_ID = "1000000000000000040"  # the bot's direct message with HUMAN_ID
 TAGS = {
     "1000000000000000031": "diffusion",
     "1000000000000000032": "reinforcement learning",
@@ -93,6 +94,7 @@ class FakeDiscord:
     failures: list[tuple[re.Pattern[str], int, dict[str, Any], dict[str, str]]] = field(default_factory=list)
     identified: asyncio.Event = field(default_factory=asyncio.Event)
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    dms: dict[str, dict[str, Any]] = field(default_factory=dict)  # direct messages: no guild, no threads
     stored: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel → messages, oldest first
     last_interaction: dict[str, Any] = field(default_factory=dict)
     acknowledged: set[str] = field(default_factory=set)  # interactions that got their one initial response
@@ -205,7 +207,7 @@ class FakeDiscord:
             "type": kind,
             "data": data,
             "channel_id": channel,
-            "channel": self.channels.get(channel, {"id": channel, "type": 1}),
+            "channel": self.channels.get(channel) or self.dms.get(channel) or {"id": channel, "type": 1},
             "token": f"token-{interaction_id}",
             "version": 1,
             "app_permissions": EVERYTHING,
@@ -287,6 +289,15 @@ class FakeDiscord:
                 "default_forum_layout": 0,
                 "default_thread_rate_limit_per_user": 0,
             },
+        }
+        self.dms = {
+            DM_ID: {
+                "id": DM_ID,
+                "type": 1,
+                "last_message_id": None,
+                "flags": 0,
+                "recipients": [user(HUMAN_ID, "ada", bot=False)],
+            }
         }
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
@@ -391,7 +402,7 @@ class FakeDiscord:
     def _message(
         self, channel: str, body: dict[str, Any], *, author: dict[str, Any] | None = None, flags: int = 0
     ) -> dict[str, Any]:
-        return {
+        message: dict[str, Any] = {
             "id": self.new_id(),
             "channel_id": channel,
             "guild_id": GUILD_ID,
@@ -410,6 +421,9 @@ class FakeDiscord:
             "flags": flags,
             "components": body.get("components") or [],
         }
+        if channel in self.dms:
+            del message["guild_id"]  # a direct message belongs to no server
+        return message
 
     def _thread(self, thread_id: str, parent: str, name: str, tags: list[str] | None = None) -> dict[str, Any]:
         thread = {
@@ -485,11 +499,11 @@ class FakeDiscord:
             commands = body if isinstance(body, list) else []
             return self._json([{**c, "id": self.new_id(), "application_id": APP_ID, "version": "1"} for c in commands])
         if match := re.fullmatch(r"/channels/(\d+)", path):
-            channel = self.channels.get(match.group(1))
+            channel = self.channels.get(match.group(1)) or self.dms.get(match.group(1))
             return self._json(channel) if channel else self._json({"message": "Unknown Channel", "code": 10003}, 404)
         if method == "POST" and (match := re.fullmatch(r"/channels/(\d+)/messages", path)):
             target = match.group(1)
-            if target not in self.channels:
+            if target not in self.channels and target not in self.dms:
                 return self._json({"message": "Unknown Channel", "code": 10003}, 404)
             nonce = body.get("nonce") if body.get("enforce_nonce") else None
             for earlier in self.stored.get(target, []):
@@ -508,6 +522,8 @@ class FakeDiscord:
             active = [c for c in self.channels.values() if c.get("type") == 11]
             return self._json({"threads": active, "members": []})
         if method == "POST" and (match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", path)):
+            if match.group(1) in self.dms:
+                return self._json({"message": "Cannot execute action on a DM channel", "code": 50003}, 403)
             if match.group(2) in self.channels:
                 return self._json(
                     {"message": "A thread has already been created for this message", "code": 160004}, 400

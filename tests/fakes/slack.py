@@ -76,6 +76,10 @@ class FakeSlack:
     codes: dict[str, str] = field(default_factory=dict)  # code → team
     channel_teams: dict[str, set[str]] = field(default_factory=dict)  # a channel id → the workspaces that have one
     live_tokens: dict[str, str] = field(default_factory=dict)  # token → team
+    # App Home: the last view published for each user (views.publish); direct messages (conversations.open).
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ims: dict[str, str] = field(default_factory=dict)  # user → the bot's direct message with them (D…)
+    members_page: int = 2  # conversations.members answers this many a page, so paging is exercised
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _last_post: dict[str, float] = field(default_factory=dict)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -129,8 +133,9 @@ class FakeSlack:
             return dict(request.query)
         body = await request.text()
         if request.content_type == "application/json":
-            return dict(json.loads(body or "{}"))
-        args: dict[str, Any] = {k: v[0] for k, v in parse_qs(body).items()}
+            return dict(request.query) | dict(json.loads(body or "{}"))
+        # Slack reads arguments from the query string too (slack_sdk sends some methods' there).
+        args: dict[str, Any] = dict(request.query) | {k: v[0] for k, v in parse_qs(body).items()}
         for key in ("blocks", "attachments"):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
@@ -182,6 +187,16 @@ class FakeSlack:
             return self._history(method, args)
         if method in ("users.info", "conversations.info", "usergroups.users.list"):
             return web.json_response(self._directory(method, args))
+        if method == "conversations.members":
+            return web.json_response(self._members(args))
+        if method == "conversations.open":
+            user = str(args.get("users", ""))
+            if user not in self.users:
+                return web.json_response({"ok": False, "error": "user_not_found"})
+            dm = self.ims.setdefault(user, f"D{len(self.ims) + 1:07d}")
+            return web.json_response({"ok": True, "channel": {"id": dm}})
+        if method == "views.publish":
+            return web.json_response(self._publish_view(args))
         return web.json_response({"ok": True})
 
     def install_code(self, team: str) -> str:
@@ -257,6 +272,36 @@ class FakeSlack:
         if space.refresh_token:
             answer |= {"refresh_token": space.refresh_token, "expires_in": space.expires_in}
         return answer
+
+    def _members(self, args: dict[str, Any]) -> dict[str, Any]:
+        """conversations.members: `channels[id]["members"]`, `members_page` at a time, with Slack's cursor."""
+        channel = str(args.get("channel", ""))
+        if channel in self.missing_channels or channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        everyone = list(self.channels[channel].get("members", []))
+        start = int(args.get("cursor") or 0)
+        page = everyone[start : start + self.members_page]
+        after = start + self.members_page
+        cursor = str(after) if after < len(everyone) else ""
+        return {"ok": True, "members": page, "response_metadata": {"next_cursor": cursor}}
+
+    def _publish_view(self, args: dict[str, Any]) -> dict[str, Any]:
+        """views.publish: a home view for a known user, within Block Kit's limits for views."""
+        user = str(args.get("user_id", ""))
+        view = args.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        if user not in self.users:
+            return {"ok": False, "error": "user_not_found"}
+        if not isinstance(view, dict) or view.get("type") != "home":
+            return {"ok": False, "error": "invalid_arguments"}
+        problem = check_blocks(view.get("blocks") or [], limit=100)
+        if problem is None and len(str(view.get("private_metadata", ""))) > 3000:
+            problem = "private_metadata longer than 3000"
+        if problem is not None:
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": [problem]}}
+        self.views[user] = view
+        return {"ok": True, "view": {"id": f"V{len(self.views):07d}", **view}}
 
     def _directory(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         """users.info, conversations.info and usergroups.users.list, from `users`, `channels`, `usergroups`."""
@@ -351,10 +396,10 @@ class FakeSlack:
             await ws.send_str(json.dumps(envelope))
 
 
-def check_blocks(blocks: list[dict[str, Any]]) -> str | None:
-    """Slack's Block Kit limits, as slack_sdk's validators state them."""
-    if len(blocks) > 50:
-        return f"too many blocks: {len(blocks)} > 50"
+def check_blocks(blocks: list[dict[str, Any]], limit: int = 50) -> str | None:
+    """Slack's Block Kit limits, as slack_sdk's validators state them (50 blocks a message, 100 a view)."""
+    if len(blocks) > limit:
+        return f"too many blocks: {len(blocks)} > {limit}"
     for i, block in enumerate(blocks):
         kind = block.get("type")
         text = (block.get("text") or {}).get("text", "")
@@ -370,6 +415,11 @@ def check_blocks(blocks: list[dict[str, Any]]) -> str | None:
             for element in block.get("elements", []):
                 if len((element.get("text") or {}).get("text", "")) > 75:
                     return f"blocks[{i}] button text > 75"
+        accessory = block.get("accessory") or {}
+        if accessory.get("type") == "button" and (
+            len((accessory.get("text") or {}).get("text", "")) > 75 or len(str(accessory.get("value", ""))) > 2000
+        ):
+            return f"blocks[{i}] accessory button text > 75 or value > 2000"
     return None
 
 

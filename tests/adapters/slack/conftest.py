@@ -16,6 +16,7 @@ import pytest
 
 from adapters.slack.app import SlackRuntime, create_app, slack_client
 from adapters.slack.publisher import SlackPublisher
+from bot.chat.home import HomeService
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.service import SearchService
@@ -164,7 +165,7 @@ async def slack_bot(
     client = slack_client("xoxb-test", fake_slack.base_url)
     publisher = SlackPublisher(client, interval=0.0)
     runtime = SlackRuntime(
-        create_app(chat, client, SECRET, publisher, admins=slack_admins),
+        create_app(chat, client, SECRET, publisher, admins=slack_admins, home=HomeService(store, subscriptions)),
         signing_secret=SECRET,
         port=0,
         host="127.0.0.1",

@@ -18,7 +18,16 @@ def test_the_manifest_matches_the_app() -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "app_mentions:read", "channels:history", "groups:history"} <= scopes
     settings = manifest["settings"]
-    assert settings["event_subscriptions"]["bot_events"] == ["app_mention", "app_uninstalled", "tokens_revoked"]
+    assert set(settings["event_subscriptions"]["bot_events"]) == {
+        "app_mention",
+        "app_uninstalled",
+        "tokens_revoked",
+        "app_home_opened",
+    }
+    home = manifest["features"]["app_home"]
+    assert home["home_tab_enabled"] is True and home["messages_tab_enabled"] is True
+    assert not home["messages_tab_read_only_enabled"]  # /papers follow is typed there
+    assert {"users:read", "im:write", "im:history", "channels:read", "groups:read"} <= scopes
     assert settings["event_subscriptions"]["request_url"].endswith("/slack/events")
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["interactivity"]["request_url"].endswith("/slack/events")

@@ -1,0 +1,47 @@
+"""`/papers follow`, `/papers follows` and `/papers unfollow` on Discord: personal digests, in a
+direct message with the bot, at 09:00 in the `timezone` given (UTC until one is, which the answer says)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.chat.commands import Command, Follow, Follows, Unfollow, Unknown, checked_timezone, parse_follow
+from bot.domain.errors import UsageError
+
+if TYPE_CHECKING:
+    from adapters.discord.app import PaperBot
+
+
+def follow_command(topics: str, timezone: str | None) -> Command:
+    """Discord's options, checked by the same rules as Slack's `follow` text."""
+    text = f"follow {topics}".strip()
+    command = parse_follow("follow", " ".join(topics.split()), text)
+    if not isinstance(command, Follow) or not timezone:
+        return command
+    try:
+        return replace(command, timezone=checked_timezone(timezone.strip()))
+    except UsageError as exc:
+        return Unknown(f"{text} timezone:{timezone}"[:200], str(exc))
+
+
+def add_follow_commands(group: app_commands.Group, bot: PaperBot) -> None:
+    @group.command(name="follow", description="Your own daily digest, in a direct message with me, at 09:00")
+    @app_commands.describe(
+        topics="Topics, separated by commas; -word leaves papers out, author:NAME follows a person",
+        timezone="Your IANA time zone, such as Europe/Berlin (default UTC)",
+    )
+    async def follow(interaction: discord.Interaction, topics: str, timezone: str | None = None) -> None:
+        await bot.answer(interaction, follow_command(topics, timezone))
+
+    @group.command(name="follows", description="What you follow")
+    async def follows(interaction: discord.Interaction) -> None:
+        await bot.answer(interaction, Follows())
+
+    @group.command(name="unfollow", description="Stop following a topic (or, without one, everything)")
+    @app_commands.describe(topic="One of your follows, as `/papers follows` lists it (empty: all)")
+    async def unfollow(interaction: discord.Interaction, topic: str | None = None) -> None:
+        await bot.answer(interaction, Unfollow(" ".join(topic.split()) or None if topic else None))

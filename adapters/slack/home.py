@@ -1,0 +1,193 @@
+"""Slack's App Home: `app_home_opened` → `views.publish` of the person's home, and its Settings buttons.
+
+The view holds their reading list (when one is wired in) or their follows, the latest listing day's
+top papers, and the digests of the channels they are in (`conversations.members` of each subscribed
+channel, cached for a few minutes: bots cannot list another person's conversations). A channel's
+Settings button publishes the home again with that channel's digest settings opened in it, which
+only that person sees. Every untrusted string is escaped (adapters.slack.render), and the view is
+kept inside Slack's 100 blocks.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.render import (
+    BUTTON_CHARS,
+    HEADER_CHARS,
+    Block,
+    card_blocks,
+    context,
+    escape,
+    mrkdwn,
+    plain,
+)
+from bot.chat.home import Home, HomeService
+from bot.delivery.subscriptions import Subscription
+from bot.domain.cards import card
+from bot.domain.models import Paper
+
+log = logging.getLogger("paperboy.slack")
+SETTINGS_ACTION = "home_channel_settings"
+MAX_VIEW_BLOCKS = 100
+MEMBERS_TTL = 300.0  # seconds a channel's member list is trusted
+FOLLOW_HINT = (
+    "In a direct message with me (my *Messages* tab), type `/papers follow diffusion -robotics` or "
+    "`/papers follow author:LeCun`: your own digest comes there at 09:00 your time, on weekdays."
+)
+
+
+class SlackMembers:
+    """Who is in a channel, from `conversations.members` (every page), kept for `ttl` seconds."""
+
+    def __init__(
+        self, client: AsyncWebClient, ttl: float = MEMBERS_TTL, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._client = client
+        self._ttl = ttl
+        self._clock = clock
+        self._team = ""
+        self._cache: dict[str, tuple[float, frozenset[str]]] = {}
+
+    def using(self, client: AsyncWebClient, team: str) -> SlackMembers:
+        """The same cache, asked through a request's own client (multi-workspace mode: its workspace's
+        token) and keyed by its workspace, since two workspaces may have a channel of the same id."""
+        bound = SlackMembers(client, self._ttl, self._clock)
+        bound._team, bound._cache = team, self._cache
+        return bound
+
+    async def is_member(self, channel: str, person: str) -> bool:
+        return person in await self.members(channel)
+
+    async def members(self, channel: str) -> frozenset[str]:
+        now = self._clock()
+        key = f"{self._team}/{channel}"
+        cached = self._cache.get(key)
+        if cached is not None and now - cached[0] < self._ttl:
+            return cached[1]
+        found: set[str] = set()
+        cursor = ""
+        try:
+            while True:
+                page = await self._client.conversations_members(channel=channel, cursor=cursor or None, limit=1000)
+                found.update(str(m) for m in page.get("members") or ())
+                cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
+                if not cursor:
+                    break
+        except SlackApiError as exc:  # the bot left, or the channel is gone: no one shares it with the bot
+            log.info("no members for %s (%s)", channel, exc.response.get("error"))
+        self._cache[key] = (now, frozenset(found))
+        return self._cache[key][1]
+
+
+def _header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": plain(text, HEADER_CHARS)}}
+
+
+def _papers(papers: tuple[Paper, ...]) -> list[Block]:
+    return [block for paper in papers for block in card_blocks(card(paper))]
+
+
+def _mine(home: Home, now: datetime) -> list[Block]:
+    """The reading list where one is wired in; the person's follows otherwise."""
+    if home.saved is not None:
+        if not home.saved:
+            return [_header("Your reading list"), mrkdwn("Nothing saved yet: press *Save* on a paper's card.")]
+        return [_header("Your reading list"), *_papers(home.saved)]
+    if home.follows is None:
+        return [_header("What you follow"), mrkdwn(f"You follow nothing yet. {FOLLOW_HINT}")]
+    lines = [escape(line) for line in home.follows.describe(now)]
+    lines.append("`/papers unfollow TOPIC` stops one; `/papers unfollow` stops them all.")
+    return [_header("What you follow"), mrkdwn("\n".join(lines))]
+
+
+def _top(home: Home) -> list[Block]:
+    if home.day is None:
+        return [_header("Today's top papers"), mrkdwn("No papers yet: they come with the next sync.")]
+    return [
+        _header("Today's top papers"),
+        context(f"Hugging Face Daily Papers · {home.day:%A %-d %B %Y} · most upvoted"),
+        *_papers(home.top),
+    ]
+
+
+def _channel(subscription: Subscription, now: datetime) -> Block:
+    where = subscription.channel.channel
+    lines = [escape(line) for line in subscription.describe(now)[:2]]
+    return {
+        **mrkdwn(f"*<#{where}>*\n" + "\n".join(lines)),
+        "accessory": {
+            "type": "button",
+            "action_id": SETTINGS_ACTION,
+            "text": {"type": "plain_text", "text": plain("Settings", BUTTON_CHARS)},
+            "value": where,
+        },
+    }
+
+
+def _channels(home: Home, now: datetime) -> list[Block]:
+    blocks: list[Block] = [_header("Channel digests")]
+    if home.opened is not None:
+        where = home.opened.channel.channel
+        lines = [escape(line) for line in home.opened.describe(now)]
+        blocks.append(mrkdwn(f"*Settings of <#{where}>* (only you see this)\n" + "\n".join(lines)))
+        blocks.append(context(f"Change them with `/papers subscribe …` or `/papers unsubscribe` in <#{where}>."))
+    if not home.channels:
+        blocks.append(
+            mrkdwn("None of the channels you are in has a daily digest. `/papers subscribe` in one starts it.")
+        )
+    blocks += [_channel(s, now) for s in home.channels]
+    if home.more_channels:
+        blocks.append(context(f"…and {home.more_channels} more channels with a digest."))
+    return blocks
+
+
+def home_view(home: Home, now: datetime) -> dict[str, Any]:
+    """The home tab's view: at most MAX_VIEW_BLOCKS blocks, the channels cut first when it would be more."""
+    head = [*_mine(home, now), {"type": "divider"}, *_top(home), {"type": "divider"}]
+    blocks = head + _channels(home, now)
+    if len(blocks) > MAX_VIEW_BLOCKS:
+        blocks = [*blocks[: MAX_VIEW_BLOCKS - 1], context("…and more: the rest does not fit here.")]
+    return {"type": "home", "blocks": blocks}
+
+
+async def publish(
+    client: AsyncWebClient,
+    homes: HomeService,
+    members: SlackMembers,
+    team: str,
+    user: str,
+    opened: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    home = await homes.home("slack", team, user, members.using(client, team), opened)
+    try:
+        await client.views_publish(user_id=user, view=home_view(home, now or datetime.now(UTC)))
+    except SlackApiError as exc:
+        log.warning("Slack refused the App Home of %s: %s", user, exc.response.get("error"))
+
+
+def register_home(app: AsyncApp, homes: HomeService, members: SlackMembers) -> None:
+    """`app_home_opened` and the Settings buttons of the home view."""
+
+    @app.event("app_home_opened")
+    async def opened(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return  # the Messages tab: nothing to publish
+        await publish(client, homes, members, str(body.get("team_id") or ""), str(event.get("user") or ""))
+
+    @app.action(SETTINGS_ACTION)
+    async def settings(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        user = body.get("user") or {}
+        team = str((body.get("team") or {}).get("id") or user.get("team_id") or "")
+        channel = str((body.get("actions") or [{}])[0].get("value") or "")
+        await publish(client, homes, members, team, str(user.get("id") or ""), opened=channel)

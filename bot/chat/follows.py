@@ -1,0 +1,118 @@
+"""Personal follows: a person's own digest, in their direct message with the bot, at 09:00 their time.
+
+A person's follows are ONE subscription (`Subscription.person` set) whose channel is that direct
+message: each `follow` adds entries to its topics, `unfollow TOPIC` takes one off, `unfollow` ends it.
+It is delivered by the same sweep, scheduler and once-only ledger as a channel's digest, on weekdays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from bot.chat.commands import Follow, Unfollow
+from bot.chat.wording import Phrasebook
+from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.domain.channels import ChannelRef
+from bot.domain.config import DigestDefaults, check_topics
+from bot.domain.filters import fold
+from bot.domain.post import Post
+
+FOLLOW_TIME = "09:00"
+FOLLOW_DAYS = "mon-fri"
+EXAMPLES = "`/papers follow diffusion -robotics` or `/papers follow author:LeCun`"
+
+
+def _post(*lines: str, header: str = "paperboy") -> Post:
+    return Post(header=header, text=lines)
+
+
+class FollowService:
+    def __init__(
+        self, subscriptions: SubscriptionStore, defaults: DigestDefaults, clock: Callable[[], datetime]
+    ) -> None:
+        self._subscriptions = subscriptions
+        self._defaults = defaults
+        self._clock = clock
+
+    async def follow(
+        self, command: Follow, platform: str, person: str, dm: str, workspace: str, direct: bool, words: Phrasebook
+    ) -> Post:
+        """Add `command.topics` to the person's digest in `dm`, made when they follow for the first time;
+        `words` are the platform's (where its direct messages are, what a follow without a zone is told)."""
+        if not direct:
+            where = words.direct_message
+            return _post(
+                "Follows are personal: your digest comes to you in a direct message with me, so send "
+                f"`/papers follow …` there ({where}).",
+                "To give this channel a digest, use `/papers subscribe` instead.",
+            )
+        there = await self._subscriptions.get(ChannelRef(platform, dm))
+        if there is not None and there.person != person:  # the config file gives this conversation a digest
+            return _post("This conversation's digest is managed by the config file; change it there.")
+        current = await self._subscriptions.of_person(platform, person)
+        if current is not None and current.channel.channel != dm:
+            await self._subscriptions.remove(current.channel)  # a new direct message (Discord reopens them): move
+        known = {fold(t) for t in current.topics} if current else set()
+        added = tuple(t for t in command.topics if fold(t) not in known)
+        topics = (current.topics if current else ()) + added
+        try:
+            check_topics(topics)
+        except ValueError as exc:
+            return _post(f"Sorry, you can't follow that: {exc}.", "`/papers follows` lists what you follow.")
+        zone = command.timezone or (current.timezone if current else None)
+        subscription = Subscription(
+            channel=ChannelRef(platform, dm, workspace or (current.channel.workspace if current else "")),
+            topics=topics,
+            time=FOLLOW_TIME,
+            timezone=zone or "UTC",
+            days=FOLLOW_DAYS,
+            limit=current.limit if current else self._defaults.limit,
+            min_upvotes=current.min_upvotes if current else self._defaults.min_upvotes,
+            person=person,
+        )
+        now = self._clock()
+        await self._subscriptions.save(subscription, now)
+        header = "You now follow " + ", ".join(f"“{t}”" for t in added) if added else "You follow these already"
+        notes = () if zone else (words.no_zone,)
+        return _post(
+            *subscription.describe(now),
+            *notes,
+            "`/papers follows` lists them; `/papers unfollow TOPIC` stops one, `/papers unfollow` all.",
+            header=f"{header}: your digest here, weekdays at {FOLLOW_TIME} your time",
+        )
+
+    async def follows(self, platform: str, person: str) -> Post:
+        current = await self._subscriptions.of_person(platform, person)
+        if current is None:
+            return _post(f"You follow nothing yet. Try {EXAMPLES} in a direct message with me.")
+        return _post(
+            *current.describe(self._clock()),
+            "`/papers unfollow TOPIC` stops one; `/papers unfollow` stops them all.",
+            header="What you follow",
+        )
+
+    async def unfollow(self, command: Unfollow, platform: str, person: str) -> Post:
+        current = await self._subscriptions.of_person(platform, person)
+        if current is None:
+            return _post("You follow nothing, so there is nothing to stop.")
+        if command.topic is None:
+            await self._subscriptions.remove(current.channel)
+            return _post("You follow nothing now: no more personal digests.")
+        wanted = fold(command.topic)
+        left = tuple(t for t in current.topics if fold(t) != wanted)
+        if len(left) == len(current.topics):
+            followed = ", ".join(f"`{t}`" for t in current.topics)
+            return _post(
+                f"You don't follow “{command.topic[:100]}”. You follow: {followed}.",
+                "Unfollow one of them as it is written there, or all with `/papers unfollow`.",
+            )
+        if not left:
+            await self._subscriptions.remove(current.channel)
+            return _post(f"You no longer follow “{command.topic[:100]}”, and follow nothing now.")
+        await self._subscriptions.save(replace(current, topics=left), self._clock())
+        return _post(
+            f"You no longer follow “{command.topic[:100]}”.",
+            f"Still followed: {', '.join(f'“{t}”' for t in left)}.",
+        )

@@ -1,0 +1,90 @@
+"""A person's home (Slack's App Home): their reading list or follows, the day's top papers, and the
+digests of the channels they share with the bot. Neutral data; the Slack adapter renders it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.domain.models import Paper
+from bot.store.papers import PaperStore
+
+TOP_PAPERS = 5
+SAVED_SHOWN = 10
+CHANNELS_SHOWN = 30  # more than anyone reads; keeps the view well inside Slack's 100 blocks
+ASKED_AT_ONCE = 10  # channels whose members are asked about at the same time
+
+
+class Members(Protocol):
+    """Who is in a channel, as the platform says (Slack: conversations.members, cached by the adapter)."""
+
+    async def is_member(self, channel: str, person: str) -> bool: ...
+
+
+class ReadingList(Protocol):
+    """The port a reading list offers the home: wire it to the reading-list store when there is one."""
+
+    async def saved_papers(self, platform: str, workspace: str, person: str) -> Sequence[str]:
+        """The arXiv ids on the person's reading list, most recently saved first."""
+        ...
+
+
+@dataclass(frozen=True)
+class Home:
+    person: str
+    follows: Subscription | None  # their personal digest, if they follow anything
+    saved: tuple[Paper, ...] | None  # their reading list; None when no reading list is wired in
+    day: date | None  # the latest listing day
+    top: tuple[Paper, ...]  # its most upvoted papers
+    channels: tuple[Subscription, ...]  # digests of channels they are in, by channel id
+    more_channels: int = 0  # how many more there are than are shown
+    opened: Subscription | None = None  # a channel's digest whose settings they asked to see
+
+
+class HomeService:
+    def __init__(self, store: PaperStore, subscriptions: SubscriptionStore, reading: ReadingList | None = None) -> None:
+        self._store = store
+        self._subscriptions = subscriptions
+        self._reading = reading
+
+    async def home(
+        self, platform: str, workspace: str, person: str, members: Members, opened: str | None = None
+    ) -> Home:
+        """What `person` sees; `opened`: a channel (one of theirs) whose digest settings to show."""
+        everything = await self._subscriptions.all()
+        follows = next((s for s in everything if s.channel.platform == platform and s.person == person), None)
+        candidates = [
+            s
+            for s in everything
+            if s.channel.platform == platform
+            and s.person is None
+            and (not workspace or not s.channel.workspace or s.channel.workspace == workspace)
+        ]
+        theirs: list[Subscription] = []
+        for start in range(0, len(candidates), ASKED_AT_ONCE):
+            chunk = candidates[start : start + ASKED_AT_ONCE]
+            inside = await asyncio.gather(*(members.is_member(s.channel.channel, person) for s in chunk))
+            theirs += [s for s, yes in zip(chunk, inside, strict=True) if yes]
+        day = await self._store.latest_day()
+        top = sorted(await self._store.listing(day), key=lambda p: -p.upvotes)[:TOP_PAPERS] if day else []
+        return Home(
+            person=person,
+            follows=follows,
+            saved=await self._saved(platform, workspace, person),
+            day=day,
+            top=tuple(top),
+            channels=tuple(theirs[:CHANNELS_SHOWN]),
+            more_channels=max(len(theirs) - CHANNELS_SHOWN, 0),
+            opened=next((s for s in theirs if s.channel.channel == opened), None) if opened else None,
+        )
+
+    async def _saved(self, platform: str, workspace: str, person: str) -> tuple[Paper, ...] | None:
+        if self._reading is None:
+            return None
+        ids = list(await self._reading.saved_papers(platform, workspace, person))[:SAVED_SHOWN]
+        papers = [await self._store.get(arxiv_id) for arxiv_id in ids]
+        return tuple(p for p in papers if p is not None)

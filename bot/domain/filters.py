@@ -1,0 +1,105 @@
+"""A digest's filters as people write them: topics, `-exclusions` and `author:NAME`, one entry each.
+
+A subscription's (or a follow's) `topics` hold these entries as typed, each one of three kinds:
+
+    diffusion models       a topic: a paper on it (every word matches) is in
+    author:LeCun           an author: a paper with an author whose name contains it is in
+    -robotics              an exclusion: a paper on it is out, whatever else it matches
+
+A paper is in the digest when it is on one of the topics or by one of the authors (every paper, when
+there are neither), and on none of the exclusions. Names are compared case- and accent-insensitively:
+`author:lecun` matches Yann LeCun, `author:Gonzalez` matches González.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+AUTHOR = "author:"
+_EXCLUDED = re.compile(r"-(?=\w)")  # a word starting with a dash and a letter or digit: `-robotics`
+_AUTHOR_AT = re.compile(r"(?i)(?:^|\s)author:")
+
+
+@dataclass(frozen=True)
+class Filters:
+    topics: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()  # as typed (shown to people); `fold` them to compare
+    excluded: tuple[str, ...] = ()
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether only some papers are wanted (topics or authors), not every paper but the excluded."""
+        return bool(self.topics or self.authors)
+
+
+def fold(text: str) -> str:
+    """Text to compare names by: accents dropped, case folded, spaces squashed (“Gonzàlez” → “gonzalez”)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def by_author(authors: Iterable[str], name: str) -> bool:
+    """Whether one of `authors` has a name that contains `name` (case- and accent-insensitive)."""
+    wanted = fold(name)
+    return bool(wanted) and any(wanted in fold(author) for author in authors)
+
+
+def kind(entry: str) -> tuple[str, str]:
+    """("topic" | "author" | "excluded", the words): what one stored entry asks for."""
+    if entry[:7].lower() == AUTHOR:
+        return "author", " ".join(entry[7:].split())
+    if _EXCLUDED.match(entry):
+        return "excluded", " ".join(entry[1:].split())
+    return "topic", " ".join(entry.split())
+
+
+def split_filters(entries: Sequence[str]) -> Filters:
+    found: dict[str, list[str]] = {"topic": [], "author": [], "excluded": []}
+    for entry in entries:
+        what, words = kind(entry)
+        if words:
+            found[what].append(words)
+    return Filters(tuple(found["topic"]), tuple(found["author"]), tuple(found["excluded"]))
+
+
+def split_entry(text: str) -> list[str]:
+    """One typed entry as the entries it holds: each `-word` is an exclusion of its own, the other
+    words from `author:` on are one author's name, and the words before it are a topic.
+
+    `diffusion -robotics -audio` → ["diffusion", "-robotics", "-audio"];
+    `author:Yann LeCun` → ["author:Yann LeCun"]; `vision-language` stays one topic.
+    """
+    words = text.split()
+    excluded = [w for w in words if _EXCLUDED.match(w)]
+    rest = " ".join(w for w in words if not _EXCLUDED.match(w))
+    entries: list[str] = []
+    at = _AUTHOR_AT.search(rest)
+    topic, author = (rest[: at.start()].strip(), rest[at.end() :].strip()) if at else (rest, None)
+    if topic:
+        entries.append(topic)
+    entries += excluded
+    if author is not None:
+        entries.append(AUTHOR + author)
+    return entries
+
+
+def check_entry(entry: str) -> str:
+    """An entry with its words squashed; a ValueError, in words, for an `author:` without a name."""
+    what, words = kind(entry)
+    if what == "author" and not words:
+        raise ValueError("`author:` needs a name after it, such as author:LeCun or author:Yann LeCun")
+    return {"topic": words, "author": AUTHOR + words, "excluded": "-" + words}[what]
+
+
+def describe(entries: Sequence[str]) -> str:
+    """The filters in words: “diffusion”, “robots”, by “LeCun”, leaving out “robotics”."""
+    filters = split_filters(entries)
+    wanted = [f"“{t}”" for t in filters.topics] + [f"by “{a}”" for a in filters.authors]
+    text = ", ".join(wanted) if wanted else "all papers"
+    if filters.excluded:
+        text += ", leaving out " + " and ".join(f"“{e}”" for e in filters.excluded)
+    return text

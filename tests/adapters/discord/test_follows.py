@@ -1,0 +1,100 @@
+"""Personal follows on Discord, through the real discord.py client: `/papers follow` in a direct
+message (with the `timezone` option, UTC when it is left out, which the answer says), `follows`,
+`unfollow`, a clear refusal in a server channel, and the digest delivered once to the DM."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from adapters.discord.follows import follow_command
+from bot.chat.commands import Follow, Unknown
+from bot.delivery.digest_delivery import DigestDelivery
+from bot.delivery.sweep import Sweeper
+from bot.domain.channels import ChannelRef
+from bot.domain.config import ScheduleConfig
+from bot.search.service import SearchService
+from tests.adapters.discord.conftest import DiscordBot
+from tests.fakes.discord import DM_ID, HUMAN_ID, TEXT_ID
+
+
+async def answer(bot: DiscordBot, count: int) -> str:
+    await bot.fake.wait_for(lambda: len(bot.fake.followups()) >= count)
+    return json.dumps(bot.fake.followups()[count - 1], ensure_ascii=False)
+
+
+async def test_follow_in_a_dm_with_a_timezone_then_list_and_unfollow(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    await fake.slash(
+        "follow", {"topics": "agents, -robotics", "timezone": "Europe/Berlin"}, channel=DM_ID, in_guild=False
+    )
+    said = await answer(discord_bot, 1)
+    assert "You now follow “agents”, “-robotics”" in said and "09:00 Europe/Berlin" in said
+    follow = await discord_bot.subscriptions.of_person("discord", HUMAN_ID)
+    assert follow is not None and follow.channel == ChannelRef("discord", DM_ID, "")
+    assert follow.topics == ("agents", "-robotics")
+
+    await fake.slash("follow", {"topics": "author:LeCun"}, channel=DM_ID, in_guild=False)  # keeps the zone
+    assert "09:00 Europe/Berlin" in await answer(discord_bot, 2)
+    await fake.slash("follows", channel=DM_ID, in_guild=False)
+    assert "“agents”, by “LeCun”, leaving out “robotics”" in await answer(discord_bot, 3)
+    await fake.slash("unfollow", {"topic": "agents"}, channel=DM_ID, in_guild=False)
+    assert "no longer follow “agents”" in await answer(discord_bot, 4)
+    await fake.slash("unfollow", channel=DM_ID, in_guild=False)
+    assert "no more personal digests" in await answer(discord_bot, 5)
+    assert await discord_bot.subscriptions.all() == []
+
+
+async def test_without_a_timezone_it_is_utc_and_says_how_to_change_it(discord_bot: DiscordBot) -> None:
+    await discord_bot.fake.slash("follow", {"topics": "agents"}, channel=DM_ID, in_guild=False)
+    said = await answer(discord_bot, 1)
+    assert "09:00 UTC" in said and "add `timezone:`" in said
+
+
+async def test_follow_in_a_server_channel_says_to_dm_the_bot(discord_bot: DiscordBot) -> None:
+    await discord_bot.fake.slash("follow", {"topics": "agents"}, channel=TEXT_ID)
+    said = await answer(discord_bot, 1)
+    assert "direct message with me" in said and "/papers subscribe" in said
+    assert await discord_bot.subscriptions.all() == []
+
+
+def test_the_options_are_checked_like_slacks_text() -> None:
+    assert follow_command("diffusion -robotics", " Europe/Berlin ") == Follow(
+        ("diffusion", "-robotics"), "Europe/Berlin"
+    )
+    bad = follow_command("diffusion", "Europe/Berln")
+    assert isinstance(bad, Unknown) and "Did you mean Europe/Berlin?" in bad.hint
+    assert isinstance(follow_command("author:", None), Unknown)
+
+
+async def test_the_follow_is_delivered_once_to_the_dm_without_threads(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    await fake.slash("follow", {"topics": "agents", "timezone": "Asia/Tokyo"}, channel=DM_ID, in_guild=False)
+    await answer(discord_bot, 1)  # at 07:30 UTC on Wednesday 3 June: 16:30 in Tokyo, past 09:00
+    follow = await discord_bot.subscriptions.of_person("discord", HUMAN_ID)
+    assert follow is not None
+    await discord_bot.subscriptions.save(replace(follow, since=None))  # made before that morning: it is owed
+    delivery = DigestDelivery(
+        discord_bot.store,
+        SearchService(discord_bot.store),
+        discord_bot.ledger,
+        discord_bot.subscriptions,
+        {"discord": discord_bot.bot.publisher},
+    )
+    sweeper = Sweeper(
+        discord_bot.subscriptions,
+        discord_bot.ledger,
+        discord_bot.store,
+        delivery,
+        ScheduleConfig(),
+        frozenset({"discord"}),
+    )
+    now = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)
+    results = [r for r in await sweeper.sweep(now) if r.day is not None and r.day.isoformat() == "2026-06-03"]
+    assert [r.outcome for r in results] == ["posted"], [r.describe() for r in results]
+    posted = fake.posts_in(DM_ID)
+    assert posted and "Daily Papers" in posted[0]["content"]
+    assert not [s for s in fake.sent if s.path.endswith("/threads")]  # a DM has no threads
+    again = await sweeper.sweep(now + timedelta(minutes=1))
+    assert all(r.outcome != "posted" for r in again) and len(fake.posts_in(DM_ID)) == len(posted)

@@ -1,0 +1,88 @@
+"""Personal follows on Slack, through signed slash commands into the real bolt app: the zone from the
+person's profile (users.info), their direct message with the bot (conversations.open), and the digest
+delivered there once by the sweep at 09:00 their time."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from bot.delivery.digest_delivery import DigestDelivery
+from bot.delivery.sweep import Sweeper
+from bot.domain.channels import ChannelRef
+from bot.domain.config import ScheduleConfig
+from tests.adapters.slack.conftest import SlackBot
+from tests.chat.world import NOW
+
+
+async def answer(bot: SlackBot, text: str, channel: str = "D0001") -> str:
+    before = len(bot.fake.responses)
+    await bot.command(text, channel=channel)
+    await bot.fake.wait_for(lambda: len(bot.fake.responses) > before)
+    return json.dumps(bot.fake.responses[-1], ensure_ascii=False)
+
+
+def called(bot: SlackBot, method: str) -> int:
+    return sum(1 for c in bot.fake.calls if c.method == method)
+
+
+async def test_follow_in_a_dm_uses_the_profiles_zone_and_the_bots_dm(slack_bot: SlackBot) -> None:
+    slack_bot.fake.users["U0001"]["tz"] = "America/New_York"
+    slack_bot.fake.ims["U0001"] = "D0001"
+    said = await answer(slack_bot, "follow diffusion -robotics")
+    assert "You now follow “diffusion”, “-robotics”" in said and "09:00 America/New_York" in said
+    follow = await slack_bot.subscriptions.of_person("slack", "U0001")
+    assert follow is not None and follow.channel == ChannelRef("slack", "D0001", "T0001")
+    assert follow.topics == ("diffusion", "-robotics") and follow.timezone == "America/New_York"
+    assert (called(slack_bot, "users.info"), called(slack_bot, "conversations.open")) == (1, 1)
+
+    listed = await answer(slack_bot, "follows")
+    assert "“diffusion”, leaving out “robotics”" in listed
+    await answer(slack_bot, "unfollow -robotics")
+    follow = await slack_bot.subscriptions.of_person("slack", "U0001")
+    assert follow is not None and follow.topics == ("diffusion",)
+    assert "no more personal digests" in await answer(slack_bot, "unfollow")
+    assert await slack_bot.subscriptions.all() == []
+
+
+async def test_a_follow_typed_in_someone_elses_dm_goes_to_the_bots_own(slack_bot: SlackBot) -> None:
+    await answer(slack_bot, "follow author:LeCun", channel="D0999")  # a DM between two people
+    follow = await slack_bot.subscriptions.of_person("slack", "U0001")
+    assert follow is not None and follow.channel.channel == slack_bot.fake.ims["U0001"] != "D0999"
+
+
+async def test_without_a_zone_in_the_profile_it_is_utc_and_says_so(slack_bot: SlackBot) -> None:
+    said = await answer(slack_bot, "follow diffusion")
+    assert "09:00 UTC" in said and "could not read a time zone from your Slack profile" in said
+
+
+async def test_follow_in_a_channel_says_to_dm_the_bot(slack_bot: SlackBot) -> None:
+    said = await answer(slack_bot, "follow diffusion", channel="C0001")
+    assert "direct message with me" in said and "Messages tab" in said
+    assert await slack_bot.subscriptions.all() == []
+    assert called(slack_bot, "users.info") == 0  # nothing asked of Slack for a refused follow
+
+
+async def test_the_follow_is_delivered_once_to_the_dm_at_nine_their_time(slack_bot: SlackBot) -> None:
+    slack_bot.fake.users["U0001"]["tz"] = "America/New_York"  # 09:00 EDT is 13:00 UTC
+    slack_bot.fake.ims["U0001"] = "D0001"
+    await answer(slack_bot, "follow agents")  # at NOW, 07:30 UTC on Wednesday 3 June
+    delivery = DigestDelivery(
+        slack_bot.store,
+        slack_bot.search,
+        slack_bot.ledger,
+        slack_bot.subscriptions,
+        {"slack": slack_bot.publisher},
+        clock=lambda: NOW,
+    )
+    sweeper = Sweeper(
+        slack_bot.subscriptions, slack_bot.ledger, slack_bot.store, delivery, ScheduleConfig(), frozenset({"slack"})
+    )
+    early = NOW.replace(hour=12, minute=59)
+    assert await sweeper.sweep(early) == []
+    [result] = await sweeper.sweep(early + timedelta(minutes=1))
+    assert result.outcome == "posted" and result.channel.channel == "D0001", result.describe()
+    assert await sweeper.sweep(early + timedelta(minutes=2)) == []  # once only
+    posts = slack_bot.fake.posts("D0001")
+    assert posts and "Daily Papers · Wednesday 3 June 2026" in json.dumps(posts[0]["blocks"], ensure_ascii=False)
+    assert slack_bot.fake.posts("C0001") == []

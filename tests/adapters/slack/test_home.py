@@ -1,0 +1,148 @@
+"""The App Home, through signed `app_home_opened` events and `block_actions` into the real bolt app:
+`views.publish` of the person's follows, the day's top papers and the digests of channels they are
+in, within Block Kit's limits (enforced by the fake Slack) and pinging no one."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from adapters.slack.home import SETTINGS_ACTION, home_view
+from bot.chat.home import HomeService
+from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.domain.channels import ChannelRef
+from bot.domain.models import Listing, Paper
+from bot.store.papers import PaperStore
+from tests.adapters.slack.conftest import SlackBot
+from tests.chat.world import NOW
+
+
+async def open_home(bot: SlackBot, user: str = "U0001", tab: str = "home", event_id: str = "EvHome1") -> None:
+    body = {
+        "token": "legacy",
+        "team_id": "T0001",
+        "api_app_id": "A0001",
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": 1767225700,
+        "event": {"type": "app_home_opened", "user": user, "channel": "D0001", "tab": tab, "event_ts": "1.1"},
+        "authorizations": [{"team_id": "T0001", "user_id": "UBOT", "is_bot": True}],
+    }
+    response = await bot.send(json.dumps(body), "application/json")
+    assert response.status_code == 200
+
+
+async def click_settings(bot: SlackBot, channel: str, user: str = "U0001") -> None:
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0001", "domain": "lab"},
+        "user": {"id": user, "username": "ada", "team_id": "T0001"},
+        "api_app_id": "A0001",
+        "token": "legacy",
+        "container": {"type": "view", "view_id": "V0000001"},
+        "trigger_id": "1.2.3",
+        "view": {"id": "V0000001", "type": "home", "blocks": [], "state": {"values": {}}},
+        "actions": [
+            {"action_id": SETTINGS_ACTION, "block_id": "b1", "type": "button", "value": channel, "action_ts": "1.2"}
+        ],
+    }
+    response = await bot.send(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+    assert response.status_code == 200
+
+
+def text_of(view: dict[str, Any]) -> str:
+    return json.dumps(view, ensure_ascii=False)
+
+
+async def subscribe(bot: SlackBot, channel: str, *, members: list[str], topics: tuple[str, ...] = ()) -> None:
+    bot.fake.channels[channel] = {"name": channel.lower(), "members": members}
+    await bot.subscriptions.save(Subscription(ChannelRef("slack", channel, "T0001"), topics=topics), NOW)
+
+
+async def published(bot: SlackBot, user: str = "U0001", count: int = 1) -> dict[str, Any]:
+    await bot.fake.wait_for(lambda: sum(1 for c in bot.fake.calls if c.method == "views.publish") >= count)
+    assert user in bot.fake.views, [c.args for c in bot.fake.calls if c.method == "views.publish"]
+    return bot.fake.views[user]
+
+
+async def test_the_home_shows_follows_top_papers_and_shared_channels(slack_bot: SlackBot) -> None:
+    hostile = Paper(arxiv_id="2606.09999", title="<!channel> Diffusion for <@U0002>", upvotes=9999, authors=("Eve",))
+    await slack_bot.store.save_listings([Listing(hostile, date(2026, 6, 3), 99)])
+    await subscribe(slack_bot, "C0001", members=["U0002", "UBOT", "U0001"], topics=("<!here> agents", "-robotics"))
+    await subscribe(slack_bot, "C0002", members=["U0002", "UBOT"])  # not theirs: not shown
+    await subscribe(slack_bot, "C0003", members=["U0003", "U0004", "U0005", "U0001"])  # theirs, on page 2
+    await slack_bot.subscriptions.save(
+        Subscription(ChannelRef("slack", "D0001", "T0001"), ("diffusion",), timezone="Europe/Berlin", person="U0001")
+    )
+    await open_home(slack_bot)
+    view = await published(slack_bot)
+    shown = text_of(view)
+    assert view["type"] == "home" and len(view["blocks"]) <= 100
+    assert "What you follow" in shown and "“diffusion”" in shown and "09:00 Europe/Berlin" in shown
+    assert "Today's top papers" in shown and "Wednesday 3 June 2026" in shown
+    top = [b for b in view["blocks"] if b["type"] == "section" and "▲" in b["text"]["text"]]
+    assert len(top) == 5 and "9999 upvotes" in top[0]["text"]["text"]  # the most upvoted first
+    buttons = [b["accessory"]["value"] for b in view["blocks"] if "accessory" in b]
+    assert buttons == ["C0001", "C0003"]
+    assert "<!channel>" not in shown and "<!here>" not in shown and "<@U0002>" not in shown  # pings no one
+    assert "&lt;!channel&gt;" in shown and "&lt;!here&gt; agents" in shown
+
+    await click_settings(slack_bot, "C0001")
+    view = await published(slack_bot, count=2)
+    assert "Settings of <#C0001>" in text_of(view) and "Next digest" in text_of(view)
+    await click_settings(slack_bot, "C0002")  # a channel they are not in: its settings stay closed
+    view = await published(slack_bot, count=3)
+    assert "Settings of" not in text_of(view)
+    members_asked = sum(1 for c in slack_bot.fake.calls if c.method == "conversations.members")
+    assert members_asked == 2 + 1 + 2  # pages of 2: C0001, C0002, C0003 once each, then cached
+
+
+async def test_without_follows_it_says_how_to_follow(slack_bot: SlackBot) -> None:
+    await open_home(slack_bot)
+    shown = text_of(await published(slack_bot))
+    assert "You follow nothing yet" in shown and "/papers follow" in shown
+    assert "None of the channels you are in has a daily digest" in shown
+
+
+async def test_the_messages_tab_publishes_nothing(slack_bot: SlackBot) -> None:
+    await open_home(slack_bot, tab="messages")
+    await open_home(slack_bot, event_id="EvHome2")
+    await published(slack_bot)
+    assert sum(1 for c in slack_bot.fake.calls if c.method == "views.publish") == 1
+
+
+async def test_many_channels_stay_within_a_hundred_blocks(slack_bot: SlackBot) -> None:
+    for n in range(150):
+        await subscribe(slack_bot, f"C1{n:04d}", members=["U0001"], topics=("x" * 200,))
+    await open_home(slack_bot)
+    view = await published(slack_bot)  # the fake refuses a view over 100 blocks
+    assert len(view["blocks"]) <= 100
+    assert "…and 120 more channels with a digest." in text_of(view)
+
+
+class SavedPapers:
+    """A reading list at the home's port: what the reading-list store answers, kept in a dict."""
+
+    def __init__(self, saved: dict[str, list[str]]) -> None:
+        self.saved = saved
+
+    async def saved_papers(self, platform: str, workspace: str, person: str) -> list[str]:
+        return self.saved.get(f"{platform}:{person}", [])
+
+
+class NoOne:
+    async def is_member(self, channel: str, person: str) -> bool:
+        return False
+
+
+async def test_with_a_reading_list_the_home_shows_it_instead_of_follows(june_store: PaperStore) -> None:
+    subscriptions = SubscriptionStore(june_store.engine)
+    reading = SavedPapers({"slack:U0001": ["2605.29307", "9999.99999"]})  # a paper the store lacks is left out
+    homes = HomeService(june_store, subscriptions, reading)
+    view = home_view(await homes.home("slack", "T0001", "U0001", NoOne()), NOW)
+    shown = text_of(view)
+    assert "Your reading list" in shown and "GrepSeek" in shown and "What you follow" not in shown
+    empty = home_view(await homes.home("slack", "T0001", "U0002", NoOne()), NOW)
+    assert "Nothing saved yet" in text_of(empty)

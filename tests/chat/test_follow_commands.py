@@ -1,0 +1,42 @@
+"""`/papers follow`, `follows` and `unfollow` as typed, and filters in `subscribe`."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.chat.commands import Command, Follow, Follows, Subscribe, Unfollow, Unknown, parse_command
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("follow diffusion -robotics", Follow(("diffusion", "-robotics"))),
+        ("follow author:Yann LeCun", Follow(("author:Yann LeCun",))),
+        ("FOLLOW world models, author:Ha -games", Follow(("world models", "-games", "author:Ha"))),
+        ('follow "learning at scale", agents', Follow(("learning at scale", "agents"))),
+        ("follow at 09:00", Follow(("at 09:00",))),  # follow has no options: its words are the topic
+        ("follows", Follows()),
+        ("unfollow", Unfollow(None)),
+        ("unfollow  Author:LeCun ", Unfollow("Author:LeCun")),
+        ("unfollow “diffusion”", Unfollow("diffusion")),
+        ("subscribe agents -robotics, author:LeCun top 3", Subscribe(("agents", "-robotics", "author:LeCun"), limit=3)),
+    ],
+)
+def test_follow_commands_parse(text: str, command: Command) -> None:
+    assert parse_command(text) == command
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("follow", "`follow` needs a topic or an author"),
+        ("follow author:", "`author:` needs a name"),
+        ("follows diffusion", "`follows` takes nothing after it"),
+        ("follow " + ", ".join(f"t{n}" for n in range(11)), "at most 10 topics"),
+        ("subscribe author: at 09:00", "`author:` needs a name"),
+        ("folow diffusion", "Did you mean `follow`?"),
+    ],
+)
+def test_a_wrong_follow_says_what_to_type(text: str, hint: str) -> None:
+    command = parse_command(text)
+    assert isinstance(command, Unknown) and hint in command.hint

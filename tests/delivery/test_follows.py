@@ -1,0 +1,145 @@
+"""A person's follows: one direct-message subscription, delivered by the same sweep and ledger as a
+channel's, once, at 09:00 in the person's own zone on weekdays (daylight saving included); filters
+(`-exclusions`, `author:`) narrow it like a channel's topics. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+from adapters.slack.wording import PHRASES
+from bot.chat.commands import Follow, Unfollow, parse_command
+from bot.chat.follows import FollowService
+from bot.delivery.digest import DigestOptions, matches
+from bot.domain.config import DigestDefaults
+from bot.domain.models import Listing, Paper
+from bot.search.service import SearchService
+from bot.store.papers import PaperStore
+from tests.delivery.test_sweep import World, list_day, utc
+from tests.delivery.test_sweep import world as world  # the fixture
+
+DM = "D0FOLLOW"
+
+
+def follows(world: World) -> FollowService:
+    return FollowService(world.subscriptions, DigestDefaults(limit=3), world.clock)
+
+
+async def follow(world: World, text: str, zone: str | None, *, person: str = "U0001", dm: str = DM) -> str:
+    command = parse_command(text)
+    assert isinstance(command, Follow), command
+    post = await follows(world).follow(
+        Follow(command.topics, timezone=zone), "slack", person, dm, "T0001", direct=True, words=PHRASES
+    )
+    return "\n".join((post.header, *post.text))
+
+
+def firsts(world: World, channel: str) -> Counter[str]:
+    return Counter(k.split(":")[0] for k in world.publisher.keys(channel) if k.endswith(":header"))
+
+
+async def sweep_until(world: World, start: datetime, end: datetime) -> dict[str, datetime]:
+    """Sweep every 5 minutes; when each listing day's header first went out to the DM."""
+    sweeper = world.sweeper()
+    world.clock.now = start
+    seen: dict[str, datetime] = {}
+    while world.clock.now <= end:
+        await sweeper.sweep(world.clock.now)
+        for day in firsts(world, DM):
+            seen.setdefault(day, world.clock.now)
+        world.clock.now += timedelta(minutes=5)
+    return seen
+
+
+async def test_a_follow_is_delivered_once_at_nine_in_the_persons_zone(world: World) -> None:
+    await list_day(world.store, date(2026, 6, 2))
+    world.clock.now = utc(2026, 6, 1, 12)
+    said = await follow(world, "follow diffusion", "America/New_York")
+    assert "09:00 America/New_York" in said
+    seen = await sweep_until(world, utc(2026, 6, 2, 0), utc(2026, 6, 3, 3))
+    assert seen == {"2026-06-02": utc(2026, 6, 2, 13)}  # 09:00 EDT
+    assert firsts(world, DM) == Counter({"2026-06-02": 1})  # once, however many sweeps
+    cards = [k for k in world.publisher.keys(DM) if not k.endswith((":header", ":seed"))]
+    assert len(cards) == 3  # the follow's size: the deployer's default digest limit
+
+
+async def test_daylight_saving_moves_the_utc_hour_not_the_local_one(world: World) -> None:
+    friday, monday = date(2026, 10, 23), date(2026, 10, 26)  # Europe leaves summer time on Sunday 25 October
+    await list_day(world.store, friday)
+    await list_day(world.store, monday)
+    world.clock.now = utc(2026, 10, 22, 12)
+    await follow(world, "follow diffusion", "Europe/Berlin")
+    seen = await sweep_until(world, utc(2026, 10, 23, 0), utc(2026, 10, 26, 12))
+    assert seen == {"2026-10-23": utc(2026, 10, 23, 7), "2026-10-26": utc(2026, 10, 26, 8)}  # 09:00 CEST, CET
+
+
+async def test_no_zone_means_utc_and_says_so(world: World) -> None:
+    world.clock.now = utc(2026, 6, 1, 12)
+    said = await follow(world, "follow diffusion", None)
+    assert "When: 09:00 UTC, Monday to Friday" in said
+    assert "I could not read a time zone from your Slack profile" in said
+
+
+async def test_several_follows_are_one_dm_subscription_and_unfollow_takes_one_off(world: World) -> None:
+    world.clock.now = utc(2026, 6, 1, 12)
+    await follow(world, "follow diffusion -robotics", "Europe/Berlin")
+    await follow(world, "follow author:Yann LeCun, Diffusion", "Europe/Berlin")
+    [only] = await world.subscriptions.all()
+    assert only.person == "U0001" and only.channel.channel == DM
+    assert only.topics == ("diffusion", "-robotics", "author:Yann LeCun")  # "Diffusion": followed already
+    service = follows(world)
+    listed = await service.follows("slack", "U0001")
+    assert "“diffusion”, by “Yann LeCun”, leaving out “robotics”" in listed.text[0]
+    gone = await service.unfollow(Unfollow("-ROBOTICS"), "slack", "U0001")
+    assert "no longer follow" in gone.text[0]
+    current = await world.subscriptions.of_person("slack", "U0001")
+    assert current is not None and current.topics == ("diffusion", "author:Yann LeCun")
+    missing = await service.unfollow(Unfollow("quantum"), "slack", "U0001")
+    assert "You don't follow “quantum”" in missing.text[0] and "`diffusion`" in missing.text[0]
+    await service.unfollow(Unfollow(None), "slack", "U0001")
+    assert await world.subscriptions.all() == []
+    nothing = await service.follows("slack", "U0001")
+    assert "You follow nothing yet" in nothing.text[0]
+
+
+async def test_follow_outside_a_dm_says_to_dm_the_bot(world: World) -> None:
+    post = await follows(world).follow(
+        Follow(("diffusion",)), "slack", "U0001", "C0001", "T0001", direct=False, words=PHRASES
+    )
+    assert "direct message" in post.text[0] and "/papers subscribe" in post.text[1]
+    assert await world.subscriptions.all() == []
+
+
+async def test_following_too_much_is_refused_in_words(world: World) -> None:
+    world.clock.now = utc(2026, 6, 1, 12)
+    await follow(world, "follow " + ", ".join(f"topic{n}" for n in range(10)), "UTC")
+    post = await follows(world).follow(Follow(("one more",)), "slack", "U0001", DM, "T0001", direct=True, words=PHRASES)
+    assert "at most 10 topics" in post.text[0]
+
+
+def authored(arxiv_id: str, title: str, authors: tuple[str, ...]) -> Paper:
+    return Paper(arxiv_id=arxiv_id, title=title, abstract=title, authors=authors, upvotes=10)
+
+
+async def test_exclusions_and_author_filters_narrow_the_day(store: PaperStore) -> None:
+    day = date(2026, 6, 2)
+    papers = [
+        authored("2606.00001", "Diffusion policies for robotics", ("Ana Gómez",)),
+        authored("2606.00002", "Diffusion models for images", ("Yann LeCun",)),
+        authored("2606.00003", "Speech recognition", ("José González",)),
+        authored("2606.00004", "Robotics without diffusion", ("Ada Lovelace",)),
+    ]
+    await store.save_listings([Listing(p, day, n) for n, p in enumerate(papers, start=1)])
+    search = SearchService(store)
+
+    async def ids(*topics: str) -> list[str]:
+        found = await matches(store, search, DigestOptions(topics=topics), day)
+        return [p.arxiv_id[-1] for p in found.papers]
+
+    assert await ids("diffusion") == ["1", "2", "4"]
+    assert await ids("diffusion", "-robotics") == ["2"]
+    assert await ids("-robotics") == ["2", "3"]  # exclusions alone: every paper but those
+    assert await ids("author:gonzalez") == ["3"]  # accents and case do not matter
+    assert await ids("author:GÓMEZ", "author:lecun") == ["1", "2"]
+    assert await ids("speech", "author:LeCun") == ["2", "3"]  # a topic or an author
+    assert await ids("author:lecun", "-images") == []

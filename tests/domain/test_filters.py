@@ -1,0 +1,69 @@
+"""Topics, `-exclusions` and `author:NAME` as people type them, in chat and in the config file."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.domain.config import parse_config
+from bot.domain.errors import ConfigError
+from bot.domain.filters import Filters, by_author, check_entry, describe, fold, split_entry, split_filters
+from tests.strategies import FAST
+
+
+@pytest.mark.parametrize(
+    ("typed", "entries"),
+    [
+        ("diffusion", ["diffusion"]),
+        ("diffusion -robotics -audio", ["diffusion", "-robotics", "-audio"]),
+        ("-robotics", ["-robotics"]),
+        ("vision-language models", ["vision-language models"]),
+        ("author:Yann LeCun", ["author:Yann LeCun"]),
+        ("AUTHOR:lecun", ["author:lecun"]),
+        ("world models author:Ha -games", ["world models", "-games", "author:Ha"]),
+        ("a - b", ["a - b"]),  # a lone dash is a word, not an exclusion
+    ],
+)
+def test_a_typed_entry_splits_into_filters(typed: str, entries: list[str]) -> None:
+    assert split_entry(typed) == entries
+
+
+def test_filters_by_kind_and_in_words() -> None:
+    entries = ("diffusion", "-robotics", "author:Yann  LeCun", "world models")
+    assert split_filters(entries) == Filters(("diffusion", "world models"), ("Yann LeCun",), ("robotics",))
+    assert describe(entries) == "“diffusion”, “world models”, by “Yann LeCun”, leaving out “robotics”"
+    assert describe(("-robotics",)) == "all papers, leaving out “robotics”"
+    assert describe(()) == "all papers"
+
+
+def test_names_match_whatever_their_case_and_accents() -> None:
+    assert fold("  José   GONZÁLEZ ") == "jose gonzalez"
+    assert by_author(("Ana Gómez", "José González"), "gonzalez")
+    assert by_author(("Yann LeCun",), "yann lecun") and by_author(("Yann LeCun",), "LeCu")
+    assert not by_author(("Yann LeCun",), "Hinton") and not by_author(("Anyone",), "  ")
+    assert by_author(("Søren Kierkegaard",), "Søren")  # ø has no accent to drop: kept, still matches
+
+
+def test_an_author_filter_must_name_someone() -> None:
+    with pytest.raises(ValueError, match="needs a name"):
+        check_entry("author:  ")
+    assert check_entry("author:  Yann   LeCun") == "author:Yann LeCun"
+
+
+def test_the_config_file_takes_the_same_filters() -> None:
+    config = parse_config(
+        '[[subscriptions]]\nchannel = "slack:C0001"\ntopics = ["diffusion", "-robotics", "author:LeCun"]\n', "cfg"
+    )
+    assert config.subscriptions[0].topics == ("diffusion", "-robotics", "author:LeCun")
+    with pytest.raises(ConfigError, match=r"cfg: subscriptions\[0\]\.topics: `author:` needs a name"):
+        parse_config('[[subscriptions]]\nchannel = "slack:C0001"\ntopics = ["author:"]\n', "cfg")
+
+
+@FAST
+@given(st.text(max_size=80))
+def test_any_text_splits_into_entries_that_keep_their_kind(text: str) -> None:
+    for entry in split_entry(text):
+        assert entry == entry.strip() and entry
+        kind_words = split_filters([entry])
+        assert len(kind_words.topics) + len(kind_words.authors) + len(kind_words.excluded) <= 1
