@@ -22,11 +22,13 @@ from adapters.slack.guard import Background, slack_guard
 from adapters.slack.permissions import Managers
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import SHARE_ACTION, post_message
+from adapters.slack.surfaces import register as register_surfaces
 from bot.chat.assistant import Assistant
 from bot.chat.commands import parse_command
 from bot.chat.service import Asker, manages_channel
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, PaperboyError
+from bot.surfaces.service import Surfaces
 
 log = logging.getLogger("paperboy.slack")
 PATH = "/slack/events"
@@ -91,10 +93,14 @@ def create_app(
     publisher: SlackPublisher,
     *,
     admins: Sequence[str] = (),
+    surfaces: Surfaces | None = None,
 ) -> AsyncApp:
-    """The bolt app; `admins` is the config file's `[slack] admins` (see adapters.slack.permissions)."""
+    """The bolt app; `admins` is the config file's `[slack] admins` (see adapters.slack.permissions);
+    `surfaces`: link cards and the subscribe form (adapters.slack.surfaces)."""
     app = AsyncApp(client=client, signing_secret=signing_secret, logger=log)
     managers = Managers(admins)
+    if surfaces is not None:
+        register_surfaces(app, surfaces, managers)  # before `/papers`: its bare `subscribe` opens the form
 
     @app.command("/papers")
     async def papers(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:

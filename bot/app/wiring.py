@@ -23,6 +23,9 @@ from bot.chat.service import ChatService
 from bot.domain.errors import ConfigError
 from bot.store.events import EventLog
 from bot.store.health import database_problem
+from bot.surfaces.links import LinkCards
+from bot.surfaces.service import Surfaces
+from bot.surfaces.suggestions import Suggestions
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -73,6 +76,11 @@ def assistant(services: Services) -> Assistant:
     return Assistant(chat, services.catalog, services.search, services.ledger, EventLog(services.store.engine))
 
 
+def surfaces(services: Services, talk: Assistant) -> Surfaces:
+    """Link cards, the subscribe form and suggestions, over the same core as the commands."""
+    return Surfaces(LinkCards(services.catalog), Suggestions(services.store), services.subscriptions, talk.command)
+
+
 @asynccontextmanager
 async def publishers(services: Services, console: Console) -> AsyncIterator[dict[str, Publisher]]:
     """A publisher for every platform with credentials (REST only for Discord), closed on the way out."""
@@ -109,7 +117,9 @@ async def running(services: Services) -> AsyncIterator[Running]:
     names: list[str] = []
     found: dict[str, Publisher] = {}
     talk = assistant(services)  # one conversational core for every platform
+    kit = surfaces(services, talk)
     async with AsyncExitStack() as stack:
+        stack.push_async_callback(kit.suggestions.close)
         slack = slack_credentials(services)
         if slack is not None:
             if not slack.signing_secret:
@@ -121,7 +131,9 @@ async def running(services: Services) -> AsyncIterator[Running]:
             client = slack_client(slack.bot_token, services.settings.slack_api_url, session)
             slack_publisher = SlackPublisher(client)
             found["slack"] = slack_publisher
-            app = create_app(talk, client, slack.signing_secret, slack_publisher, admins=services.config.slack.admins)
+            app = create_app(
+                talk, client, slack.signing_secret, slack_publisher, admins=services.config.slack.admins, surfaces=kit
+            )
             runtime = SlackRuntime(
                 app,
                 signing_secret=slack.signing_secret,
@@ -135,9 +147,11 @@ async def running(services: Services) -> AsyncIterator[Running]:
         token = discord_token(services)
         if token is not None:
             from adapters.discord.app import DiscordRuntime, PaperBot, use_endpoints
+            from adapters.discord.surfaces import install
 
             use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
             bot = PaperBot(talk, guilds=services.config.discord.guilds)
+            install(bot, kit)
             discord_runtime = DiscordRuntime(bot, token)
             stack.push_async_callback(discord_runtime.stop)
             await discord_runtime.start()

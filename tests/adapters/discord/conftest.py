@@ -11,6 +11,7 @@ import pytest
 import yarl
 
 from adapters.discord.app import DiscordRuntime, PaperBot
+from adapters.discord.surfaces import install
 from bot.chat.assistant import Assistant
 from bot.chat.service import ChatService
 from bot.delivery.subscriptions import SubscriptionStore
@@ -20,6 +21,9 @@ from bot.search.service import SearchService
 from bot.store.events import EventLog
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
+from bot.surfaces.links import LinkCards
+from bot.surfaces.service import Surfaces
+from bot.surfaces.suggestions import Suggestions
 from tests.fakes.discord import FakeDiscord
 
 NOW = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)
@@ -54,10 +58,14 @@ async def discord_bot(fake_discord: FakeDiscord, june_store: PaperStore) -> Asyn
     subscriptions = SubscriptionStore(store.engine)
     ledger = Ledger(store.engine)
     chat = ChatService(store, search, catalog, subscriptions, DigestDefaults(limit=5), clock=lambda: NOW)
-    bot = PaperBot(Assistant(chat, catalog, search, ledger, EventLog(store.engine)), guild_ready_timeout=0.05)
+    assistant = Assistant(chat, catalog, search, ledger, EventLog(store.engine))
+    bot = PaperBot(assistant, guild_ready_timeout=0.05)
+    suggestions = Suggestions(store)
+    install(bot, Surfaces(LinkCards(catalog), suggestions, subscriptions, assistant.command))
     runtime = DiscordRuntime(bot, "fake-token")
     await runtime.start(within=10)
     try:
         yield DiscordBot(fake_discord, bot, store, ledger, subscriptions)
     finally:
         await runtime.stop()
+        await suggestions.close()

@@ -27,6 +27,9 @@ from bot.search.service import SearchService
 from bot.store.events import EventLog
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
+from bot.surfaces.links import LinkCards
+from bot.surfaces.service import Surfaces
+from bot.surfaces.suggestions import Suggestions
 from tests.fakes.slack import FakeSlack
 
 SECRET = "test-signing-secret"
@@ -168,8 +171,9 @@ async def slack_bot(
     assistant = Assistant(chat, catalog, search, ledger, EventLog(store.engine))
     client = slack_client("xoxb-test", fake_slack.base_url)
     publisher = SlackPublisher(client, interval=0.0)
+    surfaces = Surfaces(LinkCards(catalog), Suggestions(store), subscriptions, assistant.command)
     runtime = SlackRuntime(
-        create_app(assistant, client, SECRET, publisher, admins=slack_admins),
+        create_app(assistant, client, SECRET, publisher, admins=slack_admins, surfaces=surfaces),
         signing_secret=SECRET,
         port=0,
         host="127.0.0.1",
