@@ -37,6 +37,13 @@ class Suggestions:
         """Start building now (at start-up), so the first person to type gets suggestions."""
         self._build()
 
+    async def refresh(self) -> None:
+        """Build a fresh index now (after a build under way, which may predate the store's latest papers)."""
+        if self._building is not None and not self._building.done():
+            await asyncio.wait({self._building})
+        self._building = None
+        await self._build()
+
     async def close(self) -> None:
         if self._building is not None and not self._building.done():
             self._building.cancel()

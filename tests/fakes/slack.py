@@ -183,8 +183,9 @@ class FakeSlack:
         if not args.get("trigger_id"):
             return {"ok": False, "error": "invalid_trigger_id"}
         view = args.get("view")
-        problem = check_view(view) if isinstance(view, dict) else "no view"
-        if problem is not None:
+        if not isinstance(view, dict):
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": ["no view"]}}
+        if (problem := check_view(view)) is not None:
             return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": [problem]}}
         self._notify()
         return {"ok": True, "view": {**view, "id": f"V{next(self._ts):08d}", "state": {"values": {}}}}
@@ -383,9 +384,9 @@ def check_view(view: dict[str, Any]) -> str | None:
         if block.get("type") != "input":
             continue
         where = f"blocks[{i}]"
-        if problem := _plain(block.get("label"), 2000, f"{where} label") or (
-            "hint" in block and _plain(block["hint"], 2000, f"{where} hint")
-        ):
+        if problem := _plain(block.get("label"), 2000, f"{where} label"):
+            return problem
+        if "hint" in block and (problem := _plain(block["hint"], 2000, f"{where} hint")):
             return problem
         if problem := _check_element(block.get("element") or {}, where):
             return problem

@@ -36,6 +36,7 @@ class DiscordBot:
     store: PaperStore
     ledger: Ledger
     subscriptions: SubscriptionStore
+    suggestions: Suggestions
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ async def discord_bot(fake_discord: FakeDiscord, june_store: PaperStore) -> Asyn
     runtime = DiscordRuntime(bot, "fake-token")
     await runtime.start(within=10)
     try:
-        yield DiscordBot(fake_discord, bot, store, ledger, subscriptions)
+        yield DiscordBot(fake_discord, bot, store, ledger, subscriptions, suggestions)
     finally:
         await runtime.stop()
         await suggestions.close()
