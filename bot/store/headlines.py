@@ -36,3 +36,11 @@ async def headlines(engine: AsyncEngine) -> list[Headline]:
             Headline(row.arxiv_id, row.title, tuple(row.ai_keywords or ()), int(row.upvotes or 0), row.day)
             for row in result
         ]
+
+
+async def headlines_stamp(engine: AsyncEngine) -> tuple[int, int, object]:
+    """What changes whenever a paper or a listing is added or a paper updated: a cheap test for staleness."""
+    async with engine.connect() as conn:
+        papers_row = (await conn.execute(select(func.count(), func.max(papers.c.updated_at)))).one()
+        listed = (await conn.execute(select(func.count()).select_from(listings))).scalar_one()
+    return int(papers_row[0]), int(listed), papers_row[1]

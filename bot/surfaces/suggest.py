@@ -12,12 +12,15 @@ second) and then answered from memory in a few milliseconds, well inside the 3 s
 from __future__ import annotations
 
 import bisect
-import heapq
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from bot.store.headlines import Headline
 
@@ -25,7 +28,6 @@ MAX_CHOICES = 25
 NAME_CHARS = 100
 _WORD = re.compile(r"\w+")
 _ID_PREFIX = re.compile(r"\d{1,4}(?:\.\d{0,5})?", re.ASCII)
-_SCAN = 20_000  # above this many candidates, walk the papers in rank order instead (common words end it early)
 
 
 @dataclass(frozen=True)
@@ -40,33 +42,39 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-class _Prefixes:
-    """Sorted keys with, for each, a list of item numbers: every item under keys starting with a prefix."""
+class _Postings:
+    """Keys in sorted order and, for each, the sorted numbers of the items holding it, in one flat array:
+    the items under every key starting with a prefix are one slice of it (found by two bisections)."""
 
-    def __init__(self, pairs: Iterable[tuple[str, int]]) -> None:
-        grouped: dict[str, list[int]] = {}
-        for key, item in pairs:
-            grouped.setdefault(key, []).append(item)
-        self.keys = sorted(grouped)
-        self.items = [sorted(set(grouped[k])) for k in self.keys]
-        self.sizes = [0]
-        for found in self.items:
-            self.sizes.append(self.sizes[-1] + len(found))
+    def __init__(self, keys_of_items: Iterable[Iterable[str]]) -> None:
+        keys: list[str] = []
+        items: list[int] = []
+        for item, held in enumerate(keys_of_items):
+            for key in set(held):
+                keys.append(key)
+                items.append(item)
+        self.keys = sorted(set(keys))
+        number = {key: i for i, key in enumerate(self.keys)}
+        key_numbers = np.fromiter((number[k] for k in keys), dtype=np.int64, count=len(keys))
+        order = np.argsort(key_numbers, kind="stable")  # stable: each key's items stay in ascending order
+        self.flat = np.asarray(items, dtype=np.int32)[order]
+        self.offsets = np.searchsorted(key_numbers[order], np.arange(len(self.keys) + 1))
 
-    def span(self, prefix: str) -> tuple[int, int]:
-        return bisect.bisect_left(self.keys, prefix), bisect.bisect_left(self.keys, prefix + "\U0010ffff")
+    def under(self, prefix: str) -> npt.NDArray[np.int32]:
+        """The items under keys starting with `prefix` (repeated when under several keys)."""
+        lo, hi = _span(self.keys, prefix)
+        return self.flat[self.offsets[lo] : self.offsets[hi]]
 
-    def size(self, prefix: str) -> int:
-        """How many (key, item) pairs lie under `prefix`: an upper bound on its items, in O(log n)."""
-        lo, hi = self.span(prefix)
-        return self.sizes[hi] - self.sizes[lo]
 
-    def under(self, prefix: str) -> set[int]:
-        lo, hi = self.span(prefix)
-        found: set[int] = set()
-        for items in self.items[lo:hi]:
-            found.update(items)
-        return found
+def _span(ordered: Sequence[str], prefix: str) -> tuple[int, int]:
+    return bisect.bisect_left(ordered, prefix), bisect.bisect_left(ordered, prefix + "\U0010ffff")
+
+
+def _smallest(numbers: npt.NDArray[Any], limit: int) -> list[int]:
+    """The `limit` smallest numbers, ascending: the best ranked."""
+    if numbers.size > limit:
+        numbers = np.partition(numbers, limit - 1)[:limit]
+    return [int(n) for n in np.sort(numbers)]
 
 
 def _shown(text: str, limit: int) -> str:
@@ -81,26 +89,33 @@ class SuggestIndex:
         ranked = sorted(headlines, key=lambda h: (-h.upvotes, -(h.day or date.min).toordinal(), h.arxiv_id))
         self._ids = [h.arxiv_id for h in ranked]
         self._titles = [" ".join(h.title.split()) for h in ranked]
-        self._spaced = [" " + " ".join(_words(t)) for t in self._titles]  # " w1 w2 …": a word prefix is " "+prefix
-        self._words = _Prefixes((w, i) for i, t in enumerate(self._titles) for w in set(_words(t)))
-        self._by_id = sorted((a, i) for i, a in enumerate(self._ids))
+        self._title_words = _Postings(_words(t) for t in self._titles)
+        by_id = sorted(range(len(self._ids)), key=self._ids.__getitem__)
+        self._sorted_ids = [self._ids[i] for i in by_id]
+        self._sorted_id_ranks = np.asarray(by_id, dtype=np.int32)
         newest = max((h.day for h in ranked if h.day), default=None)
         self._recent = [i for i, h in enumerate(ranked) if newest and h.day == newest][:MAX_CHOICES]
         if not self._recent:
             self._recent = list(range(min(MAX_CHOICES, len(ranked))))
-        # Keywords: each spelling once (the most used spelling of a lower-cased keyword), most used first.
-        uses = Counter(" ".join(k.split()) for h in headlines for k in h.keywords if k.strip())
+        # Keywords, lower-cased, numbered by use (the most used first), each shown in its most used spelling.
+        uses: Counter[str] = Counter()
+        for raw, n in Counter(k for h in headlines for k in h.keywords).items():
+            if raw.strip():
+                uses[" ".join(raw.split())] += n
         spelling: dict[str, str] = {}
-        for keyword, _ in uses.most_common():
+        counts: Counter[str] = Counter()
+        for keyword, n in uses.most_common():
             spelling.setdefault(keyword.lower(), keyword)
-        counts = Counter(dict.fromkeys(spelling, 0))
-        for keyword, n in uses.items():
             counts[keyword.lower()] += n
-        self._keywords = sorted(spelling, key=lambda low: (-counts[low], low))  # by use; a keyword's number
+        self._keywords = sorted(spelling, key=lambda low: (-counts[low], low))
         self._keyword_names = [spelling[low] for low in self._keywords]
-        numbered = list(enumerate(self._keywords))
-        self._keyword_starts = _Prefixes((low, i) for i, low in numbered)
-        self._keyword_words = _Prefixes((w, i) for i, low in numbered for w in set(_words(low)))
+        by_name = sorted(range(len(self._keywords)), key=self._keywords.__getitem__)
+        self._sorted_keywords = [self._keywords[i] for i in by_name]
+        self._sorted_keyword_ranks = np.asarray(by_name, dtype=np.int32)
+        self._keyword_words = _Postings(_words(low) for low in self._keywords)
+        # Every keyword on its own line, in rank order: a substring's first matches are the best ranked.
+        self._keyword_text = "\n".join(self._keywords)
+        self._keyword_starts = np.cumsum([0] + [len(k) + 1 for k in self._keywords[:-1]], dtype=np.int64)
 
     @property
     def papers(self) -> int:
@@ -115,28 +130,38 @@ class SuggestIndex:
         if not query:
             chosen = list(range(min(limit, len(self._keywords))))
         else:
-            chosen = heapq.nsmallest(limit, self._keyword_starts.under(query))
-            if len(chosen) < limit:
-                words = _words(query)
-                more = self._keyword_words.under(words[-1]) if len(words) == 1 else set()
-                chosen += heapq.nsmallest(limit - len(chosen), more - set(chosen))
+            lo, hi = _span(self._sorted_keywords, query)
+            chosen = _smallest(self._sorted_keyword_ranks[lo:hi], limit)
+            words = _words(query)
+            if len(chosen) < limit and len(words) == 1:
+                more = np.setdiff1d(self._keyword_words.under(words[0]), chosen)  # sorted, each once
+                chosen += [int(n) for n in more[: limit - len(chosen)]]
             if len(chosen) < limit and len(query) >= 3:
-                taken = set(chosen)
-                chosen += [i for i, low in enumerate(self._keywords) if query in low and i not in taken][
-                    : limit - len(chosen)
-                ]
-        return [
-            Suggestion(_shown(self._keyword_names[i], NAME_CHARS), _shown(self._keyword_names[i], NAME_CHARS))
-            for i in chosen
-        ]
+                chosen += self._containing(query, limit - len(chosen), set(chosen))
+        shown = [_shown(self._keyword_names[i], NAME_CHARS) for i in chosen]
+        return [Suggestion(name, name) for name in shown]
+
+    def _containing(self, query: str, wanted: int, taken: set[int]) -> list[int]:
+        """The best-ranked keywords containing `query` anywhere, not in `taken`."""
+        found: list[int] = []
+        at = self._keyword_text.find(query)
+        while at != -1 and len(found) < wanted:
+            number = int(np.searchsorted(self._keyword_starts, at, side="right")) - 1
+            if number not in taken:
+                found.append(number)
+                taken.add(number)
+            next_line = self._keyword_text.find("\n", at)
+            if next_line == -1:
+                break
+            at = self._keyword_text.find(query, next_line + 1)
+        return found
 
     def titles(self, typed: str, limit: int = MAX_CHOICES) -> list[Suggestion]:
         query = typed.strip()
         chosen: list[int] = []
         if _ID_PREFIX.fullmatch(query):
-            lo = bisect.bisect_left(self._by_id, (query,))
-            hi = bisect.bisect_left(self._by_id, (query + "\U0010ffff",))
-            chosen = heapq.nsmallest(limit, (i for _, i in self._by_id[lo:hi]))
+            lo, hi = _span(self._sorted_ids, query)
+            chosen = _smallest(self._sorted_id_ranks[lo:hi], limit)
         words = _words(query)
         if not query:
             chosen = self._recent[:limit]
@@ -145,22 +170,18 @@ class SuggestIndex:
         return [self._paper(i) for i in chosen]
 
     def _matching(self, words: list[str], limit: int) -> list[int]:
-        """The best-ranked papers whose title has a word starting with each of `words`."""
-        rarest = min(words, key=self._words.size)
-        needles = [" " + w for w in words if w != rarest]
-        if self._words.size(rarest) > _SCAN:  # only common words: walk the ranking, it ends early
-            needles.append(" " + rarest)
-            candidates: Iterable[int] = range(len(self._ids))
-        else:
-            candidates = sorted(self._words.under(rarest))
-        found: list[int] = []
-        for i in candidates:
-            spaced = self._spaced[i]
-            if all(n in spaced for n in needles):
-                found.append(i)
-                if len(found) == limit:
-                    break
-        return found
+        """The best-ranked papers whose title has a word starting with each of `words` (a mask a word)."""
+        matches: npt.NDArray[np.bool_] | None = None
+        for word in dict.fromkeys(words):
+            found = self._title_words.under(word)
+            if found.size == 0:
+                return []
+            mask = np.zeros(len(self._ids), dtype=np.bool_)
+            mask[found] = True
+            matches = mask if matches is None else np.logical_and(matches, mask, out=matches)
+        if matches is None:
+            return []
+        return [int(i) for i in np.flatnonzero(matches)[: limit + 1]]
 
     def _paper(self, i: int) -> Suggestion:
         arxiv_id = self._ids[i]

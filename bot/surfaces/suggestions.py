@@ -1,6 +1,7 @@
 """The suggestion index kept current: built from the store in a worker thread, rebuilt when it ages.
 
-A platform gives an autocomplete 3 s, and it cannot be deferred: the first request waits for the
+An index older than `MAX_AGE` is rebuilt only if the store changed since (a count and the newest update
+tell). A platform gives an autocomplete 3 s, and it cannot be deferred: the first request waits for the
 first build at most `FIRST_WAIT` seconds (then answers nothing rather than nothing in time); later
 ones answer from the index they have while a fresher one is built beside it.
 """
@@ -13,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from bot.store.headlines import headlines
+from bot.store.headlines import headlines, headlines_stamp
 from bot.store.papers import PaperStore
 from bot.surfaces.suggest import SuggestIndex, Suggestion
 
@@ -32,6 +33,7 @@ class Suggestions:
         self._index: SuggestIndex | None = None
         self._built_at = 0.0
         self._building: asyncio.Task[None] | None = None
+        self._stamp: tuple[int, int, object] | None = None
 
     def warm(self) -> None:
         """Start building now (at start-up), so the first person to type gets suggestions."""
@@ -75,12 +77,16 @@ class Suggestions:
     async def _rebuild(self) -> None:
         started = self._clock()
         try:
+            stamp = await headlines_stamp(self._store.engine)
+            if self._index is not None and stamp == self._stamp:  # nothing new: the index is current
+                self._built_at = started
+                return
             rows = await headlines(self._store.engine)
             index = await asyncio.to_thread(SuggestIndex, rows)
         except Exception:  # a background build: say why, keep the index there is, try again on the next ask
             log.exception("suggestions could not be rebuilt from the store")
             return
-        self._index, self._built_at = index, self._clock()
+        self._index, self._built_at, self._stamp = index, self._clock(), stamp
         log.info(
             "suggestions: %d papers, %d keywords indexed in %.1f s",
             index.papers,

@@ -104,3 +104,16 @@ async def test_suggestions_from_the_store_and_rebuilt_when_old(june_store: Paper
         assert [s.value for s in await suggestions.titles("grepseek again")] == ["2606.99999"]
     finally:
         await suggestions.close()
+
+
+async def test_an_old_index_of_an_unchanged_store_is_kept(june_store: PaperStore) -> None:
+    now = [0.0]
+    suggestions = Suggestions(june_store, max_age=60, clock=lambda: now[0])
+    try:
+        first = await suggestions.index()
+        now[0] = 61.0
+        await suggestions.index()  # old: checks the store, which has not changed
+        await suggestions.refresh()
+        assert await suggestions.index() is first
+    finally:
+        await suggestions.close()
