@@ -71,7 +71,7 @@ def _paper_card(surfaces: Surfaces) -> Callable[[discord.Interaction, discord.Me
         except discord.HTTPException:
             return  # answered already, by another replica's gateway session
         try:
-            shown = post_message(await surfaces.links.post(message.content), share=True)
+            shown = post_message(await surfaces.links.post(linked_text(message)), share=True)
         except PaperboyError as exc:
             shown = Message(content=clean(str(exc)))
         except Exception:
@@ -85,6 +85,14 @@ def _paper_card(surfaces: Surfaces) -> Callable[[discord.Interaction, discord.Me
         )
 
     return paper_card
+
+
+def linked_text(message: discord.Message) -> str:
+    """A message's text and its embeds' links and text (a card posted by a bot has its link there)."""
+    parts = [message.content]
+    for embed in message.embeds:
+        parts += [embed.url or "", embed.description or "", *(f.value or "" for f in embed.fields)]
+    return "\n".join(p for p in parts if p)
 
 
 def _asker(interaction: discord.Interaction) -> Asker:

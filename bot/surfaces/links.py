@@ -17,7 +17,7 @@ from bot.domain.ids import paper_links, paper_url_id
 from bot.domain.post import Card, Post
 from bot.ingest.catalog import Catalog
 
-MAX_LINKS = 10  # papers per message: a message of fifty links gets the first ten cards
+MAX_LINKS = 10  # papers per message: a message linking fifty papers gets the first ten cards
 
 
 @dataclass(frozen=True)
@@ -56,12 +56,13 @@ class LinkCards:
             )
         cards = tuple(dict.fromkeys(f.card for f in found if f.card is not None))
         notes = tuple(dict.fromkeys(f.note for f in found if f.card is None))
-        header = "The paper linked in this message" if len(found) == 1 else "The papers linked in this message"
+        one = len({f.paper_id for f in found}) == 1
+        header = "The paper linked in this message" if one else "The papers linked in this message"
         return Post(header=header, cards=cards, text=notes)
 
     async def _cards(self, pairs: list[tuple[str, str]]) -> list[LinkCard]:
-        pairs = pairs[:MAX_LINKS]
-        ids = list(dict.fromkeys(paper_id for _, paper_id in pairs))
+        ids = list(dict.fromkeys(paper_id for _, paper_id in pairs))[:MAX_LINKS]
+        pairs = [(url, paper_id) for url, paper_id in pairs if paper_id in ids]
         looked_up = dict(zip(ids, await asyncio.gather(*(self._one(i) for i in ids)), strict=True))
         found = []
         for url, paper_id in pairs:

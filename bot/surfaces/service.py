@@ -33,8 +33,12 @@ class Surfaces:
         return await self.answer(read_form(form), asker)
 
     async def refusal(self, asker: Asker) -> Post | None:
-        """Why the asker may not subscribe here (a direct message, no permission), in the core's words;
-        None if they may. The core refuses such a `subscribe` before it reads or saves anything."""
+        """Why a form would be no use here (a direct message, no permission, a digest the config file
+        manages), in the core's words; None when the asker may subscribe the channel. The core refuses
+        such a `subscribe` before it saves anything, so asking it is safe."""
         if asker.direct or not asker.can_manage:
+            return await self.answer(Subscribe(), asker)
+        current = await self.subscriptions.get(asker.channel)
+        if current is not None and current.source == "config":
             return await self.answer(Subscribe(), asker)
         return None

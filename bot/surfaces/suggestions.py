@@ -21,6 +21,7 @@ from bot.surfaces.suggest import SuggestIndex, Suggestion
 log = logging.getLogger(__name__)
 MAX_AGE = 600.0  # seconds: a sync brings new papers a few times a day
 FIRST_WAIT = 2.0
+CLOSE_WAIT = 5.0  # of paperboy's 10 s to stop
 
 
 class Suggestions:
@@ -46,8 +47,11 @@ class Suggestions:
         self._building = None
         await self._build()
 
-    async def close(self) -> None:
+    async def close(self, within: float = CLOSE_WAIT) -> None:
+        """Let a build under way finish its read (a read cut off midway leaves its connection open), then
+        stop it if it still runs after `within` seconds."""
         if self._building is not None and not self._building.done():
+            await asyncio.wait({self._building}, timeout=within)
             self._building.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._building

@@ -220,9 +220,12 @@ class FakeDiscord:
             message=self._message(channel, {"content": ""}, author=user(BOT_ID, "paperboy", bot=True)),
         )
 
-    async def message_command(self, name: str, content: str, *, channel: str = TEXT_ID) -> str:
+    async def message_command(
+        self, name: str, content: str, *, embeds: list[dict[str, Any]] | None = None, channel: str = TEXT_ID
+    ) -> str:
         """Run the message context-menu command `name` (application command type 3) on a new message from ada."""
-        target = self._message(channel, {"content": content}, author=user(HUMAN_ID, "ada", bot=False))
+        body = {"content": content, "embeds": embeds or []}
+        target = self._message(channel, body, author=user(HUMAN_ID, "ada", bot=False))
         data = {
             "id": "3000000000000000002",
             "name": name,

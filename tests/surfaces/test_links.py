@@ -71,3 +71,11 @@ async def test_at_most_ten_links_a_message(june_store: PaperStore) -> None:
     links = LinkCards(Catalog(june_store, SearchService(june_store), None, None, None))
     found = await links.for_urls([f"https://arxiv.org/abs/2401.{i:05d}" for i in range(30)])
     assert len(found) == MAX_LINKS
+
+
+async def test_the_ten_papers_are_counted_by_paper_not_by_link(june_store: PaperStore) -> None:
+    links = LinkCards(Catalog(june_store, SearchService(june_store), None, None, None))
+    urls = [f"https://{host}/2401.{i:05d}" for i in range(12) for host in ("arxiv.org/abs", "hf.co/papers")]
+    found = await links.for_urls(urls)
+    assert len(found) == 2 * MAX_LINKS
+    assert len({f.paper_id for f in found}) == MAX_LINKS

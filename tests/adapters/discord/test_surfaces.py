@@ -58,6 +58,19 @@ async def test_paper_card_answers_the_caller_with_each_linked_paper(discord_bot:
     assert "GrepSeek" in shown(fake.posts_in(TEXT_ID)[0])
 
 
+async def test_paper_card_reads_the_links_of_a_messages_embeds(discord_bot: DiscordBot) -> None:
+    """A card a bot posted has no text, only an embed linking the paper several times: one card."""
+    embed = {
+        "title": "GrepSeek",
+        "url": f"https://huggingface.co/papers/{STORED}",
+        "description": f"[arXiv](https://arxiv.org/abs/{STORED}) · [PDF](https://arxiv.org/pdf/{STORED})",
+    }
+    await discord_bot.fake.message_command("Paper card", "", embeds=[embed])
+    message = await followup(discord_bot)
+    assert message["content"].startswith("**The paper linked in this message**")
+    assert [e["title"][:8] for e in message["embeds"]] == ["GrepSeek"]
+
+
 async def test_paper_card_on_a_message_without_paper_links(discord_bot: DiscordBot) -> None:
     await discord_bot.fake.message_command("Paper card", "lunch at noon? https://example.com/menu")
     message = await followup(discord_bot)

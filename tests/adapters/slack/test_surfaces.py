@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import httpx
 
+from bot.delivery.subscriptions import Subscription
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Paper
 from tests.adapters.slack.conftest import SlackBot
@@ -292,4 +293,12 @@ async def test_subscribe_with_words_still_saves_at_once(slack_bot: SlackBot) -> 
     await command(slack_bot, "subscribe diffusion")
     await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
     assert "This channel is subscribed" in shown(slack_bot.fake.responses[0])
+    assert slack_bot.fake.calls_of("views.open") == []
+
+
+async def test_no_form_for_a_digest_the_config_file_manages(slack_bot: SlackBot) -> None:
+    await slack_bot.subscriptions.seed([Subscription(ChannelRef("slack", "C0001", "T0001"), ("x",), source="config")])
+    await command(slack_bot, "subscribe")
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    assert "managed by the config file" in shown(slack_bot.fake.responses[0])
     assert slack_bot.fake.calls_of("views.open") == []
