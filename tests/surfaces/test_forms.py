@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.chat.commands import Subscribe, parse_subscribe
 from bot.delivery.subscriptions import Subscription
@@ -75,3 +77,19 @@ def test_zone_choices_are_at_most_a_menu_long() -> None:
     assert len(zone_choices("")) == 100
     assert len(zone_choices("a")) == 100
     assert zone_choices("zzzzzz") == []
+
+
+@given(st.builds(SubscribeForm, st.text(), st.text(), st.text(), st.text(), st.text()))
+@settings(max_examples=300, deadline=None)
+def test_any_form_is_saved_or_refused_field_by_field(form: SubscribeForm) -> None:
+    """Whatever is typed into the form: a subscription, or errors keyed by the fields that hold them."""
+    errors: dict[str, str] = {}
+    try:
+        read = read_form(form)
+    except FormErrors as exc:
+        errors = exc.errors
+    if errors:
+        assert set(errors) <= {"topics", "time", "timezone", "days", "limit"}
+        assert all(errors.values())
+    else:
+        assert read == parse_subscribe(form.typed())
