@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -21,7 +21,9 @@ from bot.domain.channels import ChannelRef
 from bot.domain.errors import PaperboyError
 from bot.surfaces.forms import FormErrors, SubscribeForm, read_form
 from bot.surfaces.service import Surfaces
-from bot.surfaces.suggest import Suggestion
+
+if TYPE_CHECKING:
+    from bot.surfaces.suggest import Suggestion
 
 log = logging.getLogger("paperboy.discord")
 PAPER_CARD = "Paper card"

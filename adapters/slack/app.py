@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
@@ -28,7 +28,9 @@ from bot.chat.commands import parse_command
 from bot.chat.service import Asker, manages_channel
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, PaperboyError
-from bot.surfaces.service import Surfaces
+
+if TYPE_CHECKING:
+    from bot.surfaces.service import Surfaces
 
 log = logging.getLogger("paperboy.slack")
 PATH = "/slack/events"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
@@ -24,7 +24,9 @@ from bot.domain.post import Post
 from bot.domain.weekdays import parse_days
 from bot.surfaces.forms import DAY_NAMES, FormErrors, SubscribeForm, zone_choices
 from bot.surfaces.links import LinkCard
-from bot.surfaces.service import Surfaces
+
+if TYPE_CHECKING:
+    from bot.surfaces.service import Surfaces
 
 log = logging.getLogger("paperboy.slack")
 FORM = "paperboy_subscribe"  # the modal's callback_id

@@ -13,10 +13,13 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.store.headlines import headlines, headlines_stamp
 from bot.store.papers import PaperStore
-from bot.surfaces.suggest import SuggestIndex, Suggestion
+
+if TYPE_CHECKING:  # the index (and NumPy) is imported by the first build, not by whoever builds this
+    from bot.surfaces.suggest import SuggestIndex, Suggestion
 
 log = logging.getLogger(__name__)
 MAX_AGE = 600.0  # seconds: a sync brings new papers a few times a day
@@ -86,6 +89,8 @@ class Suggestions:
                 self._built_at = started
                 return
             rows = await headlines(self._store.engine)
+            from bot.surfaces.suggest import SuggestIndex
+
             index = await asyncio.to_thread(SuggestIndex, rows)
         except Exception:  # a background build: say why, keep the index there is, try again on the next ask
             log.exception("suggestions could not be rebuilt from the store")
