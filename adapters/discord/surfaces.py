@@ -7,25 +7,23 @@ suggestions on `/papers search topic:` and `/papers paper id:` (answered from me
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
-from adapters.discord.app import OOPS, PaperBot, ShareView
+from adapters.discord.app import PaperBot, ShareView
 from adapters.discord.render import CONTENT, Message, clean, cut, post_message, prose
+from bot.chat.replies import replied
 from bot.chat.service import Asker
 from bot.domain.channels import ChannelRef
-from bot.domain.errors import PaperboyError
 from bot.surfaces.forms import FormErrors, SubscribeForm, read_form
 from bot.surfaces.service import Surfaces
 
 if TYPE_CHECKING:
     from bot.surfaces.suggest import Suggestion
 
-log = logging.getLogger("paperboy.discord")
 PAPER_CARD = "Paper card"
 MODAL_TITLE = "Daily digest for this channel"  # Discord: at most 45 characters
 LABELS = {  # field → (label ≤ 45, placeholder ≤ 100, longest value)
@@ -72,13 +70,11 @@ def _paper_card(surfaces: Surfaces) -> Callable[[discord.Interaction, discord.Me
             await interaction.response.defer(ephemeral=True, thinking=True)
         except discord.HTTPException:
             return  # answered already, by another replica's gateway session
-        try:
-            shown = post_message(await surfaces.links.post(linked_text(message)), share=True)
-        except PaperboyError as exc:
-            shown = Message(content=clean(str(exc)))
-        except Exception:
-            log.exception("Paper card failed")
-            shown = Message(content=OOPS)
+
+        async def cards() -> Message:
+            return post_message(await surfaces.links.post(linked_text(message)), share=True)
+
+        shown = await replied(cards(), f"Paper card on message {message.id}", _said)
         await interaction.followup.send(
             content=shown.content or discord.utils.MISSING,
             embeds=shown.embeds,
@@ -87,6 +83,10 @@ def _paper_card(surfaces: Surfaces) -> Callable[[discord.Interaction, discord.Me
         )
 
     return paper_card
+
+
+def _said(line: str) -> Message:
+    return Message(content=clean(line))
 
 
 def linked_text(message: discord.Message) -> str:
@@ -109,14 +109,17 @@ def _asker(interaction: discord.Interaction) -> Asker:
 async def _open_form(surfaces: Surfaces, interaction: discord.Interaction) -> None:
     """The modal (it must be the first answer: no defer before it), or the core's refusal."""
     asker = _asker(interaction)
-    try:
+
+    async def decided() -> SubscribeModal | Message:
         refused = await surfaces.refusal(asker)
-        if refused is None:
-            await interaction.response.send_modal(SubscribeModal(surfaces, await surfaces.form(asker.channel)))
-            return
-        shown = post_message(refused)
-    except PaperboyError as exc:
-        shown = Message(content=clean(str(exc)))
+        if refused is not None:
+            return post_message(refused)
+        return SubscribeModal(surfaces, await surfaces.form(asker.channel))
+
+    shown = await replied(decided(), f"opening the subscribe form in {interaction.channel_id}", _said)
+    if isinstance(shown, SubscribeModal):
+        await interaction.response.send_modal(shown)
+        return
     await interaction.response.send_message(content=shown.content, embeds=shown.embeds, ephemeral=True)
 
 

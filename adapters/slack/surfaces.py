@@ -17,9 +17,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.permissions import Managers
 from adapters.slack.render import Block, card_blocks, context, escape, linked, mrkdwn, plain, post_message
+from bot.chat.replies import replied
 from bot.chat.service import Asker
 from bot.domain.channels import ChannelRef
-from bot.domain.errors import PaperboyError
 from bot.domain.post import Post
 from bot.domain.weekdays import parse_days
 from bot.surfaces.forms import DAY_NAMES, FormErrors, SubscribeForm, zone_choices
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("paperboy.slack")
 FORM = "paperboy_subscribe"  # the modal's callback_id
-OOPS = "Sorry, something went wrong on my side. Please try again in a moment."
 TITLE_CHARS = 24  # a modal's title, submit and close labels
 LABEL_CHARS = 2000
 ERROR_CHARS = 2000
@@ -52,24 +51,26 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
         channel = ChannelRef("slack", str(body.get("channel_id", "")), str(body.get("team_id", "")))
         user = str(body.get("user_id", ""))
         direct = channel.channel.startswith("D") or body.get("channel_name") == "directmessage"
-        try:
+
+        async def opened() -> tuple[str, list[Block]] | None:
+            """None once the form is open; else what to tell the asker instead."""
             allowed = direct or await managers.can_manage(client, user, channel.channel)
             refused = await surfaces.refusal(Asker(channel, user, direct=direct, can_manage=allowed))
-            if refused is None:
-                view = form_view(await surfaces.form(channel), channel)
+            if refused is not None:
+                return post_message(refused)
+            view = form_view(await surfaces.form(channel), channel)
+            try:
                 await client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view)
-                return
-            text, blocks = post_message(refused)
-        except SlackApiError as exc:
-            code = exc.response.get("error") if exc.response is not None else None
-            log.warning("views.open failed: %s", code)
-            text, blocks = (
-                f"Slack would not open the form ({code or 'no answer'}). Type it instead: {TYPED_EXAMPLE}",
-                [],
-            )
-        except PaperboyError as exc:
-            text, blocks = str(exc), []
-        await respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+            except SlackApiError as exc:
+                code = exc.response.get("error") if exc.response is not None else None
+                log.warning("views.open failed: %s", code)
+                return f"Slack would not open the form ({code or 'no answer'}). Type it instead: {TYPED_EXAMPLE}", []
+            return None
+
+        told = await replied(opened(), f"opening the subscribe form in {channel.channel}", lambda line: (line, []))
+        if told is not None:
+            text, blocks = told
+            await respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
 
     @app.options("timezone")
     async def zones(ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -81,18 +82,23 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
         meta = _metadata(str(view.get("private_metadata") or ""))
         channel = ChannelRef("slack", meta.get("channel", ""), meta.get("team", ""))
         user = str((body.get("user") or {}).get("id", ""))
-        try:
+
+        async def saved() -> dict[str, Any]:
+            """The modal's answer: the fields to fix, or the core's word on what was saved."""
             allowed = await managers.can_manage(client, user, channel.channel)
-            post = await surfaces.submit(form_values(view), Asker(channel, user, can_manage=allowed))
-        except FormErrors as exc:
-            await ack(response_action="errors", errors={k: plain(v, ERROR_CHARS) for k, v in exc.errors.items()})
-            return
-        except PaperboyError as exc:
-            post = Post(header="paperboy", text=(str(exc),))
-        except Exception:
-            log.exception("the subscribe form for %s failed", channel.channel)
-            post = Post(header="paperboy", text=(OOPS,))
-        await ack(response_action="update", view=result_view(post))
+            try:
+                post = await surfaces.submit(form_values(view), Asker(channel, user, can_manage=allowed))
+            except FormErrors as exc:
+                return {
+                    "response_action": "errors",
+                    "errors": {k: plain(v, ERROR_CHARS) for k, v in exc.errors.items()},
+                }
+            return {"response_action": "update", "view": result_view(post)}
+
+        def refused(line: str) -> dict[str, Any]:
+            return {"response_action": "update", "view": result_view(Post(header="paperboy", text=(line,)))}
+
+        await ack(**await replied(saved(), f"the subscribe form for {channel.channel}", refused))
 
     @app.event("link_shared")
     async def unfurl(event: dict[str, Any], client: AsyncWebClient) -> None:

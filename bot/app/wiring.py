@@ -2,7 +2,8 @@
 
 With `bot.app.cli` this is the only module in `bot` that imports adapters (the import contract names it):
 it is where the composition root meets the surfaces. Each platform's adapter (and SDK: slack_bolt and
-aiohttp, discord.py) is imported only when that platform has credentials.
+aiohttp, discord.py) is imported only when that platform has credentials; its words for the core
+(`adapters.*.wording`, plain text) always are.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from adapters.console.publisher import ConsolePublisher
-from bot.chat.assistant import Assistant
+from adapters.discord import wording as discord_wording
+from adapters.slack import wording as slack_wording
 from bot.chat.service import ChatService
 from bot.domain.errors import ConfigError
-from bot.store.events import EventLog
 from bot.store.health import database_problem
 from bot.surfaces.links import LinkCards
 from bot.surfaces.service import Surfaces
@@ -69,16 +70,22 @@ def discord_token(services: Services) -> str | None:
     return _pick(services.settings.discord_token, file.token, file.bot_token)
 
 
-def assistant(services: Services) -> Assistant:
-    chat = ChatService(
-        services.store, services.search, services.catalog, services.subscriptions, services.config.digest
+def chat_service(services: Services) -> ChatService:
+    """The conversational core every platform shares, with each platform's own words."""
+    return ChatService(
+        services.store,
+        services.search,
+        services.catalog,
+        services.subscriptions,
+        services.config.digest,
+        ledger=services.ledger,
+        phrasebooks={"slack": slack_wording.PHRASES, "discord": discord_wording.PHRASES},
     )
-    return Assistant(chat, services.catalog, services.search, services.ledger, EventLog(services.store.engine))
 
 
-def surfaces(services: Services, talk: Assistant) -> Surfaces:
+def surfaces(services: Services, chat: ChatService) -> Surfaces:
     """Link cards, the subscribe form and suggestions, over the same core as the commands."""
-    return Surfaces(LinkCards(services.catalog), Suggestions(services.store), services.subscriptions, talk.command)
+    return Surfaces(LinkCards(services.catalog), Suggestions(services.store), services.subscriptions, chat.answer)
 
 
 @asynccontextmanager
@@ -116,8 +123,8 @@ async def running(services: Services) -> AsyncIterator[Running]:
     """Start every platform whose credentials are set; stop them all on the way out."""
     names: list[str] = []
     found: dict[str, Publisher] = {}
-    talk = assistant(services)  # one conversational core for every platform
-    kit = surfaces(services, talk)
+    chat = chat_service(services)  # one conversational core for every platform
+    kit = surfaces(services, chat)
     async with AsyncExitStack() as stack:
         stack.push_async_callback(kit.suggestions.close)
         slack = slack_credentials(services)
@@ -132,7 +139,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
             slack_publisher = SlackPublisher(client)
             found["slack"] = slack_publisher
             app = create_app(
-                talk, client, slack.signing_secret, slack_publisher, admins=services.config.slack.admins, surfaces=kit
+                chat, client, slack.signing_secret, slack_publisher, admins=services.config.slack.admins, surfaces=kit
             )
             runtime = SlackRuntime(
                 app,
@@ -150,7 +157,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
             from adapters.discord.surfaces import install
 
             use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
-            bot = PaperBot(talk, guilds=services.config.discord.guilds)
+            bot = PaperBot(chat, guilds=services.config.discord.guilds)
             install(bot, kit)
             discord_runtime = DiscordRuntime(bot, token)
             stack.push_async_callback(discord_runtime.stop)

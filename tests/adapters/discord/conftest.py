@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import discord
 import pytest
@@ -12,21 +11,14 @@ import yarl
 
 from adapters.discord.app import DiscordRuntime, PaperBot
 from adapters.discord.surfaces import install
-from bot.chat.assistant import Assistant
-from bot.chat.service import ChatService
 from bot.delivery.subscriptions import SubscriptionStore
-from bot.domain.config import DigestDefaults
-from bot.ingest.catalog import Catalog
-from bot.search.service import SearchService
-from bot.store.events import EventLog
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.surfaces.links import LinkCards
 from bot.surfaces.service import Surfaces
 from bot.surfaces.suggestions import Suggestions
+from tests.chat.world import chat_service, offline_catalog
 from tests.fakes.discord import FakeDiscord
-
-NOW = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)
 
 
 @dataclass
@@ -54,15 +46,12 @@ async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDis
 @pytest.fixture
 async def discord_bot(fake_discord: FakeDiscord, june_store: PaperStore) -> AsyncIterator[DiscordBot]:
     store = june_store
-    search = SearchService(store)
-    catalog = Catalog(store, search, None, None, None)
     subscriptions = SubscriptionStore(store.engine)
     ledger = Ledger(store.engine)
-    chat = ChatService(store, search, catalog, subscriptions, DigestDefaults(limit=5), clock=lambda: NOW)
-    assistant = Assistant(chat, catalog, search, ledger, EventLog(store.engine))
-    bot = PaperBot(assistant, guild_ready_timeout=0.05)
+    chat = chat_service(store, ledger=ledger)
+    bot = PaperBot(chat, guild_ready_timeout=0.05)
     suggestions = Suggestions(store)
-    install(bot, Surfaces(LinkCards(catalog), suggestions, subscriptions, assistant.command))
+    install(bot, Surfaces(LinkCards(offline_catalog(store)), suggestions, subscriptions, chat.answer))
     runtime = DiscordRuntime(bot, "fake-token")
     await runtime.start(within=10)
     try:

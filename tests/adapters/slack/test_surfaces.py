@@ -7,12 +7,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+import pytest
 
 from bot.delivery.subscriptions import Subscription
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Paper
 from tests.adapters.slack.conftest import SlackBot
-from tests.fakes.slack import check_options, check_view, check_view_errors
+from tests.fakes.slack import Failure, check_options, check_view, check_view_errors
 
 STORED = "2605.29307"  # GrepSeek, in the June store
 HOSTILE = Paper(
@@ -266,6 +267,38 @@ async def test_a_refusal_on_submit_is_shown_in_the_form(slack_bot: SlackBot) -> 
     answer = await submit(slack_bot, filled(view, topics=None, time="09:00", zone="UTC", days=["mon"], limit=None))
     assert answer["response_action"] == "update"
     assert "you can't subscribe this channel" in shown(answer["view"])
+    assert await slack_bot.subscriptions.get(ChannelRef("slack", "C0001")) is None
+
+
+@pytest.mark.parametrize(
+    ("method", "error", "expected"),
+    [
+        ("users.info", "user_not_found", "I can't tell whether you may change this channel's digest: Slack answered"),
+        ("views.open", "expired_trigger_id", "Slack would not open the form (expired_trigger_id). Type it instead:"),
+    ],
+)
+async def test_when_slack_fails_the_form_the_asker_is_told_why(
+    slack_bot: SlackBot, method: str, error: str, expected: str
+) -> None:
+    slack_bot.fake.fail(method, Failure(error=error))
+    await command(slack_bot, "subscribe")
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    said = shown(slack_bot.fake.responses)
+    assert expected in said
+    assert "something went wrong" not in said
+    assert len(slack_bot.fake.calls_of("views.open")) == (1 if method == "views.open" else 0)
+
+
+async def test_when_slack_will_not_say_who_may_on_submit_the_form_says_why(slack_bot: SlackBot) -> None:
+    await command(slack_bot, "subscribe")
+    view = await opened_view(slack_bot)
+    slack_bot.fake.fail("users.info", Failure(status=500))
+    answer = await submit(slack_bot, filled(view, topics=None, time="09:00", zone="UTC", days=["mon"], limit=None))
+    assert answer["response_action"] == "update"
+    assert check_view(answer["view"]) is None
+    said = shown(answer["view"])
+    assert "I can't tell whether you may change this channel's digest" in said
+    assert "something went wrong" not in said
     assert await slack_bot.subscriptions.get(ChannelRef("slack", "C0001")) is None
 
 
