@@ -12,6 +12,7 @@ import asyncio
 import base64
 import binascii
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -99,6 +100,7 @@ class PaperBot(discord.Client):
         self.tree = app_commands.CommandTree(self)
         self.tree.add_command(papers_group(self))
         self._guilds = guilds
+        self.open_form: Callable[[discord.Interaction], Awaitable[None]] | None = None  # adapters.discord.surfaces
 
     async def setup_hook(self) -> None:
         """Register `/papers`: in the configured guilds at once, or globally (Discord takes a while)."""
@@ -198,6 +200,9 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
         timezone: str | None = None,
         top: app_commands.Range[int, 1, 50] | None = None,
     ) -> None:
+        if bot.open_form is not None and topics is None and time is None and timezone is None and top is None:
+            await bot.open_form(interaction)  # a bare `/papers subscribe` opens the form
+            return
         await bot.answer(interaction, subscribe_command(topics, time, timezone, top))
 
     @group.command(name="unsubscribe", description="Stop this channel's daily digest (needs Manage Channels)")

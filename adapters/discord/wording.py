@@ -16,6 +16,8 @@ PHRASES = Phrasebook(
         _SEARCH,
         "`/papers paper id:2406.12345` — one paper, by arXiv id or link",
         _SUBSCRIBE,
+        "`/papers subscribe` with no options — a form to fill in for this channel's digest",
+        "**Paper card** (right-click a message › Apps) — cards for the papers it links to, only you see them",
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
         "In a direct message with me: `/papers follow topics:diffusion -robotics timezone:Europe/Berlin` — your "
         "own digest at 09:00 your time on weekdays; `/papers follows` · `/papers unfollow [topic]`",

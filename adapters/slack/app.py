@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
@@ -27,6 +27,7 @@ from adapters.slack.oauth import install_pages_guard, multi_workspace_options
 from adapters.slack.permissions import Managers
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import SHARE_ACTION, Block, post_message
+from adapters.slack.surfaces import register as register_surfaces
 from adapters.slack.wording import shared
 from bot.chat.commands import parse_command
 from bot.chat.home import HomeService
@@ -34,6 +35,9 @@ from bot.chat.replies import replied
 from bot.chat.service import Asker, ChatService, Mention, manages_channel
 from bot.domain.channels import ChannelRef
 from bot.domain.post import Post
+
+if TYPE_CHECKING:
+    from bot.surfaces.service import Surfaces
 
 log = logging.getLogger("paperboy.slack")
 PATH = "/slack/events"
@@ -99,19 +103,23 @@ def create_app(
     admins: Sequence[str] = (),
     oauth: AsyncOAuthSettings | None = None,
     home: HomeService | None = None,
+    surfaces: Surfaces | None = None,
 ) -> AsyncApp:
     """The bolt app; `admins` is the config file's `[slack] admins` (see adapters.slack.permissions).
 
     With `oauth` (multi-workspace mode, adapters/slack/oauth.py) bolt serves the install pages, finds
     each request's token by its workspace, and deletes a workspace's token when Slack says the app
     was uninstalled or its tokens revoked; `client` then carries no token of its own. With `home`, the
-    App Home tab (adapters.slack.home)."""
+    App Home tab (adapters.slack.home); with `surfaces`, link cards and the subscribe form
+    (adapters.slack.surfaces)."""
     app = AsyncApp(client=client, signing_secret=signing_secret, logger=log, **multi_workspace_options(oauth))
     if oauth is not None:
         app.enable_token_revocation_listeners()
     managers = Managers(admins)
     if home is not None:
         register_home(app, home, SlackMembers(client))
+    if surfaces is not None:
+        register_surfaces(app, surfaces, managers)  # before `/papers`: its bare `subscribe` opens the form
 
     @app.command("/papers")
     async def papers(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:

@@ -57,6 +57,8 @@ SCOPES = (
     "usergroups:read",
     "im:write",
     "im:history",
+    "links:read",
+    "links:write",
 )
 
 

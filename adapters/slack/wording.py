@@ -11,8 +11,13 @@ MANAGERS = (
     "the people the bot's config file lists under `[slack] admins`, or, when it lists none, "
     "workspace owners and admins and the person who created the channel"
 )
+FORM = "`/papers subscribe` alone — a form to fill in for this channel's digest (topics, time, zone, days, how many)"
 PHRASES = replace(
     TYPED,
+    # the form's line right under the typed subscribe command's
+    commands=tuple(
+        said for line in TYPED.commands for said in ((line, FORM) if line.startswith("`/papers subscribe") else (line,))
+    ),
     managers=MANAGERS,
     direct_message="open paperboy under Apps in the sidebar and use its Messages tab",
     no_zone=(

@@ -26,6 +26,9 @@ from bot.chat.home import HomeService
 from bot.chat.service import ChatService
 from bot.domain.errors import ConfigError
 from bot.store.health import database_problem
+from bot.surfaces.links import LinkCards
+from bot.surfaces.service import Surfaces
+from bot.surfaces.suggestions import Suggestions
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -96,6 +99,11 @@ def chat_service(services: Services) -> ChatService:
     )
 
 
+def surfaces(services: Services, chat: ChatService) -> Surfaces:
+    """Link cards, the subscribe form and suggestions, over the same core as the commands."""
+    return Surfaces(LinkCards(services.catalog), Suggestions(services.store), services.subscriptions, chat.answer)
+
+
 @asynccontextmanager
 async def publishers(services: Services, console: Console) -> AsyncIterator[dict[str, Publisher]]:
     """A publisher for every platform with credentials (REST only for Discord), closed on the way out."""
@@ -137,7 +145,9 @@ async def running(services: Services) -> AsyncIterator[Running]:
     names: list[str] = []
     found: dict[str, Publisher] = {}
     chat = chat_service(services)  # one conversational core for every platform
+    kit = surfaces(services, chat)
     async with AsyncExitStack() as stack:
+        stack.push_async_callback(kit.suggestions.close)
         slack = slack_credentials(services)
         if slack is not None:
             if not slack.signing_secret:
@@ -162,6 +172,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
                 admins=services.config.slack.admins,
                 oauth=multi.oauth if multi is not None else None,
                 home=HomeService(services.store, services.subscriptions),  # reading=…: see bot.chat.home
+                surfaces=kit,
             )
             runtime = SlackRuntime(
                 app,
@@ -178,9 +189,11 @@ async def running(services: Services) -> AsyncIterator[Running]:
         token = discord_token(services)
         if token is not None:
             from adapters.discord.app import DiscordRuntime, PaperBot, use_endpoints
+            from adapters.discord.surfaces import install
 
             use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
             bot = PaperBot(chat, guilds=services.config.discord.guilds)
+            install(bot, kit)
             discord_runtime = DiscordRuntime(bot, token)
             stack.push_async_callback(discord_runtime.stop)
             await discord_runtime.start()

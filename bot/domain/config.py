@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from bot.domain.weekdays import parse_days
 _CHANNEL = re.compile(r"(slack|discord|console):([A-Za-z0-9_.\-]+/)?[A-Za-z0-9_.\-]+", re.ASCII)
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
 _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", re.ASCII)
+_BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+", re.ASCII)  # a key TOML takes unquoted
 _SLACK_ID = re.compile(r"[UWS][A-Z0-9]{2,20}", re.ASCII)  # a user (U…, W… on Enterprise Grid) or user group (S…)
 ZONE_CHARS = 64  # the store's column; the longest IANA name has 32
 MAX_TOPICS = 10
@@ -178,6 +180,13 @@ def load_config(path: Path, *, required: bool) -> FileConfig:
     return parse_config(text, str(path))
 
 
+def _step(key: int | str) -> str:
+    """One step of a setting's path as TOML writes it: `[0]`, `.digest`, or a quoted key (`."two words"`)."""
+    if isinstance(key, int):
+        return f"[{key}]"
+    return f".{key}" if _BARE_KEY.fullmatch(key) else "." + json.dumps(key, ensure_ascii=False)
+
+
 def parse_config(text: str, source: str) -> FileConfig:
     """The config in `text` (from `source`, named in errors), or a one-line ConfigError; nothing else."""
     try:
@@ -190,7 +199,7 @@ def parse_config(text: str, source: str) -> FileConfig:
         return FileConfig.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"]).lstrip(".")
+        where = "".join(_step(p) for p in first["loc"]).lstrip(".")
         message = " ".join(first["msg"].removeprefix("Value error, ").split())
         if first["type"] == "extra_forbidden":
             message = "unknown setting (check its spelling against the README)"

@@ -14,9 +14,11 @@ from bot.domain.errors import InvalidPaperId
 # Kelvin sign match k and the long s match s, none of which belongs in an id.
 _ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?"
 _BARE = re.compile(rf"(?:arxiv:)?{_ID}", re.IGNORECASE | re.ASCII)
-_URL = re.compile(
-    rf"(?:https?://)?(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf|html)|huggingface\.co/papers|hf\.co/papers)/"
-    rf"{_ID}(?:\.pdf)?/?(?:[?#]\S*)?",
+_PAPER_PATH = r"(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf|html)|huggingface\.co/papers|hf\.co/papers)/"
+_URL = re.compile(rf"(?:https?://)?{_PAPER_PATH}{_ID}(?:\.pdf)?/?(?:[?#]\S*)?", re.IGNORECASE | re.ASCII)
+# A paper link inside running text: a whole http(s) URL, not glued to a longer id or word on either side.
+_LINK = re.compile(
+    rf"(?<![\w./-])https?://{_PAPER_PATH}{_ID}(?:\.pdf)?/?(?![\w.]*\w)(?:[?#][^\s<>|]*)?",
     re.IGNORECASE | re.ASCII,
 )
 
@@ -28,6 +30,21 @@ def parse_arxiv_id(text: str) -> str:
     if match is None:
         raise InvalidPaperId(text)
     return canonical(match.group("id"))
+
+
+def paper_url_id(url: str) -> str | None:
+    """The canonical id of a paper link (arxiv.org abs/pdf/html, huggingface.co or hf.co papers), None for any
+    other URL: a bare id is not a link."""
+    match = _LINK.fullmatch(url.strip())
+    return canonical(match.group("id")) if match else None
+
+
+def paper_links(text: str) -> list[tuple[str, str]]:
+    """Every paper link in a message, in order, as (the URL as written, canonical id); a repeated URL once."""
+    found: dict[str, str] = {}
+    for match in _LINK.finditer(text):
+        found.setdefault(match.group(0), canonical(match.group("id")))
+    return list(found.items())
 
 
 def canonical(arxiv_id: str) -> str:

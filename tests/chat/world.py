@@ -30,15 +30,19 @@ def chat_service(
 ) -> ChatService:
     """`search` answers the commands (the real one unless given); the catalog always has the real one."""
     indexed = SearchService(store)
-    catalog = Catalog(store, indexed, None, None, None)
     subscriptions = SubscriptionStore(store.engine)
     return ChatService(
         store,
         search or indexed,
-        catalog,
+        offline_catalog(store, indexed),
         subscriptions,
         DigestDefaults(limit=limit),
         clock,
         ledger=ledger,
         phrasebooks=PHRASEBOOKS,
     )
+
+
+def offline_catalog(store: PaperStore, search: SearchService | None = None) -> Catalog:
+    """The store's papers over the real search, with no Hugging Face or arXiv to fetch a missing one from."""
+    return Catalog(store, search or SearchService(store), None, None, None)

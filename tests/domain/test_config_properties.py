@@ -146,3 +146,9 @@ def test_slack_admins_take_members_groups_or_everyone(tmp_path: Path) -> None:
     path.write_text('[slack]\nadmins = ["U012AB3CD", "W0ENTERPRISE", "S0GROUP1", "*"]\n', encoding="utf-8")
     assert load_config(path, required=True).slack.admins == ("U012AB3CD", "W0ENTERPRISE", "S0GROUP1", "*")
     assert load_config(tmp_path / "none.toml", required=False).slack.admins == ()
+
+
+def test_an_unknown_key_with_a_line_break_is_named_on_one_line() -> None:
+    outcome = _outcome('[digest]\n"top\\nlimit" = 3\n')
+    assert isinstance(outcome, ConfigError)
+    assert str(outcome).startswith('paperboy.toml: digest."top\\nlimit": unknown setting')

@@ -80,6 +80,37 @@ def embed_problem(embeds: list[dict[str, Any]], content: str) -> str | None:
     return "embeds longer than 6000 in total" if total > 6000 else None
 
 
+def callback_problem(body: dict[str, Any]) -> str | None:
+    """Discord's limits on autocomplete answers (type 8) and modals (type 9)."""
+    data = body.get("data") or {}
+    if body.get("type") == 8:
+        choices = data.get("choices")
+        if not isinstance(choices, list) or len(choices) > 25:
+            return "autocomplete: at most 25 choices"
+        for choice in choices:
+            name, value = choice.get("name"), choice.get("value")
+            if not isinstance(name, str) or not 1 <= len(name) <= 100:
+                return "autocomplete: a choice name must have 1 to 100 characters"
+            if isinstance(value, str) and len(value) > 100:
+                return "autocomplete: a string choice value must have at most 100 characters"
+    if body.get("type") == 9:
+        title, custom_id, rows = data.get("title", ""), data.get("custom_id", ""), data.get("components") or []
+        if not 1 <= len(title) <= 45 or not 1 <= len(custom_id) <= 100 or not 1 <= len(rows) <= 5:
+            return "modal: title 1-45, custom_id 1-100, 1 to 5 rows"
+        seen: set[str] = set()
+        for row in rows:
+            for item in row.get("components") or []:
+                label, placeholder = item.get("label", ""), item.get("placeholder", "")
+                if item.get("type") != 4 or not 1 <= len(label) <= 45 or len(placeholder) > 100:
+                    return "modal: text inputs with labels of 1-45 and placeholders of at most 100 characters"
+                if len(item.get("value") or "") > 4000 or int(item.get("max_length", 4000)) > 4000:
+                    return "modal: text input values of at most 4000 characters"
+                if item.get("custom_id") in seen:
+                    return "modal: text input custom_ids must be unique"
+                seen.add(item.get("custom_id", ""))
+    return None
+
+
 @dataclass
 class Sent:
     method: str
@@ -190,6 +221,52 @@ class FakeDiscord:
             True,
             message=self._message(channel, {"content": ""}, author=user(BOT_ID, "paperboy", bot=True)),
         )
+
+    async def message_command(
+        self, name: str, content: str, *, embeds: list[dict[str, Any]] | None = None, channel: str = TEXT_ID
+    ) -> str:
+        """Run the message context-menu command `name` (application command type 3) on a new message from ada."""
+        body = {"content": content, "embeds": embeds or []}
+        target = self._message(channel, body, author=user(HUMAN_ID, "ada", bot=False))
+        data = {
+            "id": "3000000000000000002",
+            "name": name,
+            "type": 3,
+            "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: target}},
+        }
+        return await self._interaction(2, data, channel, EVERYTHING, True)
+
+    async def autocomplete(self, subcommand: str, option: str, typed: str, *, channel: str = TEXT_ID) -> str:
+        """Type into `/papers <subcommand> <option>:` (an interaction of type 4, answered with type 8)."""
+        focused = {"name": option, "type": 3, "value": typed, "focused": True}
+        data = {
+            "id": "3000000000000000001",
+            "name": "papers",
+            "type": 1,
+            "options": [{"name": subcommand, "type": 1, "options": [focused]}],
+        }
+        return await self._interaction(4, data, channel, EVERYTHING, True)
+
+    def last_modal(self) -> dict[str, Any]:
+        """The data of the last modal the bot opened (interaction callback type 9)."""
+        opened = [c.body["data"] for c in self.callbacks() if c.body.get("type") == 9]
+        assert opened, "no modal was opened"
+        return dict(opened[-1])
+
+    async def submit_modal(
+        self, values: dict[str, str], *, permissions: str = EVERYTHING, channel: str = TEXT_ID
+    ) -> str:
+        """Submit the last modal the bot opened (interaction type 5) with `values` by text input custom_id."""
+        modal = self.last_modal()
+        names = [item["custom_id"] for row in modal["components"] for item in row["components"]]
+        rows = [{"type": 1, "components": [{"type": 4, "custom_id": n, "value": values.get(n, "")}]} for n in names]
+        data = {"custom_id": modal["custom_id"], "components": rows}
+        return await self._interaction(5, data, channel, permissions, True)
+
+    def answers(self, kind: int) -> list[dict[str, Any]]:
+        """The data of every interaction callback of type `kind` (4 message, 5 deferred, 8 choices, 9 modal)."""
+        return [c.body.get("data") or {} for c in self.callbacks() if c.body.get("type") == kind]
 
     async def _interaction(
         self,
@@ -465,6 +542,12 @@ class FakeDiscord:
         ):
             return self._json({"message": "401: Unauthorized", "code": 0}, 401)
         message = body.get("message") if isinstance(body, dict) and isinstance(body.get("message"), dict) else body
+        if path.endswith("/callback") and isinstance(body, dict):
+            message = body.get("data") or {}
+            if problem := callback_problem(body):
+                return self._json(
+                    {"message": "Invalid Form Body", "code": 50035, "errors": {"_errors": [{"message": problem}]}}, 400
+                )
         if (
             request.method == "POST"
             and isinstance(message, dict)
@@ -497,7 +580,12 @@ class FakeDiscord:
             )
         if method == "PUT" and re.fullmatch(r"/applications/\d+(/guilds/\d+)?/commands", path):
             commands = body if isinstance(body, list) else []
-            return self._json([{**c, "id": self.new_id(), "application_id": APP_ID, "version": "1"} for c in commands])
+            return self._json(
+                [
+                    {"description": "", **c, "id": self.new_id(), "application_id": APP_ID, "version": "1"}
+                    for c in commands
+                ]
+            )
         if match := re.fullmatch(r"/channels/(\d+)", path):
             channel = self.channels.get(match.group(1)) or self.dms.get(match.group(1))
             return self._json(channel) if channel else self._json({"message": "Unknown Channel", "code": 10003}, 404)

@@ -10,6 +10,7 @@ import asyncio
 import base64
 import itertools
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,7 +137,7 @@ class FakeSlack:
             return dict(request.query) | dict(json.loads(body or "{}"))
         # Slack reads arguments from the query string too (slack_sdk sends some methods' there).
         args: dict[str, Any] = dict(request.query) | {k: v[0] for k, v in parse_qs(body).items()}
-        for key in ("blocks", "attachments"):
+        for key in ("blocks", "attachments", "view", "unfurls"):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
         return args
@@ -197,6 +198,15 @@ class FakeSlack:
             return web.json_response({"ok": True, "channel": {"id": dm}})
         if method == "views.publish":
             return web.json_response(self._publish_view(args))
+        if method == "chat.unfurl":
+            return web.json_response(self._unfurl(args))
+        if method == "views.open":
+            return web.json_response(self._open_view(args))
+        if method == "chat.postEphemeral":
+            problem = check_blocks(args.get("blocks") or [])
+            return web.json_response(
+                {"ok": False, "error": "invalid_blocks", "errors": [problem]} if problem else {"ok": True}
+            )
         return web.json_response({"ok": True})
 
     def install_code(self, team: str) -> str:
@@ -295,13 +305,43 @@ class FakeSlack:
             return {"ok": False, "error": "user_not_found"}
         if not isinstance(view, dict) or view.get("type") != "home":
             return {"ok": False, "error": "invalid_arguments"}
-        problem = check_blocks(view.get("blocks") or [], limit=100)
+        problem = check_blocks(view.get("blocks") or [], most=100)
         if problem is None and len(str(view.get("private_metadata", ""))) > 3000:
             problem = "private_metadata longer than 3000"
         if problem is not None:
             return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": [problem]}}
         self.views[user] = view
         return {"ok": True, "view": {"id": f"V{len(self.views):07d}", **view}}
+
+    def calls_of(self, method: str) -> list[dict[str, Any]]:
+        return [c.args for c in self.calls if c.method == method]
+
+    def _unfurl(self, args: dict[str, Any]) -> dict[str, Any]:
+        """chat.unfurl: `unfurls` a JSON object keyed by URL, each `{"blocks": [...]}` within Block Kit's limits,
+        for a message (`channel` + `ts`) or a composer preview (`unfurl_id` + `source`)."""
+        unfurls = args.get("unfurls")
+        if not (args.get("channel") and args.get("ts")) and not (args.get("unfurl_id") and args.get("source")):
+            return {"ok": False, "error": "invalid_arguments"}
+        if not isinstance(unfurls, dict) or not unfurls:
+            return {"ok": False, "error": "invalid_unfurls_format"}
+        for url, unfurl in unfurls.items():
+            blocks = unfurl.get("blocks") if isinstance(unfurl, dict) else None
+            problem = "no blocks" if not isinstance(blocks, list) or not blocks else check_blocks(blocks)
+            if problem is not None:
+                return {"ok": False, "error": "invalid_unfurls", "errors": [f"{url}: {problem}"]}
+        self._notify()
+        return {"ok": True}
+
+    def _open_view(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("trigger_id"):
+            return {"ok": False, "error": "invalid_trigger_id"}
+        view = args.get("view")
+        if not isinstance(view, dict):
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": ["no view"]}}
+        if (problem := check_view(view)) is not None:
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": [problem]}}
+        self._notify()
+        return {"ok": True, "view": {**view, "id": f"V{next(self._ts):08d}", "state": {"values": {}}}}
 
     def _directory(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         """users.info, conversations.info and usergroups.users.list, from `users`, `channels`, `usergroups`."""
@@ -369,13 +409,16 @@ class FakeSlack:
     async def _response(self, request: web.Request) -> web.Response:
         self.responses.append(await self._args(request))
         self.answered.setdefault(request.match_info["name"], time.monotonic())
+        self._notify()
+        return web.json_response({"ok": True})
+
+    def _notify(self) -> None:
         for waiter in self._waiters:
             if not waiter.done():
                 waiter.set_result(None)
-        return web.json_response({"ok": True})
 
     def next_response(self) -> asyncio.Future[None]:
-        """A future resolved by the next response_url post (for latency measurements)."""
+        """A future resolved by the next response_url post, chat.unfurl or views.open (for latency measurements)."""
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters = [w for w in self._waiters if not w.done()] + [waiter]
         return waiter
@@ -396,10 +439,10 @@ class FakeSlack:
             await ws.send_str(json.dumps(envelope))
 
 
-def check_blocks(blocks: list[dict[str, Any]], limit: int = 50) -> str | None:
-    """Slack's Block Kit limits, as slack_sdk's validators state them (50 blocks a message, 100 a view)."""
-    if len(blocks) > limit:
-        return f"too many blocks: {len(blocks)} > {limit}"
+def check_blocks(blocks: list[dict[str, Any]], most: int = 50) -> str | None:
+    """Slack's Block Kit limits, as slack_sdk's validators state them (`most`: 50 a message, 100 a view)."""
+    if len(blocks) > most:
+        return f"too many blocks: {len(blocks)} > {most}"
     for i, block in enumerate(blocks):
         kind = block.get("type")
         text = (block.get("text") or {}).get("text", "")
@@ -420,6 +463,116 @@ def check_blocks(blocks: list[dict[str, Any]], limit: int = 50) -> str | None:
             len((accessory.get("text") or {}).get("text", "")) > 75 or len(str(accessory.get("value", ""))) > 2000
         ):
             return f"blocks[{i}] accessory button text > 75 or value > 2000"
+    return None
+
+
+_ELEMENTS = {"plain_text_input", "timepicker", "external_select", "static_select", "checkboxes", "number_input"}
+
+
+def _plain(value: Any, most: int, what: str) -> str | None:
+    if not isinstance(value, dict) or value.get("type") != "plain_text" or not isinstance(value.get("text"), str):
+        return f"{what} must be a plain_text object"
+    if not value["text"] or len(value["text"]) > most:
+        return f"{what} must have 1 to {most} characters, not {len(value['text'])}"
+    return None
+
+
+def check_option(option: Any, what: str) -> str | None:
+    """An option of a select or checkboxes: plain_text of at most 75 characters, a value of at most 150."""
+    if not isinstance(option, dict):
+        return f"{what} is not an option object"
+    value = option.get("value")
+    if not isinstance(value, str) or not value or len(value) > 150:
+        return f"{what} value must have 1 to 150 characters"
+    return _plain(option.get("text"), 75, f"{what} text")
+
+
+def _check_element(element: dict[str, Any], where: str) -> str | None:
+    kind = element.get("type")
+    if kind not in _ELEMENTS:
+        return f"{where} has an element of unknown type {kind!r}"
+    if not isinstance(element.get("action_id"), str) or not 0 < len(element["action_id"]) <= 255:
+        return f"{where} element needs an action_id of 1 to 255 characters"
+    if "placeholder" in element and (problem := _plain(element["placeholder"], 150, f"{where} placeholder")):
+        return problem
+    if kind == "plain_text_input":
+        if not 0 <= int(element.get("max_length", 3000)) <= 3000:
+            return f"{where} max_length must be at most 3000"
+        if len(str(element.get("initial_value", ""))) > int(element.get("max_length", 3000)):
+            return f"{where} initial_value is longer than max_length"
+    if kind == "timepicker" and "initial_time" in element and not re.fullmatch(r"\d\d:\d\d", element["initial_time"]):
+        return f"{where} initial_time must be HH:mm"
+    if kind == "number_input":
+        if not isinstance(element.get("is_decimal_allowed"), bool):
+            return f"{where} number_input needs is_decimal_allowed"
+        for key in ("min_value", "max_value", "initial_value"):
+            if key in element and not isinstance(element[key], str):
+                return f"{where} {key} must be a string"
+    options = element.get("options") or []
+    if kind == "static_select" and not 0 < len(options) <= 100:
+        return f"{where} static_select needs 1 to 100 options"
+    if kind == "checkboxes" and not 0 < len(options) <= 10:
+        return f"{where} checkboxes need 1 to 10 options"
+    for i, option in enumerate(options + list(element.get("initial_options") or [])):
+        if problem := check_option(option, f"{where} option {i}"):
+            return problem
+    if kind == "checkboxes" and any(o not in options for o in element.get("initial_options") or []):
+        return f"{where} initial_options must be among the options"
+    if "initial_option" in element and (problem := check_option(element["initial_option"], f"{where} initial_option")):
+        return problem
+    return None
+
+
+def check_view(view: dict[str, Any]) -> str | None:
+    """A modal as views.open, views.update or a response_action `update` takes it: Slack's limits and shapes."""
+    if view.get("type") != "modal":
+        return "view type must be modal"
+    for key, most in (("title", 24), ("submit", 24), ("close", 24)):
+        if (key == "title" or key in view) and (problem := _plain(view.get(key), most, key)):
+            return problem
+    blocks = view.get("blocks") or []
+    if any(b.get("type") == "input" for b in blocks) and "submit" not in view:
+        return "a modal with input blocks needs a submit button"
+    if len(str(view.get("private_metadata", ""))) > 3000 or len(str(view.get("callback_id", ""))) > 255:
+        return "private_metadata over 3000 or callback_id over 255 characters"
+    ids = [b["block_id"] for b in blocks if "block_id" in b]
+    if len(ids) != len(set(ids)) or any(not 0 < len(i) <= 255 for i in ids):
+        return "block_ids must be unique, of 1 to 255 characters"
+    for i, block in enumerate(blocks):
+        if block.get("type") != "input":
+            continue
+        where = f"blocks[{i}]"
+        if problem := _plain(block.get("label"), 2000, f"{where} label"):
+            return problem
+        if "hint" in block and (problem := _plain(block["hint"], 2000, f"{where} hint")):
+            return problem
+        if problem := _check_element(block.get("element") or {}, where):
+            return problem
+    return (
+        check_blocks([b for b in blocks if b.get("type") != "input"], most=100)
+        if len(blocks) <= 100
+        else (f"too many blocks: {len(blocks)} > 100")
+    )
+
+
+def check_view_errors(view: dict[str, Any], errors: dict[str, Any]) -> str | None:
+    """`response_action: errors`: each key a block_id of an input block in the view, each message a string."""
+    inputs = {b.get("block_id") for b in view.get("blocks") or [] if b.get("type") == "input"}
+    for block_id, message in errors.items():
+        if block_id not in inputs:
+            return f"errors name {block_id!r}, which is no input block of the view"
+        if not isinstance(message, str) or not message:
+            return f"the error for {block_id!r} is empty"
+    return None
+
+
+def check_options(options: list[dict[str, Any]]) -> str | None:
+    """An options load (block_suggestion) answer: at most 100 options."""
+    if len(options) > 100:
+        return f"{len(options)} options > 100"
+    for i, option in enumerate(options):
+        if problem := check_option(option, f"options[{i}]"):
+            return problem
     return None
 
 

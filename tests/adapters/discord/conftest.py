@@ -10,10 +10,14 @@ import pytest
 import yarl
 
 from adapters.discord.app import DiscordRuntime, PaperBot
+from adapters.discord.surfaces import install
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
-from tests.chat.world import chat_service
+from bot.surfaces.links import LinkCards
+from bot.surfaces.service import Surfaces
+from bot.surfaces.suggestions import Suggestions
+from tests.chat.world import chat_service, offline_catalog
 from tests.fakes.discord import FakeDiscord
 
 
@@ -24,6 +28,7 @@ class DiscordBot:
     store: PaperStore
     ledger: Ledger
     subscriptions: SubscriptionStore
+    suggestions: Suggestions
 
 
 @pytest.fixture
@@ -43,10 +48,14 @@ async def discord_bot(fake_discord: FakeDiscord, june_store: PaperStore) -> Asyn
     store = june_store
     subscriptions = SubscriptionStore(store.engine)
     ledger = Ledger(store.engine)
-    bot = PaperBot(chat_service(store, ledger=ledger), guild_ready_timeout=0.05)
+    chat = chat_service(store, ledger=ledger)
+    bot = PaperBot(chat, guild_ready_timeout=0.05)
+    suggestions = Suggestions(store)
+    install(bot, Surfaces(LinkCards(offline_catalog(store)), suggestions, subscriptions, chat.answer))
     runtime = DiscordRuntime(bot, "fake-token")
     await runtime.start(within=10)
     try:
-        yield DiscordBot(fake_discord, bot, store, ledger, subscriptions)
+        yield DiscordBot(fake_discord, bot, store, ledger, subscriptions, suggestions)
     finally:
         await runtime.stop()
+        await suggestions.close()

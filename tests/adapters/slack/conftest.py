@@ -22,7 +22,10 @@ from bot.search.port import SearchFilters, SearchHit
 from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
-from tests.chat.world import chat_service
+from bot.surfaces.links import LinkCards
+from bot.surfaces.service import Surfaces
+from bot.surfaces.suggestions import Suggestions
+from tests.chat.world import chat_service, offline_catalog
 from tests.fakes.slack import FakeSlack
 
 SECRET = "test-signing-secret"
@@ -164,8 +167,17 @@ async def slack_bot(
     chat = chat_service(store, search=search, ledger=ledger)
     client = slack_client("xoxb-test", fake_slack.base_url)
     publisher = SlackPublisher(client, interval=0.0)
+    surfaces = Surfaces(LinkCards(offline_catalog(store)), Suggestions(store), subscriptions, chat.answer)
     runtime = SlackRuntime(
-        create_app(chat, client, SECRET, publisher, admins=slack_admins, home=HomeService(store, subscriptions)),
+        create_app(
+            chat,
+            client,
+            SECRET,
+            publisher,
+            admins=slack_admins,
+            home=HomeService(store, subscriptions),
+            surfaces=surfaces,
+        ),
         signing_secret=SECRET,
         port=0,
         host="127.0.0.1",

@@ -23,6 +23,7 @@ def test_the_manifest_matches_the_app() -> None:
         "app_uninstalled",
         "tokens_revoked",
         "app_home_opened",
+        "link_shared",
     }
     home = manifest["features"]["app_home"]
     assert home["home_tab_enabled"] is True and home["messages_tab_enabled"] is True
@@ -39,3 +40,10 @@ def test_the_install_asks_for_the_manifests_scopes_and_comes_back_to_the_redirec
     manifest: dict[str, Any] = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
     assert sorted(SCOPES) == sorted(manifest["oauth_config"]["scopes"]["bot"])
     assert [url.endswith(REDIRECT_PATH) for url in manifest["oauth_config"]["redirect_urls"]] == [True]
+
+
+def test_the_manifest_asks_for_link_cards_and_the_forms_menu() -> None:
+    manifest: dict[str, Any] = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    assert {"links:read", "links:write"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    assert manifest["features"]["unfurl_domains"] == ["arxiv.org", "huggingface.co", "hf.co"]
+    assert manifest["settings"]["interactivity"]["message_menu_options_url"].endswith("/slack/events")

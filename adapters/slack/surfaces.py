@@ -1,0 +1,248 @@
+"""Slack's native surfaces: link cards (`link_shared` → `chat.unfurl`) and the subscribe form (a modal).
+
+`register` must run before the app's own `/papers` listener is added: bolt hands a request to the
+first listener that matches, and this one matches only a bare `/papers subscribe`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.permissions import Managers
+from adapters.slack.render import Block, card_blocks, context, escape, linked, mrkdwn, plain, post_message
+from bot.chat.replies import replied
+from bot.chat.service import Asker
+from bot.domain.channels import ChannelRef
+from bot.domain.post import Post
+from bot.domain.weekdays import parse_days
+from bot.surfaces.forms import DAY_NAMES, FormErrors, SubscribeForm, zone_choices
+from bot.surfaces.links import LinkCard
+
+if TYPE_CHECKING:
+    from bot.surfaces.service import Surfaces
+
+log = logging.getLogger("paperboy.slack")
+FORM = "paperboy_subscribe"  # the modal's callback_id
+TITLE_CHARS = 24  # a modal's title, submit and close labels
+LABEL_CHARS = 2000
+ERROR_CHARS = 2000
+OPTION_CHARS = 75
+MODAL_BLOCKS = 100
+TOPICS_CHARS = 500
+DAY_LABELS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_CHANNEL_ID = re.compile(r"[A-Z0-9]{2,30}")
+TYPED_EXAMPLE = "`/papers subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5`"
+
+
+def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
+    async def bare_subscribe(body: dict[str, Any]) -> bool:
+        return " ".join(str(body.get("text", "")).split()).lower() == "subscribe"
+
+    @app.command("/papers", matchers=[bare_subscribe])
+    async def open_form(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
+        await ack()  # the trigger_id stays good for 3 s: the form opens right after
+        channel = ChannelRef("slack", str(body.get("channel_id", "")), str(body.get("team_id", "")))
+        user = str(body.get("user_id", ""))
+        direct = channel.channel.startswith("D") or body.get("channel_name") == "directmessage"
+
+        async def opened() -> tuple[str, list[Block]] | None:
+            """None once the form is open; else what to tell the asker instead."""
+            allowed = direct or await managers.can_manage(client, user, channel.channel)
+            refused = await surfaces.refusal(Asker(channel, user, direct=direct, can_manage=allowed))
+            if refused is not None:
+                return post_message(refused)
+            view = form_view(await surfaces.form(channel), channel)
+            try:
+                await client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view)
+            except SlackApiError as exc:
+                code = exc.response.get("error") if exc.response is not None else None
+                log.warning("views.open failed: %s", code)
+                return f"Slack would not open the form ({code or 'no answer'}). Type it instead: {TYPED_EXAMPLE}", []
+            return None
+
+        told = await replied(opened(), f"opening the subscribe form in {channel.channel}", lambda line: (line, []))
+        if told is not None:
+            text, blocks = told
+            await respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+
+    @app.options("timezone")
+    async def zones(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack(options=zone_options(str(body.get("value", ""))))
+
+    @app.view(FORM)
+    async def submitted(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        view: dict[str, Any] = body.get("view") or {}
+        meta = _metadata(str(view.get("private_metadata") or ""))
+        channel = ChannelRef("slack", meta.get("channel", ""), meta.get("team", ""))
+        user = str((body.get("user") or {}).get("id", ""))
+
+        async def saved() -> dict[str, Any]:
+            """The modal's answer: the fields to fix, or the core's word on what was saved."""
+            allowed = await managers.can_manage(client, user, channel.channel)
+            try:
+                post = await surfaces.submit(form_values(view), Asker(channel, user, can_manage=allowed))
+            except FormErrors as exc:
+                return {
+                    "response_action": "errors",
+                    "errors": {k: plain(v, ERROR_CHARS) for k, v in exc.errors.items()},
+                }
+            return {"response_action": "update", "view": result_view(post)}
+
+        def refused(line: str) -> dict[str, Any]:
+            return {"response_action": "update", "view": result_view(Post(header="paperboy", text=(line,)))}
+
+        await ack(**await replied(saved(), f"the subscribe form for {channel.channel}", refused))
+
+    @app.event("link_shared")
+    async def unfurl(event: dict[str, Any], client: AsyncWebClient) -> None:
+        urls = [str(link.get("url", "")) for link in event.get("links") or [] if isinstance(link, dict)]
+        found = await surfaces.links.for_urls(urls)
+        if not found:
+            return
+        unfurls = {f.url: {"blocks": unfurl_blocks(f)} for f in found}
+        where: dict[str, Any] = (
+            {"unfurl_id": event["unfurl_id"], "source": event.get("source", "composer")}
+            if event.get("unfurl_id")
+            else {"channel": event.get("channel"), "ts": event.get("message_ts")}
+        )
+        try:
+            await client.chat_unfurl(unfurls=unfurls, **where)
+        except SlackApiError as exc:
+            code = exc.response.get("error") if exc.response is not None else None
+            log.warning("chat.unfurl of %d link(s) failed: %s", len(unfurls), code)
+
+
+def unfurl_blocks(found: LinkCard) -> list[Block]:
+    """A link's card as Slack shows it under the message (no Share button: the message is already public)."""
+    if found.card is not None:
+        return card_blocks(found.card)
+    return [mrkdwn(escape(found.note)), context(linked(found.url, escape(found.paper_id)))]
+
+
+def _text(text: str, limit: int = TITLE_CHARS) -> dict[str, Any]:
+    return {"type": "plain_text", "text": plain(text, limit)}
+
+
+def _option(label: str, value: str) -> dict[str, Any]:
+    return {"text": _text(label, OPTION_CHARS), "value": value}
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool, hint: str | None = None) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": _text(label, LABEL_CHARS),
+        "element": {"action_id": block_id, **element},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = _text(hint, LABEL_CHARS)
+    return block
+
+
+def form_view(form: SubscribeForm, channel: ChannelRef) -> dict[str, Any]:
+    """The subscribe modal, filled in with the channel's current settings (block_ids: the contract's)."""
+    days = _day_set(form.days)
+    zone = form.timezone or "UTC"
+    topics: dict[str, Any] = {"type": "plain_text_input", "max_length": TOPICS_CHARS}
+    topics["placeholder"] = _text("diffusion, robotics", 150)
+    if form.topics:
+        topics["initial_value"] = form.topics[:TOPICS_CHARS]
+    limit: dict[str, Any] = {"type": "number_input", "is_decimal_allowed": False, "min_value": "1", "max_value": "50"}
+    if form.limit:
+        limit["initial_value"] = form.limit
+    where = f"<#{channel.channel}>" if _CHANNEL_ID.fullmatch(channel.channel) else "this channel"
+    blocks = [
+        mrkdwn(f"A daily digest of Hugging Face papers in {where}."),
+        _input(
+            "topics",
+            "Topics",
+            topics,
+            optional=True,
+            hint="Separated by commas. Left empty: the current topics stay (all papers for a new digest).",
+        ),
+        _input("time", "Time of day", {"type": "timepicker", "initial_time": form.time or "09:00"}, optional=False),
+        _input(
+            "timezone",
+            "Time zone",
+            {
+                "type": "external_select",
+                "min_query_length": 1,
+                "placeholder": _text("Type a city or zone", 150),
+                "initial_option": _option(zone, zone),
+            },
+            optional=False,
+        ),
+        _input(
+            "days",
+            "Days",
+            {
+                "type": "checkboxes",
+                "options": [_option(label, name) for name, label in zip(DAY_NAMES, DAY_LABELS, strict=True)],
+                "initial_options": [_option(DAY_LABELS[d], DAY_NAMES[d]) for d in sorted(days)],
+            },
+            optional=False,
+        ),
+        _input("limit", "Papers in each digest (1–50)", limit, optional=True),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": FORM,
+        "title": _text("Daily digest"),
+        "submit": _text("Save"),
+        "close": _text("Cancel"),
+        "private_metadata": json.dumps({"channel": channel.channel, "team": channel.workspace}),
+        "blocks": blocks[:MODAL_BLOCKS],
+    }
+
+
+def _day_set(days: str) -> frozenset[int]:
+    try:
+        return parse_days(days or "mon-fri")
+    except ValueError:
+        return frozenset(range(5))
+
+
+def _metadata(text: str) -> dict[str, str]:
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def form_values(view: dict[str, Any]) -> SubscribeForm:
+    """The submitted modal's fields as the form's text (what `state.values[block_id][action_id]` holds)."""
+    values: dict[str, Any] = (view.get("state") or {}).get("values") or {}
+
+    def element(block_id: str) -> dict[str, Any]:
+        found = (values.get(block_id) or {}).get(block_id)
+        return found if isinstance(found, dict) else {}
+
+    zone = element("timezone").get("selected_option") or {}
+    days = [str(o.get("value", "")) for o in element("days").get("selected_options") or []]
+    return SubscribeForm(
+        topics=str(element("topics").get("value") or ""),
+        time=str(element("time").get("selected_time") or ""),
+        timezone=str(zone.get("value") or ""),
+        days=",".join(days),
+        limit=str(element("limit").get("value") or ""),
+    )
+
+
+def zone_options(typed: str) -> list[dict[str, Any]]:
+    """The zones for what is typed into the time-zone menu (at most 100, what a menu lists)."""
+    return [_option(zone, zone) for zone in zone_choices(typed)]
+
+
+def result_view(post: Post) -> dict[str, Any]:
+    """What the modal shows once the form is saved (or refused): the core's answer."""
+    _, blocks = post_message(post)
+    return {"type": "modal", "title": _text("Daily digest"), "close": _text("Done"), "blocks": blocks[:MODAL_BLOCKS]}

@@ -1,0 +1,125 @@
+"""The subscribe form: five fields read by the typed command's own parser, each error kept with its field.
+
+`/papers subscribe diffusion, robots at 09:00 tz Europe/Berlin days mon-fri top 5` and a form with
+topics "diffusion, robots", time "09:00", zone "Europe/Berlin", days "mon-fri" and limit "5" save
+the same subscription: the form is turned into that text and parsed by `parse_subscribe`. Each
+field is first parsed alone, so a mistake is reported on the field that holds it. An empty field
+means what leaving the option out of the typed command means: keep the channel's current value
+(or the default).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from dataclasses import dataclass, fields
+from zoneinfo import available_timezones
+
+from bot.chat.commands import Subscribe, parse_subscribe
+from bot.delivery.subscriptions import Subscription
+from bot.domain.errors import UsageError
+
+FIELDS = ("topics", "time", "timezone", "days", "limit")
+OPTION = {"time": "at", "timezone": "tz", "days": "days", "limit": "top"}  # each field's word in the typed command
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ZONE_CHOICES = 100  # what a select menu can list at once
+
+
+@dataclass(frozen=True)
+class SubscribeForm:
+    """The form's fields as text, as a person filled them in."""
+
+    topics: str = ""
+    time: str = ""
+    timezone: str = ""
+    days: str = ""
+    limit: str = ""
+
+    @classmethod
+    def of(cls, current: Subscription | None) -> SubscribeForm:
+        """The form filled in with a channel's current subscription (empty when it has none)."""
+        if current is None:
+            return cls()
+        return cls(
+            topics=", ".join(current.topics),
+            time=current.time,
+            timezone=current.timezone,
+            days=current.days,
+            limit=str(current.limit),
+        )
+
+    def typed(self) -> str:
+        """The form as the `subscribe` text a person would type (each value quoted, so it stays one value)."""
+        return " ".join(part for name in FIELDS if (part := self.part(name)))
+
+    def part(self, name: str) -> str:
+        """One field as the typed command's words (empty when the field is)."""
+        value = " ".join(str(getattr(self, name)).split())
+        if not value:
+            return ""
+        if name == "topics":
+            return ", ".join(_quoted(topic) for topic in value.split(","))
+        return f"{OPTION[name]} {_quoted(value)}"
+
+
+class FormErrors(UsageError):
+    """What is wrong with a form, by field name, in the typed command's words."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+
+
+def _quoted(value: str) -> str:
+    return "“" + value.strip().replace("”", '"') + "”"
+
+
+def read_form(form: SubscribeForm) -> Subscribe:
+    """The subscription a form asks for, parsed exactly as the typed command is; FormErrors names each bad field."""
+    errors: dict[str, str] = {}
+    for field in fields(form):
+        part = form.part(field.name)
+        if part:
+            try:
+                parse_subscribe(part)
+            except UsageError as exc:
+                errors[field.name] = _with_zones(str(exc), form.timezone) if field.name == "timezone" else str(exc)
+    if errors:
+        raise FormErrors(errors)
+    return parse_subscribe(form.typed())
+
+
+def _with_zones(message: str, typed: str) -> str:
+    """A zone error with zones to pick from, when the parser had no single guess."""
+    if "Did you mean" in message:
+        return message
+    close = zone_choices(typed, limit=3)
+    return f"{message} Close: {', '.join(close)}." if close else message
+
+
+@functools.cache
+def _zones() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def zone_choices(typed: str, limit: int = ZONE_CHOICES) -> list[str]:
+    """IANA zones for what is typed: names or cities starting with it, then containing it, then close spellings."""
+    query = "_".join(typed.strip().lower().split())
+    zones = _zones()
+    if not query:
+        return list(zones[:limit])
+    lowered = [z.lower() for z in zones]
+    starts = [
+        z
+        for z, low in zip(zones, lowered, strict=True)
+        if low.startswith(query) or low.rpartition("/")[2].startswith(query)
+    ]
+    contains = [z for z, low in zip(zones, lowered, strict=True) if query in low and z not in starts]
+    found = starts + contains
+    if len(found) < limit:
+        close = difflib.get_close_matches(query, lowered, n=5, cutoff=0.6)
+        cities = {low.rpartition("/")[2]: z for z, low in zip(zones, lowered, strict=True)}
+        close_cities = difflib.get_close_matches(query, list(cities), n=5, cutoff=0.6)
+        extra = [zones[lowered.index(c)] for c in close] + [cities[c] for c in close_cities]
+        found += [z for z in dict.fromkeys(extra) if z not in found]
+    return found[:limit]

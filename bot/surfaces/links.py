@@ -1,0 +1,84 @@
+"""Link cards: the paper behind each arXiv or Hugging Face link in a message, as a card or a short note.
+
+Each link keeps the exact text it was posted as (Slack answers an unfurl keyed by it); several
+links to one paper fetch it once. A paper the store lacks is fetched through the catalog (online)
+or gets a note saying it is not in the local store (offline).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.domain.cards import card
+from bot.domain.errors import InvalidPaperId, NotFound, SourceError
+from bot.domain.ids import paper_links, paper_url_id
+from bot.domain.post import Card, Post
+from bot.ingest.catalog import Catalog
+
+MAX_LINKS = 10  # papers per message: a message linking fifty papers gets the first ten cards
+
+
+@dataclass(frozen=True)
+class LinkCard:
+    """One paper link: its card, or (`card` None) a note on why there is none."""
+
+    url: str
+    paper_id: str
+    card: Card | None
+    note: str = ""
+
+
+class LinkCards:
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+
+    async def for_urls(self, urls: Iterable[str]) -> list[LinkCard]:
+        """A card for each URL that is a paper link (none for other URLs), in the order given."""
+        pairs = [(url, found) for url in dict.fromkeys(urls) if (found := paper_url_id(url))]
+        return await self._cards(pairs)
+
+    async def in_text(self, text: str) -> list[LinkCard]:
+        """A card for each paper link in a message's text."""
+        return await self._cards(paper_links(text))
+
+    async def post(self, text: str) -> Post:
+        """The cards of the papers a message links to, as one post (what Discord's *Paper card* shows)."""
+        found = await self.in_text(text)
+        if not found:
+            return Post(
+                header="paperboy",
+                text=(
+                    "That message links to no paper. Paper card works on links to arxiv.org (abs, pdf or html) "
+                    "and huggingface.co/papers or hf.co/papers.",
+                ),
+            )
+        cards = tuple(dict.fromkeys(f.card for f in found if f.card is not None))
+        notes = tuple(dict.fromkeys(f.note for f in found if f.card is None))
+        one = len({f.paper_id for f in found}) == 1
+        header = "The paper linked in this message" if one else "The papers linked in this message"
+        return Post(header=header, cards=cards, text=notes)
+
+    async def _cards(self, pairs: list[tuple[str, str]]) -> list[LinkCard]:
+        ids = list(dict.fromkeys(paper_id for _, paper_id in pairs))[:MAX_LINKS]
+        pairs = [(url, paper_id) for url, paper_id in pairs if paper_id in ids]
+        looked_up = dict(zip(ids, await asyncio.gather(*(self._one(i) for i in ids)), strict=True))
+        found = []
+        for url, paper_id in pairs:
+            result = looked_up[paper_id]
+            if isinstance(result, str):
+                found.append(LinkCard(url, paper_id, None, result))
+            else:
+                found.append(LinkCard(url, paper_id, result))
+        return found
+
+    async def _one(self, paper_id: str) -> Card | str:
+        try:
+            return card(await self._catalog.paper(paper_id))
+        except NotFound as exc:
+            return f"arXiv {exc}." if str(exc).startswith(paper_id) else f"{exc}."
+        except SourceError as exc:
+            return f"arXiv {paper_id} could not be fetched just now ({exc}); try again later."
+        except InvalidPaperId as exc:  # not expected: the id came from a parsed link
+            return str(exc)

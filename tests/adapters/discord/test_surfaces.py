@@ -1,0 +1,191 @@
+"""Paper card (a message command), autocomplete and the subscribe modal, through the real discord.py client."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from typing import Any
+
+from bot.domain.channels import ChannelRef
+from bot.domain.models import Paper
+from tests.adapters.discord.conftest import DiscordBot
+from tests.fakes.discord import TEXT_ID
+
+STORED = "2605.29307"  # GrepSeek, in the June store
+HOSTILE = Paper(
+    arxiv_id="2606.00666",
+    title="@everyone @here <@&1000000000000000099> hostile grepseek title",
+    abstract="@everyone an abstract",
+    authors=("@here Mallory",),
+    ai_keywords=("@everyone keyword",),
+)
+
+
+def shown(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+async def followup(bot: DiscordBot, count: int = 1) -> dict[str, Any]:
+    await bot.fake.wait_for(lambda: len(bot.fake.followups()) >= count)
+    return bot.fake.followups()[count - 1]
+
+
+async def test_paper_card_is_registered_as_a_message_command(discord_bot: DiscordBot) -> None:
+    synced = next(s for s in discord_bot.fake.sent if s.method == "PUT" and s.path.endswith("/commands")).body
+    assert [c["type"] for c in synced if c["name"] == "Paper card"] == [3]
+    papers = next(c for c in synced if c["name"] == "papers")
+    options = {o["name"]: o for o in papers["options"]}
+    assert next(o for o in options["search"]["options"] if o["name"] == "topic")["autocomplete"] is True
+    assert next(o for o in options["paper"]["options"] if o["name"] == "id")["autocomplete"] is True
+
+
+async def test_paper_card_answers_the_caller_with_each_linked_paper(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    text = f"Have you seen https://arxiv.org/abs/{STORED}v1 (also https://hf.co/papers/{STORED}) and https://arxiv.org/pdf/2401.99999?"
+    await fake.message_command("Paper card", text)
+    await fake.wait_for(lambda: fake.callbacks())
+    assert fake.callbacks()[0].body["type"] == 5
+    assert fake.callbacks()[0].body["data"]["flags"] & 64  # only the caller sees it
+    message = await followup(discord_bot)
+    assert message["flags"] & 64
+    assert len(message["embeds"]) == 1  # two links to one paper: one card
+    assert message["embeds"][0]["title"].startswith("GrepSeek")
+    assert "2401.99999 is not in the local store" in message["content"]
+    assert message["components"][0]["components"][0]["custom_id"] == f"share:{STORED}"
+    await fake.click(f"share:{STORED}")  # Share works from the card as from a search
+    await fake.wait_for(lambda: fake.posts_in(TEXT_ID))
+    assert "GrepSeek" in shown(fake.posts_in(TEXT_ID)[0])
+
+
+async def test_paper_card_reads_the_links_of_a_messages_embeds(discord_bot: DiscordBot) -> None:
+    """A card a bot posted has no text, only an embed linking the paper several times: one card."""
+    embed = {
+        "title": "GrepSeek",
+        "url": f"https://huggingface.co/papers/{STORED}",
+        "description": f"[arXiv](https://arxiv.org/abs/{STORED}) · [PDF](https://arxiv.org/pdf/{STORED})",
+    }
+    await discord_bot.fake.message_command("Paper card", "", embeds=[embed])
+    message = await followup(discord_bot)
+    assert message["content"].startswith("**The paper linked in this message**")
+    assert [e["title"][:8] for e in message["embeds"]] == ["GrepSeek"]
+
+
+async def test_paper_card_on_a_message_without_paper_links(discord_bot: DiscordBot) -> None:
+    await discord_bot.fake.message_command("Paper card", "lunch at noon? https://example.com/menu")
+    message = await followup(discord_bot)
+    assert message["flags"] & 64
+    assert "links to no paper" in message["content"]
+    assert not message.get("embeds")
+
+
+async def test_paper_card_pings_no_one(discord_bot: DiscordBot) -> None:
+    await discord_bot.store.save_papers([HOSTILE])
+    await discord_bot.fake.message_command("Paper card", f"https://arxiv.org/abs/{HOSTILE.arxiv_id}")
+    message = await followup(discord_bot)
+    assert message["allowed_mentions"] == {"parse": []}
+    embed = shown(message["embeds"])
+    assert "@everyone" not in embed and "@here" not in embed and "<@&1" not in embed
+
+
+async def choices(bot: DiscordBot, subcommand: str, option: str, typed: str) -> list[dict[str, Any]]:
+    before = len(bot.fake.answers(8))
+    started = time.monotonic()
+    await bot.fake.autocomplete(subcommand, option, typed)
+    await bot.fake.wait_for(lambda: len(bot.fake.answers(8)) > before)
+    assert time.monotonic() - started < 3.0
+    found: list[dict[str, Any]] = bot.fake.answers(8)[-1]["choices"]
+    assert len(found) <= 25
+    assert all(1 <= len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in found)
+    return found
+
+
+async def test_search_topics_are_suggested_from_the_papers_keywords(discord_bot: DiscordBot) -> None:
+    found = await choices(discord_bot, "search", "topic", "agent")
+    assert found
+    assert all("agent" in c["value"].lower() for c in found)
+    assert found[0]["value"].lower().startswith("agent")
+
+
+async def test_paper_ids_are_suggested_by_title(discord_bot: DiscordBot) -> None:
+    found = await choices(discord_bot, "paper", "id", "grepseek")
+    assert [c["value"] for c in found] == [STORED]
+    assert found[0]["name"].startswith("GrepSeek") and found[0]["name"].endswith(f"({STORED})")
+    newest = await discord_bot.store.listing(date(2026, 6, 3))
+    assert {c["value"] for c in await choices(discord_bot, "paper", "id", "")} == {p.arxiv_id for p in newest}
+
+
+async def test_a_suggestion_pings_no_one(discord_bot: DiscordBot) -> None:
+    await discord_bot.store.save_papers([HOSTILE])
+    await discord_bot.suggestions.refresh()
+    found = [c for c in await choices(discord_bot, "paper", "id", "hostile grepseek") if c["value"] == HOSTILE.arxiv_id]
+    assert found
+    assert "@everyone" not in found[0]["name"] and "@here" not in found[0]["name"]
+    topics = await choices(discord_bot, "search", "topic", "@every")
+    assert all("@everyone" not in c["name"] and "@everyone" not in c["value"] for c in topics)
+
+
+def modal_inputs(modal: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {item["custom_id"]: item for row in modal["components"] for item in row["components"]}
+
+
+async def test_a_bare_subscribe_opens_the_form_and_saves_what_typing_saves(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    await fake.slash("subscribe")
+    await fake.wait_for(lambda: fake.answers(9))
+    modal = fake.last_modal()
+    assert list(modal_inputs(modal)) == ["topics", "time", "timezone", "days", "limit"]
+    await fake.submit_modal(
+        {"topics": "diffusion, robotics", "time": "8:30", "timezone": "Europe/Berlin", "days": "mon,wed", "limit": "3"}
+    )
+    assert "This channel is subscribed" in shown(await followup(discord_bot))
+    [saved] = await discord_bot.subscriptions.all()
+    assert (saved.topics, saved.time, saved.timezone, saved.days, saved.limit) == (
+        ("diffusion", "robotics"),
+        "08:30",
+        "Europe/Berlin",
+        "mon,wed",
+        3,
+    )
+    await fake.slash("subscribe")  # the form again: filled in with what was saved
+    await fake.wait_for(lambda: len(fake.answers(9)) == 2)
+    values = {k: v.get("value") for k, v in modal_inputs(fake.last_modal()).items()}
+    assert values == {
+        "topics": "diffusion, robotics",
+        "time": "08:30",
+        "timezone": "Europe/Berlin",
+        "days": "mon,wed",
+        "limit": "3",
+    }
+
+
+async def test_mistakes_in_the_form_are_named_and_nothing_is_saved(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    await fake.slash("subscribe")
+    await fake.wait_for(lambda: fake.answers(9))
+    await fake.submit_modal({"topics": "diffusion", "time": "25:00", "timezone": "Europe/Berln", "limit": "@everyone"})
+    await fake.wait_for(lambda: fake.answers(4))
+    answer = fake.answers(4)[-1]
+    assert answer["flags"] & 64
+    assert "**Time of day (HH:MM, 24-hour)**" in answer["content"]
+    assert "**Time zone (IANA)**" in answer["content"] and "Did you mean Europe/Berlin?" in answer["content"]
+    assert "**Papers in each digest (1-50)**" in answer["content"]
+    assert "@everyone" not in answer["content"]
+    assert await discord_bot.subscriptions.all() == []
+
+
+async def test_no_form_without_manage_channels(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    await fake.slash("subscribe", permissions="0")
+    await fake.wait_for(lambda: fake.answers(4))
+    assert "Manage Channels" in fake.answers(4)[-1]["content"]
+    assert fake.answers(9) == []
+
+
+async def test_a_form_submitted_without_the_permission_is_refused(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    await fake.slash("subscribe")
+    await fake.wait_for(lambda: fake.answers(9))
+    await fake.submit_modal({"topics": "diffusion"}, permissions="0")
+    assert "Manage Channels" in shown(await followup(discord_bot))
+    assert await discord_bot.subscriptions.get(ChannelRef("discord", TEXT_ID)) is None

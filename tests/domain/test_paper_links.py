@@ -1,0 +1,66 @@
+"""Paper links in messages: which URLs are papers (for unfurls and Paper card), and which are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.ids import paper_links, paper_url_id
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://arxiv.org/abs/2406.12345", "2406.12345"),
+        ("https://arxiv.org/abs/2406.12345v2", "2406.12345"),
+        ("http://arxiv.org/pdf/2406.12345", "2406.12345"),
+        ("https://arxiv.org/pdf/2406.12345v1.pdf", "2406.12345"),
+        ("https://arxiv.org/html/2406.12345v1", "2406.12345"),
+        ("https://arxiv.org/html/2406.12345v1/", "2406.12345"),
+        ("https://www.arxiv.org/abs/2406.12345", "2406.12345"),
+        ("https://export.arxiv.org/abs/2406.12345", "2406.12345"),
+        ("https://arxiv.org/abs/astro-ph/0601001v2", "astro-ph/0601001"),
+        ("https://huggingface.co/papers/2406.12345", "2406.12345"),
+        ("https://hf.co/papers/2406.12345?utm=x#comments", "2406.12345"),
+        ("HTTPS://ArXiv.org/ABS/2406.12345", "2406.12345"),
+    ],
+)
+def test_paper_urls_name_their_paper(url: str, expected: str) -> None:
+    assert paper_url_id(url) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "2406.12345",  # an id, not a link
+        "arxiv.org/abs/2406.12345",  # no scheme: Slack always sends one
+        "https://arxiv.org/abs/2406.123456",
+        "https://arxiv.org/abs/2406.12345.foo",
+        "https://arxiv.org/list/cs.AI/recent",
+        "https://huggingface.co/papers",
+        "https://huggingface.co/models/2406.12345",
+        "https://example.com/abs/2406.12345",
+        "https://arxiv.org.evil.com/abs/2406.12345",
+        "ftp://arxiv.org/abs/2406.12345",
+    ],
+)
+def test_other_urls_are_not_papers(url: str) -> None:
+    assert paper_url_id(url) is None
+
+
+def test_links_in_a_message_are_found_in_order_each_url_once() -> None:
+    text = (
+        "read <https://arxiv.org/abs/2406.12345v2|this>, https://hf.co/papers/2401.00001, "
+        "(https://arxiv.org/pdf/2402.00002.pdf). again https://arxiv.org/abs/2406.12345v2 "
+        "and the same paper as https://huggingface.co/papers/2406.12345. Not https://arxiv.org/abs/24061.2345, "
+        "xhttps://arxiv.org/abs/2406.11111 or https://example.com/abs/2406.22222"
+    )
+    assert paper_links(text) == [
+        ("https://arxiv.org/abs/2406.12345v2", "2406.12345"),
+        ("https://hf.co/papers/2401.00001", "2401.00001"),
+        ("https://arxiv.org/pdf/2402.00002.pdf", "2402.00002"),
+        ("https://huggingface.co/papers/2406.12345", "2406.12345"),
+    ]
+
+
+def test_a_message_without_paper_links_has_none() -> None:
+    assert paper_links("no links here, only 2406.12345 and https://example.com") == []

@@ -1,0 +1,95 @@
+"""The subscribe form saves what the typed command saves, and says which field is wrong."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.chat.commands import Subscribe, parse_subscribe
+from bot.delivery.subscriptions import Subscription
+from bot.domain.channels import ChannelRef
+from bot.surfaces.forms import FormErrors, SubscribeForm, read_form, zone_choices
+
+
+def test_a_form_reads_as_the_typed_command() -> None:
+    form = SubscribeForm(topics="diffusion, robots", time="9:00", timezone="Europe/Berlin", days="mon,wed", limit="5")
+    typed = parse_subscribe("diffusion, robots at 9:00 tz Europe/Berlin days mon,wed top 5")
+    assert read_form(form) == typed == Subscribe(("diffusion", "robots"), "09:00", "Europe/Berlin", "mon,wed", 5)
+
+
+def test_an_empty_form_changes_nothing_as_an_empty_subscribe_does() -> None:
+    assert read_form(SubscribeForm()) == parse_subscribe("") == Subscribe()
+
+
+def test_a_topic_that_reads_like_an_option_stays_a_topic() -> None:
+    form = SubscribeForm(topics='diffusion tz Europe, top 5 "robots”')
+    assert read_form(form).topics == ("diffusion tz Europe", 'top 5 "robots"')
+
+
+def test_each_mistake_is_reported_on_its_field() -> None:
+    form = SubscribeForm(topics="diffusion", time="25:00", timezone="Europe/Berln", days="someday", limit="99")
+    with pytest.raises(FormErrors) as caught:
+        read_form(form)
+    errors = caught.value.errors
+    assert set(errors) == {"time", "timezone", "days", "limit"}
+    assert "'25:00' is not a time of day" in errors["time"]
+    assert "Did you mean Europe/Berlin?" in errors["timezone"]
+    assert "mon-fri" in errors["days"]
+    assert "1 to 50" in errors["limit"]
+
+
+def test_too_many_topics_is_a_topics_error() -> None:
+    with pytest.raises(FormErrors) as caught:
+        read_form(SubscribeForm(topics=", ".join(f"topic {i}" for i in range(30))))
+    assert list(caught.value.errors) == ["topics"]
+    assert "at most" in caught.value.errors["topics"]
+
+
+def test_an_unknown_zone_without_one_guess_lists_close_zones() -> None:
+    with pytest.raises(FormErrors) as caught:
+        read_form(SubscribeForm(timezone="Kolkata"))
+    assert "Asia/Kolkata" in caught.value.errors["timezone"]
+
+
+def test_a_form_is_filled_in_with_the_current_subscription() -> None:
+    current = Subscription(ChannelRef("slack", "C1"), ("diffusion", "robots"), "08:30", "Asia/Tokyo", "mon,fri", 7)
+    form = SubscribeForm.of(current)
+    assert form == SubscribeForm("diffusion, robots", "08:30", "Asia/Tokyo", "mon,fri", "7")
+    assert read_form(form) == Subscribe(("diffusion", "robots"), "08:30", "Asia/Tokyo", "mon,fri", 7)
+    assert SubscribeForm.of(None) == SubscribeForm()
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [("berl", "Europe/Berlin"), ("europe/ber", "Europe/Berlin"), ("new york", "America/New_York"), ("Berlni", None)],
+)
+def test_zone_choices(typed: str, first: str | None) -> None:
+    found = zone_choices(typed)
+    assert 0 < len(found) <= 100
+    if first:
+        assert found[0] == first
+    else:
+        assert "Europe/Berlin" in found  # a misspelling gets its close zones
+
+
+def test_zone_choices_are_at_most_a_menu_long() -> None:
+    assert len(zone_choices("")) == 100
+    assert len(zone_choices("a")) == 100
+    assert zone_choices("zzzzzz") == []
+
+
+@given(st.builds(SubscribeForm, st.text(), st.text(), st.text(), st.text(), st.text()))
+@settings(max_examples=300, deadline=None)
+def test_any_form_is_saved_or_refused_field_by_field(form: SubscribeForm) -> None:
+    """Whatever is typed into the form: a subscription, or errors keyed by the fields that hold them."""
+    errors: dict[str, str] = {}
+    try:
+        read = read_form(form)
+    except FormErrors as exc:
+        errors = exc.errors
+    if errors:
+        assert set(errors) <= {"topics", "time", "timezone", "days", "limit"}
+        assert all(errors.values())
+    else:
+        assert read == parse_subscribe(form.typed())

@@ -1,0 +1,81 @@
+"""Link cards: one per paper link as posted, fetched when missing (online), a note when offline."""
+
+from __future__ import annotations
+
+import httpx
+
+from bot.ingest.catalog import Catalog
+from bot.search.service import SearchService
+from bot.sources.arxiv import Arxiv
+from bot.sources.http import RetryPolicy
+from bot.sources.huggingface import HuggingFace
+from bot.store.papers import PaperStore
+from bot.surfaces.links import MAX_LINKS, LinkCards
+from tests.conftest import Sleeps
+
+FAST = RetryPolicy(attempts=2, backoff=0.0, max_backoff=0.0)
+STORED = "2605.29307"  # GrepSeek, in the June store
+
+
+async def test_offline_each_paper_url_gets_its_card_or_a_note(june_store: PaperStore) -> None:
+    links = LinkCards(Catalog(june_store, SearchService(june_store), None, None, None))
+    urls = [
+        f"https://arxiv.org/abs/{STORED}v1",
+        "https://example.com/not-a-paper",
+        f"https://hf.co/papers/{STORED}",
+        "https://arxiv.org/pdf/2401.99999",
+        f"https://arxiv.org/abs/{STORED}v1",  # Slack may list a URL twice: one unfurl
+    ]
+    found = await links.for_urls(urls)
+    assert [(f.url, f.paper_id) for f in found] == [
+        (f"https://arxiv.org/abs/{STORED}v1", STORED),
+        (f"https://hf.co/papers/{STORED}", STORED),
+        ("https://arxiv.org/pdf/2401.99999", "2401.99999"),
+    ]
+    assert found[0].card is not None
+    assert found[0].card.title.startswith("GrepSeek")
+    assert found[1].card == found[0].card
+    assert found[2].card is None
+    assert found[2].note == "arXiv 2401.99999 is not in the local store (offline: nothing was fetched)."
+
+
+async def test_online_a_missing_paper_is_fetched_and_kept(
+    store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps
+) -> None:
+    search = SearchService(store)
+    hf = HuggingFace(client, policy=FAST, sleep=sleeps)
+    arxiv = Arxiv(client, min_interval=0.0, policy=FAST, sleep=sleeps)
+    links = LinkCards(Catalog(store, search, hf, arxiv, None))
+    [fetched, unknown] = await links.for_urls(
+        [f"https://huggingface.co/papers/{STORED}", "https://arxiv.org/abs/0000.00001"]
+    )
+    assert fetched.card is not None
+    assert fetched.card.title.startswith("GrepSeek")
+    assert await store.get(STORED) is not None
+    assert unknown.card is None
+    assert "0000.00001" in unknown.note
+
+
+async def test_a_message_post_for_paper_card(june_store: PaperStore) -> None:
+    links = LinkCards(Catalog(june_store, SearchService(june_store), None, None, None))
+    post = await links.post(f"look: https://arxiv.org/abs/{STORED} and https://arxiv.org/abs/2401.99999v2 !")
+    assert post.header == "The papers linked in this message"
+    assert [c.paper_id for c in post.cards] == [STORED]
+    assert post.text == ("arXiv 2401.99999 is not in the local store (offline: nothing was fetched).",)
+    none = await links.post("no paper here: https://example.com")
+    assert not none.cards
+    assert "links to no paper" in none.text[0]
+
+
+async def test_at_most_ten_links_a_message(june_store: PaperStore) -> None:
+    links = LinkCards(Catalog(june_store, SearchService(june_store), None, None, None))
+    found = await links.for_urls([f"https://arxiv.org/abs/2401.{i:05d}" for i in range(30)])
+    assert len(found) == MAX_LINKS
+
+
+async def test_the_ten_papers_are_counted_by_paper_not_by_link(june_store: PaperStore) -> None:
+    links = LinkCards(Catalog(june_store, SearchService(june_store), None, None, None))
+    urls = [f"https://{host}/2401.{i:05d}" for i in range(12) for host in ("arxiv.org/abs", "hf.co/papers")]
+    found = await links.for_urls(urls)
+    assert len(found) == 2 * MAX_LINKS
+    assert len({f.paper_id for f in found}) == MAX_LINKS
