@@ -144,10 +144,11 @@ def create_app(
         await ack()
         channel = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or "")
         paper = str((body.get("actions") or [{}])[0].get("value", ""))
-        here = publisher.for_workspace(workspace_of_body(body))  # the token of the workspace it comes from
+        workspace = workspace_of_body(body)
+        here = publisher.for_workspace(workspace)  # the token of the workspace it comes from
 
         async def answer() -> str:
-            return shared(await chat.share("slack", channel, paper, here))
+            return shared(await chat.share("slack", channel, paper, here, workspace=workspace))
 
         await _reply(client, body, text=await replied(answer(), f"sharing {paper} in {channel}", str))
 

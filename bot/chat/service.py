@@ -277,8 +277,11 @@ class ChatService:
             return Post(header="paperboy", text=(f"I lost track of paper {arxiv_id}. {HELP}",))
         return await discuss(paper, mention.text, self._search)
 
-    async def share(self, platform: str, channel: str, paper_ref: str, publisher: Publisher) -> Shared | Unshared:
-        """Post a paper's card publicly, seed its thread, and remember the thread is about it.
+    async def share(
+        self, platform: str, channel: str, paper_ref: str, publisher: Publisher, *, workspace: str = ""
+    ) -> Shared | Unshared:
+        """Post a paper's card publicly, seed its thread, and remember the thread is about it (in
+        `workspace`, so that `paperboy forget` finds it).
 
         Raises InvalidPaperId or NotFound for a paper we can't find, DeliveryError when posting fails."""
         paper = await self._catalog.paper(paper_ref)
@@ -287,7 +290,7 @@ class ChatService:
         tag = f"share:{paper.arxiv_id}:{now.timestamp():.0f}"
         try:
             root = await publisher.post_card(channel, paper_card, tag)
-            await self._ledger.record_thread(platform, root, paper.arxiv_id, "share", now)
+            await self._ledger.record_thread(platform, root, paper.arxiv_id, "share", now, workspace=workspace)
             await publisher.seed_thread(root, paper_card, f"{tag}:seed")
         except ChannelUnavailable as exc:
             return Unshared(exc.reason)

@@ -134,6 +134,8 @@ async def test_share_posts_the_card_and_seeds_its_thread(slack_bot: SlackBot) ->
     assert "*Abstract*" in json.dumps(seed["blocks"])
     assert "Shared “GrepSeek" in slack_bot.fake.responses[0]["text"]
     assert await slack_bot.ledger.thread_paper("slack", "C0001", seed["thread_ts"]) == "2605.29307"
+    # kept under the workspace it was shared in, so that `paperboy forget --team slack:T0001` erases it
+    assert await slack_bot.ledger.thread_paper("slack", "C0001", seed["thread_ts"], workspace="T0001") == "2605.29307"
 
 
 async def test_share_where_the_bot_is_not_invited(slack_bot: SlackBot) -> None:
