@@ -286,12 +286,6 @@ class LexicalIndex:
         found = self._searcher.fast_field_values("pos", [a for _, a in hits])
         return {int(p or 0): Paper.model_validate_json(d["paper"][0]) for p, d in zip(found, docs, strict=True)}
 
-    def paper(self, position: int) -> Paper:
-        return self.papers_at([position])[position]
-
-    def keywords(self, position: int) -> tuple[str, ...]:
-        return self.paper(position).ai_keywords
-
     def shared_keyword(self, key: str) -> bool:
         """Whether two or more papers carry this Hugging Face keyword (see `keyword_key`)."""
         return int(self._searcher.doc_freq("kw", key)) >= 2
