@@ -15,7 +15,7 @@ from bot.delivery.digest import DigestOptions
 from bot.domain.channels import ChannelRef, parse_channel
 from bot.domain.config import DigestDefaults, SubscriptionConfig
 from bot.domain.schedule import next_delivery
-from bot.domain.weekdays import format_days, parse_days
+from bot.domain.weekdays import format_days, parse_days, plural_day
 from bot.store.engine import as_utc
 from bot.store.tables import subscriptions
 from bot.store.upsert import changed, insert_for
@@ -34,6 +34,7 @@ class Subscription:
     status: str | None = None
     # When its current schedule began: no digest is owed for a due time before it (None: every one is).
     since: datetime | None = None
+    cadence: str = "daily"  # or "weekly": a roundup of the week on its one day in `days` (such as "fri")
 
     @property
     def weekdays(self) -> frozenset[int]:
@@ -50,12 +51,15 @@ class Subscription:
         topics = ", ".join(f"“{t}”" for t in self.topics) if self.topics else "all papers"
         lines = [
             f"Topics: {topics}",
-            f"When: {self.time} {self.timezone}, {format_days(self.weekdays)}",
+            f"When: {self.time} {self.timezone}, {format_days(self.weekdays)}"
+            if self.cadence == "daily"
+            else f"When: weekly roundup, {plural_day(self.days)} at {self.time} {self.timezone}",
             f"Papers: top {self.limit}" + (f" with at least {self.min_upvotes} upvotes" if self.min_upvotes else ""),
         ]
         due = self.next_delivery(now)
         if due is not None:
-            lines.append(f"Next digest: {due.astimezone(ZoneInfo(self.timezone)):%A %-d %B, %H:%M %Z}")
+            what = "digest" if self.cadence == "daily" else "roundup"
+            lines.append(f"Next {what}: {due.astimezone(ZoneInfo(self.timezone)):%A %-d %B, %H:%M %Z}")
         if self.source == "config":
             lines.append("Managed by the config file: change it there.")
         if self.status:
@@ -69,10 +73,11 @@ def from_config(entry: SubscriptionConfig, defaults: DigestDefaults) -> Subscrip
         topics=entry.topics or defaults.topics,
         time=entry.time,
         timezone=entry.timezone,
-        days=entry.days,
         limit=entry.limit if entry.limit is not None else defaults.limit,
         min_upvotes=entry.min_upvotes if entry.min_upvotes is not None else defaults.min_upvotes,
         source="config",
+        cadence=entry.cadence,
+        days=(entry.day or "fri") if entry.cadence == "weekly" else entry.days,
     )
 
 
@@ -158,8 +163,8 @@ class SubscriptionStore:
 ALWAYS = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _schedule(s: Subscription) -> tuple[str, str, str]:
-    return (s.time, s.timezone, s.days)
+def _schedule(s: Subscription) -> tuple[str, str, str, str]:
+    return (s.time, s.timezone, s.days, s.cadence)
 
 
 def _to_row(s: Subscription) -> dict[str, Any]:
@@ -175,6 +180,7 @@ def _to_row(s: Subscription) -> dict[str, Any]:
         "min_upvotes": s.min_upvotes,
         "source": s.source,
         "status": s.status,
+        "cadence": s.cadence,
     }
 
 
@@ -190,6 +196,7 @@ def _from_row(row: Any) -> Subscription:
         source=row["source"],
         status=row["status"],
         since=_since(row["updated_at"]),
+        cadence=row["cadence"],
     )
 
 
