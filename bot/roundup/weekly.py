@@ -87,8 +87,6 @@ class WeeklySweeper:
         since = due.subscription.since
         if status is None and since is not None and due.due < since:
             return "nothing"  # due before the subscription (or its new schedule) began
-        if now >= due.window_end and status is None:
-            return Skip(f"missed: nothing was delivered between {due.due:%H:%M} and {due.window_end:%H:%M} UTC")
         if now >= due.window_end and status == "failed":
             if await self._ledger.give_up(channel, week_key(monday), now):
                 log.warning("roundup for %s given up: it kept failing until %s", channel, due.window_end)
@@ -102,6 +100,8 @@ class WeeklySweeper:
             if missing:
                 return Skip(f"the store has no listing of {week_name(monday)} (no sync fetched its days)")
             return Skip(f"Hugging Face listed no papers in {week_name(monday)}")
+        if now >= due.window_end and status is None:
+            return Skip(f"missed: nothing was delivered between {due.due:%H:%M} and {due.window_end:%H:%M} UTC")
         if now < due.wait_end and (missing or await self._partial(due, monday, now)):
             return "nothing"  # some days may still come: wait, then post what there is and say what is missing
         return "deliver"
