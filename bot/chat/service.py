@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.chat.cadence import KINDS, cadence_days
 from bot.chat.commands import (
     Command,
     Help,
@@ -46,6 +47,7 @@ HELP = {
         "`/papers speculative decoding` — search (results only you see, with a button to share)",
         "`/papers paper 2406.12345` — one paper, by arXiv id or link",
         "`/papers subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5` — a daily digest here",
+        "`/papers subscribe weekly diffusion on fri at 16:00` — a weekly roundup here instead",
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
         "In a paper's thread, mention me with `summary`, `related`, `code`, `authors` or `cite`.",
         f"Who may subscribe or unsubscribe a channel: {MANAGERS['slack']}.",
@@ -55,6 +57,7 @@ HELP = {
         "`/papers search topic:speculative decoding` — search (only you see it; share with a button)",
         "`/papers paper id:2406.12345` — one paper, by arXiv id or link",
         "`/papers subscribe topics:diffusion, robotics time:09:00 timezone:Europe/Berlin top:5` — a daily digest",
+        "`/papers subscribe cadence:weekly day:fri time:16:00` — a weekly roundup instead",
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
         "In a paper's thread, mention me with `summary`, `related`, `code`, `authors` or `cite`.",
         f"Who may subscribe or unsubscribe a channel: {MANAGERS['discord']}.",
@@ -169,20 +172,25 @@ class ChatService:
                     *current.describe(self._clock()),
                 ),
             )
+        cadence = command.cadence or (current.cadence if current else "daily")
+        days = cadence_days(command, cadence, current)
+        if isinstance(days, Post):
+            return days
         subscription = Subscription(
             channel=asker.channel,
             topics=command.topics or (current.topics if current else self._defaults.topics),
             time=command.time or (current.time if current else "09:00"),
             timezone=command.timezone or (current.timezone if current else "UTC"),
-            days=command.days or (current.days if current else "mon-fri"),
+            days=days,
             limit=command.limit or (current.limit if current else self._defaults.limit),
             min_upvotes=current.min_upvotes if current else self._defaults.min_upvotes,
+            cadence=cadence,
         )
         now = self._clock()
         await self._subscriptions.save(subscription, now)  # dated: a due time already past is not owed
         verb = "updated" if current else "subscribed"
         return Post(
-            header=f"This channel is {verb}: a daily digest of Hugging Face papers",
+            header=f"This channel is {verb}: {KINDS[cadence]} of Hugging Face papers",
             text=tuple(subscription.describe(now)),
         )
 
@@ -209,4 +217,7 @@ class ChatService:
                     "This channel has no daily digest. Try `/papers subscribe diffusion at 09:00 tz Europe/Berlin`.",
                 ),
             )
-        return Post(header="This channel's daily digest", text=tuple(current.describe(self._clock())))
+        return Post(
+            header=f"This channel's {KINDS[current.cadence].removeprefix('a ')}",
+            text=tuple(current.describe(self._clock())),
+        )

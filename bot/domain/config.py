@@ -6,7 +6,6 @@ import re
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
@@ -86,8 +85,15 @@ class SubscriptionConfig(_Strict):
     days: str = "mon-fri"
     limit: int | None = Field(None, ge=1, le=50)
     min_upvotes: int | None = Field(None, ge=0)
-    cadence: Literal["daily", "weekly"] = "daily"
+    cadence: str = "daily"
     day: str | None = None  # a weekly roundup's day of the week (default fri); `days` is for daily digests
+
+    @field_validator("cadence")
+    @classmethod
+    def _cadence_name(cls, value: str) -> str:
+        if value not in ("daily", "weekly"):
+            raise ValueError(f'{_shown(value)} is not a cadence (use "daily" for a digest, "weekly" for a roundup)')
+        return value
 
     @field_validator("day")
     @classmethod

@@ -79,9 +79,9 @@ async def seed(url: str | None, data: Path, discord: FakeDiscord) -> list[Channe
             channel = ChannelRef("discord", channel_id)
         else:
             channel = ChannelRef("slack", f"CW{i:03d}")
-        day, at, zone = SCHEDULES[(i // 2) % len(SCHEDULES)] if i < 16 else SCHEDULES[0]
+        weekday, at, zone = SCHEDULES[(i // 2) % len(SCHEDULES)]
         await subscriptions.save(
-            Subscription(channel=channel, cadence="weekly", days=day, time=at, timezone=zone, limit=PAPERS)
+            Subscription(channel=channel, cadence="weekly", days=weekday, time=at, timezone=zone, limit=PAPERS)
         )
         channels.append(channel)
     await engine.dispose()
@@ -148,7 +148,7 @@ async def test_replicas_killed_at_random_post_each_roundup_and_each_note_once(
         rng = random.Random(23)
         kills = 0
         now = START
-        pending = [
+        pending: list[tuple[datetime, dict[str, object]]] = [
             (NEWS, {"github_repo": "https://github.com/lab/code", "upvotes": lambda p: p.upvotes + 80}),
             (MARK, {"upvotes": 600}),
         ]
