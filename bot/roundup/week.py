@@ -13,7 +13,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 WEEK_SHIFT = timedelta(weeks=52_000)
-FIRST_LISTING_YEAR = 1900  # every key before this year is a week's: no listing day is this old
+FIRST_LISTING_YEAR = (
+    1900  # every key before this year is a week's (weeks up to the year 2895): no listing day is this old
+)
 
 
 def covered_monday(due_day: date) -> date:
