@@ -70,10 +70,14 @@ class Roundup(Digest):
             cards=tuple(card(p, rank=i) for i, p in enumerate(self.papers, start=1)),
             empty=None if self.papers else self._why_empty(),
             day=self.day,
-            text=(lacking(self.missing),) if self.missing else (),
         )
 
     def _line(self) -> str:
+        """The line under the header (every platform shows it): what the roundup holds, and what the store lacks."""
+        line = self._holds()
+        return f"{line}. {lacking(self.missing)}" if self.missing and self.papers else line
+
+    def _holds(self) -> str:
         if not self.listed:
             return "Hugging Face Daily Papers · no papers listed this week"
         parts = [f"top {len(self.papers)} of {self.listed} papers this week by upvotes"]

@@ -44,8 +44,8 @@ async def test_a_sync_refetches_followed_days_and_reads_arxiv_versions(store: Pa
         # Since then Hugging Face counts 120 upvotes and links code; arXiv has a second version.
         for item in api.daily["2026-06-01"]:
             assert isinstance(item, dict)
-            if item["paper"]["id"] == PAPER:  # type: ignore[index]
-                item["paper"].update(upvotes=120, githubRepo="https://github.com/lab/code")  # type: ignore[index]
+            if item["paper"]["id"] == PAPER:
+                item["paper"].update(upvotes=120, githubRepo="https://github.com/lab/code")
         api.arxiv[PAPER] = atom_answer(atom_entry(f"{PAPER}v2", "The paper, revised"))
 
         clock = Clock(NOW)

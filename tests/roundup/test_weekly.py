@@ -153,9 +153,10 @@ async def test_a_day_the_store_lacks_is_said_not_passed_off_as_no_papers(world: 
     await world.run(utc(2026, 6, 5, 22), utc(2026, 6, 5, 23))
     assert world.headers("CGAP") == Counter({week_key(WEEK_23).isoformat(): 1})
     [header] = world.publisher.headers
-    assert header.text == (
-        "Tuesday 2 June, Thursday 4 June are not in the store (no sync has fetched them), so their papers are "
-        "left out: `paperboy sync --date YYYY-MM-DD` fetches each.",
+    assert header.subheader == (
+        "Hugging Face Daily Papers · top 5 of 18 papers this week by upvotes. Tuesday 2 June, Thursday 4 June are "
+        "not in the store (no sync has fetched them), so their papers are left out: `paperboy sync --date "
+        "YYYY-MM-DD` fetches each."
     )
 
 
