@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -84,19 +84,28 @@ class Follower:
         await self._follows.adopt(since)
         followed = [f for f in await self._follows.following(since) if f.channel.platform in self._publishers]
         report.followed = len(followed)
-        versions = await self._follows.versions({f.arxiv_id for f in followed})
+        ids = sorted({f.arxiv_id for f in followed})
+        versions = await self._follows.versions(ids)
+        papers = await self._store.get_many(ids) if ids else {}
+        done = await self._notes.done(ids)
         channels: dict[ChannelRef, list[Followed]] = {}
         for item in followed:
             channels.setdefault(item.channel, []).append(item)
-        await asyncio.gather(*(self._channel(items, versions, report) for items in channels.values()))
+        await asyncio.gather(*(self._channel(items, papers, versions, done, report) for items in channels.values()))
         return report
 
-    async def _channel(self, items: Sequence[Followed], versions: Mapping[str, int], report: FollowReport) -> None:
+    async def _channel(
+        self,
+        items: Sequence[Followed],
+        papers: Mapping[str, Paper],
+        versions: Mapping[str, int],
+        done: Collection[tuple[str, str, str, str]],
+        report: FollowReport,
+    ) -> None:
         channel = items[0].channel
         publisher = self._publishers[channel.platform]
-        done = await self._notes.done(channel, {f.arxiv_id for f in items})
         for item in items:
-            paper = await self._store.get(item.arxiv_id)
+            paper = papers.get(item.arxiv_id)
             if paper is None:
                 continue
             version = versions.get(item.arxiv_id)
@@ -106,7 +115,8 @@ class Follower:
                 if not await self._refresh(publisher, item, paper, report):
                     continue
                 for found in news(item, paper, version):
-                    if (item.arxiv_id, found.event) not in done and await self._note(publisher, item, found):
+                    noted = (channel.platform, channel.channel, item.arxiv_id, found.event) in done
+                    if not noted and await self._note(publisher, item, found):
                         report.notes[found.event.partition(":")[0]] += 1
             except ChannelUnavailable as exc:
                 await self._follows.stop(item.key, exc.reason)
@@ -120,6 +130,8 @@ class Follower:
         fresh = card_of(paper, rank=item.rank)
         if shown(fresh) == item.shown:
             return True
+        if item.refreshed_at is not None and self._clock() - item.refreshed_at < REFRESH_EVERY:
+            return True  # refreshed within the hour, as read a moment ago: not worth a write to ask
         platform = item.channel.platform
         async with self._pace.setdefault(platform, asyncio.Lock()):
             if not await self._follows.claim_refresh(item.key, self._clock(), REFRESH_EVERY):

@@ -127,20 +127,14 @@ class NoteLedger:
         """Let the note go unposted (an error): another sync, here or elsewhere, tries again."""
         await self._holds.free([_hold(key)])
 
-    async def done(self, channel: ChannelRef, arxiv_ids: Collection[str]) -> set[tuple[str, str]]:
-        """The (paper, event) notes of this channel's papers that are out or given up."""
+    async def done(self, arxiv_ids: Collection[str]) -> set[tuple[str, str, str, str]]:
+        """The (platform, channel, paper, event) notes about these papers that are out or given up."""
         if not arxiv_ids:
             return set()
-        query = select(thread_notes.c.arxiv_id, thread_notes.c.event).where(
-            and_(
-                thread_notes.c.platform == channel.platform,
-                thread_notes.c.channel == channel.channel,
-                thread_notes.c.arxiv_id.in_(sorted(arxiv_ids)),
-                thread_notes.c.status != "claimed",
-            )
-        )
+        query = select(thread_notes.c.platform, thread_notes.c.channel, thread_notes.c.arxiv_id, thread_notes.c.event)
+        query = query.where(thread_notes.c.arxiv_id.in_(sorted(arxiv_ids)), thread_notes.c.status != "claimed")
         async with self._engine.connect() as conn:
-            return {(r.arxiv_id, r.event) for r in await conn.execute(query)}
+            return {(r.platform, r.channel, r.arxiv_id, r.event) for r in await conn.execute(query)}
 
     async def close(self) -> None:
         await self._holds.close()
