@@ -2,7 +2,8 @@
 
 With `bot.app.cli` this is the only module in `bot` that imports adapters (the import contract names it):
 it is where the composition root meets the surfaces. Each platform's adapter (and SDK: slack_bolt and
-aiohttp, discord.py) is imported only when that platform has credentials.
+aiohttp, discord.py) is imported only when that platform has credentials; its words for the core
+(`adapters.*.wording`, plain text) always are.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from adapters.console.publisher import ConsolePublisher
-from bot.chat.assistant import Assistant
+from adapters.discord import wording as discord_wording
+from adapters.slack import wording as slack_wording
 from bot.chat.service import ChatService
 from bot.domain.errors import ConfigError
-from bot.store.events import EventLog
 from bot.store.health import database_problem
 
 if TYPE_CHECKING:
@@ -66,11 +67,17 @@ def discord_token(services: Services) -> str | None:
     return _pick(services.settings.discord_token, file.token, file.bot_token)
 
 
-def assistant(services: Services) -> Assistant:
-    chat = ChatService(
-        services.store, services.search, services.catalog, services.subscriptions, services.config.digest
+def chat_service(services: Services) -> ChatService:
+    """The conversational core every platform shares, with each platform's own words."""
+    return ChatService(
+        services.store,
+        services.search,
+        services.catalog,
+        services.subscriptions,
+        services.config.digest,
+        ledger=services.ledger,
+        phrasebooks={"slack": slack_wording.PHRASES, "discord": discord_wording.PHRASES},
     )
-    return Assistant(chat, services.catalog, services.search, services.ledger, EventLog(services.store.engine))
 
 
 @asynccontextmanager
@@ -108,7 +115,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
     """Start every platform whose credentials are set; stop them all on the way out."""
     names: list[str] = []
     found: dict[str, Publisher] = {}
-    talk = assistant(services)  # one conversational core for every platform
+    chat = chat_service(services)  # one conversational core for every platform
     async with AsyncExitStack() as stack:
         slack = slack_credentials(services)
         if slack is not None:
@@ -121,7 +128,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
             client = slack_client(slack.bot_token, services.settings.slack_api_url, session)
             slack_publisher = SlackPublisher(client)
             found["slack"] = slack_publisher
-            app = create_app(talk, client, slack.signing_secret, slack_publisher, admins=services.config.slack.admins)
+            app = create_app(chat, client, slack.signing_secret, slack_publisher, admins=services.config.slack.admins)
             runtime = SlackRuntime(
                 app,
                 signing_secret=slack.signing_secret,
@@ -137,7 +144,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
             from adapters.discord.app import DiscordRuntime, PaperBot, use_endpoints
 
             use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
-            bot = PaperBot(talk, guilds=services.config.discord.guilds)
+            bot = PaperBot(chat, guilds=services.config.discord.guilds)
             discord_runtime = DiscordRuntime(bot, token)
             stack.push_async_callback(discord_runtime.stop)
             await discord_runtime.start()

@@ -33,6 +33,7 @@ def paperboy(tmp_path: Path) -> Iterator[Paperboy]:
         yield run
 
 
+@pytest.mark.slow
 def test_a_weekly_channel_gets_its_weeks_roundup_once(paperboy: Paperboy, tmp_path: Path) -> None:
     env = {"PAPERBOY_OFFLINE": "1", "PAPERBOY_CONFIG": str(tmp_path / "paperboy.toml")}
     posted = paperboy("post", "--channel", "console:team", "--date", "2026-06-03", **env)

@@ -41,6 +41,7 @@ NEWS = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)  # a sync brings code and upvote
 MARK = datetime(2026, 3, 30, 4, 0, tzinfo=UTC)  # after the last roundup: 600 upvotes for every paper
 END = datetime(2026, 3, 30, 6, 0, tzinfo=UTC)
 STEP = timedelta(minutes=15)
+pytestmark = pytest.mark.slow
 PAPERS = 3
 # (day, time, zone): Sunday 02:30 in Berlin and 01:30 in London do not exist that week.
 SCHEDULES = (

@@ -122,6 +122,7 @@ async def test_the_week_comes_once_ranked_by_upvotes_across_its_days(world: Worl
     assert await Ledger(world.store.engine).status(ChannelRef("slack", "CWEEK"), date(2026, 6, 5)) is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("monday", "day", "at", "zone"),
     [
