@@ -6,6 +6,7 @@ import itertools
 from datetime import datetime
 
 from rich.console import Console
+from rich.text import Text
 
 from adapters.console.render import render_card, render_post
 from bot.domain.post import Card, Post
@@ -42,3 +43,12 @@ class ConsolePublisher:
         self, channel: str, key: str, since: datetime, *, thread: str | None = None, title: str = ""
     ) -> MessageRef | None:
         return None  # a terminal keeps nothing to look through
+
+    async def note(self, channel: str, post: Post, key: str, *, thread: str | None = None) -> MessageRef | None:
+        self._console.print(render_post(Post(header=post.header, subheader=post.subheader)))
+        for paragraph in post.text:
+            self._console.print(Text(paragraph))
+        return self._ref(channel)
+
+    async def refresh_card(self, ref: MessageRef, card: Card) -> bool:
+        return True  # printed lines can't change; the card is not gone, so there is nothing to stop

@@ -186,24 +186,31 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
     async def paper(interaction: discord.Interaction, paper_id: str) -> None:
         await bot.answer(interaction, PaperLookup(paper_id))
 
-    @group.command(name="subscribe", description="A daily digest in this channel (needs Manage Channels)")
+    @group.command(name="subscribe", description="A daily digest or weekly roundup here (needs Manage Channels)")
     @app_commands.describe(
         topics="Topics, separated by commas (default: all papers)",
         time="HH:MM, 24-hour (default 09:00)",
         timezone="An IANA time zone such as Europe/Berlin (default UTC)",
         top="How many papers (1-50)",
+        cadence="A daily digest, or a weekly roundup of the week's papers (default: as now, else daily)",
+        day="A weekly roundup's day (default Friday)",
     )
+    @app_commands.choices(cadence=CADENCES, day=WEEKDAYS)
     async def subscribe(
         interaction: discord.Interaction,
         topics: str | None = None,
         time: str | None = None,
         timezone: str | None = None,
         top: app_commands.Range[int, 1, 50] | None = None,
+        cadence: app_commands.Choice[str] | None = None,
+        day: app_commands.Choice[str] | None = None,
     ) -> None:
-        if bot.open_form is not None and topics is None and time is None and timezone is None and top is None:
+        chosen = (cadence.value if cadence else None, day.value if day else None)
+        bare = topics is None and time is None and timezone is None and top is None and chosen == (None, None)
+        if bot.open_form is not None and bare:
             await bot.open_form(interaction)  # a bare `/papers subscribe` opens the form
             return
-        await bot.answer(interaction, subscribe_command(topics, time, timezone, top))
+        await bot.answer(interaction, subscribe_command(topics, time, timezone, top, *chosen))
 
     @group.command(name="unsubscribe", description="Stop this channel's daily digest (needs Manage Channels)")
     async def unsubscribe(interaction: discord.Interaction) -> None:
@@ -221,15 +228,34 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
     return group
 
 
+CADENCES = [
+    app_commands.Choice(name="daily digest", value="daily"),
+    app_commands.Choice(name="weekly roundup", value="weekly"),
+]
+WEEKDAYS = [
+    app_commands.Choice(name=name, value=name[:3].lower())
+    for name in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+]
+
+
 def _quoted(value: str) -> str:
     return "“" + value.replace("”", "'").replace("“", "'").replace('"', "'") + "”"
 
 
-def subscribe_command(topics: str | None, time: str | None, timezone: str | None, top: int | None) -> Command:
+def subscribe_command(
+    topics: str | None,
+    time: str | None,
+    timezone: str | None,
+    top: int | None,
+    cadence: str | None = None,
+    day: str | None = None,
+) -> Command:
     """Discord's options, checked by the same rules as Slack's `subscribe` text. Each value is quoted,
     so a topic that reads like an option ("diffusion tz Europe") stays a topic."""
     listed = [" ".join(t.split()) for t in (topics or "").split(",")]
-    words = [", ".join(_quoted(t) for t in listed if t)]
+    words = [cadence or "", ", ".join(_quoted(t) for t in listed if t)]
+    if day:
+        words += ["on", day]
     if time:
         words += ["at", _quoted(time)]
     if timezone:

@@ -19,6 +19,7 @@ from typing import Any
 
 import discord
 
+from adapters.discord.notes import GONE, note_content
 from adapters.discord.render import Message, card_embed, header_message, seed_embed, thread_name
 from bot.domain.errors import ChannelUnavailable, DeliveryError
 from bot.domain.post import Card, Post
@@ -85,6 +86,31 @@ class DiscordPublisher:
         thread = await self._channel(root.thread)
         sent = await self._call(root.channel, _send(thread, embed=seed_embed(card), nonce=nonce(root.thread, key)))
         return MessageRef(root.channel, str(sent.id), root.thread)
+
+    async def note(self, channel: str, post: Post, key: str, *, thread: str | None = None) -> MessageRef | None:
+        target = await self._channel(thread or channel)
+        if isinstance(target, discord.ForumChannel):
+            return None  # a forum takes posts, not messages
+        where = thread or channel
+        sent = await self._call(channel, _send(target, content=note_content(post), nonce=nonce(where, key)))
+        return MessageRef(channel, str(sent.id), thread or str(sent.id))
+
+    async def refresh_card(self, ref: MessageRef, card: Card) -> bool:
+        """Edit the card's embed; False when it is gone (Unknown Message, or its forum post deleted)."""
+        try:
+            target = await self._channel(ref.channel)
+            # A forum post's card is its starter message, which lives in the post (the thread) itself.
+            holder = await self._channel(ref.thread) if isinstance(target, discord.ForumChannel) else target
+            await holder.get_partial_message(int(ref.message)).edit(embed=card_embed(card))
+        except discord.NotFound as exc:
+            if exc.code in GONE:
+                return False
+            await self._call(ref.channel, _raise(exc))
+        except ChannelUnavailable:
+            return False  # the forum post, with its card, was deleted
+        except discord.HTTPException as exc:
+            await self._call(ref.channel, _raise(exc))
+        return True
 
     async def find(
         self, channel: str, key: str, since: datetime, *, thread: str | None = None, title: str = ""

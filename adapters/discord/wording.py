@@ -16,6 +16,7 @@ PHRASES = Phrasebook(
         _SEARCH,
         "`/papers paper id:2406.12345` — one paper, by arXiv id or link",
         _SUBSCRIBE,
+        "`/papers subscribe cadence:weekly day:fri time:16:00` — a weekly roundup instead",
         "`/papers subscribe` with no options — a form to fill in for this channel's digest",
         "**Paper card** (right-click a message › Apps) — cards for the papers it links to, only you see them",
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
 from typing import Any, Protocol
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.notes import GONE, note_message
 from adapters.slack.render import card_message, header_message, thread_blocks
 from bot.domain.errors import ChannelUnavailable, DeliveryError
 from bot.domain.post import Card, Post
@@ -142,6 +143,26 @@ class SlackPublisher:
         """Any message (answers to mentions, say), paced and error-mapped like the digest's."""
         return await self._post(channel, text, blocks, thread=thread)
 
+    async def note(self, channel: str, post: Post, key: str, *, thread: str | None = None) -> MessageRef | None:
+        text, blocks = note_message(post)
+        return await self._post(channel, text, blocks, thread=thread, key=key)
+
+    async def refresh_card(self, ref: MessageRef, card: Card) -> bool:
+        """chat.update of the card, paced with the channel's posts; False when Slack says it is deleted."""
+        text, blocks = card_message(card)
+        try:
+            await self._paced(
+                ref.channel,
+                lambda: self._call(
+                    ref.channel, self._client.chat_update, channel=ref.channel, ts=ref.message, text=text, blocks=blocks
+                ),
+            )
+        except SlackApiError as exc:
+            if exc.response is not None and exc.response.get("error") in GONE:
+                return False
+            raise _mapped(ref.channel, exc, "chat.update") from exc
+        return True
+
     async def find(
         self, channel: str, key: str, since: datetime, *, thread: str | None = None, title: str = ""
     ) -> MessageRef | None:
@@ -165,15 +186,10 @@ class SlackPublisher:
     async def _post(
         self, channel: str, text: str, blocks: list[dict[str, Any]], thread: str | None = None, key: str | None = None
     ) -> MessageRef:
-        lock = self._locks.setdefault(channel, asyncio.Lock())
-        async with lock:
-            last = self._last.get(channel)
-            if last is not None:
-                wait = self._interval - (self._clock() - last)
-                if wait > 0:
-                    await self._sleep(wait)
-            try:
-                response = await self._call(
+        try:
+            response = await self._paced(
+                channel,
+                lambda: self._call(
                     channel,
                     self._client.chat_postMessage,
                     channel=channel,
@@ -183,13 +199,26 @@ class SlackPublisher:
                     unfurl_links=False,
                     unfurl_media=False,
                     metadata={"event_type": METADATA_EVENT, "event_payload": {"key": key}} if key else None,
-                )
-            except SlackApiError as exc:
-                raise _mapped(channel, exc) from exc
-            finally:
-                self._last[channel] = self._clock()
+                ),
+            )
+        except SlackApiError as exc:
+            raise _mapped(channel, exc) from exc
         ts = str(response["ts"])
         return MessageRef(channel=str(response.get("channel") or channel), message=ts, thread=thread or ts)
+
+    async def _paced(self, channel: str, call: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+        """Make the call when the channel's last write is `interval` old: writes to one channel go one at a time."""
+        lock = self._locks.setdefault(channel, asyncio.Lock())
+        async with lock:
+            last = self._last.get(channel)
+            if last is not None:
+                wait = self._interval - (self._clock() - last)
+                if wait > 0:
+                    await self._sleep(wait)
+            try:
+                return await call()
+            finally:
+                self._last[channel] = self._clock()
 
 
 def _unseen_debug_off(logger: logging.Logger) -> None:
@@ -209,11 +238,11 @@ def _code(exc: SlackApiError) -> str:
     return str(exc.response.get("error", "")) if exc.response is not None else ""
 
 
-def _mapped(channel: str, exc: SlackApiError) -> Exception:
+def _mapped(channel: str, exc: SlackApiError, method: str = "chat.postMessage") -> Exception:
     code = _code(exc)
     status = exc.response.status_code if exc.response is not None else None
     if code in PERMANENT:
         return ChannelUnavailable(f"slack:{channel}", f"{code} ({WHY.get(code, 'Slack refused the bot')})")
     if status == 429:
-        return DeliveryError(f"Slack kept rate-limiting chat.postMessage in {channel} (429 after retries)")
-    return DeliveryError(f"Slack refused chat.postMessage in {channel}: {code or status}")
+        return DeliveryError(f"Slack kept rate-limiting {method} in {channel} (429 after retries)")
+    return DeliveryError(f"Slack refused {method} in {channel}: {code or status}")

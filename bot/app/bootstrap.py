@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 from bot import __version__
 from bot.delivery.subscriptions import SubscriptionStore, from_config
 from bot.domain.config import FileConfig, load_config
+from bot.domain.engagement import Engagement
 from bot.ingest.catalog import Catalog
+from bot.roundup.discussed import NoEngagement
 from bot.search.lazy import LazySearch
 from bot.store.engine import create_engine, database_url, migrate
 from bot.store.ledger import Ledger
@@ -43,6 +45,8 @@ class Services:
     syncer: Syncer | None  # None when offline
     subscriptions: SubscriptionStore
     ledger: Ledger
+    engagement: Engagement  # the channel's votes and replies, for the weekly roundup's "most discussed"
+    arxiv: Arxiv | None = None  # None when offline
 
 
 def query_encoder(settings: Settings) -> QueryEncoder | None:
@@ -118,6 +122,8 @@ async def open_services(settings: Settings, config: FileConfig | None = None) ->
                     syncer=syncer,
                     subscriptions=subscriptions,
                     ledger=ledger,
+                    engagement=NoEngagement(),  # until votes are recorded: the store's Engagement goes here
+                    arxiv=arxiv,
                 )
             finally:
                 await search.close()

@@ -406,6 +406,13 @@ def post_(
 
     async def work(services: Services) -> int:
         subscription = await services.subscriptions.get(where)
+        if subscription is not None and subscription.cadence == "weekly":
+            from bot.roundup.post import post_roundup
+
+            async with publishers(services, out) as found:
+                said, ok = await post_roundup(services, found, subscription, day)
+            err.print(said, markup=False)
+            return 0 if ok else 1
         defaults = services.config.digest
         options = (
             subscription.options()

@@ -8,18 +8,21 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from bot.app.bootstrap import Services
-from bot.delivery.digest_delivery import DigestDelivery
+from bot.delivery.digest_delivery import CardPosted, DigestDelivery
 from bot.delivery.scheduler import Scheduler
 from bot.delivery.sweep import Sweeper
 from bot.domain.errors import SourceError
 from bot.domain.publishing import Publisher
 from bot.ingest.sync import recent_days
+from bot.roundup.wiring import Roundups, living
 
 log = logging.getLogger("paperboy")
 
 
-def sweeper(services: Services, publishers: Mapping[str, Publisher]) -> Sweeper:
-    delivery = DigestDelivery(services.store, services.search, services.ledger, services.subscriptions, publishers)
+def sweeper(services: Services, publishers: Mapping[str, Publisher], posted: CardPosted | None = None) -> Sweeper:
+    delivery = DigestDelivery(
+        services.store, services.search, services.ledger, services.subscriptions, publishers, posted=posted
+    )
     return Sweeper(
         services.subscriptions,
         services.ledger,
@@ -32,12 +35,21 @@ def sweeper(services: Services, publishers: Mapping[str, Publisher]) -> Sweeper:
 
 async def serve(services: Services, publishers: Mapping[str, Publisher], stop: asyncio.Event) -> None:
     """Sweep and sync on schedule until `stop` is set."""
-    sweep = sweeper(services, publishers)
+    parts = (services.store, services.search, services.ledger, services.subscriptions, publishers)
+    async with living(services.config, *parts, services.engagement, services.arxiv) as roundup:
+        await _serve(services, publishers, stop, roundup)
+
+
+async def _serve(
+    services: Services, publishers: Mapping[str, Publisher], stop: asyncio.Event, roundup: Roundups
+) -> None:
+    sweep = sweeper(services, publishers, roundup.follower.posted)
     syncer = services.syncer
 
     async def sweep_now() -> None:
         for result in await sweep.sweep(datetime.now(UTC)):
             log.info("%s", result.describe())
+        await roundup.sweep(datetime.now(UTC))
 
     async def sync_now() -> None:
         assert syncer is not None
@@ -50,6 +62,7 @@ async def serve(services: Services, publishers: Mapping[str, Publisher], stop: a
             log.info("synced %d new listings", report.counts.new_listings)
         for day, reason in report.failed.items():
             log.warning("sync of %s failed: %s", day, reason)
+        await roundup.follow(syncer, report.days)
 
     policy = services.config.schedule
     scheduler = Scheduler(

@@ -4,6 +4,7 @@
 /papers speculative decoding     a search
 /papers paper 2406.12345         one paper
 /papers subscribe diffusion, robots at 09:00 tz Europe/Berlin top 5
+/papers subscribe weekly diffusion on fri at 16:00   a weekly roundup
 /papers unsubscribe · settings · help
 /papers follow diffusion -robotics · follow author:LeCun · follows · unfollow [topic]   (in a DM)
 
@@ -24,7 +25,7 @@ from bot.domain.config import ZONE_CHARS, check_time, check_timezone, check_topi
 from bot.domain.errors import UsageError
 from bot.domain.filters import split_entry
 from bot.domain.ids import is_arxiv_id
-from bot.domain.weekdays import parse_days
+from bot.domain.weekdays import parse_days, parse_weekday
 
 KEYWORDS = ("today", "paper", "subscribe", "unsubscribe", "settings", "help", "follow", "follows", "unfollow")
 OPTIONS = ("at", "tz", "top", "days")
@@ -52,6 +53,8 @@ class Subscribe:
     timezone: str | None = None
     days: str | None = None
     limit: int | None = None
+    cadence: str | None = None  # "daily" or "weekly", when said
+    day: str | None = None  # a weekly roundup's day (`on fri`), when said
 
 
 @dataclass(frozen=True)
@@ -144,17 +147,27 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
 
 
 def parse_subscribe(text: str) -> Subscribe:
-    """`[topics] [at HH:MM] [tz Area/City] [top N] [days mon-fri]`; topics split on commas or quoted.
+    """`[weekly|daily] [topics] [at HH:MM] [tz Area/City] [top N] [days mon-fri] [on fri]`; topics split on
+    commas or quoted.
 
     An option word takes the next word, or quoted run, as its value; raises UsageError saying what to type.
+    `on` is an option only before a day of the week (`diffusion on graphs` stays a topic).
     """
     topics: list[str] = []
     words: list[str] = []
     options: dict[str, str] = {}
     tokens = _tokens(text)
+    cadence = None
+    if tokens and not tokens[0][1] and tokens[0][0].lower() in ("weekly", "daily"):
+        cadence = tokens.pop(0)[0].lower()
     i = 0
     while i < len(tokens):
         token, quoted = tokens[i]
+        if not quoted and token.lower() == "on" and i + 1 < len(tokens) and _weekday(tokens[i + 1][0]):
+            _close(words, topics)
+            options["on"] = tokens[i + 1][0]
+            i += 2
+            continue
         if quoted:
             _close(words, topics)
             if token.strip():
@@ -178,6 +191,8 @@ def parse_subscribe(text: str) -> Subscribe:
         timezone=checked_timezone(options["tz"]) if "tz" in options else None,
         days=_days(options["days"]) if "days" in options else None,
         limit=_top(options["top"]) if "top" in options else None,
+        cadence=cadence,
+        day=parse_weekday(options["on"]) if "on" in options else None,
     )
 
 
@@ -222,6 +237,14 @@ def _tokens_by_comma(text: str) -> list[str]:
                 words.append(piece)
     _close(words, parts)
     return [p for p in parts if p.strip()]
+
+
+def _weekday(word: str) -> bool:
+    try:
+        parse_weekday(word)
+    except ValueError:
+        return False
+    return True
 
 
 def _close(words: list[str], topics: list[str]) -> None:

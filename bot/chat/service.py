@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.chat.cadence import KINDS, cadence_days
 from bot.chat.commands import (
     Command,
     Follow,
@@ -205,20 +206,25 @@ class ChatService:
                     *current.describe(self._clock()),
                 ),
             )
+        cadence = command.cadence or (current.cadence if current else "daily")
+        days = cadence_days(command, cadence, current)
+        if isinstance(days, Post):
+            return days
         subscription = Subscription(
             channel=asker.channel,
             topics=command.topics or (current.topics if current else self._defaults.topics),
             time=command.time or (current.time if current else "09:00"),
             timezone=command.timezone or (current.timezone if current else "UTC"),
-            days=command.days or (current.days if current else "mon-fri"),
+            days=days,
             limit=command.limit or (current.limit if current else self._defaults.limit),
             min_upvotes=current.min_upvotes if current else self._defaults.min_upvotes,
+            cadence=cadence,
         )
         now = self._clock()
         await self._subscriptions.save(subscription, now)  # dated: a due time already past is not owed
         verb = "updated" if current else "subscribed"
         return Post(
-            header=f"This channel is {verb}: a daily digest of Hugging Face papers",
+            header=f"This channel is {verb}: {KINDS[cadence]} of Hugging Face papers",
             text=tuple(subscription.describe(now)),
         )
 
@@ -243,7 +249,10 @@ class ChatService:
                 header="paperboy",
                 text=(f"This channel has no daily digest. Try {self._words(asker).subscribe}.",),
             )
-        return Post(header="This channel's daily digest", text=tuple(current.describe(self._clock())))
+        return Post(
+            header=f"This channel's {KINDS[current.cadence].removeprefix('a ')}",
+            text=tuple(current.describe(self._clock())),
+        )
 
     async def first_time(self, platform: str, event_id: str) -> bool:
         """Whether an event is new: False for a platform's retry of it, or another replica's copy.

@@ -44,6 +44,7 @@ TYPED = Phrasebook(
         _SEARCH,
         "`/papers paper 2406.12345` — one paper, by arXiv id or link",
         _SUBSCRIBE,
+        "`/papers subscribe weekly diffusion on fri at 16:00` — a weekly roundup here instead",
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
         _FOLLOW,
     ),

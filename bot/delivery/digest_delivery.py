@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Literal
@@ -39,6 +39,8 @@ Outcome = Literal["posted", "already", "busy", "empty", "stopped", "failed", "sk
 # What a claim that is not ours means for the caller.
 _NOT_OURS: dict[str, Outcome] = {"done": "already", "busy": "busy", "stopped": "stopped", "skipped": "skipped"}
 Clock = Callable[[], datetime]
+# Told of each card right after it is out, as posted (a living thread follows it from there).
+CardPosted = Callable[[ChannelRef, Card, MessageRef, datetime], Awaitable[None]]
 
 
 def _now() -> datetime:
@@ -104,7 +106,9 @@ class DigestDelivery:
         subscriptions: SubscriptionStore,
         publishers: Mapping[str, Publisher],
         clock: Clock = _now,
+        posted: CardPosted | None = None,
     ) -> None:
+        self._posted = posted
         self._store = store
         self._search = search
         self._ledger = ledger
@@ -171,7 +175,7 @@ class DigestDelivery:
         for w in wanted:
             filters = (w.day, w.options.topics, w.options.min_upvotes)
             if filters not in found:
-                found[filters] = await matches(self._store, self._search, w.options, w.day)
+                found[filters] = await self._matches(w.options, w.day)
 
         def of(w: Wanted) -> Matches:
             return found[(w.day, w.options.topics, w.options.min_upvotes)]
@@ -182,8 +186,18 @@ class DigestDelivery:
             claim = claims[w.key]
             # A resumed digest keeps what was begun and fills only the places left.
             places = max(w.options.limit - len(claim.sent), 0)
-            digests[w.key] = digest_of(of(w), replace(w.options, limit=places), before[w.key] | set(claim.sent))
+            digests[w.key] = await self._digest_of(
+                w, of(w), replace(w.options, limit=places), before[w.key] | set(claim.sent)
+            )
         return digests
+
+    async def _matches(self, options: DigestOptions, day: date) -> Matches:
+        """The papers a digest keyed by `day` starts from (a weekly roundup reads its week's days)."""
+        return await matches(self._store, self._search, options, day)
+
+    async def _digest_of(self, wanted: Wanted, found: Matches, options: DigestOptions, already: set[str]) -> Digest:
+        """The digest to post from its matches, `options.limit` places, leaving out `already`."""
+        return digest_of(found, options, already)
 
     async def _deliver(
         self, publisher: Publisher, channel: ChannelRef, day: date, claim: Claim, digest: Digest
@@ -264,6 +278,8 @@ class DigestDelivery:
             found_root = await publisher.post_card(where, paper_card, key(day, pid))
         if root is None:
             await self._ledger.card_sent(channel, day, pid, found_root, self._clock())
+            if self._posted is not None:
+                await self._posted(channel, paper_card, found_root, self._clock())
             await self._renew(channel, day)
         seed = None
         if not fresh_root and begun is not None:

@@ -17,7 +17,7 @@ from bot.domain.config import DigestDefaults, SubscriptionConfig
 from bot.domain.errors import UsageError
 from bot.domain.filters import describe
 from bot.domain.schedule import next_delivery
-from bot.domain.weekdays import format_days, parse_days
+from bot.domain.weekdays import format_days, parse_days, plural_day
 from bot.store.engine import as_utc
 from bot.store.tables import subscriptions
 from bot.store.upsert import changed, insert_for
@@ -38,6 +38,7 @@ class Subscription:
     since: datetime | None = None
     # A personal follow: the person (their user id) whose direct message with the bot `channel` is.
     person: str | None = None
+    cadence: str = "daily"  # or "weekly": a roundup of the week on its one day in `days` (such as "fri")
 
     @property
     def weekdays(self) -> frozenset[int]:
@@ -54,12 +55,15 @@ class Subscription:
         topics = describe(self.topics)
         lines = [
             f"Topics: {topics}",
-            f"When: {self.time} {self.timezone}, {format_days(self.weekdays)}",
+            f"When: {self.time} {self.timezone}, {format_days(self.weekdays)}"
+            if self.cadence == "daily"
+            else f"When: weekly roundup, {plural_day(self.days)} at {self.time} {self.timezone}",
             f"Papers: top {self.limit}" + (f" with at least {self.min_upvotes} upvotes" if self.min_upvotes else ""),
         ]
         due = self.next_delivery(now)
         if due is not None:
-            lines.append(f"Next digest: {due.astimezone(ZoneInfo(self.timezone)):%A %-d %B, %H:%M %Z}")
+            what = "digest" if self.cadence == "daily" else "roundup"
+            lines.append(f"Next {what}: {due.astimezone(ZoneInfo(self.timezone)):%A %-d %B, %H:%M %Z}")
         if self.source == "config":
             lines.append("Managed by the config file: change it there.")
         if self.status:
@@ -73,10 +77,11 @@ def from_config(entry: SubscriptionConfig, defaults: DigestDefaults) -> Subscrip
         topics=entry.topics or defaults.topics,
         time=entry.time,
         timezone=entry.timezone,
-        days=entry.days,
         limit=entry.limit if entry.limit is not None else defaults.limit,
         min_upvotes=entry.min_upvotes if entry.min_upvotes is not None else defaults.min_upvotes,
         source="config",
+        cadence=entry.cadence,
+        days=(entry.day or "fri") if entry.cadence == "weekly" else entry.days,
     )
 
 
@@ -200,8 +205,8 @@ def _pick(channel: ChannelRef, found: Sequence[Subscription]) -> Subscription | 
 ALWAYS = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _schedule(s: Subscription) -> tuple[str, str, str]:
-    return (s.time, s.timezone, s.days)
+def _schedule(s: Subscription) -> tuple[str, str, str, str]:
+    return (s.time, s.timezone, s.days, s.cadence)
 
 
 def _to_row(s: Subscription) -> dict[str, Any]:
@@ -218,6 +223,7 @@ def _to_row(s: Subscription) -> dict[str, Any]:
         "source": s.source,
         "status": s.status,
         "person": s.person,
+        "cadence": s.cadence,
     }
 
 
@@ -234,6 +240,7 @@ def _from_row(row: Any) -> Subscription:
         status=row["status"],
         since=_since(row["updated_at"]),
         person=row["person"],
+        cadence=row["cadence"],
     )
 
 

@@ -98,6 +98,7 @@ class Sweeper:
             for subscription in await self._subscriptions.all()
             if subscription.status is None  # else the channel refused the bot; a new subscribe clears it
             and subscription.channel.platform in self._platforms  # else not configured in this process
+            and subscription.cadence == "daily"  # a weekly roundup has a sweep of its own (bot/roundup/weekly.py)
             for item in dues(subscription, now, self._policy)
         ]
         statuses = await self._ledger.statuses([(item.subscription.channel, item.day) for item in due])

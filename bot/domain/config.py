@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from bot.domain.errors import ConfigError
 from bot.domain.filters import check_entry
-from bot.domain.weekdays import parse_days
+from bot.domain.weekdays import parse_days, parse_weekday
 
 _CHANNEL = re.compile(r"(slack|discord|console):([A-Za-z0-9_.\-]+/)?[A-Za-z0-9_.\-]+", re.ASCII)
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
@@ -74,6 +74,7 @@ class DigestDefaults(_Strict):
     limit: int = Field(10, ge=1, le=50)
     min_upvotes: int = Field(0, ge=0)
     topics: tuple[str, ...] = ()
+    follow_days: int = Field(7, ge=0, le=60)  # a living thread: days a posted card is followed (0: none)
 
     @field_validator("topics")
     @classmethod
@@ -89,6 +90,28 @@ class SubscriptionConfig(_Strict):
     days: str = "mon-fri"
     limit: int | None = Field(None, ge=1, le=50)
     min_upvotes: int | None = Field(None, ge=0)
+    cadence: str = "daily"
+    day: str | None = None  # a weekly roundup's day of the week (default fri); `days` is for daily digests
+
+    @field_validator("cadence")
+    @classmethod
+    def _cadence_name(cls, value: str) -> str:
+        if value not in ("daily", "weekly"):
+            raise ValueError(f'{_shown(value)} is not a cadence (use "daily" for a digest, "weekly" for a roundup)')
+        return value
+
+    @field_validator("day")
+    @classmethod
+    def _day(cls, value: str | None) -> str | None:
+        return parse_weekday(value) if value is not None else None
+
+    @model_validator(mode="after")
+    def _cadence(self) -> SubscriptionConfig:
+        if self.cadence == "weekly" and "days" in self.model_fields_set:
+            raise ValueError('a weekly roundup comes one day a week: write day = "fri", not days')
+        if self.cadence == "daily" and self.day is not None:
+            raise ValueError('day is for weekly roundups (add cadence = "weekly"); a daily digest takes days')
+        return self
 
     @field_validator("channel")
     @classmethod

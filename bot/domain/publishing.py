@@ -48,6 +48,15 @@ class Publisher(Protocol):
         """The message posted with `key` since `since` (in `thread`, if given), or None if there is none."""
         ...
 
+    async def note(self, channel: str, post: Post, key: str, *, thread: str | None = None) -> MessageRef | None:
+        """A short message of the bot's own (its header in bold, then its text): in `thread` when given
+        (news in a paper's thread), else in the channel (None where it has no place for one, as a forum)."""
+        ...
+
+    async def refresh_card(self, ref: MessageRef, card: Card) -> bool:
+        """Show `card` (new counts) in the card message `ref` in place; False when a person deleted it."""
+        ...
+
 
 @runtime_checkable
 class PerWorkspace(Protocol):

@@ -30,3 +30,19 @@ def format_days(days: frozenset[int]) -> str:
     if days == frozenset(range(5)):
         return "Monday to Friday"
     return ", ".join(_NAMES[d].capitalize() for d in sorted(days))
+
+
+def parse_weekday(text: str) -> str:
+    """One day of the week (`fri`, `Friday`) as its three-letter name; ValueError with an example otherwise."""
+    word = text.strip().lower()
+    if len(word) < 3 or word[:3] not in _NAMES or not _FULL[_NAMES.index(word[:3])].startswith(word):
+        raise ValueError(f"{text!r} is not a day of the week (try fri, or friday)")
+    return word[:3]
+
+
+def plural_day(name: str) -> str:
+    """`fri` → `Fridays`: when a weekly roundup comes."""
+    return _FULL[_NAMES.index(name[:3])].capitalize() + "s"
+
+
+_FULL = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -71,8 +71,20 @@ class Arxiv:
             )
         raise NotFound(f"arXiv has no paper {arxiv_id}")
 
+    async def versions(self, ids: Sequence[str]) -> dict[str, int]:
+        """The newest version arXiv has of each paper (by canonical id); ids arXiv does not know are left out."""
+        found: dict[str, int] = {}
+        for ver, paper in (await self._entries(ids))[0]:
+            found[paper.arxiv_id] = max(ver, found.get(paper.arxiv_id, 0))
+        return found
+
     async def _papers(self, ids: Sequence[str]) -> tuple[list[Paper], list[str]]:
         """The papers asked for, newest version each, and the ids of entries nobody asked for."""
+        found, foreign = await self._entries(ids)
+        return newest(found, key=lambda paper: paper.arxiv_id), foreign
+
+    async def _entries(self, ids: Sequence[str]) -> tuple[list[tuple[int, Paper]], list[str]]:
+        """Every entry for the papers asked for, with its version, and the ids of entries nobody asked for."""
         found: list[tuple[int, Paper]] = []
         foreign: list[str] = []
         unique = list(dict.fromkeys(ids))
@@ -90,7 +102,7 @@ class Arxiv:
                     log.warning(
                         "%s: left out %s", SOURCE, Skipped("entry", position, "not asked for", arxiv_id=paper.arxiv_id)
                     )
-        return newest(found, key=lambda paper: paper.arxiv_id), foreign
+        return found, foreign
 
     async def _query(self, params: dict[str, str | int]) -> list[tuple[int, Paper | None]]:
         """Every entry of the answer, in order: its version and paper, or None where it was malformed."""

@@ -77,6 +77,7 @@ subscriptions = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     # A personal follow's person (user id); the channel is their direct message with the bot. NULL: a channel's.
     Column("person", String(64), index=True),
+    Column("cadence", String(8), nullable=False, default="daily", server_default="daily"),  # or "weekly"
 )
 
 digests = Table(
@@ -165,4 +166,48 @@ oauth_states = Table(
     metadata,
     Column("state", String(128), primary_key=True),
     Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+# A living thread: each card as it was posted (what a sync compares with), followed for `follow_days`.
+follows = Table(
+    "followed_cards",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("channel", String(64), primary_key=True),
+    Column("arxiv_id", String(32), primary_key=True),
+    Column("message_ref", Text, nullable=False),  # the card
+    Column("thread_ref", Text, nullable=False),  # where its notes go
+    Column("rank", Integer),  # its place in the digest, shown on the card
+    Column("posted_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("upvotes", Integer, nullable=False),  # as posted: thresholds crossed since are news
+    Column("repo", Text),  # as posted: a repo where there was none is news
+    Column("version", Integer),  # arXiv version as posted (NULL: not yet known; the first one seen counts)
+    Column("shown", Text, nullable=False),  # the counts the card shows now: refreshed when they differ
+    Column("refreshed_at", DateTime(timezone=True)),  # at most one refresh an hour
+    Column("gone", Text),  # why it is no longer followed (the card was deleted); NULL while followed
+)
+
+# One note in a paper's thread per event (code, version:N, upvotes:N): claimed before it is posted.
+thread_notes = Table(
+    "thread_notes",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("channel", String(64), primary_key=True),
+    Column("arxiv_id", String(32), primary_key=True),
+    Column("event", String(32), primary_key=True),
+    Column("status", String(16), nullable=False),  # claimed, posted, gone
+    Column("owner", String(64), nullable=False),
+    Column("lease_until", DateTime(timezone=True), nullable=False),
+    Column("intent_at", DateTime(timezone=True), nullable=False),
+    Column("message_ref", Text),
+    Column("posted_at", DateTime(timezone=True)),
+)
+
+# The newest arXiv version seen of each followed paper (Hugging Face's listings carry none).
+paper_versions = Table(
+    "paper_versions",
+    metadata,
+    Column("arxiv_id", String(32), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("checked_at", DateTime(timezone=True), nullable=False),
 )

@@ -135,6 +135,7 @@ class FakeDiscord:
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _runner: web.AppRunner | None = None
+    starters: dict[str, dict[str, Any]] = field(default_factory=dict)  # forum post id → its starter message
 
     # -- for tests -------------------------------------------------------------------------
 
@@ -187,6 +188,37 @@ class FakeDiscord:
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         for ws in self._sockets:
             await ws.send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
+
+    def delete(self, channel: str, message: str) -> None:
+        """A person deletes a message (a forum post's starter: the whole post)."""
+        self.stored[channel] = [m for m in self.stored.get(channel, []) if m["id"] != message]
+        if self.starters.pop(message, None) is not None:
+            self.channels.pop(message, None)
+
+    def edits(self) -> list[Sent]:
+        return [s for s in self.sent if s.method == "PATCH" and "/messages/" in s.path]
+
+    def _edit(self, channel: str, message_id: str, body: dict[str, Any]) -> web.Response:
+        """PATCH a message: its content and embeds change; an unknown one is Discord's 10008."""
+        if channel not in self.channels:
+            return self._json({"message": "Unknown Channel", "code": 10003}, 404)
+        found = [m for m in self.stored.get(channel, []) if m["id"] == message_id]
+        starter = self.starters.get(channel)
+        if not found and starter is not None and starter["id"] == message_id:
+            found = [starter]
+        if not found:
+            return self._json({"message": "Unknown Message", "code": 10008}, 404)
+        problem = embed_problem(body.get("embeds") or [], body.get("content") or "")
+        if problem is not None:
+            return self._json(
+                {"message": "Invalid Form Body", "code": 50035, "errors": {"_errors": [{"message": problem}]}}, 400
+            )
+        message = found[0]
+        for name in ("content", "embeds", "components"):
+            if name in body:
+                message[name] = body[name]
+        message["edited_timestamp"] = now_iso()
+        return self._json({k: v for k, v in message.items() if k != "nonce"})
 
     def new_id(self) -> str:
         return str(next(self._ids))
@@ -602,6 +634,8 @@ class FakeDiscord:
                 message["nonce"] = nonce
             self.stored.setdefault(target, []).append(message)
             return self._json(message)
+        if method == "PATCH" and (match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)):
+            return self._edit(match.group(1), match.group(2), body)
         if method == "GET" and (match := re.fullmatch(r"/channels/(\d+)/messages", path)):
             # Discord keeps a nonce only to answer a repeat: a message read back has none.
             history = [{k: v for k, v in m.items() if k != "nonce"} for m in self.stored.get(match.group(1), [])]
@@ -624,6 +658,7 @@ class FakeDiscord:
             thread = self._thread(thread_id, match.group(1), body.get("name", ""), body.get("applied_tags"))
             starter = self._message(thread_id, body.get("message") or {})
             starter["id"] = thread_id
+            self.starters[thread_id] = starter
             await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
             return self._json({**thread, "message": starter})
         if method == "POST" and (match := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path)):

@@ -27,6 +27,9 @@ class RecordingPublisher:
     posted: list[Posted] = field(default_factory=list)
     crash_at: int | None = None  # die when asked for this post (1-based), after the platform kept it
     crash_before: int | None = None  # die when asked for this post, before the platform got it
+    headers: list[Post] = field(default_factory=list)  # each header and note, as asked for
+    deleted: set[str] = field(default_factory=set)  # cards (message ids) a person deleted
+    refreshed: list[tuple[str, Card]] = field(default_factory=list)  # (message id, card) as refreshed
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _asked: int = 0
 
@@ -41,6 +44,7 @@ class RecordingPublisher:
         return MessageRef(channel, message, thread or message)
 
     async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
+        self.headers.append(post)
         return self._post(channel, key, None, post.header)
 
     async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
@@ -56,6 +60,16 @@ class RecordingPublisher:
             if posted.channel == channel and posted.key == key:
                 return MessageRef(channel, str(number), thread or str(number))
         return None
+
+    async def note(self, channel: str, post: Post, key: str, *, thread: str | None = None) -> MessageRef | None:
+        self.headers.append(post)
+        return self._post(channel, key, thread, post.header)
+
+    async def refresh_card(self, ref: MessageRef, card: Card) -> bool:
+        if ref.message in self.deleted:
+            return False
+        self.refreshed.append((ref.message, card))
+        return True
 
     def keys(self, channel: str) -> list[str]:
         return [p.key for p in self.posted if p.channel == channel]

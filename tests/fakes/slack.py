@@ -184,6 +184,8 @@ class FakeSlack:
             if self.latency:
                 await asyncio.sleep(self.latency)
             return self._post_message(args)
+        if method == "chat.update":
+            return self._update(args)
         if method in ("conversations.history", "conversations.replies"):
             return self._history(method, args)
         if method in ("users.info", "conversations.info", "usergroups.users.list"):
@@ -399,6 +401,31 @@ class FakeSlack:
             message["metadata"] = metadata
         self.stored.setdefault(channel, []).append(message)
         return web.json_response({"ok": True, "channel": channel, "ts": ts, "message": message})
+
+    def _update(self, args: dict[str, Any]) -> web.Response:
+        """chat.update: the message with `ts` in the channel gets new text and blocks; a deleted one can't."""
+        channel, ts = str(args.get("channel", "")), str(args.get("ts", ""))
+        if channel in self.missing_channels:
+            return web.json_response({"ok": False, "error": "channel_not_found"})
+        problem = check_blocks(args.get("blocks") or [])
+        if problem is not None:
+            return web.json_response({"ok": False, "error": "invalid_blocks", "errors": [problem]})
+        for message in self.stored.get(channel, []):
+            if message["ts"] == ts:
+                message.update(text=args.get("text"), blocks=args.get("blocks"), edited={"user": BOT_USER})
+                return web.json_response({"ok": True, "channel": channel, "ts": ts, "text": args.get("text")})
+        return web.json_response({"ok": False, "error": "message_not_found"})
+
+    def delete(self, channel: str, ts: str) -> None:
+        """A person deletes a message (Slack keeps no trace of it for the bot)."""
+        self.stored[channel] = [m for m in self.stored.get(channel, []) if m["ts"] != ts]
+
+    def updates(self, channel: str | None = None) -> list[dict[str, Any]]:
+        return [
+            c.args
+            for c in self.calls
+            if c.method == "chat.update" and (channel is None or c.args.get("channel") == channel)
+        ]
 
     async def _stats(self, _request: web.Request) -> web.Response:
         attempts = sum(1 for c in self.calls if c.method == "chat.postMessage")

@@ -1,0 +1,85 @@
+"""Delivering a weekly roundup: the daily digest's delivery (claim, post, record, resume) over a week.
+
+A roundup is a digest keyed in the ledger by its week (bot/roundup/week.py): its papers are the week's
+matches (bot/roundup/roundup.py), and after its cards it posts the channel's 'most discussed here this
+week', once, under its own key (a takeover looks for it before posting it again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+
+from bot.delivery.digest import Digest, DigestOptions, Matches
+from bot.delivery.digest_delivery import CardPosted, Clock, DigestDelivery, Wanted, key
+from bot.delivery.subscriptions import SubscriptionStore
+from bot.domain.channels import ChannelRef
+from bot.domain.engagement import Engagement
+from bot.domain.post import Post
+from bot.domain.publishing import Publisher
+from bot.roundup.discussed import discussed
+from bot.roundup.roundup import Roundup, WeekMatches, roundup_of, week_matches
+from bot.roundup.week import week_of
+from bot.search.port import SearchIndex
+from bot.store.ledger import Claim, Key, Ledger
+from bot.store.papers import PaperStore
+
+WEEK = timedelta(days=7)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class RoundupDelivery(DigestDelivery):
+    """`deliver_many` of `Wanted` roundups, each keyed by `week_key(monday)`."""
+
+    def __init__(
+        self,
+        store: PaperStore,
+        search: SearchIndex,
+        ledger: Ledger,
+        subscriptions: SubscriptionStore,
+        publishers: Mapping[str, Publisher],
+        engagement: Engagement,
+        clock: Clock = _now,
+        posted: CardPosted | None = None,
+    ) -> None:
+        super().__init__(store, search, ledger, subscriptions, publishers, clock=clock, posted=posted)
+        self._engagement = engagement
+        self._weeks: dict[tuple[date, tuple[str, ...], int], WeekMatches] = {}
+
+    async def _digests(self, wanted: Sequence[Wanted], claims: Mapping[Key, Claim]) -> dict[Key, Digest]:
+        try:
+            return await super()._digests(wanted, claims)
+        finally:
+            self._weeks.clear()  # a long-running process keeps no week's papers between sweeps
+
+    async def _matches(self, options: DigestOptions, day: date) -> Matches:
+        monday = week_of(day)
+        week = await week_matches(self._store, self._search, options, monday, self._clock().date())
+        self._weeks[(day, options.topics, options.min_upvotes)] = week
+        return week.found
+
+    async def _digest_of(self, wanted: Wanted, found: Matches, options: DigestOptions, already: set[str]) -> Digest:
+        week = self._weeks[(wanted.day, options.topics, options.min_upvotes)]
+        return roundup_of(week, options, already, self._clock().date())
+
+    async def _post(self, publisher: Publisher, channel: ChannelRef, day: date, claim: Claim, digest: Digest) -> int:
+        done = await super()._post(publisher, channel, day, claim, digest)
+        if isinstance(digest, Roundup):
+            await self._discussed(publisher, channel, day, claim)
+        return done
+
+    async def _discussed(self, publisher: Publisher, channel: ChannelRef, day: date, claim: Claim) -> None:
+        """The channel's most discussed papers among those posted in the 7 days up to now, after the cards."""
+        now = self._clock()
+        section: Post | None = await discussed(self._engagement, self._store, channel, now - WEEK, now)
+        if section is None:
+            return
+        await self._renew(channel, day)
+        note_key = key(day, "discussed")
+        begun = claim.header_intent_at if claim.state == "resume" else None
+        if begun is not None and await publisher.find(channel.channel, note_key, begun) is not None:
+            return  # posted before the process that began this roundup died
+        await publisher.note(channel.channel, section, note_key)

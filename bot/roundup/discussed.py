@@ -1,0 +1,44 @@
+"""'Most discussed here this week': the channel's own votes and replies, read through the Engagement port."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.domain.channels import ChannelRef
+from bot.domain.engagement import Engaged, Engagement
+from bot.domain.post import Post
+from bot.store.papers import PaperStore
+
+DISCUSSED = 5  # papers in the section
+TITLE = "Most discussed here this week"
+
+
+class NoEngagement:
+    """An Engagement that has recorded nothing (until votes and replies are recorded): no section is posted."""
+
+    async def top(
+        self, channel: ChannelRef, since: datetime | None, until: datetime | None, limit: int
+    ) -> Sequence[Engaged]:
+        return ()
+
+
+async def discussed(
+    engagement: Engagement, store: PaperStore, channel: ChannelRef, since: datetime, until: datetime
+) -> Post | None:
+    """The section, or None when nobody here reacted to or replied about a paper posted in [since, until)."""
+    top = await engagement.top(channel, since, until, DISCUSSED)
+    lines = []
+    for rank, engaged in enumerate(top, start=1):
+        paper = await store.get(engaged.arxiv_id)
+        title = paper.title if paper is not None else engaged.arxiv_id
+        lines.append(f"{rank}. {title} ({engaged.arxiv_id}): {_counts(engaged)}")
+    if not lines:
+        return None
+    return Post(header=TITLE, text=tuple(lines))
+
+
+def _counts(engaged: Engaged) -> str:
+    reactions = f"{engaged.reactions} {'person' if engaged.reactions == 1 else 'people'} reacted"
+    replies = f"{engaged.replies} replied"
+    return f"{reactions}, {replies}"

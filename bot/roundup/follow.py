@@ -1,0 +1,179 @@
+"""A living thread: after each sync, every followed card's paper is compared with the card as posted.
+
+News (code out, a new arXiv version, upvotes past 100/250/500/1000) is posted once in the paper's
+thread, claimed in the note ledger first (bot/store/notes.py), so replicas and restarts never post
+it twice. The card itself is refreshed in place when what it shows has changed, at most once an
+hour (one process wins each hour's refresh), and at most `refreshes_per_minute` a platform, paced,
+inside Slack's chat.update tier and Discord's edit limits. A card a person deleted is left alone and
+followed no more. Each channel is worked through in order; channels go side by side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bot.domain.cards import card as card_of
+from bot.domain.channels import ChannelRef
+from bot.domain.errors import ChannelUnavailable, DeliveryError
+from bot.domain.models import Paper
+from bot.domain.post import Card
+from bot.domain.publishing import MessageRef, Publisher
+from bot.roundup.news import News, news, repo_of, shown
+from bot.store.follows import AsPosted, Followed, FollowStore
+from bot.store.notes import NoteKey, NoteLedger
+from bot.store.papers import PaperStore
+
+log = logging.getLogger("paperboy.follow")
+REFRESH_EVERY = timedelta(hours=1)
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class FollowReport:
+    followed: int = 0
+    notes: Counter[str] = field(default_factory=Counter)  # posted notes by kind (code, version, upvotes)
+    refreshed: int = 0
+    stopped: int = 0  # cards found deleted, no longer followed
+
+
+class Follower:
+    def __init__(
+        self,
+        follows: FollowStore,
+        notes: NoteLedger,
+        store: PaperStore,
+        publishers: Mapping[str, Publisher],
+        follow_days: int,
+        *,
+        clock: Callable[[], datetime] = _now,
+        refreshes_per_minute: int = 40,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._follows = follows
+        self._notes = notes
+        self._store = store
+        self._publishers = publishers
+        self._days = follow_days
+        self._clock = clock
+        self._gap = 60.0 / refreshes_per_minute
+        self._sleep = sleep
+        self._last_refresh: dict[str, float] = {}
+        self._pace: dict[str, asyncio.Lock] = {}
+
+    async def posted(self, channel: ChannelRef, card: Card, ref: MessageRef, now: datetime) -> None:
+        """A card is out (DigestDelivery's `posted` hook): follow it, as posted."""
+        if self._days:
+            as_posted = AsPosted(card.rank, card.upvotes, repo_of(card), shown(card))
+            await self._follows.record(channel, card.paper_id, ref, as_posted, now)
+
+    async def sweep(self) -> FollowReport:
+        """Compare every card posted in the last `follow_days` with its paper now; note and refresh."""
+        report = FollowReport()
+        if not self._days:
+            return report
+        since = self._clock() - timedelta(days=self._days)
+        await self._follows.adopt(since)
+        followed = [f for f in await self._follows.following(since) if f.channel.platform in self._publishers]
+        report.followed = len(followed)
+        ids = sorted({f.arxiv_id for f in followed})
+        versions = await self._follows.versions(ids)
+        papers = await self._store.get_many(ids) if ids else {}
+        done = await self._notes.done(ids)
+        channels: dict[ChannelRef, list[Followed]] = {}
+        for item in followed:
+            channels.setdefault(item.channel, []).append(item)
+        await asyncio.gather(*(self._channel(items, papers, versions, done, report) for items in channels.values()))
+        return report
+
+    async def _channel(
+        self,
+        items: Sequence[Followed],
+        papers: Mapping[str, Paper],
+        versions: Mapping[str, int],
+        done: Collection[tuple[str, str, str, str]],
+        report: FollowReport,
+    ) -> None:
+        channel = items[0].channel
+        publisher = self._publishers[channel.platform]
+        for item in items:
+            paper = papers.get(item.arxiv_id)
+            if paper is None:
+                continue
+            version = versions.get(item.arxiv_id)
+            if item.version is None and version is not None:
+                await self._follows.set_version(item.key, version)  # the first version seen is the one posted
+            try:
+                if not await self._refresh(publisher, item, paper, report):
+                    continue
+                for found in news(item, paper, version):
+                    noted = (channel.platform, channel.channel, item.arxiv_id, found.event) in done
+                    if not noted and await self._note(publisher, item, found):
+                        report.notes[found.event.partition(":")[0]] += 1
+            except ChannelUnavailable as exc:
+                await self._follows.stop(item.key, exc.reason)
+                report.stopped += 1
+                log.warning("stopped following %s in %s: %s", item.arxiv_id, channel, exc.reason)
+            except DeliveryError as exc:
+                log.warning("living thread of %s in %s: %s (tried again at the next sync)", item.arxiv_id, channel, exc)
+
+    async def _refresh(self, publisher: Publisher, item: Followed, paper: Paper, report: FollowReport) -> bool:
+        """Refresh the card if what it shows changed and its hour is up; False when it turned out deleted."""
+        fresh = card_of(paper, rank=item.rank)
+        if shown(fresh) == item.shown:
+            return True
+        if item.refreshed_at is not None and self._clock() - item.refreshed_at < REFRESH_EVERY:
+            return True  # refreshed within the hour, as read a moment ago: not worth a write to ask
+        platform = item.channel.platform
+        async with self._pace.setdefault(platform, asyncio.Lock()):
+            if not await self._follows.claim_refresh(item.key, self._clock(), REFRESH_EVERY):
+                return True  # refreshed within the hour (here or by another process)
+            loop = asyncio.get_running_loop()
+            last = self._last_refresh.get(platform)
+            if last is not None and (wait := self._gap - (loop.time() - last)) > 0:
+                await self._sleep(wait)
+            self._last_refresh[platform] = loop.time()
+            there = await publisher.refresh_card(item.ref, fresh)
+        if not there:
+            await self._follows.stop(item.key, "the card was deleted")
+            report.stopped += 1
+            log.info("the card of %s in %s was deleted: no longer followed", item.arxiv_id, item.channel)
+            return False
+        await self._follows.refreshed(item.key, shown(fresh))
+        report.refreshed += 1
+        return True
+
+    async def _note(self, publisher: Publisher, item: Followed, found: News) -> bool:
+        """Post one note in the paper's thread, once; whether this process posted it (False: it is out
+        already, or another process holds it; a failure raises, and the next sync tries again)."""
+        key: NoteKey = (item.channel, item.arxiv_id, found.event)
+        claim = await self._notes.claim(key, self._clock())
+        if not claim.ours:
+            return False
+        where, platform_key = item.channel.channel, f"note:{item.arxiv_id}:{found.event}"
+        try:
+            ref = None
+            if claim.state == "resume" and claim.intent_at is not None:
+                ref = await publisher.find(where, platform_key, claim.intent_at, thread=item.ref.thread)
+            if ref is not None:
+                await self._notes.posted(key, ref.message, self._clock())
+                return False  # out before the process that began it died
+            if not await self._notes.holding(key):
+                return False  # another process may be taking it over: it will post it
+            ref = await publisher.note(where, found.note, platform_key, thread=item.ref.thread)
+        except ChannelUnavailable:
+            await self._notes.posted(key, None, self._clock(), gone=True)
+            raise
+        except BaseException:
+            await self._notes.release(key)
+            raise
+        await self._notes.posted(key, ref.message if ref else None, self._clock())
+        return True

@@ -1,0 +1,44 @@
+"""What is new about a followed paper since its card was posted: code, an arXiv version, upvotes past a mark."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.models import Paper
+from bot.domain.post import Card, Post
+from bot.store.follows import Followed
+
+MARKS = (100, 250, 500, 1000)  # upvotes worth a note when a paper passes them
+
+
+@dataclass(frozen=True)
+class News:
+    event: str  # its name in the ledger, once per thread: "code", "version:3", "upvotes:250"
+    note: Post
+
+
+def news(followed: Followed, paper: Paper, version: int | None) -> list[News]:
+    """Each piece of news, compared with the card as posted. Upvotes that jumped past several marks at
+    once make one note, for the highest; a paper at v3 that was posted at v1 makes one, for v3."""
+    found = []
+    if paper.github_repo and not followed.repo:
+        stars = f" (★{paper.github_stars:,})" if paper.github_stars else ""
+        found.append(News("code", Post(header="Code is out", text=(f"{paper.github_repo}{stars}",))))
+    if version is not None and followed.version is not None and version > followed.version:
+        link = f"{paper.arxiv_url}v{version}"
+        found.append(News(f"version:{version}", Post(header=f"arXiv version {version} is out", text=(link,))))
+    passed = [mark for mark in MARKS if followed.upvotes < mark <= paper.upvotes]
+    if passed:
+        text = (f"Now {paper.upvotes:,} upvotes on Hugging Face: {paper.hf_url}",)
+        found.append(News(f"upvotes:{passed[-1]}", Post(header=f"Past {passed[-1]:,} upvotes", text=text)))
+    return found
+
+
+def shown(card: Card) -> str:
+    """What a card displays that changes after posting (counts, code link, stars): equal means no refresh."""
+    return "|".join((str(card.upvotes), str(card.comments), *(f"{link.label} {link.url}" for link in card.links)))
+
+
+def repo_of(card: Card) -> str | None:
+    """The code repository a card links to, if any (the card's links name it "Code")."""
+    return next((link.url for link in card.links if link.label.startswith("Code")), None)

@@ -1,0 +1,137 @@
+"""A weekly roundup: the ISO week's papers across its listing days, most upvoted first, for a channel.
+
+It is a digest (the delivery ledger posts it card by card, once) whose papers come from a week
+instead of a day, and which says which of the week's listing days the store lacks instead of
+passing them off as days without papers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.delivery.digest import Digest, DigestOptions, Matches, matches
+from bot.domain.cards import card
+from bot.domain.models import Paper
+from bot.domain.post import Post
+from bot.roundup.week import week_days, week_name
+from bot.search.port import SearchIndex
+from bot.store.papers import PaperStore
+
+
+@dataclass(frozen=True)
+class WeekMatches:
+    """The week's papers that pass a channel's filters, and which weekdays the store has no listing of."""
+
+    monday: date
+    found: Matches
+    missing: tuple[date, ...]  # weekdays up to today that no sync fetched and no import brought
+
+
+async def missing_days(store: PaperStore, monday: date, today: date) -> tuple[date, ...]:
+    """The week's weekdays (Hugging Face lists papers on weekdays) up to `today` the store cannot speak for."""
+    found = []
+    for day in week_days(monday, today):
+        if day.weekday() < 5 and not (await store.day_record(day)).known:
+            found.append(day)
+    return tuple(found)
+
+
+async def week_matches(
+    store: PaperStore, search: SearchIndex, options: DigestOptions, monday: date, today: date
+) -> WeekMatches:
+    """Each listing day's matches (the daily digest's filters), merged: a paper listed twice counts once,
+    with its upvotes as the store has them now; most upvotes first, then arXiv id."""
+    papers: dict[str, Paper] = {}
+    listed: dict[str, Paper] = {}
+    for day in week_days(monday, today):
+        for paper in (await matches(store, search, options, day)).papers:
+            papers.setdefault(paper.arxiv_id, paper)
+        listed.update((p.arxiv_id, p) for p in await store.listing(day))
+    ranked = sorted(papers.values(), key=lambda p: (-p.upvotes, p.arxiv_id))
+    upvoted = sum(1 for p in listed.values() if p.upvotes >= options.min_upvotes)
+    most = max((p.upvotes for p in listed.values()), default=0)
+    found = Matches(monday, tuple(ranked), len(listed), upvoted, most)
+    return WeekMatches(monday, found, await missing_days(store, monday, today))
+
+
+@dataclass(frozen=True)
+class Roundup(Digest):
+    """A week's digest: its papers, what the store lacks of the week, and why it is empty when it is."""
+
+    missing: tuple[date, ...] = ()
+    upto: date | None = None  # the last day it drew on
+
+    def to_post(self) -> Post:
+        assert self.day is not None  # a roundup always has its week's Monday
+        return Post(
+            header=f"Weekly roundup · {week_name(self.day)}",
+            subheader=self._line(),
+            cards=tuple(card(p, rank=i) for i, p in enumerate(self.papers, start=1)),
+            empty=None if self.papers else self._why_empty(),
+            day=self.day,
+        )
+
+    def _line(self) -> str:
+        """The line under the header (every platform shows it): what the roundup holds, and what the store lacks."""
+        line = self._holds()
+        return f"{line}. {lacking(self.missing)}" if self.missing and self.papers else line
+
+    def _holds(self) -> str:
+        if not self.listed:
+            return "Hugging Face Daily Papers · no papers listed this week"
+        parts = [f"top {len(self.papers)} of {self.listed} papers this week by upvotes"]
+        if self.options.topics:
+            parts.append("on " + ", ".join(self.options.topics))
+        if self.options.min_upvotes:
+            parts.append(f"with at least {self.options.min_upvotes} upvotes")
+        return "Hugging Face Daily Papers · " + " ".join(parts)
+
+    def _why_empty(self) -> str:
+        assert self.day is not None
+        week = week_name(self.day)
+        if self.listed == 0:
+            if self.missing:
+                return f"The store has no listing of {week} yet: {lacking(self.missing)}"
+            return f"Hugging Face listed no papers in {week}."
+        if self.upvoted == 0:
+            return (
+                f"None of the {self.listed} papers of {week} has {self.options.min_upvotes} upvotes or more "
+                f"(the most has {self.most_upvotes})."
+            )
+        if self.on_topic == 0:
+            topics = " or ".join(f"“{t}”" for t in self.options.topics)
+            return f"None of the papers of {week} is on {topics}."
+        if self.unsent == 0:
+            return f"Every paper of {week} that fits this channel's filters reached it before."
+        return f"No papers to show from {week}."
+
+
+def lacking(days: tuple[date, ...]) -> str:
+    """Which listing days the store lacks, and how to get them: never 'no papers' for a day not fetched."""
+    names = ", ".join(f"{d:%A %-d %B}" for d in days)
+    if len(days) == 1:
+        return (
+            f"{names} is not in the store (no sync has fetched it), so its papers are left out: "
+            f"`paperboy sync --date {days[0].isoformat()}` fetches it."
+        )
+    return (
+        f"{names} are not in the store (no sync has fetched them), so their papers are left out: "
+        f"`paperboy sync --date YYYY-MM-DD` fetches each."
+    )
+
+
+def roundup_of(week: WeekMatches, options: DigestOptions, already: set[str], upto: date) -> Roundup:
+    """The first `limit` of the week's matches not in `already`, as a roundup."""
+    papers = [p for p in week.found.papers if p.arxiv_id not in already]
+    base = Digest(
+        week.monday,
+        tuple(papers[: max(options.limit, 0)]),
+        week.found.listed,
+        options,
+        upvoted=week.found.upvoted,
+        on_topic=len(week.found.papers),
+        unsent=len(papers),
+        most_upvotes=week.found.most_upvotes,
+    )
+    return Roundup(**{f: getattr(base, f) for f in Digest.__dataclass_fields__}, missing=week.missing, upto=upto)

@@ -1,0 +1,130 @@
+"""The weekly sweep: every weekly subscription's due roundup, delivered once; run with the daily sweep.
+
+The same rules as the daily sweep (bot/delivery/sweep.py), for a week instead of a day:
+- a roundup is due at its time (HH:MM in its zone) on its day of the week; a time DST skips moves
+  forward, one DST repeats comes once (the due instant is computed in UTC);
+- it covers the ISO week of its day (Friday to Sunday) or the week before (Monday to Thursday);
+- while the store lacks some of the week's weekdays (no sync fetched them) or the due day's listing
+  looks partial, it waits, up to `wait_hours` after the due time; then it posts what there is and
+  says which days are missing. A week the store has nothing of is waited for until the end of the
+  window, then recorded as skipped with that reason, never as "no papers";
+- one not started by the end of its window (local midnight, or `catch_up_hours`) was missed: skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from bot.delivery.digest_delivery import DeliveryResult, Wanted
+from bot.delivery.subscriptions import SubscriptionStore
+from bot.delivery.sweep import Due, Skip, dues, utc_day_over
+from bot.domain.config import ScheduleConfig
+from bot.roundup.delivery import RoundupDelivery
+from bot.roundup.roundup import missing_days
+from bot.roundup.week import covered_monday, week_days, week_key, week_name, week_of
+from bot.store.ledger import Key, Ledger
+from bot.store.papers import PaperStore
+
+log = logging.getLogger("paperboy.roundup")
+WEEK_DAYS = timedelta(days=7)
+
+
+class WeeklySweeper:
+    def __init__(
+        self,
+        subscriptions: SubscriptionStore,
+        ledger: Ledger,
+        store: PaperStore,
+        delivery: RoundupDelivery,
+        policy: ScheduleConfig,
+        platforms: frozenset[str],
+    ) -> None:
+        self._subscriptions = subscriptions
+        self._ledger = ledger
+        self._store = store
+        self._delivery = delivery
+        self._policy = policy
+        self._platforms = platforms
+
+    async def sweep(self, now: datetime) -> list[DeliveryResult]:
+        """Deliver the roundups that are due, `parallel` channels at a time, as the daily sweep does."""
+        due = [
+            item
+            for subscription in await self._subscriptions.all()
+            if subscription.status is None
+            and subscription.channel.platform in self._platforms
+            and subscription.cadence == "weekly"
+            for item in dues(subscription, now, self._policy)
+        ]
+        keyed = {(item.subscription.channel, week_key(covered_monday(item.day))): item for item in due}
+        statuses = await self._ledger.statuses(list(keyed))
+        ready: list[Wanted] = []
+        skips: dict[Key, str] = {}
+        for key, item in keyed.items():
+            verdict = await self._verdict(item, week_of(key[1]), statuses.get(key), now)
+            if isinstance(verdict, Skip):
+                skips[key] = verdict.reason
+            elif verdict == "deliver":
+                ready.append(Wanted(key[0], item.subscription.options(), key[1]))
+        if skips:
+            recorded = await self._ledger.skip_many(skips, now)
+            for (channel, day), reason in skips.items():
+                if (channel, day) in recorded:
+                    log.warning("roundup of %s for %s skipped: %s", week_name(week_of(day)), channel, reason)
+        results: list[DeliveryResult] = []
+        for start in range(0, len(ready), self._policy.parallel):
+            results += await self._delivery.deliver_many(ready[start : start + self._policy.parallel])
+        return results
+
+    async def _verdict(
+        self, due: Due, monday: date, status: str | None, now: datetime
+    ) -> Literal["deliver", "nothing"] | Skip:
+        channel = due.subscription.channel
+        if status in ("done", "stopped", "skipped"):
+            return "nothing"
+        since = due.subscription.since
+        if status is None and since is not None and due.due < since:
+            return "nothing"  # due before the subscription (or its new schedule) began
+        if now >= due.window_end and status == "failed":
+            if await self._ledger.give_up(channel, week_key(monday), now):
+                log.warning("roundup for %s given up: it kept failing until %s", channel, due.window_end)
+            return "nothing"
+        today = now.date()
+        missing = await missing_days(self._store, monday, today)
+        listed = sum([len(await self._store.listing(day)) for day in week_days(monday, today)])
+        if listed == 0 and status is None:
+            if missing and now < due.window_end:
+                return "nothing"  # no sync has fetched the week (Hugging Face down): not a week without papers
+            if missing:
+                return Skip(f"the store has no listing of {week_name(monday)} (no sync fetched its days)")
+            return Skip(f"Hugging Face listed no papers in {week_name(monday)}")
+        if now >= due.window_end and status is None:
+            return Skip(f"missed: nothing was delivered between {due.due:%H:%M} and {due.window_end:%H:%M} UTC")
+        if now < due.wait_end and (missing or await self._partial(due, monday, now)):
+            return "nothing"  # some days may still come: wait, then post what there is and say what is missing
+        return "deliver"
+
+    async def _partial(self, due: Due, monday: date, now: datetime) -> bool:
+        """Whether the due day is one of the week's and its listing still looks partial (as the daily sweep
+        judges it: fewer than `min_papers` while its UTC day lasts)."""
+        day = due.day
+        if day.weekday() >= 5 or not monday <= day < monday + WEEK_DAYS or utc_day_over(day, now):
+            return False
+        return len(await self._store.listing(day)) < self._policy.min_papers
+
+
+def describe(result: DeliveryResult) -> str:
+    """A roundup's result in words (the ledger's day is the week's key, not a listing day)."""
+    week = f"the roundup of {week_name(week_of(result.day))}" if result.day else "the roundup"
+    plural = "s" if result.papers != 1 else ""
+    return {
+        "posted": f"Posted {week} to {result.channel}: {result.papers} paper{plural}.",
+        "already": f"{result.channel} already has {week}: nothing posted.",
+        "busy": f"Another paperboy process is delivering {week} to {result.channel}: nothing posted.",
+        "empty": f"No papers to post to {result.channel}: {result.reason}",
+        "skipped": f"{week.capitalize()} for {result.channel} was skipped: {result.reason}",
+        "stopped": f"Delivery to {result.channel} stopped: {result.reason}",
+        "failed": f"Delivery of {week} to {result.channel} failed: {result.reason}",
+    }[result.outcome]

@@ -1,0 +1,206 @@
+"""Followed cards (a living thread): each card as it was posted, the counts it shows now, and arXiv versions.
+
+A card is followed from its posting for `follow_days`. What it was posted with (upvotes, code
+repository, arXiv version) is what later syncs compare with; `shown` is what the card displays now,
+refreshed in place at most once an hour (`claim_refresh` lets one process do it, whichever asks
+first). A card a person deleted is marked `gone` and followed no more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.domain.channels import ChannelRef
+from bot.domain.publishing import MessageRef
+from bot.store.engine import as_utc
+from bot.store.tables import digest_papers, follows, paper_versions, papers
+from bot.store.upsert import changed, insert_for, upsert
+
+FollowKey = tuple[ChannelRef, str]  # a channel's card for a paper
+
+
+@dataclass(frozen=True)
+class Followed:
+    channel: ChannelRef
+    arxiv_id: str
+    ref: MessageRef
+    rank: int | None
+    posted_at: datetime
+    upvotes: int  # as posted
+    repo: str | None  # as posted
+    version: int | None  # as posted (None: not known then)
+    shown: str  # what the card shows now
+    refreshed_at: datetime | None
+
+    @property
+    def key(self) -> FollowKey:
+        return self.channel, self.arxiv_id
+
+
+@dataclass(frozen=True)
+class AsPosted:
+    """What a card showed when it went out."""
+
+    rank: int | None
+    upvotes: int
+    repo: str | None
+    shown: str
+
+
+class FollowStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._dialect = engine.dialect.name
+
+    def _where(self, key: FollowKey) -> ColumnElement[bool]:
+        channel, arxiv_id = key
+        return and_(
+            follows.c.platform == channel.platform,
+            follows.c.channel == channel.channel,
+            follows.c.arxiv_id == arxiv_id,
+        )
+
+    async def record(self, channel: ChannelRef, arxiv_id: str, ref: MessageRef, card: AsPosted, now: datetime) -> None:
+        """A card is out: follow it from now, with the arXiv version known now (if any). Once per card."""
+        async with self._engine.begin() as conn:
+            version = await conn.scalar(select(paper_versions.c.version).where(paper_versions.c.arxiv_id == arxiv_id))
+            row = {
+                "platform": channel.platform,
+                "channel": channel.channel,
+                "arxiv_id": arxiv_id,
+                "message_ref": ref.message,
+                "thread_ref": ref.thread,
+                "rank": card.rank,
+                "posted_at": now,
+                "upvotes": card.upvotes,
+                "repo": card.repo,
+                "version": version,
+                "shown": card.shown,
+                "refreshed_at": now,  # posting counts as the card's refresh: the next is an hour away
+            }
+            stmt = insert_for(self._dialect, follows).on_conflict_do_nothing(
+                index_elements=["platform", "channel", "arxiv_id"]
+            )
+            await conn.execute(stmt, row)
+
+    async def adopt(self, since: datetime) -> int:
+        """Follow the cards sent since `since` that nobody recorded (their process died right after the
+        post): as posted, they are taken to show the paper as the store has it now. How many were adopted."""
+        query = (
+            select(digest_papers, papers.c.upvotes, papers.c.github_repo, paper_versions.c.version)
+            .join(papers, papers.c.arxiv_id == digest_papers.c.arxiv_id)
+            .outerjoin(paper_versions, paper_versions.c.arxiv_id == digest_papers.c.arxiv_id)
+            .outerjoin(
+                follows,
+                and_(
+                    follows.c.platform == digest_papers.c.platform,
+                    follows.c.channel == digest_papers.c.channel,
+                    follows.c.arxiv_id == digest_papers.c.arxiv_id,
+                ),
+            )
+            .where(
+                digest_papers.c.sent_at >= since, digest_papers.c.message_ref.is_not(None), follows.c.arxiv_id.is_(None)
+            )
+        )
+        async with self._engine.begin() as conn:
+            rows = [
+                {
+                    "platform": r.platform,
+                    "channel": r.channel,
+                    "arxiv_id": r.arxiv_id,
+                    "message_ref": r.message_ref,
+                    "thread_ref": r.thread_ref or r.message_ref,
+                    "rank": r.position,
+                    "posted_at": as_utc(r.sent_at),
+                    "upvotes": r.upvotes,
+                    "repo": r.github_repo,
+                    "version": r.version,
+                    "shown": "",  # unknown: the first refresh due shows the counts as they are
+                    "refreshed_at": as_utc(r.sent_at),
+                }
+                for r in await conn.execute(query)
+            ]
+            if rows:
+                stmt = insert_for(self._dialect, follows).on_conflict_do_nothing(
+                    index_elements=["platform", "channel", "arxiv_id"]
+                )
+                await conn.execute(stmt, rows)
+        return len(rows)
+
+    async def following(self, since: datetime) -> list[Followed]:
+        """The cards posted since `since` that are still there, oldest first."""
+        query = (
+            select(follows)
+            .where(follows.c.posted_at >= since, follows.c.gone.is_(None))
+            .order_by(follows.c.posted_at, follows.c.platform, follows.c.channel, follows.c.arxiv_id)
+        )
+        async with self._engine.connect() as conn:
+            return [
+                Followed(
+                    channel=ChannelRef(r.platform, r.channel),
+                    arxiv_id=r.arxiv_id,
+                    ref=MessageRef(r.channel, r.message_ref, r.thread_ref),
+                    rank=r.rank,
+                    posted_at=as_utc(r.posted_at),
+                    upvotes=r.upvotes,
+                    repo=r.repo,
+                    version=r.version,
+                    shown=r.shown,
+                    refreshed_at=as_utc(r.refreshed_at),
+                )
+                for r in await conn.execute(query)
+            ]
+
+    async def set_version(self, key: FollowKey, version: int) -> None:
+        """The arXiv version a card counts as posted with, where none was known then (the first one seen)."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(follows).where(self._where(key), follows.c.version.is_(None)).values(version=version)
+            )
+
+    async def claim_refresh(self, key: FollowKey, now: datetime, every: timedelta) -> bool:
+        """Whether this process may refresh the card now: at most once per `every`, one process at a time."""
+        async with self._engine.begin() as conn:
+            return await changed(
+                conn,
+                update(follows)
+                .where(
+                    self._where(key),
+                    follows.c.gone.is_(None),
+                    or_(follows.c.refreshed_at.is_(None), follows.c.refreshed_at <= now - every),
+                )
+                .values(refreshed_at=now),
+            )
+
+    async def refreshed(self, key: FollowKey, shown: str) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(update(follows).where(self._where(key)).values(shown=shown))
+
+    async def stop(self, key: FollowKey, reason: str) -> None:
+        """Follow the card no more (a person deleted it): nothing is posted to its thread or done to it again."""
+        async with self._engine.begin() as conn:
+            await conn.execute(update(follows).where(self._where(key), follows.c.gone.is_(None)).values(gone=reason))
+
+    async def save_versions(self, versions: Mapping[str, int], now: datetime) -> None:
+        """The newest arXiv version of each paper, as arXiv just said (a version never goes down)."""
+        if not versions:
+            return
+        rows = [{"arxiv_id": i, "version": v, "checked_at": now} for i, v in sorted(versions.items())]
+        async with self._engine.begin() as conn:
+            await conn.execute(upsert(self._dialect, paper_versions, ["arxiv_id"], keep_greatest=("version",)), rows)
+
+    async def versions(self, ids: Collection[str]) -> dict[str, int]:
+        if not ids:
+            return {}
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(
+                select(paper_versions.c.arxiv_id, paper_versions.c.version).where(
+                    paper_versions.c.arxiv_id.in_(sorted(ids))
+                )
+            )
+            return {r.arxiv_id: r.version for r in rows}

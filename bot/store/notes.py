@@ -1,0 +1,140 @@
+"""Thread notes: each piece of news about a paper (code out, a new arXiv version, upvotes past a mark) posted
+once in each thread that follows it, however many processes sync and however often they die.
+
+A note is claimed before it is posted: its row is inserted only if absent, so one process wins it,
+and that process holds it by a lock that dies with it (bot/store/claims.py) and by a lease. A note
+found claimed by a process that died (its lock is free) or whose lease ran out is taken over: the
+taker first looks on the platform for the note under its key (it may be out), and posts it only
+if it is not. A posted note is written down with its message; a thread that is gone is recorded so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.domain.channels import ChannelRef
+from bot.store.claims import HoldKey, holds_for, process_name
+from bot.store.engine import as_utc
+from bot.store.tables import thread_notes
+from bot.store.upsert import insert_for
+
+NoteKey = tuple[ChannelRef, str, str]  # the channel, the paper, the event ("code", "version:3", "upvotes:250")
+NoteState = Literal["new", "resume", "busy", "done"]
+LEASE = timedelta(minutes=2)
+_NO_DAY = date(1970, 1, 1)  # a hold is named by (platform, name, day); a note has no day
+
+
+@dataclass(frozen=True)
+class NoteClaim:
+    state: NoteState
+    intent_at: datetime | None = None  # when posting it was first begun: a takeover looks from there
+
+    @property
+    def ours(self) -> bool:
+        return self.state in ("new", "resume")
+
+
+def _hold(key: NoteKey) -> HoldKey:
+    channel, arxiv_id, event = key
+    return channel.platform, f"note\0{channel.channel}\0{arxiv_id}\0{event}", _NO_DAY
+
+
+class NoteLedger:
+    def __init__(self, engine: AsyncEngine, owner: str | None = None, lease: timedelta = LEASE) -> None:
+        self._engine = engine
+        self._dialect = engine.dialect.name
+        self.owner = owner or process_name()
+        self.lease = lease
+        self._holds = holds_for(engine, self.owner)
+
+    def _where(self, key: NoteKey) -> ColumnElement[bool]:
+        channel, arxiv_id, event = key
+        return and_(
+            thread_notes.c.platform == channel.platform,
+            thread_notes.c.channel == channel.channel,
+            thread_notes.c.arxiv_id == arxiv_id,
+            thread_notes.c.event == event,
+        )
+
+    async def claim(self, key: NoteKey, now: datetime) -> NoteClaim:
+        """Take the note: new, ours to resume (its process died or its lease ran out), busy, or done."""
+        held = await self._holds.take([_hold(key)])
+        if not held:
+            return NoteClaim("busy")  # this process is posting it already
+        try:
+            claim = await self._claim(key, now)
+        except BaseException:
+            await self._holds.free(held)
+            raise
+        if not claim.ours:
+            await self._holds.free(held)
+        return claim
+
+    async def _claim(self, key: NoteKey, now: datetime) -> NoteClaim:
+        channel, arxiv_id, event = key
+        row = {
+            "platform": channel.platform,
+            "channel": channel.channel,
+            "arxiv_id": arxiv_id,
+            "event": event,
+            "status": "claimed",
+            "owner": self.owner,
+            "lease_until": now + self.lease,
+            "intent_at": now,
+        }
+        async with self._engine.begin() as conn:
+            stmt = (
+                insert_for(self._dialect, thread_notes)
+                .on_conflict_do_nothing(index_elements=["platform", "channel", "arxiv_id", "event"])
+                .returning(thread_notes.c.event)
+            )
+            if (await conn.execute(stmt, [row])).first() is not None:
+                return NoteClaim("new", now)
+            found = (await conn.execute(select(thread_notes).where(self._where(key)).with_for_update())).first()
+            if found is None or found.status != "claimed":
+                return NoteClaim("done")
+            mine = found.owner == self.owner or as_utc(found.lease_until) < now
+            if not mine:
+                mine = bool(await self._holds.vacant(conn, {_hold(key): found.owner}))  # its holder died
+            if not mine:
+                return NoteClaim("busy")
+            await conn.execute(
+                update(thread_notes).where(self._where(key)).values(owner=self.owner, lease_until=now + self.lease)
+            )
+            return NoteClaim("resume", as_utc(found.intent_at))
+
+    async def holding(self, key: NoteKey) -> bool:
+        """Whether this process still holds the note (False: another may be taking it over; don't post)."""
+        return await self._holds.holding(_hold(key))
+
+    async def posted(self, key: NoteKey, message: str | None, now: datetime, *, gone: bool = False) -> None:
+        """The note is out (or its thread is gone, and it never will be): done, and let go."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(thread_notes)
+                .where(self._where(key))
+                .values(status="gone" if gone else "posted", message_ref=message, posted_at=now)
+            )
+        await self._holds.free([_hold(key)])
+
+    async def release(self, key: NoteKey) -> None:
+        """Let the note go unposted (an error): another sync, here or elsewhere, tries again."""
+        await self._holds.free([_hold(key)])
+
+    async def done(self, arxiv_ids: Collection[str]) -> set[tuple[str, str, str, str]]:
+        """The (platform, channel, paper, event) notes about these papers that are out or given up."""
+        if not arxiv_ids:
+            return set()
+        query = select(thread_notes.c.platform, thread_notes.c.channel, thread_notes.c.arxiv_id, thread_notes.c.event)
+        query = query.where(thread_notes.c.arxiv_id.in_(sorted(arxiv_ids)), thread_notes.c.status != "claimed")
+        async with self._engine.connect() as conn:
+            return {(r.platform, r.channel, r.arxiv_id, r.event) for r in await conn.execute(query)}
+
+    async def close(self) -> None:
+        await self._holds.close()

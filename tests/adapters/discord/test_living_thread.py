@@ -1,0 +1,83 @@
+"""A living thread on Discord through the real discord.py client: notes in the paper's thread (text
+channel and forum), the card's embed edited in place at most once an hour, a deleted card left alone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from bot.delivery.digest import DigestOptions
+from bot.delivery.digest_delivery import DigestDelivery
+from bot.domain.channels import ChannelRef
+from bot.roundup.follow import Follower
+from bot.search.service import SearchService
+from bot.store.follows import FollowStore
+from bot.store.notes import NoteLedger
+from tests.adapters.discord.conftest import DiscordBot
+from tests.fakes.discord import FORUM_ID, TEXT_ID
+from tests.roundup.helpers import Clock, news_for
+
+JUNE_1 = date(2026, 6, 1)
+POSTED = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+NO_CODE = "2605.31604"  # third on 1 June, posted without code
+
+
+def parts(bot: DiscordBot, clock: Clock) -> tuple[Follower, DigestDelivery]:
+    publishers = {"discord": bot.bot.publisher}
+    engine = bot.store.engine
+    follower = Follower(
+        FollowStore(engine), NoteLedger(engine), bot.store, publishers, 7, clock=clock, refreshes_per_minute=6000
+    )
+    search = SearchService(bot.store)
+    delivery = DigestDelivery(
+        bot.store, search, bot.ledger, bot.subscriptions, publishers, clock=clock, posted=follower.posted
+    )
+    return follower, delivery
+
+
+async def test_a_text_channel_card_gets_notes_in_its_thread_and_an_edit(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    clock = Clock(POSTED)
+    follower, delivery = parts(discord_bot, clock)
+    await delivery.deliver(ChannelRef("discord", TEXT_ID), DigestOptions(limit=3), JUNE_1)
+    card_id = fake.stored[TEXT_ID][3]["id"]  # the header, then the cards in order
+    assert NO_CODE in str(fake.stored[TEXT_ID][3]["embeds"])
+
+    await news_for(discord_bot.store, NO_CODE, upvotes=120, repo="https://github.com/lab/code")
+    clock.now = POSTED + timedelta(hours=2)
+    report = await follower.sweep()
+    assert report.notes == {"code": 1, "upvotes": 1}
+    notes = [m["content"] for m in fake.stored[card_id][1:]]  # after the thread's seed
+    assert notes[0].startswith("**Code is out**") and "github.com/lab/code" in notes[0]
+    assert notes[1].startswith("**Past 100 upvotes**")
+    [edit] = fake.edits()
+    assert edit.path == f"/channels/{TEXT_ID}/messages/{card_id}"
+    assert "120" in str(edit.body["embeds"])
+
+    await follower.sweep()  # nothing new: nothing posted, nothing edited
+    assert len(fake.stored[card_id]) == 3 and len(fake.edits()) == 1
+
+    fake.delete(TEXT_ID, card_id)
+    await news_for(discord_bot.store, NO_CODE, upvotes=300)
+    clock.now += timedelta(hours=2)
+    report = await follower.sweep()
+    assert report.stopped == 1 and sum(report.notes.values()) == 0  # Unknown Message: left alone
+    assert len(fake.stored[card_id]) == 3
+    clock.now += timedelta(hours=2)
+    await follower.sweep()
+    assert len(fake.edits()) == 2  # the one that found it gone, and none since
+
+
+async def test_a_forum_post_gets_its_starter_edited_and_notes_inside(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    clock = Clock(POSTED)
+    follower, delivery = parts(discord_bot, clock)
+    await delivery.deliver(ChannelRef("discord", FORUM_ID), DigestOptions(limit=3), JUNE_1)
+    [post_id] = [t for t, starter in fake.starters.items() if NO_CODE in str(starter["embeds"])]
+    await news_for(discord_bot.store, NO_CODE, repo="https://github.com/lab/code")
+    clock.now = POSTED + timedelta(hours=2)
+    report = await follower.sweep()
+    assert report.notes == {"code": 1} and report.refreshed == 1
+    assert fake.stored[post_id][-1]["content"].startswith("**Code is out**")
+    [edit] = fake.edits()
+    assert edit.path == f"/channels/{post_id}/messages/{post_id}"
+    assert "github.com/lab/code" in str(fake.starters[post_id]["embeds"])

@@ -1,0 +1,49 @@
+"""`paperboy post` for a channel with a weekly roundup: the week's roundup, once, saying what the store lacks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.app.test_cli import Paperboy, cli_runner, one_line
+from tests.conftest import CURRENT
+from tests.fakes.papers_api import FakePapersApi
+
+CONFIG = """
+[[subscriptions]]
+channel = "console:team"
+cadence = "weekly"
+day = "fri"
+time = "16:00"
+timezone = "Europe/Berlin"
+limit = 4
+"""
+
+
+@pytest.fixture
+def paperboy(tmp_path: Path) -> Iterator[Paperboy]:
+    with FakePapersApi.recorded().serve() as url:
+        run = cli_runner(tmp_path, url)
+        (tmp_path / "paperboy.toml").write_text(CONFIG, encoding="utf-8")
+        days = [str(CURRENT / f"2026-06-0{n}.json") for n in (1, 3)]  # Tuesday 2 June never fetched
+        imported = run("import", *days, PAPERBOY_OFFLINE="1")
+        assert imported.code == 0, imported.err
+        yield run
+
+
+@pytest.mark.slow
+def test_a_weekly_channel_gets_its_weeks_roundup_once(paperboy: Paperboy, tmp_path: Path) -> None:
+    env = {"PAPERBOY_OFFLINE": "1", "PAPERBOY_CONFIG": str(tmp_path / "paperboy.toml")}
+    posted = paperboy("post", "--channel", "console:team", "--date", "2026-06-03", **env)
+    assert posted.code == 0, posted.err
+    assert one_line(posted.err) == "Posted the roundup of week 23 (1–7 June 2026) to console:team: 4 papers."
+    assert "Weekly roundup · week 23 (1–7 June 2026)" in posted.out
+    assert "top 4 of" in posted.out and "papers this week by upvotes" in posted.out
+    said = " ".join(posted.out.split())
+    assert "Tuesday 2 June, Thursday 4 June, Friday 5 June are not in the store (no sync has fetched them)" in said
+    again = paperboy("post", "--channel", "console:team", "--date", "2026-06-05", **env)
+    assert again.code == 0, again.err
+    assert one_line(again.err) == "console:team already has the roundup of week 23 (1–7 June 2026): nothing posted."
+    assert again.out == ""

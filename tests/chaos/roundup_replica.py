@@ -1,0 +1,88 @@
+"""One replica for the roundup chaos test: the real weekly sweep and living-thread sweep, on a file clock.
+
+    python -m tests.chaos.roundup_replica
+
+`paperboy run`'s roundup parts (bot/roundup/wiring.py builds the same ones) without the chat
+front-ends: Slack and Discord through their real SDK clients at the fakes' addresses, simulated
+time read from the file named by CHAOS_CLOCK.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from adapters.discord.app import rest_client, use_endpoints
+from adapters.discord.publisher import DiscordPublisher
+from adapters.slack.app import slack_client
+from adapters.slack.publisher import SlackPublisher
+from bot.app.bootstrap import open_services, read_config
+from bot.app.settings import load_settings
+from bot.domain.publishing import Publisher
+from bot.roundup.delivery import RoundupDelivery
+from bot.roundup.follow import Follower
+from bot.roundup.weekly import WeeklySweeper
+from bot.store.follows import FollowStore
+from bot.store.notes import NoteLedger
+from tests.chaos.replica import NotingLedger
+
+log = logging.getLogger("chaos")
+
+
+async def main() -> None:
+    clock_file = Path(os.environ["CHAOS_CLOCK"])
+
+    def clock() -> datetime:
+        return datetime.fromisoformat(clock_file.read_text(encoding="utf-8").strip())
+
+    settings = load_settings()
+    async with open_services(settings, read_config(settings)) as services:
+        lease = timedelta(minutes=int(os.environ["CHAOS_LEASE_MINUTES"]))
+        engine = services.store.engine
+        ledger = NotingLedger(engine, lease=lease)
+        notes = NoteLedger(engine, lease=lease)
+        slack = SlackPublisher(slack_client("xoxb-chaos", settings.slack_api_url), interval=0.0)
+        use_endpoints(settings.discord_api_url, settings.discord_gateway_url)
+        client = await rest_client(os.environ["DISCORD_TOKEN"])
+        try:
+            publishers: dict[str, Publisher] = {"slack": slack, "discord": DiscordPublisher(client)}
+            follower = Follower(
+                FollowStore(engine), notes, services.store, publishers, 7, clock=clock, refreshes_per_minute=60_000
+            )
+            delivery = RoundupDelivery(
+                services.store,
+                services.search,
+                ledger,
+                services.subscriptions,
+                publishers,
+                services.engagement,
+                clock=clock,
+                posted=follower.posted,
+            )
+            weekly = WeeklySweeper(
+                services.subscriptions,
+                ledger,
+                services.store,
+                delivery,
+                services.config.schedule,
+                frozenset(publishers),
+            )
+            log.info("replica %d up at %s", os.getpid(), clock())
+            (Path(os.environ["CHAOS_READY"]) / str(os.getpid())).touch()  # the test's clock waits for one of us
+            while True:
+                now = clock()
+                results = await weekly.sweep(now)
+                report = await follower.sweep()
+                log.info("swept at %s: %d roundups, %d notes", now, len(results), sum(report.notes.values()))
+                await asyncio.sleep(0.005)
+        finally:
+            await notes.close()
+            await client.close()
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    asyncio.run(main())

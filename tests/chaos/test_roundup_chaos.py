@@ -1,0 +1,266 @@
+"""Chaos for the roundup: three replicas, SIGKILLed at random and restarted at once, deliver a week's
+roundups to 16 channels across a DST change, and keep every posted card's thread alive while two
+'syncs' bring news: every roundup comes once, every note is posted once in its thread.
+
+Slack and Discord are the fakes on 127.0.0.1 (their real SDK clients do the talking); the store is one
+SQLite file shared by the processes, or one PostgreSQL database. Leases last a week: work a killed
+replica had begun can only be finished by another taking it over at once, because its lock died with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import signal
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.domain.channels import ChannelRef
+from bot.domain.models import Listing, Paper
+from bot.roundup.week import week_key
+from bot.store.engine import create_engine, database_url, migrate
+from bot.store.ledger import Ledger
+from bot.store.papers import PaperStore
+from bot.store.tables import digests, follows, thread_notes
+from tests.app.test_cli_discord import TOKEN
+from tests.chaos.test_chaos import LEASE_MINUTES, ROOT, write_clock
+from tests.conftest import BACKENDS, backend, child_env
+from tests.fakes.discord import GUILD_ID, FakeDiscord
+from tests.fakes.slack import FakeSlack
+
+MONDAY = date(2026, 3, 23)  # Europe's clocks go forward on Sunday 29 March
+START = datetime(2026, 3, 26, 23, 50, tzinfo=UTC)
+NEWS = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)  # a sync brings code and upvotes
+MARK = datetime(2026, 3, 30, 4, 0, tzinfo=UTC)  # after the last roundup: 600 upvotes for every paper
+END = datetime(2026, 3, 30, 6, 0, tzinfo=UTC)
+STEP = timedelta(minutes=15)
+pytestmark = pytest.mark.slow
+PAPERS = 3
+# (day, time, zone): Sunday 02:30 in Berlin and 01:30 in London do not exist that week.
+SCHEDULES = (
+    ("sun", "02:30", "Europe/Berlin"),
+    ("sun", "01:30", "Europe/London"),
+    ("fri", "16:00", "Europe/Berlin"),
+    ("sat", "09:00", "America/New_York"),
+    ("fri", "09:00", "Asia/Tokyo"),
+    ("sun", "20:00", "America/Los_Angeles"),
+    ("fri", "18:30", "UTC"),
+    ("sat", "23:45", "Australia/Sydney"),
+)
+
+
+async def seed(url: str | None, data: Path, discord: FakeDiscord) -> list[ChannelRef]:
+    engine = create_engine(database_url(url, data))
+    await migrate(engine)
+    store = PaperStore(engine)
+    for offset in range(5):
+        day = MONDAY + timedelta(days=offset)
+        papers = [
+            Paper(arxiv_id=f"2603.{offset}{n:04d}", title=f"Paper {offset}.{n}", upvotes=10 * n) for n in range(6)
+        ]
+        await store.save_listings([Listing(p, day, rank) for rank, p in enumerate(reversed(papers), 1)], fetched=[day])
+    subscriptions = SubscriptionStore(engine)
+    channels = []
+    for i in range(16):
+        if i % 2:
+            channel_id = str(3100000000000000000 + i)
+            discord.channels[channel_id] = {
+                **discord.channels[next(iter(discord.channels))],
+                "id": channel_id,
+                "name": f"w{i}",
+                "guild_id": GUILD_ID,
+            }
+            channel = ChannelRef("discord", channel_id)
+        else:
+            channel = ChannelRef("slack", f"CW{i:03d}")
+        weekday, at, zone = SCHEDULES[(i // 2) % len(SCHEDULES)]
+        await subscriptions.save(
+            Subscription(channel=channel, cadence="weekly", days=weekday, time=at, timezone=zone, limit=PAPERS)
+        )
+        channels.append(channel)
+    await engine.dispose()
+    return channels
+
+
+async def bring(url: str | None, data: Path, change: dict[str, object]) -> None:
+    """What a sync would write: every paper of the week changed the same way (upvotes only grow)."""
+    engine = create_engine(database_url(url, data))
+    try:
+        store = PaperStore(engine)
+        for offset in range(5):
+            papers = await store.listing(MONDAY + timedelta(days=offset))
+            updated = []
+            for p in papers:
+                values = {k: (v(p) if callable(v) else v) for k, v in change.items()}
+                updated.append(p.model_copy(update=values))
+            await store.save_papers(updated)
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+async def test_replicas_killed_at_random_post_each_roundup_and_each_note_once(
+    backend_name: str, tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    discord = FakeDiscord(latency=0.02)
+    fake_slack.latency = 0.02
+    await discord.start()
+    clock = tmp_path / "clock"
+    write_clock(clock, START)
+    async with backend(backend_name) as url:
+        channels = await seed(url, tmp_path, discord)
+        env = child_env()
+        env.update(
+            PAPERBOY_DATA_DIR=str(tmp_path),
+            PAPERBOY_OFFLINE="1",
+            PAPERBOY_SLACK_API_URL=fake_slack.base_url,
+            PAPERBOY_DISCORD_API_URL=discord.api_url,
+            PAPERBOY_DISCORD_GATEWAY_URL=discord.gateway_url,
+            DISCORD_TOKEN=TOKEN,
+            CHAOS_CLOCK=str(clock),
+            CHAOS_LEASE_MINUTES=str(LEASE_MINUTES),
+            CHAOS_TAKEOVERS=str(tmp_path / "takeovers"),
+            CHAOS_READY=str(tmp_path),
+        )
+        if url:
+            env["PAPERBOY_DATABASE_URL"] = url
+
+        errors = (tmp_path / "replicas.log").open("ab")
+
+        async def spawn() -> asyncio.subprocess.Process:
+            return await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "tests.chaos.roundup_replica",
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,  # what a replica says before it dies (of itself, not of a kill)
+            )
+
+        replicas = [await spawn() for _ in range(3)]
+        rng = random.Random(23)
+        kills = 0
+        now = START
+        pending: list[tuple[datetime, dict[str, object]]] = [
+            (NEWS, {"github_repo": "https://github.com/lab/code", "upvotes": lambda p: p.upvotes + 80}),
+            (MARK, {"upvotes": 600}),
+        ]
+        try:
+            while now < END:
+                await one_up(replicas, tmp_path)
+                now += STEP
+                write_clock(clock, now)
+                if pending and now >= pending[0][0]:
+                    await bring(url, tmp_path, pending.pop(0)[1])
+                await asyncio.sleep(0.05)
+                if rng.random() < 0.08:
+                    victims = range(3) if rng.random() < 0.2 else [rng.randrange(3)]
+                    for victim in victims:
+                        replicas[victim].send_signal(signal.SIGKILL)
+                        await replicas[victim].wait()
+                    for victim in victims:
+                        replicas[victim] = await spawn()
+                    kills += len(victims)
+            await settle(channels, url, tmp_path)
+        finally:
+            for process in replicas:
+                if process.returncode is None:
+                    process.send_signal(signal.SIGKILL)
+                    await process.wait()
+            errors.close()
+        assert kills >= 20
+        takeovers = (
+            (tmp_path / "takeovers").read_text(encoding="utf-8").splitlines()
+            if (tmp_path / "takeovers").exists()
+            else []
+        )
+        print(f"{kills} kills; {len(takeovers)} roundups taken over mid-way")
+        await check_ledger(url, tmp_path, channels)
+        check_slack(fake_slack, [c for c in channels if c.platform == "slack"])
+        check_discord(discord, [c for c in channels if c.platform == "discord"])
+    await discord.stop()
+
+
+async def one_up(replicas: list[asyncio.subprocess.Process], ready: Path) -> None:
+    """Wait (in real time) until a replica is serving: simulated time passes only while one is, so no
+    roundup is missed because every replica was still starting (which takes seconds on a busy machine)."""
+    for _ in range(3000):
+        if any((ready / str(p.pid)).exists() for p in replicas if p.returncode is None):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("no replica came up within 30 s")
+
+
+async def settle(channels: list[ChannelRef], url: str | None, data: Path) -> None:
+    """Give the replicas (time stopped at the end) a moment to finish what is under way."""
+    engine = create_engine(database_url(url, data))
+    ledger = Ledger(engine)
+    try:
+        for _ in range(600):
+            statuses = [await ledger.status(c, week_key(MONDAY)) for c in channels]
+            async with engine.connect() as conn:
+                cards = await conn.scalar(select(func.count()).select_from(follows))
+                marks = await conn.scalar(
+                    select(func.count())
+                    .select_from(thread_notes)
+                    .where(thread_notes.c.event == "upvotes:500", thread_notes.c.status == "posted")
+                )
+                open_ = await conn.scalar(
+                    select(func.count()).select_from(thread_notes).where(thread_notes.c.status == "claimed")
+                )
+            if all(s == "done" for s in statuses) and cards == marks == len(channels) * PAPERS and not open_:
+                return
+            await asyncio.sleep(0.05)
+    finally:
+        await engine.dispose()
+
+
+def check_slack(fake: FakeSlack, channels: list[ChannelRef]) -> None:
+    for channel in channels:
+        stored = fake.stored.get(channel.channel, [])
+        keys = [m["metadata"]["event_payload"]["key"] for m in stored if m.get("metadata")]
+        assert len(keys) == len(set(keys)), f"duplicates in {channel}: {Counter(keys).most_common(3)}"
+        roots = [m for m in stored if "thread_ts" not in m]
+        assert len(roots) == 1 + PAPERS, f"{channel}: {len(roots)} top-level messages"
+        for card in roots[1:]:
+            replies = [m for m in stored if m.get("thread_ts") == card["ts"]]
+            marks = [m for m in replies if m["metadata"]["event_payload"]["key"].endswith(":upvotes:500")]
+            assert len(marks) == 1, f"{channel}: {len(marks)} notes of 500 upvotes under {card['ts']}"
+
+
+def check_discord(fake: FakeDiscord, channels: list[ChannelRef]) -> None:
+    for channel in channels:
+        stored = fake.stored.get(channel.channel, [])
+        assert len(stored) == 1 + PAPERS, f"{channel}: {len(stored)} messages"
+        for card in stored[1:]:
+            thread = fake.stored.get(card["id"], [])
+            marks = [m for m in thread if m["content"].startswith("**Past 500 upvotes**")]
+            assert len(marks) == 1, f"{channel}: {len(marks)} notes of 500 upvotes in thread {card['id']}"
+            contents = [m["content"] for m in thread if m["content"]]
+            assert len(contents) == len(set(contents)), f"{channel}: a note twice in thread {card['id']}"
+
+
+async def check_ledger(url: str | None, data: Path, channels: list[ChannelRef]) -> None:
+    engine = create_engine(database_url(url, data))
+    try:
+        ledger = Ledger(engine)
+        statuses = {str(c): await ledger.status(c, week_key(MONDAY)) for c in channels}
+        async with engine.connect() as conn:
+            rows = (
+                await conn.execute(select(digests.c.channel, digests.c.day, digests.c.status, digests.c.error))
+            ).all()
+        assert Counter(statuses.values()) == Counter({"done": len(channels)}), (statuses, rows)
+        async with engine.connect() as conn:
+            notes = Counter((await conn.execute(select(thread_notes.c.status))).scalars())
+        assert set(notes) == {"posted"}, notes
+        print(f"notes posted: {notes['posted']}")
+    finally:
+        await engine.dispose()

@@ -1,0 +1,106 @@
+"""`/papers subscribe weekly …`: typed on Slack, chosen on Discord, shown by `settings`, mixed forms explained."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from adapters.discord.app import subscribe_command
+from bot.chat.commands import Settings, Subscribe, Unknown, parse_command, parse_subscribe
+from bot.chat.service import Asker, ChatService
+from bot.delivery.subscriptions import SubscriptionStore, from_config
+from bot.domain.channels import ChannelRef
+from bot.domain.config import DigestDefaults, parse_config
+from bot.domain.errors import ConfigError
+from bot.ingest.catalog import Catalog
+from bot.search.service import SearchService
+from bot.store.papers import PaperStore
+
+NOW = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)  # a Wednesday
+CHANNEL = ChannelRef("slack", "CROUND")
+
+
+def chat(store: PaperStore) -> ChatService:
+    search = SearchService(store)
+    catalog = Catalog(store, search, None, None, None)
+    return ChatService(store, search, catalog, SubscriptionStore(store.engine), DigestDefaults(limit=5), lambda: NOW)
+
+
+def test_the_weekly_form_parses() -> None:
+    assert parse_subscribe("weekly diffusion, robots on fri at 16:00 tz Europe/Berlin top 8") == Subscribe(
+        topics=("diffusion", "robots"), time="16:00", timezone="Europe/Berlin", limit=8, cadence="weekly", day="fri"
+    )
+    assert parse_subscribe("weekly on Friday").day == "fri"
+    assert parse_subscribe("daily diffusion").cadence == "daily"
+
+
+def test_on_before_a_word_that_is_no_day_stays_in_the_topic() -> None:
+    assert parse_subscribe("attention on graphs, weekly").topics == ("attention on graphs", "weekly")
+    assert parse_subscribe('"weekly" digests').topics == ("weekly", "digests")
+
+
+async def test_a_weekly_subscription_is_saved_and_shown(june_store: PaperStore) -> None:
+    service = chat(june_store)
+    asker = Asker(CHANNEL, "U1")
+    post = await service.answer(parse_command("subscribe weekly diffusion on fri at 16:00 tz Europe/Berlin"), asker)
+    assert post.header == "This channel is subscribed: a weekly roundup of Hugging Face papers"
+    saved = await SubscriptionStore(june_store.engine).get(CHANNEL)
+    assert saved is not None and (saved.cadence, saved.days, saved.time) == ("weekly", "fri", "16:00")
+    settings = await service.answer(Settings(), asker)
+    assert settings.header == "This channel's weekly roundup"
+    assert "When: weekly roundup, Fridays at 16:00 Europe/Berlin" in settings.text
+    assert "Next roundup: Friday 5 June, 16:00 CEST" in settings.text
+    again = await service.answer(parse_command("subscribe on mon"), asker)  # stays weekly, moves its day
+    assert "When: weekly roundup, Mondays at 16:00 Europe/Berlin" in again.text
+    daily = await service.answer(parse_command("subscribe daily"), asker)  # back to a digest on weekdays
+    assert "When: 16:00 Europe/Berlin, Monday to Friday" in daily.text
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("subscribe weekly days mon-fri", "A weekly roundup comes one day a week: say which with `on`"),
+        ("subscribe daily on fri", "`on fri` is for a weekly roundup: `subscribe weekly on fri`"),
+        ("subscribe on fri", "`on fri` is for a weekly roundup"),  # the channel has no roundup to move
+    ],
+)
+async def test_mixing_the_forms_is_explained_and_changes_nothing(june_store: PaperStore, text: str, hint: str) -> None:
+    post = await chat(june_store).answer(parse_command(text), Asker(CHANNEL, "U1"))
+    assert post.text[0].startswith(hint)
+    assert await SubscriptionStore(june_store.engine).get(CHANNEL) is None
+
+
+def test_discord_options_make_the_same_command() -> None:
+    assert subscribe_command("diffusion", "16:00", None, None, "weekly", "fri") == parse_subscribe(
+        "weekly diffusion on fri at 16:00"
+    )
+    assert isinstance(subscribe_command(None, "25:00", None, None, "weekly", None), Unknown)
+
+
+def test_the_config_file_takes_a_weekly_subscription() -> None:
+    config = parse_config(
+        '[[subscriptions]]\nchannel = "slack:C1"\ncadence = "weekly"\nday = "Friday"\ntime = "16:00"\n', "test.toml"
+    )
+    [entry] = config.subscriptions
+    subscription = from_config(entry, config.digest)
+    assert (subscription.cadence, subscription.days) == ("weekly", "fri")
+    assert config.digest.follow_days == 7
+    default_day = parse_config('[[subscriptions]]\nchannel = "slack:C1"\ncadence = "weekly"\n', "t.toml")
+    assert from_config(default_day.subscriptions[0], default_day.digest).days == "fri"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('cadence = "weekly"\ndays = "mon-fri"', 'a weekly roundup comes one day a week: write day = "fri", not days'),
+        ('day = "fri"', 'day is for weekly roundups (add cadence = "weekly"); a daily digest takes days'),
+        ('cadence = "weekly"\nday = "fr"', "'fr' is not a day of the week (try fri, or friday)"),
+        ('cadence = "monthly"', """'monthly' is not a cadence (use "daily" for a digest, "weekly" for a roundup)"""),
+    ],
+)
+def test_a_bad_weekly_entry_is_explained(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(f'[[subscriptions]]\nchannel = "slack:C1"\n{text}\n', "test.toml")
+    assert message in str(caught.value)
+    assert str(caught.value).startswith("test.toml: subscriptions[0]")

@@ -1,0 +1,150 @@
+"""The living thread's core on SQLite and PostgreSQL: news noted once per thread across replicas and
+crashes, versions, upvote marks, the follow window, cards nobody recorded, deleted cards."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.delivery.digest import DigestOptions
+from bot.delivery.digest_delivery import DigestDelivery
+from bot.delivery.subscriptions import SubscriptionStore
+from bot.domain.channels import ChannelRef
+from bot.domain.models import Listing, Paper
+from bot.roundup.follow import Follower
+from bot.search.service import SearchService
+from bot.store.follows import FollowStore
+from bot.store.ledger import Ledger
+from bot.store.notes import NoteLedger
+from bot.store.papers import PaperStore
+from tests.fakes.publisher import Crash, RecordingPublisher
+from tests.roundup.helpers import Clock, news_for
+
+DAY = date(2026, 6, 2)
+POSTED = datetime(2026, 6, 2, 9, tzinfo=UTC)
+CHANNEL = ChannelRef("slack", "CLIVE")
+
+
+def follower(store: PaperStore, publisher: RecordingPublisher, clock: Clock, owner: str, days: int = 7) -> Follower:
+    notes = NoteLedger(store.engine, owner=owner, lease=timedelta(minutes=2))
+    return Follower(FollowStore(store.engine), notes, store, {"slack": publisher}, days, clock=clock, sleep=_no_wait)
+
+
+async def _no_wait(_: float) -> None:
+    return None
+
+
+async def post_day(store: PaperStore, publisher: RecordingPublisher, clock: Clock, hook: Follower | None) -> list[str]:
+    ids = [f"2606.0{n}001" for n in range(3)]
+    await store.save_listings(
+        [Listing(Paper(arxiv_id=i, title=f"Paper {i}", upvotes=40 + n), DAY, n + 1) for n, i in enumerate(ids)]
+    )
+    delivery = DigestDelivery(
+        store,
+        SearchService(store),
+        Ledger(store.engine),
+        SubscriptionStore(store.engine),
+        {"slack": publisher},
+        clock=clock,
+        posted=hook.posted if hook else None,
+    )
+    assert (await delivery.deliver(CHANNEL, DigestOptions(limit=3), DAY)).outcome == "posted"
+    return ids
+
+
+def notes(publisher: RecordingPublisher) -> list[str]:
+    return sorted(k for k in publisher.keys("CLIVE") if k.startswith("note:"))
+
+
+async def test_two_replicas_syncing_at_once_note_each_piece_of_news_once(store: PaperStore) -> None:
+    clock, publisher = Clock(POSTED), RecordingPublisher()
+    a, b = follower(store, publisher, clock, "a"), follower(store, publisher, clock, "b")
+    first, second, third = await post_day(store, publisher, clock, a)
+    await news_for(store, first, repo="https://github.com/x/first", upvotes=260)
+    await news_for(store, second, upvotes=99)  # not yet a mark
+    await FollowStore(store.engine).save_versions({third: 1}, POSTED)  # the first version seen is the baseline
+    clock.now = POSTED + timedelta(hours=3)
+    await asyncio.gather(a.sweep(), b.sweep())
+    assert notes(publisher) == [f"note:{first}:code", f"note:{first}:upvotes:250"]
+    await FollowStore(store.engine).save_versions({third: 3}, POSTED)
+    await news_for(store, second, upvotes=100)
+    await asyncio.gather(a.sweep(), b.sweep(), a.sweep())
+    assert notes(publisher) == [
+        f"note:{first}:code",
+        f"note:{first}:upvotes:250",
+        f"note:{second}:upvotes:100",
+        f"note:{third}:version:3",
+    ]
+    threads = {p.key: p.thread for p in publisher.posted}
+    assert threads[f"note:{first}:code"] == next(p for p in publisher.posted if p.key.endswith(f"{first}:seed")).thread
+    version = next(p for p in publisher.headers if p.header == "arXiv version 3 is out")
+    assert version.text == (f"https://arxiv.org/abs/{third}v3",)
+
+
+async def test_upvotes_past_several_marks_at_once_make_one_note(store: PaperStore) -> None:
+    clock, publisher = Clock(POSTED), RecordingPublisher()
+    live = follower(store, publisher, clock, "a")
+    first, *_ = await post_day(store, publisher, clock, live)
+    await news_for(store, first, upvotes=640)
+    await live.sweep()
+    await news_for(store, first, upvotes=1200)
+    await live.sweep()
+    assert notes(publisher) == [f"note:{first}:upvotes:1000", f"note:{first}:upvotes:500"]
+    assert [p.header for p in publisher.headers if p.header.startswith("Past")] == [
+        "Past 500 upvotes",
+        "Past 1,000 upvotes",
+    ]
+
+
+async def test_a_note_out_when_its_process_died_is_found_not_posted_again(store: PaperStore) -> None:
+    clock = Clock(POSTED)
+    publisher = RecordingPublisher()
+    first, *_ = await post_day(store, publisher, clock, follower(store, publisher, clock, "a"))
+    await news_for(store, first, repo="https://github.com/x/first")
+    publisher.crash_at = len(publisher.posted) + 1  # the note reaches the platform, then the process dies
+    with pytest.raises(Crash):
+        await follower(store, publisher, clock, "dies").sweep()
+    publisher.crash_at = None
+    clock.now += timedelta(minutes=3)  # its lease has run out (no lock to see on an in-memory hold)
+    await follower(store, publisher, clock, "b").sweep()
+    assert notes(publisher) == [f"note:{first}:code"]
+
+
+async def test_only_cards_within_follow_days_are_followed(store: PaperStore) -> None:
+    clock, publisher = Clock(POSTED), RecordingPublisher()
+    first, *_ = await post_day(store, publisher, clock, follower(store, publisher, clock, "a", days=3))
+    await news_for(store, first, repo="https://github.com/x/first")
+    clock.now = POSTED + timedelta(days=3, minutes=1)
+    report = await follower(store, publisher, clock, "a", days=3).sweep()
+    assert report.followed == 0 and notes(publisher) == []
+    assert (await follower(store, publisher, clock, "a", days=0).sweep()).followed == 0
+
+
+async def test_a_card_nobody_recorded_is_adopted_as_it_is_now(store: PaperStore) -> None:
+    clock, publisher = Clock(POSTED), RecordingPublisher()
+    first, *_ = await post_day(store, publisher, clock, None)  # posted by a process that recorded no follows
+    live = follower(store, publisher, clock, "a")
+    clock.now += timedelta(hours=2)
+    report = await live.sweep()
+    assert report.followed == 3 and notes(publisher) == []  # as posted = as the store has it: no news
+    assert report.refreshed == 3  # what the cards show was not recorded: each is refreshed once
+    await news_for(store, first, repo="https://github.com/x/first")
+    await live.sweep()
+    assert notes(publisher) == [f"note:{first}:code"]
+
+
+async def test_a_deleted_card_stops_being_followed(store: PaperStore) -> None:
+    clock, publisher = Clock(POSTED), RecordingPublisher()
+    live = follower(store, publisher, clock, "a")
+    first, *_ = await post_day(store, publisher, clock, live)
+    card = next(str(n) for n, p in enumerate(publisher.posted, start=1) if p.key.endswith(f":{first}"))
+    publisher.deleted.add(card)
+    await news_for(store, first, upvotes=300, repo="https://github.com/x/first")
+    clock.now += timedelta(hours=2)
+    report = await live.sweep()
+    assert report.stopped == 1 and notes(publisher) == []
+    await news_for(store, first, upvotes=600)
+    clock.now += timedelta(hours=2)
+    assert (await live.sweep()).followed == 2

@@ -1,0 +1,242 @@
+"""The weekly roundup under a controllable clock, on SQLite and PostgreSQL: the week ranked by upvotes,
+once; DST; days the store lacks; 'most discussed here'; a crash mid-roundup; no clash with daily digests."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.delivery.digest_delivery import DigestDelivery
+from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.delivery.sweep import Sweeper
+from bot.domain.channels import ChannelRef
+from bot.domain.config import ScheduleConfig
+from bot.domain.models import Listing, Paper
+from bot.roundup.delivery import RoundupDelivery
+from bot.roundup.week import week_key
+from bot.roundup.weekly import WeeklySweeper, describe
+from bot.search.service import SearchService
+from bot.store.ledger import Ledger
+from bot.store.papers import PaperStore
+from bot.store.tables import digests
+from tests.fakes.publisher import Crash, RecordingPublisher
+from tests.roundup.engagement import Card, MemoryEngagement
+from tests.roundup.helpers import Clock
+
+WEEK_23 = date(2026, 6, 1)  # Monday 1 June 2026
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+@dataclass
+class World:
+    store: PaperStore
+    clock: Clock
+    publisher: RecordingPublisher
+    subscriptions: SubscriptionStore
+    engagement: MemoryEngagement = field(default_factory=MemoryEngagement)
+    first_post: dict[str, datetime] = field(default_factory=dict)  # channel → when its first post went out
+    policy: ScheduleConfig = field(default_factory=ScheduleConfig)
+
+    def sweepers(
+        self, owner: str = "replica-a", publisher: RecordingPublisher | None = None
+    ) -> tuple[Sweeper, WeeklySweeper]:
+        ledger = Ledger(self.store.engine, owner=owner, lease=timedelta(minutes=2))
+        search = SearchService(self.store)
+        publishers = {"slack": publisher or self.publisher}
+        daily = DigestDelivery(self.store, search, ledger, self.subscriptions, publishers, clock=self.clock)
+        weekly = RoundupDelivery(
+            self.store, search, ledger, self.subscriptions, publishers, self.engagement, clock=self.clock
+        )
+        return (
+            Sweeper(self.subscriptions, ledger, self.store, daily, self.policy, frozenset({"slack"})),
+            WeeklySweeper(self.subscriptions, ledger, self.store, weekly, self.policy, frozenset({"slack"})),
+        )
+
+    async def run(self, start: datetime, end: datetime, step: timedelta = timedelta(minutes=10)) -> list[str]:
+        daily, weekly = self.sweepers()
+        said = []
+        self.clock.now = start
+        while self.clock.now <= end:
+            await daily.sweep(self.clock.now)
+            said += [describe(r) for r in await weekly.sweep(self.clock.now)]
+            for posted in self.publisher.posted:
+                self.first_post.setdefault(posted.channel, self.clock.now)
+            self.clock.now += step
+        return said
+
+    def headers(self, channel: str) -> Counter[str]:
+        return Counter(k.split(":")[0] for k in self.publisher.keys(channel) if k.endswith(":header"))
+
+
+@pytest.fixture
+async def world(store: PaperStore) -> World:
+    return World(store, Clock(utc(2026, 1, 1)), RecordingPublisher(), SubscriptionStore(store.engine))
+
+
+def paper(arxiv_id: str, upvotes: int) -> Paper:
+    return Paper(arxiv_id=arxiv_id, title=f"Paper {arxiv_id}", abstract="About diffusion models.", upvotes=upvotes)
+
+
+async def list_week(store: PaperStore, monday: date, days: range = range(5), per_day: int = 6) -> dict[str, int]:
+    """Each weekday's listing, with upvotes that interleave across days, and fetched as a sync would."""
+    upvotes: dict[str, int] = {}
+    for offset in days:
+        day = monday + timedelta(days=offset)
+        ids = {f"{day:%y%m}.{day:%d}{n:03d}": 10 * n + offset for n in range(per_day)}
+        await store.save_listings(
+            [Listing(paper(i, u), day, rank) for rank, (i, u) in enumerate(sorted(ids.items(), key=lambda x: -x[1]))],
+            fetched=[day],
+        )
+        upvotes |= ids
+    return upvotes
+
+
+async def subscribe(world: World, channel: str, **fields: object) -> ChannelRef:
+    ref = ChannelRef("slack", channel)
+    values: dict[str, object] = {"cadence": "weekly", "days": "fri", "time": "16:00", "limit": 5} | fields
+    await world.subscriptions.save(Subscription(channel=ref, **values))  # type: ignore[arg-type]
+    return ref
+
+
+async def test_the_week_comes_once_ranked_by_upvotes_across_its_days(world: World) -> None:
+    upvotes = await list_week(world.store, WEEK_23)
+    await subscribe(world, "CWEEK", timezone="Europe/Berlin")
+    said = await world.run(utc(2026, 6, 4, 12), utc(2026, 6, 8, 12))
+    key = week_key(WEEK_23).isoformat()
+    assert world.headers("CWEEK") == Counter({key: 1})
+    cards = [k.split(":")[1] for k in world.publisher.keys("CWEEK") if k.count(":") == 1 and not k.endswith("header")]
+    best = sorted(upvotes, key=lambda i: (-upvotes[i], i))[:5]
+    assert cards == best  # Friday's 54 beats Thursday's 53 and Monday's 50
+    [header] = world.publisher.headers
+    assert header.header == "Weekly roundup · week 23 (1–7 June 2026)"
+    assert header.subheader == "Hugging Face Daily Papers · top 5 of 30 papers this week by upvotes"
+    assert said == ["Posted the roundup of week 23 (1–7 June 2026) to slack:CWEEK: 5 papers."]
+    assert world.first_post["CWEEK"] == utc(2026, 6, 5, 14)  # 16:00 in Berlin (CEST) on Friday 5 June
+    assert await Ledger(world.store.engine).status(ChannelRef("slack", "CWEEK"), date(2026, 6, 5)) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("monday", "day", "at", "zone"),
+    [
+        (date(2026, 3, 23), "sun", "02:30", "Europe/Berlin"),  # 29 March: 02:30 does not exist
+        (date(2026, 10, 19), "sun", "02:30", "Europe/Berlin"),  # 25 October: 02:30 comes twice
+        (date(2026, 3, 2), "sun", "02:15", "America/New_York"),  # 8 March: spring forward
+        (date(2026, 10, 26), "sun", "01:30", "America/New_York"),  # 1 November: fall back
+    ],
+    ids=["berlin-gap", "berlin-fold", "new-york-gap", "new-york-fold"],
+)
+async def test_daylight_saving_neither_skips_nor_doubles_a_roundup(
+    world: World, monday: date, day: str, at: str, zone: str
+) -> None:
+    await list_week(world.store, monday)
+    await subscribe(world, "CDST", days=day, time=at, timezone=zone)
+    sunday = monday + timedelta(days=6)
+    await world.run(
+        utc(sunday.year, sunday.month, sunday.day) - timedelta(hours=14),
+        utc(sunday.year, sunday.month, sunday.day) + timedelta(hours=30),
+    )
+    assert world.headers("CDST") == Counter({week_key(monday).isoformat(): 1})
+
+
+async def test_a_day_the_store_lacks_is_said_not_passed_off_as_no_papers(world: World) -> None:
+    await list_week(world.store, WEEK_23, days=range(0, 5, 2))  # Monday, Wednesday, Friday: no sync for the rest
+    await subscribe(world, "CGAP", timezone="UTC", time="16:00")
+    await world.run(utc(2026, 6, 5, 15), utc(2026, 6, 5, 21, 50))
+    assert world.headers("CGAP") == Counter()  # waiting for the missing days, up to wait_hours (6)
+    await world.run(utc(2026, 6, 5, 22), utc(2026, 6, 5, 23))
+    assert world.headers("CGAP") == Counter({week_key(WEEK_23).isoformat(): 1})
+    [header] = world.publisher.headers
+    assert header.subheader == (
+        "Hugging Face Daily Papers · top 5 of 18 papers this week by upvotes. Tuesday 2 June, Thursday 4 June are "
+        "not in the store (no sync has fetched them), so their papers are left out: `paperboy sync --date "
+        "YYYY-MM-DD` fetches each."
+    )
+
+
+async def test_a_week_the_store_has_nothing_of_is_skipped_saying_so(world: World) -> None:
+    await subscribe(world, "CNONE", timezone="UTC")
+    said = await world.run(utc(2026, 6, 5, 15), utc(2026, 6, 6, 1))
+    assert world.publisher.posted == [] and said == []
+    ledger = Ledger(world.store.engine)
+    channel = ChannelRef("slack", "CNONE")
+    assert await ledger.status(channel, week_key(WEEK_23)) == "skipped"
+    async with world.store.engine.connect() as conn:
+        error = await conn.scalar(select(digests.c.error).where(digests.c.channel == "CNONE"))
+    assert error == "the store has no listing of week 23 (1–7 June 2026) (no sync fetched its days)"
+
+
+async def test_a_week_hugging_face_listed_nothing_in_is_skipped_as_such(world: World) -> None:
+    await world.store.save_listings([], fetched=[WEEK_23 + timedelta(days=n) for n in range(7)])
+    await subscribe(world, "CQUIET", timezone="UTC")
+    await world.run(utc(2026, 6, 5, 15), utc(2026, 6, 5, 17))
+    async with world.store.engine.connect() as conn:
+        error = await conn.scalar(select(digests.c.error).where(digests.c.channel == "CQUIET"))
+    assert error == "Hugging Face listed no papers in week 23 (1–7 June 2026)"
+
+
+async def test_most_discussed_here_comes_after_the_cards_once(world: World) -> None:
+    await list_week(world.store, WEEK_23)
+    channel = await subscribe(world, "CTALK", timezone="UTC", limit=3)
+    earlier = utc(2026, 5, 29, 16)  # last week's roundup
+    for arxiv_id, upvotes in (("2605.29001", 10), ("2605.29002", 90), ("2605.29003", 50)):
+        await world.store.save_papers([paper(arxiv_id, upvotes)])
+        world.engagement.cards.append(Card(channel, arxiv_id, earlier, upvotes))
+    world.engagement.react(channel, "2605.29001", "U1", "U2", "U3")
+    world.engagement.reply(channel, "2605.29002", "U1")
+    world.engagement.react(channel, "2605.29003", "U4")
+    world.engagement.cards.append(Card(channel, "2605.22000", utc(2026, 5, 22, 16)))  # two weeks ago: not this week
+    world.engagement.react(channel, "2605.22000", "U1", "U2", "U3", "U4", "U5")
+    await world.run(utc(2026, 6, 5, 15, 50), utc(2026, 6, 5, 18))
+    keys = world.publisher.keys("CTALK")
+    assert keys[-1] == f"{week_key(WEEK_23).isoformat()}:discussed" and len(keys) == 1 + 3 * 2 + 1
+    section = world.publisher.headers[-1]
+    assert section.header == "Most discussed here this week"
+    assert section.text == (
+        "1. Paper 2605.29001 (2605.29001): 3 people reacted, 0 replied",
+        "2. Paper 2605.29002 (2605.29002): 0 people reacted, 1 replied",  # ties by upvotes: 90 before 50
+        "3. Paper 2605.29003 (2605.29003): 1 person reacted, 0 replied",
+    )
+
+
+async def test_a_roundup_cut_short_is_finished_by_another_replica_posting_nothing_twice(world: World) -> None:
+    await list_week(world.store, WEEK_23)
+    channel = await subscribe(world, "CCRASH", timezone="UTC", limit=3)
+    world.engagement.cards.append(Card(channel, "2605.29001", utc(2026, 6, 1, 16)))
+    world.engagement.react(channel, "2605.29001", "U1")
+    await world.store.save_papers([paper("2605.29001", 5)])
+    dying = RecordingPublisher(crash_at=8)  # the last post, 'most discussed', is out; then the process dies
+    _, weekly = world.sweepers("replica-a", dying)
+    world.clock.now = utc(2026, 6, 5, 16, 5)
+    with pytest.raises(Crash):
+        await weekly.sweep(world.clock.now)
+    world.publisher = dying
+    world.clock.now += timedelta(minutes=3)  # replica-a's lease (2 minutes) has run out
+    _, other = world.sweepers("replica-b", dying)
+    [result] = await other.sweep(world.clock.now)
+    assert result.outcome == "posted"
+    keys = dying.keys("CCRASH")
+    assert len(keys) == len(set(keys)) == 8
+
+
+async def test_a_channel_that_changed_cadence_gets_both_its_daily_and_its_roundup(world: World) -> None:
+    await list_week(world.store, WEEK_23)
+    channel = ChannelRef("slack", "CBOTH")
+    await world.subscriptions.save(Subscription(channel=channel, time="09:00", timezone="UTC", limit=2))
+    await world.run(utc(2026, 6, 1, 8), utc(2026, 6, 1, 10))  # Monday's daily digest
+    await world.subscriptions.save(
+        Subscription(channel=channel, cadence="weekly", days="fri", time="16:00", timezone="UTC", limit=2),
+        utc(2026, 6, 2, 12),
+    )
+    await world.run(utc(2026, 6, 5, 15), utc(2026, 6, 5, 17))
+    ledger = Ledger(world.store.engine)
+    assert await ledger.status(channel, WEEK_23) == "done"  # the daily digest of Monday 1 June
+    assert await ledger.status(channel, week_key(WEEK_23)) == "done"  # the roundup of the week of 1 June
+    assert world.headers("CBOTH") == Counter({"2026-06-01": 1, week_key(WEEK_23).isoformat(): 1})
