@@ -13,6 +13,7 @@ from bot.chat.commands import Command
 from bot.chat.discussion import HELP, discuss
 from bot.chat.service import Asker, ChatService
 from bot.domain.cards import card
+from bot.domain.channels import ChannelRef
 from bot.domain.errors import NotFound, SourceError
 from bot.domain.post import Post
 from bot.domain.publishing import MessageRef, Publisher
@@ -74,5 +75,6 @@ class Assistant:
         tag = f"share:{paper.arxiv_id}:{now.timestamp():.0f}"
         root = await publisher.post_card(channel, paper_card, tag)
         await self._ledger.record_thread(platform, root, paper.arxiv_id, "share", now)
-        await publisher.seed_thread(root, paper_card, f"{tag}:seed")
+        seed = await publisher.seed_thread(root, paper_card, f"{tag}:seed")
+        await self._ledger.record_message(ChannelRef(platform, channel), seed, paper.arxiv_id, now)
         return Shared(root, paper.title)

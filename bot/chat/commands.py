@@ -5,6 +5,8 @@
 /papers paper 2406.12345         one paper
 /papers subscribe diffusion, robots at 09:00 tz Europe/Berlin top 5
 /papers unsubscribe · settings · help
+/papers top [week|month|all]     the channel's most engaged papers
+/papers saved [bibtex] · unsave 2406.12345   the caller's reading list
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from bot.domain.errors import UsageError
 from bot.domain.ids import is_arxiv_id
 from bot.domain.weekdays import parse_days
 
-KEYWORDS = ("today", "paper", "subscribe", "unsubscribe", "settings", "help")
+KEYWORDS = ("today", "paper", "subscribe", "unsubscribe", "settings", "help", "top", "saved", "unsave")
+PERIODS = ("week", "month", "all")
 OPTIONS = ("at", "tz", "top", "days")
 
 
@@ -66,6 +69,21 @@ class Help:
 
 
 @dataclass(frozen=True)
+class Top:
+    period: str = "week"
+
+
+@dataclass(frozen=True)
+class Saved:
+    bibtex: bool = False
+
+
+@dataclass(frozen=True)
+class Unsave:
+    ref: str
+
+
+@dataclass(frozen=True)
 class Unknown:
     """Text that looks like a mistyped keyword or a command used wrongly; `hint` says what to type."""
 
@@ -73,7 +91,7 @@ class Unknown:
     hint: str
 
 
-Command = Today | Search | PaperLookup | Subscribe | Unsubscribe | Settings | Help | Unknown
+Command = Today | Search | PaperLookup | Subscribe | Unsubscribe | Settings | Help | Top | Saved | Unsave | Unknown
 
 
 def parse_command(text: str) -> Command:
@@ -97,12 +115,28 @@ def parse_command(text: str) -> Command:
             return parse_subscribe(rest)
         except UsageError as exc:
             return Unknown(text, str(exc))
+    community = _community(word, rest.lower())
+    if community is not None:
+        return community
+    if word == "unsave":
+        return (
+            Unsave(rest) if rest else Unknown(text, "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`.")
+        )
     if is_arxiv_id(text):
         return PaperLookup(text)
     close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
     if close and word not in KEYWORDS and (not rest or close[0] != "paper"):
         return Unknown(text, f"Did you mean `{close[0]}`?")
     return Search(text)
+
+
+def _community(word: str, rest: str) -> Top | Saved | None:
+    """`top [week|month|all]`, `saved [bibtex]`; other words after them are a search (`top models`)."""
+    if word == "top" and (not rest or rest in PERIODS):
+        return Top(rest or "week")
+    if word == "saved" and rest in ("", "bibtex"):
+        return Saved(bibtex=rest == "bibtex")
+    return None
 
 
 _TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')

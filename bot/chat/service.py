@@ -10,13 +10,17 @@ from bot.chat.commands import (
     Command,
     Help,
     PaperLookup,
+    Saved,
     Search,
     Settings,
     Subscribe,
     Today,
+    Top,
     Unknown,
+    Unsave,
     Unsubscribe,
 )
+from bot.community.service import Community
 from bot.delivery.digest import DigestOptions, build_digest
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.cards import card
@@ -48,6 +52,8 @@ HELP = {
         "`/papers subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5` — a daily digest here",
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
         "In a paper's thread, mention me with `summary`, `related`, `code`, `authors` or `cite`.",
+        "`/papers top [week|month|all]` — this channel's most engaged papers · "
+        "`/papers saved [bibtex]` · `/papers unsave 2406.12345` — your reading list",
         f"Who may subscribe or unsubscribe a channel: {MANAGERS['slack']}.",
     ),
     "discord": (
@@ -57,6 +63,8 @@ HELP = {
         "`/papers subscribe topics:diffusion, robotics time:09:00 timezone:Europe/Berlin top:5` — a daily digest",
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
         "In a paper's thread, mention me with `summary`, `related`, `code`, `authors` or `cite`.",
+        "`/papers top period:week` — this channel's most engaged papers · "
+        "`/papers saved` · `/papers unsave id:2406.12345` — your reading list",
         f"Who may subscribe or unsubscribe a channel: {MANAGERS['discord']}.",
     ),
 }
@@ -86,7 +94,9 @@ class ChatService:
         subscriptions: SubscriptionStore,
         defaults: DigestDefaults,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        community: Community | None = None,
     ) -> None:
+        self._community = community
         self._store = store
         self._search = search
         self._catalog = catalog
@@ -115,11 +125,26 @@ class ChatService:
                 return await self._settings(asker)
             case Help():
                 return self.help(asker.channel.platform)
+            case Top() | Saved() | Unsave():
+                return await self._engaged(command, asker)
             case Unknown(text, hint):
                 return Post(
                     header="paperboy", text=(f"Sorry, I didn't get “{text[:100]}”. {hint}", *self._examples(asker))
                 )
         raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
+
+    async def _engaged(self, command: Top | Saved | Unsave, asker: Asker) -> Post:
+        """`top`, `saved`, `unsave`: the channel's votes and the asker's own reading list."""
+        if self._community is None:
+            return Post(header="paperboy", text=("Votes and reading lists are not available here.",))
+        person = self._community.person(asker.channel, asker.user)
+        match command:
+            case Top(period):
+                return await self._community.top(asker.channel, period)
+            case Saved(as_bibtex):
+                return await self._community.saved(person, as_bibtex=as_bibtex)
+            case Unsave(ref):
+                return await self._community.unsave(person, ref)
 
     def help(self, platform: str) -> Post:
         return Post(header="paperboy: Hugging Face Daily Papers in chat", text=HELP.get(platform, HELP["slack"]))
