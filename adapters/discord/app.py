@@ -18,6 +18,7 @@ import discord
 import yarl
 from discord import app_commands
 
+from adapters.discord.community import DiscordCommunity, add_commands, card_buttons
 from adapters.discord.publisher import DiscordPublisher
 from adapters.discord.render import Message, post_message
 from bot.chat.assistant import Assistant
@@ -33,6 +34,7 @@ from bot.chat.commands import (
     parse_subscribe,
 )
 from bot.chat.service import Asker
+from bot.community.service import Community
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, ConfigError, PaperboyError, UsageError
 
@@ -52,18 +54,8 @@ def intents() -> discord.Intents:
     wanted = discord.Intents.none()
     wanted.guilds = True
     wanted.guild_messages = True
+    wanted.guild_reactions = True  # votes (not privileged)
     return wanted
-
-
-class ShareView(discord.ui.View):
-    """One Share button per card; the custom id carries the paper, so clicks survive restarts."""
-
-    def __init__(self, shares: list[tuple[str, str]]) -> None:
-        super().__init__(timeout=None)
-        for paper_id, label in shares[:25]:
-            self.add_item(
-                discord.ui.Button(label=label, custom_id=f"{SHARE}{paper_id}", style=discord.ButtonStyle.primary)
-            )
 
 
 ALREADY_ACKNOWLEDGED = 40060  # Discord's error code for a second initial response to one interaction
@@ -85,7 +77,14 @@ async def _defer(interaction: discord.Interaction) -> bool:
 
 
 class PaperBot(discord.Client):
-    def __init__(self, assistant: Assistant, *, guilds: tuple[int, ...] = (), **options: Any) -> None:
+    def __init__(
+        self,
+        assistant: Assistant,
+        *,
+        guilds: tuple[int, ...] = (),
+        community: Community | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
@@ -95,7 +94,11 @@ class PaperBot(discord.Client):
         self.assistant = assistant
         self.publisher = DiscordPublisher(self)
         self.tree = app_commands.CommandTree(self)
-        self.tree.add_command(papers_group(self))
+        group = papers_group(self)
+        self.community = DiscordCommunity(self, community) if community is not None else None
+        if community is not None:
+            add_commands(group, self)
+        self.tree.add_command(group)
         self._guilds = guilds
 
     async def setup_hook(self) -> None:
@@ -128,11 +131,21 @@ class PaperBot(discord.Client):
         await interaction.followup.send(
             content=message.content or discord.utils.MISSING,
             embeds=message.embeds,
-            view=ShareView(message.shares) if message.shares else discord.utils.MISSING,
+            view=card_buttons(message),
             ephemeral=True,
         )
 
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        if self.community is not None:
+            await self.community.reaction(payload, added=True)
+
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        if self.community is not None:
+            await self.community.reaction(payload, added=False)
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if self.community is not None and await self.community.interaction(interaction):
+            return
         data: dict[str, Any] = dict(interaction.data or {})
         custom_id = str(data.get("custom_id", ""))
         if interaction.type is not discord.InteractionType.component or not custom_id.startswith(SHARE):
@@ -153,6 +166,8 @@ class PaperBot(discord.Client):
         await interaction.followup.send(content=text, ephemeral=True)
 
     async def on_message(self, message: discord.Message) -> None:
+        if self.community is not None:
+            await self.community.message(message)  # a reply in a paper's thread counts
         if message.author.bot or self.user is None or not any(u.id == self.user.id for u in message.mentions):
             return
         if not await self.assistant.first_time("discord", str(message.id)):

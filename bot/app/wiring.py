@@ -20,9 +20,12 @@ from typing import TYPE_CHECKING
 from adapters.console.publisher import ConsolePublisher
 from bot.chat.assistant import Assistant
 from bot.chat.service import ChatService
+from bot.community.service import Community
 from bot.domain.errors import ConfigError
+from bot.store.engagement import EngagementStore
 from bot.store.events import EventLog
 from bot.store.health import database_problem
+from bot.store.reading import ReadingLists
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -66,9 +69,20 @@ def discord_token(services: Services) -> str | None:
     return _pick(services.settings.discord_token, file.token, file.bot_token)
 
 
-def assistant(services: Services) -> Assistant:
+def community(services: Services) -> Community:
+    """Votes, replies and reading lists over the store (one per process: it batches its writes)."""
+    engine = services.store.engine
+    return Community(EngagementStore(engine), ReadingLists(engine), services.store)
+
+
+def assistant(services: Services, votes: Community | None = None) -> Assistant:
     chat = ChatService(
-        services.store, services.search, services.catalog, services.subscriptions, services.config.digest
+        services.store,
+        services.search,
+        services.catalog,
+        services.subscriptions,
+        services.config.digest,
+        community=votes,
     )
     return Assistant(chat, services.catalog, services.search, services.ledger, EventLog(services.store.engine))
 
@@ -108,7 +122,8 @@ async def running(services: Services) -> AsyncIterator[Running]:
     """Start every platform whose credentials are set; stop them all on the way out."""
     names: list[str] = []
     found: dict[str, Publisher] = {}
-    talk = assistant(services)  # one conversational core for every platform
+    votes = community(services)
+    talk = assistant(services, votes)  # one conversational core for every platform
     async with AsyncExitStack() as stack:
         slack = slack_credentials(services)
         if slack is not None:
@@ -122,6 +137,9 @@ async def running(services: Services) -> AsyncIterator[Running]:
             slack_publisher = SlackPublisher(client)
             found["slack"] = slack_publisher
             app = create_app(talk, client, slack.signing_secret, slack_publisher, admins=services.config.slack.admins)
+            from adapters.slack.community import register
+
+            register(app, votes)
             runtime = SlackRuntime(
                 app,
                 signing_secret=slack.signing_secret,
@@ -137,7 +155,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
             from adapters.discord.app import DiscordRuntime, PaperBot, use_endpoints
 
             use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
-            bot = PaperBot(talk, guilds=services.config.discord.guilds)
+            bot = PaperBot(talk, guilds=services.config.discord.guilds, community=votes)
             discord_runtime = DiscordRuntime(bot, token)
             stack.push_async_callback(discord_runtime.stop)
             await discord_runtime.start()

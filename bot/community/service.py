@@ -61,8 +61,8 @@ class Community:
         papers: PaperStore,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self._engagement = engagement
-        self._lists = lists
+        self.engagement = engagement
+        self.lists = lists
         self._papers = papers
         self._clock = clock
 
@@ -71,21 +71,21 @@ class Community:
     async def reaction(self, event: Reaction) -> Posted | None:
         """Count a vote when the message is one the bot posted for a paper (the paper, else None).
         The bookmark reaction also saves the paper for the person; taking it off does not unsave."""
-        posted = await self._engagement.posted(event.where, event.message, thread_messages=event.bot_message)
+        posted = await self.engagement.posted(event.where, event.message, thread_messages=event.bot_message)
         if posted is None:
             return None
         vote = Vote(posted, event.user, event.message, event.emoji, event.added, event.at)
-        await self._engagement.record(vote)
+        await self.engagement.record(vote)
         if event.added and event.emoji in BOOKMARKS.get(event.where.platform, ()):
-            await self._lists.save(self.person(posted.channel, event.user), posted.arxiv_id, event.at)
+            await self.lists.save(self.person(posted.channel, event.user), posted.arxiv_id, event.at)
         return posted
 
     async def reply(self, where: ChannelRef, thread: str, message: str, user: str, at: datetime) -> Posted | None:
         """Count a person's message in a thread when the thread is a paper's (the paper, else None)."""
-        posted = await self._engagement.thread(where, thread)
+        posted = await self.engagement.thread(where, thread)
         if posted is None:
             return None
-        await self._engagement.record(Reply(posted, user, message, at))
+        await self.engagement.record(Reply(posted, user, message, at))
         return posted
 
     @staticmethod
@@ -102,7 +102,7 @@ class Community:
             return str(exc)
         paper = await self._papers.get(arxiv_id)
         name = f"“{paper.title}”" if paper else arxiv_id
-        if await self._lists.save(person, arxiv_id, self._clock()):
+        if await self.lists.save(person, arxiv_id, self._clock()):
             return f"Saved {name} to your reading list. `/papers saved` shows it."
         return f"{name} is already on your reading list."
 
@@ -111,12 +111,12 @@ class Community:
             arxiv_id = parse_arxiv_id(paper_ref)
         except InvalidPaperId as exc:
             return Post(header="paperboy", text=(f"{exc}. Try `/papers unsave 2406.12345`.",))
-        if await self._lists.unsave(person, arxiv_id):
+        if await self.lists.unsave(person, arxiv_id):
             return Post(header="paperboy", text=(f"Removed {arxiv_id} from your reading list.",))
         return Post(header="paperboy", text=(f"{arxiv_id} is not on your reading list (`/papers saved` shows it).",))
 
     async def reading_list(self, person: Person) -> list[tuple[SavedPaper, Paper | None]]:
-        found = await self._lists.saved(person)
+        found = await self.lists.saved(person)
         papers = await self._papers.get_many([s.arxiv_id for s in found])
         return [(s, papers.get(s.arxiv_id)) for s in found]
 
@@ -140,7 +140,7 @@ class Community:
     # -- top ------------------------------------------------------------------------------------
 
     async def ranked(self, channel: ChannelRef, period: str, limit: int = TOP) -> list[Ranked]:
-        top = await self._engagement.top(channel, since(period, self._clock()), None, limit)
+        top = await self.engagement.top(channel, since(period, self._clock()), None, limit)
         papers = await self._papers.get_many([e.arxiv_id for e in top])
         return [Ranked(e, papers.get(e.arxiv_id)) for e in top]
 

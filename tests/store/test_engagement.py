@@ -9,7 +9,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engaged, Engagement
 from bot.domain.models import Paper
 from bot.domain.publishing import MessageRef
-from bot.store.engagement import EngagementStore, Posted, Reply, Vote
+from bot.store.engagement import EngagementStore, Event, Posted, Reply, Vote
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 
@@ -27,7 +27,9 @@ async def posted_card(ledger: Ledger, where: ChannelRef, arxiv_id: str, ts: str,
     return root
 
 
-def vote(posted: Posted, user: str, emoji: str = "+1", *, on: bool = True, at: datetime = NOW, message: str = "") -> Vote:
+def vote(
+    posted: Posted, user: str, emoji: str = "+1", *, on: bool = True, at: datetime = NOW, message: str = ""
+) -> Vote:
     return Vote(posted, user, message or "1.1", emoji, on, at)
 
 
@@ -99,7 +101,9 @@ async def test_concurrent_copies_of_the_same_events_count_once(store: PaperStore
     """Two replicas (two stores on one database) each given every event several times, all at once."""
     a, b = EngagementStore(store.engine), EngagementStore(store.engine)
     paper = Posted(C1, "2606.00001", NOW)
-    events = [vote(paper, f"U{i % 7}", emoji, message=m) for i in range(40) for emoji in ("+1", "eyes") for m in "ab"]
+    events: list[Event] = [
+        vote(paper, f"U{i % 7}", emoji, message=m) for i in range(40) for emoji in ("+1", "eyes") for m in "ab"
+    ]
     events += [Reply(paper, f"U{i % 5}", f"r{i}", NOW) for i in range(20)]
     await asyncio.gather(*(s.record(e) for e in events for s in (a, b, a)))
     assert await a.top(C1, None, None, 5) == [Engaged("2606.00001", 7, 5)]
