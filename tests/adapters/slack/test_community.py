@@ -125,7 +125,7 @@ async def test_the_bookmark_reaction_saves_and_taking_it_off_does_not_unsave(sla
     await counted(slack_bot, [Engaged(PAPER, 1, 0)])
     await slack_bot.event(reaction(card, emoji="bookmark", added=False, at="1767225800.0"), event_id="Ev2")
     await counted(slack_bot, [])
-    assert [s.arxiv_id for s in await slack_bot.community._lists.saved(ADA)] == [PAPER]  # noqa: SLF001
+    assert [s.arxiv_id for s in await slack_bot.community.lists.saved(ADA)] == [PAPER]
 
 
 async def test_the_save_button_and_the_reading_list_commands(slack_bot: SlackBot) -> None:
