@@ -83,7 +83,7 @@ async def test_bots_and_other_peoples_messages_are_not_votes(slack_bot: SlackBot
     await slack_bot.event(reaction("999.2"), event_id="Ev4")  # a bot message that is no paper's
     await slack_bot.event(reaction(card, user="U0007"), event_id="Ev5")  # unknown to users.info: a person
     await counted(slack_bot, [Engaged(PAPER, 1, 0)])
-    looked_up = [c.args.get("user") for c in slack_bot.fake.calls if c.method == "users.info"]
+    looked_up = [str(c.args.get("user")) for c in slack_bot.fake.calls if c.method == "users.info"]
     assert sorted(looked_up) == ["U0001", "U0007", "U0666"]  # once each; never for the bot itself
 
 
