@@ -13,11 +13,14 @@ from bot.chat.commands import (
     Command,
     Help,
     PaperLookup,
+    Saved,
     Search,
     Settings,
     Subscribe,
     Today,
+    Top,
     Unknown,
+    Unsave,
     Unsubscribe,
     parse_command,
     parse_subscribe,
@@ -94,7 +97,12 @@ TEXTS = st.one_of(
 @given(TEXTS)
 def test_any_text_parses_to_a_command(text: str) -> None:
     command = parse_command(text)
-    assert isinstance(command, Today | Search | PaperLookup | Subscribe | Unsubscribe | Settings | Help | Unknown)
+    assert isinstance(
+        command,
+        Today | Search | PaperLookup | Subscribe | Unsubscribe | Settings | Help | Top | Saved | Unsave | Unknown,
+    )
+    if isinstance(command, Top):
+        assert command.period in ("week", "month", "all")
     if isinstance(command, Unknown):
         assert command.hint.strip()
     _check(command)
@@ -123,6 +131,24 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         return  # an option keyword takes the next word as its value
     assert isinstance(command, Subscribe)
     assert command.topics == tuple(dict.fromkeys(topics))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("top", Top("week")),
+        ("TOP Month", Top("month")),
+        ("top all", Top("all")),
+        ("top models for reasoning", Search("top models for reasoning")),
+        ("saved", Saved()),
+        ("saved bibtex", Saved(bibtex=True)),
+        ("saved searches", Search("saved searches")),
+        ("unsave 2406.12345", Unsave("2406.12345")),
+        ("unsave", Unknown("unsave", "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`.")),
+    ],
+)
+def test_community_commands(text: str, expected: Command) -> None:
+    assert parse_command(text) == expected
 
 
 def _check(command: Command) -> None:
