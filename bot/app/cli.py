@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from bot.app import community_cli
 from bot.domain.errors import ConfigError, DayNotStored, PaperboyError, UsageError
 
 if TYPE_CHECKING:
@@ -485,6 +486,9 @@ def import_(
 
     code = _run(work, ensure=False)
     raise typer.Exit(code)
+
+
+community_cli.register(app)  # `paperboy top`, `paperboy saved`
 
 
 def main(argv: list[str] | None = None) -> None:

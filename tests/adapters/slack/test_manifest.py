@@ -16,9 +16,22 @@ def test_the_manifest_matches_the_app() -> None:
     assert [c["command"] for c in commands] == ["/papers"]
     assert commands[0]["url"].endswith("/slack/events")
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "chat:write", "app_mentions:read", "channels:history", "groups:history"} <= scopes
+    assert {
+        "commands",
+        "chat:write",
+        "app_mentions:read",
+        "channels:history",
+        "groups:history",
+        "reactions:read",
+    } <= scopes
     settings = manifest["settings"]
-    assert settings["event_subscriptions"]["bot_events"] == ["app_mention"]
+    assert settings["event_subscriptions"]["bot_events"] == [
+        "app_mention",
+        "reaction_added",
+        "reaction_removed",
+        "message.channels",
+        "message.groups",
+    ]
     assert settings["event_subscriptions"]["request_url"].endswith("/slack/events")
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["interactivity"]["request_url"].endswith("/slack/events")
