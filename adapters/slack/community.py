@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -87,28 +88,50 @@ def register(app: AsyncApp, community: Community) -> None:
             Reaction(where, str(item.get("ts") or ""), user, str(event.get("reaction")), added, at)
         )
 
-    @app.event("reaction_added")
-    async def reaction_added(
-        body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    # Each event is written down in the listener's middleware, which bolt runs before the listener's
+    # automatic acknowledgement: a write that did not commit (the process died, the database is down)
+    # gets no 200, so Slack sends the event again, to this replica or another. The listeners that
+    # follow have nothing left to do.
+    async def added(
+        body: dict[str, Any],
+        event: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        next: Callable[[], Awaitable[None]],
     ) -> None:
         await reaction(body, event, client, context.bot_user_id, True)
+        await next()
 
-    @app.event("reaction_removed")
-    async def reaction_removed(
-        body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    async def removed(
+        body: dict[str, Any],
+        event: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        next: Callable[[], Awaitable[None]],
     ) -> None:
         await reaction(body, event, client, context.bot_user_id, False)
+        await next()
 
-    @app.event("message")
-    async def message(body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext) -> None:
+    async def replied(
+        body: dict[str, Any],
+        event: dict[str, Any],
+        context: AsyncBoltContext,
+        next: Callable[[], Awaitable[None]],
+    ) -> None:
         thread, ts, user = event.get("thread_ts"), event.get("ts"), str(event.get("user") or "")
         subtype = event.get("subtype")
-        if not thread or thread == ts or event.get("bot_id") or (subtype and subtype not in REPLY_SUBTYPES):
-            return  # not a reply, or a bot's, or an edit, a deletion, a join…
-        if not user or user == context.bot_user_id:
-            return
-        where = ChannelRef("slack", str(event.get("channel") or ""), _team(body))
-        await community.reply(where, str(thread), str(ts), user, event_time(ts))
+        reply = thread and thread != ts and not event.get("bot_id") and (not subtype or subtype in REPLY_SUBTYPES)
+        if reply and user and user != context.bot_user_id:  # not a bot's, an edit, a deletion, a join…
+            where = ChannelRef("slack", str(event.get("channel") or ""), _team(body))
+            await community.reply(where, str(thread), str(ts), user, event_time(ts))
+        await next()
+
+    async def recorded() -> None:
+        """Acknowledged (by bolt, once the middleware has written the event down)."""
+
+    app.event("reaction_added", middleware=[added])(recorded)
+    app.event("reaction_removed", middleware=[removed])(recorded)
+    app.event("message", middleware=[replied])(recorded)
 
     @app.action(SAVE_ACTION)
     async def save(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
