@@ -14,71 +14,42 @@ reacted, distinct people who replied), all in the event's transaction. Those row
 row lock by the upsert itself, so replicas counting the same person at once wait for each other
 instead of counting them twice.
 
-Events arriving together share a transaction (group commit). Inside it, votes and replies are
-written in key order and the `engagement` rows last, in key order too, so two replicas writing
-overlapping batches take their locks in one order and never deadlock.
+Events arriving together share a transaction (group commit), written by `bot.store.tally` in a few
+multi-row statements; messages asked about together are looked up over one connection, and a
+message's paper, once known, is remembered.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select, update
+from sqlalchemy import ColumnElement, Table, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engaged
 from bot.store.engine import as_utc
 from bot.store.group_commit import GroupCommit
-from bot.store.tables import engagement, paper_messages, papers, reactors, repliers, replies, threads, votes
-from bot.store.upsert import changed, insert_for
+from bot.store.tables import engagement, paper_messages, papers, threads
+from bot.store.tally import Event, Posted, Reply, Tally, Vote, rows_of, utc
 
+__all__ = ["EngagementStore", "Event", "Posted", "Reply", "Vote"]
+PIECE = 400  # (channel, message) pairs in one `IN (…)`
 CACHE = 50_000  # messages whose paper is remembered in memory (a card's reactions come in bursts)
 
 
-@dataclass(frozen=True)
-class Posted:
-    """A message the bot posted for a paper: the card's channel, the paper, and when its first card
-    went to that channel (what `/papers top week` filters on)."""
+@dataclass
+class _Ask:
+    """One message to find the paper of, and, once the batch it went in has run, what was found."""
 
-    channel: ChannelRef
-    arxiv_id: str
-    posted_at: datetime
-
-
-@dataclass(frozen=True)
-class Vote:
-    """A person's reaction put on (`present`) or taken off one of the bot's messages for a paper."""
-
-    posted: Posted
-    user: str
+    where: ChannelRef
     message: str
-    reaction: str
-    present: bool
-    at: datetime
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A person's message in a paper's thread."""
-
-    posted: Posted
-    user: str
-    message: str
-    at: datetime
-
-
-Event = Vote | Reply
-_Key = tuple[str, str, str, str]  # platform, workspace, channel, paper
-
-
-def _utc(value: datetime) -> datetime:
-    # SQLite keeps no zone and compares timestamps as text: every one is written in UTC.
-    return value.astimezone(UTC)
+    thread_messages: bool
+    found: Posted | None = None
 
 
 class EngagementStore:
@@ -88,6 +59,7 @@ class EngagementStore:
         self._engine = engine
         self._dialect = engine.dialect.name
         self._record = GroupCommit(self._write)
+        self._resolve = GroupCommit(self._lookup_all)  # asked together, looked up over one connection
         self._known: OrderedDict[tuple[str, str, str, bool], Posted] = OrderedDict()
 
     # -- which paper a message is about -------------------------------------------------------
@@ -100,69 +72,56 @@ class EngagementStore:
         found = self._known.get(key)
         if found is not None:
             self._known.move_to_end(key)
-            return found
-        async with self._engine.connect() as conn:
-            found = await self._lookup(conn, where, message, thread_messages)
-        if found is not None:
-            self._known[key] = found
+            return replace_workspace(found, where.workspace)
+        ask = _Ask(where, message, thread_messages)
+        await self._resolve(ask)
+        if ask.found is not None:
+            self._known[key] = ask.found
             if len(self._known) > CACHE:
                 self._known.popitem(last=False)
-        return found
+        return ask.found
 
     async def thread(self, where: ChannelRef, thread: str) -> Posted | None:
         """The paper whose discussion thread `thread` is (in `where`, or anywhere on Discord, whose
         thread ids stand alone)."""
         return await self.posted(where, thread)
 
-    async def _lookup(
-        self, conn: AsyncConnection, where: ChannelRef, message: str, thread_messages: bool
-    ) -> Posted | None:
-        platform = where.platform
-        channel, arxiv_id = where.channel, None
-        queries: list[Select[Any]] = [
-            select(paper_messages.c.channel, paper_messages.c.arxiv_id).where(
-                paper_messages.c.platform == platform,
-                paper_messages.c.channel == where.channel,
-                paper_messages.c.message == message,
-            ),
-            select(threads.c.channel, threads.c.arxiv_id).where(
-                threads.c.platform == platform, threads.c.channel == where.channel, threads.c.thread_ref == message
-            ),
-        ]
-        if platform == "discord":  # a thread id is unique on its own; the row names the card's channel
-            queries.append(
-                select(threads.c.channel, threads.c.arxiv_id).where(
-                    threads.c.platform == platform, threads.c.thread_ref == message
-                )
-            )
-        if thread_messages:
-            queries.append(
-                select(threads.c.channel, threads.c.arxiv_id).where(
-                    threads.c.platform == platform, threads.c.thread_ref == where.channel
-                )
-            )
-        for query in queries:
-            row = (await conn.execute(query.limit(1))).first()
-            if row is not None:
-                channel, arxiv_id = str(row[0]), str(row[1])
-                break
-        if arxiv_id is None:
-            return None
-        first = await conn.scalar(
-            select(func.min(threads.c.created_at)).where(
-                threads.c.platform == platform, threads.c.channel == channel, threads.c.arxiv_id == arxiv_id
-            )
-        )
-        if first is None:
-            first = await conn.scalar(
-                select(func.min(paper_messages.c.posted_at)).where(
-                    paper_messages.c.platform == platform,
-                    paper_messages.c.channel == channel,
-                    paper_messages.c.arxiv_id == arxiv_id,
-                )
-            )
-        posted_at = as_utc(first) if first is not None else datetime.now(UTC)
-        return Posted(ChannelRef(platform, channel, where.workspace), arxiv_id, posted_at)
+    async def _lookup_all(self, asks: list[_Ask]) -> None:
+        """Find the papers of every message asked about at once: a few set-wise queries a platform."""
+        platforms: dict[str, list[_Ask]] = defaultdict(list)
+        for ask in asks:
+            platforms[ask.where.platform].append(ask)
+        async with self._engine.connect() as conn:
+            for platform, group in platforms.items():
+                await self._lookup(conn, platform, group)
+
+    async def _lookup(self, conn: AsyncConnection, platform: str, asks: list[_Ask]) -> None:
+        """Where a message names its paper, first to last: a message the bot recorded (a seed), a card
+        (the root of a paper's thread), on Discord a thread of its own id, and, where the caller
+        knows the message is the bot's, the paper thread it is in. Then each paper's first card in
+        its channel (a digest card or a share, whichever came first)."""
+        pairs = sorted({(a.where.channel, a.message) for a in asks})
+        seeds = await _pick(conn, paper_messages, platform, paper_messages.c.message, pairs, paper_messages.c.posted_at)
+        cards = await _pick(conn, threads, platform, threads.c.thread_ref, pairs, threads.c.created_at)
+        alone = {a.message for a in asks if platform == "discord"} | {
+            a.where.channel for a in asks if a.thread_messages
+        }
+        anywhere = await _by_thread(conn, platform, sorted(alone)) if alone else {}
+        found: dict[int, tuple[str, str, datetime]] = {}
+        for i, ask in enumerate(asks):
+            key = (ask.where.channel, ask.message)
+            hit = seeds.get(key) or cards.get(key)
+            if hit is None and platform == "discord":
+                hit = anywhere.get(ask.message)
+            if hit is None and ask.thread_messages:
+                hit = anywhere.get(ask.where.channel)
+            if hit is not None:
+                found[i] = hit
+        firsts = await _first_cards(conn, platform, sorted({(c, p) for c, p, _ in found.values()}))
+        for i, (channel, arxiv_id, own) in found.items():
+            ask = asks[i]
+            at = as_utc(firsts.get((channel, arxiv_id)) or own)
+            ask.found = Posted(ChannelRef(platform, channel, ask.where.workspace), arxiv_id, at)
 
     # -- recording ----------------------------------------------------------------------------
 
@@ -171,103 +130,12 @@ class EngagementStore:
         await self._record(event)
 
     async def _write(self, events: list[Event]) -> None:
-        ordered = sorted(events, key=_order)  # stable: one key's changes keep their arrival order
-        moved: dict[_Key, list[Any]] = defaultdict(lambda: [0, 0, None])
+        vote_rows, reply_rows = rows_of(events)
         async with self._engine.begin() as conn:
-            for event in ordered:
-                paper = _paper_key(event.posted)
-                step = await (self._vote(conn, event) if isinstance(event, Vote) else self._reply(conn, event))
-                if step:
-                    counts = moved[paper]
-                    counts[0 if isinstance(event, Vote) else 1] += step
-                    counts[2] = min(counts[2] or event.posted.posted_at, event.posted.posted_at)
-            for paper in sorted(moved):
-                reacted, replied, posted_at = moved[paper]
-                if reacted or replied:
-                    await self._engaged(conn, paper, reacted, replied, posted_at)
-
-    async def _vote(self, conn: AsyncConnection, vote: Vote) -> int:
-        """How the person's standing as a reactor changed: +1 (now one), -1 (no longer), 0."""
-        where = vote.posted.channel
-        key = {
-            "platform": where.platform,
-            "workspace": where.workspace,
-            "channel": where.channel,
-            "arxiv_id": vote.posted.arxiv_id,
-            "user_id": vote.user,
-            "message": vote.message,
-            "reaction": vote.reaction,
-        }
-        at = _utc(vote.at)
-        stmt = insert_for(self._dialect, votes).on_conflict_do_nothing(index_elements=list(key))
-        if await changed(conn, stmt.values(**key, present=vote.present, event_at=at)):
-            step = 1 if vote.present else 0  # a removal seen first is kept, so its older add stays out
-        else:
-            same = and_(*(votes.c[name] == value for name, value in key.items()), votes.c.event_at < at)
-            flip = update(votes).where(same, votes.c.present != vote.present)
-            if await changed(conn, flip.values(present=vote.present, event_at=at)):
-                step = 1 if vote.present else -1
-            else:  # a repeat, or news of what is already so: only remember the latest time
-                await conn.execute(update(votes).where(same).values(event_at=at))
-                return 0
-        if step == 0:
-            return 0
-        count = await self._count(conn, reactors, "reactions", key, step)
-        return step if count == (1 if step > 0 else 0) else 0
-
-    async def _reply(self, conn: AsyncConnection, reply: Reply) -> int:
-        where = reply.posted.channel
-        row = {
-            "platform": where.platform,
-            "workspace": where.workspace,
-            "channel": where.channel,
-            "message": reply.message,
-            "arxiv_id": reply.posted.arxiv_id,
-            "user_id": reply.user,
-            "replied_at": _utc(reply.at),
-        }
-        stmt = insert_for(self._dialect, replies).on_conflict_do_nothing(
-            index_elements=["platform", "workspace", "channel", "message"]
-        )
-        if not await changed(conn, stmt.values(**row)):
-            return 0
-        count = await self._count(conn, repliers, "replies", row, 1)
-        return 1 if count == 1 else 0
-
-    async def _count(self, conn: AsyncConnection, table: Any, column: str, key: dict[str, Any], step: int) -> int:
-        """Add `step` to a person's count on a paper (a row lock held to the commit); the new count."""
-        person = {name: key[name] for name in ("platform", "workspace", "channel", "arxiv_id", "user_id")}
-        stmt = insert_for(self._dialect, table).values(**person, **{column: step})
-        upsert = stmt.on_conflict_do_update(
-            index_elements=list(person), set_={column: table.c[column] + stmt.excluded[column]}
-        )
-        return int((await conn.execute(upsert.returning(table.c[column]))).scalar_one())
-
-    async def _engaged(
-        self, conn: AsyncConnection, paper: _Key, reacted: int, replied: int, posted_at: datetime
-    ) -> None:
-        platform, workspace, channel, arxiv_id = paper
-        stmt = insert_for(self._dialect, engagement).values(
-            platform=platform,
-            workspace=workspace,
-            channel=channel,
-            arxiv_id=arxiv_id,
-            reactions=reacted,
-            replies=replied,
-            posted_at=_utc(posted_at),
-        )
-        new = stmt.excluded
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["platform", "workspace", "channel", "arxiv_id"],
-            set_={
-                "reactions": engagement.c.reactions + new.reactions,
-                "replies": engagement.c.replies + new.replies,
-                "posted_at": case(
-                    (new.posted_at < engagement.c.posted_at, new.posted_at), else_=engagement.c.posted_at
-                ),
-            },
-        )
-        await conn.execute(stmt)
+            tally = Tally(conn)
+            await tally.votes(vote_rows)
+            await tally.replies(reply_rows)
+            await tally.close()
 
     # -- reading (the Engagement port) ----------------------------------------------------------
 
@@ -293,20 +161,71 @@ class EngagementStore:
         if channel.workspace:
             query = query.where(engagement.c.workspace == channel.workspace)
         if since is not None:
-            query = query.where(engagement.c.posted_at >= _utc(since))
+            query = query.where(engagement.c.posted_at >= utc(since))
         if until is not None:
-            query = query.where(engagement.c.posted_at < _utc(until))
+            query = query.where(engagement.c.posted_at < utc(until))
         async with self._engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         return [Engaged(str(r[0]), int(r[1]), int(r[2])) for r in rows]
 
 
-def _paper_key(posted: Posted) -> _Key:
-    where = posted.channel
-    return where.platform, where.workspace, where.channel, posted.arxiv_id
+def _pieces(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), PIECE):
+        yield items[start : start + PIECE]
 
 
-def _order(event: Event) -> tuple[str, ...]:
-    """Lock order: by paper and person, then votes before replies, then the message and emoji."""
-    kind, reaction = ("v", event.reaction) if isinstance(event, Vote) else ("r", "")
-    return (*_paper_key(event.posted), event.user, kind, event.message, reaction)
+async def _pick(
+    conn: AsyncConnection,
+    table: Table,
+    platform: str,
+    message: ColumnElement[str],
+    pairs: Sequence[tuple[str, str]],
+    at: ColumnElement[datetime],
+) -> dict[tuple[str, str], tuple[str, str, datetime]]:
+    """(channel, message) → (channel, paper, when) for the pairs `table` holds."""
+    found: dict[tuple[str, str], tuple[str, str, datetime]] = {}
+    for piece in _pieces(pairs):
+        rows = await conn.execute(
+            select(table.c.channel, message, table.c.arxiv_id, at).where(
+                table.c.platform == platform, tuple_(table.c.channel, message).in_(list(piece))
+            )
+        )
+        found |= {(str(r[0]), str(r[1])): (str(r[0]), str(r[2]), r[3]) for r in rows}
+    return found
+
+
+async def _by_thread(conn: AsyncConnection, platform: str, refs: Sequence[str]) -> dict[str, tuple[str, str, datetime]]:
+    """thread id → (the card's channel, paper, when), for thread ids that stand alone (Discord)."""
+    found: dict[str, tuple[str, str, datetime]] = {}
+    for piece in _pieces(refs):
+        rows = await conn.execute(
+            select(threads.c.thread_ref, threads.c.channel, threads.c.arxiv_id, threads.c.created_at).where(
+                threads.c.platform == platform, threads.c.thread_ref.in_(list(piece))
+            )
+        )
+        found |= {str(r[0]): (str(r[1]), str(r[2]), r[3]) for r in rows}
+    return found
+
+
+async def _first_cards(
+    conn: AsyncConnection, platform: str, papers_at: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], datetime]:
+    """(channel, paper) → when the paper's first card went to that channel."""
+    found: dict[tuple[str, str], datetime] = {}
+    for piece in _pieces(papers_at):
+        rows = await conn.execute(
+            select(threads.c.channel, threads.c.arxiv_id, func.min(threads.c.created_at))
+            .where(threads.c.platform == platform, tuple_(threads.c.channel, threads.c.arxiv_id).in_(list(piece)))
+            .group_by(threads.c.channel, threads.c.arxiv_id)
+        )
+        found |= {(str(r[0]), str(r[1])): r[2] for r in rows}
+    return found
+
+
+def replace_workspace(posted: Posted, workspace: str) -> Posted:
+    """A remembered message's paper, for an event from `workspace` (the cache is keyed without it)."""
+    if posted.channel.workspace == workspace:
+        return posted
+    return Posted(
+        ChannelRef(posted.channel.platform, posted.channel.channel, workspace), posted.arxiv_id, posted.posted_at
+    )
