@@ -7,6 +7,7 @@ import json
 import time
 from typing import Any
 
+from adapters.slack.guard import acked_early
 from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engaged
 from bot.store.reading import Person
@@ -164,3 +165,16 @@ async def test_digest_and_shared_cards_carry_a_save_button(slack_bot: SlackBot) 
     card = slack_bot.fake.posts("C0001")[0]
     actions = [e for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert [(a["action_id"], a["value"]) for a in actions] == [("save_paper", PAPER)]
+
+
+def test_votes_and_replies_are_answered_only_once_written() -> None:
+    """The door acknowledges a mention at once, but hands reaction and message events to bolt in line:
+    their 200 comes after the write, so a replica killed before it makes Slack send them again."""
+    for kind, early in (
+        ("app_mention", True),
+        ("reaction_added", False),
+        ("reaction_removed", False),
+        ("message", False),
+    ):
+        body = json.dumps({"type": "event_callback", "event": {"type": kind}}).encode()
+        assert acked_early(body, "application/json") is early, kind
