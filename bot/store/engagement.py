@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, func, select, tuple_
+from sqlalchemy import ColumnElement, Table, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.channels import ChannelRef
@@ -38,7 +38,7 @@ from bot.store.tables import engagement, paper_messages, papers, threads
 from bot.store.tally import Event, Posted, Reply, Tally, Vote, rows_of, utc
 
 __all__ = ["EngagementStore", "Event", "Posted", "Reply", "Vote"]
-PIECE = 400  # (channel, message) pairs in one `IN (…)`
+PIECE = 100  # (channel, message) pairs a query: at most 100 × 100 index seeks
 CACHE = 50_000  # messages whose paper is remembered in memory (a card's reactions come in bursts)
 
 
@@ -184,13 +184,18 @@ async def _pick(
 ) -> dict[tuple[str, str], tuple[str, str, datetime]]:
     """(channel, message) → (channel, paper, when) for the pairs `table` holds."""
     found: dict[tuple[str, str], tuple[str, str, datetime]] = {}
+    wanted = set(pairs)
     for piece in _pieces(pairs):
+        # `channel IN (…) AND message IN (…)`: index seeks on both engines, where SQLite reads a
+        # row-value `(channel, message) IN (…)` by scanning every row of the platform.
         rows = await conn.execute(
             select(table.c.channel, message, table.c.arxiv_id, at).where(
-                table.c.platform == platform, tuple_(table.c.channel, message).in_(list(piece))
+                table.c.platform == platform,
+                table.c.channel.in_(sorted({c for c, _ in piece})),
+                message.in_(sorted({m for _, m in piece})),
             )
         )
-        found |= {(str(r[0]), str(r[1])): (str(r[0]), str(r[2]), r[3]) for r in rows}
+        found |= {(str(r[0]), str(r[1])): (str(r[0]), str(r[2]), r[3]) for r in rows if (r[0], r[1]) in wanted}
     return found
 
 
@@ -212,13 +217,18 @@ async def _first_cards(
 ) -> dict[tuple[str, str], datetime]:
     """(channel, paper) → when the paper's first card went to that channel."""
     found: dict[tuple[str, str], datetime] = {}
+    wanted = set(papers_at)
     for piece in _pieces(papers_at):
         rows = await conn.execute(
             select(threads.c.channel, threads.c.arxiv_id, func.min(threads.c.created_at))
-            .where(threads.c.platform == platform, tuple_(threads.c.channel, threads.c.arxiv_id).in_(list(piece)))
+            .where(
+                threads.c.platform == platform,
+                threads.c.channel.in_(sorted({c for c, _ in piece})),
+                threads.c.arxiv_id.in_(sorted({a for _, a in piece})),
+            )
             .group_by(threads.c.channel, threads.c.arxiv_id)
         )
-        found |= {(str(r[0]), str(r[1])): r[2] for r in rows}
+        found |= {(str(r[0]), str(r[1])): r[2] for r in rows if (r[0], r[1]) in wanted}
     return found
 
 

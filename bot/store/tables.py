@@ -130,6 +130,7 @@ threads = Table(
     Column("origin", String(8), nullable=False),  # "digest" or "share"
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_threads_thread_ref", "platform", "thread_ref"),  # a Discord thread's paper, by its id alone
+    Index("ix_threads_paper", "platform", "channel", "arxiv_id"),  # a paper's first card in a channel
 )
 
 events = Table(

@@ -69,9 +69,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_saved_person", "saved", ["platform", "user_id", "saved_at"])
     op.create_index("ix_threads_thread_ref", "threads", ["platform", "thread_ref"])
+    op.create_index("ix_threads_paper", "threads", ["platform", "channel", "arxiv_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_threads_paper", table_name="threads")
     op.drop_index("ix_threads_thread_ref", table_name="threads")
     for table in ("saved", "engagement", "replies", "repliers", "reactors", "votes", "paper_messages"):
         op.drop_table(table)
