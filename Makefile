@@ -1,4 +1,4 @@
-# The two Quick start commands (`make digest`, `make test`) and their helpers.
+# The two Quick start commands (`make digest`, `make test`), `make check` for while you work, and their helpers.
 # Every install goes through the `install` recipe; the Dockerfile runs the same pip line.
 
 PYTHON ?= python3
@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt model-requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install digest test lint bench snapshot clean
+.PHONY: install digest test check lint bench snapshot clean
 
 $(STAMP): pyproject.toml constraints.txt model-requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ digest: $(STAMP)
 # PostgreSQL (scripts/with-postgres.sh installs Debian's package when missing). CI runs exactly this.
 test: $(STAMP) lint
 	scripts/with-postgres.sh $(BIN)/pytest
+
+# The fast tier while you work: the same lint, then every test not marked `slow` (chaos, the
+# installed command in subprocesses, the embedding model, ...), on SQLite only. Under a minute.
+check: $(STAMP) lint
+	$(BIN)/pytest -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -26,7 +26,6 @@ from adapters.slack.app import SlackRuntime, create_app, slack_client
 from adapters.slack.publisher import SlackPublisher
 from bench.core import percentile, queries
 from bench.fill import fill_store
-from bot.chat.assistant import Assistant
 from bot.chat.service import ChatService
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.config import DigestDefaults
@@ -35,8 +34,6 @@ from bot.search.encoder import shared_encoder
 from bot.search.service import SearchService
 from bot.store.embeddings import EmbeddingStore
 from bot.store.engine import create_engine, database_url
-from bot.store.events import EventLog
-from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from tests.fakes.slack import FakeSlack
 
@@ -71,10 +68,9 @@ async def main() -> None:
         shared_encoder().encode(["warm up"])
         catalog = Catalog(store, search, None, None, None)
         chat = ChatService(store, search, catalog, SubscriptionStore(engine), DigestDefaults())
-        assistant = Assistant(chat, catalog, search, Ledger(engine), EventLog(engine))
         client = slack_client("xoxb-bench", fake.base_url)
         runtime = SlackRuntime(
-            create_app(assistant, client, SECRET, SlackPublisher(client)),
+            create_app(chat, client, SECRET, SlackPublisher(client)),
             signing_secret=SECRET,
             port=0,
             host="127.0.0.1",

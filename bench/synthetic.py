@@ -1,10 +1,12 @@
 """The corpus scaled up: copies of the 9,577 real papers with new ids, dates, a word and embeddings of their own.
 
 Copy k of paper p gets the id `YYMM.NNNNN` (a month per copy, p's number), a listing day k·30 days
-before p's, one title word `edition{k}` (so the vocabulary grows with the corpus) and p's embedding
-plus Gaussian noise, renormalised (a cosine of about 0.85 to the original: copies of a paper are
-neighbours, as related papers are, and the IVF lists fill the way real ones do). Posting lists grow
-linearly with the size, which is what makes search slower at scale.
+before p's, one title word `edition{k}`, authors of its own (each surname with a suffix of letters
+for the copy: "Zamani" → "Zamanibq", so the vocabulary grows with the corpus as real author names
+do: the corpus has 10,653 surnames, so that many new words a copy) and p's embedding plus
+Gaussian noise, renormalised (a cosine of about 0.85 to the original: copies of a paper are
+neighbours, as related papers are, and the IVF lists fill the way real ones do). Posting lists
+grow linearly with the size, which is what makes search slower at scale.
 """
 
 from __future__ import annotations
@@ -24,6 +26,22 @@ def copy_id(k: int, number: int) -> str:
     return f"{(k // 12) % 100:02d}{k % 12 + 1:02d}.{number:05d}"
 
 
+def letters(k: int) -> str:
+    """k as a word of lower-case letters (0 → "a", 26 → "ba")."""
+    word = ""
+    while True:
+        k, digit = divmod(k, 26)
+        word = chr(ord("a") + digit) + word
+        if k == 0:
+            return word
+
+
+def renamed(author: str, k: int) -> str:
+    """The author of copy k: the last word of the name made a new word."""
+    first, _, last = author.rpartition(" ")
+    return f"{first} {last}{letters(k)}".strip()
+
+
 def scaled(papers: list[Paper], size: int) -> Iterator[Paper]:
     """`size` papers: the originals first, then copies."""
     for i in range(size):
@@ -37,6 +55,7 @@ def scaled(papers: list[Paper], size: int) -> Iterator[Paper]:
             update={
                 "arxiv_id": copy_id(k, i % len(papers)),
                 "title": f"{base.title} edition{k}",
+                "authors": tuple(renamed(a, k) for a in base.authors),
                 "listed_on": (day,),
                 "published_at": None,
             }

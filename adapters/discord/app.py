@@ -21,7 +21,7 @@ from discord import app_commands
 from adapters.discord.community import DiscordCommunity, add_commands, card_buttons
 from adapters.discord.publisher import DiscordPublisher
 from adapters.discord.render import Message, post_message
-from bot.chat.assistant import Assistant
+from adapters.discord.wording import shared
 from bot.chat.commands import (
     Command,
     Help,
@@ -33,14 +33,15 @@ from bot.chat.commands import (
     Unsubscribe,
     parse_subscribe,
 )
-from bot.chat.service import Asker
+from bot.chat.replies import replied
+from bot.chat.service import Asker, ChatService, Mention
 from bot.community.service import Community
 from bot.domain.channels import ChannelRef
-from bot.domain.errors import ChannelUnavailable, ConfigError, PaperboyError, UsageError
+from bot.domain.errors import ConfigError, UsageError
+from bot.domain.post import Post
 
 log = logging.getLogger("paperboy.discord")
 SHARE = "share:"
-OOPS = "Sorry, something went wrong on my side. Please try again in a moment."
 MAX_RATELIMIT_WAIT = 30.0  # discord.py's floor; beyond it a call raises RateLimited instead of sleeping
 
 
@@ -79,7 +80,7 @@ async def _defer(interaction: discord.Interaction) -> bool:
 class PaperBot(discord.Client):
     def __init__(
         self,
-        assistant: Assistant,
+        chat: ChatService,
         *,
         guilds: tuple[int, ...] = (),
         community: Community | None = None,
@@ -91,7 +92,7 @@ class PaperBot(discord.Client):
             max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
             **options,
         )
-        self.assistant = assistant
+        self.chat = chat
         self.publisher = DiscordPublisher(self)
         self.tree = app_commands.CommandTree(self)
         group = papers_group(self)
@@ -121,13 +122,11 @@ class PaperBot(discord.Client):
             direct=direct,
             can_manage=bool(interaction.permissions.manage_channels),
         )
-        try:
-            message = post_message(await self.assistant.command(command, asker), share=not direct)
-        except PaperboyError as exc:
-            message = Message(content=str(exc))
-        except Exception:
-            log.exception("/papers failed")
-            message = Message(content=OOPS)
+
+        async def answered() -> Message:
+            return post_message(await self.chat.answer(command, asker), share=not direct)
+
+        message = await replied(answered(), f"/papers {command!r}", lambda line: Message(content=line))
         await interaction.followup.send(
             content=message.content or discord.utils.MISSING,
             embeds=message.embeds,
@@ -153,24 +152,17 @@ class PaperBot(discord.Client):
         if not await _defer(interaction):
             return  # another replica is sharing it
         paper = custom_id.removeprefix(SHARE)
-        try:
-            shared = await self.assistant.share("discord", str(interaction.channel_id), paper, self.publisher)
-            text = f"Shared “{shared.title}” here; its thread is open for discussion."
-        except ChannelUnavailable as exc:
-            text = f"I can't post here: {exc.reason}."
-        except PaperboyError as exc:
-            text = str(exc)
-        except Exception:
-            log.exception("sharing %s failed", paper)
-            text = OOPS
+
+        async def answered() -> str:
+            return shared(await self.chat.share("discord", str(interaction.channel_id), paper, self.publisher))
+
+        text = await replied(answered(), f"sharing {paper} in {interaction.channel_id}", str)
         await interaction.followup.send(content=text, ephemeral=True)
 
     async def on_message(self, message: discord.Message) -> None:
         if self.community is not None:
             await self.community.message(message)  # a reply in a paper's thread counts
         if message.author.bot or self.user is None or not any(u.id == self.user.id for u in message.mentions):
-            return
-        if not await self.assistant.first_time("discord", str(message.id)):
             return
         channel = message.channel
         is_thread = getattr(channel, "type", None) in (
@@ -179,13 +171,13 @@ class PaperBot(discord.Client):
             discord.ChannelType.news_thread,
         )
         parent = getattr(channel, "parent_id", None)
-        post = await self.assistant.mention(
-            "discord", str(parent) if parent else None, str(channel.id) if is_thread else None, message.content
-        )
-        try:
+        thread = str(channel.id) if is_thread else None
+        asked = Mention("discord", str(message.id), str(parent) if parent else None, thread, message.content)
+
+        async def say(post: Post) -> None:
             await self.publisher.post_message(str(channel.id), post_message(post))
-        except PaperboyError as exc:
-            log.warning("could not answer a mention in %s: %s", channel.id, exc)
+
+        await self.chat.mention(asked, say)
 
 
 def papers_group(bot: PaperBot) -> app_commands.Group:

@@ -23,9 +23,9 @@ import discord
 from discord import app_commands
 
 from bot.chat.commands import Saved, Top, Unsave
+from bot.chat.replies import replied
 from bot.community.service import Community, Reaction
 from bot.domain.channels import ChannelRef
-from bot.domain.errors import PaperboyError
 
 if TYPE_CHECKING:
     from adapters.discord.app import PaperBot
@@ -35,7 +35,6 @@ log = logging.getLogger("paperboy.discord")
 SAVE = "save:"
 SHARE = "share:"
 THREADS = (discord.ChannelType.public_thread, discord.ChannelType.private_thread, discord.ChannelType.news_thread)
-OOPS = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
 class CardButtons(discord.ui.View):
@@ -130,13 +129,8 @@ class DiscordCommunity:
             return True  # another replica answers this click
         where = ChannelRef("discord", str(interaction.channel_id or ""), str(interaction.guild_id or ""))
         person = self.community.person(where, str(interaction.user.id))
-        try:
-            text = await self.community.save(person, custom_id.removeprefix(SAVE))
-        except PaperboyError as exc:
-            text = str(exc)
-        except Exception:
-            log.exception("saving %s failed", custom_id)
-            text = OOPS
+        paper = custom_id.removeprefix(SAVE)
+        text = await replied(self.community.save(person, paper), f"saving {paper} for {person}", str)
         await interaction.followup.send(content=text, ephemeral=True)
         return True
 

@@ -21,16 +21,16 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack.guard import Background, slack_guard
 from adapters.slack.permissions import Managers
 from adapters.slack.publisher import SlackPublisher
-from adapters.slack.render import SHARE_ACTION, post_message
-from bot.chat.assistant import Assistant
+from adapters.slack.render import SHARE_ACTION, Block, post_message
+from adapters.slack.wording import shared
 from bot.chat.commands import parse_command
-from bot.chat.service import Asker, manages_channel
+from bot.chat.replies import replied
+from bot.chat.service import Asker, ChatService, Mention, manages_channel
 from bot.domain.channels import ChannelRef
-from bot.domain.errors import ChannelUnavailable, PaperboyError
+from bot.domain.post import Post
 
 log = logging.getLogger("paperboy.slack")
 PATH = "/slack/events"
-OOPS = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
 class _OneLineRetries(logging.Filter):
@@ -85,7 +85,7 @@ async def _reply(client: AsyncWebClient, body: dict[str, Any], *, text: str, blo
 
 
 def create_app(
-    assistant: Assistant,
+    chat: ChatService,
     client: AsyncWebClient,
     signing_secret: str,
     publisher: SlackPublisher,
@@ -101,20 +101,17 @@ def create_app(
         await ack()  # within Slack's 3 s, before any work
         direct = _is_direct(body)
         channel = ChannelRef("slack", str(body.get("channel_id", "")), str(body.get("team_id", "")))
-        user = str(body.get("user_id", ""))
-        try:
-            command = parse_command(str(body.get("text", "")))
+        user, typed = str(body.get("user_id", "")), str(body.get("text", ""))
+
+        async def answer() -> tuple[str, list[Block]]:
+            command = parse_command(typed)
             # Slack is asked (a call or two) only when the command would change the channel's digest.
             needed = manages_channel(command) and not direct  # a direct message has no channel digest to change
             allowed = await managers.can_manage(client, user, channel.channel) if needed else True
-            asker = Asker(channel, user, direct=direct, can_manage=allowed)
-            post = await assistant.command(command, asker)
-            text, blocks = post_message(post, share=not direct)
-        except PaperboyError as exc:
-            text, blocks = str(exc), []
-        except Exception:
-            log.exception("/papers %r failed", body.get("text"))
-            text, blocks = OOPS, []
+            post = await chat.answer(command, Asker(channel, user, direct=direct, can_manage=allowed))
+            return post_message(post, share=not direct)
+
+        text, blocks = await replied(answer(), f"/papers {typed!r}", lambda line: (line, []))
         await _reply(client, body, text=text, blocks=blocks)
 
     @app.action(SHARE_ACTION)
@@ -122,32 +119,23 @@ def create_app(
         await ack()
         channel = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or "")
         paper = str((body.get("actions") or [{}])[0].get("value", ""))
-        try:
-            shared = await assistant.share("slack", channel, paper, publisher)
-            text = f"Shared “{shared.title}” in this channel; its thread is open for discussion."
-        except ChannelUnavailable as exc:
-            text = f"I can't post in this channel: {exc.reason}."
-        except PaperboyError as exc:
-            text = str(exc)
-        except Exception:
-            log.exception("sharing %s in %s failed", paper, channel)
-            text = OOPS
-        await _reply(client, body, text=text)
+
+        async def answer() -> str:
+            return shared(await chat.share("slack", channel, paper, publisher))
+
+        await _reply(client, body, text=await replied(answer(), f"sharing {paper} in {channel}", str))
 
     @app.event("app_mention")
     async def mention(body: dict[str, Any], event: dict[str, Any]) -> None:
-        event_id = str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}")
-        if not await assistant.first_time("slack", event_id):
-            log.info("ignoring a repeat of event %s (Slack retry)", event_id)
-            return
-        channel = str(event.get("channel", ""))
-        thread = event.get("thread_ts")
-        post = await assistant.mention("slack", channel, str(thread) if thread else None, str(event.get("text", "")))
-        text, blocks = post_message(post)
-        try:
-            await publisher.post_message(channel, text, blocks, thread=str(thread or event.get("ts")))
-        except PaperboyError as exc:
-            log.warning("could not answer a mention in %s: %s", channel, exc)
+        channel, ts, thread = str(event.get("channel", "")), str(event.get("ts", "")), event.get("thread_ts")
+        event_id = str(body.get("event_id") or f"{channel}:{ts}")
+        asked = Mention("slack", event_id, channel, str(thread) if thread else None, str(event.get("text", "")))
+
+        async def say(post: Post) -> None:
+            text, blocks = post_message(post)
+            await publisher.post_message(channel, text, blocks, thread=str(thread or ts))
+
+        await chat.mention(asked, say)
 
     return app
 

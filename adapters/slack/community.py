@@ -28,14 +28,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.render import SAVE_ACTION
+from bot.chat.replies import replied
 from bot.community.service import Community, Reaction
 from bot.domain.channels import ChannelRef
-from bot.domain.errors import PaperboyError
 
 log = logging.getLogger("paperboy.slack")
 PEOPLE_REMEMBERED = 10_000
 REPLY_SUBTYPES = frozenset({"thread_broadcast", "file_share"})  # a person's reply all the same
-OOPS = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
 def event_time(value: object) -> datetime:
@@ -112,7 +111,7 @@ def register(app: AsyncApp, community: Community) -> None:
         await reaction(body, event, client, context.bot_user_id, False)
         await next()
 
-    async def replied(
+    async def reply_written(
         body: dict[str, Any],
         event: dict[str, Any],
         context: AsyncBoltContext,
@@ -131,7 +130,7 @@ def register(app: AsyncApp, community: Community) -> None:
 
     app.event("reaction_added", middleware=[added])(recorded)
     app.event("reaction_removed", middleware=[removed])(recorded)
-    app.event("message", middleware=[replied])(recorded)
+    app.event("message", middleware=[reply_written])(recorded)
 
     @app.action(SAVE_ACTION)
     async def save(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -139,13 +138,7 @@ def register(app: AsyncApp, community: Community) -> None:
         who = body.get("user") or {}
         person = community.person(ChannelRef("slack", "", _team(body)), str(who.get("id") or ""))
         paper = str((body.get("actions") or [{}])[0].get("value", ""))
-        try:
-            text = await community.save(person, paper)
-        except PaperboyError as exc:
-            text = str(exc)
-        except Exception:
-            log.exception("saving %s for %s failed", paper, person)
-            text = OOPS
+        text = await replied(community.save(person, paper), f"saving {paper} for {person}", str)
         await _tell(client, body, person.user, text)
 
 

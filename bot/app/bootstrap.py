@@ -67,7 +67,8 @@ def search_service(store: PaperStore, settings: Settings) -> SearchService:
     from bot.store.embeddings import EmbeddingStore
 
     configure(settings.threads)
-    return SearchService(store, EmbeddingStore(store.engine), query_encoder(settings), cpu_pool())
+    index = settings.data_dir / "search"  # opened at the next start, not built again
+    return SearchService(store, EmbeddingStore(store.engine), query_encoder(settings), cpu_pool(), index)
 
 
 def read_config(settings: Settings) -> FileConfig:

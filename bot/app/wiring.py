@@ -2,7 +2,8 @@
 
 With `bot.app.cli` this is the only module in `bot` that imports adapters (the import contract names it):
 it is where the composition root meets the surfaces. Each platform's adapter (and SDK: slack_bolt and
-aiohttp, discord.py) is imported only when that platform has credentials.
+aiohttp, discord.py) is imported only when that platform has credentials; its words for the core
+(`adapters.*.wording`, plain text) always are.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from adapters.console.publisher import ConsolePublisher
-from bot.chat.assistant import Assistant
+from adapters.discord import wording as discord_wording
+from adapters.slack import wording as slack_wording
 from bot.chat.service import ChatService
 from bot.community.service import Community
 from bot.domain.errors import ConfigError
 from bot.store.engagement import EngagementStore
-from bot.store.events import EventLog
 from bot.store.health import database_problem
 from bot.store.reading import ReadingLists
 
@@ -75,16 +76,18 @@ def community(services: Services) -> Community:
     return Community(EngagementStore(engine), ReadingLists(engine), services.store)
 
 
-def assistant(services: Services, votes: Community | None = None) -> Assistant:
-    chat = ChatService(
+def chat_service(services: Services, votes: Community | None = None) -> ChatService:
+    """The conversational core every platform shares, with each platform's own words."""
+    return ChatService(
         services.store,
         services.search,
         services.catalog,
         services.subscriptions,
         services.config.digest,
+        ledger=services.ledger,
+        phrasebooks={"slack": slack_wording.PHRASES, "discord": discord_wording.PHRASES},
         community=votes,
     )
-    return Assistant(chat, services.catalog, services.search, services.ledger, EventLog(services.store.engine))
 
 
 @asynccontextmanager
@@ -123,7 +126,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
     names: list[str] = []
     found: dict[str, Publisher] = {}
     votes = community(services)
-    talk = assistant(services, votes)  # one conversational core for every platform
+    chat = chat_service(services, votes)  # one conversational core for every platform
     async with AsyncExitStack() as stack:
         slack = slack_credentials(services)
         if slack is not None:
@@ -136,7 +139,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
             client = slack_client(slack.bot_token, services.settings.slack_api_url, session)
             slack_publisher = SlackPublisher(client)
             found["slack"] = slack_publisher
-            app = create_app(talk, client, slack.signing_secret, slack_publisher, admins=services.config.slack.admins)
+            app = create_app(chat, client, slack.signing_secret, slack_publisher, admins=services.config.slack.admins)
             from adapters.slack.community import register
 
             register(app, votes)
@@ -155,7 +158,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
             from adapters.discord.app import DiscordRuntime, PaperBot, use_endpoints
 
             use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
-            bot = PaperBot(talk, guilds=services.config.discord.guilds, community=votes)
+            bot = PaperBot(chat, guilds=services.config.discord.guilds, community=votes)
             discord_runtime = DiscordRuntime(bot, token)
             stack.push_async_callback(discord_runtime.stop)
             await discord_runtime.start()

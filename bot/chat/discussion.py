@@ -11,7 +11,11 @@ from bot.domain.post import Post
 from bot.search.port import SearchIndex
 
 ASKS = ("summary", "related", "code", "authors", "cite")
-HELP = "Ask me in this thread: `summary`, `related`, `code`, `authors` or `cite`."
+ASKABLE = ", ".join(f"`{ask}`" for ask in ASKS[:-1]) + f" or `{ASKS[-1]}`"
+HELP = f"Ask me in this thread: {ASKABLE}."
+NOT_A_PAPER_THREAD = (
+    f"I can only discuss papers in their own threads: mention me under a digest card or a shared paper with {ASKABLE}."
+)
 RELATED = 5
 
 

@@ -1,8 +1,14 @@
-"""What the bot says to a `/papers` command: the same answers on every platform, as neutral posts."""
+"""The bot's conversational core, shared by every chat adapter: commands, shares, mentions in paper threads.
+
+Adapters translate a platform's payloads into these calls and render the posts they return; the
+decisions (what to answer, which paper a thread is about, whether an event was seen before) are made
+here, the same on every platform. The words that differ by platform come from its `Phrasebook`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -20,54 +26,25 @@ from bot.chat.commands import (
     Unsave,
     Unsubscribe,
 )
+from bot.chat.discussion import HELP, NOT_A_PAPER_THREAD, discuss
+from bot.chat.wording import TYPED, Phrasebook
 from bot.community.service import Community
 from bot.delivery.digest import DigestOptions, build_digest
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.cards import card
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults
-from bot.domain.errors import InvalidPaperId, NotFound, SourceError
+from bot.domain.errors import ChannelUnavailable, InvalidPaperId, NotFound, PaperboyError, SourceError
 from bot.domain.post import Post
+from bot.domain.publishing import MessageRef, Publisher
 from bot.ingest.catalog import Catalog
 from bot.search.port import SearchIndex
+from bot.store.events import EventLog
+from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 
 SEARCH_RESULTS = 5
-
-# Who may change a channel's digest. The adapter finds out whether the asker is one of them
-# (Asker.can_manage); the core refuses, in these words, when they are not.
-MANAGERS = {
-    "slack": (
-        "the people the bot's config file lists under `[slack] admins`, or, when it lists none, "
-        "workspace owners and admins and the person who created the channel"
-    ),
-    "discord": "people with the Manage Channels permission there",
-}
-
-HELP = {
-    "slack": (
-        "`/papers` or `/papers today` — today's trending papers",
-        "`/papers speculative decoding` — search (results only you see, with a button to share)",
-        "`/papers paper 2406.12345` — one paper, by arXiv id or link",
-        "`/papers subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5` — a daily digest here",
-        "`/papers settings` · `/papers unsubscribe` · `/papers help`",
-        "In a paper's thread, mention me with `summary`, `related`, `code`, `authors` or `cite`.",
-        "`/papers top [week|month|all]` — this channel's most engaged papers · "
-        "`/papers saved [bibtex]` · `/papers unsave 2406.12345` — your reading list",
-        f"Who may subscribe or unsubscribe a channel: {MANAGERS['slack']}.",
-    ),
-    "discord": (
-        "`/papers today` — today's trending papers",
-        "`/papers search topic:speculative decoding` — search (only you see it; share with a button)",
-        "`/papers paper id:2406.12345` — one paper, by arXiv id or link",
-        "`/papers subscribe topics:diffusion, robotics time:09:00 timezone:Europe/Berlin top:5` — a daily digest",
-        "`/papers settings` · `/papers unsubscribe` · `/papers help`",
-        "In a paper's thread, mention me with `summary`, `related`, `code`, `authors` or `cite`.",
-        "`/papers top period:week` — this channel's most engaged papers · "
-        "`/papers saved` · `/papers unsave id:2406.12345` — your reading list",
-        f"Who may subscribe or unsubscribe a channel: {MANAGERS['discord']}.",
-    ),
-}
+log = logging.getLogger("paperboy.chat")
 
 
 def manages_channel(command: Command) -> bool:
@@ -85,7 +62,34 @@ class Asker:
     can_manage: bool = True  # may change the channel's subscription
 
 
+@dataclass(frozen=True)
+class Mention:
+    """The bot mentioned in a message: `thread` is where it was said, if in a thread; `channel` the
+    thread's channel where the platform needs it to find the thread (None where thread ids are unique)."""
+
+    platform: str
+    event_id: str  # the platform's id for this event, the same on every retry or replica's copy
+    channel: str | None
+    thread: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Shared:
+    root: MessageRef
+    title: str
+
+
+@dataclass(frozen=True)
+class Unshared:
+    """The channel refuses the bot (not invited, archived): `reason` in the platform's terms."""
+
+    reason: str
+
+
 class ChatService:
+    """Answers `/papers` commands, shares papers into channels and answers mentions in their threads."""
+
     def __init__(
         self,
         store: PaperStore,
@@ -94,15 +98,24 @@ class ChatService:
         subscriptions: SubscriptionStore,
         defaults: DigestDefaults,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        *,
+        ledger: Ledger | None = None,
+        events: EventLog | None = None,
+        phrasebooks: Mapping[str, Phrasebook] | None = None,
         community: Community | None = None,
     ) -> None:
-        self._community = community
+        """`ledger` knows which thread is about which paper, `events` which events were answered (both
+        default to the store's own); `phrasebooks` holds each platform's words, by platform."""
         self._store = store
         self._search = search
         self._catalog = catalog
         self._subscriptions = subscriptions
         self._defaults = defaults
         self._clock = clock
+        self._ledger = ledger if ledger is not None else Ledger(store.engine)
+        self._events = events if events is not None else EventLog(store.engine)
+        self._phrasebooks = dict(phrasebooks or {})
+        self._community = community  # votes and reading lists: `top`, `saved`, `unsave`
 
     async def answer(self, command: Command, asker: Asker) -> Post:
         match command:
@@ -124,13 +137,12 @@ class ChatService:
             case Settings():
                 return await self._settings(asker)
             case Help():
-                return self.help(asker.channel.platform)
+                return Post(header="paperboy: Hugging Face Daily Papers in chat", text=self._words(asker).help())
             case Top() | Saved() | Unsave():
                 return await self._engaged(command, asker)
             case Unknown(text, hint):
-                return Post(
-                    header="paperboy", text=(f"Sorry, I didn't get “{text[:100]}”. {hint}", *self._examples(asker))
-                )
+                didnt = f"Sorry, I didn't get “{text[:100]}”. {hint}"
+                return Post(header="paperboy", text=(didnt, *self._words(asker).examples))
         raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
 
     async def _engaged(self, command: Top | Saved | Unsave, asker: Asker) -> Post:
@@ -146,12 +158,8 @@ class ChatService:
             case Unsave(ref):
                 return await self._community.unsave(person, ref)
 
-    def help(self, platform: str) -> Post:
-        return Post(header="paperboy: Hugging Face Daily Papers in chat", text=HELP.get(platform, HELP["slack"]))
-
-    def _examples(self, asker: Asker) -> tuple[str, ...]:
-        lines = HELP.get(asker.channel.platform, HELP["slack"])
-        return (lines[0], lines[1], lines[3])
+    def _words(self, asker: Asker) -> Phrasebook:
+        return self._phrasebooks.get(asker.channel.platform, TYPED)
 
     async def _today(self) -> Post:
         digest = await build_digest(self._store, self._search, DigestOptions(limit=self._defaults.limit))
@@ -174,7 +182,7 @@ class ChatService:
                 header="paperboy", text=(f"Digests go to channels: run `/papers {verb}` in the channel itself.",)
             )
         if not asker.can_manage:
-            managers = MANAGERS.get(asker.channel.platform, "people who can manage this channel")
+            managers = self._words(asker).managers
             return Post(
                 header="paperboy",
                 text=(f"Sorry, you can't {verb} this channel: that is for {managers}. Ask one of them to do it.",),
@@ -230,8 +238,55 @@ class ChatService:
         if current is None:
             return Post(
                 header="paperboy",
-                text=(
-                    "This channel has no daily digest. Try `/papers subscribe diffusion at 09:00 tz Europe/Berlin`.",
-                ),
+                text=(f"This channel has no daily digest. Try {self._words(asker).subscribe}.",),
             )
         return Post(header="This channel's daily digest", text=tuple(current.describe(self._clock())))
+
+    async def first_time(self, platform: str, event_id: str) -> bool:
+        """Whether an event is new: False for a platform's retry of it, or another replica's copy.
+
+        Every event that must be acted on once goes through here (kept in the store, so a retry that
+        reaches another replica, or this one after a restart, is still known)."""
+        if await self._events.first_time(platform, event_id):
+            return True
+        log.info("ignoring a repeat of %s event %s (a retry, or a copy another replica has)", platform, event_id)
+        return False
+
+    async def mention(self, mention: Mention, say: Callable[[Post], Awaitable[object]]) -> None:
+        """Answer a mention once, through `say`: about the thread's paper when it is one of ours, else a
+        one-line help. An answer the platform will not take is logged; no one is waiting for it."""
+        if not await self.first_time(mention.platform, mention.event_id):
+            return
+        post = await self._about_thread(mention)
+        try:
+            await say(post)
+        except PaperboyError as exc:
+            log.warning("could not answer a mention in %s: %s", mention.thread or mention.channel, exc)
+
+    async def _about_thread(self, mention: Mention) -> Post:
+        thread = mention.thread
+        arxiv_id = await self._ledger.thread_paper(mention.platform, mention.channel, thread) if thread else None
+        if arxiv_id is None:
+            return Post(header="paperboy", text=(NOT_A_PAPER_THREAD,))
+        try:
+            paper = await self._catalog.paper(arxiv_id)
+        except (NotFound, SourceError):
+            return Post(header="paperboy", text=(f"I lost track of paper {arxiv_id}. {HELP}",))
+        return await discuss(paper, mention.text, self._search)
+
+    async def share(self, platform: str, channel: str, paper_ref: str, publisher: Publisher) -> Shared | Unshared:
+        """Post a paper's card publicly, seed its thread, and remember the thread is about it.
+
+        Raises InvalidPaperId or NotFound for a paper we can't find, DeliveryError when posting fails."""
+        paper = await self._catalog.paper(paper_ref)
+        paper_card = card(paper)
+        now = datetime.now(UTC)  # the wall clock: it tells this share's posts from an earlier share's
+        tag = f"share:{paper.arxiv_id}:{now.timestamp():.0f}"
+        try:
+            root = await publisher.post_card(channel, paper_card, tag)
+            await self._ledger.record_thread(platform, root, paper.arxiv_id, "share", now)
+            seed = await publisher.seed_thread(root, paper_card, f"{tag}:seed")
+            await self._ledger.record_message(ChannelRef(platform, channel), seed, paper.arxiv_id, now)
+        except ChannelUnavailable as exc:
+            return Unshared(exc.reason)
+        return Shared(root, paper.title)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -27,10 +28,10 @@ from bot.domain.models import Paper
 from bot.host.pools import off_loop
 from bot.search.dense import DenseIndex
 from bot.search.encoder import DIMENSIONS, Vectors
-from bot.search.lexical import VERIFY_AT_MOST, LexicalIndex
+from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters, SearchHit
-from bot.search.postings import keyword_key
 from bot.search.query import Query, parse_query
+from bot.search.text import keyword_key
 
 DEPTH = 60  # candidates taken from each list
 RRF_K = 60
@@ -71,6 +72,7 @@ class HybridIndex:
     Without an encoder (the model package not installed) or without any embedding it is exactly the
     lexical index. A large index is built by streaming: `load` each batch of papers with their
     vectors, then `seal`. `put_vectors` adds embeddings as they are computed; `extend` adds papers.
+    With a `folder` the lexical index is opened from there (the embeddings come with `put_vectors`).
     """
 
     def __init__(
@@ -80,12 +82,16 @@ class HybridIndex:
         encoder: QueryEncoder | None = None,
         *,
         expected: int = 0,
+        folder: Path | None = None,
+        fresh: bool = False,
     ) -> None:
-        expected = max(expected, len(papers))
-        self.lexical = LexicalIndex(expected=expected)
+        self.lexical = LexicalIndex(folder=folder, fresh=fresh)
+        expected = max(expected, len(papers), self.lexical.size)
         self._dense: DenseIndex | None = None
         if encoder is not None:
-            self._dense = DenseIndex(np.zeros(0, np.int64), np.zeros((0, DIMENSIONS), np.float32), 0, expected=expected)
+            self._dense = DenseIndex(
+                np.zeros(0, np.int64), np.zeros((0, DIMENSIONS), np.float32), self.lexical.size, expected=expected
+            )
             self._query_vector = _cached(encoder)
         self.load(papers, vectors)
         self.seal()
@@ -101,9 +107,9 @@ class HybridIndex:
             if found:
                 self._dense.put(np.array([i for i, _ in found], dtype=np.int64), np.vstack([v for _, v in found]))
 
-    def seal(self) -> None:
-        """Make everything loaded searchable."""
-        self.lexical.seal()
+    def seal(self, watermark: str | None = None) -> None:
+        """Make everything loaded searchable (up to the store's `watermark`, when given)."""
+        self.lexical.seal(watermark)
 
     def __len__(self) -> int:
         return len(self.lexical)
@@ -124,7 +130,8 @@ class HybridIndex:
 
     def papers(self, ids: Sequence[str]) -> list[Paper]:
         """The current version of each of these papers that the index holds."""
-        return [self.lexical.paper(p) for p in self.lexical.positions(ids).tolist() if p >= 0]
+        found = self.lexical.papers_at([p for p in self.lexical.positions(ids).tolist() if p >= 0])
+        return list(found.values())
 
     def put_vectors(self, vectors: Mapping[str, Vectors]) -> None:
         """Embeddings for papers already in the index (computed after it was built)."""
@@ -137,12 +144,26 @@ class HybridIndex:
             rows = [vectors[i] for i, k in zip(ids, known.tolist(), strict=True) if k]
             self._dense.put(positions[known], np.vstack(rows))
 
-    def extend(self, papers: Sequence[Paper], vectors: Mapping[str, Vectors] | None = None) -> None:
-        """Make these papers searchable now (new versions replace old ones), with their embeddings if given."""
-        self.lexical.extend(papers)
+    def extend(
+        self, papers: Sequence[Paper], vectors: Mapping[str, Vectors] | None = None, gone: Sequence[str] = ()
+    ) -> None:
+        """Make these papers searchable now (new versions replace old ones), with their embeddings if
+        given; the `gone` ones are searchable no more."""
+        self.lexical.extend(papers, gone)
+        self.grown()
+        self.put_vectors({p.arxiv_id: vectors[p.arxiv_id] for p in papers if vectors and p.arxiv_id in vectors})
+
+    def reopen(self) -> bool:
+        """Read the index again if another process wrote to it; True when it did."""
+        if not self.lexical.reopen_if_changed():
+            return False
+        self.grown()
+        return True
+
+    def grown(self) -> None:
+        """The lexical side has more positions (extended, or written by another process): rows for them."""
         if self._dense is not None:
             self._dense.grow(self.lexical.size)
-            self.put_vectors({p.arxiv_id: vectors[p.arxiv_id] for p in papers if vectors and p.arxiv_id in vectors})
 
     def forget_queries(self) -> None:
         """Drop the cached query embeddings (benchmarks time a query's first sight)."""
@@ -171,36 +192,30 @@ class HybridIndex:
             return self.lexical.search_now(query, filters, limit)
         lexical = self.lexical
         depth = max(DEPTH, limit)
-        checked = lexical.needs_text(parsed)  # then only papers that pass the check may take part
+        by_words, _ = lexical.ranked(parsed, filters, depth)  # phrases and names held already
         narrowed = lexical.allowed(parsed, filters) if lexical.narrows(parsed, filters) else None
-        ranked = lexical.ranked(parsed, filters, VERIFY_AT_MOST if checked else depth, narrowed)
-        # A phrase or a long name is checked in the papers' text: stop at `limit` holding it (the
-        # other lists' papers are checked at the end), rather than read thousands for a rare phrase.
-        by_words, _ = lexical.satisfying(parsed, ranked, limit if checked else depth)
         near, cosines = dense.top(self._query_vector(parsed.text), narrowed, depth)
         near = near[cosines >= (MIN_COSINE if by_words.size else MIN_COSINE_ALONE)]
-        by_meaning = near[lexical.admits(parsed, filters, near)]  # replaced versions, when not narrowed
+        by_meaning = near[lexical.admits(parsed, filters, near)]  # and so do these, then
         lists = [by_words, by_meaning]
         weights = [1.0, 1.0]
         expansions = self._expansions(fuse(lists, weights))
-        for key in expansions:
-            tagged = lexical.keyword_papers(key)
-            tagged = tagged[lexical.admits(parsed, filters, tagged)]
-            lists.append(lexical.top((tagged, lexical.prior[tagged]), depth)[0])  # recent and upvoted first
+        for key in expansions:  # each keyword's papers, recent and upvoted first
+            lists.append(lexical.keyword_papers(key, parsed, filters, depth)[0])
             weights.append(EXPANSION_WEIGHT / len(expansions))
         fused = fuse(lists, weights)
         if not fused:
             return []
         positions = np.fromiter(fused.keys(), dtype=np.int64, count=len(fused))
         scores = np.fromiter(fused.values(), dtype=np.float32, count=len(fused)) * lexical.prior[positions]
-        return lexical.verified(parsed, lexical.top((positions, scores), positions.size), limit)
+        return lexical.hits(lexical.top((positions, scores), limit))
 
     def _expansions(self, first: dict[int, float]) -> list[str]:
         """Keywords shared by two or more of the first fusion's best papers, most shared first."""
         best = sorted(first, key=lambda p: (-first[p], p))[:FEEDBACK]
         counts: Counter[str] = Counter()
-        for position in best:
-            counts.update({keyword_key(k) for k in self.lexical.keywords(position)})
+        for paper in self.lexical.papers_at(best).values():
+            counts.update({keyword_key(k) for k in paper.ai_keywords})
         # Most shared first, ties by the keyword itself: never by a set's order, which changes with
         # each process's string hashing (the same query would rank differently from run to run).
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))

@@ -1,10 +1,13 @@
-"""The search service: the store's papers behind the search port, the index rebuilt on demand.
+"""The search service: the store's papers behind the search port.
 
-The index is built from the store a batch of papers at a time, never the whole store at once. With
-an encoder (the embedding model installed and `PAPERBOY_EMBEDDINGS` on) it is hybrid: each batch
-comes with its stored embeddings; papers without a current one are searchable by their
-words at once and by meaning as soon as a background task has embedded them (`embed_missing`, which
-`sync` and `import` also await so that a later one-shot search finds everything embedded).
+The lexical index lives in a folder of the data dir (`bot/search/lexical.py`): a new process opens
+it and catches up with the store (`bot/search/changes.py`: what changed since its watermark), and
+builds it from the store, a batch of papers at a time, only when there is none or it is from another
+store. Without a folder (tests, one-off tools) it is built in memory. With an encoder (the embedding
+model installed and `PAPERBOY_EMBEDDINGS` on) it is hybrid: a build loads each batch with its stored
+embeddings; an opened index gets them from the store in the background (searchable by words at
+once, by meaning as they come), then papers without a current one are embedded (`embed_missing`,
+which `sync` and `import` also await so that a later one-shot search finds everything embedded).
 
 Every piece of CPU work (building, extending, searching, embedding) runs in the process's CPU pool
 (`bot.host.pools`), never on the event loop: a search waits its turn there while acks, events and
@@ -15,13 +18,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
 
+from bot.domain.models import Paper
 from bot.host.pools import CpuPool, cpu_pool
+from bot.search.changes import changes_since
 from bot.search.embeddings import Progress, current, embed
-from bot.search.encoder import MODEL_NAME
-from bot.search.heap import settle_heap
+from bot.search.encoder import MODEL_NAME, Vectors
 from bot.search.hybrid import HybridIndex, QueryEncoder
+from bot.search.lexical import IndexBusy
 from bot.search.port import SearchFilters, SearchHit
 from bot.store.embeddings import EmbeddingStore, StoredVector
 from bot.store.papers import PaperStore
@@ -32,8 +38,7 @@ def _offset(progress: Progress, done: int, total: int) -> Progress:
     return lambda count, _: progress(done + count, total)
 
 
-REBUILD_AFTER = 2000  # papers added in place before a rebuild is cheaper than the drift
-BUILD_BATCH = 5000  # papers read from the store at a time while building
+BUILD_BATCH = 5000  # papers read from the store at a time while building or catching up
 EMBED_BATCH = 1024  # papers read from the index at a time while embedding
 log = logging.getLogger(__name__)
 
@@ -47,8 +52,10 @@ class SearchService:
         vectors: EmbeddingStore | None = None,
         encoder: QueryEncoder | None = None,
         cpu: CpuPool | None = None,
+        folder: Path | None = None,
     ) -> None:
         self._store = store
+        self._folder = folder
         self._cpu = cpu if cpu is not None else cpu_pool()
         self._vectors = vectors if encoder is not None else None
         self._encoder = encoder if vectors is not None else None
@@ -56,6 +63,7 @@ class SearchService:
         self._lock = asyncio.Lock()
         self._embed_lock = asyncio.Lock()
         self._backfill: asyncio.Task[int] | None = None
+        self._filled: asyncio.Task[None] | None = None  # an opened index's embeddings, read from the store
 
     @property
     def hybrid(self) -> bool:
@@ -64,23 +72,59 @@ class SearchService:
     async def index(self) -> HybridIndex:
         async with self._lock:
             if self._index is None:
-                self._index = await self._build()
-                settle_heap()
-                if self._index.unembedded() and (self._backfill is None or self._backfill.done()):
-                    self._backfill = asyncio.create_task(self._embed_in_background())
+                self._index = await self._open()
+                self._embed_later(self._index)
             return self._index
 
-    async def _build(self) -> HybridIndex:
+    def _embed_later(self, index: HybridIndex) -> None:
+        if index.unembedded() and (self._backfill is None or self._backfill.done()):
+            self._backfill = asyncio.create_task(self._embed_in_background())
+
+    async def _open(self) -> HybridIndex:
+        """The index from its folder, caught up with the store; built from the store when there is none."""
+        expected = (await self._store.counts()).papers
+        index = await self._cpu.run(lambda: HybridIndex(encoder=self._encoder, expected=expected, folder=self._folder))
+        found = await changes_since(self._store, index.lexical.watermark, len(index))
+        if found.rebuild or not index.lexical.opened:
+            if index.lexical.size:  # from another store: start again
+                encoder, folder = self._encoder, self._folder
+                index = await self._cpu.run(
+                    lambda: HybridIndex(encoder=encoder, expected=expected, folder=folder, fresh=True)
+                )
+            await self._build(index)
+        else:
+            for start in range(0, len(found.ids), BUILD_BATCH):
+                await self._extend(index, found.ids[start : start + BUILD_BATCH])
+            if self._encoder is not None:
+                self._filled = asyncio.create_task(self._fill(index))
+        await self._cpu.run(index.seal, found.watermark)
+        return index
+
+    async def _build(self, index: HybridIndex) -> None:
         """The index, streamed from the store a batch at a time (papers and their stored vectors), so
         the build holds one batch of papers, never the whole store. Tokenising and adding are CPU
         work: they run in the CPU pool, and the event loop keeps answering meanwhile."""
-        expected = (await self._store.counts()).papers
-        index = HybridIndex(encoder=self._encoder, expected=expected)
         async for papers in self._store.batches(BUILD_BATCH):
-            stored = await self._vectors.load_some(MODEL_NAME, [p.arxiv_id for p in papers]) if self._vectors else {}
-            await self._cpu.run(index.load, papers, current(papers, stored))
-        await self._cpu.run(index.seal)
-        return index
+            await self._cpu.run(index.load, papers, await self._current(papers))
+
+    async def _current(self, papers: Sequence[Paper]) -> dict[str, Vectors]:
+        stored = await self._vectors.load_some(MODEL_NAME, [p.arxiv_id for p in papers]) if self._vectors else {}
+        return current(papers, stored)
+
+    async def _extend(self, index: HybridIndex, ids: Sequence[str]) -> None:
+        """These papers as the store has them now; those it no longer holds leave the index."""
+        found = await self._store.get_many(list(ids))
+        papers = list(found.values())
+        await self._cpu.run(index.extend, papers, await self._current(papers), [i for i in ids if i not in found])
+
+    async def _fill(self, index: HybridIndex) -> None:
+        """An opened index's stored embeddings, a batch at a time, searchable by meaning as they come."""
+        async for papers in self._store.batches(BUILD_BATCH):
+            vectors = await self._current(papers)
+            async with self._lock:
+                if self._index is not index:
+                    return
+                await self._cpu.run(index.put_vectors, vectors)
 
     async def store_vectors(self, vectors: Mapping[str, StoredVector]) -> None:
         """Keep embeddings made elsewhere (the snapshot's); ignored when search is keyword-only."""
@@ -88,7 +132,7 @@ class SearchService:
             await self._vectors.save(MODEL_NAME, vectors)
 
     def invalidate(self) -> None:
-        """The store changed wholesale: the next search rebuilds the index."""
+        """The store changed wholesale: the next search opens the index again and catches up."""
         self._index = None
 
     async def embed_missing(self, progress: Progress | None = None) -> int:
@@ -97,6 +141,8 @@ class SearchService:
             return 0
         if self._index is None:
             await self.index()
+        if self._filled is not None:  # the stored ones first: only what has none is embedded
+            await asyncio.gather(self._filled, return_exceptions=True)
         async with self._embed_lock:
             async with self._lock:  # reads and writes of the index never overlap a search or an extend
                 index = self._index  # taken only now: waiting for the lock holds no index alive
@@ -126,18 +172,17 @@ class SearchService:
             return 0
 
     async def refresh(self, ids: Collection[str]) -> None:
-        """These papers are new or changed in the store: make them searchable now, without a rebuild
-        (once many have come in this way, the next search rebuilds instead, to keep the index lean)."""
+        """These papers are new or changed in the store: make them searchable now, in place (the index
+        on disk too; the watermark stays, so the next start reads them again: harmless)."""
         async with self._lock:
             index = self._index
             if index is None or not ids:
-                return  # the next search builds from the store, which has them
-            if index.added + len(ids) > max(REBUILD_AFTER, len(index) // 5):
-                self._index = None
+                return  # the next search opens the index and catches up with the store, which has them
+            try:
+                await self._extend(index, list(ids))
+            except IndexBusy as exc:  # in the store all the same: the next start's catch-up indexes them
+                log.warning("%s", exc)
                 return
-            papers = list((await self._store.get_many(list(ids))).values())
-            stored = await self._vectors.load_some(MODEL_NAME, ids) if self._vectors is not None else {}
-            await self._cpu.run(index.extend, papers, current(papers, stored))
         await self.embed_missing()  # words first, meaning a moment later
 
     async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
@@ -151,10 +196,15 @@ class SearchService:
                 await self._cpu.run(index.embed_query, query, filters, limit)
             async with self._lock:
                 if self._index is index:
+                    if await self._cpu.run(index.reopen):  # another process wrote to the index
+                        self._embed_later(index)
                     return await self._cpu.run(index.search_now, query, filters, limit)
 
     async def close(self) -> None:
         """Stop a background embedding run (what it stored so far stays)."""
+        if self._filled is not None and not self._filled.done():
+            self._filled.cancel()
+            await asyncio.gather(self._filled, return_exceptions=True)
         if self._backfill is not None and not self._backfill.done():
             self._backfill.cancel()
             await asyncio.gather(self._backfill, return_exceptions=True)

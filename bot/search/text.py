@@ -1,19 +1,20 @@
-"""How text becomes search terms: Unicode-folded words, no stop words, Snowball stems."""
+"""How text becomes search terms: Unicode-folded words, no stop words, Snowball stems.
+
+The same two tantivy analysers cut documents (registered on the index) and queries (called here),
+so both sides always agree: `TERMS` for ranking (stop words and single letters out, stems in),
+`WORDS` for quoted phrases (every word, as written, lower-cased).
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 
-import Stemmer
+from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
 from bot.search.acronyms import ACRONYMS
 
 MAX_QUERY_TERMS = 32  # a 10,000-character query costs no more than a sentence
-
-_WORD = re.compile(r"[^\W_]+")
-_STEMMER = Stemmer.Stemmer("english")
 
 STOP_WORDS = frozenset(
     """
@@ -27,49 +28,39 @@ STOP_WORDS = frozenset(
     new
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
+_LETTERS = [chr(c) for c in range(ord("a"), ord("z") + 1)]  # a single letter is no term, a single digit is
+TERMS: TextAnalyzer = (
+    TextAnalyzerBuilder(Tokenizer.simple())  # words: runs of letters and digits
+    .filter(Filter.lowercase())
+    .filter(Filter.custom_stopword(sorted(STOP_WORDS | set(_LETTERS))))
+    .filter(Filter.stemmer("english"))
+    .build()
+)
+WORDS: TextAnalyzer = TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.lowercase()).build()
+# An acronym keeps its form and loses a plural "s" (Snowball leaves "llms" alone): "LLMs" is "llm".
+_PLURAL = re.compile(rf"(?<![^\W_])({'|'.join(sorted(map(re.escape, ACRONYMS), key=len, reverse=True))})s(?![^\W_])")
+
+
+def folded(text: str) -> str:
+    """NFKC-folded and case-folded, so full-width and ligature forms match (ASCII skips the Unicode work)."""
+    return text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
+
+
+def term_text(text: str) -> str:
+    """What the `TERMS` analyser is given: folded, acronym plurals made singular."""
+    return _PLURAL.sub(r"\1", folded(text))
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased words of `text` (NFKC-folded, so full-width and ligature forms match)."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
-
-
-def _keep(word: str) -> bool:
-    return word not in STOP_WORDS and (len(word) > 1 or word.isdigit())
-
-
-def term_counts(text: str) -> Counter[str]:
-    """How often each search term occurs in `text` (a document field)."""
-    counted: Counter[str] = Counter()
-    stems = _STEMS
-    for word, n in Counter(words(text)).items():
-        if word in STOP_WORDS or (len(word) == 1 and not word.isdigit()):
-            continue
-        term = stems.get(word)
-        counted[term if term is not None else stem(word)] += n
-    return counted
+    """Lower-cased words of `text` (NFKC-folded)."""
+    return WORDS.analyze(folded(text))
 
 
 def query_terms(text: str) -> list[str]:
     """The distinct terms of a query, in order, at most MAX_QUERY_TERMS of them."""
-    found = dict.fromkeys(stem(w) for w in words(text[:4000]) if _keep(w))
-    return list(found)[:MAX_QUERY_TERMS]
+    return list(dict.fromkeys(TERMS.analyze(term_text(text[:4000]))))[:MAX_QUERY_TERMS]
 
 
-_STEMS: dict[str, str] = {}
-
-
-def stem(word: str) -> str:
-    """The Snowball stem of a lower-cased word, remembered (vocabularies are small).
-
-    Acronyms keep their form and lose a plural "s" (Snowball leaves "llms" alone): "LLMs" is "llm".
-    """
-    found = _STEMS.get(word)
-    if found is None:
-        if word in ACRONYMS or (word.endswith("s") and word[:-1] in ACRONYMS):
-            found = word if word in ACRONYMS else word[:-1]
-        else:
-            found = _STEMMER.stemWord(word)
-        if len(_STEMS) < 1_000_000:
-            _STEMS[word] = found
-    return found
+def keyword_key(keyword: str) -> str:
+    """How a Hugging Face keyword is compared: lower case, words only ("Mixture-of-Experts" → "mixture of experts")."""
+    return " ".join(words(keyword))

@@ -87,6 +87,7 @@ def one_line(text: str) -> str:
     return lines[0]
 
 
+@pytest.mark.slow
 def test_offline_digest_on_an_empty_store_shows_the_snapshot(paperboy: Paperboy) -> None:
     run = paperboy("digest", "--limit", "3", PAPERBOY_OFFLINE="1")
     assert run.code == 0, run.err
@@ -96,6 +97,7 @@ def test_offline_digest_on_an_empty_store_shows_the_snapshot(paperboy: Paperboy)
     assert "https://huggingface.co/papers/" in run.out
 
 
+@pytest.mark.slow
 def test_import_digest_and_search(paperboy: Paperboy) -> None:
     first = paperboy("import", str(CURRENT))
     assert first.code == 0, first.err
@@ -128,6 +130,7 @@ def test_import_digest_and_search(paperboy: Paperboy) -> None:
     assert "Papers on “speculative decoding”" in text.out
 
 
+@pytest.mark.slow
 def test_import_embeds_the_papers_and_search_understands_paraphrases(paperboy: Paperboy) -> None:
     hybrid = {"PAPERBOY_EMBEDDINGS": "1"}
     imported = paperboy("import", str(CURRENT / "2026-06-01.json"), **hybrid)
@@ -141,6 +144,7 @@ def test_import_embeds_the_papers_and_search_understands_paraphrases(paperboy: P
     assert by_meaning[0] == "2605.26562" and "2605.26562" not in keyword_only[:3]
 
 
+@pytest.mark.slow
 def test_search_batch_prints_a_json_line_per_query(paperboy: Paperboy, tmp_path: Path) -> None:
     queries = tmp_path / "queries.txt"
     queries.write_text('diffusion models\n\nrobot manipulation\n"; DROP TABLE\n', encoding="utf-8")
@@ -152,6 +156,7 @@ def test_search_batch_prints_a_json_line_per_query(paperboy: Paperboy, tmp_path:
     assert len(lines[0]["results"]) == 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [
@@ -172,6 +177,7 @@ def test_usage_errors_exit_2_with_one_line(paperboy: Paperboy, args: tuple[str, 
     assert one_line(run.err).startswith("paperboy: error: ")
 
 
+@pytest.mark.slow
 def test_no_command_shows_help_and_exits_2(paperboy: Paperboy) -> None:
     run = paperboy()
     assert run.code == 2
@@ -179,6 +185,7 @@ def test_no_command_shows_help_and_exits_2(paperboy: Paperboy) -> None:
     assert "search" in run.err
 
 
+@pytest.mark.slow
 def test_sync_from_hugging_face(paperboy: Paperboy) -> None:
     run = paperboy("sync", "--date", "2026-06-01")
     assert run.code == 0, run.err
@@ -187,6 +194,7 @@ def test_sync_from_hugging_face(paperboy: Paperboy) -> None:
     assert digest.json()["date"] == "2026-06-01"
 
 
+@pytest.mark.slow
 def test_sync_with_the_network_down_says_so(paperboy: Paperboy) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -196,12 +204,14 @@ def test_sync_with_the_network_down_says_so(paperboy: Paperboy) -> None:
     assert one_line(run.err).startswith("paperboy: error: Hugging Face: cannot connect")
 
 
+@pytest.mark.slow
 def test_sync_offline_is_refused_clearly(paperboy: Paperboy) -> None:
     run = paperboy("sync", PAPERBOY_OFFLINE="1")
     assert run.code == 1
     assert "PAPERBOY_OFFLINE is set" in one_line(run.err)
 
 
+@pytest.mark.slow
 def test_paper_fetched_then_kept(paperboy: Paperboy) -> None:
     run = paperboy("paper", "https://arxiv.org/abs/2605.29307v2", "--json")
     assert run.code == 0, run.err
@@ -211,6 +221,7 @@ def test_paper_fetched_then_kept(paperboy: Paperboy) -> None:
     assert "GrepSeek" in offline.out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("config", "message"),
     [
@@ -227,12 +238,14 @@ def test_a_bad_config_file_is_one_clear_line(paperboy: Paperboy, tmp_path: Path,
     assert message in one_line(run.err)
 
 
+@pytest.mark.slow
 def test_a_missing_named_config_is_an_error(paperboy: Paperboy, tmp_path: Path) -> None:
     run = paperboy("digest", PAPERBOY_CONFIG=str(tmp_path / "nope.toml"), PAPERBOY_OFFLINE="1")
     assert run.code == 1
     assert "no such config file" in one_line(run.err)
 
 
+@pytest.mark.slow
 def test_the_config_digest_defaults_apply(paperboy: Paperboy, tmp_path: Path) -> None:
     path = tmp_path / "paperboy.toml"
     path.write_text("[digest]\nlimit = 2\nmin_upvotes = 5\n", encoding="utf-8")
@@ -242,6 +255,7 @@ def test_the_config_digest_defaults_apply(paperboy: Paperboy, tmp_path: Path) ->
     assert all(p["upvotes"] >= 5 for p in papers)
 
 
+@pytest.mark.slow
 def test_python_dash_m_bot_is_the_same_cli(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, cwd=tmp_path, check=False

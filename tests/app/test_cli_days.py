@@ -13,6 +13,8 @@ from tests.app.test_cli import Paperboy, Run, cli_runner, one_line
 from tests.conftest import CURRENT
 from tests.fakes.papers_api import FakePapersApi
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def fake_url() -> Iterator[str]:

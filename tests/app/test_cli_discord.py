@@ -16,6 +16,8 @@ from tests.app.test_cli import entry_point, run_cli
 from tests.conftest import CURRENT, child_env
 from tests.fakes.discord import APP_ID, TEXT_ID, FakeDiscord
 
+pytestmark = pytest.mark.slow
+
 TOKEN = base64.b64encode(APP_ID.encode()).decode().rstrip("=") + ".fake.token"
 
 

@@ -22,6 +22,8 @@ import pytest
 from tests.app.test_cli import Run, entry_point, one_line
 from tests.conftest import CURRENT, child_env
 
+pytestmark = pytest.mark.slow
+
 SOME_PAPER = "2605.29307"  # listed on 2026-06-01: no fault may show paper data
 
 

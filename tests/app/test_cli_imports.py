@@ -13,6 +13,8 @@ import pytest
 from tests.app.test_cli import entry_point
 from tests.conftest import child_env
 
+pytestmark = pytest.mark.slow
+
 CHAT = {"discord", "slack_bolt", "slack_sdk", "aiohttp"}
 SEARCH = {"faiss", "numpy", "tokenizers", "Stemmer", "bot.search.service"}
 

@@ -14,6 +14,8 @@ import pytest
 from tests.app.test_cli import entry_point
 from tests.conftest import child_env
 
+pytestmark = pytest.mark.slow
+
 
 def closed_port() -> int:
     with socket.socket() as s:

@@ -14,11 +14,14 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
+import pytest
 
 from tests.adapters.slack.conftest import SECRET
 from tests.app.test_cli import entry_point, run_cli
 from tests.conftest import CURRENT, child_env
 from tests.fakes.slack import FakeSlack
+
+pytestmark = pytest.mark.slow
 
 
 def free_port() -> int:

@@ -17,6 +17,8 @@ from tests.app.test_cli_slack import environment, free_port
 from tests.conftest import BACKENDS, CURRENT, backend
 from tests.fakes.slack import FakeSlack
 
+pytestmark = pytest.mark.slow
+
 PAPERS = 3
 POST = ("post", "--channel", "slack:C0001", "--date", "2026-06-01")
 

@@ -33,6 +33,8 @@ from tests.conftest import BACKENDS, backend, child_env, listings_of
 from tests.fakes.discord import GUILD_ID, FakeDiscord
 from tests.fakes.slack import FakeSlack
 
+pytestmark = pytest.mark.slow
+
 DAY = date(2026, 6, 2)
 START = datetime(2026, 6, 1, 20, 0, tzinfo=UTC)
 END = datetime(2026, 6, 3, 8, 0, tzinfo=UTC)

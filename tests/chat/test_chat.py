@@ -2,38 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adapters.discord import wording as discord_wording
 from adapters.discord.render import post_message as discord_message
 from adapters.slack.render import post_message as slack_message
 from bot.chat.commands import Help, Search, Settings, Subscribe, Today, Unsubscribe, parse_command
-from bot.chat.service import HELP, MANAGERS, Asker, ChatService, manages_channel
+from bot.chat.service import Asker, ChatService, manages_channel
+from bot.chat.wording import TYPED
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.channels import ChannelRef
-from bot.domain.config import DigestDefaults
-from bot.ingest.catalog import Catalog
-from bot.search.service import SearchService
 from bot.store.papers import PaperStore
 from tests.chat.test_commands import TEXTS
+from tests.chat.world import PHRASEBOOKS, chat_service
 from tests.strategies import FAST
-
-NOW = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)
-
-
-def chat(store: PaperStore) -> ChatService:
-    search = SearchService(store)
-    catalog = Catalog(store, search, None, None, None)
-    return ChatService(store, search, catalog, SubscriptionStore(store.engine), DigestDefaults(limit=5), lambda: NOW)
 
 
 @pytest.fixture
 def service(june_store: PaperStore) -> ChatService:
     """One service for all of a property test's examples: its search index is built once."""
-    return chat(june_store)
+    return chat_service(june_store)
 
 
 @settings(FAST, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -50,11 +40,11 @@ async def test_any_text_gets_an_answer_both_platforms_render(
 
 
 async def test_without_the_right_the_channel_is_left_alone(june_store: PaperStore) -> None:
-    service = chat(june_store)
+    service = chat_service(june_store)
     channel = ChannelRef("discord", "C0PROP")
     for command in (Subscribe(topics=("diffusion",)), Unsubscribe()):
         post = await service.answer(command, Asker(channel, "U1", can_manage=False))
-        assert MANAGERS["discord"] in post.text[0]
+        assert discord_wording.MANAGERS in post.text[0]
         assert await SubscriptionStore(june_store.engine).get(channel) is None
 
 
@@ -63,6 +53,20 @@ def test_only_subscribe_and_unsubscribe_need_the_right() -> None:
     assert not any(manages_channel(c) for c in (Today(), Search("x"), Settings(), Help()))
 
 
-def test_help_says_who_may_on_each_platform() -> None:
-    for platform in ("slack", "discord"):
-        assert any(MANAGERS[platform] in line for line in HELP[platform])
+async def test_help_and_hints_are_in_each_platforms_own_words(june_store: PaperStore) -> None:
+    service = chat_service(june_store)
+    for platform, words in PHRASEBOOKS.items():
+        asker = Asker(ChannelRef(platform, "C0PROP"), "U1")
+        help_ = await service.answer(Help(), asker)
+        assert help_.text[: len(words.commands)] == words.commands
+        assert any(words.managers in line for line in help_.text)  # who may subscribe, as that platform has it
+        unknown = await service.answer(parse_command("subscibe diffusion"), asker)
+        assert unknown.text[1:] == words.examples
+        assert words.subscribe in (await service.answer(Settings(), asker)).text[0]
+    assert "topics:diffusion" in discord_wording.PHRASES.subscribe  # Discord's options, not Slack's typed text
+
+
+async def test_a_platform_without_words_of_its_own_gets_the_typed_commands(june_store: PaperStore) -> None:
+    post = await chat_service(june_store).answer(Help(), Asker(ChannelRef("console", "C0PROP"), "U1"))
+    assert post.text[: len(TYPED.commands)] == TYPED.commands
+    assert any(TYPED.managers in line for line in post.text)

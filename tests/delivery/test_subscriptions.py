@@ -54,6 +54,7 @@ def headers(publisher: RecordingPublisher) -> list[str]:
     return [k.split(":")[0] for k in publisher.keys(CHANNEL.channel) if k.endswith(":header")]
 
 
+@pytest.mark.slow
 async def test_a_new_subscription_owes_nothing_from_before_it(
     store: PaperStore, caplog: pytest.LogCaptureFixture
 ) -> None:

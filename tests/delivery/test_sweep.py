@@ -103,6 +103,7 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> date
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
+@pytest.mark.slow
 async def test_several_zones_each_get_the_day_once_at_their_hour(world: World) -> None:
     await list_day(world.store, date(2026, 6, 2))
     zones = {
@@ -130,6 +131,7 @@ async def test_several_zones_each_get_the_day_once_at_their_hour(world: World) -
     assert first_post["CLA"] == utc(2026, 6, 2, 16)  # 09:00 PDT
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("zone", "at", "days", "first", "last"),
     [
@@ -181,6 +183,7 @@ async def test_daylight_saving_neither_skips_nor_doubles(
     assert world.headers("CDST") == Counter({d.isoformat(): 1 for d in days})
 
 
+@pytest.mark.slow
 async def test_weekends_get_nothing_and_weekdays_get_theirs(world: World) -> None:
     await list_day(world.store, date(2026, 6, 5), prefix="2606.5")  # Friday
     await list_day(world.store, date(2026, 6, 8), prefix="2606.8")  # Monday
@@ -249,6 +252,7 @@ async def test_after_the_wait_what_there_is_gets_posted(world: World) -> None:
     assert world.clock.now > utc(2026, 6, 2, 7)
 
 
+@pytest.mark.slow
 async def test_an_empty_day_is_skipped_never_filled_with_yesterday(world: World) -> None:
     await list_day(world.store, date(2026, 6, 1))
     await subscribe(world, "CUTC", time="01:00", timezone="UTC", days="tue")

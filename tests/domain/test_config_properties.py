@@ -96,6 +96,7 @@ def _one_line(error: ConfigError) -> None:
     assert "\n" not in message, message
 
 
+@pytest.mark.slow
 @FAST
 @given(DOCUMENTS)
 def test_any_document_is_a_config_or_a_one_line_error(document: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from bot.store.papers import PaperStore
 from tests.conftest import BROKEN, CURRENT, SHAPES
 
 
+@pytest.mark.slow
 async def test_the_recorded_folder_imports_1374_listings_once(store: PaperStore) -> None:
     first = await import_paths(store, [CURRENT])
     assert len(first) == 59

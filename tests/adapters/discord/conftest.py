@@ -4,28 +4,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import discord
 import pytest
 import yarl
 
 from adapters.discord.app import DiscordRuntime, PaperBot
-from bot.chat.assistant import Assistant
-from bot.chat.service import ChatService
 from bot.community.service import Community
 from bot.delivery.subscriptions import SubscriptionStore
-from bot.domain.config import DigestDefaults
-from bot.ingest.catalog import Catalog
-from bot.search.service import SearchService
 from bot.store.engagement import EngagementStore
-from bot.store.events import EventLog
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.reading import ReadingLists
+from tests.chat.world import NOW, chat_service
 from tests.fakes.discord import FakeDiscord
-
-NOW = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)
 
 
 @dataclass
@@ -53,16 +45,11 @@ async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDis
 @pytest.fixture
 async def discord_bot(fake_discord: FakeDiscord, june_store: PaperStore) -> AsyncIterator[DiscordBot]:
     store = june_store
-    search = SearchService(store)
-    catalog = Catalog(store, search, None, None, None)
     subscriptions = SubscriptionStore(store.engine)
     ledger = Ledger(store.engine)
     community = Community(EngagementStore(store.engine), ReadingLists(store.engine), store, clock=lambda: NOW)
-    chat = ChatService(
-        store, search, catalog, subscriptions, DigestDefaults(limit=5), clock=lambda: NOW, community=community
-    )
-    assistant = Assistant(chat, catalog, search, ledger, EventLog(store.engine))
-    bot = PaperBot(assistant, guild_ready_timeout=0.05, community=community)
+    chat = chat_service(store, ledger=ledger, community=community)
+    bot = PaperBot(chat, guild_ready_timeout=0.05, community=community)
     runtime = DiscordRuntime(bot, "fake-token")
     await runtime.start(within=10)
     try:

@@ -156,3 +156,11 @@ async def test_an_interaction_seen_by_two_replicas_is_answered_once(discord_bot:
     await answer(discord_bot, 2)
     assert len(fake.acknowledged) == 2
     assert len(fake.followups()) == 2
+
+
+async def test_share_where_the_bot_may_not_post_says_why(discord_bot: DiscordBot) -> None:
+    discord_bot.fake.fail(rf"POST /channels/{TEXT_ID}/messages$", 403, {"message": "Missing Access", "code": 50001})
+    await discord_bot.fake.click("share:2605.29307")
+    said = str((await answer(discord_bot))["content"])
+    assert said.startswith("I can't post here: 403 missing access")
+    assert await discord_bot.ledger.thread_paper("discord", None, TEXT_ID) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import discord
+import pytest
 from hypothesis import given
 
 from adapters.discord.render import (
@@ -63,6 +64,7 @@ def check(message: Message) -> None:
     assert message.content or message.embeds  # Discord refuses an empty message
 
 
+@pytest.mark.slow
 @FAST
 @given(POSTS)
 def test_any_post_renders_within_the_limits_and_pings_nobody(post: Post) -> None:
@@ -71,6 +73,7 @@ def test_any_post_renders_within_the_limits_and_pings_nobody(post: Post) -> None
     check(header_message(post))
 
 
+@pytest.mark.slow
 @FAST
 @given(CARDS)
 def test_any_card_and_its_thread_render_within_the_limits(card: Card) -> None:

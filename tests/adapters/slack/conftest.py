@@ -8,7 +8,6 @@ import json
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,36 +17,34 @@ import pytest
 from adapters.slack.app import SlackRuntime, create_app, slack_client
 from adapters.slack.community import register
 from adapters.slack.publisher import SlackPublisher
-from bot.chat.assistant import Assistant
-from bot.chat.service import ChatService
 from bot.community.service import Community
 from bot.delivery.subscriptions import SubscriptionStore
-from bot.domain.config import DigestDefaults
-from bot.ingest.catalog import Catalog
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.service import SearchService
 from bot.store.engagement import EngagementStore
-from bot.store.events import EventLog
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.reading import ReadingLists
+from tests.chat.world import NOW, chat_service
 from tests.fakes.slack import FakeSlack
 
 SECRET = "test-signing-secret"
-NOW = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)
 
 
 class SlowSearch:
-    """The real search, made slow: the ack must not wait for it."""
+    """The real search, made slow (the ack must not wait for it), or broken (a fault of ours)."""
 
     def __init__(self, inner: SearchService, delay: float) -> None:
         self.inner = inner
         self.delay = delay
+        self.broken = False
 
     async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
         import asyncio
 
         await asyncio.sleep(self.delay)
+        if self.broken:
+            raise RuntimeError("the index file vanished")
         return await self.inner.search(query, filters, limit)
 
 
@@ -213,17 +210,13 @@ async def slack_bot(
     fake_slack.channels["C0001"] = {"name": "papers", "creator": "U0001"}
     store = june_store
     search = SlowSearch(SearchService(store), 0.0)
-    catalog = Catalog(store, SearchService(store), None, None, None)
     subscriptions = SubscriptionStore(store.engine)
     ledger = Ledger(store.engine)
     community = Community(EngagementStore(store.engine), ReadingLists(store.engine), store, clock=lambda: NOW)
-    chat = ChatService(
-        store, search, catalog, subscriptions, DigestDefaults(limit=5), clock=lambda: NOW, community=community
-    )
-    assistant = Assistant(chat, catalog, search, ledger, EventLog(store.engine))
+    chat = chat_service(store, search=search, ledger=ledger, community=community)
     client = slack_client("xoxb-test", fake_slack.base_url)
     publisher = SlackPublisher(client, interval=0.0)
-    app = create_app(assistant, client, SECRET, publisher, admins=slack_admins)
+    app = create_app(chat, client, SECRET, publisher, admins=slack_admins)
     register(app, community)
     runtime = SlackRuntime(
         app,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 
 import pytest
 
+from bot.chat.replies import OOPS
 from bot.domain.channels import ChannelRef
 from tests.adapters.slack.conftest import SlackBot
 
@@ -27,6 +29,7 @@ async def test_a_stale_timestamp_is_refused(slack_bot: SlackBot) -> None:
     assert slack_bot.fake.responses == []
 
 
+@pytest.mark.slow
 async def test_the_ack_comes_at_once_while_the_search_is_slow(slack_bot: SlackBot) -> None:
     slack_bot.search.delay = 2.0
     started = time.monotonic()
@@ -188,3 +191,15 @@ async def test_an_event_retry_gets_no_second_answer(slack_bot: SlackBot) -> None
     await slack_bot.mention("<@UBOT> summary", thread=None, event_id="Ev43")
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
     assert len(slack_bot.fake.posts()) == 2  # Ev42 once, Ev43 once
+
+
+async def test_a_fault_of_ours_gets_an_apology_and_a_logged_traceback(
+    slack_bot: SlackBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack_bot.search.broken = True
+    with caplog.at_level(logging.ERROR, logger="paperboy"):
+        await slack_bot.command("speculative decoding")
+        await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    answer = slack_bot.fake.responses[0]
+    assert (answer["text"], answer["blocks"], answer["response_type"]) == (OOPS, [], "ephemeral")
+    assert "the index file vanished" in caplog.text  # in the log, with its traceback; never in the reply

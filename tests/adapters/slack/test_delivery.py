@@ -7,6 +7,8 @@ import json
 import time
 from datetime import date
 
+import pytest
+
 from adapters.slack.app import slack_client
 from adapters.slack.publisher import SlackPublisher
 from bot.delivery.digest import DigestOptions
@@ -64,6 +66,7 @@ async def test_a_mention_in_a_digest_thread_is_answered_there(slack_bot: SlackBo
     assert "https://github.com/alirezasalemi7/grepseek" in json.dumps(slack_bot.fake.posts()[3]["blocks"])
 
 
+@pytest.mark.slow
 async def test_429_is_waited_out_then_the_post_succeeds(slack_bot: SlackBot) -> None:
     slack_bot.fake.fail("chat.postMessage", Failure(status=429, retry_after=1))
     started = time.monotonic()
@@ -73,6 +76,7 @@ async def test_429_is_waited_out_then_the_post_succeeds(slack_bot: SlackBot) -> 
     assert len(slack_bot.fake.posts()) == 1 + 3  # the refused header, then header, card and seed
 
 
+@pytest.mark.slow
 async def test_pacing_keeps_to_one_message_a_second_per_channel(fake_slack: FakeSlack, slack_bot: SlackBot) -> None:
     fake_slack.min_interval = 0.2  # the fake answers 429 to anything faster
     paced = SlackPublisher(slack_client("xoxb-test", fake_slack.base_url), interval=0.25)

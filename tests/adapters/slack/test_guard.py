@@ -83,6 +83,7 @@ async def test_signed_commands_still_get_through(slack_bot: SlackBot) -> None:
     assert (await slack_bot.command("help")).status_code == 200
 
 
+@pytest.mark.slow
 async def test_a_burst_of_commands_is_acknowledged_and_each_answered(slack_bot: SlackBot) -> None:
     slack_bot.search.delay = 0.05  # every answer takes a while; the acks must not wait for them
     responses = await asyncio.gather(*(slack_bot.command(f"diffusion {i}") for i in range(40)))

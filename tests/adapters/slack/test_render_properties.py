@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from hypothesis import given
 from slack_sdk.models.blocks import Block
 
@@ -42,6 +43,7 @@ def check(text: str, blocks: list[dict[str, Any]]) -> None:
         assert not CONTROL.search(found), found
 
 
+@pytest.mark.slow
 @FAST
 @given(POSTS)
 def test_any_post_renders_within_the_limits_and_pings_nobody(post: Post) -> None:
@@ -50,6 +52,7 @@ def test_any_post_renders_within_the_limits_and_pings_nobody(post: Post) -> None
     check(*header_message(post))
 
 
+@pytest.mark.slow
 @FAST
 @given(CARDS)
 def test_any_card_and_its_thread_render_within_the_limits(card: Card) -> None:

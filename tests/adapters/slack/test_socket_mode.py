@@ -6,27 +6,16 @@ import asyncio
 
 from adapters.slack.app import SlackRuntime, create_app, slack_client
 from adapters.slack.publisher import SlackPublisher
-from bot.chat.assistant import Assistant
-from bot.chat.service import ChatService
-from bot.delivery.subscriptions import SubscriptionStore
-from bot.domain.config import DigestDefaults
-from bot.ingest.catalog import Catalog
-from bot.search.service import SearchService
-from bot.store.events import EventLog
-from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from tests.adapters.slack.conftest import SECRET
+from tests.chat.world import chat_service
 from tests.fakes.slack import FakeSlack
 
 
 async def test_a_slash_command_envelope_is_acked_and_answered(fake_slack: FakeSlack, june_store: PaperStore) -> None:
-    store = june_store
-    search = SearchService(store)
-    catalog = Catalog(store, search, None, None, None)
-    chat = ChatService(store, search, catalog, SubscriptionStore(store.engine), DigestDefaults(limit=3))
-    assistant = Assistant(chat, catalog, search, Ledger(store.engine), EventLog(store.engine))
+    chat = chat_service(june_store, limit=3)
     client = slack_client("xoxb-test", fake_slack.base_url)
-    app = create_app(assistant, client, SECRET, SlackPublisher(client, interval=0.0))
+    app = create_app(chat, client, SECRET, SlackPublisher(client, interval=0.0))
     runtime = SlackRuntime(app, signing_secret="unused-in-socket-mode", port=0, app_token="xapp-1-test")
     await asyncio.wait_for(runtime.start(), 10)  # connect_async retries forever on failure: bound it
     try:

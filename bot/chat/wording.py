@@ -1,0 +1,45 @@
+"""A platform's own words for what the core says: its command syntax, and who manages a channel there.
+
+The core decides what to say (the help, a command to copy, why a change is refused); the words that
+depend on how a platform takes commands (typed text on Slack, options on Discord) and on who may
+change a channel's digest there come from that platform's adapter, as a `Phrasebook`. `TYPED` is
+the commands as `bot.chat.commands` reads typed text, for a platform that brings no phrasebook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.chat.discussion import ASKABLE
+
+THREADS = f"In a paper's thread, mention me with {ASKABLE}."
+
+
+@dataclass(frozen=True)
+class Phrasebook:
+    commands: tuple[str, ...]  # what `/papers help` lists, a line a command
+    examples: tuple[str, ...]  # the few of them shown under a command not understood
+    subscribe: str  # a subscribe command to copy, as it is given there
+    managers: str = "people who can manage this channel"  # who may subscribe or unsubscribe a channel
+
+    def help(self) -> tuple[str, ...]:
+        return (*self.commands, THREADS, f"Who may subscribe or unsubscribe a channel: {self.managers}.")
+
+
+_TODAY = "`/papers` or `/papers today` — today's trending papers"
+_SEARCH = "`/papers speculative decoding` — search (results only you see, with a button to share)"
+_SUBSCRIBE = "`/papers subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5` — a daily digest here"
+
+TYPED = Phrasebook(
+    commands=(
+        _TODAY,
+        _SEARCH,
+        "`/papers paper 2406.12345` — one paper, by arXiv id or link",
+        _SUBSCRIBE,
+        "`/papers settings` · `/papers unsubscribe` · `/papers help`",
+        "`/papers top [week|month|all]` — this channel's most engaged papers (reactions and replies)",
+        "`/papers saved [bibtex]` · `/papers unsave 2406.12345` — your reading list (Save buttons, bookmark reactions)",
+    ),
+    examples=(_TODAY, _SEARCH, _SUBSCRIBE),
+    subscribe="`/papers subscribe diffusion at 09:00 tz Europe/Berlin`",
+)

@@ -1,0 +1,49 @@
+"""What changed in the store since an index last caught up with it: its watermark.
+
+The watermark is the store's newest `papers.updated_at` an index holds (as the store wrote it, so
+clocks of other replicas don't matter). Catching up re-reads papers changed after it (less a margin
+for transactions that committed late) and papers listed on days synced after it (a new listing day
+changes no paper row, but moves the paper's day). Papers are never deleted from the store; an index
+that holds more papers than the store, or is ahead of it, is from another store and is built again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from bot.store.engine import as_utc
+from bot.store.papers import PaperStore
+from bot.store.tables import fetched_days, listings, papers
+
+MARGIN = timedelta(minutes=10)  # a transaction's `now` is taken before it commits
+
+
+@dataclass(frozen=True)
+class Changes:
+    watermark: str  # the store's newest change now ("" for an empty store)
+    papers: int  # how many papers the store holds
+    ids: list[str]  # the papers changed since the index's watermark (all of them: `rebuild`)
+    rebuild: bool  # the index is not from this store's past: build it again
+
+
+async def changes_since(store: PaperStore, watermark: str, indexed: int) -> Changes:
+    """The store's changes since `watermark` for an index holding `indexed` papers."""
+    async with store.engine.connect() as conn:
+        newest = as_utc(await conn.scalar(select(func.max(papers.c.updated_at))))
+        count = int(await conn.scalar(select(func.count()).select_from(papers)) or 0)
+        mark = newest.isoformat() if newest is not None else ""
+        since = datetime.fromisoformat(watermark) if watermark else None
+        if since is None or newest is None or since > newest or indexed > count:
+            return Changes(mark, count, [], rebuild=True)
+        after = since - MARGIN
+        changed = await conn.execute(select(papers.c.arxiv_id).where(papers.c.updated_at > after))
+        relisted = await conn.execute(
+            select(listings.c.arxiv_id)
+            .join(fetched_days, fetched_days.c.day == listings.c.day)
+            .where(fetched_days.c.fetched_at > after)
+        )
+        ids = sorted({row.arxiv_id for row in changed} | {row.arxiv_id for row in relisted})
+    return Changes(mark, count, ids, rebuild=False)

@@ -1,0 +1,117 @@
+"""What the search side keeps per position beside the tantivy index: each paper's id, listing day,
+upvotes and whether it is still in the index, the prior they give, and the store watermark.
+
+A position is a paper's row number for good (a new version keeps it), shared with the embedding
+index. The arrays are saved next to the tantivy files after each commit (one `registry.npz`,
+replaced atomically), so an index is opened with them, not rebuilt.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.domain.models import Paper
+
+RECENCY_HALF_LIFE_DAYS = 180.0
+RECENCY_WEIGHT = 0.15
+UPVOTE_WEIGHT = 0.15
+VERSION = "tantivy-1"  # another layout on disk is built again, not read
+FILE = "registry.npz"
+
+
+class Registry:
+    def __init__(self) -> None:
+        self.ids = np.zeros(0, dtype="S32")  # the store's arxiv_id is at most 32 characters
+        self.day = np.zeros(0, dtype=np.int32)  # the last listing (or publication) day's ordinal, 0: none
+        self.upvotes = np.zeros(0, dtype=np.int32)
+        self.alive = np.zeros(0, dtype=bool)
+        self.watermark = ""  # the store's newest change this index holds (ISO time), "": none known
+        self.prior = np.zeros(0, dtype=np.float32)
+        self.stamp: tuple[int, int] | None = None  # the saved file's (mtime, size) when read or written
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def append(self, papers: Sequence[Paper]) -> npt.NDArray[np.int64]:
+        """New positions for these papers (at the end)."""
+        start = self.size
+        self.ids = np.concatenate([self.ids, np.array([p.arxiv_id.encode() for p in papers], dtype="S32")])
+        self.day, self.upvotes = (
+            np.concatenate([a, np.zeros(len(papers), np.int32)]) for a in (self.day, self.upvotes)
+        )
+        self.alive = np.concatenate([self.alive, np.zeros(len(papers), dtype=bool)])
+        positions = np.arange(start, self.size, dtype=np.int64)
+        self.set(positions, papers)
+        return positions
+
+    def set(self, positions: npt.NDArray[np.int64], papers: Sequence[Paper]) -> None:
+        self.day[positions] = [p.day.toordinal() if p.day else 0 for p in papers]
+        self.upvotes[positions] = [p.upvotes for p in papers]
+        self.alive[positions] = True
+
+    def ids_at(self, positions: npt.NDArray[np.int64]) -> list[str]:
+        return [i.decode() for i in self.ids[positions].tolist()]
+
+    def reprior(self) -> None:
+        """Per position: 1 plus the gentle recency and upvote nudges (relative to the newest day and the
+        most upvoted paper)."""
+        today = int(self.day.max()) if self.size else 0
+        top = float(self.upvotes.max()) if self.size else 0.0
+        age = np.maximum(today - self.day, 0).astype(np.float32)
+        recency = np.where(self.day > 0, 0.5 ** (age / RECENCY_HALF_LIFE_DAYS), 0.0)
+        popularity = np.log1p(self.upvotes) / math.log1p(top) if top > 0 else np.zeros(self.size)
+        self.prior = (1.0 + RECENCY_WEIGHT * recency + UPVOTE_WEIGHT * popularity).astype(np.float32)
+
+    def recency_bound(self, day: int) -> float:
+        """The highest prior a paper listed on `day` or before can have."""
+        today = int(self.day.max()) if self.size else 0
+        recency = 0.5 ** (max(today - day, 0) / RECENCY_HALF_LIFE_DAYS) if day > 0 else 0.0
+        return 1.0 + RECENCY_WEIGHT * recency + UPVOTE_WEIGHT
+
+    def save(self, folder: Path) -> None:
+        """Write the arrays beside the index (a temporary file renamed over the old one)."""
+        path, temporary = folder / FILE, folder / f".{FILE}.{os.getpid()}.tmp"
+        with temporary.open("wb") as out:
+            np.savez(
+                out, ids=self.ids, day=self.day, upvotes=self.upvotes, alive=self.alive, meta=[VERSION, self.watermark]
+            )
+        os.replace(temporary, path)
+        self.stamp = _stamp(path)
+
+    def changed_on_disk(self, folder: Path) -> bool:
+        """Whether another process saved the arrays since this one read or wrote them."""
+        return _stamp(folder / FILE) != self.stamp
+
+    @classmethod
+    def read(cls, folder: Path) -> Registry | None:
+        """The saved arrays, or None when there are none or they are from another layout."""
+        path = folder / FILE
+        try:
+            stamp = _stamp(path)
+            with np.load(path) as saved:
+                version, watermark = (str(v) for v in saved["meta"])
+                if version != VERSION:
+                    return None
+                registry = cls()
+                registry.ids, registry.day, registry.upvotes = saved["ids"], saved["day"], saved["upvotes"]
+                registry.alive = saved["alive"]
+        except (OSError, ValueError, KeyError):
+            return None
+        registry.watermark, registry.stamp = watermark, stamp
+        registry.reprior()
+        return registry
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_mtime_ns, found.st_size

@@ -1,0 +1,77 @@
+"""Shares and mentions in the core: a paper's thread remembered, each mention answered once, whatever the platform."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.chat.service import Mention, Shared, Unshared
+from bot.domain.errors import ChannelUnavailable, DeliveryError, NotFound
+from bot.domain.post import Card, Post
+from bot.domain.publishing import MessageRef
+from bot.store.papers import PaperStore
+from tests.chat.world import chat_service
+from tests.fakes.publisher import RecordingPublisher
+
+PAPER = "2605.29307"
+
+
+class Uninvited(RecordingPublisher):
+    """A channel the bot was never invited to: the platform refuses every post."""
+
+    async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
+        raise ChannelUnavailable(channel, "not_in_channel")
+
+
+class Said:
+    """What the core asked the platform to post, in order."""
+
+    def __init__(self, refuse: bool = False) -> None:
+        self.posts: list[Post] = []
+        self.refuse = refuse
+
+    async def __call__(self, post: Post) -> None:
+        if self.refuse:
+            raise DeliveryError("Slack is down")
+        self.posts.append(post)
+
+
+async def test_a_shared_paper_gets_a_thread_that_mentions_are_answered_in(june_store: PaperStore) -> None:
+    service, publisher = chat_service(june_store), RecordingPublisher()
+    shared = await service.share("slack", "C1", PAPER, publisher)
+    assert isinstance(shared, Shared) and shared.title.startswith("GrepSeek")
+    assert [p.key.split(":")[0] for p in publisher.posted] == ["share", "share"]  # the card, then its seed
+    said = Said()
+    await service.mention(Mention("slack", "Ev1", "C1", shared.root.thread, "<@UBOT> who wrote it?"), said)
+    [answer] = said.posts
+    assert answer.header.startswith("Authors · GrepSeek")
+
+
+async def test_a_channel_that_refuses_the_bot_is_a_reason_not_an_error(june_store: PaperStore) -> None:
+    publisher = Uninvited()
+    assert await chat_service(june_store).share("discord", "C9", PAPER, publisher) == Unshared("not_in_channel")
+    assert publisher.posted == []
+
+
+async def test_an_unknown_paper_is_not_shared(june_store: PaperStore) -> None:
+    with pytest.raises(NotFound):
+        await chat_service(june_store).share("slack", "C1", "0000.00000", RecordingPublisher())
+
+
+async def test_each_event_is_answered_once_per_platform(june_store: PaperStore) -> None:
+    service, said = chat_service(june_store), Said()
+    for platform in ("slack", "slack", "discord", "discord"):  # a retry, or another replica's copy, each
+        await service.mention(Mention(platform, "Ev7", None, None, "summary"), said)
+    assert len(said.posts) == 2
+    assert all("only discuss papers in their own threads" in p.text[0] for p in said.posts)
+    assert not await service.first_time("slack", "Ev7")
+    assert await service.first_time("slack", "Ev8")
+
+
+async def test_an_answer_the_platform_refuses_is_logged_not_raised(
+    june_store: PaperStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="paperboy.chat"):
+        await chat_service(june_store).mention(Mention("slack", "Ev9", "C1", "1.2", "summary"), Said(refuse=True))
+    assert "could not answer a mention in 1.2: Slack is down" in caplog.text

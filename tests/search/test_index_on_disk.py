@@ -1,0 +1,156 @@
+"""The lexical index on disk: opened, not rebuilt; updated in place (add, replace, leave); caught up
+with the store at start; shared by two processes that take turns writing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.domain.models import Listing, Paper
+from bot.search import lexical
+from bot.search.lexical import IndexBusy, LexicalIndex
+from bot.search.port import SearchFilters
+from bot.search.service import SearchService
+from bot.store.papers import PaperStore
+from tests.conftest import listings_of
+
+QUERIES = ["language models", "RL for LLM agents", '"world model"', "video diffusion author:wang", 'author:"Yu Zhang"']
+
+
+def paper(arxiv_id: str, title: str, *authors: str, abstract: str = "") -> Paper:
+    return Paper(arxiv_id=arxiv_id, title=title, authors=authors, abstract=abstract, listed_on=(date(2026, 6, 1),))
+
+
+def ids(index: LexicalIndex, query: str) -> list[str]:
+    return [h.paper.arxiv_id for h in index.search_now(query, limit=20)]
+
+
+@pytest.fixture(scope="module")
+def papers() -> list[Paper]:
+    found = {
+        item.paper.arxiv_id: item.paper.model_copy(update={"listed_on": (item.day,)})
+        for day in ("2026-06-01", "2026-06-02", "2026-06-03")
+        for item in listings_of(day)
+    }
+    return list(found.values())
+
+
+def test_an_index_on_disk_is_opened_and_answers_as_it_did(papers: list[Paper], tmp_path: Path) -> None:
+    built = LexicalIndex(papers, folder=tmp_path / "search")
+    answers = [[(h.paper.arxiv_id, round(h.score, 5)) for h in built.search_now(q, limit=20)] for q in QUERIES]
+    assert all(answers[:3])
+    opened = LexicalIndex(folder=tmp_path / "search")
+    assert opened.opened and len(opened) == len(papers) == opened.size
+    again = [[(h.paper.arxiv_id, round(h.score, 5)) for h in opened.search_now(q, limit=20)] for q in QUERIES]
+    assert again == answers
+    assert LexicalIndex(papers, folder=tmp_path / "memory") is not None  # another folder, another index
+    assert ids(LexicalIndex(), "language models") == []  # in memory: nothing kept
+
+
+def test_updates_in_place_are_kept(tmp_path: Path) -> None:
+    folder = tmp_path / "search"
+    index = LexicalIndex(
+        [paper("2401.00001", "Diffusion for proteins"), paper("2401.00002", "Graph learning")], folder=folder
+    )
+    index.extend([paper("2401.00001", "Flow matching for proteins"), paper("2401.00003", "Speculative decoding")])
+    index.extend([], gone=["2401.00002"])
+    opened = LexicalIndex(folder=folder)
+    assert ids(opened, "diffusion") == [] and ids(opened, "flow matching") == ["2401.00001"]
+    assert ids(opened, "graph") == [] and ids(opened, "speculative") == ["2401.00003"]
+    assert len(opened) == 2 and opened.size == 3  # a replaced paper keeps its position; one left
+    assert opened.positions(["2401.00001", "2401.00002", "2401.00003"]).tolist() == [0, -1, 2]
+
+
+def test_an_index_cut_short_is_built_again(tmp_path: Path) -> None:
+    folder = tmp_path / "search"
+    LexicalIndex([paper("2401.00001", "Diffusion for proteins")], folder=folder)
+    (folder / "registry.npz").unlink()
+    reopened = LexicalIndex(folder=folder)
+    assert not reopened.opened and len(reopened) == 0
+
+
+def test_two_processes_on_one_folder_take_turns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "search"
+    first = LexicalIndex([paper("2401.00001", "Diffusion for proteins")], folder=folder)
+    second = LexicalIndex(folder=folder)
+    first.extend([paper("2401.00002", "Graph learning")])
+    second.extend([paper("2401.00003", "Speculative decoding")])  # numbered after the first's paper
+    assert ids(second, "graph") == ["2401.00002"]
+    assert first.reopen_if_changed() and not first.reopen_if_changed()
+    assert first.positions(["2401.00001", "2401.00002", "2401.00003"]).tolist() == [0, 1, 2]
+    assert ids(first, "speculative") == ["2401.00003"]
+    monkeypatch.setattr(lexical, "LOCK_WAIT_S", 0.4)
+    first._take_writer()  # held, as during a long build
+    with pytest.raises(IndexBusy, match="locked by another process"):
+        second.extend([paper("2401.00004", "Robots")])
+    first.seal()
+    second.extend([paper("2401.00004", "Robots")])
+    assert ids(second, "robots") == ["2401.00004"]
+
+
+def test_an_author_pair_is_one_author() -> None:
+    index = LexicalIndex(
+        [
+            paper("2401.00001", "Agents", "Yu Yang"),
+            paper("2401.00002", "Agents", "Yu Zhang", "Li Yang"),  # a Yu and a Yang, not Yu Yang
+            paper("2401.00003", "Agents", "Yang Yu-Wei Chen"),
+            paper("2401.00004", "Agents", "Anna Maria de la Cruz"),
+        ]
+    )
+    assert ids(index, 'agents author:"Yu Yang"') == ["2401.00001", "2401.00003"]
+    assert ids(index, 'author:"de la cruz"') == ["2401.00004"]
+    assert ids(index, 'author:"maria cruz anna"') == ["2401.00004"]
+    assert index.search_now('author:"anna la zhang"') == []
+
+
+def test_phrases_are_exact_across_stop_words_and_punctuation() -> None:
+    index = LexicalIndex(
+        [
+            paper("2401.00001", "Making small LLMs"),
+            paper("2401.00002", "Via distillation, LLMs learn"),
+            paper("2401.00003", "LLMs via distillation"),
+            paper("2401.00004", "Compressing LLMs: via pruning"),
+            paper("2401.00005", "The model of the world", abstract="A model of a world."),
+            paper("2401.00006", "Models of worlds", abstract="The model, of the world!"),
+        ]
+    )
+    assert sorted(ids(index, '"LLMs via"')) == ["2401.00003", "2401.00004"]
+    assert ids(index, '"LLMs via" "via pruning"') == ["2401.00004"]
+    assert index.search_now('"small llms via"') == []  # a phrase never spans two papers or two fields
+    assert sorted(ids(index, '"model of the world"')) == ["2401.00005", "2401.00006"]
+    assert ids(index, '"model of a world"') == ["2401.00005"]  # the stop words count
+    assert index.search_now('"model of world"') == []
+
+
+async def test_a_restart_opens_the_index_and_catches_up(
+    store: PaperStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "search"
+    await store.save_listings(listings_of("2026-06-01"))
+    first = SearchService(store, folder=folder)
+    assert await first.search("agents")
+    await first.close()
+    later = listings_of("2026-06-02")
+    await store.save_listings(later)  # while no process ran
+    moved = later[0].paper
+    relisted = [Listing(day=date(2026, 6, 9), rank=1, paper=moved)]
+    await store.save_listings(relisted, fetched=[date(2026, 6, 9)])  # a sync that only adds a listing day
+    batches: list[int] = []
+
+    async def spy(self: PaperStore, size: int = 5000) -> AsyncIterator[list[Paper]]:
+        batches.append(size)
+        yield []
+
+    monkeypatch.setattr(PaperStore, "batches", spy)
+    second = SearchService(store, folder=folder)
+    index = await second.index()
+    assert batches == []  # opened, not built from the store
+    assert len(index) == (await store.counts()).papers
+    found = await second.search(moved.title, limit=50)
+    assert moved.arxiv_id in [h.paper.arxiv_id for h in found]
+    since = await second.search(moved.title, SearchFilters(since=date(2026, 6, 9)), limit=50)
+    assert [h.paper.arxiv_id for h in since] == [moved.arxiv_id]
+    await second.close()
