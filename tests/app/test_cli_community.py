@@ -21,6 +21,7 @@ from bot.store.reading import Person, ReadingLists
 from tests.app.test_cli import entry_point
 from tests.conftest import child_env
 
+pytestmark = pytest.mark.slow
 NOW = datetime.now(UTC)
 HERE = ChannelRef("slack", "C0001", "T0001")
 

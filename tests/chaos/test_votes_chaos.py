@@ -36,6 +36,7 @@ from bot.store.papers import PaperStore
 from tests.conftest import BACKENDS, backend, child_env, listings_of
 from tests.fakes.slack import FakeSlack
 
+pytestmark = pytest.mark.slow
 SECRET = "chaos-signing-secret"
 TEAM = "T0001"
 CHANNELS = 8
