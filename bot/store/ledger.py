@@ -240,16 +240,14 @@ class Ledger:
         """A card is out: its message (the thread's root) is written down right after the post, so a
         takeover knows it for sure and looks for nothing. Shares a transaction with whatever other
         channels' posts are recorded at the same time (group commit); returns once committed."""
-        await self._progress.posted((channel, day, arxiv_id, now, root))
+        await self._progress.posted((channel, day, arxiv_id, now, root, None))
 
     async def seed_sent(
         self, channel: ChannelRef, day: date, arxiv_id: str, now: datetime, seed: MessageRef | None = None
     ) -> None:
         """A card's thread seed is out (recorded as `card_sent` is); `seed`, its message, is
-        remembered as one of the paper's, so that reactions on it count as votes."""
-        await self._progress.posted((channel, day, arxiv_id, now, None))
-        if seed is not None:
-            await self.record_message(channel, seed, arxiv_id, now)
+        remembered as one of the paper's in the same transaction, so that reactions on it count as votes."""
+        await self._progress.posted((channel, day, arxiv_id, now, None, seed))
 
     async def record_message(self, channel: ChannelRef, ref: MessageRef, arxiv_id: str, now: datetime) -> None:
         """A message the bot posted for a paper besides its card (a thread seed): reactions on it are votes."""
