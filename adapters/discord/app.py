@@ -19,6 +19,7 @@ import discord
 import yarl
 from discord import app_commands
 
+from adapters.discord.community import DiscordCommunity, add_commands, card_buttons
 from adapters.discord.follows import add_follow_commands
 from adapters.discord.publisher import DiscordPublisher
 from adapters.discord.render import Message, post_message
@@ -36,6 +37,7 @@ from bot.chat.commands import (
 )
 from bot.chat.replies import replied
 from bot.chat.service import Asker, ChatService, Mention
+from bot.community.service import Community
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ConfigError, UsageError
 from bot.domain.post import Post
@@ -55,18 +57,8 @@ def intents() -> discord.Intents:
     wanted = discord.Intents.none()
     wanted.guilds = True
     wanted.guild_messages = True
+    wanted.guild_reactions = True  # votes (not privileged)
     return wanted
-
-
-class ShareView(discord.ui.View):
-    """One Share button per card; the custom id carries the paper, so clicks survive restarts."""
-
-    def __init__(self, shares: list[tuple[str, str]]) -> None:
-        super().__init__(timeout=None)
-        for paper_id, label in shares[:25]:
-            self.add_item(
-                discord.ui.Button(label=label, custom_id=f"{SHARE}{paper_id}", style=discord.ButtonStyle.primary)
-            )
 
 
 ALREADY_ACKNOWLEDGED = 40060  # Discord's error code for a second initial response to one interaction
@@ -88,7 +80,14 @@ async def _defer(interaction: discord.Interaction) -> bool:
 
 
 class PaperBot(discord.Client):
-    def __init__(self, chat: ChatService, *, guilds: tuple[int, ...] = (), **options: Any) -> None:
+    def __init__(
+        self,
+        chat: ChatService,
+        *,
+        guilds: tuple[int, ...] = (),
+        community: Community | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
@@ -98,7 +97,11 @@ class PaperBot(discord.Client):
         self.chat = chat
         self.publisher = DiscordPublisher(self)
         self.tree = app_commands.CommandTree(self)
-        self.tree.add_command(papers_group(self))
+        group = papers_group(self)
+        self.community = DiscordCommunity(self, community) if community is not None else None
+        if community is not None:
+            add_commands(group, self)
+        self.tree.add_command(group)
         self._guilds = guilds
         self.open_form: Callable[[discord.Interaction], Awaitable[None]] | None = None  # adapters.discord.surfaces
 
@@ -130,11 +133,21 @@ class PaperBot(discord.Client):
         await interaction.followup.send(
             content=message.content or discord.utils.MISSING,
             embeds=message.embeds,
-            view=ShareView(message.shares) if message.shares else discord.utils.MISSING,
+            view=card_buttons(message),
             ephemeral=True,
         )
 
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        if self.community is not None:
+            await self.community.reaction(payload, added=True)
+
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        if self.community is not None:
+            await self.community.reaction(payload, added=False)
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if self.community is not None and await self.community.interaction(interaction):
+            return
         data: dict[str, Any] = dict(interaction.data or {})
         custom_id = str(data.get("custom_id", ""))
         if interaction.type is not discord.InteractionType.component or not custom_id.startswith(SHARE):
@@ -150,6 +163,8 @@ class PaperBot(discord.Client):
         await interaction.followup.send(content=text, ephemeral=True)
 
     async def on_message(self, message: discord.Message) -> None:
+        if self.community is not None:
+            await self.community.message(message)  # a reply in a paper's thread counts
         if message.author.bot or self.user is None or not any(u.id == self.user.id for u in message.mentions):
             return
         channel = message.channel

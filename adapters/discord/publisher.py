@@ -19,6 +19,7 @@ from typing import Any
 
 import discord
 
+from adapters.discord.community import save_button
 from adapters.discord.notes import GONE, note_content
 from adapters.discord.render import Message, card_embed, header_message, seed_embed, thread_name
 from bot.domain.errors import ChannelUnavailable, DeliveryError
@@ -70,12 +71,17 @@ class DiscordPublisher:
             created = await self._call(
                 channel,
                 target.create_thread(
-                    name=thread_name(card.title), embed=embed, applied_tags=matching_tags(target, card)
+                    name=thread_name(card.title),
+                    embed=embed,
+                    applied_tags=matching_tags(target, card),
+                    view=save_button(card.paper_id),
                 ),
             )
             return MessageRef(channel, str(created.message.id), str(created.thread.id))
         # The nonce makes Discord answer a repeat of this post with the first message, not a second one.
-        sent = await self._call(channel, _send(target, embed=embed, nonce=nonce(channel, key)))
+        sent = await self._call(
+            channel, _send(target, embed=embed, nonce=nonce(channel, key), view=save_button(card.paper_id))
+        )
         if isinstance(target, discord.DMChannel):
             return MessageRef(channel, str(sent.id), channel)  # a direct message (a follow) has no threads
         return await self._thread_of(channel, sent, card.title)

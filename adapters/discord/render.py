@@ -39,6 +39,7 @@ class Message:
     content: str = ""
     embeds: list[discord.Embed] = field(default_factory=list)
     shares: list[tuple[str, str]] = field(default_factory=list)  # (paper id, button label)
+    saves: list[tuple[str, str]] = field(default_factory=list)  # (paper id, Save button label), every card's
 
 
 def clean(text: str) -> str:
@@ -160,6 +161,7 @@ def post_message(post: Post, *, share: bool = False) -> Message:
         message.embeds.append(embed)
         if share:
             message.shares.append((card.paper_id, cut(f"Share: {card.title}", 80)))
+        message.saves.append((card.paper_id, cut(f"Save: {card.title}", 80)))
     if len(message.embeds) < len(post.cards):
         content += f"\n…and {len(post.cards) - len(message.embeds)} more"
     message.content = cut(content, CONTENT) if len(content) <= CONTENT or not post.code else _code_fit(content)

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from adapters.discord.app import PaperBot, ShareView
+from adapters.discord.app import PaperBot
+from adapters.discord.community import card_buttons
 from adapters.discord.render import CONTENT, Message, clean, cut, post_message, prose
 from bot.chat.replies import replied
 from bot.chat.service import Asker
@@ -78,7 +79,7 @@ def _paper_card(surfaces: Surfaces) -> Callable[[discord.Interaction, discord.Me
         await interaction.followup.send(
             content=shown.content or discord.utils.MISSING,
             embeds=shown.embeds,
-            view=ShareView(shown.shares) if shown.shares else discord.utils.MISSING,
+            view=card_buttons(shown),
             ephemeral=True,
         )
 

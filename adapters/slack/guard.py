@@ -13,7 +13,9 @@ runs first, on `/slack/events` only:
   bolt would give it only after parsing, running its middleware and polling every 10 ms for the
   listener's `ack()`, several milliseconds of a busy event loop per request, so a burst of 200
   commands kept the last ack waiting for seconds. Requests whose answer *is* the response (URL
-  verification, view submissions, option suggestions) still go through bolt in line.
+  verification, view submissions, option suggestions) still go through bolt in line, and so do
+  the events that are votes and replies (`adapters/slack/community.py`): they are written down
+  before the 200, so one whose write did not commit (the process died) is sent again by Slack.
 """
 
 from __future__ import annotations
@@ -32,16 +34,19 @@ log = logging.getLogger("paperboy.slack")
 MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller; aiohttp's default cap, made explicit
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 EARLY_PAYLOADS = frozenset({"block_actions", "shortcut", "message_action"})  # their ack() carries nothing
+RECORDED_EVENTS = frozenset({"reaction_added", "reaction_removed", "message"})  # acknowledged once written
 
 
 def acked_early(body: bytes, content_type: str) -> bool:
     """Whether this (signed) request needs nothing in its response but a 200."""
     if content_type.startswith("application/json"):
         try:
-            kind = json.loads(body).get("type")
+            payload = json.loads(body)
+            kind, event = payload.get("type"), payload.get("event") or {}
+            recorded = isinstance(event, dict) and event.get("type") in RECORDED_EVENTS
         except (ValueError, AttributeError):
             return False
-        return bool(kind == "event_callback")
+        return bool(kind == "event_callback") and not recorded
     form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=100)
     if form.get("command"):
         return True

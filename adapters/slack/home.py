@@ -92,16 +92,30 @@ def _header(text: str) -> Block:
     return {"type": "header", "text": {"type": "plain_text", "text": plain(text, HEADER_CHARS)}}
 
 
-def _papers(papers: tuple[Paper, ...]) -> list[Block]:
-    return [block for paper in papers for block in card_blocks(card(paper))]
+def _papers(papers: tuple[Paper, ...], section: str) -> list[Block]:
+    """The papers' cards, their block ids prefixed by `section`: a paper both saved and in today's top
+    would otherwise give the view one block id twice, which Slack refuses."""
+    return [
+        {**block, "block_id": f"{section}:{block['block_id']}"[:255]} if "block_id" in block else block
+        for paper in papers
+        for block in card_blocks(card(paper))
+    ]
 
 
 def _mine(home: Home, now: datetime) -> list[Block]:
-    """The reading list where one is wired in; the person's follows otherwise."""
-    if home.saved is not None:
-        if not home.saved:
-            return [_header("Your reading list"), mrkdwn("Nothing saved yet: press *Save* on a paper's card.")]
-        return [_header("Your reading list"), *_papers(home.saved)]
+    """The reading list where one is wired in, then the person's follows."""
+    return [*_reading(home), *_follows(home, now)]
+
+
+def _reading(home: Home) -> list[Block]:
+    if home.saved is None:
+        return []
+    if not home.saved:
+        return [_header("Your reading list"), mrkdwn("Nothing saved yet: press *Save* on a paper's card.")]
+    return [_header("Your reading list"), *_papers(home.saved, "saved")]
+
+
+def _follows(home: Home, now: datetime) -> list[Block]:
     if home.follows is None:
         return [_header("What you follow"), mrkdwn(f"You follow nothing yet. {FOLLOW_HINT}")]
     lines = [escape(line) for line in home.follows.describe(now)]
@@ -115,7 +129,7 @@ def _top(home: Home) -> list[Block]:
     return [
         _header("Today's top papers"),
         context(f"Hugging Face Daily Papers · {home.day:%A %-d %B %Y} · most upvoted"),
-        *_papers(home.top),
+        *_papers(home.top, "top"),
     ]
 
 

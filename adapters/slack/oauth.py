@@ -50,6 +50,7 @@ SCOPES = (
     "app_mentions:read",
     "channels:history",
     "groups:history",
+    "reactions:read",
     "users:read",
     "channels:read",
     "groups:read",

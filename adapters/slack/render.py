@@ -26,6 +26,7 @@ FALLBACK_CHARS = 3000
 TITLE_CHARS = 500  # a title inside its link: cut before linking, so a section cut never opens a link it can't close
 URL_CHARS = 1000  # a longer "URL" is shown as its label only
 SHARE_ACTION = "share_paper"
+SAVE_ACTION = "save_paper"  # the Save button: the paper goes on the clicker's reading list
 
 
 def escape(text: str) -> str:
@@ -80,7 +81,8 @@ def context(*parts: str) -> Block:
 
 
 def card_blocks(card: Card, *, share: bool = False) -> list[Block]:
-    """A paper's card: linked title, byline, votes, one-line summary, links; a Share button when asked."""
+    """A paper's card: linked title, byline, votes, one-line summary, links; a Save button, and a Share button
+    when asked."""
     byline = escape(card.authors) + (f" · {escape(card.organization)}" if card.organization else "")
     votes = f"▲ {card.upvotes} upvote{'s' if card.upvotes != 1 else ''} · 💬 {card.comments}"
     rank = f"{card.rank}. " if card.rank else ""
@@ -91,15 +93,20 @@ def card_blocks(card: Card, *, share: bool = False) -> list[Block]:
     blocks = [mrkdwn("\n".join(lines))]
     if card.links:
         blocks.append(context(joined([link(x) for x in card.links], SECTION_CHARS)))
-    if share:
-        button = {
-            "type": "button",
-            "action_id": SHARE_ACTION,
-            "text": {"type": "plain_text", "text": plain("Share in channel", BUTTON_CHARS)},
-            "value": card.paper_id,
-        }
-        blocks.append({"type": "actions", "block_id": f"share:{card.paper_id}"[:255], "elements": [button]})
+    buttons = [button(SHARE_ACTION, "Share in channel", card.paper_id)] if share else []
+    buttons.append(button(SAVE_ACTION, "Save", card.paper_id))
+    block_id = f"{'share' if share else 'save'}:{card.paper_id}"[:255]
+    blocks.append({"type": "actions", "block_id": block_id, "elements": buttons})
     return blocks
+
+
+def button(action: str, label: str, value: str) -> Block:
+    return {
+        "type": "button",
+        "action_id": action,
+        "text": {"type": "plain_text", "text": plain(label, BUTTON_CHARS)},
+        "value": value,
+    }
 
 
 def section_blocks(section: Section) -> list[Block]:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from bot.app import community_cli
 from bot.domain.errors import ConfigError, DayNotStored, NotFound, PaperboyError, UsageError
 
 if TYPE_CHECKING:
@@ -531,6 +532,7 @@ def import_(
 from bot.app.cli_workspaces import register  # noqa: E402 - its commands need `app` and `_run` above
 
 register(app, _run, lambda line: out.print(line, markup=False))
+community_cli.register(app)  # `paperboy top`, `paperboy saved`
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -24,8 +24,11 @@ from adapters.slack import wording as slack_wording
 from bot.app.workspaces import Workspaces, multi_workspace
 from bot.chat.home import HomeService
 from bot.chat.service import ChatService
+from bot.community.service import Community
 from bot.domain.errors import ConfigError
+from bot.store.engagement import EngagementStore
 from bot.store.health import database_problem
+from bot.store.reading import ReadingLists
 from bot.surfaces.links import LinkCards
 from bot.surfaces.service import Surfaces
 from bot.surfaces.suggestions import Suggestions
@@ -86,7 +89,13 @@ def discord_token(services: Services) -> str | None:
     return _pick(services.settings.discord_token, file.token, file.bot_token)
 
 
-def chat_service(services: Services) -> ChatService:
+def community(services: Services) -> Community:
+    """Votes, replies and reading lists over the store (one per process: it batches its writes)."""
+    engine = services.store.engine
+    return Community(EngagementStore(engine), ReadingLists(engine), services.store)
+
+
+def chat_service(services: Services, votes: Community | None = None) -> ChatService:
     """The conversational core every platform shares, with each platform's own words."""
     return ChatService(
         services.store,
@@ -96,6 +105,7 @@ def chat_service(services: Services) -> ChatService:
         services.config.digest,
         ledger=services.ledger,
         phrasebooks={"slack": slack_wording.PHRASES, "discord": discord_wording.PHRASES},
+        community=votes,
     )
 
 
@@ -144,7 +154,8 @@ async def running(services: Services) -> AsyncIterator[Running]:
     """Start every platform whose credentials are set; stop them all on the way out."""
     names: list[str] = []
     found: dict[str, Publisher] = {}
-    chat = chat_service(services)  # one conversational core for every platform
+    votes = community(services)
+    chat = chat_service(services, votes)  # one conversational core for every platform
     kit = surfaces(services, chat)
     async with AsyncExitStack() as stack:
         stack.push_async_callback(kit.suggestions.close)
@@ -171,9 +182,12 @@ async def running(services: Services) -> AsyncIterator[Running]:
                 slack_publisher,
                 admins=services.config.slack.admins,
                 oauth=multi.oauth if multi is not None else None,
-                home=HomeService(services.store, services.subscriptions),  # reading=…: see bot.chat.home
+                home=HomeService(services.store, services.subscriptions, reading=votes.lists),
                 surfaces=kit,
             )
+            from adapters.slack.community import register
+
+            register(app, votes)
             runtime = SlackRuntime(
                 app,
                 signing_secret=slack.signing_secret,
@@ -192,7 +206,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
             from adapters.discord.surfaces import install
 
             use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
-            bot = PaperBot(chat, guilds=services.config.discord.guilds)
+            bot = PaperBot(chat, guilds=services.config.discord.guilds, community=votes)
             install(bot, kit)
             discord_runtime = DiscordRuntime(bot, token)
             stack.push_async_callback(discord_runtime.stop)

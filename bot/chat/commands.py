@@ -9,6 +9,8 @@
 /papers follow diffusion -robotics · follow author:LeCun · follows · unfollow [topic]   (in a DM)
 
 Topics everywhere may be `-exclusions` and `author:NAME` filters (bot.domain.filters).
+/papers top [week|month|all]     the channel's most engaged papers
+/papers saved [bibtex] · unsave 2406.12345   the caller's reading list
 """
 
 from __future__ import annotations
@@ -27,7 +29,21 @@ from bot.domain.filters import split_entry
 from bot.domain.ids import is_arxiv_id
 from bot.domain.weekdays import parse_days, parse_weekday
 
-KEYWORDS = ("today", "paper", "subscribe", "unsubscribe", "settings", "help", "follow", "follows", "unfollow")
+KEYWORDS = (
+    "today",
+    "paper",
+    "subscribe",
+    "unsubscribe",
+    "settings",
+    "help",
+    "follow",
+    "follows",
+    "unfollow",
+    "top",
+    "saved",
+    "unsave",
+)
+PERIODS = ("week", "month", "all")
 OPTIONS = ("at", "tz", "top", "days")
 
 
@@ -91,6 +107,21 @@ class Unfollow:
 
 
 @dataclass(frozen=True)
+class Top:
+    period: str = "week"
+
+
+@dataclass(frozen=True)
+class Saved:
+    bibtex: bool = False
+
+
+@dataclass(frozen=True)
+class Unsave:
+    ref: str
+
+
+@dataclass(frozen=True)
 class Unknown:
     """Text that looks like a mistyped keyword or a command used wrongly; `hint` says what to type."""
 
@@ -99,7 +130,20 @@ class Unknown:
 
 
 Command = (
-    Today | Search | PaperLookup | Subscribe | Unsubscribe | Settings | Help | Follow | Follows | Unfollow | Unknown
+    Today
+    | Search
+    | PaperLookup
+    | Subscribe
+    | Unsubscribe
+    | Settings
+    | Help
+    | Follow
+    | Follows
+    | Unfollow
+    | Top
+    | Saved
+    | Unsave
+    | Unknown
 )
 
 
@@ -126,12 +170,28 @@ def parse_command(text: str) -> Command:
             return Unknown(text, str(exc))
     if word in ("follow", "follows", "unfollow"):
         return parse_follow(word, rest, text)
+    community = _community(word, rest.lower())
+    if community is not None:
+        return community
+    if word == "unsave":
+        return (
+            Unsave(rest) if rest else Unknown(text, "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`.")
+        )
     if is_arxiv_id(text):
         return PaperLookup(text)
     close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
     if close and word not in KEYWORDS and (not rest or close[0] != "paper"):
         return Unknown(text, f"Did you mean `{close[0]}`?")
     return Search(text)
+
+
+def _community(word: str, rest: str) -> Top | Saved | None:
+    """`top [week|month|all]`, `saved [bibtex]`; other words after them are a search (`top models`)."""
+    if word == "top" and (not rest or rest in PERIODS):
+        return Top(rest or "week")
+    if word == "saved" and rest in ("", "bibtex"):
+        return Saved(bibtex=rest == "bibtex")
+    return None
 
 
 _TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')

@@ -19,17 +19,21 @@ from bot.chat.commands import (
     Follows,
     Help,
     PaperLookup,
+    Saved,
     Search,
     Settings,
     Subscribe,
     Today,
+    Top,
     Unfollow,
     Unknown,
+    Unsave,
     Unsubscribe,
 )
 from bot.chat.discussion import HELP, NOT_A_PAPER_THREAD, discuss
 from bot.chat.follows import FollowService
 from bot.chat.wording import TYPED, Phrasebook
+from bot.community.service import Community
 from bot.delivery.digest import DigestOptions, build_digest
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.cards import card
@@ -103,6 +107,7 @@ class ChatService:
         ledger: Ledger | None = None,
         events: EventLog | None = None,
         phrasebooks: Mapping[str, Phrasebook] | None = None,
+        community: Community | None = None,
     ) -> None:
         """`ledger` knows which thread is about which paper, `events` which events were answered (both
         default to the store's own); `phrasebooks` holds each platform's words, by platform."""
@@ -116,6 +121,7 @@ class ChatService:
         self._events = events if events is not None else EventLog(store.engine)
         self._phrasebooks = dict(phrasebooks or {})
         self.follows = FollowService(subscriptions, defaults, clock)
+        self._community = community  # votes and reading lists: `top`, `saved`, `unsave`
 
     async def answer(self, command: Command, asker: Asker) -> Post:
         match command:
@@ -153,10 +159,25 @@ class ChatService:
                 return await self.follows.follows(asker.channel.platform, asker.user)
             case Unfollow():
                 return await self.follows.unfollow(command, asker.channel.platform, asker.user)
+            case Top() | Saved() | Unsave():
+                return await self._engaged(command, asker)
             case Unknown(text, hint):
                 didnt = f"Sorry, I didn't get “{text[:100]}”. {hint}"
                 return Post(header="paperboy", text=(didnt, *self._words(asker).examples))
         raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
+
+    async def _engaged(self, command: Top | Saved | Unsave, asker: Asker) -> Post:
+        """`top`, `saved`, `unsave`: the channel's votes and the asker's own reading list."""
+        if self._community is None:
+            return Post(header="paperboy", text=("Votes and reading lists are not available here.",))
+        person = self._community.person(asker.channel, asker.user)
+        match command:
+            case Top(period):
+                return await self._community.top(asker.channel, period)
+            case Saved(as_bibtex):
+                return await self._community.saved(person, as_bibtex=as_bibtex)
+            case Unsave(ref):
+                return await self._community.unsave(person, ref)
 
     def _words(self, asker: Asker) -> Phrasebook:
         return self._phrasebooks.get(asker.channel.platform, TYPED)
@@ -300,7 +321,8 @@ class ChatService:
         try:
             root = await publisher.post_card(channel, paper_card, tag)
             await self._ledger.record_thread(platform, root, paper.arxiv_id, "share", now, workspace=workspace)
-            await publisher.seed_thread(root, paper_card, f"{tag}:seed")
+            seed = await publisher.seed_thread(root, paper_card, f"{tag}:seed")
+            await self._ledger.record_message(ChannelRef(platform, channel, workspace), seed, paper.arxiv_id, now)
         except ChannelUnavailable as exc:
             return Unshared(exc.reason)
         return Shared(root, paper.title)

@@ -46,6 +46,8 @@ TYPED = Phrasebook(
         _SUBSCRIBE,
         "`/papers subscribe weekly diffusion on fri at 16:00` — a weekly roundup here instead",
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
+        "`/papers top [week|month|all]` — this channel's most engaged papers (reactions and replies)",
+        "`/papers saved [bibtex]` · `/papers unsave 2406.12345` — your reading list (Save buttons, bookmark reactions)",
         _FOLLOW,
     ),
     examples=(_TODAY, _SEARCH, _SUBSCRIBE),

@@ -285,8 +285,8 @@ class DigestDelivery:
         if not fresh_root and begun is not None:
             seed = await publisher.find(where, key(day, pid, "seed"), begun, thread=found_root.thread)
         if seed is None:
-            await publisher.seed_thread(found_root, paper_card, key(day, pid, "seed"))
-        await self._ledger.seed_sent(channel, day, pid, self._clock())
+            seed = await publisher.seed_thread(found_root, paper_card, key(day, pid, "seed"))
+        await self._ledger.seed_sent(channel, day, pid, self._clock(), seed)
         await self._renew(channel, day)
 
     async def _renew(self, channel: ChannelRef, day: date) -> None:

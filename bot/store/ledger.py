@@ -30,7 +30,7 @@ from bot.domain.publishing import MessageRef
 from bot.store.claims import Holder, HoldKey, holds_for, process_name
 from bot.store.engine import as_utc
 from bot.store.progress import Progress
-from bot.store.tables import digest_papers, digests, threads
+from bot.store.tables import digest_papers, digests, paper_messages, threads
 from bot.store.upsert import changed, insert_for
 
 ClaimState = Literal["new", "resume", "busy", "done", "stopped", "skipped"]
@@ -255,11 +255,30 @@ class Ledger:
         """A card is out: its message (the thread's root) is written down right after the post, so a
         takeover knows it for sure and looks for nothing. Shares a transaction with whatever other
         channels' posts are recorded at the same time (group commit); returns once committed."""
-        await self._progress.posted((channel, day, arxiv_id, now, root))
+        await self._progress.posted((channel, day, arxiv_id, now, root, None))
 
-    async def seed_sent(self, channel: ChannelRef, day: date, arxiv_id: str, now: datetime) -> None:
-        """A card's thread seed is out (recorded as `card_sent` is)."""
-        await self._progress.posted((channel, day, arxiv_id, now, None))
+    async def seed_sent(
+        self, channel: ChannelRef, day: date, arxiv_id: str, now: datetime, seed: MessageRef | None = None
+    ) -> None:
+        """A card's thread seed is out (recorded as `card_sent` is); `seed`, its message, is
+        remembered as one of the paper's in the same transaction, so that reactions on it count as votes."""
+        await self._progress.posted((channel, day, arxiv_id, now, None, seed))
+
+    async def record_message(self, channel: ChannelRef, ref: MessageRef, arxiv_id: str, now: datetime) -> None:
+        """A message the bot posted for a paper besides its card (a thread seed): reactions on it are votes."""
+        stmt = insert_for(self._dialect, paper_messages).on_conflict_do_nothing(
+            index_elements=["platform", "channel", "message"]
+        )
+        row = {
+            "platform": channel.platform,
+            "channel": ref.channel,
+            "message": ref.message,
+            "workspace": channel.workspace,
+            "arxiv_id": arxiv_id,
+            "posted_at": now,
+        }
+        async with self._engine.begin() as conn:
+            await conn.execute(stmt, row)
 
     async def finish(self, channel: ChannelRef, day: date, papers: int, now: datetime) -> None:
         """The digest is complete (each of its posts recorded as it went out): done.

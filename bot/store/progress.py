@@ -16,11 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.domain.channels import ChannelRef
 from bot.domain.publishing import MessageRef
 from bot.store.group_commit import GroupCommit
-from bot.store.tables import digest_papers, digests, threads
+from bot.store.tables import digest_papers, digests, paper_messages, threads
 from bot.store.upsert import insert_for
 
 Begun = tuple[ChannelRef, date, list[tuple[int, str]], datetime, MessageRef | None]  # intents, and the header
-Posted = tuple[ChannelRef, date, str, datetime, MessageRef | None]  # a card (with its root) or its seed
+# A card (with its root) or its seed (None, then the seed's own message, when known: its reactions are votes).
+Posted = tuple[ChannelRef, date, str, datetime, MessageRef | None, MessageRef | None]
 Finished = tuple[ChannelRef, date, int, datetime]  # done, with so many papers
 
 
@@ -65,6 +66,18 @@ class Progress:
 
     async def _posted_all(self, items: list[Posted]) -> None:
         items.sort(key=lambda item: (*_order(item[0], item[1]), item[2]))  # one lock order in every process
+        seed_messages = [
+            {
+                "platform": channel.platform,
+                "channel": seed.channel,
+                "message": seed.message,
+                "workspace": channel.workspace,
+                "arxiv_id": pid,
+                "posted_at": now,
+            }
+            for channel, _, pid, now, root, seed in items
+            if root is None and seed is not None
+        ]
         paper = (
             digest_papers.c.platform == bindparam("k_platform"),
             digest_papers.c.workspace == bindparam("k_workspace"),
@@ -79,10 +92,10 @@ class Progress:
                 "thread": root.thread,
                 "now": now,
             }
-            for channel, _, pid, now, root in items
+            for channel, _, pid, now, root, _ in items
             if root is not None
         ]
-        seeds = [{**_key(channel), "paper": pid, "now": now} for channel, _, pid, now, root in items if root is None]
+        seeds = [{**_key(channel), "paper": pid, "now": now} for channel, _, pid, now, root, _ in items if root is None]
         threads_started = [
             {
                 "platform": channel.platform,
@@ -93,7 +106,7 @@ class Progress:
                 "origin": "digest",
                 "created_at": now,
             }
-            for channel, _, pid, now, root in items
+            for channel, _, pid, now, root, _ in items
             if root is not None
         ]
         async with self._engine.begin() as conn:
@@ -110,6 +123,11 @@ class Progress:
                 await conn.execute(stmt, threads_started)
             if seeds:
                 await conn.execute(update(digest_papers).where(*paper).values(seeded_at=bindparam("now")), seeds)
+            if seed_messages:
+                stmt = insert_for(self._dialect, paper_messages).on_conflict_do_nothing(
+                    index_elements=["platform", "channel", "message"]
+                )
+                await conn.execute(stmt, seed_messages)
 
     async def _finish_all(self, items: list[Finished]) -> None:
         items.sort(key=lambda item: _order(item[0], item[1]))  # one lock order in every process

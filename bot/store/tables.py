@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 metadata = MetaData(
     naming_convention={
@@ -124,6 +137,8 @@ threads = Table(
     Column("arxiv_id", String(32), nullable=False),
     Column("origin", String(8), nullable=False),  # "digest" or "share"
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_threads_thread_ref", "platform", "thread_ref"),  # a Discord thread's paper, by its id alone
+    Index("ix_threads_paper", "platform", "channel", "arxiv_id"),  # a paper's first card in a channel
 )
 
 events = Table(
@@ -210,4 +225,101 @@ paper_versions = Table(
     Column("arxiv_id", String(32), primary_key=True),
     Column("version", Integer, nullable=False),
     Column("checked_at", DateTime(timezone=True), nullable=False),
+)
+
+# -- Community (contract, *Community*): what people did with the papers the bot posted --------------
+# Each is keyed by platform, workspace (Slack team, Discord guild) and channel or person, so two
+# workspaces never mix; natural keys make a retried or replayed event a no-op.
+
+# Messages the bot posted for a paper other than the card itself (a card is found through `threads`):
+# the thread seed, whose id the platform's reaction events name.
+paper_messages = Table(
+    "paper_messages",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("channel", String(64), primary_key=True),
+    Column("message", String(64), primary_key=True),
+    Column("workspace", String(64), nullable=False, default=""),
+    Column("arxiv_id", String(32), nullable=False),
+    Column("posted_at", DateTime(timezone=True), nullable=False),
+)
+
+# One person's reaction (an emoji) on one of the bot's messages for a paper; `present` false is a
+# removed one, kept so an older add that arrives late (a retry, out of order) does not bring it back.
+votes = Table(
+    "votes",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("workspace", String(64), primary_key=True),
+    Column("channel", String(64), primary_key=True),
+    Column("arxiv_id", String(32), primary_key=True),
+    Column("user_id", String(64), primary_key=True),
+    Column("message", String(64), primary_key=True),
+    Column("reaction", String(128), primary_key=True),
+    Column("present", Boolean, nullable=False),
+    Column("event_at", DateTime(timezone=True), nullable=False),  # when the platform says it happened
+)
+
+# How many present reactions a person has on a paper's messages in a channel: 0 → 1 makes them a
+# reactor, 1 → 0 stops it (a row, not a count over `votes`, so concurrent replicas lock one row).
+reactors = Table(
+    "reactors",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("workspace", String(64), primary_key=True),
+    Column("channel", String(64), primary_key=True),
+    Column("arxiv_id", String(32), primary_key=True),
+    Column("user_id", String(64), primary_key=True),
+    Column("reactions", Integer, nullable=False),
+)
+
+# A person's message in a paper's thread, by its own id (a redelivered event inserts nothing).
+replies = Table(
+    "replies",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("workspace", String(64), primary_key=True),
+    Column("channel", String(64), primary_key=True),
+    Column("message", String(64), primary_key=True),
+    Column("arxiv_id", String(32), nullable=False),
+    Column("user_id", String(64), nullable=False),
+    Column("replied_at", DateTime(timezone=True), nullable=False),
+)
+
+repliers = Table(
+    "repliers",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("workspace", String(64), primary_key=True),
+    Column("channel", String(64), primary_key=True),
+    Column("arxiv_id", String(32), primary_key=True),
+    Column("user_id", String(64), primary_key=True),
+    Column("replies", Integer, nullable=False),
+)
+
+# Per channel and paper: distinct reacting and replying people, kept in the events' transaction, and
+# when the paper's first card was posted there: `/papers top` is a range read of the index below.
+engagement = Table(
+    "engagement",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("workspace", String(64), primary_key=True),
+    Column("channel", String(64), primary_key=True),
+    Column("arxiv_id", String(32), primary_key=True),
+    Column("reactions", Integer, nullable=False),
+    Column("replies", Integer, nullable=False),
+    Column("posted_at", DateTime(timezone=True), nullable=False),
+    Index("ix_engagement_channel_posted", "platform", "channel", "posted_at"),
+)
+
+# A person's reading list (the Save button, the bookmark reaction).
+saved = Table(
+    "saved",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("workspace", String(64), primary_key=True),
+    Column("user_id", String(64), primary_key=True),
+    Column("arxiv_id", String(32), primary_key=True),
+    Column("saved_at", DateTime(timezone=True), nullable=False),
+    Index("ix_saved_person", "platform", "user_id", "saved_at"),
 )

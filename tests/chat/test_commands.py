@@ -15,12 +15,15 @@ from bot.chat.commands import (
     Follows,
     Help,
     PaperLookup,
+    Saved,
     Search,
     Settings,
     Subscribe,
     Today,
+    Top,
     Unfollow,
     Unknown,
+    Unsave,
     Unsubscribe,
     parse_command,
     parse_subscribe,
@@ -109,8 +112,13 @@ def test_any_text_parses_to_a_command(text: str) -> None:
         | Follow
         | Follows
         | Unfollow
+        | Top
+        | Saved
+        | Unsave
         | Unknown,
     )
+    if isinstance(command, Top):
+        assert command.period in ("week", "month", "all")
     if isinstance(command, Unknown):
         assert command.hint.strip()
     _check(command)
@@ -139,6 +147,24 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         return  # an option keyword takes the next word as its value
     assert isinstance(command, Subscribe)
     assert command.topics == tuple(dict.fromkeys(topics))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("top", Top("week")),
+        ("TOP Month", Top("month")),
+        ("top all", Top("all")),
+        ("top models for reasoning", Search("top models for reasoning")),
+        ("saved", Saved()),
+        ("saved bibtex", Saved(bibtex=True)),
+        ("saved searches", Search("saved searches")),
+        ("unsave 2406.12345", Unsave("2406.12345")),
+        ("unsave", Unknown("unsave", "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`.")),
+    ],
+)
+def test_community_commands(text: str, expected: Command) -> None:
+    assert parse_command(text) == expected
 
 
 def _check(command: Command) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from adapters.discord import wording as discord_wording
 from adapters.slack import wording as slack_wording
 from bot.chat.service import ChatService
+from bot.community.service import Community
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.config import DigestDefaults
 from bot.ingest.catalog import Catalog
@@ -27,6 +28,7 @@ def chat_service(
     ledger: Ledger | None = None,
     limit: int = 5,
     clock: Callable[[], datetime] = lambda: NOW,
+    community: Community | None = None,
 ) -> ChatService:
     """`search` answers the commands (the real one unless given); the catalog always has the real one."""
     indexed = SearchService(store)
@@ -40,6 +42,7 @@ def chat_service(
         clock,
         ledger=ledger,
         phrasebooks=PHRASEBOOKS,
+        community=community,
     )
 
 

@@ -53,6 +53,10 @@ def user(uid: str, name: str, *, bot: bool) -> dict[str, Any]:
     }
 
 
+def _user(uid: str, *, bot: bool) -> dict[str, Any]:
+    return user(uid, "paperboy" if uid == BOT_ID else f"user{uid[-3:]}", bot=bot or uid == BOT_ID)
+
+
 def embed_problem(embeds: list[dict[str, Any]], content: str) -> str | None:
     """Discord's limits: 2000 content, 10 embeds, 256/4096/25×(256,1024)/2048/256, 6000 in total."""
     if len(content) > 2000:
@@ -354,6 +358,50 @@ class FakeDiscord:
     async def mention(self, channel: str, text: str) -> str:
         message = self._message(channel, {"content": text}, author=user(HUMAN_ID, "ada", bot=False))
         message["mentions"] = [user(BOT_ID, "paperboy", bot=True)] if f"<@{BOT_ID}>" in text else []
+        message["member"] = {"roles": [], "joined_at": now_iso(), "deaf": False, "mute": False, "flags": 0}
+        await self.dispatch("MESSAGE_CREATE", message)
+        return str(message["id"])
+
+    async def react(
+        self,
+        channel: str,
+        message: str,
+        emoji: str = "👍",
+        *,
+        user: str = HUMAN_ID,
+        added: bool = True,
+        author: str | None = BOT_ID,
+        bot: bool = False,
+    ) -> None:
+        """MESSAGE_REACTION_ADD (with the member and the message's author, as Discord sends them) or
+        MESSAGE_REACTION_REMOVE (neither)."""
+        data: dict[str, Any] = {
+            "user_id": user,
+            "channel_id": channel,
+            "message_id": message,
+            "guild_id": GUILD_ID,
+            "emoji": {"id": None, "name": emoji},
+            "burst": False,
+            "type": 0,
+        }
+        if added:
+            data["member"] = {
+                "user": _user(user, bot=bot),
+                "roles": [],
+                "joined_at": now_iso(),
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+            }
+            if author is not None:
+                data["message_author_id"] = author
+        await self.dispatch("MESSAGE_REACTION_ADD" if added else "MESSAGE_REACTION_REMOVE", data)
+
+    async def say(self, channel: str, *, user: str = HUMAN_ID, bot: bool = False, message_id: str | None = None) -> str:
+        """MESSAGE_CREATE from someone in a channel or thread, with no content (no message-content intent)."""
+        message = self._message(channel, {"content": ""}, author=_user(user, bot=bot))
+        if message_id is not None:
+            message["id"] = message_id
         message["member"] = {"roles": [], "joined_at": now_iso(), "deaf": False, "mute": False, "flags": 0}
         await self.dispatch("MESSAGE_CREATE", message)
         return str(message["id"])

@@ -470,6 +470,9 @@ def check_blocks(blocks: list[dict[str, Any]], most: int = 50) -> str | None:
     """Slack's Block Kit limits, as slack_sdk's validators state them (`most`: 50 a message, 100 a view)."""
     if len(blocks) > most:
         return f"too many blocks: {len(blocks)} > {most}"
+    ids = [block["block_id"] for block in blocks if "block_id" in block]
+    if len(ids) != len(set(ids)):
+        return "duplicate block_id"  # Slack refuses a message or view that names one block twice
     for i, block in enumerate(blocks):
         kind = block.get("type")
         text = (block.get("text") or {}).get("text", "")

@@ -11,13 +11,16 @@ import yarl
 
 from adapters.discord.app import DiscordRuntime, PaperBot
 from adapters.discord.surfaces import install
+from bot.community.service import Community
 from bot.delivery.subscriptions import SubscriptionStore
+from bot.store.engagement import EngagementStore
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
+from bot.store.reading import ReadingLists
 from bot.surfaces.links import LinkCards
 from bot.surfaces.service import Surfaces
 from bot.surfaces.suggestions import Suggestions
-from tests.chat.world import chat_service, offline_catalog
+from tests.chat.world import NOW, chat_service, offline_catalog
 from tests.fakes.discord import FakeDiscord
 
 
@@ -29,6 +32,7 @@ class DiscordBot:
     ledger: Ledger
     subscriptions: SubscriptionStore
     suggestions: Suggestions
+    community: Community
 
 
 @pytest.fixture
@@ -48,14 +52,15 @@ async def discord_bot(fake_discord: FakeDiscord, june_store: PaperStore) -> Asyn
     store = june_store
     subscriptions = SubscriptionStore(store.engine)
     ledger = Ledger(store.engine)
-    chat = chat_service(store, ledger=ledger)
-    bot = PaperBot(chat, guild_ready_timeout=0.05)
+    community = Community(EngagementStore(store.engine), ReadingLists(store.engine), store, clock=lambda: NOW)
+    chat = chat_service(store, ledger=ledger, community=community)
+    bot = PaperBot(chat, guild_ready_timeout=0.05, community=community)
     suggestions = Suggestions(store)
     install(bot, Surfaces(LinkCards(offline_catalog(store)), suggestions, subscriptions, chat.answer))
     runtime = DiscordRuntime(bot, "fake-token")
     await runtime.start(within=10)
     try:
-        yield DiscordBot(fake_discord, bot, store, ledger, subscriptions, suggestions)
+        yield DiscordBot(fake_discord, bot, store, ledger, subscriptions, suggestions, community)
     finally:
         await runtime.stop()
         await suggestions.close()

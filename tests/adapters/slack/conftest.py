@@ -15,17 +15,21 @@ import httpx
 import pytest
 
 from adapters.slack.app import SlackRuntime, create_app, slack_client
+from adapters.slack.community import register
 from adapters.slack.publisher import SlackPublisher
 from bot.chat.home import HomeService
+from bot.community.service import Community
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.service import SearchService
+from bot.store.engagement import EngagementStore
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
+from bot.store.reading import ReadingLists
 from bot.surfaces.links import LinkCards
 from bot.surfaces.service import Surfaces
 from bot.surfaces.suggestions import Suggestions
-from tests.chat.world import chat_service, offline_catalog
+from tests.chat.world import NOW, chat_service, offline_catalog
 from tests.fakes.slack import FakeSlack
 
 SECRET = "test-signing-secret"
@@ -57,6 +61,7 @@ class SlackBot:
     subscriptions: SubscriptionStore
     publisher: SlackPublisher
     search: SlowSearch
+    community: Community
 
     async def send(
         self, body: str, content_type: str, *, secret: str = SECRET, age: int = 0, headers: dict[str, str] | None = None
@@ -92,20 +97,36 @@ class SlackBot:
         return await self.send(urlencode(form), "application/x-www-form-urlencoded", secret=secret, age=age)
 
     async def click_share(self, arxiv_id: str, channel: str = "C0001") -> httpx.Response:
+        return await self.click("share_paper", arxiv_id, channel=channel, response="share")
+
+    async def click_save(self, arxiv_id: str, *, user: str = "U0001", channel: str = "C0001") -> httpx.Response:
+        """The Save button under a card the bot posted in the channel (not an ephemeral answer)."""
+        return await self.click("save_paper", arxiv_id, channel=channel, user=user, response="save", ephemeral=False)
+
+    async def click(
+        self,
+        action: str,
+        arxiv_id: str,
+        *,
+        channel: str = "C0001",
+        user: str = "U0001",
+        response: str = "r1",
+        ephemeral: bool = True,
+    ) -> httpx.Response:
         payload = {
             "type": "block_actions",
             "team": {"id": "T0001", "domain": "lab"},
-            "user": {"id": "U0001", "username": "ada", "team_id": "T0001"},
+            "user": {"id": user, "username": "ada", "team_id": "T0001"},
             "api_app_id": "A0001",
             "token": "legacy",
-            "container": {"type": "message", "message_ts": "1.1", "channel_id": channel, "is_ephemeral": True},
+            "container": {"type": "message", "message_ts": "1.1", "channel_id": channel, "is_ephemeral": ephemeral},
             "trigger_id": "1.2.3",
             "channel": {"id": channel, "name": "papers"},
-            "response_url": self.fake.response_url("share"),
+            "response_url": self.fake.response_url(response),
             "actions": [
                 {
-                    "action_id": "share_paper",
-                    "block_id": f"share:{arxiv_id}",
+                    "action_id": action,
+                    "block_id": f"{action.split('_')[0]}:{arxiv_id}",
                     "type": "button",
                     "value": arxiv_id,
                     "action_ts": "1.2",
@@ -113,6 +134,23 @@ class SlackBot:
             ],
         }
         return await self.send(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    async def event(
+        self, event: dict[str, Any], *, event_id: str, retry: int | None = None, team: str = "T0001"
+    ) -> httpx.Response:
+        """An Events API callback, signed; `retry` adds Slack's retry headers (X-Slack-Retry-Num)."""
+        body = {
+            "token": "legacy",
+            "team_id": team,
+            "api_app_id": "A0001",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(float(event.get("event_ts") or event.get("ts") or time.time())),
+            "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True}],
+        }
+        headers = {"x-slack-retry-num": str(retry), "x-slack-retry-reason": "http_timeout"} if retry else None
+        return await self.send(json.dumps(body), "application/json", headers=headers)
 
     async def mention(
         self,
@@ -147,6 +185,20 @@ class SlackBot:
         return await self.send(json.dumps(body), "application/json", headers=headers)
 
 
+async def settled(within: float = 5.0) -> None:
+    """Wait for bolt's listeners still running after their ack (events are acknowledged first), so a
+    test ends with no database work in flight."""
+    import asyncio
+
+    deadline = time.monotonic() + within
+    while any(
+        getattr(task.get_coro(), "__name__", "") == "run_ack_function_asynchronously" for task in asyncio.all_tasks()
+    ):
+        if time.monotonic() > deadline:
+            raise AssertionError("bolt listeners still running")
+        await asyncio.sleep(0.01)
+
+
 @pytest.fixture
 def slack_admins() -> tuple[str, ...]:
     """The config file's `[slack] admins` for the app under test (parametrize to change it)."""
@@ -164,20 +216,23 @@ async def slack_bot(
     search = SlowSearch(SearchService(store), 0.0)
     subscriptions = SubscriptionStore(store.engine)
     ledger = Ledger(store.engine)
-    chat = chat_service(store, search=search, ledger=ledger)
+    community = Community(EngagementStore(store.engine), ReadingLists(store.engine), store, clock=lambda: NOW)
+    chat = chat_service(store, search=search, ledger=ledger, community=community)
     client = slack_client("xoxb-test", fake_slack.base_url)
     publisher = SlackPublisher(client, interval=0.0)
     surfaces = Surfaces(LinkCards(offline_catalog(store)), Suggestions(store), subscriptions, chat.answer)
+    app = create_app(
+        chat,
+        client,
+        SECRET,
+        publisher,
+        admins=slack_admins,
+        home=HomeService(store, subscriptions, reading=community.lists),
+        surfaces=surfaces,
+    )
+    register(app, community)
     runtime = SlackRuntime(
-        create_app(
-            chat,
-            client,
-            SECRET,
-            publisher,
-            admins=slack_admins,
-            home=HomeService(store, subscriptions),
-            surfaces=surfaces,
-        ),
+        app,
         signing_secret=SECRET,
         port=0,
         host="127.0.0.1",
@@ -185,7 +240,15 @@ async def slack_bot(
     await runtime.start()
     try:
         yield SlackBot(
-            fake_slack, f"http://127.0.0.1:{runtime.port}/slack/events", store, ledger, subscriptions, publisher, search
+            fake_slack,
+            f"http://127.0.0.1:{runtime.port}/slack/events",
+            store,
+            ledger,
+            subscriptions,
+            publisher,
+            search,
+            community,
         )
     finally:
+        await settled()
         await runtime.stop()

@@ -15,6 +15,7 @@ from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Listing, Paper
 from bot.store.papers import PaperStore
+from bot.store.reading import Person
 from tests.adapters.slack.conftest import SlackBot
 from tests.chat.world import NOW
 
@@ -137,12 +138,25 @@ class NoOne:
         return False
 
 
-async def test_with_a_reading_list_the_home_shows_it_instead_of_follows(june_store: PaperStore) -> None:
+async def test_a_paper_both_saved_and_in_the_top_gives_a_view_slack_takes(slack_bot: SlackBot) -> None:
+    day = await slack_bot.store.latest_day()
+    assert day is not None
+    best = max(await slack_bot.store.listing(day), key=lambda paper: paper.upvotes)
+    await slack_bot.community.lists.save(Person("slack", "T0001", "U0001"), best.arxiv_id, NOW)
+    await open_home(slack_bot)
+    view = await published(slack_bot)  # the fake refuses a view naming one block id twice
+    shown = text_of(view)
+    assert "Your reading list" in shown and "What you follow" in shown and "Today's top papers" in shown
+    assert shown.count(f'"value": "{best.arxiv_id}"') >= 2  # its Save button in the reading list and in the top
+
+
+async def test_with_a_reading_list_the_home_shows_it_before_follows(june_store: PaperStore) -> None:
     subscriptions = SubscriptionStore(june_store.engine)
     reading = SavedPapers({"slack:U0001": ["2605.29307", "9999.99999"]})  # a paper the store lacks is left out
     homes = HomeService(june_store, subscriptions, reading)
     view = home_view(await homes.home("slack", "T0001", "U0001", NoOne()), NOW)
     shown = text_of(view)
-    assert "Your reading list" in shown and "GrepSeek" in shown and "What you follow" not in shown
+    assert "Your reading list" in shown and "GrepSeek" in shown and "What you follow" in shown
+    assert shown.index("Your reading list") < shown.index("What you follow")
     empty = home_view(await homes.home("slack", "T0001", "U0002", NoOne()), NOW)
     assert "Nothing saved yet" in text_of(empty)

@@ -16,7 +16,14 @@ def test_the_manifest_matches_the_app() -> None:
     assert [c["command"] for c in commands] == ["/papers"]
     assert commands[0]["url"].endswith("/slack/events")
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "chat:write", "app_mentions:read", "channels:history", "groups:history"} <= scopes
+    assert {
+        "commands",
+        "chat:write",
+        "app_mentions:read",
+        "channels:history",
+        "groups:history",
+        "reactions:read",
+    } <= scopes
     settings = manifest["settings"]
     assert set(settings["event_subscriptions"]["bot_events"]) == {
         "app_mention",
@@ -24,6 +31,10 @@ def test_the_manifest_matches_the_app() -> None:
         "tokens_revoked",
         "app_home_opened",
         "link_shared",
+        "reaction_added",
+        "reaction_removed",
+        "message.channels",
+        "message.groups",
     }
     home = manifest["features"]["app_home"]
     assert home["home_tab_enabled"] is True and home["messages_tab_enabled"] is True

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
+from adapters.slack.render import SAVE_ACTION
 from bot.delivery.subscriptions import Subscription
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Paper
@@ -75,7 +76,8 @@ async def test_each_paper_link_is_unfurled_keyed_by_the_url_as_posted(slack_bot:
     assert list(unfurls) == [urls[0], urls[1], urls[2], urls[4]]
     for url in urls[:3]:
         assert "GrepSeek" in shown(unfurls[url]["blocks"][0])
-        assert not any(b["type"] == "actions" for b in unfurls[url]["blocks"])  # no Share: the message is public
+        actions = [e["action_id"] for b in unfurls[url]["blocks"] if b["type"] == "actions" for e in b["elements"]]
+        assert actions == [SAVE_ACTION]  # Save, but no Share: the message is public already
     assert "2401.99999 is not in the local store" in shown(unfurls[urls[4]])
 
 

@@ -1,0 +1,164 @@
+"""Slack's side of votes, replies and reading lists: reaction and thread-message events, the Save button.
+
+Events (scopes `reactions:read`, `channels:history`, `groups:history`; subscriptions
+`reaction_added`, `reaction_removed`, `message.channels`, `message.groups`):
+
+- `reaction_added` / `reaction_removed` on a message the bot posted (`item_user` is the bot) by a
+  person: a vote put on or taken off, timed by the event's `event_ts` so a late retry of an add
+  never undoes the removal that followed it; `bookmark` also saves the paper for the person.
+- `message` with a `thread_ts` other than its own `ts`, from a person: a reply in that thread.
+
+Slack retries an event it thinks was not acknowledged in 3 s; the store keys every vote and reply
+by what it is (person, message, emoji), so a retry, to this replica or another, counts nothing more.
+A "person" is anyone but a bot: the bot itself, messages with a `bot_id` or a bot subtype, and users
+whose `users.info` says `is_bot` (asked once per user and remembered).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.slack.render import SAVE_ACTION
+from bot.chat.replies import replied
+from bot.community.service import Community, Reaction
+from bot.domain.channels import ChannelRef
+
+log = logging.getLogger("paperboy.slack")
+PEOPLE_REMEMBERED = 10_000
+REPLY_SUBTYPES = frozenset({"thread_broadcast", "file_share"})  # a person's reply all the same
+
+
+def event_time(value: object) -> datetime:
+    """An event's `event_ts` ("1767225700.000100") as a time; now when it is missing or malformed."""
+    try:
+        return datetime.fromtimestamp(float(str(value)), UTC)
+    except (TypeError, ValueError, OverflowError):
+        return datetime.now(UTC)
+
+
+class People:
+    """Whether a Slack user is a person (not a bot), asked of `users.info` once per user."""
+
+    def __init__(self) -> None:
+        self._known: OrderedDict[str, bool] = OrderedDict()
+
+    async def is_person(self, client: AsyncWebClient, user: str, bot_user: str | None) -> bool:
+        if not user or user == bot_user or user == "USLACKBOT":
+            return False
+        known = self._known.get(user)
+        if known is None:
+            try:
+                found = (await client.users_info(user=user)).get("user") or {}
+                known = not (found.get("is_bot") or found.get("is_app_user"))
+            except SlackApiError as exc:  # unknown to Slack, or no users:read: count them as a person
+                log.info("users.info %s failed (%s): counting them as a person", user, exc.response.get("error"))
+                known = True
+            self._known[user] = known
+            if len(self._known) > PEOPLE_REMEMBERED:
+                self._known.popitem(last=False)
+        return known
+
+
+def register(app: AsyncApp, community: Community) -> None:
+    """Add the community listeners to the bolt app."""
+    people = People()
+
+    async def reaction(
+        body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient, bot_user: str | None, added: bool
+    ) -> None:
+        item = event.get("item") or {}
+        if item.get("type") != "message" or (event.get("item_user") and event.get("item_user") != bot_user):
+            return  # not a message, or not one of the bot's: no paper's vote
+        user = str(event.get("user") or "")
+        if not await people.is_person(client, user, bot_user):
+            return
+        where = ChannelRef("slack", str(item.get("channel") or ""), _team(body))
+        at = event_time(event.get("event_ts"))
+        await community.reaction(
+            Reaction(where, str(item.get("ts") or ""), user, str(event.get("reaction")), added, at)
+        )
+
+    # Each event is written down in the listener's middleware, which bolt runs before the listener's
+    # automatic acknowledgement: a write that did not commit (the process died, the database is down)
+    # gets no 200, so Slack sends the event again, to this replica or another. The listeners that
+    # follow have nothing left to do.
+    async def added(
+        body: dict[str, Any],
+        event: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        next: Callable[[], Awaitable[None]],
+    ) -> None:
+        await reaction(body, event, client, context.bot_user_id, True)
+        await next()
+
+    async def removed(
+        body: dict[str, Any],
+        event: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        next: Callable[[], Awaitable[None]],
+    ) -> None:
+        await reaction(body, event, client, context.bot_user_id, False)
+        await next()
+
+    async def reply_written(
+        body: dict[str, Any],
+        event: dict[str, Any],
+        context: AsyncBoltContext,
+        next: Callable[[], Awaitable[None]],
+    ) -> None:
+        thread, ts, user = event.get("thread_ts"), event.get("ts"), str(event.get("user") or "")
+        subtype = event.get("subtype")
+        reply = thread and thread != ts and not event.get("bot_id") and (not subtype or subtype in REPLY_SUBTYPES)
+        if reply and user and user != context.bot_user_id:  # not a bot's, an edit, a deletion, a join…
+            where = ChannelRef("slack", str(event.get("channel") or ""), _team(body))
+            await community.reply(where, str(thread), str(ts), user, event_time(ts))
+        await next()
+
+    async def recorded() -> None:
+        """Acknowledged (by bolt, once the middleware has written the event down)."""
+
+    app.event("reaction_added", middleware=[added])(recorded)
+    app.event("reaction_removed", middleware=[removed])(recorded)
+    app.event("message", middleware=[reply_written])(recorded)
+
+    @app.action(SAVE_ACTION)
+    async def save(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        who = body.get("user") or {}
+        person = community.person(ChannelRef("slack", "", _team(body)), str(who.get("id") or ""))
+        paper = str((body.get("actions") or [{}])[0].get("value", ""))
+        text = await replied(community.save(person, paper), f"saving {paper} for {person}", str)
+        await _tell(client, body, person.user, text)
+
+
+def _team(body: dict[str, Any]) -> str:
+    """The workspace a request comes from: the event's `team_id`, an action's `team.id`."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+    return str(team or "")
+
+
+async def _tell(client: AsyncWebClient, body: dict[str, Any], user: str, text: str) -> None:
+    """Answer only the person who clicked: through the action's response_url, else chat.postEphemeral."""
+    url = str(body.get("response_url") or "")
+    if url:
+        webhook = AsyncWebhookClient(url=url, session=client.session, timeout=client.timeout)
+        response = await webhook.send(text=text, response_type="ephemeral", replace_original=False)
+        if response.status_code < 400:
+            return
+        log.warning("Slack refused an answer through response_url (%d)", response.status_code)
+    channel = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or "")
+    try:
+        await client.chat_postEphemeral(channel=channel, user=user, text=text)
+    except SlackApiError as exc:
+        log.warning("could not tell %s about their reading list in %s: %s", user, channel, exc.response.get("error"))

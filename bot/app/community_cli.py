@@ -1,0 +1,128 @@
+"""`paperboy top` and `paperboy saved`: a channel's most engaged papers, one person's reading list.
+
+Registered on the command line's app by `bot.app.cli`; like its other commands, each imports what it
+uses inside its body, so `paperboy --help` loads none of it.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bot.domain.errors import UsageError
+
+if TYPE_CHECKING:
+    from bot.app.bootstrap import Services
+    from bot.community.service import Community
+    from bot.store.reading import Person
+
+_PERSON = re.compile(r"^(?P<platform>slack|discord):(?P<user>[A-Za-z0-9_.\-]+)$")
+
+
+class Period(StrEnum):
+    week = "week"
+    month = "month"
+    all = "all"
+
+
+class ListFormat(StrEnum):
+    text = "text"
+    json = "json"
+    bibtex = "bibtex"
+
+
+def parse_person(text: str) -> Person:
+    """`slack:U0123456` or `discord:1234567890` → the person in any workspace; a UsageError otherwise."""
+    from bot.store.reading import Person
+
+    match = _PERSON.match(text.strip())
+    if match is None:
+        raise UsageError(
+            f"{text!r} is not PLATFORM:USER_ID (such as slack:U0123456 or discord:1234567890; "
+            "Slack shows a member ID under their profile's ⋮ menu, Discord under Copy User ID)"
+        )
+    return Person(match.group("platform"), "", match.group("user"))
+
+
+def _community(services: Services) -> Community:
+    from bot.community.service import Community
+    from bot.store.engagement import EngagementStore
+    from bot.store.reading import ReadingLists
+
+    engine = services.store.engine
+    return Community(EngagementStore(engine), ReadingLists(engine), services.store)
+
+
+def register(app: typer.Typer) -> None:
+    from bot.app import cli
+
+    @app.command()
+    def top(
+        channel: Annotated[str, typer.Option("--channel", help="PLATFORM:CHANNEL_ID, such as slack:C0123456.")],
+        period: Annotated[Period, typer.Option("--period", help="Cards posted in the last week, month, or ever.")] = (
+            Period.week
+        ),
+        json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """A channel's most engaged papers: people who reacted plus people who replied, highest first."""
+        from bot.domain.channels import parse_channel
+
+        where = parse_channel(channel)
+
+        async def work(services: Services) -> None:
+            community = _community(services)
+            if not json_:
+                from adapters.console.render import render_post
+
+                cli.out.print(render_post(await community.top(where, period.value)))
+                return
+            ranked = await community.ranked(where, period.value)
+            papers = [
+                {
+                    "arxiv_id": r.engaged.arxiv_id,
+                    "title": r.paper.title if r.paper else None,
+                    "reactions": r.engaged.reactions,
+                    "replies": r.engaged.replies,
+                    "score": r.engaged.score,
+                }
+                for r in ranked
+            ]
+            cli._print_json({"channel": str(where), "period": period.value, "papers": papers})
+
+        cli._run(work, ensure=False)
+
+    @app.command()
+    def saved(
+        user: Annotated[str, typer.Option("--user", help="PLATFORM:USER_ID, such as slack:U0123456.")],
+        format_: Annotated[ListFormat, typer.Option("--format", help="text, json or bibtex.")] = ListFormat.text,
+    ) -> None:
+        """One person's reading list (their Save buttons and bookmark reactions), newest first."""
+        person = parse_person(user)
+
+        async def work(services: Services) -> None:
+            from bot.community.service import citations, listing_line
+
+            entries = await _community(services).reading_list(person)
+            if format_ is ListFormat.json:
+                papers = [
+                    {
+                        "arxiv_id": s.arxiv_id,
+                        "title": p.title if p else None,
+                        "saved_at": s.saved_at.isoformat(),
+                        "url": p.hf_url if p else None,
+                    }
+                    for s, p in entries
+                ]
+                cli._print_json({"user": str(person), "papers": papers})
+            elif not entries:
+                cli.err.print(f"{person} has saved no papers.", markup=False)
+            elif format_ is ListFormat.bibtex:
+                cli.out.print(citations(entries), markup=False)
+            else:
+                for i, (s, p) in enumerate(entries, start=1):
+                    cli.out.print(listing_line(i, s, p), markup=False)
+
+        cli._run(work, ensure=False)

@@ -1,0 +1,185 @@
+"""What people do with the bot's papers: their votes and replies counted, their reading lists kept.
+
+Adapters hand in neutral events (a reaction put on or taken off a message, a message in a thread)
+from people only: they drop bots, the bot itself included, before calling. Which message is about
+which paper, and whether it counts, is decided here and in the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from bot.community.periods import WORDS, since
+from bot.domain.cards import card
+from bot.domain.channels import ChannelRef
+from bot.domain.citation import bibtex
+from bot.domain.engagement import Engaged
+from bot.domain.errors import InvalidPaperId
+from bot.domain.ids import parse_arxiv_id
+from bot.domain.models import Paper
+from bot.domain.post import Post
+from bot.store.engagement import EngagementStore, Posted, Reply, Vote
+from bot.store.papers import PaperStore
+from bot.store.reading import Person, ReadingLists, SavedPaper
+
+BOOKMARKS = {"slack": frozenset({"bookmark"}), "discord": frozenset({"🔖"})}  # the reaction that saves
+TOP = 10  # papers `/papers top` shows
+LIST_LINES = 15  # reading-list lines per paragraph (one Slack section each)
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """A person's reaction put on (`added`) or taken off a message.
+
+    `where` is the channel the message is in; on Discord a message inside a thread names the thread.
+    `bot_message`: the adapter knows the message is the bot's own (Discord tells the author), so any
+    of the bot's messages in a paper's thread counts (the seed, its answers there).
+    """
+
+    where: ChannelRef
+    message: str
+    user: str
+    emoji: str
+    added: bool
+    at: datetime
+    bot_message: bool = False
+
+
+@dataclass(frozen=True)
+class Ranked:
+    engaged: Engaged
+    paper: Paper | None  # None: the paper is no longer in the store
+
+
+class Community:
+    def __init__(
+        self,
+        engagement: EngagementStore,
+        lists: ReadingLists,
+        papers: PaperStore,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.engagement = engagement
+        self.lists = lists
+        self._papers = papers
+        self._clock = clock
+
+    # -- events -------------------------------------------------------------------------------
+
+    async def reaction(self, event: Reaction) -> Posted | None:
+        """Count a vote when the message is one the bot posted for a paper (the paper, else None).
+        The bookmark reaction also saves the paper for the person; taking it off does not unsave."""
+        posted = await self.engagement.posted(event.where, event.message, thread_messages=event.bot_message)
+        if posted is None:
+            return None
+        vote = Vote(posted, event.user, event.message, event.emoji, event.added, event.at)
+        await self.engagement.record(vote)
+        if event.added and event.emoji in BOOKMARKS.get(event.where.platform, ()):
+            await self.lists.save(self.person(posted.channel, event.user), posted.arxiv_id, event.at)
+        return posted
+
+    async def reply(self, where: ChannelRef, thread: str, message: str, user: str, at: datetime) -> Posted | None:
+        """Count a person's message in a thread when the thread is a paper's (the paper, else None)."""
+        posted = await self.engagement.thread(where, thread)
+        if posted is None:
+            return None
+        await self.engagement.record(Reply(posted, user, message, at))
+        return posted
+
+    @staticmethod
+    def person(where: ChannelRef, user: str) -> Person:
+        return Person(where.platform, where.workspace, user)
+
+    # -- reading lists --------------------------------------------------------------------------
+
+    async def save(self, person: Person, paper_ref: str) -> str:
+        """The Save button: put the paper on the person's list; the words to tell them."""
+        try:
+            arxiv_id = parse_arxiv_id(paper_ref)
+        except InvalidPaperId as exc:
+            return str(exc)
+        paper = await self._papers.get(arxiv_id)
+        name = f"“{paper.title}”" if paper else arxiv_id
+        if await self.lists.save(person, arxiv_id, self._clock()):
+            return f"Saved {name} to your reading list. `/papers saved` shows it."
+        return f"{name} is already on your reading list."
+
+    async def unsave(self, person: Person, paper_ref: str) -> Post:
+        try:
+            arxiv_id = parse_arxiv_id(paper_ref)
+        except InvalidPaperId as exc:
+            return Post(header="paperboy", text=(f"{exc}. Try `/papers unsave 2406.12345`.",))
+        if await self.lists.unsave(person, arxiv_id):
+            return Post(header="paperboy", text=(f"Removed {arxiv_id} from your reading list.",))
+        return Post(header="paperboy", text=(f"{arxiv_id} is not on your reading list (`/papers saved` shows it).",))
+
+    async def reading_list(self, person: Person) -> list[tuple[SavedPaper, Paper | None]]:
+        found = await self.lists.saved(person)
+        papers = await self._papers.get_many([s.arxiv_id for s in found])
+        return [(s, papers.get(s.arxiv_id)) for s in found]
+
+    async def saved(self, person: Person, *, as_bibtex: bool = False) -> Post:
+        """`/papers saved [bibtex]`: the person's list, newest first, as lines or as BibTeX."""
+        entries = await self.reading_list(person)
+        if not entries:
+            return Post(
+                header="Your reading list is empty",
+                text=("Save a paper with the Save button on its card, or react to a card with the bookmark 🔖.",),
+            )
+        if as_bibtex:
+            return Post(header=f"Your reading list as BibTeX ({_papers(len(entries))})", code=citations(entries))
+        lines = [listing_line(i, saved, paper) for i, (saved, paper) in enumerate(entries, start=1)]
+        paragraphs = ["\n".join(lines[i : i + LIST_LINES]) for i in range(0, len(lines), LIST_LINES)]
+        return Post(
+            header=f"Your reading list ({_papers(len(entries))})",
+            text=(*paragraphs, "`/papers saved bibtex` gives it as BibTeX; `/papers unsave ID` takes one off."),
+        )
+
+    # -- top ------------------------------------------------------------------------------------
+
+    async def ranked(self, channel: ChannelRef, period: str, limit: int = TOP) -> list[Ranked]:
+        top = await self.engagement.top(channel, since(period, self._clock()), None, limit)
+        papers = await self._papers.get_many([e.arxiv_id for e in top])
+        return [Ranked(e, papers.get(e.arxiv_id)) for e in top]
+
+    async def top(self, channel: ChannelRef, period: str) -> Post:
+        """`/papers top [week|month|all]`: the channel's papers by score, each card with its counts."""
+        ranked = await self.ranked(channel, period)
+        cards = tuple(
+            replace(card(r.paper, rank=i), summary=counts(r.engaged))
+            for i, r in enumerate(ranked, start=1)
+            if r.paper is not None
+        )
+        return Post(
+            header=f"Most engaged papers here, posted {WORDS[period]}",
+            subheader="Score: people who reacted to a paper's messages + people who replied in its thread",
+            cards=cards,
+            empty=(
+                f"No paper posted here {WORDS[period]} has a reaction or a reply yet. React to a card or "
+                "reply in its thread to vote; `/papers top all` looks further back."
+            ),
+        )
+
+
+def counts(engaged: Engaged) -> str:
+    return f"Score {engaged.score}: {engaged.reactions} {_people(engaged.reactions)} reacted, {engaged.replies} replied"
+
+
+def _people(n: int) -> str:
+    return "person" if n == 1 else "people"
+
+
+def _papers(n: int) -> str:
+    return f"{n} paper" + ("" if n == 1 else "s")
+
+
+def listing_line(position: int, saved: SavedPaper, paper: Paper | None) -> str:
+    title = " ".join(paper.title.split()) if paper else "(not in the local store)"
+    return f"{position}. {saved.arxiv_id} · {title} · saved {saved.saved_at:%-d %b %Y}"
+
+
+def citations(entries: list[tuple[SavedPaper, Paper | None]]) -> str:
+    """Every saved paper as BibTeX; one the store no longer holds gets arXiv's minimal entry."""
+    return "\n\n".join(bibtex(paper or Paper(arxiv_id=s.arxiv_id, title=s.arxiv_id)) for s, paper in entries)

@@ -1,0 +1,241 @@
+"""Votes and replies on the bot's paper messages, per channel, and the ranking `/papers top` reads.
+
+Every event is stored under its natural key, so a platform's retry, a second replica's copy or a
+gateway replay of it changes nothing:
+
+- a vote is (platform, workspace, channel, paper, person, message, emoji); `present` says whether
+  the reaction is on, `event_at` when the platform says it changed. A change older than the one
+  stored is dropped, so a late retry of an add never undoes the remove that followed it;
+- a reply is the person's message id in the paper's thread.
+
+Per person and paper a row counts their present reactions (`reactors`) and their replies
+(`repliers`); its 0 → 1 and 1 → 0 steps move the paper's `engagement` row (distinct people who
+reacted, distinct people who replied), all in the event's transaction. Those rows are taken with a
+row lock by the upsert itself, so replicas counting the same person at once wait for each other
+instead of counting them twice.
+
+Events arriving together share a transaction (group commit), written by `bot.store.tally` in a few
+multi-row statements; messages asked about together are looked up over one connection, and a
+message's paper, once known, is remembered.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.domain.channels import ChannelRef
+from bot.domain.engagement import Engaged
+from bot.store.engine import as_utc
+from bot.store.group_commit import GroupCommit
+from bot.store.tables import engagement, paper_messages, papers, threads
+from bot.store.tally import Event, Posted, Reply, Tally, Vote, rows_of, utc
+
+__all__ = ["EngagementStore", "Event", "Posted", "Reply", "Vote"]
+PIECE = 100  # (channel, message) pairs a query: at most 100 × 100 index seeks
+CACHE = 50_000  # messages whose paper is remembered in memory (a card's reactions come in bursts)
+
+
+@dataclass
+class _Ask:
+    """One message to find the paper of, and, once the batch it went in has run, what was found."""
+
+    where: ChannelRef
+    message: str
+    thread_messages: bool
+    found: Posted | None = None
+
+
+class EngagementStore:
+    """Records votes and replies (group-committed) and ranks a channel's papers (the Engagement port)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._dialect = engine.dialect.name
+        self._record = GroupCommit(self._write)
+        self._resolve = GroupCommit(self._lookup_all)  # asked together, looked up over one connection
+        self._known: OrderedDict[tuple[str, str, str, bool], Posted] = OrderedDict()
+
+    # -- which paper a message is about -------------------------------------------------------
+
+    async def posted(self, where: ChannelRef, message: str, *, thread_messages: bool = False) -> Posted | None:
+        """The paper the bot posted `message` for in `where`: a card (the root of a paper thread) or a
+        thread seed it recorded. With `thread_messages`, any message in a paper's thread counts (the
+        caller checked it is the bot's own; on Discord a thread is a channel of its own)."""
+        key = (where.platform, where.channel, message, thread_messages)
+        found = self._known.get(key)
+        if found is not None:
+            self._known.move_to_end(key)
+            return replace_workspace(found, where.workspace)
+        ask = _Ask(where, message, thread_messages)
+        await self._resolve(ask)
+        if ask.found is not None:
+            self._known[key] = ask.found
+            if len(self._known) > CACHE:
+                self._known.popitem(last=False)
+        return ask.found
+
+    async def thread(self, where: ChannelRef, thread: str) -> Posted | None:
+        """The paper whose discussion thread `thread` is (in `where`, or anywhere on Discord, whose
+        thread ids stand alone)."""
+        return await self.posted(where, thread)
+
+    async def _lookup_all(self, asks: list[_Ask]) -> None:
+        """Find the papers of every message asked about at once: a few set-wise queries a platform."""
+        platforms: dict[str, list[_Ask]] = defaultdict(list)
+        for ask in asks:
+            platforms[ask.where.platform].append(ask)
+        async with self._engine.connect() as conn:
+            for platform, group in platforms.items():
+                await self._lookup(conn, platform, group)
+
+    async def _lookup(self, conn: AsyncConnection, platform: str, asks: list[_Ask]) -> None:
+        """Where a message names its paper, first to last: a message the bot recorded (a seed), a card
+        (the root of a paper's thread), on Discord a thread of its own id, and, where the caller
+        knows the message is the bot's, the paper thread it is in. Then each paper's first card in
+        its channel (a digest card or a share, whichever came first)."""
+        pairs = sorted({(a.where.channel, a.message) for a in asks})
+        seeds = await _pick(conn, paper_messages, platform, paper_messages.c.message, pairs, paper_messages.c.posted_at)
+        cards = await _pick(conn, threads, platform, threads.c.thread_ref, pairs, threads.c.created_at)
+        alone = {a.message for a in asks if platform == "discord"} | {
+            a.where.channel for a in asks if a.thread_messages
+        }
+        anywhere = await _by_thread(conn, platform, sorted(alone)) if alone else {}
+        found: dict[int, tuple[str, str, datetime]] = {}
+        for i, ask in enumerate(asks):
+            key = (ask.where.channel, ask.message)
+            hit = seeds.get(key) or cards.get(key)
+            if hit is None and platform == "discord":
+                hit = anywhere.get(ask.message)
+            if hit is None and ask.thread_messages:
+                hit = anywhere.get(ask.where.channel)
+            if hit is not None:
+                found[i] = hit
+        firsts = await _first_cards(conn, platform, sorted({(c, p) for c, p, _ in found.values()}))
+        for i, (channel, arxiv_id, own) in found.items():
+            ask = asks[i]
+            at = as_utc(firsts.get((channel, arxiv_id)) or own)
+            ask.found = Posted(ChannelRef(platform, channel, ask.where.workspace), arxiv_id, at)
+
+    # -- recording ----------------------------------------------------------------------------
+
+    async def record(self, event: Event) -> None:
+        """Count one vote change or reply (once however often it is offered); returns once committed."""
+        await self._record(event)
+
+    async def _write(self, events: list[Event]) -> None:
+        vote_rows, reply_rows = rows_of(events)
+        async with self._engine.begin() as conn:
+            tally = Tally(conn)
+            await tally.votes(vote_rows)
+            await tally.replies(reply_rows)
+            await tally.close()
+
+    # -- reading (the Engagement port) ----------------------------------------------------------
+
+    async def top(
+        self, channel: ChannelRef, since: datetime | None, until: datetime | None, limit: int
+    ) -> Sequence[Engaged]:
+        """The channel's papers with a score above 0 among the cards posted in [since, until), highest
+        score first, ties by Hugging Face upvotes, then arXiv id. A channel named without its workspace
+        (`paperboy top --channel slack:C…`, a subscription from the config file) is read in every
+        workspace that has one by that id."""
+        reactions = func.sum(engagement.c.reactions)
+        replied = func.sum(engagement.c.replies)
+        upvotes = func.max(func.coalesce(papers.c.upvotes, 0))
+        query = (
+            select(engagement.c.arxiv_id, reactions, replied)
+            .select_from(engagement.outerjoin(papers, papers.c.arxiv_id == engagement.c.arxiv_id))
+            .where(engagement.c.platform == channel.platform, engagement.c.channel == channel.channel)
+            .group_by(engagement.c.arxiv_id)
+            .having(reactions + replied > 0)
+            .order_by((reactions + replied).desc(), upvotes.desc(), engagement.c.arxiv_id)
+            .limit(max(limit, 0))
+        )
+        if channel.workspace:
+            query = query.where(engagement.c.workspace == channel.workspace)
+        if since is not None:
+            query = query.where(engagement.c.posted_at >= utc(since))
+        if until is not None:
+            query = query.where(engagement.c.posted_at < utc(until))
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [Engaged(str(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+
+def _pieces(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), PIECE):
+        yield items[start : start + PIECE]
+
+
+async def _pick(
+    conn: AsyncConnection,
+    table: Table,
+    platform: str,
+    message: ColumnElement[str],
+    pairs: Sequence[tuple[str, str]],
+    at: ColumnElement[datetime],
+) -> dict[tuple[str, str], tuple[str, str, datetime]]:
+    """(channel, message) → (channel, paper, when) for the pairs `table` holds."""
+    found: dict[tuple[str, str], tuple[str, str, datetime]] = {}
+    wanted = set(pairs)
+    for piece in _pieces(pairs):
+        # `channel IN (…) AND message IN (…)`: index seeks on both engines, where SQLite reads a
+        # row-value `(channel, message) IN (…)` by scanning every row of the platform.
+        rows = await conn.execute(
+            select(table.c.channel, message, table.c.arxiv_id, at).where(
+                table.c.platform == platform,
+                table.c.channel.in_(sorted({c for c, _ in piece})),
+                message.in_(sorted({m for _, m in piece})),
+            )
+        )
+        found |= {(str(r[0]), str(r[1])): (str(r[0]), str(r[2]), r[3]) for r in rows if (r[0], r[1]) in wanted}
+    return found
+
+
+async def _by_thread(conn: AsyncConnection, platform: str, refs: Sequence[str]) -> dict[str, tuple[str, str, datetime]]:
+    """thread id → (the card's channel, paper, when), for thread ids that stand alone (Discord)."""
+    found: dict[str, tuple[str, str, datetime]] = {}
+    for piece in _pieces(refs):
+        rows = await conn.execute(
+            select(threads.c.thread_ref, threads.c.channel, threads.c.arxiv_id, threads.c.created_at).where(
+                threads.c.platform == platform, threads.c.thread_ref.in_(list(piece))
+            )
+        )
+        found |= {str(r[0]): (str(r[1]), str(r[2]), r[3]) for r in rows}
+    return found
+
+
+async def _first_cards(
+    conn: AsyncConnection, platform: str, papers_at: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], datetime]:
+    """(channel, paper) → when the paper's first card went to that channel."""
+    found: dict[tuple[str, str], datetime] = {}
+    wanted = set(papers_at)
+    for piece in _pieces(papers_at):
+        rows = await conn.execute(
+            select(threads.c.channel, threads.c.arxiv_id, func.min(threads.c.created_at))
+            .where(
+                threads.c.platform == platform,
+                threads.c.channel.in_(sorted({c for c, _ in piece})),
+                threads.c.arxiv_id.in_(sorted({a for _, a in piece})),
+            )
+            .group_by(threads.c.channel, threads.c.arxiv_id)
+        )
+        found |= {(str(r[0]), str(r[1])): r[2] for r in rows if (r[0], r[1]) in wanted}
+    return found
+
+
+def replace_workspace(posted: Posted, workspace: str) -> Posted:
+    """A remembered message's paper, for an event from `workspace` (the cache is keyed without it)."""
+    if posted.channel.workspace == workspace:
+        return posted
+    return Posted(
+        ChannelRef(posted.channel.platform, posted.channel.channel, workspace), posted.arxiv_id, posted.posted_at
+    )

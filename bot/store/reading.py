@@ -1,0 +1,79 @@
+"""Reading lists: the papers each person saved (a card's Save button, the bookmark reaction)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.store.engine import as_utc
+from bot.store.tables import saved
+from bot.store.upsert import changed, insert_for
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone on a platform: their user id in a workspace (Slack team, Discord guild); an empty
+    workspace (`paperboy saved --user slack:U…`) stands for any workspace they are in."""
+
+    platform: str
+    workspace: str
+    user: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.user}"
+
+
+@dataclass(frozen=True)
+class SavedPaper:
+    arxiv_id: str
+    saved_at: datetime
+
+
+class ReadingLists:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def save(self, person: Person, arxiv_id: str, now: datetime) -> bool:
+        """Put the paper on the person's list; False when it was there already (saved twice is once)."""
+        stmt = insert_for(self._engine.dialect.name, saved).on_conflict_do_nothing(
+            index_elements=["platform", "workspace", "user_id", "arxiv_id"]
+        )
+        row = {
+            "platform": person.platform,
+            "workspace": person.workspace,
+            "user_id": person.user,
+            "arxiv_id": arxiv_id,
+            "saved_at": now.astimezone(UTC),
+        }
+        async with self._engine.begin() as conn:
+            return await changed(conn, stmt.values(**row))
+
+    async def unsave(self, person: Person, arxiv_id: str) -> bool:
+        """Take the paper off the list; False when it was not on it."""
+        stmt = delete(saved).where(
+            saved.c.platform == person.platform, saved.c.user_id == person.user, saved.c.arxiv_id == arxiv_id
+        )
+        if person.workspace:
+            stmt = stmt.where(saved.c.workspace == person.workspace)
+        async with self._engine.begin() as conn:
+            return await changed(conn, stmt)
+
+    async def saved(self, person: Person) -> list[SavedPaper]:
+        """The person's list, most recently saved first."""
+        first = func.min(saved.c.saved_at)  # one row a paper, if saved in several workspaces
+        query = select(saved.c.arxiv_id, first).where(
+            saved.c.platform == person.platform, saved.c.user_id == person.user
+        )
+        if person.workspace:
+            query = query.where(saved.c.workspace == person.workspace)
+        query = query.group_by(saved.c.arxiv_id).order_by(first.desc(), saved.c.arxiv_id)
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [SavedPaper(str(r[0]), as_utc(r[1])) for r in rows]
+
+    async def saved_papers(self, platform: str, workspace: str, person: str) -> list[str]:
+        """The arXiv ids on the person's list, most recently saved first (the App Home's ReadingList port)."""
+        return [paper.arxiv_id for paper in await self.saved(Person(platform, workspace, person))]

@@ -1,0 +1,135 @@
+"""Votes, replies, `/papers top` and reading lists through gateway dispatches into the real discord.py client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+from adapters.discord.app import intents
+from bot.domain.channels import ChannelRef
+from bot.domain.engagement import Engaged
+from bot.store.reading import Person
+from tests.adapters.discord.conftest import DiscordBot
+from tests.fakes.discord import BOT_ID, GUILD_ID, HUMAN_ID, TEXT_ID
+
+PAPER = "2605.29307"
+HERE = ChannelRef("discord", TEXT_ID, GUILD_ID)
+ADA = Person("discord", GUILD_ID, HUMAN_ID)
+BEA = "1000000000000000004"
+CAL = "1000000000000000005"
+
+
+async def shared(discord_bot: DiscordBot) -> tuple[str, str, str]:
+    """Share a paper in the text channel: its card's id, its thread's id (the same), its seed's id."""
+    fake = discord_bot.fake
+    await fake.click(f"share:{PAPER}")
+    await fake.wait_for(lambda: any(s.path.endswith("/threads") for s in fake.sent))
+    thread = next(s for s in fake.sent if s.path.endswith("/threads")).path.split("/")[-2]
+    await fake.wait_for(lambda: fake.stored.get(thread))
+    await fake.wait_for(lambda: len(fake.followups()) == 1)
+    card = str(fake.stored[TEXT_ID][0]["id"])
+    return card, thread, str(fake.stored[thread][0]["id"])
+
+
+async def counted(discord_bot: DiscordBot, expected: list[Engaged], within: float = 5.0) -> None:
+    deadline = time.monotonic() + within
+    while (found := list(await discord_bot.community.engagement.top(HERE, None, None, 10))) != expected:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"counted {found}, expected {expected}")
+        await asyncio.sleep(0.02)
+
+
+async def answer(discord_bot: DiscordBot, count: int) -> str:
+    await discord_bot.fake.wait_for(lambda: len(discord_bot.fake.followups()) >= count)
+    return json.dumps(discord_bot.fake.followups()[count - 1], ensure_ascii=False)
+
+
+def test_the_reactions_intent_is_asked_for_and_message_content_is_not() -> None:
+    wanted = intents()
+    assert wanted.guild_reactions and wanted.guild_messages
+    assert not wanted.message_content  # privileged, and counting replies needs no text
+
+
+async def test_reactions_on_the_card_and_its_seed_count_people_once(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    card, thread, seed = await shared(discord_bot)
+    await fake.react(TEXT_ID, card)
+    await fake.react(TEXT_ID, card)  # a second gateway session's copy, a resume's replay
+    await fake.react(thread, seed, "👀")  # the same person on the seed, inside the thread
+    await fake.react(thread, seed, user=BEA)
+    await counted(discord_bot, [Engaged(PAPER, 2, 0)])
+    await fake.react(TEXT_ID, card, added=False)
+    await counted(discord_bot, [Engaged(PAPER, 2, 0)])  # ada still has 👀 on the seed
+    await fake.react(thread, seed, "👀", added=False)
+    await fake.react(thread, seed, user=BEA, added=False)
+    await counted(discord_bot, [])
+
+
+async def test_bots_and_peoples_own_messages_are_not_votes(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    card, thread, _ = await shared(discord_bot)
+    await fake.react(TEXT_ID, card, user=BOT_ID)  # the bot itself
+    await fake.react(TEXT_ID, card, user=CAL, bot=True)  # another bot
+    human = await fake.say(thread, user=BEA)
+    await fake.react(thread, human, author=BEA)  # someone's reply in the thread
+    await fake.react(TEXT_ID, "2999999999999999999")  # a bot message that is no paper's
+    await fake.react(TEXT_ID, card, user=BEA)
+    await counted(discord_bot, [Engaged(PAPER, 1, 1)])  # bea's reaction on the card, bea's reply
+
+
+async def test_thread_messages_count_people_once(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    _, thread, _ = await shared(discord_bot)
+    first = await fake.say(thread)
+    await fake.say(thread, message_id=first)  # the same message again
+    await fake.say(thread)  # ada again
+    await fake.say(thread, user=BEA)
+    await fake.say(thread, user=CAL, bot=True)  # a bot
+    await fake.say(TEXT_ID, user=CAL)  # the channel itself, not a thread
+    await counted(discord_bot, [Engaged(PAPER, 0, 2)])
+
+
+async def test_papers_top_answers_with_counts_and_buttons(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    card, thread, _ = await shared(discord_bot)
+    await fake.react(TEXT_ID, card)
+    await fake.say(thread, user=BEA)
+    await counted(discord_bot, [Engaged(PAPER, 1, 1)])
+    await fake.slash("top", {"period": "month"})
+    text = await answer(discord_bot, 2)
+    assert "Most engaged papers here, posted in the last 30 days" in text
+    assert "Score 2: 1 person reacted, 1 replied" in text
+    buttons = [c["custom_id"] for row in fake.followups()[1]["components"] for c in row["components"]]
+    assert buttons == [f"share:{PAPER}", f"save:{PAPER}"]
+
+
+async def test_the_bookmark_saves_and_taking_it_off_does_not_unsave(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    card, _, _ = await shared(discord_bot)
+    await fake.react(TEXT_ID, card, "🔖")
+    await counted(discord_bot, [Engaged(PAPER, 1, 0)])
+    await fake.react(TEXT_ID, card, "🔖", added=False)
+    await counted(discord_bot, [])
+    assert [s.arxiv_id for s in await discord_bot.community.lists.saved(ADA)] == [PAPER]
+
+
+async def test_the_save_button_and_the_reading_list_commands(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    await fake.click(f"save:{PAPER}")
+    assert "Saved “GrepSeek" in await answer(discord_bot, 1)
+    assert fake.followups()[0]["flags"] & 64  # only to them
+    await fake.slash("saved")
+    assert f"1. {PAPER} · GrepSeek" in await answer(discord_bot, 2)
+    await fake.slash("saved", {"format": "bibtex"})
+    assert f"eprint        = {{{PAPER}}}" in await answer(discord_bot, 3)
+    await fake.slash("unsave", {"id": PAPER})
+    assert f"Removed {PAPER} from your reading list" in await answer(discord_bot, 4)
+    await fake.slash("saved")
+    assert "Your reading list is empty" in await answer(discord_bot, 5)
+
+
+async def test_a_shared_card_carries_a_save_button(discord_bot: DiscordBot) -> None:
+    await shared(discord_bot)
+    [card] = discord_bot.fake.posts_in(TEXT_ID)
+    assert [c["custom_id"] for row in card["components"] for c in row["components"]] == [f"save:{PAPER}"]

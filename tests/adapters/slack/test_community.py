@@ -1,0 +1,180 @@
+"""Votes, replies, `/papers top` and reading lists through signed events into the real bolt app."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from adapters.slack.guard import acked_early
+from bot.domain.channels import ChannelRef
+from bot.domain.engagement import Engaged
+from bot.store.reading import Person
+from tests.adapters.slack.conftest import SlackBot
+
+PAPER = "2605.29307"
+HERE = ChannelRef("slack", "C0001", "T0001")
+ADA = Person("slack", "T0001", "U0001")
+
+
+async def shared(slack_bot: SlackBot) -> tuple[str, str]:
+    """Share a paper in #papers: its card's and its thread seed's ts."""
+    await slack_bot.click_share(PAPER)
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.stored.get("C0001", [])) == 2)
+    card, seed = slack_bot.fake.stored["C0001"]
+    return str(card["ts"]), str(seed["ts"])
+
+
+def reaction(
+    ts: str,
+    *,
+    user: str = "U0001",
+    emoji: str = "+1",
+    added: bool = True,
+    at: str = "1767225700.000100",
+    item_user: str = "UBOT",
+) -> dict[str, Any]:
+    return {
+        "type": "reaction_added" if added else "reaction_removed",
+        "user": user,
+        "reaction": emoji,
+        "item": {"type": "message", "channel": "C0001", "ts": ts},
+        "item_user": item_user,
+        "event_ts": at,
+    }
+
+
+def reply(thread: str, ts: str, *, user: str = "U0002", **extra: Any) -> dict[str, Any]:
+    return {"type": "message", "channel": "C0001", "user": user, "text": "nice", "ts": ts, "thread_ts": thread, **extra}
+
+
+async def counted(slack_bot: SlackBot, expected: list[Engaged], within: float = 5.0) -> None:
+    """Wait until the channel's counts are `expected` (events are acknowledged before they are counted)."""
+    deadline = time.monotonic() + within
+    while (found := list(await slack_bot.community.engagement.top(HERE, None, None, 10))) != expected:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"counted {found}, expected {expected}")
+        await asyncio.sleep(0.02)
+
+
+async def test_reactions_on_the_card_and_its_seed_count_people_once_retries_included(slack_bot: SlackBot) -> None:
+    card, seed = await shared(slack_bot)
+    assert (await slack_bot.event(reaction(card), event_id="Ev1")).status_code == 200
+    await slack_bot.event(reaction(card), event_id="Ev1", retry=1)  # Slack's retry
+    await slack_bot.event(reaction(card), event_id="Ev1", retry=2)
+    await slack_bot.event(reaction(seed, emoji="eyes"), event_id="Ev2")  # the same person on the seed
+    await slack_bot.event(reaction(seed, user="U0002"), event_id="Ev3")
+    await counted(slack_bot, [Engaged(PAPER, 2, 0)])
+    later = "1767225800.000100"
+    await slack_bot.event(reaction(card, added=False, at=later), event_id="Ev4")
+    await slack_bot.event(reaction(seed, emoji="eyes", added=False, at=later), event_id="Ev5")
+    await counted(slack_bot, [Engaged(PAPER, 1, 0)])
+    await slack_bot.event(reaction(card), event_id="Ev1", retry=3)  # a late retry of the add: stays removed
+    await slack_bot.event(reaction(seed, user="U0002", added=False, at=later), event_id="Ev6")
+    await counted(slack_bot, [])
+
+
+async def test_bots_and_other_peoples_messages_are_not_votes(slack_bot: SlackBot) -> None:
+    slack_bot.fake.users["U0666"] = {"name": "otherbot", "is_bot": True}
+    card, _ = await shared(slack_bot)
+    await slack_bot.event(reaction(card, user="UBOT"), event_id="Ev1")  # the bot itself
+    await slack_bot.event(reaction(card, user="U0666"), event_id="Ev2")  # another bot
+    await slack_bot.event(reaction("999.1", item_user="U0003"), event_id="Ev3")  # someone's own message
+    await slack_bot.event(reaction("999.2"), event_id="Ev4")  # a bot message that is no paper's
+    await slack_bot.event(reaction(card, user="U0007"), event_id="Ev5")  # unknown to users.info: a person
+    await counted(slack_bot, [Engaged(PAPER, 1, 0)])
+    looked_up = [str(c.args.get("user")) for c in slack_bot.fake.calls if c.method == "users.info"]
+    assert sorted(looked_up) == ["U0001", "U0007", "U0666"]  # once each; never for the bot itself
+
+
+async def test_replies_in_the_thread_count_people_once(slack_bot: SlackBot) -> None:
+    card, _ = await shared(slack_bot)
+    await slack_bot.event(reply(card, "1767225701.000001"), event_id="Ev1")
+    await slack_bot.event(reply(card, "1767225701.000001"), event_id="Ev1", retry=1)
+    await slack_bot.event(reply(card, "1767225702.000001"), event_id="Ev2")  # the same person again
+    await slack_bot.event(reply(card, "1767225703.000001", user="U0003", subtype="thread_broadcast"), event_id="Ev3")
+    await slack_bot.event(reply(card, "1767225704.000001", user="U0009", bot_id="B0009"), event_id="Ev4")
+    await slack_bot.event(reply(card, "1767225705.000001", subtype="message_changed"), event_id="Ev5")
+    await slack_bot.event(reply("555.5", "1767225706.000001"), event_id="Ev6")  # not a paper's thread
+    await slack_bot.event(reply(card, card), event_id="Ev7")  # the thread's root itself
+    await counted(slack_bot, [Engaged(PAPER, 0, 2)])
+
+
+async def test_papers_top_lists_counts_with_share_and_save_buttons(slack_bot: SlackBot) -> None:
+    card, _ = await shared(slack_bot)
+    await slack_bot.event(reaction(card), event_id="Ev1")
+    await slack_bot.event(reply(card, "1767225701.000001"), event_id="Ev2")
+    await counted(slack_bot, [Engaged(PAPER, 1, 1)])
+    slack_bot.fake.responses.clear()
+    await slack_bot.command("top")
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    answer = slack_bot.fake.responses[0]
+    text = json.dumps(answer, ensure_ascii=False)
+    assert "Most engaged papers here, posted in the last 7 days" in text
+    assert "Score 2: 1 person reacted, 1 replied" in text
+    buttons = [e["action_id"] for b in answer["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert buttons == ["share_paper", "save_paper"]
+    await slack_bot.command("top all", channel="C0002")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 2)
+    assert "No paper posted here ever has a reaction or a reply yet" in json.dumps(slack_bot.fake.responses[1])
+
+
+async def test_the_bookmark_reaction_saves_and_taking_it_off_does_not_unsave(slack_bot: SlackBot) -> None:
+    card, _ = await shared(slack_bot)
+    await slack_bot.event(reaction(card, emoji="bookmark"), event_id="Ev1")
+    await counted(slack_bot, [Engaged(PAPER, 1, 0)])
+    await slack_bot.event(reaction(card, emoji="bookmark", added=False, at="1767225800.0"), event_id="Ev2")
+    await counted(slack_bot, [])
+    assert [s.arxiv_id for s in await slack_bot.community.lists.saved(ADA)] == [PAPER]
+
+
+async def test_the_save_button_and_the_reading_list_commands(slack_bot: SlackBot) -> None:
+    await slack_bot.click_save(PAPER)
+    await slack_bot.fake.wait_for(lambda: "save" in slack_bot.fake.answered)
+    assert "Saved “GrepSeek" in slack_bot.fake.responses[-1]["text"]
+    assert slack_bot.fake.responses[-1]["response_type"] == "ephemeral"
+    await slack_bot.click_save(PAPER)
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 2)
+    assert "already on your reading list" in slack_bot.fake.responses[-1]["text"]
+
+    await slack_bot.command("saved")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 3)
+    listing = json.dumps(slack_bot.fake.responses[-1], ensure_ascii=False)
+    assert "Your reading list (1 paper)" in listing and f"1. {PAPER} · GrepSeek" in listing
+    assert slack_bot.fake.responses[-1]["response_type"] == "ephemeral"
+
+    await slack_bot.command("saved bibtex")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 4)
+    assert f"eprint        = {{{PAPER}}}" in json.dumps(slack_bot.fake.responses[-1], ensure_ascii=False)
+
+    await slack_bot.command("saved", user="U0002")  # someone else's list is their own
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 5)
+    assert "Your reading list is empty" in json.dumps(slack_bot.fake.responses[-1])
+
+    await slack_bot.command(f"unsave https://arxiv.org/abs/{PAPER}v2")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 6)
+    assert f"Removed {PAPER} from your reading list" in json.dumps(slack_bot.fake.responses[-1])
+    await slack_bot.command("unsave nonsense")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 7)
+    assert "Try `/papers unsave 2406.12345`" in json.dumps(slack_bot.fake.responses[-1])
+
+
+async def test_digest_and_shared_cards_carry_a_save_button(slack_bot: SlackBot) -> None:
+    await shared(slack_bot)
+    card = slack_bot.fake.posts("C0001")[0]
+    actions = [e for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [(a["action_id"], a["value"]) for a in actions] == [("save_paper", PAPER)]
+
+
+def test_votes_and_replies_are_answered_only_once_written() -> None:
+    """The door acknowledges a mention at once, but hands reaction and message events to bolt in line:
+    their 200 comes after the write, so a replica killed before it makes Slack send them again."""
+    for kind, early in (
+        ("app_mention", True),
+        ("reaction_added", False),
+        ("reaction_removed", False),
+        ("message", False),
+    ):
+        body = json.dumps({"type": "event_callback", "event": {"type": kind}}).encode()
+        assert acked_early(body, "application/json") is early, kind

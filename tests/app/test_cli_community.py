@@ -1,0 +1,111 @@
+"""`paperboy top` and `paperboy saved`, run as the command line, on a store with votes and saves in it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.domain.channels import ChannelRef
+from bot.domain.models import Paper
+from bot.domain.publishing import MessageRef
+from bot.store.engagement import EngagementStore, Reply, Vote
+from bot.store.engine import create_engine, database_url, migrate
+from bot.store.ledger import Ledger
+from bot.store.papers import PaperStore
+from bot.store.reading import Person, ReadingLists
+from tests.app.test_cli import entry_point
+from tests.conftest import child_env
+
+pytestmark = pytest.mark.slow
+NOW = datetime.now(UTC)
+HERE = ChannelRef("slack", "C0001", "T0001")
+
+
+async def fill(data: Path) -> None:
+    engine = create_engine(database_url(None, data))
+    await migrate(engine)
+    try:
+        store, ledger = PaperStore(engine), Ledger(engine)
+        engaged, lists = EngagementStore(engine), ReadingLists(engine)
+        await store.save_papers(
+            [
+                Paper(arxiv_id="2606.00001", title="Fresh & loved", authors=("Ada Lovelace",), upvotes=3),
+                Paper(arxiv_id="2606.00002", title="Old favourite", authors=("Bea Blum",), upvotes=90),
+            ]
+        )
+        for arxiv_id, ts, at in (("2606.00001", "100.1", NOW), ("2606.00002", "200.1", NOW - timedelta(days=20))):
+            await ledger.begin_papers(HERE, date(2026, 6, 3), [(1, arxiv_id)], at)
+            await ledger.card_sent(HERE, date(2026, 6, 3), arxiv_id, MessageRef("C0001", ts, ts), at)
+        fresh = await engaged.posted(HERE, "100.1")
+        old = await engaged.posted(HERE, "200.1")
+        assert fresh is not None and old is not None
+        for user in ("U1", "U2"):
+            await engaged.record(Vote(fresh, user, "100.1", "+1", True, NOW))
+        await engaged.record(Reply(fresh, "U3", "100.5", NOW))
+        for user in ("U1", "U2", "U3", "U4"):
+            await engaged.record(Vote(old, user, "200.1", "+1", True, NOW))
+        await lists.save(Person("slack", "T0001", "U1"), "2606.00002", NOW - timedelta(hours=1))
+        await lists.save(Person("slack", "T0001", "U1"), "2606.00001", NOW)
+    finally:
+        await engine.dispose()
+
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+async def run(tmp_path: Path) -> Run:
+    await fill(tmp_path / "data")
+    env = child_env() | {"PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1"}
+
+    def paperboy(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*entry_point(), *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False
+        )
+
+    return paperboy
+
+
+def test_top_as_json_ranks_the_periods_papers(run: Run) -> None:
+    week = run("top", "--channel", "slack:C0001", "--json")
+    assert week.returncode == 0, week.stderr
+    assert json.loads(week.stdout) == {
+        "channel": "slack:C0001",
+        "period": "week",
+        "papers": [{"arxiv_id": "2606.00001", "title": "Fresh & loved", "reactions": 2, "replies": 1, "score": 3}],
+    }
+    month = json.loads(run("top", "--channel", "slack:C0001", "--period", "month", "--json").stdout)
+    assert [(p["arxiv_id"], p["score"]) for p in month["papers"]] == [("2606.00002", 4), ("2606.00001", 3)]
+
+
+def test_top_as_text_and_its_mistakes(run: Run) -> None:
+    shown = run("top", "--channel", "slack:C0001", "--period", "all")
+    assert shown.returncode == 0, shown.stderr
+    assert "Most engaged papers here, posted ever" in shown.stdout
+    assert "Score 4: 4 people reacted, 0 replied" in shown.stdout
+    wrong = run("top", "--channel", "slack:C0001", "--period", "year")
+    assert wrong.returncode == 2 and "year" in wrong.stderr
+    nowhere = run("top", "--channel", "C0001")
+    assert nowhere.returncode == 2 and "is not PLATFORM:CHANNEL_ID" in nowhere.stderr
+
+
+def test_saved_in_each_format(run: Run) -> None:
+    listed = run("saved", "--user", "slack:U1")
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0].startswith("1. 2606.00001 · Fresh & loved · saved ")
+    assert lines[1].startswith("2. 2606.00002 · Old favourite")
+    as_json = json.loads(run("saved", "--user", "slack:U1", "--format", "json").stdout)
+    assert as_json["user"] == "slack:U1"
+    assert [p["arxiv_id"] for p in as_json["papers"]] == ["2606.00001", "2606.00002"]
+    bib = run("saved", "--user", "slack:U1", "--format", "bibtex").stdout
+    assert bib.count("@misc{") == 2 and "title         = {{Fresh \\& loved}}" in bib
+    nobody = run("saved", "--user", "slack:U9")
+    assert nobody.returncode == 0 and "slack:U9 has saved no papers." in nobody.stderr
+    wrong = run("saved", "--user", "U1")
+    assert wrong.returncode == 2 and "is not PLATFORM:USER_ID" in wrong.stderr

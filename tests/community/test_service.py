@@ -1,0 +1,59 @@
+"""The community room's answers on the real store: `/papers top` posts and reading lists."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.community.periods import since
+from bot.community.service import Community, Reaction
+from bot.domain.channels import ChannelRef
+from bot.domain.models import Paper
+from bot.domain.publishing import MessageRef
+from bot.store.engagement import EngagementStore
+from bot.store.ledger import Ledger
+from bot.store.papers import PaperStore
+from bot.store.reading import Person, ReadingLists
+
+NOW = datetime(2026, 6, 3, 9, 0, tzinfo=UTC)
+HERE = ChannelRef("slack", "C0001", "T0001")
+
+
+@pytest.fixture
+async def community(store: PaperStore) -> Community:
+    await store.save_papers([Paper(arxiv_id="2606.00001", title="Attention, again", authors=("Ada Lovelace",))])
+    await Ledger(store.engine).record_thread("slack", MessageRef("C0001", "1.1", "1.1"), "2606.00001", "digest", NOW)
+    return Community(EngagementStore(store.engine), ReadingLists(store.engine), store, clock=lambda: NOW)
+
+
+def test_periods_reach_back_a_week_a_month_or_forever() -> None:
+    assert since("week", NOW) == NOW - timedelta(days=7)
+    assert since("month", NOW) == NOW - timedelta(days=30)
+    assert since("all", NOW) is None
+
+
+async def test_top_is_a_post_of_ranked_cards_with_their_counts(community: Community) -> None:
+    empty = await community.top(HERE, "week")
+    assert empty.cards == () and empty.empty and "in the last 7 days" in empty.empty
+    posted = await community.reaction(Reaction(HERE, "1.1", "U1", "+1", True, NOW))
+    assert posted is not None and posted.arxiv_id == "2606.00001"
+    assert await community.reaction(Reaction(HERE, "9.9", "U1", "+1", True, NOW)) is None  # no paper's message
+    await community.reply(HERE, "1.1", "1.5", "U2", NOW)
+    top = await community.top(HERE, "week")
+    [card] = top.cards
+    assert (card.rank, card.title, card.summary) == (1, "Attention, again", "Score 2: 1 person reacted, 1 replied")
+
+
+async def test_saving_listing_citing_and_unsaving(community: Community) -> None:
+    ada = Person("slack", "T0001", "U1")
+    assert "Saved “Attention, again”" in await community.save(ada, "https://huggingface.co/papers/2606.00001")
+    assert "already on your reading list" in await community.save(ada, "2606.00001v2")
+    assert "'nonsense' is not an arXiv id or paper URL" in await community.save(ada, "nonsense")
+    listing = await community.saved(ada)
+    assert listing.text[0].startswith("1. 2606.00001 · Attention, again · saved 3 Jun 2026")
+    cited = await community.saved(ada, as_bibtex=True)
+    assert cited.code is not None and cited.code.startswith("@misc{lovelace2026attention,")
+    assert "Removed 2606.00001" in (await community.unsave(ada, "2606.00001")).text[0]
+    assert "is not on your reading list" in (await community.unsave(ada, "2606.00001")).text[0]
+    assert (await community.saved(ada)).header == "Your reading list is empty"

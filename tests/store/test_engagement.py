@@ -1,0 +1,142 @@
+"""Votes, replies and `top` on the real store (SQLite and PostgreSQL): each event counted once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+
+from bot.domain.channels import ChannelRef
+from bot.domain.engagement import Engaged, Engagement
+from bot.domain.models import Paper
+from bot.domain.publishing import MessageRef
+from bot.store.engagement import EngagementStore, Event, Posted, Reply, Vote
+from bot.store.ledger import Ledger
+from bot.store.papers import PaperStore
+
+NOW = datetime(2026, 6, 3, 9, 0, tzinfo=UTC)
+DAY = date(2026, 6, 3)
+C1 = ChannelRef("slack", "C0001", "T0001")
+
+
+async def posted_card(ledger: Ledger, where: ChannelRef, arxiv_id: str, ts: str, at: datetime = NOW) -> MessageRef:
+    """A digest card (and its thread seed) as the delivery records them."""
+    root = MessageRef(where.channel, ts, ts)
+    await ledger.begin_papers(where, DAY, [(1, arxiv_id)], at)
+    await ledger.card_sent(where, DAY, arxiv_id, root, at)
+    await ledger.seed_sent(where, DAY, arxiv_id, at, MessageRef(where.channel, f"{ts}9", ts))
+    return root
+
+
+def vote(
+    posted: Posted, user: str, emoji: str = "+1", *, on: bool = True, at: datetime = NOW, message: str = ""
+) -> Vote:
+    return Vote(posted, user, message or "1.1", emoji, on, at)
+
+
+async def test_the_store_is_the_engagement_port(store: PaperStore) -> None:
+    port: Engagement = EngagementStore(store.engine)
+    assert await port.top(C1, None, None, 5) == []
+
+
+async def test_cards_and_seeds_are_found_and_other_messages_are_not(store: PaperStore) -> None:
+    ledger, engaged = Ledger(store.engine), EngagementStore(store.engine)
+    await posted_card(ledger, C1, "2606.00001", "100.1")
+    card = await engaged.posted(C1, "100.1")
+    seed = await engaged.posted(C1, "100.19")
+    assert card == seed == Posted(C1, "2606.00001", NOW)
+    assert await engaged.posted(C1, "555.5") is None
+    assert await engaged.posted(ChannelRef("slack", "C0002", "T0001"), "100.1") is None
+    assert await engaged.thread(C1, "100.1") == card
+
+
+async def test_a_discord_thread_names_its_paper_and_its_cards_channel(store: PaperStore) -> None:
+    ledger, engaged = Ledger(store.engine), EngagementStore(store.engine)
+    text = ChannelRef("discord", "20", "G1")
+    await ledger.record_thread("discord", MessageRef("20", "31", "31"), "2606.00002", "share", NOW)
+    in_thread = ChannelRef("discord", "31", "G1")
+    assert await engaged.posted(text, "31") == Posted(text, "2606.00002", NOW)  # the card in the text channel
+    assert await engaged.posted(in_thread, "77") is None  # someone's message in the thread: not the bot's
+    assert await engaged.posted(in_thread, "77", thread_messages=True) == Posted(text, "2606.00002", NOW)
+    assert await engaged.thread(in_thread, "31") == Posted(text, "2606.00002", NOW)
+
+
+async def test_votes_count_people_once_and_follow_removals(store: PaperStore) -> None:
+    engaged = EngagementStore(store.engine)
+    paper = Posted(C1, "2606.00001", NOW)
+    await engaged.record(vote(paper, "U1", "+1"))
+    await engaged.record(vote(paper, "U1", "+1"))  # Slack's retry
+    await engaged.record(vote(paper, "U1", "tada", message="1.2"))  # a second emoji on the seed: same person
+    await engaged.record(vote(paper, "U2", "+1"))
+    assert await engaged.top(C1, None, None, 5) == [Engaged("2606.00001", 2, 0)]
+    later = NOW + timedelta(seconds=5)
+    await engaged.record(vote(paper, "U1", "+1", on=False, at=later))
+    assert await engaged.top(C1, None, None, 5) == [Engaged("2606.00001", 2, 0)]  # U1 still has 🎉
+    await engaged.record(vote(paper, "U1", "tada", on=False, at=later, message="1.2"))
+    await engaged.record(vote(paper, "U2", "+1", on=False, at=later))
+    assert await engaged.top(C1, None, None, 5) == []
+    await engaged.record(vote(paper, "U2", "+1"))  # a late retry of the first add: older than the removal
+    assert await engaged.top(C1, None, None, 5) == []
+    await engaged.record(vote(paper, "U2", "+1", at=later + timedelta(seconds=1)))  # put back on for real
+    assert await engaged.top(C1, None, None, 5) == [Engaged("2606.00001", 1, 0)]
+
+
+async def test_a_removal_that_arrives_before_its_add_keeps_the_vote_off(store: PaperStore) -> None:
+    engaged = EngagementStore(store.engine)
+    paper = Posted(C1, "2606.00001", NOW)
+    await engaged.record(vote(paper, "U1", on=False, at=NOW + timedelta(seconds=1)))
+    await engaged.record(vote(paper, "U1", on=True, at=NOW))
+    assert await engaged.top(C1, None, None, 5) == []
+
+
+async def test_replies_count_distinct_people_and_each_message_once(store: PaperStore) -> None:
+    engaged = EngagementStore(store.engine)
+    paper = Posted(C1, "2606.00001", NOW)
+    for user, message in (("U1", "2.1"), ("U1", "2.2"), ("U2", "2.3"), ("U2", "2.3")):
+        await engaged.record(Reply(paper, user, message, NOW))
+    await engaged.record(vote(paper, "U1"))
+    assert await engaged.top(C1, None, None, 5) == [Engaged("2606.00001", 1, 2)]
+
+
+async def test_concurrent_copies_of_the_same_events_count_once(store: PaperStore) -> None:
+    """Two replicas (two stores on one database) each given every event several times, all at once."""
+    a, b = EngagementStore(store.engine), EngagementStore(store.engine)
+    paper = Posted(C1, "2606.00001", NOW)
+    events: list[Event] = [
+        vote(paper, f"U{i % 7}", emoji, message=m) for i in range(40) for emoji in ("+1", "eyes") for m in "ab"
+    ]
+    events += [Reply(paper, f"U{i % 5}", f"r{i}", NOW) for i in range(20)]
+    await asyncio.gather(*(s.record(e) for e in events for s in (a, b, a)))
+    assert await a.top(C1, None, None, 5) == [Engaged("2606.00001", 7, 5)]
+
+
+async def test_top_ranks_by_score_then_upvotes_within_the_period(store: PaperStore) -> None:
+    await store.save_papers(
+        [Paper(arxiv_id=f"2606.0000{i}", title=f"Paper {i}", upvotes=u) for i, u in ((1, 5), (2, 50), (3, 1), (4, 9))]
+    )
+    engaged = EngagementStore(store.engine)
+    old = NOW - timedelta(days=20)
+    papers = {i: Posted(C1, f"2606.0000{i}", NOW if i != 4 else old) for i in (1, 2, 3, 4)}
+    for i, people in ((1, 2), (2, 2), (3, 3), (4, 9)):
+        for p in range(people):
+            await engaged.record(vote(papers[i], f"U{p}"))
+    other = Posted(ChannelRef("slack", "C0001", "T0002"), "2606.00001", NOW)  # same channel id, another workspace
+    await engaged.record(vote(other, "U9"))
+    week = NOW - timedelta(days=7)
+    assert [e.arxiv_id for e in await engaged.top(C1, week, None, 10)] == ["2606.00003", "2606.00002", "2606.00001"]
+    assert [e.arxiv_id for e in await engaged.top(C1, None, None, 2)] == ["2606.00004", "2606.00003"]
+    assert await engaged.top(C1, week, NOW, 10) == []  # until is exclusive
+    anywhere = ChannelRef("slack", "C0001")  # no workspace: every workspace with that channel id
+    ranked = await engaged.top(anywhere, week, None, 2)  # 2606.00001: 2 + 1 people, more upvotes than 00003
+    assert ranked == [Engaged("2606.00001", 3, 0), Engaged("2606.00003", 3, 0)]
+
+
+async def test_the_first_card_in_a_channel_dates_the_paper(store: PaperStore) -> None:
+    ledger, engaged = Ledger(store.engine), EngagementStore(store.engine)
+    early = NOW - timedelta(days=40)
+    await posted_card(ledger, C1, "2606.00001", "100.1", at=early)
+    await ledger.record_thread("slack", MessageRef("C0001", "200.1", "200.1"), "2606.00001", "share", NOW)
+    shared = await engaged.posted(C1, "200.1")
+    assert shared is not None and shared.posted_at == early
+    await engaged.record(vote(shared, "U1", message="200.1"))
+    assert await engaged.top(C1, NOW - timedelta(days=7), None, 5) == []
+    assert await engaged.top(C1, None, None, 5) == [Engaged("2606.00001", 1, 0)]

@@ -1,0 +1,39 @@
+"""Reading lists on the real store (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.store.papers import PaperStore
+from bot.store.reading import Person, ReadingLists
+
+NOW = datetime(2026, 6, 3, 9, 0, tzinfo=UTC)
+ADA = Person("slack", "T0001", "U1")
+
+
+async def test_a_paper_saved_twice_is_on_the_list_once_and_newest_first(store: PaperStore) -> None:
+    lists = ReadingLists(store.engine)
+    assert await lists.save(ADA, "2606.00001", NOW)
+    assert not await lists.save(ADA, "2606.00001", NOW + timedelta(hours=1))
+    assert await lists.save(ADA, "2606.00002", NOW + timedelta(minutes=1))
+    assert [s.arxiv_id for s in await lists.saved(ADA)] == ["2606.00002", "2606.00001"]
+    assert (await lists.saved(ADA))[1].saved_at == NOW
+
+
+async def test_lists_are_per_person_and_workspace(store: PaperStore) -> None:
+    lists = ReadingLists(store.engine)
+    await lists.save(ADA, "2606.00001", NOW)
+    await lists.save(Person("slack", "T0002", "U1"), "2606.00002", NOW)
+    await lists.save(Person("discord", "T0001", "U1"), "2606.00003", NOW)
+    assert [s.arxiv_id for s in await lists.saved(ADA)] == ["2606.00001"]
+    anywhere = Person("slack", "", "U1")  # `paperboy saved --user slack:U1`: every workspace
+    assert {s.arxiv_id for s in await lists.saved(anywhere)} == {"2606.00001", "2606.00002"}
+
+
+async def test_unsave_takes_one_paper_off(store: PaperStore) -> None:
+    lists = ReadingLists(store.engine)
+    await lists.save(ADA, "2606.00001", NOW)
+    await lists.save(ADA, "2606.00002", NOW)
+    assert await lists.unsave(ADA, "2606.00001")
+    assert not await lists.unsave(ADA, "2606.00001")
+    assert [s.arxiv_id for s in await lists.saved(ADA)] == ["2606.00002"]

@@ -1,0 +1,129 @@
+"""A store at revision 0004, full of data, upgrades to 0005 in place: nothing lost, old cards count votes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import Connection, func, insert, inspect, select
+
+from bot.domain.channels import ChannelRef
+from bot.domain.engagement import Engaged
+from bot.domain.models import Listing, Paper
+from bot.store.engagement import EngagementStore, Vote
+from bot.store.engine import HEAD_REVISION, alembic_config, create_engine, database_url, migrate, schema_revisions
+from bot.store.papers import PaperStore
+from bot.store.tables import digest_papers, digests, listings, papers, subscriptions, threads
+from tests.conftest import BACKENDS, backend
+
+NOW = datetime(2026, 6, 3, 9, 0, tzinfo=UTC)
+DAY = date(2026, 6, 3)
+NEW_TABLES = {"paper_messages", "votes", "reactors", "replies", "repliers", "engagement", "saved"}
+
+
+def _before_community(connection: Connection) -> None:
+    command.upgrade(alembic_config(connection), "0007")  # the revision community builds on
+
+
+def _fill(connection: Connection) -> None:
+    connection.execute(
+        insert(subscriptions),
+        [
+            {
+                "platform": "slack",
+                "channel": "C0001",
+                "workspace": "T0001",
+                "topics": ["diffusion"],
+                "time": "09:00",
+                "timezone": "UTC",
+                "days": "mon-fri",
+                "limit": 5,
+                "min_upvotes": 0,
+                "source": "chat",
+                "updated_at": NOW,
+            }
+        ],
+    )
+    connection.execute(
+        insert(digests),
+        [
+            {
+                "platform": "slack",
+                "channel": "C0001",
+                "day": DAY,
+                "workspace": "T0001",
+                "status": "done",
+                "owner": "old",
+                "lease_until": NOW,
+                "papers": 1,
+                "claimed_at": NOW,
+            }
+        ],
+    )
+    connection.execute(
+        insert(digest_papers),
+        [
+            {
+                "platform": "slack",
+                "channel": "C0001",
+                "arxiv_id": "2606.00001",
+                "day": DAY,
+                "position": 1,
+                "intent_at": NOW,
+                "message_ref": "100.1",
+                "thread_ref": "100.1",
+                "sent_at": NOW,
+            }
+        ],
+    )
+    connection.execute(
+        insert(threads),
+        [
+            {
+                "platform": "slack",
+                "channel": "C0001",
+                "thread_ref": "100.1",
+                "arxiv_id": "2606.00001",
+                "origin": "digest",
+                "created_at": NOW,
+            }
+        ],
+    )
+
+
+def _counts(connection: Connection) -> dict[str, int]:
+    tables = (papers, listings, subscriptions, digests, digest_papers, threads)
+    return {t.name: int(connection.execute(select(func.count()).select_from(t)).scalar_one()) for t in tables}
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+async def test_a_0007_store_with_data_upgrades_with_nothing_lost(name: str, tmp_path: Path) -> None:
+    async with backend(name) as url:
+        engine = create_engine(database_url(url, tmp_path))
+        try:
+            async with engine.begin() as connection:
+                await connection.run_sync(_before_community)
+            store = PaperStore(engine)
+            await store.save_listings(
+                [Listing(Paper(arxiv_id="2606.00001", title="Old paper", upvotes=12), DAY, 1)], fetched=[DAY]
+            )
+            async with engine.begin() as connection:
+                await connection.run_sync(_fill)
+                before = await connection.run_sync(_counts)
+            await migrate(engine)
+            async with engine.connect() as connection:
+                assert await connection.run_sync(schema_revisions) == {HEAD_REVISION} == {"0008"}
+                assert await connection.run_sync(_counts) == before
+                tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+            assert tables >= NEW_TABLES
+            assert (await store.get("2606.00001")) is not None
+            engaged = EngagementStore(engine)
+            where = ChannelRef("slack", "C0001", "T0001")
+            card = await engaged.posted(where, "100.1")  # a card posted before the upgrade
+            assert card is not None
+            await engaged.record(Vote(card, "U1", "100.1", "+1", True, NOW))
+            assert await engaged.top(where, None, None, 5) == [Engaged("2606.00001", 1, 0)]
+        finally:
+            await engine.dispose()
