@@ -150,9 +150,9 @@ class ChatService:
                     self._words(asker),
                 )
             case Follows():
-                return await self.follows.follows(asker.channel.platform, asker.user)
+                return await self.follows.follows(asker.channel.platform, asker.channel.workspace, asker.user)
             case Unfollow():
-                return await self.follows.unfollow(command, asker.channel.platform, asker.user)
+                return await self.follows.unfollow(command, asker.channel.platform, asker.channel.workspace, asker.user)
             case Unknown(text, hint):
                 didnt = f"Sorry, I didn't get “{text[:100]}”. {hint}"
                 return Post(header="paperboy", text=(didnt, *self._words(asker).examples))
