@@ -11,9 +11,17 @@ from sqlalchemy import Table, delete, or_, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.store.tables import digest_papers, digests, installations, subscriptions, threads
+from bot.store.tables import digest_papers, digests, follows, installations, subscriptions, thread_notes, threads
 
-WORKSPACE_TABLES: tuple[Table, ...] = (installations, subscriptions, digests, digest_papers, threads)
+WORKSPACE_TABLES: tuple[Table, ...] = (
+    installations,
+    subscriptions,
+    digests,
+    digest_papers,
+    threads,
+    follows,  # followed_cards: a living thread's cards
+    thread_notes,
+)
 
 # A subscription's status while its workspace has no installation; the sweep skips any subscription
 # with a status, and an install in that workspace clears this one (and a revoked token's, below).
