@@ -65,7 +65,8 @@ def register(app: typer.Typer, run: Run, say: Callable[[str], None]) -> None:
             typer.Option("--team", metavar="PLATFORM:TEAM_ID", help="The workspace or server, such as slack:T0123456."),
         ],
     ) -> None:
-        """Erase everything stored about one workspace or server: installation, subscriptions, delivery records."""
+        """Erase everything stored about one workspace or server: installation, subscriptions and follows,
+        delivery records, living-thread cards and notes, votes, replies and reading lists."""
         platform, workspace = parse_team(team)
 
         async def work(services: Services) -> int:

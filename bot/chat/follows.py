@@ -48,11 +48,12 @@ class FollowService:
                 f"`/papers follow …` there ({where}).",
                 "To give this channel a digest, use `/papers subscribe` instead.",
             )
-        there = await self._subscriptions.get(ChannelRef(platform, dm))
+        there = await self._subscriptions.get(ChannelRef(platform, dm, workspace))
         if there is not None and there.person != person:  # the config file gives this conversation a digest
             return _post("This conversation's digest is managed by the config file; change it there.")
-        current = await self._subscriptions.of_person(platform, person)
-        if current is not None and current.channel.channel != dm:
+        current = await self._subscriptions.of_person(platform, workspace, person)
+        channel = ChannelRef(platform, dm, workspace or (current.channel.workspace if current else ""))
+        if current is not None and current.channel != channel:
             await self._subscriptions.remove(current.channel)  # a new direct message (Discord reopens them): move
         known = {fold(t) for t in current.topics} if current else set()
         added = tuple(t for t in command.topics if fold(t) not in known)
@@ -63,7 +64,7 @@ class FollowService:
             return _post(f"Sorry, you can't follow that: {exc}.", "`/papers follows` lists what you follow.")
         zone = command.timezone or (current.timezone if current else None)
         subscription = Subscription(
-            channel=ChannelRef(platform, dm, workspace or (current.channel.workspace if current else "")),
+            channel=channel,
             topics=topics,
             time=FOLLOW_TIME,
             timezone=zone or "UTC",
@@ -83,8 +84,8 @@ class FollowService:
             header=f"{header}: your digest here, weekdays at {FOLLOW_TIME} your time",
         )
 
-    async def follows(self, platform: str, person: str) -> Post:
-        current = await self._subscriptions.of_person(platform, person)
+    async def follows(self, platform: str, workspace: str, person: str) -> Post:
+        current = await self._subscriptions.of_person(platform, workspace, person)
         if current is None:
             return _post(f"You follow nothing yet. Try {EXAMPLES} in a direct message with me.")
         return _post(
@@ -93,8 +94,8 @@ class FollowService:
             header="What you follow",
         )
 
-    async def unfollow(self, command: Unfollow, platform: str, person: str) -> Post:
-        current = await self._subscriptions.of_person(platform, person)
+    async def unfollow(self, command: Unfollow, platform: str, workspace: str, person: str) -> Post:
+        current = await self._subscriptions.of_person(platform, workspace, person)
         if current is None:
             return _post("You follow nothing, so there is nothing to stop.")
         if command.topic is None:

@@ -56,7 +56,7 @@ class HomeService:
     ) -> Home:
         """What `person` sees; `opened`: a channel (one of theirs) whose digest settings to show."""
         everything = await self._subscriptions.all()
-        follows = next((s for s in everything if s.channel.platform == platform and s.person == person), None)
+        follows = await self._subscriptions.of_person(platform, workspace, person)
         candidates = [
             s
             for s in everything

@@ -156,9 +156,9 @@ class ChatService:
                     self._words(asker),
                 )
             case Follows():
-                return await self.follows.follows(asker.channel.platform, asker.user)
+                return await self.follows.follows(asker.channel.platform, asker.channel.workspace, asker.user)
             case Unfollow():
-                return await self.follows.unfollow(command, asker.channel.platform, asker.user)
+                return await self.follows.unfollow(command, asker.channel.platform, asker.channel.workspace, asker.user)
             case Top() | Saved() | Unsave():
                 return await self._engaged(command, asker)
             case Unknown(text, hint):

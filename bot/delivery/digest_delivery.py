@@ -27,7 +27,7 @@ from bot.domain.cards import card
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, ConfigError, DeliveryError
 from bot.domain.post import Card
-from bot.domain.publishing import MessageRef, PerWorkspace, Publisher
+from bot.domain.publishing import MessageRef, Publisher, publisher_for
 from bot.search.port import SearchIndex
 from bot.store.claims import Holder
 from bot.store.ledger import Claim, Key, Ledger
@@ -166,7 +166,7 @@ class DigestDelivery:
         publisher = self._publishers.get(channel.platform)
         if publisher is None:
             raise ConfigError(f"{channel.platform} is not configured: {_credentials(channel.platform)}")
-        return publisher.for_workspace(channel.workspace) if isinstance(publisher, PerWorkspace) else publisher
+        return publisher_for(publisher, channel.workspace)
 
     async def _digests(self, wanted: Sequence[Wanted], claims: Mapping[Key, Claim]) -> dict[Key, Digest]:
         """Each claimed channel's digest: of the day's papers that match its filters (worked out once for

@@ -109,17 +109,21 @@ class SubscriptionStore:
             row = (await conn.execute(select(subscriptions).where(_is(channel)))).first()
         return _from_row(row._mapping) if row is not None else None
 
-    async def of_person(self, platform: str, person: str) -> Subscription | None:
-        """A person's follows: the subscription of their direct message with the bot, if they follow anything."""
+    async def of_person(self, platform: str, workspace: str, person: str) -> Subscription | None:
+        """A person's follows: the subscription of their direct message with the bot, if they follow anything.
+
+        A user id is unique only within its workspace (Slack's, but on Enterprise Grid), so a person is
+        looked up in the workspace they ask from; else among follows kept under no workspace (a Discord
+        direct message has no guild, and a Discord user id is the same in every guild)."""
+        where = subscriptions.c.workspace.in_(sorted({workspace, ""}))
         async with self._engine.connect() as conn:
-            row = (
-                await conn.execute(
-                    select(subscriptions)
-                    .where(subscriptions.c.platform == platform, subscriptions.c.person == person)
-                    .order_by(subscriptions.c.updated_at.desc())
-                )
-            ).first()
-        return _from_row(row._mapping) if row is not None else None
+            rows = await conn.execute(
+                select(subscriptions)
+                .where(subscriptions.c.platform == platform, where, subscriptions.c.person == person)
+                .order_by(subscriptions.c.updated_at.desc())
+            )
+            found = [_from_row(row._mapping) for row in rows]
+        return next((s for s in found if s.channel.workspace == workspace), found[0] if found else None)
 
     async def all(self) -> list[Subscription]:
         async with self._engine.connect() as conn:

@@ -65,3 +65,8 @@ class PerWorkspace(Protocol):
     def for_workspace(self, workspace: str) -> Publisher:
         """The publisher posting in `workspace` (a channel's ChannelRef.workspace)."""
         ...
+
+
+def publisher_for(publisher: Publisher, workspace: str) -> Publisher:
+    """The publisher that posts in `workspace`: its own for a PerWorkspace one, else the one there is."""
+    return publisher.for_workspace(workspace) if isinstance(publisher, PerWorkspace) else publisher

@@ -22,7 +22,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, DeliveryError
 from bot.domain.models import Paper
 from bot.domain.post import Card
-from bot.domain.publishing import MessageRef, Publisher
+from bot.domain.publishing import MessageRef, Publisher, publisher_for
 from bot.roundup.news import News, news, repo_of, shown
 from bot.store.follows import AsPosted, Followed, FollowStore
 from bot.store.notes import NoteKey, NoteLedger
@@ -99,11 +99,11 @@ class Follower:
         items: Sequence[Followed],
         papers: Mapping[str, Paper],
         versions: Mapping[str, int],
-        done: Collection[tuple[str, str, str, str]],
+        done: Collection[NoteKey],
         report: FollowReport,
     ) -> None:
         channel = items[0].channel
-        publisher = self._publishers[channel.platform]
+        publisher = publisher_for(self._publishers[channel.platform], channel.workspace)  # its workspace's token
         for item in items:
             paper = papers.get(item.arxiv_id)
             if paper is None:
@@ -115,7 +115,7 @@ class Follower:
                 if not await self._refresh(publisher, item, paper, report):
                     continue
                 for found in news(item, paper, version):
-                    noted = (channel.platform, channel.channel, item.arxiv_id, found.event) in done
+                    noted = (channel, item.arxiv_id, found.event) in done
                     if not noted and await self._note(publisher, item, found):
                         report.notes[found.event.partition(":")[0]] += 1
             except ChannelUnavailable as exc:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql import Executable
 
 from bot.domain.channels import ChannelRef
 from bot.domain.publishing import MessageRef
@@ -61,8 +62,15 @@ class FollowStore:
         channel, arxiv_id = key
         return and_(
             follows.c.platform == channel.platform,
+            follows.c.workspace == channel.workspace,
             follows.c.channel == channel.channel,
             follows.c.arxiv_id == arxiv_id,
+        )
+
+    def _insert(self) -> Executable:
+        """Follow cards not followed yet (a card is followed once, as first posted)."""
+        return insert_for(self._dialect, follows).on_conflict_do_nothing(
+            index_elements=["platform", "workspace", "channel", "arxiv_id"]
         )
 
     async def record(self, channel: ChannelRef, arxiv_id: str, ref: MessageRef, card: AsPosted, now: datetime) -> None:
@@ -71,6 +79,7 @@ class FollowStore:
             version = await conn.scalar(select(paper_versions.c.version).where(paper_versions.c.arxiv_id == arxiv_id))
             row = {
                 "platform": channel.platform,
+                "workspace": channel.workspace,
                 "channel": channel.channel,
                 "arxiv_id": arxiv_id,
                 "message_ref": ref.message,
@@ -83,10 +92,7 @@ class FollowStore:
                 "shown": card.shown,
                 "refreshed_at": now,  # posting counts as the card's refresh: the next is an hour away
             }
-            stmt = insert_for(self._dialect, follows).on_conflict_do_nothing(
-                index_elements=["platform", "channel", "arxiv_id"]
-            )
-            await conn.execute(stmt, row)
+            await conn.execute(self._insert(), row)
 
     async def adopt(self, since: datetime) -> int:
         """Follow the cards sent since `since` that nobody recorded (their process died right after the
@@ -99,6 +105,7 @@ class FollowStore:
                 follows,
                 and_(
                     follows.c.platform == digest_papers.c.platform,
+                    follows.c.workspace == digest_papers.c.workspace,
                     follows.c.channel == digest_papers.c.channel,
                     follows.c.arxiv_id == digest_papers.c.arxiv_id,
                 ),
@@ -111,6 +118,7 @@ class FollowStore:
             rows = [
                 {
                     "platform": r.platform,
+                    "workspace": r.workspace,
                     "channel": r.channel,
                     "arxiv_id": r.arxiv_id,
                     "message_ref": r.message_ref,
@@ -126,10 +134,7 @@ class FollowStore:
                 for r in await conn.execute(query)
             ]
             if rows:
-                stmt = insert_for(self._dialect, follows).on_conflict_do_nothing(
-                    index_elements=["platform", "channel", "arxiv_id"]
-                )
-                await conn.execute(stmt, rows)
+                await conn.execute(self._insert(), rows)
         return len(rows)
 
     async def following(self, since: datetime) -> list[Followed]:
@@ -137,12 +142,14 @@ class FollowStore:
         query = (
             select(follows)
             .where(follows.c.posted_at >= since, follows.c.gone.is_(None))
-            .order_by(follows.c.posted_at, follows.c.platform, follows.c.channel, follows.c.arxiv_id)
+            .order_by(
+                follows.c.posted_at, follows.c.platform, follows.c.workspace, follows.c.channel, follows.c.arxiv_id
+            )
         )
         async with self._engine.connect() as conn:
             return [
                 Followed(
-                    channel=ChannelRef(r.platform, r.channel),
+                    channel=ChannelRef(r.platform, r.channel, r.workspace),
                     arxiv_id=r.arxiv_id,
                     ref=MessageRef(r.channel, r.message_ref, r.thread_ref),
                     rank=r.rank,

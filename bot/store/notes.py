@@ -42,7 +42,7 @@ class NoteClaim:
 
 def _hold(key: NoteKey) -> HoldKey:
     channel, arxiv_id, event = key
-    return channel.platform, f"note\0{channel.channel}\0{arxiv_id}\0{event}", _NO_DAY
+    return channel.platform, f"note\0{channel.workspace}\0{channel.channel}\0{arxiv_id}\0{event}", _NO_DAY
 
 
 class NoteLedger:
@@ -57,6 +57,7 @@ class NoteLedger:
         channel, arxiv_id, event = key
         return and_(
             thread_notes.c.platform == channel.platform,
+            thread_notes.c.workspace == channel.workspace,
             thread_notes.c.channel == channel.channel,
             thread_notes.c.arxiv_id == arxiv_id,
             thread_notes.c.event == event,
@@ -80,6 +81,7 @@ class NoteLedger:
         channel, arxiv_id, event = key
         row = {
             "platform": channel.platform,
+            "workspace": channel.workspace,
             "channel": channel.channel,
             "arxiv_id": arxiv_id,
             "event": event,
@@ -91,7 +93,7 @@ class NoteLedger:
         async with self._engine.begin() as conn:
             stmt = (
                 insert_for(self._dialect, thread_notes)
-                .on_conflict_do_nothing(index_elements=["platform", "channel", "arxiv_id", "event"])
+                .on_conflict_do_nothing(index_elements=["platform", "workspace", "channel", "arxiv_id", "event"])
                 .returning(thread_notes.c.event)
             )
             if (await conn.execute(stmt, [row])).first() is not None:
@@ -127,14 +129,17 @@ class NoteLedger:
         """Let the note go unposted (an error): another sync, here or elsewhere, tries again."""
         await self._holds.free([_hold(key)])
 
-    async def done(self, arxiv_ids: Collection[str]) -> set[tuple[str, str, str, str]]:
-        """The (platform, channel, paper, event) notes about these papers that are out or given up."""
+    async def done(self, arxiv_ids: Collection[str]) -> set[NoteKey]:
+        """The notes about these papers that are out or given up."""
         if not arxiv_ids:
             return set()
-        query = select(thread_notes.c.platform, thread_notes.c.channel, thread_notes.c.arxiv_id, thread_notes.c.event)
-        query = query.where(thread_notes.c.arxiv_id.in_(sorted(arxiv_ids)), thread_notes.c.status != "claimed")
+        t = thread_notes.c
+        query = select(t.platform, t.workspace, t.channel, t.arxiv_id, t.event)
+        query = query.where(t.arxiv_id.in_(sorted(arxiv_ids)), t.status != "claimed")
         async with self._engine.connect() as conn:
-            return {(r.platform, r.channel, r.arxiv_id, r.event) for r in await conn.execute(query)}
+            return {
+                (ChannelRef(r.platform, r.channel, r.workspace), r.arxiv_id, r.event) for r in await conn.execute(query)
+            }
 
     async def close(self) -> None:
         await self._holds.close()

@@ -188,6 +188,7 @@ follows = Table(
     "followed_cards",
     metadata,
     Column("platform", String(16), primary_key=True),
+    Column("workspace", String(64), primary_key=True, default="", server_default=""),
     Column("channel", String(64), primary_key=True),
     Column("arxiv_id", String(32), primary_key=True),
     Column("message_ref", Text, nullable=False),  # the card
@@ -207,6 +208,7 @@ thread_notes = Table(
     "thread_notes",
     metadata,
     Column("platform", String(16), primary_key=True),
+    Column("workspace", String(64), primary_key=True, default="", server_default=""),
     Column("channel", String(64), primary_key=True),
     Column("arxiv_id", String(32), primary_key=True),
     Column("event", String(32), primary_key=True),

@@ -11,9 +11,39 @@ from sqlalchemy import Table, delete, or_, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.store.tables import digest_papers, digests, installations, subscriptions, threads
+from bot.store.tables import (
+    digest_papers,
+    digests,
+    engagement,
+    follows,
+    installations,
+    paper_messages,
+    reactors,
+    repliers,
+    replies,
+    saved,
+    subscriptions,
+    thread_notes,
+    threads,
+    votes,
+)
 
-WORKSPACE_TABLES: tuple[Table, ...] = (installations, subscriptions, digests, digest_papers, threads)
+WORKSPACE_TABLES: tuple[Table, ...] = (
+    installations,
+    subscriptions,
+    digests,
+    digest_papers,
+    threads,
+    follows,  # followed_cards: a living thread's cards
+    thread_notes,
+    paper_messages,  # community: the messages people react on, their votes and replies, the counts
+    votes,
+    reactors,
+    replies,
+    repliers,
+    engagement,
+    saved,  # people's reading lists
+)
 
 # A subscription's status while its workspace has no installation; the sweep skips any subscription
 # with a status, and an install in that workspace clears this one (and a revoked token's, below).

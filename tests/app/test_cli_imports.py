@@ -16,7 +16,7 @@ from tests.conftest import child_env
 pytestmark = pytest.mark.slow
 
 CHAT = {"discord", "slack_bolt", "slack_sdk", "aiohttp"}
-SEARCH = {"faiss", "numpy", "tokenizers", "Stemmer", "bot.search.service"}
+SEARCH = {"faiss", "numpy", "tokenizers", "tantivy", "bot.search.service"}
 
 # Runs the command line in this process, then writes down every module it loaded.
 PROBE = """

@@ -88,17 +88,17 @@ async def test_several_follows_are_one_dm_subscription_and_unfollow_takes_one_of
     assert only.person == "U0001" and only.channel.channel == DM
     assert only.topics == ("diffusion", "-robotics", "author:Yann LeCun")  # "Diffusion": followed already
     service = follows(world)
-    listed = await service.follows("slack", "U0001")
+    listed = await service.follows("slack", "T0001", "U0001")
     assert "“diffusion”, by “Yann LeCun”, leaving out “robotics”" in listed.text[0]
-    gone = await service.unfollow(Unfollow("-ROBOTICS"), "slack", "U0001")
+    gone = await service.unfollow(Unfollow("-ROBOTICS"), "slack", "T0001", "U0001")
     assert "no longer follow" in gone.text[0]
-    current = await world.subscriptions.of_person("slack", "U0001")
+    current = await world.subscriptions.of_person("slack", "T0001", "U0001")
     assert current is not None and current.topics == ("diffusion", "author:Yann LeCun")
-    missing = await service.unfollow(Unfollow("quantum"), "slack", "U0001")
+    missing = await service.unfollow(Unfollow("quantum"), "slack", "T0001", "U0001")
     assert "You don't follow “quantum”" in missing.text[0] and "`diffusion`" in missing.text[0]
-    await service.unfollow(Unfollow(None), "slack", "U0001")
+    await service.unfollow(Unfollow(None), "slack", "T0001", "U0001")
     assert await world.subscriptions.all() == []
-    nothing = await service.follows("slack", "U0001")
+    nothing = await service.follows("slack", "T0001", "U0001")
     assert "You follow nothing yet" in nothing.text[0]
 
 

@@ -12,6 +12,7 @@ from bot.search.encoder import DIMENSIONS, MODEL_NAME, ModelMissing, model_dir, 
 from tests.fakes.papers_api import FIXTURES
 
 
+@pytest.mark.slow
 def test_matches_sentence_transformers() -> None:
     reference = json.loads((FIXTURES / "minilm_reference.json").read_text())
     assert reference["model"] == MODEL_NAME
@@ -23,6 +24,7 @@ def test_matches_sentence_transformers() -> None:
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_batches_do_not_change_a_text_s_vector() -> None:
     encoder = shared_encoder()
     texts = ["speculative decoding", "a much longer sentence about mixture of experts routing " * 5, "", "🚀"]
@@ -32,6 +34,7 @@ def test_batches_do_not_change_a_text_s_vector() -> None:
     assert encoder.encode([]).shape == (0, DIMENSIONS)
 
 
+@pytest.mark.slow
 def test_meaning_is_closer_than_words() -> None:
     a, b, c = shared_encoder().encode(
         [

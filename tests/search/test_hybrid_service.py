@@ -20,6 +20,8 @@ from bot.store.embeddings import EmbeddingStore, StoredVector
 from bot.store.papers import PaperStore
 from tests.conftest import listings_of
 
+pytestmark = pytest.mark.slow
+
 
 class CountingEncoder:
     """The real encoder, counting the texts it was given (queries are one text each)."""

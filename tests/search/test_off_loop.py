@@ -44,6 +44,7 @@ async def embedded_service(store: PaperStore, encoder: WatchingEncoder) -> Searc
     return search
 
 
+@pytest.mark.slow
 async def test_a_search_runs_in_the_cpu_pool_not_on_the_loop(store: PaperStore) -> None:
     encoder = WatchingEncoder()
     search = await embedded_service(store, encoder)
@@ -56,6 +57,7 @@ async def test_a_search_runs_in_the_cpu_pool_not_on_the_loop(store: PaperStore) 
         await search.close()
 
 
+@pytest.mark.slow
 async def test_the_loop_keeps_answering_while_a_search_runs(store: PaperStore) -> None:
     encoder = WatchingEncoder(pause=0.6)
     search = await embedded_service(store, encoder)

@@ -13,12 +13,16 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from bot.domain.models import Paper
 from bot.search.encoder import shared_encoder
 from bot.search.hybrid import HybridIndex
 from bot.search.lexical import LexicalIndex
 from tests.app.test_cli import run_cli
 from tests.conftest import child_env
+
+pytestmark = pytest.mark.slow
 
 # Queries that ranked differently between processes before the keyword expansion broke its ties by
 # the keyword itself (paraphrases from bench/relevance.py and two labels).

@@ -69,10 +69,11 @@ async def test_an_older_store_with_data_upgrades_and_keeps_it(name: str, tmp_pat
             assert kept["42"].source == "config" and kept["42"].status == "gone" and kept["42"].person is None
             follow = Subscription(ChannelRef("slack", "D0001", "T0001"), ("-robotics", "author:LeCun"), person="U0001")
             await store.save(follow, SINCE)
-            found = await store.of_person("slack", "U0001")
+            found = await store.of_person("slack", "T0001", "U0001")
             assert found is not None and found.channel.channel == "D0001" and found.topics == follow.topics
-            assert await store.of_person("discord", "U0001") is None
-            assert await store.of_person("slack", "U0002") is None
+            assert await store.of_person("slack", "T0002", "U0001") is None  # another workspace's U0001
+            assert await store.of_person("discord", "T0001", "U0001") is None
+            assert await store.of_person("slack", "T0001", "U0002") is None
             assert len(await store.all()) == 3
         finally:
             await engine.dispose()

@@ -135,3 +135,18 @@ async def test_a_channel_id_is_unique_only_within_its_workspace(store: PaperStor
     assert named is not None and named.topics == ("a",)
     assert await subs.remove(ChannelRef("slack", "C2", "T1")) is True
     assert [s.channel.workspace for s in await subs.all() if s.channel.channel == "C2"] == ["T2"]
+
+
+async def test_forget_erases_a_workspaces_votes_and_reading_lists_and_nothing_of_another(store: PaperStore) -> None:
+    from bot.store.reading import Person, ReadingLists
+    from bot.store.workspaces import forget
+
+    lists = ReadingLists(store.engine)
+    now = datetime(2026, 6, 3, tzinfo=UTC)
+    for team in ("T0001", "T0002"):
+        assert await lists.save(Person("slack", team, "U0001"), "2606.00001", now)
+    erased = await forget(store.engine, "slack", "T0001")
+    assert erased["saved"] == 1
+    assert {"votes", "reactors", "replies", "repliers", "engagement", "paper_messages"} <= set(erased)
+    assert await lists.saved_papers("slack", "T0001", "U0001") == []
+    assert await lists.saved_papers("slack", "T0002", "U0001") == ["2606.00001"]

@@ -114,6 +114,7 @@ async def test_a_store_at_0004_with_data_upgrades_keeping_everything(name: str, 
             assert await follows.adopt(datetime(2026, 6, 1, tzinfo=UTC)) == 1  # the card posted before is followed
             [card] = await follows.following(datetime(2026, 6, 1, tzinfo=UTC))
             assert (card.upvotes, card.ref) == (7, MessageRef("C1", "1.000001", "1.000001"))
+            assert card.channel == ChannelRef("slack", "C1", "T1")  # under its digest's workspace
             await follows.record(ChannelRef("slack", "C2"), "2606.00001", card.ref, AsPosted(1, 7, None, "7"), NOW)
             assert len(await follows.following(datetime(2026, 6, 1, tzinfo=UTC))) == 2
         finally:

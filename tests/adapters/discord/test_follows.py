@@ -31,7 +31,7 @@ async def test_follow_in_a_dm_with_a_timezone_then_list_and_unfollow(discord_bot
     )
     said = await answer(discord_bot, 1)
     assert "You now follow “agents”, “-robotics”" in said and "09:00 Europe/Berlin" in said
-    follow = await discord_bot.subscriptions.of_person("discord", HUMAN_ID)
+    follow = await discord_bot.subscriptions.of_person("discord", "", HUMAN_ID)
     assert follow is not None and follow.channel == ChannelRef("discord", DM_ID, "")
     assert follow.topics == ("agents", "-robotics")
 
@@ -43,6 +43,18 @@ async def test_follow_in_a_dm_with_a_timezone_then_list_and_unfollow(discord_bot
     assert "no longer follow “agents”" in await answer(discord_bot, 4)
     await fake.slash("unfollow", channel=DM_ID, in_guild=False)
     assert "no more personal digests" in await answer(discord_bot, 5)
+    assert await discord_bot.subscriptions.all() == []
+
+
+async def test_follows_asked_in_a_server_channel_are_the_dms(discord_bot: DiscordBot) -> None:
+    """A Discord user id is the same in every server, and a DM has none: follows are found from any of them."""
+    fake = discord_bot.fake
+    await fake.slash("follow", {"topics": "agents"}, channel=DM_ID, in_guild=False)
+    await answer(discord_bot, 1)
+    await fake.slash("follows", channel=TEXT_ID)
+    assert "“agents”" in await answer(discord_bot, 2)
+    await fake.slash("unfollow", channel=TEXT_ID)
+    assert "no more personal digests" in await answer(discord_bot, 3)
     assert await discord_bot.subscriptions.all() == []
 
 
@@ -72,7 +84,7 @@ async def test_the_follow_is_delivered_once_to_the_dm_without_threads(discord_bo
     fake = discord_bot.fake
     await fake.slash("follow", {"topics": "agents", "timezone": "Asia/Tokyo"}, channel=DM_ID, in_guild=False)
     await answer(discord_bot, 1)  # at 07:30 UTC on Wednesday 3 June: 16:30 in Tokyo, past 09:00
-    follow = await discord_bot.subscriptions.of_person("discord", HUMAN_ID)
+    follow = await discord_bot.subscriptions.of_person("discord", "", HUMAN_ID)
     assert follow is not None
     await discord_bot.subscriptions.save(replace(follow, since=None))  # made before that morning: it is owed
     delivery = DigestDelivery(

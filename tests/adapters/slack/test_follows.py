@@ -31,7 +31,7 @@ async def test_follow_in_a_dm_uses_the_profiles_zone_and_the_bots_dm(slack_bot: 
     slack_bot.fake.ims["U0001"] = "D0001"
     said = await answer(slack_bot, "follow diffusion -robotics")
     assert "You now follow “diffusion”, “-robotics”" in said and "09:00 America/New_York" in said
-    follow = await slack_bot.subscriptions.of_person("slack", "U0001")
+    follow = await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")
     assert follow is not None and follow.channel == ChannelRef("slack", "D0001", "T0001")
     assert follow.topics == ("diffusion", "-robotics") and follow.timezone == "America/New_York"
     assert (called(slack_bot, "users.info"), called(slack_bot, "conversations.open")) == (1, 1)
@@ -39,7 +39,7 @@ async def test_follow_in_a_dm_uses_the_profiles_zone_and_the_bots_dm(slack_bot: 
     listed = await answer(slack_bot, "follows")
     assert "“diffusion”, leaving out “robotics”" in listed
     await answer(slack_bot, "unfollow -robotics")
-    follow = await slack_bot.subscriptions.of_person("slack", "U0001")
+    follow = await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")
     assert follow is not None and follow.topics == ("diffusion",)
     assert "no more personal digests" in await answer(slack_bot, "unfollow")
     assert await slack_bot.subscriptions.all() == []
@@ -47,7 +47,7 @@ async def test_follow_in_a_dm_uses_the_profiles_zone_and_the_bots_dm(slack_bot: 
 
 async def test_a_follow_typed_in_someone_elses_dm_goes_to_the_bots_own(slack_bot: SlackBot) -> None:
     await answer(slack_bot, "follow author:LeCun", channel="D0999")  # a DM between two people
-    follow = await slack_bot.subscriptions.of_person("slack", "U0001")
+    follow = await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")
     assert follow is not None and follow.channel.channel == slack_bot.fake.ims["U0001"] != "D0999"
 
 

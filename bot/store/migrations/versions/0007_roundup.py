@@ -1,5 +1,8 @@
 """roundup: weekly subscriptions (cadence), followed cards, thread notes and arXiv versions (a living thread)
 
+Followed cards and thread notes are keyed by workspace too, as every channel's rows are since 0005: a
+channel id is unique only within its workspace (a Slack Connect channel has the same id in each).
+
 Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-29
@@ -23,6 +26,7 @@ def upgrade() -> None:
     op.create_table(
         "followed_cards",
         sa.Column("platform", sa.String(16), nullable=False),
+        sa.Column("workspace", sa.String(64), nullable=False, server_default=""),
         sa.Column("channel", sa.String(64), nullable=False),
         sa.Column("arxiv_id", sa.String(32), nullable=False),
         sa.Column("message_ref", sa.Text(), nullable=False),
@@ -35,12 +39,13 @@ def upgrade() -> None:
         sa.Column("shown", sa.Text(), nullable=False),
         sa.Column("refreshed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("gone", sa.Text(), nullable=True),
-        sa.PrimaryKeyConstraint("platform", "channel", "arxiv_id", name="pk_follows"),
+        sa.PrimaryKeyConstraint("platform", "workspace", "channel", "arxiv_id", name="pk_followed_cards"),
     )
     op.create_index("ix_followed_cards_posted_at", "followed_cards", ["posted_at"])
     op.create_table(
         "thread_notes",
         sa.Column("platform", sa.String(16), nullable=False),
+        sa.Column("workspace", sa.String(64), nullable=False, server_default=""),
         sa.Column("channel", sa.String(64), nullable=False),
         sa.Column("arxiv_id", sa.String(32), nullable=False),
         sa.Column("event", sa.String(32), nullable=False),
@@ -50,7 +55,7 @@ def upgrade() -> None:
         sa.Column("intent_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("message_ref", sa.Text(), nullable=True),
         sa.Column("posted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("platform", "channel", "arxiv_id", "event", name="pk_thread_notes"),
+        sa.PrimaryKeyConstraint("platform", "workspace", "channel", "arxiv_id", "event", name="pk_thread_notes"),
     )
     op.create_table(
         "paper_versions",
