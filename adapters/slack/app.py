@@ -21,12 +21,13 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.follows import personal
 from adapters.slack.guard import Background, slack_guard
-from adapters.slack.home import SlackMembers, register_home
+from adapters.slack.home import FormOpener, SlackMembers, register_home
 from adapters.slack.installations import workspace_of_body
 from adapters.slack.oauth import install_pages_guard, multi_workspace_options
 from adapters.slack.permissions import Managers
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import SHARE_ACTION, Block, post_message
+from adapters.slack.surfaces import open_subscribe_form
 from adapters.slack.surfaces import register as register_surfaces
 from adapters.slack.wording import shared
 from bot.chat.commands import parse_command
@@ -94,6 +95,20 @@ async def _reply(client: AsyncWebClient, body: dict[str, Any], *, text: str, blo
         log.warning("Slack refused an answer through response_url (%d: %s)", response.status_code, response.body)
 
 
+def _form_opener(surfaces: Surfaces, managers: Managers) -> FormOpener:
+    """The App Home's Settings button opens the same form as a bare `/papers subscribe` (for people who
+    may change the channel; anyone else sees its settings in the home)."""
+
+    async def opened(client: AsyncWebClient, trigger_id: str, channel: ChannelRef, user: str) -> bool:
+        opening = open_subscribe_form(client, surfaces, managers, trigger_id, channel, user)
+        told = await replied(
+            opening, f"opening the form of {channel.channel} from the App Home", lambda line: (line, [])
+        )
+        return told is None
+
+    return opened
+
+
 def create_app(
     chat: ChatService,
     client: AsyncWebClient,
@@ -117,7 +132,7 @@ def create_app(
         app.enable_token_revocation_listeners()
     managers = Managers(admins)
     if home is not None:
-        register_home(app, home, SlackMembers(client))
+        register_home(app, home, SlackMembers(client), _form_opener(surfaces, managers) if surfaces else None)
     if surfaces is not None:
         register_surfaces(app, surfaces, managers)  # before `/papers`: its bare `subscribe` opens the form
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +33,7 @@ from adapters.slack.render import (
 from bot.chat.home import Home, HomeService
 from bot.delivery.subscriptions import Subscription
 from bot.domain.cards import card
+from bot.domain.channels import ChannelRef
 from bot.domain.models import Paper
 
 log = logging.getLogger("paperboy.slack")
@@ -189,7 +190,14 @@ async def publish(
         log.warning("Slack refused the App Home of %s: %s", user, exc.response.get("error"))
 
 
-def register_home(app: AsyncApp, homes: HomeService, members: SlackMembers) -> None:
+# Opens a channel's subscribe form for a person (client, trigger_id, channel, user): True once it is
+# open, False when they may not change the channel (the home then shows its settings instead).
+FormOpener = Callable[[AsyncWebClient, str, ChannelRef, str], Awaitable[bool]]
+
+
+def register_home(
+    app: AsyncApp, homes: HomeService, members: SlackMembers, open_form: FormOpener | None = None
+) -> None:
     """`app_home_opened` and the Settings buttons of the home view."""
 
     @app.event("app_home_opened")
@@ -204,4 +212,8 @@ def register_home(app: AsyncApp, homes: HomeService, members: SlackMembers) -> N
         user = body.get("user") or {}
         team = str((body.get("team") or {}).get("id") or user.get("team_id") or "")
         channel = str((body.get("actions") or [{}])[0].get("value") or "")
-        await publish(client, homes, members, team, str(user.get("id") or ""), opened=channel)
+        person = str(user.get("id") or "")
+        trigger = str(body.get("trigger_id") or "")
+        if open_form is not None and await open_form(client, trigger, ChannelRef("slack", channel, team), person):
+            return  # the channel's settings form: what `/papers subscribe` alone opens there
+        await publish(client, homes, members, team, person, opened=channel)

@@ -53,19 +53,8 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
         direct = channel.channel.startswith("D") or body.get("channel_name") == "directmessage"
 
         async def opened() -> tuple[str, list[Block]] | None:
-            """None once the form is open; else what to tell the asker instead."""
-            allowed = direct or await managers.can_manage(client, user, channel.channel)
-            refused = await surfaces.refusal(Asker(channel, user, direct=direct, can_manage=allowed))
-            if refused is not None:
-                return post_message(refused)
-            view = form_view(await surfaces.form(channel), channel)
-            try:
-                await client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view)
-            except SlackApiError as exc:
-                code = exc.response.get("error") if exc.response is not None else None
-                log.warning("views.open failed: %s", code)
-                return f"Slack would not open the form ({code or 'no answer'}). Type it instead: {TYPED_EXAMPLE}", []
-            return None
+            trigger = str(body.get("trigger_id", ""))
+            return await open_subscribe_form(client, surfaces, managers, trigger, channel, user, direct=direct)
 
         told = await replied(opened(), f"opening the subscribe form in {channel.channel}", lambda line: (line, []))
         if told is not None:
@@ -117,6 +106,33 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
         except SlackApiError as exc:
             code = exc.response.get("error") if exc.response is not None else None
             log.warning("chat.unfurl of %d link(s) failed: %s", len(unfurls), code)
+
+
+async def open_subscribe_form(
+    client: AsyncWebClient,
+    surfaces: Surfaces,
+    managers: Managers,
+    trigger_id: str,
+    channel: ChannelRef,
+    user: str,
+    *,
+    direct: bool = False,
+) -> tuple[str, list[Block]] | None:
+    """Open the subscribe form of `channel` for `user` (a bare `/papers subscribe`, or a Settings button
+    in the App Home): None once it is open, else what to tell them instead (the core's refusal, or
+    Slack's)."""
+    allowed = direct or await managers.can_manage(client, user, channel.channel)
+    refused = await surfaces.refusal(Asker(channel, user, direct=direct, can_manage=allowed))
+    if refused is not None:
+        return post_message(refused)
+    view = form_view(await surfaces.form(channel), channel)
+    try:
+        await client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as exc:
+        code = exc.response.get("error") if exc.response is not None else None
+        log.warning("views.open failed: %s", code)
+        return f"Slack would not open the form ({code or 'no answer'}). Type it instead: {TYPED_EXAMPLE}", []
+    return None
 
 
 def unfurl_blocks(found: LinkCard) -> list[Block]:

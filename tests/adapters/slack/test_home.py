@@ -160,3 +160,14 @@ async def test_with_a_reading_list_the_home_shows_it_before_follows(june_store: 
     assert shown.index("Your reading list") < shown.index("What you follow")
     empty = home_view(await homes.home("slack", "T0001", "U0002", NoOne()), NOW)
     assert "Nothing saved yet" in text_of(empty)
+
+
+async def test_settings_opens_the_channels_form_for_someone_who_may_change_it(slack_bot: SlackBot) -> None:
+    slack_bot.fake.users["U0001"] = {"name": "ada", "is_admin": True}
+    await subscribe(slack_bot, "C0001", members=["U0001", "UBOT"], topics=("agents",))
+    await click_settings(slack_bot, "C0001")
+    await slack_bot.fake.wait_for(lambda: any(c.method == "views.open" for c in slack_bot.fake.calls))
+    (opened,) = [c.args for c in slack_bot.fake.calls if c.method == "views.open"]
+    assert opened["trigger_id"] == "1.2.3"
+    assert "C0001" in json.dumps(opened["view"]) and "agents" in json.dumps(opened["view"])  # that channel's form
+    assert not any(c.method == "views.publish" for c in slack_bot.fake.calls)  # no inline settings instead
