@@ -27,6 +27,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.slack.installations import workspace_of_body
 from adapters.slack.render import SAVE_ACTION
 from bot.chat.replies import replied
 from bot.community.service import Community, Reaction
@@ -143,9 +144,8 @@ def register(app: AsyncApp, community: Community) -> None:
 
 
 def _team(body: dict[str, Any]) -> str:
-    """The workspace a request comes from: the event's `team_id`, an action's `team.id`."""
-    team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
-    return str(team or "")
+    """The workspace a request comes from (adapters.slack.installations.workspace_of_body)."""
+    return workspace_of_body(body)
 
 
 async def _tell(client: AsyncWebClient, body: dict[str, Any], user: str, text: str) -> None:

@@ -20,6 +20,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.installations import workspace_of_body
 from adapters.slack.render import (
     BUTTON_CHARS,
     HEADER_CHARS,
@@ -204,13 +205,13 @@ def register_home(
     async def opened(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab", "home") != "home":
             return  # the Messages tab: nothing to publish
-        await publish(client, homes, members, str(body.get("team_id") or ""), str(event.get("user") or ""))
+        await publish(client, homes, members, workspace_of_body(body), str(event.get("user") or ""))
 
     @app.action(SETTINGS_ACTION)
     async def settings(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         user = body.get("user") or {}
-        team = str((body.get("team") or {}).get("id") or user.get("team_id") or "")
+        team = workspace_of_body(body)
         channel = str((body.get("actions") or [{}])[0].get("value") or "")
         person = str(user.get("id") or "")
         trigger = str(body.get("trigger_id") or "")

@@ -37,12 +37,18 @@ def workspace_of(enterprise_id: str | None, team_id: str | None, is_enterprise_i
 
 
 def workspace_of_body(body: dict[str, Any]) -> str:
-    """The workspace a Slack request comes from (slash command, interaction or event)."""
+    """The workspace a Slack request comes from (slash command, interaction or event): the one place
+    every Slack handler asks. An org-wide install says so at the top of commands and interactions
+    (`is_enterprise_install`, a string in commands) and in an event's `authorizations`."""
     team = body.get("team") if isinstance(body.get("team"), dict) else {}
+    user = body.get("user") if isinstance(body.get("user"), dict) else {}
     enterprise = body.get("enterprise") if isinstance(body.get("enterprise"), dict) else {}
-    team_id = body.get("team_id") or (team or {}).get("id")
+    team_id = body.get("team_id") or (team or {}).get("id") or (user or {}).get("team_id")
     enterprise_id = body.get("enterprise_id") or (enterprise or {}).get("id")
-    org_wide = str(body.get("is_enterprise_install", "")).lower() == "true"
+    authorizations = body.get("authorizations") if isinstance(body.get("authorizations"), list) else []
+    first = authorizations[0] if authorizations and isinstance(authorizations[0], dict) else {}
+    flag = body.get("is_enterprise_install", first.get("is_enterprise_install", ""))
+    org_wide = str(flag).lower() == "true"
     return workspace_of(str(enterprise_id or ""), str(team_id or ""), org_wide)
 
 

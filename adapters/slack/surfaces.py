@@ -15,6 +15,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.installations import workspace_of_body
 from adapters.slack.permissions import Managers
 from adapters.slack.render import Block, card_blocks, context, escape, linked, mrkdwn, plain, post_message
 from bot.chat.replies import replied
@@ -48,7 +49,7 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
     @app.command("/papers", matchers=[bare_subscribe])
     async def open_form(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
         await ack()  # the trigger_id stays good for 3 s: the form opens right after
-        channel = ChannelRef("slack", str(body.get("channel_id", "")), str(body.get("team_id", "")))
+        channel = ChannelRef("slack", str(body.get("channel_id", "")), workspace_of_body(body))
         user = str(body.get("user_id", ""))
         direct = channel.channel.startswith("D") or body.get("channel_name") == "directmessage"
 
