@@ -144,8 +144,8 @@ def post_message(post: Post, *, share: bool = False) -> tuple[str, list[Block]]:
     if post.code:
         blocks.append(mrkdwn(f"```{cut(escape(post.code), SECTION_CHARS - 6)}```"))
     shown = 0
-    for card in post.cards:
-        more = [{"type": "divider"}, *card_blocks(card, share=share)]
+    for position, card in enumerate(post.cards):
+        more = [{"type": "divider"}, *_numbered(card_blocks(card, share=share), position)]
         if len(blocks) + len(more) > MAX_BLOCKS - 1:  # keep one place for the "more" line
             break
         blocks += more
@@ -153,6 +153,14 @@ def post_message(post: Post, *, share: bool = False) -> tuple[str, list[Block]]:
     if shown < len(post.cards):
         blocks.append(context(f"…and {len(post.cards) - shown} more"))
     return text, blocks[:MAX_BLOCKS]
+
+
+def _numbered(blocks: list[Block], position: int) -> list[Block]:
+    """A card's blocks with block ids unique in its message: a post may show one paper twice, and Slack
+    refuses a message that names one block id twice. The first card keeps its plain ids."""
+    if not position:
+        return blocks
+    return [{**b, "block_id": f"{b['block_id']}:{position}"[:255]} if b.get("block_id") else b for b in blocks]
 
 
 def fallback(text: str) -> str:
