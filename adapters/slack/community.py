@@ -82,7 +82,7 @@ def register(app: AsyncApp, community: Community) -> None:
         user = str(event.get("user") or "")
         if not await people.is_person(client, user, bot_user):
             return
-        where = ChannelRef("slack", str(item.get("channel") or ""), _team(body))
+        where = ChannelRef("slack", str(item.get("channel") or ""), workspace_of_body(body))
         at = event_time(event.get("event_ts"))
         await community.reaction(
             Reaction(where, str(item.get("ts") or ""), user, str(event.get("reaction")), added, at)
@@ -92,24 +92,14 @@ def register(app: AsyncApp, community: Community) -> None:
     # automatic acknowledgement: a write that did not commit (the process died, the database is down)
     # gets no 200, so Slack sends the event again, to this replica or another. The listeners that
     # follow have nothing left to do.
-    async def added(
+    async def reacted(
         body: dict[str, Any],
         event: dict[str, Any],
         client: AsyncWebClient,
         context: AsyncBoltContext,
         next: Callable[[], Awaitable[None]],
     ) -> None:
-        await reaction(body, event, client, context.bot_user_id, True)
-        await next()
-
-    async def removed(
-        body: dict[str, Any],
-        event: dict[str, Any],
-        client: AsyncWebClient,
-        context: AsyncBoltContext,
-        next: Callable[[], Awaitable[None]],
-    ) -> None:
-        await reaction(body, event, client, context.bot_user_id, False)
+        await reaction(body, event, client, context.bot_user_id, event.get("type") == "reaction_added")
         await next()
 
     async def reply_written(
@@ -122,30 +112,25 @@ def register(app: AsyncApp, community: Community) -> None:
         subtype = event.get("subtype")
         reply = thread and thread != ts and not event.get("bot_id") and (not subtype or subtype in REPLY_SUBTYPES)
         if reply and user and user != context.bot_user_id:  # not a bot's, an edit, a deletion, a join…
-            where = ChannelRef("slack", str(event.get("channel") or ""), _team(body))
+            where = ChannelRef("slack", str(event.get("channel") or ""), workspace_of_body(body))
             await community.reply(where, str(thread), str(ts), user, event_time(ts))
         await next()
 
     async def recorded() -> None:
         """Acknowledged (by bolt, once the middleware has written the event down)."""
 
-    app.event("reaction_added", middleware=[added])(recorded)
-    app.event("reaction_removed", middleware=[removed])(recorded)
+    app.event("reaction_added", middleware=[reacted])(recorded)
+    app.event("reaction_removed", middleware=[reacted])(recorded)
     app.event("message", middleware=[reply_written])(recorded)
 
     @app.action(SAVE_ACTION)
     async def save(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         who = body.get("user") or {}
-        person = community.person(ChannelRef("slack", "", _team(body)), str(who.get("id") or ""))
+        person = community.person(ChannelRef("slack", "", workspace_of_body(body)), str(who.get("id") or ""))
         paper = str((body.get("actions") or [{}])[0].get("value", ""))
         text = await replied(community.save(person, paper), f"saving {paper} for {person}", str)
         await _tell(client, body, person.user, text)
-
-
-def _team(body: dict[str, Any]) -> str:
-    """The workspace a request comes from (adapters.slack.installations.workspace_of_body)."""
-    return workspace_of_body(body)
 
 
 async def _tell(client: AsyncWebClient, body: dict[str, Any], user: str, text: str) -> None:

@@ -229,6 +229,17 @@ paper_versions = Table(
     Column("checked_at", DateTime(timezone=True), nullable=False),
 )
 
+
+def _in_channel() -> tuple[Column[str], ...]:
+    """The leading key of a table about one channel: platform, workspace, channel (fresh columns each
+    call, as every table needs its own)."""
+    return (
+        Column("platform", String(16), primary_key=True),
+        Column("workspace", String(64), primary_key=True),
+        Column("channel", String(64), primary_key=True),
+    )
+
+
 # -- Community (contract, *Community*): what people did with the papers the bot posted --------------
 # Each is keyed by platform, workspace (Slack team, Discord guild) and channel or person, so two
 # workspaces never mix; natural keys make a retried or replayed event a no-op.
@@ -251,9 +262,7 @@ paper_messages = Table(
 votes = Table(
     "votes",
     metadata,
-    Column("platform", String(16), primary_key=True),
-    Column("workspace", String(64), primary_key=True),
-    Column("channel", String(64), primary_key=True),
+    *_in_channel(),
     Column("arxiv_id", String(32), primary_key=True),
     Column("user_id", String(64), primary_key=True),
     Column("message", String(64), primary_key=True),
@@ -267,9 +276,7 @@ votes = Table(
 reactors = Table(
     "reactors",
     metadata,
-    Column("platform", String(16), primary_key=True),
-    Column("workspace", String(64), primary_key=True),
-    Column("channel", String(64), primary_key=True),
+    *_in_channel(),
     Column("arxiv_id", String(32), primary_key=True),
     Column("user_id", String(64), primary_key=True),
     Column("reactions", Integer, nullable=False),
@@ -279,9 +286,7 @@ reactors = Table(
 replies = Table(
     "replies",
     metadata,
-    Column("platform", String(16), primary_key=True),
-    Column("workspace", String(64), primary_key=True),
-    Column("channel", String(64), primary_key=True),
+    *_in_channel(),
     Column("message", String(64), primary_key=True),
     Column("arxiv_id", String(32), nullable=False),
     Column("user_id", String(64), nullable=False),
@@ -291,9 +296,7 @@ replies = Table(
 repliers = Table(
     "repliers",
     metadata,
-    Column("platform", String(16), primary_key=True),
-    Column("workspace", String(64), primary_key=True),
-    Column("channel", String(64), primary_key=True),
+    *_in_channel(),
     Column("arxiv_id", String(32), primary_key=True),
     Column("user_id", String(64), primary_key=True),
     Column("replies", Integer, nullable=False),
@@ -304,9 +307,7 @@ repliers = Table(
 engagement = Table(
     "engagement",
     metadata,
-    Column("platform", String(16), primary_key=True),
-    Column("workspace", String(64), primary_key=True),
-    Column("channel", String(64), primary_key=True),
+    *_in_channel(),
     Column("arxiv_id", String(32), primary_key=True),
     Column("reactions", Integer, nullable=False),
     Column("replies", Integer, nullable=False),

@@ -88,6 +88,25 @@ async def seed(url: str | None, data: Path, discord: FakeDiscord) -> list[Channe
     return channels
 
 
+def replica_env(data: Path, url: str | None, slack: FakeSlack, discord: FakeDiscord, clock: Path) -> dict[str, str]:
+    """A replica's environment: the data dir, the fakes, the shared clock and lease, the database."""
+    env = child_env()
+    env.update(
+        PAPERBOY_DATA_DIR=str(data),
+        PAPERBOY_OFFLINE="1",
+        PAPERBOY_SLACK_API_URL=slack.base_url,
+        PAPERBOY_DISCORD_API_URL=discord.api_url,
+        PAPERBOY_DISCORD_GATEWAY_URL=discord.gateway_url,
+        DISCORD_TOKEN=TOKEN,
+        CHAOS_CLOCK=str(clock),
+        CHAOS_LEASE_MINUTES=str(LEASE_MINUTES),
+        CHAOS_TAKEOVERS=str(data / "takeovers"),
+    )
+    if url:
+        env["PAPERBOY_DATABASE_URL"] = url
+    return env
+
+
 @pytest.mark.parametrize("backend_name", BACKENDS)
 async def test_three_replicas_killed_at_random_deliver_everything_once(
     backend_name: str, tmp_path: Path, fake_slack: FakeSlack
@@ -99,20 +118,7 @@ async def test_three_replicas_killed_at_random_deliver_everything_once(
     write_clock(clock, START)
     async with backend(backend_name) as url:
         channels = await seed(url, tmp_path, discord)
-        env = child_env()
-        env.update(
-            PAPERBOY_DATA_DIR=str(tmp_path),
-            PAPERBOY_OFFLINE="1",
-            PAPERBOY_SLACK_API_URL=fake_slack.base_url,
-            PAPERBOY_DISCORD_API_URL=discord.api_url,
-            PAPERBOY_DISCORD_GATEWAY_URL=discord.gateway_url,
-            DISCORD_TOKEN=TOKEN,
-            CHAOS_CLOCK=str(clock),
-            CHAOS_LEASE_MINUTES=str(LEASE_MINUTES),
-            CHAOS_TAKEOVERS=str(tmp_path / "takeovers"),
-        )
-        if url:
-            env["PAPERBOY_DATABASE_URL"] = url
+        env = replica_env(tmp_path, url, fake_slack, discord, clock)
 
         async def spawn() -> asyncio.subprocess.Process:
             return await asyncio.create_subprocess_exec(

@@ -29,9 +29,8 @@ from bot.store.engine import create_engine, database_url, migrate
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.tables import digests, follows, thread_notes
-from tests.app.test_cli_discord import TOKEN
-from tests.chaos.test_chaos import LEASE_MINUTES, ROOT, write_clock
-from tests.conftest import BACKENDS, backend, child_env
+from tests.chaos.test_chaos import ROOT, replica_env, write_clock
+from tests.conftest import BACKENDS, backend
 from tests.fakes.discord import GUILD_ID, FakeDiscord
 from tests.fakes.slack import FakeSlack
 
@@ -117,21 +116,7 @@ async def test_replicas_killed_at_random_post_each_roundup_and_each_note_once(
     write_clock(clock, START)
     async with backend(backend_name) as url:
         channels = await seed(url, tmp_path, discord)
-        env = child_env()
-        env.update(
-            PAPERBOY_DATA_DIR=str(tmp_path),
-            PAPERBOY_OFFLINE="1",
-            PAPERBOY_SLACK_API_URL=fake_slack.base_url,
-            PAPERBOY_DISCORD_API_URL=discord.api_url,
-            PAPERBOY_DISCORD_GATEWAY_URL=discord.gateway_url,
-            DISCORD_TOKEN=TOKEN,
-            CHAOS_CLOCK=str(clock),
-            CHAOS_LEASE_MINUTES=str(LEASE_MINUTES),
-            CHAOS_TAKEOVERS=str(tmp_path / "takeovers"),
-            CHAOS_READY=str(tmp_path),
-        )
-        if url:
-            env["PAPERBOY_DATABASE_URL"] = url
+        env = replica_env(tmp_path, url, fake_slack, discord, clock) | {"CHAOS_READY": str(tmp_path)}
 
         errors = (tmp_path / "replicas.log").open("ab")
 

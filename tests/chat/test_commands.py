@@ -12,19 +12,12 @@ from bot.chat.commands import (
     MAX_TOPICS,
     Command,
     Follow,
-    Follows,
-    Help,
-    PaperLookup,
     Saved,
     Search,
-    Settings,
     Subscribe,
-    Today,
     Top,
-    Unfollow,
     Unknown,
     Unsave,
-    Unsubscribe,
     parse_command,
     parse_subscribe,
 )
@@ -100,23 +93,7 @@ TEXTS = st.one_of(
 @given(TEXTS)
 def test_any_text_parses_to_a_command(text: str) -> None:
     command = parse_command(text)
-    assert isinstance(
-        command,
-        Today
-        | Search
-        | PaperLookup
-        | Subscribe
-        | Unsubscribe
-        | Settings
-        | Help
-        | Follow
-        | Follows
-        | Unfollow
-        | Top
-        | Saved
-        | Unsave
-        | Unknown,
-    )
+    assert isinstance(command, Command)  # the union of every command the parser may give
     if isinstance(command, Top):
         assert command.period in ("week", "month", "all")
     if isinstance(command, Unknown):
