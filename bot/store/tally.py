@@ -1,8 +1,9 @@
 """One batch of votes and replies written in one transaction, a handful of statements for all of them.
 
 The common case, a new vote or reply, is one row of one multi-row insert (`ON CONFLICT DO NOTHING
-RETURNING` says which were new); only a vote already stored (a removal, Slack's repeat, a late add)
-takes statements of its own. The per-person counts then move in one multi-row upsert that returns
+RETURNING` says which were new). The votes already stored (a removal, Slack's repeat, a late add)
+are read in one statement (locked on PostgreSQL), replayed in arrival order in memory, and their new
+states written back in one more. The per-person counts then move in one multi-row upsert that returns
 the new counts (0 → n: a new reactor; n → 0: one no longer), and the per-paper `engagement` rows in
 one more. Every statement writes its rows in key order, and the tables in one order, so two
 replicas' batches take their row locks in one global order and never deadlock.
@@ -16,12 +17,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, case, update
+from sqlalchemy import Table, and_, bindparam, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.channels import ChannelRef
+from bot.store.engine import as_utc
 from bot.store.tables import engagement, reactors, repliers, replies, votes
-from bot.store.upsert import changed, insert_for
+from bot.store.upsert import insert_for
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ PERSON = ("platform", "workspace", "channel", "arxiv_id", "user_id")
 PAPER = ("platform", "workspace", "channel", "arxiv_id")
 VOTE = (*PERSON, "message", "reaction")
 REPLY = ("platform", "workspace", "channel", "message")
+PIECE = 100  # stored votes read a statement
 
 
 def utc(value: datetime) -> datetime:
@@ -93,24 +96,60 @@ class Tally:
         keys = sorted(by_key)
         firsts = [{k: v for k, v in by_key[key][0].items() if k != "posted_at"} for key in keys]
         inserted = await self._insert_new(votes, VOTE, firsts)
+        stored = await self._stored([key for key in keys if key not in inserted])
         moved: dict[tuple[Any, ...], int] = defaultdict(int)
+        changes: dict[tuple[Any, ...], tuple[bool, datetime]] = {}
         for key in keys:
             rest = by_key[key]
+            state = stored.get(key)
             if key in inserted:
                 moved[key[:5]] += 1 if rest[0]["present"] else 0  # a removal seen first keeps its add out
-                rest = rest[1:]
-            for row in rest:
-                moved[key[:5]] += await self._change(row)
+                state, rest = (rest[0]["present"], rest[0]["event_at"]), rest[1:]
+            if state is None:  # erased (`paperboy forget`) between the insert and the read
+                continue
+            was = state
+            for row in rest:  # a change counts only when newer than the one stored
+                if row["event_at"] > state[1]:
+                    if row["present"] != state[0]:
+                        moved[key[:5]] += 1 if row["present"] else -1
+                    state = (row["present"], row["event_at"])
+            if state != was:
+                changes[key] = state
+        await self._rewrite(changes)
         await self._people(reactors, "reactions", moved, 0)
 
-    async def _change(self, row: dict[str, Any]) -> int:
-        """A vote already stored: flip it when this change is newer and differs; +1, -1 or 0."""
-        same = and_(*(votes.c[k] == row[k] for k in VOTE), votes.c.event_at < row["event_at"])
-        flip = update(votes).where(same, votes.c.present != row["present"])
-        if await changed(self._conn, flip.values(present=row["present"], event_at=row["event_at"])):
-            return 1 if row["present"] else -1
-        await self._conn.execute(update(votes).where(same).values(event_at=row["event_at"]))  # newer news, no change
-        return 0
+    async def _stored(self, keys: Sequence[tuple[Any, ...]]) -> dict[tuple[Any, ...], tuple[bool, datetime]]:
+        """Votes already stored: (present, when it changed), read in one statement a piece, in key
+        order and, on PostgreSQL, locked (`FOR UPDATE`) until the batch commits."""
+        found: dict[tuple[Any, ...], tuple[bool, datetime]] = {}
+        for start in range(0, len(keys), PIECE):
+            piece = keys[start : start + PIECE]
+            # An OR of full keys: one primary-key seek each on both engines.
+            query = (
+                select(*(votes.c[k] for k in VOTE), votes.c.present, votes.c.event_at)
+                .where(or_(*(and_(*(votes.c[k] == v for k, v in zip(VOTE, key, strict=True))) for key in piece)))
+                .order_by(*(votes.c[k] for k in VOTE))
+            )
+            if self._dialect == "postgresql":
+                query = query.with_for_update()
+            for r in await self._conn.execute(query):
+                found[tuple(r[: len(VOTE)])] = (bool(r[-2]), utc(as_utc(r[-1])))
+        return found
+
+    async def _rewrite(self, changes: dict[tuple[Any, ...], tuple[bool, datetime]]) -> None:
+        """Store each vote's newest state, one statement for all of them (in key order)."""
+        if not changes:
+            return
+        stmt = (
+            update(votes)
+            .where(*(votes.c[k] == bindparam(f"key_{k}") for k in VOTE))
+            .values(present=bindparam("new_present"), event_at=bindparam("new_event_at"))
+        )
+        rows = [
+            {f"key_{k}": v for k, v in zip(VOTE, key, strict=True)} | {"new_present": now, "new_event_at": at}
+            for key, (now, at) in sorted(changes.items())
+        ]
+        await self._conn.execute(stmt, rows)
 
     async def replies(self, rows: list[dict[str, Any]]) -> None:
         """Rows of `replies` (with `posted_at`); each message counts once."""

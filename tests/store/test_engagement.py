@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from datetime import UTC, date, datetime, timedelta
 
 from bot.domain.channels import ChannelRef
@@ -140,3 +141,35 @@ async def test_the_first_card_in_a_channel_dates_the_paper(store: PaperStore) ->
     await engaged.record(vote(shared, "U1", message="200.1"))
     assert await engaged.top(C1, NOW - timedelta(days=7), None, 5) == []
     assert await engaged.top(C1, None, None, 5) == [Engaged("2606.00001", 1, 0)]
+
+
+async def test_shuffled_changes_in_batches_end_as_the_newest_change_of_each_vote(store: PaperStore) -> None:
+    """Adds, removals, Slack's repeats and late retries of a few votes, recorded many at once (so a
+    batch holds several changes of one vote, and later batches find it stored), against a model:
+    each vote ends as its newest change (the first of equals to arrive), each person counts once."""
+    engaged = EngagementStore(store.engine)
+    for seed in range(6):
+        rng = random.Random(seed)
+        where = ChannelRef("slack", f"C9{seed}", "T0001")
+        paper = Posted(where, "2606.00001", NOW)
+        events = [
+            vote(
+                paper,
+                f"U{rng.randrange(4)}",
+                rng.choice(("+1", "eyes")),
+                on=rng.random() < 0.6,
+                at=NOW + timedelta(seconds=rng.randrange(6)),
+                message=rng.choice(("1.1", "1.2")),
+            )
+            for _ in range(120)
+        ]
+        state: dict[tuple[str, str, str], tuple[bool, datetime]] = {}
+        for e in events:
+            key = (e.user, e.message, e.reaction)
+            if key not in state or e.at > state[key][1]:
+                state[key] = (e.present, e.at)
+        for start in range(0, len(events), 30):  # four rounds of 30 at once
+            await asyncio.gather(*(engaged.record(e) for e in events[start : start + 30]))
+        people = len({user for (user, _, _), (on, _) in state.items() if on})
+        expected = [Engaged("2606.00001", people, 0)] if people else []
+        assert await engaged.top(where, None, None, 5) == expected, seed
