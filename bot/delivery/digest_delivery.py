@@ -39,7 +39,8 @@ Outcome = Literal["posted", "already", "busy", "empty", "stopped", "failed", "sk
 # What a claim that is not ours means for the caller.
 _NOT_OURS: dict[str, Outcome] = {"done": "already", "busy": "busy", "stopped": "stopped", "skipped": "skipped"}
 Clock = Callable[[], datetime]
-# Told of each card right after it is out, as posted (a living thread follows it from there).
+# Told of each card right after it is out, as posted (a living thread follows it from there); not of a
+# card a process that died may have posted, which the living thread adopts from its intent.
 CardPosted = Callable[[ChannelRef, Card, MessageRef, datetime], Awaitable[None]]
 
 
@@ -243,7 +244,9 @@ class DigestDelivery:
                 await self._ledger.set_header(channel, day, None)  # a forum: no header, and none to look for
         position = max((s.position for s in claim.sent.values()), default=0)
         planned = [(position + n, paper) for n, paper in enumerate(fresh, start=1)]
-        await self._ledger.begin_papers(channel, day, [(n, p.arxiv_id) for n, p in planned], self._clock(), header)
+        intents = [(n, p.arxiv_id) for n, p in planned]
+        shows = {p.arxiv_id: (p.upvotes, p.github_repo) for _, p in planned}  # what its card shows, as `card` makes it
+        await self._ledger.begin_papers(channel, day, intents, self._clock(), header, shows)
         await self._renew(channel, day)
 
         for sent in sorted(claim.sent.values(), key=lambda s: s.position):
@@ -278,7 +281,10 @@ class DigestDelivery:
             found_root = await publisher.post_card(where, paper_card, key(day, pid))
         if root is None:
             await self._ledger.card_sent(channel, day, pid, found_root, self._clock())
-            if self._posted is not None:
+            # A card begun by a process that died may be its post (found, or Discord's answer to the same
+            # nonce), showing the paper as it was then, not `paper_card`: the living thread adopts it
+            # from what its intent recorded (FollowStore.adopt), so news since then is still news.
+            if self._posted is not None and begun is None:
                 await self._posted(channel, paper_card, found_root, self._clock())
             await self._renew(channel, day)
         seed = None

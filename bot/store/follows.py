@@ -96,9 +96,16 @@ class FollowStore:
 
     async def adopt(self, since: datetime) -> int:
         """Follow the cards sent since `since` that nobody recorded (their process died right after the
-        post): as posted, they are taken to show the paper as the store has it now. How many were adopted."""
+        post, or before it could know the post was out and another process found it): as posted, they
+        show what their intent recorded, or, for intents from before that was recorded, the paper as the
+        store has it now. How many were adopted."""
         query = (
-            select(digest_papers, papers.c.upvotes, papers.c.github_repo, paper_versions.c.version)
+            select(
+                digest_papers,
+                papers.c.upvotes.label("upvotes_now"),
+                papers.c.github_repo.label("repo_now"),
+                paper_versions.c.version,
+            )
             .join(papers, papers.c.arxiv_id == digest_papers.c.arxiv_id)
             .outerjoin(paper_versions, paper_versions.c.arxiv_id == digest_papers.c.arxiv_id)
             .outerjoin(
@@ -125,8 +132,8 @@ class FollowStore:
                     "thread_ref": r.thread_ref or r.message_ref,
                     "rank": r.position,
                     "posted_at": as_utc(r.sent_at),
-                    "upvotes": r.upvotes,
-                    "repo": r.github_repo,
+                    "upvotes": r.upvotes_now if r.upvotes is None else r.upvotes,
+                    "repo": r.repo_now if r.upvotes is None else r.repo,  # an intent records both or neither
                     "version": r.version,
                     "shown": "",  # unknown: the first refresh due shows the counts as they are
                     "refreshed_at": as_utc(r.sent_at),

@@ -29,7 +29,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.publishing import MessageRef
 from bot.store.claims import Holder, HoldKey, holds_for, process_name
 from bot.store.engine import as_utc
-from bot.store.progress import Progress
+from bot.store.progress import Progress, Shows
 from bot.store.tables import digest_papers, digests, paper_messages, threads
 from bot.store.upsert import changed, insert_for
 
@@ -245,11 +245,14 @@ class Ledger:
         papers: list[tuple[int, str]],
         now: datetime,
         header: MessageRef | None = None,
+        shows: Mapping[str, Shows] | None = None,
     ) -> None:
         """About to post these (position, paper) cards: after a crash, each is looked for before it is posted
-        again. Records the header just posted, if any, in the same transaction. Returns once committed
-        (with whatever other channels began at the same time: one transaction for all of them)."""
-        await self._progress.begin((channel, day, papers, now, header))
+        again. Records the header just posted, if any, in the same transaction, and what each card shows
+        (`shows`, by paper: its upvotes and code repository), which a living thread follows a card from
+        when the process that posted it died before following it. Returns once committed (with whatever
+        other channels began at the same time: one transaction for all of them)."""
+        await self._progress.begin((channel, day, papers, now, header, dict(shows or {})))
 
     async def card_sent(self, channel: ChannelRef, day: date, arxiv_id: str, root: MessageRef, now: datetime) -> None:
         """A card is out: its message (the thread's root) is written down right after the post, so a

@@ -19,7 +19,9 @@ from bot.store.group_commit import GroupCommit
 from bot.store.tables import digest_papers, digests, paper_messages, threads
 from bot.store.upsert import insert_for
 
-Begun = tuple[ChannelRef, date, list[tuple[int, str]], datetime, MessageRef | None]  # intents, and the header
+Shows = tuple[int, str | None]  # what a card shows that a living thread compares with: upvotes, code repository
+# Intents (position, paper), the header, and what each card about to be posted shows (by paper).
+Begun = tuple[ChannelRef, date, list[tuple[int, str]], datetime, MessageRef | None, dict[str, Shows]]
 # A card (with its root) or its seed (None, then the seed's own message, when known: its reactions are votes).
 Posted = tuple[ChannelRef, date, str, datetime, MessageRef | None, MessageRef | None]
 Finished = tuple[ChannelRef, date, int, datetime]  # done, with so many papers
@@ -39,7 +41,7 @@ class Progress:
         items.sort(key=lambda item: _order(item[0], item[1]))  # one lock order in every process
         headers = [
             {**_key(channel), "k_day": day, "ref": header.message}
-            for channel, day, _, _, header in items
+            for channel, day, _, _, header, _ in items
             if header is not None
         ]
         rows = [
@@ -51,8 +53,10 @@ class Progress:
                 "day": day,
                 "position": position,
                 "intent_at": now,
+                "upvotes": shows[arxiv_id][0] if arxiv_id in shows else None,
+                "repo": shows[arxiv_id][1] if arxiv_id in shows else None,
             }
-            for channel, day, papers, now, _ in items
+            for channel, day, papers, now, _, shows in items
             for position, arxiv_id in papers
         ]
         stmt = insert_for(self._dialect, digest_papers).on_conflict_do_nothing(

@@ -125,6 +125,10 @@ digest_papers = Table(
     Column("thread_ref", Text),
     Column("sent_at", DateTime(timezone=True)),
     Column("seeded_at", DateTime(timezone=True)),
+    # What the card about to be posted shows (NULL on intents from before 0009): a card that a dying
+    # process may have posted is followed from these, whatever the paper is like when it is found out.
+    Column("upvotes", Integer),
+    Column("repo", Text),
 )
 
 threads = Table(

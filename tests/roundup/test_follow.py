@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.delivery.digest import DigestOptions
-from bot.delivery.digest_delivery import DigestDelivery
+from bot.delivery.digest_delivery import CardPosted, DigestDelivery
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Listing, Paper
@@ -25,6 +25,7 @@ from tests.roundup.helpers import Clock, news_for
 DAY = date(2026, 6, 2)
 POSTED = datetime(2026, 6, 2, 9, tzinfo=UTC)
 CHANNEL = ChannelRef("slack", "CLIVE")
+OPTIONS = DigestOptions(limit=3)
 
 
 def follower(store: PaperStore, publisher: RecordingPublisher, clock: Clock, owner: str, days: int = 7) -> Follower:
@@ -37,21 +38,33 @@ async def _no_wait(_: float) -> None:
 
 
 async def post_day(store: PaperStore, publisher: RecordingPublisher, clock: Clock, hook: Follower | None) -> list[str]:
+    ids = await list_day(store)
+    delivered = await delivery(store, publisher, clock, hook.posted if hook else None).deliver(CHANNEL, OPTIONS, DAY)
+    assert delivered.outcome == "posted"
+    return ids
+
+
+async def list_day(store: PaperStore) -> list[str]:
     ids = [f"2606.0{n}001" for n in range(3)]
     await store.save_listings(
         [Listing(Paper(arxiv_id=i, title=f"Paper {i}", upvotes=40 + n), DAY, n + 1) for n, i in enumerate(ids)]
     )
-    delivery = DigestDelivery(
+    return ids
+
+
+def delivery(
+    store: PaperStore, publisher: RecordingPublisher, clock: Clock, hook: CardPosted | None, owner: str | None = None
+) -> DigestDelivery:
+    ledger = Ledger(store.engine, owner=owner)
+    return DigestDelivery(
         store,
         SearchService(store),
-        Ledger(store.engine),
+        ledger,
         SubscriptionStore(store.engine),
         {"slack": publisher},
         clock=clock,
-        posted=hook.posted if hook else None,
+        posted=hook,
     )
-    assert (await delivery.deliver(CHANNEL, DigestOptions(limit=3), DAY)).outcome == "posted"
-    return ids
 
 
 def notes(publisher: RecordingPublisher) -> list[str]:
@@ -133,6 +146,49 @@ async def test_a_card_nobody_recorded_is_adopted_as_it_is_now(store: PaperStore)
     await news_for(store, first, repo="https://github.com/x/first")
     await live.sweep()
     assert notes(publisher) == [f"note:{first}:code"]
+
+
+async def test_a_card_whose_process_died_before_following_it_is_followed_as_posted(store: PaperStore) -> None:
+    """Killed between the ledger recording the card and the card being followed; news comes before
+    another process adopts the card: the news is still news in its thread."""
+    clock, publisher = Clock(POSTED), RecordingPublisher()
+    ids = await list_day(store)
+
+    async def dies(*_: object) -> None:
+        raise Crash("died before following the card")
+
+    with pytest.raises(Crash):
+        await delivery(store, publisher, clock, dies, "dies").deliver(CHANNEL, OPTIONS, DAY)
+    [card] = [p.text for p in publisher.posted if p.text in ids]  # a card's text is its paper
+    await news_for(store, card, upvotes=600, repo="https://github.com/x/code")
+    clock.now += timedelta(hours=2)
+    report = await follower(store, publisher, clock, "b").sweep()
+    assert report.followed == 1
+    assert notes(publisher) == [f"note:{card}:code", f"note:{card}:upvotes:500"]
+
+
+async def test_a_card_out_when_its_process_died_is_followed_as_posted_by_the_process_taking_over(
+    store: PaperStore,
+) -> None:
+    """Killed after the platform took the first card, before the ledger knew; upvotes pass 500 and code
+    comes out before another process takes the digest over and finds the card: both are news in its
+    thread. The cards begun but not out are followed from their intents too (on Discord a repeated post
+    may be answered with the first one, so what a card found out shows is what it was begun with)."""
+    clock, publisher = Clock(POSTED), RecordingPublisher()
+    ids = await list_day(store)
+    publisher.crash_at = 2  # the header, then the first card reaches the platform, and the process dies
+    live = follower(store, publisher, clock, "b")
+    with pytest.raises(Crash):
+        await delivery(store, publisher, clock, live.posted, "dies").deliver(CHANNEL, OPTIONS, DAY)
+    publisher.crash_at = None
+    for arxiv_id in ids:
+        await news_for(store, arxiv_id, upvotes=600, repo="https://github.com/x/code")
+    clock.now += timedelta(minutes=3)  # the dead process's lease has run out
+    assert (await delivery(store, publisher, clock, live.posted, "b").deliver(CHANNEL, OPTIONS, DAY)).papers == 3
+    cards = [p for p in publisher.posted if p.text in ids]
+    assert len(cards) == 3  # the first card found, not posted again
+    await live.sweep()
+    assert notes(publisher) == sorted(f"note:{i}:{event}" for i in ids for event in ("code", "upvotes:500"))
 
 
 async def test_a_deleted_card_stops_being_followed(store: PaperStore) -> None:
