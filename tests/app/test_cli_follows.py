@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.store.engine import create_engine, database_url, migrate
@@ -11,6 +13,8 @@ from tests.app.test_cli import run_cli
 from tests.app.test_cli_slack import environment, free_port
 from tests.conftest import CURRENT
 from tests.fakes.slack import FakeSlack
+
+pytestmark = pytest.mark.slow  # three runs of the installed command
 
 
 async def test_post_delivers_a_follow_to_the_dm(tmp_path: Path, fake_slack: FakeSlack) -> None:

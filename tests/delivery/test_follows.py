@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from adapters.slack.wording import PHRASES
 from bot.chat.commands import Follow, Unfollow, parse_command
 from bot.chat.follows import FollowService
@@ -63,6 +65,7 @@ async def test_a_follow_is_delivered_once_at_nine_in_the_persons_zone(world: Wor
     assert len(cards) == 3  # the follow's size: the deployer's default digest limit
 
 
+@pytest.mark.slow
 async def test_daylight_saving_moves_the_utc_hour_not_the_local_one(world: World) -> None:
     friday, monday = date(2026, 10, 23), date(2026, 10, 26)  # Europe leaves summer time on Sunday 25 October
     await list_day(world.store, friday)

@@ -112,6 +112,7 @@ async def test_429_waits_out_retry_after_then_keeps_the_day(world: World) -> Non
     assert await world.days() == {TUE: recorded_count(world, TUE)}
 
 
+@pytest.mark.slow
 async def test_a_trickling_body_is_cut_off_at_the_deadline_and_earlier_days_stay(world: World) -> None:
     trickle = Answer(200, json_answer(world.recorded(TUE)).body, trickle=0.05)
     world.fail_day(TUE, trickle, trickle)
@@ -268,6 +269,7 @@ async def test_arxiv_server_errors_keep_the_days_listing(world: World) -> None:
     assert await world.days() == {TUE: 1}
 
 
+@pytest.mark.slow
 async def test_a_trickling_arxiv_keeps_the_days_listing(world: World) -> None:
     needs_arxiv(world)
     feed = world.fake.arxiv["1605.08386"]
