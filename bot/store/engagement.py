@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, func, select
+from sqlalchemy import ColumnElement, Table, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.channels import ChannelRef
@@ -38,7 +38,7 @@ from bot.store.tables import engagement, paper_messages, papers, threads
 from bot.store.tally import Event, Posted, Reply, Tally, Vote, rows_of, utc
 
 __all__ = ["EngagementStore", "Event", "Posted", "Reply", "Vote"]
-PIECE = 100  # (channel, message) pairs a query: at most 100 × 100 index seeks
+PIECE = 100  # (channel, message) pairs a query
 CACHE = 50_000  # messages whose paper is remembered in memory (a card's reactions come in bursts)
 
 
@@ -184,19 +184,24 @@ async def _pick(
 ) -> dict[tuple[str, str], tuple[str, str, datetime]]:
     """(channel, message) → (channel, paper, when) for the pairs `table` holds."""
     found: dict[tuple[str, str], tuple[str, str, datetime]] = {}
-    wanted = set(pairs)
     for piece in _pieces(pairs):
-        # `channel IN (…) AND message IN (…)`: index seeks on both engines, where SQLite reads a
-        # row-value `(channel, message) IN (…)` by scanning every row of the platform.
         rows = await conn.execute(
-            select(table.c.channel, message, table.c.arxiv_id, at).where(
-                table.c.platform == platform,
-                table.c.channel.in_(sorted({c for c, _ in piece})),
-                message.in_(sorted({m for _, m in piece})),
-            )
+            select(table.c.channel, message, table.c.arxiv_id, at).where(_each(table, platform, message, piece))
         )
-        found |= {(str(r[0]), str(r[1])): (str(r[0]), str(r[2]), r[3]) for r in rows if (r[0], r[1]) in wanted}
+        found |= {(str(r[0]), str(r[1])): (str(r[0]), str(r[2]), r[3]) for r in rows}
     return found
+
+
+def _each(
+    table: Table, platform: str, other: ColumnElement[str], pairs: Sequence[tuple[str, str]]
+) -> ColumnElement[bool]:
+    """Exactly these (channel, other) pairs of the platform, each a whole `platform = ? AND channel =
+    ? AND other = ?`, OR-ed: one index seek a pair on both engines. (SQLite seeks every combination
+    of `channel IN (…) AND other IN (…)`, scans the platform for a row-value `(channel, other) IN
+    (…)`, and takes an OR apart into index seeks only when each of its terms is all equalities.)"""
+    return or_(
+        *(and_(table.c.platform == platform, table.c.channel == channel, other == value) for channel, value in pairs)
+    )
 
 
 async def _by_thread(conn: AsyncConnection, platform: str, refs: Sequence[str]) -> dict[str, tuple[str, str, datetime]]:
@@ -217,18 +222,13 @@ async def _first_cards(
 ) -> dict[tuple[str, str], datetime]:
     """(channel, paper) → when the paper's first card went to that channel."""
     found: dict[tuple[str, str], datetime] = {}
-    wanted = set(papers_at)
     for piece in _pieces(papers_at):
         rows = await conn.execute(
             select(threads.c.channel, threads.c.arxiv_id, func.min(threads.c.created_at))
-            .where(
-                threads.c.platform == platform,
-                threads.c.channel.in_(sorted({c for c, _ in piece})),
-                threads.c.arxiv_id.in_(sorted({a for _, a in piece})),
-            )
+            .where(_each(threads, platform, threads.c.arxiv_id, piece))
             .group_by(threads.c.channel, threads.c.arxiv_id)
         )
-        found |= {(str(r[0]), str(r[1])): r[2] for r in rows if (r[0], r[1]) in wanted}
+        found |= {(str(r[0]), str(r[1])): r[2] for r in rows}
     return found
 
 
