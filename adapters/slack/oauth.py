@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
@@ -198,11 +199,26 @@ def _page(title: str, *paragraphs: str, link: bool = True) -> str:
     )
 
 
+def _org_step(installation: Any) -> tuple[str, ...]:
+    """An org-wide install (Enterprise Grid) is in none of the org's workspaces yet: where its admin adds it."""
+    if not installation.is_enterprise_install:
+        return ()
+    manage = "https://app.slack.com/manage/{}/integrations/profile/{}/workspaces/add".format(
+        *(quote(str(part or ""), safe="") for part in (installation.enterprise_id, installation.app_id))
+    )
+    return (
+        "paperboy is installed for the whole organization, but Slack adds it to none of its workspaces yet: "
+        f'first <a href="{html.escape(manage)}">add it to the workspaces</a> that should use it. '
+        "Subscriptions in all of them are kept under the organization.",
+    )
+
+
 async def _installed(args: AsyncSuccessArgs) -> BoltResponse:
     installation = args.installation
     where = html.escape(installation.team_name or installation.enterprise_name or "your workspace")
     page = _page(
         f"paperboy is installed in {installation.team_name or installation.enterprise_name or 'your workspace'}",
+        *_org_step(installation),
         f"Next, in a channel of {where} that should get a daily digest:",
         "1. invite the bot: <code>/invite @paperboy</code><br>"
         "2. subscribe the channel: <code>/papers subscribe</code> (for example "
