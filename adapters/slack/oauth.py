@@ -19,10 +19,12 @@ from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs, AsyncSuccessArgs
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
+from slack_sdk.oauth.installation_store.models.installation import Installation as SlackInstallation
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -88,6 +90,23 @@ def stores(engine: AsyncEngine, sealer: Sealer) -> tuple[StoreInstallations, Sto
         removed=partial(pause, engine, PLATFORM),
     )
     return installations, StoreStates(OAuthStates(engine))
+
+
+def listen_for_departures(app: AsyncApp) -> None:
+    """bolt's token revocation listeners, but telling the store which installation the event was sent for:
+    bolt's own call `async_delete_*`, which can't say whether it is a team's or its org's org-wide one."""
+    store = app.installation_store
+    if not isinstance(store, StoreInstallations):
+        raise TypeError("multi-workspace mode keeps its installations in paperboy's store (adapters.slack.oauth)")
+
+    @app.event("app_uninstalled")
+    async def uninstalled(context: AsyncBoltContext) -> None:
+        await store.departed(context.enterprise_id, context.team_id, bool(context.is_enterprise_install))
+
+    @app.event("tokens_revoked")
+    async def revoked(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        if (event.get("tokens") or {}).get("bot"):  # a user's token alone: paperboy keeps none
+            await store.departed(context.enterprise_id, context.team_id, bool(context.is_enterprise_install))
 
 
 def multi_workspace_options(oauth: AsyncOAuthSettings | None) -> dict[str, Any]:
@@ -199,7 +218,7 @@ def _page(title: str, *paragraphs: str, link: bool = True) -> str:
     )
 
 
-def _org_step(installation: Any) -> tuple[str, ...]:
+def _org_step(installation: SlackInstallation) -> tuple[str, ...]:
     """An org-wide install (Enterprise Grid) is in none of the org's workspaces yet: where its admin adds it."""
     if not installation.is_enterprise_install:
         return ()

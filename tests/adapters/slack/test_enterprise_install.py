@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import Table, select
@@ -145,8 +146,28 @@ async def test_the_org_leaving_pauses_only_the_org_and_a_reinstall_resumes_it(
     assert calls_with(fake, ORG.token) == ["C0101"] * 3
 
 
-async def _gone(bot: MultiBot) -> bool:
-    return await bot.slack.installations.installations.find(PLATFORM, "E0001") is None
+async def _gone(bot: MultiBot, workspace: str = "E0001") -> bool:
+    return await bot.slack.installations.installations.find(PLATFORM, workspace) is None
+
+
+async def test_a_team_of_the_org_leaving_its_own_install_leaves_the_orgs_alone(grid: MultiBot) -> None:
+    """A team of the org with an install of its own (made before the org-wide one): Slack's two events for its
+    uninstall (tokens_revoked, then app_uninstalled, each maybe retried) delete that install, never the org's."""
+    grid.fake.workspaces["T0104"] = Workspace("T0104", "Crew", "xoxb-T0104-99aa88bb77cc-rawtoken", enterprise="E0001")
+    for space in ("E0001", "T0104"):
+        await grid.install(space)
+    crew = await grid.slack.installations.installations.find(PLATFORM, "T0104")
+    assert crew is not None and (crew.enterprise_id, crew.is_enterprise_install) == ("E0001", False)
+    await grid.command("subscribe at 09:00 top 1", "T0101", channel="C0101", answer="a", org="E0001")
+    await answered(grid, "a")
+
+    revoked: dict[str, Any] = {"type": "tokens_revoked", "tokens": {"bot": ["UBOTT0104"]}}
+    for n, gone in enumerate((revoked, {"type": "app_uninstalled"}, {"type": "app_uninstalled"})):
+        await grid.event("T0104", gone, f"Ev-{n}", org="E0001", org_wide=False)
+        await until(lambda: _gone(grid, "T0104"))
+    await asyncio.sleep(0.2)  # the last events' listeners are done
+    assert await grid.slack.installations.installations.find(PLATFORM, "E0001") is not None
+    assert [s.status for s in await grid.subscriptions.all()] == [None]
 
 
 async def test_forget_names_the_org_by_its_enterprise_id_and_erases_only_the_org(grid: MultiBot) -> None:

@@ -111,9 +111,12 @@ class MultiBot:
             form |= {"enterprise_id": org, "enterprise_name": org.lower(), "is_enterprise_install": "true"}
         return await self.send(urlencode(form), "application/x-www-form-urlencoded", secret=secret)
 
-    async def event(self, team: str, event: dict[str, Any], event_id: str, *, org: str | None = None) -> httpx.Response:
-        """An Events API callback from `team`; with `org`, for the org-wide install of that Enterprise Grid org:
-        the envelope names the org and the team, its `authorizations` the org only (bolt's org-app tests)."""
+    async def event(
+        self, team: str, event: dict[str, Any], event_id: str, *, org: str | None = None, org_wide: bool = True
+    ) -> httpx.Response:
+        """An Events API callback from `team`; with `org`, from a team of that Enterprise Grid org: for the org's
+        org-wide install, the envelope names the org and the team, its `authorizations` the org only (as in
+        bolt's org-app tests); with `org_wide=False`, for the team's own install in the org."""
         body: dict[str, Any] = {
             "token": "legacy",
             "team_id": team,
@@ -125,8 +128,9 @@ class MultiBot:
             "authorizations": [{"team_id": team, "user_id": f"UBOT{team}", "is_bot": True}],
         }
         if org is not None:
-            installation = {"enterprise_id": org, "team_id": None, "user_id": f"UBOT{org}", "is_bot": True}
-            body |= {"enterprise_id": org, "authorizations": [installation | {"is_enterprise_install": True}]}
+            bot = f"UBOT{org if org_wide else team}"
+            installation = {"enterprise_id": org, "team_id": None if org_wide else team, "user_id": bot, "is_bot": True}
+            body |= {"enterprise_id": org, "authorizations": [installation | {"is_enterprise_install": org_wide}]}
         return await self.send(json.dumps(body), "application/json")
 
     def sweeper(self) -> Sweeper:
