@@ -109,10 +109,14 @@ async def test_an_org_wide_install_serves_every_team_of_the_org_with_the_org_tok
 
 
 @pytest.mark.parametrize(
-    "gone", [{"type": "app_uninstalled"}, {"type": "tokens_revoked", "tokens": {"bot": ["UBOTE0001"]}}]
+    ("gone", "names_team"),  # the event's authorizations name the org only (bolt's tests), or a team too (Slack's)
+    [
+        ({"type": "app_uninstalled"}, False),
+        ({"type": "tokens_revoked", "tokens": {"bot": ["UBOTE0001"]}}, True),
+    ],
 )
 async def test_the_org_leaving_pauses_only_the_org_and_a_reinstall_resumes_it(
-    grid: MultiBot, gone: dict[str, object]
+    grid: MultiBot, gone: dict[str, Any], names_team: bool
 ) -> None:
     fake, stored = grid.fake, grid.slack.installations.installations
     for space in ("E0001", "T0003"):
@@ -122,7 +126,7 @@ async def test_the_org_leaving_pauses_only_the_org_and_a_reinstall_resumes_it(
     await answered(grid, "a")
     await answered(grid, "b")
 
-    await grid.event("T0102", gone, "Ev-gone", org="E0001")  # from any team of the org: the org's install
+    await grid.event("T0102", gone, "Ev-gone", org="E0001", names_team=names_team)  # the org's, from any team
     await until(lambda: _gone(grid))
     assert await stored.find(PLATFORM, "T0003") is not None
     status = {(s.channel.workspace, s.channel.channel): s.status for s in await grid.subscriptions.all()}

@@ -112,11 +112,19 @@ class MultiBot:
         return await self.send(urlencode(form), "application/x-www-form-urlencoded", secret=secret)
 
     async def event(
-        self, team: str, event: dict[str, Any], event_id: str, *, org: str | None = None, org_wide: bool = True
+        self,
+        team: str,
+        event: dict[str, Any],
+        event_id: str,
+        *,
+        org: str | None = None,
+        org_wide: bool = True,
+        names_team: bool = False,
     ) -> httpx.Response:
         """An Events API callback from `team`; with `org`, from a team of that Enterprise Grid org: for the org's
         org-wide install, the envelope names the org and the team, its `authorizations` the org only (as in
-        bolt's org-app tests); with `org_wide=False`, for the team's own install in the org."""
+        bolt's org-app tests; `names_team`: the team too, as in Slack's own sample); with `org_wide=False`,
+        for the team's own install in the org."""
         body: dict[str, Any] = {
             "token": "legacy",
             "team_id": team,
@@ -129,7 +137,8 @@ class MultiBot:
         }
         if org is not None:
             bot = f"UBOT{org if org_wide else team}"
-            installation = {"enterprise_id": org, "team_id": None if org_wide else team, "user_id": bot, "is_bot": True}
+            seen = team if names_team or not org_wide else None
+            installation = {"enterprise_id": org, "team_id": seen, "user_id": bot, "is_bot": True}
             body |= {"enterprise_id": org, "authorizations": [installation | {"is_enterprise_install": org_wide}]}
         return await self.send(json.dumps(body), "application/json")
 
