@@ -171,7 +171,8 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
         await fake.stop()
 
 
-async def _june(store: PaperStore) -> None:
+async def save_june(store: PaperStore) -> None:
+    """The recorded listings of 1, 2 and 3 June 2026, saved in `store`."""
     for day in ("2026-06-01", "2026-06-02", "2026-06-03"):
         await store.save_listings(listings_of(day))
 
@@ -179,7 +180,7 @@ async def _june(store: PaperStore) -> None:
 @pytest.fixture
 async def june_store(tmp_path: Path, templates: Path) -> AsyncIterator[PaperStore]:
     """A SQLite store holding the recorded listings of 1, 2 and 3 June 2026 (for the chat adapters)."""
-    engine = await sqlite_copy(templates / "june", tmp_path, _june)
+    engine = await sqlite_copy(templates / "june", tmp_path, save_june)
     try:
         yield PaperStore(engine)
     finally:

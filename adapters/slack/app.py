@@ -23,7 +23,7 @@ from adapters.slack.follows import personal
 from adapters.slack.guard import Background, slack_guard
 from adapters.slack.home import FormOpener, SlackMembers, register_home
 from adapters.slack.installations import workspace_of_body
-from adapters.slack.oauth import install_pages_guard, multi_workspace_options
+from adapters.slack.oauth import install_pages_guard, listen_for_departures, multi_workspace_options
 from adapters.slack.permissions import Managers
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import SHARE_ACTION, Block, post_message
@@ -129,7 +129,7 @@ def create_app(
     (adapters.slack.surfaces)."""
     app = AsyncApp(client=client, signing_secret=signing_secret, logger=log, **multi_workspace_options(oauth))
     if oauth is not None:
-        app.enable_token_revocation_listeners()
+        listen_for_departures(app)
     managers = Managers(admins)
     if home is not None:
         register_home(app, home, SlackMembers(client), _form_opener(surfaces, managers) if surfaces else None)

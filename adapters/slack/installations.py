@@ -6,8 +6,8 @@ the bot's ids, names and scopes are stored in the clear; the tokens are sealed w
 PAPERBOY_SECRET_KEY before they reach the store.
 
 The lifecycle: a new install resumes the workspace's paused subscriptions; `app_uninstalled` and
-`tokens_revoked` (bolt's built-in listeners call `async_delete_bot` / `async_delete_all`) delete the
-tokens and pause them (bot/store/workspaces.py).
+`tokens_revoked` (adapters/slack/oauth.py's listeners call `departed`) delete the tokens and pause them
+(bot/store/workspaces.py).
 
 A workspace is its team id, or for an org-wide install (Enterprise Grid) the enterprise id.
 """
@@ -118,28 +118,32 @@ class StoreInstallations(AsyncInstallationStore):
     ) -> SlackInstallation | None:
         raise NotImplementedError("bot tokens only: bolt falls back to async_find_bot")
 
+    async def departed(self, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool) -> None:
+        """Slack says the app left (`app_uninstalled`, or its bot token revoked): the installation the event
+        was sent for is deleted, its subscriptions paused. That is the org's for an org-wide install's event
+        (or one naming no team), else the team's own, never its org's, even when the team's is already gone
+        (Slack sends both events, and retries them)."""
+        await self._remove(workspace_of(enterprise_id, team_id, is_enterprise_install or not team_id))
+
+    # bolt's InstallationStore deletions, as slack_sdk's own stores read them: no team means the org-wide install.
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
-        await self._remove(enterprise_id, team_id)
+        await self.departed(enterprise_id, team_id, False)
 
     async def async_delete_installation(
         self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
     ) -> None:
         if user_id is None:  # the whole workspace (app_uninstalled); one user's token is none of ours
-            await self._remove(enterprise_id, team_id)
+            await self.departed(enterprise_id, team_id, False)
 
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
-        await self._remove(enterprise_id, team_id)
+        await self.departed(enterprise_id, team_id, False)
 
-    async def _remove(self, enterprise_id: str | None, team_id: str | None) -> None:
-        """The workspace's installation (else its org's org-wide one) deleted, its subscriptions paused."""
-        for workspace in (team_id or "", enterprise_id or ""):
-            if workspace and await self.installations.delete(PLATFORM, workspace):
-                paused = await self._removed(workspace)
-                log.info(
-                    "uninstalled from Slack workspace %s: token deleted, %d subscription(s) paused", workspace, paused
-                )
-                return
-        log.info("Slack says the app left workspace %s, which has no installation here", team_id or enterprise_id)
+    async def _remove(self, workspace: str) -> None:
+        if workspace and await self.installations.delete(PLATFORM, workspace):
+            paused = await self._removed(workspace)
+            log.info("uninstalled from Slack workspace %s: token deleted, %d subscription(s) paused", workspace, paused)
+            return
+        log.info("Slack says the app left workspace %s, which has no installation here", workspace or "(unnamed)")
 
 
 def as_bot(found: Installation) -> Bot:

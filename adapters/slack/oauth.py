@@ -16,12 +16,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs, AsyncSuccessArgs
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
+from slack_sdk.oauth.installation_store.models.installation import Installation as SlackInstallation
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -87,6 +90,23 @@ def stores(engine: AsyncEngine, sealer: Sealer) -> tuple[StoreInstallations, Sto
         removed=partial(pause, engine, PLATFORM),
     )
     return installations, StoreStates(OAuthStates(engine))
+
+
+def listen_for_departures(app: AsyncApp) -> None:
+    """bolt's token revocation listeners, but telling the store which installation the event was sent for:
+    bolt's own call `async_delete_*`, which can't say whether it is a team's or its org's org-wide one."""
+    store = app.installation_store
+    if not isinstance(store, StoreInstallations):
+        raise TypeError("multi-workspace mode keeps its installations in paperboy's store (adapters.slack.oauth)")
+
+    @app.event("app_uninstalled")
+    async def uninstalled(context: AsyncBoltContext) -> None:
+        await store.departed(context.enterprise_id, context.team_id, bool(context.is_enterprise_install))
+
+    @app.event("tokens_revoked")
+    async def revoked(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        if (event.get("tokens") or {}).get("bot"):  # a user's token alone: paperboy keeps none
+            await store.departed(context.enterprise_id, context.team_id, bool(context.is_enterprise_install))
 
 
 def multi_workspace_options(oauth: AsyncOAuthSettings | None) -> dict[str, Any]:
@@ -198,11 +218,26 @@ def _page(title: str, *paragraphs: str, link: bool = True) -> str:
     )
 
 
+def _org_step(installation: SlackInstallation) -> tuple[str, ...]:
+    """An org-wide install (Enterprise Grid) is in none of the org's workspaces yet: where its admin adds it."""
+    if not installation.is_enterprise_install:
+        return ()
+    manage = "https://app.slack.com/manage/{}/integrations/profile/{}/workspaces/add".format(
+        *(quote(str(part or ""), safe="") for part in (installation.enterprise_id, installation.app_id))
+    )
+    return (
+        "paperboy is installed for the whole organization, but Slack adds it to none of its workspaces yet: "
+        f'first <a href="{html.escape(manage)}">add it to the workspaces</a> that should use it. '
+        "Subscriptions in all of them are kept under the organization.",
+    )
+
+
 async def _installed(args: AsyncSuccessArgs) -> BoltResponse:
     installation = args.installation
     where = html.escape(installation.team_name or installation.enterprise_name or "your workspace")
     page = _page(
         f"paperboy is installed in {installation.team_name or installation.enterprise_name or 'your workspace'}",
+        *_org_step(installation),
         f"Next, in a channel of {where} that should get a daily digest:",
         "1. invite the bot: <code>/invite @paperboy</code><br>"
         "2. subscribe the channel: <code>/papers subscribe</code> (for example "

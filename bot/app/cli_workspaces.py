@@ -17,6 +17,13 @@ Run = Callable[..., Any]
 _TEAM = re.compile(r"^(?P<platform>slack|discord):(?P<team>[A-Za-z0-9_.\-]+)$")
 
 
+# What `forget` adds when a Slack workspace has nothing stored: it may be a team of an org installed org-wide.
+_ORG_HINT = (
+    " If it is a workspace of an Enterprise Grid org that installed paperboy org-wide, its data is kept under "
+    "the org's enterprise id: forget that, as --team slack:E0123456 (it erases the whole org's)."
+)
+
+
 def parse_team(text: str) -> tuple[str, str]:
     """`slack:T0123456` → ("slack", "T0123456"); a UsageError otherwise."""
     match = _TEAM.match(text.strip())
@@ -62,7 +69,12 @@ def register(app: typer.Typer, run: Run, say: Callable[[str], None]) -> None:
     def forget(
         team: Annotated[
             str,
-            typer.Option("--team", metavar="PLATFORM:TEAM_ID", help="The workspace or server, such as slack:T0123456."),
+            typer.Option(
+                "--team",
+                metavar="PLATFORM:TEAM_ID",
+                help="The workspace or server, such as slack:T0123456 (an Enterprise Grid org installed org-wide: "
+                "slack:E0123456, its enterprise id).",
+            ),
         ],
     ) -> None:
         """Erase everything stored about one workspace or server: installation, subscriptions and follows,
@@ -78,7 +90,7 @@ def register(app: typer.Typer, run: Run, say: Callable[[str], None]) -> None:
             say(
                 f"Forgot {platform}:{workspace}: {detail}."
                 if total
-                else f"Nothing was stored about {platform}:{workspace}."
+                else f"Nothing was stored about {platform}:{workspace}." + (_ORG_HINT if platform == "slack" else "")
             )
             return 0
 

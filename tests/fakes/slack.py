@@ -43,6 +43,23 @@ class Workspace:
     refresh_token: str | None = None  # set: token rotation is on (the token expires in `expires_in`)
     expires_in: int = 43200
     enterprise: str | None = None
+    # An Enterprise Grid org installed org-wide: `team` is then the enterprise id (E…), `teams` the org's
+    # workspaces the app was added to. Its one token works in all their channels, and Slack answers its
+    # install (`oauth.v2.access`) and `auth.test` as for an org: `team: null`, `is_enterprise_install: true`.
+    teams: tuple[str, ...] = ()
+
+    @property
+    def org_wide(self) -> bool:
+        return bool(self.teams)
+
+    def names(self) -> dict[str, Any]:
+        """How `oauth.v2.access` names the install: the team, and its org if any (an org-wide one: only the org)."""
+        org = self.team if self.org_wide else self.enterprise
+        return {
+            "team": None if self.org_wide else {"id": self.team, "name": self.name},
+            "enterprise": {"id": org, "name": self.name if self.org_wide else "Org"} if org else None,
+            "is_enterprise_install": self.org_wide,
+        }
 
 
 @dataclass
@@ -164,9 +181,7 @@ class FakeSlack:
             if refused is not None:
                 return web.json_response({"ok": False, "error": refused})
         if method == "auth.test" and team is not None:
-            return web.json_response(
-                {"ok": True, "user_id": f"UBOT{team}", "bot_id": f"B{team}", "team_id": team, "team": team}
-            )
+            return web.json_response(self._whoami(team))
         if method == "auth.test":
             return web.json_response(
                 {
@@ -212,7 +227,8 @@ class FakeSlack:
         return web.json_response({"ok": True})
 
     def install_code(self, team: str) -> str:
-        """The one-time code Slack hands the browser when `team` approves the install."""
+        """The one-time code Slack hands the browser when `team` approves the install (an org's admin, for an
+        org-wide install: `team` is then the enterprise id)."""
         code = f"code-{team}-{next(self._ts)}"
         self.codes[code] = team
         return code
@@ -229,12 +245,26 @@ class FakeSlack:
                 found.setdefault(str(call.args.get("channel", "")), set()).add(call.token)
         return found
 
+    def _whoami(self, team: str) -> dict[str, Any]:
+        """auth.test for a workspace's token; for an org-wide token, Slack names the org: its id as `team_id`
+        and `enterprise_id`, `is_enterprise_install: true`, the org's URL (bolt keeps it as `enterprise_url`)."""
+        space = self.workspaces.get(team)
+        answer = {"ok": True, "user_id": f"UBOT{team}", "bot_id": f"B{team}", "team_id": team, "team": team}
+        if space is not None and space.org_wide:
+            url = f"https://{team.lower()}.enterprise.slack.com/"
+            return answer | {"team": space.name, "url": url, "enterprise_id": team, "is_enterprise_install": True}
+        if space is not None and space.enterprise:
+            return answer | {"enterprise_id": space.enterprise, "is_enterprise_install": False}
+        return answer
+
     def _wrong_token(self, team: str | None, args: dict[str, Any]) -> str | None:
         """Slack's answer to a token that is not (or no longer) valid, or to a channel of another workspace."""
         if team is None:
             return "invalid_auth"
         channel = str(args.get("channel", ""))
-        if channel and team not in self.channel_teams.get(channel, {team}):
+        space = self.workspaces.get(team)
+        reach = {team, *(space.teams if space is not None else ())}  # an org-wide token: every team of the org
+        if channel and reach.isdisjoint(self.channel_teams.get(channel, {team})):
             return "channel_not_found"  # a workspace's token sees none of another's channels
         return None
 
@@ -262,8 +292,7 @@ class FakeSlack:
                 "refresh_token": owner.refresh_token,
                 "expires_in": owner.expires_in,
                 "token_type": "bot",
-                "team": {"id": owner.team, "name": owner.name},
-            }
+            } | owner.names()
         team = self.codes.pop(str(args.get("code", "")), None)
         if team is None:
             return {"ok": False, "error": "invalid_code"}
@@ -277,10 +306,7 @@ class FakeSlack:
             "token_type": "bot",
             "access_token": space.token,
             "bot_user_id": f"UBOT{team}",
-            "team": {"id": team, "name": space.name},
-            "enterprise": {"id": space.enterprise, "name": "Org"} if space.enterprise else None,
-            "is_enterprise_install": False,
-        }
+        } | space.names()
         if space.refresh_token:
             answer |= {"refresh_token": space.refresh_token, "expires_in": space.expires_in}
         return answer

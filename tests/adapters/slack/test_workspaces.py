@@ -5,10 +5,8 @@ raw tokens never in the database or the logs. On both database backends."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,32 +17,29 @@ from bot.store.papers import PaperStore
 from bot.store.sealing import sealer
 from bot.store.tables import metadata
 from bot.store.workspaces import PAUSED, forget
-from tests.adapters.slack.workspaces import KEY, OAUTH_URL, TEAMS, MultiBot, fake_workspaces, multi_bot
-from tests.conftest import listings_of
+from tests.adapters.slack.workspaces import (
+    DUE,
+    KEY,
+    OAUTH_URL,
+    TEAMS,
+    MultiBot,
+    answered,
+    calls_with,
+    fake_workspaces,
+    multi_bot,
+)
+from tests.conftest import save_june
 from tests.fakes.slack import FakeSlack
 
-DUE = datetime(2026, 6, 3, 9, 30, tzinfo=UTC)  # after the 09:00 digests of Wednesday 3 June
 T1, T2 = TEAMS["T0001"], TEAMS["T0002"]
 
 
 @pytest.fixture
 async def multi(store: PaperStore, fake_slack: FakeSlack) -> AsyncIterator[MultiBot]:
-    for day in ("2026-06-01", "2026-06-02", "2026-06-03"):
-        await store.save_listings(listings_of(day))
+    await save_june(store)
     fake_workspaces(fake_slack)
     async for bot in multi_bot(store, fake_slack):
         yield bot
-
-
-async def answered(bot: MultiBot, name: str) -> str:
-    await bot.fake.wait_for(lambda: name in bot.fake.answered)
-    await asyncio.sleep(0.05)
-    return json.dumps(bot.fake.responses, ensure_ascii=False)
-
-
-def calls_with(fake: FakeSlack, token: str, method: str = "chat.postMessage") -> list[str]:
-    """The channels of the `method` calls that carried `token`."""
-    return [str(c.args.get("channel")) for c in fake.calls if c.method == method and c.token == token]
 
 
 async def test_the_install_page_links_to_slack_with_the_scopes_and_a_state_cookie(multi: MultiBot) -> None:

@@ -3,6 +3,7 @@ and a fake Slack that hands out a token per workspace and checks which token eac
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import html
@@ -11,6 +12,7 @@ import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -32,6 +34,7 @@ from tests.fakes.slack import FakeSlack, Workspace
 SECRET = "multi-signing-secret"
 KEY = new_key()
 OAUTH_URL = "https://slack.test/oauth/v2/authorize"
+DUE = datetime(2026, 6, 3, 9, 30, tzinfo=UTC)  # after the 09:00 digests of Wednesday 3 June
 # Two workspaces, each with a channel of the same id (C0001) and one of its own.
 TEAMS = {
     "T0001": Workspace("T0001", "Lab One", "xoxb-T0001-9f8e7d6c5b4a-rawtoken"),
@@ -79,8 +82,17 @@ class MultiBot:
             return await client.post(f"{self.url}/slack/events", content=body, headers=headers)
 
     async def command(
-        self, text: str, team: str, *, channel: str = "C0001", answer: str = "r1", secret: str = SECRET
+        self,
+        text: str,
+        team: str,
+        *,
+        channel: str = "C0001",
+        answer: str = "r1",
+        secret: str = SECRET,
+        org: str | None = None,
     ) -> httpx.Response:
+        """`/papers text` in `team`'s channel; with `org`, from a team of that Enterprise Grid org whose install
+        is org-wide, as Slack sends it then (`enterprise_id`, `is_enterprise_install=true`)."""
         form = {
             "token": "legacy",
             "team_id": team,
@@ -95,10 +107,25 @@ class MultiBot:
             "trigger_id": "1.2.3",
             "api_app_id": "A0001",
         }
+        if org is not None:
+            form |= {"enterprise_id": org, "enterprise_name": org.lower(), "is_enterprise_install": "true"}
         return await self.send(urlencode(form), "application/x-www-form-urlencoded", secret=secret)
 
-    async def event(self, team: str, event: dict[str, Any], event_id: str) -> httpx.Response:
-        body = {
+    async def event(
+        self,
+        team: str,
+        event: dict[str, Any],
+        event_id: str,
+        *,
+        org: str | None = None,
+        org_wide: bool = True,
+        names_team: bool = False,
+    ) -> httpx.Response:
+        """An Events API callback from `team`; with `org`, from a team of that Enterprise Grid org: for the org's
+        org-wide install, the envelope names the org and the team, its `authorizations` the org only (as in
+        bolt's org-app tests; `names_team`: the team too, as in Slack's own sample); with `org_wide=False`,
+        for the team's own install in the org."""
+        body: dict[str, Any] = {
             "token": "legacy",
             "team_id": team,
             "api_app_id": "A0001",
@@ -108,6 +135,11 @@ class MultiBot:
             "event_time": int(time.time()),
             "authorizations": [{"team_id": team, "user_id": f"UBOT{team}", "is_bot": True}],
         }
+        if org is not None:
+            bot = f"UBOT{org if org_wide else team}"
+            seen = team if names_team or not org_wide else None
+            installation = {"enterprise_id": org, "team_id": seen, "user_id": bot, "is_bot": True}
+            body |= {"enterprise_id": org, "authorizations": [installation | {"is_enterprise_install": org_wide}]}
         return await self.send(json.dumps(body), "application/json")
 
     def sweeper(self) -> Sweeper:
@@ -116,6 +148,18 @@ class MultiBot:
         )
         policy = ScheduleConfig(min_papers=1)
         return Sweeper(self.subscriptions, self.ledger, self.store, delivery, policy, frozenset({"slack"}))
+
+
+async def answered(bot: MultiBot, name: str) -> str:
+    """Everything answered through response_urls, once the one named `name` was."""
+    await bot.fake.wait_for(lambda: name in bot.fake.answered)
+    await asyncio.sleep(0.05)
+    return json.dumps(bot.fake.responses, ensure_ascii=False)
+
+
+def calls_with(fake: FakeSlack, token: str, method: str = "chat.postMessage") -> list[str]:
+    """The channels of the `method` calls that carried `token`."""
+    return [str(c.args.get("channel")) for c in fake.calls if c.method == method and c.token == token]
 
 
 def fake_workspaces(fake: FakeSlack) -> None:
