@@ -33,7 +33,7 @@ from bot.community.service import Community, Reaction
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Paper
 from bot.store.engagement import EngagementStore
-from bot.store.engine import create_engine, database_url, migrate
+from bot.store.engine import create_engine, database_url, migrate, refresh_statistics
 from bot.store.papers import PaperStore
 from bot.store.reading import ReadingLists
 from bot.store.tables import engagement, reactors, repliers, replies, threads, votes
@@ -210,6 +210,7 @@ async def main() -> None:
             await fill(engine, args.events, args.channels, rng)
             took_s = time.perf_counter() - started
             print(f"filled: {args.events:,} events over {args.channels:,} channels in {took_s:.0f} s")
+            await refresh_statistics(engine)  # as every start and the hourly upkeep do
             community = Community(EngagementStore(engine), ReadingLists(engine), PaperStore(engine))
             await bench_top(community, args.channels, 50, rng)  # warm
             took = await bench_top(community, args.channels, args.queries, rng)

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import partial
 
 from bot.app.bootstrap import Services
 from bot.delivery.digest_delivery import CardPosted, DigestDelivery
@@ -15,6 +16,7 @@ from bot.domain.errors import SourceError
 from bot.domain.publishing import Publisher
 from bot.ingest.sync import recent_days
 from bot.roundup.wiring import Roundups, living
+from bot.store.engine import refresh_statistics
 
 log = logging.getLogger("paperboy")
 
@@ -70,6 +72,7 @@ async def _serve(
         sync=sync_now if syncer is not None else None,
         tick_seconds=policy.tick_seconds,
         sync_minutes=policy.sync_minutes,
+        upkeep=partial(refresh_statistics, services.store.engine),
     )
     scheduler.start()
     try:

@@ -71,22 +71,21 @@ class Community:
     async def reaction(self, event: Reaction) -> Posted | None:
         """Count a vote when the message is one the bot posted for a paper (the paper, else None).
         The bookmark reaction also saves the paper for the person; taking it off does not unsave."""
-        posted = await self.engagement.posted(event.where, event.message, thread_messages=event.bot_message)
+        posted = await self.engagement.count(
+            event.where,
+            event.message,
+            lambda paper: Vote(paper, event.user, event.message, event.emoji, event.added, event.at),
+            thread_messages=event.bot_message,
+        )
         if posted is None:
             return None
-        vote = Vote(posted, event.user, event.message, event.emoji, event.added, event.at)
-        await self.engagement.record(vote)
         if event.added and event.emoji in BOOKMARKS.get(event.where.platform, ()):
             await self.lists.save(self.person(posted.channel, event.user), posted.arxiv_id, event.at)
         return posted
 
     async def reply(self, where: ChannelRef, thread: str, message: str, user: str, at: datetime) -> Posted | None:
         """Count a person's message in a thread when the thread is a paper's (the paper, else None)."""
-        posted = await self.engagement.thread(where, thread)
-        if posted is None:
-            return None
-        await self.engagement.record(Reply(posted, user, message, at))
-        return posted
+        return await self.engagement.count(where, thread, lambda paper: Reply(paper, user, message, at))
 
     @staticmethod
     def person(where: ChannelRef, user: str) -> Person:

@@ -1,10 +1,10 @@
 """One scheduler for every platform: APScheduler 3 behind a small typed wrapper.
 
-Two interval jobs: the sweep (every `tick_seconds`), which delivers whatever is due, and the sync
-(every `sync_minutes`), which fetches Hugging Face's listings for today and yesterday (UTC). Both are
-coalesced, never run twice at once, and never dropped as misfired. APScheduler keeps no state here:
-its in-memory job store cannot be shared between processes, so the store's ledger is the source of
-truth and the jobs are idempotent.
+Interval jobs: the sweep (every `tick_seconds`), which delivers whatever is due; the sync (every
+`sync_minutes`), which fetches Hugging Face's listings for today and yesterday (UTC); and, where
+given, the store's hourly upkeep. All are coalesced, never run twice at once, and never dropped as
+misfired. APScheduler keeps no state here: its in-memory job store cannot be shared between
+processes, so the store's ledger is the source of truth and the jobs are idempotent.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ Job = Callable[[], Awaitable[object]]
 
 
 class Scheduler:
-    def __init__(self, *, sweep: Job, sync: Job | None, tick_seconds: int, sync_minutes: int) -> None:
+    def __init__(
+        self, *, sweep: Job, sync: Job | None, tick_seconds: int, sync_minutes: int, upkeep: Job | None = None
+    ) -> None:
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._jobs: dict[str, Job] = {"sweep": sweep, **({"sync": sync} if sync else {})}
         options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
@@ -34,6 +36,9 @@ class Scheduler:
         self._scheduler.add_job(
             self._run, IntervalTrigger(seconds=tick_seconds), args=["sweep"], id="sweep", next_run_time=now, **options
         )
+        if upkeep is not None:  # the store's housekeeping, hourly (the first at start is migrate's)
+            self._jobs["upkeep"] = upkeep
+            self._scheduler.add_job(self._run, IntervalTrigger(hours=1), args=["upkeep"], id="upkeep", **options)
 
     @property
     def jobs(self) -> dict[str, IntervalTrigger]:

@@ -14,21 +14,23 @@ reacted, distinct people who replied), all in the event's transaction. Those row
 row lock by the upsert itself, so replicas counting the same person at once wait for each other
 instead of counting them twice.
 
-Events arriving together share a transaction (group commit), written by `bot.store.tally` in a few
-multi-row statements; messages asked about together are looked up over one connection, and a
-message's paper, once known, is remembered.
+Events arriving together share a transaction (group commit): the papers of their messages are looked
+up in it, a few set-wise queries for all of them, and the events written by `bot.store.tally` in a
+few multi-row statements; a message's paper, once known, is remembered.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql.elements import BindParameter
 
 from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engaged
@@ -52,6 +54,14 @@ class _Ask:
     found: Posted | None = None
 
 
+@dataclass(frozen=True)
+class _Change:
+    """An event to count, made once its message's paper is known (`ask.found`, else looked up first)."""
+
+    ask: _Ask
+    make: Callable[[Posted], Event]
+
+
 class EngagementStore:
     """Records votes and replies (group-committed) and ranks a channel's papers (the Engagement port)."""
 
@@ -68,32 +78,48 @@ class EngagementStore:
         """The paper the bot posted `message` for in `where`: a card (the root of a paper thread) or a
         thread seed it recorded. With `thread_messages`, any message in a paper's thread counts (the
         caller checked it is the bot's own; on Discord a thread is a channel of its own)."""
+        ask = self._ask(where, message, thread_messages)
+        if ask.found is None:
+            await self._resolve(ask)
+            self._remember(ask)
+        return ask.found
+
+    async def count(
+        self, where: ChannelRef, message: str, make: Callable[[Posted], Event], *, thread_messages: bool = False
+    ) -> Posted | None:
+        """Find the paper of `message` (as `posted` does) and count the event `make` builds for it, both
+        in the transaction of the events arriving with it: the paper, or None (nothing counted)."""
+        ask = self._ask(where, message, thread_messages)
+        await self._record(_Change(ask, make))
+        self._remember(ask)
+        return ask.found
+
+    def _ask(self, where: ChannelRef, message: str, thread_messages: bool) -> _Ask:
+        """A message to find the paper of, already found when it is remembered."""
         key = (where.platform, where.channel, message, thread_messages)
         found = self._known.get(key)
         if found is not None:
             self._known.move_to_end(key)
-            return replace_workspace(found, where.workspace)
-        ask = _Ask(where, message, thread_messages)
-        await self._resolve(ask)
+            found = replace_workspace(found, where.workspace)
+        return _Ask(where, message, thread_messages, found)
+
+    def _remember(self, ask: _Ask) -> None:
         if ask.found is not None:
-            self._known[key] = ask.found
+            self._known[(ask.where.platform, ask.where.channel, ask.message, ask.thread_messages)] = ask.found
             if len(self._known) > CACHE:
                 self._known.popitem(last=False)
-        return ask.found
-
-    async def thread(self, where: ChannelRef, thread: str) -> Posted | None:
-        """The paper whose discussion thread `thread` is (in `where`, or anywhere on Discord, whose
-        thread ids stand alone)."""
-        return await self.posted(where, thread)
 
     async def _lookup_all(self, asks: list[_Ask]) -> None:
         """Find the papers of every message asked about at once: a few set-wise queries a platform."""
+        async with self._engine.connect() as conn:
+            await self._find(conn, asks)
+
+    async def _find(self, conn: AsyncConnection, asks: list[_Ask]) -> None:
         platforms: dict[str, list[_Ask]] = defaultdict(list)
         for ask in asks:
             platforms[ask.where.platform].append(ask)
-        async with self._engine.connect() as conn:
-            for platform, group in platforms.items():
-                await self._lookup(conn, platform, group)
+        for platform, group in platforms.items():
+            await self._lookup(conn, platform, group)
 
     async def _lookup(self, conn: AsyncConnection, platform: str, asks: list[_Ask]) -> None:
         """Where a message names its paper, first to last: a message the bot recorded (a seed), a card
@@ -101,8 +127,8 @@ class EngagementStore:
         knows the message is the bot's, the paper thread it is in. Then each paper's first card in
         its channel (a digest card or a share, whichever came first)."""
         pairs = sorted({(a.where.channel, a.message) for a in asks})
-        seeds = await _pick(conn, paper_messages, platform, paper_messages.c.message, pairs, paper_messages.c.posted_at)
-        cards = await _pick(conn, threads, platform, threads.c.thread_ref, pairs, threads.c.created_at)
+        seeds = await _pick(conn, paper_messages, platform, "message", pairs, "posted_at")
+        cards = await _pick(conn, threads, platform, "thread_ref", pairs, "created_at")
         alone = {a.message for a in asks if platform == "discord"} | {
             a.where.channel for a in asks if a.thread_messages
         }
@@ -127,11 +153,15 @@ class EngagementStore:
 
     async def record(self, event: Event) -> None:
         """Count one vote change or reply (once however often it is offered); returns once committed."""
-        await self._record(event)
+        posted = event.posted
+        await self._record(_Change(_Ask(posted.channel, "", False, posted), lambda _: event))
 
-    async def _write(self, events: list[Event]) -> None:
-        vote_rows, reply_rows = rows_of(events)
+    async def _write(self, changes: list[_Change]) -> None:
+        """One transaction for a batch: the papers of the messages not yet known, then the counts."""
         async with self._engine.begin() as conn:
+            await self._find(conn, [c.ask for c in changes if c.ask.found is None])
+            events = [c.make(c.ask.found) for c in changes if c.ask.found is not None]
+            vote_rows, reply_rows = rows_of(events)
             tally = Tally(conn)
             await tally.votes(vote_rows)
             await tally.replies(reply_rows)
@@ -175,32 +205,64 @@ def _pieces(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
 
 
 async def _pick(
-    conn: AsyncConnection,
-    table: Table,
-    platform: str,
-    message: ColumnElement[str],
-    pairs: Sequence[tuple[str, str]],
-    at: ColumnElement[datetime],
+    conn: AsyncConnection, table: Table, platform: str, message: str, pairs: Sequence[tuple[str, str]], at: str
 ) -> dict[tuple[str, str], tuple[str, str, datetime]]:
     """(channel, message) → (channel, paper, when) for the pairs `table` holds."""
     found: dict[tuple[str, str], tuple[str, str, datetime]] = {}
     for piece in _pieces(pairs):
-        rows = await conn.execute(
-            select(table.c.channel, message, table.c.arxiv_id, at).where(_each(table, platform, message, piece))
-        )
+        rows = await conn.execute(_cards_query(table, message, at, _size(piece)), _binds(platform, piece))
         found |= {(str(r[0]), str(r[1])): (str(r[0]), str(r[2]), r[3]) for r in rows}
     return found
 
 
-def _each(
-    table: Table, platform: str, other: ColumnElement[str], pairs: Sequence[tuple[str, str]]
-) -> ColumnElement[bool]:
-    """Exactly these (channel, other) pairs of the platform, each a whole `platform = ? AND channel =
-    ? AND other = ?`, OR-ed: one index seek a pair on both engines. (SQLite seeks every combination
-    of `channel IN (…) AND other IN (…)`, scans the platform for a row-value `(channel, other) IN
-    (…)`, and takes an OR apart into index seeks only when each of its terms is all equalities.)"""
+# The lookups are built once a size (pieces padded up to one of these), their values bound: building
+# a hundred comparisons a batch cost more than the seeks they ask for.
+SIZES = (1, 2, 4, 8, 16, 32, 64, PIECE)
+
+
+def _size(pairs: Sequence[Any]) -> int:
+    return next(size for size in SIZES if size >= len(pairs))
+
+
+def _binds(platform: str, pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+    padded = [*pairs, *[pairs[-1]] * (_size(pairs) - len(pairs))]
+    return (
+        {"platform": platform}
+        | {f"c{i}": c for i, (c, _) in enumerate(padded)}
+        | {f"v{i}": v for i, (_, v) in enumerate(padded)}
+    )
+
+
+@cache
+def _each(table: Table, other: str, size: int) -> ColumnElement[bool]:
+    """`size` (channel, other) pairs of one platform, each a whole `platform = ? AND channel = ? AND
+    other = ?`, OR-ed: one index seek a pair on both engines. (SQLite seeks every combination of
+    `channel IN (…) AND other IN (…)`, scans the platform for a row-value `(channel, other) IN (…)`,
+    and takes an OR apart into index seeks only when each of its terms is all equalities.)"""
+    platform: BindParameter[str] = bindparam("platform")
     return or_(
-        *(and_(table.c.platform == platform, table.c.channel == channel, other == value) for channel, value in pairs)
+        *(
+            and_(
+                table.c.platform == platform,
+                table.c.channel == bindparam(f"c{i}"),
+                table.c[other] == bindparam(f"v{i}"),
+            )
+            for i in range(size)
+        )
+    )
+
+
+@cache
+def _cards_query(table: Table, message: str, at: str, size: int) -> Select[Any]:
+    return select(table.c.channel, table.c[message], table.c.arxiv_id, table.c[at]).where(_each(table, message, size))
+
+
+@cache
+def _firsts_query(size: int) -> Select[Any]:
+    return (
+        select(threads.c.channel, threads.c.arxiv_id, func.min(threads.c.created_at))
+        .where(_each(threads, "arxiv_id", size))
+        .group_by(threads.c.channel, threads.c.arxiv_id)
     )
 
 
@@ -223,11 +285,7 @@ async def _first_cards(
     """(channel, paper) → when the paper's first card went to that channel."""
     found: dict[tuple[str, str], datetime] = {}
     for piece in _pieces(papers_at):
-        rows = await conn.execute(
-            select(threads.c.channel, threads.c.arxiv_id, func.min(threads.c.created_at))
-            .where(_each(threads, platform, threads.c.arxiv_id, piece))
-            .group_by(threads.c.channel, threads.c.arxiv_id)
-        )
+        rows = await conn.execute(_firsts_query(_size(piece)), _binds(platform, piece))
         found |= {(str(r[0]), str(r[1])): r[2] for r in rows}
     return found
 

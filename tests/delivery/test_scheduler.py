@@ -23,6 +23,15 @@ async def test_two_jobs_coalesced_one_at_a_time_never_dropped() -> None:
         assert scheduler.job_options(name) == {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
 
 
+async def test_the_store_upkeep_runs_hourly_when_given() -> None:
+    async def nothing() -> None:
+        return None
+
+    scheduler = Scheduler(sweep=nothing, sync=None, tick_seconds=60, sync_minutes=15, upkeep=nothing)
+    assert scheduler.jobs["upkeep"].interval == timedelta(hours=1)
+    assert scheduler.job_options("upkeep") == {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+
+
 async def test_offline_there_is_no_sync_job() -> None:
     async def nothing() -> None:
         return None

@@ -47,7 +47,7 @@ async def test_cards_and_seeds_are_found_and_other_messages_are_not(store: Paper
     assert card == seed == Posted(C1, "2606.00001", NOW)
     assert await engaged.posted(C1, "555.5") is None
     assert await engaged.posted(ChannelRef("slack", "C0002", "T0001"), "100.1") is None
-    assert await engaged.thread(C1, "100.1") == card
+    assert await engaged.posted(C1, "100.1") == card  # a thread is its card
 
 
 async def test_a_discord_thread_names_its_paper_and_its_cards_channel(store: PaperStore) -> None:
@@ -58,7 +58,7 @@ async def test_a_discord_thread_names_its_paper_and_its_cards_channel(store: Pap
     assert await engaged.posted(text, "31") == Posted(text, "2606.00002", NOW)  # the card in the text channel
     assert await engaged.posted(in_thread, "77") is None  # someone's message in the thread: not the bot's
     assert await engaged.posted(in_thread, "77", thread_messages=True) == Posted(text, "2606.00002", NOW)
-    assert await engaged.thread(in_thread, "31") == Posted(text, "2606.00002", NOW)
+    assert await engaged.posted(in_thread, "31") == Posted(text, "2606.00002", NOW)
 
 
 async def test_votes_count_people_once_and_follow_removals(store: PaperStore) -> None:
