@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import Select, insert, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.store.engagement import _binds, _cards_query, _firsts_query
 from bot.store.engine import create_engine, database_url, migrate, refresh_statistics
@@ -15,11 +17,7 @@ from bot.store.tables import paper_messages, threads
 NOW = datetime(2026, 6, 3, tzinfo=UTC)
 
 
-async def plan(engine: object, query: object, size: int) -> str:
-    from sqlalchemy.ext.asyncio import AsyncEngine
-    from sqlalchemy.sql import Select
-
-    assert isinstance(engine, AsyncEngine) and isinstance(query, Select)
+async def plan(engine: AsyncEngine, query: Select[Any], size: int) -> str:
     pairs = [(f"C{i}", f"{i}.1") for i in range(size)]
     sql = str(query.params(_binds("slack", pairs)).compile(engine, compile_kwargs={"literal_binds": True}))
     async with engine.connect() as conn:
@@ -50,7 +48,7 @@ async def test_after_statistics_each_card_is_one_seek(tmp_path: Path) -> None:
                 insert(paper_messages),
                 [
                     {k: card[k] for k in ("platform", "workspace", "channel", "arxiv_id")}
-                    | {"message": card["thread_ref"] + "9", "posted_at": NOW}
+                    | {"message": f"{card['thread_ref']}9", "posted_at": NOW}
                     for card in cards
                 ],
             )
