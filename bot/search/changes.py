@@ -2,9 +2,11 @@
 
 The watermark is the store's newest `papers.updated_at` an index holds (as the store wrote it, so
 clocks of other replicas don't matter). Catching up re-reads papers changed after it (less a margin
-for transactions that committed late) and papers listed on days synced after it (a new listing day
-changes no paper row, but moves the paper's day). Papers are never deleted from the store; an index
-that holds more papers than the store, or is ahead of it, is from another store and is built again.
+for transactions that committed late): a new listing day moves the paper's `updated_at` too
+(`PaperStore.save_listings`), whether a sync, an import or the snapshot added it. Papers listed on
+days synced after it are read again as well: listings a sync stored before listings moved
+`updated_at`. Papers are never deleted from the store; an index that holds more papers than the
+store, or is ahead of it, is from another store and is built again.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ async def changes_since(store: PaperStore, watermark: str, indexed: int) -> Chan
             return Changes(mark, count, [], rebuild=True)
         after = since - MARGIN
         changed = await conn.execute(select(papers.c.arxiv_id).where(papers.c.updated_at > after))
-        relisted = await conn.execute(
+        relisted = await conn.execute(  # listings synced by a version that did not move `updated_at`
             select(listings.c.arxiv_id)
             .join(fetched_days, fetched_days.c.day == listings.c.day)
             .where(fetched_days.c.fetched_at > after)

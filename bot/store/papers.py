@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Row, SmallInteger, Table, delete, func, select
+from sqlalchemy import BigInteger, Column, Row, SmallInteger, Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import Integer
 
@@ -186,8 +186,9 @@ class PaperStore:
         """
         self._listings.clear()
         items = [item._replace(paper=fit(item.paper)) for item in items]
+        now = datetime.now(UTC)
         async with self._engine.begin() as conn:
-            counts = await self._save_papers(conn, [(item.paper, item.day) for item in items])
+            counts = await self._save_papers(conn, [(item.paper, item.day) for item in items], now)
             keys = [(item.day, item.paper.arxiv_id) for item in items]
             existing = await self._existing_listings(conn, keys)
             rows = {
@@ -203,8 +204,8 @@ class PaperStore:
             values = list(rows.values())
             for start in range(0, len(values), _CHUNK):
                 await conn.execute(stmt, values[start : start + _CHUNK])
+            await self._touch(conn, sorted({arxiv_id for _, arxiv_id in set(rows) - existing}), now)
             if fetched:
-                now = datetime.now(UTC)
                 await conn.execute(
                     upsert(self._dialect, fetched_days, ["day"]), [{"day": d, "fetched_at": now} for d in set(fetched)]
                 )
@@ -213,9 +214,21 @@ class PaperStore:
     async def save_papers(self, items: Sequence[Paper]) -> SaveCounts:
         self._listings.clear()
         async with self._engine.begin() as conn:
-            return await self._save_papers(conn, [(paper, None) for paper in items])
+            return await self._save_papers(conn, [(paper, None) for paper in items], datetime.now(UTC))
 
-    async def _save_papers(self, conn: AsyncConnection, items: Sequence[tuple[Paper, date | None]]) -> SaveCounts:
+    async def _touch(self, conn: AsyncConnection, ids: Sequence[str], now: datetime) -> None:
+        """These papers gained a listing day: their `updated_at` moves to `now` (unless this transaction
+        wrote them already), so whatever catches up with the store by that column (the search index:
+        their day and `listed_on` changed) sees it, whichever process or command added the listing."""
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            await conn.execute(
+                update(papers).where(papers.c.arxiv_id.in_(chunk), papers.c.updated_at < now).values(updated_at=now)
+            )
+
+    async def _save_papers(
+        self, conn: AsyncConnection, items: Sequence[tuple[Paper, date | None]], now: datetime
+    ) -> SaveCounts:
         """Merge papers into the store; `day` is the listing day each was seen on (None: just fetched)."""
         incoming: dict[str, tuple[Paper, date | None]] = {}
         for given, day in items:
@@ -229,7 +242,6 @@ class PaperStore:
         old = await self._load(conn, list(incoming))
         rows: list[dict[str, Any]] = []
         new_papers = updated = 0
-        now = datetime.now(UTC)
         for arxiv_id, (paper, day) in incoming.items():
             before = old.get(arxiv_id)
             fresher = before is None or _is_fresher(day, before.last_listed)

@@ -4,11 +4,12 @@ from datetime import UTC, date, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select, update
 
 from bot.domain.models import Listing, Paper
+from bot.store.engine import as_utc
 from bot.store.papers import PaperStore, merge
-from bot.store.tables import metadata
+from bot.store.tables import metadata, papers
 from tests.conftest import listings_of
 
 
@@ -34,6 +35,26 @@ async def test_a_paper_keeps_every_day_it_trended_on(store: PaperStore) -> None:
     assert saved.listed_on == (date(2026, 6, 1), date(2026, 6, 3))
     assert saved.upvotes == 9
     assert (await store.counts()).papers == 1
+
+
+async def test_a_new_listing_day_marks_its_paper_changed_and_a_known_one_does_not(store: PaperStore) -> None:
+    """What catching up with the store reads (`updated_at`): a listing day added to an unchanged paper,
+    by an import with no synced day, moves it; the same listing imported again does not."""
+    long_ago = datetime(2026, 6, 1, 12, tzinfo=UTC)
+
+    async def updated_at() -> datetime | None:
+        async with store.engine.connect() as conn:
+            return as_utc(await conn.scalar(select(papers.c.updated_at)))
+
+    await store.save_listings([Listing(paper(), date(2026, 6, 1), 1)])
+    async with store.engine.begin() as conn:
+        await conn.execute(update(papers).values(updated_at=long_ago))
+    await store.save_listings([Listing(paper(), date(2026, 6, 1), 1)])  # known: nothing changes
+    assert await updated_at() == long_ago
+    counts = await store.save_listings([Listing(paper(), date(2026, 5, 20), 4)])  # an older day, imported
+    assert (counts.new_listings, counts.updated_papers) == (1, 0)
+    moved = await updated_at()
+    assert moved is not None and moved > long_ago
 
 
 async def test_reimport_refreshes_counts_but_never_lowers_them(store: PaperStore) -> None:

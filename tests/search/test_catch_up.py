@@ -1,0 +1,54 @@
+"""Catching up with the store: a process that did not make a change finds it when it opens its index.
+
+The store's papers are aged first, all but one a day older than the newest, so the catch-up's margin
+for late commits (10 minutes) covers none of them: only what the store marks as changed since the
+watermark is read again.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import update
+
+from bot.ingest.importer import import_paths
+from bot.search.port import SearchFilters
+from bot.search.service import SearchService
+from bot.store.papers import PaperStore
+from bot.store.tables import papers
+from tests.conftest import CURRENT
+
+SYNCED = date(2026, 6, 1)
+LATER, EARLIER = date(2026, 6, 20), date(2026, 5, 20)  # days no sync ever asked for
+
+
+def day_file(folder: Path, day: date, items: list[object]) -> Path:
+    """A Hugging Face daily-papers file for `day`, as `paperboy import` takes it."""
+    path = folder / f"{day.isoformat()}.json"
+    path.write_text(json.dumps(items), encoding="utf-8")
+    return path
+
+
+async def test_a_listing_imported_for_an_unsynced_day_reaches_every_index(store: PaperStore, tmp_path: Path) -> None:
+    items = json.loads((CURRENT / f"{SYNCED.isoformat()}.json").read_text(encoding="utf-8"))
+    await import_paths(store, [CURRENT / f"{SYNCED.isoformat()}.json"])
+    async with store.engine.begin() as conn:  # stored a day before the newest change the index holds
+        await conn.execute(update(papers).values(updated_at=datetime(2026, 6, 1, 12, tzinfo=UTC)))
+        newest = update(papers).where(papers.c.arxiv_id == items[-1]["paper"]["id"])
+        await conn.execute(newest.values(updated_at=datetime(2026, 6, 2, 12, tzinfo=UTC)))
+    first, second = SearchService(store, folder=tmp_path / "a"), SearchService(store, folder=tmp_path / "b")
+    for service in (first, second):
+        await service.index()
+    await second.close()
+    moved, older = items[0], items[1]  # papers the store already knows, listed again on other days
+    results = await import_paths(store, [day_file(tmp_path, LATER, [moved]), day_file(tmp_path, EARLIER, [older])])
+    assert [(r.counts.new_listings, r.counts.updated_papers) for r in results if r.counts] == [(1, 0), (1, 0)]
+    first.invalidate()  # as `paperboy import` does: its next search opens the index and catches up
+    for service in (first, SearchService(store, folder=tmp_path / "b")):  # the importer, and a restart
+        on_that_day = await service.search(moved["title"], SearchFilters(since=LATER, until=LATER), limit=50)
+        assert [h.paper.arxiv_id for h in on_that_day] == [moved["paper"]["id"]]
+        hits = {h.paper.arxiv_id: h.paper for h in await service.search(older["title"], limit=50)}
+        assert hits[older["paper"]["id"]].listed_on == (EARLIER, SYNCED)  # what a card shows: both days
+        await service.close()
