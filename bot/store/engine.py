@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.domain.errors import ConfigError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+
+log = logging.getLogger("paperboy.store")
 
 # The newest revision in migrations/versions; a test holds it to alembic's own head. A store already
 # there is not handed to alembic at all, whose import and script scan cost every start ~0.12 s.
@@ -82,9 +85,12 @@ async def refresh_statistics(engine: AsyncEngine) -> None:
     costs a few milliseconds at a million rows; paperboy takes one at every start and every hour."""
     if engine.dialect.name != "sqlite":
         return
-    async with engine.begin() as connection:
-        await connection.exec_driver_sql("PRAGMA analysis_limit=1000")
-        await connection.exec_driver_sql("ANALYZE")
+    try:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+            await connection.exec_driver_sql("ANALYZE")
+    except OperationalError as exc:  # a store opened read-only, or busy past the timeout: plans stay as they were
+        log.info("SQLite statistics not refreshed (%s); queries still answer, some more slowly", exc.orig)
 
 
 def _upgrade(connection: Connection) -> None:
