@@ -11,6 +11,7 @@
     ├── ImportFileError       a file given to `paperboy import` could not be imported
     ├── DayNotStored          a listing day the store does not have (or not yet), so nothing is shown or posted
     ├── StoreError            the database cannot be opened, read or written: the place, the reason, the fix
+    ├── SearchIndexError      the search index's folder could not be written; the index kept what it held
     ├── ChannelUnavailable    a chat channel refuses the bot for good (removed, archived, bad token)
     └── DeliveryError         a chat post failed for a reason that may pass (an outage, a long rate limit)
 
@@ -95,6 +96,18 @@ class StoreError(PaperboyError):
         self.reason = reason
         self.fix = fix
         super().__init__(f"{where} {reason}; {fix}")
+
+
+class SearchIndexError(PaperboyError):
+    """A write to the search index failed (a full disk, a folder that cannot be written, tantivy refusing
+    its files). The papers are in the store all the same, and the index answers as it did before the
+    write: says where, why, and what becomes of the papers it did not take."""
+
+    def __init__(self, folder: str, reason: str, fix: str) -> None:
+        self.folder = folder
+        self.reason = reason
+        self.fix = fix
+        super().__init__(f"the search index in {folder} could not be written ({reason}); {fix}")
 
 
 class ChannelUnavailable(PaperboyError):

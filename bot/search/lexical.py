@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -23,13 +24,14 @@ import numpy as np
 import numpy.typing as npt
 from tantivy import Document, FieldType, Index, IndexWriter, Occur, Order, Query, SchemaBuilder, Searcher
 
+from bot.domain.errors import SearchIndexError
 from bot.domain.models import Paper
 from bot.host.cpus import usable_cpus
 from bot.host.pools import off_loop
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Group, parse_query
 from bot.search.query import Query as Parsed
-from bot.search.registry import Registry
+from bot.search.registry import FILE, Registry, unstage
 from bot.search.text import TERMS, WORDS, folded, keyword_key, term_text
 
 # BM25F the tantivy way: one `body` field holding each text field as many times as it weighs, so a
@@ -47,6 +49,14 @@ _EMPTY: Scored = (np.zeros(0, np.int64), np.zeros(0, np.float32))
 
 class IndexBusy(RuntimeError):
     """Another process kept the index's writer longer than `LOCK_WAIT_S`."""
+
+
+def write_failure(exc: BaseException) -> str:
+    """Why a write to the index failed, in a few words (the library's text stays in the traceback)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        named = f": {Path(exc.filename).name}" if exc.filename else ""
+        return f"{exc.strerror[:1].lower()}{exc.strerror[1:]}{named}"
+    return "tantivy could not commit its files"
 
 
 def _schema() -> Any:
@@ -199,21 +209,73 @@ class LexicalIndex:
         if watermark is not None:
             self._registry.watermark = watermark
         if self._writer is not None:
-            self._writer.commit()
-            self._writer.wait_merging_threads()  # also lets the lock go
-            self._writer = None
-            moved = True
-        if moved and self._folder is not None:
+            self._commit(self._writer)
+        elif moved and self._folder is not None:
             self._registry.save(self._folder)
         self._index.reload()
         self._searcher = self._index.searcher()
         self._registry.reprior()
 
+    def _commit(self, writer: IndexWriter) -> None:
+        """tantivy's commit, with the registry that describes it: written first (a temporary file), so
+        a registry that cannot be written leaves nothing committed; put in place right after."""
+        staged = self._registry.stage(self._folder) if self._folder is not None else None
+        try:
+            writer.commit()
+        except BaseException:
+            if self._folder is not None:
+                unstage(self._folder)
+            raise
+        self._writer = None  # committed: what failed after this is not rolled back
+        try:
+            if staged is not None and self._folder is not None:
+                self._registry.publish(staged, self._folder)
+        finally:
+            writer.wait_merging_threads()  # also lets the lock go
+
     def extend(self, papers: Sequence[Paper], gone: Sequence[str] = ()) -> None:
         """Make these papers searchable now: new ones added, known ones replaced by their new version;
-        the `gone` ones leave (their positions stay taken)."""
-        latest = {p.arxiv_id: p for p in papers}
+        the `gone` ones leave (their positions stay taken). All or nothing: a write that fails leaves
+        the index as it was (`SearchIndexError`), and the same write may be tried again."""
         writer = self._take_writer()
+        before = self._registry.copy()
+        try:
+            added = self._replace(writer, papers, gone)
+            self.seal()
+        except Exception as exc:
+            raise self._undo(before, exc) from exc
+        self._added += added
+
+    def _undo(self, before: Registry, exc: Exception) -> SearchIndexError:
+        """After a write failed: what tantivy did not commit is rolled back and the registry goes back
+        to `before`. The error to raise, in our words."""
+        where = str(self._folder) if self._folder is not None else "memory"
+        reason = write_failure(exc)
+        writer, self._writer = self._writer, None
+        if writer is None:  # committed, but registry.npz could not replace the old one
+            self._index.reload()  # this process goes on with both as committed
+            self._searcher = self._index.searcher()
+            self._registry.reprior()
+            if self._folder is not None:
+                with suppress(OSError):  # a folder that refuses even this: the count check may still see it
+                    (self._folder / FILE).unlink()
+            return SearchIndexError(where, reason, "the next start builds the index again from the store")
+        try:
+            writer.rollback()
+            writer.wait_merging_threads()  # lets the lock go
+        except ValueError:
+            pass  # a writer let go uncommitted drops its changes all the same
+        self._registry = before
+        return SearchIndexError(
+            where,
+            reason,
+            "it answers as it did before this write; the papers are in the store, and the index takes them"
+            " at the next start (free some space, or let the folder be written, first)",
+        )
+
+    def _replace(self, writer: IndexWriter, papers: Sequence[Paper], gone: Sequence[str]) -> int:
+        """`extend`'s changes, uncommitted; returns how many papers came in."""
+        latest = {p.arxiv_id: p for p in papers}
         if gone:
             dropped = self.positions(gone)
             for arxiv_id in gone:
@@ -227,8 +289,7 @@ class LexicalIndex:
         for paper, position in zip(old, known[known >= 0].tolist(), strict=True):
             writer.add_document(_document(paper, position))
         self.load([p for p, at in zip(latest.values(), known.tolist(), strict=True) if at < 0])
-        self._added += len(latest)
-        self.seal()
+        return len(latest)
 
     def reopen_if_changed(self) -> bool:
         """Read the index again if another process committed to it; True when it did."""

@@ -76,14 +76,45 @@ class Registry:
         popularity = math.log1p(max(upvotes, 0)) / math.log1p(top) if top > 0 else 0.0
         return 1.0 + RECENCY_WEIGHT * recency + UPVOTE_WEIGHT * popularity
 
+    def copy(self) -> Registry:
+        """Another registry holding the same values (kept to go back to if a write fails)."""
+        kept = Registry()
+        kept.ids, kept.day, kept.upvotes, kept.alive = (
+            self.ids.copy(),
+            self.day.copy(),
+            self.upvotes.copy(),
+            self.alive.copy(),
+        )
+        kept.prior, kept.watermark, kept.stamp = self.prior.copy(), self.watermark, self.stamp
+        return kept
+
     def save(self, folder: Path) -> None:
         """Write the arrays beside the index (a temporary file renamed over the old one)."""
-        path, temporary = folder / FILE, folder / f".{FILE}.{os.getpid()}.tmp"
-        with temporary.open("wb") as out:
-            np.savez(
-                out, ids=self.ids, day=self.day, upvotes=self.upvotes, alive=self.alive, meta=[VERSION, self.watermark]
-            )
-        os.replace(temporary, path)
+        self.publish(self.stage(folder), folder)
+
+    def stage(self, folder: Path) -> Path:
+        """Write the arrays to a temporary file beside the index; `publish` puts it in place (a failure
+        to write them, a full disk say, so comes before the index commits what they describe)."""
+        temporary = staging(folder)
+        try:
+            with temporary.open("wb") as out:
+                np.savez(
+                    out,
+                    ids=self.ids,
+                    day=self.day,
+                    upvotes=self.upvotes,
+                    alive=self.alive,
+                    meta=[VERSION, self.watermark],
+                )
+        except BaseException:
+            unstage(folder)
+            raise
+        return temporary
+
+    def publish(self, staged: Path, folder: Path) -> None:
+        """The staged arrays replace the saved ones (a rename: readers see the old file or the new)."""
+        path = folder / FILE
+        os.replace(staged, path)
         self.stamp = _stamp(path)
 
     def changed_on_disk(self, folder: Path) -> bool:
@@ -108,6 +139,17 @@ class Registry:
         registry.watermark, registry.stamp = watermark, stamp
         registry.reprior()
         return registry
+
+
+def staging(folder: Path) -> Path:
+    """Where this process writes the arrays before they replace `registry.npz`."""
+    return folder / f".{FILE}.{os.getpid()}.tmp"
+
+
+def unstage(folder: Path) -> None:
+    """Remove a staged file a failed write left (a directory in its way is not ours to remove)."""
+    if staging(folder).is_file():
+        staging(folder).unlink()
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

@@ -21,6 +21,7 @@ import logging
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
+from bot.domain.errors import SearchIndexError
 from bot.domain.models import Paper
 from bot.host.pools import CpuPool, cpu_pool
 from bot.search.changes import changes_since
@@ -180,7 +181,8 @@ class SearchService:
                 return  # the next search opens the index and catches up with the store, which has them
             try:
                 await self._extend(index, list(ids))
-            except IndexBusy as exc:  # in the store all the same: the next start's catch-up indexes them
+            except (IndexBusy, SearchIndexError) as exc:  # in the store all the same: the next start's
+                # catch-up indexes them (the index answers as it did before)
                 log.warning("%s", exc)
                 return
         await self.embed_missing()  # words first, meaning a moment later

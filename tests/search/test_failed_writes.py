@@ -1,0 +1,155 @@
+"""A write to the index that fails changes nothing: the process answers as before it, the folder holds
+what it held, the writer is let go, and the same write tried again succeeds.
+
+The faults are real ones at the edge: a directory where the new `registry.npz` is written (the write
+fails as on a full or read-only disk; root ignores permissions, a directory it cannot open as a file),
+and tantivy's own writer with a commit that fails (as it does when its disk is full).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.domain.errors import SearchIndexError
+from bot.domain.models import Listing, Paper
+from bot.search.lexical import LexicalIndex
+from bot.search.port import SearchFilters
+from bot.search.registry import staging
+from bot.search.service import SearchService
+from bot.store.papers import PaperStore
+
+JUNE_1, JUNE_5 = date(2026, 6, 1), date(2026, 6, 5)
+QUERIES = ["diffusion", "flow matching", "graph", "speculative", "proteins"]
+
+
+def paper(arxiv_id: str, title: str, day: date = JUNE_1, upvotes: int = 1) -> Paper:
+    return Paper(arxiv_id=arxiv_id, title=title, listed_on=(day,), upvotes=upvotes)
+
+
+BEFORE = [paper("2401.00001", "Diffusion for proteins"), paper("2401.00002", "Graph learning")]
+CHANGE = [paper("2401.00001", "Flow matching for proteins", JUNE_5, 40), paper("2401.00003", "Speculative decoding")]
+
+
+def answers(index: LexicalIndex) -> dict[str, list[tuple[str, str, float]]]:
+    """What every query and day filter finds: ids, titles and scores (the prior moves them)."""
+    found = {q: index.search_now(q, limit=10) for q in QUERIES}
+    found |= {f"on {d}": index.search_now("proteins", SearchFilters(since=d, until=d)) for d in (JUNE_1, JUNE_5)}
+    return {k: [(h.paper.arxiv_id, h.paper.title, round(h.score, 5)) for h in hits] for k, hits in found.items()}
+
+
+def state(index: LexicalIndex) -> tuple[object, ...]:
+    return len(index), index.size, index.watermark, index.alive.tolist(), index.prior.tolist(), answers(index)
+
+
+@pytest.fixture
+def blocked(tmp_path: Path) -> Iterator[Path]:
+    """The index's folder, where the next `registry.npz` cannot be written until the test lets it."""
+    folder = tmp_path / "search"
+    LexicalIndex(BEFORE, folder=folder)
+    staging(folder).mkdir()
+    yield folder
+    if staging(folder).is_dir():
+        staging(folder).rmdir()
+
+
+def test_a_registry_that_cannot_be_written_leaves_the_index_as_it_was(blocked: Path) -> None:
+    index = LexicalIndex(folder=blocked)
+    before = state(index)
+    with pytest.raises(SearchIndexError, match=r"search index in .*search could not be written \(is a directory"):
+        index.extend(CHANGE)
+    assert state(index) == before
+    assert state(LexicalIndex(folder=blocked)) == before  # nothing of it reached the folder
+    staging(blocked).rmdir()
+    index.extend(CHANGE)  # the same write again
+    after = answers(index)
+    assert after["flow matching"][0][:2] == ("2401.00001", "Flow matching for proteins")
+    assert after["diffusion"] == [] and [a[0] for a in after["on 2026-06-05"]] == ["2401.00001"]
+    assert [a[0] for a in after["speculative"]] == ["2401.00003"]
+    assert answers(LexicalIndex(folder=blocked)) == after
+
+
+def test_a_registry_that_cannot_replace_the_old_one_after_the_commit_is_built_again(tmp_path: Path) -> None:
+    """The one failure left after tantivy committed: this process goes on with what was committed, and
+    the folder is built again at the next start rather than opened half-written."""
+    folder = tmp_path / "search"
+    index = LexicalIndex(BEFORE, folder=folder)
+    (folder / "registry.npz").unlink()
+    (folder / "registry.npz").mkdir()  # os.replace cannot put a file over it
+    with pytest.raises(SearchIndexError, match="the next start builds the index again from the store"):
+        index.extend(CHANGE)
+    found = answers(index)
+    assert [a[0] for a in found["flow matching"]] == ["2401.00001"] and found["diffusion"] == []
+    assert [a[0] for a in found["on 2026-06-05"]] == ["2401.00001"] and (len(index), index.size) == (3, 3)
+    (folder / "registry.npz").rmdir()
+    assert not LexicalIndex(folder=folder).opened  # no registry beside tantivy's files: built again
+
+
+class FullDisk:
+    """tantivy's index, handing out its real writer with a commit that fails: the fault, nothing else."""
+
+    def __init__(self, index: Any) -> None:
+        self._index = index
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._index, name)
+
+    def writer(self, *args: Any) -> Any:
+        return FailingCommit(self._index.writer(*args))
+
+
+class FailingCommit:
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._writer, name)
+
+    def commit(self) -> int:
+        raise ValueError("An IO error occurred: 'No space left on device (os error 28)'")
+
+
+@pytest.mark.parametrize("folder", [True, False], ids=["on disk", "in memory"])
+def test_a_commit_that_fails_is_rolled_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: bool) -> None:
+    index = LexicalIndex(BEFORE, folder=tmp_path / "search" if folder else None)
+    before = state(index)
+    real = index._index
+    monkeypatch.setattr(index, "_index", FullDisk(real))
+    with pytest.raises(SearchIndexError, match="tantivy could not commit"):
+        index.extend(CHANGE, gone=["2401.00002"])
+    assert state(index) == before
+    monkeypatch.setattr(index, "_index", real)
+    index.extend([paper("2401.00004", "Robot grasping")])  # the failed write's changes are not in this one
+    found = answers(index)
+    assert (len(index), index.size) == (3, 3)
+    assert [a[:2] for a in found["diffusion"]] == [("2401.00001", "Diffusion for proteins")]
+    assert found["flow matching"] == found["speculative"] == found["on 2026-06-05"] == []
+    index.extend(CHANGE, gone=["2401.00002"])  # and the same write again succeeds
+    assert answers(index)["graph"] == [] and [a[0] for a in answers(index)["flow matching"]] == ["2401.00001"]
+    assert index.positions(["2401.00001", "2401.00002", "2401.00003", "2401.00004"]).tolist() == [0, -1, 3, 2]
+
+
+async def test_a_refresh_that_cannot_write_keeps_searching_and_the_next_one_takes_the_papers(
+    store: PaperStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "search"
+    await store.save_listings([Listing(p, JUNE_1, n) for n, p in enumerate(BEFORE, 1)])
+    search = SearchService(store, folder=folder)
+    assert [h.paper.arxiv_id for h in await search.search("diffusion")] == ["2401.00001"]
+    await store.save_listings([Listing(p, p.listed_on[0], n) for n, p in enumerate(CHANGE, 1)])
+    staging(folder).mkdir()
+    with caplog.at_level(logging.WARNING):
+        await search.refresh([p.arxiv_id for p in CHANGE])  # a sync goes on: the papers are in the store
+    assert "could not be written" in caplog.text
+    assert [h.paper.arxiv_id for h in await search.search("diffusion")] == ["2401.00001"]  # as before
+    assert await search.search("speculative") == []
+    staging(folder).rmdir()
+    await search.refresh([p.arxiv_id for p in CHANGE])
+    assert await search.search("diffusion") == []
+    assert [h.paper.arxiv_id for h in await search.search("speculative")] == ["2401.00003"]
+    await search.close()
