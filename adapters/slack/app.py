@@ -127,7 +127,10 @@ def create_app(
     was uninstalled or its tokens revoked; `client` then carries no token of its own. With `home`, the
     App Home tab (adapters.slack.home); with `surfaces`, link cards and the subscribe form
     (adapters.slack.surfaces)."""
-    app = AsyncApp(client=client, signing_secret=signing_secret, logger=log, **multi_workspace_options(oauth))
+    # `name` given: bolt otherwise names the app by walking the call stack (inspect.stack, ~60 ms).
+    app = AsyncApp(
+        name="paperboy", client=client, signing_secret=signing_secret, logger=log, **multi_workspace_options(oauth)
+    )
     if oauth is not None:
         listen_for_departures(app)
     managers = Managers(admins)

@@ -30,6 +30,7 @@ from bot.surfaces.links import LinkCards
 from bot.surfaces.service import Surfaces
 from bot.surfaces.suggestions import Suggestions
 from tests.chat.world import NOW, chat_service, offline_catalog
+from tests.conftest import local_client
 from tests.fakes.slack import FakeSlack
 
 SECRET = "test-signing-secret"
@@ -74,7 +75,7 @@ class SlackBot:
             "x-slack-signature": signature,
             **(headers or {}),
         }
-        async with httpx.AsyncClient(timeout=10) as client:
+        async with local_client(timeout=10) as client:
             return await client.post(self.url, content=body, headers=sent)
 
     async def command(

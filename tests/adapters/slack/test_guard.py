@@ -14,12 +14,13 @@ import pytest
 
 from adapters.slack.guard import MAX_BODY
 from tests.adapters.slack.conftest import SECRET, SlackBot
+from tests.conftest import local_client
 
 FORM = "application/x-www-form-urlencoded"
 
 
 async def raw(bot: SlackBot, body: bytes, headers: dict[str, str]) -> httpx.Response:
-    async with httpx.AsyncClient(timeout=10) as client:
+    async with local_client(timeout=10) as client:
         return await client.post(bot.url, content=body, headers={"content-type": FORM, **headers})
 
 

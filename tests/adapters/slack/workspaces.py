@@ -29,6 +29,7 @@ from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.sealing import new_key, sealer
 from tests.chat.world import chat_service
+from tests.conftest import local_client
 from tests.fakes.slack import FakeSlack, Workspace
 
 SECRET = "multi-signing-secret"
@@ -56,7 +57,7 @@ class MultiBot:
     ) -> httpx.Response:
         """A browser's GET, with only the cookie given (no jar)."""
         headers = {"cookie": cookie} if cookie else {}
-        async with httpx.AsyncClient(base_url=self.url, timeout=10) as client:
+        async with local_client(base_url=self.url, timeout=10) as client:
             return await client.get(path, params=params, headers=headers)
 
     async def start_install(self) -> tuple[str, str, httpx.Response]:
@@ -78,7 +79,7 @@ class MultiBot:
         timestamp = str(int(time.time()))
         signature = "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
         headers = {"content-type": content_type, "x-slack-request-timestamp": timestamp, "x-slack-signature": signature}
-        async with httpx.AsyncClient(timeout=10) as client:
+        async with local_client(timeout=10) as client:
             return await client.post(f"{self.url}/slack/events", content=body, headers=headers)
 
     async def command(
