@@ -275,16 +275,22 @@ votes = Table(
     Column("event_at", DateTime(timezone=True), nullable=False),  # when the platform says it happened
 )
 
-# How many present reactions a person has on a paper's messages in a channel: 0 → 1 makes them a
-# reactor, 1 → 0 stops it (a row, not a count over `votes`, so concurrent replicas lock one row).
-reactors = Table(
-    "reactors",
-    metadata,
-    *_in_channel(),
-    Column("arxiv_id", String(32), primary_key=True),
-    Column("user_id", String(64), primary_key=True),
-    Column("reactions", Integer, nullable=False),
-)
+
+def _people(name: str, count: str) -> Table:
+    """How many of a person's `count` (present reactions, replies) a paper has in a channel: 0 → 1
+    makes them one of its people, 1 → 0 stops it (a row, not a count over the events, so
+    concurrent replicas lock one row)."""
+    return Table(
+        name,
+        metadata,
+        *_in_channel(),
+        Column("arxiv_id", String(32), primary_key=True),
+        Column("user_id", String(64), primary_key=True),
+        Column(count, Integer, nullable=False),
+    )
+
+
+reactors = _people("reactors", "reactions")
 
 # A person's message in a paper's thread, by its own id (a redelivered event inserts nothing).
 replies = Table(
@@ -297,14 +303,7 @@ replies = Table(
     Column("replied_at", DateTime(timezone=True), nullable=False),
 )
 
-repliers = Table(
-    "repliers",
-    metadata,
-    *_in_channel(),
-    Column("arxiv_id", String(32), primary_key=True),
-    Column("user_id", String(64), primary_key=True),
-    Column("replies", Integer, nullable=False),
-)
+repliers = _people("repliers", "replies")
 
 # Per channel and paper: distinct reacting and replying people, kept in the events' transaction, and
 # when the paper's first card was posted there: `/papers top` is a range read of the index below.
