@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Collection
+from collections.abc import AsyncIterator, Callable, Collection
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from adapters.discord.publisher import DiscordPublisher
 from adapters.slack.app import slack_client
 from adapters.slack.publisher import SlackPublisher
 from bot.app.bootstrap import open_services, read_config
-from bot.app.settings import load_settings
+from bot.app.settings import Settings, load_settings
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.sweep import Sweeper
 from bot.domain.publishing import Publisher
@@ -45,37 +46,42 @@ def _note(lines: list[str]) -> None:
         log.write("".join(lines))  # one short append: whole lines, whichever replica writes at once
 
 
-async def main() -> None:
+def file_clock() -> Callable[[], datetime]:
+    """Simulated time: what the file named by CHAOS_CLOCK says now."""
     clock_file = Path(os.environ["CHAOS_CLOCK"])
+    return lambda: datetime.fromisoformat(clock_file.read_text(encoding="utf-8").strip())
 
-    def clock() -> datetime:
-        return datetime.fromisoformat(clock_file.read_text(encoding="utf-8").strip())
 
+def lease() -> timedelta:
+    return timedelta(minutes=int(os.environ["CHAOS_LEASE_MINUTES"]))
+
+
+@asynccontextmanager
+async def fake_publishers(settings: Settings) -> AsyncIterator[dict[str, Publisher]]:
+    """Slack and Discord publishers on their real SDK clients, at the fakes' addresses."""
+    slack = SlackPublisher(slack_client("xoxb-chaos", settings.slack_api_url), interval=0.0)
+    use_endpoints(settings.discord_api_url, settings.discord_gateway_url)
+    client = await rest_client(os.environ["DISCORD_TOKEN"])
+    try:
+        yield {"slack": slack, "discord": DiscordPublisher(client)}
+    finally:
+        await client.close()
+
+
+async def main() -> None:
+    clock = file_clock()
     settings = load_settings()
-    async with open_services(settings, read_config(settings)) as services:
-        lease = timedelta(minutes=int(os.environ["CHAOS_LEASE_MINUTES"]))
-        ledger = NotingLedger(services.store.engine, lease=lease)
-        slack = SlackPublisher(slack_client("xoxb-chaos", settings.slack_api_url), interval=0.0)
-        use_endpoints(settings.discord_api_url, settings.discord_gateway_url)
-        client = await rest_client(os.environ["DISCORD_TOKEN"])
-        try:
-            publishers: dict[str, Publisher] = {"slack": slack, "discord": DiscordPublisher(client)}
-            delivery = DigestDelivery(
-                services.store, services.search, ledger, services.subscriptions, publishers, clock=clock
-            )
-            sweeper = Sweeper(
-                services.subscriptions,
-                ledger,
-                services.store,
-                delivery,
-                services.config.schedule,
-                frozenset(publishers),
-            )
-            while True:
-                await sweeper.sweep(clock())
-                await asyncio.sleep(0.005)
-        finally:
-            await client.close()
+    async with open_services(settings, read_config(settings)) as services, fake_publishers(settings) as publishers:
+        ledger = NotingLedger(services.store.engine, lease=lease())
+        delivery = DigestDelivery(
+            services.store, services.search, ledger, services.subscriptions, publishers, clock=clock
+        )
+        sweeper = Sweeper(
+            services.subscriptions, ledger, services.store, delivery, services.config.schedule, frozenset(publishers)
+        )
+        while True:
+            await sweeper.sweep(clock())
+            await asyncio.sleep(0.005)
 
 
 if __name__ == "__main__":

@@ -12,43 +12,28 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from datetime import datetime, timedelta
 from pathlib import Path
 
-from adapters.discord.app import rest_client, use_endpoints
-from adapters.discord.publisher import DiscordPublisher
-from adapters.slack.app import slack_client
-from adapters.slack.publisher import SlackPublisher
 from bot.app.bootstrap import open_services, read_config
 from bot.app.settings import load_settings
-from bot.domain.publishing import Publisher
 from bot.roundup.delivery import RoundupDelivery
 from bot.roundup.follow import Follower
 from bot.roundup.weekly import WeeklySweeper
 from bot.store.follows import FollowStore
 from bot.store.notes import NoteLedger
-from tests.chaos.replica import NotingLedger
+from tests.chaos.replica import NotingLedger, fake_publishers, file_clock, lease
 
 log = logging.getLogger("chaos")
 
 
 async def main() -> None:
-    clock_file = Path(os.environ["CHAOS_CLOCK"])
-
-    def clock() -> datetime:
-        return datetime.fromisoformat(clock_file.read_text(encoding="utf-8").strip())
-
+    clock = file_clock()
     settings = load_settings()
-    async with open_services(settings, read_config(settings)) as services:
-        lease = timedelta(minutes=int(os.environ["CHAOS_LEASE_MINUTES"]))
+    async with open_services(settings, read_config(settings)) as services, fake_publishers(settings) as publishers:
         engine = services.store.engine
-        ledger = NotingLedger(engine, lease=lease)
-        notes = NoteLedger(engine, lease=lease)
-        slack = SlackPublisher(slack_client("xoxb-chaos", settings.slack_api_url), interval=0.0)
-        use_endpoints(settings.discord_api_url, settings.discord_gateway_url)
-        client = await rest_client(os.environ["DISCORD_TOKEN"])
+        ledger = NotingLedger(engine, lease=lease())
+        notes = NoteLedger(engine, lease=lease())
         try:
-            publishers: dict[str, Publisher] = {"slack": slack, "discord": DiscordPublisher(client)}
             follower = Follower(
                 FollowStore(engine), notes, services.store, publishers, 7, clock=clock, refreshes_per_minute=60_000
             )
@@ -80,7 +65,6 @@ async def main() -> None:
                 await asyncio.sleep(0.005)
         finally:
             await notes.close()
-            await client.close()
 
 
 if __name__ == "__main__":

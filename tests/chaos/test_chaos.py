@@ -29,8 +29,9 @@ from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.tables import digests
 from tests.app.test_cli_discord import TOKEN
+from tests.chaos.channels import mixed_channel
 from tests.conftest import BACKENDS, backend, child_env, listings_of
-from tests.fakes.discord import GUILD_ID, FakeDiscord
+from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
 
 pytestmark = pytest.mark.slow
@@ -68,17 +69,7 @@ async def seed(url: str | None, data: Path, discord: FakeDiscord) -> list[Channe
     channels = []
     subscriptions = SubscriptionStore(engine)
     for i in range(50):
-        if i % 2:
-            channel_id = str(3000000000000000000 + i)
-            discord.channels[channel_id] = {
-                **discord.channels[next(iter(discord.channels))],
-                "id": channel_id,
-                "name": f"c{i}",
-                "guild_id": GUILD_ID,
-            }
-            channel = ChannelRef("discord", channel_id)
-        else:
-            channel = ChannelRef("slack", f"C{i:04d}")
+        channel = mixed_channel(discord, i, 3000000000000000000, f"C{i:04d}", f"c{i}")
         at = f"{rng.randint(6, 21):02d}:{rng.choice(('00', '15', '30', '45'))}"
         await subscriptions.save(
             Subscription(channel=channel, time=at, timezone=ZONES[i % len(ZONES)], days="daily", limit=PAPERS)

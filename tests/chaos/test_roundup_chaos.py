@@ -30,9 +30,10 @@ from bot.store.engine import create_engine, database_url, migrate
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.tables import digests, follows, thread_notes
+from tests.chaos.channels import mixed_channel
 from tests.chaos.test_chaos import ROOT, replica_env, write_clock
 from tests.conftest import BACKENDS, backend
-from tests.fakes.discord import GUILD_ID, FakeDiscord
+from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
 
 MONDAY = date(2026, 3, 23)  # Europe's clocks go forward on Sunday 29 March
@@ -69,17 +70,7 @@ async def seed(url: str | None, data: Path, discord: FakeDiscord) -> list[Channe
     subscriptions = SubscriptionStore(engine)
     channels = []
     for i in range(16):
-        if i % 2:
-            channel_id = str(3100000000000000000 + i)
-            discord.channels[channel_id] = {
-                **discord.channels[next(iter(discord.channels))],
-                "id": channel_id,
-                "name": f"w{i}",
-                "guild_id": GUILD_ID,
-            }
-            channel = ChannelRef("discord", channel_id)
-        else:
-            channel = ChannelRef("slack", f"CW{i:03d}")
+        channel = mixed_channel(discord, i, 3100000000000000000, f"CW{i:03d}", f"w{i}")
         weekday, at, zone = SCHEDULES[(i // 2) % len(SCHEDULES)]
         await subscriptions.save(
             Subscription(channel=channel, cadence="weekly", days=weekday, time=at, timezone=zone, limit=PAPERS)

@@ -172,18 +172,7 @@ class SlackBot:
         }
         if thread:
             event["thread_ts"] = thread
-        body = {
-            "token": "legacy",
-            "team_id": "T0001",
-            "api_app_id": "A0001",
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": 1767225700,
-            "authorizations": [{"team_id": "T0001", "user_id": "UBOT", "is_bot": True}],
-        }
-        headers = {"x-slack-retry-num": str(retry), "x-slack-retry-reason": "http_timeout"} if retry else None
-        return await self.send(json.dumps(body), "application/json", headers=headers)
+        return await self.event(event, event_id=event_id, retry=retry)
 
 
 async def settled(within: float = 5.0) -> None:

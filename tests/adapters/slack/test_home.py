@@ -21,17 +21,8 @@ from tests.chat.world import NOW
 
 
 async def open_home(bot: SlackBot, user: str = "U0001", tab: str = "home", event_id: str = "EvHome1") -> None:
-    body = {
-        "token": "legacy",
-        "team_id": "T0001",
-        "api_app_id": "A0001",
-        "type": "event_callback",
-        "event_id": event_id,
-        "event_time": 1767225700,
-        "event": {"type": "app_home_opened", "user": user, "channel": "D0001", "tab": tab, "event_ts": "1.1"},
-        "authorizations": [{"team_id": "T0001", "user_id": "UBOT", "is_bot": True}],
-    }
-    response = await bot.send(json.dumps(body), "application/json")
+    event = {"type": "app_home_opened", "user": user, "channel": "D0001", "tab": tab, "event_ts": "1767225700.1"}
+    response = await bot.event(event, event_id=event_id)
     assert response.status_code == 200
 
 

@@ -38,17 +38,7 @@ async def link_shared(bot: SlackBot, urls: list[str], *, composer: bool = False,
     }
     if composer:
         event |= {"unfurl_id": "C0001.1767225700.ABCDEF", "source": "composer"}
-    body = {
-        "token": "legacy",
-        "team_id": "T0001",
-        "api_app_id": "A0001",
-        "event": event,
-        "type": "event_callback",
-        "event_id": event_id,
-        "event_time": 1767225700,
-        "authorizations": [{"team_id": "T0001", "user_id": "UBOT", "is_bot": True}],
-    }
-    response = await bot.send(json.dumps(body), "application/json")
+    response = await bot.event(event, event_id=event_id)
     assert response.status_code == 200
 
 
