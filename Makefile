@@ -26,9 +26,10 @@ test: $(STAMP) lint
 	scripts/with-postgres.sh $(BIN)/pytest
 
 # The fast tier while you work: the same lint, then every test not marked `slow` (chaos, the
-# installed command in subprocesses, the embedding model, ...), on SQLite only. Under a minute.
+# installed command in subprocesses, the embedding model, ...), on SQLite only, one worker per usable
+# CPU (pytest-xdist). Under a minute.
 check: $(STAMP) lint
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow" -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

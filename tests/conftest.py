@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.models import Listing
+from bot.host.cpus import usable_cpus
 from bot.ingest.importer import read_file
 from bot.store.engine import create_engine, database_url, migrate
 from bot.store.papers import PaperStore
@@ -24,6 +25,12 @@ from tests.fakes.slack import FakeSlack
 CURRENT = FIXTURES / "hf_daily_papers" / "current_2026-06_to_2026-08"
 SHAPES = FIXTURES / "hf_daily_papers" / "shape_history"
 BROKEN = SHAPES / "BROKEN_python-repr_2024-12-11.json"
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`pytest -n auto` (`make check`): one worker per CPU this process may use (its affinity and any
+    cgroup quota), not one per host core."""
+    return usable_cpus()
 
 
 POSTGRES = os.environ.get("PAPERBOY_TEST_POSTGRES_URL")
