@@ -40,7 +40,8 @@ WEIGHTS = {"title": 3, "keywords": 2, "summary": 2, "abstract": 1, "authors": 0}
 AUTHORS = 0.3  # an author's name word also counts this much (a `authors` field of its own)
 COORDINATION = 1.0  # tuned on the tuning half of bench/relevance.py, with the weights above
 NAME_WORDS = 6  # words of an author's name paired at most (15 pairs)
-RERANK = 100  # hits fetched at first for the prior's re-rank (more when the prior could reach further)
+RERANK = 2000  # BM25's best hits that the prior re-ranks (see `ranked`)
+BY_PRIOR = 100  # hits fetched at first by the prior alone (more when the next could still be better)
 WRITER_MB = 48  # tantivy's indexing memory per writer thread
 LOCK_WAIT_S = 30.0  # how long a write waits for another process's writer
 Scored = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]  # positions and their scores, best first
@@ -412,15 +413,18 @@ class LexicalIndex:
 
     def ranked(self, parsed: Parsed, filters: SearchFilters, depth: int) -> Scored:
         """The best `depth` papers the query may return (filters, `author:`, quoted phrases, and with
-        `require_all` every group), best first: BM25 times the prior. Hits are fetched by BM25 until
-        no paper further down could climb into the best `depth` with the highest prior there is."""
+        `require_all` every group), best first: BM25 times the prior, over BM25's best `RERANK` hits
+        (to climb from further down, a paper's BM25 would have to be within the prior's whole range,
+        30 %, of the last one kept). One run of the query: tantivy scores every match whether 100 or
+        2,000 are kept, and a broad query over many near-equal papers, fetched deeper and deeper
+        until the prior could not reorder them, cost six runs."""
         if depth <= 0 or not len(self):
             return _EMPTY
         clauses = self._filters(parsed, filters)
         if not parsed.groups:  # only an author or a phrase was asked for: the recent and upvoted first
             return self.by_prior(_must(*clauses), depth, parsed) if clauses else _EMPTY
         query = _must(self._text(parsed, filters.require_all), *clauses)
-        fetch, most = max(RERANK, 2 * depth), float(self.prior.max())
+        fetch = max(RERANK, 2 * depth)
         while True:
             hits = self._searcher.search(query, fetch, count=False).hits
             positions = np.array(self._searcher.fast_field_values("pos", [a for _, a in hits]), dtype=np.int64)
@@ -428,14 +432,14 @@ class LexicalIndex:
             keep = self._named(parsed, positions)
             positions, bm25 = positions[keep], bm25[keep]
             best = self.top((positions, bm25 * self.prior[positions]), depth)
-            if len(hits) < fetch or (best[1].size >= depth and hits[-1][0] * most < best[1][-1]):
+            if len(hits) < fetch or best[1].size >= depth:
                 return best
-            fetch *= 4
+            fetch *= 4  # `author:` names of three words or more left fewer than `depth`
 
     def by_prior(self, query: Query, depth: int, parsed: Parsed | None = None) -> Scored:
         """The best `depth` papers the query matches by the prior alone: fetched newest first and most
         upvoted first until no paper older and less upvoted than those could have a higher prior."""
-        fetch = max(RERANK, 2 * depth)
+        fetch = max(BY_PRIOR, 2 * depth)
         while True:
             found, floors = [], []
             for field in ("day", "upvotes"):
@@ -473,8 +477,11 @@ class LexicalIndex:
         """Which of these positions the query may return: filters, `author:` names and quoted phrases."""
         if not positions.size:
             return np.zeros(0, dtype=bool)
+        clauses = self._filters(parsed, filters)
+        if not clauses:  # nothing to meet but being in the index
+            return self._registry.alive[positions]
         within = Query.term_set_query(SCHEMA, "pos", positions.tolist())
-        found = self._matching(_must(within, *self._filters(parsed, filters)), positions.size)
+        found = self._matching(_must(within, *clauses), positions.size)
         return np.isin(positions, found) & self._named(parsed, positions)
 
     @staticmethod
