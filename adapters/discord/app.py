@@ -41,6 +41,7 @@ from bot.community.service import Community
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ConfigError, UsageError
 from bot.domain.post import Post
+from bot.host.bursts import ACKS_FIRST
 
 log = logging.getLogger("paperboy.discord")
 SHARE = "share:"
@@ -118,6 +119,7 @@ class PaperBot(discord.Client):
     async def answer(self, interaction: discord.Interaction, command: Command) -> None:
         if not await _defer(interaction):
             return  # another replica, on its own gateway session, is answering this one
+        await ACKS_FIRST.turn()  # a burst's other defers go out before this search starts
         direct = interaction.guild_id is None
         asker = Asker(
             ChannelRef("discord", str(interaction.channel_id or ""), str(interaction.guild_id or "")),

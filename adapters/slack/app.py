@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("paperboy.slack")
 PATH = "/slack/events"
+BACKLOG = 1024  # connections the kernel holds for us: a burst of 200 commands overflowed aiohttp's 128,
+# and a connection the kernel drops is tried again by its sender a second later
 
 
 class _OneLineRetries(logging.Filter):
@@ -224,7 +226,7 @@ class SlackRuntime:
         web_app.router.add_get("/healthz", self._healthz)
         self._runner = web.AppRunner(web_app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self._host, self._port)
+        site = web.TCPSite(self._runner, self._host, self._port, backlog=BACKLOG)
         await site.start()
         server = site._server
         sockets = getattr(server, "sockets", None) or []

@@ -174,13 +174,12 @@ class HybridIndex:
         dense = self._dense
         return dense is not None and len(dense) > 0 and not filters.require_all and bool(parsed.groups) and limit > 0
 
-    def embed_query(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> None:
-        """Compute (and cache) the query's embedding, when the search will want one. Thread-safe and
-        apart from the index, so the search service runs it beside other searches, outside their lock."""
-        off_loop("embedding a query")
-        parsed = parse_query(query)
-        if self._by_meaning(parsed, filters, limit):
-            self._query_vector(parsed.text)
+    def search_if_current(
+        self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10
+    ) -> list[SearchHit] | None:
+        """`search_now`, or None when another process has written to the index since it was read (then
+        `reopen` first). Thread-safe: several run at once, as long as nothing writes to the index."""
+        return None if self.lexical.changed_elsewhere() else self.search_now(query, filters, limit)
 
     def search_now(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
         """The best `limit` hits, computed here and now: CPU work, refused on an event loop's thread

@@ -42,6 +42,7 @@ COORDINATION = 1.0  # tuned on the tuning half of bench/relevance.py, with the w
 NAME_WORDS = 6  # words of an author's name paired at most (15 pairs)
 RERANK = 2000  # BM25's best hits that the prior re-ranks (see `ranked`)
 BY_PRIOR = 100  # hits fetched at first by the prior alone (more when the next could still be better)
+PAPERS_KEPT = 4096  # papers kept parsed (`papers_at`)
 WRITER_MB = 48  # tantivy's indexing memory per writer thread
 LOCK_WAIT_S = 30.0  # how long a write waits for another process's writer
 Scored = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]  # positions and their scores, best first
@@ -158,6 +159,7 @@ class LexicalIndex:
             self._index = self._tantivy(wipe=True)
         self._registry = registry or Registry()
         self._searcher: Searcher = self._index.searcher()
+        self._kept: tuple[Searcher | None, dict[int, Paper]] = (None, {})  # papers read lately, by position
         self._writer: IndexWriter | None = None
         self.opened = self._registry.size > 0  # an index on disk, ready to search
         self._added = 0
@@ -292,9 +294,13 @@ class LexicalIndex:
         self.load([p for p, at in zip(latest.values(), known.tolist(), strict=True) if at < 0])
         return len(latest)
 
+    def changed_elsewhere(self) -> bool:
+        """Whether another process committed to the index since this one read it (one `stat`)."""
+        return self._folder is not None and self._registry.changed_on_disk(self._folder)
+
     def reopen_if_changed(self) -> bool:
         """Read the index again if another process committed to it; True when it did."""
-        if self._folder is None or not self._registry.changed_on_disk(self._folder):
+        if self._folder is None or not self.changed_elsewhere():
             return False
         found = Registry.read(self._folder)
         if found is None:
@@ -341,12 +347,27 @@ class LexicalIndex:
         return np.array([at.get(i, -1) for i in ids], dtype=np.int64)
 
     def papers_at(self, positions: Sequence[int]) -> dict[int, Paper]:
-        if not positions:
-            return {}
-        hits = self._searcher.search(Query.term_set_query(SCHEMA, "pos", list(positions)), len(positions)).hits
-        docs = [self._searcher.doc(address) for _, address in hits]
-        found = self._searcher.fast_field_values("pos", [a for _, a in hits])
-        return {int(p or 0): Paper.model_validate_json(d["paper"][0]) for p, d in zip(found, docs, strict=True)}
+        """The papers at these positions; the last `PAPERS_KEPT` read stay parsed until the index is
+        read again (a search's expansions and its answer read the same papers; bursts, the popular ones)."""
+        searcher = self._searcher
+        kept_for, kept = self._kept
+        if kept_for is not searcher:
+            kept = {}
+            self._kept = (searcher, kept)
+        found = {p: paper for p in positions if (paper := kept.get(p)) is not None}
+        missing = [p for p in positions if p not in found]
+        if missing:
+            hits = searcher.search(Query.term_set_query(SCHEMA, "pos", missing), len(missing)).hits
+            docs = [searcher.doc(address) for _, address in hits]
+            read = {
+                int(p or 0): Paper.model_validate_json(d["paper"][0])
+                for p, d in zip(searcher.fast_field_values("pos", [a for _, a in hits]), docs, strict=True)
+            }
+            if len(kept) + len(read) > PAPERS_KEPT:
+                kept.clear()
+            kept.update(read)
+            found |= read
+        return found
 
     def shared_keyword(self, key: str) -> bool:
         """Whether two or more papers carry this Hugging Face keyword (see `keyword_key`)."""

@@ -21,6 +21,8 @@ import logging
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
+from aiorwlock import RWLock
+
 from bot.domain.errors import SearchIndexError
 from bot.domain.models import Paper
 from bot.host.pools import CpuPool, cpu_pool
@@ -61,7 +63,8 @@ class SearchService:
         self._vectors = vectors if encoder is not None else None
         self._encoder = encoder if vectors is not None else None
         self._index: HybridIndex | None = None
-        self._lock = asyncio.Lock()
+        self._access = RWLock()  # searches share the index; opening, extending, reopening it and
+        # putting vectors in have it alone (a waiting write goes before searches that come after it)
         self._embed_lock = asyncio.Lock()
         self._backfill: asyncio.Task[int] | None = None
         self._filled: asyncio.Task[None] | None = None  # an opened index's embeddings, read from the store
@@ -71,7 +74,9 @@ class SearchService:
         return self._encoder is not None
 
     async def index(self) -> HybridIndex:
-        async with self._lock:
+        if self._index is not None:
+            return self._index
+        async with self._access.writer:
             if self._index is None:
                 self._index = await self._open()
                 self._embed_later(self._index)
@@ -122,7 +127,7 @@ class SearchService:
         """An opened index's stored embeddings, a batch at a time, searchable by meaning as they come."""
         async for papers in self._store.batches(BUILD_BATCH):
             vectors = await self._current(papers)
-            async with self._lock:
+            async with self._access.writer:
                 if self._index is not index:
                     return
                 await self._cpu.run(index.put_vectors, vectors)
@@ -145,7 +150,7 @@ class SearchService:
         if self._filled is not None:  # the stored ones first: only what has none is embedded
             await asyncio.gather(self._filled, return_exceptions=True)
         async with self._embed_lock:
-            async with self._lock:  # reads and writes of the index never overlap a search or an extend
+            async with self._access.reader:  # never while an extend or a reopen is under way
                 index = self._index  # taken only now: waiting for the lock holds no index alive
                 missing = index.unembedded() if index is not None else []
             if index is None or not missing:
@@ -153,11 +158,11 @@ class SearchService:
             log.info("embedding %d papers for search by meaning", len(missing))
             done = 0
             for start in range(0, len(missing), EMBED_BATCH):
-                async with self._lock:
+                async with self._access.reader:
                     papers = index.papers(missing[start : start + EMBED_BATCH])
                 step = None if progress is None else _offset(progress, done, len(missing))
                 vectors = await embed(papers, self._encoder, self._vectors, step)
-                async with self._lock:
+                async with self._access.writer:
                     index = self._index  # rebuilt meanwhile? then into the new one (unknown ids are skipped)
                     if index is None:
                         return done + len(vectors)  # stored: the next build loads them
@@ -175,7 +180,7 @@ class SearchService:
     async def refresh(self, ids: Collection[str]) -> None:
         """These papers are new or changed in the store: make them searchable now, in place (the index
         on disk too; the watermark stays, so the next start reads them again: harmless)."""
-        async with self._lock:
+        async with self._access.writer:
             index = self._index
             if index is None or not ids:
                 return  # the next search opens the index and catches up with the store, which has them
@@ -188,19 +193,20 @@ class SearchService:
         await self.embed_missing()  # words first, meaning a moment later
 
     async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
-        """One search at a time runs in the CPU pool (the index's scratch arrays are shared); searches
-        wait while `refresh` extends the index there (never a half-extended read)."""
+        """Searches run in the CPU pool, as many at once as it has workers (tantivy, faiss and NumPy let
+        go of the GIL), never beside an extend (a half-extended read) or a reopen. When another process
+        wrote to the index since, it is read again first, alone."""
         while True:
             index = await self.index()
-            # The query's embedding (most of a search's CPU) needs no lock: several are computed at
-            # once, one per worker, and the search under the lock finds it cached.
-            if self._encoder is not None:  # keyword-only search has no embedding to make
-                await self._cpu.run(index.embed_query, query, filters, limit)
-            async with self._lock:
-                if self._index is index:
-                    if await self._cpu.run(index.reopen):  # another process wrote to the index
-                        self._embed_later(index)
-                    return await self._cpu.run(index.search_now, query, filters, limit)
+            async with self._access.reader:
+                if self._index is not index:
+                    continue  # opened again meanwhile
+                hits = await self._cpu.run(index.search_if_current, query, filters, limit)
+            if hits is not None:
+                return hits
+            async with self._access.writer:
+                if self._index is index and await self._cpu.run(index.reopen):
+                    self._embed_later(index)
 
     async def close(self) -> None:
         """Stop a background embedding run (what it stored so far stays)."""

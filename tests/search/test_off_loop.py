@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from bot.host.pools import on_worker
+from bot.host.pools import CpuPool, on_worker
 from bot.search.encoder import Vectors, shared_encoder
 from bot.search.service import SearchService
 from bot.store.embeddings import EmbeddingStore
@@ -23,6 +23,9 @@ class WatchingEncoder:
     def __init__(self, pause: float = 0.0) -> None:
         self.pause = pause
         self.calls: list[tuple[bool, bool, str]] = []  # (in a CPU worker, a loop runs there, thread name)
+        self.in_flight = self.most_at_once = 0  # queries being embedded
+        self.query_ends: list[float] = []  # when each query's embedding was done (time.monotonic)
+        self._count = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         try:
@@ -31,14 +34,23 @@ class WatchingEncoder:
         except RuntimeError:
             looping = False
         self.calls.append((on_worker(), looping, threading.current_thread().name))
-        if self.pause and len(texts) == 1:
+        if len(texts) != 1:  # papers, not a query
+            return shared_encoder().encode(texts)
+        with self._count:
+            self.in_flight += 1
+            self.most_at_once = max(self.most_at_once, self.in_flight)
+        try:
             time.sleep(self.pause)  # CPU-bound work, as far as the loop can tell
-        return shared_encoder().encode(texts)
+            return shared_encoder().encode(texts)
+        finally:
+            with self._count:
+                self.in_flight -= 1
+                self.query_ends.append(time.monotonic())
 
 
-async def embedded_service(store: PaperStore, encoder: WatchingEncoder) -> SearchService:
+async def embedded_service(store: PaperStore, encoder: WatchingEncoder, cpu: CpuPool | None = None) -> SearchService:
     await store.save_listings(listings_of("2026-06-01")[:8])
-    search = SearchService(store, EmbeddingStore(store.engine), encoder)
+    search = SearchService(store, EmbeddingStore(store.engine), encoder, cpu)
     await search.index()
     await search.embed_missing()
     return search
@@ -86,3 +98,26 @@ async def test_an_index_refuses_to_search_on_the_loop(store: PaperStore) -> None
         index.search_now("agents")
     assert await search.search("agents") is not None
     await search.close()
+
+
+@pytest.mark.slow
+async def test_searches_run_side_by_side_and_an_update_waits_for_them(store: PaperStore) -> None:
+    encoder = WatchingEncoder(pause=0.4)
+    cpu = CpuPool(2)
+    search = await embedded_service(store, encoder, cpu)
+    updated: list[float] = []
+    try:
+        asked = [asyncio.ensure_future(search.search(f"a question nobody asked before, number {i}")) for i in (1, 2)]
+        await asyncio.sleep(0.15)  # both are embedding their query now
+        added = [listing.paper for listing in listings_of("2026-06-02")[:2]]
+        await store.save_listings(listings_of("2026-06-02")[:2])
+        update = asyncio.ensure_future(search.refresh([p.arxiv_id for p in added]))
+        update.add_done_callback(lambda _: updated.append(time.monotonic()))
+        await asyncio.gather(*asked, update)
+        assert encoder.most_at_once == 2  # two searches at once, one per worker
+        assert updated[0] >= max(encoder.query_ends)  # the index was extended only after both were done
+        for paper in added:  # and it holds the new papers now
+            assert paper.arxiv_id in {h.paper.arxiv_id for h in await search.search(paper.title)}
+    finally:
+        await search.close()
+        cpu.close()
