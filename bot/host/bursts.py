@@ -15,7 +15,7 @@ import asyncio
 
 
 class AcksFirst:
-    def __init__(self, settle: float = 0.003, most: float = 0.1) -> None:
+    def __init__(self, settle: float = 0.003, most: float = 0.3) -> None:
         self.settle = settle
         self.most = most
         self._open: asyncio.Future[None] | None = None  # what the requests acknowledged lately wait on
