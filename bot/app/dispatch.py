@@ -39,8 +39,7 @@ def sweeper(services: Services, publishers: Mapping[str, Publisher], posted: Car
 
 async def serve(services: Services, publishers: Mapping[str, Publisher], stop: asyncio.Event) -> None:
     """Sweep and sync on schedule until `stop` is set."""
-    parts = (services.store, services.search, services.ledger, services.subscriptions, publishers)
-    async with living(services.config, *parts, services.engagement, services.arxiv) as roundup:
+    async with living(services.config, services, publishers, services.arxiv) as roundup:
         await _serve(services, publishers, stop, roundup)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 
 from bot.delivery.digest import Digest, DigestOptions, Matches
 from bot.delivery.digest_delivery import CardPosted, Clock, DigestDelivery, Wanted, key
@@ -83,3 +84,27 @@ class RoundupDelivery(DigestDelivery):
         if begun is not None and await publisher.find(channel.channel, note_key, begun) is not None:
             return  # posted before the process that began this roundup died
         await publisher.note(channel.channel, section, note_key)
+
+
+class Parts(Protocol):
+    """What of the composition root a roundup needs (bot.app.bootstrap.Services has it all)."""
+
+    @property
+    def store(self) -> PaperStore: ...
+    @property
+    def search(self) -> SearchIndex: ...
+    @property
+    def ledger(self) -> Ledger: ...
+    @property
+    def subscriptions(self) -> SubscriptionStore: ...
+    @property
+    def engagement(self) -> Engagement: ...
+
+
+def roundup_delivery(
+    parts: Parts, publishers: Mapping[str, Publisher], posted: CardPosted | None = None
+) -> RoundupDelivery:
+    """The roundups' delivery over the composition root's parts (`paperboy run`'s, `paperboy post`'s)."""
+    return RoundupDelivery(
+        parts.store, parts.search, parts.ledger, parts.subscriptions, publishers, parts.engagement, posted=posted
+    )

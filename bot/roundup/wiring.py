@@ -9,18 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.config import FileConfig
-from bot.domain.engagement import Engagement
 from bot.domain.errors import SourceError
 from bot.domain.publishing import Publisher
-from bot.roundup.delivery import RoundupDelivery
+from bot.roundup.delivery import Parts, roundup_delivery
 from bot.roundup.follow import Follower
 from bot.roundup.follow_sync import FollowSources
 from bot.roundup.weekly import WeeklySweeper, describe
-from bot.search.port import SearchIndex
 from bot.store.follows import FollowStore
-from bot.store.ledger import Ledger
 from bot.store.notes import NoteLedger
 from bot.store.papers import PaperStore
 
@@ -68,20 +64,14 @@ class Roundups:
 
 @asynccontextmanager
 async def living(
-    config: FileConfig,
-    store: PaperStore,
-    search: SearchIndex,
-    ledger: Ledger,
-    subscriptions: SubscriptionStore,
-    publishers: Mapping[str, Publisher],
-    engagement: Engagement,
-    arxiv: Arxiv | None,
+    config: FileConfig, parts: Parts, publishers: Mapping[str, Publisher], arxiv: Arxiv | None
 ) -> AsyncIterator[Roundups]:
+    store = parts.store
     follows = FollowStore(store.engine)
     notes = NoteLedger(store.engine)
     follower = Follower(follows, notes, store, publishers, config.digest.follow_days)
-    delivery = RoundupDelivery(store, search, ledger, subscriptions, publishers, engagement, posted=follower.posted)
-    weekly = WeeklySweeper(subscriptions, ledger, store, delivery, config.schedule, frozenset(publishers))
+    delivery = roundup_delivery(parts, publishers, posted=follower.posted)
+    weekly = WeeklySweeper(parts.subscriptions, parts.ledger, store, delivery, config.schedule, frozenset(publishers))
     try:
         yield Roundups(follower, weekly, follows, store, arxiv, config.digest.follow_days)
     finally:

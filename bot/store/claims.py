@@ -30,7 +30,7 @@ import secrets
 import socket
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -40,6 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.store.group_commit import GroupCommit
 
 HoldKey = tuple[str, str, date]  # platform, channel, day: one digest
+LEASE = timedelta(minutes=2)  # how long a claim stands with no word from its owner
 OWNER_WIDTH = 64  # digests.owner is a VARCHAR(64)
 _OWNER = re.compile(r"(?P<host>.+):(?P<pid>\d+):(?P<token>[0-9a-f]+)")
 # Owners recorded before holds existed had a six-digit token; they hold no lock to probe.
@@ -112,6 +113,22 @@ def holds_for(engine: AsyncEngine, owner: str) -> Holds:
     if database and database != ":memory:" and not database.startswith("file:"):
         return LockFile(Path(database).parent / "claims", owner)
     return LeaseOnly()
+
+
+class Claimant:
+    """What claims rows for this process (the digest ledger, the note ledger): its store, its name as an
+    owner, the lease its claims get, and the holds that tie them to its life."""
+
+    def __init__(self, engine: AsyncEngine, owner: str | None = None, lease: timedelta = LEASE) -> None:
+        self._engine = engine
+        self._dialect = engine.dialect.name
+        self.owner = owner or process_name()
+        self.lease = lease
+        self._holds = holds_for(engine, self.owner)
+
+    async def close(self) -> None:
+        """Let every hold go (the process is done delivering)."""
+        await self._holds.close()
 
 
 def lock_id(key: HoldKey, owner: str) -> int:

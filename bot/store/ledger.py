@@ -27,14 +27,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.channels import ChannelRef
 from bot.domain.publishing import MessageRef
-from bot.store.claims import Holder, HoldKey, holds_for, process_name
+from bot.store.claims import LEASE, Claimant, Holder, HoldKey
 from bot.store.engine import as_utc
 from bot.store.progress import Progress, Shows
 from bot.store.tables import digest_papers, digests, paper_messages, threads
 from bot.store.upsert import changed, insert_for
 
 ClaimState = Literal["new", "resume", "busy", "done", "stopped", "skipped"]
-LEASE = timedelta(minutes=2)
 Key = tuple[ChannelRef, date]  # one digest: a channel's, for a listing day
 CHUNK = 500  # channels in one `IN (…)`: well under SQLite's and PostgreSQL's limits on parameters
 
@@ -62,13 +61,9 @@ class Claim:
         return self.state in ("new", "resume")
 
 
-class Ledger:
+class Ledger(Claimant):
     def __init__(self, engine: AsyncEngine, owner: str | None = None, lease: timedelta = LEASE) -> None:
-        self._engine = engine
-        self._dialect = engine.dialect.name
-        self.owner = owner or process_name()
-        self.lease = lease
-        self._holds = holds_for(engine, self.owner)
+        super().__init__(engine, owner, lease)
         self._progress = Progress(engine)
 
     def _digest(self, channel: ChannelRef, day: date) -> ColumnElement[bool]:
@@ -205,10 +200,6 @@ class Ledger:
     async def holding(self, channel: ChannelRef, day: date) -> bool:
         """Whether this process still holds the digest (False if its lock may have been lost: stop posting)."""
         return await self._holds.holding(_hold((channel, day)))
-
-    async def close(self) -> None:
-        """Let every hold go (the process is done delivering)."""
-        await self._holds.close()
 
     async def _sent(self, conn: AsyncConnection, channel: ChannelRef, day: date) -> dict[str, SentPaper]:
         rows = await conn.execute(

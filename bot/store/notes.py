@@ -12,21 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Literal
 
 from sqlalchemy import ColumnElement, and_, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.channels import ChannelRef
-from bot.store.claims import HoldKey, holds_for, process_name
+from bot.store.claims import Claimant, HoldKey
 from bot.store.engine import as_utc
 from bot.store.tables import thread_notes
 from bot.store.upsert import insert_for
 
 NoteKey = tuple[ChannelRef, str, str]  # the channel, the paper, the event ("code", "version:3", "upvotes:250")
 NoteState = Literal["new", "resume", "busy", "done"]
-LEASE = timedelta(minutes=2)
 _NO_DAY = date(1970, 1, 1)  # a hold is named by (platform, name, day); a note has no day
 
 
@@ -45,14 +43,7 @@ def _hold(key: NoteKey) -> HoldKey:
     return channel.platform, f"note\0{channel.workspace}\0{channel.channel}\0{arxiv_id}\0{event}", _NO_DAY
 
 
-class NoteLedger:
-    def __init__(self, engine: AsyncEngine, owner: str | None = None, lease: timedelta = LEASE) -> None:
-        self._engine = engine
-        self._dialect = engine.dialect.name
-        self.owner = owner or process_name()
-        self.lease = lease
-        self._holds = holds_for(engine, self.owner)
-
+class NoteLedger(Claimant):
     def _where(self, key: NoteKey) -> ColumnElement[bool]:
         channel, arxiv_id, event = key
         return and_(
@@ -140,6 +131,3 @@ class NoteLedger:
             return {
                 (ChannelRef(r.platform, r.channel, r.workspace), r.arxiv_id, r.event) for r in await conn.execute(query)
             }
-
-    async def close(self) -> None:
-        await self._holds.close()

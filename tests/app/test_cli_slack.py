@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import signal
 import socket
 import subprocess
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -20,6 +17,7 @@ from tests.adapters.slack.conftest import SECRET
 from tests.app.test_cli import entry_point, run_cli
 from tests.conftest import CURRENT, child_env
 from tests.fakes.slack import FakeSlack
+from tests.fakes.slack_requests import signed_headers
 
 pytestmark = pytest.mark.slow
 
@@ -67,13 +65,7 @@ async def command_to_run(fake: FakeSlack, port: int, text: str) -> httpx.Respons
                 "trigger_id": "1",
             }
         )
-        ts = str(int(time.time()))
-        signature = "v0=" + hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-        headers = {
-            "content-type": "application/x-www-form-urlencoded",
-            "x-slack-request-timestamp": ts,
-            "x-slack-signature": signature,
-        }
+        headers = signed_headers(body, SECRET, "application/x-www-form-urlencoded")
         return await client.post(f"http://127.0.0.1:{port}/slack/events", content=body, headers=headers)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.channels import ChannelRef
-from tests.fakes.discord import GUILD_ID, FakeDiscord
+from tests.fakes.discord import FakeDiscord, guild_channel
 
 
 def mixed_channel(discord: FakeDiscord, i: int, discord_base: int, slack_id: str, name: str) -> ChannelRef:
@@ -12,10 +12,5 @@ def mixed_channel(discord: FakeDiscord, i: int, discord_base: int, slack_id: str
     if not i % 2:
         return ChannelRef("slack", slack_id)
     channel_id = str(discord_base + i)
-    discord.channels[channel_id] = {
-        **discord.channels[next(iter(discord.channels))],
-        "id": channel_id,
-        "name": name,
-        "guild_id": GUILD_ID,
-    }
+    discord.channels[channel_id] = guild_channel(channel_id, name)
     return ChannelRef("discord", channel_id)

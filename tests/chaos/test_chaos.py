@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import signal
-import subprocess
-import sys
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -30,6 +27,7 @@ from bot.store.papers import PaperStore
 from bot.store.tables import digests
 from tests.app.test_cli_discord import TOKEN
 from tests.chaos.channels import mixed_channel
+from tests.chaos.fleet import discord_cards, kill_all, kill_some, slack_cards, spawner
 from tests.conftest import BACKENDS, backend, child_env, listings_of
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
@@ -51,7 +49,6 @@ ZONES = (
 )
 PAPERS = 3
 LEASE_MINUTES = 7 * 24 * 60  # longer than the test's simulated days: no takeover waits for a lease
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def write_clock(path: Path, now: datetime) -> None:
@@ -111,43 +108,28 @@ async def test_three_replicas_killed_at_random_deliver_everything_once(
         channels = await seed(url, tmp_path, discord)
         env = replica_env(tmp_path, url, fake_slack, discord, clock)
 
-        async def spawn() -> asyncio.subprocess.Process:
-            return await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "tests.chaos.replica",
-                env=env,
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-
+        spawn = spawner(env, "tests.chaos.replica")
         replicas = [await spawn() for _ in range(3)]
         rng = random.Random(42)
         kills = orphaned = 0
         now = START
         watch = create_engine(database_url(url, tmp_path))
+
+        async def orphans(pid: int | None) -> None:
+            nonlocal orphaned
+            orphaned += await claims_of(watch, pid)
+
         try:
             while now < END:
                 now += STEP
                 write_clock(clock, now)
                 await asyncio.sleep(0.05)
-                if rng.random() < 0.08:  # about one kill a second, now and then of all three at once
-                    victims = range(3) if rng.random() < 0.2 else [rng.randrange(3)]
-                    for victim in victims:
-                        replicas[victim].send_signal(signal.SIGKILL)
-                        await replicas[victim].wait()
-                        orphaned += await claims_of(watch, replicas[victim].pid)
-                    for victim in victims:
-                        replicas[victim] = await spawn()  # at once
-                    kills += len(victims)
+                # about one kill a second, now and then of all three at once
+                kills += await kill_some(replicas, rng, spawn, orphans)
             await settle(channels, url, tmp_path)
         finally:
             await watch.dispose()
-            for process in replicas:
-                if process.returncode is None:
-                    process.send_signal(signal.SIGKILL)
-                    await process.wait()
+            await kill_all(replicas)
         assert kills >= 20
         looked = sum(1 for c in fake_slack.calls if c.method.startswith("conversations."))
         looked += sum(1 for s in discord.sent if s.method == "GET" and s.path.endswith("/messages"))
@@ -190,23 +172,14 @@ async def settle(channels: list[ChannelRef], url: str | None, data: Path) -> Non
 
 def check_slack(fake: FakeSlack, channels: list[ChannelRef]) -> None:
     for channel in channels:
-        stored = fake.stored.get(channel.channel, [])
-        keys = [m["metadata"]["event_payload"]["key"] for m in stored if m.get("metadata")]
-        assert len(keys) == len(set(keys)), f"duplicates in {channel}: {Counter(keys).most_common(3)}"
-        roots = [m for m in stored if "thread_ts" not in m]
-        assert len(roots) == 1 + PAPERS, f"{channel}: {len(roots)} top-level messages"
-        for card in roots[1:]:
-            seeds = [m for m in stored if m.get("thread_ts") == card["ts"]]
+        for card, seeds in slack_cards(fake, channel, PAPERS):
             assert len(seeds) == 1, f"{channel}: {len(seeds)} seeds under {card['ts']}"
 
 
 def check_discord(fake: FakeDiscord, channels: list[ChannelRef]) -> None:
     for channel in channels:
-        stored = fake.stored.get(channel.channel, [])
-        assert len(stored) == 1 + PAPERS, f"{channel}: {len(stored)} messages"
-        for card in stored[1:]:
+        for card, seeds in discord_cards(fake, channel, PAPERS):
             assert card["id"] in fake.channels, f"{channel}: card {card['id']} has no thread"
-            seeds = fake.stored.get(card["id"], [])
             assert len(seeds) == 1, f"{channel}: {len(seeds)} seeds in thread {card['id']}"
 
 

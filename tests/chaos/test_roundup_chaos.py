@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -31,7 +28,8 @@ from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.tables import digests, follows, thread_notes
 from tests.chaos.channels import mixed_channel
-from tests.chaos.test_chaos import ROOT, replica_env, write_clock
+from tests.chaos.fleet import discord_cards, kill_all, kill_some, slack_cards, spawner
+from tests.chaos.test_chaos import replica_env, write_clock
 from tests.conftest import BACKENDS, backend
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
@@ -112,17 +110,8 @@ async def test_replicas_killed_at_random_post_each_roundup_and_each_note_once(
 
         errors = (tmp_path / "replicas.log").open("ab")
 
-        async def spawn() -> asyncio.subprocess.Process:
-            return await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "tests.chaos.roundup_replica",
-                env=env,
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=errors,  # what a replica says before it dies (of itself, not of a kill)
-            )
-
+        # what a replica says before it dies (of itself, not of a kill) goes to replicas.log
+        spawn = spawner(env, "tests.chaos.roundup_replica", stderr=errors)
         replicas = [await spawn() for _ in range(3)]
         rng = random.Random(23)
         kills = 0
@@ -141,20 +130,10 @@ async def test_replicas_killed_at_random_post_each_roundup_and_each_note_once(
                         await roundups_done(channels, url, tmp_path)
                     await bring(url, tmp_path, pending.pop(0)[1])
                 await asyncio.sleep(0.05)
-                if rng.random() < 0.08:
-                    victims = range(3) if rng.random() < 0.2 else [rng.randrange(3)]
-                    for victim in victims:
-                        replicas[victim].send_signal(signal.SIGKILL)
-                        await replicas[victim].wait()
-                    for victim in victims:
-                        replicas[victim] = await spawn()
-                    kills += len(victims)
+                kills += await kill_some(replicas, rng, spawn)
             await settle(channels, url, tmp_path)
         finally:
-            for process in replicas:
-                if process.returncode is None:
-                    process.send_signal(signal.SIGKILL)
-                    await process.wait()
+            await kill_all(replicas)
             errors.close()
         assert kills >= 20
         takeovers = (
@@ -240,23 +219,14 @@ async def settle(channels: list[ChannelRef], url: str | None, data: Path) -> Non
 
 def check_slack(fake: FakeSlack, channels: list[ChannelRef]) -> None:
     for channel in channels:
-        stored = fake.stored.get(channel.channel, [])
-        keys = [m["metadata"]["event_payload"]["key"] for m in stored if m.get("metadata")]
-        assert len(keys) == len(set(keys)), f"duplicates in {channel}: {Counter(keys).most_common(3)}"
-        roots = [m for m in stored if "thread_ts" not in m]
-        assert len(roots) == 1 + PAPERS, f"{channel}: {len(roots)} top-level messages"
-        for card in roots[1:]:
-            replies = [m for m in stored if m.get("thread_ts") == card["ts"]]
+        for card, replies in slack_cards(fake, channel, PAPERS):
             marks = [m for m in replies if m["metadata"]["event_payload"]["key"].endswith(":upvotes:500")]
             assert len(marks) == 1, f"{channel}: {len(marks)} notes of 500 upvotes under {card['ts']}"
 
 
 def check_discord(fake: FakeDiscord, channels: list[ChannelRef]) -> None:
     for channel in channels:
-        stored = fake.stored.get(channel.channel, [])
-        assert len(stored) == 1 + PAPERS, f"{channel}: {len(stored)} messages"
-        for card in stored[1:]:
-            thread = fake.stored.get(card["id"], [])
+        for card, thread in discord_cards(fake, channel, PAPERS):
             marks = [m for m in thread if m["content"].startswith("**Past 500 upvotes**")]
             assert len(marks) == 1, f"{channel}: {len(marks)} notes of 500 upvotes in thread {card['id']}"
             contents = [m["content"] for m in thread if m["content"]]

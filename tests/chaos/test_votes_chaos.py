@@ -10,14 +10,9 @@ channel's counts are exactly the people whose reactions are still on: every vote
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import random
-import signal
 import socket
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -33,8 +28,10 @@ from bot.store.engagement import EngagementStore
 from bot.store.engine import create_engine, database_url, migrate
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
+from tests.chaos.fleet import kill, kill_all, spawner
 from tests.conftest import BACKENDS, backend, child_env, listings_of
 from tests.fakes.slack import FakeSlack
+from tests.fakes.slack_requests import event_callback, signed_headers
 
 pytestmark = pytest.mark.slow
 SECRET = "chaos-signing-secret"
@@ -43,7 +40,6 @@ CHANNELS = 8
 PAPERS = 3
 PEOPLE = 8
 EMOJIS = ("+1", "eyes", "tada")
-ROOT = Path(__file__).resolve().parents[2]
 DAY = date(2026, 6, 2)
 
 
@@ -103,27 +99,11 @@ def reaction(channel: str, ts: str, user: str, emoji: str, added: bool, at: floa
         "item_user": "UBOT",
         "event_ts": f"{at:.6f}",
     }
-    body = {
-        "token": "legacy",
-        "team_id": TEAM,
-        "api_app_id": "A0001",
-        "event": event,
-        "type": "event_callback",
-        "event_id": event_id,
-        "event_time": int(at),
-        "authorizations": [{"team_id": TEAM, "user_id": "UBOT", "is_bot": True}],
-    }
-    return Event(event_id, json.dumps(body))
+    return Event(event_id, json.dumps(event_callback(event, team=TEAM, event_id=event_id, event_time=int(at))))
 
 
 def signed(body: str, retry: int) -> dict[str, str]:
-    timestamp = str(int(time.time()))
-    signature = "v0=" + hmac.new(SECRET.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
-    headers = {
-        "content-type": "application/json",
-        "x-slack-request-timestamp": timestamp,
-        "x-slack-signature": signature,
-    }
+    headers = signed_headers(body, SECRET)
     if retry:
         headers |= {"x-slack-retry-num": str(retry), "x-slack-retry-reason": "http_timeout"}
     return headers
@@ -153,19 +133,8 @@ async def test_replicas_killed_at_random_count_every_vote_once(
         if url:
             env["PAPERBOY_DATABASE_URL"] = url
 
-        async def spawn(port: int) -> asyncio.subprocess.Process:
-            return await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                env=env | {"PAPERBOY_SLACK_PORT": str(port)},
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-
-        replicas = [await spawn(port) for port in ports]
+        spawns = [spawner(env | {"PAPERBOY_SLACK_PORT": str(port)}, "bot", "run") for port in ports]
+        replicas = [await spawn() for spawn in spawns]
         stop = asyncio.Event()
         kills = 0
 
@@ -190,9 +159,8 @@ async def test_replicas_killed_at_random_count_every_vote_once(
                     await ready(client)
                     await asyncio.sleep(rng.uniform(0.05, 0.4))
                     victim = rng.randrange(3)
-                    replicas[victim].send_signal(signal.SIGKILL)
-                    await replicas[victim].wait()
-                    replicas[victim] = await spawn(ports[victim])
+                    await kill(replicas[victim])
+                    replicas[victim] = await spawns[victim]()
                     kills += 1
 
         sends = answered = 0
@@ -236,10 +204,7 @@ async def test_replicas_killed_at_random_count_every_vote_once(
         finally:
             stop.set()
             await kill_task
-            for process in replicas:
-                if process.returncode is None:
-                    process.send_signal(signal.SIGKILL)
-                    await process.wait()
+            await kill_all(replicas)
 
         engine = create_engine(database_url(url, tmp_path))
         try:

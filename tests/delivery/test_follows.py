@@ -17,8 +17,9 @@ from bot.domain.config import DigestDefaults
 from bot.domain.models import Listing, Paper
 from bot.search.service import SearchService
 from bot.store.papers import PaperStore
-from tests.delivery.test_sweep import World, list_day, utc
+from tests.delivery.test_sweep import World, list_day
 from tests.delivery.test_sweep import world as world  # the fixture
+from tests.delivery.world import utc
 
 DM = "D0FOLLOW"
 

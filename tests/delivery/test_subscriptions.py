@@ -19,18 +19,11 @@ from bot.ingest.catalog import Catalog
 from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
+from tests.delivery.world import Clock
 from tests.fakes.publisher import RecordingPublisher
 
 CHANNEL = ChannelRef("slack", "C0NEW")
 WEDNESDAY = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)  # 09:30 in Berlin: today's 09:00 is past, so is yesterday's
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 async def list_days(store: PaperStore, *days: date) -> None:

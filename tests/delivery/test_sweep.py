@@ -26,24 +26,13 @@ from bot.search.service import SearchService
 from bot.sources.hf_payload import parse_daily
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
+from tests.delivery.world import Clock, SweepWorld, utc
 from tests.fakes.publisher import Crash, RecordingPublisher
 from tests.store.test_ledger import counting
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @dataclass
-class World:
-    store: PaperStore
-    clock: Clock
-    publisher: RecordingPublisher
-    subscriptions: SubscriptionStore
+class World(SweepWorld):
     policy: ScheduleConfig
 
     def sweeper(self, owner: str = "replica-a", publisher: RecordingPublisher | None = None) -> Sweeper:
@@ -66,9 +55,6 @@ class World:
         while self.clock.now <= end:
             await sweeper.sweep(self.clock.now)
             self.clock.now += step
-
-    def headers(self, channel: str) -> Counter[str]:
-        return Counter(k.split(":")[0] for k in self.publisher.keys(channel) if k.endswith(":header"))
 
 
 def paper(arxiv_id: str, upvotes: int = 10) -> Paper:
@@ -97,10 +83,6 @@ async def world(store: PaperStore) -> World:
 
 async def subscribe(world: World, channel: str, **fields: object) -> None:
     await world.subscriptions.save(Subscription(channel=ChannelRef("slack", channel), limit=3, **fields))  # type: ignore[arg-type]
-
-
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.mark.slow

@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.fakes.server import start_server
+from tests.fakes.server import start_server, stop_server, wait_until
 
 APP_ID = "1000000000000000001"
 BOT_ID = "1000000000000000002"
@@ -50,6 +50,24 @@ def user(uid: str, name: str, *, bot: bool) -> dict[str, Any]:
         "avatar": None,
         "bot": bot,
         "public_flags": 0,
+    }
+
+
+def guild_channel(channel_id: str, name: str, *, kind: int = 0, position: int = 0) -> dict[str, Any]:
+    """A channel of the fake's guild as the gateway and REST show it: a text channel (type 0) by default."""
+    return {
+        "id": channel_id,
+        "type": kind,
+        "guild_id": GUILD_ID,
+        "name": name,
+        "position": position,
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+        "topic": None,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "flags": 0,
     }
 
 
@@ -183,11 +201,7 @@ class FakeDiscord:
         return [s for s in self.sent if s.path.endswith("/callback")]
 
     async def wait_for(self, predicate: Any, within: float = 5.0) -> None:
-        deadline = time.monotonic() + within
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise AssertionError("the fake Discord never saw what was expected")
-            await asyncio.sleep(0.01)
+        await wait_until(predicate, within, "the fake Discord")
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         for ws in self._sockets:
@@ -410,33 +424,9 @@ class FakeDiscord:
 
     async def start(self) -> None:
         self.channels = {
-            TEXT_ID: {
-                "id": TEXT_ID,
-                "type": 0,
-                "guild_id": GUILD_ID,
-                "name": "papers",
-                "position": 0,
-                "permission_overwrites": [],
-                "nsfw": False,
-                "parent_id": None,
-                "topic": None,
-                "last_message_id": None,
-                "rate_limit_per_user": 0,
-                "flags": 0,
-            },
-            FORUM_ID: {
-                "id": FORUM_ID,
-                "type": 15,
-                "guild_id": GUILD_ID,
-                "name": "paper-forum",
-                "position": 1,
-                "permission_overwrites": [],
-                "nsfw": False,
-                "parent_id": None,
-                "topic": None,
-                "last_message_id": None,
-                "rate_limit_per_user": 0,
-                "flags": 0,
+            TEXT_ID: guild_channel(TEXT_ID, "papers"),
+            FORUM_ID: guild_channel(FORUM_ID, "paper-forum", kind=15, position=1)
+            | {
                 "available_tags": [
                     {"id": k, "name": v, "moderated": False, "emoji_id": None, "emoji_name": None}
                     for k, v in TAGS.items()
@@ -462,10 +452,7 @@ class FakeDiscord:
         self._runner, self.port = await start_server(app)
 
     async def stop(self) -> None:
-        for ws in self._sockets:
-            await ws.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await stop_server(self._runner, self._sockets)
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+
 from aiohttp import web
 
 
@@ -12,3 +16,20 @@ async def start_server(app: web.Application) -> tuple[web.AppRunner, int]:
     await site.start()
     port: int = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     return runner, port
+
+
+async def stop_server(runner: web.AppRunner | None, sockets: Sequence[web.WebSocketResponse]) -> None:
+    """Close the fake's websockets, then the server (a fake never started has no runner)."""
+    for ws in sockets:
+        await ws.close()
+    if runner is not None:
+        await runner.cleanup()
+
+
+async def wait_until(predicate: Callable[[], object], within: float, fake: str) -> None:
+    """Poll `predicate` until it holds; after `within` seconds fail saying that `fake` never saw it."""
+    deadline = time.monotonic() + within
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{fake} never saw what was expected")
+        await asyncio.sleep(0.01)

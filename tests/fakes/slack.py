@@ -19,7 +19,7 @@ from urllib.parse import parse_qs
 
 from aiohttp import WSMsgType, web
 
-from tests.fakes.server import start_server
+from tests.fakes.server import start_server, stop_server, wait_until
 
 BOT_USER = "UBOT"
 TEAM = "T0001"
@@ -123,11 +123,7 @@ class FakeSlack:
         ]
 
     async def wait_for(self, predicate: Any, within: float = 5.0) -> None:
-        deadline = time.monotonic() + within
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise AssertionError("the fake Slack never saw what was expected")
-            await asyncio.sleep(0.01)
+        await wait_until(predicate, within, "the fake Slack")
 
     # -- server ---------------------------------------------------------------------------
 
@@ -141,10 +137,7 @@ class FakeSlack:
         self._runner, self.port = await start_server(app)
 
     async def stop(self) -> None:
-        for ws in self._sockets:
-            await ws.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await stop_server(self._runner, self._sockets)
 
     async def _args(self, request: web.Request) -> dict[str, Any]:
         if request.method == "GET":

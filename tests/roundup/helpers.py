@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from bot.store.papers import PaperStore
+from tests.delivery.world import Clock
 
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
+__all__ = ["Clock", "news_for"]  # Clock: the sweep tests' settable clock, for the roundup tests
 
 
 async def news_for(store: PaperStore, arxiv_id: str, *, upvotes: int | None = None, repo: str | None = None) -> None:

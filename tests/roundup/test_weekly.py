@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -23,23 +23,15 @@ from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.tables import digests
+from tests.delivery.world import Clock, SweepWorld, utc
 from tests.fakes.publisher import Crash, RecordingPublisher
 from tests.roundup.engagement import Card, MemoryEngagement
-from tests.roundup.helpers import Clock
 
 WEEK_23 = date(2026, 6, 1)  # Monday 1 June 2026
 
 
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=UTC)
-
-
 @dataclass
-class World:
-    store: PaperStore
-    clock: Clock
-    publisher: RecordingPublisher
-    subscriptions: SubscriptionStore
+class World(SweepWorld):
     engagement: MemoryEngagement = field(default_factory=MemoryEngagement)
     first_post: dict[str, datetime] = field(default_factory=dict)  # channel → when its first post went out
     policy: ScheduleConfig = field(default_factory=ScheduleConfig)
@@ -70,9 +62,6 @@ class World:
                 self.first_post.setdefault(posted.channel, self.clock.now)
             self.clock.now += step
         return said
-
-    def headers(self, channel: str) -> Counter[str]:
-        return Counter(k.split(":")[0] for k in self.publisher.keys(channel) if k.endswith(":header"))
 
 
 @pytest.fixture

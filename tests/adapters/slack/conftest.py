@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 from collections.abc import AsyncIterator
@@ -32,6 +30,7 @@ from bot.surfaces.suggestions import Suggestions
 from tests.chat.world import NOW, chat_service, offline_catalog
 from tests.conftest import local_client
 from tests.fakes.slack import FakeSlack
+from tests.fakes.slack_requests import button_click, command_form, event_callback, signed_headers
 
 SECRET = "test-signing-secret"
 
@@ -67,34 +66,15 @@ class SlackBot:
     async def send(
         self, body: str, content_type: str, *, secret: str = SECRET, age: int = 0, headers: dict[str, str] | None = None
     ) -> httpx.Response:
-        timestamp = str(int(time.time()) - age)
-        signature = "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
-        sent = {
-            "content-type": content_type,
-            "x-slack-request-timestamp": timestamp,
-            "x-slack-signature": signature,
-            **(headers or {}),
-        }
+        sent = signed_headers(body, secret, content_type, age=age) | (headers or {})
         async with local_client(timeout=10) as client:
             return await client.post(self.url, content=body, headers=sent)
 
     async def command(
         self, text: str, *, channel: str = "C0001", user: str = "U0001", secret: str = SECRET, age: int = 0
     ) -> httpx.Response:
-        form = {
-            "token": "legacy",
-            "team_id": "T0001",
-            "team_domain": "lab",
-            "channel_id": channel,
-            "channel_name": "directmessage" if channel.startswith("D") else "papers",
-            "user_id": user,
-            "user_name": "ada",
-            "command": "/papers",
-            "text": text,
-            "response_url": self.fake.response_url(),
-            "trigger_id": "1.2.3",
-            "api_app_id": "A0001",
-        }
+        name = "directmessage" if channel.startswith("D") else "papers"
+        form = command_form(text, self.fake.response_url(), channel=channel, channel_name=name, user=user)
         return await self.send(urlencode(form), "application/x-www-form-urlencoded", secret=secret, age=age)
 
     async def click_share(self, arxiv_id: str, channel: str = "C0001") -> httpx.Response:
@@ -114,42 +94,23 @@ class SlackBot:
         response: str = "r1",
         ephemeral: bool = True,
     ) -> httpx.Response:
-        payload = {
-            "type": "block_actions",
-            "team": {"id": "T0001", "domain": "lab"},
-            "user": {"id": user, "username": "ada", "team_id": "T0001"},
-            "api_app_id": "A0001",
-            "token": "legacy",
-            "container": {"type": "message", "message_ts": "1.1", "channel_id": channel, "is_ephemeral": ephemeral},
-            "trigger_id": "1.2.3",
-            "channel": {"id": channel, "name": "papers"},
-            "response_url": self.fake.response_url(response),
-            "actions": [
-                {
-                    "action_id": action,
-                    "block_id": f"{action.split('_')[0]}:{arxiv_id}",
-                    "type": "button",
-                    "value": arxiv_id,
-                    "action_ts": "1.2",
-                }
-            ],
-        }
+        payload = button_click(
+            action,
+            f"{action.split('_')[0]}:{arxiv_id}",
+            arxiv_id,
+            {"type": "message", "message_ts": "1.1", "channel_id": channel, "is_ephemeral": ephemeral},
+            user=user,
+            channel={"id": channel, "name": "papers"},
+            response_url=self.fake.response_url(response),
+        )
         return await self.send(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
     async def event(
         self, event: dict[str, Any], *, event_id: str, retry: int | None = None, team: str = "T0001"
     ) -> httpx.Response:
         """An Events API callback, signed; `retry` adds Slack's retry headers (X-Slack-Retry-Num)."""
-        body = {
-            "token": "legacy",
-            "team_id": team,
-            "api_app_id": "A0001",
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(float(event.get("event_ts") or event.get("ts") or time.time())),
-            "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True}],
-        }
+        when = int(float(event.get("event_ts") or event.get("ts") or time.time()))
+        body = event_callback(event, team=team, event_id=event_id, event_time=when)
         headers = {"x-slack-retry-num": str(retry), "x-slack-retry-reason": "http_timeout"} if retry else None
         return await self.send(json.dumps(body), "application/json", headers=headers)
 

@@ -18,6 +18,7 @@ from bot.store.papers import PaperStore
 from bot.store.reading import Person
 from tests.adapters.slack.conftest import SlackBot
 from tests.chat.world import NOW
+from tests.fakes.slack_requests import button_click
 
 
 async def open_home(bot: SlackBot, user: str = "U0001", tab: str = "home", event_id: str = "EvHome1") -> None:
@@ -27,19 +28,14 @@ async def open_home(bot: SlackBot, user: str = "U0001", tab: str = "home", event
 
 
 async def click_settings(bot: SlackBot, channel: str, user: str = "U0001") -> None:
-    payload = {
-        "type": "block_actions",
-        "team": {"id": "T0001", "domain": "lab"},
-        "user": {"id": user, "username": "ada", "team_id": "T0001"},
-        "api_app_id": "A0001",
-        "token": "legacy",
-        "container": {"type": "view", "view_id": "V0000001"},
-        "trigger_id": "1.2.3",
-        "view": {"id": "V0000001", "type": "home", "blocks": [], "state": {"values": {}}},
-        "actions": [
-            {"action_id": SETTINGS_ACTION, "block_id": "b1", "type": "button", "value": channel, "action_ts": "1.2"}
-        ],
-    }
+    payload = button_click(
+        SETTINGS_ACTION,
+        "b1",
+        channel,
+        {"type": "view", "view_id": "V0000001"},
+        user=user,
+        view={"id": "V0000001", "type": "home", "blocks": [], "state": {"values": {}}},
+    )
     response = await bot.send(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
     assert response.status_code == 200
 

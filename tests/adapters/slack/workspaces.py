@@ -4,8 +4,6 @@ and a fake Slack that hands out a token per workspace and checks which token eac
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import html
 import json
 import re
@@ -31,6 +29,7 @@ from bot.store.sealing import new_key, sealer
 from tests.chat.world import chat_service
 from tests.conftest import local_client
 from tests.fakes.slack import FakeSlack, Workspace
+from tests.fakes.slack_requests import command_form, event_callback, signed_headers
 
 SECRET = "multi-signing-secret"
 KEY = new_key()
@@ -76,9 +75,7 @@ class MultiBot:
         return await self.get("/slack/oauth_redirect", params={"code": code, "state": state}, cookie=cookie)
 
     async def send(self, body: str, content_type: str, *, secret: str = SECRET) -> httpx.Response:
-        timestamp = str(int(time.time()))
-        signature = "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
-        headers = {"content-type": content_type, "x-slack-request-timestamp": timestamp, "x-slack-signature": signature}
+        headers = signed_headers(body, secret, content_type)
         async with local_client(timeout=10) as client:
             return await client.post(f"{self.url}/slack/events", content=body, headers=headers)
 
@@ -94,20 +91,7 @@ class MultiBot:
     ) -> httpx.Response:
         """`/papers text` in `team`'s channel; with `org`, from a team of that Enterprise Grid org whose install
         is org-wide, as Slack sends it then (`enterprise_id`, `is_enterprise_install=true`)."""
-        form = {
-            "token": "legacy",
-            "team_id": team,
-            "team_domain": team.lower(),
-            "channel_id": channel,
-            "channel_name": "papers",
-            "user_id": "U0001",
-            "user_name": "ada",
-            "command": "/papers",
-            "text": text,
-            "response_url": self.fake.response_url(answer),
-            "trigger_id": "1.2.3",
-            "api_app_id": "A0001",
-        }
+        form = command_form(text, self.fake.response_url(answer), team=team, domain=team.lower(), channel=channel)
         if org is not None:
             form |= {"enterprise_id": org, "enterprise_name": org.lower(), "is_enterprise_install": "true"}
         return await self.send(urlencode(form), "application/x-www-form-urlencoded", secret=secret)
@@ -126,16 +110,7 @@ class MultiBot:
         org-wide install, the envelope names the org and the team, its `authorizations` the org only (as in
         bolt's org-app tests; `names_team`: the team too, as in Slack's own sample); with `org_wide=False`,
         for the team's own install in the org."""
-        body: dict[str, Any] = {
-            "token": "legacy",
-            "team_id": team,
-            "api_app_id": "A0001",
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": team, "user_id": f"UBOT{team}", "is_bot": True}],
-        }
+        body = event_callback(event, team=team, event_id=event_id, event_time=int(time.time()), bot=f"UBOT{team}")
         if org is not None:
             bot = f"UBOT{org if org_wide else team}"
             seen = team if names_team or not org_wide else None
