@@ -114,8 +114,8 @@ async def test_run_opens_the_search_index_at_start_not_at_the_first_command(
 ) -> None:
     port = free_port()
     env = environment(tmp_path, fake_slack, port)
-    code, _, err = await run_cli(env, tmp_path, "import", "--no-embed", str(CURRENT / "2026-06-01.json"))
-    assert code == 0, err
+    code, _, said = await run_cli(env, tmp_path, "import", "--no-embed", str(CURRENT / "2026-06-01.json"))
+    assert code == 0, said
     registry = tmp_path / "data" / "search" / "registry.npz"
     assert not registry.exists()
     process = await asyncio.create_subprocess_exec(

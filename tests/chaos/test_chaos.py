@@ -96,6 +96,7 @@ def replica_env(data: Path, url: str | None, slack: FakeSlack, discord: FakeDisc
 
 
 @pytest.mark.parametrize("backend_name", BACKENDS)
+@pytest.mark.timeout(600)  # about a minute alone; several on a busy machine (the others set the same)
 async def test_three_replicas_killed_at_random_deliver_everything_once(
     backend_name: str, tmp_path: Path, fake_slack: FakeSlack
 ) -> None:
