@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.models import Listing
@@ -106,6 +107,30 @@ async def sqlite_copy(
     return engine
 
 
+@asynccontextmanager
+async def disposed_with_nothing_open(engine: AsyncEngine) -> AsyncIterator[None]:
+    """Disposes `engine` on the way out, and fails if a database connection it opened is still open
+    then: something the test started (a bot's handler, a background write) was still using the store.
+    The event loop's end would cut that off and leave the connection to the garbage collector, whose
+    ResourceWarning would fail whichever later test it happened to land in."""
+    opened: dict[int, object] = {}
+
+    def connected(dbapi_connection: object, _record: object) -> None:
+        opened[id(dbapi_connection)] = dbapi_connection
+
+    def closed(dbapi_connection: object, *_record: object) -> None:
+        opened.pop(id(dbapi_connection), None)
+
+    event.listen(engine.sync_engine, "connect", connected)
+    event.listen(engine.sync_engine, "close", closed)
+    event.listen(engine.sync_engine, "close_detached", closed)
+    try:
+        yield
+    finally:
+        await engine.dispose()
+    assert not opened, f"{len(opened)} database connection(s) still in use when the test ended: {list(opened.values())}"
+
+
 def _store_file(folder: Path) -> Path:
     name = database_url(None, folder).database
     assert name is not None
@@ -137,10 +162,8 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path, templates: Path)
         else:
             engine = create_engine(database_url(url, tmp_path))
             await migrate(engine)
-        try:
+        async with disposed_with_nothing_open(engine):
             yield PaperStore(engine)
-        finally:
-            await engine.dispose()
 
 
 @pytest.fixture
@@ -197,7 +220,5 @@ async def save_june(store: PaperStore) -> None:
 async def june_store(tmp_path: Path, templates: Path) -> AsyncIterator[PaperStore]:
     """A SQLite store holding the recorded listings of 1, 2 and 3 June 2026 (for the chat adapters)."""
     engine = await sqlite_copy(templates / "june", tmp_path, save_june)
-    try:
+    async with disposed_with_nothing_open(engine):
         yield PaperStore(engine)
-    finally:
-        await engine.dispose()

@@ -21,6 +21,7 @@ from discord import app_commands
 
 from adapters.discord.community import DiscordCommunity, add_commands, card_buttons
 from adapters.discord.follows import add_follow_commands
+from adapters.discord.inflight import HeldTree, InFlight
 from adapters.discord.publisher import DiscordPublisher
 from adapters.discord.render import Message, post_message
 from adapters.discord.wording import shared
@@ -97,7 +98,8 @@ class PaperBot(discord.Client):
         )
         self.chat = chat
         self.publisher = DiscordPublisher(self)
-        self.tree = app_commands.CommandTree(self)
+        self.in_flight = InFlight()  # the handlers under way, which `DiscordRuntime.stop` lets finish
+        self.tree = HeldTree(self, self.in_flight)
         group = papers_group(self)
         self.community = DiscordCommunity(self, community) if community is not None else None
         if community is not None:
@@ -117,6 +119,7 @@ class PaperBot(discord.Client):
             await self.tree.sync()
 
     async def answer(self, interaction: discord.Interaction, command: Command) -> None:
+        self.in_flight.hold()  # a form's submission comes here from outside the command tree
         if not await _defer(interaction):
             return  # another replica, on its own gateway session, is answering this one
         await ACKS_FIRST.turn()  # a burst's other defers go out before this search starts
@@ -140,14 +143,17 @@ class PaperBot(discord.Client):
         )
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        self.in_flight.hold()
         if self.community is not None:
             await self.community.reaction(payload, added=True)
 
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        self.in_flight.hold()
         if self.community is not None:
             await self.community.reaction(payload, added=False)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
+        self.in_flight.hold()
         if self.community is not None and await self.community.interaction(interaction):
             return
         data: dict[str, Any] = dict(interaction.data or {})
@@ -165,6 +171,7 @@ class PaperBot(discord.Client):
         await interaction.followup.send(content=text, ephemeral=True)
 
     async def on_message(self, message: discord.Message) -> None:
+        self.in_flight.hold()
         if self.community is not None:
             await self.community.message(message)  # a reply in a paper's thread counts
         if message.author.bot or self.user is None or not any(u.id == self.user.id for u in message.mentions):
@@ -309,6 +316,7 @@ class DiscordRuntime:
         log.info("Discord: ready as %s", self.bot.user)
 
     async def stop(self) -> None:
+        await self.bot.in_flight.drain()  # before the client closes: a handler's answer still goes out
         await self.bot.close()
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)

@@ -33,6 +33,7 @@ class DiscordBot:
     subscriptions: SubscriptionStore
     suggestions: Suggestions
     community: Community
+    runtime: DiscordRuntime
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ async def discord_bot(fake_discord: FakeDiscord, june_store: PaperStore) -> Asyn
     runtime = DiscordRuntime(bot, "fake-token")
     await runtime.start(within=10)
     try:
-        yield DiscordBot(fake_discord, bot, store, ledger, subscriptions, suggestions, community)
+        yield DiscordBot(fake_discord, bot, store, ledger, subscriptions, suggestions, community, runtime)
     finally:
         await runtime.stop()
         await suggestions.close()
