@@ -1,12 +1,12 @@
 """What changed in the store since an index last caught up with it: its watermark.
 
-The watermark is the store's newest `papers.updated_at` an index holds (as the store wrote it, so
-clocks of other replicas don't matter). Catching up re-reads papers changed after it (less a margin
-for transactions that committed late): a new listing day moves the paper's `updated_at` too
-(`PaperStore.save_listings`), whether a sync, an import or the snapshot added it. Papers listed on
-days synced after it are read again as well: listings a sync stored before listings moved
-`updated_at`. Papers are never deleted from the store; an index that holds more papers than the
-store, or is ahead of it, is from another store and is built again.
+The watermark is the store's newest `papers.updated_at` an index holds. Each `updated_at` is the
+clock of the process that wrote it, so catching up re-reads papers changed after the watermark less
+a margin, for transactions that committed late and for clocks up to that far apart. A new listing
+day moves the paper's `updated_at` too (`PaperStore.save_listings`), whether a sync, an import or
+the snapshot added it. Papers listed on days synced after it are read again as well: listings a
+sync stored before listings moved `updated_at`. Papers are never deleted from the store; an index
+that holds more papers than the store, or is ahead of it, is from another store and is built again.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from bot.store.engine import as_utc
 from bot.store.papers import PaperStore
 from bot.store.tables import fetched_days, listings, papers
 
-MARGIN = timedelta(minutes=10)  # a transaction's `now` is taken before it commits
+MARGIN = timedelta(minutes=10)  # a transaction's `now` is taken before it commits; replicas' clocks differ
 
 
 @dataclass(frozen=True)
