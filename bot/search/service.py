@@ -205,8 +205,11 @@ class SearchService:
             if hits is not None:
                 return hits
             async with self._access.writer:
-                if self._index is index and await self._cpu.run(index.reopen):
-                    self._embed_later(index)
+                if self._index is index:
+                    if await self._cpu.run(index.reopen):
+                        self._embed_later(index)
+                    else:  # its files changed but could not be read again: answer from what it holds
+                        return await self._cpu.run(index.search_now, query, filters, limit)
 
     async def close(self) -> None:
         """Stop a background embedding run (what it stored so far stays)."""

@@ -153,3 +153,17 @@ async def test_a_restart_opens_the_index_and_catches_up(
     since = await second.search(moved.title, SearchFilters(since=date(2026, 6, 9)), limit=50)
     assert [h.paper.arxiv_id for h in since] == [moved.arxiv_id]
     await second.close()
+
+
+async def test_an_index_whose_registry_cannot_be_read_again_still_answers(store: PaperStore, tmp_path: Path) -> None:
+    folder = tmp_path / "search"
+    await store.save_listings(listings_of("2026-06-01"))
+    search = SearchService(store, folder=folder)
+    try:
+        before = [h.paper.arxiv_id for h in await search.search("agents")]
+        assert before
+        (folder / "registry.npz").unlink()  # as after a registry that could not be renamed into place
+        for _ in range(3):  # changed on disk, unreadable: answered from what the process holds, every time
+            assert [h.paper.arxiv_id for h in await search.search("agents")] == before
+    finally:
+        await search.close()
