@@ -148,7 +148,7 @@ class Chat:
             else:
                 raise SystemExit("paperboy run never listened")
         await asyncio.wait_for(self.discord.identified.wait(), 120)
-        await self.slack_burst(1, within=600)  # the index is open (it is opened at start)
+        await self.slack_burst(1, within=600)  # the index is built at the first search
         await self.discord_burst(1, within=600)
         # This process is the instrument: the fakes stamp each ack, defer and answer as it comes. Its
         # full collections (over the fill's objects: up to 230 ms each) would stop those clocks.

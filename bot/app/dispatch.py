@@ -17,7 +17,6 @@ from bot.domain.publishing import Publisher
 from bot.host.heap import freeze_heap
 from bot.ingest.sync import recent_days
 from bot.roundup.wiring import Roundups, living
-from bot.search.lazy import LazySearch
 from bot.store.engine import refresh_statistics
 
 log = logging.getLogger("paperboy")
@@ -67,7 +66,7 @@ async def _serve(
             log.warning("sync of %s failed: %s", day, reason)
         await roundup.follow(syncer, report.days)
 
-    ready = asyncio.create_task(_ready(services.search))
+    freeze_heap()  # started: what the process holds now, it holds for good (bot/host/heap.py)
     policy = services.config.schedule
     scheduler = Scheduler(
         sweep=sweep_now,
@@ -80,15 +79,4 @@ async def _serve(
     try:
         await stop.wait()
     finally:
-        ready.cancel()
         scheduler.stop()
-
-
-async def _ready(search: LazySearch) -> None:
-    """The search index opened (or built from the store) now, not at the first `/papers`; then the
-    heap the process keeps for good frozen out of the collector's way (`bot/host/heap.py`)."""
-    try:
-        await search.index()
-    except Exception:  # the first search opens it again, and says what went wrong
-        log.exception("opening the search index at start failed")
-    freeze_heap()

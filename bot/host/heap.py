@@ -13,6 +13,6 @@ import gc
 
 
 def freeze_heap() -> None:
-    """Call once the process holds what it keeps for good (after start, once the search index is open)."""
+    """Call once the process holds what it keeps for good (`paperboy run`, once started)."""
     gc.collect()
     gc.freeze()

@@ -109,31 +109,6 @@ async def test_run_answers_papers_over_http(tmp_path: Path, fake_slack: FakeSlac
     assert "paperboy is running: Slack (HTTP on port" in err.decode()
 
 
-async def test_run_opens_the_search_index_at_start_not_at_the_first_command(
-    tmp_path: Path, fake_slack: FakeSlack
-) -> None:
-    port = free_port()
-    env = environment(tmp_path, fake_slack, port)
-    code, _, said = await run_cli(env, tmp_path, "import", "--no-embed", str(CURRENT / "2026-06-01.json"))
-    assert code == 0, said
-    registry = tmp_path / "data" / "search" / "registry.npz"
-    assert not registry.exists()
-    process = await asyncio.create_subprocess_exec(
-        *entry_point(), "run", env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    try:
-        for _ in range(300):  # no command is sent
-            if registry.exists():
-                break
-            await asyncio.sleep(0.1)
-        assert registry.exists(), "paperboy run did not open its search index at start"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        _, err = await asyncio.wait_for(process.communicate(), 30)
-    assert process.returncode == 0, err.decode()
-    assert "opening the search index at start failed" not in err.decode()
-
-
 async def test_run_without_a_signing_secret_says_what_is_missing(tmp_path: Path, fake_slack: FakeSlack) -> None:
     env = environment(tmp_path, fake_slack, free_port())
     del env["SLACK_SIGNING_SECRET"]
