@@ -30,7 +30,7 @@ from urllib.parse import parse_qs
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
-from bot.host.bursts import ACKS_FIRST, AcksFirst
+from bot.host.bursts import ACKS_FIRST
 
 log = logging.getLogger("paperboy.slack")
 MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller; aiohttp's default cap, made explicit
@@ -66,10 +66,9 @@ class Background:
     together: a burst's acks are not held up behind bolt's middleware and the searches of the
     requests already acknowledged (they queue, at no cost, for a slot)."""
 
-    def __init__(self, at_once: int = 8, acks_first: AcksFirst = ACKS_FIRST) -> None:
+    def __init__(self, at_once: int = 8) -> None:
         self.tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(at_once)
-        self._acks_first = acks_first
 
     def start(self, handler: Handler, request: web.Request) -> None:
         task = asyncio.create_task(self._handle_in_turn(handler, request))
@@ -77,7 +76,7 @@ class Background:
         task.add_done_callback(self.tasks.discard)
 
     async def _handle_in_turn(self, handler: Handler, request: web.Request) -> None:
-        await self._acks_first.turn()
+        await ACKS_FIRST.turn()
         async with self._slots:
             await self._handle(handler, request)
 

@@ -347,8 +347,9 @@ class LexicalIndex:
         return np.array([at.get(i, -1) for i in ids], dtype=np.int64)
 
     def papers_at(self, positions: Sequence[int]) -> dict[int, Paper]:
-        """The papers at these positions; the last `PAPERS_KEPT` read stay parsed until the index is
-        read again (a search's expansions and its answer read the same papers; bursts, the popular ones)."""
+        """The papers at these positions. Those read lately stay parsed (up to `PAPERS_KEPT`, then they
+        start over) until the index is read again: a search's expansions and its answer read the same
+        papers, and a burst the popular ones."""
         searcher = self._searcher
         kept_for, kept = self._kept
         if kept_for is not searcher:
