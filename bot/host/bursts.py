@@ -7,11 +7,20 @@ the last acks waited behind the first answers. So each request's work first call
 returns once no other request has been acknowledged for `settle` seconds, or `most` seconds after
 the first one waiting, whichever comes first. A lone command waits `settle` (3 ms); a burst's acks
 all go out before its first search starts. One gate serves the whole process (Slack and Discord).
+
+Then the burst's work: `Batched` lets requests that arrive together share one piece of work (the
+search service embeds a burst's queries in one pass of the model, a fraction of one each).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class AcksFirst:
@@ -41,3 +50,51 @@ class AcksFirst:
 
 
 ACKS_FIRST = AcksFirst()  # the process's gate
+
+
+class Batched(Generic[T]):
+    """Work asked for while a batch is under way is done together, as the next batch: a lone request
+    is a batch of one and waits for nothing; in a burst, each batch takes what gathered during the
+    last one (up to `most`). Batching only saves work: if a batch fails, it is logged and its
+    requests return all the same, to do their part alone."""
+
+    def __init__(self, work: Callable[[list[T]], Awaitable[object]], most: int) -> None:
+        self._work = work
+        self.most = most
+        self._waiting: list[tuple[T, asyncio.Future[None]]] = []
+        self._runner: asyncio.Task[None] | None = None
+
+    async def add(self, item: T) -> None:
+        """Returns once a batch holding `item` is done (or failed)."""
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        self._waiting.append((item, done))
+        if self._runner is None or self._runner.done() or self._runner.get_loop() is not loop:
+            self._waiting = [(i, f) for i, f in self._waiting if f.get_loop() is loop]  # another loop's are gone
+            self._runner = loop.create_task(self._run())
+        await asyncio.shield(done)
+
+    async def _run(self) -> None:
+        taken: list[tuple[T, asyncio.Future[None]]] = []
+        try:
+            while self._waiting:
+                taken, self._waiting = self._waiting[: self.most], self._waiting[self.most :]
+                try:
+                    await self._work([item for item, _ in taken])
+                except Exception:
+                    log.exception("a batch of %d failed; each is done alone instead", len(taken))
+                _release(taken)
+        finally:  # cancelled (`close`): nobody is left waiting
+            _release(taken + self._waiting)
+            self._waiting = []
+
+    async def close(self) -> None:
+        if self._runner is not None and not self._runner.done():
+            self._runner.cancel()
+            await asyncio.gather(self._runner, return_exceptions=True)
+
+
+def _release(waiting: list[tuple[T, asyncio.Future[None]]]) -> None:
+    for _, done in waiting:
+        if not done.done():
+            done.set_result(None)

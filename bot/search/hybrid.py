@@ -15,9 +15,9 @@ query with nothing close enough in embedding space gets no dense results (gibber
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -55,15 +55,46 @@ def fuse(lists: Sequence[npt.NDArray[np.int64]], weights: Sequence[float]) -> di
     return fused
 
 
-def _cached(encoder: QueryEncoder) -> Callable[[str], Vectors]:
-    """Query text → embedding, the last 512 remembered (a closure, so the cache holds no index alive)."""
+class QueryVectors:
+    """Query text → embedding, the last `KEPT` remembered; thread-safe (holds no index alive).
+    `prepare` encodes those it lacks in one pass of the model (a burst's queries): only for an encoder
+    that gives a text the same bits alone or together (`batches_agree`), the search service's check."""
 
-    @lru_cache(maxsize=512)
-    def vector(text: str) -> Vectors:
-        found: Vectors = encoder.encode([text])[0]
+    KEPT = 512
+
+    def __init__(self, encoder: QueryEncoder) -> None:
+        self._encoder = encoder
+        self._kept: OrderedDict[str, Vectors] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str) -> Vectors:
+        found = self._get(text)
+        if found is None:
+            found = self._encoder.encode([text])[0]
+            self._put({text: found})
         return found
 
-    return vector
+    def prepare(self, texts: Sequence[str]) -> None:
+        missing = [t for t in dict.fromkeys(texts) if self._get(t) is None]
+        if missing:
+            self._put(dict(zip(missing, self._encoder.encode(missing), strict=True)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+    def _get(self, text: str) -> Vectors | None:
+        with self._lock:
+            found = self._kept.get(text)
+            if found is not None:
+                self._kept.move_to_end(text)
+            return found
+
+    def _put(self, found: Mapping[str, Vectors]) -> None:
+        with self._lock:
+            self._kept.update(found)
+            while len(self._kept) > self.KEPT:
+                self._kept.popitem(last=False)
 
 
 class HybridIndex:
@@ -92,7 +123,7 @@ class HybridIndex:
             self._dense = DenseIndex(
                 np.zeros(0, np.int64), np.zeros((0, DIMENSIONS), np.float32), self.lexical.size, expected=expected
             )
-            self._query_vector = _cached(encoder)
+            self._query_vector = QueryVectors(encoder)
         self.load(papers, vectors)
         self.seal()
 
@@ -168,7 +199,16 @@ class HybridIndex:
     def forget_queries(self) -> None:
         """Drop the cached query embeddings (benchmarks time a query's first sight)."""
         if self._dense is not None:
-            self._query_vector.cache_clear()  # type: ignore[attr-defined]
+            self._query_vector.clear()
+
+    def prepare_queries(self, asked: Sequence[tuple[str, SearchFilters, int]]) -> None:
+        """Embed, together, the queries of these searches (query, filters, limit) that will search by
+        meaning; their searches then find the embeddings made. CPU work, like a search. Only for an
+        encoder that gives a text the same bits alone or together (the search service asks it)."""
+        off_loop("embedding queries")
+        if self._dense is not None:
+            parsed = [(parse_query(q), f, n) for q, f, n in asked]
+            self._query_vector.prepare([p.text for p, f, n in parsed if self._by_meaning(p, f, n)])
 
     def _by_meaning(self, parsed: Query, filters: SearchFilters, limit: int) -> bool:
         dense = self._dense

@@ -25,6 +25,7 @@ from aiorwlock import RWLock
 
 from bot.domain.errors import SearchIndexError
 from bot.domain.models import Paper
+from bot.host.bursts import Batched
 from bot.host.pools import CpuPool, cpu_pool
 from bot.search.changes import changes_since
 from bot.search.embeddings import Progress, current, embed
@@ -43,6 +44,7 @@ def _offset(progress: Progress, done: int, total: int) -> Progress:
 
 BUILD_BATCH = 5000  # papers read from the store at a time while building or catching up
 EMBED_BATCH = 1024  # papers read from the index at a time while embedding
+QUERY_BATCH = 64  # queries embedded in one pass of the model at most (a burst's)
 log = logging.getLogger(__name__)
 
 
@@ -68,6 +70,8 @@ class SearchService:
         self._embed_lock = asyncio.Lock()
         self._backfill: asyncio.Task[int] | None = None
         self._filled: asyncio.Task[None] | None = None  # an opened index's embeddings, read from the store
+        self._asked = Batched(self._embed_queries, QUERY_BATCH)
+        self._together: bool | None = None  # `_batching`, once asked
 
     @property
     def hybrid(self) -> bool:
@@ -195,7 +199,10 @@ class SearchService:
     async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
         """Searches run in the CPU pool, as many at once as it has workers (tantivy, faiss and NumPy let
         go of the GIL), never beside an extend (a half-extended read) or a reopen. When another process
-        wrote to the index since, it is read again first, alone."""
+        wrote to the index since, it is read again first, alone. Queries asked at the same time are
+        embedded together first (a burst's: a fraction of the model's time each)."""
+        if await self._batching():
+            await self._asked.add((query, filters, limit))
         while True:
             index = await self.index()
             async with self._access.reader:
@@ -211,8 +218,24 @@ class SearchService:
                     else:  # its files changed but could not be read again: answer from what it holds
                         return await self._cpu.run(index.search_now, query, filters, limit)
 
+    async def _batching(self) -> bool:
+        """Whether queries are embedded in batches: where the encoder gives a text the same vector alone
+        or in a batch (asked once, in the CPU pool: it loads the model)."""
+        if self._together is None:
+            agree = getattr(self._encoder, "batches_agree", None)
+            try:
+                self._together = agree is not None and bool(await self._cpu.run(agree))
+            except Exception:  # the model would not load: the search says so itself, one query at a time
+                self._together = False
+        return self._together
+
+    async def _embed_queries(self, asked: list[tuple[str, SearchFilters, int]]) -> None:
+        index = await self.index()
+        await self._cpu.run(index.prepare_queries, asked)
+
     async def close(self) -> None:
         """Stop a background embedding run (what it stored so far stays)."""
+        await self._asked.close()
         if self._filled is not None and not self._filled.done():
             self._filled.cancel()
             await asyncio.gather(self._filled, return_exceptions=True)

@@ -1,10 +1,13 @@
-"""Acks first: the work behind acknowledged requests waits for a burst of acknowledgements to pass."""
+"""Acks first: the work behind acknowledged requests waits for a burst of acknowledgements to pass;
+then `Batched` lets the burst's requests share their work."""
 
 from __future__ import annotations
 
 import asyncio
 
-from bot.host.bursts import AcksFirst
+import pytest
+
+from bot.host.bursts import AcksFirst, Batched
 
 
 async def burst(gate: AcksFirst, count: int, apart: float) -> tuple[list[float], list[float]]:
@@ -41,3 +44,54 @@ async def test_a_long_stream_of_acks_holds_work_back_at_most_most_seconds() -> N
 async def test_a_lone_request_waits_only_settle() -> None:
     acked, began = await burst(AcksFirst(settle=0.003, most=0.1), count=1, apart=0.0)
     assert began[0] - acked[0] < 0.1
+
+
+class Recorder:
+    """Work that records each batch it is given; takes `pause` seconds; fails on a batch holding "boom"."""
+
+    def __init__(self, pause: float = 0.05) -> None:
+        self.batches: list[list[str]] = []
+        self.pause = pause
+
+    async def __call__(self, batch: list[str]) -> None:
+        self.batches.append(batch)
+        await asyncio.sleep(self.pause)
+        if "boom" in batch:
+            raise RuntimeError("boom")
+
+
+async def test_a_lone_request_is_a_batch_of_one_and_waits_for_nothing_else() -> None:
+    work = Recorder(pause=0.0)
+    batched = Batched(work, most=8)
+    await batched.add("a")
+    await batched.add("b")
+    assert work.batches == [["a"], ["b"]]
+
+
+async def test_requests_arriving_during_a_batch_are_the_next_batch_up_to_most() -> None:
+    work = Recorder()
+    batched = Batched(work, most=3)
+    first = asyncio.create_task(batched.add("first"))
+    await asyncio.sleep(0.01)  # the first batch is under way: these gather meanwhile
+    await asyncio.gather(first, *(batched.add(str(i)) for i in range(5)))
+    assert work.batches == [["first"], ["0", "1", "2"], ["3", "4"]]
+
+
+async def test_a_failed_batch_is_logged_and_its_requests_return(caplog: pytest.LogCaptureFixture) -> None:
+    work = Recorder()
+    batched = Batched(work, most=8)
+    first = asyncio.create_task(batched.add("first"))
+    await asyncio.sleep(0.01)
+    await asyncio.wait_for(asyncio.gather(first, batched.add("boom"), batched.add("fine")), 5)
+    assert work.batches == [["first"], ["boom", "fine"]]
+    assert "a batch of 2 failed" in caplog.text
+    await batched.add("after")  # and the next one is worked on
+    assert work.batches[-1] == ["after"]
+
+
+async def test_close_lets_every_waiting_request_return() -> None:
+    batched = Batched(Recorder(pause=60.0), most=8)
+    waiting = [asyncio.create_task(batched.add(str(i))) for i in range(3)]
+    await asyncio.sleep(0.01)
+    await batched.close()
+    await asyncio.wait_for(asyncio.gather(*waiting), 5)

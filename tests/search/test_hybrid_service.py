@@ -34,6 +34,21 @@ class CountingEncoder:
         return shared_encoder().encode(texts)
 
 
+class BatchCounting(CountingEncoder):
+    """…that says, as the real one does, that a text has the same vector alone and in a batch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.calls += 1
+        return super().encode(texts)
+
+    def batches_agree(self) -> bool:
+        return shared_encoder().batches_agree()
+
+
 def service(store: PaperStore, encoder: CountingEncoder) -> SearchService:
     return SearchService(store, EmbeddingStore(store.engine), encoder)
 
@@ -175,3 +190,26 @@ async def test_the_index_is_built_a_batch_at_a_time(store: PaperStore, monkeypat
     assert [(h.paper.arxiv_id, round(h.score, 6)) for h in streamed] == [
         (h.paper.arxiv_id, round(h.score, 6)) for h in whole
     ]
+
+
+async def test_a_burst_s_queries_are_embedded_together_and_rank_as_alone(store: PaperStore) -> None:
+    await store.save_listings(listings_of("2026-06-01"))
+    queries = [
+        "speeding up large model inference",
+        "robots that follow instructions",
+        "making pictures from text",
+        "agents that use tools",
+        "long documents",
+        "reasoning with reinforcement learning",
+    ]
+    alone = service(store, CountingEncoder())
+    await alone.embed_missing()
+    single = [[h.paper.arxiv_id for h in await alone.search(q)] for q in queries]
+    await alone.close()
+    encoder = BatchCounting()
+    search = service(store, encoder)
+    await search.index()
+    together = await asyncio.gather(*(search.search(q) for q in queries))
+    assert [[h.paper.arxiv_id for h in hits] for hits in together] == single and all(single)
+    assert encoder.texts == len(queries) and encoder.calls < len(queries)  # fewer passes than queries
+    await search.close()
