@@ -463,7 +463,7 @@ def run() -> None:
     )
 
     async def work(services: Services) -> None:
-        await serve_until_stopped(services, lambda note: err.print(note, markup=False))
+        await serve_until_stopped(services, lambda note: err.print(note, markup=False), stopping_process=True)
 
     _run(work, notice_first=True)
 

@@ -26,6 +26,7 @@ from bot.chat.home import HomeService
 from bot.chat.service import ChatService
 from bot.community.service import Community
 from bot.domain.errors import ConfigError
+from bot.host.exits import exit_by
 from bot.store.engagement import EngagementStore
 from bot.store.health import database_problem
 from bot.store.reading import ReadingLists
@@ -217,14 +218,19 @@ async def running(services: Services) -> AsyncIterator[Running]:
 
 
 SHUTDOWN_SECONDS = 10.0  # from SIGTERM or Ctrl-C to exit, at the most
+EXIT_DEADLINE_SECONDS = 2 * SHUTDOWN_SECONDS  # … and should a thread hold the process, it ends then
 
 
-async def serve_until_stopped(services: Services, console_note: Callable[[str], None]) -> None:
+async def serve_until_stopped(
+    services: Services, console_note: Callable[[str], None], stopping_process: bool = False
+) -> None:
     """Start every platform, then sweep and sync until SIGINT or SIGTERM; stop within `SHUTDOWN_SECONDS`.
 
     A signal during start-up (Socket Mode retrying an unreachable Slack, a slow gateway) cancels the
     start at once; a signal while serving lets the sweep finish what it is posting, for up to
-    `SHUTDOWN_SECONDS`, then cancels it (the ledger's intents let the next start pick up from there)."""
+    `SHUTDOWN_SECONDS`, then cancels it (the ledger's intents let the next start pick up from there).
+    With `stopping_process` (the `run` command) the signal also arms the process's exit deadline
+    (`bot.host.exits`): should a thread still hold it `EXIT_DEADLINE_SECONDS` later, it ends."""
     from bot.app.dispatch import serve
 
     stop = stop_signal()
@@ -246,6 +252,8 @@ async def serve_until_stopped(services: Services, console_note: Callable[[str], 
     stopping = asyncio.ensure_future(stop.wait())
     try:
         await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if stopping.done() and stopping_process:
+            exit_by(EXIT_DEADLINE_SECONDS)
         if not serving.done():
             if not started.is_set():
                 log.info("stopping during start-up")

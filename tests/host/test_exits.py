@@ -1,0 +1,36 @@
+"""The exit deadline: a process told to stop is gone in time, even with a thread that will not stop."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from tests.conftest import child_env
+
+STUCK = """
+import logging, threading, time
+from bot.host.exits import exit_by
+logging.basicConfig(level=logging.INFO)
+threading.Thread(target=time.sleep, args=(60,), name="stuck-writer").start()  # not a daemon: holds the exit
+exit_by({deadline})
+"""
+
+
+def run(code: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=child_env(), timeout=60)
+    return done, time.monotonic() - started
+
+
+def test_a_thread_that_holds_the_exit_is_named_and_the_process_ends_at_the_deadline() -> None:
+    done, took = run(STUCK.format(deadline=1.0))
+    assert done.returncode == 1, done.stderr
+    assert took < 30  # not the thread's 60 s
+    assert "stuck-writer" in done.stderr and "exiting now" in done.stderr
+
+
+def test_a_process_that_exits_in_time_is_not_held_by_the_deadline() -> None:
+    done, took = run("from bot.host.exits import exit_by\nexit_by(50.0)\nprint('done')")
+    assert done.returncode == 0 and done.stdout.strip() == "done", done.stderr
+    assert took < 30  # not the deadline's 50 s
