@@ -37,7 +37,7 @@ DEPTH = 60  # candidates taken from each list
 RRF_K = 60
 FEEDBACK = 20  # first-fusion papers whose keywords suggest expansions
 EXPANSIONS = 3  # keywords added at most, each shared by 2+ of those papers
-EXPANSION_WEIGHT = 2.0  # the expansions' lists together weigh this much (lexical and dense: 1 each)
+EXPANSION_WEIGHT = 3.5  # the expansions' lists together weigh this much (lexical and dense: 1 each; retuned on tantivy)
 MIN_COSINE = 0.3  # a dense neighbour further than this is noise, not a match
 MIN_COSINE_ALONE = 0.45  # … and when no paper holds any of the query's words, a likelier off-topic query
 
