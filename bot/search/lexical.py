@@ -12,6 +12,7 @@ commits (`reopen_if_changed`).
 
 from __future__ import annotations
 
+import math
 import shutil
 import time
 from collections.abc import Iterable, Sequence
@@ -38,7 +39,7 @@ from bot.search.text import TERMS, WORDS, folded, keyword_key, term_text
 # term's frequencies are weighted, then saturated once, and its idf is the paper's, not a field's.
 WEIGHTS = {"title": 3, "keywords": 2, "summary": 2, "abstract": 1, "authors": 0}
 AUTHORS = 0.3  # an author's name word also counts this much (a `authors` field of its own)
-COORDINATION = 1.0  # tuned on the tuning half of bench/relevance.py, with the weights above
+COORDINATION = 1.0  # what each of the query's words a paper holds adds (`_held`), so papers holding more come first
 NAME_WORDS = 6  # words of an author's name paired at most (15 pairs)
 RERANK = 2000  # BM25's best hits that the prior re-ranks (see `ranked`)
 BY_PRIOR = 100  # hits fetched at first by the prior alone (more when the next could still be better)
@@ -68,6 +69,7 @@ def _schema() -> Any:
         builder.add_integer_field(name, indexed=True, fast=True)
     for name in ("body", "authors"):
         builder.add_text_field(name, tokenizer_name="terms", index_option="freq")
+    builder.add_text_field("has", tokenizer_name="terms", index_option="basic")
     builder.add_text_field("words", tokenizer_name="words", index_option="position")
     builder.add_text_field("names", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("kw", tokenizer_name="raw", index_option="basic")
@@ -112,6 +114,8 @@ def _document(paper: Paper, position: int) -> Document:
         for _ in range(WEIGHTS[name]):
             doc.add_text("body", terms)
     doc.add_text("authors", term_text(texts["authors"]))
+    for text in texts.values():
+        doc.add_text("has", term_text(text))
     for name in ("title", "summary", "abstract", "keywords"):  # a phrase never spans two of them
         doc.add_text("words", folded(texts[name]))
     for term in set().union(*(author_terms(WORDS.analyze(folded(a))) for a in paper.authors)):
@@ -130,18 +134,32 @@ def _any(*clauses: Query) -> Query:
     return clauses[0] if len(clauses) == 1 else Query.boolean_query([(Occur.Should, c) for c in clauses])
 
 
-def _term(stem: str) -> Query:
+def _term(stem: str) -> list[Query]:
+    """A word's ranking clauses: the body (BM25F) and, counting for less, the authors' names."""
     body = Query.term_query(SCHEMA, "body", stem, "freq")
-    return (
-        _any(body, Query.boost_query(Query.term_query(SCHEMA, "authors", stem, "freq"), AUTHORS)) if AUTHORS else body
-    )
+    return [body, Query.boost_query(Query.term_query(SCHEMA, "authors", stem, "freq"), AUTHORS)] if AUTHORS else [body]
 
 
-def _group(group: Group) -> Query:
-    """A group holds when one of its alternatives (all of that one's terms) does; each group held adds
-    `COORDINATION` besides, so papers that match more of the query come first."""
-    held = _any(*(_must(*(_term(t) for t in alternative)) for alternative in group.alternatives))
-    return _any(held, Query.const_score_query(held, COORDINATION))
+def _held(searcher: Searcher, stem: str) -> Query:
+    """`COORDINATION` for a paper holding the word anywhere: BM25 of the `has` field, which records
+    only that a paper has the word, over the word's idf (its score in a paper of average length)."""
+    docs, having = int(searcher.num_docs), int(searcher.doc_freq("has", stem))
+    idf = math.log(1 + (docs - having + 0.5) / (having + 0.5))
+    return Query.boost_query(Query.term_query(SCHEMA, "has", stem, "basic"), COORDINATION / max(idf, 1e-6))
+
+
+def _group(searcher: Searcher, group: Group) -> list[Query]:
+    """A group's clauses in the query's union, each word's ranking clauses and its `_held` one. A
+    one-word group's term queries go into the union directly: a flat union of term queries is what
+    tantivy scores fastest (block-max WAND skips what cannot make the top). A group with alternatives
+    (an acronym and its spelled-out form) is one clause: any alternative, all of its words, plus
+    `COORDINATION` when one holds."""
+    if len(group.alternatives) == 1 and len(group.alternatives[0]) == 1:
+        stem = group.alternatives[0][0]
+        return [*_term(stem), _held(searcher, stem)]
+    held = _any(*(_must(*(_any(*_term(t)) for t in alternative)) for alternative in group.alternatives))
+    has = _any(*(_must(*(Query.term_query(SCHEMA, "has", t, "basic") for t in a)) for a in group.alternatives))
+    return [held, Query.const_score_query(has, COORDINATION)]
 
 
 class LexicalIndex:
@@ -390,8 +408,10 @@ class LexicalIndex:
         return [SearchHit(papers[p], s) for p, s in zip(ranked[0].tolist(), ranked[1].tolist(), strict=True)]
 
     def _text(self, parsed: Parsed, require_all: bool) -> Query:
-        occur = Occur.Must if require_all else Occur.Should
-        return Query.boolean_query([(occur, _group(g)) for g in parsed.groups])
+        searcher = self._searcher
+        if require_all:
+            return Query.boolean_query([(Occur.Must, _any(*_group(searcher, g))) for g in parsed.groups])
+        return Query.boolean_query([(Occur.Should, q) for g in parsed.groups for q in _group(searcher, g)])
 
     def _filters(self, parsed: Parsed, filters: SearchFilters, phrases: bool = True) -> list[Query]:
         """Clauses every result must meet: the filters, the `author:` names and the quoted phrases."""
