@@ -184,6 +184,26 @@ def test_quoted_phrases_must_appear_in_order() -> None:
     assert set(ids(index, '"world model" driving')) == {"2401.00001", "2401.00003"}
 
 
+def test_phrases_are_exact_across_stop_words_punctuation_and_fields() -> None:
+    index = LexicalIndex(
+        [
+            paper("2401.00001", "The model of the world", abstract="A study of scaling."),
+            paper("2401.00002", "Of the world: models", abstract="Model of a world."),
+            paper("2401.00003", "State-space models, at scale", abstract="We scale up."),
+            paper("2401.00004", "Models of the", abstract="world we live in."),  # the title ends, the abstract begins
+            paper("2401.00005", "World models", abstract="The model of the world and the model of the world."),
+        ]
+    )
+    assert set(ids(index, '"model of the world"')) == {"2401.00001", "2401.00005"}  # stop words are words here
+    assert set(ids(index, '"of the world"')) == {"2401.00001", "2401.00002", "2401.00005"}  # not across fields
+    assert ids(index, '"state space models"') == ["2401.00003"]  # a hyphen parts words, as typed or not
+    assert ids(index, '"models, at scale"') == ["2401.00003"]  # punctuation between the words
+    assert ids(index, '"the world we"') == []  # "the" ends the title, "world" starts the abstract
+    assert ids(index, '"of a world"') == ["2401.00002"]
+    assert ids(index, '"world the"') == []  # the words of the phrase, out of order
+    assert ids(index, '"the model of the world and the model"') == ["2401.00005"]  # a pair twice
+
+
 def test_extend_adds_and_replaces_without_a_rebuild() -> None:
     index = LexicalIndex([paper("2401.00001", "Diffusion for proteins"), paper("2401.00002", "Graph learning")])
     index.extend(
