@@ -17,7 +17,7 @@ import shutil
 import time
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
-from itertools import combinations, pairwise
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Group, parse_query
 from bot.search.query import Query as Parsed
 from bot.search.registry import FILE, Registry, unstage
-from bot.search.text import TERMS, WORDS, folded, keyword_key, term_text, words
+from bot.search.text import TERMS, WORDS, folded, keyword_key, term_text
 
 # BM25F the tantivy way: one `body` field holding each text field as many times as it weighs, so a
 # term's frequencies are weighted, then saturated once, and its idf is the paper's, not a field's.
@@ -71,7 +71,6 @@ def _schema() -> Any:
         builder.add_text_field(name, tokenizer_name="terms", index_option="freq")
     builder.add_text_field("has", tokenizer_name="terms", index_option="basic")
     builder.add_text_field("words", tokenizer_name="words", index_option="position")
-    builder.add_text_field("pairs", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("names", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("kw", tokenizer_name="raw", index_option="basic")
     builder.add_bytes_field("paper", stored=True)
@@ -117,12 +116,8 @@ def _document(paper: Paper, position: int) -> Document:
     doc.add_text("authors", term_text(texts["authors"]))
     for text in texts.values():
         doc.add_text("has", term_text(text))
-    pairs: set[str] = set()
     for name in ("title", "summary", "abstract", "keywords"):  # a phrase never spans two of them
         doc.add_text("words", folded(texts[name]))
-        pairs.update(map(" ".join, pairwise(words(texts[name]))))
-    for pair in pairs:
-        doc.add_text("pairs", pair)
     for term in set().union(*(author_terms(WORDS.analyze(folded(a))) for a in paper.authors)):
         doc.add_text("names", term)
     for key in {keyword_key(k) for k in paper.ai_keywords}:
@@ -137,17 +132,6 @@ def _must(*clauses: Query) -> Query:
 
 def _any(*clauses: Query) -> Query:
     return clauses[0] if len(clauses) == 1 else Query.boolean_query([(Occur.Should, c) for c in clauses])
-
-
-def _phrase(sequence: tuple[str, ...]) -> Query:
-    """A quoted phrase: a word; two words, one term of `pairs` (each two words that follow each other
-    in a field); more, every pair of it and then their positions (the pairs find the few candidates)."""
-    if len(sequence) == 1:
-        return Query.term_query(SCHEMA, "words", sequence[0])
-    pairs = [Query.term_query(SCHEMA, "pairs", " ".join(pair)) for pair in dict.fromkeys(pairwise(sequence))]
-    if len(sequence) == 2:
-        return pairs[0]
-    return _must(*pairs, Query.phrase_query(SCHEMA, "words", list(sequence)))
 
 
 def _term(stem: str) -> list[Query]:
@@ -448,7 +432,10 @@ class LexicalIndex:
             Query.term_query(SCHEMA, "names", t) for names in parsed.authors for t in sorted(author_terms(names))
         ]
         if phrases:
-            clauses += [_phrase(p) for p in parsed.phrases]
+            clauses += [
+                Query.phrase_query(SCHEMA, "words", list(p)) if len(p) > 1 else Query.term_query(SCHEMA, "words", p[0])
+                for p in parsed.phrases
+            ]
         return clauses
 
     def _matching(self, query: Query, at_most: int | None = None) -> npt.NDArray[np.int64]:
