@@ -23,7 +23,7 @@ from pathlib import Path
 
 from aiorwlock import RWLock
 
-from bot.domain.errors import SearchIndexError
+from bot.domain.errors import PaperboyError, SearchIndexError
 from bot.domain.models import Paper
 from bot.host.bursts import Batched
 from bot.host.pools import CpuPool, cpu_pool
@@ -230,7 +230,10 @@ class SearchService:
         return self._together
 
     async def _embed_queries(self, asked: list[tuple[str, SearchFilters, int]]) -> None:
-        index = await self.index()
+        try:
+            index = await self.index()
+        except (PaperboyError, IndexBusy):  # each search meets it too, and says it in its answer
+            return
         await self._cpu.run(index.prepare_queries, asked)
 
     async def close(self) -> None:
