@@ -3,9 +3,11 @@ from __future__ import annotations
 import time
 from datetime import date
 
+import numpy as np
 import pytest
 
 from bot.domain.models import Paper
+from bot.search import lexical
 from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters
 from bot.search.query import parse_query
@@ -217,3 +219,26 @@ def test_extend_adds_and_replaces_without_a_rebuild() -> None:
     assert ids(index, "diffusion") == []  # the old version of 2401.00001 is gone
     assert ids(index, "proteins") == ["2401.00001"]
     assert ids(index, "graph") == ["2401.00002"]
+
+
+@pytest.mark.parametrize("common", [0.0, 2.0])  # every phrase checked after the fetch, or none: in the query
+def test_a_keyword_s_papers_hold_the_quoted_phrase_either_way(monkeypatch: pytest.MonkeyPatch, common: float) -> None:
+    monkeypatch.setattr(lexical, "COMMON", common)
+    papers = [
+        paper(
+            f"2401.{i:05d}",
+            "A world model for driving" if i % 3 else "The model of the world",
+            day=date(2026, 1, 1 + i % 28),
+            upvotes=i,
+            ai_keywords=("world models",),
+        )
+        for i in range(1, 301)
+    ]
+    index = LexicalIndex(papers)
+    parsed = parse_query('"world model" driving')
+    found, scores = index.keyword_papers("world models", parsed, SearchFilters(), 60)
+    holding = {p.arxiv_id for p in papers if "world model" in p.title}
+    assert len(found) == 60 and set(index.ids(found)) <= holding
+    assert list(scores) == sorted(scores, reverse=True)
+    best_possible = sorted((float(index.prior[p]) for p in index.positions(sorted(holding))), reverse=True)[:60]
+    assert np.allclose(scores, best_possible)  # the best 60 by the prior, not only 60 of them
