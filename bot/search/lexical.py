@@ -43,7 +43,6 @@ COORDINATION = 1.0  # what each of the query's words a paper holds adds (`_held`
 NAME_WORDS = 6  # words of an author's name paired at most (15 pairs)
 RERANK = 2000  # BM25's best hits that the prior re-ranks (see `ranked`)
 BY_PRIOR = 100  # hits fetched at first by the prior alone (more when the next could still be better)
-COMMON = 0.05  # a phrase whose words are all in this share of the papers or more is checked after (`keyword_papers`)
 PAPERS_KEPT = 4096  # papers kept parsed (`papers_at`)
 WRITER_MB = 48  # tantivy's indexing memory per writer thread
 LOCK_WAIT_S = 30.0  # how long a write waits for another process's writer
@@ -133,13 +132,6 @@ def _must(*clauses: Query) -> Query:
 
 def _any(*clauses: Query) -> Query:
     return clauses[0] if len(clauses) == 1 else Query.boolean_query([(Occur.Should, c) for c in clauses])
-
-
-def _phrase(sequence: tuple[str, ...]) -> Query:
-    """A quoted phrase: its words in that order, in one field (positions)."""
-    if len(sequence) == 1:
-        return Query.term_query(SCHEMA, "words", sequence[0])
-    return Query.phrase_query(SCHEMA, "words", list(sequence))
 
 
 def _term(stem: str) -> list[Query]:
@@ -440,7 +432,10 @@ class LexicalIndex:
             Query.term_query(SCHEMA, "names", t) for names in parsed.authors for t in sorted(author_terms(names))
         ]
         if phrases:
-            clauses += [_phrase(p) for p in parsed.phrases]
+            clauses += [
+                Query.phrase_query(SCHEMA, "words", list(p)) if len(p) > 1 else Query.term_query(SCHEMA, "words", p[0])
+                for p in parsed.phrases
+            ]
         return clauses
 
     def _matching(self, query: Query, at_most: int | None = None) -> npt.NDArray[np.int64]:
@@ -483,12 +478,9 @@ class LexicalIndex:
                 return best
             fetch *= 4  # `author:` names of three words or more left fewer than `depth`
 
-    def by_prior(
-        self, query: Query, depth: int, parsed: Parsed | None = None, phrases: Sequence[tuple[str, ...]] = ()
-    ) -> Scored:
+    def by_prior(self, query: Query, depth: int, parsed: Parsed | None = None) -> Scored:
         """The best `depth` papers the query matches by the prior alone: fetched newest first and most
-        upvoted first until no paper older and less upvoted than those could have a higher prior.
-        `phrases`: quoted phrases checked on the papers fetched, not in the query."""
+        upvoted first until no paper older and less upvoted than those could have a higher prior."""
         fetch = max(BY_PRIOR, 2 * depth)
         while True:
             found, floors = [], []
@@ -499,29 +491,14 @@ class LexicalIndex:
             positions = np.union1d(*found)
             if parsed is not None:
                 positions = positions[self._named(parsed, positions)]
-            if phrases and positions.size:
-                within = Query.term_set_query(SCHEMA, "pos", positions.tolist())
-                held = self._matching(_must(within, *map(_phrase, phrases)), positions.size)
-                positions = positions[np.isin(positions, held)]
             best = self.top((positions, self.prior[positions]), depth)
             if found[0].size < fetch or (best[1].size >= depth and self._registry.bound(*floors) < best[1][-1]):
                 return best
             fetch *= 4
 
     def keyword_papers(self, key: str, parsed: Parsed, filters: SearchFilters, depth: int) -> Scored:
-        """The best `depth` papers tagged with this keyword that the query admits, by the prior. A
-        quoted phrase of common words is checked on the papers fetched instead of in the query: as a
-        clause it would have its positions read over most of a keyword's papers, for each keyword."""
-        common = [p for p in parsed.phrases if self._common(p)]
-        clauses = self._filters(parsed, filters, phrases=False)
-        clauses += [_phrase(p) for p in parsed.phrases if p not in common]
-        return self.by_prior(_must(Query.term_query(SCHEMA, "kw", key), *clauses), depth, parsed, common)
-
-    def _common(self, phrase: tuple[str, ...]) -> bool:
-        """Whether even the rarest word of this phrase is in `COMMON` of the papers or more."""
-        if len(phrase) < 2:
-            return False  # one word: a term, no positions to read
-        return min(int(self._searcher.doc_freq("words", word)) for word in phrase) >= COMMON * len(self)
+        """The best `depth` papers tagged with this keyword that the query admits, by the prior."""
+        return self.by_prior(_must(Query.term_query(SCHEMA, "kw", key), *self._filters(parsed, filters)), depth, parsed)
 
     def narrows(self, parsed: Parsed, filters: SearchFilters) -> bool:
         """Whether anything is left out (else the dense side needs no mask)."""

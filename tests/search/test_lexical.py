@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from bot.domain.models import Paper
-from bot.search import lexical
 from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters
 from bot.search.query import parse_query
@@ -221,9 +220,7 @@ def test_extend_adds_and_replaces_without_a_rebuild() -> None:
     assert ids(index, "graph") == ["2401.00002"]
 
 
-@pytest.mark.parametrize("common", [0.0, 2.0])  # every phrase checked after the fetch, or none: in the query
-def test_a_keyword_s_papers_hold_the_quoted_phrase_either_way(monkeypatch: pytest.MonkeyPatch, common: float) -> None:
-    monkeypatch.setattr(lexical, "COMMON", common)
+def test_a_keyword_s_papers_hold_the_quoted_phrase_and_are_the_best_by_the_prior() -> None:
     papers = [
         paper(
             f"2401.{i:05d}",
