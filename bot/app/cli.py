@@ -452,8 +452,9 @@ def run() -> None:
     import logging
 
     from bot.app.settings import load_settings
-    from bot.app.wiring import serve_until_stopped
+    from bot.app.wiring import EXIT_DEADLINE_SECONDS, serve_until_stopped
     from bot.app.workspaces import multi_workspace
+    from bot.host.exits import exit_by
 
     multi_workspace(load_settings())  # a missing or malformed key stops the start here, before anything opens
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -465,7 +466,10 @@ def run() -> None:
     async def work(services: Services) -> None:
         await serve_until_stopped(services, lambda note: err.print(note, markup=False), stopping_process=True)
 
-    _run(work, notice_first=True)
+    try:
+        _run(work, notice_first=True)
+    finally:  # stopped or failed: a thread left running holds the exit no longer than the deadline
+        exit_by(EXIT_DEADLINE_SECONDS)
 
 
 @app.command("discord-invite")
