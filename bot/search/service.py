@@ -200,8 +200,9 @@ class SearchService:
         """Searches run in the CPU pool, as many at once as it has workers (tantivy, faiss and NumPy let
         go of the GIL), never beside an extend (a half-extended read) or a reopen. When another process
         wrote to the index since, it is read again first, alone. Queries asked at the same time are
-        embedded together first (a burst's: a fraction of the model's time each)."""
-        if await self._batching():
+        embedded together first (a burst's: a fraction of the model's time each). A topic filter
+        (`require_all`) is by words alone: it never loads the model."""
+        if not filters.require_all and limit > 0 and await self._batching():
             await self._asked.add((query, filters, limit))
         while True:
             index = await self.index()

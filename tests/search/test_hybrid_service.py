@@ -15,6 +15,7 @@ from bot.ingest.catalog import Catalog
 from bot.search import service as search_service
 from bot.search.embeddings import checksum
 from bot.search.encoder import MODEL_NAME, Vectors, shared_encoder
+from bot.search.port import SearchFilters
 from bot.search.service import SearchService
 from bot.store.embeddings import EmbeddingStore, StoredVector
 from bot.store.papers import PaperStore
@@ -40,12 +41,14 @@ class BatchCounting(CountingEncoder):
     def __init__(self) -> None:
         super().__init__()
         self.calls = 0
+        self.asked = 0  # `batches_agree` calls
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         self.calls += 1
         return super().encode(texts)
 
     def batches_agree(self) -> bool:
+        self.asked += 1
         return shared_encoder().batches_agree()
 
 
@@ -213,3 +216,14 @@ async def test_a_burst_s_queries_are_embedded_together_and_rank_as_alone(store: 
     assert [[h.paper.arxiv_id for h in hits] for hits in together] == single and all(single)
     assert encoder.texts == len(queries) and encoder.calls < len(queries)  # fewer passes than queries
     await search.close()
+
+
+async def test_a_topic_filter_never_asks_the_model(store: PaperStore) -> None:
+    await store.save_listings(listings_of("2026-06-01"))
+    encoder = BatchCounting()
+    search = service(store, encoder)
+    index = await search.index()
+    await search.close()  # no background embedding: only what the search itself asks counts
+    within = frozenset(index.lexical.ids(np.arange(index.lexical.size)))
+    hits = await search.search("diffusion", SearchFilters(within=within, require_all=True), limit=len(within))
+    assert hits and encoder.asked == 0 and encoder.calls == 0
