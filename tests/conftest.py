@@ -80,6 +80,18 @@ async def backend(name: str) -> AsyncIterator[str | None]:
         yield url
 
 
+@asynccontextmanager
+async def store_engine(name: str, folder: Path) -> AsyncIterator[AsyncEngine]:
+    """An engine on an empty store of backend `name` (SQLite in `folder`, or a new PostgreSQL database),
+    not migrated; disposed of after."""
+    async with backend(name) as url:
+        engine = create_engine(database_url(url, folder))
+        try:
+            yield engine
+        finally:
+            await engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where SQLite stores built once a session wait to be copied into the tests that ask for them."""

@@ -9,8 +9,8 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
-from bot.store.engine import HEAD_REVISION, alembic_config, create_engine, database_url, migrate, schema_revisions
-from tests.conftest import BACKENDS, backend
+from bot.store.engine import HEAD_REVISION, alembic_config, migrate, schema_revisions
+from tests.conftest import BACKENDS, store_engine
 
 
 def test_the_head_revision_constant_is_alembics_head() -> None:
@@ -24,18 +24,14 @@ def _upgrade_to_0002(connection: Connection) -> None:
 
 @pytest.mark.parametrize("name", BACKENDS)
 async def test_a_new_and_an_older_store_reach_head(name: str, tmp_path: Path) -> None:
-    async with backend(name) as url:
-        engine = create_engine(database_url(url, tmp_path))
-        try:
-            async with engine.begin() as connection:
-                assert await connection.run_sync(schema_revisions) == set()
-                await connection.run_sync(_upgrade_to_0002)
-                assert await connection.run_sync(schema_revisions) == {"0002"}
-            await migrate(engine)
-            await migrate(engine)  # at head: nothing to do, and nothing fails
-            async with engine.connect() as connection:
-                assert await connection.run_sync(schema_revisions) == {HEAD_REVISION}
-                tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
-            assert {"papers", "listings", "embeddings"} <= tables
-        finally:
-            await engine.dispose()
+    async with store_engine(name, tmp_path) as engine:
+        async with engine.begin() as connection:
+            assert await connection.run_sync(schema_revisions) == set()
+            await connection.run_sync(_upgrade_to_0002)
+            assert await connection.run_sync(schema_revisions) == {"0002"}
+        await migrate(engine)
+        await migrate(engine)  # at head: nothing to do, and nothing fails
+        async with engine.connect() as connection:
+            assert await connection.run_sync(schema_revisions) == {HEAD_REVISION}
+            tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+        assert {"papers", "listings", "embeddings"} <= tables

@@ -12,9 +12,9 @@ from sqlalchemy import Connection, select, text
 
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
-from bot.store.engine import HEAD_REVISION, alembic_config, create_engine, database_url, migrate, schema_revisions
+from bot.store.engine import HEAD_REVISION, alembic_config, migrate, schema_revisions
 from bot.store.tables import digests
-from tests.conftest import BACKENDS, backend
+from tests.conftest import BACKENDS, store_engine
 
 SINCE = datetime(2026, 6, 1, 8, tzinfo=UTC)
 
@@ -41,39 +41,35 @@ def _to_0004_with_data(connection: Connection) -> None:
 
 @pytest.mark.parametrize("name", BACKENDS)
 async def test_an_older_store_with_data_upgrades_and_keeps_it(name: str, tmp_path: Path) -> None:
-    async with backend(name) as url:
-        engine = create_engine(database_url(url, tmp_path))
-        try:
-            async with engine.begin() as connection:
-                await connection.run_sync(_to_0004_with_data)
-            await migrate(engine)
-            async with engine.connect() as connection:
-                assert await connection.run_sync(schema_revisions) == {HEAD_REVISION}
-                delivered = (await connection.execute(select(digests.c.channel, digests.c.papers))).all()
-            assert [tuple(r) for r in delivered] == [("C0001", 5)]
-            store = SubscriptionStore(engine)
-            kept = {s.channel.channel: s for s in await store.all()}
-            assert kept["C0001"] == Subscription(
-                ChannelRef("slack", "C0001", "T0001"),
-                ("diffusion",),
-                "09:00",
-                "Europe/Berlin",
-                "mon-fri",
-                5,
-                0,
-                "chat",
-                None,
-                SINCE,
-                person=None,
-            )
-            assert kept["42"].source == "config" and kept["42"].status == "gone" and kept["42"].person is None
-            follow = Subscription(ChannelRef("slack", "D0001", "T0001"), ("-robotics", "author:LeCun"), person="U0001")
-            await store.save(follow, SINCE)
-            found = await store.of_person("slack", "T0001", "U0001")
-            assert found is not None and found.channel.channel == "D0001" and found.topics == follow.topics
-            assert await store.of_person("slack", "T0002", "U0001") is None  # another workspace's U0001
-            assert await store.of_person("discord", "T0001", "U0001") is None
-            assert await store.of_person("slack", "T0001", "U0002") is None
-            assert len(await store.all()) == 3
-        finally:
-            await engine.dispose()
+    async with store_engine(name, tmp_path) as engine:
+        async with engine.begin() as connection:
+            await connection.run_sync(_to_0004_with_data)
+        await migrate(engine)
+        async with engine.connect() as connection:
+            assert await connection.run_sync(schema_revisions) == {HEAD_REVISION}
+            delivered = (await connection.execute(select(digests.c.channel, digests.c.papers))).all()
+        assert [tuple(r) for r in delivered] == [("C0001", 5)]
+        store = SubscriptionStore(engine)
+        kept = {s.channel.channel: s for s in await store.all()}
+        assert kept["C0001"] == Subscription(
+            ChannelRef("slack", "C0001", "T0001"),
+            ("diffusion",),
+            "09:00",
+            "Europe/Berlin",
+            "mon-fri",
+            5,
+            0,
+            "chat",
+            None,
+            SINCE,
+            person=None,
+        )
+        assert kept["42"].source == "config" and kept["42"].status == "gone" and kept["42"].person is None
+        follow = Subscription(ChannelRef("slack", "D0001", "T0001"), ("-robotics", "author:LeCun"), person="U0001")
+        await store.save(follow, SINCE)
+        found = await store.of_person("slack", "T0001", "U0001")
+        assert found is not None and found.channel.channel == "D0001" and found.topics == follow.topics
+        assert await store.of_person("slack", "T0002", "U0001") is None  # another workspace's U0001
+        assert await store.of_person("discord", "T0001", "U0001") is None
+        assert await store.of_person("slack", "T0001", "U0002") is None
+        assert len(await store.all()) == 3

@@ -13,10 +13,10 @@ from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engaged
 from bot.domain.models import Listing, Paper
 from bot.store.engagement import EngagementStore, Vote
-from bot.store.engine import HEAD_REVISION, alembic_config, create_engine, database_url, migrate, schema_revisions
+from bot.store.engine import HEAD_REVISION, alembic_config, migrate, schema_revisions
 from bot.store.papers import PaperStore
 from bot.store.tables import digest_papers, digests, listings, papers, subscriptions, threads
-from tests.conftest import BACKENDS, backend
+from tests.conftest import BACKENDS, store_engine
 
 NOW = datetime(2026, 6, 3, 9, 0, tzinfo=UTC)
 DAY = date(2026, 6, 3)
@@ -100,30 +100,26 @@ def _counts(connection: Connection) -> dict[str, int]:
 
 @pytest.mark.parametrize("name", BACKENDS)
 async def test_a_0007_store_with_data_upgrades_with_nothing_lost(name: str, tmp_path: Path) -> None:
-    async with backend(name) as url:
-        engine = create_engine(database_url(url, tmp_path))
-        try:
-            async with engine.begin() as connection:
-                await connection.run_sync(_before_community)
-            store = PaperStore(engine)
-            await store.save_listings(
-                [Listing(Paper(arxiv_id="2606.00001", title="Old paper", upvotes=12), DAY, 1)], fetched=[DAY]
-            )
-            async with engine.begin() as connection:
-                await connection.run_sync(_fill)
-                before = await connection.run_sync(_counts)
-            await migrate(engine)
-            async with engine.connect() as connection:
-                assert await connection.run_sync(schema_revisions) == {HEAD_REVISION} == {"0009"}
-                assert await connection.run_sync(_counts) == before
-                tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
-            assert tables >= NEW_TABLES
-            assert (await store.get("2606.00001")) is not None
-            engaged = EngagementStore(engine)
-            where = ChannelRef("slack", "C0001", "T0001")
-            card = await engaged.posted(where, "100.1")  # a card posted before the upgrade
-            assert card is not None
-            await engaged.record(Vote(card, "U1", "100.1", "+1", True, NOW))
-            assert await engaged.top(where, None, None, 5) == [Engaged("2606.00001", 1, 0)]
-        finally:
-            await engine.dispose()
+    async with store_engine(name, tmp_path) as engine:
+        async with engine.begin() as connection:
+            await connection.run_sync(_before_community)
+        store = PaperStore(engine)
+        await store.save_listings(
+            [Listing(Paper(arxiv_id="2606.00001", title="Old paper", upvotes=12), DAY, 1)], fetched=[DAY]
+        )
+        async with engine.begin() as connection:
+            await connection.run_sync(_fill)
+            before = await connection.run_sync(_counts)
+        await migrate(engine)
+        async with engine.connect() as connection:
+            assert await connection.run_sync(schema_revisions) == {HEAD_REVISION} == {"0009"}
+            assert await connection.run_sync(_counts) == before
+            tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+        assert tables >= NEW_TABLES
+        assert (await store.get("2606.00001")) is not None
+        engaged = EngagementStore(engine)
+        where = ChannelRef("slack", "C0001", "T0001")
+        card = await engaged.posted(where, "100.1")  # a card posted before the upgrade
+        assert card is not None
+        await engaged.record(Vote(card, "U1", "100.1", "+1", True, NOW))
+        assert await engaged.top(where, None, None, 5) == [Engaged("2606.00001", 1, 0)]

@@ -1,9 +1,4 @@
-"""fetched_days: each listing day a sync asked Hugging Face for, so an empty day is told from a missing one
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-29
-"""
+"""fetched_days: each listing day a sync asked Hugging Face for, so an empty day is told from a missing one"""
 
 from __future__ import annotations
 
@@ -12,8 +7,6 @@ from alembic import op
 
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -3,10 +3,6 @@
 The channel tables' primary keys gain the workspace (a channel id is unique only within its Slack
 workspace): subscriptions and digests had the column already; digest_papers and threads get it,
 filled from their digest (or the channel's subscription), "" where it was never known. No row is lost.
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-11-29
 """
 
 from __future__ import annotations
@@ -16,8 +12,6 @@ from alembic import op
 
 revision = "0005"
 down_revision = "0004"
-branch_labels = None
-depends_on = None
 
 _KEYS = {
     "subscriptions": ["platform", "channel"],

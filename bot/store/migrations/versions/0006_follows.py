@@ -1,9 +1,4 @@
-"""subscriptions.person: a personal follow is the subscription of a person's direct message with the bot
-
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-11-29
-"""
+"""subscriptions.person: a personal follow is the subscription of a person's direct message with the bot"""
 
 from __future__ import annotations
 
@@ -12,8 +7,6 @@ from alembic import op
 
 revision = "0006"
 down_revision = "0005"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -2,10 +2,6 @@
 
 Followed cards and thread notes are keyed by workspace too, as every channel's rows are since 0005: a
 channel id is unique only within its workspace (a Slack Connect channel has the same id in each).
-
-Revision ID: 0007
-Revises: 0006
-Create Date: 2026-11-29
 """
 
 from __future__ import annotations
@@ -15,8 +11,6 @@ from alembic import op
 
 revision = "0007"
 down_revision = "0006"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,9 +1,4 @@
-"""community: the bot's messages per paper, votes, replies, per-channel engagement, reading lists
-
-Revision ID: 0008
-Revises: 0007
-Create Date: 2026-11-29
-"""
+"""community: the bot's messages per paper, votes, replies, per-channel engagement, reading lists"""
 
 from __future__ import annotations
 
@@ -12,8 +7,6 @@ from alembic import op
 
 revision = "0008"
 down_revision = "0007"
-branch_labels = None
-depends_on = None
 
 KEY = (("platform", 16), ("workspace", 64), ("channel", 64))
 

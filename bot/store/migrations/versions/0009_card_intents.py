@@ -4,10 +4,6 @@ A card whose post a dying process had begun is followed (a living thread) from w
 meant to post, not from the paper as it is when another process finds the card out: news that
 came in between (upvotes past 500, code out) is still news in its thread. NULL on intents written
 before this revision (those are followed as the store has the paper, as before).
-
-Revision ID: 0009
-Revises: 0008
-Create Date: 2026-11-29
 """
 
 from __future__ import annotations
@@ -17,8 +13,6 @@ from alembic import op
 
 revision = "0009"
 down_revision = "0008"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
