@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.domain.models import Paper
-from bot.host.pools import off_loop
+from bot.host.pools import aside, off_loop
 from bot.search.dense import DenseIndex
 from bot.search.encoder import DIMENSIONS, Vectors
 from bot.search.lexical import LexicalIndex
@@ -73,6 +73,14 @@ class QueryVectors:
             found = self._encoder.encode([text])[0]
             self._put({text: found})
         return found
+
+    def soon(self, text: str) -> Callable[[], Vectors]:
+        """The text's embedding when called: one at hand, or one begun now beside the caller's work
+        (`bot.host.pools.Aside`), so a lone search's keyword query and embedding run at once."""
+        found = self._get(text)
+        if found is not None:
+            return lambda: found
+        return aside().start(lambda: self(text))
 
     def prepare(self, texts: Sequence[str]) -> None:
         missing = [t for t in dict.fromkeys(texts) if self._get(t) is None]
@@ -231,9 +239,10 @@ class HybridIndex:
             return self.lexical.search_now(query, filters, limit)
         lexical = self.lexical
         depth = max(DEPTH, limit)
+        vector = self._query_vector.soon(parsed.text)
         by_words, _ = lexical.ranked(parsed, filters, depth)  # phrases and names held already
         narrowed = lexical.allowed(parsed, filters) if lexical.narrows(parsed, filters) else None
-        near, cosines = dense.top(self._query_vector(parsed.text), narrowed, depth)
+        near, cosines = dense.top(vector(), narrowed, depth)
         near = near[cosines >= (MIN_COSINE if by_words.size else MIN_COSINE_ALONE)]
         by_meaning = near[lexical.admits(parsed, filters, near)]  # and so do these, then
         lists = [by_words, by_meaning]

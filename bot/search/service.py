@@ -200,7 +200,8 @@ class SearchService:
         """Searches run in the CPU pool, as many at once as it has workers (tantivy, faiss and NumPy let
         go of the GIL), never beside an extend (a half-extended read) or a reopen. When another process
         wrote to the index since, it is read again first, alone. Queries asked at the same time are
-        embedded together first (a burst's: a fraction of the model's time each). A topic filter
+        embedded together first (a burst's: a fraction of the model's time each); a lone one by its
+        search, beside the keyword query (`HybridIndex.search_now`). A topic filter
         (`require_all`) is by words alone: it never loads the model."""
         if not filters.require_all and limit > 0 and await self._batching():
             await self._asked.add((query, filters, limit))
@@ -231,6 +232,8 @@ class SearchService:
         return self._together
 
     async def _embed_queries(self, asked: list[tuple[str, SearchFilters, int]]) -> None:
+        if len(asked) < 2:  # a lone query is embedded by its search, beside its keyword query
+            return
         try:
             index = await self.index()
         except (PaperboyError, IndexBusy):  # each search meets it too, and says it in its answer

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bot.host.native import NATIVE_VARIABLES, native_thread_counts
-from bot.host.pools import CpuPool, off_loop, on_worker
+from bot.host.pools import Aside, CpuPool, off_loop, on_worker
 
 
 def test_importing_paperboy_presets_one_native_thread() -> None:
@@ -79,3 +79,32 @@ async def test_cpu_work_is_refused_on_the_event_loop() -> None:
 
 def test_cpu_work_is_allowed_off_the_loop() -> None:
     off_loop("a search")  # no running loop in this thread: nothing raised
+
+
+def test_aside_runs_beside_the_caller_when_free_and_in_the_caller_when_busy() -> None:
+    side = Aside()
+    release = threading.Event()
+
+    def blocked() -> str:
+        release.wait(5)
+        return threading.current_thread().name
+
+    first = side.start(blocked)  # the thread is free: it takes this one
+    second = side.start(lambda: threading.current_thread().name)  # busy: never queued behind the first
+    assert second() == threading.current_thread().name  # ran here, when asked
+    release.set()
+    assert first().startswith("paperboy-cpu-aside")
+    third = side.start(lambda: (threading.current_thread().name, native_thread_counts()))
+    name, counts = third()
+    assert name.startswith("paperboy-cpu-aside") and set(counts.values()) <= {1}  # free again, native pools at one
+
+
+def test_an_error_beside_reaches_the_caller_and_frees_the_thread() -> None:
+    side = Aside()
+
+    def fails() -> None:
+        raise ValueError("the model's file is damaged")
+
+    with pytest.raises(ValueError, match="damaged"):
+        side.start(fails)()
+    assert side.start(lambda: threading.current_thread().name)().startswith("paperboy-cpu-aside")

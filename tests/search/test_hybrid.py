@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from bot.domain.models import Paper
 from bot.ingest.snapshot import read_snapshot_vectors, snapshot_papers
 from bot.search.embeddings import embedding_text
-from bot.search.encoder import shared_encoder
+from bot.search.encoder import Vectors, shared_encoder
 from bot.search.hybrid import HybridIndex
 from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters
@@ -133,3 +135,26 @@ def satisfies(paper: Paper, parsed: Query) -> bool:
         return any(set(names) <= set(words(author)) for author in paper.authors)
 
     return all(holds(p) for p in parsed.phrases) and all(named(a) for a in parsed.authors)
+
+
+def test_a_lone_search_embeds_its_query_beside_its_keyword_query(papers: list[Paper], index: HybridIndex) -> None:
+    class Watched:
+        """The model, noting which thread each query was embedded on."""
+
+        def __init__(self) -> None:
+            self.threads: list[str] = []
+
+        def encode(self, texts: Sequence[str]) -> Vectors:
+            self.threads.append(threading.current_thread().name)
+            return shared_encoder().encode(texts)
+
+    vectors = {arxiv_id: stored.vector for arxiv_id, stored in read_snapshot_vectors().items()}
+    watched = Watched()
+    beside = HybridIndex(papers, vectors, watched)
+    query = "robots that learn to fold laundry"
+    assert [(h.paper.arxiv_id, h.score) for h in beside.search_now(query)] == [
+        (h.paper.arxiv_id, h.score) for h in index.search_now(query)
+    ]
+    assert len(watched.threads) == 1 and watched.threads[0].startswith("paperboy-cpu-aside")
+    beside.search_now(query)  # the embedding is remembered: not made again
+    assert len(watched.threads) == 1
