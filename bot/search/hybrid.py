@@ -15,6 +15,7 @@ query with nothing close enough in embedding space gets no dense results (gibber
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -248,9 +249,14 @@ class HybridIndex:
         lists = [by_words, by_meaning]
         weights = [1.0, 1.0]
         expansions = self._expansions(fuse(lists, weights))
-        for key in expansions:  # each keyword's papers, recent and upvoted first
-            lists.append(lexical.keyword_papers(key, parsed, filters, depth)[0])
-            weights.append(EXPANSION_WEIGHT / len(expansions))
+        # each keyword's papers, recent and upvoted first: the first begun beside (when the `Aside`
+        # thread is free) while this thread does the others, last first
+        fetches = [
+            aside().start(functools.partial(lexical.keyword_papers, k, parsed, filters, depth)) for k in expansions
+        ]
+        found = [fetch()[0] for fetch in reversed(fetches)][::-1]
+        lists += found
+        weights += [EXPANSION_WEIGHT / len(found)] * len(found) if found else []
         fused = fuse(lists, weights)
         if not fused:
             return []

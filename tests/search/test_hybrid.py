@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from bot.domain.models import Paper
+from bot.host.pools import aside
 from bot.ingest.snapshot import read_snapshot_vectors, snapshot_papers
 from bot.search.embeddings import embedding_text
 from bot.search.encoder import Vectors, shared_encoder
@@ -158,3 +159,18 @@ def test_a_lone_search_embeds_its_query_beside_its_keyword_query(papers: list[Pa
     assert len(watched.threads) == 1 and watched.threads[0].startswith("paperboy-cpu-aside")
     beside.search_now(query)  # the embedding is remembered: not made again
     assert len(watched.threads) == 1
+
+
+def test_the_same_ranking_whether_the_aside_thread_is_free_or_busy(index: HybridIndex) -> None:
+    queries = ["robots that learn to fold laundry", "speculative decoding", '"world model" agents', "llm reasoning"]
+    index.forget_queries()
+    free = [[(h.paper.arxiv_id, h.score) for h in index.search_now(q)] for q in queries]
+    index.forget_queries()
+    release = threading.Event()
+    held = aside().start(lambda: release.wait(10))  # the thread is taken: each search does its pieces itself
+    try:
+        busy = [[(h.paper.arxiv_id, h.score) for h in index.search_now(q)] for q in queries]
+    finally:
+        release.set()
+        held()
+    assert busy == free and all(free)
