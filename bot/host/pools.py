@@ -16,9 +16,9 @@ running single-threaded native code, so the process never runs more CPU-bound th
 CPUs, and every product is summed in the same order whatever the load.
 
 One more thread, `Aside`, takes a piece of a task that can run beside the rest of it, when it is
-free: a lone search embeds its query there while its keyword query runs, and fetches one keyword
-expansion's papers there while it fetches the others (at 100k papers, search p99 21 ms against 25–32
-ms before). In a burst it is busy and each task does its own pieces, so there are never more
+free: a search running alone embeds its query there while its keyword query runs, and fetches one
+keyword expansion's papers there while it fetches the others (at 100k papers, search p99 21 ms
+against 25–32 ms before). In a burst each search does its own pieces, so there are never more
 CPU-bound threads than the pool's plus one.
 """
 
@@ -138,6 +138,10 @@ class Aside:
         self._executor = ThreadPoolExecutor(
             1, thread_name_prefix=f"{_WORKER_PREFIX}-aside", initializer=_start_worker, initargs=(0,)
         )
+
+    @property
+    def busy(self) -> bool:
+        return self._free.locked()
 
     def start(self, fn: Callable[[], T]) -> Callable[[], T]:
         if not self._free.acquire(blocking=False):

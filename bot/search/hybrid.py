@@ -29,7 +29,7 @@ from bot.domain.models import Paper
 from bot.host.pools import aside, off_loop
 from bot.search.dense import DenseIndex
 from bot.search.encoder import DIMENSIONS, Vectors
-from bot.search.lexical import LexicalIndex
+from bot.search.lexical import LexicalIndex, Scored
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Query, parse_query
 from bot.search.text import keyword_key
@@ -75,13 +75,14 @@ class QueryVectors:
             self._put({text: found})
         return found
 
-    def soon(self, text: str) -> Callable[[], Vectors]:
-        """The text's embedding when called: one at hand, or one begun now beside the caller's work
-        (`bot.host.pools.Aside`), so a lone search's keyword query and embedding run at once."""
+    def soon(self, text: str, beside: bool = True) -> Callable[[], Vectors]:
+        """The text's embedding when called: one at hand, or (`beside`) one begun now beside the
+        caller's work (`bot.host.pools.Aside`), so a lone search's keyword query and embedding run at
+        once; else it is made when called."""
         found = self._get(text)
         if found is not None:
             return lambda: found
-        return aside().start(lambda: self(text))
+        return aside().start(lambda: self(text)) if beside else lambda: self(text)
 
     def prepare(self, texts: Sequence[str]) -> None:
         missing = [t for t in dict.fromkeys(texts) if self._get(t) is None]
@@ -126,6 +127,8 @@ class HybridIndex:
         fresh: bool = False,
     ) -> None:
         self.lexical = LexicalIndex(folder=folder, fresh=fresh)
+        self._running = 0  # searches under way (`search_now`), to know one that runs alone
+        self._running_lock = threading.Lock()
         expected = max(expected, len(papers), self.lexical.size)
         self._dense: DenseIndex | None = None
         if encoder is not None:
@@ -238,9 +241,25 @@ class HybridIndex:
         dense = self._dense
         if dense is None or not self._by_meaning(parsed, filters, limit):
             return self.lexical.search_now(query, filters, limit)
+        with self._running_lock:
+            self._running += 1
+            alone = self._running == 1
+        try:
+            return self._fused(dense, parsed, filters, limit, alone)
+        finally:
+            with self._running_lock:
+                self._running -= 1
+
+    def _fused(
+        self, dense: DenseIndex, parsed: Query, filters: SearchFilters, limit: int, alone: bool
+    ) -> list[SearchHit]:
+        """`search_now` by words and meaning. A search running `alone` in the index does two pieces on
+        the `Aside` thread when it is free: its query's embedding, during the keyword query, and the
+        first keyword expansion's fetch, during the others' (tantivy lets go of the GIL). Beside other
+        searches it does them itself: the CPUs are taken already, and a third thread only contends."""
         lexical = self.lexical
         depth = max(DEPTH, limit)
-        vector = self._query_vector.soon(parsed.text)
+        vector = self._query_vector.soon(parsed.text, beside=alone)
         by_words, _ = lexical.ranked(parsed, filters, depth)  # phrases and names held already
         narrowed = lexical.allowed(parsed, filters) if lexical.narrows(parsed, filters) else None
         near, cosines = dense.top(vector(), narrowed, depth)
@@ -249,11 +268,12 @@ class HybridIndex:
         lists = [by_words, by_meaning]
         weights = [1.0, 1.0]
         expansions = self._expansions(fuse(lists, weights))
-        # each keyword's papers, recent and upvoted first: the first begun beside (when the `Aside`
-        # thread is free) while this thread does the others, last first
-        fetches = [
-            aside().start(functools.partial(lexical.keyword_papers, k, parsed, filters, depth)) for k in expansions
+        # each keyword's papers, recent and upvoted first; the first begun beside, the rest here, last first
+        fetches: list[Callable[[], Scored]] = [
+            functools.partial(lexical.keyword_papers, k, parsed, filters, depth) for k in expansions
         ]
+        if alone and fetches:
+            fetches[0] = aside().start(fetches[0])
         found = [fetch()[0] for fetch in reversed(fetches)][::-1]
         lists += found
         weights += [EXPANSION_WEIGHT / len(found)] * len(found) if found else []

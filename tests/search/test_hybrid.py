@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Sequence
 from datetime import date
 
@@ -15,7 +16,7 @@ from bot.ingest.snapshot import read_snapshot_vectors, snapshot_papers
 from bot.search.embeddings import embedding_text
 from bot.search.encoder import Vectors, shared_encoder
 from bot.search.hybrid import HybridIndex
-from bot.search.lexical import LexicalIndex
+from bot.search.lexical import LexicalIndex, Scored
 from bot.search.port import SearchFilters
 from bot.search.query import Query, parse_query
 from bot.search.text import words
@@ -174,3 +175,43 @@ def test_the_same_ranking_whether_the_aside_thread_is_free_or_busy(index: Hybrid
         release.set()
         held()
     assert busy == free and all(free)
+
+
+def test_a_search_beside_another_does_its_pieces_itself(papers: list[Paper], monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = "robots that learn to fold laundry", "speculative decoding for faster inference"
+    begun, release = threading.Event(), threading.Event()
+
+    class Watched:
+        def __init__(self) -> None:
+            self.threads: dict[str, str] = {}
+
+        def encode(self, texts: Sequence[str]) -> Vectors:
+            made = shared_encoder().encode(texts)
+            self.threads[texts[0]] = threading.current_thread().name
+            return made
+
+    vectors = {arxiv_id: stored.vector for arxiv_id, stored in read_snapshot_vectors().items()}
+    watched = Watched()
+    both = HybridIndex(papers, vectors, watched)
+    ranked = both.lexical.ranked
+
+    def held_at_first(parsed: Query, filters: SearchFilters, depth: int) -> Scored:
+        if parsed.text == first:  # the first search waits in its keyword query, its embedding done
+            begun.set()
+            release.wait(10)
+        return ranked(parsed, filters, depth)
+
+    monkeypatch.setattr(both.lexical, "ranked", held_at_first)
+    alone = threading.Thread(target=both.search_now, args=(first,))
+    alone.start()
+    try:
+        assert begun.wait(10)
+        deadline = time.monotonic() + 10
+        while (first not in watched.threads or aside().busy) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        both.search_now(second)  # the first search is still under way; the Aside thread is free
+    finally:
+        release.set()
+        alone.join(10)
+    assert watched.threads[first].startswith("paperboy-cpu-aside")  # alone: beside
+    assert watched.threads[second] == threading.current_thread().name  # not alone: itself
