@@ -55,8 +55,9 @@ ACKS_FIRST = AcksFirst()  # the process's gate
 class Batched(Generic[T]):
     """Work asked for while a batch is under way is done together, as the next batch: a lone request
     is a batch of one and waits for nothing; in a burst, each batch takes what gathered during the
-    last one (up to `most`). Batching only saves work: if a batch fails, it is logged and its
-    requests return all the same, to do their part alone."""
+    last one (up to `most`). Batching only saves work: if a batch fails, one line says so (its
+    traceback at debug level) and its requests return all the same, to do their part alone; each
+    meets the cause again, if it is theirs, and reports it there."""
 
     def __init__(self, work: Callable[[list[T]], Awaitable[object]], most: int) -> None:
         self._work = work
@@ -81,8 +82,9 @@ class Batched(Generic[T]):
                 taken, self._waiting = self._waiting[: self.most], self._waiting[self.most :]
                 try:
                     await self._work([item for item, _ in taken])
-                except Exception:
-                    log.exception("a batch of %d failed; each is done alone instead", len(taken))
+                except Exception as exc:  # each request meets the cause again alone, and says it there
+                    log.warning("a batch of %d failed (%s); each is done alone instead", len(taken), type(exc).__name__)
+                    log.debug("the batch's failure", exc_info=True)
                 _release(taken)
         finally:  # cancelled (`close`): nobody is left waiting
             _release(taken + self._waiting)
