@@ -75,7 +75,7 @@ class QueryVectors:
             self._put({text: found})
         return found
 
-    def soon(self, text: str, beside: bool = True) -> Callable[[], Vectors]:
+    def soon(self, text: str, *, beside: bool) -> Callable[[], Vectors]:
         """The text's embedding when called: one at hand, or (`beside`) one begun now beside the
         caller's work (`bot.host.pools.Aside`), so a lone search's keyword query and embedding run at
         once; else it is made when called."""
