@@ -11,9 +11,9 @@ from bench.core import CORPUS
 from bench.synthetic import scaled, scaled_vectors
 from bench.vectors import corpus_vectors
 from bot.domain.models import Listing, Paper
+from bot.embedding.model import MODEL_NAME
+from bot.embedding.papers import checksum
 from bot.ingest.importer import read_file
-from bot.search.embeddings import checksum
-from bot.search.encoder import MODEL_NAME
 from bot.store.embeddings import EmbeddingStore, StoredVector
 from bot.store.engine import create_engine, database_url, migrate
 from bot.store.papers import PaperStore

@@ -47,8 +47,8 @@ from bench.fill import fill_store
 from bench.relevance import FRESH, PARAPHRASES
 from bench.slack_latency import SECRET, signed
 from bench.wire import request, send_at_once
+from bot.embedding.model import shared_encoder
 from bot.host.heap import freeze_heap
-from bot.search.encoder import shared_encoder
 from bot.search.service import SearchService
 from bot.store.embeddings import EmbeddingStore
 from bot.store.engine import create_engine, database_url

@@ -32,9 +32,9 @@ import numpy as np
 from bench.core import CORPUS
 from bench.vectors import corpus_vectors
 from bot.domain.models import Paper
+from bot.embedding.model import shared_encoder
 from bot.ingest.importer import read_file
 from bot.search.dense import DenseIndex
-from bot.search.encoder import shared_encoder
 from bot.search.hybrid import DEPTH, HybridIndex
 
 PARAPHRASES: dict[str, str] = {

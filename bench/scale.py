@@ -40,8 +40,8 @@ from bench.relevance import PARAPHRASES
 from bench.synthetic import scaled, scaled_vectors
 from bench.vectors import corpus_vectors
 from bot.domain.models import Paper
+from bot.embedding.model import shared_encoder
 from bot.ingest.importer import read_file
-from bot.search.encoder import shared_encoder
 from bot.search.hybrid import HybridIndex
 from bot.search.service import BUILD_BATCH as BATCH
 

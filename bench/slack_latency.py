@@ -29,8 +29,8 @@ from bench.fill import fill_store
 from bot.chat.service import ChatService
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.config import DigestDefaults
+from bot.embedding.model import shared_encoder
 from bot.ingest.catalog import Catalog
-from bot.search.encoder import shared_encoder
 from bot.search.service import SearchService
 from bot.store.embeddings import EmbeddingStore
 from bot.store.engine import create_engine, database_url

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from bot.domain.models import Paper
-from bot.search.encoder import Vectors
+from bot.embedding.model import Vectors
 
 NOISE = 0.03  # per dimension, before renormalising
 

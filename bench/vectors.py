@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 
 from bot.domain.models import Paper
+from bot.embedding.model import DIMENSIONS, MODEL_NAME, Vectors, shared_encoder
+from bot.embedding.papers import checksum, embedding_text
 from bot.host.cpus import usable_cpus
-from bot.search.embeddings import checksum, embedding_text
-from bot.search.encoder import DIMENSIONS, MODEL_NAME, Vectors, shared_encoder
 
 CACHE = Path(__file__).resolve().parent / ".cache" / "corpus-vectors.npz"
 

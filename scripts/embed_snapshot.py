@@ -13,9 +13,9 @@ import time
 
 import numpy as np
 
+from bot.embedding.model import MODEL_NAME, shared_encoder
+from bot.embedding.papers import checksum, embedding_text
 from bot.ingest.snapshot import snapshot_papers, vectors_path
-from bot.search.embeddings import checksum, embedding_text
-from bot.search.encoder import MODEL_NAME, shared_encoder
 
 
 def main() -> None:

@@ -25,8 +25,8 @@ from bot.store.papers import PaperStore
 
 if TYPE_CHECKING:
     from bot.app.settings import Settings
+    from bot.embedding.model import TextEncoder
     from bot.ingest.sync import Syncer
-    from bot.search.hybrid import QueryEncoder
     from bot.search.service import SearchService
     from bot.sources.arxiv import Arxiv
     from bot.sources.huggingface import HuggingFace
@@ -49,11 +49,11 @@ class Services:
     arxiv: Arxiv | None = None  # None when offline
 
 
-def query_encoder(settings: Settings) -> QueryEncoder | None:
+def query_encoder(settings: Settings) -> TextEncoder | None:
     """The embedding model, when wanted and installed; otherwise search is keyword-only (said once)."""
     if not settings.embeddings:
         return None
-    from bot.search.encoder import LazyEncoder, ModelMissing, model_dir
+    from bot.embedding.model import LazyEncoder, ModelMissing, model_dir
 
     try:
         model_dir()

@@ -50,7 +50,7 @@ def read_snapshot_vectors() -> dict[str, StoredVector]:
     default searches by meaning without computing any; empty when the file or its model differ."""
     import numpy as np  # NumPy and the model's name only when the vectors are read (a first run)
 
-    from bot.search.encoder import MODEL_NAME
+    from bot.embedding.model import MODEL_NAME
     from bot.store.embeddings import StoredVector
 
     path = vectors_path()

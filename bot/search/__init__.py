@@ -1,1 +1,2 @@
-"""Search over the paper store: the port, the query text rules, and the lexical index."""
+"""Search over the paper store: the port, the query rules, the keyword (tantivy) and embedding (faiss)
+indexes, their fusion, and the service."""

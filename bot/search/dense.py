@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.search.encoder import DIMENSIONS, Vectors
+from bot.embedding.model import DIMENSIONS, Vectors
 
 EXACT_UP_TO = 50_000  # rows held as float32 and scanned whole (75 MB)
 EXACT_SUBSET = 20_000  # a filter leaving this few rows is scored exactly, even in the quantised index

@@ -20,15 +20,14 @@ import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from bot.domain.models import Paper
+from bot.embedding.model import DIMENSIONS, TextEncoder, Vectors
 from bot.host.pools import aside, off_loop
 from bot.search.dense import DenseIndex
-from bot.search.encoder import DIMENSIONS, Vectors
 from bot.search.lexical import LexicalIndex, Scored
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Query, parse_query
@@ -41,10 +40,6 @@ EXPANSIONS = 3  # keywords added at most, each shared by 2+ of those papers
 EXPANSION_WEIGHT = 3.5  # the expansions' lists together weigh this much (lexical and dense: 1 each; retuned on tantivy)
 MIN_COSINE = 0.3  # a dense neighbour further than this is noise, not a match
 MIN_COSINE_ALONE = 0.45  # … and when no paper holds any of the query's words, a likelier off-topic query
-
-
-class QueryEncoder(Protocol):
-    def encode(self, texts: Sequence[str]) -> Vectors: ...
 
 
 def fuse(lists: Sequence[npt.NDArray[np.int64]], weights: Sequence[float]) -> dict[int, float]:
@@ -63,7 +58,7 @@ class QueryVectors:
 
     KEPT = 512
 
-    def __init__(self, encoder: QueryEncoder) -> None:
+    def __init__(self, encoder: TextEncoder) -> None:
         self._encoder = encoder
         self._kept: OrderedDict[str, Vectors] = OrderedDict()
         self._lock = threading.Lock()
@@ -120,7 +115,7 @@ class HybridIndex:
         self,
         papers: Sequence[Paper] = (),
         vectors: Mapping[str, Vectors] | None = None,
-        encoder: QueryEncoder | None = None,
+        encoder: TextEncoder | None = None,
         *,
         expected: int = 0,
         folder: Path | None = None,

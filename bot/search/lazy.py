@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from bot.search.port import SearchFilters, SearchHit
 
 if TYPE_CHECKING:
-    from bot.search.embeddings import Progress
+    from bot.embedding.papers import Progress
     from bot.search.hybrid import HybridIndex
     from bot.search.service import SearchService
     from bot.store.embeddings import StoredVector

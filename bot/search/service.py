@@ -1,7 +1,7 @@
 """The search service: the store's papers behind the search port.
 
 The lexical index lives in a folder of the data dir (`bot/search/lexical.py`): a new process opens
-it and catches up with the store (`bot/search/changes.py`: what changed since its watermark), and
+it and catches up with the store (`bot/store/changes.py`: what changed since its watermark), and
 builds it from the store, a batch of papers at a time, only when there is none or it is from another
 store. Without a folder (tests, one-off tools) it is built in memory. With an encoder (the embedding
 model installed and `PAPERBOY_EMBEDDINGS` on) it is hybrid: a build loads each batch with its stored
@@ -25,14 +25,14 @@ from aiorwlock import RWLock
 
 from bot.domain.errors import PaperboyError, SearchIndexError
 from bot.domain.models import Paper
+from bot.embedding.model import MODEL_NAME, TextEncoder, Vectors
+from bot.embedding.papers import Progress, current, embed
 from bot.host.bursts import Batched
 from bot.host.pools import CpuPool, cpu_pool
-from bot.search.changes import changes_since
-from bot.search.embeddings import Progress, current, embed
-from bot.search.encoder import MODEL_NAME, Vectors
-from bot.search.hybrid import HybridIndex, QueryEncoder
+from bot.search.hybrid import HybridIndex
 from bot.search.lexical import IndexBusy
 from bot.search.port import SearchFilters, SearchHit
+from bot.store.changes import changes_since
 from bot.store.embeddings import EmbeddingStore, StoredVector
 from bot.store.papers import PaperStore
 
@@ -55,7 +55,7 @@ class SearchService:
         self,
         store: PaperStore,
         vectors: EmbeddingStore | None = None,
-        encoder: QueryEncoder | None = None,
+        encoder: TextEncoder | None = None,
         cpu: CpuPool | None = None,
         folder: Path | None = None,
     ) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from bot.embedding.model import DIMENSIONS
 from bot.search import dense
 from bot.search.dense import DenseIndex
-from bot.search.encoder import DIMENSIONS
 
 
 def unit(rows: int, seed: int = 0, topics: int = 40) -> np.ndarray:

@@ -11,10 +11,10 @@ from datetime import date
 import pytest
 
 from bot.domain.models import Paper
+from bot.embedding.model import Vectors, shared_encoder
+from bot.embedding.papers import embedding_text
 from bot.host.pools import aside
 from bot.ingest.snapshot import read_snapshot_vectors, snapshot_papers
-from bot.search.embeddings import embedding_text
-from bot.search.encoder import Vectors, shared_encoder
 from bot.search.hybrid import HybridIndex
 from bot.search.lexical import LexicalIndex, Scored
 from bot.search.port import SearchFilters

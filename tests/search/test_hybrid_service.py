@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from bot.domain.models import Listing, Paper
+from bot.embedding.model import MODEL_NAME, Vectors, shared_encoder
+from bot.embedding.papers import checksum
 from bot.ingest.catalog import Catalog
 from bot.search import service as search_service
-from bot.search.embeddings import checksum
-from bot.search.encoder import MODEL_NAME, Vectors, shared_encoder
 from bot.search.port import SearchFilters
 from bot.search.service import SearchService
 from bot.store.embeddings import EmbeddingStore, StoredVector

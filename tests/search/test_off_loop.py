@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 import pytest
 
+from bot.embedding.model import Vectors, shared_encoder
 from bot.host.pools import CpuPool, on_worker
-from bot.search.encoder import Vectors, shared_encoder
 from bot.search.service import SearchService
 from bot.store.embeddings import EmbeddingStore
 from bot.store.papers import PaperStore

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.models import Paper
-from bot.search.encoder import shared_encoder
+from bot.embedding.model import shared_encoder
 from bot.search.hybrid import HybridIndex
 from bot.search.lexical import LexicalIndex
 from tests.app.test_cli import run_cli
@@ -38,7 +38,7 @@ QUERIES = [
 
 RANKINGS = """
 import asyncio, json, sys
-from bot.search.encoder import shared_encoder
+from bot.embedding.model import shared_encoder
 from bot.search.hybrid import HybridIndex
 from bot.ingest.snapshot import read_snapshot_vectors, snapshot_papers
 papers = asyncio.run(snapshot_papers())

@@ -17,6 +17,7 @@ import math
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +31,12 @@ MAX_TOKENS = 256  # the model's own max_seq_length
 BATCH_TOKENS = 2048  # tokens per forward pass when encoding many texts (a longer text goes alone)
 
 Vectors = npt.NDArray[np.float32]
+
+
+class TextEncoder(Protocol):
+    """Texts in, one unit vector each (`Encoder`, or a stand-in in tests)."""
+
+    def encode(self, texts: Sequence[str]) -> Vectors: ...
 
 
 class ModelMissing(PaperboyError):

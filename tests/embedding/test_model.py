@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from bot.search.encoder import DIMENSIONS, MODEL_NAME, ModelMissing, model_dir, shared_encoder
+from bot.embedding.model import DIMENSIONS, MODEL_NAME, ModelMissing, model_dir, shared_encoder
 from tests.fakes.papers_api import FIXTURES
 
 

@@ -12,9 +12,8 @@ import hashlib
 from collections.abc import Callable, Sequence
 
 from bot.domain.models import Paper
+from bot.embedding.model import DIMENSIONS, MODEL_NAME, TextEncoder, Vectors
 from bot.host.pools import CpuPool, bulk_pool
-from bot.search.encoder import DIMENSIONS, MODEL_NAME, Vectors
-from bot.search.hybrid import QueryEncoder
 from bot.store.embeddings import EmbeddingStore, StoredVector
 
 BATCH = 64  # papers per encoder call; the event loop runs between calls
@@ -45,7 +44,7 @@ def current(papers: Sequence[Paper], stored: dict[str, StoredVector]) -> dict[st
 
 async def embed(
     papers: Sequence[Paper],
-    encoder: QueryEncoder,
+    encoder: TextEncoder,
     store: EmbeddingStore,
     progress: Progress | None = None,
     cpu: CpuPool | None = None,
