@@ -58,19 +58,38 @@ def model_dir() -> Path:
 
 
 def _layer_norm(x: Vectors, weight: Vectors, bias: Vectors, eps: float) -> Vectors:
-    mean = x.mean(axis=-1, keepdims=True)
-    centred = x - mean
-    variance = (centred * centred).mean(axis=-1, keepdims=True)
-    out: Vectors = centred / np.sqrt(variance + eps) * weight + bias
-    return out
+    """`x` layer-normalised, in place. The model's arrays are megabytes each: every temporary NumPy
+    makes is memory freshly mapped and faulted in, which cost more than the arithmetic (each step
+    here computes what `(x - mean) / sqrt(var + eps) * weight + bias` would, to the bit)."""
+    x -= x.mean(axis=-1, keepdims=True)
+    variance = np.square(x).mean(axis=-1, keepdims=True)
+    x /= np.sqrt(variance + eps)
+    x *= weight
+    x += bias
+    return x
 
 
 def _gelu(x: Vectors) -> Vectors:
-    """GELU in its tanh form: within 5e-4 of the erf form per activation, and eight times cheaper in NumPy
-    (the embeddings it gives agree with the reference to a cosine of 0.99999)."""
-    inner = np.float32(math.sqrt(2 / math.pi)) * (x + np.float32(0.044715) * x * x * x)
-    out = np.float32(0.5) * x * (np.float32(1.0) + np.tanh(inner))
-    return out.astype(np.float32, copy=False)
+    """GELU in its tanh form, in place: within 5e-4 of the erf form per activation, and eight times
+    cheaper in NumPy (the embeddings it gives agree with the reference to a cosine of 0.99999). The
+    steps compute `0.5 * x * (1 + tanh(c * (x + k * x * x * x)))`, to the bit, with one temporary."""
+    inner = np.multiply(np.float32(0.044715), x)
+    inner *= x
+    inner *= x
+    inner += x
+    inner *= np.float32(math.sqrt(2 / math.pi))
+    np.tanh(inner, out=inner)
+    inner += np.float32(1.0)
+    x *= np.float32(0.5)
+    x *= inner
+    return x
+
+
+def _affine(x: Vectors, weight: Vectors, bias: Vectors) -> Vectors:
+    """`x @ weight + bias`, the sum made in the product's own array."""
+    out: Vectors = x @ weight
+    out += bias
+    return out
 
 
 class Encoder:
@@ -120,30 +139,29 @@ class Encoder:
         w = self._w
         lengths = np.array([len(t) for t in texts])
         bounds = np.concatenate([[0], np.cumsum(lengths)])
-        x = (
-            w["embeddings.word_embeddings.weight"][np.fromiter(itertools.chain.from_iterable(texts), np.int64)]
-            + w["embeddings.position_embeddings.weight"][np.concatenate([np.arange(n) for n in lengths])]
-            + w["embeddings.token_type_embeddings.weight"][0]
-        )
+        x = w["embeddings.word_embeddings.weight"][np.fromiter(itertools.chain.from_iterable(texts), np.int64)]
+        x += w["embeddings.position_embeddings.weight"][np.concatenate([np.arange(n) for n in lengths])]
+        x += w["embeddings.token_type_embeddings.weight"][0]
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self._eps)
         for layer in range(self._layers):
             p = f"encoder.layer.{layer}."
-            qkv = x @ w[p + "qkv.weight"] + w[p + "qkv.bias"]
-            context = np.concatenate([self._attend(qkv[a:b]) for a, b in itertools.pairwise(bounds.tolist())])
-            attended = context @ w[p + "attention.output.dense.weight"] + w[p + "attention.output.dense.bias"]
+            qkv = _affine(x, w[p + "qkv.weight"], w[p + "qkv.bias"])
+            context = np.empty_like(x)
+            for a, b in itertools.pairwise(bounds.tolist()):
+                context[a:b] = self._attend(qkv[a:b])
+            attended = _affine(context, w[p + "attention.output.dense.weight"], w[p + "attention.output.dense.bias"])
+            attended += x
             x = _layer_norm(
-                x + attended,
+                attended,
                 w[p + "attention.output.LayerNorm.weight"],
                 w[p + "attention.output.LayerNorm.bias"],
                 self._eps,
             )
-            hidden = _gelu(x @ w[p + "intermediate.dense.weight"] + w[p + "intermediate.dense.bias"])
-            x = _layer_norm(
-                x + hidden @ w[p + "output.dense.weight"] + w[p + "output.dense.bias"],
-                w[p + "output.LayerNorm.weight"],
-                w[p + "output.LayerNorm.bias"],
-                self._eps,
-            )
+            hidden = _gelu(_affine(x, w[p + "intermediate.dense.weight"], w[p + "intermediate.dense.bias"]))
+            out = hidden @ w[p + "output.dense.weight"]
+            out += x
+            out += w[p + "output.dense.bias"]
+            x = _layer_norm(out, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], self._eps)
         pooled = np.add.reduceat(x, bounds[:-1], axis=0) / lengths[:, None].astype(np.float32)
         normed: Vectors = (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
         return normed

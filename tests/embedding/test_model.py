@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 
 import numpy as np
 import pytest
 
-from bot.embedding.model import DIMENSIONS, MODEL_NAME, ModelMissing, model_dir, shared_encoder
+from bot.embedding.model import DIMENSIONS, MODEL_NAME, ModelMissing, _gelu, _layer_norm, model_dir, shared_encoder
 from tests.fakes.papers_api import FIXTURES
 
 
@@ -33,6 +34,21 @@ def test_batches_do_not_change_a_text_s_vector() -> None:
     assert np.array_equal(together, alone)  # to the bit: a burst's queries are embedded together
     assert encoder.batches_agree()
     assert encoder.encode([]).shape == (0, DIMENSIONS)
+
+
+def test_the_in_place_steps_give_the_plain_formulas_bits() -> None:
+    """Layer norm and GELU work in their argument's array (no megabyte temporaries): the vectors
+    stored before must still match the ones made now, so each gives what the plain formula gives,
+    to the bit."""
+    rng = np.random.default_rng(7)
+    x = (rng.standard_normal((300, 384)) * 3).astype(np.float32)
+    weight, bias = rng.standard_normal(384).astype(np.float32), rng.standard_normal(384).astype(np.float32)
+    centred = x - x.mean(axis=-1, keepdims=True)
+    plain = centred / np.sqrt((centred * centred).mean(axis=-1, keepdims=True) + 1e-12) * weight + bias
+    assert np.array_equal(_layer_norm(x.copy(), weight, bias, 1e-12), plain)
+    inner = np.float32(math.sqrt(2 / math.pi)) * (x + np.float32(0.044715) * x * x * x)
+    plain = np.float32(0.5) * x * (np.float32(1.0) + np.tanh(inner))
+    assert np.array_equal(_gelu(x.copy()), plain)
 
 
 @pytest.mark.slow
