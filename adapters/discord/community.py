@@ -39,7 +39,7 @@ THREADS = (discord.ChannelType.public_thread, discord.ChannelType.private_thread
 
 class CardButtons(discord.ui.View):
     """A Share button (where asked) and a Save button per card; custom ids carry the paper, so a click
-    is understood by any replica, after any restart."""
+    is understood by any replica, after any restart (`on_interaction` here and in the app)."""
 
     def __init__(self, shares: list[tuple[str, str]], saves: list[tuple[str, str]]) -> None:
         super().__init__(timeout=None)
@@ -54,6 +54,12 @@ class CardButtons(discord.ui.View):
             self.add_item(
                 discord.ui.Button(label=label, custom_id=f"{SAVE}{paper_id}", style=discord.ButtonStyle.secondary)
             )
+
+    def is_dispatchable(self) -> bool:
+        """False: nothing here waits for a click (the custom id says it all), so discord.py keeps no
+        copy of the view. It kept each one it sent: every digest card's for the life of the process,
+        every answer's for 15 minutes, and a full garbage collection walked them all."""
+        return False
 
 
 def card_buttons(message: Message) -> CardButtons | Any:

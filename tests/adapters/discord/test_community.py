@@ -133,3 +133,15 @@ async def test_a_shared_card_carries_a_save_button(discord_bot: DiscordBot) -> N
     await shared(discord_bot)
     [card] = discord_bot.fake.posts_in(TEXT_ID)
     assert [c["custom_id"] for row in card["components"] for c in row["components"]] == [f"save:{PAPER}"]
+
+
+async def test_the_bot_keeps_no_copy_of_the_buttons_it_sends(discord_bot: DiscordBot) -> None:
+    """A click is understood by its custom id alone (any replica, after any restart): discord.py need
+    not keep the view of each message it sent. It kept each card's Save button for the life of the
+    process (a digest's cards, day after day) and each answer's buttons for 15 minutes."""
+    await shared(discord_bot)  # a card with a Save button in the channel, an answer with buttons
+    await discord_bot.fake.slash("search", {"topic": "speculative decoding"})
+    await answer(discord_bot, 2)
+    assert discord_bot.bot.persistent_views == []
+    await discord_bot.fake.click(f"save:{PAPER}")
+    assert "Saved “GrepSeek" in await answer(discord_bot, 3)
