@@ -1,18 +1,29 @@
-"""The long-lived heap, frozen: Python's cyclic collector leaves it out of its full collections.
+"""The long-lived heap, frozen, and collections made rarer: Python's cyclic collector holds the GIL
+while it runs, and every ack, event and search in the process waits for it.
 
 A running bot holds some 150,000 long-lived objects (modules, classes, the SDKs' and the store's
-tables). Every full collection walked them all, about 100 ms with the GIL held on a
-busy two-core host, and in a burst of commands one came every two or three seconds: every ack and
-search in flight waited for it. `freeze_heap` collects once, then moves what is left to a generation
-the collector never visits (`gc.freeze`); what is made later is collected as usual.
+tables). Every full collection walked them all, about 100 ms with the GIL held on a busy two-core
+host, and in a burst of commands one came every two or three seconds. `freeze_heap` collects once,
+then moves what is left to a generation the collector never visits (`gc.freeze`); what is made
+later is collected as usual.
+
+A burst still makes objects fast: 200 commands at once keep some 50,000 alive (their requests,
+tasks, pages of results) and make far more. At CPython's default of a young collection every 700
+new objects, a full one came every second or two of a burst, 40-170 ms each on a busy host (the
+garbage collector's own callbacks timed them). `YOUNG` makes every generation's collections
+fourteen times rarer; the cost is up to that many more objects waiting to be collected. Measured in
+`docs/benchmarks.md` (Under load).
 """
 
 from __future__ import annotations
 
 import gc
 
+YOUNG = 10_000  # new objects between young collections (CPython: 700)
+
 
 def freeze_heap() -> None:
     """Call once the process holds what it keeps for good (`paperboy run`, once started)."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(YOUNG, *gc.get_threshold()[1:])
