@@ -287,6 +287,10 @@ class HybridIndex:
             counts.update({keyword_key(k) for k in paper.ai_keywords})
         # Most shared first, ties by the keyword itself: never by a set's order, which changes with
         # each process's string hashing (the same query would rank differently from run to run).
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        shared = [key for key, n in ranked if n >= 2 and self.lexical.shared_keyword(key)]
-        return shared[:EXPANSIONS]
+        shared: list[str] = []
+        for key, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            if n < 2 or len(shared) == EXPANSIONS:  # the rest are shared by fewer still
+                break
+            if self.lexical.shared_keyword(key):
+                shared.append(key)
+        return shared
