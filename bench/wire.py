@@ -68,11 +68,12 @@ async def _one(loop: asyncio.AbstractEventLoop, port: int, data: bytes) -> tuple
         await loop.sock_connect(sock, ("127.0.0.1", port))
         written = time.time_ns()
         await loop.sock_sendall(sock, data)
+        sent = _sent(sock) or written  # read at once: a stamp left waiting keeps the socket signalling
         answer, arrived = await _receive(loop, sock)
         while chunk := (await _receive(loop, sock))[0]:  # the rest, until the bot closes
             answer += chunk
         status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 0
-        return _sent(sock) or written, arrived, status
+        return sent, arrived, status
 
 
 async def _receive(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> tuple[bytes, int]:
@@ -92,8 +93,9 @@ async def _receive(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> tupl
 
 
 def _sent(sock: socket.socket) -> int:
-    """When the kernel sent the request's bytes (its stamp waits in the socket's error queue, there
-    since before the answer came), or 0."""
+    """When the kernel sent the request's bytes, or 0. On the loopback the stamp is in the socket's
+    error queue as soon as the write returns; until it is read, the socket reports an error
+    condition to every poll, and waiting for the answer would spin."""
     try:
         _, ancillary, _, _ = sock.recvmsg(1, ROOM, socket.MSG_ERRQUEUE)
     except OSError:  # none: not Linux, or no stamp
