@@ -2,14 +2,14 @@
 answer arriving, whatever share of the CPU the load generator itself gets.
 
 A load generator on the same host as the bot competes with it for the CPUs: sending 200 requests
-takes it 20 ms on a quiet machine and 40-130 ms when every core is busy, and it reads no answer
-until it has sent them all. Timed from the burst's start, or when the generator gets round to
-reading, every ack carries that wait, which is the generator's, not the bot's (Slack sends from
-many machines). So each request is timed by the kernel (`SO_TIMESTAMPING`, software stamps): from
-its bytes leaving this process's socket to the first bytes of its answer arriving at it, not when
-this process got round to writing or reading them. Where the kernel gives no stamp, this process's
-clock stands in, read before the write and after the read (a longer time: the figure can only be
-worse).
+takes this one 13-18 ms on a quiet machine and 31-60 ms when every core is busy (aiohttp's client:
+30-40 and 90-130 ms), and it reads no answer until it has sent them all. Timed from the burst's
+start, or when the generator gets round to reading, every ack carries that wait, which is the
+generator's, not the bot's (Slack sends from many machines). So each request is timed by the
+kernel (`SO_TIMESTAMPING`, software stamps): from its bytes leaving this process's socket to the
+first bytes of its answer arriving at it, not when this process got round to writing or reading
+them. Where the kernel gives no stamp, this process's clock stands in, read before the write and
+after the read (a longer time: the figure can only be worse).
 
     acks = await send_at_once(port, [request_bytes, ...])   # Acks: per request and from the start
 """
