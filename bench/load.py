@@ -227,12 +227,12 @@ async def chat_figures(folder: Path, bursts: list[int], topics: list[str]) -> No
                     for surface, burst in (("Slack", chat.slack_burst), ("Discord", chat.discord_burst)):
                         first, answer = await burst(count)
                         late = sum(1 for v in first if v > 3000)
-                        sent = f" (sent over {chat.sending_ms:.0f} ms)"
+                        sent = f"sent over {chat.sending_ms:.0f} ms"
                         if surface == "Slack":
-                            sent = f" (acks from the start: p99 {percentile(chat.from_start, 99):.1f};{sent[2:]}"
+                            sent = f"acks from the start: p99 {percentile(chat.from_start, 99):.1f}; {sent}"
                         print(
                             f"  {'busy' if busy else 'quiet':<6}{count:>8}  {surface:<8} {figures(first)}"
-                            f"{f' ({late} late)' if late else '':<10}  {figures(answer)}{sent}",
+                            f"{f' ({late} late)' if late else '':<10}  {figures(answer)} ({sent})",
                             flush=True,
                         )
     finally:
