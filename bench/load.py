@@ -8,7 +8,8 @@
 2. **Chat bursts**: the real `paperboy run` in its own process (Slack in HTTP mode and Discord, a
    store of `--papers` papers with their embeddings, offline), the fake Slack and Discord of the test
    suite in this one. N signed `/papers <topic>` requests at once to Slack, N `/papers search`
-   interactions at once through the Discord gateway, each with its own topic. Slack: each request,
+   interactions at once through the Discord gateway, each with its own topic (AI keywords and
+   title-word pairs of the corpus, none asked twice, so none has its embedding cached). Slack: each request,
    from its bytes leaving to its ack (HTTP 200) arriving, stamped by the kernel (`bench/wire.py`:
    the generator shares the CPUs, and its own wait to send the rest of the burst is not the bot's;
    the acks' p99 from the burst's start follows each row), and the burst's start → its answer (the
@@ -119,8 +120,11 @@ class Chat:
         self.from_start: list[float] = []  # the last Slack burst's acks, from its start
 
     def topic(self) -> str:
+        """The next topic: never one asked before (its embedding would be cached). A run asking more
+        than there are tells them apart by number."""
         self.asked += 1
-        return self.topics[self.asked % len(self.topics)] + f" {self.asked}"  # never a cached query
+        topic = self.topics[self.asked % len(self.topics)]
+        return topic if self.asked < len(self.topics) else f"{topic} {self.asked}"
 
     async def start(self) -> None:
         await self.slack.start()
@@ -253,7 +257,9 @@ async def main() -> None:
         if not args.skip_search:
             await search_figures(folder)
         if not args.skip_chat:
-            await chat_figures(folder, [int(n) for n in args.bursts.split(",")], queries(listings, 400))
+            await chat_figures(
+                folder, [int(n) for n in args.bursts.split(",")], list(dict.fromkeys(queries(listings, 1000)))
+            )
 
 
 if __name__ == "__main__":

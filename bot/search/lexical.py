@@ -44,6 +44,7 @@ NAME_WORDS = 6  # words of an author's name paired at most (15 pairs)
 RERANK = 2000  # BM25's best hits that the prior re-ranks (see `ranked`)
 BY_PRIOR = 100  # hits fetched at first by the prior alone (more when the next could still be better)
 PAPERS_KEPT = 4096  # papers kept parsed (`papers_at`)
+ONE_OF = 256  # values from which `_one_of` asks tantivy's term-set query
 WRITER_MB = 48  # tantivy's indexing memory per writer thread
 LOCK_WAIT_S = 30.0  # how long a write waits for another process's writer
 Scored = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]  # positions and their scores, best first
@@ -132,6 +133,15 @@ def _must(*clauses: Query) -> Query:
 
 def _any(*clauses: Query) -> Query:
     return clauses[0] if len(clauses) == 1 else Query.boolean_query([(Occur.Should, c) for c in clauses])
+
+
+def _one_of(field: str, values: Sequence[str] | Sequence[int]) -> Query:
+    """Documents holding any of these values in the field, each scoring 1. A few values go into a
+    union of term queries, a tenth of the time of tantivy's term-set query (which walks the field's
+    terms: 0.43 against 0.05 ms for 20 positions at 100k papers); from `ONE_OF` on, the term set."""
+    if not values or len(values) >= ONE_OF:
+        return Query.term_set_query(SCHEMA, field, list(values))
+    return Query.const_score_query(_any(*(Query.term_query(SCHEMA, field, v) for v in values)), 1.0)
 
 
 def _term(stem: str) -> list[Query]:
@@ -360,7 +370,7 @@ class LexicalIndex:
 
     def positions(self, ids: Sequence[str]) -> npt.NDArray[np.int64]:
         """The position of each of these papers, or -1 when the index does not hold it."""
-        found = self._matching(Query.term_set_query(SCHEMA, "id", list(ids)), len(ids))
+        found = self._matching(_one_of("id", list(ids)), len(ids))
         at = dict(zip(self.ids(found), found.tolist(), strict=True))
         return np.array([at.get(i, -1) for i in ids], dtype=np.int64)
 
@@ -376,7 +386,7 @@ class LexicalIndex:
         found = {p: paper for p in positions if (paper := kept.get(p)) is not None}
         missing = [p for p in positions if p not in found]
         if missing:
-            hits = searcher.search(Query.term_set_query(SCHEMA, "pos", missing), len(missing)).hits
+            hits = searcher.search(_one_of("pos", missing), len(missing)).hits
             docs = [searcher.doc(address) for _, address in hits]
             read = {
                 int(p or 0): Paper.model_validate_json(d["paper"][0])
@@ -427,7 +437,7 @@ class LexicalIndex:
         if filters.min_upvotes > 0:
             clauses.append(Query.range_query(SCHEMA, "upvotes", day, filters.min_upvotes, 2**31))
         if filters.within is not None:
-            clauses.append(Query.term_set_query(SCHEMA, "id", sorted(filters.within)))
+            clauses.append(_one_of("id", sorted(filters.within)))
         clauses += [
             Query.term_query(SCHEMA, "names", t) for names in parsed.authors for t in sorted(author_terms(names))
         ]
@@ -488,7 +498,9 @@ class LexicalIndex:
                 hits = self._searcher.search(query, fetch, count=False, order_by_field=field, order=Order.Desc).hits
                 found.append(np.array(self._searcher.fast_field_values("pos", [a for _, a in hits]), dtype=np.int64))
                 floors.append(int(getattr(self._registry, field)[found[-1][-1]]) if found[-1].size else 0)
-            positions = np.union1d(*found)
+                if found[0].size < fetch:  # every match: no other order to fetch them in
+                    break
+            positions = np.unique(np.concatenate(found))
             if parsed is not None:
                 positions = positions[self._named(parsed, positions)]
             best = self.top((positions, self.prior[positions]), depth)
@@ -522,7 +534,7 @@ class LexicalIndex:
         clauses = self._filters(parsed, filters)
         if not clauses:  # nothing to meet but being in the index
             return self._registry.alive[positions]
-        within = Query.term_set_query(SCHEMA, "pos", positions.tolist())
+        within = _one_of("pos", positions.tolist())
         found = self._matching(_must(within, *clauses), positions.size)
         return np.isin(positions, found) & self._named(parsed, positions)
 

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from bot.domain.models import Paper
-from bot.search.lexical import LexicalIndex
+from bot.search import lexical
+from bot.search.lexical import ONE_OF, LexicalIndex
 from bot.search.port import SearchFilters
 from bot.search.query import parse_query
 from bot.search.text import MAX_QUERY_TERMS, query_terms
@@ -239,3 +240,20 @@ def test_a_keyword_s_papers_hold_the_quoted_phrase_and_are_the_best_by_the_prior
     assert list(scores) == sorted(scores, reverse=True)
     best_possible = sorted((float(index.prior[p]) for p in index.positions(sorted(holding))), reverse=True)[:60]
     assert np.allclose(scores, best_possible)  # the best 60 by the prior, not only 60 of them
+
+
+@pytest.mark.parametrize("count", [0, 1, 3, ONE_OF - 1, ONE_OF, 400])
+def test_papers_are_found_by_id_and_position_however_many_are_asked(
+    count: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    papers = [paper(f"2401.{i:05d}", f"Paper {i} on language models", upvotes=i % 7) for i in range(450)]
+    index = LexicalIndex(papers)
+    asked = [p.arxiv_id for p in papers[::-1][:count]] + ["2499.99999"]  # newest first, one unknown
+    positions = index.positions(asked)
+    assert index.ids(positions[:-1]) == asked[:-1] and positions[-1] == -1
+    assert sorted(index.papers_at(positions[:-1].tolist())) == sorted(positions[:-1].tolist())
+    within = SearchFilters(within=frozenset(asked))
+    hits = [(h.paper.arxiv_id, h.score) for h in index.search_now("language models", within, limit=500)]
+    assert {i for i, _ in hits} == set(asked) - {"2499.99999"}
+    monkeypatch.setattr(lexical, "ONE_OF", 0)  # tantivy's term-set query, whatever the count
+    assert [(h.paper.arxiv_id, h.score) for h in index.search_now("language models", within, limit=500)] == hits
