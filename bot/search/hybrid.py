@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from bot.domain.models import Paper
 from bot.embedding.model import DIMENSIONS, TextEncoder, Vectors
+from bot.embedding.queries import QueryVectors
 from bot.host.pools import aside, off_loop
 from bot.search.dense import DenseIndex
 from bot.search.lexical import LexicalIndex, Scored
@@ -49,57 +50,6 @@ def fuse(lists: Sequence[npt.NDArray[np.int64]], weights: Sequence[float]) -> di
         for rank, position in enumerate(ranked.tolist()):
             fused[position] = fused.get(position, 0.0) + weight / (RRF_K + rank + 1)
     return fused
-
-
-class QueryVectors:
-    """Query text → embedding, the last `KEPT` remembered; thread-safe (holds no index alive).
-    `prepare` encodes those it lacks in one pass of the model (a burst's queries): only for an encoder
-    that gives a text the same bits alone or together (`batches_agree`), the search service's check."""
-
-    KEPT = 512
-
-    def __init__(self, encoder: TextEncoder) -> None:
-        self._encoder = encoder
-        self._kept: OrderedDict[str, Vectors] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __call__(self, text: str) -> Vectors:
-        found = self._get(text)
-        if found is None:
-            found = self._encoder.encode([text])[0]
-            self._put({text: found})
-        return found
-
-    def soon(self, text: str, *, beside: bool) -> Callable[[], Vectors]:
-        """The text's embedding when called: one at hand, or (`beside`) one begun now beside the
-        caller's work (`bot.host.pools.Aside`), so a lone search's keyword query and embedding run at
-        once; else it is made when called."""
-        found = self._get(text)
-        if found is not None:
-            return lambda: found
-        return aside().start(lambda: self(text)) if beside else lambda: self(text)
-
-    def prepare(self, texts: Sequence[str]) -> None:
-        missing = [t for t in dict.fromkeys(texts) if self._get(t) is None]
-        if missing:
-            self._put(dict(zip(missing, self._encoder.encode(missing), strict=True)))
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
-
-    def _get(self, text: str) -> Vectors | None:
-        with self._lock:
-            found = self._kept.get(text)
-            if found is not None:
-                self._kept.move_to_end(text)
-            return found
-
-    def _put(self, found: Mapping[str, Vectors]) -> None:
-        with self._lock:
-            self._kept.update(found)
-            while len(self._kept) > self.KEPT:
-                self._kept.popitem(last=False)
 
 
 class HybridIndex:
