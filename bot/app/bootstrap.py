@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot import __version__
+from bot.app.lazy_search import LazySearch
 from bot.delivery.subscriptions import SubscriptionStore, from_config
 from bot.domain.config import FileConfig, load_config
 from bot.domain.engagement import Engagement
 from bot.ingest.catalog import Catalog
 from bot.roundup.discussed import NoEngagement
-from bot.search.lazy import LazySearch
 from bot.store.engine import create_engine, database_url, migrate
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore

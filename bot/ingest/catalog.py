@@ -13,7 +13,7 @@ from bot.ingest.sync import Syncer, recent_days
 from bot.store.papers import DayRecord, PaperStore
 
 if TYPE_CHECKING:  # the sources and the search stack are imported by whoever builds them
-    from bot.search.lazy import Reindexing
+    from bot.search.port import Reindexing
     from bot.sources.arxiv import Arxiv
     from bot.sources.huggingface import HuggingFace
 

@@ -12,7 +12,7 @@ from bot.ingest.snapshot import forget_snapshot
 from bot.store.papers import PaperStore, SaveCounts
 
 if TYPE_CHECKING:  # the sources and the search stack are imported by whoever builds them
-    from bot.search.lazy import Reindexing
+    from bot.search.port import Reindexing
     from bot.sources.arxiv import Arxiv
     from bot.sources.huggingface import HuggingFace
 

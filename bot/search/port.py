@@ -1,12 +1,17 @@
-"""The search port: what `/papers <topic>`, the digest's topic filter and `related` ask of an index."""
+"""The search ports: what `/papers <topic>`, the digest's topic filter and `related` ask of an index
+(`SearchIndex`), and what the store's writers ask of search (`Reindexing`)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.domain.models import Paper
+
+if TYPE_CHECKING:
+    from bot.store.embeddings import StoredVector
 
 
 @dataclass(frozen=True)
@@ -30,3 +35,13 @@ class SearchIndex(Protocol):
     async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
         """The best `limit` papers for `query`, best first; [] when nothing matches."""
         ...
+
+
+class Reindexing(Protocol):
+    """What the store's writers (the catalog, the syncer) ask of search: keep up with the store."""
+
+    async def refresh(self, ids: Collection[str]) -> None: ...
+
+    async def store_vectors(self, vectors: Mapping[str, StoredVector]) -> None: ...
+
+    def invalidate(self) -> None: ...

@@ -8,7 +8,7 @@ root hands out a `LazySearch` and the service is built (and imported) by the fir
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from bot.search.port import SearchFilters, SearchHit
 
@@ -17,16 +17,6 @@ if TYPE_CHECKING:
     from bot.search.hybrid import HybridIndex
     from bot.search.service import SearchService
     from bot.store.embeddings import StoredVector
-
-
-class Reindexing(Protocol):
-    """What the store's writers (the catalog, the syncer) ask of search: keep up with the store."""
-
-    async def refresh(self, ids: Collection[str]) -> None: ...
-
-    async def store_vectors(self, vectors: Mapping[str, StoredVector]) -> None: ...
-
-    def invalidate(self) -> None: ...
 
 
 class LazySearch:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 
-from bot.search.lazy import LazySearch
+from bot.app.lazy_search import LazySearch
 from bot.search.port import SearchFilters
 from bot.search.service import SearchService
 from bot.store.papers import PaperStore
