@@ -257,3 +257,18 @@ def test_papers_are_found_by_id_and_position_however_many_are_asked(
     assert {i for i, _ in hits} == set(asked) - {"2499.99999"}
     monkeypatch.setattr(lexical, "ONE_OF", 0)  # tantivy's term-set query, whatever the count
     assert [(h.paper.arxiv_id, h.score) for h in index.search_now("language models", within, limit=500)] == hits
+
+
+def test_a_small_keyword_s_papers_are_all_read_once_and_the_best_by_the_prior_come_first() -> None:
+    papers = [
+        paper(
+            f"2401.{i:05d}", f"Paper {i}", day=date(2026, 1, 1 + i % 28), upvotes=(i * 7) % 40, ai_keywords=("agents",)
+        )
+        for i in range(1, 51)
+    ] + [paper("2402.00001", "Elsewhere", ai_keywords=("diffusion",))]
+    index = LexicalIndex(papers)
+    found, scores = index.keyword_papers("agents", parse_query("agents"), SearchFilters(), 10)
+    holding = sorted(p.arxiv_id for p in papers[:50])
+    best = sorted(((float(index.prior[p]), -int(p)) for p in index.positions(holding)), reverse=True)[:10]
+    assert [int(p) for p in found] == [-p for _, p in best]  # by the prior, ties by position
+    assert np.allclose(scores, [s for s, _ in best])
