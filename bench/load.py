@@ -9,14 +9,14 @@
    store of `--papers` papers with their embeddings, offline), the fake Slack and Discord of the test
    suite in this one. N signed `/papers <topic>` requests at once to Slack, N `/papers search`
    interactions at once through the Discord gateway, each with its own topic (AI keywords and
-   title-word pairs of the corpus, none asked twice, so none has its embedding cached). Slack: each request,
-   from its bytes leaving to its ack (HTTP 200) arriving, stamped by the kernel (`bench/wire.py`:
-   the generator shares the CPUs, and its own wait to send the rest of the burst is not the bot's;
-   the acks' p99 from the burst's start follows each row), and the burst's start → its answer (the
-   response_url post); Discord: the burst's start → deferred (the callback) and → answered (the
-   follow-up). One gateway connection carries a burst's interactions
-   one after another, as Discord's does: the time the fake took to send them all is printed with
-   each Discord row (the last defer can come no sooner). Aims: ack p99 ≤ 100 ms in every case,
+   title-word pairs of the corpus, none asked twice, so none has its embedding cached). Slack: each
+   request, from its bytes leaving to its ack (HTTP 200) arriving, stamped by the kernel
+   (`bench/wire.py`: the generator shares the CPUs, and its own wait to send the rest of the burst
+   is not the bot's; the acks' p99 from the burst's start follows each row), and the burst's start
+   → its answer (the response_url post); Discord: the burst's start → deferred (the callback) and →
+   answered (the follow-up). One gateway connection carries a burst's interactions one after
+   another, as Discord's does: the time the fake took to send them all is printed with each Discord
+   row (the last defer can come no sooner). Aims: ack p99 ≤ 100 ms in every case,
    answers p99 ≤ 2 s at 200 at once, every Discord defer within 3 s.
 Figures are wall clock on this machine, one run; medians, p90 and p99 of each burst.
 """
@@ -122,9 +122,9 @@ class Chat:
     def topic(self) -> str:
         """The next topic: never one asked before (its embedding would be cached). A run asking more
         than there are tells them apart by number."""
-        self.asked += 1
         topic = self.topics[self.asked % len(self.topics)]
-        return topic if self.asked < len(self.topics) else f"{topic} {self.asked}"
+        self.asked += 1
+        return topic if self.asked <= len(self.topics) else f"{topic} {self.asked}"
 
     async def start(self) -> None:
         await self.slack.start()
