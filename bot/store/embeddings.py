@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +11,7 @@ import numpy.typing as npt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.host.pools import by_size
 from bot.store.tables import embeddings
 from bot.store.upsert import upsert
 
@@ -45,10 +46,7 @@ class EmbeddingStore:
             for start in range(0, len(ids or ()), _CHUNK):
                 chunk = (ids or [])[start : start + _CHUNK]
                 rows.extend((await conn.execute(query.where(embeddings.c.arxiv_id.in_(chunk)))).all())
-        return {
-            row.arxiv_id: StoredVector(row.checksum, np.frombuffer(row.vector, dtype="<f2").astype(np.float32))
-            for row in rows
-        }
+        return await by_size(len(rows), _vectors, rows)
 
     async def save(self, model: str, vectors: Mapping[str, StoredVector]) -> None:
         rows = [
@@ -64,3 +62,11 @@ class EmbeddingStore:
         async with self._engine.begin() as conn:
             for start in range(0, len(rows), _CHUNK):
                 await conn.execute(stmt, rows[start : start + _CHUNK])
+
+
+def _vectors(rows: Sequence[Any]) -> dict[str, StoredVector]:
+    """Rows as vectors, by id (CPU work: many are made in the CPU pool, `by_size`)."""
+    return {
+        row.arxiv_id: StoredVector(row.checksum, np.frombuffer(row.vector, dtype="<f2").astype(np.float32))
+        for row in rows
+    }

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import Integer
 
 from bot.domain.models import Listing, Paper
+from bot.host.pools import by_size
 from bot.sources.validation import http_url, utc
 from bot.store.engine import as_utc
 from bot.store.tables import fetched_days, listings, meta, papers
@@ -294,8 +295,8 @@ class PaperStore:
     async def all_papers(self) -> list[Paper]:
         async with self._engine.connect() as conn:
             days = await self._days_by_paper(conn, None)
-            result = await conn.execute(select(papers))
-            return [_from_row(row, days.get(row.arxiv_id, ())) for row in result]
+            rows = (await conn.execute(select(papers))).all()
+            return list((await by_size(len(rows), _papers, rows, days)).values())
 
     async def batches(self, size: int = 5000) -> AsyncIterator[list[Paper]]:
         """Every paper, `size` at a time in id order (a store of millions is never held whole)."""
@@ -372,8 +373,8 @@ class PaperStore:
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
             days = await self._days_by_paper(conn, chunk)
-            result = await conn.execute(select(papers).where(papers.c.arxiv_id.in_(chunk)))
-            found.update((row.arxiv_id, _from_row(row, days.get(row.arxiv_id, ()))) for row in result)
+            rows = (await conn.execute(select(papers).where(papers.c.arxiv_id.in_(chunk)))).all()
+            found.update(await by_size(len(rows), _papers, rows, days))
         return found
 
     async def _days_by_paper(self, conn: AsyncConnection, ids: list[str] | None) -> dict[str, tuple[date, ...]]:
@@ -398,6 +399,11 @@ def _to_row(paper: Paper, now: datetime) -> dict[str, Any]:
     row["published_at"] = paper.published_at.astimezone(UTC) if paper.published_at else None
     row["updated_at"] = now
     return row
+
+
+def _papers(rows: Sequence[Row[Any]], days: dict[str, tuple[date, ...]]) -> dict[str, Paper]:
+    """Rows as papers, by id (CPU work: many are made in the CPU pool, `by_size`)."""
+    return {row.arxiv_id: _from_row(row, days.get(row.arxiv_id, ())) for row in rows}
 
 
 def _from_row(row: Row[Any], days: Iterable[date]) -> Paper:

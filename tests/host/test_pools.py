@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bot.host.native import NATIVE_VARIABLES, native_thread_counts
-from bot.host.pools import Aside, CpuPool, off_loop, on_worker
+from bot.host.pools import INLINE_ITEMS, Aside, CpuPool, by_size, off_loop, on_worker
 
 
 def test_importing_paperboy_presets_one_native_thread() -> None:
@@ -108,3 +108,11 @@ def test_an_error_beside_reaches_the_caller_and_frees_the_thread() -> None:
     with pytest.raises(ValueError, match="damaged"):
         side.start(fails)()
     assert side.start(lambda: threading.current_thread().name)().startswith("paperboy-cpu-aside")
+
+
+async def test_many_rows_become_objects_in_the_pool_and_a_few_on_the_loop() -> None:
+    def made(rows: list[int]) -> tuple[bool, int]:
+        return on_worker(), sum(rows)
+
+    assert await by_size(INLINE_ITEMS, made, list(range(INLINE_ITEMS))) == (True, sum(range(INLINE_ITEMS)))
+    assert await by_size(3, made, [1, 2, 3]) == (False, 6)  # never queued behind a burst of searches

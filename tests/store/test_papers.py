@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, select, update
 
+import bot.store.papers as papers_module
 from bot.domain.models import Listing, Paper
+from bot.host.pools import on_worker
 from bot.store.engine import as_utc
-from bot.store.papers import PaperStore, merge
+from bot.store.papers import PaperStore, _from_row, merge
 from bot.store.tables import metadata, papers
 from tests.conftest import listings_of
 
@@ -144,3 +149,22 @@ async def test_migrations_build_exactly_the_declared_schema(store: PaperStore) -
 
     async with store.engine.connect() as conn:
         assert await conn.run_sync(differences) == []
+
+
+async def test_a_build_batchs_rows_become_papers_in_the_cpu_pool_and_one_paper_on_the_loop(
+    store: PaperStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index build reads 5,000 papers at a time: validating them is CPU work, kept off the event
+    loop; a single paper (`paper <id>`) is made where it is read, never queued behind searches."""
+    await store.save_listings([Listing(paper(f"2603.{i:05d}"), date(2026, 3, 2), i + 1) for i in range(150)])
+    made_on_worker: list[bool] = []
+
+    def recorded(row: Any, days: Iterable[date]) -> Paper:
+        made_on_worker.append(on_worker())
+        return _from_row(row, days)
+
+    monkeypatch.setattr(papers_module, "_from_row", recorded)
+    batches = [batch async for batch in store.batches(100)]
+    one = await store.get("2603.00007")
+    assert [len(b) for b in batches] == [100, 50] and one is not None and one.arxiv_id == "2603.00007"
+    assert made_on_worker == [True] * 100 + [False] * 50 + [False]  # 50 and 1: below `INLINE_ITEMS`
