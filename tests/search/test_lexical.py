@@ -272,3 +272,13 @@ def test_a_small_keyword_s_papers_are_all_read_once_and_the_best_by_the_prior_co
     best = sorted(((float(index.prior[p]), -int(p)) for p in index.positions(holding)), reverse=True)[:10]
     assert [int(p) for p in found] == [-p for _, p in best]  # by the prior, ties by position
     assert np.allclose(scores, [s for s, _ in best])
+
+
+@pytest.mark.parametrize("depth", [0, 1, 5, 60, 199, 200, 400])
+def test_the_best_matches_are_the_full_sorts_first_ties_by_position(depth: int) -> None:
+    rng = np.random.default_rng(depth)
+    candidates = rng.permutation(10_000)[:200].astype(np.int64)
+    scores = rng.choice(np.array([0.5, 1.0, 1.25, 2.0], dtype=np.float32), 200)  # ties everywhere
+    order = np.lexsort((candidates, -scores))[:depth]
+    found, kept = LexicalIndex.top((candidates, scores), depth)
+    assert found.tolist() == candidates[order].tolist() and kept.tolist() == scores[order].tolist()
