@@ -4,10 +4,9 @@
 
 1. **Search**: the judged queries of bench/relevance.py (labels and paraphrases, 196) through the
    search service, one at a time, timed each; on a quiet host, then with one spinning process per
-   usable CPU (bench/busy.py), in `ROUNDS` alternating pairs. Where the host runs the spinners
-   moves a busy round by up to half (the two searching threads each beside a spinner, or sharing
-   a CPU with one another while a spinner has the other): each pair's ratio is printed, and the
-   figures pool every round. Aim: busy p90 ≤ 2× quiet p90.
+   usable CPU (bench/busy.py), in `ROUNDS` alternating pairs. A busy round's figures move by up to
+   half from one round to the next (most likely with where the host runs the spinners): each
+   pair's ratio is printed, and the figures pool every round. Aim: busy p90 ≤ 2× quiet p90.
 2. **Chat bursts**: the real `paperboy run` in its own process (Slack in HTTP mode and Discord, a
    store of `--papers` papers with their embeddings, offline), the fake Slack and Discord of the test
    suite in this one. N signed `/papers <topic>` requests at once to Slack, N `/papers search`

@@ -94,7 +94,7 @@ class CpuPool:
 
 
 BULK_NICE = 10
-INLINE_ITEMS = 64  # items a loop may turn into objects itself (~2 ms); a pool's hop costs more than that
+INLINE_ITEMS = 256  # fewer rows than this are made into objects on the loop (a day's listing: ~5 ms)
 _pools: dict[str, CpuPool] = {}
 _pools_lock = threading.Lock()
 
@@ -127,7 +127,7 @@ async def by_size(count: int, fn: Callable[P, T], *args: P.args, **kwargs: P.kwa
     """`fn` over `count` items: here when they are few, in the interactive pool when many (the store's
     rows of an index build, 500 at a time: ~15 ms of validation each, which the event loop would
     otherwise spend instead of answering). A few stay here: behind a burst of searches in the pool,
-    a `paper <id>` would wait for all of them."""
+    a `paper <id>` or a day's listing would wait for all of them."""
     if count < INLINE_ITEMS:
         return fn(*args, **kwargs)
     return await cpu_pool().run(fn, *args, **kwargs)

@@ -240,7 +240,7 @@ class PaperStore:
             else:
                 fresher = _is_fresher(day, seen[1])
                 incoming[paper.arxiv_id] = (merge(seen[0], paper, fresher=fresher), day if fresher else seen[1])
-        old = await self._load(conn, list(incoming))
+        old = await self._load(conn, list(incoming), pooled=False)  # never wait for the pool holding the write lock
         rows: list[dict[str, Any]] = []
         new_papers = updated = 0
         for arxiv_id, (paper, day) in incoming.items():
@@ -368,13 +368,15 @@ class PaperStore:
             ).one()
         return StoreCounts(n_papers, row[0], row[1], row[2], row[3])
 
-    async def _load(self, conn: AsyncConnection, ids: list[str]) -> dict[str, Paper]:
+    async def _load(self, conn: AsyncConnection, ids: list[str], *, pooled: bool = True) -> dict[str, Paper]:
+        """These papers, by id. Many rows are made into papers in the CPU pool (`by_size`) unless not
+        `pooled`: inside a write transaction, which must not wait behind a burst of searches there."""
         found: dict[str, Paper] = {}
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
             days = await self._days_by_paper(conn, chunk)
             rows = (await conn.execute(select(papers).where(papers.c.arxiv_id.in_(chunk)))).all()
-            found.update(await by_size(len(rows), _papers, rows, days))
+            found.update(await by_size(len(rows), _papers, rows, days) if pooled else _papers(rows, days))
         return found
 
     async def _days_by_paper(self, conn: AsyncConnection, ids: list[str] | None) -> dict[str, tuple[date, ...]]:

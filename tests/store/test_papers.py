@@ -156,7 +156,7 @@ async def test_a_build_batchs_rows_become_papers_in_the_cpu_pool_and_one_paper_o
 ) -> None:
     """An index build reads 5,000 papers at a time: validating them is CPU work, kept off the event
     loop; a single paper (`paper <id>`) is made where it is read, never queued behind searches."""
-    await store.save_listings([Listing(paper(f"2603.{i:05d}"), date(2026, 3, 2), i + 1) for i in range(150)])
+    await store.save_listings([Listing(paper(f"2603.{i:05d}"), date(2026, 3, 2), i + 1) for i in range(400)])
     made_on_worker: list[bool] = []
 
     def recorded(row: Any, days: Iterable[date]) -> Paper:
@@ -164,7 +164,7 @@ async def test_a_build_batchs_rows_become_papers_in_the_cpu_pool_and_one_paper_o
         return _from_row(row, days)
 
     monkeypatch.setattr(papers_module, "_from_row", recorded)
-    batches = [batch async for batch in store.batches(100)]
+    batches = [batch async for batch in store.batches(300)]
     one = await store.get("2603.00007")
-    assert [len(b) for b in batches] == [100, 50] and one is not None and one.arxiv_id == "2603.00007"
-    assert made_on_worker == [True] * 100 + [False] * 50 + [False]  # 50 and 1: below `INLINE_ITEMS`
+    assert [len(b) for b in batches] == [300, 100] and one is not None and one.arxiv_id == "2603.00007"
+    assert made_on_worker == [True] * 300 + [False] * 100 + [False]  # 100 and 1: below `INLINE_ITEMS`
