@@ -38,6 +38,7 @@ from bot.host.cpus import usable_cpus
 from bot.host.native import limit_native_threads, preset_native_threads
 
 _WORKER_PREFIX = "paperboy-cpu"
+INLINE_ITEMS = 256  # fewer items than this are made into objects on the loop (a day's listing: ~5 ms)
 # A worker running Python code holds the GIL until the interpreter asks it to switch (every 5 ms by
 # default): that is how long the event loop may wait to answer an ack. 1 ms lets it in five times as
 # often, for a cost of a few percent of the workers' throughput.
@@ -88,13 +89,21 @@ class CpuPool:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
 
+    async def by_size(self, count: int, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """`fn` over `count` items: here when they are few, in the pool when many (the store's rows of
+        an index build, 500 at a time: ~15 ms of validation each, which the event loop would otherwise
+        spend instead of answering). A few stay here: behind a burst of searches in the pool, a
+        `paper <id>` or a day's listing would wait for all of them."""
+        if count < INLINE_ITEMS:
+            return fn(*args, **kwargs)
+        return await self.run(fn, *args, **kwargs)
+
     def close(self) -> None:
         """No new work; what was already given to it still runs (its callers are awaiting it)."""
         self._executor.shutdown(wait=False)
 
 
 BULK_NICE = 10
-INLINE_ITEMS = 256  # fewer rows than this are made into objects on the loop (a day's listing: ~5 ms)
 _pools: dict[str, CpuPool] = {}
 _pools_lock = threading.Lock()
 
@@ -124,13 +133,8 @@ def cpu_pool() -> CpuPool:
 
 
 async def by_size(count: int, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """`fn` over `count` items: here when they are few, in the interactive pool when many (the store's
-    rows of an index build, 500 at a time: ~15 ms of validation each, which the event loop would
-    otherwise spend instead of answering). A few stay here: behind a burst of searches in the pool,
-    a `paper <id>` or a day's listing would wait for all of them."""
-    if count < INLINE_ITEMS:
-        return fn(*args, **kwargs)
-    return await cpu_pool().run(fn, *args, **kwargs)
+    """`CpuPool.by_size` in the interactive pool."""
+    return await cpu_pool().by_size(count, fn, *args, **kwargs)
 
 
 def bulk_pool() -> CpuPool:

@@ -168,3 +168,7 @@ async def test_a_build_batchs_rows_become_papers_in_the_cpu_pool_and_one_paper_o
     one = await store.get("2603.00007")
     assert [len(b) for b in batches] == [300, 100] and one is not None and one.arxiv_id == "2603.00007"
     assert made_on_worker == [True] * 300 + [False] * 100 + [False]  # 100 and 1: below `INLINE_ITEMS`
+    made_on_worker.clear()
+    again = [Listing(paper(f"2603.{i:05d}", upvotes=3), date(2026, 3, 2), i + 1) for i in range(400)]
+    assert (await store.save_listings(again)).updated_papers == 400
+    assert len(made_on_worker) == 400 and not any(made_on_worker)  # inside the write transaction: never the pool
