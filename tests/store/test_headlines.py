@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from bot.domain.models import Paper
+from bot.store import headlines as headlines_module
 from bot.store.headlines import headlines, headlines_stamp
 from bot.store.papers import PaperStore
 from tests.conftest import listings_of
@@ -33,3 +36,15 @@ async def test_the_stamp_changes_with_the_store(store: PaperStore) -> None:
     assert await headlines_stamp(store.engine) == filled
     await store.save_papers([Paper(arxiv_id="2401.00001", title="New")])
     assert await headlines_stamp(store.engine) != filled
+
+
+async def test_headlines_are_read_a_chunk_at_a_time_and_none_is_lost(
+    store: PaperStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large store is read in chunks (the event loop answers between them): chunks of 7 give the
+    same headlines as one read."""
+    await store.save_listings(listings_of("2026-06-01") + listings_of("2026-06-02"))
+    whole = sorted(await headlines(store.engine), key=lambda h: h.arxiv_id)
+    monkeypatch.setattr(headlines_module, "CHUNK", 7)
+    chunked = sorted(await headlines(store.engine), key=lambda h: h.arxiv_id)
+    assert len(whole) == (await store.counts()).papers > 7 and chunked == whole
