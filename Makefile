@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.startup
 	$(BIN)/python -m bench.core
 	$(BIN)/python -m bench.slack_latency
+	$(BIN)/python -m bench.loop_stalls
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.delivery
 	$(BIN)/python -m bench.relevance
