@@ -77,6 +77,11 @@ def _smallest(numbers: npt.NDArray[Any], limit: int) -> list[int]:
     return [int(n) for n in np.sort(numbers)]
 
 
+def _strings(texts: list[str]) -> npt.NDArray[np.str_]:
+    """Texts as a NumPy array that sorts them as Python does (by code point; none ends in NUL)."""
+    return np.array(texts, dtype=np.str_) if texts else np.zeros(0, dtype=np.str_)
+
+
 def _shown(text: str, limit: int) -> str:
     """Plain, inert text for a choice: white space folded, no @ that reads as a mention, at most `limit` long."""
     text = " ".join(text.split()).replace("@", "@\u200b")
@@ -86,13 +91,18 @@ def _shown(text: str, limit: int) -> str:
 class SuggestIndex:
     def __init__(self, headlines: Sequence[Headline]) -> None:
         # Papers in rank order: the most upvoted first, then the newest; a paper's number is its rank.
-        ranked = sorted(headlines, key=lambda h: (-h.upvotes, -(h.day or date.min).toordinal(), h.arxiv_id))
+        # NumPy sorts the papers (it lets go of the GIL, which Python's `sorted` holds throughout: a
+        # rebuild runs in a thread, and the event loop would wait for each sort of 100k papers).
+        ids = _strings([h.arxiv_id for h in headlines])
+        upvotes = np.fromiter((h.upvotes for h in headlines), np.int64, len(headlines))
+        days = np.fromiter(((h.day or date.min).toordinal() for h in headlines), np.int64, len(headlines))
+        ranked = [headlines[i] for i in np.lexsort((ids, -days, -upvotes)).tolist()]
         self._ids = [h.arxiv_id for h in ranked]
         self._titles = [" ".join(h.title.split()) for h in ranked]
         self._title_words = _Postings(_words(t) for t in self._titles)
-        by_id = sorted(range(len(self._ids)), key=self._ids.__getitem__)
-        self._sorted_ids = [self._ids[i] for i in by_id]
-        self._sorted_id_ranks = np.asarray(by_id, dtype=np.int32)
+        by_id = np.argsort(_strings(self._ids), kind="stable").astype(np.int32)
+        self._sorted_ids = [self._ids[i] for i in by_id.tolist()]
+        self._sorted_id_ranks = by_id
         newest = max((h.day for h in ranked if h.day), default=None)
         self._recent = [i for i, h in enumerate(ranked) if newest and h.day == newest][:MAX_CHOICES]
         if not self._recent:

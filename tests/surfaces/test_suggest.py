@@ -63,6 +63,21 @@ def test_titles_by_id_prefix() -> None:
     ]
 
 
+def test_papers_rank_by_votes_then_newest_then_id_as_a_sort_of_python_would() -> None:
+    """Ranks come from NumPy's sorts (they let go of the GIL): the same order as Python's `sorted`,
+    ties on votes and day broken by id, and an id prefix finds its papers in rank order."""
+    papers = [
+        headline(f"2606.{n:05d}", f"Paper number {n}", upvotes=(n * 7) % 3, day=1 + (n * 5) % 2) for n in range(40)
+    ]
+    expected = sorted(papers, key=lambda h: (-h.upvotes, -h.day.toordinal() if h.day else 0, h.arxiv_id))
+    index = SuggestIndex(papers[::-1])
+    assert [s.value for s in index.titles("paper number")][:25] == [h.arxiv_id for h in expected][:25]
+    assert [s.value for s in index.titles("2606.0001")] == [
+        h.arxiv_id for h in expected if h.arxiv_id.startswith("2606.0001")
+    ]
+    assert SuggestIndex([]).titles("paper") == []
+
+
 def test_no_text_suggests_the_newest_days_papers() -> None:
     assert [s.value for s in INDEX.titles("")] == ["2606.00003", "2606.00004", "2606.00005"]
 
