@@ -77,11 +77,6 @@ def _smallest(numbers: npt.NDArray[Any], limit: int) -> list[int]:
     return [int(n) for n in np.sort(numbers)]
 
 
-def _strings(texts: list[str]) -> npt.NDArray[np.str_]:
-    """Texts as a NumPy array that sorts them as Python does (by code point; none ends in NUL)."""
-    return np.array(texts, dtype=np.str_) if texts else np.zeros(0, dtype=np.str_)
-
-
 def _shown(text: str, limit: int) -> str:
     """Plain, inert text for a choice: white space folded, no @ that reads as a mention, at most `limit` long."""
     text = " ".join(text.split()).replace("@", "@\u200b")
@@ -93,14 +88,16 @@ class SuggestIndex:
         # Papers in rank order: the most upvoted first, then the newest; a paper's number is its rank.
         # NumPy sorts the papers (it lets go of the GIL, which Python's `sorted` holds throughout: a
         # rebuild runs in a thread, and the event loop would wait for each sort of 100k papers).
-        ids = _strings([h.arxiv_id for h in headlines])
+        # NumPy's strings sort as Python's do, by code point (an arXiv id never ends in NUL).
+        ids = np.array([h.arxiv_id for h in headlines], dtype=np.str_)
         upvotes = np.fromiter((h.upvotes for h in headlines), np.int64, len(headlines))
         days = np.fromiter(((h.day or date.min).toordinal() for h in headlines), np.int64, len(headlines))
-        ranked = [headlines[i] for i in np.lexsort((ids, -days, -upvotes)).tolist()]
+        order = np.lexsort((ids, -days, -upvotes))
+        ranked = [headlines[i] for i in order.tolist()]
         self._ids = [h.arxiv_id for h in ranked]
         self._titles = [" ".join(h.title.split()) for h in ranked]
         self._title_words = _Postings(_words(t) for t in self._titles)
-        by_id = np.argsort(_strings(self._ids), kind="stable").astype(np.int32)
+        by_id = np.argsort(ids[order], kind="stable").astype(np.int32)  # ranks, in the order of their ids
         self._sorted_ids = [self._ids[i] for i in by_id.tolist()]
         self._sorted_id_ranks = by_id
         newest = max((h.day for h in ranked if h.day), default=None)
