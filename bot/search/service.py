@@ -71,7 +71,7 @@ class SearchService:
         self._backfill: asyncio.Task[int] | None = None
         self._filled: asyncio.Task[None] | None = None  # an opened index's embeddings, read from the store
         self._asked = Batched(self._embed_queries, QUERY_BATCH)
-        self._together: bool | None = None  # `_batching`, once asked
+        self._together: asyncio.Task[bool] | None = None  # `_batching`'s one question, shared
 
     @property
     def hybrid(self) -> bool:
@@ -222,14 +222,19 @@ class SearchService:
 
     async def _batching(self) -> bool:
         """Whether queries are embedded in batches: where the encoder gives a text the same vector alone
-        or in a batch (asked once, in the CPU pool: it loads the model)."""
-        if self._together is None:
-            agree = getattr(self._encoder, "batches_agree", None)
-            try:
-                self._together = agree is not None and bool(await self._cpu.run(agree))
-            except Exception:  # the model would not load: the search says so itself, one query at a time
-                self._together = False
-        return self._together
+        or in a batch. Asked once, in the CPU pool (it loads the model), and a burst's first queries
+        share the one answer: each asking on its own would get it back at its own moment and reach
+        the batch alone."""
+        if self._together is None or self._together.get_loop() is not asyncio.get_running_loop():
+            self._together = asyncio.create_task(self._agrees())
+        return await asyncio.shield(self._together)  # done: answers at once, without a turn of the loop
+
+    async def _agrees(self) -> bool:
+        agree = getattr(self._encoder, "batches_agree", None)
+        try:
+            return agree is not None and bool(await self._cpu.run(agree))
+        except Exception:  # the model would not load: the search says so itself, one query at a time
+            return False
 
     async def _embed_queries(self, asked: list[tuple[str, SearchFilters, int]]) -> None:
         if len(asked) < 2:  # a lone query is embedded by its search, beside its keyword query

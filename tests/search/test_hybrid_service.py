@@ -215,6 +215,7 @@ async def test_a_burst_s_queries_are_embedded_together_and_rank_as_alone(store: 
     together = await asyncio.gather(*(search.search(q) for q in queries))
     assert [[h.paper.arxiv_id for h in hits] for hits in together] == single and all(single)
     assert encoder.texts == len(queries) and encoder.calls < len(queries)  # fewer passes than queries
+    assert encoder.asked == 1  # the burst's first queries shared one question (each its own: they came apart)
     await search.close()
 
 
