@@ -16,6 +16,10 @@ corpus the copies are made from, everything the process holds):
    cache again first, so the first queries read the disk. The p99 is also given apart for the
    queries without and with a quoted phrase.
 
+It first prints the read-ahead of the disk under bench/.cache/: how much the kernel reads around
+each page fault on a mapped file, which sets what a cold read costs (tantivy maps its files). The
+kernel's default is 128 KB; this VM's disk says 8,192 KB (docs/search.md, Scale).
+
 The folders are kept in bench/.cache/scale-<size>/ (git-ignored) until the next run of that size;
 `--reuse` times the folder an earlier run built again (serve only: build columns 0).
 """
@@ -41,6 +45,7 @@ from bench.synthetic import scaled, scaled_vectors
 from bench.vectors import corpus_vectors
 from bot.domain.models import Paper
 from bot.embedding.model import shared_encoder
+from bot.host.disk import read_ahead_kb
 from bot.ingest.importer import read_file
 from bot.search.hybrid import HybridIndex
 from bot.search.service import BUILD_BATCH as BATCH
@@ -161,6 +166,14 @@ def main() -> None:
     if args.serve:
         print(json.dumps(serve(args.serve, CACHE / f"scale-{args.serve}", args.spawned)))
         return
+    CACHE.mkdir(exist_ok=True)
+    ahead = read_ahead_kb(CACHE)
+    print(
+        f"the disk under {CACHE} reads {ahead} KB around each page fault on a mapped file (read_ahead_kb;"
+        " the kernel's default is 128): the cold reads' cost"
+        if ahead is not None
+        else f"the read-ahead of the disk under {CACHE} is unknown: the cold reads' cost depends on it"
+    )
     columns = ["papers", "build s", "papers/s", "build MB", "disk MB", "restart s", "open s"]
     columns += ["p50 ms", "p99 ms", "max ms", "p99 words", "p99 phrases", "serve MB"]
     print(" ".join(f"{c:>11}" for c in columns))

@@ -26,6 +26,7 @@ from bot.chat.home import HomeService
 from bot.chat.service import ChatService
 from bot.community.service import Community
 from bot.domain.errors import ConfigError
+from bot.host.disk import read_ahead_kb, read_ahead_note
 from bot.host.exits import exit_by
 from bot.store.engagement import EngagementStore
 from bot.store.health import database_problem
@@ -246,6 +247,9 @@ async def serve_until_stopped(
                 )
             started.set()
             console_note(f"paperboy is running: {', '.join(live.names)}. Ctrl-C stops it.")
+            data = services.settings.data_dir
+            if (note := read_ahead_note(data, read_ahead_kb(data))) is not None:
+                log.info("%s", note)
             await serve(services, live.publishers, stop)
 
     serving = asyncio.ensure_future(work())

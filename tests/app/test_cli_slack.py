@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
+from bot.host.disk import LARGE_KB, read_ahead_kb
 from tests.adapters.slack.conftest import SECRET
 from tests.app.test_cli import entry_point, run_cli
 from tests.conftest import CURRENT, child_env
@@ -107,6 +108,8 @@ async def test_run_answers_papers_over_http(tmp_path: Path, fake_slack: FakeSlac
         _, err = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, err.decode()
     assert "paperboy is running: Slack (HTTP on port" in err.decode()
+    ahead = read_ahead_kb(tmp_path / "data")  # a disk reading megabytes around a cold read is named, once
+    assert err.decode().count("read_ahead_kb to 128") == (1 if ahead is not None and ahead >= LARGE_KB else 0)
 
 
 async def test_run_without_a_signing_secret_says_what_is_missing(tmp_path: Path, fake_slack: FakeSlack) -> None:
