@@ -541,7 +541,7 @@ class LexicalIndex:
     @staticmethod
     def top(matches: Scored, depth: int) -> Scored:
         """The best `depth` matches, best first (ties by position, so results are stable). Only those
-        scoring at least the `depth`-th best are sorted (a fifth of the time for 2,000 matches); the
+        scoring at least the `depth`-th best are sorted (a sixth of the time for 2,000 matches); the
         scores are finite (BM25, fusion and prior: a NaN would sort otherwise than in a full sort)."""
         candidates, scores = matches
         if 0 < depth < scores.size:
