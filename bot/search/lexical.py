@@ -33,7 +33,7 @@ from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Group, parse_query
 from bot.search.query import Query as Parsed
 from bot.search.registry import FILE, Registry, unstage
-from bot.search.text import TERMS, WORDS, folded, keyword_key, term_text
+from bot.search.text import TERMS, WORDS, folded, keyword_key, term_text, words
 
 # BM25F the tantivy way: one `body` field holding each text field as many times as it weighs, so a
 # term's frequencies are weighted, then saturated once, and its idf is the paper's, not a field's.
@@ -94,7 +94,7 @@ def _unproven(names: tuple[str, ...]) -> bool:
 
 
 def _has_names(authors: Sequence[str], names: tuple[str, ...]) -> bool:
-    return any(set(names) <= set(WORDS.analyze(folded(author))) for author in authors)
+    return any(set(names) <= set(words(author)) for author in authors)
 
 
 def _document(paper: Paper, position: int) -> Document:
@@ -119,7 +119,7 @@ def _document(paper: Paper, position: int) -> Document:
         doc.add_text("has", term_text(text))
     for name in ("title", "summary", "abstract", "keywords"):  # a phrase never spans two of them
         doc.add_text("words", folded(texts[name]))
-    for term in set().union(*(author_terms(WORDS.analyze(folded(a))) for a in paper.authors)):
+    for term in set().union(*(author_terms(words(a)) for a in paper.authors)):
         doc.add_text("names", term)
     for key in {keyword_key(k) for k in paper.ai_keywords}:
         doc.add_text("kw", key)

@@ -11,7 +11,7 @@ from bot.search import lexical
 from bot.search.lexical import ONE_OF, LexicalIndex
 from bot.search.port import SearchFilters
 from bot.search.query import parse_query
-from bot.search.text import MAX_QUERY_TERMS, query_terms
+from bot.search.text import MAX_QUERY_TERMS, WORDS, folded, query_terms, words
 from tests.conftest import listings_of
 
 
@@ -128,6 +128,24 @@ def test_query_terms_are_capped_and_deduplicated() -> None:
     assert len(query_terms(words)) == MAX_QUERY_TERMS
     assert query_terms("Diffusion diffusion DIFFUSION models") == ["diffus", "model"]
     assert query_terms("ｄｉｆｆｕｓｉｏｎ") == ["diffus"]  # full-width folds to ASCII
+
+
+def test_words_of_ascii_text_are_the_phrase_analyser_s_words() -> None:
+    """`words` reads ASCII text with a regex: it must cut exactly where the analyser that indexes
+    phrases does, punctuation, digits and underscores included."""
+    texts = [
+        "LLM-s 3.5x 0xFF a_b c--d e.f (g) [h]/i",
+        "Mixture-of-Experts",
+        "\t\n",
+        "",
+        "ÀB naïve Ｆｕｌｌ",  # not ASCII: the analyser itself
+    ]
+    for day in ("2026-06-01", "2026-06-02", "2026-06-03"):
+        for item in listings_of(day):
+            paper = item.paper
+            texts += [paper.title, paper.abstract, paper.ai_summary or "", *paper.authors, *paper.ai_keywords]
+    assert all(words(text) == WORDS.analyze(folded(text)) for text in texts)
+    assert words("a_b c--d") == ["a", "b", "c", "d"]
 
 
 def test_an_empty_index_answers_nothing() -> None:
