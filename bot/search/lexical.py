@@ -12,39 +12,31 @@ commits (`reopen_if_changed`).
 
 from __future__ import annotations
 
-import math
 import shutil
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
-from itertools import combinations
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from tantivy import Document, FieldType, Index, IndexWriter, Occur, Order, Query, SchemaBuilder, Searcher
+from tantivy import Index, IndexWriter, Order, Query, Searcher
 
 from bot.domain.errors import SearchIndexError
 from bot.domain.models import Paper
 from bot.host.cpus import usable_cpus
 from bot.host.pools import off_loop
+from bot.search.clauses import conditions, must, one_of, ranking
+from bot.search.documents import SCHEMA, document, has_names, unproven
 from bot.search.port import SearchFilters, SearchHit
-from bot.search.query import Group, parse_query
 from bot.search.query import Query as Parsed
+from bot.search.query import parse_query
 from bot.search.registry import FILE, Registry, unstage
-from bot.search.text import TERMS, WORDS, folded, keyword_key, term_text, words
+from bot.search.text import TERMS, WORDS
 
-# BM25F the tantivy way: one `body` field holding each text field as many times as it weighs, so a
-# term's frequencies are weighted, then saturated once, and its idf is the paper's, not a field's.
-WEIGHTS = {"title": 3, "keywords": 2, "summary": 2, "abstract": 1, "authors": 0}
-AUTHORS = 0.3  # an author's name word also counts this much (a `authors` field of its own)
-COORDINATION = 1.0  # what each of the query's words a paper holds adds (`_held`), so papers holding more come first
-NAME_WORDS = 6  # words of an author's name paired at most (15 pairs)
 RERANK = 2000  # BM25's best hits that the prior re-ranks (see `ranked`)
 BY_PRIOR = 100  # hits fetched at first by the prior alone (more when the next could still be better)
 PAPERS_KEPT = 4096  # papers kept parsed (`papers_at`)
-ONE_OF = 256  # values from which `_one_of` asks tantivy's term-set query
 WRITER_MB = 48  # tantivy's indexing memory per writer thread
 LOCK_WAIT_S = 30.0  # how long a write waits for another process's writer
 Scored = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]  # positions and their scores, best first
@@ -61,115 +53,6 @@ def write_failure(exc: BaseException) -> str:
         named = f": {Path(exc.filename).name}" if exc.filename else ""
         return f"{exc.strerror[:1].lower()}{exc.strerror[1:]}{named}"
     return "tantivy could not commit its files"
-
-
-def _schema() -> Any:
-    builder = SchemaBuilder()
-    builder.add_text_field("id", tokenizer_name="raw", index_option="basic")
-    for name in ("pos", "day", "upvotes"):
-        builder.add_integer_field(name, indexed=True, fast=True)
-    for name in ("body", "authors"):
-        builder.add_text_field(name, tokenizer_name="terms", index_option="freq")
-    builder.add_text_field("has", tokenizer_name="terms", index_option="basic")
-    builder.add_text_field("words", tokenizer_name="words", index_option="position")
-    builder.add_text_field("names", tokenizer_name="raw", index_option="basic")
-    builder.add_text_field("kw", tokenizer_name="raw", index_option="basic")
-    builder.add_bytes_field("paper", stored=True)
-    return builder.build()
-
-
-SCHEMA = _schema()
-
-
-def author_terms(names: Iterable[str]) -> set[str]:
-    """An author's name words, each and in pairs (so that author:"yu yang" finds one author with both
-    words, not a Yu and a Yang on the same paper)."""
-    distinct = sorted(set(names))[:NAME_WORDS]
-    return set(distinct) | {f"{a} {b}" for a, b in combinations(distinct, 2)}
-
-
-def _unproven(names: tuple[str, ...]) -> bool:
-    """A name of three words or more: the pairs narrow it down, the stored authors settle it."""
-    return len(set(names)) > 2
-
-
-def _has_names(authors: Sequence[str], names: tuple[str, ...]) -> bool:
-    return any(set(names) <= set(words(author)) for author in authors)
-
-
-def _document(paper: Paper, position: int) -> Document:
-    doc = Document()
-    doc.add_text("id", paper.arxiv_id)
-    doc.add_integer("pos", position)
-    doc.add_integer("day", paper.day.toordinal() if paper.day else 0)
-    doc.add_integer("upvotes", paper.upvotes)
-    texts = {
-        "title": paper.title,
-        "keywords": " ".join(paper.ai_keywords),
-        "summary": paper.ai_summary or "",
-        "abstract": paper.abstract,
-        "authors": " ".join(paper.authors),
-    }
-    for name, text in texts.items():
-        terms = term_text(text)
-        for _ in range(WEIGHTS[name]):
-            doc.add_text("body", terms)
-    doc.add_text("authors", term_text(texts["authors"]))
-    for text in texts.values():
-        doc.add_text("has", term_text(text))
-    for name in ("title", "summary", "abstract", "keywords"):  # a phrase never spans two of them
-        doc.add_text("words", folded(texts[name]))
-    for term in set().union(*(author_terms(words(a)) for a in paper.authors)):
-        doc.add_text("names", term)
-    for key in {keyword_key(k) for k in paper.ai_keywords}:
-        doc.add_text("kw", key)
-    doc.add_bytes("paper", paper.model_dump_json().encode())
-    return doc
-
-
-def _must(*clauses: Query) -> Query:
-    return clauses[0] if len(clauses) == 1 else Query.boolean_query([(Occur.Must, c) for c in clauses])
-
-
-def _any(*clauses: Query) -> Query:
-    return clauses[0] if len(clauses) == 1 else Query.boolean_query([(Occur.Should, c) for c in clauses])
-
-
-def _one_of(field: str, values: Sequence[str] | Sequence[int]) -> Query:
-    """Documents holding any of these values in the field, each scoring 1. A few values go into a
-    union of term queries, a tenth of the time of tantivy's term-set query (which walks the field's
-    terms: 0.43 against 0.05 ms for 20 positions at 100k papers); from `ONE_OF` on, the term set."""
-    if not values or len(values) >= ONE_OF:
-        return Query.term_set_query(SCHEMA, field, list(values))
-    return Query.const_score_query(_any(*(Query.term_query(SCHEMA, field, v) for v in values)), 1.0)
-
-
-def _term(stem: str) -> list[Query]:
-    """A word's ranking clauses: the body (BM25F) and, counting for less, the authors' names."""
-    body = Query.term_query(SCHEMA, "body", stem, "freq")
-    return [body, Query.boost_query(Query.term_query(SCHEMA, "authors", stem, "freq"), AUTHORS)] if AUTHORS else [body]
-
-
-def _held(searcher: Searcher, stem: str) -> Query:
-    """`COORDINATION` for a paper holding the word anywhere: BM25 of the `has` field, which records
-    only that a paper has the word, over the word's idf (its score in a paper of average length)."""
-    docs, having = int(searcher.num_docs), int(searcher.doc_freq("has", stem))
-    idf = math.log(1 + (docs - having + 0.5) / (having + 0.5))
-    return Query.boost_query(Query.term_query(SCHEMA, "has", stem, "basic"), COORDINATION / max(idf, 1e-6))
-
-
-def _group(searcher: Searcher, group: Group) -> list[Query]:
-    """A group's clauses in the query's union, each word's ranking clauses and its `_held` one. A
-    one-word group's term queries go into the union directly: a flat union of term queries is what
-    tantivy scores fastest (block-max WAND skips what cannot make the top). A group with alternatives
-    (an acronym and its spelled-out form) is one clause: any alternative, all of its words, plus
-    `COORDINATION` when one holds."""
-    if len(group.alternatives) == 1 and len(group.alternatives[0]) == 1:
-        stem = group.alternatives[0][0]
-        return [*_term(stem), _held(searcher, stem)]
-    held = _any(*(_must(*(_any(*_term(t)) for t in alternative)) for alternative in group.alternatives))
-    has = _any(*(_must(*(Query.term_query(SCHEMA, "has", t, "basic") for t in a)) for a in group.alternatives))
-    return [held, Query.const_score_query(has, COORDINATION)]
 
 
 class LexicalIndex:
@@ -232,7 +115,7 @@ class LexicalIndex:
         papers = list({p.arxiv_id: p for p in papers}.values())
         writer = self._take_writer()
         for paper, position in zip(papers, self._registry.append(papers).tolist(), strict=True):
-            writer.add_document(_document(paper, position))
+            writer.add_document(document(paper, position))
 
     def seal(self, watermark: str | None = None) -> None:
         """Commit what was written (and the store `watermark` it brings the index up to), and read it."""
@@ -318,7 +201,7 @@ class LexicalIndex:
         old = [p for p, at in zip(latest.values(), known.tolist(), strict=True) if at >= 0]
         self._registry.set(known[known >= 0], old)
         for paper, position in zip(old, known[known >= 0].tolist(), strict=True):
-            writer.add_document(_document(paper, position))
+            writer.add_document(document(paper, position))
         self.load([p for p, at in zip(latest.values(), known.tolist(), strict=True) if at < 0])
         return len(latest)
 
@@ -370,7 +253,7 @@ class LexicalIndex:
 
     def positions(self, ids: Sequence[str]) -> npt.NDArray[np.int64]:
         """The position of each of these papers, or -1 when the index does not hold it."""
-        found = self._matching(_one_of("id", list(ids)), len(ids))
+        found = self._matching(one_of("id", list(ids)), len(ids))
         at = dict(zip(self.ids(found), found.tolist(), strict=True))
         return np.array([at.get(i, -1) for i in ids], dtype=np.int64)
 
@@ -386,7 +269,7 @@ class LexicalIndex:
         found = {p: paper for p in positions if (paper := kept.get(p)) is not None}
         missing = [p for p in positions if p not in found]
         if missing:
-            hits = searcher.search(_one_of("pos", missing), len(missing)).hits
+            hits = searcher.search(one_of("pos", missing), len(missing)).hits
             docs = [searcher.doc(address) for _, address in hits]
             read = {
                 int(p or 0): Paper.model_validate_json(d["paper"][0])
@@ -417,37 +300,6 @@ class LexicalIndex:
         papers = self.papers_at(ranked[0].tolist())
         return [SearchHit(papers[p], s) for p, s in zip(ranked[0].tolist(), ranked[1].tolist(), strict=True)]
 
-    def _text(self, parsed: Parsed, require_all: bool) -> Query:
-        searcher = self._searcher
-        if require_all:
-            return Query.boolean_query([(Occur.Must, _any(*_group(searcher, g))) for g in parsed.groups])
-        return Query.boolean_query([(Occur.Should, q) for g in parsed.groups for q in _group(searcher, g)])
-
-    def _filters(self, parsed: Parsed, filters: SearchFilters, phrases: bool = True) -> list[Query]:
-        """Clauses every result must meet: the filters, the `author:` names and the quoted phrases."""
-        clauses = []
-        day = FieldType.Integer
-        if filters.since is not None or filters.until is not None:
-            low, high = filters.since, filters.until
-            clauses.append(
-                Query.range_query(
-                    SCHEMA, "day", day, low.toordinal() if low else 0, high.toordinal() if high else 2**31
-                )
-            )
-        if filters.min_upvotes > 0:
-            clauses.append(Query.range_query(SCHEMA, "upvotes", day, filters.min_upvotes, 2**31))
-        if filters.within is not None:
-            clauses.append(_one_of("id", sorted(filters.within)))
-        clauses += [
-            Query.term_query(SCHEMA, "names", t) for names in parsed.authors for t in sorted(author_terms(names))
-        ]
-        if phrases:
-            clauses += [
-                Query.phrase_query(SCHEMA, "words", list(p)) if len(p) > 1 else Query.term_query(SCHEMA, "words", p[0])
-                for p in parsed.phrases
-            ]
-        return clauses
-
     def _matching(self, query: Query, at_most: int | None = None) -> npt.NDArray[np.int64]:
         """The positions of every paper the query matches (it matches `at_most` of them), ascending."""
         if at_most is None:
@@ -457,11 +309,11 @@ class LexicalIndex:
 
     def _named(self, parsed: Parsed, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         """Which positions hold every `author:` name of three words or more, in one author's name."""
-        names = [a for a in parsed.authors if _unproven(a)]
+        names = [a for a in parsed.authors if unproven(a)]
         if not names or not positions.size:
             return np.ones(positions.size, dtype=bool)
         papers = self.papers_at(positions.tolist())
-        return np.array([all(_has_names(papers[p].authors, n) for n in names) for p in positions.tolist()], bool)
+        return np.array([all(has_names(papers[p].authors, n) for n in names) for p in positions.tolist()], bool)
 
     def ranked(self, parsed: Parsed, filters: SearchFilters, depth: int) -> Scored:
         """The best `depth` papers the query may return (filters, `author:`, quoted phrases, and with
@@ -472,10 +324,10 @@ class LexicalIndex:
         until the prior could not reorder them, cost six runs."""
         if depth <= 0 or not len(self):
             return _EMPTY
-        clauses = self._filters(parsed, filters)
+        clauses = conditions(parsed, filters)
         if not parsed.groups:  # only an author or a phrase was asked for: the recent and upvoted first
-            return self.by_prior(_must(*clauses), depth, parsed) if clauses else _EMPTY
-        query = _must(self._text(parsed, filters.require_all), *clauses)
+            return self.by_prior(must(*clauses), depth, parsed) if clauses else _EMPTY
+        query = must(ranking(self._searcher, parsed, filters.require_all), *clauses)
         fetch = max(RERANK, 2 * depth)
         while True:
             hits = self._searcher.search(query, fetch, count=False).hits
@@ -510,7 +362,7 @@ class LexicalIndex:
 
     def keyword_papers(self, key: str, parsed: Parsed, filters: SearchFilters, depth: int) -> Scored:
         """The best `depth` papers tagged with this keyword that the query admits, by the prior."""
-        return self.by_prior(_must(Query.term_query(SCHEMA, "kw", key), *self._filters(parsed, filters)), depth, parsed)
+        return self.by_prior(must(Query.term_query(SCHEMA, "kw", key), *conditions(parsed, filters)), depth, parsed)
 
     def narrows(self, parsed: Parsed, filters: SearchFilters) -> bool:
         """Whether anything is left out (else the dense side needs no mask)."""
@@ -520,10 +372,10 @@ class LexicalIndex:
     def allowed(self, parsed: Parsed, filters: SearchFilters) -> npt.NDArray[np.bool_]:
         """Per position: whether the filters and `author:` names allow it (phrases: see `admits`)."""
         mask = self._registry.alive.copy()
-        clauses = self._filters(parsed, filters, phrases=False)
+        clauses = conditions(parsed, filters, phrases=False)
         if clauses:
             held = np.zeros(self.size, dtype=bool)
-            held[self._matching(_must(*clauses))] = True
+            held[self._matching(must(*clauses))] = True
             mask &= held
         return mask
 
@@ -531,11 +383,11 @@ class LexicalIndex:
         """Which of these positions the query may return: filters, `author:` names and quoted phrases."""
         if not positions.size:
             return np.zeros(0, dtype=bool)
-        clauses = self._filters(parsed, filters)
+        clauses = conditions(parsed, filters)
         if not clauses:  # nothing to meet but being in the index
             return self._registry.alive[positions]
-        within = _one_of("pos", positions.tolist())
-        found = self._matching(_must(within, *clauses), positions.size)
+        within = one_of("pos", positions.tolist())
+        found = self._matching(must(within, *clauses), positions.size)
         return np.isin(positions, found) & self._named(parsed, positions)
 
     @staticmethod

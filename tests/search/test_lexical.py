@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from bot.domain.models import Paper
-from bot.search import lexical
-from bot.search.lexical import ONE_OF, LexicalIndex
+from bot.search import clauses
+from bot.search.clauses import ONE_OF
+from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters
 from bot.search.query import parse_query
 from bot.search.text import MAX_QUERY_TERMS, WORDS, folded, query_terms, words
@@ -273,7 +274,7 @@ def test_papers_are_found_by_id_and_position_however_many_are_asked(
     within = SearchFilters(within=frozenset(asked))
     hits = [(h.paper.arxiv_id, h.score) for h in index.search_now("language models", within, limit=500)]
     assert {i for i, _ in hits} == set(asked) - {"2499.99999"}
-    monkeypatch.setattr(lexical, "ONE_OF", 0)  # tantivy's term-set query, whatever the count
+    monkeypatch.setattr(clauses, "ONE_OF", 0)  # tantivy's term-set query, whatever the count
     assert [(h.paper.arxiv_id, h.score) for h in index.search_now("language models", within, limit=500)] == hits
 
 

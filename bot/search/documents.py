@@ -1,0 +1,89 @@
+"""What a paper becomes in the tantivy index: the schema's fields and one document per paper.
+
+BM25F the tantivy way: one `body` field holding each text field as many times as it weighs, so a
+term's frequencies are weighted, then saturated once, and its idf is the paper's, not a field's.
+Beside it: the authors' words (ranked for less), `has` (only whether a paper holds a word: the
+coordination), `words` (every word as written, with positions: quoted phrases), `names` (an
+author's name words, each and in pairs: `author:`), `kw` (the Hugging Face keywords), the integer
+fields the filters and the prior read, and the paper itself, stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import combinations
+from typing import Any
+
+from tantivy import Document, SchemaBuilder
+
+from bot.domain.models import Paper
+from bot.search.text import folded, keyword_key, term_text, words
+
+WEIGHTS = {"title": 3, "keywords": 2, "summary": 2, "abstract": 1, "authors": 0}
+NAME_WORDS = 6  # words of an author's name paired at most (15 pairs)
+
+
+def _schema() -> Any:
+    builder = SchemaBuilder()
+    builder.add_text_field("id", tokenizer_name="raw", index_option="basic")
+    for name in ("pos", "day", "upvotes"):
+        builder.add_integer_field(name, indexed=True, fast=True)
+    for name in ("body", "authors"):
+        builder.add_text_field(name, tokenizer_name="terms", index_option="freq")
+    builder.add_text_field("has", tokenizer_name="terms", index_option="basic")
+    builder.add_text_field("words", tokenizer_name="words", index_option="position")
+    builder.add_text_field("names", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("kw", tokenizer_name="raw", index_option="basic")
+    builder.add_bytes_field("paper", stored=True)
+    return builder.build()
+
+
+SCHEMA = _schema()
+
+
+def author_terms(names: Iterable[str]) -> set[str]:
+    """An author's name words, each and in pairs (so that author:"yu yang" finds one author with both
+    words, not a Yu and a Yang on the same paper)."""
+    distinct = sorted(set(names))[:NAME_WORDS]
+    return set(distinct) | {f"{a} {b}" for a, b in combinations(distinct, 2)}
+
+
+def unproven(names: tuple[str, ...]) -> bool:
+    """A name of three words or more: the pairs narrow it down, the stored authors settle it."""
+    return len(set(names)) > 2
+
+
+def has_names(authors: Sequence[str], names: tuple[str, ...]) -> bool:
+    """Whether one of these authors' names holds every one of the words."""
+    return any(set(names) <= set(words(author)) for author in authors)
+
+
+def document(paper: Paper, position: int) -> Document:
+    """The paper's document, at its position (`bot.search.registry`)."""
+    doc = Document()
+    doc.add_text("id", paper.arxiv_id)
+    doc.add_integer("pos", position)
+    doc.add_integer("day", paper.day.toordinal() if paper.day else 0)
+    doc.add_integer("upvotes", paper.upvotes)
+    texts = {
+        "title": paper.title,
+        "keywords": " ".join(paper.ai_keywords),
+        "summary": paper.ai_summary or "",
+        "abstract": paper.abstract,
+        "authors": " ".join(paper.authors),
+    }
+    for name, text in texts.items():
+        terms = term_text(text)
+        for _ in range(WEIGHTS[name]):
+            doc.add_text("body", terms)
+    doc.add_text("authors", term_text(texts["authors"]))
+    for text in texts.values():
+        doc.add_text("has", term_text(text))
+    for name in ("title", "summary", "abstract", "keywords"):  # a phrase never spans two of them
+        doc.add_text("words", folded(texts[name]))
+    for term in set().union(*(author_terms(words(a)) for a in paper.authors)):
+        doc.add_text("names", term)
+    for key in {keyword_key(k) for k in paper.ai_keywords}:
+        doc.add_text("kw", key)
+    doc.add_bytes("paper", paper.model_dump_json().encode())
+    return doc
