@@ -178,9 +178,11 @@ class Encoder:
         return out
 
     def batches_agree(self) -> bool:
-        """Whether texts encoded together get the very bits they get alone. They do wherever the BLAS
-        computes each row of a product the same whatever the rows beside it (OpenBLAS, one thread, as
-        `bot.host.native` sets it, on the machines we run); batching queries relies on it."""
+        """Whether texts encoded together get the very bits they get alone; batching queries relies on
+        it. They do wherever the BLAS computes each row of a product the same whatever the rows beside
+        it. Not every kernel does: OpenBLAS's Haswell kernel (one thread, as `bot.host.native` sets
+        it), seen on an AMD EPYC host, computes the rows of each 12-row tile in two ways, which differ
+        in the last bit."""
         if self._agree is None:
             texts = ["speculative decoding", "a model of the world, trained on video", "🚀"]
             together = self.encode(texts)

@@ -26,13 +26,20 @@ def test_matches_sentence_transformers() -> None:
 
 
 @pytest.mark.slow
-def test_batches_do_not_change_a_text_s_vector() -> None:
+def test_batches_barely_change_a_text_s_vector_and_the_encoder_says_whether_they_do() -> None:
+    """Texts encoded together are their own rows (no padding): a text's vector in a batch is its vector
+    alone, up to the last bits. Whether to the very bit depends on the host's BLAS kernel (OpenBLAS's
+    Haswell kernel computes the rows of a 12-row tile in two ways), and `batches_agree` must tell it
+    as it is: the search service batches a burst's queries only where it says so."""
     encoder = shared_encoder()
     texts = ["speculative decoding", "a much longer sentence about mixture of experts routing " * 5, "", "🚀"]
     together = encoder.encode(texts)
     alone = np.vstack([encoder.encode([t]) for t in texts])
-    assert np.array_equal(together, alone)  # to the bit: a burst's queries are embedded together
-    assert encoder.batches_agree()
+    assert np.abs(together - alone).max() < 1e-5
+    probe = ["speculative decoding", "a model of the world, trained on video", "🚀"]
+    batched = encoder.encode(probe)
+    agree = all(np.array_equal(row, encoder.encode([t])[0]) for t, row in zip(probe, batched, strict=True))
+    assert encoder.batches_agree() == agree
     assert encoder.encode([]).shape == (0, DIMENSIONS)
 
 

@@ -36,7 +36,12 @@ class CountingEncoder:
 
 
 class BatchCounting(CountingEncoder):
-    """…that says, as the real one does, that a text has the same vector alone and in a batch."""
+    """…in passes: a pass of several texts gives each the very bits it gets alone, on any host (each
+    text goes through the real model alone inside the pass), so it says batches agree. Whether the
+    real model's batched products agree to the bit depends on the host's BLAS kernel
+    (tests/embedding/test_model.py); here the service's batching is what is tested."""
+
+    agree = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -45,11 +50,18 @@ class BatchCounting(CountingEncoder):
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         self.calls += 1
-        return super().encode(texts)
+        self.texts += len(texts)
+        return np.vstack([shared_encoder().encode([t]) for t in texts]) if texts else shared_encoder().encode([])
 
     def batches_agree(self) -> bool:
         self.asked += 1
-        return shared_encoder().batches_agree()
+        return self.agree
+
+
+class BatchesDiffer(BatchCounting):
+    """…on a host whose BLAS gives a text other bits in a batch: the service must not batch."""
+
+    agree = False
 
 
 def service(store: PaperStore, encoder: CountingEncoder) -> SearchService:
@@ -195,7 +207,8 @@ async def test_the_index_is_built_a_batch_at_a_time(store: PaperStore, monkeypat
     ]
 
 
-async def test_a_burst_s_queries_are_embedded_together_and_rank_as_alone(store: PaperStore) -> None:
+async def _burst(store: PaperStore, encoder: BatchCounting) -> tuple[list[list[str]], list[list[str]]]:
+    """A burst's answers, and each query's answer alone from another service."""
     await store.save_listings(listings_of("2026-06-01"))
     queries = [
         "speeding up large model inference",
@@ -209,14 +222,26 @@ async def test_a_burst_s_queries_are_embedded_together_and_rank_as_alone(store: 
     await alone.embed_missing()
     single = [[h.paper.arxiv_id for h in await alone.search(q)] for q in queries]
     await alone.close()
-    encoder = BatchCounting()
     search = service(store, encoder)
     await search.index()
     together = await asyncio.gather(*(search.search(q) for q in queries))
-    assert [[h.paper.arxiv_id for h in hits] for hits in together] == single and all(single)
-    assert encoder.texts == len(queries) and encoder.calls < len(queries)  # fewer passes than queries
-    assert encoder.asked == 1  # the burst's first queries shared one question (each its own: they came apart)
     await search.close()
+    return [[h.paper.arxiv_id for h in hits] for hits in together], single
+
+
+async def test_a_burst_s_queries_are_embedded_together_and_rank_as_alone(store: PaperStore) -> None:
+    encoder = BatchCounting()
+    together, single = await _burst(store, encoder)
+    assert together == single and all(single)
+    assert encoder.texts == len(single) and encoder.calls < len(single)  # fewer passes than queries
+    assert encoder.asked == 1  # the burst's first queries shared one question (each its own: they came apart)
+
+
+async def test_where_batches_would_change_the_bits_each_query_is_embedded_alone(store: PaperStore) -> None:
+    encoder = BatchesDiffer()
+    together, single = await _burst(store, encoder)
+    assert together == single and all(single)
+    assert encoder.texts == encoder.calls == len(single) and encoder.asked == 1
 
 
 async def test_a_topic_filter_never_asks_the_model(store: PaperStore) -> None:
