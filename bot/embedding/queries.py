@@ -7,14 +7,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 
-from bot.embedding.model import TextEncoder, Vectors
+from bot.embedding.model import ApartEncoder, TextEncoder, Vectors
 from bot.host.pools import aside
 
 
 class QueryVectors:
     """Query text → embedding, the last `KEPT` remembered; thread-safe (holds no index alive).
-    `prepare` encodes those it lacks in one pass of the model (a burst's queries): only for an encoder
-    that gives a text the same bits alone or together (`batches_agree`), the search service's check."""
+    `prepare` encodes those it lacks together (a burst's queries), each with the bits it gets alone
+    (`ApartEncoder.encode_apart`); an encoder that cannot leaves each to its search."""
 
     KEPT = 512
 
@@ -41,8 +41,8 @@ class QueryVectors:
 
     def prepare(self, texts: Sequence[str]) -> None:
         missing = [t for t in dict.fromkeys(texts) if self._get(t) is None]
-        if missing:
-            self._put(dict(zip(missing, self._encoder.encode(missing), strict=True)))
+        if missing and isinstance(self._encoder, ApartEncoder):
+            self._put(dict(zip(missing, self._encoder.encode_apart(missing), strict=True)))
 
     def clear(self) -> None:
         with self._lock:

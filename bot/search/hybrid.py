@@ -160,8 +160,8 @@ class HybridIndex:
 
     def prepare_queries(self, asked: Sequence[tuple[str, SearchFilters, int]]) -> None:
         """Embed, together, the queries of these searches (query, filters, limit) that will search by
-        meaning; their searches then find the embeddings made. CPU work, like a search. Only for an
-        encoder that gives a text the same bits alone or together (the search service asks it)."""
+        meaning; their searches then find the embeddings made, with the bits each gets alone. CPU work,
+        like a search. An encoder that cannot (no `encode_apart`) leaves each to its search."""
         off_loop("embedding queries")
         if self._dense is not None:
             parsed = [(parse_query(q), f, n) for q, f, n in asked]

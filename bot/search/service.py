@@ -25,7 +25,7 @@ from aiorwlock import RWLock
 
 from bot.domain.errors import PaperboyError, SearchIndexError
 from bot.domain.models import Paper
-from bot.embedding.model import MODEL_NAME, TextEncoder, Vectors
+from bot.embedding.model import MODEL_NAME, ApartEncoder, TextEncoder, Vectors
 from bot.embedding.papers import Progress, current, embed
 from bot.host.bursts import Batched
 from bot.host.pools import CpuPool, cpu_pool
@@ -71,7 +71,6 @@ class SearchService:
         self._backfill: asyncio.Task[int] | None = None
         self._filled: asyncio.Task[None] | None = None  # an opened index's embeddings, read from the store
         self._asked = Batched(self._embed_queries, QUERY_BATCH)
-        self._together: asyncio.Task[bool] | None = None  # `_batching`'s one question, shared
 
     @property
     def hybrid(self) -> bool:
@@ -200,10 +199,11 @@ class SearchService:
         """Searches run in the CPU pool, as many at once as it has workers (tantivy, faiss and NumPy let
         go of the GIL), never beside an extend (a half-extended read) or a reopen. When another process
         wrote to the index since, it is read again first, alone. Queries asked at the same time are
-        embedded together first (a burst's: a fraction of the model's time each); a lone one by its
-        search, beside the keyword query (`HybridIndex.search_now`). A topic filter
-        (`require_all`) is by words alone: it never loads the model."""
-        if not filters.require_all and limit > 0 and await self._batching():
+        embedded together first, each with the bits it gets alone (`encode_apart`: a fraction of the
+        model's time each); a lone one by its search, beside the keyword query
+        (`HybridIndex.search_now`). A topic filter (`require_all`) is by words alone: it never loads
+        the model."""
+        if not filters.require_all and limit > 0 and isinstance(self._encoder, ApartEncoder):
             await self._asked.add((query, filters, limit))
         while True:
             index = await self.index()
@@ -219,22 +219,6 @@ class SearchService:
                         self._embed_later(index)
                     else:  # its files changed but could not be read again: answer from what it holds
                         return await self._cpu.run(index.search_now, query, filters, limit)
-
-    async def _batching(self) -> bool:
-        """Whether queries are embedded in batches: where the encoder gives a text the same vector alone
-        or in a batch. Asked once, in the CPU pool (it loads the model), and a burst's first queries
-        share the one answer: each asking on its own would get it back at its own moment and reach
-        the batch alone."""
-        if self._together is None or self._together.get_loop() is not asyncio.get_running_loop():
-            self._together = asyncio.create_task(self._agrees())
-        return await asyncio.shield(self._together)  # done: answers at once, without a turn of the loop
-
-    async def _agrees(self) -> bool:
-        agree = getattr(self._encoder, "batches_agree", None)
-        try:
-            return agree is not None and bool(await self._cpu.run(agree))
-        except Exception:  # the model would not load: the search says so itself, one query at a time
-            return False
 
     async def _embed_queries(self, asked: list[tuple[str, SearchFilters, int]]) -> None:
         if len(asked) < 2:  # a lone query is embedded by its search, beside its keyword query

@@ -26,21 +26,27 @@ def test_matches_sentence_transformers() -> None:
 
 
 @pytest.mark.slow
-def test_batches_barely_change_a_text_s_vector_and_the_encoder_says_whether_they_do() -> None:
+def test_texts_embedded_apart_get_the_bits_they_get_alone_on_any_host() -> None:
     """Texts encoded together are their own rows (no padding): a text's vector in a batch is its vector
     alone, up to the last bits. Whether to the very bit depends on the host's BLAS kernel (OpenBLAS's
-    Haswell kernel computes the rows of a 12-row tile in two ways), and `batches_agree` must tell it
-    as it is: the search service batches a burst's queries only where it says so."""
+    Haswell kernel computes the rows of a 12-row tile in two ways): `batches_agree` tells it as it is,
+    and `encode_apart`, which a burst's queries go through, gives each text its bits alone either way."""
     encoder = shared_encoder()
     texts = ["speculative decoding", "a much longer sentence about mixture of experts routing " * 5, "", "🚀"]
     together = encoder.encode(texts)
     alone = np.vstack([encoder.encode([t]) for t in texts])
     assert np.abs(together - alone).max() < 1e-5
-    probe = ["speculative decoding", "a model of the world, trained on video", "🚀"]
+    probe = ["speculative decoding", "a model of the world, trained on video", "🚀"]  # what `batches_agree` asks
     batched = encoder.encode(probe)
     agree = all(np.array_equal(row, encoder.encode([t])[0]) for t, row in zip(probe, batched, strict=True))
     assert encoder.batches_agree() == agree
-    assert encoder.encode([]).shape == (0, DIMENSIONS)
+    assert np.array_equal(encoder.encode_apart(texts), alone)
+    encoder._agree = False  # as on a host whose kernel disagrees: text by text, the same bits
+    try:
+        assert np.array_equal(encoder.encode_apart(texts), alone)
+    finally:
+        encoder._agree = None
+    assert encoder.encode([]).shape == encoder.encode_apart([]).shape == (0, DIMENSIONS)
 
 
 def test_the_in_place_steps_give_the_plain_formulas_bits() -> None:

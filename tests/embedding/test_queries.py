@@ -8,7 +8,7 @@ from bot.embedding.model import DIMENSIONS, Vectors
 from bot.embedding.queries import QueryVectors
 
 
-class Counting:
+class Alone:
     """A stand-in encoder: each text's vector from its length; every call recorded."""
 
     def __init__(self) -> None:
@@ -19,6 +19,13 @@ class Counting:
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         out[np.arange(len(texts)), [len(t) % DIMENSIONS for t in texts]] = 1.0
         return out
+
+
+class Counting(Alone):
+    """…that embeds texts together too (each text's vector is its own: the same bits either way)."""
+
+    def encode_apart(self, texts: Sequence[str]) -> Vectors:
+        return self.encode(texts)
 
 
 def test_a_query_is_embedded_once_and_remembered() -> None:
@@ -40,6 +47,15 @@ def test_a_burst_is_embedded_in_one_pass_and_only_what_is_missing() -> None:
     assert encoder.calls[1:] == [["video generation", "agents"]]
     assert vectors.soon("agents", beside=False)()[len("agents")] == 1.0
     assert len(encoder.calls) == 2
+
+
+def test_an_encoder_that_cannot_embed_apart_leaves_each_query_to_its_search() -> None:
+    encoder = Alone()
+    vectors = QueryVectors(encoder)
+    vectors.prepare(["video generation", "agents"])
+    assert encoder.calls == []
+    vectors("agents")
+    assert encoder.calls == [["agents"]]
 
 
 def test_only_the_latest_queries_are_kept() -> None:

@@ -36,32 +36,32 @@ class CountingEncoder:
 
 
 class BatchCounting(CountingEncoder):
-    """…in passes: a pass of several texts gives each the very bits it gets alone, on any host (each
-    text goes through the real model alone inside the pass), so it says batches agree. Whether the
-    real model's batched products agree to the bit depends on the host's BLAS kernel
-    (tests/embedding/test_model.py); here the service's batching is what is tested."""
-
-    agree = True
+    """…that embeds texts together, each with the bits it gets alone (`encode_apart`), counting the passes."""
 
     def __init__(self) -> None:
         super().__init__()
         self.calls = 0
-        self.asked = 0  # `batches_agree` calls
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         self.calls += 1
+        return super().encode(texts)
+
+    def encode_apart(self, texts: Sequence[str]) -> Vectors:
+        self.calls += 1
         self.texts += len(texts)
-        return np.vstack([shared_encoder().encode([t]) for t in texts]) if texts else shared_encoder().encode([])
-
-    def batches_agree(self) -> bool:
-        self.asked += 1
-        return self.agree
+        return shared_encoder().encode_apart(texts)
 
 
-class BatchesDiffer(BatchCounting):
-    """…on a host whose BLAS gives a text other bits in a batch: the service must not batch."""
+class OneByOne(CountingEncoder):
+    """…with no `encode_apart`: the service must not batch its queries."""
 
-    agree = False
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.calls += 1
+        return super().encode(texts)
 
 
 def service(store: PaperStore, encoder: CountingEncoder) -> SearchService:
@@ -207,7 +207,7 @@ async def test_the_index_is_built_a_batch_at_a_time(store: PaperStore, monkeypat
     ]
 
 
-async def _burst(store: PaperStore, encoder: BatchCounting) -> tuple[list[list[str]], list[list[str]]]:
+async def _burst(store: PaperStore, encoder: CountingEncoder) -> tuple[list[list[str]], list[list[str]]]:
     """A burst's answers, and each query's answer alone from another service."""
     await store.save_listings(listings_of("2026-06-01"))
     queries = [
@@ -234,14 +234,13 @@ async def test_a_burst_s_queries_are_embedded_together_and_rank_as_alone(store: 
     together, single = await _burst(store, encoder)
     assert together == single and all(single)
     assert encoder.texts == len(single) and encoder.calls < len(single)  # fewer passes than queries
-    assert encoder.asked == 1  # the burst's first queries shared one question (each its own: they came apart)
 
 
-async def test_where_batches_would_change_the_bits_each_query_is_embedded_alone(store: PaperStore) -> None:
-    encoder = BatchesDiffer()
+async def test_an_encoder_that_cannot_embed_texts_apart_embeds_each_query_alone(store: PaperStore) -> None:
+    encoder = OneByOne()
     together, single = await _burst(store, encoder)
     assert together == single and all(single)
-    assert encoder.texts == encoder.calls == len(single) and encoder.asked == 1
+    assert encoder.texts == encoder.calls == len(single)
 
 
 async def test_a_topic_filter_never_asks_the_model(store: PaperStore) -> None:
@@ -252,4 +251,4 @@ async def test_a_topic_filter_never_asks_the_model(store: PaperStore) -> None:
     await search.close()  # no background embedding: only what the search itself asks counts
     within = frozenset(index.lexical.ids(np.arange(index.lexical.size)))
     hits = await search.search("diffusion", SearchFilters(within=within, require_all=True), limit=len(within))
-    assert hits and encoder.asked == 0 and encoder.calls == 0
+    assert hits and encoder.calls == 0
