@@ -71,6 +71,7 @@ class SearchService:
         self._backfill: asyncio.Task[int] | None = None
         self._filled: asyncio.Task[None] | None = None  # an opened index's embeddings, read from the store
         self._asked = Batched(self._embed_queries, QUERY_BATCH)
+        self._apart = isinstance(self._encoder, ApartEncoder)  # a burst's queries embedded together
 
     @property
     def hybrid(self) -> bool:
@@ -203,7 +204,7 @@ class SearchService:
         model's time each); a lone one by its search, beside the keyword query
         (`HybridIndex.search_now`). A topic filter (`require_all`) is by words alone: it never loads
         the model."""
-        if not filters.require_all and limit > 0 and isinstance(self._encoder, ApartEncoder):
+        if not filters.require_all and limit > 0 and self._apart:
             await self._asked.add((query, filters, limit))
         while True:
             index = await self.index()
