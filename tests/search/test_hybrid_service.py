@@ -35,8 +35,8 @@ class CountingEncoder:
         return shared_encoder().encode(texts)
 
 
-class BatchCounting(CountingEncoder):
-    """…that embeds texts together, each with the bits it gets alone (`encode_apart`), counting the passes."""
+class OneByOne(CountingEncoder):
+    """…counting the passes, with no `encode_apart`: the service must not batch its queries."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -45,23 +45,15 @@ class BatchCounting(CountingEncoder):
     def encode(self, texts: Sequence[str]) -> Vectors:
         self.calls += 1
         return super().encode(texts)
+
+
+class BatchCounting(OneByOne):
+    """…that embeds texts together, each with the bits it gets alone (`encode_apart`)."""
 
     def encode_apart(self, texts: Sequence[str]) -> Vectors:
         self.calls += 1
         self.texts += len(texts)
         return shared_encoder().encode_apart(texts)
-
-
-class OneByOne(CountingEncoder):
-    """…with no `encode_apart`: the service must not batch its queries."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls = 0
-
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        self.calls += 1
-        return super().encode(texts)
 
 
 def service(store: PaperStore, encoder: CountingEncoder) -> SearchService:
