@@ -37,8 +37,8 @@ TERMS: TextAnalyzer = (
     .build()
 )
 WORDS: TextAnalyzer = TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.lowercase()).build()
-# An acronym keeps its form and loses a plural "s" (Snowball leaves "llms" alone): "LLMs" is "llm".
 _ASCII_WORD = re.compile(r"[a-z0-9]+")  # what `WORDS` finds in lower-case ASCII (Rust's alphanumeric)
+# An acronym keeps its form and loses a plural "s" (Snowball leaves "llms" alone): "LLMs" is "llm".
 _PLURAL = re.compile(rf"(?<![^\W_])({'|'.join(sorted(map(re.escape, ACRONYMS), key=len, reverse=True))})s(?![^\W_])")
 
 
