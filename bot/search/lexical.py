@@ -12,47 +12,33 @@ commits (`reopen_if_changed`).
 
 from __future__ import annotations
 
-import shutil
-import time
 from collections.abc import Sequence
-from contextlib import suppress
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from tantivy import Index, IndexWriter, Order, Query, Searcher
+from tantivy import IndexWriter, Order, Query, Searcher
 
 from bot.domain.errors import SearchIndexError
 from bot.domain.models import Paper
-from bot.host.cpus import usable_cpus
 from bot.host.pools import off_loop
 from bot.search.clauses import conditions, must, one_of, ranking
 from bot.search.documents import SCHEMA, document, has_names, unproven
+from bot.search.folder import acquire, agrees, opened, tantivy, write_failure
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Query as Parsed
 from bot.search.query import parse_query
-from bot.search.registry import FILE, Registry, unstage
-from bot.search.text import TERMS, WORDS
+from bot.search.registry import Registry, unstage
 
 RERANK = 2000  # BM25's best hits that the prior re-ranks (see `ranked`)
 BY_PRIOR = 100  # hits fetched at first by the prior alone (more when the next could still be better)
 PAPERS_KEPT = 4096  # papers kept parsed (`papers_at`)
-WRITER_MB = 48  # tantivy's indexing memory per writer thread
-LOCK_WAIT_S = 30.0  # how long a write waits for another process's writer
 Scored = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]  # positions and their scores, best first
 _EMPTY: Scored = (np.zeros(0, np.int64), np.zeros(0, np.float32))
 
 
-class IndexBusy(RuntimeError):
-    """Another process kept the index's writer longer than `LOCK_WAIT_S`."""
-
-
-def write_failure(exc: BaseException) -> str:
-    """Why a write to the index failed, in a few words (the library's text stays in the traceback)."""
-    if isinstance(exc, OSError) and exc.strerror:
-        named = f": {Path(exc.filename).name}" if exc.filename else ""
-        return f"{exc.strerror[:1].lower()}{exc.strerror[1:]}{named}"
-    return "tantivy could not commit its files"
+class IndexOutOfStep(SearchIndexError):
+    """The index's last commit and its registry disagree (`LexicalIndex._take_writer`)."""
 
 
 class LexicalIndex:
@@ -60,52 +46,39 @@ class LexicalIndex:
     last commit. Positions (`bot.search.registry`) are what the embedding side shares."""
 
     def __init__(self, papers: Sequence[Paper] = (), *, folder: Path | None = None, fresh: bool = False) -> None:
-        """`fresh`: whatever the folder holds is thrown away."""
+        """`fresh`: whatever the folder holds is thrown away (`bot.search.folder`)."""
         self._folder = folder
-        kept = folder is not None and not fresh and (folder / "meta.json").exists()
-        registry = Registry.read(folder) if folder is not None and kept else None
-        self._index = self._tantivy(wipe=registry is None)
-        if registry is not None and self._index.searcher().num_docs != int(registry.alive.sum()):
-            registry = None  # a write cut short: built again
-            self._index = self._tantivy(wipe=True)
-        self._registry = registry or Registry()
+        self._writer: IndexWriter | None = None
+        if folder is None:
+            self._index, self._registry = tantivy(None), Registry()
+        else:
+            self._index, self._registry, self._writer = opened(folder, fresh=fresh)
         self._searcher: Searcher = self._index.searcher()
         self._kept: tuple[Searcher | None, dict[int, Paper]] = (None, {})  # papers read lately, by position
-        self._writer: IndexWriter | None = None
+        self._refused: tuple[int, int] | None = None  # a saved registry found at odds with the index
         self.opened = self._registry.size > 0  # an index on disk, ready to search
         self._added = 0
         self.load(papers)
         self.seal()
 
-    def _tantivy(self, *, wipe: bool) -> Index:
-        """The tantivy index in the folder (emptied first when `wipe`), or in memory."""
-        if self._folder is not None and wipe:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder.mkdir(parents=True)
-        index = Index(SCHEMA, str(self._folder) if self._folder is not None else None)
-        index.register_tokenizer("terms", TERMS)
-        index.register_tokenizer("words", WORDS)
-        index.config_reader("manual")
-        return index
-
     # -- writes ---------------------------------------------------------------------------
 
     def _take_writer(self) -> IndexWriter:
+        """The writer, with this process's registry describing the index's last commit (another
+        process's commits read first). `IndexOutOfStep` when they cannot agree: a process stopped
+        between writing the two, and the index is built again when it is next opened."""
         if self._writer is None:
-            waited = 0.0
-            while True:
-                try:
-                    self._writer = self._index.writer(WRITER_MB * 2**20 * usable_cpus(), usable_cpus())
-                    break
-                except ValueError as exc:  # tantivy's lock: another process is writing
-                    if waited >= LOCK_WAIT_S:
-                        raise IndexBusy(
-                            f"the search index in {self._folder} stayed locked by another process for"
-                            f" {LOCK_WAIT_S:.0f} s; the papers are searchable once it is written again"
-                        ) from exc
-                    time.sleep(0.2)
-                    waited += 0.2
-            self.reopen_if_changed()  # another process wrote meanwhile: number after its papers
+            writer = acquire(self._index, self._folder)
+            self.reopen_if_changed()
+            self._index.reload()
+            if self._folder is not None and not agrees(self._index.searcher(), self._registry):
+                writer.wait_merging_threads()  # lets the lock go
+                raise IndexOutOfStep(
+                    str(self._folder),
+                    "its last commit holds papers its registry does not describe",
+                    "it is built again from the store when it is next opened",
+                )
+            self._writer = writer
         return self._writer
 
     def load(self, papers: Sequence[Paper]) -> None:
@@ -119,13 +92,12 @@ class LexicalIndex:
 
     def seal(self, watermark: str | None = None) -> None:
         """Commit what was written (and the store `watermark` it brings the index up to), and read it."""
-        moved = watermark is not None and watermark != self._registry.watermark
-        if watermark is not None:
+        if watermark is not None and watermark != self._registry.watermark:
+            if self._folder is not None:
+                self._take_writer()  # saved with a commit, under the lock, after other processes' commits
             self._registry.watermark = watermark
         if self._writer is not None:
             self._commit(self._writer)
-        elif moved and self._folder is not None:
-            self._registry.save(self._folder)
         self._index.reload()
         self._searcher = self._index.searcher()
         self._registry.reprior()
@@ -167,13 +139,10 @@ class LexicalIndex:
         reason = write_failure(exc)
         writer, self._writer = self._writer, None
         if writer is None:  # committed, but registry.npz could not replace the old one
-            self._index.reload()  # this process goes on with both as committed
-            self._searcher = self._index.searcher()
-            self._registry.reprior()
-            if self._folder is not None:
-                with suppress(OSError):  # a folder that refuses even this: the count check may still see it
-                    (self._folder / FILE).unlink()
-            return SearchIndexError(where, reason, "the next start builds the index again from the store")
+            self._index.reload()  # this process goes on with both as committed; the next to open the
+            self._searcher = self._index.searcher()  # folder finds the old registry at odds with the
+            self._registry.reprior()  # index, or behind the store, and catches up
+            return SearchIndexError(where, reason, "the next start brings the index up to date with the store")
         try:
             writer.rollback()
             writer.wait_merging_threads()  # lets the lock go
@@ -207,18 +176,24 @@ class LexicalIndex:
 
     def changed_elsewhere(self) -> bool:
         """Whether another process committed to the index since this one read it (one `stat`)."""
-        return self._folder is not None and self._registry.changed_on_disk(self._folder)
+        if self._folder is None or not self._registry.changed_on_disk(self._folder):
+            return False
+        return Registry.stamp_of(self._folder) != self._refused
 
     def reopen_if_changed(self) -> bool:
-        """Read the index again if another process committed to it; True when it did."""
+        """Read the index again if another process committed to it; True when it did. A registry that
+        cannot be read, or does not describe the index's last commit (another process between its two
+        writes, or one that stopped there), is not taken: this process answers from what it holds
+        until the registry on disk changes again."""
         if self._folder is None or not self.changed_elsewhere():
             return False
         found = Registry.read(self._folder)
-        if found is None:
-            return False
-        self._registry = found
         self._index.reload()
-        self._searcher = self._index.searcher()
+        searcher = self._index.searcher()
+        if found is None or not agrees(searcher, found):
+            self._refused = Registry.stamp_of(self._folder) if found is None else found.stamp
+            return False
+        self._registry, self._searcher = found, searcher
         return True
 
     # -- positions and papers -------------------------------------------------------------

@@ -88,13 +88,15 @@ class Registry:
         kept.prior, kept.watermark, kept.stamp = self.prior.copy(), self.watermark, self.stamp
         return kept
 
-    def save(self, folder: Path) -> None:
-        """Write the arrays beside the index (a temporary file renamed over the old one)."""
-        self.publish(self.stage(folder), folder)
-
     def stage(self, folder: Path) -> Path:
         """Write the arrays to a temporary file beside the index; `publish` puts it in place (a failure
-        to write them, a full disk say, so comes before the index commits what they describe)."""
+        to write them, a full disk say, so comes before the index commits what they describe). Written
+        to the disk before it is renamed, so that a machine that loses power keeps the old arrays or the
+        new. A file another process left, killed while writing one, goes (the caller holds the writer
+        lock: no other process is writing one)."""
+        for stale in folder.glob(f".{FILE}.*.tmp"):
+            if stale.is_file():
+                stale.unlink(missing_ok=True)
         temporary = staging(folder)
         try:
             with temporary.open("wb") as out:
@@ -106,6 +108,8 @@ class Registry:
                     alive=self.alive,
                     meta=[VERSION, self.watermark],
                 )
+                out.flush()
+                os.fsync(out.fileno())
         except BaseException:
             unstage(folder)
             raise
@@ -119,22 +123,30 @@ class Registry:
 
     def changed_on_disk(self, folder: Path) -> bool:
         """Whether another process saved the arrays since this one read or wrote them."""
-        return _stamp(folder / FILE) != self.stamp
+        return self.stamp_of(folder) != self.stamp
+
+    @staticmethod
+    def stamp_of(folder: Path) -> tuple[int, int] | None:
+        """The saved arrays' (mtime, size), None when there are none."""
+        return _stamp(folder / FILE)
 
     @classmethod
     def read(cls, folder: Path) -> Registry | None:
-        """The saved arrays, or None when there are none or they are from another layout."""
+        """The saved arrays, or None when there are none, they are from another layout, or they cannot
+        be read (a damaged file: the index is then built again)."""
         path = folder / FILE
         try:
             stamp = _stamp(path)
-            with np.load(path) as saved:
+            with path.open("rb") as file, np.load(file) as saved:  # closed even when unreadable
                 version, watermark = (str(v) for v in saved["meta"])
                 if version != VERSION:
                     return None
                 registry = cls()
                 registry.ids, registry.day, registry.upvotes = saved["ids"], saved["day"], saved["upvotes"]
                 registry.alive = saved["alive"]
-        except (OSError, ValueError, KeyError):
+        except Exception:  # any damage (truncated, not a zip, pickled) reads as none
+            return None
+        if not len(registry.ids) == len(registry.day) == len(registry.upvotes) == len(registry.alive):
             return None
         registry.watermark, registry.stamp = watermark, stamp
         registry.reprior()

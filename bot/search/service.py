@@ -29,8 +29,9 @@ from bot.embedding.model import MODEL_NAME, ApartEncoder, TextEncoder, Vectors
 from bot.embedding.papers import Progress, current, embed
 from bot.host.bursts import Batched
 from bot.host.pools import CpuPool, cpu_pool
+from bot.search.folder import IndexBusy
 from bot.search.hybrid import HybridIndex
-from bot.search.lexical import IndexBusy
+from bot.search.lexical import IndexOutOfStep
 from bot.search.port import SearchFilters, SearchHit
 from bot.store.changes import changes_since
 from bot.store.embeddings import EmbeddingStore, StoredVector
@@ -193,6 +194,8 @@ class SearchService:
             except (IndexBusy, SearchIndexError) as exc:  # in the store all the same: the next start's
                 # catch-up indexes them (the index answers as it did before)
                 log.warning("%s", exc)
+                if isinstance(exc, IndexOutOfStep):
+                    self._index = None  # the next search opens the folder again, and so builds it again
                 return
         await self.embed_missing()  # words first, meaning a moment later
 

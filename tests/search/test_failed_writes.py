@@ -75,19 +75,22 @@ def test_a_registry_that_cannot_be_written_leaves_the_index_as_it_was(blocked: P
 
 
 def test_a_registry_that_cannot_replace_the_old_one_after_the_commit_is_built_again(tmp_path: Path) -> None:
-    """The one failure left after tantivy committed: this process goes on with what was committed, and
-    the folder is built again at the next start rather than opened half-written."""
+    """The one failure left after tantivy committed: this process goes on with what was committed; the
+    old registry stays, and the next to open the folder finds it at odds with the index (a paper at a
+    position it never numbered) and builds the index again rather than serve another paper there."""
     folder = tmp_path / "search"
     index = LexicalIndex(BEFORE, folder=folder)
-    (folder / "registry.npz").unlink()
+    (folder / "registry.npz").rename(tmp_path / "kept.npz")
     (folder / "registry.npz").mkdir()  # os.replace cannot put a file over it
-    with pytest.raises(SearchIndexError, match="the next start builds the index again from the store"):
+    with pytest.raises(SearchIndexError, match="the next start brings the index up to date with the store"):
         index.extend(CHANGE)
     found = answers(index)
     assert [a[0] for a in found["flow matching"]] == ["2401.00001"] and found["diffusion"] == []
     assert [a[0] for a in found["on 2026-06-05"]] == ["2401.00001"] and (len(index), index.size) == (3, 3)
     (folder / "registry.npz").rmdir()
-    assert not LexicalIndex(folder=folder).opened  # no registry beside tantivy's files: built again
+    (tmp_path / "kept.npz").rename(folder / "registry.npz")  # the old registry, as the failed rename left it
+    again = LexicalIndex(folder=folder)
+    assert not again.opened and len(again) == 0
 
 
 class FullDisk:

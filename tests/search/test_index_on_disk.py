@@ -3,6 +3,7 @@ with the store at start; shared by two processes that take turns writing."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
@@ -10,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.domain.models import Listing, Paper
-from bot.search import lexical
-from bot.search.lexical import IndexBusy, LexicalIndex
+from bot.search import folder as folder_module
+from bot.search import registry as registry_module
+from bot.search.folder import IndexBusy
+from bot.search.lexical import IndexOutOfStep, LexicalIndex
 from bot.search.port import SearchFilters
 from bot.search.service import SearchService
 from bot.store.papers import PaperStore
@@ -82,13 +85,100 @@ def test_two_processes_on_one_folder_take_turns(tmp_path: Path, monkeypatch: pyt
     assert first.reopen_if_changed() and not first.reopen_if_changed()
     assert first.positions(["2401.00001", "2401.00002", "2401.00003"]).tolist() == [0, 1, 2]
     assert ids(first, "speculative") == ["2401.00003"]
-    monkeypatch.setattr(lexical, "LOCK_WAIT_S", 0.4)
+    monkeypatch.setattr(folder_module, "LOCK_WAIT_S", 0.4)
     first._take_writer()  # held, as during a long build
     with pytest.raises(IndexBusy, match="locked by another process"):
         second.extend([paper("2401.00004", "Robots")])
     first.seal()
     second.extend([paper("2401.00004", "Robots")])
     assert ids(second, "robots") == ["2401.00004"]
+
+
+def test_a_watermark_is_saved_after_the_other_process_s_commits(tmp_path: Path) -> None:
+    """A process that caught up with the store saves its watermark under the writer lock, over the
+    other process's commit: never an older registry over a newer index."""
+    folder = tmp_path / "search"
+    first = LexicalIndex([paper("2401.00001", "Diffusion for proteins")], folder=folder)
+    second = LexicalIndex(folder=folder)
+    first.extend([paper("2401.00002", "Graph learning")])
+    second.seal("2026-09-01T00:00:00+00:00")
+    assert ids(second, "graph") == ["2401.00002"] and second.watermark == "2026-09-01T00:00:00+00:00"
+    again = LexicalIndex(folder=folder)
+    assert again.opened and ids(again, "graph") == ["2401.00002"] and again.size == 2
+    again.extend([paper("2401.00003", "Speculative decoding")])
+    assert again.positions(["2401.00001", "2401.00002", "2401.00003"]).tolist() == [0, 1, 2]
+
+
+def test_an_index_opened_while_another_process_commits_waits_for_it(tmp_path: Path) -> None:
+    """Between another process's commit and its registry's rename the two disagree for a moment: the
+    process starting then waits for the writer lock and opens what was committed; it empties nothing."""
+    folder = tmp_path / "search"
+    writing = LexicalIndex([paper("2401.00001", "Diffusion for proteins")], folder=folder)
+    committed, go = threading.Event(), threading.Event()
+    publish = registry_module.Registry.publish
+
+    def slow_publish(self: registry_module.Registry, staged: Path, where: Path) -> None:
+        committed.set()  # tantivy has committed; the registry is not renamed yet
+        go.wait(10)
+        publish(self, staged, where)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(registry_module.Registry, "publish", slow_publish)
+        extend = threading.Thread(target=writing.extend, args=([paper("2401.00002", "Graph learning")],))
+        extend.start()
+        assert committed.wait(10)
+        threading.Timer(0.5, go.set).start()
+        starting = LexicalIndex(folder=folder)
+        extend.join()
+    assert starting.opened and ids(starting, "graph") == ["2401.00002"] and ids(starting, "diffusion") == ["2401.00001"]
+    assert LexicalIndex(folder=folder).size == 2
+
+
+def test_a_process_killed_between_its_two_writes_leaves_an_index_that_is_built_again(tmp_path: Path) -> None:
+    """A paper replaced by a new one leaves the count as it was; the new one's position, beyond what the
+    old registry numbered, gives the disagreement away (no other paper is served at it)."""
+    folder = tmp_path / "search"
+    LexicalIndex([paper("2401.00001", "Diffusion for proteins"), paper("2401.00002", "Graph")], folder=folder)
+    old = (folder / "registry.npz").read_bytes()
+    running = LexicalIndex(folder=folder)  # another process, open all along
+    LexicalIndex(folder=folder).extend([paper("2401.00003", "Speculative decoding")], gone=["2401.00002"])
+    (folder / "registry.npz").write_bytes(old)  # as if killed before the rename
+    with pytest.raises(IndexOutOfStep, match="built again from the store when it is next opened"):
+        running.extend([paper("2401.00004", "Robots")])
+    assert ids(running, "graph") == ["2401.00002"]  # it answers from what it holds meanwhile
+    again = LexicalIndex(folder=folder)
+    assert not again.opened and len(again) == 0
+
+
+@pytest.mark.parametrize("damage", ["truncated registry", "empty registry", "corrupt meta.json"])
+def test_a_damaged_folder_is_built_again_saying_so(
+    tmp_path: Path, damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "search"
+    LexicalIndex([paper("2401.00001", "Diffusion for proteins")], folder=folder)
+    name, cut = {"truncated registry": ("registry.npz", 40), "empty registry": ("registry.npz", 0)}.get(
+        damage, ("meta.json", 7)
+    )
+    (folder / name).write_bytes((folder / name).read_bytes()[:cut])
+    again = LexicalIndex(folder=folder)
+    assert not again.opened and len(again) == 0
+    again.extend([paper("2401.00002", "Graph learning")])
+    assert ids(LexicalIndex(folder=folder), "graph") == ["2401.00002"]
+    if name == "meta.json":
+        assert "cannot be read" in caplog.text and "building it again from the store" in caplog.text
+
+
+def test_a_registry_at_odds_with_the_index_is_not_taken_nor_read_at_every_search(tmp_path: Path) -> None:
+    folder = tmp_path / "search"
+    first = LexicalIndex([paper("2401.00001", "Diffusion for proteins")], folder=folder)
+    second = LexicalIndex(folder=folder)
+    first.extend([paper("2401.00002", "Graph learning")])
+    (folder / "registry.npz").write_bytes(b"not a registry")
+    assert second.changed_elsewhere() and not second.reopen_if_changed()
+    assert not second.changed_elsewhere()  # refused once: searches do not read it again
+    assert ids(second, "diffusion") == ["2401.00001"] and ids(second, "graph") == []
+    first.extend([paper("2401.00003", "Speculative decoding")])  # a good registry again
+    assert second.reopen_if_changed() and ids(second, "graph") == ["2401.00002"]
 
 
 def test_an_author_pair_is_one_author() -> None:
@@ -165,5 +255,27 @@ async def test_an_index_whose_registry_cannot_be_read_again_still_answers(store:
         (folder / "registry.npz").unlink()  # as after a registry that could not be renamed into place
         for _ in range(3):  # changed on disk, unreadable: answered from what the process holds, every time
             assert [h.paper.arxiv_id for h in await search.search("agents")] == before
+    finally:
+        await search.close()
+
+
+async def test_a_service_whose_index_fell_out_of_step_builds_it_again_from_the_store(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    folder = tmp_path / "search"
+    await store.save_listings(listings_of("2026-06-01"))
+    search = SearchService(store, folder=folder)
+    try:
+        assert await search.search("agents")
+        old = (folder / "registry.npz").read_bytes()
+        LexicalIndex(folder=folder).extend([paper("2401.99999", "Zebrafish segmentation")])  # another process
+        (folder / "registry.npz").write_bytes(old)  # killed before its registry's rename
+        later = listings_of("2026-06-02")
+        await store.save_listings(later)
+        await search.refresh([listing.paper.arxiv_id for listing in later])  # refused, said in the log
+        found = await search.search(later[0].paper.title, limit=50)  # the folder opened again: built again
+        assert later[0].paper.arxiv_id in [h.paper.arxiv_id for h in found]
+        assert len(await search.index()) == (await store.counts()).papers
+        assert await search.search("zebrafish") == []  # the store never had it
     finally:
         await search.close()

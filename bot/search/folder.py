@@ -1,0 +1,115 @@
+"""The index's folder: tantivy's files and `registry.npz`, opened together and checked against each
+other. Processes sharing a data dir write the two in turn under tantivy's writer lock (the index's
+commit, then the registry's rename), so a reader may meet them apart for a moment, and a process
+killed between the two leaves them apart for good. Whether they disagree is settled holding the
+lock; only then is the index emptied, in place, to be built again from the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+
+from tantivy import FieldType, Index, IndexWriter, Query, Searcher
+
+from bot.domain.errors import PaperboyError, SearchIndexError
+from bot.host.cpus import usable_cpus
+from bot.search.documents import SCHEMA
+from bot.search.registry import Registry
+from bot.search.text import TERMS, WORDS
+
+WRITER_MB = 48  # tantivy's indexing memory per writer thread
+LOCK_WAIT_S = 30.0  # how long a write waits for another process's writer
+WRITABLE = "let paperboy write to it, or set PAPERBOY_DATA_DIR to a folder it can"
+log = logging.getLogger(__name__)
+
+
+class IndexBusy(PaperboyError):
+    """Another process kept the index's writer longer than `LOCK_WAIT_S`."""
+
+
+def write_failure(exc: BaseException) -> str:
+    """Why a write to the index failed, in a few words (the library's text stays in the traceback)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        named = f": {Path(exc.filename).name}" if exc.filename else ""
+        return f"{exc.strerror[:1].lower()}{exc.strerror[1:]}{named}"
+    return "tantivy could not commit its files"
+
+
+def tantivy(folder: Path | None) -> Index:
+    """The tantivy index in the folder (a new one when it holds none), or in memory."""
+    index = Index(SCHEMA, str(folder) if folder is not None else None)
+    index.register_tokenizer("terms", TERMS)
+    index.register_tokenizer("words", WORDS)
+    index.config_reader("manual")
+    return index
+
+
+def acquire(index: Index, folder: Path | None) -> IndexWriter:
+    """The index's writer, waiting up to `LOCK_WAIT_S` for another process's."""
+    waited = 0.0
+    while True:
+        try:
+            return index.writer(WRITER_MB * 2**20 * usable_cpus(), usable_cpus())
+        except ValueError as exc:  # tantivy's lock: another process is writing
+            if waited >= LOCK_WAIT_S:
+                raise IndexBusy(
+                    f"the search index in {folder} stayed locked by another process for {LOCK_WAIT_S:.0f} s;"
+                    " the papers are searchable once it is written again"
+                ) from exc
+            time.sleep(0.2)
+            waited += 0.2
+
+
+def agrees(searcher: Searcher, registry: Registry) -> bool:
+    """Whether the registry describes this commit of the index: as many papers alive as it holds, and
+    none at a position the registry has not numbered."""
+    if searcher.num_docs != int(registry.alive.sum()):
+        return False
+    beyond = Query.range_query(SCHEMA, "pos", FieldType.Integer, registry.size, None)
+    return int(searcher.search(beyond, 1, count=True).count) == 0  # type: ignore[attr-defined]
+
+
+def opened(folder: Path, *, fresh: bool) -> tuple[Index, Registry, IndexWriter | None]:
+    """The folder's index and the registry that describes it. When none does (a new folder, another
+    layout, another store: `fresh`, a process stopped between the two writes) the index is emptied,
+    and comes with the writer that emptied it: the lock is held until the caller commits."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK):
+            raise PermissionError(13, "Permission denied", str(folder))
+        index = tantivy(folder)
+        registry = None if fresh else Registry.read(folder)
+        if registry is not None and agrees(index.searcher(), registry):
+            return index, registry, None
+        writer = acquire(index, folder)  # another process may be between its commit and its rename
+        index.reload()
+        registry = None if fresh else Registry.read(folder)
+        if registry is not None and agrees(index.searcher(), registry):
+            writer.wait_merging_threads()  # lets the lock go
+            return index, registry, None
+    except ValueError as exc:  # tantivy cannot read its files: damaged, or of another schema
+        log.warning("the search index in %s cannot be read (%s); building it again from the store", folder, exc)
+        return _emptied(folder), Registry(), None
+    except OSError as exc:
+        raise SearchIndexError(str(folder), write_failure(exc), WRITABLE) from exc
+    if index.searcher().num_docs and not fresh:
+        log.warning("the search index in %s does not match its registry; building it again from the store", folder)
+    writer.delete_all_documents()
+    return index, Registry(), writer
+
+
+def _emptied(folder: Path) -> Index:
+    """A new index in the folder, whatever it held removed first."""
+    try:
+        for entry in folder.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        return tantivy(folder)
+    except OSError as exc:
+        raise SearchIndexError(str(folder), write_failure(exc), WRITABLE) from exc
