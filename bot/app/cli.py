@@ -542,8 +542,11 @@ community_cli.register(app)  # `paperboy top`, `paperboy saved`
 def main(argv: list[str] | None = None) -> None:
     """Entry point: exit 0 on success, 2 for a usage error, 1 for anything else, one line on stderr."""
     command = typer.main.get_command(app)
+    args = sys.argv[1:] if argv is None else argv
+    # bytes that are not UTF-8 reach Python as lone surrogates, which nothing can print or encode
+    args = [a.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for a in args]
     try:
-        code = command.main(args=argv, prog_name="paperboy", standalone_mode=False)
+        code = command.main(args=args, prog_name="paperboy", standalone_mode=False)
     except _click.UsageError as exc:
         if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
             err.print(exc.ctx.get_help(), markup=False, highlight=False)

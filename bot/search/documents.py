@@ -20,7 +20,7 @@ from bot.domain.models import Paper
 from bot.search.text import folded, keyword_key, term_text, words
 
 WEIGHTS = {"title": 3, "keywords": 2, "summary": 2, "abstract": 1, "authors": 0}
-NAME_WORDS = 6  # words of an author's name paired at most (15 pairs)
+NAME_WORDS = 12  # words of an author's name paired at most (66 pairs); every word is indexed alone
 
 
 def _schema() -> Any:
@@ -43,9 +43,10 @@ SCHEMA = _schema()
 
 def author_terms(names: Iterable[str]) -> set[str]:
     """An author's name words, each and in pairs (so that author:"yu yang" finds one author with both
-    words, not a Yu and a Yang on the same paper)."""
-    distinct = sorted(set(names))[:NAME_WORDS]
-    return set(distinct) | {f"{a} {b}" for a, b in combinations(distinct, 2)}
+    words, not a Yu and a Yang on the same paper). A name of more than `NAME_WORDS` distinct words
+    has only its first ones, in sorted order, paired: a pair beyond them does not find it."""
+    distinct = sorted(set(names))
+    return set(distinct) | {f"{a} {b}" for a, b in combinations(distinct[:NAME_WORDS], 2)}
 
 
 def unproven(names: tuple[str, ...]) -> bool:

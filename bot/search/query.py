@@ -44,7 +44,7 @@ class Query:
 
 
 def parse_query(text: str) -> Query:
-    text = text[:4000]
+    text = text[:4000].encode("utf-8", "replace").decode("utf-8")  # a lone surrogate (JSON's "\\ud800") as "?"
     plain: list[str] = []
     loose: list[str] = []  # the words outside quotes
     phrases: list[tuple[str, ...]] = []

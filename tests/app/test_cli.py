@@ -128,6 +128,9 @@ def test_import_digest_and_search(paperboy: Paperboy) -> None:
     text = paperboy("search", "speculative decoding", "--limit", "2")
     assert text.code == 0
     assert "Papers on “speculative decoding”" in text.out
+    odd = paperboy("search", "speculative decoding \udcff")  # the byte 0xff: not UTF-8
+    assert odd.code == 0, odd.err
+    assert "Papers on “speculative decoding \ufffd”" in odd.out
 
 
 @pytest.mark.slow

@@ -115,6 +115,7 @@ def test_require_all_terms() -> None:
         "a " * 5_000,
         "\x00\x1b[31m",
         "%s %d {0} ${x}",
+        "\ud800 agents \udcff",  # lone surrogates: JSON's "\\ud800", or argv bytes that are not UTF-8
     ],
 )
 def test_hostile_queries_neither_crash_nor_crawl(june: LexicalIndex, query: str) -> None:
@@ -190,6 +191,18 @@ def test_author_filter() -> None:
     assert ids(index, 'author:"Hamed Zamani"') == ["2401.00001"]
     assert ids(index, "search author:hopper") == ["2401.00003"]
     assert ids(index, "author:“hamed lovelace”") == []  # the words must belong to one author
+
+
+def test_every_word_of_a_long_name_finds_its_author() -> None:
+    index = LexicalIndex(
+        [
+            paper("2401.00001", "Proteins", authors=("María José García de la Fuente López",)),
+            paper("2401.00002", "Graphs", authors=("María Chen", "Wei García")),
+        ]
+    )
+    assert sorted(ids(index, "author:maría")) == ["2401.00001", "2401.00002"]
+    assert ids(index, 'author:"maría garcía"') == ["2401.00001"]  # one author with both: not the second paper
+    assert ids(index, 'author:"garcía lópez"') == ["2401.00001"]
 
 
 def test_quoted_phrases_must_appear_in_order() -> None:
