@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.errors import SearchIndexError
 from bot.domain.models import Listing, Paper
 from bot.search import folder as folder_module
 from bot.search import registry as registry_module
@@ -279,3 +280,11 @@ async def test_a_service_whose_index_fell_out_of_step_builds_it_again_from_the_s
         assert await search.search("zebrafish") == []  # the store never had it
     finally:
         await search.close()
+
+
+def test_a_folder_that_cannot_be_written_is_said_in_our_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "search"
+    LexicalIndex([paper("2401.00001", "Diffusion for proteins")], folder=folder)
+    monkeypatch.setattr(folder_module.os, "access", lambda *_: False)  # as a read-only folder is to a user not root
+    with pytest.raises(SearchIndexError, match=r"could not be written \(permission denied: search\); let paperboy"):
+        LexicalIndex(folder=folder)
