@@ -92,7 +92,12 @@ def opened(folder: Path, *, fresh: bool) -> tuple[Index, Registry, IndexWriter |
             writer.wait_merging_threads()  # lets the lock go
             return index, registry, None
     except ValueError as exc:  # tantivy cannot read its files: damaged, or of another schema
-        log.warning("the search index in %s cannot be read (%s); building it again from the store", folder, exc)
+        log.warning(
+            "the search index in %s cannot be read: its files are damaged or of another version (tantivy: %s);"
+            " building it again from the store",
+            folder,
+            exc,
+        )
         return _emptied(folder), Registry(), None
     except OSError as exc:
         raise SearchIndexError(str(folder), write_failure(exc), WRITABLE) from exc
