@@ -33,7 +33,7 @@ from bot.search.folder import IndexBusy
 from bot.search.hybrid import HybridIndex
 from bot.search.lexical import IndexOutOfStep
 from bot.search.port import SearchFilters, SearchHit
-from bot.store.changes import changes_since
+from bot.store.changes import Changes, changes_since
 from bot.store.embeddings import EmbeddingStore, StoredVector
 from bot.store.papers import PaperStore
 
@@ -92,24 +92,39 @@ class SearchService:
             self._backfill = asyncio.create_task(self._embed_in_background())
 
     async def _open(self) -> HybridIndex:
-        """The index from its folder, caught up with the store; built from the store when there is none."""
+        """The index from its folder, caught up with the store; built from the store when there is none,
+        it is from another store, or it fell out of step with its registry."""
         expected = (await self._store.counts()).papers
-        index = await self._cpu.run(lambda: HybridIndex(encoder=self._encoder, expected=expected, folder=self._folder))
+        encoder, folder = self._encoder, self._folder
+        index = await self._cpu.run(lambda: HybridIndex(encoder=encoder, expected=expected, folder=folder))
         found = await changes_since(self._store, index.lexical.watermark, len(index))
-        if found.rebuild or not index.lexical.opened:
-            if index.lexical.size:  # from another store: start again
-                encoder, folder = self._encoder, self._folder
-                index = await self._cpu.run(
-                    lambda: HybridIndex(encoder=encoder, expected=expected, folder=folder, fresh=True)
-                )
-            await self._build(index)
-        else:
-            for start in range(0, len(found.ids), BUILD_BATCH):
-                await self._extend(index, found.ids[start : start + BUILD_BATCH])
+        if not found.rebuild and index.lexical.opened and await self._caught_up(index, found):
             if self._encoder is not None:
                 self._filled = asyncio.create_task(self._fill(index))
+            return index
+        if index.lexical.size:  # from another store, or out of step: start again
+            index = await self._cpu.run(
+                lambda: HybridIndex(encoder=encoder, expected=expected, folder=folder, fresh=True)
+            )
+        await self._build(index)
         await self._cpu.run(index.seal, found.watermark)
         return index
+
+    async def _caught_up(self, index: HybridIndex, found: Changes) -> bool:
+        """The papers that changed in the store since the index's watermark, extended in place, and the
+        new watermark saved; False when the index fell out of step with its registry (`IndexOutOfStep`:
+        built again). Another process holding the writer too long (`IndexBusy`) leaves the rest to
+        the next start, which catches up from the watermark saved."""
+        try:
+            for start in range(0, len(found.ids), BUILD_BATCH):
+                await self._extend(index, found.ids[start : start + BUILD_BATCH])
+            await self._cpu.run(index.seal, found.watermark)
+        except IndexBusy as exc:
+            log.warning("%s", exc)
+        except IndexOutOfStep as exc:
+            log.warning("%s", exc)
+            return False
+        return True
 
     async def _build(self, index: HybridIndex) -> None:
         """The index, streamed from the store a batch at a time (papers and their stored vectors), so

@@ -288,3 +288,39 @@ def test_a_folder_that_cannot_be_written_is_said_in_our_words(tmp_path: Path, mo
     monkeypatch.setattr(folder_module.os, "access", lambda *_: False)  # as a read-only folder is to a user not root
     with pytest.raises(SearchIndexError, match=r"could not be written \(permission denied: search\); let paperboy"):
         LexicalIndex(folder=folder)
+
+
+@pytest.mark.parametrize("fault", ["out of step", "busy"])
+async def test_a_start_whose_catch_up_cannot_write_builds_again_or_answers_as_it_is(
+    store: PaperStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "search"
+    await store.save_listings(listings_of("2026-06-01"))
+    first = SearchService(store, folder=folder)
+    assert await first.search("agents")
+    await first.close()
+    later = listings_of("2026-06-02")
+    await store.save_listings(later)
+    listed = {listing.paper.arxiv_id for listing in listings_of("2026-06-01")}
+    new = next(listing.paper for listing in later if listing.paper.arxiv_id not in listed)
+    error = (
+        IndexOutOfStep(str(folder), "its last commit holds papers its registry does not describe", "built again")
+        if fault == "out of step"
+        else IndexBusy(f"the search index in {folder} stayed locked by another process for 30 s")
+    )
+
+    def refuse(self: LexicalIndex, papers: object, gone: object = ()) -> None:
+        raise error
+
+    with monkeypatch.context() as patch:
+        patch.setattr(LexicalIndex, "extend", refuse)
+        second = SearchService(store, folder=folder)
+        found = [h.paper.arxiv_id for h in await second.search(new.title, limit=50)]
+    assert str(error) in caplog.text
+    assert (new.arxiv_id in found) == (fault == "out of step")  # built again from the store, or as it was
+    if fault == "out of step":
+        assert len(await second.index()) == (await store.counts()).papers
+    await second.close()
+    third = SearchService(store, folder=folder)  # the next start catches up either way
+    assert new.arxiv_id in [h.paper.arxiv_id for h in await third.search(new.title, limit=50)]
+    await third.close()
