@@ -16,18 +16,17 @@ Topics everywhere may be `-exclusions` and `author:NAME` filters (bot.domain.fil
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 from dataclasses import dataclass
-from zoneinfo import available_timezones
 
 from bot.domain.config import MAX_TOPIC_CHARS as MAX_TOPIC_CHARS  # the limits `subscribe` holds topics to
 from bot.domain.config import MAX_TOPICS as MAX_TOPICS
-from bot.domain.config import ZONE_CHARS, check_time, check_timezone, check_topics
+from bot.domain.config import check_time, check_timezone, check_topics
 from bot.domain.errors import UsageError
 from bot.domain.filters import split_entry
 from bot.domain.ids import is_arxiv_id
 from bot.domain.weekdays import parse_days, parse_weekday
+from bot.domain.zones import zone_hint, zones_by_lower
 
 KEYWORDS = (
     "today",
@@ -45,6 +44,7 @@ KEYWORDS = (
 )
 PERIODS = ("week", "month", "all")
 OPTIONS = ("at", "tz", "top", "days")
+OPTION_EXAMPLES = {"at": "`at 09:00`", "tz": "`tz Europe/Berlin`", "top": "`top 5`", "days": "`days mon-fri`"}
 
 
 @dataclass(frozen=True)
@@ -225,16 +225,22 @@ def parse_subscribe(text: str) -> Subscribe:
         token, quoted = tokens[i]
         if not quoted and token.lower() == "on" and i + 1 < len(tokens) and _weekday(tokens[i + 1][0]):
             _close(words, topics)
-            options["on"] = tokens[i + 1][0]
+            _option(options, "on", tokens[i + 1][0])
             i += 2
             continue
         if quoted:
             _close(words, topics)
             if token.strip():
                 topics.append(" ".join(token.split()))
-        elif token.lower() in OPTIONS and i + 1 < len(tokens):
+        elif token.lower() in OPTIONS:
+            if i + 1 == len(tokens):  # never a topic: it would replace the channel's topics with `tz`
+                raise UsageError(f"`{token.lower()}` needs a value after it, such as {OPTION_EXAMPLES[token.lower()]}")
             _close(words, topics)
-            options[token.lower()] = tokens[i + 1][0]
+            value = tokens[i + 1][0]
+            if token.lower() == "tz" and i + 2 < len(tokens) and _spaced_zone(value, tokens[i + 2][0]):
+                value = f"{value}_{tokens[i + 2][0]}"  # `tz America/New York`
+                i += 1
+            _option(options, token.lower(), value)
             i += 1
         else:
             for piece in re.split(r"(,)", token):
@@ -254,6 +260,19 @@ def parse_subscribe(text: str) -> Subscribe:
         cadence=cadence,
         day=parse_weekday(options["on"]) if "on" in options else None,
     )
+
+
+def _spaced_zone(first: str, second: str) -> bool:
+    """Whether two words are one zone typed with a space for its underscore (`America/New York`)."""
+    names = zones_by_lower()
+    return first.lower() not in names and f"{first}_{second}".lower() in names
+
+
+def _option(options: dict[str, str], name: str, value: str) -> None:
+    """Keep an option's value; the same option given twice with two values is refused, not overridden."""
+    if options.get(name, value).lower() != value.lower():
+        raise UsageError(f"`{name}` is given twice ({options[name]} and {value}): give it once")
+    options[name] = value
 
 
 def checked_topics(typed: list[str]) -> tuple[str, ...]:
@@ -336,19 +355,11 @@ def _top(value: str) -> int:
 
 
 def checked_timezone(value: str) -> str:
-    """An IANA zone name, with a suggestion when it is misspelt."""
+    """An IANA zone name (its case mended), or a UsageError saying which zone was likely meant."""
     try:
         return check_timezone(value)
     except ValueError as exc:
-        zones = _zones()
-        if value.lower() in zones:
-            return zones[value.lower()]
-        close = difflib.get_close_matches(value.lower(), zones, n=1, cutoff=0.6) if len(value) <= ZONE_CHARS else []
-        hint = f" Did you mean {zones[close[0]]}?" if close else ""
-        raise UsageError(f"{exc}.{hint}") from None
-
-
-@functools.cache
-def _zones() -> dict[str, str]:
-    """Every IANA zone, by its lower-cased name (a walk over the zone files: done once)."""
-    return {zone.lower(): zone for zone in available_timezones()}
+        known = zones_by_lower().get(value.lower())
+        if known is not None:
+            return known
+        raise UsageError(f"{exc}.{zone_hint(value)}") from None

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from bot.domain.errors import ConfigError
 from bot.domain.filters import check_entry
 from bot.domain.weekdays import parse_days, parse_weekday
+from bot.domain.zones import is_place
 
 _CHANNEL = re.compile(r"(slack|discord|console):([A-Za-z0-9_.\-]+/)?[A-Za-z0-9_.\-]+", re.ASCII)
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
@@ -38,6 +39,8 @@ def check_timezone(value: str) -> str:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: `Europe` is a folder of zones
         raise ValueError(problem) from None
+    if not is_place(value):  # `localtime`, `posixrules`, `Factory`, `posix/…`: not a place's time
+        raise ValueError(problem)
     return value
 
 
@@ -56,6 +59,8 @@ def check_topics(topics: Sequence[str]) -> tuple[str, ...]:
     for topic in topics:
         if not topic.strip():
             raise ValueError("a topic cannot be blank: remove it, or write the words to look for")
+        if not any(ch.isalnum() for ch in topic):
+            raise ValueError(f"{_shown(topic, 40)} has no letter or digit, so it would match no paper: write words")
         if len(topic) > MAX_TOPIC_CHARS:
             raise ValueError(
                 f"a topic can be at most {MAX_TOPIC_CHARS} characters, and {_shown(topic, 40)} has {len(topic)}: "

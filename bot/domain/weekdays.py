@@ -11,14 +11,12 @@ def parse_days(text: str) -> frozenset[int]:
     spec = _ALIASES.get(text.strip().lower().replace(" ", ""), text.strip().lower())
     days: set[int] = set()
     for part in (p.strip() for p in spec.split(",")):
-        first, _, last = part.partition("-")
+        first, dash, last = part.partition("-")
         try:
-            start = _NAMES.index(first[:3]) if first else -1
-            end = _NAMES.index(last[:3]) if last else start
+            start = _NAMES.index(parse_weekday(first))
+            end = _NAMES.index(parse_weekday(last)) if dash else start
         except ValueError:
-            start = end = -1
-        if start < 0 or len(first) < 3 or (last and len(last) < 3):
-            raise ValueError(f"{text!r} is not a set of days (try mon-fri, mon,wed,fri, daily or weekends)")
+            raise ValueError(f"{text!r} is not a set of days (try mon-fri, mon,wed,fri, daily or weekends)") from None
         span = range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)]
         days.update(span)
     return frozenset(days)

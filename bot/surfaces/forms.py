@@ -10,19 +10,16 @@ means what leaving the option out of the typed command means: keep the channel's
 
 from __future__ import annotations
 
-import difflib
-import functools
 from dataclasses import dataclass, fields
-from zoneinfo import available_timezones
 
 from bot.chat.commands import Subscribe, parse_subscribe
 from bot.delivery.subscriptions import Subscription
 from bot.domain.errors import UsageError
+from bot.domain.zones import zone_choices
 
 FIELDS = ("topics", "time", "timezone", "days", "limit")
 OPTION = {"time": "at", "timezone": "tz", "days": "days", "limit": "top"}  # each field's word in the typed command
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-ZONE_CHOICES = 100  # what a select menu can list at once
 
 
 @dataclass(frozen=True)
@@ -95,31 +92,3 @@ def _with_zones(message: str, typed: str) -> str:
         return message
     close = zone_choices(typed, limit=3)
     return f"{message} Close: {', '.join(close)}." if close else message
-
-
-@functools.cache
-def _zones() -> tuple[str, ...]:
-    return tuple(sorted(available_timezones()))
-
-
-def zone_choices(typed: str, limit: int = ZONE_CHOICES) -> list[str]:
-    """IANA zones for what is typed: names or cities starting with it, then containing it, then close spellings."""
-    query = "_".join(typed.strip().lower().split())
-    zones = _zones()
-    if not query:
-        return list(zones[:limit])
-    lowered = [z.lower() for z in zones]
-    starts = [
-        z
-        for z, low in zip(zones, lowered, strict=True)
-        if low.startswith(query) or low.rpartition("/")[2].startswith(query)
-    ]
-    contains = [z for z, low in zip(zones, lowered, strict=True) if query in low and z not in starts]
-    found = starts + contains
-    if len(found) < limit:
-        close = difflib.get_close_matches(query, lowered, n=5, cutoff=0.6)
-        cities = {low.rpartition("/")[2]: z for z, low in zip(zones, lowered, strict=True)}
-        close_cities = difflib.get_close_matches(query, list(cities), n=5, cutoff=0.6)
-        extra = [zones[lowered.index(c)] for c in close] + [cities[c] for c in close_cities]
-        found += [z for z in dict.fromkeys(extra) if z not in found]
-    return found[:limit]

@@ -50,6 +50,47 @@ def test_the_texts_that_used_to_crash_get_an_answer(text: str, hint: str | None)
         assert hint in command.hint
 
 
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("subscribe at 10:00 tz", "`tz` needs a value after it, such as `tz Europe/Berlin`"),  # was topic "tz"
+        ("subscribe diffusion top", "`top` needs a value after it"),
+        ("subscribe at", "`at` needs a value after it"),
+        ("subscribe x days", "`days` needs a value after it"),
+        ("subscribe -", "'-' has no letter or digit"),  # was the topic "-": a digest that never matches
+        ("subscribe diffusion, 🤖", "'🤖' has no letter or digit"),
+        ("subscribe at 09:00 at 18:00", "`at` is given twice (09:00 and 18:00): give it once"),  # was 18:00
+        ("subscribe tz Europe/Berlin top 5 tz Asia/Tokyo", "`tz` is given twice"),
+        ("subscribe weekly on mon on fri", "`on` is given twice"),
+        ("subscribe days monthly", "'monthly' is not a set of days"),  # was Monday
+        ("subscribe days sunshine", "'sunshine' is not a set of days"),  # was Sunday
+        ("subscribe days mon-", "'mon-' is not a set of days"),
+        ("subscribe tz PST", "PST is an abbreviation, not a zone: for Pacific time use America/Los_Angeles."),
+        ("subscribe tz IST", "for India use Asia/Kolkata"),  # was "Did you mean MST?"
+        ("subscribe tz UTC+2", "For UTC+2 all year use Etc/GMT-2 (these names invert the sign)"),
+        ("subscribe tz GMT-5", "use Etc/GMT+5"),
+        ("subscribe tz UTC+5:30", "use the zone of a city there"),
+        ("subscribe tz Europe/Berln", "Did you mean Europe/Berlin?"),
+        ("subscribe tz Berln", "Did you mean Europe/Berlin?"),
+        ("subscribe tz localtime", "unknown time zone 'localtime'"),  # the host's zone: replicas would differ
+        ("subscribe tz posixrules", "unknown time zone 'posixrules'"),
+        ("subscribe tz Factory", "unknown time zone 'Factory'"),
+        ("subscribe tz right/UTC", "unknown time zone 'right/UTC'"),
+    ],
+)
+def test_what_was_misread_silently_is_refused_saying_why(text: str, hint: str) -> None:
+    command = parse_command(text)
+    assert isinstance(command, Unknown), command
+    assert hint in command.hint
+
+
+def test_a_zone_typed_with_a_space_for_its_underscore_is_the_zone() -> None:
+    assert parse_subscribe("x tz America/New York top 5") == Subscribe(
+        topics=("x",), timezone="America/New_York", limit=5
+    )
+    assert parse_subscribe("days Monday-Friday").days == "monday-friday"
+
+
 def test_a_quoted_option_value_is_read_as_the_value() -> None:
     assert parse_subscribe('x tz "Europe/Berlin" at "8:30"') == Subscribe(
         topics=("x",), time="08:30", timezone="Europe/Berlin"

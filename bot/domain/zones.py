@@ -1,0 +1,112 @@
+"""Time zones as people type them: the IANA names a subscription may use (the tz database's places,
+not its pseudo-zones), and what to suggest for one typed wrong (an abbreviation, a UTC offset, a
+misspelt city)."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from zoneinfo import available_timezones
+
+# Files of the tz database that are not places: `localtime` is whatever the host is set to (replicas
+# on two hosts would disagree), `posixrules` is New York in disguise, `Factory` is no time at all.
+_PSEUDO = frozenset({"localtime", "posixrules", "factory"})
+_PSEUDO_FOLDERS = ("posix/", "right/")
+# Abbreviations people type for a zone, with the zone to use (it follows daylight saving).
+ABBREVIATIONS = {
+    "pst": ("Pacific time", "America/Los_Angeles"),
+    "pdt": ("Pacific time", "America/Los_Angeles"),
+    "mdt": ("Mountain time", "America/Denver"),
+    "cst": ("Central time", "America/Chicago"),
+    "cdt": ("Central time", "America/Chicago"),
+    "edt": ("Eastern time", "America/New_York"),
+    "akst": ("Alaska time", "America/Anchorage"),
+    "bst": ("British time", "Europe/London"),
+    "ist": ("India", "Asia/Kolkata"),
+    "cest": ("Central European time", "Europe/Berlin"),
+    "eest": ("Eastern European time", "Europe/Athens"),
+    "west": ("Western European time", "Europe/Lisbon"),
+    "msk": ("Moscow", "Europe/Moscow"),
+    "jst": ("Japan", "Asia/Tokyo"),
+    "kst": ("Korea", "Asia/Seoul"),
+    "sgt": ("Singapore", "Asia/Singapore"),
+    "hkt": ("Hong Kong", "Asia/Hong_Kong"),
+    "aest": ("Sydney", "Australia/Sydney"),
+    "aedt": ("Sydney", "Australia/Sydney"),
+    "awst": ("Perth", "Australia/Perth"),
+    "nzst": ("New Zealand", "Pacific/Auckland"),
+    "nzdt": ("New Zealand", "Pacific/Auckland"),
+    "brt": ("Brasília", "America/Sao_Paulo"),
+    "sast": ("South Africa", "Africa/Johannesburg"),
+}
+ZONE_CHOICES = 100  # what a select menu can list at once
+_OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.ASCII)
+
+
+def is_place(name: str) -> bool:
+    """Whether a loadable zone name is a place's (not `localtime`, `posixrules`, `Factory`, `posix/…`)."""
+    low = name.lower()
+    return low not in _PSEUDO and not low.startswith(_PSEUDO_FOLDERS)
+
+
+@functools.cache
+def zone_names() -> tuple[str, ...]:
+    """Every IANA zone that is a place, sorted (a walk over the zone files: done once)."""
+    return tuple(sorted(z for z in available_timezones() if is_place(z)))
+
+
+@functools.cache
+def zones_by_lower() -> dict[str, str]:
+    return {zone.lower(): zone for zone in zone_names()}
+
+
+def zone_hint(typed: str) -> str:
+    """What to say after "unknown time zone": the zone an abbreviation or an offset means, else the one
+    closest in spelling within the same area (`Europe/Berln`) or by its city (`Berln`); "" for none."""
+    low = "_".join(typed.strip().lower().split())
+    if low in ABBREVIATIONS:
+        name, zone = ABBREVIATIONS[low]
+        shown = typed.strip().upper()
+        return f" {shown} is an abbreviation, not a zone: for {name} use {zone}."
+    offset = _OFFSET.fullmatch(low)
+    if offset is not None:
+        sign, hours, minutes = offset.groups()
+        if int(minutes or 0) or int(hours) > 14:
+            return " For a fixed offset, use the zone of a city there (such as Asia/Kolkata for UTC+05:30)."
+        fixed = f"Etc/GMT{'-' if sign == '+' else '+'}{int(hours)}" if int(hours) else "UTC"
+        return (
+            f" For UTC{sign}{int(hours)} all year use {fixed} (these names invert the sign); a city's zone,"
+            " such as Europe/Berlin, also follows daylight saving."
+        )
+    area, slash, city = low.rpartition("/")
+    names = zones_by_lower()
+    pool = [z for z in names if z.startswith(area + "/")] if slash else list(names)
+    close = difflib.get_close_matches(low, pool, n=1, cutoff=0.6) if len(low) <= 64 else []
+    if not close and not slash:
+        cities = {z.rpartition("/")[2]: z for z in names if "/" in z}
+        close = [cities[c] for c in difflib.get_close_matches(city, list(cities), n=1, cutoff=0.75)]
+    return f" Did you mean {names[close[0]]}?" if close else ""
+
+
+def zone_choices(typed: str, limit: int = ZONE_CHOICES) -> list[str]:
+    """IANA zones for what is typed: names or cities starting with it, then containing it, then close spellings."""
+    query = "_".join(typed.strip().lower().split())
+    zones = zone_names()
+    if not query:
+        return list(zones[:limit])
+    lowered = [z.lower() for z in zones]
+    starts = [
+        z
+        for z, low in zip(zones, lowered, strict=True)
+        if low.startswith(query) or low.rpartition("/")[2].startswith(query)
+    ]
+    contains = [z for z, low in zip(zones, lowered, strict=True) if query in low and z not in starts]
+    found = starts + contains
+    if len(found) < limit:
+        close = difflib.get_close_matches(query, lowered, n=5, cutoff=0.6)
+        cities = {low.rpartition("/")[2]: z for z, low in zip(zones, lowered, strict=True)}
+        close_cities = difflib.get_close_matches(query, list(cities), n=5, cutoff=0.6)
+        extra = [zones[lowered.index(c)] for c in close] + [cities[c] for c in close_cities]
+        found += [z for z in dict.fromkeys(extra) if z not in found]
+    return found[:limit]
