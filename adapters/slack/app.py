@@ -15,7 +15,13 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -64,15 +70,39 @@ class _OneLineRetries(logging.Filter):
 log.addFilter(_OneLineRetries())
 
 
+# Calls that make something new each time: sent again after a connection dropped mid-answer, Slack
+# may have kept the first (a card posted twice). They are not retried here; a digest's resume finds
+# a post that arrived by its metadata before posting again.
+CREATING = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage", "views.open", "views.push"})
+
+
+class _ConnectionRetry(AsyncConnectionErrorRetryHandler):
+    """slack_sdk's retry after a connection error, except for a creating call whose request may have
+    reached Slack (a refused connection sent nothing: that one is retried too)."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        method = request.url.rstrip("/").rpartition("/")[2]
+        if method in CREATING and not isinstance(error, aiohttp.ClientConnectorError):
+            return False
+        return await super()._can_retry_async(state=state, request=request, response=response, error=error)
+
+
 def slack_client(token: str | None, api_url: str, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
-    """The Web API client: waits out 429s (Retry-After) up to three times before giving up.
+    """The Web API client: waits out 429s (Retry-After) up to three times before giving up, and
+    retries a dropped connection once, except for a post that may have arrived (`CREATING`).
 
     Give it a `session` (and close that yourself) to reuse connections: slack_sdk otherwise opens
     a new one for every call, which costs a busy digest sweep a good share of its CPU.
     """
-    client = AsyncWebClient(token=token, base_url=api_url, session=session)
-    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
-    return client
+    retries = [_ConnectionRetry(), AsyncRateLimitErrorRetryHandler(max_retry_count=3)]
+    return AsyncWebClient(token=token, base_url=api_url, session=session, retry_handlers=list(retries))
 
 
 def http_session() -> aiohttp.ClientSession:

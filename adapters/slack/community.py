@@ -27,6 +27,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.slack.errors import error_code
 from adapters.slack.installations import workspace_of_body
 from adapters.slack.render import SAVE_ACTION
 from bot.chat.replies import replied
@@ -61,7 +62,7 @@ class People:
                 found = (await client.users_info(user=user)).get("user") or {}
                 known = not (found.get("is_bot") or found.get("is_app_user"))
             except SlackApiError as exc:  # unknown to Slack, or no users:read: count them as a person
-                log.info("users.info %s failed (%s): counting them as a person", user, exc.response.get("error"))
+                log.info("users.info %s failed (%s): counting them as a person", user, error_code(exc))
                 known = True
             self._known[user] = known
             if len(self._known) > PEOPLE_REMEMBERED:
@@ -146,4 +147,4 @@ async def _tell(client: AsyncWebClient, body: dict[str, Any], user: str, text: s
     try:
         await client.chat_postEphemeral(channel=channel, user=user, text=text)
     except SlackApiError as exc:
-        log.warning("could not tell %s about their reading list in %s: %s", user, channel, exc.response.get("error"))
+        log.warning("could not tell %s about their reading list in %s: %s", user, channel, error_code(exc))

@@ -9,6 +9,7 @@ from dataclasses import replace
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.errors import error_code
 from bot.chat.commands import Command, Follow
 from bot.domain.channels import ChannelRef
 from bot.domain.config import check_timezone
@@ -21,7 +22,7 @@ async def user_timezone(client: AsyncWebClient, user: str) -> str | None:
     try:
         found = await client.users_info(user=user)
     except SlackApiError as exc:
-        log.info("no time zone for %s (%s)", user, exc.response.get("error"))
+        log.info("no time zone for %s (%s)", user, error_code(exc))
         return None
     zone = str((found.get("user") or {}).get("tz") or "")
     try:
@@ -35,7 +36,7 @@ async def direct_message(client: AsyncWebClient, user: str) -> str | None:
     try:
         opened = await client.conversations_open(users=user)
     except SlackApiError as exc:
-        log.info("could not open a direct message with %s (%s)", user, exc.response.get("error"))
+        log.info("could not open a direct message with %s (%s)", user, error_code(exc))
         return None
     return str((opened.get("channel") or {}).get("id") or "") or None
 

@@ -20,6 +20,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.errors import error_code
 from adapters.slack.installations import workspace_of_body
 from adapters.slack.render import (
     BUTTON_CHARS,
@@ -85,7 +86,7 @@ class SlackMembers:
                 if not cursor:
                     break
         except SlackApiError as exc:  # the bot left, or the channel is gone: no one shares it with the bot
-            log.info("no members for %s (%s)", channel, exc.response.get("error"))
+            log.info("no members for %s (%s)", channel, error_code(exc))
         self._cache[key] = (now, frozenset(found))
         return self._cache[key][1]
 
@@ -188,7 +189,7 @@ async def publish(
     try:
         await client.views_publish(user_id=user, view=home_view(home, now or datetime.now(UTC)))
     except SlackApiError as exc:
-        log.warning("Slack refused the App Home of %s: %s", user, exc.response.get("error"))
+        log.warning("Slack refused the App Home of %s: %s", user, error_code(exc))
 
 
 # Opens a channel's subscribe form for a person (client, trigger_id, channel, user): True once it is

@@ -76,7 +76,8 @@ async def _call(method: str, call: Awaitable[AsyncSlackResponse]) -> dict[str, A
     try:
         response = await call
     except SlackApiError as exc:
-        data = exc.response.data if isinstance(exc.response.data, dict) else {}
+        data = getattr(exc.response, "data", None)
+        data = data if isinstance(data, dict) else {}  # not Slack's JSON: no code, no scope named
         log.warning("Slack %s refused a permission check: %s", method, data.get("error"))
         raise PermissionUnknown(method, str(data.get("error") or "an error"), data.get("needed")) from None
     except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.errors import error_code, http_status
 from adapters.slack.notes import GONE, note_message
 from adapters.slack.render import card_message, header_message, thread_blocks
 from bot.domain.errors import ChannelUnavailable, DeliveryError
@@ -117,7 +118,7 @@ class SlackPublisher:
         try:
             return await method(token=token, **args)
         except SlackApiError as exc:
-            if _code(exc) not in TOKEN_REFUSALS:
+            if error_code(exc) not in TOKEN_REFUSALS:
                 raise
             self._tokens.forget(self.workspace)
             fresh = await self._tokens.token(self.workspace, where)  # raises ChannelUnavailable when gone
@@ -158,7 +159,7 @@ class SlackPublisher:
                 ),
             )
         except SlackApiError as exc:
-            if exc.response is not None and exc.response.get("error") in GONE:
+            if error_code(exc) in GONE:
                 return False
             raise _mapped(ref.channel, exc, "chat.update") from exc
         return True
@@ -234,15 +235,11 @@ def _unseen_debug_off(logger: logging.Logger) -> None:
         logger.setLevel(logger.getEffectiveLevel())
 
 
-def _code(exc: SlackApiError) -> str:
-    return str(exc.response.get("error", "")) if exc.response is not None else ""
-
-
 def _mapped(channel: str, exc: SlackApiError, method: str = "chat.postMessage") -> Exception:
-    code = _code(exc)
-    status = exc.response.status_code if exc.response is not None else None
+    code = error_code(exc)
+    status = http_status(exc)
     if code in PERMANENT:
         return ChannelUnavailable(f"slack:{channel}", f"{code} ({WHY.get(code, 'Slack refused the bot')})")
     if status == 429:
         return DeliveryError(f"Slack kept rate-limiting {method} in {channel} (429 after retries)")
-    return DeliveryError(f"Slack refused {method} in {channel}: {code or status}")
+    return DeliveryError(f"Slack refused {method} in {channel}: {code or f'HTTP {status}, not Slack JSON'}")

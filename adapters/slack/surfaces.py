@@ -15,6 +15,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.errors import error_code
 from adapters.slack.installations import workspace_of_body
 from adapters.slack.permissions import Managers
 from adapters.slack.render import Block, card_blocks, context, escape, linked, mrkdwn, plain, post_message
@@ -23,7 +24,8 @@ from bot.chat.service import Asker
 from bot.domain.channels import ChannelRef
 from bot.domain.post import Post
 from bot.domain.weekdays import parse_days
-from bot.surfaces.forms import DAY_NAMES, FormErrors, SubscribeForm, zone_choices
+from bot.domain.zones import zone_choices
+from bot.surfaces.forms import DAY_NAMES, FormErrors, SubscribeForm
 from bot.surfaces.links import LinkCard
 
 if TYPE_CHECKING:
@@ -105,7 +107,7 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
         try:
             await client.chat_unfurl(unfurls=unfurls, **where)
         except SlackApiError as exc:
-            code = exc.response.get("error") if exc.response is not None else None
+            code = error_code(exc)
             log.warning("chat.unfurl of %d link(s) failed: %s", len(unfurls), code)
 
 
@@ -130,7 +132,7 @@ async def open_subscribe_form(
     try:
         await client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as exc:
-        code = exc.response.get("error") if exc.response is not None else None
+        code = error_code(exc)
         log.warning("views.open failed: %s", code)
         return f"Slack would not open the form ({code or 'no answer'}). Type it instead: {TYPED_EXAMPLE}", []
     return None

@@ -67,12 +67,14 @@ class Failure:
     error: str | None = None  # Slack's error code, answered with HTTP 200 and ok=false
     status: int = 200
     retry_after: int | None = None
+    text: str | None = None  # answered as a plain-text page instead (a proxy's, not Slack's JSON)
 
 
 @dataclass
 class FakeSlack:
     min_interval: float = 0.0  # enforce ~1 message/s per channel when set (429 with Retry-After)
     latency: float = 0.0  # seconds each chat.postMessage takes, as a real network would
+    answers_lost: int = 0  # the next posts Slack keeps while the connection drops before their answers
     calls: list[Call] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
     answered: dict[str, float] = field(default_factory=dict)  # response_url name → when it was first posted to
@@ -160,6 +162,8 @@ class FakeSlack:
         queued = self.failures.get(method)
         if queued:
             failure = queued.pop(0)
+            if failure.text is not None:
+                return web.Response(text=failure.text, status=failure.status)
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             body = {"ok": False, "error": failure.error or ("ratelimited" if failure.status == 429 else "fatal_error")}
             return web.json_response(body, status=failure.status, headers=headers)
@@ -191,7 +195,11 @@ class FakeSlack:
         if method == "chat.postMessage":
             if self.latency:
                 await asyncio.sleep(self.latency)
-            return self._post_message(args)
+            posted = self._post_message(args)
+            if self.answers_lost and request.transport is not None:  # kept; the connection drops
+                self.answers_lost -= 1
+                request.transport.close()
+            return posted
         if method == "chat.update":
             return self._update(args)
         if method in ("conversations.history", "conversations.replies"):

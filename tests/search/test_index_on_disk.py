@@ -285,7 +285,7 @@ async def test_a_service_whose_index_fell_out_of_step_builds_it_again_from_the_s
 def test_a_folder_that_cannot_be_written_is_said_in_our_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "search"
     LexicalIndex([paper("2401.00001", "Diffusion for proteins")], folder=folder)
-    monkeypatch.setattr(folder_module.os, "access", lambda *_: False)  # as a read-only folder is to a user not root
+    monkeypatch.setattr("bot.search.folder.os.access", lambda *_: False)  # a read-only folder, to a user not root
     with pytest.raises(SearchIndexError, match=r"could not be written \(permission denied: search\); let paperboy"):
         LexicalIndex(folder=folder)
 

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from bot.chat.commands import Subscribe, parse_subscribe
 from bot.delivery.subscriptions import Subscription
 from bot.domain.channels import ChannelRef
-from bot.surfaces.forms import FormErrors, SubscribeForm, read_form, zone_choices
+from bot.domain.zones import zone_choices
+from bot.surfaces.forms import FormErrors, SubscribeForm, read_form
 
 
 def test_a_form_reads_as_the_typed_command() -> None:

@@ -1,14 +1,20 @@
-"""The Slack publisher's set-up: slack_sdk's debug lines are formatted only when something shows them."""
+"""The Slack publisher's set-up: slack_sdk's debug lines are formatted only when something shows them;
+a post whose answer is lost is not sent again by the client."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
 
+import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.app import http_session, slack_client
 from adapters.slack.publisher import SlackPublisher
+from bot.domain.errors import DeliveryError
+from bot.domain.post import Post
+from tests.fakes.slack import Failure, FakeSlack
 
 
 @pytest.fixture
@@ -36,3 +42,24 @@ def test_a_logger_configured_for_debug_keeps_its_debug_lines(sdk_logger: logging
     SlackPublisher(AsyncWebClient(token="xoxb-test", logger=sdk_logger))
     assert sdk_logger.level == logging.NOTSET
     assert sdk_logger.isEnabledFor(logging.DEBUG)
+
+
+async def test_a_post_whose_answer_is_lost_is_not_sent_again(fake_slack: FakeSlack) -> None:
+    """Slack kept it; sent again, the channel would show it twice. The error goes up: the digest's
+    resume looks for the post by its metadata before posting again."""
+    fake_slack.answers_lost = 1
+    async with http_session() as session:
+        client = slack_client("xoxb-test", fake_slack.base_url, session)
+        with pytest.raises(aiohttp.ClientError):
+            await client.chat_postMessage(channel="C1", text="a card")
+        assert len(fake_slack.posts("C1")) == 1
+        assert (await client.chat_postMessage(channel="C1", text="the next"))["ok"]
+    assert [p["text"] for p in fake_slack.posts("C1")] == ["a card", "the next"]
+
+
+async def test_an_answer_that_is_not_slack_s_json_is_a_delivery_error(fake_slack: FakeSlack) -> None:
+    fake_slack.fail("chat.postMessage", Failure(status=503, text="upstream connect error or disconnect/reset"))
+    async with http_session() as session:
+        publisher = SlackPublisher(slack_client("xoxb-test", fake_slack.base_url, session), interval=0)
+        with pytest.raises(DeliveryError, match="Slack refused chat.postMessage in C1: HTTP 503, not Slack JSON"):
+            await publisher.post_header("C1", Post(header="Papers"), "2026-06-02:header")

@@ -1,0 +1,19 @@
+"""What Slack said when a Web API call failed: its error code and the HTTP status, read safely (an
+answer that was not Slack's JSON, a proxy's text page or a cut body, has neither a code nor a dict)."""
+
+from __future__ import annotations
+
+from slack_sdk.errors import SlackApiError
+
+
+def error_code(exc: SlackApiError) -> str:
+    """Slack's error code (`channel_not_found`), or "" when the answer was not Slack's JSON."""
+    data = getattr(exc.response, "data", None)
+    return str(data.get("error", "")) if isinstance(data, dict) else ""
+
+
+def http_status(exc: SlackApiError) -> int | None:
+    """The answer's HTTP status (slack_sdk hands over its own response or, for a body it could not
+    read as JSON, aiohttp's)."""
+    status = getattr(exc.response, "status_code", None) or getattr(exc.response, "status", None)
+    return status if isinstance(status, int) else None
