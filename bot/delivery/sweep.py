@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from bot.delivery.digest_delivery import DeliveryResult, DigestDelivery, Wanted
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.domain.channels import ChannelRef
 from bot.domain.config import ScheduleConfig
 from bot.domain.schedule import local_due
 from bot.store.ledger import Key, Ledger
@@ -103,13 +104,17 @@ class Sweeper:
         ]
         statuses = await self._ledger.statuses([(item.subscription.channel, item.day) for item in due])
         ready: list[Wanted] = []
+        taken: set[ChannelRef] = set()
         skips: dict[Key, str] = {}
         for item in due:
             key = (item.subscription.channel, item.day)
             verdict = await self._verdict(item, statuses.get(key), now)
             if isinstance(verdict, Skip):
                 skips[key] = verdict.reason
-            elif verdict == "deliver":
+            elif verdict == "deliver" and item.subscription.channel not in taken:
+                # one day a channel a sweep, the oldest (`dues` gives them in order): a later day's
+                # digest leaves out the papers of the earlier one once those are recorded as sent
+                taken.add(item.subscription.channel)
                 ready.append(Wanted(item.subscription.channel, item.subscription.options(), item.day))
         if skips:
             recorded = await self._ledger.skip_many(skips, now)
@@ -131,16 +136,20 @@ class Sweeper:
             return "nothing"  # due before the subscription (or its new schedule) began: neither owed nor missed
         if now >= due.window_end and status is None:
             return Skip(f"missed: nothing was delivered between {due.due:%H:%M} and {due.window_end:%H:%M} UTC")
-        if now >= due.window_end and status == "failed":
+        if now >= due.window_end and status in ("failed", "claimed"):  # claimed: given up once its lease ran out
             if await self._ledger.give_up(channel, due.day, now):
-                log.warning("digest for %s on %s given up: it kept failing until %s", channel, due.day, due.window_end)
+                why = "it kept failing" if status == "failed" else "its process stopped and none took it over"
+                log.warning("digest for %s on %s given up: %s until %s", channel, due.day, why, due.window_end)
             return "nothing"
         listed = len(await self._store.listing(due.day))
         partial = listed < self._policy.min_papers and not utc_day_over(due.day, now)
         if partial and now < due.wait_end:
             return "nothing"  # Hugging Face has not listed enough yet; the sync job keeps fetching
         if listed == 0 and status is None:
-            if (await self._store.day_record(due.day)).fetched_at is None and now < due.window_end:
-                return "nothing"  # never fetched (Hugging Face down, sync failing): not a day with no papers
-            return Skip(f"Hugging Face listed no papers for {due.day.isoformat()}")
+            record = await self._store.day_record(due.day)
+            if not record.final and now < due.window_end:
+                return "nothing"  # never fetched, or asked before the day ended everywhere: papers may come
+            if record.final:
+                return Skip(f"Hugging Face listed no papers for {due.day.isoformat()}")
+            return Skip(f"Hugging Face had listed no papers for {due.day.isoformat()} by {due.window_end:%H:%M} UTC")
         return "deliver"

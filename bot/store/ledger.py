@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.channels import ChannelRef
@@ -306,14 +306,29 @@ class Ledger(Claimant):
         return {(channel, day) for channel, day in ordered if _order((channel, day)) in new}
 
     async def give_up(self, channel: ChannelRef, day: date, now: datetime) -> bool:
-        """A digest that kept failing past its window: record it as skipped, so nothing retries it forever."""
+        """A digest that kept failing past its window, or whose process died and whose lease had run
+        out by then: record it as skipped, so nothing retries it forever (nor posts it a day late). The
+        intents of the cards it never posted go with it: those papers were not sent, and may come on
+        a later day."""
+        abandoned = and_(digests.c.status == "claimed", digests.c.lease_until < now)
         async with self._engine.begin() as conn:
-            return await changed(
+            if not await changed(
                 conn,
                 update(digests)
-                .where(self._digest(channel, day), digests.c.status == "failed")
+                .where(self._digest(channel, day), or_(digests.c.status == "failed", abandoned))
                 .values(status="skipped", finished_at=now),
+            ):
+                return False
+            await conn.execute(
+                delete(digest_papers).where(
+                    digest_papers.c.platform == channel.platform,
+                    digest_papers.c.workspace == channel.workspace,
+                    digest_papers.c.channel == channel.channel,
+                    digest_papers.c.day == day,
+                    digest_papers.c.message_ref.is_(None),
+                )
             )
+            return True
 
     async def status(self, channel: ChannelRef, day: date) -> str | None:
         async with self._engine.connect() as conn:

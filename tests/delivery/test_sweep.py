@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
@@ -26,6 +27,7 @@ from bot.search.service import SearchService
 from bot.sources.hf_payload import parse_daily
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
+from bot.store.tables import fetched_days
 from tests.delivery.world import Clock, SweepWorld, utc
 from tests.fakes.publisher import Crash, RecordingPublisher
 from tests.store.test_ledger import counting
@@ -254,6 +256,20 @@ async def test_a_day_never_fetched_is_waited_for_not_skipped_as_empty(world: Wor
     assert world.headers("CUTC") == Counter({"2026-06-02": 1})
 
 
+async def test_an_empty_answer_before_the_day_ended_is_waited_on_not_taken_as_final(world: World) -> None:
+    """A sync asked at 00:05 UTC and got nothing yet (Hugging Face lists as the day goes on): the day is
+    not "no papers" while a later answer may bring them; they come at 08:00 and are delivered."""
+    await world.store.save_listings([], fetched=[date(2026, 6, 2)])
+    async with world.store.engine.begin() as connection:
+        await connection.execute(update(fetched_days).values(fetched_at=utc(2026, 6, 2, 0, 5)))
+    await subscribe(world, "CUTC", time="01:00", timezone="UTC")
+    await world.run(utc(2026, 6, 2, 0, 50), utc(2026, 6, 2, 7, 10))  # past the 6 h wait
+    assert await Ledger(world.store.engine).status(ChannelRef("slack", "CUTC"), date(2026, 6, 2)) is None
+    await list_day(world.store, date(2026, 6, 2))
+    await world.run(utc(2026, 6, 2, 8), utc(2026, 6, 2, 9))
+    assert world.headers("CUTC") == Counter({"2026-06-02": 1})
+
+
 async def test_a_sweep_costs_a_few_transactions_however_many_channels_are_due(world: World) -> None:
     await list_day(world.store, date(2026, 6, 2))
     for n in range(40):
@@ -339,6 +355,53 @@ async def test_a_paper_listed_on_two_days_reaches_a_channel_once(world: World) -
     await world.run(utc(2026, 6, 1, 8), utc(2026, 6, 2, 10))
     cards = [k for k in world.publisher.keys("CUTC") if not k.endswith((":header", ":seed"))]
     assert cards == ["2026-06-01:2606.00001", "2026-06-01:2606.00002", "2026-06-02:2606.00003"]
+
+
+async def test_a_digest_whose_process_died_is_given_up_after_its_window_not_posted_a_day_late(world: World) -> None:
+    """Claimed on the 1st, its process died while posting the header; the host is back on the 2nd:
+    the 1st is given up (not resumed past its window), and the 2nd shows a paper of both days once."""
+    await world.store.save_listings([Listing(paper("2606.00001", 50), date(2026, 6, 1), 1)])
+    await world.store.save_listings(
+        [Listing(paper("2606.00001", 50), date(2026, 6, 2), 1), Listing(paper("2606.00002", 40), date(2026, 6, 2), 2)]
+    )
+    await subscribe(world, "CUTC", time="09:00", timezone="UTC")
+    world.policy = ScheduleConfig(min_papers=1)
+    dead = Ledger(world.store.engine, owner="dead-replica", lease=timedelta(minutes=2))
+    assert (await dead.claim(ChannelRef("slack", "CUTC"), date(2026, 6, 1), utc(2026, 6, 1, 9))).state == "new"
+    await dead.close()
+    await world.run(utc(2026, 6, 2, 10), utc(2026, 6, 2, 10, 30))
+    assert world.headers("CUTC") == Counter({"2026-06-02": 1})
+    cards = [k for k in world.publisher.keys("CUTC") if not k.endswith((":header", ":seed"))]
+    assert cards == ["2026-06-02:2606.00001", "2026-06-02:2606.00002"]
+    assert await Ledger(world.store.engine).status(ChannelRef("slack", "CUTC"), date(2026, 6, 1)) == "skipped"
+
+
+async def test_two_days_due_at_once_come_one_after_the_other_without_a_paper_twice(world: World) -> None:
+    """A catch-up longer than a day makes yesterday and today due in one sweep: the oldest goes first,
+    the next sweep brings today without the papers yesterday's digest showed."""
+    for day in (date(2026, 6, 1), date(2026, 6, 2)):
+        await world.store.save_listings(
+            [Listing(paper("2606.00001", 50), day, 1), Listing(paper(f"2606.{day:%d}002", 40), day, 2)]
+        )
+    await subscribe(world, "CUTC", time="09:00", timezone="UTC")
+    world.policy = ScheduleConfig(min_papers=1, catch_up_hours=30)
+    await world.run(utc(2026, 6, 2, 10), utc(2026, 6, 2, 10, 10))
+    cards = [k for k in world.publisher.keys("CUTC") if not k.endswith((":header", ":seed"))]
+    assert cards == ["2026-06-01:2606.00001", "2026-06-01:2606.01002", "2026-06-02:2606.02002"]
+
+
+async def test_the_cards_a_given_up_digest_never_posted_may_come_another_day(world: World) -> None:
+    for day, papers in ((date(2026, 6, 1), (0, 1, 2)), (date(2026, 6, 2), (1, 2))):
+        await world.store.save_listings([Listing(paper(f"2606.1000{i}", 50 - i), day, i + 1) for i in papers])
+    await subscribe(world, "CUTC", time="09:00", timezone="UTC")
+    world.policy = ScheduleConfig(min_papers=1)
+    dying = RecordingPublisher(crash_before=4)  # header, card, seed, then the second card never leaves
+    with pytest.raises(Crash):
+        await world.sweeper(owner="dead-replica", publisher=dying).sweep(utc(2026, 6, 1, 9))
+    world.publisher.posted = list(dying.posted)
+    await world.run(utc(2026, 6, 2, 1), utc(2026, 6, 2, 9, 10))  # the 1st is given up; the 2nd comes
+    cards = [k for k in world.publisher.keys("CUTC") if not k.endswith((":header", ":seed"))]
+    assert cards == ["2026-06-01:2606.10000", "2026-06-02:2606.10001", "2026-06-02:2606.10002"]
 
 
 async def test_a_stopped_channel_is_left_alone(world: World) -> None:
