@@ -70,14 +70,17 @@ def link(target: Link) -> str:
 
 
 def mrkdwn(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_CHARS)}}
+    return {"type": "section", "text": _text(text)}
 
 
 def context(*parts: str) -> Block:
-    return {
-        "type": "context",
-        "elements": [{"type": "mrkdwn", "text": cut(p, SECTION_CHARS)} for p in parts[:CONTEXT_ELEMENTS]],
-    }
+    return {"type": "context", "elements": [_text(p) for p in parts[:CONTEXT_ELEMENTS]]}
+
+
+def _text(text: str) -> dict[str, object]:
+    """A mrkdwn text object, `verbatim`: Slack then parses nothing in it beyond our own markup (no
+    word of a paper's text is turned into a mention or a link; ours are written as <url|label>)."""
+    return {"type": "mrkdwn", "text": cut(text, SECTION_CHARS), "verbatim": True}
 
 
 def card_blocks(card: Card, *, share: bool = False) -> list[Block]:
@@ -129,7 +132,8 @@ def card_message(card: Card, *, share: bool = False) -> tuple[str, list[Block]]:
 
 def header_message(post: Post) -> tuple[str, list[Block]]:
     """A digest's header: the header, the line under it, and the note when there are no papers."""
-    blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": plain(post.header, HEADER_CHARS)}}]
+    header = plain(post.header, HEADER_CHARS) or "paperboy"  # Slack refuses an empty text object
+    blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": header}}]
     if post.subheader:
         blocks.append(context(escape(post.subheader)))
     if not post.cards and post.empty:
@@ -140,7 +144,7 @@ def header_message(post: Post) -> tuple[str, list[Block]]:
 def post_message(post: Post, *, share: bool = False) -> tuple[str, list[Block]]:
     """A whole post in one message (answers to commands and mentions), trimmed to fit 50 blocks."""
     text, blocks = header_message(post)
-    blocks += [mrkdwn(escape(paragraph)) for paragraph in post.text]
+    blocks += [mrkdwn(escape(paragraph)) for paragraph in post.text if paragraph.strip()]
     if post.code:
         blocks.append(mrkdwn(f"```{cut(escape(post.code), SECTION_CHARS - 6)}```"))
     shown = 0

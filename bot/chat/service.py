@@ -195,7 +195,7 @@ class ChatService:
             return Post(header="paperboy", text=(f"{exc}.",))
         except SourceError as exc:
             return Post(header="paperboy", text=(f"Could not fetch that paper just now ({exc}). Try again later.",))
-        return Post(header=paper.title, cards=(card(paper),))
+        return Post(header=paper.title or paper.arxiv_id, cards=(card(paper),))  # a title may be blank
 
     def _refusal(self, asker: Asker, verb: str) -> Post | None:
         if asker.direct:

@@ -503,8 +503,10 @@ def check_blocks(blocks: list[dict[str, Any]], most: int = 50) -> str | None:
     for i, block in enumerate(blocks):
         kind = block.get("type")
         text = (block.get("text") or {}).get("text", "")
-        if kind == "header" and len(text) > 150:
-            return f"blocks[{i}] header text {len(text)} > 150"
+        if kind == "header" and not 0 < len(text) <= 150:
+            return f"blocks[{i}] header text must have 1 to 150 characters, not {len(text)}"
+        if kind in ("section", "header") and "text" in block and not text:
+            return f"blocks[{i}] {kind} text is empty"  # a text object needs at least one character
         if kind == "header" and (block.get("text") or {}).get("type") != "plain_text":
             return f"blocks[{i}] header must be plain_text"
         if kind == "section" and len(text) > 3000:

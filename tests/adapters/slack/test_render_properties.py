@@ -41,6 +41,17 @@ def check(text: str, blocks: list[dict[str, Any]]) -> None:
     assert 0 < len(text) <= 3000
     for found in [text, *strings(blocks)]:
         assert not CONTROL.search(found), found
+    for mrkdwn in _text_objects(blocks):  # parsed as written: no bare word becomes a mention or a link
+        assert mrkdwn.get("type") != "mrkdwn" or mrkdwn.get("verbatim") is True, mrkdwn
+
+
+def _text_objects(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, dict):
+        found = [value] if value.get("type") in ("mrkdwn", "plain_text") else []
+        return found + [t for v in value.values() for t in _text_objects(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _text_objects(v)]
+    return []
 
 
 @pytest.mark.slow
