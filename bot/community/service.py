@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from bot.community.periods import WORDS, since
 from bot.domain.cards import card
 from bot.domain.channels import ChannelRef
-from bot.domain.citation import bibtex
+from bot.domain.citation import bibliography
 from bot.domain.engagement import Engaged
 from bot.domain.errors import InvalidPaperId
 from bot.domain.ids import parse_arxiv_id
@@ -181,4 +181,4 @@ def listing_line(position: int, saved: SavedPaper, paper: Paper | None) -> str:
 
 def citations(entries: list[tuple[SavedPaper, Paper | None]]) -> str:
     """Every saved paper as BibTeX; one the store no longer holds gets arXiv's minimal entry."""
-    return "\n\n".join(bibtex(paper or Paper(arxiv_id=s.arxiv_id, title=s.arxiv_id)) for s, paper in entries)
+    return bibliography(paper or Paper(arxiv_id=s.arxiv_id, title=s.arxiv_id) for s, paper in entries)

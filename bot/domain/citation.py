@@ -1,13 +1,23 @@
-"""BibTeX for a paper, in the form arXiv's own export uses (@misc with eprint and archivePrefix)."""
+"""BibTeX for a paper, in the form arXiv's own export uses (@misc with eprint and archivePrefix).
+
+A title keeps its LaTeX as its authors wrote it (`$\\nabla^2$DFT` stays math, as on arXiv): only what
+would break LaTeX outside math is escaped, and braces that do not pair up are dropped (BibTeX would
+end the field at a stray `}`). An entry stays within `MOST` characters, so that a chat message holds
+it whole: past that, the first authors and "and others".
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from bot.domain.models import Paper
 
-_SPECIAL = re.compile(r"([&%$#_{}])")
+MOST = 1800  # characters of one entry at most (a Discord message holds 2,000)
+_PLAIN = re.compile(r"([&%$#_])")  # names: nothing in them is LaTeX (braces are dropped)
+_TEXT = re.compile(r"([&%#_])")  # a title outside math
+_MATH = re.compile(r"(?<!\\)\$[^$]+(?<!\\)\$")
 _SKIP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "towards", "toward"}
 
 
@@ -15,8 +25,35 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
-def _escape(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+def _plain(text: str) -> str:
+    return _PLAIN.sub(r"\\\1", " ".join(re.sub(r"[{}\\]", "", text).split()))
+
+
+def _title(text: str) -> str:
+    """The title's LaTeX kept: `$…$` math as written; outside it `& % # _` and a lone `$` escaped, `^` made
+    text, a trailing backslash dropped; braces dropped unless they all pair up (escaped ones too: BibTeX
+    counts them)."""
+    text = " ".join(text.split()).rstrip("\\").rstrip()
+    out, at = [], 0
+    for math in _MATH.finditer(text):
+        out += [_outside(text[at : math.start()]), math.group()]
+        at = math.end()
+    out.append(_outside(text[at:]))
+    title = "".join(out)
+    return title if _paired(title) else re.sub(r"\\?[{}]", "", title)
+
+
+def _outside(text: str) -> str:
+    return _TEXT.sub(r"\\\1", text).replace("$", r"\$").replace("^", r"\^{}")
+
+
+def _paired(text: str) -> bool:
+    depth = 0
+    for brace in re.findall(r"[{}]", text):  # BibTeX counts an escaped one too
+        depth += 1 if brace == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _surname_first(name: str) -> str:
@@ -27,7 +64,7 @@ def _surname_first(name: str) -> str:
 
 
 def cite_key(paper: Paper) -> str:
-    surname = paper.authors[0].split()[-1] if paper.authors else "anon"
+    surname = (paper.authors[0].split() or ["anon"])[-1] if paper.authors else "anon"
     year = paper.published_at.year if paper.published_at else _year_from_id(paper.arxiv_id)
     word = next((w for w in re.findall(r"[A-Za-z0-9]+", _ascii(paper.title)) if w.lower() not in _SKIP), "paper")
     return re.sub(r"[^a-z0-9]", "", f"{_ascii(surname)}{year}{word}".lower()) or "paper"
@@ -39,11 +76,27 @@ def _year_from_id(arxiv_id: str) -> int:
     return 1900 + yy if yy >= 91 else 2000 + yy
 
 
-def bibtex(paper: Paper) -> str:
+def bibtex(paper: Paper, key: str | None = None) -> str:
+    """The entry, under `key` (else `cite_key`), within `MOST` characters."""
+    key = key or cite_key(paper)
+    names = [_plain(_surname_first(a)) for a in paper.authors]
+    entry = _entry(paper, key, names)
+    if len(entry) <= MOST:
+        return entry
+    room = MOST - len(_entry(paper, key, [])) + len("Unknown")  # for the author field's text
+    kept: list[str] = []
+    for name in names:
+        if len(" and ".join([*kept, name, "others"])) > room:
+            break
+        kept.append(name)
+    return _entry(paper, key, [*kept, "others"])
+
+
+def _entry(paper: Paper, key: str, names: list[str]) -> str:
     year = paper.published_at.year if paper.published_at else _year_from_id(paper.arxiv_id)
     fields = [
-        ("title", f"{{{_escape(paper.title)}}}"),
-        ("author", " and ".join(_escape(_surname_first(a)) for a in paper.authors) or "Unknown"),
+        ("title", f"{{{_title(paper.title)}}}"),
+        ("author", " and ".join(names) or "Unknown"),
         ("year", str(year)),
         ("eprint", paper.arxiv_id),
         ("archivePrefix", "arXiv"),
@@ -51,4 +104,24 @@ def bibtex(paper: Paper) -> str:
     ]
     width = max(len(name) for name, _ in fields)
     body = ",\n".join(f"  {name:<{width}} = {{{value}}}" for name, value in fields)
-    return f"@misc{{{cite_key(paper)},\n{body}\n}}"
+    return f"@misc{{{key},\n{body}\n}}"
+
+
+def bibliography(papers: Iterable[Paper]) -> str:
+    """Entries for many papers, each key once: a key two papers share gets a letter (`li2024t2va`)."""
+    used: set[str] = set()
+    entries = []
+    for paper in papers:
+        base = key = cite_key(paper)
+        n = 0
+        while key in used:
+            key = f"{base}{_letters(n)}"
+            n += 1
+        used.add(key)
+        entries.append(bibtex(paper, key))
+    return "\n\n".join(entries)
+
+
+def _letters(n: int) -> str:
+    """a, b, …, z, aa, ab, …"""
+    return _letters(n // 26 - 1) + chr(ord("a") + n % 26) if n >= 26 else chr(ord("a") + n)

@@ -1,0 +1,65 @@
+"""BibTeX that LaTeX and BibTeX take: a title's math kept, what breaks LaTeX escaped, braces paired, an
+entry whole within a chat message, each key once in a bibliography."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.domain.citation import MOST, bibliography, bibtex
+from bot.domain.models import Paper
+from tests.strategies import FAST
+
+
+def title_of(entry: str) -> str:
+    found = re.search(r"title\s+= \{\{(.*)\}\},\n", entry)
+    assert found is not None, entry
+    return found.group(1)
+
+
+@pytest.mark.parametrize(
+    ("title", "field"),
+    [
+        ("$\\nabla^2$DFT: a benchmark", "$\\nabla^2$DFT: a benchmark"),  # math as written (was \$\nabla^2\$)
+        ("Scaling $L_2$ norms & more", "Scaling $L_2$ norms \\& more"),
+        ("$\\textit{Trans-LoRA}$: towards data-free LoRA", "$\\textit{Trans-LoRA}$: towards data-free LoRA"),
+        ("A closing brace } alone", "A closing brace  alone"),  # BibTeX would end the field there
+        ("{BERT} meets {GPT}", "{BERT} meets {GPT}"),
+        ("An escaped \\} brace", "An escaped  brace"),
+        ("50% off #1 for $5", "50\\% off \\#1 for \\$5"),
+        ("x^2 and snake_case", "x\\^{}2 and snake\\_case"),
+        ("a trailing backslash \\", "a trailing backslash"),
+    ],
+)
+def test_a_title_keeps_its_latex_and_escapes_what_would_break_it(title: str, field: str) -> None:
+    assert title_of(bibtex(Paper(arxiv_id="2406.00001", title=title))) == field
+
+
+@FAST
+@given(st.text(max_size=200))
+def test_any_title_s_braces_pair_up(title: str) -> None:
+    depth = 0
+    for brace in re.findall(r"[{}]", bibtex(Paper(arxiv_id="2406.00001", title=title))):  # as BibTeX counts
+        depth += 1 if brace == "{" else -1
+        assert depth >= 0
+    assert depth == 0
+
+
+def test_a_paper_with_hundreds_of_authors_is_one_whole_entry_within_a_message() -> None:
+    authors = tuple(f"Author{i} Surname{i}" for i in range(533))
+    entry = bibtex(Paper(arxiv_id="2407.21783", title="The Llama 3 Herd of Models", authors=authors))
+    assert len(entry) <= MOST and entry.endswith("url           = {https://arxiv.org/abs/2407.21783}\n}")
+    assert "author        = {Surname0, Author0 and Surname1, Author1 and " in entry and " and others}," in entry
+    assert "eprint        = {2407.21783}" in entry
+
+
+def test_a_bibliography_names_each_key_once() -> None:
+    papers = [
+        Paper(arxiv_id=f"2401.0000{i}", title=f"T2V models, part {i}", authors=(f"{first} Li",))
+        for i, first in enumerate(("Wei", "Jun", "Ming"))
+    ]
+    keys = re.findall(r"@misc\{([^,]+),", bibliography(papers))
+    assert keys == ["li2024t2v", "li2024t2va", "li2024t2vb"]
