@@ -47,7 +47,11 @@ WHY = {
     "missing_scope": "the app lacks a scope it needs (reinstall it from config/slack-manifest.yml)",
 }
 
+# Reading a channel's history refused where posting is allowed: a public channel the bot posts to
+# with chat:write.public without being a member.
+UNREADABLE = frozenset({"not_in_channel"})
 Sleep = Callable[[float], Awaitable[None]]
+log = logging.getLogger(__name__)
 TOKEN_REFUSALS = frozenset({"invalid_auth", "account_inactive", "token_revoked", "token_expired", "not_authed"})
 
 
@@ -176,6 +180,14 @@ class SlackPublisher:
                 channel, history, channel=channel, oldest=oldest, include_all_metadata=True, limit=200, **within
             )
         except SlackApiError as exc:
+            if error_code(exc) in UNREADABLE:  # posts there (chat:write.public), cannot read there
+                log.warning(
+                    "cannot look in %s for a post begun before a takeover (%s): posting it again, which may"
+                    " show it twice; invite the bot to the channel to avoid this",
+                    channel,
+                    error_code(exc),
+                )
+                return None
             raise _mapped(channel, exc) from exc
         for message in response.get("messages") or []:
             payload = ((message.get("metadata") or {}).get("event_payload")) or {}

@@ -80,6 +80,7 @@ class FakeSlack:
     answered: dict[str, float] = field(default_factory=dict)  # response_url name → when it was first posted to
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     missing_channels: set[str] = field(default_factory=set)
+    unread_channels: set[str] = field(default_factory=set)  # history refused: not_in_channel
     acks: list[dict[str, Any]] = field(default_factory=list)
     stored: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel → messages, as Slack keeps them
     # Who is who, for the permission checks: users.info (is_admin, is_owner, …), conversations.info
@@ -394,6 +395,8 @@ class FakeSlack:
         channel = str(args.get("channel", ""))
         if channel in self.missing_channels:
             return web.json_response({"ok": False, "error": "channel_not_found"})
+        if channel in self.unread_channels:  # public, posted to with chat:write.public, not joined
+            return web.json_response({"ok": False, "error": "not_in_channel"})
         oldest = float(args.get("oldest") or 0)
         thread = args.get("ts") if method == "conversations.replies" else None
         found = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
@@ -63,3 +64,15 @@ async def test_an_answer_that_is_not_slack_s_json_is_a_delivery_error(fake_slack
         publisher = SlackPublisher(slack_client("xoxb-test", fake_slack.base_url, session), interval=0)
         with pytest.raises(DeliveryError, match="Slack refused chat.postMessage in C1: HTTP 503, not Slack JSON"):
             await publisher.post_header("C1", Post(header="Papers"), "2026-06-02:header")
+
+
+async def test_a_channel_it_may_post_to_but_not_read_is_posted_to_again_not_stopped(
+    fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A public channel the bot posts to with chat:write.public without being a member: after a takeover
+    it cannot look for a post begun there, so it posts again (and says why) rather than stop the channel."""
+    fake_slack.unread_channels.add("CPUBLIC")
+    async with http_session() as session:
+        publisher = SlackPublisher(slack_client("xoxb-test", fake_slack.base_url, session), interval=0)
+        assert await publisher.find("CPUBLIC", "2026-06-02:header", datetime(2026, 6, 2, 9, tzinfo=UTC)) is None
+    assert "invite the bot to the channel" in caplog.text
