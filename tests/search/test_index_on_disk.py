@@ -215,16 +215,23 @@ def test_phrases_are_exact_across_stop_words_and_punctuation() -> None:
     assert index.search_now('"model of world"') == []
 
 
-async def test_a_restart_opens_the_index_and_catches_up(
-    store: PaperStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder = tmp_path / "search"
+async def built_then_listed(store: PaperStore, folder: Path) -> list[Listing]:
+    """An index built in `folder` from 1 June's listing by a process that then stopped; 2 June's listing
+    saved after it (returned)."""
     await store.save_listings(listings_of("2026-06-01"))
     first = SearchService(store, folder=folder)
     assert await first.search("agents")
     await first.close()
     later = listings_of("2026-06-02")
-    await store.save_listings(later)  # while no process ran
+    await store.save_listings(later)
+    return later
+
+
+async def test_a_restart_opens_the_index_and_catches_up(
+    store: PaperStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "search"
+    later = await built_then_listed(store, folder)  # the second day while no process ran
     moved = later[0].paper
     relisted = [Listing(day=date(2026, 6, 9), rank=1, paper=moved)]
     await store.save_listings(relisted, fetched=[date(2026, 6, 9)])  # a sync that only adds a listing day
@@ -295,12 +302,7 @@ async def test_a_start_whose_catch_up_cannot_write_builds_again_or_answers_as_it
     store: PaperStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     folder = tmp_path / "search"
-    await store.save_listings(listings_of("2026-06-01"))
-    first = SearchService(store, folder=folder)
-    assert await first.search("agents")
-    await first.close()
-    later = listings_of("2026-06-02")
-    await store.save_listings(later)
+    later = await built_then_listed(store, folder)
     listed = {listing.paper.arxiv_id for listing in listings_of("2026-06-01")}
     new = next(listing.paper for listing in later if listing.paper.arxiv_id not in listed)
     error = (
