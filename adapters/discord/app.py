@@ -23,7 +23,7 @@ from adapters.discord.community import DiscordCommunity, add_commands, card_butt
 from adapters.discord.follows import add_follow_commands
 from adapters.discord.inflight import HeldTree, InFlight
 from adapters.discord.publisher import DiscordPublisher
-from adapters.discord.render import Message, post_message
+from adapters.discord.render import Message, post_message, said
 from adapters.discord.wording import shared
 from bot.chat.commands import (
     Command,
@@ -168,7 +168,7 @@ class PaperBot(discord.Client):
             return shared(await self.chat.share("discord", str(interaction.channel_id), paper, self.publisher))
 
         text = await replied(answered(), f"sharing {paper} in {interaction.channel_id}", str)
-        await interaction.followup.send(content=text, ephemeral=True)
+        await interaction.followup.send(content=said(text), ephemeral=True)
 
     async def on_message(self, message: discord.Message) -> None:
         self.in_flight.hold()

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from adapters.discord.render import said
 from bot.chat.commands import Saved, Top, Unsave
 from bot.chat.replies import replied
 from bot.community.service import Community, Reaction
@@ -137,7 +138,7 @@ class DiscordCommunity:
         person = self.community.person(where, str(interaction.user.id))
         paper = custom_id.removeprefix(SAVE)
         text = await replied(self.community.save(person, paper), f"saving {paper} for {person}", str)
-        await interaction.followup.send(content=text, ephemeral=True)
+        await interaction.followup.send(content=said(text), ephemeral=True)
         return True
 
 

@@ -44,11 +44,14 @@ class Message:
 
 def clean(text: str) -> str:
     """Untrusted text made inert: no markdown, no masked links, no @everyone, @here or user and role pings."""
-    escaped = escape_markdown(" ".join(text.split())).replace("[", "\\[").replace("]", "\\]")
+    # escape_markdown escapes a masked link's `[` already: each bracket gets one backslash, exactly
+    # (a second one would show as text and leave the `[` free to open a disguised link).
+    escaped = _BRACKET.sub(r"\\\1", escape_markdown(" ".join(text.split())))
     return unmentioned(escaped)
 
 
 _ANY_ID = re.compile(r"<@(?=[!&]?\d)")
+_BRACKET = re.compile(r"\\*([\[\]])")
 
 
 def unmentioned(text: str) -> str:
@@ -60,6 +63,12 @@ def unmentioned(text: str) -> str:
 def prose(text: str) -> str:
     """The core's own sentences, which may quote input: inert like `clean`, but `code` spans stay code."""
     return clean(text).replace("\\`", "`")
+
+
+def said(text: str) -> str:
+    """A sentence of ours that may quote a paper's title, as a message's content: inert (`prose`) and
+    within Discord's 2,000 characters."""
+    return cut(prose(text), CONTENT)
 
 
 def cut(text: str, limit: int) -> str:

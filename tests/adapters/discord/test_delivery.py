@@ -7,7 +7,7 @@ from datetime import date
 
 import discord
 
-from adapters.discord.render import TOTAL, card_embed, post_message, seed_embed
+from adapters.discord.render import TOTAL, card_embed, post_message, said, seed_embed
 from bot.delivery.digest import DigestOptions
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.domain.cards import card
@@ -143,6 +143,8 @@ async def test_hostile_text_is_inert(discord_bot: DiscordBot) -> None:
     card_post = discord_bot.fake.posts_in(TEXT_ID)[1]
     description = card_post["embeds"][0]["description"]
     assert "](https://evil.example)" not in description.replace("\\]", "")  # masked links are escaped
+    assert "\\[x\\](https://evil.example)" in description  # escaped once each: \\[ would free the [
+    assert "\\\\[" not in description and "\\\\]" not in description
     assert "@\u200bhere" in description
     assert card_post["allowed_mentions"] == {"parse": []}
 
@@ -151,3 +153,10 @@ def test_embed_length_counts_like_discord() -> None:
     embed = discord.Embed(title="a" * 10, description="b" * 20)
     embed.add_field(name="c" * 3, value="d" * 4)
     assert len(embed) == 37
+
+
+def test_a_reply_quoting_a_title_is_inert_and_fits_a_message() -> None:
+    title = "@everyone look [here](https://evil.example) **now** " * 40
+    text = said(f"Shared “{title}” here; its thread is open for discussion.")
+    assert len(text) <= 2000 and "@\u200beveryone" in text and "@everyone" not in text
+    assert "\\[here\\](https://evil.example)" in text and "\\\\[" not in text
