@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 PAPER_CARD = "Paper card"
 MODAL_TITLE = "Daily digest for this channel"  # Discord: at most 45 characters
 LABELS = {  # field → (label ≤ 45, placeholder ≤ 100, longest value)
-    "topics": ("Topics (separated by commas)", "diffusion, robotics (empty: keep the current ones)", 1000),
+    "topics": ("Topics (separated by commas)", "diffusion, robotics (empty: keep the current ones)", 4000),
     "time": ("Time of day (HH:MM, 24-hour)", "09:00", 5),
     "timezone": ("Time zone (IANA)", "Europe/Berlin", 64),
     "days": ("Days", "mon-fri, daily, weekends or mon,wed,fri", 40),

@@ -159,6 +159,22 @@ async def test_a_bare_subscribe_opens_the_form_and_saves_what_typing_saves(disco
     }
 
 
+async def test_the_form_holds_the_longest_topics_a_channel_may_have(discord_bot: DiscordBot) -> None:
+    """Ten topics of up to 200 characters are allowed; the form shows them whole (it cut them at 1,000
+    characters, and saving it with only the time changed dropped what was cut)."""
+    fake = discord_bot.fake
+    topics = ", ".join(f"topic{i} " + "w" * 180 for i in range(6))
+    await fake.slash("subscribe", {"topics": topics})
+    await fake.wait_for(lambda: fake.followups())
+    await fake.slash("subscribe")
+    await fake.wait_for(lambda: fake.answers(9))
+    assert modal_inputs(fake.last_modal())["topics"].get("value") == topics
+    await fake.submit_modal({"topics": topics, "time": "16:00", "timezone": "", "days": "", "limit": ""})
+    await fake.wait_for(lambda: len(fake.followups()) == 2)
+    [saved] = await discord_bot.subscriptions.all()
+    assert ", ".join(saved.topics) == topics and saved.time == "16:00"
+
+
 async def test_mistakes_in_the_form_are_named_and_nothing_is_saved(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     await fake.slash("subscribe")
