@@ -39,6 +39,9 @@ def nonce(channel: str, key: str) -> str:
     return hashlib.blake2b(f"{channel}:{key}".encode(), digest_size=12).hexdigest()
 
 
+THREADLESS = (discord.DMChannel, discord.Thread, discord.VoiceChannel, discord.StageChannel)
+
+
 def matching_tags(forum: discord.ForumChannel, card: Card) -> list[discord.ForumTag]:
     """The forum's tags whose every word is among the paper's title, keywords and summary words."""
     words = set(query_terms(" ".join((card.title, *card.topics, card.summary))[:4000]))
@@ -48,6 +51,20 @@ def matching_tags(forum: discord.ForumChannel, card: Card) -> list[discord.Forum
         if terms and set(terms) <= words:
             found.append(tag)
     return found[:MAX_TAGS]
+
+
+def forum_tags(forum: discord.ForumChannel, card: Card) -> list[discord.ForumTag]:
+    """`matching_tags`; in a forum that requires a tag on every post and none matches, its first tag
+    the bot may apply (not a moderated one); ChannelUnavailable when it has none such."""
+    found = matching_tags(forum, card)
+    if found or not forum.flags.require_tag:
+        return found
+    usable = [tag for tag in forum.available_tags if not tag.moderated]
+    if not usable:
+        raise ChannelUnavailable(
+            f"discord:{forum.id}", "the forum requires a tag on every post and has none the bot may apply"
+        )
+    return usable[:1]
 
 
 class DiscordPublisher:
@@ -73,7 +90,7 @@ class DiscordPublisher:
                 target.create_thread(
                     name=thread_name(card.title),
                     embed=embed,
-                    applied_tags=matching_tags(target, card),
+                    applied_tags=forum_tags(target, card),
                     view=save_button(card.paper_id),
                 ),
             )
@@ -82,8 +99,8 @@ class DiscordPublisher:
         sent = await self._call(
             channel, _send(target, embed=embed, nonce=nonce(channel, key), view=save_button(card.paper_id))
         )
-        if isinstance(target, discord.DMChannel):
-            return MessageRef(channel, str(sent.id), channel)  # a direct message (a follow) has no threads
+        if isinstance(target, THREADLESS):  # a direct message (a follow), a thread, a voice channel's chat:
+            return MessageRef(channel, str(sent.id), channel)  # no thread can start there; the card stands alone
         return await self._thread_of(channel, sent, card.title)
 
     async def seed_thread(self, root: MessageRef, card: Card, key: str) -> MessageRef:

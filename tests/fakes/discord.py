@@ -27,6 +27,8 @@ HUMAN_ID = "1000000000000000003"
 GUILD_ID = "1000000000000000010"
 TEXT_ID = "1000000000000000020"
 FORUM_ID = "1000000000000000021"
+VOICE_ID = "1000000000000000022"  # a voice channel: its text chat takes messages, never threads
+TAGGED_FORUM_ID = "1000000000000000023"  # a forum that requires a tag on every post
 DM_ID = "1000000000000000040"  # the bot's direct message with HUMAN_ID
 TAGS = {
     "1000000000000000031": "diffusion",
@@ -420,22 +422,37 @@ class FakeDiscord:
         await self.dispatch("MESSAGE_CREATE", message)
         return str(message["id"])
 
+    def _refused(self, method: str, path: str, body: Any) -> web.Response | None:
+        """Discord's refusals of a thread where none can start (50024) and of an untagged post in a forum
+        that requires tags (40067)."""
+        started = re.fullmatch(r"/channels/(\d+)/messages/\d+/threads", path)
+        if method == "POST" and started and (self.channels.get(started.group(1)) or {}).get("type") in (2, 11, 12, 13):
+            return self._json({"message": "Cannot execute action on this channel type", "code": 50024}, 400)
+        posted = re.fullmatch(r"/channels/(\d+)/threads", path)
+        forum = (self.channels.get(posted.group(1)) or {}) if method == "POST" and posted else {}
+        if forum.get("flags", 0) & 16 and not (body or {}).get("applied_tags"):
+            message = "A tag is required to create a forum post in this channel"
+            return self._json({"message": message, "code": 40067}, 400)
+        return None
+
     # -- server ---------------------------------------------------------------------------
 
     async def start(self) -> None:
+        forum = {
+            "available_tags": [
+                {"id": k, "name": v, "moderated": False, "emoji_id": None, "emoji_name": None} for k, v in TAGS.items()
+            ],
+            "default_reaction_emoji": None,
+            "default_sort_order": None,
+            "default_forum_layout": 0,
+            "default_thread_rate_limit_per_user": 0,
+        }
         self.channels = {
             TEXT_ID: guild_channel(TEXT_ID, "papers"),
-            FORUM_ID: guild_channel(FORUM_ID, "paper-forum", kind=15, position=1)
-            | {
-                "available_tags": [
-                    {"id": k, "name": v, "moderated": False, "emoji_id": None, "emoji_name": None}
-                    for k, v in TAGS.items()
-                ],
-                "default_reaction_emoji": None,
-                "default_sort_order": None,
-                "default_forum_layout": 0,
-                "default_thread_rate_limit_per_user": 0,
-            },
+            FORUM_ID: guild_channel(FORUM_ID, "paper-forum", kind=15, position=1) | forum,
+            VOICE_ID: guild_channel(VOICE_ID, "lounge", kind=2, position=2)
+            | {"bitrate": 64000, "user_limit": 0, "rtc_region": None},
+            TAGGED_FORUM_ID: guild_channel(TAGGED_FORUM_ID, "tagged", kind=15, position=3) | forum | {"flags": 16},
         }
         self.dms = {
             DM_ID: {
@@ -628,6 +645,8 @@ class FakeDiscord:
     async def _route(self, method: str, path: str, body: Any) -> web.Response:
         if self.latency and method == "POST":
             await asyncio.sleep(self.latency)
+        if refused := self._refused(method, path, body):
+            return refused
         if path == "/users/@me":
             return self._json(user(BOT_ID, "paperboy", bot=True))
         if path == "/oauth2/applications/@me":

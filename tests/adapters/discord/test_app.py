@@ -13,7 +13,7 @@ async def test_login_and_ready(discord_bot: DiscordBot) -> None:
     assert discord_bot.bot.user is not None
     assert str(discord_bot.bot.user.id) == BOT_ID
     guild = discord_bot.bot.guilds[0]
-    assert {c.name for c in guild.channels} == {"papers", "paper-forum"}
+    assert {c.name for c in guild.channels} == {"papers", "paper-forum", "lounge", "tagged"}
     synced = [s for s in discord_bot.fake.sent if s.method == "PUT" and s.path.endswith("/commands")]
     assert synced
     assert synced[0].body[0]["name"] == "papers"

@@ -16,7 +16,7 @@ from bot.domain.models import Listing, Paper
 from bot.domain.post import Post
 from bot.search.service import SearchService
 from tests.adapters.discord.conftest import DiscordBot
-from tests.fakes.discord import FORUM_ID, TAGS, TEXT_ID
+from tests.fakes.discord import FORUM_ID, TAGGED_FORUM_ID, TAGS, TEXT_ID, VOICE_ID
 
 JUNE_1 = date(2026, 6, 1)
 TEXT = ChannelRef("discord", TEXT_ID)
@@ -69,6 +69,25 @@ async def test_a_forum_gets_one_tagged_post_per_paper_and_no_header(discord_bot:
     forum_threads = [c["id"] for c in fake.channels.values() if c.get("parent_id") == FORUM_ID]
     assert len(forum_threads) == 49
     assert await discord_bot.ledger.thread_paper("discord", None, forum_threads[0]) is not None
+
+
+async def test_a_forum_that_requires_tags_gets_one_on_every_post(discord_bot: DiscordBot) -> None:
+    """Discord refuses an untagged post there (40067): a paper matching none gets the forum's first tag."""
+    fake = discord_bot.fake
+    forum = ChannelRef("discord", TAGGED_FORUM_ID)
+    assert (await delivery(discord_bot).deliver(forum, DigestOptions(limit=5), JUNE_1)).outcome == "posted"
+    posts = [s for s in fake.sent if s.path == f"/channels/{TAGGED_FORUM_ID}/threads"]
+    assert len(posts) == 5 and all(p.body.get("applied_tags") for p in posts)
+
+
+async def test_a_voice_channel_s_chat_gets_cards_that_stand_alone(discord_bot: DiscordBot) -> None:
+    """No thread can start from a message there (50024): each card is posted once, without a thread,
+    where it kept failing and posting its first card again."""
+    fake = discord_bot.fake
+    voice = ChannelRef("discord", VOICE_ID)
+    assert (await delivery(discord_bot).deliver(voice, DigestOptions(limit=3), JUNE_1)).outcome == "posted"
+    assert len(fake.posts_in(VOICE_ID)) == 1 + 3
+    assert not [s for s in fake.sent if s.path.endswith("/threads")]
 
 
 async def test_429_is_retried_by_discord_py(discord_bot: DiscordBot) -> None:
