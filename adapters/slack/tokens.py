@@ -8,13 +8,17 @@ refreshed first, as bolt does for requests, and the refreshed one saved for ever
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from adapters.slack.installations import PLATFORM, StoreInstallations, as_bot
-from bot.domain.errors import ChannelUnavailable
+from bot.domain.errors import ChannelUnavailable, DeliveryError
+from bot.store.sealing import Unreadable
 from bot.store.workspaces import PAUSED
+
+log = logging.getLogger(__name__)
 
 
 class WorkspaceTokens:
@@ -34,7 +38,11 @@ class WorkspaceTokens:
                 f"slack:{channel}",
                 "its workspace is unknown, and this deployment serves several: name it, as slack:TEAM_ID/CHANNEL_ID",
             )
-        found = await self._store.installations.find(PLATFORM, workspace)
+        try:
+            found = await self._store.installations.find(PLATFORM, workspace)
+        except Unreadable as exc:  # this workspace's digests fail (tried again); the others' go on
+            log.warning("workspace %s: %s", workspace, exc)
+            raise DeliveryError(f"slack:{channel}: the workspace's token cannot be read ({exc})") from exc
         if found is None:
             raise ChannelUnavailable(f"slack:{channel}", PAUSED)
         bot = as_bot(found)

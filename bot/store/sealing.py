@@ -23,8 +23,9 @@ def new_key() -> str:
     return Fernet.generate_key().decode("ascii")
 
 
-class Unreadable(Exception):
-    """A sealed value that none of the keys opens (sealed with a key no longer given, or altered)."""
+class Unreadable(ConfigError):
+    """A sealed value that none of the keys opens (sealed with a key no longer given, or altered): the
+    deployer's to mend, so a CLI command says it in one line."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,11 @@ class Sealer:
         try:
             return self._keys.rotate(sealed.encode("ascii")).decode("ascii")
         except (InvalidToken, ValueError, UnicodeError):
-            raise Unreadable(f"a stored token could not be decrypted with any key in {KEY_VARIABLE}") from None
+            raise Unreadable(
+                f"a stored token could not be decrypted with any key in {KEY_VARIABLE}: it was sealed with a key "
+                "that is no longer in the list (put the old key back after the new one, then reseal) or the row "
+                "was altered"
+            ) from None
 
     def sealed_with_first(self, sealed: str) -> bool:
         """Whether `sealed` already opens with the first key alone (nothing to reseal)."""

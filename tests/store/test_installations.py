@@ -55,6 +55,8 @@ async def test_a_key_rotation_keeps_every_token_readable(store: PaperStore) -> N
     assert after is not None and after.secrets["bot_token"] == TOKEN
     with pytest.raises(Unreadable, match="put the old key back"):
         await Installations(store.engine, sealer(old)).find("slack", "T1")
+    with pytest.raises(ConfigError, match="put the old key back after the new one, then reseal"):
+        await Installations(store.engine, sealer(new_key())).reseal()  # a CLI command says it in one line
 
 
 def test_a_missing_or_malformed_key_is_one_clear_line() -> None:

@@ -10,12 +10,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.store.installations import Installations
 from bot.store.papers import PaperStore
-from bot.store.sealing import sealer
-from bot.store.tables import metadata
+from bot.store.sealing import new_key, sealer
+from bot.store.tables import installations, metadata
 from bot.store.workspaces import PAUSED, forget
 from tests.adapters.slack.workspaces import (
     DUE,
@@ -202,3 +202,20 @@ async def test_tokens_revoked_deletes_the_bot_token_and_pauses_but_a_user_token_
         await asyncio.sleep(0.02)
     assert await installed.find("slack", "T0001") is None and await installed.find("slack", "T0002") is not None
     assert [s.status for s in await multi.subscriptions.all()] == [PAUSED]
+
+
+async def test_a_token_no_key_opens_fails_only_its_workspace_s_digests(multi: MultiBot) -> None:
+    """One workspace's token sealed with a key no longer given (a rotation's old key dropped too early):
+    its digests fail, to be tried again, saying why; the other workspace's go out as before."""
+    for team, answer in (("T0001", "a"), ("T0002", "b")):
+        await multi.install(team)
+        await multi.command("subscribe at 09:00 top 1", team, answer=answer)
+        await answered(multi, answer)
+    other = sealer(new_key()).seal({"bot_token": "xoxb-T0001-sealed-elsewhere"})
+    async with multi.store.engine.begin() as connection:
+        await connection.execute(update(installations).where(installations.c.workspace == "T0001").values(sealed=other))
+    multi.slack.installations.installations.forget_cached("slack", "T0001")
+    results = {r.channel.workspace: r for r in await multi.sweeper().sweep(DUE)}
+    assert results["T0002"].outcome == "posted"
+    assert results["T0001"].outcome == "failed" and "token cannot be read" in (results["T0001"].reason or "")
+    assert "put the old key back" in (results["T0001"].reason or "")
