@@ -46,12 +46,18 @@ async def kill_some(
     rng: random.Random,
     spawn: Spawn,
     killed: Callable[[int | None], Awaitable[None]] | None = None,
+    ready: Callable[[Process], bool] | None = None,
 ) -> int:
     """One step in about twelve, kill one replica at random, or (one time in five) all of them, telling
-    `killed` each one's pid as it dies, then start each again at once. How many were killed."""
+    `killed` each one's pid as it dies, then start each again at once. How many were killed. With
+    `ready`, only replicas it says are at work are killed (on a loaded host a replica may take seconds
+    to start, and kills that only ever land on starting replicas test nothing)."""
     if rng.random() >= 0.08:
         return 0
-    victims = range(len(replicas)) if rng.random() < 0.2 else [rng.randrange(len(replicas))]
+    candidates = [i for i, replica in enumerate(replicas) if ready is None or ready(replica)]
+    if not candidates:
+        return 0
+    victims = candidates if rng.random() < 0.2 else [rng.choice(candidates)]
     for victim in victims:
         await kill(replicas[victim])
         if killed is not None:

@@ -79,9 +79,12 @@ async def main() -> None:
         sweeper = Sweeper(
             services.subscriptions, ledger, services.store, delivery, services.config.schedule, frozenset(publishers)
         )
+        await sweeper.sweep(clock())
+        if os.environ.get("CHAOS_READY"):  # at work: the test may kill it from now on
+            await asyncio.to_thread(Path(os.environ["CHAOS_READY"], str(os.getpid())).touch)
         while True:
-            await sweeper.sweep(clock())
             await asyncio.sleep(0.005)
+            await sweeper.sweep(clock())
 
 
 if __name__ == "__main__":

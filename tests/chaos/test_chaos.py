@@ -89,6 +89,7 @@ def replica_env(data: Path, url: str | None, slack: FakeSlack, discord: FakeDisc
         CHAOS_CLOCK=str(clock),
         CHAOS_LEASE_MINUTES=str(LEASE_MINUTES),
         CHAOS_TAKEOVERS=str(data / "takeovers"),
+        CHAOS_READY=str(data / "ready"),
     )
     if url:
         env["PAPERBOY_DATABASE_URL"] = url
@@ -109,6 +110,8 @@ async def test_three_replicas_killed_at_random_deliver_everything_once(
         channels = await seed(url, tmp_path, discord)
         env = replica_env(tmp_path, url, fake_slack, discord, clock)
 
+        ready = tmp_path / "ready"
+        ready.mkdir()
         spawn = spawner(env, "tests.chaos.replica")
         replicas = [await spawn() for _ in range(3)]
         rng = random.Random(42)
@@ -126,7 +129,7 @@ async def test_three_replicas_killed_at_random_deliver_everything_once(
                 write_clock(clock, now)
                 await asyncio.sleep(0.05)
                 # about one kill a second, now and then of all three at once
-                kills += await kill_some(replicas, rng, spawn, orphans)
+                kills += await kill_some(replicas, rng, spawn, orphans, lambda r: (ready / str(r.pid)).exists())
             await settle(channels, url, tmp_path)
         finally:
             await watch.dispose()
