@@ -145,6 +145,12 @@ async def get(
         raise SourceUnavailable(
             source, f"the connection broke off ({type(exc).__name__}: {exc or 'no detail'})", url=url
         ) from exc
+    except httpx.TooManyRedirects as exc:
+        raise SourceError(source, "the answer redirects in a loop (more than 20 redirects)", url=url) from exc
+    except httpx.DecodingError as exc:  # only this answer is unreadable: the next day's may be fine
+        raise SourceDataError(source, "the answer says it is compressed but cannot be decompressed", url=url) from exc
+    except httpx.HTTPError as exc:  # any other failure of the request itself, in our words
+        raise SourceError(source, f"the request failed ({type(exc).__name__}: {exc or 'no detail'})", url=url) from exc
     raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
 
 

@@ -17,7 +17,7 @@ from datetime import date
 import httpx
 import pytest
 
-from bot.domain.errors import SourceDataError, SourceUnavailable
+from bot.domain.errors import SourceDataError, SourceError, SourceUnavailable
 from bot.ingest.catalog import Catalog
 from bot.ingest.sync import Syncer
 from bot.search.service import SearchService
@@ -143,6 +143,25 @@ async def test_a_truncated_body_costs_that_day_only(world: World) -> None:
     assert one_line(report.failed[TUE]).startswith("Hugging Face (HTTP 200): the answer is not valid JSON (line 1: ")
     assert list(report.failed) == [TUE]
     assert set(await world.days()) == {MON, WED}
+
+
+async def test_a_body_that_claims_compression_but_is_not_costs_that_day_only(world: World) -> None:
+    garbled = Answer(200, b"[not gzip]", {"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    world.fail_day(TUE, garbled)
+    report = await world.syncer.sync([MON, TUE, WED])
+    assert one_line(report.failed[TUE]) == "Hugging Face: the answer says it is compressed but cannot be decompressed"
+    assert set(await world.days()) == {MON, WED}
+
+
+async def test_a_redirect_loop_is_one_line(world: World, served: str) -> None:
+    """The bot's client follows redirects (bot/app/bootstrap.py); one that loops is said in our words."""
+    loop = Answer(302, b"", {"Location": f"{served}/api/daily_papers?date={TUE.isoformat()}"})
+    world.fail_day(TUE, *[loop] * 25)
+    async with httpx.AsyncClient(follow_redirects=True) as following:
+        hf = HuggingFace(following, served, FAST, world.sleeps, limits=Limits(deadline=DEADLINE))
+        with pytest.raises(SourceError) as caught:
+            await hf.daily(TUE)
+    assert one_line(caught.value) == "Hugging Face: the answer redirects in a loop (more than 20 redirects)"
 
 
 # -- the answer is wrong ------------------------------------------------------------------------
