@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    TypeAdapter,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 
 from bot.domain.ids import ArxivId, is_arxiv_id
 from bot.domain.models import Listing, Paper, squash
@@ -20,6 +28,13 @@ from bot.sources.validation import Skipped, count, http_url, newest, newest_list
 
 class _Wire(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nulls_are_absent(cls, data: Any) -> Any:
+        """A field sent as null is a field not sent: its default (a null summary or author list is no
+        reason to leave the paper out)."""
+        return {k: v for k, v in data.items() if v is not None} if isinstance(data, dict) else data
 
 
 class HFAuthor(_Wire):
@@ -50,6 +65,27 @@ class HFPaper(_Wire):
     ai_summary: str | None = None
     ai_keywords: list[str] | None = None
     organization: HFOrganization | None = None
+
+    @field_validator("authors", "ai_keywords", mode="before")
+    @classmethod
+    def _without_nulls(cls, value: Any) -> Any:
+        return [v for v in value if v is not None] if isinstance(value, list) else value
+
+    @field_validator("publishedAt", "submittedOnDailyAt", mode="wrap")
+    @classmethod
+    def _date_or_none(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """A date we cannot read is no date: the paper is kept without it."""
+        try:
+            return handler(value)
+        except ValidationError:
+            return None
+
+    @field_validator("title")
+    @classmethod
+    def _titled(cls, value: str) -> str:
+        if not squash(value.replace("\x00", " ")):
+            raise ValueError("the title is blank")
+        return value
 
 
 class HFDailyItem(_Wire):

@@ -189,6 +189,24 @@ async def test_one_malformed_item_costs_only_itself(world: World, caplog: pytest
     assert warning.startswith("Hugging Face, listing of 2026-06-02: left out item 2.paper.title: ")
 
 
+async def test_nulls_in_optional_fields_and_unreadable_dates_keep_the_paper(world: World) -> None:
+    """Only a missing id or title leaves a paper out: a null summary, author list, count or keyword,
+    or a date we cannot read, is that field not given. A title of white space is no title."""
+    items = world.recorded(TUE)[:4]
+    nulls = {"summary": None, "authors": None, "upvotes": None, "ai_keywords": [None, "agents"]}
+    items[0] = {**items[0], "paper": {**items[0]["paper"], **nulls, "publishedAt": "the day after"}}  # type: ignore[dict-item]
+    items[1] = {**items[1], "numComments": None, "paper": {**items[1]["paper"], "authors": [{"name": None}]}}  # type: ignore[dict-item]
+    items[2] = {**items[2], "paper": {**items[2]["paper"], "title": " \n\x00 "}}  # type: ignore[dict-item]
+    answered: list[object] = [*items]
+    world.fake.daily[TUE.isoformat()] = answered
+    report = await world.syncer.sync([TUE])
+    assert report.ok and await world.days() == {TUE: 3}
+    kept = {paper.arxiv_id: paper for paper in await world.store.listing(TUE)}
+    first = kept[str(items[0]["paper"]["id"])]  # type: ignore[index]
+    assert (first.abstract, first.authors, first.upvotes, first.ai_keywords) == ("", (), 0, ("agents",))
+    assert str(items[2]["paper"]["id"]) not in kept  # type: ignore[index]
+
+
 async def test_huge_numbers_are_clamped_not_an_overflow(world: World) -> None:
     items = world.recorded(TUE)
     first = items[0]["paper"]
