@@ -70,6 +70,11 @@ class People:
         return known
 
 
+def _texts(*values: object) -> tuple[str, ...]:
+    """An event's ids as strings; "" for one that is not a string (not Slack's shape: ignored)."""
+    return tuple(v if isinstance(v, str) else "" for v in values)
+
+
 def register(app: AsyncApp, community: Community) -> None:
     """Add the community listeners to the bolt app."""
     people = People()
@@ -77,17 +82,17 @@ def register(app: AsyncApp, community: Community) -> None:
     async def reaction(
         body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient, bot_user: str | None, added: bool
     ) -> None:
-        item = event.get("item") or {}
-        if item.get("type") != "message" or (event.get("item_user") and event.get("item_user") != bot_user):
-            return  # not a message, or not one of the bot's: no paper's vote
-        user = str(event.get("user") or "")
-        if not await people.is_person(client, user, bot_user):
+        item = event.get("item")
+        if not isinstance(item, dict) or item.get("type") != "message":
+            return  # not a message (or not an event of Slack's shape): no paper's vote
+        if event.get("item_user") and event.get("item_user") != bot_user:
+            return  # not one of the bot's messages
+        user, ts, channel = _texts(event.get("user"), item.get("ts"), item.get("channel"))
+        if not (user and ts and channel) or not await people.is_person(client, user, bot_user):
             return
-        where = ChannelRef("slack", str(item.get("channel") or ""), workspace_of_body(body))
+        where = ChannelRef("slack", channel, workspace_of_body(body))
         at = event_time(event.get("event_ts"))
-        await community.reaction(
-            Reaction(where, str(item.get("ts") or ""), user, str(event.get("reaction")), added, at)
-        )
+        await community.reaction(Reaction(where, ts, user, str(event.get("reaction")), added, at))
 
     # Each event is written down in the listener's middleware, which bolt runs before the listener's
     # automatic acknowledgement: a write that did not commit (the process died, the database is down)
@@ -109,10 +114,11 @@ def register(app: AsyncApp, community: Community) -> None:
         context: AsyncBoltContext,
         next: Callable[[], Awaitable[None]],
     ) -> None:
-        thread, ts, user = event.get("thread_ts"), event.get("ts"), str(event.get("user") or "")
+        thread, ts, user = _texts(event.get("thread_ts"), event.get("ts"), event.get("user"))
         subtype = event.get("subtype")
-        reply = thread and thread != ts and not event.get("bot_id") and (not subtype or subtype in REPLY_SUBTYPES)
-        if reply and user and user != context.bot_user_id:  # not a bot's, an edit, a deletion, a join…
+        written = not subtype or subtype in REPLY_SUBTYPES  # not an edit, a deletion, a join…
+        reply = thread and ts and thread != ts and not event.get("bot_id") and written
+        if reply and user and user != context.bot_user_id:  # a person's, not a bot's
             where = ChannelRef("slack", str(event.get("channel") or ""), workspace_of_body(body))
             await community.reply(where, str(thread), str(ts), user, event_time(ts))
         await next()

@@ -101,6 +101,22 @@ async def test_replies_in_the_thread_count_people_once(slack_bot: SlackBot) -> N
     await counted(slack_bot, [Engaged(PAPER, 0, 2)])
 
 
+async def test_events_not_of_slack_s_shape_are_acknowledged_and_count_nothing(slack_bot: SlackBot) -> None:
+    card, _ = await shared(slack_bot)
+    odd = [
+        {**reaction(card), "item": "C0001"},  # an item that is no object: was a 500, and Slack's retries
+        {**reaction(card), "item": ["C0001", card]},
+        {**reaction(card), "user": {"id": "U0001"}},
+        reply(card, "1767225701.000001", user={"id": "U0007"}),  # type: ignore[arg-type]
+        {**reply(card, {"ts": 1}), "event_ts": "1767225701.5"},  # type: ignore[arg-type]
+        {k: v for k, v in reply(card, "1767225702.000001").items() if k != "ts"},
+    ]
+    for n, event in enumerate(odd):
+        assert (await slack_bot.event(event, event_id=f"Ev{n}")).status_code == 200
+    await slack_bot.event(reply(card, "1767225703.000001"), event_id="EvLast")
+    await counted(slack_bot, [Engaged(PAPER, 0, 1)])  # the one well-formed reply, nothing else
+
+
 async def test_papers_top_lists_counts_with_share_and_save_buttons(slack_bot: SlackBot) -> None:
     card, _ = await shared(slack_bot)
     await slack_bot.event(reaction(card), event_id="Ev1")
