@@ -7,7 +7,7 @@ reading lists) joins the erasure by being added to this list, one line.
 
 from __future__ import annotations
 
-from sqlalchemy import Table, delete, or_, update
+from sqlalchemy import ColumnElement, Table, delete, or_, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -64,20 +64,29 @@ async def forget(engine: AsyncEngine, platform: str, workspace: str) -> dict[str
 
 
 async def pause(engine: AsyncEngine, platform: str, workspace: str) -> int:
-    """Stop the workspace's deliveries (its installation is gone); how many subscriptions were paused."""
+    """Stop the workspace's deliveries (its installation is gone); how many subscriptions were paused.
+    A channel's own refusal (archived, bot removed) is kept: `resume` must not clear it."""
     async with engine.begin() as conn:
         result = await conn.execute(
             update(subscriptions)
-            .where(subscriptions.c.platform == platform, subscriptions.c.workspace == workspace)
+            .where(
+                subscriptions.c.platform == platform,
+                subscriptions.c.workspace == workspace,
+                or_(subscriptions.c.status.is_(None), subscriptions.c.status == PAUSED, *_refused_token()),
+            )
             .values(status=PAUSED)
         )
     return _count(result)
 
 
+def _refused_token() -> list[ColumnElement[bool]]:
+    return [subscriptions.c.status.like(f"{code}%") for code in _TOKEN_REFUSALS]
+
+
 async def resume(engine: AsyncEngine, platform: str, workspace: str) -> int:
     """Deliver to the workspace again (installed anew): clear the pauses and the refusals of a bad token,
     not a channel's own refusals (archived, bot removed), which only a new `subscribe` clears."""
-    refused = [subscriptions.c.status.like(f"{code}%") for code in _TOKEN_REFUSALS]
+    refused = _refused_token()
     async with engine.begin() as conn:
         result = await conn.execute(
             update(subscriptions)

@@ -110,15 +110,20 @@ async def test_pause_and_resume_touch_only_that_workspace(store: PaperStore) -> 
     await subs.save(Subscription(there))
     await subs.save(Subscription(ChannelRef("slack", "C9", "T1")))
     await subs.set_status(ChannelRef("slack", "C9", "T1"), "is_archived (the channel is archived)")
-    assert await pause(store.engine, "slack", "T1") == 2
+    assert await pause(store.engine, "slack", "T1") == 1
+    archived = "is_archived (the channel is archived)"  # the channel's own refusal: kept through both
     assert {(s.channel.channel, s.channel.workspace): s.status for s in await subs.all()} == {
         ("C1", "T1"): PAUSED,
-        ("C9", "T1"): PAUSED,
+        ("C9", "T1"): archived,
         ("C1", "T2"): None,
     }
     await subs.set_status(here, "token_revoked (the bot token was revoked)")
-    assert await resume(store.engine, "slack", "T1") == 2
-    assert all(s.status is None for s in await subs.all())
+    assert await resume(store.engine, "slack", "T1") == 1
+    assert {s.channel.channel + s.channel.workspace: s.status for s in await subs.all()} == {
+        "C1T1": None,
+        "C9T1": archived,
+        "C1T2": None,
+    }
 
 
 async def test_a_channel_id_is_unique_only_within_its_workspace(store: PaperStore) -> None:

@@ -219,3 +219,20 @@ async def test_a_token_no_key_opens_fails_only_its_workspace_s_digests(multi: Mu
     assert results["T0002"].outcome == "posted"
     assert results["T0001"].outcome == "failed" and "token cannot be read" in (results["T0001"].reason or "")
     assert "put the old key back" in (results["T0001"].reason or "")
+
+
+async def test_an_uninstall_and_reinstall_keep_a_channel_s_own_refusal(multi: MultiBot) -> None:
+    """An archived channel stays refused: the uninstall's pause does not overwrite its refusal, so the
+    reinstall's resume does not clear it (only a new `subscribe` there does)."""
+    await multi.install("T0001")
+    await multi.command("subscribe at 09:00 top 2", "T0001", channel="C1000", answer="a")
+    await answered(multi, "a")
+    channel = next(s.channel for s in await multi.subscriptions.all())
+    await multi.subscriptions.set_status(channel, "is_archived (the channel is archived)")
+    await multi.event("T0001", {"type": "app_uninstalled"}, "Ev-uninstall")
+    for _ in range(200):
+        if await multi.slack.installations.installations.count("slack") == 0:
+            break
+        await asyncio.sleep(0.02)
+    await multi.install("T0001")
+    assert [s.status for s in await multi.subscriptions.all()] == ["is_archived (the channel is archived)"]
