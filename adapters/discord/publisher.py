@@ -152,16 +152,23 @@ class DiscordPublisher:
         me = self._client.user
         after = since - timedelta(seconds=LOOK_BACK)
         active = await self._call(channel, target.guild.active_threads())
-        name = thread_name(title)
+        name, paper = thread_name(title), key.rpartition(":")[2]
         for post in active:
             if (
                 post.parent_id == target.id
                 and post.name == name
                 and (me is None or post.owner_id == me.id)
                 and discord.utils.snowflake_time(post.id) >= after
+                and await self._about(channel, post, paper)
             ):
                 return MessageRef(channel, str(post.id), str(post.id))
         return None
+
+    async def _about(self, channel: str, post: discord.Thread, paper: str) -> bool:
+        """Whether a forum post's card is this paper's: two titles may share the 100 characters of a
+        post's name (and blank ones are all "Paper"), its starter message's link tells them apart."""
+        starter = await self._call(channel, post.fetch_message(post.id))
+        return any((embed.url or "").rstrip("/").endswith(f"/{paper}") for embed in starter.embeds)
 
     async def _thread_of(self, channel: str, message: discord.Message, title: str) -> MessageRef:
         """The thread started from `message`, started now if it was not yet (it has the message's id)."""

@@ -694,6 +694,13 @@ class FakeDiscord:
             # Discord keeps a nonce only to answer a repeat: a message read back has none.
             history = [{k: v for k, v in m.items() if k != "nonce"} for m in self.stored.get(match.group(1), [])]
             return self._json(list(reversed(history)))
+        if method == "GET" and (match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)):
+            channel, wanted = match.groups()
+            kept = [*self.stored.get(channel, []), *([self.starters[wanted]] if wanted in self.starters else [])]
+            for message in kept:
+                if str(message["id"]) == wanted:
+                    return self._json({k: v for k, v in message.items() if k != "nonce"})
+            return self._json({"message": "Unknown Message", "code": 10008}, 404)
         if method == "GET" and re.fullmatch(r"/guilds/\d+/threads/active", path):
             active = [c for c in self.channels.values() if c.get("type") == 11]
             return self._json({"threads": active, "members": []})

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import discord
+import pytest
 
 from adapters.discord.render import TOTAL, card_embed, post_message, said, seed_embed
 from bot.delivery.digest import DigestOptions
@@ -13,10 +15,13 @@ from bot.delivery.digest_delivery import DigestDelivery
 from bot.domain.cards import card
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Listing, Paper
-from bot.domain.post import Post
+from bot.domain.post import Card, Post
+from bot.domain.publishing import MessageRef
 from bot.search.service import SearchService
+from bot.store.ledger import Ledger
 from tests.adapters.discord.conftest import DiscordBot
 from tests.fakes.discord import FORUM_ID, TAGGED_FORUM_ID, TAGS, TEXT_ID, VOICE_ID
+from tests.fakes.publisher import Crash
 
 JUNE_1 = date(2026, 6, 1)
 TEXT = ChannelRef("discord", TEXT_ID)
@@ -179,3 +184,50 @@ def test_a_reply_quoting_a_title_is_inert_and_fits_a_message() -> None:
     text = said(f"Shared “{title}” here; its thread is open for discussion.")
     assert len(text) <= 2000 and "@\u200beveryone" in text and "@everyone" not in text
     assert "\\[here\\](https://evil.example)" in text and "\\\\[" not in text
+
+
+class DiesBefore:
+    """The bot's publisher, but the process dies when it is about to post `paper`'s card."""
+
+    def __init__(self, inner: Any, paper: str) -> None:
+        self._inner, self._paper = inner, paper
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
+        if card.paper_id == self._paper:
+            raise Crash
+        result: MessageRef = await self._inner.post_card(channel, card, key)
+        return result
+
+
+async def test_a_resumed_forum_digest_tells_apart_posts_whose_names_are_the_same(discord_bot: DiscordBot) -> None:
+    """Two titles sharing their first 100 characters name their forum posts alike: the takeover looks
+    for the second paper's post and must not take the first's for it."""
+    fake = discord_bot.fake
+    prefix = "Scaling Laws for Large Language Model Agents in Open-Ended Multi-Agent Environments: A Study of "
+    first = Paper(arxiv_id="2606.90001", title=prefix + "Planning", abstract="A.", upvotes=100000)
+    second = Paper(arxiv_id="2606.90002", title=prefix + "Memory", abstract="B.", upvotes=99999)
+    await discord_bot.store.save_listings([Listing(first, JUNE_1, 1), Listing(second, JUNE_1, 2)])
+    dying = Ledger(discord_bot.store.engine)
+    publisher = DiesBefore(discord_bot.bot.publisher, second.arxiv_id)
+    store, subscriptions = discord_bot.store, discord_bot.subscriptions
+    crashing = DigestDelivery(store, SearchService(store), dying, subscriptions, {"discord": publisher})
+    with pytest.raises(Crash):
+        await crashing.deliver(FORUM, DigestOptions(limit=2), JUNE_1)
+    await dying.close()
+    later = datetime.now(UTC) + timedelta(minutes=3)  # the dead process's lease has run out
+    ledger = Ledger(discord_bot.store.engine)
+    resumed = await DigestDelivery(
+        discord_bot.store,
+        SearchService(discord_bot.store),
+        ledger,
+        discord_bot.subscriptions,
+        {"discord": discord_bot.bot.publisher},
+        clock=lambda: later,
+    ).deliver(FORUM, DigestOptions(limit=2), JUNE_1)
+    await ledger.close()
+    assert resumed.outcome == "posted"
+    posts = [s.body["message"]["embeds"][0]["url"] for s in fake.sent if s.path == f"/channels/{FORUM_ID}/threads"]
+    assert [url.rsplit("/", 1)[1] for url in posts] == [first.arxiv_id, second.arxiv_id]
