@@ -146,13 +146,21 @@ def describe(exc: ValidationError, raw: Any, what: str = "paper") -> str:
     """One line saying what is wrong with a single-object payload, for people rather than for pydantic."""
     if not isinstance(raw, dict):
         return f"not a Hugging Face {what}: expected a JSON object, got {type(raw).__name__}"
-    return f"not a Hugging Face {what}: {skipped(0, raw, exc)}"
+    return said_error(raw) or f"not a Hugging Face {what}: {skipped(0, raw, exc)}"
+
+
+def said_error(raw: Any) -> str | None:
+    """Hugging Face's own words when its answer is an error object (`{"error": "Invalid date"}`)."""
+    if isinstance(raw, dict) and isinstance(raw.get("error"), str) and raw["error"].strip():
+        return f"the answer is an error: {' '.join(raw['error'].split())[:200]!r}"
+    return None
 
 
 def check_array(raw: Any, what: str) -> list[Any]:
     """The items of an answer that must be a JSON array of objects; ValueError in one line if not."""
     if not isinstance(raw, list):
-        raise ValueError(f"not a Hugging Face {what}: expected a JSON array, got {type(raw).__name__}")
+        shape = f"not a Hugging Face {what}: expected a JSON array, got {type(raw).__name__}"
+        raise ValueError(said_error(raw) or shape)
     if raw and all(isinstance(x, str) for x in raw):
         raise ValueError(
             f"not a Hugging Face {what}: the items are strings, not JSON objects "

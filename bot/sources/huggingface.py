@@ -56,9 +56,13 @@ class HuggingFace:
         left_out: list[Skipped] = []
         items = 0
         seen: set[str] = set()
+        last: object = None
         for page in range(MAX_PAGES):
             params: dict[str, str | int] = {"date": day.isoformat(), "limit": PAGE_SIZE, "p": page}
             raw = await self._json("/api/daily_papers", params)
+            if raw == last:  # the same page again: the service ignores the page number
+                break
+            last = raw
             try:
                 parsed = read_daily(raw, day)
             except ValueError as exc:

@@ -207,6 +207,18 @@ async def test_nulls_in_optional_fields_and_unreadable_dates_keep_the_paper(worl
     assert str(items[2]["paper"]["id"]) not in kept  # type: ignore[index]
 
 
+async def test_a_service_that_ignores_the_page_number_is_asked_twice_not_twenty_times(world: World) -> None:
+    """A full page (100 items), then the same page again whatever `p` asks: reading stops there."""
+    first = world.recorded(TUE)[0]
+    paper = first["paper"]
+    assert isinstance(paper, dict)
+    full = [{**first, "paper": {**paper, "id": f"2401.{n:05d}"}} for n in range(100)]
+    world.fail_day(TUE, *[json_answer(full)] * 20)
+    report = await world.syncer.sync([TUE])
+    asked = [r for r in world.fake.requests if r.startswith("/api/daily_papers") and f"date={TUE}" in r]
+    assert report.ok and len(asked) == 2 and await world.days() == {TUE: 100}
+
+
 async def test_huge_numbers_are_clamped_not_an_overflow(world: World) -> None:
     items = world.recorded(TUE)
     first = items[0]["paper"]
