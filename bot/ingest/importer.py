@@ -7,6 +7,7 @@ file is there to mend it, and half a file stored is harder to notice than a refu
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -55,11 +56,35 @@ def read_file(path: Path, *, max_chars: int = MAX_FILE_CHARS) -> list[Listing]:
                 f"longer than {max_chars:,} characters; a day's listing is far shorter "
                 "(for many days, use the corpus format: one JSON object a line, .jsonl or .jsonl.gz)"
             )
-        return parse_daily(load_json(text), _day_from_name(path))
+        raw, named = load_json(text), _day_from_name(path)
+        _check_named_day(raw, named)
+        return parse_daily(raw, named)
     except UnicodeDecodeError:
         raise ImportFileError(str(path), "not UTF-8 text") from None
     except (OSError, ValueError) as exc:
         raise ImportFileError(str(path), str(exc)) from None
+
+
+def _check_named_day(raw: object, named: date | None) -> None:
+    """A file named after one day whose papers say, most of them, they were listed on another: refused
+    (stored under its name, they would be another day's digest)."""
+    if named is None or not isinstance(raw, list):
+        return
+    said = Counter(_listed_on(item) for item in raw)
+    said.pop(None, None)
+    if said and named not in said and said.most_common(1)[0][1] * 2 > len(raw):
+        other = said.most_common(1)[0][0]
+        raise ValueError(f"named {named} but its papers were listed on {other}: rename it {other}.json")
+
+
+def _listed_on(item: object) -> date | None:
+    """The listing day an item of Hugging Face's daily papers carries (`submittedOnDailyAt`), if any."""
+    paper = item.get("paper") if isinstance(item, dict) else None
+    stamp = paper.get("submittedOnDailyAt") if isinstance(paper, dict) else None
+    try:
+        return date.fromisoformat(stamp[:10]) if isinstance(stamp, str) else None
+    except ValueError:
+        return None
 
 
 def _day_from_name(path: Path) -> date | None:

@@ -179,3 +179,12 @@ async def test_a_v1_after_its_v2_in_one_corpus_does_not_win(store: PaperStore, t
     await import_paths(store, [path])
     saved = await store.get("2401.00001")
     assert saved is not None and saved.title == "Second version"
+
+
+def test_a_file_named_after_another_day_than_its_papers_is_refused(tmp_path: Path) -> None:
+    """Stored under its name, 2 June's papers would be 1 June's digest; the papers carry their own day."""
+    misnamed = tmp_path / "2026-06-01.json"
+    misnamed.write_bytes((CURRENT / "2026-06-02.json").read_bytes())
+    with pytest.raises(ImportFileError, match=r"named 2026-06-01 but its papers were listed on 2026-06-02: rename"):
+        read_file(misnamed)
+    assert read_file(CURRENT / "2026-06-02.json")  # named after its day: taken
