@@ -695,8 +695,8 @@ class FakeDiscord:
             history = [{k: v for k, v in m.items() if k != "nonce"} for m in self.stored.get(match.group(1), [])]
             return self._json(list(reversed(history)))
         if method == "GET" and (match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)):
-            channel, wanted = match.groups()
-            kept = [*self.stored.get(channel, []), *([self.starters[wanted]] if wanted in self.starters else [])]
+            held_in, wanted = match.groups()
+            kept = [*self.stored.get(held_in, []), *([self.starters[wanted]] if wanted in self.starters else [])]
             for message in kept:
                 if str(message["id"]) == wanted:
                     return self._json({k: v for k, v in message.items() if k != "nonce"})
