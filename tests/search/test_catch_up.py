@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import update
 
@@ -24,10 +25,13 @@ SYNCED = date(2026, 6, 1)
 LATER, EARLIER = date(2026, 6, 20), date(2026, 5, 20)  # days no sync ever asked for
 
 
-def day_file(folder: Path, day: date, items: list[object]) -> Path:
-    """A Hugging Face daily-papers file for `day`, as `paperboy import` takes it."""
+def day_file(folder: Path, day: date, items: list[dict[str, Any]]) -> Path:
+    """A Hugging Face daily-papers file for `day`, as `paperboy import` takes it: its items say they were
+    listed that day, as Hugging Face's do."""
     path = folder / f"{day.isoformat()}.json"
-    path.write_text(json.dumps(items), encoding="utf-8")
+    stamp = f"{day.isoformat()}T08:00:00.000Z"
+    listed = [{**item, "paper": {**item["paper"], "submittedOnDailyAt": stamp}} for item in items]
+    path.write_text(json.dumps(listed), encoding="utf-8")
     return path
 
 
