@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.models import Listing
@@ -90,6 +90,18 @@ async def store_engine(name: str, folder: Path) -> AsyncIterator[AsyncEngine]:
             yield engine
         finally:
             await engine.dispose()
+
+
+@asynccontextmanager
+async def upgraded(name: str, folder: Path, *prepare: Callable[[Connection], None]) -> AsyncIterator[AsyncEngine]:
+    """An engine on a store of backend `name` that `prepare` brought to an older revision (and filled),
+    then migrated to the newest: what an upgrade finds."""
+    async with store_engine(name, folder) as engine:
+        async with engine.begin() as connection:
+            for step in prepare:
+                await connection.run_sync(step)
+        await migrate(engine)
+        yield engine
 
 
 @pytest.fixture(scope="session")

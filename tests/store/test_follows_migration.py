@@ -12,9 +12,9 @@ from sqlalchemy import Connection, select, text
 
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
-from bot.store.engine import HEAD_REVISION, alembic_config, migrate, schema_revisions
+from bot.store.engine import HEAD_REVISION, alembic_config, schema_revisions
 from bot.store.tables import digests
-from tests.conftest import BACKENDS, store_engine
+from tests.conftest import BACKENDS, upgraded
 
 SINCE = datetime(2026, 6, 1, 8, tzinfo=UTC)
 
@@ -41,10 +41,7 @@ def _to_0004_with_data(connection: Connection) -> None:
 
 @pytest.mark.parametrize("name", BACKENDS)
 async def test_an_older_store_with_data_upgrades_and_keeps_it(name: str, tmp_path: Path) -> None:
-    async with store_engine(name, tmp_path) as engine:
-        async with engine.begin() as connection:
-            await connection.run_sync(_to_0004_with_data)
-        await migrate(engine)
+    async with upgraded(name, tmp_path, _to_0004_with_data) as engine:
         async with engine.connect() as connection:
             assert await connection.run_sync(schema_revisions) == {HEAD_REVISION}
             delivered = (await connection.execute(select(digests.c.channel, digests.c.papers))).all()

@@ -11,10 +11,10 @@ from alembic import command
 from sqlalchemy import Connection, insert, select
 
 from bot.domain.channels import ChannelRef
-from bot.store.engine import alembic_config, migrate
+from bot.store.engine import alembic_config
 from bot.store.ledger import Ledger
 from bot.store.tables import digest_papers, digests
-from tests.conftest import BACKENDS, store_engine
+from tests.conftest import BACKENDS, upgraded
 
 NOW = datetime(2026, 6, 3, 9, 0, tzinfo=UTC)
 GIVEN_UP, UNDER_WAY = date(2026, 6, 1), date(2026, 6, 2)
@@ -43,10 +43,7 @@ def _at_0009_with_intents(connection: Connection) -> None:
 
 @pytest.mark.parametrize("name", BACKENDS)
 async def test_the_intents_a_given_up_digest_never_posted_are_removed(name: str, tmp_path: Path) -> None:
-    async with store_engine(name, tmp_path) as engine:
-        async with engine.begin() as connection:
-            await connection.run_sync(_at_0009_with_intents)
-        await migrate(engine)
+    async with upgraded(name, tmp_path, _at_0009_with_intents) as engine:
         async with engine.connect() as connection:
             kept = set((await connection.execute(select(digest_papers.c.arxiv_id))).scalars())
         assert kept == {"2606.00001", "2606.00003"}

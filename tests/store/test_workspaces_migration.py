@@ -9,8 +9,8 @@ import pytest
 from alembic import command
 from sqlalchemy import Connection, text
 
-from bot.store.engine import alembic_config, migrate
-from tests.conftest import BACKENDS, store_engine
+from bot.store.engine import alembic_config
+from tests.conftest import BACKENDS, upgraded
 
 AT = datetime(2026, 6, 1, 9, tzinfo=UTC)
 DAY = date(2026, 6, 1)
@@ -63,38 +63,33 @@ def _rows(connection: Connection, table: str, *columns: str) -> set[tuple[object
 
 @pytest.mark.parametrize("name", BACKENDS)
 async def test_0005_keeps_every_row_and_keys_them_by_workspace(name: str, tmp_path: Path) -> None:
-    async with store_engine(name, tmp_path) as engine:
-        async with engine.begin() as connection:
-            await connection.run_sync(_upgrade_to_0004)
-            await connection.run_sync(_old_rows)
-        await migrate(engine)
-        async with engine.begin() as connection:
-            assert await connection.run_sync(_rows, "subscriptions", "workspace", "channel", "source") == {
-                ("T1", "C1", "chat"),
-                ("", "C2", "config"),
-            }
-            assert await connection.run_sync(_rows, "digests", "workspace", "channel", "status") == {
-                ("T1", "C1", "done"),
-                ("", "C2", "done"),
-            }
-            assert await connection.run_sync(_rows, "digest_papers", "workspace", "channel", "thread_ref") == {
-                ("T1", "C1", "1.1"),
-                ("", "C2", "2.2"),
-            }
-            assert await connection.run_sync(_rows, "threads", "workspace", "channel", "thread_ref") == {
-                ("T1", "C1", "1.1"),
-                ("T1", "C1", "9.9"),
-                ("", "C3", "3.3"),
-            }
-            # The same channel id in another workspace is a row of its own now.
-            await connection.execute(
-                text(
-                    "INSERT INTO subscriptions (platform, workspace, channel, topics, time, timezone, days,"
-                    " \"limit\", min_upvotes, source, updated_at) VALUES ('slack', 'T2', 'C1', '[]',"
-                    " '09:00', 'UTC', 'mon-fri', 5, 0, 'chat', :at)"
-                ),
-                {"at": AT},
-            )
-            assert len(await connection.run_sync(_rows, "subscriptions", "workspace", "channel")) == 3
-            tables = await connection.run_sync(_rows, "installations", "platform")
-            assert tables == set()
+    async with upgraded(name, tmp_path, _upgrade_to_0004, _old_rows) as engine, engine.begin() as connection:
+        assert await connection.run_sync(_rows, "subscriptions", "workspace", "channel", "source") == {
+            ("T1", "C1", "chat"),
+            ("", "C2", "config"),
+        }
+        assert await connection.run_sync(_rows, "digests", "workspace", "channel", "status") == {
+            ("T1", "C1", "done"),
+            ("", "C2", "done"),
+        }
+        assert await connection.run_sync(_rows, "digest_papers", "workspace", "channel", "thread_ref") == {
+            ("T1", "C1", "1.1"),
+            ("", "C2", "2.2"),
+        }
+        assert await connection.run_sync(_rows, "threads", "workspace", "channel", "thread_ref") == {
+            ("T1", "C1", "1.1"),
+            ("T1", "C1", "9.9"),
+            ("", "C3", "3.3"),
+        }
+        # The same channel id in another workspace is a row of its own now.
+        await connection.execute(
+            text(
+                "INSERT INTO subscriptions (platform, workspace, channel, topics, time, timezone, days,"
+                " \"limit\", min_upvotes, source, updated_at) VALUES ('slack', 'T2', 'C1', '[]',"
+                " '09:00', 'UTC', 'mon-fri', 5, 0, 'chat', :at)"
+            ),
+            {"at": AT},
+        )
+        assert len(await connection.run_sync(_rows, "subscriptions", "workspace", "channel")) == 3
+        tables = await connection.run_sync(_rows, "installations", "platform")
+        assert tables == set()
