@@ -161,6 +161,11 @@ def check_array(raw: Any, what: str) -> list[Any]:
     if not isinstance(raw, list):
         shape = f"not a Hugging Face {what}: expected a JSON array, got {type(raw).__name__}"
         raise ValueError(said_error(raw) or shape)
+    if raw and all(isinstance(x, list) for x in raw):
+        raise ValueError(
+            f"not a Hugging Face {what}: an array of arrays, as of several days; give one file a day, "
+            "named after it (YYYY-MM-DD.json), or use the corpus format (one JSON object a line, .jsonl)"
+        )
     if raw and all(isinstance(x, str) for x in raw):
         raise ValueError(
             f"not a Hugging Face {what}: the items are strings, not JSON objects "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -81,9 +82,11 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None  # `1e400`, `nan`: unreadable
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -169,9 +172,10 @@ async def _attempt(
         if status == 429 or status >= 500:
             delay = retry_after_seconds(response.headers.get("Retry-After"))
             if delay is not None and delay > policy.max_retry_after:
+                what = "rate limited" if status == 429 else "unavailable"
                 raise SourceError(
                     source,
-                    f"rate limited; asked to wait {delay:.0f} s, more than the {policy.max_retry_after:.0f} s we wait",
+                    f"{what}; asked to wait {delay:.0f} s, more than the {policy.max_retry_after:.0f} s we wait",
                     status=status,
                     url=where,
                 )

@@ -63,6 +63,7 @@ def test_broken_python_repr_file_is_refused_with_a_clear_reason() -> None:
     [
         ({"error": "Invalid date"}, "the answer is an error: 'Invalid date'"),  # Hugging Face's own words
         ({"papers": []}, "expected a JSON array, got dict"),
+        ([[{"paper": {}}], [{"paper": {}}]], "an array of arrays, as of several days; give one file a day"),
         ([{"paper": {"title": "no id"}}], r"item 0\.paper\.id: Field required"),
         ([{"paper": {"id": "not-an-id", "title": "t"}}], "not an arXiv id"),
         ([{"paper": {"id": "2401.00001", "title": "t", "upvotes": "many"}}], "upvotes"),

@@ -77,12 +77,13 @@ async def test_refused_connections_say_cannot_connect(sleeps: Sleeps) -> None:
             await http.get(client, URL, source="Hugging Face", policy=http.RetryPolicy(attempts=1), sleep=sleeps)
 
 
-async def test_a_retry_after_longer_than_we_wait_fails_at_once(sleeps: Sleeps) -> None:
-    client, seen = scripted(httpx.Response(429, headers={"Retry-After": "3600"}))
+@pytest.mark.parametrize(("status", "what"), [(429, "rate limited"), (503, "unavailable")])
+async def test_a_retry_after_longer_than_we_wait_fails_at_once(sleeps: Sleeps, status: int, what: str) -> None:
+    client, seen = scripted(httpx.Response(status, headers={"Retry-After": "3600"}))
     async with client:
-        with pytest.raises(SourceError, match="asked to wait 3600 s") as caught:
+        with pytest.raises(SourceError, match=f"{what}; asked to wait 3600 s") as caught:
             await http.get(client, URL, source="Hugging Face", sleep=sleeps)
-    assert caught.value.status == 429 and len(seen) == 1 and sleeps.waits == []
+    assert caught.value.status == status and len(seen) == 1 and sleeps.waits == []
 
 
 async def test_other_client_errors_are_returned_not_retried(sleeps: Sleeps) -> None:
@@ -96,6 +97,7 @@ def test_retry_after_accepts_seconds_and_http_dates() -> None:
     assert http.retry_after_seconds("12") == 12.0
     assert http.retry_after_seconds(None) is None
     assert http.retry_after_seconds("soon") is None
+    assert http.retry_after_seconds("1e400") is None and http.retry_after_seconds("nan") is None  # not a wait
     assert http.retry_after_seconds("Thu, 01 Jan 2026 00:00:30 GMT", now=1767225600.0) == pytest.approx(30.0)
 
 
