@@ -102,7 +102,7 @@ def slack_client(token: str | None, api_url: str, session: aiohttp.ClientSession
     a new one for every call, which costs a busy digest sweep a good share of its CPU.
     """
     retries = [_ConnectionRetry(), AsyncRateLimitErrorRetryHandler(max_retry_count=3)]
-    return AsyncWebClient(token=token, base_url=api_url, session=session, retry_handlers=list(retries))
+    return AsyncWebClient(token=token, base_url=api_url, session=session, retry_handlers=retries)
 
 
 def http_session() -> aiohttp.ClientSession:

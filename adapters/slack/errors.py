@@ -3,13 +3,20 @@ answer that was not Slack's JSON, a proxy's text page or a cut body, has neither
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_sdk.errors import SlackApiError
+
+
+def error_fields(exc: SlackApiError) -> dict[str, Any]:
+    """Slack's answer as a dict (`error`, `needed`, …); {} when the answer was not Slack's JSON."""
+    data = getattr(exc.response, "data", None)
+    return data if isinstance(data, dict) else {}
 
 
 def error_code(exc: SlackApiError) -> str:
     """Slack's error code (`channel_not_found`), or "" when the answer was not Slack's JSON."""
-    data = getattr(exc.response, "data", None)
-    return str(data.get("error", "")) if isinstance(data, dict) else ""
+    return str(error_fields(exc).get("error", ""))
 
 
 def http_status(exc: SlackApiError) -> int | None:

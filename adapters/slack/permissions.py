@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from adapters.slack.errors import error_fields
 from bot.domain.errors import PaperboyError
 
 log = logging.getLogger("paperboy.slack")
@@ -76,8 +77,7 @@ async def _call(method: str, call: Awaitable[AsyncSlackResponse]) -> dict[str, A
     try:
         response = await call
     except SlackApiError as exc:
-        data = getattr(exc.response, "data", None)
-        data = data if isinstance(data, dict) else {}  # not Slack's JSON: no code, no scope named
+        data = error_fields(exc)  # {} for an answer that is not Slack's JSON: no code, no scope named
         log.warning("Slack %s refused a permission check: %s", method, data.get("error"))
         raise PermissionUnknown(method, str(data.get("error") or "an error"), data.get("needed")) from None
     except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:

@@ -180,12 +180,12 @@ class SlackPublisher:
                 channel, history, channel=channel, oldest=oldest, include_all_metadata=True, limit=200, **within
             )
         except SlackApiError as exc:
-            if error_code(exc) in UNREADABLE:  # posts there (chat:write.public), cannot read there
+            if (code := error_code(exc)) in UNREADABLE:  # posts there (chat:write.public), cannot read there
                 log.warning(
                     "cannot look in %s for a post begun before a takeover (%s): posting it again, which may"
                     " show it twice; invite the bot to the channel to avoid this",
                     channel,
-                    error_code(exc),
+                    code,
                 )
                 return None
             raise _mapped(channel, exc) from exc

@@ -70,11 +70,11 @@ def _check_named_day(raw: object, named: date | None) -> None:
     (stored under its name, they would be another day's digest)."""
     if named is None or not isinstance(raw, list):
         return
-    said = Counter(_listed_on(item) for item in raw)
-    said.pop(None, None)
-    if said and named not in said and said.most_common(1)[0][1] * 2 > len(raw):
-        other = said.most_common(1)[0][0]
-        raise ValueError(f"named {named} but its papers were listed on {other}: rename it {other}.json")
+    said = Counter(day for item in raw if (day := _listed_on(item)) is not None)
+    if said and named not in said:
+        [(other, count)] = said.most_common(1)
+        if count * 2 > len(raw):
+            raise ValueError(f"named {named} but its papers were listed on {other}: rename it {other}.json")
 
 
 def _listed_on(item: object) -> date | None:

@@ -210,7 +210,7 @@ class SearchService:
                 # catch-up indexes them (the index answers as it did before)
                 log.warning("%s", exc)
                 if isinstance(exc, IndexOutOfStep):
-                    self._index = None  # the next search opens the folder again, and so builds it again
+                    self.invalidate()  # the next search opens the folder again, and so builds it again
                 return
         await self.embed_missing()  # words first, meaning a moment later
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.channels import ChannelRef
@@ -66,12 +66,13 @@ class Ledger(Claimant):
         super().__init__(engine, owner, lease)
         self._progress = Progress(engine)
 
-    def _digest(self, channel: ChannelRef, day: date) -> ColumnElement[bool]:
+    def _digest(self, channel: ChannelRef, day: date, table: Table = digests) -> ColumnElement[bool]:
+        """The rows of one digest: in `digests`, or its papers in `digest_papers` (the same key)."""
         return and_(
-            digests.c.platform == channel.platform,
-            digests.c.workspace == channel.workspace,
-            digests.c.channel == channel.channel,
-            digests.c.day == day,
+            table.c.platform == channel.platform,
+            table.c.workspace == channel.workspace,
+            table.c.channel == channel.channel,
+            table.c.day == day,
         )
 
     def _row(self, channel: ChannelRef, day: date, now: datetime, **values: object) -> dict[str, object]:
@@ -202,14 +203,7 @@ class Ledger(Claimant):
         return await self._holds.holding(_hold((channel, day)))
 
     async def _sent(self, conn: AsyncConnection, channel: ChannelRef, day: date) -> dict[str, SentPaper]:
-        rows = await conn.execute(
-            select(digest_papers).where(
-                digest_papers.c.platform == channel.platform,
-                digest_papers.c.workspace == channel.workspace,
-                digest_papers.c.channel == channel.channel,
-                digest_papers.c.day == day,
-            )
-        )
+        rows = await conn.execute(select(digest_papers).where(self._digest(channel, day, digest_papers)))
         found: dict[str, SentPaper] = {}
         for r in rows:
             root = MessageRef(channel.channel, r.message_ref, r.thread_ref) if r.message_ref else None
@@ -319,15 +313,8 @@ class Ledger(Claimant):
                 .values(status="skipped", finished_at=now),
             ):
                 return False
-            await conn.execute(
-                delete(digest_papers).where(
-                    digest_papers.c.platform == channel.platform,
-                    digest_papers.c.workspace == channel.workspace,
-                    digest_papers.c.channel == channel.channel,
-                    digest_papers.c.day == day,
-                    digest_papers.c.message_ref.is_(None),
-                )
-            )
+            unposted = digest_papers.c.message_ref.is_(None)
+            await conn.execute(delete(digest_papers).where(self._digest(channel, day, digest_papers), unposted))
             return True
 
     async def status(self, channel: ChannelRef, day: date) -> str | None:
