@@ -20,6 +20,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
@@ -28,7 +29,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.errors import error_code
-from adapters.slack.installations import workspace_of_body
+from adapters.slack.installations import StoreInstallations, workspace_of_body
 from adapters.slack.render import SAVE_ACTION
 from bot.chat.replies import replied
 from bot.community.service import Community, Reaction
@@ -76,8 +77,11 @@ def _texts(*values: object) -> tuple[str, ...]:
 
 
 def register(app: AsyncApp, community: Community) -> None:
-    """Add the community listeners to the bolt app."""
+    """Add the community listeners to the bolt app; in multi-workspace mode, what they remember of a
+    workspace goes when it is installed again or removed."""
     people = People()
+    if isinstance(app.installation_store, StoreInstallations):
+        app.installation_store.watchers.append(partial(community.engagement.forget, "slack"))
 
     async def reaction(
         body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient, bot_user: str | None, added: bool

@@ -59,6 +59,7 @@ class StoreInstallations(AsyncInstallationStore):
         self.installations = installations
         self._installed = installed
         self._removed = removed
+        self.watchers: list[Callable[[str], None]] = []  # told each workspace installed or removed (caches)
 
     @property
     def logger(self) -> logging.Logger:
@@ -71,6 +72,7 @@ class StoreInstallations(AsyncInstallationStore):
             return  # a user-token-only authorization: paperboy keeps none
         await self.async_save_bot(bot)
         workspace = workspace_of(bot.enterprise_id, bot.team_id, bot.is_enterprise_install)
+        self._tell(workspace)
         resumed = await self._installed(workspace)
         log.info(
             "installed in Slack workspace %s%s", workspace, f"; {resumed} subscription(s) resumed" if resumed else ""
@@ -139,11 +141,16 @@ class StoreInstallations(AsyncInstallationStore):
         await self.departed(enterprise_id, team_id, False)
 
     async def _remove(self, workspace: str) -> None:
+        self._tell(workspace)
         if workspace and await self.installations.delete(PLATFORM, workspace):
             paused = await self._removed(workspace)
             log.info("uninstalled from Slack workspace %s: token deleted, %d subscription(s) paused", workspace, paused)
             return
         log.info("Slack says the app left workspace %s, which has no installation here", workspace or "(unnamed)")
+
+    def _tell(self, workspace: str) -> None:
+        for watcher in self.watchers:
+            watcher(workspace)
 
 
 def as_bot(found: Installation) -> Bot:

@@ -28,7 +28,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, Table, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.elements import BindParameter
 
@@ -55,6 +55,14 @@ class _Ask:
 
 
 @dataclass(frozen=True)
+class _Space:
+    """Where messages are looked up: a platform, and the workspace the events came from."""
+
+    platform: str
+    workspace: str
+
+
+@dataclass(frozen=True)
 class _Change:
     """An event to count, made once its message's paper is known (`ask.found`, else looked up first)."""
 
@@ -70,7 +78,7 @@ class EngagementStore:
         self._dialect = engine.dialect.name
         self._record = GroupCommit(self._write)
         self._resolve = GroupCommit(self._lookup_all)  # asked together, looked up over one connection
-        self._known: OrderedDict[tuple[str, str, str, bool], Posted] = OrderedDict()
+        self._known: OrderedDict[tuple[ChannelRef, str, bool], Posted] = OrderedDict()
 
     # -- which paper a message is about -------------------------------------------------------
 
@@ -96,16 +104,21 @@ class EngagementStore:
 
     def _ask(self, where: ChannelRef, message: str, thread_messages: bool) -> _Ask:
         """A message to find the paper of, already found when it is remembered."""
-        key = (where.platform, where.channel, message, thread_messages)
+        key = (where, message, thread_messages)
         found = self._known.get(key)
         if found is not None:
             self._known.move_to_end(key)
-            found = replace_workspace(found, where.workspace)
         return _Ask(where, message, thread_messages, found)
+
+    def forget(self, platform: str, workspace: str) -> None:
+        """Drop what is remembered of a workspace's messages: it was installed again or removed (its
+        cards may have been erased from the store meanwhile, by `paperboy forget`)."""
+        for key in [k for k in self._known if k[0].platform == platform and k[0].workspace == workspace]:
+            del self._known[key]
 
     def _remember(self, ask: _Ask) -> None:
         if ask.found is not None:
-            self._known[(ask.where.platform, ask.where.channel, ask.message, ask.thread_messages)] = ask.found
+            self._known[(ask.where, ask.message, ask.thread_messages)] = ask.found
             if len(self._known) > CACHE:
                 self._known.popitem(last=False)
 
@@ -115,20 +128,22 @@ class EngagementStore:
             await self._find(conn, asks)
 
     async def _find(self, conn: AsyncConnection, asks: list[_Ask]) -> None:
-        platforms: dict[str, list[_Ask]] = defaultdict(list)
+        spaces: dict[tuple[str, str], list[_Ask]] = defaultdict(list)
         for ask in asks:
-            platforms[ask.where.platform].append(ask)
-        for platform, group in platforms.items():
-            await self._lookup(conn, platform, group)
+            spaces[(ask.where.platform, ask.where.workspace)].append(ask)
+        for (platform, workspace), group in spaces.items():
+            await self._lookup(conn, _Space(platform, workspace), group)
 
-    async def _lookup(self, conn: AsyncConnection, platform: str, asks: list[_Ask]) -> None:
+    async def _lookup(self, conn: AsyncConnection, space: _Space, asks: list[_Ask]) -> None:
         """Where a message names its paper, first to last: a message the bot recorded (a seed), a card
         (the root of a paper's thread), on Discord a thread of its own id, and, where the caller
         knows the message is the bot's, the paper thread it is in. Then each paper's first card in
-        its channel (a digest card or a share, whichever came first)."""
+        its channel (a digest card or a share, whichever came first). All in the asker's workspace, or
+        in none ("", a channel the config file names without one)."""
+        platform = space.platform
         pairs = sorted({(a.where.channel, a.message) for a in asks})
-        seeds = await _pick(conn, paper_messages, platform, "message", pairs, "posted_at")
-        cards = await _pick(conn, threads, platform, "thread_ref", pairs, "created_at")
+        seeds = await _pick(conn, paper_messages, space, "message", pairs, "posted_at")
+        cards = await _pick(conn, threads, space, "thread_ref", pairs, "created_at")
         alone = {a.message for a in asks if platform == "discord"} | {
             a.where.channel for a in asks if a.thread_messages
         }
@@ -143,7 +158,7 @@ class EngagementStore:
                 hit = anywhere.get(ask.where.channel)
             if hit is not None:
                 found[i] = hit
-        firsts = await _first_cards(conn, platform, sorted({(c, p) for c, p, _ in found.values()}))
+        firsts = await _first_cards(conn, space, sorted({(c, p) for c, p, _ in found.values()}))
         for i, (channel, arxiv_id, own) in found.items():
             ask = asks[i]
             at = as_utc(firsts.get((channel, arxiv_id)) or own)
@@ -205,12 +220,12 @@ def _pieces(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
 
 
 async def _pick(
-    conn: AsyncConnection, table: Table, platform: str, message: str, pairs: Sequence[tuple[str, str]], at: str
+    conn: AsyncConnection, table: Table, space: _Space, message: str, pairs: Sequence[tuple[str, str]], at: str
 ) -> dict[tuple[str, str], tuple[str, str, datetime]]:
     """(channel, message) → (channel, paper, when) for the pairs `table` holds."""
     found: dict[tuple[str, str], tuple[str, str, datetime]] = {}
     for piece in _pieces(pairs):
-        rows = await conn.execute(_cards_query(table, message, at, _size(piece)), _binds(platform, piece))
+        rows = await conn.execute(_cards_query(table, message, at, _size(piece)), _binds(space, piece))
         found |= {(str(r[0]), str(r[1])): (str(r[0]), str(r[2]), r[3]) for r in rows}
     return found
 
@@ -224,10 +239,10 @@ def _size(pairs: Sequence[Any]) -> int:
     return next(size for size in SIZES if size >= len(pairs))
 
 
-def _binds(platform: str, pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+def _binds(space: _Space, pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
     padded = [*pairs, *[pairs[-1]] * (_size(pairs) - len(pairs))]
     return (
-        {"platform": platform}
+        {"platform": space.platform, "workspace": space.workspace, "none": ""}
         | {f"c{i}": c for i, (c, _) in enumerate(padded)}
         | {f"v{i}": v for i, (_, v) in enumerate(padded)}
     )
@@ -235,15 +250,18 @@ def _binds(platform: str, pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
 
 @cache
 def _each(table: Table, other: str, size: int) -> ColumnElement[bool]:
-    """`size` (channel, other) pairs of one platform, each a whole `platform = ? AND channel = ? AND
-    other = ?`, OR-ed: one index seek a pair on both engines. (SQLite seeks every combination of
+    """`size` (channel, other) pairs of one platform and workspace (or none), each a whole `platform = ?
+    AND workspace IN (?, '') AND channel = ? AND other = ?`, OR-ed: one index seek a pair on both
+    engines. (SQLite seeks every combination of
     `channel IN (…) AND other IN (…)`, scans the platform for a row-value `(channel, other) IN (…)`,
     and takes an OR apart into index seeks only when each of its terms is all equalities.)"""
     platform: BindParameter[str] = bindparam("platform")
+    workspaces = [bindparam("workspace", type_=String()), bindparam("none", type_=String())]
     return or_(
         *(
             and_(
                 table.c.platform == platform,
+                table.c.workspace.in_(workspaces),
                 table.c.channel == bindparam(f"c{i}"),
                 table.c[other] == bindparam(f"v{i}"),
             )
@@ -280,20 +298,11 @@ async def _by_thread(conn: AsyncConnection, platform: str, refs: Sequence[str]) 
 
 
 async def _first_cards(
-    conn: AsyncConnection, platform: str, papers_at: Sequence[tuple[str, str]]
+    conn: AsyncConnection, space: _Space, papers_at: Sequence[tuple[str, str]]
 ) -> dict[tuple[str, str], datetime]:
     """(channel, paper) → when the paper's first card went to that channel."""
     found: dict[tuple[str, str], datetime] = {}
     for piece in _pieces(papers_at):
-        rows = await conn.execute(_firsts_query(_size(piece)), _binds(platform, piece))
+        rows = await conn.execute(_firsts_query(_size(piece)), _binds(space, piece))
         found |= {(str(r[0]), str(r[1])): r[2] for r in rows}
     return found
-
-
-def replace_workspace(posted: Posted, workspace: str) -> Posted:
-    """A remembered message's paper, for an event from `workspace` (the cache is keyed without it)."""
-    if posted.channel.workspace == workspace:
-        return posted
-    return Posted(
-        ChannelRef(posted.channel.platform, posted.channel.channel, workspace), posted.arxiv_id, posted.posted_at
-    )

@@ -143,6 +143,32 @@ async def test_the_first_card_in_a_channel_dates_the_paper(store: PaperStore) ->
     assert await engaged.top(C1, None, None, 5) == [Engaged("2606.00001", 1, 0)]
 
 
+async def test_two_workspaces_channel_of_the_same_id_keep_their_own_cards_and_dates(store: PaperStore) -> None:
+    """Slack channel ids are unique only within a workspace: a card, its date and the remembered lookup
+    are each workspace's own; a card recorded without one (the config file's, in one-workspace mode)
+    is found from any."""
+    ledger, engaged = Ledger(store.engine), EngagementStore(store.engine)
+    there = ChannelRef("slack", "C0001", "T0002")
+    early = NOW - timedelta(days=40)
+    for ts, paper, at, team in (
+        ("100.1", "00001", early, "T0001"),
+        ("100.1", "00002", NOW, "T0002"),
+        ("200.1", "00001", NOW, "T0002"),
+    ):
+        await ledger.record_thread("slack", MessageRef("C0001", ts, ts), f"2606.{paper}", "share", at, workspace=team)
+    assert await engaged.posted(C1, "100.1") == Posted(C1, "2606.00001", early)
+    assert await engaged.posted(there, "100.1") == Posted(there, "2606.00002", NOW)  # not the remembered T0001 card
+    assert await engaged.posted(C1, "100.1") == Posted(C1, "2606.00001", early)
+    shared = await engaged.posted(there, "200.1")
+    assert shared == Posted(there, "2606.00001", NOW)  # T0001's card of that paper, 40 days before, is not T0002's
+    await engaged.record(vote(shared, "U1", message="200.1"))
+    assert await engaged.top(there, NOW - timedelta(days=7), None, 5) == [Engaged("2606.00001", 1, 0)]
+    assert await engaged.posted(ChannelRef("slack", "C0001", "T0003"), "100.1") is None
+    await ledger.record_thread("slack", MessageRef("C0009", "300.1", "300.1"), "2606.00003", "digest", NOW)
+    anywhere = ChannelRef("slack", "C0009", "T0003")
+    assert await engaged.posted(anywhere, "300.1") == Posted(anywhere, "2606.00003", NOW)
+
+
 async def test_shuffled_changes_in_batches_end_as_the_newest_change_of_each_vote(store: PaperStore) -> None:
     """Adds, removals, Slack's repeats and late retries of a few votes, recorded many at once (so a
     batch holds several changes of one vote, and later batches find it stored), against a model:

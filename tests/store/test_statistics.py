@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.store.engagement import _binds, _cards_query, _firsts_query
+from bot.store.engagement import _binds, _cards_query, _firsts_query, _Space
 from bot.store.engine import create_engine, database_url, migrate, refresh_statistics
 from bot.store.tables import paper_messages, threads
 
@@ -19,7 +19,9 @@ NOW = datetime(2026, 6, 3, tzinfo=UTC)
 
 async def plan(engine: AsyncEngine, query: Select[Any], size: int) -> str:
     pairs = [(f"C{i}", f"{i}.1") for i in range(size)]
-    sql = str(query.params(_binds("slack", pairs)).compile(engine, compile_kwargs={"literal_binds": True}))
+    sql = str(
+        query.params(_binds(_Space("slack", "T1"), pairs)).compile(engine, compile_kwargs={"literal_binds": True})
+    )
     async with engine.connect() as conn:
         return " | ".join(str(row[3]) for row in await conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
 

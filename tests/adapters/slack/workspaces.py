@@ -17,7 +17,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 
 from adapters.slack.app import SlackRuntime, create_app, slack_client
+from adapters.slack.community import register
 from adapters.slack.oauth import MultiSlack, OAuthApp, multi_slack
+from bot.community.service import Community
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.delivery.sweep import Sweeper
@@ -143,15 +145,20 @@ def fake_workspaces(fake: FakeSlack) -> None:
     fake.channel_teams = {"C0001": {"T0001", "T0002"}, "C1000": {"T0001"}, "C2000": {"T0002"}}
 
 
-async def multi_bot(store: PaperStore, fake: FakeSlack, *, interval: float = 0.0) -> AsyncIterator[MultiBot]:
-    """Start the app on a free port (use with `async for`, or through the fixture)."""
+async def multi_bot(
+    store: PaperStore, fake: FakeSlack, *, interval: float = 0.0, community: Community | None = None
+) -> AsyncIterator[MultiBot]:
+    """Start the app on a free port (use with `async for`, or through the fixture); with `community`, its
+    listeners too (votes, replies, saves)."""
     subscriptions = SubscriptionStore(store.engine)
     ledger = Ledger(store.engine)
-    chat = chat_service(store, ledger=ledger, limit=2)
+    chat = chat_service(store, ledger=ledger, limit=2, community=community)
     client = slack_client(None, fake.base_url)
     app = OAuthApp(fake.client_id, fake.client_secret, None, OAUTH_URL)
     slack = multi_slack(store.engine, sealer(KEY), app, client, interval=interval)
     bolt = create_app(chat, client, SECRET, slack.publisher, admins=("*",), oauth=slack.oauth)
+    if community is not None:
+        register(bolt, community)
     runtime = SlackRuntime(bolt, signing_secret=SECRET, port=0, host="127.0.0.1")
     await runtime.start()
     try:
