@@ -26,7 +26,14 @@ if TYPE_CHECKING:
     from bot.surfaces.suggest import Suggestion
 
 PAPER_CARD = "Paper card"
-MODAL_TITLE = "Daily digest for this channel"  # Discord: at most 45 characters
+MODAL_TITLE = {  # Discord: at most 45 characters
+    "daily": "Daily digest for this channel",
+    "weekly": "Weekly roundup for this channel",
+}
+WEEKLY = {  # the fields a weekly roundup's form words otherwise: (label, placeholder)
+    "days": ("Day (one)", "fri (the roundup's day of the week)"),
+    "limit": ("Papers in each roundup (1-50)", "5"),
+}
 LABELS = {  # field → (label ≤ 45, placeholder ≤ 100, longest value)
     "topics": ("Topics (separated by commas)", "diffusion, robotics (empty: keep the current ones)", 4000),
     "time": ("Time of day (HH:MM, 24-hour)", "09:00", 5),
@@ -128,10 +135,13 @@ class SubscribeModal(discord.ui.Modal):
     """The subscribe form: five text inputs, read by the typed command's parser; saved through the same path."""
 
     def __init__(self, surfaces: Surfaces, form: SubscribeForm) -> None:
-        super().__init__(title=MODAL_TITLE, timeout=900)
+        super().__init__(title=MODAL_TITLE[form.cadence], timeout=900)
         self._surfaces = surfaces
+        self._cadence = form.cadence
         self._inputs: dict[str, discord.ui.TextInput[SubscribeModal]] = {}
         for name, (label, placeholder, longest) in LABELS.items():
+            if form.weekly:
+                label, placeholder = WEEKLY.get(name, (label, placeholder))
             field: discord.ui.TextInput[SubscribeModal] = discord.ui.TextInput(
                 label=label,
                 custom_id=name,
@@ -145,7 +155,7 @@ class SubscribeModal(discord.ui.Modal):
             self.add_item(field)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        form = SubscribeForm(**{name: field.value or "" for name, field in self._inputs.items()})
+        form = SubscribeForm(**{name: field.value or "" for name, field in self._inputs.items()}, cadence=self._cadence)
         try:
             command = read_form(form)
         except FormErrors as exc:

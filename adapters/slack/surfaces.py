@@ -19,6 +19,7 @@ from adapters.slack.errors import error_code
 from adapters.slack.installations import workspace_of_body
 from adapters.slack.permissions import Managers
 from adapters.slack.render import Block, card_blocks, context, escape, linked, mrkdwn, plain, post_message
+from bot.chat.cadence import KINDS
 from bot.chat.replies import replied
 from bot.chat.service import Asker
 from bot.domain.channels import ChannelRef
@@ -74,21 +75,22 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
         meta = _metadata(str(view.get("private_metadata") or ""))
         channel = ChannelRef("slack", meta.get("channel", ""), meta.get("team", ""))
         user = str((body.get("user") or {}).get("id", ""))
+        form = form_values(view, cadence=meta.get("cadence", "daily"))
 
         async def saved() -> dict[str, Any]:
             """The modal's answer: the fields to fix, or the core's word on what was saved."""
             allowed = await managers.can_manage(client, user, channel.channel)
             try:
-                post = await surfaces.submit(form_values(view), Asker(channel, user, can_manage=allowed))
+                post = await surfaces.submit(form, Asker(channel, user, can_manage=allowed))
             except FormErrors as exc:
                 return {
                     "response_action": "errors",
                     "errors": {k: plain(v, ERROR_CHARS) for k, v in exc.errors.items()},
                 }
-            return {"response_action": "update", "view": result_view(post)}
+            return {"response_action": "update", "view": result_view(post, form)}
 
         def refused(line: str) -> dict[str, Any]:
-            return {"response_action": "update", "view": result_view(Post(header="paperboy", text=(line,)))}
+            return {"response_action": "update", "view": result_view(Post(header="paperboy", text=(line,)), form)}
 
         await ack(**await replied(saved(), f"the subscribe form for {channel.channel}", refused))
 
@@ -179,7 +181,7 @@ def form_view(form: SubscribeForm, channel: ChannelRef) -> dict[str, Any]:
         limit["initial_value"] = form.limit
     where = f"<#{channel.channel}>" if _CHANNEL_ID.fullmatch(channel.channel) else "this channel"
     blocks = [
-        mrkdwn(f"A daily digest of Hugging Face papers in {where}."),
+        mrkdwn(f"{KINDS[form.cadence].capitalize()} of Hugging Face papers in {where}."),
         _input(
             "topics",
             "Topics",
@@ -199,27 +201,32 @@ def form_view(form: SubscribeForm, channel: ChannelRef) -> dict[str, Any]:
             },
             optional=False,
         ),
-        _input(
-            "days",
-            "Days",
-            {
-                "type": "checkboxes",
-                "options": [_option(label, name) for name, label in zip(DAY_NAMES, DAY_LABELS, strict=True)],
-                "initial_options": [_option(DAY_LABELS[d], DAY_NAMES[d]) for d in sorted(days)],
-            },
-            optional=False,
-        ),
-        _input("limit", "Papers in each digest (1–50)", limit, optional=True),
+        _input("days", "Day" if form.weekly else "Days", _days_element(form, days), optional=False),
+        _input("limit", f"Papers in each {'roundup' if form.weekly else 'digest'} (1–50)", limit, optional=True),
     ]
+    meta = {"channel": channel.channel, "team": channel.workspace, "cadence": form.cadence}
     return {
         "type": "modal",
         "callback_id": FORM,
-        "title": _text("Daily digest"),
+        "title": _text(_title(form)),
         "submit": _text("Save"),
         "close": _text("Cancel"),
-        "private_metadata": json.dumps({"channel": channel.channel, "team": channel.workspace}),
+        "private_metadata": json.dumps(meta),
         "blocks": blocks[:MODAL_BLOCKS],
     }
+
+
+def _title(form: SubscribeForm) -> str:
+    return "Weekly roundup" if form.weekly else "Daily digest"
+
+
+def _days_element(form: SubscribeForm, days: frozenset[int]) -> dict[str, Any]:
+    """The days as checkboxes; a weekly roundup's one day as a menu."""
+    options = [_option(label, name) for name, label in zip(DAY_NAMES, DAY_LABELS, strict=True)]
+    if form.weekly:
+        day = min(days, default=4)
+        return {"type": "static_select", "options": options, "initial_option": options[day]}
+    return {"type": "checkboxes", "options": options, "initial_options": [options[d] for d in sorted(days)]}
 
 
 def _day_set(days: str) -> frozenset[int]:
@@ -237,8 +244,9 @@ def _metadata(text: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
-def form_values(view: dict[str, Any]) -> SubscribeForm:
-    """The submitted modal's fields as the form's text (what `state.values[block_id][action_id]` holds)."""
+def form_values(view: dict[str, Any], *, cadence: str = "daily") -> SubscribeForm:
+    """The submitted modal's fields as the form's text (what `state.values[block_id][action_id]` holds),
+    for the `cadence` the form was opened for."""
     values: dict[str, Any] = (view.get("state") or {}).get("values") or {}
 
     def element(block_id: str) -> dict[str, Any]:
@@ -246,13 +254,16 @@ def form_values(view: dict[str, Any]) -> SubscribeForm:
         return found if isinstance(found, dict) else {}
 
     zone = element("timezone").get("selected_option") or {}
-    days = [str(o.get("value", "")) for o in element("days").get("selected_options") or []]
+    picked = element("days")
+    chosen = picked.get("selected_options") or [picked.get("selected_option") or {}]  # checkboxes, or a menu
+    days = [str(o.get("value", "")) for o in chosen if isinstance(o, dict) and o.get("value")]
     return SubscribeForm(
         topics=str(element("topics").get("value") or ""),
         time=str(element("time").get("selected_time") or ""),
         timezone=str(zone.get("value") or ""),
         days=",".join(days),
         limit=str(element("limit").get("value") or ""),
+        cadence="weekly" if cadence == "weekly" else "daily",
     )
 
 
@@ -261,7 +272,7 @@ def zone_options(typed: str) -> list[dict[str, Any]]:
     return [_option(zone, zone) for zone in zone_choices(typed)]
 
 
-def result_view(post: Post) -> dict[str, Any]:
+def result_view(post: Post, form: SubscribeForm) -> dict[str, Any]:
     """What the modal shows once the form is saved (or refused): the core's answer."""
     _, blocks = post_message(post)
-    return {"type": "modal", "title": _text("Daily digest"), "close": _text("Done"), "blocks": blocks[:MODAL_BLOCKS]}
+    return {"type": "modal", "title": _text(_title(form)), "close": _text("Done"), "blocks": blocks[:MODAL_BLOCKS]}

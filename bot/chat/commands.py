@@ -223,7 +223,7 @@ def parse_subscribe(text: str) -> Subscribe:
     i = 0
     while i < len(tokens):
         token, quoted = tokens[i]
-        if not quoted and token.lower() == "on" and i + 1 < len(tokens) and _weekday(tokens[i + 1][0]):
+        if not quoted and token.lower() == "on" and i + 1 < len(tokens) and is_weekday(tokens[i + 1][0]):
             _close(words, topics)
             _option(options, "on", tokens[i + 1][0])
             i += 2
@@ -295,12 +295,12 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
             text, "`follow` needs a topic or an author, such as `follow diffusion -robotics` or `follow author:LeCun`."
         )
     try:
-        return Follow(checked_topics(_tokens_by_comma(rest)))
+        return Follow(checked_topics(comma_parts(rest)))
     except UsageError as exc:
         return Unknown(text, str(exc))
 
 
-def _tokens_by_comma(text: str) -> list[str]:
+def comma_parts(text: str) -> list[str]:
     """The comma-separated parts of `text`; a quoted run is a part of its own, commas and all."""
     parts: list[str] = []
     words: list[str] = []
@@ -318,7 +318,7 @@ def _tokens_by_comma(text: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
-def _weekday(word: str) -> bool:
+def is_weekday(word: str) -> bool:
     try:
         parse_weekday(word)
     except ValueError:

@@ -261,7 +261,8 @@ class ChatService:
                 header="paperboy", text=("This channel's digest is managed by the config file; remove it there.",)
             )
         await self._subscriptions.remove(asker.channel)
-        return Post(header="paperboy", text=("Unsubscribed: no more daily digests here.",))
+        kind = KINDS[current.cadence].removeprefix("a ")
+        return Post(header="paperboy", text=(f"Unsubscribed: no more {kind}s here.",))
 
     async def _settings(self, asker: Asker) -> Post:
         current = await self._subscriptions.get(asker.channel)

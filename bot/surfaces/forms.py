@@ -1,18 +1,19 @@
 """The subscribe form: five fields read by the typed command's own parser, each error kept with its field.
 
-`/papers subscribe diffusion, robots at 09:00 tz Europe/Berlin days mon-fri top 5` and a form with
-topics "diffusion, robots", time "09:00", zone "Europe/Berlin", days "mon-fri" and limit "5" save
-the same subscription: the form is turned into that text and parsed by `parse_subscribe`. Each
+`/papers subscribe daily diffusion, robots at 09:00 tz Europe/Berlin days mon-fri top 5` and a form
+with topics "diffusion, robots", time "09:00", zone "Europe/Berlin", days "mon-fri" and limit "5"
+save the same subscription: the form is turned into that text and parsed by `parse_subscribe`. Each
 field is first parsed alone, so a mistake is reported on the field that holds it. An empty field
 means what leaving the option out of the typed command means: keep the channel's current value
-(or the default).
+(or the default). A channel with a weekly roundup gets the roundup's form: its days field holds the
+one day (`weekly … on fri`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
-from bot.chat.commands import Subscribe, parse_subscribe
+from bot.chat.commands import Subscribe, comma_parts, is_weekday, parse_subscribe
 from bot.delivery.subscriptions import Subscription
 from bot.domain.errors import UsageError
 from bot.domain.zones import zone_choices
@@ -31,6 +32,7 @@ class SubscribeForm:
     timezone: str = ""
     days: str = ""
     limit: str = ""
+    cadence: str = "daily"  # what the form is for (not a field: the channel's, carried through the form)
 
     @classmethod
     def of(cls, current: Subscription | None) -> SubscribeForm:
@@ -38,16 +40,21 @@ class SubscribeForm:
         if current is None:
             return cls()
         return cls(
-            topics=", ".join(current.topics),
+            topics=", ".join(_quoted(t) if "," in t else t for t in current.topics),  # a topic with a comma stays one
             time=current.time,
             timezone=current.timezone,
             days=current.days,
             limit=str(current.limit),
+            cadence=current.cadence,
         )
+
+    @property
+    def weekly(self) -> bool:
+        return self.cadence == "weekly"
 
     def typed(self) -> str:
         """The form as the `subscribe` text a person would type (each value quoted, so it stays one value)."""
-        return " ".join(part for name in FIELDS if (part := self.part(name)))
+        return " ".join([self.cadence, *(p for name in FIELDS if (p := self.part(name)))])
 
     def part(self, name: str) -> str:
         """One field as the typed command's words (empty when the field is)."""
@@ -55,7 +62,9 @@ class SubscribeForm:
         if not value:
             return ""
         if name == "topics":
-            return ", ".join(_quoted(topic) for topic in value.split(","))
+            return ", ".join(_quoted(topic) for topic in comma_parts(value))
+        if name == "days" and self.weekly:
+            return f"on {_quoted(value)}"
         return f"{OPTION[name]} {_quoted(value)}"
 
 
@@ -74,13 +83,15 @@ def _quoted(value: str) -> str:
 def read_form(form: SubscribeForm) -> Subscribe:
     """The subscription a form asks for, parsed exactly as the typed command is; FormErrors names each bad field."""
     errors: dict[str, str] = {}
-    for field in fields(form):
-        part = form.part(field.name)
+    for name in FIELDS:
+        part = form.part(name)
         if part:
             try:
                 parse_subscribe(part)
             except UsageError as exc:
-                errors[field.name] = _with_zones(str(exc), form.timezone) if field.name == "timezone" else str(exc)
+                errors[name] = _with_zones(str(exc), form.timezone) if name == "timezone" else str(exc)
+    if form.weekly and form.days.strip() and not is_weekday(form.days.strip()):
+        errors["days"] = f"a weekly roundup comes one day a week: pick one day, such as fri (not “{form.days.strip()}”)"
     if errors:
         raise FormErrors(errors)
     return parse_subscribe(form.typed())

@@ -15,12 +15,14 @@ from bot.surfaces.forms import FormErrors, SubscribeForm, read_form
 
 def test_a_form_reads_as_the_typed_command() -> None:
     form = SubscribeForm(topics="diffusion, robots", time="9:00", timezone="Europe/Berlin", days="mon,wed", limit="5")
-    typed = parse_subscribe("diffusion, robots at 9:00 tz Europe/Berlin days mon,wed top 5")
-    assert read_form(form) == typed == Subscribe(("diffusion", "robots"), "09:00", "Europe/Berlin", "mon,wed", 5)
+    typed = parse_subscribe("daily diffusion, robots at 9:00 tz Europe/Berlin days mon,wed top 5")
+    assert read_form(form) == typed
+    assert typed == Subscribe(("diffusion", "robots"), "09:00", "Europe/Berlin", "mon,wed", 5, cadence="daily")
 
 
 def test_an_empty_form_changes_nothing_as_an_empty_subscribe_does() -> None:
-    assert read_form(SubscribeForm()) == parse_subscribe("") == Subscribe()
+    assert read_form(SubscribeForm()) == parse_subscribe("daily") == Subscribe(cadence="daily")
+    assert read_form(SubscribeForm(cadence="weekly")) == parse_subscribe("weekly") == Subscribe(cadence="weekly")
 
 
 def test_a_topic_that_reads_like_an_option_stays_a_topic() -> None:
@@ -57,8 +59,31 @@ def test_a_form_is_filled_in_with_the_current_subscription() -> None:
     current = Subscription(ChannelRef("slack", "C1"), ("diffusion", "robots"), "08:30", "Asia/Tokyo", "mon,fri", 7)
     form = SubscribeForm.of(current)
     assert form == SubscribeForm("diffusion, robots", "08:30", "Asia/Tokyo", "mon,fri", "7")
-    assert read_form(form) == Subscribe(("diffusion", "robots"), "08:30", "Asia/Tokyo", "mon,fri", 7)
+    assert read_form(form) == Subscribe(("diffusion", "robots"), "08:30", "Asia/Tokyo", "mon,fri", 7, "daily")
     assert SubscribeForm.of(None) == SubscribeForm()
+
+
+def test_a_topic_with_a_comma_comes_back_from_the_form_as_one_topic() -> None:
+    topics = ("graph neural networks, GNN", "robots")
+    current = Subscription(ChannelRef("slack", "C1"), topics, "08:30", "UTC", "mon", 5)
+    form = SubscribeForm.of(current)
+    assert form.topics == "“graph neural networks, GNN”, robots"
+    assert read_form(form).topics == ("graph neural networks, GNN", "robots")
+    assert read_form(SubscribeForm(topics='"a, b", c')).topics == ("a, b", "c")  # as typed into the form
+
+
+def test_a_weekly_roundups_form_keeps_it_weekly_with_its_one_day() -> None:
+    current = Subscription(
+        ChannelRef("slack", "C1"), ("diffusion",), "16:00", "Europe/Berlin", "fri", 5, cadence="weekly"
+    )
+    form = SubscribeForm.of(current)
+    assert form.cadence == "weekly" and form.days == "fri"
+    changed = SubscribeForm(form.topics, form.time, form.timezone, "thu", "3", cadence="weekly")
+    assert read_form(changed) == parse_subscribe("weekly diffusion at 16:00 tz Europe/Berlin on thu top 3")
+    with pytest.raises(FormErrors) as caught:
+        read_form(SubscribeForm(days="mon,fri", cadence="weekly"))
+    assert list(caught.value.errors) == ["days"]
+    assert "one day a week" in caught.value.errors["days"]
 
 
 @pytest.mark.parametrize(

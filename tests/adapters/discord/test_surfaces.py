@@ -159,6 +159,23 @@ async def test_a_bare_subscribe_opens_the_form_and_saves_what_typing_saves(disco
     }
 
 
+async def test_a_weekly_roundups_form_keeps_it_weekly(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    await fake.slash("subscribe", {"topics": "diffusion", "cadence": "weekly"})
+    await fake.wait_for(lambda: fake.followups())
+    await fake.slash("subscribe")
+    await fake.wait_for(lambda: fake.answers(9))
+    modal = fake.last_modal()
+    assert modal["title"] == "Weekly roundup for this channel"
+    values = {k: str(v.get("value") or "") for k, v in modal_inputs(modal).items()}
+    assert values["days"] == "fri"
+    await fake.submit_modal(values | {"limit": "3"})
+    await fake.wait_for(lambda: len(fake.followups()) == 2)
+    assert "weekly roundup" in shown(fake.followups()[-1])
+    [saved] = await discord_bot.subscriptions.all()
+    assert (saved.cadence, saved.days, saved.limit) == ("weekly", "fri", 3)
+
+
 async def test_the_form_holds_the_longest_topics_a_channel_may_have(discord_bot: DiscordBot) -> None:
     """Ten topics of up to 200 characters are allowed; the form shows them whole (it cut them at 1,000
     characters, and saving it with only the time changed dropped what was cut)."""

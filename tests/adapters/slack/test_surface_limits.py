@@ -43,7 +43,7 @@ def broken(change: str) -> dict[str, Any]:
 
 def test_our_form_and_answers_are_within_the_limits() -> None:
     assert check_view(VIEW) is None
-    assert check_view(result_view(Post(header="x" * 500, text=("<!channel>",) * 200))) is None
+    assert check_view(result_view(Post(header="x" * 500, text=("<!channel>",) * 200), SubscribeForm())) is None
     assert check_options(zone_options("")) is None
     assert check_view_errors(VIEW, {"limit": "too many"}) is None
     assert check_view_errors(VIEW, {"nowhere": "too many"}) is not None

@@ -227,6 +227,22 @@ async def test_submitting_the_form_saves_what_the_typed_command_saves(slack_bot:
     )
 
 
+async def test_a_weekly_roundups_form_picks_its_day_and_saves_it_weekly(slack_bot: SlackBot) -> None:
+    await command(slack_bot, "subscribe weekly diffusion on fri at 16:00")
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    await command(slack_bot, "subscribe")
+    view = await opened_view(slack_bot)
+    assert view["title"]["text"] == "Weekly roundup"
+    day = inputs(view)["days"]
+    assert day["type"] == "static_select" and day["initial_option"]["value"] == "fri"
+    sent = filled(view, topics="diffusion", time="16:00", zone="UTC", days=[], limit="3")
+    sent["state"]["values"]["days"] = {"days": {"type": "static_select", "selected_option": day["options"][3]}}
+    answer = await submit(slack_bot, sent)
+    assert answer["response_action"] == "update" and "weekly roundup" in shown(answer["view"])
+    saved = await slack_bot.subscriptions.get(ChannelRef("slack", "C0001"))
+    assert saved is not None and (saved.cadence, saved.days, saved.limit, saved.time) == ("weekly", "thu", 3, "16:00")
+
+
 async def test_mistakes_are_shown_in_the_form_and_nothing_is_saved(slack_bot: SlackBot) -> None:
     await command(slack_bot, "subscribe")
     view = await opened_view(slack_bot)
