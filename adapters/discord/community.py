@@ -104,7 +104,14 @@ class DiscordCommunity:
         where = ChannelRef("discord", str(payload.channel_id), str(payload.guild_id))
         emoji = str(payload.emoji)
         event = Reaction(
-            where, str(payload.message_id), str(payload.user_id), emoji, added, datetime.now(UTC), bot_message
+            where,
+            str(payload.message_id),
+            str(payload.user_id),
+            emoji,
+            added,
+            datetime.now(UTC),
+            bot_message,
+            burst=bool(getattr(payload, "burst", False)),
         )
         try:
             await self.community.reaction(event)
@@ -114,8 +121,8 @@ class DiscordCommunity:
     async def message(self, message: discord.Message) -> None:
         """A person's message in a thread: a reply, when the thread is a paper's."""
         channel = message.channel
-        if message.author.bot or message.guild is None or not _in_thread(channel):
-            return
+        if message.author.bot or message.guild is None or message.is_system() or not _in_thread(channel):
+            return  # a bot's, a direct message, a notice (a pin, a rename, someone added), or not in a thread
         where = ChannelRef("discord", str(channel.id), str(message.guild.id))
         try:
             await self.community.reply(

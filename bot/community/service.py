@@ -35,7 +35,8 @@ class Reaction:
 
     `where` is the channel the message is in; on Discord a message inside a thread names the thread.
     `bot_message`: the adapter knows the message is the bot's own (Discord tells the author), so any
-    of the bot's messages in a paper's thread counts (the seed, its answers there).
+    of the bot's messages in a paper's thread counts (the seed, its answers there). `burst`: a Discord
+    super reaction, which a person may put beside the normal one of the same emoji: a reaction of its own.
     """
 
     where: ChannelRef
@@ -45,6 +46,12 @@ class Reaction:
     added: bool
     at: datetime
     bot_message: bool = False
+    burst: bool = False
+
+    @property
+    def key(self) -> str:
+        """The reaction as votes are stored: the emoji, a super reaction's marked."""
+        return f"{self.emoji} (super)" if self.burst else self.emoji
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ class Community:
         posted = await self.engagement.count(
             event.where,
             event.message,
-            lambda paper: Vote(paper, event.user, event.message, event.emoji, event.added, event.at),
+            lambda paper: Vote(paper, event.user, event.message, event.key, event.added, event.at),
             thread_messages=event.bot_message,
         )
         if posted is None:

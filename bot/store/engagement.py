@@ -290,7 +290,9 @@ async def _by_thread(conn: AsyncConnection, platform: str, refs: Sequence[str]) 
     for piece in _pieces(refs):
         rows = await conn.execute(
             select(threads.c.thread_ref, threads.c.channel, threads.c.arxiv_id, threads.c.created_at).where(
-                threads.c.platform == platform, threads.c.thread_ref.in_(list(piece))
+                threads.c.platform == platform,
+                threads.c.thread_ref.in_(list(piece)),
+                threads.c.thread_ref != threads.c.channel,  # a card that stood alone (before 2026-11-30) claims none
             )
         )
         found |= {str(r[0]): (str(r[1]), str(r[2]), r[3]) for r in rows}

@@ -373,6 +373,10 @@ class Ledger(Claimant):
     async def record_thread(
         self, platform: str, root: MessageRef, arxiv_id: str, origin: str, now: datetime, *, workspace: str = ""
     ) -> None:
+        """The thread a card started is about its paper. A card that started none (posted inside a thread,
+        a direct message: its thread is its channel) claims nothing: that channel is not the paper's."""
+        if root.thread == root.channel:
+            return
         stmt = insert_for(self._dialect, threads).on_conflict_do_nothing(
             index_elements=["platform", "workspace", "channel", "thread_ref"]
         )
@@ -396,7 +400,9 @@ class Ledger(Claimant):
         `channel` may be unknown (None) where thread ids are unique on their own, as on Discord;
         `workspace` narrows it to one workspace's threads where known.
         """
-        query = select(threads.c.arxiv_id).where(threads.c.platform == platform, threads.c.thread_ref == thread)
+        query = select(threads.c.arxiv_id).where(
+            threads.c.platform == platform, threads.c.thread_ref == thread, threads.c.thread_ref != threads.c.channel
+        )
         if channel is not None:
             query = query.where(threads.c.channel == channel)
         if workspace is not None:

@@ -111,7 +111,7 @@ class Progress:
                 "created_at": now,
             }
             for channel, _, pid, now, root, _ in items
-            if root is not None
+            if root is not None and root.thread != root.channel  # a card that stands alone starts no thread
         ]
         async with self._engine.begin() as conn:
             if cards:
@@ -124,7 +124,8 @@ class Progress:
                 stmt = insert_for(self._dialect, threads).on_conflict_do_nothing(
                     index_elements=["platform", "workspace", "channel", "thread_ref"]
                 )
-                await conn.execute(stmt, threads_started)
+                if threads_started:
+                    await conn.execute(stmt, threads_started)
             if seeds:
                 await conn.execute(update(digest_papers).where(*paper).values(seeded_at=bindparam("now")), seeds)
             if seed_messages:

@@ -388,17 +388,18 @@ class FakeDiscord:
         added: bool = True,
         author: str | None = BOT_ID,
         bot: bool = False,
+        burst: bool = False,
     ) -> None:
         """MESSAGE_REACTION_ADD (with the member and the message's author, as Discord sends them) or
-        MESSAGE_REACTION_REMOVE (neither)."""
+        MESSAGE_REACTION_REMOVE (neither); `burst`: a super reaction (type 1)."""
         data: dict[str, Any] = {
             "user_id": user,
             "channel_id": channel,
             "message_id": message,
             "guild_id": GUILD_ID,
             "emoji": {"id": None, "name": emoji},
-            "burst": False,
-            "type": 0,
+            "burst": burst,
+            "type": 1 if burst else 0,
         }
         if added:
             data["member"] = {
@@ -413,9 +414,13 @@ class FakeDiscord:
                 data["message_author_id"] = author
         await self.dispatch("MESSAGE_REACTION_ADD" if added else "MESSAGE_REACTION_REMOVE", data)
 
-    async def say(self, channel: str, *, user: str = HUMAN_ID, bot: bool = False, message_id: str | None = None) -> str:
-        """MESSAGE_CREATE from someone in a channel or thread, with no content (no message-content intent)."""
+    async def say(
+        self, channel: str, *, user: str = HUMAN_ID, bot: bool = False, message_id: str | None = None, kind: int = 0
+    ) -> str:
+        """MESSAGE_CREATE from someone in a channel or thread, with no content (no message-content intent);
+        `kind`: the message type (0 a message; 6 a pin notice, 4 a rename, 1 someone added: system messages)."""
         message = self._message(channel, {"content": ""}, author=_user(user, bot=bot))
+        message["type"] = kind
         if message_id is not None:
             message["id"] = message_id
         message["member"] = {"roles": [], "joined_at": now_iso(), "deaf": False, "mute": False, "flags": 0}

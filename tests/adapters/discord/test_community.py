@@ -145,3 +145,42 @@ async def test_the_bot_keeps_no_copy_of_the_buttons_it_sends(discord_bot: Discor
     assert discord_bot.bot.persistent_views == []
     await discord_bot.fake.click(f"save:{PAPER}")
     assert "Saved “GrepSeek" in await answer(discord_bot, 3)
+
+
+async def test_notices_in_a_papers_thread_are_not_replies(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    _, thread, _ = await shared(discord_bot)
+    for kind in (6, 4, 1):  # a pin notice, a rename, someone added: "sent" by whoever did it
+        await fake.say(thread, user=BEA, kind=kind)
+    await fake.say(thread, user=CAL)  # a reply, after them
+    await counted(discord_bot, [Engaged(PAPER, 0, 1)])
+
+
+async def test_a_super_reaction_is_a_reaction_of_its_own(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    card, _, _ = await shared(discord_bot)
+    await fake.react(TEXT_ID, card)  # ada's 👍
+    await fake.react(TEXT_ID, card, burst=True)  # and her super 👍
+    await counted(discord_bot, [Engaged(PAPER, 1, 0)])
+    await fake.react(TEXT_ID, card, added=False, burst=True)  # the super one taken off: the 👍 stays on
+    await fake.react(TEXT_ID, card, user=BEA)
+    await counted(discord_bot, [Engaged(PAPER, 2, 0)])
+    await fake.react(TEXT_ID, card, added=False)
+    await counted(discord_bot, [Engaged(PAPER, 1, 0)])
+
+
+async def test_a_card_shared_inside_a_papers_thread_leaves_the_thread_that_papers(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    _, thread, _ = await shared(discord_bot)
+    await fake.click("share:2605.31264", channel=thread)  # another paper's card, posted inside the thread
+    await fake.wait_for(lambda: len(fake.followups()) == 2)
+    inside = str(fake.stored[thread][-1]["id"])
+    await fake.say(thread, user=BEA)  # a reply in the first paper's thread
+    await counted(discord_bot, [Engaged(PAPER, 0, 1)])
+    await fake.react(thread, inside, user=CAL)  # a vote on the card inside is that card's paper's
+    there = ChannelRef("discord", thread, GUILD_ID)
+    deadline = time.monotonic() + 5
+    while list(await discord_bot.community.engagement.top(there, None, None, 10)) != [Engaged("2605.31264", 1, 0)]:
+        assert time.monotonic() < deadline, "the vote on the card inside the thread was not counted"
+        await asyncio.sleep(0.02)
+    assert await discord_bot.ledger.thread_paper("discord", None, thread) == PAPER
