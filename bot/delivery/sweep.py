@@ -32,6 +32,17 @@ from bot.store.papers import PaperStore
 log = logging.getLogger("paperboy.sweep")
 
 
+async def given_up(ledger: Ledger, due: Due, key: date, status: str | None, now: datetime, what: str) -> bool:
+    """Whether a delivery past its window that failed, or was claimed by a process that stopped (its
+    lease ran out), is given up: never posted late. `what` names it in the log."""
+    if now < due.window_end or status not in ("failed", "claimed"):
+        return False
+    if await ledger.give_up(due.subscription.channel, key, now):
+        why = "it kept failing" if status == "failed" else "its process stopped and none took it over"
+        log.warning("%s given up: %s until %s", what, why, due.window_end)
+    return True
+
+
 @dataclass(frozen=True)
 class Due:
     subscription: Subscription
@@ -136,10 +147,7 @@ class Sweeper:
             return "nothing"  # due before the subscription (or its new schedule) began: neither owed nor missed
         if now >= due.window_end and status is None:
             return Skip(f"missed: nothing was delivered between {due.due:%H:%M} and {due.window_end:%H:%M} UTC")
-        if now >= due.window_end and status in ("failed", "claimed"):  # claimed: given up once its lease ran out
-            if await self._ledger.give_up(channel, due.day, now):
-                why = "it kept failing" if status == "failed" else "its process stopped and none took it over"
-                log.warning("digest for %s on %s given up: %s until %s", channel, due.day, why, due.window_end)
+        if await given_up(self._ledger, due, due.day, status, now, f"digest for {channel} on {due.day}"):
             return "nothing"
         listed = len(await self._store.listing(due.day))
         partial = listed < self._policy.min_papers and not utc_day_over(due.day, now)

@@ -74,8 +74,8 @@ class Roundup(Digest):
 
     def _line(self) -> str:
         """The line under the header (every platform shows it): what the roundup holds, and what the store lacks."""
-        line = self._holds()
-        return f"{line}. {lacking(self.missing)}" if self.missing and self.papers else line
+        line = self._holds()  # (a week with nothing listed says what the store lacks in its empty line)
+        return f"{line}. {lacking(self.missing)}" if self.missing and self.listed else line
 
     def _holds(self) -> str:
         if not self.listed:

@@ -19,7 +19,7 @@ from typing import Literal
 
 from bot.delivery.digest_delivery import DeliveryResult, Wanted
 from bot.delivery.subscriptions import SubscriptionStore
-from bot.delivery.sweep import Due, Skip, dues, utc_day_over
+from bot.delivery.sweep import Due, Skip, dues, given_up, utc_day_over
 from bot.domain.config import ScheduleConfig
 from bot.roundup.delivery import RoundupDelivery
 from bot.roundup.roundup import missing_days
@@ -87,9 +87,9 @@ class WeeklySweeper:
         since = due.subscription.since
         if status is None and since is not None and due.due < since:
             return "nothing"  # due before the subscription (or its new schedule) began
-        if now >= due.window_end and status == "failed":
-            if await self._ledger.give_up(channel, week_key(monday), now):
-                log.warning("roundup for %s given up: it kept failing until %s", channel, due.window_end)
+        if await given_up(
+            self._ledger, due, week_key(monday), status, now, f"roundup of {week_name(monday)} for {channel}"
+        ):
             return "nothing"
         today = now.date()
         missing = await missing_days(self._store, monday, today)

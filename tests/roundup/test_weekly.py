@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.delivery.digest import DigestOptions, Matches
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.delivery.sweep import Sweeper
@@ -17,6 +18,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.config import ScheduleConfig
 from bot.domain.models import Listing, Paper
 from bot.roundup.delivery import RoundupDelivery
+from bot.roundup.roundup import WeekMatches, roundup_of
 from bot.roundup.week import week_key
 from bot.roundup.weekly import WeeklySweeper, describe
 from bot.search.service import SearchService
@@ -215,6 +217,22 @@ async def test_a_roundup_cut_short_is_finished_by_another_replica_posting_nothin
     assert len(keys) == len(set(keys)) == 8
 
 
+async def test_a_roundup_cut_short_is_given_up_past_its_window_not_posted_late(world: World) -> None:
+    await list_week(world.store, WEEK_23)
+    channel = await subscribe(world, "CLATE", timezone="UTC", limit=3)
+    dying = RecordingPublisher(crash_at=3)
+    _, weekly = world.sweepers("replica-a", dying)
+    world.clock.now = utc(2026, 6, 5, 16, 5)  # Friday 16:05, due at 16:00
+    with pytest.raises(Crash):
+        await weekly.sweep(world.clock.now)
+    posted = len(dying.keys("CLATE"))
+    world.clock.now = utc(2026, 6, 6, 9)  # Saturday 09:00: Friday's window ended at midnight
+    _, other = world.sweepers("replica-b", dying)
+    assert await other.sweep(world.clock.now) == []
+    assert len(dying.keys("CLATE")) == posted
+    assert await Ledger(world.store.engine).status(channel, week_key(WEEK_23)) == "skipped"
+
+
 async def test_a_channel_that_changed_cadence_gets_both_its_daily_and_its_roundup(world: World) -> None:
     await list_week(world.store, WEEK_23)
     channel = ChannelRef("slack", "CBOTH")
@@ -229,3 +247,14 @@ async def test_a_channel_that_changed_cadence_gets_both_its_daily_and_its_roundu
     assert await ledger.status(channel, WEEK_23) == "done"  # the daily digest of Monday 1 June
     assert await ledger.status(channel, week_key(WEEK_23)) == "done"  # the roundup of the week of 1 June
     assert world.headers("CBOTH") == Counter({"2026-06-01": 1, week_key(WEEK_23).isoformat(): 1})
+
+
+def test_an_empty_roundup_still_names_the_days_the_store_lacks() -> None:
+    listed = WeekMatches(WEEK_23, Matches(WEEK_23, (), listed=24, upvoted=24, most_upvotes=50), (date(2026, 6, 2),))
+    post = roundup_of(listed, DigestOptions(topics=("robotics",), limit=5), set(), date(2026, 6, 5)).to_post()
+    assert post.empty == "None of the papers of week 23 (1–7 June 2026) is on “robotics”."
+    assert post.subheader is not None and "Tuesday 2 June is not in the store" in post.subheader
+    nothing = WeekMatches(WEEK_23, Matches(WEEK_23, (), listed=0, upvoted=0, most_upvotes=0), (date(2026, 6, 2),))
+    post = roundup_of(nothing, DigestOptions(limit=5), set(), date(2026, 6, 5)).to_post()
+    assert post.empty is not None and "Tuesday 2 June is not in the store" in post.empty  # said once, there
+    assert post.subheader == "Hugging Face Daily Papers · no papers listed this week"
