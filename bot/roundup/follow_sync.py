@@ -51,19 +51,20 @@ class FollowSources:
         self._clock = clock
 
     async def refresh(self, synced: Collection[date] = ()) -> FollowSyncReport:
-        """Fetch the listing days of followed papers (but those in `synced`, just fetched) and their versions."""
+        """Fetch each followed paper's latest listing day (but those in `synced`, just fetched), where
+        Hugging Face counts its upvotes and links its code now, however long before its card that day
+        was (a roundup's papers, a shared older paper), and the papers' versions from arXiv."""
         report = FollowSyncReport()
         if not self._days:
             return report
         now = self._clock()
         followed = await self._follows.following(now - timedelta(days=self._days))
         ids = sorted({f.arxiv_id for f in followed})
-        oldest = (now - timedelta(days=self._days + 1)).date()
         days: set[date] = set()
         for arxiv_id in ids:
             paper = await self._store.get(arxiv_id)
-            if paper is not None:
-                days.update(d for d in paper.listed_on if d >= oldest and d not in synced)
+            if paper is not None and paper.listed_on and max(paper.listed_on) not in synced:
+                days.add(max(paper.listed_on))
         if days:
             result = await self._syncer.sync(sorted(days))
             report.days = sorted(days)

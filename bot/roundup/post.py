@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.delivery.digest_delivery import Wanted
 from bot.delivery.subscriptions import Subscription
@@ -14,11 +15,20 @@ from bot.roundup.weekly import describe
 
 
 async def post_roundup(
-    parts: Parts, publishers: Mapping[str, Publisher], subscription: Subscription, day: date | None
+    parts: Parts,
+    publishers: Mapping[str, Publisher],
+    subscription: Subscription,
+    day: date | None,
+    now: datetime | None = None,
 ) -> tuple[str, bool]:
-    """Deliver the roundup of `day`'s ISO week (default: the week a roundup due today covers); what
-    happened in words, and whether it went well. Once only: a second call posts nothing."""
-    monday = day - timedelta(days=day.weekday()) if day else covered_monday(datetime.now(UTC).date())
+    """Deliver the roundup of `day`'s ISO week (default: the week a roundup due today, in the channel's
+    time zone, covers); what happened in words, and whether it went well. Once only: a second call
+    posts nothing."""
+    if day is None:
+        today = (now or datetime.now(UTC)).astimezone(ZoneInfo(subscription.timezone)).date()
+        monday = covered_monday(today)
+    else:
+        monday = day - timedelta(days=day.weekday())
     delivery = roundup_delivery(parts, publishers)
     wanted = Wanted(subscription.channel, subscription.options(), week_key(monday))
     [result] = await delivery.deliver_many([wanted], retry_stopped=True)

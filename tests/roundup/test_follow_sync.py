@@ -65,3 +65,20 @@ async def test_a_sync_refetches_followed_days_and_reads_arxiv_versions(store: Pa
         before = len(api.requests)
         assert (await FollowSources(follows, store, syncer, arxiv, 0, clock).refresh()).days == []
         assert len(api.requests) == before  # follow_days = 0: a living thread asks for nothing
+
+
+async def test_a_card_of_a_paper_listed_long_before_it_has_its_listing_day_fetched(
+    store: PaperStore, sleeps: Sleeps
+) -> None:
+    """A roundup on Thursday 11 June carries papers of Monday 1 June; a share may be of an older paper."""
+    api = FakePapersApi.recorded({"2026-06-01"})
+    async with httpx.AsyncClient(transport=api.transport(), base_url="https://huggingface.co") as client:
+        syncer = Syncer(store, HuggingFace(client, policy=FAST, sleep=sleeps), None, SearchService(store))
+        await store.save_listings(listings_of("2026-06-01"), fetched=[date(2026, 6, 1)])
+        follows = FollowStore(store.engine)
+        card = datetime(2026, 6, 11, 16, tzinfo=UTC)
+        await follows.record(CHANNEL, PAPER, MessageRef("CSYNC", "1", "1"), AsPosted(3, 38, None, "as posted"), card)
+        for days_on in (0, 3, 6):
+            sources = FollowSources(follows, store, syncer, None, 7, Clock(card + timedelta(days=days_on)))
+            report = await sources.refresh()
+            assert report.days == [date(2026, 6, 1)] and report.failed == []

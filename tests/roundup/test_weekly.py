@@ -18,6 +18,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.config import ScheduleConfig
 from bot.domain.models import Listing, Paper
 from bot.roundup.delivery import RoundupDelivery
+from bot.roundup.post import post_roundup
 from bot.roundup.roundup import WeekMatches, roundup_of
 from bot.roundup.week import week_key
 from bot.roundup.weekly import WeeklySweeper, describe
@@ -258,3 +259,30 @@ def test_an_empty_roundup_still_names_the_days_the_store_lacks() -> None:
     post = roundup_of(nothing, DigestOptions(limit=5), set(), date(2026, 6, 5)).to_post()
     assert post.empty is not None and "Tuesday 2 June is not in the store" in post.empty  # said once, there
     assert post.subheader == "Hugging Face Daily Papers · no papers listed this week"
+
+
+@dataclass
+class RoundupParts:
+    """What `paperboy post` hands a roundup (the composition root's services)."""
+
+    store: PaperStore
+    search: SearchService
+    ledger: Ledger
+    subscriptions: SubscriptionStore
+    engagement: MemoryEngagement
+
+
+async def test_post_without_a_date_posts_the_week_a_roundup_due_today_covers_in_the_channels_zone(
+    world: World,
+) -> None:
+    await list_week(world.store, WEEK_23)
+    channel = await subscribe(world, "CNZ", timezone="Pacific/Auckland", time="09:00", limit=3)
+    subscription = await world.subscriptions.get(channel)
+    assert subscription is not None
+    parts = RoundupParts(
+        world.store, SearchService(world.store), Ledger(world.store.engine), world.subscriptions, world.engagement
+    )
+    friday_morning = utc(2026, 6, 4, 21)  # Friday 5 June 09:00 in Auckland; still Thursday in UTC
+    said, ok = await post_roundup(parts, {"slack": world.publisher}, subscription, None, friday_morning)
+    assert ok, said
+    assert world.headers("CNZ") == Counter({week_key(WEEK_23).isoformat(): 1})  # this week's, not last week's
