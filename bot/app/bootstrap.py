@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot import __version__
 from bot.app.lazy_search import LazySearch
-from bot.delivery.subscriptions import SubscriptionStore, from_config
+from bot.delivery.subscriptions import Subscription, SubscriptionStore, from_config
 from bot.domain.config import FileConfig, load_config
 from bot.domain.engagement import Engagement
 from bot.ingest.catalog import Catalog
@@ -97,8 +97,18 @@ async def _sources(
     return hf, arxiv, Syncer(store, hf, arxiv, search)
 
 
+def configured(config: FileConfig) -> list[Subscription]:
+    """The config file's subscriptions."""
+    return [from_config(entry, config.digest) for entry in config.subscriptions]
+
+
 @asynccontextmanager
-async def open_services(settings: Settings, config: FileConfig | None = None) -> AsyncIterator[Services]:
+async def open_services(
+    settings: Settings, config: FileConfig | None = None, *, seed: bool = False
+) -> AsyncIterator[Services]:
+    """Everything a command needs, over the store. With `seed` (`paperboy run`), the config file's
+    subscriptions become the store's managed ones; any other command leaves them as they are, so one
+    run with another config file (or none) takes nothing from a running deployment."""
     engine = create_engine(database_url(settings.database_url, settings.data_dir))
     try:
         await migrate(engine)
@@ -110,7 +120,9 @@ async def open_services(settings: Settings, config: FileConfig | None = None) ->
                 hf, arxiv, syncer = await _sources(stack, settings, store, search)
             config = config if config is not None else read_config(settings)
             subscriptions = SubscriptionStore(engine)
-            await subscriptions.seed([from_config(entry, config.digest) for entry in config.subscriptions])
+            if seed:
+                for chat in await subscriptions.seed(configured(config)):
+                    log.warning("%s: the config file's subscription replaces the one made in chat", chat.channel)
             ledger = Ledger(engine)
             try:
                 yield Services(

@@ -29,6 +29,8 @@ from bot.domain.errors import ConfigError, DayNotStored, NotFound, PaperboyError
 if TYPE_CHECKING:
     from bot.app.bootstrap import Services
     from bot.app.settings import Settings
+    from bot.delivery.subscriptions import Subscription
+    from bot.domain.channels import ChannelRef
     from bot.domain.models import Paper
     from bot.domain.post import Post
     from bot.search.port import SearchHit
@@ -59,8 +61,11 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True, notice_first: bool = False) -> T:
-    """Open the services, make sure there are papers (announcing a snapshot), run `work`.
+def _run(
+    work: Callable[[Services], Awaitable[T]], *, ensure: bool = True, notice_first: bool = False, seed: bool = False
+) -> T:
+    """Open the services (with `seed`, the config file's subscriptions saved), make sure there are papers
+    (announcing a snapshot), run `work`.
 
     The snapshot notice follows the work (or, with `notice_first`, precedes it), so a command that
     fails says one line only: what went wrong. Store faults become that line (`_faults`).
@@ -74,7 +79,7 @@ def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True, notic
     config = read_config(settings)
 
     async def main() -> T:
-        async with open_services(settings, config) as services:
+        async with open_services(settings, config, seed=seed) as services:
             notice = await services.catalog.ensure_papers(_today()) if ensure else None
             if notice and notice_first:
                 err.print(notice, style="yellow", markup=False)
@@ -406,7 +411,7 @@ def post_(
         _not_future(day)
 
     async def work(services: Services) -> int:
-        subscription = await services.subscriptions.get(where)
+        subscription = _in_file(services, where) or await services.subscriptions.get(where)
         if subscription is not None and subscription.cadence == "weekly":
             from bot.roundup.post import post_roundup
 
@@ -446,17 +451,33 @@ def post_(
     raise typer.Exit(_run(work))
 
 
+def _in_file(services: Services, where: ChannelRef) -> Subscription | None:
+    """The config file's subscription of a channel (as `paperboy run` saves it), if the file names it."""
+    from bot.app.bootstrap import configured
+
+    for subscription in configured(services.config):
+        named = subscription.channel
+        if (named.platform, named.channel) == (where.platform, where.channel) and (
+            not where.workspace or named.workspace in ("", where.workspace)
+        ):
+            return subscription
+    return None
+
+
 @app.command()
 def run() -> None:
     """Run the bot: every chat platform whose credentials are set, until Ctrl-C or SIGTERM."""
     import logging
 
+    from bot.app.bootstrap import read_config
     from bot.app.settings import load_settings
-    from bot.app.wiring import EXIT_DEADLINE_SECONDS, serve_until_stopped
+    from bot.app.wiring import EXIT_DEADLINE_SECONDS, named_workspaces, serve_until_stopped
     from bot.app.workspaces import multi_workspace
     from bot.host.exits import exit_by
 
-    multi_workspace(load_settings())  # a missing or malformed key stops the start here, before anything opens
+    settings = load_settings()
+    if multi_workspace(settings) is not None:  # a missing or malformed key stops the start here, before anything opens
+        named_workspaces(read_config(settings))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("discord.client").addFilter(
@@ -467,7 +488,7 @@ def run() -> None:
         await serve_until_stopped(services, lambda note: err.print(note, markup=False), stopping_process=True)
 
     try:
-        _run(work, notice_first=True)
+        _run(work, notice_first=True, seed=True)
     finally:  # stopped or failed: a thread left running holds the exit no longer than the deadline
         exit_by(EXIT_DEADLINE_SECONDS)
 

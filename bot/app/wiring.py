@@ -25,6 +25,8 @@ from bot.app.workspaces import Workspaces, multi_workspace
 from bot.chat.home import HomeService
 from bot.chat.service import ChatService
 from bot.community.service import Community
+from bot.domain.channels import parse_channel
+from bot.domain.config import FileConfig
 from bot.domain.errors import ConfigError
 from bot.host.disk import read_ahead_kb, read_ahead_note
 from bot.host.exits import exit_by
@@ -76,8 +78,21 @@ def slack_credentials(services: Services) -> SlackCredentials | None:
             )
         if token is not None:
             log.warning("SLACK_CLIENT_ID is set: serving every installed workspace; SLACK_BOT_TOKEN is not used")
+        named_workspaces(services.config)
         return SlackCredentials(None, signing_secret, app_token, workspaces)
     return SlackCredentials(token, signing_secret, app_token) if token is not None else None
+
+
+def named_workspaces(config: FileConfig) -> None:
+    """In multi-workspace mode a Slack channel id is unique only within its workspace: the config file's
+    Slack channels must each name theirs (found out at start, not at the first due time)."""
+    for i, entry in enumerate(config.subscriptions):
+        ref = parse_channel(entry.channel)
+        if ref.platform == "slack" and not ref.workspace:
+            raise ConfigError(
+                f"config file: subscriptions[{i}].channel {entry.channel!r} names no workspace, and this deployment "
+                f"serves several (SLACK_CLIENT_ID is set): write it as slack:TEAM_ID/{ref.channel}"
+            )
 
 
 def _oauth_app(workspaces: Workspaces) -> OAuthApp:

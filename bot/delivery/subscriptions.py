@@ -165,19 +165,28 @@ class SubscriptionStore:
         async with self._engine.begin() as conn:
             await conn.execute(update(subscriptions).where(_is(channel)).values(status=status))
 
-    async def seed(self, entries: Sequence[Subscription], now: datetime | None = None) -> None:
+    async def seed(self, entries: Sequence[Subscription], now: datetime | None = None) -> list[Subscription]:
         """Make the config file's subscriptions the managed ones: add and update them, drop stale ones.
+        An entry naming no workspace (one-workspace mode) takes over its channel: a subscription made in
+        chat under the workspace's id is replaced, else the channel would get two digests. Returns those.
 
         A new or changed entry is dated `now` (default: the clock), like a subscription made in chat."""
         now = now or datetime.now(UTC)
         wanted = {s.channel for s in entries}
+        unnamed = {(s.channel.platform, s.channel.channel) for s in entries if not s.channel.workspace}
+        replaced = []
         for existing in await self.all():
-            if existing.source == "config" and existing.channel not in wanted:
-                await self.remove(existing.channel)
+            ref = existing.channel
+            if existing.source == "config" and ref not in wanted:
+                await self.remove(ref)
+            elif existing.source != "config" and ref.workspace and (ref.platform, ref.channel) in unnamed:
+                await self.remove(ref)
+                replaced.append(existing)
         for entry in entries:
             current = await self._exact(entry.channel)
             if current is None or _to_row(replace(current, status=None)) != _to_row(entry):
                 await self.save(entry, now)
+        return replaced
 
 
 def _is(channel: ChannelRef) -> ColumnElement[bool]:

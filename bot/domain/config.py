@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
+from bot.domain.channels import parse_channel
 from bot.domain.errors import ConfigError
 from bot.domain.filters import check_entry
 from bot.domain.weekdays import parse_days, parse_weekday
@@ -28,6 +29,14 @@ MAX_TOPIC_CHARS = 200
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans(cls, value: object) -> object:
+        """No setting is true or false: `limit = true` is a mistake, not 1."""
+        if isinstance(value, bool):
+            raise ValueError(f"{str(value).lower()} is not a value for this setting (a number or text is wanted)")
+        return value
 
 
 def check_timezone(value: str) -> str:
@@ -149,16 +158,20 @@ class SubscriptionConfig(_Strict):
         return value
 
 
-class PlatformSecrets(_Strict):
-    bot_token: SecretStr | None = None
-    signing_secret: SecretStr | None = None
-    app_token: SecretStr | None = None
+class DiscordConfig(_Strict):
+    """`[discord]`: the bot's token (`token`, or `bot_token`), and the servers `/papers` is registered in at once."""
+
     token: SecretStr | None = None
+    bot_token: SecretStr | None = None
     guilds: tuple[int, ...] = ()
 
 
-class SlackConfig(PlatformSecrets):
+class SlackConfig(_Strict):
     """`[slack]`: the tokens, and who may subscribe and unsubscribe channels."""
+
+    bot_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    app_token: SecretStr | None = None
 
     # Slack ids of the people (U…, W…) and user groups (S…) who may manage any channel's digest;
     # "*" lets everyone. Empty: workspace owners and admins, and each channel's creator.
@@ -192,7 +205,24 @@ class FileConfig(_Strict):
     schedule: ScheduleConfig = ScheduleConfig()
     subscriptions: tuple[SubscriptionConfig, ...] = ()
     slack: SlackConfig = SlackConfig()
-    discord: PlatformSecrets = PlatformSecrets()
+    discord: DiscordConfig = DiscordConfig()
+
+    @field_validator("subscriptions")
+    @classmethod
+    def _one_entry_a_channel(cls, entries: tuple[SubscriptionConfig, ...]) -> tuple[SubscriptionConfig, ...]:
+        """Two entries for one channel would both be saved, the last over the first: refuse the file. A
+        channel named without its workspace is the same channel as one named with it."""
+        seen: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        for i, entry in enumerate(entries):
+            ref = parse_channel(entry.channel)
+            for j, workspace in seen.get((ref.platform, ref.channel), []):
+                if not workspace or not ref.workspace or workspace == ref.workspace:
+                    raise ValueError(
+                        f"entry [{i}] ({_shown(entry.channel)}) names the channel of entry [{j}] "
+                        f"({_shown(entries[j].channel)}) again: give each channel one entry"
+                    )
+            seen.setdefault((ref.platform, ref.channel), []).append((i, ref.workspace))
+        return entries
 
 
 def load_config(path: Path, *, required: bool) -> FileConfig:

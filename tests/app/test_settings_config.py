@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.app.settings import load_settings
-from bot.domain.config import load_config
+from bot.domain.config import load_config, parse_config
 from bot.domain.errors import ConfigError
 from bot.domain.weekdays import format_days, parse_days
 
@@ -38,6 +38,18 @@ def test_the_contract_example_is_valid(tmp_path: Path) -> None:
         ('[[subscriptions]]\nchannel = "slack:C1"\ntime = "9am"\n', "'9am' is not a time of day"),
         ('[[subscriptions]]\nchannel = "slack:C1"\ndays = "someday"\n', "is not a set of days"),
         ("[digest]\nlimit = 0\n", "digest.limit"),
+        ("[digest]\nlimit = true\n", "digest.limit: true is not a value for this setting"),
+        ('[slack]\ntoken = "xoxb-1"\n', "slack.token: unknown setting"),
+        ("[slack]\nguilds = [42]\n", "slack.guilds: unknown setting"),
+        ('[discord]\nsigning_secret = "s"\n', "discord.signing_secret: unknown setting"),
+        (
+            '[[subscriptions]]\nchannel = "slack:C1"\n[[subscriptions]]\nchannel = "slack:C1"\ntime = "17:00"\n',
+            r"subscriptions: entry \[1\] \('slack:C1'\) names the channel of entry \[0\] \('slack:C1'\) again",
+        ),
+        (
+            '[[subscriptions]]\nchannel = "slack:T1/C1"\n[[subscriptions]]\nchannel = "slack:C1"\n',
+            "give each channel one entry",
+        ),
     ],
 )
 def test_config_errors_name_the_place(tmp_path: Path, body: str, message: str) -> None:
@@ -94,3 +106,8 @@ def test_bad_environment_values_name_the_variable(monkeypatch: pytest.MonkeyPatc
 def test_a_blank_offline_means_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERBOY_OFFLINE", "")
     assert load_settings().offline is False
+
+
+def test_one_channel_id_in_two_named_workspaces_is_two_channels() -> None:
+    body = '[[subscriptions]]\nchannel = "slack:T1/C1"\n[[subscriptions]]\nchannel = "slack:T2/C1"\n'
+    assert len(parse_config(body, "c.toml").subscriptions) == 2

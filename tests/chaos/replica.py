@@ -71,7 +71,10 @@ async def fake_publishers(settings: Settings) -> AsyncIterator[dict[str, Publish
 async def main() -> None:
     clock = file_clock()
     settings = load_settings()
-    async with open_services(settings, read_config(settings)) as services, fake_publishers(settings) as publishers:
+    async with (
+        open_services(settings, read_config(settings), seed=True) as services,
+        fake_publishers(settings) as publishers,
+    ):
         ledger = NotingLedger(services.store.engine, lease=lease())
         delivery = DigestDelivery(
             services.store, services.search, ledger, services.subscriptions, publishers, clock=clock

@@ -29,7 +29,10 @@ log = logging.getLogger("chaos")
 async def main() -> None:
     clock = file_clock()
     settings = load_settings()
-    async with open_services(settings, read_config(settings)) as services, fake_publishers(settings) as publishers:
+    async with (
+        open_services(settings, read_config(settings), seed=True) as services,
+        fake_publishers(settings) as publishers,
+    ):
         engine = services.store.engine
         ledger = NotingLedger(engine, lease=lease())
         notes = NoteLedger(engine, lease=lease())

@@ -1,0 +1,50 @@
+"""The config file's subscriptions are saved by `paperboy run` only: any other command, run with another
+config file or none (from another folder, a one-off `top` or `post`), takes nothing from a running
+deployment, whose sweeps read the subscriptions from the store."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.app.bootstrap import open_services
+from bot.app.settings import Settings
+from bot.delivery.subscriptions import Subscription
+from bot.domain.channels import ChannelRef
+from bot.domain.config import FileConfig, parse_config
+
+FILE = '[[subscriptions]]\nchannel = "slack:C0123456"\ntime = "08:00"\ntimezone = "Europe/Berlin"\n'
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.delenv("PAPERBOY_DATABASE_URL", raising=False)
+    return Settings(data_dir=tmp_path, offline=True)
+
+
+async def stored(settings: Settings, config: FileConfig, *, seed: bool = False) -> list[str]:
+    async with open_services(settings, config, seed=seed) as services:
+        return [f"{s.channel} {s.time} {s.source}" for s in await services.subscriptions.all()]
+
+
+async def test_only_run_saves_the_config_files_subscriptions(settings: Settings) -> None:
+    config = parse_config(FILE, "paperboy.toml")
+    assert await stored(settings, config) == []  # `paperboy digest`, `top`, `post`…: nothing saved
+    assert await stored(settings, config, seed=True) == ["slack:C0123456 08:00 config"]  # `paperboy run`
+    assert await stored(settings, FileConfig()) == ["slack:C0123456 08:00 config"]  # another folder: kept
+    assert await stored(settings, FileConfig(), seed=True) == []  # `run` with the entry taken out of the file
+
+
+async def test_a_config_entry_naming_no_workspace_takes_over_a_channel_subscribed_in_chat(settings: Settings) -> None:
+    async with open_services(settings, FileConfig()) as services:
+        chat = Subscription(ChannelRef("slack", "C0123456", "T0001"), ("robots",), "17:00", "UTC", source="chat")
+        await services.subscriptions.save(chat)
+        await services.subscriptions.save(replace(chat, channel=ChannelRef("slack", "C0999999", "T0001")))
+    config = parse_config(FILE, "paperboy.toml")
+    # one digest for the channel, the file's (one-workspace mode names no workspace), not two
+    assert await stored(settings, config, seed=True) == [
+        "slack:C0123456 08:00 config",
+        "slack:C0999999 17:00 chat",
+    ]
