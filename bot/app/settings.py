@@ -6,11 +6,13 @@ import os
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.errors import ConfigError
 
 DEFAULT_CONFIG = Path("config/paperboy.toml")
+DEFAULT_DATA_DIR = Path(".paperboy")
 _SECRETS = {
     "slack_bot_token": "SLACK_BOT_TOKEN",
     "slack_signing_secret": "SLACK_SIGNING_SECRET",
@@ -27,7 +29,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PAPERBOY_", extra="ignore", frozen=True)
 
     config: Path | None = None
-    data_dir: Path = Path(".paperboy")
+    data_dir: Path = DEFAULT_DATA_DIR
     database_url: str | None = None
     offline: bool = False
     embeddings: bool = True  # search by meaning too, when the embedding model is installed
@@ -60,15 +62,30 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object) -> object:
+        return DEFAULT_DATA_DIR if isinstance(value, str) and not value.strip() else value
+
     @model_validator(mode="after")
     def _secret_files(self) -> Settings:
+        """`NAME_FILE` where `NAME` is unset or blank: the secret is the file's text. (A ConfigError, not a
+        ValueError, goes through pydantic as it is.)"""
         for name, variable in _SECRETS.items():
             path = os.environ.get(f"{variable}_FILE")
-            if getattr(self, name) is None and path:
+            current: SecretStr | None = getattr(self, name)
+            if path and (current is None or not current.get_secret_value().strip()):
                 try:
                     secret = Path(path).read_text(encoding="utf-8").strip()
                 except OSError as exc:
-                    raise ValueError(f"{variable}_FILE: cannot read {path} ({exc.strerror})") from None
+                    raise ConfigError(
+                        f"{variable}_FILE: cannot read {path} ({exc.strerror or exc}): point it at the file holding "
+                        f"the secret, or set {variable} instead"
+                    ) from None
+                except UnicodeDecodeError:
+                    raise ConfigError(
+                        f"{variable}_FILE: {path} is not text (UTF-8): point it at the file holding the secret"
+                    ) from None
                 object.__setattr__(self, name, SecretStr(secret))
         return self
 
@@ -78,10 +95,27 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
+    """The settings, or a ConfigError naming the variable, what it holds, and what it takes."""
     try:
         return Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "environment"
         variable = _SECRETS.get(name, f"PAPERBOY_{name.upper()}")
-        raise ConfigError(f"{variable}: {first['msg']}") from None
+        said = variable if name in _SECRETS else f"{variable} is {str(first['input'])!r}"  # a secret is never echoed
+        raise ConfigError(f"{said}: {_wanted(first)}") from None
+
+
+def _wanted(error: ErrorDetails) -> str:
+    """What a variable takes, in our words, for the ways a value can be wrong."""
+    limits = error.get("ctx") or {}
+    kind = error["type"]
+    if kind == "bool_parsing":
+        return "use 1 or 0 (or true, false, yes, no)"
+    if kind in ("int_parsing", "int_from_float"):
+        return "use a whole number"
+    if kind == "greater_than_equal":
+        return f"use a number of {limits.get('ge')} or more"
+    if kind == "less_than_equal":
+        return f"use a number of {limits.get('le')} or less"
+    return " ".join(str(error["msg"]).removeprefix("Value error, ").split())

@@ -97,10 +97,50 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert "xoxb-from-file" not in repr(settings)
 
 
-def test_bad_environment_values_name_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PAPERBOY_SLACK_PORT", "seventy")
-    with pytest.raises(ConfigError, match="PAPERBOY_SLACK_PORT"):
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("PAPERBOY_SLACK_PORT", "seventy", "PAPERBOY_SLACK_PORT is 'seventy': use a whole number"),
+        ("PAPERBOY_SLACK_PORT", "0", "PAPERBOY_SLACK_PORT is '0': use a number of 1 or more"),
+        ("PAPERBOY_SLACK_PORT", "70000", "PAPERBOY_SLACK_PORT is '70000': use a number of 65535 or less"),
+        ("PAPERBOY_OFFLINE", "2", "PAPERBOY_OFFLINE is '2': use 1 or 0 (or true, false, yes, no)"),
+    ],
+)
+def test_bad_environment_values_name_the_variable_and_what_it_takes(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, said: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as caught:
         load_settings()
+    assert str(caught.value) == said
+
+
+def test_a_secret_file_that_cannot_be_read_is_named_with_the_fix(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("SLACK_BOT_TOKEN_FILE", str(tmp_path / "absent"))
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert str(caught.value).startswith(f"SLACK_BOT_TOKEN_FILE: cannot read {tmp_path / 'absent'} (No such file")
+    assert str(caught.value).endswith("point it at the file holding the secret, or set SLACK_BOT_TOKEN instead")
+    (tmp_path / "binary").write_bytes(b"\xff\xfe")
+    monkeypatch.setenv("SLACK_BOT_TOKEN_FILE", str(tmp_path / "binary"))
+    with pytest.raises(ConfigError, match="is not text"):
+        load_settings()
+
+
+def test_a_blank_secret_leaves_its_file_to_be_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "token").write_text("xoxb-from-file\n", encoding="utf-8")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "")
+    monkeypatch.setenv("SLACK_BOT_TOKEN_FILE", str(tmp_path / "token"))
+    token = load_settings().slack_bot_token
+    assert token is not None and token.get_secret_value() == "xoxb-from-file"
+
+
+def test_a_blank_data_dir_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERBOY_DATA_DIR", " ")
+    assert load_settings().data_dir == Path(".paperboy")
 
 
 def test_a_blank_offline_means_off(monkeypatch: pytest.MonkeyPatch) -> None:
