@@ -181,15 +181,20 @@ def digest(
     """Build the digest for a listing day and show it (posts nothing)."""
     from adapters.console.render import render_post
     from bot.delivery.digest import DigestOptions, build_digest
+    from bot.domain.config import check_topics
 
     day = _parse_day(date_)
     if day is not None:
         _not_future(day)
+    try:
+        topics = check_topics(topic or ())  # as the config file's and chat's are
+    except ValueError as exc:
+        raise UsageError(f"--topic: {exc}") from None
 
     async def work(services: Services) -> None:
         defaults = services.config.digest
         options = DigestOptions(
-            topics=tuple(topic) if topic else defaults.topics,
+            topics=topics or defaults.topics,
             limit=limit if limit is not None else defaults.limit,
             min_upvotes=min_upvotes if min_upvotes is not None else defaults.min_upvotes,
         )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, InvalidRequestError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.domain.errors import ConfigError
@@ -49,6 +49,29 @@ def sqlite_path(url: URL) -> Path:
 
 
 def create_engine(url: URL) -> AsyncEngine:
+    """The engine for `url` (SQLite or PostgreSQL); a ConfigError for a database or driver paperboy
+    does not run on (never naming the URL, which may hold a password)."""
+    backend = url.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"PAPERBOY_DATABASE_URL: {backend or 'that'} is not a database paperboy runs on: use "
+            "sqlite:///path/paperboy.db or postgresql://user:pass@host/db (unset: SQLite in the data dir)"
+        )
+    try:
+        return _engine(url)
+    except ImportError:
+        why = "not installed"
+    except InvalidRequestError:
+        why = "not an asyncio driver"
+    except ArgumentError:
+        why = "unknown"
+    raise ConfigError(
+        f"PAPERBOY_DATABASE_URL: its driver {url.get_driver_name()!r} is {why}: name none (sqlite:///… or "
+        "postgresql://…) and paperboy picks the one it ships with"
+    )
+
+
+def _engine(url: URL) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         database = url.database
         if database and database != ":memory:":

@@ -138,6 +138,14 @@ def test_topics_that_leave_nothing_say_so(paperboy: Paperboy) -> None:
 
 
 @pytest.mark.parametrize(
+    ("topic", "said"), [("", "a topic cannot be blank"), ("author:", "`author:` needs a name"), ("-", "no letter")]
+)
+def test_a_topic_that_would_match_nothing_or_everything_is_refused(paperboy: Paperboy, topic: str, said: str) -> None:
+    run = paperboy("digest", "--date", "2026-06-01", f"--topic={topic}", **OFFLINE)
+    assert run.code == 2 and said in one_line(run.err) and "--topic: " in run.err, run.err
+
+
+@pytest.mark.parametrize(
     ("config", "why"),
     [
         (

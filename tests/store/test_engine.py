@@ -9,7 +9,8 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
-from bot.store.engine import HEAD_REVISION, alembic_config, migrate, schema_revisions
+from bot.domain.errors import ConfigError
+from bot.store.engine import HEAD_REVISION, alembic_config, create_engine, database_url, migrate, schema_revisions
 from tests.conftest import BACKENDS, store_engine
 
 
@@ -35,3 +36,19 @@ async def test_a_new_and_an_older_store_reach_head(name: str, tmp_path: Path) ->
             assert await connection.run_sync(schema_revisions) == {HEAD_REVISION}
             tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
         assert {"papers", "listings", "embeddings"} <= tables
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("mysql://ada:hunter2@db/papers", "mysql is not a database paperboy runs on"),
+        ("sqlite+pysqlite:///x.db", "its driver 'pysqlite' is not an asyncio driver"),
+        ("postgresql+psycopg2://ada:hunter2@db/papers", "its driver 'psycopg2' is not installed"),
+        ("sqlite+nosuch:///x.db", "its driver 'nosuch' is unknown"),
+    ],
+)
+def test_a_database_url_paperboy_cannot_use_is_one_line_without_the_password(url: str, said: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        create_engine(database_url(url, Path(".")))
+    assert str(caught.value).startswith(f"PAPERBOY_DATABASE_URL: {said}")
+    assert "hunter2" not in str(caught.value)
