@@ -15,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -40,7 +41,7 @@ from bot.chat.replies import replied
 from bot.chat.service import Asker, ChatService, Mention
 from bot.community.service import Community
 from bot.domain.channels import ChannelRef
-from bot.domain.errors import ConfigError, UsageError
+from bot.domain.errors import ConfigError, PlatformUnreachable, UsageError
 from bot.domain.post import Post
 from bot.host.bursts import ACKS_FIRST
 
@@ -357,4 +358,9 @@ async def rest_client(token: str) -> discord.Client:
     except discord.LoginFailure as exc:
         await client.close()
         raise ConfigError("Discord refused DISCORD_TOKEN (401): check the bot token") from exc
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        await client.close()
+        raise PlatformUnreachable(
+            "Discord", "logging in", discord.http.Route.BASE, isinstance(exc, TimeoutError)
+        ) from exc
     return client

@@ -17,12 +17,13 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
+import aiohttp
 import discord
 
 from adapters.discord.community import save_button
 from adapters.discord.notes import GONE, note_content
 from adapters.discord.render import Message, card_embed, header_message, seed_embed, thread_name
-from bot.domain.errors import ChannelUnavailable, DeliveryError
+from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
 from bot.search.text import query_terms
@@ -207,6 +208,9 @@ class DiscordPublisher:
             raise DeliveryError(f"Discord rate-limited discord:{channel} for {exc.retry_after:.0f} s") from exc
         except discord.HTTPException as exc:
             raise DeliveryError(f"Discord refused a post to discord:{channel}: {exc.status} {exc.text}") from exc
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            url = discord.http.Route.BASE
+            raise PlatformUnreachable("Discord", f"discord:{channel}", url, isinstance(exc, TimeoutError)) from exc
 
 
 async def _raise(exc: Exception) -> None:

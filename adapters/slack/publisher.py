@@ -9,13 +9,14 @@ from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
 from typing import Any, Protocol
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.errors import error_code, http_status
 from adapters.slack.notes import GONE, note_message
 from adapters.slack.render import card_message, header_message, thread_blocks
-from bot.domain.errors import ChannelUnavailable, DeliveryError
+from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
 
@@ -113,9 +114,17 @@ class SlackPublisher:
         return view
 
     async def _call(self, where: str, method: Callable[..., Awaitable[Any]], **args: Any) -> Any:
-        """One Web API call, with the workspace's token when there are several: a token Slack refuses is
-        looked up again (the workspace may have reinstalled; or uninstalled: then it is paused), never
-        retried as it was."""
+        """One Web API call (Slack unreachable: PlatformUnreachable, a DeliveryError: tried again later)."""
+        try:
+            return await self._authorized(where, method, **args)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            url = str(self._client.base_url)
+            raise PlatformUnreachable("Slack", f"slack:{where}", url, isinstance(exc, TimeoutError)) from exc
+
+    async def _authorized(self, where: str, method: Callable[..., Awaitable[Any]], **args: Any) -> Any:
+        """The call with the workspace's token when there are several: a token Slack refuses is looked
+        up again (the workspace may have reinstalled; or uninstalled: then it is paused), never retried
+        as it was."""
         if self._tokens is None:
             return await method(**args)
         token = await self._tokens.token(self.workspace, where)

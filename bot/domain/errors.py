@@ -121,3 +121,11 @@ class ChannelUnavailable(PaperboyError):
 
 class DeliveryError(PaperboyError):
     """A message could not be posted for a reason that may pass (rate limits beyond patience, outages)."""
+
+
+class PlatformUnreachable(DeliveryError):
+    """A chat platform's API could not be reached at all (a refused connection, no answer in time)."""
+
+    def __init__(self, platform: str, where: str, url: str, timed_out: bool) -> None:
+        what = "no answer in time" if timed_out else "the connection failed"
+        super().__init__(f"{where}: {platform} could not be reached at {url} ({what}); check the network")
