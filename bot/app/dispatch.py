@@ -78,5 +78,5 @@ async def _serve(
     scheduler.start()
     try:
         await stop.wait()
-    finally:
-        scheduler.stop()
+    finally:  # what is under way finishes: serve_until_stopped bounds the wait (SHUTDOWN_SECONDS)
+        await scheduler.stop()

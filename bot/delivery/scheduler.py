@@ -9,6 +9,7 @@ processes, so the store's ledger is the source of truth and the jobs are idempot
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ class Scheduler:
         self, *, sweep: Job, sync: Job | None, tick_seconds: int, sync_minutes: int, upkeep: Job | None = None
     ) -> None:
         self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._running: set[asyncio.Task[object]] = set()  # the job runs under way
         self._jobs: dict[str, Job] = {"sweep": sweep, **({"sync": sync} if sync else {})}
         options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         now = datetime.now(UTC)
@@ -53,14 +55,27 @@ class Scheduler:
         }
 
     async def _run(self, name: str) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
         try:
             await self._jobs[name]()
         except Exception:
             log.exception("the %s job failed; it runs again at its next tick", name)
+        finally:
+            self._running.discard(task)
 
     def start(self) -> None:
         self._scheduler.start()
 
-    def stop(self) -> None:
-        if self._scheduler.running:
-            self._scheduler.shutdown(wait=False)
+    async def stop(self) -> None:
+        """No job starts any more; the runs under way finish (a sweep posting a digest), however long the
+        caller lets this wait: cancelled, it cancels them too. Then the scheduler is shut down."""
+        if not self._scheduler.running:
+            return
+        self._scheduler.pause()
+        try:
+            if self._running:
+                await asyncio.wait(set(self._running))
+        finally:
+            self._scheduler.shutdown(wait=False)  # cancels what is still running

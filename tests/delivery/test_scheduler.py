@@ -57,6 +57,40 @@ async def test_jobs_run_at_start_and_a_failure_is_logged_not_fatal(caplog: pytes
                 break
             await asyncio.sleep(0.01)
     finally:
-        scheduler.stop()
+        await scheduler.stop()
     assert {"sweep", "sync"} <= set(ran)
     assert "the sync job failed" in caplog.text
+
+
+async def test_a_stop_lets_the_sweep_under_way_finish_and_starts_nothing_more() -> None:
+    started, done = asyncio.Event(), []
+
+    async def sweep() -> None:
+        started.set()
+        await asyncio.sleep(0.3)  # posting a digest
+        done.append("sweep")
+
+    scheduler = Scheduler(sweep=sweep, sync=None, tick_seconds=5, sync_minutes=15)
+    scheduler.start()
+    await asyncio.wait_for(started.wait(), 5)
+    await scheduler.stop()
+    assert done == ["sweep"]
+
+
+async def test_a_stop_that_is_not_waited_for_cancels_the_sweep_under_way() -> None:
+    started, cancelled = asyncio.Event(), asyncio.Event()
+
+    async def sweep() -> None:
+        started.set()
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    scheduler = Scheduler(sweep=sweep, sync=None, tick_seconds=5, sync_minutes=15)
+    scheduler.start()
+    await asyncio.wait_for(started.wait(), 5)
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(scheduler.stop(), 0.2)  # serve_until_stopped's SHUTDOWN_SECONDS, run out
+    await asyncio.wait_for(cancelled.wait(), 5)
