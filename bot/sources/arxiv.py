@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -91,7 +92,7 @@ class Arxiv:
         for start in range(0, len(unique), BATCH):
             chunk = unique[start : start + BATCH]
             asked = {canonical(i) for i in chunk}
-            entries = await self._query({"id_list": ",".join(chunk), "start": 0, "max_results": len(chunk)})
+            entries = await self._ask_for(chunk)
             for position, (ver, paper) in enumerate(entries):
                 if paper is None:
                     continue
@@ -103,6 +104,19 @@ class Arxiv:
                         "%s: left out %s", SOURCE, Skipped("entry", position, "not asked for", arxiv_id=paper.arxiv_id)
                     )
         return found, foreign
+
+    async def _ask_for(self, ids: list[str]) -> list[tuple[int, Paper | None]]:
+        """The entries of `ids`. An id arXiv calls malformed (`2413.12345`: a 13th month) is no paper of
+        its: it is left out and the others asked for again, not the whole batch failed."""
+        while ids:
+            try:
+                return await self._query({"id_list": ",".join(ids), "start": 0, "max_results": len(ids)})
+            except _Malformed as exc:
+                if exc.arxiv_id not in ids:
+                    raise
+                log.warning("%s: left out %s, which arXiv says is not an id of its own", SOURCE, exc.arxiv_id)
+                ids = [i for i in ids if i != exc.arxiv_id]
+        return []
 
     async def _query(self, params: dict[str, str | int]) -> list[tuple[int, Paper | None]]:
         """Every entry of the answer, in order: its version and paper, or None where it was malformed."""
@@ -126,6 +140,9 @@ class Arxiv:
         feed = _parse_feed(reply.content, reply.status_code, reply.url)
         error = _error_entry(feed)
         if error is not None:
+            malformed = _MALFORMED.fullmatch(error)
+            if malformed is not None:
+                raise _Malformed(malformed.group(1), f"the query was refused: {error}", reply.status_code, reply.url)
             raise SourceError(SOURCE, f"the query was refused: {error}", status=reply.status_code, url=reply.url)
         if reply.status_code >= 400:
             raise SourceError(SOURCE, "unexpected answer", status=reply.status_code, url=reply.url)
@@ -154,6 +171,17 @@ def _parse_feed(body: bytes, status: int, url: str) -> Element:
     if root.tag != f"{{{_NS['a']}}}feed":
         raise SourceDataError(SOURCE, f"the answer is not an Atom feed (root <{root.tag}>)", status=status, url=url)
     return root
+
+
+_MALFORMED = re.compile(r"incorrect id format for (\S+)")  # arXiv's own words, in its error entry
+
+
+class _Malformed(SourceError):
+    """arXiv refused a query for one id it calls malformed."""
+
+    def __init__(self, arxiv_id: str, reason: str, status: int, url: str) -> None:
+        self.arxiv_id = arxiv_id
+        super().__init__(SOURCE, reason, status=status, url=url)
 
 
 def _error_entry(feed: Element) -> str | None:

@@ -57,11 +57,27 @@ async def test_empty_feed_is_not_found(client: httpx.AsyncClient, sleeps: Sleeps
         await arxiv(client, sleeps).paper("0000.0000")
 
 
-async def test_error_feed_gives_arxivs_reason(client: httpx.AsyncClient, sleeps: Sleeps) -> None:
+async def test_an_id_arxiv_calls_malformed_is_no_paper_and_the_others_are_asked_again(
+    client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    """arXiv refuses a whole query for one malformed id (HTTP 400, an error entry, as recorded for `abc`)."""
+    assert await arxiv(client, sleeps).papers(["abc"]) == []
+    with pytest.raises(NotFound, match="arXiv has no paper abc"):
+        await arxiv(client, sleeps).paper("abc")
+    fake_api.arxiv["abc,1707.08567"] = fake_api.arxiv["abc"]
+    papers = await arxiv(client, sleeps).papers(["abc", "1707.08567"])
+    assert [p.arxiv_id for p in papers] == ["1707.08567"]
+
+
+async def test_an_error_feed_gives_arxivs_reason(
+    client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    refusal = fake_api.arxiv["abc"].body.replace(b"incorrect id format for abc", b"max_results is too large")
+    fake_api.arxiv["1605.08386"] = Answer(400, refusal)
     with pytest.raises(
-        SourceError, match=r"arXiv \(HTTP 400\): the query was refused: incorrect id format for abc"
+        SourceError, match=r"arXiv \(HTTP 400\): the query was refused: max_results is too large"
     ) as caught:
-        await arxiv(client, sleeps).papers(["abc"])
+        await arxiv(client, sleeps).papers(["1605.08386"])
     assert caught.value.status == 400
 
 
