@@ -48,10 +48,20 @@ async def _serve(
     sweep = sweeper(services, publishers, roundup.follower.posted)
     syncer = services.syncer
 
-    async def sweep_now() -> None:
+    async def daily() -> None:
         for result in await sweep.sweep(datetime.now(UTC)):
             log.info("%s", result.describe())
+
+    async def weekly() -> None:
         await roundup.sweep(datetime.now(UTC))
+
+    async def sweep_now() -> None:
+        """The daily digests, then the weekly roundups: one failing does not keep the other waiting."""
+        for name, job in (("daily digests", daily), ("weekly roundups", weekly)):
+            try:
+                await job()
+            except Exception:
+                log.exception("the sweep of %s failed; it runs again at the next tick", name)
 
     async def sync_now() -> None:
         assert syncer is not None

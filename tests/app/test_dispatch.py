@@ -1,0 +1,105 @@
+"""What `paperboy run` does between its start and its stop (bot.app.dispatch.serve), in process, on the
+bundled snapshot: a stop signal lets the digest being posted finish; a daily sweep that fails does not
+keep the weekly roundups from going out."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+import bot.app.dispatch as dispatch
+from adapters.console.publisher import ConsolePublisher
+from bot.app.bootstrap import Services, open_services
+from bot.app.settings import Settings
+from bot.delivery.digest_delivery import DeliveryResult
+from bot.delivery.subscriptions import Subscription
+from bot.delivery.sweep import Sweeper
+from bot.domain.channels import ChannelRef
+from bot.domain.config import FileConfig
+from bot.domain.post import Card
+from bot.domain.publishing import MessageRef
+from bot.roundup.week import covered_monday, week_key
+from bot.store.ledger import Ledger
+
+
+class Slow(ConsolePublisher):
+    """The terminal's publisher, a card taking a while (a paced platform)."""
+
+    def __init__(self) -> None:
+        super().__init__(Console(file=io.StringIO()))
+        self.cards: list[str] = []
+        self.two = asyncio.Event()  # set once two cards are out
+
+    async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
+        await asyncio.sleep(0.2)
+        self.cards.append(f"{channel}:{key}")
+        if len(self.cards) >= 2:
+            self.two.set()
+        return await super().post_card(channel, card, key)
+
+
+@pytest.fixture
+async def services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Services]:
+    monkeypatch.delenv("PAPERBOY_DATABASE_URL", raising=False)
+    settings = Settings(data_dir=tmp_path, offline=True, embeddings=False)
+    async with open_services(settings, FileConfig()) as opened:
+        await opened.catalog.ensure_papers(date(2026, 11, 30))  # the bundled snapshot
+        yield opened
+
+
+async def at_noon_of_the_latest_day(services: Services, monkeypatch: pytest.MonkeyPatch) -> date:
+    day = await services.store.latest_day()
+    assert day is not None
+    noon = (day.year, day.month, day.day, 12)
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Clock:
+            return cls(*noon, tzinfo=UTC)
+
+    monkeypatch.setattr(dispatch, "datetime", Clock)
+    return day
+
+
+async def test_a_stop_lets_the_digest_being_posted_finish(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    day = await at_noon_of_the_latest_day(services, monkeypatch)
+    await services.subscriptions.save(Subscription(ChannelRef("console", "x"), time="00:00", days="daily", limit=6))
+    publisher, stop = Slow(), asyncio.Event()
+    serving = asyncio.create_task(dispatch.serve(services, {"console": publisher}, stop))
+    await asyncio.wait_for(publisher.two.wait(), 30)
+    stop.set()  # SIGTERM, two cards in
+    await asyncio.wait_for(serving, 30)
+    assert len(publisher.cards) == 6
+    assert await Ledger(services.store.engine).status(ChannelRef("console", "x"), day) == "done"
+
+
+async def test_a_failing_daily_sweep_does_not_keep_the_roundups_waiting(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day = await at_noon_of_the_latest_day(services, monkeypatch)
+    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()]
+    weekly = Subscription(ChannelRef("console", "w"), time="09:00", days=weekday, limit=2, cadence="weekly")
+    await services.subscriptions.save(weekly)
+
+    class Broken(Sweeper):
+        async def sweep(self, now: datetime) -> list[DeliveryResult]:
+            raise RuntimeError("the daily sweep broke")
+
+    monkeypatch.setattr(dispatch, "Sweeper", Broken)
+    publisher, stop = Slow(), asyncio.Event()
+    serving = asyncio.create_task(dispatch.serve(services, {"console": publisher}, stop))
+    key = week_key(covered_monday(day))
+    ledger = Ledger(services.store.engine)
+    for _ in range(500):
+        if await ledger.status(weekly.channel, key) == "done":
+            break
+        await asyncio.sleep(0.02)
+    stop.set()
+    await asyncio.wait_for(serving, 30)
+    assert await ledger.status(weekly.channel, key) == "done"
