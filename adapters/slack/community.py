@@ -89,8 +89,8 @@ def register(app: AsyncApp, community: Community) -> None:
         item = event.get("item")
         if not isinstance(item, dict) or item.get("type") != "message":
             return  # not a message (or not an event of Slack's shape): no paper's vote
-        if event.get("item_user") and event.get("item_user") != bot_user:
-            return  # not one of the bot's messages
+        # Someone's own message counts too when it is a link card (its paper links unfurled by the bot):
+        # the store knows which messages name a paper, and only those are votes.
         user, ts, channel = _texts(event.get("user"), item.get("ts"), item.get("channel"))
         if not (user and ts and channel) or not await people.is_person(client, user, bot_user):
             return

@@ -95,7 +95,7 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
         await ack(**await replied(saved(), f"the subscribe form for {channel.channel}", refused))
 
     @app.event("link_shared")
-    async def unfurl(event: dict[str, Any], client: AsyncWebClient) -> None:
+    async def unfurl(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         urls = [str(link.get("url", "")) for link in event.get("links") or [] if isinstance(link, dict)]
         found = await surfaces.links.for_urls(urls)
         if not found:
@@ -111,6 +111,10 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
         except SlackApiError as exc:
             code = error_code(exc)
             log.warning("chat.unfurl of %d link(s) failed: %s", len(unfurls), code)
+            return
+        if not event.get("unfurl_id"):  # a posted message (a composer's preview is no message yet)
+            channel = ChannelRef("slack", str(event.get("channel") or ""), workspace_of_body(body))
+            await surfaces.unfurled(channel, str(event.get("message_ts") or ""), found)
 
 
 async def open_subscribe_form(

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from bot.chat.commands import Command, Subscribe
 from bot.chat.service import Asker
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.post import Post
+from bot.domain.publishing import MessageRef
+from bot.store.ledger import Ledger
 from bot.surfaces.forms import SubscribeForm, read_form
-from bot.surfaces.links import LinkCards
+from bot.surfaces.links import LinkCard, LinkCards
 from bot.surfaces.suggestions import Suggestions
 
 Answer = Callable[[Command, Asker], Awaitable[Post]]
@@ -23,6 +26,18 @@ class Surfaces:
     suggestions: Suggestions
     subscriptions: SubscriptionStore
     answer: Answer  # the chat service's answer to a command: the one path a form's subscription takes
+    ledger: Ledger | None = None  # where link cards are written down (their reactions are votes); None: nowhere
+
+    async def unfurled(self, channel: ChannelRef, message: str, found: list[LinkCard]) -> bool:
+        """A person's message whose paper links became cards (Slack's unfurl): when they are all one
+        paper's, the message is that paper's link card, and reactions on it are votes for it, as on the
+        bot's own cards. Whether it was written down."""
+        papers = {f.paper_id for f in found if f.card is not None}
+        if self.ledger is None or not message or len(papers) != 1:
+            return False
+        ref = MessageRef(channel.channel, message, message)
+        await self.ledger.record_message(channel, ref, papers.pop(), datetime.now(UTC))
+        return True
 
     async def form(self, channel: ChannelRef) -> SubscribeForm:
         """The subscribe form as a channel's current subscription fills it in."""

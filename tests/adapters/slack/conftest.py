@@ -171,7 +171,7 @@ async def slack_bot(
     chat = chat_service(store, search=search, ledger=ledger, community=community)
     client = slack_client("xoxb-test", fake_slack.base_url)
     publisher = SlackPublisher(client, interval=0.0)
-    surfaces = Surfaces(LinkCards(offline_catalog(store)), Suggestions(store), subscriptions, chat.answer)
+    surfaces = Surfaces(LinkCards(offline_catalog(store)), Suggestions(store), subscriptions, chat.answer, ledger)
     app = create_app(
         chat,
         client,

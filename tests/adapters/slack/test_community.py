@@ -194,3 +194,26 @@ def test_votes_and_replies_are_answered_only_once_written() -> None:
     ):
         body = json.dumps({"type": "event_callback", "event": {"type": kind}}).encode()
         assert acked_early(body, "application/json") is early, kind
+
+
+async def test_a_link_card_takes_votes_and_saves_on_the_message_it_was_unfurled_in(slack_bot: SlackBot) -> None:
+    """A person's message whose paper link paperboy unfurled is that paper's link card (contract,
+    *Community*); one linking two papers names neither, and other people's messages take no votes."""
+    from tests.adapters.slack.test_surfaces import link_shared, unfurled
+
+    await link_shared(slack_bot, [f"https://arxiv.org/abs/{PAPER}", f"https://hf.co/papers/{PAPER}"])
+    ts = str((await unfurled(slack_bot))["ts"])  # ada's message
+    slack_bot.fake.users["U0002"] = {"name": "bea"}
+    await slack_bot.event(reaction(ts, user="U0002", item_user="U0001"), event_id="EvL2")
+    await slack_bot.event(reaction(ts, user="U0002", emoji="bookmark", item_user="U0001"), event_id="EvL3")
+    await counted(slack_bot, [Engaged(PAPER, 1, 0)])
+    bea = Person("slack", "T0001", "U0002")
+    assert [s.arxiv_id for s in await slack_bot.community.lists.saved(bea)] == [PAPER]
+    two = "1767225800.000100"  # a message linking two papers
+    await link_shared(slack_bot, [f"https://arxiv.org/abs/{PAPER}", "https://arxiv.org/abs/2605.31264"], message_ts=two)
+    await unfurled(slack_bot, 2)
+    assert await slack_bot.community.engagement.posted(HERE, two) is None
+    for n, message in enumerate((two, "1767225900.000100")):  # and someone's message with no link at all
+        await slack_bot.event(reaction(message, user="U0002", item_user="U0001"), event_id=f"EvL{5 + n}")
+    await slack_bot.event(reaction(ts, user="U0001", item_user="U0001"), event_id="EvL9")  # ada on her own card
+    await counted(slack_bot, [Engaged(PAPER, 2, 0)])

@@ -26,13 +26,20 @@ HOSTILE = Paper(
 )
 
 
-async def link_shared(bot: SlackBot, urls: list[str], *, composer: bool = False, event_id: str = "EvL1") -> None:
+async def link_shared(
+    bot: SlackBot,
+    urls: list[str],
+    *,
+    composer: bool = False,
+    event_id: str = "EvL1",
+    message_ts: str = "1767225700.000100",
+) -> None:
     event: dict[str, Any] = {
         "type": "link_shared",
         "channel": "COMPOSER" if composer else "C0001",
         "is_bot_user_member": True,
         "user": "U0001",
-        "message_ts": "1767225700.000100",
+        "message_ts": message_ts,
         "links": [{"domain": httpx.URL(u).host, "url": u} for u in urls],
         "event_ts": "1767225700.000200",
     }
