@@ -11,6 +11,7 @@ and a command never pays for a chat SDK, the store or the search stack it does n
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -501,7 +502,8 @@ def run() -> None:
 @app.command("discord-invite")
 def discord_invite(
     client_id: Annotated[
-        int | None, typer.Option("--client-id", help="The application id (default: read from DISCORD_TOKEN).")
+        int | None,
+        typer.Option("--client-id", min=1, help="The application id (default: read from DISCORD_TOKEN)."),
     ] = None,
 ) -> None:
     """Print the link that adds the bot to a Discord server, with the scopes and permissions it needs."""
@@ -578,7 +580,7 @@ def main(argv: list[str] | None = None) -> None:
             err.print(exc.ctx.get_help(), markup=False, highlight=False)
             sys.exit(2)
         hint = f" (see paperboy {exc.ctx.info_name} --help)" if exc.ctx and exc.ctx.parent else " (see paperboy --help)"
-        _fail(f"{exc.format_message()}{hint}", 2)
+        _fail(f"{_our_words(exc.format_message())}{hint}", 2)
     except (typer.Abort, KeyboardInterrupt):
         _fail("interrupted", 130)
     except UsageError as exc:
@@ -586,6 +588,21 @@ def main(argv: list[str] | None = None) -> None:
     except PaperboyError as exc:
         _fail(str(exc), 1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+# What typer's value checks say (pydantic's words), as we say it.
+_WORDS = (
+    (re.compile(r"Value error, "), ""),
+    (re.compile(r"Input should be a valid integer(, unable to parse string as an integer)?"), "not a whole number"),
+    (re.compile(r"Input should be greater than or equal to (-?\d+)"), r"use \1 or more"),
+    (re.compile(r"Input should be less than or equal to (-?\d+)"), r"use \1 or less"),
+)
+
+
+def _our_words(message: str) -> str:
+    for pattern, words in _WORDS:
+        message = pattern.sub(words, message)
+    return message
 
 
 def _fail(message: str, code: int) -> None:

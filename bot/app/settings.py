@@ -62,6 +62,20 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("hf_url", "arxiv_url", "slack_api_url", "discord_api_url", "slack_oauth_url", "public_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("http://", "https://")):
+            raise ValueError("not a web address: write it whole, with http:// or https://")
+        return value
+
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _socket_address(cls, value: str) -> str:
+        if not value.lower().startswith(("ws://", "wss://")):
+            raise ValueError("not a gateway address: write it whole, with wss:// (or ws://)")
+        return value
+
     @field_validator("data_dir", mode="before")
     @classmethod
     def _blank_is_default(cls, value: object) -> object:

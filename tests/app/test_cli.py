@@ -196,6 +196,22 @@ def test_usage_errors_exit_2_with_one_line(paperboy: Paperboy, args: tuple[str, 
     run = paperboy(*args, PAPERBOY_OFFLINE="1")
     assert run.code == 2, (run.out, run.err)
     assert one_line(run.err).startswith("paperboy: error: ")
+    assert "Input should" not in run.err and "Value error" not in run.err  # our words, not pydantic's
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("digest", "--limit", "0"), "Invalid value for '--limit': use 1 or more"),
+        (("search", "x", "--limit", "1.5"), "Invalid value for '--limit': not a whole number"),
+        (("digest", "--format", "xml"), "Invalid value for '--format': 'xml' is not one of 'text', 'json'."),
+        (("discord-invite", "--client-id", "-5"), "Invalid value for '--client-id': use 1 or more"),
+    ],
+)
+def test_a_bad_option_value_says_what_it_takes(paperboy: Paperboy, args: tuple[str, ...], said: str) -> None:
+    run = paperboy(*args, PAPERBOY_OFFLINE="1")
+    assert run.code == 2 and one_line(run.err).startswith(f"paperboy: error: {said} (see paperboy "), run.err
 
 
 @pytest.mark.slow
