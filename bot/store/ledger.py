@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import ColumnElement, Table, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.channels import ChannelRef
@@ -300,22 +300,41 @@ class Ledger(Claimant):
         return {(channel, day) for channel, day in ordered if _order((channel, day)) in new}
 
     async def give_up(self, channel: ChannelRef, day: date, now: datetime) -> bool:
-        """A digest that kept failing past its window, or whose process died and whose lease had run
-        out by then: record it as skipped, so nothing retries it forever (nor posts it a day late). The
+        """A digest that kept failing past its window, or whose process died (its hold gone, or its lease
+        run out) by then: record it as skipped, so nothing retries it forever (nor posts it a day late). The
         intents of the cards it never posted go with it: those papers were not sent, and may come on
         a later day."""
-        abandoned = and_(digests.c.status == "claimed", digests.c.lease_until < now)
         async with self._engine.begin() as conn:
-            if not await changed(
-                conn,
-                update(digests)
-                .where(self._digest(channel, day), or_(digests.c.status == "failed", abandoned))
-                .values(status="skipped", finished_at=now),
+            row = (
+                await conn.execute(
+                    select(digests.c.status, digests.c.owner, digests.c.lease_until)
+                    .where(self._digest(channel, day))
+                    .with_for_update()
+                )
+            ).first()
+            if row is None or not await self._abandoned(
+                conn, (channel, day), row.status, row.owner, row.lease_until, now
             ):
                 return False
+            await conn.execute(
+                update(digests).where(self._digest(channel, day)).values(status="skipped", finished_at=now)
+            )
             unposted = digest_papers.c.message_ref.is_(None)
             await conn.execute(delete(digest_papers).where(self._digest(channel, day, digest_papers), unposted))
             return True
+
+    async def _abandoned(
+        self, conn: AsyncConnection, key: Key, status: str, owner: str, lease_until: datetime, now: datetime
+    ) -> bool:
+        """Whether nobody delivers a digest any more: it failed, or its claimer's lease ran out or its
+        hold is gone (the process died: known at once, as a claim knows it)."""
+        if status == "failed":
+            return True
+        if status != "claimed":
+            return False
+        if as_utc(lease_until) < now:
+            return True
+        return owner != self.owner and _hold(key) in await self._holds.vacant(conn, {_hold(key): owner})
 
     async def status(self, channel: ChannelRef, day: date) -> str | None:
         async with self._engine.connect() as conn:

@@ -20,7 +20,7 @@ from adapters.discord.app import rest_client, use_endpoints
 from adapters.discord.publisher import DiscordPublisher
 from adapters.slack.app import slack_client
 from adapters.slack.publisher import SlackPublisher
-from bot.app.bootstrap import open_services, read_config
+from bot.app.bootstrap import Services, open_services, read_config
 from bot.app.settings import Settings, load_settings
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.sweep import Sweeper
@@ -68,13 +68,20 @@ async def fake_publishers(settings: Settings) -> AsyncIterator[dict[str, Publish
         await client.close()
 
 
-async def main() -> None:
-    clock = file_clock()
+@asynccontextmanager
+async def as_run() -> AsyncIterator[tuple[Services, dict[str, Publisher]]]:
+    """The services as `paperboy run` opens them (the config file's subscriptions saved), and the publishers."""
     settings = load_settings()
     async with (
         open_services(settings, read_config(settings), seed=True) as services,
         fake_publishers(settings) as publishers,
     ):
+        yield services, publishers
+
+
+async def main() -> None:
+    clock = file_clock()
+    async with as_run() as (services, publishers):
         ledger = NotingLedger(services.store.engine, lease=lease())
         delivery = DigestDelivery(
             services.store, services.search, ledger, services.subscriptions, publishers, clock=clock

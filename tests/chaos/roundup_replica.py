@@ -14,25 +14,19 @@ import logging
 import os
 from pathlib import Path
 
-from bot.app.bootstrap import open_services, read_config
-from bot.app.settings import load_settings
 from bot.roundup.delivery import RoundupDelivery
 from bot.roundup.follow import Follower
 from bot.roundup.weekly import WeeklySweeper
 from bot.store.follows import FollowStore
 from bot.store.notes import NoteLedger
-from tests.chaos.replica import NotingLedger, fake_publishers, file_clock, lease
+from tests.chaos.replica import NotingLedger, as_run, file_clock, lease
 
 log = logging.getLogger("chaos")
 
 
 async def main() -> None:
     clock = file_clock()
-    settings = load_settings()
-    async with (
-        open_services(settings, read_config(settings), seed=True) as services,
-        fake_publishers(settings) as publishers,
-    ):
+    async with as_run() as (services, publishers):
         engine = services.store.engine
         ledger = NotingLedger(engine, lease=lease())
         notes = NoteLedger(engine, lease=lease())

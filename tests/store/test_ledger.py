@@ -259,6 +259,20 @@ async def test_a_claim_whose_holder_died_is_taken_over_at_once(ledgers: Ledgers)
     assert not await dead.renew(slack(1), DAY, NOW + timedelta(seconds=2))
 
 
+async def test_a_digest_whose_holder_died_is_given_up_at_once_and_a_live_ones_is_not(ledgers: Ledgers) -> None:
+    dead, alive, sweeper = ledgers(), ledgers(), ledgers()
+    for ledger, n in ((dead, 1), (alive, 2)):
+        assert (await ledger.claim(slack(n), DAY, NOW)).state == "new"
+        await ledger.begin_papers(slack(n), DAY, [(1, "2606.00001")], NOW)
+    await dead.close()  # the process died; its lease has two minutes to run
+    later = NOW + timedelta(seconds=30)  # past the digests' window, say
+    assert await sweeper.give_up(slack(1), DAY, later)
+    assert await sweeper.status(slack(1), DAY) == "skipped"
+    assert not await sweeper.give_up(slack(2), DAY, later)  # its process is still posting it
+    assert await sweeper.status(slack(2), DAY) == "claimed"
+    assert await sweeper.give_up(slack(2), DAY, NOW + LEASE + timedelta(seconds=1))  # its lease ran out
+
+
 async def test_a_live_holder_keeps_its_digest_and_is_named(ledgers: Ledgers) -> None:
     holder, other = ledgers(), ledgers()
     await holder.claim(slack(1), DAY, NOW)
