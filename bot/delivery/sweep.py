@@ -32,10 +32,18 @@ from bot.store.papers import PaperStore
 log = logging.getLogger("paperboy.sweep")
 
 
+# A digest a crash cut short (its header out) is finished by another process up to this long after
+# its window: half a digest is worse than the rest a little late. Later than that (the host was down
+# all night), it is given up rather than finished the next morning.
+FINISH_GRACE = timedelta(hours=2)
+
+
 async def given_up(ledger: Ledger, due: Due, key: date, status: str | None, now: datetime, what: str) -> bool:
-    """Whether a delivery past its window that failed, or was claimed by a process that stopped (its
-    lease ran out), is given up: never posted late. `what` names it in the log."""
-    if now < due.window_end or status not in ("failed", "claimed"):
+    """Whether a delivery past its window is given up (recorded as skipped, never posted later): one
+    that failed, at once; one whose process stopped midway (its hold gone, or its lease run out), once
+    FINISH_GRACE is over too. `what` names it in the log."""
+    grace = {"failed": timedelta(0), "claimed": FINISH_GRACE}.get(status or "")
+    if grace is None or now < due.window_end + grace:
         return False
     if await ledger.give_up(due.subscription.channel, key, now):
         why = "it kept failing" if status == "failed" else "its process stopped and none took it over"

@@ -376,6 +376,21 @@ async def test_a_digest_whose_process_died_is_given_up_after_its_window_not_post
     assert await Ledger(world.store.engine).status(ChannelRef("slack", "CUTC"), date(2026, 6, 1)) == "skipped"
 
 
+async def test_a_digest_a_crash_cut_short_is_finished_shortly_after_its_window(world: World) -> None:
+    """Due 23:45, its process died at 23:50 with the header and one card out; another is up at 00:30:
+    the rest of the digest goes out (FINISH_GRACE), not half a digest for good."""
+    await list_day(world.store, date(2026, 6, 1))
+    await subscribe(world, "CLATE", time="23:45", timezone="UTC")
+    world.policy = ScheduleConfig(min_papers=1)
+    dying = RecordingPublisher(crash_before=4)  # header, card, seed; the second card never leaves
+    with pytest.raises(Crash):
+        await world.sweeper(owner="dead-replica", publisher=dying).sweep(utc(2026, 6, 1, 23, 50))
+    world.publisher.posted = list(dying.posted)
+    await world.run(utc(2026, 6, 2, 0, 30), utc(2026, 6, 2, 0, 40))
+    assert len([k for k in world.publisher.keys("CLATE") if not k.endswith((":header", ":seed"))]) == 3
+    assert await Ledger(world.store.engine).status(ChannelRef("slack", "CLATE"), date(2026, 6, 1)) == "done"
+
+
 async def test_two_days_due_at_once_come_one_after_the_other_without_a_paper_twice(world: World) -> None:
     """A catch-up longer than a day makes yesterday and today due in one sweep: the oldest goes first,
     the next sweep brings today without the papers yesterday's digest showed."""
@@ -399,7 +414,7 @@ async def test_the_cards_a_given_up_digest_never_posted_may_come_another_day(wor
     with pytest.raises(Crash):
         await world.sweeper(owner="dead-replica", publisher=dying).sweep(utc(2026, 6, 1, 9))
     world.publisher.posted = list(dying.posted)
-    await world.run(utc(2026, 6, 2, 1), utc(2026, 6, 2, 9, 10))  # the 1st is given up; the 2nd comes
+    await world.run(utc(2026, 6, 2, 2), utc(2026, 6, 2, 9, 10))  # the 1st is given up; the 2nd comes
     cards = [k for k in world.publisher.keys("CUTC") if not k.endswith((":header", ":seed"))]
     assert cards == ["2026-06-01:2606.10000", "2026-06-02:2606.10001", "2026-06-02:2606.10002"]
 
