@@ -32,22 +32,17 @@ from bot.store.papers import PaperStore
 log = logging.getLogger("paperboy.sweep")
 
 
-# A digest a crash cut short (its header out) is finished by another process up to this long after
-# its window: half a digest is worse than the rest a little late. Later than that (the host was down
-# all night), it is given up rather than finished the next morning.
-FINISH_GRACE = timedelta(hours=2)
-
-
 async def given_up(ledger: Ledger, due: Due, key: date, status: str | None, now: datetime, what: str) -> bool:
     """Whether a delivery past its window is given up (recorded as skipped, never posted later): one
-    that failed, at once; one whose process stopped midway (its hold gone, or its lease run out), once
-    FINISH_GRACE is over too. `what` names it in the log."""
-    grace = {"failed": timedelta(0), "claimed": FINISH_GRACE}.get(status or "")
-    if grace is None or now < due.window_end + grace:
+    that failed, at once; one whose process stopped midway (its header out; its hold gone, or its lease
+    run out) is finished by another process until the channel's next digest is due (half a digest is
+    worse than the rest late), and given up then. `what` names it in the log."""
+    until = {"failed": due.window_end, "claimed": max(due.window_end, due.next_due)}.get(status or "")
+    if until is None or now < until:
         return False
     if await ledger.give_up(due.subscription.channel, key, now):
         why = "it kept failing" if status == "failed" else "its process stopped and none took it over"
-        log.warning("%s given up: %s until %s", what, why, due.window_end)
+        log.warning("%s given up: %s until %s", what, why, until)
     return True
 
 
@@ -58,6 +53,7 @@ class Due:
     due: datetime  # UTC
     window_end: datetime  # UTC: after this, a digest not begun is skipped
     wait_end: datetime  # UTC: until this, a partial listing is waited for
+    next_due: datetime  # UTC: the channel's next digest (one cut short is finished until then)
 
 
 def dues(subscription: Subscription, now: datetime, policy: ScheduleConfig) -> list[Due]:
@@ -74,7 +70,11 @@ def dues(subscription: Subscription, now: datetime, policy: ScheduleConfig) -> l
         midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
         catch_up = due + timedelta(hours=policy.catch_up_hours) if policy.catch_up_hours is not None else midnight
         wait_end = due + timedelta(hours=policy.wait_hours)
-        found.append(Due(subscription, day, due, max(catch_up, wait_end), wait_end))
+        following = next(
+            later for k in range(1, 8) if (later := day + timedelta(days=k)).weekday() in subscription.weekdays
+        )
+        next_due = local_due(following, subscription.time, zone)
+        found.append(Due(subscription, day, due, max(catch_up, wait_end), wait_end, next_due))
     return found
 
 

@@ -377,8 +377,8 @@ async def test_a_digest_whose_process_died_is_given_up_after_its_window_not_post
 
 
 async def test_a_digest_a_crash_cut_short_is_finished_shortly_after_its_window(world: World) -> None:
-    """Due 23:45, its process died at 23:50 with the header and one card out; another is up at 00:30:
-    the rest of the digest goes out (FINISH_GRACE), not half a digest for good."""
+    """Due 23:45, its process died at 23:50 with the header and one card out; another is up at 00:30,
+    before the next digest is due: the rest of the digest goes out, not half a digest for good."""
     await list_day(world.store, date(2026, 6, 1))
     await subscribe(world, "CLATE", time="23:45", timezone="UTC")
     world.policy = ScheduleConfig(min_papers=1)
@@ -414,7 +414,7 @@ async def test_the_cards_a_given_up_digest_never_posted_may_come_another_day(wor
     with pytest.raises(Crash):
         await world.sweeper(owner="dead-replica", publisher=dying).sweep(utc(2026, 6, 1, 9))
     world.publisher.posted = list(dying.posted)
-    await world.run(utc(2026, 6, 2, 2), utc(2026, 6, 2, 9, 10))  # the 1st is given up; the 2nd comes
+    await world.run(utc(2026, 6, 2, 9), utc(2026, 6, 2, 9, 10))  # the 2nd is due: the 1st is given up, the 2nd comes
     cards = [k for k in world.publisher.keys("CUTC") if not k.endswith((":header", ":seed"))]
     assert cards == ["2026-06-01:2606.10000", "2026-06-02:2606.10001", "2026-06-02:2606.10002"]
 
