@@ -175,8 +175,8 @@ class PaperBot(discord.Client):
         self.in_flight.hold()
         if self.community is not None:
             await self.community.message(message)  # a reply in a paper's thread counts
-        if message.author.bot or self.user is None or not any(u.id == self.user.id for u in message.mentions):
-            return
+        if message.author.bot or self.user is None or self.user.id not in message.raw_mentions:
+            return  # asked only when named in the text (a reply to the bot pings it without asking it)
         channel = message.channel
         is_thread = getattr(channel, "type", None) in (
             discord.ChannelType.public_thread,

@@ -204,6 +204,8 @@ def create_app(
 
     @app.event("app_mention")
     async def mention(body: dict[str, Any], event: dict[str, Any]) -> None:
+        if event.get("edited"):
+            return  # Slack sends a mention again, as a new event, when its message is edited: answered once
         channel, ts, thread = str(event.get("channel", "")), str(event.get("ts", "")), event.get("thread_ts")
         event_id = str(body.get("event_id") or f"{channel}:{ts}")
         asked = Mention("slack", event_id, channel, str(thread) if thread else None, str(event.get("text", "")))

@@ -32,6 +32,7 @@ from bot.chat.commands import (
 )
 from bot.chat.discussion import HELP, NOT_A_PAPER_THREAD, discuss
 from bot.chat.follows import FollowService
+from bot.chat.replies import replied
 from bot.chat.wording import TYPED, Phrasebook
 from bot.community.service import Community
 from bot.delivery.digest import DigestOptions, build_digest
@@ -291,7 +292,8 @@ class ChatService:
         one-line help. An answer the platform will not take is logged; no one is waiting for it."""
         if not await self.first_time(mention.platform, mention.event_id):
             return
-        post = await self._about_thread(mention)
+        where = mention.thread or mention.channel
+        post = await replied(self._about_thread(mention), f"answering a mention in {where}", _said)
         try:
             await say(post)
         except PaperboyError as exc:
@@ -327,3 +329,7 @@ class ChatService:
         except ChannelUnavailable as exc:
             return Unshared(exc.reason)
         return Shared(root, paper.title)
+
+
+def _said(line: str) -> Post:
+    return Post(header="paperboy", text=(line,))

@@ -371,9 +371,12 @@ class FakeDiscord:
         """Deliver the last interaction again, as a second gateway session of the same bot would get it."""
         await self.dispatch("INTERACTION_CREATE", self.last_interaction)
 
-    async def mention(self, channel: str, text: str) -> str:
+    async def mention(self, channel: str, text: str, *, pinged: bool = False) -> str:
+        """MESSAGE_CREATE from ada; `pinged`: the bot is in `mentions` though the text does not name it (a
+        Reply to the bot's message, which pings its author)."""
         message = self._message(channel, {"content": text}, author=user(HUMAN_ID, "ada", bot=False))
-        message["mentions"] = [user(BOT_ID, "paperboy", bot=True)] if f"<@{BOT_ID}>" in text else []
+        named = pinged or f"<@{BOT_ID}>" in text
+        message["mentions"] = [user(BOT_ID, "paperboy", bot=True)] if named else []
         message["member"] = {"roles": [], "joined_at": now_iso(), "deaf": False, "mute": False, "flags": 0}
         await self.dispatch("MESSAGE_CREATE", message)
         return str(message["id"])

@@ -126,6 +126,20 @@ async def test_a_mention_in_a_paper_thread_answers_there(discord_bot: DiscordBot
     assert len(fake.posts_in(thread_id)) == 2
 
 
+async def test_a_reply_to_the_bot_that_does_not_name_it_is_not_a_question(discord_bot: DiscordBot) -> None:
+    """Discord's Reply pings the replied-to author: the bot is in `mentions`, though the text never names it."""
+    fake = discord_bot.fake
+    await fake.click("share:2605.29307")
+    await answer(discord_bot)
+    thread_id = next(s for s in fake.sent if s.path.endswith("/threads")).path.split("/")[-2]
+    await fake.wait_for(lambda: len(fake.posts_in(thread_id)) == 1)
+    await fake.mention(thread_id, "Who else tried this? Looks like a neat trick", pinged=True)
+    await fake.mention(thread_id, f"<@{BOT_ID}> code")  # a question after it
+    await fake.wait_for(lambda: len(fake.posts_in(thread_id)) == 2)
+    assert "github.com" in fake.posts_in(thread_id)[1]["content"]
+    assert len(fake.posts_in(thread_id)) == 2
+
+
 async def test_every_message_disables_mentions(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     await fake.slash("search", {"topic": "diffusion"})

@@ -195,6 +195,36 @@ async def test_an_event_retry_gets_no_second_answer(slack_bot: SlackBot) -> None
     assert len(slack_bot.fake.posts()) == 2  # Ev42 once, Ev43 once
 
 
+async def test_an_edited_mention_gets_no_second_answer(slack_bot: SlackBot) -> None:
+    """Slack sends `app_mention` again, with a new event id and `edited`, when the message is edited."""
+    await slack_bot.mention("<@UBOT> summary", thread=None, event_id="Ev50")
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.posts())
+    edited: dict[str, object] = {
+        "type": "app_mention",
+        "user": "U0001",
+        "text": "<@UBOT> summary, thanks",
+        "ts": "1767225700.000001",
+        "channel": "C0001",
+        "event_ts": "1767225760.000100",
+        "edited": {"user": "U0001", "ts": "1767225760.000000"},
+    }
+    assert (await slack_bot.event(edited, event_id="Ev51")).status_code == 200
+    await slack_bot.mention("<@UBOT> code", thread=None, event_id="Ev52")  # a new mention after it
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
+    assert len(slack_bot.fake.posts()) == 2
+
+
+async def test_a_thread_answer_that_fails_gets_an_apology_in_the_thread(slack_bot: SlackBot) -> None:
+    await slack_bot.click_share("2605.29307")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
+    thread = slack_bot.fake.posts()[1]["thread_ts"]
+    slack_bot.search.broken = True
+    await slack_bot.mention("<@UBOT> related", thread=thread)
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 3)
+    answer = slack_bot.fake.posts()[2]
+    assert answer["thread_ts"] == thread and "Sorry" in json.dumps(answer)
+
+
 async def test_a_fault_of_ours_gets_an_apology_and_a_logged_traceback(
     slack_bot: SlackBot, caplog: pytest.LogCaptureFixture
 ) -> None:
