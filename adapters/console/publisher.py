@@ -8,7 +8,7 @@ from datetime import datetime
 from rich.console import Console
 from rich.text import Text
 
-from adapters.console.render import render_card, render_post
+from adapters.console.render import plain, render_card, render_post
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
 
@@ -47,7 +47,7 @@ class ConsolePublisher:
     async def note(self, channel: str, post: Post, key: str, *, thread: str | None = None) -> MessageRef | None:
         self._console.print(render_post(Post(header=post.header, subheader=post.subheader)))
         for paragraph in post.text:
-            self._console.print(Text(paragraph))
+            self._console.print(Text(plain(paragraph)))
         return self._ref(channel)
 
     async def refresh_card(self, ref: MessageRef, card: Card) -> bool:

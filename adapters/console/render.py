@@ -1,10 +1,16 @@
 """A post in the terminal: numbered cards with votes, byline, one-line summary and links.
 
 Paper text is untrusted: it is only ever put into `rich.text.Text` objects, never parsed as markup,
-so a title such as "[bold]x" or "[link=…]" prints as written.
+so a title such as "[bold]x" or "[link=…]" prints as written; and its control characters are
+dropped first (`plain`), so an escape sequence in a title can't clear the screen or retitle the
+terminal.
 """
 
 from __future__ import annotations
+
+import dataclasses
+import re
+from typing import TypeVar, cast
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -14,8 +20,27 @@ from rich.text import Text
 
 from bot.domain.post import Card, Link, Post
 
+T = TypeVar("T")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # but tab and newline
+
+
+def plain(value: T) -> T:
+    """`value` (a post, a card, text, or tuples of them) with every control character of its text dropped."""
+    if isinstance(value, str):
+        return cast(T, _CONTROL.sub("", value))
+    if isinstance(value, tuple):
+        return cast(T, tuple(plain(item) for item in value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return cast(
+            T, dataclasses.replace(value, **{f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)})
+        )
+    return value
+
 
 def render_post(post: Post) -> RenderableType:
+    post = plain(post)
     parts: list[RenderableType] = [Text(post.header, style="bold")]
     if post.subheader:
         parts.append(Text(post.subheader, style="dim"))
@@ -29,6 +54,7 @@ def render_post(post: Post) -> RenderableType:
 
 def render_card(card: Card, number: int) -> RenderableType:
     """A grid row: the rank and votes in a narrow column, the card's text wrapping beside them."""
+    card = plain(card)
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", width=3, no_wrap=True)
     grid.add_column(width=6, no_wrap=True)

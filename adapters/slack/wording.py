@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from adapters.slack.render import escape
 from bot.chat.service import Shared, Unshared
 from bot.chat.wording import TYPED
 
@@ -30,5 +31,5 @@ PHRASES = replace(
 def shared(outcome: Shared | Unshared) -> str:
     """What the Share button's clicker is told."""
     if isinstance(outcome, Unshared):
-        return f"I can't post in this channel: {outcome.reason}."
-    return f"Shared “{outcome.title}” in this channel; its thread is open for discussion."
+        return f"I can't post in this channel: {escape(outcome.reason)}."
+    return f"Shared “{escape(outcome.title)}” in this channel; its thread is open for discussion."

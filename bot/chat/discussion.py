@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.domain.cards import ABSTRACT_CHARS, card, shorten
+from bot.domain.cards import ABSTRACT_CHARS, byline, card, shorten
 from bot.domain.citation import bibtex
 from bot.domain.models import Paper
 from bot.domain.post import Post
@@ -17,25 +17,46 @@ NOT_A_PAPER_THREAD = (
     f"I can only discuss papers in their own threads: mention me under a digest card or a shared paper with {ASKABLE}."
 )
 RELATED = 5
+AUTHORS_CHARS = 1500  # the names of an `authors` answer: within a Discord message beside its header
+
+
+# Other words for each question, strongest first: a question named outright wins over a word that
+# only suggests one ("who can give me the bibtex?" asks for `cite`), and a weak word ("who") decides
+# only when nothing else does.
+SYNONYMS = (
+    ({"bibtex", "citation", "reference"}, "cite"),
+    ({"github", "repo", "repository", "implementation"}, "code"),
+    ({"tldr", "abstract", "summarize", "summarise"}, "summary"),
+    ({"similar"}, "related"),
+    ({"author"}, "authors"),
+    ({"who"}, "authors"),
+)
 
 
 def what_is_asked(text: str) -> str | None:
-    """The first thing asked for in a mention, ignoring the mention itself and punctuation."""
-    words: list[str] = re.findall(r"[a-z]+", re.sub(r"<@[^>]+>", " ", text).lower())
-    for word in words:
-        if word in ASKS:
-            return word
-        if word in ("bibtex", "citation", "reference"):
-            return "cite"
-        if word in ("github", "repo", "repository", "implementation"):
-            return "code"
-        if word in ("similar", "like"):
-            return "related"
-        if word in ("tldr", "abstract", "summarize", "summarise"):
-            return "summary"
-        if word in ("author", "who"):
-            return "authors"
-    return None
+    """What a mention asks for, ignoring the mention itself and punctuation: a question named outright,
+    the first if several; else the strongest word that suggests one."""
+    words: list[str] = re.findall(r"[a-z]+", re.sub(r"<[@#!][^>]*>", " ", text).lower())
+    named = [word for word in words if word in ASKS]
+    if named:
+        return named[0]
+    said = set(words)
+    return next((ask for group, ask in SYNONYMS if group & said), None)
+
+
+def _names(authors: tuple[str, ...]) -> str:
+    """Every author, or as many as fit a message's paragraph, then how many in all."""
+    if not authors:
+        return "Unknown authors"
+    length, shown = 0, 0
+    for name in authors:
+        length += len(name) + 2
+        if length > AUTHORS_CHARS:
+            break
+        shown += 1
+    if shown == len(authors):
+        return ", ".join(authors)
+    return f"{byline(authors, max(shown, 1))} ({len(authors)} authors in all)"
 
 
 async def discuss(paper: Paper, text: str, search: SearchIndex) -> Post:
@@ -64,8 +85,7 @@ async def discuss(paper: Paper, text: str, search: SearchIndex) -> Post:
             lines.append(f"No code is linked on Hugging Face yet: {paper.hf_url}")
         return Post(header=f"Code · {title}", text=tuple(lines))
     if asked == "authors":
-        names = ", ".join(paper.authors) if paper.authors else "Unknown authors"
-        lines = [names] + ([f"Organization: {paper.organization}"] if paper.organization else [])
+        lines = [_names(paper.authors)] + ([f"Organization: {paper.organization}"] if paper.organization else [])
         return Post(header=f"Authors · {title}", text=tuple(lines))
     if asked == "cite":
         return Post(header=f"Cite · {title}", code=bibtex(paper))

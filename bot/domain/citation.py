@@ -16,7 +16,7 @@ from bot.domain.models import Paper
 
 MOST = 1800  # characters of one entry at most (a Discord message holds 2,000)
 _PLAIN = re.compile(r"([&%$#_])")  # names: nothing in them is LaTeX (braces are dropped)
-_TEXT = re.compile(r"([&%#_])")  # a title outside math
+_TEXT = re.compile(r"(?<!\\)([&%#_$])")  # a title outside math: escaped, unless its authors escaped it
 _MATH = re.compile(r"(?<!\\)\$[^$]+(?<!\\)\$")
 _SKIP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "towards", "toward"}
 
@@ -44,7 +44,7 @@ def _title(text: str) -> str:
 
 
 def _outside(text: str) -> str:
-    return _TEXT.sub(r"\\\1", text).replace("$", r"\$").replace("^", r"\^{}")
+    return re.sub(r"(?<!\\)\^", r"\\^{}", _TEXT.sub(r"\\\1", text))
 
 
 def _paired(text: str) -> bool:

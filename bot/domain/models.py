@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -9,11 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 HF_PAPERS = "https://huggingface.co/papers"
 ARXIV = "https://arxiv.org"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def squash(text: str | None) -> str:
-    """Text with every run of white space folded to one space, as every surface shows it."""
-    return " ".join(text.split()) if text else ""
+    """Text with every run of white space folded to one space, as every surface shows it, and its
+    other control characters (a terminal's escape sequences) dropped."""
+    return " ".join(_CONTROL.sub(" ", text).split()) if text else ""
 
 
 class Paper(BaseModel):

@@ -6,10 +6,13 @@ import logging
 
 import pytest
 
+from bot.chat.discussion import discuss, what_is_asked
 from bot.chat.service import Mention, Shared, Unshared
 from bot.domain.errors import ChannelUnavailable, DeliveryError, NotFound
+from bot.domain.models import Paper
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
+from bot.search.service import SearchService
 from bot.store.papers import PaperStore
 from tests.chat.world import chat_service
 from tests.fakes.publisher import RecordingPublisher
@@ -75,3 +78,36 @@ async def test_an_answer_the_platform_refuses_is_logged_not_raised(
     with caplog.at_level(logging.WARNING, logger="paperboy.chat"):
         await chat_service(june_store).mention(Mention("slack", "Ev9", "C1", "1.2", "summary"), Said(refuse=True))
     assert "could not answer a mention in 1.2: Slack is down" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("<@UBOT> cite", "cite"),
+        ("<@UBOT> I'd like a summary please", "summary"),
+        ("<@UBOT> who can give me the bibtex?", "cite"),
+        ("<@UBOT> who wrote this?", "authors"),
+        ("<@UBOT> looks like magic, any github?", "code"),
+        ("<@UBOT> related or code?", "related"),  # both named outright: the first
+        ("<#C0001|papers> <@UBOT> thanks", None),
+    ],
+)
+def test_a_question_named_outright_wins_over_a_word_that_suggests_one(text: str, asked: str | None) -> None:
+    assert what_is_asked(text) == asked
+
+
+async def test_the_authors_of_a_large_collaboration_are_counted_and_the_organization_kept(
+    june_store: PaperStore,
+) -> None:
+    paper = Paper(
+        arxiv_id="2606.00500",
+        title="A large collaboration",
+        authors=tuple(f"Áuthor Number {i}" for i in range(500)),
+        organization="CERN",
+    )
+    post = await discuss(paper, "authors", SearchService(june_store))
+    names, organization = post.text
+    assert len(names) <= 1600 and names.endswith("(500 authors in all)") and " more " in names
+    assert organization == "Organization: CERN"
+    small = await discuss(paper.model_copy(update={"authors": ("Ada", "Bea")}), "authors", SearchService(june_store))
+    assert small.text[0] == "Ada, Bea"

@@ -32,6 +32,8 @@ def title_of(entry: str) -> str:
         ("50% off #1 for $5", "50\\% off \\#1 for \\$5"),
         ("x^2 and snake_case", "x\\^{}2 and snake\\_case"),
         ("a trailing backslash \\", "a trailing backslash"),
+        ("Pruning 90\\% of Weights for Q\\&A", "Pruning 90\\% of Weights for Q\\&A"),  # escaped once, by its authors
+        ("a \\_b, \\#1, \\$5 and \\^{}", "a \\_b, \\#1, \\$5 and \\^{}"),
     ],
 )
 def test_a_title_keeps_its_latex_and_escapes_what_would_break_it(title: str, field: str) -> None:

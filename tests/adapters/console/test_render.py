@@ -4,7 +4,7 @@ from rich.console import Console
 
 from adapters.console.render import render_post
 from bot.domain.cards import card
-from bot.domain.models import Paper
+from bot.domain.models import Paper, squash
 from bot.domain.post import Post
 
 
@@ -53,3 +53,15 @@ def test_paper_text_is_never_read_as_markup() -> None:
 
 def test_an_empty_post_shows_its_note() -> None:
     assert "Nothing today." in show(Post(header="Daily Papers", empty="Nothing today."))
+
+
+def test_a_terminals_escape_sequences_in_paper_text_are_dropped() -> None:
+    """Clear the screen, retitle the terminal, hide text: none of it reaches the terminal."""
+    evil = "\x1b[2JCleared \x1b]0;pwned\x07 \x1b[8mhidden\x1b[0m"
+    paper = Paper(arxiv_id="2401.00001", title=evil, authors=("Eve\x1b[5m",), ai_summary="sum\x9bmary")
+    console = Console(width=100, record=True, force_terminal=True, color_system="standard")
+    console.print(render_post(Post(header=f"head {evil}", cards=(card(paper),))))
+    shown = console.export_text(styles=False)
+    assert "\x1b" not in shown and "\x9b" not in shown and "\x07" not in shown
+    assert "[2JCleared ]0;pwned [8mhidden[0m" in shown and "Eve[5m" in shown and "summary" in shown
+    assert squash("a\x1b[2Jb\tc\nd") == "a [2Jb c d"

@@ -10,6 +10,7 @@ import pytest
 
 from bot.chat.replies import OOPS
 from bot.domain.channels import ChannelRef
+from bot.domain.models import Paper
 from tests.adapters.slack.conftest import SlackBot
 
 
@@ -193,6 +194,16 @@ async def test_an_event_retry_gets_no_second_answer(slack_bot: SlackBot) -> None
     await slack_bot.mention("<@UBOT> summary", thread=None, event_id="Ev43")
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
     assert len(slack_bot.fake.posts()) == 2  # Ev42 once, Ev43 once
+
+
+async def test_the_share_answer_pings_no_one_with_the_papers_title(slack_bot: SlackBot) -> None:
+    title = "Hi <!channel> see <https://evil.example|arxiv.org/abs/2606.99999> <@U0002>"
+    await slack_bot.store.save_papers([Paper(arxiv_id="2606.99999", title=title)])
+    await slack_bot.click_share("2606.99999")
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    text = slack_bot.fake.responses[-1]["text"]
+    assert "&lt;!channel&gt;" in text and "<!channel>" not in text and "<https://evil" not in text
+    assert "<@U0002>" not in text
 
 
 async def test_an_edited_mention_gets_no_second_answer(slack_bot: SlackBot) -> None:
