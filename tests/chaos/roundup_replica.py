@@ -53,10 +53,12 @@ async def main() -> None:
                 frozenset(publishers),
             )
             log.info("replica %d up at %s", os.getpid(), clock())
-            (Path(os.environ["CHAOS_READY"]) / str(os.getpid())).touch()  # the test's clock waits for one of us
+            ready = Path(os.environ["CHAOS_READY"])
+            (ready / str(os.getpid())).touch()  # the test's clock waits for one of us
             while True:
                 now = clock()
                 results = await weekly.sweep(now)
+                (ready / f"{os.getpid()}.swept").write_text(now.isoformat(), encoding="utf-8")  # and for a sweep
                 report = await follower.sweep()
                 log.info("swept at %s: %d roundups, %d notes", now, len(results), sum(report.notes.values()))
                 await asyncio.sleep(0.005)
