@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bot.chat.cadence import KINDS, cadence_days
@@ -47,7 +47,7 @@ from bot.ingest.catalog import Catalog
 from bot.search.port import SearchIndex
 from bot.store.events import EventLog
 from bot.store.ledger import Ledger
-from bot.store.papers import PaperStore
+from bot.store.papers import DayRecord, PaperStore
 
 SEARCH_RESULTS = 5
 log = logging.getLogger("paperboy.chat")
@@ -184,8 +184,14 @@ class ChatService:
         return self._phrasebooks.get(asker.channel.platform, TYPED)
 
     async def _today(self) -> Post:
+        """The latest day with papers; when that is not today (UTC), the answer says so first."""
         digest = await build_digest(self._store, self._search, DigestOptions(limit=self._defaults.limit))
-        return digest.to_post()
+        post = digest.to_post()
+        today = self._clock().astimezone(UTC).date()
+        if digest.day is None or digest.day >= today:
+            return post
+        note = not_today(await self._store.day_record(today))
+        return replace(post, subheader=f"{note} {post.subheader}" if post.subheader else note)
 
     async def _paper(self, ref: str) -> Post:
         try:
@@ -333,3 +339,16 @@ class ChatService:
 
 def _said(line: str) -> Post:
     return Post(header="paperboy", text=(line,))
+
+
+def not_today(record: DayRecord) -> str:
+    """Why `/papers today` shows an earlier day: today is not in the store yet, or has no papers."""
+    when = f"{record.day:%A %-d %B}"
+    if record.fetched_at is None:
+        why = f"Today ({when}) is not in the store yet"
+    elif not record.final:
+        why = f"Hugging Face has listed no papers for today ({when}) yet"
+    else:
+        weekend = ", a weekend day" if record.day.weekday() >= 5 else ""
+        why = f"Hugging Face listed no papers today ({when}{weekend})"
+    return f"{why}: here is the latest day with papers."

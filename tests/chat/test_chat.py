@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -71,3 +73,14 @@ async def test_a_platform_without_words_of_its_own_gets_the_typed_commands(june_
     post = await chat_service(june_store).answer(Help(), Asker(ChannelRef("console", "C0PROP"), "U1"))
     assert post.text[: len(TYPED.commands)] == TYPED.commands
     assert any(TYPED.managers in line for line in post.text)
+
+
+async def test_today_says_when_the_day_it_shows_is_not_today(june_store: PaperStore) -> None:
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    later = chat_service(june_store, clock=lambda: datetime(2026, 6, 20, 9, tzinfo=UTC))  # the store ends 3 June
+    post = await later.answer(Today(), asker)
+    assert post.header == "Daily Papers · Wednesday 3 June 2026" and post.cards
+    assert post.subheader is not None
+    assert post.subheader.startswith("Today (Saturday 20 June) is not in the store yet: here is the latest day")
+    same_day = await chat_service(june_store).answer(Today(), asker)  # NOW is 3 June
+    assert same_day.subheader is not None and "not in the store" not in same_day.subheader
