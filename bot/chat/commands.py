@@ -290,12 +290,13 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
         return Follows() if not rest else Unknown(text, "`follows` takes nothing after it: it lists what you follow.")
     if word == "unfollow":
         return Unfollow(" ".join(rest.strip().strip('"“”').split()) or None)
-    if not rest:
+    parts = comma_parts(rest)
+    if not parts:  # nothing, or only commas and empty quotes: following nothing would be every paper
         return Unknown(
             text, "`follow` needs a topic or an author, such as `follow diffusion -robotics` or `follow author:LeCun`."
         )
     try:
-        return Follow(checked_topics(comma_parts(rest)))
+        return Follow(checked_topics(parts))
     except UsageError as exc:
         return Unknown(text, str(exc))
 

@@ -101,8 +101,7 @@ class FollowService:
         if command.topic is None:
             await self._subscriptions.remove(current.channel)
             return _post("You follow nothing now: no more personal digests.")
-        wanted = fold(command.topic)
-        left = tuple(t for t in current.topics if fold(t) != wanted)
+        left = _without(current.topics, command.topic)
         if len(left) == len(current.topics):
             followed = ", ".join(f"`{t}`" for t in current.topics)
             return _post(
@@ -117,3 +116,14 @@ class FollowService:
             f"You no longer follow “{command.topic[:100]}”.",
             f"Still followed: {', '.join(f'“{t}”' for t in left)}.",
         )
+
+
+def _without(topics: tuple[str, ...], topic: str) -> tuple[str, ...]:
+    """`topics` but the one named: as stored (`-robotics`, `author:LeCun`), or as `follows` shows it
+    ("leaving out “robotics”", "by “LeCun”") when that names one topic only."""
+    wanted = fold(topic)
+    exact = tuple(t for t in topics if fold(t) != wanted)
+    if len(exact) < len(topics):
+        return exact
+    shown = [t for t in topics if fold(t) in (f"-{wanted}", f"author:{wanted}")]
+    return tuple(t for t in topics if t not in shown) if len(shown) == 1 else topics

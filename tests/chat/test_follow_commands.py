@@ -30,6 +30,8 @@ def test_follow_commands_parse(text: str, command: Command) -> None:
     ("text", "hint"),
     [
         ("follow", "`follow` needs a topic or an author"),
+        ("follow ,", "`follow` needs a topic or an author"),  # not a digest of every paper
+        ('follow ""', "`follow` needs a topic or an author"),
         ("follow author:", "`author:` needs a name"),
         ("follows diffusion", "`follows` takes nothing after it"),
         ("follow " + ", ".join(f"t{n}" for n in range(11)), "at most 10 topics"),

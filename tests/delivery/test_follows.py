@@ -106,6 +106,16 @@ async def test_several_follows_are_one_dm_subscription_and_unfollow_takes_one_of
     assert "You follow nothing yet" in nothing.text[0]
 
 
+async def test_unfollow_takes_a_topic_as_follows_lists_it(world: World) -> None:
+    world.clock.now = utc(2026, 6, 1, 12)
+    await follow(world, "follow diffusion -robotics, author:Yann LeCun", "Europe/Berlin")
+    service = follows(world)
+    for shown in ("robotics", "Yann LeCun"):  # "leaving out “robotics”", "by “Yann LeCun”"
+        assert "no longer follow" in (await service.unfollow(Unfollow(shown), "slack", "T0001", "U0001")).text[0]
+    current = await world.subscriptions.of_person("slack", "T0001", "U0001")
+    assert current is not None and current.topics == ("diffusion",)
+
+
 async def test_follow_outside_a_dm_says_to_dm_the_bot(world: World) -> None:
     post = await follows(world).follow(
         Follow(("diffusion",)), "slack", "U0001", "C0001", "T0001", direct=False, words=PHRASES
