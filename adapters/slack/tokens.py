@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from adapters.slack.installations import PLATFORM, StoreInstallations, as_bot
-from bot.domain.errors import ChannelUnavailable, DeliveryError
+from bot.domain.errors import ChannelUnavailable, DeliveryError, WorkspacePaused
 from bot.store.sealing import Unreadable
 from bot.store.workspaces import PAUSED
 
@@ -44,7 +44,7 @@ class WorkspaceTokens:
             log.warning("workspace %s: %s", workspace, exc)
             raise DeliveryError(f"slack:{channel}: the workspace's token cannot be read ({exc})") from exc
         if found is None:
-            raise ChannelUnavailable(f"slack:{channel}", PAUSED)
+            raise WorkspacePaused(f"slack:{channel}", PAUSED)
         bot = as_bot(found)
         if bot.bot_refresh_token and self._rotator is not None:
             async with self._rotating.setdefault(workspace, asyncio.Lock()):  # one refresh at a time

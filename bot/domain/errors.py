@@ -119,6 +119,11 @@ class ChannelUnavailable(PaperboyError):
         super().__init__(f"{channel}: {reason}")
 
 
+class WorkspacePaused(ChannelUnavailable):
+    """The workspace took the app away (uninstalled, its token revoked): its channels are paused, not
+    gone, and come back when it is installed again."""
+
+
 class DeliveryError(PaperboyError):
     """A message could not be posted for a reason that may pass (rate limits beyond patience, outages)."""
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.domain.cards import card as card_of
 from bot.domain.channels import ChannelRef
-from bot.domain.errors import ChannelUnavailable, DeliveryError
+from bot.domain.errors import ChannelUnavailable, DeliveryError, WorkspacePaused
 from bot.domain.models import Paper
 from bot.domain.post import Card
 from bot.domain.publishing import MessageRef, Publisher, publisher_for
@@ -118,6 +118,9 @@ class Follower:
                     noted = (channel, item.arxiv_id, found.event) in done
                     if not noted and await self._note(publisher, item, found):
                         report.notes[found.event.partition(":")[0]] += 1
+            except WorkspacePaused as exc:  # uninstalled: its cards come back with it, untouched till then
+                log.info("living threads in %s wait: %s", channel, exc.reason)
+                return
             except ChannelUnavailable as exc:
                 await self._follows.stop(item.key, exc.reason)
                 report.stopped += 1
@@ -169,6 +172,9 @@ class Follower:
             if not await self._notes.holding(key):
                 return False  # another process may be taking it over: it will post it
             ref = await publisher.note(where, found.note, platform_key, thread=item.ref.thread)
+        except WorkspacePaused:
+            await self._notes.release(key)  # posted once the workspace is back
+            raise
         except ChannelUnavailable:
             await self._notes.posted(key, None, self._clock(), gone=True)
             raise

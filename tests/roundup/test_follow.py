@@ -12,13 +12,17 @@ from bot.delivery.digest import DigestOptions
 from bot.delivery.digest_delivery import CardPosted, DigestDelivery
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.channels import ChannelRef
+from bot.domain.errors import WorkspacePaused
 from bot.domain.models import Listing, Paper
+from bot.domain.post import Card, Post
+from bot.domain.publishing import MessageRef
 from bot.roundup.follow import Follower
 from bot.search.service import SearchService
 from bot.store.follows import FollowStore
 from bot.store.ledger import Ledger
 from bot.store.notes import NoteLedger
 from bot.store.papers import PaperStore
+from bot.store.workspaces import PAUSED
 from tests.fakes.publisher import Crash, RecordingPublisher
 from tests.roundup.helpers import Clock, news_for
 
@@ -204,3 +208,34 @@ async def test_a_deleted_card_stops_being_followed(store: PaperStore) -> None:
     await news_for(store, first, upvotes=600)
     clock.now += timedelta(hours=2)
     assert (await live.sweep()).followed == 2
+
+
+class Uninstalled(RecordingPublisher):
+    """A Slack workspace that took the app away for a while: its token is gone (WorkspacePaused)."""
+
+    paused = False
+
+    async def note(self, channel: str, post: Post, key: str, *, thread: str | None = None) -> MessageRef | None:
+        if self.paused:
+            raise WorkspacePaused(f"slack:{channel}", PAUSED)
+        return await super().note(channel, post, key, thread=thread)
+
+    async def refresh_card(self, ref: MessageRef, card: Card) -> bool:
+        if self.paused:
+            raise WorkspacePaused(f"slack:{ref.channel}", PAUSED)
+        return await super().refresh_card(ref, card)
+
+
+async def test_living_threads_wait_while_their_workspace_is_uninstalled(store: PaperStore) -> None:
+    clock, publisher = Clock(POSTED), Uninstalled()
+    live = follower(store, publisher, clock, "a")
+    first, *_ = await post_day(store, publisher, clock, live)
+    publisher.paused = True  # uninstalled for an afternoon
+    await news_for(store, first, repo="https://github.com/x/first")
+    clock.now += timedelta(hours=2)
+    paused = await live.sweep()
+    assert paused.stopped == 0 and notes(publisher) == []
+    publisher.paused = False  # installed again
+    clock.now += timedelta(hours=2)
+    await live.sweep()
+    assert notes(publisher) == [f"note:{first}:code"]
