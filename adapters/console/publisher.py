@@ -52,3 +52,6 @@ class ConsolePublisher:
 
     async def refresh_card(self, ref: MessageRef, card: Card) -> bool:
         return True  # printed lines can't change; the card is not gone, so there is nothing to stop
+
+    async def card_exists(self, ref: MessageRef) -> bool:
+        return True  # printed lines stay

@@ -136,6 +136,22 @@ class DiscordPublisher:
             await self._call(ref.channel, _raise(exc))
         return True
 
+    async def card_exists(self, ref: MessageRef) -> bool:
+        """The card message fetched: Unknown Message (or its forum post gone) once it was deleted."""
+        try:
+            target = await self._channel(ref.channel)
+            holder = await self._channel(ref.thread) if isinstance(target, discord.ForumChannel) else target
+            await holder.fetch_message(int(ref.message))
+        except discord.NotFound as exc:
+            if exc.code in GONE:
+                return False
+            await self._call(ref.channel, _raise(exc))
+        except ChannelUnavailable:
+            return False  # the forum post, with its card, was deleted
+        except discord.HTTPException as exc:
+            await self._call(ref.channel, _raise(exc))
+        return True
+
     async def find(
         self, channel: str, key: str, since: datetime, *, thread: str | None = None, title: str = ""
     ) -> MessageRef | None:

@@ -177,6 +177,26 @@ class SlackPublisher:
             raise _mapped(ref.channel, exc, "chat.update") from exc
         return True
 
+    async def card_exists(self, ref: MessageRef) -> bool:
+        """conversations.history of exactly the card's ts: empty once it was deleted."""
+        try:
+            response = await self._call(
+                ref.channel,
+                self._client.conversations_history,
+                channel=ref.channel,
+                oldest=ref.message,
+                latest=ref.message,
+                inclusive=True,
+                limit=1,
+            )
+        except SlackApiError as exc:
+            if error_code(exc) in UNREADABLE:
+                return True  # posted with chat:write.public, not readable: not known to be gone
+            raise _mapped(ref.channel, exc, "conversations.history") from exc
+        # A deleted message with replies stays as a tombstone ("This message was deleted.").
+        messages = response.get("messages") or []
+        return any(str(m.get("ts")) == ref.message and m.get("subtype") != "tombstone" for m in messages)
+
     async def find(
         self, channel: str, key: str, since: datetime, *, thread: str | None = None, title: str = ""
     ) -> MessageRef | None:

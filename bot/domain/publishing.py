@@ -57,6 +57,11 @@ class Publisher(Protocol):
         """Show `card` (new counts) in the card message `ref` in place; False when a person deleted it."""
         ...
 
+    async def card_exists(self, ref: MessageRef) -> bool:
+        """Whether the card message `ref` is still there (False: a person deleted it); True when the
+        platform won't say (it can't be read), lest a card be taken for deleted."""
+        ...
+
 
 @runtime_checkable
 class PerWorkspace(Protocol):

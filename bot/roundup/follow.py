@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from bot.domain.cards import card as card_of
 from bot.domain.channels import ChannelRef
@@ -111,12 +112,15 @@ class Follower:
             version = versions.get(item.arxiv_id)
             if item.version is None and version is not None:
                 await self._follows.set_version(item.key, version)  # the first version seen is the one posted
+            pending = [f for f in news(item, paper, version) if (channel, item.arxiv_id, f.event) not in done]
             try:
-                if not await self._refresh(publisher, item, paper, report):
-                    continue
-                for found in news(item, paper, version):
-                    noted = (channel, item.arxiv_id, found.event) in done
-                    if not noted and await self._note(publisher, item, found):
+                refreshed = await self._refresh(publisher, item, paper, report)
+                if refreshed == "gone" or (
+                    pending and refreshed == "as is" and not await self._there(publisher, item, report)
+                ):
+                    continue  # a note would go into a deleted card's orphaned thread
+                for found in pending:
+                    if await self._note(publisher, item, found):
                         report.notes[found.event.partition(":")[0]] += 1
             except WorkspacePaused as exc:  # uninstalled: its cards come back with it, untouched till then
                 log.info("living threads in %s wait: %s", channel, exc.reason)
@@ -128,17 +132,29 @@ class Follower:
             except DeliveryError as exc:
                 log.warning("living thread of %s in %s: %s (tried again at the next sync)", item.arxiv_id, channel, exc)
 
-    async def _refresh(self, publisher: Publisher, item: Followed, paper: Paper, report: FollowReport) -> bool:
-        """Refresh the card if what it shows changed and its hour is up; False when it turned out deleted."""
+    async def _there(self, publisher: Publisher, item: Followed, report: FollowReport) -> bool:
+        """Whether the card is still there (asked before a note when no refresh told); stopped if not."""
+        if await publisher.card_exists(item.ref):
+            return True
+        await self._follows.stop(item.key, "the card was deleted")
+        report.stopped += 1
+        log.info("the card of %s in %s was deleted: no longer followed", item.arxiv_id, item.channel)
+        return False
+
+    async def _refresh(
+        self, publisher: Publisher, item: Followed, paper: Paper, report: FollowReport
+    ) -> Literal["refreshed", "as is", "gone"]:
+        """Refresh the card if what it shows changed and its hour is up (at most once an hour a card):
+        refreshed, left as is (nothing asked of the platform), or gone (a person deleted it)."""
         fresh = card_of(paper, rank=item.rank)
         if shown(fresh) == item.shown:
-            return True
+            return "as is"
         if item.refreshed_at is not None and self._clock() - item.refreshed_at < REFRESH_EVERY:
-            return True  # refreshed within the hour, as read a moment ago: not worth a write to ask
+            return "as is"  # refreshed within the hour, as read a moment ago: not worth a write to ask
         platform = item.channel.platform
         async with self._pace.setdefault(platform, asyncio.Lock()):
             if not await self._follows.claim_refresh(item.key, self._clock(), REFRESH_EVERY):
-                return True  # refreshed within the hour (here or by another process)
+                return "as is"  # refreshed within the hour (here or by another process)
             loop = asyncio.get_running_loop()
             last = self._last_refresh.get(platform)
             if last is not None and (wait := self._gap - (loop.time() - last)) > 0:
@@ -149,10 +165,10 @@ class Follower:
             await self._follows.stop(item.key, "the card was deleted")
             report.stopped += 1
             log.info("the card of %s in %s was deleted: no longer followed", item.arxiv_id, item.channel)
-            return False
+            return "gone"
         await self._follows.refreshed(item.key, shown(fresh))
         report.refreshed += 1
-        return True
+        return "refreshed"
 
     async def _note(self, publisher: Publisher, item: Followed, found: News) -> bool:
         """Post one note in the paper's thread, once; whether this process posted it (False: it is out

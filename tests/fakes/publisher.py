@@ -65,6 +65,9 @@ class RecordingPublisher:
         self.headers.append(post)
         return self._post(channel, key, thread, post.header)
 
+    async def card_exists(self, ref: MessageRef) -> bool:
+        return ref.message not in self.deleted
+
     async def refresh_card(self, ref: MessageRef, card: Card) -> bool:
         if ref.message in self.deleted:
             return False

@@ -397,12 +397,12 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "channel_not_found"})
         if channel in self.unread_channels:  # public, posted to with chat:write.public, not joined
             return web.json_response({"ok": False, "error": "not_in_channel"})
-        oldest = float(args.get("oldest") or 0)
+        oldest, latest = float(args.get("oldest") or 0), float(args.get("latest") or "inf")
         thread = args.get("ts") if method == "conversations.replies" else None
         found = [
             m
             for m in self.stored.get(channel, [])
-            if float(m["ts"]) >= oldest and (m.get("thread_ts") == thread if thread else "thread_ts" not in m)
+            if oldest <= float(m["ts"]) <= latest and (m.get("thread_ts") == thread if thread else "thread_ts" not in m)
         ]
         return web.json_response({"ok": True, "messages": list(reversed(found)), "has_more": False})
 

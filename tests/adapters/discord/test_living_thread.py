@@ -67,6 +67,24 @@ async def test_a_text_channel_card_gets_notes_in_its_thread_and_an_edit(discord_
     assert len(fake.edits()) == 2  # the one that found it gone, and none since
 
 
+async def test_a_card_deleted_within_its_refresh_hour_gets_no_note(discord_bot: DiscordBot) -> None:
+    """Its thread outlives it on Discord: a note there would be about nothing anyone sees."""
+    fake = discord_bot.fake
+    clock = Clock(POSTED)
+    follower, delivery = parts(discord_bot, clock)
+    await delivery.deliver(ChannelRef("discord", TEXT_ID), DigestOptions(limit=3), JUNE_1)
+    card_id = fake.stored[TEXT_ID][3]["id"]
+    await news_for(discord_bot.store, NO_CODE, upvotes=120)
+    clock.now = POSTED + timedelta(hours=2)
+    assert (await follower.sweep()).notes == {"upvotes": 1}  # and the card refreshed
+    fake.delete(TEXT_ID, card_id)
+    await news_for(discord_bot.store, NO_CODE, upvotes=300)
+    clock.now += timedelta(minutes=30)  # no refresh due: the card is asked after instead
+    report = await follower.sweep()
+    assert report.stopped == 1 and sum(report.notes.values()) == 0
+    assert len(fake.stored[card_id]) == 2  # the seed and the first note only
+
+
 async def test_a_forum_post_gets_its_starter_edited_and_notes_inside(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     clock = Clock(POSTED)

@@ -79,3 +79,38 @@ async def test_news_goes_to_the_thread_once_and_the_card_is_updated_in_place(sla
     await follower.sweep()
     touching = [c for c in fake.calls[calls:] if card_ts in str(c.args)]
     assert touching == []  # left alone: no update, no note in its thread
+
+
+async def test_a_deleted_card_is_asked_after_before_a_note_when_no_refresh_tells(slack_bot: SlackBot) -> None:
+    """A version note changes nothing the card shows: the card is looked up (conversations.history of
+    its ts) before the note goes into its thread."""
+    clock = Clock(POSTED)
+    follower = Follower(
+        FollowStore(slack_bot.store.engine),
+        NoteLedger(slack_bot.store.engine),
+        slack_bot.store,
+        {"slack": slack_bot.publisher},
+        7,
+        clock=clock,
+        refreshes_per_minute=6000,
+    )
+    delivery = DigestDelivery(
+        slack_bot.store,
+        SearchService(slack_bot.store),
+        slack_bot.ledger,
+        slack_bot.subscriptions,
+        {"slack": slack_bot.publisher},
+        clock=clock,
+        posted=follower.posted,
+    )
+    await delivery.deliver(CHANNEL, DigestOptions(limit=3), JUNE_1)
+    fake = slack_bot.fake
+    await news_for(slack_bot.store, "2605.31604", repo="https://github.com/lab/grepseek")
+    clock.now = POSTED + timedelta(minutes=10)
+    assert (await follower.sweep()).notes == {"code": 1}  # the card still there: asked after, then the note
+    [card] = [m for m in fake.stored["C0001"] if "2605.31604" in str(m.get("metadata")) and "thread_ts" not in m]
+    fake.delete("C0001", card["ts"])
+    await news_for(slack_bot.store, "2605.31604", upvotes=600)
+    clock.now += timedelta(minutes=10)
+    report = await follower.sweep()
+    assert report.stopped == 1 and sum(report.notes.values()) == 0
