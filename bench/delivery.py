@@ -84,11 +84,16 @@ class TimedPublisher:
     ) -> MessageRef | None:
         return await self.inner.find(channel, key, since, thread=thread, title=title)
 
-    async def note(self, channel: str, post: Post, key: str, *, thread: str | None = None) -> MessageRef | None:
-        return await self.inner.note(channel, post, key, thread=thread)
+    async def note(
+        self, channel: str, post: Post, key: str, *, thread: str | None = None, about: str | None = None
+    ) -> MessageRef | None:
+        return await self.inner.note(channel, post, key, thread=thread, about=about)
 
     async def refresh_card(self, ref: MessageRef, card: Card) -> bool:
         return await self.inner.refresh_card(ref, card)
+
+    async def card_exists(self, ref: MessageRef) -> bool:
+        return await self.inner.card_exists(ref)
 
 
 @dataclass(frozen=True)

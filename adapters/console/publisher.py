@@ -44,7 +44,9 @@ class ConsolePublisher:
     ) -> MessageRef | None:
         return None  # a terminal keeps nothing to look through
 
-    async def note(self, channel: str, post: Post, key: str, *, thread: str | None = None) -> MessageRef | None:
+    async def note(
+        self, channel: str, post: Post, key: str, *, thread: str | None = None, about: str | None = None
+    ) -> MessageRef | None:
         self._console.print(render_post(Post(header=post.header, subheader=post.subheader)))
         for paragraph in post.text:
             self._console.print(Text(plain(paragraph)))

@@ -111,12 +111,20 @@ class DiscordPublisher:
         sent = await self._call(root.channel, _send(thread, embed=seed_embed(card), nonce=nonce(root.thread, key)))
         return MessageRef(root.channel, str(sent.id), root.thread)
 
-    async def note(self, channel: str, post: Post, key: str, *, thread: str | None = None) -> MessageRef | None:
+    async def note(
+        self, channel: str, post: Post, key: str, *, thread: str | None = None, about: str | None = None
+    ) -> MessageRef | None:
         target = await self._channel(thread or channel)
         if isinstance(target, discord.ForumChannel):
             return None  # a forum takes posts, not messages
         where = thread or channel
-        sent = await self._call(channel, _send(target, content=note_content(post), nonce=nonce(where, key)))
+        reference = (  # no thread (a direct message): the note answers its card, so it says which paper
+            discord.MessageReference(message_id=int(about), channel_id=int(where), fail_if_not_exists=False)
+            if about and about.isdigit() and where == channel
+            else None
+        )
+        content = note_content(post)
+        sent = await self._call(channel, _send(target, content=content, nonce=nonce(where, key), reference=reference))
         return MessageRef(channel, str(sent.id), thread or str(sent.id))
 
     async def refresh_card(self, ref: MessageRef, card: Card) -> bool:

@@ -157,7 +157,9 @@ class SlackPublisher:
         """Any message (answers to mentions, say), paced and error-mapped like the digest's."""
         return await self._post(channel, text, blocks, thread=thread)
 
-    async def note(self, channel: str, post: Post, key: str, *, thread: str | None = None) -> MessageRef | None:
+    async def note(
+        self, channel: str, post: Post, key: str, *, thread: str | None = None, about: str | None = None
+    ) -> MessageRef | None:
         text, blocks = note_message(post)
         return await self._post(channel, text, blocks, thread=thread, key=key)
 

@@ -48,9 +48,13 @@ class Publisher(Protocol):
         """The message posted with `key` since `since` (in `thread`, if given), or None if there is none."""
         ...
 
-    async def note(self, channel: str, post: Post, key: str, *, thread: str | None = None) -> MessageRef | None:
+    async def note(
+        self, channel: str, post: Post, key: str, *, thread: str | None = None, about: str | None = None
+    ) -> MessageRef | None:
         """A short message of the bot's own (its header in bold, then its text): in `thread` when given
-        (news in a paper's thread), else in the channel (None where it has no place for one, as a forum)."""
+        (news in a paper's thread), else in the channel (None where it has no place for one, as a forum).
+        `about`: the card message it is news of, which a note where no thread started (a direct
+        message) answers, so it says which paper it is about."""
         ...
 
     async def refresh_card(self, ref: MessageRef, card: Card) -> bool:

@@ -187,7 +187,7 @@ class Follower:
                 return False  # out before the process that began it died
             if not await self._notes.holding(key):
                 return False  # another process may be taking it over: it will post it
-            ref = await publisher.note(where, found.note, platform_key, thread=item.ref.thread)
+            ref = await publisher.note(where, found.note, platform_key, thread=item.ref.thread, about=item.ref.message)
         except WorkspacePaused:
             await self._notes.release(key)  # posted once the workspace is back
             raise

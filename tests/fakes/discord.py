@@ -220,7 +220,7 @@ class FakeDiscord:
 
     def _edit(self, channel: str, message_id: str, body: dict[str, Any]) -> web.Response:
         """PATCH a message: its content and embeds change; an unknown one is Discord's 10008."""
-        if channel not in self.channels:
+        if channel not in self.channels and channel not in self.dms:  # a direct message's too, as Discord does
             return self._json({"message": "Unknown Channel", "code": 10003}, 404)
         found = [m for m in self.stored.get(channel, []) if m["id"] == message_id]
         starter = self.starters.get(channel)
@@ -590,6 +590,12 @@ class FakeDiscord:
             "flags": flags,
             "components": body.get("components") or [],
         }
+        if body.get("message_reference"):  # a reply: Discord shows the message it answers above it
+            message["message_reference"] = {
+                **body["message_reference"],
+                "message_id": str(body["message_reference"]["message_id"]),
+            }
+            message["type"] = 19
         if channel in self.dms:
             del message["guild_id"]  # a direct message belongs to no server
         return message

@@ -61,7 +61,9 @@ class RecordingPublisher:
                 return MessageRef(channel, str(number), thread or str(number))
         return None
 
-    async def note(self, channel: str, post: Post, key: str, *, thread: str | None = None) -> MessageRef | None:
+    async def note(
+        self, channel: str, post: Post, key: str, *, thread: str | None = None, about: str | None = None
+    ) -> MessageRef | None:
         self.headers.append(post)
         return self._post(channel, key, thread, post.header)
 

@@ -215,7 +215,9 @@ class Uninstalled(RecordingPublisher):
 
     paused = False
 
-    async def note(self, channel: str, post: Post, key: str, *, thread: str | None = None) -> MessageRef | None:
+    async def note(
+        self, channel: str, post: Post, key: str, *, thread: str | None = None, about: str | None = None
+    ) -> MessageRef | None:
         if self.paused:
             raise WorkspacePaused(f"slack:{channel}", PAUSED)
         return await super().note(channel, post, key, thread=thread)

@@ -13,7 +13,7 @@ from bot.search.service import SearchService
 from bot.store.follows import FollowStore
 from bot.store.notes import NoteLedger
 from tests.adapters.discord.conftest import DiscordBot
-from tests.fakes.discord import FORUM_ID, TEXT_ID
+from tests.fakes.discord import DM_ID, FORUM_ID, TEXT_ID
 from tests.roundup.helpers import Clock, news_for
 
 JUNE_1 = date(2026, 6, 1)
@@ -99,3 +99,18 @@ async def test_a_forum_post_gets_its_starter_edited_and_notes_inside(discord_bot
     [edit] = fake.edits()
     assert edit.path == f"/channels/{post_id}/messages/{post_id}"
     assert "github.com/lab/code" in str(fake.starters[post_id]["embeds"])
+
+
+async def test_a_note_in_a_direct_message_answers_its_card(discord_bot: DiscordBot) -> None:
+    """A follow's digest comes by direct message, where no thread starts: the note replies to its card."""
+    fake = discord_bot.fake
+    clock = Clock(POSTED)
+    follower, delivery = parts(discord_bot, clock)
+    await delivery.deliver(ChannelRef("discord", DM_ID), DigestOptions(limit=3), JUNE_1)
+    [card] = [m for m in fake.stored[DM_ID] if NO_CODE in str(m.get("embeds"))]
+    await news_for(discord_bot.store, NO_CODE, repo="https://github.com/lab/code")
+    clock.now = POSTED + timedelta(hours=2)
+    assert (await follower.sweep()).notes == {"code": 1}
+    note = fake.stored[DM_ID][-1]
+    assert note["content"].startswith("**Code is out**")
+    assert note["message_reference"]["message_id"] == card["id"]
