@@ -414,7 +414,8 @@ class Ledger(Claimant):
     async def thread_paper(
         self, platform: str, channel: str | None, thread: str, *, workspace: str | None = None
     ) -> str | None:
-        """The paper whose discussion thread this is, if the bot started it.
+        """The paper whose discussion thread this is, if the bot started it, or if it is under a link card
+        (a person's message whose links paperboy unfurled: Slack, where a thread is its root's ts).
 
         `channel` may be unknown (None) where thread ids are unique on their own, as on Discord;
         `workspace` narrows it to one workspace's threads where known.
@@ -422,12 +423,19 @@ class Ledger(Claimant):
         query = select(threads.c.arxiv_id).where(
             threads.c.platform == platform, threads.c.thread_ref == thread, threads.c.thread_ref != threads.c.channel
         )
+        under_card = select(paper_messages.c.arxiv_id).where(
+            paper_messages.c.platform == platform, paper_messages.c.message == thread
+        )
         if channel is not None:
             query = query.where(threads.c.channel == channel)
+            under_card = under_card.where(paper_messages.c.channel == channel)
         if workspace is not None:
             query = query.where(threads.c.workspace == workspace)
+            under_card = under_card.where(paper_messages.c.workspace == workspace)
         async with self._engine.connect() as conn:
             found: str | None = await conn.scalar(query.limit(1))
+            if found is None and platform == "slack":
+                found = await conn.scalar(under_card.limit(1))
             return found
 
 

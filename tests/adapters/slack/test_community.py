@@ -217,3 +217,14 @@ async def test_a_link_card_takes_votes_and_saves_on_the_message_it_was_unfurled_
         await slack_bot.event(reaction(message, user="U0002", item_user="U0001"), event_id=f"EvL{5 + n}")
     await slack_bot.event(reaction(ts, user="U0001", item_user="U0001"), event_id="EvL9")  # ada on her own card
     await counted(slack_bot, [Engaged(PAPER, 2, 0)])
+
+
+async def test_a_link_cards_thread_is_its_papers_to_ask_in(slack_bot: SlackBot) -> None:
+    from tests.adapters.slack.test_surfaces import link_shared, unfurled
+
+    await link_shared(slack_bot, [f"https://arxiv.org/abs/{PAPER}"])
+    ts = str((await unfurled(slack_bot))["ts"])
+    await slack_bot.mention("<@UBOT> cite", thread=ts)
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.posts())
+    [answer] = slack_bot.fake.posts()
+    assert answer["thread_ts"] == ts and "@misc{" in json.dumps(answer)
