@@ -14,6 +14,7 @@ post that one message twice; a look by shape could just as well skip it for a lo
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -129,27 +130,19 @@ class DiscordPublisher:
 
     async def refresh_card(self, ref: MessageRef, card: Card) -> bool:
         """Edit the card's embed; False when it is gone (Unknown Message, or its forum post deleted)."""
+        return await self._on_card(ref, lambda card_message: card_message.edit(embed=card_embed(card)))
+
+    async def card_exists(self, ref: MessageRef) -> bool:
+        """The card message fetched: Unknown Message (or its forum post gone) once it was deleted."""
+        return await self._on_card(ref, lambda card_message: card_message.fetch())
+
+    async def _on_card(self, ref: MessageRef, act: Callable[[discord.PartialMessage], Awaitable[object]]) -> bool:
+        """`act` on the card message; False when the card is gone, other refusals as the port's errors."""
         try:
             target = await self._channel(ref.channel)
             # A forum post's card is its starter message, which lives in the post (the thread) itself.
             holder = await self._channel(ref.thread) if isinstance(target, discord.ForumChannel) else target
-            await holder.get_partial_message(int(ref.message)).edit(embed=card_embed(card))
-        except discord.NotFound as exc:
-            if exc.code in GONE:
-                return False
-            await self._call(ref.channel, _raise(exc))
-        except ChannelUnavailable:
-            return False  # the forum post, with its card, was deleted
-        except discord.HTTPException as exc:
-            await self._call(ref.channel, _raise(exc))
-        return True
-
-    async def card_exists(self, ref: MessageRef) -> bool:
-        """The card message fetched: Unknown Message (or its forum post gone) once it was deleted."""
-        try:
-            target = await self._channel(ref.channel)
-            holder = await self._channel(ref.thread) if isinstance(target, discord.ForumChannel) else target
-            await holder.fetch_message(int(ref.message))
+            await act(holder.get_partial_message(int(ref.message)))
         except discord.NotFound as exc:
             if exc.code in GONE:
                 return False

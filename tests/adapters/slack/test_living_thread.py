@@ -20,8 +20,8 @@ JUNE_1 = date(2026, 6, 1)
 POSTED = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
 
-async def test_news_goes_to_the_thread_once_and_the_card_is_updated_in_place(slack_bot: SlackBot) -> None:
-    clock = Clock(POSTED)
+def parts(slack_bot: SlackBot, clock: Clock) -> tuple[Follower, DigestDelivery]:
+    """The follower and a delivery that hands it each card it posts, on the bot's publisher."""
     follower = Follower(
         FollowStore(slack_bot.store.engine),
         NoteLedger(slack_bot.store.engine),
@@ -40,6 +40,12 @@ async def test_news_goes_to_the_thread_once_and_the_card_is_updated_in_place(sla
         clock=clock,
         posted=follower.posted,
     )
+    return follower, delivery
+
+
+async def test_news_goes_to_the_thread_once_and_the_card_is_updated_in_place(slack_bot: SlackBot) -> None:
+    clock = Clock(POSTED)
+    follower, delivery = parts(slack_bot, clock)
     assert (await delivery.deliver(CHANNEL, DigestOptions(limit=3), JUNE_1)).outcome == "posted"
     fake = slack_bot.fake
     arxiv_id = "2605.31604"  # third on 1 June, posted without code
@@ -85,24 +91,7 @@ async def test_a_deleted_card_is_asked_after_before_a_note_when_no_refresh_tells
     """A version note changes nothing the card shows: the card is looked up (conversations.history of
     its ts) before the note goes into its thread."""
     clock = Clock(POSTED)
-    follower = Follower(
-        FollowStore(slack_bot.store.engine),
-        NoteLedger(slack_bot.store.engine),
-        slack_bot.store,
-        {"slack": slack_bot.publisher},
-        7,
-        clock=clock,
-        refreshes_per_minute=6000,
-    )
-    delivery = DigestDelivery(
-        slack_bot.store,
-        SearchService(slack_bot.store),
-        slack_bot.ledger,
-        slack_bot.subscriptions,
-        {"slack": slack_bot.publisher},
-        clock=clock,
-        posted=follower.posted,
-    )
+    follower, delivery = parts(slack_bot, clock)
     await delivery.deliver(CHANNEL, DigestOptions(limit=3), JUNE_1)
     fake = slack_bot.fake
     await news_for(slack_bot.store, "2605.31604", repo="https://github.com/lab/grepseek")
