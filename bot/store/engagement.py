@@ -55,9 +55,7 @@ class _Ask:
 
 
 @dataclass(frozen=True)
-class _Space:
-    """Where messages are looked up: a platform, and the workspace the events came from."""
-
+class _Space:  # where messages are looked up: a platform, and the workspace the events came from
     platform: str
     workspace: str
 
