@@ -66,15 +66,19 @@ async def forget(engine: AsyncEngine, platform: str, workspace: str) -> dict[str
 async def pause(engine: AsyncEngine, platform: str, workspace: str) -> int:
     """Stop the workspace's deliveries (its installation is gone); how many subscriptions were paused.
     A channel's own refusal (archived, bot removed) is kept: `resume` must not clear it."""
+    paused = or_(subscriptions.c.status.is_(None), subscriptions.c.status == PAUSED, *_refused_token())
+    return await _mark(engine, platform, workspace, paused, PAUSED)
+
+
+async def _mark(
+    engine: AsyncEngine, platform: str, workspace: str, which: ColumnElement[bool], status: str | None
+) -> int:
+    """Set the status of the workspace's subscriptions `which` picks; how many there were."""
     async with engine.begin() as conn:
         result = await conn.execute(
             update(subscriptions)
-            .where(
-                subscriptions.c.platform == platform,
-                subscriptions.c.workspace == workspace,
-                or_(subscriptions.c.status.is_(None), subscriptions.c.status == PAUSED, *_refused_token()),
-            )
-            .values(status=PAUSED)
+            .where(subscriptions.c.platform == platform, subscriptions.c.workspace == workspace, which)
+            .values(status=status)
         )
     return _count(result)
 
@@ -86,18 +90,7 @@ def _refused_token() -> list[ColumnElement[bool]]:
 async def resume(engine: AsyncEngine, platform: str, workspace: str) -> int:
     """Deliver to the workspace again (installed anew): clear the pauses and the refusals of a bad token,
     not a channel's own refusals (archived, bot removed), which only a new `subscribe` clears."""
-    refused = _refused_token()
-    async with engine.begin() as conn:
-        result = await conn.execute(
-            update(subscriptions)
-            .where(
-                subscriptions.c.platform == platform,
-                subscriptions.c.workspace == workspace,
-                or_(subscriptions.c.status == PAUSED, *refused),
-            )
-            .values(status=None)
-        )
-    return _count(result)
+    return await _mark(engine, platform, workspace, or_(subscriptions.c.status == PAUSED, *_refused_token()), None)
 
 
 def _count(result: CursorResult[object] | object) -> int:
