@@ -13,11 +13,12 @@ MANAGERS = (
     "workspace owners and admins and the person who created the channel"
 )
 FORM = "`/papers subscribe` alone — a form to fill in for this channel's digest (topics, time, zone, days, how many)"
+_FIRST_SUBSCRIBE = next(i for i, line in enumerate(TYPED.commands) if line.startswith("`/papers subscribe"))
 PHRASES = replace(
     TYPED,
-    # the form's line right under the typed subscribe command's
+    # the form's line right under the typed subscribe command's (once: `subscribe weekly` has a line too)
     commands=tuple(
-        said for line in TYPED.commands for said in ((line, FORM) if line.startswith("`/papers subscribe") else (line,))
+        said for i, line in enumerate(TYPED.commands) for said in ((line, FORM) if i == _FIRST_SUBSCRIBE else (line,))
     ),
     managers=MANAGERS,
     direct_message="open paperboy under Apps in the sidebar and use its Messages tab",

@@ -16,9 +16,8 @@ from bot import __version__
 from bot.app.lazy_search import LazySearch
 from bot.delivery.subscriptions import Subscription, SubscriptionStore, from_config
 from bot.domain.config import FileConfig, load_config
-from bot.domain.engagement import Engagement
 from bot.ingest.catalog import Catalog
-from bot.roundup.discussed import NoEngagement
+from bot.store.engagement import EngagementStore
 from bot.store.engine import create_engine, database_url, migrate
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
@@ -45,7 +44,7 @@ class Services:
     syncer: Syncer | None  # None when offline
     subscriptions: SubscriptionStore
     ledger: Ledger
-    engagement: Engagement  # the channel's votes and replies, for the weekly roundup's "most discussed"
+    engagement: EngagementStore  # the channels' votes and replies: `top`, the roundup's "most discussed"
     arxiv: Arxiv | None = None  # None when offline
 
 
@@ -134,7 +133,7 @@ async def open_services(
                     syncer=syncer,
                     subscriptions=subscriptions,
                     ledger=ledger,
-                    engagement=NoEngagement(),  # until votes are recorded: the store's Engagement goes here
+                    engagement=EngagementStore(engine),
                     arxiv=arxiv,
                 )
             finally:

@@ -49,11 +49,9 @@ def parse_person(text: str) -> Person:
 
 def _community(services: Services) -> Community:
     from bot.community.service import Community
-    from bot.store.engagement import EngagementStore
     from bot.store.reading import ReadingLists
 
-    engine = services.store.engine
-    return Community(EngagementStore(engine), ReadingLists(engine), services.store)
+    return Community(services.engagement, ReadingLists(services.store.engine), services.store)
 
 
 def register(app: typer.Typer) -> None:

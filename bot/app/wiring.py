@@ -30,7 +30,6 @@ from bot.domain.config import FileConfig
 from bot.domain.errors import ConfigError
 from bot.host.disk import read_ahead_kb, read_ahead_note
 from bot.host.exits import exit_by
-from bot.store.engagement import EngagementStore
 from bot.store.health import database_problem
 from bot.store.reading import ReadingLists
 from bot.surfaces.links import LinkCards
@@ -108,8 +107,7 @@ def discord_token(services: Services) -> str | None:
 
 def community(services: Services) -> Community:
     """Votes, replies and reading lists over the store (one per process: it batches its writes)."""
-    engine = services.store.engine
-    return Community(EngagementStore(engine), ReadingLists(engine), services.store)
+    return Community(services.engagement, ReadingLists(services.store.engine), services.store)
 
 
 def chat_service(services: Services, votes: Community | None = None) -> ChatService:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain.channels import ChannelRef
@@ -12,15 +11,6 @@ from bot.store.papers import PaperStore
 
 DISCUSSED = 5  # papers in the section
 TITLE = "Most discussed here this week"
-
-
-class NoEngagement:
-    """An Engagement that has recorded nothing (until votes and replies are recorded): no section is posted."""
-
-    async def top(
-        self, channel: ChannelRef, since: datetime | None, until: datetime | None, limit: int
-    ) -> Sequence[Engaged]:
-        return ()
 
 
 async def discussed(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 import pytest
@@ -24,8 +24,11 @@ from bot.domain.channels import ChannelRef
 from bot.domain.config import FileConfig
 from bot.domain.post import Card
 from bot.domain.publishing import MessageRef
+from bot.roundup.post import post_roundup
 from bot.roundup.week import covered_monday, week_key
 from bot.store.ledger import Ledger
+from bot.store.tally import Posted, Vote
+from tests.fakes.publisher import RecordingPublisher
 
 
 class Slow(ConsolePublisher):
@@ -103,3 +106,19 @@ async def test_a_failing_daily_sweep_does_not_keep_the_roundups_waiting(
     stop.set()
     await asyncio.wait_for(serving, 30)
     assert await ledger.status(weekly.channel, key) == "done"
+
+
+async def test_the_roundup_of_run_and_post_names_the_most_discussed_papers(services: Services) -> None:
+    """The services every command opens read the channel's real votes (they read none before)."""
+    day = await services.store.latest_day()
+    assert day is not None
+    [first, *_] = await services.store.listing(day)
+    channel = ChannelRef("console", "w")
+    weekly = Subscription(channel, time="09:00", days="fri", limit=2, cadence="weekly")
+    card_at = datetime.now(UTC) - timedelta(days=1)  # a card of the 7 days up to the roundup
+    card = Posted(channel, first.arxiv_id, card_at)
+    await services.engagement.record(Vote(card, "U1", "1.1", "+1", True, card_at))
+    publisher = RecordingPublisher()
+    said, ok = await post_roundup(services, {"console": publisher}, weekly, day)
+    assert ok, said
+    assert "Most discussed here this week" in [p.header for p in publisher.headers]
