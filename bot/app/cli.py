@@ -460,14 +460,14 @@ def post_(
 def _in_file(services: Services, where: ChannelRef) -> Subscription | None:
     """The config file's subscription of a channel (as `paperboy run` saves it), if the file names it."""
     from bot.app.bootstrap import configured
+    from bot.delivery.subscriptions import meant
 
-    for subscription in configured(services.config):
-        named = subscription.channel
-        if (named.platform, named.channel) == (where.platform, where.channel) and (
-            not where.workspace or named.workspace in ("", where.workspace)
-        ):
-            return subscription
-    return None
+    same = [
+        s
+        for s in configured(services.config)
+        if (s.channel.platform, s.channel.channel) == (where.platform, where.channel)
+    ]
+    return meant(where, same)
 
 
 @app.command()

@@ -102,7 +102,7 @@ class SubscriptionStore:
                     )
                 )
             ]
-        return _pick(channel, rows)
+        return meant(channel, rows)
 
     async def _exact(self, channel: ChannelRef) -> Subscription | None:
         async with self._engine.connect() as conn:
@@ -197,8 +197,8 @@ def _is(channel: ChannelRef) -> ColumnElement[bool]:
     )
 
 
-def _pick(channel: ChannelRef, found: Sequence[Subscription]) -> Subscription | None:
-    """Of a channel id's subscriptions (one per workspace), the one `get` means."""
+def meant(channel: ChannelRef, found: Sequence[Subscription]) -> Subscription | None:
+    """Of a channel id's subscriptions (one per workspace), the one `channel` means (what `get` answers)."""
     exact = [s for s in found if s.channel.workspace == channel.workspace]
     if exact:
         return exact[0]

@@ -136,10 +136,13 @@ class Follower:
         """Whether the card is still there (asked before a note when no refresh told); stopped if not."""
         if await publisher.card_exists(item.ref):
             return True
+        await self._deleted(item, report)
+        return False
+
+    async def _deleted(self, item: Followed, report: FollowReport) -> None:
         await self._follows.stop(item.key, "the card was deleted")
         report.stopped += 1
         log.info("the card of %s in %s was deleted: no longer followed", item.arxiv_id, item.channel)
-        return False
 
     async def _refresh(
         self, publisher: Publisher, item: Followed, paper: Paper, report: FollowReport
@@ -162,9 +165,7 @@ class Follower:
             self._last_refresh[platform] = loop.time()
             there = await publisher.refresh_card(item.ref, fresh)
         if not there:
-            await self._follows.stop(item.key, "the card was deleted")
-            report.stopped += 1
-            log.info("the card of %s in %s was deleted: no longer followed", item.arxiv_id, item.channel)
+            await self._deleted(item, report)
             return "gone"
         await self._follows.refreshed(item.key, shown(fresh))
         report.refreshed += 1

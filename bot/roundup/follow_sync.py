@@ -63,8 +63,9 @@ class FollowSources:
         days: set[date] = set()
         for arxiv_id in ids:
             paper = await self._store.get(arxiv_id)
-            if paper is not None and paper.listed_on and max(paper.listed_on) not in synced:
-                days.add(max(paper.listed_on))
+            latest = max(paper.listed_on, default=None) if paper is not None else None
+            if latest is not None and latest not in synced:
+                days.add(latest)
         if days:
             result = await self._syncer.sync(sorted(days))
             report.days = sorted(days)

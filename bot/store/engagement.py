@@ -126,11 +126,11 @@ class EngagementStore:
             await self._find(conn, asks)
 
     async def _find(self, conn: AsyncConnection, asks: list[_Ask]) -> None:
-        spaces: dict[tuple[str, str], list[_Ask]] = defaultdict(list)
+        spaces: dict[_Space, list[_Ask]] = defaultdict(list)
         for ask in asks:
-            spaces[(ask.where.platform, ask.where.workspace)].append(ask)
-        for (platform, workspace), group in spaces.items():
-            await self._lookup(conn, _Space(platform, workspace), group)
+            spaces[_Space(ask.where.platform, ask.where.workspace)].append(ask)
+        for space, group in spaces.items():
+            await self._lookup(conn, space, group)
 
     async def _lookup(self, conn: AsyncConnection, space: _Space, asks: list[_Ask]) -> None:
         """Where a message names its paper, first to last: a message the bot recorded (a seed), a card
