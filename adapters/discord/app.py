@@ -171,11 +171,23 @@ class PaperBot(discord.Client):
         text = await replied(answered(), f"sharing {paper} in {interaction.channel_id}", str)
         await interaction.followup.send(content=said(text), ephemeral=True)
 
+    def _named_in(self, message: discord.Message) -> bool:
+        """Whether the text names the bot: its user, or the role Discord made for it when it joined a
+        server (the member list offers both when someone types @paperboy)."""
+        if self.user is None:
+            return False
+        if self.user.id in message.raw_mentions:
+            return True
+        me = message.guild.me if message.guild is not None else None
+        roles = me.roles if isinstance(me, discord.Member) else []
+        own = {role.id for role in roles if role.tags is not None and role.tags.bot_id == self.user.id}
+        return not own.isdisjoint(message.raw_role_mentions)
+
     async def on_message(self, message: discord.Message) -> None:
         self.in_flight.hold()
         if self.community is not None:
             await self.community.message(message)  # a reply in a paper's thread counts
-        if message.author.bot or self.user is None or self.user.id not in message.raw_mentions:
+        if message.author.bot or not self._named_in(message):
             return  # asked only when named in the text (a reply to the bot pings it without asking it)
         channel = message.channel
         is_thread = getattr(channel, "type", None) in (

@@ -25,6 +25,7 @@ APP_ID = "1000000000000000001"
 BOT_ID = "1000000000000000002"
 HUMAN_ID = "1000000000000000003"
 GUILD_ID = "1000000000000000010"
+BOT_ROLE_ID = "1000000000000000011"  # the role Discord makes for the bot when it joins (managed, tagged with it)
 TEXT_ID = "1000000000000000020"
 FORUM_ID = "1000000000000000021"
 VOICE_ID = "1000000000000000022"  # a voice channel: its text chat takes messages, never threads
@@ -377,6 +378,7 @@ class FakeDiscord:
         message = self._message(channel, {"content": text}, author=user(HUMAN_ID, "ada", bot=False))
         named = pinged or f"<@{BOT_ID}>" in text
         message["mentions"] = [user(BOT_ID, "paperboy", bot=True)] if named else []
+        message["mention_roles"] = [BOT_ROLE_ID] if f"<@&{BOT_ROLE_ID}>" in text else []
         message["member"] = {"roles": [], "joined_at": now_iso(), "deaf": False, "mute": False, "flags": 0}
         await self.dispatch("MESSAGE_CREATE", message)
         return str(message["id"])
@@ -525,11 +527,25 @@ class FakeDiscord:
                     "managed": False,
                     "mentionable": False,
                     "flags": 0,
-                }
+                },
+                {
+                    "id": BOT_ROLE_ID,
+                    "name": "paperboy",
+                    "permissions": EVERYTHING,
+                    "position": 1,
+                    "color": 0,
+                    "hoist": False,
+                    "managed": True,
+                    "mentionable": True,
+                    "flags": 0,
+                    "tags": {"bot_id": BOT_ID},
+                },
             ],
             "channels": list(self.channels.values()),
             "threads": [],
-            "members": [{"user": me, "roles": [], "joined_at": now_iso(), "deaf": False, "mute": False, "flags": 0}],
+            "members": [
+                {"user": me, "roles": [BOT_ROLE_ID], "joined_at": now_iso(), "deaf": False, "mute": False, "flags": 0}
+            ],
             "emojis": [],
             "stickers": [],
             "features": [],

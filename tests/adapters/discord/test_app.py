@@ -6,7 +6,7 @@ import json
 import time
 
 from tests.adapters.discord.conftest import DiscordBot
-from tests.fakes.discord import BOT_ID, TEXT_ID
+from tests.fakes.discord import BOT_ID, BOT_ROLE_ID, GUILD_ID, TEXT_ID
 
 
 async def test_login_and_ready(discord_bot: DiscordBot) -> None:
@@ -135,6 +135,20 @@ async def test_a_reply_to_the_bot_that_does_not_name_it_is_not_a_question(discor
     await fake.wait_for(lambda: len(fake.posts_in(thread_id)) == 1)
     await fake.mention(thread_id, "Who else tried this? Looks like a neat trick", pinged=True)
     await fake.mention(thread_id, f"<@{BOT_ID}> code")  # a question after it
+    await fake.wait_for(lambda: len(fake.posts_in(thread_id)) == 2)
+    assert "github.com" in fake.posts_in(thread_id)[1]["content"]
+    assert len(fake.posts_in(thread_id)) == 2
+
+
+async def test_naming_the_bots_own_role_asks_it_and_another_role_does_not(discord_bot: DiscordBot) -> None:
+    """Typing @paperboy offers the bot's user and the role Discord made for it: either one asks."""
+    fake = discord_bot.fake
+    await fake.click("share:2605.29307")
+    await answer(discord_bot)
+    thread_id = next(s for s in fake.sent if s.path.endswith("/threads")).path.split("/")[-2]
+    await fake.wait_for(lambda: len(fake.posts_in(thread_id)) == 1)
+    await fake.mention(thread_id, f"<@&{GUILD_ID}> code please")  # a role that is not the bot's (@everyone's id)
+    await fake.mention(thread_id, f"<@&{BOT_ROLE_ID}> code")
     await fake.wait_for(lambda: len(fake.posts_in(thread_id)) == 2)
     assert "github.com" in fake.posts_in(thread_id)[1]["content"]
     assert len(fake.posts_in(thread_id)) == 2
