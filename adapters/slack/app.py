@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -37,6 +37,7 @@ from adapters.slack.surfaces import open_subscribe_form
 from adapters.slack.surfaces import register as register_surfaces
 from adapters.slack.wording import shared
 from bot.chat.commands import parse_command
+from bot.chat.discussion import what_is_asked
 from bot.chat.home import HomeService
 from bot.chat.replies import replied
 from bot.chat.service import Asker, ChatService, Mention, manages_channel
@@ -206,6 +207,9 @@ def create_app(
     async def mention(body: dict[str, Any], event: dict[str, Any]) -> None:
         if event.get("edited"):
             return  # Slack sends a mention again, as a new event, when its message is edited: answered once
+        await answer_mention(body, event)
+
+    async def answer_mention(body: dict[str, Any], event: dict[str, Any]) -> None:
         channel, ts, thread = str(event.get("channel", "")), str(event.get("ts", "")), event.get("thread_ts")
         event_id = str(body.get("event_id") or f"{channel}:{ts}")
         asked = Mention("slack", event_id, channel, str(thread) if thread else None, str(event.get("text", "")))
@@ -217,7 +221,27 @@ def create_app(
 
         await chat.mention(asked, say)
 
+    # In a direct message with the bot (a personal digest's cards) Slack sends no app_mention, only
+    # the message (message.im); there the bot is the only one to talk to, so a question in a card's
+    # thread is asked of it whether or not it is named. Registered before the community's listener for
+    # messages (bolt runs the first that matches); other messages go on to it.
+    app.event("message", matchers=[_asked_in_direct_thread])(answer_mention)
+
     return app
+
+
+async def _asked_in_direct_thread(event: dict[str, Any], context: AsyncBoltContext) -> bool:
+    """A person's message in a thread of their direct message with the bot, naming it or asking one of
+    the thread questions (not an edit, a deletion or a bot's message)."""
+    thread, ts, text = event.get("thread_ts"), event.get("ts"), event.get("text")
+    if event.get("channel_type") != "im" or not thread or thread == ts or not isinstance(text, str):
+        return False
+    if event.get("bot_id") or event.get("subtype") not in (None, "thread_broadcast", "file_share"):
+        return False
+    bot = context.bot_user_id
+    if not event.get("user") or event.get("user") == bot:
+        return False
+    return (bool(bot) and f"<@{bot}>" in text) or what_is_asked(text) is not None
 
 
 class SlackRuntime:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import logging
 import time
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
 from bot.chat.replies import OOPS
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Paper
+from bot.domain.publishing import MessageRef
 from tests.adapters.slack.conftest import SlackBot
 
 
@@ -176,6 +179,35 @@ async def test_each_thread_question(slack_bot: SlackBot, asked: str, expected: s
     await slack_bot.mention(f"<@UBOT> {asked}", thread=thread)
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 3)
     assert expected in json.dumps(slack_bot.fake.posts()[2], ensure_ascii=False)
+
+
+async def test_a_question_in_a_direct_messages_card_thread_is_answered_named_or_not(slack_bot: SlackBot) -> None:
+    """A personal digest's card in the person's direct message with the bot: Slack sends no app_mention
+    there, only `message` (message.im). A question is answered in the thread; chatter, an edit, the
+    bot's own message and a message in a channel are not."""
+    card = "1767225600.000100"
+    now = datetime(2026, 6, 3, 9, tzinfo=UTC)
+    await slack_bot.ledger.record_thread("slack", MessageRef("D0001", card, card), "2605.29307", "digest", now)
+
+    def said(text: str, ts: str, **more: Any) -> dict[str, Any]:
+        return {"type": "message", "channel": "D0001", "channel_type": "im", "user": "U0001", "text": text,
+                "ts": ts, "event_ts": ts, "thread_ts": card} | more  # fmt: skip
+
+    await slack_bot.event(said("thanks, reading it tonight", "1767225700.000001"), event_id="Ev61")
+    await slack_bot.event(said("cite", "1767225700.000002", bot_id="B0001"), event_id="Ev62")
+    await slack_bot.event(said("summary", "1767225700.000003", subtype="message_changed"), event_id="Ev63")
+    await slack_bot.event(said("code", "1767225700.000004", channel="C0001", channel_type="channel"), event_id="Ev64")
+    await slack_bot.event(said("cite please", "1767225700.000005"), event_id="Ev65")
+    await slack_bot.event(said("<@UBOT> hello there", "1767225700.000006"), event_id="Ev66")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
+    answers = sorted(json.dumps(p, ensure_ascii=False) for p in slack_bot.fake.posts())
+    assert all(p["channel"] == "D0001" and p["thread_ts"] == card for p in slack_bot.fake.posts())
+    assert (
+        sum("Ask me in this thread" in a for a in answers) == sum("@misc{salemi2026grepseek" in a for a in answers) == 1
+    )
+    await slack_bot.event(said("code", "1767225700.000007"), event_id="Ev67")  # a question after them all
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 3)
+    assert "github.com" in json.dumps(slack_bot.fake.posts()[2])
 
 
 async def test_a_mention_outside_a_paper_thread_gets_a_one_line_help(slack_bot: SlackBot) -> None:

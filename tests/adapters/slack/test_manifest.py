@@ -35,6 +35,7 @@ def test_the_manifest_matches_the_app() -> None:
         "reaction_removed",
         "message.channels",
         "message.groups",
+        "message.im",
     }
     home = manifest["features"]["app_home"]
     assert home["home_tab_enabled"] is True and home["messages_tab_enabled"] is True
