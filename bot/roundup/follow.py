@@ -5,7 +5,8 @@ thread, claimed in the note ledger first (bot/store/notes.py), so replicas and r
 it twice. The card itself is refreshed in place when what it shows has changed, at most once an
 hour (one process wins each hour's refresh), and at most `refreshes_per_minute` a platform, paced,
 inside Slack's chat.update tier and Discord's edit limits. A card a person deleted is left alone and
-followed no more. Each channel is worked through in order; channels go side by side.
+followed no more; a channel that unsubscribed gets neither notes nor refreshes while it stays so.
+Each channel is worked through in order; channels go side by side.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.cards import card as card_of
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, DeliveryError, WorkspacePaused
@@ -58,6 +60,7 @@ class Follower:
         clock: Callable[[], datetime] = _now,
         refreshes_per_minute: int = 40,
         sleep: Sleep = asyncio.sleep,
+        subscriptions: SubscriptionStore | None = None,
     ) -> None:
         self._follows = follows
         self._notes = notes
@@ -69,6 +72,7 @@ class Follower:
         self._sleep = sleep
         self._last_refresh: dict[str, float] = {}
         self._pace: dict[str, asyncio.Lock] = {}
+        self._subscriptions = subscriptions
 
     async def posted(self, channel: ChannelRef, card: Card, ref: MessageRef, now: datetime) -> None:
         """A card is out (DigestDelivery's `posted` hook): follow it, as posted."""
@@ -84,6 +88,7 @@ class Follower:
         since = self._clock() - timedelta(days=self._days)
         await self._follows.adopt(since)
         followed = [f for f in await self._follows.following(since) if f.channel.platform in self._publishers]
+        followed = await self._subscribed(followed)
         report.followed = len(followed)
         ids = sorted({f.arxiv_id for f in followed})
         versions = await self._follows.versions(ids)
@@ -94,6 +99,19 @@ class Follower:
             channels.setdefault(item.channel, []).append(item)
         await asyncio.gather(*(self._channel(items, papers, versions, done, report) for items in channels.values()))
         return report
+
+    async def _subscribed(self, followed: list[Followed]) -> list[Followed]:
+        """The cards of channels still subscribed: a channel that unsubscribed hears no more from the bot,
+        not even its threads' news (they go on if it subscribes again within `follow_days`)."""
+        if self._subscriptions is None:
+            return followed
+        quiet = set()
+        for channel in {f.channel for f in followed}:
+            if await self._subscriptions.get(channel) is None:
+                quiet.add(channel)
+        if quiet:
+            log.debug("living threads of %d unsubscribed channels wait", len(quiet))
+        return [f for f in followed if f.channel not in quiet]
 
     async def _channel(
         self,

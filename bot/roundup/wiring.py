@@ -69,7 +69,7 @@ async def living(
     store = parts.store
     follows = FollowStore(store.engine)
     notes = NoteLedger(store.engine)
-    follower = Follower(follows, notes, store, publishers, config.digest.follow_days)
+    follower = Follower(follows, notes, store, publishers, config.digest.follow_days, subscriptions=parts.subscriptions)
     delivery = roundup_delivery(parts, publishers, posted=follower.posted)
     weekly = WeeklySweeper(parts.subscriptions, parts.ledger, store, delivery, config.schedule, frozenset(publishers))
     try:

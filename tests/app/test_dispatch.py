@@ -122,3 +122,25 @@ async def test_the_roundup_of_run_and_post_names_the_most_discussed_papers(servi
     said, ok = await post_roundup(services, {"console": publisher}, weekly, day)
     assert ok, said
     assert "Most discussed here this week" in [p.header for p in publisher.headers]
+
+
+async def test_run_follows_the_cards_of_subscribed_channels_only(services: Services) -> None:
+    """`paperboy run`'s living threads (bot.roundup.wiring.living) skip a channel that unsubscribed."""
+    from bot.domain.cards import card
+    from bot.roundup.wiring import living
+
+    day = await services.store.latest_day()
+    assert day is not None
+    paper = (await services.store.listing(day))[0]
+    kept, left = ChannelRef("console", "kept"), ChannelRef("console", "left")
+    for channel in (kept, left):
+        await services.subscriptions.save(Subscription(channel, time="00:00", days="daily"))
+    publisher = RecordingPublisher()
+    async with living(services.config, services, {"console": publisher}, None) as roundups:
+        now = datetime.now(UTC)
+        for n, channel in enumerate((kept, left)):
+            ref = MessageRef(channel.channel, f"card{n}", f"card{n}")
+            await roundups.follower.posted(channel, card(paper, 1), ref, now)
+        assert (await roundups.follower.sweep()).followed == 2
+        await services.subscriptions.remove(left)
+        assert (await roundups.follower.sweep()).followed == 1

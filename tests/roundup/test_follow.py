@@ -10,7 +10,7 @@ import pytest
 
 from bot.delivery.digest import DigestOptions
 from bot.delivery.digest_delivery import CardPosted, DigestDelivery
-from bot.delivery.subscriptions import SubscriptionStore
+from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import WorkspacePaused
 from bot.domain.models import Listing, Paper
@@ -241,3 +241,31 @@ async def test_living_threads_wait_while_their_workspace_is_uninstalled(store: P
     clock.now += timedelta(hours=2)
     await live.sweep()
     assert notes(publisher) == [f"note:{first}:code"]
+
+
+async def test_a_channel_that_unsubscribed_hears_no_more_news_until_it_subscribes_again(store: PaperStore) -> None:
+    clock, publisher = Clock(POSTED), RecordingPublisher()
+    subscriptions = SubscriptionStore(store.engine)
+    await subscriptions.save(Subscription(channel=CHANNEL, time="09:00", timezone="UTC"))
+    live = Follower(
+        FollowStore(store.engine),
+        NoteLedger(store.engine, owner="a"),
+        store,
+        {"slack": publisher},
+        7,
+        clock=clock,
+        sleep=_no_wait,
+        subscriptions=subscriptions,
+    )
+    first, second, _ = await post_day(store, publisher, clock, live)
+    await news_for(store, first, repo="https://github.com/x/first")
+    assert (await live.sweep()).followed == 3 and notes(publisher) == [f"note:{first}:code"]
+    edits = len(publisher.refreshed)
+    assert await subscriptions.remove(CHANNEL)
+    await news_for(store, second, repo="https://github.com/x/second", upvotes=300)
+    clock.now += timedelta(hours=2)
+    assert (await live.sweep()).followed == 0
+    assert notes(publisher) == [f"note:{first}:code"] and len(publisher.refreshed) == edits  # no note, no card edit
+    await subscriptions.save(Subscription(channel=CHANNEL, time="09:00", timezone="UTC"))
+    await live.sweep()
+    assert notes(publisher) == sorted([f"note:{first}:code", f"note:{second}:code", f"note:{second}:upvotes:250"])
