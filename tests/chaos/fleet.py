@@ -36,7 +36,9 @@ def spawner(env: Mapping[str, str], *args: str, stderr: IO[bytes] | int = subpro
 
 
 async def kill(process: Process) -> None:
-    """SIGKILL: the replica gets no word and no time to tidy up; returns once it is dead."""
+    """SIGKILL: the replica gets no word and no time to tidy up; returns once it is dead. A replica that
+    ended by itself is a failure of the test (what it said is in the test's log, where it keeps one)."""
+    assert process.returncode is None, f"replica {process.pid} ended by itself, status {process.returncode}"
     process.send_signal(signal.SIGKILL)
     await process.wait()
 

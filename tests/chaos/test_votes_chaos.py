@@ -49,10 +49,17 @@ class Event:
     body: str
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def free_ports(count: int) -> list[int]:
+    """`count` distinct free ports: every socket is held until all are chosen (one closed first may be
+    handed out again: two replicas told one port, the second exits at start)."""
+    held = [socket.socket() for _ in range(count)]
+    try:
+        for s in held:
+            s.bind(("127.0.0.1", 0))
+        return [int(s.getsockname()[1]) for s in held]
+    finally:
+        for s in held:
+            s.close()
 
 
 async def seed(url: str | None, data: Path) -> list[tuple[str, str, str]]:
@@ -122,7 +129,7 @@ async def test_replicas_killed_at_random_count_every_vote_once(
     async with backend(backend_name) as url:
         cards = await seed(url, tmp_path)
         events, still = storm(cards, rng)
-        ports = [free_port() for _ in range(3)]
+        ports = free_ports(3)
         env = child_env() | {
             "PAPERBOY_DATA_DIR": str(tmp_path),
             "PAPERBOY_OFFLINE": "1",
@@ -133,10 +140,16 @@ async def test_replicas_killed_at_random_count_every_vote_once(
         if url:
             env["PAPERBOY_DATABASE_URL"] = url
 
-        spawns = [spawner(env | {"PAPERBOY_SLACK_PORT": str(port)}, "bot", "run") for port in ports]
+        # what a replica says before it dies (of itself, not of a kill) goes to replicas.log
+        errors = (tmp_path / "replicas.log").open("ab")
+        spawns = [spawner(env | {"PAPERBOY_SLACK_PORT": str(port)}, "bot", "run", stderr=errors) for port in ports]
         replicas = [await spawn() for spawn in spawns]
         stop = asyncio.Event()
         kills = 0
+
+        def said() -> str:
+            errors.flush()
+            return (tmp_path / "replicas.log").read_text(errors="replace")[-3000:]
 
         async def ready(client: httpx.AsyncClient) -> None:
             """Until every replica answers /healthz (a restarted one takes a second or two to start)."""
@@ -148,7 +161,7 @@ async def test_replicas_killed_at_random_count_every_vote_once(
                             break
                     except httpx.HTTPError:
                         pass
-                    assert time.monotonic() < deadline, "a replica never came up"
+                    assert time.monotonic() < deadline, "a replica never came up: " + said()
                     await asyncio.sleep(0.05)
 
         async def killer() -> None:
@@ -159,6 +172,7 @@ async def test_replicas_killed_at_random_count_every_vote_once(
                     await ready(client)
                     await asyncio.sleep(rng.uniform(0.05, 0.4))
                     victim = rng.randrange(3)
+                    assert replicas[victim].returncode is None, "a replica ended by itself: " + said()
                     await kill(replicas[victim])
                     replicas[victim] = await spawns[victim]()
                     kills += 1
@@ -187,10 +201,11 @@ async def test_replicas_killed_at_random_count_every_vote_once(
                     assert time.monotonic() < deadline, f"no replica took {event.event_id}"
                     await asyncio.sleep(0.05)
 
-        async with httpx.AsyncClient(timeout=2) as client:
-            await ready(client)
-        kill_task = asyncio.create_task(killer())
+        kill_task: asyncio.Task[None] | None = None
         try:
+            async with httpx.AsyncClient(timeout=2) as client:
+                await ready(client)
+            kill_task = asyncio.create_task(killer())
             order = list(events)
             rng.shuffle(order)  # out of order: a removal may come before its add
             gate = asyncio.Semaphore(8)
@@ -203,8 +218,12 @@ async def test_replicas_killed_at_random_count_every_vote_once(
                 await asyncio.gather(*(one(e) for e in order))
         finally:
             stop.set()
-            await kill_task
-            await kill_all(replicas)
+            try:
+                if kill_task is not None:
+                    await kill_task
+            finally:  # whatever failed, no replica outlives the test
+                await kill_all(replicas)
+                errors.close()
 
         engine = create_engine(database_url(url, tmp_path))
         try:
