@@ -12,7 +12,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, InvalidRequestError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from bot.domain.errors import ConfigError
+from bot.domain.errors import ConfigError, StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -91,11 +91,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Held while a process migrates a PostgreSQL database: the others wait, then find it done.
+_MIGRATION_LOCK = 0x70617065_72626F79  # "paperboy"
+
+
 async def migrate(engine: AsyncEngine) -> None:
-    """Bring the schema to the newest revision; safe to call at every start."""
-    async with engine.begin() as connection:
-        await connection.run_sync(_upgrade)
+    """Bring the schema to the newest revision; safe to call at every start, by several processes at once.
+
+    An upgrade is one transaction, all or nothing, whoever dies midway: PostgreSQL's DDL is
+    transactional; on SQLite the driver would run each CREATE and ALTER on its own (it opens a
+    transaction only before a data change), so the migrating connection opens one itself. One process
+    migrates at a time (SQLite: `BEGIN IMMEDIATE`, the file's write lock; PostgreSQL: an advisory
+    lock), and reads the schema's revision again once it holds the lock: the ones that waited find the
+    work done."""
+    async with engine.connect() as connection:
+        if await connection.run_sync(schema_revisions) == {HEAD_REVISION}:
+            return  # the common start: nothing to do, no lock taken
+    async with engine.connect() as connection:
+        await connection.run_sync(_upgrade_locked, describe(engine.url))
     await refresh_statistics(engine)
+
+
+def describe(url: URL) -> str:
+    """The store as an error names it: its file, or its PostgreSQL server (never the credentials)."""
+    if url.get_backend_name() == "sqlite":
+        return f"the store {sqlite_path(url)}"
+    return f"PostgreSQL at {url.host or 'localhost'}:{url.port or 5432} (database {url.database or '?'})"
 
 
 async def refresh_statistics(engine: AsyncEngine) -> None:
@@ -115,12 +136,42 @@ async def refresh_statistics(engine: AsyncEngine) -> None:
         log.info("SQLite statistics not refreshed (%s); queries still answer, some more slowly", exc.orig)
 
 
-def _upgrade(connection: Connection) -> None:
-    if schema_revisions(connection) == {HEAD_REVISION}:
+def _upgrade_locked(connection: Connection, where: str) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    raw: Any = connection.connection.dbapi_connection
+    if sqlite:  # the driver hands transactions over to us (restored before the connection goes back)
+        before, raw.isolation_level = raw.isolation_level, None
+    try:
+        with connection.begin():
+            if sqlite:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+            _upgrade(connection, where)
+    finally:
+        if sqlite:
+            raw.isolation_level = before
+
+
+def _upgrade(connection: Connection, where: str) -> None:
+    found = schema_revisions(connection)
+    if found == {HEAD_REVISION}:
         return
     from alembic import command
+    from alembic.util.exc import CommandError
 
-    command.upgrade(alembic_config(connection), "head")
+    try:
+        command.upgrade(alembic_config(connection), "head")
+    except CommandError as exc:
+        if "Can't locate revision" not in str(exc):
+            raise
+        newer = ", ".join(sorted(found)) or "?"
+        raise StoreError(
+            where,
+            f"has schema revision {newer}, which this paperboy (newest: {HEAD_REVISION}) does not know: "
+            "a newer paperboy wrote it",
+            "run that newer paperboy, or restore a backup made before it ran",
+        ) from None
 
 
 def schema_revisions(connection: Connection) -> set[str]:

@@ -1,0 +1,65 @@
+"""Migrating is all or nothing, one process at a time: a step that fails (or a process that dies) midway
+leaves the store at its old revision, ready to migrate again; processes starting together on a fresh
+store all open it; a store of a newer paperboy is named, not a traceback."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import Connection, text
+
+from bot.domain.errors import StoreError
+from bot.store.engine import HEAD_REVISION, alembic_config, create_engine, database_url, migrate, schema_revisions
+from tests.conftest import BACKENDS, backend, store_engine
+
+
+def _at_0004_with_a_stray_table(connection: Connection) -> None:
+    """A store at 0004 holding a table that 0005 creates after its first changes: 0005 fails midway."""
+    command.upgrade(alembic_config(connection), "0004")
+    connection.execute(text("CREATE TABLE oauth_states (state VARCHAR(200) PRIMARY KEY)"))
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+async def test_an_upgrade_that_fails_midway_leaves_the_old_revision_ready_to_migrate_again(
+    backend_name: str, tmp_path: Path
+) -> None:
+    async with store_engine(backend_name, tmp_path) as engine:
+        async with engine.begin() as connection:
+            await connection.run_sync(_at_0004_with_a_stray_table)
+        with pytest.raises(Exception, match="oauth_states"):
+            await migrate(engine)
+        async with engine.connect() as connection:
+            assert await connection.run_sync(schema_revisions) == {"0004"}
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP TABLE oauth_states"))
+        await migrate(engine)  # 0005's first changes were rolled back with the rest: it runs again from the start
+        async with engine.connect() as connection:
+            assert await connection.run_sync(schema_revisions) == {HEAD_REVISION}
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+async def test_processes_starting_together_on_a_fresh_store_all_open_it(backend_name: str, tmp_path: Path) -> None:
+    async with backend(backend_name) as url:
+        engines = [create_engine(database_url(url, tmp_path)) for _ in range(4)]
+        try:
+            await asyncio.gather(*(migrate(engine) for engine in engines))
+            async with engines[0].connect() as connection:
+                assert await connection.run_sync(schema_revisions) == {HEAD_REVISION}
+        finally:
+            for engine in engines:
+                await engine.dispose()
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+async def test_a_store_of_a_newer_paperboy_is_named_in_one_line(backend_name: str, tmp_path: Path) -> None:
+    async with store_engine(backend_name, tmp_path) as engine:
+        await migrate(engine)
+        async with engine.begin() as connection:
+            await connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+        with pytest.raises(StoreError) as refused:
+            await migrate(engine)
+        assert "schema revision 0099" in str(refused.value) and "a newer paperboy wrote it" in str(refused.value)
+        assert "restore a backup" in str(refused.value)
