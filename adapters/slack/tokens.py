@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from slack_sdk.errors import SlackApiError
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackTokenRotationError
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from adapters.slack.installations import PLATFORM, StoreInstallations, as_bot
@@ -19,6 +20,23 @@ from bot.store.sealing import Unreadable
 from bot.store.workspaces import PAUSED
 
 log = logging.getLogger(__name__)
+
+
+# oauth.v2.access's answers to a refresh that mean the refresh token will never work again: the
+# workspace's digests stop (an install resumes them). Anything else (rate limits, Slack's own faults)
+# fails this digest only, and the next sweep tries again.
+REFUSED_FOR_GOOD = frozenset({"invalid_refresh_token", "token_revoked", "invalid_auth", "account_inactive"})
+
+
+def _refused(channel: str, error: SlackApiError) -> ChannelUnavailable | DeliveryError:
+    code = str(error.response.get("error") or "unknown_error") if error.response is not None else "unknown_error"
+    if code in REFUSED_FOR_GOOD:
+        return ChannelUnavailable(
+            f"slack:{channel}", f"token_revoked (Slack refused to refresh the workspace's rotating token: {code})"
+        )
+    return DeliveryError(
+        f"slack:{channel}: Slack did not refresh the workspace's rotating token ({code}); tried again at the next sweep"
+    )
 
 
 class WorkspaceTokens:
@@ -53,9 +71,14 @@ class WorkspaceTokens:
                         bot=as_bot(await self._store.installations.find(PLATFORM, workspace) or found),
                         minutes_before_expiration=self._rotate_minutes,
                     )
-                except SlackApiError:
-                    raise ChannelUnavailable(
-                        f"slack:{channel}", "token_revoked (Slack refused to refresh the workspace's rotating token)"
+                except SlackTokenRotationError as exc:  # slack_sdk's wrapper of oauth.v2.access's refusal
+                    raise _refused(channel, exc.api_error) from None
+                except SlackApiError as exc:
+                    raise _refused(channel, exc) from None
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    raise DeliveryError(
+                        f"slack:{channel}: Slack could not be reached to refresh the workspace's rotating token "
+                        f"({type(exc).__name__}); tried again at the next sweep"
                     ) from None
                 if fresh is not None:
                     await self._store.async_save_bot(fresh)

@@ -4,12 +4,15 @@ refresh token before use, by bolt for requests and by the publisher for digests,
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from bot.store.papers import PaperStore
-from tests.adapters.slack.workspaces import MultiBot, fake_workspaces, multi_bot
-from tests.fakes.slack import FakeSlack, Workspace
+from bot.store.tables import installations
+from tests.adapters.slack.workspaces import DUE, MultiBot, answered, fake_workspaces, multi_bot
+from tests.fakes.slack import Failure, FakeSlack, Workspace
 
 FIRST = "xoxe.xoxb-T0001-first-rotating"
 
@@ -51,3 +54,44 @@ async def test_a_digest_refreshes_an_expiring_token_first(multi: MultiBot) -> No
     assert refreshes(multi.fake) == 1
     tokens = [c.token for c in multi.fake.calls if c.method == "chat.postMessage"]
     assert tokens == [multi.fake.workspaces["T0001"].token] * 2 and FIRST not in tokens
+
+
+async def subscribed_with_t0001_expiring(multi: MultiBot) -> None:
+    """Both workspaces installed and subscribed (C1000 in T0001, C2000 in T0002), then T0001's token
+    close to expiry again: its next digest refreshes it first."""
+    for team, channel in (("T0001", "C1000"), ("T0002", "C2000")):
+        await multi.install(team)
+        multi.fake.workspaces["T0001"].expires_in = 43200
+        await multi.command("subscribe at 09:00 top 1", team, channel=channel, answer=team)
+        await answered(multi, team)
+    soon = datetime.now(UTC) + timedelta(seconds=30)
+    async with multi.store.engine.begin() as connection:
+        t0001 = installations.c.workspace == "T0001"
+        await connection.execute(update(installations).where(t0001).values(expires_at=soon))
+    multi.slack.installations.installations.forget_cached("slack", "T0001")
+
+
+def posted_in(fake: FakeSlack) -> set[str]:
+    return {str(c.args.get("channel")) for c in fake.calls if c.method == "chat.postMessage"}
+
+
+async def test_a_refresh_refused_for_good_stops_that_workspaces_digests_only(multi: MultiBot) -> None:
+    await subscribed_with_t0001_expiring(multi)
+    multi.fake.workspaces["T0001"].refresh_token = "another"  # Slack no longer takes ours (revoked, or used)
+    results = await multi.sweeper(parallel=1).sweep(DUE)  # T0001's batch first: the next one still goes
+    outcomes = {r.channel.workspace: (r.outcome, r.reason) for r in results}
+    assert outcomes["T0002"] == ("posted", None) and "C2000" in posted_in(multi.fake)
+    assert outcomes["T0001"][0] == "stopped" and "invalid_refresh_token" in str(outcomes["T0001"][1])
+    statuses = {s.channel.workspace: s.status for s in await multi.subscriptions.all()}
+    assert statuses["T0002"] is None and str(statuses["T0001"]).startswith("token_revoked")
+
+
+async def test_a_refresh_slack_fails_to_answer_is_tried_again_at_the_next_sweep(multi: MultiBot) -> None:
+    await subscribed_with_t0001_expiring(multi)
+    multi.fake.fail("oauth.v2.access", Failure(error="internal_error"))  # once
+    first = {r.channel.workspace: r for r in await multi.sweeper().sweep(DUE)}
+    assert first["T0001"].outcome == "failed" and "internal_error" in str(first["T0001"].reason)
+    assert first["T0002"].outcome == "posted" and "C1000" not in posted_in(multi.fake)
+    assert all(s.status is None for s in await multi.subscriptions.all())
+    again = {r.channel.workspace: r for r in await multi.sweeper().sweep(DUE + timedelta(minutes=1))}
+    assert again["T0001"].outcome == "posted" and "C1000" in posted_in(multi.fake)

@@ -120,11 +120,12 @@ class MultiBot:
             body |= {"enterprise_id": org, "authorizations": [installation | {"is_enterprise_install": org_wide}]}
         return await self.send(json.dumps(body), "application/json")
 
-    def sweeper(self) -> Sweeper:
+    def sweeper(self, parallel: int = 500) -> Sweeper:
+        """The daily sweep over this bot's publisher, `parallel` channels a batch."""
         delivery = DigestDelivery(
             self.store, SearchService(self.store), self.ledger, self.subscriptions, {"slack": self.slack.publisher}
         )
-        policy = ScheduleConfig(min_papers=1)
+        policy = ScheduleConfig(min_papers=1, parallel=parallel)
         return Sweeper(self.subscriptions, self.ledger, self.store, delivery, policy, frozenset({"slack"}))
 
 
