@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
@@ -120,12 +120,15 @@ class StoreInstallations(AsyncInstallationStore):
     ) -> SlackInstallation | None:
         raise NotImplementedError("bot tokens only: bolt falls back to async_find_bot")
 
-    async def departed(self, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool) -> None:
+    async def departed(
+        self, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool, at: datetime | None = None
+    ) -> None:
         """Slack says the app left (`app_uninstalled`, or its bot token revoked): the installation the event
         was sent for is deleted, its subscriptions paused. That is the org's for an org-wide install's event
         (or one naming no team), else the team's own, never its org's, even when the team's is already gone
-        (Slack sends both events, and retries them)."""
-        await self._remove(workspace_of(enterprise_id, team_id, is_enterprise_install or not team_id))
+        (Slack sends both events, and retries them). `at`: when Slack says it happened (the event's time,
+        kept on its retries): an installation made after it is a reinstall, and stays."""
+        await self._remove(workspace_of(enterprise_id, team_id, is_enterprise_install or not team_id), at)
 
     # bolt's InstallationStore deletions, as slack_sdk's own stores read them: no team means the org-wide install.
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
@@ -140,13 +143,16 @@ class StoreInstallations(AsyncInstallationStore):
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await self.departed(enterprise_id, team_id, False)
 
-    async def _remove(self, workspace: str) -> None:
+    async def _remove(self, workspace: str, at: datetime | None = None) -> None:
         self._tell(workspace)
-        if workspace and await self.installations.delete(PLATFORM, workspace):
+        # Slack's event time is in whole seconds: the second after it is still before any reinstall
+        before = at + timedelta(seconds=1) if at is not None else None
+        if workspace and await self.installations.delete(PLATFORM, workspace, installed_before=before):
             paused = await self._removed(workspace)
             log.info("uninstalled from Slack workspace %s: token deleted, %d subscription(s) paused", workspace, paused)
             return
-        log.info("Slack says the app left workspace %s, which has no installation here", workspace or "(unnamed)")
+        since = " from before then" if before is not None else ""
+        log.info("Slack says the app left workspace %s, which has no installation%s here", workspace or "?", since)
 
     def _tell(self, workspace: str) -> None:
         for watcher in self.watchers:

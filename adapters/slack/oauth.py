@@ -14,6 +14,7 @@ import html
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 from urllib.parse import quote
@@ -100,13 +101,20 @@ def listen_for_departures(app: AsyncApp) -> None:
         raise TypeError("multi-workspace mode keeps its installations in paperboy's store (adapters.slack.oauth)")
 
     @app.event("app_uninstalled")
-    async def uninstalled(context: AsyncBoltContext) -> None:
-        await store.departed(context.enterprise_id, context.team_id, bool(context.is_enterprise_install))
+    async def uninstalled(body: dict[str, Any], context: AsyncBoltContext) -> None:
+        await store.departed(context.enterprise_id, context.team_id, bool(context.is_enterprise_install), _when(body))
 
     @app.event("tokens_revoked")
-    async def revoked(event: dict[str, Any], context: AsyncBoltContext) -> None:
+    async def revoked(body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext) -> None:
         if (event.get("tokens") or {}).get("bot"):  # a user's token alone: paperboy keeps none
-            await store.departed(context.enterprise_id, context.team_id, bool(context.is_enterprise_install))
+            org = bool(context.is_enterprise_install)
+            await store.departed(context.enterprise_id, context.team_id, org, _when(body))
+
+
+def _when(body: dict[str, Any]) -> datetime | None:
+    """When Slack says an event happened (`event_time`, the same on its retries); None if it does not say."""
+    at = body.get("event_time")
+    return datetime.fromtimestamp(at, UTC) if isinstance(at, int | float) and not isinstance(at, bool) else None
 
 
 def multi_workspace_options(oauth: AsyncOAuthSettings | None) -> dict[str, Any]:

@@ -104,15 +104,14 @@ class Installations:
         self._cache[key] = (now + self._ttl, found)
         return found
 
-    async def delete(self, platform: str, workspace: str) -> bool:
-        """Forget the workspace's installation and its tokens; whether there was one."""
+    async def delete(self, platform: str, workspace: str, *, installed_before: datetime | None = None) -> bool:
+        """Forget the workspace's installation and its tokens; whether there was one. With `installed_before`,
+        only an installation made before then (a late word of an uninstall spares the install that followed it)."""
+        which = [installations.c.platform == platform, installations.c.workspace == workspace]
+        if installed_before is not None:
+            which.append(installations.c.installed_at < installed_before)
         async with self._engine.begin() as conn:
-            gone = await changed(
-                conn,
-                delete(installations).where(
-                    installations.c.platform == platform, installations.c.workspace == workspace
-                ),
-            )
+            gone = await changed(conn, delete(installations).where(*which))
         self.forget_cached(platform, workspace)
         return gone
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 
 import pytest
@@ -236,3 +237,39 @@ async def test_an_uninstall_and_reinstall_keep_a_channel_s_own_refusal(multi: Mu
         await asyncio.sleep(0.02)
     await multi.install("T0001")
     assert [s.status for s in await multi.subscriptions.all()] == ["is_archived (the channel is archived)"]
+
+
+async def test_a_late_word_of_an_uninstall_spares_the_reinstall_that_followed_it(multi: MultiBot) -> None:
+    """Slack retries an event it could not deliver, keeping its time: a tokens_revoked of the old token
+    may arrive after the workspace installed the app again."""
+    installs = multi.slack.installations.installations
+
+    async def until(count: int) -> None:
+        for _ in range(200):  # an event is acknowledged at once, handled just after
+            if await installs.count("slack") == count:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"{await installs.count('slack')} installations, not {count}")
+
+    def status() -> Awaitable[dict[str, str | None]]:
+        async def read() -> dict[str, str | None]:
+            return {s.channel.workspace: s.status for s in await multi.subscriptions.all()}
+
+        return read()
+
+    await multi.install("T0001")
+    await multi.command("subscribe at 09:00 top 1", "T0001", channel="C1000", answer="a")
+    await answered(multi, "a")
+    left = int(time.time())
+    await multi.event("T0001", {"type": "app_uninstalled"}, "Ev-gone", event_time=left)
+    await until(0)
+    await asyncio.sleep(max(0.0, left + 1.1 - time.time()))  # Slack's times are whole seconds: the next one
+    assert (await multi.install("T0001")).status_code == 200 and (await status())["T0001"] is None
+    revoked = {"type": "tokens_revoked", "tokens": {"bot": ["UBOTT0001"]}}
+    await multi.event("T0001", revoked, "Ev-late", event_time=left)
+    await multi.command("help", "T0001", answer="h")  # handled after the late event: it is done with
+    await answered(multi, "h")
+    assert await installs.count("slack") == 1 and (await status())["T0001"] is None
+    await multi.event("T0001", {"type": "app_uninstalled"}, "Ev-now")  # a word of now still counts
+    await until(0)
+    assert (await status())["T0001"] == PAUSED

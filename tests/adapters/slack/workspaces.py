@@ -107,12 +107,14 @@ class MultiBot:
         org: str | None = None,
         org_wide: bool = True,
         names_team: bool = False,
+        event_time: int | None = None,
     ) -> httpx.Response:
         """An Events API callback from `team`; with `org`, from a team of that Enterprise Grid org: for the org's
         org-wide install, the envelope names the org and the team, its `authorizations` the org only (as in
         bolt's org-app tests; `names_team`: the team too, as in Slack's own sample); with `org_wide=False`,
-        for the team's own install in the org."""
-        body = event_callback(event, team=team, event_id=event_id, event_time=int(time.time()), bot=f"UBOT{team}")
+        for the team's own install in the org. `event_time`: when Slack says it happened (default: now)."""
+        when = int(time.time()) if event_time is None else event_time
+        body = event_callback(event, team=team, event_id=event_id, event_time=when, bot=f"UBOT{team}")
         if org is not None:
             bot = f"UBOT{org if org_wide else team}"
             seen = team if names_team or not org_wide else None
