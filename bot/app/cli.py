@@ -367,6 +367,8 @@ def sync(
     if days is not None and date_ is not None:
         raise UsageError("give either --days or --date, not both")
     one = _parse_day(date_)
+    if one is not None:
+        _not_future(one)
     wanted = [one] if one else recent_days(_today(), days or 3)
 
     async def work(services: Services) -> int:

@@ -22,6 +22,7 @@ log = logging.getLogger("paperboy.store")
 # The newest revision in migrations/versions; a test holds it to alembic's own head. A store already
 # there is not handed to alembic at all, whose import and script scan cost every start ~0.12 s.
 HEAD_REVISION = "0010"
+STATISTICS_WAIT_MS = 250  # how long the statistics refresh waits for another process's write
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
 
 
@@ -129,10 +130,16 @@ async def refresh_statistics(engine: AsyncEngine) -> None:
     if engine.dialect.name != "sqlite":
         return
     try:
-        async with engine.begin() as connection:
-            await connection.exec_driver_sql("PRAGMA analysis_limit=1000")
-            await connection.exec_driver_sql("ANALYZE")
-    except OperationalError as exc:  # a store opened read-only, or busy past the timeout: plans stay as they were
+        async with engine.connect() as connection:
+            try:
+                # Not worth a wait: another process writing now, statistics come at the next hour.
+                await connection.exec_driver_sql(f"PRAGMA busy_timeout={STATISTICS_WAIT_MS}")
+                await connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+                await connection.exec_driver_sql("ANALYZE")
+                await connection.commit()
+            finally:
+                await connection.invalidate()  # closed, with its short wait: the pool's others keep theirs
+    except OperationalError as exc:  # a store opened read-only, or busy: plans stay as they were
         log.info("SQLite statistics not refreshed (%s); queries still answer, some more slowly", exc.orig)
 
 

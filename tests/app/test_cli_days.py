@@ -79,7 +79,7 @@ def test_a_missing_day_that_cannot_be_fetched_says_why(paperboy: Paperboy, tmp_p
     assert line.endswith("run `paperboy sync --date 2026-06-02` once Hugging Face answers")
 
 
-@pytest.mark.parametrize("command", [("digest",), ("post", "--channel", "console:x")])
+@pytest.mark.parametrize("command", [("digest",), ("post", "--channel", "console:x"), ("sync",)])
 def test_a_future_day_is_a_usage_error(paperboy: Paperboy, command: tuple[str]) -> None:
     run = paperboy(*command, "--date", "2999-01-01", **OFFLINE)
     line = assert_one_error(run, 2)

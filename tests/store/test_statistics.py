@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -64,5 +66,24 @@ async def test_after_statistics_each_card_is_one_seek(tmp_path: Path) -> None:
                 found = await plan(engine, query, size)
                 assert "(platform=?)" not in found, found  # no reading of a whole platform
                 assert "channel=?" in found or "thread_ref=?" in found, found  # a seek a key
+    finally:
+        await engine.dispose()
+
+
+async def test_statistics_wait_for_no_other_writer_and_leave_the_stores_wait_as_it_was(tmp_path: Path) -> None:
+    """Another process writing: the refresh gives up at once (the next hour's takes them); the store's own
+    connections still wait their 30 s for a lock."""
+    engine = create_engine(database_url(None, tmp_path))
+    try:
+        await migrate(engine)
+        other = sqlite3.connect(tmp_path / "paperboy.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # holds the write lock
+        try:
+            await asyncio.wait_for(refresh_statistics(engine), 10)  # not the 30 s of a store's wait
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 30000
     finally:
         await engine.dispose()
