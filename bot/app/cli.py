@@ -62,14 +62,12 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-def _run(
-    work: Callable[[Services], Awaitable[T]], *, ensure: bool = True, notice_first: bool = False, seed: bool = False
-) -> T:
+def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True, seed: bool = False) -> T:
     """Open the services (with `seed`, the config file's subscriptions saved), make sure there are papers
     (announcing a snapshot), run `work`.
 
-    The snapshot notice follows the work (or, with `notice_first`, precedes it), so a command that
-    fails says one line only: what went wrong. Store faults become that line (`_faults`).
+    The snapshot notice follows the work (`run` says it once started), so a command that fails says one
+    line only: what went wrong. Store faults become that line (`_faults`).
     """
     import asyncio
 
@@ -82,10 +80,8 @@ def _run(
     async def main() -> T:
         async with open_services(settings, config, seed=seed) as services:
             notice = await services.catalog.ensure_papers(_today()) if ensure else None
-            if notice and notice_first:
-                err.print(notice, style="yellow", markup=False)
             done = await work(services)
-            if notice and not notice_first:
+            if notice:
                 err.print(notice, style="yellow", markup=False)
             return done
 
@@ -493,10 +489,17 @@ def run() -> None:
     )
 
     async def work(services: Services) -> None:
-        await serve_until_stopped(services, lambda note: err.print(note, markup=False), stopping_process=True)
+        notice = await services.catalog.ensure_papers(_today())
+
+        def said(note: str) -> None:  # "paperboy is running…", then the snapshot's notice: none on a failed start
+            err.print(note, markup=False)
+            if notice:
+                err.print(notice, style="yellow", markup=False)
+
+        await serve_until_stopped(services, said, stopping_process=True)
 
     try:
-        _run(work, notice_first=True, seed=True)
+        _run(work, ensure=False, seed=True)
     finally:  # stopped or failed: a thread left running holds the exit no longer than the deadline
         exit_by(EXIT_DEADLINE_SECONDS)
 

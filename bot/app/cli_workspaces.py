@@ -50,17 +50,22 @@ def register(app: typer.Typer, run: Run, say: Callable[[str], None]) -> None:
         """Re-encrypt every stored token with the first key of PAPERBOY_SECRET_KEY (the last step of a key rotation)."""
         from bot.app.settings import load_settings
         from bot.store.installations import Installations
-        from bot.store.sealing import sealer
+        from bot.store.sealing import Unreadable, sealer
 
         key = load_settings().secret_key
         keys = sealer(key.get_secret_value() if key else None)  # before anything opens: a bad key is one line
 
         async def work(services: Services) -> int:
-            done, kept = await Installations(services.store.engine, keys).reseal()
-            say(
-                f"Re-encrypted {done} installation(s) with the first key; {kept} already were. "
-                + ("Keys after the first may now be removed from PAPERBOY_SECRET_KEY." if keys.count > 1 else "")
-            )
+            resealed = await Installations(services.store.engine, keys).reseal()
+            say(f"Re-encrypted {resealed.done} installation(s) with the first key; {resealed.kept} already were.")
+            if resealed.unreadable:
+                raise Unreadable(
+                    f"no key in PAPERBOY_SECRET_KEY opens the token of {', '.join(resealed.unreadable)} (left as it "
+                    "was): add the key it was sealed with after the first and run `paperboy reseal` again, or "
+                    f"erase it with `paperboy forget --team {resealed.unreadable[0]}` and install it again"
+                )
+            if keys.count > 1:
+                say("Keys after the first may now be removed from PAPERBOY_SECRET_KEY.")
             return 0
 
         raise typer.Exit(run(work, ensure=False))

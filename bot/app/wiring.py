@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from adapters.console.publisher import ConsolePublisher
 from adapters.discord import wording as discord_wording
 from adapters.slack import wording as slack_wording
-from bot.app.workspaces import Workspaces, multi_workspace
+from bot.app.workspaces import Workspaces, check_keys, multi_workspace
 from bot.chat.home import HomeService
 from bot.chat.service import ChatService
 from bot.community.service import Community
@@ -189,6 +189,8 @@ async def running(services: Services) -> AsyncIterator[Running]:
             client = slack_client(slack.bot_token, services.settings.slack_api_url, session)
             w = slack.workspaces
             multi = multi_slack(services.store.engine, w.sealer, _oauth_app(w), client) if w else None
+            if multi is not None:
+                await check_keys(multi.installations.installations)
             install_url = w.install_url(services.settings.slack_port) if w else ""
             slack_publisher = multi.publisher if multi is not None else SlackPublisher(client)
             found["slack"] = slack_publisher

@@ -8,14 +8,20 @@ each request, event and delivery uses its own workspace's. `bot.app.wiring` buil
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from bot.domain.errors import ConfigError
 from bot.store.sealing import Sealer, sealer
 
 if TYPE_CHECKING:
     from bot.app.settings import Settings
+    from bot.store.installations import Installations
+
+log = logging.getLogger("paperboy.slack")
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 @dataclass(frozen=True)
@@ -55,4 +61,33 @@ def multi_workspace(settings: Settings) -> Workspaces | None:
             raise ConfigError(
                 f"{name} is {url!r}, not a URL: give it as https://host[:port] (where Slack reaches the bot)"
             )
+    public = urlsplit(settings.public_url or "")
+    if public.scheme == "http" and public.hostname not in LOOPBACK:
+        raise ConfigError(
+            f"PAPERBOY_PUBLIC_URL is {settings.public_url!r}: Slack's install needs HTTPS (Slack sends people "
+            "back only to https:// addresses, and the install's browser cookie is kept only over HTTPS): give "
+            "the https:// address of the proxy in front of paperboy (http:// only for localhost)"
+        )
     return Workspaces(client_id, secret, sealer(key), settings.public_url, settings.slack_oauth_url)
+
+
+async def check_keys(installations: Installations) -> None:
+    """At start: the stored installations no key of PAPERBOY_SECRET_KEY opens are named in the log (their
+    workspaces' people are told paperboy is not installed); when none opens, the start stops, as the key
+    is surely wrong."""
+    unreadable, stored = await installations.unreadable()
+    if not unreadable:
+        return
+    fix = "add the key they were sealed with after the first in PAPERBOY_SECRET_KEY, then run `paperboy reseal`"
+    if len(unreadable) == stored:
+        raise ConfigError(
+            f"no key in PAPERBOY_SECRET_KEY opens any of the {stored} stored Slack installations (the key is not "
+            f"the one they were sealed with): {fix}"
+        )
+    log.error(
+        "no key in PAPERBOY_SECRET_KEY opens the token of %s: those workspaces are told paperboy is not installed; %s "
+        "(or `paperboy forget --team %s` and install it again)",
+        ", ".join(unreadable),
+        fix,
+        unreadable[0],
+    )

@@ -24,7 +24,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.store.engine import as_utc
-from bot.store.sealing import Sealer
+from bot.store.sealing import Sealer, Unreadable
 from bot.store.tables import installations, oauth_states
 from bot.store.upsert import changed, insert_for
 
@@ -45,6 +45,16 @@ class Installation:
     details: dict[str, Any] = field(default_factory=dict)
     expires_at: datetime | None = None
     installed_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+@dataclass
+class Resealed:
+    """What `paperboy reseal` did: tokens sealed again with the first key, those that already were, and the
+    installations no key opens (`platform:workspace`)."""
+
+    done: int = 0
+    kept: int = 0
+    unreadable: list[str] = field(default_factory=list)
 
 
 class Installations:
@@ -126,25 +136,39 @@ class Installations:
             )
         return int(found or 0)
 
-    async def reseal(self) -> tuple[int, int]:
-        """Seal every stored installation's tokens with the first key: (resealed, already sealed with it)."""
+    async def reseal(self) -> Resealed:
+        """Seal every stored installation's tokens with the first key; those no key opens are left as they
+        are, and named."""
+        resealed = Resealed()
         async with self._engine.begin() as conn:
             rows = (
                 await conn.execute(select(installations.c.platform, installations.c.workspace, installations.c.sealed))
             ).all()
-            done = kept = 0
             for row in rows:
                 if self._sealer.sealed_with_first(row.sealed):
-                    kept += 1
+                    resealed.kept += 1
+                    continue
+                try:
+                    again = self._sealer.reseal(row.sealed)
+                except Unreadable:
+                    resealed.unreadable.append(f"{row.platform}:{row.workspace}")
                     continue
                 await conn.execute(
                     update(installations)
                     .where(installations.c.platform == row.platform, installations.c.workspace == row.workspace)
-                    .values(sealed=self._sealer.reseal(row.sealed))
+                    .values(sealed=again)
                 )
-                done += 1
+                resealed.done += 1
         self._cache.clear()
-        return done, kept
+        return resealed
+
+    async def unreadable(self) -> tuple[list[str], int]:
+        """The installations (`platform:workspace`) none of the keys opens, and how many are stored in all."""
+        async with self._engine.connect() as conn:
+            rows = (
+                await conn.execute(select(installations.c.platform, installations.c.workspace, installations.c.sealed))
+            ).all()
+        return [f"{r.platform}:{r.workspace}" for r in rows if not self._sealer.opens(r.sealed)], len(rows)
 
     def _from_row(self, row: Any) -> Installation:
         return Installation(

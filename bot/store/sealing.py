@@ -60,6 +60,14 @@ class Sealer:
                 "was altered"
             ) from None
 
+    def opens(self, sealed: str) -> bool:
+        """Whether one of the keys opens `sealed`."""
+        try:
+            self._keys.decrypt(sealed.encode("ascii"))
+        except (InvalidToken, ValueError, UnicodeError):
+            return False
+        return True
+
     def sealed_with_first(self, sealed: str) -> bool:
         """Whether `sealed` already opens with the first key alone (nothing to reseal)."""
         try:

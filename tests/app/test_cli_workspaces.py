@@ -125,3 +125,36 @@ async def test_run_serves_the_install_and_forget_erases_it(tmp_path: Path, fake_
     code, out, said = await run_cli(env, tmp_path, "forget", "--team", "slack:T0001")
     assert code == 0, said
     assert out.startswith("Forgot slack:T0001: 1 installations.")
+
+
+async def test_run_refuses_an_http_public_url_and_a_key_that_opens_no_stored_token(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    key = Fernet.generate_key().decode()
+    env = environment(tmp_path, fake_slack, free_port(), key) | {"PAPERBOY_PUBLIC_URL": "http://bot.example.org"}
+    code, _, err = await run_cli(env, tmp_path, "run")
+    assert code == 1 and err.count("\n") == 1, err
+    assert "PAPERBOY_PUBLIC_URL is 'http://bot.example.org': Slack's install needs HTTPS" in err
+
+    from bot.store.engine import create_engine, database_url, migrate
+    from bot.store.installations import Installation, Installations
+    from bot.store.sealing import sealer
+
+    engine = create_engine(database_url(None, tmp_path / "data"))
+    try:
+        await migrate(engine)
+        await Installations(engine, sealer(key)).save(Installation("slack", "T0001", {"bot_token": TOKEN}))
+    finally:
+        await engine.dispose()
+    env = environment(tmp_path, fake_slack, free_port(), Fernet.generate_key().decode())  # another key
+    code, _, err = await run_cli(env, tmp_path, "run")
+    assert code == 1 and err.count("\n") == 1, err
+    assert "no key in PAPERBOY_SECRET_KEY opens any of the 1 stored Slack installations" in err
+    assert "then run `paperboy reseal`" in err
+    env = environment(tmp_path, fake_slack, free_port(), key)
+    code, out, err = await run_cli(env, tmp_path, "reseal")
+    assert code == 0 and "Re-encrypted 0 installation(s) with the first key; 1 already were." in out, err
+    env["PAPERBOY_SECRET_KEY"] = f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}"
+    code, out, err = await run_cli(env, tmp_path, "reseal")
+    assert code == 1 and "no key in PAPERBOY_SECRET_KEY opens the token of slack:T0001" in err, err
+    assert "paperboy forget --team slack:T0001" in err

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef, parse_channel
 from bot.domain.errors import ConfigError, UsageError
-from bot.store.installations import Installation, Installations, OAuthStates
+from bot.store.installations import Installation, Installations, OAuthStates, Resealed
 from bot.store.papers import PaperStore
 from bot.store.sealing import Unreadable, new_key, sealer
 from bot.store.tables import installations
@@ -49,14 +49,23 @@ async def test_a_key_rotation_keeps_every_token_readable(store: PaperStore) -> N
     await Installations(store.engine, sealer(old)).save(install("T1"))
     rotating = Installations(store.engine, sealer(f"{new},{old}"))  # the new key first, the old one kept
     assert (await rotating.find("slack", "T1")) is not None
-    assert await rotating.reseal() == (1, 0)
-    assert await rotating.reseal() == (0, 1)
+    assert await rotating.reseal() == Resealed(1, 0)
+    assert await rotating.reseal() == Resealed(0, 1)
     after = await Installations(store.engine, sealer(new)).find("slack", "T1")  # the old key dropped
     assert after is not None and after.secrets["bot_token"] == TOKEN
     with pytest.raises(Unreadable, match="put the old key back"):
         await Installations(store.engine, sealer(old)).find("slack", "T1")
-    with pytest.raises(ConfigError, match="put the old key back after the new one, then reseal"):
-        await Installations(store.engine, sealer(new_key())).reseal()  # a CLI command says it in one line
+
+
+async def test_a_reseal_reseals_what_it_can_and_names_what_no_key_opens(store: PaperStore) -> None:
+    old, lost, new = new_key(), new_key(), new_key()
+    await Installations(store.engine, sealer(old)).save(install("T1"))
+    await Installations(store.engine, sealer(lost)).save(install("T3"))
+    rotating = Installations(store.engine, sealer(f"{new},{old}"))
+    assert await rotating.unreadable() == (["slack:T3"], 2)
+    assert await rotating.reseal() == Resealed(1, 0, ["slack:T3"])
+    assert (await Installations(store.engine, sealer(new)).find("slack", "T1")) is not None
+    assert await Installations(store.engine, sealer(f"{new},{lost}")).unreadable() == ([], 2)
 
 
 def test_a_missing_or_malformed_key_is_one_clear_line() -> None:
