@@ -1,8 +1,11 @@
 """What changed in the store since an index last caught up with it: its watermark.
 
-The watermark is the store's newest `papers.updated_at` an index holds. Each `updated_at` is the
-clock of the process that wrote it, so catching up re-reads papers changed after the watermark less
-a margin, for transactions that committed late and for clocks up to that far apart. A new listing
+The watermark is a time up to which the index holds every change of the store. Each `updated_at` is
+the clock of the process that wrote it, and a transaction takes its `now` before it commits: a change
+stamped a moment ago may not be visible yet. So a catch-up vouches only for what is older than the
+margin (transactions commit within it, clocks agree within it): the watermark it saves is the store's
+newest change, or now less the margin if that is earlier, and the next catch-up re-reads what changed
+after it. A store left alone for the margin has nothing to re-read at the next start. A new listing
 day moves the paper's `updated_at` too (`PaperStore.save_listings`), whether a sync, an import or
 the snapshot added it. Papers listed on days synced after it are read again as well: listings a
 sync stored before listings moved `updated_at`. Papers are never deleted from the store; an index
@@ -12,7 +15,7 @@ that holds more papers than the store, or is ahead of it, is from another store 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -31,16 +34,17 @@ class Changes:
     rebuild: bool  # the index is not from this store's past: build it again
 
 
-async def changes_since(store: PaperStore, watermark: str, indexed: int) -> Changes:
-    """The store's changes since `watermark` for an index holding `indexed` papers."""
+async def changes_since(store: PaperStore, watermark: str, indexed: int, now: datetime | None = None) -> Changes:
+    """The store's changes since `watermark` for an index holding `indexed` papers (`now`: the clock)."""
     async with store.engine.connect() as conn:
         newest = as_utc(await conn.scalar(select(func.max(papers.c.updated_at))))
         count = int(await conn.scalar(select(func.count()).select_from(papers)) or 0)
-        mark = newest.isoformat() if newest is not None else ""
+        settled = (now or datetime.now(UTC)) - MARGIN  # what is older than this has surely committed
+        mark = min(newest, settled).isoformat() if newest is not None else ""
         since = datetime.fromisoformat(watermark) if watermark else None
         if since is None or newest is None or since > newest or indexed > count:
             return Changes(mark, count, [], rebuild=True)
-        after = since - MARGIN
+        after = since
         changed = await conn.execute(select(papers.c.arxiv_id).where(papers.c.updated_at > after))
         relisted = await conn.execute(  # listings synced by a version that did not move `updated_at`
             select(listings.c.arxiv_id)

@@ -2,13 +2,13 @@
 
 The store's papers are aged first, all but one a day older than the newest, so the catch-up's margin
 for late commits (10 minutes) covers none of them: only what the store marks as changed since the
-watermark is read again.
+watermark is read again. A store left alone past the margin has nothing to read again.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy import update
 from bot.ingest.importer import import_paths
 from bot.search.port import SearchFilters
 from bot.search.service import SearchService
+from bot.store.changes import changes_since
 from bot.store.papers import PaperStore
 from bot.store.tables import papers
 from tests.conftest import CURRENT
@@ -56,3 +57,24 @@ async def test_a_listing_imported_for_an_unsynced_day_reaches_every_index(store:
         hits = {h.paper.arxiv_id: h.paper for h in await service.search(older["title"], limit=50)}
         assert hits[older["paper"]["id"]].listed_on == (EARLIER, SYNCED)  # what a card shows: both days
         await service.close()
+
+
+async def test_a_quiet_store_has_nothing_to_read_again_and_a_late_commit_is_still_read(store: PaperStore) -> None:
+    """The watermark vouches only for what is older than the margin: a catch-up an hour after the last
+    change leaves nothing for the next start; one a minute after it leaves the last ten minutes."""
+    await import_paths(store, [CURRENT / f"{SYNCED.isoformat()}.json"])
+    stamped = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    async with store.engine.begin() as conn:
+        await conn.execute(update(papers).values(updated_at=stamped))
+    count = (await store.counts()).papers
+    quiet = await changes_since(store, "", 0, now=stamped + timedelta(hours=1))
+    assert quiet.rebuild and quiet.watermark == stamped.isoformat()
+    assert (await changes_since(store, quiet.watermark, count, now=stamped + timedelta(hours=2))).ids == []
+    busy = await changes_since(store, "", 0, now=stamped + timedelta(minutes=1))
+    assert busy.watermark == (stamped - timedelta(minutes=9)).isoformat()
+    late = datetime(2026, 6, 1, 11, 58, tzinfo=UTC)  # stamped before the newest, committed after that catch-up
+    async with store.engine.begin() as conn:
+        first = (await store.listing(SYNCED))[0].arxiv_id
+        await conn.execute(update(papers).where(papers.c.arxiv_id == first).values(updated_at=late))
+    again = await changes_since(store, busy.watermark, count, now=stamped + timedelta(minutes=2))
+    assert first in again.ids
