@@ -8,7 +8,8 @@ A subscription's (or a follow's) `topics` hold these entries as typed, each one 
 
 A paper is in the digest when it is on one of the topics or by one of the authors (every paper, when
 there are neither), and on none of the exclusions. Names are compared case- and accent-insensitively:
-`author:lecun` matches Yann LeCun, `author:Gonzalez` matches González.
+`author:lecun` matches Yann LeCun, `author:Gonzalez` matches González, and a name may be quoted
+(`author:"Hamed Zamani"`).
 """
 
 from __future__ import annotations
@@ -51,10 +52,20 @@ def by_author(authors: Iterable[str], name: str) -> bool:
 def kind(entry: str) -> tuple[str, str]:
     """("topic" | "author" | "excluded", the words): what one stored entry asks for."""
     if entry[:7].lower() == AUTHOR:
-        return "author", " ".join(entry[7:].split())
+        return "author", " ".join(_unquoted(entry[7:].strip()).split())
     if _EXCLUDED.match(entry):
         return "excluded", " ".join(entry[1:].split())
     return "topic", " ".join(entry.split())
+
+
+_QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’", "«": "»"}
+
+
+def _unquoted(name: str) -> str:
+    """A name without the quotes around it (`author:"Hamed Zamani"`, as search takes it too)."""
+    if len(name) >= 2 and _QUOTES.get(name[0]) == name[-1]:
+        return name[1:-1]
+    return name
 
 
 def split_filters(entries: Sequence[str]) -> Filters:

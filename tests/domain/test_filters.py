@@ -51,6 +51,15 @@ def test_an_author_filter_must_name_someone() -> None:
     assert check_entry("author:  Yann   LeCun") == "author:Yann LeCun"
 
 
+@pytest.mark.parametrize("typed", ['author:"Hamed Zamani"', "author:“Hamed Zamani”", "author:'hamed zamani'"])
+def test_a_quoted_name_is_the_name(typed: str) -> None:
+    """The README's form, as search takes it: the quotes are not part of the name."""
+    assert check_entry(typed).casefold() == "author:hamed zamani"
+    [author] = split_filters([typed]).authors
+    assert by_author(("Hamed Zamani", "Alireza Salemi"), author)
+    assert check_entry('author:"') == 'author:"'  # a lone quote is what was typed
+
+
 def test_the_config_file_takes_the_same_filters() -> None:
     config = parse_config(
         '[[subscriptions]]\nchannel = "slack:C0001"\ntopics = ["diffusion", "-robotics", "author:LeCun"]\n', "cfg"
