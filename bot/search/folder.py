@@ -64,9 +64,17 @@ def acquire(index: Index, folder: Path | None) -> IndexWriter:
             waited += 0.2
 
 
+# The fields a query reads. tantivy opens a field's files (terms, postings, positions) at its first
+# query: a term looked up in each makes a missing or damaged file show itself here, at the open, where
+# the index is built again, not at a person's search.
+_QUERIED = ("id", "body", "authors", "has", "words", "names", "kw")
+
+
 def agrees(searcher: Searcher, registry: Registry) -> bool:
     """Whether the registry describes this commit of the index: as many papers alive as it holds, and
-    none at a position the registry has not numbered."""
+    none at a position the registry has not numbered. A ValueError when a file of it cannot be read."""
+    for field in _QUERIED:
+        searcher.search(Query.term_query(SCHEMA, field, "paperboy", index_option="basic"), 1)
     if searcher.num_docs != int(registry.alive.sum()):
         return False
     beyond = Query.range_query(SCHEMA, "pos", FieldType.Integer, registry.size, None)
@@ -93,11 +101,11 @@ def opened(folder: Path, *, fresh: bool) -> tuple[Index, Registry, IndexWriter |
             return index, registry, None
     except ValueError as exc:  # tantivy cannot read its files: damaged, or of another schema
         log.warning(
-            "the search index in %s cannot be read: its files are damaged or of another version (tantivy: %s);"
+            "the search index in %s cannot be read (a file of it is missing or damaged, or of another version);"
             " building it again from the store",
             folder,
-            exc,
         )
+        log.debug("tantivy's words: %s", exc)
         return _emptied(folder), Registry(), None
     except OSError as exc:
         raise SearchIndexError(str(folder), write_failure(exc), WRITABLE) from exc

@@ -151,22 +151,30 @@ def test_a_process_killed_between_its_two_writes_leaves_an_index_that_is_built_a
     assert not again.opened and len(again) == 0
 
 
-@pytest.mark.parametrize("damage", ["truncated registry", "empty registry", "corrupt meta.json"])
+@pytest.mark.parametrize(
+    "damage", ["truncated registry", "empty registry", "corrupt meta.json", "a positions file gone"]
+)
 def test_a_damaged_folder_is_built_again_saying_so(
     tmp_path: Path, damage: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """A file tantivy reads only at a field's first query (a segment's positions) is checked at the open too."""
     folder = tmp_path / "search"
     LexicalIndex([paper("2401.00001", "Diffusion for proteins")], folder=folder)
-    name, cut = {"truncated registry": ("registry.npz", 40), "empty registry": ("registry.npz", 0)}.get(
-        damage, ("meta.json", 7)
-    )
-    (folder / name).write_bytes((folder / name).read_bytes()[:cut])
+    if damage == "a positions file gone":
+        [positions] = folder.glob("*.pos")
+        positions.unlink()
+    else:
+        name, cut = {"truncated registry": ("registry.npz", 40), "empty registry": ("registry.npz", 0)}.get(
+            damage, ("meta.json", 7)
+        )
+        (folder / name).write_bytes((folder / name).read_bytes()[:cut])
     again = LexicalIndex(folder=folder)
     assert not again.opened and len(again) == 0
     again.extend([paper("2401.00002", "Graph learning")])
     assert ids(LexicalIndex(folder=folder), "graph") == ["2401.00002"]
-    if name == "meta.json":
-        assert "cannot be read" in caplog.text and "building it again from the store" in caplog.text
+    if damage in ("corrupt meta.json", "a positions file gone"):
+        assert "cannot be read (a file of it is missing or damaged" in caplog.text
+        assert "building it again from the store" in caplog.text and "tantivy" not in caplog.text
 
 
 def test_a_registry_at_odds_with_the_index_is_not_taken_nor_read_at_every_search(tmp_path: Path) -> None:
