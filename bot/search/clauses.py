@@ -72,7 +72,7 @@ def ranking(searcher: Searcher, parsed: Parsed, require_all: bool) -> Query:
 
 
 def conditions(parsed: Parsed, filters: SearchFilters, phrases: bool = True) -> list[Query]:
-    """Clauses every result must meet: the filters, the `author:` names and the quoted phrases."""
+    """Clauses every result must meet: the filters, the `author:` names, the exclusions and the quoted phrases."""
     clauses = []
     day = FieldType.Integer
     if filters.since is not None or filters.until is not None:
@@ -85,6 +85,9 @@ def conditions(parsed: Parsed, filters: SearchFilters, phrases: bool = True) -> 
     if filters.within is not None:
         clauses.append(one_of("id", sorted(filters.within)))
     clauses += [Query.term_query(SCHEMA, "names", t) for names in parsed.authors for t in sorted(author_terms(names))]
+    if parsed.excluded:  # a paper holding every word of an excluded one is out
+        held = any_of(*(must(*(Query.term_query(SCHEMA, "has", t, "basic") for t in x)) for x in parsed.excluded))
+        clauses.append(Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, held)]))
     if phrases:
         clauses += [
             Query.phrase_query(SCHEMA, "words", list(p)) if len(p) > 1 else Query.term_query(SCHEMA, "words", p[0])

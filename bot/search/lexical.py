@@ -342,7 +342,8 @@ class LexicalIndex:
     def narrows(self, parsed: Parsed, filters: SearchFilters) -> bool:
         """Whether anything is left out (else the dense side needs no mask)."""
         dated = filters.since is not None or filters.until is not None
-        return bool(parsed.authors) or dated or filters.min_upvotes > 0 or filters.within is not None
+        named = bool(parsed.authors or parsed.excluded)
+        return named or dated or filters.min_upvotes > 0 or filters.within is not None
 
     def allowed(self, parsed: Parsed, filters: SearchFilters) -> npt.NDArray[np.bool_]:
         """Per position: whether the filters and `author:` names allow it (phrases: see `admits`)."""

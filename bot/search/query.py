@@ -1,7 +1,8 @@
 """A search query, parsed: term groups (an acronym and its expansion count as one), quoted phrases,
-and `author:` filters. Any text parses; nothing in it is syntax to a database.
+`author:` filters and `-word` exclusions (as in a digest's filters). Any text parses; nothing in it is
+syntax to a database.
 
-    diffusion "world model" author:"Hamed Zamani"   → groups, a phrase to verify, an author filter
+    diffusion "world model" author:"Hamed Zamani" -video   → groups, a phrase, an author, an exclusion
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from bot.search.acronyms import ACRONYMS
 from bot.search.text import MAX_QUERY_TERMS, query_terms, words
 
-_PIECE = re.compile(r'(?i)author:\s*(?:"([^"]*)"|“([^”]*)”|(\S+))|"([^"]*)"|“([^”]*)”|(\S+)')
+_PIECE = re.compile(r'(?i)author:\s*(?:"([^"]*)"|“([^”]*)”|(\S+))|"([^"]*)"|“([^”]*)”|(?<!\S)-(\w\S*)|(\S+)')
 
 
 def _stems(text: str) -> tuple[str, ...]:
@@ -39,6 +40,7 @@ class Query:
     groups: tuple[Group, ...] = ()
     phrases: tuple[tuple[str, ...], ...] = ()  # word sequences a result must contain, in order
     authors: tuple[tuple[str, ...], ...] = ()  # each: name words that one author's name must contain
+    excluded: tuple[tuple[str, ...], ...] = ()  # each: the stems of a `-word` a result must not hold
     empty: bool = field(default=False)
     text: str = ""  # the words to understand, as typed (phrases unquoted, author: filters left out)
 
@@ -49,9 +51,14 @@ def parse_query(text: str) -> Query:
     loose: list[str] = []  # the words outside quotes
     phrases: list[tuple[str, ...]] = []
     authors: list[tuple[str, ...]] = []
+    excluded: list[tuple[str, ...]] = []
     for match in _PIECE.finditer(text):
         author = match.group(1) or match.group(2) or match.group(3)
         phrase = match.group(4) or match.group(5)
+        if match.group(6):
+            if stems := _stems(match.group(6)):
+                excluded.append(stems)
+            continue
         if author is not None:
             names = tuple(words(author))
             if names:
@@ -61,15 +68,20 @@ def parse_query(text: str) -> Query:
             if sequence:
                 phrases.append(sequence)
                 plain.append(phrase)
-        elif match.group(6):
-            plain.append(match.group(6))
-            loose.append(match.group(6))
+        elif match.group(7):
+            plain.append(match.group(7))
+            loose.append(match.group(7))
     groups = _groups(list(query_terms(" ".join(plain))))
     if phrases:  # a quoted "LLMs via" asks for those words: the expansion could never hold the phrase
         free = set(query_terms(" ".join(loose)))
         groups = [g if free & set(g.alternatives[0]) else Group(g.alternatives[:1]) for g in groups]
     return Query(
-        tuple(groups), tuple(phrases), tuple(authors), empty=not groups and not authors, text=" ".join(plain)[:1000]
+        tuple(groups),
+        tuple(phrases),
+        tuple(authors),
+        tuple(excluded),
+        empty=not groups and not authors,
+        text=" ".join(plain)[:1000],
     )
 
 

@@ -93,6 +93,15 @@ def test_author_and_phrase_still_bind(index: HybridIndex, papers: list[Paper]) -
     assert hits and all("world model" in embedding_text(h.paper).lower() + h.paper.abstract.lower() for h in hits)
 
 
+def test_an_excluded_word_leaves_its_papers_out_of_every_list(index: HybridIndex) -> None:
+    """`-video`, as in a digest's filters: neither the words nor the meaning brings a paper holding it."""
+    every = index.search_now("diffusion models", limit=30)
+    assert any("video" in embedding_text(h.paper).lower() for h in every)  # there were some to leave out
+    kept = index.search_now("diffusion models -video", limit=30)
+    assert kept and not any("video" in words(embedding_text(h.paper)) for h in kept)
+    assert index.search_now("-video", limit=5) == []  # nothing asked for but what to leave out
+
+
 def test_new_papers_are_found_by_meaning_at_once(papers: list[Paper]) -> None:
     index = HybridIndex(papers[:200], {}, shared_encoder())
     assert "2611.99999" not in {h.paper.arxiv_id for h in index.search_now("qubit textile crafts")}

@@ -223,6 +223,15 @@ def test_phrases_are_exact_across_stop_words_and_punctuation() -> None:
     assert index.search_now('"model of world"') == []
 
 
+def test_an_excluded_word_leaves_its_papers_out() -> None:
+    texts = ["Diffusion for video", "Diffusion for proteins", "Video-language diffusion", "x-ray diffusion"]
+    index = LexicalIndex([paper(f"2401.{n:05d}", t) for n, t in enumerate(texts, 1)])
+    assert sorted(ids(index, "diffusion -video")) == ["2401.00002", "2401.00004"]
+    assert sorted(ids(index, "diffusion -videos -proteins")) == ["2401.00004"]  # stemmed, like every word
+    assert ids(index, "x-ray") == ["2401.00004"]  # a dash inside a word is not an exclusion
+    assert index.search_now("-video") == []
+
+
 async def built_then_listed(store: PaperStore, folder: Path) -> list[Listing]:
     """An index built in `folder` from 1 June's listing by a process that then stopped; 2 June's listing
     saved after it (returned)."""
