@@ -170,22 +170,31 @@ def digest(
     date_: Annotated[
         str | None, typer.Option("--date", help="Listing day, YYYY-MM-DD (default: the latest with papers).")
     ] = None,
-    topic: Annotated[list[str] | None, typer.Option("--topic", help="Keep papers on this topic (repeatable).")] = None,
+    topic: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--topic",
+            help="Keep papers on this topic (repeatable; commas between several, -word leaves out, author:NAME).",
+        ),
+    ] = None,
     limit: Annotated[int | None, typer.Option(min=1, max=500, help="How many papers at most.")] = None,
     min_upvotes: Annotated[int | None, typer.Option(min=0, help="Fewest upvotes a paper needs.")] = None,
     format_: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
     """Build the digest for a listing day and show it (posts nothing)."""
     from adapters.console.render import render_post
+    from bot.chat.commands import checked_topics, comma_parts
     from bot.delivery.digest import DigestOptions, build_digest
-    from bot.domain.config import check_topics
 
     day = _parse_day(date_)
     if day is not None:
         _not_future(day)
-    try:
-        topics = check_topics(topic or ())  # as the config file's and chat's are
-    except ValueError as exc:
+    try:  # as chat takes them: commas between topics, each `-word` an exclusion of its own
+        parts = [comma_parts(value) for value in topic or ()]
+        if not all(parts):  # refused, not skipped: no topic at all would be every paper
+            raise UsageError("a topic cannot be blank: remove it, or write the words to look for")
+        topics = checked_topics([part for found in parts for part in found])
+    except UsageError as exc:
         raise UsageError(f"--topic: {exc}") from None
 
     async def work(services: Services) -> None:

@@ -137,8 +137,30 @@ def test_topics_that_leave_nothing_say_so(paperboy: Paperboy) -> None:
     )
 
 
+def test_topics_are_taken_as_chat_takes_them(paperboy: Paperboy) -> None:
+    """Commas between topics, each `-word` an exclusion of its own, a quoted author's name."""
+    import json
+
+    def found(*topics: str) -> list[str]:
+        run = paperboy("digest", "--date", "2026-06-01", "--format", "json", "--limit", "100", *topics, **OFFLINE)
+        assert run.code == 0, run.err
+        return [p["arxiv_id"] for p in json.loads(run.out)["papers"]]
+
+    agents, search = found("--topic", "agents"), found("--topic", "search")
+    assert found("--topic", "agents, search") == found("--topic", "agents", "--topic", "search")
+    assert set(agents) | set(search) >= set(found("--topic", "agents, search")) > set(agents)
+    assert found("--topic", "agents -search") == [p for p in agents if p not in search]
+    assert found("--topic", 'author:"Hamed Zamani"') == ["2605.29307"]
+
+
 @pytest.mark.parametrize(
-    ("topic", "said"), [("", "a topic cannot be blank"), ("author:", "`author:` needs a name"), ("-", "no letter")]
+    ("topic", "said"),
+    [
+        ("", "a topic cannot be blank"),
+        (",", "a topic cannot be blank"),
+        ("author:", "`author:` needs a name"),
+        ("-", "no letter"),
+    ],
 )
 def test_a_topic_that_would_match_nothing_or_everything_is_refused(paperboy: Paperboy, topic: str, said: str) -> None:
     run = paperboy("digest", "--date", "2026-06-01", f"--topic={topic}", **OFFLINE)
