@@ -263,6 +263,16 @@ def search(
     _run(work)
 
 
+async def _indexed(services: Services) -> None:
+    """The search index in the data dir brought up to the store now (a bot running beside reloads it on
+    its commit), embeddings or not. A failure is said, not fatal: the papers are stored, and every
+    index catches up with them at its next start."""
+    try:
+        await services.search.index()
+    except PaperboyError as exc:
+        err.print(f"paperboy: the papers are stored; the search index takes them at its next start: {exc}")
+
+
 async def _embed(services: Services) -> bool:
     """Embed every stored paper that lacks a vector, so that a later search finds it by meaning too.
 
@@ -399,6 +409,8 @@ def sync(
         )
         for day, reason in report.failed.items():
             err.print(f"paperboy: {day.isoformat()} failed: {reason}", markup=False)
+        if c.new_listings or c.new_papers or c.updated_papers:
+            await _indexed(services)
         if not no_embed:
             await _embed(services)
         return 0 if report.ok else 1
@@ -567,6 +579,8 @@ def import_(
                 markup=False,
             )
             services.search.invalidate()
+            if total.new_listings or total.new_papers or total.updated_papers:
+                await _indexed(services)
             if not no_embed:
                 await _embed(services)
         return 1 if failed else 0

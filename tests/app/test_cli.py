@@ -166,6 +166,21 @@ def test_import_no_embed_defers_to_paperboy_embed(paperboy: Paperboy) -> None:
 
 
 @pytest.mark.slow
+def test_import_brings_the_search_index_on_disk_up_to_date_embeddings_or_not(
+    paperboy: Paperboy, tmp_path: Path
+) -> None:
+    """A bot running beside it reloads the index when it is written: import writes it, with --no-embed
+    too (it used to leave it for the next process that searched)."""
+    from bot.search.lexical import LexicalIndex
+
+    imported = paperboy("import", "--no-embed", str(CURRENT / "2026-06-01.json"), PAPERBOY_EMBEDDINGS="0")
+    assert imported.code == 0, imported.err
+    on_disk = LexicalIndex(folder=tmp_path / "data" / "search")  # as written: no store to catch up from
+    assert on_disk.opened and len(on_disk) == 49
+    assert "2605.29307" in [h.paper.arxiv_id for h in on_disk.search_now("GrepSeek search agents")]
+
+
+@pytest.mark.slow
 def test_search_batch_prints_a_json_line_per_query(paperboy: Paperboy, tmp_path: Path) -> None:
     queries = tmp_path / "queries.txt"
     queries.write_text('diffusion models\n\nrobot manipulation\n"; DROP TABLE\n', encoding="utf-8")
