@@ -21,7 +21,8 @@ from bot.domain.models import Paper
 RECENCY_HALF_LIFE_DAYS = 180.0
 RECENCY_WEIGHT = 0.15
 UPVOTE_WEIGHT = 0.15
-VERSION = "tantivy-3"  # another layout on disk (or other documents: -3 indexes long names' words) is built again
+# another layout on disk (or other documents: -3 indexes long names' words, -4 drops accents) is built again
+VERSION = "tantivy-4"
 FILE = "registry.npz"
 
 

@@ -1,4 +1,4 @@
-"""How text becomes search terms: Unicode-folded words, no stop words, Snowball stems.
+"""How text becomes search terms: Unicode-folded words (accents dropped), no stop words, Snowball stems.
 
 The same two tantivy analysers cut documents (registered on the index) and queries (called here),
 so both sides always agree: `TERMS` for ranking (stop words and single letters out, stems in),
@@ -43,8 +43,13 @@ _PLURAL = re.compile(rf"(?<![^\W_])({'|'.join(sorted(map(re.escape, ACRONYMS), k
 
 
 def folded(text: str) -> str:
-    """NFKC-folded and case-folded, so full-width and ligature forms match (ASCII skips the Unicode work)."""
-    return text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
+    """Accents dropped, compatibility forms folded (full-width, ligatures) and case folded, as a digest's
+    filters compare names (`bot.domain.filters.fold`): “González” is “gonzalez”, “Spéculative” is
+    “speculative” (ASCII skips the Unicode work)."""
+    if text.isascii():
+        return text.lower()
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKC", bare).casefold()
 
 
 def term_text(text: str) -> str:

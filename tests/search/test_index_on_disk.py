@@ -223,6 +223,21 @@ def test_phrases_are_exact_across_stop_words_and_punctuation() -> None:
     assert index.search_now('"model of world"') == []
 
 
+def test_accents_are_ignored_on_both_sides_as_in_a_digests_filters() -> None:
+    index = LexicalIndex(
+        [
+            paper("2401.00001", "Graph learning", "Joseph E. Gonzalez"),
+            paper("2401.00002", "Robot learning", "David González-Martínez"),
+            paper("2401.00003", "Spéculative décoding at scale"),
+        ]
+    )
+    for name in ("gonzalez", "González", "GONZÁLEZ"):
+        assert sorted(ids(index, f"author:{name}")) == ["2401.00001", "2401.00002"], name
+    assert ids(index, 'author:"david gonzalez martinez"') == ["2401.00002"]
+    assert ids(index, "speculative decoding") == ids(index, "Spéculative") == ["2401.00003"]
+    assert ids(index, '"speculative decoding"') == ["2401.00003"]
+
+
 def test_an_excluded_word_leaves_its_papers_out() -> None:
     texts = ["Diffusion for video", "Diffusion for proteins", "Video-language diffusion", "x-ray diffusion"]
     index = LexicalIndex([paper(f"2401.{n:05d}", t) for n, t in enumerate(texts, 1)])
