@@ -25,7 +25,7 @@ import typer
 from rich.console import Console
 
 from bot.app import community_cli
-from bot.domain.errors import ConfigError, DayNotStored, NotFound, PaperboyError, UsageError
+from bot.domain.errors import ConfigError, DayNotStored, NotFound, PaperboyError, SourceError, UsageError
 
 if TYPE_CHECKING:
     from bot.app.bootstrap import Services
@@ -252,7 +252,7 @@ def search(
             return
         assert query is not None
         started = time.perf_counter()
-        hits = await services.search.search(query, limit=limit)
+        hits = await _named_paper(services, query) or await services.search.search(query, limit=limit)
         took = (time.perf_counter() - started) * 1000
         if json_:
             results = [paper_json(h.paper, score=round(h.score, 4)) for h in hits]
@@ -261,6 +261,20 @@ def search(
             out.print(render_post(_search_post(query, hits)))
 
     _run(work)
+
+
+async def _named_paper(services: Services, query: str) -> list[SearchHit]:
+    """An arXiv id or a paper's link typed as the query names that paper, as `/papers` takes it (the one
+    result, when it is known); [] for any other query."""
+    from bot.domain.ids import is_arxiv_id
+    from bot.search.port import SearchHit as Hit
+
+    if not is_arxiv_id(query):
+        return []
+    try:
+        return [Hit(await services.catalog.paper(query), 1.0)]
+    except (NotFound, SourceError):
+        return []
 
 
 async def _indexed(services: Services) -> None:
