@@ -348,12 +348,14 @@ def embed() -> None:
 def _search_post(query: str, hits: list[SearchHit]) -> Post:
     from bot.domain.cards import card
     from bot.domain.post import Post
+    from bot.search.query import nothing_asked
 
+    why = nothing_asked(query) if not hits else None
     return Post(
         header=f"Papers on “{query.strip()[:80]}”",
         subheader=f"{len(hits)} result{'s' if len(hits) != 1 else ''}",
         cards=tuple(card(h.paper) for h in hits),
-        empty="No papers match. Try fewer or broader words.",
+        empty=f"Nothing to search for: {why}." if why else "No papers match. Try fewer or broader words.",
     )
 
 

@@ -129,11 +129,16 @@ class ChatService:
             case Today():
                 return await self._today()
             case Search(query):
+                from bot.search.query import nothing_asked  # the search stack loads with the first search
+
                 hits = await self._search.search(query, limit=SEARCH_RESULTS)
+                why = nothing_asked(query) if not hits else None
                 return Post(
                     header=f"Papers on “{query[:100]}”",
                     cards=tuple(card(h.paper) for h in hits),
-                    empty=f"No papers match “{query[:100]}”. Try fewer or broader words, or `/papers help`.",
+                    empty=f"“{query[:100]}” finds nothing: {why}."
+                    if why
+                    else f"No papers match “{query[:100]}”. Try fewer or broader words, or `/papers help`.",
                 )
             case PaperLookup(ref):
                 return await self._paper(ref)

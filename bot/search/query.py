@@ -101,3 +101,16 @@ def _groups(stems: list[str]) -> list[Group]:
             groups.append(Group(((stems[i],),)))
             i += 1
     return groups
+
+
+def nothing_asked(text: str) -> str | None:
+    """Why a query can find nothing whatever the papers (said instead of "no papers match"), or None."""
+    parsed = parse_query(text)
+    if not parsed.empty:
+        return None
+    if parsed.excluded:
+        return "it only says what to leave out: add what to look for, such as `diffusion -video`"
+    return (
+        "it holds no word to look for (only very common words, single letters or punctuation): "
+        "use the topic's own words"
+    )

@@ -84,3 +84,17 @@ async def test_today_says_when_the_day_it_shows_is_not_today(june_store: PaperSt
     assert post.subheader.startswith("Today (Saturday 20 June) is not in the store yet: here is the latest day")
     same_day = await chat_service(june_store).answer(Today(), asker)  # NOW is 3 June
     assert same_day.subheader is not None and "not in the store" not in same_day.subheader
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("the of", "holds no word to look for (only very common words"),
+        ("?!", "holds no word to look for"),
+        ("-video", "only says what to leave out: add what to look for"),
+        ("zzqx glimmerwickish", "No papers match “zzqx glimmerwickish”. Try fewer or broader words"),
+    ],
+)
+async def test_a_search_that_finds_nothing_says_why(june_store: PaperStore, query: str, said: str) -> None:
+    answer = await chat_service(june_store).answer(Search(query), Asker(ChannelRef("slack", "C1"), "U1"))
+    assert not answer.cards and said in (answer.empty or "")
