@@ -54,7 +54,7 @@ class Digest:
             return "Hugging Face Daily Papers · no papers listed"
         parts = [f"{len(self.papers)} of {self.listed} papers"]
         if self.options.topics:
-            parts.append("on " + ", ".join(self.options.topics))
+            parts.append(_filtered(self.options.topics))
         if self.options.min_upvotes:
             parts.append(f"with at least {self.options.min_upvotes} upvotes")
         return "Hugging Face Daily Papers · " + " ".join(parts)
@@ -102,6 +102,15 @@ def _wanted(topics: tuple[str, ...]) -> str:
     if not filters.authors and not filters.excluded:
         return " or ".join(f"“{t}”" for t in topics)
     return describe(topics)
+
+
+def _filtered(topics: tuple[str, ...]) -> str:
+    """The filters as the subheader says them: “on diffusion, robots”, “by LeCun”, “leaving out robotics”."""
+    filters = split_filters(topics)
+    said = [f"on {', '.join(filters.topics)}"] if filters.topics else []
+    said += [f"by {', '.join(filters.authors)}"] if filters.authors else []
+    said += [f"leaving out {', '.join(filters.excluded)}"] if filters.excluded else []
+    return ", ".join(said)
 
 
 def _papers(count: int) -> str:

@@ -35,6 +35,19 @@ async def test_a_given_day_lists_exactly_that_days_papers(june: PaperStore) -> N
     assert digest.papers[0].arxiv_id == "2605.29307"
 
 
+@pytest.mark.parametrize(
+    ("topics", "said"),
+    [
+        (("agents", "search"), "on agents, search"),
+        (("-robotics",), "leaving out robotics"),
+        (("agents", "author:Hamed Zamani", "-video"), "on agents, by Hamed Zamani, leaving out video"),
+    ],
+)
+async def test_the_subheader_says_the_filters_as_they_are(june: PaperStore, topics: tuple[str, ...], said: str) -> None:
+    digest = await build_digest(june, SearchService(june), DigestOptions(topics=topics), date(2026, 6, 1))
+    assert (digest.to_post().subheader or "").endswith(f" of 49 papers {said}")
+
+
 async def test_limit_and_min_upvotes(june: PaperStore) -> None:
     digest = await build_digest(june, SearchService(june), DigestOptions(limit=5, min_upvotes=10), date(2026, 6, 1))
     assert len(digest.papers) == 5
