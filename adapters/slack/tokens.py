@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 # oauth.v2.access's answers to a refresh that mean the refresh token will never work again: the
 # workspace's digests stop (an install resumes them). Anything else (rate limits, Slack's own faults)
 # fails this digest only, and the next sweep tries again.
+LOST_RACE_LOOKS, LOST_RACE_WAIT = 5, 0.3  # how long a refused refresh looks for another one's pair: ~1 s
 REFUSED_FOR_GOOD = frozenset({"invalid_refresh_token", "token_revoked", "invalid_auth", "account_inactive"})
 
 
@@ -66,12 +67,14 @@ class WorkspaceTokens:
         bot = as_bot(found)
         if bot.bot_refresh_token and self._rotator is not None:
             async with self._rotating.setdefault(workspace, asyncio.Lock()):  # one refresh at a time
+                used = as_bot(await self._store.installations.find(PLATFORM, workspace) or found)
                 try:
                     fresh = await self._rotator.perform_bot_token_rotation(
-                        bot=as_bot(await self._store.installations.find(PLATFORM, workspace) or found),
-                        minutes_before_expiration=self._rotate_minutes,
+                        bot=used, minutes_before_expiration=self._rotate_minutes
                     )
                 except SlackTokenRotationError as exc:  # slack_sdk's wrapper of oauth.v2.access's refusal
+                    if (other := await self._refreshed_elsewhere(workspace, used.bot_refresh_token)) is not None:
+                        return other
                     raise _refused(channel, exc.api_error) from None
                 except SlackApiError as exc:
                     raise _refused(channel, exc) from None
@@ -84,6 +87,24 @@ class WorkspaceTokens:
                     await self._store.async_save_bot(fresh)
                     bot = fresh
         return bot.bot_token
+
+    async def _refreshed_elsewhere(self, workspace: str, used: str | None) -> str | None:
+        """The bot token another refresh saved meanwhile (bolt's, for a request, or another replica's): a
+        refresh token works once, so the one that lost the race is refused, and the winner's pair is in
+        the store (once the winner, whose answer came first, has saved it: looked for a moment). None when
+        the store keeps the same refresh token: Slack refused it for itself."""
+        for attempt in range(LOST_RACE_LOOKS):
+            if attempt:
+                await asyncio.sleep(LOST_RACE_WAIT)
+            self._store.installations.forget_cached(PLATFORM, workspace)
+            again = await self._store.installations.find(PLATFORM, workspace)
+            bot = as_bot(again) if again is not None else None
+            if bot is None or not bot.bot_refresh_token:
+                return None
+            if bot.bot_refresh_token != used:
+                log.info("workspace %s: its rotating token was refreshed elsewhere meanwhile: using it", workspace)
+                return bot.bot_token
+        return None
 
     def forget(self, workspace: str) -> None:
         self._store.installations.forget_cached(PLATFORM, workspace)

@@ -3,15 +3,19 @@ refresh token before use, by bolt for requests and by the publisher for digests,
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
 
+from adapters.slack.app import slack_client
+from adapters.slack.oauth import OAuthApp, multi_slack
 from bot.store.papers import PaperStore
+from bot.store.sealing import sealer
 from bot.store.tables import installations
-from tests.adapters.slack.workspaces import DUE, MultiBot, answered, fake_workspaces, multi_bot
+from tests.adapters.slack.workspaces import DUE, KEY, OAUTH_URL, MultiBot, answered, fake_workspaces, multi_bot
 from tests.fakes.slack import Failure, FakeSlack, Workspace
 
 FIRST = "xoxe.xoxb-T0001-first-rotating"
@@ -95,3 +99,27 @@ async def test_a_refresh_slack_fails_to_answer_is_tried_again_at_the_next_sweep(
     assert all(s.status is None for s in await multi.subscriptions.all())
     again = {r.channel.workspace: r for r in await multi.sweeper().sweep(DUE + timedelta(minutes=1))}
     assert again["T0001"].outcome == "posted" and "C1000" in posted_in(multi.fake)
+
+
+async def test_two_replicas_refreshing_at_once_both_post_with_the_winners_token(multi: MultiBot) -> None:
+    """A refresh token works once: the replica whose refresh Slack refuses finds the other's pair in the
+    store and uses it, where it stopped the workspace's digests as if the token were revoked."""
+    await multi.install("T0001")
+    multi.fake.workspaces["T0001"].expires_in = 43200
+    other = multi_slack(
+        multi.store.engine,
+        sealer(KEY),
+        OAuthApp(multi.fake.client_id, multi.fake.client_secret, None, OAUTH_URL),
+        slack_client(None, multi.fake.base_url),
+        interval=0.0,
+    )  # a second replica: its own cache of installations, its own refreshes, the same store
+    multi.fake.latency = 0.2  # both read the installation before either has its answer
+    posted = await asyncio.gather(
+        multi.slack.publisher.for_workspace("T0001").post_message("C1000", "from one", [], None),
+        other.publisher.for_workspace("T0001").post_message("C1000", "from two", [], None),
+        return_exceptions=True,
+    )
+    assert not [p for p in posted if isinstance(p, BaseException)], posted
+    assert refreshes(multi.fake) == 2  # both asked; one was refused, and took the other's
+    fresh = multi.fake.workspaces["T0001"].token
+    assert [c.token for c in multi.fake.calls if c.method == "chat.postMessage"] == [fresh, fresh]
