@@ -22,6 +22,7 @@ log = logging.getLogger("paperboy.store")
 # The newest revision in migrations/versions; a test holds it to alembic's own head. A store already
 # there is not handed to alembic at all, whose import and script scan cost every start ~0.12 s.
 HEAD_REVISION = "0010"
+BUSY_TIMEOUT_S = 30  # how long a SQLite statement waits for another process's write to end
 STATISTICS_WAIT_MS = 250  # how long the statistics refresh waits for another process's write
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
 
@@ -77,7 +78,7 @@ def _engine(url: URL) -> AsyncEngine:
         database = url.database
         if database and database != ":memory:":
             sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_pre_ping=True)
@@ -106,10 +107,10 @@ async def migrate(engine: AsyncEngine) -> None:
     lock), and reads the schema's revision again once it holds the lock: the ones that waited find the
     work done."""
     async with engine.connect() as connection:
-        if await connection.run_sync(schema_revisions) == {HEAD_REVISION}:
-            return  # the common start: nothing to do, no lock taken
-    async with engine.connect() as connection:
-        await connection.run_sync(_upgrade_locked, describe(engine.url))
+        current = await connection.run_sync(schema_revisions) == {HEAD_REVISION}
+    if not current:  # the common start has nothing to do, and takes no lock
+        async with engine.connect() as connection:
+            await connection.run_sync(_upgrade_locked, describe(engine.url))
     await refresh_statistics(engine)
 
 
@@ -129,18 +130,18 @@ async def refresh_statistics(engine: AsyncEngine) -> None:
     costs a few milliseconds at a million rows; paperboy takes one at every start and every hour."""
     if engine.dialect.name != "sqlite":
         return
-    try:
-        async with engine.connect() as connection:
-            try:
-                # Not worth a wait: another process writing now, statistics come at the next hour.
-                await connection.exec_driver_sql(f"PRAGMA busy_timeout={STATISTICS_WAIT_MS}")
-                await connection.exec_driver_sql("PRAGMA analysis_limit=1000")
-                await connection.exec_driver_sql("ANALYZE")
-                await connection.commit()
-            finally:
-                await connection.invalidate()  # closed, with its short wait: the pool's others keep theirs
-    except OperationalError as exc:  # a store opened read-only, or busy: plans stay as they were
-        log.info("SQLite statistics not refreshed (%s); queries still answer, some more slowly", exc.orig)
+    async with engine.connect() as connection:
+        # Not worth a wait: another process writing now, statistics come at the next hour.
+        await connection.exec_driver_sql(f"PRAGMA busy_timeout={STATISTICS_WAIT_MS}")
+        try:
+            await connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+            await connection.exec_driver_sql("ANALYZE")
+            await connection.commit()
+        except OperationalError as exc:  # a store opened read-only, or busy: plans stay as they were
+            await connection.rollback()
+            log.info("SQLite statistics not refreshed (%s); queries still answer, some more slowly", exc.orig)
+        finally:  # the connection goes back to the pool with the store's own wait
+            await connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
 
 
 def _upgrade_locked(connection: Connection, where: str) -> None:

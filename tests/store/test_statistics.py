@@ -87,3 +87,16 @@ async def test_statistics_wait_for_no_other_writer_and_leave_the_stores_wait_as_
             assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 30000
     finally:
         await engine.dispose()
+
+
+async def test_a_store_in_memory_keeps_its_tables_through_the_statistics(tmp_path: Path) -> None:
+    """Its one connection is the database: the refresh gives it back as it was, not closed."""
+    engine = create_engine(database_url("sqlite://", tmp_path))
+    try:
+        await migrate(engine)
+        await refresh_statistics(engine)  # the hourly upkeep
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT count(*) FROM papers"))).scalar() == 0
+            assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 30000
+    finally:
+        await engine.dispose()
