@@ -37,7 +37,7 @@ from adapters.slack.surfaces import open_subscribe_form
 from adapters.slack.surfaces import register as register_surfaces
 from adapters.slack.wording import shared
 from bot.chat.commands import parse_command
-from bot.chat.discussion import what_is_asked
+from bot.chat.discussion import names_a_question
 from bot.chat.home import HomeService
 from bot.chat.replies import replied
 from bot.chat.service import Asker, ChatService, Mention, manages_channel
@@ -222,26 +222,33 @@ def create_app(
         await chat.mention(asked, say)
 
     # In a direct message with the bot (a personal digest's cards) Slack sends no app_mention, only
-    # the message (message.im); there the bot is the only one to talk to, so a question in a card's
-    # thread is asked of it whether or not it is named. Registered before the community's listener for
-    # messages (bolt runs the first that matches); other messages go on to it.
-    app.event("message", matchers=[_asked_in_direct_thread])(answer_mention)
+    # the message (message.im); there the bot is the only one to talk to, so a thread question named
+    # outright in a card's thread is asked of it, named or not. Registered before the community's
+    # listener for messages (bolt runs the first that matches); other messages go on to it.
+    async def asked_in_direct_thread(event: dict[str, Any], context: AsyncBoltContext) -> bool:
+        thread, text = _direct_reply(event, context.bot_user_id)
+        if thread is None:
+            return False
+        if context.bot_user_id and f"<@{context.bot_user_id}>" in text:
+            return True
+        return names_a_question(text) and await chat.discusses("slack", str(event.get("channel")), thread)
+
+    app.event("message", matchers=[asked_in_direct_thread])(answer_mention)
 
     return app
 
 
-async def _asked_in_direct_thread(event: dict[str, Any], context: AsyncBoltContext) -> bool:
-    """A person's message in a thread of their direct message with the bot, naming it or asking one of
-    the thread questions (not an edit, a deletion or a bot's message)."""
+def _direct_reply(event: dict[str, Any], bot: str | None) -> tuple[str | None, str]:
+    """(the thread, the text) of a person's message in a thread of their direct message with the bot;
+    (None, "") for anything else: an edit, a deletion, a bot's message, a message outside a thread."""
     thread, ts, text = event.get("thread_ts"), event.get("ts"), event.get("text")
     if event.get("channel_type") != "im" or not thread or thread == ts or not isinstance(text, str):
-        return False
+        return None, ""
     if event.get("bot_id") or event.get("subtype") not in (None, "thread_broadcast", "file_share"):
-        return False
-    bot = context.bot_user_id
+        return None, ""
     if not event.get("user") or event.get("user") == bot:
-        return False
-    return (bool(bot) and f"<@{bot}>" in text) or what_is_asked(text) is not None
+        return None, ""
+    return str(thread), text
 
 
 class SlackRuntime:

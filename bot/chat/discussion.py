@@ -33,6 +33,12 @@ SYNONYMS = (
 )
 
 
+def names_a_question(text: str) -> bool:
+    """Whether the text names one of the thread questions outright (`summary`, `code`…), as a message
+    with no mention must to be taken as asked of the bot."""
+    return any(word in ASKS for word in re.findall(r"[a-z]+", text.lower()))
+
+
 def what_is_asked(text: str) -> str | None:
     """What a mention asks for, ignoring the mention itself and punctuation: a question named outright,
     the first if several; else the strongest word that suggests one."""

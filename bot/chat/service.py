@@ -310,6 +310,10 @@ class ChatService:
         except PaperboyError as exc:
             log.warning("could not answer a mention in %s: %s", mention.thread or mention.channel, exc)
 
+    async def discusses(self, platform: str, channel: str, thread: str) -> bool:
+        """Whether the thread is a paper's (a card's, whose questions the bot answers)."""
+        return await self._ledger.thread_paper(platform, channel, thread) is not None
+
     async def _about_thread(self, mention: Mention) -> Post:
         thread = mention.thread
         arxiv_id = await self._ledger.thread_paper(mention.platform, mention.channel, thread) if thread else None

@@ -183,8 +183,9 @@ async def test_each_thread_question(slack_bot: SlackBot, asked: str, expected: s
 
 async def test_a_question_in_a_direct_messages_card_thread_is_answered_named_or_not(slack_bot: SlackBot) -> None:
     """A personal digest's card in the person's direct message with the bot: Slack sends no app_mention
-    there, only `message` (message.im). A question is answered in the thread; chatter, an edit, the
-    bot's own message and a message in a channel are not."""
+    there, only `message` (message.im). A question named outright in a card's thread is answered there,
+    and anything naming the bot; chatter (a word that only suggests a question too), a question in a
+    thread that is no card's, an edit, the bot's own message and a message in a channel are not."""
     card = "1767225600.000100"
     now = datetime(2026, 6, 3, 9, tzinfo=UTC)
     await slack_bot.ledger.record_thread("slack", MessageRef("D0001", card, card), "2605.29307", "digest", now)
@@ -197,6 +198,8 @@ async def test_a_question_in_a_direct_messages_card_thread_is_answered_named_or_
     await slack_bot.event(said("cite", "1767225700.000002", bot_id="B0001"), event_id="Ev62")
     await slack_bot.event(said("summary", "1767225700.000003", subtype="message_changed"), event_id="Ev63")
     await slack_bot.event(said("code", "1767225700.000004", channel="C0001", channel_type="channel"), event_id="Ev64")
+    await slack_bot.event(said("who else on the team should read this?", "1767225700.000008"), event_id="Ev68")
+    await slack_bot.event(said("code", "1767225700.000009", thread_ts="1767225000.000001"), event_id="Ev69")
     await slack_bot.event(said("cite please", "1767225700.000005"), event_id="Ev65")
     await slack_bot.event(said("<@UBOT> hello there", "1767225700.000006"), event_id="Ev66")
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
