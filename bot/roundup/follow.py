@@ -22,7 +22,7 @@ from typing import Literal
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.cards import card as card_of
 from bot.domain.channels import ChannelRef
-from bot.domain.errors import ChannelUnavailable, DeliveryError, WorkspacePaused
+from bot.domain.errors import ChannelUnavailable, DeliveryError, UsageError, WorkspacePaused
 from bot.domain.models import Paper
 from bot.domain.post import Card
 from bot.domain.publishing import MessageRef, Publisher, publisher_for
@@ -107,8 +107,11 @@ class Follower:
             return followed
         quiet = set()
         for channel in {f.channel for f in followed}:
-            if await self._subscriptions.get(channel) is None:
-                quiet.add(channel)
+            try:
+                if await self._subscriptions.get(channel) is None:
+                    quiet.add(channel)
+            except UsageError:  # a channel id named by no workspace, subscribed in several: followed still
+                continue
         if quiet:
             log.debug("living threads of %d unsubscribed channels wait", len(quiet))
         return [f for f in followed if f.channel not in quiet]

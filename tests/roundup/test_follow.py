@@ -269,3 +269,25 @@ async def test_a_channel_that_unsubscribed_hears_no_more_news_until_it_subscribe
     await subscriptions.save(Subscription(channel=CHANNEL, time="09:00", timezone="UTC"))
     await live.sweep()
     assert notes(publisher) == sorted([f"note:{first}:code", f"note:{second}:code", f"note:{second}:upvotes:250"])
+
+
+async def test_a_card_of_a_channel_id_subscribed_in_several_workspaces_is_still_followed(store: PaperStore) -> None:
+    """A card recorded with no workspace, its channel id subscribed in two (Slack Connect): followed, not a
+    failed sweep."""
+    clock, publisher = Clock(POSTED), RecordingPublisher()
+    subscriptions = SubscriptionStore(store.engine)
+    for team in ("T1", "T2"):
+        await subscriptions.save(Subscription(channel=ChannelRef("slack", CHANNEL.channel, team)))
+    live = Follower(
+        FollowStore(store.engine),
+        NoteLedger(store.engine, owner="a"),
+        store,
+        {"slack": publisher},
+        7,
+        clock=clock,
+        sleep=_no_wait,
+        subscriptions=subscriptions,
+    )
+    first, *_ = await post_day(store, publisher, clock, live)
+    await news_for(store, first, repo="https://github.com/x/first")
+    assert (await live.sweep()).followed == 3 and notes(publisher) == [f"note:{first}:code"]
