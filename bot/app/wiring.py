@@ -232,6 +232,11 @@ async def running(services: Services) -> AsyncIterator[Running]:
             await discord_runtime.start()
             found["discord"] = bot.publisher
             names.append(f"Discord (as {bot.user})")
+        if any(s.channel.platform == "console" for s in await services.subscriptions.all()):
+            from rich.console import Console as Terminal  # digests of console: channels, printed here
+
+            found["console"] = ConsolePublisher(Terminal())
+            names.append("the terminal (console: subscriptions)")
         yield Running(names, found)
 
 
@@ -260,7 +265,8 @@ async def serve_until_stopped(
                 raise ConfigError(
                     "no chat platform is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or "
                     "SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and PAPERBOY_SECRET_KEY for many workspaces; or "
-                    "DISCORD_TOKEN); see the README"
+                    "DISCORD_TOKEN), or subscribe a console:NAME channel in the config file for digests "
+                    "printed here; see the README"
                 )
             started.set()
             console_note(f"paperboy is running: {', '.join(live.names)}. Ctrl-C stops it.")

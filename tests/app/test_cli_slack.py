@@ -136,3 +136,27 @@ async def test_run_reads_the_slack_admins_of_the_config_file(tmp_path: Path, fak
     finally:
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.communicate(), 30)
+
+
+async def test_run_in_the_terminal_alone_serves_its_console_subscriptions(tmp_path: Path) -> None:
+    """No Slack, no Discord: a console: channel in the config file is enough, its digests printed here;
+    with none, the refusal says how to have one."""
+    env = child_env() | {"PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1"}
+    code, _, err = await run_cli(env, tmp_path, "run")
+    assert code == 1 and "or subscribe a console:NAME channel in the config file" in err, err
+    config = tmp_path / "paperboy.toml"
+    config.write_text('[[subscriptions]]\nchannel = "console:me"\ntime = "09:00"\n', encoding="utf-8")
+    process = await asyncio.create_subprocess_exec(
+        *entry_point(), "run", env=env | {"PAPERBOY_CONFIG": str(config)}, cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stderr is not None
+    try:
+        said = b""
+        while b"paperboy is running" not in said:
+            said += await asyncio.wait_for(process.stderr.readline(), 60)
+        assert b"paperboy is running: the terminal (console: subscriptions)" in said
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0
