@@ -220,9 +220,12 @@ def digest(
     _run(work)
 
 
-@app.command()
+@app.command(context_settings={"ignore_unknown_options": True})  # `-video` is a word to leave out
 def search(
-    query: Annotated[str | None, typer.Argument(help="What to look for, in plain words.")] = None,
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="QUERY", help="What to look for, in words (quotes for a phrase; -word leaves out)."),
+    ] = None,
     batch: Annotated[Path | None, typer.Option(help="A file of queries, one a line; prints JSON lines.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=200, help="How many results.")] = 10,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -230,6 +233,9 @@ def search(
     """Search the papers, as `/papers QUERY` does in chat."""
     from adapters.console.render import render_post
 
+    if mistyped := next((w for w in words or () if w.startswith("--")), None):  # -word is a query's; --word ours
+        raise UsageError(f"no such option: {mistyped} (see paperboy search --help)")
+    query = " ".join(words) if words else None
     if batch is None and (query is None or not query.strip()):
         raise UsageError('search needs a QUERY (or --batch FILE): paperboy search "speculative decoding"')
     if batch is not None and query is not None:

@@ -178,6 +178,11 @@ def test_import_brings_the_search_index_on_disk_up_to_date_embeddings_or_not(
     on_disk = LexicalIndex(folder=tmp_path / "data" / "search")  # as written: no store to catch up from
     assert on_disk.opened and len(on_disk) == 49
     assert "2605.29307" in [h.paper.arxiv_id for h in on_disk.search_now("GrepSeek search agents")]
+    loose = paperboy("search", "GrepSeek", "search", "agents", "-video", "--json", PAPERBOY_EMBEDDINGS="0")
+    assert loose.code == 0 and json.loads(loose.out)["query"] == "GrepSeek search agents -video", loose.err
+    assert "2605.29307" in [r["arxiv_id"] for r in json.loads(loose.out)["results"]]
+    typo = paperboy("search", "agents", "--limt", "3", PAPERBOY_EMBEDDINGS="0")
+    assert typo.code == 2 and "no such option: --limt" in one_line(typo.err)
     for named in ("2605.29307", "https://huggingface.co/papers/2605.29307", "arxiv.org/abs/2605.29307v1"):
         found = paperboy("search", named, "--json", PAPERBOY_EMBEDDINGS="0", PAPERBOY_OFFLINE="1")  # as /papers
         assert found.code == 0 and [r["arxiv_id"] for r in json.loads(found.out)["results"]] == ["2605.29307"], named
