@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.config import wanted
 from bot.domain.errors import ConfigError
 
 DEFAULT_CONFIG = Path("config/paperboy.toml")
@@ -117,19 +117,4 @@ def load_settings() -> Settings:
         name = str(first["loc"][0]) if first["loc"] else "environment"
         variable = _SECRETS.get(name, f"PAPERBOY_{name.upper()}")
         said = variable if name in _SECRETS else f"{variable} is {str(first['input'])!r}"  # a secret is never echoed
-        raise ConfigError(f"{said}: {_wanted(first)}") from None
-
-
-def _wanted(error: ErrorDetails) -> str:
-    """What a variable takes, in our words, for the ways a value can be wrong."""
-    limits = error.get("ctx") or {}
-    kind = error["type"]
-    if kind == "bool_parsing":
-        return "use 1 or 0 (or true, false, yes, no)"
-    if kind in ("int_parsing", "int_from_float"):
-        return "use a whole number"
-    if kind == "greater_than_equal":
-        return f"use a number of {limits.get('ge')} or more"
-    if kind == "less_than_equal":
-        return f"use a number of {limits.get('le')} or less"
-    return " ".join(str(error["msg"]).removeprefix("Value error, ").split())
+        raise ConfigError(f"{said}: {wanted(first)}") from None

@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from bot.domain.channels import parse_channel
 from bot.domain.errors import ConfigError
@@ -245,6 +246,40 @@ def _step(key: int | str) -> str:
     return f".{key}" if _BARE_KEY.fullmatch(key) else "." + json.dumps(key, ensure_ascii=False)
 
 
+# Errors whose wrong value is repeated in the message (a number out of range, a text for a list): not an
+# unknown key's (it may be a misplaced secret) nor a value the validator words itself.
+_ECHOED = frozenset(
+    {"int_parsing", "int_type", "int_from_float", "bool_parsing", "bool_type", "tuple_type", "list_type"}
+    | {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
+)
+
+
+def wanted(error: ErrorDetails) -> str:
+    """What a setting takes, in our words, for the ways a value can be wrong (pydantic's are its own)."""
+    limits = error.get("ctx") or {}
+    kind = error["type"]
+    table = "use a table of settings ([section], or [[subscriptions]] for each channel, key = value lines under it)"
+    listed = 'use a list in brackets, such as ["diffusion", "robotics"]'
+    said = {
+        "bool_parsing": "use 1 or 0 (or true, false, yes, no)",
+        "bool_type": "use true or false",
+        "int_parsing": "use a whole number",
+        "int_type": "use a whole number",
+        "int_from_float": "use a whole number",
+        "string_type": 'use a text in quotes, such as "09:00"',
+        "tuple_type": listed,
+        "list_type": listed,
+        "model_type": table,
+        "dict_type": table,
+        "missing": "it is required: add it",
+        "greater_than_equal": f"use a number of {limits.get('ge')} or more",
+        "less_than_equal": f"use a number of {limits.get('le')} or less",
+        "greater_than": f"use a number over {limits.get('gt')}",
+        "less_than": f"use a number under {limits.get('lt')}",
+    }.get(kind)
+    return said or " ".join(str(error["msg"]).removeprefix("Value error, ").split())
+
+
 def parse_config(text: str, source: str) -> FileConfig:
     """The config in `text` (from `source`, named in errors), or a one-line ConfigError; nothing else."""
     try:
@@ -257,8 +292,14 @@ def parse_config(text: str, source: str) -> FileConfig:
         return FileConfig.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = "".join(_step(p) for p in first["loc"]).lstrip(".")
-        message = " ".join(first["msg"].removeprefix("Value error, ").split())
+        where = "".join(_step(p) for p in first["loc"]).lstrip(".") or "file"
+        message = wanted(first)
         if first["type"] == "extra_forbidden":
             message = "unknown setting (check its spelling against the README)"
-        raise ConfigError(f"{source}: {where or 'file'}: {message}") from None
+        elif where == "subscriptions" and first["type"] in ("tuple_type", "list_type"):
+            message = "write each channel's table as [[subscriptions]], with two brackets"
+        given, key = first.get("input"), str(first["loc"][-1]) if first["loc"] else ""
+        secret = "secret" in key or "token" in key  # never repeated
+        if first["type"] in _ECHOED and not secret and isinstance(given, str | int | float):
+            where += f" is {_shown(given, 40)}" if isinstance(given, str) else f" is {given}"
+        raise ConfigError(f"{source}: {where}: {message}") from None

@@ -131,6 +131,11 @@ def test_any_text_is_a_config_or_a_one_line_error(text: str) -> None:
         ('[discord]\nadmins = ["U012AB"]\n', "discord.admins: unknown setting"),
         ("a = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
         ("[schedule]\nwait_hours = nan\n", "schedule.wait_hours"),
+        ('[digest]\ntopics = "diffusion"\n', r"digest.topics is 'diffusion': use a list in brackets, such as \["),
+        ('[digest]\nlimit = "ten"\n', "digest.limit is 'ten': use a whole number"),
+        ("[digest]\nlimit = 100\n", "digest.limit is 100: use a number of 50 or less"),
+        ('[subscriptions]\nchannel = "slack:C1"\n', r"subscriptions: write each channel's table as \[\["),
+        ('[[subscriptions]]\ntime = "09:00"\n', r"subscriptions\[0\]\.channel: it is required: add it"),
     ],
 )
 def test_the_errors_that_used_to_escape_or_were_missing(tmp_path: Path, body: str, message: str) -> None:
