@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.domain.cards import card
-from bot.domain.filters import by_author, describe, split_filters
+from bot.domain.filters import by_author, sought, split_filters
 from bot.domain.models import Paper
 from bot.domain.post import Post
 from bot.search.port import SearchFilters, SearchIndex
@@ -74,9 +74,9 @@ class Digest:
         with_upvotes = f" with at least {self.options.min_upvotes} upvotes" if self.options.min_upvotes else ""
         on_topic = upvoted if self.on_topic is None else self.on_topic
         if on_topic == 0:
-            return f"None of the {_papers(upvoted)}{with_upvotes} {on} is on {_wanted(self.options.topics)}."
+            return f"None of the {_papers(upvoted)}{with_upvotes} {on} is {sought(self.options.topics)}."
         if self.unsent == 0:
-            about = f" on {', '.join(self.options.topics)}" if self.options.topics else ""
+            about = f" {_filtered(self.options.topics)}" if self.options.topics else ""
             every = "The only paper" if on_topic == 1 else f"All {on_topic} papers"
             return f"{every}{about}{with_upvotes} {on} reached this channel on an earlier day."
         return f"No papers to show from the {_papers(self.listed)} {on}."
@@ -94,14 +94,6 @@ def no_listing(record: DayRecord) -> str:
         )
     weekend = " (it lists papers on weekdays)" if record.day.weekday() >= 5 else ""
     return f"Hugging Face listed no papers on {when}{weekend}."
-
-
-def _wanted(topics: tuple[str, ...]) -> str:
-    """What the filters ask for, in words: plain topics joined by “or”, as ever; others described."""
-    filters = split_filters(topics)
-    if not filters.authors and not filters.excluded:
-        return " or ".join(f"“{t}”" for t in topics)
-    return describe(topics)
 
 
 def _filtered(topics: tuple[str, ...]) -> str:

@@ -114,3 +114,16 @@ def describe(entries: Sequence[str]) -> str:
     if filters.excluded:
         text += ", leaving out " + " and ".join(f"“{e}”" for e in filters.excluded)
     return text
+
+
+def sought(entries: Sequence[str]) -> str:
+    """What a paper would have to be, as the end of “None of the papers … is _”: on “diffusion” or
+    “robots”, by “LeCun”, and with what is left out said last."""
+    filters = split_filters(entries)
+    wanted = [f"on {' or '.join(f'“{t}”' for t in filters.topics)}"] if filters.topics else []
+    wanted += [f"by {' or '.join(f'“{a}”' for a in filters.authors)}"] if filters.authors else []
+    said = " or ".join(wanted) if wanted else "left"
+    if filters.excluded:
+        verb = "is" if len(filters.excluded) == 1 else "are"
+        said += ", once " + " and ".join(f"“{e}”" for e in filters.excluded) + f" {verb} left out"
+    return said

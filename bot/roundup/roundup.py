@@ -12,6 +12,7 @@ from datetime import date
 
 from bot.delivery.digest import Digest, DigestOptions, Matches, matches
 from bot.domain.cards import card
+from bot.domain.filters import sought
 from bot.domain.models import Paper
 from bot.domain.post import Post
 from bot.roundup.week import week_days, week_name
@@ -100,8 +101,7 @@ class Roundup(Digest):
                 f"(the most has {self.most_upvotes})."
             )
         if self.on_topic == 0:
-            topics = " or ".join(f"“{t}”" for t in self.options.topics)
-            return f"None of the papers of {week} is on {topics}."
+            return f"None of the papers of {week} is {sought(self.options.topics)}."
         if self.unsent == 0:
             return f"Every paper of {week} that fits this channel's filters reached it before."
         return f"No papers to show from {week}."

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bot.domain.config import parse_config
 from bot.domain.errors import ConfigError
-from bot.domain.filters import Filters, by_author, check_entry, describe, fold, split_entry, split_filters
+from bot.domain.filters import Filters, by_author, check_entry, describe, fold, sought, split_entry, split_filters
 from tests.strategies import FAST
 
 
@@ -76,3 +76,17 @@ def test_any_text_splits_into_entries_that_keep_their_kind(text: str) -> None:
         assert entry == entry.strip() and entry
         kind_words = split_filters([entry])
         assert len(kind_words.topics) + len(kind_words.authors) + len(kind_words.excluded) <= 1
+
+
+@pytest.mark.parametrize(
+    ("entries", "said"),
+    [
+        (("quantum gravity",), "on “quantum gravity”"),
+        (("zzz", "author:qqq"), "on “zzz” or by “qqq”"),
+        (("author:gonzalez",), "by “gonzalez”"),
+        (("agents", "-video", "-audio"), "on “agents”, once “video” and “audio” are left out"),
+        (("-robotics",), "left, once “robotics” is left out"),
+    ],
+)
+def test_what_a_paper_would_have_to_be_reads_as_a_sentence(entries: tuple[str, ...], said: str) -> None:
+    assert sought(entries) == said  # the end of “None of the 49 papers … is _.”
