@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
             if not json_:
                 from adapters.console.render import render_post
 
-                cli.out.print(render_post(await community.top(where, period.value)))
+                cli.out.print(render_post(await community.top(where, period.value, further="`--period all`")))
                 return
             ranked = await community.ranked(where, period.value)
             papers = [

@@ -150,8 +150,9 @@ class Community:
         papers = await self._papers.get_many([e.arxiv_id for e in top])
         return [Ranked(e, papers.get(e.arxiv_id)) for e in top]
 
-    async def top(self, channel: ChannelRef, period: str) -> Post:
-        """`/papers top [week|month|all]`: the channel's papers by score, each card with its counts."""
+    async def top(self, channel: ChannelRef, period: str, further: str = "`/papers top all`") -> Post:
+        """`/papers top [week|month|all]`: the channel's papers by score, each card with its counts;
+        `further`: how to look further back, as the asker types it (the command line's own option)."""
         ranked = await self.ranked(channel, period)
         cards = tuple(
             replace(card(r.paper, rank=i), summary=counts(r.engaged))
@@ -164,7 +165,7 @@ class Community:
             cards=cards,
             empty=(
                 f"No paper posted here {WORDS[period]} has a reaction or a reply yet. React to a card or "
-                "reply in its thread to vote; `/papers top all` looks further back."
+                "reply in its thread to vote" + ("." if period == "all" else f"; {further} looks further back.")
             ),
         )
 

@@ -36,6 +36,9 @@ def test_periods_reach_back_a_week_a_month_or_forever() -> None:
 async def test_top_is_a_post_of_ranked_cards_with_their_counts(community: Community) -> None:
     empty = await community.top(HERE, "week")
     assert empty.cards == () and empty.empty and "in the last 7 days" in empty.empty
+    assert "`/papers top all` looks further back" in empty.empty
+    assert "`--period all` looks further back" in str((await community.top(HERE, "week", "`--period all`")).empty)
+    assert "further back" not in str((await community.top(HERE, "all")).empty)  # nothing further back to look
     posted = await community.reaction(Reaction(HERE, "1.1", "U1", "+1", True, NOW))
     assert posted is not None and posted.arxiv_id == "2606.00001"
     assert await community.reaction(Reaction(HERE, "9.9", "U1", "+1", True, NOW)) is None  # no paper's message
