@@ -561,6 +561,11 @@ def discord_invite(
     settings = load_settings()
     token = settings.discord_token.get_secret_value() if settings.discord_token else None
     found = client_id or (application_id(token) if token else None)
+    if found is None and token:
+        raise UsageError(
+            "DISCORD_TOKEN is set, but the application id cannot be read from it (not a bot token?): give "
+            "--client-id (the application id from the Discord developer portal)"
+        )
     if found is None:
         raise UsageError("give --client-id (the application id from the Discord developer portal) or set DISCORD_TOKEN")
     out.print(invite_url(found), markup=False, soft_wrap=True)

@@ -113,3 +113,9 @@ async def test_discord_invite_prints_the_oauth_url(tmp_path: Path, fake: FakeDis
     code, _, err = await run_cli(env, tmp_path, "discord-invite")
     assert code == 2
     assert "--client-id" in err
+
+
+async def test_discord_invite_with_a_token_it_cannot_read_says_so(tmp_path: Path, fake: FakeDiscord) -> None:
+    env = environment(tmp_path, fake) | {"DISCORD_TOKEN": "abc"}
+    code, _, err = await run_cli(env, tmp_path, "discord-invite")
+    assert code == 2 and "DISCORD_TOKEN is set, but the application id cannot be read from it" in err, err
