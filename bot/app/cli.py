@@ -447,10 +447,16 @@ def post_(
     date_: Annotated[str | None, typer.Option("--date", help="Listing day, YYYY-MM-DD (default: the latest).")] = None,
 ) -> None:
     """Deliver a channel's digest now, once: a second call posts nothing and says so."""
+    import logging
+
     from bot.app.wiring import publishers
     from bot.delivery.digest import DigestOptions, no_listing
     from bot.delivery.digest_delivery import DigestDelivery
     from bot.domain.channels import parse_channel
+
+    # The delivery's own log lines are for `run` ("tried again at the next sweep"); here the outcome is
+    # this command's one line.
+    logging.getLogger("paperboy.delivery").setLevel(logging.ERROR)
 
     where = parse_channel(channel)
     day = _parse_day(date_)
