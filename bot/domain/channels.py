@@ -27,6 +27,10 @@ def parse_channel(text: str) -> ChannelRef:
     The workspace may be named before the channel, `slack:T0123456/C0123456`: where one deployment
     serves several Slack workspaces (a channel id alone is then ambiguous)."""
     match = _REF.match(text.strip())
-    if match is None or match.group("platform") not in PLATFORMS:
-        raise UsageError(f"{text!r} is not PLATFORM:CHANNEL_ID (such as slack:C0123456 or discord:1234567890)")
+    examples = "such as slack:C0123456, discord:1234567890 or console:NAME"
+    if match is not None and match.group("platform") not in PLATFORMS:
+        known = ", ".join(sorted(PLATFORMS))
+        raise UsageError(f"{text!r}: {match.group('platform')!r} is not a platform ({known}; {examples})")
+    if match is None:
+        raise UsageError(f"{text!r} is not PLATFORM:CHANNEL_ID ({examples})")
     return ChannelRef(match.group("platform"), match.group("channel"), match.group("workspace") or "")

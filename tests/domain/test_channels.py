@@ -1,0 +1,27 @@
+"""Channels as people name them: PLATFORM:CHANNEL_ID, a workspace before the channel where several share it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.channels import ChannelRef, parse_channel
+from bot.domain.errors import UsageError
+
+
+def test_a_channel_is_its_platform_its_id_and_maybe_its_workspace() -> None:
+    assert parse_channel(" slack:C0123 ") == ChannelRef("slack", "C0123")
+    assert parse_channel("slack:T1/C0123") == ChannelRef("slack", "C0123", "T1")
+    assert parse_channel("console:me") == ChannelRef("console", "me")
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("slak:C123", "'slak:C123': 'slak' is not a platform (console, discord, slack; such as slack:C0123456"),
+        ("C0123", "'C0123' is not PLATFORM:CHANNEL_ID (such as slack:C0123456, discord:1234567890 or console:NAME)"),
+    ],
+)
+def test_a_mistyped_channel_says_what_is_wrong(typed: str, said: str) -> None:
+    with pytest.raises(UsageError) as refused:
+        parse_channel(typed)
+    assert str(refused.value).startswith(said)
