@@ -640,7 +640,9 @@ def main(argv: list[str] | None = None) -> None:
         if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
             err.print(exc.ctx.get_help(), markup=False, highlight=False)
             sys.exit(2)
-        hint = f" (see paperboy {exc.ctx.info_name} --help)" if exc.ctx and exc.ctx.parent else " (see paperboy --help)"
+        named = exc.ctx.info_name if exc.ctx and exc.ctx.parent else None
+        named = named or next((a for a in args[:1] if a in getattr(command, "commands", {})), None)
+        hint = f" (see paperboy {named} --help)" if named else " (see paperboy --help)"
         _fail(f"{_our_words(exc.format_message())}{hint}", 2)
     except (typer.Abort, KeyboardInterrupt):
         _fail("interrupted", 130)

@@ -230,11 +230,12 @@ def test_usage_errors_exit_2_with_one_line(paperboy: Paperboy, args: tuple[str, 
         (("search", "x", "--limit", "1.5"), "Invalid value for '--limit': not a whole number"),
         (("digest", "--format", "xml"), "Invalid value for '--format': 'xml' is not one of 'text', 'json'."),
         (("discord-invite", "--client-id", "-5"), "Invalid value for '--client-id': use 1 or more"),
+        (("digest", "--topic"), "Option '--topic' requires an argument."),
     ],
 )
 def test_a_bad_option_value_says_what_it_takes(paperboy: Paperboy, args: tuple[str, ...], said: str) -> None:
     run = paperboy(*args, PAPERBOY_OFFLINE="1")
-    assert run.code == 2 and one_line(run.err).startswith(f"paperboy: error: {said} (see paperboy "), run.err
+    assert run.code == 2 and one_line(run.err) == f"paperboy: error: {said} (see paperboy {args[0]} --help)", run.err
 
 
 @pytest.mark.slow
