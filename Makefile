@@ -1,5 +1,6 @@
 # The two Quick start commands (`make digest`, `make test`), `make check` for while you work, and their helpers.
-# Every install goes through the `install` recipe; the Dockerfile runs the same pip line.
+# Every install goes through the `install` recipe; the Dockerfile runs the same two pip commands (the
+# package itself not editable there, and without the dev extras).
 
 PYTHON ?= python3
 VENV ?= .venv
