@@ -608,7 +608,7 @@ def import_(
                 f"Imported {len(results) - failed} file{'s' if len(results) - failed != 1 else ''}: "
                 f"{total.listings} listings ({total.new_listings} new), {total.new_papers} new papers, "
                 f"{total.updated_papers} updated. The store holds {counts.papers} papers and "
-                f"{counts.listings} listings over {counts.days} days.",
+                f"{counts.listings} listings over {counts.days} day{'s' if counts.days != 1 else ''}.",
                 markup=False,
             )
             services.search.invalidate()
