@@ -32,9 +32,25 @@ CHANNEL = ChannelRef("slack", "CLIVE")
 OPTIONS = DigestOptions(limit=3)
 
 
-def follower(store: PaperStore, publisher: RecordingPublisher, clock: Clock, owner: str, days: int = 7) -> Follower:
+def follower(
+    store: PaperStore,
+    publisher: RecordingPublisher,
+    clock: Clock,
+    owner: str,
+    days: int = 7,
+    subscriptions: SubscriptionStore | None = None,
+) -> Follower:
     notes = NoteLedger(store.engine, owner=owner, lease=timedelta(minutes=2))
-    return Follower(FollowStore(store.engine), notes, store, {"slack": publisher}, days, clock=clock, sleep=_no_wait)
+    return Follower(
+        FollowStore(store.engine),
+        notes,
+        store,
+        {"slack": publisher},
+        days,
+        clock=clock,
+        sleep=_no_wait,
+        subscriptions=subscriptions,
+    )
 
 
 async def _no_wait(_: float) -> None:
@@ -247,16 +263,7 @@ async def test_a_channel_that_unsubscribed_hears_no_more_news_until_it_subscribe
     clock, publisher = Clock(POSTED), RecordingPublisher()
     subscriptions = SubscriptionStore(store.engine)
     await subscriptions.save(Subscription(channel=CHANNEL, time="09:00", timezone="UTC"))
-    live = Follower(
-        FollowStore(store.engine),
-        NoteLedger(store.engine, owner="a"),
-        store,
-        {"slack": publisher},
-        7,
-        clock=clock,
-        sleep=_no_wait,
-        subscriptions=subscriptions,
-    )
+    live = follower(store, publisher, clock, "a", subscriptions=subscriptions)
     first, second, _ = await post_day(store, publisher, clock, live)
     await news_for(store, first, repo="https://github.com/x/first")
     assert (await live.sweep()).followed == 3 and notes(publisher) == [f"note:{first}:code"]
@@ -278,16 +285,7 @@ async def test_a_card_of_a_channel_id_subscribed_in_several_workspaces_is_still_
     subscriptions = SubscriptionStore(store.engine)
     for team in ("T1", "T2"):
         await subscriptions.save(Subscription(channel=ChannelRef("slack", CHANNEL.channel, team)))
-    live = Follower(
-        FollowStore(store.engine),
-        NoteLedger(store.engine, owner="a"),
-        store,
-        {"slack": publisher},
-        7,
-        clock=clock,
-        sleep=_no_wait,
-        subscriptions=subscriptions,
-    )
+    live = follower(store, publisher, clock, "a", subscriptions=subscriptions)
     first, *_ = await post_day(store, publisher, clock, live)
     await news_for(store, first, repo="https://github.com/x/first")
     assert (await live.sweep()).followed == 3 and notes(publisher) == [f"note:{first}:code"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from tests.adapters.discord.conftest import DiscordBot
 from tests.fakes.discord import BOT_ID, BOT_ROLE_ID, GUILD_ID, TEXT_ID
 
@@ -126,29 +128,26 @@ async def test_a_mention_in_a_paper_thread_answers_there(discord_bot: DiscordBot
     assert len(fake.posts_in(thread_id)) == 2
 
 
-async def test_a_reply_to_the_bot_that_does_not_name_it_is_not_a_question(discord_bot: DiscordBot) -> None:
-    """Discord's Reply pings the replied-to author: the bot is in `mentions`, though the text never names it."""
+@pytest.mark.parametrize(
+    ("unasked", "asked"),
+    [
+        # Discord's Reply pings the replied-to author: the bot is in `mentions`, though the text never names it
+        (("Who else tried this? Looks like a neat trick", True), f"<@{BOT_ID}> code"),
+        # typing @paperboy offers the bot's user and the role Discord made for it: either one asks, another role not
+        ((f"<@&{GUILD_ID}> code please", False), f"<@&{BOT_ROLE_ID}> code"),
+    ],
+)
+async def test_only_a_message_naming_the_bot_or_its_role_asks_it(
+    discord_bot: DiscordBot, unasked: tuple[str, bool], asked: str
+) -> None:
     fake = discord_bot.fake
     await fake.click("share:2605.29307")
     await answer(discord_bot)
     thread_id = next(s for s in fake.sent if s.path.endswith("/threads")).path.split("/")[-2]
     await fake.wait_for(lambda: len(fake.posts_in(thread_id)) == 1)
-    await fake.mention(thread_id, "Who else tried this? Looks like a neat trick", pinged=True)
-    await fake.mention(thread_id, f"<@{BOT_ID}> code")  # a question after it
-    await fake.wait_for(lambda: len(fake.posts_in(thread_id)) == 2)
-    assert "github.com" in fake.posts_in(thread_id)[1]["content"]
-    assert len(fake.posts_in(thread_id)) == 2
-
-
-async def test_naming_the_bots_own_role_asks_it_and_another_role_does_not(discord_bot: DiscordBot) -> None:
-    """Typing @paperboy offers the bot's user and the role Discord made for it: either one asks."""
-    fake = discord_bot.fake
-    await fake.click("share:2605.29307")
-    await answer(discord_bot)
-    thread_id = next(s for s in fake.sent if s.path.endswith("/threads")).path.split("/")[-2]
-    await fake.wait_for(lambda: len(fake.posts_in(thread_id)) == 1)
-    await fake.mention(thread_id, f"<@&{GUILD_ID}> code please")  # a role that is not the bot's (@everyone's id)
-    await fake.mention(thread_id, f"<@&{BOT_ROLE_ID}> code")
+    text, pinged = unasked
+    await fake.mention(thread_id, text, pinged=pinged)
+    await fake.mention(thread_id, asked)  # a question after it
     await fake.wait_for(lambda: len(fake.posts_in(thread_id)) == 2)
     assert "github.com" in fake.posts_in(thread_id)[1]["content"]
     assert len(fake.posts_in(thread_id)) == 2
