@@ -165,6 +165,20 @@ def _print_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
 
 
+def _topics(typed: list[str]) -> tuple[str, ...]:
+    """`--topic` values as chat takes them: commas between topics, each `-word` an exclusion of its own
+    (the parser loads only when a topic is given: a plain digest starts without it)."""
+    from bot.chat.commands import checked_topics, comma_parts
+
+    try:
+        parts = [comma_parts(value) for value in typed]
+        if not all(parts):  # refused, not skipped: no topic at all would be every paper
+            raise UsageError("a topic cannot be blank: remove it, or write the words to look for")
+        return checked_topics([part for found in parts for part in found])
+    except UsageError as exc:
+        raise UsageError(f"--topic: {exc}") from None
+
+
 @app.command()
 def digest(
     date_: Annotated[
@@ -183,19 +197,12 @@ def digest(
 ) -> None:
     """Build the digest for a listing day and show it (posts nothing)."""
     from adapters.console.render import render_post
-    from bot.chat.commands import checked_topics, comma_parts
     from bot.delivery.digest import DigestOptions, build_digest
 
     day = _parse_day(date_)
     if day is not None:
         _not_future(day)
-    try:  # as chat takes them: commas between topics, each `-word` an exclusion of its own
-        parts = [comma_parts(value) for value in topic or ()]
-        if not all(parts):  # refused, not skipped: no topic at all would be every paper
-            raise UsageError("a topic cannot be blank: remove it, or write the words to look for")
-        topics = checked_topics([part for found in parts for part in found])
-    except UsageError as exc:
-        raise UsageError(f"--topic: {exc}") from None
+    topics = _topics(topic) if topic else ()
 
     async def work(services: Services) -> None:
         defaults = services.config.digest

@@ -64,4 +64,4 @@ def test_a_warm_offline_digest_loads_no_sdk_search_http_or_alembic(tmp_path: Pat
     assert first.returncode == 0, first.stderr  # fills the store from the bundled snapshot
     modules = loaded(tmp_path, env, "digest")
     assert {"sqlalchemy", "aiosqlite", "rich"} <= modules  # it did open the store and print
-    assert modules & (CHAT | SEARCH | {"alembic", "httpx"}) == set()
+    assert modules & (CHAT | SEARCH | {"alembic", "httpx", "bot.chat.commands"}) == set()  # no topic: no parser
