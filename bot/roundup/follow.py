@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from bot.delivery.subscriptions import SubscriptionStore
+from bot.delivery.subscriptions import Subscription, SubscriptionStore, meant
 from bot.domain.cards import card as card_of
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, DeliveryError, UsageError, WorkspacePaused
@@ -105,10 +105,13 @@ class Follower:
         not even its threads' news (they go on if it subscribes again within `follow_days`)."""
         if self._subscriptions is None:
             return followed
+        found: dict[tuple[str, str], list[Subscription]] = {}
+        for subscription in await self._subscriptions.all():  # one read, however many channels
+            found.setdefault((subscription.channel.platform, subscription.channel.channel), []).append(subscription)
         quiet = set()
         for channel in {f.channel for f in followed}:
             try:
-                if await self._subscriptions.get(channel) is None:
+                if meant(channel, found.get((channel.platform, channel.channel), [])) is None:
                     quiet.add(channel)
             except UsageError:  # a channel id named by no workspace, subscribed in several: followed still
                 continue

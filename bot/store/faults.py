@@ -18,7 +18,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from bot.domain.errors import StoreError
-from bot.store.engine import sqlite_path
+from bot.store.engine import describe, sqlite_path
 
 # SQLite's primary result codes (the low byte of an extended code such as SQLITE_IOERR_WRITE).
 _PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 3, 5, 6, 8, 10, 11, 13, 14, 26
@@ -211,7 +211,7 @@ _PG_REACH = "start it, or correct the host and port in PAPERBOY_DATABASE_URL"
 def _postgres(exc: BaseException, url: URL) -> StoreError | None:
     if not isinstance(exc, DBAPIError):
         return None
-    where = f"PostgreSQL at {url.host or 'localhost'}:{url.port or 5432} (database {url.database or '?'})"
+    where = describe(url)
     state = getattr(exc.orig, "sqlstate", None)
     if state in _PG_STATES:
         reason, fix = _PG_STATES[state]

@@ -62,19 +62,19 @@ class Sealer:
 
     def opens(self, sealed: str) -> bool:
         """Whether one of the keys opens `sealed`."""
-        try:
-            self._keys.decrypt(sealed.encode("ascii"))
-        except (InvalidToken, ValueError, UnicodeError):
-            return False
-        return True
+        return _opens(self._keys, sealed)
 
     def sealed_with_first(self, sealed: str) -> bool:
         """Whether `sealed` already opens with the first key alone (nothing to reseal)."""
-        try:
-            self._first.decrypt(sealed.encode("ascii"))
-        except (InvalidToken, ValueError, UnicodeError):
-            return False
-        return True
+        return _opens(self._first, sealed)
+
+
+def _opens(keys: Fernet | MultiFernet, sealed: str) -> bool:
+    try:
+        keys.decrypt(sealed.encode("ascii"))
+    except (InvalidToken, ValueError, UnicodeError):
+        return False
+    return True
 
 
 def sealer(value: str | None) -> Sealer:
