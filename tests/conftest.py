@@ -115,20 +115,29 @@ async def sqlite_copy(
 ) -> AsyncEngine:
     """A SQLite store in `into`, copied from the one in `template`, which the first call migrates and
     fills. A copy is the same file a fresh build makes, at a fraction of the cost (alembic runs once)."""
-    if not _store_file(template).exists():
-        building = _fresh_folder(template.with_name(template.name + ".building"))
-        engine = create_engine(database_url(None, building))
+
+    async def build(folder: Path) -> None:
+        engine = create_engine(database_url(None, folder))
         try:
             await migrate(engine)
             if fill is not None:
                 await fill(PaperStore(engine))
         finally:
             await engine.dispose()  # the last connection closed: SQLite folds its WAL into the file
-        _move_store(building, template)
-    _copy_store(template, into)
+
+    await copy_of_template(template, into, build)
     engine = create_engine(database_url(None, into))
     await migrate(engine)  # nothing to do on a copy at the newest revision; proves it is one
     return engine
+
+
+async def copy_of_template(template: Path, into: Path, build: Callable[[Path], Awaitable[None]]) -> None:
+    """Copy into `into` the SQLite store that `build` made in a data dir of its own, the first time."""
+    if not _store_file(template).exists():
+        building = _fresh_folder(template.with_name(template.name + ".building"))
+        await build(building)
+        _move_store(building, template)
+    _copy_store(template, into)
 
 
 @asynccontextmanager

@@ -28,6 +28,7 @@ from bot.roundup.post import post_roundup
 from bot.roundup.week import covered_monday, week_key
 from bot.store.ledger import Ledger
 from bot.store.tally import Posted, Vote
+from tests.conftest import copy_of_template
 from tests.fakes.publisher import RecordingPublisher
 
 
@@ -48,12 +49,22 @@ class Slow(ConsolePublisher):
 
 
 @pytest.fixture
-async def services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Services]:
+async def services(tmp_path: Path, templates: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Services]:
     monkeypatch.delenv("PAPERBOY_DATABASE_URL", raising=False)
-    settings = Settings(data_dir=tmp_path, offline=True, embeddings=False)
-    async with open_services(settings, FileConfig()) as opened:
-        await opened.catalog.ensure_papers(date(2026, 11, 30))  # the bundled snapshot
+    await copy_of_template(templates / "snapshot", tmp_path, _with_the_snapshot)
+    async with open_services(_offline(tmp_path), FileConfig()) as opened:
+        assert await opened.catalog.ensure_papers(date(2026, 11, 30))  # the bundled snapshot, copied
         yield opened
+
+
+def _offline(data_dir: Path) -> Settings:
+    return Settings(data_dir=data_dir, offline=True, embeddings=False)
+
+
+async def _with_the_snapshot(data_dir: Path) -> None:
+    """A store filled as `paperboy run` fills an empty one offline: with the bundled snapshot."""
+    async with open_services(_offline(data_dir), FileConfig()) as opened:
+        await opened.catalog.ensure_papers(date(2026, 11, 30))
 
 
 async def at_noon_of_the_latest_day(services: Services, monkeypatch: pytest.MonkeyPatch) -> date:

@@ -9,6 +9,7 @@ also trickle its body a byte at a time or break off after some bytes, over eithe
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import re
 import threading
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 from xml.sax.saxutils import escape
 
@@ -85,9 +87,9 @@ class FakePapersApi:
         for folder in DAILY_DIRS:
             for path in folder.glob("20*.json"):
                 if days is None or path.stem in days:
-                    fake.daily[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+                    fake.daily[path.stem] = list(_parsed(path))  # a list of its own; its items are only read
         for path in ARXIV_DIR.glob("id_*.json"):
-            recorded = json.loads(path.read_text(encoding="utf-8"))
+            recorded = _parsed(path)
             ids = parse_qs(urlsplit(recorded["url"]).query)["id_list"][0]
             fake.arxiv[ids] = Answer(
                 recorded["status_code"], recorded["body"].encode(), {"Content-Type": "application/atom+xml"}
@@ -206,6 +208,12 @@ class FakePapersApi:
             server.shutdown()
             server.server_close()
             thread.join()
+
+
+@functools.cache
+def _parsed(path: Path) -> Any:
+    """A recorded payload, parsed once a process: 10 MB of JSON, read by a hundred tests."""
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 async def _streamed(answer: Answer) -> AsyncIterator[bytes]:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
+from adapters.slack import tokens
 from adapters.slack.app import slack_client
 from adapters.slack.oauth import OAuthApp, multi_slack
 from bot.store.papers import PaperStore
@@ -78,7 +79,15 @@ def posted_in(fake: FakeSlack) -> set[str]:
     return {str(c.args.get("channel")) for c in fake.calls if c.method == "chat.postMessage"}
 
 
-async def test_a_refresh_refused_for_good_stops_that_workspaces_digests_only(multi: MultiBot) -> None:
+@pytest.fixture
+def no_race_to_lose(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No other refresh is under way: a refused one need not wait over a second for its pair to appear."""
+    monkeypatch.setattr(tokens, "LOST_RACE_WAIT", 0.01)
+
+
+async def test_a_refresh_refused_for_good_stops_that_workspaces_digests_only(
+    multi: MultiBot, no_race_to_lose: None
+) -> None:
     await subscribed_with_t0001_expiring(multi)
     multi.fake.workspaces["T0001"].refresh_token = "another"  # Slack no longer takes ours (revoked, or used)
     results = await multi.sweeper(parallel=1).sweep(DUE)  # T0001's batch first: the next one still goes
@@ -89,7 +98,9 @@ async def test_a_refresh_refused_for_good_stops_that_workspaces_digests_only(mul
     assert statuses["T0002"] is None and str(statuses["T0001"]).startswith("token_revoked")
 
 
-async def test_a_refresh_slack_fails_to_answer_is_tried_again_at_the_next_sweep(multi: MultiBot) -> None:
+async def test_a_refresh_slack_fails_to_answer_is_tried_again_at_the_next_sweep(
+    multi: MultiBot, no_race_to_lose: None
+) -> None:
     await subscribed_with_t0001_expiring(multi)
     multi.fake.fail("oauth.v2.access", Failure(error="internal_error"))  # once
     first = {r.channel.workspace: r for r in await multi.sweeper().sweep(DUE)}
