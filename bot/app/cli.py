@@ -297,7 +297,9 @@ async def _indexed(services: Services) -> None:
     try:
         await services.search.index()
     except PaperboyError as exc:
-        err.print(f"paperboy: the papers are stored; the search index takes them at its next start: {exc}")
+        err.print(
+            f"paperboy: the papers are stored; the search index takes them at its next start: {exc}", markup=False
+        )
 
 
 async def _embed(services: Services) -> bool:
@@ -379,9 +381,8 @@ def paper(
 ) -> None:
     """Show one paper (from the store, else fetched from Hugging Face or arXiv)."""
     from adapters.console.render import render_post
-    from bot.domain.cards import card
+    from bot.domain.cards import paper_post
     from bot.domain.ids import parse_arxiv_id
-    from bot.domain.post import Post
 
     arxiv_id = parse_arxiv_id(paper_id)
 
@@ -390,7 +391,7 @@ def paper(
         if json_:
             _print_json(paper_json(found))
         else:
-            out.print(render_post(Post(header=found.title, cards=(card(found),))))
+            out.print(render_post(paper_post(found)))
 
     _run(work, ensure=False)
 

@@ -37,7 +37,7 @@ from bot.chat.wording import TYPED, Phrasebook
 from bot.community.service import Community
 from bot.delivery.digest import DigestOptions, build_digest
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
-from bot.domain.cards import card
+from bot.domain.cards import card, paper_post
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults
 from bot.domain.errors import ChannelUnavailable, InvalidPaperId, NotFound, PaperboyError, SourceError
@@ -207,7 +207,7 @@ class ChatService:
             return Post(header="paperboy", text=(f"{exc}.",))
         except SourceError as exc:
             return Post(header="paperboy", text=(f"Could not fetch that paper just now ({exc}). Try again later.",))
-        return Post(header=paper.title or paper.arxiv_id, cards=(card(paper),))  # a title may be blank
+        return paper_post(paper)
 
     def _refusal(self, asker: Asker, verb: str) -> Post | None:
         if asker.direct:

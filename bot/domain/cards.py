@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.domain.models import Paper
-from bot.domain.post import Card, Link, Section
+from bot.domain.post import Card, Link, Post, Section
 
 SUMMARY_CHARS = 220
 ABSTRACT_CHARS = 1200
@@ -96,3 +96,17 @@ def card(paper: Paper, rank: int | None = None) -> Card:
         rank=rank,
         topics=paper.ai_keywords,
     )
+
+
+def paper_post(paper: Paper) -> Post:
+    """One paper on its own (`paper <id>`): its card under its id and where it was listed, not its title
+    twice (the card leads with the title)."""
+    if paper.listed_on:
+        more = len(paper.listed_on) - 1
+        also = f" (and {more} day{'s' if more > 1 else ''} before)" if more else ""
+        where = f"On Hugging Face Daily Papers {paper.listed_on[-1]:%-d %B %Y}{also}"
+    elif paper.published_at is not None:
+        where = f"Published on arXiv {paper.published_at:%-d %B %Y}; not listed on Hugging Face Daily Papers"
+    else:
+        where = "Not listed on Hugging Face Daily Papers"
+    return Post(header=f"arXiv {paper.arxiv_id}", subheader=where, cards=(card(paper),))

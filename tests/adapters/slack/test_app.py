@@ -75,7 +75,11 @@ async def test_search_cards_have_links_and_a_share_button(slack_bot: SlackBot) -
 async def test_paper_by_id_or_link(slack_bot: SlackBot) -> None:
     await slack_bot.command("paper https://arxiv.org/abs/2605.29307v1")
     await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
-    assert "GrepSeek" in slack_bot.fake.responses[0]["text"]
+    answer = slack_bot.fake.responses[0]
+    assert answer["text"] == "arXiv 2605.29307 — On Hugging Face Daily Papers 1 June 2026"
+    blocks: Any = answer["blocks"]
+    assert blocks[0]["text"]["text"] == "arXiv 2605.29307"  # the title is the card's, not also the header's
+    assert "GrepSeek" in texts(answer)
 
 
 async def test_subscribe_settings_unsubscribe(slack_bot: SlackBot) -> None:

@@ -1,0 +1,26 @@
+"""`paper <id>` shows the paper's card under its id and where it was listed, never its title twice."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from bot.domain.cards import paper_post
+from bot.domain.models import Paper
+
+PAPER = Paper(arxiv_id="2605.29307", title="GrepSeek: searching by grep")
+
+
+def test_a_listed_paper_says_its_last_listing_day_and_how_many_before() -> None:
+    post = paper_post(PAPER.model_copy(update={"listed_on": (date(2026, 5, 29), date(2026, 6, 1))}))
+    assert (post.header, post.subheader) == (
+        "arXiv 2605.29307",
+        "On Hugging Face Daily Papers 1 June 2026 (and 1 day before)",
+    )
+    [card] = post.cards
+    assert card.title == PAPER.title and PAPER.title not in post.header
+
+
+def test_a_paper_only_on_arxiv_says_when_it_was_published() -> None:
+    post = paper_post(PAPER.model_copy(update={"published_at": datetime(2026, 5, 3, 9, tzinfo=UTC)}))
+    assert post.subheader == "Published on arXiv 3 May 2026; not listed on Hugging Face Daily Papers"
+    assert paper_post(PAPER).subheader == "Not listed on Hugging Face Daily Papers"
