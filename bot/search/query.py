@@ -42,6 +42,7 @@ class Query:
     authors: tuple[tuple[str, ...], ...] = ()  # each: name words that one author's name must contain
     excluded: tuple[tuple[str, ...], ...] = ()  # each: the stems of a `-word` a result must not hold
     empty: bool = field(default=False)
+    nameless: bool = False  # an `author:` with no name after it (left out of the search)
     text: str = ""  # the words to understand, as typed (phrases unquoted, author: filters left out)
 
 
@@ -52,9 +53,10 @@ def parse_query(text: str) -> Query:
     phrases: list[tuple[str, ...]] = []
     authors: list[tuple[str, ...]] = []
     excluded: list[tuple[str, ...]] = []
+    nameless = False
     for match in _PIECE.finditer(text):
-        author = match.group(1) or match.group(2) or match.group(3)
-        phrase = match.group(4) or match.group(5)
+        author = next((g for g in match.group(1, 2, 3) if g is not None), None)  # `author:""` names no one
+        phrase = next((g for g in match.group(4, 5) if g is not None), None)
         if match.group(6):
             if stems := _stems(match.group(6)):
                 excluded.append(stems)
@@ -63,14 +65,17 @@ def parse_query(text: str) -> Query:
             names = tuple(words(author))
             if names:
                 authors.append(names)
+            nameless = nameless or not names
         elif phrase is not None:
             sequence = tuple(words(phrase))
             if sequence:
                 phrases.append(sequence)
                 plain.append(phrase)
-        elif match.group(7):
-            plain.append(match.group(7))
-            loose.append(match.group(7))
+        elif (word := match.group(7) or "").lower() == "author:":  # at the end of the text: nothing after it
+            nameless = True
+        elif word:
+            plain.append(word)
+            loose.append(word)
     groups = _groups(list(query_terms(" ".join(plain))))
     if phrases:  # a quoted "LLMs via" asks for those words: the expansion could never hold the phrase
         free = set(query_terms(" ".join(loose)))
@@ -81,6 +86,7 @@ def parse_query(text: str) -> Query:
         tuple(authors),
         tuple(excluded),
         empty=not groups and not authors,
+        nameless=nameless,
         text=" ".join(plain)[:1000],
     )
 
@@ -108,6 +114,8 @@ def nothing_asked(text: str) -> str | None:
     parsed = parse_query(text)
     if not parsed.empty:
         return None
+    if parsed.nameless:
+        return '`author:` needs a name after it, such as author:LeCun or author:"Yann LeCun"'
     if parsed.excluded:
         return "it only says what to leave out: add what to look for, such as `diffusion -video`"
     return (

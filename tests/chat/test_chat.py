@@ -92,6 +92,8 @@ async def test_today_says_when_the_day_it_shows_is_not_today(june_store: PaperSt
         ("the of", "holds no word to look for (only very common words"),
         ("?!", "holds no word to look for"),
         ("-video", "only says what to leave out: add what to look for"),
+        ("author:", "`author:` needs a name after it, such as author:LeCun"),
+        ('author:"" -video', "`author:` needs a name after it"),
         ("zzqx glimmerwickish", "No papers match “zzqx glimmerwickish”. Try fewer or broader words"),
     ],
 )

@@ -314,3 +314,12 @@ def test_the_best_matches_are_the_full_sorts_first_ties_by_position(depth: int) 
     order = np.lexsort((candidates, -scores))[:depth]
     found, kept = LexicalIndex.top((candidates, scores), depth)
     assert found.tolist() == candidates[order].tolist() and kept.tolist() == scores[order].tolist()
+
+
+def test_an_author_prefix_with_no_name_is_left_out_and_noted() -> None:
+    from bot.search.query import parse_query
+
+    bare = parse_query("diffusion author:")
+    assert bare.nameless and not bare.empty and bare.text == "diffusion"  # the rest is still searched
+    assert parse_query('author:"  "').nameless and parse_query('author:"  "').empty
+    assert not parse_query("author:LeCun").nameless
