@@ -1,7 +1,9 @@
-"""`paperboy keygen`, `paperboy reseal` and `paperboy forget`: the keys that seal tokens, and a workspace's data."""
+"""`paperboy workspaces`, `keygen`, `reseal` and `forget`: the installations, the keys that seal their tokens,
+and a workspace's data."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
@@ -12,6 +14,7 @@ from bot.domain.errors import UsageError
 
 if TYPE_CHECKING:
     from bot.app.bootstrap import Services
+    from bot.store.workspaces import Installed
 
 Run = Callable[..., Any]
 _TEAM = re.compile(r"^(?P<platform>slack|discord):(?P<team>[A-Za-z0-9_.\-]+)$")
@@ -22,6 +25,48 @@ _ORG_HINT = (
     " If it is a workspace of an Enterprise Grid org that installed paperboy org-wide, its data is kept under "
     "the org's enterprise id: forget that, as --team slack:E0123456 (it erases the whole org's)."
 )
+
+
+NONE_INSTALLED = (
+    "No workspace has installed paperboy. Installs through the Slack OAuth flow are stored and listed here "
+    "(docs/slack-workspaces.md); a single SLACK_BOT_TOKEN is not an install and is not listed."
+)
+
+
+def _line(one: Installed) -> str:
+    """`slack:T0123456  Acme Research · installed 2 November 2026 · 3 channels (1 stopped), 2 follows`, and
+    what is wrong with its token, if anything."""
+    name = f"{one.name} (org-wide install)" if one.org_wide else one.name
+    channels = f"{one.channels} channel{'s' if one.channels != 1 else ''}"
+    if one.stopped:
+        channels += f" ({one.stopped} stopped: `paperboy run` logs why)"
+    parts = [
+        name or "(no name)",
+        f"installed {one.installed_at:%-d %B %Y}",
+        f"{channels}, {one.follows} follow{'s' if one.follows != 1 else ''}",
+    ]
+    if one.expires_at is not None:
+        parts.append(f"rotating token, due for refresh by {one.expires_at:%-d %B %Y %H:%M} UTC")
+    if one.token_opens is False:
+        parts.append(
+            "no key of PAPERBOY_SECRET_KEY opens its token: add the key it was sealed with, "
+            "or `paperboy forget` it and install again"
+        )
+    return f"{one.platform}:{one.workspace}  " + " · ".join(parts)
+
+
+def _as_json(one: Installed) -> dict[str, object]:
+    return {
+        "team": f"{one.platform}:{one.workspace}",
+        "name": one.name,
+        "org_wide": one.org_wide,
+        "installed_at": one.installed_at.isoformat(),
+        "token_expires_at": one.expires_at.isoformat() if one.expires_at else None,
+        "token_opens": one.token_opens,
+        "channels": one.channels,
+        "stopped": one.stopped,
+        "follows": one.follows,
+    }
 
 
 def parse_team(text: str) -> tuple[str, str]:
@@ -37,6 +82,31 @@ def parse_team(text: str) -> tuple[str, str]:
 
 def register(app: typer.Typer, run: Run, say: Callable[[str], None]) -> None:
     """Add the commands to `app`; `run` opens the services for one (cli._run), `say` prints a result line."""
+
+    @app.command()
+    def workspaces(json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+        """List the Slack workspaces (and Enterprise Grid orgs) that installed paperboy, with their channels."""
+        from bot.app.settings import load_settings
+        from bot.store.sealing import sealer
+        from bot.store.workspaces import installed
+
+        key = load_settings().secret_key
+        keys = sealer(key.get_secret_value()) if key else None  # a malformed key is one line, before anything opens
+
+        async def work(services: Services) -> int:
+            found = await installed(services.store.engine, keys.opens if keys else None)
+            if json_:
+                say(json.dumps({"workspaces": [_as_json(i) for i in found]}, ensure_ascii=False))
+            elif not found:
+                say(NONE_INSTALLED)
+            else:
+                for one in found:
+                    say(_line(one))
+                if keys is None:
+                    say("PAPERBOY_SECRET_KEY is not set: whether each token can be opened was not checked.")
+            return 0
+
+        raise typer.Exit(run(work, ensure=False))
 
     @app.command()
     def keygen() -> None:

@@ -1,4 +1,4 @@
-"""What the store keeps about one workspace, all of it: paused when the app leaves, erased on request.
+"""What the store keeps about one workspace, all of it: listed, paused when the app leaves, erased on request.
 
 `WORKSPACE_TABLES` lists every table with rows about a workspace (each has `platform` and `workspace`
 columns). `paperboy forget --team PLATFORM:TEAM_ID` walks it: a new table keyed by workspace (votes,
@@ -7,10 +7,15 @@ reading lists) joins the erasure by being added to this list, one line.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Table, delete, or_, update
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Table, delete, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.store.engine import as_utc
 from bot.store.tables import (
     digest_papers,
     digests,
@@ -95,3 +100,56 @@ async def resume(engine: AsyncEngine, platform: str, workspace: str) -> int:
 
 def _count(result: CursorResult[object] | object) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+@dataclass(frozen=True)
+class Installed:
+    """One installation as `paperboy workspaces` lists it: nothing secret, its token not opened."""
+
+    platform: str
+    workspace: str
+    name: str  # the workspace's (or org's) name as Slack gave it; "" when it gave none
+    org_wide: bool  # an Enterprise Grid org's install, serving all its workspaces
+    installed_at: datetime
+    expires_at: datetime | None  # a rotating token's expiry; None: it does not expire
+    token_opens: bool | None  # whether a key of PAPERBOY_SECRET_KEY opens it; None: not checked
+    channels: int  # channels subscribed in the workspace
+    stopped: int  # of those, the ones whose delivery stopped (paused, removed, archived…)
+    follows: int  # people's own digests (`/papers follow`)
+
+
+async def installed(engine: AsyncEngine, opens: Callable[[str], bool] | None = None) -> list[Installed]:
+    """Every stored installation with its workspace's subscriptions counted, by platform and workspace;
+    `opens` checks each sealed token against the keys."""
+    person = subscriptions.c.person.is_not(None)
+    counts = select(
+        subscriptions.c.platform,
+        subscriptions.c.workspace,
+        func.count().filter(~person).label("channels"),
+        func.count().filter(~person, subscriptions.c.status.is_not(None)).label("stopped"),
+        func.count().filter(person).label("follows"),
+    ).group_by(subscriptions.c.platform, subscriptions.c.workspace)
+    async with engine.connect() as conn:
+        rows = (
+            await conn.execute(select(installations).order_by(installations.c.platform, installations.c.workspace))
+        ).all()
+        counted = {(r.platform, r.workspace): r for r in (await conn.execute(counts)).all()}
+    found = []
+    for row in rows:
+        details = dict(row.details or {})
+        count = counted.get((row.platform, row.workspace))
+        found.append(
+            Installed(
+                platform=row.platform,
+                workspace=row.workspace,
+                name=str(details.get("enterprise_name" if row.is_enterprise_install else "team_name") or ""),
+                org_wide=bool(row.is_enterprise_install),
+                installed_at=as_utc(row.installed_at),
+                expires_at=as_utc(row.expires_at),
+                token_opens=opens(row.sealed) if opens is not None else None,
+                channels=count.channels if count else 0,
+                stopped=count.stopped if count else 0,
+                follows=count.follows if count else 0,
+            )
+        )
+    return found

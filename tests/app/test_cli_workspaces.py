@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import re
 import signal
 import subprocess
@@ -158,3 +159,35 @@ async def test_run_refuses_an_http_public_url_and_a_key_that_opens_no_stored_tok
     code, out, err = await run_cli(env, tmp_path, "reseal")
     assert code == 1 and "no key in PAPERBOY_SECRET_KEY opens the token of slack:T0001" in err, err
     assert "paperboy forget --team slack:T0001" in err
+
+
+async def test_workspaces_lists_the_installs_and_says_when_no_key_opens_one(tmp_path: Path) -> None:
+    from bot.store.engine import create_engine, database_url, migrate
+    from bot.store.installations import Installation, Installations
+    from bot.store.sealing import sealer
+
+    key = Fernet.generate_key().decode()
+    env = child_env() | {"PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1"}
+    code, out, err = await run_cli(env, tmp_path, "workspaces")
+    assert code == 0, err
+    assert out.startswith("No workspace has installed paperboy.")
+    engine = create_engine(database_url(None, tmp_path / "data"))
+    try:
+        await migrate(engine)
+        lab = Installation("slack", "T0001", {"bot_token": TOKEN}, team_id="T0001", details={"team_name": "Lab One"})
+        await Installations(engine, sealer(key)).save(lab)
+    finally:
+        await engine.dispose()
+    code, out, err = await run_cli(env | {"PAPERBOY_SECRET_KEY": key}, tmp_path, "workspaces")
+    assert code == 0, err
+    line = " ".join(out.split())
+    assert line.startswith("slack:T0001 Lab One · installed ") and line.endswith("· 0 channels, 0 follows")
+    code, out, err = await run_cli(
+        env | {"PAPERBOY_SECRET_KEY": Fernet.generate_key().decode()}, tmp_path, "workspaces", "--json"
+    )
+    assert code == 0, err
+    [listed] = json.loads(out)["workspaces"]
+    assert (listed["team"], listed["name"], listed["token_opens"]) == ("slack:T0001", "Lab One", False)
+    assert TOKEN not in out
+    code, out, err = await run_cli(env, tmp_path, "workspaces")  # no key: listed, not checked
+    assert code == 0 and "whether each token can be opened was not checked" in " ".join(out.split()), err

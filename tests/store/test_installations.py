@@ -15,7 +15,7 @@ from bot.store.installations import Installation, Installations, OAuthStates, Re
 from bot.store.papers import PaperStore
 from bot.store.sealing import Unreadable, new_key, sealer
 from bot.store.tables import installations
-from bot.store.workspaces import PAUSED, pause, resume
+from bot.store.workspaces import PAUSED, installed, pause, resume
 
 TOKEN = "xoxb-111-222-secretpart"
 
@@ -166,3 +166,35 @@ async def test_forget_erases_a_workspaces_votes_and_reading_lists_and_nothing_of
     assert {"votes", "reactors", "replies", "repliers", "engagement", "paper_messages"} <= set(erased)
     assert await lists.saved_papers("slack", "T0001", "U0001") == []
     assert await lists.saved_papers("slack", "T0002", "U0001") == ["2606.00001"]
+
+
+async def test_the_installations_are_listed_with_their_channels_and_whether_a_key_opens_them(store: PaperStore) -> None:
+    key = new_key()
+    found = Installations(store.engine, sealer(key))
+    await found.save(install("T1"))
+    org = Installation(
+        "slack",
+        "E9",
+        {"bot_token": TOKEN},
+        enterprise_id="E9",
+        is_enterprise_install=True,
+        details={"enterprise_name": "Big Org", "team_name": None},
+        expires_at=datetime(2026, 12, 1, 6, tzinfo=UTC),
+    )
+    await found.save(org)
+    subscriptions = SubscriptionStore(store.engine)
+    for channel in ("C1", "C2", "C3"):
+        await subscriptions.save(Subscription(ChannelRef("slack", channel, "T1")))
+    await subscriptions.set_status(ChannelRef("slack", "C2", "T1"), "channel_not_found")
+    await subscriptions.save(Subscription(ChannelRef("slack", "D1", "T1"), person="U1"))  # a follow
+    await subscriptions.save(Subscription(ChannelRef("slack", "C1", "T2")))  # a workspace with no install
+
+    listed = {i.workspace: i for i in await installed(store.engine, sealer(key).opens)}
+    assert set(listed) == {"E9", "T1"}
+    assert (listed["T1"].channels, listed["T1"].stopped, listed["T1"].follows) == (3, 1, 1)
+    assert (listed["T1"].name, listed["T1"].org_wide, listed["T1"].expires_at) == ("", False, None)
+    assert (listed["E9"].name, listed["E9"].org_wide, listed["E9"].channels) == ("Big Org", True, 0)
+    assert listed["E9"].expires_at == datetime(2026, 12, 1, 6, tzinfo=UTC)
+    assert all(i.token_opens for i in listed.values())
+    assert [i.token_opens for i in await installed(store.engine, sealer(new_key()).opens)] == [False, False]
+    assert [i.token_opens for i in await installed(store.engine)] == [None, None]  # no key: not checked
