@@ -11,7 +11,6 @@ and a command never pays for a chat SDK, the store or the search stack it does n
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -26,6 +25,7 @@ from rich.console import Console
 
 from bot.app import community_cli
 from bot.domain.errors import ConfigError, DayNotStored, NotFound, PaperboyError, SourceError, UsageError
+from bot.domain.our_words import plainly
 
 if TYPE_CHECKING:
     from bot.app.bootstrap import Services
@@ -651,7 +651,7 @@ def main(argv: list[str] | None = None) -> None:
         named = exc.ctx.info_name if exc.ctx and exc.ctx.parent else None
         named = named or next((a for a in args[:1] if a in getattr(command, "commands", {})), None)
         hint = f" (see paperboy {named} --help)" if named else " (see paperboy --help)"
-        _fail(f"{_our_words(exc.format_message())}{hint}", 2)
+        _fail(f"{plainly(exc.format_message())}{hint}", 2)
     except (typer.Abort, KeyboardInterrupt):
         _fail("interrupted", 130)
     except UsageError as exc:
@@ -659,21 +659,6 @@ def main(argv: list[str] | None = None) -> None:
     except PaperboyError as exc:
         _fail(str(exc), 1)
     sys.exit(code if isinstance(code, int) else 0)
-
-
-# What typer's value checks say (pydantic's words), as we say it.
-_WORDS = (
-    (re.compile(r"Value error, "), ""),
-    (re.compile(r"Input should be a valid integer(, unable to parse string as an integer)?"), "not a whole number"),
-    (re.compile(r"Input should be greater than or equal to (-?\d+)"), r"use \1 or more"),
-    (re.compile(r"Input should be less than or equal to (-?\d+)"), r"use \1 or less"),
-)
-
-
-def _our_words(message: str) -> str:
-    for pattern, words in _WORDS:
-        message = pattern.sub(words, message)
-    return message
 
 
 def _fail(message: str, code: int) -> None:

@@ -15,6 +15,7 @@ from pydantic_core import ErrorDetails
 from bot.domain.channels import parse_channel
 from bot.domain.errors import ConfigError
 from bot.domain.filters import check_entry
+from bot.domain.our_words import plainly
 from bot.domain.weekdays import parse_days, parse_weekday
 from bot.domain.zones import is_place
 
@@ -277,7 +278,7 @@ def wanted(error: ErrorDetails) -> str:
         "greater_than": f"use a number over {limits.get('gt')}",
         "less_than": f"use a number under {limits.get('lt')}",
     }.get(kind)
-    return said or " ".join(str(error["msg"]).removeprefix("Value error, ").split())
+    return said or " ".join(plainly(str(error["msg"])).split())
 
 
 def parse_config(text: str, source: str) -> FileConfig:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.domain.ids import ArxivId
 from bot.domain.models import Listing, Paper, squash
+from bot.domain.our_words import reason
 from bot.sources.validation import JsonError, count, http_url, load_json, newest_listings, utc, version
 
 
@@ -91,4 +92,4 @@ def read_versioned(path: Path) -> Iterator[tuple[int, Listing]]:
             except ValidationError as exc:
                 first = exc.errors()[0]
                 where = ".".join(str(p) for p in first["loc"]) or "row"
-                raise ValueError(f"line {number}: {where}: {first['msg']}") from None
+                raise ValueError(f"line {number}: {where}: {reason(first)}") from None

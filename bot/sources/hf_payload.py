@@ -23,6 +23,7 @@ from pydantic import (
 
 from bot.domain.ids import ArxivId, is_arxiv_id
 from bot.domain.models import Listing, Paper, squash
+from bot.domain.our_words import reason
 from bot.sources.validation import Skipped, count, http_url, newest, newest_listings, utc, version
 
 
@@ -139,7 +140,7 @@ def skipped(position: int, item: object, exc: ValidationError) -> Skipped:
     given = raw_id(item)
     if given is not None and not is_arxiv_id(given):
         given = repr(given if len(given) <= 40 else given[:37] + "...")
-    return Skipped("item", position, first["msg"], where, given)
+    return Skipped("item", position, reason(first), where, given)
 
 
 def describe(exc: ValidationError, raw: Any, what: str = "paper") -> str:

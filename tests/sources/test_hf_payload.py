@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def test_broken_python_repr_file_is_refused_with_a_clear_reason() -> None:
         ({"error": "Invalid date"}, "the answer is an error: 'Invalid date'"),  # Hugging Face's own words
         ({"papers": []}, "expected a JSON array, got dict"),
         ([[{"paper": {}}], [{"paper": {}}]], "an array of arrays, as of several days; give one file a day"),
-        ([{"paper": {"title": "no id"}}], r"item 0\.paper\.id: Field required"),
+        ([{"paper": {"title": "no id"}}], r"item 0\.paper\.id: missing"),
         ([{"paper": {"id": "not-an-id", "title": "t"}}], "not an arXiv id"),
         ([{"paper": {"id": "2401.00001", "title": "t", "upvotes": "many"}}], "upvotes"),
     ],
@@ -102,16 +103,15 @@ def test_one_bad_item_is_skipped_with_its_position_id_and_reason_and_the_rest_ke
     parsed = read_daily(raw, date(2026, 6, 1))
     assert len(parsed.listings) == len(raw) - 2
     assert [str(s) for s in parsed.skipped] == [
-        f"item 3.paper.upvotes: Input should be a valid integer, unable to parse string as an integer "
-        f"(paper {raw[3]['paper']['id']})",
-        "item 7.paper.id: Value error, 'not an id' is not an arXiv id or paper URL "
+        f"item 3.paper.upvotes: not a whole number (paper {raw[3]['paper']['id']})",
+        "item 7.paper.id: 'not an id' is not an arXiv id or paper URL "
         "(try 2406.12345, astro-ph/0601001 or https://arxiv.org/abs/2406.12345) (paper 'not an id')",
     ]
     assert raw[3]["paper"]["id"] not in {item.paper.arxiv_id for item in parsed.listings}
 
 
 def test_the_strict_parse_for_files_still_refuses_the_first_bad_item() -> None:
-    with pytest.raises(ValueError, match=r"^item 1\.paper\.title: Field required \(paper 2401.00002\)$"):
+    with pytest.raises(ValueError, match=r"^item 1\.paper\.title: missing \(paper 2401.00002\)$"):
         parse_daily([item("2401.00001"), {"paper": {"id": "2401.00002"}}], date(2026, 1, 5))
 
 
@@ -151,3 +151,27 @@ def test_urls_that_are_not_http_are_dropped_at_parse_time() -> None:
 def test_a_date_out_of_range_in_utc_is_dropped_not_an_overflow() -> None:
     raw = [item(publishedAt="0001-01-01T00:00:00+05:00")]
     assert parse_daily(raw, date(2026, 1, 5))[0].paper.published_at is None
+
+
+@pytest.mark.parametrize(
+    ("bad", "said"),
+    [
+        ("a string", "item 1: not a JSON object"),
+        ({"paper": {"id": "2401.00002", "title": ["a", "list"]}}, "item 1.paper.title: not text"),
+        ({"paper": {"id": "2401.00002", "title": "T", "upvotes": 1.5}}, "item 1.paper.upvotes: not a whole number"),
+        ({"paper": {"id": "2401.00002", "title": "T", "authors": "Ada"}}, "item 1.paper.authors: not a JSON array"),
+    ],
+)
+def test_a_bad_item_is_said_in_our_words_not_pydantics(bad: object, said: str) -> None:
+    with pytest.raises(ValueError, match=f"^{re.escape(said)}") as caught:
+        parse_daily([item("2401.00001"), bad], date(2026, 1, 5))
+    assert "Input should" not in str(caught.value) and "Field required" not in str(caught.value)
+
+
+def test_a_bad_corpus_line_is_said_in_our_words(tmp_path: Path) -> None:
+    from bot.sources.corpus import read_newest
+
+    path = tmp_path / "corpus.jsonl"
+    path.write_text('{"title": "no id"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"^line 1: arxiv_id: missing$"):
+        read_newest(path)

@@ -1,0 +1,53 @@
+"""pydantic's complaints about a value, said in our words: what is wrong with it, plainly (an error
+names the input, the reason and the fix, never a library's phrasing)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+# An error's `type` (pydantic-core's error codes), as we say it.
+_BY_TYPE = {
+    "missing": "missing",
+    "model_type": "not a JSON object",
+    "model_attributes_type": "not a JSON object",
+    "dict_type": "not a JSON object",
+    "list_type": "not a JSON array",
+    "tuple_type": "not a JSON array",
+    "string_type": "not text",
+    "int_type": "not a whole number",
+    "int_parsing": "not a whole number",
+    "int_from_float": "not a whole number",
+    "float_type": "not a number",
+    "float_parsing": "not a number",
+    "bool_type": "not true or false",
+    "bool_parsing": "not true or false",
+    "date_type": "not a date (YYYY-MM-DD)",
+    "date_parsing": "not a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "not a date (YYYY-MM-DD)",
+    "datetime_type": "not a date and time (ISO 8601, such as 2026-06-01T09:00:00Z)",
+    "datetime_parsing": "not a date and time (ISO 8601, such as 2026-06-01T09:00:00Z)",
+    "datetime_from_date_parsing": "not a date and time (ISO 8601, such as 2026-06-01T09:00:00Z)",
+}
+# The same words where only pydantic's message is at hand (typer's value checks).
+_WORDS = (
+    (re.compile(r"Value error, "), ""),
+    (re.compile(r"Input should be a valid integer(, unable to parse string as an integer)?"), "not a whole number"),
+    (re.compile(r"Input should be greater than or equal to (-?\d+)"), r"use \1 or more"),
+    (re.compile(r"Input should be less than or equal to (-?\d+)"), r"use \1 or less"),
+    (re.compile(r"Field required"), "missing"),
+)
+
+
+def plainly(message: str) -> str:
+    """A pydantic message with its phrases in our words."""
+    for pattern, words in _WORDS:
+        message = pattern.sub(words, message)
+    return message
+
+
+def reason(error: Mapping[str, Any]) -> str:
+    """What one of a ValidationError's `errors()` says is wrong, in our words."""
+    kind = str(error.get("type", ""))
+    return _BY_TYPE.get(kind) or plainly(str(error.get("msg", "not valid")))
