@@ -32,11 +32,11 @@ from adapters.slack.installations import workspace_of_body
 from adapters.slack.oauth import install_pages_guard, listen_for_departures, multi_workspace_options
 from adapters.slack.permissions import Managers
 from adapters.slack.publisher import SlackPublisher
-from adapters.slack.render import SHARE_ACTION, Block, post_message
+from adapters.slack.render import SHARE_ACTION, Block, post_message, unescape
 from adapters.slack.surfaces import open_subscribe_form
 from adapters.slack.surfaces import register as register_surfaces
 from adapters.slack.wording import shared
-from bot.chat.commands import parse_command
+from bot.chat.commands import Subscribe, parse_command
 from bot.chat.discussion import names_a_question
 from bot.chat.home import HomeService
 from bot.chat.replies import replied
@@ -177,13 +177,16 @@ def create_app(
         await ack()  # within Slack's 3 s, before any work
         direct = _is_direct(body)
         channel = ChannelRef("slack", str(body.get("channel_id", "")), workspace_of_body(body))
-        user, typed = str(body.get("user_id", "")), str(body.get("text", ""))
+        user, typed = str(body.get("user_id", "")), unescape(str(body.get("text", "")))
 
         async def answer() -> tuple[str, list[Block]]:
             command, where = await personal(client, parse_command(typed), channel, user, direct)
             # Slack is asked (a call or two) only when the command would change the channel's digest.
             needed = manages_channel(command) and not direct  # a direct message has no channel digest to change
-            allowed = await managers.can_manage(client, user, where.channel) if needed else True
+            allowed = True
+            if needed:  # "subscribed", and then no digest ever: not in a channel the bot cannot post in
+                seen = await managers.reachable(client, where.channel) if isinstance(command, Subscribe) else None
+                allowed = await managers.can_manage(client, user, where.channel, seen=seen)
             post = await chat.answer(command, Asker(where, user, direct=direct, can_manage=allowed))
             return post_message(post, share=not direct)
 
@@ -212,7 +215,8 @@ def create_app(
     async def answer_mention(body: dict[str, Any], event: dict[str, Any]) -> None:
         channel, ts, thread = str(event.get("channel", "")), str(event.get("ts", "")), event.get("thread_ts")
         event_id = str(body.get("event_id") or f"{channel}:{ts}")
-        asked = Mention("slack", event_id, channel, str(thread) if thread else None, str(event.get("text", "")))
+        text = unescape(str(event.get("text", "")))
+        asked = Mention("slack", event_id, channel, str(thread) if thread else None, text)
         here = publisher.for_workspace(workspace_of_body(body))
 
         async def say(post: Post) -> None:

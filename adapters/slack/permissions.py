@@ -47,6 +47,10 @@ class PermissionUnknown(PaperboyError):
         super().__init__(f"{head}: {fix}.")
 
 
+class OutOfReach(PaperboyError):
+    """The bot cannot post in the channel a person subscribes: a digest there would never arrive."""
+
+
 class Managers:
     """Answers "may this person change this channel's digest?" for the Slack adapter."""
 
@@ -56,8 +60,11 @@ class Managers:
         self._groups = tuple(a for a in admins if a.startswith("S"))
         self._listed = bool(admins)
 
-    async def can_manage(self, client: AsyncWebClient, user: str, channel: str) -> bool:
-        """Raises PermissionUnknown when Slack would not tell (a missing scope, a channel the bot can't see)."""
+    async def can_manage(
+        self, client: AsyncWebClient, user: str, channel: str, *, seen: dict[str, Any] | None = None
+    ) -> bool:
+        """Raises PermissionUnknown when Slack would not tell (a missing scope, a channel the bot can't see).
+        `seen`: the channel as `reachable` found it, not asked of Slack again."""
         if self._listed:
             if self._anyone or user in self._people:
                 return True
@@ -69,8 +76,27 @@ class Managers:
         person = (await _call("users.info", client.users_info(user=user))).get("user") or {}
         if person.get("is_owner") or person.get("is_admin") or person.get("is_primary_owner"):
             return True
-        conversation = (await _call("conversations.info", client.conversations_info(channel=channel))).get("channel")
-        return bool(user) and (conversation or {}).get("creator") == user
+        if seen is None:
+            seen = (await _call("conversations.info", client.conversations_info(channel=channel))).get("channel")
+        return bool(user) and (seen or {}).get("creator") == user
+
+    async def reachable(self, client: AsyncWebClient, channel: str) -> dict[str, Any]:
+        """The channel as Slack shows it to the bot; OutOfReach when the bot could not post a digest there: a
+        private channel it was not invited to (Slack says it does not exist), or an archived one. Asked for
+        whoever subscribes, admins too."""
+        try:
+            found = await _call("conversations.info", client.conversations_info(channel=channel))
+        except PermissionUnknown as exc:
+            if exc.error not in ("channel_not_found", "not_in_channel"):
+                raise
+            raise OutOfReach(
+                "I can't post in this channel, so its digest would never arrive: invite me first "
+                "(`/invite @paperboy`), then subscribe again."
+            ) from None
+        conversation: dict[str, Any] = found.get("channel") or {}
+        if conversation.get("is_archived"):
+            raise OutOfReach("This channel is archived: a digest can't be posted here. Unarchive it first.")
+        return conversation
 
 
 async def _call(method: str, call: Awaitable[AsyncSlackResponse]) -> dict[str, Any]:

@@ -33,6 +33,12 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def unescape(text: str) -> str:
+    """What a person typed, from the text Slack sends (a command's, a message's), where it wrote `&`, `<`
+    and `>` as `&amp;`, `&lt;` and `&gt;`: `R&amp;D` is the topic R&D. Its own markup (`<@U…>`) stays."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def cut(text: str, limit: int) -> str:
     """At most `limit` characters, cut at a word with "…", never inside an `&…;` entity."""
     head = word_head(text, limit)

@@ -79,7 +79,8 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
 
         async def saved() -> dict[str, Any]:
             """The modal's answer: the fields to fix, or the core's word on what was saved."""
-            allowed = await managers.can_manage(client, user, channel.channel)
+            seen = await managers.reachable(client, channel.channel)
+            allowed = await managers.can_manage(client, user, channel.channel, seen=seen)
             try:
                 post = await surfaces.submit(form, Asker(channel, user, can_manage=allowed))
             except FormErrors as exc:
@@ -130,7 +131,10 @@ async def open_subscribe_form(
     """Open the subscribe form of `channel` for `user` (a bare `/papers subscribe`, or a Settings button
     in the App Home): None once it is open, else what to tell them instead (the core's refusal, or
     Slack's)."""
-    allowed = direct or await managers.can_manage(client, user, channel.channel)
+    # Not opened where a digest could never arrive (a channel the bot cannot post in).
+    allowed = direct or await managers.can_manage(
+        client, user, channel.channel, seen=await managers.reachable(client, channel.channel)
+    )
     refused = await surfaces.refusal(Asker(channel, user, direct=direct, can_manage=allowed))
     if refused is not None:
         return post_message(refused)

@@ -32,8 +32,8 @@ class Surfaces:
         """A person's message whose paper links became cards (Slack's unfurl): when they are all one
         paper's, the message is that paper's link card, and reactions on it are votes for it, as on the
         bot's own cards. Whether it was written down."""
-        papers = {f.paper_id for f in found if f.card is not None}
-        if self.ledger is None or not message or len(papers) != 1:
+        papers = {f.paper_id for f in found}  # a link that found no paper still names one: two papers, no card
+        if self.ledger is None or not message or len(papers) != 1 or any(f.card is None for f in found):
             return False
         ref = MessageRef(channel.channel, message, message)
         await self.ledger.record_message(channel, ref, papers.pop(), datetime.now(UTC))

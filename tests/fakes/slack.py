@@ -381,10 +381,12 @@ class FakeSlack:
                 return {"ok": False, "error": "user_not_found"}
             return {"ok": True, "user": {"id": user, "is_admin": False, "is_owner": False, **self.users[user]}}
         if method == "conversations.info":
+            # A channel not described in `channels` is a public one (C…), which the bot sees member or not
+            # (channels:read); a private one (G…) it was not invited to does not exist, as far as it knows.
             channel = str(args.get("channel", ""))
-            if channel in self.missing_channels or channel not in self.channels:
+            if channel in self.missing_channels or (channel not in self.channels and not channel.startswith("C")):
                 return {"ok": False, "error": "channel_not_found"}
-            return {"ok": True, "channel": {"id": channel, **self.channels[channel]}}
+            return {"ok": True, "channel": {"id": channel, **self.channels.get(channel, {})}}
         group = str(args.get("usergroup", ""))
         if group not in self.usergroups:
             return {"ok": False, "error": "no_such_subteam"}

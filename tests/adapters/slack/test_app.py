@@ -82,6 +82,15 @@ async def test_paper_by_id_or_link(slack_bot: SlackBot) -> None:
     assert "GrepSeek" in texts(answer)
 
 
+async def test_what_slack_escapes_in_a_command_is_read_as_typed(slack_bot: SlackBot) -> None:
+    """Slack sends `&`, `<` and `>` in a command's text as `&amp;`, `&lt;` and `&gt;`: `/papers subscribe R&D`."""
+    await slack_bot.command("subscribe R&amp;D, Q&amp;A, &lt;LLMs&gt;")
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    saved = await slack_bot.subscriptions.get(ChannelRef("slack", "C0001"))
+    assert saved is not None and saved.topics == ("R&D", "Q&A", "<LLMs>")
+    assert "&amp;amp;" not in texts(slack_bot.fake.responses[0])  # shown escaped once, as Slack wants
+
+
 async def test_subscribe_settings_unsubscribe(slack_bot: SlackBot) -> None:
     await slack_bot.command("subscribe diffusion, reinforcement learning at 8:30 tz Europe/Berlin top 3")
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 1)

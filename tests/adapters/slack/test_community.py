@@ -213,6 +213,12 @@ async def test_a_link_card_takes_votes_and_saves_on_the_message_it_was_unfurled_
     await link_shared(slack_bot, [f"https://arxiv.org/abs/{PAPER}", "https://arxiv.org/abs/2605.31264"], message_ts=two)
     await unfurled(slack_bot, 2)
     assert await slack_bot.community.engagement.posted(HERE, two) is None
+    unknown = "1767225850.000100"  # two papers, one of them not found: no card for it, and still two papers
+    await link_shared(
+        slack_bot, [f"https://arxiv.org/abs/{PAPER}", "https://arxiv.org/abs/2401.99999"], message_ts=unknown
+    )
+    await unfurled(slack_bot, 3)
+    assert await slack_bot.community.engagement.posted(HERE, unknown) is None
     for n, message in enumerate((two, "1767225900.000100")):  # and someone's message with no link at all
         await slack_bot.event(reaction(message, user="U0002", item_user="U0001"), event_id=f"EvL{5 + n}")
     await slack_bot.event(reaction(ts, user="U0001", item_user="U0001"), event_id="EvL9")  # ada on her own card

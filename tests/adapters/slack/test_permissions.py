@@ -40,16 +40,17 @@ async def test_a_member_who_did_not_create_the_channel_is_refused(slack_bot: Sla
 
 async def test_the_channel_creator_may(slack_bot: SlackBot) -> None:
     assert "This channel is subscribed" in await answer(slack_bot, "subscribe diffusion")
-    assert [m for m, _ in asked(slack_bot)] == ["users.info", "conversations.info"]
-    assert asked(slack_bot)[1][1]["channel"] == "C0001"
+    assert [m for m, _ in asked(slack_bot)] == ["conversations.info", "users.info"]  # the channel asked of once
+    assert asked(slack_bot)[0][1]["channel"] == "C0001"
 
 
 @pytest.mark.parametrize("role", ["is_admin", "is_owner", "is_primary_owner"])
 async def test_workspace_admins_and_owners_may(slack_bot: SlackBot, role: str) -> None:
     slack_bot.fake.users["U0ADMIN"] = {"name": "root", role: True}
     assert "This channel is subscribed" in await answer(slack_bot, "subscribe diffusion", user="U0ADMIN")
-    assert [m for m, _ in asked(slack_bot)] == ["users.info"]  # no need to ask who created the channel
+    assert [m for m, _ in asked(slack_bot)] == ["conversations.info", "users.info"]  # whether the bot can post
     assert "Unsubscribed" in await answer(slack_bot, "unsubscribe", user="U0ADMIN")
+    assert [m for m, _ in asked(slack_bot)][2:] == ["users.info"]  # leaving needs no channel the bot can post in
 
 
 async def test_unsubscribe_is_held_to_the_same_rule(slack_bot: SlackBot) -> None:
@@ -101,7 +102,20 @@ async def test_when_slack_will_not_say_the_answer_says_why_and_what_to_do(
 
 async def test_a_private_channel_the_bot_is_not_in(slack_bot: SlackBot) -> None:
     said = await answer(slack_bot, "subscribe diffusion", channel="G0PRIVATE")
-    assert "I can't see this channel. Invite me first: `/invite @paperboy`" in said
+    assert "I can't post in this channel, so its digest would never arrive: invite me first" in said
+
+
+@pytest.mark.parametrize("role", ["is_admin", "is_owner"])
+async def test_an_admin_is_not_told_subscribed_where_the_bot_cannot_post(slack_bot: SlackBot, role: str) -> None:
+    """A digest there would never arrive: a private channel the bot was not invited to, an archived one."""
+    slack_bot.fake.users["U0ADMIN"] = {"name": "root", role: True}
+    said = await answer(slack_bot, "subscribe diffusion", channel="G0PRIVATE", user="U0ADMIN")
+    assert "invite me first (`/invite @paperboy`), then subscribe again" in said and "subscribed" not in said
+    slack_bot.fake.channels["C0OLD"] = {"is_archived": True}
+    said = await answer(slack_bot, "subscribe diffusion", channel="C0OLD", user="U0ADMIN")
+    assert "This channel is archived" in said
+    for gone in ("G0PRIVATE", "C0OLD"):
+        assert await slack_bot.subscriptions.get(ChannelRef("slack", gone)) is None
 
 
 @pytest.mark.parametrize("slack_admins", [("U0002", "S0TEAM")])
@@ -112,14 +126,17 @@ async def test_with_an_allow_list_only_those_listed_may(slack_bot: SlackBot) -> 
     assert "This channel is updated" in await answer(slack_bot, "subscribe robots", user="U0003")  # via S0TEAM
     for outsider in ("U0001", "U0ADMIN"):  # the creator and a workspace admin: the list decides
         assert "Sorry, you can't unsubscribe" in await answer(slack_bot, "unsubscribe", user=outsider)
-    assert [m for m, _ in asked(slack_bot)] == ["usergroups.users.list"] * 3
+    methods = [m for m, _ in asked(slack_bot)]
+    assert (
+        methods == ["conversations.info", "conversations.info", "usergroups.users.list"] + ["usergroups.users.list"] * 2
+    )
     assert await slack_bot.subscriptions.get(C0001) is not None
 
 
 @pytest.mark.parametrize("slack_admins", [("*",)])
 async def test_an_allow_list_of_star_lets_everyone(slack_bot: SlackBot) -> None:
     assert "This channel is subscribed" in await answer(slack_bot, "subscribe diffusion", user="U0STRANGER")
-    assert asked(slack_bot) == []
+    assert [m for m, _ in asked(slack_bot)] == ["conversations.info"]  # only whether the bot can post there
 
 
 def test_the_manifest_asks_for_the_scopes_the_check_needs() -> None:

@@ -304,6 +304,19 @@ async def test_when_slack_fails_the_form_the_asker_is_told_why(
     assert len(slack_bot.fake.calls_of("views.open")) == (1 if method == "views.open" else 0)
 
 
+async def test_no_form_and_no_saving_where_the_bot_cannot_post(slack_bot: SlackBot) -> None:
+    slack_bot.fake.users["U0ADMIN"] = {"name": "root", "is_admin": True}
+    await command(slack_bot, "subscribe", channel="G0PRIVATE", user="U0ADMIN")  # never invited
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    assert "invite me first" in shown(slack_bot.fake.responses) and slack_bot.fake.calls_of("views.open") == []
+    await command(slack_bot, "subscribe")
+    view = await opened_view(slack_bot)
+    slack_bot.fake.channels["C0001"]["is_archived"] = True  # archived while the form was open
+    answer = await submit(slack_bot, filled(view, topics=None, time="09:00", zone="UTC", days=["mon"], limit=None))
+    assert "This channel is archived" in shown(answer["view"])
+    assert await slack_bot.subscriptions.get(ChannelRef("slack", "C0001")) is None
+
+
 async def test_when_slack_will_not_say_who_may_on_submit_the_form_says_why(slack_bot: SlackBot) -> None:
     await command(slack_bot, "subscribe")
     view = await opened_view(slack_bot)
