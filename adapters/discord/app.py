@@ -35,6 +35,7 @@ from bot.chat.commands import (
     Today,
     Unknown,
     Unsubscribe,
+    comma_parts,
     parse_subscribe,
 )
 from bot.chat.replies import replied
@@ -124,13 +125,8 @@ class PaperBot(discord.Client):
         if not await _defer(interaction):
             return  # another replica, on its own gateway session, is answering this one
         await ACKS_FIRST.turn()  # a burst's other defers go out before this search starts
-        direct = interaction.guild_id is None
-        asker = Asker(
-            ChannelRef("discord", str(interaction.channel_id or ""), str(interaction.guild_id or "")),
-            str(interaction.user.id),
-            direct=direct,
-            can_manage=bool(interaction.permissions.manage_channels),
-        )
+        asker = asker_of(interaction)
+        direct = asker.direct
 
         async def answered() -> Message:
             return post_message(await self.chat.answer(command, asker), share=not direct)
@@ -166,7 +162,12 @@ class PaperBot(discord.Client):
         paper = custom_id.removeprefix(SHARE)
 
         async def answered() -> str:
-            return shared(await self.chat.share("discord", str(interaction.channel_id), paper, self.publisher))
+            workspace = str(interaction.guild_id or "")  # what `paperboy forget --team discord:GUILD` erases
+            return shared(
+                await self.chat.share(
+                    "discord", str(interaction.channel_id), paper, self.publisher, workspace=workspace
+                )
+            )
 
         text = await replied(answered(), f"sharing {paper} in {interaction.channel_id}", str)
         await interaction.followup.send(content=said(text), ephemeral=True)
@@ -289,7 +290,7 @@ def subscribe_command(
 ) -> Command:
     """Discord's options, checked by the same rules as Slack's `subscribe` text. Each value is quoted,
     so a topic that reads like an option ("diffusion tz Europe") stays a topic."""
-    listed = [" ".join(t.split()) for t in (topics or "").split(",")]
+    listed = [" ".join(t.split()) for t in comma_parts(topics or "")]  # "graph neural networks, GNN" is one
     words = [cadence or "", ", ".join(_quoted(t) for t in listed if t)]
     if day:
         words += ["on", day]
@@ -303,6 +304,20 @@ def subscribe_command(
         return parse_subscribe(" ".join(w for w in words if w))
     except UsageError as exc:
         return Unknown(f"subscribe {' '.join(words)}".strip(), str(exc))
+
+
+def asker_of(interaction: discord.Interaction) -> Asker:
+    """Who asks, and for which channel: a command run in a thread (a forum's post, a paper's thread) is
+    about the channel it is in, whose digest, settings and votes those are (a forum takes commands only
+    in its posts)."""
+    channel = interaction.channel
+    where = channel.parent_id if isinstance(channel, discord.Thread) and channel.parent_id else interaction.channel_id
+    return Asker(
+        ChannelRef("discord", str(where or ""), str(interaction.guild_id or "")),
+        str(interaction.user.id),
+        direct=interaction.guild_id is None,
+        can_manage=bool(interaction.permissions.manage_channels),
+    )
 
 
 class DiscordRuntime:

@@ -13,12 +13,10 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from adapters.discord.app import PaperBot
+from adapters.discord.app import PaperBot, asker_of
 from adapters.discord.community import card_buttons
 from adapters.discord.render import CONTENT, Message, clean, cut, post_message, prose
 from bot.chat.replies import replied
-from bot.chat.service import Asker
-from bot.domain.channels import ChannelRef
 from bot.surfaces.forms import FormErrors, SubscribeForm, read_form
 from bot.surfaces.service import Surfaces
 
@@ -105,18 +103,9 @@ def linked_text(message: discord.Message) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _asker(interaction: discord.Interaction) -> Asker:
-    return Asker(
-        ChannelRef("discord", str(interaction.channel_id or ""), str(interaction.guild_id or "")),
-        str(interaction.user.id),
-        direct=interaction.guild_id is None,
-        can_manage=bool(interaction.permissions.manage_channels),
-    )
-
-
 async def _open_form(surfaces: Surfaces, interaction: discord.Interaction) -> None:
     """The modal (it must be the first answer: no defer before it), or the core's refusal."""
-    asker = _asker(interaction)
+    asker = asker_of(interaction)
 
     async def decided() -> SubscribeModal | Message:
         refused = await surfaces.refusal(asker)

@@ -360,7 +360,7 @@ def checked_timezone(value: str) -> str:
     try:
         return check_timezone(value)
     except ValueError as exc:
-        known = zones_by_lower().get(value.lower())
+        known = zones_by_lower().get(value.lower()) or zones_by_lower().get("_".join(value.split()).lower())
         if known is not None:
-            return known
+            return known  # `america/new york` is America/New_York
         raise UsageError(f"{exc}.{zone_hint(value)}") from None

@@ -1,0 +1,76 @@
+"""A command run in a thread (a forum's post, the only place a forum takes commands; a paper's thread)
+acts on the channel it is in; `subscribe`'s options read as the typed command reads them; a shared card
+belongs to its server (what `paperboy forget` erases)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.delivery.digest import DigestOptions
+from bot.delivery.digest_delivery import DigestDelivery
+from bot.delivery.subscriptions import Subscription
+from bot.domain.channels import ChannelRef
+from bot.search.service import SearchService
+from bot.store.tables import paper_messages, threads
+from bot.store.workspaces import forget
+from tests.adapters.discord.conftest import DiscordBot
+from tests.fakes.discord import FORUM_ID, GUILD_ID
+
+BEA = "1000000000000000004"
+FORUM = ChannelRef("discord", FORUM_ID, GUILD_ID)
+
+
+async def forum_post(bot: DiscordBot) -> str:
+    """The forum subscribed, and its first post (a thread) made by a delivery."""
+    delivery = DigestDelivery(
+        bot.store, SearchService(bot.store), bot.ledger, bot.subscriptions, {"discord": bot.bot.publisher}
+    )
+    await bot.subscriptions.save(Subscription(channel=FORUM, topics=(), limit=1))
+    assert (await delivery.deliver(FORUM, DigestOptions(limit=1), date(2026, 6, 1))).outcome == "posted"
+    return str(next(c["id"] for c in bot.fake.channels.values() if c.get("parent_id") == FORUM_ID))
+
+
+async def test_settings_and_subscribe_in_a_forum_post_are_the_forums(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    post = await forum_post(discord_bot)
+    await fake.slash("settings", channel=post)
+    await fake.wait_for(lambda: fake.followups())
+    assert "no daily digest" not in fake.followups()[-1]["content"]
+    await fake.slash("subscribe", {"topics": "robotics"}, channel=post)
+    await fake.wait_for(lambda: len(fake.followups()) == 2)
+    [forum] = await discord_bot.subscriptions.all()  # the post got no digest of its own
+    assert (forum.channel.channel, forum.topics) == (FORUM_ID, ("robotics",))
+
+
+async def test_top_in_a_forum_post_counts_the_forums_votes(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    post = await forum_post(discord_bot)
+    await fake.react(post, post)
+    await fake.say(post, user=BEA)
+    await asyncio.sleep(0.3)
+    await fake.slash("top", {"period": "all"}, channel=post)
+    await fake.wait_for(lambda: fake.followups())
+    assert fake.followups()[-1].get("embeds")
+
+
+async def test_a_quoted_topic_keeps_its_comma_and_a_zone_may_have_a_space(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    await fake.slash("subscribe", {"topics": '"graph neural networks, GNN", robots', "timezone": "America/New York"})
+    await fake.wait_for(lambda: fake.followups())
+    [saved] = await discord_bot.subscriptions.all()
+    assert saved.topics == ("graph neural networks, GNN", "robots")
+    assert saved.timezone == "America/New_York"
+
+
+async def test_forget_erases_the_cards_shared_in_the_server(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    await fake.click("share:2605.29307")
+    await fake.wait_for(lambda: fake.followups())
+    engine = discord_bot.store.engine
+    await forget(engine, "discord", GUILD_ID)
+    async with engine.connect() as conn:
+        assert (await conn.execute(select(threads.c.channel))).all() == []
+        assert (await conn.execute(select(paper_messages.c.channel))).all() == []
