@@ -111,14 +111,19 @@ class PaperBot(discord.Client):
         self.open_form: Callable[[discord.Interaction], Awaitable[None]] | None = None  # adapters.discord.surfaces
 
     async def setup_hook(self) -> None:
-        """Register `/papers`: in the configured guilds at once, or globally (Discord takes a while)."""
+        """Register `/papers`: in the configured guilds at once, or globally (Discord takes a while).
+
+        With guilds listed, it is registered globally too, for direct messages only: Discord offers a
+        guild's commands in that guild alone, and `follow`, `follows` and `unfollow` live in a DM with
+        the bot. Only for DMs, so the listed servers do not show it twice."""
         if self._guilds:
             for guild_id in self._guilds:
                 guild = discord.Object(id=guild_id)
                 self.tree.copy_global_to(guild=guild)
                 await self.tree.sync(guild=guild)
-        else:
-            await self.tree.sync()
+            for command in self.tree.get_commands():
+                command.allowed_contexts = app_commands.AppCommandContext(guild=False, dm_channel=True)
+        await self.tree.sync()
 
     async def answer(self, interaction: discord.Interaction, command: Command) -> None:
         self.in_flight.hold()  # a form's submission comes here from outside the command tree

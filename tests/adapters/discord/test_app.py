@@ -7,8 +7,11 @@ import time
 
 import pytest
 
+from adapters.discord.app import DiscordRuntime, PaperBot
+from bot.store.papers import PaperStore
 from tests.adapters.discord.conftest import DiscordBot
-from tests.fakes.discord import BOT_ID, BOT_ROLE_ID, GUILD_ID, TEXT_ID
+from tests.chat.world import chat_service
+from tests.fakes.discord import BOT_ID, BOT_ROLE_ID, GUILD_ID, TEXT_ID, FakeDiscord
 
 
 async def test_login_and_ready(discord_bot: DiscordBot) -> None:
@@ -19,6 +22,24 @@ async def test_login_and_ready(discord_bot: DiscordBot) -> None:
     synced = [s for s in discord_bot.fake.sent if s.method == "PUT" and s.path.endswith("/commands")]
     assert synced
     assert synced[0].body[0]["name"] == "papers"
+
+
+async def test_with_guilds_listed_the_command_is_theirs_and_global_for_direct_messages_only(
+    fake_discord: FakeDiscord, june_store: PaperStore
+) -> None:
+    """Discord offers a guild's commands in that guild alone: `follow` lives in a DM with the bot."""
+    bot = PaperBot(chat_service(june_store), guilds=(int(GUILD_ID),), guild_ready_timeout=0.05)
+    runtime = DiscordRuntime(bot, "fake-token")
+    await runtime.start(within=10)
+    try:
+        synced = {s.path: s.body for s in fake_discord.sent if s.method == "PUT" and s.path.endswith("/commands")}
+    finally:
+        await runtime.stop()
+    [in_guild] = [body for path, body in synced.items() if f"/guilds/{GUILD_ID}/" in path]
+    [everywhere] = [body for path, body in synced.items() if "/guilds/" not in path]
+    assert [c["name"] for c in in_guild] == [c["name"] for c in everywhere] == ["papers"]
+    assert everywhere[0]["contexts"] == [1]  # BOT_DM: not offered again in the listed servers
+    assert in_guild[0].get("contexts") in (None, [0, 1, 2])
 
 
 async def test_search_is_deferred_then_followed_up(discord_bot: DiscordBot) -> None:
