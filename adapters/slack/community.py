@@ -76,9 +76,14 @@ def _texts(*values: object) -> tuple[str, ...]:
     return tuple(v if isinstance(v, str) else "" for v in values)
 
 
-def register(app: AsyncApp, community: Community) -> None:
+# Publishes a person's App Home again (client, team, user): after a Save there, whose list it shows.
+HomeAgain = Callable[[AsyncWebClient, str, str], Awaitable[None]]
+
+
+def register(app: AsyncApp, community: Community, *, home_again: HomeAgain | None = None) -> None:
     """Add the community listeners to the bolt app; in multi-workspace mode, what they remember of a
-    workspace goes when it is installed again or removed."""
+    workspace goes when it is installed again or removed. `home_again`: a Save clicked in the App Home
+    (which has no channel to answer in) shows there, in its reading list."""
     people = People()
     if isinstance(app.installation_store, StoreInstallations):
         app.installation_store.watchers.append(partial(community.engagement.forget, "slack"))
@@ -141,6 +146,9 @@ def register(app: AsyncApp, community: Community) -> None:
         person = community.person(ChannelRef("slack", "", workspace_of_body(body)), str(who.get("id") or ""))
         paper = str((body.get("actions") or [{}])[0].get("value", ""))
         text = await replied(community.save(person, paper), f"saving {paper} for {person}", str)
+        if (body.get("view") or {}).get("type") == "home" and home_again is not None:
+            await home_again(client, person.workspace, person.user)  # the paper now under "Your reading list"
+            return
         await _tell(client, body, person.user, text)
 
 

@@ -176,6 +176,15 @@ def home_view(home: Home, now: datetime) -> dict[str, Any]:
     return {"type": "home", "blocks": blocks}
 
 
+def home_again(homes: HomeService, members: SlackMembers) -> Callable[[AsyncWebClient, str, str], Awaitable[None]]:
+    """Publish a person's home again (after a Save clicked in it: its reading list shows the paper)."""
+
+    async def again(client: AsyncWebClient, team: str, user: str) -> None:
+        await publish(client, homes, members, team, user)
+
+    return again
+
+
 async def publish(
     client: AsyncWebClient,
     homes: HomeService,

@@ -194,6 +194,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
             install_url = w.install_url(services.settings.slack_port) if w else ""
             slack_publisher = multi.publisher if multi is not None else SlackPublisher(client)
             found["slack"] = slack_publisher
+            homes = HomeService(services.store, services.subscriptions, reading=votes.lists)
             app = create_app(
                 chat,
                 client,
@@ -201,12 +202,13 @@ async def running(services: Services) -> AsyncIterator[Running]:
                 slack_publisher,
                 admins=services.config.slack.admins,
                 oauth=multi.oauth if multi is not None else None,
-                home=HomeService(services.store, services.subscriptions, reading=votes.lists),
+                home=homes,
                 surfaces=kit,
             )
             from adapters.slack.community import register
+            from adapters.slack.home import SlackMembers, home_again
 
-            register(app, votes)
+            register(app, votes, home_again=home_again(homes, SlackMembers(client)))
             runtime = SlackRuntime(
                 app,
                 signing_secret=slack.signing_secret,

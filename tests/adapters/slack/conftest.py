@@ -14,6 +14,7 @@ import pytest
 
 from adapters.slack.app import SlackRuntime, create_app, slack_client
 from adapters.slack.community import register
+from adapters.slack.home import SlackMembers, home_again
 from adapters.slack.publisher import SlackPublisher
 from bot.chat.home import HomeService
 from bot.community.service import Community
@@ -172,16 +173,9 @@ async def slack_bot(
     client = slack_client("xoxb-test", fake_slack.base_url)
     publisher = SlackPublisher(client, interval=0.0)
     surfaces = Surfaces(LinkCards(offline_catalog(store)), Suggestions(store), subscriptions, chat.answer, ledger)
-    app = create_app(
-        chat,
-        client,
-        SECRET,
-        publisher,
-        admins=slack_admins,
-        home=HomeService(store, subscriptions, reading=community.lists),
-        surfaces=surfaces,
-    )
-    register(app, community)
+    homes = HomeService(store, subscriptions, reading=community.lists)
+    app = create_app(chat, client, SECRET, publisher, admins=slack_admins, home=homes, surfaces=surfaces)
+    register(app, community, home_again=home_again(homes, SlackMembers(client)))  # as bot.app.wiring does
     runtime = SlackRuntime(
         app,
         signing_secret=SECRET,

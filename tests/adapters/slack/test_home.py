@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from adapters.slack.home import SETTINGS_ACTION, home_view
+from adapters.slack.render import SAVE_ACTION
 from bot.chat.home import HomeService
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
@@ -158,3 +159,23 @@ async def test_settings_opens_the_channels_form_for_someone_who_may_change_it(sl
     assert opened["trigger_id"] == "1.2.3"
     assert "C0001" in json.dumps(opened["view"]) and "agents" in json.dumps(opened["view"])  # that channel's form
     assert not any(c.method == "views.publish" for c in slack_bot.fake.calls)  # no inline settings instead
+
+
+async def test_a_save_in_the_home_shows_there_under_the_reading_list(slack_bot: SlackBot) -> None:
+    """A Save clicked in the App Home has no channel to answer in: the home is published again with it."""
+    await open_home(slack_bot)
+    home = await published(slack_bot)
+    [paper] = [e["value"] for b in home["blocks"] if b.get("type") == "actions" for e in b["elements"]][:1]
+    payload = button_click(
+        SAVE_ACTION,
+        f"top:save:{paper}",
+        paper,
+        {"type": "view", "view_id": "V0001"},
+        view={"id": "V0001", "type": "home"},
+    )
+    response = await slack_bot.send(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    again = await published(slack_bot, count=2)
+    assert "Your reading list" in text_of(again) and "Nothing saved yet" not in text_of(again)
+    assert [s.arxiv_id for s in await slack_bot.community.lists.saved(Person("slack", "T0001", "U0001"))] == [paper]
+    assert slack_bot.fake.calls_of("chat.postEphemeral") == []  # not to a channel of no id
