@@ -9,6 +9,7 @@ message, 3000 characters a section, 150 a header, 10 context elements, 75 a butt
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -73,6 +74,26 @@ def linked(url: str, label: str) -> str:
 
 def link(target: Link) -> str:
     return linked(target.url, escape(target.label))
+
+
+_URL = re.compile(r"https?://[^\s<>|]+", re.IGNORECASE)
+_SENTENCE_END = ".,;:!?)]'\""
+
+
+def linkified(text: str) -> str:
+    """`text` escaped, with its http(s) addresses made links. A mrkdwn object here is `verbatim`, so
+    that nothing in a paper's text becomes a mention, and that also keeps Slack from linking bare URLs:
+    an answer's "Code: https://…" would not be clickable. Text too long for one section is only escaped
+    (a cut must not open a link it cannot close)."""
+    parts: list[str] = []
+    done = 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(_SENTENCE_END)  # the sentence's punctuation, not the address's
+        parts += [escape(text[done : match.start()]), f"<{safe_url(escape(url))}>" if linkable(url) else escape(url)]
+        done = match.start() + len(url)
+    parts.append(escape(text[done:]))
+    joined_up = "".join(parts)
+    return joined_up if len(joined_up) <= SECTION_CHARS else escape(text)
 
 
 def mrkdwn(text: str) -> Block:
@@ -150,7 +171,7 @@ def header_message(post: Post) -> tuple[str, list[Block]]:
 def post_message(post: Post, *, share: bool = False) -> tuple[str, list[Block]]:
     """A whole post in one message (answers to commands and mentions), trimmed to fit 50 blocks."""
     text, blocks = header_message(post)
-    blocks += [mrkdwn(escape(paragraph)) for paragraph in post.text if paragraph.strip()]
+    blocks += [mrkdwn(linkified(paragraph)) for paragraph in post.text if paragraph.strip()]
     if post.code:
         blocks.append(mrkdwn(f"```{cut(escape(post.code), SECTION_CHARS - 6)}```"))
     shown = 0

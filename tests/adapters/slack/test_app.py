@@ -194,6 +194,19 @@ async def test_each_thread_question(slack_bot: SlackBot, asked: str, expected: s
     assert expected in json.dumps(slack_bot.fake.posts()[2], ensure_ascii=False)
 
 
+async def test_the_code_answer_links_the_repository(slack_bot: SlackBot) -> None:
+    """Its text is `verbatim` (no word of a paper's may become a mention), which keeps Slack from linking
+    a bare URL: the address is written as a link."""
+    await slack_bot.click_share("2605.29307")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
+    await slack_bot.mention("<@UBOT> code", thread=slack_bot.fake.posts()[1]["thread_ts"])
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 3)
+    blocks: Any = slack_bot.fake.posts()[2]["blocks"]
+    [line] = [b["text"] for b in blocks if b.get("type") == "section" and "Code:" in b["text"]["text"]]
+    assert line["verbatim"] is True
+    assert line["text"].startswith("Code: <https://github.com/alirezasalemi7/grepseek>")
+
+
 async def test_a_question_in_a_direct_messages_card_thread_is_answered_named_or_not(slack_bot: SlackBot) -> None:
     """A personal digest's card in the person's direct message with the bot: Slack sends no app_mention
     there, only `message` (message.im). A question named outright in a card's thread is answered there,

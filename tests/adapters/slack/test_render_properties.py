@@ -16,7 +16,7 @@ from tests.strategies import CARDS, FAST, POSTS
 
 # Slack reads `<…>` as a link, a mention (`<@U…>`, `<!here>`, `<!subteam^…>`) or a channel (`<#C…>`).
 # The only `<` the bot may send opens a link of its own to an http(s) URL.
-CONTROL = re.compile(r"<(?!https?://[^\s<>|]+\|[^<>]*>)")
+CONTROL = re.compile(r"<(?!(?i:https?)://[^\s<>|]+(?:\|[^<>]*)?>)")  # only links: <url|label> or <url>
 
 
 def strings(value: Any) -> list[str]:
