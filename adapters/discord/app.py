@@ -25,7 +25,7 @@ from adapters.discord.follows import add_follow_commands
 from adapters.discord.inflight import HeldTree, InFlight
 from adapters.discord.publisher import DiscordPublisher
 from adapters.discord.render import Message, post_message, said
-from adapters.discord.wording import shared
+from adapters.discord.wording import REPLY_TO_A_CARD, shared
 from bot.chat.commands import (
     Command,
     Help,
@@ -38,6 +38,7 @@ from bot.chat.commands import (
     comma_parts,
     parse_subscribe,
 )
+from bot.chat.discussion import names_a_question
 from bot.chat.replies import replied
 from bot.chat.service import Asker, ChatService, Mention
 from bot.community.service import Community
@@ -62,6 +63,7 @@ def intents() -> discord.Intents:
     wanted.guilds = True
     wanted.guild_messages = True
     wanted.guild_reactions = True  # votes (not privileged)
+    wanted.dm_messages = True  # a question about a card of a personal digest, asked in the direct message
     return wanted
 
 
@@ -193,7 +195,12 @@ class PaperBot(discord.Client):
         self.in_flight.hold()
         if self.community is not None:
             await self.community.message(message)  # a reply in a paper's thread counts
-        if message.author.bot or not self._named_in(message):
+        if message.author.bot:
+            return
+        if message.guild is None:
+            await self._asked_directly(message)
+            return
+        if not self._named_in(message):
             return  # asked only when named in the text (a reply to the bot pings it without asking it)
         channel = message.channel
         is_thread = getattr(channel, "type", None) in (
@@ -207,6 +214,26 @@ class PaperBot(discord.Client):
 
         async def say(post: Post) -> None:
             await self.publisher.post_message(str(channel.id), post_message(post))
+
+        await self.chat.mention(asked, say)
+
+    async def _asked_directly(self, message: discord.Message) -> None:
+        """A direct message with the bot (a personal digest's cards) has no threads, and the bot is the only
+        one to talk to there: a question named outright (or the bot named) in a Reply to one of its cards
+        is asked about that card's paper; one that replies to nothing is told how to ask."""
+        if not (names_a_question(message.content) or self._named_in(message)):
+            return  # chatter
+        reference = message.reference
+        card = str(reference.message_id) if reference is not None and reference.message_id else None
+        where = str(message.channel.id)
+        if card is None:
+            if await self.chat.first_time("discord", str(message.id)):
+                await self.publisher.post_message(where, Message(content=REPLY_TO_A_CARD))
+            return
+        asked = Mention("discord", str(message.id), where, card, message.content)
+
+        async def say(post: Post) -> None:
+            await self.publisher.post_message(where, post_message(post))
 
         await self.chat.mention(asked, say)
 

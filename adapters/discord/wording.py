@@ -9,6 +9,10 @@ _TODAY = "`/papers today` — today's trending papers"
 _SEARCH = "`/papers search topic:speculative decoding` — search (only you see it; share with a button)"
 _SUBSCRIBE = "`/papers subscribe topics:diffusion, robotics time:09:00 timezone:Europe/Berlin top:5` — a daily digest"
 MANAGERS = "people with the Manage Channels permission there"
+REPLY_TO_A_CARD = (
+    "Ask me about a paper by replying to its card here (the card's menu › Reply), with `summary`, `related`, "
+    "`code`, `authors` or `cite`."
+)
 
 PHRASES = Phrasebook(
     commands=(

@@ -415,7 +415,9 @@ class Ledger(Claimant):
         self, platform: str, channel: str | None, thread: str, *, workspace: str | None = None
     ) -> str | None:
         """The paper whose discussion thread this is, if the bot started it, or if it is under a link card
-        (a person's message whose links paperboy unfurled: Slack, where a thread is its root's ts).
+        (a person's message whose links paperboy unfurled: Slack, where a thread is its root's ts), or the
+        paper of the card `thread` names (a card in a Discord direct message, which has no threads: a
+        question replies to the card).
 
         `channel` may be unknown (None) where thread ids are unique on their own, as on Discord;
         `workspace` narrows it to one workspace's threads where known.
@@ -434,7 +436,7 @@ class Ledger(Claimant):
             under_card = under_card.where(paper_messages.c.workspace == workspace)
         async with self._engine.connect() as conn:
             found: str | None = await conn.scalar(query.limit(1))
-            if found is None and platform == "slack":
+            if found is None:  # a link card's thread (Slack), or a card in a direct message replied to (Discord)
                 found = await conn.scalar(under_card.limit(1))
             return found
 

@@ -372,10 +372,13 @@ class FakeDiscord:
         """Deliver the last interaction again, as a second gateway session of the same bot would get it."""
         await self.dispatch("INTERACTION_CREATE", self.last_interaction)
 
-    async def mention(self, channel: str, text: str, *, pinged: bool = False) -> str:
+    async def mention(self, channel: str, text: str, *, pinged: bool = False, reply_to: str | None = None) -> str:
         """MESSAGE_CREATE from ada; `pinged`: the bot is in `mentions` though the text does not name it (a
-        Reply to the bot's message, which pings its author)."""
-        message = self._message(channel, {"content": text}, author=user(HUMAN_ID, "ada", bot=False))
+        Reply to the bot's message, which pings its author); `reply_to`: the message it is a Reply to."""
+        body: dict[str, Any] = {"content": text}
+        if reply_to is not None:
+            body["message_reference"] = {"message_id": reply_to, "channel_id": channel}
+        message = self._message(channel, body, author=user(HUMAN_ID, "ada", bot=False))
         named = pinged or f"<@{BOT_ID}>" in text
         message["mentions"] = [user(BOT_ID, "paperboy", bot=True)] if named else []
         message["mention_roles"] = [BOT_ROLE_ID] if f"<@&{BOT_ROLE_ID}>" in text else []

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from adapters.discord.app import intents
 from adapters.discord.follows import follow_command
 from bot.chat.commands import Follow, Unknown
+from bot.delivery.digest import DigestOptions
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.sweep import Sweeper
 from bot.domain.channels import ChannelRef
@@ -110,3 +112,33 @@ async def test_the_follow_is_delivered_once_to_the_dm_without_threads(discord_bo
     assert not [s for s in fake.sent if s.path.endswith("/threads")]  # a DM has no threads
     again = await sweeper.sweep(now + timedelta(minutes=1))
     assert all(r.outcome != "posted" for r in again) and len(fake.posts_in(DM_ID)) == len(posted)
+
+
+async def test_a_question_replying_to_a_card_of_the_direct_message_is_answered_about_its_paper(
+    discord_bot: DiscordBot,
+) -> None:
+    """A direct message has no threads: a Reply to a card names its paper, no mention needed; a question
+    that replies to nothing is told how to ask; chatter gets nothing."""
+    fake = discord_bot.fake
+    assert intents().dm_messages  # else Discord sends the bot no message of a direct message
+    delivery = DigestDelivery(
+        discord_bot.store,
+        SearchService(discord_bot.store),
+        discord_bot.ledger,
+        discord_bot.subscriptions,
+        {"discord": discord_bot.bot.publisher},
+    )
+    assert (
+        await delivery.deliver(ChannelRef("discord", DM_ID), DigestOptions(limit=1), date(2026, 6, 1))
+    ).outcome == "posted"
+    card = fake.stored[DM_ID][1]["id"]  # the header, then the card
+    before = len(fake.posts_in(DM_ID))
+    await fake.mention(DM_ID, "authors please", reply_to=str(card))
+    await fake.wait_for(lambda: len(fake.posts_in(DM_ID)) == before + 1)
+    answer = json.dumps(fake.posts_in(DM_ID)[-1], ensure_ascii=False)
+    assert "Authors" in answer or "authors" in answer
+    assert "only discuss papers in their own threads" not in answer
+    await fake.mention(DM_ID, "thanks, nice one")  # chatter
+    await fake.mention(DM_ID, "summary?")  # a question that replies to no card
+    await fake.wait_for(lambda: len(fake.posts_in(DM_ID)) == before + 2)
+    assert "by replying to its card here" in fake.posts_in(DM_ID)[-1]["content"]
