@@ -25,6 +25,7 @@ from adapters.discord.community import save_button
 from adapters.discord.notes import GONE, note_content
 from adapters.discord.render import Message, card_embed, header_message, seed_embed, thread_name
 from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable
+from bot.domain.ids import is_arxiv_id
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
 from bot.search.text import query_terms
@@ -55,10 +56,11 @@ def matching_tags(forum: discord.ForumChannel, card: Card) -> list[discord.Forum
     return found[:MAX_TAGS]
 
 
-def forum_tags(forum: discord.ForumChannel, card: Card) -> list[discord.ForumTag]:
-    """`matching_tags`; in a forum that requires a tag on every post and none matches, its first tag
-    the bot may apply (not a moderated one); ChannelUnavailable when it has none such."""
-    found = matching_tags(forum, card)
+def forum_tags(forum: discord.ForumChannel, card: Card | None) -> list[discord.ForumTag]:
+    """`matching_tags` (none for a post that is no paper's); in a forum that requires a tag on every post
+    and none matches, its first tag the bot may apply (not a moderated one); ChannelUnavailable when it
+    has none such."""
+    found = matching_tags(forum, card) if card is not None else []
     if found or not forum.flags.require_tag:
         return found
     usable = [tag for tag in forum.available_tags if not tag.moderated]
@@ -116,8 +118,14 @@ class DiscordPublisher:
         self, channel: str, post: Post, key: str, *, thread: str | None = None, about: str | None = None
     ) -> MessageRef | None:
         target = await self._channel(thread or channel)
-        if isinstance(target, discord.ForumChannel):
-            return None  # a forum takes posts, not messages
+        if isinstance(target, discord.ForumChannel):  # a forum takes posts, not messages: a post of its own
+            created = await self._call(
+                channel,
+                target.create_thread(
+                    name=thread_name(post.header), content=note_content(post), applied_tags=forum_tags(target, None)
+                ),
+            )
+            return MessageRef(channel, str(created.message.id), str(created.thread.id))
         where = thread or channel
         reference = (  # no thread (a direct message): the note answers its card, so it says which paper
             discord.MessageReference(message_id=int(about), channel_id=int(where), fail_if_not_exists=False)
@@ -177,7 +185,7 @@ class DiscordPublisher:
                 and post.name == name
                 and (me is None or post.owner_id == me.id)
                 and discord.utils.snowflake_time(post.id) >= after
-                and await self._about(channel, post, paper)
+                and (not is_arxiv_id(paper) or await self._about(channel, post, paper))  # a note: its name alone
             ):
                 return MessageRef(channel, str(post.id), str(post.id))
         return None

@@ -81,7 +81,8 @@ class RoundupDelivery(DigestDelivery):
         await self._renew(channel, day)
         note_key = key(day, "discussed")
         begun = claim.header_intent_at if claim.state == "resume" else None
-        if begun is not None and await publisher.find(channel.channel, note_key, begun) is not None:
+        found = await publisher.find(channel.channel, note_key, begun, title=section.header) if begun else None
+        if found is not None:
             return  # posted before the process that began this roundup died
         await publisher.note(channel.channel, section, note_key)
 

@@ -20,7 +20,7 @@ from bot.domain.publishing import MessageRef
 from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from tests.adapters.discord.conftest import DiscordBot
-from tests.fakes.discord import FORUM_ID, TAGGED_FORUM_ID, TAGS, TEXT_ID, VOICE_ID
+from tests.fakes.discord import FORUM_ID, GUILD_ID, TAGGED_FORUM_ID, TAGS, TEXT_ID, VOICE_ID
 from tests.fakes.publisher import Crash
 
 JUNE_1 = date(2026, 6, 1)
@@ -231,3 +231,49 @@ async def test_a_resumed_forum_digest_tells_apart_posts_whose_names_are_the_same
     assert resumed.outcome == "posted"
     posts = [s.body["message"]["embeds"][0]["url"] for s in fake.sent if s.path == f"/channels/{FORUM_ID}/threads"]
     assert [url.rsplit("/", 1)[1] for url in posts] == [first.arxiv_id, second.arxiv_id]
+
+
+@pytest.mark.parametrize("channel", [TEXT_ID, FORUM_ID, TAGGED_FORUM_ID])
+async def test_a_weekly_roundup_ends_with_the_most_discussed_in_a_forum_too(
+    discord_bot: DiscordBot, channel: str
+) -> None:
+    """A forum takes posts, not messages: the section is a post of its own (tagged where the forum
+    requires a tag), once, where it was dropped."""
+    from bot.roundup.delivery import RoundupDelivery
+    from bot.roundup.week import week_key
+    from tests.roundup.engagement import Card as Engaged
+    from tests.roundup.engagement import MemoryEngagement
+
+    where = ChannelRef("discord", channel, GUILD_ID)
+    engagement = MemoryEngagement()
+    engagement.cards.append(Engaged(where, "2605.29307", datetime(2026, 6, 2, 10, tzinfo=UTC), 5))
+    engagement.react(where, "2605.29307", "U1", "U2")
+    now = datetime(2026, 6, 5, 16, 5, tzinfo=UTC)
+    bot = discord_bot
+    weekly = RoundupDelivery(
+        bot.store,
+        SearchService(bot.store),
+        bot.ledger,
+        bot.subscriptions,
+        {"discord": bot.bot.publisher},
+        engagement,
+        clock=lambda: now,
+    )
+    assert (await weekly.deliver(where, DigestOptions(limit=2), week_key(date(2026, 6, 1)))).outcome == "posted"
+    sent = [s for s in bot.fake.sent if s.method == "POST"]
+    discussed = [s for s in sent if "Most discussed here this week" in str(s.body)]
+    assert len(discussed) == 1
+    if channel != TEXT_ID:
+        assert discussed[0].path == f"/channels/{channel}/threads"  # a post of the forum's own
+        assert discussed[0].body["name"].startswith("Most discussed")
+
+
+async def test_a_forum_post_of_a_note_is_found_again_by_its_name(discord_bot: DiscordBot) -> None:
+    """A roundup resumed after a crash finds the section it posted, rather than posting it twice."""
+    publisher = discord_bot.bot.publisher
+    since = datetime.now(UTC)
+    section = Post(header="Most discussed here this week", text=("1. A paper",))
+    posted = await publisher.note(FORUM_ID, section, "2026-05-25:discussed")
+    assert posted is not None
+    assert await publisher.find(FORUM_ID, "2026-05-25:discussed", since, title=section.header) == posted
+    assert await publisher.find(FORUM_ID, "2026-05-25:discussed", since, title="Another week") is None
