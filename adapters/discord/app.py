@@ -64,6 +64,7 @@ def intents() -> discord.Intents:
     wanted.guild_messages = True
     wanted.guild_reactions = True  # votes (not privileged)
     wanted.dm_messages = True  # a question about a card of a personal digest, asked in the direct message
+    wanted.dm_reactions = True  # the bookmark on such a card (no vote: a direct message has no channel's)
     return wanted
 
 

@@ -25,7 +25,7 @@ from discord import app_commands
 from adapters.discord.render import said
 from bot.chat.commands import Saved, Top, Unsave
 from bot.chat.replies import replied
-from bot.community.service import Community, Reaction
+from bot.community.service import BOOKMARKS, Community, Reaction
 from bot.domain.channels import ChannelRef
 
 if TYPE_CHECKING:
@@ -90,8 +90,16 @@ class DiscordCommunity:
         return self._bot.user.id if self._bot.user is not None else None
 
     async def reaction(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
-        if payload.guild_id is None or payload.user_id == self._me():
-            return  # a direct message has no channel's votes; the bot's own reactions are not votes
+        if payload.user_id == self._me():
+            return  # the bot's own reactions are not votes
+        if payload.guild_id is None:  # a direct message has no channel's votes, but its bookmark saves
+            if added and str(payload.emoji) in BOOKMARKS["discord"]:
+                where, user = ChannelRef("discord", str(payload.channel_id)), str(payload.user_id)
+                try:
+                    await self.community.bookmarked_in_direct(where, str(payload.message_id), user, datetime.now(UTC))
+                except Exception:
+                    log.exception("saving a bookmarked paper in %s failed", where)
+            return
         if added:
             if payload.member is not None and payload.member.bot:
                 return

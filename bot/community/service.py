@@ -90,6 +90,14 @@ class Community:
             await self.lists.save(self.person(posted.channel, event.user), posted.arxiv_id, event.at)
         return posted
 
+    async def bookmarked_in_direct(self, where: ChannelRef, message: str, user: str, at: datetime) -> Posted | None:
+        """The bookmark on a card of a person's own digest (a direct message): saved for them, no vote (a
+        direct message has no channel's votes); the paper, else None."""
+        posted = await self.engagement.posted(where, message)
+        if posted is not None:
+            await self.lists.save(self.person(where, user), posted.arxiv_id, at)
+        return posted
+
     async def reply(self, where: ChannelRef, thread: str, message: str, user: str, at: datetime) -> Posted | None:
         """Count a person's message in a thread when the thread is a paper's (the paper, else None)."""
         return await self.engagement.count(where, thread, lambda paper: Reply(paper, user, message, at))

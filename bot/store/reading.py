@@ -57,18 +57,20 @@ class ReadingLists:
             saved.c.platform == person.platform, saved.c.user_id == person.user, saved.c.arxiv_id == arxiv_id
         )
         if person.workspace:
-            stmt = stmt.where(saved.c.workspace == person.workspace)
+            stmt = stmt.where(saved.c.workspace.in_((person.workspace, "")))
         async with self._engine.begin() as conn:
             return await changed(conn, stmt)
 
     async def saved(self, person: Person) -> list[SavedPaper]:
-        """The person's list, most recently saved first."""
+        """The person's list, most recently saved first: what they saved in the workspace, and what they
+        saved where there is none (a Discord direct message: their own digest's cards), which is theirs
+        wherever they ask."""
         first = func.min(saved.c.saved_at)  # one row a paper, if saved in several workspaces
         query = select(saved.c.arxiv_id, first).where(
             saved.c.platform == person.platform, saved.c.user_id == person.user
         )
         if person.workspace:
-            query = query.where(saved.c.workspace == person.workspace)
+            query = query.where(saved.c.workspace.in_((person.workspace, "")))
         query = query.group_by(saved.c.arxiv_id).order_by(first.desc(), saved.c.arxiv_id)
         async with self._engine.connect() as conn:
             rows = (await conn.execute(query)).all()

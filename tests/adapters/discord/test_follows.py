@@ -4,6 +4,7 @@ message (with the `timezone` option, UTC when it is left out, which the answer s
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -17,8 +18,9 @@ from bot.delivery.sweep import Sweeper
 from bot.domain.channels import ChannelRef
 from bot.domain.config import ScheduleConfig
 from bot.search.service import SearchService
+from bot.store.reading import Person
 from tests.adapters.discord.conftest import DiscordBot
-from tests.fakes.discord import DM_ID, HUMAN_ID, TEXT_ID
+from tests.fakes.discord import BOT_ID, DM_ID, HUMAN_ID, TEXT_ID
 
 
 async def answer(bot: DiscordBot, count: int) -> str:
@@ -121,17 +123,7 @@ async def test_a_question_replying_to_a_card_of_the_direct_message_is_answered_a
     that replies to nothing is told how to ask; chatter gets nothing."""
     fake = discord_bot.fake
     assert intents().dm_messages  # else Discord sends the bot no message of a direct message
-    delivery = DigestDelivery(
-        discord_bot.store,
-        SearchService(discord_bot.store),
-        discord_bot.ledger,
-        discord_bot.subscriptions,
-        {"discord": discord_bot.bot.publisher},
-    )
-    assert (
-        await delivery.deliver(ChannelRef("discord", DM_ID), DigestOptions(limit=1), date(2026, 6, 1))
-    ).outcome == "posted"
-    card = fake.stored[DM_ID][1]["id"]  # the header, then the card
+    card = await deliver_to_the_direct_message(discord_bot)
     before = len(fake.posts_in(DM_ID))
     await fake.mention(DM_ID, "authors please", reply_to=str(card))
     await fake.wait_for(lambda: len(fake.posts_in(DM_ID)) == before + 1)
@@ -142,3 +134,35 @@ async def test_a_question_replying_to_a_card_of_the_direct_message_is_answered_a
     await fake.mention(DM_ID, "summary?")  # a question that replies to no card
     await fake.wait_for(lambda: len(fake.posts_in(DM_ID)) == before + 2)
     assert "by replying to its card here" in fake.posts_in(DM_ID)[-1]["content"]
+
+
+async def deliver_to_the_direct_message(bot: DiscordBot) -> str:
+    """A personal digest of one paper in ada's direct message with the bot; its card's message id."""
+    delivery = DigestDelivery(
+        bot.store, SearchService(bot.store), bot.ledger, bot.subscriptions, {"discord": bot.bot.publisher}
+    )
+    assert (
+        await delivery.deliver(ChannelRef("discord", DM_ID), DigestOptions(limit=1), date(2026, 6, 1))
+    ).outcome == "posted"
+    return str(bot.fake.stored[DM_ID][1]["id"])  # the header, then the card
+
+
+async def test_the_bookmark_on_a_card_of_the_direct_message_saves_it_for_every_server(discord_bot: DiscordBot) -> None:
+    """No vote (a direct message has no channel's votes), and the list is the person's wherever they ask."""
+    fake = discord_bot.fake
+    assert intents().dm_reactions
+    card = await deliver_to_the_direct_message(discord_bot)
+    reaction = {"user_id": HUMAN_ID, "channel_id": DM_ID, "message_id": card, "emoji": {"id": None, "name": "🔖"}}
+    await fake.dispatch("MESSAGE_REACTION_ADD", reaction | {"burst": False, "type": 0, "message_author_id": BOT_ID})
+    ada = Person("discord", "", HUMAN_ID)
+    for _ in range(100):  # the gateway's event is handled on its own time
+        if await discord_bot.community.lists.saved(ada):
+            break
+        await asyncio.sleep(0.02)
+    await fake.slash("saved", channel=TEXT_ID)  # in the server ada shares with the bot
+    await fake.wait_for(lambda: fake.followups())
+    assert "empty" not in fake.followups()[-1]["content"]
+    assert await discord_bot.community.engagement.top(ChannelRef("discord", DM_ID), None, None, 10) == []
+    await fake.slash("unsave", {"id": "2605.29307"}, channel=TEXT_ID)  # and taken off from there
+    await fake.wait_for(lambda: len(fake.followups()) == 2)
+    assert await discord_bot.community.lists.saved(ada) == []
