@@ -43,6 +43,10 @@ KEYWORDS = (
     "unsave",
 )
 PERIODS = ("week", "month", "all")
+# Periods `top` does not take, typed as if it did: said so, where other words after `top` are a search.
+MISREAD_PERIODS = frozenset(
+    {"weekly", "monthly", "year", "yearly", "day", "daily", "today", "ever", "alltime", "all-time"}
+)
 OPTIONS = ("at", "tz", "top", "days")
 OPTION_EXAMPLES = {"at": "`at 09:00`", "tz": "`tz Europe/Berlin`", "top": "`top 5`", "days": "`days mon-fri`"}
 
@@ -173,6 +177,8 @@ def parse_command(text: str) -> Command:
     community = _community(word, rest.lower())
     if community is not None:
         return community
+    if word == "top" and rest.lower() in MISREAD_PERIODS:  # a period meant, not a search for "top year"
+        return Unknown(text, "`top` takes `week`, `month` or `all`, such as `top month`.")
     if word == "unsave":
         return (
             Unsave(rest) if rest else Unknown(text, "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`.")

@@ -174,6 +174,8 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         ("TOP Month", Top("month")),
         ("top all", Top("all")),
         ("top models for reasoning", Search("top models for reasoning")),
+        ("top year", Unknown("top year", "`top` takes `week`, `month` or `all`, such as `top month`.")),
+        ("top Weekly", Unknown("top Weekly", "`top` takes `week`, `month` or `all`, such as `top month`.")),
         ("saved", Saved()),
         ("saved bibtex", Saved(bibtex=True)),
         ("saved searches", Search("saved searches")),
