@@ -12,7 +12,9 @@ import yarl
 from adapters.discord.app import DiscordRuntime, PaperBot
 from adapters.discord.surfaces import install
 from bot.community.service import Community
+from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.subscriptions import SubscriptionStore
+from bot.search.service import SearchService
 from bot.store.engagement import EngagementStore
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
@@ -34,6 +36,12 @@ class DiscordBot:
     suggestions: Suggestions
     community: Community
     runtime: DiscordRuntime
+
+    def delivery(self) -> DigestDelivery:
+        """A digest delivery through this bot's publisher, on its store."""
+        return DigestDelivery(
+            self.store, SearchService(self.store), self.ledger, self.subscriptions, {"discord": self.bot.publisher}
+        )
 
 
 @pytest.fixture

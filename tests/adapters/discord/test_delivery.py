@@ -29,9 +29,7 @@ FORUM = ChannelRef("discord", FORUM_ID)
 
 
 def delivery(bot: DiscordBot) -> DigestDelivery:
-    return DigestDelivery(
-        bot.store, SearchService(bot.store), bot.ledger, bot.subscriptions, {"discord": bot.bot.publisher}
-    )
+    return bot.delivery()
 
 
 async def test_a_text_channel_gets_a_header_then_a_message_and_thread_per_paper(discord_bot: DiscordBot) -> None:

@@ -13,11 +13,9 @@ from adapters.discord.app import intents
 from adapters.discord.follows import follow_command
 from bot.chat.commands import Follow, Unknown
 from bot.delivery.digest import DigestOptions
-from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.sweep import Sweeper
 from bot.domain.channels import ChannelRef
 from bot.domain.config import ScheduleConfig
-from bot.search.service import SearchService
 from bot.store.reading import Person
 from tests.adapters.discord.conftest import DiscordBot
 from tests.fakes.discord import BOT_ID, DM_ID, HUMAN_ID, TEXT_ID
@@ -91,13 +89,7 @@ async def test_the_follow_is_delivered_once_to_the_dm_without_threads(discord_bo
     follow = await discord_bot.subscriptions.of_person("discord", "", HUMAN_ID)
     assert follow is not None
     await discord_bot.subscriptions.save(replace(follow, since=None))  # made before that morning: it is owed
-    delivery = DigestDelivery(
-        discord_bot.store,
-        SearchService(discord_bot.store),
-        discord_bot.ledger,
-        discord_bot.subscriptions,
-        {"discord": discord_bot.bot.publisher},
-    )
+    delivery = discord_bot.delivery()
     sweeper = Sweeper(
         discord_bot.subscriptions,
         discord_bot.ledger,
@@ -138,9 +130,7 @@ async def test_a_question_replying_to_a_card_of_the_direct_message_is_answered_a
 
 async def deliver_to_the_direct_message(bot: DiscordBot) -> str:
     """A personal digest of one paper in ada's direct message with the bot; its card's message id."""
-    delivery = DigestDelivery(
-        bot.store, SearchService(bot.store), bot.ledger, bot.subscriptions, {"discord": bot.bot.publisher}
-    )
+    delivery = bot.delivery()
     assert (
         await delivery.deliver(ChannelRef("discord", DM_ID), DigestOptions(limit=1), date(2026, 6, 1))
     ).outcome == "posted"

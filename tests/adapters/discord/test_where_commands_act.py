@@ -10,10 +10,8 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.delivery.digest import DigestOptions
-from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.subscriptions import Subscription
 from bot.domain.channels import ChannelRef
-from bot.search.service import SearchService
 from bot.store.tables import paper_messages, threads
 from bot.store.workspaces import forget
 from tests.adapters.discord.conftest import DiscordBot
@@ -25,9 +23,7 @@ FORUM = ChannelRef("discord", FORUM_ID, GUILD_ID)
 
 async def forum_post(bot: DiscordBot) -> str:
     """The forum subscribed, and its first post (a thread) made by a delivery."""
-    delivery = DigestDelivery(
-        bot.store, SearchService(bot.store), bot.ledger, bot.subscriptions, {"discord": bot.bot.publisher}
-    )
+    delivery = bot.delivery()
     await bot.subscriptions.save(Subscription(channel=FORUM, topics=(), limit=1))
     assert (await delivery.deliver(FORUM, DigestOptions(limit=1), date(2026, 6, 1))).outcome == "posted"
     return str(next(c["id"] for c in bot.fake.channels.values() if c.get("parent_id") == FORUM_ID))
