@@ -54,7 +54,7 @@ class Digest:
             return "Hugging Face Daily Papers · no papers listed"
         parts = [f"{len(self.papers)} of {self.listed} papers"]
         if self.options.topics:
-            parts.append(_filtered(self.options.topics))
+            parts.append(filtered(self.options.topics))
         if self.options.min_upvotes:
             parts.append(f"with at least {self.options.min_upvotes} upvotes")
         return "Hugging Face Daily Papers · " + " ".join(parts)
@@ -76,7 +76,7 @@ class Digest:
         if on_topic == 0:
             return f"None of the {_papers(upvoted)}{with_upvotes} {on} is {sought(self.options.topics)}."
         if self.unsent == 0:
-            about = f" {_filtered(self.options.topics)}" if self.options.topics else ""
+            about = f" {filtered(self.options.topics)}" if self.options.topics else ""
             every = "The only paper" if on_topic == 1 else f"All {on_topic} papers"
             return f"{every}{about}{with_upvotes} {on} reached this channel on an earlier day."
         return f"No papers to show from the {_papers(self.listed)} {on}."
@@ -96,7 +96,7 @@ def no_listing(record: DayRecord) -> str:
     return f"Hugging Face listed no papers on {when}{weekend}."
 
 
-def _filtered(topics: tuple[str, ...]) -> str:
+def filtered(topics: tuple[str, ...]) -> str:
     """The filters as the subheader says them: “on diffusion, robots”, “by LeCun”, “leaving out robotics”."""
     filters = split_filters(topics)
     said = [f"on {', '.join(filters.topics)}"] if filters.topics else []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.delivery.digest import Digest, DigestOptions, Matches, matches
+from bot.delivery.digest import Digest, DigestOptions, Matches, filtered, matches
 from bot.domain.cards import card
 from bot.domain.filters import sought
 from bot.domain.models import Paper
@@ -83,7 +83,7 @@ class Roundup(Digest):
             return "Hugging Face Daily Papers · no papers listed this week"
         parts = [f"top {len(self.papers)} of {self.listed} papers this week by upvotes"]
         if self.options.topics:
-            parts.append("on " + ", ".join(self.options.topics))
+            parts.append(filtered(self.options.topics))  # "on diffusion, by Song Han, leaving out video"
         if self.options.min_upvotes:
             parts.append(f"with at least {self.options.min_upvotes} upvotes")
         return "Hugging Face Daily Papers · " + " ".join(parts)

@@ -65,10 +65,18 @@ def _group(searcher: Searcher, group: Group) -> list[Query]:
 
 
 def ranking(searcher: Searcher, parsed: Parsed, require_all: bool) -> Query:
-    """The query's words, scored; with `require_all`, a paper must meet every group."""
+    """The query's words, scored; with `require_all` (a digest's topic), a paper must meet every group
+    in its own text: a topic is what a paper is on, and `long video` is not on video by a Long Chen
+    (authors are asked for with `author:`)."""
     if require_all:
-        return Query.boolean_query([(Occur.Must, any_of(*_group(searcher, g))) for g in parsed.groups])
+        return Query.boolean_query([(Occur.Must, _in_text(g)) for g in parsed.groups])
     return Query.boolean_query([(Occur.Should, q) for g in parsed.groups for q in _group(searcher, g)])
+
+
+def _in_text(group: Group) -> Query:
+    """Any alternative of the group, all of its words in the paper's text (the `body`: title, keywords,
+    summary and abstract; no names)."""
+    return any_of(*(must(*(Query.term_query(SCHEMA, "body", t, "freq") for t in a)) for a in group.alternatives))
 
 
 def conditions(parsed: Parsed, filters: SearchFilters, phrases: bool = True) -> list[Query]:

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.delivery.digest import Delivered, DigestOptions, build_digest, no_listing
+from bot.domain.models import Listing, Paper
 from bot.search.service import SearchService
 from bot.store.papers import DayRecord, PaperStore, day_over_everywhere
 from tests.conftest import listings_of
@@ -71,6 +72,25 @@ async def test_topics_filter_through_search(june: PaperStore) -> None:
         june, search, DigestOptions(topics=("reinforcement learning", "diffusion"), limit=100), date(2026, 6, 1)
     )
     assert len(both.papers) > len(digest.papers)
+
+
+async def test_a_topic_or_exclusion_is_the_papers_text_not_its_authors_names(store: PaperStore) -> None:
+    """`long video` is not on video by a Long Chen, and `-long` does not leave his papers out: names are
+    asked for with `author:`, which takes whole names (`author:Han` is not every Zhang)."""
+    day = date(2026, 5, 8)
+    by_long = Paper(arxiv_id="2605.06356", title="Image-to-video generation, fast", authors=("Long Chen", "Ziao Zhang"))
+    on_long = Paper(arxiv_id="2605.06357", title="Long video understanding", authors=("Rujun Han",))
+    await store.save_listings([Listing(by_long, day, 1), Listing(on_long, day, 2)])
+    search = SearchService(store)
+
+    async def ids(*topics: str) -> list[str]:
+        built = await build_digest(store, search, DigestOptions(topics=topics, limit=10), day)
+        return [p.arxiv_id for p in built.papers]
+
+    assert await ids("long video") == ["2605.06357"]
+    assert await ids("video", "-long") == ["2605.06356"]
+    assert await ids("author:Han") == ["2605.06357"]
+    assert await ids("author:Long Chen") == ["2605.06356"]
 
 
 async def test_papers_already_delivered_are_skipped(june: PaperStore) -> None:

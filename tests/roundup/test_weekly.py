@@ -114,6 +114,17 @@ async def test_the_week_comes_once_ranked_by_upvotes_across_its_days(world: Worl
     assert await Ledger(world.store.engine).status(ChannelRef("slack", "CWEEK"), date(2026, 6, 5)) is None
 
 
+async def test_the_roundups_line_says_its_filters_as_the_daily_digests_does(world: World) -> None:
+    await list_week(world.store, WEEK_23)
+    await subscribe(world, "CWEEK", topics=("diffusion", "-video"))
+    await world.run(utc(2026, 6, 5, 15), utc(2026, 6, 5, 17))  # due at 16:00 UTC on Friday
+    [header] = world.publisher.headers
+    assert (
+        header.subheader
+        == "Hugging Face Daily Papers · top 5 of 30 papers this week by upvotes on diffusion, leaving out video"
+    )
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("monday", "day", "at", "zone"),
