@@ -12,6 +12,10 @@ from zoneinfo import available_timezones
 # Files of the tz database that are not places: `localtime` is whatever the host is set to (replicas
 # on two hosts would disagree), `posixrules` is New York in disguise, `Factory` is no time at all.
 _PSEUDO = frozenset({"localtime", "posixrules", "factory"})
+# Old zones named like abbreviations: EST, MST and HST keep standard time all year (a New York digest
+# "at 09:00 EST" would come at 10:00 all summer), the others are US rules of before 1967. Refused with
+# the place to use, as the abbreviations below.
+_LEGACY = frozenset({"est", "mst", "hst", "est5edt", "cst6cdt", "mst7mdt", "pst8pdt"})
 _PSEUDO_FOLDERS = ("posix/", "right/")
 # Abbreviations people type for a zone, with the zone to use (it follows daylight saving).
 ABBREVIATIONS = {
@@ -21,6 +25,13 @@ ABBREVIATIONS = {
     "cst": ("Central time", "America/Chicago"),
     "cdt": ("Central time", "America/Chicago"),
     "edt": ("Eastern time", "America/New_York"),
+    "est": ("Eastern time", "America/New_York"),
+    "est5edt": ("Eastern time", "America/New_York"),
+    "cst6cdt": ("Central time", "America/Chicago"),
+    "mst": ("Mountain time", "America/Denver (Arizona: America/Phoenix)"),
+    "mst7mdt": ("Mountain time", "America/Denver"),
+    "pst8pdt": ("Pacific time", "America/Los_Angeles"),
+    "hst": ("Hawaii", "Pacific/Honolulu"),
     "akst": ("Alaska time", "America/Anchorage"),
     "bst": ("British time", "Europe/London"),
     "ist": ("India", "Asia/Kolkata"),
@@ -45,9 +56,10 @@ _OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.ASCI
 
 
 def is_place(name: str) -> bool:
-    """Whether a loadable zone name is a place's (not `localtime`, `posixrules`, `Factory`, `posix/…`)."""
+    """Whether a loadable zone name is a place's (not `localtime`, `posixrules`, `Factory`, `posix/…`, nor
+    an old abbreviation-like zone such as `EST`)."""
     low = name.lower()
-    return low not in _PSEUDO and not low.startswith(_PSEUDO_FOLDERS)
+    return low not in _PSEUDO and low not in _LEGACY and not low.startswith(_PSEUDO_FOLDERS)
 
 
 @functools.cache

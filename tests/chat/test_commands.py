@@ -66,6 +66,9 @@ def test_the_texts_that_used_to_crash_get_an_answer(text: str, hint: str | None)
         ("subscribe days sunshine", "'sunshine' is not a set of days"),  # was Sunday
         ("subscribe days mon-", "'mon-' is not a set of days"),
         ("subscribe tz PST", "PST is an abbreviation, not a zone: for Pacific time use America/Los_Angeles."),
+        # EST loads, but keeps standard time all summer: "09:00 EST" would come at 10:00 in New York
+        ("subscribe tz EST", "EST is an abbreviation, not a zone: for Eastern time use America/New_York."),
+        ("subscribe tz HST", "HST is an abbreviation, not a zone: for Hawaii use Pacific/Honolulu."),
         ("subscribe tz IST", "for India use Asia/Kolkata"),  # was "Did you mean MST?"
         ("subscribe tz UTC+2", "For UTC+2 all year use Etc/GMT-2 (these names invert the sign)"),
         ("subscribe tz GMT-5", "use Etc/GMT+5"),
