@@ -224,19 +224,33 @@ class PaperBot(discord.Client):
         is asked about that card's paper; one that replies to nothing is told how to ask."""
         if not (names_a_question(message.content) or self._named_in(message)):
             return  # chatter
-        reference = message.reference
-        card = str(reference.message_id) if reference is not None and reference.message_id else None
         where = str(message.channel.id)
+        card = await self._card_replied_to(where, message.reference)
         if card is None:
             if await self.chat.first_time("discord", str(message.id)):
                 await self.publisher.post_message(where, Message(content=REPLY_TO_A_CARD))
             return
         asked = Mention("discord", str(message.id), where, card, message.content)
 
-        async def say(post: Post) -> None:
-            await self.publisher.post_message(where, post_message(post))
+        async def say(post: Post) -> None:  # a Reply to the card: a Reply to the answer finds the card again
+            await self.publisher.post_message(where, post_message(post), reply_to=card)
 
         await self.chat.mention(asked, say)
+
+    async def _card_replied_to(self, where: str, reference: discord.MessageReference | None) -> str | None:
+        """The card a Reply in a direct message is about: the message it replies to, or the card that
+        message itself replies to (the bot's answer, or a note on the card); None for neither."""
+        if reference is None or not reference.message_id:
+            return None
+        candidates = [str(reference.message_id)]
+        resolved = reference.resolved
+        mine = isinstance(resolved, discord.Message) and self.user is not None and resolved.author.id == self.user.id
+        if mine and isinstance(resolved, discord.Message) and resolved.reference and resolved.reference.message_id:
+            candidates.append(str(resolved.reference.message_id))
+        for candidate in candidates:
+            if await self.chat.discusses("discord", where, candidate):
+                return candidate
+        return None
 
 
 def papers_group(bot: PaperBot) -> app_commands.Group:
@@ -340,11 +354,12 @@ def subscribe_command(
 
 
 def asker_of(interaction: discord.Interaction) -> Asker:
-    """Who asks, and for which channel: a command run in a thread (a forum's post, a paper's thread) is
-    about the channel it is in, whose digest, settings and votes those are (a forum takes commands only
-    in its posts)."""
+    """Who asks, and for which channel: a command run in a forum's post is about the forum, whose
+    digest, settings and votes those are (a forum takes commands only in its posts). Any other thread
+    is a channel of its own, which may have a digest of its own."""
     channel = interaction.channel
-    where = channel.parent_id if isinstance(channel, discord.Thread) and channel.parent_id else interaction.channel_id
+    in_forum = isinstance(channel, discord.Thread) and isinstance(channel.parent, discord.ForumChannel)
+    where = channel.parent_id if in_forum and isinstance(channel, discord.Thread) else interaction.channel_id
     return Asker(
         ChannelRef("discord", str(where or ""), str(interaction.guild_id or "")),
         str(interaction.user.id),

@@ -206,9 +206,16 @@ class DiscordPublisher:
             return MessageRef(channel, str(message.id), str(message.id))
         return MessageRef(channel, str(message.id), str(thread.id))
 
-    async def post_message(self, channel: str, message: Message) -> MessageRef:
+    async def post_message(self, channel: str, message: Message, *, reply_to: str | None = None) -> MessageRef:
+        """`message` in the channel; with `reply_to`, as a Reply to that message of the channel."""
         target = await self._channel(channel)
-        sent = await self._call(channel, _send(target, content=message.content or None, embeds=message.embeds))
+        reference = (
+            discord.MessageReference(message_id=int(reply_to), channel_id=int(channel), fail_if_not_exists=False)
+            if reply_to and reply_to.isdigit()
+            else None
+        )
+        content = message.content or None
+        sent = await self._call(channel, _send(target, content=content, embeds=message.embeds, reference=reference))
         return MessageRef(channel, str(sent.id), channel)
 
     async def _channel(self, channel: str) -> Any:

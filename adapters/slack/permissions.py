@@ -80,15 +80,15 @@ class Managers:
             seen = (await _call("conversations.info", client.conversations_info(channel=channel))).get("channel")
         return bool(user) and (seen or {}).get("creator") == user
 
-    async def reachable(self, client: AsyncWebClient, channel: str) -> dict[str, Any]:
+    async def reachable(self, client: AsyncWebClient, channel: str) -> dict[str, Any] | None:
         """The channel as Slack shows it to the bot; OutOfReach when the bot could not post a digest there: a
         private channel it was not invited to (Slack says it does not exist), or an archived one. Asked for
-        whoever subscribes, admins too."""
+        whoever subscribes, admins too; None when Slack gives no answer either way."""
         try:
             found = await _call("conversations.info", client.conversations_info(channel=channel))
         except PermissionUnknown as exc:
             if exc.error not in ("channel_not_found", "not_in_channel"):
-                raise
+                return None  # Slack would not say (a scope the app lacks, a 500): who may decides, as before
             raise OutOfReach(
                 "I can't post in this channel, so its digest would never arrive: invite me first "
                 "(`/invite @paperboy`), then subscribe again."

@@ -632,7 +632,7 @@ def import_(
 
 from bot.app.cli_workspaces import register  # noqa: E402 - its commands need `app` and `_run` above
 
-register(app, _run, lambda line: out.print(line, markup=False))
+register(app, _run, lambda line: out.print(line, markup=False), _print_json)
 community_cli.register(app)  # `paperboy top`, `paperboy saved`
 
 

@@ -3,7 +3,6 @@ and a workspace's data."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
@@ -80,8 +79,9 @@ def parse_team(text: str) -> tuple[str, str]:
     return match.group("platform"), match.group("team")
 
 
-def register(app: typer.Typer, run: Run, say: Callable[[str], None]) -> None:
-    """Add the commands to `app`; `run` opens the services for one (cli._run), `say` prints a result line."""
+def register(app: typer.Typer, run: Run, say: Callable[[str], None], emit: Callable[[object], None]) -> None:
+    """Add the commands to `app`; `run` opens the services for one (cli._run), `say` prints a result line,
+    `emit` prints a value as one line of JSON (never wrapped: scripts read it)."""
 
     @app.command()
     def workspaces(json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
@@ -96,7 +96,7 @@ def register(app: typer.Typer, run: Run, say: Callable[[str], None]) -> None:
         async def work(services: Services) -> int:
             found = await installed(services.store.engine, keys.opens if keys else None)
             if json_:
-                say(json.dumps({"workspaces": [_as_json(i) for i in found]}, ensure_ascii=False))
+                emit({"workspaces": [_as_json(i) for i in found]})
             elif not found:
                 say(NONE_INSTALLED)
             else:

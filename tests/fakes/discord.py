@@ -379,6 +379,9 @@ class FakeDiscord:
         if reply_to is not None:
             body["message_reference"] = {"message_id": reply_to, "channel_id": channel}
         message = self._message(channel, body, author=user(HUMAN_ID, "ada", bot=False))
+        replied = next((m for m in self.stored.get(channel, []) if m["id"] == reply_to), None)
+        if replied is not None:
+            message["referenced_message"] = replied  # as Discord sends a Reply: the message it answers
         named = pinged or f"<@{BOT_ID}>" in text
         message["mentions"] = [user(BOT_ID, "paperboy", bot=True)] if named else []
         message["mention_roles"] = [BOT_ROLE_ID] if f"<@&{BOT_ROLE_ID}>" in text else []

@@ -122,6 +122,11 @@ async def test_a_question_replying_to_a_card_of_the_direct_message_is_answered_a
     answer = json.dumps(fake.posts_in(DM_ID)[-1], ensure_ascii=False)
     assert "Authors" in answer or "authors" in answer
     assert "only discuss papers in their own threads" not in answer
+    answer_id = str(fake.stored[DM_ID][-1]["id"])
+    await fake.mention(DM_ID, "and the code?", reply_to=answer_id)  # a Reply to the answer: the card's paper still
+    await fake.wait_for(lambda: len(fake.posts_in(DM_ID)) == before + 2)
+    assert "github.com" in json.dumps(fake.posts_in(DM_ID)[-1]) or "No code" in json.dumps(fake.posts_in(DM_ID)[-1])
+    before += 1
     await fake.mention(DM_ID, "thanks, nice one")  # chatter
     await fake.mention(DM_ID, "summary?")  # a question that replies to no card
     await fake.wait_for(lambda: len(fake.posts_in(DM_ID)) == before + 2)

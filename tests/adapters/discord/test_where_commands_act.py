@@ -1,5 +1,5 @@
-"""A command run in a thread (a forum's post, the only place a forum takes commands; a paper's thread)
-acts on the channel it is in; `subscribe`'s options read as the typed command reads them; a shared card
+"""A command run in a forum's post (the only place a forum takes commands) acts on the forum; any other
+thread is a channel of its own; `subscribe`'s options read as the typed command reads them; a shared card
 belongs to its server (what `paperboy forget` erases)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from bot.domain.channels import ChannelRef
 from bot.store.tables import paper_messages, threads
 from bot.store.workspaces import forget
 from tests.adapters.discord.conftest import DiscordBot
-from tests.fakes.discord import FORUM_ID, GUILD_ID
+from tests.fakes.discord import FORUM_ID, GUILD_ID, TEXT_ID
 
 BEA = "1000000000000000004"
 FORUM = ChannelRef("discord", FORUM_ID, GUILD_ID)
@@ -70,3 +70,16 @@ async def test_forget_erases_the_cards_shared_in_the_server(discord_bot: Discord
     async with engine.connect() as conn:
         assert (await conn.execute(select(threads.c.channel))).all() == []
         assert (await conn.execute(select(paper_messages.c.channel))).all() == []
+
+
+async def test_a_thread_of_a_text_channel_is_a_channel_of_its_own(discord_bot: DiscordBot) -> None:
+    """A digest kept in a thread is seen and stopped from there (only a forum's posts speak for the forum)."""
+    fake = discord_bot.fake
+    await fake.click("share:2605.29307")  # a card in the text channel, and its thread
+    await fake.wait_for(lambda: fake.followups())
+    thread = str(next(c["id"] for c in fake.channels.values() if c.get("parent_id") == TEXT_ID))
+    where = ChannelRef("discord", thread, GUILD_ID)
+    await discord_bot.subscriptions.save(Subscription(channel=where, topics=("diffusion",)))
+    await fake.slash("unsubscribe", channel=thread)
+    await fake.wait_for(lambda: len(fake.followups()) == 2)
+    assert await discord_bot.subscriptions.get(where) is None

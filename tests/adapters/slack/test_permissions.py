@@ -139,6 +139,15 @@ async def test_an_allow_list_of_star_lets_everyone(slack_bot: SlackBot) -> None:
     assert [m for m, _ in asked(slack_bot)] == ["conversations.info"]  # only whether the bot can post there
 
 
+@pytest.mark.parametrize("slack_admins", [("*",)])
+async def test_when_slack_will_not_say_whether_the_bot_can_post_the_allow_list_decides(slack_bot: SlackBot) -> None:
+    """Only Slack's definite word (no such channel, archived) refuses: a scope the app lacks or a 500 does not."""
+    slack_bot.fake.fail("conversations.info", Failure(error="missing_scope"))
+    assert "This channel is subscribed" in await answer(slack_bot, "subscribe diffusion", user="U0STRANGER")
+    slack_bot.fake.fail("conversations.info", Failure(status=500))
+    assert "This channel is updated" in await answer(slack_bot, "subscribe robots", user="U0STRANGER")
+
+
 def test_the_manifest_asks_for_the_scopes_the_check_needs() -> None:
     manifest: dict[str, Any] = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
     assert set(SCOPES) <= set(manifest["oauth_config"]["scopes"]["bot"])
