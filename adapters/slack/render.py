@@ -80,6 +80,15 @@ _URL = re.compile(r"https?://[^\s<>|]+", re.IGNORECASE)
 _SENTENCE_END = ".,;:!?)]'\""
 
 
+def _address(found: str) -> str:
+    """A URL without the sentence's punctuation after it; a closing bracket stays when the URL opened
+    one (`https://en.wikipedia.org/wiki/Transformer_(machine_learning)`)."""
+    url = found.rstrip(_SENTENCE_END)
+    while found[len(url) : len(url) + 1] == ")" and url.count("(") > url.count(")"):
+        url += ")"
+    return url
+
+
 def linkified(text: str) -> str:
     """`text` escaped, with its http(s) addresses made links. A mrkdwn object here is `verbatim`, so
     that nothing in a paper's text becomes a mention, and that also keeps Slack from linking bare URLs:
@@ -88,7 +97,7 @@ def linkified(text: str) -> str:
     parts: list[str] = []
     done = 0
     for match in _URL.finditer(text):
-        url = match.group(0).rstrip(_SENTENCE_END)  # the sentence's punctuation, not the address's
+        url = _address(match.group(0))
         parts += [escape(text[done : match.start()]), f"<{safe_url(escape(url))}>" if linkable(url) else escape(url)]
         done = match.start() + len(url)
     parts.append(escape(text[done:]))

@@ -52,7 +52,8 @@ class Publisher(Protocol):
         self, channel: str, post: Post, key: str, *, thread: str | None = None, about: str | None = None
     ) -> MessageRef | None:
         """A short message of the bot's own (its header in bold, then its text): in `thread` when given
-        (news in a paper's thread), else in the channel (None where it has no place for one, as a forum).
+        (news in a paper's thread), else in the channel (in a forum, a post of its own; None where a
+        platform has no place for one).
         `about`: the card message it is news of, which a note where no thread started (a direct
         message) answers, so it says which paper it is about."""
         ...

@@ -100,3 +100,11 @@ def test_code_blocks_are_escaped(code: str) -> None:
     _, blocks = post_message(Post(header="Cite", code=code))
     validated(blocks)
     assert "<c>" not in blocks[-1]["text"]["text"]
+
+
+def test_an_address_in_text_is_a_link_without_the_sentences_punctuation() -> None:
+    from adapters.slack.render import linkified
+
+    assert linkified("Code: https://github.com/a/b (★1).") == "Code: <https://github.com/a/b> (★1)."
+    assert linkified("see https://en.wikipedia.org/wiki/T_(ml).") == "see <https://en.wikipedia.org/wiki/T_(ml)>."
+    assert linkified("(https://x.org/a), <!channel>") == "(<https://x.org/a>), &lt;!channel&gt;"
