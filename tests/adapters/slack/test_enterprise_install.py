@@ -127,7 +127,7 @@ async def test_the_org_leaving_pauses_only_the_org_and_a_reinstall_resumes_it(
     await answered(grid, "b")
 
     await grid.event("T0102", gone, "Ev-gone", org="E0001", names_team=names_team)  # the org's, from any team
-    await until(lambda: _gone(grid))
+    await until(lambda: _gone(grid, paused=True))  # the token deleted, then (just after) the digests paused
     assert await stored.find(PLATFORM, "T0003") is not None
     status = {(s.channel.workspace, s.channel.channel): s.status for s in await grid.subscriptions.all()}
     assert status == {("E0001", "C0101"): PAUSED, ("T0003", "C0101"): None}
@@ -150,8 +150,11 @@ async def test_the_org_leaving_pauses_only_the_org_and_a_reinstall_resumes_it(
     assert calls_with(fake, ORG.token) == ["C0101"] * 3
 
 
-async def _gone(bot: MultiBot, workspace: str = "E0001") -> bool:
-    return await bot.slack.installations.installations.find(PLATFORM, workspace) is None
+async def _gone(bot: MultiBot, workspace: str = "E0001", *, paused: bool = False) -> bool:
+    if await bot.slack.installations.installations.find(PLATFORM, workspace) is not None:
+        return False
+    mine = [s for s in await bot.subscriptions.all() if s.channel.workspace == workspace]
+    return not paused or all(s.status == PAUSED for s in mine)
 
 
 async def test_a_team_of_the_org_leaving_its_own_install_leaves_the_orgs_alone(grid: MultiBot) -> None:

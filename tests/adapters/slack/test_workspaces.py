@@ -24,6 +24,7 @@ from tests.adapters.slack.workspaces import (
     OAUTH_URL,
     TEAMS,
     MultiBot,
+    all_paused,
     answered,
     calls_with,
     fake_workspaces,
@@ -112,6 +113,7 @@ async def test_an_uninstall_mid_sweep_stops_only_that_workspace_and_a_reinstall_
             break
         await asyncio.sleep(0.02)
     assert await multi.slack.installations.installations.count("slack") == 1
+    await all_paused(multi, "T0001")
     fake.revoke("T0001")
     revoked_at = len(fake.calls)
     results = {r.channel.workspace: r for r in await sweep}
@@ -202,6 +204,7 @@ async def test_tokens_revoked_deletes_the_bot_token_and_pauses_but_a_user_token_
             break
         await asyncio.sleep(0.02)
     assert await installed.find("slack", "T0001") is None and await installed.find("slack", "T0002") is not None
+    await all_paused(multi, "T0001")
     assert [s.status for s in await multi.subscriptions.all()] == [PAUSED]
 
 
@@ -272,4 +275,4 @@ async def test_a_late_word_of_an_uninstall_spares_the_reinstall_that_followed_it
     assert await installs.count("slack") == 1 and (await status())["T0001"] is None
     await multi.event("T0001", {"type": "app_uninstalled"}, "Ev-now")  # a word of now still counts
     await until(0)
-    assert (await status())["T0001"] == PAUSED
+    await all_paused(multi, "T0001")

@@ -28,6 +28,7 @@ from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.sealing import new_key, sealer
+from bot.store.workspaces import PAUSED
 from tests.chat.world import chat_service
 from tests.conftest import local_client
 from tests.fakes.slack import FakeSlack, Workspace
@@ -129,6 +130,17 @@ class MultiBot:
         )
         policy = ScheduleConfig(min_papers=1, parallel=parallel)
         return Sweeper(self.subscriptions, self.ledger, self.store, delivery, policy, frozenset({"slack"}))
+
+
+async def all_paused(bot: MultiBot, workspace: str) -> None:
+    """Wait until the workspace's subscriptions are paused: an uninstall deletes the token, then pauses them,
+    after the event's acknowledgement."""
+    for _ in range(200):
+        mine = [s.status for s in await bot.subscriptions.all() if s.channel.workspace == workspace]
+        if mine and all(status == PAUSED for status in mine):
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"the subscriptions of {workspace} were never paused")
 
 
 async def answered(bot: MultiBot, name: str) -> str:
