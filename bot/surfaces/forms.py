@@ -11,6 +11,7 @@ one day (`weekly … on fri`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.chat.commands import Subscribe, comma_parts, is_weekday, parse_subscribe
@@ -89,12 +90,20 @@ def read_form(form: SubscribeForm) -> Subscribe:
             try:
                 parse_subscribe(part)
             except UsageError as exc:
-                errors[name] = _with_zones(str(exc), form.timezone) if name == "timezone" else str(exc)
+                said = _in_the_form(str(exc))
+                errors[name] = _with_zones(said, form.timezone) if name == "timezone" else said
     if form.weekly and form.days.strip() and not is_weekday(form.days.strip()):
         errors["days"] = f"a weekly roundup comes one day a week: pick one day, such as fri (not “{form.days.strip()}”)"
     if errors:
         raise FormErrors(errors)
     return parse_subscribe(form.typed())
+
+
+def _in_the_form(message: str) -> str:
+    """The typed command's words for a field, as the form says them: under its own label, not the
+    option's name ("`top` takes a number…" is "Takes a number…"), and no backticks (the form's text is plain)."""
+    bare = re.sub(r"^`(?:at|tz|top|days)` ", "", message).replace("`", "")
+    return bare[:1].upper() + bare[1:]
 
 
 def _with_zones(message: str, typed: str) -> str:

@@ -40,13 +40,15 @@ def test_each_mistake_is_reported_on_its_field() -> None:
     assert "Did you mean Europe/Berlin?" in errors["timezone"]
     assert "mon-fri" in errors["days"]
     assert "1 to 50" in errors["limit"]
+    assert all("`" not in said for said in errors.values())  # plain text in the form: no command markup
+    assert errors["limit"].startswith("Takes a number from 1 to 50")  # under its own label, not `top`'s
 
 
 def test_too_many_topics_is_a_topics_error() -> None:
     with pytest.raises(FormErrors) as caught:
         read_form(SubscribeForm(topics=", ".join(f"topic {i}" for i in range(30))))
     assert list(caught.value.errors) == ["topics"]
-    assert "at most" in caught.value.errors["topics"]
+    assert caught.value.errors["topics"].startswith("At most 10 topics, not 30")
 
 
 def test_an_unknown_zone_without_one_guess_lists_close_zones() -> None:
