@@ -354,17 +354,16 @@ def subscribe_command(
 
 
 def asker_of(interaction: discord.Interaction) -> Asker:
-    """Who asks, and for which channel: a command run in a forum's post is about the forum, whose
-    digest, settings and votes those are (a forum takes commands only in its posts). Any other thread
-    is a channel of its own, which may have a digest of its own."""
-    channel = interaction.channel
-    in_forum = isinstance(channel, discord.Thread) and isinstance(channel.parent, discord.ForumChannel)
-    where = channel.parent_id if in_forum and isinstance(channel, discord.Thread) else interaction.channel_id
+    """Who asks, and where: in a thread (a forum's post, a paper's thread), the channel it is in is the
+    asker's `parent`, whose digest and votes a channel command is about (bot.chat.service)."""
+    channel, guild = interaction.channel, str(interaction.guild_id or "")
+    parent = channel.parent_id if isinstance(channel, discord.Thread) and channel.parent_id else None
     return Asker(
-        ChannelRef("discord", str(where or ""), str(interaction.guild_id or "")),
+        ChannelRef("discord", str(interaction.channel_id or ""), guild),
         str(interaction.user.id),
         direct=interaction.guild_id is None,
         can_manage=bool(interaction.permissions.manage_channels),
+        parent=ChannelRef("discord", str(parent), guild) if parent else None,
     )
 
 

@@ -18,6 +18,7 @@ from bot.domain.errors import UsageError
 from bot.domain.filters import describe
 from bot.domain.schedule import next_delivery
 from bot.domain.weekdays import format_days, parse_days, plural_day
+from bot.domain.zones import is_place, zone_hint
 from bot.store.engine import as_utc
 from bot.store.tables import subscriptions
 from bot.store.upsert import changed, insert_for
@@ -64,6 +65,8 @@ class Subscription:
         if due is not None:
             what = "digest" if self.cadence == "daily" else "roundup"
             lines.append(f"Next {what}: {due.astimezone(ZoneInfo(self.timezone)):%A %-d %B, %H:%M %Z}")
+        if not is_place(self.timezone):  # made before such zones were refused: still kept, and said
+            lines.append(f"{self.timezone} keeps the same offset all year.{zone_hint(self.timezone)}")
         if self.source == "config":
             lines.append("Managed by the config file: change it there.")
         if self.status:

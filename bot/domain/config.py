@@ -17,7 +17,7 @@ from bot.domain.errors import ConfigError
 from bot.domain.filters import check_entry
 from bot.domain.our_words import plainly
 from bot.domain.weekdays import parse_days, parse_weekday
-from bot.domain.zones import is_place
+from bot.domain.zones import is_place, zone_hint
 
 _CHANNEL = re.compile(r"(slack|discord|console):([A-Za-z0-9_.\-]+/)?[A-Za-z0-9_.\-]+", re.ASCII)
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
@@ -151,7 +151,10 @@ class SubscriptionConfig(_Strict):
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
-        return check_timezone(value)
+        try:
+            return check_timezone(value)
+        except ValueError as exc:  # with the zone meant: `EST` names America/New_York
+            raise ValueError(f"{exc}.{zone_hint(value)}".removesuffix(".")) from None
 
     @field_validator("days")
     @classmethod

@@ -3,7 +3,7 @@
 A subscription's (or a follow's) `topics` hold these entries as typed, each one of three kinds:
 
     diffusion models       a topic: a paper on it (every word matches) is in
-    author:LeCun           an author: a paper with an author whose name has it (whole words) is in
+    author:LeCun           an author: a paper with an author whose name has its words is in
     -robotics              an exclusion: a paper on it is out, whatever else it matches
 
 A paper is in the digest when it is on one of the topics or by one of the authors (every paper, when
@@ -44,21 +44,15 @@ def fold(text: str) -> str:
 
 
 def by_author(authors: Iterable[str], name: str) -> bool:
-    """Whether one of `authors` has `name` in their name as whole words, in order (case- and accent-
-    insensitive): `Han` is Rujun Han's and Han Yu's, not Zhang's; `Yann LeCun` is Yann LeCun's."""
-    wanted = _name_words(name)
-    if not wanted:
-        return False
-    size = len(wanted)
-    for author in authors:
-        words = _name_words(author)
-        if any(words[i : i + size] == wanted for i in range(len(words) - size + 1)):
-            return True
-    return False
+    """Whether one of `authors` has every word of `name` in their name, as whole words in any order (as
+    search's `author:` takes it; case- and accent-insensitive): `Han` is Rujun Han's, not Zhang's;
+    `Zhang Wei` is Wei Zhang's; `Yann LeCun` is Yann A. LeCun's."""
+    wanted = set(_name_words(name))
+    return bool(wanted) and any(wanted <= set(_name_words(author)) for author in authors)
 
 
 def _name_words(name: str) -> list[str]:
-    return re.findall(r"\w+", fold(name))
+    return re.findall(r"[^\W_]+", fold(name))
 
 
 def kind(entry: str) -> tuple[str, str]:

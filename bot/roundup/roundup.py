@@ -86,7 +86,7 @@ class Roundup(Digest):
             parts.append(filtered(self.options.topics))  # "on diffusion, by Song Han, leaving out video"
         if self.options.min_upvotes:
             parts.append(f"with at least {self.options.min_upvotes} upvotes")
-        return "Hugging Face Daily Papers · " + " ".join(parts)
+        return "Hugging Face Daily Papers · " + ", ".join(parts)  # "…by upvotes, by Song Han"
 
     def _why_empty(self) -> str:
         assert self.day is not None

@@ -93,8 +93,8 @@ def conditions(parsed: Parsed, filters: SearchFilters, phrases: bool = True) -> 
     if filters.within is not None:
         clauses.append(one_of("id", sorted(filters.within)))
     clauses += [Query.term_query(SCHEMA, "names", t) for names in parsed.authors for t in sorted(author_terms(names))]
-    if parsed.excluded:  # a paper holding every word of an excluded one is out
-        held = any_of(*(must(*(Query.term_query(SCHEMA, "has", t, "basic") for t in x)) for x in parsed.excluded))
+    if parsed.excluded:  # a paper whose own text holds every word of an excluded one is out (not its names)
+        held = any_of(*(must(*(Query.term_query(SCHEMA, "body", t, "basic") for t in x)) for x in parsed.excluded))
         clauses.append(Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, held)]))
     if phrases:
         clauses += [

@@ -108,7 +108,7 @@ def _in_the_form(message: str) -> str:
 
 def _with_zones(message: str, typed: str) -> str:
     """A zone error with zones to pick from, when the parser had no single guess."""
-    if "Did you mean" in message:
-        return message
+    if "Did you mean" in message or "is an abbreviation" in message:
+        return message  # one zone named already
     close = zone_choices(typed, limit=3)
     return f"{message} Close: {', '.join(close)}." if close else message

@@ -202,3 +202,20 @@ def _check(command: Command) -> None:
     assert command.limit is None or 1 <= command.limit <= 50
     assert command.time is None or (len(command.time) == 5 and command.time.isascii())
     assert command.timezone is None or command.timezone.isascii()
+
+
+def test_a_subscription_made_on_est_is_kept_and_its_settings_say_which_zone_is_meant() -> None:
+    """EST and the like are refused now; one stored before is still delivered, and its settings say it."""
+    from datetime import UTC, datetime
+
+    from bot.delivery.subscriptions import Subscription
+    from bot.domain.channels import ChannelRef
+    from bot.domain.config import parse_config
+    from bot.domain.errors import ConfigError
+
+    lines = Subscription(ChannelRef("slack", "C1"), timezone="EST").describe(datetime(2026, 7, 1, tzinfo=UTC))
+    assert "Next digest: Wednesday 1 July, 09:00 EST" in lines
+    assert lines[-1].startswith("EST keeps the same offset all year. EST is an abbreviation, not a zone: ")
+    assert lines[-1].endswith("for Eastern time use America/New_York.")
+    with pytest.raises(ConfigError, match="for Eastern time use America/New_York$"):
+        parse_config('[[subscriptions]]\nchannel = "console:x"\ntimezone = "EST"\n', "paperboy.toml")

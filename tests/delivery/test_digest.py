@@ -89,6 +89,7 @@ async def test_a_topic_or_exclusion_is_the_papers_text_not_its_authors_names(sto
 
     assert await ids("long video") == ["2605.06357"]
     assert await ids("video", "-long") == ["2605.06356"]
+    assert await ids("video -long") == ["2605.06356"]  # an exclusion inside a topic, as search reads it
     assert await ids("author:Han") == ["2605.06357"]
     assert await ids("author:Long Chen") == ["2605.06356"]
 

@@ -121,7 +121,7 @@ async def test_the_roundups_line_says_its_filters_as_the_daily_digests_does(worl
     [header] = world.publisher.headers
     assert (
         header.subheader
-        == "Hugging Face Daily Papers · top 5 of 30 papers this week by upvotes on diffusion, leaving out video"
+        == "Hugging Face Daily Papers · top 5 of 30 papers this week by upvotes, on diffusion, leaving out video"
     )
 
 

@@ -83,3 +83,21 @@ async def test_a_thread_of_a_text_channel_is_a_channel_of_its_own(discord_bot: D
     await fake.slash("unsubscribe", channel=thread)
     await fake.wait_for(lambda: len(fake.followups()) == 2)
     assert await discord_bot.subscriptions.get(where) is None
+
+
+async def test_in_a_papers_thread_the_channels_digest_is_seen_and_changed(discord_bot: DiscordBot) -> None:
+    """A thread with no digest of its own speaks for its channel: settings, subscribe and top there are the
+    channel's (they made a second digest, posted into the paper's thread)."""
+    fake = discord_bot.fake
+    text = ChannelRef("discord", TEXT_ID, GUILD_ID)
+    await discord_bot.subscriptions.save(Subscription(channel=text, topics=("diffusion",)))
+    await fake.click("share:2605.29307")
+    await fake.wait_for(lambda: fake.followups())
+    thread = str(next(c["id"] for c in fake.channels.values() if c.get("parent_id") == TEXT_ID))
+    await fake.slash("settings", channel=thread)
+    await fake.wait_for(lambda: len(fake.followups()) == 2)
+    assert "diffusion" in fake.followups()[-1]["content"]
+    await fake.slash("subscribe", {"topics": "robotics"}, channel=thread)
+    await fake.wait_for(lambda: len(fake.followups()) == 3)
+    [only] = await discord_bot.subscriptions.all()
+    assert (only.channel.channel, only.topics) == (TEXT_ID, ("robotics",))
