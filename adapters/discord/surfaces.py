@@ -17,6 +17,7 @@ from adapters.discord.app import PaperBot, asker_of
 from adapters.discord.community import card_buttons
 from adapters.discord.render import CONTENT, Message, clean, cut, post_message, prose
 from bot.chat.replies import replied
+from bot.chat.service import channel_meant
 from bot.surfaces.forms import FormErrors, SubscribeForm, read_form
 from bot.surfaces.service import Surfaces
 
@@ -105,9 +106,9 @@ def linked_text(message: discord.Message) -> str:
 
 async def _open_form(surfaces: Surfaces, interaction: discord.Interaction) -> None:
     """The modal (it must be the first answer: no defer before it), or the core's refusal."""
-    asker = asker_of(interaction)
 
     async def decided() -> SubscribeModal | Message:
+        asker = await channel_meant(surfaces.subscriptions, asker_of(interaction))  # as the typed command's
         refused = await surfaces.refusal(asker)
         if refused is not None:
             return post_message(refused)

@@ -69,6 +69,15 @@ class Asker:
     parent: ChannelRef | None = None  # asked in a thread (Discord: a channel of its own): the channel it is in
 
 
+async def channel_meant(subscriptions: SubscriptionStore, asker: Asker) -> Asker:
+    """Whose digest a channel command (subscribe, its form, settings, top) asked in a thread is about: the
+    channel the thread is in (a forum takes commands only in its posts), unless the thread has a digest
+    of its own (made there before), which is then the one seen, changed or stopped."""
+    if asker.parent is None or await subscriptions.get(asker.channel) is not None:
+        return asker
+    return replace(asker, channel=asker.parent, parent=None)
+
+
 @dataclass(frozen=True)
 class Mention:
     """The bot mentioned in a message: `thread` is where it was said, if in a thread; `channel` the
@@ -126,8 +135,8 @@ class ChatService:
         self._community = community  # votes and reading lists: `top`, `saved`, `unsave`
 
     async def answer(self, command: Command, asker: Asker) -> Post:
-        if asker.parent is not None and isinstance(command, Subscribe | Unsubscribe | Settings | Top):
-            asker = await self._in_its_channel(asker, keeps_own=not isinstance(command, Top))
+        if isinstance(command, Subscribe | Unsubscribe | Settings | Top):
+            asker = await channel_meant(self._subscriptions, asker)
         match command:
             case Today():
                 return await self._today()
@@ -174,15 +183,6 @@ class ChatService:
                 didnt = f"Sorry, I didn't get “{text[:100]}”. {hint}"
                 return Post(header="paperboy", text=(didnt, *self._words(asker).examples))
         raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
-
-    async def _in_its_channel(self, asker: Asker, *, keeps_own: bool) -> Asker:
-        """A channel command asked in a thread is about the channel the thread is in (its digest, its
-        votes; a forum takes commands only in its posts), unless `keeps_own` and the thread has a digest
-        of its own (made there before), which is then the one seen, changed or stopped."""
-        if keeps_own and await self._subscriptions.get(asker.channel) is not None:
-            return asker
-        assert asker.parent is not None
-        return replace(asker, channel=asker.parent, parent=None)
 
     async def _engaged(self, command: Top | Saved | Unsave, asker: Asker) -> Post:
         """`top`, `saved`, `unsave`: the channel's votes and the asker's own reading list."""

@@ -66,12 +66,20 @@ class Subscription:
             what = "digest" if self.cadence == "daily" else "roundup"
             lines.append(f"Next {what}: {due.astimezone(ZoneInfo(self.timezone)):%A %-d %B, %H:%M %Z}")
         if not is_place(self.timezone):  # made before such zones were refused: still kept, and said
-            lines.append(f"{self.timezone} keeps the same offset all year.{zone_hint(self.timezone)}")
+            lines.append(f"{_fixed(self.timezone)}{zone_hint(self.timezone).strip()}")
         if self.source == "config":
             lines.append("Managed by the config file: change it there.")
         if self.status:
             lines.append(f"Delivery stopped: {self.status}")
         return lines
+
+
+def _fixed(zone: str) -> str:
+    """ "EST keeps the same offset all year. " for a zone without daylight saving (January's offset is
+    July's); "" for one that has it (EST5EDT)."""
+    tz = ZoneInfo(zone)
+    winter, summer = datetime(2026, 1, 15, tzinfo=tz).utcoffset(), datetime(2026, 7, 15, tzinfo=tz).utcoffset()
+    return f"{zone} keeps the same offset all year. " if winter == summer else ""
 
 
 def from_config(entry: SubscriptionConfig, defaults: DigestDefaults) -> Subscription:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -47,8 +48,8 @@ def by_author(authors: Iterable[str], name: str) -> bool:
     """Whether one of `authors` has every word of `name` in their name, as whole words in any order (as
     search's `author:` takes it; case- and accent-insensitive): `Han` is Rujun Han's, not Zhang's;
     `Zhang Wei` is Wei Zhang's; `Yann LeCun` is Yann A. LeCun's."""
-    wanted = set(_name_words(name))
-    return bool(wanted) and any(wanted <= set(_name_words(author)) for author in authors)
+    wanted = Counter(_name_words(name))  # `Yang Yang` is two Yangs, not any Yang
+    return bool(wanted) and any(wanted <= Counter(_name_words(author)) for author in authors)
 
 
 def _name_words(name: str) -> list[str]:

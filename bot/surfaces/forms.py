@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from bot.chat.commands import Subscribe, comma_parts, is_weekday, parse_subscribe
 from bot.delivery.subscriptions import Subscription
 from bot.domain.errors import UsageError
-from bot.domain.zones import zone_choices
+from bot.domain.zones import zone_choices, zone_hint
 
 FIELDS = ("topics", "time", "timezone", "days", "limit")
 OPTION = {"time": "at", "timezone": "tz", "days": "days", "limit": "top"}  # each field's word in the typed command
@@ -101,14 +101,17 @@ def read_form(form: SubscribeForm) -> Subscribe:
 
 def _in_the_form(message: str) -> str:
     """The typed command's words for a field, as the form says them: under its own label, not the
-    option's name ("`top` takes a number…" is "Takes a number…"), and no backticks (the form's text is plain)."""
-    bare = re.sub(r"^`(?:at|tz|top|days)` ", "", message).replace("`", "")
-    return bare[:1].upper() + bare[1:]
+    option's name ("`top` takes a number…" is "Takes a number…"), and without the backticks of our
+    command snippets (the form's text is plain; what the person typed, echoed in quotes, stays)."""
+    bare = re.sub(r"^`(?:at|tz|top|days)` ", "", message)
+    if re.match(r"[a-z]+\b(?!:)", bare):  # a sentence (not `author:`, the filter's own word)
+        bare = bare[:1].upper() + bare[1:]
+    return re.sub(r"(?<!')`([^`]*)`(?!')", r"\1", bare)
 
 
 def _with_zones(message: str, typed: str) -> str:
     """A zone error with zones to pick from, when the parser had no single guess."""
-    if "Did you mean" in message or "is an abbreviation" in message:
-        return message  # one zone named already
+    if zone_hint(typed):
+        return message  # the zone meant is named already (a close spelling, an abbreviation's, an offset's)
     close = zone_choices(typed, limit=3)
     return f"{message} Close: {', '.join(close)}." if close else message

@@ -217,5 +217,7 @@ def test_a_subscription_made_on_est_is_kept_and_its_settings_say_which_zone_is_m
     assert "Next digest: Wednesday 1 July, 09:00 EST" in lines
     assert lines[-1].startswith("EST keeps the same offset all year. EST is an abbreviation, not a zone: ")
     assert lines[-1].endswith("for Eastern time use America/New_York.")
+    summer = Subscription(ChannelRef("slack", "C1"), timezone="EST5EDT").describe(datetime(2026, 7, 1, tzinfo=UTC))
+    assert summer[-1].startswith("EST5EDT is an abbreviation")  # it has daylight saving: no word of one offset
     with pytest.raises(ConfigError, match="for Eastern time use America/New_York$"):
         parse_config('[[subscriptions]]\nchannel = "console:x"\ntimezone = "EST"\n', "paperboy.toml")

@@ -121,3 +121,12 @@ def test_any_form_is_saved_or_refused_field_by_field(form: SubscribeForm) -> Non
         assert all(errors.values())
     else:
         assert read == parse_subscribe(form.typed())
+
+
+def test_the_forms_words_keep_what_was_typed_and_name_one_zone() -> None:
+    with pytest.raises(FormErrors) as caught:
+        read_form(SubscribeForm(topics="author:", timezone="UTC+2", limit="`5`"))
+    errors = caught.value.errors
+    assert errors["topics"].startswith("author: needs a name")  # the filter's own word, not a label
+    assert errors["limit"] == "Takes a number from 1 to 50, not '`5`'"  # the echo as typed
+    assert "Etc/GMT-2" in errors["timezone"] and "Close:" not in errors["timezone"]  # one zone, not three

@@ -101,3 +101,22 @@ async def test_in_a_papers_thread_the_channels_digest_is_seen_and_changed(discor
     await fake.wait_for(lambda: len(fake.followups()) == 3)
     [only] = await discord_bot.subscriptions.all()
     assert (only.channel.channel, only.topics) == (TEXT_ID, ("robotics",))
+
+
+async def test_the_form_in_a_forum_post_is_the_forums(discord_bot: DiscordBot) -> None:
+    """Prefilled from, and saved for, the channel the typed command would change: the forum's roundup."""
+    from tests.adapters.discord.test_surfaces import modal_inputs
+
+    fake = discord_bot.fake
+    post = await forum_post(discord_bot)
+    weekly = Subscription(channel=FORUM, topics=("diffusion",), time="16:00", days="fri", limit=5, cadence="weekly")
+    await discord_bot.subscriptions.save(weekly)
+    await fake.slash("subscribe", channel=post)  # bare: the form
+    await fake.wait_for(lambda: fake.answers(9))
+    modal = fake.last_modal()
+    values = {k: str(v.get("value") or "") for k, v in modal_inputs(modal).items()}
+    assert modal["title"] == "Weekly roundup for this channel" and values["topics"] == "diffusion"
+    await fake.submit_modal(values | {"limit": "3"}, channel=post)
+    await fake.wait_for(lambda: fake.followups())
+    [forum] = await discord_bot.subscriptions.all()
+    assert (forum.channel.channel, forum.cadence, forum.limit) == (FORUM_ID, "weekly", 3)
