@@ -60,6 +60,8 @@ def parse_query(text: str) -> Query:
         if match.group(6):
             if stems := _stems(match.group(6)):
                 excluded.append(stems)
+                if (spelled := _EXPANSIONS.get(stems)) is not None:  # `-RL` leaves out reinforcement learning too
+                    excluded.append(spelled)
             continue
         if author is not None:
             names = tuple(words(author))

@@ -323,3 +323,11 @@ def test_an_author_prefix_with_no_name_is_left_out_and_noted() -> None:
     assert bare.nameless and not bare.empty and bare.text == "diffusion"  # the rest is still searched
     assert parse_query('author:"  "').nameless and parse_query('author:"  "').empty
     assert not parse_query("author:LeCun").nameless
+
+
+def test_an_excluded_acronym_leaves_out_its_spelled_out_form_too() -> None:
+    """As a digest's `-RL` does: the acronym and its expansion are one concept."""
+    from bot.search.query import parse_query
+
+    assert parse_query("agents -RL").excluded == (("rl",), ("reinforc", "learn"))
+    assert parse_query("agents -video").excluded == (("video",),)
