@@ -245,8 +245,9 @@ class PaperBot(discord.Client):
         candidates = [str(reference.message_id)]
         resolved = reference.resolved
         mine = isinstance(resolved, discord.Message) and self.user is not None and resolved.author.id == self.user.id
-        if mine and isinstance(resolved, discord.Message) and resolved.reference and resolved.reference.message_id:
-            candidates.append(str(resolved.reference.message_id))
+        above = resolved.reference if mine and isinstance(resolved, discord.Message) else None
+        if above is not None and above.message_id:
+            candidates.append(str(above.message_id))
         for candidate in candidates:
             if await self.chat.discusses("discord", where, candidate):
                 return candidate

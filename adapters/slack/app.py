@@ -185,8 +185,8 @@ def create_app(
             needed = manages_channel(command) and not direct  # a direct message has no channel digest to change
             allowed = True
             if needed:  # "subscribed", and then no digest ever: not in a channel the bot cannot post in
-                seen = await managers.reachable(client, where.channel) if isinstance(command, Subscribe) else None
-                allowed = await managers.can_manage(client, user, where.channel, seen=seen)
+                ask = managers.may_subscribe if isinstance(command, Subscribe) else managers.can_manage
+                allowed = await ask(client, user, where.channel)
             post = await chat.answer(command, Asker(where, user, direct=direct, can_manage=allowed))
             return post_message(post, share=not direct)
 

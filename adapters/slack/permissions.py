@@ -80,6 +80,11 @@ class Managers:
             seen = (await _call("conversations.info", client.conversations_info(channel=channel))).get("channel")
         return bool(user) and (seen or {}).get("creator") == user
 
+    async def may_subscribe(self, client: AsyncWebClient, user: str, channel: str) -> bool:
+        """`can_manage` for a subscription: first whether the bot can post there at all (OutOfReach when
+        not), the channel asked of Slack once for both."""
+        return await self.can_manage(client, user, channel, seen=await self.reachable(client, channel))
+
     async def reachable(self, client: AsyncWebClient, channel: str) -> dict[str, Any] | None:
         """The channel as Slack shows it to the bot; OutOfReach when the bot could not post a digest there: a
         private channel it was not invited to (Slack says it does not exist), or an archived one. Asked for

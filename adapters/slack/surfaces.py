@@ -79,8 +79,7 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
 
         async def saved() -> dict[str, Any]:
             """The modal's answer: the fields to fix, or the core's word on what was saved."""
-            seen = await managers.reachable(client, channel.channel)
-            allowed = await managers.can_manage(client, user, channel.channel, seen=seen)
+            allowed = await managers.may_subscribe(client, user, channel.channel)
             try:
                 post = await surfaces.submit(form, Asker(channel, user, can_manage=allowed))
             except FormErrors as exc:
@@ -132,9 +131,7 @@ async def open_subscribe_form(
     in the App Home): None once it is open, else what to tell them instead (the core's refusal, or
     Slack's)."""
     # Not opened where a digest could never arrive (a channel the bot cannot post in).
-    allowed = direct or await managers.can_manage(
-        client, user, channel.channel, seen=await managers.reachable(client, channel.channel)
-    )
+    allowed = direct or await managers.may_subscribe(client, user, channel.channel)
     refused = await surfaces.refusal(Asker(channel, user, direct=direct, can_manage=allowed))
     if refused is not None:
         return post_message(refused)
