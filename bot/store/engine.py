@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
@@ -11,6 +14,7 @@ from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, InvalidRequestError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.util import await_only
 
 from bot.domain.errors import ConfigError, StoreError
 
@@ -24,6 +28,7 @@ log = logging.getLogger("paperboy.store")
 HEAD_REVISION = "0010"
 BUSY_TIMEOUT_S = 30  # how long a SQLite statement waits for another process's write to end
 STATISTICS_WAIT_MS = 250  # how long the statistics refresh waits for another process's write
+WAL_FIRST_PAUSE_S, WAL_LAST_PAUSE_S = 0.005, 0.25  # between tries to switch a fresh store to WAL
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
 
 
@@ -87,10 +92,32 @@ def _engine(url: URL) -> AsyncEngine:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers run beside the one writer; several processes may share the file.
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+    try:
+        _write_ahead_log(cursor)
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def _write_ahead_log(cursor: Any) -> None:
+    """Switch the store to WAL, waiting in turn for the other processes switching it too.
+
+    SQLite answers "database is locked" at once, without its busy wait, to a connection changing the
+    journal mode while another holds the file (processes starting together on a fresh store): the
+    switch is tried again, paused without holding the event loop, for as long as a statement would
+    wait. A store already in WAL (every start but the first) takes no lock for this."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = WAL_FIRST_PAUSE_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+        await_only(asyncio.sleep(pause))  # the pool connects inside SQLAlchemy's greenlet, on the loop
+        pause = min(pause * 2, WAL_LAST_PAUSE_S)
 
 
 # Held while a process migrates a PostgreSQL database: the others wait, then find it done.

@@ -5,6 +5,7 @@ store all open it; a store of a newer paperboy is named, not a traceback."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,15 @@ from alembic import command
 from sqlalchemy import Connection, text
 
 from bot.domain.errors import StoreError
-from bot.store.engine import HEAD_REVISION, alembic_config, create_engine, database_url, migrate, schema_revisions
+from bot.store.engine import (
+    HEAD_REVISION,
+    alembic_config,
+    create_engine,
+    database_url,
+    migrate,
+    schema_revisions,
+    sqlite_path,
+)
 from tests.conftest import BACKENDS, backend, store_engine
 
 
@@ -51,6 +60,26 @@ async def test_processes_starting_together_on_a_fresh_store_all_open_it(backend_
         finally:
             for engine in engines:
                 await engine.dispose()
+
+
+async def test_a_fresh_store_held_by_another_process_is_switched_to_wal_once_it_lets_go(tmp_path: Path) -> None:
+    """SQLite refuses a journal-mode change at once, without its busy wait, while another connection writes
+    to the file: the case of processes starting together on a fresh store (it failed CI once). The wait must
+    leave the event loop free: the other connection lets go from a loop callback."""
+    url = database_url(None, tmp_path)
+    other = sqlite3.connect(sqlite_path(url), isolation_level=None)
+    other.execute("CREATE TABLE started (at TEXT)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO started VALUES ('now')")  # holds the file's write lock until COMMIT
+    asyncio.get_running_loop().call_later(0.3, other.execute, "COMMIT")
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            mode = (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar()
+        assert mode == "wal"
+    finally:
+        await engine.dispose()
+        other.close()
 
 
 @pytest.mark.parametrize("backend_name", BACKENDS)
