@@ -79,9 +79,17 @@ class DiscordPublisher:
 
     async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
         target = await self._channel(channel)
-        if isinstance(target, discord.ForumChannel):
-            return None  # a forum has no place for a header: each paper is its own post
         message = header_message(post)
+        if isinstance(target, discord.ForumChannel):  # each paper is its own post: the header is one only
+            if post.cards and not post.notice:  # when it says what no paper's post can (why there are none)
+                return None
+            created = await self._call(
+                channel,
+                target.create_thread(
+                    name=thread_name(post.header), content=message.content, applied_tags=forum_tags(target, None)
+                ),
+            )
+            return MessageRef(channel, str(created.message.id), str(created.thread.id))
         sent = await self._call(channel, _send(target, content=message.content, nonce=nonce(channel, key)))
         return MessageRef(channel, str(sent.id), str(sent.id))
 

@@ -237,7 +237,8 @@ class DigestDelivery:
         header: MessageRef | None = None
         if claim.header is None:
             if claim.state == "resume" and claim.header_intent_at is not None:
-                header = await publisher.find(where, key(day, "header"), claim.header_intent_at)
+                title = digest.to_post().header  # a forum's header, when it has one, is a post of that name
+                header = await publisher.find(where, key(day, "header"), claim.header_intent_at, title=title)
             if header is None:
                 header = await publisher.post_header(where, digest.to_post(), key(day, "header"))
             if header is None:

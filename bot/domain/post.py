@@ -51,6 +51,9 @@ class Post:
     cards: tuple[Card, ...] = ()
     subheader: str | None = None
     empty: str | None = None
+    # What the header says that no card can, even with cards (the days the store lacks): a platform
+    # that shows no header above its cards (a Discord forum) posts the header when this is set.
+    notice: str | None = None
     day: date | None = None
     text: tuple[str, ...] = field(default=())
     code: str | None = None

@@ -31,7 +31,8 @@ class Publisher(Protocol):
     """
 
     async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
-        """The digest's header message (None where the channel has no place for one, as a forum)."""
+        """The digest's header message; None where the channel shows none above its cards (a forum,
+        unless the post is empty or has a `notice`: then the header is a post of its own)."""
         ...
 
     async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:

@@ -71,6 +71,7 @@ class Roundup(Digest):
             cards=tuple(card(p, rank=i) for i, p in enumerate(self.papers, start=1)),
             empty=None if self.papers else self._why_empty(),
             day=self.day,
+            notice=lacking(self.missing) if self.missing else None,
         )
 
     def _line(self) -> str:

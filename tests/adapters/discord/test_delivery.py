@@ -275,3 +275,82 @@ async def test_a_forum_post_of_a_note_is_found_again_by_its_name(discord_bot: Di
     assert posted is not None
     assert await publisher.find(FORUM_ID, "2026-05-25:discussed", since, title=section.header) == posted
     assert await publisher.find(FORUM_ID, "2026-05-25:discussed", since, title="Another week") is None
+
+
+def forum_posts(bot: DiscordBot, forum: str = FORUM_ID) -> list[dict[str, Any]]:
+    """What the bot started in the forum: each post's name and first message."""
+    return [s.body for s in bot.fake.sent if s.method == "POST" and s.path == f"/channels/{forum}/threads"]
+
+
+async def test_a_forum_gets_a_post_saying_why_a_day_has_no_papers(discord_bot: DiscordBot) -> None:
+    """A text channel gets a header saying why; a forum got nothing at all (it has no header post), so
+    its readers could not tell a day the store lacks from a digest that never ran."""
+    lacking = date(2026, 6, 5)  # a Friday no sync fetched: the store has no listing of it
+    result = await delivery(discord_bot).deliver(FORUM, DigestOptions(limit=3), lacking)
+    assert result.outcome == "empty"
+    [post] = forum_posts(discord_bot)
+    assert post["name"] == "Daily Papers · Friday 5 June 2026"
+    assert "not in the store" in post["message"]["content"] and "paperboy sync" in post["message"]["content"]
+    assert not post["message"].get("embeds")
+    again = await delivery(discord_bot).deliver(FORUM, DigestOptions(limit=3), lacking)
+    assert again.outcome == "already" and len(forum_posts(discord_bot)) == 1
+
+
+class DiesAfterHeader:
+    """The bot's publisher, but the process dies right after its header reached Discord."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
+        await self._inner.post_header(channel, post, key)
+        raise Crash
+
+
+async def test_a_forum_header_post_is_found_again_not_posted_twice(discord_bot: DiscordBot) -> None:
+    lacking = date(2026, 6, 5)
+    store, subscriptions = discord_bot.store, discord_bot.subscriptions
+    dying = Ledger(store.engine)
+    crashing = DigestDelivery(
+        store, SearchService(store), dying, subscriptions, {"discord": DiesAfterHeader(discord_bot.bot.publisher)}
+    )
+    with pytest.raises(Crash):
+        await crashing.deliver(FORUM, DigestOptions(limit=3), lacking)
+    await dying.close()
+    later = datetime.now(UTC) + timedelta(minutes=3)  # the dead process's lease has run out
+    ledger = Ledger(store.engine)
+    resumed = await DigestDelivery(
+        store, SearchService(store), ledger, subscriptions, {"discord": discord_bot.bot.publisher}, clock=lambda: later
+    ).deliver(FORUM, DigestOptions(limit=3), lacking)
+    await ledger.close()
+    assert resumed.outcome == "empty"
+    assert len(forum_posts(discord_bot)) == 1
+
+
+async def test_a_forum_roundup_says_in_a_post_which_days_the_store_lacks(discord_bot: DiscordBot) -> None:
+    """Its papers are posts of their own, but the line naming the days it left out has no paper to go
+    with: the header is a post too, then."""
+    from bot.roundup.delivery import RoundupDelivery
+    from bot.roundup.week import week_key
+    from tests.roundup.engagement import MemoryEngagement
+
+    bot = discord_bot
+    now = datetime(2026, 6, 8, 16, 5, tzinfo=UTC)  # the week is over; Friday 5 June was never fetched
+    weekly = RoundupDelivery(
+        bot.store,
+        SearchService(bot.store),
+        bot.ledger,
+        bot.subscriptions,
+        {"discord": bot.bot.publisher},
+        MemoryEngagement(),
+        clock=lambda: now,
+    )
+    forum = ChannelRef("discord", FORUM_ID, GUILD_ID)
+    assert (await weekly.deliver(forum, DigestOptions(limit=2), week_key(date(2026, 6, 1)))).outcome == "posted"
+    header, *papers = forum_posts(bot)
+    assert header["name"].startswith("Weekly roundup")
+    assert "Friday 5 June" in header["message"]["content"] and "not in the store" in header["message"]["content"]
+    assert len(papers) == 2 and all(p["message"]["embeds"] for p in papers)
