@@ -83,9 +83,10 @@ def _fixed(zone: str) -> str:
 
 
 def from_config(entry: SubscriptionConfig, defaults: DigestDefaults) -> Subscription:
+    """A config file's subscription; what it leaves out is `[digest]`'s (`topics = []` says every paper)."""
     return Subscription(
         channel=parse_channel(entry.channel),
-        topics=entry.topics or defaults.topics,
+        topics=entry.topics if "topics" in entry.model_fields_set else defaults.topics,
         time=entry.time,
         timezone=entry.timezone,
         limit=entry.limit if entry.limit is not None else defaults.limit,

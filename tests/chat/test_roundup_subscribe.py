@@ -90,6 +90,17 @@ def test_the_config_file_takes_a_weekly_subscription() -> None:
     assert from_config(default_day.subscriptions[0], default_day.digest).days == "fri"
 
 
+def test_a_config_subscription_without_topics_takes_the_defaults_and_an_empty_list_takes_every_paper() -> None:
+    config = parse_config(
+        '[digest]\ntopics = ["diffusion"]\n[[subscriptions]]\nchannel = "slack:C1"\n'
+        '[[subscriptions]]\nchannel = "slack:C2"\ntopics = []\n',
+        "test.toml",
+    )
+    unsaid, every = (from_config(entry, config.digest) for entry in config.subscriptions)
+    assert unsaid.topics == ("diffusion",)
+    assert every.topics == ()  # it was the defaults' diffusion: a channel could not ask for every paper
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
