@@ -30,6 +30,7 @@ from bot.store.ledger import Ledger
 from bot.store.tally import Posted, Vote
 from tests.conftest import copy_of_template
 from tests.fakes.publisher import RecordingPublisher
+from tests.fakes.server import eventually
 
 
 class Slow(ConsolePublisher):
@@ -110,10 +111,11 @@ async def test_a_failing_daily_sweep_does_not_keep_the_roundups_waiting(
     serving = asyncio.create_task(dispatch.serve(services, {"console": publisher}, stop))
     key = week_key(covered_monday(day))
     ledger = Ledger(services.store.engine)
-    for _ in range(500):
-        if await ledger.status(weekly.channel, key) == "done":
-            break
-        await asyncio.sleep(0.02)
+
+    async def done() -> bool:
+        return await ledger.status(weekly.channel, key) == "done"
+
+    await eventually(done, "the roundup delivered", within=60)
     stop.set()
     await asyncio.wait_for(serving, 30)
     assert await ledger.status(weekly.channel, key) == "done"

@@ -8,6 +8,7 @@ import random
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
@@ -21,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 Process = asyncio.subprocess.Process
 Spawn = Callable[[], Awaitable[Process]]
 Message = dict[str, Any]
+READY_WAIT_S = 120  # a replica starting on a very busy host
 
 
 def spawner(env: Mapping[str, str], *args: str, stderr: IO[bytes] | int = subprocess.DEVNULL) -> Spawn:
@@ -53,12 +55,14 @@ async def kill_some(
     """One step in about twelve, kill one replica at random, or (one time in five) all of them, telling
     `killed` each one's pid as it dies, then start each again at once. How many were killed. With
     `ready`, only replicas it says are at work are killed (on a loaded host a replica may take seconds
-    to start, and kills that only ever land on starting replicas test nothing)."""
+    to start, and kills that only ever land on starting replicas test nothing); a kill waits for one to
+    be at work, so the count of kills is the seed's, however slowly the host starts them."""
     if rng.random() >= 0.08:
         return 0
-    candidates = [i for i, replica in enumerate(replicas) if ready is None or ready(replica)]
-    if not candidates:
-        return 0
+    deadline = time.monotonic() + READY_WAIT_S
+    while not (candidates := [i for i, replica in enumerate(replicas) if ready is None or ready(replica)]):
+        assert time.monotonic() < deadline, f"no replica at work {READY_WAIT_S} s after the last kill"
+        await asyncio.sleep(0.05)
     victims = candidates if rng.random() < 0.2 else [rng.choice(candidates)]
     for victim in victims:
         await kill(replicas[victim])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -27,7 +28,7 @@ from bot.store.papers import PaperStore
 from bot.store.tables import digests
 from tests.app.test_cli_discord import TOKEN
 from tests.chaos.channels import mixed_channel
-from tests.chaos.fleet import discord_cards, kill_all, kill_some, slack_cards, spawner
+from tests.chaos.fleet import READY_WAIT_S, discord_cards, kill_all, kill_some, slack_cards, spawner
 from tests.conftest import BACKENDS, backend, child_env, listings_of
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
@@ -161,14 +162,18 @@ async def claims_of(engine: AsyncEngine, pid: int | None) -> int:
 
 
 async def settle(channels: list[ChannelRef], url: str | None, data: Path) -> None:
-    """Give the replicas (time stopped at the end) a moment to finish what is under way."""
+    """Give the replicas (time stopped at the end) the time to finish what is under way: after a kill of
+    all three near the end, new ones must start and take over, which takes a while on a busy host."""
     engine = create_engine(database_url(url, data))
     ledger = Ledger(engine)
+    deadline = time.monotonic() + READY_WAIT_S
     try:
-        for _ in range(400):
-            statuses = [await ledger.status(c, DAY) for c in channels]
-            if all(s == "done" for s in statuses):
+        while True:
+            statuses = {c: await ledger.status(c, DAY) for c in channels}
+            if all(s == "done" for s in statuses.values()):
                 return
+            left = ", ".join(f"{c} {s}" for c, s in statuses.items() if s != "done")
+            assert time.monotonic() < deadline, f"digests not done {READY_WAIT_S} s after the clock stopped: {left}"
             await asyncio.sleep(0.05)
     finally:
         await engine.dispose()

@@ -28,7 +28,7 @@ from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.tables import digests, follows, thread_notes
 from tests.chaos.channels import mixed_channel
-from tests.chaos.fleet import discord_cards, kill_all, kill_some, slack_cards, spawner
+from tests.chaos.fleet import READY_WAIT_S, discord_cards, kill_all, kill_some, slack_cards, spawner
 from tests.chaos.test_chaos import replica_env, write_clock
 from tests.conftest import BACKENDS, backend
 from tests.fakes.discord import FakeDiscord
@@ -153,7 +153,8 @@ async def swept(replicas: list[asyncio.subprocess.Process], ready: Path, now: da
     """Wait (in real time) until a replica has swept at `now`: every step of simulated time is seen by a
     sweep, so a roundup whose window is one step long (Saturday 23:45 in Sydney) is never missed because
     a loaded machine's replicas were slower than the clock."""
-    for _ in range(3000):
+    deadline = time.monotonic() + READY_WAIT_S
+    while time.monotonic() < deadline:
         for p in replicas:
             if p.returncode is None and (at := ready / f"{p.pid}.swept").exists():
                 try:
@@ -162,17 +163,18 @@ async def swept(replicas: list[asyncio.subprocess.Process], ready: Path, now: da
                 except ValueError:
                     pass  # caught while being written
         await asyncio.sleep(0.01)
-    raise AssertionError(f"no replica swept at {now} within 30 s")
+    raise AssertionError(f"no replica swept at {now} within {READY_WAIT_S} s")
 
 
 async def one_up(replicas: list[asyncio.subprocess.Process], ready: Path) -> None:
     """Wait (in real time) until a replica is serving: simulated time passes only while one is, so no
     roundup is missed because every replica was still starting (which takes seconds on a busy machine)."""
-    for _ in range(3000):
+    deadline = time.monotonic() + READY_WAIT_S
+    while time.monotonic() < deadline:
         if any((ready / str(p.pid)).exists() for p in replicas if p.returncode is None):
             return
         await asyncio.sleep(0.01)
-    raise AssertionError("no replica came up within 30 s")
+    raise AssertionError(f"no replica came up within {READY_WAIT_S} s")
 
 
 async def roundups_done(channels: list[ChannelRef], url: str | None, data: Path) -> None:

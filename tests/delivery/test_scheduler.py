@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.delivery.scheduler import Scheduler
+from tests.fakes.server import WAIT_S, wait_until
 
 
 async def test_two_jobs_coalesced_one_at_a_time_never_dropped() -> None:
@@ -52,10 +53,7 @@ async def test_jobs_run_at_start_and_a_failure_is_logged_not_fatal(caplog: pytes
     scheduler = Scheduler(sweep=sweep, sync=sync, tick_seconds=60, sync_minutes=15)
     scheduler.start()
     try:
-        for _ in range(200):
-            if {"sweep", "sync"} <= set(ran):
-                break
-            await asyncio.sleep(0.01)
+        await wait_until(lambda: {"sweep", "sync"} <= set(ran), WAIT_S, "the scheduler")
     finally:
         await scheduler.stop()
     assert {"sweep", "sync"} <= set(ran)

@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.fakes.server import start_server, stop_server, wait_until
+from tests.fakes.server import WAIT_S, start_server, stop_server, wait_until
 
 APP_ID = "1000000000000000001"
 BOT_ID = "1000000000000000002"
@@ -203,7 +203,7 @@ class FakeDiscord:
     def callbacks(self) -> list[Sent]:
         return [s for s in self.sent if s.path.endswith("/callback")]
 
-    async def wait_for(self, predicate: Any, within: float = 5.0) -> None:
+    async def wait_for(self, predicate: Any, within: float = WAIT_S) -> None:
         await wait_until(predicate, within, "the fake Discord")
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:

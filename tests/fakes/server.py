@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from aiohttp import web
 
@@ -26,6 +26,11 @@ async def stop_server(runner: web.AppRunner | None, sockets: Sequence[web.WebSoc
         await runner.cleanup()
 
 
+# How long a test waits for what it expects before failing: costs nothing when it comes, and a busy
+# host (the CI machine is shared) may stall a process for seconds now and then.
+WAIT_S = 30.0
+
+
 async def wait_until(predicate: Callable[[], object], within: float, fake: str) -> None:
     """Poll `predicate` until it holds; after `within` seconds fail saying that `fake` never saw it."""
     deadline = time.monotonic() + within
@@ -33,3 +38,13 @@ async def wait_until(predicate: Callable[[], object], within: float, fake: str) 
         if time.monotonic() > deadline:
             raise AssertionError(f"{fake} never saw what was expected")
         await asyncio.sleep(0.01)
+
+
+async def eventually(check: Callable[[], Awaitable[object]], what: str, within: float = WAIT_S) -> None:
+    """Poll the async `check` until it is true (work done after an acknowledgement, on its own time);
+    after `within` seconds fail saying `what` never happened."""
+    deadline = time.monotonic() + within
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {within:.0f} s")
+        await asyncio.sleep(0.02)

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs
 
 from aiohttp import WSMsgType, web
 
-from tests.fakes.server import start_server, stop_server, wait_until
+from tests.fakes.server import WAIT_S, start_server, stop_server, wait_until
 
 BOT_USER = "UBOT"
 TEAM = "T0001"
@@ -74,6 +74,7 @@ class Failure:
 class FakeSlack:
     min_interval: float = 0.0  # enforce ~1 message/s per channel when set (429 with Retry-After)
     latency: float = 0.0  # seconds each chat.postMessage takes, as a real network would
+    hold: asyncio.Event | None = None  # when given, each chat.postMessage arriving waits for it to be set
     answers_lost: int = 0  # the next posts Slack keeps while the connection drops before their answers
     calls: list[Call] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
@@ -125,7 +126,7 @@ class FakeSlack:
             if c.method == "chat.postMessage" and (channel is None or c.args.get("channel") == channel)
         ]
 
-    async def wait_for(self, predicate: Any, within: float = 5.0) -> None:
+    async def wait_for(self, predicate: Any, within: float = WAIT_S) -> None:
         await wait_until(predicate, within, "the fake Slack")
 
     # -- server ---------------------------------------------------------------------------
@@ -196,6 +197,8 @@ class FakeSlack:
         if method == "chat.postMessage":
             if self.latency:
                 await asyncio.sleep(self.latency)
+            if self.hold is not None:
+                await self.hold.wait()
             posted = self._post_message(args)
             if self.answers_lost and request.transport is not None:  # kept; the connection drops
                 self.answers_lost -= 1

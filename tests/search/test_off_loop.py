@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
 import time
 from collections.abc import Sequence
@@ -20,8 +21,9 @@ from tests.conftest import listings_of
 class WatchingEncoder:
     """The real encoder, noting for each query where it ran; `pause` makes each query slow."""
 
-    def __init__(self, pause: float = 0.0) -> None:
+    def __init__(self, pause: float = 0.0, gate: threading.Event | None = None) -> None:
         self.pause = pause
+        self.gate = gate  # when given, each query waits in the worker until it is set
         self.calls: list[tuple[bool, bool, str]] = []  # (in a CPU worker, a loop runs there, thread name)
         self.in_flight = self.most_at_once = 0  # queries being embedded
         self.query_ends: list[float] = []  # when each query's embedding was done (time.monotonic)
@@ -40,6 +42,8 @@ class WatchingEncoder:
             self.in_flight += 1
             self.most_at_once = max(self.most_at_once, self.in_flight)
         try:
+            if self.gate is not None:
+                assert self.gate.wait(30), "the test never let the queries go"
             time.sleep(self.pause)  # CPU-bound work, as far as the loop can tell
             return shared_encoder().encode(texts)
         finally:
@@ -71,21 +75,23 @@ async def test_a_search_runs_in_the_cpu_pool_not_on_the_loop(store: PaperStore) 
 
 @pytest.mark.slow
 async def test_the_loop_keeps_answering_while_a_search_runs(store: PaperStore) -> None:
-    encoder = WatchingEncoder(pause=0.6)
+    encoder = WatchingEncoder(pause=1.0)
     search = await embedded_service(store, encoder)
-    ticks = 0
+    ticks: list[float] = []
     searching = asyncio.ensure_future(search.search("a query nobody asked before"))
 
     async def heartbeat() -> None:
-        nonlocal ticks
         while not searching.done():
-            ticks += 1
+            ticks.append(time.monotonic())
             await asyncio.sleep(0.01)
 
     try:
         await asyncio.gather(searching, heartbeat())
-        # On the loop, the 0.6 s query would have let the heartbeat tick once or twice; off it, ~60 times.
-        assert ticks >= 20, ticks
+        # On the loop, the 1 s query would have stopped the heartbeat for a second; off it, the loop
+        # ticks on (the gap bound, not a count of ticks, holds on a busy host too).
+        assert encoder.in_flight == 0 and len(ticks) >= 2
+        longest = max(b - a for a, b in itertools.pairwise(ticks))
+        assert longest < 0.5, longest
     finally:
         await search.close()
 
@@ -102,17 +108,24 @@ async def test_an_index_refuses_to_search_on_the_loop(store: PaperStore) -> None
 
 @pytest.mark.slow
 async def test_searches_run_side_by_side_and_an_update_waits_for_them(store: PaperStore) -> None:
-    encoder = WatchingEncoder(pause=0.4)
+    gate = threading.Event()
+    encoder = WatchingEncoder(pause=0.2)
     cpu = CpuPool(2)
     search = await embedded_service(store, encoder, cpu)
+    encoder.gate = gate  # for the two queries only, not the papers embedded above
     updated: list[float] = []
     try:
         asked = [asyncio.ensure_future(search.search(f"a question nobody asked before, number {i}")) for i in (1, 2)]
-        await asyncio.sleep(0.15)  # both are embedding their query now
+        deadline = time.monotonic() + 30
+        while encoder.in_flight < 2:  # both are embedding their query now (they wait for the gate)
+            assert time.monotonic() < deadline, f"{encoder.in_flight} of two searches began in 30 s"
+            await asyncio.sleep(0.01)
         added = [listing.paper for listing in listings_of("2026-06-02")[:2]]
         await store.save_listings(listings_of("2026-06-02")[:2])
         update = asyncio.ensure_future(search.refresh([p.arxiv_id for p in added]))
         update.add_done_callback(lambda _: updated.append(time.monotonic()))
+        await asyncio.sleep(0.1)  # the update asks for the index while both hold it
+        gate.set()
         await asyncio.gather(*asked, update)
         assert encoder.most_at_once == 2  # two searches at once, one per worker
         assert updated[0] >= max(encoder.query_ends)  # the index was extended only after both were done

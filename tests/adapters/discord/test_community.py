@@ -12,6 +12,7 @@ from bot.domain.engagement import Engaged
 from bot.store.reading import Person
 from tests.adapters.discord.conftest import DiscordBot
 from tests.fakes.discord import BOT_ID, GUILD_ID, HUMAN_ID, TEXT_ID
+from tests.fakes.server import WAIT_S
 
 PAPER = "2605.29307"
 HERE = ChannelRef("discord", TEXT_ID, GUILD_ID)
@@ -32,7 +33,7 @@ async def shared(discord_bot: DiscordBot) -> tuple[str, str, str]:
     return card, thread, str(fake.stored[thread][0]["id"])
 
 
-async def counted(discord_bot: DiscordBot, expected: list[Engaged], within: float = 5.0) -> None:
+async def counted(discord_bot: DiscordBot, expected: list[Engaged], within: float = WAIT_S) -> None:
     deadline = time.monotonic() + within
     while (found := list(await discord_bot.community.engagement.top(HERE, None, None, 10))) != expected:
         if time.monotonic() > deadline:

@@ -4,7 +4,6 @@ message (with the `timezone` option, UTC when it is left out, which the answer s
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -19,6 +18,7 @@ from bot.domain.config import ScheduleConfig
 from bot.store.reading import Person
 from tests.adapters.discord.conftest import DiscordBot
 from tests.fakes.discord import BOT_ID, DM_ID, HUMAN_ID, TEXT_ID
+from tests.fakes.server import eventually
 
 
 async def answer(bot: DiscordBot, count: int) -> str:
@@ -150,10 +150,7 @@ async def test_the_bookmark_on_a_card_of_the_direct_message_saves_it_for_every_s
     reaction = {"user_id": HUMAN_ID, "channel_id": DM_ID, "message_id": card, "emoji": {"id": None, "name": "🔖"}}
     await fake.dispatch("MESSAGE_REACTION_ADD", reaction | {"burst": False, "type": 0, "message_author_id": BOT_ID})
     ada = Person("discord", "", HUMAN_ID)
-    for _ in range(100):  # the gateway's event is handled on its own time
-        if await discord_bot.community.lists.saved(ada):
-            break
-        await asyncio.sleep(0.02)
+    await eventually(lambda: discord_bot.community.lists.saved(ada), "the 🔖 saved")  # the gateway's own time
     await fake.slash("saved", channel=TEXT_ID)  # in the server ada shares with the bot
     await fake.wait_for(lambda: fake.followups())
     assert "empty" not in fake.followups()[-1]["content"]

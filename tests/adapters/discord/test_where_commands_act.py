@@ -5,6 +5,7 @@ belongs to its server (what `paperboy forget` erases)."""
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import date
 
 from sqlalchemy import select
@@ -46,7 +47,13 @@ async def test_top_in_a_forum_post_counts_the_forums_votes(discord_bot: DiscordB
     post = await forum_post(discord_bot)
     await fake.react(post, post)
     await fake.say(post, user=BEA)
-    await asyncio.sleep(0.3)
+    deadline = time.monotonic() + 30  # gateway events are handled on their own time
+    while (
+        not (engaged := await discord_bot.community.engagement.top(FORUM, None, None, 10))
+        or min(engaged[0].reactions, engaged[0].replies) < 1
+    ):
+        assert time.monotonic() < deadline, f"counted {engaged}"
+        await asyncio.sleep(0.02)
     await fake.slash("top", {"period": "all"}, channel=post)
     await fake.wait_for(lambda: fake.followups())
     assert fake.followups()[-1].get("embeds")

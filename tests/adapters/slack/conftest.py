@@ -30,6 +30,7 @@ from bot.surfaces.service import Surfaces
 from bot.surfaces.suggestions import Suggestions
 from tests.chat.world import NOW, chat_service, offline_catalog
 from tests.conftest import local_client
+from tests.fakes.server import WAIT_S
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_requests import button_click, command_form, event_callback, signed_headers
 
@@ -137,7 +138,7 @@ class SlackBot:
         return await self.event(event, event_id=event_id, retry=retry)
 
 
-async def settled(within: float = 5.0) -> None:
+async def settled(within: float = WAIT_S) -> None:
     """Wait for bolt's listeners still running after their ack (events are acknowledged first), so a
     test ends with no database work in flight."""
     import asyncio

@@ -12,6 +12,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engaged
 from bot.store.reading import Person
 from tests.adapters.slack.conftest import SlackBot
+from tests.fakes.server import WAIT_S
 
 PAPER = "2605.29307"
 HERE = ChannelRef("slack", "C0001", "T0001")
@@ -49,7 +50,7 @@ def reply(thread: str, ts: str, *, user: str = "U0002", **extra: Any) -> dict[st
     return {"type": "message", "channel": "C0001", "user": user, "text": "nice", "ts": ts, "thread_ts": thread, **extra}
 
 
-async def counted(slack_bot: SlackBot, expected: list[Engaged], within: float = 5.0) -> None:
+async def counted(slack_bot: SlackBot, expected: list[Engaged], within: float = WAIT_S) -> None:
     """Wait until the channel's counts are `expected` (events are acknowledged before they are counted)."""
     deadline = time.monotonic() + within
     while (found := list(await slack_bot.community.engagement.top(HERE, None, None, 10))) != expected:

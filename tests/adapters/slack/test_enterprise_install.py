@@ -23,6 +23,7 @@ from bot.store.tables import digests, subscriptions, threads
 from bot.store.workspaces import PAUSED, forget
 from tests.adapters.slack.workspaces import DUE, KEY, MultiBot, answered, calls_with, multi_bot
 from tests.conftest import save_june
+from tests.fakes.server import eventually
 from tests.fakes.slack import FakeSlack, Workspace
 
 ORG = Workspace("E0001", "Starship", "xoxb-E0001-0a1b2c3d4e5f-orgtoken", teams=("T0101", "T0102"))
@@ -47,13 +48,9 @@ async def rows(bot: MultiBot, table: Table) -> set[tuple[str, str]]:
     return {(str(w), str(c)) for w, c in found}
 
 
-async def until(check: Callable[[], Awaitable[bool]], within: float = 4.0) -> None:
+async def until(check: Callable[[], Awaitable[bool]]) -> None:
     """Wait for an event's listener (run after its ack) to have done its work."""
-    for _ in range(int(within / 0.02)):
-        if await check():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("the event's work was never done")
+    await eventually(check, "the event's work")
 
 
 async def test_an_org_wide_install_serves_every_team_of_the_org_with_the_org_token(grid: MultiBot) -> None:

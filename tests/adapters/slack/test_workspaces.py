@@ -29,6 +29,7 @@ from tests.adapters.slack.workspaces import (
     calls_with,
     fake_workspaces,
     multi_bot,
+    until_installed,
 )
 from tests.conftest import save_june
 from tests.fakes.slack import FakeSlack
@@ -107,15 +108,13 @@ async def test_an_uninstall_mid_sweep_stops_only_that_workspace_and_a_reinstall_
 
     sweep = asyncio.create_task(multi.sweeper().sweep(DUE))
     await fake.wait_for(lambda: len(calls_with(fake, T1.token)) >= 1)
+    fake.hold = asyncio.Event()  # T1's next post hangs until the uninstall is through, however slow the host
     await multi.event("T0001", {"type": "app_uninstalled"}, "Ev-uninstall")
-    for _ in range(200):  # the event is acknowledged at once, handled just after
-        if await multi.slack.installations.installations.count("slack") == 1:
-            break
-        await asyncio.sleep(0.02)
-    assert await multi.slack.installations.installations.count("slack") == 1
+    await until_installed(multi, 1)  # the event is acknowledged at once, handled just after
     await all_paused(multi, "T0001")
     fake.revoke("T0001")
     revoked_at = len(fake.calls)
+    fake.hold.set()
     results = {r.channel.workspace: r for r in await sweep}
 
     assert results["T0002"].outcome == "posted" and results["T0002"].papers == 2
@@ -199,10 +198,7 @@ async def test_tokens_revoked_deletes_the_bot_token_and_pauses_but_a_user_token_
     await asyncio.sleep(0.3)
     assert await installed.count("slack") == 2  # no user token is kept; the bot's stays
     await multi.event("T0001", {"type": "tokens_revoked", "tokens": {"bot": ["UBOTT0001"]}}, "Ev-bot")
-    for _ in range(200):
-        if await installed.count("slack") == 1:
-            break
-        await asyncio.sleep(0.02)
+    await until_installed(multi, 1)
     assert await installed.find("slack", "T0001") is None and await installed.find("slack", "T0002") is not None
     await all_paused(multi, "T0001")
     assert [s.status for s in await multi.subscriptions.all()] == [PAUSED]
@@ -234,10 +230,7 @@ async def test_an_uninstall_and_reinstall_keep_a_channel_s_own_refusal(multi: Mu
     channel = next(s.channel for s in await multi.subscriptions.all())
     await multi.subscriptions.set_status(channel, "is_archived (the channel is archived)")
     await multi.event("T0001", {"type": "app_uninstalled"}, "Ev-uninstall")
-    for _ in range(200):
-        if await multi.slack.installations.installations.count("slack") == 0:
-            break
-        await asyncio.sleep(0.02)
+    await until_installed(multi, 0)
     await multi.install("T0001")
     assert [s.status for s in await multi.subscriptions.all()] == ["is_archived (the channel is archived)"]
 
@@ -246,13 +239,6 @@ async def test_a_late_word_of_an_uninstall_spares_the_reinstall_that_followed_it
     """Slack retries an event it could not deliver, keeping its time: a tokens_revoked of the old token
     may arrive after the workspace installed the app again."""
     installs = multi.slack.installations.installations
-
-    async def until(count: int) -> None:
-        for _ in range(200):  # an event is acknowledged at once, handled just after
-            if await installs.count("slack") == count:
-                return
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"{await installs.count('slack')} installations, not {count}")
 
     def status() -> Awaitable[dict[str, str | None]]:
         async def read() -> dict[str, str | None]:
@@ -265,7 +251,7 @@ async def test_a_late_word_of_an_uninstall_spares_the_reinstall_that_followed_it
     await answered(multi, "a")
     left = int(time.time())
     await multi.event("T0001", {"type": "app_uninstalled"}, "Ev-gone", event_time=left)
-    await until(0)
+    await until_installed(multi, 0)
     await asyncio.sleep(max(0.0, left + 1.1 - time.time()))  # Slack's times are whole seconds: the next one
     assert (await multi.install("T0001")).status_code == 200 and (await status())["T0001"] is None
     revoked = {"type": "tokens_revoked", "tokens": {"bot": ["UBOTT0001"]}}
@@ -274,5 +260,5 @@ async def test_a_late_word_of_an_uninstall_spares_the_reinstall_that_followed_it
     await answered(multi, "h")
     assert await installs.count("slack") == 1 and (await status())["T0001"] is None
     await multi.event("T0001", {"type": "app_uninstalled"}, "Ev-now")  # a word of now still counts
-    await until(0)
+    await until_installed(multi, 0)
     await all_paused(multi, "T0001")

@@ -31,6 +31,7 @@ from bot.store.sealing import new_key, sealer
 from bot.store.workspaces import PAUSED
 from tests.chat.world import chat_service
 from tests.conftest import local_client
+from tests.fakes.server import eventually
 from tests.fakes.slack import FakeSlack, Workspace
 from tests.fakes.slack_requests import command_form, event_callback, signed_headers
 
@@ -135,12 +136,22 @@ class MultiBot:
 async def all_paused(bot: MultiBot, workspace: str) -> None:
     """Wait until the workspace's subscriptions are paused: an uninstall deletes the token, then pauses them,
     after the event's acknowledgement."""
-    for _ in range(200):
+
+    async def paused() -> bool:
         mine = [s.status for s in await bot.subscriptions.all() if s.channel.workspace == workspace]
-        if mine and all(status == PAUSED for status in mine):
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"the subscriptions of {workspace} were never paused")
+        return bool(mine) and all(status == PAUSED for status in mine)
+
+    await eventually(paused, f"the subscriptions of {workspace} paused")
+
+
+async def until_installed(bot: MultiBot, count: int) -> None:
+    """Wait until `count` Slack workspaces have the app: an uninstall's event is acknowledged at once,
+    its token deleted just after."""
+
+    async def counted() -> bool:
+        return await bot.slack.installations.installations.count("slack") == count
+
+    await eventually(counted, f"{count} installations")
 
 
 async def answered(bot: MultiBot, name: str) -> str:
