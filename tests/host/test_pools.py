@@ -11,6 +11,7 @@ import pytest
 
 from bot.host.native import NATIVE_VARIABLES, native_thread_counts
 from bot.host.pools import INLINE_ITEMS, Aside, CpuPool, by_size, off_loop, on_worker
+from tests.fakes.server import WAIT_S, wait_until
 
 
 def test_importing_paperboy_presets_one_native_thread() -> None:
@@ -51,7 +52,8 @@ async def test_the_pool_is_bounded() -> None:
 
     try:
         jobs = [asyncio.ensure_future(pool.run(work)) for _ in range(6)]
-        await asyncio.sleep(0.2)
+        await wait_until(lambda: running == 2, WAIT_S, "the pool")  # both workers busy; a third never starts
+        await asyncio.sleep(0.1)
         release.set()
         await asyncio.gather(*jobs)
         assert most == 2

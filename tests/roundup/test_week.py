@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.roundup.week import covered_monday, is_week_key, week_days, week_key, week_name, week_of
+from tests.strategies import FAST
 
 
 def test_friday_to_sunday_cover_their_week_monday_to_thursday_the_week_before() -> None:
@@ -19,6 +20,7 @@ def test_friday_to_sunday_cover_their_week_monday_to_thursday_the_week_before() 
 
 
 @given(st.dates(min_value=date(2000, 1, 3), max_value=date(2895, 12, 27)))
+@FAST
 def test_a_week_key_is_a_monday_long_before_any_listing_day_and_gives_its_week_back(day: date) -> None:
     monday = day - timedelta(days=day.weekday())
     key = week_key(monday)

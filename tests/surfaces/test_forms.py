@@ -11,6 +11,7 @@ from bot.delivery.subscriptions import Subscription
 from bot.domain.channels import ChannelRef
 from bot.domain.zones import zone_choices
 from bot.surfaces.forms import FormErrors, SubscribeForm, read_form
+from tests.strategies import FAST
 
 
 def test_a_form_reads_as_the_typed_command() -> None:
@@ -108,7 +109,7 @@ def test_zone_choices_are_at_most_a_menu_long() -> None:
 
 
 @given(st.builds(SubscribeForm, st.text(), st.text(), st.text(), st.text(), st.text()))
-@settings(max_examples=300, deadline=None)
+@settings(FAST, max_examples=300)
 def test_any_form_is_saved_or_refused_field_by_field(form: SubscribeForm) -> None:
     """Whatever is typed into the form: a subscription, or errors keyed by the fields that hold them."""
     errors: dict[str, str] = {}

@@ -23,7 +23,7 @@ from bot.surfaces.links import LinkCards
 from bot.surfaces.service import Surfaces
 from bot.surfaces.suggestions import Suggestions
 from tests.chat.world import NOW, chat_service, offline_catalog
-from tests.fakes.discord import FakeDiscord
+from tests.fakes.discord import GUILD_ID, FakeDiscord
 
 
 @dataclass
@@ -68,6 +68,9 @@ async def discord_bot(fake_discord: FakeDiscord, june_store: PaperStore) -> Asyn
     install(bot, Surfaces(LinkCards(offline_catalog(store)), suggestions, subscriptions, chat.answer))
     runtime = DiscordRuntime(bot, "fake-token")
     await runtime.start(within=10)
+    # discord.py calls itself ready after waiting `guild_ready_timeout` for the guild: a stall of the host
+    # longer than that would leave the guild uncached for the test's first command.
+    await fake_discord.wait_for(lambda: bot.get_guild(int(GUILD_ID)) is not None)
     try:
         yield DiscordBot(fake_discord, bot, store, ledger, subscriptions, suggestions, community, runtime)
     finally:

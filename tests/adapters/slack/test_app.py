@@ -35,12 +35,12 @@ async def test_a_stale_timestamp_is_refused(slack_bot: SlackBot) -> None:
 
 @pytest.mark.slow
 async def test_the_ack_comes_at_once_while_the_search_is_slow(slack_bot: SlackBot) -> None:
-    slack_bot.search.delay = 2.0
+    slack_bot.search.delay = 5.0
     started = time.monotonic()
     response = await slack_bot.command("speculative decoding")
     acked = time.monotonic() - started
     assert response.status_code == 200
-    assert acked < 1.0  # Slack allows 3 s; the answer itself takes 2 s here
+    assert acked < 2.5  # Slack allows 3 s; the answer itself takes 5 s here
     assert slack_bot.fake.responses == []
     await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
     answer = slack_bot.fake.responses[0]
