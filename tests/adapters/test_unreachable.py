@@ -24,6 +24,7 @@ def closed_port() -> int:
     return port
 
 
+@pytest.mark.slow
 async def test_slack_out_of_reach_is_a_delivery_error_naming_its_address() -> None:
     url = f"http://127.0.0.1:{closed_port()}/api/"
     publisher = SlackPublisher(slack_client("xoxb-test", url), interval=0.0)

@@ -82,6 +82,7 @@ async def at_noon_of_the_latest_day(services: Services, monkeypatch: pytest.Monk
     return day
 
 
+@pytest.mark.slow
 async def test_a_stop_lets_the_digest_being_posted_finish(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
     day = await at_noon_of_the_latest_day(services, monkeypatch)
     await services.subscriptions.save(Subscription(ChannelRef("console", "x"), time="00:00", days="daily", limit=6))

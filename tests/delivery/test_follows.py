@@ -54,6 +54,7 @@ async def sweep_until(world: World, start: datetime, end: datetime) -> dict[str,
     return seen
 
 
+@pytest.mark.slow
 async def test_a_follow_is_delivered_once_at_nine_in_the_persons_zone(world: World) -> None:
     await list_day(world.store, date(2026, 6, 2))
     world.clock.now = utc(2026, 6, 1, 12)

@@ -35,6 +35,7 @@ async def test_no_work_begins_until_the_burst_of_acks_has_passed() -> None:
     assert min(began) >= max(acked) + 0.4  # every one waited for the last ack, then `settle` more
 
 
+@pytest.mark.slow
 async def test_a_long_stream_of_acks_holds_work_back_at_most_most_seconds() -> None:
     acked, began = await burst(AcksFirst(settle=0.2, most=0.3), count=20, apart=0.05)
     assert min(began) < max(acked)  # the first ones began while acks still came, about 0.3 s in

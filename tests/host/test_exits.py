@@ -6,6 +6,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.conftest import child_env
 
 STUCK = """
@@ -23,6 +25,7 @@ def run(code: str) -> tuple[subprocess.CompletedProcess[str], float]:
     return done, time.monotonic() - started
 
 
+@pytest.mark.slow
 def test_a_thread_that_holds_the_exit_is_named_and_the_process_ends_at_the_deadline() -> None:
     done, took = run(STUCK.format(deadline=1.0))
     assert done.returncode == 1, done.stderr

@@ -104,6 +104,7 @@ async def test_missing_paths_are_reported(store: PaperStore, tmp_path: Path) -> 
     assert results[0].error == "no such file or folder"
 
 
+@pytest.mark.slow
 async def test_the_bundled_snapshot_loads_and_an_import_retires_it(store: PaperStore) -> None:
     info = await load_snapshot(store)
     assert 60 <= info.days <= 90

@@ -97,6 +97,7 @@ async def subscribe(world: World, channel: str, **fields: object) -> ChannelRef:
     return ref
 
 
+@pytest.mark.slow
 async def test_the_week_comes_once_ranked_by_upvotes_across_its_days(world: World) -> None:
     upvotes = await list_week(world.store, WEEK_23)
     await subscribe(world, "CWEEK", timezone="Europe/Berlin")

@@ -108,6 +108,7 @@ def test_zone_choices_are_at_most_a_menu_long() -> None:
     assert zone_choices("zzzzzz") == []
 
 
+@pytest.mark.slow
 @given(st.builds(SubscribeForm, st.text(), st.text(), st.text(), st.text(), st.text()))
 @settings(FAST, max_examples=300)
 def test_any_form_is_saved_or_refused_field_by_field(form: SubscribeForm) -> None:

@@ -82,6 +82,7 @@ def test_any_card_and_its_thread_render_within_the_limits(card: Card) -> None:
     assert 1 <= len(thread_name(card.title)) <= 100
 
 
+@pytest.mark.slow
 @FAST
 @given(LONG)
 def test_thread_names_fit(title: str) -> None:

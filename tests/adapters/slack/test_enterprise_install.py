@@ -53,6 +53,7 @@ async def until(check: Callable[[], Awaitable[bool]]) -> None:
     await eventually(check, "the event's work")
 
 
+@pytest.mark.slow
 async def test_an_org_wide_install_serves_every_team_of_the_org_with_the_org_token(grid: MultiBot) -> None:
     fake = grid.fake
     page = await grid.install("E0001")

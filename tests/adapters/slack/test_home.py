@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+import pytest
+
 from adapters.slack.home import SETTINGS_ACTION, home_view
 from adapters.slack.render import SAVE_ACTION
 from bot.chat.home import HomeService
@@ -102,6 +104,7 @@ async def test_the_messages_tab_publishes_nothing(slack_bot: SlackBot) -> None:
     assert sum(1 for c in slack_bot.fake.calls if c.method == "views.publish") == 1
 
 
+@pytest.mark.slow
 async def test_many_channels_stay_within_a_hundred_blocks(slack_bot: SlackBot) -> None:
     for n in range(150):
         await subscribe(slack_bot, f"C1{n:04d}", members=["U0001"], topics=("x" * 200,))

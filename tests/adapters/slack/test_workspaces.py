@@ -96,6 +96,7 @@ async def test_two_workspaces_at_once_each_with_its_own_token(multi: MultiBot) -
     assert await multi.sweeper().sweep(DUE) == []
 
 
+@pytest.mark.slow
 async def test_an_uninstall_mid_sweep_stops_only_that_workspace_and_a_reinstall_resumes_it(multi: MultiBot) -> None:
     fake = multi.fake
     for team in ("T0001", "T0002"):
