@@ -1,4 +1,5 @@
-"""Posting to Discord: a message and a thread per paper in text channels, a post per paper in forums.
+"""Posting to Discord: a message and a thread per paper in text channels, a post per paper in forums
+(and the header as a post of its own where it says what no paper's can: why a day has none).
 
 Every message is sent with a nonce made from its key and its channel, which discord.py marks to be
 enforced: Discord answers a repeat within a few minutes with the first message instead of posting a

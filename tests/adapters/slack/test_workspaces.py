@@ -110,12 +110,14 @@ async def test_an_uninstall_mid_sweep_stops_only_that_workspace_and_a_reinstall_
     sweep = asyncio.create_task(multi.sweeper().sweep(DUE))
     await fake.wait_for(lambda: len(calls_with(fake, T1.token)) >= 1)
     fake.hold = asyncio.Event()  # T1's next post hangs until the uninstall is through, however slow the host
-    await multi.event("T0001", {"type": "app_uninstalled"}, "Ev-uninstall")
-    await until_installed(multi, 1)  # the event is acknowledged at once, handled just after
-    await all_paused(multi, "T0001")
-    fake.revoke("T0001")
-    revoked_at = len(fake.calls)
-    fake.hold.set()
+    try:
+        await multi.event("T0001", {"type": "app_uninstalled"}, "Ev-uninstall")
+        await until_installed(multi, 1)  # the event is acknowledged at once, handled just after
+        await all_paused(multi, "T0001")
+        fake.revoke("T0001")
+        revoked_at = len(fake.calls)
+    finally:  # a failure above must not leave the post hanging through the teardown
+        fake.hold.set()
     results = {r.channel.workspace: r for r in await sweep}
 
     assert results["T0002"].outcome == "posted" and results["T0002"].papers == 2
