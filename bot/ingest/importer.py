@@ -7,7 +7,7 @@ file is there to mend it, and half a file stored is harder to notice than a refu
 from __future__ import annotations
 
 import re
-from collections import Counter
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +17,7 @@ from bot.domain.errors import ImportFileError
 from bot.domain.models import Listing
 from bot.ingest.snapshot import forget_snapshot
 from bot.sources.corpus import open_text, read_newest
-from bot.sources.hf_payload import parse_daily
+from bot.sources.hf_payload import listed_elsewhere, parse_daily
 from bot.sources.validation import load_json
 from bot.store.papers import PaperStore, SaveCounts
 
@@ -61,30 +61,18 @@ def read_file(path: Path, *, max_chars: int = MAX_FILE_CHARS) -> list[Listing]:
         return parse_daily(raw, named)
     except UnicodeDecodeError:
         raise ImportFileError(str(path), "not UTF-8 text") from None
+    except (EOFError, zlib.error) as exc:  # gzip's own words for a cut-off or damaged file
+        raise ImportFileError(
+            str(path), f"a damaged or incomplete gzip file ({exc}): copy or download it again"
+        ) from None
     except (OSError, ValueError) as exc:
         raise ImportFileError(str(path), str(exc)) from None
 
 
 def _check_named_day(raw: object, named: date | None) -> None:
-    """A file named after one day whose papers say, most of them, they were listed on another: refused
-    (stored under its name, they would be another day's digest)."""
-    if named is None or not isinstance(raw, list):
-        return
-    said = Counter(day for item in raw if (day := _listed_on(item)) is not None)
-    if said and named not in said:
-        [(other, count)] = said.most_common(1)
-        if count * 2 > len(raw):
-            raise ValueError(f"named {named} but its papers were listed on {other}: rename it {other}.json")
-
-
-def _listed_on(item: object) -> date | None:
-    """The listing day an item of Hugging Face's daily papers carries (`submittedOnDailyAt`), if any."""
-    paper = item.get("paper") if isinstance(item, dict) else None
-    stamp = paper.get("submittedOnDailyAt") if isinstance(paper, dict) else None
-    try:
-        return date.fromisoformat(stamp[:10]) if isinstance(stamp, str) else None
-    except ValueError:
-        return None
+    """A file named after one day whose papers say, most of them, they were listed on another: refused."""
+    if named is not None and (other := listed_elsewhere(raw, named)) is not None:
+        raise ValueError(f"named {named} but its papers were listed on {other}: rename it {other}.json")
 
 
 def _day_from_name(path: Path) -> date | None:

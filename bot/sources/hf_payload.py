@@ -7,6 +7,7 @@ dropped, and of two arXiv versions of one paper the newer wins, in whatever orde
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -232,3 +233,25 @@ def read_search(raw: Any) -> tuple[list[Paper], list[Skipped]]:
         except ValidationError as exc:
             left_out.append(skipped(position, item, exc))
     return newest(found, key=lambda paper: paper.arxiv_id), left_out
+
+
+def listed_elsewhere(raw: object, day: date) -> date | None:
+    """The other day most items of a daily-papers answer say they were listed on (`submittedOnDailyAt`),
+    when that is not `day`: stored under `day`, they would be another day's digest. None when they
+    agree, or say nothing."""
+    if not isinstance(raw, list):
+        return None
+    said = Counter(listed for item in raw if (listed := _listed_on(item)) is not None)
+    if not said or day in said:
+        return None
+    [(other, count)] = said.most_common(1)
+    return other if count * 2 > len(raw) else None
+
+
+def _listed_on(item: object) -> date | None:
+    paper = item.get("paper") if isinstance(item, dict) else None
+    stamp = paper.get("submittedOnDailyAt") if isinstance(paper, dict) else None
+    try:
+        return date.fromisoformat(stamp[:10]) if isinstance(stamp, str) else None
+    except ValueError:
+        return None

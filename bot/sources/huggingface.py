@@ -15,12 +15,13 @@ from bot.domain.errors import NotFound, SourceDataError
 from bot.domain.ids import canonical
 from bot.domain.models import Listing, Paper
 from bot.sources import http
-from bot.sources.hf_payload import HFPaper, describe, read_daily, read_search, to_paper
+from bot.sources.hf_payload import HFPaper, describe, listed_elsewhere, read_daily, read_search, to_paper
 from bot.sources.validation import Skipped, load_json, newest_listings
 
 SOURCE = "Hugging Face"
 PAGE_SIZE = 100
 MAX_PAGES = 20  # a day has had at most ~120 papers; this bounds a server that ignores `p`
+_NO_PAGE = object()
 MAX_WARNINGS = 10  # items left out of one answer that are named one by one; the rest are counted
 
 log = logging.getLogger("paperboy.sources")
@@ -56,13 +57,16 @@ class HuggingFace:
         left_out: list[Skipped] = []
         items = 0
         seen: set[str] = set()
-        last: object = None
+        last: object = _NO_PAGE  # (not None: a page of `null` is a malformed answer, not the same page again)
         for page in range(MAX_PAGES):
             params: dict[str, str | int] = {"date": day.isoformat(), "limit": PAGE_SIZE, "p": page}
             raw = await self._json("/api/daily_papers", params)
             if raw == last:  # the same page again: the service ignores the page number
                 break
             last = raw
+            if (other := listed_elsewhere(raw, day)) is not None:
+                said = f"asked for the listing of {day} but its papers were listed on {other}; nothing was kept"
+                raise SourceDataError(SOURCE, said, url=url)
             try:
                 parsed = read_daily(raw, day)
             except ValueError as exc:

@@ -189,3 +189,33 @@ def test_a_file_named_after_another_day_than_its_papers_is_refused(tmp_path: Pat
     with pytest.raises(ImportFileError, match=r"named 2026-06-01 but its papers were listed on 2026-06-02: rename"):
         read_file(misnamed)
     assert read_file(CURRENT / "2026-06-02.json")  # named after its day: taken
+
+
+def _corpus(rows: int) -> bytes:
+    """A corpus of `rows` papers, one JSON object a line."""
+    lines = (
+        json.dumps({"arxiv_id": f"2401.{n:05d}", "daily_date": "2024-01-02", "title": f"Paper {n}", "upvotes": n})
+        for n in range(1, rows + 1)
+    )
+    return "\n".join(lines).encode()
+
+
+@pytest.mark.parametrize("name", ["2026-06-01.json.gz", "corpus.jsonl.gz"])
+async def test_a_cut_off_or_damaged_gzip_file_is_named_and_the_others_go_on(
+    store: PaperStore, tmp_path: Path, name: str
+) -> None:
+    """gzip's EOFError read as Ctrl-C ("interrupted", exit 130, the other files skipped); zlib's error
+    was a traceback."""
+    plain = (CURRENT / "2026-06-01.json").read_bytes() if name.endswith(".json.gz") else _corpus(2000)
+    whole = gzip.compress(plain)
+    cut = tmp_path / "cut" / name
+    cut.parent.mkdir()
+    cut.write_bytes(whole[: len(whole) // 2])
+    damaged = tmp_path / "damaged" / name
+    damaged.parent.mkdir()
+    damaged.write_bytes(whole[:10] + bytes(b ^ 0xFF for b in whole[10:200]) + whole[200:])
+    results = await import_paths(store, [cut, damaged, CURRENT / "2026-06-02.json"])
+    assert [r.error is not None for r in results] == [True, True, False]
+    for result in results[:2]:
+        assert "damaged or incomplete gzip file" in (result.error or ""), result.error
+    assert (await store.counts()).listings == len(read_file(CURRENT / "2026-06-02.json"))  # the good file only

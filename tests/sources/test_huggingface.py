@@ -27,8 +27,8 @@ async def test_daily_returns_the_days_papers_in_order(client: httpx.AsyncClient)
 async def test_daily_pages_until_a_short_page(fake_api: FakePapersApi, client: httpx.AsyncClient) -> None:
     recorded = json.loads((CURRENT / "2026-06-01.json").read_text(encoding="utf-8")) * 5
     day: list[object] = [{**item, "paper": {**item["paper"], "id": f"2601.{i:05d}"}} for i, item in enumerate(recorded)]
-    fake_api.daily["2026-06-02"] = day[: PAGE_SIZE + 30]
-    listings = await HuggingFace(client).daily(date(2026, 6, 2))
+    fake_api.daily["2026-06-01"] = day[: PAGE_SIZE + 30]
+    listings = await HuggingFace(client).daily(date(2026, 6, 1))
     assert len(listings) == PAGE_SIZE + 30
     assert len({item.paper.arxiv_id for item in listings}) == PAGE_SIZE + 30
     pages = [r for r in fake_api.requests if r.startswith("/api/daily_papers")]
@@ -163,3 +163,24 @@ async def test_a_page_of_bad_items_does_not_end_the_day(fake_api: FakePapersApi,
     fake_api.daily["2026-06-02"] = [*bad, {"paper": {"id": "2601.00001", "title": "On page two"}}]
     listings = await HuggingFace(client).daily(date(2026, 6, 2))
     assert [item.paper.arxiv_id for item in listings] == ["2601.00001"]
+
+
+@pytest.mark.parametrize("body", [b"null", b"{}", b'"papers"'])
+async def test_an_answer_that_is_no_list_is_not_a_day_without_papers(
+    fake_api: FakePapersApi, client: httpx.AsyncClient, body: bytes
+) -> None:
+    """`null` was taken for "the same page again" (the first page compared with no page) and the day
+    stored as one Hugging Face listed nothing on, for good."""
+    fake_api.fail("/api/daily_papers", Answer(200, body, {"Content-Type": "application/json"}))
+    with pytest.raises(SourceDataError) as caught:
+        await HuggingFace(client).daily(date(2026, 6, 1))
+    assert caught.value.source == "Hugging Face"
+
+
+async def test_an_answer_listing_another_day_is_refused(fake_api: FakePapersApi, client: httpx.AsyncClient) -> None:
+    """Stored under the day asked for, another day's papers would be that day's digest."""
+    fake_api.daily["2026-06-02"] = fake_api.daily["2026-06-01"]
+    with pytest.raises(
+        SourceDataError, match="asked for the listing of 2026-06-02 but its papers were listed on 2026-06-01"
+    ):
+        await HuggingFace(client).daily(date(2026, 6, 2))
