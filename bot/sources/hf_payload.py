@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     TypeAdapter,
     ValidationError,
+    ValidationInfo,
     ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
@@ -31,12 +32,44 @@ from bot.sources.validation import Skipped, count, http_url, newest, newest_list
 class _Wire(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
+    @field_validator("organization", mode="before", check_fields=False)
+    @classmethod
+    def _named(cls, value: Any) -> Any:
+        """An organization sent as a bare name is the organization of that name."""
+        return {"name": value} if isinstance(value, str) else value
+
     @model_validator(mode="before")
     @classmethod
     def _nulls_are_absent(cls, data: Any) -> Any:
         """A field sent as null is a field not sent: its default (a null summary or author list is no
         reason to leave the paper out)."""
         return {k: v for k, v in data.items() if v is not None} if isinstance(data, dict) else data
+
+
+# Everything of a paper but its id, title and upvotes (what it is, and how it ranks): one of these that
+# Hugging Face sends in a shape we cannot read ("1.2k" stars, keywords as one string) is left at its
+# default, and the paper kept.
+OPTIONAL_PAPER_FIELDS = (
+    "summary",
+    "authors",
+    "publishedAt",
+    "submittedOnDailyAt",
+    "githubRepo",
+    "githubStars",
+    "projectPage",
+    "ai_summary",
+    "ai_keywords",
+    "organization",
+)
+
+
+def _or_default(cls: type[BaseModel], value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+    """The field as sent, or its default when it cannot be read: no reason to leave the paper out."""
+    try:
+        return handler(value)
+    except ValidationError:
+        assert info.field_name is not None
+        return cls.model_fields[info.field_name].get_default(call_default_factory=True)
 
 
 class HFAuthor(_Wire):
@@ -73,14 +106,15 @@ class HFPaper(_Wire):
     def _without_nulls(cls, value: Any) -> Any:
         return [v for v in value if v is not None] if isinstance(value, list) else value
 
-    @field_validator("publishedAt", "submittedOnDailyAt", mode="wrap")
+    @field_validator("authors", mode="before")
     @classmethod
-    def _date_or_none(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        """A date we cannot read is no date: the paper is kept without it."""
-        try:
-            return handler(value)
-        except ValidationError:
-            return None
+    def _by_name(cls, value: Any) -> Any:
+        """An author sent as a bare name is the author of that name (and a bare name alone, the only one)."""
+        if isinstance(value, str):
+            return [{"name": value}]
+        return [{"name": v} if isinstance(v, str) else v for v in value] if isinstance(value, list) else value
+
+    _optional = field_validator(*OPTIONAL_PAPER_FIELDS, mode="wrap")(_or_default)
 
     @field_validator("title")
     @classmethod
@@ -97,6 +131,8 @@ class HFDailyItem(_Wire):
     thumbnail: str | None = None
     numComments: int = 0
     organization: HFOrganization | None = None
+
+    _optional = field_validator("thumbnail", "numComments", "organization", mode="wrap")(_or_default)
 
 
 DAILY_ITEM = TypeAdapter(HFDailyItem)
