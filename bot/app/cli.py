@@ -474,8 +474,11 @@ def post_(
     async def work(services: Services) -> int:
         subscription = _in_file(services, where) or await services.subscriptions.get(where)
         if subscription is not None and subscription.cadence == "weekly":
-            from bot.roundup.post import post_roundup
+            from bot.roundup.post import post_roundup, roundup_monday, week_in_store
 
+            await week_in_store(
+                services.catalog, roundup_monday(subscription, day), str(where), datetime.now(UTC).date()
+            )
             async with publishers(services, out) as found:
                 said, ok = await post_roundup(services, found, subscription, day)
             err.print(said, markup=False)

@@ -4,14 +4,47 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.delivery.digest_delivery import Wanted
 from bot.delivery.subscriptions import Subscription
+from bot.domain.errors import DayNotStored
 from bot.domain.publishing import Publisher
 from bot.roundup.delivery import Parts, roundup_delivery
-from bot.roundup.week import covered_monday, week_key
+from bot.roundup.week import covered_monday, week_days, week_key, week_name
 from bot.roundup.weekly import describe
+
+if TYPE_CHECKING:
+    from bot.ingest.catalog import Catalog
+
+
+def roundup_monday(subscription: Subscription, day: date | None, now: datetime | None = None) -> date:
+    """The Monday of the week `post` rounds up: `day`'s, or the one a roundup due today covers."""
+    if day is None:
+        today = (now or datetime.now(UTC)).astimezone(ZoneInfo(subscription.timezone)).date()
+        return covered_monday(today)
+    return day - timedelta(days=day.weekday())
+
+
+async def week_in_store(catalog: Catalog, monday: date, where: str, today: date) -> None:
+    """Raise DayNotStored when the store has none of the week's listing days up to `today` (each is
+    fetched first, when online): a roundup of nothing is neither posted nor recorded, so the channel
+    gets the week's once a sync has it. A week partly in the store goes out naming the days it lacks."""
+    weekdays = [d for d in week_days(monday, today) if d.weekday() < 5]
+    lacking = []
+    for day in weekdays:
+        try:
+            await catalog.ensure_day(day)
+        except DayNotStored:
+            lacking.append(day)
+    if weekdays and lacking == weekdays:
+        raise DayNotStored(
+            monday,
+            f"the store has none of the listings of {week_name(monday)}, which no sync has fetched: nothing "
+            f"was posted to {where} or recorded; `paperboy sync --date {monday.isoformat()}` fetches a day, "
+            "then post again",
+        )
 
 
 async def post_roundup(
@@ -24,12 +57,7 @@ async def post_roundup(
     """Deliver the roundup of `day`'s ISO week (default: the week a roundup due today, in the channel's
     time zone, covers); what happened in words, and whether it went well. Once only: a second call
     posts nothing."""
-    if day is None:
-        today = (now or datetime.now(UTC)).astimezone(ZoneInfo(subscription.timezone)).date()
-        monday = covered_monday(today)
-    else:
-        monday = day - timedelta(days=day.weekday())
     delivery = roundup_delivery(parts, publishers)
-    wanted = Wanted(subscription.channel, subscription.options(), week_key(monday))
+    wanted = Wanted(subscription.channel, subscription.options(), week_key(roundup_monday(subscription, day, now)))
     [result] = await delivery.deliver_many([wanted], retry_stopped=True)
     return describe(result), result.ok

@@ -80,8 +80,10 @@ class Roundup(Digest):
         return f"{line}. {lacking(self.missing)}" if self.missing and self.listed else line
 
     def _holds(self) -> str:
-        if not self.listed:
-            return "Hugging Face Daily Papers · no papers listed this week"
+        if not self.listed:  # of the days the store has: it may lack the others
+            return "Hugging Face Daily Papers · " + (
+                "no papers of this week in the store" if self.missing else "no papers listed this week"
+            )
         parts = [f"top {len(self.papers)} of {self.listed} papers this week by upvotes"]
         if self.options.topics:
             parts.append(filtered(self.options.topics))  # "on diffusion, by Song Han, leaving out video"

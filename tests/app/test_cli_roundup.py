@@ -47,3 +47,19 @@ def test_a_weekly_channel_gets_its_weeks_roundup_once(paperboy: Paperboy, tmp_pa
     assert again.code == 0, again.err
     assert one_line(again.err) == "console:team already has the roundup of week 23 (1–7 June 2026): nothing posted."
     assert again.out == ""
+
+
+@pytest.mark.slow
+def test_a_week_the_store_has_none_of_is_neither_posted_nor_recorded(paperboy: Paperboy, tmp_path: Path) -> None:
+    """It was printed as "no papers listed this week", recorded as delivered, and so never posted once a
+    sync had fetched the week."""
+    env = {"PAPERBOY_OFFLINE": "1", "PAPERBOY_CONFIG": str(tmp_path / "paperboy.toml")}
+    refused = paperboy("post", "--channel", "console:team", "--date", "2026-06-10", **env)
+    assert refused.code == 1 and refused.out == ""
+    assert "the store has none of the listings of week 24 (8–14 June 2026)" in one_line(refused.err)
+    assert "nothing was posted to console:team or recorded" in one_line(refused.err)
+    imported = paperboy("import", str(CURRENT / "2026-06-09.json"), PAPERBOY_OFFLINE="1")
+    assert imported.code == 0, imported.err
+    posted = paperboy("post", "--channel", "console:team", "--date", "2026-06-10", **env)
+    assert posted.code == 0, posted.err
+    assert one_line(posted.err) == "Posted the roundup of week 24 (8–14 June 2026) to console:team: 4 papers."

@@ -271,7 +271,7 @@ def test_an_empty_roundup_still_names_the_days_the_store_lacks() -> None:
     nothing = WeekMatches(WEEK_23, Matches(WEEK_23, (), listed=0, upvoted=0, most_upvotes=0), (date(2026, 6, 2),))
     post = roundup_of(nothing, DigestOptions(limit=5), set(), date(2026, 6, 5)).to_post()
     assert post.empty is not None and "Tuesday 2 June is not in the store" in post.empty  # said once, there
-    assert post.subheader == "Hugging Face Daily Papers · no papers listed this week"
+    assert post.subheader == "Hugging Face Daily Papers · no papers of this week in the store"  # it lacks Tuesday
 
 
 @dataclass
