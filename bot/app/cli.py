@@ -479,7 +479,7 @@ def post_(
             await week_in_store(
                 services.catalog, roundup_monday(subscription, day), str(where), datetime.now(UTC).date()
             )
-            async with publishers(services, out) as found:
+            async with publishers(services, out, where.platform) as found:
                 said, ok = await post_roundup(services, found, subscription, day)
             err.print(said, markup=False)
             return 0 if ok else 1
@@ -504,7 +504,7 @@ def post_(
                     )
                 err.print(f"No papers to post to {where}: {no_listing(record)} Nothing was posted.", markup=False)
                 return 0
-        async with publishers(services, out) as found:
+        async with publishers(services, out, where.platform) as found:
             delivery = DigestDelivery(services.store, services.search, services.ledger, services.subscriptions, found)
             # The subscription's own channel: with its workspace, which `slack:C…` alone does not name.
             channel = subscription.channel if subscription else where

@@ -132,11 +132,14 @@ def surfaces(services: Services, chat: ChatService) -> Surfaces:
 
 
 @asynccontextmanager
-async def publishers(services: Services, console: Console) -> AsyncIterator[dict[str, Publisher]]:
-    """A publisher for every platform with credentials (REST only for Discord), closed on the way out."""
+async def publishers(
+    services: Services, console: Console, platform: str | None = None
+) -> AsyncIterator[dict[str, Publisher]]:
+    """A publisher for every platform with credentials (REST only for Discord), or for `platform` only
+    (one platform out of reach keeps no other from its posts), closed on the way out."""
     found: dict[str, Publisher] = {"console": ConsolePublisher(console)}
     async with AsyncExitStack() as stack:
-        slack = slack_credentials(services)
+        slack = slack_credentials(services) if platform in (None, "slack") else None
         if slack is not None:
             from adapters.slack.app import http_session, slack_client
             from adapters.slack.oauth import multi_slack
@@ -148,7 +151,7 @@ async def publishers(services: Services, console: Console) -> AsyncIterator[dict
             found["slack"] = (
                 multi_slack(services.store.engine, w.sealer, _oauth_app(w), web).publisher if w else SlackPublisher(web)
             )
-        token = discord_token(services)
+        token = discord_token(services) if platform in (None, "discord") else None
         if token is not None:
             from adapters.discord.app import rest_client, use_endpoints
             from adapters.discord.publisher import DiscordPublisher

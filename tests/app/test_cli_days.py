@@ -186,3 +186,14 @@ def test_a_post_filtered_to_nothing_names_the_filter(paperboy: Paperboy, tmp_pat
     run = paperboy("post", "--channel", "console:x", "--date", "2026-06-01", PAPERBOY_CONFIG=str(path), **OFFLINE)
     assert run.code == 0, run.err
     assert one_line(run.err) == f"No papers to post to console:x: {why}"
+
+
+def test_a_post_to_one_platform_needs_no_other_in_reach(paperboy: Paperboy) -> None:
+    """With a Discord token set and Discord out of reach, a post to the terminal (or Slack) failed with
+    Discord's login error: each post now logs in to its own channel's platform only."""
+    discord_down = {"DISCORD_TOKEN": "MTIz.abc.def", "PAPERBOY_DISCORD_API_URL": "http://127.0.0.1:9/api/v10"}
+    posted = paperboy("post", "--channel", "console:x", "--date", "2026-06-01", **OFFLINE, **discord_down)
+    assert posted.code == 0, posted.err
+    assert "Posted" in posted.err and "Discord" not in posted.err
+    refused = paperboy("post", "--channel", "discord:1234567890", "--date", "2026-06-01", **OFFLINE, **discord_down)
+    assert refused.code == 1 and "Discord could not be reached" in refused.err
