@@ -106,6 +106,8 @@ def _sqlite_code(code: int, where: _Where) -> StoreError | None:
                 f"was opened read-only (mode=ro in {where.setting}) and this command writes to it",
                 f"take mode=ro out of {where.setting} for it",
             )
+        if where.path.is_dir():
+            return StoreError(where.store, "is a directory, not a database file", f"move it away, or {where.elsewhere}")
         return StoreError(
             where.store,
             _why_unwritable(where.path),

@@ -63,6 +63,15 @@ async def test_a_data_dir_under_a_file(tmp_path: Path) -> None:
     assert f"cannot be created: {tmp_path / 'file'} is a file" in str(fault)
 
 
+async def test_a_store_that_is_a_directory_says_so(tmp_path: Path) -> None:
+    """It was "cannot be opened for writing; make its parent writable", which it was."""
+    (tmp_path / "paperboy.db").mkdir()
+    fault = await fault_of(database_url(None, tmp_path))
+    assert str(fault).startswith(
+        f"the store {tmp_path / 'paperboy.db'} is a directory, not a database file; move it away"
+    )
+
+
 async def test_a_store_that_is_not_a_database(tmp_path: Path) -> None:
     (tmp_path / "paperboy.db").write_bytes(b"\x07 not sqlite " * 1000)
     fault = await fault_of(database_url(None, tmp_path))
