@@ -12,27 +12,15 @@ import unicodedata
 
 from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
+from bot.domain.words import LETTERS, STOP_WORDS
 from bot.search.acronyms import ACRONYMS
 
 MAX_QUERY_TERMS = 32  # a 10,000-character query costs no more than a sentence
 
-STOP_WORDS = frozenset(
-    """
-    a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had
-    has have having he her here hers herself him himself his how i if in into is it its itself just
-    me more most my myself no nor not now of off on once only or other our ours ourselves out over
-    own same she should so some such than that the their theirs them themselves then there these
-    they this those through to too under until up very via was we were what when where which while
-    who whom why will with would you your yours yourself paper papers using use based toward towards
-    new
-    """.split()  # noqa: SIM905 - a word list reads best as words
-)
-_LETTERS = [chr(c) for c in range(ord("a"), ord("z") + 1)]  # a single letter is no term, a single digit is
 TERMS: TextAnalyzer = (
     TextAnalyzerBuilder(Tokenizer.simple())  # words: runs of letters and digits
     .filter(Filter.lowercase())
-    .filter(Filter.custom_stopword(sorted(STOP_WORDS | set(_LETTERS))))
+    .filter(Filter.custom_stopword(sorted(STOP_WORDS | LETTERS)))
     .filter(Filter.stemmer("english"))
     .build()
 )

@@ -153,3 +153,10 @@ def test_a_blank_offline_means_off(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_one_channel_id_in_two_named_workspaces_is_two_channels() -> None:
     body = '[[subscriptions]]\nchannel = "slack:T1/C1"\n[[subscriptions]]\nchannel = "slack:T2/C1"\n'
     assert len(parse_config(body, "c.toml").subscriptions) == 2
+
+
+def test_a_config_topic_of_stop_words_only_is_refused_naming_it() -> None:
+    """A channel subscribed to it never got a paper, without a word."""
+    with pytest.raises(ConfigError) as refused:
+        parse_config('[[subscriptions]]\nchannel = "slack:C1"\ntopics = ["diffusion", "the"]\n', "paperboy.toml")
+    assert "“the” has only words every search leaves out" in str(refused.value)

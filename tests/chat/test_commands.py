@@ -22,6 +22,7 @@ from bot.chat.commands import (
     parse_subscribe,
 )
 from bot.domain.errors import UsageError
+from bot.domain.words import STOP_WORDS
 from tests.strategies import FAST
 
 
@@ -167,6 +168,9 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
     leading = [t.lower() for t in topics[:1]]
     if any(t.lower() in ("at", "tz", "top", "days", "on") for t in topics) or leading in (["daily"], ["weekly"]):
         return  # an option keyword takes the next word as its value; a leading cadence word is the cadence
+    if any(t.lower() in STOP_WORDS for t in topics):
+        assert isinstance(command, Unknown) and "every search leaves out" in command.hint
+        return
     assert isinstance(command, Subscribe)
     assert command.topics == tuple(dict.fromkeys(topics))
 
@@ -222,3 +226,19 @@ def test_a_subscription_made_on_est_is_kept_and_its_settings_say_which_zone_is_m
     assert summer[-1].startswith("EST5EDT is an abbreviation")  # it has daylight saving: no word of one offset
     with pytest.raises(ConfigError, match="for Eastern time use America/New_York$"):
         parse_config('[[subscriptions]]\nchannel = "console:x"\ntimezone = "EST"\n', "paperboy.toml")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["subscribe the", "subscribe of the, new", "subscribe diffusion -the", "follow the", "subscribe “using” tz UTC"],
+)
+def test_a_topic_of_stop_words_only_is_refused_saying_why(text: str) -> None:
+    """Search drops those words, so such a topic matched no paper: a channel subscribed to it got nothing."""
+    command = parse_command(text)
+    assert isinstance(command, Unknown), command
+    assert "every search leaves out" in command.hint and "write the words that matter" in command.hint
+
+
+def test_a_topic_with_a_stop_word_and_a_word_is_a_topic() -> None:
+    command = parse_command("subscribe the agents, R")
+    assert isinstance(command, Subscribe) and command.topics == ("the agents", "R"), command

@@ -1,0 +1,32 @@
+"""The words every search leaves out: too common to say what a paper is about (`the`, `of`, `new`,
+`paper`), and single letters. Search's analyser drops them (bot.search.text); a topic made only of
+them would match no paper, so it is refused where it is typed."""
+
+from __future__ import annotations
+
+import re
+
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very via was we were what when where which while
+    who whom why will with would you your yours yourself paper papers using use based toward towards
+    new
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+LETTERS = frozenset(chr(c) for c in range(ord("a"), ord("z") + 1))  # a single letter is no term, a digit is
+_WORD = re.compile(r"[^\W_]+")  # runs of letters and digits, as search's tokenizer cuts them
+_QUOTE_MARKS = frozenset("\"'“”‘’«»")
+
+
+def says_nothing(text: str) -> bool:
+    """Whether `text` has words, every one of them a stop word (a quoted phrase is read word for word, so
+    text with quotes is taken as it is; a lone letter, `R`, is left to say what it means)."""
+    if any(ch in _QUOTE_MARKS for ch in text):
+        return False
+    words = _WORD.findall(text.lower())
+    return bool(words) and all(w in STOP_WORDS for w in words)
