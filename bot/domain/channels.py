@@ -33,4 +33,10 @@ def parse_channel(text: str) -> ChannelRef:
         raise UsageError(f"{text!r}: {match.group('platform')!r} is not a platform ({known}; {examples})")
     if match is None:
         raise UsageError(f"{text!r} is not PLATFORM:CHANNEL_ID ({examples})")
-    return ChannelRef(match.group("platform"), match.group("channel"), match.group("workspace") or "")
+    platform, channel, workspace = match.group("platform"), match.group("channel"), match.group("workspace") or ""
+    if platform == "discord" and not all(part.isdigit() for part in (channel, workspace) if part):
+        raise UsageError(
+            f"{text!r}: a Discord id is a number, such as discord:1234567890 (Developer Mode on, right-click "
+            "the channel, Copy Channel ID)"
+        )
+    return ChannelRef(platform, channel, workspace)

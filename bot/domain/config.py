@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_core import ErrorDetails
 
 from bot.domain.channels import parse_channel
-from bot.domain.errors import ConfigError
+from bot.domain.errors import ConfigError, UsageError
 from bot.domain.filters import check_entry
 from bot.domain.our_words import plainly
 from bot.domain.weekdays import parse_days, parse_weekday
@@ -136,6 +136,10 @@ class SubscriptionConfig(_Strict):
             raise ValueError(
                 f"{_shown(value)} is not PLATFORM:CHANNEL_ID (such as slack:C0123456 or discord:1234567890)"
             )
+        try:
+            parse_channel(value)
+        except UsageError as exc:
+            raise ValueError(str(exc)) from None
         return value
 
     @field_validator("topics")

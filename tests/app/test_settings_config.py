@@ -160,3 +160,10 @@ def test_a_config_topic_of_stop_words_only_is_refused_naming_it() -> None:
     with pytest.raises(ConfigError) as refused:
         parse_config('[[subscriptions]]\nchannel = "slack:C1"\ntopics = ["diffusion", "the"]\n', "paperboy.toml")
     assert "“the” has only words every search leaves out" in str(refused.value)
+
+
+def test_a_discord_channel_that_is_not_a_number_is_refused_at_start() -> None:
+    """It was accepted, and every delivery to it failed."""
+    with pytest.raises(ConfigError, match="a Discord id is a number"):
+        parse_config('[[subscriptions]]\nchannel = "discord:general"\n', "paperboy.toml")
+    assert parse_config('[[subscriptions]]\nchannel = "discord:123/456"\n', "paperboy.toml").subscriptions
