@@ -543,7 +543,8 @@ def run() -> None:
     if multi_workspace(settings) is not None:  # a missing or malformed key stops the start here, before anything opens
         named_workspaces(read_config(settings))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for chatty in ("alembic", "apscheduler"):  # each job added, started, run: the library's words, not news
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     logging.getLogger("discord.client").addFilter(
         lambda record: "voice will NOT be supported" not in record.getMessage()
     )
@@ -639,6 +640,9 @@ register(app, _run, lambda line: out.print(line, markup=False), _print_json)
 community_cli.register(app)  # `paperboy top`, `paperboy saved`
 
 
+INTERRUPTED = 130  # the exit status of a command stopped by Ctrl-C
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: exit 0 on success, 2 for a usage error, 1 for anything else, one line on stderr."""
     command = typer.main.get_command(app)
@@ -656,11 +660,13 @@ def main(argv: list[str] | None = None) -> None:
         hint = f" (see paperboy {named} --help)" if named else " (see paperboy --help)"
         _fail(f"{plainly(exc.format_message())}{hint}", 2)
     except (typer.Abort, KeyboardInterrupt):
-        _fail("interrupted", 130)
+        _fail("interrupted", INTERRUPTED)
     except UsageError as exc:
         _fail(str(exc), 2)
     except PaperboyError as exc:
         _fail(str(exc), 1)
+    if code == INTERRUPTED:  # typer's own answer to Ctrl-C (KeyboardInterrupt), which never reaches us
+        _fail("interrupted", INTERRUPTED)
     sys.exit(code if isinstance(code, int) else 0)
 
 
