@@ -430,8 +430,14 @@ def sync(
             report = await services.syncer.sync(wanted, step)
         c = report.counts
         span = wanted[0].isoformat() if len(wanted) == 1 else f"{wanted[0].isoformat()} to {wanted[-1].isoformat()}"
+        plural = "s" if len(wanted) != 1 else ""
+        days = (
+            f"{len(wanted) - len(report.failed)} of {len(wanted)} day{plural}"
+            if report.failed
+            else f"{len(wanted)} day{plural}"
+        )
         out.print(
-            f"Synced {len(wanted)} day{'s' if len(wanted) != 1 else ''} ({span}): {c.listings} listings "
+            f"Synced {days} ({span}): {c.listings} listings "
             f"({c.new_listings} new), {c.new_papers} new papers, {c.updated_papers} updated"
             + (f", {len(report.empty_days)} with no listings" if report.empty_days else "")
             + (f", {report.completed_from_arxiv} completed from arXiv" if report.completed_from_arxiv else ""),

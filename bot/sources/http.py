@@ -141,12 +141,11 @@ async def get(
     except httpx.TimeoutException as exc:
         raise SourceUnavailable(source, f"timed out after {policy.attempts} attempts", url=url) from exc
     except (httpx.ConnectError, httpx.ProxyError, httpx.UnsupportedProtocol) as exc:
-        raise SourceUnavailable(
-            source, f"cannot connect ({type(exc).__name__}: {exc or 'no detail'})", url=url
-        ) from exc
+        said = f"cannot connect to {_origin(url)} ({_why(exc)}): {_fix(source)}"
+        raise SourceUnavailable(source, said, url=url) from exc
     except httpx.TransportError as exc:
         raise SourceUnavailable(
-            source, f"the connection broke off ({type(exc).__name__}: {exc or 'no detail'})", url=url
+            source, f"the connection to {_origin(url)} broke off ({_why(exc)}); try again later", url=url
         ) from exc
     except httpx.TooManyRedirects as exc:
         raise SourceError(source, "the answer redirects in a loop (more than 20 redirects)", url=url) from exc
@@ -192,3 +191,32 @@ async def _attempt(
             if len(body) > limits.max_bytes:
                 raise too_big
         return Reply(status, response.headers, bytes(body), where)
+
+
+_SETTINGS = {"Hugging Face": "PAPERBOY_HF_URL", "arXiv": "PAPERBOY_ARXIV_URL"}
+
+
+def _origin(url: str) -> str:
+    """Where a request went, without its path and query: `https://huggingface.co`."""
+    parsed = httpx.URL(url)
+    return f"{parsed.scheme}://{parsed.netloc.decode()}" if parsed.host else url
+
+
+def _why(exc: httpx.TransportError) -> str:
+    """A transport failure in our words (the name of httpx's class is no help to anyone)."""
+    said = str(exc).lower()
+    if "name or service not known" in said or "nodename nor servname" in said or "temporary failure in name" in said:
+        return "its name does not resolve"
+    if "refused" in said or "all connection attempts failed" in said:
+        return "nothing answers there"
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return "not an http:// or https:// address"
+    if isinstance(exc, httpx.ProxyError):
+        return "the proxy refused it"
+    return str(exc) or "no detail"
+
+
+def _fix(source: str) -> str:
+    setting = _SETTINGS.get(source)
+    where = f" and {setting}" if setting else ""
+    return f"check the network{where}, or set PAPERBOY_OFFLINE=1 to work from the store alone"

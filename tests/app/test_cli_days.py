@@ -197,3 +197,15 @@ def test_a_post_to_one_platform_needs_no_other_in_reach(paperboy: Paperboy) -> N
     assert "Posted" in posted.err and "Discord" not in posted.err
     refused = paperboy("post", "--channel", "discord:1234567890", "--date", "2026-06-01", **OFFLINE, **discord_down)
     assert refused.code == 1 and "Discord could not be reached" in refused.err
+
+
+def test_a_sync_whose_day_failed_does_not_say_it_synced_it(tmp_path: Path) -> None:
+    from tests.fakes.papers_api import Answer
+
+    api = FakePapersApi.recorded()
+    api.fail("/api/daily_papers", *[Answer(200, b"<html>down</html>", {"Content-Type": "text/html"})] * 3)
+    with api.serve() as url:
+        run = cli_runner(tmp_path, url)("sync", "--date", "2026-06-01", "--no-embed")
+    assert run.code == 1
+    assert run.out.startswith("Synced 0 of 1 day (2026-06-01): 0 listings"), run.out
+    assert "2026-06-01 failed: Hugging Face (HTTP 200): the answer is not valid JSON" in run.err
