@@ -25,7 +25,7 @@ from rich.console import Console
 
 from bot.app import community_cli
 from bot.domain.errors import ConfigError, DayNotStored, NotFound, PaperboyError, SourceError, UsageError
-from bot.domain.our_words import plainly
+from bot.domain.our_words import plainly, unreadable
 
 if TYPE_CHECKING:
     from bot.app.bootstrap import Services
@@ -252,7 +252,7 @@ def search(
         try:
             queries = [line.strip() for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"--batch {batch}: cannot read it ({exc})") from None
+            raise UsageError(f"--batch {batch}: cannot read it: {unreadable(exc)}") from None
 
     async def work(services: Services) -> None:
         if batch is not None:

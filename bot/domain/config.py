@@ -15,7 +15,7 @@ from pydantic_core import ErrorDetails
 from bot.domain.channels import parse_channel
 from bot.domain.errors import ConfigError, UsageError
 from bot.domain.filters import check_entry
-from bot.domain.our_words import plainly
+from bot.domain.our_words import plainly, unreadable
 from bot.domain.weekdays import parse_days, parse_weekday
 from bot.domain.zones import is_place, zone_hint
 
@@ -243,7 +243,7 @@ def load_config(path: Path, *, required: bool) -> FileConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read it ({exc})") from None
+        raise ConfigError(f"{path}: cannot read it: {unreadable(exc)}") from None
     return parse_config(text, str(path))
 
 

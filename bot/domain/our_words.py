@@ -51,3 +51,18 @@ def reason(error: Mapping[str, Any]) -> str:
     """What one of a ValidationError's `errors()` says is wrong, in our words."""
     kind = str(error.get("type", ""))
     return _BY_TYPE.get(kind) or plainly(str(error.get("msg", "not valid")))
+
+
+def unreadable(exc: OSError | UnicodeDecodeError) -> str:
+    """Why a file could not be read, in our words (not `[Errno 21] Is a directory: 'x'`)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    if type(exc).__name__ == "BadGzipFile":
+        return "not a gzip file (if it is plain text, drop the .gz from its name)"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, IsADirectoryError):
+        return "a folder, not a file"
+    if isinstance(exc, PermissionError):
+        return "this user may not read it"
+    return (exc.strerror or str(exc) or "unreadable").lower()

@@ -6,6 +6,7 @@ file is there to mend it, and half a file stored is harder to notice than a refu
 
 from __future__ import annotations
 
+import gzip
 import re
 import zlib
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from bot.domain.errors import ImportFileError
 from bot.domain.models import Listing
+from bot.domain.our_words import unreadable
 from bot.ingest.snapshot import forget_snapshot
 from bot.sources.corpus import open_text, read_newest
 from bot.sources.hf_payload import listed_elsewhere, parse_daily
@@ -59,8 +61,8 @@ def read_file(path: Path, *, max_chars: int = MAX_FILE_CHARS) -> list[Listing]:
         raw, named = load_json(text), _day_from_name(path)
         _check_named_day(raw, named)
         return parse_daily(raw, named)
-    except UnicodeDecodeError:
-        raise ImportFileError(str(path), "not UTF-8 text") from None
+    except (UnicodeDecodeError, gzip.BadGzipFile, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        raise ImportFileError(str(path), unreadable(exc)) from None
     except (EOFError, zlib.error) as exc:  # gzip's own words for a cut-off or damaged file
         raise ImportFileError(
             str(path), f"a damaged or incomplete gzip file ({exc}): copy or download it again"
