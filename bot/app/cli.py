@@ -254,16 +254,23 @@ def search(
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"--batch {batch}: cannot read it: {unreadable(exc)}") from None
 
+    from bot.search.query import nothing_asked
+
     async def work(services: Services) -> None:
         if batch is not None:
             await services.search.index()  # built before the first query's clock starts
             for line in queries:  # each search runs in the CPU pool; a line is printed as it is answered
+                if why := nothing_asked(line):  # said, not passed off as a query that matched nothing
+                    _print_json({"query": line, "results": [], "error": f"nothing to search for: {why}"})
+                    continue
                 started = time.perf_counter()
                 hits = await services.search.search(line, limit=limit)
                 took = (time.perf_counter() - started) * 1000
                 _print_json({"query": line, "results": [h.paper.arxiv_id for h in hits], "took_ms": round(took, 3)})
             return
         assert query is not None
+        if why := nothing_asked(query):
+            raise UsageError(f"nothing to search for in {query.strip()[:80]!r}: {why}")
         started = time.perf_counter()
         hits = await _named_paper(services, query) or await services.search.search(query, limit=limit)
         took = (time.perf_counter() - started) * 1000

@@ -191,13 +191,14 @@ def test_import_brings_the_search_index_on_disk_up_to_date_embeddings_or_not(
 @pytest.mark.slow
 def test_search_batch_prints_a_json_line_per_query(paperboy: Paperboy, tmp_path: Path) -> None:
     queries = tmp_path / "queries.txt"
-    queries.write_text('diffusion models\n\nrobot manipulation\n"; DROP TABLE\n', encoding="utf-8")
+    queries.write_text('diffusion models\n\nrobot manipulation\n"; DROP TABLE\nthe of\n', encoding="utf-8")
     run = paperboy("search", "--batch", str(queries), "--limit", "3", PAPERBOY_OFFLINE="1")
     assert run.code == 0, run.err
-    lines = [json.loads(line) for line in run.out.splitlines()]
+    *lines, nothing = [json.loads(line) for line in run.out.splitlines()]
     assert [line["query"] for line in lines] == ["diffusion models", "robot manipulation", '"; DROP TABLE']
     assert all(len(line["results"]) <= 3 and line["took_ms"] >= 0 for line in lines)
     assert len(lines[0]["results"]) == 3
+    assert nothing["query"] == "the of" and nothing["error"].startswith("nothing to search for: it holds no word")
 
 
 @pytest.mark.slow
@@ -207,6 +208,8 @@ def test_search_batch_prints_a_json_line_per_query(paperboy: Paperboy, tmp_path:
         ("search", ""),
         ("search",),
         ("search", "x", "--batch", "q.txt"),
+        ("search", "the", "of", "and"),  # nothing to search for: not "no papers match" with exit 0
+        ("search", "--json", "--", "-video"),
         ("digest", "--date", "2026-13-01"),
         ("digest", "--limit", "0"),
         ("digest", "--format", "xml"),
