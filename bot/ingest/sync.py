@@ -56,7 +56,7 @@ class Syncer:
         Raises SourceUnavailable when Hugging Face cannot be reached at all: no day would fare better.
         """
         report = SyncReport(days=list(days))
-        for day in days:
+        for n, day in enumerate(days):
             try:
                 listings = await self._hf.daily(day)
                 report.counts += await self._store.save_listings(listings, fetched=[day])
@@ -66,6 +66,10 @@ class Syncer:
             except SourceError as exc:
                 report.failed[day] = str(exc)
                 listings = []
+                if exc.status == 429:  # asked to slow down (and told for how long): the next days would be too
+                    for later in days[n + 1 :]:
+                        report.failed[later] = f"not asked, as Hugging Face rate-limited us at {day}: sync it later"
+                    break
             if not listings and day not in report.failed:
                 report.empty_days.append(day)
             if progress is not None:

@@ -59,6 +59,21 @@ async def test_a_failing_day_is_reported_and_the_rest_go_on(
     assert (await store.counts()).days == 1
 
 
+async def test_a_rate_limit_stops_the_sync_and_names_the_days_not_asked(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    """Told to wait an hour, it asked for each next day at once (ten days: ten refusals, ten lines)."""
+    syncer, _, _ = wire(store, client, sleeps)
+    fake_api.fail("/api/daily_papers", Answer(429, b"", {"Retry-After": "3600"}))
+    days = [date(2026, 6, 1), date(2026, 6, 2), date(2026, 6, 3)]
+    report = await syncer.sync(days)
+    assert list(report.failed) == days
+    assert "asked to wait 3600 s" in report.failed[days[0]]
+    assert report.failed[days[2]] == "not asked, as Hugging Face rate-limited us at 2026-06-01: sync it later"
+    assert len([r for r in fake_api.requests if r.startswith("/api/daily_papers")]) == 1
+    assert (await store.counts()).days == 0
+
+
 async def test_an_unreachable_source_stops_the_sync(
     store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
 ) -> None:
