@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bot.domain.errors import SourceError, SourceUnavailable
+from bot.domain.models import Paper
 from bot.ingest.snapshot import forget_snapshot
 from bot.store.papers import PaperStore, SaveCounts
 
@@ -74,24 +75,30 @@ class Syncer:
                 report.empty_days.append(day)
             if progress is not None:
                 progress(day, len(listings))
-            if listings and self._arxiv is not None:
-                missing = [
-                    item.paper.arxiv_id for item in listings if not item.paper.abstract or not item.paper.authors
-                ]
-                report.completed_from_arxiv += await self._complete(missing, report, day)
+            if listings and self._arxiv is not None:  # what the store still lacks, not what this answer did:
+                stored = await self._store.get_many([item.paper.arxiv_id for item in listings])  # asked once
+                missing = [i for i, paper in stored.items() if not paper.abstract or not paper.authors]
+                report.completed_from_arxiv += await self._complete(missing, report, day, stored)
         if report.counts.listings:
             await forget_snapshot(self._store)
         return report
 
-    async def _complete(self, ids: list[str], report: SyncReport, day: date) -> int:
-        """Fill abstracts and authors Hugging Face left out from arXiv; best effort."""
+    async def _complete(self, ids: list[str], report: SyncReport, day: date, stored: dict[str, Paper]) -> int:
+        """Fill abstracts and authors Hugging Face left out from arXiv; best effort. The rest of the paper
+        stays Hugging Face's (its title too: the two may word it differently, and each sync would flip it)."""
         if not ids or self._arxiv is None:
             return 0
         try:
-            papers = await self._arxiv.papers(ids)
+            found = await self._arxiv.papers(ids)
         except SourceError as exc:
             report.failed.setdefault(day, f"details from arXiv: {exc}")
             return 0
+        papers = [
+            mine.model_copy(update={"abstract": mine.abstract or p.abstract, "authors": mine.authors or p.authors})
+            if (mine := stored.get(p.arxiv_id)) is not None
+            else p
+            for p in found
+        ]
         await self._store.save_papers(papers)
         await self._search.refresh([p.arxiv_id for p in papers])
         return len(papers)

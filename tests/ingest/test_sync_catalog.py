@@ -233,3 +233,20 @@ async def test_synced_papers_are_searchable_at_once_without_a_rebuild(
     found = [h.paper.arxiv_id for h in await search.search(f'"{title}"')]
     assert found
     assert found[0] in june_2
+
+
+async def test_a_paper_completed_from_arxiv_is_not_asked_for_again_and_keeps_its_title(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    """Each sync asked arXiv again (the missing abstract was read off Hugging Face's answer, not the store),
+    and the title flipped between Hugging Face's and arXiv's wording."""
+    fake_api.daily["2026-06-09"] = [{"paper": {"id": "1605.08386", "title": "Heat-bath walks (HF)", "upvotes": 4}}]
+    syncer, _, _ = wire(store, client, sleeps)
+    assert (await syncer.sync([date(2026, 6, 9)])).completed_from_arxiv == 1
+    asked = len([r for r in fake_api.requests if "/api/query" in r])
+    assert asked == 1
+    again = await syncer.sync([date(2026, 6, 9)])
+    assert again.completed_from_arxiv == 0 and again.counts.updated_papers == 0
+    assert len([r for r in fake_api.requests if "/api/query" in r]) == asked
+    saved = await store.get("1605.08386")
+    assert saved is not None and saved.title == "Heat-bath walks (HF)" and saved.abstract and saved.authors
