@@ -237,7 +237,6 @@ async def test_a_weekly_roundup_ends_with_the_most_discussed_in_a_forum_too(
 ) -> None:
     """A forum takes posts, not messages: the section is a post of its own (tagged where the forum
     requires a tag), once, where it was dropped."""
-    from bot.roundup.delivery import RoundupDelivery
     from bot.roundup.week import week_key
     from tests.roundup.engagement import Card as Engaged
     from tests.roundup.engagement import MemoryEngagement
@@ -246,17 +245,8 @@ async def test_a_weekly_roundup_ends_with_the_most_discussed_in_a_forum_too(
     engagement = MemoryEngagement()
     engagement.cards.append(Engaged(where, "2605.29307", datetime(2026, 6, 2, 10, tzinfo=UTC), 5))
     engagement.react(where, "2605.29307", "U1", "U2")
-    now = datetime(2026, 6, 5, 16, 5, tzinfo=UTC)
     bot = discord_bot
-    weekly = RoundupDelivery(
-        bot.store,
-        SearchService(bot.store),
-        bot.ledger,
-        bot.subscriptions,
-        {"discord": bot.bot.publisher},
-        engagement,
-        clock=lambda: now,
-    )
+    weekly = roundups(bot, engagement, datetime(2026, 6, 5, 16, 5, tzinfo=UTC))
     assert (await weekly.deliver(where, DigestOptions(limit=2), week_key(date(2026, 6, 1)))).outcome == "posted"
     sent = [s for s in bot.fake.sent if s.method == "POST"]
     discussed = [s for s in sent if "Most discussed here this week" in str(s.body)]
@@ -333,24 +323,29 @@ async def test_a_forum_header_post_is_found_again_not_posted_twice(discord_bot: 
 async def test_a_forum_roundup_says_in_a_post_which_days_the_store_lacks(discord_bot: DiscordBot) -> None:
     """Its papers are posts of their own, but the line naming the days it left out has no paper to go
     with: the header is a post too, then."""
-    from bot.roundup.delivery import RoundupDelivery
     from bot.roundup.week import week_key
     from tests.roundup.engagement import MemoryEngagement
 
     bot = discord_bot
-    now = datetime(2026, 6, 8, 16, 5, tzinfo=UTC)  # the week is over; Friday 5 June was never fetched
-    weekly = RoundupDelivery(
-        bot.store,
-        SearchService(bot.store),
-        bot.ledger,
-        bot.subscriptions,
-        {"discord": bot.bot.publisher},
-        MemoryEngagement(),
-        clock=lambda: now,
-    )
+    weekly = roundups(bot, MemoryEngagement(), datetime(2026, 6, 8, 16, 5, tzinfo=UTC))  # Friday 5 June never fetched
     forum = ChannelRef("discord", FORUM_ID, GUILD_ID)
     assert (await weekly.deliver(forum, DigestOptions(limit=2), week_key(date(2026, 6, 1)))).outcome == "posted"
     header, *papers = forum_posts(bot)
     assert header["name"].startswith("Weekly roundup")
     assert "Friday 5 June" in header["message"]["content"] and "not in the store" in header["message"]["content"]
     assert len(papers) == 2 and all(p["message"]["embeds"] for p in papers)
+
+
+def roundups(bot: DiscordBot, engagement: Any, now: datetime) -> Any:
+    """The weekly roundups' delivery to the bot's Discord, at `now`."""
+    from bot.roundup.delivery import RoundupDelivery
+
+    return RoundupDelivery(
+        bot.store,
+        SearchService(bot.store),
+        bot.ledger,
+        bot.subscriptions,
+        {"discord": bot.bot.publisher},
+        engagement,
+        clock=lambda: now,
+    )
