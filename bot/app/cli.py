@@ -438,11 +438,9 @@ def sync(
         c = report.counts
         span = wanted[0].isoformat() if len(wanted) == 1 else f"{wanted[0].isoformat()} to {wanted[-1].isoformat()}"
         plural = "s" if len(wanted) != 1 else ""
-        days = (
-            f"{len(wanted) - len(report.failed)} of {len(wanted)} day{plural}"
-            if report.failed
-            else f"{len(wanted)} day{plural}"
-        )
+        days = f"{len(wanted)} day{plural}"
+        if len(report.fetched) < len(wanted):  # not "Synced 1 day" of a day that failed (arXiv's details aside)
+            days = f"{len(report.fetched)} of {days}"
         out.print(
             f"Synced {days} ({span}): {c.listings} listings "
             f"({c.new_listings} new), {c.new_papers} new papers, {c.updated_papers} updated"

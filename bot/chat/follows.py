@@ -59,7 +59,7 @@ class FollowService:
         added = tuple(t for t in command.topics if fold(t) not in known)
         topics = (current.topics if current else ()) + added
         try:
-            check_topics(topics)
+            check_topics(topics, known=current.topics if current else ())
         except ValueError as exc:
             return _post(f"Sorry, you can't follow that: {exc}.", "`/papers follows` lists what you follow.")
         zone = command.timezone or (current.timezone if current else None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -62,12 +62,13 @@ def check_time(value: str) -> str:
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
-def check_topics(topics: Sequence[str]) -> tuple[str, ...]:
+def check_topics(topics: Sequence[str], known: Collection[str] = ()) -> tuple[str, ...]:
     """At most MAX_TOPICS topics of at most MAX_TOPIC_CHARS characters each, none blank; each may be
-    an `-exclusion` or an `author:NAME` filter (bot.domain.filters), which must name someone."""
+    an `-exclusion` or an `author:NAME` filter (bot.domain.filters), which must name someone. Those in
+    `known` (saved before) are not checked again: a rule added since must not block a new one."""
     if len(topics) > MAX_TOPICS:
         raise ValueError(f"at most {MAX_TOPICS} topics, not {len(topics)}: drop some, or join close ones into one")
-    for topic in topics:
+    for topic in (t for t in topics if t not in known):
         if not topic.strip():
             raise ValueError("a topic cannot be blank: remove it, or write the words to look for")
         if not any(ch.isalnum() for ch in topic):

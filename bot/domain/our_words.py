@@ -58,7 +58,9 @@ def unreadable(exc: OSError | UnicodeDecodeError) -> str:
     if isinstance(exc, UnicodeDecodeError):
         return "not UTF-8 text"
     if type(exc).__name__ == "BadGzipFile":
-        return "not a gzip file (if it is plain text, drop the .gz from its name)"
+        if "not a gzipped file" in str(exc).lower():
+            return "not a gzip file (if it is plain text, drop the .gz from its name)"
+        return "a damaged gzip file (its checksum or length is wrong): copy or download it again"
     if isinstance(exc, FileNotFoundError):
         return "no such file"
     if isinstance(exc, IsADirectoryError):

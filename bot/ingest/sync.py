@@ -25,8 +25,9 @@ class SyncReport:
     days: list[date] = field(default_factory=list)
     counts: SaveCounts = SaveCounts()
     empty_days: list[date] = field(default_factory=list)
-    failed: dict[date, str] = field(default_factory=dict)
+    failed: dict[date, str] = field(default_factory=dict)  # a day's listing, or its details from arXiv
     completed_from_arxiv: int = 0
+    fetched: list[date] = field(default_factory=list)  # the days whose listing is stored as Hugging Face gave it
 
     @property
     def ok(self) -> bool:
@@ -61,6 +62,7 @@ class Syncer:
             try:
                 listings = await self._hf.daily(day)
                 report.counts += await self._store.save_listings(listings, fetched=[day])
+                report.fetched.append(day)
                 await self._search.refresh([item.paper.arxiv_id for item in listings])
             except SourceUnavailable:
                 raise

@@ -28,22 +28,25 @@ def roundup_monday(subscription: Subscription, day: date | None, now: datetime |
 
 
 async def week_in_store(catalog: Catalog, monday: date, where: str, today: date) -> None:
-    """Raise DayNotStored when the store has none of the week's listing days up to `today` (each is
-    fetched first, when online): a roundup of nothing is neither posted nor recorded, so the channel
-    gets the week's once a sync has it. A week partly in the store goes out naming the days it lacks."""
-    weekdays = [d for d in week_days(monday, today) if d.weekday() < 5]
-    lacking = []
-    for day in weekdays:
+    """Raise DayNotStored when the store has no papers of the week up to `today` and lacks some of its
+    listing days (each fetched first, when online): a roundup of nothing is neither posted nor recorded,
+    so the channel gets the week's once a sync has it. A week with papers goes out naming the days it
+    lacks; a week Hugging Face listed nothing in says so."""
+    lacking: list[date] = []
+    first = ""  # why the first lacking day is not there, and how to get it
+    listed = False
+    for day in (d for d in week_days(monday, today) if d.weekday() < 5):
         try:
-            await catalog.ensure_day(day)
-        except DayNotStored:
+            listed = bool((await catalog.ensure_day(day)).listed) or listed
+        except DayNotStored as exc:
             lacking.append(day)
-    if weekdays and lacking == weekdays:
+            first = first or str(exc)
+    if lacking and not listed:
+        names = ", ".join(f"{d:%A %-d %B}" for d in lacking)
         raise DayNotStored(
             monday,
-            f"the store has none of the listings of {week_name(monday)}, which no sync has fetched: nothing "
-            f"was posted to {where} or recorded; `paperboy sync --date {monday.isoformat()}` fetches a day, "
-            "then post again",
+            f"the store has no papers of {week_name(monday)} and lacks {names}: nothing was posted to {where} "
+            f"or recorded. {first}",
         )
 
 

@@ -209,3 +209,15 @@ def test_a_sync_whose_day_failed_does_not_say_it_synced_it(tmp_path: Path) -> No
     assert run.code == 1
     assert run.out.startswith("Synced 0 of 1 day (2026-06-01): 0 listings"), run.out
     assert "2026-06-01 failed: Hugging Face (HTTP 200): the answer is not valid JSON" in run.err
+
+
+def test_a_sync_whose_arxiv_details_failed_still_says_it_synced_the_day(tmp_path: Path) -> None:
+    from tests.fakes.papers_api import Answer
+
+    api = FakePapersApi.recorded(days=["2026-06-02"])
+    api.daily["2026-06-02"][0]["paper"].pop("summary")  # type: ignore[index]  # arXiv is asked for it
+    api.fail("/api/query", *[Answer(400, b"bad", {"Content-Type": "text/plain"})] * 8)
+    with api.serve() as url:
+        run = cli_runner(tmp_path, url)("sync", "--date", "2026-06-02", "--no-embed")
+    assert run.out.startswith("Synced 1 day (2026-06-02):"), run.out
+    assert "2026-06-02 failed: details from arXiv" in run.err

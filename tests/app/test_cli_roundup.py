@@ -56,7 +56,7 @@ def test_a_week_the_store_has_none_of_is_neither_posted_nor_recorded(paperboy: P
     env = {"PAPERBOY_OFFLINE": "1", "PAPERBOY_CONFIG": str(tmp_path / "paperboy.toml")}
     refused = paperboy("post", "--channel", "console:team", "--date", "2026-06-10", **env)
     assert refused.code == 1 and refused.out == ""
-    assert "the store has none of the listings of week 24 (8–14 June 2026)" in one_line(refused.err)
+    assert "the store has no papers of week 24 (8–14 June 2026) and lacks Monday 8 June" in one_line(refused.err)
     assert "nothing was posted to console:team or recorded" in one_line(refused.err)
     imported = paperboy("import", str(CURRENT / "2026-06-09.json"), PAPERBOY_OFFLINE="1")
     assert imported.code == 0, imported.err

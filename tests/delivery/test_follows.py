@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from adapters.slack.wording import PHRASES
-from bot.chat.commands import Follow, Unfollow, parse_command
+from bot.chat.commands import Follow, Unfollow, Unknown, parse_command
 from bot.chat.follows import FollowService
 from bot.delivery.digest import DigestOptions, matches
 from bot.domain.config import DigestDefaults
@@ -158,3 +158,20 @@ async def test_exclusions_and_author_filters_narrow_the_day(store: PaperStore) -
     assert await ids("author:GÓMEZ", "author:lecun") == ["1", "2"]
     assert await ids("speech", "author:LeCun") == ["2", "3"]  # a topic or an author
     assert await ids("author:lecun", "-images") == []
+
+
+async def test_a_topic_saved_before_a_rule_was_added_does_not_block_a_new_follow(world: World) -> None:
+    """A follow of "new" (saved before stop-word topics were refused) made every later follow fail."""
+    from dataclasses import replace
+
+    world.clock.now = utc(2026, 6, 1, 12)
+    await follow(world, "follow diffusion", "UTC")
+    current = await world.subscriptions.of_person("slack", "T0001", "U0001")
+    assert current is not None
+    await world.subscriptions.save(replace(current, topics=("diffusion", "new")), world.clock.now)
+    said = await follow(world, "follow robotics", "UTC")
+    assert "can't follow" not in said, said
+    now = await world.subscriptions.of_person("slack", "T0001", "U0001")
+    assert now is not None and now.topics == ("diffusion", "new", "robotics")
+    refused = parse_command("follow the")  # a new one is still checked
+    assert isinstance(refused, Unknown) and "every search leaves out" in refused.hint

@@ -35,3 +35,6 @@ def test_each_way_a_file_cannot_be_read_is_said_plainly(tmp_path: Path) -> None:
         "not a gzip file (if it is plain text, drop the .gz from its name)",
     ]
     assert all("errno" not in s.lower() and "codec" not in s for s in said)
+    whole = gzip.compress(b"{}")
+    bad_crc = whole[:-8] + bytes(b ^ 0xFF for b in whole[-8:-4]) + whole[-4:]
+    assert unreadable(_raised(lambda: gzip.decompress(bad_crc))).startswith("a damaged gzip file")
