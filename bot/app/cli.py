@@ -487,9 +487,7 @@ def post_(
         if subscription is not None and subscription.cadence == "weekly":
             from bot.roundup.post import post_roundup, roundup_monday, week_in_store
 
-            await week_in_store(
-                services.catalog, roundup_monday(subscription, day), str(where), datetime.now(UTC).date()
-            )
+            await week_in_store(services.catalog, roundup_monday(subscription, day), str(where), _today())
             async with publishers(services, out, where.platform) as found:
                 said, ok = await post_roundup(services, found, subscription, day)
             err.print(said, markup=False)

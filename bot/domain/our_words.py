@@ -4,6 +4,7 @@ names the input, the reason and the fix, never a library's phrasing)."""
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -53,10 +54,12 @@ def reason(error: Mapping[str, Any]) -> str:
     return _BY_TYPE.get(kind) or plainly(str(error.get("msg", "not valid")))
 
 
-def unreadable(exc: OSError | UnicodeDecodeError) -> str:
+def unreadable(exc: OSError | UnicodeDecodeError | EOFError | zlib.error) -> str:
     """Why a file could not be read, in our words (not `[Errno 21] Is a directory: 'x'`)."""
     if isinstance(exc, UnicodeDecodeError):
         return "not UTF-8 text"
+    if isinstance(exc, (EOFError, zlib.error)):  # gzip's words for a file cut off, or damaged inside
+        return "a damaged or incomplete gzip file: copy or download it again"
     if type(exc).__name__ == "BadGzipFile":
         if "not a gzipped file" in str(exc).lower():
             return "not a gzip file (if it is plain text, drop the .gz from its name)"

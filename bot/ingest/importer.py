@@ -6,7 +6,6 @@ file is there to mend it, and half a file stored is harder to notice than a refu
 
 from __future__ import annotations
 
-import gzip
 import re
 import zlib
 from collections.abc import Iterator
@@ -61,13 +60,9 @@ def read_file(path: Path, *, max_chars: int = MAX_FILE_CHARS) -> list[Listing]:
         raw, named = load_json(text), _day_from_name(path)
         _check_named_day(raw, named)
         return parse_daily(raw, named)
-    except (UnicodeDecodeError, gzip.BadGzipFile, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+    except (OSError, UnicodeDecodeError, EOFError, zlib.error) as exc:  # before ValueError: a decode error is one
         raise ImportFileError(str(path), unreadable(exc)) from None
-    except (EOFError, zlib.error) as exc:  # gzip's own words for a cut-off or damaged file
-        raise ImportFileError(
-            str(path), f"a damaged or incomplete gzip file ({exc}): copy or download it again"
-        ) from None
-    except (OSError, ValueError) as exc:
+    except ValueError as exc:
         raise ImportFileError(str(path), str(exc)) from None
 
 
