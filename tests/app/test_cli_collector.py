@@ -1,0 +1,60 @@
+"""The cycle collector is paused while a command starts (imports, settings, the store opened) and runs
+for the command's work: `bot.app.cli.main` pauses it, `_started` freezes what start-up built and
+resumes it, and a command that ends before its work leaves it as it found it."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import cli
+
+
+@pytest.fixture(autouse=True)
+def _collector_restored() -> Iterator[None]:
+    yield
+    gc.unfreeze()  # this test process's objects go back in the collector's sight
+    gc.enable()
+
+
+@pytest.mark.slow  # fills a store from the bundled snapshot, in this process
+def test_start_up_runs_without_the_collector_and_the_work_with_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PAPERBOY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PAPERBOY_OFFLINE", "1")
+    seen: list[tuple[bool, bool, int]] = []
+    real = cli._started
+
+    def started() -> None:
+        before = gc.isenabled()
+        real()
+        seen.append((before, gc.isenabled(), gc.get_freeze_count()))
+
+    monkeypatch.setattr(cli, "_started", started)
+    gc.unfreeze()
+    with pytest.raises(SystemExit) as ended:
+        cli.main(["digest", "--format", "json", "--limit", "1"])
+    assert ended.value.code == 0, capsys.readouterr().err
+    assert len(seen) == 1
+    paused, resumed, frozen = seen[0]
+    assert (paused, resumed) == (False, True)
+    assert frozen > 10_000  # modules, classes and services: start-up's objects, out of the collector's sight
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["digest", "--limit", "0"], ["no-such-command"]])
+def test_a_command_that_ends_before_its_work_leaves_the_collector_on(args: list[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(args)
+    assert gc.isenabled()
+
+
+def test_a_caller_that_paused_the_collector_finds_it_paused() -> None:
+    gc.disable()
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert not gc.isenabled()
