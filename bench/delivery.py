@@ -7,7 +7,8 @@ delivery can beat (2×papers) seconds per channel; with every channel paced on i
 the floor for all of them together. Prints the median time one sweep takes and its ratio to that
 floor, and where the time goes: how long until the last header was out (the sweep's own work before
 the first paced post), how far each channel's paced posts ran over their (2×papers) seconds, and
-the ledger's closing writes after the last post. `--busy` measures the same sweep with every core
+the ledger's closing writes after the last post. The process's heap is frozen before the sweep, as
+`paperboy run` freezes it once started (bot/host/heap.py). `--busy` measures the same sweep with every core
 kept busy by a spinning process (bench/busy.py); `--both` measures quiet, then busy.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import statistics
@@ -39,6 +41,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.config import ScheduleConfig
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
+from bot.host.heap import freeze_heap
 from bot.ingest.importer import read_file
 from bot.search.service import SearchService
 from bot.store.engine import create_engine, database_url, migrate
@@ -150,6 +153,7 @@ async def one_sweep(channels: int, papers: int, url: str | None, busy: bool) -> 
         sweeper = Sweeper(subscriptions, ledger, store, delivery, ScheduleConfig(), frozenset({"slack"}))
         await SearchService(store).index()
         await sweeper.sweep(datetime(2026, 6, 2, 8, 59, tzinfo=UTC))  # yesterday's are recorded as missed first
+        freeze_heap()  # started, as `paperboy run` is before its first sweep (bot/app/dispatch.py)
         with host(busy):
             fake_before = cpu_of(fake.pid)
             started, cpu = time.perf_counter(), time.process_time()
@@ -162,6 +166,7 @@ async def one_sweep(channels: int, papers: int, url: str | None, busy: bool) -> 
             stats = (await client.get(base_url.replace("/api/", "/_stats"))).json()
         fake.terminate()
         await fake.wait()
+        gc.unfreeze()  # the next run starts from its own heap
     floor = 2.0 * papers
     return Run(
         took=ended - started,

@@ -10,7 +10,6 @@ and a command never pays for a chat SDK, the store or the search stack it does n
 
 from __future__ import annotations
 
-import gc
 import json
 import sys
 import time
@@ -27,6 +26,7 @@ from rich.console import Console
 from bot.app import community_cli
 from bot.domain.errors import ConfigError, DayNotStored, NotFound, PaperboyError, SourceError, UsageError
 from bot.domain.our_words import plainly, unreadable
+from bot.host.heap import loaded, loaded_as, loading
 
 if TYPE_CHECKING:
     from bot.app.bootstrap import Services
@@ -80,7 +80,7 @@ def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True, seed:
 
     async def main() -> T:
         async with open_services(settings, config, seed=seed) as services:
-            _started()
+            loaded()  # start-up is over (bot/host/heap.py)
             notice = await services.catalog.ensure_papers(_today()) if ensure else None
             done = await work(services)
             if notice:
@@ -89,15 +89,6 @@ def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True, seed:
 
     with _faults(settings):
         return asyncio.run(main())
-
-
-def _started() -> None:
-    """Start-up is over (`main` paused the cycle collector for it): what it loaded, modules, classes and
-    services, lives as long as the process, so it leaves the collector's sight (`gc.freeze`), and
-    collection resumes for the command's own work."""
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
 
 
 @contextmanager
@@ -666,16 +657,12 @@ INTERRUPTED = 130  # the exit status of a command stopped by Ctrl-C
 def main(argv: list[str] | None = None) -> None:
     """Entry point: exit 0 on success, 2 for a usage error, 1 for anything else, one line on stderr.
 
-    Start-up (imports, settings, the store opened) builds many thousands of objects and no garbage
-    cycles, and the cycle collector walking them took about a sixth of a warm `digest`: it is paused
-    until the command's work begins (`_started`), and in any case once the command is over.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
+    The collector is paused while the command starts, until its work begins (`bot.host.heap`)."""
+    running = loading()
     try:
         _main(argv)
     finally:
-        (gc.enable if collecting else gc.disable)()  # as the caller had it
+        loaded_as(running)
 
 
 def _main(argv: list[str] | None) -> None:

@@ -1,6 +1,6 @@
 """The cycle collector is paused while a command starts (imports, settings, the store opened) and runs
-for the command's work: `bot.app.cli.main` pauses it, `_started` freezes what start-up built and
-resumes it, and a command that ends before its work leaves it as it found it."""
+for the command's work: `bot.app.cli.main` pauses it (`bot.host.heap.loading`), `loaded` freezes what
+start-up built and resumes it, and a command that ends before its work leaves it as it found it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import cli
+from bot.host import heap
 
 
 @pytest.fixture(autouse=True)
@@ -27,14 +28,14 @@ def test_start_up_runs_without_the_collector_and_the_work_with_it(
     monkeypatch.setenv("PAPERBOY_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("PAPERBOY_OFFLINE", "1")
     seen: list[tuple[bool, bool, int]] = []
-    real = cli._started
+    real = heap.loaded
 
     def started() -> None:
         before = gc.isenabled()
         real()
         seen.append((before, gc.isenabled(), gc.get_freeze_count()))
 
-    monkeypatch.setattr(cli, "_started", started)
+    monkeypatch.setattr(cli, "loaded", started)
     gc.unfreeze()
     with pytest.raises(SystemExit) as ended:
         cli.main(["digest", "--format", "json", "--limit", "1"])
