@@ -255,6 +255,8 @@ def search(
             queries = [line.strip() for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"--batch {batch}: cannot read it: {unreadable(exc)}") from None
+        if not queries:  # said, not an empty answer: a wrong or unsaved file looks just like this
+            raise UsageError(f"--batch {batch} holds no queries: write one query a line")
 
     from bot.search.query import nothing_asked
 

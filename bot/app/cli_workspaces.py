@@ -76,7 +76,13 @@ def parse_team(text: str) -> tuple[str, str]:
             f"--team {text!r} is not PLATFORM:TEAM_ID (such as slack:T0123456 for a Slack workspace, "
             "or discord:1234567890 for a Discord server)"
         )
-    return match.group("platform"), match.group("team")
+    platform, team = match.group("platform"), match.group("team")
+    if platform == "discord" and not team.isdigit():  # nothing is stored under any other id: forget would erase nothing
+        raise UsageError(
+            f"--team {text!r}: a Discord server's id is a number, such as discord:1234567890 (Developer Mode "
+            "on, right-click the server, Copy Server ID)"
+        )
+    return platform, team
 
 
 def register(app: typer.Typer, run: Run, say: Callable[[str], None], emit: Callable[[object], None]) -> None:

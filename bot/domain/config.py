@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import tomllib
+import typing
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -289,6 +291,34 @@ def wanted(error: ErrorDetails) -> str:
     return said or " ".join(plainly(str(error["msg"])).split())
 
 
+def _unknown_setting(loc: tuple[int | str, ...]) -> str:
+    """A key no table of the file takes: the setting of that table it most looks like, if one does."""
+    close = difflib.get_close_matches(str(loc[-1]), _settings_of(FileConfig, loc[:-1]), n=1, cutoff=0.6)
+    if close:
+        return f"unknown setting: did you mean {close[0]!r}?"
+    return "unknown setting (check its spelling against the README)"
+
+
+def _settings_of(model: type[BaseModel], path: tuple[int | str, ...]) -> list[str]:
+    """The keys of the table at `path` (list positions skipped) under `model`; [] where that is no table."""
+    for step in path:
+        if isinstance(step, int):
+            continue
+        field = model.model_fields.get(step)
+        table = _table_in(field.annotation) if field is not None else None
+        if table is None:
+            return []
+        model = table
+    return list(model.model_fields)
+
+
+def _table_in(annotation: object) -> type[BaseModel] | None:
+    """The model a field holds, itself or in a list, tuple or optional of it."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((t for arg in typing.get_args(annotation) if (t := _table_in(arg)) is not None), None)
+
+
 def parse_config(text: str, source: str) -> FileConfig:
     """The config in `text` (from `source`, named in errors), or a one-line ConfigError; nothing else."""
     try:
@@ -304,7 +334,7 @@ def parse_config(text: str, source: str) -> FileConfig:
         where = "".join(_step(p) for p in first["loc"]).lstrip(".") or "file"
         message = wanted(first)
         if first["type"] == "extra_forbidden":
-            message = "unknown setting (check its spelling against the README)"
+            message = _unknown_setting(first["loc"])
         elif where == "subscriptions" and first["type"] in ("tuple_type", "list_type"):
             message = "write each channel's table as [[subscriptions]], with two brackets"
         given, key = first.get("input"), str(first["loc"][-1]) if first["loc"] else ""

@@ -1,0 +1,34 @@
+"""Inputs the command line refuses before it opens anything: exit 2, one line naming the input and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.app import cli
+
+
+def refused(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    with pytest.raises(SystemExit) as ended:
+        cli.main(list(args))
+    said = capsys.readouterr().err
+    assert ended.value.code == 2, said
+    assert said.count("\n") == 1 and said.startswith("paperboy: error: ")
+    return said
+
+
+@pytest.mark.parametrize("text", ["", "\n\n  \n"])
+def test_a_batch_file_with_no_queries_is_said_not_answered_with_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    empty = tmp_path / "queries.txt"
+    empty.write_text(text, encoding="utf-8")
+    said = refused(capsys, "search", "--batch", str(empty))
+    assert f"--batch {empty} holds no queries: write one query a line" in said
+
+
+@pytest.mark.parametrize("team", ["discord:abc", "discord:T0001", "discord:12ab"])
+def test_forget_refuses_a_discord_server_id_that_is_not_a_number(capsys: pytest.CaptureFixture[str], team: str) -> None:
+    said = refused(capsys, "forget", "--team", team)
+    assert f"--team '{team}': a Discord server's id is a number, such as discord:1234567890" in said
