@@ -83,7 +83,11 @@ def _engine(url: URL) -> AsyncEngine:
         database = url.database
         if database and database != ":memory:":
             sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+        from bot.store.sqlite_connections import connector
+
+        engine = create_async_engine(
+            url, async_creator=connector(url, lambda: engine.sync_engine.dialect, timeout=BUSY_TIMEOUT_S)
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_pre_ping=True)
