@@ -28,28 +28,36 @@ YOUNG = 10_000  # new objects between young collections (CPython: 700)
 
 
 def freeze_heap() -> None:
-    """Call once the process holds what it keeps for good (`paperboy run`, once started)."""
+    """Call once the process holds what it keeps for good (`paperboy run`, once started). What an
+    earlier freeze (`loaded`) put out of sight comes back first, so its garbage is collected too."""
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNG, *gc.get_threshold()[1:])
+
+
+_paused: list[bool] = []  # whether `loading` paused a running collector (it is then `loaded`'s to resume)
 
 
 def loading() -> bool:
     """Pause the collector for a start-up; returns whether it was running, for `loaded_as`."""
     running = gc.isenabled()
     gc.disable()
+    _paused[:] = [running]
     return running
 
 
 def loaded() -> None:
     """Start-up is over: what it built lives as long as the process, so it leaves the collector's sight
-    (no collection first: start-up makes next to no garbage), and collection resumes. Nothing to do
-    where the collector was not paused."""
-    if not gc.isenabled():
+    (no collection first: start-up makes next to no garbage), and collection resumes. Only a pause
+    `loading` made is ended: a collector its caller had turned off stays off, and nothing is frozen."""
+    if _paused == [True]:
+        _paused.clear()
         gc.freeze()
         gc.enable()
 
 
 def loaded_as(running: bool) -> None:
     """The command is over: the collector as `loading` found it."""
+    _paused.clear()
     (gc.enable if running else gc.disable)()

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.util import await_only
 
 from bot.domain.errors import ConfigError, StoreError
+from bot.store.sqlite_connections import sqlite_engine
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -83,11 +84,7 @@ def _engine(url: URL) -> AsyncEngine:
         database = url.database
         if database and database != ":memory:":
             sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
-        from bot.store.sqlite_connections import connector
-
-        engine = create_async_engine(
-            url, async_creator=connector(url, lambda: engine.sync_engine.dialect, timeout=BUSY_TIMEOUT_S)
-        )
+        engine = sqlite_engine(url, timeout=BUSY_TIMEOUT_S)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_pre_ping=True)
