@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import settings
 from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -22,6 +23,12 @@ from bot.store.papers import PaperStore
 from tests.fakes.papers_api import FIXTURES, FakePapersApi
 from tests.fakes.postgres import postgres_database
 from tests.fakes.slack import FakeSlack
+
+# Property tests draw the same examples at every run, so that CI never fails on a draw nobody made
+# before; HYPOTHESIS_EXPLORE=1 draws fresh ones, to look for new failures (then keep what they find).
+settings.register_profile("fixed", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("explore" if os.environ.get("HYPOTHESIS_EXPLORE") else "fixed")
 
 CURRENT = FIXTURES / "hf_daily_papers" / "current_2026-06_to_2026-08"
 SHAPES = FIXTURES / "hf_daily_papers" / "shape_history"

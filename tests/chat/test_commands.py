@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.chat.commands import (
@@ -22,7 +22,7 @@ from bot.chat.commands import (
     parse_subscribe,
 )
 from bot.domain.errors import UsageError
-from bot.domain.words import STOP_WORDS
+from bot.domain.words import says_nothing
 from tests.strategies import FAST
 
 
@@ -163,12 +163,13 @@ def test_subscribe_text_parses_or_says_why(text: str) -> None:
 
 @FAST
 @given(st.lists(st.text(alphabet=st.characters(categories=("L", "N")), min_size=1, max_size=20), max_size=8))
+@example(["İ"])  # found by a random draw in CI: refused as a stop word, which the check read as a bug
 def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
     command = parse_command("subscribe " + ", ".join(topics))
     leading = [t.lower() for t in topics[:1]]
     if any(t.lower() in ("at", "tz", "top", "days", "on") for t in topics) or leading in (["daily"], ["weekly"]):
         return  # an option keyword takes the next word as its value; a leading cadence word is the cadence
-    if any(t.lower() in STOP_WORDS for t in topics):
+    if any(says_nothing(t) for t in topics):  # as the command reads it: `İ` lower-cases to i and a dot
         assert isinstance(command, Unknown) and "every search leaves out" in command.hint
         return
     assert isinstance(command, Subscribe)
