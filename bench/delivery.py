@@ -7,9 +7,10 @@ delivery can beat (2×papers) seconds per channel; with every channel paced on i
 the floor for all of them together. Prints the median time one sweep takes and its ratio to that
 floor, and where the time goes: how long until the last header was out (the sweep's own work before
 the first paced post), how far each channel's paced posts ran over their (2×papers) seconds, and
-the ledger's closing writes after the last post. The process's heap is frozen before the sweep, as
-`paperboy run` freezes it once started (bot/host/heap.py). `--busy` measures the same sweep with every core
-kept busy by a spinning process (bench/busy.py); `--both` measures quiet, then busy.
+the ledger's closing writes after the last post. The process's heap is frozen once its services are
+made, before the search index and the sweeps, as `paperboy run` freezes it (bot/host/heap.py).
+`--busy` measures the same sweep with every core kept busy by a spinning process (bench/busy.py);
+`--both` measures quiet, then busy.
 """
 
 from __future__ import annotations
@@ -151,9 +152,11 @@ async def one_sweep(channels: int, papers: int, url: str | None, busy: bool) -> 
         publisher = TimedPublisher(SlackPublisher(slack_client("xoxb-bench", base_url, session), interval=1.0))
         delivery = DigestDelivery(store, SearchService(store), ledger, subscriptions, {"slack": publisher})
         sweeper = Sweeper(subscriptions, ledger, store, delivery, ScheduleConfig(), frozenset({"slack"}))
+        # Started: `paperboy run` freezes its heap here, its services open, before its scheduler's first
+        # tick (bot/app/dispatch.py); what the search index and the sweeps build after stays in sight.
+        freeze_heap()
         await SearchService(store).index()
         await sweeper.sweep(datetime(2026, 6, 2, 8, 59, tzinfo=UTC))  # yesterday's are recorded as missed first
-        freeze_heap()  # started, as `paperboy run` is before its first sweep (bot/app/dispatch.py)
         with host(busy):
             fake_before = cpu_of(fake.pid)
             started, cpu = time.perf_counter(), time.process_time()
