@@ -11,7 +11,16 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails
 
 from bot.domain.channels import parse_channel
@@ -36,11 +45,31 @@ class _Strict(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_booleans(cls, value: object) -> object:
+    def _no_booleans(cls, value: object, info: ValidationInfo) -> object:
         """No setting is true or false: `limit = true` is a mistake, not 1."""
         if isinstance(value, bool):
-            raise ValueError(f"{str(value).lower()} is not a value for this setting (a number or text is wanted)")
+            field = cls.model_fields.get(info.field_name or "")
+            takes = _takes(field.annotation) if field is not None else "use a number or a text"
+            raise ValueError(f"{str(value).lower()} is not a value for this setting: {takes}")
         return value
+
+
+def _takes(annotation: object) -> str:
+    """What a setting of this type takes, in `wanted`'s words."""
+    if typing.get_origin(annotation) in (tuple, list):
+        return "use a list in brackets"
+    inner = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+    if len(inner) == 1:  # optional: what it holds when set
+        return _takes(inner[0])
+    if annotation is int:
+        return "use a whole number"
+    if annotation is float:
+        return "use a number"
+    if annotation in (str, SecretStr):
+        return "use a text in quotes"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "use a table of settings"
+    return "use a number or a text"
 
 
 def check_timezone(value: str) -> str:
