@@ -3,6 +3,7 @@ names the input, the reason and the fix, never a library's phrasing)."""
 
 from __future__ import annotations
 
+import gzip
 import re
 import zlib
 from collections.abc import Mapping
@@ -60,7 +61,7 @@ def unreadable(exc: OSError | UnicodeDecodeError | EOFError | zlib.error) -> str
         return "not UTF-8 text"
     if isinstance(exc, (EOFError, zlib.error)):  # gzip's words for a file cut off, or damaged inside
         return "a damaged or incomplete gzip file: copy or download it again"
-    if type(exc).__name__ == "BadGzipFile":
+    if isinstance(exc, gzip.BadGzipFile):
         if "not a gzipped file" in str(exc).lower():
             return "not a gzip file (if it is plain text, drop the .gz from its name)"
         return "a damaged gzip file (its checksum or length is wrong): copy or download it again"
