@@ -29,6 +29,15 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
 MAX_TOKENS = 256  # the model's own max_seq_length
 BATCH_TOKENS = 2048  # tokens per forward pass when encoding many texts (a longer text goes alone)
+TILES = (1, 4, 8, 12, 16)  # row alignments tried for texts embedded apart in one pass (`Encoder.tile`)
+PROBE = (  # texts of several lengths: a row alignment must give each of them its bits alone
+    "speculative decoding",
+    "a model of the world, trained on video",
+    "🚀",
+    "LLM",
+    "mixture of experts routing at scale, with load balancing and expert choice",
+    "retrieval-augmented generation",
+)
 
 Vectors = npt.NDArray[np.float32]
 
@@ -41,9 +50,12 @@ class TextEncoder(Protocol):
 
 @runtime_checkable
 class ApartEncoder(TextEncoder, Protocol):
-    """…that also embeds texts together, each with the very bits it gets alone (a burst's queries)."""
+    """…that also embeds texts together, each with the very bits it gets alone (queries)."""
 
-    def encode_apart(self, texts: Sequence[str]) -> Vectors: ...
+    def encode_apart(self, texts: Sequence[str]) -> Vectors:
+        """One vector per text, each the same bits whatever texts are beside it (a query's, alone or
+        in a burst)."""
+        ...
 
 
 class ModelMissing(PaperboyError):
@@ -99,11 +111,31 @@ def _affine(x: Vectors, weight: Vectors, bias: Vectors) -> Vectors:
     return out
 
 
-def _pooled(x: Vectors, bounds: npt.NDArray[np.int64]) -> Vectors:
+def _pooled(x: Vectors, spans: Spans) -> Vectors:
     """Each text's rows averaged, then L2-normalised: one row per text."""
-    pooled = np.add.reduceat(x, bounds[:-1], axis=0) / np.diff(bounds)[:, None].astype(np.float32)
+    if spans.padded:  # the padding rows hold what the layers made of nothing: out of the sums
+        x[~spans.real] = 0
+    pooled = np.add.reduceat(x, spans.bounds[:-1], axis=0) / spans.lengths[:, None].astype(np.float32)
     normed: Vectors = (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
     return normed
+
+
+class Spans:
+    """Where each text's rows lie in a forward pass: texts end to end, each in a slot of a whole
+    number of `tile` rows (its own rows first, then padding rows that attend to nothing)."""
+
+    def __init__(self, lengths: Sequence[int], tile: int) -> None:
+        self.lengths = np.array(lengths, dtype=np.int64)
+        slots = -(-self.lengths // tile) * tile
+        self.bounds = np.concatenate([[0], np.cumsum(slots)]).astype(np.int64)  # where each slot starts and ends
+        self.padded = bool((slots != self.lengths).any())
+        within = np.arange(self.bounds[-1]) - np.repeat(self.bounds[:-1], slots)  # each row's place in its slot
+        self.real = within < np.repeat(self.lengths, slots)  # a text's own rows, not padding
+
+    @property
+    def rows(self) -> npt.NDArray[np.int64]:
+        """Each text's rows within its slot: (start, end) pairs."""
+        return np.stack([self.bounds[:-1], self.bounds[:-1] + self.lengths], axis=1)
 
 
 class Encoder:
@@ -129,65 +161,69 @@ class Encoder:
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
-        self._agree: bool | None = None  # `batches_agree`, once asked
+        self._tile: tuple[int | None] | None = None  # `tile`, once found
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         """One row per text, L2-normalised. Texts go through the model together, up to `BATCH_TOKENS`
-        tokens at a time, with no padding: each text's rows are its own, so its vector is its vector
-        alone up to the last bits, to the very bit where the BLAS allows (`batches_agree`)."""
-        return self._encode(texts, apart=False)
+        tokens at a time, end to end with no padding: each text's rows are its own, so its vector is
+        its vector alone up to the last bits (papers' vectors)."""
+        return self._encode(texts, tile=1)
 
     def encode_apart(self, texts: Sequence[str]) -> Vectors:
-        """One row per text, each with the very bits `encode([text])` gives it, made together (a burst's
-        queries: the same query ranks the same alone or in a burst). In one pass where the BLAS allows
-        it (`batches_agree`); else text by text, one product at a time: each text's products are the
-        ones it gets alone, and each weight matrix, read once from memory, stays in the cache for the
-        next text (64 queries, on an AMD EPYC host whose kernel disagrees: median 6.8 ms each, against
-        10.4 ms alone and 2.2 ms in one pass; docs/design.md)."""
-        return self._encode(texts, apart=bool(texts) and not self.batches_agree())
+        """One row per text, each the very bits it gets here alone, whatever texts are beside it
+        (queries: the same query ranks the same alone or in a burst). In one pass, each text in a slot
+        of `tile` rows, where the BLAS allows it; else text by text, one product at a time: each
+        text's products are the ones it gets alone, and each weight matrix, read once from memory,
+        stays in the cache for the next text (docs/design.md has the figures)."""
+        return self._encode(texts, tile=self.tile() if texts else 1)
 
-    def _encode(self, texts: Sequence[str], *, apart: bool) -> Vectors:
-        """`encode`, or with `apart` each text's products its own; either way up to `BATCH_TOKENS`
-        tokens at a time, so a burst of long texts holds a few megabytes of activations, not hundreds."""
+    def _encode(self, texts: Sequence[str], *, tile: int | None) -> Vectors:
+        """Up to `BATCH_TOKENS` rows at a time (a burst of long texts holds a few megabytes of
+        activations, not hundreds), each text in a slot of `tile` rows; `tile` None: text by text."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         ids = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
+        rows = [-(-len(t) // (tile or 1)) * (tile or 1) for t in ids]
         start = 0
         while start < len(ids):
-            end, tokens = start + 1, len(ids[start])
-            while end < len(ids) and tokens + len(ids[end]) <= BATCH_TOKENS:
-                tokens += len(ids[end])
+            end, taken = start + 1, rows[start]
+            while end < len(ids) and taken + rows[end] <= BATCH_TOKENS:
+                taken += rows[end]
                 end += 1
-            out[start:end] = self._forward([[t] for t in ids[start:end]] if apart else [ids[start:end]])
+            chunk = ids[start:end]
+            out[start:end] = self._forward([[t] for t in chunk], 1) if tile is None else self._forward([chunk], tile)
             start = end
         return out
 
-    def _forward(self, parts: list[list[list[int]]]) -> Vectors:
-        """The model over these parts' texts, one row per text. A part's texts are laid end to end, and
-        the layers' products take all of a part's rows at once (attention is per text); the parts are
-        computed apart, each product for every part in turn."""
-        embedded = [self._embedded(texts) for texts in parts]
-        xs, bounds = [x for x, _ in embedded], [b for _, b in embedded]
+    def _forward(self, parts: list[list[list[int]]], tile: int) -> Vectors:
+        """The model over these parts' texts, one row per text. A part's texts are laid end to end, each
+        in a slot of `tile` rows, and the layers' products take all of a part's rows at once (attention
+        is per text); the parts are computed apart, each product for every part in turn."""
+        embedded = [self._embedded(texts, tile) for texts in parts]
+        xs, spans = [x for x, _ in embedded], [s for _, s in embedded]
         for layer in range(self._layers):
-            xs = self._layer(layer, xs, bounds)
-        return np.vstack([_pooled(x, b) for x, b in zip(xs, bounds, strict=True)])
+            xs = self._layer(layer, xs, spans)
+        return np.vstack([_pooled(x, s) for x, s in zip(xs, spans, strict=True)])
 
-    def _embedded(self, texts: list[list[int]]) -> tuple[Vectors, npt.NDArray[np.int64]]:
-        """The texts' token embeddings, rows end to end, and where each text's rows start and end."""
+    def _embedded(self, texts: list[list[int]], tile: int) -> tuple[Vectors, Spans]:
+        """The texts' token embeddings in their slots (padding rows: nothing), and where they lie."""
         w = self._w
-        lengths = np.array([len(t) for t in texts])
-        bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        spans = Spans([len(t) for t in texts], tile)
         x = w["embeddings.word_embeddings.weight"][np.fromiter(itertools.chain.from_iterable(texts), np.int64)]
-        x += w["embeddings.position_embeddings.weight"][np.concatenate([np.arange(n) for n in lengths])]
+        x += w["embeddings.position_embeddings.weight"][np.concatenate([np.arange(len(t)) for t in texts])]
         x += w["embeddings.token_type_embeddings.weight"][0]
-        return _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self._eps), bounds
+        if spans.padded:
+            slotted = np.zeros((len(spans.real), DIMENSIONS), dtype=np.float32)
+            slotted[spans.real] = x
+            x = slotted
+        return _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self._eps), spans
 
-    def _layer(self, layer: int, xs: list[Vectors], bounds: list[npt.NDArray[np.int64]]) -> list[Vectors]:
+    def _layer(self, layer: int, xs: list[Vectors], spans: list[Spans]) -> list[Vectors]:
         """One encoder layer over each part's rows (attention within each text's rows)."""
         w, p, eps = self._w, f"encoder.layer.{layer}.", self._eps
         qkvs = [_affine(x, w[p + "qkv.weight"], w[p + "qkv.bias"]) for x in xs]
-        contexts = [np.empty_like(x) for x in xs]
-        for qkv, context, at in zip(qkvs, contexts, bounds, strict=True):
-            for a, b in itertools.pairwise(at.tolist()):
+        contexts = [np.zeros_like(x) if s.padded else np.empty_like(x) for x, s in zip(xs, spans, strict=True)]
+        for qkv, context, at in zip(qkvs, contexts, spans, strict=True):
+            for a, b in at.rows.tolist():
                 context[a:b] = self._attend(qkv[a:b])
         dense = p + "attention.output.dense."
         attended = [_affine(c, w[dense + "weight"], w[dense + "bias"]) for c in contexts]
@@ -213,17 +249,21 @@ class Encoder:
         out: Vectors = (scores @ v).transpose(1, 0, 2).reshape(width, DIMENSIONS)
         return out
 
-    def batches_agree(self) -> bool:
-        """Whether texts encoded together get the very bits they get alone; batching queries relies on
-        it. They do wherever the BLAS computes each row of a product the same whatever the rows beside
-        it. Not every kernel does: OpenBLAS's Haswell kernel (one thread, as `bot.host.native` sets
-        it), seen on an AMD EPYC host, computes the rows of each 12-row tile in two ways, which differ
-        in the last bit."""
-        if self._agree is None:
-            texts = ["speculative decoding", "a model of the world, trained on video", "🚀"]
-            together = self.encode(texts)
-            self._agree = all(np.array_equal(self.encode([t])[0], row) for t, row in zip(texts, together, strict=True))
-        return self._agree
+    def tile(self) -> int | None:
+        """The row alignment at which texts embedded together in one pass get the very bits each gets
+        alone, or None where none of `TILES` does (then `encode_apart` goes text by text); found at
+        first use by embedding `PROBE`. A row of a product depends only on its own row of the input
+        wherever the BLAS computes every row alike (tile 1: end to end). Not every kernel does:
+        OpenBLAS's Haswell kernel (one thread, as `bot.host.native` sets it), seen on an AMD EPYC
+        host, computes the rows of each 12-row tile in two ways, which differ in the last bit, and a
+        tile's rows alike wherever the tile lies: there each text fills whole tiles of 12 rows."""
+        if self._tile is None:
+            self._tile = (next((t for t in TILES if self._agrees_at(t)), None),)
+        return self._tile[0]
+
+    def _agrees_at(self, tile: int) -> bool:
+        together = self._encode(PROBE, tile=tile)
+        return all(np.array_equal(self._encode([t], tile=tile)[0], row) for t, row in zip(PROBE, together, strict=True))
 
 
 class LazyEncoder:

@@ -26,7 +26,8 @@ class QueryVectors:
     def __call__(self, text: str) -> Vectors:
         found = self._get(text)
         if found is None:
-            found = self._encoder.encode([text])[0]
+            encoder = self._encoder
+            found = (encoder.encode_apart if isinstance(encoder, ApartEncoder) else encoder.encode)([text])[0]
             self._put({text: found})
         return found
 

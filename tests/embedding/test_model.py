@@ -9,7 +9,16 @@ import math
 import numpy as np
 import pytest
 
-from bot.embedding.model import DIMENSIONS, MODEL_NAME, ModelMissing, _gelu, _layer_norm, model_dir, shared_encoder
+from bot.embedding.model import (
+    DIMENSIONS,
+    MODEL_NAME,
+    TILES,
+    ModelMissing,
+    _gelu,
+    _layer_norm,
+    model_dir,
+    shared_encoder,
+)
 from tests.fakes.papers_api import FIXTURES
 
 
@@ -28,24 +37,28 @@ def test_matches_sentence_transformers() -> None:
 @pytest.mark.slow
 def test_texts_embedded_apart_get_the_bits_they_get_alone_on_any_host() -> None:
     """Texts encoded together are their own rows (no padding): a text's vector in a batch is its vector
-    alone, up to the last bits. Whether to the very bit depends on the host's BLAS kernel (OpenBLAS's
-    Haswell kernel computes the rows of a 12-row tile in two ways): `batches_agree` tells it as it is,
-    and `encode_apart`, which a burst's queries go through, gives each text its bits alone either way."""
+    alone, up to the last bits. `encode_apart`, which queries go through, gives each text the very
+    bits it gets alone, whatever the host's BLAS kernel: in one pass with each text in whole tiles of
+    the rows the kernel computes alike (`tile`: OpenBLAS's Haswell kernel computes the rows of a
+    12-row tile in two ways), and text by text where no tile does."""
     encoder = shared_encoder()
     texts = ["speculative decoding", "a much longer sentence about mixture of experts routing " * 5, "", "🚀"]
     together = encoder.encode(texts)
-    alone = np.vstack([encoder.encode([t]) for t in texts])
-    assert np.abs(together - alone).max() < 1e-5
-    probe = ["speculative decoding", "a model of the world, trained on video", "🚀"]  # what `batches_agree` asks
-    batched = encoder.encode(probe)
-    agree = all(np.array_equal(row, encoder.encode([t])[0]) for t, row in zip(probe, batched, strict=True))
-    assert encoder.batches_agree() == agree
+    assert np.abs(together - np.vstack([encoder.encode([t]) for t in texts])).max() < 1e-5
+    alone = np.vstack([encoder.encode_apart([t]) for t in texts])
+    assert np.abs(alone - together).max() < 1e-5  # the padding rows take nothing from a text's rows
+    assert encoder.tile() in TILES
     assert np.array_equal(encoder.encode_apart(texts), alone)
-    encoder._agree = False  # as on a host whose kernel disagrees: text by text, the same bits
-    try:
-        assert np.array_equal(encoder.encode_apart(texts), alone)
-    finally:
-        encoder._agree = None
+    assert np.array_equal(encoder.encode_apart(texts[::-1]), alone[::-1])
+    found = encoder._tile
+    for tile in (encoder.tile(), None):  # the tile this host's kernel agrees at, and text by text
+        encoder._tile = (tile,)
+        try:
+            each = np.vstack([encoder.encode_apart([t]) for t in texts])
+            assert np.array_equal(encoder.encode_apart(texts), each)
+            assert np.abs(each - together).max() < 1e-5
+        finally:
+            encoder._tile = found
     assert encoder.encode([]).shape == encoder.encode_apart([]).shape == (0, DIMENSIONS)
 
 
