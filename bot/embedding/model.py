@@ -30,14 +30,7 @@ DIMENSIONS = 384
 MAX_TOKENS = 256  # the model's own max_seq_length
 BATCH_TOKENS = 2048  # tokens per forward pass when encoding many texts (a longer text goes alone)
 TILES = (1, 4, 8, 12, 16)  # row alignments tried for texts embedded apart in one pass (`Encoder.tile`)
-PROBE = (  # texts of several lengths: a row alignment must give each of them its bits alone
-    "speculative decoding",
-    "a model of the world, trained on video",
-    "🚀",
-    "LLM",
-    "mixture of experts routing at scale, with load balancing and expert choice",
-    "retrieval-augmented generation",
-)
+PROBE_ROWS = (40, 1, 5, 12, 13, 30, 7, 2)  # texts' lengths in tokens that the tile probe lays out
 
 Vectors = npt.NDArray[np.float32]
 
@@ -251,19 +244,33 @@ class Encoder:
 
     def tile(self) -> int | None:
         """The row alignment at which texts embedded together in one pass get the very bits each gets
-        alone, or None where none of `TILES` does (then `encode_apart` goes text by text); found at
-        first use by embedding `PROBE`. A row of a product depends only on its own row of the input
-        wherever the BLAS computes every row alike (tile 1: end to end). Not every kernel does:
-        OpenBLAS's Haswell kernel (one thread, as `bot.host.native` sets it), seen on an AMD EPYC
-        host, computes the rows of each 12-row tile in two ways, which differ in the last bit, and a
-        tile's rows alike wherever the tile lies: there each text fills whole tiles of 12 rows."""
+        alone, or None where none of `TILES` does (then `encode_apart` goes text by text); probed at
+        first use. Only the products can tell a text's rows from their place in a batch (attention is
+        per text, every other step per row). They cannot wherever the BLAS computes every row alike
+        (tile 1: end to end). Not every kernel does: OpenBLAS's Haswell kernel (one thread, as
+        `bot.host.native` sets it), seen on an AMD EPYC host, computes the rows of each 12-row tile
+        in two ways, which differ in the last bit, and a whole tile alike wherever it lies: there
+        each text fills whole tiles of 12 rows."""
         if self._tile is None:
-            self._tile = (next((t for t in TILES if self._agrees_at(t)), None),)
+            self._tile = (next((t for t in TILES if self._products_agree(t)), None),)
         return self._tile[0]
 
-    def _agrees_at(self, tile: int) -> bool:
-        together = self._encode(PROBE, tile=tile)
-        return all(np.array_equal(self._encode([t], tile=tile)[0], row) for t, row in zip(PROBE, together, strict=True))
+    def _products_agree(self, tile: int) -> bool:
+        """Whether each of the model's products gives texts of `PROBE_ROWS` tokens, each in its slot of
+        `tile` rows, the bits it gives them alone (random rows: the kernel's path never depends on
+        the values)."""
+        spans = Spans(PROBE_ROWS, tile)
+        rows = np.random.default_rng(0).standard_normal((len(spans.real), 4 * DIMENSIONS)).astype(np.float32)
+        rows[~spans.real] = 0
+        p = "encoder.layer.0."
+        for name in ("qkv", "attention.output.dense", "intermediate.dense", "output.dense"):
+            weight = self._w[p + name + ".weight"]
+            x = np.ascontiguousarray(rows[:, : weight.shape[0]])
+            together = x @ weight
+            for a, b in itertools.pairwise(spans.bounds.tolist()):
+                if not np.array_equal(x[a:b] @ weight, together[a:b]):
+                    return False
+        return True
 
 
 class LazyEncoder:

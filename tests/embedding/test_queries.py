@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pytest
 
-from bot.embedding.model import DIMENSIONS, Vectors
+from bot.embedding.model import DIMENSIONS, Vectors, shared_encoder
 from bot.embedding.queries import QueryVectors
 
 
@@ -74,3 +75,15 @@ def test_a_query_begun_beside_gives_the_same_vector() -> None:
     later = vectors.soon("diffusion", beside=True)
     assert np.array_equal(later(), vectors("diffusion"))
     assert encoder.calls == [["diffusion"]]
+
+
+@pytest.mark.slow
+def test_a_query_alone_has_the_very_bits_it_has_in_a_burst() -> None:
+    """A lone query and the same query in a burst of them: one vector, to the bit (the same query
+    ranks the same either way), with the real model on this host's BLAS."""
+    burst = [f"{topic} {n}" for n in range(9) for topic in ("world models", "speculative decoding", "LLM agents")]
+    together = QueryVectors(shared_encoder())
+    together.prepare(burst)
+    alone = QueryVectors(shared_encoder())
+    for text in burst:
+        assert np.array_equal(alone(text), together(text)), text
