@@ -113,13 +113,18 @@ def _pooled(x: Vectors, spans: Spans) -> Vectors:
     return normed
 
 
+def _slots(lengths: npt.NDArray[np.int64], tile: int) -> npt.NDArray[np.int64]:
+    """The rows each text takes in a forward pass: its length, rounded up to whole tiles."""
+    return -(-lengths // tile) * tile
+
+
 class Spans:
     """Where each text's rows lie in a forward pass: texts end to end, each in a slot of a whole
     number of `tile` rows (its own rows first, then padding rows that attend to nothing)."""
 
     def __init__(self, lengths: Sequence[int], tile: int) -> None:
         self.lengths = np.array(lengths, dtype=np.int64)
-        slots = -(-self.lengths // tile) * tile
+        slots = _slots(self.lengths, tile)
         self.bounds = np.concatenate([[0], np.cumsum(slots)]).astype(np.int64)  # where each slot starts and ends
         self.padded = bool((slots != self.lengths).any())
         within = np.arange(self.bounds[-1]) - np.repeat(self.bounds[:-1], slots)  # each row's place in its slot
@@ -175,7 +180,7 @@ class Encoder:
         activations, not hundreds), each text in a slot of `tile` rows; `tile` None: text by text."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         ids = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
-        rows = [-(-len(t) // (tile or 1)) * (tile or 1) for t in ids]
+        rows = _slots(np.array([len(t) for t in ids], dtype=np.int64), tile or 1).tolist()
         start = 0
         while start < len(ids):
             end, taken = start + 1, rows[start]

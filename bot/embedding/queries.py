@@ -20,14 +20,15 @@ class QueryVectors:
 
     def __init__(self, encoder: TextEncoder) -> None:
         self._encoder = encoder
+        # a lone query's bits are the ones it gets in a burst, where the encoder can embed apart
+        self._encode_one = encoder.encode_apart if isinstance(encoder, ApartEncoder) else encoder.encode
         self._kept: OrderedDict[str, Vectors] = OrderedDict()
         self._lock = threading.Lock()
 
     def __call__(self, text: str) -> Vectors:
         found = self._get(text)
         if found is None:
-            encoder = self._encoder
-            found = (encoder.encode_apart if isinstance(encoder, ApartEncoder) else encoder.encode)([text])[0]
+            found = self._encode_one([text])[0]
             self._put({text: found})
         return found
 
