@@ -262,7 +262,7 @@ def search(
 
     async def work(services: Services) -> None:
         if batch is not None:
-            await services.search.index()  # built before the first query's clock starts
+            await services.search.filled()  # opened (or built) before the first query's clock starts
             for line in queries:  # each search runs in the CPU pool; a line is printed as it is answered
                 if why := nothing_asked(line):  # said, not passed off as a query that matched nothing
                     _print_json({"query": line, "results": [], "error": f"nothing to search for: {why}"})
@@ -275,6 +275,7 @@ def search(
         assert query is not None
         if why := nothing_asked(query):
             raise UsageError(f"nothing to search for in {query.strip()[:80]!r}: {why}")
+        await services.search.filled()  # by meaning too, as a running bot answers
         started = time.perf_counter()
         hits = await _named_paper(services, query) or await services.search.search(query, limit=limit)
         took = (time.perf_counter() - started) * 1000

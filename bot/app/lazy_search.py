@@ -43,6 +43,9 @@ class LazySearch:
     async def index(self) -> HybridIndex:
         return await self.service.index()
 
+    async def filled(self) -> None:
+        await self.service.filled()
+
     async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
         return await self.service.search(query, filters, limit)
 

@@ -29,7 +29,7 @@ from bot.embedding.model import DIMENSIONS, TextEncoder, Vectors
 from bot.embedding.queries import QueryVectors
 from bot.host.pools import aside, off_loop
 from bot.search.dense import DenseIndex
-from bot.search.lexical import LexicalIndex, Scored
+from bot.search.lexical import NONE_KNOWN, LexicalIndex, Scored
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Query, parse_query
 from bot.search.text import keyword_key
@@ -84,10 +84,16 @@ class HybridIndex:
         self.load(papers, vectors)
         self.seal()
 
-    def load(self, papers: Sequence[Paper], vectors: Mapping[str, Vectors] | None = None) -> None:
-        """Take in the next papers of a build, with the embeddings of those that have one."""
+    def load(
+        self,
+        papers: Sequence[Paper],
+        vectors: Mapping[str, Vectors] | None = None,
+        stamps: Mapping[str, int] = NONE_KNOWN,
+    ) -> None:
+        """Take in the next papers of a build, with the embeddings of those that have one (and the
+        store's version stamps, `LexicalIndex.load`)."""
         start = self.lexical.size
-        self.lexical.load(papers)
+        self.lexical.load(papers, stamps)
         if self._dense is not None:
             self._dense.grow(self.lexical.size)
             have = vectors or {}
@@ -133,11 +139,15 @@ class HybridIndex:
             self._dense.put(positions[known], np.vstack(rows))
 
     def extend(
-        self, papers: Sequence[Paper], vectors: Mapping[str, Vectors] | None = None, gone: Sequence[str] = ()
+        self,
+        papers: Sequence[Paper],
+        vectors: Mapping[str, Vectors] | None = None,
+        gone: Sequence[str] = (),
+        stamps: Mapping[str, int] = NONE_KNOWN,
     ) -> None:
         """Make these papers searchable now (new versions replace old ones), with their embeddings if
         given; the `gone` ones are searchable no more."""
-        self.lexical.extend(papers, gone)
+        self.lexical.extend(papers, gone, stamps)
         self.grown()
         self.put_vectors({p.arxiv_id: vectors[p.arxiv_id] for p in papers if vectors and p.arxiv_id in vectors})
 

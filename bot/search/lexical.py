@@ -12,7 +12,7 @@ commits (`reopen_if_changed`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +35,7 @@ BY_PRIOR = 100  # hits fetched at first by the prior alone (more when the next c
 PAPERS_KEPT = 4096  # papers kept parsed (`papers_at`)
 Scored = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]  # positions and their scores, best first
 _EMPTY: Scored = (np.zeros(0, np.int64), np.zeros(0, np.float32))
+NONE_KNOWN: Mapping[str, int] = {}  # no paper's version stamp known: each is read again at a catch-up
 
 
 class IndexOutOfStep(SearchIndexError):
@@ -81,13 +82,14 @@ class LexicalIndex:
             self._writer = writer
         return self._writer
 
-    def load(self, papers: Sequence[Paper]) -> None:
-        """Take in papers the index does not hold yet (a build; `seal` makes them searchable)."""
+    def load(self, papers: Sequence[Paper], stamps: Mapping[str, int] = NONE_KNOWN) -> None:
+        """Take in papers the index does not hold yet (a build; `seal` makes them searchable), with the
+        store's stamp of each one's version, where known (`bot/store/changes.py`)."""
         if not papers:
             return
         papers = list({p.arxiv_id: p for p in papers}.values())
         writer = self._take_writer()
-        for paper, position in zip(papers, self._registry.append(papers).tolist(), strict=True):
+        for paper, position in zip(papers, self._registry.append(papers, stamps).tolist(), strict=True):
             writer.add_document(document(paper, position))
 
     def seal(self, watermark: str | None = None) -> None:
@@ -119,14 +121,14 @@ class LexicalIndex:
         finally:
             writer.wait_merging_threads()  # also lets the lock go
 
-    def extend(self, papers: Sequence[Paper], gone: Sequence[str] = ()) -> None:
+    def extend(self, papers: Sequence[Paper], gone: Sequence[str] = (), stamps: Mapping[str, int] = NONE_KNOWN) -> None:
         """Make these papers searchable now: new ones added, known ones replaced by their new version;
         the `gone` ones leave (their positions stay taken). All or nothing: a write that fails leaves
         the index as it was (`SearchIndexError`), and the same write may be tried again."""
         writer = self._take_writer()
         before = self._registry.copy()
         try:
-            added = self._replace(writer, papers, gone)
+            added = self._replace(writer, papers, gone, stamps)
             self.seal()
         except Exception as exc:
             raise self._undo(before, exc) from exc
@@ -156,7 +158,9 @@ class LexicalIndex:
             " at the next start (free some space, or let the folder be written, first)",
         )
 
-    def _replace(self, writer: IndexWriter, papers: Sequence[Paper], gone: Sequence[str]) -> int:
+    def _replace(
+        self, writer: IndexWriter, papers: Sequence[Paper], gone: Sequence[str], stamps: Mapping[str, int]
+    ) -> int:
         """`extend`'s changes, uncommitted; returns how many papers came in."""
         latest = {p.arxiv_id: p for p in papers}
         if gone:
@@ -168,10 +172,10 @@ class LexicalIndex:
         for arxiv_id in np.array(list(latest))[known >= 0].tolist():
             writer.delete_documents_by_term("id", arxiv_id)
         old = [p for p, at in zip(latest.values(), known.tolist(), strict=True) if at >= 0]
-        self._registry.set(known[known >= 0], old)
+        self._registry.set(known[known >= 0], old, stamps)
         for paper, position in zip(old, known[known >= 0].tolist(), strict=True):
             writer.add_document(document(paper, position))
-        self.load([p for p, at in zip(latest.values(), known.tolist(), strict=True) if at < 0])
+        self.load([p for p, at in zip(latest.values(), known.tolist(), strict=True) if at < 0], stamps)
         return len(latest)
 
     def changed_elsewhere(self) -> bool:
@@ -231,6 +235,13 @@ class LexicalIndex:
         found = self._matching(one_of("id", list(ids)), len(ids))
         at = dict(zip(self.ids(found), found.tolist(), strict=True))
         return np.array([at.get(i, -1) for i in ids], dtype=np.int64)
+
+    def stale(self, stamps: Mapping[str, int]) -> list[str]:
+        """Which of these papers the index does not hold at the version stamped (or at all)."""
+        ids = list(stamps)
+        positions = self.positions(ids)
+        held = np.where(positions >= 0, self._registry.versions[positions], 0)
+        return [i for i, version in zip(ids, held.tolist(), strict=True) if version != stamps[i]]
 
     def papers_at(self, positions: Sequence[int]) -> dict[int, Paper]:
         """The papers at these positions. Those read lately stay parsed (up to `PAPERS_KEPT`, then they

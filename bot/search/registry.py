@@ -1,5 +1,6 @@
 """What the search side keeps per position beside the tantivy index: each paper's id, listing day,
-upvotes and whether it is still in the index, the prior they give, and the store watermark.
+upvotes, the stamp of the version indexed (`bot/store/changes.py`) and whether it is still in the
+index, the prior they give, and the store watermark.
 
 A position is a paper's row number for good (a new version keeps it), shared with the embedding
 index. The arrays are saved next to the tantivy files after each commit (one `registry.npz`,
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,7 @@ class Registry:
         self.day = np.zeros(0, dtype=np.int32)  # the last listing (or publication) day's ordinal, 0: none
         self.upvotes = np.zeros(0, dtype=np.int32)
         self.alive = np.zeros(0, dtype=bool)
+        self.versions = np.zeros(0, dtype=np.int64)  # the version indexed (the store's stamp), 0: not known
         self.watermark = ""  # the store's newest change this index holds (ISO time), "": none known
         self.prior = np.zeros(0, dtype=np.float32)
         self.stamp: tuple[int, int] | None = None  # the saved file's (mtime, size) when read or written
@@ -40,7 +42,7 @@ class Registry:
     def size(self) -> int:
         return len(self.ids)
 
-    def append(self, papers: Sequence[Paper]) -> npt.NDArray[np.int64]:
+    def append(self, papers: Sequence[Paper], stamps: Mapping[str, int]) -> npt.NDArray[np.int64]:
         """New positions for these papers (at the end)."""
         start = self.size
         self.ids = np.concatenate([self.ids, np.array([p.arxiv_id.encode() for p in papers], dtype="S32")])
@@ -48,13 +50,16 @@ class Registry:
             np.concatenate([a, np.zeros(len(papers), np.int32)]) for a in (self.day, self.upvotes)
         )
         self.alive = np.concatenate([self.alive, np.zeros(len(papers), dtype=bool)])
+        self.versions = np.concatenate([self.versions, np.zeros(len(papers), dtype=np.int64)])
         positions = np.arange(start, self.size, dtype=np.int64)
-        self.set(positions, papers)
+        self.set(positions, papers, stamps)
         return positions
 
-    def set(self, positions: npt.NDArray[np.int64], papers: Sequence[Paper]) -> None:
+    def set(self, positions: npt.NDArray[np.int64], papers: Sequence[Paper], stamps: Mapping[str, int]) -> None:
+        """These papers' versions at these positions (`stamps`: the store's, where known)."""
         self.day[positions] = [p.day.toordinal() if p.day else 0 for p in papers]
         self.upvotes[positions] = [p.upvotes for p in papers]
+        self.versions[positions] = [stamps.get(p.arxiv_id, 0) for p in papers]
         self.alive[positions] = True
 
     def ids_at(self, positions: npt.NDArray[np.int64]) -> list[str]:
@@ -80,11 +85,12 @@ class Registry:
     def copy(self) -> Registry:
         """Another registry holding the same values (kept to go back to if a write fails)."""
         kept = Registry()
-        kept.ids, kept.day, kept.upvotes, kept.alive = (
+        kept.ids, kept.day, kept.upvotes, kept.alive, kept.versions = (
             self.ids.copy(),
             self.day.copy(),
             self.upvotes.copy(),
             self.alive.copy(),
+            self.versions.copy(),
         )
         kept.prior, kept.watermark, kept.stamp = self.prior.copy(), self.watermark, self.stamp
         return kept
@@ -107,6 +113,7 @@ class Registry:
                     day=self.day,
                     upvotes=self.upvotes,
                     alive=self.alive,
+                    versions=self.versions,
                     meta=[VERSION, self.watermark],
                 )
                 out.flush()
@@ -145,9 +152,12 @@ class Registry:
                 registry = cls()
                 registry.ids, registry.day, registry.upvotes = saved["ids"], saved["day"], saved["upvotes"]
                 registry.alive = saved["alive"]
+                none_known = np.zeros(len(registry.ids), np.int64)  # saved before versions were kept
+                registry.versions = saved["versions"] if "versions" in saved.files else none_known
         except Exception:  # any damage (truncated, not a zip, pickled) reads as none
             return None
-        if not len(registry.ids) == len(registry.day) == len(registry.upvotes) == len(registry.alive):
+        arrays = (registry.ids, registry.day, registry.upvotes, registry.alive, registry.versions)
+        if len({len(a) for a in arrays}) != 1:
             return None
         registry.watermark, registry.stamp = watermark, stamp
         registry.reprior()

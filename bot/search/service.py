@@ -111,13 +111,17 @@ class SearchService:
         return index
 
     async def _caught_up(self, index: HybridIndex, found: Changes) -> bool:
-        """The papers that changed in the store since the index's watermark, extended in place, and the
-        new watermark saved; False when the index fell out of step with its registry (`IndexOutOfStep`:
-        built again). Another process holding the writer too long (`IndexBusy`) leaves the rest to
-        the next start, which catches up from the watermark saved."""
+        """The papers that changed in the store since the index's watermark and that it does not hold
+        at the version stamped (`bot/store/changes.py`), extended in place, and the new watermark
+        saved; False when the index fell out of step with its registry (`IndexOutOfStep`: built
+        again). Another process holding the writer too long (`IndexBusy`) leaves the rest to the
+        next start, which catches up from the watermark saved."""
         try:
             for start in range(0, len(found.ids), BUILD_BATCH):
-                await self._extend(index, found.ids[start : start + BUILD_BATCH])
+                some = {i: found.stamps[i] for i in found.ids[start : start + BUILD_BATCH]}
+                stale = await self._cpu.run(index.lexical.stale, some)  # those it holds as they are: not read
+                if stale:
+                    await self._extend(index, stale)
             await self._cpu.run(index.seal, found.watermark)
         except IndexBusy as exc:
             log.warning("%s", exc)
@@ -130,8 +134,9 @@ class SearchService:
         """The index, streamed from the store a batch at a time (papers and their stored vectors), so
         the build holds one batch of papers, never the whole store. Tokenising and adding are CPU
         work: they run in the CPU pool, and the event loop keeps answering meanwhile."""
-        async for papers in self._store.batches(BUILD_BATCH):
-            await self._cpu.run(index.load, papers, await self._current(papers))
+        async for batch in self._store.batches(BUILD_BATCH):
+            papers = list(batch.papers.values())
+            await self._cpu.run(index.load, papers, await self._current(papers), batch.stamps)
 
     async def _current(self, papers: Sequence[Paper]) -> dict[str, Vectors]:
         stored = await self._vectors.load_some(MODEL_NAME, [p.arxiv_id for p in papers]) if self._vectors else {}
@@ -139,14 +144,15 @@ class SearchService:
 
     async def _extend(self, index: HybridIndex, ids: Sequence[str]) -> None:
         """These papers as the store has them now; those it no longer holds leave the index."""
-        found = await self._store.get_many(list(ids))
-        papers = list(found.values())
-        await self._cpu.run(index.extend, papers, await self._current(papers), [i for i in ids if i not in found])
+        found = await self._store.versions(ids)
+        papers = list(found.papers.values())
+        gone = [i for i in ids if i not in found.papers]
+        await self._cpu.run(index.extend, papers, await self._current(papers), gone, found.stamps)
 
     async def _fill(self, index: HybridIndex) -> None:
         """An opened index's stored embeddings, a batch at a time, searchable by meaning as they come."""
-        async for papers in self._store.batches(BUILD_BATCH):
-            vectors = await self._current(papers)
+        async for batch in self._store.batches(BUILD_BATCH):
+            vectors = await self._current(list(batch.papers.values()))
             async with self._access.writer:
                 if self._index is not index:
                     return
@@ -161,14 +167,19 @@ class SearchService:
         """The store changed wholesale: the next search opens the index again and catches up."""
         self._index = None
 
+    async def filled(self) -> None:
+        """The index opened, with every stored embedding in it. A one-shot search waits for this, so
+        that it answers as a running bot does; the bot answers at once, by words, then by meaning as
+        the embeddings come."""
+        await self.index()
+        if self._filled is not None:
+            await asyncio.gather(self._filled, return_exceptions=True)
+
     async def embed_missing(self, progress: Progress | None = None) -> int:
         """Embed every indexed paper that has no current vector; returns how many were embedded."""
         if self._encoder is None or self._vectors is None:
             return 0
-        if self._index is None:
-            await self.index()
-        if self._filled is not None:  # the stored ones first: only what has none is embedded
-            await asyncio.gather(self._filled, return_exceptions=True)
+        await self.filled()  # the stored ones first: only what has none is embedded
         async with self._embed_lock:
             async with self._access.reader:  # never while an extend or a reopen is under way
                 index = self._index  # taken only now: waiting for the lock holds no index alive

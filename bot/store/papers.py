@@ -27,6 +27,25 @@ _COUNTS = ("upvotes", "num_comments", "github_stars")
 _LINKS = ("github_repo", "project_page", "thumbnail")
 _TEXTS = ("title", "abstract", "organization", "ai_summary")
 _TEXT_TUPLES = ("authors", "ai_keywords")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def stamp(moment: datetime) -> int:
+    """A paper's `updated_at` as whole microseconds since 1970 (exact, unlike a float's seconds): the
+    version of it an index holds (`bot/store/changes.py`)."""
+    return (as_utc(moment) - _EPOCH) // timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class Versions:
+    """Papers as the store holds them, each with the `stamp` of that version, read together; in the
+    order they were asked for."""
+
+    papers: dict[str, Paper]
+    stamps: dict[str, int]
+
+    def __len__(self) -> int:
+        return len(self.papers)
 
 
 def _int_range(column: Column[Any]) -> tuple[int, int] | None:
@@ -292,14 +311,22 @@ class PaperStore:
         async with self._engine.connect() as conn:
             return await self._load(conn, list(ids))
 
+    async def versions(self, ids: Sequence[str]) -> Versions:
+        """These papers (those the store holds), with the stamp of the version read."""
+        stamps: dict[str, int] = {}
+        async with self._engine.connect() as conn:
+            found = await self._load(conn, list(ids), stamps=stamps)
+        return Versions({i: found[i] for i in ids if i in found}, stamps)
+
     async def all_papers(self) -> list[Paper]:
         async with self._engine.connect() as conn:
             days = await self._days_by_paper(conn, None)
             rows = (await conn.execute(select(papers))).all()
             return list((await by_size(len(rows), _papers, rows, days)).values())
 
-    async def batches(self, size: int = 5000) -> AsyncIterator[list[Paper]]:
-        """Every paper, `size` at a time in id order (a store of millions is never held whole)."""
+    async def batches(self, size: int = 5000) -> AsyncIterator[Versions]:
+        """Every paper, `size` at a time in id order (a store of millions is never held whole), with the
+        stamp of each version read."""
         after = ""
         while True:
             async with self._engine.connect() as conn:
@@ -309,8 +336,9 @@ class PaperStore:
                 ids = [row.arxiv_id for row in result]
                 if not ids:
                     return
-                loaded = await self._load(conn, ids)
-            yield [loaded[i] for i in ids if i in loaded]
+                stamps: dict[str, int] = {}
+                loaded = await self._load(conn, ids, stamps=stamps)
+            yield Versions({i: loaded[i] for i in ids if i in loaded}, stamps)
             after = ids[-1]
 
     async def latest_day(self, on_or_before: date | None = None) -> date | None:
@@ -368,14 +396,21 @@ class PaperStore:
             ).one()
         return StoreCounts(n_papers, row[0], row[1], row[2], row[3])
 
-    async def _load(self, conn: AsyncConnection, ids: list[str], *, pooled: bool = True) -> dict[str, Paper]:
-        """These papers, by id. Many rows are made into papers in the CPU pool (`by_size`) unless not
-        `pooled`: inside a write transaction, which must not wait behind a burst of searches there."""
+    async def _load(
+        self, conn: AsyncConnection, ids: list[str], *, pooled: bool = True, stamps: dict[str, int] | None = None
+    ) -> dict[str, Paper]:
+        """These papers, by id (and each one's version `stamp` into `stamps`). Many rows are made into
+        papers in the CPU pool (`by_size`) unless not `pooled`: inside a write transaction, which must
+        not wait behind a burst of searches there. A paper's row is read before its listing days: a
+        day added in between (PostgreSQL reads each statement afresh) comes with a later stamp than
+        the one kept, so the paper is read again at the next catch-up, never left with its old days."""
         found: dict[str, Paper] = {}
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
-            days = await self._days_by_paper(conn, chunk)
             rows = (await conn.execute(select(papers).where(papers.c.arxiv_id.in_(chunk)))).all()
+            days = await self._days_by_paper(conn, chunk)
+            if stamps is not None:
+                stamps.update((row.arxiv_id, stamp(row.updated_at)) for row in rows)
             found.update(await by_size(len(rows), _papers, rows, days) if pooled else _papers(rows, days))
         return found
 

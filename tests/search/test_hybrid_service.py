@@ -6,11 +6,12 @@ import asyncio
 import gc
 import weakref
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bot.domain.models import Listing, Paper
+from bot.domain.models import Listing
 from bot.embedding.model import MODEL_NAME, Vectors, shared_encoder
 from bot.embedding.papers import checksum
 from bot.ingest.catalog import Catalog
@@ -18,7 +19,7 @@ from bot.search import service as search_service
 from bot.search.port import SearchFilters
 from bot.search.service import SearchService
 from bot.store.embeddings import EmbeddingStore, StoredVector
-from bot.store.papers import PaperStore
+from bot.store.papers import PaperStore, Versions
 from tests.conftest import listings_of
 
 pytestmark = pytest.mark.slow
@@ -81,6 +82,24 @@ async def test_embeddings_are_computed_once_and_kept(store: PaperStore) -> None:
     assert hits and (await reopened.index()).embedded == 12
     assert again.texts == 1  # the query; no paper embedded again
     await reopened.close()
+
+
+async def test_a_one_shot_search_on_an_opened_index_answers_by_meaning_too(store: PaperStore, tmp_path: Path) -> None:
+    """An opened index takes its stored embeddings in the background (a bot answers at once, by words);
+    `filled` waits for them, so a one-shot `paperboy search` answers as the process that built it."""
+    await store.save_listings(listings_of("2026-06-01"))
+    folder = tmp_path / "search"
+    built = SearchService(store, EmbeddingStore(store.engine), CountingEncoder(), folder=folder)
+    await built.embed_missing()
+    asked = "speeding up large model inference"
+    expected = [h.paper.arxiv_id for h in await built.search(asked)]
+    await built.close()
+    opened = SearchService(store, EmbeddingStore(store.engine), CountingEncoder(), folder=folder)
+    await opened.filled()
+    index = await opened.index()
+    assert index.lexical.opened and index.embedded == len(index)
+    assert [h.paper.arxiv_id for h in await opened.search(asked)] == expected
+    await opened.close()
 
 
 async def test_synced_papers_are_embedded_and_searchable_by_meaning(store: PaperStore) -> None:
@@ -183,7 +202,7 @@ async def test_the_index_is_built_a_batch_at_a_time(store: PaperStore, monkeypat
     batches: list[int] = []
     real = PaperStore.batches
 
-    async def spy(self: PaperStore, size: int = 5000) -> AsyncIterator[list[Paper]]:
+    async def spy(self: PaperStore, size: int = 5000) -> AsyncIterator[Versions]:
         async for batch in real(self, size):
             batches.append(len(batch))
             yield batch

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
+from sqlalchemy import select, update
 
 from bot.domain.errors import SearchIndexError
 from bot.domain.models import Listing, Paper
@@ -18,7 +20,8 @@ from bot.search.folder import IndexBusy
 from bot.search.lexical import IndexOutOfStep, LexicalIndex
 from bot.search.port import SearchFilters
 from bot.search.service import SearchService
-from bot.store.papers import PaperStore
+from bot.store.papers import PaperStore, Versions
+from bot.store.tables import papers as paper_rows
 from tests.conftest import listings_of
 
 QUERIES = ["language models", "RL for LLM agents", '"world model"', "video diffusion author:wang", 'author:"Yu Zhang"']
@@ -66,6 +69,18 @@ def test_updates_in_place_are_kept(tmp_path: Path) -> None:
     assert ids(opened, "graph") == [] and ids(opened, "speculative") == ["2401.00003"]
     assert len(opened) == 2 and opened.size == 3  # a replaced paper keeps its position; one left
     assert opened.positions(["2401.00001", "2401.00002", "2401.00003"]).tolist() == [0, -1, 2]
+
+
+def test_an_index_saved_before_versions_were_kept_is_opened_and_reads_each_change_again(tmp_path: Path) -> None:
+    folder = tmp_path / "search"
+    LexicalIndex(folder=folder).extend([paper("2401.00001", "Diffusion for proteins")], stamps={"2401.00001": 7})
+    assert LexicalIndex(folder=folder).stale({"2401.00001": 7, "2401.00002": 7}) == ["2401.00002"]
+    with np.load(folder / "registry.npz") as saved:  # the layout of an earlier paperboy
+        arrays = {name: saved[name] for name in saved.files if name != "versions"}
+    np.savez(folder / "registry.npz", **arrays)
+    opened = LexicalIndex(folder=folder)
+    assert opened.opened and ids(opened, "proteins") == ["2401.00001"]  # not built again
+    assert opened.stale({"2401.00001": 7}) == ["2401.00001"]  # its version unknown: read again at a change
 
 
 def test_an_index_cut_short_is_built_again(tmp_path: Path) -> None:
@@ -269,9 +284,9 @@ async def test_a_restart_opens_the_index_and_catches_up(
     await store.save_listings(relisted, fetched=[date(2026, 6, 9)])  # a sync that only adds a listing day
     batches: list[int] = []
 
-    async def spy(self: PaperStore, size: int = 5000) -> AsyncIterator[list[Paper]]:
+    async def spy(self: PaperStore, size: int = 5000) -> AsyncIterator[Versions]:
         batches.append(size)
-        yield []
+        yield Versions({}, {})
 
     monkeypatch.setattr(PaperStore, "batches", spy)
     second = SearchService(store, folder=folder)
@@ -283,6 +298,32 @@ async def test_a_restart_opens_the_index_and_catches_up(
     since = await second.search(moved.title, SearchFilters(since=date(2026, 6, 9)), limit=50)
     assert [h.paper.arxiv_id for h in since] == [moved.arxiv_id]
     await second.close()
+
+
+async def test_a_restart_reads_again_only_the_papers_it_does_not_hold_as_the_store_has_them(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    """Everything written within the catch-up's margin (10 minutes) is looked at again by the next
+    start, but only papers whose version the index does not hold are read: an import of 100,000
+    followed at once by `paperboy run` used to read them all again (90 s, `/papers` waiting)."""
+    folder = tmp_path / "search"
+    later = await built_then_listed(store, folder)  # every paper written a moment ago
+    held = await SearchService(store, folder=folder).index()
+    assert held.added == len({listing.paper.arxiv_id for listing in later})  # 2 June's, new or listed again
+    assert (await SearchService(store, folder=folder).index()).added == 0  # nothing changed since
+    first, late = later[0].paper, later[1].paper
+    await store.save_papers([first.model_copy(update={"upvotes": first.upvotes + 40})])
+    async with store.engine.begin() as conn:  # a change stamped before the last catch-up, committed after it
+        stamped = select(paper_rows.c.updated_at).where(paper_rows.c.arxiv_id == late.arxiv_id)
+        stored = await conn.scalar(stamped)
+        assert isinstance(stored, datetime)
+        earlier = stored - timedelta(seconds=30)
+        await conn.execute(update(paper_rows).where(paper_rows.c.arxiv_id == late.arxiv_id).values(updated_at=earlier))
+    search = SearchService(store, folder=folder)
+    assert (await search.index()).added == 2
+    hits = {h.paper.arxiv_id: h.paper for h in await search.search(first.title, limit=50)}
+    assert hits[first.arxiv_id].upvotes == first.upvotes + 40
+    await search.close()
 
 
 async def test_an_index_whose_registry_cannot_be_read_again_still_answers(store: PaperStore, tmp_path: Path) -> None:
@@ -343,7 +384,7 @@ async def test_a_start_whose_catch_up_cannot_write_builds_again_or_answers_as_it
         else IndexBusy(f"the search index in {folder} stayed locked by another process for 30 s")
     )
 
-    def refuse(self: LexicalIndex, papers: object, gone: object = ()) -> None:
+    def refuse(self: LexicalIndex, papers: object, gone: object = (), stamps: object = None) -> None:
         raise error
 
     with monkeypatch.context() as patch:
