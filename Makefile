@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.delivery
 	$(BIN)/python -m bench.relevance
 	$(BIN)/python -m bench.scale
+	$(BIN)/python -m bench.restart
 
 snapshot: $(STAMP)
 	$(BIN)/python scripts/build_snapshot.py bench/data/hf_papers_corpus.jsonl.gz --days 75
