@@ -240,7 +240,8 @@ class LexicalIndex:
         """Which of these papers the index does not hold at the version stamped (or at all)."""
         ids = list(stamps)
         positions = self.positions(ids)
-        held = np.where(positions >= 0, self._registry.versions[positions], 0)
+        held = np.zeros(len(ids), dtype=np.int64)
+        held[positions >= 0] = self._registry.versions[positions[positions >= 0]]
         return [i for i, version in zip(ids, held.tolist(), strict=True) if version != stamps[i]]
 
     def papers_at(self, positions: Sequence[int]) -> dict[int, Paper]:

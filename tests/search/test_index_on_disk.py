@@ -73,6 +73,7 @@ def test_updates_in_place_are_kept(tmp_path: Path) -> None:
 
 def test_an_index_saved_before_versions_were_kept_is_opened_and_reads_each_change_again(tmp_path: Path) -> None:
     folder = tmp_path / "search"
+    assert LexicalIndex(folder=folder).stale({"2401.00001": 7}) == ["2401.00001"]  # an empty index holds none
     LexicalIndex(folder=folder).extend([paper("2401.00001", "Diffusion for proteins")], stamps={"2401.00001": 7})
     assert LexicalIndex(folder=folder).stale({"2401.00001": 7, "2401.00002": 7}) == ["2401.00002"]
     with np.load(folder / "registry.npz") as saved:  # the layout of an earlier paperboy
