@@ -117,8 +117,9 @@ class SearchService:
         again). Another process holding the writer too long (`IndexBusy`) leaves the rest to the
         next start, which catches up from the watermark saved."""
         try:
-            for start in range(0, len(found.ids), BUILD_BATCH):
-                some = {i: found.stamps[i] for i in found.ids[start : start + BUILD_BATCH]}
+            changed = found.ids
+            for start in range(0, len(changed), BUILD_BATCH):
+                some = {i: found.stamps[i] for i in changed[start : start + BUILD_BATCH]}
                 stale = await self._cpu.run(index.lexical.stale, some)  # those it holds as they are: not read
                 if stale:
                     await self._extend(index, stale)

@@ -7,14 +7,15 @@ margin (transactions commit within it, clocks agree within it): the watermark it
 newest change, or now less the margin if that is earlier, and the next catch-up re-reads what changed
 after it. A store left alone for the margin has nothing to re-read at the next start. A new listing
 day moves the paper's `updated_at` too (`PaperStore.save_listings`), whether a sync, an import or
-the snapshot added it. Papers listed on days synced after it are read again as well: listings a
-sync stored before listings moved `updated_at`. Papers are never deleted from the store; an index
-that holds more papers than the store, or is ahead of it, is from another store and is built again.
+the snapshot added it. Papers listed on days synced after it whose `updated_at` did not move are
+read again as well: listings a sync stored before listings moved `updated_at`. Papers are never
+deleted from the store; an index that holds more papers than the store, or is ahead of it, is from
+another store and is built again.
 
 Re-reading is cheap all the same: each paper changed since the watermark comes with the `stamp` of
 its version, and a catch-up reads again only the papers whose version the index does not hold
-(`HybridIndex.stale`). An import of 100,000 papers followed at once by `paperboy run` re-read them
-all, 90 s during which `/papers` waited; now it reads their stamps.
+(`LexicalIndex.stale`). An import of 100,000 papers followed at once by `paperboy run` re-read them
+all, 85 s during which `/papers` waited; now it reads their stamps.
 """
 
 from __future__ import annotations
