@@ -27,13 +27,16 @@ _COUNTS = ("upvotes", "num_comments", "github_stars")
 _LINKS = ("github_repo", "project_page", "thumbnail")
 _TEXTS = ("title", "abstract", "organization", "ai_summary")
 _TEXT_TUPLES = ("authors", "ai_keywords")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def stamp(moment: datetime) -> int:
-    """A paper's `updated_at` as whole microseconds since 1970 (exact, unlike a float's seconds): the
-    version of it an index holds (`bot/store/changes.py`)."""
-    return (as_utc(moment) - _EPOCH) // timedelta(microseconds=1)
+    """A paper's `updated_at` as whole microseconds since 0001-01-01 in UTC (a naive time, as SQLite
+    gives it back, is UTC): the version of it an index holds (`bot/store/changes.py`). Exact, and five
+    times cheaper than subtracting datetimes: a start right after an import of 1M papers stamps each."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    seconds = moment.toordinal() * 86400 + moment.hour * 3600 + moment.minute * 60 + moment.second
+    return seconds * 1_000_000 + moment.microsecond
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -13,7 +14,7 @@ import bot.store.papers as papers_module
 from bot.domain.models import Listing, Paper
 from bot.host.pools import on_worker
 from bot.store.engine import as_utc
-from bot.store.papers import PaperStore, _from_row, merge
+from bot.store.papers import PaperStore, _from_row, merge, stamp
 from bot.store.tables import metadata, papers
 from tests.conftest import listings_of
 
@@ -172,3 +173,11 @@ async def test_a_build_batchs_rows_become_papers_in_the_cpu_pool_and_one_paper_o
     again = [Listing(paper(f"2603.{i:05d}", upvotes=3), date(2026, 3, 2), i + 1) for i in range(400)]
     assert (await store.save_listings(again)).updated_papers == 400
     assert len(made_on_worker) == 400 and not any(made_on_worker)  # inside the write transaction: never the pool
+
+
+def test_a_version_stamp_is_the_moment_to_the_microsecond_whatever_its_zone() -> None:
+    moment = datetime(2026, 12, 1, 5, 30, 12, 123456, tzinfo=UTC)
+    naive = moment.replace(tzinfo=None)  # as SQLite gives it back: UTC
+    assert stamp(moment) == stamp(naive) == stamp(moment.astimezone(ZoneInfo("Asia/Kolkata")))
+    assert stamp(moment + timedelta(microseconds=1)) - stamp(moment) == 1
+    assert stamp(moment + timedelta(days=1)) - stamp(moment) == 86_400_000_000
