@@ -275,9 +275,11 @@ def search(
         assert query is not None
         if why := nothing_asked(query):
             raise UsageError(f"nothing to search for in {query.strip()[:80]!r}: {why}")
-        await services.search.filled()  # by meaning too, as a running bot answers
         started = time.perf_counter()
-        hits = await _named_paper(services, query) or await services.search.search(query, limit=limit)
+        hits = await _named_paper(services, query)  # an arXiv id: that paper, no index opened
+        if not hits:
+            await services.search.filled()  # by meaning too, as a running bot answers
+            hits = await services.search.search(query, limit=limit)
         took = (time.perf_counter() - started) * 1000
         if json_:
             results = [paper_json(h.paper, score=round(h.score, 4)) for h in hits]

@@ -316,10 +316,8 @@ class PaperStore:
 
     async def versions(self, ids: Sequence[str]) -> Versions:
         """These papers (those the store holds), with the stamp of the version read."""
-        stamps: dict[str, int] = {}
         async with self._engine.connect() as conn:
-            found = await self._load(conn, list(ids), stamps=stamps)
-        return Versions({i: found[i] for i in ids if i in found}, stamps)
+            return await self._versions(conn, list(ids))
 
     async def all_papers(self) -> list[Paper]:
         async with self._engine.connect() as conn:
@@ -339,9 +337,8 @@ class PaperStore:
                 ids = [row.arxiv_id for row in result]
                 if not ids:
                     return
-                stamps: dict[str, int] = {}
-                loaded = await self._load(conn, ids, stamps=stamps)
-            yield Versions({i: loaded[i] for i in ids if i in loaded}, stamps)
+                batch = await self._versions(conn, ids)
+            yield batch
             after = ids[-1]
 
     async def latest_day(self, on_or_before: date | None = None) -> date | None:
@@ -398,6 +395,11 @@ class PaperStore:
                 )
             ).one()
         return StoreCounts(n_papers, row[0], row[1], row[2], row[3])
+
+    async def _versions(self, conn: AsyncConnection, ids: list[str]) -> Versions:
+        stamps: dict[str, int] = {}
+        found = await self._load(conn, ids, stamps=stamps)
+        return Versions({i: found[i] for i in ids if i in found}, stamps)
 
     async def _load(
         self, conn: AsyncConnection, ids: list[str], *, pooled: bool = True, stamps: dict[str, int] | None = None

@@ -306,7 +306,7 @@ async def test_a_restart_reads_again_only_the_papers_it_does_not_hold_as_the_sto
 ) -> None:
     """Everything written within the catch-up's margin (10 minutes) is looked at again by the next
     start, but only papers whose version the index does not hold are read: an import of 100,000
-    followed at once by `paperboy run` used to read them all again (90 s, `/papers` waiting)."""
+    followed at once by `paperboy run` used to read them all again (85 s, `/papers` waiting)."""
     folder = tmp_path / "search"
     later = await built_then_listed(store, folder)  # every paper written a moment ago
     held = await SearchService(store, folder=folder).index()
