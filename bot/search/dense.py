@@ -4,12 +4,21 @@ Rows are numbered like the lexical index's positions, so both sides share one fi
 `EXACT_UP_TO` rows the search is exact: one matrix product over float32 unit vectors. Above it the
 rows go into a faiss IVF index with 8-bit scalar quantisation (a quarter of the memory, a few dozen
 lists probed), and a narrow filter visits every list, scoring exactly the rows it allows.
+
+Training that index (its lists' centres) is most of the cost of filling it: 29 s at 100k papers,
+minutes at 1M, at every start, during which the bot answered by words alone and a one-shot search
+waited. So the training is kept in the index's folder (`TRAINED`), read by the next process and by
+every other process sharing the folder (one training: the same lists, the same answers), and made
+again only when the index has outgrown it.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import math
+import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,14 +30,25 @@ EXACT_UP_TO = 50_000  # rows held as float32 and scanned whole (75 MB)
 EXACT_SUBSET = 20_000  # a filter leaving this few rows is scored exactly, even in the quantised index
 TRAIN_AT_LEAST = 100_000  # vectors the IVF index is trained on; until there are as many, they are scanned
 PROBES = 48  # IVF lists visited per query
+TRAINED = "dense-trained.faiss"  # the IVF index's training (no vectors), in the index's folder
+log = logging.getLogger(__name__)
 
 
 class DenseIndex:
     """Unit vectors at positions; `top` returns the best positions for a query vector among allowed ones."""
 
-    def __init__(self, positions: npt.NDArray[np.int64], vectors: Vectors, size: int, expected: int = 0) -> None:
+    def __init__(
+        self,
+        positions: npt.NDArray[np.int64],
+        vectors: Vectors,
+        size: int,
+        expected: int = 0,
+        trained: Path | None = None,
+    ) -> None:
         """`expected`: the positions the index will hold once built (it may be built a batch at a
-        time); it picks exact or IVF search and sizes the IVF index."""
+        time); it picks exact or IVF search and sizes the IVF index. `trained`: the file that keeps
+        the IVF index's training (None: trained afresh, kept nowhere)."""
+        self._trained = trained
         self._size = size
         self._expected = max(size, expected)
         self._has = np.zeros(size, dtype=bool)
@@ -41,6 +61,8 @@ class DenseIndex:
         self._pending: Vectors = np.zeros((0, DIMENSIONS), dtype=np.float32)
         if self._expected <= EXACT_UP_TO:
             self._exact = np.zeros((self._expected, DIMENSIONS), dtype=np.float32)
+        elif trained is not None and self._expected >= TRAIN_AT_LEAST:  # as many as it would be trained on
+            self._ivf = _kept(trained, self._expected)
         self.put(positions, vectors)
 
     def __len__(self) -> int:
@@ -66,7 +88,7 @@ class DenseIndex:
             self._pending_at = np.concatenate([self._pending_at[kept], positions.astype(np.int64)])
             self._pending = np.concatenate([self._pending[kept], vectors.astype(np.float32)])
             if self._pending_at.size >= TRAIN_AT_LEAST:
-                self._ivf = _ivf(self._pending, max(self._expected, self._size))
+                self._ivf = _ivf(self._pending, max(self._expected, self._size), self._trained)
                 self._ivf.add_with_ids(np.ascontiguousarray(self._pending), self._pending_at)
                 # new empty arrays: empty slices would keep the whole sample alive (150 MB at 100k rows)
                 self._pending_at, self._pending = np.zeros(0, np.int64), np.zeros((0, DIMENSIONS), np.float32)
@@ -134,12 +156,20 @@ def _faiss() -> Any:
     return importlib.import_module("faiss")
 
 
-def _ivf(sample: Vectors, rows: int) -> Any:
-    """An empty IVF-SQ8 index for about `rows` vectors, trained on (a sample of) these. No id map: it
-    would cost ~30 bytes a vector, and only replacing a vector needs one (a scan of the lists instead)."""
-    faiss = _faiss()
+def _lists(rows: int, sample: int) -> int:
+    """How many lists an IVF index over about `rows` vectors has, trained on `sample` of them."""
+    return max(16, min(4096, int(4 * math.sqrt(rows)), sample // 39))  # faiss wants 39 per list
 
-    lists = max(16, min(4096, int(4 * math.sqrt(rows)), len(sample) // 39))  # faiss wants 39 per list
+
+def _ivf(sample: Vectors, rows: int, trained: Path | None = None) -> Any:
+    """An empty IVF-SQ8 index for about `rows` vectors: the training kept in `trained` when it fits
+    them (`_kept`), else trained on (a sample of) these and kept there. No id map: it would cost ~30
+    bytes a vector, and only replacing a vector needs one (a scan of the lists instead)."""
+    faiss = _faiss()
+    lists = _lists(rows, len(sample))
+    kept = _kept(trained, rows) if trained is not None else None
+    if kept is not None:
+        return kept
     quantizer = faiss.IndexFlatIP(DIMENSIONS)
     index = faiss.IndexIVFScalarQuantizer(
         quantizer, DIMENSIONS, lists, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
@@ -147,4 +177,42 @@ def _ivf(sample: Vectors, rows: int) -> Any:
     rng = np.random.default_rng(0)
     chosen = sample if len(sample) <= 64 * lists else sample[rng.choice(len(sample), 64 * lists, replace=False)]
     index.train(np.ascontiguousarray(chosen, dtype=np.float32))
+    if trained is not None:
+        _keep(index, trained)
     return index
+
+
+def _kept(path: Path, rows: int) -> Any:
+    """The training kept in `path` if it fits an index of about `rows` vectors (within a factor of two
+    of the lists they would be given), else None (none kept, one for far fewer or far more vectors,
+    or a file that cannot be read: trained again)."""
+    faiss = _faiss()
+    lists = _lists(rows, rows)
+    if not path.is_file():
+        return None
+    try:
+        index = faiss.read_index(str(path))
+    except RuntimeError:  # faiss's word for a damaged or foreign file
+        log.warning("the dense index's training in %s cannot be read; training it again", path)
+        return None
+    fits = (
+        isinstance(index, faiss.IndexIVFScalarQuantizer)
+        and index.d == DIMENSIONS
+        and index.is_trained
+        and index.ntotal == 0
+        and index.metric_type == faiss.METRIC_INNER_PRODUCT
+        and lists / 2 <= index.nlist <= lists * 2
+    )
+    return index if fits else None
+
+
+def _keep(index: Any, path: Path) -> None:
+    """Write the (still empty) trained index to `path`, in place at once (a rename): readers find the
+    old file or the new. A folder that cannot take it costs the next start a training, nothing more."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        _faiss().write_index(index, str(temporary))
+        os.replace(temporary, path)
+    except (OSError, RuntimeError) as exc:
+        log.warning("could not keep the dense index's training in %s (%s); the next start trains it again", path, exc)
+        temporary.unlink(missing_ok=True)

@@ -48,16 +48,16 @@ def tantivy(folder: Path | None) -> Index:
     return index
 
 
-def acquire(index: Index, folder: Path | None) -> IndexWriter:
-    """The index's writer, waiting up to `LOCK_WAIT_S` for another process's."""
+def acquire(index: Index, folder: Path | None, wait: float = LOCK_WAIT_S) -> IndexWriter:
+    """The index's writer, waiting up to `wait` seconds for another process's (`IndexBusy` after)."""
     waited = 0.0
     while True:
         try:
             return index.writer(WRITER_MB * 2**20 * usable_cpus(), usable_cpus())
         except ValueError as exc:  # tantivy's lock: another process is writing
-            if waited >= LOCK_WAIT_S:
+            if waited >= wait:
                 raise IndexBusy(
-                    f"the search index in {folder} stayed locked by another process for {LOCK_WAIT_S:.0f} s;"
+                    f"the search index in {folder} stayed locked by another process for {wait:.0f} s;"
                     " the papers are searchable once it is written again"
                 ) from exc
             time.sleep(0.2)

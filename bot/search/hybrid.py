@@ -28,11 +28,13 @@ from bot.domain.models import Paper
 from bot.embedding.model import DIMENSIONS, TextEncoder, Vectors
 from bot.embedding.queries import QueryVectors
 from bot.host.pools import aside, off_loop
-from bot.search.dense import DenseIndex
+from bot.search.dense import TRAINED, DenseIndex
 from bot.search.lexical import NONE_KNOWN, LexicalIndex, Scored
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Query, parse_query
+from bot.search.registry import as_sum
 from bot.search.text import keyword_key
+from bot.store.embeddings import StoredVector
 
 DEPTH = 60  # candidates taken from each list
 RRF_K = 60
@@ -78,7 +80,11 @@ class HybridIndex:
         self._dense: DenseIndex | None = None
         if encoder is not None:
             self._dense = DenseIndex(
-                np.zeros(0, np.int64), np.zeros((0, DIMENSIONS), np.float32), self.lexical.size, expected=expected
+                np.zeros(0, np.int64),
+                np.zeros((0, DIMENSIONS), np.float32),
+                self.lexical.size,
+                expected=expected,
+                trained=folder / TRAINED if folder is not None else None,
             )
             self._query_vector = QueryVectors(encoder)
         self.load(papers, vectors)
@@ -137,6 +143,24 @@ class HybridIndex:
         if known.any():
             rows = [vectors[i] for i, k in zip(ids, known.tolist(), strict=True) if k]
             self._dense.put(positions[known], np.vstack(rows))
+
+    def put_stored(self, stored: Mapping[str, StoredVector]) -> list[str]:
+        """Stored embeddings for papers the index holds, each taken where it is of the text the index
+        holds (its checksum agrees with the registry's), with no paper read. Returns the papers whose
+        text's checksum the index does not know (saved before it kept them): the caller checks those
+        against the papers themselves (`put_vectors`)."""
+        if self._dense is None or not stored:
+            return []
+        ids = list(stored)
+        positions = self.lexical.positions(ids)
+        held = np.flatnonzero(positions >= 0)
+        known = self.lexical.texts(positions[held])
+        sums = np.array([as_sum(stored[ids[i]].checksum) for i in held.tolist()], dtype=np.uint64)
+        whole = np.array([stored[ids[i]].vector.shape == (DIMENSIONS,) for i in held.tolist()], dtype=bool)
+        taken = held[(known == sums) & whole]  # a vector of the wrong length (a damaged row) is none
+        if taken.size:
+            self._dense.put(positions[taken], np.vstack([stored[ids[i]].vector for i in taken.tolist()]))
+        return [ids[i] for i in held[known == 0].tolist()]
 
     def extend(
         self,

@@ -24,11 +24,12 @@ from bot.domain.models import Paper
 from bot.host.pools import off_loop
 from bot.search.clauses import conditions, must, one_of, ranking
 from bot.search.documents import SCHEMA, document, has_names, unproven
-from bot.search.folder import acquire, agrees, opened, tantivy, write_failure
+from bot.search.folder import LOCK_WAIT_S, acquire, agrees, opened, tantivy, write_failure
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Query as Parsed
 from bot.search.query import parse_query
-from bot.search.registry import Registry, unstage
+from bot.search.registry import Registry, text_sum, unstage
+from bot.store.papers import Versions
 
 RERANK = 2000  # BM25's best hits that the prior re-ranks (see `ranked`)
 BY_PRIOR = 100  # hits fetched at first by the prior alone (more when the next could still be better)
@@ -64,12 +65,13 @@ class LexicalIndex:
 
     # -- writes ---------------------------------------------------------------------------
 
-    def _take_writer(self) -> IndexWriter:
+    def _take_writer(self, wait: float = LOCK_WAIT_S) -> IndexWriter:
         """The writer, with this process's registry describing the index's last commit (another
-        process's commits read first). `IndexOutOfStep` when they cannot agree: a process stopped
-        between writing the two, and the index is built again when it is next opened."""
+        process's commits read first), waiting up to `wait` seconds for another process's
+        (`IndexBusy`). `IndexOutOfStep` when they cannot agree: a process stopped between writing the
+        two, and the index is built again when it is next opened."""
         if self._writer is None:
-            writer = acquire(self._index, self._folder)
+            writer = acquire(self._index, self._folder, wait)
             self.reopen_if_changed()
             self._index.reload()
             if self._folder is not None and not agrees(self._index.searcher(), self._registry):
@@ -243,6 +245,32 @@ class LexicalIndex:
         held = np.zeros(len(ids), dtype=np.int64)
         held[positions >= 0] = self._registry.versions[positions[positions >= 0]]
         return [i for i, version in zip(ids, held.tolist(), strict=True) if version != stamps[i]]
+
+    def texts(self, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
+        """The checksum of the text as embedded of the version held at each position, 0: not known."""
+        return self._registry.texts[positions]
+
+    def learn_texts(self, found: Versions) -> None:
+        """The texts' checksums of these papers, where the index holds the very versions stamped (an
+        index saved before it kept them learns them as its stored vectors are checked; they are saved
+        with its next commit)."""
+        ids = list(found.papers)
+        positions = self.positions(ids)
+        for arxiv_id, position in zip(ids, positions.tolist(), strict=True):
+            if position >= 0 and self._registry.versions[position] == found.stamps.get(arxiv_id):
+                self._registry.texts[position] = text_sum(found.papers[arxiv_id])
+
+    def keep_texts(self) -> None:
+        """Save the texts' checksums learned (`learn_texts`) now, with a commit of nothing else, when
+        no other process is writing; else they go with the next commit (`IndexBusy`)."""
+        if self._folder is None:
+            return
+        self._take_writer(wait=0)  # another process's commits are read first, with their registry:
+        before = self._registry.copy()  # what was learned is then learned again at the next start
+        try:
+            self.seal()
+        except Exception as exc:
+            raise self._undo(before, exc) from exc
 
     def papers_at(self, positions: Sequence[int]) -> dict[int, Paper]:
         """The papers at these positions. Those read lately stay parsed (up to `PAPERS_KEPT`, then they

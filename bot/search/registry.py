@@ -1,6 +1,7 @@
 """What the search side keeps per position beside the tantivy index: each paper's id, listing day,
-upvotes, the stamp of the version indexed (`bot/store/changes.py`) and whether it is still in the
-index, the prior they give, and the store watermark.
+upvotes, the stamp of the version indexed (`bot/store/changes.py`), the checksum of its text as
+embedded (`bot.embedding.papers.checksum`: a stored vector is that version's when they agree) and
+whether it is still in the index, the prior they give, and the store watermark.
 
 A position is a paper's row number for good (a new version keeps it), shared with the embedding
 index. The arrays are saved next to the tantivy files after each commit (one `registry.npz`,
@@ -18,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.domain.models import Paper
+from bot.embedding.papers import checksum
 
 RECENCY_HALF_LIFE_DAYS = 180.0
 RECENCY_WEIGHT = 0.15
@@ -34,6 +36,7 @@ class Registry:
         self.upvotes = np.zeros(0, dtype=np.int32)
         self.alive = np.zeros(0, dtype=bool)
         self.versions = np.zeros(0, dtype=np.int64)  # the version indexed (the store's stamp), 0: not known
+        self.texts = np.zeros(0, dtype=np.uint64)  # that version's embedded text's checksum, 0: not known
         self.watermark = ""  # the store's newest change this index holds (ISO time), "": none known
         self.prior = np.zeros(0, dtype=np.float32)
         self.stamp: tuple[int, int] | None = None  # the saved file's (mtime, size) when read or written
@@ -51,6 +54,7 @@ class Registry:
         )
         self.alive = np.concatenate([self.alive, np.zeros(len(papers), dtype=bool)])
         self.versions = np.concatenate([self.versions, np.zeros(len(papers), dtype=np.int64)])
+        self.texts = np.concatenate([self.texts, np.zeros(len(papers), dtype=np.uint64)])
         positions = np.arange(start, self.size, dtype=np.int64)
         self.set(positions, papers, stamps)
         return positions
@@ -60,6 +64,7 @@ class Registry:
         self.day[positions] = [p.day.toordinal() if p.day else 0 for p in papers]
         self.upvotes[positions] = [p.upvotes for p in papers]
         self.versions[positions] = [stamps.get(p.arxiv_id, 0) for p in papers]
+        self.texts[positions] = [text_sum(p) for p in papers]
         self.alive[positions] = True
 
     def ids_at(self, positions: npt.NDArray[np.int64]) -> list[str]:
@@ -85,12 +90,13 @@ class Registry:
     def copy(self) -> Registry:
         """Another registry holding the same values (kept to go back to if a write fails)."""
         kept = Registry()
-        kept.ids, kept.day, kept.upvotes, kept.alive, kept.versions = (
+        kept.ids, kept.day, kept.upvotes, kept.alive, kept.versions, kept.texts = (
             self.ids.copy(),
             self.day.copy(),
             self.upvotes.copy(),
             self.alive.copy(),
             self.versions.copy(),
+            self.texts.copy(),
         )
         kept.prior, kept.watermark, kept.stamp = self.prior.copy(), self.watermark, self.stamp
         return kept
@@ -114,6 +120,7 @@ class Registry:
                     upvotes=self.upvotes,
                     alive=self.alive,
                     versions=self.versions,
+                    texts=self.texts,
                     meta=[VERSION, self.watermark],
                 )
                 out.flush()
@@ -154,14 +161,26 @@ class Registry:
                 registry.alive = saved["alive"]
                 none_known = np.zeros(len(registry.ids), np.int64)  # saved before versions were kept
                 registry.versions = saved["versions"] if "versions" in saved.files else none_known
+                none_summed = np.zeros(len(registry.ids), np.uint64)  # … or before the texts' checksums
+                registry.texts = saved["texts"] if "texts" in saved.files else none_summed
         except Exception:  # any damage (truncated, not a zip, pickled) reads as none
             return None
-        arrays = (registry.ids, registry.day, registry.upvotes, registry.alive, registry.versions)
+        arrays = (registry.ids, registry.day, registry.upvotes, registry.alive, registry.versions, registry.texts)
         if len({len(a) for a in arrays}) != 1:
             return None
         registry.watermark, registry.stamp = watermark, stamp
         registry.reprior()
         return registry
+
+
+def text_sum(paper: Paper) -> int:
+    """The checksum of the paper's text as embedded, as a number (`as_sum`)."""
+    return as_sum(checksum(paper))
+
+
+def as_sum(hexadecimal: str) -> int:
+    """A stored checksum as a number, 0 kept for "not known" (a checksum of 0 counts as 1)."""
+    return int(hexadecimal, 16) or 1
 
 
 def staging(folder: Path) -> Path:

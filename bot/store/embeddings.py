@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.host.pools import by_size
@@ -32,13 +32,30 @@ class EmbeddingStore:
         """Every paper's stored vector for this model (vectors of another model are ignored)."""
         return await self._select(model, None)
 
+    async def chunks(self, model: str, size: int) -> AsyncIterator[dict[str, StoredVector]]:
+        """Every stored vector of this model, `size` at a time in id order (each chunk read afresh: the
+        whole table is never held at once)."""
+        after = ""
+        while True:
+            query = self._query(model).where(embeddings.c.arxiv_id > after).order_by(embeddings.c.arxiv_id).limit(size)
+            async with self._engine.connect() as conn:
+                rows = (await conn.execute(query)).all()
+            if not rows:
+                return
+            after = rows[-1].arxiv_id
+            yield await by_size(len(rows), _vectors, rows)
+
     async def load_some(self, model: str, ids: Collection[str]) -> dict[str, StoredVector]:
         return await self._select(model, list(ids))
 
-    async def _select(self, model: str, ids: list[str] | None) -> dict[str, StoredVector]:
-        query = select(embeddings.c.arxiv_id, embeddings.c.checksum, embeddings.c.vector).where(
+    @staticmethod
+    def _query(model: str) -> Select[Any]:
+        return select(embeddings.c.arxiv_id, embeddings.c.checksum, embeddings.c.vector).where(
             embeddings.c.model == model
         )
+
+    async def _select(self, model: str, ids: list[str] | None) -> dict[str, StoredVector]:
+        query = self._query(model)
         rows: list[Any] = []
         async with self._engine.connect() as conn:
             if ids is None:

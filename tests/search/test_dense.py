@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -74,3 +76,41 @@ def test_a_large_index_without_vectors_yet_trains_once_it_has_enough(monkeypatch
     index.put(np.arange(300, 1000), vectors[300:])
     assert len(index) == 1000
     assert index.top(vectors[900], everything, 1)[0].tolist() == [900]  # now from the trained IVF index
+
+
+def test_the_ivf_training_is_kept_and_taken_by_the_next_process(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Training the IVF index was most of an opened index's fill (29 s at 100k papers, at every start):
+    it is kept beside the index, and the next process, or another one on the same folder, takes it
+    and answers with the very same lists."""
+    monkeypatch.setattr(dense, "EXACT_UP_TO", 100)
+    monkeypatch.setattr(dense, "TRAIN_AT_LEAST", 1000)
+    trained = tmp_path / dense.TRAINED
+    vectors = unit(3000)
+    first = DenseIndex(np.arange(3000), vectors, 3000, trained=trained)
+    assert first._ivf is not None and trained.is_file()
+    trainings: list[int] = []
+    real = dense._ivf
+
+    def counted(sample: np.ndarray, rows: int, kept: Path | None = None) -> object:
+        trainings.append(rows)
+        return real(sample, rows, kept)
+
+    monkeypatch.setattr(dense, "_ivf", counted)
+    second = DenseIndex(np.zeros(0, dtype=np.int64), vectors[:0], 3000, trained=trained)
+    assert second._ivf is not None and len(second) == 0  # the training taken at once, before any vector
+    second.put(np.arange(3000), vectors)
+    assert trainings == []
+    everything = np.ones(3000, dtype=bool)
+    for q in vectors[:50]:
+        assert [a.tolist() for a in first.top(q, everything, 10)] == [a.tolist() for a in second.top(q, everything, 10)]
+
+    bigger = DenseIndex(np.zeros(0, dtype=np.int64), vectors[:0], 3000 * 16, trained=trained)  # 4x the lists
+    assert bigger._ivf is None  # outgrown: trained again once it has enough vectors
+
+    trained.write_bytes(b"not a faiss index")
+    with caplog.at_level("WARNING"):
+        damaged = DenseIndex(np.arange(3000), vectors, 3000, trained=trained)
+    assert damaged._ivf is not None and "cannot be read; training it again" in caplog.text
+    assert DenseIndex(np.zeros(0, dtype=np.int64), vectors[:0], 3000, trained=trained)._ivf is not None  # kept anew

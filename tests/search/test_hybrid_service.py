@@ -84,22 +84,95 @@ async def test_embeddings_are_computed_once_and_kept(store: PaperStore) -> None:
     await reopened.close()
 
 
+ASKED = "speeding up large model inference"
+
+
+async def built_on_disk(store: PaperStore, folder: Path) -> list[str]:
+    """1 June's papers indexed in `folder` and embedded by a process that then stopped; what it answered
+    to `ASKED`."""
+    await store.save_listings(listings_of("2026-06-01"))
+    built = SearchService(store, EmbeddingStore(store.engine), CountingEncoder(), folder=folder)
+    await built.embed_missing()
+    expected = [h.paper.arxiv_id for h in await built.search(ASKED)]
+    await built.close()
+    return expected
+
+
 async def test_a_one_shot_search_on_an_opened_index_answers_by_meaning_too(store: PaperStore, tmp_path: Path) -> None:
     """An opened index takes its stored embeddings in the background (a bot answers at once, by words);
     `filled` waits for them, so a one-shot `paperboy search` answers as the process that built it."""
-    await store.save_listings(listings_of("2026-06-01"))
     folder = tmp_path / "search"
-    built = SearchService(store, EmbeddingStore(store.engine), CountingEncoder(), folder=folder)
-    await built.embed_missing()
-    asked = "speeding up large model inference"
-    expected = [h.paper.arxiv_id for h in await built.search(asked)]
-    await built.close()
+    expected = await built_on_disk(store, folder)
     opened = SearchService(store, EmbeddingStore(store.engine), CountingEncoder(), folder=folder)
     await opened.filled()
     index = await opened.index()
     assert index.lexical.opened and index.embedded == len(index)
-    assert [h.paper.arxiv_id for h in await opened.search(asked)] == expected
+    assert [h.paper.arxiv_id for h in await opened.search(ASKED)] == expected
     await opened.close()
+
+
+class ReadCount:
+    """How many papers the store was asked to read (a fill, a catch-up)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.read = 0
+        versions, batches = PaperStore.versions, PaperStore.batches
+
+        async def counted_versions(store: PaperStore, ids: Sequence[str]) -> Versions:
+            self.read += len(ids)
+            return await versions(store, ids)
+
+        async def counted_batches(store: PaperStore, size: int = 5000) -> AsyncIterator[Versions]:
+            async for batch in batches(store, size):
+                self.read += len(batch.papers)
+                yield batch
+
+        monkeypatch.setattr(PaperStore, "versions", counted_versions)
+        monkeypatch.setattr(PaperStore, "batches", counted_batches)
+
+
+async def test_an_opened_index_takes_its_stored_embeddings_without_reading_a_paper(
+    store: PaperStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index keeps the checksum of each paper's text as it holds it, so an opened index takes the
+    stored vectors that agree, reading no paper (reading them was most of a fill: 7 of 11 s at 100k);
+    one that does not agree (a vector of another text) is embedded again."""
+    folder = tmp_path / "search"
+    expected = await built_on_disk(store, folder)
+    vectors = EmbeddingStore(store.engine)
+    stale = sorted(await vectors.load(MODEL_NAME))[3]
+    kept = (await vectors.load_some(MODEL_NAME, [stale]))[stale]
+    await vectors.save(MODEL_NAME, {stale: StoredVector("0123456789abcdef", kept.vector)})  # another text's
+    counted = ReadCount(monkeypatch)
+    encoder = CountingEncoder()
+    opened = SearchService(store, EmbeddingStore(store.engine), encoder, folder=folder)
+    await opened.filled()
+    index = await opened.index()
+    assert counted.read == 0 and index.lexical.opened
+    assert index.embedded == len(index) - 1 and index.unembedded() == [stale]
+    await opened.embed_missing()
+    assert encoder.texts == 1 and index.embedded == len(index)  # that one, embedded again
+    assert [h.paper.arxiv_id for h in await opened.search(ASKED)] == expected
+    await opened.close()
+
+
+async def test_an_index_saved_before_it_kept_text_checksums_reads_its_papers_once(
+    store: PaperStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "search"
+    await built_on_disk(store, folder)
+    with np.load(folder / "registry.npz") as saved:  # the layout of an earlier paperboy
+        arrays = {name: saved[name] for name in saved.files if name != "texts"}
+    np.savez(folder / "registry.npz", **arrays)
+    counted = ReadCount(monkeypatch)
+    for reads in (len(arrays["ids"]), 0):  # read and checked once, the checksums learned and saved
+        encoder = CountingEncoder()
+        opened = SearchService(store, EmbeddingStore(store.engine), encoder, folder=folder)
+        await opened.filled()
+        index = await opened.index()
+        assert counted.read == reads and index.embedded == len(index) and encoder.texts == 0
+        await opened.close()
+        counted.read = 0
 
 
 async def test_synced_papers_are_embedded_and_searchable_by_meaning(store: PaperStore) -> None:
