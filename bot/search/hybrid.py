@@ -157,7 +157,7 @@ class HybridIndex:
         known = self.lexical.texts(positions[held])
         sums = np.array([as_sum(stored[ids[i]].checksum) for i in held.tolist()], dtype=np.uint64)
         whole = np.array([stored[ids[i]].vector.shape == (DIMENSIONS,) for i in held.tolist()], dtype=bool)
-        taken = held[(known == sums) & whole]  # a vector of the wrong length (a damaged row) is none
+        taken = held[(known == sums) & (sums > 0) & whole]  # a damaged row (checksum, length) is none
         if taken.size:
             self._dense.put(positions[taken], np.vstack([stored[ids[i]].vector for i in taken.tolist()]))
         return [ids[i] for i in held[known == 0].tolist()]

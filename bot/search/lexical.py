@@ -250,15 +250,17 @@ class LexicalIndex:
         """The checksum of the text as embedded of the version held at each position, 0: not known."""
         return self._registry.texts[positions]
 
-    def learn_texts(self, found: Versions) -> None:
+    def learn_texts(self, found: Versions) -> int:
         """The texts' checksums of these papers, where the index holds the very versions stamped (an
-        index saved before it kept them learns them as its stored vectors are checked; they are saved
-        with its next commit)."""
+        index saved before it kept them learns them as its stored vectors are checked; `keep_texts`
+        saves them); how many it learned."""
         ids = list(found.papers)
-        positions = self.positions(ids)
-        for arxiv_id, position in zip(ids, positions.tolist(), strict=True):
+        learned = 0
+        for arxiv_id, position in zip(ids, self.positions(ids).tolist(), strict=True):
             if position >= 0 and self._registry.versions[position] == found.stamps.get(arxiv_id):
                 self._registry.texts[position] = text_sum(found.papers[arxiv_id])
+                learned += 1
+        return learned
 
     def keep_texts(self) -> None:
         """Save the texts' checksums learned (`learn_texts`) now, with a commit of nothing else, when

@@ -179,8 +179,13 @@ def text_sum(paper: Paper) -> int:
 
 
 def as_sum(hexadecimal: str) -> int:
-    """A stored checksum as a number, 0 kept for "not known" (a checksum of 0 counts as 1)."""
-    return int(hexadecimal, 16) or 1
+    """A stored checksum as a number, 0 kept for "not known" (a checksum of 0 counts as 1); 0 for one
+    that is not 16 hexadecimal digits (a damaged row: it agrees with no text)."""
+    try:
+        value = int(hexadecimal, 16)
+    except ValueError:
+        return 0
+    return (value or 1) if len(hexadecimal) == 16 and 0 <= value < 2**64 else 0
 
 
 def staging(folder: Path) -> Path:

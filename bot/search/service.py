@@ -157,7 +157,7 @@ class SearchService:
         checksums reads its papers this once, learns them, and saves them."""
         if self._vectors is None:
             return
-        learned = False
+        learned = 0
         async for stored in self._vectors.chunks(MODEL_NAME, BUILD_BATCH):
             async with self._access.writer:
                 if self._index is not index:
@@ -170,8 +170,7 @@ class SearchService:
                     if self._index is not index:
                         return
                     await self._cpu.run(index.put_vectors, vectors)
-                    await self._cpu.run(index.lexical.learn_texts, found)
-                learned = True
+                    learned += await self._cpu.run(index.lexical.learn_texts, found)
         if learned:
             async with self._access.writer:
                 try:

@@ -136,22 +136,23 @@ async def test_an_opened_index_takes_its_stored_embeddings_without_reading_a_pap
 ) -> None:
     """The index keeps the checksum of each paper's text as it holds it, so an opened index takes the
     stored vectors that agree, reading no paper (reading them was most of a fill: 7 of 11 s at 100k);
-    one that does not agree (a vector of another text) is embedded again."""
+    one that does not agree (a vector of another text, a damaged row) is embedded again."""
     folder = tmp_path / "search"
     expected = await built_on_disk(store, folder)
     vectors = EmbeddingStore(store.engine)
-    stale = sorted(await vectors.load(MODEL_NAME))[3]
-    kept = (await vectors.load_some(MODEL_NAME, [stale]))[stale]
-    await vectors.save(MODEL_NAME, {stale: StoredVector("0123456789abcdef", kept.vector)})  # another text's
+    stale, damaged = sorted(await vectors.load(MODEL_NAME))[3:5]
+    kept = await vectors.load_some(MODEL_NAME, [stale, damaged])
+    await vectors.save(MODEL_NAME, {stale: StoredVector("0123456789abcdef", kept[stale].vector)})  # another text's
+    await vectors.save(MODEL_NAME, {damaged: StoredVector("-not a checksum", kept[damaged].vector)})
     counted = ReadCount(monkeypatch)
     encoder = CountingEncoder()
     opened = SearchService(store, EmbeddingStore(store.engine), encoder, folder=folder)
     await opened.filled()
     index = await opened.index()
     assert counted.read == 0 and index.lexical.opened
-    assert index.embedded == len(index) - 1 and index.unembedded() == [stale]
+    assert index.embedded == len(index) - 2 and index.unembedded() == [stale, damaged]
     await opened.embed_missing()
-    assert encoder.texts == 1 and index.embedded == len(index)  # that one, embedded again
+    assert encoder.texts == 2 and index.embedded == len(index)  # those, embedded again
     assert [h.paper.arxiv_id for h in await opened.search(ASKED)] == expected
     await opened.close()
 
