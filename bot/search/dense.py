@@ -9,7 +9,11 @@ Training that index (its lists' centres) is most of the cost of filling it: 29 s
 minutes at 1M, at every start, during which the bot answered by words alone and a one-shot search
 waited. So the training is kept in the index's folder (`TRAINED`), read by the next process and by
 every other process sharing the folder (one training: the same lists, the same answers), and made
-again only when the index has outgrown it.
+again only when the index has outgrown it. The vectors themselves are saved there too once a
+fill or an embedding run has put them in (`save`), with the checksum of the text each one was made
+from: the next process opens them in a second and keeps those whose paper's text the index still
+holds (`drop` the rest), so it searches by meaning at once and reads only the missing ones from the
+store.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import importlib
 import logging
 import math
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +36,8 @@ EXACT_SUBSET = 20_000  # a filter leaving this few rows is scored exactly, even 
 TRAIN_AT_LEAST = 100_000  # vectors the IVF index is trained on; until there are as many, they are scanned
 PROBES = 48  # IVF lists visited per query
 TRAINED = "dense-trained.faiss"  # the IVF index's training (no vectors), in the index's folder
+SAVED = "dense.npz"  # names the file of the IVF index's vectors saved, with each one's text checksum
+VECTORS = "dense-vectors-"  # … whose name begins so
 log = logging.getLogger(__name__)
 
 
@@ -44,14 +51,17 @@ class DenseIndex:
         size: int,
         expected: int = 0,
         trained: Path | None = None,
+        saved: Path | None = None,
     ) -> None:
         """`expected`: the positions the index will hold once built (it may be built a batch at a
         time); it picks exact or IVF search and sizes the IVF index. `trained`: the file that keeps
-        the IVF index's training (None: trained afresh, kept nowhere)."""
+        the IVF index's training (None: trained afresh, kept nowhere); `saved`: the file that names
+        the vectors a process saved (`save`), opened here when they fit."""
         self._trained = trained
         self._size = size
         self._expected = max(size, expected)
         self._has = np.zeros(size, dtype=bool)
+        self._texts = np.zeros(size, dtype=np.uint64)  # the checksum of each vector's text, 0: not known
         self._count = 0
         self._exact: Vectors | None = None
         self._ivf: Any = None
@@ -61,6 +71,11 @@ class DenseIndex:
         self._pending: Vectors = np.zeros((0, DIMENSIONS), dtype=np.float32)
         if self._expected <= EXACT_UP_TO:
             self._exact = np.zeros((self._expected, DIMENSIONS), dtype=np.float32)
+        elif saved is not None and (found := _opened(saved, self._expected)) is not None:
+            self._ivf, has, texts = found
+            self.grow(has.size)
+            self._has[: has.size], self._texts[: has.size] = has, texts
+            self._count = int(has.sum())
         elif trained is not None and self._expected >= TRAIN_AT_LEAST:  # as many as it would be trained on
             self._ivf = _kept(trained, self._expected)
         self.put(positions, vectors)
@@ -76,11 +91,19 @@ class DenseIndex:
         """Per position: whether it has a vector."""
         return self._has
 
-    def put(self, positions: npt.NDArray[np.int64], vectors: Vectors) -> None:
-        """Set the vectors at these positions (positions beyond the current size grow the index)."""
+    def texts(self, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
+        """The checksum of the text each position's vector was made from (0: none, or not known)."""
+        return self._texts[positions]
+
+    def put(
+        self, positions: npt.NDArray[np.int64], vectors: Vectors, texts: npt.NDArray[np.uint64] | None = None
+    ) -> None:
+        """Set the vectors at these positions (positions beyond the current size grow the index), made
+        from the texts with these checksums (None: not known)."""
         if positions.size == 0:
             return
         self.grow(int(positions.max()) + 1)
+        self._texts[positions] = texts if texts is not None else 0
         if self._exact is not None:
             self._exact[positions] = vectors
         elif self._ivf is None:
@@ -100,10 +123,36 @@ class DenseIndex:
         self._count += int(np.unique(positions[~self._has[positions]]).size)
         self._has[positions] = True
 
+    def drop(self, positions: npt.NDArray[np.int64]) -> None:
+        """These positions have no vector any more (saved vectors of a text the index no longer holds)."""
+        positions = np.unique(positions[positions < self._size])
+        positions = positions[self._has[positions]]
+        if not positions.size:
+            return
+        if self._exact is not None:
+            self._exact[positions] = 0
+        elif self._ivf is None:
+            kept = ~np.isin(self._pending_at, positions)
+            self._pending_at, self._pending = self._pending_at[kept], self._pending[kept]
+        else:
+            self._ivf.remove_ids(positions)
+        self._has[positions] = False
+        self._texts[positions] = 0
+        self._count -= int(positions.size)
+
+    def save(self, saved: Path) -> bool:
+        """Save the vectors (an IVF index's: the only ones worth keeping) beside `saved`, which names
+        them; False when there are none to save. Nothing may be put meanwhile (searches may run)."""
+        if self._ivf is None or self._pending_at.size:
+            return False
+        _save(self._ivf, self._has[: self._size], self._texts[: self._size], saved)
+        return True
+
     def grow(self, size: int) -> None:
         """The lexical side now has `size` positions; rows without a vector never match."""
         if size > self._size:
             self._has = np.concatenate([self._has, np.zeros(size - self._size, dtype=bool)])
+            self._texts = np.concatenate([self._texts, np.zeros(size - self._size, dtype=np.uint64)])
             if self._exact is not None and size > len(self._exact):  # room for a quarter more: builds grow in batches
                 room = max(size, len(self._exact) + len(self._exact) // 4)
                 self._exact = np.concatenate([self._exact, np.zeros((room - len(self._exact), DIMENSIONS), np.float32)])
@@ -187,7 +236,6 @@ def _kept(path: Path, rows: int) -> Any:
     of the lists they would be given), else None (none kept, one for far fewer or far more vectors,
     or a file that cannot be read: trained again)."""
     faiss = _faiss()
-    lists = _lists(rows, rows)
     if not path.is_file():
         return None
     try:
@@ -195,11 +243,19 @@ def _kept(path: Path, rows: int) -> Any:
     except RuntimeError:  # faiss's word for a damaged or foreign file
         log.warning("the dense index's training in %s cannot be read; training it again", path)
         return None
+    found = _fitting(index, rows)
+    return found if found is not None and found.ntotal == 0 else None
+
+
+def _fitting(index: Any, rows: int) -> Any:
+    """`index` if it is an IVF-SQ8 index of our vectors with about as many lists as `rows` vectors
+    would be given (within a factor of two), else None."""
+    faiss = _faiss()
+    lists = _lists(rows, rows)
     fits = (
         isinstance(index, faiss.IndexIVFScalarQuantizer)
         and index.d == DIMENSIONS
         and index.is_trained
-        and index.ntotal == 0
         and index.metric_type == faiss.METRIC_INNER_PRODUCT
         and lists / 2 <= index.nlist <= lists * 2
     )
@@ -216,3 +272,43 @@ def _keep(index: Any, path: Path) -> None:
     except (OSError, RuntimeError) as exc:
         log.warning("could not keep the dense index's training in %s (%s); the next start trains it again", path, exc)
         temporary.unlink(missing_ok=True)
+
+
+def _save(index: Any, has: npt.NDArray[np.bool_], texts: npt.NDArray[np.uint64], saved: Path) -> None:
+    """The index's vectors to a file of their own, then `saved` naming it (a rename: a reader finds the
+    old pair or the new); other processes' older files go. An error when the folder cannot take them."""
+    faiss, folder = _faiss(), saved.parent
+    name = f"{VECTORS}{os.getpid()}-{time.time_ns()}.faiss"
+    temporary = saved.with_name(f".{saved.name}.{os.getpid()}.tmp")
+    try:
+        faiss.write_index(index, str(folder / name))
+        with temporary.open("wb") as out:
+            np.savez(out, has=has, texts=texts, meta=[name])
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, saved)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        (folder / name).unlink(missing_ok=True)
+        raise
+    for old in folder.glob(f"{VECTORS}*.faiss"):
+        if old.name != name:
+            old.unlink(missing_ok=True)  # a process that named it a moment ago fills from the store
+
+
+def _opened(saved: Path, rows: int) -> tuple[Any, npt.NDArray[np.bool_], npt.NDArray[np.uint64]] | None:
+    """The vectors `saved` names, with which positions have one and their texts' checksums; None when
+    there are none, they do not fit an index of about `rows` vectors (`_kept`), or they cannot be
+    read (a warning: the store has them)."""
+    if not saved.is_file():
+        return None
+    try:
+        with saved.open("rb") as file, np.load(file) as found:
+            has, texts, name = found["has"].astype(bool), found["texts"].astype(np.uint64), str(found["meta"][0])
+        index = _fitting(_faiss().read_index(str(saved.parent / Path(name).name)), rows)
+    except Exception:  # any damage, or a file another process removed after naming it
+        log.warning("the saved embeddings in %s cannot be read; reading them from the store", saved.parent)
+        return None
+    if index is None or has.shape != texts.shape or int(index.ntotal) != int(has.sum()):
+        return None
+    return index, has, texts

@@ -28,7 +28,7 @@ from bot.domain.models import Paper
 from bot.embedding.model import DIMENSIONS, TextEncoder, Vectors
 from bot.embedding.queries import QueryVectors
 from bot.host.pools import aside, off_loop
-from bot.search.dense import TRAINED, DenseIndex
+from bot.search.dense import SAVED, TRAINED, DenseIndex
 from bot.search.lexical import NONE_KNOWN, LexicalIndex, Scored
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Query, parse_query
@@ -85,8 +85,11 @@ class HybridIndex:
                 self.lexical.size,
                 expected=expected,
                 trained=folder / TRAINED if folder is not None else None,
+                saved=folder / SAVED if folder is not None else None,
             )
+            self._current_only(self._dense)
             self._query_vector = QueryVectors(encoder)
+        self._folder = folder
         self.load(papers, vectors)
         self.seal()
 
@@ -105,7 +108,17 @@ class HybridIndex:
             have = vectors or {}
             found = [(start + i, have[p.arxiv_id]) for i, p in enumerate(papers) if p.arxiv_id in have]
             if found:
-                self._dense.put(np.array([i for i, _ in found], dtype=np.int64), np.vstack([v for _, v in found]))
+                at = np.array([i for i, _ in found], dtype=np.int64)
+                self._dense.put(at, np.vstack([v for _, v in found]), self.lexical.texts(at))
+
+    def _current_only(self, dense: DenseIndex, positions: npt.NDArray[np.int64] | None = None) -> None:
+        """Vectors stay (at these positions, or all) only where made from the text the index holds
+        there (the registry's checksum): saved ones (`DenseIndex.save`) of papers changed since, and
+        those of papers just changed (`extend`). The rest are read again from the store or embedded."""
+        held = np.flatnonzero(dense.mask) if positions is None else positions[dense.mask[positions]]
+        inside = held[held < self.lexical.size]
+        current = dense.texts(inside) == self.lexical.texts(inside)
+        dense.drop(np.concatenate([held[held >= self.lexical.size], inside[~current]]))
 
     def seal(self, watermark: str | None = None) -> None:
         """Make everything loaded searchable (up to the store's `watermark`, when given)."""
@@ -142,7 +155,7 @@ class HybridIndex:
         known = positions >= 0
         if known.any():
             rows = [vectors[i] for i, k in zip(ids, known.tolist(), strict=True) if k]
-            self._dense.put(positions[known], np.vstack(rows))
+            self._dense.put(positions[known], np.vstack(rows), self.lexical.texts(positions[known]))
 
     def put_stored(self, stored: Mapping[str, StoredVector]) -> list[str]:
         """Stored embeddings for papers the index holds, each taken where it is of the text the index
@@ -151,16 +164,25 @@ class HybridIndex:
         against the papers themselves (`put_vectors`)."""
         if self._dense is None or not stored:
             return []
-        ids = list(stored)
+        dense, ids = self._dense, list(stored)
         positions = self.lexical.positions(ids)
         held = np.flatnonzero(positions >= 0)
         known = self.lexical.texts(positions[held])
         sums = np.array([as_sum(stored[ids[i]].checksum) for i in held.tolist()], dtype=np.uint64)
         whole = np.array([stored[ids[i]].vector.shape == (DIMENSIONS,) for i in held.tolist()], dtype=bool)
-        taken = held[(known == sums) & (sums > 0) & whole]  # a damaged row (checksum, length) is none
-        if taken.size:
-            self._dense.put(positions[taken], np.vstack([stored[ids[i]].vector for i in taken.tolist()]))
+        had = dense.mask[positions[held]] & (dense.texts(positions[held]) == known)  # saved, and current
+        taken = (known == sums) & (sums > 0) & whole & ~had  # a damaged row (checksum, length) is none
+        if taken.any():
+            at = positions[held[taken]]
+            dense.put(at, np.vstack([stored[ids[i]].vector for i in held[taken].tolist()]), sums[taken])
         return [ids[i] for i in held[known == 0].tolist()]
+
+    def save_vectors(self) -> bool:
+        """Save the embeddings in the index's folder, for the next process to open (`DenseIndex.save`);
+        False when there is nothing to save. Nothing may be put meanwhile."""
+        if self._dense is None or self._folder is None:
+            return False
+        return self._dense.save(self._folder / SAVED)
 
     def extend(
         self,
@@ -173,6 +195,9 @@ class HybridIndex:
         given; the `gone` ones are searchable no more."""
         self.lexical.extend(papers, gone, stamps)
         self.grown()
+        if self._dense is not None and papers:
+            changed = self.lexical.positions([p.arxiv_id for p in papers])
+            self._current_only(self._dense, changed[changed >= 0])
         self.put_vectors({p.arxiv_id: vectors[p.arxiv_id] for p in papers if vectors and p.arxiv_id in vectors})
 
     def reopen(self) -> bool:

@@ -17,8 +17,9 @@ interactions go on being answered.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from pathlib import Path
 
 from aiorwlock import RWLock
@@ -46,6 +47,8 @@ def _offset(progress: Progress, done: int, total: int) -> Progress:
 BUILD_BATCH = 5000  # papers read from the store at a time while building or catching up
 EMBED_BATCH = 1024  # papers read from the index at a time while embedding
 QUERY_BATCH = 64  # queries embedded in one pass of the model at most (a burst's)
+FEW_MISSING = 50_000  # an opened index missing this few embeddings reads them by id, not the whole table
+SAVE_AFTER = 5_000  # papers embedded since the last save that make the embeddings worth saving again (1M: 0.4 GB)
 log = logging.getLogger(__name__)
 
 
@@ -71,6 +74,7 @@ class SearchService:
         self._embed_lock = asyncio.Lock()
         self._backfill: asyncio.Task[int] | None = None
         self._filled: asyncio.Task[None] | None = None  # an opened index's embeddings, read from the store
+        self._unsaved = 0  # embeddings put in since they were last saved beside the index
         self._asked = Batched(self._embed_queries, QUERY_BATCH)
         self._apart = isinstance(self._encoder, ApartEncoder)  # a burst's queries embedded together
 
@@ -108,6 +112,7 @@ class SearchService:
             )
         await self._build(index)
         await self._cpu.run(index.seal, found.watermark)
+        await self._save_vectors(index, building=True)
         return index
 
     async def _caught_up(self, index: HybridIndex, found: Changes) -> bool:
@@ -151,14 +156,19 @@ class SearchService:
         await self._cpu.run(index.extend, papers, await self._current(papers), gone, found.stamps)
 
     async def _fill(self, index: HybridIndex) -> None:
-        """An opened index's stored embeddings, a batch at a time, searchable by meaning as they come.
-        Each is checked against the checksum the index keeps of its paper's text: no paper is read
-        (reading and checking 100k papers took 7 of a fill's 11 s). An index saved before it kept the
-        checksums reads its papers this once, learns them, and saves them."""
+        """An opened index's stored embeddings, a batch at a time, searchable by meaning as they come:
+        those it did not open with its folder's saved ones (`HybridIndex.save_vectors`), whole or
+        few. Each is checked against the checksum the index keeps of its paper's text: no paper is
+        read (reading and checking 100k papers took 7 of a fill's 11 s). An index saved before it
+        kept the checksums reads its papers this once, learns them, and saves them."""
         if self._vectors is None:
             return
-        learned = 0
-        async for stored in self._vectors.chunks(MODEL_NAME, BUILD_BATCH):
+        async with self._access.reader:
+            missing = await self._cpu.run(index.unembedded)
+        if not missing:
+            return
+        before, learned = index.embedded, 0
+        async for stored in _stored(self._vectors, missing):
             async with self._access.writer:
                 if self._index is not index:
                     return
@@ -169,14 +179,32 @@ class SearchService:
                 async with self._access.writer:
                     if self._index is not index:
                         return
-                    await self._cpu.run(index.put_vectors, vectors)
-                    learned += await self._cpu.run(index.lexical.learn_texts, found)
+                    learned += await self._cpu.run(index.lexical.learn_texts, found)  # first: the vectors
+                    await self._cpu.run(index.put_vectors, vectors)  # put are marked with what it learned
         if learned:
             async with self._access.writer:
                 try:
                     await self._cpu.run(index.lexical.keep_texts)
                 except (IndexBusy, IndexOutOfStep, SearchIndexError) as exc:
                     log.info("the texts' checksums learned are saved with the index's next write (%s)", exc)
+        if index.embedded != before:
+            await self._save_vectors(index)
+
+    async def _save_vectors(self, index: HybridIndex, *, building: bool = False) -> None:
+        """The index's embeddings saved in its folder for the next start. Nothing may be put meanwhile:
+        puts wait for the lock taken here, or (`building`) the caller holds the writer's already."""
+        async with contextlib.nullcontext() if building else self._access.reader:
+            if not building and self._index is not index:
+                return
+            try:
+                if await self._cpu.run(index.save_vectors):
+                    self._unsaved = 0
+            except (OSError, RuntimeError) as exc:  # faiss says RuntimeError for a write that failed
+                log.warning(
+                    "could not save the embeddings beside the search index (%s);"
+                    " the next start reads them from the store",
+                    exc,
+                )
 
     async def store_vectors(self, vectors: Mapping[str, StoredVector]) -> None:
         """Keep embeddings made elsewhere (the snapshot's); ignored when search is keyword-only."""
@@ -219,6 +247,9 @@ class SearchService:
                         return done + len(vectors)  # stored: the next build loads them
                     await self._cpu.run(index.put_vectors, vectors)
                 done += len(vectors)
+            self._unsaved += done
+            if self._unsaved >= SAVE_AFTER:  # fewer are read by id at the next start: cheaper than a save
+                await self._save_vectors(index)
             return done
 
     async def _embed_in_background(self) -> int:
@@ -288,3 +319,14 @@ class SearchService:
         if self._backfill is not None and not self._backfill.done():
             self._backfill.cancel()
             await asyncio.gather(self._backfill, return_exceptions=True)
+
+
+async def _stored(vectors: EmbeddingStore, missing: Sequence[str]) -> AsyncIterator[dict[str, StoredVector]]:
+    """The stored vectors of these papers, a batch at a time: read by id when they are few, else the
+    whole table in order (one pass, not a query per 500 ids)."""
+    if len(missing) > FEW_MISSING:
+        async for chunk in vectors.chunks(MODEL_NAME, BUILD_BATCH):
+            yield chunk
+        return
+    for start in range(0, len(missing), BUILD_BATCH):
+        yield await vectors.load_some(MODEL_NAME, missing[start : start + BUILD_BATCH])

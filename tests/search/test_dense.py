@@ -114,3 +114,32 @@ def test_the_ivf_training_is_kept_and_taken_by_the_next_process(
         damaged = DenseIndex(np.arange(3000), vectors, 3000, trained=trained)
     assert damaged._ivf is not None and "cannot be read; training it again" in caplog.text
     assert DenseIndex(np.zeros(0, dtype=np.int64), vectors[:0], 3000, trained=trained)._ivf is not None  # kept anew
+
+
+def test_saved_vectors_are_opened_as_they_were_and_a_damaged_save_is_read_as_none(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(dense, "EXACT_UP_TO", 100)
+    monkeypatch.setattr(dense, "TRAIN_AT_LEAST", 1000)
+    saved = tmp_path / dense.SAVED
+    vectors = unit(3000)
+    texts = np.arange(1, 3001, dtype=np.uint64)
+    first = DenseIndex(np.zeros(0, dtype=np.int64), vectors[:0], 3000)
+    assert not first.save(saved)  # nothing trained yet: nothing worth saving
+    first.put(np.arange(3000), vectors, texts)
+    first.drop(np.array([5, 6, 5]))
+    assert first.save(saved) and len(list(tmp_path.glob(f"{dense.VECTORS}*"))) == 1
+    assert first.save(saved) and len(list(tmp_path.glob(f"{dense.VECTORS}*"))) == 1  # the older file goes
+
+    opened = DenseIndex(np.zeros(0, dtype=np.int64), vectors[:0], 3000, saved=saved)
+    assert len(opened) == 2998 and not opened.has(5) and opened.has(7)
+    assert opened.texts(np.array([4, 5, 2999])).tolist() == [5, 0, 3000]
+    everything = np.ones(3000, dtype=bool)
+    for q in vectors[:50]:
+        assert [a.tolist() for a in first.top(q, everything, 10)] == [a.tolist() for a in opened.top(q, everything, 10)]
+
+    assert DenseIndex(np.zeros(0, dtype=np.int64), vectors[:0], 3000 * 16, saved=saved)._ivf is None  # outgrown
+    next(tmp_path.glob(f"{dense.VECTORS}*")).write_bytes(b"cut short")
+    with caplog.at_level("WARNING"):
+        damaged = DenseIndex(np.zeros(0, dtype=np.int64), vectors[:0], 3000, saved=saved)
+    assert len(damaged) == 0 and "cannot be read; reading them from the store" in caplog.text

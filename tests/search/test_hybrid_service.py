@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import weakref
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +15,9 @@ from bot.domain.models import Listing
 from bot.embedding.model import MODEL_NAME, Vectors, shared_encoder
 from bot.embedding.papers import checksum
 from bot.ingest.catalog import Catalog
+from bot.search import dense
 from bot.search import service as search_service
+from bot.search.hybrid import HybridIndex
 from bot.search.port import SearchFilters
 from bot.search.service import SearchService
 from bot.store.embeddings import EmbeddingStore, StoredVector
@@ -111,24 +113,38 @@ async def test_a_one_shot_search_on_an_opened_index_answers_by_meaning_too(store
     await opened.close()
 
 
-class ReadCount:
-    """How many papers the store was asked to read (a fill, a catch-up)."""
+class Reads:
+    """How many papers (a fill, a catch-up) and stored vectors (a fill) the store was asked for."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.read = 0
+        self.papers = self.vectors = 0
         versions, batches = PaperStore.versions, PaperStore.batches
+        load_some, chunks = EmbeddingStore.load_some, EmbeddingStore.chunks
 
         async def counted_versions(store: PaperStore, ids: Sequence[str]) -> Versions:
-            self.read += len(ids)
+            self.papers += len(ids)
             return await versions(store, ids)
 
         async def counted_batches(store: PaperStore, size: int = 5000) -> AsyncIterator[Versions]:
             async for batch in batches(store, size):
-                self.read += len(batch.papers)
+                self.papers += len(batch.papers)
                 yield batch
+
+        async def counted_some(vectors: EmbeddingStore, model: str, ids: Collection[str]) -> dict[str, StoredVector]:
+            self.vectors += len(ids)
+            return await load_some(vectors, model, ids)
+
+        async def counted_chunks(
+            vectors: EmbeddingStore, model: str, size: int
+        ) -> AsyncIterator[dict[str, StoredVector]]:
+            async for chunk in chunks(vectors, model, size):
+                self.vectors += len(chunk)
+                yield chunk
 
         monkeypatch.setattr(PaperStore, "versions", counted_versions)
         monkeypatch.setattr(PaperStore, "batches", counted_batches)
+        monkeypatch.setattr(EmbeddingStore, "load_some", counted_some)
+        monkeypatch.setattr(EmbeddingStore, "chunks", counted_chunks)
 
 
 async def test_an_opened_index_takes_its_stored_embeddings_without_reading_a_paper(
@@ -144,12 +160,12 @@ async def test_an_opened_index_takes_its_stored_embeddings_without_reading_a_pap
     kept = await vectors.load_some(MODEL_NAME, [stale, damaged])
     await vectors.save(MODEL_NAME, {stale: StoredVector("0123456789abcdef", kept[stale].vector)})  # another text's
     await vectors.save(MODEL_NAME, {damaged: StoredVector("-not a checksum", kept[damaged].vector)})
-    counted = ReadCount(monkeypatch)
+    counted = Reads(monkeypatch)
     encoder = CountingEncoder()
     opened = SearchService(store, EmbeddingStore(store.engine), encoder, folder=folder)
     await opened.filled()
     index = await opened.index()
-    assert counted.read == 0 and index.lexical.opened
+    assert counted.papers == 0 and index.lexical.opened
     assert index.embedded == len(index) - 2 and index.unembedded() == [stale, damaged]
     await opened.embed_missing()
     assert encoder.texts == 2 and index.embedded == len(index)  # those, embedded again
@@ -165,15 +181,61 @@ async def test_an_index_saved_before_it_kept_text_checksums_reads_its_papers_onc
     with np.load(folder / "registry.npz") as saved:  # the layout of an earlier paperboy
         arrays = {name: saved[name] for name in saved.files if name != "texts"}
     np.savez(folder / "registry.npz", **arrays)
-    counted = ReadCount(monkeypatch)
+    counted = Reads(monkeypatch)
     for reads in (len(arrays["ids"]), 0):  # read and checked once, the checksums learned and saved
         encoder = CountingEncoder()
         opened = SearchService(store, EmbeddingStore(store.engine), encoder, folder=folder)
         await opened.filled()
         index = await opened.index()
-        assert counted.read == reads and index.embedded == len(index) and encoder.texts == 0
+        assert counted.papers == reads and index.embedded == len(index) and encoder.texts == 0
         await opened.close()
-        counted.read = 0
+        counted.papers = 0
+
+
+async def test_a_restart_opens_the_saved_embeddings_and_reads_only_what_changed(
+    store: PaperStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An IVF index's vectors are saved beside it: the next process searches by meaning at once, reading
+    no vector from the store but those it lacks (by id), and drops the vector of a paper whose text
+    changed meanwhile (embedded again). A few embedded are not worth a save: the next start reads
+    them."""
+    monkeypatch.setattr(dense, "EXACT_UP_TO", 10)  # the day's 49 papers in an IVF index
+    monkeypatch.setattr(dense, "TRAIN_AT_LEAST", 20)
+    folder = tmp_path / "search"
+    expected = await built_on_disk(store, folder)  # built with no vector, then 49 embedded: too few to save
+    assert not (folder / dense.SAVED).is_file()
+    counted = Reads(monkeypatch)
+
+    async def restarted(encoder: CountingEncoder, reads: tuple[int, int]) -> tuple[SearchService, HybridIndex]:
+        counted.papers = counted.vectors = 0
+        search = SearchService(store, EmbeddingStore(store.engine), encoder, folder=folder)
+        await search.filled()
+        assert (counted.papers, counted.vectors) == reads
+        return search, await search.index()
+
+    for reads in ((0, 49), (0, 0)):  # read once by id, then saved by that fill
+        opened, index = await restarted(CountingEncoder(), reads)
+        assert index.embedded == len(index) and (folder / dense.SAVED).is_file()
+        assert [h.paper.arxiv_id for h in await opened.search(ASKED)] == expected
+        await opened.close()
+
+    listing = listings_of("2026-06-01")[7]
+    changed = listing.paper.model_copy(update={"ai_summary": "A different summary about protein folding."})
+    await store.save_listings([listing._replace(paper=changed)])
+    encoder = CountingEncoder()
+    opened, index = await restarted(encoder, (1, 2))  # caught up with it; its stored vector (of the old
+    assert index.unembedded() == [changed.arxiv_id]  # text), looked for by the catch-up and by the fill
+    await opened.embed_missing()
+    assert encoder.texts == 1 and index.embedded == len(index)
+    await opened.close()
+    opened, index = await restarted(CountingEncoder(), (0, 1))  # the new one, not saved: read by id
+    assert index.embedded == len(index)
+    await opened.close()
+    other = tmp_path / "other"  # a build from the store saves the vectors it took in
+    built = SearchService(store, EmbeddingStore(store.engine), CountingEncoder(), folder=other)
+    await built.index()
+    await built.close()
+    assert (other / dense.SAVED).is_file()
 
 
 async def test_synced_papers_are_embedded_and_searchable_by_meaning(store: PaperStore) -> None:
