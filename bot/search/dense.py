@@ -280,6 +280,9 @@ def _save(index: Any, has: npt.NDArray[np.bool_], texts: npt.NDArray[np.uint64],
     faiss, folder = _faiss(), saved.parent
     name = f"{VECTORS}{os.getpid()}-{time.time_ns()}.faiss"
     temporary = saved.with_name(f".{saved.name}.{os.getpid()}.tmp")
+    for stale in folder.glob(f".{saved.name}.*.tmp"):
+        if not _alive(stale.suffixes[-2].lstrip(".")):  # a process killed while saving left it
+            stale.unlink(missing_ok=True)
     try:
         faiss.write_index(index, str(folder / name))
         with temporary.open("wb") as out:
@@ -312,3 +315,16 @@ def _opened(saved: Path, rows: int) -> tuple[Any, npt.NDArray[np.bool_], npt.NDA
     if index is None or has.shape != texts.shape or int(index.ntotal) != int(has.sum()):
         return None
     return index, has, texts
+
+
+def _alive(pid: str) -> bool:
+    """Whether the process with this id (as a file name holds it) is running."""
+    try:
+        os.kill(int(pid), 0)
+    except ValueError:
+        return False
+    except PermissionError:  # another user's: running
+        return True
+    except OSError:
+        return False
+    return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -128,7 +129,11 @@ def test_saved_vectors_are_opened_as_they_were_and_a_damaged_save_is_read_as_non
     assert not first.save(saved)  # nothing trained yet: nothing worth saving
     first.put(np.arange(3000), vectors, texts)
     first.drop(np.array([5, 6, 5]))
+    left, writing = tmp_path / f".{saved.name}.999999999.tmp", tmp_path / f".{saved.name}.{os.getppid()}.tmp"
+    left.write_bytes(b"a process killed while saving")
+    writing.write_bytes(b"another process saving now")
     assert first.save(saved) and len(list(tmp_path.glob(f"{dense.VECTORS}*"))) == 1
+    assert not left.exists() and writing.exists()
     assert first.save(saved) and len(list(tmp_path.glob(f"{dense.VECTORS}*"))) == 1  # the older file goes
 
     opened = DenseIndex(np.zeros(0, dtype=np.int64), vectors[:0], 3000, saved=saved)
