@@ -18,11 +18,6 @@ store.
 
 from __future__ import annotations
 
-import importlib
-import logging
-import math
-import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +25,19 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.embedding.model import DIMENSIONS, Vectors
+from bot.search.dense_files import (
+    faiss_module,
+    keep_training,
+    kept_training,
+    lists_for,
+    opened_vectors,
+    save_vectors,
+)
 
 EXACT_UP_TO = 50_000  # rows held as float32 and scanned whole (75 MB)
 EXACT_SUBSET = 20_000  # a filter leaving this few rows is scored exactly, even in the quantised index
 TRAIN_AT_LEAST = 100_000  # vectors the IVF index is trained on; until there are as many, they are scanned
 PROBES = 48  # IVF lists visited per query
-TRAINED = "dense-trained.faiss"  # the IVF index's training (no vectors), in the index's folder
-SAVED = "dense.npz"  # names the file of the IVF index's vectors saved, with each one's text checksum
-VECTORS = "dense-vectors-"  # … whose name begins so
-log = logging.getLogger(__name__)
 
 
 class DenseIndex:
@@ -71,13 +70,13 @@ class DenseIndex:
         self._pending: Vectors = np.zeros((0, DIMENSIONS), dtype=np.float32)
         if self._expected <= EXACT_UP_TO:
             self._exact = np.zeros((self._expected, DIMENSIONS), dtype=np.float32)
-        elif saved is not None and (found := _opened(saved, self._expected)) is not None:
+        elif saved is not None and (found := opened_vectors(saved, self._expected)) is not None:
             self._ivf, has, texts = found
             self.grow(has.size)
             self._has[: has.size], self._texts[: has.size] = has, texts
             self._count = int(has.sum())
         elif trained is not None and self._expected >= TRAIN_AT_LEAST:  # as many as it would be trained on
-            self._ivf = _kept(trained, self._expected)
+            self._ivf = kept_training(trained, self._expected)
         self.put(positions, vectors)
 
     def __len__(self) -> int:
@@ -145,7 +144,7 @@ class DenseIndex:
         them; False when there are none to save. Nothing may be put meanwhile (searches may run)."""
         if self._ivf is None or self._pending_at.size:
             return False
-        _save(self._ivf, self._has[: self._size], self._texts[: self._size], saved)
+        save_vectors(self._ivf, self._has[: self._size], self._texts[: self._size], saved)
         return True
 
     def grow(self, size: int) -> None:
@@ -180,7 +179,7 @@ class DenseIndex:
         if self._ivf is None:  # too few vectors yet to train on: scan them
             held = allowed[self._pending_at]
             return _best(self._pending_at[held], self._pending[held] @ query, k)
-        faiss, index = _faiss(), self._ivf
+        faiss, index = faiss_module(), self._ivf
         # A narrow filter (a day's papers, an author's) visits every list: exact over what it allows.
         probes = index.nlist if count <= EXACT_SUBSET and not allowed_all else PROBES
         params = faiss.SearchParametersIVF(nprobe=probes)
@@ -199,24 +198,13 @@ def _best(candidates: npt.NDArray[np.int64], scores: Vectors, k: int) -> tuple[n
     return candidates[order].astype(np.int64), scores[order].astype(np.float32)
 
 
-def _faiss() -> Any:
-    """faiss, imported when first needed (most stores never reach `EXACT_UP_TO`). Typed loosely: its
-    bundled stubs describe the SWIG layer, not the NumPy-friendly methods it patches over it."""
-    return importlib.import_module("faiss")
-
-
-def _lists(rows: int, sample: int) -> int:
-    """How many lists an IVF index over about `rows` vectors has, trained on `sample` of them."""
-    return max(16, min(4096, int(4 * math.sqrt(rows)), sample // 39))  # faiss wants 39 per list
-
-
 def _ivf(sample: Vectors, rows: int, trained: Path | None = None) -> Any:
     """An empty IVF-SQ8 index for about `rows` vectors: the training kept in `trained` when it fits
     them (`_kept`), else trained on (a sample of) these and kept there. No id map: it would cost ~30
     bytes a vector, and only replacing a vector needs one (a scan of the lists instead)."""
-    faiss = _faiss()
-    lists = _lists(rows, len(sample))
-    kept = _kept(trained, rows) if trained is not None else None
+    faiss = faiss_module()
+    lists = lists_for(rows, len(sample))
+    kept = kept_training(trained, rows) if trained is not None else None
     if kept is not None:
         return kept
     quantizer = faiss.IndexFlatIP(DIMENSIONS)
@@ -227,104 +215,5 @@ def _ivf(sample: Vectors, rows: int, trained: Path | None = None) -> Any:
     chosen = sample if len(sample) <= 64 * lists else sample[rng.choice(len(sample), 64 * lists, replace=False)]
     index.train(np.ascontiguousarray(chosen, dtype=np.float32))
     if trained is not None:
-        _keep(index, trained)
+        keep_training(index, trained)
     return index
-
-
-def _kept(path: Path, rows: int) -> Any:
-    """The training kept in `path` if it fits an index of about `rows` vectors (within a factor of two
-    of the lists they would be given), else None (none kept, one for far fewer or far more vectors,
-    or a file that cannot be read: trained again)."""
-    faiss = _faiss()
-    if not path.is_file():
-        return None
-    try:
-        index = faiss.read_index(str(path))
-    except RuntimeError:  # faiss's word for a damaged or foreign file
-        log.warning("the dense index's training in %s cannot be read; training it again", path)
-        return None
-    found = _fitting(index, rows)
-    return found if found is not None and found.ntotal == 0 else None
-
-
-def _fitting(index: Any, rows: int) -> Any:
-    """`index` if it is an IVF-SQ8 index of our vectors with about as many lists as `rows` vectors
-    would be given (within a factor of two), else None."""
-    faiss = _faiss()
-    lists = _lists(rows, rows)
-    fits = (
-        isinstance(index, faiss.IndexIVFScalarQuantizer)
-        and index.d == DIMENSIONS
-        and index.is_trained
-        and index.metric_type == faiss.METRIC_INNER_PRODUCT
-        and lists / 2 <= index.nlist <= lists * 2
-    )
-    return index if fits else None
-
-
-def _keep(index: Any, path: Path) -> None:
-    """Write the (still empty) trained index to `path`, in place at once (a rename): readers find the
-    old file or the new. A folder that cannot take it costs the next start a training, nothing more."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        _faiss().write_index(index, str(temporary))
-        os.replace(temporary, path)
-    except (OSError, RuntimeError) as exc:
-        log.warning("could not keep the dense index's training in %s (%s); the next start trains it again", path, exc)
-        temporary.unlink(missing_ok=True)
-
-
-def _save(index: Any, has: npt.NDArray[np.bool_], texts: npt.NDArray[np.uint64], saved: Path) -> None:
-    """The index's vectors to a file of their own, then `saved` naming it (a rename: a reader finds the
-    old pair or the new); other processes' older files go. An error when the folder cannot take them."""
-    faiss, folder = _faiss(), saved.parent
-    name = f"{VECTORS}{os.getpid()}-{time.time_ns()}.faiss"
-    temporary = saved.with_name(f".{saved.name}.{os.getpid()}.tmp")
-    for stale in folder.glob(f".{saved.name}.*.tmp"):
-        if not _alive(stale.suffixes[-2].lstrip(".")):  # a process killed while saving left it
-            stale.unlink(missing_ok=True)
-    try:
-        faiss.write_index(index, str(folder / name))
-        with temporary.open("wb") as out:
-            np.savez(out, has=has, texts=texts, meta=[name])
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, saved)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        (folder / name).unlink(missing_ok=True)
-        raise
-    for old in folder.glob(f"{VECTORS}*.faiss"):
-        if old.name != name:
-            old.unlink(missing_ok=True)  # a process that named it a moment ago fills from the store
-
-
-def _opened(saved: Path, rows: int) -> tuple[Any, npt.NDArray[np.bool_], npt.NDArray[np.uint64]] | None:
-    """The vectors `saved` names, with which positions have one and their texts' checksums; None when
-    there are none, they do not fit an index of about `rows` vectors (`_kept`), or they cannot be
-    read (a warning: the store has them)."""
-    if not saved.is_file():
-        return None
-    try:
-        with saved.open("rb") as file, np.load(file) as found:
-            has, texts, name = found["has"].astype(bool), found["texts"].astype(np.uint64), str(found["meta"][0])
-        index = _fitting(_faiss().read_index(str(saved.parent / Path(name).name)), rows)
-    except Exception:  # any damage, or a file another process removed after naming it
-        log.warning("the saved embeddings in %s cannot be read; reading them from the store", saved.parent)
-        return None
-    if index is None or has.shape != texts.shape or int(index.ntotal) != int(has.sum()):
-        return None
-    return index, has, texts
-
-
-def _alive(pid: str) -> bool:
-    """Whether the process with this id (as a file name holds it) is running."""
-    try:
-        os.kill(int(pid), 0)
-    except ValueError:
-        return False
-    except PermissionError:  # another user's: running
-        return True
-    except OSError:
-        return False
-    return True

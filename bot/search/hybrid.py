@@ -28,7 +28,8 @@ from bot.domain.models import Paper
 from bot.embedding.model import DIMENSIONS, TextEncoder, Vectors
 from bot.embedding.queries import QueryVectors
 from bot.host.pools import aside, off_loop
-from bot.search.dense import SAVED, TRAINED, DenseIndex
+from bot.search.dense import DenseIndex
+from bot.search.dense_files import SAVED, TRAINED
 from bot.search.lexical import NONE_KNOWN, LexicalIndex, Scored
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Query, parse_query

@@ -11,6 +11,7 @@ import pytest
 from bot.embedding.model import DIMENSIONS
 from bot.search import dense
 from bot.search.dense import DenseIndex
+from bot.search.dense_files import SAVED, TRAINED, VECTORS
 
 
 def unit(rows: int, seed: int = 0, topics: int = 40) -> np.ndarray:
@@ -87,7 +88,7 @@ def test_the_ivf_training_is_kept_and_taken_by_the_next_process(
     and answers with the very same lists."""
     monkeypatch.setattr(dense, "EXACT_UP_TO", 100)
     monkeypatch.setattr(dense, "TRAIN_AT_LEAST", 1000)
-    trained = tmp_path / dense.TRAINED
+    trained = tmp_path / TRAINED
     vectors = unit(3000)
     first = DenseIndex(np.arange(3000), vectors, 3000, trained=trained)
     assert first._ivf is not None and trained.is_file()
@@ -122,7 +123,7 @@ def test_saved_vectors_are_opened_as_they_were_and_a_damaged_save_is_read_as_non
 ) -> None:
     monkeypatch.setattr(dense, "EXACT_UP_TO", 100)
     monkeypatch.setattr(dense, "TRAIN_AT_LEAST", 1000)
-    saved = tmp_path / dense.SAVED
+    saved = tmp_path / SAVED
     vectors = unit(3000)
     texts = np.arange(1, 3001, dtype=np.uint64)
     first = DenseIndex(np.zeros(0, dtype=np.int64), vectors[:0], 3000)
@@ -132,9 +133,9 @@ def test_saved_vectors_are_opened_as_they_were_and_a_damaged_save_is_read_as_non
     left, writing = tmp_path / f".{saved.name}.999999999.tmp", tmp_path / f".{saved.name}.{os.getppid()}.tmp"
     left.write_bytes(b"a process killed while saving")
     writing.write_bytes(b"another process saving now")
-    assert first.save(saved) and len(list(tmp_path.glob(f"{dense.VECTORS}*"))) == 1
+    assert first.save(saved) and len(list(tmp_path.glob(f"{VECTORS}*"))) == 1
     assert not left.exists() and writing.exists()
-    assert first.save(saved) and len(list(tmp_path.glob(f"{dense.VECTORS}*"))) == 1  # the older file goes
+    assert first.save(saved) and len(list(tmp_path.glob(f"{VECTORS}*"))) == 1  # the older file goes
 
     opened = DenseIndex(np.zeros(0, dtype=np.int64), vectors[:0], 3000, saved=saved)
     assert len(opened) == 2998 and not opened.has(5) and opened.has(7)
@@ -144,7 +145,7 @@ def test_saved_vectors_are_opened_as_they_were_and_a_damaged_save_is_read_as_non
         assert [a.tolist() for a in first.top(q, everything, 10)] == [a.tolist() for a in opened.top(q, everything, 10)]
 
     assert DenseIndex(np.zeros(0, dtype=np.int64), vectors[:0], 3000 * 16, saved=saved)._ivf is None  # outgrown
-    next(tmp_path.glob(f"{dense.VECTORS}*")).write_bytes(b"cut short")
+    next(tmp_path.glob(f"{VECTORS}*")).write_bytes(b"cut short")
     with caplog.at_level("WARNING"):
         damaged = DenseIndex(np.zeros(0, dtype=np.int64), vectors[:0], 3000, saved=saved)
     assert len(damaged) == 0 and "cannot be read; reading them from the store" in caplog.text

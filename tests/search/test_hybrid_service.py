@@ -17,6 +17,7 @@ from bot.embedding.papers import checksum
 from bot.ingest.catalog import Catalog
 from bot.search import dense
 from bot.search import service as search_service
+from bot.search.dense_files import SAVED
 from bot.search.hybrid import HybridIndex
 from bot.search.port import SearchFilters
 from bot.search.service import SearchService
@@ -203,7 +204,7 @@ async def test_a_restart_opens_the_saved_embeddings_and_reads_only_what_changed(
     monkeypatch.setattr(dense, "TRAIN_AT_LEAST", 20)
     folder = tmp_path / "search"
     expected = await built_on_disk(store, folder)  # built with no vector, then 49 embedded: too few to save
-    assert not (folder / dense.SAVED).is_file()
+    assert not (folder / SAVED).is_file()
     counted = Reads(monkeypatch)
 
     async def restarted(encoder: CountingEncoder, reads: tuple[int, int]) -> tuple[SearchService, HybridIndex]:
@@ -215,7 +216,7 @@ async def test_a_restart_opens_the_saved_embeddings_and_reads_only_what_changed(
 
     for reads in ((0, 49), (0, 0)):  # read once by id, then saved by that fill
         opened, index = await restarted(CountingEncoder(), reads)
-        assert index.embedded == len(index) and (folder / dense.SAVED).is_file()
+        assert index.embedded == len(index) and (folder / SAVED).is_file()
         assert [h.paper.arxiv_id for h in await opened.search(ASKED)] == expected
         await opened.close()
 
@@ -235,7 +236,7 @@ async def test_a_restart_opens_the_saved_embeddings_and_reads_only_what_changed(
     built = SearchService(store, EmbeddingStore(store.engine), CountingEncoder(), folder=other)
     await built.index()
     await built.close()
-    assert (other / dense.SAVED).is_file()
+    assert (other / SAVED).is_file()
 
 
 async def test_synced_papers_are_embedded_and_searchable_by_meaning(store: PaperStore) -> None:
