@@ -239,6 +239,24 @@ async def test_a_restart_opens_the_saved_embeddings_and_reads_only_what_changed(
     assert (other / SAVED).is_file()
 
 
+async def test_embeddings_that_cannot_be_saved_are_said_and_the_search_goes_on(
+    store: PaperStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(dense, "EXACT_UP_TO", 10)
+    monkeypatch.setattr(dense, "TRAIN_AT_LEAST", 20)
+    folder = tmp_path / "search"
+    expected = await built_on_disk(store, folder)
+    (folder / SAVED).mkdir()  # in the way of the save
+    opened = SearchService(store, EmbeddingStore(store.engine), CountingEncoder(), folder=folder)
+    with caplog.at_level("WARNING"):
+        await opened.filled()
+    assert "could not save the embeddings beside the search index" in caplog.text
+    index = await opened.index()
+    assert index.embedded == len(index)
+    assert [h.paper.arxiv_id for h in await opened.search(ASKED)] == expected
+    await opened.close()
+
+
 async def test_synced_papers_are_embedded_and_searchable_by_meaning(store: PaperStore) -> None:
     await store.save_listings(listings_of("2026-06-01")[:5])
     encoder = CountingEncoder()
