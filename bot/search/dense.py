@@ -200,7 +200,7 @@ def _best(candidates: npt.NDArray[np.int64], scores: Vectors, k: int) -> tuple[n
 
 def _ivf(sample: Vectors, rows: int, trained: Path | None = None) -> Any:
     """An empty IVF-SQ8 index for about `rows` vectors: the training kept in `trained` when it fits
-    them (`_kept`), else trained on (a sample of) these and kept there. No id map: it would cost ~30
+    them (`kept_training`), else trained on (a sample of) these and kept there. No id map: it would cost ~30
     bytes a vector, and only replacing a vector needs one (a scan of the lists instead)."""
     faiss = faiss_module()
     lists = lists_for(rows, len(sample))

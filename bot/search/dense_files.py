@@ -10,6 +10,7 @@ import logging
 import math
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,35 +68,31 @@ def _fitting(index: Any, rows: int) -> Any:
 
 
 def keep_training(index: Any, path: Path) -> None:
-    """Write the (still empty) trained index to `path`, in place at once (a rename): readers find the
-    old file or the new. A folder that cannot take it costs the next start a training, nothing more."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Write the (still empty) trained index to `path` (`_in_place`). A folder that cannot take it
+    costs the next start a training, nothing more."""
     try:
-        faiss_module().write_index(index, str(temporary))
-        os.replace(temporary, path)
+        _in_place(path, lambda temporary: faiss_module().write_index(index, str(temporary)))
     except (OSError, RuntimeError) as exc:
         log.warning("could not keep the dense index's training in %s (%s); the next start trains it again", path, exc)
-        temporary.unlink(missing_ok=True)
 
 
 def save_vectors(index: Any, has: npt.NDArray[np.bool_], texts: npt.NDArray[np.uint64], saved: Path) -> None:
-    """The index's vectors to a file of their own, then `saved` naming it (a rename: a reader finds the
-    old pair or the new); other processes' older files go. An error when the folder cannot take them."""
-    faiss, folder = faiss_module(), saved.parent
+    """The index's vectors to a file of their own, then `saved` naming it (`_in_place`: a reader finds
+    the old pair or the new); other processes' older files go. An error when the folder cannot take
+    them."""
+    folder = saved.parent
     name = f"{VECTORS}{os.getpid()}-{time.time_ns()}.faiss"
-    temporary = saved.with_name(f".{saved.name}.{os.getpid()}.tmp")
-    for stale in folder.glob(f".{saved.name}.*.tmp"):
-        if not _alive(stale.suffixes[-2].lstrip(".")):  # a process killed while saving left it
-            stale.unlink(missing_ok=True)
-    try:
-        faiss.write_index(index, str(folder / name))
+
+    def naming(temporary: Path) -> None:
         with temporary.open("wb") as out:
             np.savez(out, has=has, texts=texts, meta=[name])
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temporary, saved)
+
+    try:
+        faiss_module().write_index(index, str(folder / name))
+        _in_place(saved, naming)
     except BaseException:
-        temporary.unlink(missing_ok=True)
         (folder / name).unlink(missing_ok=True)
         raise
     for old in folder.glob(f"{VECTORS}*.faiss"):
@@ -105,20 +102,37 @@ def save_vectors(index: Any, has: npt.NDArray[np.bool_], texts: npt.NDArray[np.u
 
 def opened_vectors(saved: Path, rows: int) -> tuple[Any, npt.NDArray[np.bool_], npt.NDArray[np.uint64]] | None:
     """The vectors `saved` names, with which positions have one and their texts' checksums; None when
-    there are none, they do not fit an index of about `rows` vectors (`_kept`), or they cannot be
+    there are none, they do not fit an index of about `rows` vectors (`_fitting`), or they cannot be
     read (a warning: the store has them)."""
     if not saved.is_file():
         return None
     try:
         with saved.open("rb") as file, np.load(file) as found:
             has, texts, name = found["has"].astype(bool), found["texts"].astype(np.uint64), str(found["meta"][0])
-        index = _fitting(faiss_module().read_index(str(saved.parent / Path(name).name)), rows)
+        index = faiss_module().read_index(str(saved.parent / Path(name).name))
+        if has.shape != texts.shape or int(index.ntotal) != int(has.sum()):
+            raise ValueError("the vectors and the positions they name disagree")
     except Exception:  # any damage, or a file another process removed after naming it
         log.warning("the saved embeddings in %s cannot be read; reading them from the store", saved.parent)
         return None
-    if index is None or has.shape != texts.shape or int(index.ntotal) != int(has.sum()):
-        return None
-    return index, has, texts
+    index = _fitting(index, rows)
+    return (index, has, texts) if index is not None else None
+
+
+def _in_place(path: Path, write: Callable[[Path], None]) -> None:
+    """`write` a temporary file beside `path`, which then replaces it (a rename: a reader finds the old
+    file or the new); nothing is left behind when it fails, and what a process killed while writing
+    left (its id in the name, no longer running) goes."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        if not _alive(stale.suffixes[-2].lstrip(".")):
+            stale.unlink(missing_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _alive(pid: str) -> bool:

@@ -157,10 +157,11 @@ class SearchService:
 
     async def _fill(self, index: HybridIndex) -> None:
         """An opened index's stored embeddings, a batch at a time, searchable by meaning as they come:
-        those it did not open with its folder's saved ones (`HybridIndex.save_vectors`), whole or
-        few. Each is checked against the checksum the index keeps of its paper's text: no paper is
-        read (reading and checking 100k papers took 7 of a fill's 11 s). An index saved before it
-        kept the checksums reads its papers this once, learns them, and saves them."""
+        those it did not open with its folder's saved ones (`HybridIndex.save_vectors`), by id when
+        few are missing (`_stored`). Each is checked against the checksum the index keeps of its
+        paper's text: no paper is read (reading and checking 100k papers took 7 of a fill's 11 s). An
+        index saved before it kept the checksums reads its papers this once, learns them, and saves
+        them."""
         if self._vectors is None:
             return
         async with self._access.reader:
