@@ -5,15 +5,11 @@ Rows are numbered like the lexical index's positions, so both sides share one fi
 rows go into a faiss IVF index with 8-bit scalar quantisation (a quarter of the memory, a few dozen
 lists probed), and a narrow filter visits every list, scoring exactly the rows it allows.
 
-Training that index (its lists' centres) is most of the cost of filling it: 29 s at 100k papers,
-minutes at 1M, at every start, during which the bot answered by words alone and a one-shot search
-waited. So the training is kept in the index's folder (`TRAINED`), read by the next process and by
-every other process sharing the folder (one training: the same lists, the same answers), and made
-again only when the index has outgrown it. The vectors themselves are saved there too once a
-fill or an embedding run has put them in (`save`), with the checksum of the text each one was made
-from: the next process opens them in a second and keeps those whose paper's text the index still
-holds (`drop` the rest), so it searches by meaning at once and reads only the missing ones from the
-store.
+Its training (the lists' centres: 29 s at 100k papers) and its vectors, each with the checksum of
+the text it was made from, are kept in the index's folder (`bot.search.dense_files`): the next
+process, and every other sharing the folder, opens them rather than training and filling again (the
+same lists, the same answers), and keeps the vectors whose paper's text the index still holds
+(`drop` the rest), so it searches by meaning at once.
 """
 
 from __future__ import annotations

@@ -357,7 +357,7 @@ class LexicalIndex:
                 return best
             fetch *= 4  # `author:` names of three words or more left fewer than `depth`
 
-    def by_prior(self, query: Query, depth: int, parsed: Parsed | None = None) -> Scored:
+    def by_prior(self, query: Query, depth: int, parsed: Parsed) -> Scored:
         """The best `depth` papers the query matches by the prior alone: fetched newest first and most
         upvoted first until no paper older and less upvoted than those could have a higher prior."""
         fetch = max(BY_PRIOR, 2 * depth)
@@ -370,8 +370,7 @@ class LexicalIndex:
                 if found[0].size < fetch:  # every match: no other order to fetch them in
                     break
             positions = np.unique(np.concatenate(found))
-            if parsed is not None:
-                positions = positions[self._named(parsed, positions)]
+            positions = positions[self._named(parsed, positions)]
             best = self.top((positions, self.prior[positions]), depth)
             if found[0].size < fetch or (best[1].size >= depth and self._registry.bound(*floors) < best[1][-1]):
                 return best

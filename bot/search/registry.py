@@ -10,6 +10,7 @@ replaced atomically), so an index is opened with them, not rebuilt.
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -27,6 +28,8 @@ UPVOTE_WEIGHT = 0.15
 # another layout on disk (or other documents: -3 indexes long names' words, -4 drops accents) is built again
 VERSION = "tantivy-4"
 FILE = "registry.npz"
+ARRAYS = ("ids", "day", "upvotes", "alive", "versions", "texts")  # one value per position, saved
+UNKNOWN_BEFORE = ("versions", "texts")  # a registry saved by an earlier version lacks these: 0 each
 
 
 class Registry:
@@ -48,13 +51,10 @@ class Registry:
     def append(self, papers: Sequence[Paper], stamps: Mapping[str, int]) -> npt.NDArray[np.int64]:
         """New positions for these papers (at the end)."""
         start = self.size
+        for name in ARRAYS[1:]:
+            array = getattr(self, name)
+            setattr(self, name, np.concatenate([array, np.zeros(len(papers), dtype=array.dtype)]))
         self.ids = np.concatenate([self.ids, np.array([p.arxiv_id.encode() for p in papers], dtype="S32")])
-        self.day, self.upvotes = (
-            np.concatenate([a, np.zeros(len(papers), np.int32)]) for a in (self.day, self.upvotes)
-        )
-        self.alive = np.concatenate([self.alive, np.zeros(len(papers), dtype=bool)])
-        self.versions = np.concatenate([self.versions, np.zeros(len(papers), dtype=np.int64)])
-        self.texts = np.concatenate([self.texts, np.zeros(len(papers), dtype=np.uint64)])
         positions = np.arange(start, self.size, dtype=np.int64)
         self.set(positions, papers, stamps)
         return positions
@@ -89,17 +89,7 @@ class Registry:
 
     def copy(self) -> Registry:
         """Another registry holding the same values (kept to go back to if a write fails)."""
-        kept = Registry()
-        kept.ids, kept.day, kept.upvotes, kept.alive, kept.versions, kept.texts = (
-            self.ids.copy(),
-            self.day.copy(),
-            self.upvotes.copy(),
-            self.alive.copy(),
-            self.versions.copy(),
-            self.texts.copy(),
-        )
-        kept.prior, kept.watermark, kept.stamp = self.prior.copy(), self.watermark, self.stamp
-        return kept
+        return copy.deepcopy(self)
 
     def stage(self, folder: Path) -> Path:
         """Write the arrays to a temporary file beside the index; `publish` puts it in place (a failure
@@ -113,16 +103,7 @@ class Registry:
         temporary = staging(folder)
         try:
             with temporary.open("wb") as out:
-                np.savez(
-                    out,
-                    ids=self.ids,
-                    day=self.day,
-                    upvotes=self.upvotes,
-                    alive=self.alive,
-                    versions=self.versions,
-                    texts=self.texts,
-                    meta=[VERSION, self.watermark],
-                )
+                np.savez(out, meta=[VERSION, self.watermark], **{name: getattr(self, name) for name in ARRAYS})
                 out.flush()
                 os.fsync(out.fileno())
         except BaseException:
@@ -157,16 +138,14 @@ class Registry:
                 if version != VERSION:
                     return None
                 registry = cls()
-                registry.ids, registry.day, registry.upvotes = saved["ids"], saved["day"], saved["upvotes"]
-                registry.alive = saved["alive"]
-                none_known = np.zeros(len(registry.ids), np.int64)  # saved before versions were kept
-                registry.versions = saved["versions"] if "versions" in saved.files else none_known
-                none_summed = np.zeros(len(registry.ids), np.uint64)  # … or before the texts' checksums
-                registry.texts = saved["texts"] if "texts" in saved.files else none_summed
+                for name in ARRAYS:
+                    if name in saved.files or name not in UNKNOWN_BEFORE:
+                        setattr(registry, name, saved[name])
+                    else:  # saved before versions, or the texts' checksums, were kept: 0, not known
+                        setattr(registry, name, np.zeros(len(saved["ids"]), getattr(registry, name).dtype))
         except Exception:  # any damage (truncated, not a zip, pickled) reads as none
             return None
-        arrays = (registry.ids, registry.day, registry.upvotes, registry.alive, registry.versions, registry.texts)
-        if len({len(a) for a in arrays}) != 1:
+        if len({len(getattr(registry, name)) for name in ARRAYS}) != 1:
             return None
         registry.watermark, registry.stamp = watermark, stamp
         registry.reprior()
