@@ -10,7 +10,9 @@ and a command never pays for a chat SDK, the store or the search stack it does n
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -24,7 +26,15 @@ import typer
 from rich.console import Console
 
 from bot.app import community_cli
-from bot.domain.errors import ConfigError, DayNotStored, NotFound, PaperboyError, SourceError, UsageError
+from bot.domain.errors import (
+    ConfigError,
+    DayNotStored,
+    NotFound,
+    OutputClosed,
+    PaperboyError,
+    SourceError,
+    UsageError,
+)
 from bot.domain.our_words import plainly, unreadable
 from bot.host.heap import loaded, loaded_as, loading
 
@@ -48,9 +58,23 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+class _Output(Console):
+    """The command's output. When its reader goes (`| head -1`), what is left goes nowhere and the
+    command learns it, to say so: rich's own answer is a silent exit 1, and `post` would leave a
+    digest half printed (and so half recorded) without a word."""
+
+    def on_broken_pipe(self) -> None:
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # no file descriptor (a test's)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise OutputClosed()
+
+
 # No emoji codes: "console:x: no papers" must not print as "console❌ no papers".
-out = Console(highlight=False, soft_wrap=False, emoji=False)
+out = _Output(highlight=False, soft_wrap=False, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
@@ -61,6 +85,23 @@ class Format(StrEnum):
 
 def _today() -> date:
     return datetime.now(UTC).date()
+
+
+def _show_version(shown: bool) -> None:
+    if shown:
+        from importlib.metadata import version
+
+        out.print(f"paperboy {version('paperboy')}", markup=False)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Hugging Face Daily Papers in your terminal, Slack or Discord."""
 
 
 def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True, seed: bool = False) -> T:
@@ -190,6 +231,7 @@ def digest(
         list[str] | None,
         typer.Option(
             "--topic",
+            metavar="TOPIC",
             help="Keep papers on this topic (repeatable; commas between several, -word leaves out, author:NAME).",
         ),
     ] = None,
@@ -229,7 +271,8 @@ def digest(
     _run(work)
 
 
-@app.command(context_settings={"ignore_unknown_options": True})  # `-video` is a word to leave out
+# `-video` is a word to leave out, and so is `-hallucination`: no `-h` here, only `--help`
+@app.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
 def search(
     words: Annotated[
         list[str] | None,

@@ -128,6 +128,13 @@ class DeliveryError(PaperboyError):
     """A message could not be posted for a reason that may pass (rate limits beyond patience, outages)."""
 
 
+class OutputClosed(DeliveryError):
+    """The terminal's output closed while paperboy wrote to it (its reader, such as `head`, stopped)."""
+
+    def __init__(self) -> None:
+        super().__init__("the output closed before everything was written (its reader stopped reading)")
+
+
 class PlatformUnreachable(DeliveryError):
     """A chat platform's API could not be reached at all (a refused connection, no answer in time)."""
 

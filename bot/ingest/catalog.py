@@ -69,7 +69,7 @@ class Catalog:
             if reason != "offline":
                 return f"Could not fetch papers ({reason}). {info.notice(today)}"
         found = await snapshot_info(self._store)
-        return found.notice(today) if found else None
+        return found.notice(today, offline=self._syncer is None) if found else None
 
     async def ensure_day(self, day: date) -> DayRecord:
         """What the store knows of a listing day, fetched first (when online) if the store lacks it or

@@ -27,11 +27,13 @@ class SnapshotInfo:
     last_day: date
     days: int
 
-    def notice(self, today: date) -> str:
+    def notice(self, today: date, *, offline: bool = False) -> str:
+        """What the papers shown are; `offline`: PAPERBOY_OFFLINE is set, so a sync needs it unset first."""
         age = (today - self.last_day).days
+        sync = "Unset PAPERBOY_OFFLINE and run `paperboy sync`" if offline else "Run `paperboy sync`"
         return (
             f"Showing the bundled offline snapshot: {self.days} listing days up to "
-            f"{self.last_day:%-d %B %Y} ({age} days old). Run `paperboy sync` for the latest papers."
+            f"{self.last_day:%-d %B %Y} ({age} days old). {sync} for the latest papers."
         )
 
 

@@ -32,3 +32,25 @@ def test_a_batch_file_with_no_queries_is_said_not_answered_with_nothing(
 def test_forget_refuses_a_discord_server_id_that_is_not_a_number(capsys: pytest.CaptureFixture[str], team: str) -> None:
     said = refused(capsys, "forget", "--team", team)
     assert f"--team '{team}': a Discord server's id is a number, such as discord:1234567890" in said
+
+
+@pytest.mark.parametrize("args", [("-h",), ("digest", "-h"), ("post", "-h")])
+def test_dash_h_is_help(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
+    with pytest.raises(SystemExit) as ended:
+        cli.main(list(args))
+    assert ended.value.code == 0
+    assert capsys.readouterr().out.startswith(f"Usage: paperboy {' '.join(args[:-1])}".rstrip() + " [OPTIONS]")
+
+
+def test_in_a_search_dash_h_is_a_word_to_leave_out_not_help(capsys: pytest.CaptureFixture[str]) -> None:
+    said = refused(capsys, "search", "-h")  # `-hallucination` leaves papers out; `-h` alone holds no word
+    assert "nothing to search for in '-h'" in said
+
+
+def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as ended:
+        cli.main(["--version"])
+    assert ended.value.code == 0
+    assert capsys.readouterr().out == f"paperboy {version('paperboy')}\n"

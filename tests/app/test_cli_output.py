@@ -1,0 +1,69 @@
+"""The command's output closing under it (`paperboy post … | head -1`): said on stderr, nothing lost."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.app.test_cli import entry_point
+from tests.conftest import child_env
+
+CHANNEL = "console:reading-group"
+DAY = "2026-08-18"  # a day of the bundled snapshot
+
+
+def offline_env(tmp_path: Path) -> dict[str, str]:
+    env = child_env()
+    env.update(PAPERBOY_DATA_DIR=str(tmp_path / "data"), PAPERBOY_OFFLINE="1")
+    return env
+
+
+def into_closed_pipe(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`paperboy ARGS` writing to a pipe nobody reads any more: its first write fails."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        return subprocess.run(
+            [*entry_point(), *args],
+            cwd=tmp_path,
+            env=offline_env(tmp_path),
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write)
+
+
+@pytest.mark.slow
+def test_a_post_whose_output_closes_says_so_and_posts_it_all_next_time(tmp_path: Path) -> None:
+    closed = into_closed_pipe(tmp_path, "post", "--channel", CHANNEL, "--date", DAY)
+    assert closed.returncode == 1
+    assert "the output closed before everything was written" in closed.stderr
+    assert "Traceback" not in closed.stderr
+
+    again = subprocess.run(
+        [*entry_point(), "post", "--channel", CHANNEL, "--date", DAY],
+        cwd=tmp_path,
+        env=offline_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "Daily Papers · Tuesday 18 August 2026" in again.stdout  # nothing was printed, so nothing recorded
+    assert "Posted the 18 August 2026 digest to console:reading-group: 10 papers." in again.stderr
+
+
+@pytest.mark.slow
+def test_a_digest_whose_output_closes_says_so_in_one_line(tmp_path: Path) -> None:
+    closed = into_closed_pipe(tmp_path, "digest", "--date", DAY)
+    assert closed.returncode == 1
+    said = [line for line in closed.stderr.splitlines() if line.startswith("paperboy: error:")]
+    assert said == ["paperboy: error: the output closed before everything was written (its reader stopped reading)"]
