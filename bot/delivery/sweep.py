@@ -105,6 +105,7 @@ class Sweeper:
         self._store = store
         self._delivery = delivery
         self._policy = policy
+        self._waiting: set[Key] = set()  # due digests said to be waiting for their listing (said once)
 
     async def sweep(self, now: datetime) -> list[DeliveryResult]:
         """Deliver what is due, `parallel` channels at a time: each channel is paced on its own,
@@ -160,12 +161,30 @@ class Sweeper:
         listed = len(await self._store.listing(due.day))
         partial = listed < self._policy.min_papers and not utc_day_over(due.day, now)
         if partial and now < due.wait_end:
-            return "nothing"  # Hugging Face has not listed enough yet; the sync job keeps fetching
+            return self._wait(due, listed, due.wait_end)  # the sync job keeps fetching
         if listed == 0 and status is None:
             record = await self._store.day_record(due.day)
             if not record.final and now < due.window_end:
-                return "nothing"  # never fetched, or asked before the day ended everywhere: papers may come
+                return self._wait(due, listed, due.window_end)  # never fetched, or asked before the day
+                # ended everywhere: papers may come
             if record.final:
                 return Skip(f"Hugging Face listed no papers for {due.day.isoformat()}")
             return Skip(f"Hugging Face had listed no papers for {due.day.isoformat()} by {due.window_end:%H:%M} UTC")
         return "deliver"
+
+    def _wait(self, due: Due, listed: int, until: datetime) -> Literal["nothing"]:
+        """Nothing this sweep: the digest waits for its listing. Said once per digest (a terminal
+        subscription's owner, offline, would otherwise see nothing happen at the hour)."""
+        key = (due.subscription.channel, due.day)
+        if key not in self._waiting:
+            self._waiting = {k for k in self._waiting if k[1] >= due.day - timedelta(days=2)} | {key}
+            so_far = f"only {listed} papers" if listed else "no papers"
+            log.info(
+                "digest for %s on %s is due; the store holds %s of that day's listing so far: waiting until "
+                "%s UTC at the latest (a sync, or `paperboy import`, brings them)",
+                key[0],
+                due.day,
+                so_far,
+                f"{until:%Y-%m-%d %H:%M}",
+            )
+        return "nothing"

@@ -5,6 +5,7 @@ Runs on SQLite and PostgreSQL (the `store` fixture); no wall-clock sleeps anywhe
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from collections import Counter
@@ -254,6 +255,24 @@ async def test_a_day_never_fetched_is_waited_for_not_skipped_as_empty(world: Wor
     await list_day(world.store, date(2026, 6, 2))  # the sync comes through that afternoon
     await world.run(utc(2026, 6, 2, 15), utc(2026, 6, 2, 16))
     assert world.headers("CUTC") == Counter({"2026-06-02": 1})
+
+
+async def test_a_digest_waiting_for_its_listing_says_so_once(world: World, caplog: pytest.LogCaptureFixture) -> None:
+    """Offline, or Hugging Face late: at the hour the owner sees one line saying why nothing came, not
+    silence (and not a line a minute)."""
+    await list_day(world.store, date(2026, 6, 2), count=2)
+    await subscribe(world, "CUTC", time="01:00", timezone="UTC")
+    await subscribe(world, "CLATE", time="03:00", timezone="UTC")
+    with caplog.at_level(logging.INFO, logger="paperboy.sweep"):
+        await world.run(utc(2026, 6, 2, 0, 50), utc(2026, 6, 2, 4))
+    said = [r.getMessage() for r in caplog.records if "is due;" in r.getMessage()]
+    assert said == [
+        "digest for slack:CUTC on 2026-06-02 is due; the store holds only 2 papers of that day's listing so far: "
+        "waiting until 2026-06-02 07:00 UTC at the latest (a sync, or `paperboy import`, brings them)",
+        "digest for slack:CLATE on 2026-06-02 is due; the store holds only 2 papers of that day's listing so far: "
+        "waiting until 2026-06-02 09:00 UTC at the latest (a sync, or `paperboy import`, brings them)",
+    ]
+    assert world.publisher.posted == []
 
 
 async def test_an_empty_answer_before_the_day_ended_is_waited_on_not_taken_as_final(world: World) -> None:
