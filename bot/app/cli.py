@@ -13,9 +13,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.segment import Segment
 
 from bot.app import community_cli
 from bot.domain.errors import (
@@ -39,6 +41,8 @@ from bot.domain.our_words import plainly, unreadable
 from bot.host.heap import loaded, loaded_as, loading
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from bot.app.bootstrap import Services
     from bot.app.settings import Settings
     from bot.delivery.subscriptions import Subscription
@@ -62,10 +66,17 @@ app = typer.Typer(
 )
 
 
+_TRAILING_BLANKS = re.compile(r"[ \t]+\n")
+
+
 class _Output(Console):
     """The command's output. When its reader goes (`| head -1`), what is left goes nowhere and the
     command learns it, to say so: rich's own answer is a silent exit 1, and `post` would leave a
     digest half printed (and so half recorded) without a word."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        # A table's cells are padded to their column's width: no line ends in blanks (`| diff`, copies).
+        return _TRAILING_BLANKS.sub("\n", super()._render_buffer(buffer))
 
     def on_broken_pipe(self) -> None:
         with contextlib.suppress(OSError, ValueError, AttributeError):  # no file descriptor (a test's)
@@ -359,6 +370,21 @@ async def _indexed(services: Services) -> None:
         )
 
 
+def _bar() -> Progress:
+    """A progress bar on stderr, gone when done; none where stderr is not a terminal (rich would leave a
+    blank line there)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
 async def _embed(services: Services) -> bool:
     """Embed every stored paper that lacks a vector, so that a later search finds it by meaning too.
 
@@ -366,11 +392,7 @@ async def _embed(services: Services) -> bool:
     its words, and the next run (or `paperboy embed`) embeds it."""
     if not services.search.hybrid:
         return True
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
-    ) as bar:
+    with _bar() as bar:
         task = bar.add_task("Embedding papers for search", total=None)
 
         def step(done: int, total: int) -> None:
@@ -462,8 +484,6 @@ def sync(
     no_embed: Annotated[bool, NO_EMBED] = False,
 ) -> None:
     """Fetch listings from Hugging Face (and details from arXiv where needed) into the store."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from bot.ingest.sync import recent_days
 
     if days is not None and date_ is not None:
@@ -476,9 +496,7 @@ def sync(
     async def work(services: Services) -> int:
         if services.syncer is None:
             raise ConfigError("PAPERBOY_OFFLINE is set: sync fetches from Hugging Face; unset it to sync")
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
-        ) as bar:
+        with _bar() as bar:
             task = bar.add_task("Syncing", total=len(wanted))
 
             def step(day: date, count: int) -> None:

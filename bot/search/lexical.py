@@ -182,9 +182,10 @@ class LexicalIndex:
 
     def changed_elsewhere(self) -> bool:
         """Whether another process committed to the index since this one read it (one `stat`)."""
-        if self._folder is None or not self._registry.changed_on_disk(self._folder):
+        if self._folder is None:
             return False
-        return Registry.stamp_of(self._folder) != self._refused
+        stamp = Registry.stamp_of(self._folder)
+        return stamp != self._registry.stamp and stamp != self._refused
 
     def reopen_if_changed(self) -> bool:
         """Read the index again if another process committed to it; True when it did. A registry that

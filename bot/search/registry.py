@@ -117,10 +117,6 @@ class Registry:
         os.replace(staged, path)
         self.stamp = _stamp(path)
 
-    def changed_on_disk(self, folder: Path) -> bool:
-        """Whether another process saved the arrays since this one read or wrote them."""
-        return self.stamp_of(folder) != self.stamp
-
     @staticmethod
     def stamp_of(folder: Path) -> tuple[int, int] | None:
         """The saved arrays' (mtime, size), None when there are none."""

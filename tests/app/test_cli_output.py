@@ -21,21 +21,26 @@ def offline_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def offline(tmp_path: Path, *args: str, stdout: int = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    """`paperboy ARGS` offline, on a data dir in `tmp_path` (the bundled snapshot)."""
+    return subprocess.run(
+        [*entry_point(), *args],
+        cwd=tmp_path,
+        env=offline_env(tmp_path),
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def into_closed_pipe(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`paperboy ARGS` writing to a pipe nobody reads any more: its first write fails."""
     read, write = os.pipe()
     os.close(read)
     try:
-        return subprocess.run(
-            [*entry_point(), *args],
-            cwd=tmp_path,
-            env=offline_env(tmp_path),
-            stdout=write,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        return offline(tmp_path, *args, stdout=write)
     finally:
         os.close(write)
 
@@ -47,15 +52,7 @@ def test_a_post_whose_output_closes_says_so_and_posts_it_all_next_time(tmp_path:
     assert "the output closed before everything was written" in closed.stderr
     assert "Traceback" not in closed.stderr
 
-    again = subprocess.run(
-        [*entry_point(), "post", "--channel", CHANNEL, "--date", DAY],
-        cwd=tmp_path,
-        env=offline_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    again = offline(tmp_path, "post", "--channel", CHANNEL, "--date", DAY)
     assert again.returncode == 0, again.stderr
     assert "Daily Papers · Tuesday 18 August 2026" in again.stdout  # nothing was printed, so nothing recorded
     assert "Posted the 18 August 2026 digest to console:reading-group: 10 papers." in again.stderr
@@ -67,3 +64,12 @@ def test_a_digest_whose_output_closes_says_so_in_one_line(tmp_path: Path) -> Non
     assert closed.returncode == 1
     said = [line for line in closed.stderr.splitlines() if line.startswith("paperboy: error:")]
     assert said == ["paperboy: error: the output closed before everything was written (its reader stopped reading)"]
+
+
+@pytest.mark.slow
+def test_printed_lines_end_without_the_blanks_a_table_pads_them_with(tmp_path: Path) -> None:
+    done = offline(tmp_path, "digest", "--date", DAY, "--limit", "3")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) > 10 and any(line.startswith("           https://") for line in lines)
+    assert [line for line in lines if line != line.rstrip()] == []
