@@ -123,10 +123,14 @@ def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True, seed:
     line only: what went wrong. Store faults become that line (`_faults`).
     """
     import asyncio
+    import logging
 
     from bot.app.bootstrap import open_services, read_config
     from bot.app.settings import load_settings
 
+    # A connection closed while Ctrl-C cancels the command is no news: SQLAlchemy's pool printed its
+    # traceback above the command's one line. Nor in `run`: a query that fails says so itself.
+    logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
     settings = load_settings()
     config = read_config(settings)
 
@@ -318,13 +322,12 @@ def search(
         if batch is not None:
             await services.search.filled()  # opened (or built) before the first query's clock starts
             for line in queries:  # each search runs in the CPU pool; a line is printed as it is answered
-                if why := nothing_asked(line):  # said, not passed off as a query that matched nothing
-                    _print_json({"query": line, "results": [], "error": f"nothing to search for: {why}"})
-                    continue
                 started = time.perf_counter()
-                hits = await services.search.search(line, limit=limit)
-                took = (time.perf_counter() - started) * 1000
-                _print_json({"query": line, "results": [h.paper.arxiv_id for h in hits], "took_ms": round(took, 3)})
+                why = nothing_asked(line)  # said, not passed off as a query that matched nothing
+                hits = [] if why else await services.search.search(line, limit=limit)
+                took = round((time.perf_counter() - started) * 1000, 3)
+                answer = {"query": line, "results": [h.paper.arxiv_id for h in hits], "took_ms": took}
+                _print_json(answer | ({"error": f"nothing to search for: {why}"} if why else {}))
             return
         assert query is not None
         if why := nothing_asked(query):
@@ -727,6 +730,8 @@ def main(argv: list[str] | None = None) -> None:
     running = loading()
     try:
         _main(argv)
+    except KeyboardInterrupt:  # before the command began (building it), or after it ended
+        _fail("interrupted", INTERRUPTED)
     finally:
         loaded_as(running)
 

@@ -199,6 +199,7 @@ def test_search_batch_prints_a_json_line_per_query(paperboy: Paperboy, tmp_path:
     assert all(len(line["results"]) <= 3 and line["took_ms"] >= 0 for line in lines)
     assert len(lines[0]["results"]) == 3
     assert nothing["query"] == "the of" and nothing["error"].startswith("nothing to search for: it holds no word")
+    assert nothing["results"] == [] and nothing["took_ms"] >= 0  # every line has the contract's three keys
 
 
 @pytest.mark.slow

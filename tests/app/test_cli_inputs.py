@@ -54,3 +54,18 @@ def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]
         cli.main(["--version"])
     assert ended.value.code == 0
     assert capsys.readouterr().out == f"paperboy {version('paperboy')}\n"
+
+
+def test_ctrl_c_before_the_command_begins_is_one_line_and_130(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typer.main
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(typer.main, "get_command", interrupted)
+    with pytest.raises(SystemExit) as ended:
+        cli.main(["digest"])
+    assert ended.value.code == cli.INTERRUPTED
+    assert capsys.readouterr().err == "paperboy: error: interrupted\n"
