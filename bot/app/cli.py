@@ -70,9 +70,9 @@ _TRAILING_BLANKS = re.compile(r"[ \t]+\n")
 
 
 class _Output(Console):
-    """The command's output. When its reader goes (`| head -1`), what is left goes nowhere and the
-    command learns it, to say so: rich's own answer is a silent exit 1, and `post` would leave a
-    digest half printed (and so half recorded) without a word."""
+    """The command's output: no line ends in blanks, and when its reader goes (`| head -1`), what is
+    left goes nowhere and the command learns it, to say so (rich's own answer is a silent exit 1, and
+    `post` would leave a digest half printed, and so half recorded, without a word)."""
 
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:
         # A table's cells are padded to their column's width: no line ends in blanks (`| diff`, copies).
@@ -80,7 +80,9 @@ class _Output(Console):
 
     def on_broken_pipe(self) -> None:
         with contextlib.suppress(OSError, ValueError, AttributeError):  # no file descriptor (a test's)
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            nowhere = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(nowhere, sys.stdout.fileno())
+            os.close(nowhere)
         raise OutputClosed()
 
 
