@@ -16,7 +16,7 @@ import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from bot.domain.cards import joined, word_head
-from bot.domain.post import Card, Link, Post
+from bot.domain.post import Card, Link, Post, code_within
 
 MAX_EMBEDS = 10
 TITLE = 256
@@ -159,7 +159,8 @@ def post_message(post: Post, *, share: bool = False) -> Message:
     message = header_message(post)
     extra = [prose(p) for p in post.text]
     if post.code:
-        extra.append(f"```\n{unmentioned(post.code.replace('```', 'ʼʼʼ'))}\n```")
+        room = CONTENT - len(message.content) - sum(len(e) + 1 for e in extra) - 10  # the fence and newlines
+        extra.append(f"```\n{unmentioned(code_within(post.code, max(room, 200)).replace('```', 'ʼʼʼ'))}\n```")
     content = "\n".join([message.content, *extra])
     total = 0
     for card in post.cards[:MAX_EMBEDS]:

@@ -14,12 +14,13 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.domain.cards import joined, word_head
-from bot.domain.post import Card, Link, Post, Section
+from bot.domain.post import Card, Link, Post, Section, code_within
 
 Block = dict[str, Any]
 
 MAX_BLOCKS = 50
 SECTION_CHARS = 3000
+CODE_CHARS = 2600  # a code block's text before escaping (`&` becomes five characters; entries rarely hold many)
 HEADER_CHARS = 150
 CONTEXT_ELEMENTS = 10
 BUTTON_CHARS = 75
@@ -182,7 +183,7 @@ def post_message(post: Post, *, share: bool = False) -> tuple[str, list[Block]]:
     text, blocks = header_message(post)
     blocks += [mrkdwn(linkified(paragraph)) for paragraph in post.text if paragraph.strip()]
     if post.code:
-        blocks.append(mrkdwn(f"```{cut(escape(post.code), SECTION_CHARS - 6)}```"))
+        blocks.append(mrkdwn(f"```{escape(code_within(post.code, CODE_CHARS))}```"))
     shown = 0
     for position, card in enumerate(post.cards):
         more = [{"type": "divider"}, *_numbered(card_blocks(card, share=share), position)]

@@ -223,6 +223,7 @@ def parse_subscribe(text: str) -> Subscribe:
     words: list[str] = []
     options: dict[str, str] = {}
     tokens = _tokens(text)
+    as_typed: set[str] = set()  # quoted topics: topics even where they look like an option
     cadence = None
     if tokens and not tokens[0][1] and tokens[0][0].lower() in ("weekly", "daily"):
         cadence = tokens.pop(0)[0].lower()
@@ -238,6 +239,9 @@ def parse_subscribe(text: str) -> Subscribe:
             _close(words, topics)
             if token.strip():
                 topics.append(" ".join(token.split()))
+                as_typed.add(topics[-1])
+        elif token.lower() == "on" and i + 1 == len(tokens):
+            raise UsageError("`on` needs a day of the week after it, such as `on fri`")
         elif token.lower() in OPTIONS:
             if i + 1 == len(tokens):  # never a topic: it would replace the channel's topics with `tz`
                 raise UsageError(f"`{token.lower()}` needs a value after it, such as {OPTION_EXAMPLES[token.lower()]}")
@@ -256,6 +260,11 @@ def parse_subscribe(text: str) -> Subscribe:
                     words.append(piece)
         i += 1
     _close(words, topics)
+    for topic in topics:
+        if topic not in as_typed and (meant := _option_meant(topic)):
+            raise UsageError(
+                f"“{topic}” looks like an option, not a topic: type {meant} (or quote it to make it a topic)"
+            )
     unique = checked_topics(topics)
     return Subscribe(
         topics=unique,
@@ -266,6 +275,37 @@ def parse_subscribe(text: str) -> Subscribe:
         cadence=cadence,
         day=parse_weekday(options["on"]) if "on" in options else None,
     )
+
+
+_GLUED = re.compile(r"(at|top)(\d[\d:.]*)", re.IGNORECASE)  # `at10:00`, `top5`
+_NEAR = {"time": "at", "timezone": "tz", "zone": "tz", "limit": "top", "tops": "top"}
+
+
+def _option_meant(topic: str) -> str | None:
+    """The option a would-be topic is, mistyped (`time 10:00`, `on fridays`, `top5`): what to type, or
+    None. It would otherwise replace the channel's topics with the option's words."""
+    words = topic.split()
+    if glued := next((m for w in words if (m := _GLUED.fullmatch(w))), None):
+        return f"`{glued[1].lower()} {glued[2]}`"
+    on_day = len(words) >= 2 and words[-2].lower() == "on" and _dayish(words[-1])  # `diffusion on fridays`
+    if on_day or (len(words) == 2 and words[0].lower() == "day" and _dayish(words[1])):
+        return "`on` and one day of the week, such as `on fri` (a weekly roundup), or `days mon-fri`"
+    if len(words) != 2:
+        return None
+    first, value = words[0].lower(), words[1]
+    if first in ("time", "timezone", "zone", "limit", "tops") and (value[:1].isdigit() or "/" in value):
+        return f"`{_NEAR[first]} {value}`"
+    return None
+
+
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_WORDS = (*_DAY_NAMES, *(name[:3] for name in _DAY_NAMES))
+
+
+def _dayish(word: str) -> bool:
+    """Whether a word looks like a try at a day of the week (`fridays`, `Fr`, `funday`, `sat-sun`)."""
+    first = word.lower().split("-")[0]
+    return bool(difflib.get_close_matches(first, _DAY_WORDS, n=1, cutoff=0.7))
 
 
 def _spaced_zone(first: str, second: str) -> bool:

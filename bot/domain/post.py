@@ -57,3 +57,22 @@ class Post:
     day: date | None = None
     text: tuple[str, ...] = field(default=())
     code: str | None = None
+
+
+def code_within(code: str, limit: int) -> str:
+    """The code block's whole entries (blocks between blank lines: a bibliography's) that fit in `limit`
+    characters, and a BibTeX comment line saying how many did not: a message never ends halfway through
+    an entry that someone will paste."""
+    if len(code) <= limit:
+        return code
+    entries = code.split("\n\n")
+    kept: list[str] = []
+    for entry in entries:
+        left = len(entries) - len(kept) - 1
+        note = f"% …and {left} more: one message holds no more; `saved` lists them all"
+        if len("\n\n".join([*kept, entry, note])) > limit:
+            break
+        kept.append(entry)
+    left = len(entries) - len(kept)
+    note = f"% …and {left} more: one message holds no more; `saved` lists them all"
+    return "\n\n".join([*kept, note])[:limit]

@@ -243,3 +243,38 @@ def test_a_topic_of_stop_words_only_is_refused_saying_why(text: str) -> None:
 def test_a_topic_with_a_stop_word_and_a_word_is_a_topic() -> None:
     command = parse_command("subscribe the agents, R")
     assert isinstance(command, Subscribe) and command.topics == ("the agents", "R"), command
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("weekly on fridays", "type `on` and one day of the week, such as `on fri`"),
+        ("weekly on Fr", "type `on` and one day of the week"),
+        ("weekly diffusion on funday", "type `on` and one day of the week"),
+        ("weekly on sat-sun", "type `on` and one day of the week"),
+        ("day fri", "type `on` and one day of the week"),
+        ("timezone Europe/Berlin", "type `tz Europe/Berlin`"),
+        ("diffusion, time 10:00", "type `at 10:00`"),
+        ("limit 5", "type `top 5`"),
+        ("tops 5", "type `top 5`"),
+        ("at10:00", "type `at 10:00`"),
+        ("diffusion top5", "type `top 5`"),
+    ],
+)
+def test_an_option_mistyped_is_refused_not_made_the_channels_topics(typed: str, said: str) -> None:
+    with pytest.raises(UsageError, match="looks like an option, not a topic") as refused:
+        parse_subscribe(typed)
+    assert said in str(refused.value) and "quote it to make it a topic" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["time series forecasting", "diffusion on graphs", "on-device llm", "on sampling", "day mamba", '"time 10:00"'],
+)
+def test_topics_that_only_start_like_an_option_stay_topics(typed: str) -> None:
+    assert parse_subscribe(typed).topics == (typed.strip('"'),)
+
+
+def test_on_at_the_end_asks_for_its_day() -> None:
+    with pytest.raises(UsageError, match="`on` needs a day of the week after it, such as `on fri`"):
+        parse_subscribe("weekly diffusion on")

@@ -65,3 +65,19 @@ def test_a_bibliography_names_each_key_once() -> None:
     ]
     keys = re.findall(r"@misc\{([^,]+),", bibliography(papers))
     assert keys == ["li2024t2v", "li2024t2va", "li2024t2vb"]
+
+
+def test_a_long_bibliography_in_one_message_keeps_whole_entries_and_says_how_many_are_left_out() -> None:
+    from bot.domain.post import code_within
+
+    papers = [
+        Paper(arxiv_id=f"2406.{10000 + i}", title=f"Paper number {i} on diffusion", authors=("A. B",))
+        for i in range(60)
+    ]
+    whole = bibliography(papers)
+    fitted = code_within(whole, 2000)
+    assert len(fitted) <= 2000 and fitted != whole
+    *entries, note = fitted.split("\n\n")
+    assert all(entry in whole.split("\n\n") for entry in entries)  # each one whole
+    assert note == f"% …and {60 - len(entries)} more: one message holds no more; `saved` lists them all"
+    assert code_within(whole, len(whole)) == whole

@@ -108,3 +108,16 @@ def test_an_address_in_text_is_a_link_without_the_sentences_punctuation() -> Non
     assert linkified("Code: https://github.com/a/b (★1).") == "Code: <https://github.com/a/b> (★1)."
     assert linkified("see https://en.wikipedia.org/wiki/T_(ml).") == "see <https://en.wikipedia.org/wiki/T_(ml)>."
     assert linkified("(https://x.org/a), <!channel>") == "(<https://x.org/a>), &lt;!channel&gt;"
+
+
+def test_a_long_bibliography_ends_with_whole_entries_and_a_note_not_mid_field() -> None:
+    from bot.domain.citation import bibliography
+
+    papers = [
+        Paper(arxiv_id=f"2406.{10000 + i}", title=f"A long title number {i} " * 4, authors=("A. B",)) for i in range(60)
+    ]
+    _, blocks = post_message(Post(header="Your reading list as BibTeX (60 papers)", code=bibliography(papers)))
+    validated(blocks)
+    shown = blocks[-1]["text"]["text"]
+    assert shown.startswith("```") and shown.endswith("more: one message holds no more; `saved` lists them all```")
+    assert shown.count("@misc{") == shown.count("\n}")  # every entry shown is closed
