@@ -61,8 +61,9 @@ def unmentioned(text: str) -> str:
 
 
 def prose(text: str) -> str:
-    """The core's own sentences, which may quote input: inert like `clean`, but `code` spans stay code."""
-    return clean(text).replace("\\`", "`")
+    """The core's own sentences, which may quote input: inert like `clean`, but `code` spans stay code,
+    and so do its line breaks (a reading list's lines)."""
+    return "\n".join(clean(line).replace("\\`", "`") for line in text.split("\n"))
 
 
 def said(text: str) -> str:

@@ -14,6 +14,11 @@ def cadence_days(command: Subscribe, cadence: str, current: Subscription | None)
     """The subscription's `days` (a weekly roundup's one day, such as "fri"), or the answer saying what to
     type when the command mixes the two (`days` for a roundup, `on` for a digest)."""
     if cadence == "weekly" and command.days:
+        if command.cadence is None:  # the channel's own roundup, kept: `days` asks for the daily digest
+            return _hint(
+                "This channel has a weekly roundup, which comes one day a week (`on fri`). For a daily digest "
+                f"instead: `subscribe daily … days {command.days}`."
+            )
         return _hint("A weekly roundup comes one day a week: say which with `on`, such as `subscribe weekly on fri`.")
     if cadence == "daily" and command.day:
         return _hint(

@@ -28,6 +28,7 @@ from bot.domain.ids import is_arxiv_id
 from bot.domain.weekdays import parse_days, parse_weekday
 from bot.domain.zones import zone_hint, zones_by_lower
 
+STOPPING = ("stop", "unsub", "cancel", "quit", "mute")  # said alone: `unsubscribe` meant
 KEYWORDS = (
     "today",
     "paper",
@@ -185,6 +186,8 @@ def parse_command(text: str) -> Command:
         )
     if is_arxiv_id(text):
         return PaperLookup(text)
+    if word in STOPPING and not rest:  # not "Did you mean `top`?": they want the digest to stop
+        return Unknown(text, "To stop this channel's digest: `unsubscribe`.")
     close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
     if close and word not in KEYWORDS and (not rest or close[0] != "paper"):
         return Unknown(text, f"Did you mean `{close[0]}`?")

@@ -71,6 +71,24 @@ async def test_mixing_the_forms_is_explained_and_changes_nothing(june_store: Pap
     assert await SubscriptionStore(june_store.engine).get(CHANNEL) is None
 
 
+async def test_days_on_a_weekly_channel_say_how_to_go_back_to_a_daily_digest(june_store: PaperStore) -> None:
+    service = chat(june_store)
+    asker = Asker(CHANNEL, "U1")
+    await service.answer(parse_command("subscribe weekly diffusion on fri"), asker)
+    post = await service.answer(parse_command("subscribe diffusion at 08:00 days mon-fri"), asker)
+    assert post.text == (
+        "This channel has a weekly roundup, which comes one day a week (`on fri`). For a daily digest instead: "
+        "`subscribe daily … days mon-fri`.",
+    )
+    saved = await SubscriptionStore(june_store.engine).get(CHANNEL)
+    assert saved is not None and saved.cadence == "weekly"  # unchanged
+
+
+def test_stop_alone_points_to_unsubscribe_not_to_top() -> None:
+    for word in ("stop", "unsub", "cancel"):
+        assert parse_command(word) == Unknown(word, "To stop this channel's digest: `unsubscribe`.")
+
+
 def test_discord_options_make_the_same_command() -> None:
     assert subscribe_command("diffusion", "16:00", None, None, "weekly", "fri") == parse_subscribe(
         "weekly diffusion on fri at 16:00"

@@ -1,4 +1,4 @@
-"""A long code block (a reading list as BibTeX) in one Discord message: whole entries, then a note."""
+"""A reading list in one Discord message: its lines kept apart; as BibTeX, whole entries, then a note."""
 
 from __future__ import annotations
 
@@ -17,3 +17,14 @@ def test_a_long_bibliography_ends_with_whole_entries_and_a_note_not_mid_field() 
     assert content.endswith("more: one message holds no more; `saved` lists them all\n```")
     assert content.count("@misc{") == content.count("\n}")  # every entry shown is closed
     assert content.count("```") == 2
+
+
+def test_a_reading_lists_lines_stay_lines() -> None:
+    lines = "1. 2605.29307 · GrepSeek · saved 3 Jun 2026\n2. 2605.30557 · Other *title* · saved 2 Jun 2026"
+    hint = "`/papers unsave ID` takes one off."
+    message = post_message(Post(header="Your reading list (2 papers)", text=(lines, hint)))
+    assert message.content.split("\n")[1:] == [
+        "1. 2605.29307 · GrepSeek · saved 3 Jun 2026",
+        "2. 2605.30557 · Other \\*title\\* · saved 2 Jun 2026",  # inert as ever
+        "`/papers unsave ID` takes one off.",
+    ]
