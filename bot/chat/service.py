@@ -191,9 +191,9 @@ class ChatService:
         person = self._community.person(asker.channel, asker.user)
         match command:
             case Top(period):
-                return await self._community.top(asker.channel, period)
+                return await self._community.top(asker.channel, period, further=self._words(asker).top_all)
             case Saved(as_bibtex):
-                return await self._community.saved(person, as_bibtex=as_bibtex)
+                return await self._community.saved(person, as_bibtex=as_bibtex, more=self._words(asker).saved_more)
             case Unsave(ref):
                 return await self._community.unsave(person, ref)
 

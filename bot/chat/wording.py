@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.chat.discussion import ASKABLE
+from bot.community.service import SAVED_MORE, TOP_ALL
 
 THREADS = f"In a paper's thread, mention me with {ASKABLE}."
 
@@ -25,6 +26,8 @@ class Phrasebook:
     # without a known time zone is told (bot.chat.follows).
     direct_message: str = "open a direct message with me"
     no_zone: str = "It comes at 09:00 UTC."
+    top_all: str = TOP_ALL  # how to look further back than a week or a month
+    saved_more: str = SAVED_MORE  # what else a reading list can do
 
     def help(self) -> tuple[str, ...]:
         return (*self.commands, THREADS, f"Who may subscribe or unsubscribe a channel: {self.managers}.")

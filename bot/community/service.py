@@ -27,6 +27,9 @@ from bot.store.reading import Person, ReadingLists, SavedPaper
 BOOKMARKS = {"slack": frozenset({"bookmark"}), "discord": frozenset({"🔖"})}  # the reaction that saves
 TOP = 10  # papers `/papers top` shows
 LIST_LINES = 15  # reading-list lines per paragraph (one Slack section each)
+# What else to type, as a typed `/papers` command says it (a platform with named options says its own)
+TOP_ALL = "`/papers top all`"
+SAVED_MORE = "`/papers saved bibtex` gives it as BibTeX; `/papers unsave ID` takes one off."
 
 
 @dataclass(frozen=True)
@@ -134,8 +137,9 @@ class Community:
         papers = await self._papers.get_many([s.arxiv_id for s in found])
         return [(s, papers.get(s.arxiv_id)) for s in found]
 
-    async def saved(self, person: Person, *, as_bibtex: bool = False) -> Post:
-        """`/papers saved [bibtex]`: the person's list, newest first, as lines or as BibTeX."""
+    async def saved(self, person: Person, *, as_bibtex: bool = False, more: str = SAVED_MORE) -> Post:
+        """`/papers saved [bibtex]`: the person's list, newest first, as lines or as BibTeX; `more`: what
+        else to type, as the asker types it."""
         entries = await self.reading_list(person)
         if not entries:
             return Post(
@@ -148,7 +152,7 @@ class Community:
         paragraphs = ["\n".join(lines[i : i + LIST_LINES]) for i in range(0, len(lines), LIST_LINES)]
         return Post(
             header=f"Your reading list ({_papers(len(entries))})",
-            text=(*paragraphs, "`/papers saved bibtex` gives it as BibTeX; `/papers unsave ID` takes one off."),
+            text=(*paragraphs, more),
         )
 
     # -- top ------------------------------------------------------------------------------------
@@ -158,7 +162,7 @@ class Community:
         papers = await self._papers.get_many([e.arxiv_id for e in top])
         return [Ranked(e, papers.get(e.arxiv_id)) for e in top]
 
-    async def top(self, channel: ChannelRef, period: str, further: str = "`/papers top all`") -> Post:
+    async def top(self, channel: ChannelRef, period: str, further: str = TOP_ALL) -> Post:
         """`/papers top [week|month|all]`: the channel's papers by score, each card with its counts;
         `further`: how to look further back, as the asker types it (the command line's own option)."""
         ranked = await self.ranked(channel, period)

@@ -60,3 +60,19 @@ async def test_saving_listing_citing_and_unsaving(community: Community) -> None:
     assert "Removed 2606.00001" in (await community.unsave(ada, "2606.00001")).text[0]
     assert "is not on your reading list" in (await community.unsave(ada, "2606.00001")).text[0]
     assert (await community.saved(ada)).header == "Your reading list is empty"
+
+
+async def test_each_platform_is_told_what_to_type_in_its_own_words(store: PaperStore, community: Community) -> None:
+    from bot.chat.commands import Saved, Top
+    from bot.chat.service import Asker
+    from tests.chat.world import chat_service
+
+    chat = chat_service(store, community=community)
+    for platform, further, more in [
+        ("slack", "`/papers top all` looks further back", "`/papers saved bibtex` gives it as BibTeX"),
+        ("discord", "`/papers top period:all` looks further back", "`/papers saved format:bibtex` gives it"),
+    ]:
+        asker = Asker(ChannelRef(platform, "C0002"), "U1")
+        assert further in ((await chat.answer(Top("week"), asker)).empty or "")
+        await community.save(community.person(asker.channel, "U1"), "2606.00001")
+        assert more in (await chat.answer(Saved(bibtex=False), asker)).text[-1]
