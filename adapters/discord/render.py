@@ -60,10 +60,24 @@ def unmentioned(text: str) -> str:
     return _ANY_ID.sub("<@\u200b", escape_mentions(text))
 
 
+_CODE_SPAN = re.compile(r"(`[^`\n]+`)")
+
+
 def prose(text: str) -> str:
-    """The core's own sentences, which may quote input: inert like `clean`, but `code` spans stay code,
-    and so do its line breaks (a reading list's lines)."""
-    return "\n".join(clean(line).replace("\\`", "`") for line in text.split("\n"))
+    """The core's own sentences, which may quote input: inert like `clean`, but `code` spans stay code
+    (as typed: Discord shows an escape inside one as a backslash) and its line breaks stay (a reading
+    list's lines). No ping gets through either."""
+    return "\n".join(
+        "".join(unmentioned(part) if _CODE_SPAN.fullmatch(part) else _between(part) for part in _CODE_SPAN.split(line))
+        for line in text.split("\n")
+    )
+
+
+def _between(words: str) -> str:
+    """Words between code spans, inert (`clean`), with the spaces that part them from the spans."""
+    if not words.strip():
+        return " " if words else ""
+    return (" " if words[0].isspace() else "") + clean(words) + (" " if words[-1].isspace() else "")
 
 
 def said(text: str) -> str:

@@ -22,7 +22,7 @@ PHRASES = Phrasebook(
         _SUBSCRIBE,
         "`/papers subscribe cadence:weekly day:fri time:16:00` — a weekly roundup instead",
         "`/papers subscribe` with no options — a form to fill in for this channel's digest",
-        "**Paper card** (right-click a message › Apps) — cards for the papers it links to, only you see them",
+        "Paper card (right-click a message › Apps) — cards for the papers it links to, only you see them",
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
         "`/papers top period:week` — this channel's most engaged papers (reactions and replies)",
         "`/papers saved` · `/papers unsave id:2406.12345` — your reading list (Save buttons, 🔖 reactions)",

@@ -44,10 +44,9 @@ KEYWORDS = (
     "unsave",
 )
 PERIODS = ("week", "month", "all")
+PERIOD_WORDS = {"weeks": "week", "months": "month", "all time": "all", "ever": "all"}  # said so, meant so
 # Periods `top` does not take, typed as if it did: said so, where other words after `top` are a search.
-MISREAD_PERIODS = frozenset(
-    {"weekly", "monthly", "year", "yearly", "day", "daily", "today", "ever", "alltime", "all-time"}
-)
+MISREAD_PERIODS = frozenset({"weekly", "monthly", "year", "yearly", "day", "daily", "today", "alltime", "all-time"})
 OPTIONS = ("at", "tz", "top", "days")
 OPTION_EXAMPLES = {"at": "`at 09:00`", "tz": "`tz Europe/Berlin`", "top": "`top 5`", "days": "`days mon-fri`"}
 
@@ -196,9 +195,10 @@ def parse_command(text: str) -> Command:
 
 def _community(word: str, rest: str) -> Top | Saved | None:
     """`top [week|month|all]`, `saved [bibtex]`; other words after them are a search (`top models`)."""
-    if word == "top" and (not rest or rest in PERIODS):
-        return Top(rest or "week")
-    if word == "saved" and rest in ("", "bibtex"):
+    period = PERIOD_WORDS.get(rest, rest)
+    if word == "top" and (not rest or period in PERIODS):
+        return Top(period or "week")
+    if word == "saved" and rest in ("", "bibtex", "list"):  # `list`: Discord's own name for the plain form
         return Saved(bibtex=rest == "bibtex")
     return None
 

@@ -290,6 +290,9 @@ class ChatService:
 
     async def _settings(self, asker: Asker) -> Post:
         current = await self._subscriptions.get(asker.channel)
+        if current is None and asker.direct:  # no channel here to subscribe: a digest of one's own is a follow
+            nothing = "You follow nothing yet. Your own digest here: `/papers follow TOPIC`."
+            return Post(header="paperboy", text=(nothing,))
         if current is None:
             return Post(
                 header="paperboy",

@@ -278,3 +278,17 @@ def test_topics_that_only_start_like_an_option_stay_topics(typed: str) -> None:
 def test_on_at_the_end_asks_for_its_day() -> None:
     with pytest.raises(UsageError, match="`on` needs a day of the week after it, such as `on fri`"):
         parse_subscribe("weekly diffusion on")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("top weeks", Top("week")),
+        ("top months", Top("month")),
+        ("top all time", Top("all")),
+        ("top ever", Top("all")),
+        ("saved list", Saved(bibtex=False)),  # Discord's own name for the plain form
+    ],
+)
+def test_periods_and_forms_as_people_say_them(typed: str, meant: Command) -> None:
+    assert parse_command(typed) == meant

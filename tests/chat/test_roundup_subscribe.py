@@ -133,3 +133,8 @@ def test_a_bad_weekly_entry_is_explained(text: str, message: str) -> None:
         parse_config(f'[[subscriptions]]\nchannel = "slack:C1"\n{text}\n', "test.toml")
     assert message in str(caught.value)
     assert str(caught.value).startswith("test.toml: subscriptions[0]")
+
+
+async def test_settings_in_a_direct_message_with_no_follows_points_to_follow(june_store: PaperStore) -> None:
+    post = await chat(june_store).answer(Settings(), Asker(ChannelRef("slack", "D0001"), "U1", direct=True))
+    assert post.text == ("You follow nothing yet. Your own digest here: `/papers follow TOPIC`.",)

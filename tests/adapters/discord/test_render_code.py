@@ -1,4 +1,4 @@
-"""A reading list in one Discord message: its lines kept apart; as BibTeX, whole entries, then a note."""
+"""Our own replies in Discord: a reading list's lines kept apart, code spans as typed, long BibTeX cut at an entry."""
 
 from __future__ import annotations
 
@@ -28,3 +28,10 @@ def test_a_reading_lists_lines_stay_lines() -> None:
         "2. 2605.30557 · Other \\*title\\* · saved 2 Jun 2026",  # inert as ever
         "`/papers unsave ID` takes one off.",
     ]
+
+
+def test_our_sentences_code_spans_show_as_typed_and_the_rest_stays_inert() -> None:
+    from adapters.discord.render import prose
+
+    shown = prose("`/papers unfollow [topic]` stops one; *not bold* @everyone, `<@123>`")
+    assert shown == "`/papers unfollow [topic]` stops one; \\*not bold\\* @\u200beveryone, `<@\u200b123>`"
