@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from bot.domain.cards import ABSTRACT_CHARS, byline, card, shorten
@@ -42,12 +43,17 @@ def names_a_question(text: str) -> bool:
 def what_is_asked(text: str) -> str | None:
     """What a mention asks for, ignoring the mention itself and punctuation: a question named outright,
     the first if several; else the strongest word that suggests one."""
-    words: list[str] = re.findall(r"[a-z]+", re.sub(r"<[@#!][^>]*>", " ", text).lower())
+    unmentioned = re.sub(r"<[@#!][^>]*>", " ", text).lower().replace("tl;dr", "tldr")
+    words: list[str] = re.findall(r"[a-z]+", unmentioned)
     named = [word for word in words if word in ASKS]
     if named:
         return named[0]
     said = set(words)
-    return next((ask for group, ask in SYNONYMS if group & said), None)
+    if found := next((ask for group, ask in SYNONYMS if group & said), None):
+        return found
+    # a question mistyped (`summery`, `authers`): the nearest, where one is near enough
+    close = (difflib.get_close_matches(word, ASKS, n=1, cutoff=0.85) for word in words if len(word) > 3)
+    return next((match[0] for match in close if match), None)
 
 
 def _names(authors: tuple[str, ...]) -> str:

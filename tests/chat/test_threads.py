@@ -90,6 +90,10 @@ async def test_an_answer_the_platform_refuses_is_logged_not_raised(
         ("<@UBOT> looks like magic, any github?", "code"),
         ("<@UBOT> related or code?", "related"),  # both named outright: the first
         ("<#C0001|papers> <@UBOT> thanks", None),
+        ("<@UBOT> tl;dr?", "summary"),
+        ("<@UBOT> summery please", "summary"),  # mistyped, and near one question only
+        ("<@UBOT> authers?", "authors"),
+        ("<@UBOT> how does it decode speech?", None),  # near `code`, but not near enough
     ],
 )
 def test_a_question_named_outright_wins_over_a_word_that_suggests_one(text: str, asked: str | None) -> None:
