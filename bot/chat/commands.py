@@ -23,7 +23,7 @@ from bot.domain.config import MAX_TOPIC_CHARS as MAX_TOPIC_CHARS  # the limits `
 from bot.domain.config import MAX_TOPICS as MAX_TOPICS
 from bot.domain.config import check_time, check_timezone, check_topics
 from bot.domain.errors import UsageError
-from bot.domain.filters import split_entry
+from bot.domain.filters import fold, split_entry
 from bot.domain.ids import is_arxiv_id
 from bot.domain.weekdays import parse_days, parse_weekday
 from bot.domain.zones import zone_hint, zones_by_lower
@@ -327,8 +327,11 @@ def _option(options: dict[str, str], name: str, value: str) -> None:
 def checked_topics(typed: list[str]) -> tuple[str, ...]:
     """Typed entries as stored filters (each `-word` its own exclusion), once each, within the limits."""
     entries = [entry for text in typed for entry in split_entry(text)]
+    once: dict[str, str] = {}
+    for entry in entries:  # `Diffusion, diffusion` is one topic, as the first typed it
+        once.setdefault(fold(entry), entry)
     try:
-        return check_topics(tuple(dict.fromkeys(entries)))
+        return check_topics(tuple(once.values()))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 

@@ -292,3 +292,7 @@ def test_on_at_the_end_asks_for_its_day() -> None:
 )
 def test_periods_and_forms_as_people_say_them(typed: str, meant: Command) -> None:
     assert parse_command(typed) == meant
+
+
+def test_a_topic_typed_twice_in_two_cases_is_kept_once_as_first_typed() -> None:
+    assert parse_subscribe("Diffusion, diffusion, -Video, -video, robots").topics == ("Diffusion", "-Video", "robots")
