@@ -33,6 +33,7 @@ PHRASES = Phrasebook(
     subscribe="`/papers subscribe topics:diffusion time:09:00 timezone:Europe/Berlin`",
     managers=MANAGERS,
     direct_message="open a direct message with paperboy (click its name, then Message)",
+    unfollow="`/papers unfollow topic:…` stops one, `/papers unfollow` all.",
     top_all="`/papers top period:all`",
     saved_more="`/papers saved format:bibtex` gives it as BibTeX; `/papers unsave id:2406.12345` takes one off.",
     no_zone=(

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.chat.commands import Follow, Unfollow
-from bot.chat.wording import Phrasebook
+from bot.chat.wording import TYPED, Phrasebook
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults, check_topics
@@ -80,17 +80,17 @@ class FollowService:
         return _post(
             *subscription.describe(now),
             *notes,
-            "`/papers follows` lists them; `/papers unfollow TOPIC` stops one, `/papers unfollow` all.",
+            f"`/papers follows` lists them; {words.unfollow}",
             header=f"{header}: your digest here, weekdays at {FOLLOW_TIME} your time",
         )
 
-    async def follows(self, platform: str, workspace: str, person: str) -> Post:
+    async def follows(self, platform: str, workspace: str, person: str, words: Phrasebook = TYPED) -> Post:
         current = await self._subscriptions.of_person(platform, workspace, person)
         if current is None:
             return _post(f"You follow nothing yet. Try {EXAMPLES} in a direct message with me.")
         return _post(
             *current.describe(self._clock()),
-            "`/papers unfollow TOPIC` stops one; `/papers unfollow` stops them all.",
+            words.unfollow,
             header="What you follow",
         )
 

@@ -174,7 +174,8 @@ class ChatService:
                     self._words(asker),
                 )
             case Follows():
-                return await self.follows.follows(asker.channel.platform, asker.channel.workspace, asker.user)
+                where = asker.channel
+                return await self.follows.follows(where.platform, where.workspace, asker.user, self._words(asker))
             case Unfollow():
                 return await self.follows.unfollow(command, asker.channel.platform, asker.channel.workspace, asker.user)
             case Top() | Saved() | Unsave():

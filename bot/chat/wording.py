@@ -26,6 +26,7 @@ class Phrasebook:
     # without a known time zone is told (bot.chat.follows).
     direct_message: str = "open a direct message with me"
     no_zone: str = "It comes at 09:00 UTC."
+    unfollow: str = "`/papers unfollow TOPIC` stops one, `/papers unfollow` all."  # under one's follows
     top_all: str = TOP_ALL  # how to look further back than a week or a month
     saved_more: str = SAVED_MORE  # what else a reading list can do
 

@@ -175,3 +175,17 @@ async def test_a_topic_saved_before_a_rule_was_added_does_not_block_a_new_follow
     assert now is not None and now.topics == ("diffusion", "new", "robotics")
     refused = parse_command("follow the")  # a new one is still checked
     assert isinstance(refused, Unknown) and "every search leaves out" in refused.hint
+
+
+async def test_discord_is_told_how_to_unfollow_in_its_own_words(world: World) -> None:
+    from adapters.discord.wording import PHRASES as DISCORD
+
+    world.clock.now = utc(2026, 6, 1, 12)
+    command = Follow(("diffusion",), timezone="Europe/Berlin")
+    followed = await follows(world).follow(command, "discord", "42", "900", "", direct=True, words=DISCORD)
+    assert (
+        followed.text[-1]
+        == "`/papers follows` lists them; `/papers unfollow topic:…` stops one, `/papers unfollow` all."
+    )
+    listed = await follows(world).follows("discord", "", "42", DISCORD)
+    assert listed.text[-1] == "`/papers unfollow topic:…` stops one, `/papers unfollow` all."
