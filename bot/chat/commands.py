@@ -25,7 +25,7 @@ from bot.domain.config import check_time, check_timezone, check_topics
 from bot.domain.errors import UsageError
 from bot.domain.filters import fold, split_entry
 from bot.domain.ids import is_arxiv_id
-from bot.domain.weekdays import parse_days, parse_weekday
+from bot.domain.weekdays import looks_like_a_day, parse_days, parse_weekday
 from bot.domain.zones import zone_hint, zones_by_lower
 
 STOPPING = ("stop", "unsub", "cancel", "quit", "mute")  # said alone: `unsubscribe` meant
@@ -290,25 +290,15 @@ def _option_meant(topic: str) -> str | None:
     words = topic.split()
     if glued := next((m for w in words if (m := _GLUED.fullmatch(w))), None):
         return f"`{glued[1].lower()} {glued[2]}`"
-    on_day = len(words) >= 2 and words[-2].lower() == "on" and _dayish(words[-1])  # `diffusion on fridays`
-    if on_day or (len(words) == 2 and words[0].lower() == "day" and _dayish(words[1])):
+    on_day = len(words) >= 2 and words[-2].lower() == "on" and looks_like_a_day(words[-1])  # `diffusion on fridays`
+    if on_day or (len(words) == 2 and words[0].lower() == "day" and looks_like_a_day(words[1])):
         return "`on` and one day of the week, such as `on fri` (a weekly roundup), or `days mon-fri`"
     if len(words) != 2:
         return None
     first, value = words[0].lower(), words[1]
-    if first in ("time", "timezone", "zone", "limit", "tops") and (value[:1].isdigit() or "/" in value):
+    if first in _NEAR and (value[:1].isdigit() or "/" in value):
         return f"`{_NEAR[first]} {value}`"
     return None
-
-
-_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_DAY_WORDS = (*_DAY_NAMES, *(name[:3] for name in _DAY_NAMES))
-
-
-def _dayish(word: str) -> bool:
-    """Whether a word looks like a try at a day of the week (`fridays`, `Fr`, `funday`, `sat-sun`)."""
-    first = word.lower().split("-")[0]
-    return bool(difflib.get_close_matches(first, _DAY_WORDS, n=1, cutoff=0.7))
 
 
 def _spaced_zone(first: str, second: str) -> bool:

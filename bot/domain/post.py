@@ -66,13 +66,11 @@ def code_within(code: str, limit: int) -> str:
     if len(code) <= limit:
         return code
     entries = code.split("\n\n")
-    kept: list[str] = []
-    for entry in entries:
-        left = len(entries) - len(kept) - 1
-        note = f"% …and {left} more: one message holds no more; `saved` lists them all"
-        if len("\n\n".join([*kept, entry, note])) > limit:
-            break
-        kept.append(entry)
-    left = len(entries) - len(kept)
-    note = f"% …and {left} more: one message holds no more; `saved` lists them all"
-    return "\n\n".join([*kept, note])[:limit]
+    kept = 0
+    while kept < len(entries) and len("\n\n".join([*entries[: kept + 1], _more(len(entries) - kept - 1)])) <= limit:
+        kept += 1
+    return "\n\n".join([*entries[:kept], _more(len(entries) - kept)])[:limit]
+
+
+def _more(left: int) -> str:
+    return f"% …and {left} more: one message holds no more; `saved` lists them all"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 _NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ALIASES = {"daily": "mon-sun", "everyday": "mon-sun", "weekdays": "mon-fri", "weekends": "sat-sun"}
 
@@ -44,3 +46,9 @@ def plural_day(name: str) -> str:
 
 
 _FULL = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def looks_like_a_day(word: str) -> bool:
+    """Whether a word is a try at a day of the week, mistyped or not (`fridays`, `Fr`, `funday`, `sat-sun`)."""
+    first = word.lower().split("-")[0]
+    return bool(difflib.get_close_matches(first, (*_FULL, *_NAMES), n=1, cutoff=0.7))
