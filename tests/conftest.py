@@ -257,6 +257,12 @@ async def save_june(store: PaperStore) -> None:
 
 
 @pytest.fixture
+def digest_limit() -> int:
+    """The config file's `[digest] limit` for the chat adapters under test (parametrize to change it)."""
+    return 5
+
+
+@pytest.fixture
 async def june_store(tmp_path: Path, templates: Path) -> AsyncIterator[PaperStore]:
     """A SQLite store holding the recorded listings of 1, 2 and 3 June 2026 (for the chat adapters)."""
     engine = await sqlite_copy(templates / "june", tmp_path, save_june)

@@ -24,7 +24,7 @@ from adapters.discord.community import DiscordCommunity, add_commands, card_butt
 from adapters.discord.follows import add_follow_commands
 from adapters.discord.inflight import HeldTree, InFlight
 from adapters.discord.publisher import DiscordPublisher
-from adapters.discord.render import Message, post_message, said
+from adapters.discord.render import Message, post_message, post_messages, said
 from adapters.discord.wording import REPLY_TO_A_CARD, shared
 from bot.chat.commands import (
     Command,
@@ -136,16 +136,16 @@ class PaperBot(discord.Client):
         asker = asker_of(interaction)
         direct = asker.direct
 
-        async def answered() -> Message:
-            return post_message(await self.chat.answer(command, asker), share=not direct)
+        async def answered() -> list[Message]:
+            return post_messages(await self.chat.answer(command, asker), share=not direct)
 
-        message = await replied(answered(), f"/papers {command!r}", lambda line: Message(content=line))
-        await interaction.followup.send(
-            content=message.content or discord.utils.MISSING,
-            embeds=message.embeds,
-            view=card_buttons(message),
-            ephemeral=True,
-        )
+        for message in await replied(answered(), f"/papers {command!r}", lambda line: [Message(content=line)]):
+            await interaction.followup.send(
+                content=message.content or discord.utils.MISSING,
+                embeds=message.embeds,
+                view=card_buttons(message),
+                ephemeral=True,
+            )
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         self.in_flight.hold()

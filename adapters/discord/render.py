@@ -16,7 +16,7 @@ import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from bot.domain.cards import joined, word_head
-from bot.domain.post import Card, Link, Post, code_within
+from bot.domain.post import Card, Link, Post, code_within, in_messages
 
 MAX_EMBEDS = 10
 TITLE = 256
@@ -170,7 +170,19 @@ def header_message(post: Post) -> Message:
 
 
 def post_message(post: Post, *, share: bool = False) -> Message:
-    """A whole post as one message: text in the content, cards as embeds, all within the limits."""
+    """A whole post as one message: text in the content, cards as embeds, all within the limits;
+    "…and N more" ends it when not every card fits."""
+    return _message(post, share=share, note=True)[0]
+
+
+def post_messages(post: Post, *, share: bool = False) -> list[Message]:
+    """A whole post as the messages its cards need (answers to `/papers`: ten cards a message), at
+    most `MOST_MESSAGES`."""
+    return in_messages(post, lambda part, last: _message(part, share=share, note=last))
+
+
+def _message(post: Post, *, share: bool, note: bool) -> tuple[Message, int]:
+    """One message of the post and how many of its cards it holds; `note`: "…and N more" for the rest."""
     message = header_message(post)
     extra = [prose(p) for p in post.text]
     if post.code:
@@ -187,10 +199,10 @@ def post_message(post: Post, *, share: bool = False) -> Message:
         if share:
             message.shares.append((card.paper_id, cut(f"Share: {card.title}", 80)))
         message.saves.append((card.paper_id, cut(f"Save: {card.title}", 80)))
-    if len(message.embeds) < len(post.cards):
+    if len(message.embeds) < len(post.cards) and note:
         content += f"\n…and {len(post.cards) - len(message.embeds)} more"
     message.content = cut(content, CONTENT) if len(content) <= CONTENT or not post.code else _code_fit(content)
-    return message
+    return message, len(message.embeds)
 
 
 def _code_fit(content: str) -> str:

@@ -32,7 +32,7 @@ from adapters.slack.installations import workspace_of_body
 from adapters.slack.oauth import install_pages_guard, listen_for_departures, multi_workspace_options
 from adapters.slack.permissions import Managers
 from adapters.slack.publisher import SlackPublisher
-from adapters.slack.render import SHARE_ACTION, Block, post_message, unescape
+from adapters.slack.render import SHARE_ACTION, Block, post_message, post_messages, unescape
 from adapters.slack.surfaces import open_subscribe_form
 from adapters.slack.surfaces import register as register_surfaces
 from adapters.slack.wording import shared
@@ -179,7 +179,7 @@ def create_app(
         channel = ChannelRef("slack", str(body.get("channel_id", "")), workspace_of_body(body))
         user, typed = str(body.get("user_id", "")), unescape(str(body.get("text", "")))
 
-        async def answer() -> tuple[str, list[Block]]:
+        async def answer() -> list[tuple[str, list[Block]]]:
             command, where = await personal(client, parse_command(typed), channel, user, direct)
             # Slack is asked (a call or two) only when the command would change the channel's digest.
             needed = manages_channel(command) and not direct  # a direct message has no channel digest to change
@@ -188,10 +188,10 @@ def create_app(
                 ask = managers.may_subscribe if isinstance(command, Subscribe) else managers.can_manage
                 allowed = await ask(client, user, where.channel)
             post = await chat.answer(command, Asker(where, user, direct=direct, can_manage=allowed))
-            return post_message(post, share=not direct)
+            return post_messages(post, share=not direct)
 
-        text, blocks = await replied(answer(), f"/papers {typed!r}", lambda line: (line, []))
-        await _reply(client, body, text=text, blocks=blocks)
+        for text, blocks in await replied(answer(), f"/papers {typed!r}", lambda line: [(line, [])]):
+            await _reply(client, body, text=text, blocks=blocks)
 
     @app.action(SHARE_ACTION)
     async def share(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:

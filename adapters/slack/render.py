@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.domain.cards import joined, word_head
-from bot.domain.post import Card, Link, Post, Section, code_within
+from bot.domain.post import Card, Link, Post, Section, code_within, in_messages
 
 Block = dict[str, Any]
 
@@ -179,7 +179,19 @@ def header_message(post: Post) -> tuple[str, list[Block]]:
 
 
 def post_message(post: Post, *, share: bool = False) -> tuple[str, list[Block]]:
-    """A whole post in one message (answers to commands and mentions), trimmed to fit 50 blocks."""
+    """A whole post in one message (answers to mentions), trimmed to fit 50 blocks: "…and N more"
+    ends it when not every card fits."""
+    return _message(post, share=share, note=True)[0]
+
+
+def post_messages(post: Post, *, share: bool = False) -> list[tuple[str, list[Block]]]:
+    """A whole post as the messages its cards need (answers to `/papers`: a `today` of 23 papers
+    takes two), at most `MOST_MESSAGES`."""
+    return in_messages(post, lambda part, last: _message(part, share=share, note=last))
+
+
+def _message(post: Post, *, share: bool, note: bool) -> tuple[tuple[str, list[Block]], int]:
+    """One message of the post and how many of its cards it holds; `note`: "…and N more" for the rest."""
     text, blocks = header_message(post)
     blocks += [mrkdwn(linkified(paragraph)) for paragraph in post.text if paragraph.strip()]
     if post.code:
@@ -191,9 +203,9 @@ def post_message(post: Post, *, share: bool = False) -> tuple[str, list[Block]]:
             break
         blocks += more
         shown += 1
-    if shown < len(post.cards):
+    if shown < len(post.cards) and note:
         blocks.append(context(f"…and {len(post.cards) - shown} more"))
-    return text, blocks[:MAX_BLOCKS]
+    return (text, blocks[:MAX_BLOCKS]), shown
 
 
 def _numbered(blocks: list[Block], position: int) -> list[Block]:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
+
+M = TypeVar("M")
+MOST_MESSAGES = 5  # Slack lets a command's response_url answer five times; 50 cards fit in five either way
 
 
 @dataclass(frozen=True)
@@ -74,3 +79,23 @@ def code_within(code: str, limit: int) -> str:
 
 def _more(left: int) -> str:
     return f"% …and {left} more: one message holds no more; `saved` lists them all"
+
+
+def in_messages(post: Post, render: Callable[[Post, bool], tuple[M, int]], most: int = MOST_MESSAGES) -> list[M]:
+    """A post whose cards one message cannot hold (a `today` of 23 papers), as up to `most` messages: the
+    first with the header, text and the cards that fit, each next one with the cards after it under
+    the header and "(continued)". `render(post, last)` makes one message and says how many cards it
+    holds; only the last message says how many cards were left out (`last`)."""
+    messages: list[M] = []
+    header = f"{post.header} (continued)"
+    while True:
+        last = len(messages) == most - 1
+        message, shown = render(post, last)
+        if shown < len(post.cards) and not last:
+            if shown:
+                messages.append(message)
+                post = Post(header=header, cards=post.cards[shown:], day=post.day)
+                continue
+            message, shown = render(post, True)  # not even one card fits: the message says so
+        messages.append(message)
+        return messages

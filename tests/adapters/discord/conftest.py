@@ -57,12 +57,14 @@ async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDis
 
 
 @pytest.fixture
-async def discord_bot(fake_discord: FakeDiscord, june_store: PaperStore) -> AsyncIterator[DiscordBot]:
+async def discord_bot(
+    fake_discord: FakeDiscord, june_store: PaperStore, digest_limit: int
+) -> AsyncIterator[DiscordBot]:
     store = june_store
     subscriptions = SubscriptionStore(store.engine)
     ledger = Ledger(store.engine)
     community = Community(EngagementStore(store.engine), ReadingLists(store.engine), store, clock=lambda: NOW)
-    chat = chat_service(store, ledger=ledger, community=community)
+    chat = chat_service(store, ledger=ledger, community=community, limit=digest_limit)
     bot = PaperBot(chat, guild_ready_timeout=0.05, community=community)
     suggestions = Suggestions(store)
     install(bot, Surfaces(LinkCards(offline_catalog(store)), suggestions, subscriptions, chat.answer))

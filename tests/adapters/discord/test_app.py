@@ -73,6 +73,19 @@ async def test_today(discord_bot: DiscordBot) -> None:
     assert len(message["embeds"]) == 5  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("digest_limit", [50])
+async def test_today_with_more_cards_than_a_message_holds_comes_in_three(discord_bot: DiscordBot) -> None:
+    """3 June 2026 lists 23 papers; a message holds ten embeds: three follow-ups, numbered on."""
+    await discord_bot.fake.slash("today")
+    messages = [await answer(discord_bot, n) for n in (1, 2, 3)]
+    assert [len(m["embeds"]) for m in messages] == [10, 10, 3]  # type: ignore[arg-type]
+    assert "**Daily Papers · Wednesday 3 June 2026 (continued)**" in str(messages[2]["content"])
+    titles = [e["title"] for m in messages for e in m["embeds"]]  # type: ignore[attr-defined]
+    assert [t.split(".")[0] for t in titles] == [str(n) for n in range(1, 24)]
+    assert "…and " not in shown(messages[0]) + shown(messages[2])
+    assert all(m["flags"] & 64 for m in messages)  # type: ignore[operator]  # ephemeral
+
+
 async def test_paper_by_id(discord_bot: DiscordBot) -> None:
     await discord_bot.fake.slash("paper", {"id": "https://huggingface.co/papers/2605.29307"})
     message = await answer(discord_bot)

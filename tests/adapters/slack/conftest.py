@@ -160,7 +160,7 @@ def slack_admins() -> tuple[str, ...]:
 
 @pytest.fixture
 async def slack_bot(
-    fake_slack: FakeSlack, june_store: PaperStore, slack_admins: tuple[str, ...]
+    fake_slack: FakeSlack, june_store: PaperStore, slack_admins: tuple[str, ...], digest_limit: int
 ) -> AsyncIterator[SlackBot]:
     # The workspace as Slack knows it: ada (U0001), who sends the commands, created #papers (C0001).
     fake_slack.users["U0001"] = {"name": "ada"}
@@ -170,7 +170,7 @@ async def slack_bot(
     subscriptions = SubscriptionStore(store.engine)
     ledger = Ledger(store.engine)
     community = Community(EngagementStore(store.engine), ReadingLists(store.engine), store, clock=lambda: NOW)
-    chat = chat_service(store, search=search, ledger=ledger, community=community)
+    chat = chat_service(store, search=search, ledger=ledger, community=community, limit=digest_limit)
     client = slack_client("xoxb-test", fake_slack.base_url)
     publisher = SlackPublisher(client, interval=0.0)
     surfaces = Surfaces(LinkCards(offline_catalog(store)), Suggestions(store), subscriptions, chat.answer, ledger)

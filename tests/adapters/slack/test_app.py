@@ -62,6 +62,23 @@ async def test_today(slack_bot: SlackBot) -> None:
     assert shares[0]["elements"][0]["action_id"] == "share_paper"
 
 
+@pytest.mark.parametrize("digest_limit", [50])
+async def test_today_with_more_cards_than_a_message_holds_comes_in_two(slack_bot: SlackBot) -> None:
+    """3 June 2026 lists 23 papers; one message holds about a dozen cards (50 blocks): the rest come
+    in a second answer through the same response_url, numbered on, not "…and 11 more"."""
+    await slack_bot.command("today")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) >= 2)
+    first, second = slack_bot.fake.responses
+    assert first["blocks"][0]["text"]["text"] == "Daily Papers · Wednesday 3 June 2026"
+    assert second["blocks"][0]["text"]["text"] == "Daily Papers · Wednesday 3 June 2026 (continued)"
+    ids = [b["block_id"].split(":")[1] for r in (first, second) for b in r["blocks"] if b["type"] == "actions"]
+    assert len(ids) == len(set(ids)) == 23
+    ranks = [b["text"]["text"].split(".")[0] for r in (first, second) for b in r["blocks"] if b["type"] == "section"]
+    assert ranks == [str(n) for n in range(1, 24)]
+    assert "…and " not in texts(first) + texts(second)
+    assert all(r["response_type"] == "ephemeral" for r in (first, second))
+
+
 async def test_search_cards_have_links_and_a_share_button(slack_bot: SlackBot) -> None:
     await slack_bot.command("search agents")
     await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
