@@ -280,6 +280,7 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
         top="How many papers (1-50)",
         cadence="A daily digest, or a weekly roundup of the week's papers (default: as now, else daily)",
         day="A weekly roundup's day (default Friday)",
+        days="The days a daily digest comes, such as mon-fri, mon,wed,fri or weekends (default mon-fri)",
     )
     @app_commands.choices(cadence=CADENCES, day=WEEKDAYS)
     async def subscribe(
@@ -290,13 +291,14 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
         top: app_commands.Range[int, 1, 50] | None = None,
         cadence: app_commands.Choice[str] | None = None,
         day: app_commands.Choice[str] | None = None,
+        days: str | None = None,
     ) -> None:
         chosen = (cadence.value if cadence else None, day.value if day else None)
-        bare = topics is None and time is None and timezone is None and top is None and chosen == (None, None)
-        if bot.open_form is not None and bare:
+        given = (topics, time, timezone, top, days, *chosen)
+        if bot.open_form is not None and all(option is None for option in given):
             await bot.open_form(interaction)  # a bare `/papers subscribe` opens the form
             return
-        await bot.answer(interaction, subscribe_command(topics, time, timezone, top, *chosen))
+        await bot.answer(interaction, subscribe_command(topics, time, timezone, top, *chosen, days=days))
 
     @group.command(name="unsubscribe", description="Stop this channel's daily digest (needs Manage Channels)")
     async def unsubscribe(interaction: discord.Interaction) -> None:
@@ -335,6 +337,8 @@ def subscribe_command(
     top: int | None,
     cadence: str | None = None,
     day: str | None = None,
+    *,
+    days: str | None = None,
 ) -> Command:
     """Discord's options, checked by the same rules as Slack's `subscribe` text. Each value is quoted,
     so a topic that reads like an option ("diffusion tz Europe") stays a topic."""
@@ -348,6 +352,8 @@ def subscribe_command(
         words += ["tz", _quoted(timezone)]
     if top:
         words += ["top", str(top)]
+    if days:
+        words += ["days", "".join(days.split())]  # "mon, wed, fri" is one option's value
     try:
         return parse_subscribe(" ".join(w for w in words if w))
     except UsageError as exc:

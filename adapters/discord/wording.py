@@ -20,7 +20,8 @@ PHRASES = Phrasebook(
         _SEARCH,
         "`/papers paper id:2406.12345` — one paper, by arXiv id or link",
         _SUBSCRIBE,
-        "`/papers subscribe cadence:weekly day:fri time:16:00` — a weekly roundup instead",
+        "`/papers subscribe cadence:weekly day:fri time:16:00` — a weekly roundup instead; "
+        "`days:mon,wed,fri` — which days a daily digest comes (default mon-fri)",
         "`/papers subscribe` with no options — a form to fill in for this channel's digest",
         "Paper card (right-click a message › Apps) — cards for the papers it links to, only you see them",
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
@@ -35,6 +36,12 @@ PHRASES = Phrasebook(
     direct_message="open a direct message with paperboy (click its name, then Message)",
     unfollow="`/papers unfollow topic:…` stops one, `/papers unfollow` all.",
     top_all="`/papers top period:all`",
+    follow="`/papers follow topics:…`",
+    follow_examples="`/papers follow topics:diffusion -robotics` or `/papers follow topics:author:LeCun`",
+    on_day="day:{day}",
+    days="days:{days}",
+    as_weekly="/papers subscribe cadence:weekly day:{day}",
+    as_daily="/papers subscribe cadence:daily days:{days}",
     saved_more="`/papers saved format:bibtex` gives it as BibTeX; `/papers unsave id:2406.12345` takes one off.",
     no_zone=(
         "It comes at 09:00 UTC: add `timezone:` (such as Europe/Berlin) to `/papers follow` to have it at "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.chat.commands import Subscribe
+from bot.chat.wording import TYPED, Phrasebook
 from bot.delivery.subscriptions import Subscription
 from bot.domain.post import Post
 
@@ -10,20 +11,26 @@ KINDS = {"daily": "a daily digest", "weekly": "a weekly roundup"}
 DEFAULT_DAYS = {"daily": "mon-fri", "weekly": "fri"}
 
 
-def cadence_days(command: Subscribe, cadence: str, current: Subscription | None) -> str | Post:
+def cadence_days(
+    command: Subscribe, cadence: str, current: Subscription | None, words: Phrasebook = TYPED
+) -> str | Post:
     """The subscription's `days` (a weekly roundup's one day, such as "fri"), or the answer saying what to
-    type when the command mixes the two (`days` for a roundup, `on` for a digest)."""
+    type when the command mixes the two (`days` for a roundup, `on` for a digest), in the platform's
+    `words`."""
     if cadence == "weekly" and command.days:
         if command.cadence is None:  # the channel's own roundup, kept: `days` asks for the daily digest
+            on_fri, daily = f"`{words.on_day.format(day='fri')}`", f"`{words.as_daily.format(days=command.days)}`"
             return _hint(
-                "This channel has a weekly roundup, which comes one day a week (`on fri`). For a daily digest "
-                f"instead: `subscribe daily … days {command.days}`."
+                f"This channel has a weekly roundup, which comes one day a week ({on_fri}). For a daily digest "
+                f"instead: {daily}."
             )
-        return _hint("A weekly roundup comes one day a week: say which with `on`, such as `subscribe weekly on fri`.")
+        weekly = f"`{words.as_weekly.format(day='fri')}`"
+        return _hint(f"A weekly roundup comes one day a week: say which, such as {weekly}.")
     if cadence == "daily" and command.day:
+        on_day, weekly = f"`{words.on_day.format(day=command.day)}`", f"`{words.as_weekly.format(day=command.day)}`"
         return _hint(
-            f"`on {command.day}` is for a weekly roundup: `subscribe weekly on {command.day}`; "
-            "a daily digest takes `days`, such as `days mon-fri`."
+            f"{on_day} is for a weekly roundup: {weekly}; "
+            f"a daily digest takes `{words.days.format(days='mon-fri')}` (the days it comes)."
         )
     kept = current.days if current is not None and current.cadence == cadence else DEFAULT_DAYS[cadence]
     return command.days or command.day or kept

@@ -21,7 +21,6 @@ from bot.domain.post import Post
 
 FOLLOW_TIME = "09:00"
 FOLLOW_DAYS = "mon-fri"
-EXAMPLES = "`/papers follow diffusion -robotics` or `/papers follow author:LeCun`"
 
 
 def _post(*lines: str, header: str = "paperboy") -> Post:
@@ -87,7 +86,7 @@ class FollowService:
     async def follows(self, platform: str, workspace: str, person: str, words: Phrasebook = TYPED) -> Post:
         current = await self._subscriptions.of_person(platform, workspace, person)
         if current is None:
-            return _post(f"You follow nothing yet. Try {EXAMPLES} in a direct message with me.")
+            return _post(f"You follow nothing yet. Try {words.follow_examples} in a direct message with me.")
         return _post(
             *current.describe(self._clock()),
             words.unfollow,

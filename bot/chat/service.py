@@ -228,7 +228,7 @@ class ChatService:
                 header="paperboy",
                 text=(
                     f"Digests go to channels: run `/papers {verb}` in the channel itself.",
-                    "For your own digest here, `/papers follow TOPIC` (see `/papers help`).",
+                    f"For your own digest here, {self._words(asker).follow} (see `/papers help`).",
                 ),
             )
         if not asker.can_manage:
@@ -253,7 +253,7 @@ class ChatService:
                 ),
             )
         cadence = command.cadence or (current.cadence if current else "daily")
-        days = cadence_days(command, cadence, current)
+        days = cadence_days(command, cadence, current, self._words(asker))
         if isinstance(days, Post):
             return days
         subscription = Subscription(
@@ -292,7 +292,7 @@ class ChatService:
     async def _settings(self, asker: Asker) -> Post:
         current = await self._subscriptions.get(asker.channel)
         if current is None and asker.direct:  # no channel here to subscribe: a digest of one's own is a follow
-            nothing = "You follow nothing yet. Your own digest here: `/papers follow TOPIC`."
+            nothing = f"You follow nothing yet. Your own digest here: {self._words(asker).follow}."
             return Post(header="paperboy", text=(nothing,))
         if current is None:
             return Post(

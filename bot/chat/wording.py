@@ -29,6 +29,14 @@ class Phrasebook:
     unfollow: str = "`/papers unfollow TOPIC` stops one, `/papers unfollow` all."  # under one's follows
     top_all: str = TOP_ALL  # how to look further back than a week or a month
     saved_more: str = SAVED_MORE  # what else a reading list can do
+    follow: str = "`/papers follow TOPIC`"  # a follow command, in general
+    follow_examples: str = "`/papers follow diffusion -robotics` or `/papers follow author:LeCun`"
+    # A subscription's days (bot.chat.cadence), as typed there: a weekly roundup's day, a daily
+    # digest's days, and the commands that change a channel to either.
+    on_day: str = "on {day}"
+    days: str = "days {days}"
+    as_weekly: str = "subscribe weekly on {day}"
+    as_daily: str = "subscribe daily … days {days}"
 
     def help(self) -> tuple[str, ...]:
         return (*self.commands, THREADS, f"Who may subscribe or unsubscribe a channel: {self.managers}.")

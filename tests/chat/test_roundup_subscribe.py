@@ -16,6 +16,7 @@ from bot.domain.errors import ConfigError
 from bot.ingest.catalog import Catalog
 from bot.search.service import SearchService
 from bot.store.papers import PaperStore
+from tests.chat.world import chat_service
 
 NOW = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)  # a Wednesday
 CHANNEL = ChannelRef("slack", "CROUND")
@@ -60,7 +61,10 @@ async def test_a_weekly_subscription_is_saved_and_shown(june_store: PaperStore) 
 @pytest.mark.parametrize(
     ("text", "hint"),
     [
-        ("subscribe weekly days mon-fri", "A weekly roundup comes one day a week: say which with `on`"),
+        (
+            "subscribe weekly days mon-fri",
+            "A weekly roundup comes one day a week: say which, such as `subscribe weekly on fri`",
+        ),
         ("subscribe daily on fri", "`on fri` is for a weekly roundup: `subscribe weekly on fri`"),
         ("subscribe on fri", "`on fri` is for a weekly roundup"),  # the channel has no roundup to move
     ],
@@ -138,3 +142,61 @@ def test_a_bad_weekly_entry_is_explained(text: str, message: str) -> None:
 async def test_settings_in_a_direct_message_with_no_follows_points_to_follow(june_store: PaperStore) -> None:
     post = await chat(june_store).answer(Settings(), Asker(ChannelRef("slack", "D0001"), "U1", direct=True))
     assert post.text == ("You follow nothing yet. Your own digest here: `/papers follow TOPIC`.",)
+
+
+DISCORD = ChannelRef("discord", "9001", "777")
+
+
+@pytest.mark.parametrize(
+    ("options", "hint"),
+    [
+        (
+            {"cadence": "daily", "day": "fri"},
+            "`day:fri` is for a weekly roundup: `/papers subscribe cadence:weekly day:fri`; "
+            "a daily digest takes `days:mon-fri` (the days it comes).",
+        ),
+        (
+            {"cadence": "weekly", "days": "mon-fri"},
+            "A weekly roundup comes one day a week: say which, such as `/papers subscribe cadence:weekly day:fri`.",
+        ),
+    ],
+)
+async def test_discord_is_told_in_its_own_options(june_store: PaperStore, options: dict[str, str], hint: str) -> None:
+    command = subscribe_command(
+        None, None, None, None, options.get("cadence"), options.get("day"), days=options.get("days")
+    )
+    post = await chat_service(june_store).answer(command, Asker(DISCORD, "U1"))
+    assert post.text == (hint,)
+    assert await SubscriptionStore(june_store.engine).get(DISCORD) is None
+
+
+async def test_discord_days_on_a_weekly_channel_say_how_to_go_back_to_a_daily_digest(june_store: PaperStore) -> None:
+    service = chat_service(june_store)
+    await service.answer(subscribe_command("diffusion", None, None, None, "weekly", "fri"), Asker(DISCORD, "U1"))
+    post = await service.answer(subscribe_command(None, None, None, None, days="mon,wed"), Asker(DISCORD, "U1"))
+    assert post.text == (
+        "This channel has a weekly roundup, which comes one day a week (`day:fri`). For a daily digest instead: "
+        "`/papers subscribe cadence:daily days:mon,wed`.",
+    )
+
+
+async def test_discord_days_option_sets_a_daily_digest_s_days(june_store: PaperStore) -> None:
+    assert subscribe_command(None, None, None, None, days="Mon, Wed, Fri") == parse_subscribe("days mon,wed,fri")
+    assert isinstance(subscribe_command(None, None, None, None, days="funday"), Unknown)
+    await chat_service(june_store).answer(
+        subscribe_command("diffusion", None, None, None, days="weekends"), Asker(DISCORD, "U1")
+    )
+    saved = await SubscriptionStore(june_store.engine).get(DISCORD)
+    assert saved is not None and (saved.cadence, saved.days) == ("daily", "weekends")
+
+
+async def test_a_discord_direct_message_points_to_follow_in_discord_s_options(june_store: PaperStore) -> None:
+    direct = Asker(ChannelRef("discord", "D9", ""), "U1", direct=True)
+    service = chat_service(june_store)
+    assert (await service.answer(Settings(), direct)).text == (
+        "You follow nothing yet. Your own digest here: `/papers follow topics:…`.",
+    )
+    refused = await service.answer(parse_subscribe("diffusion"), direct)
+    assert "For your own digest here, `/papers follow topics:…` (see `/papers help`)." in refused.text
+    follows = await service.answer(parse_command("follows"), direct)
+    assert "`/papers follow topics:diffusion -robotics`" in follows.text[0]
