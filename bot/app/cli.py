@@ -242,7 +242,7 @@ def _topics(typed: list[str]) -> tuple[str, ...]:
 @app.command()
 def digest(
     date_: Annotated[
-        str | None, typer.Option("--date", help="Listing day, YYYY-MM-DD (default: the latest with papers).")
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Listing day (default: the latest with papers).")
     ] = None,
     topic: Annotated[
         list[str] | None,
@@ -252,9 +252,9 @@ def digest(
             help="Keep papers on this topic (repeatable; commas between several, -word leaves out, author:NAME).",
         ),
     ] = None,
-    limit: Annotated[int | None, typer.Option(min=1, max=500, help="How many papers at most.")] = None,
-    min_upvotes: Annotated[int | None, typer.Option(min=0, help="Fewest upvotes a paper needs.")] = None,
-    format_: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    limit: Annotated[int | None, typer.Option(min=1, max=500, metavar="N", help="How many papers at most.")] = None,
+    min_upvotes: Annotated[int | None, typer.Option(min=0, metavar="N", help="Fewest upvotes a paper needs.")] = None,
+    format_: Annotated[Format, typer.Option("--format", metavar="FORMAT", help="text or json.")] = Format.text,
 ) -> None:
     """Build the digest for a listing day and show it (posts nothing)."""
     from adapters.console.render import render_post
@@ -295,8 +295,10 @@ def search(
         list[str] | None,
         typer.Argument(metavar="QUERY", help="What to look for, in words (quotes for a phrase; -word leaves out)."),
     ] = None,
-    batch: Annotated[Path | None, typer.Option(help="A file of queries, one a line; prints JSON lines.")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=200, help="How many results.")] = 10,
+    batch: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="A file of queries, one a line; prints JSON lines.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=200, metavar="N", help="How many results.")] = 10,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search the papers, as `/papers QUERY` does in chat."""
@@ -483,9 +485,9 @@ def paper(
 @app.command()
 def sync(
     days: Annotated[
-        int | None, typer.Option(min=1, max=3660, help="The last N days, today included (default 3).")
+        int | None, typer.Option(min=1, max=3660, metavar="N", help="The last N days, today included (default 3).")
     ] = None,
-    date_: Annotated[str | None, typer.Option("--date", help="One listing day, YYYY-MM-DD.")] = None,
+    date_: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="One listing day.")] = None,
     no_embed: Annotated[bool, NO_EMBED] = False,
 ) -> None:
     """Fetch listings from Hugging Face (and details from arXiv where needed) into the store."""
@@ -535,8 +537,12 @@ def sync(
 
 @app.command("post")
 def post_(
-    channel: Annotated[str, typer.Option("--channel", help="PLATFORM:CHANNEL_ID, such as slack:C0123456.")],
-    date_: Annotated[str | None, typer.Option("--date", help="Listing day, YYYY-MM-DD (default: the latest).")] = None,
+    channel: Annotated[
+        str, typer.Option("--channel", metavar="PLATFORM:CHANNEL_ID", help="The channel, such as slack:C0123456.")
+    ],
+    date_: Annotated[
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Listing day (default: the latest).")
+    ] = None,
 ) -> None:
     """Deliver a channel's digest now, once: a second call posts nothing and says so."""
     import logging
@@ -651,7 +657,7 @@ def run() -> None:
 def discord_invite(
     client_id: Annotated[
         int | None,
-        typer.Option("--client-id", min=1, help="The application id (default: read from DISCORD_TOKEN)."),
+        typer.Option("--client-id", min=1, metavar="ID", help="The application id (default: read from DISCORD_TOKEN)."),
     ] = None,
 ) -> None:
     """Print the link that adds the bot to a Discord server, with the scopes and permissions it needs."""

@@ -59,10 +59,15 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def top(
-        channel: Annotated[str, typer.Option("--channel", help="PLATFORM:CHANNEL_ID, such as slack:C0123456.")],
-        period: Annotated[Period, typer.Option("--period", help="Cards posted in the last week, month, or ever.")] = (
-            Period.week
-        ),
+        channel: Annotated[
+            str, typer.Option("--channel", metavar="PLATFORM:CHANNEL_ID", help="The channel, such as slack:C0123456.")
+        ],
+        period: Annotated[
+            Period,
+            typer.Option(
+                "--period", metavar="PERIOD", help="week, month or all: cards posted in the last week, month, or ever."
+            ),
+        ] = (Period.week),
         json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """A channel's most engaged papers: people who reacted plus people who replied, highest first."""
@@ -94,8 +99,12 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def saved(
-        user: Annotated[str, typer.Option("--user", help="PLATFORM:USER_ID, such as slack:U0123456.")],
-        format_: Annotated[ListFormat, typer.Option("--format", help="text, json or bibtex.")] = ListFormat.text,
+        user: Annotated[
+            str, typer.Option("--user", metavar="PLATFORM:USER_ID", help="The person, such as slack:U0123456.")
+        ],
+        format_: Annotated[
+            ListFormat, typer.Option("--format", metavar="FORMAT", help="text, json or bibtex.")
+        ] = ListFormat.text,
     ) -> None:
         """One person's reading list (their Save buttons and bookmark reactions), newest first."""
         person = parse_person(user)
