@@ -30,7 +30,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.errors import error_code
 from adapters.slack.installations import StoreInstallations, workspace_of_body
-from adapters.slack.render import SAVE_ACTION
+from adapters.slack.render import SAVE_ACTION, escape
 from bot.chat.replies import replied
 from bot.community.service import Community, Reaction
 from bot.domain.channels import ChannelRef
@@ -153,7 +153,9 @@ def register(app: AsyncApp, community: Community, *, home_again: HomeAgain | Non
 
 
 async def _tell(client: AsyncWebClient, body: dict[str, Any], user: str, text: str) -> None:
-    """Answer only the person who clicked: through the action's response_url, else chat.postEphemeral."""
+    """Answer only the person who clicked: through the action's response_url, else chat.postEphemeral.
+    The text may quote a paper's title: escaped, so no `<!here>` or disguised link in it is live."""
+    text = escape(text)
     url = str(body.get("response_url") or "")
     if url:
         webhook = AsyncWebhookClient(url=url, session=client.session, timeout=client.timeout)

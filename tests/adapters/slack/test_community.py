@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from datetime import date
 from typing import Any
 
 from adapters.slack.guard import acked_early
 from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engaged
+from bot.domain.models import Listing, Paper
 from bot.store.reading import Person
 from tests.adapters.slack.conftest import SlackBot
 from tests.fakes.server import WAIT_S
@@ -175,6 +177,16 @@ async def test_the_save_button_and_the_reading_list_commands(slack_bot: SlackBot
     await slack_bot.command("unsave nonsense")
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 7)
     assert "Try `/papers unsave 2406.12345`" in json.dumps(slack_bot.fake.responses[-1])
+
+
+async def test_the_save_buttons_answer_quotes_a_hostile_title_inert(slack_bot: SlackBot) -> None:
+    hostile = Paper(arxiv_id="2606.09998", title="R&D <https://evil.example|Hugging Face> <!here> x<y", authors=("Eve",))
+    await slack_bot.store.save_listings([Listing(hostile, date(2026, 6, 3), 99)])
+    await slack_bot.click_save(hostile.arxiv_id)
+    await slack_bot.fake.wait_for(lambda: "save" in slack_bot.fake.answered)
+    text = slack_bot.fake.responses[-1]["text"]
+    assert "Saved “R&amp;D &lt;https://evil.example|Hugging Face&gt; &lt;!here&gt; x&lt;y”" in text
+    assert "<!here>" not in text and "<https://" not in text
 
 
 async def test_digest_and_shared_cards_carry_a_save_button(slack_bot: SlackBot) -> None:
