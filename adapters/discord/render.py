@@ -16,7 +16,7 @@ import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from bot.domain.cards import joined, word_head
-from bot.domain.post import Card, Link, Post, code_within, in_messages
+from bot.domain.post import Card, Link, Post, Shown, code_head, entries_of, in_messages, left_out
 
 MAX_EMBEDS = 10
 TITLE = 256
@@ -32,6 +32,8 @@ URL_CHARS = 2048
 ABSTRACT_ROOM = 1500  # of a thread seed's 6,000 characters, what the abstract keeps before the fields
 COLOUR = discord.Colour(0xFFD21E)  # Hugging Face yellow
 EMPTY = "paperboy"  # Discord refuses a message with neither content nor embeds
+NOTE_ROOM = 40  # content kept for a message's last line, "…and N more"
+CODE_ROOM = 200  # a code block gets at least this much of a message, or waits for the next one
 
 
 @dataclass
@@ -162,9 +164,9 @@ def header_message(post: Post) -> Message:
     header = clean(post.header)
     lines = [f"**{header}**" if header else ""]
     if post.subheader:
-        lines.append(clean(post.subheader))
+        lines.append(prose(post.subheader))
     if not post.cards and post.empty:
-        lines.append(clean(post.empty))
+        lines.append(prose(post.empty))
     text = "\n".join(line for line in lines if line)
     return Message(content=cut(text, CONTENT) or EMPTY)
 
@@ -176,33 +178,46 @@ def post_message(post: Post, *, share: bool = False) -> Message:
 
 
 def post_messages(post: Post, *, share: bool = False) -> list[Message]:
-    """A whole post as the messages its cards need (answers to `/papers`: ten cards a message), at
-    most `MOST_MESSAGES`."""
+    """A whole post as the messages it needs (answers to `/papers`: ten cards a message, a long reading
+    list in pieces of its lines), at most `MOST_MESSAGES`."""
     return in_messages(post, lambda part, last: _message(part, share=share, note=last))
 
 
-def _message(post: Post, *, share: bool, note: bool) -> tuple[Message, int]:
-    """One message of the post and how many of its cards it holds; `note`: "…and N more" for the rest."""
+def _message(post: Post, *, share: bool, note: bool) -> tuple[Message, Shown]:
+    """One message of the post, and how much of it the message holds: the text's paragraphs and then
+    the code in the content (2,000 characters), then the cards as embeds; `note`: a last line saying
+    what was left out."""
     message = header_message(post)
-    extra = [prose(p) for p in post.text]
-    if post.code:
-        room = CONTENT - len(message.content) - sum(len(e) + 1 for e in extra) - 10  # the fence and newlines
-        extra.append(f"```\n{unmentioned(code_within(post.code, max(room, 200)).replace('```', 'ʼʼʼ'))}\n```")
-    content = "\n".join([message.content, *extra])
-    total = 0
-    for card in post.cards[:MAX_EMBEDS]:
-        embed = fit(card_embed(card))
-        if total + len(embed) > TOTAL:
+    content = message.content
+    paragraphs = 0
+    for paragraph in post.text:
+        piece = prose(paragraph)
+        if paragraphs and len(content) + 1 + len(piece) > CONTENT - NOTE_ROOM:
             break
-        total += len(embed)
-        message.embeds.append(embed)
-        if share:
-            message.shares.append((card.paper_id, cut(f"Share: {card.title}", 80)))
-        message.saves.append((card.paper_id, cut(f"Save: {card.title}", 80)))
-    if len(message.embeds) < len(post.cards) and note:
-        content += f"\n…and {len(post.cards) - len(message.embeds)} more"
+        content += "\n" + piece
+        paragraphs += 1
+    entries = 0
+    room = CONTENT - NOTE_ROOM - len(content) - 10  # the fence and newlines
+    if post.code and paragraphs == len(post.text) and (room >= CODE_ROOM or not paragraphs):
+        code, entries = code_head(post.code, max(room, CODE_ROOM), note=note)
+        content += f"\n```\n{unmentioned(code.replace('```', 'ʼʼʼ'))}\n```"
+    total = 0
+    if paragraphs == len(post.text) and entries == len(entries_of(post.code)):
+        for card in post.cards[:MAX_EMBEDS]:
+            embed = fit(card_embed(card))
+            if total + len(embed) > TOTAL:
+                break
+            total += len(embed)
+            message.embeds.append(embed)
+            if share:
+                message.shares.append((card.paper_id, cut(f"Share: {card.title}", 80)))
+            message.saves.append((card.paper_id, cut(f"Save: {card.title}", 80)))
+    shown = Shown(paragraphs, entries, len(message.embeds))
+    left = left_out(post, shown) if note else None
+    if left:
+        content += f"\n{left}"
     message.content = cut(content, CONTENT) if len(content) <= CONTENT or not post.code else _code_fit(content)
-    return message, len(message.embeds)
+    return message, shown
 
 
 def _code_fit(content: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.domain.cards import joined, word_head
-from bot.domain.post import Card, Link, Post, Section, code_within, in_messages
+from bot.domain.post import Card, Link, Post, Section, Shown, code_head, entries_of, in_messages, left_out
 
 Block = dict[str, Any]
 
@@ -185,26 +185,38 @@ def post_message(post: Post, *, share: bool = False) -> tuple[str, list[Block]]:
 
 
 def post_messages(post: Post, *, share: bool = False) -> list[tuple[str, list[Block]]]:
-    """A whole post as the messages its cards need (answers to `/papers`: a `today` of 23 papers
-    takes two), at most `MOST_MESSAGES`."""
+    """A whole post as the messages it needs (answers to `/papers`: a `today` of 23 papers takes two,
+    a long reading list as many), at most `MOST_MESSAGES`."""
     return in_messages(post, lambda part, last: _message(part, share=share, note=last))
 
 
-def _message(post: Post, *, share: bool, note: bool) -> tuple[tuple[str, list[Block]], int]:
-    """One message of the post and how many of its cards it holds; `note`: "…and N more" for the rest."""
+def _message(post: Post, *, share: bool, note: bool) -> tuple[tuple[str, list[Block]], Shown]:
+    """One message of the post, and how much of it the message holds: the text's paragraphs (a section
+    each), then the code, then the cards, as many as 50 blocks take; `note`: a last line saying what
+    was left out."""
     text, blocks = header_message(post)
-    blocks += [mrkdwn(linkified(paragraph)) for paragraph in post.text if paragraph.strip()]
-    if post.code:
-        blocks.append(mrkdwn(f"```{escape(code_within(post.code, CODE_CHARS))}```"))
-    shown = 0
-    for position, card in enumerate(post.cards):
-        more = [{"type": "divider"}, *_numbered(card_blocks(card, share=share), position)]
-        if len(blocks) + len(more) > MAX_BLOCKS - 1:  # keep one place for the "more" line
-            break
-        blocks += more
-        shown += 1
-    if shown < len(post.cards) and note:
-        blocks.append(context(f"…and {len(post.cards) - shown} more"))
+    room = MAX_BLOCKS - 1  # one place kept for the "more" line
+    paragraphs = 0
+    while paragraphs < len(post.text) and len(blocks) < room:
+        if post.text[paragraphs].strip():
+            blocks.append(mrkdwn(linkified(post.text[paragraphs])))
+        paragraphs += 1
+    entries = 0
+    if post.code and paragraphs == len(post.text) and len(blocks) < room:
+        code, entries = code_head(post.code, CODE_CHARS, note=note)
+        blocks.append(mrkdwn(f"```{escape(code)}```"))
+    cards = 0
+    if paragraphs == len(post.text) and entries == len(entries_of(post.code)):
+        for position, card in enumerate(post.cards):
+            more = [{"type": "divider"}, *_numbered(card_blocks(card, share=share), position)]
+            if len(blocks) + len(more) > room:
+                break
+            blocks += more
+            cards += 1
+    shown = Shown(paragraphs, entries, cards)
+    left = left_out(post, shown) if note else None
+    if left:
+        blocks.append(context(left))
     return (text, blocks[:MAX_BLOCKS]), shown
 
 

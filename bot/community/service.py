@@ -7,12 +7,12 @@ which paper, and whether it counts, is decided here and in the store.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bot.community.periods import WORDS, since
-from bot.domain.cards import card
+from bot.domain.cards import card, shorten
 from bot.domain.channels import ChannelRef
 from bot.domain.citation import bibliography
 from bot.domain.engagement import Engaged
@@ -26,7 +26,8 @@ from bot.store.reading import Person, ReadingLists, SavedPaper
 
 BOOKMARKS = {"slack": frozenset({"bookmark"}), "discord": frozenset({"🔖"})}  # the reaction that saves
 TOP = 10  # papers `/papers top` shows
-LIST_LINES = 15  # reading-list lines per paragraph (one Slack section each)
+LIST_CHARS = 1400  # a reading list's paragraphs: within a Slack section (3,000) and a Discord message (2,000)
+TITLE_CHARS = 150  # a title in a reading-list line
 # What else to type, as a typed `/papers` command says it (a platform with named options says its own)
 TOP_ALL = "`/papers top all`"
 SAVED_MORE = "`/papers saved bibtex` gives it as BibTeX; `/papers unsave ID` takes one off."
@@ -149,10 +150,9 @@ class Community:
         if as_bibtex:
             return Post(header=f"Your reading list as BibTeX ({_papers(len(entries))})", code=citations(entries))
         lines = [listing_line(i, saved, paper) for i, (saved, paper) in enumerate(entries, start=1)]
-        paragraphs = ["\n".join(lines[i : i + LIST_LINES]) for i in range(0, len(lines), LIST_LINES)]
         return Post(
             header=f"Your reading list ({_papers(len(entries))})",
-            text=(*paragraphs, more),
+            text=(*in_paragraphs(lines, LIST_CHARS), more),
         )
 
     # -- top ------------------------------------------------------------------------------------
@@ -194,8 +194,22 @@ def _papers(n: int) -> str:
     return f"{n} paper" + ("" if n == 1 else "s")
 
 
+def in_paragraphs(lines: Sequence[str], most: int) -> list[str]:
+    """Lines gathered into paragraphs of at most `most` characters (a longer line is one alone): the
+    pieces a platform may show in separate sections or messages, never cut inside a line."""
+    paragraphs: list[list[str]] = []
+    size = 0
+    for line in lines:
+        if not paragraphs or size + 1 + len(line) > most:
+            paragraphs.append([])
+            size = -1
+        paragraphs[-1].append(line)
+        size += 1 + len(line)
+    return ["\n".join(p) for p in paragraphs]
+
+
 def listing_line(position: int, saved: SavedPaper, paper: Paper | None) -> str:
-    title = " ".join(paper.title.split()) if paper else "(not in the local store)"
+    title = shorten(paper.title, TITLE_CHARS) if paper else "(not in the local store)"
     return f"{position}. {saved.arxiv_id} · {title} · saved {saved.saved_at:%-d %b %Y}"
 
 

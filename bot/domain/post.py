@@ -64,38 +64,75 @@ class Post:
     code: str | None = None
 
 
-def code_within(code: str, limit: int) -> str:
-    """The code block's whole entries (blocks between blank lines: a bibliography's) that fit in `limit`
-    characters, and a BibTeX comment line saying how many did not: a message never ends halfway through
-    an entry that someone will paste."""
+@dataclass(frozen=True)
+class Shown:
+    """How much of a post one message holds: its first `paragraphs` paragraphs of text, the first
+    `entries` entries of its code (blocks between blank lines: a bibliography's), its first `cards`."""
+
+    paragraphs: int
+    entries: int
+    cards: int
+
+
+def entries_of(code: str | None) -> list[str]:
+    return code.split("\n\n") if code else []
+
+
+def code_head(code: str, limit: int, *, note: bool = True) -> tuple[str, int]:
+    """The code's first whole entries that fit in `limit` characters (at least one, cut if it must be),
+    and how many; with `note`, a BibTeX comment line after them saying how many did not fit: a
+    message never ends halfway through an entry that someone will paste."""
+    entries = entries_of(code)
     if len(code) <= limit:
-        return code
-    entries = code.split("\n\n")
+        return code, len(entries)
+
+    def joined(kept: int) -> str:
+        return "\n\n".join([*entries[:kept], *([_more(len(entries) - kept)] if note else [])])
+
     kept = 0
-    while kept < len(entries) and len("\n\n".join([*entries[: kept + 1], _more(len(entries) - kept - 1)])) <= limit:
+    while kept < len(entries) and len(joined(kept + 1)) <= limit:
         kept += 1
-    return "\n\n".join([*entries[:kept], _more(len(entries) - kept)])[:limit]
+    return joined(max(kept, 1))[:limit], max(kept, 1)
+
+
+def code_within(code: str, limit: int) -> str:
+    """`code_head` with its note: what one message shows of a code block."""
+    return code_head(code, limit)[0]
 
 
 def _more(left: int) -> str:
-    return f"% …and {left} more: one message holds no more; `saved` lists them all"
+    return f"% …and {left} more: a reply holds no more; `saved` lists every paper"
 
 
-def in_messages(post: Post, render: Callable[[Post, bool], tuple[M, int]], most: int = MOST_MESSAGES) -> list[M]:
-    """A post whose cards one message cannot hold (a `today` of 23 papers), as up to `most` messages: the
-    first with the header, text and the cards that fit, each next one with the cards after it under
-    the header and "(continued)". `render(post, last)` makes one message and says how many cards it
-    holds; only the last message says how many cards were left out (`last`)."""
+def left_out(post: Post, shown: Shown) -> str | None:
+    """What a post's last message says of what it could not hold: its cards and its text's lines (the
+    code says so itself, in `code_head`'s note)."""
+    lines = sum(len(p.splitlines()) for p in post.text[shown.paragraphs :] if p.strip())
+    left = lines + len(post.cards) - shown.cards
+    return f"…and {left} more" if left > 0 else None
+
+
+def in_messages(post: Post, render: Callable[[Post, bool], tuple[M, Shown]], most: int = MOST_MESSAGES) -> list[M]:
+    """A post one message cannot hold (a `today` of 23 papers, a long reading list), as up to `most`
+    messages: the first with the header and what fits of the text, the code and the cards, in that
+    order; each next one with what comes after, under the header and "(continued)". `render(post,
+    last)` makes one message and says how much it holds; only the last message says what was left
+    out (`last`)."""
     messages: list[M] = []
     header = f"{post.header} (continued)"
     while True:
         last = len(messages) == most - 1
         message, shown = render(post, last)
-        if shown < len(post.cards) and not last:
-            if shown:
+        entries = entries_of(post.code)
+        whole = shown == Shown(len(post.text), len(entries), len(post.cards))
+        if not whole and not last:
+            if shown != Shown(0, 0, 0):
                 messages.append(message)
-                post = Post(header=header, cards=post.cards[shown:], day=post.day)
+                code = "\n\n".join(entries[shown.entries :]) or None
+                post = Post(
+                    header, post.cards[shown.cards :], day=post.day, text=post.text[shown.paragraphs :], code=code
+                )
                 continue
-            message, shown = render(post, True)  # not even one card fits: the message says so
+            message, shown = render(post, True)  # nothing fits but the header: the message says so
         messages.append(message)
         return messages

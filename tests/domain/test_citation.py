@@ -79,5 +79,5 @@ def test_a_long_bibliography_in_one_message_keeps_whole_entries_and_says_how_man
     assert len(fitted) <= 2000 and fitted != whole
     *entries, note = fitted.split("\n\n")
     assert all(entry in whole.split("\n\n") for entry in entries)  # each one whole
-    assert note == f"% …and {60 - len(entries)} more: one message holds no more; `saved` lists them all"
+    assert note == f"% …and {60 - len(entries)} more: a reply holds no more; `saved` lists every paper"
     assert code_within(whole, len(whole)) == whole

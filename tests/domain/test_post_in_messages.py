@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.domain.post import Card, Post, in_messages
+from bot.domain.post import Card, Post, Shown, in_messages
 
 
 def cards(count: int) -> tuple[Card, ...]:
@@ -16,16 +16,16 @@ def cards(count: int) -> tuple[Card, ...]:
     )
 
 
-Shown = tuple[str, list[str], str]
+Seen = tuple[str, list[str], str]
 
 
-def holding(room: int) -> Callable[[Post, bool], tuple[Shown, int]]:
+def holding(room: int) -> Callable[[Post, bool], tuple[Seen, Shown]]:
     """A renderer whose messages hold `room` cards: (header, card ids, note) and the count it took."""
 
-    def render(post: Post, last: bool) -> tuple[Shown, int]:
+    def render(post: Post, last: bool) -> tuple[Seen, Shown]:
         taken = post.cards[:room]
         note = f"…and {len(post.cards) - len(taken)} more" if last and len(taken) < len(post.cards) else ""
-        return (post.header, [c.paper_id for c in taken], note), len(taken)
+        return (post.header, [c.paper_id for c in taken], note), Shown(len(post.text), 0, len(taken))
 
     return render
 

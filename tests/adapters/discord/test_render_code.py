@@ -14,7 +14,7 @@ def test_a_long_bibliography_ends_with_whole_entries_and_a_note_not_mid_field() 
     message = post_message(Post(header="Your reading list as BibTeX (60 papers)", code=bibliography(papers)))
     content = message.content
     assert len(content) <= CONTENT
-    assert content.endswith("more: one message holds no more; `saved` lists them all\n```")
+    assert content.endswith("more: a reply holds no more; `saved` lists every paper\n```")
     assert content.count("@misc{") == content.count("\n}")  # every entry shown is closed
     assert content.count("```") == 2
 
@@ -35,3 +35,49 @@ def test_our_sentences_code_spans_show_as_typed_and_the_rest_stays_inert() -> No
 
     shown = prose("`/papers unfollow [topic]` stops one; *not bold* @everyone, `<@123>`")
     assert shown == "`/papers unfollow [topic]` stops one; \\*not bold\\* @\u200beveryone, `<@\u200b123>`"
+
+
+def long_reading_list(count: int) -> Post:
+    lines = [
+        f"{i}. 2406.{10000 + i} · {'A long title about diffusion models ' * 3}· saved 3 Jun 2026" for i in range(count)
+    ]
+    from bot.community.service import LIST_CHARS, in_paragraphs
+
+    return Post(header=f"Your reading list ({count} papers)", text=(*in_paragraphs(lines, LIST_CHARS), "The hint."))
+
+
+def test_a_long_reading_list_comes_in_several_messages_every_line_whole_and_once() -> None:
+    from adapters.discord.render import post_messages
+
+    messages = post_messages(long_reading_list(40))
+    assert 1 < len(messages) <= 5
+    assert all(len(m.content) <= CONTENT for m in messages)
+    lines = [line for m in messages for line in m.content.split("\n") if line[:1].isdigit()]
+    assert [int(line.split(".")[0]) for line in lines] == list(range(40))  # whole lines, in order, none twice
+    assert messages[-1].content.endswith("The hint.")
+    assert messages[1].content.startswith("**Your reading list (40 papers) (continued)**")
+
+
+def test_a_reading_list_longer_than_five_messages_says_how_many_lines_were_left_out() -> None:
+    from adapters.discord.render import post_messages
+
+    messages = post_messages(long_reading_list(300))
+    assert len(messages) == 5
+    shown = [line for m in messages for line in m.content.split("\n") if line[:1].isdigit()]
+    assert messages[-1].content.endswith(f"…and {300 - len(shown) + 1} more")  # the hint is a line too
+    assert "…and" not in "".join(m.content for m in messages[:-1])
+
+
+def test_a_long_bibliography_comes_in_several_messages_of_whole_entries() -> None:
+    from adapters.discord.render import post_messages
+
+    titles = [f"A long title number {i} " * 4 for i in range(12)]
+    papers = [Paper(arxiv_id=f"2406.{10000 + i}", title=t, authors=("A. B",)) for i, t in enumerate(titles)]
+    whole = bibliography(papers)
+    messages = post_messages(Post(header="Your reading list as BibTeX (12 papers)", code=whole))
+    assert len(messages) > 1
+    shown = []
+    for m in messages:
+        assert len(m.content) <= CONTENT and m.content.count("```") == 2
+        shown += m.content.split("```\n", 1)[1].rsplit("\n```", 1)[0].split("\n\n")
+    assert shown == whole.split("\n\n")  # every entry, whole, once, in order

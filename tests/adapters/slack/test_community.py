@@ -180,7 +180,9 @@ async def test_the_save_button_and_the_reading_list_commands(slack_bot: SlackBot
 
 
 async def test_the_save_buttons_answer_quotes_a_hostile_title_inert(slack_bot: SlackBot) -> None:
-    hostile = Paper(arxiv_id="2606.09998", title="R&D <https://evil.example|Hugging Face> <!here> x<y", authors=("Eve",))
+    hostile = Paper(
+        arxiv_id="2606.09998", title="R&D <https://evil.example|Hugging Face> <!here> x<y", authors=("Eve",)
+    )
     await slack_bot.store.save_listings([Listing(hostile, date(2026, 6, 3), 99)])
     await slack_bot.click_save(hostile.arxiv_id)
     await slack_bot.fake.wait_for(lambda: "save" in slack_bot.fake.answered)

@@ -119,5 +119,43 @@ def test_a_long_bibliography_ends_with_whole_entries_and_a_note_not_mid_field() 
     _, blocks = post_message(Post(header="Your reading list as BibTeX (60 papers)", code=bibliography(papers)))
     validated(blocks)
     shown = blocks[-1]["text"]["text"]
-    assert shown.startswith("```") and shown.endswith("more: one message holds no more; `saved` lists them all```")
+    assert shown.startswith("```") and shown.endswith("more: a reply holds no more; `saved` lists every paper```")
     assert shown.count("@misc{") == shown.count("\n}")  # every entry shown is closed
+
+
+def test_a_long_bibliography_and_a_long_reading_list_come_in_several_messages() -> None:
+    from adapters.slack.render import post_messages
+    from bot.community.service import LIST_CHARS, in_paragraphs
+    from bot.domain.citation import bibliography
+
+    papers = [
+        Paper(arxiv_id=f"2406.{10000 + i}", title=f"A long title number {i} " * 4, authors=("A. B",)) for i in range(20)
+    ]
+    whole = bibliography(papers)
+    messages = post_messages(Post(header="Your reading list as BibTeX (20 papers)", code=whole))
+    assert len(messages) > 1
+    entries = []
+    for _, blocks in messages:
+        validated(blocks)
+        [code] = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+        entries += code.removeprefix("```").removesuffix("```").split("\n\n")
+    assert entries == whole.split("\n\n")
+
+    lines = [
+        f"{i}. 2406.{10000 + i} · {'A long title about diffusion models ' * 3}· saved 3 Jun 2026" for i in range(4000)
+    ]
+    messages = post_messages(
+        Post(header="Your reading list (4000 papers)", text=tuple(in_paragraphs(lines, LIST_CHARS)))
+    )
+    for _, blocks in messages:
+        validated(blocks)
+        assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
+    shown = [
+        line
+        for _, blocks in messages
+        for b in blocks
+        if b["type"] == "section"
+        for line in b["text"]["text"].split("\n")
+    ]
+    assert [int(line.split(".")[0]) for line in shown] == list(range(len(shown)))
+    assert messages[-1][1][-1]["elements"][0]["text"] == f"…and {4000 - len(shown)} more"
