@@ -25,26 +25,33 @@ AUTHORS_CHARS = 1500  # the names of an `authors` answer: within a Discord messa
 # only suggests one ("who can give me the bibtex?" asks for `cite`), and a weak word ("who") decides
 # only when nothing else does.
 SYNONYMS = (
-    ({"bibtex", "citation", "reference"}, "cite"),
-    ({"github", "repo", "repository", "implementation"}, "code"),
-    ({"tldr", "abstract", "summarize", "summarise"}, "summary"),
+    ({"bibtex", "citation", "citations", "reference", "references", "bib"}, "cite"),
+    ({"github", "repo", "repos", "repository", "repositories", "implementation", "source"}, "code"),
+    ({"tldr", "abstract", "summarize", "summarise", "summaries", "gist"}, "summary"),
     ({"similar"}, "related"),
-    ({"author"}, "authors"),
+    ({"author", "authorship"}, "authors"),
     ({"who"}, "authors"),
 )
+STRONG = frozenset(ASKS).union(*(group for group, _ in SYNONYMS[:-1]))  # all but the weak "who"
+
+
+def _words(text: str) -> list[str]:
+    """The text's words, lower case, without mentions; `tl;dr` and `tl dr` as one word."""
+    unmentioned = re.sub(r"<[@#!][^>]*>", " ", text).lower()
+    return re.findall(r"[a-z]+", re.sub(r"\btl\s*;?\s*dr\b", "tldr", unmentioned))
 
 
 def names_a_question(text: str) -> bool:
-    """Whether the text names one of the thread questions outright (`summary`, `code`…), as a message
-    with no mention must to be taken as asked of the bot."""
-    return any(word in ASKS for word in re.findall(r"[a-z]+", text.lower()))
+    """Whether the text names one of the thread questions (`summary`, `code`…), or a word that plainly
+    asks for one (`tl;dr`, `bibtex`, `github`): a message with no mention is then taken as asked of
+    the bot (a reply to a card in a direct message). Weak words and near misses are not enough."""
+    return any(word in STRONG for word in _words(text))
 
 
 def what_is_asked(text: str) -> str | None:
     """What a mention asks for, ignoring the mention itself and punctuation: a question named outright,
     the first if several; else the strongest word that suggests one."""
-    unmentioned = re.sub(r"<[@#!][^>]*>", " ", text).lower().replace("tl;dr", "tldr")
-    words: list[str] = re.findall(r"[a-z]+", unmentioned)
+    words = _words(text)
     named = [word for word in words if word in ASKS]
     if named:
         return named[0]
@@ -91,10 +98,10 @@ async def discuss(paper: Paper, text: str, search: SearchIndex) -> Post:
         if paper.github_repo:
             stars = f" (★{paper.github_stars:,})" if paper.github_stars else ""
             lines.append(f"Code: {paper.github_repo}{stars}")
+        else:
+            lines.append(f"No code is linked on Hugging Face yet: {paper.hf_url}")
         if paper.project_page:
             lines.append(f"Project page: {paper.project_page}")
-        if not lines:
-            lines.append(f"No code is linked on Hugging Face yet: {paper.hf_url}")
         return Post(header=f"Code · {title}", text=tuple(lines))
     if asked == "authors":
         lines = [_names(paper.authors)] + ([f"Organization: {paper.organization}"] if paper.organization else [])

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.chat.discussion import discuss, what_is_asked
+from bot.chat.discussion import discuss, names_a_question, what_is_asked
 from bot.chat.service import Mention, Shared, Unshared
 from bot.domain.errors import ChannelUnavailable, DeliveryError, NotFound
 from bot.domain.models import Paper
@@ -94,10 +94,41 @@ async def test_an_answer_the_platform_refuses_is_logged_not_raised(
         ("<@UBOT> summery please", "summary"),  # mistyped, and near one question only
         ("<@UBOT> authers?", "authors"),
         ("<@UBOT> how does it decode speech?", None),  # near `code`, but not near enough
+        ("<@UBOT> references?", "cite"),
+        ("<@UBOT> any repos", "code"),
+        ("<@UBOT> tl dr", "summary"),
     ],
 )
 def test_a_question_named_outright_wins_over_a_word_that_suggests_one(text: str, asked: str | None) -> None:
     assert what_is_asked(text) == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("tl;dr", True),
+        ("bibtex please", True),
+        ("github?", True),
+        ("citation", True),
+        ("Summary", True),
+        ("who wrote this", False),  # a weak word: not enough to take a message as asked of the bot
+        ("summery", False),  # a near miss neither
+        ("great paper", False),
+    ],
+)
+def test_a_reply_without_a_mention_is_a_question_when_it_plainly_asks_one(text: str, named: bool) -> None:
+    """In a direct message a reply to a card with no mention is taken as asked of the bot when it asks
+    what a mention would be answered for in a channel's thread."""
+    assert names_a_question(text) is named
+    if named:
+        assert what_is_asked(text) is not None
+
+
+async def test_code_says_when_no_code_is_linked_even_with_a_project_page(june_store: PaperStore) -> None:
+    paper = Paper(arxiv_id="2606.00001", title="T", authors=("A",), project_page="https://proj.example")
+    post = await discuss(paper, "code", SearchService(june_store))
+    assert post.text[0].startswith("No code is linked on Hugging Face yet")
+    assert post.text[1] == "Project page: https://proj.example"
 
 
 async def test_the_authors_of_a_large_collaboration_are_counted_and_the_organization_kept(
