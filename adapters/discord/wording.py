@@ -26,9 +26,10 @@ PHRASES = Phrasebook(
         "Paper card (right-click a message › Apps) — cards for the papers it links to, only you see them",
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
         "`/papers top period:week` — this channel's most engaged papers (reactions and replies)",
-        "`/papers saved` · `/papers unsave id:2406.12345` — your reading list (Save buttons, 🔖 reactions)",
+        "`/papers saved [format:bibtex]` · `/papers unsave id:2406.12345` — your reading list (Save buttons, "
+        "🔖 reactions)",
         "In a direct message with me: `/papers follow topics:diffusion -robotics timezone:Europe/Berlin` — your "
-        "own digest at 09:00 your time on weekdays; `/papers follows` · `/papers unfollow [topic]`",
+        "own digest at 09:00 your time on weekdays; `/papers follows` · `/papers unfollow [topic:…]`",
     ),
     examples=(_TODAY, _SEARCH, _SUBSCRIBE),
     subscribe="`/papers subscribe topics:diffusion time:09:00 timezone:Europe/Berlin`",
@@ -37,6 +38,7 @@ PHRASES = Phrasebook(
     unfollow="`/papers unfollow topic:…` stops one, `/papers unfollow` all.",
     top_all="`/papers top period:all`",
     follow="`/papers follow topics:…`",
+    unsave="`/papers unsave id:2406.12345`",
     follow_examples="`/papers follow topics:diffusion -robotics` or `/papers follow topics:author:LeCun`",
     on_day="day:{day}",
     days="days:{days}",

@@ -334,9 +334,7 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
         return Unfollow(" ".join(rest.strip().strip('"“”').split()) or None)
     parts = comma_parts(rest)
     if not parts:  # nothing, or only commas and empty quotes: following nothing would be every paper
-        return Unknown(
-            text, "`follow` needs a topic or an author, such as `follow diffusion -robotics` or `follow author:LeCun`."
-        )
+        return Unknown(text, "`follow` needs a topic or an author, such as “diffusion -robotics” or “author:LeCun”.")
     try:
         return Follow(checked_topics(parts))
     except UsageError as exc:

@@ -196,7 +196,7 @@ class ChatService:
             case Saved(as_bibtex):
                 return await self._community.saved(person, as_bibtex=as_bibtex, more=self._words(asker).saved_more)
             case Unsave(ref):
-                return await self._community.unsave(person, ref)
+                return await self._community.unsave(person, ref, self._words(asker).unsave)
 
     def _words(self, asker: Asker) -> Phrasebook:
         return self._phrasebooks.get(asker.channel.platform, TYPED)

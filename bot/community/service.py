@@ -124,11 +124,12 @@ class Community:
             return f"Saved {name} to your reading list. `/papers saved` shows it."
         return f"{name} is already on your reading list."
 
-    async def unsave(self, person: Person, paper_ref: str) -> Post:
+    async def unsave(self, person: Person, paper_ref: str, example: str = "`/papers unsave 2406.12345`") -> Post:
+        """`/papers unsave ID`; `example`: the command as the asker types it."""
         try:
             arxiv_id = parse_arxiv_id(paper_ref)
         except InvalidPaperId as exc:
-            return Post(header="paperboy", text=(f"{exc}. Try `/papers unsave 2406.12345`.",))
+            return Post(header="paperboy", text=(f"{exc}. Try {example}.",))
         if await self.lists.unsave(person, arxiv_id):
             return Post(header="paperboy", text=(f"Removed {arxiv_id} from your reading list.",))
         return Post(header="paperboy", text=(f"{arxiv_id} is not on your reading list (`/papers saved` shows it).",))

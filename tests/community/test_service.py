@@ -63,16 +63,22 @@ async def test_saving_listing_citing_and_unsaving(community: Community) -> None:
 
 
 async def test_each_platform_is_told_what_to_type_in_its_own_words(store: PaperStore, community: Community) -> None:
-    from bot.chat.commands import Saved, Top
+    from bot.chat.commands import Saved, Top, Unsave
     from bot.chat.service import Asker
     from tests.chat.world import chat_service
 
     chat = chat_service(store, community=community)
-    for platform, further, more in [
-        ("slack", "`/papers top all` looks further back", "`/papers saved bibtex` gives it as BibTeX"),
-        ("discord", "`/papers top period:all` looks further back", "`/papers saved format:bibtex` gives it"),
+    for platform, further, more, unsave in [
+        ("slack", "`/papers top all` looks further back", "`/papers saved bibtex` gives it as BibTeX", "unsave 2406"),
+        (
+            "discord",
+            "`/papers top period:all` looks further back",
+            "`/papers saved format:bibtex` gives it",
+            "unsave id:2406",
+        ),
     ]:
         asker = Asker(ChannelRef(platform, "C0002"), "U1")
         assert further in ((await chat.answer(Top("week"), asker)).empty or "")
         await community.save(community.person(asker.channel, "U1"), "2606.00001")
         assert more in (await chat.answer(Saved(bibtex=False), asker)).text[-1]
+        assert f"Try `/papers {unsave}.12345`." in (await chat.answer(Unsave("nonsense"), asker)).text[0]
