@@ -168,9 +168,8 @@ class Community:
         `further`: how to look further back, as the asker types it (the command line's own option)."""
         ranked = await self.ranked(channel, period)
         cards = tuple(
-            replace(card(r.paper, rank=i), summary=counts(r.engaged))
+            replace(card(r.paper or unknown(r.engaged.arxiv_id), rank=i), summary=counts(r.engaged))
             for i, r in enumerate(ranked, start=1)
-            if r.paper is not None
         )
         return Post(
             header=f"Most engaged papers here, posted {WORDS[period]}",
@@ -181,6 +180,11 @@ class Community:
                 "reply in its thread to vote" + ("." if period == "all" else f"; {further} looks further back.")
             ),
         )
+
+
+def unknown(arxiv_id: str) -> Paper:
+    """A paper voted for here that the local store no longer holds: its id and its links, still ranked."""
+    return Paper(arxiv_id=arxiv_id, title=f"arXiv {arxiv_id} (not in the local store)")
 
 
 def counts(engaged: Engaged) -> str:

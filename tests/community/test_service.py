@@ -82,3 +82,17 @@ async def test_each_platform_is_told_what_to_type_in_its_own_words(store: PaperS
         await community.save(community.person(asker.channel, "U1"), "2606.00001")
         assert more in (await chat.answer(Saved(bibtex=False), asker)).text[-1]
         assert f"Try `/papers {unsave}.12345`." in (await chat.answer(Unsave("nonsense"), asker)).text[0]
+
+
+async def test_top_keeps_a_voted_paper_the_store_no_longer_holds_in_its_place(
+    store: PaperStore, community: Community
+) -> None:
+    """Ranks have no gap and the list is not called empty when the best-voted paper is not in the store."""
+    await Ledger(store.engine).record_thread("slack", MessageRef("C0001", "2.2", "2.2"), "2601.00009", "digest", NOW)
+    for user in ("U1", "U2", "U3"):
+        await community.reaction(Reaction(HERE, "2.2", user, "+1", True, NOW))
+    await community.reaction(Reaction(HERE, "1.1", "U1", "+1", True, NOW))
+    top = await community.top(HERE, "week")
+    assert [(c.rank, c.paper_id) for c in top.cards] == [(1, "2601.00009"), (2, "2606.00001")]
+    assert top.cards[0].title == "arXiv 2601.00009 (not in the local store)"
+    assert top.cards[0].url == "https://huggingface.co/papers/2601.00009"
