@@ -75,12 +75,12 @@ class FollowService:
         now = self._clock()
         await self._subscriptions.save(subscription, now)
         header = "You now follow " + ", ".join(f"“{t}”" for t in added) if added else "You follow these already"
-        notes = () if zone else (words.no_zone,)
+        notes = (() if zone else (words.no_zone,)) + _every_paper_but(topics)
         return _post(
             *subscription.describe(now),
             *notes,
             f"`/papers follows` lists them; {words.unfollow}",
-            header=f"{header}: your digest here, weekdays at {FOLLOW_TIME} your time",
+            header=f"{header}: your digest here, weekdays at {FOLLOW_TIME} {'your time' if zone else 'UTC'}",
         )
 
     async def follows(self, platform: str, workspace: str, person: str, words: Phrasebook = TYPED) -> Post:
@@ -111,10 +111,28 @@ class FollowService:
             await self._subscriptions.remove(current.channel)
             return _post(f"You no longer follow “{command.topic[:100]}”, and follow nothing now.")
         await self._subscriptions.save(replace(current, topics=left), self._clock())
+        gone = next((t for t in current.topics if t not in left), command.topic)
         return _post(
-            f"You no longer follow “{command.topic[:100]}”.",
+            _stopped(gone)[:200],
             f"Still followed: {', '.join(f'“{t}”' for t in left)}.",
+            *_every_paper_but(left),
         )
+
+
+def _stopped(topic: str) -> str:
+    """What unfollowing a topic stops, in the words `follows` lists it with."""
+    if topic.startswith("-"):
+        return f"You no longer leave out “{topic[1:]}”."
+    if topic.lower().startswith("author:"):
+        return f"You no longer follow papers by “{topic[len('author:') :]}”."
+    return f"You no longer follow “{topic}”."
+
+
+def _every_paper_but(topics: tuple[str, ...]) -> tuple[str, ...]:
+    """What to tell someone whose topics only leave papers out: their digest has every other paper."""
+    if topics and all(t.startswith("-") for t in topics):
+        return ("With only papers left out, your digest has the day's top papers on any other topic.",)
+    return ()
 
 
 def _without(topics: tuple[str, ...], topic: str) -> tuple[str, ...]:

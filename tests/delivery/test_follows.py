@@ -96,7 +96,7 @@ async def test_several_follows_are_one_dm_subscription_and_unfollow_takes_one_of
     listed = await service.follows("slack", "T0001", "U0001")
     assert "“diffusion”, by “Yann LeCun”, leaving out “robotics”" in listed.text[0]
     gone = await service.unfollow(Unfollow("-ROBOTICS"), "slack", "T0001", "U0001")
-    assert "no longer follow" in gone.text[0]
+    assert gone.text[0] == "You no longer leave out “robotics”."
     current = await world.subscriptions.of_person("slack", "T0001", "U0001")
     assert current is not None and current.topics == ("diffusion", "author:Yann LeCun")
     missing = await service.unfollow(Unfollow("quantum"), "slack", "T0001", "U0001")
@@ -111,10 +111,30 @@ async def test_unfollow_takes_a_topic_as_follows_lists_it(world: World) -> None:
     world.clock.now = utc(2026, 6, 1, 12)
     await follow(world, "follow diffusion -robotics, author:Yann LeCun", "Europe/Berlin")
     service = follows(world)
-    for shown in ("robotics", "Yann LeCun"):  # "leaving out “robotics”", "by “Yann LeCun”"
-        assert "no longer follow" in (await service.unfollow(Unfollow(shown), "slack", "T0001", "U0001")).text[0]
+    for shown, said in [
+        ("robotics", "You no longer leave out “robotics”."),  # listed as "leaving out “robotics”"
+        ("Yann LeCun", "You no longer follow papers by “Yann LeCun”."),  # listed as "by “Yann LeCun”"
+    ]:
+        assert (await service.unfollow(Unfollow(shown), "slack", "T0001", "U0001")).text[0] == said
     current = await world.subscriptions.of_person("slack", "T0001", "U0001")
     assert current is not None and current.topics == ("diffusion",)
+
+
+async def test_only_exclusions_left_say_the_digest_has_every_other_paper(world: World) -> None:
+    world.clock.now = utc(2026, 6, 1, 12)
+    await follow(world, "follow diffusion, -video", "Europe/Berlin")
+    service = follows(world)
+    left = await service.unfollow(Unfollow("diffusion"), "slack", "T0001", "U0001")
+    assert left.text[-1] == "With only papers left out, your digest has the day's top papers on any other topic."
+    posted = await follow(world, "follow -robotics", "Europe/Berlin")
+    assert "With only papers left out" in posted
+
+
+async def test_a_follow_without_a_time_zone_says_utc_in_its_header_too(world: World) -> None:
+    world.clock.now = utc(2026, 6, 1, 12)
+    posted = await follow(world, "follow diffusion", None)
+    assert posted.startswith("You now follow “diffusion”: your digest here, weekdays at 09:00 UTC\n")
+    assert "your time" not in posted.split("\n")[0]
 
 
 async def test_follow_outside_a_dm_says_to_dm_the_bot(world: World) -> None:
