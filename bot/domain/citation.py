@@ -18,6 +18,8 @@ MOST = 1800  # characters of one entry at most (a Discord message holds 2,000)
 _PLAIN = re.compile(r"([&%$#_])")  # names: nothing in them is LaTeX (braces are dropped)
 _TEXT = re.compile(r"(?<!\\)([&%#_$])")  # a title outside math: escaped, unless its authors escaped it
 _MATH = re.compile(r"(?<!\\)\$[^$]+(?<!\\)\$")
+_MATH_BREAKS = re.compile(r"(?<!\\)([%&#])")
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 _SKIP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "towards", "toward"}
 
 
@@ -36,15 +38,21 @@ def _title(text: str) -> str:
     text = " ".join(text.split()).rstrip("\\").rstrip()
     out, at = [], 0
     for math in _MATH.finditer(text):
-        out += [_outside(text[at : math.start()]), math.group()]
+        out += [_outside(text[at : math.start()]), _in_math(math.group())]
         at = math.end()
     out.append(_outside(text[at:]))
     title = "".join(out)
-    return title if _paired(title) else re.sub(r"\\?[{}]", "", title)
+    return title if _paired(title) else " ".join(re.sub(r"\\?[{}]", "", title).split())
 
 
 def _outside(text: str) -> str:
-    return re.sub(r"(?<!\\)\^", r"\\^{}", _TEXT.sub(r"\\\1", text))
+    text = re.sub(r"(?<!\\)~", r"\\textasciitilde{}", _TEXT.sub(r"\\\1", text))
+    return re.sub(r"(?<!\\)\^", r"\\^{}", text)
+
+
+def _in_math(math: str) -> str:
+    """Math as written, but `%` (which would end the line as a comment), `&` and `#` escaped."""
+    return _MATH_BREAKS.sub(r"\\\1", math)
 
 
 def _paired(text: str) -> bool:
@@ -57,14 +65,22 @@ def _paired(text: str) -> bool:
 
 
 def _surname_first(name: str) -> str:
+    """BibTeX's "Last, First" (or "Last, Jr., First"); a name written with a comma is already so."""
+    if "," in name:
+        return name
     parts = name.split()
+    suffix = parts.pop() if len(parts) > 2 and parts[-1].lower() in _SUFFIXES else None
     if len(parts) < 2:
         return name
-    return f"{parts[-1]}, {' '.join(parts[:-1])}"
+    return ", ".join([parts[-1], *([suffix] if suffix else []), " ".join(parts[:-1])])
+
+
+def _surname(name: str) -> str:
+    return _surname_first(name).split(",")[0].split()[-1] if name.split() else "anon"
 
 
 def cite_key(paper: Paper) -> str:
-    surname = (paper.authors[0].split() or ["anon"])[-1] if paper.authors else "anon"
+    surname = _surname(paper.authors[0]) if paper.authors else "anon"
     year = paper.published_at.year if paper.published_at else _year_from_id(paper.arxiv_id)
     word = next((w for w in re.findall(r"[A-Za-z0-9]+", _ascii(paper.title)) if w.lower() not in _SKIP), "paper")
     return re.sub(r"[^a-z0-9]", "", f"{_ascii(surname)}{year}{word}".lower()) or "paper"

@@ -81,3 +81,15 @@ def test_a_long_bibliography_in_one_message_keeps_whole_entries_and_says_how_man
     assert all(entry in whole.split("\n\n") for entry in entries)  # each one whole
     assert note == f"% …and {60 - len(entries)} more: a reply holds no more; `saved` lists every paper"
     assert code_within(whole, len(whole)) == whole
+
+
+def test_names_with_a_suffix_or_a_comma_and_latex_that_would_break() -> None:
+    from bot.domain.citation import _surname_first, _title, cite_key
+
+    assert _surname_first("John Smith Jr.") == "Smith, Jr., John"
+    assert _surname_first("Martin Luther King III") == "King, III, Martin Luther"
+    assert _surname_first("Smith, John") == "Smith, John"  # already BibTeX's order
+    assert cite_key(Paper(arxiv_id="2606.00001", title="Title here", authors=("John Smith Jr.",))) == "smith2026title"
+    assert _title("Costs $50%$ less") == r"Costs $50\%$ less"  # a % in math would end the line as a comment
+    assert _title("~100x faster") == r"\textasciitilde{}100x faster"  # not a non-breaking space
+    assert _title("{Closing} first} then open") == "Closing first then open"  # no double space left
