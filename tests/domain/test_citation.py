@@ -26,9 +26,9 @@ def title_of(entry: str) -> str:
         ("$\\nabla^2$DFT: a benchmark", "$\\nabla^2$DFT: a benchmark"),  # math as written (was \$\nabla^2\$)
         ("Scaling $L_2$ norms & more", "Scaling $L_2$ norms \\& more"),
         ("$\\textit{Trans-LoRA}$: towards data-free LoRA", "$\\textit{Trans-LoRA}$: towards data-free LoRA"),
-        ("A closing brace } alone", "A closing brace  alone"),  # BibTeX would end the field there
+        ("A closing brace } alone", "A closing brace alone"),  # BibTeX would end the field there
         ("{BERT} meets {GPT}", "{BERT} meets {GPT}"),
-        ("An escaped \\} brace", "An escaped  brace"),
+        ("An escaped \\} brace", "An escaped brace"),
         ("50% off #1 for $5", "50\\% off \\#1 for \\$5"),
         ("x^2 and snake_case", "x\\^{}2 and snake\\_case"),
         ("a trailing backslash \\", "a trailing backslash"),
