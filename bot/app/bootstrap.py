@@ -101,6 +101,25 @@ def configured(config: FileConfig) -> list[Subscription]:
     return [from_config(entry, config.digest) for entry in config.subscriptions]
 
 
+async def seed_subscriptions(subscriptions: SubscriptionStore, config: FileConfig) -> None:
+    """The config file's subscriptions made the store's managed ones (`paperboy run`, once its platforms
+    have started). With no file where one was looked for (`run` started from another folder), those an
+    earlier file set up are kept, and said so: no digest stops because a file was not found."""
+    if config.absent is not None:
+        kept = [s for s in await subscriptions.all() if s.source == "config"]
+        if kept:
+            log.warning(
+                "no config file at %s: the %d subscription(s) a config file set up are kept as they are (%s); "
+                "start paperboy where its config file is, or set PAPERBOY_CONFIG",
+                config.absent,
+                len(kept),
+                ", ".join(str(s.channel) for s in kept[:5]) + (", …" if len(kept) > 5 else ""),
+            )
+        return
+    for chat in await subscriptions.seed(configured(config)):
+        log.warning("%s: the config file's subscription replaces the one made in chat", chat.channel)
+
+
 @asynccontextmanager
 async def open_services(
     settings: Settings, config: FileConfig | None = None, *, seed: bool = False
@@ -120,8 +139,7 @@ async def open_services(
             config = config if config is not None else read_config(settings)
             subscriptions = SubscriptionStore(engine)
             if seed:
-                for chat in await subscriptions.seed(configured(config)):
-                    log.warning("%s: the config file's subscription replaces the one made in chat", chat.channel)
+                await seed_subscriptions(subscriptions, config)
             ledger = Ledger(engine)
             try:
                 yield Services(

@@ -117,8 +117,8 @@ def _options(
     """Hugging Face Daily Papers in your terminal, Slack or Discord."""
 
 
-def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True, seed: bool = False) -> T:
-    """Open the services (with `seed`, the config file's subscriptions saved), make sure there are papers
+def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True) -> T:
+    """Open the services, make sure there are papers
     (announcing a snapshot), run `work`.
 
     The snapshot notice follows the work (`run` says it once started), so a command that fails says one
@@ -137,7 +137,7 @@ def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True, seed:
     config = read_config(settings)
 
     async def main() -> T:
-        async with open_services(settings, config, seed=seed) as services:
+        async with open_services(settings, config) as services:
             loaded()  # start-up is over (bot/host/heap.py)
             notice = await services.catalog.ensure_papers(_today()) if ensure else None
             done = await work(services)
@@ -645,10 +645,10 @@ def run() -> None:
             if notice:
                 err.print(notice, style="yellow", markup=False)
 
-        await serve_until_stopped(services, said, stopping_process=True)
+        await serve_until_stopped(services, said, stopping_process=True, seed=True)
 
     try:
-        _run(work, ensure=False, seed=True)
+        _run(work, ensure=False)
     finally:  # stopped or failed: a thread left running holds the exit no longer than the deadline
         exit_by(EXIT_DEADLINE_SECONDS)
 

@@ -250,7 +250,7 @@ EXIT_DEADLINE_SECONDS = 2 * SHUTDOWN_SECONDS  # … and should a thread hold the
 
 
 async def serve_until_stopped(
-    services: Services, console_note: Callable[[str], None], stopping_process: bool = False
+    services: Services, console_note: Callable[[str], None], stopping_process: bool = False, *, seed: bool = False
 ) -> None:
     """Start every platform, then sweep and sync until SIGINT or SIGTERM; stop within `SHUTDOWN_SECONDS`.
 
@@ -258,7 +258,10 @@ async def serve_until_stopped(
     start at once; a signal while serving lets the sweep finish what it is posting, for up to
     `SHUTDOWN_SECONDS`, then cancels it (the ledger's intents let the next start pick up from there).
     With `stopping_process` (the `run` command) the signal also arms the process's exit deadline
-    (`bot.host.exits`): should a thread still hold it `EXIT_DEADLINE_SECONDS` later, it ends."""
+    (`bot.host.exits`): should a thread still hold it `EXIT_DEADLINE_SECONDS` later, it ends. With `seed`,
+    the config file's subscriptions are saved once the platforms have started: a start that fails
+    changes nothing."""
+    from bot.app.bootstrap import seed_subscriptions
     from bot.app.dispatch import serve
 
     stop = stop_signal()
@@ -273,6 +276,8 @@ async def serve_until_stopped(
                     "DISCORD_TOKEN), or subscribe a console:NAME channel in the config file for digests "
                     "printed here; see the README"
                 )
+            if seed:
+                await seed_subscriptions(services.subscriptions, services.config)
             started.set()
             console_note(f"paperboy is running: {', '.join(live.names)}. Ctrl-C stops it.")
             data = services.settings.data_dir

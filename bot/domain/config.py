@@ -15,6 +15,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     ValidationInfo,
@@ -247,6 +248,19 @@ class FileConfig(_Strict):
     subscriptions: tuple[SubscriptionConfig, ...] = ()
     slack: SlackConfig = SlackConfig()
     discord: DiscordConfig = DiscordConfig()
+    # Where the file was looked for when there was none (the embedded defaults stand in): `paperboy run`
+    # then leaves the subscriptions an earlier file set up as they are (bot.app.bootstrap).
+    _absent: Path | None = PrivateAttr(default=None)
+
+    @classmethod
+    def none_at(cls, path: Path) -> FileConfig:
+        config = cls()
+        config._absent = path
+        return config
+
+    @property
+    def absent(self) -> Path | None:
+        return self._absent
 
     @field_validator("subscriptions")
     @classmethod
@@ -271,7 +285,7 @@ def load_config(path: Path, *, required: bool) -> FileConfig:
     if not path.exists():
         if required:
             raise ConfigError(f"{path}: no such config file (PAPERBOY_CONFIG points at it)")
-        return FileConfig()
+        return FileConfig.none_at(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

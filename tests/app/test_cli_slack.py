@@ -160,3 +160,55 @@ async def test_run_in_the_terminal_alone_serves_its_console_subscriptions(tmp_pa
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0
+
+
+async def stored_subscriptions(data: Path) -> list[str]:
+    from bot.app.bootstrap import open_services
+    from bot.app.settings import Settings
+    from bot.domain.config import FileConfig
+
+    async with open_services(Settings(data_dir=data, offline=True), FileConfig()) as services:
+        return sorted(f"{s.channel} {s.source}" for s in await services.subscriptions.all())
+
+
+async def run_until_running(env: dict[str, str], cwd: Path) -> str:
+    process = await asyncio.create_subprocess_exec(
+        *entry_point(), "run", env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stderr is not None
+    said = b""
+    try:
+        while b"paperboy is running" not in said:
+            line = await asyncio.wait_for(process.stderr.readline(), 60)
+            assert line, said.decode()
+            said += line
+    finally:
+        process.send_signal(signal.SIGTERM)
+        rest = await asyncio.wait_for(process.communicate(), 30)
+    return (said + rest[1]).decode()
+
+
+async def test_a_run_that_fails_to_start_or_finds_no_config_file_keeps_the_files_subscriptions(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    """The config file's subscriptions are saved once the platforms have started: a start that fails
+    changes nothing. Started where there is no config file (another folder), `run` keeps what a file set
+    up, and says so, rather than stopping every channel's digest."""
+    data = tmp_path / "data"
+    config = tmp_path / "paperboy.toml"
+    config.write_text('[[subscriptions]]\nchannel = "slack:C0001"\ntime = "09:00"\n', encoding="utf-8")
+    bare = child_env() | {"PAPERBOY_DATA_DIR": str(data), "PAPERBOY_OFFLINE": "1", "PAPERBOY_CONFIG": str(config)}
+    code, _, err = await run_cli(bare, tmp_path, "run")  # no Slack credentials: no platform
+    assert code == 1 and "no chat platform is configured" in err
+    assert await stored_subscriptions(data) == []
+
+    env = environment(tmp_path, fake_slack, free_port()) | {"PAPERBOY_CONFIG": str(config)}
+    await run_until_running(env, tmp_path)
+    assert await stored_subscriptions(data) == ["slack:C0001 config"]
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    del env["PAPERBOY_CONFIG"]  # the default, config/paperboy.toml, is not in this folder
+    said = await run_until_running(env, elsewhere)
+    assert "no config file at config/paperboy.toml: the 1 subscription(s) a config file set up are kept" in said
+    assert await stored_subscriptions(data) == ["slack:C0001 config"]

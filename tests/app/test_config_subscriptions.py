@@ -37,6 +37,15 @@ async def test_only_run_saves_the_config_files_subscriptions(settings: Settings)
     assert await stored(settings, FileConfig(), seed=True) == []  # `run` with the entry taken out of the file
 
 
+async def test_run_where_no_config_file_is_keeps_what_a_file_set_up(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert await stored(settings, parse_config(FILE, "paperboy.toml"), seed=True) == ["slack:C0123456 08:00 config"]
+    missing = FileConfig.none_at(Path("config/paperboy.toml"))
+    assert await stored(settings, missing, seed=True) == ["slack:C0123456 08:00 config"]
+    assert "no config file at config/paperboy.toml: the 1 subscription(s) a config file set up are kept" in caplog.text
+
+
 async def test_a_config_entry_naming_no_workspace_takes_over_a_channel_subscribed_in_chat(settings: Settings) -> None:
     async with open_services(settings, FileConfig()) as services:
         chat = Subscription(ChannelRef("slack", "C0123456", "T0001"), ("robots",), "17:00", "UTC", source="chat")
