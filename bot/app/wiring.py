@@ -237,7 +237,10 @@ async def running(services: Services) -> AsyncIterator[Running]:
             await discord_runtime.start()
             found["discord"] = bot.publisher
             names.append(f"Discord (as {bot.user})")
-        if any(s.channel.platform == "console" for s in await services.subscriptions.all()):
+        consoles = [s.channel for s in await services.subscriptions.all()] + [
+            parse_channel(entry.channel) for entry in services.config.subscriptions
+        ]  # the file's are saved once the platforms have started (`serve_until_stopped`)
+        if any(channel.platform == "console" for channel in consoles):
             from rich.console import Console as Terminal  # digests of console: channels, printed here
 
             found["console"] = ConsolePublisher(Terminal())
