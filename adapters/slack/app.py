@@ -6,8 +6,10 @@ signature verified by bolt; Socket Mode is used instead when an app-level token 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -15,6 +17,7 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -25,13 +28,14 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.slack.errors import error_code
 from adapters.slack.follows import personal
 from adapters.slack.guard import Background, slack_guard
 from adapters.slack.home import FormOpener, SlackMembers, register_home
 from adapters.slack.installations import workspace_of_body
 from adapters.slack.oauth import install_pages_guard, listen_for_departures, multi_workspace_options
 from adapters.slack.permissions import Managers
-from adapters.slack.publisher import SlackPublisher
+from adapters.slack.publisher import TOKEN_REFUSALS, SlackPublisher
 from adapters.slack.render import SHARE_ACTION, Block, post_message, post_messages, unescape
 from adapters.slack.surfaces import open_subscribe_form
 from adapters.slack.surfaces import register as register_surfaces
@@ -42,6 +46,7 @@ from bot.chat.home import HomeService
 from bot.chat.replies import replied
 from bot.chat.service import Asker, ChatService, Mention, manages_channel
 from bot.domain.channels import ChannelRef
+from bot.domain.errors import ConfigError
 from bot.domain.post import Post
 
 if TYPE_CHECKING:
@@ -255,6 +260,31 @@ def _direct_reply(event: dict[str, Any], bot: str | None) -> tuple[str | None, s
     return str(thread), text
 
 
+TOKEN_CHECK_SECONDS = 15.0  # an unreachable Slack is not waited for here: the platform retries as ever
+
+
+async def tokens_accepted(client: AsyncWebClient, app_token: str | None) -> None:
+    """Refuse to start, in one line, on a token Slack refuses (a typo at deploy time: every digest would
+    fail, and Socket Mode would ask for a connection every 10 s for ever). A Slack that does not answer
+    is no reason to stop: it is tried again as it always is."""
+    checks: list[tuple[str, Callable[[], Awaitable[Any]]]] = []
+    if client.token:  # multi-workspace mode has no token of its own
+        checks.append(("SLACK_BOT_TOKEN", client.auth_test))
+    if app_token:
+        checks.append(("SLACK_APP_TOKEN", partial(client.apps_connections_open, app_token=app_token)))
+    for name, check in checks:
+        try:
+            await asyncio.wait_for(check(), TOKEN_CHECK_SECONDS)
+        except SlackApiError as exc:
+            code = error_code(exc)
+            if code in TOKEN_REFUSALS:
+                raise ConfigError(
+                    f"Slack refused {name} ({code}): set the right token and start paperboy again"
+                ) from None
+        except (aiohttp.ClientError, TimeoutError):
+            return
+
+
 class SlackRuntime:
     """Runs the app: Socket Mode with an app-level token, else HTTP on `port` (with /healthz), every
     request checked at the door (`adapters.slack.guard`) before bolt sees it."""
@@ -281,6 +311,7 @@ class SlackRuntime:
         self.port: int | None = None
 
     async def start(self) -> None:
+        await tokens_accepted(self.app.client, self._app_token)
         if self._app_token:
             self._socket = AsyncSocketModeHandler(self.app, app_token=self._app_token)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]

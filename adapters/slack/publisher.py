@@ -45,6 +45,8 @@ WHY = {
     "invalid_auth": "the bot token is invalid",
     "account_inactive": "the bot's token belongs to a deactivated app or user",
     "token_revoked": "the bot token was revoked",
+    "token_expired": "the bot token expired",
+    "not_authed": "no token was sent",
     "missing_scope": "the app lacks a scope it needs (reinstall it from config/slack-manifest.yml)",
 }
 
@@ -139,6 +141,9 @@ class SlackPublisher:
                 raise
         return await method(token=fresh, **args)
 
+    def _mapped(self, channel: str, exc: SlackApiError, method: str = "chat.postMessage") -> Exception:
+        return _mapped(channel, exc, method, one_token=self._tokens is None)
+
     async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
         text, blocks = header_message(post)
         return await self._post(channel, text, blocks, key=key)
@@ -176,7 +181,7 @@ class SlackPublisher:
         except SlackApiError as exc:
             if error_code(exc) in GONE:
                 return False
-            raise _mapped(ref.channel, exc, "chat.update") from exc
+            raise self._mapped(ref.channel, exc, "chat.update") from exc
         return True
 
     async def card_exists(self, ref: MessageRef) -> bool:
@@ -194,7 +199,7 @@ class SlackPublisher:
         except SlackApiError as exc:
             if error_code(exc) in UNREADABLE:
                 return True  # posted with chat:write.public, not readable: not known to be gone
-            raise _mapped(ref.channel, exc, "conversations.history") from exc
+            raise self._mapped(ref.channel, exc, "conversations.history") from exc
         # A deleted message with replies stays as a tombstone ("This message was deleted.").
         messages = response.get("messages") or []
         return any(str(m.get("ts")) == ref.message and m.get("subtype") != "tombstone" for m in messages)
@@ -219,7 +224,7 @@ class SlackPublisher:
                     code,
                 )
                 return None
-            raise _mapped(channel, exc) from exc
+            raise self._mapped(channel, exc) from exc
         for message in response.get("messages") or []:
             payload = ((message.get("metadata") or {}).get("event_payload")) or {}
             if payload.get("key") == key:
@@ -246,7 +251,7 @@ class SlackPublisher:
                 ),
             )
         except SlackApiError as exc:
-            raise _mapped(channel, exc) from exc
+            raise self._mapped(channel, exc) from exc
         ts = str(response["ts"])
         return MessageRef(channel=str(response.get("channel") or channel), message=ts, thread=thread or ts)
 
@@ -278,9 +283,17 @@ def _unseen_debug_off(logger: logging.Logger) -> None:
         logger.setLevel(logger.getEffectiveLevel())
 
 
-def _mapped(channel: str, exc: SlackApiError, method: str = "chat.postMessage") -> Exception:
+def _mapped(
+    channel: str, exc: SlackApiError, method: str = "chat.postMessage", *, one_token: bool = False
+) -> Exception:
+    """Slack's refusal as ours: a channel's own refusal stops that channel (`ChannelUnavailable`); with
+    `one_token` (one workspace, SLACK_BOT_TOKEN), a refused token is no channel's fault: the delivery
+    fails, to be tried again once the token is mended, and every channel keeps its digest."""
     code = error_code(exc)
     status = http_status(exc)
+    if one_token and code in TOKEN_REFUSALS:
+        why = WHY.get(code, "Slack refused the bot token")
+        return DeliveryError(f"Slack refused SLACK_BOT_TOKEN ({code}: {why}): set the right token and restart paperboy")
     if code in PERMANENT:
         return ChannelUnavailable(f"slack:{channel}", f"{code} ({WHY.get(code, 'Slack refused the bot')})")
     if status == 429:

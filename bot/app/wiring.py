@@ -32,6 +32,7 @@ from bot.host.disk import read_ahead_kb, read_ahead_note
 from bot.host.exits import exit_by
 from bot.store.health import database_problem
 from bot.store.reading import ReadingLists
+from bot.store.workspaces import forgive_refused_token
 from bot.surfaces.links import LinkCards
 from bot.surfaces.service import Surfaces
 from bot.surfaces.suggestions import Suggestions
@@ -79,7 +80,17 @@ def slack_credentials(services: Services) -> SlackCredentials | None:
             log.warning("SLACK_CLIENT_ID is set: serving every installed workspace; SLACK_BOT_TOKEN is not used")
         named_workspaces(services.config)
         return SlackCredentials(None, signing_secret, app_token, workspaces)
-    return SlackCredentials(token, signing_secret, app_token) if token is not None else None
+    if token is None:
+        half = [
+            name for name, value in (("SLACK_SIGNING_SECRET", signing_secret), ("SLACK_APP_TOKEN", app_token)) if value
+        ]
+        if half:
+            raise ConfigError(
+                f"{' and '.join(half)} {'is' if len(half) == 1 else 'are'} set but SLACK_BOT_TOKEN is not: set "
+                "SLACK_BOT_TOKEN too to run on Slack, or unset the rest"
+            )
+        return None
+    return SlackCredentials(token, signing_secret, app_token)
 
 
 def named_workspaces(config: FileConfig) -> None:
@@ -220,7 +231,9 @@ async def running(services: Services) -> AsyncIterator[Running]:
                 health=partial(database_problem, services.store.engine),
             )
             stack.push_async_callback(runtime.stop)  # before start: a start cancelled midway is closed too
-            await runtime.start()
+            await runtime.start()  # refuses a token Slack refuses
+            if multi is None and (mended := await forgive_refused_token(services.store.engine, "slack")):
+                log.info("%d Slack channel(s) stopped by a refused bot token get their digests again", mended)
             names.append("Slack (Socket Mode)" if slack.app_token else f"Slack (HTTP on port {runtime.port})")
             if multi is not None:
                 names[-1] += f", install page {install_url}"

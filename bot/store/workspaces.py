@@ -98,6 +98,19 @@ async def resume(engine: AsyncEngine, platform: str, workspace: str) -> int:
     return await _mark(engine, platform, workspace, or_(subscriptions.c.status == PAUSED, *_refused_token()), None)
 
 
+async def forgive_refused_token(engine: AsyncEngine, platform: str) -> int:
+    """One token for the platform (SLACK_BOT_TOKEN), mended: clear what a refused token left on its
+    subscriptions (before 2026-12 a refused bot token stopped every channel for good; now a delivery
+    fails and is tried again); how many."""
+    async with engine.begin() as conn:
+        result = await conn.execute(
+            update(subscriptions)
+            .where(subscriptions.c.platform == platform, or_(*_refused_token()))
+            .values(status=None)
+        )
+    return _count(result)
+
+
 def _count(result: CursorResult[object] | object) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 

@@ -120,6 +120,14 @@ async def test_run_without_a_signing_secret_says_what_is_missing(tmp_path: Path,
     assert "SLACK_SIGNING_SECRET is not" in err
 
 
+async def test_run_with_half_of_slack_s_credentials_says_what_is_missing(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    env = environment(tmp_path, fake_slack, free_port())
+    del env["SLACK_BOT_TOKEN"]  # a signing secret alone used to start without Slack, and say nothing
+    code, _, err = await run_cli(env, tmp_path, "run")
+    assert code == 1
+    assert "SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not" in err
+
+
 async def test_run_reads_the_slack_admins_of_the_config_file(tmp_path: Path, fake_slack: FakeSlack) -> None:
     port = free_port()
     env = environment(tmp_path, fake_slack, port)

@@ -115,6 +115,23 @@ async def test_a_stopped_digest_stays_stopped_unless_posted_by_hand(slack_bot: S
     assert by_hand.papers == 3
 
 
+async def test_a_refused_bot_token_fails_the_delivery_and_stops_no_channel(slack_bot: SlackBot) -> None:
+    """One workspace, one token: Slack refusing it is no channel's fault. The delivery fails (tried again
+    at the next sweep), the channel keeps its digest, and the reason says what to mend."""
+    await slack_bot.subscriptions.save(Subscription(channel=CHANNEL, topics=("diffusion",)))
+    slack_bot.fake.failures["chat.postMessage"] = [Failure(error="invalid_auth", status=200)]
+    result = await delivery(slack_bot).deliver(CHANNEL, DigestOptions(limit=3), JUNE_1)
+    assert result.outcome == "failed"
+    assert result.reason == (
+        "Slack refused SLACK_BOT_TOKEN (invalid_auth: the bot token is invalid): set the right token and "
+        "restart paperboy"
+    )
+    saved = await slack_bot.subscriptions.get(CHANNEL)
+    assert saved is not None and saved.status is None
+    again = await delivery(slack_bot).deliver(CHANNEL, DigestOptions(limit=3), JUNE_1)  # the token mended
+    assert again.outcome == "posted"
+
+
 async def test_hostile_titles_never_ping_anyone(slack_bot: SlackBot) -> None:
     hostile = Paper(
         arxiv_id="2606.99999",

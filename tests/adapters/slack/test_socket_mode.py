@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import re
+
+import pytest
 
 from adapters.slack.app import SlackRuntime, create_app, slack_client
 from adapters.slack.publisher import SlackPublisher
+from bot.domain.errors import ConfigError
 from bot.store.papers import PaperStore
 from tests.adapters.slack.conftest import SECRET
 from tests.chat.world import chat_service
-from tests.fakes.slack import FakeSlack
+from tests.fakes.slack import Failure, FakeSlack
 
 
 async def test_a_slash_command_envelope_is_acked_and_answered(fake_slack: FakeSlack, june_store: PaperStore) -> None:
@@ -42,5 +46,32 @@ async def test_a_slash_command_envelope_is_acked_and_answered(fake_slack: FakeSl
         await fake_slack.wait_for(lambda: any(a.get("envelope_id") == "env-1" for a in fake_slack.acks))
         await fake_slack.wait_for(lambda: fake_slack.responses)
         assert "Papers on “speculative decoding”" in fake_slack.responses[0]["text"]
+    finally:
+        await runtime.stop()
+
+
+@pytest.mark.parametrize(
+    ("method", "app_token", "said"),
+    [
+        (
+            "auth.test",
+            None,
+            "Slack refused SLACK_BOT_TOKEN (invalid_auth): set the right token and start paperboy again",
+        ),
+        ("apps.connections.open", "xapp-1-test", "Slack refused SLACK_APP_TOKEN (invalid_auth)"),
+    ],
+)
+async def test_a_token_slack_refuses_stops_the_start_in_one_line(
+    fake_slack: FakeSlack, june_store: PaperStore, method: str, app_token: str | None, said: str
+) -> None:
+    """A typo in a token at deploy time: one line and no start, not every digest failing (bot token) or a
+    connection asked for every 10 s for ever (app token)."""
+    client = slack_client("xoxb-test", fake_slack.base_url)
+    app = create_app(chat_service(june_store), client, SECRET, SlackPublisher(client, interval=0.0))
+    runtime = SlackRuntime(app, signing_secret=SECRET, port=0, host="127.0.0.1", app_token=app_token)
+    fake_slack.failures[method] = [Failure(error="invalid_auth")]
+    try:
+        with pytest.raises(ConfigError, match=re.escape(said)):
+            await asyncio.wait_for(runtime.start(), 10)
     finally:
         await runtime.stop()
