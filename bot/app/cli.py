@@ -253,7 +253,10 @@ def digest(
         ),
     ] = None,
     limit: Annotated[int | None, typer.Option(min=1, max=500, metavar="N", help="How many papers at most.")] = None,
-    min_upvotes: Annotated[int | None, typer.Option(min=0, metavar="N", help="Fewest upvotes a paper needs.")] = None,
+    min_upvotes: Annotated[
+        int | None,
+        typer.Option(min=0, max=1_000_000, metavar="N", help="Fewest upvotes a paper needs."),  # config.MOST_UPVOTES
+    ] = None,
     format_: Annotated[Format, typer.Option("--format", metavar="FORMAT", help="text or json.")] = Format.text,
 ) -> None:
     """Build the digest for a listing day and show it (posts nothing)."""

@@ -41,6 +41,9 @@ MAX_TOPICS = 10
 MAX_TOPIC_CHARS = 200
 
 
+MOST_UPVOTES = 1_000_000  # a min_upvotes above any paper's (and within every database's integers)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -121,7 +124,7 @@ def _shown(value: str, limit: int = 60) -> str:
 
 class DigestDefaults(_Strict):
     limit: int = Field(10, ge=1, le=50)
-    min_upvotes: int = Field(0, ge=0)
+    min_upvotes: int = Field(0, ge=0, le=MOST_UPVOTES)
     topics: tuple[str, ...] = ()
     follow_days: int = Field(7, ge=0, le=60)  # a living thread: days a posted card is followed (0: none)
 
@@ -138,7 +141,7 @@ class SubscriptionConfig(_Strict):
     timezone: str = "UTC"
     days: str = "mon-fri"
     limit: int | None = Field(None, ge=1, le=50)
-    min_upvotes: int | None = Field(None, ge=0)
+    min_upvotes: int | None = Field(None, ge=0, le=MOST_UPVOTES)
     cadence: str = "daily"
     day: str | None = None  # a weekly roundup's day of the week (default fri); `days` is for daily digests
 

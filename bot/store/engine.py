@@ -39,10 +39,10 @@ def database_url(url: str | None, data_dir: Path) -> URL:
         return make_url(f"sqlite+aiosqlite:///{(data_dir / 'paperboy.db').resolve()}")
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise ConfigError(
             "PAPERBOY_DATABASE_URL is not a database URL (try sqlite:///path/paperboy.db or "
-            "postgresql://user:pass@host/db)"
+            "postgresql://user:pass@host:5432/db)"
         ) from None
     driver = _ASYNC_DRIVERS.get(parsed.drivername)
     return parsed.set(drivername=driver) if driver else parsed

@@ -293,6 +293,7 @@ def test_paper_fetched_then_kept(paperboy: Paperboy) -> None:
         ('[[subscriptions]]\nchannel = "slack:C1"\ntimezone = "Mars/Olympus"\n', "unknown time zone 'Mars/Olympus'"),
         ("[digest]\nlimt = 3\n", "digest.limt: unknown setting"),
         ("[digest\n", "not valid TOML"),
+        ("[digest]\nmin_upvotes = 100000000000000000000\n", "digest.min_upvotes is 100000000000000000000: use a"),
     ],
 )
 def test_a_bad_config_file_is_one_clear_line(paperboy: Paperboy, tmp_path: Path, config: str, message: str) -> None:

@@ -170,6 +170,15 @@ def test_postgresql_down_names_the_host_not_the_password(tmp_path: Path) -> None
         assert "hunter2" not in run.err
 
 
+def test_a_database_url_with_a_port_that_is_no_number_is_one_line(tmp_path: Path) -> None:
+    run = paperboy(tmp_path, "digest", PAPERBOY_DATABASE_URL="postgresql://u:hunter2@127.0.0.1:notaport/db")
+    assert run.code == 1
+    assert run.err.strip() == (
+        "paperboy: error: PAPERBOY_DATABASE_URL is not a database URL (try sqlite:///path/paperboy.db or "
+        "postgresql://user:pass@host:5432/db)"
+    )
+
+
 def test_the_slack_port_in_use(tmp_path: Path) -> None:
     a_store(tmp_path, tmp_path / "data")
     with socket.socket() as taken:
