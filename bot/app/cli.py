@@ -317,7 +317,7 @@ def search(
     queries: list[str] = []
     if batch is not None:
         try:
-            queries = [line.strip() for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
+            queries = [line.strip() for line in batch.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"--batch {batch}: cannot read it: {unreadable(exc)}") from None
         if not queries:  # said, not an empty answer: a wrong or unsaved file looks just like this

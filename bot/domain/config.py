@@ -290,7 +290,7 @@ def load_config(path: Path, *, required: bool) -> FileConfig:
             raise ConfigError(f"{path}: no such config file (PAPERBOY_CONFIG points at it)")
         return FileConfig.none_at(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark, as Windows tools write, is no TOML
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read it: {unreadable(exc)}") from None
     return parse_config(text, str(path))

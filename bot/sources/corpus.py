@@ -59,8 +59,8 @@ class CorpusRow(BaseModel):
 
 def open_text(path: Path) -> IO[str]:
     if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return path.open("r", encoding="utf-8")
+        return gzip.open(path, "rt", encoding="utf-8-sig")  # utf-8, a byte-order mark first or not
+    return path.open("r", encoding="utf-8-sig")
 
 
 def read_corpus(path: Path) -> Iterator[Listing]:

@@ -60,6 +60,8 @@ def load_json(data: bytes | str) -> object:
     An integer too long for Python to read (4,300 digits) is read as a huge one, which the
     counts clamp, so one absurd number costs nothing but itself.
     """
+    # a byte-order mark first, as Windows tools write UTF-8, is no JSON error
+    data = data.removeprefix(b"\xef\xbb\xbf") if isinstance(data, bytes) else data.removeprefix("\ufeff")
     try:
         return json.loads(data, parse_int=_int)
     except json.JSONDecodeError as exc:

@@ -66,6 +66,12 @@ def test_an_absent_default_config_means_defaults(tmp_path: Path) -> None:
     assert load_config(tmp_path / "none.toml", required=False).digest.limit == 10
 
 
+def test_a_config_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "paperboy.toml"
+    path.write_bytes(b"\xef\xbb\xbf[digest]\nlimit = 5\n")  # as Windows tools write UTF-8
+    assert load_config(path, required=True).digest.limit == 5
+
+
 @pytest.mark.parametrize(
     ("text", "days"),
     [

@@ -61,6 +61,18 @@ async def test_truncated_json_file(store: PaperStore, tmp_path: Path) -> None:
     assert results[0].error.startswith("not valid JSON")
 
 
+async def test_files_that_start_with_a_byte_order_mark_import(store: PaperStore, tmp_path: Path) -> None:
+    """Windows tools write UTF-8 with a byte-order mark first: the same JSON, not a JSON error."""
+    path = tmp_path / "2026-06-01.json"
+    path.write_bytes(b"\xef\xbb\xbf" + (CURRENT / "2026-06-01.json").read_bytes())
+    row = {"arxiv_id": "2401.00001", "daily_date": "2024-01-02", "rank_in_file": 1, "title": "A", "authors": ["X"]}
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_bytes(b"\xef\xbb\xbf" + json.dumps(row).encode())
+    results = await import_paths(store, [path, corpus])
+    assert [r.error for r in results] == [None, None]
+    assert await store.get("2401.00001") is not None
+
+
 async def test_corpus_jsonl_gz(store: PaperStore, tmp_path: Path) -> None:
     rows = [
         {
