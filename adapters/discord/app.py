@@ -391,6 +391,8 @@ class DiscordRuntime:
             error = self._task.exception()
             if isinstance(error, discord.LoginFailure):
                 raise ConfigError("Discord refused DISCORD_TOKEN (401): check the bot token") from error
+            if isinstance(error, NOT_DISCORD):
+                raise ConfigError(not_discord()) from error
             raise ConfigError(f"the Discord client stopped while connecting: {error}") from error
         if ready not in done:
             ready.cancel()
@@ -444,4 +446,18 @@ async def rest_client(token: str) -> discord.Client:
         raise PlatformUnreachable(
             "Discord", "logging in", discord.http.Route.BASE, isinstance(exc, TimeoutError)
         ) from exc
+    except NOT_DISCORD as exc:
+        await client.close()
+        raise ConfigError(not_discord()) from exc
     return client
+
+
+# What discord.py raises reading an answer that is not Discord's (a proxy's page, a wrong URL's JSON)
+NOT_DISCORD = (TypeError, KeyError, ValueError)
+
+
+def not_discord() -> str:
+    return (
+        f"{discord.http.Route.BASE} did not answer as Discord's API does when paperboy logged in: check "
+        "PAPERBOY_DISCORD_API_URL (unset: Discord's own)"
+    )

@@ -92,6 +92,17 @@ async def test_a_refused_token_is_one_clear_line(tmp_path: Path, fake: FakeDisco
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("command", [("run",), ("post", "--channel", f"discord:{TEXT_ID}")])
+async def test_an_api_url_that_is_not_discord_s_is_one_clear_line(
+    tmp_path: Path, fake: FakeDiscord, command: tuple[str, ...]
+) -> None:
+    fake.fail(r"GET /users/@me", 200, {"hello": "a proxy's answer"})  # not a user: KeyError in discord.py
+    code, _, err = await run_cli(environment(tmp_path, fake), tmp_path, *command)
+    assert code == 1, err
+    assert "did not answer as Discord's API does when paperboy logged in: check PAPERBOY_DISCORD_API_URL" in err
+    assert "Traceback" not in err
+
+
 async def test_discord_invite_prints_the_oauth_url(tmp_path: Path, fake: FakeDiscord) -> None:
     code, out, _ = await run_cli(environment(tmp_path, fake), tmp_path, "discord-invite")
     assert code == 0
