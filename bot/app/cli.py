@@ -665,10 +665,12 @@ def discord_invite(
 ) -> None:
     """Print the link that adds the bot to a Discord server, with the scopes and permissions it needs."""
     from adapters.discord.app import application_id, invite_url
+    from bot.app.bootstrap import read_config
     from bot.app.settings import load_settings
+    from bot.app.wiring import discord_token_of
 
     settings = load_settings()
-    token = settings.discord_token.get_secret_value() if settings.discord_token else None
+    token = discord_token_of(settings, read_config(settings))
     found = client_id or (application_id(token) if token else None)
     if found is None and token:
         raise UsageError(
@@ -676,7 +678,10 @@ def discord_invite(
             "--client-id (the application id from the Discord developer portal)"
         )
     if found is None:
-        raise UsageError("give --client-id (the application id from the Discord developer portal) or set DISCORD_TOKEN")
+        raise UsageError(
+            "give --client-id (the application id from the Discord developer portal), or set DISCORD_TOKEN "
+            "(or the config file's [discord] token)"
+        )
     out.print(invite_url(found), markup=False, soft_wrap=True)
 
 

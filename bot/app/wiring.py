@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
     from adapters.slack.oauth import OAuthApp
     from bot.app.bootstrap import Services
+    from bot.app.settings import Settings
     from bot.domain.publishing import Publisher
 
 log = logging.getLogger("paperboy")
@@ -112,8 +113,12 @@ def _oauth_app(workspaces: Workspaces) -> OAuthApp:
 
 
 def discord_token(services: Services) -> str | None:
-    file = services.config.discord
-    return _pick(services.settings.discord_token, file.token, file.bot_token)
+    return discord_token_of(services.settings, services.config)
+
+
+def discord_token_of(settings: Settings, config: FileConfig) -> str | None:
+    """DISCORD_TOKEN (or DISCORD_TOKEN_FILE), else the config file's `[discord] token`."""
+    return _pick(settings.discord_token, config.discord.token, config.discord.bot_token)
 
 
 def community(services: Services) -> Community:

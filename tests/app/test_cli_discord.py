@@ -103,6 +103,16 @@ async def test_an_api_url_that_is_not_discord_s_is_one_clear_line(
     assert "Traceback" not in err
 
 
+async def test_discord_invite_reads_the_token_from_the_config_file_too(tmp_path: Path, fake: FakeDiscord) -> None:
+    env = environment(tmp_path, fake)
+    del env["DISCORD_TOKEN"]
+    config = tmp_path / "paperboy.toml"
+    config.write_text(f'[discord]\ntoken = "{TOKEN}"\n', encoding="utf-8")
+    code, out, err = await run_cli(env | {"PAPERBOY_CONFIG": str(config)}, tmp_path, "discord-invite")
+    assert code == 0, err
+    assert parse_qs(urlsplit(out.strip()).query)["client_id"] == [APP_ID]
+
+
 async def test_discord_invite_prints_the_oauth_url(tmp_path: Path, fake: FakeDiscord) -> None:
     code, out, _ = await run_cli(environment(tmp_path, fake), tmp_path, "discord-invite")
     assert code == 0
