@@ -159,6 +159,7 @@ def _faults(settings: Settings) -> Iterator[None]:
         raise
     except Exception as exc:
         import errno
+        import socket
 
         from bot.store.engine import database_url
         from bot.store.faults import causes, store_fault
@@ -171,6 +172,13 @@ def _faults(settings: Settings) -> Iterator[None]:
                 raise ConfigError(
                     f"port {settings.slack_port} (PAPERBOY_SLACK_PORT) is already in use by another program: "
                     "stop it, or set PAPERBOY_SLACK_PORT to a free port"
+                ) from exc
+            if isinstance(found, OSError) and (
+                found.errno == errno.EADDRNOTAVAIL or isinstance(found, socket.gaierror)
+            ):
+                raise ConfigError(
+                    f"paperboy cannot listen on {settings.slack_host} (PAPERBOY_SLACK_HOST): it is not an address "
+                    "of this machine; use 0.0.0.0 (every address) or 127.0.0.1 (behind a proxy on this machine)"
                 ) from exc
         raise
 

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     hf_url: str = "https://huggingface.co"
     arxiv_url: str = "https://export.arxiv.org"
     slack_port: int = Field(3000, ge=1, le=65535)
+    slack_host: str = Field("0.0.0.0", min_length=1)  # the address HTTP mode listens on (127.0.0.1 behind a proxy)
     slack_api_url: str = "https://slack.com/api/"
     discord_api_url: str = "https://discord.com/api/v10"
     discord_gateway_url: str = "wss://gateway.discord.gg/"

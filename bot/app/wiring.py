@@ -232,6 +232,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
                 app,
                 signing_secret=slack.signing_secret,
                 port=services.settings.slack_port,
+                host=services.settings.slack_host,
                 app_token=slack.app_token,
                 health=partial(database_problem, services.store.engine),
             )

@@ -203,3 +203,20 @@ def test_the_slack_port_in_use(tmp_path: Path) -> None:
         "set PAPERBOY_SLACK_PORT to a free port"
     ]
     assert run.err.rstrip().endswith(errors[0])  # the last word; before it only `paperboy run`'s own log lines
+
+
+def test_a_slack_host_that_is_not_this_machine_s(tmp_path: Path) -> None:
+    a_store(tmp_path, tmp_path / "data")
+    run = paperboy(
+        tmp_path,
+        "run",
+        timeout=60,
+        PAPERBOY_DATA_DIR=str(tmp_path / "data"),
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET="secret",
+        PAPERBOY_SLACK_HOST="192.0.2.1",  # TEST-NET-1: no machine's own address
+        PAPERBOY_SLACK_API_URL="http://127.0.0.1:9/api/",
+    )
+    assert run.code == 1, run.err
+    assert fault_line(run).startswith("paperboy cannot listen on 192.0.2.1 (PAPERBOY_SLACK_HOST): it is not an address")
+
