@@ -201,10 +201,23 @@ def _not_future(day: date) -> None:
 def _parse_day(value: str | None) -> date | None:
     if value is None:
         return None
+    import re
+
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # fromisoformat also takes 20260821 and 2026-W34-5
+        raise typer.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint="--date")
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint="--date") from None
+        import calendar
+
+        year, month, _ = (int(part) for part in value.split("-"))
+        if year < 1:
+            why = "years start at 0001"
+        elif not 1 <= month <= 12:
+            why = "months run from 01 to 12"
+        else:
+            why = f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
+        raise typer.BadParameter(f"{value!r} is no day of the calendar: {why}", param_hint="--date") from None
 
 
 def paper_json(paper: Paper, **extra: Any) -> dict[str, Any]:

@@ -23,6 +23,7 @@ _BY_TYPE = {
     "int_from_float": "not a whole number",
     "float_type": "not a number",
     "float_parsing": "not a number",
+    "finite_number": "not a finite number (NaN and Infinity are not counts)",
     "bool_type": "not true or false",
     "bool_parsing": "not true or false",
     "date_type": "not a date (YYYY-MM-DD)",

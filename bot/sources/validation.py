@@ -54,6 +54,18 @@ class JsonError(ValueError):
         super().__init__(reason)
 
 
+# The json module's complaints, in our words (a file cut short is the usual cause of the first two)
+_JSON_SAYS = {
+    "Unterminated string starting at": "a text value that never ends; was the file cut short?",
+    "Expecting value": "a value was expected here; was the file cut short?",
+    "Expecting ',' delimiter": "a comma was expected here",
+    "Expecting ':' delimiter": "a colon was expected here",
+    "Expecting property name enclosed in double quotes": "a name in double quotes was expected here",
+    "Extra data": "more follows where the JSON should end",
+    "Invalid control character at": "a control character inside a text value",
+}
+
+
 def load_json(data: bytes | str) -> object:
     """Parse JSON, or raise JsonError with a one-line reason (never RecursionError).
 
@@ -65,7 +77,8 @@ def load_json(data: bytes | str) -> object:
     try:
         return json.loads(data, parse_int=_int)
     except json.JSONDecodeError as exc:
-        raise JsonError(f"not valid JSON (line {exc.lineno}: {exc.msg})", exc.msg) from None
+        said = _JSON_SAYS.get(exc.msg, exc.msg.lower())
+        raise JsonError(f"not valid JSON (line {exc.lineno}, column {exc.colno:,}: {said})", said) from None
     except UnicodeDecodeError:
         raise JsonError("not valid JSON (not UTF-8 text)", "not UTF-8 text") from None
     except RecursionError:

@@ -235,6 +235,11 @@ def test_usage_errors_exit_2_with_one_line(paperboy: Paperboy, args: tuple[str, 
         (("digest", "--format", "xml"), "Invalid value for '--format': 'xml' is not one of 'text', 'json'."),
         (("discord-invite", "--client-id", "-5"), "Invalid value for '--client-id': use 1 or more"),
         (("digest", "--topic"), "Option '--topic' requires an argument."),
+        (
+            ("digest", "--date", "2026-02-30"),
+            "Invalid value for --date: '2026-02-30' is no day of the calendar: February 2026 has 28 days",
+        ),
+        (("digest", "--date", "20260821"), "Invalid value for --date: '20260821' is not a date (use YYYY-MM-DD)"),
     ],
 )
 def test_a_bad_option_value_says_what_it_takes(paperboy: Paperboy, args: tuple[str, ...], said: str) -> None:

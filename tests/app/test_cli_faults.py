@@ -219,4 +219,3 @@ def test_a_slack_host_that_is_not_this_machine_s(tmp_path: Path) -> None:
     )
     assert run.code == 1, run.err
     assert fault_line(run).startswith("paperboy cannot listen on 192.0.2.1 (PAPERBOY_SLACK_HOST): it is not an address")
-

@@ -141,7 +141,9 @@ async def test_a_truncated_body_costs_that_day_only(world: World) -> None:
     body = json_answer(world.recorded(TUE)).body
     world.fail_day(TUE, Answer(200, body[: len(body) // 2], {"Content-Type": "application/json"}))
     report = await world.syncer.sync([MON, TUE, WED])
-    assert one_line(report.failed[TUE]).startswith("Hugging Face (HTTP 200): the answer is not valid JSON (line 1: ")
+    assert one_line(report.failed[TUE]).startswith(
+        "Hugging Face (HTTP 200): the answer is not valid JSON (line 1, column "
+    )
     assert list(report.failed) == [TUE]
     assert set(await world.days()) == {MON, WED}
 

@@ -23,7 +23,7 @@ def test_a_number_too_long_for_python_is_saturated_not_an_error() -> None:
 @pytest.mark.parametrize(
     ("body", "reason"),
     [
-        (b'[{"a": 1', r"not valid JSON \(line 1: Expecting"),
+        (b'[{"a": 1', r"not valid JSON \(line 1, column 9: a comma was expected here\)"),
         (b"\xff\xfe\x00garbage", "not valid JSON|not UTF-8"),
         (b"<html>maintenance</html>", "not valid JSON"),
     ],
