@@ -16,6 +16,7 @@ from bot import __version__
 from bot.app.lazy_search import LazySearch
 from bot.delivery.subscriptions import Subscription, SubscriptionStore, from_config
 from bot.domain.config import FileConfig, load_config
+from bot.domain.errors import ConfigError
 from bot.ingest.catalog import Catalog
 from bot.store.engagement import EngagementStore
 from bot.store.engine import create_engine, database_url, migrate
@@ -127,7 +128,13 @@ async def open_services(
     """Everything a command needs, over the store. With `seed` (`paperboy run`), the config file's
     subscriptions become the store's managed ones; any other command leaves them as they are, so one
     run with another config file (or none) takes nothing from a running deployment."""
-    engine = create_engine(database_url(settings.database_url, settings.data_dir))
+    url = database_url(settings.database_url, settings.data_dir)
+    if url.get_backend_name() == "sqlite" and (url.database or ":memory:") == ":memory:":
+        raise ConfigError(
+            "PAPERBOY_DATABASE_URL names a SQLite database in memory, which keeps nothing between runs (not "
+            "even which digests went out): name a file, sqlite:///path/paperboy.db, or unset it"
+        )
+    engine = create_engine(url)
     try:
         await migrate(engine)
         async with AsyncExitStack() as stack:

@@ -243,7 +243,12 @@ def paper_json(paper: Paper, **extra: Any) -> dict[str, Any]:
 
 
 def _print_json(value: object) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
+    """One JSON line, out at once (a batch's lines as they are answered); a reader that went says so."""
+    try:
+        sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        out.on_broken_pipe()
 
 
 def _topics(typed: list[str]) -> tuple[str, ...]:
@@ -320,7 +325,10 @@ def search(
         typer.Argument(metavar="QUERY", help="What to look for, in words (quotes for a phrase; -word leaves out)."),
     ] = None,
     batch: Annotated[
-        Path | None, typer.Option(metavar="FILE", help="A file of queries, one a line; prints JSON lines.")
+        Path | None,
+        typer.Option(
+            metavar="FILE", help="A file of queries, one a line (- reads them from standard input); prints JSON lines."
+        ),
     ] = None,
     limit: Annotated[int, typer.Option(min=1, max=200, metavar="N", help="How many results.")] = 10,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -338,7 +346,10 @@ def search(
     queries: list[str] = []
     if batch is not None:
         try:
-            queries = [line.strip() for line in batch.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+            text = (
+                sys.stdin.read().removeprefix("\ufeff") if str(batch) == "-" else batch.read_text(encoding="utf-8-sig")
+            )
+            queries = [line.strip() for line in text.splitlines() if line.strip()]
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"--batch {batch}: cannot read it: {unreadable(exc)}") from None
         if not queries:  # said, not an empty answer: a wrong or unsaved file looks just like this

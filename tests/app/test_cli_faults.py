@@ -179,6 +179,13 @@ def test_a_database_url_with_a_port_that_is_no_number_is_one_line(tmp_path: Path
     )
 
 
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_a_database_in_memory_is_refused_it_would_keep_nothing(tmp_path: Path, url: str) -> None:
+    run = paperboy(tmp_path, "digest", PAPERBOY_DATABASE_URL=url)
+    assert run.code == 1
+    assert fault_line(run).startswith("PAPERBOY_DATABASE_URL names a SQLite database in memory, which keeps nothing")
+
+
 def test_the_slack_port_in_use(tmp_path: Path) -> None:
     a_store(tmp_path, tmp_path / "data")
     with socket.socket() as taken:

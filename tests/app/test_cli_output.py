@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -67,9 +68,38 @@ def test_a_digest_whose_output_closes_says_so_in_one_line(tmp_path: Path) -> Non
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_a_search_batch_whose_output_closes_says_so_in_one_line(tmp_path: Path) -> None:
+    queries = tmp_path / "queries.txt"
+    queries.write_text("diffusion\nagents\n", encoding="utf-8")
+    closed = into_closed_pipe(tmp_path, "search", "--batch", str(queries))
+    assert closed.returncode == 1
+    assert closed.stderr.strip().splitlines()[-1] == (
+        "paperboy: error: the output closed before everything was written (its reader stopped reading)"
+    )
+
+
 def test_printed_lines_end_without_the_blanks_a_table_pads_them_with(tmp_path: Path) -> None:
     done = offline(tmp_path, "digest", "--date", DAY, "--limit", "3")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) > 10 and any(line.startswith("           https://") for line in lines)
     assert [line for line in lines if line != line.rstrip()] == []
+
+
+@pytest.mark.slow
+def test_a_search_batch_reads_its_queries_from_standard_input_with_a_dash(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [*entry_point(), "search", "--batch", "-", "--limit", "3"],
+        cwd=tmp_path,
+        env=offline_env(tmp_path),
+        input="\ufeffdiffusion\n\nagents\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["query"] for line in lines] == ["diffusion", "agents"]
+    assert all(len(line["results"]) == 3 for line in lines)
