@@ -22,7 +22,7 @@ from typing import Any
 import aiohttp
 import discord
 
-from adapters.discord.community import save_button
+from adapters.discord.community import card_buttons, save_button
 from adapters.discord.notes import GONE, note_content
 from adapters.discord.render import Message, card_embed, header_message, seed_embed, thread_name
 from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable
@@ -224,7 +224,10 @@ class DiscordPublisher:
             else None
         )
         content = message.content or None
-        sent = await self._call(channel, _send(target, content=content, embeds=message.embeds, reference=reference))
+        buttons = card_buttons(message)  # an answer's cards (`related`) carry Save buttons, as a digest's do
+        sent = await self._call(
+            channel, _send(target, content=content, embeds=message.embeds, reference=reference, view=buttons)
+        )
         return MessageRef(channel, str(sent.id), channel)
 
     async def _channel(self, channel: str) -> Any:

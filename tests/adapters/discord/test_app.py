@@ -162,6 +162,19 @@ async def test_a_mention_in_a_paper_thread_answers_there(discord_bot: DiscordBot
     assert len(fake.posts_in(thread_id)) == 2
 
 
+async def test_related_papers_in_a_thread_carry_save_buttons(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    await fake.click("share:2605.29307")
+    await answer(discord_bot)
+    thread_id = next(s for s in fake.sent if s.path.endswith("/threads")).path.split("/")[-2]
+    await fake.mention(thread_id, f"<@{BOT_ID}> related")
+    await fake.wait_for(lambda: len(fake.posts_in(thread_id)) == 2)
+    reply = fake.posts_in(thread_id)[1]
+    buttons = [b for row in reply["components"] for b in row["components"]]
+    assert buttons and len(buttons) == len(reply["embeds"])
+    assert all(b["custom_id"].startswith("save:") for b in buttons)
+
+
 @pytest.mark.parametrize(
     ("unasked", "asked"),
     [
