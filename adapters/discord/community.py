@@ -23,7 +23,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord.render import said
-from bot.chat.commands import Saved, Top, Unsave
+from bot.chat.commands import Save, Saved, Top, Unsave
 from bot.chat.replies import replied
 from bot.community.service import BOOKMARKS, Community, Reaction
 from bot.domain.channels import ChannelRef
@@ -158,7 +158,7 @@ class DiscordCommunity:
 
 
 def add_commands(group: app_commands.Group, bot: PaperBot) -> None:
-    """`/papers top period:`, `/papers saved format:`, `/papers unsave id:`."""
+    """`/papers top period:`, `/papers saved format:`, `/papers save id:`, `/papers unsave id:`."""
 
     @group.command(name="top", description="This channel's most engaged papers (reactions and replies)")
     @app_commands.describe(period="Cards posted in the last week (default), month, or ever")
@@ -174,6 +174,12 @@ def add_commands(group: app_commands.Group, bot: PaperBot) -> None:
     @app_commands.choices(fmt=[app_commands.Choice(name=f, value=f) for f in ("list", "bibtex")])
     async def saved(interaction: discord.Interaction, fmt: str = "list") -> None:
         await bot.answer(interaction, Saved(bibtex=fmt == "bibtex"))
+
+    @group.command(name="save", description="Put a paper on your reading list (only you see it)")
+    @app_commands.rename(paper_id="id")
+    @app_commands.describe(paper_id="The paper's arXiv id (2406.12345) or link")
+    async def save(interaction: discord.Interaction, paper_id: str) -> None:
+        await bot.answer(interaction, Save(paper_id))
 
     @group.command(name="unsave", description="Take a paper off your reading list")
     @app_commands.rename(paper_id="id")

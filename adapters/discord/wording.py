@@ -26,8 +26,8 @@ PHRASES = Phrasebook(
         "Paper card (right-click a message › Apps) — cards for the papers it links to, only you see them",
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
         "`/papers top period:week` — this channel's most engaged papers (reactions and replies)",
-        "`/papers saved [format:bibtex]` · `/papers unsave id:2406.12345` — your reading list (Save buttons, "
-        "🔖 reactions)",
+        "`/papers saved [format:bibtex]` · `/papers save id:2406.12345` · `/papers unsave id:2406.12345` — your "
+        "reading list (Save buttons, 🔖 reactions)",
         "In a direct message with me: `/papers follow topics:diffusion -robotics timezone:Europe/Berlin` — your "
         "own digest at 09:00 your time on weekdays; `/papers follows` · `/papers unfollow [topic:…]`",
     ),

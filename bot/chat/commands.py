@@ -41,10 +41,22 @@ KEYWORDS = (
     "unfollow",
     "top",
     "saved",
+    "save",
     "unsave",
 )
 PERIODS = ("week", "month", "all")
-PERIOD_WORDS = {"weeks": "week", "months": "month", "all time": "all", "ever": "all"}  # said so, meant so
+PERIOD_WORDS = {  # said so, meant so
+    "weeks": "week",
+    "months": "month",
+    "all time": "all",
+    "ever": "all",
+    **{
+        f"{which} {period}": period
+        for which in ("this", "last", "past", "the last", "the past")
+        for period in ("week", "month")
+    },
+}
+BIBTEX_WORDS = frozenset({"bibtex", "bibtext", "bib", "as", "in", "please", "format"})  # `saved bibtex please`
 # Periods `top` does not take, typed as if it did: said so, where other words after `top` are a search.
 MISREAD_PERIODS = frozenset({"weekly", "monthly", "year", "yearly", "day", "daily", "today", "alltime", "all-time"})
 OPTIONS = ("at", "tz", "top", "days")
@@ -121,6 +133,11 @@ class Saved:
 
 
 @dataclass(frozen=True)
+class Save:
+    ref: str
+
+
+@dataclass(frozen=True)
 class Unsave:
     ref: str
 
@@ -146,6 +163,7 @@ Command = (
     | Unfollow
     | Top
     | Saved
+    | Save
     | Unsave
     | Unknown
 )
@@ -177,8 +195,14 @@ def parse_command(text: str) -> Command:
     community = _community(word, rest.lower())
     if community is not None:
         return community
-    if word == "top" and rest.lower() in MISREAD_PERIODS:  # a period meant, not a search for "top year"
+    if word == "top" and (rest.lower() in MISREAD_PERIODS or rest.isdigit()):  # a period meant, not a search
         return Unknown(text, "`top` takes `week`, `month` or `all`, such as `top month`.")
+    if word == "save" and (is_arxiv_id(rest) or "arxiv.org/" in rest or "huggingface.co/" in rest or "hf.co/" in rest):
+        return Save(rest)  # else a search ("save energy")
+    if word == "save" and not rest:
+        return Unknown(
+            text, "`save` needs the paper's arXiv id, such as `save 2406.12345` (or press Save on its card)."
+        )
     if word == "unsave":
         return (
             Unsave(rest) if rest else Unknown(text, "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`.")
@@ -195,11 +219,15 @@ def parse_command(text: str) -> Command:
 
 def _community(word: str, rest: str) -> Top | Saved | None:
     """`top [week|month|all]`, `saved [bibtex]`; other words after them are a search (`top models`)."""
+    rest = rest.strip(" .!?")
     period = PERIOD_WORDS.get(rest, rest)
     if word == "top" and (not rest or period in PERIODS):
         return Top(period or "week")
-    if word == "saved" and rest in ("", "bibtex", "list"):  # `list`: Discord's own name for the plain form
-        return Saved(bibtex=rest == "bibtex")
+    if word == "saved" and rest in ("", "list"):  # `list`: Discord's own name for the plain form
+        return Saved()
+    said = set(rest.split())
+    if word == "saved" and said <= BIBTEX_WORDS and said & {"bibtex", "bibtext", "bib"}:
+        return Saved(bibtex=True)
     return None
 
 

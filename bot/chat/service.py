@@ -19,6 +19,7 @@ from bot.chat.commands import (
     Follows,
     Help,
     PaperLookup,
+    Save,
     Saved,
     Search,
     Settings,
@@ -178,15 +179,15 @@ class ChatService:
                 return await self.follows.follows(where.platform, where.workspace, asker.user, self._words(asker))
             case Unfollow():
                 return await self.follows.unfollow(command, asker.channel.platform, asker.channel.workspace, asker.user)
-            case Top() | Saved() | Unsave():
+            case Top() | Saved() | Save() | Unsave():
                 return await self._engaged(command, asker)
             case Unknown(text, hint):
                 didnt = f"Sorry, I didn't get “{text[:100]}”. {hint}"
                 return Post(header="paperboy", text=(didnt, *self._words(asker).examples))
         raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
 
-    async def _engaged(self, command: Top | Saved | Unsave, asker: Asker) -> Post:
-        """`top`, `saved`, `unsave`: the channel's votes and the asker's own reading list."""
+    async def _engaged(self, command: Top | Saved | Save | Unsave, asker: Asker) -> Post:
+        """`top`, `saved`, `save`, `unsave`: the channel's votes and the asker's own reading list."""
         if self._community is None:
             return Post(header="paperboy", text=("Votes and reading lists are not available here.",))
         person = self._community.person(asker.channel, asker.user)
@@ -195,6 +196,8 @@ class ChatService:
                 return await self._community.top(asker.channel, period, further=self._words(asker).top_all)
             case Saved(as_bibtex):
                 return await self._community.saved(person, as_bibtex=as_bibtex, more=self._words(asker).saved_more)
+            case Save(ref):
+                return Post(header="paperboy", text=(await self._community.save(person, ref),))
             case Unsave(ref):
                 return await self._community.unsave(person, ref, self._words(asker).unsave)
 

@@ -60,7 +60,8 @@ TYPED = Phrasebook(
         "`/papers subscribe weekly diffusion on fri at 16:00` — a weekly roundup here instead",
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",
         "`/papers top [week|month|all]` — this channel's most engaged papers (reactions and replies)",
-        "`/papers saved [bibtex]` · `/papers unsave 2406.12345` — your reading list (Save buttons, bookmark reactions)",
+        "`/papers saved [bibtex]` · `/papers save 2406.12345` · `/papers unsave 2406.12345` — your reading list "
+        "(Save buttons, bookmark reactions)",
         _FOLLOW,
     ),
     examples=(_TODAY, _SEARCH, _SUBSCRIBE),

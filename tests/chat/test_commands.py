@@ -12,6 +12,7 @@ from bot.chat.commands import (
     MAX_TOPICS,
     Command,
     Follow,
+    Save,
     Saved,
     Search,
     Subscribe,
@@ -190,6 +191,22 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         ("saved searches", Search("saved searches")),
         ("unsave 2406.12345", Unsave("2406.12345")),
         ("unsave", Unknown("unsave", "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`.")),
+        ("top this week", Top("week")),
+        ("top the past month", Top("month")),
+        ("top week.", Top("week")),
+        ("top 10", Unknown("top 10", "`top` takes `week`, `month` or `all`, such as `top month`.")),
+        ("saved bibtext", Saved(bibtex=True)),
+        ("saved bibtex please", Saved(bibtex=True)),
+        ("saved as BibTeX", Saved(bibtex=True)),
+        ("save 2406.12345", Save("2406.12345")),
+        ("save https://huggingface.co/papers/2406.12345", Save("https://huggingface.co/papers/2406.12345")),
+        ("save energy in transformers", Search("save energy in transformers")),
+        (
+            "save",
+            Unknown(
+                "save", "`save` needs the paper's arXiv id, such as `save 2406.12345` (or press Save on its card)."
+            ),
+        ),
     ],
 )
 def test_community_commands(text: str, expected: Command) -> None:

@@ -96,3 +96,17 @@ async def test_top_keeps_a_voted_paper_the_store_no_longer_holds_in_its_place(
     assert [(c.rank, c.paper_id) for c in top.cards] == [(1, "2601.00009"), (2, "2606.00001")]
     assert top.cards[0].title == "arXiv 2601.00009 (not in the local store)"
     assert top.cards[0].url == "https://huggingface.co/papers/2601.00009"
+
+
+async def test_save_by_id_puts_the_paper_on_the_askers_list(store: PaperStore, community: Community) -> None:
+    from bot.chat.commands import Save, Saved, parse_command
+    from bot.chat.service import Asker
+    from tests.chat.world import chat_service
+
+    chat = chat_service(store, community=community)
+    asker = Asker(ChannelRef("slack", "C0002", "T0001"), "U7")
+    saved = await chat.answer(parse_command("save https://arxiv.org/abs/2606.00001v2"), asker)
+    assert saved.text == ("Saved “Attention, again” to your reading list. `/papers saved` shows it.",)
+    assert "already on your reading list" in (await chat.answer(Save("2606.00001"), asker)).text[0]
+    listed = await chat.answer(Saved(), asker)
+    assert listed.text[0].startswith("1. 2606.00001 · Attention, again")

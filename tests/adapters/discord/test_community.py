@@ -128,6 +128,8 @@ async def test_the_save_button_and_the_reading_list_commands(discord_bot: Discor
     assert f"Removed {PAPER} from your reading list" in await answer(discord_bot, 4)
     await fake.slash("saved")
     assert "Your reading list is empty" in await answer(discord_bot, 5)
+    await fake.slash("save", {"id": f"https://arxiv.org/abs/{PAPER}"})  # by id, no card at hand
+    assert "Saved “GrepSeek" in await answer(discord_bot, 6)
 
 
 async def test_a_shared_card_carries_a_save_button(discord_bot: DiscordBot) -> None:
