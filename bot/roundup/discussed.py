@@ -21,8 +21,8 @@ async def discussed(
     lines = []
     for rank, engaged in enumerate(top, start=1):
         paper = await store.get(engaged.arxiv_id)
-        title = paper.title if paper is not None else engaged.arxiv_id
-        lines.append(f"{rank}. {title} ({engaged.arxiv_id}): {_counts(engaged)}")
+        named = f"{paper.title} ({engaged.arxiv_id})" if paper is not None else f"arXiv {engaged.arxiv_id}"
+        lines.append(f"{rank}. {named}: {_counts(engaged)}")
     if not lines:
         return None
     return Post(header=TITLE, text=tuple(lines))

@@ -84,7 +84,11 @@ class Roundup(Digest):
             return "Hugging Face Daily Papers · " + (
                 "no papers of this week in the store" if self.missing else "no papers listed this week"
             )
-        parts = [f"top {len(self.papers)} of {self.listed} papers this week by upvotes"]
+        parts = [
+            f"top {len(self.papers)} of {self.listed} papers this week by upvotes"
+            if self.papers
+            else f"none of {self.listed} papers this week"
+        ]
         if self.options.topics:
             parts.append(filtered(self.options.topics))  # "on diffusion, by Song Han, leaving out video"
         if self.options.min_upvotes:
@@ -115,12 +119,12 @@ def lacking(days: tuple[date, ...]) -> str:
     names = ", ".join(f"{d:%A %-d %B}" for d in days)
     if len(days) == 1:
         return (
-            f"{names} is not in the store (no sync has fetched it), so its papers are left out: "
-            f"`paperboy sync --date {days[0].isoformat()}` fetches it."
+            f"{names} is not in the store (not fetched from Hugging Face yet), so its papers are left out; "
+            f"whoever runs paperboy can fetch it with `paperboy sync --date {days[0].isoformat()}`."
         )
     return (
-        f"{names} are not in the store (no sync has fetched them), so their papers are left out: "
-        f"`paperboy sync --date YYYY-MM-DD` fetches each."
+        f"{names} are not in the store (not fetched from Hugging Face yet), so their papers are left out; "
+        f"whoever runs paperboy can fetch each with `paperboy sync --date YYYY-MM-DD`."
     )
 
 

@@ -42,7 +42,10 @@ def test_a_weekly_channel_gets_its_weeks_roundup_once(paperboy: Paperboy, tmp_pa
     assert "Weekly roundup · week 23 (1–7 June 2026)" in posted.out
     assert "top 4 of" in posted.out and "papers this week by upvotes" in posted.out
     said = " ".join(posted.out.split())
-    assert "Tuesday 2 June, Thursday 4 June, Friday 5 June are not in the store (no sync has fetched them)" in said
+    assert (
+        "Tuesday 2 June, Thursday 4 June, Friday 5 June are not in the store (not fetched from Hugging Face yet)"
+        in said
+    )
     again = paperboy("post", "--channel", "console:team", "--date", "2026-06-05", **env)
     assert again.code == 0, again.err
     assert one_line(again.err) == "console:team already has the roundup of week 23 (1–7 June 2026): nothing posted."

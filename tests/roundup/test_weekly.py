@@ -160,8 +160,8 @@ async def test_a_day_the_store_lacks_is_said_not_passed_off_as_no_papers(world: 
     [header] = world.publisher.headers
     assert header.subheader == (
         "Hugging Face Daily Papers · top 5 of 18 papers this week by upvotes. Tuesday 2 June, Thursday 4 June are "
-        "not in the store (no sync has fetched them), so their papers are left out: `paperboy sync --date "
-        "YYYY-MM-DD` fetches each."
+        "not in the store (not fetched from Hugging Face yet), so their papers are left out; whoever runs "
+        "paperboy can fetch each with `paperboy sync --date YYYY-MM-DD`."
     )
 
 
@@ -268,6 +268,7 @@ def test_an_empty_roundup_still_names_the_days_the_store_lacks() -> None:
     post = roundup_of(listed, DigestOptions(topics=("robotics",), limit=5), set(), date(2026, 6, 5)).to_post()
     assert post.empty == "None of the papers of week 23 (1–7 June 2026) is on “robotics”."
     assert post.subheader is not None and "Tuesday 2 June is not in the store" in post.subheader
+    assert post.subheader.startswith("Hugging Face Daily Papers · none of 24 papers this week, on robotics")
     nothing = WeekMatches(WEEK_23, Matches(WEEK_23, (), listed=0, upvoted=0, most_upvotes=0), (date(2026, 6, 2),))
     post = roundup_of(nothing, DigestOptions(limit=5), set(), date(2026, 6, 5)).to_post()
     assert post.empty is not None and "Tuesday 2 June is not in the store" in post.empty  # said once, there
