@@ -192,16 +192,7 @@ def test_the_slack_port_in_use(tmp_path: Path) -> None:
         taken.bind(("0.0.0.0", 0))  # where paperboy binds
         taken.listen()
         port = taken.getsockname()[1]
-        run = paperboy(
-            tmp_path,
-            "run",
-            timeout=60,
-            PAPERBOY_DATA_DIR=str(tmp_path / "data"),
-            SLACK_BOT_TOKEN="xoxb-test",
-            SLACK_SIGNING_SECRET="secret",
-            PAPERBOY_SLACK_PORT=str(port),
-            PAPERBOY_SLACK_API_URL="http://127.0.0.1:9/api/",
-        )
+        run = run_on_slack(tmp_path, PAPERBOY_SLACK_PORT=str(port))
     assert run.code == 1, run.err
     assert "Traceback" not in run.err
     errors = [line for line in run.err.splitlines() if line.startswith("paperboy: error:")]
@@ -212,17 +203,22 @@ def test_the_slack_port_in_use(tmp_path: Path) -> None:
     assert run.err.rstrip().endswith(errors[0])  # the last word; before it only `paperboy run`'s own log lines
 
 
-def test_a_slack_host_that_is_not_this_machine_s(tmp_path: Path) -> None:
-    a_store(tmp_path, tmp_path / "data")
-    run = paperboy(
+def run_on_slack(tmp_path: Path, **env: str) -> Run:
+    """`paperboy run` in Slack HTTP mode, Slack's API unreachable (nothing answers on port 9)."""
+    return paperboy(
         tmp_path,
         "run",
         timeout=60,
         PAPERBOY_DATA_DIR=str(tmp_path / "data"),
         SLACK_BOT_TOKEN="xoxb-test",
         SLACK_SIGNING_SECRET="secret",
-        PAPERBOY_SLACK_HOST="192.0.2.1",  # TEST-NET-1: no machine's own address
         PAPERBOY_SLACK_API_URL="http://127.0.0.1:9/api/",
+        **env,
     )
+
+
+def test_a_slack_host_that_is_not_this_machine_s(tmp_path: Path) -> None:
+    a_store(tmp_path, tmp_path / "data")
+    run = run_on_slack(tmp_path, PAPERBOY_SLACK_HOST="192.0.2.1")  # TEST-NET-1: no machine's own address
     assert run.code == 1, run.err
     assert fault_line(run).startswith("paperboy cannot listen on 192.0.2.1 (PAPERBOY_SLACK_HOST): it is not an address")

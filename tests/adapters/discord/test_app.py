@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import pytest
 
@@ -146,14 +147,26 @@ async def test_share_posts_the_card_and_opens_its_thread(discord_bot: DiscordBot
     assert await discord_bot.ledger.thread_paper("discord", None, thread_id) == "2605.29307"
 
 
-async def test_a_mention_in_a_paper_thread_answers_there(discord_bot: DiscordBot) -> None:
+async def shared_thread(discord_bot: DiscordBot) -> str:
+    """GrepSeek shared in the channel: its thread's id."""
     fake = discord_bot.fake
     await fake.click("share:2605.29307")
     await answer(discord_bot)
-    thread_id = next(s for s in fake.sent if s.path.endswith("/threads")).path.split("/")[-2]
-    await fake.mention(thread_id, f"<@{BOT_ID}> cite")
+    return next(s for s in fake.sent if s.path.endswith("/threads")).path.split("/")[-2]
+
+
+async def asked(discord_bot: DiscordBot, question: str) -> tuple[str, dict[str, Any]]:
+    """`question` asked of the bot in a shared paper's thread: the thread's id and the bot's answer."""
+    fake = discord_bot.fake
+    thread_id = await shared_thread(discord_bot)
+    await fake.mention(thread_id, f"<@{BOT_ID}> {question}")
     await fake.wait_for(lambda: len(fake.posts_in(thread_id)) == 2)
-    reply = fake.posts_in(thread_id)[1]
+    return thread_id, fake.posts_in(thread_id)[1]
+
+
+async def test_a_mention_in_a_paper_thread_answers_there(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    thread_id, reply = await asked(discord_bot, "cite")
     assert "@misc{salemi2026grepseek" in reply["content"]
     await fake.mention(thread_id, "no mention here")
     await fake.mention(TEXT_ID, f"<@{BOT_ID}> summary")
@@ -163,13 +176,7 @@ async def test_a_mention_in_a_paper_thread_answers_there(discord_bot: DiscordBot
 
 
 async def test_related_papers_in_a_thread_carry_save_buttons(discord_bot: DiscordBot) -> None:
-    fake = discord_bot.fake
-    await fake.click("share:2605.29307")
-    await answer(discord_bot)
-    thread_id = next(s for s in fake.sent if s.path.endswith("/threads")).path.split("/")[-2]
-    await fake.mention(thread_id, f"<@{BOT_ID}> related")
-    await fake.wait_for(lambda: len(fake.posts_in(thread_id)) == 2)
-    reply = fake.posts_in(thread_id)[1]
+    _, reply = await asked(discord_bot, "related")
     buttons = [b for row in reply["components"] for b in row["components"]]
     assert buttons and len(buttons) == len(reply["embeds"])
     assert all(b["custom_id"].startswith("save:") for b in buttons)
@@ -188,9 +195,7 @@ async def test_only_a_message_naming_the_bot_or_its_role_asks_it(
     discord_bot: DiscordBot, unasked: tuple[str, bool], asked: str
 ) -> None:
     fake = discord_bot.fake
-    await fake.click("share:2605.29307")
-    await answer(discord_bot)
-    thread_id = next(s for s in fake.sent if s.path.endswith("/threads")).path.split("/")[-2]
+    thread_id = await shared_thread(discord_bot)
     await fake.wait_for(lambda: len(fake.posts_in(thread_id)) == 1)
     text, pinged = unasked
     await fake.mention(thread_id, text, pinged=pinged)
