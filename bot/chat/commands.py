@@ -170,7 +170,9 @@ Command = (
 
 
 def parse_command(text: str) -> Command:
-    text = " ".join(text.split())
+    # A backtick means nothing in a query or a topic, and echoed back in an answer it would pair with the
+    # answer's own code spans (`subscribe at \`9` broke the hint's markup): an apostrophe instead.
+    text = " ".join(text.replace("`", "'").split())
     if not text:
         return Today()
     first, _, rest = text.partition(" ")

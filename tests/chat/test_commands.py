@@ -313,3 +313,10 @@ def test_periods_and_forms_as_people_say_them(typed: str, meant: Command) -> Non
 
 def test_a_topic_typed_twice_in_two_cases_is_kept_once_as_first_typed() -> None:
     assert parse_subscribe("Diffusion, diffusion, -Video, -video, robots").topics == ("Diffusion", "-Video", "robots")
+
+
+def test_a_typed_backtick_cannot_break_the_answers_code_spans() -> None:
+    said = parse_command("subscribe at `9")
+    assert isinstance(said, Unknown) and "`" not in said.text + said.hint
+    assert parse_command("`diffusion` models") == Search("'diffusion' models")
+
