@@ -52,7 +52,13 @@ WORKSPACE_TABLES: tuple[Table, ...] = (
 
 # A subscription's status while its workspace has no installation; the sweep skips any subscription
 # with a status, and an install in that workspace clears this one (and a revoked token's, below).
-PAUSED = "paused: the app was uninstalled from this workspace (or its token revoked); installing it again resumes"
+PAUSED = (
+    "paused: paperboy is not installed in this workspace (never was, was uninstalled, or its token was revoked); "
+    "installing it resumes"
+)
+_PAUSED_BEFORE = (
+    "paused: the app was uninstalled from this workspace (or its token revoked); installing it again resumes",
+)
 _TOKEN_REFUSALS = ("token_revoked", "invalid_auth", "account_inactive", "token_expired")
 
 
@@ -71,7 +77,7 @@ async def forget(engine: AsyncEngine, platform: str, workspace: str) -> dict[str
 async def pause(engine: AsyncEngine, platform: str, workspace: str) -> int:
     """Stop the workspace's deliveries (its installation is gone); how many subscriptions were paused.
     A channel's own refusal (archived, bot removed) is kept: `resume` must not clear it."""
-    paused = or_(subscriptions.c.status.is_(None), subscriptions.c.status == PAUSED, *_refused_token())
+    paused = or_(subscriptions.c.status.is_(None), _paused(), *_refused_token())
     return await _mark(engine, platform, workspace, paused, PAUSED)
 
 
@@ -88,6 +94,10 @@ async def _mark(
     return _count(result)
 
 
+def _paused() -> ColumnElement[bool]:
+    return subscriptions.c.status.in_((PAUSED, *_PAUSED_BEFORE))  # the words of earlier versions too
+
+
 def _refused_token() -> list[ColumnElement[bool]]:
     return [subscriptions.c.status.like(f"{code}%") for code in _TOKEN_REFUSALS]
 
@@ -95,7 +105,7 @@ def _refused_token() -> list[ColumnElement[bool]]:
 async def resume(engine: AsyncEngine, platform: str, workspace: str) -> int:
     """Deliver to the workspace again (installed anew): clear the pauses and the refusals of a bad token,
     not a channel's own refusals (archived, bot removed), which only a new `subscribe` clears."""
-    return await _mark(engine, platform, workspace, or_(subscriptions.c.status == PAUSED, *_refused_token()), None)
+    return await _mark(engine, platform, workspace, or_(_paused(), *_refused_token()), None)
 
 
 async def forgive_refused_token(engine: AsyncEngine, platform: str) -> int:

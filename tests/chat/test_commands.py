@@ -319,4 +319,3 @@ def test_a_typed_backtick_cannot_break_the_answers_code_spans() -> None:
     said = parse_command("subscribe at `9")
     assert isinstance(said, Unknown) and "`" not in said.text + said.hint
     assert parse_command("`diffusion` models") == Search("'diffusion' models")
-

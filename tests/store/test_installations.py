@@ -135,6 +135,32 @@ async def test_pause_and_resume_touch_only_that_workspace(store: PaperStore) -> 
     }
 
 
+async def test_a_pause_in_an_earlier_versions_words_is_resumed_too(store: PaperStore) -> None:
+    subs = SubscriptionStore(store.engine)
+    here = ChannelRef("slack", "C1", "T1")
+    await subs.save(Subscription(here))
+    earlier = "paused: the app was uninstalled from this workspace (or its token revoked); installing it again resumes"
+    await subs.set_status(here, earlier)
+    assert await resume(store.engine, "slack", "T1") == 1
+    assert [s.status for s in await subs.all()] == [None]
+
+
+async def test_forgiving_a_refused_token_clears_only_its_refusals(store: PaperStore) -> None:
+    from bot.store.workspaces import forgive_refused_token
+
+    subs = SubscriptionStore(store.engine)
+    refused, archived = ChannelRef("slack", "C1", "T1"), ChannelRef("slack", "C2", "T1")
+    for channel in (refused, archived):
+        await subs.save(Subscription(channel))
+    await subs.set_status(refused, "invalid_auth (the bot token is invalid)")
+    await subs.set_status(archived, "is_archived (the channel is archived)")
+    assert await forgive_refused_token(store.engine, "slack") == 1
+    assert {s.channel.channel: s.status for s in await subs.all()} == {
+        "C1": None,
+        "C2": "is_archived (the channel is archived)",
+    }
+
+
 async def test_a_channel_id_is_unique_only_within_its_workspace(store: PaperStore) -> None:
     subs = SubscriptionStore(store.engine)
     config = Subscription(parse_channel("slack:C1"), source="config")  # the config file names no workspace
