@@ -16,7 +16,7 @@ import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from bot.domain.cards import joined, word_head
-from bot.domain.post import Card, Link, Post, Shown, code_head, entries_of, in_messages, left_out
+from bot.domain.post import Card, Link, Post, Shown, code_head, entries_of, holds_all, in_messages, left_out
 
 MAX_EMBEDS = 10
 TITLE = 256
@@ -174,7 +174,7 @@ def header_message(post: Post) -> Message:
 def post_message(post: Post, *, share: bool = False) -> Message:
     """A whole post as one message: text in the content, cards as embeds, all within the limits;
     "…and N more" ends it when not every card fits."""
-    return _message(post, share=share, note=True)[0]
+    return _message(post, share=share, note=True, single=True)[0]
 
 
 def post_messages(post: Post, *, share: bool = False) -> list[Message]:
@@ -183,21 +183,23 @@ def post_messages(post: Post, *, share: bool = False) -> list[Message]:
     return in_messages(post, lambda part, last: _message(part, share=share, note=last))
 
 
-def _message(post: Post, *, share: bool, note: bool) -> tuple[Message, Shown]:
+def _message(post: Post, *, share: bool, note: bool, single: bool = False) -> tuple[Message, Shown]:
     """One message of the post, and how much of it the message holds: the text's paragraphs and then
     the code in the content (2,000 characters), then the cards as embeds; `note`: a last line saying
-    what was left out."""
+    what was left out. The footer goes under the last message. `single`: the post's one message (a
+    thread's answer), its text cut to fit rather than left for a next message."""
     message = header_message(post)
+    footer = f"\n{prose(post.footer)}" if post.footer else ""
     content = message.content
     paragraphs = 0
     for paragraph in post.text:
         piece = prose(paragraph)
-        if paragraphs and len(content) + 1 + len(piece) > CONTENT - NOTE_ROOM:
+        if paragraphs and not single and len(content) + 1 + len(piece) > CONTENT - NOTE_ROOM - len(footer):
             break
         content += "\n" + piece
         paragraphs += 1
     entries = 0
-    room = CONTENT - NOTE_ROOM - len(content) - 10  # the fence and newlines
+    room = CONTENT - NOTE_ROOM - len(footer) - len(content) - 10  # the fence and newlines
     if post.code and paragraphs == len(post.text) and (room >= CODE_ROOM or not paragraphs):
         code, entries = code_head(post.code, max(room, CODE_ROOM), note=note)
         content += f"\n```\n{unmentioned(code.replace('```', 'ʼʼʼ'))}\n```"
@@ -216,6 +218,8 @@ def _message(post: Post, *, share: bool, note: bool) -> tuple[Message, Shown]:
     left = left_out(post, shown) if note else None
     if left:
         content += f"\n{left}"
+    if footer and (note or holds_all(post, shown)):
+        content += footer
     message.content = cut(content, CONTENT) if len(content) <= CONTENT or not post.code else _code_fit(content)
     return message, shown
 

@@ -14,11 +14,23 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.domain.cards import joined, word_head
-from bot.domain.post import Card, Link, Post, Section, Shown, code_head, entries_of, in_messages, left_out
+from bot.domain.post import (
+    Card,
+    Link,
+    Post,
+    Section,
+    Shown,
+    code_head,
+    entries_of,
+    holds_all,
+    in_messages,
+    left_out,
+)
 
 Block = dict[str, Any]
 
 MAX_BLOCKS = 50
+MESSAGE_CHARS = 12_000  # a message's text in all: Slack refuses much longer ones (msg_blocks_too_long)
 SECTION_CHARS = 3000
 CODE_CHARS = 2600  # a code block's text before escaping (`&` becomes five characters; entries rarely hold many)
 HEADER_CHARS = 150
@@ -192,14 +204,18 @@ def post_messages(post: Post, *, share: bool = False) -> list[tuple[str, list[Bl
 
 def _message(post: Post, *, share: bool, note: bool) -> tuple[tuple[str, list[Block]], Shown]:
     """One message of the post, and how much of it the message holds: the text's paragraphs (a section
-    each), then the code, then the cards, as many as 50 blocks take; `note`: a last line saying what
-    was left out."""
+    each, `MESSAGE_CHARS` of them at most), then the code, then the cards, as many as 50 blocks take;
+    `note`: a last line saying what was left out. The footer goes under the last message."""
     text, blocks = header_message(post)
-    room = MAX_BLOCKS - 1  # one place kept for the "more" line
-    paragraphs = 0
+    room = MAX_BLOCKS - 1 - (1 if post.footer else 0)  # places kept for the "more" line and the footer
+    paragraphs, size = 0, 0
     while paragraphs < len(post.text) and len(blocks) < room:
         if post.text[paragraphs].strip():
-            blocks.append(mrkdwn(linkified(post.text[paragraphs])))
+            block = mrkdwn(linkified(post.text[paragraphs]))
+            size += len(block["text"]["text"])
+            if paragraphs and size > MESSAGE_CHARS:
+                break
+            blocks.append(block)
         paragraphs += 1
     entries = 0
     if post.code and paragraphs == len(post.text) and len(blocks) < room:
@@ -217,6 +233,8 @@ def _message(post: Post, *, share: bool, note: bool) -> tuple[tuple[str, list[Bl
     left = left_out(post, shown) if note else None
     if left:
         blocks.append(context(left))
+    if post.footer and (note or holds_all(post, shown)):
+        blocks.append(mrkdwn(linkified(post.footer)))
     return (text, blocks[:MAX_BLOCKS]), shown
 
 

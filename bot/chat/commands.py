@@ -41,9 +41,8 @@ KEYWORDS = (
     "unfollow",
     "top",
     "saved",
-    "save",
     "unsave",
-)
+)  # not `save`: "safe RL", "SAEs", "wave equations" would be asked whether they meant it
 PERIODS = ("week", "month", "all")
 PERIOD_WORDS = {  # said so, meant so
     "weeks": "week",
@@ -214,7 +213,7 @@ def parse_command(text: str) -> Command:
     if word in STOPPING and not rest:  # not "Did you mean `top`?": they want the digest to stop
         return Unknown(text, "To stop this channel's digest: `unsubscribe`.")
     close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
-    if close and word not in KEYWORDS and (not rest or close[0] != "paper"):
+    if close and word not in (*KEYWORDS, "save") and (not rest or close[0] != "paper"):  # "save energy": a search
         return Unknown(text, f"Did you mean `{close[0]}`?")
     return Search(text)
 

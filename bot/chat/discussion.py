@@ -26,7 +26,7 @@ AUTHORS_CHARS = 1500  # the names of an `authors` answer: within a Discord messa
 # only when nothing else does.
 SYNONYMS = (
     ({"bibtex", "citation", "citations", "reference", "references", "bib"}, "cite"),
-    ({"github", "repo", "repos", "repository", "repositories", "implementation", "source"}, "code"),
+    ({"github", "repo", "repos", "repository", "repositories", "implementation"}, "code"),
     ({"tldr", "abstract", "summarize", "summarise", "summaries", "gist"}, "summary"),
     ({"similar"}, "related"),
     ({"author", "authorship"}, "authors"),

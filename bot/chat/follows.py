@@ -61,7 +61,8 @@ class FollowService:
             check_topics(topics, known=current.topics if current else ())
         except ValueError as exc:
             return _post(f"Sorry, you can't follow that: {exc}.", "`/papers follows` lists what you follow.")
-        zone = command.timezone or (current.timezone if current else None)
+        # a zone given now or before; "UTC" stored is what a follow without one got (the note says so again)
+        zone = command.timezone or (current.timezone if current and current.timezone != "UTC" else None)
         subscription = Subscription(
             channel=channel,
             topics=topics,
@@ -109,11 +110,11 @@ class FollowService:
             )
         if not left:
             await self._subscriptions.remove(current.channel)
-            return _post(f"You no longer follow “{command.topic[:100]}”, and follow nothing now.")
+            return _post(f"{_stopped(current.topics[0])[:-1]}, and follow nothing now.")
         await self._subscriptions.save(replace(current, topics=left), self._clock())
         gone = next((t for t in current.topics if t not in left), command.topic)
         return _post(
-            _stopped(gone)[:200],
+            _stopped(gone),
             f"Still followed: {', '.join(f'“{t}”' for t in left)}.",
             *_every_paper_but(left),
         )
@@ -121,6 +122,7 @@ class FollowService:
 
 def _stopped(topic: str) -> str:
     """What unfollowing a topic stops, in the words `follows` lists it with."""
+    topic = topic[:100]
     if topic.startswith("-"):
         return f"You no longer leave out “{topic[1:]}”."
     if topic.lower().startswith("author:"):

@@ -26,7 +26,7 @@ from bot.store.reading import Person, ReadingLists, SavedPaper
 
 BOOKMARKS = {"slack": frozenset({"bookmark"}), "discord": frozenset({"🔖"})}  # the reaction that saves
 TOP = 10  # papers `/papers top` shows
-LIST_CHARS = 1400  # a reading list's paragraphs: within a Slack section (3,000) and a Discord message (2,000)
+LIST_CHARS = 900  # a reading list's paragraphs: a Slack section holds 3,000, a Discord message two of them
 TITLE_CHARS = 150  # a title in a reading-list line
 # What else to type, as a typed `/papers` command says it (a platform with named options says its own)
 TOP_ALL = "`/papers top all`"
@@ -153,7 +153,8 @@ class Community:
         lines = [listing_line(i, saved, paper) for i, (saved, paper) in enumerate(entries, start=1)]
         return Post(
             header=f"Your reading list ({_papers(len(entries))})",
-            text=(*in_paragraphs(lines, LIST_CHARS), more),
+            text=tuple(in_paragraphs(lines, LIST_CHARS)),
+            footer=more,
         )
 
     # -- top ------------------------------------------------------------------------------------

@@ -36,13 +36,14 @@ def _title(text: str) -> str:
     text, a trailing backslash dropped; braces dropped unless they all pair up (escaped ones too: BibTeX
     counts them)."""
     text = " ".join(text.split()).rstrip("\\").rstrip()
+    if not _paired(text):  # before the escapes add braces of their own (`\textasciitilde{}`)
+        text = " ".join(re.sub(r"\\?[{}]", "", text).split())
     out, at = [], 0
     for math in _MATH.finditer(text):
         out += [_outside(text[at : math.start()]), _in_math(math.group())]
         at = math.end()
     out.append(_outside(text[at:]))
-    title = "".join(out)
-    return title if _paired(title) else " ".join(re.sub(r"\\?[{}]", "", title).split())
+    return "".join(out)
 
 
 def _outside(text: str) -> str:
@@ -76,7 +77,8 @@ def _surname_first(name: str) -> str:
 
 
 def _surname(name: str) -> str:
-    return _surname_first(name).split(",")[0].split()[-1] if name.split() else "anon"
+    words = _surname_first(name).split(",")[0].split() or name.replace(",", " ").split()
+    return words[-1] if words else "anon"
 
 
 def cite_key(paper: Paper) -> str:

@@ -62,6 +62,7 @@ class Post:
     day: date | None = None
     text: tuple[str, ...] = field(default=())
     code: str | None = None
+    footer: str | None = None  # a last line after all the rest (what else to type), in a post's last message
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,11 @@ def _more(left: int) -> str:
     return f"% …and {left} more: a reply holds no more; `saved` lists every paper"
 
 
+def holds_all(post: Post, shown: Shown) -> bool:
+    """Whether a message showed all of the post (then its footer goes under it)."""
+    return shown == Shown(len(post.text), len(entries_of(post.code)), len(post.cards))
+
+
 def left_out(post: Post, shown: Shown) -> str | None:
     """What a post's last message says of what it could not hold: its cards and its text's lines (the
     code says so itself, in `code_head`'s note)."""
@@ -124,14 +130,12 @@ def in_messages(post: Post, render: Callable[[Post, bool], tuple[M, Shown]], mos
         last = len(messages) == most - 1
         message, shown = render(post, last)
         entries = entries_of(post.code)
-        whole = shown == Shown(len(post.text), len(entries), len(post.cards))
-        if not whole and not last:
+        if not holds_all(post, shown) and not last:
             if shown != Shown(0, 0, 0):
                 messages.append(message)
                 code = "\n\n".join(entries[shown.entries :]) or None
-                post = Post(
-                    header, post.cards[shown.cards :], day=post.day, text=post.text[shown.paragraphs :], code=code
-                )
+                text = post.text[shown.paragraphs :]
+                post = Post(header, post.cards[shown.cards :], day=post.day, text=text, code=code, footer=post.footer)
                 continue
             message, shown = render(post, True)  # nothing fits but the header: the message says so
         messages.append(message)

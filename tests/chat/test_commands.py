@@ -201,6 +201,9 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         ("save 2406.12345", Save("2406.12345")),
         ("save https://huggingface.co/papers/2406.12345", Save("https://huggingface.co/papers/2406.12345")),
         ("save energy in transformers", Search("save energy in transformers")),
+        ("safe reinforcement learning", Search("safe reinforcement learning")),  # not "Did you mean `save`?"
+        ("SAEs interpretability", Search("SAEs interpretability")),
+        ("wave equations", Search("wave equations")),
         (
             "save",
             Unknown(

@@ -80,7 +80,7 @@ async def test_each_platform_is_told_what_to_type_in_its_own_words(store: PaperS
         asker = Asker(ChannelRef(platform, "C0002"), "U1")
         assert further in ((await chat.answer(Top("week"), asker)).empty or "")
         await community.save(community.person(asker.channel, "U1"), "2606.00001")
-        assert more in (await chat.answer(Saved(bibtex=False), asker)).text[-1]
+        assert more in str((await chat.answer(Saved(bibtex=False), asker)).footer)
         assert f"Try `/papers {unsave}.12345`." in (await chat.answer(Unsave("nonsense"), asker)).text[0]
 
 

@@ -134,7 +134,12 @@ async def test_a_follow_without_a_time_zone_says_utc_in_its_header_too(world: Wo
     world.clock.now = utc(2026, 6, 1, 12)
     posted = await follow(world, "follow diffusion", None)
     assert posted.startswith("You now follow “diffusion”: your digest here, weekdays at 09:00 UTC\n")
-    assert "your time" not in posted.split("\n")[0]
+    again = await follow(world, "follow robotics", None)  # still no zone: still UTC, and said so
+    assert again.startswith("You now follow “robotics”: your digest here, weekdays at 09:00 UTC\n")
+    service = follows(world)
+    await service.unfollow(Unfollow("diffusion"), "slack", "T0001", "U0001")
+    last = await service.unfollow(Unfollow("robotics"), "slack", "T0001", "U0001")
+    assert last.text == ("You no longer follow “robotics”, and follow nothing now.",)
 
 
 async def test_follow_outside_a_dm_says_to_dm_the_bot(world: World) -> None:

@@ -93,3 +93,5 @@ def test_names_with_a_suffix_or_a_comma_and_latex_that_would_break() -> None:
     assert _title("Costs $50%$ less") == r"Costs $50\%$ less"  # a % in math would end the line as a comment
     assert _title("~100x faster") == r"\textasciitilde{}100x faster"  # not a non-breaking space
     assert _title("{Closing} first} then open") == "Closing first then open"  # no double space left
+    assert _title("~approx } stray") == r"\textasciitilde{}approx stray"  # the escape's own braces kept
+    assert cite_key(Paper(arxiv_id="2606.00001", title="T x", authors=(", John",))) == "john2026t"  # no crash

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.discord.render import CONTENT, post_message
+from adapters.discord.render import CONTENT, Message, post_message
 from bot.domain.citation import bibliography
 from bot.domain.models import Paper
 from bot.domain.post import Post
@@ -43,29 +43,42 @@ def long_reading_list(count: int) -> Post:
     ]
     from bot.community.service import LIST_CHARS, in_paragraphs
 
-    return Post(header=f"Your reading list ({count} papers)", text=(*in_paragraphs(lines, LIST_CHARS), "The hint."))
+    return Post(
+        header=f"Your reading list ({count} papers)", text=tuple(in_paragraphs(lines, LIST_CHARS)), footer="The hint."
+    )
 
 
-def test_a_long_reading_list_comes_in_several_messages_every_line_whole_and_once() -> None:
+def numbered(messages: list[Message]) -> list[int]:
+    return [int(line.split(".")[0]) for m in messages for line in m.content.split("\n") if line[:1].isdigit()]
+
+
+def test_a_long_reading_list_comes_in_several_full_messages_every_line_whole_and_once() -> None:
     from adapters.discord.render import post_messages
 
     messages = post_messages(long_reading_list(40))
     assert 1 < len(messages) <= 5
     assert all(len(m.content) <= CONTENT for m in messages)
-    lines = [line for m in messages for line in m.content.split("\n") if line[:1].isdigit()]
-    assert [int(line.split(".")[0]) for line in lines] == list(range(40))  # whole lines, in order, none twice
+    assert all(len(m.content) > CONTENT * 0.8 for m in messages[:-1])  # each message filled, not one paragraph
+    assert numbered(messages) == list(range(40))  # whole lines, in order, none twice
     assert messages[-1].content.endswith("The hint.")
+    assert "The hint." not in "".join(m.content for m in messages[:-1])
     assert messages[1].content.startswith("**Your reading list (40 papers) (continued)**")
 
 
-def test_a_reading_list_longer_than_five_messages_says_how_many_lines_were_left_out() -> None:
+def test_a_reading_list_longer_than_five_messages_says_how_many_papers_were_left_out() -> None:
     from adapters.discord.render import post_messages
 
     messages = post_messages(long_reading_list(300))
     assert len(messages) == 5
-    shown = [line for m in messages for line in m.content.split("\n") if line[:1].isdigit()]
-    assert messages[-1].content.endswith(f"…and {300 - len(shown) + 1} more")  # the hint is a line too
+    assert messages[-1].content.endswith(f"…and {300 - len(numbered(messages))} more\nThe hint.")
     assert "…and" not in "".join(m.content for m in messages[:-1])
+
+
+def test_a_threads_one_message_answer_cuts_its_last_paragraph_rather_than_dropping_it() -> None:
+    summary, abstract = "An AI summary. " * 46, "The abstract says more. " * 50
+    message = post_message(Post(header="Summary · A paper", text=(summary.strip(), abstract.strip())))
+    assert len(message.content) <= CONTENT and "The abstract says more." in message.content
+    assert "…and" not in message.content
 
 
 def test_a_long_bibliography_comes_in_several_messages_of_whole_entries() -> None:
