@@ -12,6 +12,7 @@ import asyncio
 import base64
 import binascii
 import logging
+import traceback
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -391,8 +392,9 @@ class DiscordRuntime:
             error = self._task.exception()
             if isinstance(error, discord.LoginFailure):
                 raise ConfigError("Discord refused DISCORD_TOKEN (401): check the bot token") from error
-            if isinstance(error, NOT_DISCORD):
+            if isinstance(error, NOT_DISCORD) and _in_login(error):
                 raise ConfigError(not_discord()) from error
+            log.error("the Discord client stopped while connecting", exc_info=error)
             raise ConfigError(f"the Discord client stopped while connecting: {error}") from error
         if ready not in done:
             ready.cancel()
@@ -454,6 +456,14 @@ async def rest_client(token: str) -> discord.Client:
 
 # What discord.py raises reading an answer that is not Discord's (a proxy's page, a wrong URL's JSON)
 NOT_DISCORD = (TypeError, KeyError, ValueError)
+
+
+def _in_login(error: BaseException) -> bool:
+    """Whether discord.py raised it reading the answer to its login (GET /users/@me), not from our own
+    code or the gateway's."""
+    frames = traceback.extract_tb(error.__traceback__)
+    at = next((i for i, f in enumerate(frames) if f.name == "login" and "discord" in f.filename), None)
+    return at is not None and not any(own in f.filename for f in frames[at:] for own in ("/adapters/", "/bot/"))
 
 
 def not_discord() -> str:

@@ -7,7 +7,9 @@ signature verified by bolt; Socket Mode is used instead when an app-level token 
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import socket
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -277,9 +279,12 @@ async def tokens_accepted(client: AsyncWebClient, app_token: str | None) -> None
             await asyncio.wait_for(check(), TOKEN_CHECK_SECONDS)
         except SlackApiError as exc:
             code = error_code(exc)
-            if code in TOKEN_REFUSALS:
+            if code in TOKEN_REFUSALS or code == "not_allowed_token_type":
+                kind = (
+                    " (SLACK_BOT_TOKEN starts xoxb-, SLACK_APP_TOKEN xapp-)" if code == "not_allowed_token_type" else ""
+                )
                 raise ConfigError(
-                    f"Slack refused {name} ({code}): set the right token and start paperboy again"
+                    f"Slack refused {name} ({code}){kind}: set the right token and start paperboy again"
                 ) from None
         except (aiohttp.ClientError, TimeoutError):
             return
@@ -325,7 +330,15 @@ class SlackRuntime:
         self._runner = web.AppRunner(web_app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self._host, self._port, backlog=BACKLOG)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            if exc.errno != errno.EADDRNOTAVAIL and not isinstance(exc, socket.gaierror):
+                raise  # a port in use is said by the command (bot.app.cli)
+            raise ConfigError(
+                f"paperboy cannot listen on {self._host} (PAPERBOY_SLACK_HOST): it is not an address of this "
+                "machine; use 0.0.0.0 (every address) or 127.0.0.1 (behind a proxy on this machine)"
+            ) from exc
         server = site._server
         sockets = getattr(server, "sockets", None) or []
         self.port = sockets[0].getsockname()[1] if sockets else self._port

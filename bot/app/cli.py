@@ -159,7 +159,6 @@ def _faults(settings: Settings) -> Iterator[None]:
         raise
     except Exception as exc:
         import errno
-        import socket
 
         from bot.store.engine import database_url
         from bot.store.faults import causes, store_fault
@@ -172,13 +171,6 @@ def _faults(settings: Settings) -> Iterator[None]:
                 raise ConfigError(
                     f"port {settings.slack_port} (PAPERBOY_SLACK_PORT) is already in use by another program: "
                     "stop it, or set PAPERBOY_SLACK_PORT to a free port"
-                ) from exc
-            if isinstance(found, OSError) and (
-                found.errno == errno.EADDRNOTAVAIL or isinstance(found, socket.gaierror)
-            ):
-                raise ConfigError(
-                    f"paperboy cannot listen on {settings.slack_host} (PAPERBOY_SLACK_HOST): it is not an address "
-                    "of this machine; use 0.0.0.0 (every address) or 127.0.0.1 (behind a proxy on this machine)"
                 ) from exc
         raise
 
@@ -203,7 +195,7 @@ def _parse_day(value: str | None) -> date | None:
         return None
     import re
 
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # fromisoformat also takes 20260821 and 2026-W34-5
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):  # fromisoformat also takes 20260821 and 2026-W34-5
         raise typer.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint="--date")
     try:
         return date.fromisoformat(value)
@@ -702,7 +694,7 @@ def discord_invite(
     from bot.app.wiring import discord_token_of
 
     settings = load_settings()
-    token = discord_token_of(settings, read_config(settings))
+    token = None if client_id else discord_token_of(settings, read_config(settings))
     found = client_id or (application_id(token) if token else None)
     if found is None and token:
         raise UsageError(

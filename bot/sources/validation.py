@@ -56,8 +56,8 @@ class JsonError(ValueError):
 
 # The json module's complaints, in our words (a file cut short is the usual cause of the first two)
 _JSON_SAYS = {
-    "Unterminated string starting at": "a text value that never ends; was the file cut short?",
-    "Expecting value": "a value was expected here; was the file cut short?",
+    "Unterminated string starting at": "a text value that never ends: was it cut short?",
+    "Expecting value": "a value was expected here",
     "Expecting ',' delimiter": "a comma was expected here",
     "Expecting ':' delimiter": "a colon was expected here",
     "Expecting property name enclosed in double quotes": "a name in double quotes was expected here",
@@ -78,6 +78,8 @@ def load_json(data: bytes | str) -> object:
         return json.loads(data, parse_int=_int)
     except json.JSONDecodeError as exc:
         said = _JSON_SAYS.get(exc.msg, exc.msg.lower())
+        if exc.msg == "Expecting value" and not exc.doc[exc.pos :].strip():
+            said += ", where it ends: was it cut short?"
         raise JsonError(f"not valid JSON (line {exc.lineno}, column {exc.colno:,}: {said})", said) from None
     except UnicodeDecodeError:
         raise JsonError("not valid JSON (not UTF-8 text)", "not UTF-8 text") from None

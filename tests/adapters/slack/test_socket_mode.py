@@ -59,6 +59,7 @@ async def test_a_slash_command_envelope_is_acked_and_answered(fake_slack: FakeSl
             "Slack refused SLACK_BOT_TOKEN (invalid_auth): set the right token and start paperboy again",
         ),
         ("apps.connections.open", "xapp-1-test", "Slack refused SLACK_APP_TOKEN (invalid_auth)"),
+        ("apps.connections.open", "xapp-1-test", "SLACK_APP_TOKEN (not_allowed_token_type) (SLACK_BOT_TOKEN starts"),
     ],
 )
 async def test_a_token_slack_refuses_stops_the_start_in_one_line(
@@ -69,7 +70,7 @@ async def test_a_token_slack_refuses_stops_the_start_in_one_line(
     client = slack_client("xoxb-test", fake_slack.base_url)
     app = create_app(chat_service(june_store), client, SECRET, SlackPublisher(client, interval=0.0))
     runtime = SlackRuntime(app, signing_secret=SECRET, port=0, host="127.0.0.1", app_token=app_token)
-    fake_slack.failures[method] = [Failure(error="invalid_auth")]
+    fake_slack.failures[method] = [Failure(error=said.split("(")[1].split(")")[0])]
     try:
         with pytest.raises(ConfigError, match=re.escape(said)):
             await asyncio.wait_for(runtime.start(), 10)
