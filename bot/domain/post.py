@@ -8,7 +8,7 @@ from datetime import date
 from typing import TypeVar
 
 M = TypeVar("M")
-MOST_MESSAGES = 5  # Slack lets a command's response_url answer five times; 50 cards fit in five either way
+MOST_MESSAGES = 5  # Slack lets a command's response_url answer five times
 
 
 @dataclass(frozen=True)
