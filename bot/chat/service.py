@@ -42,6 +42,7 @@ from bot.domain.cards import card, paper_post
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults
 from bot.domain.errors import ChannelUnavailable, InvalidPaperId, NotFound, PaperboyError, SourceError
+from bot.domain.models import Paper
 from bot.domain.post import Post
 from bot.domain.publishing import MessageRef, Publisher
 from bot.ingest.catalog import Catalog
@@ -196,8 +197,11 @@ class ChatService:
                 return await self._community.top(asker.channel, period, further=self._words(asker).top_all)
             case Saved(as_bibtex):
                 return await self._community.saved(person, as_bibtex=as_bibtex, more=self._words(asker).saved_more)
-            case Save(ref):
-                return Post(header="paperboy", text=(await self._community.save(person, ref),))
+            case Save(ref):  # a paper that exists, as the Save button's always does: fetched when not stored
+                found = await self._found(ref)
+                if isinstance(found, Post):
+                    return found
+                return Post(header="paperboy", text=(await self._community.save(person, found.arxiv_id),))
             case Unsave(ref):
                 return await self._community.unsave(person, ref, self._words(asker).unsave)
 
@@ -215,15 +219,19 @@ class ChatService:
         return replace(post, subheader=f"{note} {post.subheader}" if post.subheader else note)
 
     async def _paper(self, ref: str) -> Post:
+        found = await self._found(ref)
+        return found if isinstance(found, Post) else paper_post(found)
+
+    async def _found(self, ref: str) -> Paper | Post:
+        """The paper `ref` names (from the store, else fetched), or the answer saying why there is none."""
         try:
-            paper = await self._catalog.paper(ref)
+            return await self._catalog.paper(ref)
         except InvalidPaperId as exc:
             return Post(header="paperboy", text=(str(exc),))
         except NotFound as exc:
             return Post(header="paperboy", text=(f"{exc}.",))
         except SourceError as exc:
             return Post(header="paperboy", text=(f"Could not fetch that paper just now ({exc}). Try again later.",))
-        return paper_post(paper)
 
     def _refusal(self, asker: Asker, verb: str) -> Post | None:
         if asker.direct:

@@ -110,3 +110,6 @@ async def test_save_by_id_puts_the_paper_on_the_askers_list(store: PaperStore, c
     assert "already on your reading list" in (await chat.answer(Save("2606.00001"), asker)).text[0]
     listed = await chat.answer(Saved(), asker)
     assert listed.text[0].startswith("1. 2606.00001 · Attention, again")
+    unknown = await chat.answer(Save("2606.99999"), asker)  # offline: not stored, not fetched, not saved
+    assert "2606.99999" in unknown.text[0] and "Saved" not in unknown.text[0]
+    assert len((await chat.answer(Saved(), asker)).text[0].splitlines()) == 1
