@@ -10,6 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import __version__
@@ -102,17 +103,24 @@ def configured(config: FileConfig) -> list[Subscription]:
     return [from_config(entry, config.digest) for entry in config.subscriptions]
 
 
-async def seed_subscriptions(subscriptions: SubscriptionStore, config: FileConfig) -> None:
+def absent_config(settings: Settings) -> Path | None:
+    """Where the config file was looked for and not found (the default path, relative to the folder
+    `run` starts in: the embedded defaults stand in); None when there is one. A PAPERBOY_CONFIG that
+    names no file is refused when it is read."""
+    return None if settings.config is not None or settings.config_path.exists() else settings.config_path
+
+
+async def seed_subscriptions(subscriptions: SubscriptionStore, config: FileConfig, absent: Path | None) -> None:
     """The config file's subscriptions made the store's managed ones (`paperboy run`, once its platforms
-    have started). With no file where one was looked for (`run` started from another folder), those an
-    earlier file set up are kept, and said so: no digest stops because a file was not found."""
-    if config.absent is not None:
+    have started). With no file where one was looked for (`absent`: `run` started from another folder),
+    those an earlier file set up are kept, and said so: no digest stops because a file was not found."""
+    if absent is not None:
         kept = [s for s in await subscriptions.all() if s.source == "config"]
         if kept:
             log.warning(
                 "no config file at %s: the %d subscription(s) a config file set up are kept as they are (%s); "
                 "start paperboy where its config file is, or set PAPERBOY_CONFIG",
-                config.absent,
+                absent,
                 len(kept),
                 ", ".join(str(s.channel) for s in kept[:5]) + (", …" if len(kept) > 5 else ""),
             )
@@ -146,7 +154,7 @@ async def open_services(
             config = config if config is not None else read_config(settings)
             subscriptions = SubscriptionStore(engine)
             if seed:
-                await seed_subscriptions(subscriptions, config)
+                await seed_subscriptions(subscriptions, config, absent_config(settings))
             ledger = Ledger(engine)
             try:
                 yield Services(

@@ -283,7 +283,7 @@ async def serve_until_stopped(
     (`bot.host.exits`): should a thread still hold it `EXIT_DEADLINE_SECONDS` later, it ends. With `seed`,
     the config file's subscriptions are saved once the platforms have started: a start that fails
     changes nothing."""
-    from bot.app.bootstrap import seed_subscriptions
+    from bot.app.bootstrap import absent_config, seed_subscriptions
     from bot.app.dispatch import serve
 
     stop = stop_signal()
@@ -299,7 +299,7 @@ async def serve_until_stopped(
                     "printed here; see the README"
                 )
             if seed:
-                await seed_subscriptions(services.subscriptions, services.config)
+                await seed_subscriptions(services.subscriptions, services.config, absent_config(services.settings))
             started.set()
             console_note(f"paperboy is running: {', '.join(live.names)}. Ctrl-C stops it.")
             data = services.settings.data_dir

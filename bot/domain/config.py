@@ -15,7 +15,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
     SecretStr,
     ValidationError,
     ValidationInfo,
@@ -251,19 +250,6 @@ class FileConfig(_Strict):
     subscriptions: tuple[SubscriptionConfig, ...] = ()
     slack: SlackConfig = SlackConfig()
     discord: DiscordConfig = DiscordConfig()
-    # Where the file was looked for when there was none (the embedded defaults stand in): `paperboy run`
-    # then leaves the subscriptions an earlier file set up as they are (bot.app.bootstrap).
-    _absent: Path | None = PrivateAttr(default=None)
-
-    @classmethod
-    def none_at(cls, path: Path) -> FileConfig:
-        config = cls()
-        config._absent = path
-        return config
-
-    @property
-    def absent(self) -> Path | None:
-        return self._absent
 
     @field_validator("subscriptions")
     @classmethod
@@ -288,7 +274,7 @@ def load_config(path: Path, *, required: bool) -> FileConfig:
     if not path.exists():
         if required:
             raise ConfigError(f"{path}: no such config file (PAPERBOY_CONFIG points at it)")
-        return FileConfig.none_at(path)
+        return FileConfig()
     try:
         text = path.read_text(encoding="utf-8-sig")  # a byte-order mark, as Windows tools write, is no TOML
     except (OSError, UnicodeDecodeError) as exc:

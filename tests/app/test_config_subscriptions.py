@@ -40,10 +40,27 @@ async def test_only_run_saves_the_config_files_subscriptions(settings: Settings)
 async def test_run_where_no_config_file_is_keeps_what_a_file_set_up(
     settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from bot.app.bootstrap import seed_subscriptions
+
     assert await stored(settings, parse_config(FILE, "paperboy.toml"), seed=True) == ["slack:C0123456 08:00 config"]
-    missing = FileConfig.none_at(Path("config/paperboy.toml"))
-    assert await stored(settings, missing, seed=True) == ["slack:C0123456 08:00 config"]
+    async with open_services(settings, FileConfig()) as services:
+        await seed_subscriptions(services.subscriptions, FileConfig(), Path("config/paperboy.toml"))
+    assert await stored(settings, FileConfig()) == ["slack:C0123456 08:00 config"]
     assert "no config file at config/paperboy.toml: the 1 subscription(s) a config file set up are kept" in caplog.text
+
+
+def test_the_config_file_is_absent_only_where_run_looked_for_it_and_found_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.app.bootstrap import absent_config
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PAPERBOY_CONFIG", raising=False)
+    assert absent_config(Settings(data_dir=tmp_path)) == Path("config/paperboy.toml")  # relative to the folder
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "paperboy.toml").write_text(FILE, encoding="utf-8")
+    assert absent_config(Settings(data_dir=tmp_path)) is None
+    assert absent_config(Settings(data_dir=tmp_path, config=tmp_path / "named.toml")) is None  # refused when read
 
 
 async def test_a_config_entry_naming_no_workspace_takes_over_a_channel_subscribed_in_chat(settings: Settings) -> None:
