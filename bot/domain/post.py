@@ -96,11 +96,6 @@ def code_head(code: str, limit: int, *, note: bool = True) -> tuple[str, int]:
     return joined(max(kept, 1))[:limit], max(kept, 1)
 
 
-def code_within(code: str, limit: int) -> str:
-    """`code_head` with its note: what one message shows of a code block."""
-    return code_head(code, limit)[0]
-
-
 def _more(left: int) -> str:
     return f"% …and {left} more: a reply holds no more; `saved` lists every paper"
 

@@ -68,19 +68,21 @@ def test_a_bibliography_names_each_key_once() -> None:
 
 
 def test_a_long_bibliography_in_one_message_keeps_whole_entries_and_says_how_many_are_left_out() -> None:
-    from bot.domain.post import code_within
+    from bot.domain.post import code_head
 
     papers = [
         Paper(arxiv_id=f"2406.{10000 + i}", title=f"Paper number {i} on diffusion", authors=("A. B",))
         for i in range(60)
     ]
     whole = bibliography(papers)
-    fitted = code_within(whole, 2000)
+    fitted, kept = code_head(whole, 2000)
     assert len(fitted) <= 2000 and fitted != whole
     *entries, note = fitted.split("\n\n")
     assert all(entry in whole.split("\n\n") for entry in entries)  # each one whole
     assert note == f"% …and {60 - len(entries)} more: a reply holds no more; `saved` lists every paper"
-    assert code_within(whole, len(whole)) == whole
+    assert kept == len(entries)
+    assert code_head(whole, len(whole)) == (whole, 60)
+    assert code_head(whole, 2000, note=False)[0] == "\n\n".join(entries)  # a message that is not the last
 
 
 def test_names_with_a_suffix_or_a_comma_and_latex_that_would_break() -> None:
