@@ -130,6 +130,6 @@ def register(app: typer.Typer) -> None:
                 cli.out.print(citations(entries), markup=False)
             else:
                 for i, (s, p) in enumerate(entries, start=1):
-                    cli.out.print(listing_line(i, s, p), markup=False)
+                    cli.out.print(listing_line(i, s, p, title_chars=None), markup=False)
 
         cli._run(work, ensure=False)

@@ -214,8 +214,12 @@ def in_paragraphs(lines: Sequence[str], most: int) -> list[str]:
     return ["\n".join(p) for p in paragraphs]
 
 
-def listing_line(position: int, saved: SavedPaper, paper: Paper | None) -> str:
-    title = shorten(paper.title, TITLE_CHARS) if paper else "(not in the local store)"
+def listing_line(position: int, saved: SavedPaper, paper: Paper | None, title_chars: int | None = TITLE_CHARS) -> str:
+    """One line of a reading list; a title cut at `title_chars` (None: whole, as the command line prints it)."""
+    if paper is None:
+        title = "(not in the local store)"
+    else:
+        title = shorten(paper.title, title_chars) if title_chars else " ".join(paper.title.split())
     return f"{position}. {saved.arxiv_id} · {title} · saved {saved.saved_at:%-d %b %Y}"
 
 

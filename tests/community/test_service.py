@@ -113,3 +113,14 @@ async def test_save_by_id_puts_the_paper_on_the_askers_list(store: PaperStore, c
     unknown = await chat.answer(Save("2606.99999"), asker)  # offline: not stored, not fetched, not saved
     assert "2606.99999" in unknown.text[0] and "Saved" not in unknown.text[0]
     assert len((await chat.answer(Saved(), asker)).text[0].splitlines()) == 1
+
+
+def test_a_reading_list_line_cuts_a_long_title_in_chat_but_not_on_the_command_line() -> None:
+    from bot.community.service import TITLE_CHARS, listing_line
+    from bot.store.reading import SavedPaper
+
+    saved = SavedPaper("2606.00001", NOW)
+    paper = Paper(arxiv_id="2606.00001", title="Long " * 60)
+    assert len(listing_line(1, saved, paper).split(" · ")[1]) <= TITLE_CHARS
+    assert listing_line(1, saved, paper, title_chars=None).split(" · ")[1] == ("Long " * 60).strip()
+    assert listing_line(2, saved, None) == "2. 2606.00001 · (not in the local store) · saved 3 Jun 2026"
