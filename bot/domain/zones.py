@@ -51,6 +51,38 @@ ABBREVIATIONS = {
     "brt": ("Brasília", "America/Sao_Paulo"),
     "sast": ("South Africa", "Africa/Johannesburg"),
 }
+# Cities people name that are no zone's name, with their zone (IANA names a zone by one city of it).
+CITIES = {
+    **dict.fromkeys(
+        ("delhi", "new_delhi", "mumbai", "bombay", "bangalore", "bengaluru", "chennai", "hyderabad", "pune", "india"),
+        "Asia/Kolkata",
+    ),
+    **dict.fromkeys(("beijing", "shenzhen", "hangzhou", "guangzhou", "china"), "Asia/Shanghai"),
+    **dict.fromkeys(
+        ("san_francisco", "sf", "seattle", "palo_alto", "mountain_view", "menlo_park"), "America/Los_Angeles"
+    ),
+    **dict.fromkeys(("boston", "washington", "pittsburgh", "atlanta", "miami", "montreal"), "America/New_York"),
+    **dict.fromkeys(("austin", "houston", "dallas"), "America/Chicago"),
+    **dict.fromkeys(("munich", "frankfurt", "hamburg", "cologne"), "Europe/Berlin"),
+    **dict.fromkeys(("cambridge", "oxford", "edinburgh", "manchester"), "Europe/London"),
+    **dict.fromkeys(("osaka", "kyoto"), "Asia/Tokyo"),
+    "tel_aviv": "Asia/Jerusalem",
+    "abu_dhabi": "Asia/Dubai",
+    "geneva": "Europe/Zurich",
+    "lausanne": "Europe/Zurich",
+    "barcelona": "Europe/Madrid",
+    "milan": "Europe/Rome",
+    "montreal_canada": "America/Toronto",
+}
+_HALF_HOURS = {
+    "+5:30": "Asia/Kolkata",
+    "+5:45": "Asia/Kathmandu",
+    "+3:30": "Asia/Tehran",
+    "+4:30": "Asia/Kabul",
+    "+6:30": "Asia/Yangon",
+    "+9:30": "Australia/Adelaide",
+    "-3:30": "America/St_Johns",
+}
 ZONE_CHOICES = 100  # what a select menu can list at once
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.ASCII)
 
@@ -91,22 +123,46 @@ def zone_hint(typed: str) -> str:
             f" For UTC{sign}{int(hours)} all year use {fixed} (these names invert the sign); a city's zone,"
             " such as Europe/Berlin, also follows daylight saving."
         )
+    if low in CITIES:
+        return f" Did you mean {CITIES[low]}?"
     area, slash, city = low.rpartition("/")
     names = zones_by_lower()
     pool = [z for z in names if z.startswith(area + "/")] if slash else list(names)
-    close = difflib.get_close_matches(low, pool, n=1, cutoff=0.6) if len(low) <= 64 else []
+    close = difflib.get_close_matches(low, pool, n=1, cutoff=0.8) if len(low) <= 64 else []
     if not close and not slash:
         cities = {z.rpartition("/")[2]: z for z in names if "/" in z}
         close = [cities[c] for c in difflib.get_close_matches(city, list(cities), n=1, cutoff=0.75)]
     return f" Did you mean {names[close[0]]}?" if close else ""
 
 
+def meant_zone(typed: str) -> str | None:
+    """The zone an abbreviation (`PST`), a fixed offset (`UTC+2`: Etc/GMT-2, whose name inverts the sign)
+    or a city that names no zone (`Delhi`) means; None for anything else."""
+    low = "_".join(typed.strip().lower().split())
+    if low in ABBREVIATIONS:
+        return ABBREVIATIONS[low][1].split(" ")[0]
+    if low in CITIES:
+        return CITIES[low]
+    offset = _OFFSET.fullmatch(low)
+    if offset is None or int(offset.group(2)) > 14:
+        return None
+    sign, hours, minutes = offset.group(1), int(offset.group(2)), int(offset.group(3) or 0)
+    if minutes:  # no Etc/ zone for these: the place that keeps them
+        return _HALF_HOURS.get(f"{sign}{hours}:{minutes:02d}")
+    return f"Etc/GMT{'-' if sign == '+' else '+'}{hours}" if hours else "UTC"
+
+
 def zone_choices(typed: str, limit: int = ZONE_CHOICES) -> list[str]:
-    """IANA zones for what is typed: names or cities starting with it, then containing it, then close spellings."""
+    """IANA zones for what is typed: the zone an abbreviation, offset or city means, then names or cities
+    starting with it, containing it, then close spellings. An `Etc/GMT±N` name is offered only as what
+    an offset means: spelled as typed, its sign is the inverse of the offset people mean."""
     query = "_".join(typed.strip().lower().split())
     zones = zone_names()
     if not query:
         return list(zones[:limit])
+    meant = meant_zone(typed)
+    if meant is not None or _OFFSET.fullmatch(query):
+        zones = tuple(z for z in zones if not z.startswith("Etc/GMT") or z == meant)
     lowered = [z.lower() for z in zones]
     starts = [
         z
@@ -121,4 +177,6 @@ def zone_choices(typed: str, limit: int = ZONE_CHOICES) -> list[str]:
         close_cities = difflib.get_close_matches(query, list(cities), n=5, cutoff=0.6)
         extra = [zones[lowered.index(c)] for c in close] + [cities[c] for c in close_cities]
         found += [z for z in dict.fromkeys(extra) if z not in found]
+    if meant is not None:
+        found = [meant, *(z for z in found if z != meant)]
     return found[:limit]
