@@ -6,6 +6,7 @@ first listener that matches, and this one matches only a bare `/papers subscribe
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -17,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.errors import error_code
 from adapters.slack.installations import workspace_of_body
-from adapters.slack.permissions import Managers
+from adapters.slack.permissions import Managers, PermissionUnknown
 from adapters.slack.render import Block, card_blocks, context, escape, linked, mrkdwn, plain, post_message
 from bot.chat.cadence import KINDS
 from bot.chat.replies import replied
@@ -26,7 +27,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.post import Post
 from bot.domain.weekdays import parse_days
 from bot.domain.zones import zone_choices
-from bot.surfaces.forms import DAY_NAMES, FormErrors, SubscribeForm
+from bot.surfaces.forms import DAY_NAMES, FormErrors, SubscribeForm, read_form
 from bot.surfaces.links import LinkCard
 
 if TYPE_CHECKING:
@@ -78,16 +79,23 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
         form = form_values(view, cadence=meta.get("cadence", "daily"))
 
         async def saved() -> dict[str, Any]:
-            """The modal's answer: the fields to fix, or the core's word on what was saved."""
-            allowed = await managers.may_subscribe(client, user, channel.channel)
+            """The modal's answer: the fields to fix (at once, before Slack is asked anything: the answer
+            must come within 3 s), or the core's word on what was saved. When Slack is slow or will not
+            say who may change the channel, the form stays open with what was typed, saying so."""
             try:
-                post = await surfaces.submit(form, Asker(channel, user, can_manage=allowed))
+                command = read_form(form)
             except FormErrors as exc:
-                return {
-                    "response_action": "errors",
-                    "errors": {k: plain(v, ERROR_CHARS) for k, v in exc.errors.items()},
-                }
-            return {"response_action": "update", "view": result_view(post, form)}
+                return _field_errors(exc.errors)
+            try:
+                allowed = await asyncio.wait_for(managers.may_subscribe(client, user, channel.channel), ASK_SECONDS)
+            except TimeoutError:
+                return _field_errors({"topics": "Slack was slow to say who may change this channel: press Save again"})
+            except PermissionUnknown as exc:
+                return _field_errors({"topics": str(exc)})
+            return {
+                "response_action": "update",
+                "view": result_view(await surfaces.answer(command, Asker(channel, user, can_manage=allowed)), form),
+            }
 
         def refused(line: str) -> dict[str, Any]:
             return {"response_action": "update", "view": result_view(Post(header="paperboy", text=(line,)), form)}
@@ -115,6 +123,14 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
         if not event.get("unfurl_id"):  # a posted message (a composer's preview is no message yet)
             channel = ChannelRef("slack", str(event.get("channel") or ""), workspace_of_body(body))
             await surfaces.unfurled(channel, str(event.get("message_ts") or ""), found)
+
+
+ASK_SECONDS = 2.0  # of Slack's 3 s for a form's answer, what asking Slack who may change a channel may take
+
+
+def _field_errors(errors: dict[str, str]) -> dict[str, Any]:
+    """The form kept open, with what was typed, and a line under each field named."""
+    return {"response_action": "errors", "errors": {k: plain(v, ERROR_CHARS) for k, v in errors.items()}}
 
 
 async def open_subscribe_form(
