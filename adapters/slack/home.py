@@ -85,8 +85,9 @@ class SlackMembers:
                 cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
                 if not cursor:
                     break
-        except SlackApiError as exc:  # the bot left, or the channel is gone: no one shares it with the bot
+        except SlackApiError as exc:  # the bot left, the channel is gone, or Slack is busy: asked again next time
             log.info("no members for %s (%s)", channel, error_code(exc))
+            return frozenset(found)
         self._cache[key] = (now, frozenset(found))
         return self._cache[key][1]
 
@@ -138,7 +139,9 @@ def _top(home: Home) -> list[Block]:
 
 def _channel(subscription: Subscription, now: datetime) -> Block:
     where = subscription.channel.channel
-    lines = [escape(line) for line in subscription.describe(now)[:2]]
+    described = subscription.describe(now)
+    stopped = [line for line in described if line.startswith("Delivery stopped:")]  # never hidden by the cut
+    lines = [escape(line) for line in [*described[:2], *stopped]]
     return {
         **mrkdwn(f"*<#{where}>*\n" + "\n".join(lines)),
         "accessory": {
@@ -159,7 +162,10 @@ def _channels(home: Home, now: datetime) -> list[Block]:
         blocks.append(context(f"Change them with `/papers subscribe …` or `/papers unsubscribe` in <#{where}>."))
     if not home.channels:
         blocks.append(
-            mrkdwn("None of the channels you are in has a daily digest. `/papers subscribe` in one starts it.")
+            mrkdwn(
+                "None of the channels you share with me has a digest or roundup. `/papers subscribe` in one "
+                "starts it (a channel I was removed from shows here again once I am invited back)."
+            )
         )
     blocks += [_channel(s, now) for s in home.channels]
     if home.more_channels:

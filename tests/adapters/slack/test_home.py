@@ -94,7 +94,17 @@ async def test_without_follows_it_says_how_to_follow(slack_bot: SlackBot) -> Non
     await open_home(slack_bot)
     shown = text_of(await published(slack_bot))
     assert "You follow nothing yet" in shown and "/papers follow" in shown
-    assert "None of the channels you are in has a daily digest" in shown
+    assert "None of the channels you share with me has a digest or roundup" in shown
+
+
+async def test_a_stopped_digest_says_so_in_the_home(slack_bot: SlackBot) -> None:
+    await subscribe(slack_bot, "C0001", members=["UBOT", "U0001"])
+    await slack_bot.subscriptions.set_status(
+        ChannelRef("slack", "C0001", "T0001"), "is_archived (the channel is archived)"
+    )
+    await open_home(slack_bot)
+    shown = text_of(await published(slack_bot))
+    assert "Delivery stopped: is_archived (the channel is archived)" in shown
 
 
 async def test_the_messages_tab_publishes_nothing(slack_bot: SlackBot) -> None:
