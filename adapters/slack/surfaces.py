@@ -105,7 +105,8 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
     @app.event("link_shared")
     async def unfurl(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         urls = [str(link.get("url", "")) for link in event.get("links") or [] if isinstance(link, dict)]
-        found = await surfaces.links.for_urls(urls)
+        # a note of a fault that may pass would stay under the message for good: no unfurl for it
+        found = [f for f in await surfaces.links.for_urls(urls) if f.card is not None or not f.passing]
         if not found:
             return
         unfurls = {f.url: {"blocks": unfurl_blocks(f)} for f in found}

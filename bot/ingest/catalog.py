@@ -48,6 +48,11 @@ class Catalog:
             paper = await self._hf.paper(arxiv_id)
         except NotFound:
             paper = await self._arxiv.paper(arxiv_id)
+        except SourceError as down:  # Hugging Face failing: arXiv has the paper too (without HF's extras)
+            try:
+                paper = await self._arxiv.paper(arxiv_id)
+            except (NotFound, SourceError):
+                raise down from None
         await self._store.save_papers([paper])
         await self._search.refresh([arxiv_id])
         return (await self._store.get(arxiv_id)) or paper

@@ -28,6 +28,7 @@ class LinkCard:
     paper_id: str
     card: Card | None
     note: str = ""
+    passing: bool = False  # the note is of a fault that may pass (a source failing): no card to leave in place
 
 
 class LinkCards:
@@ -46,6 +47,7 @@ class LinkCards:
     async def post(self, text: str) -> Post:
         """The cards of the papers a message links to, as one post (what Discord's *Paper card* shows)."""
         found = await self.in_text(text)
+        linked = len(dict.fromkeys(paper_id for _, paper_id in paper_links(text)))
         if not found:
             return Post(
                 header="paperboy",
@@ -56,6 +58,8 @@ class LinkCards:
             )
         cards = tuple(dict.fromkeys(f.card for f in found if f.card is not None))
         notes = tuple(dict.fromkeys(f.note for f in found if f.card is None))
+        if linked > MAX_LINKS:
+            notes += (f"…and {linked - MAX_LINKS} more papers linked: a message gets the first {MAX_LINKS}.",)
         one = len({f.paper_id for f in found}) == 1
         header = "The paper linked in this message" if one else "The papers linked in this message"
         return Post(header=header, cards=cards, text=notes)
@@ -67,18 +71,19 @@ class LinkCards:
         found = []
         for url, paper_id in pairs:
             result = looked_up[paper_id]
-            if isinstance(result, str):
-                found.append(LinkCard(url, paper_id, None, result))
+            if isinstance(result, tuple):
+                found.append(LinkCard(url, paper_id, None, *result))
             else:
                 found.append(LinkCard(url, paper_id, result))
         return found
 
-    async def _one(self, paper_id: str) -> Card | str:
+    async def _one(self, paper_id: str) -> Card | tuple[str, bool]:
+        """The paper's card, or a note and whether what it tells may pass."""
         try:
             return card(await self._catalog.paper(paper_id))
         except NotFound as exc:
-            return f"arXiv {exc}." if str(exc).startswith(paper_id) else f"{exc}."
+            return (f"arXiv {exc}." if str(exc).startswith(paper_id) else f"{exc}.", False)
         except SourceError as exc:
-            return f"arXiv {paper_id} could not be fetched just now ({exc}); try again later."
+            return (f"arXiv {paper_id} could not be fetched just now ({exc}); try again later.", True)
         except InvalidPaperId as exc:  # not expected: the id came from a parsed link
-            return str(exc)
+            return (str(exc), False)

@@ -12,6 +12,7 @@ from bot.sources.huggingface import HuggingFace
 from bot.store.papers import PaperStore
 from bot.surfaces.links import MAX_LINKS, LinkCards
 from tests.conftest import Sleeps
+from tests.fakes.papers_api import FakePapersApi, json_answer
 
 FAST = RetryPolicy(attempts=2, backoff=0.0, max_backoff=0.0)
 STORED = "2605.29307"  # GrepSeek, in the June store
@@ -56,12 +57,29 @@ async def test_online_a_missing_paper_is_fetched_and_kept(
     assert "0000.00001" in unknown.note
 
 
+async def test_hugging_face_down_the_paper_comes_from_arxiv(
+    store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps, fake_api: FakePapersApi
+) -> None:
+    """A card from arXiv's record while Hugging Face answers 503 (it would have been a note to try later,
+    which on Slack stays under the message for good)."""
+    recorded = "1605.08386"  # an answer of arXiv's own, recorded
+    fake_api.fail(f"/api/papers/{recorded}", *[json_answer({"error": "down"}, status=503)] * 2)
+    hf = HuggingFace(client, policy=FAST, sleep=sleeps)
+    arxiv = Arxiv(client, min_interval=0.0, policy=FAST, sleep=sleeps)
+    [found] = await LinkCards(Catalog(store, SearchService(store), hf, arxiv, None)).for_urls(
+        [f"https://arxiv.org/abs/{recorded}"]
+    )
+    assert found.card is not None and found.paper_id == recorded and not found.passing
+
+
 async def test_a_message_post_for_paper_card(june_store: PaperStore) -> None:
     links = LinkCards(Catalog(june_store, SearchService(june_store), None, None, None))
     post = await links.post(f"look: https://arxiv.org/abs/{STORED} and https://arxiv.org/abs/2401.99999v2 !")
     assert post.header == "The papers linked in this message"
     assert [c.paper_id for c in post.cards] == [STORED]
     assert post.text == ("arXiv 2401.99999 is not in the local store (offline: nothing was fetched).",)
+    many = await links.post(" ".join(f"https://arxiv.org/abs/2401.{i:05d}" for i in range(13)))
+    assert many.text[-1] == "…and 3 more papers linked: a message gets the first 10."
     none = await links.post("no paper here: https://example.com")
     assert not none.cards
     assert "links to no paper" in none.text[0]
