@@ -125,7 +125,9 @@ class SubscribeModal(discord.ui.Modal):
     """The subscribe form: five text inputs, read by the typed command's parser; saved through the same path."""
 
     def __init__(self, surfaces: Surfaces, form: SubscribeForm) -> None:
-        super().__init__(title=MODAL_TITLE[form.cadence], timeout=900)
+        # No time limit of ours: Discord takes a submission as long as the form is open (a limit of 15
+        # minutes left a slow filler with "This interaction failed" and nothing saved).
+        super().__init__(title=MODAL_TITLE[form.cadence], timeout=None)
         self._surfaces = surfaces
         self._cadence = form.cadence
         self._inputs: dict[str, discord.ui.TextInput[SubscribeModal]] = {}
@@ -149,7 +151,8 @@ class SubscribeModal(discord.ui.Modal):
         try:
             command = read_form(form)
         except FormErrors as exc:
-            lines = [f"**{LABELS[name][0]}**: {prose(message)}" for name, message in exc.errors.items()]
+            labels = {**LABELS, **WEEKLY} if self._cadence == "weekly" else LABELS  # as the fields are labelled
+            lines = [f"**{labels[name][0]}**: {prose(message)}" for name, message in exc.errors.items()]
             await interaction.response.send_message(
                 content=cut("Nothing was saved; please fix:\n" + "\n".join(lines), CONTENT), ephemeral=True
             )

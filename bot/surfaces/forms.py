@@ -93,7 +93,7 @@ def read_form(form: SubscribeForm) -> Subscribe:
                 said = _in_the_form(str(exc))
                 errors[name] = _with_zones(said, form.timezone) if name == "timezone" else said
     if form.weekly and form.days.strip() and not is_weekday(form.days.strip()):
-        errors["days"] = f"a weekly roundup comes one day a week: pick one day, such as fri (not “{form.days.strip()}”)"
+        errors["days"] = f"A weekly roundup comes one day a week: pick one day, such as fri (not “{form.days.strip()}”)"
     if errors:
         raise FormErrors(errors)
     return parse_subscribe(form.typed())

@@ -169,6 +169,13 @@ async def test_a_weekly_roundups_form_keeps_it_weekly(discord_bot: DiscordBot) -
     assert modal["title"] == "Weekly roundup for this channel"
     values = {k: str(v.get("value") or "") for k, v in modal_inputs(modal).items()}
     assert values["days"] == "fri"
+    await fake.submit_modal(values | {"days": "mon,fri", "limit": "99"})  # a mistake in each: named as labelled
+    await fake.wait_for(lambda: fake.answers(4))
+    said = fake.answers(4)[-1]["content"]
+    assert "**Day (one)**: A weekly roundup comes one day a week" in said
+    assert "**Papers in each roundup (1-50)**" in said
+    await fake.slash("subscribe")  # the form closes on a submission: opened again
+    await fake.wait_for(lambda: len(fake.answers(9)) == 2)
     await fake.submit_modal(values | {"limit": "3"})
     await fake.wait_for(lambda: len(fake.followups()) == 2)
     assert "weekly roundup" in shown(fake.followups()[-1])
