@@ -114,9 +114,10 @@ def _mine(home: Home, now: datetime) -> list[Block]:
 def _reading(home: Home) -> list[Block]:
     if home.saved is None:
         return []
-    if not home.saved:
+    if not home.saved and not home.more_saved:
         return [_header("Your reading list"), mrkdwn("Nothing saved yet: press *Save* on a paper's card.")]
-    return [_header("Your reading list"), *_papers(home.saved, "saved")]
+    more = [context(f"…and {home.more_saved} more: `/papers saved` lists them all.")] if home.more_saved else []
+    return [_header("Your reading list"), *_papers(home.saved, "saved"), *more]
 
 
 def _follows(home: Home, now: datetime) -> list[Block]:

@@ -43,6 +43,7 @@ class Home:
     channels: tuple[Subscription, ...]  # digests of channels they are in, by channel id
     more_channels: int = 0  # how many more there are than are shown
     opened: Subscription | None = None  # a channel's digest whose settings they asked to see
+    more_saved: int = 0  # papers on their reading list past those shown
 
 
 class HomeService:
@@ -64,6 +65,7 @@ class HomeService:
             and s.person is None
             and (not workspace or not s.channel.workspace or s.channel.workspace == workspace)
         ]
+        saved, more_saved = await self._saved(platform, workspace, person)
         theirs: list[Subscription] = []
         for start in range(0, len(candidates), ASKED_AT_ONCE):
             chunk = candidates[start : start + ASKED_AT_ONCE]
@@ -74,7 +76,8 @@ class HomeService:
         return Home(
             person=person,
             follows=follows,
-            saved=await self._saved(platform, workspace, person),
+            saved=saved,
+            more_saved=more_saved,
             day=day,
             top=tuple(top),
             channels=tuple(theirs[:CHANNELS_SHOWN]),
@@ -82,9 +85,11 @@ class HomeService:
             opened=next((s for s in theirs if s.channel.channel == opened), None) if opened else None,
         )
 
-    async def _saved(self, platform: str, workspace: str, person: str) -> tuple[Paper, ...] | None:
+    async def _saved(self, platform: str, workspace: str, person: str) -> tuple[tuple[Paper, ...] | None, int]:
+        """The newest saved papers the store holds (up to `SAVED_SHOWN`), and how many more are saved."""
         if self._reading is None:
-            return None
-        ids = list(await self._reading.saved_papers(platform, workspace, person))[:SAVED_SHOWN]
-        papers = [await self._store.get(arxiv_id) for arxiv_id in ids]
-        return tuple(p for p in papers if p is not None)
+            return None, 0
+        ids = list(await self._reading.saved_papers(platform, workspace, person))
+        papers = await self._store.get_many(ids)
+        held = [papers[i] for i in ids if i in papers]
+        return tuple(held[:SAVED_SHOWN]), len(ids) - len(held[:SAVED_SHOWN])

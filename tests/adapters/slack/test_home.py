@@ -159,8 +159,19 @@ async def test_with_a_reading_list_the_home_shows_it_before_follows(june_store: 
     shown = text_of(view)
     assert "Your reading list" in shown and "GrepSeek" in shown and "What you follow" in shown
     assert shown.index("Your reading list") < shown.index("What you follow")
+    assert "…and 1 more: `/papers saved` lists them all." in shown  # the one the store lacks, counted
     empty = home_view(await homes.home("slack", "T0001", "U0002", NoOne()), NOW)
     assert "Nothing saved yet" in text_of(empty)
+
+
+async def test_a_long_reading_list_in_the_home_says_how_many_more(june_store: PaperStore) -> None:
+    day = await june_store.latest_day()
+    assert day is not None
+    ids = [p.arxiv_id for p in await june_store.listing(day)][:13]
+    homes = HomeService(june_store, SubscriptionStore(june_store.engine), SavedPapers({"slack:U0001": ids}))
+    view = home_view(await homes.home("slack", "T0001", "U0001", NoOne()), NOW)
+    assert sum(1 for b in view["blocks"] if b.get("block_id", "").startswith("saved")) == 10
+    assert "…and 3 more: `/papers saved` lists them all." in text_of(view)
 
 
 async def test_settings_opens_the_channels_form_for_someone_who_may_change_it(slack_bot: SlackBot) -> None:
