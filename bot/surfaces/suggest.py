@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bot.domain.ids import is_arxiv_id, parse_arxiv_id
 from bot.store.headlines import Headline
 
 MAX_CHOICES = 25
@@ -165,6 +166,8 @@ class SuggestIndex:
 
     def titles(self, typed: str, limit: int = MAX_CHOICES) -> list[Suggestion]:
         query = typed.strip()
+        if is_arxiv_id(query):  # a link, a versioned id or `arXiv:…`, as `/papers paper` takes it
+            query = parse_arxiv_id(query)
         chosen: list[int] = []
         if _ID_PREFIX.fullmatch(query):
             lo, hi = _span(self._sorted_ids, query)

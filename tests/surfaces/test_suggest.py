@@ -6,6 +6,8 @@ import asyncio
 import time
 from datetime import date
 
+import pytest
+
 from bot.domain.models import Paper
 from bot.store.headlines import Headline
 from bot.store.papers import PaperStore
@@ -61,6 +63,14 @@ def test_titles_by_id_prefix() -> None:
         "2606.00004",
         "2606.00005",
     ]
+
+
+@pytest.mark.parametrize(
+    "typed", ["https://arxiv.org/abs/2606.00003", "2606.00003v2", "arXiv:2606.00003", "https://hf.co/papers/2606.00003"]
+)
+def test_a_link_or_versioned_id_suggests_its_paper(typed: str) -> None:
+    """What `/papers paper` takes, the suggestions understand too."""
+    assert [s.value for s in INDEX.titles(typed)] == ["2606.00003"]
 
 
 def test_papers_rank_by_votes_then_newest_then_id_as_a_sort_of_python_would() -> None:
