@@ -121,6 +121,23 @@ async def _open_form(surfaces: Surfaces, interaction: discord.Interaction) -> No
     await interaction.response.send_message(content=shown.content, embeds=shown.embeds, ephemeral=True)
 
 
+class FixTheForm(discord.ui.View):
+    """A button under a form's mistakes that opens the form again, filled in with what was typed (Discord
+    closes a form when it is submitted: without it, everything typed would be lost)."""
+
+    def __init__(self, surfaces: Surfaces, form: SubscribeForm) -> None:
+        super().__init__(timeout=FIX_SECONDS)
+        self._surfaces = surfaces
+        self._form = form
+
+    @discord.ui.button(label="Fix the form", style=discord.ButtonStyle.primary)
+    async def fix(self, interaction: discord.Interaction, _button: discord.ui.Button[FixTheForm]) -> None:
+        await interaction.response.send_modal(SubscribeModal(self._surfaces, self._form))
+
+
+FIX_SECONDS = 900.0  # how long the button under a form's mistakes reopens it (then: `/papers subscribe` again)
+
+
 class SubscribeModal(discord.ui.Modal):
     """The subscribe form: five text inputs, read by the typed command's parser; saved through the same path."""
 
@@ -154,7 +171,9 @@ class SubscribeModal(discord.ui.Modal):
             labels = {**LABELS, **WEEKLY} if self._cadence == "weekly" else LABELS  # as the fields are labelled
             lines = [f"**{labels[name][0]}**: {prose(message)}" for name, message in exc.errors.items()]
             await interaction.response.send_message(
-                content=cut("Nothing was saved; please fix:\n" + "\n".join(lines), CONTENT), ephemeral=True
+                content=cut("Nothing was saved; please fix:\n" + "\n".join(lines), CONTENT),
+                view=FixTheForm(self._surfaces, form),
+                ephemeral=True,
             )
             return
         client = interaction.client

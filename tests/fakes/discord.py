@@ -154,6 +154,7 @@ class FakeDiscord:
     stored: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel → messages, oldest first
     last_interaction: dict[str, Any] = field(default_factory=dict)
     acknowledged: set[str] = field(default_factory=set)  # interactions that got their one initial response
+    response_messages: list[str] = field(default_factory=list)  # each initial response's message id, in order
     port: int = 0
     latency: float = 0.0  # seconds each message-creating request takes
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(2000000000000000000))
@@ -265,14 +266,14 @@ class FakeDiscord:
         }
         return await self._interaction(2, data, channel, permissions, in_guild)
 
-    async def click(self, custom_id: str, *, channel: str = TEXT_ID) -> str:
+    async def click(self, custom_id: str, *, channel: str = TEXT_ID, on: str | None = None) -> str:
+        """A click on a button; `on`: the id of the message it is under (an interaction's answer's, from
+        `response_messages`), else a message of its own."""
+        message = self._message(channel, {"content": ""}, author=user(BOT_ID, "paperboy", bot=True))
+        if on is not None:
+            message["id"] = on
         return await self._interaction(
-            3,
-            {"custom_id": custom_id, "component_type": 2},
-            channel,
-            EVERYTHING,
-            True,
-            message=self._message(channel, {"content": ""}, author=user(BOT_ID, "paperboy", bot=True)),
+            3, {"custom_id": custom_id, "component_type": 2}, channel, EVERYTHING, True, message=message
         )
 
     async def message_command(
@@ -764,12 +765,13 @@ class FakeDiscord:
             self.acknowledged.add(match.group(1))
             kind = body.get("type")
             flags = (body.get("data") or {}).get("flags", 0)
+            self.response_messages.append(self.new_id())  # what a click on the answer's buttons names
             return self._json(
                 {
                     "interaction": {
                         "id": match.group(1),
                         "type": 2,
-                        "response_message_id": self.new_id(),
+                        "response_message_id": self.response_messages[-1],
                         "response_message_loading": kind == 5,
                         "response_message_ephemeral": bool(flags & 64),
                     },

@@ -212,6 +212,16 @@ async def test_mistakes_in_the_form_are_named_and_nothing_is_saved(discord_bot: 
     assert "**Papers in each digest (1-50)**" in answer["content"]
     assert "@everyone" not in answer["content"]
     assert await discord_bot.subscriptions.all() == []
+    [button] = [b for row in answer["components"] for b in row["components"]]
+    assert button["label"] == "Fix the form"
+    await fake.click(button["custom_id"], on=fake.response_messages[-1])  # the form again, as typed
+    await fake.wait_for(lambda: len(fake.answers(9)) == 2)
+    typed = {k: v.get("value") for k, v in modal_inputs(fake.last_modal()).items()}
+    assert (typed["time"], typed["timezone"], typed["limit"]) == (
+        "25:00",
+        "Europe/Berln",
+        "@ev",
+    )  # as long as it may be
 
 
 async def test_no_form_without_manage_channels(discord_bot: DiscordBot) -> None:
