@@ -139,12 +139,14 @@ def _form_opener(surfaces: Surfaces, managers: Managers) -> FormOpener:
     """The App Home's Settings button opens the same form as a bare `/papers subscribe` (for people who
     may change the channel; anyone else sees its settings in the home)."""
 
-    async def opened(client: AsyncWebClient, trigger_id: str, channel: ChannelRef, user: str) -> bool:
+    async def opened(client: AsyncWebClient, trigger_id: str, channel: ChannelRef, user: str) -> str | None:
         opening = open_subscribe_form(client, surfaces, managers, trigger_id, channel, user)
         told = await replied(
-            opening, f"opening the form of {channel.channel} from the App Home", lambda line: (line, [])
+            opening,
+            f"opening the form of {channel.channel} from the App Home",
+            lambda line: Post("paperboy", text=(line,)),
         )
-        return told is None
+        return None if told is None else " ".join(told.text)
 
     return opened
 

@@ -154,8 +154,10 @@ def _channel(subscription: Subscription, now: datetime) -> Block:
     }
 
 
-def _channels(home: Home, now: datetime) -> list[Block]:
+def _channels(home: Home, now: datetime, why: str | None = None) -> list[Block]:
     blocks: list[Block] = [_header("Channel digests")]
+    if home.opened is not None and why:
+        blocks.append(context(escape(why)))
     if home.opened is not None:
         where = home.opened.channel.channel
         lines = [escape(line) for line in home.opened.describe(now)]
@@ -174,10 +176,11 @@ def _channels(home: Home, now: datetime) -> list[Block]:
     return blocks
 
 
-def home_view(home: Home, now: datetime) -> dict[str, Any]:
-    """The home tab's view: at most MAX_VIEW_BLOCKS blocks, the channels cut first when it would be more."""
+def home_view(home: Home, now: datetime, why: str | None = None) -> dict[str, Any]:
+    """The home tab's view: at most MAX_VIEW_BLOCKS blocks, the channels cut first when it would be more;
+    `why`: why the settings shown open no form (said above them)."""
     head = [*_mine(home, now), {"type": "divider"}, *_top(home), {"type": "divider"}]
-    blocks = head + _channels(home, now)
+    blocks = head + _channels(home, now, why)
     if len(blocks) > MAX_VIEW_BLOCKS:
         blocks = [*blocks[: MAX_VIEW_BLOCKS - 1], context("…and more: the rest does not fit here.")]
     return {"type": "home", "blocks": blocks}
@@ -200,17 +203,20 @@ async def publish(
     user: str,
     opened: str | None = None,
     now: datetime | None = None,
+    why: str | None = None,
 ) -> None:
+    """Publish the person's home; `opened`: a channel whose settings to show, `why` the form did not open."""
     home = await homes.home("slack", team, user, members.using(client, team), opened)
     try:
-        await client.views_publish(user_id=user, view=home_view(home, now or datetime.now(UTC)))
+        await client.views_publish(user_id=user, view=home_view(home, now or datetime.now(UTC), why))
     except SlackApiError as exc:
         log.warning("Slack refused the App Home of %s: %s", user, error_code(exc))
 
 
-# Opens a channel's subscribe form for a person (client, trigger_id, channel, user): True once it is
-# open, False when they may not change the channel (the home then shows its settings instead).
-FormOpener = Callable[[AsyncWebClient, str, ChannelRef, str], Awaitable[bool]]
+# Opens a channel's subscribe form for a person (client, trigger_id, channel, user): None once it is
+# open, else why not (they may not change the channel, Slack would not open it…): the home then shows
+# the channel's settings, under that line.
+FormOpener = Callable[[AsyncWebClient, str, ChannelRef, str], Awaitable[str | None]]
 
 
 def register_home(
@@ -232,6 +238,7 @@ def register_home(
         channel = str((body.get("actions") or [{}])[0].get("value") or "")
         person = str(user.get("id") or "")
         trigger = str(body.get("trigger_id") or "")
-        if open_form is not None and await open_form(client, trigger, ChannelRef("slack", channel, team), person):
+        why = await open_form(client, trigger, ChannelRef("slack", channel, team), person) if open_form else None
+        if open_form is not None and why is None:
             return  # the channel's settings form: what `/papers subscribe` alone opens there
-        await publish(client, homes, members, team, person, opened=channel)
+        await publish(client, homes, members, team, person, opened=channel, why=why)

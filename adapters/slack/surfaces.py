@@ -59,7 +59,8 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
 
         async def opened() -> tuple[str, list[Block]] | None:
             trigger = str(body.get("trigger_id", ""))
-            return await open_subscribe_form(client, surfaces, managers, trigger, channel, user, direct=direct)
+            refused = await open_subscribe_form(client, surfaces, managers, trigger, channel, user, direct=direct)
+            return None if refused is None else post_message(refused)
 
         told = await replied(opened(), f"opening the subscribe form in {channel.channel}", lambda line: (line, []))
         if told is not None:
@@ -143,7 +144,7 @@ async def open_subscribe_form(
     user: str,
     *,
     direct: bool = False,
-) -> tuple[str, list[Block]] | None:
+) -> Post | None:
     """Open the subscribe form of `channel` for `user` (a bare `/papers subscribe`, or a Settings button
     in the App Home): None once it is open, else what to tell them instead (the core's refusal, or
     Slack's)."""
@@ -151,14 +152,17 @@ async def open_subscribe_form(
     allowed = direct or await managers.may_subscribe(client, user, channel.channel)
     refused = await surfaces.refusal(Asker(channel, user, direct=direct, can_manage=allowed))
     if refused is not None:
-        return post_message(refused)
+        return refused
     view = form_view(await surfaces.form(channel), channel)
     try:
         await client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as exc:
         code = error_code(exc)
         log.warning("views.open failed: %s", code)
-        return f"Slack would not open the form ({code or 'no answer'}). Type it instead: {TYPED_EXAMPLE}", []
+        return Post(
+            header="paperboy",
+            text=(f"Slack would not open the form ({code or 'no answer'}). Type it instead: {TYPED_EXAMPLE}",),
+        )
     return None
 
 

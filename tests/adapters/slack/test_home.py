@@ -174,6 +174,17 @@ async def test_a_long_reading_list_in_the_home_says_how_many_more(june_store: Pa
     assert "…and 3 more: `/papers saved` lists them all." in text_of(view)
 
 
+async def test_settings_for_someone_who_may_not_change_it_shows_them_and_says_why(slack_bot: SlackBot) -> None:
+    slack_bot.fake.users["U0002"] = {"name": "bea"}
+    await subscribe(slack_bot, "C0004", members=["U0002", "UBOT"], topics=("agents",))  # not bea's channel
+    await click_settings(slack_bot, "C0004", user="U0002")
+    view = await published(slack_bot, user="U0002")
+    shown = text_of(view)
+    assert "Settings of <#C0004>" in shown
+    assert "Sorry, you can't subscribe this channel" in shown  # why no form opened, above its settings
+    assert not any(c.method == "views.open" for c in slack_bot.fake.calls)
+
+
 async def test_settings_opens_the_channels_form_for_someone_who_may_change_it(slack_bot: SlackBot) -> None:
     slack_bot.fake.users["U0001"] = {"name": "ada", "is_admin": True}
     await subscribe(slack_bot, "C0001", members=["U0001", "UBOT"], topics=("agents",))
