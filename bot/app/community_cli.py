@@ -44,6 +44,11 @@ def parse_person(text: str) -> Person:
             f"{text!r} is not PLATFORM:USER_ID (such as slack:U0123456 or discord:1234567890; "
             "Slack shows a member ID under their profile's ⋮ menu, Discord under Copy User ID)"
         )
+    if match.group("platform") == "discord" and not match.group("user").isdigit():  # no list is kept under it
+        raise UsageError(
+            f"--user {text!r}: a Discord user's id is a number, such as discord:1234567890 (Developer Mode on, "
+            "right-click the person, Copy User ID)"
+        )
     return Person(match.group("platform"), "", match.group("user"))
 
 

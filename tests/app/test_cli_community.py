@@ -109,3 +109,5 @@ def test_saved_in_each_format(run: Run) -> None:
     assert nobody.returncode == 0 and "slack:U9 has saved no papers." in nobody.stderr
     wrong = run("saved", "--user", "U1")
     assert wrong.returncode == 2 and "is not PLATFORM:USER_ID" in wrong.stderr
+    named = run("saved", "--user", "discord:bea")
+    assert named.returncode == 2 and "a Discord user's id is a number" in named.stderr
