@@ -106,8 +106,7 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
     @app.event("link_shared")
     async def unfurl(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         urls = [str(link.get("url", "")) for link in event.get("links") or [] if isinstance(link, dict)]
-        # a note of a fault that may pass would stay under the message for good: no unfurl for it
-        found = [f for f in await surfaces.links.for_urls(urls) if f.card is not None or not f.passing]
+        found = unfurlable(await surfaces.links.for_urls(urls))
         if not found:
             return
         unfurls = {f.url: {"blocks": unfurl_blocks(f)} for f in found}
@@ -164,6 +163,12 @@ async def open_subscribe_form(
             text=(f"Slack would not open the form ({code or 'no answer'}). Type it instead: {TYPED_EXAMPLE}",),
         )
     return None
+
+
+def unfurlable(found: list[LinkCard]) -> list[LinkCard]:
+    """The links to unfurl: a card, or a note that stays true (not in the store, no such paper); a note of a
+    fault that may pass ("could not be fetched just now") would stay under the message for good."""
+    return [f for f in found if f.card is not None or not f.passing]
 
 
 def unfurl_blocks(found: LinkCard) -> list[Block]:

@@ -379,3 +379,12 @@ async def test_no_form_for_a_digest_the_config_file_manages(slack_bot: SlackBot)
     await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
     assert "managed by the config file" in shown(slack_bot.fake.responses[0])
     assert slack_bot.fake.calls_of("views.open") == []
+
+
+def test_a_note_of_a_fault_that_may_pass_is_not_unfurled() -> None:
+    from adapters.slack.surfaces import unfurlable
+    from bot.surfaces.links import LinkCard
+
+    lacking = LinkCard("https://arxiv.org/abs/2401.00001", "2401.00001", None, "not in the local store")
+    failing = LinkCard("https://arxiv.org/abs/2401.00002", "2401.00002", None, "could not be fetched", passing=True)
+    assert unfurlable([lacking, failing]) == [lacking]
