@@ -128,11 +128,13 @@ def _follows(home: Home, now: datetime) -> list[Block]:
     return [_header("What you follow"), mrkdwn("\n".join(lines))]
 
 
-def _top(home: Home) -> list[Block]:
+def _top(home: Home, now: datetime) -> list[Block]:
     if home.day is None:
         return [_header("Today's top papers"), mrkdwn("No papers yet: they come with the next sync.")]
+    # the latest listing, said as what it is: not "today's" when that day is past
+    title = "Today's top papers" if home.day >= now.date() else f"Top papers of {home.day:%A %-d %B}"
     return [
-        _header("Today's top papers"),
+        _header(title),
         context(f"Hugging Face Daily Papers · {home.day:%A %-d %B %Y} · most upvoted"),
         *_papers(home.top, "top"),
     ]
@@ -179,7 +181,7 @@ def _channels(home: Home, now: datetime, why: str | None = None) -> list[Block]:
 def home_view(home: Home, now: datetime, why: str | None = None) -> dict[str, Any]:
     """The home tab's view: at most MAX_VIEW_BLOCKS blocks, the channels cut first when it would be more;
     `why`: why the settings shown open no form (said above them)."""
-    head = [*_mine(home, now), {"type": "divider"}, *_top(home), {"type": "divider"}]
+    head = [*_mine(home, now), {"type": "divider"}, *_top(home, now), {"type": "divider"}]
     blocks = head + _channels(home, now, why)
     if len(blocks) > MAX_VIEW_BLOCKS:
         blocks = [*blocks[: MAX_VIEW_BLOCKS - 1], context("…and more: the rest does not fit here.")]

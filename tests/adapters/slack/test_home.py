@@ -72,7 +72,7 @@ async def test_the_home_shows_follows_top_papers_and_shared_channels(slack_bot: 
     shown = text_of(view)
     assert view["type"] == "home" and len(view["blocks"]) <= 100
     assert "What you follow" in shown and "“diffusion”" in shown and "09:00 Europe/Berlin" in shown
-    assert "Today's top papers" in shown and "Wednesday 3 June 2026" in shown
+    assert "Top papers of Wednesday 3 June" in shown and "Wednesday 3 June 2026" in shown  # not "today's"
     top = [b for b in view["blocks"] if b["type"] == "section" and "▲" in b["text"]["text"]]
     assert len(top) == 5 and "9999 upvotes" in top[0]["text"]["text"]  # the most upvoted first
     buttons = [b["accessory"]["value"] for b in view["blocks"] if "accessory" in b]
@@ -147,7 +147,7 @@ async def test_a_paper_both_saved_and_in_the_top_gives_a_view_slack_takes(slack_
     await open_home(slack_bot)
     view = await published(slack_bot)  # the fake refuses a view naming one block id twice
     shown = text_of(view)
-    assert "Your reading list" in shown and "What you follow" in shown and "Today's top papers" in shown
+    assert "Your reading list" in shown and "What you follow" in shown and "Top papers of" in shown
     assert shown.count(f'"value": "{best.arxiv_id}"') >= 2  # its Save button in the reading list and in the top
 
 
@@ -159,6 +159,7 @@ async def test_with_a_reading_list_the_home_shows_it_before_follows(june_store: 
     shown = text_of(view)
     assert "Your reading list" in shown and "GrepSeek" in shown and "What you follow" in shown
     assert shown.index("Your reading list") < shown.index("What you follow")
+    assert "Today's top papers" in shown  # on the day of the latest listing
     assert "…and 1 more: `/papers saved` lists them all." in shown  # the one the store lacks, counted
     empty = home_view(await homes.home("slack", "T0001", "U0002", NoOne()), NOW)
     assert "Nothing saved yet" in text_of(empty)
