@@ -23,11 +23,20 @@ _LINK = re.compile(
 )
 
 
+def _possible(match: re.Match[str] | None) -> bool:
+    """Whether a matched id can exist: since January 2015 (1501) new-style ids have five digits after the
+    dot, so `2406.1234` is a typo, not a paper arXiv could have."""
+    if match is None:
+        return False
+    head, dot, number = match.group("id").partition(".")
+    return not (dot and "/" not in head and len(number) == 4 and int(head) >= 1501)
+
+
 def parse_arxiv_id(text: str) -> str:
     """Return the canonical id (no version, old-style archive lower-cased) or raise InvalidPaperId."""
     cleaned = text.strip().strip("<>")
     match = _BARE.fullmatch(cleaned) or _URL.fullmatch(cleaned)
-    if match is None:
+    if match is None or not _possible(match):
         raise InvalidPaperId(text)
     return canonical(match.group("id"))
 
@@ -36,14 +45,15 @@ def paper_url_id(url: str) -> str | None:
     """The canonical id of a paper link (arxiv.org abs/pdf/html, huggingface.co or hf.co papers), None for any
     other URL: a bare id is not a link."""
     match = _LINK.fullmatch(url.strip())
-    return canonical(match.group("id")) if match else None
+    return canonical(match.group("id")) if match and _possible(match) else None
 
 
 def paper_links(text: str) -> list[tuple[str, str]]:
     """Every paper link in a message, in order, as (the URL as written, canonical id); a repeated URL once."""
     found: dict[str, str] = {}
     for match in _LINK.finditer(text):
-        found.setdefault(match.group(0), canonical(match.group("id")))
+        if _possible(match):
+            found.setdefault(match.group(0), canonical(match.group("id")))
     return list(found.items())
 
 

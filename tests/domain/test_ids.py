@@ -30,7 +30,17 @@ def test_parses_ids_and_urls_to_the_canonical_id(text: str, expected: str) -> No
 
 @pytest.mark.parametrize(
     "text",
-    ["", "abc", "2406.123", "24061.2345", "https://example.com/abs/2406.12345", "2406.12345; DROP TABLE", "x" * 500],
+    [
+        "",
+        "abc",
+        "2406.123",
+        "24061.2345",
+        "https://example.com/abs/2406.12345",
+        "2406.12345; DROP TABLE",
+        "x" * 500,
+        "2406.1234",  # four digits after the dot since 1501: a typo, no paper arXiv could have
+        "https://arxiv.org/abs/1501.0001v2",
+    ],
 )
 def test_refuses_what_is_not_an_id(text: str) -> None:
     with pytest.raises(InvalidPaperId, match="not an arXiv id"):

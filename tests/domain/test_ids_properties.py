@@ -13,12 +13,13 @@ from tests.strategies import FAST
 
 CANONICAL = re.compile(r"\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}", re.ASCII)
 
-NEW_STYLE = st.builds(
-    lambda month, number, digits: f"{month:04d}.{number % 10**digits:0{digits}d}",
-    st.integers(0, 9999),
-    st.integers(0, 99999),
-    st.sampled_from([4, 5]),
-)
+
+def _new_style(month: int, number: int, digits: int) -> str:
+    digits = digits if month < 1501 else 5  # four digits after the dot only before 2015
+    return f"{month:04d}.{number % 10**digits:0{digits}d}"
+
+
+NEW_STYLE = st.builds(_new_style, st.integers(0, 9999), st.integers(0, 99999), st.sampled_from([4, 5]))
 OLD_STYLE = st.builds(
     lambda archive, subject, number: f"{archive}{subject}/{number:07d}",
     st.sampled_from(["astro-ph", "hep-th", "math", "cs", "quant-ph", "cond-mat", "Math", "HEP-TH"]),
