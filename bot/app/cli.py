@@ -193,8 +193,6 @@ def _not_future(day: date) -> None:
 def _parse_day(value: str | None) -> date | None:
     if value is None:
         return None
-    import re
-
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):  # fromisoformat also takes 20260821 and 2026-W34-5
         raise typer.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint="--date")
     try:

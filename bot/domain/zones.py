@@ -118,7 +118,7 @@ def zone_hint(typed: str) -> str:
         sign, hours, minutes = offset.groups()
         if int(minutes or 0) or int(hours) > 14:
             return " For a fixed offset, use the zone of a city there (such as Asia/Kolkata for UTC+05:30)."
-        fixed = f"Etc/GMT{'-' if sign == '+' else '+'}{int(hours)}" if int(hours) else "UTC"
+        fixed = meant_zone(typed)
         return (
             f" For UTC{sign}{int(hours)} all year use {fixed} (these names invert the sign); a city's zone,"
             " such as Europe/Berlin, also follows daylight saving."

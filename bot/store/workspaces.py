@@ -82,15 +82,15 @@ async def pause(engine: AsyncEngine, platform: str, workspace: str) -> int:
 
 
 async def _mark(
-    engine: AsyncEngine, platform: str, workspace: str, which: ColumnElement[bool], status: str | None
+    engine: AsyncEngine, platform: str, workspace: str | None, which: ColumnElement[bool], status: str | None
 ) -> int:
-    """Set the status of the workspace's subscriptions `which` picks; how many there were."""
+    """Set the status of the workspace's subscriptions `which` picks (`workspace` None: every one of the
+    platform's); how many there were."""
+    where = [subscriptions.c.platform == platform, which]
+    if workspace is not None:
+        where.append(subscriptions.c.workspace == workspace)
     async with engine.begin() as conn:
-        result = await conn.execute(
-            update(subscriptions)
-            .where(subscriptions.c.platform == platform, subscriptions.c.workspace == workspace, which)
-            .values(status=status)
-        )
+        result = await conn.execute(update(subscriptions).where(*where).values(status=status))
     return _count(result)
 
 
@@ -112,13 +112,7 @@ async def forgive_refused_token(engine: AsyncEngine, platform: str) -> int:
     """One token for the platform (SLACK_BOT_TOKEN), mended: clear what a refused token left on its
     subscriptions (before 2026-12 a refused bot token stopped every channel for good; now a delivery
     fails and is tried again); how many."""
-    async with engine.begin() as conn:
-        result = await conn.execute(
-            update(subscriptions)
-            .where(subscriptions.c.platform == platform, or_(*_refused_token()))
-            .values(status=None)
-        )
-    return _count(result)
+    return await _mark(engine, platform, None, or_(*_refused_token()), None)
 
 
 def _count(result: CursorResult[object] | object) -> int:

@@ -13,7 +13,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.post import Post
 from bot.domain.publishing import MessageRef
 from bot.store.ledger import Ledger
-from bot.surfaces.forms import SubscribeForm, read_form
+from bot.surfaces.forms import SubscribeForm
 from bot.surfaces.links import LinkCard, LinkCards
 from bot.surfaces.suggestions import Suggestions
 
@@ -42,10 +42,6 @@ class Surfaces:
     async def form(self, channel: ChannelRef) -> SubscribeForm:
         """The subscribe form as a channel's current subscription fills it in."""
         return SubscribeForm.of(await self.subscriptions.get(channel))
-
-    async def submit(self, form: SubscribeForm, asker: Asker) -> Post:
-        """Save a filled-in form as the typed command would; raises FormErrors naming each bad field."""
-        return await self.answer(read_form(form), asker)
 
     async def refusal(self, asker: Asker) -> Post | None:
         """Why a form would be no use here (a direct message, no permission, a digest the config file
