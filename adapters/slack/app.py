@@ -175,7 +175,7 @@ def create_app(
     )
     if oauth is not None:
         listen_for_departures(app)
-    managers = Managers(admins)
+    managers = Managers(admins, many=oauth is not None)
     if home is not None:
         register_home(app, home, SlackMembers(client), _form_opener(surfaces, managers) if surfaces else None)
     if surfaces is not None:
@@ -195,7 +195,7 @@ def create_app(
             allowed = True
             if needed:  # "subscribed", and then no digest ever: not in a channel the bot cannot post in
                 ask = managers.may_subscribe if isinstance(command, Subscribe) else managers.can_manage
-                allowed = await ask(client, user, where.channel)
+                allowed = await ask(client, user, where.channel, workspace=where.workspace)
             post = await chat.answer(command, Asker(where, user, direct=direct, can_manage=allowed))
             return post_messages(post, share=not direct)
 

@@ -1,9 +1,10 @@
 """Who may subscribe and unsubscribe a Slack channel: the config file's allow list, or Slack's own roles.
 
-With `[slack] admins` set, exactly the members and user groups it lists may ("*" lets everyone).
-Without it, workspace owners and admins may (`users.info`), and so may whoever created the channel
-(`conversations.info`): the people a workspace already trusts with that channel. The adapter finds
-this out; the core (`bot.chat.service`) refuses the command when the answer is no.
+With `[slack] admins` set, exactly the members and user groups it lists may ("*" lets everyone); an
+entry `T…:U…` counts in that workspace only (each entry names its workspace when paperboy serves
+many). In a workspace no entry counts in, workspace owners and admins may (`users.info`), and so may
+whoever created the channel (`conversations.info`): the people a workspace already trusts with that
+channel. The adapter finds this out; the core (`bot.chat.service`) refuses the command when the answer is no.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack.errors import error_fields
-from bot.domain.errors import PaperboyError
+from bot.domain.errors import ConfigError, PaperboyError
 
 log = logging.getLogger("paperboy.slack")
 SCOPES = ("users:read", "channels:read", "groups:read", "mpim:read", "usergroups:read")
@@ -52,27 +53,43 @@ class OutOfReach(PaperboyError):
 
 
 class Managers:
-    """Answers "may this person change this channel's digest?" for the Slack adapter."""
+    """Answers "may this person change this channel's digest?" for the Slack adapter. An entry of
+    `[slack] admins` written `T…:U…` or `T…:S…` counts in that workspace only; a workspace that no
+    entry counts in keeps Slack's own roles."""
 
-    def __init__(self, admins: Sequence[str] = ()) -> None:
-        self._anyone = "*" in admins
-        self._people = frozenset(a for a in admins if a[:1] in ("U", "W"))
-        self._groups = tuple(a for a in admins if a.startswith("S"))
-        self._listed = bool(admins)
+    def __init__(self, admins: Sequence[str] = (), *, many: bool = False) -> None:
+        """`many`: paperboy serves many workspaces, so an entry names its workspace (or is "*")."""
+        unplaced = [a for a in admins if a != "*" and ":" not in a]
+        if many and unplaced:
+            raise ConfigError(
+                f"[slack] admins lists {', '.join(unplaced)} without a workspace, and paperboy serves many: a "
+                f"member or user group belongs to one workspace, so write its workspace's id in front "
+                f'("T0123ABCD:{unplaced[0]}"); a workspace that no entry names keeps Slack\'s own roles'
+            )
+        self._admins = tuple(admins)
+
+    def listed(self, workspace: str) -> tuple[str, ...]:
+        """The entries that count in this workspace, without their workspace."""
+        return tuple(
+            entry.partition(":")[2] if ":" in entry else entry
+            for entry in self._admins
+            if ":" not in entry or entry.partition(":")[0] == workspace
+        )
 
     async def can_manage(
-        self, client: AsyncWebClient, user: str, channel: str, *, seen: dict[str, Any] | None = None
+        self,
+        client: AsyncWebClient,
+        user: str,
+        channel: str,
+        *,
+        workspace: str = "",
+        seen: dict[str, Any] | None = None,
     ) -> bool:
         """Raises PermissionUnknown when Slack would not tell (a missing scope, a channel the bot can't see).
         `seen`: the channel as `reachable` found it, not asked of Slack again."""
-        if self._listed:
-            if self._anyone or user in self._people:
-                return True
-            for group in self._groups:
-                members = await _call("usergroups.users.list", client.usergroups_users_list(usergroup=group))
-                if user in (members.get("users") or ()):
-                    return True
-            return False
+        listed = self.listed(workspace)
+        if listed:
+            return "*" in listed or user in listed or await _in_group(client, user, [a for a in listed if a[0] == "S"])
         person = (await _call("users.info", client.users_info(user=user))).get("user") or {}
         if person.get("is_owner") or person.get("is_admin") or person.get("is_primary_owner"):
             return True
@@ -80,10 +97,11 @@ class Managers:
             seen = (await _call("conversations.info", client.conversations_info(channel=channel))).get("channel")
         return bool(user) and (seen or {}).get("creator") == user
 
-    async def may_subscribe(self, client: AsyncWebClient, user: str, channel: str) -> bool:
+    async def may_subscribe(self, client: AsyncWebClient, user: str, channel: str, *, workspace: str = "") -> bool:
         """`can_manage` for a subscription: first whether the bot can post there at all (OutOfReach when
         not), the channel asked of Slack once for both."""
-        return await self.can_manage(client, user, channel, seen=await self.reachable(client, channel))
+        seen = await self.reachable(client, channel)
+        return await self.can_manage(client, user, channel, workspace=workspace, seen=seen)
 
     async def reachable(self, client: AsyncWebClient, channel: str) -> dict[str, Any] | None:
         """The channel as Slack shows it to the bot; OutOfReach when the bot could not post a digest there: a
@@ -102,6 +120,22 @@ class Managers:
         if conversation.get("is_archived"):
             raise OutOfReach("This channel is archived: a digest can't be posted here. Unarchive it first.")
         return conversation
+
+
+async def _in_group(client: AsyncWebClient, user: str, groups: Sequence[str]) -> bool:
+    """Whether the user is in one of these user groups. A group this workspace does not have (another
+    workspace's, or one deleted since) has nobody in it here."""
+    for group in groups:
+        try:
+            members = await _call("usergroups.users.list", client.usergroups_users_list(usergroup=group))
+        except PermissionUnknown as exc:
+            if exc.error != "no_such_subteam":
+                raise
+            log.warning("[slack] admins lists the user group %s, which this workspace does not have", group)
+            continue
+        if user in (members.get("users") or ()):
+            return True
+    return False
 
 
 async def _call(method: str, call: Awaitable[AsyncSlackResponse]) -> dict[str, Any]:

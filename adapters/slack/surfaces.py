@@ -88,7 +88,9 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
             except FormErrors as exc:
                 return _field_errors(exc.errors)
             try:
-                allowed = await asyncio.wait_for(managers.may_subscribe(client, user, channel.channel), ASK_SECONDS)
+                allowed = await asyncio.wait_for(
+                    managers.may_subscribe(client, user, channel.channel, workspace=channel.workspace), ASK_SECONDS
+                )
             except TimeoutError:
                 return _field_errors({"topics": "Slack was slow to say who may change this channel: press Save again"})
             except PermissionUnknown as exc:
@@ -148,7 +150,7 @@ async def open_subscribe_form(
     in the App Home): None once it is open, else what to tell them instead (the core's refusal, or
     Slack's)."""
     # Not opened where a digest could never arrive (a channel the bot cannot post in).
-    allowed = direct or await managers.may_subscribe(client, user, channel.channel)
+    allowed = direct or await managers.may_subscribe(client, user, channel.channel, workspace=channel.workspace)
     refused = await surfaces.refusal(Asker(channel, user, direct=direct, can_manage=allowed))
     if refused is not None:
         return refused

@@ -34,7 +34,8 @@ _CHANNEL = re.compile(r"(slack|discord|console):([A-Za-z0-9_.\-]+/)?[A-Za-z0-9_.
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
 _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", re.ASCII)
 _BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+", re.ASCII)  # a key TOML takes unquoted
-_SLACK_ID = re.compile(r"[UWS][A-Z0-9]{2,20}", re.ASCII)  # a user (U…, W… on Enterprise Grid) or user group (S…)
+# a user (U…, W… on Enterprise Grid) or user group (S…), for one workspace (T…:) or for every one
+_SLACK_ID = re.compile(r"(?:[TE][A-Z0-9]{2,20}:)?[UWS][A-Z0-9]{2,20}", re.ASCII)
 ZONE_CHARS = 64  # the store's column; the longest IANA name has 32
 MAX_TOPICS = 10
 MAX_TOPIC_CHARS = 200
@@ -218,7 +219,9 @@ class SlackConfig(_Strict):
     app_token: SecretStr | None = None
 
     # Slack ids of the people (U…, W…) and user groups (S…) who may manage any channel's digest;
-    # "*" lets everyone. Empty: workspace owners and admins, and each channel's creator.
+    # "*" lets everyone. Empty: workspace owners and admins, and each channel's creator. With many
+    # workspaces each entry names its workspace ("T0123ABCD:S0PAPERS"); a workspace no entry names
+    # keeps Slack's own roles.
     admins: tuple[str, ...] = ()
 
     @field_validator("admins")
@@ -227,8 +230,9 @@ class SlackConfig(_Strict):
         for entry in value:
             if entry != "*" and not _SLACK_ID.fullmatch(entry):
                 raise ValueError(
-                    f"{_shown(entry)} is not a Slack member id (U…) or user group id (S…); a member's id is in "
-                    'their profile under ⋮ → Copy member ID, and "*" lets everyone'
+                    f"{_shown(entry)} is not a Slack member id (U…) or user group id (S…), each with its workspace's "
+                    "id in front (T…:U…) when paperboy serves many workspaces; a member's id is in their profile "
+                    'under ⋮ → Copy member ID, and "*" lets everyone'
                 )
         return value
 

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 import yaml
 
-from adapters.slack.permissions import SCOPES
+from adapters.slack.permissions import SCOPES, Managers
 from bot.domain.channels import ChannelRef
+from bot.domain.errors import ConfigError
 from tests.adapters.slack.conftest import SlackBot
-from tests.fakes.slack import Failure
+from tests.fakes.slack import TEAM, Failure
 
 MANIFEST = Path(__file__).resolve().parents[3] / "config" / "slack-manifest.yml"
 C0001 = ChannelRef("slack", "C0001")
@@ -131,6 +132,38 @@ async def test_with_an_allow_list_only_those_listed_may(slack_bot: SlackBot) -> 
         methods == ["conversations.info", "conversations.info", "usergroups.users.list"] + ["usergroups.users.list"] * 2
     )
     assert await slack_bot.subscriptions.get(C0001) is not None
+
+
+@pytest.mark.parametrize("slack_admins", [(f"{TEAM}:U0002", "T0OTHER:U0001", "T0OTHER:S0THEIRS")])
+async def test_an_entry_with_a_workspace_counts_in_that_workspace_only(slack_bot: SlackBot) -> None:
+    assert "This channel is subscribed" in await answer(slack_bot, "subscribe diffusion", user="U0002")
+    # U0001 is listed for another workspace: here, the list (naming U0002 for this one) decides
+    assert "Sorry, you can't unsubscribe" in await answer(slack_bot, "unsubscribe", user="U0001")
+    assert "usergroups.users.list" not in [m for m, _ in asked(slack_bot)]  # another workspace's group
+
+
+@pytest.mark.parametrize("slack_admins", [("T0OTHER:U0002", "T0OTHER:S0THEIRS")])
+async def test_a_workspace_no_entry_names_keeps_slacks_own_roles(slack_bot: SlackBot) -> None:
+    slack_bot.fake.users["U0ADMIN"] = {"name": "root", "is_admin": True}
+    slack_bot.fake.users["U0002"] = {"name": "bob"}
+    assert "This channel is subscribed" in await answer(slack_bot, "subscribe diffusion", user="U0ADMIN")
+    assert "Sorry, you can't unsubscribe" in await answer(slack_bot, "unsubscribe", user="U0002")
+
+
+@pytest.mark.parametrize("slack_admins", [("S0GONE", "S0TEAM")])
+async def test_a_user_group_this_workspace_lacks_has_nobody_in_it(slack_bot: SlackBot) -> None:
+    """Slack's no_such_subteam (a group deleted, or another workspace's) is no member, not "try again"."""
+    slack_bot.fake.usergroups["S0TEAM"] = ["U0003"]
+    assert "This channel is subscribed" in await answer(slack_bot, "subscribe diffusion", user="U0003")
+    said = await answer(slack_bot, "unsubscribe", user="U0001")
+    assert "Sorry, you can't unsubscribe" in said and "no_such_subteam" not in said
+
+
+def test_with_many_workspaces_each_entry_names_its_workspace() -> None:
+    with pytest.raises(ConfigError, match=r'U0002, S0TEAM without a workspace.*"T0123ABCD:U0002"'):
+        Managers(("*", "T0001:U0001", "U0002", "S0TEAM"), many=True)
+    assert Managers(("*", "T0001:U0001"), many=True).listed("T0001") == ("*", "U0001")
+    assert Managers(("T0001:U0001", "U0002")).listed("T0002") == ("U0002",)  # one workspace: for it
 
 
 @pytest.mark.parametrize("slack_admins", [("*",)])
