@@ -87,6 +87,20 @@ async def _defer(interaction: discord.Interaction) -> bool:
     return True
 
 
+NOT_YOURS_TO_POST = (
+    "You can't send messages here, so paperboy won't post this card here for you: share it where you can post, "
+    "or ask someone who can post here."
+)
+
+
+def may_post(interaction: discord.Interaction) -> bool:
+    """Whether the person may send messages where the interaction comes from (in a thread: in threads):
+    a Share posts in their name, so only where they could have posted it themselves."""
+    allowed = interaction.permissions
+    in_thread = isinstance(interaction.channel, discord.Thread)
+    return bool(allowed.send_messages_in_threads if in_thread else allowed.send_messages)
+
+
 class PaperBot(discord.Client):
     def __init__(
         self,
@@ -138,7 +152,7 @@ class PaperBot(discord.Client):
         direct = asker.direct
 
         async def answered() -> list[Message]:
-            return post_messages(await self.chat.answer(command, asker), share=not direct)
+            return post_messages(await self.chat.answer(command, asker), share=not direct and may_post(interaction))
 
         for message in await replied(answered(), f"/papers {command!r}", lambda line: [Message(content=line)]):
             await interaction.followup.send(
@@ -169,6 +183,9 @@ class PaperBot(discord.Client):
         if not await _defer(interaction):
             return  # another replica is sharing it
         paper = custom_id.removeprefix(SHARE)
+        if not may_post(interaction):  # a Share button from before, or an announcements channel
+            await interaction.followup.send(content=NOT_YOURS_TO_POST, ephemeral=True)
+            return
 
         async def answered() -> str:
             workspace = str(interaction.guild_id or "")  # what `paperboy forget --team discord:GUILD` erases

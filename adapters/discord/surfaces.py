@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from adapters.discord.app import PaperBot, asker_of
+from adapters.discord.app import PaperBot, asker_of, may_post
 from adapters.discord.community import card_buttons
 from adapters.discord.render import CONTENT, Message, clean, cut, post_message, prose
 from bot.chat.replies import replied
@@ -79,7 +79,7 @@ def _paper_card(surfaces: Surfaces) -> Callable[[discord.Interaction, discord.Me
             return  # answered already, by another replica's gateway session
 
         async def cards() -> Message:
-            return post_message(await surfaces.links.post(linked_text(message)), share=True)
+            return post_message(await surfaces.links.post(linked_text(message)), share=may_post(interaction))
 
         shown = await replied(cards(), f"Paper card on message {message.id}", _said)
         await interaction.followup.send(

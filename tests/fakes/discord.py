@@ -266,14 +266,16 @@ class FakeDiscord:
         }
         return await self._interaction(2, data, channel, permissions, in_guild)
 
-    async def click(self, custom_id: str, *, channel: str = TEXT_ID, on: str | None = None) -> str:
+    async def click(
+        self, custom_id: str, *, channel: str = TEXT_ID, on: str | None = None, permissions: str = EVERYTHING
+    ) -> str:
         """A click on a button; `on`: the id of the message it is under (an interaction's answer's, from
         `response_messages`), else a message of its own."""
         message = self._message(channel, {"content": ""}, author=user(BOT_ID, "paperboy", bot=True))
         if on is not None:
             message["id"] = on
         return await self._interaction(
-            3, {"custom_id": custom_id, "component_type": 2}, channel, EVERYTHING, True, message=message
+            3, {"custom_id": custom_id, "component_type": 2}, channel, permissions, True, message=message
         )
 
     async def message_command(

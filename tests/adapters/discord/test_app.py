@@ -147,6 +147,21 @@ async def test_share_posts_the_card_and_opens_its_thread(discord_bot: DiscordBot
     assert await discord_bot.ledger.thread_paper("discord", None, thread_id) == "2605.29307"
 
 
+VIEW_AND_COMMANDS = str(1 << 10 | 1 << 31)  # an announcements channel: no Send Messages
+
+
+async def test_share_is_for_people_who_may_post_in_the_channel(discord_bot: DiscordBot) -> None:
+    """A Share posts in the clicker's name: not in a channel where they cannot send messages, and their
+    search there offers no Share button."""
+    fake = discord_bot.fake
+    await fake.slash("search", {"topic": "diffusion"}, permissions=VIEW_AND_COMMANDS)
+    found = shown(await answer(discord_bot))
+    assert '"save:' in found and '"share:' not in found
+    await fake.click("share:2605.29307", permissions=VIEW_AND_COMMANDS)
+    assert "You can't send messages here" in shown(await answer(discord_bot, 2))
+    assert fake.posts_in(TEXT_ID) == []
+
+
 async def shared_thread(discord_bot: DiscordBot) -> str:
     """GrepSeek shared in the channel: its thread's id."""
     fake = discord_bot.fake
