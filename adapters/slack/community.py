@@ -49,15 +49,16 @@ def event_time(value: object) -> datetime:
 
 
 class People:
-    """Whether a Slack user is a person (not a bot), asked of `users.info` once per user."""
+    """Whether a Slack user is a person (not a bot), asked of `users.info` once per user of a workspace
+    (a user id is unique only within its workspace)."""
 
     def __init__(self) -> None:
-        self._known: OrderedDict[str, bool] = OrderedDict()
+        self._known: OrderedDict[tuple[str, str], bool] = OrderedDict()
 
-    async def is_person(self, client: AsyncWebClient, user: str, bot_user: str | None) -> bool:
+    async def is_person(self, client: AsyncWebClient, workspace: str, user: str, bot_user: str | None) -> bool:
         if not user or user == bot_user or user == "USLACKBOT":
             return False
-        known = self._known.get(user)
+        known = self._known.get((workspace, user))
         if known is None:
             try:
                 found = (await client.users_info(user=user)).get("user") or {}
@@ -65,7 +66,7 @@ class People:
             except SlackApiError as exc:  # unknown to Slack, or no users:read: count them as a person
                 log.info("users.info %s failed (%s): counting them as a person", user, error_code(exc))
                 known = True
-            self._known[user] = known
+            self._known[workspace, user] = known
             if len(self._known) > PEOPLE_REMEMBERED:
                 self._known.popitem(last=False)
         return known
@@ -97,9 +98,10 @@ def register(app: AsyncApp, community: Community, *, home_again: HomeAgain | Non
         # Someone's own message counts too when it is a link card (its paper links unfurled by the bot):
         # the store knows which messages name a paper, and only those are votes.
         user, ts, channel = _texts(event.get("user"), item.get("ts"), item.get("channel"))
-        if not (user and ts and channel) or not await people.is_person(client, user, bot_user):
+        workspace = workspace_of_body(body)
+        if not (user and ts and channel) or not await people.is_person(client, workspace, user, bot_user):
             return
-        where = ChannelRef("slack", channel, workspace_of_body(body))
+        where = ChannelRef("slack", channel, workspace)
         at = event_time(event.get("event_ts"))
         await community.reaction(Reaction(where, ts, user, str(event.get("reaction")), added, at))
 

@@ -89,6 +89,8 @@ class FakeSlack:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
+    # Multi-workspace: the users of one workspace (by team), asked with its token; else `users`.
+    team_users: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     # Multi-workspace Slack: the app's credentials, the workspaces it may be installed in, the one-time
     # codes an "Add to Slack" hands out, and which workspace each channel is in. Once any token is
     # issued, a call must carry a live token, and a channel of another workspace is channel_not_found.
@@ -209,7 +211,7 @@ class FakeSlack:
         if method in ("conversations.history", "conversations.replies"):
             return self._history(method, args)
         if method in ("users.info", "conversations.info", "usergroups.users.list"):
-            return web.json_response(self._directory(method, args))
+            return web.json_response(self._directory(method, args, team))
         if method == "conversations.members":
             return web.json_response(self._members(args))
         if method == "conversations.open":
@@ -376,13 +378,15 @@ class FakeSlack:
         self._notify()
         return {"ok": True, "view": {**view, "id": f"V{next(self._ts):08d}", "state": {"values": {}}}}
 
-    def _directory(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
-        """users.info, conversations.info and usergroups.users.list, from `users`, `channels`, `usergroups`."""
+    def _directory(self, method: str, args: dict[str, Any], team: str | None = None) -> dict[str, Any]:
+        """users.info, conversations.info and usergroups.users.list, from `users` (`team_users` of the
+        token's workspace when it has some), `channels`, `usergroups`."""
         if method == "users.info":
             user = str(args.get("user", ""))
-            if user not in self.users:
+            users = self.team_users.get(team or "", self.users)
+            if user not in users:
                 return {"ok": False, "error": "user_not_found"}
-            return {"ok": True, "user": {"id": user, "is_admin": False, "is_owner": False, **self.users[user]}}
+            return {"ok": True, "user": {"id": user, "is_admin": False, "is_owner": False, **users[user]}}
         if method == "conversations.info":
             # A channel not described in `channels` is a public one (C…), which the bot sees member or not
             # (channels:read); a private one (G…) it was not invited to does not exist, as far as it knows.

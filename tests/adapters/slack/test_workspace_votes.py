@@ -106,3 +106,21 @@ async def test_a_vote_on_a_card_erased_by_forget_is_not_counted_after_the_reinst
     assert (await react(bot, "T0001", card, "U0003", "Ev2")).status_code == 200
     async with bot.store.engine.connect() as conn:
         assert await conn.scalar(select(func.count()).select_from(engagement)) == 0
+
+
+async def test_a_bot_in_one_workspace_is_no_bot_in_another(voting: tuple[MultiBot, Community]) -> None:
+    """A user id is unique only within its workspace: a bot's id in one, a person's in another, votes there."""
+    bot, community = voting
+    bot.fake.team_users = {
+        "T0001": {"U0042": {"name": "standup", "is_bot": True}},
+        "T0002": {"U0042": {"name": "carol"}},
+    }
+    await bot.install("T0001")
+    await bot.install("T0002")
+    card1, card2 = await share(bot, "T0001"), await share(bot, "T0002")
+    assert (await react(bot, "T0001", card1, "U0042", "Ev1")).status_code == 200
+    assert (await react(bot, "T0002", card2, "U0042", "Ev2")).status_code == 200
+    week = datetime.now(UTC) - timedelta(days=7)
+    assert await community.engagement.top(ChannelRef("slack", "C0001", "T0001"), week, None, 5) == []
+    [voted] = await community.engagement.top(ChannelRef("slack", "C0001", "T0002"), week, None, 5)
+    assert voted.reactions == 1
