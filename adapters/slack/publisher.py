@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.errors import error_code, http_status
 from adapters.slack.notes import GONE, note_message
 from adapters.slack.render import card_message, header_message, thread_blocks
-from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable
+from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable, WorkspacePaused
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
 
@@ -48,6 +48,8 @@ WHY = {
     "token_expired": "the bot token expired",
     "not_authed": "no token was sent",
     "missing_scope": "the app lacks a scope it needs (reinstall it from config/slack-manifest.yml)",
+    "team_access_not_granted": "the app is not granted access to this workspace (an org-wide install)",
+    "ekm_access_denied": "the workspace's administrators have suspended the app's access",
 }
 
 # Reading a channel's history refused where posting is allowed: a public channel the bot posts to
@@ -56,6 +58,8 @@ UNREADABLE = frozenset({"not_in_channel"})
 Sleep = Callable[[float], Awaitable[None]]
 log = logging.getLogger(__name__)
 TOKEN_REFUSALS = frozenset({"invalid_auth", "account_inactive", "token_revoked", "token_expired", "not_authed"})
+# Refusals of the app in the whole workspace, not of one channel: mended by a reinstall, not a subscribe.
+APP_REFUSALS = frozenset({"missing_scope", "team_access_not_granted", "ekm_access_denied"})
 
 
 class Tokens(Protocol):
@@ -286,13 +290,19 @@ def _unseen_debug_off(logger: logging.Logger) -> None:
 def _mapped(
     channel: str, exc: SlackApiError, method: str = "chat.postMessage", *, one_token: bool = False
 ) -> Exception:
-    """Slack's refusal as ours: a channel's own refusal stops that channel (`ChannelUnavailable`); with
-    `one_token` (one workspace, SLACK_BOT_TOKEN), a refused token is no channel's fault: the delivery
-    fails, to be tried again once the token is mended, and every channel keeps its digest."""
+    """Slack's refusal as ours: a channel's own refusal stops that channel (`ChannelUnavailable`). A refused
+    token or an app refused in the whole workspace (a missing scope) is no channel's fault: with
+    `one_token` (one workspace, SLACK_BOT_TOKEN) the delivery fails, to be tried again once it is mended,
+    and every channel keeps its digest; with many, the workspace is paused until it installs the app
+    again (`WorkspacePaused`: its living threads wait for it too)."""
     code = error_code(exc)
     status = http_status(exc)
-    if one_token and code in TOKEN_REFUSALS:
+    if code in TOKEN_REFUSALS | APP_REFUSALS:
         why = WHY.get(code, "Slack refused the bot token")
+        if not one_token:
+            return WorkspacePaused(f"slack:{channel}", f"{code} ({why}; installing the app again resumes)")
+        if code in APP_REFUSALS:
+            return DeliveryError(f"Slack refused {method} ({code}: {why}): mend the app's install and restart paperboy")
         return DeliveryError(f"Slack refused SLACK_BOT_TOKEN ({code}: {why}): set the right token and restart paperboy")
     if code in PERMANENT:
         return ChannelUnavailable(f"slack:{channel}", f"{code} ({WHY.get(code, 'Slack refused the bot')})")

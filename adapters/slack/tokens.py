@@ -32,7 +32,7 @@ REFUSED_FOR_GOOD = frozenset({"invalid_refresh_token", "token_revoked", "invalid
 def _refused(channel: str, error: SlackApiError) -> ChannelUnavailable | DeliveryError:
     code = str(error.response.get("error") or "unknown_error") if error.response is not None else "unknown_error"
     if code in REFUSED_FOR_GOOD:
-        return ChannelUnavailable(
+        return WorkspacePaused(  # installing the app again gives it a new pair, and resumes it
             f"slack:{channel}", f"token_revoked (Slack refused to refresh the workspace's rotating token: {code})"
         )
     return DeliveryError(

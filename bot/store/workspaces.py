@@ -59,7 +59,18 @@ PAUSED = (
 _PAUSED_BEFORE = (
     "paused: the app was uninstalled from this workspace (or its token revoked); installing it again resumes",
 )
-_TOKEN_REFUSALS = ("token_revoked", "invalid_auth", "account_inactive", "token_expired")
+# A refused token, or the app refused in the whole workspace (adapters.slack.publisher's TOKEN_REFUSALS
+# and APP_REFUSALS): a reinstall, or a mended SLACK_BOT_TOKEN, resumes the channels they stopped.
+_TOKEN_REFUSALS = (
+    "token_revoked",
+    "invalid_auth",
+    "account_inactive",
+    "token_expired",
+    "not_authed",
+    "missing_scope",
+    "team_access_not_granted",
+    "ekm_access_denied",
+)
 
 
 async def forget(engine: AsyncEngine, platform: str, workspace: str) -> dict[str, int]:

@@ -17,6 +17,7 @@ from bot.delivery.subscriptions import Subscription
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Listing, Paper
 from bot.search.service import SearchService
+from bot.store.workspaces import forgive_refused_token
 from tests.adapters.slack.conftest import SlackBot
 from tests.fakes.slack import Failure, FakeSlack
 
@@ -130,6 +131,25 @@ async def test_a_refused_bot_token_fails_the_delivery_and_stops_no_channel(slack
     assert saved is not None and saved.status is None
     again = await delivery(slack_bot).deliver(CHANNEL, DigestOptions(limit=3), JUNE_1)  # the token mended
     assert again.outcome == "posted"
+
+
+async def test_an_app_refused_in_the_whole_workspace_fails_the_delivery_and_stops_no_channel(
+    slack_bot: SlackBot,
+) -> None:
+    """missing_scope is the app's install to mend, not the channel's: as with a refused token, every channel
+    keeps its digest, tried again; a status left by an earlier version is cleared when paperboy starts."""
+    await slack_bot.subscriptions.save(Subscription(channel=CHANNEL, topics=("diffusion",)))
+    slack_bot.fake.failures["chat.postMessage"] = [Failure(error="missing_scope", status=200)]
+    result = await delivery(slack_bot).deliver(CHANNEL, DigestOptions(limit=3), JUNE_1)
+    assert result.outcome == "failed"
+    assert result.reason is not None and result.reason.startswith("Slack refused chat.postMessage (missing_scope: ")
+    assert "config/slack-manifest.yml" in result.reason
+    saved = await slack_bot.subscriptions.get(CHANNEL)
+    assert saved is not None and saved.status is None
+    await slack_bot.subscriptions.set_status(CHANNEL, "missing_scope (the app lacks a scope it needs)")
+    assert await forgive_refused_token(slack_bot.store.engine, "slack") == 1
+    saved = await slack_bot.subscriptions.get(CHANNEL)
+    assert saved is not None and saved.status is None
 
 
 async def test_hostile_titles_never_ping_anyone(slack_bot: SlackBot) -> None:

@@ -117,6 +117,29 @@ async def test_the_same_paper_in_the_same_channel_id_of_two_workspaces_has_two_l
         assert await conn.scalar(select(func.count()).select_from(follows).where(follows.c.workspace == "T0001")) == 0
 
 
+async def test_a_workspace_whose_token_slack_refuses_keeps_its_living_threads_for_its_reinstall(
+    multi: MultiBot,
+) -> None:
+    """Slack refuses a workspace's token before any uninstall event says why: its cards wait, as an
+    uninstalled workspace's do, and get their notes once it installs the app again; the other's go on."""
+    fake, clock = multi.fake, Clock(POSTED)
+    follower, delivery = living(multi, clock)
+    for channel in SHARED.values():
+        assert (await delivery.deliver(channel, DigestOptions(limit=2), DAY)).outcome == "posted"
+    arxiv_id = (await FollowStore(multi.store.engine).following(POSTED - timedelta(days=1)))[0].arxiv_id
+    fake.revoke("T0001")
+    await news_for(multi.store, arxiv_id, repo="https://github.com/lab/shared-code")
+    clock.now = POSTED + timedelta(minutes=30)
+    report = await follower.sweep()
+    assert report.stopped == 0 and report.notes["code"] == 1 and len(notes_with(fake, T2.token)) == 1
+    assert len(await FollowStore(multi.store.engine).following(POSTED - timedelta(days=1))) == 4  # none let go
+    assert (await multi.install("T0001")).status_code == 200
+    clock.now = POSTED + timedelta(hours=2)
+    assert (await follower.sweep()).notes["code"] == 1
+    [note] = notes_with(fake, T1.token)
+    assert f"note:{arxiv_id}:code" in str(note.args["metadata"])
+
+
 async def say(bot: MultiBot, text: str, team: str, channel: str) -> str:
     """A slash command by U0001 in `team`, and the answer it got (one command at a time)."""
     before = len(bot.fake.responses)

@@ -32,7 +32,7 @@ from tests.adapters.slack.workspaces import (
     until_installed,
 )
 from tests.conftest import save_june
-from tests.fakes.slack import FakeSlack
+from tests.fakes.slack import Failure, FakeSlack
 
 T1, T2 = TEAMS["T0001"], TEAMS["T0002"]
 
@@ -222,6 +222,20 @@ async def test_a_token_no_key_opens_fails_only_its_workspace_s_digests(multi: Mu
     assert results["T0002"].outcome == "posted"
     assert results["T0001"].outcome == "failed" and "token cannot be read" in (results["T0001"].reason or "")
     assert "put the old key back" in (results["T0001"].reason or "")
+
+
+async def test_a_workspace_refusing_the_app_is_paused_and_its_reinstall_resumes_it(multi: MultiBot) -> None:
+    """missing_scope (the app installed without a scope it needs) is the workspace's to mend, by
+    installing the app again: its channels are paused, not stopped for good, and that resumes them."""
+    await multi.install("T0001")
+    await multi.command("subscribe at 09:00 top 1", "T0001", answer="a")
+    await answered(multi, "a")
+    multi.fake.failures["chat.postMessage"] = [Failure(error="missing_scope", status=200)]
+    [result] = await multi.sweeper().sweep(DUE)
+    assert result.outcome == "stopped" and (result.reason or "").startswith("missing_scope (")
+    assert "installing the app again resumes" in (result.reason or "")
+    await multi.install("T0001")
+    assert [s.status for s in await multi.subscriptions.all()] == [None]
 
 
 async def test_an_uninstall_and_reinstall_keep_a_channel_s_own_refusal(multi: MultiBot) -> None:
