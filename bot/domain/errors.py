@@ -54,11 +54,14 @@ class NotFound(PaperboyError):
 class SourceError(PaperboyError):
     """A call to Hugging Face or arXiv failed after its retries."""
 
-    def __init__(self, source: str, reason: str, *, status: int | None = None, url: str | None = None) -> None:
+    def __init__(
+        self, source: str, reason: str, *, status: int | None = None, url: str | None = None, wait: bool = False
+    ) -> None:
         self.source = source
         self.reason = reason
         self.status = status
         self.url = url
+        self.wait = wait  # the service asked us to come back later (429, or Retry-After on an error)
         where = f" (HTTP {status})" if status is not None else ""
         super().__init__(f"{source}{where}: {reason}")
 

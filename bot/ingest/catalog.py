@@ -67,7 +67,8 @@ class Catalog:
                     report = await self._syncer.quick().sync(recent_days(today, FIRST_SYNC_DAYS))
                     if report.counts.listings:
                         return None
-                    reason = "no listings fetched"
+                    # why nothing came: the first day's failure (the rest were not asked, or failed alike)
+                    reason = next(iter(report.failed.values()), "Hugging Face listed no papers on those days")
                 except SourceUnavailable as exc:
                     reason = str(exc)
             info = await self.load_snapshot()

@@ -34,6 +34,11 @@ class SyncReport:
         return not self.failed
 
 
+def _not_asked(report: SyncReport, days: Sequence[date], why: str) -> None:
+    for day in days:
+        report.failed[day] = f"not asked, as {why}: sync it later"
+
+
 def recent_days(today: date, count: int) -> list[date]:
     """The `count` calendar days ending `today`, oldest first."""
     return [today - timedelta(days=offset) for offset in range(count - 1, -1, -1)]
@@ -56,6 +61,7 @@ class Syncer:
         """Fetch and store each day; a day that fails is reported and the others go on.
 
         Raises SourceUnavailable when Hugging Face cannot be reached at all: no day would fare better.
+        Once a day is stored, losing Hugging Face fails the rest of the days in the report instead.
         """
         report = SyncReport(days=list(days))
         for n, day in enumerate(days):
@@ -64,14 +70,18 @@ class Syncer:
                 report.counts += await self._store.save_listings(listings, fetched=[day])
                 report.fetched.append(day)
                 await self._search.refresh([item.paper.arxiv_id for item in listings])
-            except SourceUnavailable:
-                raise
+            except SourceUnavailable as exc:
+                if not report.fetched:  # nothing done: no day would fare better
+                    raise
+                report.failed[day] = str(exc)  # what was stored is kept, and said
+                _not_asked(report, days[n + 1 :], f"Hugging Face could not be reached at {day}")
+                break
             except SourceError as exc:
                 report.failed[day] = str(exc)
                 listings = []
-                if exc.status == 429:  # asked to slow down (and told for how long): the next days would be too
-                    for later in days[n + 1 :]:
-                        report.failed[later] = f"not asked, as Hugging Face rate-limited us at {day}: sync it later"
+                if exc.wait:  # asked to come back later: the next days would be refused too
+                    why = "rate-limited us" if exc.status == 429 else f"asked us to come back later (HTTP {exc.status})"
+                    _not_asked(report, days[n + 1 :], f"Hugging Face {why} at {day}")
                     break
             if not listings and day not in report.failed:
                 report.empty_days.append(day)

@@ -130,7 +130,9 @@ async def get(
                     raise _Overdue from None
     except _Retryable as exc:
         what = "rate limited (429)" if exc.status == 429 else "server error"
-        raise SourceError(source, f"{what} after {policy.attempts} attempts", status=exc.status, url=exc.url) from exc
+        said = f"{what} after {policy.attempts} attempts; try again later"
+        wait = exc.status == 429 or exc.retry_after is not None
+        raise SourceError(source, said, status=exc.status, url=exc.url, wait=wait) from exc
     except _Overdue as exc:
         raise SourceUnavailable(
             source,
@@ -177,6 +179,7 @@ async def _attempt(
                     f"{what}; asked to wait {delay:.0f} s, more than the {policy.max_retry_after:.0f} s we wait",
                     status=status,
                     url=where,
+                    wait=True,
                 )
             raise _Retryable(status, where, delay)
         too_big = SourceDataError(
@@ -213,7 +216,15 @@ def _why(exc: httpx.TransportError) -> str:
         return "not an http:// or https:// address"
     if isinstance(exc, httpx.ProxyError):
         return "the proxy refused it"
-    return str(exc) or "no detail"
+    if "incomplete" in said or "complete message body" in said:
+        return "the answer was cut short"
+    if "disconnected" in said or isinstance(exc, httpx.RemoteProtocolError):
+        return "the server closed the connection without a whole answer"
+    if isinstance(exc, httpx.ReadError):
+        return "reading the answer failed"
+    if isinstance(exc, httpx.WriteError):
+        return "sending the request failed"
+    return "a network error"
 
 
 def _fix(source: str) -> str:

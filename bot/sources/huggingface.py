@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from bot.domain.errors import NotFound, SourceDataError
 from bot.domain.ids import canonical
-from bot.domain.models import Listing, Paper
+from bot.domain.models import Listing, Paper, squash
 from bot.sources import http
 from bot.sources.hf_payload import HFPaper, describe, listed_elsewhere, read_daily, read_search, to_paper
 from bot.sources.validation import Skipped, load_json, newest_listings
@@ -25,6 +25,19 @@ _NO_PAGE = object()
 MAX_WARNINGS = 10  # items left out of one answer that are named one by one; the rest are counted
 
 log = logging.getLogger("paperboy.sources")
+
+
+def refusal(reply: http.Reply) -> str:
+    """A 4xx answer in a few words: Hugging Face's own error message when it gives one, else what it was."""
+    try:
+        said = load_json(reply.content)
+    except ValueError:
+        said = None
+    error = said.get("error") if isinstance(said, dict) else None
+    if isinstance(error, str) and error.strip():
+        return f"refused: {squash(error)[:200]}; is PAPERBOY_HF_URL right?"
+    looks = "an HTML page" if reply.text.lstrip()[:1] == "<" else "no JSON"
+    return f"refused with {looks} instead of papers; is PAPERBOY_HF_URL right?"
 
 
 class HuggingFace:
@@ -128,9 +141,7 @@ class HuggingFace:
         if reply.status_code == 404 and missing:
             raise NotFound(missing)
         if reply.status_code >= 400:
-            raise SourceDataError(
-                SOURCE, f"unexpected answer: {reply.text[:120]!r}", status=reply.status_code, url=reply.url
-            )
+            raise SourceDataError(SOURCE, refusal(reply), status=reply.status_code, url=reply.url)
         try:
             return load_json(reply.content)
         except ValueError as exc:

@@ -152,6 +152,34 @@ async def test_an_empty_store_with_the_network_down_falls_back_to_the_snapshot(
     assert len([r for r in fake_api.requests if r.startswith("/api/daily_papers")]) == 1  # probed once, no retries
 
 
+async def test_an_empty_store_says_why_nothing_was_fetched(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    """Hugging Face answering, but refusing: the notice names its answer (a rate limit is no "try now")."""
+    _, catalog, _ = wire(store, client, sleeps)
+    fake_api.fail("/api/daily_papers", Answer(429, b"slow down", {"Retry-After": "600"}))
+    notice = await catalog.ensure_papers(date(2026, 11, 26))
+    assert notice is not None
+    assert notice.startswith(
+        "Could not fetch papers (Hugging Face (HTTP 429): rate limited; asked to wait 600 s, "
+        "more than the 120 s we wait)"
+    )
+    assert "bundled offline snapshot" in notice
+
+
+async def test_a_refusal_from_hugging_face_is_said_in_a_few_words(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    syncer, _, _ = wire(store, client, sleeps)
+    fake_api.fail("/api/daily_papers", Answer(404, b"<!DOCTYPE html><html><body>Not found</body></html>"))
+    fake_api.fail("/api/daily_papers", Answer(403, b'{"error": "Invalid credentials in Authorization header"}'))
+    report = await syncer.sync([date(2026, 6, 2), date(2026, 6, 3)])
+    assert list(report.failed.values()) == [
+        "Hugging Face (HTTP 404): refused with an HTML page instead of papers; is PAPERBOY_HF_URL right?",
+        "Hugging Face (HTTP 403): refused: Invalid credentials in Authorization header; is PAPERBOY_HF_URL right?",
+    ]
+
+
 async def test_a_missing_day_is_fetched_when_asked_for(
     store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
 ) -> None:

@@ -99,9 +99,22 @@ async def test_server_errors_cost_that_day_only(world: World) -> None:
     world.fail_day(TUE, Answer(503, b"down"), Answer(503, b"down"))
     report = await world.syncer.sync([MON, TUE, WED])
     assert {day: one_line(reason) for day, reason in report.failed.items()} == {
-        TUE: "Hugging Face (HTTP 503): server error after 2 attempts"
+        TUE: "Hugging Face (HTTP 503): server error after 2 attempts; try again later"
     }
     assert await world.days() == {MON: recorded_count(world, MON), WED: recorded_count(world, WED)}
+
+
+async def test_a_server_error_that_asks_to_come_back_later_stops_the_sync_as_a_429_does(world: World) -> None:
+    """A 503 with Retry-After says the service is down for a while: the next days are not asked (each
+    would wait out its retries, minutes a day), and the report says to sync them later."""
+    down = Answer(503, b"down", {"Retry-After": "5"})
+    world.fail_day(TUE, down, down)
+    report = await world.syncer.sync([MON, TUE, WED])
+    assert one_line(report.failed[TUE]) == "Hugging Face (HTTP 503): server error after 2 attempts; try again later"
+    assert report.failed[WED] == (
+        f"not asked, as Hugging Face asked us to come back later (HTTP 503) at {TUE}: sync it later"
+    )
+    assert await world.days() == {MON: recorded_count(world, MON)}
 
 
 async def test_429_waits_out_retry_after_then_keeps_the_day(world: World) -> None:
@@ -117,23 +130,26 @@ async def test_a_trickling_body_is_cut_off_at_the_deadline_and_earlier_days_stay
     trickle = Answer(200, json_answer(world.recorded(TUE)).body, trickle=0.05)
     world.fail_day(TUE, trickle, trickle)
     started = time.monotonic()
-    with pytest.raises(SourceUnavailable) as caught:
-        await world.syncer.sync([MON, TUE, WED])
+    report = await world.syncer.sync([MON, TUE, WED])  # Monday stored: the rest fail in the report, said
     assert time.monotonic() - started < 3 * DEADLINE + 2.0  # two attempts of DEADLINE, not ~4 hours of trickle
-    assert one_line(caught.value) == (
+    assert one_line(report.failed[TUE]) == (
         f"Hugging Face: no complete answer within {DEADLINE} s (the deadline for one request) in 2 attempts"
     )
-    assert await world.days() == {MON: recorded_count(world, MON)}
+    assert report.failed[WED] == f"not asked, as Hugging Face could not be reached at {TUE}: sync it later"
+    assert report.fetched == [MON] and await world.days() == {MON: recorded_count(world, MON)}
+    world.fail_day(MON, trickle, trickle)
+    with pytest.raises(SourceUnavailable):  # nothing stored yet: no day would fare better
+        await world.syncer.sync([MON, TUE])
 
 
 async def test_a_body_broken_off_mid_answer_is_one_line_and_earlier_days_stay(world: World) -> None:
     body = json_answer(world.recorded(TUE)).body
     cut = Answer(200, body, {"Content-Type": "application/json"}, cut=len(body) // 2)
     world.fail_day(TUE, cut, cut)
-    with pytest.raises(SourceUnavailable) as caught:
-        await world.syncer.sync([MON, TUE])
-    said = one_line(caught.value)
-    assert said.startswith("Hugging Face: the connection to http://127.0.0.1:") and "broke off (peer closed" in said
+    report = await world.syncer.sync([MON, TUE])
+    said = one_line(report.failed[TUE])
+    assert said.startswith("Hugging Face: the connection to http://127.0.0.1:")
+    assert said.endswith("broke off (the answer was cut short); try again later")
     assert await world.days() == {MON: recorded_count(world, MON)}
 
 
@@ -317,7 +333,9 @@ async def test_arxiv_server_errors_keep_the_days_listing(world: World) -> None:
     needs_arxiv(world)
     world.fake.fail("/api/query", Answer(502, b""), Answer(502, b""))
     report = await world.syncer.sync([TUE])
-    assert one_line(report.failed[TUE]) == "details from arXiv: arXiv (HTTP 502): server error after 2 attempts"
+    assert one_line(report.failed[TUE]) == (
+        "details from arXiv: arXiv (HTTP 502): server error after 2 attempts; try again later"
+    )
     assert await world.days() == {TUE: 1}
 
 
