@@ -131,8 +131,8 @@ async def get(
     except _Retryable as exc:
         what = "rate limited (429)" if exc.status == 429 else "server error"
         said = f"{what} after {policy.attempts} attempts; try again later"
-        wait = exc.status == 429 or exc.retry_after is not None
-        raise SourceError(source, said, status=exc.status, url=exc.url, wait=wait) from exc
+        later = exc.status == 429 or exc.retry_after is not None
+        raise SourceError(source, said, status=exc.status, url=exc.url, wait=later) from exc
     except _Overdue as exc:
         raise SourceUnavailable(
             source,
