@@ -11,12 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field
 HF_PAPERS = "https://huggingface.co/papers"
 ARXIV = "https://arxiv.org"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# bidi overrides and isolates: they turn the text after them around ("gnp.exe" shown as "exe.png")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def squash(text: str | None) -> str:
     """Text with every run of white space folded to one space, as every surface shows it, and its
-    other control characters (a terminal's escape sequences) dropped."""
-    return " ".join(_CONTROL.sub(" ", text).split()) if text else ""
+    other control characters (a terminal's escape sequences) and bidi overrides dropped."""
+    return " ".join(_CONTROL.sub(" ", _BIDI.sub("", text)).split()) if text else ""
 
 
 class Paper(BaseModel):

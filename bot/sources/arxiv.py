@@ -22,7 +22,7 @@ from defusedxml.common import DefusedXmlException
 
 from bot.domain.errors import InvalidPaperId, NotFound, SourceDataError, SourceError
 from bot.domain.ids import canonical, parse_arxiv_id
-from bot.domain.models import Paper
+from bot.domain.models import Paper, squash
 from bot.sources import http
 from bot.sources.validation import Skipped, newest, utc, version
 
@@ -192,8 +192,9 @@ def _error_entry(feed: Element) -> str | None:
 
 
 def _text(node: Element, path: str) -> str:
+    """An element's text as every surface shows it (`squash`: no control characters or bidi overrides)."""
     found = node.find(path, _NS)
-    return " ".join((found.text or "").split()) if found is not None else ""
+    return squash(found.text) if found is not None else ""
 
 
 def _entry_id(entry: Element) -> str | None:

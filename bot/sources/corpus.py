@@ -42,7 +42,7 @@ class CorpusRow(BaseModel):
             arxiv_id=self.arxiv_id,
             title=squash(self.title),
             abstract=squash(self.summary),
-            authors=tuple(a.strip() for a in self.authors if a.strip()),
+            authors=tuple(name for a in self.authors if (name := squash(a))),
             published_at=utc(self.published_at),
             upvotes=count(self.upvotes),
             num_comments=count(self.num_comments),
@@ -51,7 +51,7 @@ class CorpusRow(BaseModel):
             github_stars=count(self.github_stars) if self.github_stars is not None else None,
             project_page=http_url(self.project_page),
             ai_summary=squash(self.ai_summary) or None,
-            ai_keywords=tuple(k.strip() for k in self.ai_keywords or () if k.strip()),
+            ai_keywords=tuple(word for k in self.ai_keywords or () if (word := squash(k))),
             thumbnail=http_url(self.thumbnail),
         )
         return Listing(paper, self.daily_date, self.rank_in_file)

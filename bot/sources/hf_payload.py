@@ -146,7 +146,7 @@ def to_paper(item: HFDailyItem | HFPaper) -> Paper:
         arxiv_id=p.id,
         title=squash(p.title),
         abstract=squash(p.summary),
-        authors=tuple(a.name.strip() for a in p.authors if a.name and a.name.strip() and not a.hidden),
+        authors=tuple(name for a in p.authors if not a.hidden and (name := squash(a.name))),
         published_at=utc(p.publishedAt),
         upvotes=count(p.upvotes),
         num_comments=count(outer.numComments) if outer else 0,
@@ -155,7 +155,7 @@ def to_paper(item: HFDailyItem | HFPaper) -> Paper:
         github_stars=count(p.githubStars) if p.githubStars is not None else None,
         project_page=http_url(p.projectPage),
         ai_summary=squash(p.ai_summary) or None,
-        ai_keywords=tuple(k.strip() for k in p.ai_keywords or () if k.strip()),
+        ai_keywords=tuple(word for k in p.ai_keywords or () if (word := squash(k))),
         thumbnail=http_url(outer.thumbnail) if outer else None,
     )
 

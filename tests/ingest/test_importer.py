@@ -231,3 +231,21 @@ async def test_a_cut_off_or_damaged_gzip_file_is_named_and_the_others_go_on(
     for result in results[:2]:
         assert "damaged or incomplete gzip file" in (result.error or ""), result.error
     assert (await store.counts()).listings == len(read_file(CURRENT / "2026-06-02.json"))  # the good file only
+
+
+def test_a_corpus_line_loses_its_control_characters_and_bidi_overrides(tmp_path: Path) -> None:
+    row = {
+        "arxiv_id": "2401.00001",
+        "daily_date": "2024-01-02",
+        "title": "T\u202eitle",
+        "authors": ["A\x1b[2Jlice", "\u2066"],
+        "ai_keywords": ["x\u009by"],
+    }
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(json.dumps(row), encoding="utf-8")
+    [listing] = read_file(path)
+    assert (listing.paper.title, listing.paper.authors, listing.paper.ai_keywords) == (
+        "Title",
+        ("A [2Jlice",),
+        ("x y",),
+    )

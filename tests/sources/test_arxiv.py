@@ -155,3 +155,16 @@ async def test_an_answer_of_nothing_but_bad_entries_is_a_data_error(
     fake_api.arxiv["2401.00002"] = atom_answer(atom_entry("2401.00002v1", "Bad", published="soon"))
     with pytest.raises(SourceDataError, match=r"every entry \(1\) is malformed; the first: entry 0"):
         await arxiv(client, sleeps).papers(["2401.00002"])
+
+
+async def test_control_characters_and_bidi_overrides_leave_titles_and_authors(
+    client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    """XML lets C1 controls (a terminal's escape, \\x9b) and bidi overrides through: arXiv's text is
+    cleaned as Hugging Face's is."""
+    entry = atom_entry("2401.00001v1", "Evil \u009b31m title \u202egnp.exe").replace(
+        "Ada Lovelace", "A\u009b2Jda\u2067 Lovelace"
+    )
+    fake_api.arxiv["2401.00001"] = atom_answer(entry)
+    paper = await arxiv(client, sleeps).paper("2401.00001")
+    assert (paper.title, paper.authors) == ("Evil 31m title gnp.exe", ("A 2Jda Lovelace",))

@@ -91,6 +91,24 @@ def test_hidden_authors_are_left_out() -> None:
     assert paper.authors == ("Ada",)
 
 
+def test_control_characters_and_bidi_overrides_leave_authors_and_keywords() -> None:
+    """A terminal's escape sequences clear the screen; a bidi override turns "gnp.exe" round to read
+    "exe.png": neither reaches a card, in a title, an author's name or a keyword."""
+    raw = [
+        item(
+            title="Evil \u009b31m title \u202egnp.exe",
+            authors=[{"name": "A\x1b[2Jlice"}, {"name": "Bob\u202e"}, {"name": "\u2066\u2069"}],
+            ai_keywords=["deep\x1b[8m learning", "\u202d"],
+        )
+    ]
+    paper = parse_daily(raw, date(2026, 1, 5))[0].paper
+    assert (paper.title, paper.authors, paper.ai_keywords) == (
+        "Evil 31m title gnp.exe",
+        ("A [2Jlice", "Bob"),
+        ("deep [8m learning",),
+    )
+
+
 def item(arxiv_id: str = "2401.00001", **paper: object) -> dict[str, object]:
     outer: dict[str, object] = {k: paper.pop(k) for k in ("thumbnail", "numComments") if k in paper}
     return {"paper": {"id": arxiv_id, "title": f"Title of {arxiv_id}", **paper}, **outer}
