@@ -26,7 +26,7 @@ from pydantic import (
 from bot.domain.ids import ArxivId, is_arxiv_id
 from bot.domain.models import Listing, Paper, squash
 from bot.domain.our_words import reason
-from bot.sources.validation import Skipped, count, http_url, newest, newest_listings, utc, version
+from bot.sources.validation import Skipped, count, http_url, json_kind, newest, newest_listings, utc, version
 
 
 class _Wire(BaseModel):
@@ -183,7 +183,7 @@ def skipped(position: int, item: object, exc: ValidationError) -> Skipped:
 def describe(exc: ValidationError, raw: Any, what: str = "paper") -> str:
     """One line saying what is wrong with a single-object payload, for people rather than for pydantic."""
     if not isinstance(raw, dict):
-        return f"not a Hugging Face {what}: expected a JSON object, got {type(raw).__name__}"
+        return f"not a Hugging Face {what}: expected a JSON object, got {json_kind(raw)}"
     return said_error(raw) or f"not a Hugging Face {what}: {skipped(0, raw, exc)}"
 
 
@@ -197,7 +197,7 @@ def said_error(raw: Any) -> str | None:
 def check_array(raw: Any, what: str) -> list[Any]:
     """The items of an answer that must be a JSON array of objects; ValueError in one line if not."""
     if not isinstance(raw, list):
-        shape = f"not a Hugging Face {what}: expected a JSON array, got {type(raw).__name__}"
+        shape = f"not a Hugging Face {what}: expected a JSON array, got {json_kind(raw)}"
         raise ValueError(said_error(raw) or shape)
     if raw and all(isinstance(x, list) for x in raw):
         raise ValueError(

@@ -90,6 +90,20 @@ def load_json(data: bytes | str) -> object:
         ) from None
 
 
+def json_kind(value: object) -> str:
+    """What a parsed JSON value is, in JSON's words ("an object", "null"), for a message that says what
+    was given instead."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)  # null, true, false
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    return "a number"
+
+
 def _int(text: str) -> int:
     if len(text) <= _DIGITS:
         return int(text)

@@ -190,7 +190,7 @@ async def test_a_wrong_shape_costs_that_day_only(world: World) -> None:
     world.fail_day(TUE, json_answer({"papers": []}))
     report = await world.syncer.sync([MON, TUE, WED])
     assert one_line(report.failed[TUE]) == (
-        "Hugging Face: not a Hugging Face daily-papers response: expected a JSON array, got dict"
+        "Hugging Face: not a Hugging Face daily-papers response: expected a JSON array, got an object"
     )
     assert set(await world.days()) == {MON, WED}
 

@@ -6,8 +6,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from bot.sources.hf_payload import parse_daily, read_daily
+from bot.sources.hf_payload import HFPaper, describe, parse_daily, read_daily
 from bot.sources.validation import MAX_COUNT
 from tests.conftest import BROKEN, CURRENT, SHAPES
 
@@ -63,7 +64,11 @@ def test_broken_python_repr_file_is_refused_with_a_clear_reason() -> None:
     ("raw", "reason"),
     [
         ({"error": "Invalid date"}, "the answer is an error: 'Invalid date'"),  # Hugging Face's own words
-        ({"papers": []}, "expected a JSON array, got dict"),
+        ({"papers": []}, "expected a JSON array, got an object$"),
+        (None, "expected a JSON array, got null$"),
+        ("[]", "expected a JSON array, got a string$"),
+        (1.5, "expected a JSON array, got a number$"),
+        (True, "expected a JSON array, got true$"),
         ([[{"paper": {}}], [{"paper": {}}]], "an array of arrays, as of several days; give one file a day"),
         ([{"paper": {"title": "no id"}}], r"item 0\.paper\.id: missing"),
         ([{"paper": {"id": "not-an-id", "title": "t"}}], "not an arXiv id"),
@@ -73,6 +78,15 @@ def test_broken_python_repr_file_is_refused_with_a_clear_reason() -> None:
 def test_malformed_payloads_say_what_is_wrong(raw: object, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         parse_daily(raw, date(2026, 1, 5))
+
+
+@pytest.mark.parametrize(
+    ("raw", "said"), [([], "got an array"), (None, "got null"), (False, "got false"), (7, "got a number")]
+)
+def test_a_paper_answer_of_another_shape_is_named_in_jsons_words(raw: object, said: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        HFPaper.model_validate(raw)
+    assert describe(caught.value, raw) == f"not a Hugging Face paper: expected a JSON object, {said}"
 
 
 def test_hidden_authors_are_left_out() -> None:
