@@ -8,12 +8,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from bot.domain.ids import ArxivId
 from bot.domain.models import Listing, Paper, squash
 from bot.domain.our_words import reason
-from bot.sources.validation import JsonError, count, http_url, load_json, newest_listings, utc, version
+from bot.sources.validation import JsonError, count, http_url, load_json, newest_listings, titled, utc, version
 
 
 class CorpusRow(BaseModel):
@@ -36,6 +36,8 @@ class CorpusRow(BaseModel):
     ai_summary: str | None = None
     ai_keywords: list[str] | None = None
     thumbnail: str | None = None
+
+    _titled = field_validator("title")(titled)
 
     def to_listing(self) -> Listing:
         paper = Paper(

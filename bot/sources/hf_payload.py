@@ -26,7 +26,7 @@ from pydantic import (
 from bot.domain.ids import ArxivId, is_arxiv_id
 from bot.domain.models import Listing, Paper, squash
 from bot.domain.our_words import reason
-from bot.sources.validation import Skipped, count, http_url, json_kind, newest, newest_listings, utc, version
+from bot.sources.validation import Skipped, count, http_url, json_kind, newest, newest_listings, titled, utc, version
 
 
 class _Wire(BaseModel):
@@ -116,12 +116,7 @@ class HFPaper(_Wire):
 
     _optional = field_validator(*OPTIONAL_PAPER_FIELDS, mode="wrap")(_or_default)
 
-    @field_validator("title")
-    @classmethod
-    def _titled(cls, value: str) -> str:
-        if not squash(value.replace("\x00", " ")):
-            raise ValueError("the title is blank")
-        return value
+    _titled = field_validator("title")(titled)
 
 
 class HFDailyItem(_Wire):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
-from bot.domain.models import Listing
+from bot.domain.models import Listing, squash
 
 T = TypeVar("T")
 
@@ -108,6 +108,14 @@ def _int(text: str) -> int:
     if len(text) <= _DIGITS:
         return int(text)
     return -_SATURATED if text.startswith("-") else _SATURATED
+
+
+def titled(cls: type, value: str) -> str:
+    """A paper's title, as a model's field validator: one with nothing to show (spaces, control
+    characters) is refused, "blank", as a card without a title says nothing."""
+    if not squash(value):
+        raise ValueError("blank")
+    return value
 
 
 def count(value: int) -> int:

@@ -173,6 +173,21 @@ async def test_a_file_larger_than_a_listing_could_be_is_refused(tmp_path: Path) 
         read_file(path, max_chars=1000)
 
 
+async def test_a_corpus_line_with_a_blank_title_is_refused_as_an_array_item_is(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    """An untitled card says nothing: a blank title spoils the file, in a corpus as in a daily array."""
+    rows = [
+        {"arxiv_id": "2401.00001", "daily_date": "2024-01-02", "title": "A"},
+        {"arxiv_id": "2401.00002", "daily_date": "2024-01-02", "title": "  \t\x1b "},
+    ]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    results = await import_paths(store, [path])
+    assert results[0].error == "line 2: title: blank"
+    assert (await store.counts()).listings == 0
+
+
 def test_a_corpus_line_nested_too_deeply_is_named(tmp_path: Path) -> None:
     path = tmp_path / "corpus.jsonl"
     path.write_text('{"arxiv_id": "2401.00001", "daily_date": "2024-01-02", "title": "A"}\n' + "[" * 100_000 + "\n")

@@ -193,6 +193,7 @@ def test_a_date_out_of_range_in_utc_is_dropped_not_an_overflow() -> None:
         ({"paper": {"id": "2401.00002", "title": ["a", "list"]}}, "item 1.paper.title: not text"),
         ({"paper": {"id": "2401.00002", "title": "T", "upvotes": 1.5}}, "item 1.paper.upvotes: not a whole number"),
         ({"paper": "2401.00002"}, "item 1.paper: not a JSON object"),
+        ({"paper": {"id": "2401.00002", "title": " \x00\u202e "}}, "item 1.paper.title: blank (paper 2401.00002)"),
     ],
 )
 def test_a_bad_item_is_said_in_our_words_not_pydantics(bad: object, said: str) -> None:
