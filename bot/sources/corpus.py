@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -60,9 +61,13 @@ class CorpusRow(BaseModel):
 
 
 def open_text(path: Path) -> IO[str]:
-    if path.suffix == ".gz":
+    if _gzipped(path):
         return gzip.open(path, "rt", encoding="utf-8-sig")  # utf-8, a byte-order mark first or not
     return path.open("r", encoding="utf-8-sig")
+
+
+def _gzipped(path: Path) -> bool:
+    return path.suffix.lower() == ".gz"
 
 
 def read_corpus(path: Path) -> Iterator[Listing]:
@@ -78,20 +83,48 @@ def read_newest(path: Path) -> list[Listing]:
 
 def read_versioned(path: Path) -> Iterator[tuple[int, Listing]]:
     """Each listing of a corpus file with the arXiv version its line named (0: none)."""
-    with open_text(path) as handle:
-        for number, line in enumerate(handle, start=1):
+    with gzip.open(path, "rb") if _gzipped(path) else path.open("rb") as handle:
+        started = False
+        for number, data in enumerate(handle, start=1):
+            line = _decoded(data, number).removeprefix("\ufeff")  # as Windows tools write UTF-8: no error
             if not line.strip():
                 continue
-            try:
-                raw = load_json(line)
-            except JsonError as exc:
-                if exc.syntax is not None:
-                    raise ValueError(f"line {number} is not JSON ({exc.syntax})") from None
-                raise ValueError(f"line {number}: {exc}") from None
-            given = raw.get("arxiv_id") if isinstance(raw, dict) else None
-            try:
-                yield version(given if isinstance(given, str) else None), CorpusRow.model_validate(raw).to_listing()
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                where = ".".join(str(p) for p in first["loc"]) or "row"
-                raise ValueError(f"line {number}: {where}: {reason(first)}") from None
+            if not started and line.lstrip().startswith("["):
+                raise ValueError(_an_array(path, number))
+            started = True
+            yield _row(line, number)
+
+
+def _decoded(data: bytes, number: int) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"line {number}: not UTF-8 text (at byte {exc.start + 1:,} of the line): save the file as UTF-8"
+        ) from None
+
+
+def _an_array(path: Path, number: int) -> str:
+    """A daily-papers array (one JSON value for the whole file) saved under a corpus's name."""
+    name = re.sub(r"\.jsonl(?=(\.gz)?$)", ".json", path.name, flags=re.IGNORECASE)
+    return (
+        f"line {number} begins a JSON array: it looks like a daily-papers array, not a corpus "
+        f"(one JSON object a line); rename it {name}"
+    )
+
+
+def _row(line: str, number: int) -> tuple[int, Listing]:
+    """One line's listing, with the arXiv version it named; ValueError naming the line and the fault."""
+    try:
+        raw = load_json(line)
+    except JsonError as exc:
+        if exc.syntax is not None:
+            raise ValueError(f"line {number} is not JSON ({exc.syntax})") from None
+        raise ValueError(f"line {number}: {exc}") from None
+    given = raw.get("arxiv_id") if isinstance(raw, dict) else None
+    try:
+        return version(given if isinstance(given, str) else None), CorpusRow.model_validate(raw).to_listing()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "row"
+        raise ValueError(f"line {number}: {where}: {reason(first)}") from None

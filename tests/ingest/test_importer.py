@@ -111,6 +111,33 @@ def test_a_bad_corpus_line_is_named(tmp_path: Path) -> None:
         read_file(path)
 
 
+def test_a_corpus_line_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    """Every other bad line is named; a byte no UTF-8 text holds was said of the whole file."""
+    rows = [{"arxiv_id": f"2401.0000{n}", "daily_date": "2024-01-02", "title": "Large"} for n in range(1, 6)]
+    lines = [json.dumps(r).encode() for r in rows]
+    lines[3] = lines[3].replace(b"Large", b"L\xffarge")
+    path = tmp_path / "corpus.jsonl.gz"
+    path.write_bytes(gzip.compress(b"\n".join(lines)))
+    column = lines[3].index(b"\xff") + 1
+    with pytest.raises(ImportFileError) as caught:
+        read_file(path)
+    assert caught.value.reason == f"line 4: not UTF-8 text (at byte {column} of the line): save the file as UTF-8"
+
+
+@pytest.mark.parametrize(("name", "renamed"), [("2026-06-01.jsonl", "2026-06-01.json"), ("d.jsonl.gz", "d.json.gz")])
+def test_a_json_array_saved_as_jsonl_is_told_to_be_named_json(tmp_path: Path, name: str, renamed: str) -> None:
+    """A day's listing, pretty-printed, saved under a corpus's suffix: not "line 1 is not JSON (cut short?)"."""
+    text = json.dumps(json.loads((CURRENT / "2026-06-01.json").read_text(encoding="utf-8")), indent=2)
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(text.encode()) if name.endswith(".gz") else text.encode())
+    with pytest.raises(ImportFileError) as caught:
+        read_file(path)
+    assert caught.value.reason == (
+        "line 1 begins a JSON array: it looks like a daily-papers array, not a corpus (one JSON object a line); "
+        f"rename it {renamed}"
+    )
+
+
 async def test_missing_paths_are_reported(store: PaperStore, tmp_path: Path) -> None:
     results = await import_paths(store, [tmp_path / "nope.json"])
     assert results[0].error == "no such file or folder"
