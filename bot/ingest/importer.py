@@ -38,9 +38,30 @@ def expand(paths: list[Path]) -> Iterator[Path]:
     """Files as given; a folder as the importable files directly inside it, in name order."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.iterdir() if p.is_file() and p.name.endswith(_SUFFIXES))
+            yield from sorted(p for p in path.iterdir() if p.is_file() and _importable(p))
         else:
             yield path
+
+
+def skipped_note(paths: list[Path], *, shown: int = 5) -> str | None:
+    """One line naming the files inside the folders given that an import passes over (hidden ones
+    aside), or None when there are none: a file skipped unsaid looks imported."""
+    passed = sorted(
+        p.name
+        for folder in paths
+        if folder.is_dir()
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith(".") and not _importable(p)
+    )
+    if not passed:
+        return None
+    names = ", ".join(passed[:shown]) + (f" and {len(passed) - shown} more" if len(passed) > shown else "")
+    files = "1 file that is" if len(passed) == 1 else f"{len(passed)} files that are"
+    return f"skipped {files} not .json, .jsonl or .jsonl.gz: {names}"
+
+
+def _importable(path: Path) -> bool:
+    return path.name.lower().endswith(_SUFFIXES)  # 2026-06-03.JSON as well
 
 
 def read_file(path: Path, *, max_chars: int = MAX_FILE_CHARS) -> list[Listing]:
@@ -48,7 +69,7 @@ def read_file(path: Path, *, max_chars: int = MAX_FILE_CHARS) -> list[Listing]:
     if not path.exists():
         raise ImportFileError(str(path), "no such file or folder")
     try:
-        if path.name.endswith((".jsonl", ".jsonl.gz")):
+        if path.name.lower().endswith((".jsonl", ".jsonl.gz")):
             return read_newest(path)
         with open_text(path) as handle:
             text = handle.read(max_chars + 1)

@@ -148,6 +148,18 @@ def test_import_embeds_the_papers_and_search_understands_paraphrases(paperboy: P
 
 
 @pytest.mark.slow
+def test_import_of_a_folder_names_the_files_it_skips(paperboy: Paperboy, tmp_path: Path) -> None:
+    folder = tmp_path / "days"
+    folder.mkdir()
+    (folder / "2026-06-01.JSON").write_bytes((CURRENT / "2026-06-01.json").read_bytes())
+    (folder / "notes.txt").write_text("x", encoding="utf-8")
+    run = paperboy("import", "--no-embed", str(folder))
+    assert run.code == 0, run.err
+    assert "Imported 1 file: 49 listings" in run.out
+    assert one_line(run.err) == "paperboy: skipped 1 file that is not .json, .jsonl or .jsonl.gz: notes.txt"
+
+
+@pytest.mark.slow
 def test_import_no_embed_defers_to_paperboy_embed(paperboy: Paperboy) -> None:
     hybrid = {"PAPERBOY_EMBEDDINGS": "1"}
     empty = paperboy("embed", **hybrid)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.errors import ImportFileError
-from bot.ingest.importer import import_paths, read_file
+from bot.ingest.importer import import_paths, read_file, skipped_note
 from bot.ingest.snapshot import load_snapshot, snapshot_info
 from bot.store.papers import PaperStore
 from tests.conftest import BROKEN, CURRENT, SHAPES
@@ -124,7 +124,7 @@ def test_a_corpus_line_that_is_not_utf8_is_named(tmp_path: Path) -> None:
     assert caught.value.reason == f"line 4: not UTF-8 text (at byte {column} of the line): save the file as UTF-8"
 
 
-@pytest.mark.parametrize(("name", "renamed"), [("2026-06-01.jsonl", "2026-06-01.json"), ("d.jsonl.gz", "d.json.gz")])
+@pytest.mark.parametrize(("name", "renamed"), [("2026-06-01.jsonl", "2026-06-01.json"), ("d.JSONL.gz", "d.json.gz")])
 def test_a_json_array_saved_as_jsonl_is_told_to_be_named_json(tmp_path: Path, name: str, renamed: str) -> None:
     """A day's listing, pretty-printed, saved under a corpus's suffix: not "line 1 is not JSON (cut short?)"."""
     text = json.dumps(json.loads((CURRENT / "2026-06-01.json").read_text(encoding="utf-8")), indent=2)
@@ -135,6 +135,33 @@ def test_a_json_array_saved_as_jsonl_is_told_to_be_named_json(tmp_path: Path, na
     assert caught.value.reason == (
         "line 1 begins a JSON array: it looks like a daily-papers array, not a corpus (one JSON object a line); "
         f"rename it {renamed}"
+    )
+
+
+async def test_a_folder_import_takes_suffixes_in_any_case_and_names_the_files_it_skips(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    """2026-06-03.JSON was passed over unsaid: the import looked whole."""
+    folder = tmp_path / "days"
+    folder.mkdir()
+    (folder / "2026-06-02.json").write_bytes((CURRENT / "2026-06-02.json").read_bytes())
+    (folder / "2026-06-03.JSON").write_bytes((CURRENT / "2026-06-03.json").read_bytes())
+    for name in ("notes.txt", "b.csv", ".DS_Store"):
+        (folder / name).write_text("x", encoding="utf-8")
+    (folder / "older").mkdir()
+    results = await import_paths(store, [folder])
+    assert [(r.path.name, r.error) for r in results] == [("2026-06-02.json", None), ("2026-06-03.JSON", None)]
+    assert (await store.counts()).days == 2
+    assert skipped_note([folder]) == "skipped 2 files that are not .json, .jsonl or .jsonl.gz: b.csv, notes.txt"
+    (folder / "notes.txt").unlink()
+    assert skipped_note([folder, CURRENT / "2026-06-01.json"]) == (
+        "skipped 1 file that is not .json, .jsonl or .jsonl.gz: b.csv"
+    )
+    for n in range(6):
+        (folder / f"{n}.md").write_text("x", encoding="utf-8")
+    assert (
+        skipped_note([folder])
+        == "skipped 7 files that are not .json, .jsonl or .jsonl.gz: 0.md, 1.md, 2.md, 3.md, 4.md and 2 more"
     )
 
 
