@@ -18,12 +18,13 @@ from bot.domain.models import Listing
 from bot.domain.our_words import unreadable
 from bot.ingest.snapshot import forget_snapshot
 from bot.sources.corpus import open_text, read_newest
-from bot.sources.hf_payload import listed_elsewhere, parse_daily
+from bot.sources.hf_payload import listing_days, parse_daily
 from bot.sources.validation import load_json
 from bot.store.papers import PaperStore, SaveCounts
 
 _DAY_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _SUFFIXES = (".json", ".jsonl", ".jsonl.gz", ".json.gz")
+_SHOWN = 5  # days named in a refusal; the rest counted
 MAX_FILE_CHARS = 64 * 2**20  # a JSON array is read whole; a day's listing is under 1 MB (corpora are streamed)
 
 
@@ -65,7 +66,11 @@ def _importable(path: Path) -> bool:
 
 
 def read_file(path: Path, *, max_chars: int = MAX_FILE_CHARS) -> list[Listing]:
-    """Parse a whole file before anything is stored; raise ImportFileError with a one-line reason."""
+    """Parse a whole file before anything is stored; raise ImportFileError with a one-line reason.
+
+    A paper is filed under the listing day it carries; the day a file's name gives is for papers that
+    carry none.
+    """
     if not path.exists():
         raise ImportFileError(str(path), "no such file or folder")
     try:
@@ -78,29 +83,42 @@ def read_file(path: Path, *, max_chars: int = MAX_FILE_CHARS) -> list[Listing]:
                 f"longer than {max_chars:,} characters; a day's listing is far shorter "
                 "(for many days, use the corpus format: one JSON object a line, .jsonl or .jsonl.gz)"
             )
-        raw, named = load_json(text), _day_from_name(path)
-        _check_named_day(raw, named)
-        return parse_daily(raw, named)
+        raw, named = load_json(text), _days_in_name(path)
+        _check_named_days(raw, named, path)
+        return parse_daily(raw, named[0] if named else None, own_days=True)
     except (OSError, UnicodeDecodeError, EOFError, zlib.error) as exc:  # before ValueError: a decode error is one
         raise ImportFileError(str(path), unreadable(exc)) from None
     except ValueError as exc:
         raise ImportFileError(str(path), str(exc)) from None
 
 
-def _check_named_day(raw: object, named: date | None) -> None:
-    """A file named after one day whose papers say, most of them, they were listed on another: refused."""
-    if named is not None and (other := listed_elsewhere(raw, named)) is not None:
-        raise ValueError(f"named {named} but its papers were listed on {other}: rename it {other}.json")
+def _check_named_days(raw: object, named: list[date], path: Path) -> None:
+    """A file named after a day (or from one day to another) whose papers all say they were listed on
+    other days is misnamed, or another file than meant: refused, naming the days its papers were on."""
+    if not named or not isinstance(raw, list):
+        return
+    said = listing_days(raw)
+    first, last = min(named), max(named)
+    if sum(said.values()) < len(raw) or any(first <= day <= last for day in said):  # some on a named day
+        return
+    days = sorted(said.items())
+    listed = ", ".join(f"{day} ({n} paper{'s' if n != 1 else ''})" for day, n in days[:_SHOWN])
+    listed += f" and {len(days) - _SHOWN} more days" if len(days) > _SHOWN else ""
+    suffix = ".json.gz" if path.name.lower().endswith(".gz") else ".json"
+    name = f"{days[0][0]}{suffix}" if len(days) == 1 else f"{days[0][0]}_to_{days[-1][0]}{suffix}"
+    where = f"{first}" if first == last else f"{first} to {last}"
+    raise ValueError(f"named {where} but its papers were listed on {listed}: rename it {name}")
 
 
-def _day_from_name(path: Path) -> date | None:
-    match = _DAY_IN_NAME.search(path.name)
-    if match is None:
-        return None
-    try:
-        return date.fromisoformat(match.group(1))
-    except ValueError:
-        return None
+def _days_in_name(path: Path) -> list[date]:
+    """The dates a file's name gives (2026-06-01.json, 2026-06-01_to_2026-06-08.json), in order."""
+    found = []
+    for text in _DAY_IN_NAME.findall(path.name):
+        try:
+            found.append(date.fromisoformat(text))
+        except ValueError:
+            continue
+    return found
 
 
 async def import_paths(store: PaperStore, paths: list[Path]) -> list[FileResult]:

@@ -26,7 +26,17 @@ from pydantic import (
 from bot.domain.ids import ArxivId, is_arxiv_id
 from bot.domain.models import Listing, Paper, squash
 from bot.domain.our_words import reason
-from bot.sources.validation import Skipped, count, http_url, json_kind, newest, newest_listings, titled, utc, version
+from bot.sources.validation import (
+    Skipped,
+    count,
+    http_url,
+    json_kind,
+    newest,
+    newest_listings,
+    titled,
+    utc,
+    version,
+)
 
 
 class _Wire(BaseModel):
@@ -220,11 +230,12 @@ class Parsed:
         return newest_listings(self.found)
 
 
-def read_daily(raw: Any, day: date | None) -> Parsed:
+def read_daily(raw: Any, day: date | None, *, own_days: bool = False) -> Parsed:
     """Read a daily-papers array item by item; the listing day is `day`, else each item's submission day.
 
-    A malformed item is left out and said why in `skipped`; an answer that is no array at all
-    raises ValueError with a one-line reason.
+    With `own_days` (a file, whose name may be wrong or name a week), an item's own submission day
+    wins and `day` is for the items that carry none. A malformed item is left out and said why in
+    `skipped`; an answer that is no array at all raises ValueError with a one-line reason.
     """
     items = check_array(raw, "daily-papers response")
     found: list[tuple[int, Listing]] = []
@@ -235,7 +246,8 @@ def read_daily(raw: Any, day: date | None) -> Parsed:
         except ValidationError as exc:
             left_out.append(skipped(position, item, exc))
             continue
-        listed = day or (parsed.paper.submittedOnDailyAt.date() if parsed.paper.submittedOnDailyAt else None)
+        own = parsed.paper.submittedOnDailyAt.date() if parsed.paper.submittedOnDailyAt else None
+        listed = (own or day) if own_days else (day or own)
         if listed is None:
             reason = "it has no listing day: name the file after its day (YYYY-MM-DD.json)"
             left_out.append(Skipped("item", position, reason, arxiv_id=parsed.paper.id))
@@ -244,9 +256,9 @@ def read_daily(raw: Any, day: date | None) -> Parsed:
     return Parsed(found, left_out, len(items))
 
 
-def parse_daily(raw: Any, day: date | None) -> list[Listing]:
+def parse_daily(raw: Any, day: date | None, *, own_days: bool = False) -> list[Listing]:
     """Read a daily-papers array whole or not at all (for files): the first bad item raises ValueError."""
-    parsed = read_daily(raw, day)
+    parsed = read_daily(raw, day, own_days=own_days)
     if parsed.skipped:
         more = len(parsed.skipped) - 1
         raise ValueError(str(parsed.skipped[0]) + (f" (and {more} more bad items)" if more else ""))
@@ -272,11 +284,20 @@ def listed_elsewhere(raw: object, day: date) -> date | None:
     agree, or say nothing."""
     if not isinstance(raw, list):
         return None
-    said = Counter(listed for item in raw if (listed := _listed_on(item)) is not None)
+    said = listing_days(raw)
     if not said or day in said:
         return None
     [(other, count)] = said.most_common(1)
     return other if count * 2 > len(raw) else None
+
+
+def listing_days(raw: object) -> Counter[date]:
+    """How many items of a daily-papers array say they were listed on each day (`submittedOnDailyAt`)."""
+    return (
+        Counter(listed for item in raw if (listed := _listed_on(item)) is not None)
+        if isinstance(raw, list)
+        else Counter()
+    )
 
 
 def _listed_on(item: object) -> date | None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -267,9 +268,57 @@ def test_a_file_named_after_another_day_than_its_papers_is_refused(tmp_path: Pat
     """Stored under its name, 2 June's papers would be 1 June's digest; the papers carry their own day."""
     misnamed = tmp_path / "2026-06-01.json"
     misnamed.write_bytes((CURRENT / "2026-06-02.json").read_bytes())
-    with pytest.raises(ImportFileError, match=r"named 2026-06-01 but its papers were listed on 2026-06-02: rename"):
+    with pytest.raises(
+        ImportFileError,
+        match=r"named 2026-06-01 but its papers were listed on 2026-06-02 \(47 papers\): rename it 2026-06-02.json$",
+    ):
         read_file(misnamed)
     assert read_file(CURRENT / "2026-06-02.json")  # named after its day: taken
+
+
+def _days(*days: str) -> list[dict[str, object]]:
+    """The recorded listings of these days, one flat array (as a week's download is saved)."""
+    return [item for day in days for item in json.loads((CURRENT / f"{day}.json").read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("name", ["2026-06-01_to_2026-06-08.json", "2026-06-01.json", "week.json"])
+async def test_a_paper_is_filed_under_the_day_it_carries_whatever_the_file_is_named(
+    store: PaperStore, tmp_path: Path, name: str
+) -> None:
+    """Five days' papers in a file named after the first were all filed under it: 183 papers in one digest."""
+    path = tmp_path / name
+    path.write_text(json.dumps(_days("2026-06-01", "2026-06-02", "2026-06-03")), encoding="utf-8")
+    days = Counter(listing.day.isoformat() for listing in read_file(path))
+    assert days == {"2026-06-01": 49, "2026-06-02": 47, "2026-06-03": 23}
+    await import_paths(store, [path])
+    assert (await store.counts()).days == 3
+
+
+def test_a_paper_that_carries_no_day_is_filed_under_the_files_name(tmp_path: Path) -> None:
+    items = _days("2026-06-02")
+    items.append({"paper": {"id": "2401.00001", "title": "No day of its own"}})
+    path = tmp_path / "2026-06-01.json"
+    path.write_text(json.dumps(items), encoding="utf-8")
+    days = Counter(listing.day.isoformat() for listing in read_file(path))
+    assert days == {"2026-06-02": 47, "2026-06-01": 1}
+
+
+def test_a_file_named_after_days_none_of_its_papers_are_on_is_refused_naming_theirs(tmp_path: Path) -> None:
+    misnamed = tmp_path / "2026-06-01.json.gz"
+    misnamed.write_bytes(gzip.compress(json.dumps(_days("2026-06-02", "2026-06-03")).encode()))
+    with pytest.raises(ImportFileError) as caught:
+        read_file(misnamed)
+    assert caught.value.reason == (
+        "named 2026-06-01 but its papers were listed on 2026-06-02 (47 papers), 2026-06-03 (23 papers): "
+        "rename it 2026-06-02_to_2026-06-03.json.gz"
+    )
+    renamed = tmp_path / "2026-06-02_to_2026-06-03.json.gz"
+    misnamed.rename(renamed)
+    assert len(read_file(renamed)) == 70  # the name it was told to take is taken
+    week = tmp_path / "2026-06-04_to_2026-06-08.json"
+    week.write_text(json.dumps(_days("2026-06-01")), encoding="utf-8")
+    with pytest.raises(ImportFileError, match=r": named 2026-06-04 to 2026-06-08 but its papers were listed on 2026"):
+        read_file(week)
 
 
 def _corpus(rows: int) -> bytes:

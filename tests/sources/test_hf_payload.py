@@ -54,6 +54,19 @@ def test_listing_day_falls_back_to_submission_day() -> None:
     assert {item.day for item in parse_daily(raw, None)} == {date(2026, 6, 2)}
 
 
+def test_an_items_own_day_wins_over_the_day_given_only_when_asked() -> None:
+    """A sync files what Hugging Face listed for the day asked; a file, whose name may be wrong, files
+    each paper under its own day, and the day given only what carries none."""
+    raw = [
+        {"paper": {"id": "2401.00001", "title": "T", "submittedOnDailyAt": "2026-06-02T07:00:00.000Z"}},
+        {"paper": {"id": "2401.00002", "title": "T"}},
+    ]
+    asked = [x.day for x in parse_daily(raw, date(2026, 6, 1))]
+    assert asked == [date(2026, 6, 1), date(2026, 6, 1)]
+    own = [x.day for x in parse_daily(raw, date(2026, 6, 1), own_days=True)]
+    assert own == [date(2026, 6, 2), date(2026, 6, 1)]
+
+
 def test_broken_python_repr_file_is_refused_with_a_clear_reason() -> None:
     raw = json.loads(BROKEN.read_text(encoding="utf-8"))
     with pytest.raises(ValueError, match="items are strings, not JSON objects"):
