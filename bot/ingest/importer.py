@@ -10,7 +10,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.domain.errors import ImportFileError
@@ -65,17 +65,18 @@ def _importable(path: Path) -> bool:
     return path.name.lower().endswith(_SUFFIXES)  # 2026-06-03.JSON as well
 
 
-def read_file(path: Path, *, max_chars: int = MAX_FILE_CHARS) -> list[Listing]:
+def read_file(path: Path, *, max_chars: int = MAX_FILE_CHARS, today: date | None = None) -> list[Listing]:
     """Parse a whole file before anything is stored; raise ImportFileError with a one-line reason.
 
     A paper is filed under the listing day it carries; the day a file's name gives is for papers that
-    carry none.
+    carry none. A day after tomorrow (UTC, or `today`), a typo, would be every digest's latest day: refused.
     """
     if not path.exists():
         raise ImportFileError(str(path), "no such file or folder")
+    latest = (today or datetime.now(UTC).date()) + timedelta(days=1)  # tomorrow: somewhere, it is already
     try:
         if path.name.lower().endswith((".jsonl", ".jsonl.gz")):
-            return read_newest(path)
+            return read_newest(path, latest=latest)
         with open_text(path) as handle:
             text = handle.read(max_chars + 1)
         if len(text) > max_chars:
@@ -84,19 +85,25 @@ def read_file(path: Path, *, max_chars: int = MAX_FILE_CHARS) -> list[Listing]:
                 "(for many days, use the corpus format: one JSON object a line, .jsonl or .jsonl.gz)"
             )
         raw, named = load_json(text), _days_in_name(path)
-        _check_named_days(raw, named, path)
-        return parse_daily(raw, named[0] if named else None, own_days=True)
+        _check_named_days(raw, named, path, latest)
+        return parse_daily(raw, named[0] if named else None, own_days=True, latest=latest)
     except (OSError, UnicodeDecodeError, EOFError, zlib.error) as exc:  # before ValueError: a decode error is one
         raise ImportFileError(str(path), unreadable(exc)) from None
     except ValueError as exc:
         raise ImportFileError(str(path), str(exc)) from None
 
 
-def _check_named_days(raw: object, named: list[date], path: Path) -> None:
+def _check_named_days(raw: object, named: list[date], path: Path, latest: date) -> None:
     """A file named after a day (or from one day to another) whose papers all say they were listed on
-    other days is misnamed, or another file than meant: refused, naming the days its papers were on."""
+    other days is misnamed, or another file than meant: refused, naming the days its papers were on.
+    A day in the name after `latest` would file the papers that carry no day of their own there."""
     if not named or not isinstance(raw, list):
         return
+    if named[0] > latest:
+        raise ValueError(
+            f"named {named[0]}, a day still to come (no listing is dated after {latest}): "
+            "rename it after the day its papers were listed"
+        )
     said = listing_days(raw)
     first, last = min(named), max(named)
     if sum(said.values()) < len(raw) or any(first <= day <= last for day in said):  # some on a named day

@@ -14,7 +14,17 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from bot.domain.ids import ArxivId
 from bot.domain.models import Listing, Paper, squash
 from bot.domain.our_words import reason
-from bot.sources.validation import JsonError, count, http_url, load_json, newest_listings, titled, utc, version
+from bot.sources.validation import (
+    JsonError,
+    count,
+    future,
+    http_url,
+    load_json,
+    newest_listings,
+    titled,
+    utc,
+    version,
+)
 
 
 class CorpusRow(BaseModel):
@@ -76,13 +86,14 @@ def read_corpus(path: Path) -> Iterator[Listing]:
         yield listing
 
 
-def read_newest(path: Path) -> list[Listing]:
+def read_newest(path: Path, *, latest: date | None = None) -> list[Listing]:
     """A corpus file's listings, with one per (day, paper): the newest arXiv version's."""
-    return newest_listings(read_versioned(path))
+    return newest_listings(read_versioned(path, latest=latest))
 
 
-def read_versioned(path: Path) -> Iterator[tuple[int, Listing]]:
-    """Each listing of a corpus file with the arXiv version its line named (0: none)."""
+def read_versioned(path: Path, *, latest: date | None = None) -> Iterator[tuple[int, Listing]]:
+    """Each listing of a corpus file with the arXiv version its line named (0: none); a line dated
+    after `latest` raises ValueError, as a day still to come."""
     with gzip.open(path, "rb") if _gzipped(path) else path.open("rb") as handle:
         started = False
         for number, data in enumerate(handle, start=1):
@@ -92,7 +103,7 @@ def read_versioned(path: Path) -> Iterator[tuple[int, Listing]]:
             if not started and line.lstrip().startswith("["):
                 raise ValueError(_an_array(path, number))
             started = True
-            yield _row(line, number)
+            yield _row(line, number, latest)
 
 
 def _decoded(data: bytes, number: int) -> str:
@@ -113,7 +124,7 @@ def _an_array(path: Path, number: int) -> str:
     )
 
 
-def _row(line: str, number: int) -> tuple[int, Listing]:
+def _row(line: str, number: int, latest: date | None) -> tuple[int, Listing]:
     """One line's listing, with the arXiv version it named; ValueError naming the line and the fault."""
     try:
         raw = load_json(line)
@@ -123,8 +134,11 @@ def _row(line: str, number: int) -> tuple[int, Listing]:
         raise ValueError(f"line {number}: {exc}") from None
     given = raw.get("arxiv_id") if isinstance(raw, dict) else None
     try:
-        return version(given if isinstance(given, str) else None), CorpusRow.model_validate(raw).to_listing()
+        row = CorpusRow.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "row"
         raise ValueError(f"line {number}: {where}: {reason(first)}") from None
+    if (later := future(row.daily_date, latest)) is not None:
+        raise ValueError(f"line {number}: daily_date: {later}")
+    return version(given if isinstance(given, str) else None), row.to_listing()

@@ -29,6 +29,7 @@ from bot.domain.our_words import reason
 from bot.sources.validation import (
     Skipped,
     count,
+    future,
     http_url,
     json_kind,
     newest,
@@ -230,12 +231,13 @@ class Parsed:
         return newest_listings(self.found)
 
 
-def read_daily(raw: Any, day: date | None, *, own_days: bool = False) -> Parsed:
+def read_daily(raw: Any, day: date | None, *, own_days: bool = False, latest: date | None = None) -> Parsed:
     """Read a daily-papers array item by item; the listing day is `day`, else each item's submission day.
 
     With `own_days` (a file, whose name may be wrong or name a week), an item's own submission day
-    wins and `day` is for the items that carry none. A malformed item is left out and said why in
-    `skipped`; an answer that is no array at all raises ValueError with a one-line reason.
+    wins and `day` is for the items that carry none. An item listed after `latest` is left out, as a
+    day still to come. A malformed item is left out and said why in `skipped`; an answer that is no
+    array at all raises ValueError with a one-line reason.
     """
     items = check_array(raw, "daily-papers response")
     found: list[tuple[int, Listing]] = []
@@ -252,13 +254,17 @@ def read_daily(raw: Any, day: date | None, *, own_days: bool = False) -> Parsed:
             reason = "it has no listing day: name the file after its day (YYYY-MM-DD.json)"
             left_out.append(Skipped("item", position, reason, arxiv_id=parsed.paper.id))
             continue
+        if (later := future(listed, latest)) is not None:
+            where = "paper.submittedOnDailyAt" if listed == own else ""
+            left_out.append(Skipped("item", position, later, where, parsed.paper.id))
+            continue
         found.append((version(raw_id(item)), Listing(to_paper(parsed), listed, position + 1)))
     return Parsed(found, left_out, len(items))
 
 
-def parse_daily(raw: Any, day: date | None, *, own_days: bool = False) -> list[Listing]:
+def parse_daily(raw: Any, day: date | None, *, own_days: bool = False, latest: date | None = None) -> list[Listing]:
     """Read a daily-papers array whole or not at all (for files): the first bad item raises ValueError."""
-    parsed = read_daily(raw, day, own_days=own_days)
+    parsed = read_daily(raw, day, own_days=own_days, latest=latest)
     if parsed.skipped:
         more = len(parsed.skipped) - 1
         raise ValueError(str(parsed.skipped[0]) + (f" (and {more} more bad items)" if more else ""))

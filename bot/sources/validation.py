@@ -118,6 +118,13 @@ def titled(cls: type, value: str) -> str:
     return value
 
 
+def future(day: date, latest: date | None) -> str | None:
+    """Why a listing day after `latest` (the last day any listing can have yet) is refused; None if it is not."""
+    if latest is None or day <= latest:
+        return None
+    return f"{day} is in the future (no listing is dated after {latest}): mend the date"
+
+
 def count(value: int) -> int:
     """A count as the store can hold it: never negative, at most MAX_COUNT."""
     return min(max(value, 0), MAX_COUNT)

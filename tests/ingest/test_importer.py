@@ -3,6 +3,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -366,4 +367,50 @@ def test_a_corpus_line_loses_its_control_characters_and_bidi_overrides(tmp_path:
         "Title",
         ("A [2Jlice",),
         ("x y",),
+    )
+
+
+async def test_a_corpus_line_dated_after_tomorrow_spoils_its_file(store: PaperStore, tmp_path: Path) -> None:
+    """A typo, 2062 for 2026, was every plain digest's latest day ever after."""
+    rows = [{"arxiv_id": f"2401.0000{n}", "daily_date": "2026-05-27", "title": f"P{n}"} for n in range(1, 6)]
+    rows[4]["daily_date"] = "2062-05-27"
+    path = tmp_path / "typo.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    [result] = await import_paths(store, [path])
+    assert result.error is not None
+    assert result.error.startswith("line 5: daily_date: 2062-05-27 is in the future (no listing is dated after ")
+    assert result.error.endswith("): mend the date")
+    assert (await store.counts()).listings == 0
+
+
+def test_tomorrow_is_the_latest_listing_day_a_file_may_give(tmp_path: Path) -> None:
+    """It is tomorrow already east of UTC; the day after is nowhere."""
+    today = date(2026, 6, 1)
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        json.dumps({"arxiv_id": "2401.00001", "daily_date": "2026-06-02", "title": "T"}), encoding="utf-8"
+    )
+    assert [x.day for x in read_file(corpus, today=today)] == [date(2026, 6, 2)]
+    with pytest.raises(
+        ImportFileError,
+        match=r"line 1: daily_date: 2026-06-02 is in the future \(no listing is dated after 2026-06-01\)",
+    ):
+        read_file(corpus, today=date(2026, 5, 31))
+    items = _days("2026-06-02")
+    items[3]["paper"]["submittedOnDailyAt"] = "2026-06-03T07:00:00.000Z"  # type: ignore[index]
+    week = tmp_path / "week.json"
+    week.write_text(json.dumps(items), encoding="utf-8")
+    with pytest.raises(ImportFileError) as caught:
+        read_file(week, today=today)
+    assert caught.value.reason == (
+        "item 3.paper.submittedOnDailyAt: 2026-06-03 is in the future (no listing is dated after 2026-06-02): "
+        f"mend the date (paper {items[3]['paper']['id']})"  # type: ignore[index]
+    )
+    named = tmp_path / "2026-06-03.json"
+    named.write_text(json.dumps([{"paper": {"id": "2401.00001", "title": "No day of its own"}}]), encoding="utf-8")
+    with pytest.raises(ImportFileError) as caught:
+        read_file(named, today=today)
+    assert caught.value.reason == (
+        "named 2026-06-03, a day still to come (no listing is dated after 2026-06-02): "
+        "rename it after the day its papers were listed"
     )
