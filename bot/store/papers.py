@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -114,14 +114,10 @@ class SaveCounts:
     new_listings: int = 0
     new_papers: int = 0
     updated_papers: int = 0
+    unlisted: int = 0  # listings of a day Hugging Face was asked for again and no longer lists
 
     def __add__(self, other: SaveCounts) -> SaveCounts:
-        return SaveCounts(
-            self.listings + other.listings,
-            self.new_listings + other.new_listings,
-            self.new_papers + other.new_papers,
-            self.updated_papers + other.updated_papers,
-        )
+        return SaveCounts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
 
 @dataclass(frozen=True)
@@ -227,12 +223,30 @@ class PaperStore:
             values = list(rows.values())
             for start in range(0, len(values), _CHUNK):
                 await conn.execute(stmt, values[start : start + _CHUNK])
-            await self._touch(conn, sorted({arxiv_id for _, arxiv_id in set(rows) - existing}), now)
+            unlisted = await self._unlist(conn, items, fetched)
+            await self._touch(conn, sorted({arxiv_id for _, arxiv_id in set(rows) - existing} | set(unlisted)), now)
             if fetched:
                 await conn.execute(
                     upsert(self._dialect, fetched_days, ["day"]), [{"day": d, "fetched_at": now} for d in set(fetched)]
                 )
-        return counts + SaveCounts(listings=len(rows), new_listings=len(set(rows) - existing))
+        return counts + SaveCounts(listings=len(rows), new_listings=len(set(rows) - existing), unlisted=len(unlisted))
+
+    async def _unlist(self, conn: AsyncConnection, items: Sequence[Listing], fetched: Sequence[date]) -> list[str]:
+        """A day Hugging Face was just asked for holds what it answered: the papers it no longer lists
+        that day leave that day's listing (they stay in the store). An empty answer, which may be a
+        hiccup of its own early in a day, takes nothing away. The ids that left."""
+        gone: list[str] = []
+        for day in sorted(set(fetched)):
+            answered = {item.paper.arxiv_id for item in items if item.day == day}
+            if not answered:
+                continue
+            held = (await conn.execute(select(listings.c.arxiv_id).where(listings.c.day == day))).scalars()
+            stale = sorted(set(held) - answered)
+            for start in range(0, len(stale), _CHUNK):
+                chunk = stale[start : start + _CHUNK]
+                await conn.execute(delete(listings).where(listings.c.day == day, listings.c.arxiv_id.in_(chunk)))
+            gone += stale
+        return gone
 
     async def save_papers(self, items: Sequence[Paper]) -> SaveCounts:
         self._listings.clear()

@@ -63,6 +63,28 @@ async def test_a_new_listing_day_marks_its_paper_changed_and_a_known_one_does_no
     assert moved is not None and moved > long_ago
 
 
+async def test_a_day_synced_again_holds_what_hugging_face_lists_now(store: PaperStore) -> None:
+    """A paper Hugging Face no longer lists on a day it was asked for again leaves that day's listing
+    (kept in the store, its other days too, marked changed for the search index); an import, or an
+    empty answer (a hiccup early in a day), takes nothing away."""
+    day, other = date(2026, 6, 1), date(2026, 6, 2)
+    long_ago = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    three = [Listing(paper(f"2401.0000{n}"), day, n) for n in (1, 2, 3)]
+    await store.save_listings([*three, Listing(paper("2401.00001"), other, 1)], fetched=[day, other])
+    async with store.engine.begin() as conn:
+        await conn.execute(update(papers).values(updated_at=long_ago))
+    assert (await store.save_listings(three[1:])).unlisted == 0  # an import: no day's answer in it
+    assert (await store.save_listings([], fetched=[day])).unlisted == 0
+    counts = await store.save_listings(three[1:], fetched=[day])
+    assert counts.unlisted == 1 and counts.new_listings == 0
+    assert [p.arxiv_id for p in await store.listing(day)] == ["2401.00002", "2401.00003"]
+    gone = await store.get("2401.00001")
+    assert gone is not None and gone.listed_on == (other,)
+    async with store.engine.connect() as conn:
+        changed = {r.arxiv_id: as_utc(r.updated_at) for r in await conn.execute(select(papers))}
+    assert changed["2401.00001"] != long_ago and changed["2401.00002"] == long_ago
+
+
 async def test_reimport_refreshes_counts_but_never_lowers_them(store: PaperStore) -> None:
     await store.save_listings([Listing(paper(upvotes=10, github_stars=3, num_comments=1), date(2026, 6, 1), 1)])
     fresher = await store.save_listings([Listing(paper(upvotes=25, github_stars=40), date(2026, 6, 1), 1)])
