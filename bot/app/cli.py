@@ -544,7 +544,7 @@ def sync(
         out.print(
             f"Synced {days} ({span}): {c.listings} listings "
             f"({c.new_listings} new), {c.new_papers} new papers, {c.updated_papers} updated"
-            + (f", {c.unlisted} no longer listed" if c.unlisted else "")
+            + (f", {len(c.unlisted)} no longer listed" if c.unlisted else "")
             + (f", {len(report.empty_days)} with no listings" if report.empty_days else "")
             + (f", {report.completed_from_arxiv} completed from arXiv" if report.completed_from_arxiv else ""),
             markup=False,

@@ -67,9 +67,10 @@ class Syncer:
         for n, day in enumerate(days):
             try:
                 listings = await self._hf.daily(day)
-                report.counts += await self._store.save_listings(listings, fetched=[day])
+                saved = await self._store.save_listings(listings, fetched=[day])
+                report.counts += saved
                 report.fetched.append(day)
-                await self._search.refresh([item.paper.arxiv_id for item in listings])
+                await self._search.refresh([item.paper.arxiv_id for item in listings] + list(saved.unlisted))
             except SourceUnavailable as exc:
                 if not report.fetched:  # nothing done: no day would fare better
                     raise

@@ -114,7 +114,7 @@ class SaveCounts:
     new_listings: int = 0
     new_papers: int = 0
     updated_papers: int = 0
-    unlisted: int = 0  # listings of a day Hugging Face was asked for again and no longer lists
+    unlisted: tuple[str, ...] = ()  # papers a day Hugging Face was asked for again no longer lists
 
     def __add__(self, other: SaveCounts) -> SaveCounts:
         return SaveCounts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
@@ -229,7 +229,7 @@ class PaperStore:
                 await conn.execute(
                     upsert(self._dialect, fetched_days, ["day"]), [{"day": d, "fetched_at": now} for d in set(fetched)]
                 )
-        return counts + SaveCounts(listings=len(rows), new_listings=len(set(rows) - existing), unlisted=len(unlisted))
+        return counts + SaveCounts(listings=len(rows), new_listings=len(set(rows) - existing), unlisted=tuple(unlisted))
 
     async def _unlist(self, conn: AsyncConnection, items: Sequence[Listing], fetched: Sequence[date]) -> list[str]:
         """A day Hugging Face was just asked for holds what it answered: the papers it no longer lists

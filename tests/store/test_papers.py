@@ -73,10 +73,10 @@ async def test_a_day_synced_again_holds_what_hugging_face_lists_now(store: Paper
     await store.save_listings([*three, Listing(paper("2401.00001"), other, 1)], fetched=[day, other])
     async with store.engine.begin() as conn:
         await conn.execute(update(papers).values(updated_at=long_ago))
-    assert (await store.save_listings(three[1:])).unlisted == 0  # an import: no day's answer in it
-    assert (await store.save_listings([], fetched=[day])).unlisted == 0
+    assert (await store.save_listings(three[1:])).unlisted == ()  # an import: no day's answer in it
+    assert (await store.save_listings([], fetched=[day])).unlisted == ()
     counts = await store.save_listings(three[1:], fetched=[day])
-    assert counts.unlisted == 1 and counts.new_listings == 0
+    assert counts.unlisted == ("2401.00001",) and counts.new_listings == 0
     assert [p.arxiv_id for p in await store.listing(day)] == ["2401.00002", "2401.00003"]
     gone = await store.get("2401.00001")
     assert gone is not None and gone.listed_on == (other,)
