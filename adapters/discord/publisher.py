@@ -245,7 +245,7 @@ class DiscordPublisher:
         try:
             return await call
         except discord.Forbidden as exc:
-            raise ChannelUnavailable(f"discord:{channel}", f"403 missing access ({exc.text or 'Forbidden'})") from exc
+            raise ChannelUnavailable(f"discord:{channel}", _forbidden(exc)) from exc
         except discord.NotFound as exc:
             raise ChannelUnavailable(f"discord:{channel}", f"404 unknown channel ({exc.text or 'Not Found'})") from exc
         except discord.RateLimited as exc:
@@ -255,6 +255,23 @@ class DiscordPublisher:
         except (aiohttp.ClientError, TimeoutError) as exc:
             url = discord.http.Route.BASE
             raise PlatformUnreachable("Discord", f"discord:{channel}", url, isinstance(exc, TimeoutError)) from exc
+
+
+# Discord's codes for a 403: what the bot's role lacks in the channel, and how to give it.
+_FORBIDDEN = {
+    50001: "the bot cannot see this channel: give its role View Channel here, or invite it",
+    50013: (
+        "the bot's role lacks a permission here: give it Send Messages, Embed Links, Create Public Threads "
+        "and Send Messages in Threads in this channel"
+    ),
+}
+
+
+def _forbidden(exc: discord.Forbidden) -> str:
+    """A 403 as the channel's status: Discord's words, then what to do about them."""
+    said = f"403 missing access ({exc.text or 'Forbidden'})"
+    fix = _FORBIDDEN.get(exc.code)
+    return f"{said}: {fix}" if fix else said
 
 
 async def _raise(exc: Exception) -> None:

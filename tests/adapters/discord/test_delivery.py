@@ -116,8 +116,20 @@ async def test_403_missing_access_stops_delivery(discord_bot: DiscordBot) -> Non
     discord_bot.fake.fail(rf"POST /channels/{TEXT_ID}/messages$", 403, {"message": "Missing Access", "code": 50001})
     result = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=3), JUNE_1)
     assert result.outcome == "stopped"
-    assert (result.reason or "").startswith("403 missing access")
+    assert result.reason == (
+        "403 missing access (Missing Access): the bot cannot see this channel: give its role View Channel here, "
+        "or invite it"
+    )
     assert len(discord_bot.fake.posts_in(TEXT_ID)) == 1
+
+
+async def test_403_missing_permissions_names_the_permissions_to_give(discord_bot: DiscordBot) -> None:
+    thread = rf"POST /channels/{TEXT_ID}/messages/\d+/threads$"
+    discord_bot.fake.fail(thread, 403, {"message": "Missing Permissions", "code": 50013})
+    result = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=3), JUNE_1)
+    assert result.outcome == "stopped"
+    assert (result.reason or "").startswith("403 missing access (Missing Permissions): the bot's role lacks")
+    assert "Create Public Threads" in (result.reason or "")
 
 
 async def test_404_unknown_channel_stops_delivery(discord_bot: DiscordBot) -> None:
