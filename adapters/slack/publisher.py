@@ -76,6 +76,7 @@ class Tokens(Protocol):
 
 METADATA_EVENT = "paperboy_post"  # message metadata: how a takeover recognises a post already made
 LOOK_BACK = 60.0  # seconds before a recorded intent to start looking, for clocks that disagree
+HISTORY_PAGE, HISTORY_PAGES = 200, 10  # a takeover looks through up to 2,000 messages since the intent
 
 
 class SlackPublisher:
@@ -213,28 +214,50 @@ class SlackPublisher:
     ) -> MessageRef | None:
         """Look through the channel (or thread) since `since` for our message carrying `key` in its metadata."""
         oldest = f"{since.timestamp() - LOOK_BACK:.6f}"
-        try:
-            history = self._client.conversations_history if thread is None else self._client.conversations_replies
-            within = {} if thread is None else {"ts": thread}
-            response = await self._call(
-                channel, history, channel=channel, oldest=oldest, include_all_metadata=True, limit=200, **within
-            )
-        except SlackApiError as exc:
-            if (code := error_code(exc)) in UNREADABLE:  # posts there (chat:write.public), cannot read there
-                log.warning(
-                    "cannot look in %s for a post begun before a takeover (%s): posting it again, which may"
-                    " show it twice; invite the bot to the channel to avoid this",
+        history = self._client.conversations_history if thread is None else self._client.conversations_replies
+        within = {} if thread is None else {"ts": thread}
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):  # newest first: a busy channel may hold many messages since
+            try:
+                response = await self._call(
                     channel,
-                    code,
+                    history,
+                    channel=channel,
+                    oldest=oldest,
+                    include_all_metadata=True,
+                    limit=HISTORY_PAGE,
+                    cursor=cursor,
+                    **within,
                 )
+            except SlackApiError as exc:
+                self._unreadable(channel, exc)
                 return None
-            raise self._mapped(channel, exc) from exc
-        for message in response.get("messages") or []:
-            payload = ((message.get("metadata") or {}).get("event_payload")) or {}
-            if payload.get("key") == key:
-                ts = str(message["ts"])
-                return MessageRef(channel, ts, thread or ts)
+            for message in response.get("messages") or []:
+                payload = ((message.get("metadata") or {}).get("event_payload")) or {}
+                if payload.get("key") == key:
+                    ts = str(message["ts"])
+                    return MessageRef(channel, ts, thread or ts)
+            cursor = str((response.get("response_metadata") or {}).get("next_cursor") or "")
+            if not response.get("has_more") or not cursor:
+                return None
+        log.warning(
+            "looked through %d messages in %s for a post begun before a takeover, not further: posting it again",
+            HISTORY_PAGES * HISTORY_PAGE,
+            channel,
+        )
         return None
+
+    def _unreadable(self, channel: str, exc: SlackApiError) -> None:
+        """A channel whose history cannot be read: said, and nothing found (posted again); else the error."""
+        if (code := error_code(exc)) in UNREADABLE:  # posts there (chat:write.public), cannot read there
+            log.warning(
+                "cannot look in %s for a post begun before a takeover (%s): posting it again, which may"
+                " show it twice; invite the bot to the channel to avoid this",
+                channel,
+                code,
+            )
+            return
+        raise self._mapped(channel, exc) from exc
 
     async def _post(
         self, channel: str, text: str, blocks: list[dict[str, Any]], thread: str | None = None, key: str | None = None

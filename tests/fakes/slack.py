@@ -413,7 +413,12 @@ class FakeSlack:
             for m in self.stored.get(channel, [])
             if oldest <= float(m["ts"]) <= latest and (m.get("thread_ts") == thread if thread else "thread_ts" not in m)
         ]
-        return web.json_response({"ok": True, "messages": list(reversed(found)), "has_more": False})
+        # A page at a time, newest first, as Slack does: `limit` (its default 100) and a cursor to the next.
+        newest_first, limit = list(reversed(found)), int(args.get("limit") or 100)
+        start = int(str(args.get("cursor") or "0"))
+        page, more = newest_first[start : start + limit], start + limit < len(newest_first)
+        meta = {"next_cursor": str(start + limit) if more else ""}
+        return web.json_response({"ok": True, "messages": page, "has_more": more, "response_metadata": meta})
 
     def _post_message(self, args: dict[str, Any]) -> web.Response:
         channel = str(args.get("channel", ""))

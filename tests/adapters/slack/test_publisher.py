@@ -76,3 +76,19 @@ async def test_a_channel_it_may_post_to_but_not_read_is_posted_to_again_not_stop
         publisher = SlackPublisher(slack_client("xoxb-test", fake_slack.base_url, session), interval=0)
         assert await publisher.find("CPUBLIC", "2026-06-02:header", datetime(2026, 6, 2, 9, tzinfo=UTC)) is None
     assert "invite the bot to the channel" in caplog.text
+
+
+async def test_a_takeover_finds_its_post_under_a_busy_channels_newer_messages(fake_slack: FakeSlack) -> None:
+    """History comes newest first, a page at a time: a post begun before a takeover, with 450 messages
+    after it, is found on the third page, not posted again."""
+    async with http_session() as session:
+        client = slack_client("xoxb-test", fake_slack.base_url, session)
+        publisher = SlackPublisher(client, interval=0)
+        since = datetime.now(UTC)
+        posted = await publisher.post_header("C1", Post(header="Papers"), "2026-06-02:header")
+        for n in range(450):
+            await client.chat_postMessage(channel="C1", text=f"chatter {n}")
+        found = await publisher.find("C1", "2026-06-02:header", since)
+    assert found == posted
+    pages = [c for c in fake_slack.calls if c.method == "conversations.history"]
+    assert len(pages) == 3 and pages[-1].args["cursor"] == "400"
