@@ -6,10 +6,14 @@ a connection held open for as long as the process delivers anything: PostgreSQL 
 connection. On SQLite, an `flock`ed file per process in `claims/` beside the database: the kernel
 drops it when the process dies. Another process that finds the digest claimed probes the owner's
 lock inside its claim transaction, after the row is locked: if it can take it, the owner is gone
-and the digest is taken over at once, whatever its lease says. The lease stays the fallback where
-the lock can't be probed: an owner on another host sharing a SQLite file, an owner recorded by a
-paperboy from before holds, an owner whose PostgreSQL session outlives its host until TCP keepalive
-ends it, or one that let a digest go without finishing it while it holds others (SQLite).
+and the digest is taken over at once, whatever its lease says. If it can't, the owner is alive and
+the digest is its own, however long ago its lease ran out: one post may outlast the lease (Slack's
+`Retry-After` waited out, discord.py sleeping out a rate limit, a stalled host), and taking the digest
+over then would post the card under way a second time. The lease counts only where the lock can't be
+probed (`Holds.sees`): an owner on another host sharing a SQLite file, an owner recorded by a
+paperboy from before holds, or a store with no locks at all (an in-memory SQLite). A PostgreSQL
+session outliving its host is ended by the server's TCP keepalive, which the holding connection sets
+to about a minute (`KEEPALIVE`), and its locks with it.
 
 A PostgreSQL lock is named by the digest (platform, channel, day) *and its owner*, so a probe asks
 about that owner only: a process that took a digest over by the lease is never mistaken for dead
@@ -41,6 +45,12 @@ from bot.store.group_commit import GroupCommit
 
 HoldKey = tuple[str, str, date]  # platform, channel, day: one digest
 LEASE = timedelta(minutes=2)  # how long a claim stands with no word from its owner
+# The server's TCP keepalive on a holding connection (over TCP; a Unix socket ignores it): a host that
+# died or was cut off with its session open is found out after 30 + 3 × 10 s, and its locks freed.
+KEEPALIVE = (
+    "SELECT set_config('tcp_keepalives_idle', '30', false), set_config('tcp_keepalives_interval', '10', false),"
+    " set_config('tcp_keepalives_count', '3', false)"
+)
 OWNER_WIDTH = 64  # digests.owner is a VARCHAR(64)
 _OWNER = re.compile(r"(?P<host>.+):(?P<pid>\d+):(?P<token>[0-9a-f]+)")
 # Owners recorded before holds existed had a six-digit token; they hold no lock to probe.
@@ -100,6 +110,11 @@ class Holds(Protocol):
         longer. Run inside the claim transaction, after its rows are locked."""
         ...
 
+    def sees(self, owner: str) -> bool:
+        """Whether `vacant` can tell this owner's lock: if so, a claim of its that is not vacant is held by a
+        live process, whatever its lease says; if not, only the lease tells."""
+        ...
+
     async def close(self) -> None:
         """Let everything go."""
         ...
@@ -157,6 +172,9 @@ class LeaseOnly:
 
     async def vacant(self, conn: AsyncConnection, owners: Mapping[HoldKey, str]) -> set[HoldKey]:
         return set()
+
+    def sees(self, owner: str) -> bool:
+        return False
 
     async def close(self) -> None:
         self._held.clear()
@@ -220,6 +238,9 @@ class LockFile:
                 os.close(fd)
         return {key for key, owner in owners.items() if dead[owner]}
 
+    def sees(self, owner: str) -> bool:
+        return probeable(owner) and _this_host(owner)
+
     async def close(self) -> None:
         await self.free(list(self._held))
 
@@ -268,6 +289,11 @@ class AdvisoryLocks:
             if self._conn is None:
                 conn = await self._engine.connect()
                 self._conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                try:  # a host that dies with this session open: the server ends it (and its locks) in a minute
+                    await self._conn.execute(text(KEEPALIVE))
+                except Exception:
+                    await self._drop()
+                    raise
             try:
                 rows = await self._conn.execute(
                     text("SELECT k FROM unnest(CAST(:ids AS BIGINT[])) AS k WHERE pg_try_advisory_lock(k)"),
@@ -328,6 +354,9 @@ class AdvisoryLocks:
             {"ids": list(probed)},
         )
         return {probed[r.k] for r in rows}
+
+    def sees(self, owner: str) -> bool:
+        return probeable(owner)
 
     async def close(self) -> None:
         async with self._lock:

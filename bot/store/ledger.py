@@ -4,7 +4,8 @@ A digest (one row per platform, channel and listing day) is claimed before anyth
 row is inserted only if absent, so exactly one process wins it. The winner holds it by a lock that
 dies with the process (bot/store/claims.py) and by a lease, renewed as it posts; if it dies, another
 process (or itself, restarted) takes the digest over at once, or, where the lock can't be seen,
-once the lease has run out. Every message is written down as an *intent* before it is posted and
+once the lease has run out. A live owner whose lock can be seen keeps the digest however long one
+post takes. Every message is written down as an *intent* before it is posted and
 as *sent* (its id) right after, so a takeover knows which posts may already be out and must be
 looked for (or made again under the same key) instead of posted twice.
 
@@ -104,8 +105,9 @@ class Ledger(Claimant):
         """`claim` for many digests in one transaction: each is inserted only if absent, so one process wins it.
 
         Each digest won ("new" or "resume") is held by this process until `release`. One claimed by
-        another is taken over when that owner's hold is gone (it died), when its lease has run out, or
-        at once when it was given up (`failed`); otherwise it is "busy", with its holder. One this
+        another is taken over when that owner's hold is gone (it died), when its lease has run out and
+        its hold can't be seen (another host, an older paperboy), or at once when it was given up
+        (`failed`); otherwise it is "busy", with its holder. One this
         process is delivering already is busy too.
 
         Rows are written and locked in one order (platform, channel, day) in every process, so two
@@ -166,7 +168,7 @@ class Ledger(Claimant):
                 hold = _hold((chunk[name], day))
                 if hold not in held or row.status not in takeable:
                     continue
-                if row.status != "claimed" or row.owner == self.owner or as_utc(row.lease_until) < now:
+                if row.status != "claimed" or row.owner == self.owner or self._lapsed(row.owner, row.lease_until, now):
                     take.add(name)
                 else:
                     probe[hold] = row.owner
@@ -193,6 +195,12 @@ class Ledger(Claimant):
                 state: ClaimState = "busy" if mine.status == "claimed" else mine.status
                 holder = Holder(mine.owner, as_utc(mine.claimed_at)) if state == "busy" else None
                 claims[(channel, day)] = Claim(state, mine.header_ref, papers=mine.papers, holder=holder)
+
+    def _lapsed(self, owner: str, lease_until: datetime, now: datetime) -> bool:
+        """Whether another owner's claim is ended by its lease: only one whose lock can't be probed. One
+        whose lock can be is its owner's for as long as the lock is held (a post may outlast the lease),
+        and taken over at once when it is not."""
+        return as_utc(lease_until) < now and not self._holds.sees(owner)
 
     async def release(self, keys: Collection[Key]) -> None:
         """This process no longer delivers these digests: let their holds go (after their last write)."""
@@ -326,15 +334,18 @@ class Ledger(Claimant):
     async def _abandoned(
         self, conn: AsyncConnection, key: Key, status: str, owner: str, lease_until: datetime, now: datetime
     ) -> bool:
-        """Whether nobody delivers a digest any more: it failed, or its claimer's lease ran out or its
-        hold is gone (the process died: known at once, as a claim knows it)."""
+        """Whether nobody delivers a digest any more: it failed, or its claimer's hold is gone (the process
+        died: known at once, as a claim knows it), or its lease ran out where its hold can't be seen. Ours
+        is abandoned once its lease ran out and this process no longer delivers it."""
         if status == "failed":
             return True
         if status != "claimed":
             return False
-        if as_utc(lease_until) < now:
+        if owner == self.owner:
+            return as_utc(lease_until) < now and not await self._holds.holding(_hold(key))
+        if self._lapsed(owner, lease_until, now):
             return True
-        return owner != self.owner and _hold(key) in await self._holds.vacant(conn, {_hold(key): owner})
+        return _hold(key) in await self._holds.vacant(conn, {_hold(key): owner})
 
     async def status(self, channel: ChannelRef, day: date) -> str | None:
         async with self._engine.connect() as conn:

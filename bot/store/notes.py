@@ -3,7 +3,8 @@ once in each thread that follows it, however many processes sync and however oft
 
 A note is claimed before it is posted: its row is inserted only if absent, so one process wins it,
 and that process holds it by a lock that dies with it (bot/store/claims.py) and by a lease. A note
-found claimed by a process that died (its lock is free) or whose lease ran out is taken over: the
+found claimed by a process that died (its lock is free), or whose lease ran out where its lock
+can't be seen, is taken over: the
 taker first looks on the platform for the note under its key (it may be out), and posts it only
 if it is not. A posted note is written down with its message; a thread that is gone is recorded so.
 """
@@ -92,7 +93,9 @@ class NoteLedger(Claimant):
             found = (await conn.execute(select(thread_notes).where(self._where(key)).with_for_update())).first()
             if found is None or found.status != "claimed":
                 return NoteClaim("done")
-            mine = found.owner == self.owner or as_utc(found.lease_until) < now
+            # A lease ends a claim only where its owner's lock can't be seen: a live one is posting it.
+            lapsed = as_utc(found.lease_until) < now and not self._holds.sees(found.owner)
+            mine = found.owner == self.owner or lapsed
             if not mine:
                 mine = bool(await self._holds.vacant(conn, {_hold(key): found.owner}))  # its holder died
             if not mine:

@@ -5,6 +5,7 @@ Runs on SQLite and PostgreSQL (the `store` fixture); no wall-clock sleeps anywhe
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -22,7 +23,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.config import ScheduleConfig
 from bot.domain.errors import DeliveryError
 from bot.domain.models import Listing, Paper
-from bot.domain.post import Post
+from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
 from bot.search.service import SearchService
 from bot.sources.hf_payload import parse_daily
@@ -319,8 +320,9 @@ async def test_a_crash_between_claim_and_post_is_taken_over_at_once(world: World
     assert len(world.publisher.keys("CUTC")) == 1 + 3 * 2
 
 
-async def test_a_live_holder_is_named_and_waited_for_until_its_lease_ends(world: World) -> None:
-    """A holder alive but silent (hung, or on another host sharing the store) keeps the digest for its lease."""
+async def test_a_live_holder_is_named_and_waited_for_while_it_holds_its_lock(world: World) -> None:
+    """A holder alive but silent (hung, or one post taking long) keeps the digest, past its lease too,
+    for as long as it holds its lock; once it lets go, the digest is taken over at once."""
     await list_day(world.store, date(2026, 6, 2))
     await subscribe(world, "CUTC", time="09:00", timezone="UTC")
     channel = ChannelRef("slack", "CUTC")
@@ -333,12 +335,53 @@ async def test_a_live_holder_is_named_and_waited_for_until_its_lease_ends(world:
         assert busy.outcome == "busy"
         assert f"(host {socket.gethostname()}, pid {os.getpid()}, since 2026-06-02 09:00:00 UTC)" in busy.describe()
         assert world.publisher.posted == []
-        world.clock.now = utc(2026, 6, 2, 9, 3)
+        world.clock.now = utc(2026, 6, 2, 9, 3)  # its lease ran out; its lock did not
+        assert [r.outcome for r in await other.sweep(world.clock.now)] == ["busy"]
+        assert world.publisher.posted == []
+        await hung.close()
         results = await other.sweep(world.clock.now)
         assert [r.outcome for r in results] == ["posted"]
         assert len(world.publisher.keys("CUTC")) == 1 + 3 * 2
     finally:
         await hung.close()
+
+
+class Stalling(RecordingPublisher):
+    """Posts to the platform of `shared`; the card whose key ends with `stall` waits for `go` (Slack's
+    `Retry-After` waited out three times, discord.py sleeping out five 429s of up to 30 s)."""
+
+    def __init__(self, shared: RecordingPublisher, stall: str) -> None:
+        super().__init__()
+        self.posted = shared.posted
+        self._ids = shared._ids
+        self.go = asyncio.Event()
+        self.stalled = asyncio.Event()
+        self.stall = stall
+
+    async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
+        if key.endswith(self.stall) and not self.go.is_set():
+            self.stalled.set()
+            await self.go.wait()
+        return await super().post_card(channel, card, key)
+
+
+async def test_a_post_that_outlasts_the_lease_is_not_posted_again_by_another_replica(world: World) -> None:
+    """Replica A's second card takes minutes to go out; B sweeps meanwhile, past A's lease: A is alive
+    and holds its lock, so B leaves the digest to it, and each message goes out once."""
+    ids = await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CL", time="09:00", timezone="UTC")
+    slow = Stalling(world.publisher, ids[1])
+    world.clock.now = utc(2026, 6, 2, 9)
+    a = asyncio.create_task(world.sweeper("replica-a", slow).sweep(world.clock.now))
+    await asyncio.wait_for(slow.stalled.wait(), 10)
+    world.clock.now = utc(2026, 6, 2, 9, 3)  # A's lease ran out two minutes after its last renewal
+    b = world.sweeper("replica-b")
+    assert [r.outcome for r in await b.sweep(world.clock.now)] == ["busy"]
+    slow.go.set()
+    assert [r.outcome for r in await a] == ["posted"]
+    assert [r.outcome for r in await b.sweep(world.clock.now)] == []  # done: nothing due
+    keys = world.publisher.keys("CL")
+    assert len(keys) == len(set(keys)) == 1 + 3 * 2, keys
 
 
 @pytest.mark.parametrize(

@@ -139,7 +139,7 @@ async def test_claim_many_answers_each_digest_as_claim_would(ledgers: Ledgers) -
 
     soon = await b.claim_many(keys, NOW + timedelta(minutes=1))
     assert {c.channel: soon[(c, DAY)].state for c, _ in keys} == {
-        "C0000": "busy",  # a's lease has a minute to run
+        "C0000": "busy",  # a is alive: it holds its lock
         "C0001": "done",
         "C0002": "stopped",  # only `paperboy post` takes a stopped digest again
         "C0003": "resume",  # a failed digest is anyone's to retry at once
@@ -147,8 +147,10 @@ async def test_claim_many_answers_each_digest_as_claim_would(ledgers: Ledgers) -
     }
     assert soon[(done, DAY)].papers == 3
 
+    assert (await b.claim(held, DAY, NOW + timedelta(minutes=3))).state == "busy"  # its lease ran out, not its lock
+    await a.close()  # a died
     later = await b.claim_many(keys, NOW + timedelta(minutes=3), retry_stopped=True)
-    assert later[(held, DAY)].state == "resume"  # a's lease ran out: b takes over what a began
+    assert later[(held, DAY)].state == "resume"  # b takes over what a began
     assert sorted(later[(held, DAY)].sent) == ["2606.00001", "2606.00002"]
     assert all(s.root is None for s in later[(held, DAY)].sent.values())  # begun, never confirmed: look first
     assert later[(held, DAY)].header_intent_at == NOW
@@ -210,6 +212,7 @@ async def test_intents_and_completions_of_many_channels_share_transactions(store
             )
         )
     assert begun.commits <= 2  # the first caller's, then everyone who came while it ran
+    await ledger.release([(c, DAY) for c in channels])  # its holds gone (as if it died): b may take them over
     taken = await ledgers("b").claim_many([(c, DAY) for c in channels], NOW + timedelta(minutes=3))
     assert all(taken[(c, DAY)].header == f"h{c.channel}" for c in channels)
     assert all(len(taken[(c, DAY)].sent) == 2 for c in channels)
@@ -270,7 +273,10 @@ async def test_a_digest_whose_holder_died_is_given_up_at_once_and_a_live_ones_is
     assert await sweeper.status(slack(1), DAY) == "skipped"
     assert not await sweeper.give_up(slack(2), DAY, later)  # its process is still posting it
     assert await sweeper.status(slack(2), DAY) == "claimed"
-    assert await sweeper.give_up(slack(2), DAY, NOW + LEASE + timedelta(seconds=1))  # its lease ran out
+    # Its lease ran out, but not its lock: it is still posting (one post may outlast the lease).
+    assert not await sweeper.give_up(slack(2), DAY, NOW + LEASE + timedelta(seconds=1))
+    await alive.close()
+    assert await sweeper.give_up(slack(2), DAY, NOW + LEASE + timedelta(seconds=2))
 
 
 async def test_a_live_holder_keeps_its_digest_and_is_named(ledgers: Ledgers) -> None:
@@ -294,15 +300,32 @@ async def test_a_digest_this_process_is_delivering_is_busy_to_it_as_well(ledgers
     assert (await ledger.claim(slack(1), DAY, NOW + timedelta(minutes=5))).state == "resume"
 
 
-async def test_a_holder_that_outlives_its_lease_loses_the_digest_for_good(ledgers: Ledgers) -> None:
-    """A hung holder, or one on a host whose session lingers: the lease still ends it. Its lock, let go
-    later, does not make the one that took over look dead, as each lock is its owner's."""
-    hung, taker, third = ledgers(), ledgers(), ledgers()
-    await hung.claim(slack(1), DAY, NOW)
+async def test_a_live_holder_keeps_its_digest_past_its_lease(ledgers: Ledgers) -> None:
+    """One post may outlast the lease (429s waited out, a stalled host): while its lock is held, the
+    digest is its holder's, however long ago its lease ran out; taken over at once when it is let go."""
+    slow, other = ledgers(), ledgers()
+    await slow.claim(slack(1), DAY, NOW)
+    await slow.begin_papers(slack(1), DAY, [(1, "2606.00001")], NOW)
+    for later in (NOW + timedelta(minutes=3), NOW + timedelta(hours=5)):
+        busy = await other.claim(slack(1), DAY, later)
+        assert busy.state == "busy"
+        assert busy.holder is not None
+        assert await slow.holding(slack(1), DAY)
+    assert await slow.renew(slack(1), DAY, NOW + timedelta(hours=5))  # its next renewal still finds it its own
+    await slow.close()
+    assert (await other.claim(slack(1), DAY, NOW + timedelta(hours=5, seconds=1))).state == "resume"
+
+
+async def test_a_holder_whose_lock_cant_be_seen_loses_the_digest_for_good_with_its_lease(ledgers: Ledgers) -> None:
+    """An owner whose lock can't be probed (here one recorded by a paperboy before holds) is ended by its
+    lease. Its lock, let go later, does not make the one that took over look dead: each lock is its owner's."""
+    unseen, taker, third = ledgers("oldhost:4242:abcdef"), ledgers(), ledgers()
+    await unseen.claim(slack(1), DAY, NOW)
     assert (await taker.claim(slack(1), DAY, NOW + timedelta(minutes=3))).state == "resume"
     assert (await third.claim(slack(1), DAY, NOW + timedelta(minutes=3))).state == "busy"
-    await hung.close()
+    await unseen.close()
     assert (await third.claim(slack(1), DAY, NOW + timedelta(minutes=3, seconds=1))).state == "busy"
+    assert not await unseen.renew(slack(1), DAY, NOW + timedelta(minutes=3, seconds=1))
     await taker.close()
     assert (await third.claim(slack(1), DAY, NOW + timedelta(minutes=3, seconds=2))).state == "resume"
 
