@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.delivery.digest import DigestOptions
 from bot.domain.channels import ChannelRef, parse_channel
@@ -20,7 +20,8 @@ from bot.domain.schedule import next_delivery
 from bot.domain.weekdays import format_days, parse_days, plural_day
 from bot.domain.zones import is_place, zone_hint
 from bot.store.engine import as_utc
-from bot.store.tables import subscriptions
+from bot.store.ledger import follow_channel
+from bot.store.tables import digests, subscriptions
 from bot.store.upsert import changed, insert_for
 
 
@@ -164,7 +165,29 @@ class SubscriptionStore:
             set_={k: v for k, v in row.items() if k not in ("platform", "workspace", "channel")},
         )
         async with self._engine.begin() as conn:
+            await self._carry_ledger(conn, subscription.channel)
             await conn.execute(stmt, row)
+
+    async def _carry_ledger(self, conn: AsyncConnection, channel: ChannelRef) -> None:
+        """A channel's subscription saved under a new workspace key (the config file's, which names none,
+        taking over one made in chat under the workspace's id, or a chat subscription after the config
+        file's entry went) takes along what the channel was delivered under its old key, where no
+        subscription is left: else the day's digest would be new to the ledger and posted again."""
+        found = {
+            r.workspace
+            for r in await conn.execute(
+                select(subscriptions.c.workspace).where(
+                    subscriptions.c.platform == channel.platform, subscriptions.c.channel == channel.channel
+                )
+            )
+        }
+        if channel.workspace in found:
+            return  # an update in place: its ledger is its own already
+        # Only between no workspace and one (two workspaces' channels of one id are two channels).
+        others = [""] if channel.workspace else await _ledger_workspaces(conn, channel)
+        for workspace in others:
+            if workspace not in found and workspace != channel.workspace:
+                await follow_channel(conn, channel, workspace)
 
     async def remove(self, channel: ChannelRef) -> bool:
         async with self._engine.begin() as conn:
@@ -180,7 +203,9 @@ class SubscriptionStore:
     async def seed(self, entries: Sequence[Subscription], now: datetime | None = None) -> list[Subscription]:
         """Make the config file's subscriptions the managed ones: add and update them, drop stale ones.
         An entry naming no workspace (one-workspace mode) takes over its channel: a subscription made in
-        chat under the workspace's id is replaced, else the channel would get two digests. Returns those.
+        chat under the workspace's id is replaced, else the channel would get two digests; what the
+        channel was delivered under that id goes with it (`save`), so no day is posted to it again.
+        Returns those.
 
         A new or changed entry is dated `now` (default: the clock), like a subscription made in chat."""
         now = now or datetime.now(UTC)
@@ -199,6 +224,17 @@ class SubscriptionStore:
             if current is None or _to_row(replace(current, status=None)) != _to_row(entry):
                 await self.save(entry, now)
         return replaced
+
+
+async def _ledger_workspaces(conn: AsyncConnection, channel: ChannelRef) -> list[str]:
+    """The workspace keys the ledger has digests of this channel id under."""
+    rows = await conn.execute(
+        select(digests.c.workspace)
+        .where(digests.c.platform == channel.platform, digests.c.channel == channel.channel)
+        .distinct()
+        .order_by(digests.c.workspace)
+    )
+    return list(rows.scalars())
 
 
 def _is(channel: ChannelRef) -> ColumnElement[bool]:

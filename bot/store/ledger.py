@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import ColumnElement, Table, and_, delete, select, update
+from sqlalchemy import ColumnElement, FromClause, Table, and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.channels import ChannelRef
@@ -450,6 +450,43 @@ class Ledger(Claimant):
             if found is None:  # a link card's thread (Slack), or a card in a direct message replied to (Discord)
                 found = await conn.scalar(under_card.limit(1))
             return found
+
+
+async def follow_channel(conn: AsyncConnection, channel: ChannelRef, workspace: str) -> set[date]:
+    """Move the ledger's record of what a channel got, kept under another workspace key of its channel id
+    (`workspace`), to `channel`'s key: its digests and the papers they sent. A subscription that changes
+    key (a config file's entry, naming no workspace, taking over a chat subscription made under the
+    workspace's id, or the reverse) is still the same channel: a day it has had, and a paper it was sent,
+    are not new under the other key. A day (or paper) recorded under both keys stays where it is. Returns
+    the days moved; run in the transaction that moves the subscription."""
+    old = ChannelRef(channel.platform, channel.channel, workspace)
+
+    def of(table: FromClause, ref: ChannelRef) -> ColumnElement[bool]:
+        return and_(
+            table.c.platform == ref.platform, table.c.workspace == ref.workspace, table.c.channel == ref.channel
+        )
+
+    there = set((await conn.execute(select(digests.c.day).where(of(digests, channel)))).scalars())
+    days = set((await conn.execute(select(digests.c.day).where(of(digests, old)))).scalars()) - there
+    if not days:
+        return set()
+    kept = digest_papers.alias("kept")  # a paper the channel was sent under its new key already stays put
+    sent_there = select(kept.c.arxiv_id).where(of(kept, channel), kept.c.arxiv_id == digest_papers.c.arxiv_id).exists()
+    for chunk in _batches(sorted(days)):
+        await conn.execute(
+            update(digests).where(of(digests, old), digests.c.day.in_(chunk)).values(workspace=channel.workspace)
+        )
+        await conn.execute(
+            update(digest_papers)
+            .where(of(digest_papers, old), digest_papers.c.day.in_(chunk), ~sent_there)
+            .values(workspace=channel.workspace)
+        )
+    return days
+
+
+def _batches(days: list[date]) -> Iterator[list[date]]:
+    for start in range(0, len(days), CHUNK):
+        yield days[start : start + CHUNK]
 
 
 def _order(key: Key) -> tuple[str, str, str, date]:

@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import update
 
 from bot.delivery.digest_delivery import DigestDelivery
-from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.delivery.subscriptions import Subscription, SubscriptionStore, from_config
 from bot.delivery.sweep import Sweeper
 from bot.domain.channels import ChannelRef
-from bot.domain.config import ScheduleConfig
+from bot.domain.config import DigestDefaults, ScheduleConfig, SubscriptionConfig
 from bot.domain.errors import DeliveryError
 from bot.domain.models import Listing, Paper
 from bot.domain.post import Card, Post
@@ -514,3 +514,52 @@ async def test_a_digest_that_keeps_failing_is_given_up_after_its_window(
     assert tried == 30  # every half hour from 09:00 until midnight, then no more
     assert await Ledger(world.store.engine).status(ChannelRef("slack", "CUTC"), date(2026, 6, 2)) == "skipped"
     assert "given up" in caplog.text
+
+
+async def test_a_config_entry_taking_over_a_chat_subscription_does_not_post_its_day_again(world: World) -> None:
+    """Subscribed in chat (workspace T1), the channel gets 2 June at 09:00; at 12:00 paperboy restarts with
+    a config entry for it naming no workspace, due 17:00: the config's row replaces the chat one, and the
+    ledger's record of the day (and of the papers sent) goes with it, so 17:00 posts nothing; 3 June
+    comes once, without the papers of 2 June."""
+    await list_day(world.store, date(2026, 6, 2))
+    await list_day(world.store, date(2026, 6, 3), prefix="2606.03")
+    chat = Subscription(channel=ChannelRef("slack", "C1", "T1"), limit=3, time="09:00", timezone="UTC")
+    await world.subscriptions.save(chat, utc(2026, 6, 1, 12))
+    await world.run(utc(2026, 6, 2, 8), utc(2026, 6, 2, 10))
+    assert world.headers("C1") == Counter({"2026-06-02": 1})
+    entry = from_config(SubscriptionConfig(channel="slack:C1", time="17:00", limit=3), DigestDefaults())
+    assert [s.channel for s in await world.subscriptions.seed([entry], utc(2026, 6, 2, 12))] == [chat.channel]
+    await world.run(utc(2026, 6, 2, 12), utc(2026, 6, 3, 18))
+    assert world.headers("C1") == Counter({"2026-06-02": 1, "2026-06-03": 1})
+    ledger = Ledger(world.store.engine)
+    assert await ledger.status(ChannelRef("slack", "C1"), date(2026, 6, 2)) == "done"
+    assert await ledger.status(chat.channel, date(2026, 6, 2)) is None
+    keys = world.publisher.keys("C1")
+    assert len(keys) == len(set(keys)), keys
+
+
+async def test_a_chat_subscription_after_the_config_entry_went_does_not_post_its_day_again(world: World) -> None:
+    """The reverse: the config file's entry (no workspace) delivered 2 June at 09:00, then left the file;
+    at 12:00 the channel subscribes in chat (workspace T1), due 17:00: nothing more that day."""
+    await list_day(world.store, date(2026, 6, 2))
+    entry = from_config(SubscriptionConfig(channel="slack:C1", time="09:00", limit=3), DigestDefaults())
+    await world.subscriptions.seed([entry], utc(2026, 6, 1, 12))
+    await world.run(utc(2026, 6, 2, 8), utc(2026, 6, 2, 10))
+    await world.subscriptions.seed([], utc(2026, 6, 2, 11))
+    chat = Subscription(channel=ChannelRef("slack", "C1", "T1"), limit=3, time="17:00", timezone="UTC")
+    await world.subscriptions.save(chat, utc(2026, 6, 2, 12))
+    await world.run(utc(2026, 6, 2, 12), utc(2026, 6, 2, 18))
+    assert world.headers("C1") == Counter({"2026-06-02": 1})
+    assert await Ledger(world.store.engine).status(chat.channel, date(2026, 6, 2)) == "done"
+
+
+async def test_the_same_channel_id_under_two_workspaces_keeps_two_ledgers(world: World) -> None:
+    """Only a change between no workspace and one carries the ledger: two workspaces' channels are two."""
+    await list_day(world.store, date(2026, 6, 2))
+    first = Subscription(channel=ChannelRef("slack", "C1", "T1"), limit=3, time="09:00", timezone="UTC")
+    await world.subscriptions.save(first, utc(2026, 6, 1, 12))
+    await world.run(utc(2026, 6, 2, 8), utc(2026, 6, 2, 10))
+    second = Subscription(channel=ChannelRef("slack", "C1", "T2"), limit=3, time="17:00", timezone="UTC")
+    await world.subscriptions.save(second, utc(2026, 6, 2, 12))
+    assert await Ledger(world.store.engine).status(first.channel, date(2026, 6, 2)) == "done"
+    assert await Ledger(world.store.engine).status(second.channel, date(2026, 6, 2)) is None
