@@ -156,7 +156,10 @@ class DigestDelivery:
                 )
             self._renewed[w.key] = claimed_at
             try:
-                return await self._deliver(publisher, w.channel, w.day, claim, digests[w.key])
+                result = await self._deliver(publisher, w.channel, w.day, claim, digests[w.key])
+                if retry_stopped and result.outcome in ("posted", "empty"):  # it reached the channel
+                    await self._subscriptions.resumed(w.channel, self._clock())
+                return result
             finally:
                 self._renewed.pop(w.key, None)  # a long-running process keeps no state per digest
                 await self._ledger.release([w.key])  # after its last write: finished, failed, or given up

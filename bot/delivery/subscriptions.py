@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -23,6 +24,9 @@ from bot.store.engine import as_utc
 from bot.store.ledger import follow_channel
 from bot.store.tables import digests, subscriptions
 from bot.store.upsert import changed, insert_for
+from bot.store.workspaces import _TOKEN_REFUSALS as TOKEN_REFUSALS
+
+log = logging.getLogger("paperboy.delivery")
 
 
 @dataclass(frozen=True)
@@ -221,9 +225,28 @@ class SubscriptionStore:
                 replaced.append(existing)
         for entry in entries:
             current = await self._exact(entry.channel)
-            if current is None or _to_row(replace(current, status=None)) != _to_row(entry):
+            if current is not None and own_refusal(current.status):
+                # The entry still in the file at a restart is the operator's "subscribe again" (chat's
+                # subscribe is refused for a config file's channel): the channel's refusal goes.
+                log.info(
+                    "%s: delivery had stopped (%s); the config file still names it, so it is tried again from now",
+                    entry.channel,
+                    current.status,
+                )
+                await self.save(entry, now)
+            elif current is None or _to_row(replace(current, status=None)) != _to_row(entry):
                 await self.save(entry, now)
         return replaced
+
+    async def resumed(self, channel: ChannelRef, now: datetime) -> bool:
+        """A digest reached the channel (`paperboy post`): a refusal it had recorded is over, and its
+        schedule starts again from `now`. Whether there was one to clear."""
+        current = await self._exact(channel)
+        if current is None or not own_refusal(current.status):
+            return False
+        await self.save(replace(current, status=None, since=None), now)
+        log.info("%s: a digest reached it, so its deliveries resume (they had stopped: %s)", channel, current.status)
+        return True
 
 
 async def _ledger_workspaces(conn: AsyncConnection, channel: ChannelRef) -> list[str]:
@@ -235,6 +258,13 @@ async def _ledger_workspaces(conn: AsyncConnection, channel: ChannelRef) -> list
         .order_by(digests.c.workspace)
     )
     return list(rows.scalars())
+
+
+def own_refusal(status: str | None) -> bool:
+    """Whether a subscription's status is its channel's own refusal (archived, the bot removed, no access),
+    which a new subscribe clears; not its workspace's pause (`bot.store.workspaces.PAUSED`, in every
+    version's words, begins "paused:") or a refused token, which an install clears."""
+    return status is not None and not status.startswith(("paused:", *TOKEN_REFUSALS))
 
 
 def _is(channel: ChannelRef) -> ColumnElement[bool]:

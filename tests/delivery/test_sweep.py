@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
+from bot.delivery.digest import DigestOptions
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.subscriptions import Subscription, SubscriptionStore, from_config
 from bot.delivery.sweep import Sweeper
@@ -30,6 +31,7 @@ from bot.sources.hf_payload import parse_daily
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.tables import fetched_days
+from bot.store.workspaces import PAUSED
 from tests.delivery.world import Clock, SweepWorld, utc
 from tests.fakes.publisher import Crash, RecordingPublisher
 from tests.store.test_ledger import counting
@@ -563,3 +565,47 @@ async def test_the_same_channel_id_under_two_workspaces_keeps_two_ledgers(world:
     await world.subscriptions.save(second, utc(2026, 6, 2, 12))
     assert await Ledger(world.store.engine).status(first.channel, date(2026, 6, 2)) == "done"
     assert await Ledger(world.store.engine).status(second.channel, date(2026, 6, 2)) is None
+
+
+async def test_a_stopped_config_channel_is_tried_again_at_a_restart_that_still_names_it(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The bot was removed from a config file's channel (not_in_channel); the operator invites it back and
+    restarts paperboy with the entry still in the file: the refusal goes, with a log line, and the day's
+    digest comes. A workspace's pause is not the channel's refusal: an install clears that, not a restart."""
+    caplog.set_level(logging.INFO, logger="paperboy.delivery")
+    entry = from_config(SubscriptionConfig(channel="slack:C2", time="09:00", limit=3), DigestDefaults())
+    paused = from_config(SubscriptionConfig(channel="slack:T9/C3", time="09:00", limit=3), DigestDefaults())
+    await world.subscriptions.seed([entry, paused], utc(2026, 6, 1))
+    await world.subscriptions.set_status(entry.channel, "not_in_channel (the bot is not a member of the channel)")
+    await world.subscriptions.set_status(paused.channel, PAUSED)
+    await world.subscriptions.seed([entry, paused], utc(2026, 6, 1, 12))  # the restart
+    assert [s.status for s in await world.subscriptions.all()] == [None, PAUSED]
+    assert any("delivery had stopped (not_in_channel" in r.getMessage() for r in caplog.records)
+    await world.subscriptions.seed([entry, paused], utc(2026, 6, 1, 13))  # nothing to say a second time
+    assert sum("delivery had stopped" in r.getMessage() for r in caplog.records) == 1
+    await list_day(world.store, date(2026, 6, 2))
+    await world.run(utc(2026, 6, 2, 8), utc(2026, 6, 2, 10))
+    assert world.headers("C2") == Counter({"2026-06-02": 1})
+    assert world.headers("C3") == Counter()
+
+
+async def test_a_digest_posted_by_hand_to_a_stopped_channel_resumes_its_schedule(world: World) -> None:
+    """`paperboy post` to a channel that had refused the bot (fixed since): it gets the digest, and the
+    schedule carries on from then, without reporting the days in between missed."""
+    await list_day(world.store, date(2026, 6, 2))
+    await list_day(world.store, date(2026, 6, 3), prefix="2606.03")
+    await subscribe(world, "CS", time="09:00", timezone="UTC")
+    channel = ChannelRef("slack", "CS")
+    await world.subscriptions.set_status(channel, "is_archived (the channel is archived)")
+    world.clock.now = utc(2026, 6, 2, 12)
+    sweeper = world.sweeper()
+    assert await sweeper.sweep(world.clock.now) == []  # stopped: the scheduler leaves it
+    delivery = sweeper._delivery
+    result = await delivery.deliver(channel, DigestOptions(limit=3), date(2026, 6, 2), retry_stopped=True)
+    assert result.outcome == "posted"
+    after = await world.subscriptions.get(channel)
+    assert after is not None
+    assert (after.status, after.since) == (None, utc(2026, 6, 2, 12))
+    await world.run(utc(2026, 6, 2, 12), utc(2026, 6, 3, 10))
+    assert world.headers("CS") == Counter({"2026-06-02": 1, "2026-06-03": 1})
