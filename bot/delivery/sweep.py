@@ -3,7 +3,9 @@
 It is idempotent: the ledger, not the sweep, decides what has been delivered, so any number of
 sweeps, in any number of processes, deliver each channel's digest for a day exactly once.
 
-For each subscription and each of the channel's last two local dates D on its days of the week:
+For each subscription and each of the channel's local dates D on its days of the week that may still
+need a sweep (the last two, and older ones while their window lasts or, cut short, until the next
+digest is due; `dues`):
 - before the due time (HH:MM in its zone, on D) there is nothing to do;
 - the digest is Hugging Face's listing for D. While that listing looks partial (fewer than
   `min_papers` papers and its UTC day not over), the sweep waits, up to `wait_hours` after the
@@ -56,12 +58,21 @@ class Due:
     next_due: datetime  # UTC: the channel's next digest (one cut short is finished until then)
 
 
+# How far back a sweep looks: a digest cut short is finished until the channel's next one is due (up to
+# a week later, for a weekly roundup or a channel of one weekday), and given up in the day after that.
+LOOKBACK = timedelta(days=8)
+GRACE = timedelta(days=1)  # after a digest's window (or its next one's due time), to record how it ended
+
+
 def dues(subscription: Subscription, now: datetime, policy: ScheduleConfig) -> list[Due]:
-    """The channel's digests whose due time has passed, for its last two local dates."""
+    """The channel's digests whose due time has passed and which may still need a sweep, oldest first:
+    those of its last two local dates, and older ones until a day after their window ends (a
+    `catch_up_hours` over a day) or their next digest is due (one cut short is finished until then)."""
     zone = ZoneInfo(subscription.timezone)
     today = now.astimezone(zone).date()
     found = []
-    for day in (today - timedelta(days=1), today):
+    for back in range(LOOKBACK.days, -1, -1):
+        day = today - timedelta(days=back)
         if day.weekday() not in subscription.weekdays:
             continue
         due = local_due(day, subscription.time, zone)
@@ -74,7 +85,10 @@ def dues(subscription: Subscription, now: datetime, policy: ScheduleConfig) -> l
             later for k in range(1, 8) if (later := day + timedelta(days=k)).weekday() in subscription.weekdays
         )
         next_due = local_due(following, subscription.time, zone)
-        found.append(Due(subscription, day, due, max(catch_up, wait_end), wait_end, next_due))
+        window_end = max(catch_up, wait_end)
+        if back > 1 and now >= max(window_end, next_due) + GRACE:
+            continue  # long over: its window ended, and the next digest is out
+        found.append(Due(subscription, day, due, window_end, wait_end, next_due))
     return found
 
 
@@ -177,7 +191,7 @@ class Sweeper:
         subscription's owner, offline, would otherwise see nothing happen at the hour)."""
         key = (due.subscription.channel, due.day)
         if key not in self._waiting:
-            self._waiting = {k for k in self._waiting if k[1] >= due.day - timedelta(days=2)} | {key}
+            self._waiting = {k for k in self._waiting if k[1] >= due.day - LOOKBACK} | {key}
             so_far = f"only {listed} papers" if listed else "no papers"
             log.info(
                 "digest for %s on %s is due; the store holds %s of that day's listing so far: waiting until "

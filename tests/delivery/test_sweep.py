@@ -609,3 +609,31 @@ async def test_a_digest_posted_by_hand_to_a_stopped_channel_resumes_its_schedule
     assert (after.status, after.since) == (None, utc(2026, 6, 2, 12))
     await world.run(utc(2026, 6, 2, 12), utc(2026, 6, 3, 10))
     assert world.headers("CS") == Counter({"2026-06-02": 1, "2026-06-03": 1})
+
+
+async def test_a_catch_up_over_a_day_is_honoured(world: World) -> None:
+    """`catch_up_hours = 40` (the config allows up to 48): Monday's digest, due 09:00, may still go out until
+    Wednesday 01:00. Back up on Wednesday at 00:10: Monday's comes, then Tuesday's, without Monday's papers."""
+    await world.store.save_listings([Listing(paper("2606.10001", 50), date(2026, 6, 1), 1)])
+    await world.store.save_listings(
+        [Listing(paper("2606.10001", 50), date(2026, 6, 2), 1), Listing(paper("2606.20002", 40), date(2026, 6, 2), 2)]
+    )
+    await subscribe(world, "CC", time="09:00", days="daily")
+    world.policy = ScheduleConfig(catch_up_hours=40, min_papers=1)
+    await world.run(utc(2026, 6, 3, 0, 10), utc(2026, 6, 3, 0, 50))
+    assert world.headers("CC") == Counter({"2026-06-01": 1, "2026-06-02": 1})
+    cards = [k for k in world.publisher.keys("CC") if not k.endswith((":header", ":seed"))]
+    assert cards == ["2026-06-01:2606.10001", "2026-06-02:2606.20002"]
+
+
+async def test_a_catch_up_over_a_day_records_a_day_missed_past_it(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Back up on Wednesday 02:00, past Monday's 40-hour window: Monday is recorded missed, not left out."""
+    world.policy = ScheduleConfig(catch_up_hours=40, min_papers=1)
+    await list_day(world.store, date(2026, 6, 1), prefix="2606.1")
+    await list_day(world.store, date(2026, 6, 2), prefix="2606.2")
+    await subscribe(world, "CC", time="09:00", days="daily")
+    await world.run(utc(2026, 6, 3, 2), utc(2026, 6, 3, 2, 30))
+    assert world.headers("CC") == Counter({"2026-06-02": 1})
+    assert await Ledger(world.store.engine).status(ChannelRef("slack", "CC"), date(2026, 6, 1)) == "skipped"

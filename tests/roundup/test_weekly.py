@@ -173,7 +173,9 @@ async def test_a_week_the_store_has_nothing_of_is_skipped_saying_so(world: World
     channel = ChannelRef("slack", "CNONE")
     assert await ledger.status(channel, week_key(WEEK_23)) == "skipped"
     async with world.store.engine.connect() as conn:
-        error = await conn.scalar(select(digests.c.error).where(digests.c.channel == "CNONE"))
+        error = await conn.scalar(
+            select(digests.c.error).where(digests.c.channel == "CNONE", digests.c.day == week_key(WEEK_23))
+        )
     assert error == "the store has no listing of week 23 (1–7 June 2026) (no sync fetched its days)"
 
 
@@ -182,7 +184,9 @@ async def test_a_week_hugging_face_listed_nothing_in_is_skipped_as_such(world: W
     await subscribe(world, "CQUIET", timezone="UTC")
     await world.run(utc(2026, 6, 5, 15), utc(2026, 6, 5, 17))
     async with world.store.engine.connect() as conn:
-        error = await conn.scalar(select(digests.c.error).where(digests.c.channel == "CQUIET"))
+        error = await conn.scalar(
+            select(digests.c.error).where(digests.c.channel == "CQUIET", digests.c.day == week_key(WEEK_23))
+        )
     assert error == "Hugging Face listed no papers in week 23 (1–7 June 2026)"
 
 
@@ -245,6 +249,37 @@ async def test_a_roundup_cut_short_is_finished_by_another_replica_after_its_wind
     keys = dying.keys("CLATE")
     assert len(keys) == len(set(keys)) == 1 + 3 * 2
     assert await Ledger(world.store.engine).status(channel, week_key(WEEK_23)) == "done"
+
+
+async def test_a_roundup_cut_short_is_finished_days_later_and_given_up_when_the_next_is_due(world: World) -> None:
+    """Every replica down from Friday's crash until Sunday (two local days on): the roundup is still
+    finished then, not left half-posted for good. One back only after the next Friday's is due gives it up."""
+    await list_week(world.store, WEEK_23)
+    await list_week(world.store, WEEK_23 + timedelta(days=7))
+    finished = await subscribe(world, "CLATE", timezone="UTC", limit=3)
+    dying = RecordingPublisher(crash_at=3)
+    _, weekly = world.sweepers("replica-a", dying)
+    world.clock.now = utc(2026, 6, 5, 16, 5)
+    with pytest.raises(Crash):
+        await weekly.sweep(world.clock.now)
+    ledger = Ledger(world.store.engine)
+    assert await ledger.status(finished, week_key(WEEK_23)) == "claimed"
+    abandoned = await subscribe(world, "CGONE", timezone="UTC", limit=3)
+    await world.subscriptions.set_status(abandoned, "paused by the test")
+    dead = Ledger(world.store.engine, owner="dead-replica")  # its roundup cut short at its header
+    assert (await dead.claim(abandoned, week_key(WEEK_23), world.clock.now)).state == "new"
+    await dead.close()
+    world.clock.now = utc(2026, 6, 7, 9)  # Sunday
+    _, other = world.sweepers("replica-b", dying)
+    assert [r.outcome for r in await other.sweep(world.clock.now)] == ["posted"]
+    assert await ledger.status(finished, week_key(WEEK_23)) == "done"
+    keys = dying.keys("CLATE")
+    assert len(keys) == len(set(keys)) == 1 + 3 * 2
+    await world.subscriptions.set_status(abandoned, None)  # left out of the sweeps until…
+    world.clock.now = utc(2026, 6, 12, 16, 30)  # …the next Friday, its roundup due at 16:00
+    await other.sweep(world.clock.now)
+    assert await ledger.status(abandoned, week_key(WEEK_23)) == "skipped"  # given up, never posted after a newer
+    assert await ledger.status(abandoned, week_key(WEEK_23 + timedelta(days=7))) == "done"
 
 
 async def test_a_channel_that_changed_cadence_gets_both_its_daily_and_its_roundup(world: World) -> None:
