@@ -30,10 +30,13 @@ class WeekMatches:
 
 
 async def missing_days(store: PaperStore, monday: date, today: date) -> tuple[date, ...]:
-    """The week's weekdays (Hugging Face lists papers on weekdays) up to `today` the store cannot speak for."""
+    """The week's weekdays (Hugging Face lists papers on weekdays) up to `today` the store cannot speak for:
+    no papers, and no sync that asked once the day had ended everywhere (never asked, or asked too early,
+    when an empty answer is not the last word). Never passed off as days without papers."""
     found = []
     for day in week_days(monday, today):
-        if day.weekday() < 5 and not (await store.day_record(day)).known:
+        record = await store.day_record(day)
+        if day.weekday() < 5 and record.listed == 0 and not record.final:
             found.append(day)
     return tuple(found)
 

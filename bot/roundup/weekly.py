@@ -6,8 +6,11 @@ The same rules as the daily sweep (bot/delivery/sweep.py), for a week instead of
 - it covers the ISO week of its day (Friday to Sunday) or the week before (Monday to Thursday);
 - while the store lacks some of the week's weekdays (no sync fetched them) or the due day's listing
   looks partial, it waits, up to `wait_hours` after the due time; then it posts what there is and
-  says which days are missing. A week the store has nothing of is waited for until the end of the
-  window, then recorded as skipped with that reason, never as "no papers";
+  says which days are missing. A day is missing while the store has no papers of it and no sync asked
+  for it after it had ended everywhere (an empty answer before then is not the last word). A week
+  the store has nothing of is waited for until the end of the window, then recorded as skipped with
+  that reason, never as "no papers" (said only when every one of its weekdays was asked too late
+  for papers to come);
 - one not started by the end of its window (local midnight, or `catch_up_hours`) was missed: skipped.
 """
 
@@ -98,7 +101,9 @@ class WeeklySweeper:
             if missing and now < due.window_end:
                 return "nothing"  # no sync has fetched the week (Hugging Face down): not a week without papers
             if missing:
-                return Skip(f"the store has no listing of {week_name(monday)} (no sync fetched its days)")
+                asked = [d for d in missing if (await self._store.day_record(d)).fetched_at is not None]
+                how = "no sync fetched its days" if not asked else "no sync fetched its days after they had ended"
+                return Skip(f"the store has no listing of {week_name(monday)} ({how})")
             return Skip(f"Hugging Face listed no papers in {week_name(monday)}")
         if now >= due.window_end and status is None:
             return Skip(f"missed: nothing was delivered between {due.due:%H:%M} and {due.window_end:%H:%M} UTC")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from bot.delivery.digest import DigestOptions, Matches
 from bot.delivery.digest_delivery import DigestDelivery
@@ -25,7 +25,7 @@ from bot.roundup.weekly import WeeklySweeper, describe
 from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
-from bot.store.tables import digests
+from bot.store.tables import digests, fetched_days, listings
 from tests.delivery.world import Clock, SweepWorld, utc
 from tests.fakes.publisher import Crash, RecordingPublisher
 from tests.roundup.engagement import Card, MemoryEngagement
@@ -188,6 +188,43 @@ async def test_a_week_hugging_face_listed_nothing_in_is_skipped_as_such(world: W
             select(digests.c.error).where(digests.c.channel == "CQUIET", digests.c.day == week_key(WEEK_23))
         )
     assert error == "Hugging Face listed no papers in week 23 (1–7 June 2026)"
+
+
+async def asked_early(world: World, days: list[date]) -> None:
+    """Each day's listing gone, its one fetch made at 00:05 UTC that day (Hugging Face had listed nothing
+    yet), and no sync since: the store cannot speak for it."""
+    await world.store.save_listings([], fetched=days)
+    async with world.store.engine.begin() as conn:
+        for day in days:
+            await conn.execute(delete(listings).where(listings.c.day == day))
+            early = utc(day.year, day.month, day.day, 0, 5)
+            await conn.execute(update(fetched_days).where(fetched_days.c.day == day).values(fetched_at=early))
+
+
+async def test_a_day_asked_only_before_it_ended_is_missing_not_a_day_without_papers(world: World) -> None:
+    await list_week(world.store, WEEK_23)
+    wednesday = WEEK_23 + timedelta(days=2)
+    await asked_early(world, [wednesday])
+    await subscribe(world, "CGAP", timezone="UTC", time="16:00")
+    await world.run(utc(2026, 6, 5, 15), utc(2026, 6, 5, 23))
+    [header] = world.publisher.headers
+    assert header.subheader is not None and "Wednesday 3 June is not in the store" in header.subheader
+
+
+async def test_a_week_asked_only_before_its_days_ended_is_skipped_as_lacking_not_as_without_papers(
+    world: World,
+) -> None:
+    await asked_early(world, [WEEK_23 + timedelta(days=n) for n in range(5)])
+    await subscribe(world, "CQ", timezone="UTC", time="16:00")
+    await world.run(utc(2026, 6, 5, 15), utc(2026, 6, 6, 1))
+    async with world.store.engine.connect() as conn:
+        error = await conn.scalar(
+            select(digests.c.error).where(digests.c.channel == "CQ", digests.c.day == week_key(WEEK_23))
+        )
+    assert world.publisher.posted == []
+    assert error == (
+        "the store has no listing of week 23 (1–7 June 2026) (no sync fetched its days after they had ended)"
+    )
 
 
 async def test_most_discussed_here_comes_after_the_cards_once(world: World) -> None:
