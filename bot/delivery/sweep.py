@@ -12,7 +12,9 @@ digest is due; `dues`):
   due time; then it posts what there is, or records the day as skipped when there is nothing.
   It never falls back to an earlier day's papers;
 - a digest not started by the end of its window (local midnight, or `catch_up_hours` after the due
-  time, and never before the wait is over) was missed: it is recorded as skipped, with a log line.
+  time, and never before the wait is over) was missed: it is recorded as skipped, with a log line;
+  one whose listing never came is recorded with that reason instead (the store lacks the day, or
+  Hugging Face had listed nothing by then), not as missed.
 """
 
 from __future__ import annotations
@@ -168,22 +170,26 @@ class Sweeper:
         since = due.subscription.since
         if status is None and since is not None and due.due < since:
             return "nothing"  # due before the subscription (or its new schedule) began: neither owed nor missed
-        if now >= due.window_end and status is None:
-            return Skip(f"missed: nothing was delivered between {due.due:%H:%M} and {due.window_end:%H:%M} UTC")
         if await given_up(self._ledger, due, due.day, status, now, f"digest for {channel} on {due.day}"):
             return "nothing"
         listed = len(await self._store.listing(due.day))
         partial = listed < self._policy.min_papers and not utc_day_over(due.day, now)
         if partial and now < due.wait_end:
-            return self._wait(due, listed, due.wait_end)  # the sync job keeps fetching
-        if listed == 0 and status is None:
+            # the sync job keeps fetching; a day with nothing yet is waited for until its window ends (below)
+            return self._wait(due, listed, due.wait_end if listed else due.window_end)
+        if listed == 0 and status is None:  # whether or not its window is over: never "missed"
             record = await self._store.day_record(due.day)
             if not record.final and now < due.window_end:
                 return self._wait(due, listed, due.window_end)  # never fetched, or asked before the day
                 # ended everywhere: papers may come
+            day = due.day.isoformat()
             if record.final:
-                return Skip(f"Hugging Face listed no papers for {due.day.isoformat()}")
-            return Skip(f"Hugging Face had listed no papers for {due.day.isoformat()} by {due.window_end:%H:%M} UTC")
+                return Skip(f"Hugging Face listed no papers for {day}")
+            if record.fetched_at is None:
+                return Skip(f"the store has no listing of {day} (no sync fetched it by {due.window_end:%H:%M} UTC)")
+            return Skip(f"Hugging Face had listed no papers for {day} by {due.window_end:%H:%M} UTC")
+        if now >= due.window_end and status is None:  # a day that had its listing, and nothing went out
+            return Skip(f"missed: nothing was delivered between {due.due:%H:%M} and {due.window_end:%H:%M} UTC")
         return "deliver"
 
     def _wait(self, due: Due, listed: int, until: datetime) -> Literal["nothing"]:

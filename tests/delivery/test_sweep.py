@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.delivery.digest import DigestOptions
 from bot.delivery.digest_delivery import DigestDelivery
@@ -30,7 +30,7 @@ from bot.search.service import SearchService
 from bot.sources.hf_payload import parse_daily
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
-from bot.store.tables import fetched_days
+from bot.store.tables import digests, fetched_days
 from bot.store.workspaces import PAUSED
 from tests.delivery.world import Clock, SweepWorld, utc
 from tests.fakes.publisher import Crash, RecordingPublisher
@@ -276,6 +276,37 @@ async def test_a_digest_waiting_for_its_listing_says_so_once(world: World, caplo
         "waiting until 2026-06-02 09:00 UTC at the latest (a sync, or `paperboy import`, brings them)",
     ]
     assert world.publisher.posted == []
+
+
+async def test_a_day_never_listed_is_skipped_for_its_missing_listing_not_as_missed(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Hugging Face down (or every sync failing) all day: the one line at the hour names when the sweep
+    really stops waiting (the end of the window, not of the wait for a partial listing), and the day is
+    recorded for what it was, a listing the store never got, not as a digest missed."""
+    await subscribe(world, "CU", time="09:00", timezone="UTC")
+    with caplog.at_level(logging.INFO, logger="paperboy.sweep"):
+        await world.run(utc(2026, 6, 2, 8), utc(2026, 6, 3, 1), step=timedelta(minutes=30))
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("digest for slack:CU on 2026-06-02")]
+    assert said == [
+        "digest for slack:CU on 2026-06-02 is due; the store holds no papers of that day's listing so far: "
+        "waiting until 2026-06-03 00:00 UTC at the latest (a sync, or `paperboy import`, brings them)",
+        "digest for slack:CU on 2026-06-02 skipped: the store has no listing of 2026-06-02 (no sync fetched it "
+        "by 00:00 UTC)",
+    ]
+    assert await Ledger(world.store.engine).status(ChannelRef("slack", "CU"), date(2026, 6, 2)) == "skipped"
+
+
+async def test_a_day_listed_only_after_its_window_is_skipped_as_missed(world: World) -> None:
+    """A listing the store holds, and nothing delivered by the end of the window (the bot was down): missed."""
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CU", time="09:00", timezone="UTC")
+    await world.run(utc(2026, 6, 3, 0, 30), utc(2026, 6, 3, 1))
+    async with world.store.engine.connect() as conn:
+        error = await conn.scalar(
+            select(digests.c.error).where(digests.c.channel == "CU", digests.c.day == date(2026, 6, 2))
+        )
+    assert error == "missed: nothing was delivered between 09:00 and 00:00 UTC"
 
 
 async def test_an_empty_answer_before_the_day_ended_is_waited_on_not_taken_as_final(world: World) -> None:
