@@ -25,7 +25,7 @@ from bot.delivery.digest import Digest, DigestOptions, Matches, digest_of, match
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.cards import card
 from bot.domain.channels import ChannelRef
-from bot.domain.errors import ChannelUnavailable, ConfigError, DeliveryError
+from bot.domain.errors import ChannelUnavailable, ConfigError, DeliveryError, WorkspacePaused
 from bot.domain.post import Card
 from bot.domain.publishing import MessageRef, Publisher, publisher_for
 from bot.search.port import SearchIndex
@@ -208,6 +208,13 @@ class DigestDelivery:
     ) -> DeliveryResult:
         try:
             done = await self._post(publisher, channel, day, claim, digest)
+        except WorkspacePaused as exc:
+            # Not the channel's refusal: the workspace took the app away, and an install brings it back
+            # (clearing the status), perhaps within the digest's window: failed, tried again then.
+            await self._ledger.fail(channel, day, exc.reason, self._clock())
+            await self._subscriptions.set_status(channel, exc.reason)
+            log.warning("delivery of %s to %s paused (tried again if installed in time): %s", day, channel, exc.reason)
+            return DeliveryResult(channel, day, "stopped", reason=exc.reason)
         except ChannelUnavailable as exc:
             await self._ledger.fail(channel, day, exc.reason, self._clock(), stopped=True)
             await self._subscriptions.set_status(channel, exc.reason)

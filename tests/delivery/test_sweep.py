@@ -22,7 +22,7 @@ from bot.delivery.subscriptions import Subscription, SubscriptionStore, from_con
 from bot.delivery.sweep import Sweeper
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults, ScheduleConfig, SubscriptionConfig
-from bot.domain.errors import DeliveryError
+from bot.domain.errors import DeliveryError, WorkspacePaused
 from bot.domain.models import Listing, Paper
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
@@ -31,7 +31,7 @@ from bot.sources.hf_payload import parse_daily
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.tables import digests, fetched_days
-from bot.store.workspaces import PAUSED
+from bot.store.workspaces import PAUSED, resume
 from tests.delivery.world import Clock, SweepWorld, utc
 from tests.fakes.publisher import Crash, RecordingPublisher
 from tests.store.test_ledger import counting
@@ -668,3 +668,38 @@ async def test_a_catch_up_over_a_day_records_a_day_missed_past_it(
     await world.run(utc(2026, 6, 3, 2), utc(2026, 6, 3, 2, 30))
     assert world.headers("CC") == Counter({"2026-06-02": 1})
     assert await Ledger(world.store.engine).status(ChannelRef("slack", "CC"), date(2026, 6, 1)) == "skipped"
+
+
+class Paused(RecordingPublisher):
+    """A workspace's publisher while the app is not installed there (its token gone)."""
+
+    gone = True
+
+    async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
+        if self.gone:
+            raise WorkspacePaused(f"slack:{channel}", PAUSED)
+        return await super().post_header(channel, post, key)
+
+
+async def test_a_workspace_paused_at_the_hour_and_installed_again_that_morning_gets_its_digest(world: World) -> None:
+    """The app was uninstalled before 09:00 and the event missed: the 09:00 digest finds the workspace
+    paused. Installed again at 09:30: the day's digest comes then (a pause is not a channel's refusal)."""
+    await list_day(world.store, date(2026, 6, 2))
+    channel = ChannelRef("slack", "CW", "T1")
+    await world.subscriptions.save(Subscription(channel=channel, limit=3, time="09:00"), utc(2026, 6, 1))
+    publisher = Paused()
+    sweeper = world.sweeper("replica-a", publisher)
+    world.clock.now = utc(2026, 6, 2, 9)
+    [paused] = await sweeper.sweep(world.clock.now)
+    assert (paused.outcome, paused.reason) == ("stopped", PAUSED)
+    ledger = Ledger(world.store.engine)
+    assert await ledger.status(channel, date(2026, 6, 2)) == "failed"
+    assert (await world.subscriptions.get(channel)).status == PAUSED  # type: ignore[union-attr]
+    world.clock.now = utc(2026, 6, 2, 9, 10)
+    assert await sweeper.sweep(world.clock.now) == []  # paused: left alone until an install
+    publisher.gone = False
+    assert await resume(world.store.engine, "slack", "T1") == 1  # installed again at 09:30
+    world.clock.now = utc(2026, 6, 2, 9, 30)
+    assert [r.outcome for r in await sweeper.sweep(world.clock.now)] == ["posted"]
+    assert publisher.keys("CW")[0] == "2026-06-02:header"
+    assert await ledger.status(channel, date(2026, 6, 2)) == "done"
