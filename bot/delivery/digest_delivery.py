@@ -25,7 +25,7 @@ from bot.delivery.digest import Digest, DigestOptions, Matches, digest_of, match
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.cards import card
 from bot.domain.channels import ChannelRef
-from bot.domain.errors import ChannelUnavailable, ConfigError, DeliveryError, WorkspacePaused
+from bot.domain.errors import ChannelUnavailable, ConfigError, DeliveryError, PaperboyError, WorkspacePaused
 from bot.domain.post import Card
 from bot.domain.publishing import MessageRef, Publisher, publisher_for
 from bot.search.port import SearchIndex
@@ -92,6 +92,17 @@ class Wanted:
 class LeaseLost(Exception):
     """Another process took the digest over, or may have (our lease ran out, or our hold was lost):
     stop quietly, it will finish."""
+
+
+def _unexpected(wanted: Wanted, exc: BaseException) -> DeliveryResult:
+    """One digest's error that no delivery step expects (a store gone, a fault of ours): that digest fails,
+    to be tried again at the next sweep, and the others at the same time are seen through, not left
+    running unwatched. Interruptions (cancelled, stopped) go up."""
+    if not isinstance(exc, Exception):
+        raise exc
+    log.error("delivery of %s to %s failed", wanted.day, wanted.channel, exc_info=exc)
+    said = str(exc) if isinstance(exc, PaperboyError) else f"an unexpected error ({type(exc).__name__}: {exc})"
+    return DeliveryResult(wanted.channel, wanted.day, "failed", reason=f"{said}; tried again at the next sweep")
 
 
 def key(day: date, *parts: str) -> str:
@@ -164,7 +175,10 @@ class DigestDelivery:
                 self._renewed.pop(w.key, None)  # a long-running process keeps no state per digest
                 await self._ledger.release([w.key])  # after its last write: finished, failed, or given up
 
-        return list(await asyncio.gather(*(one(w, p) for w, p in zip(wanted, publishers, strict=True))))
+        done = await asyncio.gather(
+            *(one(w, p) for w, p in zip(wanted, publishers, strict=True)), return_exceptions=True
+        )
+        return [_unexpected(w, r) if isinstance(r, BaseException) else r for w, r in zip(wanted, done, strict=True)]
 
     def _publisher(self, channel: ChannelRef) -> Publisher:
         publisher = self._publishers.get(channel.platform)

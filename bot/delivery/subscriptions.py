@@ -24,7 +24,7 @@ from bot.store.engine import as_utc
 from bot.store.ledger import follow_channel
 from bot.store.tables import digests, subscriptions
 from bot.store.upsert import changed, insert_for
-from bot.store.workspaces import _TOKEN_REFUSALS as TOKEN_REFUSALS
+from bot.store.workspaces import WORKSPACE_REFUSALS
 
 log = logging.getLogger("paperboy.delivery")
 
@@ -264,7 +264,7 @@ def own_refusal(status: str | None) -> bool:
     """Whether a subscription's status is its channel's own refusal (archived, the bot removed, no access),
     which a new subscribe clears; not its workspace's pause (`bot.store.workspaces.PAUSED`, in every
     version's words, begins "paused:") or a refused token, which an install clears."""
-    return status is not None and not status.startswith(("paused:", *TOKEN_REFUSALS))
+    return status is not None and not status.startswith(("paused:", *WORKSPACE_REFUSALS))
 
 
 def _is(channel: ChannelRef) -> ColumnElement[bool]:

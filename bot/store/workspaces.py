@@ -61,7 +61,7 @@ _PAUSED_BEFORE = (
 )
 # A refused token, or the app refused in the whole workspace (adapters.slack.publisher's TOKEN_REFUSALS
 # and APP_REFUSALS): a reinstall, or a mended SLACK_BOT_TOKEN, resumes the channels they stopped.
-_TOKEN_REFUSALS = (
+WORKSPACE_REFUSALS = (
     "token_revoked",
     "invalid_auth",
     "account_inactive",
@@ -110,7 +110,7 @@ def _paused() -> ColumnElement[bool]:
 
 
 def _refused_token() -> list[ColumnElement[bool]]:
-    return [subscriptions.c.status.like(f"{code}%") for code in _TOKEN_REFUSALS]
+    return [subscriptions.c.status.like(f"{code}%") for code in WORKSPACE_REFUSALS]
 
 
 async def resume(engine: AsyncEngine, platform: str, workspace: str) -> int:

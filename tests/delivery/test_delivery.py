@@ -10,6 +10,8 @@ from bot.delivery.digest_delivery import DigestDelivery, Wanted
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Listing, Paper
+from bot.domain.post import Post
+from bot.domain.publishing import MessageRef
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.service import SearchService
 from bot.store.ledger import Ledger
@@ -111,3 +113,26 @@ async def test_digests_claimed_elsewhere_or_already_delivered_are_left_alone(sto
     assert [r.outcome for r in results] == ["already", "busy", "posted"]
     assert results[0].papers == 1
     assert {p.channel for p in publisher.posted[before:]} == {"CFREE"}
+
+
+class Faulty(RecordingPublisher):
+    """Posts to every channel but one, whose first post meets an error no step expects (a fault of ours)."""
+
+    async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
+        if channel == "CBROKEN":
+            raise KeyError("a fault of ours")
+        return await super().post_header(channel, post, key)
+
+
+async def test_an_unexpected_error_in_one_channel_fails_that_digest_and_sees_the_others_through(
+    store: PaperStore,
+) -> None:
+    await listed(store)
+    publisher = Faulty()
+    search = CountingSearch(SearchService(store))
+    options = DigestOptions(limit=2)
+    wanted = [Wanted(ChannelRef("slack", c), options, DAY) for c in ("CFIRST", "CBROKEN", "CLAST")]
+    results = await delivery(store, publisher, search, "a").deliver_many(wanted)
+    assert [r.outcome for r in results] == ["posted", "failed", "posted"]
+    assert results[1].reason == "an unexpected error (KeyError: 'a fault of ours'); tried again at the next sweep"
+    assert {p.channel for p in publisher.posted} == {"CFIRST", "CLAST"}

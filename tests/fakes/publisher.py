@@ -10,7 +10,7 @@ from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
 
 
-class Crash(Exception):
+class Crash(BaseException):  # not an Exception: no handler of ours may take it for an error
     """Stands in for the process dying: nothing after it runs."""
 
 
