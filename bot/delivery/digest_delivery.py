@@ -30,6 +30,7 @@ from bot.domain.post import Card
 from bot.domain.publishing import MessageRef, Publisher, publisher_for
 from bot.search.port import SearchIndex
 from bot.store.claims import Holder
+from bot.store.faults import store_fault
 from bot.store.ledger import Claim, Key, Ledger
 from bot.store.papers import PaperStore
 
@@ -94,17 +95,6 @@ class LeaseLost(Exception):
     stop quietly, it will finish."""
 
 
-def _unexpected(wanted: Wanted, exc: BaseException) -> DeliveryResult:
-    """One digest's error that no delivery step expects (a store gone, a fault of ours): that digest fails,
-    to be tried again at the next sweep, and the others at the same time are seen through, not left
-    running unwatched. Interruptions (cancelled, stopped) go up."""
-    if not isinstance(exc, Exception):
-        raise exc
-    log.error("delivery of %s to %s failed", wanted.day, wanted.channel, exc_info=exc)
-    said = str(exc) if isinstance(exc, PaperboyError) else f"an unexpected error ({type(exc).__name__}: {exc})"
-    return DeliveryResult(wanted.channel, wanted.day, "failed", reason=f"{said}; tried again at the next sweep")
-
-
 def key(day: date, *parts: str) -> str:
     return ":".join((day.isoformat(), *parts))
 
@@ -136,13 +126,18 @@ class DigestDelivery:
         day = day or await self._store.latest_day()
         if day is None:
             return DeliveryResult(channel, None, "empty", reason="the store has no papers yet (run paperboy sync)")
-        [result] = await self.deliver_many([Wanted(channel, options, day)], retry_stopped=retry_stopped)
+        [result] = await self._many([Wanted(channel, options, day)], retry_stopped=retry_stopped, apart=False)
         return result
 
     async def deliver_many(self, wanted: Sequence[Wanted], *, retry_stopped: bool = False) -> list[DeliveryResult]:
-        """Each digest delivered as `deliver` would, all at the same time, one result each in order.
+        """Each digest delivered as `deliver` would, all at the same time, one result each in order. An
+        error no step expects in one fails that digest only (`_unexpected`): the others are seen through.
 
         Each digest (platform, channel and day) may be asked for once (the ledger refuses it twice)."""
+        return await self._many(wanted, retry_stopped=retry_stopped, apart=True)
+
+    async def _many(self, wanted: Sequence[Wanted], *, retry_stopped: bool, apart: bool) -> list[DeliveryResult]:
+        """`deliver_many`; not `apart` (one digest asked for, as by `paperboy post`), its error goes up."""
         publishers = [self._publisher(w.channel) for w in wanted]
         claimed_at = self._clock()
         claims = await self._ledger.claim_many([w.key for w in wanted], claimed_at, retry_stopped=retry_stopped)
@@ -175,10 +170,24 @@ class DigestDelivery:
                 self._renewed.pop(w.key, None)  # a long-running process keeps no state per digest
                 await self._ledger.release([w.key])  # after its last write: finished, failed, or given up
 
-        done = await asyncio.gather(
-            *(one(w, p) for w, p in zip(wanted, publishers, strict=True)), return_exceptions=True
-        )
-        return [_unexpected(w, r) if isinstance(r, BaseException) else r for w, r in zip(wanted, done, strict=True)]
+        started = (one(w, p) for w, p in zip(wanted, publishers, strict=True))
+        done = await asyncio.gather(*started, return_exceptions=apart)
+        pairs = zip(wanted, done, strict=True)
+        return [self._unexpected(w, d) if isinstance(d, BaseException) else d for w, d in pairs]
+
+    def _unexpected(self, wanted: Wanted, exc: BaseException) -> DeliveryResult:
+        """One digest's error that no delivery step expects (a store gone, a fault of ours): that digest
+        fails, to be tried again at the next sweep, said in our words (a store's fault as the store's,
+        never its SQL); the traceback goes to the log. Interruptions (cancelled, stopped) go up."""
+        if not isinstance(exc, Exception):
+            raise exc
+        log.error("delivery of %s to %s failed", wanted.day, wanted.channel, exc_info=exc)
+        if isinstance(exc, PaperboyError):
+            said = str(exc)
+        else:
+            fault = store_fault(exc, self._store.engine.url)
+            said = str(fault) if fault is not None else f"an unexpected error ({type(exc).__name__}; see the log)"
+        return DeliveryResult(wanted.channel, wanted.day, "failed", reason=f"{said}; tried again at the next sweep")
 
     def _publisher(self, channel: ChannelRef) -> Publisher:
         publisher = self._publishers.get(channel.platform)

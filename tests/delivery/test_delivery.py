@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.delivery.digest import DigestOptions
 from bot.delivery.digest_delivery import DigestDelivery, Wanted
@@ -116,23 +121,48 @@ async def test_digests_claimed_elsewhere_or_already_delivered_are_left_alone(sto
 
 
 class Faulty(RecordingPublisher):
-    """Posts to every channel but one, whose first post meets an error no step expects (a fault of ours)."""
+    """Posts to every channel but one, whose first post meets `error`, which no step expects."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
 
     async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
         if channel == "CBROKEN":
-            raise KeyError("a fault of ours")
+            raise self.error
         return await super().post_header(channel, post, key)
 
 
+def read_only_write(folder: Path) -> DBAPIError:
+    """SQLAlchemy's error for a write to a read-only SQLite file, as a delivery's store write would meet it."""
+    path = folder / "ro.db"
+    sqlite3.connect(path).execute("CREATE TABLE t (secret TEXT)").connection.commit()
+    try:
+        sqlite3.connect(f"file:{path}?mode=ro", uri=True).execute("INSERT INTO t VALUES ('a secret title')")
+    except sqlite3.OperationalError as exc:
+        return OperationalError("INSERT INTO t VALUES (?)", ("a secret title",), exc)
+    raise AssertionError("the read-only write went through")
+
+
+@pytest.mark.parametrize("kind", ["a fault of ours", "the store's"])
 async def test_an_unexpected_error_in_one_channel_fails_that_digest_and_sees_the_others_through(
-    store: PaperStore,
+    store: PaperStore, kind: str, tmp_path: Path
 ) -> None:
+    """Said in our words, a store's fault as the store's: never the error's own text (SQL, parameters)."""
+    error = KeyError("a fault of ours") if kind == "a fault of ours" else read_only_write(tmp_path)
     await listed(store)
-    publisher = Faulty()
+    publisher = Faulty(error)
     search = CountingSearch(SearchService(store))
     options = DigestOptions(limit=2)
     wanted = [Wanted(ChannelRef("slack", c), options, DAY) for c in ("CFIRST", "CBROKEN", "CLAST")]
     results = await delivery(store, publisher, search, "a").deliver_many(wanted)
     assert [r.outcome for r in results] == ["posted", "failed", "posted"]
-    assert results[1].reason == "an unexpected error (KeyError: 'a fault of ours'); tried again at the next sweep"
+    reason = results[1].reason or ""
+    assert reason.endswith("; tried again at the next sweep") and "secret" not in reason and "INSERT" not in reason
+    if kind == "a fault of ours":
+        assert reason.startswith("an unexpected error (KeyError; see the log)")
+    elif store.engine.url.get_backend_name() == "sqlite":  # the store's words for the store it is
+        assert reason.startswith("the store ") and "writable" in reason
     assert {p.channel for p in publisher.posted} == {"CFIRST", "CLAST"}
+    with pytest.raises(type(error)):  # one digest asked for (`paperboy post`): its error goes up, as before
+        await delivery(store, publisher, search, "b").deliver(ChannelRef("slack", "CBROKEN"), options, DAY)
