@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bot.domain.errors import SourceError, SourceUnavailable
-from bot.domain.models import Paper
+from bot.domain.models import Listing, Paper
 from bot.ingest.snapshot import forget_snapshot
 from bot.store.papers import PaperStore, SaveCounts
 
@@ -66,8 +66,9 @@ class Syncer:
         report = SyncReport(days=list(days))
         for n, day in enumerate(days):
             try:
-                listings = await self._hf.daily(day)
-                saved = await self._store.save_listings(listings, fetched=[day])
+                answer = await self._hf.daily(day)
+                listings: Sequence[Listing] = answer
+                saved = await self._store.save_listings(answer, fetched=[day], whole=[day] if answer.whole else [])
                 report.counts += saved
                 report.fetched.append(day)
                 await self._search.refresh([item.paper.arxiv_id for item in listings] + list(saved.unlisted))

@@ -27,6 +27,14 @@ MAX_WARNINGS = 10  # items left out of one answer that are named one by one; the
 log = logging.getLogger("paperboy.sources")
 
 
+class DayAnswer(list[Listing]):
+    """A day's listings as Hugging Face answered them; `whole`: every paper it lists that day is here."""
+
+    def __init__(self, listings: Sequence[Listing] = (), *, whole: bool = False) -> None:
+        super().__init__(listings)
+        self.whole = whole
+
+
 def refusal(reply: http.Reply) -> str:
     """A 4xx answer in a few words: Hugging Face's own error message when it gives one, else what it was."""
     try:
@@ -59,11 +67,13 @@ class HuggingFace:
     def with_policy(self, policy: http.RetryPolicy) -> HuggingFace:
         return HuggingFace(self._client, self._base, policy, self._sleep, limits=self._limits)
 
-    async def daily(self, day: date) -> list[Listing]:
+    async def daily(self, day: date) -> DayAnswer:
         """Every paper listed on `day`, in Hugging Face's order; [] for a day with no listings.
 
         A malformed item is left out with a warning; a day whose every item is malformed is a
-        SourceDataError.
+        SourceDataError. The answer is `whole` when it came in one page with nothing left out: then a
+        paper it lacks is one Hugging Face no longer lists that day (pages of a listing sorted by
+        upvotes can miss a paper that moved between them).
         """
         url = f"{self._base}/api/daily_papers"
         found: list[tuple[int, Listing]] = []
@@ -93,7 +103,8 @@ class HuggingFace:
             if parsed.items < PAGE_SIZE or not (fresh or parsed.skipped):  # a page of bad items: read on
                 break
         self._left_out(f"listing of {day.isoformat()}", left_out, bool(found), url)
-        return [item._replace(rank=rank) for rank, item in enumerate(newest_listings(found), start=1)]
+        ranked = [item._replace(rank=rank) for rank, item in enumerate(newest_listings(found), start=1)]
+        return DayAnswer(ranked, whole=page == 0 and items < PAGE_SIZE and not left_out)
 
     async def paper(self, arxiv_id: str) -> Paper:
         """One paper by id; an answer about another paper is refused (SourceDataError naming both)."""

@@ -197,11 +197,14 @@ class PaperStore:
 
     # -- writes ---------------------------------------------------------------------------
 
-    async def save_listings(self, items: Sequence[Listing], *, fetched: Sequence[date] = ()) -> SaveCounts:
+    async def save_listings(
+        self, items: Sequence[Listing], *, fetched: Sequence[date] = (), whole: Sequence[date] = ()
+    ) -> SaveCounts:
         """Store a batch of listings and their papers in one transaction (all or nothing).
 
         `fetched`: the days Hugging Face was just asked for (a sync), recorded with the listings, so a
-        day it answered with nothing is known to be empty rather than missing.
+        day it answered with nothing is known to be empty rather than missing. `whole`: those of them
+        whose answer holds every paper Hugging Face lists that day: papers it lacks leave the day.
         """
         self._listings.clear()
         items = [item._replace(paper=fit(item.paper)) for item in items]
@@ -223,7 +226,7 @@ class PaperStore:
             values = list(rows.values())
             for start in range(0, len(values), _CHUNK):
                 await conn.execute(stmt, values[start : start + _CHUNK])
-            unlisted = await self._unlist(conn, items, fetched)
+            unlisted = await self._unlist(conn, items, whole)
             await self._touch(conn, sorted({arxiv_id for _, arxiv_id in set(rows) - existing} | set(unlisted)), now)
             if fetched:
                 await conn.execute(
@@ -231,12 +234,12 @@ class PaperStore:
                 )
         return counts + SaveCounts(listings=len(rows), new_listings=len(set(rows) - existing), unlisted=tuple(unlisted))
 
-    async def _unlist(self, conn: AsyncConnection, items: Sequence[Listing], fetched: Sequence[date]) -> list[str]:
-        """A day Hugging Face was just asked for holds what it answered: the papers it no longer lists
+    async def _unlist(self, conn: AsyncConnection, items: Sequence[Listing], whole: Sequence[date]) -> list[str]:
+        """A day Hugging Face just answered whole holds what it answered: the papers it no longer lists
         that day leave that day's listing (they stay in the store). An empty answer, which may be a
         hiccup of its own early in a day, takes nothing away. The ids that left."""
         gone: list[str] = []
-        for day in sorted(set(fetched)):
+        for day in sorted(set(whole)):
             answered = {item.paper.arxiv_id for item in items if item.day == day}
             if not answered:
                 continue

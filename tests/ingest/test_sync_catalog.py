@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -9,6 +10,7 @@ from bot.domain.errors import DayNotStored, InvalidPaperId, NotFound, SourceUnav
 from bot.ingest.catalog import Catalog
 from bot.ingest.snapshot import snapshot_info
 from bot.ingest.sync import Syncer, recent_days
+from bot.search.port import SearchFilters
 from bot.search.service import SearchService
 from bot.sources.arxiv import Arxiv
 from bot.sources.http import RetryPolicy
@@ -196,6 +198,27 @@ async def test_a_missing_day_is_fetched_when_asked_for(
     assert str(failed.value).startswith(
         "2026-06-03 is not in the store (it holds only 2026-06-02) and fetching it failed: Hugging Face (HTTP 500)"
     )
+
+
+async def test_a_day_synced_again_drops_what_hugging_face_no_longer_lists_only_from_a_whole_answer(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    syncer, _, search = wire(store, client, sleeps)
+    day = date(2026, 6, 2)
+    items = fake_api.daily[day.isoformat()]
+    await syncer.sync([day])
+    removed = str(cast(dict[str, Any], items[0])["paper"]["id"])
+    fake_api.daily[day.isoformat()] = [*items[1:-1], {"paper": None}]  # one removed, one malformed
+    report = await syncer.sync([day])
+    assert report.counts.unlisted == () and len(await store.listing(day)) == len(items)  # left out: not whole
+    fake_api.daily[day.isoformat()] = items[1:]
+    report = await syncer.sync([day])
+    assert report.counts.unlisted == (removed,)
+    assert removed not in {p.arxiv_id for p in await store.listing(day)}
+    kept = await store.get(removed)
+    assert kept is not None and day not in kept.listed_on  # kept, no longer listed that day
+    that_day = SearchFilters(since=day, until=day)  # and the running search index knows it
+    assert removed not in [h.paper.arxiv_id for h in await search.search(kept.title, that_day, limit=50)]
 
 
 async def test_a_day_hugging_face_listed_nothing_for_is_known_and_not_asked_again(

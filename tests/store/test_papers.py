@@ -64,9 +64,9 @@ async def test_a_new_listing_day_marks_its_paper_changed_and_a_known_one_does_no
 
 
 async def test_a_day_synced_again_holds_what_hugging_face_lists_now(store: PaperStore) -> None:
-    """A paper Hugging Face no longer lists on a day it was asked for again leaves that day's listing
-    (kept in the store, its other days too, marked changed for the search index); an import, or an
-    empty answer (a hiccup early in a day), takes nothing away."""
+    """A paper Hugging Face no longer lists on a day it answered whole again leaves that day's listing
+    (kept in the store, its other days too, marked changed for the search index); an import, an answer
+    in pages or with items left out, or an empty answer (a hiccup early in a day), takes nothing away."""
     day, other = date(2026, 6, 1), date(2026, 6, 2)
     long_ago = datetime(2026, 6, 1, 12, tzinfo=UTC)
     three = [Listing(paper(f"2401.0000{n}"), day, n) for n in (1, 2, 3)]
@@ -74,8 +74,9 @@ async def test_a_day_synced_again_holds_what_hugging_face_lists_now(store: Paper
     async with store.engine.begin() as conn:
         await conn.execute(update(papers).values(updated_at=long_ago))
     assert (await store.save_listings(three[1:])).unlisted == ()  # an import: no day's answer in it
-    assert (await store.save_listings([], fetched=[day])).unlisted == ()
-    counts = await store.save_listings(three[1:], fetched=[day])
+    assert (await store.save_listings([], fetched=[day], whole=[day])).unlisted == ()
+    assert (await store.save_listings(three[1:], fetched=[day])).unlisted == ()  # not whole: pages, or left out
+    counts = await store.save_listings(three[1:], fetched=[day], whole=[day])
     assert counts.unlisted == ("2401.00001",) and counts.new_listings == 0
     assert [p.arxiv_id for p in await store.listing(day)] == ["2401.00002", "2401.00003"]
     gone = await store.get("2401.00001")
