@@ -13,7 +13,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.errors import error_code, http_status
+from adapters.slack.errors import error_code, error_fields, http_status
 from adapters.slack.notes import GONE, note_message
 from adapters.slack.render import card_message, header_message, thread_blocks
 from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable, WorkspacePaused
@@ -216,7 +216,9 @@ class SlackPublisher:
         oldest = f"{since.timestamp() - LOOK_BACK:.6f}"
         history = self._client.conversations_history if thread is None else self._client.conversations_replies
         within = {} if thread is None else {"ts": thread}
+        method = "conversations.history" if thread is None else "conversations.replies"
         cursor: str | None = None
+        read = 0
         for _ in range(HISTORY_PAGES):  # newest first: a busy channel may hold many messages since
             try:
                 response = await self._call(
@@ -230,8 +232,9 @@ class SlackPublisher:
                     **within,
                 )
             except SlackApiError as exc:
-                self._unreadable(channel, exc)
+                self._unreadable(channel, exc, method)
                 return None
+            read += len(response.get("messages") or [])
             for message in response.get("messages") or []:
                 payload = ((message.get("metadata") or {}).get("event_payload")) or {}
                 if payload.get("key") == key:
@@ -242,12 +245,12 @@ class SlackPublisher:
                 return None
         log.warning(
             "looked through %d messages in %s for a post begun before a takeover, not further: posting it again",
-            HISTORY_PAGES * HISTORY_PAGE,
+            read,
             channel,
         )
         return None
 
-    def _unreadable(self, channel: str, exc: SlackApiError) -> None:
+    def _unreadable(self, channel: str, exc: SlackApiError, method: str) -> None:
         """A channel whose history cannot be read: said, and nothing found (posted again); else the error."""
         if (code := error_code(exc)) in UNREADABLE:  # posts there (chat:write.public), cannot read there
             log.warning(
@@ -257,7 +260,7 @@ class SlackPublisher:
                 code,
             )
             return
-        raise self._mapped(channel, exc) from exc
+        raise self._mapped(channel, exc, method) from exc
 
     async def _post(
         self, channel: str, text: str, blocks: list[dict[str, Any]], thread: str | None = None, key: str | None = None
@@ -325,7 +328,11 @@ def _mapped(
         if not one_token:
             return WorkspacePaused(f"slack:{channel}", f"{code} ({why}; installing the app again resumes)")
         if code in APP_REFUSALS:
-            return DeliveryError(f"Slack refused {method} ({code}: {why}): mend the app's install and restart paperboy")
+            needed = error_fields(exc).get("needed")
+            lacking = f"; it needs the {needed} scope" if needed else ""
+            return DeliveryError(
+                f"Slack refused {method} ({code}: {why}{lacking}): mend the app's install and restart paperboy"
+            )
         return DeliveryError(f"Slack refused SLACK_BOT_TOKEN ({code}: {why}): set the right token and restart paperboy")
     if code in PERMANENT:
         return ChannelUnavailable(f"slack:{channel}", f"{code} ({WHY.get(code, 'Slack refused the bot')})")

@@ -68,6 +68,7 @@ class Failure:
     status: int = 200
     retry_after: int | None = None
     text: str | None = None  # answered as a plain-text page instead (a proxy's, not Slack's JSON)
+    needed: str | None = None  # with missing_scope: the scope Slack says the method needs
 
 
 @dataclass
@@ -170,6 +171,8 @@ class FakeSlack:
                 return web.Response(text=failure.text, status=failure.status)
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             body = {"ok": False, "error": failure.error or ("ratelimited" if failure.status == 429 else "fatal_error")}
+            if failure.needed is not None:
+                body["needed"] = failure.needed
             return web.json_response(body, status=failure.status, headers=headers)
         if method == "oauth.v2.access":
             return web.json_response(self._oauth(args, auth))

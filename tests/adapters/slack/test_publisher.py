@@ -92,3 +92,14 @@ async def test_a_takeover_finds_its_post_under_a_busy_channels_newer_messages(fa
     assert found == posted
     pages = [c for c in fake_slack.calls if c.method == "conversations.history"]
     assert len(pages) == 3 and pages[-1].args["cursor"] == "400"
+
+
+async def test_a_history_read_refused_for_a_scope_names_the_method_and_the_scope(fake_slack: FakeSlack) -> None:
+    fake_slack.fail("conversations.history", Failure(error="missing_scope", needed="groups:history"))
+    async with http_session() as session:
+        publisher = SlackPublisher(slack_client("xoxb-test", fake_slack.base_url, session), interval=0)
+        with pytest.raises(DeliveryError) as refused:
+            await publisher.find("G0PRIVATE", "2026-06-02:header", datetime.now(UTC))
+    said = str(refused.value)
+    assert said.startswith("Slack refused conversations.history (missing_scope: ")
+    assert "it needs the groups:history scope" in said
