@@ -11,14 +11,18 @@ from pydantic import BaseModel, ConfigDict, Field
 HF_PAPERS = "https://huggingface.co/papers"
 ARXIV = "https://arxiv.org"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A terminal's escape sequences: CSI (ESC [ or its one-byte form, … final), OSC (ESC ] … BEL or ESC \),
+# and two-byte ones.
+_ESCAPES = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
 # bidi overrides and isolates: they turn the text after them around ("gnp.exe" shown as "exe.png")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def squash(text: str | None) -> str:
-    """Text with every run of white space folded to one space, as every surface shows it, and its
-    other control characters (a terminal's escape sequences) and bidi overrides dropped."""
-    return " ".join(_CONTROL.sub(" ", _BIDI.sub("", text)).split()) if text else ""
+    """Text with every run of white space folded to one space, as every surface shows it, a terminal's
+    escape sequences dropped whole (`\x1b[2J`, not `[2J` left behind), its other control characters
+    and bidi overrides too."""
+    return " ".join(_CONTROL.sub(" ", _BIDI.sub("", _ESCAPES.sub("", text))).split()) if text else ""
 
 
 class Paper(BaseModel):

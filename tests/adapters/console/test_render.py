@@ -64,5 +64,5 @@ def test_a_terminals_escape_sequences_in_paper_text_are_dropped() -> None:
     shown = console.export_text(styles=False)
     assert "\x1b" not in shown and "\x9b" not in shown and "\x07" not in shown
     assert "[2JCleared ]0;pwned [8mhidden[0m" in shown and "Eve[5m" in shown and "summary" in shown
-    assert squash("a\x1b[2Jb\tc\nd") == "a [2Jb c d"
+    assert squash("a\x1b[2Jb\tc\nd") == "ab c d"  # an escape sequence dropped whole
     assert squash("\u202aa\u202bb\u202cc\u202dd\u202ee \u2066f\u2067g\u2068h\u2069") == "abcde fgh"
