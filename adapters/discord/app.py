@@ -96,6 +96,8 @@ NOT_YOURS_TO_POST = (
 def may_post(interaction: discord.Interaction) -> bool:
     """Whether the person may send messages where the interaction comes from (in a thread: in threads):
     a Share posts in their name, so only where they could have posted it themselves."""
+    if interaction.guild_id is None:  # a direct message: theirs to post in (Discord sends no permissions)
+        return True
     allowed = interaction.permissions
     in_thread = isinstance(interaction.channel, discord.Thread)
     return bool(allowed.send_messages_in_threads if in_thread else allowed.send_messages)

@@ -9,7 +9,7 @@ from bot.chat.service import Shared, Unshared
 from bot.chat.wording import TYPED
 
 MANAGERS = (
-    "the people the bot's config file lists under `[slack] admins`, or, when it lists none, "
+    "the people the bot's config file lists under `[slack] admins`, or, when it lists none for this workspace, "
     "workspace owners and admins and the person who created the channel"
 )
 FORM = "`/papers subscribe` alone — a form to fill in for this channel's digest (topics, time, zone, days, how many)"

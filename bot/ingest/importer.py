@@ -58,7 +58,7 @@ def skipped_note(paths: list[Path], *, shown: int = 5) -> str | None:
         return None
     names = ", ".join(passed[:shown]) + (f" and {len(passed) - shown} more" if len(passed) > shown else "")
     files = "1 file that is" if len(passed) == 1 else f"{len(passed)} files that are"
-    return f"skipped {files} not .json, .jsonl or .jsonl.gz: {names}"
+    return f"skipped {files} not .json, .jsonl or either gzipped: {names}"
 
 
 def _importable(path: Path) -> bool:

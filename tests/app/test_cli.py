@@ -156,7 +156,7 @@ def test_import_of_a_folder_names_the_files_it_skips(paperboy: Paperboy, tmp_pat
     run = paperboy("import", "--no-embed", str(folder))
     assert run.code == 0, run.err
     assert "Imported 1 file: 49 listings" in run.out
-    assert one_line(run.err) == "paperboy: skipped 1 file that is not .json, .jsonl or .jsonl.gz: notes.txt"
+    assert one_line(run.err) == "paperboy: skipped 1 file that is not .json, .jsonl or either gzipped: notes.txt"
 
 
 @pytest.mark.slow

@@ -267,7 +267,13 @@ class FakeDiscord:
         return await self._interaction(2, data, channel, permissions, in_guild)
 
     async def click(
-        self, custom_id: str, *, channel: str = TEXT_ID, on: str | None = None, permissions: str = EVERYTHING
+        self,
+        custom_id: str,
+        *,
+        channel: str = TEXT_ID,
+        on: str | None = None,
+        permissions: str = EVERYTHING,
+        in_guild: bool = True,
     ) -> str:
         """A click on a button; `on`: the id of the message it is under (an interaction's answer's, from
         `response_messages`), else a message of its own."""
@@ -275,7 +281,7 @@ class FakeDiscord:
         if on is not None:
             message["id"] = on
         return await self._interaction(
-            3, {"custom_id": custom_id, "component_type": 2}, channel, permissions, True, message=message
+            3, {"custom_id": custom_id, "component_type": 2}, channel, permissions, in_guild, message=message
         )
 
     async def message_command(

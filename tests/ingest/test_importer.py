@@ -154,16 +154,16 @@ async def test_a_folder_import_takes_suffixes_in_any_case_and_names_the_files_it
     results = await import_paths(store, [folder])
     assert [(r.path.name, r.error) for r in results] == [("2026-06-02.json", None), ("2026-06-03.JSON", None)]
     assert (await store.counts()).days == 2
-    assert skipped_note([folder]) == "skipped 2 files that are not .json, .jsonl or .jsonl.gz: b.csv, notes.txt"
+    assert skipped_note([folder]) == "skipped 2 files that are not .json, .jsonl or either gzipped: b.csv, notes.txt"
     (folder / "notes.txt").unlink()
     assert skipped_note([folder, CURRENT / "2026-06-01.json"]) == (
-        "skipped 1 file that is not .json, .jsonl or .jsonl.gz: b.csv"
+        "skipped 1 file that is not .json, .jsonl or either gzipped: b.csv"
     )
     for n in range(6):
         (folder / f"{n}.md").write_text("x", encoding="utf-8")
     assert (
         skipped_note([folder])
-        == "skipped 7 files that are not .json, .jsonl or .jsonl.gz: 0.md, 1.md, 2.md, 3.md, 4.md and 2 more"
+        == "skipped 7 files that are not .json, .jsonl or either gzipped: 0.md, 1.md, 2.md, 3.md, 4.md and 2 more"
     )
 
 

@@ -12,7 +12,7 @@ from adapters.discord.app import DiscordRuntime, PaperBot
 from bot.store.papers import PaperStore
 from tests.adapters.discord.conftest import DiscordBot
 from tests.chat.world import chat_service
-from tests.fakes.discord import BOT_ID, BOT_ROLE_ID, GUILD_ID, TEXT_ID, FakeDiscord
+from tests.fakes.discord import BOT_ID, BOT_ROLE_ID, DM_ID, GUILD_ID, TEXT_ID, FakeDiscord
 
 
 async def test_login_and_ready(discord_bot: DiscordBot) -> None:
@@ -160,6 +160,8 @@ async def test_share_is_for_people_who_may_post_in_the_channel(discord_bot: Disc
     await fake.click("share:2605.29307", permissions=VIEW_AND_COMMANDS)
     assert "You can't send messages here" in shown(await answer(discord_bot, 2))
     assert fake.posts_in(TEXT_ID) == []
+    await fake.click("share:2605.29307", channel=DM_ID, in_guild=False)  # a DM carries no permissions: theirs
+    assert "You can't send messages here" not in shown(await answer(discord_bot, 3))
 
 
 async def shared_thread(discord_bot: DiscordBot) -> str:

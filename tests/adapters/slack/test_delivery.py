@@ -10,14 +10,14 @@ from datetime import date
 import pytest
 
 from adapters.slack.app import slack_client
-from adapters.slack.publisher import SlackPublisher
+from adapters.slack.publisher import APP_REFUSALS, TOKEN_REFUSALS, SlackPublisher
 from bot.delivery.digest import DigestOptions
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.subscriptions import Subscription
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Listing, Paper
 from bot.search.service import SearchService
-from bot.store.workspaces import forgive_refused_token
+from bot.store.workspaces import WORKSPACE_REFUSALS, forgive_refused_token
 from tests.adapters.slack.conftest import SlackBot
 from tests.fakes.slack import Failure, FakeSlack
 
@@ -174,3 +174,8 @@ async def test_hostile_titles_never_ping_anyone(slack_bot: SlackBot) -> None:
     assert "&lt;!channel&gt;" in everything
     assert "&amp;lt;" not in everything  # escaped exactly once
     assert not any(c.args.get("link_names") or c.args.get("parse") == "full" for c in slack_bot.fake.calls)
+
+
+def test_the_store_clears_exactly_the_refusals_the_publisher_blames_on_the_workspace() -> None:
+    """Two layers, one list: what the publisher pauses a workspace for is what a reinstall or a restart clears."""
+    assert set(WORKSPACE_REFUSALS) == TOKEN_REFUSALS | APP_REFUSALS
