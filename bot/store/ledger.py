@@ -18,6 +18,7 @@ are committed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -33,6 +34,25 @@ from bot.store.engine import as_utc
 from bot.store.progress import Progress, Shows
 from bot.store.tables import digest_papers, digests, paper_messages, threads
 from bot.store.upsert import changed, insert_for
+
+log = logging.getLogger("paperboy.ledger")
+# A live owner that has not renewed its lease for this long has stopped moving: one post (Slack's
+# Retry-After waited out three times, discord.py's rate limits) takes a few minutes at the most.
+STUCK = timedelta(minutes=15)
+
+
+def _stuck(channel: ChannelRef, day: date, owner: str, lease_until: datetime) -> None:
+    """Said at each sweep while it lasts: a process alive but not moving keeps its digest (taking it over
+    could post its card under way twice), and only its operator can end that."""
+    log.warning(
+        "the digest of %s for %s is held by %s, alive but silent since %s: if that process is hung, "
+        "stop it, and its digests are taken over at once",
+        channel,
+        day,
+        owner,
+        f"{lease_until:%Y-%m-%d %H:%M} UTC",
+    )
+
 
 ClaimState = Literal["new", "resume", "busy", "done", "stopped", "skipped"]
 Key = tuple[ChannelRef, date]  # one digest: a channel's, for a listing day
@@ -194,6 +214,8 @@ class Ledger(Claimant):
                     continue
                 state: ClaimState = "busy" if mine.status == "claimed" else mine.status
                 holder = Holder(mine.owner, as_utc(mine.claimed_at)) if state == "busy" else None
+                if state == "busy" and as_utc(mine.lease_until) < now - STUCK:
+                    _stuck(channel, day, mine.owner, as_utc(mine.lease_until))
                 claims[(channel, day)] = Claim(state, mine.header_ref, papers=mine.papers, holder=holder)
 
     def _lapsed(self, owner: str, lease_until: datetime, now: datetime) -> bool:

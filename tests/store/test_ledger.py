@@ -300,17 +300,23 @@ async def test_a_digest_this_process_is_delivering_is_busy_to_it_as_well(ledgers
     assert (await ledger.claim(slack(1), DAY, NOW + timedelta(minutes=5))).state == "resume"
 
 
-async def test_a_live_holder_keeps_its_digest_past_its_lease(ledgers: Ledgers) -> None:
+async def test_a_live_holder_keeps_its_digest_past_its_lease(
+    ledgers: Ledgers, caplog: pytest.LogCaptureFixture
+) -> None:
     """One post may outlast the lease (429s waited out, a stalled host): while its lock is held, the
-    digest is its holder's, however long ago its lease ran out; taken over at once when it is let go."""
+    digest is its holder's, however long ago its lease ran out; taken over at once when it is let go.
+    Silent for long past it (hung, most likely), it is said, with what to do."""
     slow, other = ledgers(), ledgers()
     await slow.claim(slack(1), DAY, NOW)
     await slow.begin_papers(slack(1), DAY, [(1, "2606.00001")], NOW)
-    for later in (NOW + timedelta(minutes=3), NOW + timedelta(hours=5)):
+    for later, said in ((NOW + timedelta(minutes=3), False), (NOW + timedelta(hours=5), True)):
+        caplog.clear()
         busy = await other.claim(slack(1), DAY, later)
         assert busy.state == "busy"
         assert busy.holder is not None
         assert await slow.holding(slack(1), DAY)
+        assert ("alive but silent since" in caplog.text) is said
+    assert slow.owner in caplog.text and "if that process is hung, stop it" in caplog.text
     assert await slow.renew(slack(1), DAY, NOW + timedelta(hours=5))  # its next renewal still finds it its own
     await slow.close()
     assert (await other.claim(slack(1), DAY, NOW + timedelta(hours=5, seconds=1))).state == "resume"
