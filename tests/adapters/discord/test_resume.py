@@ -32,7 +32,7 @@ JUNE_1 = date(2026, 6, 1)
 TEXT = ChannelRef("discord", TEXT_ID)
 
 
-class Crash(Exception):
+class Crash(BaseException):  # a process dying: no handler of ours may take it for an error
     """The process dying right after a post went out, before it was written down."""
 
 
