@@ -138,7 +138,7 @@ class Follower:
                 await self._follows.set_version(item.key, version)  # the first version seen is the one posted
             pending = [f for f in news(item, paper, version) if (channel, item.arxiv_id, f.event) not in done]
             try:
-                refreshed = await self._refresh(publisher, item, paper, report)
+                refreshed = await self._refreshed(publisher, item, paper, report)
                 if refreshed == "gone" or (
                     pending and refreshed == "as is" and not await self._there(publisher, item, report)
                 ):
@@ -167,6 +167,18 @@ class Follower:
         await self._follows.stop(item.key, "the card was deleted")
         report.stopped += 1
         log.info("the card of %s in %s was deleted: no longer followed", item.arxiv_id, item.channel)
+
+    async def _refreshed(
+        self, publisher: Publisher, item: Followed, paper: Paper, report: FollowReport
+    ) -> Literal["refreshed", "as is", "gone"]:
+        """`_refresh`; a refresh refused for a while (Discord edits nothing in an archived thread, and a
+        forum post's card is in its own) leaves the card as is, and its notes still go out: a note
+        reopens the thread, and the card is refreshed at its next hour."""
+        try:
+            return await self._refresh(publisher, item, paper, report)
+        except DeliveryError as exc:
+            log.info("the card of %s in %s was not refreshed: %s", item.arxiv_id, item.channel, exc)
+            return "as is"
 
     async def _refresh(
         self, publisher: Publisher, item: Followed, paper: Paper, report: FollowReport

@@ -220,6 +220,9 @@ class FakeDiscord:
     def edits(self) -> list[Sent]:
         return [s for s in self.sent if s.method == "PATCH" and "/messages/" in s.path]
 
+    def _archived(self, channel: str) -> bool:
+        return bool(((self.channels.get(channel) or {}).get("thread_metadata") or {}).get("archived"))
+
     def _edit(self, channel: str, message_id: str, body: dict[str, Any]) -> web.Response:
         """PATCH a message: its content and embeds change; an unknown one is Discord's 10008."""
         if channel not in self.channels and channel not in self.dms:  # a direct message's too, as Discord does
@@ -230,6 +233,8 @@ class FakeDiscord:
             found = [starter]
         if not found:
             return self._json({"message": "Unknown Message", "code": 10008}, 404)
+        if self._archived(channel):  # Discord edits nothing in an archived thread (a new message reopens it)
+            return self._json({"message": "Thread is archived", "code": 50083}, 400)
         problem = embed_problem(body.get("embeds") or [], body.get("content") or "")
         if problem is not None:
             return self._json(
@@ -724,6 +729,8 @@ class FakeDiscord:
             target = match.group(1)
             if target not in self.channels and target not in self.dms:
                 return self._json({"message": "Unknown Channel", "code": 10003}, 404)
+            if self._archived(target):
+                self.channels[target]["thread_metadata"]["archived"] = False  # a message reopens an archived thread
             nonce = body.get("nonce") if body.get("enforce_nonce") else None
             for earlier in self.stored.get(target, []):
                 if nonce and earlier.get("nonce") == nonce:

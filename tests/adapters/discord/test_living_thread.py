@@ -114,3 +114,22 @@ async def test_a_note_in_a_direct_message_answers_its_card(discord_bot: DiscordB
     note = fake.stored[DM_ID][-1]
     assert note["content"].startswith("**Code is out**")
     assert note["message_reference"]["message_id"] == card["id"]
+
+
+async def test_a_note_reaches_a_forum_post_archived_meanwhile(discord_bot: DiscordBot) -> None:
+    """A forum post archives after a day without a message, and its card is in it: Discord edits nothing
+    there, but a note reopens it. The note goes out; the card is refreshed at its next hour."""
+    fake = discord_bot.fake
+    clock = Clock(POSTED)
+    follower, delivery = parts(discord_bot, clock)
+    await delivery.deliver(ChannelRef("discord", FORUM_ID), DigestOptions(limit=3), JUNE_1)
+    [post] = [t for t, starter in fake.starters.items() if NO_CODE in str(starter["embeds"])]
+    fake.channels[post]["thread_metadata"]["archived"] = True  # a day and more without a message
+    await news_for(discord_bot.store, NO_CODE, repo="https://github.com/lab/code")
+    clock.now = POSTED + timedelta(hours=26)
+    report = await follower.sweep()
+    assert report.notes == {"code": 1} and report.stopped == 0
+    assert any(m.get("content", "").startswith("**Code is out**") for m in fake.stored.get(post, []))
+    assert not fake.channels[post]["thread_metadata"]["archived"]  # reopened by the note
+    clock.now = POSTED + timedelta(hours=28)
+    assert (await follower.sweep()).refreshed >= 1  # the card, refreshed at its next hour
