@@ -15,6 +15,7 @@ post that one message twice; a look by shape could just as well skip it for a lo
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,6 +34,13 @@ from bot.search.text import query_terms
 
 MAX_TAGS = 5  # Discord's limit on tags per forum post
 THREAD_EXISTS = 160004  # "A thread has already been created for this message"
+# Discord's refusals to start a card's thread that asking again would not change, and what to do.
+NO_THREAD = {
+    160006: "the server has 1,000 active threads, Discord's most: archive some",
+    200000: "the server's AutoMod blocked the thread's name (the paper's title)",
+    200001: "the server's AutoMod blocked the thread's name (the paper's title)",
+}
+log = logging.getLogger("paperboy.discord")
 LOOK_BACK = 60.0  # seconds before a recorded intent to start reading, for clocks that disagree
 
 
@@ -210,9 +218,19 @@ class DiscordPublisher:
         try:
             thread = await message.create_thread(name=thread_name(title))
         except discord.HTTPException as exc:
-            if exc.code != THREAD_EXISTS:
-                await self._call(channel, _raise(exc))
-            return MessageRef(channel, str(message.id), str(message.id))
+            if exc.code == THREAD_EXISTS:
+                return MessageRef(channel, str(message.id), str(message.id))
+            if exc.status == 400:  # refused as asked (too many threads, AutoMod): asking again changes nothing
+                log.warning(
+                    "Discord would not start a thread under the card of %r in %s (%s %s): %s; the card stands alone",
+                    title,
+                    channel,
+                    exc.code,
+                    exc.text,
+                    NO_THREAD.get(exc.code, "its thread is left out"),
+                )
+                return MessageRef(channel, str(message.id), channel)  # posted, recorded: never posted again
+            await self._call(channel, _raise(exc))
         return MessageRef(channel, str(message.id), str(thread.id))
 
     async def post_message(self, channel: str, message: Message, *, reply_to: str | None = None) -> MessageRef:

@@ -132,6 +132,29 @@ async def test_403_missing_permissions_names_the_permissions_to_give(discord_bot
     assert "Create Public Threads" in (result.reason or "")
 
 
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [
+        (160006, "the server has 1,000 active threads, Discord's most: archive some"),
+        (200001, "the server's AutoMod blocked the thread's name (the paper's title)"),
+    ],
+)
+async def test_a_thread_discord_will_not_start_leaves_the_card_standing_alone(
+    discord_bot: DiscordBot, code: int, said: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The card is out: recorded, never posted again; the digest goes on; the log says why and what to do."""
+    thread = rf"POST /channels/{TEXT_ID}/messages/\d+/threads$"
+    for _ in range(3):
+        discord_bot.fake.fail(thread, 400, {"message": "Refused", "code": code})
+    result = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=3), JUNE_1)
+    assert result.outcome == "posted" and result.papers == 3
+    cards = [m for m in discord_bot.fake.posts_in(TEXT_ID) if m.get("embeds")]
+    assert len(cards) == 3 and len({c["embeds"][0]["title"] for c in cards}) == 3
+    assert said in caplog.text and "the card stands alone" in caplog.text
+    again = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=3), JUNE_1)
+    assert again.outcome == "already" and len(discord_bot.fake.posts_in(TEXT_ID)) == 4
+
+
 async def test_404_unknown_channel_stops_delivery(discord_bot: DiscordBot) -> None:
     gone = ChannelRef("discord", "1999999999999999999")
     result = await delivery(discord_bot).deliver(gone, DigestOptions(limit=3), JUNE_1)
