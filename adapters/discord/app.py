@@ -33,6 +33,7 @@ from bot.chat.commands import (
     PaperLookup,
     Search,
     Settings,
+    Subscribe,
     Today,
     Unknown,
     Unsubscribe,
@@ -103,6 +104,36 @@ def may_post(interaction: discord.Interaction) -> bool:
     return bool(allowed.send_messages_in_threads if in_thread else allowed.send_messages)
 
 
+def out_of_reach(interaction: discord.Interaction) -> str | None:
+    """Why a digest subscribed here would never arrive (the bot's own permissions in the channel, which
+    Discord sends with the interaction), or None. A forum takes posts (Send Messages); a text channel
+    also a thread under each card."""
+    if interaction.guild_id is None:
+        return None
+    mine, channel = interaction.app_permissions, interaction.channel
+    needed = {"View Channel": mine.view_channel, "Embed Links": mine.embed_links}
+    if isinstance(channel, discord.Thread):
+        needed["Send Messages in Threads"] = mine.send_messages_in_threads
+    else:
+        needed["Send Messages"] = mine.send_messages
+    if isinstance(channel, discord.TextChannel):
+        needed |= {
+            "Create Public Threads": mine.create_public_threads,
+            "Send Messages in Threads": mine.send_messages_in_threads,
+        }
+    lacking = [name for name, allowed in needed.items() if not allowed]
+    if not lacking:
+        return None
+    return (
+        f"I can't post a digest in this channel, so it would never arrive: give my role {_listed(lacking)} here, "
+        "then subscribe again."
+    )
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 class PaperBot(discord.Client):
     def __init__(
         self,
@@ -154,6 +185,8 @@ class PaperBot(discord.Client):
         direct = asker.direct
 
         async def answered() -> list[Message]:
+            if isinstance(command, Subscribe) and (refused := out_of_reach(interaction)) is not None:
+                return [Message(content=refused)]
             return post_messages(await self.chat.answer(command, asker), share=not direct and may_post(interaction))
 
         for message in await replied(answered(), f"/papers {command!r}", lambda line: [Message(content=line)]):
@@ -315,7 +348,7 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
     ) -> None:
         chosen = (cadence.value if cadence else None, day.value if day else None)
         given = (topics, time, timezone, top, days, *chosen)
-        if bot.open_form is not None and all(option is None for option in given):
+        if bot.open_form is not None and all(option is None for option in given) and not out_of_reach(interaction):
             await bot.open_form(interaction)  # a bare `/papers subscribe` opens the form
             return
         await bot.answer(interaction, subscribe_command(topics, time, timezone, top, *chosen, days=days))

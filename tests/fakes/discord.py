@@ -157,6 +157,7 @@ class FakeDiscord:
     response_messages: list[str] = field(default_factory=list)  # each initial response's message id, in order
     port: int = 0
     latency: float = 0.0  # seconds each message-creating request takes
+    app_permissions: str = EVERYTHING  # the bot's own permissions in the channel, sent with each interaction
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(2000000000000000000))
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -354,7 +355,7 @@ class FakeDiscord:
             "channel": self.channels.get(channel) or self.dms.get(channel) or {"id": channel, "type": 1},
             "token": f"token-{interaction_id}",
             "version": 1,
-            "app_permissions": EVERYTHING,
+            "app_permissions": self.app_permissions,
             "locale": "en-US",
             "entitlements": [],
             "authorizing_integration_owners": {"0": GUILD_ID} if in_guild else {"1": HUMAN_ID},

@@ -164,6 +164,21 @@ async def test_share_is_for_people_who_may_post_in_the_channel(discord_bot: Disc
     assert "You can't send messages here" not in shown(await answer(discord_bot, 3))
 
 
+async def test_subscribe_where_the_bot_cannot_post_says_what_to_give_it(discord_bot: DiscordBot) -> None:
+    """Discord sends the bot's own permissions with each interaction: a digest it could not post is
+    refused at once, naming what its role lacks, and no form opens for it."""
+    fake = discord_bot.fake
+    fake.app_permissions = str(1 << 10)  # View Channel only
+    await fake.slash("subscribe", {"topics": "diffusion"})
+    said = shown(await answer(discord_bot))
+    assert "I can't post a digest in this channel, so it would never arrive: give my role Embed Links, " in said
+    assert "Send Messages, Create Public Threads and Send Messages in Threads here" in said
+    await fake.slash("subscribe")  # bare: the same answer, not a form
+    assert "I can't post a digest in this channel" in shown(await answer(discord_bot, 2))
+    assert fake.answers(9) == []
+    assert await discord_bot.subscriptions.all() == []
+
+
 async def shared_thread(discord_bot: DiscordBot) -> str:
     """GrepSeek shared in the channel: its thread's id."""
     fake = discord_bot.fake
