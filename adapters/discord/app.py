@@ -264,6 +264,13 @@ class PaperBot(discord.Client):
         )
         parent = getattr(channel, "parent_id", None)
         thread = str(channel.id) if is_thread else None
+        if not (thread and await self.chat.discusses("discord", str(parent or ""), thread)):
+            # no paper's thread: a Reply to a card that stands alone (a voice channel's chat, a thread as
+            # the channel, a card whose thread Discord would not start) is about that card, as in a DM
+            card = await self._card_replied_to(str(channel.id), message.reference)
+            if card is not None:
+                await self._ask_about(message, str(channel.id), card)
+                return
         asked = Mention("discord", str(message.id), str(parent) if parent else None, thread, message.content)
 
         async def say(post: Post) -> None:
@@ -283,6 +290,10 @@ class PaperBot(discord.Client):
             if await self.chat.first_time("discord", str(message.id)):
                 await self.publisher.post_message(where, Message(content=REPLY_TO_A_CARD))
             return
+        await self._ask_about(message, where, card)
+
+    async def _ask_about(self, message: discord.Message, where: str, card: str) -> None:
+        """The question asked about the card it replies to, answered as a Reply to that card."""
         asked = Mention("discord", str(message.id), where, card, message.content)
 
         async def say(post: Post) -> None:  # a Reply to the card: a Reply to the answer finds the card again

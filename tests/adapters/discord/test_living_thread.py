@@ -13,7 +13,7 @@ from bot.search.service import SearchService
 from bot.store.follows import FollowStore
 from bot.store.notes import NoteLedger
 from tests.adapters.discord.conftest import DiscordBot
-from tests.fakes.discord import DM_ID, FORUM_ID, TEXT_ID
+from tests.fakes.discord import BOT_ID, DM_ID, FORUM_ID, TEXT_ID, VOICE_ID
 from tests.roundup.helpers import Clock, news_for
 
 JUNE_1 = date(2026, 6, 1)
@@ -133,3 +133,16 @@ async def test_a_note_reaches_a_forum_post_archived_meanwhile(discord_bot: Disco
     assert not fake.channels[post]["thread_metadata"]["archived"]  # reopened by the note
     clock.now = POSTED + timedelta(hours=28)
     assert (await follower.sweep()).refreshed >= 1  # the card, refreshed at its next hour
+
+
+async def test_a_reply_to_a_card_that_stands_alone_is_asked_about_it(discord_bot: DiscordBot) -> None:
+    """A voice channel's chat takes no threads: a Reply to a card there, naming the bot, is about that card."""
+    fake = discord_bot.fake
+    await discord_bot.delivery().deliver(ChannelRef("discord", VOICE_ID), DigestOptions(limit=2), JUNE_1)
+    card = fake.stored[VOICE_ID][1]
+    before = len(fake.posts_in(VOICE_ID))
+    await fake.mention(VOICE_ID, f"<@{BOT_ID}> authors", reply_to=card["id"])
+    await fake.wait_for(lambda: len(fake.posts_in(VOICE_ID)) > before)
+    answer = fake.posts_in(VOICE_ID)[-1]
+    assert "only discuss papers in their own threads" not in str(answer["content"])
+    assert str(answer["message_reference"]["message_id"]) == card["id"]  # a Reply to the card it is about
