@@ -26,6 +26,7 @@ PERMANENT = frozenset(
         "channel_not_found",
         "not_in_channel",
         "is_archived",
+        "messages_tab_disabled",
         "invalid_auth",
         "account_inactive",
         "token_revoked",
@@ -42,6 +43,10 @@ WHY = {
     "channel_not_found": "the channel does not exist or the bot cannot see it",
     "not_in_channel": "the bot is not a member of the channel (invite it with /invite)",
     "is_archived": "the channel is archived",
+    "messages_tab_disabled": (
+        "the app's Messages tab is turned off, so it cannot write to anyone directly: whoever manages the app "
+        "turns it on (App Home → Messages Tab), then follow again"
+    ),
     "invalid_auth": "the bot token is invalid",
     "account_inactive": "the bot's token belongs to a deactivated app or user",
     "token_revoked": "the bot token was revoked",

@@ -16,6 +16,7 @@ Topics everywhere may be `-exclusions` and `author:NAME` filters (bot.domain.fil
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -364,10 +365,36 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
     parts = comma_parts(rest)
     if not parts:  # nothing, or only commas and empty quotes: following nothing would be every paper
         return Unknown(text, "`follow` needs a topic or an author, such as “diffusion -robotics” or “author:LeCun”.")
+    for part in parts:
+        if (option := _follow_option(part)) is not None:
+            return Unknown(
+                text,
+                f"“{option}” looks like an option, and a follow takes topics only: its digest comes at 09:00 on "
+                "weekdays in your own time zone.",
+            )
     try:
         return Follow(checked_topics(parts))
     except UsageError as exc:
         return Unknown(text, str(exc))
+
+
+_FOLLOW_OPTIONS = {"at", "tz", "top", "days", "on", "time", "timezone", "zone", "limit"}
+
+
+def _follow_option(part: str) -> str | None:
+    """A channel digest's option typed into a follow (`diffusion tz America/New_York`, `at 08:00`), which
+    would otherwise be part of a topic that matches nothing: the option's words, or None."""
+    words = part.split()
+    for i, (name, value) in enumerate(itertools.pairwise(words)):
+        ends = i + 2 == len(words) or words[i + 2].lower() in _FOLLOW_OPTIONS  # `LLMs at 1.58 bits` is a topic
+        if (
+            ends
+            and name.lower() in _FOLLOW_OPTIONS
+            and (value[:1].isdigit() or "/" in value or looks_like_a_day(value))
+        ):
+            return f"{name} {value}"
+    glued = next((m for w in words if (m := _GLUED.fullmatch(w))), None)
+    return glued[0] if glued else None
 
 
 def comma_parts(text: str) -> list[str]:

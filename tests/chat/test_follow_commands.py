@@ -14,7 +14,7 @@ from bot.chat.commands import Command, Follow, Follows, Subscribe, Unfollow, Unk
         ("follow author:Yann LeCun", Follow(("author:Yann LeCun",))),
         ("FOLLOW world models, author:Ha -games", Follow(("world models", "-games", "author:Ha"))),
         ('follow "learning at scale", agents', Follow(("learning at scale", "agents"))),
-        ("follow at 09:00", Follow(("at 09:00",))),  # follow has no options: its words are the topic
+        ("follow LLMs at 1.58 bits", Follow(("LLMs at 1.58 bits",))),  # an option's word inside a topic
         ("follows", Follows()),
         ("unfollow", Unfollow(None)),
         ("unfollow  Author:LeCun ", Unfollow("Author:LeCun")),
@@ -37,6 +37,11 @@ def test_follow_commands_parse(text: str, command: Command) -> None:
         ("follow " + ", ".join(f"t{n}" for n in range(11)), "at most 10 topics"),
         ("subscribe author: at 09:00", "`author:` needs a name"),
         ("folow diffusion", "Did you mean `follow`?"),
+        # a channel digest's options are not a follow's: they would be words of a topic matching nothing
+        ("follow at 09:00", "“at 09:00” looks like an option, and a follow takes topics only"),
+        ("follow diffusion tz America/New_York", "“tz America/New_York” looks like an option"),
+        ("follow diffusion top5, agents", "“top5” looks like an option"),
+        ("follow world models on fridays", "“on fridays” looks like an option"),
     ],
 )
 def test_a_wrong_follow_says_what_to_type(text: str, hint: str) -> None:

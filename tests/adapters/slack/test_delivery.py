@@ -179,3 +179,12 @@ async def test_hostile_titles_never_ping_anyone(slack_bot: SlackBot) -> None:
 def test_the_store_clears_exactly_the_refusals_the_publisher_blames_on_the_workspace() -> None:
     """Two layers, one list: what the publisher pauses a workspace for is what a reinstall or a restart clears."""
     assert set(WORKSPACE_REFUSALS) == TOKEN_REFUSALS | APP_REFUSALS
+
+
+async def test_a_direct_message_slack_refuses_stops_that_follow_with_what_to_do(slack_bot: SlackBot) -> None:
+    """The app's Messages tab turned off: not tried again every minute of every weekday, but stopped, saying why."""
+    dm = ChannelRef("slack", "D0001")
+    slack_bot.fake.failures["chat.postMessage"] = [Failure(error="messages_tab_disabled", status=200)]
+    result = await delivery(slack_bot).deliver(dm, DigestOptions(limit=1), JUNE_1)
+    assert result.outcome == "stopped"
+    assert (result.reason or "").startswith("messages_tab_disabled (the app's Messages tab is turned off")
