@@ -20,12 +20,15 @@ from bot.domain.post import Post
 from bot.domain.publishing import Publisher
 from bot.roundup.discussed import discussed
 from bot.roundup.roundup import Roundup, WeekMatches, roundup_of, week_matches
-from bot.roundup.week import week_of
+from bot.roundup.week import week_key, week_of
 from bot.search.port import SearchIndex
 from bot.store.ledger import Claim, Key, Ledger
 from bot.store.papers import PaperStore
 
 WEEK = timedelta(days=7)
+# With no record of the last roundup, its cards are looked for this much further back than a week: a
+# sweep's seconds, or the hour the clocks went back, would put them just outside it.
+LAST_WEEKS_MARGIN = timedelta(hours=2)
 
 
 def _now() -> datetime:
@@ -73,9 +76,13 @@ class RoundupDelivery(DigestDelivery):
         return done
 
     async def _discussed(self, publisher: Publisher, channel: ChannelRef, day: date, claim: Claim) -> None:
-        """The channel's most discussed papers among those posted in the 7 days up to now, after the cards."""
+        """The channel's most discussed papers among those posted since its last roundup began (its own
+        cards too: in a channel with roundups alone, they are what people discuss that week), else in
+        the week (and `LAST_WEEKS_MARGIN`) up to now; after the cards."""
         now = self._clock()
-        section: Post | None = await discussed(self._engagement, self._store, channel, now - WEEK, now)
+        last = await self._ledger.begun_at(channel, week_key(week_of(day) - WEEK))
+        since = last if last is not None and now - 2 * WEEK < last < now else now - WEEK - LAST_WEEKS_MARGIN
+        section: Post | None = await discussed(self._engagement, self._store, channel, since, now)
         if section is None:
             return
         await self._renew(channel, day)

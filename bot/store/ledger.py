@@ -374,6 +374,12 @@ class Ledger(Claimant):
             found: str | None = await conn.scalar(select(digests.c.status).where(self._digest(channel, day)))
             return found
 
+    async def begun_at(self, channel: ChannelRef, day: date) -> datetime | None:
+        """When the digest was first claimed (a takeover keeps it), or None for one never begun."""
+        async with self._engine.connect() as conn:
+            found = await conn.scalar(select(digests.c.header_intent_at).where(self._digest(channel, day)))
+        return as_utc(found) if found is not None else None
+
     async def statuses(self, keys: Collection[Key]) -> dict[Key, str]:
         """Each digest's status, as `status` would give it; a digest never claimed nor skipped is left out."""
         found: dict[Key, str] = {}

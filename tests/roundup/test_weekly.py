@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import delete, select, update
@@ -17,6 +17,7 @@ from bot.delivery.sweep import Sweeper
 from bot.domain.channels import ChannelRef
 from bot.domain.config import ScheduleConfig
 from bot.domain.models import Listing, Paper
+from bot.domain.post import Post
 from bot.roundup.delivery import RoundupDelivery
 from bot.roundup.post import post_roundup
 from bot.roundup.roundup import WeekMatches, roundup_of
@@ -372,3 +373,33 @@ async def test_post_without_a_date_posts_the_week_a_roundup_due_today_covers_in_
     said, ok = await post_roundup(parts, {"slack": world.publisher}, subscription, None, friday_morning)
     assert ok, said
     assert world.headers("CNZ") == Counter({week_key(WEEK_23).isoformat(): 1})  # this week's, not last week's
+
+
+def discussed_sections(w: World) -> list[Post]:
+    return [h for h in w.publisher.headers if h.header == "Most discussed here this week"]
+
+
+@pytest.mark.parametrize(
+    ("zone", "week", "posted", "swept"),
+    [
+        # last week's cards went out 20 s after 16:00; this week's sweep runs at 16:00:40
+        ("UTC", date(2026, 6, 1), datetime(2026, 5, 29, 16, 0, 20, tzinfo=UTC), utc(2026, 6, 5, 15, 59)),
+        # Berlin, on fri at 16:00: last week 14:00 UTC, this week (the clocks went back) 15:00 UTC
+        ("Europe/Berlin", date(2026, 10, 26), datetime(2026, 10, 23, 14, 0, 5, tzinfo=UTC), utc(2026, 10, 30, 14, 50)),
+    ],
+)
+async def test_last_weeks_roundup_cards_are_this_weeks_discussed_ones(
+    world: World, zone: str, week: date, posted: datetime, swept: datetime
+) -> None:
+    """In a channel with roundups alone, last week's cards are what people discuss: never just outside
+    the week by a sweep's seconds or the hour the clocks went back."""
+    await list_week(world.store, week)
+    channel = await subscribe(world, "CWEEKLY", timezone=zone, limit=3)
+    for n in range(3):
+        arxiv_id = f"2605.2900{n}"
+        await world.store.save_papers([paper(arxiv_id, 5)])
+        world.engagement.cards.append(Card(channel, arxiv_id, posted + timedelta(seconds=n)))
+        world.engagement.react(channel, arxiv_id, "U1", "U2", "U3")
+    await world.run(swept + timedelta(seconds=40), swept + timedelta(hours=1, seconds=40), step=timedelta(minutes=1))
+    [section] = discussed_sections(world)
+    assert len(section.text) == 3

@@ -343,3 +343,13 @@ async def test_a_claim_recorded_by_a_paperboy_without_holds_waits_for_its_lease(
     other = ledgers()
     assert (await other.claim(slack(1), DAY, NOW + timedelta(minutes=1))).state == "busy"
     assert (await other.claim(slack(1), DAY, NOW + timedelta(minutes=3))).state == "resume"
+
+
+async def test_a_digest_is_begun_when_first_claimed_and_a_takeover_keeps_that(ledgers: Ledgers) -> None:
+    """What a roundup's "most discussed" counts from: when the channel's last one began."""
+    first, second = ledgers(), ledgers()
+    assert await first.begun_at(slack(1), DAY) is None
+    await first.claim(slack(1), DAY, NOW)
+    await first.close()  # died midway: taken over later
+    assert (await second.claim(slack(1), DAY, NOW + timedelta(minutes=5))).state == "resume"
+    assert await second.begun_at(slack(1), DAY) == NOW
