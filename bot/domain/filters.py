@@ -39,19 +39,39 @@ class Filters:
         return bool(self.topics or self.authors)
 
 
+# Letters Unicode does not write as a base letter and an accent, as people type them without one.
+_PLAIN = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "æ": "ae", "Æ": "AE",
+                        "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th"})  # fmt: skip
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})  # `King Jr.` is King's, written with it or not
+
+
 def fold(text: str) -> str:
-    """Text to compare names by: accents dropped, case folded, spaces squashed (“Gonzàlez” → “gonzalez”)."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Text to compare names by: accents dropped, case folded, spaces squashed (“Gonzàlez” → “gonzalez”,
+    “Łukasz” → “lukasz”)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().split())
 
 
 def by_author(authors: Iterable[str], name: str) -> bool:
-    """Whether one of `authors` has every word of `name` in their name, as whole words in any order (as
-    search's `author:` takes it; case- and accent-insensitive): `Han` is Rujun Han's, not Zhang's;
-    `Zhang Wei` is Wei Zhang's; `Yann LeCun` is Yann A. LeCun's."""
-    wanted = Counter(_name_words(name))  # `Yang Yang` is two Yangs, not any Yang
-    return bool(wanted) and any(wanted <= Counter(_name_words(author)) for author in authors)
+    """Whether one of `authors` has every word of `name` in their name, as whole words in any order
+    (case- and accent-insensitive): `Han` is Rujun Han's, not Zhang's; `Zhang Wei` is Wei Zhang's;
+    `Yann LeCun` is Yann A. LeCun's. An initial stands for a word it begins (`Y. LeCun`), and `Jr.`
+    may be left out of either."""
+    wanted = [w for w in _name_words(name) if w not in _SUFFIXES]  # `Yang Yang` is two Yangs, not any Yang
+    return bool(wanted) and any(_has_words(_name_words(author), wanted) for author in authors)
+
+
+def _has_words(words: list[str], wanted: list[str]) -> bool:
+    left = Counter(words)
+    for word in sorted(wanted, key=len, reverse=True):  # whole words first, then initials
+        found = word if left[word] > 0 else None
+        if found is None and len(word) == 1:
+            found = next((w for w in sorted(left) if left[w] > 0 and w.startswith(word)), None)
+        if found is None:
+            return False
+        left[found] -= 1
+    return True
 
 
 def _name_words(name: str) -> list[str]:
