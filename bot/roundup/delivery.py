@@ -8,7 +8,7 @@ week', once, under its own key (a takeover looks for it before posting it again)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 
 from bot.delivery.digest import Digest, DigestOptions, Matches
@@ -76,13 +76,20 @@ class RoundupDelivery(DigestDelivery):
         return done
 
     async def _discussed(self, publisher: Publisher, channel: ChannelRef, day: date, claim: Claim) -> None:
-        """The channel's most discussed papers among those posted since its last roundup began (its own
-        cards too: in a channel with roundups alone, they are what people discuss that week), else in
-        the week (and `LAST_WEEKS_MARGIN`) up to now; after the cards."""
+        """After the cards, the channel's most discussed papers among those posted since its last roundup
+        began (its own cards too: in a channel with roundups alone, they are what people discuss that
+        week), else in the week (and `LAST_WEEKS_MARGIN`) before it; up to now, or, for a week long
+        past (`paperboy post --date`), up to the next week's roundup or the end of that week."""
         now = self._clock()
-        last = await self._ledger.begun_at(channel, week_key(week_of(day) - WEEK))
-        since = last if last is not None and now - 2 * WEEK < last < now else now - WEEK - LAST_WEEKS_MARGIN
-        section: Post | None = await discussed(self._engagement, self._store, channel, since, now)
+        monday = week_of(day)
+        until = now
+        if now.date() > monday + WEEK + timedelta(days=1):  # a week long past
+            after = await self._ledger.begun_at(channel, week_key(monday + WEEK))
+            until = min(now, after or datetime.combine(monday + WEEK, time(), UTC))
+        last = await self._ledger.begun_at(channel, week_key(monday - WEEK))
+        fits = last is not None and until - 2 * WEEK < last < until
+        since = last if fits and last is not None else until - WEEK - LAST_WEEKS_MARGIN
+        section: Post | None = await discussed(self._engagement, self._store, channel, since, until)
         if section is None:
             return
         await self._renew(channel, day)

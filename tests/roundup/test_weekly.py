@@ -403,3 +403,25 @@ async def test_last_weeks_roundup_cards_are_this_weeks_discussed_ones(
     await world.run(swept + timedelta(seconds=40), swept + timedelta(hours=1, seconds=40), step=timedelta(minutes=1))
     [section] = discussed_sections(world)
     assert len(section.text) == 3
+
+
+async def test_a_past_weeks_roundup_posted_now_discusses_that_weeks_cards(world: World) -> None:
+    """`paperboy post --date` of a week long past: its "most discussed" is of that week's cards, not of
+    the cards of the week it is posted in."""
+    week_19 = date(2026, 5, 4)
+    await list_week(world.store, week_19)
+    channel = await subscribe(world, "COLD", timezone="UTC", limit=3)
+    for arxiv_id, posted in (("2605.05900", utc(2026, 5, 8, 16)), ("2606.01900", utc(2026, 6, 3, 10))):
+        await world.store.save_papers([paper(arxiv_id, 5)])
+        world.engagement.cards.append(Card(channel, arxiv_id, posted))
+        world.engagement.react(channel, arxiv_id, "U1", "U2")
+    subscription = await world.subscriptions.get(channel)
+    assert subscription is not None
+    parts = RoundupParts(
+        world.store, SearchService(world.store), Ledger(world.store.engine), world.subscriptions, world.engagement
+    )
+    june_5 = utc(2026, 6, 5, 18)
+    said, ok = await post_roundup(parts, {"slack": world.publisher}, subscription, date(2026, 5, 6), june_5)
+    assert ok, said
+    [section] = discussed_sections(world)
+    assert "2605.05900" in " ".join(section.text) and "2606.01900" not in " ".join(section.text)
