@@ -141,6 +141,9 @@ def _without(topics: tuple[str, ...], topic: str) -> tuple[str, ...]:
     """`topics` but the one named: as stored (`-robotics`, `author:LeCun`), or as `follows` shows it
     ("leaving out “robotics”", "by “LeCun”") when that names one topic only."""
     wanted = fold(topic)
+    for shown_as in ("leaving out ", "by "):  # typed as `follows` shows it, words and all
+        if wanted.startswith(shown_as) and not any(fold(t) == wanted for t in topics):
+            wanted = wanted.removeprefix(shown_as).strip("\"“”' ")
     exact = tuple(t for t in topics if fold(t) != wanted)
     if len(exact) < len(topics):
         return exact

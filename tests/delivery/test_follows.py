@@ -113,9 +113,20 @@ async def test_unfollow_takes_a_topic_as_follows_lists_it(world: World) -> None:
     service = follows(world)
     for shown, said in [
         ("robotics", "You no longer leave out “robotics”."),  # listed as "leaving out “robotics”"
-        ("Yann LeCun", "You no longer follow papers by “Yann LeCun”."),  # listed as "by “Yann LeCun”"
+        ("by “Yann LeCun”", "You no longer follow papers by “Yann LeCun”."),  # copied from the list, words and all
     ]:
         assert (await service.unfollow(Unfollow(shown), "slack", "T0001", "U0001")).text[0] == said
+    current = await world.subscriptions.of_person("slack", "T0001", "U0001")
+    assert current is not None and current.topics == ("diffusion",)
+
+
+async def test_unfollow_takes_the_words_follows_lists_a_topic_with(world: World) -> None:
+    world.clock.now = utc(2026, 6, 1, 12)
+    await follow(world, "follow diffusion -robotics, author:Yann LeCun", "Europe/Berlin")
+    service = follows(world)
+    said = await service.unfollow(Unfollow("leaving out robotics"), "slack", "T0001", "U0001")
+    assert said.text[0] == "You no longer leave out “robotics”."
+    assert (await service.unfollow(Unfollow("Yann LeCun"), "slack", "T0001", "U0001")).text[0].startswith("You no")
     current = await world.subscriptions.of_person("slack", "T0001", "U0001")
     assert current is not None and current.topics == ("diffusion",)
 
