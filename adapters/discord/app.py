@@ -268,7 +268,7 @@ class PaperBot(discord.Client):
             # no paper's thread: a Reply to a card that stands alone (a voice channel's chat, a thread as
             # the channel, a card whose thread Discord would not start) is about that card, as in a DM
             card = await self._card_replied_to(str(channel.id), message.reference)
-            if card is not None:
+            if card is not None and await self.chat.stands_alone("discord", str(channel.id), card):
                 await self._ask_about(message, str(channel.id), card)
                 return
         asked = Mention("discord", str(message.id), str(parent) if parent else None, thread, message.content)

@@ -337,6 +337,10 @@ class ChatService:
         except PaperboyError as exc:
             log.warning("could not answer a mention in %s: %s", mention.thread or mention.channel, exc)
 
+    async def stands_alone(self, platform: str, channel: str, card: str) -> bool:
+        """Whether a card has no thread of its own (questions about it reply to it instead)."""
+        return not await self._ledger.has_thread(platform, channel, card)
+
     async def discusses(self, platform: str, channel: str, thread: str) -> bool:
         """Whether the thread is a paper's (a card's, whose questions the bot answers)."""
         return await self._ledger.thread_paper(platform, channel, thread) is not None

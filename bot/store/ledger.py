@@ -450,6 +450,17 @@ class Ledger(Claimant):
         async with self._engine.begin() as conn:
             await conn.execute(stmt, row)
 
+    async def has_thread(self, platform: str, channel: str, message: str) -> bool:
+        """Whether the bot started a thread from this message of the channel (a card that does not stand alone)."""
+        query = select(threads.c.arxiv_id).where(
+            threads.c.platform == platform,
+            threads.c.channel == channel,
+            threads.c.thread_ref == message,
+            threads.c.thread_ref != threads.c.channel,
+        )
+        async with self._engine.connect() as conn:
+            return await conn.scalar(query.limit(1)) is not None
+
     async def thread_paper(
         self, platform: str, channel: str | None, thread: str, *, workspace: str | None = None
     ) -> str | None:

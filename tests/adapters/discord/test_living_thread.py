@@ -146,3 +146,14 @@ async def test_a_reply_to_a_card_that_stands_alone_is_asked_about_it(discord_bot
     answer = fake.posts_in(VOICE_ID)[-1]
     assert "only discuss papers in their own threads" not in str(answer["content"])
     assert str(answer["message_reference"]["message_id"]) == card["id"]  # a Reply to the card it is about
+
+
+async def test_a_reply_to_a_card_with_its_own_thread_is_pointed_to_the_thread(discord_bot: DiscordBot) -> None:
+    """Discussion stays in a card's thread: a Reply in the channel to a card that has one is not answered there."""
+    fake = discord_bot.fake
+    await discord_bot.delivery().deliver(ChannelRef("discord", TEXT_ID), DigestOptions(limit=2), JUNE_1)
+    card = fake.stored[TEXT_ID][1]
+    before = len(fake.posts_in(TEXT_ID))
+    await fake.mention(TEXT_ID, f"<@{BOT_ID}> authors", reply_to=card["id"])
+    await fake.wait_for(lambda: len(fake.posts_in(TEXT_ID)) > before)
+    assert "Authors" not in str(fake.posts_in(TEXT_ID)[-1])
