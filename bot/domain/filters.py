@@ -58,16 +58,22 @@ def by_author(authors: Iterable[str], name: str) -> bool:
     (case- and accent-insensitive): `Han` is Rujun Han's, not Zhang's; `Zhang Wei` is Wei Zhang's;
     `Yann LeCun` is Yann A. LeCun's. An initial stands for a word it begins (`Y. LeCun`), and `Jr.`
     may be left out of either."""
-    wanted = [w for w in _name_words(name) if w not in _SUFFIXES]  # `Yang Yang` is two Yangs, not any Yang
-    return bool(wanted) and any(_has_words(_name_words(author), wanted) for author in authors)
+    typed = [token.rstrip(".") for token in name.split()]
+    initials = [fold(t) for t in typed if len(t) == 1 and t.isalpha()]  # typed on its own: `Y.`, not D'Alessandro's
+    words = [w for w in _name_words(" ".join(t for t in typed if len(t) != 1 or not t.isalpha())) if w not in _SUFFIXES]
+    return bool(words) and any(_has_words(_name_words(author), words, initials) for author in authors)
 
 
-def _has_words(words: list[str], wanted: list[str]) -> bool:
+def _has_words(words: list[str], wanted: list[str], initials: list[str]) -> bool:
+    """Whether `words` hold every wanted word (`Yang Yang` is two Yangs, not any Yang), then a word for
+    each initial that it begins."""
     left = Counter(words)
-    for word in sorted(wanted, key=len, reverse=True):  # whole words first, then initials
-        found = word if left[word] > 0 else None
-        if found is None and len(word) == 1:
-            found = next((w for w in sorted(left) if left[w] > 0 and w.startswith(word)), None)
+    for word in wanted:
+        if left[word] <= 0:
+            return False
+        left[word] -= 1
+    for initial in initials:
+        found = next((w for w in sorted(left) if left[w] > 0 and w.startswith(initial)), None)
         if found is None:
             return False
         left[found] -= 1

@@ -29,6 +29,9 @@ WEEK = timedelta(days=7)
 # With no record of the last roundup, its cards are looked for this much further back than a week: a
 # sweep's seconds, or the hour the clocks went back, would put them just outside it.
 LAST_WEEKS_MARGIN = timedelta(hours=2)
+# A roundup due from Monday to Thursday covers the week before (bot.roundup.week): the latest a due one
+# runs for its week is Friday of the next, in UTC. A week further back is posted by hand (`--date`).
+LONG_PAST = timedelta(days=12)
 
 
 def _now() -> datetime:
@@ -83,7 +86,7 @@ class RoundupDelivery(DigestDelivery):
         now = self._clock()
         monday = week_of(day)
         until = now
-        if now.date() > monday + WEEK + timedelta(days=1):  # a week long past
+        if now.date() >= monday + LONG_PAST:  # a week long past: no roundup due now covers it
             after = await self._ledger.begun_at(channel, week_key(monday + WEEK))
             until = min(now, after or datetime.combine(monday + WEEK, time(), UTC))
         last = await self._ledger.begun_at(channel, week_key(monday - WEEK))

@@ -59,6 +59,9 @@ def test_names_match_as_people_type_them() -> None:
     assert by_author(("Yann LeCun",), "Y. LeCun") and not by_author(("Yann LeCun",), "Z. LeCun")
     assert by_author(("Martin Luther King Jr.",), "Martin Luther King") and by_author(("Martin King",), "King Jr.")
     assert not by_author(("Yann LeCun",), "Jr.")  # a suffix alone names no one
+    assert not by_author(("Xiaodong Li",), "X")  # nor an initial alone
+    assert not by_author(("Alessandro De Luca",), "D'Alessandro")  # an apostrophe's letter is no initial
+    assert by_author(("Luca D'Alessandro",), "D'Alessandro")
 
 
 def test_an_author_filter_must_name_someone() -> None:

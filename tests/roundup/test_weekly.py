@@ -425,3 +425,17 @@ async def test_a_past_weeks_roundup_posted_now_discusses_that_weeks_cards(world:
     assert ok, said
     [section] = discussed_sections(world)
     assert "2605.05900" in " ".join(section.text) and "2606.01900" not in " ".join(section.text)
+
+
+async def test_a_thursday_roundup_discusses_this_weeks_cards_too(world: World) -> None:
+    """A roundup due on a Thursday covers the week before, and its "most discussed" counts the cards
+    posted since up to now (this week's shares too), as any roundup due in its week does."""
+    await list_week(world.store, WEEK_23)
+    channel = await subscribe(world, "CTHU", timezone="UTC", limit=3, days="thu", time="09:00")
+    for arxiv_id, posted in (("2606.04001", utc(2026, 6, 4, 16)), ("2606.09001", utc(2026, 6, 9, 12))):
+        await world.store.save_papers([paper(arxiv_id, 5)])
+        world.engagement.cards.append(Card(channel, arxiv_id, posted))
+        world.engagement.react(channel, arxiv_id, "U1", "U2")
+    await world.run(utc(2026, 6, 11, 8, 50), utc(2026, 6, 11, 10), step=timedelta(minutes=10))
+    [section] = discussed_sections(world)
+    assert "2606.04001" in " ".join(section.text) and "2606.09001" in " ".join(section.text)
