@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.domain.config import MAX_TOPIC_CHARS as MAX_TOPIC_CHARS  # the limits `subscribe` holds topics to
@@ -366,11 +367,12 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
     if not parts:  # nothing, or only commas and empty quotes: following nothing would be every paper
         return Unknown(text, "`follow` needs a topic or an author, such as “diffusion -robotics” or “author:LeCun”.")
     for part in parts:
-        if (option := _follow_option(part)) is not None:
+        quoted = any(f"{a}{part}{b}" in rest for a, b in ('""', "“”"))  # kept as typed
+        if not quoted and (option := _follow_option(part)) is not None:
             return Unknown(
                 text,
                 f"“{option}” looks like an option, and a follow takes topics only: its digest comes at 09:00 on "
-                "weekdays in your own time zone.",
+                "weekdays in your own time zone (quote a topic to keep such words in it).",
             )
     try:
         return Follow(checked_topics(parts))
@@ -378,23 +380,46 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
         return Unknown(text, str(exc))
 
 
-_FOLLOW_OPTIONS = {"at", "tz", "top", "days", "on", "time", "timezone", "zone", "limit"}
-
-
 def _follow_option(part: str) -> str | None:
     """A channel digest's option typed into a follow (`diffusion tz America/New_York`, `at 08:00`), which
-    would otherwise be part of a topic that matches nothing: the option's words, or None."""
+    would otherwise be part of a topic that matches nothing: the option's words, or None. Only a value
+    the option would take counts (`reasoning on 3D`, `video at 4K` are topics), and only at the end of
+    the part or before another option (`LLMs at 1.58 bits` is a topic)."""
     words = part.split()
     for i, (name, value) in enumerate(itertools.pairwise(words)):
-        ends = i + 2 == len(words) or words[i + 2].lower() in _FOLLOW_OPTIONS  # `LLMs at 1.58 bits` is a topic
-        if (
-            ends
-            and name.lower() in _FOLLOW_OPTIONS
-            and (value[:1].isdigit() or "/" in value or looks_like_a_day(value))
-        ):
+        ends = i + 2 == len(words) or words[i + 2].lower() in _FOLLOW_OPTIONS
+        takes = _FOLLOW_OPTIONS.get(name.lower())
+        if ends and takes is not None and takes(value):
             return f"{name} {value}"
     glued = next((m for w in words if (m := _GLUED.fullmatch(w))), None)
-    return glued[0] if glued else None
+    return glued[0] if glued and _FOLLOW_OPTIONS[glued[1].lower()](glued[2]) else None
+
+
+def _takes(check: Callable[[str], object]) -> Callable[[str], bool]:
+    """Whether a value is one `check` takes (it raises ValueError otherwise)."""
+
+    def takes(value: str) -> bool:
+        try:
+            check(value)
+        except ValueError:
+            return False
+        return True
+
+    return takes
+
+
+_A_ZONE = _takes(check_timezone)
+_FOLLOW_OPTIONS: dict[str, Callable[[str], bool]] = {
+    "at": _takes(check_time),
+    "time": _takes(check_time),
+    "tz": _A_ZONE,
+    "timezone": _A_ZONE,
+    "zone": _A_ZONE,
+    "top": str.isdigit,
+    "limit": str.isdigit,
+    "days": _takes(parse_days),
+    "on": lambda value: len(value) > 3 and _takes(parse_weekday)(value.removesuffix("s")),  # SAT is a topic
+}
 
 
 def comma_parts(text: str) -> list[str]:

@@ -15,6 +15,9 @@ from bot.chat.commands import Command, Follow, Follows, Subscribe, Unfollow, Unk
         ("FOLLOW world models, author:Ha -games", Follow(("world models", "-games", "author:Ha"))),
         ('follow "learning at scale", agents', Follow(("learning at scale", "agents"))),
         ("follow LLMs at 1.58 bits", Follow(("LLMs at 1.58 bits",))),  # an option's word inside a topic
+        ("follow LLMs on SAT, reasoning on 3D", Follow(("LLMs on SAT", "reasoning on 3D"))),  # no value it takes
+        ("follow attacks on TCP/IP, video at 4K", Follow(("attacks on TCP/IP", "video at 4K"))),
+        ('follow "diffusion at 08:00"', Follow(("diffusion at 08:00",))),  # quoted: kept as typed
         ("follows", Follows()),
         ("unfollow", Unfollow(None)),
         ("unfollow  Author:LeCun ", Unfollow("Author:LeCun")),
