@@ -221,7 +221,8 @@ class DiscordPublisher:
             if exc.code == THREAD_EXISTS:
                 return MessageRef(channel, str(message.id), str(message.id))
             if exc.status == 400:  # refused as asked (too many threads, AutoMod): asking again changes nothing
-                log.warning(
+                log.log(
+                    logging.WARNING if exc.code in NO_THREAD else logging.ERROR,  # else a fault of ours, most likely
                     "Discord would not start a thread under the card of %r in %s (%s %s): %s; the card stands alone",
                     title,
                     channel,
