@@ -31,9 +31,10 @@ _PLURAL = re.compile(rf"(?<![^\W_])({'|'.join(sorted(map(re.escape, ACRONYMS), k
 
 
 def folded(text: str) -> str:
-    """Accents dropped, compatibility forms folded (full-width, ligatures) and case folded, as a digest's
-    filters compare names (`bot.domain.filters.fold`): “González” is “gonzalez”, “Spéculative” is
-    “speculative” (ASCII skips the Unicode work)."""
+    """Accents dropped, compatibility forms folded (full-width, ligatures) and case folded: “González” is
+    “gonzalez”, “Spéculative” is “speculative” (ASCII skips the Unicode work). A digest's filters
+    (`bot.domain.filters.fold`) also write ł, ø, æ and the like plainly; the index does not, as changing
+    it would mean building every index again."""
     if text.isascii():
         return text.lower()
     bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
