@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 
 import pytest
@@ -129,7 +129,7 @@ async def test_the_roundup_of_run_and_post_names_the_most_discussed_papers(servi
     [first, *_] = await services.store.listing(day)
     channel = ChannelRef("console", "w")
     weekly = Subscription(channel, time="09:00", days="fri", limit=2, cadence="weekly")
-    card_at = datetime.now(UTC) - timedelta(days=1)  # a card of the 7 days up to the roundup
+    card_at = datetime.combine(day, time(12), UTC)  # a card of the roundup's week (the snapshot's, long past)
     card = Posted(channel, first.arxiv_id, card_at)
     await services.engagement.record(Vote(card, "U1", "1.1", "+1", True, card_at))
     publisher = RecordingPublisher()
