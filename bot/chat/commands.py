@@ -408,6 +408,7 @@ def _takes(check: Callable[[str], object]) -> Callable[[str], bool]:
     return takes
 
 
+is_weekday = _takes(parse_weekday)
 _A_ZONE = _takes(check_timezone)
 _FOLLOW_OPTIONS: dict[str, Callable[[str], bool]] = {
     "at": _takes(check_time),
@@ -418,7 +419,7 @@ _FOLLOW_OPTIONS: dict[str, Callable[[str], bool]] = {
     "top": str.isdigit,
     "limit": str.isdigit,
     "days": _takes(parse_days),
-    "on": lambda value: len(value) > 3 and _takes(parse_weekday)(value.removesuffix("s")),  # SAT is a topic
+    "on": lambda value: len(value) > 3 and is_weekday(value.removesuffix("s")),  # SAT is a topic
 }
 
 
@@ -438,14 +439,6 @@ def comma_parts(text: str) -> list[str]:
                 words.append(piece)
     _close(words, parts)
     return [p for p in parts if p.strip()]
-
-
-def is_weekday(word: str) -> bool:
-    try:
-        parse_weekday(word)
-    except ValueError:
-        return False
-    return True
 
 
 def _close(words: list[str], topics: list[str]) -> None:

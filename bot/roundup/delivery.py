@@ -90,8 +90,7 @@ class RoundupDelivery(DigestDelivery):
             after = await self._ledger.begun_at(channel, week_key(monday + WEEK))
             until = min(now, after or datetime.combine(monday + WEEK, time(), UTC))
         last = await self._ledger.begun_at(channel, week_key(monday - WEEK))
-        fits = last is not None and until - 2 * WEEK < last < until
-        since = last if fits and last is not None else until - WEEK - LAST_WEEKS_MARGIN
+        since = last if last is not None and until - 2 * WEEK < last < until else until - WEEK - LAST_WEEKS_MARGIN
         section: Post | None = await discussed(self._engagement, self._store, channel, since, until)
         if section is None:
             return

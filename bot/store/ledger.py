@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import ColumnElement, FromClause, Table, and_, delete, select, update
+from sqlalchemy import ColumnElement, FromClause, Select, Table, and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.channels import ChannelRef
@@ -452,14 +452,8 @@ class Ledger(Claimant):
 
     async def has_thread(self, platform: str, channel: str, message: str) -> bool:
         """Whether the bot started a thread from this message of the channel (a card that does not stand alone)."""
-        query = select(threads.c.arxiv_id).where(
-            threads.c.platform == platform,
-            threads.c.channel == channel,
-            threads.c.thread_ref == message,
-            threads.c.thread_ref != threads.c.channel,
-        )
         async with self._engine.connect() as conn:
-            return await conn.scalar(query.limit(1)) is not None
+            return await conn.scalar(_started_thread(platform, message, channel).limit(1)) is not None
 
     async def thread_paper(
         self, platform: str, channel: str | None, thread: str, *, workspace: str | None = None
@@ -472,14 +466,11 @@ class Ledger(Claimant):
         `channel` may be unknown (None) where thread ids are unique on their own, as on Discord;
         `workspace` narrows it to one workspace's threads where known.
         """
-        query = select(threads.c.arxiv_id).where(
-            threads.c.platform == platform, threads.c.thread_ref == thread, threads.c.thread_ref != threads.c.channel
-        )
+        query = _started_thread(platform, thread, channel)
         under_card = select(paper_messages.c.arxiv_id).where(
             paper_messages.c.platform == platform, paper_messages.c.message == thread
         )
         if channel is not None:
-            query = query.where(threads.c.channel == channel)
             under_card = under_card.where(paper_messages.c.channel == channel)
         if workspace is not None:
             query = query.where(threads.c.workspace == workspace)
@@ -489,6 +480,15 @@ class Ledger(Claimant):
             if found is None:  # a link card's thread (Slack), or a card in a direct message replied to (Discord)
                 found = await conn.scalar(under_card.limit(1))
             return found
+
+
+def _started_thread(platform: str, thread: str, channel: str | None) -> Select[tuple[str]]:
+    """The paper of a thread the bot started (in `channel`, when known): not a card standing alone,
+    recorded with the channel as its thread."""
+    query = select(threads.c.arxiv_id).where(
+        threads.c.platform == platform, threads.c.thread_ref == thread, threads.c.thread_ref != threads.c.channel
+    )
+    return query if channel is None else query.where(threads.c.channel == channel)
 
 
 async def follow_channel(conn: AsyncConnection, channel: ChannelRef, workspace: str) -> set[date]:

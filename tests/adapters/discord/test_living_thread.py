@@ -4,6 +4,7 @@ channel and forum), the card's embed edited in place at most once an hour, a del
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from bot.delivery.digest import DigestOptions
 from bot.delivery.digest_delivery import DigestDelivery
@@ -135,25 +136,26 @@ async def test_a_note_reaches_a_forum_post_archived_meanwhile(discord_bot: Disco
     assert (await follower.sweep()).refreshed >= 1  # the card, refreshed at its next hour
 
 
+async def reply_to_a_card(bot: DiscordBot, channel: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A digest delivered to `channel`, then a Reply to its first card naming the bot: the card, and what
+    the bot posted next in the channel."""
+    fake = bot.fake
+    await bot.delivery().deliver(ChannelRef("discord", channel), DigestOptions(limit=2), JUNE_1)
+    card = fake.stored[channel][1]
+    before = len(fake.posts_in(channel))
+    await fake.mention(channel, f"<@{BOT_ID}> authors", reply_to=card["id"])
+    await fake.wait_for(lambda: len(fake.posts_in(channel)) > before)
+    return card, fake.posts_in(channel)[-1]
+
+
 async def test_a_reply_to_a_card_that_stands_alone_is_asked_about_it(discord_bot: DiscordBot) -> None:
     """A voice channel's chat takes no threads: a Reply to a card there, naming the bot, is about that card."""
-    fake = discord_bot.fake
-    await discord_bot.delivery().deliver(ChannelRef("discord", VOICE_ID), DigestOptions(limit=2), JUNE_1)
-    card = fake.stored[VOICE_ID][1]
-    before = len(fake.posts_in(VOICE_ID))
-    await fake.mention(VOICE_ID, f"<@{BOT_ID}> authors", reply_to=card["id"])
-    await fake.wait_for(lambda: len(fake.posts_in(VOICE_ID)) > before)
-    answer = fake.posts_in(VOICE_ID)[-1]
+    card, answer = await reply_to_a_card(discord_bot, VOICE_ID)
     assert "only discuss papers in their own threads" not in str(answer["content"])
     assert str(answer["message_reference"]["message_id"]) == card["id"]  # a Reply to the card it is about
 
 
 async def test_a_reply_to_a_card_with_its_own_thread_is_pointed_to_the_thread(discord_bot: DiscordBot) -> None:
     """Discussion stays in a card's thread: a Reply in the channel to a card that has one is not answered there."""
-    fake = discord_bot.fake
-    await discord_bot.delivery().deliver(ChannelRef("discord", TEXT_ID), DigestOptions(limit=2), JUNE_1)
-    card = fake.stored[TEXT_ID][1]
-    before = len(fake.posts_in(TEXT_ID))
-    await fake.mention(TEXT_ID, f"<@{BOT_ID}> authors", reply_to=card["id"])
-    await fake.wait_for(lambda: len(fake.posts_in(TEXT_ID)) > before)
-    assert "Authors" not in str(fake.posts_in(TEXT_ID)[-1])
+    _, answer = await reply_to_a_card(discord_bot, TEXT_ID)
+    assert "Authors" not in str(answer)
