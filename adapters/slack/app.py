@@ -31,7 +31,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.errors import error_code
-from adapters.slack.follows import personal
+from adapters.slack.follows import listen_for_moves, personal
 from adapters.slack.guard import Background, slack_guard
 from adapters.slack.home import FormOpener, SlackMembers, register_home
 from adapters.slack.installations import workspace_of_body
@@ -176,6 +176,7 @@ def create_app(
     if oauth is not None:
         listen_for_departures(app)
     managers = Managers(admins, many=oauth is not None)
+    listen_for_moves(app, chat.follows)
     if home is not None:
         register_home(app, home, SlackMembers(client), _form_opener(surfaces, managers) if surfaces else None)
     if surfaces is not None:

@@ -1,16 +1,21 @@
 """`/papers follow` on Slack: the person's time zone from their profile (`users.info` → `user.tz`) and
-their direct message with the bot (`conversations.open`), where their digest goes."""
+their direct message with the bot (`conversations.open`), where their digest goes; and the zone kept
+in step with the profile (`user_change`), so a follower who moves gets their digest at 09:00 there."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Any
 
+from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.errors import error_code
+from adapters.slack.installations import workspace_of_body
 from bot.chat.commands import Command, Follow
+from bot.chat.follows import FollowService
 from bot.domain.channels import ChannelRef
 from bot.domain.config import check_timezone
 
@@ -24,7 +29,12 @@ async def user_timezone(client: AsyncWebClient, user: str) -> str | None:
     except SlackApiError as exc:
         log.info("no time zone for %s (%s)", user, error_code(exc))
         return None
-    zone = str((found.get("user") or {}).get("tz") or "")
+    return _zone(found.get("user"))
+
+
+def _zone(user: Any) -> str | None:
+    """The IANA zone of a Slack user object (`tz`), None when it names none we know."""
+    zone = str(user.get("tz") or "") if isinstance(user, dict) else ""
     try:
         return check_timezone(zone)
     except ValueError:
@@ -51,3 +61,16 @@ async def personal(
         return command, channel
     zone, dm = await user_timezone(client, user), await direct_message(client, user)
     return replace(command, timezone=zone), replace(channel, channel=dm or channel.channel)
+
+
+def listen_for_moves(app: AsyncApp, follows: FollowService) -> None:
+    """`user_change` (a profile edited, its time zone among what changed): a person who follows topics
+    gets their digest at 09:00 in the zone their profile now names. The zone was read once, at their
+    first `follow`; without this a follower who moved kept getting it at the old zone's 09:00."""
+
+    @app.event("user_change")
+    async def changed(body: dict[str, Any], event: dict[str, Any]) -> None:
+        user = event.get("user")
+        person, zone = str(user.get("id") or "") if isinstance(user, dict) else "", _zone(user)
+        if person and zone and await follows.moved("slack", workspace_of_body(body), person, zone):
+            log.info("%s's digest now comes at 09:00 %s (their Slack profile's time zone)", person, zone)

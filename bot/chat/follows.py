@@ -94,6 +94,16 @@ class FollowService:
             header="What you follow",
         )
 
+    async def moved(self, platform: str, workspace: str, person: str, zone: str) -> bool:
+        """The person's own time zone is now `zone` (their Slack profile changed): their digest comes at
+        09:00 there from today's next 09:00 on (a new schedule, as a follow with a new zone would have).
+        True when they follow something and it changed."""
+        current = await self._subscriptions.of_person(platform, workspace, person)
+        if current is None or current.timezone == zone:
+            return False
+        await self._subscriptions.save(replace(current, timezone=zone), self._clock())
+        return True
+
     async def unfollow(self, command: Unfollow, platform: str, workspace: str, person: str) -> Post:
         current = await self._subscriptions.of_person(platform, workspace, person)
         if current is None:

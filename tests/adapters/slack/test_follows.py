@@ -5,14 +5,16 @@ delivered there once by the sweep at 09:00 their time."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.sweep import Sweeper
 from bot.domain.channels import ChannelRef
 from bot.domain.config import ScheduleConfig
-from tests.adapters.slack.conftest import SlackBot
+from tests.adapters.slack.conftest import SlackBot, settled
 from tests.chat.world import NOW
+from tests.fakes.server import eventually
 
 
 async def answer(bot: SlackBot, text: str, channel: str = "D0001") -> str:
@@ -24,6 +26,13 @@ async def answer(bot: SlackBot, text: str, channel: str = "D0001") -> str:
 
 def called(bot: SlackBot, method: str) -> int:
     return sum(1 for c in bot.fake.calls if c.method == method)
+
+
+def follow_sweeper(bot: SlackBot) -> Sweeper:
+    delivery = DigestDelivery(
+        bot.store, bot.search, bot.ledger, bot.subscriptions, {"slack": bot.publisher}, clock=lambda: NOW
+    )
+    return Sweeper(bot.subscriptions, bot.ledger, bot.store, delivery, ScheduleConfig(), frozenset({"slack"}))
 
 
 async def test_follow_in_a_dm_uses_the_profiles_zone_and_the_bots_dm(slack_bot: SlackBot) -> None:
@@ -67,17 +76,7 @@ async def test_the_follow_is_delivered_once_to_the_dm_at_nine_their_time(slack_b
     slack_bot.fake.users["U0001"]["tz"] = "America/New_York"  # 09:00 EDT is 13:00 UTC
     slack_bot.fake.ims["U0001"] = "D0001"
     await answer(slack_bot, "follow agents")  # at NOW, 07:30 UTC on Wednesday 3 June
-    delivery = DigestDelivery(
-        slack_bot.store,
-        slack_bot.search,
-        slack_bot.ledger,
-        slack_bot.subscriptions,
-        {"slack": slack_bot.publisher},
-        clock=lambda: NOW,
-    )
-    sweeper = Sweeper(
-        slack_bot.subscriptions, slack_bot.ledger, slack_bot.store, delivery, ScheduleConfig(), frozenset({"slack"})
-    )
+    sweeper = follow_sweeper(slack_bot)
     early = NOW.replace(hour=12, minute=59)
     assert await sweeper.sweep(early) == []
     [result] = await sweeper.sweep(early + timedelta(minutes=1))
@@ -86,3 +85,64 @@ async def test_the_follow_is_delivered_once_to_the_dm_at_nine_their_time(slack_b
     posts = slack_bot.fake.posts("D0001")
     assert posts and "Daily Papers · Wednesday 3 June 2026" in json.dumps(posts[0]["blocks"], ensure_ascii=False)
     assert slack_bot.fake.posts("C0001") == []
+
+
+def user_change(user: str, zone: str) -> dict[str, object]:
+    """Slack's `user_change` event: the user object as `users.info` gives it, edited."""
+    return {"type": "user_change", "user": {"id": user, "team_id": "T0001", "tz": zone}, "event_ts": "1780471800.1"}
+
+
+async def in_zone(bot: SlackBot, zone: str, team: str = "T0001") -> None:
+    """Wait until U0001's follow in `team` is in `zone` (bolt runs event listeners after its ack)."""
+
+    async def there() -> bool:
+        follow = await bot.subscriptions.of_person("slack", team, "U0001")
+        return follow is not None and follow.timezone == zone
+
+    await eventually(there, f"the follow's zone moved to {zone}")
+
+
+async def test_a_follower_whose_profile_zone_changes_gets_the_digest_at_nine_there(slack_bot: SlackBot) -> None:
+    slack_bot.fake.users["U0001"]["tz"] = "America/New_York"
+    slack_bot.fake.ims["U0001"] = "D0001"
+    await answer(slack_bot, "follow agents")
+    assert (await slack_bot.event(user_change("U0001", "Asia/Tokyo"), event_id="Ev1")).status_code == 200
+    await in_zone(slack_bot, "Asia/Tokyo")
+    follow = await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")
+    assert follow is not None and (follow.topics, follow.time, follow.days) == (("agents",), "09:00", "mon-fri")
+    assert "09:00 Asia/Tokyo" in await answer(slack_bot, "follows")
+
+
+async def test_a_digest_not_yet_come_comes_at_once_after_a_move_past_nine_and_only_once(slack_bot: SlackBot) -> None:
+    """Moved from New York (09:00 is 13:00 UTC) to Paris (07:00 UTC) at 10:00 UTC, before the day's
+    digest: it comes at once, as Paris's 09:00 has passed, and not again at New York's 09:00."""
+    slack_bot.fake.users["U0001"]["tz"] = "America/New_York"
+    slack_bot.fake.ims["U0001"] = "D0001"
+    await answer(slack_bot, "follow agents")
+    follow = await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")
+    assert follow is not None
+    await slack_bot.subscriptions.save(replace(follow, since=NOW - timedelta(days=2)))  # followed days ago
+    sweeper = follow_sweeper(slack_bot)
+    assert await sweeper.sweep(NOW.replace(hour=10)) == []  # 06:00 in New York
+    await slack_bot.event(user_change("U0001", "Europe/Paris"), event_id="Ev1")
+    await in_zone(slack_bot, "Europe/Paris")
+    [result] = await sweeper.sweep(NOW.replace(hour=10, minute=1))
+    assert result.outcome == "posted" and result.channel.channel == "D0001", result.describe()
+    assert await sweeper.sweep(NOW.replace(hour=13, minute=1)) == []  # New York's 09:00: once only
+    assert len([p for p in slack_bot.fake.posts("D0001") if "Daily Papers" in json.dumps(p)]) == 1
+
+
+async def test_a_profile_change_of_someone_who_follows_nothing_or_names_no_zone_changes_nothing(
+    slack_bot: SlackBot,
+) -> None:
+    slack_bot.fake.users["U0001"]["tz"] = "America/New_York"
+    slack_bot.fake.ims["U0001"] = "D0001"
+    await answer(slack_bot, "follow agents")
+    changes = [("U0002", "Asia/Tokyo"), ("U0001", "Mars/Olympus"), ("U0001", ""), ("U0001", "Europe/Paris")]
+    for n, (user, zone) in enumerate(changes):  # the last one, a real move, is waited for
+        assert (await slack_bot.event(user_change(user, zone), event_id=f"Ev{n}")).status_code == 200
+    await in_zone(slack_bot, "Europe/Paris")
+    await settled()
+    assert await slack_bot.subscriptions.of_person("slack", "T0001", "U0002") is None
+    follow = await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")
+    assert follow is not None and follow.timezone == "Europe/Paris"

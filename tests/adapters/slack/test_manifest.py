@@ -36,6 +36,7 @@ def test_the_manifest_matches_the_app() -> None:
         "message.channels",
         "message.groups",
         "message.im",
+        "user_change",
     }
     home = manifest["features"]["app_home"]
     assert home["home_tab_enabled"] is True and home["messages_tab_enabled"] is True

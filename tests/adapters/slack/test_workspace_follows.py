@@ -23,6 +23,7 @@ from bot.store.tables import follows, thread_notes
 from bot.store.workspaces import forget
 from tests.adapters.slack.workspaces import TEAMS, MultiBot, fake_workspaces, multi_bot
 from tests.conftest import listings_of
+from tests.fakes.server import eventually
 from tests.fakes.slack import Call, FakeSlack
 from tests.roundup.helpers import Clock, news_for
 
@@ -164,3 +165,19 @@ async def test_the_same_user_id_in_two_workspaces_has_follows_of_its_own(multi: 
     found = await multi.subscriptions.of_person("slack", "T0002", "U0001")
     assert found is not None and found.topics == ("robotics",)  # the other workspace's is kept
     assert await multi.subscriptions.of_person("slack", "T0001", "U0001") is None
+
+
+async def test_a_profile_zone_change_moves_that_workspaces_follow_only(multi: MultiBot) -> None:
+    multi.fake.ims["U0001"] = "D0001"
+    await say(multi, "follow diffusion", "T0001", "D0001")
+    await say(multi, "follow robotics", "T0002", "D0001")
+    event = {"type": "user_change", "user": {"id": "U0001", "team_id": "T0002", "tz": "Asia/Tokyo"}}
+    assert (await multi.event("T0002", event, "Ev1")).status_code == 200
+
+    async def moved() -> bool:
+        found = await multi.subscriptions.of_person("slack", "T0002", "U0001")
+        return found is not None and found.timezone == "Asia/Tokyo"
+
+    await eventually(moved, "T0002's follow moved to Asia/Tokyo")
+    zones = {s.channel.workspace: s.timezone for s in await multi.subscriptions.all() if s.person == "U0001"}
+    assert zones == {"T0001": "UTC", "T0002": "Asia/Tokyo"}
