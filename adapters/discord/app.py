@@ -160,6 +160,7 @@ class PaperBot(discord.Client):
         self.tree.add_command(group)
         self._guilds = guilds
         self.open_form: Callable[[discord.Interaction], Awaitable[None]] | None = None  # adapters.discord.surfaces
+        self.forms: Callable[[discord.Interaction], Awaitable[bool]] | None = None  # … and its submissions
 
     async def setup_hook(self) -> None:
         """Register `/papers`: in the configured guilds at once, or globally (Discord takes a while).
@@ -210,6 +211,8 @@ class PaperBot(discord.Client):
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         self.in_flight.hold()
         if self.community is not None and await self.community.interaction(interaction):
+            return
+        if self.forms is not None and await self.forms(interaction):
             return
         data: dict[str, Any] = dict(interaction.data or {})
         custom_id = str(data.get("custom_id", ""))

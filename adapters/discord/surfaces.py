@@ -3,6 +3,10 @@
 `install` adds them to a PaperBot before it syncs its commands: the message command (type 3),
 suggestions on `/papers search topic:` and `/papers paper id:` (answered from memory, within Discord's
 3 s, never deferred), and the modal that a bare `/papers subscribe` opens.
+
+The form holds nothing in memory: its submission (and the *Fix the form* button under its mistakes,
+whose message shows what was typed) carries all it needs, so whichever process Discord hands it to
+answers it, the one that opened it or one started since (a restart, a deploy).
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ WEEKLY = {  # the fields a weekly roundup's form words otherwise: (label, placeh
     "days": ("Day (one)", "fri (the roundup's day of the week)"),
     "limit": ("Papers in each roundup (1-50)", "5"),
 }
+FORM = "paperboy:form:"  # + the cadence: the subscribe form's custom_id
+FIX = "paperboy:fix-form:"  # + the cadence: the button under its mistakes
+TYPED = "What you typed"  # the title of the embed that carries a refused form's values to its Fix button
 LABELS = {  # field → (label ≤ 45, placeholder ≤ 100, longest value)
     "topics": ("Topics (separated by commas)", "diffusion, robotics (empty: keep the current ones)", 4000),
     "time": ("Time of day (HH:MM, 24-hour)", "09:00", 5),
@@ -64,6 +71,7 @@ def install(bot: PaperBot, surfaces: Surfaces) -> None:
         await _open_form(surfaces, interaction)
 
     bot.open_form = open_form
+    bot.forms = form_interaction
     surfaces.suggestions.warm()
 
 
@@ -112,42 +120,109 @@ async def _open_form(surfaces: Surfaces, interaction: discord.Interaction) -> No
         refused = await surfaces.refusal(asker)
         if refused is not None:
             return post_message(refused)
-        return SubscribeModal(surfaces, await surfaces.form(asker.channel))
+        return SubscribeModal(await surfaces.form(asker.channel))
 
     shown = await replied(decided(), f"opening the subscribe form in {interaction.channel_id}", _said)
     if isinstance(shown, SubscribeModal):
-        await interaction.response.send_modal(shown)
+        await _send(interaction, shown)
         return
     await interaction.response.send_message(content=shown.content, embeds=shown.embeds, ephemeral=True)
 
 
-class FixTheForm(discord.ui.View):
-    """A button under a form's mistakes that opens the form again, filled in with what was typed (Discord
-    closes a form when it is submitted: without it, everything typed would be lost)."""
-
-    def __init__(self, surfaces: Surfaces, form: SubscribeForm) -> None:
-        super().__init__(timeout=FIX_SECONDS)
-        self._surfaces = surfaces
-        self._form = form
-
-    @discord.ui.button(label="Fix the form", style=discord.ButtonStyle.primary)
-    async def fix(self, interaction: discord.Interaction, _button: discord.ui.Button[FixTheForm]) -> None:
-        await interaction.response.send_modal(SubscribeModal(self._surfaces, self._form))
+async def _send(interaction: discord.Interaction, modal: SubscribeModal) -> None:
+    """Open the form, and let discord.py forget it: its submission is answered from what it carries
+    (`form_interaction`), by whichever process gets it."""
+    await interaction.response.send_modal(modal)
+    modal.stop()
 
 
-FIX_SECONDS = 900.0  # how long the button under a form's mistakes reopens it (then: `/papers subscribe` again)
+async def form_interaction(interaction: discord.Interaction) -> bool:
+    """A form submitted, or a Fix button under its mistakes clicked: answered (True); else False."""
+    data: dict[str, Any] = dict(interaction.data or {})
+    custom_id = str(data.get("custom_id", ""))
+    if interaction.type is discord.InteractionType.modal_submit and custom_id.startswith(FORM):
+        await _submitted(interaction, submitted(data, custom_id.removeprefix(FORM)))
+        return True
+    if interaction.type is discord.InteractionType.component and custom_id.startswith(FIX):
+        typed = typed_form(interaction.message, custom_id.removeprefix(FIX))
+        await _send(interaction, SubscribeModal(typed))
+        return True
+    return False
+
+
+def _cadence(named: str) -> str:
+    return named if named in MODAL_TITLE else "daily"
+
+
+def _labels(cadence: str) -> dict[str, str]:
+    """Each field's label, as the form of this cadence shows it."""
+    weekly = cadence == "weekly"
+    return {name: (WEEKLY[name][0] if weekly and name in WEEKLY else label) for name, (label, _, _) in LABELS.items()}
+
+
+def submitted(data: dict[str, Any], cadence: str) -> SubscribeForm:
+    """The form's values from a submission's components: rows of text inputs (or labels holding one)."""
+    values: dict[str, str] = {}
+    for row in data.get("components") or []:
+        for item in (row.get("components") or [row.get("component") or {}]) if isinstance(row, dict) else []:
+            if isinstance(item, dict) and item.get("custom_id") in LABELS:
+                values[str(item["custom_id"])] = str(item.get("value") or "")
+    return SubscribeForm(**values, cadence=_cadence(cadence))
+
+
+def typed_embed(form: SubscribeForm) -> discord.Embed:
+    """What was typed, shown under a refused form and read back by its Fix button (`typed_form`): the
+    topics as the description, each other field filled in as a field named by its label."""
+    embed = discord.Embed(title=TYPED, description=form.topics or None)
+    for name, label in _labels(form.cadence).items():
+        if name != "topics" and getattr(form, name):
+            embed.add_field(name=label, value=getattr(form, name), inline=True)
+    return embed
+
+
+def typed_form(message: discord.Message | None, cadence: str) -> SubscribeForm:
+    """The form as typed, read from the refusal's `typed_embed` (empty fields where it holds none)."""
+    embed = next((e for e in (message.embeds if message else []) if e.title == TYPED), None)
+    if embed is None:
+        return SubscribeForm(cadence=_cadence(cadence))
+    by_label = {label: name for name, label in _labels(cadence).items()}
+    values = {by_label[f.name]: f.value or "" for f in embed.fields if f.name in by_label}
+    return SubscribeForm(topics=embed.description or "", **values, cadence=_cadence(cadence))
+
+
+async def _submitted(interaction: discord.Interaction, form: SubscribeForm) -> None:
+    """The form read by the typed command's parser; saved through the same path, or its mistakes named
+    under a button that opens it again as typed (Discord closes a form when it is submitted)."""
+    try:
+        command = read_form(form)
+    except FormErrors as exc:
+        labels = _labels(form.cadence)
+        lines = [f"**{labels[name]}**: {prose(message)}" for name, message in exc.errors.items()]
+        fix = discord.ui.View(timeout=None)
+        fix.add_item(
+            discord.ui.Button(label="Fix the form", style=discord.ButtonStyle.primary, custom_id=FIX + form.cadence)
+        )
+        await interaction.response.send_message(
+            content=cut("Nothing was saved; please fix:\n" + "\n".join(lines), CONTENT),
+            embed=typed_embed(form),
+            view=fix,
+            ephemeral=True,
+        )
+        fix.stop()  # the click is answered from the message (`form_interaction`), not from memory
+        return
+    client = interaction.client
+    assert isinstance(client, PaperBot)
+    await client.answer(interaction, command)  # what the typed `/papers subscribe …` does from here
 
 
 class SubscribeModal(discord.ui.Modal):
-    """The subscribe form: five text inputs, read by the typed command's parser; saved through the same path."""
+    """The subscribe form: five text inputs, named by their custom_ids, under a custom_id that says its
+    cadence; its submission is read by `submitted`."""
 
-    def __init__(self, surfaces: Surfaces, form: SubscribeForm) -> None:
+    def __init__(self, form: SubscribeForm) -> None:
         # No time limit of ours: Discord takes a submission as long as the form is open (a limit of 15
         # minutes left a slow filler with "This interaction failed" and nothing saved).
-        super().__init__(title=MODAL_TITLE[form.cadence], timeout=None)
-        self._surfaces = surfaces
-        self._cadence = form.cadence
-        self._inputs: dict[str, discord.ui.TextInput[SubscribeModal]] = {}
+        super().__init__(title=MODAL_TITLE[form.cadence], timeout=None, custom_id=FORM + form.cadence)
         for name, (label, placeholder, longest) in LABELS.items():
             if form.weekly:
                 label, placeholder = WEEKLY.get(name, (label, placeholder))
@@ -160,22 +235,4 @@ class SubscribeModal(discord.ui.Modal):
                 max_length=longest,
                 style=discord.TextStyle.paragraph if name == "topics" else discord.TextStyle.short,
             )
-            self._inputs[name] = field
             self.add_item(field)
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        form = SubscribeForm(**{name: field.value or "" for name, field in self._inputs.items()}, cadence=self._cadence)
-        try:
-            command = read_form(form)
-        except FormErrors as exc:
-            labels = {**LABELS, **WEEKLY} if self._cadence == "weekly" else LABELS  # as the fields are labelled
-            lines = [f"**{labels[name][0]}**: {prose(message)}" for name, message in exc.errors.items()]
-            await interaction.response.send_message(
-                content=cut("Nothing was saved; please fix:\n" + "\n".join(lines), CONTENT),
-                view=FixTheForm(self._surfaces, form),
-                ephemeral=True,
-            )
-            return
-        client = interaction.client
-        assert isinstance(client, PaperBot)
-        await client.answer(interaction, command)  # what the typed `/papers subscribe …` does from here

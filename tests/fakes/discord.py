@@ -155,6 +155,7 @@ class FakeDiscord:
     last_interaction: dict[str, Any] = field(default_factory=dict)
     acknowledged: set[str] = field(default_factory=set)  # interactions that got their one initial response
     response_messages: list[str] = field(default_factory=list)  # each initial response's message id, in order
+    responded: dict[str, dict[str, Any]] = field(default_factory=dict)  # … and that message, by its id
     port: int = 0
     latency: float = 0.0  # seconds each message-creating request takes
     app_permissions: str = EVERYTHING  # the bot's own permissions in the channel, sent with each interaction
@@ -282,10 +283,10 @@ class FakeDiscord:
         in_guild: bool = True,
     ) -> str:
         """A click on a button; `on`: the id of the message it is under (an interaction's answer's, from
-        `response_messages`), else a message of its own."""
+        `response_messages`: Discord sends that message whole with the click), else a message of its own."""
         message = self._message(channel, {"content": ""}, author=user(BOT_ID, "paperboy", bot=True))
         if on is not None:
-            message["id"] = on
+            message = {**message, **self.responded.get(on, {}), "id": on}
         return await self._interaction(
             3, {"custom_id": custom_id, "component_type": 2}, channel, permissions, in_guild, message=message
         )
@@ -323,11 +324,12 @@ class FakeDiscord:
         return dict(opened[-1])
 
     async def submit_modal(
-        self, values: dict[str, str], *, permissions: str = EVERYTHING, channel: str = TEXT_ID
+        self, values: dict[str, str], *, permissions: str = EVERYTHING, channel: str = TEXT_ID, form: str | None = None
     ) -> str:
-        """Submit the last modal the bot opened (interaction type 5) with `values` by text input custom_id."""
-        modal = self.last_modal()
-        names = [item["custom_id"] for row in modal["components"] for item in row["components"]]
+        """Submit the last modal the bot opened (interaction type 5) with `values` by text input custom_id;
+        `form`: a modal of that custom_id, with exactly the inputs in `values` (one opened by another process)."""
+        modal: dict[str, Any] = self.last_modal() if form is None else {"custom_id": form, "components": []}
+        names = [item["custom_id"] for row in modal["components"] for item in row["components"]] or list(values)
         rows = [{"type": 1, "components": [{"type": 4, "custom_id": n, "value": values.get(n, "")}]} for n in names]
         data = {"custom_id": modal["custom_id"], "components": rows}
         return await self._interaction(5, data, channel, permissions, True)
@@ -782,6 +784,8 @@ class FakeDiscord:
             kind = body.get("type")
             flags = (body.get("data") or {}).get("flags", 0)
             self.response_messages.append(self.new_id())  # what a click on the answer's buttons names
+            answer = self._message(TEXT_ID, body.get("data") or {}, flags=flags)
+            self.responded[self.response_messages[-1]] = {**answer, "id": self.response_messages[-1]}
             return self._json(
                 {
                     "interaction": {
@@ -791,7 +795,7 @@ class FakeDiscord:
                         "response_message_loading": kind == 5,
                         "response_message_ephemeral": bool(flags & 64),
                     },
-                    "resource": {"type": kind, "message": self._message(TEXT_ID, body.get("data") or {}, flags=flags)},
+                    "resource": {"type": kind, "message": answer},
                 }
             )
         if match := re.fullmatch(r"/webhooks/(\d+)/([^/]+)(/messages/.+)?", path):

@@ -224,6 +224,48 @@ async def test_mistakes_in_the_form_are_named_and_nothing_is_saved(discord_bot: 
     )  # as long as it may be
 
 
+async def test_a_form_opened_before_a_restart_is_saved_by_the_process_that_gets_it(discord_bot: DiscordBot) -> None:
+    """Nothing of a form is held in memory: a submission of one this process never opened (another
+    replica's, or its own before a restart) is read and saved all the same."""
+    fake = discord_bot.fake
+    values = {"topics": "agents", "time": "07:15", "timezone": "Asia/Tokyo", "days": "fri", "limit": "4"}
+    await fake.submit_modal(values, form="paperboy:form:weekly")
+    assert "weekly roundup" in shown(await followup(discord_bot))
+    [saved] = await discord_bot.subscriptions.all()
+    assert (saved.cadence, saved.topics, saved.time, saved.timezone, saved.days, saved.limit) == (
+        "weekly",
+        ("agents",),
+        "07:15",
+        "Asia/Tokyo",
+        "fri",
+        4,
+    )
+
+
+async def test_the_fix_button_reopens_the_form_as_typed_from_its_message_alone(discord_bot: DiscordBot) -> None:
+    """The button under a form's mistakes reads what was typed from the message it is under (shown
+    there): a process that never saw the form reopens it as typed."""
+    fake = discord_bot.fake
+    typed = {"topics": "diffusion, *robots*", "time": "9", "timezone": "Europe/Berlin", "days": "", "limit": "0"}
+    await fake.submit_modal(typed, form="paperboy:form:daily")
+    await fake.wait_for(lambda: fake.answers(4))
+    answer = fake.answers(4)[-1]
+    [embed] = answer["embeds"]
+    assert embed["title"] == "What you typed" and embed["description"] == "diffusion, *robots*"
+    assert [(f["name"], f["value"]) for f in embed["fields"]] == [
+        ("Time of day (HH:MM, 24-hour)", "9"),
+        ("Time zone (IANA)", "Europe/Berlin"),
+        ("Papers in each digest (1-50)", "0"),
+    ]
+    [button] = [b for row in answer["components"] for b in row["components"]]
+    await fake.click(button["custom_id"], on=fake.response_messages[-1])
+    await fake.wait_for(lambda: fake.answers(9))
+    modal = fake.last_modal()
+    assert modal["custom_id"] == "paperboy:form:daily"
+    assert {k: v.get("value") for k, v in modal_inputs(modal).items()} == typed | {"days": None}
+    assert await discord_bot.subscriptions.all() == []
+
+
 async def test_no_form_without_manage_channels(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     await fake.slash("subscribe", permissions="0")
