@@ -200,6 +200,8 @@ def parse_command(text: str) -> Command:
         return community
     if word == "top" and (rest.lower() in MISREAD_PERIODS or rest.isdigit()):  # a period meant, not a search
         return Unknown(text, "`top` takes `week`, `month` or `all`, such as `top month`.")
+    if (meant := _mistyped_form(word, rest)) is not None:
+        return Unknown(text, f"Did you mean `{meant}`?")
     if word == "save" and (is_arxiv_id(rest) or "arxiv.org/" in rest or "huggingface.co/" in rest or "hf.co/" in rest):
         return Save(rest)  # else a search ("save energy")
     if word == "save" and not rest:
@@ -232,6 +234,21 @@ def _community(word: str, rest: str) -> Top | Saved | None:
     if word == "saved" and said <= BIBTEX_WORDS and said & {"bibtex", "bibtext", "bib"}:
         return Saved(bibtex=True)
     return None
+
+
+FORMS = {"top": PERIODS, "saved": ("bibtex", "list")}  # the one word each takes after it
+
+
+def _mistyped_form(word: str, rest: str) -> str | None:
+    """`top weak`, `top mnth`, `saved bibtx`: the one word `top` or `saved` takes, mistyped (a search for
+    it would answer with papers that have nothing to do with what was asked): the command meant, or None.
+    More words, or one that is not near, are a search (`top models`, `saved searches`)."""
+    said = rest.lower().strip(" .!?")
+    forms = FORMS.get(word)
+    if forms is None or not said or " " in said:
+        return None
+    close = difflib.get_close_matches(said, forms, n=1, cutoff=0.75)
+    return f"{word} {close[0]}" if close else None
 
 
 _TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')

@@ -189,6 +189,11 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         ("saved", Saved()),
         ("saved bibtex", Saved(bibtex=True)),
         ("saved searches", Search("saved searches")),
+        ("top weak", Unknown("top weak", "Did you mean `top week`?")),  # a period mistyped, not a search
+        ("top mnth", Unknown("top mnth", "Did you mean `top month`?")),
+        ("top alll", Unknown("top alll", "Did you mean `top all`?")),
+        ("saved bibtx", Unknown("saved bibtx", "Did you mean `saved bibtex`?")),
+        ("top mamba", Search("top mamba")),
         ("unsave 2406.12345", Unsave("2406.12345")),
         ("unsave", Unknown("unsave", "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`.")),
         ("top this week", Top("week")),
