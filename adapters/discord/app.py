@@ -423,8 +423,11 @@ def subscribe_command(
         words += ["days", "".join(days.split())]  # "mon, wed, fri" is one option's value
     try:
         return parse_subscribe(" ".join(w for w in words if w))
-    except UsageError as exc:
-        return Unknown(f"subscribe {' '.join(words)}".strip(), str(exc))
+    except UsageError as exc:  # what they gave, as Discord shows it (not as Slack's typed text would read)
+        given = {"topics": topics, "time": time, "timezone": timezone, "top": top}
+        given |= {"cadence": cadence, "day": day, "days": days}
+        options = [f"{name}:{value}" for name, value in given.items() if value]
+        return Unknown(" ".join(["subscribe", *options]), str(exc))
 
 
 def asker_of(interaction: discord.Interaction) -> Asker:
