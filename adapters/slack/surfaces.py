@@ -123,9 +123,16 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
             code = error_code(exc)
             log.warning("chat.unfurl of %d link(s) failed: %s", len(unfurls), code)
             return
-        if not event.get("unfurl_id"):  # a posted message (a composer's preview is no message yet)
+        if posted(event):  # a composer's preview is no message yet: nothing to vote on
             channel = ChannelRef("slack", str(event.get("channel") or ""), workspace_of_body(body))
             await surfaces.unfurled(channel, str(event.get("message_ts") or ""), found)
+
+
+def posted(event: dict[str, Any]) -> bool:
+    """Whether a `link_shared` is of a posted message: newer payloads carry an `unfurl_id` for those too
+    (`source` "conversations_history", beside the channel and the message's ts); only a preview in someone's
+    composer (`source` "composer", channel "COMPOSER") is no message yet."""
+    return event.get("source") != "composer" and event.get("channel") != "COMPOSER" and bool(event.get("message_ts"))
 
 
 ASK_SECONDS = 2.0  # of Slack's 3 s for a form's answer, what asking Slack who may change a channel may take

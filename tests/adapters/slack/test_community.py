@@ -240,6 +240,21 @@ async def test_a_link_card_takes_votes_and_saves_on_the_message_it_was_unfurled_
     await counted(slack_bot, [Engaged(PAPER, 2, 0)])
 
 
+async def test_a_posted_messages_unfurl_by_its_unfurl_id_is_a_link_card_too(slack_bot: SlackBot) -> None:
+    """Slack's newer `link_shared` for a posted message carries an `unfurl_id` with `source`
+    `conversations_history` beside its channel and ts (Slack's own example payload): the message is
+    still the paper's link card; only a composer's preview is no message yet."""
+    from tests.adapters.slack.test_surfaces import link_shared, unfurled
+
+    ts = "1767225700.000300"
+    await link_shared(slack_bot, [f"https://arxiv.org/abs/{PAPER}"], message_ts=ts, source="conversations_history")
+    call = await unfurled(slack_bot)
+    assert call["source"] == "conversations_history"
+    slack_bot.fake.users["U0002"] = {"name": "bea"}
+    await slack_bot.event(reaction(ts, user="U0002", item_user="U0001"), event_id="EvL2")
+    await counted(slack_bot, [Engaged(PAPER, 1, 0)])
+
+
 async def test_a_link_cards_thread_is_its_papers_to_ask_in(slack_bot: SlackBot) -> None:
     from tests.adapters.slack.test_surfaces import link_shared, unfurled
 

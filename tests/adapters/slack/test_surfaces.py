@@ -35,7 +35,10 @@ async def link_shared(
     composer: bool = False,
     event_id: str = "EvL1",
     message_ts: str = "1767225700.000100",
+    source: str | None = None,
 ) -> None:
+    """Slack's `link_shared`: for a posted message (with `source`, also its `unfurl_id`, as newer payloads
+    carry, `conversations_history`), or with `composer` for the preview in someone's composer."""
     event: dict[str, Any] = {
         "type": "link_shared",
         "channel": "COMPOSER" if composer else "C0001",
@@ -47,6 +50,8 @@ async def link_shared(
     }
     if composer:
         event |= {"unfurl_id": "C0001.1767225700.ABCDEF", "source": "composer"}
+    elif source is not None:
+        event |= {"unfurl_id": f"C0001.{message_ts}.ABCDEF", "source": source}
     response = await bot.event(event, event_id=event_id)
     assert response.status_code == 200
 
