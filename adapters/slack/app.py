@@ -35,7 +35,7 @@ from adapters.slack.follows import listen_for_moves, personal
 from adapters.slack.guard import Background, slack_guard
 from adapters.slack.home import FormOpener, SlackMembers, register_home
 from adapters.slack.installations import workspace_of_body
-from adapters.slack.oauth import install_pages_guard, listen_for_departures, multi_workspace_options
+from adapters.slack.oauth import install_pages_guard, listen_for_departures, multi_workspace_options, note_departures
 from adapters.slack.permissions import Managers
 from adapters.slack.publisher import TOKEN_REFUSALS, SlackPublisher
 from adapters.slack.render import SHARE_ACTION, Block, post_message, post_messages, unescape
@@ -175,6 +175,8 @@ def create_app(
     )
     if oauth is not None:
         listen_for_departures(app)
+    else:
+        note_departures(app)
     managers = Managers(admins, many=oauth is not None)
     listen_for_moves(app, chat.follows)
     if home is not None:

@@ -111,6 +111,25 @@ def listen_for_departures(app: AsyncApp) -> None:
             await store.departed(context.enterprise_id, context.team_id, org, _when(body))
 
 
+def note_departures(app: AsyncApp) -> None:
+    """One-workspace mode: the manifest's `app_uninstalled` and `tokens_revoked` said in one line of ours
+    (bolt would log them as unhandled, with a listener to copy, and answer 404). There is no stored token
+    to delete: SLACK_BOT_TOKEN stops working, and each channel's digest stops on its next delivery."""
+
+    async def departed(body: dict[str, Any], event: dict[str, Any]) -> None:
+        if event.get("type") == "tokens_revoked" and not (event.get("tokens") or {}).get("bot"):
+            return  # a user's token alone: paperboy holds none
+        log.warning(
+            "Slack says paperboy was uninstalled from workspace %s or its bot token revoked (%s): SLACK_BOT_TOKEN "
+            "no longer works there; install the app again and set its new token",
+            body.get("team_id") or "?",
+            event.get("type"),
+        )
+
+    app.event("app_uninstalled")(departed)
+    app.event("tokens_revoked")(departed)
+
+
 def _when(body: dict[str, Any]) -> datetime | None:
     """When Slack says an event happened (`event_time`, the same on its retries); None if it does not say."""
     at = body.get("event_time")

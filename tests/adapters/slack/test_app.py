@@ -14,7 +14,8 @@ from bot.chat.replies import OOPS
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Paper
 from bot.domain.publishing import MessageRef
-from tests.adapters.slack.conftest import SlackBot
+from tests.adapters.slack.conftest import SlackBot, settled
+from tests.fakes.server import eventually
 
 
 def texts(response: dict[str, object]) -> str:
@@ -324,3 +325,31 @@ async def test_a_fault_of_ours_gets_an_apology_and_a_logged_traceback(
     answer = slack_bot.fake.responses[0]
     assert (answer["text"], answer["blocks"], answer["response_type"]) == (OOPS, [], "ephemeral")
     assert "the index file vanished" in caplog.text  # in the log, with its traceback; never in the reply
+
+
+async def test_an_uninstall_in_one_workspace_mode_is_said_in_our_words(
+    slack_bot: SlackBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The manifest subscribes `app_uninstalled` and `tokens_revoked` in either mode: with SLACK_BOT_TOKEN
+    they are a line of ours, not bolt's "Unhandled request" with a listener to copy and a 404."""
+    caplog.set_level(logging.INFO)
+    events: list[dict[str, Any]] = [
+        {"type": "app_uninstalled"},
+        {"type": "tokens_revoked", "tokens": {"oauth": ["U0001"]}},  # a user's token alone: nothing to say
+        {"type": "tokens_revoked", "tokens": {"bot": ["UBOT"]}},
+    ]
+    for n, event in enumerate(events):
+        response = await slack_bot.event(event | {"event_ts": "1767225700.1"}, event_id=f"EvGone{n}")
+        assert response.status_code == 200
+
+    def gone() -> list[str]:
+        return [r.getMessage() for r in caplog.records if "SLACK_BOT_TOKEN no longer works" in r.getMessage()]
+
+    async def both() -> bool:
+        return len(gone()) == 2
+
+    await eventually(both, "both departures said")
+    await settled()
+    said = [r.getMessage() for r in caplog.records]
+    assert not [line for line in said if "Unhandled request" in line or "404" in line], said
+    assert len(gone()) == 2 and "workspace T0001" in gone()[0]
