@@ -1,11 +1,11 @@
 """Multi-workspace Slack: bolt's own OAuth flow ("Add to Slack") over paperboy's store.
 
-`GET /slack/install` is bolt's install page: an *Add to Slack* link to PAPERBOY_SLACK_OAUTH_URL with
-the client id, the manifest's scopes and a fresh `state`, which bolt also sets as a cookie in the
-browser. `GET /slack/oauth_redirect` is bolt's callback: the state must match the cookie (the same
-browser) and be one issued here, unused and under ten minutes old (it is consumed); then the code is
-exchanged with `oauth.v2.access`, the installation saved (tokens sealed), and the page says what to
-do next. Each refusal gets a page of its own saying why and what to do.
+`GET /slack/install` is bolt's install step, with a page of ours: an *Add to Slack* link to
+PAPERBOY_SLACK_OAUTH_URL with the client id, the manifest's scopes and a fresh `state`, which bolt
+also sets as a cookie in the browser. `GET /slack/oauth_redirect` is bolt's callback: the state must
+match the cookie (the same browser) and be one issued here, unused and under ten minutes old (it is
+consumed); then the code is exchanged with `oauth.v2.access`, the installation saved (tokens sealed),
+and the page says what to do next. Each refusal gets a page of its own saying why and what to do.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs, AsyncSuccessArgs
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store.models.installation import Installation as SlackInstallation
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
@@ -140,7 +142,21 @@ def multi_workspace_options(oauth: AsyncOAuthSettings | None) -> dict[str, Any]:
     """AsyncApp's arguments for multi-workspace mode (none in one-workspace mode)."""
     if oauth is None:
         return {}
-    return {"oauth_settings": oauth, "user_facing_authorize_error_message": NOT_INSTALLED}
+    return {"oauth_flow": InstallFlow(settings=oauth, logger=log), "user_facing_authorize_error_message": NOT_INSTALLED}
+
+
+class InstallFlow(AsyncOAuthFlow):
+    """bolt's OAuth flow, with an install page of ours (bolt's is headed "Slack App Installation", names no
+    app, and shows its link as an image from Slack's servers)."""
+
+    async def build_install_page_html(self, url: str, request: AsyncBoltRequest) -> str:
+        return _page(
+            "Add paperboy to Slack",
+            "paperboy brings Hugging Face Daily Papers to a workspace: daily digests in the channels that "
+            "subscribe, <code>/papers</code> search, and a thread for each paper.",
+            f'<a href="{html.escape(url)}"><strong>Add to Slack</strong></a>',
+            link=False,
+        )
 
 
 @dataclass(frozen=True)

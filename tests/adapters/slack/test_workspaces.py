@@ -47,7 +47,9 @@ async def multi(store: PaperStore, fake_slack: FakeSlack) -> AsyncIterator[Multi
 
 async def test_the_install_page_links_to_slack_with_the_scopes_and_a_state_cookie(multi: MultiBot) -> None:
     link, state, page = await multi.start_install()
-    assert page.status_code == 200 and "Add to Slack" in page.text
+    assert page.status_code == 200 and ">Add to Slack</strong></a>" in page.text  # a link in words, not an image
+    assert "paperboy" in page.text and "Slack App Installation" not in page.text  # our page, not bolt's
+    assert page.headers["content-type"].startswith("text/html")
     assert link.startswith(OAUTH_URL + "?")
     assert f"client_id={multi.fake.client_id}" in link and "chat:write" in link
     cookie = page.headers["set-cookie"]
