@@ -1,8 +1,9 @@
 """Slack's App Home: `app_home_opened` → `views.publish` of the person's home, and its Settings buttons.
 
 The view holds their reading list (when one is wired in) or their follows, the latest listing day's
-top papers, and the digests of the channels they are in (`conversations.members` of each subscribed
-channel, cached for a few minutes: bots cannot list another person's conversations). A channel's
+top papers, and the digests of the channels they are in (the person's conversations, from
+`users.conversations`, cached for a few minutes: a call or two per person, whatever the number of
+subscribed channels). A channel's
 Settings button publishes the home again with that channel's digest settings opened in it, which
 only that person sees. Every untrusted string is escaped (adapters.slack.render), and the view is
 kept inside Slack's 100 blocks.
@@ -10,6 +11,7 @@ kept inside Slack's 100 blocks.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -41,7 +43,9 @@ from bot.domain.models import Paper
 log = logging.getLogger("paperboy.slack")
 SETTINGS_ACTION = "home_channel_settings"
 MAX_VIEW_BLOCKS = 100
-MEMBERS_TTL = 300.0  # seconds a channel's member list is trusted
+MEMBERS_TTL = 300.0  # seconds a person's list of conversations is trusted
+CONVERSATION_TYPES = "public_channel,private_channel,mpim"  # where a channel digest may be (not DMs)
+PAGE = 200  # conversations a page (Slack takes at most 999 and advises 200)
 FOLLOW_HINT = (
     "In a direct message with me (my *Messages* tab), type `/papers follow diffusion -robotics` or "
     "`/papers follow author:LeCun`: your own digest comes there at 09:00 your time, on weekdays."
@@ -49,7 +53,12 @@ FOLLOW_HINT = (
 
 
 class SlackMembers:
-    """Who is in a channel, from `conversations.members` (every page), kept for `ttl` seconds."""
+    """Which conversations a person is in, from `users.conversations` (every page), kept for `ttl` seconds.
+
+    One listing per person, not one `conversations.members` per subscribed channel (a workspace of 50
+    subscribed channels asked Slack 50 times at a home's first opening). Slack lists the public
+    channels the person is in, and the private channels and group DMs the bot is in with them: every
+    channel whose digest the bot can post. Askers of one person at once share one listing."""
 
     def __init__(
         self, client: AsyncWebClient, ttl: float = MEMBERS_TTL, clock: Callable[[], float] = time.monotonic
@@ -59,34 +68,48 @@ class SlackMembers:
         self._clock = clock
         self._team = ""
         self._cache: dict[str, tuple[float, frozenset[str]]] = {}
+        self._asking: dict[str, asyncio.Task[frozenset[str]]] = {}
 
     def using(self, client: AsyncWebClient, team: str) -> SlackMembers:
         """The same cache, asked through a request's own client (multi-workspace mode: its workspace's
-        token) and keyed by its workspace, since two workspaces may have a channel of the same id."""
+        token) and keyed by its workspace, since two workspaces may have a person of the same id."""
         bound = SlackMembers(client, self._ttl, self._clock)
-        bound._team, bound._cache = team, self._cache
+        bound._team, bound._cache, bound._asking = team, self._cache, self._asking
         return bound
 
     async def is_member(self, channel: str, person: str) -> bool:
-        return person in await self.members(channel)
+        return channel in await self.conversations(person)
 
-    async def members(self, channel: str) -> frozenset[str]:
-        now = self._clock()
-        key = f"{self._team}/{channel}"
+    async def conversations(self, person: str) -> frozenset[str]:
+        key = f"{self._team}/{person}"
         cached = self._cache.get(key)
-        if cached is not None and now - cached[0] < self._ttl:
+        if cached is not None and self._clock() - cached[0] < self._ttl:
             return cached[1]
+        asking = self._asking.get(key)
+        if asking is None:
+            asking = self._asking[key] = asyncio.ensure_future(self._listed(key, person))
+            asking.add_done_callback(lambda _: self._asking.pop(key, None))
+        return await asyncio.shield(asking)
+
+    async def _listed(self, key: str, person: str) -> frozenset[str]:
+        now = self._clock()
         found: set[str] = set()
         cursor = ""
         try:
             while True:
-                page = await self._client.conversations_members(channel=channel, cursor=cursor or None, limit=1000)
-                found.update(str(m) for m in page.get("members") or ())
+                page = await self._client.users_conversations(
+                    user=person,
+                    types=CONVERSATION_TYPES,
+                    exclude_archived=True,
+                    cursor=cursor or None,
+                    limit=PAGE,
+                )
+                found.update(str(c.get("id")) for c in page.get("channels") or () if isinstance(c, dict))
                 cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
                 if not cursor:
                     break
-        except SlackApiError as exc:  # the bot left, the channel is gone, or Slack is busy: asked again next time
-            log.info("no members for %s (%s)", channel, error_code(exc))
+        except SlackApiError as exc:  # a scope missing, the person gone, or Slack busy: asked again next time
+            log.info("no conversations for %s (%s)", person, error_code(exc))
             return frozenset(found)
         self._cache[key] = (now, frozenset(found))
         return self._cache[key][1]

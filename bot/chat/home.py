@@ -20,7 +20,7 @@ ASKED_AT_ONCE = 10  # channels whose members are asked about at the same time
 
 
 class Members(Protocol):
-    """Who is in a channel, as the platform says (Slack: conversations.members, cached by the adapter)."""
+    """Who is in a channel, as the platform says (Slack: the person's conversations, cached by the adapter)."""
 
     async def is_member(self, channel: str, person: str) -> bool: ...
 

@@ -104,7 +104,7 @@ class FakeSlack:
     # App Home: the last view published for each user (views.publish); direct messages (conversations.open).
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     ims: dict[str, str] = field(default_factory=dict)  # user → the bot's direct message with them (D…)
-    members_page: int = 2  # conversations.members answers this many a page, so paging is exercised
+    members_page: int = 2  # conversations.members and users.conversations answer this many a page (paging)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _last_post: dict[str, float] = field(default_factory=dict)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -217,6 +217,8 @@ class FakeSlack:
             return web.json_response(self._directory(method, args, team))
         if method == "conversations.members":
             return web.json_response(self._members(args))
+        if method == "users.conversations":
+            return web.json_response(self._conversations(args))
         if method == "conversations.open":
             user = str(args.get("users", ""))
             if user not in self.users:
@@ -332,6 +334,17 @@ class FakeSlack:
         after = start + self.members_page
         cursor = str(after) if after < len(everyone) else ""
         return {"ok": True, "members": page, "response_metadata": {"next_cursor": cursor}}
+
+    def _conversations(self, args: dict[str, Any]) -> dict[str, Any]:
+        """users.conversations: the channels whose `members` hold `user`, `members_page` at a time."""
+        if not 0 < int(args.get("limit") or 100) <= 999:
+            return {"ok": False, "error": "invalid_limit"}
+        user = str(args.get("user", ""))
+        theirs = [{"id": c, "name": v.get("name", c)} for c, v in self.channels.items() if user in v.get("members", [])]
+        start = int(args.get("cursor") or 0)
+        after = start + self.members_page
+        cursor = str(after) if after < len(theirs) else ""
+        return {"ok": True, "channels": theirs[start:after], "response_metadata": {"next_cursor": cursor}}
 
     def _publish_view(self, args: dict[str, Any]) -> dict[str, Any]:
         """views.publish: a home view for a known user, within Block Kit's limits for views."""

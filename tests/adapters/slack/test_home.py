@@ -86,8 +86,10 @@ async def test_the_home_shows_follows_top_papers_and_shared_channels(slack_bot: 
     await click_settings(slack_bot, "C0002")  # a channel they are not in: its settings stay closed
     view = await published(slack_bot, count=3)
     assert "Settings of" not in text_of(view)
-    members_asked = sum(1 for c in slack_bot.fake.calls if c.method == "conversations.members")
-    assert members_asked == 2 + 1 + 2  # pages of 2: C0001, C0002, C0003 once each, then cached
+    asked = [c for c in slack_bot.fake.calls if c.method in ("users.conversations", "conversations.members")]
+    theirs = [c for c, v in slack_bot.fake.channels.items() if "U0001" in v.get("members", [])]
+    assert len(theirs) >= 2 and len(asked) == -(-len(theirs) // 2)  # one listing, in pages of 2, then cached
+    assert {(c.method, c.args.get("user")) for c in asked} == {("users.conversations", "U0001")}
 
 
 async def test_without_follows_it_says_how_to_follow(slack_bot: SlackBot) -> None:
@@ -122,6 +124,9 @@ async def test_many_channels_stay_within_a_hundred_blocks(slack_bot: SlackBot) -
     view = await published(slack_bot)  # the fake refuses a view over 100 blocks
     assert len(view["blocks"]) <= 100
     assert "…and 120 more channels with a digest." in text_of(view)
+    # one listing of U0001's conversations (pages of 2), shared by the ten channels asked about at once
+    theirs = [c for c, v in slack_bot.fake.channels.items() if "U0001" in v.get("members", [])]
+    assert sum(1 for c in slack_bot.fake.calls if c.method == "users.conversations") == -(-len(theirs) // 2) == 75
 
 
 class SavedPapers:
