@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import io
 import logging
 import traceback
 from collections.abc import Awaitable, Callable
@@ -195,6 +196,7 @@ class PaperBot(discord.Client):
                 content=message.content or discord.utils.MISSING,
                 embeds=message.embeds,
                 view=card_buttons(message),
+                files=[discord.File(io.BytesIO(text.encode()), filename=name) for name, text in message.files],
                 ephemeral=True,
             )
 

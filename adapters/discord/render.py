@@ -9,7 +9,7 @@ and mention-escaped; pings are prevented on the wire by `AllowedMentions.none()`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 import discord
@@ -42,6 +42,7 @@ class Message:
     embeds: list[discord.Embed] = field(default_factory=list)
     shares: list[tuple[str, str]] = field(default_factory=list)  # (paper id, button label)
     saves: list[tuple[str, str]] = field(default_factory=list)  # (paper id, Save button label), every card's
+    files: list[tuple[str, str]] = field(default_factory=list)  # (file name, text) attached
 
 
 def clean(text: str) -> str:
@@ -179,8 +180,20 @@ def post_message(post: Post, *, share: bool = False) -> Message:
 
 def post_messages(post: Post, *, share: bool = False) -> list[Message]:
     """A whole post as the messages it needs (answers to `/papers`: ten cards a message, a long reading
-    list in pieces of its lines), at most `MOST_MESSAGES`."""
+    list in pieces of its lines), at most `MOST_MESSAGES`; code one message cannot hold whole goes as
+    the post's `file`, attached, when it names one (a reading list's BibTeX, all of it)."""
+    if post.code and post.file and not holds_all(post, _message(post, share=share, note=False)[1]):
+        return [attached(post, post.code, post.file)]
     return in_messages(post, lambda part, last: _message(part, share=share, note=last))
+
+
+def attached(post: Post, code: str, name: str) -> Message:
+    """The post's header and text, with its code as a file of this name."""
+    message = _message(replace(post, code=None, footer=None), share=False, note=True)[0]
+    entries = len(entries_of(code))
+    message.content = cut(f"{message.content}\nAll {entries} entries are in the attached `{name}`.", CONTENT)
+    message.files.append((name, code))
+    return message
 
 
 def _message(post: Post, *, share: bool, note: bool, single: bool = False) -> tuple[Message, Shown]:

@@ -31,6 +31,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.errors import error_code
+from adapters.slack.files import as_file
 from adapters.slack.follows import listen_for_moves, personal
 from adapters.slack.guard import Background, slack_guard
 from adapters.slack.home import FormOpener, SlackMembers, register_home
@@ -200,7 +201,7 @@ def create_app(
                 ask = managers.may_subscribe if isinstance(command, Subscribe) else managers.can_manage
                 allowed = await ask(client, user, where.channel, workspace=where.workspace)
             post = await chat.answer(command, Asker(where, user, direct=direct, can_manage=allowed))
-            return post_messages(post, share=not direct)
+            return post_messages(await as_file(client, user, post), share=not direct)  # a long BibTeX: a file
 
         for text, blocks in await replied(answer(), f"/papers {typed!r}", lambda line: [(line, [])]):
             await _reply(client, body, text=text, blocks=blocks)

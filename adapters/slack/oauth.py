@@ -66,6 +66,7 @@ SCOPES = (
     "im:history",
     "links:read",
     "links:write",
+    "files:write",
 )
 
 

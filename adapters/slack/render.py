@@ -202,6 +202,11 @@ def post_messages(post: Post, *, share: bool = False) -> list[tuple[str, list[Bl
     return in_messages(post, lambda part, last: _message(part, share=share, note=last))
 
 
+def too_long(post: Post) -> bool:
+    """Whether the post names a file for its code (`Post.file`) that one message cannot hold whole."""
+    return bool(post.code and post.file) and not holds_all(post, _message(post, share=False, note=False)[1])
+
+
 def _message(post: Post, *, share: bool, note: bool) -> tuple[tuple[str, list[Block]], Shown]:
     """One message of the post, and how much of it the message holds: the text's paragraphs (a section
     each, `MESSAGE_CHARS` of them at most), then the code, then the cards, as many as 50 blocks take;

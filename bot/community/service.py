@@ -30,6 +30,7 @@ LIST_CHARS = 900  # a reading list's paragraphs: a Slack section holds 3,000, a 
 TITLE_CHARS = 150  # a title in a reading-list line
 # What else to type, as a typed `/papers` command says it (a platform with named options says its own)
 TOP_ALL = "`/papers top all`"
+BIB_FILE = "reading-list.bib"
 SAVED_MORE = "`/papers saved bibtex` gives it as BibTeX; `/papers unsave ID` takes one off."
 
 
@@ -149,7 +150,11 @@ class Community:
                 text=("Save a paper with the Save button on its card, or react to a card with the bookmark 🔖.",),
             )
         if as_bibtex:
-            return Post(header=f"Your reading list as BibTeX ({_papers(len(entries))})", code=citations(entries))
+            return Post(
+                header=f"Your reading list as BibTeX ({_papers(len(entries))})",
+                code=citations(entries),
+                file=BIB_FILE,
+            )
         lines = [listing_line(i, saved, paper) for i, (saved, paper) in enumerate(entries, start=1)]
         return Post(
             header=f"Your reading list ({_papers(len(entries))})",

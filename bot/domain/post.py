@@ -63,6 +63,7 @@ class Post:
     text: tuple[str, ...] = field(default=())
     code: str | None = None
     footer: str | None = None  # a last line after all the rest (what else to type), in a post's last message
+    file: str | None = None  # a name for `code` as a file, where a platform attaches what one message can't hold
 
 
 @dataclass(frozen=True)

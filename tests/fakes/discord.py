@@ -598,12 +598,17 @@ class FakeDiscord:
         )
 
     async def _body(self, request: web.Request) -> Any:
-        if request.content_type.startswith("multipart/"):
+        if request.content_type.startswith("multipart/"):  # a payload_json part, and a part per file
+            body: dict[str, Any] = {}
+            files: dict[str, str] = {}
             reader = await request.multipart()
             async for part in reader:
-                if getattr(part, "name", None) == "payload_json":
-                    return json.loads(await part.text())  # type: ignore[union-attr]
-            return {}
+                name = getattr(part, "name", None) or ""
+                if name == "payload_json":
+                    body = json.loads(await part.text())  # type: ignore[union-attr]
+                elif name.startswith("files["):
+                    files[str(getattr(part, "filename", "") or name)] = await part.text()  # type: ignore[union-attr]
+            return body | ({"_files": files} if files else {})
         text = await request.text()
         return json.loads(text) if text else {}
 

@@ -105,6 +105,8 @@ class FakeSlack:
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     ims: dict[str, str] = field(default_factory=dict)  # user → the bot's direct message with them (D…)
     members_page: int = 2  # conversations.members and users.conversations answer this many a page (paging)
+    # files.getUploadURLExternal, the upload, files.completeUploadExternal: id → name, content, channel
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _last_post: dict[str, float] = field(default_factory=dict)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -139,6 +141,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response)
+        app.router.add_post("/upload/{file}", self._upload)
         app.router.add_get("/link", self._link)
         app.router.add_get("/_stats", self._stats)
         self._runner, self.port = await start_server(app)
@@ -227,6 +230,13 @@ class FakeSlack:
             return web.json_response({"ok": True, "channel": {"id": dm}})
         if method == "views.publish":
             return web.json_response(self._publish_view(args))
+        if method == "files.getUploadURLExternal":
+            file = f"F{len(self.files) + 1:07d}"
+            self.files[file] = {"name": args.get("filename"), "length": int(args.get("length") or 0)}
+            url = f"http://127.0.0.1:{self.port}/upload/{file}"
+            return web.json_response({"ok": True, "upload_url": url, "file_id": file})
+        if method == "files.completeUploadExternal":
+            return web.json_response(self._complete_upload(args))
         if method == "chat.unfurl":
             return web.json_response(self._unfurl(args))
         if method == "views.open":
@@ -334,6 +344,25 @@ class FakeSlack:
         after = start + self.members_page
         cursor = str(after) if after < len(everyone) else ""
         return {"ok": True, "members": page, "response_metadata": {"next_cursor": cursor}}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL files.getUploadURLExternal gave: the file's bytes, as many as announced."""
+        file = self.files.get(request.match_info["file"])
+        data = await request.read()
+        if file is None or len(data) != file["length"]:
+            return web.Response(status=400, text="bad upload")
+        file["content"] = data.decode()
+        return web.Response(text="OK - " + str(len(data)))
+
+    def _complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
+        """files.completeUploadExternal: the uploaded files shared in `channel_id`."""
+        listed = args.get("files")
+        done = json.loads(listed) if isinstance(listed, str) else listed or []
+        if not done or any("content" not in self.files.get(str(f.get("id")), {}) for f in done):
+            return {"ok": False, "error": "file_not_found"}
+        for f in done:
+            self.files[str(f["id"])] |= {"channel": args.get("channel_id"), "comment": args.get("initial_comment")}
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in done]}
 
     def _conversations(self, args: dict[str, Any]) -> dict[str, Any]:
         """users.conversations: the channels whose `members` hold `user`, `members_page` at a time."""

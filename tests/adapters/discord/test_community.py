@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from datetime import UTC, datetime, timedelta
 
 from adapters.discord.app import intents
 from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engaged
+from bot.domain.models import Paper
 from bot.store.reading import Person
 from tests.adapters.discord.conftest import DiscordBot
 from tests.fakes.discord import BOT_ID, GUILD_ID, HUMAN_ID, TEXT_ID
@@ -187,3 +189,27 @@ async def test_a_card_shared_inside_a_papers_thread_leaves_the_thread_that_paper
         assert time.monotonic() < deadline, "the vote on the card inside the thread was not counted"
         await asyncio.sleep(0.02)
     assert await discord_bot.ledger.thread_paper("discord", None, thread) == PAPER
+
+
+async def test_a_reading_list_too_long_for_a_message_comes_whole_as_a_bib_file(discord_bot: DiscordBot) -> None:
+    """Contract: `saved bibtex` gives the whole list. Sixty entries are many messages' worth: they come
+    in one answer, every entry in the attached reading-list.bib (five messages held 23, then "…and 37
+    more")."""
+    store = discord_bot.store
+    papers: list[Paper] = []
+    day = await store.latest_day()
+    while day is not None and len(papers) < 60:
+        papers += await store.listing(day)
+        day = await store.latest_day(day - timedelta(days=1))
+    for paper in papers[:60]:
+        await discord_bot.community.lists.save(ADA, paper.arxiv_id, datetime.now(UTC))
+    await discord_bot.fake.slash("saved", {"format": "bibtex"})
+    await answer(discord_bot, 1)
+    await asyncio.sleep(0.2)  # no second message follows
+    [sent] = discord_bot.fake.followups()
+    assert sent["flags"] & 64  # only to them
+    assert "Your reading list as BibTeX (60 papers)" in sent["content"]
+    assert "All 60 entries are in the attached `reading-list.bib`." in sent["content"]
+    bib = sent["_files"]["reading-list.bib"]
+    assert bib.count("@misc{") + bib.count("@article{") == 60
+    assert all(f"{{{p.arxiv_id}}}" in bib for p in papers[:60])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from adapters.slack.guard import acked_early
@@ -15,6 +15,7 @@ from bot.domain.models import Listing, Paper
 from bot.store.reading import Person
 from tests.adapters.slack.conftest import SlackBot
 from tests.fakes.server import WAIT_S
+from tests.fakes.slack import Failure
 
 PAPER = "2605.29307"
 HERE = ChannelRef("slack", "C0001", "T0001")
@@ -264,3 +265,53 @@ async def test_a_link_cards_thread_is_its_papers_to_ask_in(slack_bot: SlackBot) 
     await slack_bot.fake.wait_for(lambda: slack_bot.fake.posts())
     [answer] = slack_bot.fake.posts()
     assert answer["thread_ts"] == ts and "@misc{" in json.dumps(answer)
+
+
+async def saved_many(bot: SlackBot, count: int = 60) -> list[Paper]:
+    """`count` papers of the store on ada's reading list."""
+    papers: list[Paper] = []
+    day = await bot.store.latest_day()
+    while day is not None and len(papers) < count:
+        papers += await bot.store.listing(day)
+        day = await bot.store.latest_day(day - timedelta(days=1))
+    for paper in papers[:count]:
+        await bot.community.lists.save(ADA, paper.arxiv_id, datetime.now(UTC))
+    return papers[:count]
+
+
+async def test_a_reading_list_too_long_for_the_answers_goes_whole_as_a_bib_file_to_the_dm(slack_bot: SlackBot) -> None:
+    """Contract: `saved bibtex` gives the whole list. Slack lets a command answer five times (31 of 60
+    entries, then "…and 29 more"): the whole list goes as reading-list.bib to ada's direct message
+    with the bot, and the answer says so."""
+    papers = await saved_many(slack_bot)
+    slack_bot.fake.ims["U0001"] = "D0001"
+    await slack_bot.command("saved bibtex", channel="C0001")
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    await asyncio.sleep(0.2)  # no second answer follows
+    [said] = slack_bot.fake.responses
+    shown = json.dumps(said, ensure_ascii=False)
+    assert said["response_type"] == "ephemeral" and "Your reading list as BibTeX (60 papers)" in shown
+    assert "All 60 entries are in `reading-list.bib`, sent to our direct message" in shown
+    [sent] = slack_bot.fake.files.values()
+    assert (sent["name"], sent["channel"]) == ("reading-list.bib", "D0001")
+    assert all(f"{{{p.arxiv_id}}}" in sent["content"] for p in papers)
+
+
+async def test_without_the_files_scope_the_answers_hold_what_they_can_and_say_why(slack_bot: SlackBot) -> None:
+    await saved_many(slack_bot)
+    slack_bot.fake.ims["U0001"] = "D0001"
+    slack_bot.fake.fail("files.getUploadURLExternal", Failure("missing_scope", needed="files:write"))
+    await slack_bot.command("saved bibtex", channel="C0001")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 5)
+    last = json.dumps(slack_bot.fake.responses[-1], ensure_ascii=False)
+    assert "more: a reply holds no more" in last
+    assert "Slack did not take the whole list as a file (missing_scope)" in last and "`files:write`" in last
+    assert slack_bot.fake.files == {}
+
+
+async def test_a_short_reading_list_is_answered_in_place(slack_bot: SlackBot) -> None:
+    papers = await saved_many(slack_bot, 2)
+    await slack_bot.command("saved bibtex", channel="C0001")
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    said = json.dumps(slack_bot.fake.responses[-1])
+    assert all(f"eprint        = {{{p.arxiv_id}}}" in said for p in papers) and slack_bot.fake.files == {}
