@@ -5,7 +5,8 @@ Events (scopes `reactions:read`, `channels:history`, `groups:history`; subscript
 
 - `reaction_added` / `reaction_removed` on a message the bot posted (`item_user` is the bot) by a
   person: a vote put on or taken off, timed by the event's `event_ts` so a late retry of an add
-  never undoes the removal that followed it; `bookmark` also saves the paper for the person.
+  never undoes the removal that followed it; `bookmark` also saves the paper for the person. In a
+  direct message (a personal digest's cards) a reaction is no vote, and `bookmark` only saves.
 - `message` with a `thread_ts` other than its own `ts`, from a person: a reply in that thread.
 
 Slack retries an event it thinks was not acknowledged in 3 s; the store keys every vote and reply
@@ -32,7 +33,7 @@ from adapters.slack.errors import error_code
 from adapters.slack.installations import StoreInstallations, workspace_of_body
 from adapters.slack.render import SAVE_ACTION, escape
 from bot.chat.replies import replied
-from bot.community.service import Community, Reaction
+from bot.community.service import BOOKMARKS, Community, Reaction
 from bot.domain.channels import ChannelRef
 
 log = logging.getLogger("paperboy.slack")
@@ -103,7 +104,12 @@ def register(app: AsyncApp, community: Community, *, home_again: HomeAgain | Non
             return
         where = ChannelRef("slack", channel, workspace)
         at = event_time(event.get("event_ts"))
-        await community.reaction(Reaction(where, ts, user, str(event.get("reaction")), added, at))
+        emoji = str(event.get("reaction"))
+        if channel.startswith("D"):  # a direct message (a personal digest's cards): no channel's votes,
+            if added and emoji in BOOKMARKS["slack"]:  # but its bookmark saves, as on Discord
+                await community.bookmarked_in_direct(where, ts, user, at)
+            return
+        await community.reaction(Reaction(where, ts, user, emoji, added, at))
 
     # Each event is written down in the listener's middleware, which bolt runs before the listener's
     # automatic acknowledgement: a write that did not commit (the process died, the database is down)

@@ -12,6 +12,7 @@ from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.sweep import Sweeper
 from bot.domain.channels import ChannelRef
 from bot.domain.config import ScheduleConfig
+from bot.store.reading import Person
 from tests.adapters.slack.conftest import SlackBot, settled
 from tests.chat.world import NOW
 from tests.fakes.server import eventually
@@ -146,3 +147,34 @@ async def test_a_profile_change_of_someone_who_follows_nothing_or_names_no_zone_
     assert await slack_bot.subscriptions.of_person("slack", "T0001", "U0002") is None
     follow = await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")
     assert follow is not None and follow.timezone == "Europe/Paris"
+
+
+async def test_a_reaction_on_a_personal_digests_card_is_no_vote_and_the_bookmark_saves(slack_bot: SlackBot) -> None:
+    """As on Discord: a direct message has no channel's votes (`/papers top` there stays empty), and the
+    bookmark on one of its cards puts the paper on the person's reading list."""
+    slack_bot.fake.ims["U0001"] = "D0001"
+    await answer(slack_bot, "follow agents")
+    [result] = await follow_sweeper(slack_bot).sweep(NOW.replace(hour=9, minute=1))
+    assert result.outcome == "posted", result.describe()
+    card = slack_bot.fake.stored["D0001"][1]  # after the header
+    paper = str(card["metadata"]["event_payload"]["key"]).split(":")[1]
+    for n, emoji in enumerate(["+1", "bookmark"]):
+        event = {
+            "type": "reaction_added",
+            "user": "U0001",
+            "reaction": emoji,
+            "item": {"type": "message", "channel": "D0001", "ts": card["ts"]},
+            "item_user": "UBOT",
+            "event_ts": f"1780471800.{n}",
+        }
+        assert (await slack_bot.event(event, event_id=f"Ev{n}")).status_code == 200
+    person = Person("slack", "T0001", "U0001")
+
+    async def saved() -> bool:
+        return bool(await slack_bot.community.lists.saved(person))
+
+    await eventually(saved, "the bookmarked paper saved")
+    await settled()
+    assert [s.arxiv_id for s in await slack_bot.community.lists.saved(person)] == [paper]
+    dm = ChannelRef("slack", "D0001", "T0001")
+    assert list(await slack_bot.community.engagement.top(dm, None, None, 10)) == []
