@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from bot.domain.models import Paper
     from bot.domain.post import Post
     from bot.search.port import SearchHit
+    from bot.search.spelling import Searched
 
 T = TypeVar("T")
 # Typer 0.29 carries its own copy of click; its exceptions live wherever BadParameter does.
@@ -361,17 +362,20 @@ def search(
         assert query is not None
         if why := nothing_asked(query):
             raise UsageError(f"nothing to search for in {query.strip()[:80]!r}: {why}")
+        from bot.search.spelling import Searched, searched
+
         started = time.perf_counter()
-        hits = await _named_paper(services, query)  # an arXiv id: that paper, no index opened
-        if not hits:
+        found = Searched(await _named_paper(services, query), query)  # an arXiv id: that paper, no index opened
+        if not found.hits:
             await services.search.filled()  # by meaning too, as a running bot answers
-            hits = await services.search.search(query, limit=limit)
+            found = await searched(services.search, query, limit)
         took = (time.perf_counter() - started) * 1000
         if json_:
-            results = [paper_json(h.paper, score=round(h.score, 4)) for h in hits]
-            _print_json({"query": query, "took_ms": round(took, 3), "results": results})
+            results = [paper_json(h.paper, score=round(h.score, 4)) for h in found.hits]
+            respelled = {"respelled": found.respelled} if found.respelled else {}
+            _print_json({"query": query, **respelled, "took_ms": round(took, 3), "results": results})
         else:
-            out.print(render_post(_search_post(query, hits)))
+            out.print(render_post(_search_post(query, found)))
 
     _run(work)
 
@@ -471,15 +475,17 @@ def embed() -> None:
     raise typer.Exit(_run(work, ensure=False))
 
 
-def _search_post(query: str, hits: list[SearchHit]) -> Post:
+def _search_post(query: str, found: Searched) -> Post:
     from bot.domain.cards import card
     from bot.domain.post import Post
     from bot.search.query import nothing_asked
 
+    hits = found.hits
     why = nothing_asked(query) if not hits else None
+    count = f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
     return Post(
         header=f"Papers on “{query.strip()[:80]}”",
-        subheader=f"{len(hits)} result{'s' if len(hits) != 1 else ''}",
+        subheader=f"{count} · {note}" if (note := found.note()) else count,
         cards=tuple(card(h.paper) for h in hits),
         empty=f"Nothing to search for: {why}." if why else "No papers match. Try fewer or broader words.",
     )

@@ -49,6 +49,9 @@ class LazySearch:
     async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
         return await self.service.search(query, filters, limit)
 
+    async def respelled(self, query: str) -> str | None:
+        return await self.service.respelled(query)
+
     async def embed_missing(self, progress: Progress | None = None) -> int:
         return await self.service.embed_missing(progress)
 

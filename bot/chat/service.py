@@ -144,11 +144,14 @@ class ChatService:
                 return await self._today()
             case Search(query):
                 from bot.search.query import nothing_asked  # the search stack loads with the first search
+                from bot.search.spelling import searched
 
-                hits = await self._search.search(query, limit=SEARCH_RESULTS)
+                found = await searched(self._search, query, SEARCH_RESULTS)
+                hits = found.hits
                 why = nothing_asked(query) if not hits else None
                 return Post(
                     header=f"Papers on “{query[:100]}”",
+                    subheader=found.note(),
                     cards=tuple(card(h.paper) for h in hits),
                     empty=f"“{query[:100]}” finds nothing: {why}."
                     if why

@@ -34,6 +34,7 @@ from bot.search.lexical import NONE_KNOWN, LexicalIndex, Scored
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Query, parse_query
 from bot.search.registry import as_sum
+from bot.search.spelling import respell
 from bot.search.text import keyword_key
 from bot.store.embeddings import StoredVector
 
@@ -288,6 +289,11 @@ class HybridIndex:
         positions = np.fromiter(fused.keys(), dtype=np.int64, count=len(fused))
         scores = np.fromiter(fused.values(), dtype=np.float32, count=len(fused)) * lexical.prior[positions]
         return lexical.hits(lexical.top((positions, scores), limit))
+
+    def respelled(self, query: str) -> str | None:
+        """`bot.search.spelling.respell` over the papers' words: CPU work, like a search."""
+        off_loop("respelling a query")
+        return respell(query, self.lexical.held, self.lexical.near_words)
 
     def _expansions(self, first: dict[int, float]) -> list[str]:
         """Keywords shared by two or more of the first fusion's best papers, most shared first."""

@@ -29,11 +29,13 @@ from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Query as Parsed
 from bot.search.query import parse_query
 from bot.search.registry import Registry, text_sum, unstage
+from bot.search.spelling import words_of
 from bot.store.papers import Versions
 
 RERANK = 2000  # BM25's best hits that the prior re-ranks (see `ranked`)
 BY_PRIOR = 100  # hits fetched at first by the prior alone (more when the next could still be better)
 PAPERS_KEPT = 4096  # papers kept parsed (`papers_at`)
+NEAR_PAPERS = 30  # papers read for the words near one no paper holds (`near_words`)
 Scored = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]  # positions and their scores, best first
 _EMPTY: Scored = (np.zeros(0, np.int64), np.zeros(0, np.float32))
 NONE_KNOWN: Mapping[str, int] = {}  # no paper's version stamp known: each is read again at a catch-up
@@ -298,6 +300,18 @@ class LexicalIndex:
             kept.update(read)
             found |= read
         return found
+
+    def held(self, word: str) -> int:
+        """How many papers hold this word (folded, as written) in their text."""
+        return int(self._searcher.doc_freq("words", word))
+
+    def near_words(self, word: str, most: int) -> set[str]:
+        """The words of some papers that hold a word within `most` edits of `word` (`bot.search.spelling`)."""
+        fuzzy = Query.fuzzy_term_query(SCHEMA, "words", word, distance=most, transposition_cost_one=True)
+        hits = self._searcher.search(fuzzy, NEAR_PAPERS, count=False).hits
+        positions = [int(p or 0) for p in self._searcher.fast_field_values("pos", [a for _, a in hits])]
+        papers = self.papers_at(positions).values()
+        return words_of(t for p in papers for t in (p.title, p.abstract, p.ai_summary or "", *p.ai_keywords))
 
     def shared_keyword(self, key: str) -> bool:
         """Whether two or more papers carry this Hugging Face keyword (see `keyword_key`)."""

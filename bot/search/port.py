@@ -36,6 +36,11 @@ class SearchIndex(Protocol):
         """The best `limit` papers for `query`, best first; [] when nothing matches."""
         ...
 
+    async def respelled(self, query: str) -> str | None:
+        """The query with each word no paper holds replaced by the closest word papers hold
+        (`bot.search.spelling`), or None when no word changes."""
+        ...
+
 
 class Reindexing(Protocol):
     """What the store's writers (the catalog, the syncer) ask of search: keep up with the store."""

@@ -111,6 +111,11 @@ def _groups(stems: list[str]) -> list[Group]:
     return groups
 
 
+def loose_words(text: str) -> list[tuple[int, int, str]]:
+    """Where the query's words outside quotes, `author:` and `-exclusions` are: (start, end, word)."""
+    return [(m.start(7), m.end(7), m.group(7)) for m in _PIECE.finditer(text) if m.group(7)]
+
+
 def nothing_asked(text: str) -> str | None:
     """Why a query can find nothing whatever the papers (said instead of "no papers match"), or None."""
     parsed = parse_query(text)

@@ -302,6 +302,12 @@ class SearchService:
                     else:  # its files changed but could not be read again: answer from what it holds
                         return await self._cpu.run(index.search_now, query, filters, limit)
 
+    async def respelled(self, query: str) -> str | None:
+        """The query respelled where no paper holds a word of it (`HybridIndex.respelled`), in the CPU pool."""
+        index = await self.index()
+        async with self._access.reader:
+            return await self._cpu.run(index.respelled, query)
+
     async def _embed_queries(self, asked: list[tuple[str, SearchFilters, int]]) -> None:
         if len(asked) < 2:  # a lone query is embedded by its search, beside its keyword query
             return

@@ -100,3 +100,14 @@ async def test_today_says_when_the_day_it_shows_is_not_today(june_store: PaperSt
 async def test_a_search_that_finds_nothing_says_why(june_store: PaperStore, query: str, said: str) -> None:
     answer = await chat_service(june_store).answer(Search(query), Asker(ChannelRef("slack", "C1"), "U1"))
     assert not answer.cards and said in (answer.empty or "")
+
+
+async def test_a_typo_is_searched_as_the_word_papers_hold_and_the_answer_says_so(june_store: PaperStore) -> None:
+    service = chat_service(june_store)
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    meant = await service.answer(Search("speculative decoding"), asker)
+    typed = await service.answer(Search("speculativ decodng"), asker)
+    assert typed.header == "Papers on “speculativ decodng”" and typed.cards == meant.cards
+    assert typed.subheader is not None and "No paper holds “speculativ” or “decodng”" in typed.subheader
+    assert "showing papers on “speculative decoding” instead" in typed.subheader
+    assert meant.subheader is None  # nothing said of a query as papers spell it

@@ -38,6 +38,9 @@ class CountingSearch:
         self.queries.append(query)
         return await self.inner.search(query, filters, limit)
 
+    async def respelled(self, query: str) -> str | None:
+        return await self.inner.respelled(query)
+
 
 def paper(arxiv_id: str, title: str, upvotes: int) -> Paper:
     return Paper(arxiv_id=arxiv_id, title=title, abstract=f"{title}.", upvotes=upvotes)

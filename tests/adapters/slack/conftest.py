@@ -53,6 +53,9 @@ class SlowSearch:
             raise RuntimeError("the index file vanished")
         return await self.inner.search(query, filters, limit)
 
+    async def respelled(self, query: str) -> str | None:
+        return await self.inner.respelled(query)
+
 
 @dataclass
 class SlackBot:

@@ -1,0 +1,112 @@
+"""Words no paper holds, respelled: "difusion modles" is searched as "diffusion models".
+
+A query word of four letters or more that no paper holds anywhere (not a stop word, a name, a number
+or a phrase: words outside quotes, `author:` and `-exclusions`) is replaced by the closest word papers
+do hold, within one edit (a swap of two letters is one), else, for a word of eight letters or more,
+two: among the words of the papers that
+tantivy's fuzzy query finds for it, the nearest, then the most common. A word papers hold is never
+changed, nor is one with nothing close. `/papers` and `paperboy search` answer the respelled query
+(`searched`) and say so; a digest's topics and `related` take words as written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from bot.domain.words import STOP_WORDS
+from bot.search.port import SearchHit, SearchIndex
+from bot.search.query import loose_words
+from bot.search.text import folded, words
+
+MIN_LETTERS = 4  # shorter words are taken as typed: acronyms, and too many words are one edit away
+MOST_EDITS = 2
+TWO_EDITS = 8  # letters a word needs before two edits may respell it ("reinforcment"; not "please")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_EDGES = re.compile(r"^\W+|\W+$")  # punctuation around a word ("modles,")
+
+
+def edits(a: str, b: str, most: int = MOST_EDITS) -> int:
+    """Letters to insert, delete, replace or swap (two side by side) to make `a` into `b`; `most` + 1
+    when it takes more."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, y in enumerate(b, start=1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > most:
+            return most + 1
+        before, row = row, current
+    return min(row[-1], most + 1)
+
+
+def respell(query: str, held: Callable[[str], int], near: Callable[[str, int], Iterable[str]]) -> str | None:
+    """The query with each word no paper holds (`held(word)`: how many papers hold it) replaced by the
+    closest of the words papers hold near it (`near(word, edits)`: words of papers within that many
+    edits), or None when no word changes."""
+    pieces: list[str] = []
+    end = 0
+    changed = False
+    for start, stop, token in loose_words(query):
+        core = _EDGES.sub("", token)
+        word = folded(core)
+        better = None
+        if len(word) >= MIN_LETTERS and word not in STOP_WORDS and _LETTERS.fullmatch(word) and not held(word):
+            better = closest(word, held, near)
+        if better is not None:
+            pieces += [query[end:start], token.replace(core, better)]
+            end, changed = stop, True
+    return "".join([*pieces, query[end:]]) if changed else None
+
+
+def closest(word: str, held: Callable[[str], int], near: Callable[[str, int], Iterable[str]]) -> str | None:
+    """The word papers hold nearest `word` (one edit before two), the most common of those; None when
+    none is near enough: one edit for a word of fewer than `TWO_EDITS` letters, else two."""
+    for most in range(1, (MOST_EDITS if len(word) >= TWO_EDITS else 1) + 1):
+        found = {w for w in near(word, most) if w != word and len(w) >= MIN_LETTERS and edits(word, w, most) <= most}
+        if found:
+            return min(found, key=lambda w: (edits(word, w, most), -held(w), w))
+    return None
+
+
+def words_of(texts: Iterable[str]) -> set[str]:
+    """Every word of these texts, as the index's `words` field holds them."""
+    return {w for text in texts for w in words(text)}
+
+
+@dataclass(frozen=True)
+class Searched:
+    """A search's hits, and what was searched for instead of the query as typed (`respelled`), if anything."""
+
+    hits: list[SearchHit]
+    query: str = ""
+    respelled: str | None = None
+
+    def note(self) -> str | None:
+        """What the answer says of a respelled query, or None."""
+        if self.respelled is None:
+            return None
+        pairs = zip(loose_words(self.query), loose_words(self.respelled), strict=False)
+        typed = [w for (_, _, w), (_, _, r) in pairs if w != r]
+        unknown = " or ".join(f"“{_EDGES.sub('', w)[:40]}”" for w in typed[:3])
+        return (
+            f"No paper holds {unknown}: showing papers on “{self.respelled[:100]}” instead. "
+            'Quote a word ("…") to search for it as typed.'
+        )
+
+
+async def searched(search: SearchIndex, query: str, limit: int) -> Searched:
+    """The query searched as typed and, where a word of it no paper holds, respelled (both asked at once):
+    the respelled query's hits when it finds any."""
+    hits, respelled = await asyncio.gather(search.search(query, limit=limit), search.respelled(query))
+    if respelled is None:
+        return Searched(hits, query)
+    better = await search.search(respelled, limit=limit)
+    return Searched(better, query, respelled) if better else Searched(hits, query)

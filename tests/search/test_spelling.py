@@ -1,0 +1,92 @@
+"""Words no paper holds, respelled (bot/search/spelling.py): the edit distance, the choice of word,
+and the index's side (held words, fuzzy neighbours) on real tantivy."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.domain.models import Paper
+from bot.search.lexical import LexicalIndex
+from bot.search.port import SearchFilters, SearchHit
+from bot.search.spelling import Searched, edits, respell, searched
+
+
+def paper(arxiv_id: str, title: str, abstract: str = "") -> Paper:
+    return Paper(arxiv_id=arxiv_id, title=title, abstract=abstract)
+
+
+def test_edits_count_insertions_deletions_replacements_and_swaps() -> None:
+    assert edits("difusion", "diffusion") == 1  # an insertion
+    assert edits("modles", "models") == 1  # two letters swapped
+    assert edits("protien", "protein") == 1
+    assert edits("graph", "graph") == 0
+    assert edits("lerning", "learning", 1) == 1
+    assert edits("abcd", "wxyz") == 3  # more than two: two plus one
+    assert edits("abc", "abcdefgh") == 3
+
+
+INDEX = LexicalIndex(
+    [
+        paper("2601.00001", "Diffusion models for video", "We train diffusion models."),
+        paper("2601.00002", "Diffusion policies", "Robots learn with diffusion."),
+        paper("2601.00003", "Protein folding at scale", "Models of protein structure."),
+        paper("2601.00004", "Reinforcement learning from human feedback", "Reward models and preferences."),
+        paper("2601.00005", "Diffraction gratings", "An optics paper."),
+    ]
+)
+
+
+def test_a_word_no_paper_holds_becomes_the_nearest_most_common_word() -> None:
+    assert INDEX.held("diffusion") == 2 and INDEX.held("difusion") == 0
+    assert respell("difusion modles", INDEX.held, INDEX.near_words) == "diffusion models"
+    assert respell("reinforcment lerning", INDEX.held, INDEX.near_words) == "reinforcement learning"
+    assert respell("Protien folding?", INDEX.held, INDEX.near_words) == "protein folding?"  # punctuation kept
+
+
+def test_words_papers_hold_names_phrases_and_exclusions_stay_as_typed() -> None:
+    held, near = INDEX.held, INDEX.near_words
+    assert respell("diffusion models", held, near) is None  # every word is held
+    assert respell('"difusion" author:Difusion -difusion', held, near) is None  # quoted, a name, an exclusion
+    assert respell("zzzzzz please", held, near) is None  # nothing near; a stop word is never respelled
+    assert respell("RLHF gpt4 x-ray", held, near) is None  # short, with digits, with a dash
+    assert respell("diffusio", held, near) == "diffusion"
+    assert respell("difraction", held, near) == "diffraction"  # one edit: not "diffusion", three away
+
+
+def test_two_edits_only_for_long_words() -> None:
+    held, near = INDEX.held, INDEX.near_words
+    assert respell("reinfrocment", held, near) == "reinforcement"  # a swap and a deletion, 12 letters
+    assert respell("prtien", held, near) is None  # two edits from "protein", but a short word
+
+
+class Answers:
+    """A search port that answers from a table, recording what it is asked."""
+
+    def __init__(self, hits: dict[str, list[str]]) -> None:
+        self.hits = hits
+        self.asked: list[str] = []
+
+    async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
+        self.asked.append(query)
+        return [SearchHit(paper(i, i), 1.0) for i in self.hits.get(query, [])]
+
+    async def respelled(self, query: str) -> str | None:
+        return respell(query, INDEX.held, INDEX.near_words)
+
+
+def test_searched_answers_the_respelled_query_and_says_so() -> None:
+    port = Answers({"difusion video": ["2601.00009"], "diffusion video": ["2601.00001"]})
+    found = asyncio.run(searched(port, "difusion video", 10))
+    assert [h.paper.arxiv_id for h in found.hits] == ["2601.00001"] and found.respelled == "diffusion video"
+    assert found.note() == (
+        "No paper holds “difusion”: showing papers on “diffusion video” instead. "
+        'Quote a word ("…") to search for it as typed.'
+    )
+    assert Searched([], "diffusion").note() is None
+
+
+def test_a_respelled_query_that_finds_nothing_gives_way_to_the_query_as_typed() -> None:
+    port = Answers({"difusion zebras": ["2601.00009"]})
+    found = asyncio.run(searched(port, "difusion zebras", 10))
+    assert [h.paper.arxiv_id for h in found.hits] == ["2601.00009"] and found.respelled is None
+    assert port.asked == ["difusion zebras", "diffusion zebras"]
