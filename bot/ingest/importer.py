@@ -104,6 +104,8 @@ def _check_named_days(raw: object, named: list[date], path: Path, latest: date) 
             f"named {named[0]}, a day still to come (no listing is dated after {latest}): "
             "rename it after the day its papers were listed"
         )
+    if not raw:  # a day Hugging Face listed nothing for (a weekend), saved as it answers: `[]`
+        return
     said = listing_days(raw)
     first, last = min(named), max(named)
     if sum(said.values()) < len(raw) or any(first <= day <= last for day in said):  # some on a named day

@@ -322,6 +322,18 @@ def test_a_file_named_after_days_none_of_its_papers_are_on_is_refused_naming_the
         read_file(week)
 
 
+@pytest.mark.parametrize("name", ["2026-06-06.json", "2026-06-06_to_2026-06-07.json"])
+async def test_a_file_named_after_a_day_hugging_face_listed_nothing_for_imports_nothing(
+    store: PaperStore, tmp_path: Path, name: str
+) -> None:
+    """`[]` is what the API answers for a weekend: saved under the day's name, it is an empty import, not a crash."""
+    path = tmp_path / name
+    path.write_text("[]", encoding="utf-8")
+    assert read_file(path) == []
+    [result] = await import_paths(store, [path])
+    assert result.error is None and result.counts is not None and result.counts.listings == 0
+
+
 def _corpus(rows: int) -> bytes:
     """A corpus of `rows` papers, one JSON object a line."""
     lines = (
