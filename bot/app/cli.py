@@ -354,7 +354,10 @@ def search(
             for line in queries:  # each search runs in the CPU pool; a line is printed as it is answered
                 started = time.perf_counter()
                 why = nothing_asked(line)  # said, not passed off as a query that matched nothing
-                hits = [] if why else await services.search.search(line, limit=limit)
+                # an arXiv id or a paper's link names that paper, as one QUERY (and /papers) takes it
+                hits = [] if why else await _named_paper(services, line)
+                if not hits and not why:
+                    hits = await services.search.search(line, limit=limit)
                 took = round((time.perf_counter() - started) * 1000, 3)
                 answer = {"query": line, "results": [h.paper.arxiv_id for h in hits], "took_ms": took}
                 _print_json(answer | ({"error": f"nothing to search for: {why}"} if why else {}))
