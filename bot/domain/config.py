@@ -327,6 +327,26 @@ def wanted(error: ErrorDetails) -> str:
     return said or " ".join(plainly(str(error["msg"])).split())
 
 
+# A text setting's example, for a value that is not a text (`channel = 123`); a token's has none.
+_TEXT_EXAMPLES = {
+    "channel": "slack:C0123456",
+    "time": "09:00",
+    "timezone": "Europe/Berlin",
+    "days": "mon-fri",
+    "day": "fri",
+    "cadence": "weekly",
+    "topics": "diffusion",
+    "admins": "U012AB3CD",
+}
+
+
+def _text_wanted(loc: tuple[int | str, ...]) -> str:
+    """What a text setting (or a list of texts' item) takes, with an example of its own kind."""
+    key = next((step for step in reversed(loc) if isinstance(step, str)), "")
+    example = _TEXT_EXAMPLES.get(key)
+    return f'use a text in quotes, such as "{example}"' if example else "use a text in quotes"
+
+
 def _unknown_setting(loc: tuple[int | str, ...]) -> str:
     """A key no table of the file takes: the setting of that table it most looks like, if one does."""
     close = difflib.get_close_matches(str(loc[-1]), _settings_of(FileConfig, loc[:-1]), n=1, cutoff=0.6)
@@ -371,6 +391,8 @@ def parse_config(text: str, source: str) -> FileConfig:
         message = wanted(first)
         if first["type"] == "extra_forbidden":
             message = _unknown_setting(first["loc"])
+        elif first["type"] == "string_type":
+            message = _text_wanted(first["loc"])
         elif where == "subscriptions" and first["type"] in ("tuple_type", "list_type"):
             message = "write each channel's table as [[subscriptions]], with two brackets"
         given, key = first.get("input"), str(first["loc"][-1]) if first["loc"] else ""

@@ -62,6 +62,33 @@ def test_config_errors_name_the_place(tmp_path: Path, body: str, message: str) -
         load_config(path, required=True)
 
 
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (
+            "[[subscriptions]]\nchannel = 123\n",
+            'subscriptions[0].channel: use a text in quotes, such as "slack:C0123456"',
+        ),
+        (
+            '[[subscriptions]]\nchannel = "slack:C1"\ntimezone = 1\n',
+            'timezone: use a text in quotes, such as "Europe/Berlin"',
+        ),
+        ('[[subscriptions]]\nchannel = "slack:C1"\ntime = 900\n', 'time: use a text in quotes, such as "09:00"'),
+        ("[digest]\ntopics = [1]\n", 'digest.topics[0]: use a text in quotes, such as "diffusion"'),
+        ("[slack]\nbot_token = 123\n", "slack.bot_token: use a text in quotes"),
+        ("[discord]\ntoken = 12345678901234\n", "discord.token: use a text in quotes"),
+    ],
+)
+def test_a_number_for_a_text_setting_gets_an_example_of_that_setting(tmp_path: Path, body: str, said: str) -> None:
+    """Not "09:00" for every text: a channel, a zone or a token is no time of day."""
+    path = tmp_path / "c.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, required=True)
+    assert str(caught.value).endswith(said)
+    assert "12345678901234" not in str(caught.value)
+
+
 def test_an_absent_default_config_means_defaults(tmp_path: Path) -> None:
     assert load_config(tmp_path / "none.toml", required=False).digest.limit == 10
 
