@@ -101,6 +101,11 @@ class Settings(BaseSettings):
                     raise ConfigError(
                         f"{variable}_FILE: {path} is not text (UTF-8): point it at the file holding the secret"
                     ) from None
+                if not secret:  # not "SLACK_BOT_TOKEN is not set": the variable named a file, and it is empty
+                    raise ConfigError(
+                        f"{variable}_FILE: {path} is empty: write the secret in it (a secret not mounted yet?), "
+                        f"or set {variable} instead"
+                    )
                 object.__setattr__(self, name, SecretStr(secret))
         return self
 

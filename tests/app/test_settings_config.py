@@ -168,6 +168,22 @@ def test_a_secret_file_that_cannot_be_read_is_named_with_the_fix(
         load_settings()
 
 
+@pytest.mark.parametrize("text", ["", "\n", "  \n"])
+def test_an_empty_secret_file_is_named_not_taken_for_an_unset_secret(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, text: str
+) -> None:
+    """It was read as no token at all: `run` then said "SLACK_BOT_TOKEN is not set", of a variable never set."""
+    (tmp_path / "token").write_text(text, encoding="utf-8")
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.setenv("DISCORD_TOKEN_FILE", str(tmp_path / "token"))
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert str(caught.value) == (
+        f"DISCORD_TOKEN_FILE: {tmp_path / 'token'} is empty: write the secret in it (a secret not mounted yet?), "
+        "or set DISCORD_TOKEN instead"
+    )
+
+
 def test_a_blank_secret_leaves_its_file_to_be_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     (tmp_path / "token").write_text("xoxb-from-file\n", encoding="utf-8")
     monkeypatch.setenv("SLACK_BOT_TOKEN", "")
