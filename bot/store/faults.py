@@ -208,6 +208,8 @@ _PG_CONNECT = (
     ("the database system is shutting down", "is shutting down"),
 )
 _PG_REACH = "start it, or correct the host and port in PAPERBOY_DATABASE_URL"
+# What psycopg says, before it connects, of an option after the URL's `?` that it does not take (no SQLSTATE).
+_PG_OPTION = ("invalid connection option", "invalid uri query parameter", "bad value for ", "value: ")
 
 
 def _postgres(exc: BaseException, url: URL) -> StoreError | None:
@@ -222,6 +224,13 @@ def _postgres(exc: BaseException, url: URL) -> StoreError | None:
         return StoreError(where, "dropped the connection", "run the command again once the database is up")
     if state is None:  # no answer from the server at all, or one before the session began
         text = str(exc.orig).lower()
+        if any(fragment in text for fragment in _PG_OPTION):  # never tried: not "cannot be reached"
+            option = str(exc.orig).strip().splitlines()[0].removeprefix("connection is bad: ")[:200]
+            return StoreError(
+                where,
+                f"was not tried: an option of PAPERBOY_DATABASE_URL is wrong ({option})",
+                "correct or remove it after the ? in PAPERBOY_DATABASE_URL",
+            )
         for fragment, reason in _PG_CONNECT:
             if fragment in text:
                 return StoreError(where, reason, _pg_fix(reason))

@@ -110,6 +110,27 @@ async def test_an_unreachable_postgresql_is_named_without_its_password() -> None
     )
 
 
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        ("foo=bar", 'invalid connection option "foo"'),
+        ("sslmode=bogus", 'invalid sslmode value: "bogus"'),
+        ("connect_timeout=soon", "bad value for connect_timeout: 'soon'"),
+    ],
+)
+async def test_a_postgresql_url_option_libpq_does_not_take_is_named_with_its_fix(option: str, said: str) -> None:
+    """Not "cannot be reached" (nothing was tried), nor "failed unexpectedly ... report it": the URL is wrong."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    fault = await fault_of(database_url(f"postgresql://bot:hunter2@127.0.0.1:{port}/papers?{option}", Path(".")))
+    assert str(fault) == (
+        f"PostgreSQL at 127.0.0.1:{port} (database papers) was not tried: an option of PAPERBOY_DATABASE_URL is "
+        f"wrong ({said}); correct or remove it after the ? in PAPERBOY_DATABASE_URL"
+    )
+    assert "hunter2" not in str(fault)
+
+
 needs_postgres = pytest.mark.skipif(not POSTGRES, reason="no PostgreSQL (see scripts/with-postgres.sh)")
 
 
