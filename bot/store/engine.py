@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sqlite3
 import time
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, InvalidRequestError, OperationalError
+from sqlalchemy.exc import ArgumentError, InvalidRequestError, OperationalError, SAWarning
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.util import await_only
 
@@ -81,13 +83,39 @@ def create_engine(url: URL) -> AsyncEngine:
 
 def _engine(url: URL) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
+        _check_sqlite(url)
         database = url.database
         if database and database != ":memory:":
             sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
-        engine = sqlite_engine(url, timeout=BUSY_TIMEOUT_S)
+        with warnings.catch_warnings():
+            # an option SQLite would ignore (`?mode=ro` without `uri=true`, a typo) is refused, not ignored
+            warnings.filterwarnings("error", message="Query string argument", category=SAWarning)
+            try:
+                engine = sqlite_engine(url, timeout=BUSY_TIMEOUT_S)
+            except SAWarning as exc:
+                named = re.search(r"argument\(s\) (.+?) are not accepted", str(exc))
+                raise ConfigError(
+                    f"PAPERBOY_DATABASE_URL: SQLite takes no option {named.group(1) if named else 'of those given'}"
+                    " (only timeout, isolation_level, detect_types, check_same_thread, cached_statements and uri): "
+                    "remove it, or write a SQLite URI for it: sqlite:///file:/path/paperboy.db?mode=ro&uri=true"
+                ) from None
+            except ValueError as exc:  # ?timeout=soon
+                raise ConfigError(
+                    f"PAPERBOY_DATABASE_URL: a SQLite option's value is wrong ({exc}): correct it, or remove it"
+                ) from None
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_pre_ping=True)
+
+
+def _check_sqlite(url: URL) -> None:
+    """A SQLite URL names a file: one with a host, a user or a port is a mistyped path (never echoed: it
+    may hold a password)."""
+    if url.host or url.username or url.password or url.port:
+        raise ConfigError(
+            "PAPERBOY_DATABASE_URL: a SQLite URL names a file, not a host: write sqlite:////absolute/path/paperboy.db "
+            "(sqlite:/// and then the path), or unset it for SQLite in the data dir"
+        )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

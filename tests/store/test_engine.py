@@ -45,6 +45,11 @@ async def test_a_new_and_an_older_store_reach_head(name: str, tmp_path: Path) ->
         ("sqlite+pysqlite:///x.db", "its driver 'pysqlite' is not an asyncio driver"),
         ("postgresql+psycopg2://ada:hunter2@db/papers", "its driver 'psycopg2' is not installed"),
         ("sqlite+nosuch:///x.db", "its driver 'nosuch' is unknown"),
+        ("sqlite://ada:hunter2@db/papers.db", "a SQLite URL names a file, not a host"),
+        ("sqlite:///x.db?mode=ro", "SQLite takes no option 'mode' (only timeout,"),
+        ("sqlite:///x.db?journal=wal&foo=1", "SQLite takes no option 'foo', 'journal' (only"),
+        ("sqlite:///x.db?timeout=soon", "a SQLite option's value is wrong (could not convert string to float: 'soon')"),
+        ("sqlite:///x.db?uri=maybe", "a SQLite option's value is wrong (String is not true/false: 'maybe')"),
     ],
 )
 def test_a_database_url_paperboy_cannot_use_is_one_line_without_the_password(url: str, said: str) -> None:
