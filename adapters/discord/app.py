@@ -46,7 +46,7 @@ from bot.chat.replies import replied
 from bot.chat.service import Asker, ChatService, Mention
 from bot.community.service import Community
 from bot.domain.channels import ChannelRef
-from bot.domain.errors import ConfigError, PlatformUnreachable, UsageError
+from bot.domain.errors import ConfigError, DeliveryError, PlatformUnreachable, UsageError
 from bot.domain.post import Post
 from bot.host.bursts import ACKS_FIRST
 
@@ -465,6 +465,12 @@ class DiscordRuntime:
                 raise ConfigError("Discord refused DISCORD_TOKEN (401): check the bot token") from error
             if isinstance(error, NOT_DISCORD) and _in_login(error):
                 raise ConfigError(not_discord()) from error
+            if isinstance(error, discord.HTTPException) and _in_login(error):
+                raise DeliveryError(login_refused(error)) from error
+            if isinstance(error, aiohttp.ClientError | TimeoutError) and _in_login(error):
+                raise PlatformUnreachable(
+                    "Discord", "logging in", discord.http.Route.BASE, isinstance(error, TimeoutError)
+                ) from error
             log.error("the Discord client stopped while connecting", exc_info=error)
             raise ConfigError(f"the Discord client stopped while connecting: {error}") from error
         if ready not in done:
@@ -522,6 +528,9 @@ async def rest_client(token: str) -> discord.Client:
     except NOT_DISCORD as exc:
         await client.close()
         raise ConfigError(not_discord()) from exc
+    except discord.HTTPException as exc:  # a 5xx after discord.py's own retries, or another refusal than 401
+        await client.close()
+        raise DeliveryError(login_refused(exc)) from exc
     return client
 
 
@@ -535,6 +544,16 @@ def _in_login(error: BaseException) -> bool:
     frames = traceback.extract_tb(error.__traceback__)
     at = next((i for i, f in enumerate(frames) if f.name == "login" and "discord" in f.filename), None)
     return at is not None and not any(own in f.filename for f in frames[at:] for own in ("/adapters/", "/bot/"))
+
+
+def login_refused(error: discord.HTTPException) -> str:
+    """Discord's answer to the login, other than 401, in one line (never its body: a proxy's HTML page)."""
+    status = getattr(error, "status", None) or "?"
+    trouble = "Discord's API is having trouble" if isinstance(error, discord.DiscordServerError) else "it refused"
+    return (
+        f"logging in: {discord.http.Route.BASE} answered HTTP {status} ({trouble}): try again later "
+        "(https://discordstatus.com), and check PAPERBOY_DISCORD_API_URL (unset: Discord's own)"
+    )
 
 
 def not_discord() -> str:

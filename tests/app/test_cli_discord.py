@@ -103,6 +103,18 @@ async def test_an_api_url_that_is_not_discord_s_is_one_clear_line(
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("command", [("run",), ("post", "--channel", f"discord:{TEXT_ID}")])
+async def test_a_login_discord_answers_with_a_server_error_is_one_clear_line(
+    tmp_path: Path, fake: FakeDiscord, command: tuple[str, ...]
+) -> None:
+    """`post` printed discord.py's traceback, ending in the proxy's HTML; `run` logged one."""
+    fake.fail(r"GET /users/@me", 503, {"message": "<html>upstream down</html>"})  # 503: not retried by discord.py
+    code, _, err = await run_cli(environment(tmp_path, fake), tmp_path, *command)
+    assert code == 1, err
+    assert f"logging in: {fake.api_url.rstrip('/')} answered HTTP 503 (Discord's API is having trouble)" in err
+    assert "Traceback" not in err and "upstream down" not in err
+
+
 async def test_discord_invite_reads_the_token_from_the_config_file_too(tmp_path: Path, fake: FakeDiscord) -> None:
     env = environment(tmp_path, fake)
     del env["DISCORD_TOKEN"]
