@@ -58,10 +58,12 @@ class SlackCredentials:
 
 
 def _pick(*values: SecretStr | None) -> str | None:
-    """The first secret that is set: the environment's, then the config file's."""
+    """The first secret that is set: the environment's, then the config file's. Blanks around it are no
+    part of it, and a blank one is not set (as a blank `NAME` leaves `NAME_FILE` to be read): it reached
+    slack_bolt, whose BoltError came out as a traceback."""
     for value in values:
-        if value is not None and value.get_secret_value():
-            return value.get_secret_value()
+        if value is not None and value.get_secret_value().strip():
+            return value.get_secret_value().strip()
     return None
 
 

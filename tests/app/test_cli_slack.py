@@ -128,6 +128,22 @@ async def test_run_with_half_of_slack_s_credentials_says_what_is_missing(tmp_pat
     assert "SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not" in err
 
 
+@pytest.mark.parametrize(
+    ("variable", "said"),
+    [
+        ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not"),
+        ("SLACK_SIGNING_SECRET", "SLACK_SIGNING_SECRET is not"),
+    ],
+)
+async def test_run_with_a_blank_slack_credential_takes_it_for_unset(
+    tmp_path: Path, fake_slack: FakeSlack, variable: str, said: str
+) -> None:
+    env = environment(tmp_path, fake_slack, free_port()) | {variable: "  "}  # slack_bolt's traceback, it was
+    code, _, err = await run_cli(env, tmp_path, "run")
+    assert code == 1, err
+    assert said in err and "Traceback" not in err
+
+
 async def test_run_reads_the_slack_admins_of_the_config_file(tmp_path: Path, fake_slack: FakeSlack) -> None:
     port = free_port()
     env = environment(tmp_path, fake_slack, port)
