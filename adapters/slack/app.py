@@ -179,7 +179,7 @@ def create_app(
     else:
         note_departures(app)
     managers = Managers(admins, many=oauth is not None)
-    listen_for_moves(app, chat.follows)
+    listen_for_moves(app, chat)
     if home is not None:
         register_home(app, home, SlackMembers(client), _form_opener(surfaces, managers) if surfaces else None)
     if surfaces is not None:

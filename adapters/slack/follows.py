@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.errors import error_code
 from adapters.slack.installations import workspace_of_body
 from bot.chat.commands import Command, Follow
-from bot.chat.follows import FollowService
+from bot.chat.service import ChatService
 from bot.domain.channels import ChannelRef
 from bot.domain.config import check_timezone
 
@@ -63,7 +63,7 @@ async def personal(
     return replace(command, timezone=zone), replace(channel, channel=dm or channel.channel)
 
 
-def listen_for_moves(app: AsyncApp, follows: FollowService) -> None:
+def listen_for_moves(app: AsyncApp, chat: ChatService) -> None:
     """`user_change` (a profile edited, its time zone among what changed): a person who follows topics
     gets their digest at 09:00 in the zone their profile now names. The zone was read once, at their
     first `follow`; without this a follower who moved kept getting it at the old zone's 09:00."""
@@ -72,5 +72,5 @@ def listen_for_moves(app: AsyncApp, follows: FollowService) -> None:
     async def changed(body: dict[str, Any], event: dict[str, Any]) -> None:
         user = event.get("user")
         person, zone = str(user.get("id") or "") if isinstance(user, dict) else "", _zone(user)
-        if person and zone and await follows.moved("slack", workspace_of_body(body), person, zone):
+        if person and zone and await chat.follows.moved("slack", workspace_of_body(body), person, zone):
             log.info("%s's digest now comes at 09:00 %s (their Slack profile's time zone)", person, zone)
