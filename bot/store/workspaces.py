@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, Table, delete, func, or_, select, update
 from sqlalchemy.engine import CursorResult
@@ -113,10 +114,33 @@ def _refused_token() -> list[ColumnElement[bool]]:
     return [subscriptions.c.status.like(f"{code}%") for code in WORKSPACE_REFUSALS]
 
 
-async def resume(engine: AsyncEngine, platform: str, workspace: str) -> int:
+async def resume(engine: AsyncEngine, platform: str, workspace: str, now: datetime | None = None) -> int:
     """Deliver to the workspace again (installed anew): clear the pauses and the refusals of a bad token,
-    not a channel's own refusals (archived, bot removed), which only a new `subscribe` clears."""
-    return await _mark(engine, platform, workspace, or_(_paused(), *_refused_token()), None)
+    not a channel's own refusals (archived, bot removed), which only a new `subscribe` clears; how many.
+
+    Each one's schedule begins anew at the start of its local day (`Subscription.since`, kept in
+    `updated_at`): today's digest, still in its window, comes (late); the days the app was gone are not
+    owed, so not recorded missed one by one, each with a warning, as they were."""
+    when = now or datetime.now(UTC)
+    which = [subscriptions.c.platform == platform, subscriptions.c.workspace == workspace]
+    which.append(or_(_paused(), *_refused_token()))
+    columns = (subscriptions.c.channel, subscriptions.c.timezone, subscriptions.c.updated_at)
+    async with engine.begin() as conn:
+        rows = (await conn.execute(select(*columns).where(*which))).all()
+        for channel, zone, since in rows:
+            began = max(as_utc(since) or when, _day_start(when, zone))
+            changed = update(subscriptions).where(*which, subscriptions.c.channel == channel)
+            await conn.execute(changed.values(status=None, updated_at=began))
+    return len(rows)
+
+
+def _day_start(now: datetime, zone: str) -> datetime:
+    """The start of `now`'s day in the zone (UTC for one no longer known), in UTC."""
+    try:
+        where: tzinfo = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        where = UTC
+    return datetime.combine(now.astimezone(where).date(), time(0), where).astimezone(UTC)
 
 
 async def forgive_refused_token(engine: AsyncEngine, platform: str) -> int:

@@ -31,7 +31,7 @@ from bot.sources.hf_payload import parse_daily
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.tables import digests, fetched_days
-from bot.store.workspaces import PAUSED, resume
+from bot.store.workspaces import PAUSED, pause, resume
 from tests.delivery.world import Clock, SweepWorld, utc
 from tests.fakes.publisher import Crash, RecordingPublisher
 from tests.store.test_ledger import counting
@@ -698,8 +698,30 @@ async def test_a_workspace_paused_at_the_hour_and_installed_again_that_morning_g
     world.clock.now = utc(2026, 6, 2, 9, 10)
     assert await sweeper.sweep(world.clock.now) == []  # paused: left alone until an install
     publisher.gone = False
-    assert await resume(world.store.engine, "slack", "T1") == 1  # installed again at 09:30
+    assert await resume(world.store.engine, "slack", "T1", utc(2026, 6, 2, 9, 30)) == 1  # installed again
     world.clock.now = utc(2026, 6, 2, 9, 30)
     assert [r.outcome for r in await sweeper.sweep(world.clock.now)] == ["posted"]
     assert publisher.keys("CW")[0] == "2026-06-02:header"
     assert await ledger.status(channel, date(2026, 6, 2)) == "done"
+
+
+async def test_a_workspace_installed_again_gets_todays_digest_and_owes_no_day_it_was_gone(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Uninstalled on the evening of 1 June (the event came: paused), installed again on 4 June at
+    10:00: that day's 09:00 digest comes, late, and 2 and 3 June are not recorded missed one by one,
+    each with a warning (they were not missed: the app was gone)."""
+    caplog.set_level(logging.WARNING)
+    for day in (2, 3, 4):
+        await list_day(world.store, date(2026, 6, day), prefix=f"2606.0{day}")
+    channel = ChannelRef("slack", "CW", "T1")
+    await world.subscriptions.save(Subscription(channel=channel, limit=3, time="09:00"), utc(2026, 6, 1))
+    assert await pause(world.store.engine, "slack", "T1") == 1  # 1 June, 20:00
+    await world.run(utc(2026, 6, 2, 8), utc(2026, 6, 4, 9, 55), step=timedelta(hours=1))
+    assert world.headers("CW") == Counter()  # nothing goes to a paused workspace
+    assert await resume(world.store.engine, "slack", "T1", utc(2026, 6, 4, 10)) == 1
+    await world.run(utc(2026, 6, 4, 10), utc(2026, 6, 4, 10, 10))
+    assert world.headers("CW") == Counter({"2026-06-04": 1})
+    ledger = Ledger(world.store.engine)
+    assert [await ledger.status(channel, date(2026, 6, d)) for d in (2, 3, 4)] == [None, None, "done"]
+    assert not [r for r in caplog.records if "missed" in r.getMessage()]
