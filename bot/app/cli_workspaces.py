@@ -26,6 +26,26 @@ _ORG_HINT = (
 )
 
 
+# What `forget` calls the rows of each of the store's WORKSPACE_TABLES, one and many: a person's words,
+# not the tables' names (tests check that every table has its words).
+ERASED_WORDS: dict[str, tuple[str, str]] = {
+    "installations": ("installation", "installations"),
+    "subscriptions": ("subscription or follow", "subscriptions and follows"),
+    "digests": ("digest", "digests"),
+    "digest_papers": ("paper posted in a digest", "papers posted in digests"),
+    "threads": ("paper thread", "paper threads"),
+    "followed_cards": ("living-thread card", "living-thread cards"),
+    "thread_notes": ("living-thread note", "living-thread notes"),
+    "paper_messages": ("thread-opening message", "thread-opening messages"),
+    "votes": ("vote", "votes"),
+    "reactors": ("person's reaction tally", "people's reaction tallies"),
+    "replies": ("reply", "replies"),
+    "repliers": ("person's reply tally", "people's reply tallies"),
+    "engagement": ("paper's engagement score", "papers' engagement scores"),
+    "saved": ("saved paper", "saved papers"),
+}
+
+
 NONE_INSTALLED = (
     "No workspace has installed paperboy. Installs through the Slack OAuth flow are stored and listed here "
     "(docs/slack-workspaces.md); a single SLACK_BOT_TOKEN is not an install and is not listed."
@@ -66,6 +86,12 @@ def _as_json(one: Installed) -> dict[str, object]:
         "stopped": one.stopped,
         "follows": one.follows,
     }
+
+
+def erased_detail(erased: dict[str, int]) -> str:
+    """{"votes": 6, "replies": 1, "saved": 0} → `6 votes and 1 reply`: what `forget` erased, in words."""
+    said = [f"{n} {ERASED_WORDS[table][n != 1]}" for table, n in erased.items() if n]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
 
 
 def parse_team(text: str) -> tuple[str, str]:
@@ -166,11 +192,9 @@ def register(app: typer.Typer, run: Run, say: Callable[[str], None], emit: Calla
             from bot.store.workspaces import forget as erase
 
             erased = await erase(services.store.engine, platform, workspace)
-            total = sum(erased.values())
-            detail = ", ".join(f"{count} {table}" for table, count in erased.items() if count)
             say(
-                f"Forgot {platform}:{workspace}: {detail}."
-                if total
+                f"Forgot {platform}:{workspace}: {erased_detail(erased)}."
+                if any(erased.values())
                 else f"Nothing was stored about {platform}:{workspace}." + (_ORG_HINT if platform == "slack" else "")
             )
             return 0

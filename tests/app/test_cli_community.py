@@ -1,4 +1,5 @@
-"""`paperboy top` and `paperboy saved`, run as the command line, on a store with votes and saves in it."""
+"""`paperboy top`, `paperboy saved` and `paperboy forget`, run as the command line, on a store with votes
+and saves in it."""
 
 from __future__ import annotations
 
@@ -111,3 +112,22 @@ def test_saved_in_each_format(run: Run) -> None:
     assert wrong.returncode == 2 and "is not PLATFORM:USER_ID" in wrong.stderr
     named = run("saved", "--user", "discord:bea")
     assert named.returncode == 2 and "a Discord user's id is a number" in named.stderr
+
+
+def test_forget_says_what_it_erased_in_words_not_table_names(run: Run) -> None:
+    forgot = run("forget", "--team", "slack:T0001")
+    assert forgot.returncode == 0, forgot.stderr
+    said = " ".join(forgot.stdout.split())
+    assert said == (
+        "Forgot slack:T0001: 2 papers posted in digests, 2 paper threads, 6 votes, 6 people's reaction tallies, "
+        "1 reply, 1 person's reply tally, 2 papers' engagement scores and 2 saved papers."
+    )
+
+
+def test_every_table_forget_erases_has_its_words() -> None:
+    from bot.app.cli_workspaces import ERASED_WORDS, erased_detail
+    from bot.store.workspaces import WORKSPACE_TABLES
+
+    assert set(ERASED_WORDS) == {table.name for table in WORKSPACE_TABLES}
+    assert erased_detail({"installations": 1, "votes": 0}) == "1 installation"
+    assert erased_detail({"replies": 2, "saved": 1}) == "2 replies and 1 saved paper"

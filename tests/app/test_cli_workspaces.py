@@ -125,7 +125,7 @@ async def test_run_serves_the_install_and_forget_erases_it(tmp_path: Path, fake_
 
     code, out, said = await run_cli(env, tmp_path, "forget", "--team", "slack:T0001")
     assert code == 0, said
-    assert out.startswith("Forgot slack:T0001: 1 installations.")
+    assert out.startswith("Forgot slack:T0001: 1 installation.")
 
 
 async def test_run_refuses_an_http_public_url_and_a_key_that_opens_no_stored_token(
