@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from bot.domain.errors import UsageError
 
 PLATFORMS = ("slack", "discord", "console")
+# The channels a refusal offers as examples, one of each platform: the command line's and the config file's.
+_EXAMPLES = "such as slack:C0123456, discord:1234567890 or console:NAME"
 _REF = re.compile(r"^(?P<platform>[a-z]+):(?:(?P<workspace>[A-Za-z0-9_.\-]+)/)?(?P<channel>[A-Za-z0-9_.\-]+)$")
 
 
@@ -21,18 +23,22 @@ class ChannelRef:
         return f"{self.platform}:{self.channel}"
 
 
+def not_a_channel(shown: str) -> str:
+    """The refusal of text that is not a channel at all; `shown` is the text as the message quotes it."""
+    return f"{shown} is not PLATFORM:CHANNEL_ID ({_EXAMPLES})"
+
+
 def parse_channel(text: str) -> ChannelRef:
     """`slack:C0123456` or `discord:1234567890` → a ChannelRef; a UsageError otherwise.
 
     The workspace may be named before the channel, `slack:T0123456/C0123456`: where one deployment
     serves several Slack workspaces (a channel id alone is then ambiguous)."""
     match = _REF.match(text.strip())
-    examples = "such as slack:C0123456, discord:1234567890 or console:NAME"
     if match is not None and match.group("platform") not in PLATFORMS:
         known = ", ".join(sorted(PLATFORMS))
-        raise UsageError(f"{text!r}: {match.group('platform')!r} is not a platform ({known}; {examples})")
+        raise UsageError(f"{text!r}: {match.group('platform')!r} is not a platform ({known}; {_EXAMPLES})")
     if match is None:
-        raise UsageError(f"{text!r} is not PLATFORM:CHANNEL_ID ({examples})")
+        raise UsageError(not_a_channel(repr(text)))
     platform, channel, workspace = match.group("platform"), match.group("channel"), match.group("workspace") or ""
     if platform == "discord" and not all(part.isdigit() for part in (channel, workspace) if part):
         raise UsageError(

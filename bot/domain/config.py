@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
-from bot.domain.channels import parse_channel
+from bot.domain.channels import not_a_channel, parse_channel
 from bot.domain.errors import ConfigError, UsageError
 from bot.domain.filters import check_entry
 from bot.domain.our_words import plainly, unreadable
@@ -169,9 +169,7 @@ class SubscriptionConfig(_Strict):
     @classmethod
     def _channel(cls, value: str) -> str:
         if not _CHANNEL.fullmatch(value):
-            raise ValueError(
-                f"{_shown(value)} is not PLATFORM:CHANNEL_ID (such as slack:C0123456 or discord:1234567890)"
-            )
+            raise ValueError(not_a_channel(_shown(value)))
         try:
             parse_channel(value)
         except UsageError as exc:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from bot.domain.errors import ConfigError
 from bot.domain.weekdays import format_days, parse_days
 
 ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = "such as slack:C0123456, discord:1234567890 or console:NAME"
 
 
 def test_the_shipped_config_is_valid() -> None:
@@ -35,6 +37,13 @@ def test_the_contract_example_is_valid(tmp_path: Path) -> None:
     ("body", "message"),
     [
         ('[[subscriptions]]\nchannel = "C0123"\n', "is not PLATFORM:CHANNEL_ID"),
+        *(  # the examples the command line gives, console's too
+            (
+                f'[[subscriptions]]\nchannel = "{channel}"\n',
+                re.escape(f"'{channel}' is not PLATFORM:CHANNEL_ID ({EXAMPLES})"),
+            )
+            for channel in ("console:a b", "irc:a")
+        ),
         ('[[subscriptions]]\nchannel = "slack:C1"\ntime = "9am"\n', "'9am' is not a time of day"),
         ('[[subscriptions]]\nchannel = "slack:C1"\ndays = "someday"\n', "is not a set of days"),
         ("[digest]\nlimit = 0\n", "digest.limit"),
