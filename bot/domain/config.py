@@ -346,11 +346,25 @@ def _text_wanted(loc: tuple[int | str, ...]) -> str:
 
 
 def _unknown_setting(loc: tuple[int | str, ...]) -> str:
-    """A key no table of the file takes: the setting of that table it most looks like, if one does."""
-    close = difflib.get_close_matches(str(loc[-1]), _settings_of(FileConfig, loc[:-1]), n=1, cutoff=0.6)
+    """A key its table does not take: the setting of that table it most looks like, if one does, else
+    the other tables it is a setting of (`guilds` under [slack] is [discord]'s)."""
+    key, path = str(loc[-1]), loc[:-1]
+    close = difflib.get_close_matches(key, _settings_of(FileConfig, path), n=1, cutoff=0.6)
     if close:
         return f"unknown setting: did you mean {close[0]!r}?"
+    here = next((step for step in path if isinstance(step, str)), None)
+    tables = [name for name in _settings_of(FileConfig, ()) if name != here]
+    homes = [_written(name) for name in tables if key in _settings_of(FileConfig, (name,))]
+    if homes:
+        there = _written(here) if here else "at the top of the file"
+        return f"unknown setting: {key!r} belongs in {' or '.join(homes)}, not {there}"
     return "unknown setting (check its spelling against the README)"
+
+
+def _written(name: str) -> str:
+    """A top-level table's header as the file writes it: `[slack]`, or `[[subscriptions]]` for a list of tables."""
+    listed = typing.get_origin(FileConfig.model_fields[name].annotation) in (tuple, list)
+    return f"[[{name}]]" if listed else f"[{name}]"
 
 
 def _settings_of(model: type[BaseModel], path: tuple[int | str, ...]) -> list[str]:

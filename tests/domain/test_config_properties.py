@@ -132,7 +132,7 @@ def test_any_text_is_a_config_or_a_one_line_error(text: str) -> None:
         ('[[subscriptions]]\nchannel = "slack:C1"\ntme = "09:00"\n', r"subscriptions\[0\]\.tme: .*did you mean 'time'"),
         ("[shedule]\ntick_seconds = 5\n", "shedule: unknown setting: did you mean 'schedule'"),
         ("[digest]\nzzzqqq = 1\n", r"digest.zzzqqq: unknown setting \(check its spelling against the README\)"),
-        ('[discord]\nadmins = ["U012AB"]\n', "discord.admins: unknown setting"),
+        ('[discord]\nadmins = ["U012AB"]\n', r"discord.admins: unknown setting: 'admins' belongs in \[slack\]"),
         ("a = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
         ("[schedule]\nwait_hours = nan\n", "schedule.wait_hours"),
         ('[digest]\ntopics = "diffusion"\n', r"digest.topics is 'diffusion': use a list in brackets, such as \["),
