@@ -119,11 +119,10 @@ def register(app: typer.Typer, run: Run, say: Callable[[str], None], emit: Calla
     def workspaces(json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
         """List the Slack workspaces (and Enterprise Grid orgs) that installed paperboy, with their channels."""
         from bot.app.settings import load_settings
-        from bot.store.sealing import sealer
         from bot.store.workspaces import installed
 
-        key = load_settings().secret_key
-        keys = sealer(key.get_secret_value()) if key else None  # a malformed key is one line, before anything opens
+        settings = load_settings()
+        keys = settings.sealer() if settings.secret_key else None  # a malformed key is one line, before anything opens
 
         async def work(services: Services) -> int:
             found = await installed(services.store.engine, keys.opens if keys else None)
@@ -152,10 +151,9 @@ def register(app: typer.Typer, run: Run, say: Callable[[str], None], emit: Calla
         """Re-encrypt every stored token with the first key of PAPERBOY_SECRET_KEY (the last step of a key rotation)."""
         from bot.app.settings import load_settings
         from bot.store.installations import Installations
-        from bot.store.sealing import Unreadable, sealer
+        from bot.store.sealing import Unreadable
 
-        key = load_settings().secret_key
-        keys = sealer(key.get_secret_value() if key else None)  # before anything opens: a bad key is one line
+        keys = load_settings().sealer()  # before anything opens: a bad key is one line
 
         async def work(services: Services) -> int:
             resealed = await Installations(services.store.engine, keys).reseal()

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.config import wanted
 from bot.domain.errors import ConfigError
+
+if TYPE_CHECKING:
+    from bot.store.sealing import Sealer
 
 DEFAULT_CONFIG = Path("config/paperboy.toml")
 DEFAULT_DATA_DIR = Path(".paperboy")
@@ -52,6 +56,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     public_url: str | None = None
     slack_oauth_url: str = "https://slack.com/oauth/v2/authorize"
+    _files: dict[str, str] = PrivateAttr(default_factory=dict)  # the secrets read from `NAME_FILE`: their paths
 
     @field_validator("offline", "embeddings", mode="before")
     @classmethod
@@ -107,7 +112,22 @@ class Settings(BaseSettings):
                         f"or set {variable} instead"
                     )
                 object.__setattr__(self, name, SecretStr(secret))
+                self._files[name] = path
         return self
+
+    def source(self, name: str) -> str:
+        """Where the secret `name` was read, as an error names it: `PAPERBOY_SECRET_KEY`, or
+        `PAPERBOY_SECRET_KEY_FILE: /run/secrets/key` when it came from the file that variable names."""
+        path = self._files.get(name)
+        return f"{_SECRETS[name]}_FILE: {path}" if path else _SECRETS[name]
+
+    def sealer(self) -> Sealer:
+        """The sealer of PAPERBOY_SECRET_KEY; a ConfigError, naming where the key came from, when it is
+        not set or malformed."""
+        from bot.store.sealing import sealer
+
+        key = self.secret_key
+        return sealer(key.get_secret_value() if key else None, self.source("secret_key"))
 
     @property
     def config_path(self) -> Path:

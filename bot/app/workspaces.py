@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from bot.domain.errors import ConfigError
-from bot.store.sealing import Sealer, sealer
+from bot.store.sealing import Sealer
 
 if TYPE_CHECKING:
     from bot.app.settings import Settings
@@ -52,7 +52,6 @@ def multi_workspace(settings: Settings) -> Workspaces | None:
             f"{given} is set but {missing} is not: set both (Basic Information → App Credentials) for "
             "multi-workspace mode, or neither"
         )
-    key = settings.secret_key.get_secret_value() if settings.secret_key else None
     for name, url in (
         ("PAPERBOY_PUBLIC_URL", settings.public_url),
         ("PAPERBOY_SLACK_OAUTH_URL", settings.slack_oauth_url),
@@ -68,7 +67,7 @@ def multi_workspace(settings: Settings) -> Workspaces | None:
             "back only to https:// addresses, and the install's browser cookie is kept only over HTTPS): give "
             "the https:// address of the proxy in front of paperboy (http:// only for localhost)"
         )
-    return Workspaces(client_id, secret, sealer(key), settings.public_url, settings.slack_oauth_url)
+    return Workspaces(client_id, secret, settings.sealer(), settings.public_url, settings.slack_oauth_url)
 
 
 async def check_keys(installations: Installations) -> None:

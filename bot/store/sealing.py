@@ -77,8 +77,10 @@ def _opens(keys: Fernet | MultiFernet, sealed: str) -> bool:
     return True
 
 
-def sealer(value: str | None) -> Sealer:
-    """The sealer for `PAPERBOY_SECRET_KEY`'s value; a ConfigError (one line, no key in it) when unusable."""
+def sealer(value: str | None, source: str = KEY_VARIABLE) -> Sealer:
+    """The sealer for `PAPERBOY_SECRET_KEY`'s value; a ConfigError (one line, no key in it) when unusable.
+    `source` is where the value was read, as a malformed one is said to be: the variable, or
+    `PAPERBOY_SECRET_KEY_FILE: PATH`."""
     if value is None or not value.strip():
         raise ConfigError(
             f"{KEY_VARIABLE} is not set: multi-workspace Slack keeps installation tokens encrypted with it; "
@@ -92,7 +94,7 @@ def sealer(value: str | None) -> Sealer:
         except (ValueError, UnicodeError):
             where = f"key {number} of {len(parts)}" if len(parts) > 1 else "it"
             raise ConfigError(
-                f"{KEY_VARIABLE} is malformed ({where} is not 32 bytes of URL-safe base64, as `paperboy keygen` "
+                f"{source} is malformed ({where} is not 32 bytes of URL-safe base64, as `paperboy keygen` "
                 "prints); keys are separated by commas, the newest first"
             ) from None
     return Sealer(fernets[0], MultiFernet(fernets), len(fernets))

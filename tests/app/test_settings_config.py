@@ -197,6 +197,30 @@ def test_an_empty_secret_file_is_named_not_taken_for_an_unset_secret(
     )
 
 
+@pytest.mark.parametrize("command", ["reseal", "workspaces"])
+def test_a_malformed_key_from_its_file_is_said_to_come_from_that_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """It was called "PAPERBOY_SECRET_KEY is malformed", of a variable never set."""
+    from bot.app import cli
+
+    (tmp_path / "key").write_text("not-a-key-4f4f\n", encoding="utf-8")
+    monkeypatch.delenv("PAPERBOY_SECRET_KEY", raising=False)
+    monkeypatch.setenv("PAPERBOY_SECRET_KEY_FILE", str(tmp_path / "key"))
+    monkeypatch.setenv("PAPERBOY_DATA_DIR", str(tmp_path / "data"))
+    with pytest.raises(SystemExit) as ended:
+        cli.main([command])
+    said = capsys.readouterr().err
+    assert ended.value.code == 1 and said.count("\n") == 1, said
+    assert said.startswith(f"paperboy: error: PAPERBOY_SECRET_KEY_FILE: {tmp_path / 'key'} is malformed (it is not")
+    assert "not-a-key-4f4f" not in said
+    monkeypatch.setenv("PAPERBOY_SECRET_KEY", "set-here-5a5a")  # the variable, when set, is what is read
+    with pytest.raises(SystemExit):
+        cli.main([command])
+    said = capsys.readouterr().err
+    assert said.startswith("paperboy: error: PAPERBOY_SECRET_KEY is malformed (it is not") and "5a5a" not in said
+
+
 def test_a_blank_secret_leaves_its_file_to_be_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     (tmp_path / "token").write_text("xoxb-from-file\n", encoding="utf-8")
     monkeypatch.setenv("SLACK_BOT_TOKEN", "")
