@@ -728,14 +728,14 @@ def import_(
     no_embed: Annotated[bool, NO_EMBED] = False,
 ) -> None:
     """Import papers from files; each file is stored whole or not at all."""
-    from bot.ingest.importer import import_paths, skipped_note
+    from bot.ingest.importer import import_paths, none_importable, skipped_note
 
     async def work(services: Services) -> int:
         results = await import_paths(services.store, paths)
         if (note := skipped_note(paths)) is not None:
             err.print(f"paperboy: {note}", markup=False)
         if not results:
-            raise UsageError("no importable files (.json, .jsonl, .jsonl.gz) in " + ", ".join(map(str, paths)))
+            raise UsageError(none_importable(paths))
         failed = 0
         total = None
         for result in results:

@@ -23,7 +23,8 @@ from bot.sources.validation import load_json
 from bot.store.papers import PaperStore, SaveCounts
 
 _DAY_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
-_SUFFIXES = (".json", ".jsonl", ".jsonl.gz", ".json.gz")
+_SUFFIXES = (".json", ".jsonl", ".json.gz", ".jsonl.gz")  # what an import reads; its messages name these
+_SUFFIXES_SAID = ", ".join(_SUFFIXES[:-1]) + " or " + _SUFFIXES[-1]
 _SHOWN = 5  # days named in a refusal; the rest counted
 MAX_FILE_CHARS = 64 * 2**20  # a JSON array is read whole; a day's listing is under 1 MB (corpora are streamed)
 
@@ -58,7 +59,13 @@ def skipped_note(paths: list[Path], *, shown: int = 5) -> str | None:
         return None
     names = ", ".join(passed[:shown]) + (f" and {len(passed) - shown} more" if len(passed) > shown else "")
     files = "1 file that is" if len(passed) == 1 else f"{len(passed)} files that are"
-    return f"skipped {files} not .json, .jsonl or either gzipped: {names}"
+    return f"skipped {files} not {_SUFFIXES_SAID}: {names}"
+
+
+def none_importable(paths: list[Path]) -> str:
+    """The refusal of an import that found no file to read in the folders given."""
+    given = ", ".join(map(str, paths))
+    return f"no importable files in {given}: give files ending {_SUFFIXES_SAID}, or folders of them"
 
 
 def _importable(path: Path) -> bool:

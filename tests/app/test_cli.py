@@ -156,7 +156,13 @@ def test_import_of_a_folder_names_the_files_it_skips(paperboy: Paperboy, tmp_pat
     run = paperboy("import", "--no-embed", str(folder))
     assert run.code == 0, run.err
     assert "Imported 1 file: 49 listings" in run.out
-    assert one_line(run.err) == "paperboy: skipped 1 file that is not .json, .jsonl or either gzipped: notes.txt"
+    assert one_line(run.err) == "paperboy: skipped 1 file that is not .json, .jsonl, .json.gz or .jsonl.gz: notes.txt"
+    (folder / "2026-06-01.JSON").unlink()
+    run = paperboy("import", "--no-embed", str(folder))
+    assert run.code == 2 and run.err.endswith(
+        f"paperboy: error: no importable files in {folder}: give files ending .json, .jsonl, .json.gz or .jsonl.gz, "
+        "or folders of them\n"
+    ), run.err
 
 
 @pytest.mark.slow

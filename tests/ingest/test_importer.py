@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.errors import ImportFileError
-from bot.ingest.importer import import_paths, read_file, skipped_note
+from bot.ingest.importer import expand, import_paths, none_importable, read_file, skipped_note
 from bot.ingest.snapshot import load_snapshot, snapshot_info
 from bot.store.papers import PaperStore
 from tests.conftest import BROKEN, CURRENT, SHAPES
@@ -154,17 +154,32 @@ async def test_a_folder_import_takes_suffixes_in_any_case_and_names_the_files_it
     results = await import_paths(store, [folder])
     assert [(r.path.name, r.error) for r in results] == [("2026-06-02.json", None), ("2026-06-03.JSON", None)]
     assert (await store.counts()).days == 2
-    assert skipped_note([folder]) == "skipped 2 files that are not .json, .jsonl or either gzipped: b.csv, notes.txt"
+    assert skipped_note([folder]) == (
+        "skipped 2 files that are not .json, .jsonl, .json.gz or .jsonl.gz: b.csv, notes.txt"
+    )
     (folder / "notes.txt").unlink()
     assert skipped_note([folder, CURRENT / "2026-06-01.json"]) == (
-        "skipped 1 file that is not .json, .jsonl or either gzipped: b.csv"
+        "skipped 1 file that is not .json, .jsonl, .json.gz or .jsonl.gz: b.csv"
     )
     for n in range(6):
         (folder / f"{n}.md").write_text("x", encoding="utf-8")
     assert (
         skipped_note([folder])
-        == "skipped 7 files that are not .json, .jsonl or either gzipped: 0.md, 1.md, 2.md, 3.md, 4.md and 2 more"
+        == "skipped 7 files that are not .json, .jsonl, .json.gz or .jsonl.gz: 0.md, 1.md, 2.md, 3.md, 4.md and 2 more"
     )
+
+
+def test_both_messages_of_a_folder_import_name_every_suffix_it_reads(tmp_path: Path) -> None:
+    """The refusal of a folder with nothing to import left out .json.gz, which is read."""
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    for suffix in (".json", ".jsonl", ".json.gz", ".jsonl.gz"):
+        (tmp_path / f"2026-06-01{suffix}").write_text("x", encoding="utf-8")
+    read = sorted(p.name.removeprefix("2026-06-01") for p in expand([tmp_path]))
+    note, refusal = skipped_note([tmp_path]), none_importable([tmp_path])
+    assert note is not None and refusal.startswith(f"no importable files in {tmp_path}: give files ending ")
+    for suffix in read:
+        assert suffix in refusal.split(": ")[-1] and suffix in note.split(": ")[0]
+    assert len(read) == 4
 
 
 async def test_missing_paths_are_reported(store: PaperStore, tmp_path: Path) -> None:
