@@ -302,8 +302,9 @@ class LexicalIndex:
         return found
 
     def held(self, word: str) -> int:
-        """How many papers hold this word (folded, as written) in their text."""
-        return int(self._searcher.doc_freq("words", word))
+        """How many papers hold this word (folded, as written) in their text, else in an author's name: a
+        search finds papers by their authors' names too ("chen diffusion"), so a name is no typo."""
+        return int(self._searcher.doc_freq("words", word)) or int(self._searcher.doc_freq("names", word))
 
     def near_words(self, word: str, most: int) -> set[str]:
         """The words of some papers that hold a word within `most` edits of `word` (`bot.search.spelling`)."""

@@ -1,12 +1,12 @@
 """Words no paper holds, respelled: "difusion modles" is searched as "diffusion models".
 
-A query word of four letters or more that no paper holds anywhere (not a stop word, a name, a number
-or a phrase: words outside quotes, `author:` and `-exclusions`) is replaced by the closest word papers
-do hold, within one edit (a swap of two letters is one), else, for a word of eight letters or more,
-two: among the words of the papers that
-tantivy's fuzzy query finds for it, the nearest, then the most common. A word papers hold is never
-changed, nor is one with nothing close. `/papers` and `paperboy search` answer the respelled query
-(`searched`) and say so; a digest's topics and `related` take words as written.
+A query word of four letters or more that no paper holds anywhere, in its text or its authors' names
+(not a stop word, a number or a phrase: words outside quotes, `author:` and `-exclusions`) is
+replaced by the closest word papers do hold, within one edit (a swap of two letters is one), else,
+for a word of eight letters or more, two: among the words of the papers that tantivy's fuzzy query
+finds for it, the nearest, then the most common. A word papers hold is never changed, nor is one
+with nothing close. `/papers` and `paperboy search` answer the respelled query (`searched`) and say
+so; a digest's topics and `related` take words as written.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ from bot.search.port import SearchFilters, SearchHit
 from bot.search.spelling import Searched, edits, respell, searched
 
 
-def paper(arxiv_id: str, title: str, abstract: str = "") -> Paper:
-    return Paper(arxiv_id=arxiv_id, title=title, abstract=abstract)
+def paper(arxiv_id: str, title: str, abstract: str = "", authors: tuple[str, ...] = ()) -> Paper:
+    return Paper(arxiv_id=arxiv_id, title=title, abstract=abstract, authors=list(authors))
 
 
 def test_edits_count_insertions_deletions_replacements_and_swaps() -> None:
@@ -57,6 +57,23 @@ def test_two_edits_only_for_long_words() -> None:
     held, near = INDEX.held, INDEX.near_words
     assert respell("reinfrocment", held, near) == "reinforcement"  # a swap and a deletion, 12 letters
     assert respell("prtien", held, near) is None  # two edits from "protein", but a short word
+
+
+def test_an_authors_name_is_no_typo() -> None:
+    """A search finds papers by their authors' names ("chen diffusion" puts Wei Chen's first), so a
+    name no title or abstract holds is taken as typed: not "then diffusion", said to be held by none."""
+    index = LexicalIndex(
+        [
+            paper("2601.00001", "Diffusion models for video", "Then we train diffusion models.", ("Wei Chen",)),
+            paper("2601.00002", "Diffusion policies", "Robots learn with diffusion.", ("Kaiming He",)),
+            paper("2601.00003", "Gradients", "Models of José's gradients.", ("Ana Muñoz",)),
+        ]
+    )
+    assert index.search_now("chen diffusion")[0].paper.arxiv_id == "2601.00001"
+    assert respell("chen diffusion", index.held, index.near_words) is None
+    assert respell("Munoz gradients", index.held, index.near_words) is None  # accents folded, as typed ones are
+    assert respell("Muñoz gradients", index.held, index.near_words) is None
+    assert respell("difusion chen", index.held, index.near_words) == "diffusion chen"  # a typo beside it still
 
 
 class Answers:
