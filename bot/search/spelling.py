@@ -67,10 +67,14 @@ def respell(query: str, held: Callable[[str], int], near: Callable[[str, int], I
 
 
 def closest(word: str, held: Callable[[str], int], near: Callable[[str, int], Iterable[str]]) -> str | None:
-    """The word papers hold nearest `word` (one edit before two), the most common of those; None when
-    none is near enough: one edit for a word of fewer than `TWO_EDITS` letters, else two."""
+    """The word papers hold nearest `word` (one edit before two, never a stop word), the most common of
+    those; None when none is near enough: one edit for a word of fewer than `TWO_EDITS` letters, else two."""
     for most in range(1, (MOST_EDITS if len(word) >= TWO_EDITS else 1) + 1):
-        found = {w for w in near(word, most) if w != word and len(w) >= MIN_LETTERS and edits(word, w, most) <= most}
+        found = {
+            w
+            for w in near(word, most)
+            if w != word and len(w) >= MIN_LETTERS and w not in STOP_WORDS and edits(word, w, most) <= most
+        }  # a stop word is no respelling: the search drops it, so the word would be gone, not respelled
         if found:
             return min(found, key=lambda w: (edits(word, w, most), -held(w), w))
     return None

@@ -76,6 +76,16 @@ def test_an_authors_name_is_no_typo() -> None:
     assert respell("difusion chen", index.held, index.near_words) == "diffusion chen"  # a typo beside it still
 
 
+def test_a_word_is_never_respelled_as_a_stop_word() -> None:
+    """The search drops stop words: "moat" respelled "most" would be searched as if it were not there,
+    while the answer said it showed papers on “most diffusion”."""
+    index = LexicalIndex([paper("2601.00001", "Diffusion models", "Then they train most of them on moats.")])
+    assert respell("moat diffusion", index.held, index.near_words) == "moats diffusion"
+    gone = LexicalIndex([paper("2601.00001", "Diffusion models", "Then they train most of them.")])
+    assert respell("moat diffusion", gone.held, gone.near_words) is None
+    assert respell("thea diffusion", gone.held, gone.near_words) is None  # not then, they or them
+
+
 class Answers:
     """A search port that answers from a table, recording what it is asked."""
 
