@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from slack_sdk.errors import SlackApiError
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.errors import error_code
@@ -36,8 +37,13 @@ async def as_file(client: AsyncWebClient, user: str, post: Post) -> Post:
                 channel=dm, filename=post.file, title=post.file, content=post.code, initial_comment=post.header
             )
         except SlackApiError as exc:
-            refused = error_code(exc)
+            refused = error_code(exc) or "an answer that was not Slack's"
             log.info("could not send %s to %s (%s)", post.file, user, refused)
+        except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+            # the upload itself (step 2, to the URL Slack gave: files.slack.com, not the API's base URL)
+            # failed or went unanswered: the answers still hold what they can, as for a refusal
+            refused = "the upload failed"
+            log.warning("could not upload %s for %s: %s", post.file, user, exc)
         else:
             where = f"All {entries} entries are in `{post.file}`, sent to our direct message (paperboy, under Apps)."
             return replace(post, code=None, file=None, text=(*post.text, where))

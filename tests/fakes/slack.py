@@ -107,6 +107,7 @@ class FakeSlack:
     members_page: int = 2  # conversations.members and users.conversations answer this many a page (paging)
     # files.getUploadURLExternal, the upload, files.completeUploadExternal: id → name, content, channel
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    upload_status: int = 200  # what the upload URL answers (another status: the upload failed)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _last_post: dict[str, float] = field(default_factory=dict)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -349,6 +350,8 @@ class FakeSlack:
         """The upload URL files.getUploadURLExternal gave: the file's bytes, as many as announced."""
         file = self.files.get(request.match_info["file"])
         data = await request.read()
+        if self.upload_status != 200:
+            return web.Response(status=self.upload_status, text="upstream unavailable")
         if file is None or len(data) != file["length"]:
             return web.Response(status=400, text="bad upload")
         file["content"] = data.decode()

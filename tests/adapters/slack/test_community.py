@@ -315,3 +315,19 @@ async def test_a_short_reading_list_is_answered_in_place(slack_bot: SlackBot) ->
     await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
     said = json.dumps(slack_bot.fake.responses[-1])
     assert all(f"eprint        = {{{p.arxiv_id}}}" in said for p in papers) and slack_bot.fake.files == {}
+
+
+async def test_an_upload_that_fails_leaves_the_answers_holding_what_they_can(slack_bot: SlackBot) -> None:
+    """The upload itself (to the URL files.getUploadURLExternal gave) failing is no Slack API error
+    (slack_sdk's SlackRequestError): the answers still come, saying the file did not, not "Sorry,
+    something went wrong" with nothing of the list."""
+    await saved_many(slack_bot)
+    slack_bot.fake.ims["U0001"] = "D0001"
+    slack_bot.fake.upload_status = 503
+    await slack_bot.command("saved bibtex", channel="C0001")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 5)
+    first, last = (
+        json.dumps(r, ensure_ascii=False) for r in (slack_bot.fake.responses[0], slack_bot.fake.responses[-1])
+    )
+    assert "@misc{" in first and "Sorry" not in first
+    assert "Slack did not take the whole list as a file (the upload failed)" in last
