@@ -111,8 +111,18 @@ class SlackMembers:
         except SlackApiError as exc:  # a scope missing, the person gone, or Slack busy: asked again next time
             log.info("no conversations for %s (%s)", person, error_code(exc))
             return frozenset(found)
-        self._cache[key] = (now, frozenset(found))
-        return self._cache[key][1]
+        return self._keep(key, now, frozenset(found))
+
+    def _keep(self, key: str, at: float, conversations: frozenset[str]) -> frozenset[str]:
+        """Keep a person's listing, and forget those whose time is over: kept oldest first (an entry
+        kept again moves to the end), so the expired are at the front. Else every person who ever
+        opened a home stayed in memory with all their channels, long after it was trusted."""
+        self._cache.pop(key, None)
+        self._cache[key] = (at, conversations)
+        over = self._clock() - self._ttl
+        while (first := next(iter(self._cache), None)) is not None and self._cache[first][0] <= over:
+            del self._cache[first]
+        return conversations
 
 
 def _header(text: str) -> Block:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.home import SETTINGS_ACTION, home_view
+from adapters.slack.home import SETTINGS_ACTION, SlackMembers, home_view
 from adapters.slack.render import SAVE_ACTION
 from bot.chat.home import HomeService
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
@@ -220,3 +221,29 @@ async def test_a_save_in_the_home_shows_there_under_the_reading_list(slack_bot: 
     assert "Your reading list" in text_of(again) and "Nothing saved yet" not in text_of(again)
     assert [s.arxiv_id for s in await slack_bot.community.lists.saved(Person("slack", "T0001", "U0001"))] == [paper]
     assert slack_bot.fake.calls_of("chat.postEphemeral") == []  # not to a channel of no id
+
+
+class Conversations:
+    """users.conversations answering every person with one channel, counting the calls."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    async def users_conversations(self, **args: Any) -> dict[str, Any]:
+        self.asked.append(str(args["user"]))
+        return {"ok": True, "channels": [{"id": "C0001"}], "response_metadata": {"next_cursor": ""}}
+
+
+async def test_listings_past_their_time_are_forgotten_not_kept_forever() -> None:
+    """One listing per person, kept five minutes: a person's listing whose time is over leaves memory
+    (a workspace's every home opener stayed in it, with all their channels)."""
+    now = [0.0]
+    slack = Conversations()
+    members = SlackMembers(cast(AsyncWebClient, slack), ttl=300.0, clock=lambda: now[0])
+    for n in range(100):
+        assert await members.is_member("C0001", f"U{n:04d}")
+    assert await members.is_member("C0001", "U0000") and len(slack.asked) == 100  # kept: not asked again
+    now[0] = 301.0
+    assert await members.is_member("C0001", "U0100")
+    assert len(members._cache) == 1  # the hundred listings whose time is over are gone
+    assert await members.is_member("C0001", "U0000") and len(slack.asked) == 102  # asked again, as it must be
