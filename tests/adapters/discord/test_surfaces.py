@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import time
 from datetime import date
 from typing import Any
+
+import pytest
 
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Paper
@@ -281,3 +285,23 @@ async def test_a_form_submitted_without_the_permission_is_refused(discord_bot: D
     await fake.submit_modal({"topics": "diffusion"}, permissions="0")
     assert "Manage Channels" in shown(await followup(discord_bot))
     assert await discord_bot.subscriptions.get(ChannelRef("discord", TEXT_ID)) is None
+
+
+async def test_a_form_and_its_fix_button_seen_by_two_replicas_are_answered_once_without_errors(
+    discord_bot: DiscordBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every replica's gateway session gets the submission and the click, and each can answer them
+    from what they carry: the one Discord takes first answers, the other lets it be (as a command's
+    defer does), with no "Ignoring exception in on_interaction" traceback."""
+    fake = discord_bot.fake
+    typed = {"topics": "agents", "time": "9", "timezone": "", "days": "", "limit": ""}
+    await fake.submit_modal(typed, form="paperboy:form:daily")
+    await fake.wait_for(lambda: fake.answers(4))
+    await fake.replay()
+    [button] = [b for row in fake.answers(4)[-1]["components"] for b in row["components"]]
+    await fake.click(button["custom_id"], on=fake.response_messages[-1])
+    await fake.wait_for(lambda: fake.answers(9))
+    await fake.replay()
+    await asyncio.sleep(0.3)  # the replayed ones' answers tried, and refused by Discord
+    assert len(fake.acknowledged) == 2  # the submission and the click, each answered once
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
