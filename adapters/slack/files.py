@@ -47,9 +47,8 @@ async def as_file(client: AsyncWebClient, user: str, post: Post) -> Post:
         else:
             where = f"All {entries} entries are in `{post.file}`, sent to our direct message (paperboy, under Apps)."
             return replace(post, code=None, file=None, text=(*post.text, where))
-    fix = (
-        " (the app lacks the `files:write` scope: update it from config/slack-manifest.yml and reinstall)"
-        if refused == "missing_scope"
-        else ""
-    )
-    return replace(post, footer=f"Slack did not take the whole list as a file ({refused}){fix}.")
+    if refused == "missing_scope":
+        why = "this app may not send files yet: whoever manages it adds the `files:write` scope and reinstalls it"
+    else:
+        why = f"Slack did not take it: {refused}"
+    return replace(post, footer=f"The whole list could not come as a file ({why}).")

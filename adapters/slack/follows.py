@@ -66,11 +66,18 @@ async def personal(
 def listen_for_moves(app: AsyncApp, chat: ChatService) -> None:
     """`user_change` (a profile edited, its time zone among what changed): a person who follows topics
     gets their digest at 09:00 in the zone their profile now names. The zone was read once, at their
-    first `follow`; without this a follower who moved kept getting it at the old zone's 09:00."""
+    first `follow`; without this a follower who moved kept getting it at the old zone's 09:00. A person
+    whose account is deactivated (`deleted`) follows nothing any more: nothing is sent to them."""
 
     @app.event("user_change")
     async def changed(body: dict[str, Any], event: dict[str, Any]) -> None:
         user = event.get("user")
-        person, zone = str(user.get("id") or "") if isinstance(user, dict) else "", _zone(user)
-        if person and zone and await chat.follows.moved("slack", workspace_of_body(body), person, zone):
+        person = str(user.get("id") or "") if isinstance(user, dict) else ""
+        if not person:
+            return
+        workspace = workspace_of_body(body)
+        if isinstance(user, dict) and user.get("deleted") is True:
+            if await chat.follows.left("slack", workspace, person):
+                log.info("%s's account was deactivated: their follows end", person)
+        elif (zone := _zone(user)) and await chat.follows.moved("slack", workspace, person, zone):
             log.info("%s's digest now comes at 09:00 %s (their Slack profile's time zone)", person, zone)

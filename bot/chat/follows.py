@@ -18,6 +18,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults, check_topics
 from bot.domain.filters import fold
 from bot.domain.post import Post
+from bot.domain.schedule import day_start
 
 FOLLOW_TIME = "09:00"
 FOLLOW_DAYS = "mon-fri"
@@ -96,13 +97,18 @@ class FollowService:
 
     async def moved(self, platform: str, workspace: str, person: str, zone: str) -> bool:
         """The person's own time zone is now `zone` (their Slack profile changed): their digest comes at
-        09:00 there from today's next 09:00 on (a new schedule, as a follow with a new zone would have).
-        True when they follow something and it changed."""
+        09:00 there. The schedule begins anew at the start of their new local day, so that day's digest,
+        if not delivered yet, comes at 09:00 there, or at once when that has passed (never twice: the
+        ledger knows each day's). True when they follow something and its zone changed."""
         current = await self._subscriptions.of_person(platform, workspace, person)
         if current is None or current.timezone == zone:
             return False
-        await self._subscriptions.save(replace(current, timezone=zone), self._clock())
-        return True
+        return await self._subscriptions.rezone(current.channel, zone, day_start(self._clock(), zone))
+
+    async def left(self, platform: str, workspace: str, person: str) -> bool:
+        """The person left the workspace (their account deactivated): their follows end. True when they had some."""
+        current = await self._subscriptions.of_person(platform, workspace, person)
+        return current is not None and await self._subscriptions.remove(current.channel)
 
     async def unfollow(self, command: Unfollow, platform: str, workspace: str, person: str) -> Post:
         current = await self._subscriptions.of_person(platform, workspace, person)

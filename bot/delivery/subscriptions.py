@@ -200,6 +200,14 @@ class SubscriptionStore:
                 delete(subscriptions).where(_is(channel)),
             )
 
+    async def rezone(self, channel: ChannelRef, zone: str, since: datetime) -> bool:
+        """The subscription's time zone is now `zone`, nothing else changed (a follow saved meanwhile keeps
+        its topics); its schedule begins anew at `since`. False when there is none."""
+        async with self._engine.begin() as conn:
+            return await changed(
+                conn, update(subscriptions).where(_is(channel)).values(timezone=zone, updated_at=since)
+            )
+
     async def set_status(self, channel: ChannelRef, status: str | None) -> None:
         async with self._engine.begin() as conn:
             await conn.execute(update(subscriptions).where(_is(channel)).values(status=status))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def local_due(day: date, at: str, zone: ZoneInfo) -> datetime:
@@ -27,3 +27,13 @@ def next_delivery(now: datetime, at: str, timezone: str, days: frozenset[int]) -
             if due > now:
                 return due
     return None
+
+
+def day_start(now: datetime, zone: str) -> datetime:
+    """The start of `now`'s day in the zone (UTC for one no longer known), in UTC: where a schedule begun
+    anew that day begins, so that the day's digest is still owed (`Subscription.since`)."""
+    try:
+        where: tzinfo = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        where = UTC
+    return datetime.combine(now.astimezone(where).date(), time(0), where).astimezone(UTC)

@@ -291,8 +291,12 @@ class HybridIndex:
         return lexical.hits(lexical.top((positions, scores), limit))
 
     def respelled(self, query: str) -> str | None:
-        """`bot.search.spelling.respell` over the papers' words: CPU work, like a search."""
+        """`bot.search.spelling.respell` over the papers' words: CPU work, like a search. None while
+        another process's write is not read yet (the search beside it reads it): a word it just wrote
+        would be taken for a typo."""
         off_loop("respelling a query")
+        if self.lexical.changed_elsewhere():
+            return None
         return respell(query, self.lexical.held, self.lexical.near_words)
 
     def _expansions(self, first: dict[int, float]) -> list[str]:

@@ -12,6 +12,7 @@ so; a digest's topics and `related` take words as written.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from bot.search.port import SearchHit, SearchIndex
 from bot.search.query import loose_words
 from bot.search.text import folded, words
 
+log = logging.getLogger("paperboy.search")
 MIN_LETTERS = 4  # shorter words are taken as typed: acronyms, and too many words are one edit away
 MOST_EDITS = 2
 TWO_EDITS = 8  # letters a word needs before two edits may respell it ("reinforcment"; not "please")
@@ -109,8 +111,17 @@ class Searched:
 async def searched(search: SearchIndex, query: str, limit: int) -> Searched:
     """The query searched as typed and, where a word of it no paper holds, respelled (both asked at once):
     the respelled query's hits when it finds any."""
-    hits, respelled = await asyncio.gather(search.search(query, limit=limit), search.respelled(query))
+    hits, respelled = await asyncio.gather(search.search(query, limit=limit), _respelled(search, query))
     if respelled is None:
         return Searched(hits, query)
     better = await search.search(respelled, limit=limit)
     return Searched(better, query, respelled) if better else Searched(hits, query)
+
+
+async def _respelled(search: SearchIndex, query: str) -> str | None:
+    """`search.respelled`, None where it fails: a fault in respelling never costs the search its answer."""
+    try:
+        return await search.respelled(query)
+    except Exception:
+        log.exception("respelling %r failed; it is searched as typed", query[:100])
+        return None

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, Table, delete, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.domain.schedule import day_start
 from bot.store.engine import as_utc
 from bot.store.tables import (
     digest_papers,
@@ -128,19 +128,10 @@ async def resume(engine: AsyncEngine, platform: str, workspace: str, now: dateti
     async with engine.begin() as conn:
         rows = (await conn.execute(select(*columns).where(*which))).all()
         for channel, zone, since in rows:
-            began = max(as_utc(since) or when, _day_start(when, zone))
+            began = max(as_utc(since) or when, day_start(when, zone))
             changed = update(subscriptions).where(*which, subscriptions.c.channel == channel)
             await conn.execute(changed.values(status=None, updated_at=began))
     return len(rows)
-
-
-def _day_start(now: datetime, zone: str) -> datetime:
-    """The start of `now`'s day in the zone (UTC for one no longer known), in UTC."""
-    try:
-        where: tzinfo = ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        where = UTC
-    return datetime.combine(now.astimezone(where).date(), time(0), where).astimezone(UTC)
 
 
 async def forgive_refused_token(engine: AsyncEngine, platform: str) -> int:

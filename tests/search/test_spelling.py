@@ -117,3 +117,13 @@ def test_a_respelled_query_that_finds_nothing_gives_way_to_the_query_as_typed() 
     found = asyncio.run(searched(port, "difusion zebras", 10))
     assert [h.paper.arxiv_id for h in found.hits] == ["2601.00009"] and found.respelled is None
     assert port.asked == ["difusion zebras", "diffusion zebras"]
+
+
+class Broken(Answers):
+    async def respelled(self, query: str) -> str | None:
+        raise RuntimeError("the index file vanished")
+
+
+def test_a_respelling_that_fails_leaves_the_search_as_typed() -> None:
+    found = asyncio.run(searched(Broken({"difusion": ["2601.00009"]}), "difusion", 10))
+    assert [h.paper.arxiv_id for h in found.hits] == ["2601.00009"] and found.respelled is None

@@ -305,7 +305,8 @@ async def test_without_the_files_scope_the_answers_hold_what_they_can_and_say_wh
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 5)
     last = json.dumps(slack_bot.fake.responses[-1], ensure_ascii=False)
     assert "more: a reply holds no more" in last
-    assert "Slack did not take the whole list as a file (missing_scope)" in last and "`files:write`" in last
+    assert "The whole list could not come as a file (this app may not send files yet" in last
+    assert "adds the `files:write` scope" in last
     assert slack_bot.fake.files == {}
 
 
@@ -330,4 +331,4 @@ async def test_an_upload_that_fails_leaves_the_answers_holding_what_they_can(sla
         json.dumps(r, ensure_ascii=False) for r in (slack_bot.fake.responses[0], slack_bot.fake.responses[-1])
     )
     assert "@misc{" in first and "Sorry" not in first
-    assert "Slack did not take the whole list as a file (the upload failed)" in last
+    assert "The whole list could not come as a file (Slack did not take it: the upload failed)" in last

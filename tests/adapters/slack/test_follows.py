@@ -5,7 +5,6 @@ delivered there once by the sweep at 09:00 their time."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import timedelta
 
 from bot.delivery.digest_delivery import DigestDelivery
@@ -115,14 +114,12 @@ async def test_a_follower_whose_profile_zone_changes_gets_the_digest_at_nine_the
 
 
 async def test_a_digest_not_yet_come_comes_at_once_after_a_move_past_nine_and_only_once(slack_bot: SlackBot) -> None:
-    """Moved from New York (09:00 is 13:00 UTC) to Paris (07:00 UTC) at 10:00 UTC, before the day's
-    digest: it comes at once, as Paris's 09:00 has passed, and not again at New York's 09:00."""
+    """Followed at 07:30 UTC with New York's zone (09:00 is 13:00 UTC), moved to Paris (07:00 UTC) at
+    10:00 UTC, before the day's digest: it comes at once, as Paris's 09:00 has passed (though before the
+    follow was made), and not again at New York's 09:00."""
     slack_bot.fake.users["U0001"]["tz"] = "America/New_York"
     slack_bot.fake.ims["U0001"] = "D0001"
-    await answer(slack_bot, "follow agents")
-    follow = await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")
-    assert follow is not None
-    await slack_bot.subscriptions.save(replace(follow, since=NOW - timedelta(days=2)))  # followed days ago
+    await answer(slack_bot, "follow agents")  # at NOW, 07:30 UTC
     sweeper = follow_sweeper(slack_bot)
     assert await sweeper.sweep(NOW.replace(hour=10)) == []  # 06:00 in New York
     await slack_bot.event(user_change("U0001", "Europe/Paris"), event_id="Ev1")
@@ -178,3 +175,16 @@ async def test_a_reaction_on_a_personal_digests_card_is_no_vote_and_the_bookmark
     assert [s.arxiv_id for s in await slack_bot.community.lists.saved(person)] == [paper]
     dm = ChannelRef("slack", "D0001", "T0001")
     assert list(await slack_bot.community.engagement.top(dm, None, None, 10)) == []
+
+
+async def test_a_deactivated_account_follows_nothing_any_more(slack_bot: SlackBot) -> None:
+    slack_bot.fake.users["U0001"]["tz"] = "America/New_York"
+    slack_bot.fake.ims["U0001"] = "D0001"
+    await answer(slack_bot, "follow agents")
+    gone = {"type": "user_change", "user": {"id": "U0001", "team_id": "T0001", "deleted": True, "tz": "Asia/Tokyo"}}
+    assert (await slack_bot.event(gone, event_id="Ev1")).status_code == 200
+
+    async def ended() -> bool:
+        return await slack_bot.subscriptions.of_person("slack", "T0001", "U0001") is None
+
+    await eventually(ended, "the deactivated person's follows ended")
