@@ -85,13 +85,22 @@ class OAuthApp:
         return self.public_url.rstrip("/") + REDIRECT_PATH if self.public_url else None
 
 
-def stores(engine: AsyncEngine, sealer: Sealer) -> tuple[StoreInstallations, StoreStates]:
-    """bolt's installation store (an install resumes the workspace's subscriptions, an uninstall pauses
-    them) and state store, both in the database every replica shares."""
+Clock = Callable[[], datetime]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def stores(engine: AsyncEngine, sealer: Sealer, clock: Clock = _now) -> tuple[StoreInstallations, StoreStates]:
+    """bolt's installation store (an install resumes the workspace's subscriptions at `clock()`'s time, an
+    uninstall pauses them) and state store, both in the database every replica shares."""
+
+    async def installed(workspace: str) -> int:
+        return await resume(engine, PLATFORM, workspace, clock())
+
     installations = StoreInstallations(
-        Installations(engine, sealer),
-        installed=partial(resume, engine, PLATFORM),
-        removed=partial(pause, engine, PLATFORM),
+        Installations(engine, sealer), installed=installed, removed=partial(pause, engine, PLATFORM)
     )
     return installations, StoreStates(OAuthStates(engine))
 
@@ -170,10 +179,17 @@ class MultiSlack:
 
 
 def multi_slack(
-    engine: AsyncEngine, sealer: Sealer, app: OAuthApp, client: AsyncWebClient, *, interval: float = 1.0
+    engine: AsyncEngine,
+    sealer: Sealer,
+    app: OAuthApp,
+    client: AsyncWebClient,
+    *,
+    interval: float = 1.0,
+    clock: Clock = _now,
 ) -> MultiSlack:
-    """Everything multi-workspace mode needs, over the shared database and one Web API client (no token)."""
-    installations, states = stores(engine, sealer)
+    """Everything multi-workspace mode needs, over the shared database and one Web API client (no token);
+    `clock`: when an install happens (its subscriptions' schedules begin anew that day)."""
+    installations, states = stores(engine, sealer, clock)
     redact_tokens(client.logger, log, logging.getLogger("slack_bolt"), logging.getLogger("slack_sdk"))
     return MultiSlack(
         workspace_publisher(client, installations, app, interval=interval),

@@ -10,7 +10,7 @@ import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -181,7 +181,8 @@ async def multi_bot(
     chat = chat_service(store, ledger=ledger, limit=2, community=community)
     client = slack_client(None, fake.base_url)
     app = OAuthApp(fake.client_id, fake.client_secret, None, OAUTH_URL)
-    slack = multi_slack(store.engine, sealer(KEY), app, client, interval=interval)
+    installed_at = DUE - timedelta(hours=2)  # installs (and installs again) the morning of the digests swept at DUE
+    slack = multi_slack(store.engine, sealer(KEY), app, client, interval=interval, clock=lambda: installed_at)
     bolt = create_app(chat, client, SECRET, slack.publisher, admins=("*",), oauth=slack.oauth)
     if community is not None:
         register(bolt, community)
