@@ -28,6 +28,7 @@ from bot.domain.errors import UsageError
 from bot.domain.filters import fold, split_entry
 from bot.domain.ids import is_arxiv_id
 from bot.domain.weekdays import looks_like_a_day, parse_days, parse_weekday
+from bot.domain.words import edits
 from bot.domain.zones import zone_hint, zones_by_lower
 
 STOPPING = ("stop", "unsub", "cancel", "quit", "mute")  # said alone: `unsubscribe` meant
@@ -247,8 +248,8 @@ def _mistyped_form(word: str, rest: str) -> str | None:
     forms = FORMS.get(word)
     if forms is None or not said or " " in said:
         return None
-    close = difflib.get_close_matches(said, forms, n=1, cutoff=0.75)
-    return f"{word} {close[0]}" if close else None
+    near = [f for f in forms if edits(said, f, 1) <= 1]  # one letter off: "weak", "mnth", "bibtx"; not "small"
+    return f"{word} {min(near, key=lambda f: edits(said, f, 1))}" if near else None
 
 
 _TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')

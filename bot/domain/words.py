@@ -30,3 +30,22 @@ def says_nothing(text: str) -> bool:
         return False
     words = _WORD.findall(text.lower())
     return bool(words) and all(w in STOP_WORDS for w in words)
+
+
+def edits(a: str, b: str, most: int = 2) -> int:
+    """Letters to insert, delete, replace or swap (two side by side) to make `a` into `b`; `most` + 1
+    when it takes more."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, y in enumerate(b, start=1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > most:
+            return most + 1
+        before, row = row, current
+    return min(row[-1], most + 1)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bot.domain.words import STOP_WORDS
+from bot.domain.words import STOP_WORDS, edits
 from bot.search.port import SearchHit, SearchIndex
 from bot.search.query import loose_words
 from bot.search.text import folded, words
@@ -28,25 +28,6 @@ MOST_EDITS = 2
 TWO_EDITS = 8  # letters a word needs before two edits may respell it ("reinforcment"; not "please")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _EDGES = re.compile(r"^\W+|\W+$")  # punctuation around a word ("modles,")
-
-
-def edits(a: str, b: str, most: int = MOST_EDITS) -> int:
-    """Letters to insert, delete, replace or swap (two side by side) to make `a` into `b`; `most` + 1
-    when it takes more."""
-    if abs(len(a) - len(b)) > most:
-        return most + 1
-    before: list[int] = []
-    row = list(range(len(b) + 1))
-    for i, x in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, y in enumerate(b, start=1):
-            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (x != y))
-            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
-                current[j] = min(current[j], before[j - 2] + 1)
-        if min(current) > most:
-            return most + 1
-        before, row = row, current
-    return min(row[-1], most + 1)
 
 
 def respell(query: str, held: Callable[[str], int], near: Callable[[str, int], Iterable[str]]) -> str | None:

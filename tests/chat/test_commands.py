@@ -194,6 +194,7 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         ("top alll", Unknown("top alll", "Did you mean `top all`?")),
         ("saved bibtx", Unknown("saved bibtx", "Did you mean `saved bibtex`?")),
         ("top mamba", Search("top mamba")),
+        ("top small", Search("top small")),  # two letters from `all`: a search, not "Did you mean `top all`?"
         ("unsave 2406.12345", Unsave("2406.12345")),
         ("unsave", Unknown("unsave", "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`.")),
         ("top this week", Top("week")),

@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 
 from bot.domain.models import Paper
+from bot.domain.words import edits
 from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters, SearchHit
-from bot.search.spelling import Searched, edits, respell, searched
+from bot.search.spelling import Searched, respell, searched
 
 
 def paper(arxiv_id: str, title: str, abstract: str = "", authors: tuple[str, ...] = ()) -> Paper:
