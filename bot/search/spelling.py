@@ -1,7 +1,8 @@
 """Words no paper holds, respelled: "difusion modles" is searched as "diffusion models".
 
 A query word of four letters or more that no paper holds anywhere, in its text or its authors' names
-(not a stop word, a number or a phrase: words outside quotes, `author:` and `-exclusions`) is
+(not a stop word, a number, a phrase, nor a word with a capital after its first letter, an acronym or
+a name such as "ORPO" or "QLoRA": words outside quotes, `author:` and `-exclusions`) is
 replaced by the closest word papers do hold, within one edit (a swap of two letters is one), else,
 for a word of eight letters or more, two: among the words of the papers that tantivy's fuzzy query
 finds for it, the nearest, then the most common. A word papers hold is never changed, nor is one
@@ -41,12 +42,24 @@ def respell(query: str, held: Callable[[str], int], near: Callable[[str, int], I
         core = _EDGES.sub("", token)
         word = folded(core)
         better = None
-        if len(word) >= MIN_LETTERS and word not in STOP_WORDS and _LETTERS.fullmatch(word) and not held(word):
+        if (
+            len(word) >= MIN_LETTERS
+            and word not in STOP_WORDS
+            and _LETTERS.fullmatch(word)
+            and not _acronym(core)
+            and not held(word)
+        ):
             better = closest(word, held, near)
         if better is not None:
             pieces += [query[end:start], token.replace(core, better)]
             end, changed = stop, True
     return "".join([*pieces, query[end:]]) if changed else None
+
+
+def _acronym(core: str) -> bool:
+    """Whether a word is typed with a capital after its first letter ("ORPO", "BLIP", "PaLM", "QLoRA"): an
+    acronym or a model's name, spelled on purpose; "Protien" (a capital first only) may still be a typo."""
+    return core[1:] != core[1:].lower()
 
 
 def closest(word: str, held: Callable[[str], int], near: Callable[[str, int], Iterable[str]]) -> str | None:

@@ -54,6 +54,22 @@ def test_words_papers_hold_names_phrases_and_exclusions_stay_as_typed() -> None:
     assert respell("difraction", held, near) == "diffraction"  # one edit: not "diffusion", three away
 
 
+def test_acronyms_and_mixed_case_names_stay_as_typed() -> None:
+    """A word typed with a capital after its first letter is an acronym or a model's name, spelled on
+    purpose: "ORPO" is no typo of "grpo", nor "BLIP" of "clip", "PaLM" of "kalm" or "QLoRA" of "lora"."""
+    index = LexicalIndex(
+        [
+            paper("2601.00001", "GRPO for reasoning", "Group relative policy optimization with CLIP rewards."),
+            paper("2601.00002", "LoRA adapters", "Low-rank adaptation of a KaLM model and a raft of tasks."),
+        ]
+    )
+    held, near = index.held, index.near_words
+    for typed in ("ORPO", "BLIP", "PaLM", "QLoRA", "RAFTS", "BLIP reasoning"):
+        assert respell(typed, held, near) is None, typed
+    assert respell("orpo", held, near) == "grpo"  # typed in lower case, it may still be a typo
+    assert respell("Lroa adapters", held, near) == "lora adapters"  # a capital first only: a typo still
+
+
 def test_two_edits_only_for_long_words() -> None:
     held, near = INDEX.held, INDEX.near_words
     assert respell("reinfrocment", held, near) == "reinforcement"  # a swap and a deletion, 12 letters
