@@ -5,9 +5,9 @@ A query word of four letters or more that no paper holds anywhere, in its text o
 a name such as "ORPO" or "QLoRA": words outside quotes, `author:` and `-exclusions`) is
 replaced by the closest word papers do hold, within one edit (a swap of two letters is one), else,
 for a word of eight letters or more, two: among the words of the papers that tantivy's fuzzy query
-finds for it, the nearest, then the most common. A word papers hold is never changed, nor is one
-with nothing close. `/papers` and `paperboy search` answer the respelled query (`searched`) and say
-so; a digest's topics and `related` take words as written.
+finds for it, the nearest, then one with the same first letter, then the most common. A word papers
+hold is never changed, nor is one with nothing close. `/papers` and `paperboy search` answer the
+respelled query (`searched`) and say so; a digest's topics and `related` take words as written.
 """
 
 from __future__ import annotations
@@ -63,8 +63,10 @@ def _acronym(core: str) -> bool:
 
 
 def closest(word: str, held: Callable[[str], int], near: Callable[[str, int], Iterable[str]]) -> str | None:
-    """The word papers hold nearest `word` (one edit before two, never a stop word), the most common of
-    those; None when none is near enough: one edit for a word of fewer than `TWO_EDITS` letters, else two."""
+    """The word papers hold nearest `word` (one edit before two, never a stop word), of those one that
+    begins with the same letter (a typo seldom changes the first: "prunning" is pruning, not running),
+    then the most common; None when none is near enough: one edit for a word of fewer than `TWO_EDITS`
+    letters, else two."""
     for most in range(1, (MOST_EDITS if len(word) >= TWO_EDITS else 1) + 1):
         found = {
             w
@@ -72,7 +74,7 @@ def closest(word: str, held: Callable[[str], int], near: Callable[[str, int], It
             if w != word and len(w) >= MIN_LETTERS and w not in STOP_WORDS and edits(word, w, most) <= most
         }  # a stop word is no respelling: the search drops it, so the word would be gone, not respelled
         if found:
-            return min(found, key=lambda w: (edits(word, w, most), -held(w), w))
+            return min(found, key=lambda w: (edits(word, w, most), w[0] != word[0], -held(w), w))
     return None
 
 

@@ -70,6 +70,21 @@ def test_acronyms_and_mixed_case_names_stay_as_typed() -> None:
     assert respell("Lroa adapters", held, near) == "lora adapters"  # a capital first only: a typo still
 
 
+def test_of_words_as_near_one_with_the_same_first_letter_wins() -> None:
+    """A typo seldom changes a word's first letter: "prunning" is one edit from both running and pruning,
+    and is pruning, though more papers hold running."""
+    index = LexicalIndex(
+        [
+            paper("2601.00001", "Pruning large models", "Structured pruning of weights."),
+            paper("2601.00002", "Running agents", "Agents running for days."),
+            paper("2601.00003", "Running robots", "Robots running in the wild."),
+        ]
+    )
+    assert index.held("running") == 2 and index.held("pruning") == 1
+    assert respell("prunning", index.held, index.near_words) == "pruning"
+    assert respell("runing", index.held, index.near_words) == "running"
+
+
 def test_two_edits_only_for_long_words() -> None:
     held, near = INDEX.held, INDEX.near_words
     assert respell("reinfrocment", held, near) == "reinforcement"  # a swap and a deletion, 12 letters
