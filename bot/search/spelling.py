@@ -1,6 +1,7 @@
 """Words no paper holds, respelled: "difusion modles" is searched as "diffusion models".
 
-A query word of four letters or more that no paper holds anywhere, in its text or its authors' names
+A query word of four letters or more (each of a compound's: "self-suprvised", "difusion/atention")
+that no paper holds anywhere, in its text or its authors' names
 (not a stop word, a number, a phrase, nor a word with a capital after its first letter, an acronym or
 a name such as "ORPO" or "QLoRA": words outside quotes, `author:` and `-exclusions`) is
 replaced by the closest word papers do hold, within one edit (a swap of two letters is one), else,
@@ -29,6 +30,7 @@ MOST_EDITS = 2
 TWO_EDITS = 8  # letters a word needs before two edits may respell it ("reinforcment"; not "please")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _EDGES = re.compile(r"^\W+|\W+$")  # punctuation around a word ("modles,")
+_JOINS = re.compile(r"([-/])")  # a dash or slash between words: kept (split's group) between the pieces
 
 
 def respell(query: str, held: Callable[[str], int], near: Callable[[str, int], Iterable[str]]) -> str | None:
@@ -40,20 +42,29 @@ def respell(query: str, held: Callable[[str], int], near: Callable[[str, int], I
     changed = False
     for start, stop, token in loose_words(query):
         core = _EDGES.sub("", token)
-        word = folded(core)
-        better = None
-        if (
-            len(word) >= MIN_LETTERS
-            and word not in STOP_WORDS
-            and _LETTERS.fullmatch(word)
-            and not _acronym(core)
-            and not held(word)
-        ):
-            better = closest(word, held, near)
-        if better is not None:
-            pieces += [query[end:start], token.replace(core, better)]
+        parts = _JOINS.split(core)  # the words of "self-suprvised", as the index cuts them
+        if len(parts) > 1 and held(folded(core.replace("-", ""))):
+            continue  # "de-duplication": papers write it "deduplication", no typo
+        better = [_respelled_word(part, held, near) for part in parts]
+        if any(b is not None for b in better):
+            respelled = "".join(p if b is None else b for p, b in zip(parts, better, strict=True))
+            pieces += [query[end:start], token.replace(core, respelled)]
             end, changed = stop, True
     return "".join([*pieces, query[end:]]) if changed else None
+
+
+def _respelled_word(core: str, held: Callable[[str], int], near: Callable[[str, int], Iterable[str]]) -> str | None:
+    """The word papers hold in place of this one, or None where it stays as typed."""
+    word = folded(core)
+    if (
+        len(word) >= MIN_LETTERS
+        and word not in STOP_WORDS
+        and _LETTERS.fullmatch(word)
+        and not _acronym(core)
+        and not held(word)
+    ):
+        return closest(word, held, near)
+    return None
 
 
 def _acronym(core: str) -> bool:

@@ -49,7 +49,7 @@ def test_words_papers_hold_names_phrases_and_exclusions_stay_as_typed() -> None:
     assert respell("diffusion models", held, near) is None  # every word is held
     assert respell('"difusion" author:Difusion -difusion', held, near) is None  # quoted, a name, an exclusion
     assert respell("zzzzzz please", held, near) is None  # nothing near; a stop word is never respelled
-    assert respell("RLHF gpt4 x-ray", held, near) is None  # short, with digits, with a dash
+    assert respell("RLHF gpt4 x-ray", held, near) is None  # an acronym, with digits, short pieces
     assert respell("diffusio", held, near) == "diffusion"
     assert respell("difraction", held, near) == "diffraction"  # one edit: not "diffusion", three away
 
@@ -83,6 +83,25 @@ def test_of_words_as_near_one_with_the_same_first_letter_wins() -> None:
     assert index.held("running") == 2 and index.held("pruning") == 1
     assert respell("prunning", index.held, index.near_words) == "pruning"
     assert respell("runing", index.held, index.near_words) == "running"
+
+
+def test_the_words_of_a_compound_are_respelled_each() -> None:
+    """The index cuts "self-suprvised" at its dash, so the search looks for "self" and "suprvised": a typo
+    in a compound is one as much as alone, and its dashes and slashes stay where they were typed."""
+    index = LexicalIndex(
+        [
+            paper("2601.00001", "Self-supervised video models", "Text-to-video diffusion with attention."),
+            paper("2601.00002", "Tokenizer-free models", "Byte-level language models."),
+        ]
+    )
+    held, near = index.held, index.near_words
+    assert respell("self-suprvised learning", held, near) == "self-supervised learning"
+    assert respell("text-to-vidoe, difusion/atention", held, near) == "text-to-video, diffusion/attention"
+    assert respell("tokenizer-free byte-level", held, near) is None  # every piece is held
+    assert respell("Byte-LEVL", held, near) is None  # an acronym stays as typed in a compound too
+    assert respell("self-supervisedd", held, near) == "self-supervised"
+    dashed = LexicalIndex([paper("2601.00001", "Deduplication at scale", "We deduplicate the corpus.")])
+    assert respell("de-duplication", dashed.held, dashed.near_words) is None  # "deduplication", dashed
 
 
 def test_two_edits_only_for_long_words() -> None:
