@@ -376,7 +376,8 @@ def search(
         if json_:
             results = [paper_json(h.paper, score=round(h.score, 4)) for h in found.hits]
             respelled = {"respelled": found.respelled} if found.respelled else {}
-            _print_json({"query": query, **respelled, "took_ms": round(took, 3), "results": results})
+            suggested = {"suggested": found.suggested} if found.suggested else {}
+            _print_json({"query": query, **respelled, **suggested, "took_ms": round(took, 3), "results": results})
         else:
             out.print(render_post(_search_post(query, found)))
 

@@ -7,8 +7,9 @@ a name such as "ORPO" or "QLoRA": words outside quotes, `author:` and `-exclusio
 replaced by the closest word papers do hold, within one edit (a swap of two letters is one), else,
 for a word of eight letters or more, two: among the words of the papers that tantivy's fuzzy query
 finds for it, the nearest, then one with the same first letter, then the most common. A word papers
-hold is never changed, nor is one with nothing close. `/papers` and `paperboy search` answer the
-respelled query (`searched`) and say so; a digest's topics and `related` take words as written.
+hold is never changed, nor is one with nothing close. `/papers` and `paperboy search` (`searched`) offer
+the respelling beside the typed query's hits ("Did you mean …?"), and answer a query that finds nothing
+as typed with its respelling, saying so; a digest's topics and `related` take words as written.
 """
 
 from __future__ import annotations
@@ -96,31 +97,41 @@ def words_of(texts: Iterable[str]) -> set[str]:
 
 @dataclass(frozen=True)
 class Searched:
-    """A search's hits, and what was searched for instead of the query as typed (`respelled`), if anything."""
+    """A search's hits; what was searched for instead of the query as typed (`respelled`), or the
+    respelling offered beside the typed query's own hits (`suggested`), if any."""
 
     hits: list[SearchHit]
     query: str = ""
     respelled: str | None = None
+    suggested: str | None = None
 
     def note(self) -> str | None:
-        """What the answer says of a respelled query, or None."""
-        if self.respelled is None:
+        """What the answer says of a respelled or suggested query, or None."""
+        other = self.respelled or self.suggested
+        if other is None:
             return None
-        pairs = zip(loose_words(self.query), loose_words(self.respelled), strict=False)
+        pairs = zip(loose_words(self.query), loose_words(other), strict=False)
         typed = [w for (_, _, w), (_, _, r) in pairs if w != r]
         unknown = " or ".join(f"“{_EDGES.sub('', w)[:40]}”" for w in typed[:3])
+        if self.suggested is not None:
+            return f"Did you mean “{self.suggested[:100]}”? No paper holds {unknown}."
         return (
-            f"No paper holds {unknown}: showing papers on “{self.respelled[:100]}” instead. "
+            f"No paper holds {unknown}: showing papers on “{other[:100]}” instead. "
             'Quote a word ("…") to search for it as typed.'
         )
 
 
 async def searched(search: SearchIndex, query: str, limit: int) -> Searched:
-    """The query searched as typed and, where a word of it no paper holds, respelled (both asked at once):
-    the respelled query's hits when it finds any."""
+    """The query searched as typed and, where a word of it no paper holds, respelled (both asked at once).
+    The typed query's hits answer when it has any, the respelling offered beside them ("Did you mean");
+    only a query that finds nothing as typed is answered by its respelling. A word no paper holds may be
+    no typo at all (a model's name the papers never mention, "Sora", is one edit from "lora"): a
+    respelling never silently takes the place of an answer."""
     hits, respelled = await asyncio.gather(search.search(query, limit=limit), _respelled(search, query))
     if respelled is None:
         return Searched(hits, query)
+    if hits:
+        return Searched(hits, query, suggested=respelled)
     better = await search.search(respelled, limit=limit)
     return Searched(better, query, respelled) if better else Searched(hits, query)
 

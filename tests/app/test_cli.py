@@ -200,7 +200,7 @@ def test_import_brings_the_search_index_on_disk_up_to_date_embeddings_or_not(
     assert loose.code == 0 and json.loads(loose.out)["query"] == "GrepSeek search agents -video", loose.err
     assert "2605.29307" in [r["arxiv_id"] for r in json.loads(loose.out)["results"]]
     respelled = paperboy("search", "GrepSeek serch agents", "--json", PAPERBOY_EMBEDDINGS="0")  # "serch": a typo
-    assert respelled.code == 0 and json.loads(respelled.out)["respelled"] == "GrepSeek search agents", respelled.err
+    assert respelled.code == 0 and json.loads(respelled.out)["suggested"] == "GrepSeek search agents", respelled.err
     assert json.loads(respelled.out)["results"][0]["arxiv_id"] == "2605.29307"
     typo = paperboy("search", "agents", "--limt", "3", PAPERBOY_EMBEDDINGS="0")
     assert typo.code == 2 and "no such option: --limt" in one_line(typo.err)

@@ -102,12 +102,20 @@ async def test_a_search_that_finds_nothing_says_why(june_store: PaperStore, quer
     assert not answer.cards and said in (answer.empty or "")
 
 
-async def test_a_typo_is_searched_as_the_word_papers_hold_and_the_answer_says_so(june_store: PaperStore) -> None:
+async def test_a_typo_is_answered_with_what_it_finds_and_the_respelling_offered(june_store: PaperStore) -> None:
     service = chat_service(june_store)
     asker = Asker(ChannelRef("slack", "C1"), "U1")
+    typed = await service.answer(Search("speculative decodng"), asker)  # "speculative" alone finds papers
+    assert typed.header == "Papers on “speculative decodng”" and typed.cards
+    assert typed.subheader == "Did you mean “speculative decoding”? No paper holds “decodng”."
     meant = await service.answer(Search("speculative decoding"), asker)
-    typed = await service.answer(Search("speculativ decodng"), asker)
-    assert typed.header == "Papers on “speculativ decodng”" and typed.cards == meant.cards
-    assert typed.subheader is not None and "No paper holds “speculativ” or “decodng”" in typed.subheader
-    assert "showing papers on “speculative decoding” instead" in typed.subheader
     assert meant.subheader is None  # nothing said of a query as papers spell it
+
+
+async def test_a_typo_that_finds_nothing_as_typed_is_answered_by_its_respelling(june_store: PaperStore) -> None:
+    service = chat_service(june_store)
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    meant = await service.answer(Search("grepseek"), asker)
+    typed = await service.answer(Search("grepsek"), asker)
+    assert typed.cards == meant.cards and typed.cards
+    assert typed.subheader is not None and typed.subheader.startswith("No paper holds “grepsek”: showing papers on")

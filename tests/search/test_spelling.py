@@ -152,8 +152,8 @@ class Answers:
         return respell(query, INDEX.held, INDEX.near_words)
 
 
-def test_searched_answers_the_respelled_query_and_says_so() -> None:
-    port = Answers({"difusion video": ["2601.00009"], "diffusion video": ["2601.00001"]})
+def test_a_query_that_finds_nothing_as_typed_is_answered_by_its_respelling_which_is_said() -> None:
+    port = Answers({"diffusion video": ["2601.00001"]})
     found = asyncio.run(searched(port, "difusion video", 10))
     assert [h.paper.arxiv_id for h in found.hits] == ["2601.00001"] and found.respelled == "diffusion video"
     assert found.note() == (
@@ -163,10 +163,20 @@ def test_searched_answers_the_respelled_query_and_says_so() -> None:
     assert Searched([], "diffusion").note() is None
 
 
-def test_a_respelled_query_that_finds_nothing_gives_way_to_the_query_as_typed() -> None:
-    port = Answers({"difusion zebras": ["2601.00009"]})
-    found = asyncio.run(searched(port, "difusion zebras", 10))
+def test_a_query_with_hits_as_typed_keeps_them_and_is_offered_its_respelling() -> None:
+    """A word no paper holds may be no typo ("Sora" is one edit from "lora"): the typed query's own hits
+    answer, the respelling is offered beside them, never put in their place."""
+    port = Answers({"difusion video": ["2601.00009"], "diffusion video": ["2601.00001"]})
+    found = asyncio.run(searched(port, "difusion video", 10))
     assert [h.paper.arxiv_id for h in found.hits] == ["2601.00009"] and found.respelled is None
+    assert found.suggested == "diffusion video" and port.asked == ["difusion video"]
+    assert found.note() == "Did you mean “diffusion video”? No paper holds “difusion”."
+
+
+def test_a_respelled_query_that_finds_nothing_either_is_said_as_nothing() -> None:
+    port = Answers({})
+    found = asyncio.run(searched(port, "difusion zebras", 10))
+    assert found.hits == [] and found.respelled is None and found.suggested is None
     assert port.asked == ["difusion zebras", "diffusion zebras"]
 
 
