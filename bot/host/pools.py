@@ -4,8 +4,8 @@ The event loop only does I/O. Query embedding, scoring, index builds and embeddi
 work: they run in `CpuPool` (`PAPERBOY_THREADS` workers, default: the usable CPUs of
 `bot.host.cpus`), so a Slack ack or a Discord defer never waits behind a search. Two pools of that
 size: the interactive one (searches, index builds) and the bulk one (embedding papers in the
-background), whose workers run at a lower priority (nice 10), so a search is not held up behind a
-batch of embeddings: the host gives the CPUs to the search first.
+background), whose workers run at a lower priority (10 nicer than the process, at most 19), so a
+search is not held up behind a batch of embeddings: the host gives the CPUs to the search first.
 
 The native libraries' own pools (OpenBLAS, OpenMP for faiss, rayon for tokenizers) are held to one
 thread each. Our work is many small calls (a query's embedding is a few 1×384 products), where a
@@ -64,10 +64,14 @@ def off_loop(what: str) -> None:
 def _start_worker(nice: int) -> None:
     limit_native_threads()
     if nice and hasattr(os, "setpriority"):
-        # On Linux a thread's priority is its own (the id is the thread's, not the process's). Where
-        # it is not allowed the work still runs, only without the lower priority.
+        # On Linux a thread's priority is its own (the id is the thread's, not the process's), and it
+        # starts at the process's: lowered by `nice` from there (a process already started under
+        # `nice 10` gets bulk workers at 19, not at 10, which would be no lower than the rest, and
+        # under `nice 15` would ask to raise them). Where it is not allowed the work still runs, only
+        # without the lower priority.
+        me = threading.get_native_id()
         with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+            os.setpriority(os.PRIO_PROCESS, me, min(os.getpriority(os.PRIO_PROCESS, me) + nice, 19))
 
 
 class CpuPool:
