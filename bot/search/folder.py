@@ -48,8 +48,10 @@ def tantivy(folder: Path | None) -> Index:
     return index
 
 
-def acquire(index: Index, folder: Path | None, wait: float = LOCK_WAIT_S) -> IndexWriter:
-    """The index's writer, waiting up to `wait` seconds for another process's (`IndexBusy` after)."""
+def acquire(index: Index, folder: Path | None, wait: float | None = None) -> IndexWriter:
+    """The index's writer, waiting up to `wait` seconds (default `LOCK_WAIT_S`, read when called, so a
+    test may shorten it) for another process's (`IndexBusy` after)."""
+    wait = LOCK_WAIT_S if wait is None else wait
     waited = 0.0
     while True:
         try:

@@ -24,7 +24,7 @@ from bot.domain.models import Paper
 from bot.host.pools import off_loop
 from bot.search.clauses import conditions, must, one_of, ranking
 from bot.search.documents import SCHEMA, document, has_names, unproven
-from bot.search.folder import LOCK_WAIT_S, acquire, agrees, opened, tantivy, write_failure
+from bot.search.folder import acquire, agrees, opened, tantivy, write_failure
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Query as Parsed
 from bot.search.query import parse_query
@@ -67,11 +67,11 @@ class LexicalIndex:
 
     # -- writes ---------------------------------------------------------------------------
 
-    def _take_writer(self, wait: float = LOCK_WAIT_S) -> IndexWriter:
+    def _take_writer(self, wait: float | None = None) -> IndexWriter:
         """The writer, with this process's registry describing the index's last commit (another
-        process's commits read first), waiting up to `wait` seconds for another process's
-        (`IndexBusy`). `IndexOutOfStep` when they cannot agree: a process stopped between writing the
-        two, and the index is built again when it is next opened."""
+        process's commits read first), waiting up to `wait` seconds (default `folder.LOCK_WAIT_S`) for
+        another process's (`IndexBusy`). `IndexOutOfStep` when they cannot agree: a process stopped
+        between writing the two, and the index is built again when it is next opened."""
         if self._writer is None:
             writer = acquire(self._index, self._folder, wait)
             self.reopen_if_changed()
