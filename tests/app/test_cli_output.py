@@ -79,6 +79,7 @@ def test_a_search_batch_whose_output_closes_says_so_in_one_line(tmp_path: Path) 
     )
 
 
+@pytest.mark.slow
 def test_printed_lines_end_without_the_blanks_a_table_pads_them_with(tmp_path: Path) -> None:
     done = offline(tmp_path, "digest", "--date", DAY, "--limit", "3")
     assert done.returncode == 0, done.stderr
