@@ -64,6 +64,7 @@ SCOPES = (
     "usergroups:read",
     "im:write",
     "im:history",
+    "mpim:history",
     "links:read",
     "links:write",
     "files:write",

@@ -36,12 +36,13 @@ def test_the_manifest_matches_the_app() -> None:
         "message.channels",
         "message.groups",
         "message.im",
+        "message.mpim",
         "user_change",
     }
     home = manifest["features"]["app_home"]
     assert home["home_tab_enabled"] is True and home["messages_tab_enabled"] is True
     assert not home["messages_tab_read_only_enabled"]  # /papers follow is typed there
-    assert {"users:read", "im:write", "im:history", "channels:read", "groups:read"} <= scopes
+    assert {"users:read", "im:write", "im:history", "mpim:history", "channels:read", "groups:read"} <= scopes
     assert settings["event_subscriptions"]["request_url"].endswith("/slack/events")
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["interactivity"]["request_url"].endswith("/slack/events")
