@@ -112,8 +112,9 @@ def _groups(stems: list[str]) -> list[Group]:
 
 
 def loose_words(text: str) -> list[tuple[int, int, str]]:
-    """Where the query's words outside quotes, `author:` and `-exclusions` are: (start, end, word)."""
-    return [(m.start(7), m.end(7), m.group(7)) for m in _PIECE.finditer(text) if m.group(7)]
+    """Where the query's words outside quotes and `author:` are, an exclusion's without its dash
+    ("vidoe" of "-vidoe"): (start, end, word)."""
+    return [(m.start(g), m.end(g), m.group(g)) for m in _PIECE.finditer(text) for g in (6, 7) if m.group(g)]
 
 
 def nothing_asked(text: str) -> str | None:

@@ -3,7 +3,7 @@
 A query word of four letters or more (each of a compound's: "self-suprvised", "difusion/atention")
 that no paper holds anywhere, in its text or its authors' names
 (not a stop word, a number, a phrase, nor a word with a capital after its first letter, an acronym or
-a name such as "ORPO" or "QLoRA": words outside quotes, `author:` and `-exclusions`) is
+a name such as "ORPO" or "QLoRA": words outside quotes and `author:`, an exclusion's too) is
 replaced by the closest word papers do hold, within one edit (a swap of two letters is one), else,
 for a word of eight letters or more, two: among the words of the papers that tantivy's fuzzy query
 finds for it, the nearest, then one with the same first letter, then the most common. A word papers

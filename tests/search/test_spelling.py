@@ -44,14 +44,21 @@ def test_a_word_no_paper_holds_becomes_the_nearest_most_common_word() -> None:
     assert respell("Protien folding?", INDEX.held, INDEX.near_words) == "protein folding?"  # punctuation kept
 
 
-def test_words_papers_hold_names_phrases_and_exclusions_stay_as_typed() -> None:
+def test_words_papers_hold_names_and_phrases_stay_as_typed() -> None:
     held, near = INDEX.held, INDEX.near_words
     assert respell("diffusion models", held, near) is None  # every word is held
-    assert respell('"difusion" author:Difusion -difusion', held, near) is None  # quoted, a name, an exclusion
+    assert respell('"difusion" author:Difusion', held, near) is None  # quoted, a name
     assert respell("zzzzzz please", held, near) is None  # nothing near; a stop word is never respelled
     assert respell("RLHF gpt4 x-ray", held, near) is None  # an acronym, with digits, short pieces
     assert respell("diffusio", held, near) == "diffusion"
     assert respell("difraction", held, near) == "diffraction"  # one edit: not "diffusion", three away
+
+
+def test_an_exclusion_no_paper_holds_is_respelled_too() -> None:
+    """`diffusion -vidoe` left out nothing, silently: the search now offers `diffusion -video`."""
+    assert respell("diffusion -vidoe", INDEX.held, INDEX.near_words) == "diffusion -video"
+    found = Searched([], "diffusion -vidoe", suggested="diffusion -video")
+    assert found.note() == "Did you mean “diffusion -video”? No paper holds “vidoe”."
 
 
 def test_acronyms_and_mixed_case_names_stay_as_typed() -> None:
