@@ -1,7 +1,8 @@
 """Words no paper holds, respelled: "difusion modles" is searched as "diffusion models".
 
 A query word of four letters or more (each of a compound's: "self-suprvised", "difusion/atention")
-that no paper holds anywhere, in its text or its authors' names
+that no paper holds anywhere, in its text or its authors' names (a name and its number run together,
+"gpt5", become the two words papers write, "gpt-5", when papers hold the name)
 (not a stop word, a number, a phrase, nor a word with a capital after its first letter, an acronym or
 a name such as "ORPO" or "QLoRA": words outside quotes and `author:`, an exclusion's too) is
 replaced by the closest word papers do hold, within one edit (a swap of two letters is one), else,
@@ -30,6 +31,7 @@ MIN_LETTERS = 4  # shorter words are taken as typed: acronyms, and too many word
 MOST_EDITS = 2
 TWO_EDITS = 8  # letters a word needs before two edits may respell it ("reinforcment"; not "please")
 _LETTERS = re.compile(r"[^\W\d_]+")
+_NUMBERED = re.compile(r"([^\W\d_]{2,})(\d+)")  # a name and its number run together: "gpt5", "llama3"
 _EDGES = re.compile(r"^\W+|\W+$")  # punctuation around a word ("modles,")
 _JOINS = re.compile(r"([-/])")  # a dash or slash between words: kept (split's group) between the pieces
 
@@ -57,6 +59,8 @@ def respell(query: str, held: Callable[[str], int], near: Callable[[str, int], I
 def _respelled_word(core: str, held: Callable[[str], int], near: Callable[[str, int], Iterable[str]]) -> str | None:
     """The word papers hold in place of this one, or None where it stays as typed."""
     word = folded(core)
+    if (named := _NUMBERED.fullmatch(word)) and not held(word) and held(named[1]):
+        return f"{named[1]}-{named[2]}"  # "gpt5": papers write "GPT-5", two words to the index
     if (
         len(word) >= MIN_LETTERS
         and word not in STOP_WORDS

@@ -195,3 +195,12 @@ class Broken(Answers):
 def test_a_respelling_that_fails_leaves_the_search_as_typed() -> None:
     found = asyncio.run(searched(Broken({"difusion": ["2601.00009"]}), "difusion", 10))
     assert [h.paper.arxiv_id for h in found.hits] == ["2601.00009"] and found.respelled is None
+
+
+def test_a_name_and_its_number_run_together_are_read_as_papers_write_them() -> None:
+    """ "gpt5" is no word of any paper; "GPT-5" is two ("gpt", "5") in every paper that names it."""
+    index = LexicalIndex([paper("2601.00001", "What GPT-5 can do"), paper("2601.00002", "Llama3 kernels")])
+    assert respell("gpt5 reasoning", index.held, index.near_words) == "gpt-5 reasoning"
+    assert respell("GPT5", index.held, index.near_words) == "gpt-5"
+    assert respell("llama3", index.held, index.near_words) is None  # papers hold it as typed
+    assert respell("zeta9", index.held, index.near_words) is None  # no paper holds the name
