@@ -75,11 +75,17 @@ ALREADY_ACKNOWLEDGED = 40060  # Discord's error code for a second initial respon
 
 
 async def _defer(interaction: discord.Interaction) -> bool:
-    """Defer at once (Discord allows 3 s). Discord takes one initial response per interaction, so it is
-    also the judge between replicas whose gateway sessions both received it: False means another one
-    (or an earlier delivery of the same event) answered first. No database write comes before it."""
+    """Defer at once (Discord allows 3 s); False when another replica answered first (`first_response`).
+    No database write comes before it."""
+    return await first_response(interaction.response.defer(ephemeral=True, thinking=True))
+
+
+async def first_response(response: Awaitable[object]) -> bool:
+    """Give an interaction's initial response. Discord takes one per interaction, so it is also the
+    judge between replicas whose gateway sessions both received it: False means another one (or an
+    earlier delivery of the same event) answered first."""
     try:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await response
     except discord.InteractionResponded:
         return False
     except discord.HTTPException as exc:

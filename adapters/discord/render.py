@@ -16,7 +16,18 @@ import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from bot.domain.cards import joined, word_head
-from bot.domain.post import Card, Link, Post, Shown, code_head, entries_of, holds_all, in_messages, left_out
+from bot.domain.post import (
+    Card,
+    Link,
+    Post,
+    Shown,
+    code_head,
+    entries_of,
+    goes_as_file,
+    holds_all,
+    in_messages,
+    left_out,
+)
 
 MAX_EMBEDS = 10
 TITLE = 256
@@ -182,7 +193,7 @@ def post_messages(post: Post, *, share: bool = False) -> list[Message]:
     """A whole post as the messages it needs (answers to `/papers`: ten cards a message, a long reading
     list in pieces of its lines), at most `MOST_MESSAGES`; code one message cannot hold whole goes as
     the post's `file`, attached, when it names one (a reading list's BibTeX, all of it)."""
-    if post.code and post.file and not holds_all(post, _message(post, share=share, note=False)[1]):
+    if goes_as_file(post, _message(post, share=share, note=False)[1]) and post.code and post.file:
         return [attached(post, post.code, post.file)]
     return in_messages(post, lambda part, last: _message(part, share=share, note=last))
 

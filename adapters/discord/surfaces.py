@@ -11,13 +11,13 @@ answers it, the one that opened it or one started since (a restart, a deploy).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
-from adapters.discord.app import ALREADY_ACKNOWLEDGED, PaperBot, asker_of, may_post
+from adapters.discord.app import PaperBot, asker_of, first_response, may_post
 from adapters.discord.community import card_buttons
 from adapters.discord.render import CONTENT, Message, clean, cut, post_message, prose
 from bot.chat.replies import replied
@@ -132,20 +132,8 @@ async def _open_form(surfaces: Surfaces, interaction: discord.Interaction) -> No
 async def _send(interaction: discord.Interaction, modal: SubscribeModal) -> None:
     """Open the form, and let discord.py forget it: its submission is answered from what it carries
     (`form_interaction`), by whichever process gets it."""
-    await _first(interaction.response.send_modal(modal))
+    await first_response(interaction.response.send_modal(modal))
     modal.stop()
-
-
-async def _first(response: Awaitable[Any]) -> None:
-    """An initial response, unless another replica (whose gateway session got the interaction too, and
-    now answers it from what it carries just as well) gave its own first: Discord takes one."""
-    try:
-        await response
-    except discord.InteractionResponded:
-        return
-    except discord.HTTPException as exc:
-        if exc.code != ALREADY_ACKNOWLEDGED:
-            raise
 
 
 async def form_interaction(interaction: discord.Interaction) -> bool:
@@ -214,7 +202,7 @@ async def _submitted(interaction: discord.Interaction, form: SubscribeForm) -> N
         fix.add_item(
             discord.ui.Button(label="Fix the form", style=discord.ButtonStyle.primary, custom_id=FIX + form.cadence)
         )
-        await _first(
+        await first_response(
             interaction.response.send_message(
                 content=cut("Nothing was saved; please fix:\n" + "\n".join(lines), CONTENT),
                 embed=typed_embed(form),

@@ -35,7 +35,7 @@ from adapters.slack.files import as_file
 from adapters.slack.follows import listen_for_moves, personal
 from adapters.slack.guard import Background, slack_guard
 from adapters.slack.home import FormOpener, SlackMembers, register_home
-from adapters.slack.installations import workspace_of_body
+from adapters.slack.installations import in_direct_message, workspace_of_body
 from adapters.slack.oauth import install_pages_guard, listen_for_departures, multi_workspace_options, note_departures
 from adapters.slack.permissions import Managers
 from adapters.slack.publisher import TOKEN_REFUSALS, SlackPublisher
@@ -119,10 +119,6 @@ def http_session() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1000))
 
 
-def _is_direct(body: dict[str, Any]) -> bool:
-    return str(body.get("channel_id", "")).startswith("D") or body.get("channel_name") == "directmessage"
-
-
 async def _reply(client: AsyncWebClient, body: dict[str, Any], *, text: str, blocks: Sequence[Any] = ()) -> None:
     """Answer only the caller, through the request's response_url, over the Web API client's pooled
     connections (bolt's `respond` opens a new HTTP session for every answer: ~2-5 ms of CPU each)."""
@@ -188,7 +184,7 @@ def create_app(
     @app.command("/papers")
     async def papers(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()  # within Slack's 3 s, before any work
-        direct = _is_direct(body)
+        direct = in_direct_message(body)
         channel = ChannelRef("slack", str(body.get("channel_id", "")), workspace_of_body(body))
         user, typed = str(body.get("user_id", "")), unescape(str(body.get("text", "")))
 

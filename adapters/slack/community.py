@@ -30,7 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.errors import error_code
-from adapters.slack.installations import StoreInstallations, workspace_of_body
+from adapters.slack.installations import StoreInstallations, is_direct_message, workspace_of_body
 from adapters.slack.render import SAVE_ACTION, escape
 from bot.chat.replies import replied
 from bot.community.service import BOOKMARKS, Community, Reaction
@@ -105,7 +105,7 @@ def register(app: AsyncApp, community: Community, *, home_again: HomeAgain | Non
         where = ChannelRef("slack", channel, workspace)
         at = event_time(event.get("event_ts"))
         emoji = str(event.get("reaction"))
-        if channel.startswith("D"):  # a direct message (a personal digest's cards): no channel's votes,
+        if is_direct_message(channel):  # a personal digest's cards: no channel's votes,
             if added and emoji in BOOKMARKS["slack"]:  # but its bookmark saves, as on Discord
                 await community.bookmarked_in_direct(where, ts, user, at)
             return

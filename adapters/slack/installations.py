@@ -52,6 +52,16 @@ def workspace_of_body(body: dict[str, Any]) -> str:
     return workspace_of(str(enterprise_id or ""), str(team_id or ""), org_wide)
 
 
+def in_direct_message(body: dict[str, Any]) -> bool:
+    """Whether a slash command comes from a direct message (its channel id D…, or Slack names it so)."""
+    return is_direct_message(str(body.get("channel_id", ""))) or body.get("channel_name") == "directmessage"
+
+
+def is_direct_message(channel: str) -> bool:
+    """Whether a Slack conversation id is a direct message's (D…; channels are C…, private ones G…)."""
+    return channel.startswith("D")
+
+
 class StoreInstallations(AsyncInstallationStore):
     """bolt's AsyncInstallationStore (bot tokens only) over paperboy's store."""
 

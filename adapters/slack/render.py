@@ -22,6 +22,7 @@ from bot.domain.post import (
     Shown,
     code_head,
     entries_of,
+    goes_as_file,
     holds_all,
     in_messages,
     left_out,
@@ -204,7 +205,7 @@ def post_messages(post: Post, *, share: bool = False) -> list[tuple[str, list[Bl
 
 def too_long(post: Post) -> bool:
     """Whether the post names a file for its code (`Post.file`) that one message cannot hold whole."""
-    return bool(post.code and post.file) and not holds_all(post, _message(post, share=False, note=False)[1])
+    return goes_as_file(post, _message(post, share=False, note=False)[1])
 
 
 def _message(post: Post, *, share: bool, note: bool) -> tuple[tuple[str, list[Block]], Shown]:

@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.errors import error_code
-from adapters.slack.installations import workspace_of_body
+from adapters.slack.installations import in_direct_message, workspace_of_body
 from adapters.slack.permissions import Managers, PermissionUnknown
 from adapters.slack.render import Block, card_blocks, context, escape, linked, mrkdwn, plain, post_message
 from bot.chat.cadence import KINDS
@@ -55,7 +55,7 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
         await ack()  # the trigger_id stays good for 3 s: the form opens right after
         channel = ChannelRef("slack", str(body.get("channel_id", "")), workspace_of_body(body))
         user = str(body.get("user_id", ""))
-        direct = channel.channel.startswith("D") or body.get("channel_name") == "directmessage"
+        direct = in_direct_message(body)
 
         async def opened() -> tuple[str, list[Block]] | None:
             trigger = str(body.get("trigger_id", ""))

@@ -106,6 +106,12 @@ def holds_all(post: Post, shown: Shown) -> bool:
     return shown == Shown(len(post.text), len(entries_of(post.code)), len(post.cards))
 
 
+def goes_as_file(post: Post, shown: Shown) -> bool:
+    """Whether the post's code goes as its file (`Post.file`): it names one, and a message (which held
+    `shown` of the post) cannot hold the post whole."""
+    return bool(post.code and post.file) and not holds_all(post, shown)
+
+
 def left_out(post: Post, shown: Shown) -> str | None:
     """What a post's last message says of what it could not hold: its cards and its text's lines (the
     code says so itself, in `code_head`'s note)."""
