@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import ssl
@@ -150,7 +151,8 @@ async def copy_of_template(template: Path, into: Path, build: Callable[[Path], A
 @asynccontextmanager
 async def disposed_with_nothing_open(engine: AsyncEngine) -> AsyncIterator[None]:
     """Disposes `engine` on the way out, and fails if a database connection it opened is still open
-    then: something the test started (a bot's handler, a background write) was still using the store.
+    then, or a task the test started is still running (a bot's handler, a background write, a
+    respelling left behind by a failed search): it was, or could yet be, using the store.
     The event loop's end would cut that off and leave the connection to the garbage collector, whose
     ResourceWarning would fail whichever later test it happened to land in."""
     opened: dict[int, object] = {}
@@ -167,7 +169,9 @@ async def disposed_with_nothing_open(engine: AsyncEngine) -> AsyncIterator[None]
     try:
         yield
     finally:
+        running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
         await engine.dispose()
+    assert not running, f"still running when the test ended (the loop's end would cut them off): {running}"
     assert not opened, f"{len(opened)} database connection(s) still in use when the test ended: {list(opened.values())}"
 
 

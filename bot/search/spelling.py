@@ -131,7 +131,13 @@ async def searched(search: SearchIndex, query: str, limit: int) -> Searched:
     only a query that finds nothing as typed is answered by its respelling. A word no paper holds may be
     no typo at all (a model's name the papers never mention, "Sora", is one edit from "lora"): a
     respelling never silently takes the place of an answer."""
-    hits, respelled = await asyncio.gather(search.search(query, limit=limit), _respelled(search, query))
+    respelling = asyncio.ensure_future(_respelled(search, query))
+    try:
+        hits = await search.search(query, limit=limit)
+    except BaseException:  # the search failed or was cancelled: its respelling goes with it, never left running
+        respelling.cancel()
+        raise
+    respelled = await respelling
     if respelled is None:
         return Searched(hits, query)
     if hits:

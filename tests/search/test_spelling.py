@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.domain.models import Paper
 from bot.domain.words import edits
 from bot.search.lexical import LexicalIndex
@@ -195,6 +197,37 @@ class Broken(Answers):
 def test_a_respelling_that_fails_leaves_the_search_as_typed() -> None:
     found = asyncio.run(searched(Broken({"difusion": ["2601.00009"]}), "difusion", 10))
     assert [h.paper.arxiv_id for h in found.hits] == ["2601.00009"] and found.respelled is None
+
+
+class Failing(Answers):
+    """A search that fails while its respelling is still under way."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+        self.respelling: asyncio.Task[object] | None = None
+
+    async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
+        await asyncio.sleep(0)  # the respelling has started
+        raise RuntimeError("the index file vanished")
+
+    async def respelled(self, query: str) -> str | None:
+        self.respelling = asyncio.current_task()
+        await asyncio.sleep(60)
+        return None
+
+
+def test_a_search_that_fails_takes_its_respelling_with_it() -> None:
+    """Its fault is the answer; the respelling asked beside it is cancelled, not left running on the
+    loop (it held the index and, at a loop's end, was cut off half-way)."""
+    port = Failing()
+
+    async def asked() -> None:
+        with pytest.raises(RuntimeError, match="the index file vanished"):
+            await searched(port, "difusion", 10)
+        await asyncio.sleep(0)
+        assert port.respelling is not None and port.respelling.cancelled()
+
+    asyncio.run(asked())
 
 
 def test_a_name_and_its_number_run_together_are_read_as_papers_write_them() -> None:
