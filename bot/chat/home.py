@@ -3,7 +3,6 @@ digests of the channels they share with the bot. Neutral data; the Slack adapter
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +10,7 @@ from typing import Protocol
 
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.models import Paper
+from bot.host.tasks import together
 from bot.store.papers import PaperStore
 
 TOP_PAPERS = 5
@@ -69,7 +69,7 @@ class HomeService:
         theirs: list[Subscription] = []
         for start in range(0, len(candidates), ASKED_AT_ONCE):
             chunk = candidates[start : start + ASKED_AT_ONCE]
-            inside = await asyncio.gather(*(members.is_member(s.channel.channel, person) for s in chunk))
+            inside = await together(*(members.is_member(s.channel.channel, person) for s in chunk))
             theirs += [s for s, yes in zip(chunk, inside, strict=True) if yes]
         day = await self._store.latest_day()
         top = sorted(await self._store.listing(day), key=lambda p: -p.upvotes)[:TOP_PAPERS] if day else []

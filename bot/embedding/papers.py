@@ -7,13 +7,13 @@ that text is stored beside the vector, so a paper whose text changes is embedded
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import Callable, Sequence
 
 from bot.domain.models import Paper
 from bot.embedding.model import DIMENSIONS, MODEL_NAME, TextEncoder, Vectors
 from bot.host.pools import CpuPool, bulk_pool
+from bot.host.tasks import together
 from bot.store.embeddings import EmbeddingStore, StoredVector
 
 BATCH = 64  # papers per encoder call; the event loop runs between calls
@@ -56,7 +56,7 @@ async def embed(
     step = BATCH * pool.threads
     for start in range(0, len(papers), step):
         batches = [papers[at : at + BATCH] for at in range(start, min(start + step, len(papers)), BATCH)]
-        encoded = await asyncio.gather(*(pool.run(encoder.encode, [embedding_text(p) for p in b]) for b in batches))
+        encoded = await together(*(pool.run(encoder.encode, [embedding_text(p) for p in b]) for b in batches))
         batch = [p for b in batches for p in b]
         vectors = [v for block in encoded for v in block]
         rows = {p.arxiv_id: StoredVector(checksum(p), v) for p, v in zip(batch, vectors, strict=True)}

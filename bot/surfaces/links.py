@@ -7,7 +7,6 @@ or gets a note saying it is not in the local store (offline).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ from bot.domain.cards import card
 from bot.domain.errors import InvalidPaperId, NotFound, SourceError
 from bot.domain.ids import paper_links, paper_url_id
 from bot.domain.post import Card, Post
+from bot.host.tasks import together
 from bot.ingest.catalog import Catalog
 
 MAX_LINKS = 10  # papers per message: a message linking fifty papers gets the first ten cards
@@ -67,7 +67,7 @@ class LinkCards:
     async def _cards(self, pairs: list[tuple[str, str]]) -> list[LinkCard]:
         ids = list(dict.fromkeys(paper_id for _, paper_id in pairs))[:MAX_LINKS]
         pairs = [(url, paper_id) for url, paper_id in pairs if paper_id in ids]
-        looked_up = dict(zip(ids, await asyncio.gather(*(self._one(i) for i in ids)), strict=True))
+        looked_up = dict(zip(ids, await together(*(self._one(i) for i in ids)), strict=True))
         found = []
         for url, paper_id in pairs:
             result = looked_up[paper_id]
