@@ -226,7 +226,8 @@ def _message(post: Post, *, share: bool, note: bool) -> tuple[tuple[str, list[Bl
     entries = 0
     if post.code and paragraphs == len(post.text) and len(blocks) < room:
         code, entries = code_head(post.code, CODE_CHARS, note=note)
-        blocks.append(mrkdwn(f"```{escape(code)}```"))
+        # a ``` of the code's own (a title's) would end the block early, as Discord's renderer knows too
+        blocks.append(mrkdwn(f"```{escape(code.replace('```', 'ʼʼʼ'))}```"))
     cards = 0
     if paragraphs == len(post.text) and entries == len(entries_of(post.code)):
         for position, card in enumerate(post.cards):

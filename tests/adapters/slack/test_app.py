@@ -353,3 +353,17 @@ async def test_an_uninstall_in_one_workspace_mode_is_said_in_our_words(
     said = [r.getMessage() for r in caplog.records]
     assert not [line for line in said if "Unhandled request" in line or "404" in line], said
     assert len(gone()) == 2 and "workspace T0001" in gone()[0]
+
+
+async def test_a_cite_answer_stays_one_code_block_whatever_the_title_holds(slack_bot: SlackBot) -> None:
+    """A title's own ``` would end the answer's code block early, and what follows would be read as mrkdwn."""
+    title = "Fences ``` *bold* _italic_ ~struck~ ``` in a title"
+    await slack_bot.store.save_papers([Paper(arxiv_id="2606.99998", title=title, authors=("Ada Lovelace",))])
+    await slack_bot.click_share("2606.99998")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
+    await slack_bot.mention("<@UBOT> cite", thread=slack_bot.fake.posts()[1]["thread_ts"])
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 3)
+    blocks: Any = slack_bot.fake.posts()[2]["blocks"]
+    [code] = [b["text"]["text"] for b in blocks if b.get("type") == "section" and "@misc{" in b["text"]["text"]]
+    assert code.startswith("```@misc{") and code.endswith("}```")
+    assert code.count("```") == 2, code
