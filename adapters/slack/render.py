@@ -33,7 +33,7 @@ Block = dict[str, Any]
 MAX_BLOCKS = 50
 MESSAGE_CHARS = 12_000  # a message's text in all: Slack refuses much longer ones (msg_blocks_too_long)
 SECTION_CHARS = 3000
-CODE_CHARS = 2600  # a code block's text before escaping (`&` becomes five characters; entries rarely hold many)
+CODE_CHARS = SECTION_CHARS - 6  # a code block's text once escaped (`&` becomes five characters), inside its fences
 HEADER_CHARS = 150
 CONTEXT_ELEMENTS = 10
 BUTTON_CHARS = 75
@@ -225,9 +225,10 @@ def _message(post: Post, *, share: bool, note: bool) -> tuple[tuple[str, list[Bl
         paragraphs += 1
     entries = 0
     if post.code and paragraphs == len(post.text) and len(blocks) < room:
-        code, entries = code_head(post.code, CODE_CHARS, note=note)
-        # a ``` of the code's own (a title's) would end the block early, as Discord's renderer knows too
-        blocks.append(mrkdwn(f"```{escape(code.replace('```', 'ʼʼʼ'))}```"))
+        # a ``` of the code's own (a title's) would end the block early, as Discord's renderer knows too;
+        # measured escaped, so that the section's cut never takes the closing fence
+        code, entries = code_head(escape(post.code.replace("```", "ʼʼʼ")), CODE_CHARS, note=note)
+        blocks.append(mrkdwn(f"```{code}```"))
     cards = 0
     if paragraphs == len(post.text) and entries == len(entries_of(post.code)):
         for position, card in enumerate(post.cards):

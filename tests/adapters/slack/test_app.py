@@ -367,3 +367,17 @@ async def test_a_cite_answer_stays_one_code_block_whatever_the_title_holds(slack
     [code] = [b["text"]["text"] for b in blocks if b.get("type") == "section" and "@misc{" in b["text"]["text"]]
     assert code.startswith("```@misc{") and code.endswith("}```")
     assert code.count("```") == 2, code
+
+
+async def test_a_cite_answer_of_a_title_full_of_ampersands_still_closes_its_code_block(slack_bot: SlackBot) -> None:
+    """Each `&` is five characters once escaped: the entry was measured before, and the section's cut at
+    3,000 characters then took the closing ``` with the entry's end."""
+    await slack_bot.store.save_papers([Paper(arxiv_id="2606.99997", title="Q&A " * 400, authors=("Ada Lovelace",))])
+    await slack_bot.click_share("2606.99997")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
+    await slack_bot.mention("<@UBOT> cite", thread=slack_bot.fake.posts()[1]["thread_ts"])
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 3)
+    blocks: Any = slack_bot.fake.posts()[2]["blocks"]
+    [code] = [b["text"]["text"] for b in blocks if b.get("type") == "section" and "@misc{" in b["text"]["text"]]
+    assert len(code) <= 3000
+    assert code.startswith("```@misc{") and code.endswith("```") and code.count("```") == 2, code[-80:]
