@@ -18,7 +18,10 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.listener.async_listener_start_handler import AsyncListenerStartHandler
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -292,6 +295,20 @@ async def tokens_accepted(client: AsyncWebClient, app_token: str | None) -> None
             return
 
 
+class _Held(AsyncListenerStartHandler):
+    """bolt runs a listener, after its ack, in a task it keeps no hold on: stopping returned with
+    acknowledged commands still searching, and their answers were cut off. bolt calls this first, in
+    that task: it is counted as under way (`Background.hold`) until it ends."""
+
+    def __init__(self, background: Background, inner: AsyncListenerStartHandler) -> None:
+        self._background = background
+        self._inner = inner
+
+    async def handle(self, request: AsyncBoltRequest, response: BoltResponse | None) -> None:
+        self._background.hold()
+        await self._inner.handle(request=request, response=response)
+
+
 class SlackRuntime:
     """Runs the app: Socket Mode with an app-level token, else HTTP on `port` (with /healthz), every
     request checked at the door (`adapters.slack.guard`) before bolt sees it."""
@@ -310,6 +327,8 @@ class SlackRuntime:
         self._signing_secret = signing_secret
         self._health = health
         self._background = Background()
+        runner = app.listener_runner
+        runner.listener_start_handler = _Held(self._background, runner.listener_start_handler)
         self._port = port
         self._host = host
         self._app_token = app_token

@@ -61,6 +61,9 @@ def acked_early(body: bytes, content_type: str) -> bool:
 
 class Background:
     """bolt's handling of requests already acknowledged: kept referenced until done, errors logged.
+    bolt then runs each listener in a task of its own, which it keeps no hold on (its request's
+    handling returns at the listener's `ack()`): the listener counts its task here too (`hold`, from
+    `SlackRuntime`), so that `drain` waits for the answer, not only for the ack.
 
     It starts once a burst's acks are out (`bot.host.bursts`), and at most `at_once` are inside bolt
     together: a burst's acks are not held up behind bolt's middleware and the searches of the
@@ -74,6 +77,13 @@ class Background:
         task = asyncio.create_task(self._handle_in_turn(handler, request))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+
+    def hold(self) -> None:
+        """Count the running task (a bolt listener's) as under way until it ends."""
+        task = asyncio.current_task()
+        if task is not None and task not in self.tasks:
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
 
     async def _handle_in_turn(self, handler: Handler, request: web.Request) -> None:
         await ACKS_FIRST.turn()
@@ -91,9 +101,9 @@ class Background:
             log.warning("bolt answered an acknowledged Slack request with %d", response.status)
 
     async def drain(self) -> None:
-        """Wait for the requests under way (at shutdown)."""
-        if self.tasks:
-            await asyncio.gather(*self.tasks, return_exceptions=True)
+        """Wait for the requests under way (at shutdown), and the listeners they start meanwhile."""
+        while pending := self.tasks - {asyncio.current_task()}:
+            await asyncio.gather(*pending, return_exceptions=True)
 
 
 class Refusals:

@@ -67,6 +67,7 @@ class SlackBot:
     publisher: SlackPublisher
     search: SlowSearch
     community: Community
+    runtime: SlackRuntime
 
     async def send(
         self, body: str, content_type: str, *, secret: str = SECRET, age: int = 0, headers: dict[str, str] | None = None
@@ -197,6 +198,7 @@ async def slack_bot(
             publisher,
             search,
             community,
+            runtime,
         )
     finally:
         await settled()
