@@ -20,6 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 log = logging.getLogger("paperboy.scheduler")
 
 Job = Callable[[], Awaitable[object]]
+CANCEL_WAIT = 5.0  # seconds a cancelled run has to wind up (paperboy's exit deadline is 20 s)
 
 
 class Scheduler:
@@ -70,7 +71,9 @@ class Scheduler:
 
     async def stop(self) -> None:
         """No job starts any more; the runs under way finish (a sweep posting a digest), however long the
-        caller lets this wait: cancelled, it cancels them too. Then the scheduler is shut down."""
+        caller lets this wait: cancelled, it cancels them too, and waits (`CANCEL_WAIT` at most) for
+        them to wind up (a digest's claim released), while the store is still open. Then the
+        scheduler is shut down."""
         if not self._scheduler.running:
             return
         self._scheduler.pause()
@@ -79,3 +82,5 @@ class Scheduler:
                 await asyncio.wait(set(self._running))
         finally:
             self._scheduler.shutdown(wait=False)  # cancels what is still running
+            if self._running:
+                await asyncio.wait(set(self._running), timeout=CANCEL_WAIT)

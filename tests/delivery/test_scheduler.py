@@ -92,3 +92,22 @@ async def test_a_stop_that_is_not_waited_for_cancels_the_sweep_under_way() -> No
     with pytest.raises(TimeoutError):
         await asyncio.wait_for(scheduler.stop(), 0.2)  # serve_until_stopped's SHUTDOWN_SECONDS, run out
     await asyncio.wait_for(cancelled.wait(), 5)
+
+
+async def test_a_cancelled_stop_returns_once_the_sweep_has_wound_up() -> None:
+    started, released = asyncio.Event(), []
+
+    async def sweep() -> None:
+        started.set()
+        try:
+            await asyncio.sleep(60)
+        finally:
+            await asyncio.sleep(0.1)  # the digest's claim released in the ledger, after its last write
+            released.append("claim")
+
+    scheduler = Scheduler(sweep=sweep, sync=None, tick_seconds=5, sync_minutes=15)
+    scheduler.start()
+    await asyncio.wait_for(started.wait(), 5)
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(scheduler.stop(), 0.2)
+    assert released == ["claim"]  # not still writing once the store is disposed
