@@ -81,6 +81,7 @@ class Tokens(Protocol):
 
 METADATA_EVENT = "paperboy_post"  # message metadata: how a takeover recognises a post already made
 LOOK_BACK = 60.0  # seconds before a recorded intent to start looking, for clocks that disagree
+PACED_CHANNELS = 1000  # channels whose pace is kept; past it, those idle for `interval` are forgotten
 HISTORY_PAGE, HISTORY_PAGES = 200, 10  # a takeover looks through up to 2,000 messages since the intent
 
 
@@ -303,6 +304,17 @@ class SlackPublisher:
                 return await call()
             finally:
                 self._last[channel] = self._clock()
+                self._forget_idle()
+
+    def _forget_idle(self) -> None:
+        """Past `PACED_CHANNELS`, forget the channels whose last write is over `interval` old and that no
+        write is waiting for: else a long-running process kept a lock and a time for every channel it
+        ever answered a mention or a Share in."""
+        if len(self._last) <= PACED_CHANNELS:
+            return
+        idle = self._clock() - self._interval
+        for channel in [c for c, at in self._last.items() if at <= idle and not self._locks[c].locked()]:
+            del self._last[channel], self._locks[channel]
 
 
 def _unseen_debug_off(logger: logging.Logger) -> None:

@@ -12,7 +12,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import http_session, slack_client
-from adapters.slack.publisher import SlackPublisher
+from adapters.slack.publisher import PACED_CHANNELS, SlackPublisher
 from bot.domain.errors import DeliveryError
 from bot.domain.post import Post
 from tests.fakes.slack import Failure, FakeSlack
@@ -103,3 +103,26 @@ async def test_a_history_read_refused_for_a_scope_names_the_method_and_the_scope
     said = str(refused.value)
     assert said.startswith("Slack refused conversations.history (missing_scope: ")
     assert "it needs the groups:history scope" in said
+
+
+async def test_a_long_running_publisher_forgets_the_pace_of_channels_it_no_longer_writes_to(
+    fake_slack: FakeSlack,
+) -> None:
+    """A mention's answer or a Share in any channel paces that channel's writes; a process running for
+    months must not keep a lock and a time for every channel it ever wrote to."""
+    now = [0.0]
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    async with http_session() as session:
+        publisher = SlackPublisher(
+            slack_client("xoxb-test", fake_slack.base_url, session), clock=lambda: now[0], sleep=sleep
+        )
+        for i in range(PACED_CHANNELS + 100):
+            now[0] += 2.0  # each channel's last write long past its interval
+            await publisher.post_message(f"C{i}", "an answer", [], thread=None)
+        assert len(publisher._locks) <= PACED_CHANNELS and len(publisher._last) <= PACED_CHANNELS
+        await publisher.post_message(f"C{PACED_CHANNELS + 99}", "another", [], thread=None)
+    assert waits == [1.0]  # a channel just written to is still paced
