@@ -482,7 +482,16 @@ class DiscordRuntime:
         if ready not in done:
             ready.cancel()
             raise ConfigError(f"Discord did not become ready within {within:.0f} s")
+        self._task.add_done_callback(self._ended)
         log.info("Discord: ready as %s", self.bot.user)
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        """The client stopped while serving, not by `stop`: Discord ended the session for a reason
+        discord.py does not reconnect from (a token reset, an intent turned off). Said at once: its
+        error was otherwise dropped at the stop, and Discord went unanswered without a word."""
+        if task.cancelled() or (error := task.exception()) is None:
+            return
+        log.error("the Discord client stopped: %s; Discord is not served until paperboy is restarted", error)
 
     async def stop(self) -> None:
         await self.bot.in_flight.drain()  # before the client closes: a handler's answer still goes out

@@ -4,8 +4,11 @@ closes and the store is disposed; one still busy after the wait is cancelled whi
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import time
+
+import pytest
 
 from adapters.discord.inflight import InFlight
 from bot.domain.engagement import Engaged
@@ -67,3 +70,16 @@ async def test_a_handler_that_stops_the_bot_does_not_wait_for_itself() -> None:
     started = time.monotonic()
     await asyncio.wait_for(asyncio.create_task(handler()), 2)
     assert time.monotonic() - started < 1
+
+
+async def test_a_gateway_session_ended_for_good_while_serving_is_said_in_the_log(
+    discord_bot: DiscordBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Discord ends the session for a reason discord.py does not reconnect from (here: the token reset,
+    4004); its client stops, and paperboy serves Discord no more: the operator must hear of it then,
+    not never (the client's task was only gathered, its error dropped, at the stop)."""
+    with caplog.at_level(logging.ERROR, logger="paperboy.discord"):
+        for ws in list(discord_bot.fake._sockets):
+            await ws.close(code=4004, message=b"Authentication failed.")
+        await discord_bot.fake.wait_for(lambda: "the Discord client stopped" in caplog.text)
+    assert "4004" in caplog.text
