@@ -63,6 +63,8 @@ class Scheduler:
             await self._jobs[name]()
         except Exception:
             log.exception("the %s job failed; it runs again at its next tick", name)
+        except asyncio.CancelledError:  # the stop ran out of time: said here, not as APScheduler's error
+            log.info("the %s job was cut short by the stop; the next start takes it up", name)
         finally:
             self._running.discard(task)
 

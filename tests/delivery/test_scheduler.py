@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 
 import pytest
@@ -111,3 +112,21 @@ async def test_a_cancelled_stop_returns_once_the_sweep_has_wound_up() -> None:
     with pytest.raises(TimeoutError):
         await asyncio.wait_for(scheduler.stop(), 0.2)
     assert released == ["claim"]  # not still writing once the store is disposed
+
+
+async def test_a_sweep_cut_short_by_the_stop_is_no_error_in_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    """The stop's cancelling a sweep is the stop working, not a job failing: APScheduler logged it as an
+    ERROR with a CancelledError's traceback, which an operator reads as a fault."""
+    started = asyncio.Event()
+
+    async def sweep() -> None:
+        started.set()
+        await asyncio.sleep(60)
+
+    scheduler = Scheduler(sweep=sweep, sync=None, tick_seconds=5, sync_minutes=15)
+    scheduler.start()
+    await asyncio.wait_for(started.wait(), 5)
+    with caplog.at_level(logging.INFO), pytest.raises(TimeoutError):
+        await asyncio.wait_for(scheduler.stop(), 0.2)
+    assert [r.levelname for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert "the sweep job was cut short by the stop" in caplog.text
