@@ -156,6 +156,20 @@ class SearchService:
         await self._cpu.run(index.extend, papers, await self._current(papers), gone, found.stamps)
 
     async def _fill(self, index: HybridIndex) -> None:
+        """`_fill_from_store`, a failure said: nothing awaits this task but a one-shot search and the
+        close, so an error (the store gone away mid-read) was dropped without a word, and the papers
+        not read in were found by their words only, for the life of the process."""
+        try:
+            await self._fill_from_store(index)
+        except Exception as exc:
+            log.warning(
+                "could not read the stored embeddings into the search index (%s: %s); until the next start,"
+                " the papers not read in are found by their words only",
+                type(exc).__name__,
+                exc,
+            )
+
+    async def _fill_from_store(self, index: HybridIndex) -> None:
         """An opened index's stored embeddings, a batch at a time, searchable by meaning as they come:
         those it did not open with its folder's saved ones (`HybridIndex.save_vectors`), by id when
         few are missing (`_stored`). Each is checked against the checksum the index keeps of its

@@ -239,6 +239,34 @@ async def test_a_restart_opens_the_saved_embeddings_and_reads_only_what_changed(
     assert (other / SAVED).is_file()
 
 
+class Unreadable(EmbeddingStore):
+    """A store whose embeddings cannot be read (the database went away mid-read)."""
+
+    async def load_some(self, model: str, ids: Collection[str]) -> dict[str, StoredVector]:
+        raise RuntimeError("the database went away")
+
+    async def chunks(self, model: str, size: int) -> AsyncIterator[dict[str, StoredVector]]:
+        raise RuntimeError("the database went away")
+        yield {}
+
+
+async def test_stored_embeddings_that_cannot_be_read_in_are_said_and_the_search_goes_on(
+    store: PaperStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The fill runs in a task no one awaits while the bot serves: its failure was dropped, unsaid."""
+    folder = tmp_path / "search"
+    await built_on_disk(store, folder)
+    (folder / SAVED).unlink(missing_ok=True)  # the vectors are read from the store, not opened
+    opened = SearchService(store, Unreadable(store.engine), CountingEncoder(), folder=folder)
+    with caplog.at_level("WARNING"):
+        await opened.filled()
+    assert "could not read the stored embeddings into the search index (RuntimeError: the database went away)" in (
+        caplog.text
+    )
+    assert await opened.search(ASKED)  # by its words
+    await opened.close()
+
+
 async def test_embeddings_that_cannot_be_saved_are_said_and_the_search_goes_on(
     store: PaperStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
