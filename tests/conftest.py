@@ -252,6 +252,7 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
         yield fake
     finally:
         await fake.stop()
+    assert not fake.refused, f"answers Slack would have refused: {fake.refused}"
 
 
 async def save_june(store: PaperStore) -> None:

@@ -79,6 +79,7 @@ class FakeSlack:
     answers_lost: int = 0  # the next posts Slack keeps while the connection drops before their answers
     calls: list[Call] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # answers Slack would have refused, and why
     answered: dict[str, float] = field(default_factory=dict)  # response_url name → when it was first posted to
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     missing_channels: set[str] = field(default_factory=set)
@@ -526,7 +527,13 @@ class FakeSlack:
         )
 
     async def _response(self, request: web.Request) -> web.Response:
-        self.responses.append(await self._args(request))
+        args = await self._args(request)
+        blocks = args.get("blocks") or []
+        problem = check_blocks(blocks) if isinstance(blocks, list) else "blocks is not a list"
+        if problem:  # as Slack refuses them: 400 with the error as text (the message is not shown)
+            self.refused.append(f"response_url: {problem}")
+            return web.Response(status=400, text="invalid_blocks")
+        self.responses.append(args)
         self.answered.setdefault(request.match_info["name"], time.monotonic())
         self._notify()
         return web.json_response({"ok": True})
