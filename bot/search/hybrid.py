@@ -297,7 +297,8 @@ class HybridIndex:
         off_loop("respelling a query")
         if self.lexical.changed_elsewhere():
             return None
-        return respell(query, self.lexical.held, self.lexical.near_words)
+        lexical = self.lexical
+        return respell(query, lexical.held, lexical.near_words, (lexical.held_name, lexical.near_names))
 
     def _expansions(self, first: dict[int, float]) -> list[str]:
         """Keywords shared by two or more of the first fusion's best papers, most shared first."""

@@ -30,6 +30,7 @@ from bot.search.query import Query as Parsed
 from bot.search.query import parse_query
 from bot.search.registry import Registry, text_sum, unstage
 from bot.search.spelling import words_of
+from bot.search.text import words
 from bot.store.papers import Versions
 
 RERANK = 2000  # BM25's best hits that the prior re-ranks (see `ranked`)
@@ -313,6 +314,17 @@ class LexicalIndex:
         positions = [int(p or 0) for p in self._searcher.fast_field_values("pos", [a for _, a in hits])]
         papers = self.papers_at(positions).values()
         return words_of(t for p in papers for t in (p.title, p.abstract, p.ai_summary or "", *p.ai_keywords))
+
+    def held_name(self, word: str) -> int:
+        """How many papers have an author whose name holds this word (folded)."""
+        return int(self._searcher.doc_freq("names", word))
+
+    def near_names(self, word: str, most: int) -> set[str]:
+        """The name words of some papers' authors within `most` edits of `word` (`bot.search.spelling`)."""
+        fuzzy = Query.fuzzy_term_query(SCHEMA, "names", word, distance=most, transposition_cost_one=True)
+        hits = self._searcher.search(fuzzy, NEAR_PAPERS, count=False).hits
+        positions = [int(p or 0) for p in self._searcher.fast_field_values("pos", [a for _, a in hits])]
+        return {w for paper in self.papers_at(positions).values() for a in paper.authors for w in words(a)}
 
     def shared_keyword(self, key: str) -> bool:
         """Whether two or more papers carry this Hugging Face keyword (see `keyword_key`)."""

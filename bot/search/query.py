@@ -117,6 +117,21 @@ def loose_words(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(g), m.end(g), m.group(g)) for m in _PIECE.finditer(text) for g in (6, 7) if m.group(g)]
 
 
+_NAME_WORD = re.compile(r"[^\W\d_]+")
+
+
+def author_words(text: str) -> list[tuple[int, int, str]]:
+    """Where the words of the query's `author:` names are (each word of `author:"Yann LeCun"`): (start,
+    end, word)."""
+    return [
+        (m.start(g) + w.start(), m.start(g) + w.end(), w.group())
+        for m in _PIECE.finditer(text)
+        for g in (1, 2, 3)
+        if m.group(g)
+        for w in _NAME_WORD.finditer(m.group(g))
+    ]
+
+
 def nothing_asked(text: str) -> str | None:
     """Why a query can find nothing whatever the papers (said instead of "no papers match"), or None."""
     parsed = parse_query(text)

@@ -8,9 +8,11 @@ a name such as "ORPO" or "QLoRA": words outside quotes and `author:`, an exclusi
 replaced by the closest word papers do hold, within one edit (a swap of two letters is one), else,
 for a word of eight letters or more, two: among the words of the papers that tantivy's fuzzy query
 finds for it, the nearest, then one with the same first letter, then the most common. A word papers
-hold is never changed, nor is one with nothing close. `/papers` and `paperboy search` (`searched`) offer
-the respelling beside the typed query's hits ("Did you mean …?"), and answer a query that finds nothing
-as typed with its respelling, saying so; a digest's topics and `related` take words as written.
+hold is never changed, nor is one with nothing close. A word of an `author:` name that no author's
+name holds is respelled the same way among the authors' name words ("author:Zhnag": "author:Zhang").
+`/papers` and `paperboy search` (`searched`) offer the respelling beside the typed query's hits
+("Did you mean …?"), and answer a query that finds nothing as typed with its respelling, saying so; a
+digest's topics and `related` take words as written.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 
 from bot.domain.words import STOP_WORDS, edits
 from bot.search.port import SearchHit, SearchIndex
-from bot.search.query import loose_words
+from bot.search.query import author_words, loose_words
 from bot.search.text import folded, words
 
 log = logging.getLogger("paperboy.search")
@@ -36,13 +38,16 @@ _EDGES = re.compile(r"^\W+|\W+$")  # punctuation around a word ("modles,")
 _JOINS = re.compile(r"([-/])")  # a dash or slash between words: kept (split's group) between the pieces
 
 
-def respell(query: str, held: Callable[[str], int], near: Callable[[str, int], Iterable[str]]) -> str | None:
+Held = Callable[[str], int]  # how many papers hold a word
+Near = Callable[[str, int], Iterable[str]]  # words of papers within that many edits of a word
+
+
+def respell(query: str, held: Held, near: Near, names: tuple[Held, Near] | None = None) -> str | None:
     """The query with each word no paper holds (`held(word)`: how many papers hold it) replaced by the
     closest of the words papers hold near it (`near(word, edits)`: words of papers within that many
-    edits), or None when no word changes."""
-    pieces: list[str] = []
-    end = 0
-    changed = False
+    edits), and with `names`, each word of an `author:` name no author's name holds by the closest
+    such name word (`author:Zhnag`: `author:Zhang`); None when no word changes."""
+    changes: list[tuple[int, int, str]] = []
     for start, stop, token in loose_words(query):
         core = _EDGES.sub("", token)
         parts = _JOINS.split(core)  # the words of "self-suprvised", as the index cuts them
@@ -51,12 +56,30 @@ def respell(query: str, held: Callable[[str], int], near: Callable[[str, int], I
         better = [_respelled_word(part, held, near) for part in parts]
         if any(b is not None for b in better):
             respelled = "".join(p if b is None else b for p, b in zip(parts, better, strict=True))
-            pieces += [query[end:start], token.replace(core, respelled)]
-            end, changed = stop, True
-    return "".join([*pieces, query[end:]]) if changed else None
+            changes.append((start, stop, token.replace(core, respelled)))
+    if names is not None:
+        for start, stop, name in author_words(query):
+            if (better_name := _respelled_name(name, *names)) is not None:
+                changes.append((start, stop, better_name))
+    if not changes:
+        return None
+    pieces: list[str] = []
+    end = 0
+    for start, stop, text in sorted(changes):
+        pieces += [query[end:start], text]
+        end = stop
+    return "".join([*pieces, query[end:]])
 
 
-def _respelled_word(core: str, held: Callable[[str], int], near: Callable[[str, int], Iterable[str]]) -> str | None:
+def _respelled_name(typed: str, held: Held, near: Near) -> str | None:
+    """The name word authors hold in place of this one (capitalised as typed), or None where it stays."""
+    word = folded(typed)
+    if len(word) < MIN_LETTERS or held(word) or (better := closest(word, held, near)) is None:
+        return None
+    return better.capitalize() if typed[:1].isupper() else better
+
+
+def _respelled_word(core: str, held: Held, near: Near) -> str | None:
     """The word papers hold in place of this one, or None where it stays as typed."""
     word = folded(core)
     if (named := _NUMBERED.fullmatch(word)) and not held(word) and held(named[1]):
@@ -78,7 +101,7 @@ def _acronym(core: str) -> bool:
     return core[1:] != core[1:].lower()
 
 
-def closest(word: str, held: Callable[[str], int], near: Callable[[str, int], Iterable[str]]) -> str | None:
+def closest(word: str, held: Held, near: Near) -> str | None:
     """The word papers hold nearest `word` (one edit before two, never a stop word), of those one that
     begins with the same letter (a typo seldom changes the first: "prunning" is pruning, not running),
     then the most common; None when none is near enough: one edit for a word of fewer than `TWO_EDITS`
@@ -115,14 +138,14 @@ class Searched:
         if other is None:
             return None
         pairs = zip(loose_words(self.query), loose_words(other), strict=False)
-        typed = [w for (_, _, w), (_, _, r) in pairs if w != r]
-        unknown = " or ".join(f"“{_EDGES.sub('', w)[:40]}”" for w in typed[:3])
+        typed = [f"“{_EDGES.sub('', w)[:40]}”" for (_, _, w), (_, _, r) in pairs if w != r]
+        quoting = ' Quote a word ("…") to search for it as typed.' if typed else ""  # a name finds nothing as typed
+        named = zip(author_words(self.query), author_words(other), strict=False)
+        typed += [f"the author name “{w[:40]}”" for (_, _, w), (_, _, r) in named if w != r]
+        unknown = " or ".join(typed[:3])
         if self.suggested is not None:
             return f"Did you mean “{self.suggested[:100]}”? No paper holds {unknown}."
-        return (
-            f"No paper holds {unknown}: showing papers on “{other[:100]}” instead. "
-            'Quote a word ("…") to search for it as typed.'
-        )
+        return f"No paper holds {unknown}: showing papers on “{other[:100]}” instead.{quoting}"
 
 
 async def searched(search: SearchIndex, query: str, limit: int) -> Searched:

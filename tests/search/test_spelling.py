@@ -136,6 +136,36 @@ def test_an_authors_name_is_no_typo() -> None:
     assert respell("difusion chen", index.held, index.near_words) == "diffusion chen"  # a typo beside it still
 
 
+def test_an_author_name_no_author_holds_becomes_the_nearest_name_an_author_holds() -> None:
+    """`author:Zhnag` found nothing and said only "No papers match"; now the name is respelled among the
+    authors' name words, capitalised as typed, each word of a quoted name on its own."""
+    index = LexicalIndex(
+        [
+            paper("2601.00001", "Reasoning with tools", "Agents reason.", ("Junkai Zhang", "Yann LeCun")),
+            paper("2601.00002", "Diffusion policies", "Robots learn with diffusion.", ("Wei Chang",)),
+            paper("2601.00003", "Gradients", "Models of gradients.", ("Ana Muñoz",)),
+        ]
+    )
+    names = (index.held_name, index.near_names)
+    held, near = index.held, index.near_words
+    assert respell("author:Zhnag reasoning", held, near, names) == "author:Zhang reasoning"
+    assert respell('author:"Yann LeCunn" tools', held, near, names) == 'author:"Yann Lecun" tools'
+    assert respell("author:zhnag", held, near, names) == "author:zhang"
+    assert respell("author:Zhang author:Munoz", held, near, names) is None  # held (accents folded)
+    assert respell("author:Zhnag", held, near) is None  # names are respelled only when asked
+    assert respell("author:Qqqqq", held, near, names) is None  # nothing near
+    assert respell("author:Zhnag difusion", held, near, names) == "author:Zhang diffusion"
+    found = Searched([], "author:Zhnag reasoning", "author:Zhang reasoning")
+    assert found.note() == (
+        "No paper holds the author name “Zhnag”: showing papers on “author:Zhang reasoning” instead."
+    )  # no advice to quote it: a quoted name is respelled too, and finds nothing as typed
+    both = Searched([], "author:Zhnag difusion", "author:Zhang diffusion")
+    assert both.note() == (
+        "No paper holds “difusion” or the author name “Zhnag”: showing papers on “author:Zhang diffusion” "
+        'instead. Quote a word ("…") to search for it as typed.'
+    )
+
+
 def test_a_word_is_never_respelled_as_a_stop_word() -> None:
     """The search drops stop words: "moat" respelled "most" would be searched as if it were not there,
     while the answer said it showed papers on “most diffusion”."""
