@@ -143,12 +143,12 @@ class ChatService:
             case Today():
                 return await self._today()
             case Search(query):
-                from bot.search.query import nothing_asked  # the search stack loads with the first search
+                from bot.search.query import another_script, nothing_asked  # loaded with the first search
                 from bot.search.spelling import searched
 
                 found = await searched(self._search, query, SEARCH_RESULTS)
                 hits = found.hits
-                why = nothing_asked(query) if not hits else None
+                why = (nothing_asked(query) or another_script(query)) if not hits else None
                 return Post(
                     header=f"Papers on “{query[:100]}”",
                     subheader=found.note(),

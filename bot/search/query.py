@@ -8,6 +8,7 @@ syntax to a database.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from bot.search.acronyms import ACRONYMS
@@ -130,6 +131,16 @@ def author_words(text: str) -> list[tuple[int, int, str]]:
         if m.group(g)
         for w in _NAME_WORD.finditer(m.group(g))
     ]
+
+
+def another_script(text: str) -> str | None:
+    """What to say of a query that found nothing and whose words (outside `author:`) are all in a script
+    other than the Latin one ("扩散模型", "диффузия"): the papers are in English, found by their English
+    words (and by meaning in English). None for any other query."""
+    letters = [c for c in parse_query(text).text if c.isalpha()]
+    if not letters or any(unicodedata.name(c, "").startswith("LATIN") for c in letters):
+        return None
+    return "the papers are in English, and are found by their English words: try the topic in English"
 
 
 def nothing_asked(text: str) -> str | None:

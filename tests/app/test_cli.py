@@ -131,6 +131,11 @@ def test_import_digest_and_search(paperboy: Paperboy) -> None:
     odd = paperboy("search", "speculative decoding \udcff")  # the byte 0xff: not UTF-8
     assert odd.code == 0, odd.err
     assert "Papers on “speculative decoding \ufffd”" in odd.out
+    other = paperboy("search", "扩散模型")  # "diffusion model": nothing, and why
+    assert other.code == 0, other.err
+    assert "No papers match: the papers are in English, and are found by their English" in other.out
+    none = paperboy("search", "zzqx glimmerwickish")
+    assert "No papers match. Try fewer or broader words." in none.out
 
 
 @pytest.mark.slow
