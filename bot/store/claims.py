@@ -288,7 +288,11 @@ class AdvisoryLocks:
         async with self._lock:
             if self._conn is None:
                 conn = await self._engine.connect()
-                self._conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                try:
+                    self._conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                except BaseException:  # cancelled too: the connection goes back, not to the garbage collector
+                    await conn.close()
+                    raise
                 try:  # a host that dies with this session open: the server ends it (and its locks) in a minute
                     await self._conn.execute(text(KEEPALIVE))
                 except Exception:

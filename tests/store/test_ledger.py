@@ -13,8 +13,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import QueuePool
+from sqlalchemy.util import await_only
 
 from bot.domain.channels import ChannelRef
 from bot.domain.publishing import MessageRef
@@ -353,3 +355,35 @@ async def test_a_digest_is_begun_when_first_claimed_and_a_takeover_keeps_that(le
     await first.close()  # died midway: taken over later
     assert (await second.claim(slack(1), DAY, NOW + timedelta(minutes=5))).state == "resume"
     assert await second.begun_at(slack(1), DAY) == NOW
+
+
+def _advisory_locks_only(store: PaperStore) -> None:
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("the holds' own connection is PostgreSQL's (SQLite's lock file is taken without an await)")
+
+
+async def test_a_claim_cancelled_while_its_holds_connection_is_set_up_leaves_no_connection_open(
+    store: PaperStore, ledgers: Ledgers
+) -> None:
+    """Cancelled between checking the connection out and making it autocommit, the claim gives it back:
+    it is no connection the pool has lost and the garbage collector has to close. (psycopg sets autocommit
+    without a round trip today: the hook stands for any await there, a driver's or an event's.)"""
+    _advisory_locks_only(store)
+    ledger = ledgers()
+    setting_up, never = asyncio.Event(), asyncio.Event()
+
+    def options(_conn: Connection, opts: dict[str, Any]) -> None:
+        if opts.get("isolation_level") == "AUTOCOMMIT":
+            setting_up.set()
+            await_only(never.wait())  # the claim waits here until it is cancelled
+
+    event.listen(store.engine.sync_engine, "set_connection_execution_options", options)
+    claim = asyncio.create_task(ledger.claim(slack(1), DAY, NOW))
+    await setting_up.wait()
+    claim.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await claim
+    event.remove(store.engine.sync_engine, "set_connection_execution_options", options)
+    assert isinstance(store.engine.sync_engine.pool, QueuePool)
+    assert store.engine.sync_engine.pool.checkedout() == 0
+    assert (await ledger.claim(slack(1), DAY, NOW)).state == "new"
