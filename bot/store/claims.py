@@ -295,7 +295,7 @@ class AdvisoryLocks:
                     raise
                 try:  # a host that dies with this session open: the server ends it (and its locks) in a minute
                     await self._conn.execute(text(KEEPALIVE))
-                except Exception:
+                except BaseException:  # cancelled too: SQLAlchemy gave the connection up, let it go
                     await self._drop()
                     raise
             try:
@@ -303,7 +303,7 @@ class AdvisoryLocks:
                     text("SELECT k FROM unnest(CAST(:ids AS BIGINT[])) AS k WHERE pg_try_advisory_lock(k)"),
                     {"ids": list(wanted)},
                 )
-            except Exception:
+            except BaseException:  # cancelled too: the lock may be taken, and SQLAlchemy gave the connection up
                 await self._drop()  # a broken connection: every lock on it is gone
                 raise
             taken = {wanted[r.k]: int(r.k) for r in rows}

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Connection, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.util import await_only
@@ -387,3 +388,48 @@ async def test_a_claim_cancelled_while_its_holds_connection_is_set_up_leaves_no_
     assert isinstance(store.engine.sync_engine.pool, QueuePool)
     assert store.engine.sync_engine.pool.checkedout() == 0
     assert (await ledger.claim(slack(1), DAY, NOW)).state == "new"
+
+
+@pytest.mark.parametrize(
+    ("cancelled_in", "session_kept"),
+    [("tcp_keepalives_idle", False), ("pg_try_advisory_lock", False), ("pg_try_advisory_lock", True)],
+    ids=["keepalive", "lock", "lock-session-kept"],
+)
+async def test_a_claim_cancelled_while_it_takes_its_locks_leaves_none_behind_and_claims_again(
+    store: PaperStore, ledgers: Ledgers, cancelled_in: str, session_kept: bool
+) -> None:
+    """Cancelled while a statement on the holds' connection runs (a sync's other channels cancelled by one
+    that failed), the claim holds no lock it does not know of: the digest its row still names it for is
+    taken over at once by another process. And the ledger's next claim is answered: the connection
+    SQLAlchemy gave up on (it takes a cancelled statement for a disconnect) is let go, not used again.
+    `session_kept`: SQLAlchemy told not to (a `handle_error` hook), the session, and the lock the
+    cancelled statement took on it, would outlive the claim."""
+    _advisory_locks_only(store)
+    ledger, other = ledgers(), ledgers()
+    assert (await ledger.claim(slack(1), DAY, NOW)).state == "new"
+    await ledger.release([(slack(1), DAY)])  # its row names it still: a delivery cut short, say
+    armed = True
+
+    def statement(_conn: Connection, _cursor: Any, sql: str, *_: Any) -> None:
+        nonlocal armed
+        if armed and cancelled_in in sql:
+            armed = False
+            task = asyncio.current_task()
+            assert task is not None
+            task.cancel()  # lands once the statement is sent: the server takes the lock all the same
+
+    def kept(context: ExceptionContext) -> None:
+        context.is_disconnect = False
+
+    event.listen(store.engine.sync_engine, "before_cursor_execute", statement)
+    if session_kept:
+        event.listen(store.engine.sync_engine, "handle_error", kept)
+    later = NOW + timedelta(seconds=30)
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.create_task(ledger.claim(slack(1), DAY, later))
+    event.remove(store.engine.sync_engine, "before_cursor_execute", statement)
+    if session_kept:
+        event.remove(store.engine.sync_engine, "handle_error", kept)
+    assert not armed
+    assert (await other.claim(slack(1), DAY, later)).state == "resume"
+    assert (await ledger.claim(slack(2), DAY, later)).state == "new"
