@@ -146,8 +146,10 @@ class SuggestIndex:
                 chosen += [int(n) for n in more[: limit - len(chosen)]]
             if len(chosen) < limit and len(query) >= 3:
                 chosen += self._containing(query, limit - len(chosen), set(chosen))
-        shown = [_shown(self._keyword_names[i], NAME_CHARS) for i in chosen]
-        return [Suggestion(name, name) for name in shown]
+        # The name is what Discord shows (an inert @); the value what the search gets: the keyword as written.
+        return [
+            Suggestion(_shown(self._keyword_names[i], NAME_CHARS), self._keyword_names[i][:NAME_CHARS]) for i in chosen
+        ]
 
     def _containing(self, query: str, wanted: int, taken: set[int]) -> list[int]:
         """The best-ranked keywords containing `query` anywhere, not in `taken`."""

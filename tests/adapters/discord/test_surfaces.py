@@ -126,7 +126,7 @@ async def test_a_suggestion_pings_no_one(discord_bot: DiscordBot) -> None:
     assert found
     assert "@everyone" not in found[0]["name"] and "@here" not in found[0]["name"]
     topics = await choices(discord_bot, "search", "topic", "@every")
-    assert all("@everyone" not in c["name"] and "@everyone" not in c["value"] for c in topics)
+    assert topics and all("@everyone" not in c["name"] for c in topics)  # the value, echoed: see below
 
 
 def modal_inputs(modal: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -305,3 +305,20 @@ async def test_a_form_and_its_fix_button_seen_by_two_replicas_are_answered_once_
     await asyncio.sleep(0.3)  # the replayed ones' answers tried, and refused by Discord
     assert len(fake.acknowledged) == 2  # the submission and the click, each answered once
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_a_topic_with_an_at_is_searched_as_the_keyword_reads(discord_bot: DiscordBot) -> None:
+    """A keyword such as "pass@k" is offered with an inert @ in its name (Discord shows the name), and
+    the keyword itself as its value: picking it searches for "pass@k", not for an altered text."""
+    await discord_bot.store.save_papers(
+        [Paper(arxiv_id="2606.00777", title="Sampling budgets", ai_keywords=("pass@k", "@everyone keyword"))]
+    )
+    await discord_bot.suggestions.refresh()
+    found = {c["value"]: c["name"] for c in await choices(discord_bot, "search", "topic", "pass@")}
+    assert found.get("pass@k") == "pass@\u200bk"
+    found = {c["value"]: c["name"] for c in await choices(discord_bot, "search", "topic", "@every")}
+    assert found.get("@everyone keyword") == "@\u200beveryone keyword"
+    await discord_bot.fake.slash("search", {"topic": "@everyone keyword"})  # the value picked, echoed inert
+    message = await followup(discord_bot)
+    assert message["allowed_mentions"] == {"parse": []}
+    assert "@everyone" not in shown(message) and "@\u200beveryone keyword" in shown(message)
