@@ -24,6 +24,7 @@ from discord import app_commands
 
 from adapters.discord.community import DiscordCommunity, add_commands, card_buttons
 from adapters.discord.follows import add_follow_commands
+from adapters.discord.followup import follow_up
 from adapters.discord.inflight import HeldTree, InFlight
 from adapters.discord.publisher import DiscordPublisher
 from adapters.discord.render import Message, post_message, post_messages, said
@@ -93,6 +94,12 @@ async def first_response(response: Awaitable[object]) -> bool:
             return False
         raise
     return True
+
+
+def doing_of(interaction: discord.Interaction) -> str:
+    """The command an interaction runs, for the log: `/papers subscribe`, or the form's submission."""
+    command = interaction.command
+    return f"/{command.qualified_name}" if command is not None else "the subscribe form"
 
 
 NOT_YOURS_TO_POST = (
@@ -198,13 +205,16 @@ class PaperBot(discord.Client):
             return post_messages(await self.chat.answer(command, asker), share=not direct and may_post(interaction))
 
         for message in await replied(answered(), f"/papers {command!r}", lambda line: [Message(content=line)]):
-            await interaction.followup.send(
+            if not await follow_up(
+                interaction,
+                doing_of(interaction),
                 content=message.content or discord.utils.MISSING,
                 embeds=message.embeds,
                 view=card_buttons(message),
                 files=[discord.File(io.BytesIO(text.encode()), filename=name) for name, text in message.files],
                 ephemeral=True,
-            )
+            ):
+                return  # the rest would meet the same refusal
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         self.in_flight.hold()
@@ -230,7 +240,7 @@ class PaperBot(discord.Client):
             return  # another replica is sharing it
         paper = custom_id.removeprefix(SHARE)
         if not may_post(interaction):  # a Share button from before, or an announcements channel
-            await interaction.followup.send(content=NOT_YOURS_TO_POST, ephemeral=True)
+            await follow_up(interaction, f"the Share of {paper}", content=NOT_YOURS_TO_POST, ephemeral=True)
             return
 
         async def answered() -> str:
@@ -242,7 +252,7 @@ class PaperBot(discord.Client):
             )
 
         text = await replied(answered(), f"sharing {paper} in {interaction.channel_id}", str)
-        await interaction.followup.send(content=said(text), ephemeral=True)
+        await follow_up(interaction, f"the Share of {paper}", content=said(text), ephemeral=True)
 
     def _named_in(self, message: discord.Message) -> bool:
         """Whether the text names the bot: its user, or the role Discord made for it when it joined a

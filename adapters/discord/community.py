@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from adapters.discord.followup import follow_up
 from adapters.discord.render import said
 from bot.chat.commands import Save, Saved, Top, Unsave
 from bot.chat.replies import replied
@@ -153,7 +154,7 @@ class DiscordCommunity:
         person = self.community.person(where, str(interaction.user.id))
         paper = custom_id.removeprefix(SAVE)
         text = await replied(self.community.save(person, paper), f"saving {paper} for {person}", str)
-        await interaction.followup.send(content=said(text), ephemeral=True)
+        await follow_up(interaction, f"the Save of {paper}", content=said(text), ephemeral=True)
         return True
 
 

@@ -19,6 +19,7 @@ from discord import app_commands
 
 from adapters.discord.app import PaperBot, asker_of, first_response, may_post
 from adapters.discord.community import card_buttons
+from adapters.discord.followup import follow_up
 from adapters.discord.render import CONTENT, Message, clean, cut, post_message, prose
 from bot.chat.replies import replied
 from bot.chat.service import channel_meant
@@ -90,7 +91,9 @@ def _paper_card(surfaces: Surfaces) -> Callable[[discord.Interaction, discord.Me
             return post_message(await surfaces.links.post(linked_text(message)), share=may_post(interaction))
 
         shown = await replied(cards(), f"Paper card on message {message.id}", _said)
-        await interaction.followup.send(
+        await follow_up(
+            interaction,
+            PAPER_CARD,
             content=shown.content or discord.utils.MISSING,
             embeds=shown.embeds,
             view=card_buttons(shown),
