@@ -118,13 +118,18 @@ def may_post(interaction: discord.Interaction) -> bool:
     return bool(allowed.send_messages_in_threads if in_thread else allowed.send_messages)
 
 
-def out_of_reach(interaction: discord.Interaction) -> str | None:
+def out_of_reach(interaction: discord.Interaction, *, of_parent: bool = False) -> str | None:
     """Why a digest subscribed here would never arrive (the bot's own permissions in the channel, which
     Discord sends with the interaction), or None. A forum takes posts (Send Messages); a text channel
-    also a thread under each card."""
+    also a thread under each card. `of_parent`: the digest is the channel's that the thread is in (a
+    thread's permissions are its channel's)."""
     if interaction.guild_id is None:
         return None
     mine, channel = interaction.app_permissions, interaction.channel
+    where = "this channel"
+    if of_parent and isinstance(channel, discord.Thread):
+        where = f"<#{channel.parent_id}>"
+        channel = channel.parent  # None when not cached: judged as a channel that takes messages
     needed = {"View Channel": mine.view_channel, "Embed Links": mine.embed_links}
     if isinstance(channel, discord.Thread):
         needed["Send Messages in Threads"] = mine.send_messages_in_threads
@@ -139,7 +144,8 @@ def out_of_reach(interaction: discord.Interaction) -> str | None:
     if not lacking:
         return None
     return (
-        f"I can't post a digest in this channel, so it would never arrive: give my role {_listed(lacking)} here, "
+        f"I can't post a digest in {where}, so it would never arrive: give my role {_listed(lacking)} "
+        f"{'here' if where == 'this channel' else 'there'}, "
         "then subscribe again."
     )
 
@@ -200,7 +206,7 @@ class PaperBot(discord.Client):
         direct = asker.direct
 
         async def answered() -> list[Message]:
-            if isinstance(command, Subscribe) and (refused := out_of_reach(interaction)) is not None:
+            if isinstance(command, Subscribe) and (refused := await self.unreachable(interaction)) is not None:
                 return [Message(content=refused)]
             return post_messages(await self.chat.answer(command, asker), share=not direct and may_post(interaction))
 
@@ -215,6 +221,13 @@ class PaperBot(discord.Client):
                 ephemeral=True,
             ):
                 return  # the rest would meet the same refusal
+
+    async def unreachable(self, interaction: discord.Interaction) -> str | None:
+        """`out_of_reach` for the channel whose digest a subscribe here changes (in a thread, most often
+        the thread's channel)."""
+        asker = asker_of(interaction)
+        meant = await self.chat.meant(asker) if asker.parent is not None else asker
+        return out_of_reach(interaction, of_parent=meant.channel != asker.channel)
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         self.in_flight.hold()
@@ -380,7 +393,8 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
     ) -> None:
         chosen = (cadence.value if cadence else None, day.value if day else None)
         given = (topics, time, timezone, top, days, *chosen)
-        if bot.open_form is not None and all(option is None for option in given) and not out_of_reach(interaction):
+        bare = all(option is None for option in given)
+        if bot.open_form is not None and bare and await bot.unreachable(interaction) is None:
             await bot.open_form(interaction)  # a bare `/papers subscribe` opens the form
             return
         await bot.answer(interaction, subscribe_command(topics, time, timezone, top, *chosen, days=days))

@@ -136,6 +136,10 @@ class ChatService:
         self.follows = FollowService(subscriptions, defaults, clock)
         self._community = community  # votes and reading lists: `top`, `saved`, `unsave`
 
+    async def meant(self, asker: Asker) -> Asker:
+        """The asker as a channel command takes it: in a thread, most often the thread's channel (`channel_meant`)."""
+        return await channel_meant(self._subscriptions, asker)
+
     async def answer(self, command: Command, asker: Asker) -> Post:
         if isinstance(command, Subscribe | Unsubscribe | Settings | Top):
             asker = await channel_meant(self._subscriptions, asker)

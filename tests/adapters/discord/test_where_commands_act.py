@@ -127,3 +127,23 @@ async def test_the_form_in_a_forum_post_is_the_forums(discord_bot: DiscordBot) -
     await fake.wait_for(lambda: fake.followups())
     [forum] = await discord_bot.subscriptions.all()
     assert (forum.channel.channel, forum.cadence, forum.limit) == (FORUM_ID, "weekly", 3)
+
+
+async def test_subscribe_in_a_papers_thread_checks_what_the_bot_may_do_in_the_channel(discord_bot: DiscordBot) -> None:
+    """Subscribe in a paper's thread is the channel's digest: a bot that may write in threads but not post
+    or start threads in the channel is told what its role lacks, not told the channel is subscribed."""
+    fake = discord_bot.fake
+    await fake.click("share:2605.29307")
+    await fake.wait_for(lambda: fake.followups())
+    thread = str(next(c["id"] for c in fake.channels.values() if c.get("parent_id") == TEXT_ID))
+    fake.app_permissions = str(1 << 10 | 1 << 14 | 1 << 38)  # View Channel, Embed Links, Send Messages in Threads
+    await fake.slash("subscribe", {"topics": "robotics"}, channel=thread)
+    await fake.wait_for(lambda: len(fake.followups()) == 2)
+    said = fake.followups()[-1]["content"]
+    assert "I can't post a digest in <#" + TEXT_ID + ">" in said, said
+    assert "give my role Send Messages and Create Public Threads" in said
+    assert await discord_bot.subscriptions.all() == []
+    await fake.slash("subscribe", channel=thread)  # bare: the same answer, not a form
+    await fake.wait_for(lambda: len(fake.followups()) == 3)
+    assert "Send Messages and Create Public Threads" in fake.followups()[-1]["content"]
+    assert fake.answers(9) == []
