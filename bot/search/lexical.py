@@ -36,6 +36,7 @@ from bot.store.papers import Versions
 RERANK = 2000  # BM25's best hits that the prior re-ranks (see `ranked`)
 BY_PRIOR = 100  # hits fetched at first by the prior alone (more when the next could still be better)
 PAPERS_KEPT = 4096  # papers kept parsed (`papers_at`)
+KEYWORDS_KEPT = 4096  # keywords' papers kept (`keyword_papers`): 60 positions and scores each, about 1 KB
 NEAR_PAPERS = 30  # papers read for the words near one no paper holds (`near_words`)
 Scored = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]  # positions and their scores, best first
 _EMPTY: Scored = (np.zeros(0, np.int64), np.zeros(0, np.float32))
@@ -60,6 +61,8 @@ class LexicalIndex:
             self._index, self._registry, self._writer = opened(folder, fresh=fresh)
         self._searcher: Searcher = self._index.searcher()
         self._kept: tuple[Searcher | None, dict[int, Paper]] = (None, {})  # papers read lately, by position
+        # a keyword's papers by the prior, for queries with nothing to meet but the keyword (`keyword_papers`)
+        self._by_keyword: tuple[object, dict[tuple[str, int], Scored]] = (None, {})
         self._refused: tuple[int, int] | None = None  # a saved registry found at odds with the index
         self.opened = self._registry.size > 0  # an index on disk, ready to search
         self._added = 0
@@ -405,8 +408,28 @@ class LexicalIndex:
             fetch *= 4
 
     def keyword_papers(self, key: str, parsed: Parsed, filters: SearchFilters, depth: int) -> Scored:
-        """The best `depth` papers tagged with this keyword that the query admits, by the prior."""
-        return self.by_prior(must(Query.term_query(SCHEMA, "kw", key), *conditions(parsed, filters)), depth, parsed)
+        """The best `depth` papers tagged with this keyword that the query admits, by the prior. Where the
+        query admits every paper (no filter, `author:`, exclusion or phrase: most queries), they depend on
+        the keyword and the index alone, and are kept (up to `KEYWORDS_KEPT`) until it is read again: the
+        searches of a burst expand with the same few keywords ("large language models"), and fetching a
+        keyword's papers twice over, newest and most upvoted first, was a sixth of a search."""
+        clauses = conditions(parsed, filters)
+        if clauses:
+            return self.by_prior(must(Query.term_query(SCHEMA, "kw", key), *clauses), depth, parsed)
+        searcher, prior = self._searcher, self._registry.prior  # another read of the index: another prior too
+        kept_for, kept = self._by_keyword
+        if not (isinstance(kept_for, tuple) and kept_for[0] is searcher and kept_for[1] is prior):
+            kept = {}
+            self._by_keyword = ((searcher, prior), kept)
+        found = kept.get((key, depth))
+        if found is None:
+            positions, scores = self.by_prior(Query.term_query(SCHEMA, "kw", key), depth, parsed)
+            positions.setflags(write=False)  # shared by the searches that ask for it
+            scores.setflags(write=False)
+            if len(kept) >= KEYWORDS_KEPT:
+                kept.clear()
+            found = kept[(key, depth)] = (positions, scores)
+        return found
 
     def narrows(self, parsed: Parsed, filters: SearchFilters) -> bool:
         """Whether anything is left out (else the dense side needs no mask)."""

@@ -306,6 +306,28 @@ def test_a_small_keyword_s_papers_are_all_read_once_and_the_best_by_the_prior_co
     assert np.allclose(scores, [s for s, _ in best])
 
 
+def test_a_keyword_s_papers_are_kept_until_the_index_changes_and_a_query_s_conditions_still_apply() -> None:
+    """A burst's searches expand with the same keywords: their papers are fetched once per read of the
+    index, the same as fetched afresh; a write (a new, more upvoted paper) is seen at once, and a query
+    with conditions (here a date) is never answered from what was kept for another."""
+    papers = [
+        paper(f"2401.{i:05d}", f"Paper {i}", day=date(2026, 1, i), upvotes=i, ai_keywords=("agents",))
+        for i in range(1, 21)
+    ]
+    index = LexicalIndex(papers)
+    asked = parse_query("agents")
+    first = index.keyword_papers("agents", asked, SearchFilters(), 5)
+    again = index.keyword_papers("agents", asked, SearchFilters(), 5)
+    assert again[0] is first[0] and not again[0].flags.writeable  # kept, and shared read-only
+    fresh = LexicalIndex(papers).keyword_papers("agents", asked, SearchFilters(), 5)
+    assert first[0].tolist() == fresh[0].tolist() and first[1].tolist() == fresh[1].tolist()
+    dated = index.keyword_papers("agents", asked, SearchFilters(until=date(2026, 1, 10)), 5)
+    assert index.ids(dated[0]) == [f"2401.{i:05d}" for i in (10, 9, 8, 7, 6)]
+    index.extend([paper("2402.00001", "Newest", day=date(2026, 2, 1), upvotes=500, ai_keywords=("agents",))])
+    after = index.keyword_papers("agents", asked, SearchFilters(), 5)
+    assert index.ids(after[0])[0] == "2402.00001"
+
+
 @pytest.mark.parametrize("depth", [0, 1, 5, 60, 199, 200, 400])
 def test_the_best_matches_are_the_full_sorts_first_ties_by_position(depth: int) -> None:
     rng = np.random.default_rng(depth)
