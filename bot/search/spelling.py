@@ -159,6 +159,7 @@ async def searched(search: SearchIndex, query: str, limit: int) -> Searched:
         hits = await search.search(query, limit=limit)
     except BaseException:  # the search failed or was cancelled: its respelling goes with it, never left running
         respelling.cancel()
+        await asyncio.gather(respelling, return_exceptions=True)  # … and has let go of what it held
         raise
     respelled = await respelling
     if respelled is None:

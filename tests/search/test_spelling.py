@@ -260,6 +260,36 @@ def test_a_search_that_fails_takes_its_respelling_with_it() -> None:
     asyncio.run(asked())
 
 
+class FailingSlowly(Failing):
+    """A search that fails while its respelling is still under way, a respelling that takes a few turns
+    of the loop to let go of what it holds (an aiosqlite connection closes through its thread)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.let_go = False
+
+    async def respelled(self, query: str) -> str | None:
+        try:
+            return await super().respelled(query)
+        finally:
+            for _ in range(3):
+                await asyncio.sleep(0)
+            self.let_go = True
+
+
+def test_a_search_that_fails_returns_once_its_respelling_has_let_go() -> None:
+    """Not only cancelled: waited for, so that a loop ending right after the failure (a one-shot
+    `paperboy search`, a test's) does not cut the respelling's cleanup off half-way."""
+    port = FailingSlowly()
+
+    async def asked() -> None:
+        with pytest.raises(RuntimeError, match="the index file vanished"):
+            await searched(port, "difusion", 10)
+        assert port.let_go
+
+    asyncio.run(asked())
+
+
 def test_a_name_and_its_number_run_together_are_read_as_papers_write_them() -> None:
     """ "gpt5" is no word of any paper; "GPT-5" is two ("gpt", "5") in every paper that names it."""
     index = LexicalIndex([paper("2601.00001", "What GPT-5 can do"), paper("2601.00002", "Llama3 kernels")])
