@@ -137,7 +137,7 @@ def another_script(text: str) -> str | None:
     """What to say of a query that found nothing and whose words (outside `author:`) are all in a script
     other than the Latin one ("扩散模型", "диффузия"): the papers are in English, found by their English
     words (and by meaning in English). None for any other query."""
-    letters = [c for c in parse_query(text).text if c.isalpha()]
+    letters = [c for c in unicodedata.normalize("NFKC", parse_query(text).text) if c.isalpha()]  # ｆｕｌｌ width: Latin
     if not letters or any(unicodedata.name(c, "").startswith("LATIN") for c in letters):
         return None
     return "the papers are in English, and are found by their English words: try the topic in English"

@@ -97,6 +97,8 @@ async def test_today_says_when_the_day_it_shows_is_not_today(june_store: PaperSt
         ("zzqx glimmerwickish", "No papers match “zzqx glimmerwickish”. Try fewer or broader words"),
         ("扩散模型", "“扩散模型” finds nothing: the papers are in English, and are found by their English words"),
         ("диффузия author:Chen", "finds nothing: the papers are in English"),  # the name is no word to search
+        # Latin letters typed full width (a CJK keyboard) are searched as English: no "try English" then
+        ("ｚｚｑｘ ｇｌｉｍｍｅｒ", "No papers match “ｚｚｑｘ ｇｌｉｍｍｅｒ”. Try fewer or broader words"),
     ],
 )
 async def test_a_search_that_finds_nothing_says_why(june_store: PaperStore, query: str, said: str) -> None:
