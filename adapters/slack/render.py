@@ -44,6 +44,9 @@ SHARE_ACTION = "share_paper"
 SAVE_ACTION = "save_paper"  # the Save button: the paper goes on the clicker's reading list
 
 
+_CUT_ENTITY = re.compile(r"&[a-z]{0,3}\Z")  # the head of an `&amp;`, `&lt;` or `&gt;` that a cut left
+
+
 def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -228,6 +231,7 @@ def _message(post: Post, *, share: bool, note: bool) -> tuple[tuple[str, list[Bl
         # a ``` of the code's own (a title's) would end the block early, as Discord's renderer knows too;
         # measured escaped, so that the section's cut never takes the closing fence
         code, entries = code_head(escape(post.code.replace("```", "ʼʼʼ")), CODE_CHARS, note=note)
+        code = _CUT_ENTITY.sub("", code)  # an entry cut to fit: never half of an `&lt;`
         blocks.append(mrkdwn(f"```{code}```"))
     cards = 0
     if paragraphs == len(post.text) and entries == len(entries_of(post.code)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -100,6 +101,16 @@ def test_code_blocks_are_escaped(code: str) -> None:
     _, blocks = post_message(Post(header="Cite", code=code))
     validated(blocks)
     assert "<c>" not in blocks[-1]["text"]["text"]
+
+
+@pytest.mark.parametrize("filler", ["<x> ", "x<> ", "xx<> ", "a&b "])
+def test_a_code_block_cut_to_fit_never_ends_inside_an_escaped_character(filler: str) -> None:
+    """An entry too long for one section is cut once escaped: the cut never leaves half of an `&lt;`
+    (Slack would show "&lt" where the title had a "<")."""
+    _, blocks = post_message(Post(header="Cite", code="@misc{x,\n  title = {" + filler * 1000 + "}\n}"))
+    code = blocks[-1]["text"]["text"]
+    assert len(code) <= 3000 and code.endswith("```")
+    assert re.search(r"&[a-z]*$", code.removesuffix("```")) is None, code[-20:]
 
 
 def test_an_address_in_text_is_a_link_without_the_sentences_punctuation() -> None:
