@@ -9,7 +9,9 @@ replaced by the closest word papers do hold, within one edit (a swap of two lett
 for a word of eight letters or more, two: among the words of the papers that tantivy's fuzzy query
 finds for it, the nearest, then one with the same first letter, then the most common. A word papers
 hold is never changed, nor is one with nothing close. A word of an `author:` name that no author's
-name holds is respelled the same way among the authors' name words ("author:Zhnag": "author:Zhang").
+name holds is respelled the same way among the authors' name words that begin with its letter, and
+only offered ("author:Zhnag": "Did you mean author:Zhang?"), never searched in its place: a name
+spelled right may be one the papers lack ("LeCun", one edit from "Lejun").
 `/papers` and `paperboy search` (`searched`) offer the respelling beside the typed query's hits
 ("Did you mean …?"), and answer a query that finds nothing as typed with its respelling, saying so; a
 digest's topics and `related` take words as written.
@@ -72,9 +74,14 @@ def respell(query: str, held: Held, near: Near, names: tuple[Held, Near] | None 
 
 
 def _respelled_name(typed: str, held: Held, near: Near) -> str | None:
-    """The name word authors hold in place of this one (capitalised as typed), or None where it stays."""
+    """The name word authors hold in place of this one, with the same first letter (capitalised as
+    typed), or None where it stays. Names are many and near one another ("Soren", "Koren"): a name is
+    only ever offered, never searched in place of the one typed (`searched`)."""
     word = folded(typed)
-    if len(word) < MIN_LETTERS or held(word) or (better := closest(word, held, near)) is None:
+    if len(word) < MIN_LETTERS or held(word):
+        return None
+    better = closest(word, held, lambda w, most: (n for n in near(w, most) if n[:1] == w[:1]))
+    if better is None:
         return None
     return better.capitalize() if typed[:1].isupper() else better
 
@@ -167,7 +174,15 @@ async def searched(search: SearchIndex, query: str, limit: int) -> Searched:
     if hits:
         return Searched(hits, query, suggested=respelled)
     better = await search.search(respelled, limit=limit)
-    return Searched(better, query, respelled) if better else Searched(hits, query)
+    if not better:
+        return Searched(hits, query)
+    if _names(respelled) != _names(query):  # another person, maybe: offered, not answered
+        return Searched(hits, query, suggested=respelled)
+    return Searched(better, query, respelled)
+
+
+def _names(query: str) -> list[str]:
+    return [word for _, _, word in author_words(query)]
 
 
 async def _respelled(search: SearchIndex, query: str) -> str | None:

@@ -155,6 +155,8 @@ def test_an_author_name_no_author_holds_becomes_the_nearest_name_an_author_holds
     assert respell("author:Zhnag", held, near) is None  # names are respelled only when asked
     assert respell("author:Qqqqq", held, near, names) is None  # nothing near
     assert respell("author:Zhnag difusion", held, near, names) == "author:Zhang diffusion"
+    assert respell("author:Soren", held, near, (lambda w: 0, lambda w, most: {"koren", "sorel"})) == "author:Sorel"
+    assert respell("author:Soren", held, near, (lambda w: 0, lambda w, most: {"koren"})) is None  # its first letter
     found = Searched([], "author:Zhnag reasoning", "author:Zhang reasoning")
     assert found.note() == (
         "No paper holds the author name “Zhnag”: showing papers on “author:Zhang reasoning” instead."
@@ -297,3 +299,28 @@ def test_a_name_and_its_number_run_together_are_read_as_papers_write_them() -> N
     assert respell("GPT5", index.held, index.near_words) == "gpt-5"
     assert respell("llama3", index.held, index.near_words) is None  # papers hold it as typed
     assert respell("zeta9", index.held, index.near_words) is None  # no paper holds the name
+
+
+class Fixed(Answers):
+    """A search port whose respelling is given."""
+
+    def __init__(self, hits: dict[str, list[str]], respelling: str) -> None:
+        super().__init__(hits)
+        self.respelling = respelling
+
+    async def respelled(self, query: str) -> str | None:
+        return self.respelling
+
+
+def test_a_respelled_author_name_is_offered_never_answered() -> None:
+    """A name spelled right may be one the papers lack ("LeCun" is one edit from "Lejun"): the papers of
+    the name it is respelled as are someone else's, so they are offered, not listed as the answer."""
+    port = Fixed({"author:Lejun": ["2601.00009"]}, "author:Lejun")
+    found = asyncio.run(searched(port, "author:LeCun", 10))
+    assert found.hits == [] and found.respelled is None and found.suggested == "author:Lejun"
+    assert found.note() == "Did you mean “author:Lejun”? No paper holds the author name “LeCun”."
+    words = Fixed({"diffusion author:Zhang": ["2601.00001"]}, "diffusion author:Zhang")
+    typo = asyncio.run(searched(words, "difusion author:Zhang", 10))  # the name as typed: a word's typo answers
+    assert [h.paper.arxiv_id for h in typo.hits] == ["2601.00001"] and typo.respelled == "diffusion author:Zhang"
+    nowhere = asyncio.run(searched(Fixed({}, "author:Lejun"), "author:LeCun", 10))
+    assert nowhere.suggested is None and nowhere.note() is None  # nothing offered that finds nothing
