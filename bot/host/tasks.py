@@ -4,7 +4,9 @@ When an awaitable given to `gather` raises, `gather` raises at once and the othe
 a search's respelling, a link's lookup, a channel's notes, still reading the store with no one to
 answer. At a loop's end they are cut off half-way (a database connection left to the garbage
 collector). `together` cancels them and waits for them to stop before it raises. (`TaskGroup` does
-the same but raises an `ExceptionGroup`, which every caller would have to unwrap.)
+the same but raises an `ExceptionGroup`, which every caller would have to unwrap.) Work that must not
+be cut off half-way, posts above all, goes through `each_to_its_end` instead: each runs to its end,
+then the first failure is raised.
 """
 
 from __future__ import annotations
@@ -27,3 +29,15 @@ async def together(*awaitables: Awaitable[T]) -> list[T]:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
+
+
+async def each_to_its_end(*awaitables: Awaitable[T]) -> list[T]:
+    """Their results in order, every one run to its end even when another fails; then the first failure
+    is raised. For work that must not be cut off half-way (a post that Slack may have taken already,
+    with its claim released as not sent, would be posted again): neither left running nor cancelled."""
+    done: list[T] = []
+    for result in await asyncio.gather(*awaitables, return_exceptions=True):
+        if isinstance(result, BaseException):
+            raise result
+        done.append(result)
+    return done

@@ -26,7 +26,7 @@ from bot.domain.errors import ChannelUnavailable, DeliveryError, UsageError, Wor
 from bot.domain.models import Paper
 from bot.domain.post import Card
 from bot.domain.publishing import MessageRef, Publisher, publisher_for
-from bot.host.tasks import together
+from bot.host.tasks import each_to_its_end
 from bot.roundup.news import News, news, repo_of, shown
 from bot.store.follows import AsPosted, Followed, FollowStore
 from bot.store.notes import NoteKey, NoteLedger
@@ -98,7 +98,7 @@ class Follower:
         channels: dict[ChannelRef, list[Followed]] = {}
         for item in followed:
             channels.setdefault(item.channel, []).append(item)
-        await together(*(self._channel(items, papers, versions, done, report) for items in channels.values()))
+        await each_to_its_end(*(self._channel(items, papers, versions, done, report) for items in channels.values()))
         return report
 
     async def _subscribed(self, followed: list[Followed]) -> list[Followed]:

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.host.tasks import together
+from bot.host.tasks import each_to_its_end, together
 
 
 async def after(delay: float, value: int, stopped: list[int]) -> int:
@@ -43,3 +43,20 @@ async def test_cancelling_the_caller_cancels_them_all() -> None:
     with pytest.raises(asyncio.CancelledError):
         await caller
     assert sorted(stopped) == [1, 2]
+
+
+async def test_each_to_its_end_lets_the_others_finish_then_raises_the_first_failure() -> None:
+    """A post Slack may have taken already must not be cut off (its claim released as not sent, it would
+    be posted again): the others run to their end, and only then is the failure raised."""
+    stopped: list[int] = []
+    finished: list[int] = []
+
+    async def posted(value: int) -> int:
+        await after(0.05, value, stopped)
+        finished.append(value)
+        return value
+
+    with pytest.raises(ValueError, match="the store is gone"):
+        await each_to_its_end(posted(1), failing(), posted(3))
+    assert stopped == [] and sorted(finished) == [1, 3]
+    assert await each_to_its_end(posted(4), posted(5)) == [4, 5]
