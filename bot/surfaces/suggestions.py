@@ -9,7 +9,6 @@ ones answer from the index they have while a fresher one is built beside it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -56,8 +55,8 @@ class Suggestions:
         if self._building is not None and not self._building.done():
             await asyncio.wait({self._building}, timeout=within)
             self._building.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._building
+            # its own cancellation is a value here; this close's, if it comes meanwhile, is raised
+            await asyncio.gather(self._building, return_exceptions=True)
 
     async def topics(self, typed: str) -> list[Suggestion]:
         index = await self.index()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from datetime import date
 
@@ -11,6 +12,7 @@ import pytest
 from bot.domain.models import Paper
 from bot.store.headlines import Headline
 from bot.store.papers import PaperStore
+from bot.surfaces import suggestions as suggestions_module
 from bot.surfaces.suggest import SuggestIndex
 from bot.surfaces.suggestions import Suggestions
 
@@ -142,3 +144,33 @@ async def test_an_old_index_of_an_unchanged_store_is_kept(june_store: PaperStore
         assert await suggestions.index() is first
     finally:
         await suggestions.close()
+
+
+async def test_a_close_cancelled_while_the_build_winds_up_is_cancelled(
+    june_store: PaperStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """close waited for the cancelled build with CancelledError suppressed, so a close cancelled in
+    that wait (a stop running out of time) swallowed its own cancellation and returned as if done."""
+    started, wound_up = asyncio.Event(), asyncio.Event()
+
+    async def slow_stamp(_engine: object) -> tuple[int, int, object]:
+        started.set()
+        try:
+            await asyncio.sleep(60)
+        finally:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.sleep(0.2)  # a read winding up
+            wound_up.set()
+        raise AssertionError("never reached")
+
+    monkeypatch.setattr(suggestions_module, "headlines_stamp", slow_stamp)
+    suggestions = Suggestions(june_store)
+    suggestions.warm()
+    await asyncio.wait_for(started.wait(), 5)
+    closing = asyncio.ensure_future(suggestions.close(within=0.0))
+    await asyncio.sleep(0.05)  # the build is cancelled, and winding up
+    closing.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await closing
+    await asyncio.wait_for(wound_up.wait(), 5)
+    await asyncio.sleep(0)  # the build's task ends
