@@ -23,6 +23,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.publishing import MessageRef
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
+from tests.conftest import BACKENDS
 
 DAY = date(2026, 6, 2)
 NOW = datetime(2026, 6, 2, 9, tzinfo=UTC)
@@ -358,18 +359,17 @@ async def test_a_digest_is_begun_when_first_claimed_and_a_takeover_keeps_that(le
     assert await second.begun_at(slack(1), DAY) == NOW
 
 
-def _advisory_locks_only(store: PaperStore) -> None:
-    if store.engine.dialect.name != "postgresql":
-        pytest.skip("the holds' own connection is PostgreSQL's (SQLite's lock file is taken without an await)")
+# The holds' own connection is PostgreSQL's (SQLite's lock file is taken without an await): these run on it alone.
+ON_POSTGRESQL = pytest.mark.parametrize("store", [BACKENDS[1]], indirect=True)
 
 
+@ON_POSTGRESQL
 async def test_a_claim_cancelled_while_its_holds_connection_is_set_up_leaves_no_connection_open(
     store: PaperStore, ledgers: Ledgers
 ) -> None:
     """Cancelled between checking the connection out and making it autocommit, the claim gives it back:
     it is no connection the pool has lost and the garbage collector has to close. (psycopg sets autocommit
     without a round trip today: the hook stands for any await there, a driver's or an event's.)"""
-    _advisory_locks_only(store)
     ledger = ledgers()
     setting_up, never = asyncio.Event(), asyncio.Event()
 
@@ -390,6 +390,7 @@ async def test_a_claim_cancelled_while_its_holds_connection_is_set_up_leaves_no_
     assert (await ledger.claim(slack(1), DAY, NOW)).state == "new"
 
 
+@ON_POSTGRESQL
 @pytest.mark.parametrize(
     ("cancelled_in", "session_kept"),
     [("tcp_keepalives_idle", False), ("pg_try_advisory_lock", False), ("pg_try_advisory_lock", True)],
@@ -404,7 +405,6 @@ async def test_a_claim_cancelled_while_it_takes_its_locks_leaves_none_behind_and
     SQLAlchemy gave up on (it takes a cancelled statement for a disconnect) is let go, not used again.
     `session_kept`: SQLAlchemy told not to (a `handle_error` hook), the session, and the lock the
     cancelled statement took on it, would outlive the claim."""
-    _advisory_locks_only(store)
     ledger, other = ledgers(), ledgers()
     assert (await ledger.claim(slack(1), DAY, NOW)).state == "new"
     await ledger.release([(slack(1), DAY)])  # its row names it still: a delivery cut short, say
