@@ -120,9 +120,10 @@ def may_post(interaction: discord.Interaction) -> bool:
 
 def out_of_reach(interaction: discord.Interaction, *, of_parent: bool = False) -> str | None:
     """Why a digest subscribed here would never arrive (the bot's own permissions in the channel, which
-    Discord sends with the interaction), or None. A forum takes posts (Send Messages); a text channel
-    also a thread under each card. `of_parent`: the digest is the channel's that the thread is in (a
-    thread's permissions are its channel's)."""
+    Discord sends with the interaction), or None. A forum takes posts (Send Messages), and each card's
+    post its thread's seed (Send Messages in Threads); a text channel also a thread under each card.
+    `of_parent`: the digest is the channel's that the thread is in (a thread's permissions are its
+    channel's)."""
     if interaction.guild_id is None:
         return None
     mine, channel = interaction.app_permissions, interaction.channel
@@ -135,6 +136,8 @@ def out_of_reach(interaction: discord.Interaction, *, of_parent: bool = False) -
         needed["Send Messages in Threads"] = mine.send_messages_in_threads
     else:
         needed["Send Messages"] = mine.send_messages
+    if isinstance(channel, discord.ForumChannel):
+        needed["Send Messages in Threads"] = mine.send_messages_in_threads
     if isinstance(channel, discord.TextChannel):
         needed |= {
             "Create Public Threads": mine.create_public_threads,

@@ -147,3 +147,18 @@ async def test_subscribe_in_a_papers_thread_checks_what_the_bot_may_do_in_the_ch
     await fake.wait_for(lambda: len(fake.followups()) == 3)
     assert "Send Messages and Create Public Threads" in fake.followups()[-1]["content"]
     assert fake.answers(9) == []
+
+
+async def test_subscribe_in_a_forum_post_asks_for_what_a_forum_digest_needs(discord_bot: DiscordBot) -> None:
+    """A forum digest makes a post per paper and seeds each post's thread with a second message, which
+    Discord takes only with Send Messages in Threads: without it the digest's seeds would all fail."""
+    fake = discord_bot.fake
+    post = await forum_post(discord_bot)
+    fake.app_permissions = str(1 << 10 | 1 << 11 | 1 << 14)  # View Channel, Send Messages, Embed Links
+    await fake.slash("subscribe", {"topics": "robotics"}, channel=post)
+    await fake.wait_for(lambda: fake.followups())
+    said = fake.followups()[-1]["content"]
+    assert f"I can't post a digest in <#{FORUM_ID}>, so it would never arrive" in said, said
+    assert "give my role Send Messages in Threads there" in said
+    [forum] = await discord_bot.subscriptions.all()
+    assert forum.topics == ()  # as it was
