@@ -14,11 +14,12 @@ log = logging.getLogger("paperboy.discord")
 
 # Discord's refusals of an interaction's answer (its followup, through the interaction's webhook) that
 # are no fault of ours, and what they mean.
+_EXPIRED = "the interaction's token expired (Discord takes answers for 15 minutes after a command)"
 UNANSWERABLE = {
     50001: "the bot can no longer see the channel (removed from it, or its View Channel taken away)",
     50013: "the bot lacks a permission there (Send Messages, Embed Links)",
-    10015: "the interaction's token expired (Discord takes answers for 15 minutes after a command)",
-    50027: "the interaction's token expired (Discord takes answers for 15 minutes after a command)",
+    10015: _EXPIRED,  # Unknown Webhook
+    50027: _EXPIRED,  # Invalid Webhook Token
 }
 
 

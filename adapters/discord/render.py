@@ -27,6 +27,7 @@ from bot.domain.post import (
     holds_all,
     in_messages,
     left_out,
+    unfenced,
 )
 
 MAX_EMBEDS = 10
@@ -226,7 +227,7 @@ def _message(post: Post, *, share: bool, note: bool, single: bool = False) -> tu
     room = CONTENT - NOTE_ROOM - len(footer) - len(content) - 10  # the fence and newlines
     if post.code and paragraphs == len(post.text) and (room >= CODE_ROOM or not paragraphs):
         code, entries = code_head(post.code, max(room, CODE_ROOM), note=note)
-        content += f"\n```\n{unmentioned(code.replace('```', 'ʼʼʼ'))}\n```"
+        content += f"\n```\n{unmentioned(unfenced(code))}\n```"
     total = 0
     if paragraphs == len(post.text) and entries == len(entries_of(post.code)):
         for card in post.cards[:MAX_EMBEDS]:

@@ -26,6 +26,7 @@ from bot.domain.post import (
     holds_all,
     in_messages,
     left_out,
+    unfenced,
 )
 
 Block = dict[str, Any]
@@ -228,9 +229,8 @@ def _message(post: Post, *, share: bool, note: bool) -> tuple[tuple[str, list[Bl
         paragraphs += 1
     entries = 0
     if post.code and paragraphs == len(post.text) and len(blocks) < room:
-        # a ``` of the code's own (a title's) would end the block early, as Discord's renderer knows too;
         # measured escaped, so that the section's cut never takes the closing fence
-        code, entries = code_head(escape(post.code.replace("```", "ʼʼʼ")), CODE_CHARS, note=note)
+        code, entries = code_head(escape(unfenced(post.code)), CODE_CHARS, note=note)
         code = _CUT_ENTITY.sub("", code)  # an entry cut to fit: never half of an `&lt;`
         blocks.append(mrkdwn(f"```{code}```"))
     cards = 0

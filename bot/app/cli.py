@@ -485,18 +485,17 @@ def _search_post(query: str, found: Searched) -> Post:
     from bot.search.query import another_script, nothing_asked
 
     hits = found.hits
-    why = nothing_asked(query) if not hits else None
-    other = another_script(query) if not hits else None
+    empty = "No papers match. Try fewer or broader words."
+    if not hits and (why := nothing_asked(query)):
+        empty = f"Nothing to search for: {why}."
+    elif not hits and (other := another_script(query)):
+        empty = f"No papers match: {other}."
     count = f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
     return Post(
         header=f"Papers on “{query.strip()[:80]}”",
         subheader=f"{count} · {note}" if (note := found.note()) else count,
         cards=tuple(card(h.paper) for h in hits),
-        empty=f"Nothing to search for: {why}."
-        if why
-        else f"No papers match: {other}."
-        if other
-        else "No papers match. Try fewer or broader words.",
+        empty=empty,
     )
 
 

@@ -106,6 +106,12 @@ def holds_all(post: Post, shown: Shown) -> bool:
     return shown == Shown(len(post.text), len(entries_of(post.code)), len(post.cards))
 
 
+def unfenced(code: str) -> str:
+    """Code to put between ``` fences: its own ``` (a paper's title may hold one) written ʼʼʼ, else it
+    would end the block early and the rest would be read as formatting."""
+    return code.replace("```", "ʼʼʼ")
+
+
 def goes_as_file(post: Post, shown: Shown) -> bool:
     """Whether the post's code goes as its file (`Post.file`): it names one, and a message (which held
     `shown` of the post) cannot hold the post whole."""

@@ -19,6 +19,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
+from bot.host.tasks import stopped
+
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
@@ -91,9 +93,7 @@ class Batched(Generic[T]):
             self._waiting = []
 
     async def close(self) -> None:
-        if self._runner is not None and not self._runner.done():
-            self._runner.cancel()
-            await asyncio.gather(self._runner, return_exceptions=True)
+        await stopped(self._runner)
 
 
 def _release(waiting: list[tuple[T, asyncio.Future[None]]]) -> None:

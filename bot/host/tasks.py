@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -25,10 +25,19 @@ async def together(*awaitables: Awaitable[T]) -> list[T]:
     try:
         return list(await asyncio.gather(*tasks))
     except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await stopped(*tasks)
         raise
+
+
+async def stopped(*tasks: asyncio.Future[Any] | None) -> None:
+    """Cancel these (those given and still running) and wait until they have stopped: their own
+    cancellation or failure is taken here, as a value, while the caller's own cancellation, should it
+    come meanwhile, is raised."""
+    given = [task for task in tasks if task is not None]
+    for task in given:
+        task.cancel()
+    if given:
+        await asyncio.gather(*given, return_exceptions=True)
 
 
 async def each_to_its_end(*awaitables: Awaitable[T]) -> list[T]:

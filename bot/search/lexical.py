@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +41,33 @@ KEYWORDS_KEPT = 4096  # keywords' papers kept (`keyword_papers`): 60 positions a
 NEAR_PAPERS = 30  # papers read for the words near one no paper holds (`near_words`)
 Scored = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]  # positions and their scores, best first
 _EMPTY: Scored = (np.zeros(0, np.int64), np.zeros(0, np.float32))
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class PerRead(Generic[K, V]):
+    """Values kept while the index is read as it was (the same searcher, and whatever else is named),
+    at most `most` of them: when full, they start over. Searches in several threads share it: the
+    values and what they are for are replaced together, in one assignment."""
+
+    def __init__(self, most: int) -> None:
+        self._most = most
+        self._held: tuple[tuple[object, ...], dict[K, V]] = ((), {})
+
+    def of(self, *read: object) -> dict[K, V]:
+        """The values kept for this read of the index (none, if they were for another)."""
+        held_for, held = self._held
+        if len(held_for) != len(read) or any(a is not b for a, b in zip(held_for, read, strict=True)):
+            held = {}
+            self._held = (read, held)
+        return held
+
+    def room(self, held: dict[K, V], more: int) -> None:
+        """Make room for `more` values: over `most`, the ones kept go."""
+        if len(held) + more > self._most:
+            held.clear()
+
+
 NONE_KNOWN: Mapping[str, int] = {}  # no paper's version stamp known: each is read again at a catch-up
 
 
@@ -60,9 +88,9 @@ class LexicalIndex:
         else:
             self._index, self._registry, self._writer = opened(folder, fresh=fresh)
         self._searcher: Searcher = self._index.searcher()
-        self._kept: tuple[Searcher | None, dict[int, Paper]] = (None, {})  # papers read lately, by position
+        self._kept: PerRead[int, Paper] = PerRead(PAPERS_KEPT)  # papers read lately, by position
         # a keyword's papers by the prior, for queries with nothing to meet but the keyword (`keyword_papers`)
-        self._by_keyword: tuple[object, dict[tuple[str, int], Scored]] = (None, {})
+        self._by_keyword: PerRead[tuple[str, int], Scored] = PerRead(KEYWORDS_KEPT)
         self._refused: tuple[int, int] | None = None  # a saved registry found at odds with the index
         self.opened = self._registry.size > 0  # an index on disk, ready to search
         self._added = 0
@@ -286,10 +314,7 @@ class LexicalIndex:
         start over) until the index is read again: a search's expansions and its answer read the same
         papers, and a burst the popular ones."""
         searcher = self._searcher
-        kept_for, kept = self._kept
-        if kept_for is not searcher:
-            kept = {}
-            self._kept = (searcher, kept)
+        kept = self._kept.of(searcher)
         found = {p: paper for p in positions if (paper := kept.get(p)) is not None}
         missing = [p for p in positions if p not in found]
         if missing:
@@ -299,8 +324,7 @@ class LexicalIndex:
                 int(p or 0): Paper.model_validate_json(d["paper"][0])
                 for p, d in zip(searcher.fast_field_values("pos", [a for _, a in hits]), docs, strict=True)
             }
-            if len(kept) + len(read) > PAPERS_KEPT:
-                kept.clear()
+            self._kept.room(kept, len(read))
             kept.update(read)
             found |= read
         return found
@@ -416,18 +440,13 @@ class LexicalIndex:
         clauses = conditions(parsed, filters)
         if clauses:
             return self.by_prior(must(Query.term_query(SCHEMA, "kw", key), *clauses), depth, parsed)
-        searcher, prior = self._searcher, self._registry.prior  # another read of the index: another prior too
-        kept_for, kept = self._by_keyword
-        if not (isinstance(kept_for, tuple) and kept_for[0] is searcher and kept_for[1] is prior):
-            kept = {}
-            self._by_keyword = ((searcher, prior), kept)
+        kept = self._by_keyword.of(self._searcher, self._registry.prior)  # another read: another prior too
         found = kept.get((key, depth))
         if found is None:
             positions, scores = self.by_prior(Query.term_query(SCHEMA, "kw", key), depth, parsed)
             positions.setflags(write=False)  # shared by the searches that ask for it
             scores.setflags(write=False)
-            if len(kept) >= KEYWORDS_KEPT:
-                kept.clear()
+            self._by_keyword.room(kept, 1)
             found = kept[(key, depth)] = (positions, scores)
         return found
 

@@ -30,6 +30,7 @@ from bot.embedding.model import MODEL_NAME, ApartEncoder, TextEncoder, Vectors
 from bot.embedding.papers import Progress, current, embed
 from bot.host.bursts import Batched
 from bot.host.pools import CpuPool, cpu_pool
+from bot.host.tasks import stopped
 from bot.search.folder import IndexBusy
 from bot.search.hybrid import HybridIndex
 from bot.search.lexical import IndexOutOfStep
@@ -334,12 +335,7 @@ class SearchService:
     async def close(self) -> None:
         """Stop a background embedding run (what it stored so far stays)."""
         await self._asked.close()
-        if self._filled is not None and not self._filled.done():
-            self._filled.cancel()
-            await asyncio.gather(self._filled, return_exceptions=True)
-        if self._backfill is not None and not self._backfill.done():
-            self._backfill.cancel()
-            await asyncio.gather(self._backfill, return_exceptions=True)
+        await stopped(self._filled, self._backfill)
 
 
 async def _stored(vectors: EmbeddingStore, missing: Sequence[str]) -> AsyncIterator[dict[str, StoredVector]]:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.domain.words import STOP_WORDS, edits
+from bot.host.tasks import stopped
 from bot.search.port import SearchHit, SearchIndex
 from bot.search.query import author_words, loose_words
 from bot.search.text import folded, words
@@ -165,8 +166,7 @@ async def searched(search: SearchIndex, query: str, limit: int) -> Searched:
     try:
         hits = await search.search(query, limit=limit)
     except BaseException:  # the search failed or was cancelled: its respelling goes with it, never left running
-        respelling.cancel()
-        await asyncio.gather(respelling, return_exceptions=True)  # … and has let go of what it held
+        await stopped(respelling)  # … and has let go of what it held
         raise
     respelled = await respelling
     if respelled is None:

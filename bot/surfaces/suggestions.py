@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from bot.host.tasks import stopped
 from bot.store.headlines import headlines, headlines_stamp
 from bot.store.papers import PaperStore
 
@@ -54,9 +55,7 @@ class Suggestions:
         stop it if it still runs after `within` seconds."""
         if self._building is not None and not self._building.done():
             await asyncio.wait({self._building}, timeout=within)
-            self._building.cancel()
-            # its own cancellation is a value here; this close's, if it comes meanwhile, is raised
-            await asyncio.gather(self._building, return_exceptions=True)
+            await stopped(self._building)
 
     async def topics(self, typed: str) -> list[Suggestion]:
         index = await self.index()
