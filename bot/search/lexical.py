@@ -32,6 +32,7 @@ from bot.search.query import parse_query
 from bot.search.registry import Registry, text_sum, unstage
 from bot.search.spelling import words_of
 from bot.search.text import words
+from bot.store.changes import Tally, stamp_of
 from bot.store.papers import Versions
 
 RERANK = 2000  # BM25's best hits that the prior re-ranks (see `ranked`)
@@ -272,6 +273,15 @@ class LexicalIndex:
         found = self._matching(one_of("id", list(ids)), len(ids))
         at = dict(zip(self.ids(found), found.tolist(), strict=True))
         return np.array([at.get(i, -1) for i in ids], dtype=np.int64)
+
+    def tally(self) -> Tally | None:
+        """The versions it holds changed after its watermark, counted and summed (`changes_since`)."""
+        if not self._registry.watermark:
+            return None
+        versions = self._registry.versions
+        held = versions[self._registry.alive & (versions > stamp_of(self._registry.watermark))]
+        whole, rest = np.divmod(held, 1_000_000)  # each sum then fits in 64 bits
+        return Tally(len(held), int(whole.sum()) * 1_000_000 + int(rest.sum()))
 
     def stale(self, stamps: Mapping[str, int]) -> list[str]:
         """Which of these papers the index does not hold at the version stamped (or at all)."""

@@ -102,7 +102,8 @@ class SearchService:
         expected = (await self._store.counts()).papers
         encoder, folder = self._encoder, self._folder
         index = await self._cpu.run(lambda: HybridIndex(encoder=encoder, expected=expected, folder=folder))
-        found = await changes_since(self._store, index.lexical.watermark, len(index))
+        held = await self._cpu.run(index.lexical.tally)
+        found = await changes_since(self._store, index.lexical.watermark, len(index), held=held)
         if not found.rebuild and index.lexical.opened and await self._caught_up(index, found):
             if self._encoder is not None:
                 self._filled = asyncio.create_task(self._fill(index))

@@ -43,6 +43,8 @@ papers = Table(
     Column("ai_keywords", JSON, nullable=False, default=list),
     Column("thumbnail", Text),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # what changed since a time, read from the index alone (`bot/store/changes.py`); and the newest change
+    Index("ix_papers_updated_at", "updated_at", "arxiv_id"),
 )
 
 listings = Table(

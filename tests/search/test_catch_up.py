@@ -17,8 +17,8 @@ from sqlalchemy import update
 from bot.ingest.importer import import_paths
 from bot.search.port import SearchFilters
 from bot.search.service import SearchService
-from bot.store.changes import changes_since
-from bot.store.papers import PaperStore
+from bot.store.changes import Tally, changes_since
+from bot.store.papers import PaperStore, stamp
 from bot.store.tables import papers
 from tests.conftest import CURRENT
 
@@ -78,3 +78,49 @@ async def test_a_quiet_store_has_nothing_to_read_again_and_a_late_commit_is_stil
         await conn.execute(update(papers).where(papers.c.arxiv_id == first).values(updated_at=late))
     again = await changes_since(store, busy.watermark, count, now=stamped + timedelta(minutes=2))
     assert first in again.ids
+
+
+async def test_the_stores_tally_of_the_changes_is_exact_to_the_microsecond(store: PaperStore) -> None:
+    """The catch-up lists no changed paper when the index's tally (count, sum of the stamps) is the
+    store's: so the store's, summed in SQL, must be the stamps' sum to the microsecond, on both backends."""
+    await import_paths(store, [CURRENT / f"{SYNCED.isoformat()}.json"])
+    ids = sorted(p.arxiv_id for p in await store.listing(SYNCED))
+    mark = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    moments = {arxiv_id: mark + timedelta(seconds=n * 61, microseconds=n * 7919 + 1) for n, arxiv_id in enumerate(ids)}
+    async with store.engine.begin() as conn:
+        for arxiv_id, moment in moments.items():
+            await conn.execute(update(papers).where(papers.c.arxiv_id == arxiv_id).values(updated_at=moment))
+    held = Tally(len(ids), sum(stamp(moment) for moment in moments.values()))
+    now = mark + timedelta(days=1)
+    assert (await changes_since(store, mark.isoformat(), len(ids), now=now, held=held)).ids == []
+    for off in (Tally(held.count, held.total + 1), Tally(held.count - 1, held.total - stamp(moments[ids[0]]))):
+        assert (await changes_since(store, mark.isoformat(), len(ids), now=now, held=off)).ids == ids
+    assert (await changes_since(store, mark.isoformat(), len(ids), now=now)).ids == ids  # no tally: all listed
+
+
+async def test_a_restart_right_after_a_write_lists_only_what_its_index_does_not_hold(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    """Right after an import every paper is within the margin. The index holds each as it is: its tally
+    is the store's, and the restart's catch-up lists none. A paper changed behind its back (another
+    process's write) makes them differ: every change is listed, and the new version is read."""
+    await import_paths(store, [CURRENT / f"{SYNCED.isoformat()}.json"])
+    built = SearchService(store, folder=tmp_path / "index")
+    index = await built.index()
+    await built.close()
+    held = index.lexical.tally()
+    assert held is not None and held.count == (await store.counts()).papers  # all of them within the margin
+    assert (await changes_since(store, index.lexical.watermark, len(index), held=held)).ids == []
+    changed = (await store.listing(SYNCED))[0].arxiv_id
+    async with store.engine.begin() as conn:
+        values = {"title": "Quokka alignment", "updated_at": datetime.now(UTC)}
+        await conn.execute(update(papers).where(papers.c.arxiv_id == changed).values(**values))
+    found = await changes_since(store, index.lexical.watermark, len(index), held=held)
+    assert changed in found.ids and len(found.ids) == held.count
+    restarted = SearchService(store, folder=tmp_path / "index")
+    assert [h.paper.arxiv_id for h in await restarted.search("quokka")] == [changed]
+    reopened = await restarted.index()  # caught up: the next start lists none again
+    now_held = reopened.lexical.tally()
+    assert now_held is not None and now_held != held
+    assert (await changes_since(store, reopened.lexical.watermark, len(reopened), held=now_held)).ids == []
+    await restarted.close()
