@@ -30,7 +30,7 @@ from bot.embedding.queries import QueryVectors
 from bot.host.pools import aside, off_loop
 from bot.search.dense import DenseIndex
 from bot.search.dense_files import SAVED, TRAINED
-from bot.search.lexical import NONE_KNOWN, LexicalIndex, Scored
+from bot.search.lexical import NONE_KNOWN, LexicalIndex, Scored, named_first
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Query, parse_query
 from bot.search.registry import as_sum
@@ -288,7 +288,8 @@ class HybridIndex:
             return []
         positions = np.fromiter(fused.keys(), dtype=np.int64, count=len(fused))
         scores = np.fromiter(fused.values(), dtype=np.float32, count=len(fused)) * lexical.prior[positions]
-        return lexical.hits(lexical.top((positions, scores), limit))
+        named = lexical.named(parsed, by_words)  # among the best by words: all in the fusion
+        return lexical.hits(named_first(lexical.top((positions, scores), limit + named.size), named, limit))
 
     def respelled(self, query: str) -> str | None:
         """`bot.search.spelling.respell` over the papers' words: CPU work, like a search. None while

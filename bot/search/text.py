@@ -57,6 +57,11 @@ def query_terms(text: str) -> list[str]:
     return list(dict.fromkeys(TERMS.analyze(term_text(text[:4000]))))[:MAX_QUERY_TERMS]
 
 
+def terms(text: str) -> set[str]:
+    """Every term of `text` as the query's are made (`query_terms`), however many."""
+    return set(TERMS.analyze(term_text(text)))
+
+
 def keyword_key(keyword: str) -> str:
     """How a Hugging Face keyword is compared: lower case, words only ("Mixture-of-Experts" → "mixture of experts")."""
     return " ".join(words(keyword))

@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 from datetime import date
 
+import numpy as np
 import pytest
 
 from bot.domain.models import Paper
@@ -224,3 +225,31 @@ def test_a_search_beside_another_does_its_pieces_itself(papers: list[Paper], mon
         alone.join(10)
     assert watched.threads[first].startswith("paperboy-cpu-aside")  # alone: beside
     assert watched.threads[second] == threading.current_thread().name  # not alone: itself
+
+
+@pytest.mark.parametrize("name", ["gemma", "kimi", "deepseek", "mamba"])
+def test_a_model_asked_for_by_its_name_comes_first(index: HybridIndex, name: str) -> None:
+    """The paper titled with the name first, by meaning and words, and by words alone."""
+    for hits in (index.search_now(name), index.lexical.search_now(name)):
+        assert name in words(hits[0].paper.title)
+
+
+def test_without_the_named_first_rule_meaning_put_other_papers_above_the_named_ones(
+    index: HybridIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the rule mends: "gemma" and "kimi" found papers about other language models and about linear
+    attention first, the Gemma and Kimi reports second and third."""
+    monkeypatch.setattr(LexicalIndex, "named", lambda self, parsed, ranked: np.zeros(0, np.int64))
+    for name in ("gemma", "kimi"):
+        titles = [words(h.paper.title) for h in index.search_now(name)]
+        assert name not in titles[0] and any(name in t for t in titles[1:])
+
+
+@pytest.mark.parametrize("query", ["diffusion", "reinforcement learning", "summarization"])
+def test_a_topic_keeps_the_fused_order(index: HybridIndex, query: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A topic, or a query of two words, names no paper: meaning and the keywords' papers rank as before."""
+    parsed = parse_query(query)
+    assert index.lexical.named(parsed, index.lexical.ranked(parsed, SearchFilters(), 60)[0]).size == 0
+    ranked = [h.paper.arxiv_id for h in index.search_now(query, limit=20)]
+    monkeypatch.setattr(LexicalIndex, "named", lambda self, parsed, ranked: np.zeros(0, np.int64))
+    assert [h.paper.arxiv_id for h in index.search_now(query, limit=20)] == ranked
