@@ -379,7 +379,7 @@ class LexicalIndex:
         if parsed.empty or not len(self) or limit <= 0:
             return []
         ranked = self.ranked(parsed, filters, max(limit, NAMED_AMONG))
-        return self.hits(named_first(ranked, self.named(parsed, ranked[0]), limit))
+        return self.hits(named_first(ranked, self.named(parsed, ranked[0]), limit), parsed)
 
     def named(self, parsed: Parsed, ranked: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """The papers a one-word query names: those of the best `NAMED_AMONG` by words (`ranked`) whose
@@ -396,9 +396,21 @@ class LexicalIndex:
         named = [p for p in best if _holds(parsed, papers[p].title)]
         return np.array(named if len(named) <= NAMED_FEW else [], dtype=np.int64)
 
-    def hits(self, ranked: Scored) -> list[SearchHit]:
-        papers = self.papers_at(ranked[0].tolist())
-        return [SearchHit(papers[p], s) for p, s in zip(ranked[0].tolist(), ranked[1].tolist(), strict=True)]
+    def hits(self, ranked: Scored, parsed: Parsed) -> list[SearchHit]:
+        """The papers ranked, each saying whether it holds every word of the query (one small query
+        over these positions; a paper found by meaning or by a keyword's papers may not)."""
+        positions = ranked[0]
+        papers = self.papers_at(positions.tolist())
+        whole = np.ones(positions.size, dtype=bool)
+        if parsed.groups and positions.size:
+            within = one_of("pos", positions.tolist())
+            whole = np.isin(
+                positions, self._matching(must(within, ranking(self._searcher, parsed, True)), positions.size)
+            )
+        return [
+            SearchHit(papers[p], s, w)
+            for p, s, w in zip(positions.tolist(), ranked[1].tolist(), whole.tolist(), strict=True)
+        ]
 
     def _matching(self, query: Query, at_most: int | None = None) -> npt.NDArray[np.int64]:
         """The positions of every paper the query matches (it matches `at_most` of them), ascending."""

@@ -28,12 +28,13 @@ from dataclasses import dataclass
 from bot.domain.words import STOP_WORDS, edits
 from bot.host.tasks import stopped
 from bot.search.port import SearchHit, SearchIndex
-from bot.search.query import author_words, loose_words
+from bot.search.query import author_words, loose_words, parse_query
 from bot.search.text import folded, words
 
 log = logging.getLogger("paperboy.search")
 MIN_LETTERS = 4  # shorter words are taken as typed: acronyms, and too many words are one edit away
 MOST_EDITS = 2
+PARTLY_WORDS = 3  # a topic of at most this many words that no paper found holds whole is said so (`Searched.note`)
 TWO_EDITS = 8  # letters a word needs before two edits may respell it ("reinforcment"; not "please")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _NUMBERED = re.compile(r"([^\W\d_]{2,})(\d+)")  # a name and its number run together: "gpt5", "llama3"
@@ -141,10 +142,11 @@ class Searched:
     suggested: str | None = None
 
     def note(self) -> str | None:
-        """What the answer says of a respelled or suggested query, or None."""
+        """What the answer says of a respelled or suggested query, or of a topic no paper shown holds
+        every word of (the nearest found, by meaning or by some of its words), or None."""
         other = self.respelled or self.suggested
         if other is None:
-            return None
+            return self._partly()
         pairs = zip(loose_words(self.query), loose_words(other), strict=False)
         typed = [f"“{_EDGES.sub('', w)[:40]}”" for (_, _, w), (_, _, r) in pairs if w != r]
         quoting = ' Quote a word ("…") to search for it as typed.' if typed else ""  # a name finds nothing as typed
@@ -154,6 +156,14 @@ class Searched:
         if self.suggested is not None:
             return f"Did you mean “{self.suggested[:100]}”? No paper holds {unknown}."
         return f"No paper holds {unknown}: showing papers on “{other[:100]}” instead.{quoting}"
+
+    def _partly(self) -> str | None:
+        """A topic of a few words that none of the papers found holds whole ("protein folding" where the
+        papers are about language models): said, so the nearest papers are not taken for papers on it.
+        A longer query describes what it wants (a paraphrase), and is found by meaning."""
+        if not self.hits or any(h.whole for h in self.hits) or len(parse_query(self.query).groups) > PARTLY_WORDS:
+            return None
+        return f"None of these papers mentions every word of “{self.query[:100]}”: they are the closest found."
 
 
 async def searched(search: SearchIndex, query: str, limit: int) -> Searched:

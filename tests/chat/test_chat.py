@@ -123,3 +123,17 @@ async def test_a_typo_that_finds_nothing_as_typed_is_answered_by_its_respelling(
     typed = await service.answer(Search("grepsek"), asker)
     assert typed.cards == meant.cards and typed.cards
     assert typed.subheader is not None and typed.subheader.startswith("No paper holds “grepsek”: showing papers on")
+
+
+async def test_a_topic_none_of_the_papers_found_holds_whole_is_said_so(june_store: PaperStore) -> None:
+    """Papers holding only some of a topic's words are the closest found, not papers on it: said."""
+    service = chat_service(june_store)
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    partly = await service.answer(Search("speculative robot"), asker)
+    assert partly.cards
+    assert (
+        partly.subheader
+        == "None of these papers mentions every word of “speculative robot”: they are the closest found."
+    )
+    whole = await service.answer(Search("speculative decoding"), asker)
+    assert whole.cards and whole.subheader is None

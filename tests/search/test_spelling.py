@@ -4,6 +4,7 @@ and the index's side (held words, fuzzy neighbours) on real tantivy."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
@@ -324,3 +325,32 @@ def test_a_respelled_author_name_is_offered_never_answered() -> None:
     assert [h.paper.arxiv_id for h in typo.hits] == ["2601.00001"] and typo.respelled == "diffusion author:Zhang"
     nowhere = asyncio.run(searched(Fixed({}, "author:Lejun"), "author:LeCun", 10))
     assert nowhere.suggested is None and nowhere.note() is None  # nothing offered that finds nothing
+
+
+def test_a_topic_no_paper_found_holds_whole_is_said_to_be_the_closest_found() -> None:
+    """ "protein folding" over papers on language models found papers holding one of its words, or
+    near it in meaning: the answer says none holds both, so they are not taken for papers on it."""
+    index = LexicalIndex(
+        [
+            paper("2601.00001", "Protein language models", "Models of protein sequences."),
+            paper("2601.00002", "Folding laundry with robots", "A robot that folds shirts."),
+            paper("2601.00003", "Protein folding with diffusion", "Folding proteins by denoising."),
+        ]
+    )
+    whole = index.search_now("protein folding")
+    assert [(h.paper.arxiv_id, h.whole) for h in whole] == [
+        ("2601.00003", True),
+        ("2601.00001", False),
+        ("2601.00002", False),
+    ]
+    partly = index.search_now("protein robots")
+    assert partly and not any(h.whole for h in partly)
+    assert Searched(partly, "protein robots").note() == (
+        "None of these papers mentions every word of “protein robots”: they are the closest found."
+    )
+    assert Searched(whole, "protein folding").note() is None  # one holds both: the list is on the topic
+    described = "robots that fold proteins for laundry"  # a description, found by meaning: nothing said
+    assert Searched([replace(h, whole=False) for h in whole], described).note() is None
+    typo = Searched([replace(h, whole=False) for h in whole], "protien robots", respelled="protein robots")
+    note = typo.note()
+    assert note is not None and note.startswith("No paper holds “protien”")  # the respelling's note, as before
