@@ -25,6 +25,7 @@ from discord import app_commands
 from adapters.discord.community import DiscordCommunity, add_commands, card_buttons
 from adapters.discord.follows import add_follow_commands
 from adapters.discord.followup import follow_up
+from adapters.discord.forum_posts import forum_post_trace
 from adapters.discord.inflight import HeldTree, InFlight
 from adapters.discord.publisher import DiscordPublisher
 from adapters.discord.render import Message, post_message, post_messages, said
@@ -170,6 +171,7 @@ class PaperBot(discord.Client):
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
+            http_trace=forum_post_trace(),
             **options,
         )
         self.chat = chat
@@ -555,7 +557,10 @@ def application_id(token: str) -> int | None:
 async def rest_client(token: str) -> discord.Client:
     """A client logged in over REST only (no gateway): enough to post a digest. Close it after use."""
     client = discord.Client(
-        intents=intents(), allowed_mentions=discord.AllowedMentions.none(), max_ratelimit_timeout=MAX_RATELIMIT_WAIT
+        intents=intents(),
+        allowed_mentions=discord.AllowedMentions.none(),
+        max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
+        http_trace=forum_post_trace(),
     )
     try:
         await client.login(token)

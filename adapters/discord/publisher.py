@@ -14,16 +14,18 @@ post that one message twice; a look by shape could just as well skip it for a lo
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
 import discord
 
 from adapters.discord.community import card_buttons, save_button
+from adapters.discord.forum_posts import TRIES, MaybePosted
 from adapters.discord.notes import GONE, note_content
 from adapters.discord.render import Message, card_embed, header_message, seed_embed, thread_name
 from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable
@@ -92,13 +94,9 @@ class DiscordPublisher:
         if isinstance(target, discord.ForumChannel):  # each paper is its own post: the header is one only
             if post.cards and not post.notice:  # when it says what no paper's post can (why there are none)
                 return None
-            created = await self._call(
-                channel,
-                target.create_thread(
-                    name=thread_name(post.header), content=message.content, applied_tags=forum_tags(target, None)
-                ),
+            return await self._forum_post(
+                channel, target, post.header, key, content=message.content, applied_tags=forum_tags(target, None)
             )
-            return MessageRef(channel, str(created.message.id), str(created.thread.id))
         sent = await self._call(channel, _send(target, content=message.content, nonce=nonce(channel, key)))
         return MessageRef(channel, str(sent.id), str(sent.id))
 
@@ -106,16 +104,10 @@ class DiscordPublisher:
         target = await self._channel(channel)
         embed = card_embed(card)
         if isinstance(target, discord.ForumChannel):
-            created = await self._call(
-                channel,
-                target.create_thread(
-                    name=thread_name(card.title),
-                    embed=embed,
-                    applied_tags=forum_tags(target, card),
-                    view=save_button(card.paper_id),
-                ),
+            tags = forum_tags(target, card)
+            return await self._forum_post(
+                channel, target, card.title, key, embed=embed, applied_tags=tags, view=save_button(card.paper_id)
             )
-            return MessageRef(channel, str(created.message.id), str(created.thread.id))
         # The nonce makes Discord answer a repeat of this post with the first message, not a second one.
         sent = await self._call(
             channel, _send(target, embed=embed, nonce=nonce(channel, key), view=save_button(card.paper_id))
@@ -136,13 +128,10 @@ class DiscordPublisher:
     ) -> MessageRef | None:
         target = await self._channel(thread or channel)
         if isinstance(target, discord.ForumChannel):  # a forum takes posts, not messages: a post of its own
-            created = await self._call(
-                channel,
-                target.create_thread(
-                    name=thread_name(post.header), content=note_content(post), applied_tags=forum_tags(target, None)
-                ),
+            tags = forum_tags(target, None)
+            return await self._forum_post(
+                channel, target, post.header, key, content=note_content(post), applied_tags=tags
             )
-            return MessageRef(channel, str(created.message.id), str(created.thread.id))
         where = thread or channel
         reference = (  # no thread (a direct message): the note answers its card, so it says which paper
             discord.MessageReference(message_id=int(about), channel_id=int(where), fail_if_not_exists=False)
@@ -152,6 +141,32 @@ class DiscordPublisher:
         content = note_content(post)
         sent = await self._call(channel, _send(target, content=content, nonce=nonce(where, key), reference=reference))
         return MessageRef(channel, str(sent.id), thread or str(sent.id))
+
+    async def _forum_post(
+        self, channel: str, forum: discord.ForumChannel, title: str, key: str, **fields: Any
+    ) -> MessageRef:
+        """A post in the forum under `title`, made once (`adapters.discord.forum_posts`): after a server
+        error, the forum's active threads are looked through for it (`find`) before it is asked for
+        again, up to `TRIES` times; then the card is left to the next sweep, which looks first too."""
+        asked, tries = datetime.now(UTC), 0
+        while True:
+            try:
+                created = await self._call(channel, forum.create_thread(name=thread_name(title), **fields))
+                return MessageRef(channel, str(created.message.id), str(created.thread.id))
+            except MaybePosted as exc:
+                found = await self.find(channel, key, asked, title=title)
+                if found is not None:
+                    log.info(
+                        "Discord answered %s to a post in forum %s but made it: %r kept", exc.status, channel, title
+                    )
+                    return found
+                tries += 1
+                if tries == TRIES:
+                    raise DeliveryError(
+                        f"Discord answered {exc.status} to a post in forum discord:{channel} {TRIES} times,"
+                        " and made none: it is posted at the next sweep"
+                    ) from exc
+                await asyncio.sleep(2 * tries - 1)  # 1 s, then 3 s: as discord.py waits between its own tries
 
     async def refresh_card(self, ref: MessageRef, card: Card) -> bool:
         """Edit the card's embed; False when it is gone (Unknown Message, or its forum post deleted)."""

@@ -148,6 +148,7 @@ class Sent:
 class FakeDiscord:
     sent: list[Sent] = field(default_factory=list)
     failures: list[tuple[re.Pattern[str], int, dict[str, Any], dict[str, str]]] = field(default_factory=list)
+    failures_after_acting: list[tuple[re.Pattern[str], int]] = field(default_factory=list)
     identified: asyncio.Event = field(default_factory=asyncio.Event)
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     dms: dict[str, dict[str, Any]] = field(default_factory=dict)  # direct messages: no guild, no threads
@@ -180,6 +181,11 @@ class FakeDiscord:
     ) -> None:
         """The next request whose "METHOD /path" matches `pattern` gets this answer."""
         self.failures.append((re.compile(pattern), status, body or {}, headers or {}))
+
+    def fail_after_acting(self, pattern: str, status: int) -> None:
+        """The next request whose "METHOD /path" matches `pattern` is acted on (a forum post made), and
+        answered with this status all the same: a gateway that lost Discord's answer."""
+        self.failures_after_acting.append((re.compile(pattern), status))
 
     def rate_limit(self, pattern: str, retry_after: float) -> None:
         self.fail(
@@ -669,6 +675,16 @@ class FakeDiscord:
         return thread
 
     async def _rest(self, request: web.Request) -> web.Response:
+        """`_served`, unless a failure after acting (`fail_after_acting`) answers instead."""
+        answer = await self._served(request)
+        route = f"{request.method} /{request.match_info['path']}"
+        for i, (pattern, status) in enumerate(self.failures_after_acting):
+            if pattern.search(route) and answer.status < 300:
+                del self.failures_after_acting[i]
+                return web.Response(status=status, text=f"{status} Bad Gateway", content_type="text/html")
+        return answer
+
+    async def _served(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["path"]
         body = await self._body(request) if request.method in ("POST", "PUT", "PATCH") else {}
         self.sent.append(Sent(request.method, path, body, time.monotonic()))

@@ -384,3 +384,30 @@ def roundups(bot: DiscordBot, engagement: Any, now: datetime) -> Any:
         engagement,
         clock=lambda: now,
     )
+
+
+async def test_a_forum_post_discord_made_but_answered_502_for_is_kept_not_made_twice(discord_bot: DiscordBot) -> None:
+    """discord.py sends a request again after a 502; a forum post takes no nonce, so the post Discord
+    had made was made a second time. Now the forum's active threads are looked through first."""
+    fake = discord_bot.fake
+    fake.fail_after_acting(rf"^POST /channels/{FORUM_ID}/threads$", 502)
+    result = await delivery(discord_bot).deliver(FORUM, DigestOptions(limit=3), JUNE_1)
+    assert result.outcome == "posted"
+    posts = forum_posts(discord_bot)
+    assert len(posts) == 3  # the first asked for once: found, not asked for again
+    assert len({p["name"] for p in posts}) == 3
+    threads = [c["id"] for c in fake.channels.values() if c.get("parent_id") == FORUM_ID]
+    assert len(threads) == 3
+    for thread in threads:  # each card's thread is seeded once, the one made despite the 502 too
+        assert len(fake.posts_in(thread)) == 1
+        assert await discord_bot.ledger.thread_paper("discord", None, thread) is not None
+
+
+async def test_a_forum_post_discord_did_not_make_after_a_502_is_asked_for_again(discord_bot: DiscordBot) -> None:
+    fake = discord_bot.fake
+    fake.fail(rf"^POST /channels/{FORUM_ID}/threads$", 502)
+    result = await delivery(discord_bot).deliver(FORUM, DigestOptions(limit=2), JUNE_1)
+    assert result.outcome == "posted"
+    asked = forum_posts(discord_bot)
+    assert len(asked) == 3 and asked[0]["name"] == asked[1]["name"]  # the first refused, then made
+    assert len([c for c in fake.channels.values() if c.get("parent_id") == FORUM_ID]) == 2
