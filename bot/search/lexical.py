@@ -378,6 +378,8 @@ class LexicalIndex:
         parsed = parse_query(query)
         if parsed.empty or not len(self) or limit <= 0:
             return []
+        if filters.require_all:  # a topic filter: which papers, not their order; each holds every word
+            return self.hits(self.ranked(parsed, filters, limit), None)
         ranked = self.ranked(parsed, filters, max(limit, NAMED_AMONG))
         return self.hits(named_first(ranked, self.named(parsed, ranked[0]), limit), parsed)
 
@@ -396,13 +398,14 @@ class LexicalIndex:
         named = [p for p in best if _holds(parsed, papers[p].title)]
         return np.array(named if len(named) <= NAMED_FEW else [], dtype=np.int64)
 
-    def hits(self, ranked: Scored, parsed: Parsed) -> list[SearchHit]:
+    def hits(self, ranked: Scored, parsed: Parsed | None) -> list[SearchHit]:
         """The papers ranked, each saying whether it holds every word of the query (one small query
-        over these positions; a paper found by meaning or by a keyword's papers may not)."""
+        over these positions; a paper found by meaning or by a keyword's papers may not). Without the
+        query (a topic filter's search, which requires every word) each does."""
         positions = ranked[0]
         papers = self.papers_at(positions.tolist())
         whole = np.ones(positions.size, dtype=bool)
-        if parsed.groups and positions.size:
+        if parsed is not None and parsed.groups and positions.size:
             within = one_of("pos", positions.tolist())
             whole = np.isin(
                 positions, self._matching(must(within, ranking(self._searcher, parsed, True)), positions.size)

@@ -353,3 +353,11 @@ def test_an_excluded_acronym_leaves_out_its_spelled_out_form_too() -> None:
 
     assert parse_query("agents -RL").excluded == (("rl",), ("reinforc", "learn"))
     assert parse_query("agents -video").excluded == (("video",),)
+
+
+@pytest.mark.parametrize("require_all", [False, True])
+def test_a_search_returns_at_most_its_limit_however_deep_it_reads(june: LexicalIndex, require_all: bool) -> None:
+    """A one-word query reads the 10 best by words for the papers it names: never more than asked come back."""
+    for limit in (1, 3, 10):
+        hits = june.search_now("diffusion", SearchFilters(require_all=require_all), limit=limit)
+        assert len(hits) == limit and len({h.paper.arxiv_id for h in hits}) == limit
