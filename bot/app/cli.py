@@ -374,7 +374,7 @@ def search(
             found = await searched(services.search, query, limit)
         took = (time.perf_counter() - started) * 1000
         if json_:
-            results = [paper_json(h.paper, score=round(h.score, 4)) for h in found.hits]
+            results = [paper_json(h.paper, score=round(h.score, 4), every_word=h.whole) for h in found.hits]
             respelled = {"respelled": found.respelled} if found.respelled else {}
             suggested = {"suggested": found.suggested} if found.suggested else {}
             _print_json({"query": query, **respelled, **suggested, "took_ms": round(took, 3), "results": results})

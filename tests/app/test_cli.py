@@ -124,6 +124,7 @@ def test_import_digest_and_search(paperboy: Paperboy) -> None:
     results = found.json()["results"]
     assert results
     assert sum("speculative" in (r["title"] + " " + (r["ai_summary"] or "")).lower() for r in results[:5]) >= 4
+    assert results[0]["every_word"] is True  # it holds both words; one found by meaning alone may not
 
     text = paperboy("search", "speculative decoding", "--limit", "2")
     assert text.code == 0
