@@ -115,8 +115,11 @@ async def _tally(conn: AsyncConnection, after: datetime) -> Tally | None:
 def _seconds_and_microseconds(dialect: str) -> tuple[ColumnElement[Any], ColumnElement[Any]] | None:
     """Each paper's `updated_at` in SQL as whole seconds since 1970 and its microseconds, exactly."""
     at = papers.c.updated_at
-    if dialect == "sqlite":  # text in UTC, 'YYYY-MM-DD HH:MM:SS.ffffff' (SQLAlchemy writes the fraction)
-        return cast(func.strftime("%s", at), BigInteger), cast(func.substr(at, 21), BigInteger)
+    if dialect == "sqlite":  # text in UTC, 'YYYY-MM-DD HH:MM:SS.ffffff' (SQLAlchemy writes the fraction);
+        # the seconds read from the text cut before its fraction: SQLite's date functions round a time to
+        # the millisecond, and would make '12:00:00.999600' the next second
+        seconds = func.strftime("%s", func.substr(at, 1, 19))
+        return cast(seconds, BigInteger), cast(func.substr(at, 21), BigInteger)
     if dialect == "postgresql":  # a double before PostgreSQL 14: the seconds are whole, each part exact
         return (
             cast(func.floor(extract("epoch", at)), BigInteger),

@@ -124,3 +124,18 @@ async def test_a_restart_right_after_a_write_lists_only_what_its_index_does_not_
     assert now_held is not None and now_held != held
     assert (await changes_since(store, reopened.lexical.watermark, len(reopened), held=now_held)).ids == []
     await restarted.close()
+
+
+async def test_the_stores_tally_holds_a_stamp_within_half_a_millisecond_of_the_next_second(store: PaperStore) -> None:
+    """SQLite's date functions round a time to the millisecond: `strftime('%s')` of '…:00.999600' is
+    the next second. Read from a time cut to its seconds, the store's tally is the index's all the same."""
+    await import_paths(store, [CURRENT / f"{SYNCED.isoformat()}.json"])
+    ids = sorted(p.arxiv_id for p in await store.listing(SYNCED))
+    mark = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    moments = {arxiv_id: mark + timedelta(seconds=n + 1, microseconds=999_500 + n) for n, arxiv_id in enumerate(ids)}
+    async with store.engine.begin() as conn:
+        for arxiv_id, moment in moments.items():
+            await conn.execute(update(papers).where(papers.c.arxiv_id == arxiv_id).values(updated_at=moment))
+    held = Tally(len(ids), sum(stamp(moment) for moment in moments.values()))
+    found = await changes_since(store, mark.isoformat(), len(ids), now=mark + timedelta(days=1), held=held)
+    assert found.ids == []
