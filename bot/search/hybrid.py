@@ -288,8 +288,9 @@ class HybridIndex:
             return []
         positions = np.fromiter(fused.keys(), dtype=np.int64, count=len(fused))
         scores = np.fromiter(fused.values(), dtype=np.float32, count=len(fused)) * lexical.prior[positions]
-        named = lexical.named(parsed, by_words)  # among the best by words: all in the fusion
-        return lexical.hits(named_first(lexical.top((positions, scores), limit + named.size), named, limit), parsed)
+        named = lexical.named(parsed, by_words)  # among the best by words: all in the fusion, each first
+        ranked = lexical.top((positions, scores), positions.size if named.size else limit)  # wherever it ranks
+        return lexical.hits(named_first(ranked, named, limit), parsed)
 
     def respelled(self, query: str) -> str | None:
         """`bot.search.spelling.respell` over the papers' words: CPU work, like a search. None while

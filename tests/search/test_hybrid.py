@@ -253,3 +253,17 @@ def test_a_topic_keeps_the_fused_order(index: HybridIndex, query: str, monkeypat
     ranked = [h.paper.arxiv_id for h in index.search_now(query, limit=20)]
     monkeypatch.setattr(LexicalIndex, "named", lambda self, parsed, ranked: np.zeros(0, np.int64))
     assert [h.paper.arxiv_id for h in index.search_now(query, limit=20)] == ranked
+
+
+@pytest.mark.parametrize("name", ["energy", "mutual", "repair", "neuron"])
+def test_the_papers_named_come_first_however_few_are_asked_for(index: HybridIndex, name: str) -> None:
+    """The papers titled with the word come first wherever the fusion ranked them, not only those in
+    its first few: the answer to a short list is the start of the answer to a long one."""
+    parsed = parse_query(name)
+    named = index.lexical.named(parsed, index.lexical.ranked(parsed, SearchFilters(), 60)[0])
+    assert named.size
+    longest = [h.paper.arxiv_id for h in index.search_now(name, limit=30)]
+    titled = {paper.arxiv_id for paper in index.lexical.papers_at(named.tolist()).values()}
+    assert set(longest[: named.size]) == titled
+    for limit in range(1, 11):
+        assert [h.paper.arxiv_id for h in index.search_now(name, limit=limit)] == longest[:limit]
