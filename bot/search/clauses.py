@@ -73,6 +73,16 @@ def ranking(searcher: Searcher, parsed: Parsed, require_all: bool) -> Query:
     return Query.boolean_query([(Occur.Should, q) for g in parsed.groups for q in _group(searcher, g)])
 
 
+def held_whole(parsed: Parsed) -> Query:
+    """A paper holding every group of the query as a search finds it (`SearchHit.whole`): in its text
+    or in an author's name ("chen diffusion" is answered by a Chen's papers on diffusion)."""
+    return Query.boolean_query([(Occur.Must, _in_text_or_names(g)) for g in parsed.groups])
+
+
+def _in_text_or_names(group: Group) -> Query:
+    return any_of(*(must(*(any_of(*_term(t)) for t in a)) for a in group.alternatives))
+
+
 def _in_text(group: Group) -> Query:
     """Any alternative of the group, all of its words in the paper's text (the `body`: title, keywords,
     summary and abstract; no names)."""

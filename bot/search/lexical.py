@@ -23,7 +23,7 @@ from tantivy import IndexWriter, Order, Query, Searcher
 from bot.domain.errors import SearchIndexError
 from bot.domain.models import Paper
 from bot.host.pools import off_loop
-from bot.search.clauses import conditions, must, one_of, ranking
+from bot.search.clauses import conditions, held_whole, must, one_of, ranking
 from bot.search.documents import SCHEMA, document, has_names, unproven
 from bot.search.folder import acquire, agrees, opened, tantivy, write_failure
 from bot.search.port import SearchFilters, SearchHit
@@ -399,17 +399,15 @@ class LexicalIndex:
         return np.array(named if len(named) <= NAMED_FEW else [], dtype=np.int64)
 
     def hits(self, ranked: Scored, parsed: Parsed | None) -> list[SearchHit]:
-        """The papers ranked, each saying whether it holds every word of the query (one small query
-        over these positions; a paper found by meaning or by a keyword's papers may not). Without the
-        query (a topic filter's search, which requires every word) each does."""
+        """The papers ranked, each saying whether it holds every word of the query, in its text or an
+        author's name (one small query over these positions; a paper found by meaning or by a keyword's
+        papers may not). Without the query (a topic filter's search, which requires every word) each does."""
         positions = ranked[0]
         papers = self.papers_at(positions.tolist())
         whole = np.ones(positions.size, dtype=bool)
         if parsed is not None and parsed.groups and positions.size:
             within = one_of("pos", positions.tolist())
-            whole = np.isin(
-                positions, self._matching(must(within, ranking(self._searcher, parsed, True)), positions.size)
-            )
+            whole = np.isin(positions, self._matching(must(within, held_whole(parsed)), positions.size))
         return [
             SearchHit(papers[p], s, w)
             for p, s, w in zip(positions.tolist(), ranked[1].tolist(), whole.tolist(), strict=True)

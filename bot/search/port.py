@@ -29,7 +29,7 @@ class SearchFilters:
 class SearchHit:
     paper: Paper
     score: float
-    whole: bool = True  # the paper holds every word of the query (as a topic filter counts them)
+    whole: bool = True  # the paper holds every word of the query, in its text or an author's name
 
 
 class SearchIndex(Protocol):

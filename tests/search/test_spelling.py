@@ -354,3 +354,22 @@ def test_a_topic_no_paper_found_holds_whole_is_said_to_be_the_closest_found() ->
     typo = Searched([replace(h, whole=False) for h in whole], "protien robots", respelled="protein robots")
     note = typo.note()
     assert note is not None and note.startswith("No paper holds “protien”")  # the respelling's note, as before
+
+
+def test_papers_found_by_their_authors_name_are_not_said_to_be_the_closest_found() -> None:
+    """A search finds papers by their authors' names too ("chen diffusion"): a paper by a Chen on
+    diffusion holds every word asked for, and the one paper by LeCun is the answer to "lecun"."""
+    index = LexicalIndex(
+        [
+            paper("2601.00001", "Diffusion models for video", "We train diffusion models.", ("Long Chen",)),
+            paper("2601.00002", "Diffusion policies", "Robots learn with diffusion.", ("Ann Smith",)),
+            paper("2601.00003", "Graph learning", "Graphs.", ("Yann LeCun",)),
+        ]
+    )
+    by_chen = index.search_now("chen diffusion")
+    assert [(h.paper.arxiv_id, h.whole) for h in by_chen] == [("2601.00001", True), ("2601.00002", False)]
+    assert Searched(by_chen, "chen diffusion").note() is None
+    by_lecun = index.search_now("lecun")
+    assert [(h.paper.arxiv_id, h.whole) for h in by_lecun] == [("2601.00003", True)]
+    assert Searched(by_lecun, "lecun").note() is None
+    assert index.search_now("smith robots")[0].whole and not index.search_now("chen robots")[0].whole
