@@ -146,27 +146,30 @@ class DiscordPublisher:
         self, channel: str, forum: discord.ForumChannel, title: str, key: str, **fields: Any
     ) -> MessageRef:
         """A post in the forum under `title`, made once (`adapters.discord.forum_posts`): after a server
-        error, the forum's active threads are looked through for it (`find`) before it is asked for
-        again, up to `TRIES` times; then the card is left to the next sweep, which looks first too."""
+        error and a pause, the forum's active threads are looked through for it (`find`) before it is
+        asked for again, up to `TRIES` times; then the card is left to the next sweep, which looks first
+        too."""
         asked, tries = datetime.now(UTC), 0
         while True:
             try:
                 created = await self._call(channel, forum.create_thread(name=thread_name(title), **fields))
                 return MessageRef(channel, str(created.message.id), str(created.thread.id))
             except MaybePosted as exc:
+                tries += 1
+                # 1 s, then 3 s, as discord.py waits between its own tries; before the look, not after
+                # it: a 5xx may come while Discord is still making the post, which it lists only then
+                await asyncio.sleep(2 * tries - 1)
                 found = await self.find(channel, key, asked, title=title)
                 if found is not None:
                     log.info(
                         "Discord answered %s to a post in forum %s but made it: %r kept", exc.status, channel, title
                     )
                     return found
-                tries += 1
                 if tries == TRIES:
                     raise DeliveryError(
                         f"Discord answered {exc.status} to a post in forum discord:{channel} {TRIES} times,"
                         " and made none: it is posted at the next sweep"
                     ) from exc
-                await asyncio.sleep(2 * tries - 1)  # 1 s, then 3 s: as discord.py waits between its own tries
 
     async def refresh_card(self, ref: MessageRef, card: Card) -> bool:
         """Edit the card's embed; False when it is gone (Unknown Message, or its forum post deleted)."""

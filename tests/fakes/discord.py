@@ -148,7 +148,8 @@ class Sent:
 class FakeDiscord:
     sent: list[Sent] = field(default_factory=list)
     failures: list[tuple[re.Pattern[str], int, dict[str, Any], dict[str, str]]] = field(default_factory=list)
-    failures_after_acting: list[tuple[re.Pattern[str], int]] = field(default_factory=list)
+    failures_after_acting: list[tuple[re.Pattern[str], int, float]] = field(default_factory=list)
+    unlisted_until: dict[str, float] = field(default_factory=dict)  # thread id → when active threads list it
     identified: asyncio.Event = field(default_factory=asyncio.Event)
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     dms: dict[str, dict[str, Any]] = field(default_factory=dict)  # direct messages: no guild, no threads
@@ -182,10 +183,11 @@ class FakeDiscord:
         """The next request whose "METHOD /path" matches `pattern` gets this answer."""
         self.failures.append((re.compile(pattern), status, body or {}, headers or {}))
 
-    def fail_after_acting(self, pattern: str, status: int) -> None:
+    def fail_after_acting(self, pattern: str, status: int, listed_after: float = 0.0) -> None:
         """The next request whose "METHOD /path" matches `pattern` is acted on (a forum post made), and
-        answered with this status all the same: a gateway that lost Discord's answer."""
-        self.failures_after_acting.append((re.compile(pattern), status))
+        answered with this status all the same: a gateway that lost Discord's answer (the post made
+        shows among the active threads only `listed_after` seconds later: Discord still making it)."""
+        self.failures_after_acting.append((re.compile(pattern), status, listed_after))
 
     def rate_limit(self, pattern: str, retry_after: float) -> None:
         self.fail(
@@ -678,9 +680,11 @@ class FakeDiscord:
         """`_served`, unless a failure after acting (`fail_after_acting`) answers instead."""
         answer = await self._served(request)
         route = f"{request.method} /{request.match_info['path']}"
-        for i, (pattern, status) in enumerate(self.failures_after_acting):
+        for i, (pattern, status, listed_after) in enumerate(self.failures_after_acting):
             if pattern.search(route) and answer.status < 300:
                 del self.failures_after_acting[i]
+                if listed_after and isinstance(answer.body, bytes):
+                    self.unlisted_until[str(json.loads(answer.body)["id"])] = time.monotonic() + listed_after
                 return web.Response(status=status, text=f"{status} Bad Gateway", content_type="text/html")
         return answer
 
@@ -778,7 +782,12 @@ class FakeDiscord:
                     return self._json({k: v for k, v in message.items() if k != "nonce"})
             return self._json({"message": "Unknown Message", "code": 10008}, 404)
         if method == "GET" and re.fullmatch(r"/guilds/\d+/threads/active", path):
-            active = [c for c in self.channels.values() if c.get("type") == 11]
+            now = time.monotonic()
+            active = [
+                c
+                for c in self.channels.values()
+                if c.get("type") == 11 and self.unlisted_until.get(str(c["id"]), 0.0) <= now
+            ]
             return self._json({"threads": active, "members": []})
         if method == "POST" and (match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", path)):
             if match.group(1) in self.dms:

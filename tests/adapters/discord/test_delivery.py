@@ -411,3 +411,16 @@ async def test_a_forum_post_discord_did_not_make_after_a_502_is_asked_for_again(
     asked = forum_posts(discord_bot)
     assert len(asked) == 3 and asked[0]["name"] == asked[1]["name"]  # the first refused, then made
     assert len([c for c in fake.channels.values() if c.get("parent_id") == FORUM_ID]) == 2
+
+
+async def test_a_forum_post_discord_lists_a_moment_after_its_502_is_found_not_made_twice(
+    discord_bot: DiscordBot,
+) -> None:
+    """A 502 may come while Discord is still making the post: the forum is looked through after the
+    pause before asking again, not at once, when the post would not show yet."""
+    fake = discord_bot.fake
+    fake.fail_after_acting(rf"^POST /channels/{FORUM_ID}/threads$", 502, listed_after=0.5)
+    result = await delivery(discord_bot).deliver(FORUM, DigestOptions(limit=2), JUNE_1)
+    assert result.outcome == "posted"
+    assert len(forum_posts(discord_bot)) == 2  # the first asked for once
+    assert len([c for c in fake.channels.values() if c.get("parent_id") == FORUM_ID]) == 2
