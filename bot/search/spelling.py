@@ -160,10 +160,12 @@ class Searched:
     def _partly(self) -> str | None:
         """A topic of a few words that none of the papers found holds whole ("protein folding" where the
         papers are about language models): said, so the nearest papers are not taken for papers on it.
-        A longer query describes what it wants (a paraphrase), and is found by meaning."""
-        if not self.hits or any(h.whole for h in self.hits) or len(parse_query(self.query).groups) > PARTLY_WORDS:
+        A longer query describes what it wants (a paraphrase), and is found by meaning. The words are
+        quoted without the query's `author:` names and `-word` exclusions, which every paper shown meets."""
+        parsed = parse_query(self.query)
+        if not self.hits or any(h.whole for h in self.hits) or len(parsed.groups) > PARTLY_WORDS:
             return None
-        return f"None of these papers mentions every word of “{self.query[:100]}”: they are the closest found."
+        return f"None of these papers mentions every word of “{parsed.text[:100]}”: they are the closest found."
 
 
 async def searched(search: SearchIndex, query: str, limit: int) -> Searched:

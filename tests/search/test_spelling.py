@@ -349,6 +349,10 @@ def test_a_topic_no_paper_found_holds_whole_is_said_to_be_the_closest_found() ->
         "None of these papers mentions every word of “protein robots”: they are the closest found."
     )
     assert Searched(whole, "protein folding").note() is None  # one holds both: the list is on the topic
+    filtered = Searched(partly, "author:Chen protein robots -video")  # the filters are met: the words quoted
+    assert (
+        filtered.note() == "None of these papers mentions every word of “protein robots”: they are the closest found."
+    )
     described = "robots that fold proteins for laundry"  # a description, found by meaning: nothing said
     assert Searched([replace(h, whole=False) for h in whole], described).note() is None
     typo = Searched([replace(h, whole=False) for h in whole], "protien robots", respelled="protein robots")
