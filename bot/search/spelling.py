@@ -146,7 +146,7 @@ class Searched:
         every word of (the nearest found, by meaning or by some of its words), or None."""
         other = self.respelled or self.suggested
         if other is None:
-            return self._partly()
+            return self._partly(self.query)
         pairs = zip(loose_words(self.query), loose_words(other), strict=False)
         typed = [f"“{_EDGES.sub('', w)[:40]}”" for (_, _, w), (_, _, r) in pairs if w != r]
         quoting = ' Quote a word ("…") to search for it as typed.' if typed else ""  # a name finds nothing as typed
@@ -155,14 +155,18 @@ class Searched:
         unknown = " or ".join(typed[:3])
         if self.suggested is not None:
             return f"Did you mean “{self.suggested[:100]}”? No paper holds {unknown}."
+        if self._partly(other) is not None:  # "phi4" as "phi-4", which no paper found holds either
+            closest = f"none of these mentions every word of “{other[:100]}”: they are the closest found"
+            return f"No paper holds {unknown}, and {closest}.{quoting}"
         return f"No paper holds {unknown}: showing papers on “{other[:100]}” instead.{quoting}"
 
-    def _partly(self) -> str | None:
+    def _partly(self, query: str) -> str | None:
         """A topic of a few words that none of the papers found holds whole ("protein folding" where the
         papers are about language models): said, so the nearest papers are not taken for papers on it.
         A longer query describes what it wants (a paraphrase), and is found by meaning. The words are
-        quoted without the query's `author:` names and `-word` exclusions, which every paper shown meets."""
-        parsed = parse_query(self.query)
+        quoted without the query's `author:` names and `-word` exclusions, which every paper shown meets.
+        `query` is the one the hits were searched for: the typed one, or its respelling."""
+        parsed = parse_query(query)
         if not self.hits or any(h.whole for h in self.hits) or len(parsed.groups) > PARTLY_WORDS:
             return None
         return f"None of these papers mentions every word of “{parsed.text[:100]}”: they are the closest found."

@@ -360,6 +360,31 @@ def test_a_topic_no_paper_found_holds_whole_is_said_to_be_the_closest_found() ->
     assert note is not None and note.startswith("No paper holds “protien”")  # the respelling's note, as before
 
 
+def test_a_respelling_none_of_the_papers_found_holds_whole_is_not_said_to_be_shown() -> None:
+    """ "phi4" is searched as "phi-4" when no paper holds "phi4": where no paper found holds "phi" and "4"
+    either, the answer said "showing papers on “phi-4” instead" over papers on other things (found by
+    meaning); it says they are the closest found, as it does of a query searched as typed."""
+    index = LexicalIndex(
+        [
+            paper("2601.00001", "Protein language models", "Models of protein sequences."),
+            paper("2601.00002", "Folding laundry with robots", "A robot that folds shirts."),
+        ]
+    )
+    found = index.search_now("protein robots")
+    assert not any(h.whole for h in found)
+    assert found
+    note = Searched(found, "protien robots", respelled="protein robots").note()
+    assert note == (
+        "No paper holds “protien”, and none of these mentions every word of “protein robots”: they are the"
+        ' closest found. Quote a word ("…") to search for it as typed.'
+    )
+    whole = [replace(h, whole=True) for h in found]
+    assert Searched(whole, "protien robots", respelled="protein robots").note() == (
+        "No paper holds “protien”: showing papers on “protein robots” instead."
+        ' Quote a word ("…") to search for it as typed.'
+    )
+
+
 def test_papers_found_by_their_authors_name_are_not_said_to_be_the_closest_found() -> None:
     """A search finds papers by their authors' names too ("chen diffusion"): a paper by a Chen on
     diffusion holds every word asked for, and the one paper by LeCun is the answer to "lecun"."""
