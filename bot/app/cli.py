@@ -377,7 +377,10 @@ def search(
             results = [paper_json(h.paper, score=round(h.score, 4), every_word=h.whole) for h in found.hits]
             respelled = {"respelled": found.respelled} if found.respelled else {}
             suggested = {"suggested": found.suggested} if found.suggested else {}
-            _print_json({"query": query, **respelled, **suggested, "took_ms": round(took, 3), "results": results})
+            noted = {"note": note} if (note := found.note()) else {}
+            _print_json(
+                {"query": query, **respelled, **suggested, **noted, "took_ms": round(took, 3), "results": results}
+            )
         else:
             out.print(render_post(_search_post(query, found)))
 

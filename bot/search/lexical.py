@@ -41,6 +41,7 @@ PAPERS_KEPT = 4096  # papers kept parsed (`papers_at`)
 KEYWORDS_KEPT = 4096  # keywords' papers kept (`keyword_papers`): 60 positions and scores each, about 1 KB
 NEAR_PAPERS = 30  # papers read for the words near one no paper holds (`near_words`)
 NAMED_AMONG = 10  # the best hits by words whose titles are read for the papers a query names (`named`)
+VERSION_WORDS = 3  # a query naming a version of at most this many words gets the papers mentioning it (`versioned`)
 NAMED_FEW = 5  # … at most this many of them holding the query's word in their title: a name, not a topic
 Scored = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]  # positions and their scores, best first
 _EMPTY: Scored = (np.zeros(0, np.int64), np.zeros(0, np.float32))
@@ -399,19 +400,37 @@ class LexicalIndex:
         return np.array(named if len(named) <= NAMED_FEW else [], dtype=np.int64)
 
     def hits(self, ranked: Scored, parsed: Parsed | None) -> list[SearchHit]:
-        """The papers ranked, each saying whether it holds every word of the query, in its text or an
-        author's name (one small query over these positions; a paper found by meaning or by a keyword's
-        papers may not). Without the query (a topic filter's search, which requires every word) each does."""
+        """The papers ranked, each saying whether it holds every word of the query (`whole`; a paper
+        found by meaning or by a keyword's papers may not). Without the query (a topic filter's search,
+        which requires every word) each does."""
         positions = ranked[0]
         papers = self.papers_at(positions.tolist())
-        whole = np.ones(positions.size, dtype=bool)
-        if parsed is not None and parsed.groups and positions.size:
-            within = one_of("pos", positions.tolist())
-            whole = np.isin(positions, self._matching(must(within, held_whole(parsed)), positions.size))
+        whole = self.whole(parsed, positions) if parsed is not None else np.ones(positions.size, dtype=bool)
         return [
             SearchHit(papers[p], s, w)
             for p, s, w in zip(positions.tolist(), ranked[1].tolist(), whole.tolist(), strict=True)
         ]
+
+    def whole(self, parsed: Parsed, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """Which of these positions hold every word of the query, in their text or an author's name (one
+        small query over them)."""
+        if not parsed.groups or not positions.size:
+            return np.ones(positions.size, dtype=bool)
+        within = one_of("pos", positions.tolist())
+        return np.isin(positions, self._matching(must(within, held_whole(parsed)), positions.size))
+
+    def versioned(
+        self, parsed: Parsed, by_words: npt.NDArray[np.int64], shown: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.int64]:
+        """The papers by words (`by_words`, in their order) that hold every word of a query naming a
+        version ("gpt-4o", "phi-4", "gemma3": a word with a digit; three words at most), when none of
+        those `shown` does. Meaning knows nothing of versions, and the papers of the keywords the best
+        ones share outranked the few that mention it: "gpt-4o" showed papers on drug design and agent
+        skills and said none of them mentions GPT-4o, while six papers do."""
+        numbered = any(c.isdigit() for g in parsed.groups for t in g.alternatives[0] for c in t)
+        if not numbered or len(parsed.groups) > VERSION_WORDS or self.whole(parsed, shown).any():
+            return np.zeros(0, np.int64)
+        return by_words[self.whole(parsed, by_words)]
 
     def _matching(self, query: Query, at_most: int | None = None) -> npt.NDArray[np.int64]:
         """The positions of every paper the query matches (it matches `at_most` of them), ascending."""

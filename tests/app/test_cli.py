@@ -125,6 +125,12 @@ def test_import_digest_and_search(paperboy: Paperboy) -> None:
     assert results
     assert sum("speculative" in (r["title"] + " " + (r["ai_summary"] or "")).lower() for r in results[:5]) >= 4
     assert results[0]["every_word"] is True  # it holds both words; one found by meaning alone may not
+    assert "note" not in found.json()
+    partly = paperboy("search", "speculative robot", "--json").json()  # no paper holds both
+    assert partly["results"] and not any(r["every_word"] for r in partly["results"])
+    assert (
+        partly["note"] == "None of these papers mentions every word of “speculative robot”: they are the closest found."
+    )
 
     text = paperboy("search", "speculative decoding", "--limit", "2")
     assert text.code == 0

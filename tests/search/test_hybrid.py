@@ -267,3 +267,21 @@ def test_the_papers_named_come_first_however_few_are_asked_for(index: HybridInde
     assert set(longest[: named.size]) == titled
     for limit in range(1, 11):
         assert [h.paper.arxiv_id for h in index.search_now(name, limit=limit)] == longest[:limit]
+
+
+@pytest.mark.parametrize("name", ["gpt-4o", "phi-4", "gemma3"])
+def test_a_version_asked_for_shows_the_papers_that_mention_it(
+    index: HybridIndex, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Meaning knows nothing of versions, and the keywords' papers outranked the few papers that mention
+    one: a chat answer's five showed none of them, and said none of its papers mentions every word."""
+    assert index.search_now(name, limit=5)[0].whole
+    monkeypatch.setattr(LexicalIndex, "versioned", lambda self, parsed, by_words, shown: np.zeros(0, np.int64))
+    assert not any(h.whole for h in index.search_now(name, limit=5))  # what it mends
+
+
+def test_a_topic_with_a_number_keeps_the_fused_order(index: HybridIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ "3d reconstruction" has a word with a digit, and papers on it among the first shown: as before."""
+    ranked = [h.paper.arxiv_id for h in index.search_now("3d reconstruction", limit=20)]
+    monkeypatch.setattr(LexicalIndex, "versioned", lambda self, parsed, by_words, shown: np.zeros(0, np.int64))
+    assert [h.paper.arxiv_id for h in index.search_now("3d reconstruction", limit=20)] == ranked
