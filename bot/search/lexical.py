@@ -22,6 +22,7 @@ from tantivy import IndexWriter, Order, Query, Searcher
 
 from bot.domain.errors import SearchIndexError
 from bot.domain.models import Paper
+from bot.domain.words import STOP_WORDS
 from bot.host.pools import off_loop
 from bot.search.clauses import conditions, held_whole, must, one_of, ranking
 from bot.search.documents import SCHEMA, document, has_names, unproven
@@ -396,8 +397,9 @@ class LexicalIndex:
         if not best or len([g for g in parsed.groups if not _version(g)]) != 1 or parsed.phrases:
             return np.zeros(0, np.int64)
         papers = self.papers_at(best)
-        named = [p for p in best if _holds(parsed, papers[p].title)]
-        return np.array(named if len(named) <= NAMED_FEW else [], dtype=np.int64)
+        typed = {w for w in words(parsed.text) if w not in STOP_WORDS}  # as written too: "clip" names no
+        named = [p for p in best if _holds(parsed, papers[p].title) and typed <= set(words(papers[p].title))]
+        return np.array(named if len(named) <= NAMED_FEW else [], dtype=np.int64)  # "… Clipping" paper
 
     def hits(self, ranked: Scored, parsed: Parsed | None) -> list[SearchHit]:
         """The papers ranked, each saying whether it holds every word of the query (`whole`; a paper

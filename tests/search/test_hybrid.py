@@ -285,3 +285,16 @@ def test_a_topic_with_a_number_keeps_the_fused_order(index: HybridIndex, monkeyp
     ranked = [h.paper.arxiv_id for h in index.search_now("3d reconstruction", limit=20)]
     monkeypatch.setattr(LexicalIndex, "versioned", lambda self, parsed, by_words, shown: np.zeros(0, np.int64))
     assert [h.paper.arxiv_id for h in index.search_now("3d reconstruction", limit=20)] == ranked
+
+
+def test_a_name_is_matched_as_written_not_by_its_stem(index: HybridIndex) -> None:
+    """ "clip" (the model) put "Beyond Euclidean Clipping" and "… Turn-level Clipping" first: the titles
+    were compared by stem, and "clipping" is "clip". A title must hold the word as written."""
+    parsed = parse_query("clip")
+    ranked = index.lexical.ranked(parsed, SearchFilters(), 60)[0]
+    titles = [index.lexical.papers_at([p])[p].title for p in ranked[:10].tolist()]
+    assert any("clipping" in words(t) for t in titles)  # among the best by words: the trap is there
+    named = index.lexical.named(parsed, ranked).tolist()
+    assert all("clip" in words(index.lexical.papers_at([p])[p].title) for p in named)
+    first = index.search_now("clip", limit=3)
+    assert not any("clipping" in words(h.paper.title) for h in first[: len(named) or 1])
