@@ -361,3 +361,28 @@ def test_a_search_returns_at_most_its_limit_however_deep_it_reads(june: LexicalI
     for limit in (1, 3, 10):
         hits = june.search_now("diffusion", SearchFilters(require_all=require_all), limit=limit)
         assert len(hits) == limit and len({h.paper.arxiv_id for h in hits}) == limit
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("qwen 2.5", "2601.00001"),
+        ("qwen2.5", "2601.00001"),
+        ("Qwen2.5-VL", "2601.00001"),
+        ("llama 3", "2601.00002"),
+        ("llama3", "2601.00002"),
+    ],
+)
+def test_a_name_and_its_number_match_written_apart_or_together(query: str, found: str) -> None:
+    """The index keeps "Qwen2.5" as "qwen2" and "5", "Llama 3" as "llama" and "3": a query writing the
+    name and its number the other way found nothing that holds them, and said none of its papers did."""
+    index = LexicalIndex(
+        [
+            paper("2601.00001", "Qwen2.5-VL Technical Report"),
+            paper("2601.00002", "The Llama 3 Herd of Models"),
+            paper("2601.00003", "Qwen and Llama compared across 7 benchmarks"),  # the name without the number
+        ]
+    )
+    hits = index.search_now(query)
+    assert hits[0].paper.arxiv_id == found and hits[0].whole
+    assert [h.paper.arxiv_id for h in hits if h.whole] == [found]
