@@ -425,12 +425,12 @@ class LexicalIndex:
         self, parsed: Parsed, by_words: npt.NDArray[np.int64], shown: npt.NDArray[np.int64]
     ) -> npt.NDArray[np.int64]:
         """The papers by words (`by_words`, in their order) that hold every word of a query naming a
-        version ("gpt-4o", "phi-4", "gemma3": a word with a digit; three words at most), when none of
-        those `shown` does. Meaning knows nothing of versions, and the papers of the keywords the best
+        version ("gpt-4o", "phi-4", "gemma3": a word with a digit; three words at most), when the first
+        of those `shown` does not. Meaning knows nothing of versions, and the papers of the keywords the best
         ones share outranked the few that mention it: "gpt-4o" showed papers on drug design and agent
         skills and said none of them mentions GPT-4o, while six papers do."""
         numbered = any(c.isdigit() for g in parsed.groups for t in g.alternatives[0] for c in t)
-        if not numbered or len(parsed.groups) > VERSION_WORDS or self.whole(parsed, shown).any():
+        if not numbered or len(parsed.groups) > VERSION_WORDS or not shown.size or self.whole(parsed, shown[:1]).all():
             return np.zeros(0, np.int64)
         return by_words[self.whole(parsed, by_words)]
 
