@@ -12,6 +12,7 @@ commits (`reopen_if_changed`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -397,8 +398,8 @@ class LexicalIndex:
         if not best or len([g for g in parsed.groups if not _version(g)]) != 1 or parsed.phrases:
             return np.zeros(0, np.int64)
         papers = self.papers_at(best)
-        typed = {w for w in words(parsed.text) if w not in STOP_WORDS}  # as written too: "clip" names no
-        named = [p for p in best if _holds(parsed, papers[p].title) and typed <= set(words(papers[p].title))]
+        typed = _pieces(parsed.text) - STOP_WORDS  # as written too: "clip" names no
+        named = [p for p in best if _holds(parsed, papers[p].title) and typed <= _pieces(papers[p].title)]
         return np.array(named if len(named) <= NAMED_FEW else [], dtype=np.int64)  # "… Clipping" paper
 
     def hits(self, ranked: Scored, parsed: Parsed | None) -> list[SearchHit]:
@@ -425,11 +426,11 @@ class LexicalIndex:
         self, parsed: Parsed, by_words: npt.NDArray[np.int64], shown: npt.NDArray[np.int64]
     ) -> npt.NDArray[np.int64]:
         """The papers by words (`by_words`, in their order) that hold every word of a query naming a
-        version ("gpt-4o", "phi-4", "gemma3": a word with a digit; three words at most), when the first
+        version ("gpt-4o", "phi-4", "gemma3": a letter by a digit; three words at most), when the first
         of those `shown` does not. Meaning knows nothing of versions, and the papers of the keywords the best
         ones share outranked the few that mention it: "gpt-4o" showed papers on drug design and agent
         skills and said none of them mentions GPT-4o, while six papers do."""
-        numbered = any(c.isdigit() for g in parsed.groups for t in g.alternatives[0] for c in t)
+        numbered = any(_NAMED_NUMBER.search("".join(g.alternatives[0])) for g in parsed.groups)  # not "1 bit"
         if not numbered or len(parsed.groups) > VERSION_WORDS or not shown.size or self.whole(parsed, shown[:1]).all():
             return np.zeros(0, np.int64)
         return by_words[self.whole(parsed, by_words)]
@@ -559,6 +560,22 @@ def _version(group: Group) -> bool:
     return (
         len(group.alternatives) == 1 and len(terms) == 1 and len(terms[0]) <= 3 and any(c.isdigit() for c in terms[0])
     )
+
+
+# a letter by a digit, as typed: "gemma3", "4o", "phi" "4" of "phi 4"; not a number alone ("1 bit llm", "100
+# languages"), which counts things: most abstracts hold one, and "1 bit llm" showed LLaVA-OneVision-2 third
+_NAMED_NUMBER = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
+_RUN_TOGETHER = re.compile(r"([^\W\d_]{2,})(\d+)")  # a name and its number run together, as `parse_query` splits them
+
+
+def _pieces(text: str) -> set[str]:
+    """The words of `text` as written, a name run together with its number as two ("gemma4" is "gemma",
+    "4"): a query's name and number match a title either way, as its group does (`parse_query`)."""
+    pieces: set[str] = set()
+    for word in words(text):
+        together = _RUN_TOGETHER.fullmatch(word)
+        pieces.update(together.group(1, 2) if together else (word,))
+    return pieces
 
 
 def _holds(parsed: Parsed, title: str) -> bool:

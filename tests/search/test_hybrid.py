@@ -299,3 +299,23 @@ def test_a_name_is_matched_as_written_not_by_its_stem(index: HybridIndex) -> Non
     assert all("clip" in words(index.lexical.papers_at([p])[p].title) for p in named)
     first = index.search_now("clip", limit=3)
     assert not any("clipping" in words(h.paper.title) for h in first[: len(named) or 1])
+
+
+@pytest.mark.parametrize("name", ["gemma4", "gemma 4", "gemma-4"])
+def test_a_name_and_its_number_name_a_title_written_apart_or_together(index: HybridIndex, name: str) -> None:
+    """ "gemma4" is one group with "gemma 4", but the title was compared with the words as typed: the
+    Gemma 4 Technical Report, named by "gemma 4", was not by "gemma4" (nor in its first 20)."""
+    parsed = parse_query(name)
+    ranked = index.lexical.ranked(parsed, SearchFilters(), 60)[0]
+    named = index.lexical.named(parsed, ranked).tolist()
+    assert [index.lexical.papers_at([p])[p].title for p in named] == ["Gemma 4 Technical Report"]
+    assert index.search_now(name, limit=3)[0].paper.title == "Gemma 4 Technical Report"
+
+
+@pytest.mark.parametrize("query", ["1 bit llm", "8-bit training", "100 languages", "20 questions"])
+def test_a_quantity_is_no_version(index: HybridIndex, query: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A number standing alone ("1 bit", "100 languages") counts things: most abstracts hold one, and
+    putting the papers holding every word first showed LLaVA-OneVision-2 for "1 bit llm"."""
+    ranked = [h.paper.arxiv_id for h in index.search_now(query, limit=10)]
+    monkeypatch.setattr(LexicalIndex, "versioned", lambda self, parsed, by_words, shown: np.zeros(0, np.int64))
+    assert [h.paper.arxiv_id for h in index.search_now(query, limit=10)] == ranked
