@@ -17,9 +17,6 @@ from bot.search.text import MAX_QUERY_TERMS, query_terms, words
 _PIECE = re.compile(r'(?i)author:\s*(?:"([^"]*)"|“([^”]*)”|(\S+))|"([^"]*)"|“([^”]*)”|(?<!\S)-(\w\S*)|(\S+)')
 
 
-_NAME_NUMBER = re.compile(r"([^\W\d_]{2,})(\d+)")  # a name and its number run together: "qwen2", "llama3"
-
-
 def _stems(text: str) -> tuple[str, ...]:
     return tuple(query_terms(text))
 
@@ -117,14 +114,13 @@ def _groups(stems: list[str]) -> list[Group]:
 
 
 def _name_and_number(stems: list[str], i: int) -> tuple[Group, int]:
-    """The group of the stem at `i`, and how many stems it takes: a name and its number written apart or
-    together ("qwen 2", "qwen2": papers write both, and the index keeps "Qwen2.5" as "qwen2", "5")
-    match either way."""
+    """The group of the stem at `i`, and how many stems it takes: a name and its number written apart
+    ("qwen 2") also match them run together ("Qwen2.5", which the index keeps as "qwen2", "5"). Not the
+    other way: "qwen2" apart would be "qwen" and any "2" in the text (the body keeps no positions), and
+    a digest's topic "qwen2" took in the Qwen-Image-2.0 reports."""
     stem = stems[i]
     if i + 1 < len(stems) and len(stem) >= 2 and stem.isalpha() and stems[i + 1].isdigit():
         return Group(((stem, stems[i + 1]), (stem + stems[i + 1],))), 2
-    if together := _NAME_NUMBER.fullmatch(stem):
-        return Group(((stem,), (together.group(1), together.group(2)))), 1
     return Group(((stem,),)), 1
 
 

@@ -363,26 +363,24 @@ def test_a_search_returns_at_most_its_limit_however_deep_it_reads(june: LexicalI
         assert len(hits) == limit and len({h.paper.arxiv_id for h in hits}) == limit
 
 
-@pytest.mark.parametrize(
-    ("query", "found"),
-    [
-        ("qwen 2.5", "2601.00001"),
-        ("qwen2.5", "2601.00001"),
-        ("Qwen2.5-VL", "2601.00001"),
-        ("llama 3", "2601.00002"),
-        ("llama3", "2601.00002"),
-    ],
-)
-def test_a_name_and_its_number_match_written_apart_or_together(query: str, found: str) -> None:
-    """The index keeps "Qwen2.5" as "qwen2" and "5", "Llama 3" as "llama" and "3": a query writing the
-    name and its number the other way found nothing that holds them, and said none of its papers did."""
+def test_a_name_and_its_number_typed_apart_match_them_run_together_too() -> None:
+    """The index keeps "Qwen2.5" as "qwen2" and "5": "qwen 2.5" found no paper holding Qwen2.5, and said
+    none of its papers did. Typed together, a name and its number match only as written: apart they
+    would be the name and any such number in the text, and a digest's topic "qwen2" took in papers on
+    Qwen-Image-2.0."""
     index = LexicalIndex(
         [
             paper("2601.00001", "Qwen2.5-VL Technical Report"),
             paper("2601.00002", "The Llama 3 Herd of Models"),
-            paper("2601.00003", "Qwen and Llama compared across 7 benchmarks"),  # the name without the number
+            paper("2601.00003", "Llama3 agents in 5 games"),
+            paper("2601.00004", "Qwen-Image 2.0 Technical Report"),  # the name, and a 2 elsewhere
         ]
     )
-    hits = index.search_now(query)
-    assert hits[0].paper.arxiv_id == found and hits[0].whole
-    assert [h.paper.arxiv_id for h in hits if h.whole] == [found]
+
+    def whole(query: str, require_all: bool = False) -> set[str]:
+        return {h.paper.arxiv_id for h in index.search_now(query, SearchFilters(require_all=require_all)) if h.whole}
+
+    assert whole("qwen 2.5") == whole("qwen2.5") == {"2601.00001"}
+    assert whole("llama 3") == {"2601.00002", "2601.00003"}
+    assert whole("llama3") == {"2601.00003"}  # run together: as written
+    assert whole("qwen2", require_all=True) == {"2601.00001"}  # a digest's topic: not Qwen-Image 2.0
