@@ -33,7 +33,7 @@ from bot.search.query import Group, parse_query
 from bot.search.query import Query as Parsed
 from bot.search.registry import Registry, text_sum, unstage
 from bot.search.spelling import words_of
-from bot.search.text import terms, words
+from bot.search.text import RUN_TOGETHER, terms, words
 from bot.store.changes import Tally, stamp_of
 from bot.store.papers import Versions
 
@@ -565,15 +565,15 @@ def _version(group: Group) -> bool:
 # a letter by a digit, as typed: "gemma3", "4o", "phi" "4" of "phi 4"; not a number alone ("1 bit llm", "100
 # languages"), which counts things: most abstracts hold one, and "1 bit llm" showed LLaVA-OneVision-2 third
 _NAMED_NUMBER = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
-_RUN_TOGETHER = re.compile(r"([^\W\d_]{2,})(\d+)")  # a name and its number run together, as `parse_query` splits them
 
 
 def _pieces(text: str) -> set[str]:
     """The words of `text` as written, a name run together with its number as two ("gemma4" is "gemma",
-    "4"): a query's name and number match a title either way, as its group does (`parse_query`)."""
+    "4"): a name and its number typed apart name a title that runs them together, as their group
+    matches it (`query._name_and_number`)."""
     pieces: set[str] = set()
     for word in words(text):
-        together = _RUN_TOGETHER.fullmatch(word)
+        together = RUN_TOGETHER.fullmatch(word)
         pieces.update(together.group(1, 2) if together else (word,))
     return pieces
 

@@ -29,7 +29,7 @@ from bot.domain.words import STOP_WORDS, edits
 from bot.host.tasks import stopped
 from bot.search.port import SearchHit, SearchIndex
 from bot.search.query import author_words, loose_words, parse_query
-from bot.search.text import folded, words
+from bot.search.text import RUN_TOGETHER, folded, words
 
 log = logging.getLogger("paperboy.search")
 MIN_LETTERS = 4  # shorter words are taken as typed: acronyms, and too many words are one edit away
@@ -37,7 +37,6 @@ MOST_EDITS = 2
 PARTLY_WORDS = 3  # a topic of at most this many words that no paper found holds whole is said so (`Searched.note`)
 TWO_EDITS = 8  # letters a word needs before two edits may respell it ("reinforcment"; not "please")
 _LETTERS = re.compile(r"[^\W\d_]+")
-_NUMBERED = re.compile(r"([^\W\d_]{2,})(\d+)")  # a name and its number run together: "gpt5", "llama3"
 _EDGES = re.compile(r"^\W+|\W+$")  # punctuation around a word ("modles,")
 _JOINS = re.compile(r"([-/])")  # a dash or slash between words: kept (split's group) between the pieces
 
@@ -91,7 +90,7 @@ def _respelled_name(typed: str, held: Held, near: Near) -> str | None:
 def _respelled_word(core: str, held: Held, near: Near) -> str | None:
     """The word papers hold in place of this one, or None where it stays as typed."""
     word = folded(core)
-    if (named := _NUMBERED.fullmatch(word)) and not held(word) and held(named[1]):
+    if (named := RUN_TOGETHER.fullmatch(word)) and not held(word) and held(named[1]):
         return f"{named[1]}-{named[2]}"  # "gpt5": papers write "GPT-5", two words to the index
     if (
         len(word) >= MIN_LETTERS
@@ -146,7 +145,8 @@ class Searched:
         every word of (the nearest found, by meaning or by some of its words), or None."""
         other = self.respelled or self.suggested
         if other is None:
-            return self._partly(self.query)
+            closest = self._partly(self.query)
+            return f"None of these papers {closest}." if closest is not None else None
         pairs = zip(loose_words(self.query), loose_words(other), strict=False)
         typed = [f"“{_EDGES.sub('', w)[:40]}”" for (_, _, w), (_, _, r) in pairs if w != r]
         quoting = ' Quote a word ("…") to search for it as typed.' if typed else ""  # a name finds nothing as typed
@@ -155,21 +155,21 @@ class Searched:
         unknown = " or ".join(typed[:3])
         if self.suggested is not None:
             return f"Did you mean “{self.suggested[:100]}”? No paper holds {unknown}."
-        if self._partly(other) is not None:  # "phi4" as "phi-4", which no paper found holds either
-            closest = f"none of these mentions every word of “{other[:100]}”: they are the closest found"
-            return f"No paper holds {unknown}, and {closest}.{quoting}"
+        if (closest := self._partly(other)) is not None:  # "phi4" as "phi-4", which no paper found holds either
+            return f"No paper holds {unknown}, and none of these {closest}.{quoting}"
         return f"No paper holds {unknown}: showing papers on “{other[:100]}” instead.{quoting}"
 
     def _partly(self, query: str) -> str | None:
         """A topic of a few words that none of the papers found holds whole ("protein folding" where the
-        papers are about language models): said, so the nearest papers are not taken for papers on it.
-        A longer query describes what it wants (a paraphrase), and is found by meaning. The words are
-        quoted without the query's `author:` names and `-word` exclusions, which every paper shown meets.
-        `query` is the one the hits were searched for: the typed one, or its respelling."""
+        papers are about language models): said, so the nearest papers are not taken for papers on it
+        ("… mentions every word of “protein folding”: they are the closest found"). A longer query
+        describes what it wants (a paraphrase), and is found by meaning. The words are quoted without
+        the query's `author:` names and `-word` exclusions, which every paper shown meets. `query` is
+        the one the hits were searched for: the typed one, or its respelling."""
         parsed = parse_query(query)
         if not self.hits or any(h.whole for h in self.hits) or len(parsed.groups) > PARTLY_WORDS:
             return None
-        return f"None of these papers mentions every word of “{parsed.text[:100]}”: they are the closest found."
+        return f"mentions every word of “{parsed.text[:100]}”: they are the closest found"
 
 
 async def searched(search: SearchIndex, query: str, limit: int) -> Searched:

@@ -57,6 +57,9 @@ def query_terms(text: str) -> list[str]:
     return list(dict.fromkeys(TERMS.analyze(term_text(text[:4000]))))[:MAX_QUERY_TERMS]
 
 
+RUN_TOGETHER = re.compile(r"([^\W\d_]{2,})(\d+)")  # a name and its number run together: "gpt5", "llama3"
+
+
 def terms(text: str) -> set[str]:
     """Every term of `text` as the query's are made (`query_terms`), however many."""
     return set(TERMS.analyze(term_text(text)))
