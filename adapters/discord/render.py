@@ -194,7 +194,7 @@ def post_messages(post: Post, *, share: bool = False) -> list[Message]:
     """A whole post as the messages it needs (answers to `/papers`: ten cards a message, a long reading
     list in pieces of its lines), at most `MOST_MESSAGES`; code one message cannot hold whole goes as
     the post's `file`, attached, when it names one (a reading list's BibTeX, all of it)."""
-    if goes_as_file(post, _message(post, share=share, note=False)[1]) and post.code and post.file:
+    if goes_as_file(post, lambda: _message(post, share=share, note=False)[1]) and post.code and post.file:
         return [attached(post, post.code, post.file)]
     return in_messages(post, lambda part, last: _message(part, share=share, note=last))
 

@@ -209,7 +209,7 @@ def post_messages(post: Post, *, share: bool = False) -> list[tuple[str, list[Bl
 
 def too_long(post: Post) -> bool:
     """Whether the post names a file for its code (`Post.file`) that one message cannot hold whole."""
-    return goes_as_file(post, _message(post, share=False, note=False)[1])
+    return goes_as_file(post, lambda: _message(post, share=False, note=False)[1])
 
 
 def _message(post: Post, *, share: bool, note: bool) -> tuple[tuple[str, list[Block]], Shown]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
@@ -65,6 +66,7 @@ def terms(text: str) -> set[str]:
     return set(TERMS.analyze(term_text(text)))
 
 
+@lru_cache(maxsize=16384)  # a search compares its first 20 papers' ~120 keywords, mostly the same few hundred
 def keyword_key(keyword: str) -> str:
     """How a Hugging Face keyword is compared: lower case, words only ("Mixture-of-Experts" → "mixture of experts")."""
     return " ".join(words(keyword))

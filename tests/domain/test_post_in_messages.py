@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.domain.post import Card, Post, Shown, in_messages
+from bot.domain.post import Card, Post, Shown, goes_as_file, in_messages
 
 
 def cards(count: int) -> tuple[Card, ...]:
@@ -50,3 +50,22 @@ def test_at_most_five_messages_and_the_last_says_how_many_were_left_out() -> Non
 def test_a_message_that_holds_no_card_says_so_and_ends_it() -> None:
     messages = in_messages(Post(header="Today", cards=cards(3)), holding(0))
     assert messages == [("Today", [], "…and 3 more")]
+
+
+def test_only_a_post_that_names_a_file_is_laid_out_to_see_whether_its_code_goes_as_one() -> None:
+    laid_out: list[Post] = []
+
+    def shown(post: Post, held: Shown) -> Callable[[], Shown]:
+        def lay_out() -> Shown:
+            laid_out.append(post)
+            return held
+
+        return lay_out
+
+    answer = Post(header="Papers on “rl”", cards=cards(10))
+    assert not goes_as_file(answer, shown(answer, Shown(0, 0, 10)))
+    assert laid_out == []  # an answer's cards are laid out once, to be sent
+    reading = Post(header="Reading list", code="@article{a}\n\n@article{b}", file="reading.bib")
+    assert goes_as_file(reading, shown(reading, Shown(0, 1, 0)))  # one of its two entries fits: a file
+    assert not goes_as_file(reading, shown(reading, Shown(0, 2, 0)))
+    assert laid_out == [reading, reading]
