@@ -58,7 +58,8 @@ def query_terms(text: str) -> list[str]:
     return list(dict.fromkeys(TERMS.analyze(term_text(text[:4000]))))[:MAX_QUERY_TERMS]
 
 
-RUN_TOGETHER = re.compile(r"([^\W\d_]{2,})(\d+)")  # a name and its number run together: "gpt5", "llama3"
+# a name and its version run together: "gpt5", "llama3", "gpt4o" (one letter after the number, no more)
+RUN_TOGETHER = re.compile(r"([^\W\d_]{2,})(\d+[^\W\d_]?)")
 
 
 def terms(text: str) -> set[str]:

@@ -302,6 +302,15 @@ def test_a_name_and_its_number_run_together_are_read_as_papers_write_them() -> N
     assert respell("zeta9", index.held, index.near_words) is None  # no paper holds the name
 
 
+def test_a_version_with_a_letter_after_its_number_is_read_as_papers_write_it() -> None:
+    """ "gpt4o" and "gpt4v" are no word of any paper; papers write "GPT-4o", "GPT-4V"."""
+    index = LexicalIndex([paper("2601.00001", "Does GPT-4o see?"), paper("2601.00002", "GPT-4V in the clinic")])
+    assert respell("gpt4o", index.held, index.near_words) == "gpt-4o"
+    assert respell("GPT4V radiology", index.held, index.near_words) == "gpt-4v radiology"
+    assert index.search_now("gpt-4o")[0].paper.arxiv_id == "2601.00001"  # and so is found first
+    assert respell("gpt4ov", index.held, index.near_words) is None  # one letter after the number, no more
+
+
 class Fixed(Answers):
     """A search port whose respelling is given."""
 
