@@ -166,8 +166,10 @@ class Searched:
         describes what it wants (a paraphrase), and is found by meaning. The words are quoted without
         the query's `author:` names and `-word` exclusions, which every paper shown meets. `query` is
         the one the hits were searched for: the typed one, or its respelling."""
+        if not self.hits or any(h.whole for h in self.hits):
+            return None  # (most answers: the query is not parsed again on the event loop)
         parsed = parse_query(query)
-        if not self.hits or any(h.whole for h in self.hits) or len(parsed.groups) > PARTLY_WORDS:
+        if len(parsed.groups) > PARTLY_WORDS:
             return None
         return f"mentions every word of “{parsed.text[:100]}”: they are the closest found"
 
