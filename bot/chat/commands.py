@@ -334,20 +334,37 @@ _NEAR = {"time": "at", "timezone": "tz", "zone": "tz", "limit": "top", "tops": "
 
 
 def _option_meant(topic: str) -> str | None:
-    """The option a would-be topic is, mistyped (`time 10:00`, `on fridays`, `top5`): what to type, or
-    None. It would otherwise replace the channel's topics with the option's words."""
+    """The option a would-be topic is, or holds, mistyped (`time 10:00`, `diffusion timezone
+    Europe/Berlin`, `on fridays`, `top5`, `diffusion weekly`, the `UTC` of `at 10:00 UTC`): what to
+    type, or None. It would otherwise replace the channel's topics with the option's words, and the
+    setting meant would be lost."""
     words = topic.split()
     if glued := next((m for w in words if (m := _GLUED.fullmatch(w))), None):
         return f"`{glued[1].lower()} {glued[2]}`"
-    on_day = len(words) >= 2 and words[-2].lower() == "on" and looks_like_a_day(words[-1])  # `diffusion on fridays`
+    on_day = len(words) >= 2 and words[-2].lower() in ("on", "every") and looks_like_a_day(words[-1])
     if on_day or (len(words) == 2 and words[0].lower() == "day" and looks_like_a_day(words[1])):
         return "`on` and one day of the week, such as `on fri` (a weekly roundup), or `days mon-fri`"
-    if len(words) != 2:
-        return None
-    first, value = words[0].lower(), words[1]
-    if first in _NEAR and (value[:1].isdigit() or "/" in value):
-        return f"`{_NEAR[first]} {value}`"
+    for first, value in itertools.pairwise(words):  # `diffusion time 10:00`, not `real time 3d reconstruction`
+        if (option := _NEAR.get(first.lower())) is not None and _VALUES[option](value):
+            return f"`{option} {value}`"
+    if len(words) >= 2 and (cadence := words[-1].lower()) in ("weekly", "daily"):
+        return f"`{cadence}` first, as in `subscribe {cadence} {' '.join(words[:-1])}`"
+    if len(words) == 1 and _named_zone(words[0]):
+        return f"`tz {words[0]}`"
     return None
+
+
+def _named_zone(word: str) -> bool:
+    """Whether a word is a time zone's name that no topic would be (`Europe/Berlin`, `UTC`; not `Japan`)."""
+    return ("/" in word or word.isupper()) and word.lower() in zones_by_lower()
+
+
+_CLOCK = re.compile(r"\d{1,2}([:.]\d\d)?(am|pm)?", re.IGNORECASE)
+_VALUES: dict[str, Callable[[str], bool]] = {  # what an option mistyped as a word before it takes
+    "at": lambda value: _CLOCK.fullmatch(value) is not None,
+    "tz": lambda value: "/" in value or value.lower() in zones_by_lower(),
+    "top": str.isdigit,
+}
 
 
 def _spaced_zone(first: str, second: str) -> bool:

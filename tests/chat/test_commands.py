@@ -285,6 +285,16 @@ def test_a_topic_with_a_stop_word_and_a_word_is_a_topic() -> None:
         ("tops 5", "type `top 5`"),
         ("at10:00", "type `at 10:00`"),
         ("diffusion top5", "type `top 5`"),
+        # after a topic's words, not only alone (the topic and the setting were both lost)
+        ("diffusion time 10:00", "type `at 10:00`"),
+        ("diffusion timezone Europe/Berlin", "type `tz Europe/Berlin`"),
+        ("diffusion limit 5", "type `top 5`"),
+        ("video diffusion zone Asia/Tokyo, agents", "type `tz Asia/Tokyo`"),
+        ("diffusion every friday", "type `on` and one day of the week"),
+        ("diffusion weekly", "type `weekly` first, as in `subscribe weekly diffusion`"),
+        ("diffusion daily at 07:30", "type `daily` first, as in `subscribe daily diffusion`"),
+        ("diffusion at 10:00 UTC", "type `tz UTC`"),
+        ("diffusion at 10:00 Europe/Berlin", "type `tz Europe/Berlin`"),
     ],
 )
 def test_an_option_mistyped_is_refused_not_made_the_channels_topics(typed: str, said: str) -> None:
@@ -295,7 +305,17 @@ def test_an_option_mistyped_is_refused_not_made_the_channels_topics(typed: str, 
 
 @pytest.mark.parametrize(
     "typed",
-    ["time series forecasting", "diffusion on graphs", "on-device llm", "on sampling", "day mamba", '"time 10:00"'],
+    [
+        "time series forecasting",
+        "diffusion on graphs",
+        "on-device llm",
+        "on sampling",
+        "day mamba",
+        '"time 10:00"',
+        "real time 3d reconstruction",
+        "japan",
+        '"diffusion weekly"',
+    ],
 )
 def test_topics_that_only_start_like_an_option_stay_topics(typed: str) -> None:
     assert parse_subscribe(typed).topics == (typed.strip('"'),)
