@@ -355,12 +355,16 @@ def search(
                 started = time.perf_counter()
                 why = nothing_asked(line)  # said, not passed off as a query that matched nothing
                 # an arXiv id or a paper's link names that paper, as one QUERY (and /papers) takes it
-                hits = [] if why else await _named_paper(services, line)
-                if not hits and not why:
+                error = f"nothing to search for: {why}" if why else None
+                try:
+                    hits = [] if why else await _named_paper(services, line)
+                except (NotFound, SourceError) as exc:  # a paper named that the store lacks: said, not searched
+                    hits, error = [], str(exc)
+                if not hits and error is None:
                     hits = await services.search.search(line, limit=limit)
                 took = round((time.perf_counter() - started) * 1000, 3)
                 answer = {"query": line, "results": [h.paper.arxiv_id for h in hits], "took_ms": took}
-                _print_json(answer | ({"error": f"nothing to search for: {why}"} if why else {}))
+                _print_json(answer | ({"error": error} if error else {}))
             return
         assert query is not None
         if why := nothing_asked(query):
@@ -388,17 +392,15 @@ def search(
 
 
 async def _named_paper(services: Services, query: str) -> list[SearchHit]:
-    """An arXiv id or a paper's link typed as the query names that paper, as `/papers` takes it (the one
-    result, when it is known); [] for any other query."""
+    """An arXiv id or a paper's link typed as the query names that paper, as `/papers` takes it: the one
+    result, or `NotFound` (`SourceError`) where the store lacks it and it cannot be fetched; [] for any
+    other query. Papers that merely mention the id are no answer to it."""
     from bot.domain.ids import is_arxiv_id
     from bot.search.port import SearchHit as Hit
 
     if not is_arxiv_id(query):
         return []
-    try:
-        return [Hit(await services.catalog.paper(query), 1.0)]
-    except (NotFound, SourceError):
-        return []
+    return [Hit(await services.catalog.paper(query), 1.0)]
 
 
 async def _indexed(services: Services) -> None:
@@ -521,7 +523,7 @@ def paper(
         else:
             out.print(render_post(paper_post(found)))
 
-    _run(work, ensure=False)
+    _run(work)  # an empty store is filled first, as for every command that reads papers
 
 
 @app.command()

@@ -43,7 +43,10 @@ class Catalog:
         if known is not None:
             return known
         if self._hf is None or self._arxiv is None:
-            raise NotFound(f"{arxiv_id} is not in the local store (offline: nothing was fetched)")
+            raise NotFound(
+                f"{arxiv_id} is not in the local store (offline: nothing was fetched;"
+                " paperboy fetches it when run without PAPERBOY_OFFLINE)"
+            )
         try:
             paper = await self._hf.paper(arxiv_id)
         except NotFound:

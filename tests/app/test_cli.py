@@ -247,6 +247,24 @@ def test_search_batch_answers_an_arxiv_id_or_a_link_as_one_query_does(paperboy: 
 
 
 @pytest.mark.slow
+def test_a_paper_named_that_the_store_lacks_is_said_not_searched_for(paperboy: Paperboy, tmp_path: Path) -> None:
+    """An id or link of a paper the (offline) store lacks: said so, as `/papers` says it, not answered with ten
+    unrelated papers; `paper ID` on an empty store fills it first (the snapshot), as every command does."""
+    lacks = "is not in the local store (offline: nothing was fetched; paperboy fetches it when run without"
+    lacks += " PAPERBOY_OFFLINE)"
+    shown = paperboy("paper", "2605.29307", PAPERBOY_OFFLINE="1")  # the first command, on an empty store
+    assert shown.code == 0 and "arXiv 2605.29307" in shown.out, shown.err
+    run = paperboy("search", "https://arxiv.org/abs/2608.99999", PAPERBOY_EMBEDDINGS="0", PAPERBOY_OFFLINE="1")
+    assert run.code == 1 and run.out == "" and f"2608.99999 {lacks}" in run.err
+    queries = tmp_path / "queries.txt"
+    queries.write_text("2608.99999\n2605.29307\n", encoding="utf-8")
+    batch = paperboy("search", "--batch", str(queries), PAPERBOY_EMBEDDINGS="0", PAPERBOY_OFFLINE="1")
+    answers = [json.loads(line) for line in batch.out.splitlines()]
+    assert batch.code == 0 and [a["results"] for a in answers] == [[], ["2605.29307"]]
+    assert answers[0]["error"] == f"2608.99999 {lacks}" and "error" not in answers[1]
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [

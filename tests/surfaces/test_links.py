@@ -16,6 +16,10 @@ from tests.fakes.papers_api import FakePapersApi, json_answer
 
 FAST = RetryPolicy(attempts=2, backoff=0.0, max_backoff=0.0)
 STORED = "2605.29307"  # GrepSeek, in the June store
+LACKS = (
+    "arXiv 2401.99999 is not in the local store (offline: nothing was fetched;"
+    " paperboy fetches it when run without PAPERBOY_OFFLINE)."
+)
 
 
 async def test_offline_each_paper_url_gets_its_card_or_a_note(june_store: PaperStore) -> None:
@@ -37,7 +41,7 @@ async def test_offline_each_paper_url_gets_its_card_or_a_note(june_store: PaperS
     assert found[0].card.title.startswith("GrepSeek")
     assert found[1].card == found[0].card
     assert found[2].card is None
-    assert found[2].note == "arXiv 2401.99999 is not in the local store (offline: nothing was fetched)."
+    assert found[2].note == LACKS
 
 
 async def test_online_a_missing_paper_is_fetched_and_kept(
@@ -77,7 +81,7 @@ async def test_a_message_post_for_paper_card(june_store: PaperStore) -> None:
     post = await links.post(f"look: https://arxiv.org/abs/{STORED} and https://arxiv.org/abs/2401.99999v2 !")
     assert post.header == "The papers linked in this message"
     assert [c.paper_id for c in post.cards] == [STORED]
-    assert post.text == ("arXiv 2401.99999 is not in the local store (offline: nothing was fetched).",)
+    assert post.text == (LACKS,)
     many = await links.post(" ".join(f"https://arxiv.org/abs/2401.{i:05d}" for i in range(13)))
     assert many.text[-1] == "…and 3 more papers linked: a message gets the first 10."
     none = await links.post("no paper here: https://example.com")
