@@ -24,8 +24,14 @@ def cadence_days(
                 f"This channel has a weekly roundup, which comes one day a week ({on_fri}). For a daily digest "
                 f"instead: {daily}."
             )
+        days = f"`{words.days.format(days=command.days)}`"
+        if command.day:  # the day is said: `days` is the one thing too many
+            on_day = f"`{words.on_day.format(day=command.day)}`"
+            return _hint(
+                f"{days} is for a daily digest; a weekly roundup comes on the one day {on_day} says: leave {days} out."
+            )
         weekly = f"`{words.as_weekly.format(day='fri')}`"
-        return _hint(f"A weekly roundup comes one day a week: say which, such as {weekly}.")
+        return _hint(f"A weekly roundup comes one day a week, not {days}: say which, such as {weekly}.")
     if cadence == "daily" and command.day:
         on_day, weekly = f"`{words.on_day.format(day=command.day)}`", f"`{words.as_weekly.format(day=command.day)}`"
         return _hint(

@@ -63,7 +63,12 @@ async def test_a_weekly_subscription_is_saved_and_shown(june_store: PaperStore) 
     [
         (
             "subscribe weekly days mon-fri",
-            "A weekly roundup comes one day a week: say which, such as `subscribe weekly on fri`",
+            "A weekly roundup comes one day a week, not `days mon-fri`: say which, such as `subscribe weekly on fri`",
+        ),
+        (
+            "subscribe weekly diffusion on fri days mon",
+            "`days mon` is for a daily digest; a weekly roundup comes on the one day `on fri` says:"
+            " leave `days mon` out.",
         ),
         ("subscribe daily on fri", "`on fri` is for a weekly roundup: `subscribe weekly on fri`"),
         ("subscribe on fri", "`on fri` is for a weekly roundup"),  # the channel has no roundup to move
@@ -157,7 +162,8 @@ DISCORD = ChannelRef("discord", "9001", "777")
         ),
         (
             {"cadence": "weekly", "days": "mon-fri"},
-            "A weekly roundup comes one day a week: say which, such as `/papers subscribe cadence:weekly day:fri`.",
+            "A weekly roundup comes one day a week, not `days:mon-fri`: say which, such as"
+            " `/papers subscribe cadence:weekly day:fri`.",
         ),
     ],
 )
