@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.domain.words import says_nothing
+from bot.domain.words import in_another_script, says_nothing
 
 AUTHOR = "author:"
 _EXCLUDED = re.compile(r"-(?=\w)")  # a word starting with a dash and a letter or digit: `-robotics`
@@ -138,11 +138,16 @@ def check_entry(entry: str) -> str:
     what, words = kind(entry)
     if what == "author" and not words:
         raise ValueError("`author:` needs a name after it, such as author:LeCun or author:Yann LeCun")
+    would = "match no paper" if what == "topic" else "leave out no paper"
     if what != "author" and says_nothing(words):
-        would = "match no paper" if what == "topic" else "leave out no paper"
         raise ValueError(
             f"“{words}” has only words every search leaves out (such as the, of, new), so it would {would}: "
             "write the words that matter"
+        )
+    if what != "author" and in_another_script(words):
+        raise ValueError(
+            f"“{words}” would {would}: the papers are in English, and are found by their English words; "
+            "give it in English"
         )
     return {"topic": words, "author": AUTHOR + words, "excluded": "-" + words}[what]
 

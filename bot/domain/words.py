@@ -5,6 +5,7 @@ them would match no paper, so it is refused where it is typed."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 STOP_WORDS = frozenset(
     """
@@ -30,6 +31,13 @@ def says_nothing(text: str) -> bool:
         return False
     words = _WORD.findall(text.lower())
     return bool(words) and all(w in STOP_WORDS for w in words)
+
+
+def in_another_script(text: str) -> bool:
+    """Whether `text` has letters, none of them Latin ("扩散模型", "диффузия"; "ｆｕｌｌ width" is Latin): the
+    papers are in English, found by their English words, so such words find none."""
+    letters = [c for c in unicodedata.normalize("NFKC", text) if c.isalpha()]
+    return bool(letters) and not any(unicodedata.name(c, "").startswith("LATIN") for c in letters)
 
 
 def edits(a: str, b: str, most: int = 2) -> int:

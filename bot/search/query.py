@@ -8,9 +8,9 @@ syntax to a database.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
+from bot.domain.words import in_another_script
 from bot.search.acronyms import ACRONYMS
 from bot.search.text import MAX_QUERY_TERMS, query_terms, words
 
@@ -149,8 +149,7 @@ def another_script(text: str) -> str | None:
     """What to say of a query that found nothing and whose words (outside `author:`) are all in a script
     other than the Latin one ("扩散模型", "диффузия"): the papers are in English, found by their English
     words (and by meaning in English). None for any other query."""
-    letters = [c for c in unicodedata.normalize("NFKC", parse_query(text).text) if c.isalpha()]  # ｆｕｌｌ width: Latin
-    if not letters or any(unicodedata.name(c, "").startswith("LATIN") for c in letters):
+    if not in_another_script(parse_query(text).text):
         return None
     return "the papers are in English, and are found by their English words: try the topic in English"
 

@@ -23,7 +23,8 @@ from bot.chat.commands import (
     parse_subscribe,
 )
 from bot.domain.errors import UsageError
-from bot.domain.words import says_nothing
+from bot.domain.words import in_another_script, says_nothing
+from bot.domain.zones import zones_by_lower
 from tests.strategies import FAST
 
 
@@ -172,6 +173,12 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         return  # an option keyword takes the next word as its value; a leading cadence word is the cadence
     if any(says_nothing(t) for t in topics):  # as the command reads it: `İ` lower-cases to i and a dot
         assert isinstance(command, Unknown) and "every search leaves out" in command.hint
+        return
+    if any(in_another_script(t) for t in topics):  # found by no paper: the papers are found by their English words
+        assert isinstance(command, Unknown) and "found by their English words" in command.hint
+        return
+    if any(t.isupper() and t.lower() in zones_by_lower() for t in topics):  # `UTC`: the zone of `at 10:00 UTC`
+        assert isinstance(command, Unknown) and "looks like an option" in command.hint
         return
     assert isinstance(command, Subscribe)
     assert command.topics == tuple(dict.fromkeys(topics))

@@ -70,6 +70,16 @@ def test_an_author_filter_must_name_someone() -> None:
     assert check_entry("author:  Yann   LeCun") == "author:Yann LeCun"
 
 
+@pytest.mark.parametrize("typed", ["拡散モデル", "диффузия", "-扩散"])
+def test_a_topic_in_another_script_is_refused_as_matching_no_paper(typed: str) -> None:
+    """Papers are found by their English words: a digest's topic in Japanese would never match, silently."""
+    with pytest.raises(ValueError, match="the papers are in English, and are found by their English words"):
+        check_entry(typed)
+    assert check_entry("Diffusion für Anfänger") == "Diffusion für Anfänger"  # Latin letters: left to the words
+    assert check_entry("ｄｉｆｆｕｓｉｏｎ") == "ｄｉｆｆｕｓｉｏｎ"  # full width is Latin
+    assert check_entry("author:王小明") == "author:王小明"  # a name is as its author writes it
+
+
 @pytest.mark.parametrize("typed", ['author:"Hamed Zamani"', "author:“Hamed Zamani”", "author:'hamed zamani'"])
 def test_a_quoted_name_is_the_name(typed: str) -> None:
     """The README's form, as search takes it: the quotes are not part of the name."""
