@@ -15,6 +15,7 @@ import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -287,6 +288,7 @@ async def serve_until_stopped(
     changes nothing."""
     from bot.app.bootstrap import absent_config, seed_subscriptions
     from bot.app.dispatch import serve
+    from bot.app.upcoming import next_digest_note
 
     stop = stop_signal()
     started = asyncio.Event()
@@ -303,7 +305,10 @@ async def serve_until_stopped(
             if seed:
                 await seed_subscriptions(services.subscriptions, services.config, absent_config(services.settings))
             started.set()
-            console_note(f"paperboy is running: {', '.join(live.names)}. Ctrl-C stops it.")
+            started_note = f"paperboy is running: {', '.join(live.names)}. Ctrl-C stops it."
+            now, offline = datetime.now(UTC), services.settings.offline
+            upcoming = next_digest_note(await services.subscriptions.all(), now, offline=offline)
+            console_note(f"{started_note}\n{upcoming}" if upcoming else started_note)  # one note: said once, in order
             data = services.settings.data_dir
             if (note := read_ahead_note(data, read_ahead_kb(data))) is not None:
                 log.info("%s", note)

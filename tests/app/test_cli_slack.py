@@ -180,6 +180,8 @@ async def test_run_in_the_terminal_alone_serves_its_console_subscriptions(tmp_pa
         while b"paperboy is running" not in said:
             said += await asyncio.wait_for(process.stderr.readline(), 60)
         assert b"paperboy is running: the terminal (console: subscriptions)" in said
+        said += await asyncio.wait_for(process.stderr.readline(), 60)  # and when its digest comes, needing what
+        assert b"1 subscription; the next digest: console:me, " in said and b"at 09:00 UTC (offline: " in said
     finally:
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.communicate(), 30)
