@@ -264,6 +264,14 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
     return found
 
 
+def closed_quotes(text: str) -> None:
+    """Raise UsageError where a word starts a quote that nothing closes (`subscribe "diffusion`): the
+    quote would otherwise be saved as part of the topic."""
+    for token, quoted in _tokens(text):
+        if not quoted and token[:1] in ('"', "“"):
+            raise UsageError(f'the quote before “{token[1:41]}” is not closed: close it ("…") or leave it out')
+
+
 def parse_subscribe(text: str) -> Subscribe:
     """`[weekly|daily] [topics] [at HH:MM] [tz Area/City] [top N] [days mon-fri] [on fri]`; topics split on
     commas or quoted.
@@ -274,6 +282,7 @@ def parse_subscribe(text: str) -> Subscribe:
     topics: list[str] = []
     words: list[str] = []
     options: dict[str, str] = {}
+    closed_quotes(text)
     tokens = _tokens(text)
     as_typed: set[str] = set()  # quoted topics: topics even where they look like an option
     cadence = None
@@ -410,6 +419,7 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
                 "weekdays in your own time zone (quote a topic to keep such words in it).",
             )
     try:
+        closed_quotes(rest)
         return Follow(checked_topics(parts))
     except UsageError as exc:
         return Unknown(text, str(exc))

@@ -23,6 +23,7 @@ from bot.chat.commands import (
     parse_subscribe,
 )
 from bot.domain.errors import UsageError
+from bot.domain.filters import fold
 from bot.domain.words import in_another_script, says_nothing
 from bot.domain.zones import zones_by_lower
 from tests.strategies import FAST
@@ -171,17 +172,20 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
     leading = [t.lower() for t in topics[:1]]
     if any(t.lower() in ("at", "tz", "top", "days", "on") for t in topics) or leading in (["daily"], ["weekly"]):
         return  # an option keyword takes the next word as its value; a leading cadence word is the cadence
-    if any(says_nothing(t) for t in topics):  # as the command reads it: `İ` lower-cases to i and a dot
-        assert isinstance(command, Unknown) and "every search leaves out" in command.hint
-        return
-    if any(in_another_script(t) for t in topics):  # found by no paper: the papers are found by their English words
-        assert isinstance(command, Unknown) and "found by their English words" in command.hint
+    # refused, the first such topic said: only stop words (as the command reads them: `İ` lower-cases to i and
+    # a dot), or no Latin letter (found by no paper: the papers are found by their English words)
+    if any(says_nothing(t) or in_another_script(t) for t in topics):
+        assert isinstance(command, Unknown)
+        assert "every search leaves out" in command.hint or "found by their English words" in command.hint
         return
     if any(t.isupper() and t.lower() in zones_by_lower() for t in topics):  # `UTC`: the zone of `at 10:00 UTC`
         assert isinstance(command, Unknown) and "looks like an option" in command.hint
         return
     assert isinstance(command, Subscribe)
-    assert command.topics == tuple(dict.fromkeys(topics))
+    once: dict[str, str] = {}
+    for topic in topics:  # case and accents aside (`E`, `Ē`): one topic, as the first typed it
+        once.setdefault(fold(topic), topic)
+    assert command.topics == tuple(once.values())
 
 
 @pytest.mark.parametrize(
@@ -355,3 +359,14 @@ def test_a_typed_backtick_cannot_break_the_answers_code_spans() -> None:
     said = parse_command("subscribe at `9")
     assert isinstance(said, Unknown) and "`" not in said.text + said.hint
     assert parse_command("`diffusion` models") == Search("'diffusion' models")
+
+
+@pytest.mark.parametrize("typed", ['subscribe "unterminated', "subscribe diffusion, “agents", 'follow "open world'])
+def test_a_quote_nothing_closes_is_refused_not_saved_in_the_topic(typed: str) -> None:
+    command = parse_command(typed)
+    assert isinstance(command, Unknown) and "is not closed: close it" in command.hint, command
+
+
+def test_a_quote_inside_a_word_is_no_unclosed_quote() -> None:
+    assert parse_command('follow author:"Hamed Zamani"') == Follow(('author:"Hamed Zamani"',))
+    assert parse_command('subscribe "diffusion models", agents') == Subscribe(topics=("diffusion models", "agents"))
