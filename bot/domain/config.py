@@ -387,12 +387,24 @@ def _table_in(annotation: object) -> type[BaseModel] | None:
     return next((t for arg in typing.get_args(annotation) if (t := _table_in(arg)) is not None), None)
 
 
+TOML_FORM = 'a table\'s name in [brackets], each setting as name = value, text in "quotes"'
+_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _where_not_toml(said: str) -> str:
+    """Where tomllib stopped reading, in our words: "line 3, column 8", or "the end of the file"."""
+    at = _AT.search(said)
+    return f"line {at[1]}, column {at[2]}" if at else "the end of the file" if "end of document" in said else "the file"
+
+
 def parse_config(text: str, source: str) -> FileConfig:
     """The config in `text` (from `source`, named in errors), or a one-line ConfigError; nothing else."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML ({exc})") from None
+        raise ConfigError(
+            f"{source}: {_where_not_toml(str(exc))} is not valid TOML ({TOML_FORM}): fix it there"
+        ) from None
     except RecursionError:
         raise ConfigError(f"{source}: not valid TOML (arrays or tables nested too deeply)") from None
     try:
