@@ -190,7 +190,7 @@ class ChatService:
             case Top() | Saved() | Save() | Unsave():
                 return await self._engaged(command, asker)
             case Unknown(text, hint):
-                didnt = f"Sorry, I didn't get “{text[:100]}”. {hint}"
+                didnt = f"Sorry, I didn't get “{text[:100]}”. {hint[:1].upper()}{hint[1:]}"  # a sentence of its own
                 return Post(header="paperboy", text=(didnt, *self._words(asker).examples))
         raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
 

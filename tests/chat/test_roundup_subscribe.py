@@ -206,3 +206,9 @@ async def test_a_discord_direct_message_points_to_follow_in_discord_s_options(ju
     assert "For your own digest here, `/papers follow topics:…` (see `/papers help`)." in refused.text
     follows = await service.answer(parse_command("follows"), direct)
     assert "`/papers follow topics:diffusion -robotics`" in follows.text[0]
+
+
+async def test_a_command_not_understood_is_said_in_sentences(june_store: PaperStore) -> None:
+    post = await chat(june_store).answer(parse_command("subscribe tz Mars/Olympus"), Asker(CHANNEL, "U1"))
+    assert post.text[0].startswith("Sorry, I didn't get “subscribe tz Mars/Olympus”. Unknown time zone 'Mars/Olympus'")
+    assert await SubscriptionStore(june_store.engine).get(CHANNEL) is None
