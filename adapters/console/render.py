@@ -44,11 +44,19 @@ def render_post(post: Post) -> RenderableType:
     parts: list[RenderableType] = [Text(post.header, style="bold")]
     if post.subheader:
         parts.append(Text(post.subheader, style="dim"))
+    if post.notice:
+        parts.append(Text(post.notice, style="yellow"))
     parts.append(Text(""))
+    for paragraph in post.text:  # an answer's sentences (`paperboy chat`), a reading list's lines
+        parts += [Text(paragraph), Text("")]
+    if post.code:
+        parts += [Text(post.code, style="dim"), Text("")]
     if not post.cards and post.empty:
         parts.append(Text(post.empty, style="italic"))
     for number, card in enumerate(post.cards, start=1):
         parts.append(render_card(card, card.rank or number))
+    if post.footer:
+        parts.append(Text(post.footer, style="dim"))
     return Group(*parts)
 
 

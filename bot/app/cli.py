@@ -27,7 +27,7 @@ import typer
 from rich.console import Console
 from rich.segment import Segment
 
-from bot.app import community_cli
+from bot.app import community_cli, console_chat
 from bot.domain.errors import (
     ConfigError,
     DayNotStored,
@@ -778,6 +778,7 @@ from bot.app.cli_workspaces import register  # noqa: E402 - its commands need `a
 
 register(app, _run, lambda line: out.print(line, markup=False), _print_json)
 community_cli.register(app)  # `paperboy top`, `paperboy saved`
+console_chat.register(app)  # `paperboy chat`
 
 
 INTERRUPTED = 130  # the exit status of a command stopped by Ctrl-C
