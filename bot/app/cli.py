@@ -125,11 +125,11 @@ def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True) -> T:
     The snapshot notice follows the work (`run` says it once started), so a command that fails says one
     line only: what went wrong. Store faults become that line (`_faults`).
     """
+    import asyncio
     import logging
 
     from bot.app.bootstrap import open_services, read_config
     from bot.app.settings import load_settings
-    from bot.host.loop import run as run_loop
 
     # A connection closed while Ctrl-C cancels the command is no news: SQLAlchemy's pool printed its
     # traceback above the command's one line. Nor in `run`: a query that fails says so itself.
@@ -147,7 +147,7 @@ def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True) -> T:
             return done
 
     with _faults(settings):
-        return run_loop(main())
+        return asyncio.run(main())
 
 
 @contextmanager
