@@ -9,7 +9,10 @@ body, so `paperboy --help` loads none of it.
 
 from __future__ import annotations
 
+import asyncio
+import re
 import sys
+import threading
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,6 +21,7 @@ if TYPE_CHECKING:
     from bot.app.bootstrap import Services
 
 PROMPT = "/papers "
+_AS_IN_CHAT = re.compile(r"^\s*/papers\b\s*", re.IGNORECASE)
 
 
 def _line(prompt: str) -> str | None:
@@ -26,6 +30,34 @@ def _line(prompt: str) -> str | None:
         return input(prompt)
     except EOFError:
         return None
+
+
+class Lines:
+    """Lines read on a daemon thread of their own, one when asked (`next`): a read blocked on the
+    terminal never holds the process when Ctrl-C stops it (a pool's thread would: `asyncio.run` waits
+    for its pool's threads)."""
+
+    def __init__(self, prompt: str) -> None:
+        self._prompt = prompt
+        self._asked = threading.Semaphore(0)
+        self._read: asyncio.Queue[str | None] | None = None
+
+    async def next(self) -> str | None:
+        """The next line, None at the end of the input."""
+        if self._read is None:
+            self._read = asyncio.Queue()
+            reading = (asyncio.get_running_loop(), self._read)
+            threading.Thread(target=self._reading, args=reading, name="paperboy-chat-input", daemon=True).start()
+        self._asked.release()  # the prompt comes after the last answer, not before it
+        return await self._read.get()
+
+    def _reading(self, loop: asyncio.AbstractEventLoop, read: asyncio.Queue[str | None]) -> None:
+        while True:
+            self._asked.acquire()
+            line = _line(self._prompt)
+            loop.call_soon_threadsafe(read.put_nowait, line)
+            if line is None:
+                return
 
 
 def register(app: typer.Typer) -> None:
@@ -44,8 +76,6 @@ def register(app: typer.Typer) -> None:
         typed = sys.stdin.isatty()
 
         async def work(services: Services) -> None:
-            import asyncio
-
             from adapters.console.render import render_post
             from bot.app.wiring import chat_service, community
             from bot.chat.commands import parse_command
@@ -57,9 +87,11 @@ def register(app: typer.Typer) -> None:
             asker = Asker(channel, "you")
             if typed:
                 cli.err.print(f"Commands for {channel}, one a line, as after /papers (`help` lists them); Ctrl-D ends.")
-            while (line := await asyncio.to_thread(_line, PROMPT if typed else "")) is not None:
+            lines = Lines(PROMPT if typed else "")
+            while (line := await lines.next()) is not None:
                 if not line.strip() and not typed:
                     continue  # a blank line of a piped file asks for nothing
+                line = _AS_IN_CHAT.sub("", line)  # `/papers today`, as `help` writes it, is `today`
                 answer = chat.answer(parse_command(line), asker)
                 post = await replied(answer, f"/papers {line!r}", lambda said: Post(header="paperboy", text=(said,)))
                 cli.out.print(render_post(post))

@@ -252,7 +252,7 @@ def _mistyped_form(word: str, rest: str) -> str | None:
     return f"{word} {min(near, key=lambda f: edits(said, f, 1))}" if near else None
 
 
-_TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
+_TOKEN = re.compile(r'"([^"”]*)["”]|“([^”"]*)[”"]|(\S+)')  # a straight and a curly quote close each other
 
 
 def _tokens(text: str) -> list[tuple[str, bool]]:
@@ -353,8 +353,12 @@ def _option_meant(topic: str) -> str | None:
     on_day = len(words) >= 2 and words[-2].lower() in ("on", "every") and looks_like_a_day(words[-1])
     if on_day or (len(words) == 2 and words[0].lower() == "day" and looks_like_a_day(words[1])):
         return "`on` and one day of the week, such as `on fri` (a weekly roundup), or `days mon-fri`"
-    for first, value in itertools.pairwise(words):  # `diffusion time 10:00`, not `real time 3d reconstruction`
-        if (option := _NEAR.get(first.lower())) is not None and _VALUES[option](value):
+    # the option's word and its value: alone (`time 10`), or ending the topic and plainly a value
+    # (`diffusion time 10:00`); not `real time 3d reconstruction`, `space time 4`, `wall time 3`
+    ending = [(words[0], words[1])] if len(words) == 2 else list(itertools.pairwise(words))[-1:]
+    for first, value in ending:
+        option = _NEAR.get(first.lower())
+        if option is not None and _VALUES[option](value) and (len(words) == 2 or _PLAINLY[option](value)):
             return f"`{option} {value}`"
     if len(words) >= 2 and (cadence := words[-1].lower()) in ("weekly", "daily"):
         return f"`{cadence}` first, as in `subscribe {cadence} {' '.join(words[:-1])}`"
@@ -364,15 +368,22 @@ def _option_meant(topic: str) -> str | None:
 
 
 def _named_zone(word: str) -> bool:
-    """Whether a word is a time zone's name that no topic would be (`Europe/Berlin`, `UTC`; not `Japan`)."""
-    return ("/" in word or word.isupper()) and word.lower() in zones_by_lower()
+    """Whether a word is a time zone's name that no topic would be (`Europe/Berlin`, `UTC`, `GMT`; not
+    `Japan`, nor the acronyms that are zones too: `UCT` of tree search, `ROC`, `GB`)."""
+    return ("/" in word or word.upper() in ("UTC", "GMT")) and word.lower() in zones_by_lower()
 
 
 _CLOCK = re.compile(r"\d{1,2}([:.]\d\d)?(am|pm)?", re.IGNORECASE)
+_TIME_OF_DAY = re.compile(r"\d{1,2}(:\d\d|(:\d\d)?(am|pm))", re.IGNORECASE)  # `10:00`, `9am`: no `3`, no `1.58`
 _VALUES: dict[str, Callable[[str], bool]] = {  # what an option mistyped as a word before it takes
     "at": lambda value: _CLOCK.fullmatch(value) is not None,
     "tz": lambda value: "/" in value or value.lower() in zones_by_lower(),
     "top": str.isdigit,
+}
+_PLAINLY: dict[str, Callable[[str], bool]] = {  # …and what is plainly such a value after a topic's words
+    "at": lambda value: _TIME_OF_DAY.fullmatch(value) is not None,
+    "tz": lambda value: "/" in value and value.lower() in zones_by_lower(),
+    "top": lambda value: value.isdigit() and 0 < int(value) <= 50,  # a digest's size, not `token limit 4096`
 }
 
 

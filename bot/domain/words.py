@@ -34,10 +34,11 @@ def says_nothing(text: str) -> bool:
 
 
 def in_another_script(text: str) -> bool:
-    """Whether `text` has letters, none of them Latin ("扩散模型", "диффузия"; "ｆｕｌｌ width" is Latin): the
-    papers are in English, found by their English words, so such words find none."""
+    """Whether `text` has letters, none of them Latin or Greek ("扩散模型", "диффузия"; "ｆｕｌｌ width" is
+    Latin): the papers are in English, found by their English words, so such words find none. Greek
+    letters name models and quantities in English titles ("π0.5", "μ_0")."""
     letters = [c for c in unicodedata.normalize("NFKC", text) if c.isalpha()]
-    return bool(letters) and not any(unicodedata.name(c, "").startswith("LATIN") for c in letters)
+    return bool(letters) and not any(unicodedata.name(c, "").startswith(("LATIN", "GREEK")) for c in letters)
 
 
 def edits(a: str, b: str, most: int = 2) -> int:

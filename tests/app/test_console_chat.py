@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
+from bot.app.console_chat import PROMPT
 from tests.app.test_cli import entry_point
 from tests.conftest import child_env
 
@@ -42,3 +47,31 @@ def test_each_line_is_answered_as_a_chat_command_for_a_console_channel(tmp_path:
 def test_a_channel_name_it_cannot_be_is_a_usage_error(tmp_path: Path) -> None:
     run = chat(tmp_path, "help\n", "--as", "two words")
     assert run.returncode == 2 and run.stdout == "" and "console:two words" in run.stderr
+
+
+@pytest.mark.slow
+def test_a_command_copied_from_help_with_its_slash_command_is_the_command(tmp_path: Path) -> None:
+    run = chat(tmp_path, "/papers subscribe diffusion at 08:00\n/Papers settings\n")
+    assert "This channel is subscribed" in run.stdout and "When: 08:00 UTC" in run.stdout
+    assert "Papers on “/papers" not in run.stdout  # never searched for as words
+
+
+@pytest.mark.slow
+def test_ctrl_c_at_the_prompt_stops_it_at_once(tmp_path: Path) -> None:
+    """The read blocked on the terminal does not hold the process (it did, until Enter was pressed)."""
+    main, terminal = pty.openpty()
+    env = child_env() | {"PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1"}
+    process = subprocess.Popen(
+        [*entry_point(), "chat"], stdin=terminal, stdout=terminal, stderr=terminal, env=env, cwd=tmp_path
+    )
+    try:
+        shown, deadline = b"", time.monotonic() + 60
+        while PROMPT.encode() not in shown and time.monotonic() < deadline:
+            shown += os.read(main, 4096)
+        assert PROMPT.encode() in shown, shown
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 130
+    finally:
+        process.kill()
+        os.close(main)
+        os.close(terminal)

@@ -78,6 +78,7 @@ def test_a_topic_in_another_script_is_refused_as_matching_no_paper(typed: str) -
     assert check_entry("Diffusion für Anfänger") == "Diffusion für Anfänger"  # Latin letters: left to the words
     assert check_entry("ｄｉｆｆｕｓｉｏｎ") == "ｄｉｆｆｕｓｉｏｎ"  # full width is Latin
     assert check_entry("author:王小明") == "author:王小明"  # a name is as its author writes it
+    assert check_entry("π0.5") == "π0.5" and check_entry("μ_0") == "μ_0"  # Greek letters name models in titles
 
 
 @pytest.mark.parametrize("typed", ['author:"Hamed Zamani"', "author:“Hamed Zamani”", "author:'hamed zamani'"])
