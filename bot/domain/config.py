@@ -397,14 +397,33 @@ def _where_not_toml(said: str) -> str:
     return f"line {at[1]}, column {at[2]}" if at else "the end of the file" if "end of document" in said else "the file"
 
 
+_ESCAPE = "a backslash in \"quoted\" text starts an escape: write two for one, or use 'single quotes'"
+_TOML_FAULTS = (  # the start of what tomllib says → what is wrong, in our words, and the fix
+    ("Cannot overwrite a value", "a setting given a second time: keep one"),
+    ("Cannot declare", "a [table] given a second time: keep one, with all its settings"),
+    ("Invalid hex value", _ESCAPE),
+    ("Unescaped", _ESCAPE),
+    ("Illegal character", 'text in "quotes" must end on its line: close the quote'),
+    ("Unterminated string", 'text in "quotes" must end on its line: close the quote'),
+    ("Expected '=' after a key", "each setting is name = value: add the = and the value"),
+    ("Invalid value", 'a value is text in "quotes", a number, true or false, or a [list]: quote text'),
+    ("Unclosed array", "a [list] is not closed: add its ]"),
+    ("Expected ']' at the end of a table", "a table's name is in [brackets]: close it with ]"),
+)
+
+
+def _why_not_toml(said: str) -> str:
+    """What tomllib found wrong, in our words with the fix; the file's form for what we do not name."""
+    return next((why for start, why in _TOML_FAULTS if said.startswith(start)), f"write {TOML_FORM}")
+
+
 def parse_config(text: str, source: str) -> FileConfig:
     """The config in `text` (from `source`, named in errors), or a one-line ConfigError; nothing else."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(
-            f"{source}: {_where_not_toml(str(exc))} is not valid TOML ({TOML_FORM}): fix it there"
-        ) from None
+        said = str(exc)
+        raise ConfigError(f"{source}: {_where_not_toml(said)} is not valid TOML: {_why_not_toml(said)}") from None
     except RecursionError:
         raise ConfigError(f"{source}: not valid TOML (arrays or tables nested too deeply)") from None
     try:

@@ -359,7 +359,7 @@ def test_paper_fetched_then_kept(paperboy: Paperboy) -> None:
     [
         ('[[subscriptions]]\nchannel = "slack:C1"\ntimezone = "Mars/Olympus"\n', "unknown time zone 'Mars/Olympus'"),
         ("[digest]\nlimt = 3\n", "digest.limt: unknown setting"),
-        ("[digest\n", "line 1, column 8 is not valid TOML (a table's name in [brackets]"),
+        ("[digest\n", "line 1, column 8 is not valid TOML: a table's name is in [brackets]: close it with ]"),
         ("[digest]\nmin_upvotes = 100000000000000000000\n", "digest.min_upvotes is 100000000000000000000: use a"),
     ],
 )

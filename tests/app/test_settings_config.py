@@ -256,3 +256,21 @@ def test_a_discord_channel_that_is_not_a_number_is_refused_at_start() -> None:
     with pytest.raises(ConfigError, match="a Discord id is a number"):
         parse_config('[[subscriptions]]\nchannel = "discord:general"\n', "paperboy.toml")
     assert parse_config('[[subscriptions]]\nchannel = "discord:123/456"\n', "paperboy.toml").subscriptions
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("[digest]\nlimit = 5\nlimit = 6\n", "line 3, column 10 is not valid TOML: a setting given a second time"),
+        ("[digest]\n[digest]\n", "line 2, column 8 is not valid TOML: a [table] given a second time"),
+        ('[config]\npath = "C:\\Users\\q"\n', 'a backslash in "quoted" text starts an escape: write two for one'),
+        ("[digest]\nlimit 5\n", "line 2, column 7 is not valid TOML: each setting is name = value"),
+        ("[digest]\nlimit = [1, 2\n", "the end of the file is not valid TOML: a [list] is not closed: add its ]"),
+        ("= 3\n", "line 1, column 1 is not valid TOML: write a table's name in [brackets]"),
+    ],
+)
+def test_a_file_that_is_not_toml_is_said_where_and_what_to_fix_in_our_words(text: str, said: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        parse_config(text, "paperboy.toml")
+    assert str(refused.value).startswith("paperboy.toml: ") and said in str(refused.value)
+    assert "Cannot" not in str(refused.value) and "Expected" not in str(refused.value)  # tomllib's own words
