@@ -2,31 +2,59 @@
 
 A terminal's owner who subscribed `console:NAME` for 00:30 and starts paperboy at 04:00 would
 otherwise see nothing happen until the next day (a subscription owes no digest due before it began),
-and offline, nothing at all: the day's listing never comes.
+and offline, nothing at all: the day's listing never comes. A digest still owed today (due since
+the subscription began, its window open, nothing recorded for it) is the next one: the first sweep
+takes it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.delivery.subscriptions import Subscription
+from bot.delivery.sweep import Due, dues
+from bot.domain.config import ScheduleConfig
+from bot.store.ledger import Ledger
+
+OFFLINE = (
+    " (offline: a digest goes out only for a day whose listing the store holds; `paperboy import` brings"
+    " listings, or run without PAPERBOY_OFFLINE to fetch them)"
+)
 
 
-def next_digest_note(subscriptions: list[Subscription], now: datetime, *, offline: bool) -> str | None:
-    """The line saying which channel gets the next digest (or roundup), when, in its own zone; None
-    when no subscription delivers (none, or every one stopped)."""
-    dues = [(due, s) for s in subscriptions if s.status is None and (due := s.next_delivery(now)) is not None]
-    if not dues:
+async def next_digest_note(
+    subscriptions: list[Subscription],
+    ledger: Ledger,
+    policy: ScheduleConfig,
+    platforms: Collection[str],
+    now: datetime,
+    *,
+    offline: bool,
+) -> str | None:
+    """The line saying which channel gets the next digest (or roundup), and when, in its own zone; None
+    when no subscription here delivers (none, every one stopped, or none on a platform that runs)."""
+    active = [s for s in subscriptions if s.status is None and s.channel.platform in platforms]
+    owed = [d for s in active if s.cadence == "daily" for d in dues(s, now, policy) if _open(d, now)]
+    statuses = await ledger.statuses([(d.subscription.channel, d.day) for d in owed])
+    owed = [d for d in owed if (d.subscription.channel, d.day) not in statuses]  # nothing recorded for it yet
+    count = f"{len(active)} subscription{'s' if len(active) != 1 else ''}"
+    if owed:
+        first = min(owed, key=lambda d: (d.due, str(d.subscription.channel)))
+        local = first.due.astimezone(ZoneInfo(first.subscription.timezone))
+        which = f"{first.subscription.channel}'s of {first.day:%A %-d %B}"
+        return f"{count}; the next digest: {which}, due since {local:%H:%M %Z}" + (OFFLINE if offline else "") + "."
+    dated = [(due, s) for s in active if (due := s.next_delivery(now)) is not None]
+    if not dated:
         return None
-    due, first = min(dues, key=lambda pair: (pair[0], str(pair[1].channel)))
-    what = "digest" if first.cadence == "daily" else "weekly roundup"
-    count = f"{len(dues)} subscription{'s' if len(dues) > 1 else ''}"
-    when = f"{due.astimezone(ZoneInfo(first.timezone)):%A %-d %B at %H:%M %Z}"
-    note = f"{count}; the next {what}: {first.channel}, {when}"
-    if offline:
-        note += (
-            " (offline: a digest goes out only for a day whose listing the store holds; `paperboy import`"
-            " brings listings, or run without PAPERBOY_OFFLINE to fetch them)"
-        )
-    return note + "."
+    due, nearest = min(dated, key=lambda pair: (pair[0], str(pair[1].channel)))
+    what = "digest" if nearest.cadence == "daily" else "weekly roundup"
+    when = f"{due.astimezone(ZoneInfo(nearest.timezone)):%A %-d %B at %H:%M %Z}"
+    return f"{count}; the next {what}: {nearest.channel}, {when}" + (OFFLINE if offline else "") + "."
+
+
+def _open(due: Due, now: datetime) -> bool:
+    """Whether a passed due time is still owed: since the subscription began, and its window open."""
+    since = due.subscription.since
+    return (since is None or due.due >= since) and now < due.window_end

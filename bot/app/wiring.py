@@ -307,7 +307,10 @@ async def serve_until_stopped(
             started.set()
             started_note = f"paperboy is running: {', '.join(live.names)}. Ctrl-C stops it."
             now, offline = datetime.now(UTC), services.settings.offline
-            upcoming = next_digest_note(await services.subscriptions.all(), now, offline=offline)
+            subscribed, policy = await services.subscriptions.all(), services.config.schedule
+            upcoming = await next_digest_note(
+                subscribed, services.ledger, policy, live.publishers, now, offline=offline
+            )
             console_note(f"{started_note}\n{upcoming}" if upcoming else started_note)  # one note: said once, in order
             data = services.settings.data_dir
             if (note := read_ahead_note(data, read_ahead_kb(data))) is not None:
