@@ -20,7 +20,7 @@ import typer
 if TYPE_CHECKING:
     from bot.app.bootstrap import Services
 
-PROMPT = "/papers "
+PROMPT = "papers> "
 _AS_IN_CHAT = re.compile(r"^\s*/papers\b\s*", re.IGNORECASE)
 
 
@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
             chat = chat_service(services, community(services))
             asker = Asker(channel, "you")
             if typed:
-                cli.err.print(f"Commands for {channel}, one a line, as after /papers (`help` lists them); Ctrl-D ends.")
+                cli.err.print(f"Commands for {channel}, one a line (`help` lists them); Ctrl-D ends.")
             lines = Lines(PROMPT if typed else "")
             while (line := await lines.next()) is not None:
                 if not line.strip() and not typed:

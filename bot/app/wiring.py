@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
+from adapters.console import wording as console_wording
 from adapters.console.publisher import ConsolePublisher
 from adapters.discord import wording as discord_wording
 from adapters.slack import wording as slack_wording
@@ -138,7 +139,11 @@ def chat_service(services: Services, votes: Community | None = None) -> ChatServ
         services.subscriptions,
         services.config.digest,
         ledger=services.ledger,
-        phrasebooks={"slack": slack_wording.PHRASES, "discord": discord_wording.PHRASES},
+        phrasebooks={
+            "slack": slack_wording.PHRASES,
+            "discord": discord_wording.PHRASES,
+            "console": console_wording.PHRASES,  # `paperboy chat`
+        },
         community=votes,
     )
 

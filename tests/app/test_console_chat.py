@@ -31,7 +31,8 @@ def test_each_line_is_answered_as_a_chat_command_for_a_console_channel(tmp_path:
     typed += "subscribe diffusion at 08:00 tz Europe/Berlin\npaper 2605.29307\n"
     run = chat(tmp_path, typed)
     assert run.returncode == 0, run.stderr
-    assert "`/papers settings` · `/papers unsubscribe` · `/papers help`" in run.stdout  # help's text, not its header
+    assert "`settings` · `unsubscribe` · `help`" in run.stdout  # help's text in the terminal's words
+    assert "button" not in run.stdout and "/papers follow" not in run.stdout  # no chat platform's
     assert "Sorry, I didn't get “todya”. Did you mean `today`?" in run.stdout
     assert "looks like an option, not a topic: type `at 10:00`" in run.stdout  # said, and nothing saved
     assert "This channel is subscribed" in run.stdout and "When: 08:00 Europe/Berlin, Monday to Friday" in run.stdout

@@ -1,0 +1,40 @@
+"""The terminal's words for what the core says (`paperboy chat`): commands typed as they are, one a line,
+without `/papers` before them and without the buttons, reactions and direct messages of a chat platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from bot.chat.wording import TYPED, Phrasebook
+
+
+@dataclass(frozen=True)
+class _Terminal(Phrasebook):
+    def help(self) -> tuple[str, ...]:
+        """The commands, and who may change a channel's digest: no paper's thread to mention me in here."""
+        return (*self.commands, f"Who may subscribe or unsubscribe a channel: {self.managers}.")
+
+
+_TODAY = "`today` — today's trending papers"
+_SEARCH = "`speculative decoding` — search"
+_SUBSCRIBE = (
+    "`subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5` — a daily digest, which `paperboy run` prints here"
+)
+PHRASES = replace(
+    _Terminal(**{f.name: getattr(TYPED, f.name) for f in fields(TYPED)}),  # the typed commands' words, as a base
+    commands=(
+        _TODAY,
+        _SEARCH,
+        "`paper 2406.12345` — one paper, by arXiv id or link",
+        _SUBSCRIBE,
+        "`subscribe weekly diffusion on fri at 16:00` — a weekly roundup instead",
+        "`settings` · `unsubscribe` · `help`",
+        "`saved [bibtex]` · `save 2406.12345` · `unsave 2406.12345` — your reading list",
+        "Ctrl-D ends (a line may start with `/papers`, as in Slack and Discord)",
+    ),
+    examples=(_TODAY, _SEARCH, _SUBSCRIBE),
+    subscribe="`subscribe diffusion at 09:00 tz Europe/Berlin`",
+    managers="whoever runs paperboy in this terminal",
+    unsave="`unsave 2406.12345`",
+    as_weekly="subscribe weekly on {day}",
+)
