@@ -35,6 +35,7 @@ PHRASES = replace(
     examples=(_TODAY, _SEARCH, _SUBSCRIBE),
     subscribe="`subscribe diffusion at 09:00 tz Europe/Berlin`",
     managers="whoever runs paperboy in this terminal",
+    direct_message="the terminal has none: follow from Slack or Discord",
     unsave="`unsave 2406.12345`",
     as_weekly="subscribe weekly on {day}",
 )
