@@ -252,7 +252,7 @@ def _mistyped_form(word: str, rest: str) -> str | None:
     return f"{word} {min(near, key=lambda f: edits(said, f, 1))}" if near else None
 
 
-_TOKEN = re.compile(r'"([^"”]*)["”]|“([^”"]*)[”"]|(\S+)')  # a straight and a curly quote close each other
+_TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
 
 
 def _tokens(text: str) -> list[tuple[str, bool]]:
@@ -264,11 +264,16 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
     return found
 
 
+_QUOTES = ('"', "“", "”")
+
+
 def closed_quotes(text: str) -> None:
-    """Raise UsageError where a word starts a quote that nothing closes (`subscribe "diffusion`): the
-    quote would otherwise be saved as part of the topic."""
-    for token, quoted in _tokens(text):
-        if not quoted and token[:1] in ('"', "“"):
+    """Raise UsageError where a word starts a quote that no quote mark after it closes (`subscribe
+    "diffusion`): the quote would otherwise be saved as part of the topic. Mixed marks (`“diffusion"`,
+    autocorrect's) are left as they were read."""
+    for match in _TOKEN.finditer(text):
+        token = match.group(3)
+        if token is not None and token[:1] in _QUOTES and not any(q in text[match.start() + 1 :] for q in _QUOTES):
             raise UsageError(f'the quote before “{token[1:41]}” is not closed: close it ("…") or leave it out')
 
 

@@ -156,7 +156,7 @@ class ChatService:
                 return Post(
                     header=f"Papers on “{query[:100]}”",
                     subheader=found.note(),
-                    cards=tuple(card(h.paper) for h in hits),
+                    cards=tuple(card(h.paper, seeded=False) for h in hits),
                     empty=f"“{query[:100]}” finds nothing: {why}."
                     if why
                     else f"No papers match “{query[:100]}”. Try fewer or broader words, or `/papers help`.",

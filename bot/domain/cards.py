@@ -80,7 +80,9 @@ def thread_seed(paper: Paper) -> tuple[Section, ...]:
     return tuple(sections)
 
 
-def card(paper: Paper, rank: int | None = None) -> Card:
+def card(paper: Paper, rank: int | None = None, *, seeded: bool = True) -> Card:
+    """The paper's card; `seeded` False leaves out its thread's seed (an answer's cards start no thread:
+    a share makes its own card), two thirds of a card's making."""
     return Card(
         paper_id=paper.arxiv_id,
         title=paper.title,
@@ -91,7 +93,7 @@ def card(paper: Paper, rank: int | None = None) -> Card:
         comments=paper.num_comments,
         summary=one_line(paper),
         links=links(paper),
-        thread=thread_seed(paper),
+        thread=thread_seed(paper) if seeded else (),
         thumbnail=paper.thumbnail,
         rank=rank,
         topics=paper.ai_keywords,

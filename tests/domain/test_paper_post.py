@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from bot.domain.cards import paper_post
+from bot.domain.cards import card, paper_post
 from bot.domain.models import Paper
 
 PAPER = Paper(arxiv_id="2605.29307", title="GrepSeek: searching by grep")
@@ -24,3 +25,10 @@ def test_a_paper_only_on_arxiv_says_when_it_was_published() -> None:
     post = paper_post(PAPER.model_copy(update={"published_at": datetime(2026, 5, 3, 9, tzinfo=UTC)}))
     assert post.subheader == "Published on arXiv 3 May 2026; not listed on Hugging Face Daily Papers"
     assert paper_post(PAPER).subheader == "Not listed on Hugging Face Daily Papers"
+
+
+def test_an_answer_s_card_leaves_its_thread_seed_out_and_is_otherwise_the_same() -> None:
+    paper = PAPER.model_copy(update={"abstract": "We grep.", "ai_keywords": ("search",)})
+    seeded, bare = card(paper), card(paper, seeded=False)
+    assert [s.title for s in seeded.thread] == ["Abstract", "Keywords", "Authors", "Links"]
+    assert bare.thread == () and replace(bare, thread=seeded.thread) == seeded
