@@ -60,8 +60,10 @@ def test_a_command_copied_from_help_with_its_slash_command_is_the_command(tmp_pa
 @pytest.mark.slow
 def test_ctrl_c_at_the_prompt_stops_it_at_once(tmp_path: Path) -> None:
     """The read blocked on the terminal does not hold the process (it did, until Enter was pressed)."""
+    assert chat(tmp_path, "diffusion\n").returncode == 0  # the store filled and its index built: nothing under way
     main, terminal = pty.openpty()
     env = child_env() | {"PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1"}
+    env["PAPERBOY_EMBEDDINGS"] = "0"  # nothing but the read under way (the test before the fix: held until Enter)
     process = subprocess.Popen(
         [*entry_point(), "chat"], stdin=terminal, stdout=terminal, stderr=terminal, env=env, cwd=tmp_path
     )
@@ -71,8 +73,9 @@ def test_ctrl_c_at_the_prompt_stops_it_at_once(tmp_path: Path) -> None:
             shown += os.read(main, 4096)
         assert PROMPT.encode() in shown, shown
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 130
+        assert process.wait(timeout=30) == 130
     finally:
         process.kill()
+        process.wait()
         os.close(main)
         os.close(terminal)
