@@ -57,6 +57,12 @@ def test_a_command_copied_from_help_with_its_slash_command_is_the_command(tmp_pa
     assert "Papers on “/papers" not in run.stdout  # never searched for as words
 
 
+def as_in_a_terminal() -> None:
+    """Ctrl-C as a terminal's shell leaves it to a command it starts: a suite started in the background
+    (`make test &`) passes its children SIGINT ignored, and Python then takes no KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.slow
 def test_ctrl_c_at_the_prompt_stops_it_at_once(tmp_path: Path) -> None:
     """The read blocked on the terminal does not hold the process (it did, until Enter was pressed)."""
@@ -65,8 +71,9 @@ def test_ctrl_c_at_the_prompt_stops_it_at_once(tmp_path: Path) -> None:
     env = child_env() | {"PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1"}
     env["PAPERBOY_EMBEDDINGS"] = "0"  # nothing but the read under way (the test before the fix: held until Enter)
     process = subprocess.Popen(
-        [*entry_point(), "chat"], stdin=terminal, stdout=terminal, stderr=terminal, env=env, cwd=tmp_path
-    )
+        [*entry_point(), "chat"], stdin=terminal, stdout=terminal, stderr=terminal, env=env, cwd=tmp_path,
+        preexec_fn=as_in_a_terminal,
+    )  # fmt: skip
     try:
         shown, deadline = b"", time.monotonic() + 60
         while PROMPT.encode() not in shown and time.monotonic() < deadline:
