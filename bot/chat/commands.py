@@ -360,9 +360,8 @@ def _option_meant(topic: str) -> str | None:
         return "`on` and one day of the week, such as `on fri` (a weekly roundup), or `days mon-fri`"
     # the option's word and its value: alone (`time 10`), or ending the topic and plainly a value
     # (`diffusion time 10:00`); not `real time 3d reconstruction`, `space time 4`, `wall time 3`
-    ending = [(words[0], words[1])] if len(words) == 2 else list(itertools.pairwise(words))[-1:]
-    for first, value in ending:
-        option = _NEAR.get(first.lower())
+    if len(words) >= 2:  # the last two words
+        option, value = _NEAR.get(words[-2].lower()), words[-1]
         if option is not None and _VALUES[option](value) and (len(words) == 2 or _PLAINLY[option](value)):
             return f"`{option} {value}`"
     if len(words) >= 2 and (cadence := words[-1].lower()) in ("weekly", "daily"):
