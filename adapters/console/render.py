@@ -49,8 +49,8 @@ def render_post(post: Post) -> RenderableType:
     parts.append(Text(""))
     for paragraph in post.text:  # an answer's sentences (`paperboy chat`), a reading list's lines
         parts += [Text(paragraph), Text("")]
-    if post.code:
-        parts += [Text(post.code, style="dim"), Text("")]
+    if post.code:  # BibTeX, a reading list's: each line whole, to copy as it is (the terminal may wrap it)
+        parts += [Text(post.code, style="dim", no_wrap=True, overflow="ignore"), Text("")]
     if not post.cards and post.empty:
         parts.append(Text(post.empty, style="italic"))
     for number, card in enumerate(post.cards, start=1):

@@ -26,6 +26,7 @@ PHRASES = replace(
         _TODAY,
         _SEARCH,
         "`paper 2406.12345` — one paper, by arXiv id or link",
+        "`cite 2406.12345` — its BibTeX; `summary`, `related`, `code` and `authors` too",
         _SUBSCRIBE,
         "`subscribe weekly diffusion on fri at 16:00` — a weekly roundup instead",
         "`settings` · `unsubscribe` · `help`",

@@ -94,6 +94,6 @@ def register(app: typer.Typer) -> None:
                 line = _AS_IN_CHAT.sub("", line)  # `/papers today`, as `help` writes it, is `today`
                 answer = chat.answer(parse_command(line), asker)
                 post = await replied(answer, f"/papers {line!r}", lambda said: Post(header="paperboy", text=(said,)))
-                cli.out.print(render_post(post))
+                cli.out.print(render_post(post), crop=False)  # BibTeX's lines whole, to copy
 
         cli._run(work)

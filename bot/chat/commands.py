@@ -3,6 +3,7 @@
 /papers  or  /papers today       today's papers
 /papers speculative decoding     a search
 /papers paper 2406.12345         one paper
+/papers cite 2406.12345          a thread's question (`summary`, `related`, `code`, `authors`, `cite`) of one paper
 /papers subscribe diffusion, robots at 09:00 tz Europe/Berlin top 5
 /papers subscribe weekly diffusion on fri at 16:00   a weekly roundup
 /papers unsubscribe · settings · help
@@ -21,6 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.chat.discussion import ASKS
 from bot.domain.config import MAX_TOPIC_CHARS as MAX_TOPIC_CHARS  # the limits `subscribe` holds topics to
 from bot.domain.config import MAX_TOPICS as MAX_TOPICS
 from bot.domain.config import check_time, check_timezone, check_topics
@@ -77,6 +79,15 @@ class Search:
 
 @dataclass(frozen=True)
 class PaperLookup:
+    ref: str
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A question of a paper's thread (`summary`, `related`, `code`, `authors`, `cite`), asked of one
+    paper by id or link from anywhere: `cite 2406.12345` gives its BibTeX, not a search for those words."""
+
+    question: str
     ref: str
 
 
@@ -156,6 +167,7 @@ Command = (
     Today
     | Search
     | PaperLookup
+    | Ask
     | Subscribe
     | Unsubscribe
     | Settings
@@ -203,7 +215,9 @@ def parse_command(text: str) -> Command:
         return Unknown(text, "`top` takes `week`, `month` or `all`, such as `top month`.")
     if (meant := _mistyped_form(word, rest)) is not None:
         return Unknown(text, f"Did you mean `{meant}`?")
-    if word == "save" and (is_arxiv_id(rest) or "arxiv.org/" in rest or "huggingface.co/" in rest or "hf.co/" in rest):
+    if word in ASKS and names_a_paper(rest):
+        return Ask(word, rest)  # else a search ("code generation", "related work")
+    if word == "save" and names_a_paper(rest):
         return Save(rest)  # else a search ("save energy")
     if word == "save" and not rest:
         return Unknown(
@@ -221,6 +235,15 @@ def parse_command(text: str) -> Command:
     if close and word not in (*KEYWORDS, "save") and (not rest or close[0] != "paper"):  # "save energy": a search
         return Unknown(text, f"Did you mean `{close[0]}`?")
     return Search(text)
+
+
+def names_a_paper(text: str) -> bool:
+    """Whether the text is one paper's arXiv id, or a link to an arXiv or Hugging Face page (which
+    the catalog then reads or refuses in its own words)."""
+    return is_arxiv_id(text) or any(site in text for site in PAPER_SITES)
+
+
+PAPER_SITES = ("arxiv.org/", "huggingface.co/", "hf.co/")
 
 
 def _community(word: str, rest: str) -> Top | Saved | None:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from bot.chat.cadence import KINDS, cadence_days
 from bot.chat.commands import (
+    Ask,
     Command,
     Follow,
     Follows,
@@ -163,6 +164,9 @@ class ChatService:
                 )
             case PaperLookup(ref):
                 return await self._paper(ref)
+            case Ask(question, ref):
+                paper = await self._found(ref)
+                return paper if isinstance(paper, Post) else await discuss(paper, question, self._search)
             case Subscribe():
                 return await self._subscribe(command, asker)
             case Unsubscribe():

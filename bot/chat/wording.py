@@ -56,6 +56,7 @@ TYPED = Phrasebook(
         _TODAY,
         _SEARCH,
         "`/papers paper 2406.12345` — one paper, by arXiv id or link",
+        "`/papers cite 2406.12345` — its BibTeX; `summary`, `related`, `code` and `authors` too, as in its thread",
         _SUBSCRIBE,
         "`/papers subscribe weekly diffusion on fri at 16:00` — a weekly roundup here instead",
         "`/papers settings` · `/papers unsubscribe` · `/papers help`",

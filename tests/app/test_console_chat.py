@@ -57,6 +57,15 @@ def test_a_command_copied_from_help_with_its_slash_command_is_the_command(tmp_pa
     assert "Papers on “/papers" not in run.stdout  # never searched for as words
 
 
+@pytest.mark.slow
+def test_a_citation_asked_of_a_paper_prints_its_bibtex_lines_whole(tmp_path: Path) -> None:
+    run = chat(tmp_path, "cite 2605.29307\n")
+    assert run.returncode == 0, run.stderr
+    assert "Cite · GrepSeek" in run.stdout and "@misc{" in run.stdout
+    [title] = [line for line in run.stdout.splitlines() if line.strip().startswith("title")]
+    assert title.rstrip().endswith("}},")  # one line, however wide, to copy as it is
+
+
 def as_in_a_terminal() -> None:
     """Ctrl-C as a terminal's shell leaves it to a command it starts: a suite started in the background
     (`make test &`) passes its children SIGINT ignored, and Python then takes no KeyboardInterrupt."""

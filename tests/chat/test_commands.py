@@ -10,6 +10,7 @@ from bot.chat.commands import (
     KEYWORDS,
     MAX_TOPIC_CHARS,
     MAX_TOPICS,
+    Ask,
     Command,
     Follow,
     Save,
@@ -217,6 +218,12 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         ("save 2406.12345", Save("2406.12345")),
         ("save https://huggingface.co/papers/2406.12345", Save("https://huggingface.co/papers/2406.12345")),
         ("save energy in transformers", Search("save energy in transformers")),
+        ("cite 2406.12345", Ask("cite", "2406.12345")),
+        ("Summary https://arxiv.org/abs/2406.12345v2", Ask("summary", "https://arxiv.org/abs/2406.12345v2")),
+        ("related hf.co/papers/2406.12345", Ask("related", "hf.co/papers/2406.12345")),
+        ("code generation", Search("code generation")),  # a thread's word, then no paper: a search
+        ("related work on retrieval", Search("related work on retrieval")),
+        ("authors", Search("authors")),
         ("safe reinforcement learning", Search("safe reinforcement learning")),  # not "Did you mean `save`?"
         ("SAEs interpretability", Search("SAEs interpretability")),
         ("wave equations", Search("wave equations")),

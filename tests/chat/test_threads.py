@@ -6,8 +6,10 @@ import logging
 
 import pytest
 
+from bot.chat.commands import parse_command
 from bot.chat.discussion import discuss, names_a_question, what_is_asked
-from bot.chat.service import Mention, Shared, Unshared
+from bot.chat.service import Asker, Mention, Shared, Unshared
+from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, DeliveryError, NotFound
 from bot.domain.models import Paper
 from bot.domain.post import Card, Post
@@ -146,3 +148,26 @@ async def test_the_authors_of_a_large_collaboration_are_counted_and_the_organiza
     assert organization == "Organization: CERN"
     small = await discuss(paper.model_copy(update={"authors": ("Ada", "Bea")}), "authors", SearchService(june_store))
     assert small.text[0] == "Ada, Bea"
+
+
+@pytest.mark.parametrize(
+    ("typed", "header", "said"),
+    [
+        (f"cite {PAPER}", "Cite · GrepSeek", "@"),  # BibTeX, whose entries start with @
+        (f"authors https://huggingface.co/papers/{PAPER}", "Authors · GrepSeek", ""),
+        (f"summary arxiv.org/abs/{PAPER}v1", "Summary · GrepSeek", ""),
+    ],
+)
+async def test_a_threads_question_of_one_paper_is_answered_anywhere(
+    june_store: PaperStore, typed: str, header: str, said: str
+) -> None:
+    """`/papers cite 2605.29307` answers as the paper's thread would, not with a search for those words."""
+    post = await chat_service(june_store).answer(parse_command(typed), Asker(ChannelRef("slack", "C1"), "U1"))
+    assert post.header.startswith(header)
+    assert (post.code or "").startswith(said) and (post.text or post.code)
+
+
+async def test_a_threads_question_of_a_paper_the_store_lacks_says_so(june_store: PaperStore) -> None:
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    post = await chat_service(june_store).answer(parse_command("cite 0000.00000"), asker)
+    assert post.header == "paperboy" and "0000.00000" in post.text[0]
