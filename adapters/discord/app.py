@@ -215,17 +215,8 @@ class PaperBot(discord.Client):
                 return [Message(content=refused)]
             return post_messages(await self.chat.answer(command, asker), share=not direct and may_post(interaction))
 
-        for message in await replied(answered(), f"/papers {command!r}", lambda line: [Message(content=line)]):
-            if not await follow_up(
-                interaction,
-                doing_of(interaction),
-                content=message.content or discord.utils.MISSING,
-                embeds=message.embeds,
-                view=card_buttons(message),
-                files=[discord.File(io.BytesIO(text.encode()), filename=name) for name, text in message.files],
-                ephemeral=True,
-            ):
-                return  # the rest would meet the same refusal
+        messages = await replied(answered(), f"/papers {command!r}", lambda line: [Message(content=line)])
+        await follow_ups(interaction, doing_of(interaction), messages)
 
     async def unreachable(self, interaction: discord.Interaction) -> str | None:
         """`out_of_reach` for the channel whose digest a subscribe here changes (in a thread, most often
@@ -355,6 +346,22 @@ class PaperBot(discord.Client):
             if await self.chat.discusses("discord", where, candidate):
                 return candidate
         return None
+
+
+async def follow_ups(interaction: discord.Interaction, doing: str, messages: list[Message]) -> None:
+    """An answer of one or more messages, each seen only by the one who asked, with its cards' buttons
+    and files; after a message Discord refused, the rest are not sent (they would meet the same)."""
+    for message in messages:
+        if not await follow_up(
+            interaction,
+            doing,
+            content=message.content or discord.utils.MISSING,
+            embeds=message.embeds,
+            view=card_buttons(message),
+            files=[discord.File(io.BytesIO(text.encode()), filename=name) for name, text in message.files],
+            ephemeral=True,
+        ):
+            return
 
 
 def papers_group(bot: PaperBot) -> app_commands.Group:

@@ -17,10 +17,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from adapters.discord.app import PaperBot, asker_of, first_response, may_post
-from adapters.discord.community import card_buttons
-from adapters.discord.followup import follow_up
-from adapters.discord.render import CONTENT, Message, clean, cut, post_message, prose
+from adapters.discord.app import PaperBot, asker_of, first_response, follow_ups, may_post
+from adapters.discord.render import CONTENT, Message, clean, cut, post_message, post_messages, prose
 from bot.chat.replies import replied
 from bot.chat.service import channel_meant
 from bot.surfaces.forms import FormErrors, SubscribeForm, read_form
@@ -87,24 +85,20 @@ def _paper_card(surfaces: Surfaces) -> Callable[[discord.Interaction, discord.Me
         except discord.HTTPException:
             return  # answered already, by another replica's gateway session
 
-        async def cards() -> Message:
-            return post_message(await surfaces.links.post(linked_text(message)), share=may_post(interaction))
+        async def cards() -> list[Message]:  # ten cards of long papers outgrow one message's embeds
+            return post_messages(await surfaces.links.post(linked_text(message)), share=may_post(interaction))
 
-        shown = await replied(cards(), f"Paper card on message {message.id}", _said)
-        await follow_up(
-            interaction,
-            PAPER_CARD,
-            content=shown.content or discord.utils.MISSING,
-            embeds=shown.embeds,
-            view=card_buttons(shown),
-            ephemeral=True,
-        )
+        await follow_ups(interaction, PAPER_CARD, await replied(cards(), f"Paper card on message {message.id}", _said))
 
     return paper_card
 
 
-def _said(line: str) -> Message:
+def _said_once(line: str) -> Message:
     return Message(content=clean(line))
+
+
+def _said(line: str) -> list[Message]:
+    return [_said_once(line)]
 
 
 def linked_text(message: discord.Message) -> str:
@@ -125,7 +119,7 @@ async def _open_form(surfaces: Surfaces, interaction: discord.Interaction) -> No
             return post_message(refused)
         return SubscribeModal(await surfaces.form(asker.channel))
 
-    shown = await replied(decided(), f"opening the subscribe form in {interaction.channel_id}", _said)
+    shown = await replied(decided(), f"opening the subscribe form in {interaction.channel_id}", _said_once)
     if isinstance(shown, SubscribeModal):
         await _send(interaction, shown)
         return

@@ -37,7 +37,7 @@ from adapters.slack.errors import error_code
 from adapters.slack.files import as_file
 from adapters.slack.follows import listen_for_moves, personal
 from adapters.slack.guard import Background, slack_guard
-from adapters.slack.home import FormOpener, SlackMembers, register_home
+from adapters.slack.home import FormOpener, SlackMembers, home_again, register_home
 from adapters.slack.installations import in_direct_message, workspace_of_body
 from adapters.slack.oauth import install_pages_guard, listen_for_departures, multi_workspace_options, note_departures
 from adapters.slack.permissions import Managers
@@ -140,7 +140,7 @@ def _form_opener(surfaces: Surfaces, managers: Managers) -> FormOpener:
     may change the channel; anyone else sees its settings in the home)."""
 
     async def opened(client: AsyncWebClient, trigger_id: str, channel: ChannelRef, user: str) -> str | None:
-        opening = open_subscribe_form(client, surfaces, managers, trigger_id, channel, user)
+        opening = open_subscribe_form(client, surfaces, managers, trigger_id, channel, user, from_home=True)
         told = await replied(
             opening,
             f"opening the form of {channel.channel} from the App Home",
@@ -182,7 +182,8 @@ def create_app(
     if home is not None:
         register_home(app, home, SlackMembers(client), _form_opener(surfaces, managers) if surfaces else None)
     if surfaces is not None:
-        register_surfaces(app, surfaces, managers)  # before `/papers`: its bare `subscribe` opens the form
+        again = home_again(home, SlackMembers(client)) if home is not None else None
+        register_surfaces(app, surfaces, managers, again)  # before `/papers`: its bare `subscribe` opens the form
 
     @app.command("/papers")
     async def papers(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:

@@ -30,6 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.errors import error_code
+from adapters.slack.home import HomeAgain
 from adapters.slack.installations import StoreInstallations, is_direct_message, workspace_of_body
 from adapters.slack.render import SAVE_ACTION, escape
 from bot.chat.replies import replied
@@ -79,7 +80,6 @@ def _texts(*values: object) -> tuple[str, ...]:
 
 
 # Publishes a person's App Home again (client, team, user): after a Save there, whose list it shows.
-HomeAgain = Callable[[AsyncWebClient, str, str], Awaitable[None]]
 
 
 def register(app: AsyncApp, community: Community, *, home_again: HomeAgain | None = None) -> None:

@@ -221,7 +221,10 @@ def home_view(home: Home, now: datetime, why: str | None = None) -> dict[str, An
     return {"type": "home", "blocks": blocks}
 
 
-def home_again(homes: HomeService, members: SlackMembers) -> Callable[[AsyncWebClient, str, str], Awaitable[None]]:
+HomeAgain = Callable[[AsyncWebClient, str, str], Awaitable[None]]  # a person's home published again (team, user)
+
+
+def home_again(homes: HomeService, members: SlackMembers) -> HomeAgain:
     """Publish a person's home again (after a Save clicked in it: its reading list shows the paper)."""
 
     async def again(client: AsyncWebClient, team: str, user: str) -> None:

@@ -95,7 +95,7 @@ def link(target: Link) -> str:
 
 
 _URL = re.compile(r"https?://[^\s<>|]+", re.IGNORECASE)
-_SENTENCE_END = ".,;:!?)]'\""
+_SENTENCE_END = ".,;:!?)]'\"”’»›」』"  # a sentence's punctuation, and closing quotes of every kind
 
 
 def _address(found: str) -> str:

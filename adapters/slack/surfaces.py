@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.errors import error_code
+from adapters.slack.home import HomeAgain
 from adapters.slack.installations import in_direct_message, workspace_of_body
 from adapters.slack.permissions import Managers, PermissionUnknown
 from adapters.slack.render import Block, card_blocks, context, escape, linked, mrkdwn, plain, post_message
@@ -26,7 +27,7 @@ from bot.chat.service import Asker
 from bot.domain.channels import ChannelRef
 from bot.domain.post import Post
 from bot.domain.weekdays import parse_days
-from bot.domain.zones import zone_choices
+from bot.domain.zones import zone_choices, zone_label
 from bot.surfaces.forms import DAY_NAMES, FormErrors, SubscribeForm, read_form
 from bot.surfaces.links import LinkCard
 
@@ -46,7 +47,10 @@ _CHANNEL_ID = re.compile(r"[A-Z0-9]{2,30}")
 TYPED_EXAMPLE = "`/papers subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5`"
 
 
-def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
+def register(app: AsyncApp, surfaces: Surfaces, managers: Managers, home_again: HomeAgain | None = None) -> None:
+    """A bare `/papers subscribe` opens the form, which saves the channel's digest (and, opened from the
+    App Home, shows the home again with what was saved); the time-zone menu; link cards."""
+
     async def bare_subscribe(body: dict[str, Any]) -> bool:
         return " ".join(str(body.get("text", "")).split()).lower() == "subscribe"
 
@@ -103,7 +107,10 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers) -> None:
         def refused(line: str) -> dict[str, Any]:
             return {"response_action": "update", "view": result_view(Post(header="paperboy", text=(line,)), form)}
 
-        await ack(**await replied(saved(), f"the subscribe form for {channel.channel}", refused))
+        answer = await replied(saved(), f"the subscribe form for {channel.channel}", refused)
+        await ack(**answer)
+        if meta.get("home") and home_again is not None and answer.get("response_action") == "update":
+            await home_again(client, channel.workspace, user)  # its settings, as saved
 
     @app.event("link_shared")
     async def unfurl(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
@@ -152,6 +159,7 @@ async def open_subscribe_form(
     user: str,
     *,
     direct: bool = False,
+    from_home: bool = False,
 ) -> Post | None:
     """Open the subscribe form of `channel` for `user` (a bare `/papers subscribe`, or a Settings button
     in the App Home): None once it is open, else what to tell them instead (the core's refusal, or
@@ -161,7 +169,7 @@ async def open_subscribe_form(
     refused = await surfaces.refusal(Asker(channel, user, direct=direct, can_manage=allowed))
     if refused is not None:
         return refused
-    view = form_view(await surfaces.form(channel), channel)
+    view = form_view(await surfaces.form(channel), channel, from_home=from_home)
     try:
         await client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as exc:
@@ -208,8 +216,9 @@ def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool
     return block
 
 
-def form_view(form: SubscribeForm, channel: ChannelRef) -> dict[str, Any]:
-    """The subscribe modal, filled in with the channel's current settings (block_ids: the contract's)."""
+def form_view(form: SubscribeForm, channel: ChannelRef, *, from_home: bool = False) -> dict[str, Any]:
+    """The subscribe modal, filled in with the channel's current settings (block_ids: the contract's);
+    `from_home`: opened from the App Home, which is published again once it is saved."""
     days = _day_set(form.days)
     zone = form.timezone or "UTC"
     topics: dict[str, Any] = {"type": "plain_text_input", "max_length": TOPICS_CHARS}
@@ -245,6 +254,8 @@ def form_view(form: SubscribeForm, channel: ChannelRef) -> dict[str, Any]:
         _input("limit", f"Papers in each {'roundup' if form.weekly else 'digest'} (1–50)", limit, optional=True),
     ]
     meta = {"channel": channel.channel, "team": channel.workspace, "cadence": form.cadence}
+    if from_home:
+        meta["home"] = "1"
     return {
         "type": "modal",
         "callback_id": FORM,
@@ -309,7 +320,7 @@ def form_values(view: dict[str, Any], *, cadence: str = "daily") -> SubscribeFor
 
 def zone_options(typed: str) -> list[dict[str, Any]]:
     """The zones for what is typed into the time-zone menu (at most 100, what a menu lists)."""
-    return [_option(zone, zone) for zone in zone_choices(typed)]
+    return [_option(zone_label(zone), zone) for zone in zone_choices(typed)]
 
 
 def result_view(post: Post, form: SubscribeForm) -> dict[str, Any]:

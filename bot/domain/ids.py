@@ -16,9 +16,10 @@ _ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version
 _BARE = re.compile(rf"(?:arxiv:)?{_ID}", re.IGNORECASE | re.ASCII)
 _PAPER_PATH = r"(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf|html)|huggingface\.co/papers|hf\.co/papers)/"
 _URL = re.compile(rf"(?:https?://)?{_PAPER_PATH}{_ID}(?:\.pdf)?/?(?:[?#]\S*)?", re.IGNORECASE | re.ASCII)
-# A paper link inside running text: a whole http(s) URL, not glued to a longer id or word on either side.
+# A paper link inside running text: a whole URL, its http(s):// or not (`arxiv.org/abs/2406.12345`, as
+# people paste it and Slack links it), not glued to a longer id or word on either side.
 _LINK = re.compile(
-    rf"(?<![\w./-])https?://{_PAPER_PATH}{_ID}(?:\.pdf)?/?(?![\w.]*\w)(?:[?#][^\s<>|]*)?",
+    rf"(?<![\w./-])(?:https?://)?{_PAPER_PATH}{_ID}(?:\.pdf)?/?(?![\w.]*\w)(?:[?#][^\s<>|]*)?",
     re.IGNORECASE | re.ASCII,
 )
 

@@ -152,6 +152,23 @@ def meant_zone(typed: str) -> str | None:
     return f"Etc/GMT{'-' if sign == '+' else '+'}{hours}" if hours else "UTC"
 
 
+_ETC_OFFSET = re.compile(r"Etc/GMT([+-])(\d+)")
+
+
+def _inverted(zone: str) -> bool:
+    """Whether the zone is an `Etc/GMT±N` whose sign is the inverse of its offset (`Etc/GMT+3` is UTC-3)."""
+    found = _ETC_OFFSET.fullmatch(zone)
+    return found is not None and int(found.group(2)) != 0
+
+
+def zone_label(zone: str) -> str:
+    """The zone as a menu shows it: an `Etc/GMT±N` with the offset it means first (`UTC+3 (Etc/GMT-3)`)."""
+    found = _ETC_OFFSET.fullmatch(zone)
+    if found is None or not _inverted(zone):
+        return zone
+    return f"UTC{'-' if found.group(1) == '+' else '+'}{int(found.group(2))} ({zone})"
+
+
 def zone_choices(typed: str, limit: int = ZONE_CHOICES) -> list[str]:
     """IANA zones for what is typed: the zone an abbreviation, offset or city means, then names or cities
     starting with it, containing it, then close spellings. An `Etc/GMT±N` name is offered only as what
@@ -161,8 +178,7 @@ def zone_choices(typed: str, limit: int = ZONE_CHOICES) -> list[str]:
     if not query:
         return list(zones[:limit])
     meant = meant_zone(typed)
-    if meant is not None or _OFFSET.fullmatch(query):
-        zones = tuple(z for z in zones if not z.startswith("Etc/GMT") or z == meant)
+    zones = tuple(z for z in zones if not _inverted(z) or z == meant)  # `GMT`, `Etc` typed: not Etc/GMT+3
     lowered = [z.lower() for z in zones]
     starts = [
         z

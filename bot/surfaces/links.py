@@ -59,7 +59,10 @@ class LinkCards:
         cards = tuple(dict.fromkeys(f.card for f in found if f.card is not None))
         notes = tuple(dict.fromkeys(f.note for f in found if f.card is None))
         if linked > MAX_LINKS:
-            notes += (f"…and {linked - MAX_LINKS} more papers linked: a message gets the first {MAX_LINKS}.",)
+            more = linked - MAX_LINKS
+            notes += (
+                f"…and {more} more {'paper' if more == 1 else 'papers'} linked: a message gets the first {MAX_LINKS}.",
+            )
         one = len({f.paper_id for f in found}) == 1
         header = "The paper linked in this message" if one else "The papers linked in this message"
         return Post(header=header, cards=cards, text=notes)

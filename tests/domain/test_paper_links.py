@@ -22,6 +22,8 @@ from bot.domain.ids import paper_links, paper_url_id
         ("https://huggingface.co/papers/2406.12345", "2406.12345"),
         ("https://hf.co/papers/2406.12345?utm=x#comments", "2406.12345"),
         ("HTTPS://ArXiv.org/ABS/2406.12345", "2406.12345"),
+        ("arxiv.org/abs/2406.12345", "2406.12345"),  # as pasted: Slack links it, and so do we
+        ("hf.co/papers/2406.12345", "2406.12345"),
     ],
 )
 def test_paper_urls_name_their_paper(url: str, expected: str) -> None:
@@ -32,7 +34,8 @@ def test_paper_urls_name_their_paper(url: str, expected: str) -> None:
     "url",
     [
         "2406.12345",  # an id, not a link
-        "arxiv.org/abs/2406.12345",  # no scheme: Slack always sends one
+        "https://myarxiv.org/abs/2406.12345",
+        "https://my.arxiv.org/abs/2406.12345",
         "https://arxiv.org/abs/2406.123456",
         "https://arxiv.org/abs/2406.12345.foo",
         "https://arxiv.org/list/cs.AI/recent",
@@ -59,6 +62,16 @@ def test_links_in_a_message_are_found_in_order_each_url_once() -> None:
         ("https://hf.co/papers/2401.00001", "2401.00001"),
         ("https://arxiv.org/pdf/2402.00002.pdf", "2402.00002"),
         ("https://huggingface.co/papers/2406.12345", "2406.12345"),
+    ]
+
+
+def test_a_link_pasted_without_its_scheme_is_found_but_not_inside_another_address() -> None:
+    text = "have a look: arxiv.org/abs/2605.29307, (hf.co/papers/2401.00001) and www.arxiv.org/pdf/2402.00002v1"
+    text += " but not https://example.com/arxiv.org/abs/2406.11111 or notarxiv.org/abs/2406.22222"
+    assert paper_links(text) == [
+        ("arxiv.org/abs/2605.29307", "2605.29307"),
+        ("hf.co/papers/2401.00001", "2401.00001"),
+        ("www.arxiv.org/pdf/2402.00002v1", "2402.00002"),
     ]
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from bot.domain.zones import zone_choices, zone_hint
+from bot.domain.zones import zone_choices, zone_hint, zone_label
 
 
 @pytest.mark.parametrize(
@@ -27,6 +29,18 @@ def test_the_zone_meant_comes_first_and_no_inverted_offset_is_offered(typed: str
     choices = zone_choices(typed)
     assert choices[0] == first
     assert not [z for z in choices if z.startswith("Etc/GMT") and z != first]
+
+
+@pytest.mark.parametrize("typed", ["GMT", "Etc", "etc/gmt", "gmt+"])
+def test_a_zone_named_with_its_sign_inverted_is_never_offered_for_its_name(typed: str) -> None:
+    """Typed `GMT`, the menu listed Etc/GMT+1 … +12: picked, a digest came hours off (Etc/GMT+3 is UTC-3)."""
+    assert not [z for z in zone_choices(typed) if re.fullmatch(r"Etc/GMT[+-]0*[1-9]\d*", z)]
+
+
+def test_an_inverted_zone_is_labelled_with_the_offset_it_means() -> None:
+    assert zone_label("Etc/GMT-3") == "UTC+3 (Etc/GMT-3)"
+    assert zone_label("Etc/GMT+5") == "UTC-5 (Etc/GMT+5)"
+    assert zone_label("Etc/GMT") == "Etc/GMT" and zone_label("Europe/Berlin") == "Europe/Berlin"
 
 
 @pytest.mark.parametrize(

@@ -83,6 +83,36 @@ async def test_paper_card_on_a_message_without_paper_links(discord_bot: DiscordB
     assert not message.get("embeds")
 
 
+async def test_paper_card_shows_each_of_ten_long_papers_in_as_many_messages_as_they_need(
+    discord_bot: DiscordBot,
+) -> None:
+    """Ten cards of long papers outgrow one message's 6,000 characters of embeds: they were cut to eight,
+    with "…and 2 more" the caller could never see."""
+    papers = [
+        Paper(
+            arxiv_id=f"2607.{10000 + i}",
+            title=f"Paper {i} " + "word " * 50,
+            abstract="a" * 3000,
+            authors=tuple(f"Author Number {j}" for j in range(30)),
+            ai_summary="s" * 400,
+        )
+        for i in range(11)
+    ]
+    await discord_bot.store.save_papers(papers)
+    text = "have a look: " + " ".join(f"arxiv.org/abs/{p.arxiv_id}" for p in papers)  # as pasted: no https://
+    await discord_bot.fake.message_command("Paper card", text)
+
+    def cards() -> int:
+        return sum(len(m.get("embeds") or []) for m in discord_bot.fake.followups())
+
+    await discord_bot.fake.wait_for(lambda: cards() >= 10)
+    sent = discord_bot.fake.followups()
+    assert len(sent) > 1 and all(m["flags"] & 64 for m in sent)
+    titles = [e["title"] for m in sent for e in m.get("embeds") or []]
+    assert [t.split()[1] for t in titles] == [str(i) for i in range(10)]  # the first ten, every one
+    assert "more papers linked" not in shown(sent) and "…and 1 more paper linked" in shown(sent)
+
+
 async def test_paper_card_pings_no_one(discord_bot: DiscordBot) -> None:
     await discord_bot.store.save_papers([HOSTILE])
     await discord_bot.fake.message_command("Paper card", f"https://arxiv.org/abs/{HOSTILE.arxiv_id}")

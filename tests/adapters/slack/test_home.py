@@ -21,6 +21,7 @@ from bot.domain.models import Listing, Paper
 from bot.store.papers import PaperStore
 from bot.store.reading import Person
 from tests.adapters.slack.conftest import SlackBot
+from tests.adapters.slack.test_surfaces import command, filled, opened_view, submit
 from tests.chat.world import NOW
 from tests.fakes.slack_requests import button_click
 
@@ -201,6 +202,29 @@ async def test_settings_opens_the_channels_form_for_someone_who_may_change_it(sl
     assert opened["trigger_id"] == "1.2.3"
     assert "C0001" in json.dumps(opened["view"]) and "agents" in json.dumps(opened["view"])  # that channel's form
     assert not any(c.method == "views.publish" for c in slack_bot.fake.calls)  # no inline settings instead
+
+
+async def test_settings_saved_in_the_form_the_home_opened_show_in_the_home(slack_bot: SlackBot) -> None:
+    """The home said "09:00 UTC" still after its form saved 07:15 Asia/Tokyo: published again once saved."""
+    slack_bot.fake.users["U0001"] = {"name": "ada", "is_admin": True}
+    await subscribe(slack_bot, "C0001", members=["U0001", "UBOT"], topics=("agents",))
+    await click_settings(slack_bot, "C0001")
+    await slack_bot.fake.wait_for(lambda: any(c.method == "views.open" for c in slack_bot.fake.calls))
+    (opened,) = [c.args for c in slack_bot.fake.calls if c.method == "views.open"]
+    saved = filled(opened["view"], topics="robots", time="07:15", zone="Asia/Tokyo", days=["mon"], limit="3")
+    assert (await submit(slack_bot, saved))["response_action"] == "update"
+    home = text_of(await published(slack_bot))
+    assert "07:15 Asia/Tokyo" in home and "robots" in home
+
+
+async def test_a_form_opened_by_the_command_publishes_no_home(slack_bot: SlackBot) -> None:
+    slack_bot.fake.users["U0001"] = {"name": "ada", "is_admin": True}
+    await subscribe(slack_bot, "C0001", members=["U0001", "UBOT"])
+    await command(slack_bot, "subscribe")
+    view = await opened_view(slack_bot)
+    filled_in = filled(view, topics="robots", time="07:15", zone="Asia/Tokyo", days=["mon"], limit="3")
+    assert (await submit(slack_bot, filled_in))["response_action"] == "update"
+    assert not any(c.method == "views.publish" for c in slack_bot.fake.calls)
 
 
 async def test_a_save_in_the_home_shows_there_under_the_reading_list(slack_bot: SlackBot) -> None:

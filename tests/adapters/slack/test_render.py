@@ -119,6 +119,8 @@ def test_an_address_in_text_is_a_link_without_the_sentences_punctuation() -> Non
     assert linkified("Code: https://github.com/a/b (★1).") == "Code: <https://github.com/a/b> (★1)."
     assert linkified("see https://en.wikipedia.org/wiki/T_(ml).") == "see <https://en.wikipedia.org/wiki/T_(ml)>."
     assert linkified("(https://x.org/a), <!channel>") == "(<https://x.org/a>), &lt;!channel&gt;"
+    assert linkified("Topics: “https://arxiv.org/abs/2605.29307”") == "Topics: “<https://arxiv.org/abs/2605.29307>”"
+    assert linkified("«https://x.org/a»") == "«<https://x.org/a>»"
 
 
 def test_a_long_bibliography_ends_with_whole_entries_and_a_note_not_mid_field() -> None:

@@ -45,6 +45,8 @@ def test_our_form_and_answers_are_within_the_limits() -> None:
     assert check_view(VIEW) is None
     assert check_view(result_view(Post(header="x" * 500, text=("<!channel>",) * 200), SubscribeForm())) is None
     assert check_options(zone_options("")) is None
+    [meant, *_] = zone_options("UTC+3")  # the offset it means first: its name says the opposite sign
+    assert meant == {"text": {"type": "plain_text", "text": "UTC+3 (Etc/GMT-3)"}, "value": "Etc/GMT-3"}
     assert check_view_errors(VIEW, {"limit": "too many"}) is None
     assert check_view_errors(VIEW, {"nowhere": "too many"}) is not None
     assert unfurl_blocks(LinkCard("https://arxiv.org/abs/2401.00001", "2401.00001", None, "not here"))
