@@ -135,8 +135,9 @@ def register(app: AsyncApp, community: Community, *, home_again: HomeAgain | Non
         subtype = event.get("subtype")
         written = not subtype or subtype in REPLY_SUBTYPES  # not an edit, a deletion, a join…
         reply = thread and ts and thread != ts and not event.get("bot_id") and written
-        if reply and user and user != context.bot_user_id:  # a person's, not a bot's
-            where = ChannelRef("slack", str(event.get("channel") or ""), workspace_of_body(body))
+        channel = str(event.get("channel") or "")
+        if reply and user and user != context.bot_user_id and not is_direct_message(channel):  # a person's, in
+            where = ChannelRef("slack", channel, workspace_of_body(body))  # a channel (a DM has no channel's votes)
             await community.reply(where, str(thread), str(ts), user, event_time(ts))
         await next()
 

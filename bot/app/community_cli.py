@@ -132,9 +132,9 @@ def register(app: typer.Typer) -> None:
             elif not entries:
                 cli.err.print(f"{person} has saved no papers.", markup=False)
             elif format_ is ListFormat.bibtex:
-                cli.out.print(citations(entries), markup=False)
+                cli.out.print(citations(entries), markup=False, soft_wrap=True)  # each line whole, as written
             else:
                 for i, (s, p) in enumerate(entries, start=1):
-                    cli.out.print(listing_line(i, s, p, title_chars=None), markup=False)
+                    cli.out.print(listing_line(i, s, p, title_chars=None), markup=False, soft_wrap=True)
 
         cli._run(work, ensure=False)

@@ -229,5 +229,7 @@ def listing_line(position: int, saved: SavedPaper, paper: Paper | None, title_ch
 
 
 def citations(entries: list[tuple[SavedPaper, Paper | None]]) -> str:
-    """Every saved paper as BibTeX; one the store no longer holds gets arXiv's minimal entry."""
-    return bibliography(paper or Paper(arxiv_id=s.arxiv_id, title=s.arxiv_id) for s, paper in entries)
+    """Every saved paper as BibTeX, newest first; one the store no longer holds gets arXiv's minimal entry.
+    Keys shared are told apart from the earliest saved on: saving a paper never renames an earlier one's."""
+    papers = [paper or Paper(arxiv_id=s.arxiv_id, title=s.arxiv_id) for s, paper in entries]
+    return bibliography(papers, keyed_from_last=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from bot.domain.models import Paper
 
@@ -125,19 +125,23 @@ def _entry(paper: Paper, key: str, names: list[str]) -> str:
     return f"@misc{{{key},\n{body}\n}}"
 
 
-def bibliography(papers: Iterable[Paper]) -> str:
-    """Entries for many papers, each key once: a key two papers share gets a letter (`li2024t2va`)."""
+def bibliography(papers: Sequence[Paper], *, keyed_from_last: bool = False) -> str:
+    """Entries for many papers, each key once: a key two papers share gets a letter (`li2024t2va`), the
+    first of them keeping the bare key. `keyed_from_last`: the last paper is the first (a reading list,
+    newest first: the paper saved earliest keeps its key, and a key cited from an earlier export never
+    moves to a paper saved since)."""
+    keys: dict[int, str] = {}
     used: set[str] = set()
-    entries = []
-    for paper in papers:
-        base = key = cite_key(paper)
+    order = range(len(papers) - 1, -1, -1) if keyed_from_last else range(len(papers))
+    for at in order:
+        base = key = cite_key(papers[at])
         n = 0
         while key in used:
             key = f"{base}{_letters(n)}"
             n += 1
         used.add(key)
-        entries.append(bibtex(paper, key))
-    return "\n\n".join(entries)
+        keys[at] = key
+    return "\n\n".join(bibtex(paper, keys[at]) for at, paper in enumerate(papers))
 
 
 def _letters(n: int) -> str:

@@ -35,7 +35,12 @@ async def fill(data: Path) -> None:
         engaged, lists = EngagementStore(engine), ReadingLists(engine)
         await store.save_papers(
             [
-                Paper(arxiv_id="2606.00001", title="Fresh & loved", authors=("Ada Lovelace",), upvotes=3),
+                Paper(
+                    arxiv_id="2606.00001",
+                    title="Fresh & loved",
+                    authors=("Ada Lovelace", *(f"Coauthor Number{n} Longname" for n in range(8))),  # a long line
+                    upvotes=3,
+                ),
                 Paper(arxiv_id="2606.00002", title="Old favourite", authors=("Bea Blum",), upvotes=90),
             ]
         )
@@ -106,6 +111,8 @@ def test_saved_in_each_format(run: Run) -> None:
     assert [p["arxiv_id"] for p in as_json["papers"]] == ["2606.00001", "2606.00002"]
     bib = run("saved", "--user", "slack:U1", "--format", "bibtex").stdout
     assert bib.count("@misc{") == 2 and "title         = {{Fresh \\& loved}}" in bib
+    [authors] = [line for line in bib.splitlines() if "Lovelace" in line]  # not wrapped at 80 columns, piped
+    assert authors.startswith("  author") and authors.endswith("Coauthor Number7},")
     nobody = run("saved", "--user", "slack:U9")
     assert nobody.returncode == 0 and "slack:U9 has saved no papers." in nobody.stderr
     wrong = run("saved", "--user", "U1")

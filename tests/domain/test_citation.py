@@ -67,6 +67,20 @@ def test_a_bibliography_names_each_key_once() -> None:
     assert keys == ["li2024t2v", "li2024t2va", "li2024t2vb"]
 
 
+def test_a_reading_lists_keys_never_move_to_a_paper_saved_later() -> None:
+    """Newest first, as a reading list is: the earliest saved keeps `li2024t2v`, so a `\\cite` written from
+    an earlier export still names its paper after another one with the same key is saved."""
+    first, second = (
+        Paper(arxiv_id=f"2401.0000{i}", title=f"T2V models, part {i}", authors=("Wei Li",)) for i in (1, 2)
+    )
+    before = re.findall(r"@misc\{([^,]+),\n.*?eprint\s+= \{([^}]+)\}", bibliography([first]), re.S)
+    after = re.findall(
+        r"@misc\{([^,]+),\n.*?eprint\s+= \{([^}]+)\}", bibliography([second, first], keyed_from_last=True), re.S
+    )
+    assert before == [("li2024t2v", "2401.00001")]
+    assert after == [("li2024t2va", "2401.00002"), ("li2024t2v", "2401.00001")]
+
+
 def test_a_long_bibliography_in_one_message_keeps_whole_entries_and_says_how_many_are_left_out() -> None:
     from bot.domain.post import code_head
 

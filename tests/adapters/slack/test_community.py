@@ -12,6 +12,7 @@ from adapters.slack.guard import acked_early
 from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engaged
 from bot.domain.models import Listing, Paper
+from bot.domain.publishing import MessageRef
 from bot.store.reading import Person
 from tests.adapters.slack.conftest import SlackBot
 from tests.fakes.server import WAIT_S
@@ -103,6 +104,22 @@ async def test_replies_in_the_thread_count_people_once(slack_bot: SlackBot) -> N
     await slack_bot.event(reply("555.5", "1767225706.000001"), event_id="Ev6")  # not a paper's thread
     await slack_bot.event(reply(card, card), event_id="Ev7")  # the thread's root itself
     await counted(slack_bot, [Engaged(PAPER, 0, 2)])
+
+
+async def test_a_reply_under_a_personal_digests_card_in_a_dm_is_no_vote(slack_bot: SlackBot) -> None:
+    """A direct message has no channel's votes: its reactions never counted, and now its replies neither
+    (asking "summary" under a card in the DM made `/papers top` there say "1 replied")."""
+    card = "1767225600.000100"
+    await slack_bot.ledger.record_thread(
+        "slack", MessageRef("D0001", card, card), PAPER, "digest", datetime.now(UTC), workspace="T0001"
+    )
+    dm = {"channel": "D0001", "channel_type": "im", "user": "U0001"}
+    await slack_bot.event({**reply(card, "1767225701.000001"), **dm}, event_id="EvM")
+    card_here, _ = await shared(slack_bot)
+    await slack_bot.event(reply(card_here, "1767225702.000001"), event_id="EvC")  # in a channel: a vote
+    await counted(slack_bot, [Engaged(PAPER, 0, 1)])
+    there = ChannelRef("slack", "D0001", "T0001")
+    assert list(await slack_bot.community.engagement.top(there, None, None, 10)) == []
 
 
 async def test_events_not_of_slack_s_shape_are_acknowledged_and_count_nothing(slack_bot: SlackBot) -> None:
