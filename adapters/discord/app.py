@@ -235,6 +235,16 @@ class PaperBot(discord.Client):
         if self.community is not None:
             await self.community.reaction(payload, added=False)
 
+    async def on_raw_reaction_clear(self, payload: discord.RawReactionClearEvent) -> None:
+        self.in_flight.hold()
+        if self.community is not None:
+            await self.community.cleared(payload.guild_id, payload.channel_id, payload.message_id)
+
+    async def on_raw_reaction_clear_emoji(self, payload: discord.RawReactionClearEmojiEvent) -> None:
+        self.in_flight.hold()
+        if self.community is not None:
+            await self.community.cleared(payload.guild_id, payload.channel_id, payload.message_id, str(payload.emoji))
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         self.in_flight.hold()
         if self.community is not None and await self.community.interaction(interaction):

@@ -127,6 +127,16 @@ class DiscordCommunity:
         except Exception:
             log.exception("counting a reaction in %s failed", where)
 
+    async def cleared(self, guild: int | None, channel: int, message: int, emoji: str | None = None) -> None:
+        """A moderator took every reaction (or every one of an emoji) off a message: its votes go too."""
+        if guild is None:
+            return  # a direct message has no channel's votes
+        where = ChannelRef("discord", str(channel), str(guild))
+        try:
+            await self.community.reactions_cleared(where, str(message), emoji, datetime.now(UTC))
+        except Exception:
+            log.exception("taking off the votes of the reactions cleared in %s failed", where)
+
     async def message(self, message: discord.Message) -> None:
         """A person's message in a thread: a reply, when the thread is a paper's."""
         channel = message.channel

@@ -7,6 +7,7 @@ which paper, and whether it counts, is decided here and in the store.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from bot.domain.errors import InvalidPaperId
 from bot.domain.ids import parse_arxiv_id
 from bot.domain.models import Paper
 from bot.domain.post import Post
-from bot.store.engagement import EngagementStore, Posted, Reply, Vote
+from bot.store.engagement import SUPER, EngagementStore, Posted, Reply, Vote
 from bot.store.papers import PaperStore
 from bot.store.reading import Person, ReadingLists, SavedPaper
 
@@ -56,7 +57,7 @@ class Reaction:
     @property
     def key(self) -> str:
         """The reaction as votes are stored: the emoji, a super reaction's marked."""
-        return f"{self.emoji} (super)" if self.burst else self.emoji
+        return f"{self.emoji}{SUPER}" if self.burst else self.emoji
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,16 @@ class Community:
         if event.added and event.emoji in BOOKMARKS.get(event.where.platform, ()):
             await self.lists.save(self.person(posted.channel, event.user), posted.arxiv_id, event.at)
         return posted
+
+    async def reactions_cleared(self, where: ChannelRef, message: str, emoji: str | None, at: datetime) -> int:
+        """A moderator took every reaction off a message (`emoji`: every one of that emoji): each vote
+        they were is taken off, as its removal would (the platform names no one); how many."""
+        cleared = await self.engagement.reactions_on(where, message, emoji)
+        for user, key in cleared:
+            await self.engagement.count(
+                where, message, functools.partial(_off, user, message, key, at), thread_messages=True
+            )
+        return len(cleared)
 
     async def bookmarked_in_direct(self, where: ChannelRef, message: str, user: str, at: datetime) -> Posted | None:
         """The bookmark on a card of a person's own digest (a direct message): saved for them, no vote (a
@@ -226,6 +237,11 @@ def listing_line(position: int, saved: SavedPaper, paper: Paper | None, title_ch
     else:
         title = shorten(paper.title, title_chars) if title_chars else " ".join(paper.title.split())
     return f"{position}. {saved.arxiv_id} · {title} · saved {saved.saved_at:%-d %b %Y}"
+
+
+def _off(user: str, message: str, key: str, at: datetime, paper: Posted) -> Vote:
+    """A counted reaction, taken off."""
+    return Vote(paper, user, message, key, False, at)
 
 
 def citations(entries: list[tuple[SavedPaper, Paper | None]]) -> str:

@@ -36,10 +36,10 @@ from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engaged
 from bot.store.engine import as_utc
 from bot.store.group_commit import GroupCommit
-from bot.store.tables import engagement, paper_messages, papers, threads
-from bot.store.tally import Event, Posted, Reply, Tally, Vote, rows_of, utc
+from bot.store.tables import engagement, paper_messages, papers, threads, votes
+from bot.store.tally import SUPER, Event, Posted, Reply, Tally, Vote, rows_of, utc
 
-__all__ = ["EngagementStore", "Event", "Posted", "Reply", "Vote"]
+__all__ = ["SUPER", "EngagementStore", "Event", "Posted", "Reply", "Vote"]
 PIECE = 100  # (channel, message) pairs a query
 CACHE = 50_000  # messages whose paper is remembered in memory (a card's reactions come in bursts)
 
@@ -179,6 +179,21 @@ class EngagementStore:
             await tally.votes(vote_rows)
             await tally.replies(reply_rows)
             await tally.close()
+
+    async def reactions_on(self, where: ChannelRef, message: str, emoji: str | None = None) -> list[tuple[str, str]]:
+        """The reactions counted on, now, on one message: (person, reaction as stored) each; `emoji`:
+        that emoji's only (its super reaction too). What a moderator clearing them takes off."""
+        query = select(votes.c.user_id, votes.c.reaction).where(
+            votes.c.platform == where.platform,
+            votes.c.workspace == where.workspace,
+            votes.c.channel == where.channel,
+            votes.c.message == message,
+            votes.c.present.is_(True),
+        )
+        if emoji is not None:
+            query = query.where(or_(votes.c.reaction == emoji, votes.c.reaction == f"{emoji}{SUPER}"))
+        async with self._engine.connect() as conn:
+            return [(str(user), str(reaction)) for user, reaction in (await conn.execute(query)).all()]
 
     # -- reading (the Engagement port) ----------------------------------------------------------
 

@@ -36,6 +36,9 @@ class Posted:
     posted_at: datetime
 
 
+SUPER = " (super)"  # after the emoji: a Discord super reaction, a reaction of its own
+
+
 @dataclass(frozen=True)
 class Vote:
     """A person's reaction put on (`present`) or taken off one of the bot's messages for a paper."""

@@ -213,3 +213,23 @@ async def test_a_reading_list_too_long_for_a_message_comes_whole_as_a_bib_file(d
     bib = sent["_files"]["reading-list.bib"]
     assert bib.count("@misc{") + bib.count("@article{") == 60
     assert all(f"{{{p.arxiv_id}}}" in bib for p in papers[:60])
+
+
+async def test_reactions_a_moderator_clears_take_their_votes_with_them(discord_bot: DiscordBot) -> None:
+    """ "Remove All Reactions", or one emoji's: Discord sends one event naming no one; the votes went on."""
+    fake = discord_bot.fake
+    card, _, _ = await shared(discord_bot)
+    await fake.react(TEXT_ID, card)
+    await fake.react(TEXT_ID, card, user=BEA)
+    await fake.react(TEXT_ID, card, "👀", user=CAL)
+    await counted(discord_bot, [Engaged(PAPER, 3, 0)])
+    one_emoji = {"channel_id": TEXT_ID, "message_id": card, "guild_id": GUILD_ID, "emoji": {"id": None, "name": "👍"}}
+    await fake.dispatch("MESSAGE_REACTION_REMOVE_EMOJI", one_emoji)
+    await counted(discord_bot, [Engaged(PAPER, 1, 0)])  # cal's 👀 stays
+    await fake.dispatch(
+        "MESSAGE_REACTION_REMOVE_ALL", {"channel_id": TEXT_ID, "message_id": card, "guild_id": GUILD_ID}
+    )
+    await counted(discord_bot, [])
+    await asyncio.sleep(0.01)
+    await fake.react(TEXT_ID, card, user=BEA)  # a reaction put on again afterwards counts again
+    await counted(discord_bot, [Engaged(PAPER, 1, 0)])
