@@ -18,6 +18,7 @@ from bot.chat.commands import Command, Follow
 from bot.chat.service import ChatService
 from bot.domain.channels import ChannelRef
 from bot.domain.config import check_timezone
+from bot.domain.errors import PaperboyError
 
 log = logging.getLogger("paperboy.slack")
 
@@ -60,7 +61,24 @@ async def personal(
     if not isinstance(command, Follow) or not direct:
         return command, channel
     zone, dm = await user_timezone(client, user), await direct_message(client, user)
+    if dm is None and not await _own_direct_message(client, channel.channel, user):
+        raise PaperboyError(  # saved on a conversation the bot cannot post in, no digest would ever come
+            "I couldn't open a direct message with you, where your digest would come, so nothing was saved."
+            " Type `/papers follow …` in your direct message with me (open paperboy under Apps in the sidebar"
+            " and use its Messages tab); if that fails too, ask whoever manages the app to reinstall it."
+        )
     return replace(command, timezone=zone), replace(channel, channel=dm or channel.channel)
+
+
+async def _own_direct_message(client: AsyncWebClient, channel: str, user: str) -> bool:
+    """Whether `channel` is the bot's own direct message with `user` (one it can post in): a direct
+    message between two people is none the bot can read."""
+    try:
+        found = await client.conversations_info(channel=channel)
+    except SlackApiError:
+        return False
+    info = found.get("channel") or {}
+    return isinstance(info, dict) and info.get("is_im") is True and info.get("user") == user
 
 
 def listen_for_moves(app: AsyncApp, chat: ChatService) -> None:

@@ -16,7 +16,7 @@ from bot.chat.wording import TYPED, Phrasebook
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults, check_topics
-from bot.domain.filters import fold
+from bot.domain.filters import describe, fold, split_filters
 from bot.domain.post import Post
 from bot.domain.schedule import day_start
 
@@ -76,7 +76,7 @@ class FollowService:
         )
         now = self._clock()
         await self._subscriptions.save(subscription, now)
-        header = "You now follow " + ", ".join(f"“{t}”" for t in added) if added else "You follow these already"
+        header = _followed(added)
         notes = (() if zone else (words.no_zone,)) + _every_paper_but(topics)
         return _post(
             *subscription.describe(now),
@@ -165,3 +165,13 @@ def _without(topics: tuple[str, ...], topic: str) -> tuple[str, ...]:
         return exact
     shown = [t for t in topics if fold(t) in (f"-{wanted}", f"author:{wanted}")]
     return tuple(t for t in topics if t not in shown) if len(shown) == 1 else topics
+
+
+def _followed(added: tuple[str, ...]) -> str:
+    """What a follow added, in words: “agents”, leaving out “robotics” (not “-robotics”, as typed)."""
+    if not added:
+        return "You follow these already"
+    filters = split_filters(added)
+    if filters.topics or filters.authors:
+        return f"You now follow {describe(added)}"
+    return "Your digest now leaves out " + " and ".join(f"“{e}”" for e in filters.excluded)

@@ -20,7 +20,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.domain.ids import is_arxiv_id, paper_url_id
 from bot.domain.words import in_another_script, says_nothing
+
+_LINK = re.compile(r"\b(?:https?://|www\.)\S", re.IGNORECASE)
 
 AUTHOR = "author:"
 _EXCLUDED = re.compile(r"-(?=\w)")  # a word starting with a dash and a letter or digit: `-robotics`
@@ -144,6 +147,13 @@ def check_entry(entry: str) -> str:
             f"“{words}” has only words every search leaves out (such as the, of, new), so it would {would}: "
             "write the words that matter"
         )
+    if what != "author" and (is_arxiv_id(words) or paper_url_id(words)):
+        raise ValueError(
+            f"“{words}” names a paper, not a topic: a topic is words the papers hold"
+            f" (`paper {words}` shows that paper, `save {words}` keeps it)"
+        )
+    if what != "author" and _LINK.search(words):
+        raise ValueError(f"“{words}” is a link, not a topic: a topic is words the papers hold, such as “diffusion”")
     if what != "author" and in_another_script(words):
         raise ValueError(
             f"“{words}” would {would}: the papers are in English, and are found by their English words; "

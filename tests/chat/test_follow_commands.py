@@ -45,6 +45,12 @@ def test_follow_commands_parse(text: str, command: Command) -> None:
         ("follow diffusion tz America/New_York", "“tz America/New_York” looks like an option"),
         ("follow diffusion top5, agents", "“top5” looks like an option"),
         ("follow world models on fridays", "“on fridays” looks like an option"),
+        # a paper or a link is no topic: it would match no paper's words, and no digest would ever come
+        ("follow 2605.29307", "“2605.29307” names a paper, not a topic"),
+        ("follow https://arxiv.org/abs/2605.29307", "names a paper, not a topic"),
+        ("subscribe diffusion, -arXiv:2605.29307", "names a paper, not a topic"),
+        ("subscribe https://arxiv.org/list/cs.AI", "“https://arxiv.org/list/cs.AI” is a link, not a topic"),
+        ("follow agents, www.example.com", "is a link, not a topic"),
     ],
 )
 def test_a_wrong_follow_says_what_to_type(text: str, hint: str) -> None:

@@ -226,7 +226,7 @@ class FakeSlack:
             return web.json_response(self._conversations(args))
         if method == "conversations.open":
             user = str(args.get("users", ""))
-            if user not in self.users:
+            if user not in self.team_users.get(team or "", self.users):  # a user of the token's workspace
                 return web.json_response({"ok": False, "error": "user_not_found"})
             dm = self.ims.setdefault(user, f"D{len(self.ims) + 1:07d}")
             return web.json_response({"ok": True, "channel": {"id": dm}})

@@ -32,7 +32,7 @@ async def test_follow_in_a_dm_with_a_timezone_then_list_and_unfollow(discord_bot
         "follow", {"topics": "agents, -robotics", "timezone": "Europe/Berlin"}, channel=DM_ID, in_guild=False
     )
     said = await answer(discord_bot, 1)
-    assert "You now follow “agents”, “-robotics”" in said and "09:00 Europe/Berlin" in said
+    assert "You now follow “agents”, leaving out “robotics”" in said and "09:00 Europe/Berlin" in said
     follow = await discord_bot.subscriptions.of_person("discord", "", HUMAN_ID)
     assert follow is not None and follow.channel == ChannelRef("discord", DM_ID, "")
     assert follow.topics == ("agents", "-robotics")

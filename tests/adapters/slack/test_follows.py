@@ -15,6 +15,7 @@ from bot.store.reading import Person
 from tests.adapters.slack.conftest import SlackBot, settled
 from tests.chat.world import NOW
 from tests.fakes.server import eventually
+from tests.fakes.slack import Failure
 
 
 async def answer(bot: SlackBot, text: str, channel: str = "D0001") -> str:
@@ -39,7 +40,7 @@ async def test_follow_in_a_dm_uses_the_profiles_zone_and_the_bots_dm(slack_bot: 
     slack_bot.fake.users["U0001"]["tz"] = "America/New_York"
     slack_bot.fake.ims["U0001"] = "D0001"
     said = await answer(slack_bot, "follow diffusion -robotics")
-    assert "You now follow “diffusion”, “-robotics”" in said and "09:00 America/New_York" in said
+    assert "You now follow “diffusion”, leaving out “robotics”" in said and "09:00 America/New_York" in said
     follow = await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")
     assert follow is not None and follow.channel == ChannelRef("slack", "D0001", "T0001")
     assert follow.topics == ("diffusion", "-robotics") and follow.timezone == "America/New_York"
@@ -188,3 +189,22 @@ async def test_a_deactivated_account_follows_nothing_any_more(slack_bot: SlackBo
         return await slack_bot.subscriptions.of_person("slack", "T0001", "U0001") is None
 
     await eventually(ended, "the deactivated person's follows ended")
+
+
+async def test_a_follow_whose_dm_cannot_be_opened_is_not_saved_where_no_digest_could_come(slack_bot: SlackBot) -> None:
+    """conversations.open refused (an app installed before im:write): the follow was saved on the DM it was
+    typed in, between two people, where the bot cannot post: "You now follow" and never a digest."""
+    slack_bot.fake.fail("conversations.open", Failure(error="missing_scope", needed="im:write"))
+    said = await answer(slack_bot, "follow agents", channel="D0999")
+    assert "couldn't open a direct message with you" in said and "nothing was saved" in said
+    assert await slack_bot.subscriptions.all() == []
+
+
+async def test_a_follow_typed_in_the_bots_own_dm_is_saved_there_when_no_other_can_be_opened(
+    slack_bot: SlackBot,
+) -> None:
+    slack_bot.fake.fail("conversations.open", Failure(error="missing_scope", needed="im:write"))
+    slack_bot.fake.channels["D0001"] = {"is_im": True, "user": "U0001"}  # the bot's own DM with ada
+    assert "You now follow “agents”" in await answer(slack_bot, "follow agents", channel="D0001")
+    follow = await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")
+    assert follow is not None and follow.channel.channel == "D0001"

@@ -150,6 +150,7 @@ async def say(bot: MultiBot, text: str, team: str, channel: str) -> str:
 
 
 async def test_the_same_user_id_in_two_workspaces_has_follows_of_its_own(multi: MultiBot) -> None:
+    multi.fake.users["U0001"] = {"name": "ada"}  # a person of each workspace (one directory in the fake)
     multi.fake.ims["U0001"] = "D0001"  # and even the same direct message id
     assert "You now follow “diffusion”" in await say(multi, "follow diffusion", "T0001", "D0001")
     said = await say(multi, "follow robotics", "T0002", "D0001")
@@ -168,6 +169,7 @@ async def test_the_same_user_id_in_two_workspaces_has_follows_of_its_own(multi: 
 
 
 async def test_a_profile_zone_change_moves_that_workspaces_follow_only(multi: MultiBot) -> None:
+    multi.fake.users["U0001"] = {"name": "ada"}
     multi.fake.ims["U0001"] = "D0001"
     await say(multi, "follow diffusion", "T0001", "D0001")
     await say(multi, "follow robotics", "T0002", "D0001")
