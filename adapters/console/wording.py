@@ -39,4 +39,7 @@ PHRASES = replace(
     direct_message="the terminal has none: follow from Slack or Discord",
     unsave="`unsave 2406.12345`",
     as_weekly="subscribe weekly on {day}",
+    top_all="`top all`",
+    saved="`saved`",
+    saved_more="`saved bibtex` gives it as BibTeX; `unsave ID` takes one off.",
 )

@@ -215,17 +215,20 @@ def parse_command(text: str) -> Command:
         return Unknown(text, "`top` takes `week`, `month` or `all`, such as `top month`.")
     if (meant := _mistyped_form(word, rest)) is not None:
         return Unknown(text, f"Did you mean `{meant}`?")
-    if word in ASKS and names_a_paper(rest):
-        return Ask(word, rest)  # else a search ("code generation", "related work")
-    if word == "save" and names_a_paper(rest):
-        return Save(rest)  # else a search ("save energy")
+    ref = rest.rstrip(".,;!?")  # `save 2406.12345.`: the sentence's full stop is not the id's
+    if word in ASKS and names_a_paper(ref):
+        return Ask(word, ref)  # else a search ("code generation", "related work")
+    if word == "save" and names_a_paper(ref):
+        return Save(ref)  # else a search ("save energy")
+    if word in ("save", "unsave") and len(ids := ref.split()) > 1 and all(names_a_paper(i) for i in ids):
+        return Unknown(text, f"`{word}` takes one paper at a time: `{word} {ids[0]}`, then `{word} {ids[1]}`.")
     if word == "save" and not rest:
         return Unknown(
             text, "`save` needs the paper's arXiv id, such as `save 2406.12345` (or press Save on its card)."
         )
     if word == "unsave":
         return (
-            Unsave(rest) if rest else Unknown(text, "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`.")
+            Unsave(ref) if ref else Unknown(text, "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`.")
         )
     if is_arxiv_id(text):
         return PaperLookup(text)
@@ -379,6 +382,8 @@ def _option_meant(topic: str) -> str | None:
     if glued := next((m for w in words if (m := _GLUED.fullmatch(w))), None):
         return f"`{glued[1].lower()} {glued[2]}`"
     on_day = len(words) >= 2 and words[-2].lower() in ("on", "every") and looks_like_a_day(words[-1])
+    said_day = words[-1] if len(words) == 1 or words[0].lower() in ("on", "every", "day") else ""
+    on_day = on_day or (len(words) <= 2 and _DAYS.fullmatch(said_day) is not None)  # `fridays`: no topic is a day
     if on_day or (len(words) == 2 and words[0].lower() == "day" and looks_like_a_day(words[1])):
         return "`on` and one day of the week, such as `on fri` (a weekly roundup), or `days mon-fri`"
     # the option's word and its value: alone (`time 10`), or ending the topic and plainly a value
@@ -400,6 +405,7 @@ def _named_zone(word: str) -> bool:
     return ("/" in word or word.upper() in ("UTC", "GMT")) and word.lower() in zones_by_lower()
 
 
+_DAYS = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun|week)days?|weekends?", re.IGNORECASE | re.ASCII)
 _CLOCK = re.compile(r"\d{1,2}([:.]\d\d)?(am|pm)?", re.IGNORECASE)
 _TIME_OF_DAY = re.compile(r"\d{1,2}(:\d\d|(:\d\d)?(am|pm))", re.IGNORECASE)  # `10:00`, `9am`: no `3`, no `1.58`
 _VALUES: dict[str, Callable[[str], bool]] = {  # what an option mistyped as a word before it takes

@@ -212,9 +212,10 @@ class ChatService:
                 found = await self._found(ref)
                 if isinstance(found, Post):
                     return found
-                return Post(header="paperboy", text=(await self._community.save(person, found.arxiv_id),))
+                words = self._words(asker)
+                return Post(header="paperboy", text=(await self._community.save(person, found.arxiv_id, words.saved),))
             case Unsave(ref):
-                return await self._community.unsave(person, ref, self._words(asker).unsave)
+                return await self._community.unsave(person, ref, self._words(asker).unsave, self._words(asker).saved)
 
     def _words(self, asker: Asker) -> Phrasebook:
         return self._phrasebooks.get(asker.channel.platform, TYPED)

@@ -31,6 +31,7 @@ class Phrasebook:
     saved_more: str = SAVED_MORE  # what else a reading list can do
     follow: str = "`/papers follow TOPIC`"  # a follow command, in general
     unsave: str = "`/papers unsave 2406.12345`"
+    saved: str = "`/papers saved`"  # the command that lists one's reading list
     follow_examples: str = "`/papers follow diffusion -robotics` or `/papers follow author:LeCun`"
     # A subscription's days (bot.chat.cadence), as typed there: a weekly roundup's day, a daily
     # digest's days, and the commands that change a channel to either.

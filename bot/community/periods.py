@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
-WORDS = {"week": "in the last 7 days", "month": "in the last 30 days", "all": "ever"}
+WORDS = {"week": "in the last 7 days", "month": "in the last 30 days", "all": "at any time"}
 
 
 def since(period: str, now: datetime) -> datetime | None:

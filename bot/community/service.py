@@ -124,8 +124,9 @@ class Community:
 
     # -- reading lists --------------------------------------------------------------------------
 
-    async def save(self, person: Person, paper_ref: str) -> str:
-        """The Save button: put the paper on the person's list; the words to tell them."""
+    async def save(self, person: Person, paper_ref: str, listed: str = "`/papers saved`") -> str:
+        """The Save button: put the paper on the person's list; the words to tell them (`listed`: the
+        command that lists it, as the asker types it)."""
         try:
             arxiv_id = parse_arxiv_id(paper_ref)
         except InvalidPaperId as exc:
@@ -133,18 +134,24 @@ class Community:
         paper = await self._papers.get(arxiv_id)
         name = f"“{paper.title}”" if paper else arxiv_id
         if await self.lists.save(person, arxiv_id, self._clock()):
-            return f"Saved {name} to your reading list. `/papers saved` shows it."
+            return f"Saved {name} to your reading list. {listed} shows it."
         return f"{name} is already on your reading list."
 
-    async def unsave(self, person: Person, paper_ref: str, example: str = "`/papers unsave 2406.12345`") -> Post:
-        """`/papers unsave ID`; `example`: the command as the asker types it."""
+    async def unsave(
+        self,
+        person: Person,
+        paper_ref: str,
+        example: str = "`/papers unsave 2406.12345`",
+        listed: str = "`/papers saved`",
+    ) -> Post:
+        """`/papers unsave ID`; `example` and `listed`: the commands as the asker types them."""
         try:
             arxiv_id = parse_arxiv_id(paper_ref)
         except InvalidPaperId as exc:
             return Post(header="paperboy", text=(f"{exc}. Try {example}.",))
         if await self.lists.unsave(person, arxiv_id):
             return Post(header="paperboy", text=(f"Removed {arxiv_id} from your reading list.",))
-        return Post(header="paperboy", text=(f"{arxiv_id} is not on your reading list (`/papers saved` shows it).",))
+        return Post(header="paperboy", text=(f"{arxiv_id} is not on your reading list ({listed} shows it).",))
 
     async def reading_list(self, person: Person) -> list[tuple[SavedPaper, Paper | None]]:
         found = await self.lists.saved(person)

@@ -154,7 +154,7 @@ async def test_papers_top_lists_counts_with_share_and_save_buttons(slack_bot: Sl
     assert buttons == ["share_paper", "save_paper"]
     await slack_bot.command("top all", channel="C0002")
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 2)
-    assert "No paper posted here ever has a reaction or a reply yet" in json.dumps(slack_bot.fake.responses[1])
+    assert "No paper posted here at any time has a reaction or a reply yet" in json.dumps(slack_bot.fake.responses[1])
 
 
 async def test_the_bookmark_reaction_saves_and_taking_it_off_does_not_unsave(slack_bot: SlackBot) -> None:
