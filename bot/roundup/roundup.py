@@ -74,13 +74,13 @@ class Roundup(Digest):
             cards=tuple(card(p, rank=i) for i, p in enumerate(self.papers, start=1)),
             empty=None if self.papers else self._why_empty(),
             day=self.day,
-            notice=lacking(self.missing) if self.missing else None,
+            notice=lacking(self.missing, self.upto) if self.missing else None,
         )
 
     def _line(self) -> str:
         """The line under the header (every platform shows it): what the roundup holds, and what the store lacks."""
         line = self._holds()  # (a week with nothing listed says what the store lacks in its empty line)
-        return f"{line}. {lacking(self.missing)}" if self.missing and self.listed else line
+        return f"{line}. {lacking(self.missing, self.upto)}" if self.missing and self.listed else line
 
     def _holds(self) -> str:
         if not self.listed:  # of the days the store has: it may lack the others
@@ -103,7 +103,7 @@ class Roundup(Digest):
         week = week_name(self.day)
         if self.listed == 0:
             if self.missing:
-                return f"The store has no listing of {week} yet: {lacking(self.missing)}"
+                return f"The store has no listing of {week} yet: {lacking(self.missing, self.upto)}"
             return f"Hugging Face listed no papers in {week}."
         if self.upvoted == 0:
             return (
@@ -117,8 +117,25 @@ class Roundup(Digest):
         return f"No papers to show from {week}."
 
 
-def lacking(days: tuple[date, ...]) -> str:
-    """Which listing days the store lacks, and how to get them: never 'no papers' for a day not fetched."""
+def lacking(days: tuple[date, ...], today: date | None = None) -> str:
+    """Which listing days the store lacks, and how to get them: never 'no papers' for a day not fetched.
+    A day not over yet in UTC (`today` or later: a Friday roundup due Friday morning east of UTC) is one
+    Hugging Face is still listing: no sync could bring it sooner."""
+    ongoing = tuple(d for d in days if today is not None and d >= today)
+    past = tuple(d for d in days if d not in ongoing)
+    said = []
+    if past:
+        said.append(_not_fetched(past))
+    if ongoing:
+        names = ", ".join(f"{d:%A %-d %B}" for d in ongoing)
+        said.append(
+            f"{names} {'is' if len(ongoing) == 1 else 'are'} still being listed on Hugging Face (not over yet in UTC),"
+            " so this roundup goes without; a later hour, or a roundup on the day after, takes the whole week in."
+        )
+    return " ".join(said)
+
+
+def _not_fetched(days: tuple[date, ...]) -> str:
     names = ", ".join(f"{d:%A %-d %B}" for d in days)
     if len(days) == 1:
         return (

@@ -439,3 +439,18 @@ async def test_a_thursday_roundup_discusses_this_weeks_cards_too(world: World) -
     await world.run(utc(2026, 6, 11, 8, 50), utc(2026, 6, 11, 10), step=timedelta(minutes=10))
     [section] = discussed_sections(world)
     assert "2606.04001" in " ".join(section.text) and "2606.09001" in " ".join(section.text)
+
+
+async def test_a_friday_roundup_due_before_friday_ends_in_utc_says_the_day_is_still_being_listed(
+    world: World,
+) -> None:
+    """Tokyo's Friday 09:00 is 00:00 UTC: Hugging Face has listed nothing of Friday yet. It said "not fetched
+    yet, run paperboy sync --date 2026-06-05", which no sync could help."""
+    await list_week(world.store, WEEK_23, days=range(4))  # Monday to Thursday
+    await asked_early(world, [WEEK_23 + timedelta(days=4)])  # Friday asked at 00:05 UTC: nothing yet
+    await subscribe(world, "CTOKYO", timezone="Asia/Tokyo", time="09:00", days="fri")
+    await world.run(utc(2026, 6, 4, 23, 50), utc(2026, 6, 5, 12))
+    [header] = world.publisher.headers
+    assert header.subheader is not None
+    assert "Friday 5 June is still being listed on Hugging Face (not over yet in UTC)" in header.subheader
+    assert "paperboy sync" not in header.subheader
