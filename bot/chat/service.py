@@ -195,7 +195,10 @@ class ChatService:
                 return await self._engaged(command, asker)
             case Unknown(text, hint):
                 didnt = f"Sorry, I didn't get “{text[:100]}”. {hint[:1].upper()}{hint[1:]}"  # a sentence of its own
-                return Post(header="paperboy", text=(didnt, *self._words(asker).examples))
+                words = self._words(asker)
+                following = text.split(maxsplit=1)[0].lower() in ("follow", "follows", "unfollow")
+                examples = (f"{words.follow_examples} — your own digest",) if following else words.examples
+                return Post(header="paperboy", text=(didnt, *examples))
         raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
 
     async def _engaged(self, command: Top | Saved | Save | Unsave, asker: Asker) -> Post:

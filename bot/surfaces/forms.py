@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.chat.commands import Subscribe, comma_parts, is_weekday, parse_subscribe
+from bot.chat.commands import Subscribe, closed_quotes, comma_parts, is_weekday, parse_subscribe
 from bot.delivery.subscriptions import Subscription
 from bot.domain.errors import UsageError
 from bot.domain.zones import zone_choices, zone_hint
@@ -88,6 +88,8 @@ def read_form(form: SubscribeForm) -> Subscribe:
         part = form.part(name)
         if part:
             try:
+                if name == "topics":  # as typed, a quote nothing closes is refused, not kept in the topic
+                    closed_quotes(" ".join(form.topics.split()))
                 parse_subscribe(part)
             except UsageError as exc:
                 said = _in_the_form(str(exc))

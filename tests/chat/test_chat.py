@@ -137,3 +137,10 @@ async def test_a_topic_none_of_the_papers_found_holds_whole_is_said_so(june_stor
     )
     whole = await service.answer(Search("speculative decoding"), asker)
     assert whole.cards and whole.subheader is None
+
+
+async def test_a_follow_not_understood_shows_follows_not_the_channel_commands(june_store: PaperStore) -> None:
+    asker = Asker(ChannelRef("slack", "D0001"), "U0001", direct=True)
+    post = await chat_service(june_store).answer(parse_command("follow diffusion at 09:00"), asker)
+    assert "looks like an option" in post.text[0]
+    assert post.text[1:] == ("`/papers follow diffusion -robotics` or `/papers follow author:LeCun` — your own digest",)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from bot.chat.commands import Subscribe, parse_subscribe
 from bot.delivery.subscriptions import Subscription
 from bot.domain.channels import ChannelRef
+from bot.domain.errors import UsageError
 from bot.domain.zones import zone_choices
 from bot.surfaces.forms import FormErrors, SubscribeForm, read_form
 from tests.strategies import FAST
@@ -29,6 +30,14 @@ def test_an_empty_form_changes_nothing_as_an_empty_subscribe_does() -> None:
 def test_a_topic_that_reads_like_an_option_stays_a_topic() -> None:
     form = SubscribeForm(topics='diffusion tz Europe, top 5 "robots”')
     assert read_form(form).topics == ("diffusion tz Europe", 'top 5 "robots"')
+
+
+def test_a_quote_nothing_closes_is_refused_as_the_typed_command_refuses_it() -> None:
+    with pytest.raises(UsageError, match="is not closed"):
+        parse_subscribe('"unclosed, x')
+    with pytest.raises(FormErrors) as caught:  # it was saved as the topic “"unclosed”
+        read_form(SubscribeForm(topics='"unclosed, x'))
+    assert list(caught.value.errors) == ["topics"] and "is not closed" in caught.value.errors["topics"]
 
 
 def test_each_mistake_is_reported_on_its_field() -> None:
