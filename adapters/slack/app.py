@@ -280,20 +280,37 @@ async def tokens_accepted(client: AsyncWebClient, app_token: str | None) -> None
         checks.append(("SLACK_BOT_TOKEN", client.auth_test))
     if app_token:
         checks.append(("SLACK_APP_TOKEN", partial(client.apps_connections_open, app_token=app_token)))
+    if not checks:  # multi-workspace mode: whether Slack's API answers at all (api.test takes no token)
+        checks.append(("", client.api_test))
     for name, check in checks:
         try:
             await asyncio.wait_for(check(), TOKEN_CHECK_SECONDS)
         except SlackApiError as exc:
             code = error_code(exc)
-            if code in TOKEN_REFUSALS or code == "not_allowed_token_type":
+            if name and (code in TOKEN_REFUSALS or code == "not_allowed_token_type"):  # api.test: Slack answered
                 kind = (
                     " (SLACK_BOT_TOKEN starts xoxb-, SLACK_APP_TOKEN xapp-)" if code == "not_allowed_token_type" else ""
                 )
                 raise ConfigError(
                     f"Slack refused {name} ({code}){kind}: set the right token and start paperboy again"
                 ) from None
-        except (aiohttp.ClientError, TimeoutError):
+            if not code:  # an answer, but not Slack's (an HTML page, a 404): the wrong address
+                status = getattr(exc.response, "status_code", "?")
+                _unanswered(client, f"it answered HTTP {status}, not as Slack's API does")
+                return
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            _unanswered(client, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
             return
+
+
+def _unanswered(client: AsyncWebClient, why: str) -> None:
+    """The one line saying Slack's API could not be asked at start; paperboy runs on, and tries again."""
+    log.warning(
+        "Slack's API at %s could not be asked whether the tokens work (%s): paperboy runs on and posts once it"
+        " answers; check the network, or PAPERBOY_SLACK_API_URL if it is set",
+        client.base_url,
+        why,
+    )
 
 
 class _Held(AsyncListenerStartHandler):

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -153,7 +155,41 @@ def multi_workspace_options(oauth: AsyncOAuthSettings | None) -> dict[str, Any]:
     """AsyncApp's arguments for multi-workspace mode (none in one-workspace mode)."""
     if oauth is None:
         return {}
-    return {"oauth_flow": InstallFlow(settings=oauth, logger=log), "user_facing_authorize_error_message": NOT_INSTALLED}
+    logging.getLogger("slack_bolt.AsyncMultiTeamsAuthorization").addFilter(_QUIET)
+    log.addFilter(_REFUSED_ACCESS)  # the flow logs to paperboy's logger (`InstallFlow(logger=log)`)
+    return {
+        "oauth_flow": InstallFlow(settings=oauth, logger=log),
+        "user_facing_authorize_error_message": not_installed(oauth),
+    }
+
+
+class _NoInstallation(logging.Filter):
+    """bolt's ERROR for a request from a workspace with no installation here ("Although the app should be
+    installed into this workspace, the AuthorizeResult … was not found"), said in our words, at INFO: the
+    person was answered (`not_installed`), and it is no fault of paperboy's."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "AuthorizeResult" in record.getMessage():
+            record.msg, record.args = NO_INSTALLATION, ()
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+_QUIET = _NoInstallation()
+NO_INSTALLATION = (
+    "a request came from a Slack workspace where paperboy is not installed (or was uninstalled): it was"
+    " answered with how to install it"
+)
+
+
+def not_installed(oauth: AsyncOAuthSettings) -> str:
+    """What a person in a workspace without paperboy is told: with PAPERBOY_PUBLIC_URL, the install page's
+    whole address (a path alone, `/slack/install`, leads nowhere from inside Slack)."""
+    redirect = oauth.redirect_uri or ""
+    if not redirect.endswith(REDIRECT_PATH):
+        return NOT_INSTALLED
+    page = redirect.removesuffix(REDIRECT_PATH) + INSTALL_PATH
+    return NOT_INSTALLED.partition(" again from")[0] + f" again at {page}"  # no full stop glued to the link
 
 
 class InstallFlow(AsyncOAuthFlow):
@@ -270,7 +306,8 @@ _REFUSALS = {
 
 def _page(title: str, *paragraphs: str, link: bool = True) -> str:
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    again = f'<p><a href="{INSTALL_PATH}">Back to the install page</a></p>' if link else ""
+    # relative to /slack/oauth_redirect: the install page, behind a proxy's path prefix too
+    again = '<p><a href="install">Back to the install page</a></p>' if link else ""
     return (
         '<!doctype html><html><head><meta charset="utf-8"><title>paperboy</title>'
         "<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:3em auto;padding:0 1em}"
@@ -313,12 +350,49 @@ async def _installed(args: AsyncSuccessArgs) -> BoltResponse:
     )
 
 
+_CREDENTIALS = ("bad_client_secret", "invalid_client_id")  # oauth.v2.access's codes for the app's own
+_ACCESS_REFUSED: ContextVar[str] = ContextVar("paperboy_oauth_access_refused", default="")
+
+
+class _AccessRefused(logging.Filter):
+    """bolt's warning when oauth.v2.access refuses an install's code ("Failed to fetch oauth.v2.access result
+    with code: <the code> - error: …"), which names the one-time code and not the cause, said in our words;
+    Slack's error code is kept for the install's page (`_refused`, in the same task, right after)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        said = record.getMessage()
+        if not said.startswith("Failed to fetch oauth.v2.access result"):
+            return True
+        found = re.search(r"'error': '([a-z_]+)'", said)
+        code = found[1] if found else "no answer of Slack's"
+        _ACCESS_REFUSED.set(code)
+        if code in _CREDENTIALS:  # no fault of the person installing: the operator's settings
+            record.msg = (
+                "a Slack install failed: SLACK_CLIENT_ID or SLACK_CLIENT_SECRET does not match the app's (Slack: %s);"
+                " copy both from the app's Basic Information page and restart paperboy"
+            )
+            record.levelno, record.levelname = logging.ERROR, "ERROR"
+        else:
+            record.msg = "a Slack install's authorization code was refused by Slack (%s)"
+        record.args = (code,)
+        return True
+
+
+_REFUSED_ACCESS = _AccessRefused()
+
+
 async def _refused(args: AsyncFailureArgs) -> BoltResponse:
     reason = args.reason
-    said = _REFUSALS.get(reason) or (
-        f"Slack reported “{html.escape(reason)}”, so nothing was installed. Start again from the install page."
-    )
-    log.warning("a Slack install was refused: %s", reason if reason in _REFUSALS else "slack_error")
+    slack = _ACCESS_REFUSED.get() if reason == "invalid_code" else ""
+    if slack in _CREDENTIALS:
+        said = "paperboy's Slack credentials are not set right, so nothing was installed. Tell whoever runs it."
+    elif reason == "invalid_code":  # said in the log by the filter above, with Slack's own code
+        said = _REFUSALS[reason]
+    else:
+        said = _REFUSALS.get(reason) or (
+            f"Slack reported “{html.escape(reason)}”, so nothing was installed. Start again from the install page."
+        )
+        log.warning("a Slack install was refused: %s", reason if reason in _REFUSALS else "slack_error")
     cookie = args.settings.state_utils.build_set_cookie_for_deletion()
     return BoltResponse(
         status=args.suggested_status_code,

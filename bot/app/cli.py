@@ -173,6 +173,12 @@ def _faults(settings: Settings) -> Iterator[None]:
                     f"port {settings.slack_port} (PAPERBOY_SLACK_PORT) is already in use by another program: "
                     "stop it, or set PAPERBOY_SLACK_PORT to a free port"
                 ) from exc
+            if isinstance(found, OSError) and found.errno == errno.EACCES and settings.slack_port < 1024:
+                raise ConfigError(
+                    f"port {settings.slack_port} (PAPERBOY_SLACK_PORT) needs root, and paperboy does not run as"
+                    " root (the Docker image neither): keep port 3000 and let the HTTPS proxy in front listen on"
+                    f" {settings.slack_port}"
+                ) from exc
         raise
 
 

@@ -23,11 +23,24 @@ Job = Callable[[], Awaitable[object]]
 CANCEL_WAIT = 5.0  # seconds a cancelled run has to wind up (paperboy's exit deadline is 20 s)
 
 
+class _TickWhileRunning(logging.Filter):
+    """APScheduler's warning for a tick that came while the job was still running ("skipped: maximum
+    number of running instances reached"): by design (a long sweep goes on; the next tick takes up what
+    is due), so no news for the operator, and in the library's words besides."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
+_TICKS = _TickWhileRunning()
+
+
 class Scheduler:
     def __init__(
         self, *, sweep: Job, sync: Job | None, tick_seconds: int, sync_minutes: int, upkeep: Job | None = None
     ) -> None:
         self._scheduler = AsyncIOScheduler(timezone=UTC)
+        logging.getLogger("apscheduler.scheduler").addFilter(_TICKS)  # once: the same filter is not added twice
         self._running: set[asyncio.Task[object]] = set()  # the job runs under way
         self._jobs: dict[str, Job] = {"sweep": sweep, **({"sync": sync} if sync else {})}
         options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}

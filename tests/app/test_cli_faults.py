@@ -221,4 +221,21 @@ def test_a_slack_host_that_is_not_this_machine_s(tmp_path: Path) -> None:
     a_store(tmp_path, tmp_path / "data")
     run = run_on_slack(tmp_path, PAPERBOY_SLACK_HOST="192.0.2.1")  # TEST-NET-1: no machine's own address
     assert run.code == 1, run.err
-    assert fault_line(run).startswith("paperboy cannot listen on 192.0.2.1 (PAPERBOY_SLACK_HOST): it is not an address")
+    assert "Traceback" not in run.err  # before the fault, only the line saying Slack's API did not answer (port 9)
+    [error] = [line for line in run.err.splitlines() if line.startswith("paperboy: error:")]
+    assert error.startswith("paperboy: error: paperboy cannot listen on 192.0.2.1 (PAPERBOY_SLACK_HOST): it is not an")
+
+
+def test_a_port_below_1024_without_root_is_one_line_saying_to_keep_3000(tmp_path: Path) -> None:
+    """The Docker image runs as a user: PAPERBOY_SLACK_PORT=443 ended in a 66-line traceback."""
+    import errno
+
+    from bot.app.cli import _faults
+    from bot.app.settings import Settings
+    from bot.domain.errors import ConfigError
+
+    settings = Settings(data_dir=tmp_path, slack_port=443)
+    denied = OSError(errno.EACCES, "error while attempting to bind on address ('0.0.0.0', 443): permission denied")
+    needs_root = r"^port 443 \(PAPERBOY_SLACK_PORT\) needs root.*keep port 3000"
+    with pytest.raises(ConfigError, match=needs_root), _faults(settings):
+        raise denied

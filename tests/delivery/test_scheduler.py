@@ -130,3 +130,22 @@ async def test_a_sweep_cut_short_by_the_stop_is_no_error_in_the_log(caplog: pyte
         await asyncio.wait_for(scheduler.stop(), 0.2)
     assert [r.levelname for r in caplog.records if r.levelno >= logging.WARNING] == []
     assert "the sweep job was cut short by the stop" in caplog.text
+
+
+async def test_a_tick_while_the_sweep_still_runs_is_no_warning(caplog: pytest.LogCaptureFixture) -> None:
+    """A morning's long sweep (a digest of 50 cards paced out): APScheduler warned at every tick that the job
+    was "skipped: maximum number of running instances reached", in its words. By design: no news."""
+    runs = 0
+
+    async def sweep() -> None:
+        nonlocal runs
+        runs += 1
+        await asyncio.sleep(2.5)
+
+    scheduler = Scheduler(sweep=sweep, sync=None, tick_seconds=1, sync_minutes=15)
+    with caplog.at_level(logging.INFO):
+        scheduler.start()
+        await asyncio.sleep(2.2)  # two ticks come while the first sweep runs
+        await scheduler.stop()
+    assert runs == 1
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []

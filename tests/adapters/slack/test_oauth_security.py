@@ -4,6 +4,7 @@ another browser, a cancelled install, a wrong signing secret, a token used in an
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 
 import pytest
@@ -75,6 +76,23 @@ async def test_a_code_slack_does_not_accept_is_refused(multi: MultiBot) -> None:
     assert await installed(multi) == 0
 
 
+async def test_a_client_secret_that_is_not_the_apps_is_said_to_the_operator_not_blamed_on_the_code(
+    multi: MultiBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A wrong SLACK_CLIENT_SECRET: every install failed as "did not accept the authorization code", and
+    the log said `invalid_code`; the cause, `bad_client_secret`, was only in bolt's own warning."""
+    _, state, start = await multi.start_install()
+    cookie = start.headers["set-cookie"].split(";")[0]
+    multi.fake.client_secret = "the-app-s-real-secret"  # paperboy's is another
+    with caplog.at_level(logging.WARNING, logger="paperboy.slack"):
+        page = await multi.get(
+            "/slack/oauth_redirect", params={"code": multi.fake.install_code("T0001"), "state": state}, cookie=cookie
+        )
+    assert "credentials are not set right" in page.text and "authorization code" not in page.text
+    assert "SLACK_CLIENT_ID or SLACK_CLIENT_SECRET does not match the app's (Slack: bad_client_secret)" in caplog.text
+    assert await installed(multi) == 0
+
+
 async def test_a_request_signed_with_another_secret_is_refused(multi: MultiBot) -> None:
     await multi.install("T0001")
     before = len(multi.fake.calls)
@@ -97,7 +115,9 @@ async def test_a_token_is_never_used_in_another_workspaces_channel(multi: MultiB
     assert multi.fake.calls[-1].token == TEAMS["T0002"].token
 
 
-async def test_a_workspace_without_an_installation_gets_nothing_posted(multi: MultiBot) -> None:
+async def test_a_workspace_without_an_installation_gets_nothing_posted(
+    multi: MultiBot, caplog: pytest.LogCaptureFixture
+) -> None:
     await multi.install("T0001")
     with pytest.raises(ChannelUnavailable, match="uninstalled"):
         await multi.slack.publisher.for_workspace("T0002").post_message("C2000", "hello", [], None)
@@ -106,10 +126,16 @@ async def test_a_workspace_without_an_installation_gets_nothing_posted(multi: Mu
     assert [c for c in multi.fake.calls if c.method == "chat.postMessage"] == []
     # A command from a workspace that never installed the app: bolt finds no token, nothing is called.
     before = len(multi.fake.calls)
-    await multi.command("today", "T0002", channel="C2000")
-    await asyncio.sleep(0.2)
+    with caplog.at_level(logging.INFO):
+        await multi.command("today", "T0002", channel="C2000")
+        await asyncio.sleep(0.2)
     assert [c.method for c in multi.fake.calls[before:]] == []
     assert [r["text"] for r in multi.fake.responses] == [NOT_INSTALLED]
+    # bolt's ERROR ("Although the app should be installed…"), said in our words, at INFO: no fault of ours
+    assert [
+        r.levelname for r in caplog.records if r.name.startswith("slack_bolt") and r.levelno >= logging.WARNING
+    ] == []
+    assert "a request came from a Slack workspace where paperboy is not installed" in caplog.text
 
 
 async def test_an_install_page_whose_database_fails_says_so(multi: MultiBot, caplog: pytest.LogCaptureFixture) -> None:
@@ -119,3 +145,16 @@ async def test_an_install_page_whose_database_fails_says_so(multi: MultiBot, cap
     assert page.status_code == 503 and "did not answer, so nothing was installed" in page.text
     assert "Traceback" not in caplog.text
     assert "the Slack install page /slack/install failed (OperationalError)" in caplog.text
+
+
+def test_a_workspace_without_paperboy_is_given_the_install_pages_whole_address() -> None:
+    """`/slack/install` alone leads nowhere from inside Slack: with PAPERBOY_PUBLIC_URL, the whole address."""
+    from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+
+    from adapters.slack.oauth import not_installed
+
+    public = AsyncOAuthSettings(
+        client_id="1", client_secret="x", redirect_uri="https://pb.example.org/slack/oauth_redirect"
+    )
+    assert not_installed(public).endswith("add it again at https://pb.example.org/slack/install")
+    assert not_installed(AsyncOAuthSettings(client_id="1", client_secret="x")) == NOT_INSTALLED

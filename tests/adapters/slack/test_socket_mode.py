@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 
 import pytest
@@ -74,5 +75,28 @@ async def test_a_token_slack_refuses_stops_the_start_in_one_line(
     try:
         with pytest.raises(ConfigError, match=re.escape(said)):
             await asyncio.wait_for(runtime.start(), 10)
+    finally:
+        await runtime.stop()
+
+
+@pytest.mark.parametrize(
+    ("api_url", "said"),
+    [
+        ("http://127.0.0.1:9/api/", "ClientConnectorError"),  # nothing listens
+        ("{fake}not-slack/", "it answered HTTP 404, not as Slack's API does"),  # the wrong address
+    ],
+)
+async def test_a_slack_api_that_does_not_answer_as_slack_is_said_and_the_start_goes_on(
+    fake_slack: FakeSlack, june_store: PaperStore, caplog: pytest.LogCaptureFixture, api_url: str, said: str
+) -> None:
+    """It said "paperboy is running" and nothing else: the first sign was every digest failing at 09:00."""
+    client = slack_client("xoxb-test", api_url.format(fake=fake_slack.base_url.removesuffix("api/")))
+    app = create_app(chat_service(june_store), client, SECRET, SlackPublisher(client, interval=0.0))
+    runtime = SlackRuntime(app, signing_secret=SECRET, port=0, host="127.0.0.1")
+    try:
+        with caplog.at_level(logging.WARNING, logger="paperboy.slack"):
+            await asyncio.wait_for(runtime.start(), 20)  # started all the same
+        [line] = [r.getMessage() for r in caplog.records if "could not be asked" in r.getMessage()]
+        assert said in line and "PAPERBOY_SLACK_API_URL" in line
     finally:
         await runtime.stop()
