@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from bot.community.service import Community
     from bot.store.reading import Person
 
-_PERSON = re.compile(r"^(?P<platform>slack|discord):(?P<user>[A-Za-z0-9_.\-]+)$")
+_PERSON = re.compile(r"^(?P<platform>slack|discord):(?:(?P<workspace>[A-Za-z0-9_.\-]+)/)?(?P<user>[A-Za-z0-9_.\-]+)$")
 
 
 class Period(StrEnum):
@@ -35,7 +35,8 @@ class ListFormat(StrEnum):
 
 
 def parse_person(text: str) -> Person:
-    """`slack:U0123456` or `discord:1234567890` → the person in any workspace; a UsageError otherwise."""
+    """`slack:U0123456` or `discord:1234567890` → the person in any workspace, `slack:T0123456/U0123456`
+    in that one; a UsageError otherwise."""
     from bot.store.reading import Person
 
     match = _PERSON.match(text.strip())
@@ -49,7 +50,23 @@ def parse_person(text: str) -> Person:
             f"--user {text!r}: a Discord user's id is a number, such as discord:1234567890 (Developer Mode on, "
             "right-click the person, Copy User ID)"
         )
-    return Person(match.group("platform"), "", match.group("user"))
+    return Person(match.group("platform"), match.group("workspace") or "", match.group("user"))
+
+
+def one_workspace(named: str, workspaces: list[str], how: str) -> str:
+    """The workspace a command's id without one means: "" (any) when it is in at most one; a UsageError
+    naming each when it is in several (the same Slack id in two workspaces is two channels, two people)."""
+    found = [w for w in workspaces if w]
+    if len(found) <= 1:
+        return ""
+    platform, _, rest = named.partition(":")
+    each = ", ".join(f"{platform}:{w}/{rest}" for w in found)
+    raise UsageError(f"{named} is {how} in {len(found)} workspaces here: name one, as {each}")
+
+
+def shown(platform: str, workspace: str, rest: str) -> str:
+    """An id as the command line takes it: `slack:T0123456/C0123456` when its workspace is known."""
+    return f"{platform}:{workspace}/{rest}" if workspace else f"{platform}:{rest}"
 
 
 def _community(services: Services) -> Community:
@@ -82,6 +99,8 @@ def register(app: typer.Typer) -> None:
 
         async def work(services: Services) -> None:
             community = _community(services)
+            if not where.workspace:
+                one_workspace(channel.strip(), await services.engagement.workspaces_of(where), "a channel")
             if not json_:
                 from adapters.console.render import render_post
 
@@ -98,7 +117,8 @@ def register(app: typer.Typer) -> None:
                 }
                 for r in ranked
             ]
-            cli._print_json({"channel": str(where), "period": period.value, "papers": papers})
+            named = shown(where.platform, where.workspace, where.channel)
+            cli._print_json({"channel": named, "period": period.value, "papers": papers})
 
         cli._run(work, ensure=False)
 
@@ -117,7 +137,11 @@ def register(app: typer.Typer) -> None:
         async def work(services: Services) -> None:
             from bot.community.service import citations, listing_line
 
-            entries = await _community(services).reading_list(person)
+            community = _community(services)
+            if not person.workspace:
+                lists = await community.lists.workspaces_of(person.platform, person.user)
+                one_workspace(user.strip(), lists, "a person")
+            entries = await community.reading_list(person)
             if format_ is ListFormat.json:
                 papers = [
                     {

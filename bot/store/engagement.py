@@ -180,6 +180,18 @@ class EngagementStore:
             await tally.replies(reply_rows)
             await tally.close()
 
+    async def workspaces_of(self, channel: ChannelRef) -> list[str]:
+        """The workspaces with papers engaged with in a channel of this id (a Slack channel id is unique only
+        within its workspace: two workspaces may each have a C0001)."""
+        query = (
+            select(engagement.c.workspace)
+            .where(engagement.c.platform == channel.platform, engagement.c.channel == channel.channel)
+            .distinct()
+            .order_by(engagement.c.workspace)
+        )
+        async with self._engine.connect() as conn:
+            return [str(w) for w in (await conn.scalars(query)).all()]
+
     async def reactions_on(self, where: ChannelRef, message: str, emoji: str | None = None) -> list[tuple[str, str]]:
         """The reactions counted on, now, on one message: (person, reaction as stored) each; `emoji`:
         that emoji's only (its super reaction too). What a moderator clearing them takes off."""

@@ -22,8 +22,8 @@ class Person:
     workspace: str
     user: str
 
-    def __str__(self) -> str:
-        return f"{self.platform}:{self.user}"
+    def __str__(self) -> str:  # as the command line takes it: with the workspace where one is named
+        return f"{self.platform}:{self.workspace}/{self.user}" if self.workspace else f"{self.platform}:{self.user}"
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,18 @@ class ReadingLists:
         async with self._engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         return [SavedPaper(str(r[0]), as_utc(r[1])) for r in rows]
+
+    async def workspaces_of(self, platform: str, user: str) -> list[str]:
+        """The workspaces where a user id has saved papers (a Slack user id is unique only within its
+        workspace); "" for what was saved where no workspace was known."""
+        query = (
+            select(saved.c.workspace)
+            .where(saved.c.platform == platform, saved.c.user_id == user)
+            .distinct()
+            .order_by(saved.c.workspace)
+        )
+        async with self._engine.connect() as conn:
+            return [str(w) for w in (await conn.scalars(query)).all()]
 
     async def saved_papers(self, platform: str, workspace: str, person: str) -> list[str]:
         """The arXiv ids on the person's list, most recently saved first (the App Home's ReadingList port)."""

@@ -138,3 +138,39 @@ def test_every_table_forget_erases_has_its_words() -> None:
     assert set(ERASED_WORDS) == {table.name for table in WORKSPACE_TABLES}
     assert erased_detail({"installations": 1, "votes": 0}) == "1 installation"
     assert erased_detail({"replies": 2, "saved": 1}) == "2 replies and 1 saved paper"
+
+
+async def test_an_id_in_two_workspaces_is_named_not_summed(tmp_path: Path) -> None:
+    """A Slack channel or user id is unique only within its workspace: `top --channel slack:C0001` added two
+    workspaces' C0001 together, `saved --user slack:U1` gave two people's lists as one."""
+    data = tmp_path / "data"
+    await fill(data)
+    there = ChannelRef("slack", "C0001", "T0002")
+    engine = create_engine(database_url(None, data))
+    try:
+        ledger, engaged = Ledger(engine), EngagementStore(engine)
+        await ledger.begin_papers(there, date(2026, 6, 3), [(1, "2606.00002")], NOW)
+        await ledger.card_sent(there, date(2026, 6, 3), "2606.00002", MessageRef("C0001", "300.1", "300.1"), NOW)
+        posted = await engaged.posted(there, "300.1")
+        assert posted is not None
+        await engaged.record(Vote(posted, "U9", "300.1", "+1", True, NOW))
+        await ReadingLists(engine).save(Person("slack", "T0002", "U1"), "2606.00002", NOW)
+    finally:
+        await engine.dispose()
+    env = child_env() | {"PAPERBOY_DATA_DIR": str(data), "PAPERBOY_OFFLINE": "1"}
+
+    def paperboy(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*entry_point(), *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False
+        )
+
+    summed = paperboy("top", "--channel", "slack:C0001")
+    assert summed.returncode == 2 and "slack:C0001 is a channel in 2 workspaces here: name one, as " in summed.stderr
+    assert "slack:T0001/C0001, slack:T0002/C0001" in summed.stderr
+    one = json.loads(paperboy("top", "--channel", "slack:T0002/C0001", "--period", "all", "--json").stdout)
+    assert one["channel"] == "slack:T0002/C0001"
+    assert [(p["arxiv_id"], p["reactions"]) for p in one["papers"]] == [("2606.00002", 1)]
+    both = paperboy("saved", "--user", "slack:U1")
+    assert both.returncode == 2 and "slack:T0001/U1, slack:T0002/U1" in both.stderr
+    theirs = json.loads(paperboy("saved", "--user", "slack:T0002/U1", "--format", "json").stdout)
+    assert theirs["user"] == "slack:T0002/U1" and [p["arxiv_id"] for p in theirs["papers"]] == ["2606.00002"]
