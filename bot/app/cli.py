@@ -614,6 +614,8 @@ def post_(
 
     async def work(services: Services) -> int:
         subscription = _in_file(services, where) or await services.subscriptions.get(where)
+        if subscription is None:
+            await _reachable_workspace(services, where)  # before anything is claimed or recorded
         if subscription is not None and subscription.cadence == "weekly":
             from bot.roundup.post import post_roundup, roundup_monday, week_in_store
 
@@ -652,6 +654,27 @@ def post_(
         return 0 if result.ok else 1
 
     raise typer.Exit(_run(work))
+
+
+async def _reachable_workspace(services: Services, where: ChannelRef) -> None:
+    """Multi-workspace Slack, a channel no subscription names: a UsageError, before anything is recorded,
+    when it names no workspace (its token cannot be known) or one that has not installed paperboy (a
+    typo recorded a stopped digest under no workspace, which `forget` could never reach)."""
+    if where.platform != "slack" or not services.settings.slack_client_id:
+        return
+    if not where.workspace:
+        raise UsageError(
+            f"{where} names no workspace, and paperboy serves several here: name it, as "
+            f"slack:TEAM_ID/{where.channel} (`paperboy workspaces` lists them); nothing was posted or recorded"
+        )
+    from bot.store.workspaces import installed
+
+    found = [i for i in await installed(services.store.engine) if i.platform == "slack"]
+    if not any(i.org_wide or i.workspace == where.workspace for i in found):  # an org's install: its teams too
+        raise UsageError(
+            f"workspace {where.workspace} has not installed paperboy (`paperboy workspaces` lists those that"
+            " have): nothing was posted or recorded"
+        )
 
 
 def _in_file(services: Services, where: ChannelRef) -> Subscription | None:

@@ -8,6 +8,7 @@ import html
 import json
 import re
 import signal
+import sqlite3
 import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -196,3 +197,17 @@ async def test_workspaces_lists_the_installs_and_says_when_no_key_opens_one(tmp_
     assert TOKEN not in out
     code, out, err = await run_cli(env, tmp_path, "workspaces")  # no key: listed, not checked
     assert code == 0 and "whether each token can be opened was not checked" in " ".join(out.split()), err
+
+
+async def test_post_to_a_channel_of_no_workspace_or_an_uninstalled_one_records_nothing(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    """A typo (`slack:C0002`) recorded a stopped digest under no workspace, which `forget` could never reach."""
+    env = environment(tmp_path, fake_slack, free_port(), Fernet.generate_key().decode())
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:C0002")
+    assert code == 2 and "slack:C0002 names no workspace, and paperboy serves several here" in err
+    assert "slack:TEAM_ID/C0002" in err
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:T0009/C0001")
+    assert code == 2 and "workspace T0009 has not installed paperboy" in err
+    with sqlite3.connect(tmp_path / "data" / "paperboy.db") as db:  # nothing recorded for either
+        assert db.execute("select count(*) from digests").fetchone() == (0,)
