@@ -33,6 +33,12 @@ BUSY_TIMEOUT_S = 30  # how long a SQLite statement waits for another process's w
 STATISTICS_WAIT_MS = 250  # how long the statistics refresh waits for another process's write
 WAL_FIRST_PAUSE_S, WAL_LAST_PAUSE_S = 0.005, 0.25  # between tries to switch a fresh store to WAL
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
+# Drivers SQLAlchemy URLs name for these databases (`postgresql+psycopg2://`, `+asyncpg`): any such URL
+# works, with the driver paperboy ships (its options are libpq's, which the others take too).
+_OTHER_DRIVERS = {
+    "sqlite": ("pysqlite",),
+    "postgresql": ("psycopg2", "psycopg2cffi", "asyncpg", "pg8000", "psycopg_async"),
+}
 
 
 def database_url(url: str | None, data_dir: Path) -> URL:
@@ -47,6 +53,8 @@ def database_url(url: str | None, data_dir: Path) -> URL:
             "postgresql://user:pass@host:5432/db)"
         ) from None
     driver = _ASYNC_DRIVERS.get(parsed.drivername)
+    if driver is None and parsed.get_driver_name() in _OTHER_DRIVERS.get(parsed.get_backend_name(), ()):
+        driver = _ASYNC_DRIVERS[parsed.get_backend_name()]  # another driver's URL: the same database, ours
     return parsed.set(drivername=driver) if driver else parsed
 
 

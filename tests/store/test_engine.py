@@ -39,11 +39,26 @@ async def test_a_new_and_an_older_store_reach_head(name: str, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize(
+    ("url", "meant"),
+    [
+        ("postgresql+psycopg2://ada:pw@db:5432/papers", "postgresql+psycopg://ada:***@db:5432/papers"),
+        ("postgresql+asyncpg://ada:pw@db/papers", "postgresql+psycopg://ada:***@db/papers"),
+        ("postgresql://ada:pw@db/papers?sslmode=require", "postgresql+psycopg://ada:***@db/papers?sslmode=require"),
+        ("sqlite+pysqlite:////srv/paperboy.db", "sqlite+aiosqlite:////srv/paperboy.db"),
+    ],
+)
+def test_any_sqlalchemy_url_of_sqlite_or_postgresql_is_taken_with_the_driver_paperboy_ships(
+    url: str, meant: str
+) -> None:
+    """The contract: "any SQLAlchemy URL; postgresql+...:// for several replicas"."""
+    assert str(database_url(url, Path("."))) == meant
+
+
+@pytest.mark.parametrize(
     ("url", "said"),
     [
         ("mysql://ada:hunter2@db/papers", "mysql is not a database paperboy runs on"),
-        ("sqlite+pysqlite:///x.db", "its driver 'pysqlite' is not an asyncio driver"),
-        ("postgresql+psycopg2://ada:hunter2@db/papers", "its driver 'psycopg2' is not installed"),
+        ("postgresql+nosuch://ada:hunter2@db/papers", "its driver 'nosuch' is unknown"),
         ("sqlite+nosuch:///x.db", "its driver 'nosuch' is unknown"),
         ("sqlite://ada:hunter2@db/papers.db", "a SQLite URL names a file, not a host"),
         ("sqlite:///x.db?mode=ro", "SQLite takes no option 'mode' (only timeout,"),
