@@ -85,7 +85,10 @@ class Settings(BaseSettings):
     @field_validator("data_dir", mode="before")
     @classmethod
     def _blank_is_default(cls, value: object) -> object:
-        return DEFAULT_DATA_DIR if isinstance(value, str) and not value.strip() else value
+        """Blank: the default; `~/pbdata` (quoted, so no shell expanded it): the home's, not a folder named ~."""
+        if isinstance(value, str) and not value.strip():
+            return DEFAULT_DATA_DIR
+        return Path(value).expanduser() if isinstance(value, str) and value.startswith("~") else value
 
     @model_validator(mode="after")
     def _secret_files(self) -> Settings:

@@ -56,7 +56,7 @@ def multi_workspace(settings: Settings) -> Workspaces | None:
         ("PAPERBOY_PUBLIC_URL", settings.public_url),
         ("PAPERBOY_SLACK_OAUTH_URL", settings.slack_oauth_url),
     ):
-        if url is not None and not url.startswith(("https://", "http://")):
+        if url is not None and not (url.startswith(("https://", "http://")) and urlsplit(url).hostname):
             raise ConfigError(
                 f"{name} is {url!r}, not a URL: give it as https://host[:port] (where Slack reaches the bot)"
             )

@@ -304,7 +304,7 @@ def wanted(error: ErrorDetails) -> str:
     limits = error.get("ctx") or {}
     kind = error["type"]
     table = "use a table of settings ([section], or [[subscriptions]] for each channel, key = value lines under it)"
-    listed = 'use a list in brackets, such as ["diffusion", "robotics"]'
+    listed = f"use a list in brackets, such as {_LIST_EXAMPLES.get(_key(error['loc']), _LIST_EXAMPLES['topics'])}"
     said = {
         "bool_parsing": "use 1 or 0 (or true, false, yes, no)",
         "bool_type": "use true or false",
@@ -338,10 +338,22 @@ _TEXT_EXAMPLES = {
 }
 
 
+# A list setting's example, for a value that is not a list (`admins = "U012AB3CD"`).
+_LIST_EXAMPLES = {
+    "topics": '["diffusion", "robotics"]',
+    "admins": '["U012AB3CD", "S0PAPERS"]',
+    "guilds": "[123456789012345678]",
+}
+
+
+def _key(loc: tuple[int | str, ...]) -> str:
+    """The setting's name in an error's location (the last name, past list indexes)."""
+    return next((step for step in reversed(loc) if isinstance(step, str)), "")
+
+
 def _text_wanted(loc: tuple[int | str, ...]) -> str:
     """What a text setting (or a list of texts' item) takes, with an example of its own kind."""
-    key = next((step for step in reversed(loc) if isinstance(step, str)), "")
-    example = _TEXT_EXAMPLES.get(key)
+    example = _TEXT_EXAMPLES.get(_key(loc))
     return f'use a text in quotes, such as "{example}"' if example else "use a text in quotes"
 
 

@@ -50,6 +50,10 @@ def test_the_contract_example_is_valid(tmp_path: Path) -> None:
         ("[digest]\nlimit = true\n", "digest.limit: true is not a value for this setting: use a whole number"),
         ("[schedule]\nwait_hours = false\n", "schedule.wait_hours: false is not a value .*: use a number"),
         ("[digest]\ntopics = true\n", "digest.topics: true is not a value for this setting: use a list in brackets"),
+        (
+            '[slack]\nadmins = "U012AB3CD"\n',
+            r"slack.admins is 'U012AB3CD': use a list .*such as \[\"U012AB3CD\", \"S0PAPERS\"\]",
+        ),
         ("[[subscriptions]]\nchannel = true\n", r"subscriptions\[0\]\.channel: true .*: use a text in quotes"),
         ('[slack]\ntoken = "xoxb-1"\n', "slack.token: unknown setting"),
         ("[slack]\nguilds = [42]\n", r"slack.guilds: unknown setting: 'guilds' belongs in \[discord\], not \[slack\]$"),
@@ -274,3 +278,19 @@ def test_a_file_that_is_not_toml_is_said_where_and_what_to_fix_in_our_words(text
         parse_config(text, "paperboy.toml")
     assert str(refused.value).startswith("paperboy.toml: ") and said in str(refused.value)
     assert "Cannot" not in str(refused.value) and "Expected" not in str(refused.value)  # tomllib's own words
+
+
+def test_a_data_dir_given_with_a_tilde_is_in_the_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`PAPERBOY_DATA_DIR='~/pbdata'` (quoted: no shell expands it) made a folder named ~ where it ran."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("PAPERBOY_DATA_DIR", "~/pbdata")
+    assert load_settings().data_dir == tmp_path / "pbdata"
+
+
+def test_a_public_url_without_a_host_is_refused() -> None:
+    from bot.app.settings import Settings
+    from bot.app.workspaces import multi_workspace
+
+    settings = Settings(slack_client_id="1.2", slack_client_secret="s", public_url="https://")
+    with pytest.raises(ConfigError, match="PAPERBOY_PUBLIC_URL is 'https://', not a URL"):
+        multi_workspace(settings)
