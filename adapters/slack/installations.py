@@ -159,7 +159,12 @@ class StoreInstallations(AsyncInstallationStore):
         before = at + timedelta(seconds=1) if at is not None else None
         if workspace and await self.installations.delete(PLATFORM, workspace, installed_before=before):
             paused = await self._removed(workspace)
-            log.info("uninstalled from Slack workspace %s: token deleted, %d subscription(s) paused", workspace, paused)
+            log.info(
+                "Slack workspace %s uninstalled paperboy or revoked its token: token deleted, %d subscription(s)"
+                " paused until it is installed again",
+                workspace,
+                paused,
+            )
             return
         since = " from before then" if before is not None else ""
         log.info("Slack says the app left workspace %s, which has no installation%s here", workspace or "?", since)

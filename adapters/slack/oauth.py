@@ -340,8 +340,8 @@ async def _installed(args: AsyncSuccessArgs) -> BoltResponse:
         "1. invite the bot: <code>/invite @paperboy</code><br>"
         "2. subscribe the channel: <code>/papers subscribe</code> (for example "
         "<code>/papers subscribe diffusion at 09:00 tz Europe/Berlin</code>)",
-        "<code>/papers help</code> lists everything else. Subscriptions this workspace had before an uninstall "
-        "have resumed; <code>/papers settings</code> in a channel shows its digest.",
+        "<code>/papers help</code> lists everything else; <code>/papers settings</code> in a channel shows its "
+        "digest (installed again after an uninstall, the workspace's subscriptions are back as they were).",
         link=False,
     )
     cookie = args.settings.state_utils.build_set_cookie_for_deletion()

@@ -206,8 +206,15 @@ async def running(services: Services) -> AsyncIterator[Running]:
         slack = slack_credentials(services)
         if slack is not None:
             if not slack.signing_secret:
-                first = "SLACK_CLIENT_ID" if slack.workspaces is not None else "SLACK_BOT_TOKEN"
-                raise ConfigError(f"{first} is set but SLACK_SIGNING_SECRET is not: set both to enable Slack")
+                first = (
+                    "SLACK_CLIENT_ID"
+                    if slack.workspaces is not None
+                    else "a Slack bot token (SLACK_BOT_TOKEN or [slack] bot_token)"
+                )
+                raise ConfigError(
+                    f"{first} is set but no signing secret (SLACK_SIGNING_SECRET or [slack] signing_secret): "
+                    "set both to enable Slack"
+                )
             from adapters.slack.app import SlackRuntime, create_app, http_session, slack_client
             from adapters.slack.oauth import multi_slack
             from adapters.slack.publisher import SlackPublisher

@@ -117,7 +117,7 @@ async def test_run_without_a_signing_secret_says_what_is_missing(tmp_path: Path,
     del env["SLACK_SIGNING_SECRET"]
     code, _, err = await run_cli(env, tmp_path, "run")
     assert code == 1
-    assert "SLACK_SIGNING_SECRET is not" in err
+    assert "is set but no signing secret (SLACK_SIGNING_SECRET or [slack] signing_secret)" in err
 
 
 async def test_run_with_half_of_slack_s_credentials_says_what_is_missing(tmp_path: Path, fake_slack: FakeSlack) -> None:
@@ -132,7 +132,7 @@ async def test_run_with_half_of_slack_s_credentials_says_what_is_missing(tmp_pat
     ("variable", "said"),
     [
         ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not"),
-        ("SLACK_SIGNING_SECRET", "SLACK_SIGNING_SECRET is not"),
+        ("SLACK_SIGNING_SECRET", "no signing secret (SLACK_SIGNING_SECRET or [slack] signing_secret)"),
     ],
 )
 async def test_run_with_a_blank_slack_credential_takes_it_for_unset(

@@ -133,7 +133,7 @@ async def test_an_uninstall_mid_sweep_stops_only_that_workspace_and_a_reinstall_
 
     # Installed again: the subscription resumes, and /papers settings says so.
     again = await multi.install("T0001")
-    assert again.status_code == 200 and "resumed" in again.text
+    assert again.status_code == 200 and "subscriptions are back as they were" in again.text
     assert {s.channel.workspace: s.status for s in await multi.subscriptions.all()} == {"T0001": None, "T0002": None}
     await multi.command("settings", "T0001", channel="C1000", answer="c")
     text = await answered(multi, "c")
