@@ -305,7 +305,8 @@ class HybridIndex:
         return respell(query, lexical.held, lexical.near_words, (lexical.held_name, lexical.near_names))
 
     def _expansions(self, first: dict[int, float]) -> list[str]:
-        """Keywords shared by two or more of the first fusion's best papers, most shared first."""
+        """Keywords shared by two or more of the first fusion's best papers, most shared first; none carried
+        by too many papers to say anything of the topic (`LexicalIndex.expands`)."""
         best = sorted(first, key=lambda p: (-first[p], p))[:FEEDBACK]
         counts: Counter[str] = Counter()
         for paper in self.lexical.papers_at(best).values():
@@ -316,6 +317,6 @@ class HybridIndex:
         for key, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
             if n < 2 or len(shared) == EXPANSIONS:  # the rest are shared by fewer still
                 break
-            if self.lexical.shared_keyword(key):
+            if self.lexical.expands(key):
                 shared.append(key)
         return shared

@@ -37,6 +37,8 @@ from bot.search.text import RUN_TOGETHER, terms, words
 from bot.store.changes import Tally, stamp_of
 from bot.store.papers import Versions
 
+GENERIC_SHARE = 0.02  # a keyword carried by more than this share of the papers expands no query (`expands`)…
+GENERIC_FLOOR = 50  # …once it is on more papers than this (a store of a few hundred papers still expands)
 RERANK = 2000  # BM25's best hits that the prior re-ranks (see `ranked`)
 BY_PRIOR = 100  # hits fetched at first by the prior alone (more when the next could still be better)
 PAPERS_KEPT = 4096  # papers kept parsed (`papers_at`)
@@ -368,9 +370,14 @@ class LexicalIndex:
         positions = [int(p or 0) for p in self._searcher.fast_field_values("pos", [a for _, a in hits])]
         return {w for paper in self.papers_at(positions).values() for a in paper.authors for w in words(a)}
 
-    def shared_keyword(self, key: str) -> bool:
-        """Whether two or more papers carry this Hugging Face keyword (see `keyword_key`)."""
-        return int(self._searcher.doc_freq("kw", key)) >= 2
+    def expands(self, key: str) -> bool:
+        """Whether this Hugging Face keyword (see `keyword_key`) may expand a query: two papers or more
+        carry it, and at most `GENERIC_SHARE` of them (or `GENERIC_FLOOR`, in a small store). A keyword
+        on one paper in fifty ("reinforcement learning") is half of every topic's: its papers, taken by
+        the prior alone, crowded out a rare topic's own ("protein" was answered with popular RL papers),
+        and on `bench.relevance` leaving such keywords out raised every hybrid row (docs/search.md)."""
+        carried = int(self._searcher.doc_freq("kw", key))
+        return 2 <= carried <= max(GENERIC_FLOOR, GENERIC_SHARE * len(self))
 
     # -- searching ------------------------------------------------------------------------
 

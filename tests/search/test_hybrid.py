@@ -320,3 +320,13 @@ def test_a_quantity_is_no_version(index: HybridIndex, query: str, monkeypatch: p
     ranked = [h.paper.arxiv_id for h in index.search_now(query, limit=10)]
     monkeypatch.setattr(LexicalIndex, "versioned", lambda self, parsed, by_words, shown: np.zeros(0, np.int64))
     assert [h.paper.arxiv_id for h in index.search_now(query, limit=10)] == ranked
+
+
+@pytest.mark.parametrize("query", ["protein", "proteins"])
+def test_a_rare_topic_is_not_crowded_out_by_a_generic_keywords_popular_papers(index: HybridIndex, query: str) -> None:
+    """ "protein" was answered with popular coding-agent and RL papers, "the closest found": two of its own
+    papers carried "reinforcement learning", whose papers, by the prior alone, outweighed them."""
+    hits = index.search_now(query, limit=5)
+    first = query.split()[0].removesuffix("s")
+    said = [" ".join((h.paper.title, h.paper.abstract, h.paper.ai_summary or "")).lower() for h in hits]
+    assert len(hits) == 5 and all(first in text for text in said), [h.paper.title for h in hits]

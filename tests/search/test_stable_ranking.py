@@ -101,3 +101,13 @@ async def test_a_batch_ranks_as_single_searches_do(tmp_path: Path) -> None:
         assert code == 0, err
         single.append([hit["arxiv_id"] for hit in json.loads(out)["results"]])
     assert batch == single and all(batch)
+
+
+def test_a_keyword_on_too_many_papers_expands_no_query() -> None:
+    """A keyword on more than 2 % of the papers (and more than 50 of them) says nothing of a topic: its
+    papers, by the prior alone, crowded a rare topic's own out of its answer."""
+    generic = [tied(f"2606.{i:05d}", ("generic policies",)) for i in range(1, 61)]
+    rare = [tied(f"2607.{i:05d}", ("rare policies",)) for i in range(1, 3)]
+    lone = [tied("2608.00001", ("lone policies",))]
+    lexical = LexicalIndex([*generic, *rare, *lone])
+    assert [lexical.expands(k) for k in ("generic policies", "rare policies", "lone policies")] == [False, True, False]
