@@ -811,6 +811,7 @@ console_chat.register(app)  # `paperboy chat`
 
 
 INTERRUPTED = 130  # the exit status of a command stopped by Ctrl-C
+INTERRUPT_SECONDS = 5.0  # how long an interrupted command may take to exit before it is ended
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -821,7 +822,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         _main(argv)
     except KeyboardInterrupt:  # before the command began (building it), or after it ended
-        _fail("interrupted", INTERRUPTED)
+        _interrupted()
     finally:
         loaded_as(running)
 
@@ -842,14 +843,24 @@ def _main(argv: list[str] | None) -> None:
         hint = f" (see paperboy {named} --help)" if named else " (see paperboy --help)"
         _fail(f"{plainly(exc.format_message())}{hint}", 2)
     except (typer.Abort, KeyboardInterrupt):
-        _fail("interrupted", INTERRUPTED)
+        _interrupted()
     except UsageError as exc:
         _fail(str(exc), 2)
     except PaperboyError as exc:
         _fail(str(exc), 1)
     if code == INTERRUPTED:  # typer's own answer to Ctrl-C (KeyboardInterrupt), which never reaches us
-        _fail("interrupted", INTERRUPTED)
+        _interrupted()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: exit 130 at once. A CPU worker in the middle of an index build (the interpreter waits for
+    it at exit) held `paperboy chat` past Ctrl-C on a busy host: past a few seconds the process ends
+    without it (`bot.host.exits`; the store commits as it goes)."""
+    from bot.host.exits import exit_by
+
+    exit_by(INTERRUPT_SECONDS, INTERRUPTED)
+    _fail("interrupted", INTERRUPTED)
 
 
 def _fail(message: str, code: int) -> None:

@@ -19,8 +19,9 @@ import threading
 log = logging.getLogger(__name__)
 
 
-def exit_by(seconds: float) -> threading.Timer:
-    """Arm the deadline (a daemon timer: a process that exits in time is not held by it)."""
+def exit_by(seconds: float, status: int = 1) -> threading.Timer:
+    """Arm the deadline (a daemon timer: a process that exits in time is not held by it); past it, the
+    process ends with `status`."""
 
     def expired() -> None:
         running = sorted(t.name for t in threading.enumerate() if not t.daemon and t is not threading.main_thread())
@@ -31,7 +32,7 @@ def exit_by(seconds: float) -> threading.Timer:
         )
         for handler in logging.getLogger().handlers:
             handler.flush()
-        os._exit(1)
+        os._exit(status)
 
     timer = threading.Timer(seconds, expired)
     timer.daemon = True

@@ -37,3 +37,21 @@ def test_a_process_that_exits_in_time_is_not_held_by_the_deadline() -> None:
     done, took = run("from bot.host.exits import exit_by\nexit_by(50.0)\nprint('done')")
     assert done.returncode == 0 and done.stdout.strip() == "done", done.stderr
     assert took < 30  # not the deadline's 50 s
+
+
+@pytest.mark.slow
+def test_ctrl_c_ends_a_command_whose_cpu_worker_is_still_busy_with_status_130() -> None:
+    """A CPU worker in the middle of an index build held `paperboy chat` past Ctrl-C on a busy host (the
+    interpreter waits for a pool's workers at exit): now it ends a few seconds on, as interrupted."""
+    code = """
+import time
+from concurrent.futures import ThreadPoolExecutor
+from bot.app.cli import _interrupted
+pool = ThreadPoolExecutor(1, thread_name_prefix="paperboy-cpu")
+pool.submit(time.sleep, 60)  # an index build under way
+time.sleep(0.2)
+_interrupted()  # what the command line does on Ctrl-C
+"""
+    done, took = run(code)
+    assert done.returncode == 130, done.stderr
+    assert took < 30 and "paperboy: error: interrupted" in done.stderr  # not the worker's 60 s
