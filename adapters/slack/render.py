@@ -181,7 +181,8 @@ def thread_blocks(card: Card) -> tuple[str, list[Block]]:
 
 
 def card_message(card: Card, *, share: bool = False) -> tuple[str, list[Block]]:
-    return fallback(f"{card.title} ({card.upvotes} upvotes) {card.url}"), card_blocks(card, share=share)
+    votes = f"{card.upvotes} upvote{'s' if card.upvotes != 1 else ''}"  # what a notification shows
+    return fallback(f"{card.title} ({votes}) {card.url}"), card_blocks(card, share=share)
 
 
 def header_message(post: Post) -> tuple[str, list[Block]]:

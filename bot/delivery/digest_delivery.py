@@ -70,7 +70,10 @@ class DeliveryResult:
             "posted": f"Posted {when} to {self.channel}: {self.papers} paper{plural}.",
             "already": f"{self.channel} already has {when} ({self.papers} paper{plural}): nothing posted.",
             "busy": f"Another paperboy process is delivering {when} to {self.channel}{holder}: nothing posted.",
-            "empty": f"No papers to post to {self.channel}: {self.reason}",
+            # with a day, its header went out, saying why it holds no card; without one, nothing did
+            "empty": f"Posted {when} to {self.channel} with no papers: {self.reason}"
+            if self.day
+            else f"No papers to post to {self.channel}: {self.reason}",
             "skipped": f"{when.capitalize()} for {self.channel} was skipped: {self.reason}",
             "stopped": f"Delivery to {self.channel} stopped: {self.reason}",
             "failed": f"Delivery of {when} to {self.channel} failed: {self.reason}",

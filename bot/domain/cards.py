@@ -64,8 +64,8 @@ def links(paper: Paper) -> tuple[Link, ...]:
     if paper.github_repo:
         stars = f" ★{paper.github_stars:,}" if paper.github_stars else ""
         found.append(Link(f"Code{stars}", paper.github_repo))
-    if paper.project_page:
-        found.append(Link("Project page", paper.project_page))
+    if paper.project_page and paper.project_page.rstrip("/") not in (paper.hf_url, paper.arxiv_url):
+        found.append(Link("Project page", paper.project_page))  # not a second link to the same page
     return tuple(found)
 
 

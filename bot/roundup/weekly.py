@@ -128,7 +128,9 @@ def describe(result: DeliveryResult) -> str:
         "posted": f"Posted {week} to {result.channel}: {result.papers} paper{plural}.",
         "already": f"{result.channel} already has {week}: nothing posted.",
         "busy": f"Another paperboy process is delivering {week} to {result.channel}: nothing posted.",
-        "empty": f"No papers to post to {result.channel}: {result.reason}",
+        "empty": f"Posted {week} to {result.channel} with no papers: {result.reason}"
+        if result.day
+        else f"No papers to post to {result.channel}: {result.reason}",
         "skipped": f"{week.capitalize()} for {result.channel} was skipped: {result.reason}",
         "stopped": f"Delivery to {result.channel} stopped: {result.reason}",
         "failed": f"Delivery of {week} to {result.channel} failed: {result.reason}",

@@ -185,7 +185,7 @@ def test_a_post_filtered_to_nothing_names_the_filter(paperboy: Paperboy, tmp_pat
     path.write_text(config, encoding="utf-8")
     run = paperboy("post", "--channel", "console:x", "--date", "2026-06-01", PAPERBOY_CONFIG=str(path), **OFFLINE)
     assert run.code == 0, run.err
-    assert one_line(run.err) == f"No papers to post to console:x: {why}"
+    assert one_line(run.err) == f"Posted the 1 June 2026 digest to console:x with no papers: {why}"  # its header
 
 
 def test_a_post_to_one_platform_needs_no_other_in_reach(paperboy: Paperboy) -> None:

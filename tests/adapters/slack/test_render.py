@@ -175,3 +175,12 @@ def test_a_long_bibliography_and_a_long_reading_list_come_in_several_messages() 
     ]
     assert [int(line.split(".")[0]) for line in shown] == list(range(len(shown)))
     assert messages[-1][1][-1]["elements"][0]["text"] == f"…and {4000 - len(shown)} more"
+
+
+def test_a_cards_notification_text_counts_one_upvote_as_one() -> None:
+    from adapters.slack.render import card_message
+    from bot.domain.cards import card
+    from bot.domain.models import Paper
+
+    text, _ = card_message(card(Paper(arxiv_id="2608.19861", title="NARU", upvotes=1)))
+    assert "(1 upvote)" in text
