@@ -822,7 +822,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         _main(argv)
     except KeyboardInterrupt:  # before the command began (building it), or after it ended
-        _interrupted()
+        _interrupted(own=argv is None)
     finally:
         loaded_as(running)
 
@@ -843,23 +843,25 @@ def _main(argv: list[str] | None) -> None:
         hint = f" (see paperboy {named} --help)" if named else " (see paperboy --help)"
         _fail(f"{plainly(exc.format_message())}{hint}", 2)
     except (typer.Abort, KeyboardInterrupt):
-        _interrupted()
+        _interrupted(own=argv is None)
     except UsageError as exc:
         _fail(str(exc), 2)
     except PaperboyError as exc:
         _fail(str(exc), 1)
     if code == INTERRUPTED:  # typer's own answer to Ctrl-C (KeyboardInterrupt), which never reaches us
-        _interrupted()
+        _interrupted(own=argv is None)
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _interrupted() -> None:
+def _interrupted(*, own: bool) -> None:
     """Ctrl-C: exit 130 at once. A CPU worker in the middle of an index build (the interpreter waits for
     it at exit) held `paperboy chat` past Ctrl-C on a busy host: past a few seconds the process ends
-    without it (`bot.host.exits`; the store commits as it goes)."""
-    from bot.host.exits import exit_by
+    without it (`bot.host.exits`; the store commits as it goes). Only where the process is the command's
+    own (`main` reading sys.argv): a caller of `main` in its own process, a test, may go on after it."""
+    if own:
+        from bot.host.exits import exit_by
 
-    exit_by(INTERRUPT_SECONDS, INTERRUPTED)
+        exit_by(INTERRUPT_SECONDS, INTERRUPTED)
     _fail("interrupted", INTERRUPTED)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from bot.app import cli
@@ -18,3 +20,5 @@ def test_ctrl_c_in_a_command_exits_130_saying_interrupted(
         cli.main(["search", "diffusion"])
     assert ended.value.code == 130
     assert capsys.readouterr().err.strip() == "paperboy: error: interrupted"
+    # no exit deadline armed in a process that called `main` itself (it ended the test run 5 s later)
+    assert "paperboy-exit-deadline" not in [t.name for t in threading.enumerate()]

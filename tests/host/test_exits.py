@@ -50,7 +50,7 @@ from bot.app.cli import _interrupted
 pool = ThreadPoolExecutor(1, thread_name_prefix="paperboy-cpu")
 pool.submit(time.sleep, 60)  # an index build under way
 time.sleep(0.2)
-_interrupted()  # what the command line does on Ctrl-C
+_interrupted(own=True)  # what the command line does on Ctrl-C
 """
     done, took = run(code)
     assert done.returncode == 130, done.stderr
