@@ -53,12 +53,12 @@ def parse_person(text: str) -> Person:
     return Person(match.group("platform"), match.group("workspace") or "", match.group("user"))
 
 
-def one_workspace(named: str, workspaces: list[str], how: str) -> str:
-    """The workspace a command's id without one means: "" (any) when it is in at most one; a UsageError
-    naming each when it is in several (the same Slack id in two workspaces is two channels, two people)."""
+def one_workspace(named: str, workspaces: list[str], how: str) -> None:
+    """A UsageError naming each workspace's form when a command's id without one is in several of them
+    (the same Slack id in two workspaces is two channels, two people); in at most one, it means that one."""
     found = [w for w in workspaces if w]
     if len(found) <= 1:
-        return ""
+        return
     platform, _, rest = named.partition(":")
     each = ", ".join(f"{platform}:{w}/{rest}" for w in found)
     raise UsageError(f"{named} is {how} in {len(found)} workspaces here: name one, as {each}")

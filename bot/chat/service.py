@@ -218,7 +218,8 @@ class ChatService:
                 words = self._words(asker)
                 return Post(header="paperboy", text=(await self._community.save(person, found.arxiv_id, words.saved),))
             case Unsave(ref):
-                return await self._community.unsave(person, ref, self._words(asker).unsave, self._words(asker).saved)
+                words = self._words(asker)
+                return await self._community.unsave(person, ref, words.unsave, words.saved)
 
     def _words(self, asker: Asker) -> Phrasebook:
         return self._phrasebooks.get(asker.channel.platform, TYPED)

@@ -164,7 +164,7 @@ def _inverted(zone: str) -> bool:
 def zone_label(zone: str) -> str:
     """The zone as a menu shows it: an `Etc/GMT±N` with the offset it means first (`UTC+3 (Etc/GMT-3)`)."""
     found = _ETC_OFFSET.fullmatch(zone)
-    if found is None or not _inverted(zone):
+    if found is None or int(found.group(2)) == 0:
         return zone
     return f"UTC{'-' if found.group(1) == '+' else '+'}{int(found.group(2))} ({zone})"
 
