@@ -144,8 +144,8 @@ def check_entry(entry: str) -> str:
     would = "match no paper" if what == "topic" else "leave out no paper"
     if what != "author" and says_nothing(words):
         raise ValueError(
-            f"“{words}” has only words every search leaves out (such as the, of, new), so it would {would}: "
-            "write the words that matter"
+            f"“{words}” has only words every search leaves out (such as the, of, new, and single letters), so it"
+            f" would {would}: write the words that matter"
         )
     if what != "author" and (is_arxiv_id(words) or paper_url_id(words)):
         raise ValueError(

@@ -25,12 +25,18 @@ _QUOTE_MARKS = frozenset("\"'“”‘’«»")
 
 
 def says_nothing(text: str) -> bool:
-    """Whether `text` has words, every one of them a stop word (a quoted phrase is read word for word, so
-    text with quotes is taken as it is; a lone letter, `R`, is left to say what it means)."""
+    """Whether `text` has words, every one of them a stop word or a single letter, as search drops them
+    (a quoted phrase is read word for word, so text with quotes is taken as it is). `R`, `C++` or `Q&A`
+    would match no paper: `/papers R` says there is nothing to search for, and a digest on it got none."""
     if any(ch in _QUOTE_MARKS for ch in text):
         return False
     words = _WORD.findall(text.lower())
-    return bool(words) and all(w in STOP_WORDS for w in words)
+    return bool(words) and all(w in STOP_WORDS or _bare(w) in LETTERS for w in words)
+
+
+def _bare(word: str) -> str:
+    """The word without its accents (`é` is the letter `e`, as search folds it)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def in_another_script(text: str) -> bool:

@@ -34,15 +34,15 @@ from tests.strategies import FAST
     [
         ('subscribe ""', None),  # was AttributeError: an empty quoted topic is no topic
         ('subscribe ""  ""', None),
-        ('subscribe x tz ""', "unknown time zone ''"),  # was AttributeError
+        ('subscribe llm tz ""', "unknown time zone ''"),  # was AttributeError
         ('subscribe tz ""', "unknown time zone ''"),
-        ('subscribe x days ""', "is not a set of days"),
-        ("subscribe x top ²", "`top` takes a number from 1 to 50, not '²'"),  # was ValueError from int()
-        ("subscribe x top ٣", "`top` takes a number from 1 to 50"),  # an Arabic-Indic 3 is no ASCII number
-        ("subscribe x tz Europe", "unknown time zone 'Europe'"),  # a folder of zones: was IsADirectoryError
-        ("subscribe x tz Etc", "unknown time zone 'Etc'"),
-        ("subscribe x tz " + "a" * 300, "unknown time zone"),  # was OSError: file name too long
-        ("subscribe x tz a\x00b", "unknown time zone"),
+        ('subscribe llm days ""', "is not a set of days"),
+        ("subscribe llm top ²", "`top` takes a number from 1 to 50, not '²'"),  # was ValueError from int()
+        ("subscribe llm top ٣", "`top` takes a number from 1 to 50"),  # an Arabic-Indic 3 is no ASCII number
+        ("subscribe llm tz Europe", "unknown time zone 'Europe'"),  # a folder of zones: was IsADirectoryError
+        ("subscribe llm tz Etc", "unknown time zone 'Etc'"),
+        ("subscribe llm tz " + "a" * 300, "unknown time zone"),  # was OSError: file name too long
+        ("subscribe llm tz a\x00b", "unknown time zone"),
     ],
 )
 def test_the_texts_that_used_to_crash_get_an_answer(text: str, hint: str | None) -> None:
@@ -60,7 +60,7 @@ def test_the_texts_that_used_to_crash_get_an_answer(text: str, hint: str | None)
         ("subscribe at 10:00 tz", "`tz` needs a value after it, such as `tz Europe/Berlin`"),  # was topic "tz"
         ("subscribe diffusion top", "`top` needs a value after it"),
         ("subscribe at", "`at` needs a value after it"),
-        ("subscribe x days", "`days` needs a value after it"),
+        ("subscribe llm days", "`days` needs a value after it"),
         ("subscribe -", "'-' has no letter or digit"),  # was the topic "-": a digest that never matches
         ("subscribe diffusion, 🤖", "'🤖' has no letter or digit"),
         ("subscribe at 09:00 at 18:00", "`at` is given twice (09:00 and 18:00): give it once"),  # was 18:00
@@ -92,15 +92,15 @@ def test_what_was_misread_silently_is_refused_saying_why(text: str, hint: str) -
 
 
 def test_a_zone_typed_with_a_space_for_its_underscore_is_the_zone() -> None:
-    assert parse_subscribe("x tz America/New York top 5") == Subscribe(
-        topics=("x",), timezone="America/New_York", limit=5
+    assert parse_subscribe("llm tz America/New York top 5") == Subscribe(
+        topics=("llm",), timezone="America/New_York", limit=5
     )
     assert parse_subscribe("days Monday-Friday").days == "monday-friday"
 
 
 def test_a_quoted_option_value_is_read_as_the_value() -> None:
-    assert parse_subscribe('x tz "Europe/Berlin" at "8:30"') == Subscribe(
-        topics=("x",), time="08:30", timezone="Europe/Berlin"
+    assert parse_subscribe('llm tz "Europe/Berlin" at "8:30"') == Subscribe(
+        topics=("llm",), time="08:30", timezone="Europe/Berlin"
     )
 
 
@@ -288,18 +288,29 @@ def test_a_subscription_made_on_est_is_kept_and_its_settings_say_which_zone_is_m
 
 @pytest.mark.parametrize(
     "text",
-    ["subscribe the", "subscribe of the, new", "subscribe diffusion -the", "follow the", "subscribe “using” tz UTC"],
+    [
+        "subscribe the",
+        "subscribe of the, new",
+        "subscribe diffusion -the",
+        "follow the",
+        "subscribe “using” tz UTC",
+        "subscribe R",
+        "subscribe agents, C++",
+        "follow Q&A",
+        "subscribe é",
+    ],
 )
 def test_a_topic_of_stop_words_only_is_refused_saying_why(text: str) -> None:
-    """Search drops those words, so such a topic matched no paper: a channel subscribed to it got nothing."""
+    """Search drops those words (and single letters: `/papers R` has nothing to search for), so such a topic
+    matched no paper: a channel subscribed to it got nothing."""
     command = parse_command(text)
     assert isinstance(command, Unknown), command
     assert "every search leaves out" in command.hint and "write the words that matter" in command.hint
 
 
 def test_a_topic_with_a_stop_word_and_a_word_is_a_topic() -> None:
-    command = parse_command("subscribe the agents, R")
-    assert isinstance(command, Subscribe) and command.topics == ("the agents", "R"), command
+    command = parse_command("subscribe the agents, R language, π0")
+    assert isinstance(command, Subscribe) and command.topics == ("the agents", "R language", "π0"), command
 
 
 @pytest.mark.parametrize(

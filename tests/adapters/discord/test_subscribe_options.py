@@ -20,7 +20,7 @@ def test_no_options_is_a_plain_subscription() -> None:
 
 
 def test_a_bad_value_is_explained() -> None:
-    command = subscribe_command("x", "25:00", None, None)
+    command = subscribe_command("llm", "25:00", None, None)
     assert isinstance(command, Unknown) and "is not a time of day" in command.hint
 
 

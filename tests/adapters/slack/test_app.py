@@ -102,10 +102,10 @@ async def test_paper_by_id_or_link(slack_bot: SlackBot) -> None:
 
 async def test_what_slack_escapes_in_a_command_is_read_as_typed(slack_bot: SlackBot) -> None:
     """Slack sends `&`, `<` and `>` in a command's text as `&amp;`, `&lt;` and `&gt;`: `/papers subscribe R&D`."""
-    await slack_bot.command("subscribe R&amp;D, Q&amp;A, &lt;LLMs&gt;")
+    await slack_bot.command("subscribe R&amp;D agents, Q&amp;A datasets, &lt;LLMs&gt;")
     await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
     saved = await slack_bot.subscriptions.get(ChannelRef("slack", "C0001"))
-    assert saved is not None and saved.topics == ("R&D", "Q&A", "<LLMs>")
+    assert saved is not None and saved.topics == ("R&D agents", "Q&A datasets", "<LLMs>")
     assert "&amp;amp;" not in texts(slack_bot.fake.responses[0])  # shown escaped once, as Slack wants
 
 
@@ -145,8 +145,8 @@ async def test_subscribe_is_refused_in_direct_messages(slack_bot: SlackBot) -> N
     ("text", "expected"),
     [
         ("subscibe diffusion", "Did you mean `subscribe`?"),
-        ("subscribe x tz Europe/Berln", "Did you mean Europe/Berlin?"),
-        ("subscribe x at 25:99", "is not a time of day"),
+        ("subscribe llm tz Europe/Berln", "Did you mean Europe/Berlin?"),
+        ("subscribe llm at 25:99", "is not a time of day"),
         ("help", "/papers subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5"),
         ("paper", "`paper` needs an arXiv id or link"),
         ("paper 0000.00000", "not in the local store"),

@@ -261,7 +261,7 @@ async def test_mistakes_are_shown_in_the_form_and_nothing_is_saved(slack_bot: Sl
     await command(slack_bot, "subscribe")
     view = await opened_view(slack_bot)
     answer = await submit(
-        slack_bot, filled(view, topics="<!channel>, x", time="09:00", zone="Europe/Berln", days=["mon"], limit="99")
+        slack_bot, filled(view, topics="<!channel>, xai", time="09:00", zone="Europe/Berln", days=["mon"], limit="99")
     )
     assert answer["response_action"] == "errors"
     assert set(answer["errors"]) == {"timezone", "limit"}
