@@ -81,7 +81,7 @@ def test_a_topic_with_a_comma_comes_back_from_the_form_as_one_topic() -> None:
     form = SubscribeForm.of(current)
     assert form.topics == "“graph neural networks, GNN”, robots"
     assert read_form(form).topics == ("graph neural networks, GNN", "robots")
-    assert read_form(SubscribeForm(topics='"agents, bots", llm')).topics == ("agents, bots", "llm")  # as typed into the form
+    assert read_form(SubscribeForm(topics='"agents, bots", llm')).topics == ("agents, bots", "llm")
 
 
 def test_a_weekly_roundups_form_keeps_it_weekly_with_its_one_day() -> None:
