@@ -62,13 +62,16 @@ class DeliveryResult:
     def ok(self) -> bool:
         return self.outcome in ("posted", "already", "busy", "empty", "skipped")
 
-    def describe(self) -> str:
-        when = f"the {self.day:%-d %B %Y} digest" if self.day else "the digest"
+    def describe(self, what: str | None = None) -> str:
+        """The outcome in words; `what` was delivered (the day's digest, else a roundup's week, which is
+        named with its dates in brackets: the count of papers it already has is then left out)."""
+        when = what or (f"the {self.day:%-d %B %Y} digest" if self.day else "the digest")
         plural = "s" if self.papers != 1 else ""
         holder = f" ({self.holder.describe()})" if self.holder else ""
+        held = "" if what else f" ({self.papers} paper{plural})"
         return {
             "posted": f"Posted {when} to {self.channel}: {self.papers} paper{plural}.",
-            "already": f"{self.channel} already has {when} ({self.papers} paper{plural}): nothing posted.",
+            "already": f"{self.channel} already has {when}{held}: nothing posted.",
             "busy": f"Another paperboy process is delivering {when} to {self.channel}{holder}: nothing posted.",
             # with a day, its header went out, saying why it holds no card; without one, nothing did
             "empty": f"Posted {when} to {self.channel} with no papers: {self.reason}"

@@ -122,16 +122,4 @@ class WeeklySweeper:
 
 def describe(result: DeliveryResult) -> str:
     """A roundup's result in words (the ledger's day is the week's key, not a listing day)."""
-    week = f"the roundup of {week_name(week_of(result.day))}" if result.day else "the roundup"
-    plural = "s" if result.papers != 1 else ""
-    return {
-        "posted": f"Posted {week} to {result.channel}: {result.papers} paper{plural}.",
-        "already": f"{result.channel} already has {week}: nothing posted.",
-        "busy": f"Another paperboy process is delivering {week} to {result.channel}: nothing posted.",
-        "empty": f"Posted {week} to {result.channel} with no papers: {result.reason}"
-        if result.day
-        else f"No papers to post to {result.channel}: {result.reason}",
-        "skipped": f"{week.capitalize()} for {result.channel} was skipped: {result.reason}",
-        "stopped": f"Delivery to {result.channel} stopped: {result.reason}",
-        "failed": f"Delivery of {week} to {result.channel} failed: {result.reason}",
-    }[result.outcome]
+    return result.describe(f"the roundup of {week_name(week_of(result.day))}" if result.day else "the roundup")
