@@ -49,6 +49,7 @@ from bot.chat.service import Asker, ChatService, Mention
 from bot.community.service import Community
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ConfigError, DeliveryError, PlatformUnreachable, UsageError
+from bot.domain.ids import papers_named
 from bot.domain.post import Post
 from bot.host.bursts import ACKS_FIRST
 
@@ -326,18 +327,22 @@ class PaperBot(discord.Client):
             return  # chatter
         where = str(message.channel.id)
         card = await self._card_replied_to(where, message.reference)
+        if card is None and papers_named(message.content):  # `cite 2406.12345`: about the paper named
+            await self._ask_about(message, where, None)
+            return
         if card is None:
             if await self.chat.first_time("discord", str(message.id)):
                 await self.publisher.post_message(where, Message(content=REPLY_TO_A_CARD))
             return
         await self._ask_about(message, where, card)
 
-    async def _ask_about(self, message: discord.Message, where: str, card: str) -> None:
-        """The question asked about the card it replies to, answered as a Reply to that card."""
+    async def _ask_about(self, message: discord.Message, where: str, card: str | None) -> None:
+        """The question asked about the card it replies to, answered as a Reply to that card (with no
+        card: about the paper the question names, as a Reply to the question)."""
         asked = Mention("discord", str(message.id), where, card, message.content)
 
         async def say(post: Post) -> None:  # a Reply to the card: a Reply to the answer finds the card again
-            await self.publisher.post_message(where, post_message(post), reply_to=card)
+            await self.publisher.post_message(where, post_message(post), reply_to=card or str(message.id))
 
         await self.chat.mention(asked, say)
 

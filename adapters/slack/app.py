@@ -244,10 +244,12 @@ def create_app(
     # listener for messages (bolt runs the first that matches); other messages go on to it.
     async def asked_in_direct_thread(event: dict[str, Any], context: AsyncBoltContext) -> bool:
         thread, text = _direct_reply(event, context.bot_user_id)
-        if thread is None:
+        if text is None:
             return False
         if context.bot_user_id and f"<@{context.bot_user_id}>" in text:
             return True
+        if thread is None:  # outside a card's thread: answered about a paper it names, else told how to ask
+            return names_a_question(text)
         return names_a_question(text) and await chat.discusses("slack", str(event.get("channel")), thread)
 
     app.event("message", matchers=[asked_in_direct_thread])(answer_mention)
@@ -255,17 +257,17 @@ def create_app(
     return app
 
 
-def _direct_reply(event: dict[str, Any], bot: str | None) -> tuple[str | None, str]:
-    """(the thread, the text) of a person's message in a thread of their direct message with the bot;
-    (None, "") for anything else: an edit, a deletion, a bot's message, a message outside a thread."""
+def _direct_reply(event: dict[str, Any], bot: str | None) -> tuple[str | None, str | None]:
+    """(the thread, the text) of a person's message in their direct message with the bot, the thread
+    None outside one; (None, None) for anything else: an edit, a deletion, a bot's message."""
     thread, ts, text = event.get("thread_ts"), event.get("ts"), event.get("text")
-    if event.get("channel_type") != "im" or not thread or thread == ts or not isinstance(text, str):
-        return None, ""
+    if event.get("channel_type") != "im" or not isinstance(text, str):
+        return None, None
     if event.get("bot_id") or event.get("subtype") not in (None, "thread_broadcast", "file_share"):
-        return None, ""
+        return None, None
     if not event.get("user") or event.get("user") == bot:
-        return None, ""
-    return str(thread), text
+        return None, None
+    return (str(thread) if thread and thread != ts else None), text
 
 
 TOKEN_CHECK_SECONDS = 15.0  # an unreachable Slack is not waited for here: the platform retries as ever

@@ -22,13 +22,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.chat.discussion import ASKS
+from bot.chat.discussion import ASKS, what_is_asked
 from bot.domain.config import MAX_TOPIC_CHARS as MAX_TOPIC_CHARS  # the limits `subscribe` holds topics to
 from bot.domain.config import MAX_TOPICS as MAX_TOPICS
 from bot.domain.config import check_time, check_timezone, check_topics
 from bot.domain.errors import UsageError
 from bot.domain.filters import fold, split_entry
-from bot.domain.ids import is_arxiv_id
+from bot.domain.ids import is_arxiv_id, papers_named
 from bot.domain.weekdays import looks_like_a_day, parse_days, parse_weekday
 from bot.domain.words import edits
 from bot.domain.zones import zone_hint, zones_by_lower
@@ -216,8 +216,12 @@ def parse_command(text: str) -> Command:
     if (meant := _mistyped_form(word, rest)) is not None:
         return Unknown(text, f"Did you mean `{meant}`?")
     ref = rest.rstrip(".,;!?")  # `save 2406.12345.`: the sentence's full stop is not the id's
+    if (asked := _asked_of_a_paper(text, word, rest)) is not None:
+        return asked
     if word in ASKS and names_a_paper(ref):
         return Ask(word, ref)  # else a search ("code generation", "related work")
+    if word == "save" and len(named := papers_named(rest)) == 1:
+        return Save(named[0])  # `save (2406.12345)？`
     if word == "save" and names_a_paper(ref):
         return Save(ref)  # else a search ("save energy")
     if word in ("save", "unsave") and len(ids := ref.split()) > 1 and all(names_a_paper(i) for i in ids):
@@ -232,12 +236,28 @@ def parse_command(text: str) -> Command:
         )
     if is_arxiv_id(text):
         return PaperLookup(text)
+    if " " not in text and len(named := papers_named(text)) == 1:
+        return PaperLookup(named[0])  # `2406.12345？`, `(2406.12345)`
     if word in STOPPING and not rest:  # not "Did you mean `top`?": they want the digest to stop
         return Unknown(text, "To stop this channel's digest: `unsubscribe`.")
     close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
     if close and word not in (*KEYWORDS, "save") and (not rest or close[0] != "paper"):  # "save energy": a search
         return Unknown(text, f"Did you mean `{close[0]}`?")
     return Search(text)
+
+
+def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
+    """A thread question asked of one paper named after it, as people write it: `cite: 2406.12345`,
+    `authors of <link>`, `bibtex 2406.12345？`, `summery 2406.12345 please` (the question's other
+    words and near misses, as in a thread). Two papers named: one at a time. None when the first word
+    asks nothing, or no paper is named ("code generation" is a search)."""
+    asked = what_is_asked(word)
+    named = papers_named(rest) if asked is not None else []
+    if asked is None or not named:
+        return None
+    if len(named) > 1:
+        return Unknown(text, f"`{asked}` takes one paper at a time: `{asked} {named[0]}`, then `{asked} {named[1]}`.")
+    return Ask(asked, named[0])
 
 
 def names_a_paper(text: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 
 from bot.domain.cards import ABSTRACT_CHARS, byline, card, shorten
 from bot.domain.citation import bibtex
@@ -15,7 +16,8 @@ ASKS = ("summary", "related", "code", "authors", "cite")
 ASKABLE = ", ".join(f"`{ask}`" for ask in ASKS[:-1]) + f" or `{ASKS[-1]}`"
 HELP = f"Ask me in this thread: {ASKABLE}."
 NOT_A_PAPER_THREAD = (
-    f"I can only discuss papers in their own threads: mention me under a digest card or a shared paper with {ASKABLE}."
+    f"I can only discuss papers in their own threads, or one you name: mention me under a digest card or a shared"
+    f" paper with {ASKABLE}, or name the paper, such as “cite 2406.12345”."
 )
 RELATED = 5
 AUTHORS_CHARS = 1500  # the names of an `authors` answer: within a Discord message beside its header
@@ -33,12 +35,16 @@ SYNONYMS = (
     ({"who"}, "authors"),
 )
 STRONG = frozenset(ASKS).union(*(group for group, _ in SYNONYMS[:-1]))  # all but the weak "who"
+WROTE = frozenset({"wrote", "write", "writes", "written", "authored", "behind", "made", "did"})  # "who wrote it?"
+NOT = frozenset({"no", "not", "without", "nor"})  # "no code needed": not a question of the code
 
 
 def _words(text: str) -> list[str]:
-    """The text's words, lower case, without mentions; `tl;dr` and `tl dr` as one word."""
-    unmentioned = re.sub(r"<[@#!][^>]*>", " ", text).lower()
-    return re.findall(r"[a-z]+", re.sub(r"\btl\s*;?\s*dr\b", "tldr", unmentioned))
+    """The text's words, lower case, without mentions; `tl;dr` and `tl dr` as one word; full-width
+    letters as the letters (`ｓｕｍｍａｒｙ`); a word said not to be wanted ("no code") left out."""
+    unmentioned = unicodedata.normalize("NFKC", re.sub(r"<[@#!][^>]*>", " ", text)).lower()
+    words = re.findall(r"[a-z]+", re.sub(r"\btl\s*;?\s*dr\b", "tldr", unmentioned))
+    return [w for before, w in zip(["", *words], words, strict=False) if before not in NOT]
 
 
 def names_a_question(text: str) -> bool:
@@ -56,6 +62,8 @@ def what_is_asked(text: str) -> str | None:
     if named:
         return named[0]
     said = set(words)
+    if not said & WROTE:  # "who" asks for the authors only with its verb: "who wants to present this?" does not
+        said.discard("who")
     if found := next((ask for group, ask in SYNONYMS if group & said), None):
         return found
     # a question mistyped (`summery`, `authers`): the nearest, where one is near enough

@@ -43,6 +43,7 @@ from bot.domain.cards import card, paper_post
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults
 from bot.domain.errors import ChannelUnavailable, InvalidPaperId, NotFound, PaperboyError, SourceError
+from bot.domain.ids import papers_named
 from bot.domain.models import Paper
 from bot.domain.post import Post
 from bot.domain.publishing import MessageRef, Publisher
@@ -362,8 +363,19 @@ class ChatService:
         return await self._ledger.thread_paper(platform, channel, thread) is not None
 
     async def _about_thread(self, mention: Mention) -> Post:
+        """The answer about the thread's paper; or about the one paper the mention names, anywhere (`cite
+        2406.12345` in another paper's thread is that paper's BibTeX, said so, not the thread's)."""
         thread = mention.thread
         arxiv_id = await self._ledger.thread_paper(mention.platform, mention.channel, thread) if thread else None
+        named = papers_named(mention.text)
+        if len(named) > 1:
+            return Post(header="paperboy", text=(f"Name one paper at a time: {named[0]}, then {named[1]}.",))
+        if named and named[0] != arxiv_id:
+            found = await self._found(named[0])
+            if isinstance(found, Post):
+                return found
+            answer = await discuss(found, mention.text, self._search)
+            return replace(answer, subheader=f"About arXiv {found.arxiv_id}, as you named it") if arxiv_id else answer
         if arxiv_id is None:
             return Post(header="paperboy", text=(NOT_A_PAPER_THREAD,))
         try:

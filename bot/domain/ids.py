@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -56,6 +57,23 @@ def paper_links(text: str) -> list[tuple[str, str]]:
         if _possible(match):
             found.setdefault(match.group(0), canonical(match.group("id")))
     return list(found.items())
+
+
+def papers_named(text: str) -> list[str]:
+    """The canonical ids of the papers a message names, in order, each once: by link (`paper_links`) or
+    by id standing as a word, whatever punctuation is around it (`(2406.12345)`, `2406.12345？`,
+    `arXiv:2406.12345v2,`)."""
+    found = dict.fromkeys(arxiv_id for _, arxiv_id in paper_links(text))
+    for word in text.split():
+        bare = word.strip("".join(c for c in word if _around(c)))
+        if bare and (match := _BARE.fullmatch(bare)) is not None and _possible(match):
+            found.setdefault(canonical(match.group("id")))
+    return list(found)
+
+
+def _around(char: str) -> bool:
+    """Punctuation or a symbol, which may stand around an id in a sentence (not part of it)."""
+    return unicodedata.category(char)[0] in "PS"
 
 
 def canonical(arxiv_id: str) -> str:

@@ -13,6 +13,7 @@ from bot.chat.commands import (
     Ask,
     Command,
     Follow,
+    PaperLookup,
     Save,
     Saved,
     Search,
@@ -222,7 +223,7 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         ("saved bibtex please", Saved(bibtex=True)),
         ("saved as BibTeX", Saved(bibtex=True)),
         ("save 2406.12345", Save("2406.12345")),
-        ("save https://huggingface.co/papers/2406.12345", Save("https://huggingface.co/papers/2406.12345")),
+        ("save https://huggingface.co/papers/2406.12345", Save("2406.12345")),
         ("save energy in transformers", Search("save energy in transformers")),
         ("cite 2406.12345", Ask("cite", "2406.12345")),
         ("save 2406.12345.", Save("2406.12345")),  # the sentence's full stop is not the id's
@@ -233,8 +234,25 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
                 "`save` takes one paper at a time: `save 2406.12345`, then `save 2406.54321`.",
             ),
         ),
-        ("Summary https://arxiv.org/abs/2406.12345v2", Ask("summary", "https://arxiv.org/abs/2406.12345v2")),
-        ("related hf.co/papers/2406.12345", Ask("related", "hf.co/papers/2406.12345")),
+        ("Summary https://arxiv.org/abs/2406.12345v2", Ask("summary", "2406.12345")),
+        ("related hf.co/papers/2406.12345", Ask("related", "2406.12345")),
+        # a question of one paper as people write it: punctuation of any script, filler, the question's other words
+        ("cite 2406.12345？", Ask("cite", "2406.12345")),
+        ("cite: (2406.12345)。", Ask("cite", "2406.12345")),
+        ('cite "arXiv:2406.12345v2" please', Ask("cite", "2406.12345")),
+        ("authors of 2406.12345", Ask("authors", "2406.12345")),
+        ("bibtex 2406.12345", Ask("cite", "2406.12345")),
+        ("summery 2406.12345", Ask("summary", "2406.12345")),
+        (
+            "cite 2406.12345 2406.54321",
+            Unknown(
+                "cite 2406.12345 2406.54321",
+                "`cite` takes one paper at a time: `cite 2406.12345`, then `cite 2406.54321`.",
+            ),
+        ),
+        ("save 2406.12345？", Save("2406.12345")),
+        ("(2406.12345)？", PaperLookup("2406.12345")),
+        ("summarization 2406.12345", Search("summarization 2406.12345")),  # no question's word: a search
         ("code generation", Search("code generation")),  # a thread's word, then no paper: a search
         ("related work on retrieval", Search("related work on retrieval")),
         ("authors", Search("authors")),

@@ -99,6 +99,9 @@ async def test_an_answer_the_platform_refuses_is_logged_not_raised(
         ("<@UBOT> references?", "cite"),
         ("<@UBOT> any repos", "code"),
         ("<@UBOT> tl dr", "summary"),
+        ("<@UBOT> who wants to present this on friday?", None),  # "who" asks for the authors with its verb only
+        ("<@UBOT> thanks! no code needed", None),  # a question said not to be wanted
+        ("<@UBOT> ｓｕｍｍａｒｙ", "summary"),  # full-width letters are the letters
     ],
 )
 def test_a_question_named_outright_wins_over_a_word_that_suggests_one(text: str, asked: str | None) -> None:
@@ -171,3 +174,36 @@ async def test_a_threads_question_of_a_paper_the_store_lacks_says_so(june_store:
     asker = Asker(ChannelRef("slack", "C1"), "U1")
     post = await chat_service(june_store).answer(parse_command("cite 0000.00000"), asker)
     assert post.header == "paperboy" and "0000.00000" in post.text[0]
+
+
+async def test_a_question_naming_another_paper_is_answered_about_that_paper_saying_so(june_store: PaperStore) -> None:
+    """`cite 2605.31264` in GrepSeek's thread gave GrepSeek's BibTeX, with nothing to say the id was ignored: a
+    wrong citation pasted into a paper."""
+    service, publisher = chat_service(june_store), RecordingPublisher()
+    shared = await service.share("slack", "C1", PAPER, publisher)
+    assert isinstance(shared, Shared)
+    other = await june_store.get("2605.31264")
+    assert other is not None
+    said = Said()
+    for n, text in enumerate(["<@UBOT> cite 2605.31264", "<@UBOT> summary of https://arxiv.org/abs/2605.31264v1"]):
+        await service.mention(Mention("slack", f"Ev{n}", "C1", shared.root.thread, text), said)
+    cite, summary = said.posts
+    assert cite.header.startswith("Cite · " + other.title[:20]) and cite.code is not None and "2605.31264" in cite.code
+    assert cite.subheader == "About arXiv 2605.31264, as you named it"
+    assert summary.header.startswith("Summary · " + other.title[:20])
+    await service.mention(Mention("slack", "Ev9", "C1", shared.root.thread, f"<@UBOT> cite {PAPER}"), said)
+    assert said.posts[-1].subheader is None  # the thread's own paper, named: nothing to say
+
+
+async def test_a_mention_naming_a_paper_outside_a_thread_is_answered(june_store: PaperStore) -> None:
+    """`/papers cite ID` answered anywhere; the same question as a mention was refused outside a paper's thread."""
+    service, said = chat_service(june_store), Said()
+    await service.mention(Mention("slack", "Ev1", "C1", None, f"<@UBOT> cite https://arxiv.org/abs/{PAPER}"), said)
+    await service.mention(Mention("discord", "Ev2", "C1", None, "<@BOT> authors of 2605.31264 and 2605.29307"), said)
+    await service.mention(Mention("discord", "Ev3", "C1", None, "<@BOT> cite 0000.00000"), said)
+    cite, two, missing = said.posts
+    assert cite.header.startswith("Cite · GrepSeek") and cite.subheader is None
+    assert two.text == ("Name one paper at a time: 2605.31264, then 2605.29307.",)
+    assert "0000.00000" in missing.text[0]  # the catalog's own words for a paper it cannot find
+    await service.mention(Mention("slack", "Ev4", "C1", None, "<@UBOT> cite"), said)
+    assert "or name the paper, such as “cite 2406.12345”" in said.posts[-1].text[0]

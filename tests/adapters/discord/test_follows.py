@@ -131,6 +131,9 @@ async def test_a_question_replying_to_a_card_of_the_direct_message_is_answered_a
     await fake.mention(DM_ID, "summary?")  # a question that replies to no card
     await fake.wait_for(lambda: len(fake.posts_in(DM_ID)) == before + 2)
     assert "by replying to its card here" in fake.posts_in(DM_ID)[-1]["content"]
+    await fake.mention(DM_ID, "cite 2605.29307 please")  # replies to no card, but names its paper: answered
+    await fake.wait_for(lambda: len(fake.posts_in(DM_ID)) == before + 3)
+    assert "@misc{salemi2026grepseek" in json.dumps(fake.posts_in(DM_ID)[-1])
 
 
 async def deliver_to_the_direct_message(bot: DiscordBot) -> str:

@@ -257,6 +257,24 @@ async def test_a_question_in_a_direct_messages_card_thread_is_answered_named_or_
     assert "github.com" in json.dumps(slack_bot.fake.posts()[2])
 
 
+async def test_a_question_at_the_top_of_a_direct_message_is_answered_or_told_how_to_ask(slack_bot: SlackBot) -> None:
+    """Outside a card's thread, a direct message's question got nothing at all: one naming a paper is answered
+    about it, one naming none is told how to ask; chatter still gets nothing."""
+
+    def said(text: str, ts: str) -> dict[str, Any]:
+        return {"type": "message", "channel": "D0001", "channel_type": "im", "user": "U0001", "text": text,
+                "ts": ts, "event_ts": ts}  # fmt: skip
+
+    await slack_bot.event(said("good morning", "1767225700.000001"), event_id="Ev71")
+    await slack_bot.event(said("cite https://arxiv.org/abs/2605.29307", "1767225700.000002"), event_id="Ev72")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 1)
+    await slack_bot.event(said("summary", "1767225700.000003"), event_id="Ev73")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
+    cite, summary = slack_bot.fake.posts()
+    assert cite["thread_ts"] == "1767225700.000002" and "@misc{salemi2026grepseek" in json.dumps(cite)
+    assert "or name the paper" in json.dumps(summary, ensure_ascii=False)
+
+
 async def test_a_mention_outside_a_paper_thread_gets_a_one_line_help(slack_bot: SlackBot) -> None:
     await slack_bot.mention("<@UBOT> summary", thread=None)
     await slack_bot.fake.wait_for(lambda: slack_bot.fake.posts())

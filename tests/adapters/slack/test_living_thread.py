@@ -61,6 +61,7 @@ async def test_news_goes_to_the_thread_once_and_the_card_is_updated_in_place(sla
     assert sorted(m["text"].split(" ")[0] for m in notes) == ["Code", "Past"]
     posted = [c.args for c in fake.calls if c.method == "chat.postMessage" and "note:" in str(c.args.get("metadata"))]
     assert "<https://github.com/lab/grepseek>" in str([p["blocks"] for p in posted])  # a link (the text is verbatim)
+    assert all(f"(arXiv {arxiv_id})" in str(p["blocks"]) for p in posted)  # each names its paper: a notification,
     assert first.refreshed == 0  # within the hour of its posting: counts wait
     assert fake.updates() == []
 
