@@ -690,6 +690,18 @@ def _in_file(services: Services, where: ChannelRef) -> Subscription | None:
     return meant(where, same)
 
 
+def quiet_libraries() -> None:
+    """The libraries' own notices out of `run`'s log: each job added, started, run (APScheduler), each
+    request to Hugging Face and arXiv (httpx), the migrations' steps, discord.py's word on voice."""
+    import logging
+
+    for chatty in ("alembic", "apscheduler", "httpx"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    logging.getLogger("discord.client").addFilter(
+        lambda record: "voice will NOT be supported" not in record.getMessage()
+    )
+
+
 @app.command()
 def run() -> None:
     """Run the bot: every chat platform whose credentials are set, until Ctrl-C or SIGTERM."""
@@ -705,11 +717,7 @@ def run() -> None:
     if multi_workspace(settings) is not None:  # a missing or malformed key stops the start here, before anything opens
         named_workspaces(read_config(settings))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for chatty in ("alembic", "apscheduler"):  # each job added, started, run: the library's words, not news
-        logging.getLogger(chatty).setLevel(logging.WARNING)
-    logging.getLogger("discord.client").addFilter(
-        lambda record: "voice will NOT be supported" not in record.getMessage()
-    )
+    quiet_libraries()
 
     async def work(services: Services) -> None:
         notice = await services.catalog.ensure_papers(_today())

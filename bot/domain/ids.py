@@ -15,7 +15,10 @@ from bot.domain.errors import InvalidPaperId
 # Kelvin sign match k and the long s match s, none of which belongs in an id.
 _ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?"
 _BARE = re.compile(rf"(?:arxiv:)?{_ID}", re.IGNORECASE | re.ASCII)
-_PAPER_PATH = r"(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf|html)|huggingface\.co/papers|hf\.co/papers)/"
+_PAPER_PATH = (  # arXiv's and Hugging Face's pages, and the DOI arXiv gives every paper (10.48550/arXiv.ID)
+    r"(?:(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf|html)|huggingface\.co/papers|hf\.co/papers)/"
+    r"|(?:dx\.)?doi\.org/10\.48550/arxiv\.)"
+)
 _URL = re.compile(rf"(?:https?://)?{_PAPER_PATH}{_ID}(?:\.pdf)?/?(?:[?#]\S*)?", re.IGNORECASE | re.ASCII)
 # A paper link inside running text: a whole URL, its http(s):// or not (`arxiv.org/abs/2406.12345`, as
 # people paste it and Slack links it), not glued to a longer id or word on either side.
@@ -36,7 +39,7 @@ def _possible(match: re.Match[str] | None) -> bool:
 
 def parse_arxiv_id(text: str) -> str:
     """Return the canonical id (no version, old-style archive lower-cased) or raise InvalidPaperId."""
-    cleaned = text.strip().strip("<>")
+    cleaned = re.sub(r"(?i)^arxiv:\s+", "arXiv:", text.strip().strip("<>"))  # `arXiv: 2406.12345`, as cited
     match = _BARE.fullmatch(cleaned) or _URL.fullmatch(cleaned)
     if match is None or not _possible(match):
         raise InvalidPaperId(text)

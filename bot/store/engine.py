@@ -124,6 +124,14 @@ def _check_sqlite(url: URL) -> None:
             "PAPERBOY_DATABASE_URL: a SQLite URL names a file, not a host: write sqlite:////absolute/path/paperboy.db "
             "(sqlite:/// and then the path), or unset it for SQLite in the data dir"
         )
+    uri = str(url.query.get("uri", "")).lower() in ("true", "1", "yes")
+    if uri and not (url.database or "").startswith("file:"):
+        # SQLite reads the options of a URI only after `file:`: without it, `/path/paperboy.db?mode=ro` is a
+        # file of that very name, created empty, filled and written instead of the store
+        raise ConfigError(
+            "PAPERBOY_DATABASE_URL: with uri=true the path must start with file:, or SQLite takes the options as"
+            " part of the file's name and makes a new store: write sqlite:///file:/path/paperboy.db?mode=ro&uri=true"
+        )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.errors import InvalidPaperId
-from bot.domain.ids import canonical, is_arxiv_id, parse_arxiv_id
+from bot.domain.ids import canonical, is_arxiv_id, papers_named, parse_arxiv_id
 
 
 @pytest.mark.parametrize(
@@ -22,6 +22,9 @@ from bot.domain.ids import canonical, is_arxiv_id, parse_arxiv_id
         ("https://huggingface.co/papers/2605.29307", "2605.29307"),
         ("<https://huggingface.co/papers/2605.29307?foo=bar>", "2605.29307"),
         ("  2605.29307  ", "2605.29307"),
+        ("arXiv: 2605.29307", "2605.29307"),  # as papers cite it, with a space
+        ("https://doi.org/10.48550/arXiv.2605.29307", "2605.29307"),  # the DOI arXiv gives each paper
+        ("doi.org/10.48550/arxiv.2605.29307v2", "2605.29307"),
     ],
 )
 def test_parses_ids_and_urls_to_the_canonical_id(text: str, expected: str) -> None:
@@ -40,6 +43,8 @@ def test_parses_ids_and_urls_to_the_canonical_id(text: str, expected: str) -> No
         "x" * 500,
         "2406.1234",  # four digits after the dot since 1501: a typo, no paper arXiv could have
         "https://arxiv.org/abs/1501.0001v2",
+        "https://doi.org/10.1145/2406.12345",  # another publisher's DOI
+        "arXiv:  ",
     ],
 )
 def test_refuses_what_is_not_an_id(text: str) -> None:
@@ -51,3 +56,8 @@ def test_refuses_what_is_not_an_id(text: str) -> None:
 def test_canonical_strips_the_version_only() -> None:
     assert canonical("2104.12255v1") == "2104.12255"
     assert canonical("Astro-Ph/0601001v3") == "astro-ph/0601001"
+
+
+def test_papers_named_in_a_sentence() -> None:
+    text = "cite (2406.12345)？ and https://doi.org/10.48550/arXiv.2406.54321, not 2406.1234 or arXiv:2406.12345v2"
+    assert papers_named(text) == ["2406.54321", "2406.12345"]  # links first, each paper once

@@ -65,6 +65,8 @@ def test_any_sqlalchemy_url_of_sqlite_or_postgresql_is_taken_with_the_driver_pap
         ("sqlite:///x.db?journal=wal&foo=1", "SQLite takes no option 'foo', 'journal' (only"),
         ("sqlite:///x.db?timeout=soon", "a SQLite option's value is wrong (could not convert string to float: 'soon')"),
         ("sqlite:///x.db?uri=maybe", "a SQLite option's value is wrong (String is not true/false: 'maybe')"),
+        # made a new store named `x.db?mode=ro`, filled it and wrote to it, in place of the one meant
+        ("sqlite:////srv/x.db?mode=ro&uri=true", "with uri=true the path must start with file:"),
     ],
 )
 def test_a_database_url_paperboy_cannot_use_is_one_line_without_the_password(url: str, said: str) -> None:
