@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import re
+import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
@@ -822,15 +823,30 @@ INTERRUPTED = 130  # the exit status of a command stopped by Ctrl-C
 INTERRUPT_SECONDS = 5.0  # how long an interrupted command may take to exit before it is ended
 
 
+TERMINATED = 143  # the exit status of a command stopped by SIGTERM (128 + 15), as without a handler
+
+
+class Terminated(BaseException):
+    """SIGTERM reached a command (`paperboy run` answers it itself: it stops cleanly and exits 0)."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: exit 0 on success, 2 for a usage error, 1 for anything else, one line on stderr.
 
     The collector is paused while the command starts, until its work begins (`bot.host.heap`)."""
     running = loading()
+    if argv is None:  # the process is the command's own: SIGTERM (`kill`, a container stopping) is said too
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         _main(argv)
     except KeyboardInterrupt:  # before the command began (building it), or after it ended
         _interrupted(own=argv is None)
+    except Terminated:
+        _interrupted(own=argv is None, by="SIGTERM", status=TERMINATED)
     finally:
         loaded_as(running)
 
@@ -861,7 +877,7 @@ def _main(argv: list[str] | None) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _interrupted(*, own: bool) -> None:
+def _interrupted(*, own: bool, by: str = "Ctrl-C", status: int = INTERRUPTED) -> None:
     """Ctrl-C: exit 130 at once. A CPU worker in the middle of an index build (the interpreter waits for
     it at exit) held `paperboy chat` past Ctrl-C on a busy host: past a few seconds the process ends
     without it (`bot.host.exits`; the store commits as it goes). Only where the process is the command's
@@ -869,8 +885,11 @@ def _interrupted(*, own: bool) -> None:
     if own:
         from bot.host.exits import exit_by
 
-        exit_by(INTERRUPT_SECONDS, INTERRUPTED)
-    _fail("interrupted", INTERRUPTED)
+        exit_by(INTERRUPT_SECONDS, status)
+    _fail(
+        f"interrupted ({by}): what it did before is kept (the store commits as it goes); run it again for the rest",
+        status,
+    )
 
 
 def _fail(message: str, code: int) -> None:

@@ -120,28 +120,24 @@ async def get(
         sleep=sleep,
         reraise=True,
     )
+    tries = f"{policy.attempts} attempt{'s' if policy.attempts != 1 else ''}"
     try:
-        async for attempt in retrying:
-            with attempt:
-                try:
-                    async with asyncio.timeout(limits.deadline):
-                        return await _attempt(client, url, params, source=source, policy=policy, limits=limits)
-                except TimeoutError:
-                    raise _Overdue from None
+        return await _tried(client, url, params, retrying, source=source, policy=policy, limits=limits)
     except _Retryable as exc:
         what = "rate limited (429)" if exc.status == 429 else "server error"
-        said = f"{what} after {policy.attempts} attempts; try again later"
+        said = f"{what} after {tries}; try again later"
         later = exc.status == 429 or exc.retry_after is not None
         raise SourceError(source, said, status=exc.status, url=exc.url, wait=later) from exc
     except _Overdue as exc:
         raise SourceUnavailable(
             source,
-            f"no complete answer within {limits.deadline:g} s (the deadline for one request) "
-            f"in {policy.attempts} attempts",
+            f"no complete answer from {_origin(url)} within {limits.deadline:g} s (the deadline for one request)"
+            f" in {tries}: try again later; {_fix(source)}",
             url=url,
         ) from exc
     except httpx.TimeoutException as exc:
-        raise SourceUnavailable(source, f"timed out after {policy.attempts} attempts", url=url) from exc
+        said = f"{_origin(url)} did not answer in time, in {tries}: try again later; {_fix(source)}"
+        raise SourceUnavailable(source, said, url=url) from exc
     except (httpx.ConnectError, httpx.ProxyError, httpx.UnsupportedProtocol) as exc:
         said = f"cannot connect to {_origin(url)} ({_why(exc)}): {_fix(source)}"
         raise SourceUnavailable(source, said, url=url) from exc
@@ -155,6 +151,26 @@ async def get(
         raise SourceDataError(source, "the answer says it is compressed but cannot be decompressed", url=url) from exc
     except httpx.HTTPError as exc:  # any other failure of the request itself, in our words
         raise SourceError(source, f"the request failed ({type(exc).__name__}: {exc or 'no detail'})", url=url) from exc
+
+
+async def _tried(
+    client: httpx.AsyncClient,
+    url: str,
+    params: Mapping[str, str | int] | None,
+    retrying: AsyncRetrying,
+    *,
+    source: str,
+    policy: RetryPolicy,
+    limits: Limits,
+) -> Reply:
+    """The answer of the first attempt that gets one, each within the deadline; the last failure raised."""
+    async for attempt in retrying:
+        with attempt:
+            try:
+                async with asyncio.timeout(limits.deadline):
+                    return await _attempt(client, url, params, source=source, policy=policy, limits=limits)
+            except TimeoutError:
+                raise _Overdue from None
     raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
 
 

@@ -48,6 +48,12 @@ def refusal(reply: http.Reply) -> str:
     return f"refused with {looks} instead of papers; is PAPERBOY_HF_URL right?"
 
 
+_WEB_PAGE = (
+    "the answer is a web page (HTML), not the papers' JSON: a proxy or a network's sign-in page may be in the"
+    " way, or PAPERBOY_HF_URL names another site; check it, or set PAPERBOY_OFFLINE=1 to work from the store alone"
+)
+
+
 class HuggingFace:
     def __init__(
         self,
@@ -156,4 +162,6 @@ class HuggingFace:
         try:
             return load_json(reply.content)
         except ValueError as exc:
-            raise SourceDataError(SOURCE, f"the answer is {exc}", status=reply.status_code, url=reply.url) from None
+            # a web page where papers were expected: a proxy's or a captive portal's, or another site
+            said = _WEB_PAGE if reply.text.lstrip()[:1] == "<" else f"the answer is {exc}"
+            raise SourceDataError(SOURCE, said, status=reply.status_code, url=reply.url) from None

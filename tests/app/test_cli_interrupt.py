@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -19,6 +21,25 @@ def test_ctrl_c_in_a_command_exits_130_saying_interrupted(
     with pytest.raises(SystemExit) as ended:
         cli.main(["search", "diffusion"])
     assert ended.value.code == 130
-    assert capsys.readouterr().err.strip() == "paperboy: error: interrupted"
+    assert capsys.readouterr().err.strip() == (
+        "paperboy: error: interrupted (Ctrl-C): what it did before is kept (the store commits as it goes);"
+        " run it again for the rest"
+    )
     # no exit deadline armed in a process that called `main` itself (it ended the test run 5 s later)
     assert "paperboy-exit-deadline" not in [t.name for t in threading.enumerate()]
+
+
+@pytest.mark.slow
+def test_sigterm_in_a_command_exits_143_saying_so() -> None:
+    """`kill` or a container stopping ended a sync with status 143 and not a word (the README promises a line)."""
+    code = """
+import os, signal, sys, threading, time
+from bot.app import cli
+cli._run = lambda *a, **k: time.sleep(30)  # a command at work
+sys.argv = ["paperboy", "search", "diffusion"]
+threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM)).start()
+cli.main()
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 143, done.stderr
+    assert done.stderr.strip().startswith("paperboy: error: interrupted (SIGTERM): what it did before is kept")

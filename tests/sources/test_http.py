@@ -59,7 +59,7 @@ async def test_server_errors_that_persist_name_the_source_and_status(sleeps: Sle
 async def test_timeouts_are_retried_then_reported_as_unavailable(sleeps: Sleeps) -> None:
     client, seen = scripted(*[httpx.ReadTimeout("slow") for _ in range(3)])
     async with client:
-        with pytest.raises(SourceUnavailable, match="timed out after 3 attempts"):
+        with pytest.raises(SourceUnavailable, match="did not answer in time, in 3 attempts: try again later; check"):
             await http.get(client, URL, source="arXiv", policy=http.RetryPolicy(attempts=3), sleep=sleeps)
     assert len(seen) == 3
 
@@ -121,7 +121,11 @@ async def test_a_trickling_body_is_cut_off_at_the_deadline(sleeps: Sleeps) -> No
             )
     assert time.monotonic() - started < 2.5  # two deadlines of 0.2 s; the whole trickle would take over 10 s
     assert len(seen) == 2
-    assert str(caught.value) == "arXiv: no complete answer within 0.2 s (the deadline for one request) in 2 attempts"
+    assert str(caught.value) == (
+        "arXiv: no complete answer from https://huggingface.co within 0.2 s (the deadline for one request) in 2"
+        " attempts: try again later; check the network and PAPERBOY_ARXIV_URL, or set PAPERBOY_OFFLINE=1 to work"
+        " from the store alone"
+    )
 
 
 async def test_a_slow_but_timely_body_is_read_whole(sleeps: Sleeps) -> None:

@@ -48,9 +48,11 @@ async def test_truncated_json_is_a_clear_data_error(fake_api: FakePapersApi, cli
 
 
 async def test_an_html_error_page_is_a_clear_data_error(fake_api: FakePapersApi, client: httpx.AsyncClient) -> None:
+    """A 200 web page (a proxy's, a network's sign-in page) was said as "not valid JSON (line 1, column 1…)"."""
     fake_api.fail("/api/daily_papers", Answer(200, b"<html>maintenance</html>", {"Content-Type": "text/html"}))
-    with pytest.raises(SourceDataError, match="not valid JSON"):
+    with pytest.raises(SourceDataError, match=r"the answer is a web page \(HTML\), not the papers' JSON") as caught:
         await HuggingFace(client).daily(date(2026, 6, 1))
+    assert "PAPERBOY_HF_URL" in str(caught.value)
 
 
 async def test_a_wrong_shape_is_refused(fake_api: FakePapersApi, client: httpx.AsyncClient) -> None:
