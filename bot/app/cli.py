@@ -542,7 +542,7 @@ def sync(
     no_embed: Annotated[bool, NO_EMBED] = False,
 ) -> None:
     """Fetch listings from Hugging Face (and details from arXiv where needed) into the store."""
-    from bot.ingest.sync import recent_days
+    from bot.ingest.sync import SyncStopped, recent_days
 
     if days is not None and date_ is not None:
         raise UsageError("give either --days or --date, not both")
@@ -560,7 +560,11 @@ def sync(
             def step(day: date, count: int) -> None:
                 bar.update(task, advance=1, description=f"{day.isoformat()}: {count} papers")
 
-            report = await services.syncer.sync(wanted, step)
+            stopped: SyncStopped | None = None
+            try:
+                report = await services.syncer.sync(wanted, step)
+            except SyncStopped as exc:  # the days stored are said, then why it stopped (the store's fault)
+                stopped, report = exc, exc.report
         c = report.counts
         span = wanted[0].isoformat() if len(wanted) == 1 else f"{wanted[0].isoformat()} to {wanted[-1].isoformat()}"
         plural = "s" if len(wanted) != 1 else ""
@@ -579,6 +583,8 @@ def sync(
             err.print(f"paperboy: {day.isoformat()} failed: {reason}", markup=False)
         if c.new_listings or c.new_papers or c.updated_papers:
             await _indexed(services)
+        if stopped is not None:
+            raise stopped.__cause__ or stopped  # said in one line, the store's fault in our words
         if not no_embed:
             await _embed(services)
         return 0 if report.ok else 1
@@ -776,10 +782,16 @@ def import_(
     no_embed: Annotated[bool, NO_EMBED] = False,
 ) -> None:
     """Import papers from files; each file is stored whole or not at all."""
-    from bot.ingest.importer import import_paths, none_importable, skipped_note
+    from bot.ingest.importer import ImportStopped, import_paths, none_importable, skipped_note
 
     async def work(services: Services) -> int:
-        results = await import_paths(services.store, paths)
+        stopped: ImportStopped | None = None
+        try:
+            results = await import_paths(services.store, paths)
+        except ImportStopped as exc:  # what was imported is said, then why it stopped (the store's fault, in one line)
+            stopped, results = exc, exc.results
+            if not results:  # refused from the first file: the store's fault alone says it
+                raise (exc.__cause__ or exc) from None
         if (note := skipped_note(paths)) is not None:
             err.print(f"paperboy: {note}", markup=False)
         if not results:
@@ -804,8 +816,17 @@ def import_(
             services.search.invalidate()
             if total.new_listings or total.new_papers or total.updated_papers:
                 await _indexed(services)
-            if not no_embed:
+            if not no_embed and stopped is None:
                 await _embed(services)
+        if stopped is not None:
+            left = (
+                f" and the {len(stopped.left)} file{'s' if len(stopped.left) != 1 else ''} after it"
+                if stopped.left
+                else ""
+            )
+            were = "were" if stopped.left else "was"
+            err.print(f"paperboy: import stopped at {stopped.path}: it{left} {were} not imported", markup=False)
+            raise stopped.__cause__ or stopped
         return 1 if failed else 0
 
     code = _run(work, ensure=False)

@@ -137,16 +137,29 @@ def _days_in_name(path: Path) -> list[date]:
     return found
 
 
+class ImportStopped(Exception):
+    """The store could not take a file (a full disk, say): `results` of the files imported before it are
+    kept; `left` were not read. The store's error is the cause, for the caller to say in its words."""
+
+    def __init__(self, results: list[FileResult], path: Path, left: list[Path]) -> None:
+        super().__init__(f"the import stopped at {path}")
+        self.results, self.path, self.left = results, path, left
+
+
 async def import_paths(store: PaperStore, paths: list[Path]) -> list[FileResult]:
     """Import every file; a file that fails leaves the store as it was and the others go on."""
     results: list[FileResult] = []
-    for path in expand(paths):
+    files = list(expand(paths))
+    for at, path in enumerate(files):
         try:
             listings = read_file(path)
         except ImportFileError as exc:
             results.append(FileResult(path, error=exc.reason))
             continue
-        results.append(FileResult(path, counts=await store.save_listings(listings)))
+        try:
+            results.append(FileResult(path, counts=await store.save_listings(listings)))
+        except Exception as exc:  # the store refused it (a full disk): the files before it are kept, and said
+            raise ImportStopped(results, path, files[at + 1 :]) from exc
     if any(r.counts is not None and r.counts.listings for r in results):
         await forget_snapshot(store)
     return results

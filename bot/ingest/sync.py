@@ -15,7 +15,7 @@ from bot.store.papers import PaperStore, SaveCounts
 if TYPE_CHECKING:  # the sources and the search stack are imported by whoever builds them
     from bot.search.port import Reindexing
     from bot.sources.arxiv import Arxiv
-    from bot.sources.huggingface import HuggingFace
+    from bot.sources.huggingface import DayAnswer, HuggingFace
 
 Progress = Callable[[date, int], None]  # (day done, listings it had)
 
@@ -32,6 +32,15 @@ class SyncReport:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+
+class SyncStopped(Exception):
+    """The store could not take a day's listing (a full disk, say): the `report` of the days stored
+    before it, which are kept. The store's error is the cause, for the caller to say in its words."""
+
+    def __init__(self, report: SyncReport, day: date) -> None:
+        super().__init__(f"the sync stopped at {day}")
+        self.report, self.day = report, day
 
 
 def _not_asked(report: SyncReport, days: Sequence[date], why: str) -> None:
@@ -68,10 +77,12 @@ class Syncer:
             try:
                 answer = await self._hf.daily(day)
                 listings: Sequence[Listing] = answer
-                saved = await self._store.save_listings(answer, fetched=[day], whole=[day] if answer.whole else [])
-                report.counts += saved
-                report.fetched.append(day)
+                saved = await self._kept(report, day, answer)
                 await self._search.refresh([item.paper.arxiv_id for item in listings] + list(saved.unlisted))
+            except SyncStopped:
+                report.failed[day] = "not stored: the store could not take it (why is said last)"
+                _not_asked(report, days[n + 1 :], f"the store could not take {day}")
+                raise
             except SourceUnavailable as exc:
                 if not report.fetched:  # nothing done: no day would fare better
                     raise
@@ -96,6 +107,17 @@ class Syncer:
         if report.counts.listings:
             await forget_snapshot(self._store)
         return report
+
+    async def _kept(self, report: SyncReport, day: date, answer: DayAnswer) -> SaveCounts:
+        """The day's listing stored, and counted in the report; a store that cannot take it (a full disk)
+        stops the sync with the report so far (`SyncStopped`), its error the cause."""
+        try:
+            saved = await self._store.save_listings(answer, fetched=[day], whole=[day] if answer.whole else [])
+        except Exception as exc:
+            raise SyncStopped(report, day) from exc
+        report.counts += saved
+        report.fetched.append(day)
+        return saved
 
     async def _complete(self, ids: list[str], report: SyncReport, day: date, stored: dict[str, Paper]) -> int:
         """Fill abstracts and authors Hugging Face left out from arXiv; best effort. The rest of the paper

@@ -7,8 +7,10 @@ lock; only then is the index emptied, in place, to be built again from the store
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -24,6 +26,7 @@ from bot.search.text import TERMS, WORDS
 WRITER_MB = 48  # tantivy's indexing memory per writer thread
 LOCK_WAIT_S = 30.0  # how long a write waits for another process's writer
 WRITABLE = "let paperboy write to it, or set PAPERBOY_DATA_DIR to a folder it can"
+ROOM = "free some space on its disk, or set PAPERBOY_DATA_DIR to a folder with room"
 log = logging.getLogger(__name__)
 
 
@@ -36,7 +39,25 @@ def write_failure(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         named = f": {Path(exc.filename).name}" if exc.filename else ""
         return f"{exc.strerror[:1].lower()}{exc.strerror[1:]}{named}"
+    if (code := os_error(exc)) is not None:
+        return os.strerror(code)[:1].lower() + os.strerror(code)[1:]
     return "tantivy could not commit its files"
+
+
+def os_error(exc: BaseException) -> int | None:
+    """The system's error number in tantivy's words for a failed read or write ("An IO error occurred:
+    'No space left on device (os error 28)'"), None for any other failure."""
+    found = re.search(r"\(os error (\d+)\)", str(exc)) if isinstance(exc, ValueError) else None
+    return int(found.group(1)) if found else None
+
+
+def disk_failure(folder: Path, exc: ValueError) -> SearchIndexError | None:
+    """A full disk, or a folder paperboy may not write, is no damaged index: said, not built again (a
+    build on a full disk failed in its turn, with tantivy's words and a traceback)."""
+    code = os_error(exc)
+    if code is None:
+        return None
+    return SearchIndexError(str(folder), write_failure(exc), ROOM if code == errno.ENOSPC else WRITABLE)
 
 
 def tantivy(folder: Path | None) -> Index:
@@ -102,6 +123,8 @@ def opened(folder: Path, *, fresh: bool) -> tuple[Index, Registry, IndexWriter |
             writer.wait_merging_threads()  # lets the lock go
             return index, registry, None
     except ValueError as exc:  # tantivy cannot read its files: damaged, or of another schema
+        if (failure := disk_failure(folder, exc)) is not None:
+            raise failure from exc
         log.warning(
             "the search index in %s cannot be read (a file of it is missing or damaged, or of another version);"
             " building it again from the store",
@@ -126,5 +149,7 @@ def _emptied(folder: Path) -> Index:
             else:
                 entry.unlink()
         return tantivy(folder)
+    except ValueError as exc:
+        raise (disk_failure(folder, exc) or SearchIndexError(str(folder), write_failure(exc), WRITABLE)) from exc
     except OSError as exc:
         raise SearchIndexError(str(folder), write_failure(exc), WRITABLE) from exc

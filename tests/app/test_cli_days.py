@@ -208,7 +208,7 @@ def test_a_sync_whose_day_failed_does_not_say_it_synced_it(tmp_path: Path) -> No
         run = cli_runner(tmp_path, url)("sync", "--date", "2026-06-01", "--no-embed")
     assert run.code == 1
     assert run.out.startswith("Synced 0 of 1 day (2026-06-01): 0 listings"), run.out
-    assert "2026-06-01 failed: Hugging Face (HTTP 200): the answer is not valid JSON" in run.err
+    assert "2026-06-01 failed: Hugging Face (HTTP 200): the answer is a web page (HTML)" in run.err
 
 
 def test_a_sync_whose_arxiv_details_failed_still_says_it_synced_the_day(tmp_path: Path) -> None:

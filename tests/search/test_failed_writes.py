@@ -8,6 +8,7 @@ and tantivy's own writer with a commit that fails (as it does when its disk is f
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Iterator
 from datetime import date
@@ -18,6 +19,7 @@ import pytest
 
 from bot.domain.errors import SearchIndexError
 from bot.domain.models import Listing, Paper
+from bot.search.folder import disk_failure, os_error
 from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters
 from bot.search.registry import staging
@@ -123,7 +125,7 @@ def test_a_commit_that_fails_is_rolled_back(tmp_path: Path, monkeypatch: pytest.
     before = state(index)
     real = index._index
     monkeypatch.setattr(index, "_index", FullDisk(real))
-    with pytest.raises(SearchIndexError, match="tantivy could not commit"):
+    with pytest.raises(SearchIndexError, match=r"could not be written \(no space left on device\)"):
         index.extend(CHANGE, gone=["2401.00002"])
     assert state(index) == before
     monkeypatch.setattr(index, "_index", real)
@@ -156,3 +158,17 @@ async def test_a_refresh_that_cannot_write_keeps_searching_and_the_next_one_take
     assert await search.search("diffusion") == []
     assert [h.paper.arxiv_id for h in await search.search("speculative")] == ["2401.00003"]
     await search.close()
+
+
+def test_a_full_disk_in_tantivys_words_is_said_as_one_not_as_a_damaged_index(tmp_path: Path) -> None:
+    """tantivy reports a failed read or write as a ValueError naming the system's error: on a full disk the
+    index was taken for damaged, "built again", and the build's own failure ended `paperboy search` with a
+    traceback."""
+    words = "An IO error occurred: 'No space left on device (os error 28) at path \"/data/search/.tmp0AWQcl\"'"
+    assert os_error(ValueError(words)) == errno.ENOSPC and os_error(ValueError("Schema error")) is None
+    failure = disk_failure(tmp_path, ValueError(words))
+    assert failure is not None and str(failure) == (
+        f"the search index in {tmp_path} could not be written (no space left on device); free some space on its"
+        " disk, or set PAPERBOY_DATA_DIR to a folder with room"
+    )
+    assert disk_failure(tmp_path, ValueError("Failed to open field 'words'")) is None  # damaged: built again
