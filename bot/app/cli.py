@@ -306,9 +306,9 @@ def digest(
         result = await build_digest(services.store, services.search, options, day)
         if format_ is Format.json:
             papers = [paper_json(p, rank=i) for i, p in enumerate(result.papers, start=1)]
-            _print_json(
-                {"date": result.day.isoformat() if result.day else None, "listed": result.listed, "papers": papers}
-            )
+            said = {"date": result.day.isoformat() if result.day else None, "listed": result.listed, "papers": papers}
+            empty = result.to_post().empty  # why none: "listed no papers", "they may still come", the filters…
+            _print_json(said | ({"note": empty} if empty else {}))
         else:
             out.print(render_post(result.to_post()))
 
@@ -347,9 +347,11 @@ def search(
             text = (
                 sys.stdin.read().removeprefix("\ufeff") if str(batch) == "-" else batch.read_text(encoding="utf-8-sig")
             )
-            queries = [line.strip() for line in text.splitlines() if line.strip()]
+            queries = [line.strip() for line in text.splitlines()]
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"--batch {batch}: cannot read it: {unreadable(exc)}") from None
+        while queries and not queries[-1]:  # blank lines at the end; one inside gets its answer, in its place
+            queries.pop()
         if not queries:  # said, not an empty answer: a wrong or unsaved file looks just like this
             raise UsageError(f"--batch {batch} holds no queries: write one query a line")
 
@@ -360,7 +362,9 @@ def search(
             await services.search.filled()  # opened (or built) before the first query's clock starts
             for line in queries:  # each search runs in the CPU pool; a line is printed as it is answered
                 started = time.perf_counter()
-                why = nothing_asked(line)  # said, not passed off as a query that matched nothing
+                why = (
+                    nothing_asked(line) if line else "a blank line"
+                )  # said, not passed off as a query that matched nothing
                 # an arXiv id or a paper's link names that paper, as one QUERY (and /papers) takes it
                 error = f"nothing to search for: {why}" if why else None
                 try:

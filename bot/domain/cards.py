@@ -107,8 +107,10 @@ def paper_post(paper: Paper) -> Post:
         more = len(paper.listed_on) - 1
         also = f" (and {more} day{'s' if more > 1 else ''} before)" if more else ""
         where = f"On Hugging Face Daily Papers {paper.listed_on[-1]:%-d %B %Y}{also}"
+    # the days the store holds, not Hugging Face's every day: a paper fetched alone may be listed on a day
+    # no sync has fetched ("not listed on Hugging Face Daily Papers" was said of papers that were)
     elif paper.published_at is not None:
-        where = f"Published on arXiv {paper.published_at:%-d %B %Y}; not listed on Hugging Face Daily Papers"
+        where = f"Published on arXiv {paper.published_at:%-d %B %Y}; on none of the Daily Papers days in the store"
     else:
-        where = "Not listed on Hugging Face Daily Papers"
+        where = "On none of the Hugging Face Daily Papers days in the store"
     return Post(header=f"arXiv {paper.arxiv_id}", subheader=where, cards=(card(paper),))

@@ -228,6 +228,15 @@ def test_search_batch_prints_a_json_line_per_query(paperboy: Paperboy, tmp_path:
     run = paperboy("search", "--batch", str(queries), "--limit", "3", PAPERBOY_OFFLINE="1")
     assert run.code == 0, run.err
     *lines, nothing = [json.loads(line) for line in run.out.splitlines()]
+    blank = lines.pop(
+        1
+    )  # each input line's answer in its place: a blank one's too (was dropped, and the rest moved up)
+    assert blank == {
+        "query": "",
+        "results": [],
+        "took_ms": blank["took_ms"],
+        "error": "nothing to search for: a blank line",
+    }
     assert [line["query"] for line in lines] == ["diffusion models", "robot manipulation", '"; DROP TABLE']
     assert all(len(line["results"]) <= 3 and line["took_ms"] >= 0 for line in lines)
     assert len(lines[0]["results"]) == 3

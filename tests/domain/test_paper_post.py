@@ -23,8 +23,8 @@ def test_a_listed_paper_says_its_last_listing_day_and_how_many_before() -> None:
 
 def test_a_paper_only_on_arxiv_says_when_it_was_published() -> None:
     post = paper_post(PAPER.model_copy(update={"published_at": datetime(2026, 5, 3, 9, tzinfo=UTC)}))
-    assert post.subheader == "Published on arXiv 3 May 2026; not listed on Hugging Face Daily Papers"
-    assert paper_post(PAPER).subheader == "Not listed on Hugging Face Daily Papers"
+    assert post.subheader == "Published on arXiv 3 May 2026; on none of the Daily Papers days in the store"
+    assert paper_post(PAPER).subheader == "On none of the Hugging Face Daily Papers days in the store"
 
 
 def test_an_answer_s_card_leaves_its_thread_seed_out_and_is_otherwise_the_same() -> None:
