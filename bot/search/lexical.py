@@ -402,7 +402,8 @@ class LexicalIndex:
         of the best papers by words: the fused order stands (`bench.relevance`: putting titles first
         for every query cost a tenth of the hybrid's keyword nDCG@10)."""
         best = ranked[:NAMED_AMONG].tolist()
-        if not best or len([g for g in parsed.groups if not _version(g)]) != 1 or parsed.phrases:
+        one = len([g for g in parsed.groups if not _version(g)]) == 1 or _HYPHENED.fullmatch(parsed.text.strip())
+        if not best or not one or parsed.phrases:  # a name: one word, or words joined by dashes ("ASI-Bench")
             return np.zeros(0, np.int64)
         papers = self.papers_at(best)
         typed = _pieces(parsed.text) - STOP_WORDS  # as written too: "clip" names no
@@ -572,6 +573,9 @@ def _version(group: Group) -> bool:
 # a letter by a digit, as typed: "gemma3", "4o", "phi" "4" of "phi 4"; not a number alone ("1 bit llm", "100
 # languages"), which counts things: most abstracts hold one, and "1 bit llm" showed LLaVA-OneVision-2 third
 _NAMED_NUMBER = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
+
+
+_HYPHENED = re.compile(r"\w+(?:-\w+)+")  # words joined by dashes, as a name is written: "ASI-Bench", "Qwen-Image-Edit"
 
 
 def _pieces(text: str) -> set[str]:

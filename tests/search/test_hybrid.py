@@ -330,3 +330,12 @@ def test_a_rare_topic_is_not_crowded_out_by_a_generic_keywords_popular_papers(in
     first = query.split()[0].removesuffix("s")
     said = [" ".join((h.paper.title, h.paper.abstract, h.paper.ai_summary or "")).lower() for h in hits]
     assert len(hits) == 5 and all(first in text for text in said), [h.paper.title for h in hits]
+
+
+@pytest.mark.parametrize("name", ["ASI-Bench", "asi-bench"])
+def test_a_name_written_with_dashes_finds_its_paper_first(index: HybridIndex, name: str) -> None:
+    """A name of one word found its paper first, and "ASI-Bench" did not (three other benchmarks, and a note
+    that none held every word): cut at its dash, it was taken for two words, a topic. On the snapshot's
+    names before a title's colon, hybrid put the named paper first for 16 of 32 with a dash; now 31."""
+    hits = index.search_now(name, limit=3)
+    assert hits[0].paper.title.startswith("ASI-Bench:"), [h.paper.title for h in hits]
