@@ -731,9 +731,10 @@ def run() -> None:
     quiet_libraries()
 
     async def work(services: Services) -> None:
-        notice = await services.catalog.ensure_papers(_today())
+        # the snapshot's notice, or the days a store left behind lacks: run syncs only today and yesterday
+        notice = await services.catalog.ensure_papers(_today()) or await services.catalog.staleness(_today())
 
-        def said(note: str) -> None:  # "paperboy is running…", then the snapshot's notice: none on a failed start
+        def said(note: str) -> None:  # "paperboy is running…", then the notice: none on a failed start
             err.print(note, markup=False)
             if notice:
                 err.print(notice, style="yellow", markup=False)

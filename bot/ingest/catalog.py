@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the sources and the search stack are imported by whoever bu
 
 FIRST_SYNC_DAYS = 7
 STALE_DAYS = 3
+MOST_SYNC_DAYS = 3660  # `paperboy sync --days` at most
 
 
 class Catalog:
@@ -126,7 +127,11 @@ class Catalog:
             return None
         if await snapshot_info(self._store) is not None:
             return None  # the snapshot notice already says how old it is
-        return f"The newest papers in the store are from {latest:%-d %B %Y}; run `paperboy sync` for newer ones."
+        days = min((today - latest).days, MOST_SYNC_DAYS)  # the days since, today included
+        return (
+            f"The newest papers in the store are from {latest:%-d %B %Y}; `paperboy sync --days {days}` fetches the"
+            " days since (`paperboy run` fetches only today's and yesterday's)"
+        )
 
     async def load_snapshot(self) -> SnapshotInfo:
         info = await load_snapshot(self._store)

@@ -263,7 +263,8 @@ async def test_a_stale_store_suggests_a_sync(store: PaperStore, client: httpx.As
     await catalog.ensure_day(date(2026, 6, 1))
     assert await catalog.staleness(date(2026, 6, 3)) is None
     assert await catalog.staleness(date(2026, 6, 10)) == (
-        "The newest papers in the store are from 1 June 2026; run `paperboy sync` for newer ones."
+        "The newest papers in the store are from 1 June 2026; `paperboy sync --days 9` fetches the days since"
+        " (`paperboy run` fetches only today's and yesterday's)"
     )
 
 
