@@ -110,6 +110,8 @@ class Catalog:
         else:
             first, last = counts.first_day.isoformat(), counts.last_day.isoformat()
             held = f"it holds {first} to {last}" if first != last else f"it holds only {first}"
+            if counts.first_day < day < counts.last_day:  # a gap: the range alone read as if it held the day
+                held = f"it holds {first} to {last} but not this day"
             if await snapshot_info(self._store) is not None:
                 held += ", the bundled offline snapshot"
             if day.weekday() >= 5 and counts.first_day < day < counts.last_day:

@@ -33,7 +33,7 @@ def paperboy(tmp_path: Path, fake_url: str) -> Paperboy:
 
 OFFLINE = {"PAPERBOY_OFFLINE": "1"}
 MISSING = (
-    "paperboy: error: 2026-06-02 is not in the store (it holds 2026-06-01 to 2026-06-03); "
+    "paperboy: error: 2026-06-02 is not in the store (it holds 2026-06-01 to 2026-06-03 but not this day); "
     "run `paperboy sync --date 2026-06-02` online"
 )
 
@@ -73,7 +73,8 @@ def test_a_missing_day_that_cannot_be_fetched_says_why(paperboy: Paperboy, tmp_p
     run = paperboy("digest", "--date", "2026-06-02", PAPERBOY_HF_URL="http://127.0.0.1:9")
     line = assert_one_error(run, 1)
     assert line.startswith(
-        "paperboy: error: 2026-06-02 is not in the store (it holds 2026-06-01 to 2026-06-03) and fetching it "
+        "paperboy: error: 2026-06-02 is not in the store (it holds 2026-06-01 to 2026-06-03 but not this day) and "
+        "fetching it "
         "failed: Hugging Face: cannot connect"
     )
     assert line.endswith("run `paperboy sync --date 2026-06-02` once Hugging Face answers")

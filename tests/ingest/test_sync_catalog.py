@@ -252,9 +252,9 @@ async def test_offline_a_weekend_gap_in_the_snapshot_is_hedged(store: PaperStore
     with pytest.raises(DayNotStored) as failed:
         await catalog.ensure_day(date(2026, 6, 6))
     assert str(failed.value) == (
-        "2026-06-06 is not in the store (it holds 2026-05-07 to 2026-08-21, the bundled offline snapshot; Hugging "
-        "Face lists papers on weekdays, so this Saturday most likely had none); run `paperboy sync --date "
-        "2026-06-06` online"
+        "2026-06-06 is not in the store (it holds 2026-05-07 to 2026-08-21 but not this day, the bundled offline "
+        "snapshot; Hugging Face lists papers on weekdays, so this Saturday most likely had none); run `paperboy "
+        "sync --date 2026-06-06` online"
     )
 
 
