@@ -102,6 +102,16 @@ def test_a_paper_answer_of_another_shape_is_named_in_jsons_words(raw: object, sa
     assert describe(caught.value, raw) == f"not a Hugging Face paper: expected a JSON object, {said}"
 
 
+def test_a_paper_answer_with_a_wrong_field_names_the_field_not_an_item_of_an_array() -> None:
+    """A single paper's answer was said as "item 0.upvotes: …", as if it were an array's first item."""
+    raw = {"id": "2605.29307", "title": "GrepSeek", "upvotes": "lots"}
+    with pytest.raises(ValidationError) as caught:
+        HFPaper.model_validate(raw)
+    said = describe(caught.value, raw)
+    assert said.startswith("not a Hugging Face paper: its field upvotes: ") and "item 0" not in said
+    assert said.endswith("(paper 2605.29307); try again later")
+
+
 def test_hidden_authors_are_left_out() -> None:
     raw = [
         {
