@@ -75,6 +75,8 @@ def intents() -> discord.Intents:
 
 
 ALREADY_ACKNOWLEDGED = 40060  # Discord's error code for a second initial response to one interaction
+UNKNOWN_INTERACTION = 10062  # …and for one it has dropped: no first response came within its 3 s
+FIRST_RESPONSE_S = 5.0  # Discord takes a first response within 3 s: waiting longer (a 429's retry_after) is vain
 
 
 async def _defer(interaction: discord.Interaction) -> bool:
@@ -88,14 +90,27 @@ async def first_response(response: Awaitable[object]) -> bool:
     judge between replicas whose gateway sessions both received it: False means another one (or an
     earlier delivery of the same event) answered first."""
     try:
-        await response
+        async with asyncio.timeout(FIRST_RESPONSE_S):
+            await response
     except discord.InteractionResponded:
         return False
     except discord.HTTPException as exc:
         if exc.code == ALREADY_ACKNOWLEDGED:
             return False
-        raise
+        if exc.code != UNKNOWN_INTERACTION:
+            raise
+        log.warning("an interaction was not answered: %s", LATE)
+        return False
+    except TimeoutError:  # a rate limit discord.py would wait out, or a host too slow: Discord has dropped it
+        log.warning("an interaction was not answered: %s", LATE)
+        return False
     return True
+
+
+LATE = (
+    "Discord drops an interaction that gets no first response within 3 s, and this one got none in time (a rate"
+    " limit, or a host too busy to answer); its user saw 'This interaction failed' and may try again"
+)
 
 
 def doing_of(interaction: discord.Interaction) -> str:

@@ -4,6 +4,7 @@ ran out, a rate limit or an outage that outlasted discord.py's own retries."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -11,6 +12,7 @@ import aiohttp
 import discord
 
 log = logging.getLogger("paperboy.discord")
+MOST_WAIT_S = 30.0  # the longest an answer waits on Discord (as the bot's other calls: max_ratelimit_timeout)
 
 # Discord's refusals of an interaction's answer (its followup, through the interaction's webhook) that
 # are no fault of ours, and what they mean.
@@ -28,7 +30,17 @@ async def follow_up(interaction: discord.Interaction, doing: str, **fields: Any)
     reached (after discord.py's own retries of a 429 and a 5xx). What the command did stays done."""
     where = interaction.channel_id
     try:
-        await interaction.followup.send(**fields)
+        async with asyncio.timeout(MOST_WAIT_S):  # discord.py waits out a webhook's 429 however long it is
+            await interaction.followup.send(**fields)
+    except TimeoutError:
+        log.warning(
+            "the answer to %s in channel %s was not delivered: Discord did not take it within %.0f s (a long rate"
+            " limit, or Discord out of reach); what the command did is done",
+            doing,
+            where,
+            MOST_WAIT_S,
+        )
+        return False
     except discord.HTTPException as exc:
         if exc.code in UNANSWERABLE:
             level, why = logging.WARNING, UNANSWERABLE[exc.code]
@@ -49,7 +61,7 @@ async def follow_up(interaction: discord.Interaction, doing: str, **fields: Any)
             exc.text,
         )
         return False
-    except (aiohttp.ClientError, TimeoutError) as exc:
+    except aiohttp.ClientError as exc:
         log.warning(
             "the answer to %s in channel %s was not delivered: Discord could not be reached (%r)", doing, where, exc
         )

@@ -56,4 +56,6 @@ def shared(outcome: Shared | Unshared) -> str:
     """What the Share button's clicker is told."""
     if isinstance(outcome, Unshared):
         return f"I can't post here: {outcome.reason}."
+    if outcome.root.thread == outcome.root.channel:  # inside a thread, a forum post, a voice channel's chat
+        return f"Shared “{outcome.title}” here; discuss it here, or mention me with a question about it."
     return f"Shared “{outcome.title}” here; its thread is open for discussion."

@@ -7,6 +7,7 @@ import logging
 
 import pytest
 
+from adapters.discord import app, followup
 from bot.domain.channels import ChannelRef
 from tests.adapters.discord.conftest import DiscordBot
 from tests.fakes.discord import TEXT_ID
@@ -86,3 +87,49 @@ async def test_refused_answers_to_a_save_and_a_paper_card_are_said_in_the_log(
         await fake.wait_for(lambda: "the answer to Paper card" in logged(caplog))
     assert "Ignoring exception" not in caplog.text
     assert f"in channel {TEXT_ID}" in logged(caplog) and "token expired" in logged(caplog)
+
+
+CALLBACK = r"POST /interactions/\d+/[^/]+/callback$"
+
+
+async def test_an_interaction_discord_dropped_is_one_line_not_a_traceback(
+    discord_bot: DiscordBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Answered too late (a rate limit, a slow host), Discord drops the interaction: its 10062 escaped as
+    "Ignoring exception in command 'today'" and a traceback."""
+    fake = discord_bot.fake
+    fake.fail(CALLBACK, 404, {"message": "Unknown interaction", "code": 10062})
+    with caplog.at_level(logging.WARNING):
+        await fake.slash("today")
+        await fake.wait_for(lambda: "not answered" in logged(caplog))
+    assert "gets no first response within 3 s" in logged(caplog) and "Ignoring exception" not in caplog.text
+    assert fake.followups() == []  # nothing more is sent for it
+    await fake.slash("help")
+    await fake.wait_for(lambda: len(fake.followups()) == 1)
+
+
+async def test_a_first_response_is_not_kept_waiting_past_discords_3_s(
+    discord_bot: DiscordBot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """discord.py waits out an interaction response's 429 however long (31 s), after which Discord has
+    dropped the interaction all the same."""
+    monkeypatch.setattr(app, "FIRST_RESPONSE_S", 0.5)
+    fake = discord_bot.fake
+    fake.rate_limit(CALLBACK, 31.0)
+    with caplog.at_level(logging.WARNING):
+        await fake.slash("today")
+        await fake.wait_for(lambda: "not answered" in logged(caplog), within=10)
+    assert "Ignoring exception" not in caplog.text
+
+
+async def test_an_answer_is_not_kept_waiting_on_a_long_rate_limit(
+    discord_bot: DiscordBot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer to `/papers help` waited out a 35 s retry_after: the bot caps every wait at 30 s."""
+    monkeypatch.setattr(followup, "MOST_WAIT_S", 0.5)
+    fake = discord_bot.fake
+    fake.rate_limit(WEBHOOK, 35.0)
+    with caplog.at_level(logging.WARNING):
+        await fake.slash("help")
+        await fake.wait_for(lambda: "not delivered" in logged(caplog), within=10)
+    assert "did not take it within 0 s (a long rate limit" in logged(caplog)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from adapters.discord.app import subscribe_command
+from adapters.discord.wording import shared
 from bot.chat.commands import Subscribe, Unknown
+from bot.chat.service import Shared
+from bot.domain.publishing import MessageRef
 
 
 def test_a_topic_that_reads_like_an_option_stays_a_topic() -> None:
@@ -34,3 +37,12 @@ def test_a_refused_subscribe_is_quoted_as_its_options_were_given() -> None:
     assert subscribe_command(None, None, None, None, days="funday") == Unknown(
         "subscribe days:funday", "'funday' is not a set of days (try mon-fri, mon,wed,fri, daily or weekends)"
     )
+
+
+def test_a_share_where_no_thread_can_start_does_not_promise_one() -> None:
+    """Shared inside a thread, a forum post or a voice channel's chat, the card stands alone: the clicker
+    was told "its thread is open for discussion" of a thread that does not exist."""
+    alone = Shared(MessageRef("T1", "M1", "T1"), "GrepSeek")
+    threaded = Shared(MessageRef("C1", "M1", "M1"), "GrepSeek")
+    assert shared(alone) == "Shared “GrepSeek” here; discuss it here, or mention me with a question about it."
+    assert shared(threaded) == "Shared “GrepSeek” here; its thread is open for discussion."
