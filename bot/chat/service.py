@@ -204,6 +204,8 @@ class ChatService:
 
     async def _engaged(self, command: Top | Saved | Save | Unsave, asker: Asker) -> Post:
         """`top`, `saved`, `save`, `unsave`: the channel's votes and the asker's own reading list."""
+        if isinstance(command, Top) and asker.direct:  # a direct message's reactions are no votes, nor has it threads
+            return Post(header="paperboy", text=(TOP_IN_CHANNELS,))
         if self._community is None:
             return Post(header="paperboy", text=("Votes and reading lists are not available here.",))
         person = self._community.person(asker.channel, asker.user)
@@ -327,8 +329,9 @@ class ChatService:
                 header="paperboy",
                 text=(f"This channel has no daily digest. Try {self._words(asker).subscribe}.",),
             )
+        whose = "Your own" if asker.direct else "This channel's"  # in a direct message: the asker's follows
         return Post(
-            header=f"This channel's {KINDS[current.cadence].removeprefix('a ')}",
+            header=f"{whose} {KINDS[current.cadence].removeprefix('a ')}",
             text=tuple(current.describe(self._clock())),
         )
 
@@ -403,6 +406,12 @@ class ChatService:
         except ChannelUnavailable as exc:
             return Unshared(exc.reason)
         return Shared(root, paper.title)
+
+
+TOP_IN_CHANNELS = (
+    "Votes are counted in channels (reactions on a digest's cards and replies in their threads): ask for the top"
+    " papers in a channel. Your own reading list is `saved`."
+)
 
 
 def _said(line: str) -> Post:

@@ -66,7 +66,7 @@ class Subscription:
             else f"When: weekly roundup, {plural_day(self.days)} at {self.time} {self.timezone}",
             f"Papers: top {self.limit}" + (f" with at least {self.min_upvotes} upvotes" if self.min_upvotes else ""),
         ]
-        due = self.next_delivery(now)
+        due = self.next_delivery(now) if not self.status else None  # stopped: none comes until it resumes
         if due is not None:
             what = "digest" if self.cadence == "daily" else "roundup"
             lines.append(f"Next {what}: {due.astimezone(ZoneInfo(self.timezone)):%A %-d %B, %H:%M %Z}")
@@ -76,6 +76,11 @@ class Subscription:
             lines.append("Managed by the config file: change it there.")
         if self.status:
             lines.append(f"Delivery stopped: {self.status}")
+            lines.append(
+                "It is tried again at paperboy's next start, as the config file names it."
+                if self.source == "config"
+                else "Once the bot can post here again, subscribe again (the same settings will do) to resume."
+            )
         return lines
 
 

@@ -430,3 +430,25 @@ def test_a_quote_inside_a_word_is_no_unclosed_quote() -> None:
     assert parse_command('subscribe "diffusion models", agents') == Subscribe(topics=("diffusion models", "agents"))
     # autocorrect's mixed marks: no quote left open, read as before
     assert isinstance(parse_command('subscribe “diffusion models", agents'), Subscribe)
+
+
+def test_a_stopped_subscription_promises_no_next_digest_and_says_how_to_resume() -> None:
+    """`settings` on a stopped digest said "Next digest: Wednesday 3 June" above "Delivery stopped: …": a
+    digest that would not come, and no word of how to get it back."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from bot.delivery.subscriptions import Subscription
+    from bot.domain.channels import ChannelRef
+
+    now = datetime(2026, 6, 2, 12, tzinfo=UTC)
+    stopped = Subscription(ChannelRef("discord", "C1"), status="the channel is gone (404 Unknown Channel)")
+    lines = stopped.describe(now)
+    assert not any(line.startswith("Next digest") for line in lines)
+    assert lines[-2:] == [
+        "Delivery stopped: the channel is gone (404 Unknown Channel)",
+        "Once the bot can post here again, subscribe again (the same settings will do) to resume.",
+    ]
+    from_config = replace(stopped, source="config").describe(now)
+    assert from_config[-1] == "It is tried again at paperboy's next start, as the config file names it."
+    assert any(line.startswith("Next digest") for line in replace(stopped, status=None).describe(now))

@@ -212,3 +212,14 @@ async def test_a_command_not_understood_is_said_in_sentences(june_store: PaperSt
     post = await chat(june_store).answer(parse_command("subscribe tz Mars/Olympus"), Asker(CHANNEL, "U1"))
     assert post.text[0].startswith("Sorry, I didn't get “subscribe tz Mars/Olympus”. Unknown time zone 'Mars/Olympus'")
     assert await SubscriptionStore(june_store.engine).get(CHANNEL) is None
+
+
+async def test_a_direct_message_says_its_digest_is_ones_own_and_top_is_a_channels(june_store: PaperStore) -> None:
+    """In a direct message `settings` headed a person's follow "This channel's daily digest", and `top`
+    said "react to a card or reply in its thread to vote", where reactions are no votes and there are no threads."""
+    direct = Asker(ChannelRef("discord", "D9", ""), "U1", direct=True)
+    service = chat_service(june_store)
+    await service.answer(parse_command("follow diffusion"), direct)
+    assert (await service.answer(Settings(), direct)).header == "Your own daily digest"
+    top = await service.answer(parse_command("top"), direct)
+    assert top.text[0].startswith("Votes are counted in channels")
