@@ -404,7 +404,8 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
     @group.command(name="search", description="Search the papers")
     @app_commands.describe(topic="What to look for, in plain words")
     async def search(interaction: discord.Interaction, topic: str) -> None:
-        await bot.answer(interaction, Search(topic) if topic.strip() else Help())
+        blank = Unknown("search", "`topic:` needs words to look for, such as `topic:speculative decoding`.")
+        await bot.answer(interaction, Search(topic) if topic.strip() else blank)  # was the whole help, unsaid why
 
     @group.command(name="paper", description="One paper by arXiv id or link")
     @app_commands.rename(paper_id="id")

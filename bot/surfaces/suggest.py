@@ -146,10 +146,10 @@ class SuggestIndex:
                 chosen += [int(n) for n in more[: limit - len(chosen)]]
             if len(chosen) < limit and len(query) >= 3:
                 chosen += self._containing(query, limit - len(chosen), set(chosen))
-        # The name is what Discord shows (an inert @); the value what the search gets: the keyword as written.
-        return [
-            Suggestion(_shown(self._keyword_names[i], NAME_CHARS), self._keyword_names[i][:NAME_CHARS]) for i in chosen
-        ]
+        # The name is what Discord shows (an inert @); the value what the search gets: the keyword as written,
+        # so one longer than a choice's value may be is left out (cut, picking it searched for another keyword)
+        names = [self._keyword_names[i] for i in chosen]
+        return [Suggestion(_shown(name, NAME_CHARS), name) for name in names if len(name) <= NAME_CHARS]
 
     def _containing(self, query: str, wanted: int, taken: set[int]) -> list[int]:
         """The best-ranked keywords containing `query` anywhere, not in `taken`."""

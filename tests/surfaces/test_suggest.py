@@ -108,10 +108,14 @@ def test_at_most_25_choices_of_at_most_100_characters() -> None:
     index = SuggestIndex(
         [headline(f"2606.{i:05d}", f"{long} {i}", (f"keyword {i} " + "x" * 150,), i) for i in range(60)]
     )
-    for found in (index.titles(""), index.titles("very long"), index.topics("keyword"), index.topics("")):
+    for found in (index.titles(""), index.titles("very long")):
         assert len(found) == 25
         assert all(1 <= len(s.name) <= 100 and len(s.value) <= 100 for s in found)
     assert index.titles("very long")[0].value == "2606.00059"  # the most upvoted
+    # a keyword longer than a choice's value is not offered: cut to 100, picking it searched another keyword
+    assert index.topics("keyword") == index.topics("") == []
+    fits = SuggestIndex([headline("2606.00001", "T", ("keyword " + "x" * 92,), 1)])
+    assert [s.value for s in fits.topics("keyword")] == ["keyword " + "x" * 92]
 
 
 async def test_suggestions_from_the_store_and_rebuilt_when_old(june_store: PaperStore) -> None:

@@ -58,6 +58,14 @@ async def test_search_is_deferred_then_followed_up(discord_bot: DiscordBot) -> N
     assert answer["components"][0]["components"][0]["custom_id"].startswith("share:")
 
 
+async def test_a_search_for_nothing_says_what_topic_wants(discord_bot: DiscordBot) -> None:
+    """`topic:"   "` was answered with the whole help, never saying the topic was empty."""
+    fake = discord_bot.fake
+    await fake.slash("search", {"topic": "   "})
+    await fake.wait_for(lambda: fake.followups())
+    assert "`topic:` needs words to look for, such as `topic:speculative decoding`." in fake.followups()[0]["content"]
+
+
 async def answer(discord_bot: DiscordBot, count: int = 1) -> dict[str, object]:
     await discord_bot.fake.wait_for(lambda: len(discord_bot.fake.followups()) >= count)
     return discord_bot.fake.followups()[count - 1]
