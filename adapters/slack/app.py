@@ -106,14 +106,38 @@ class _ConnectionRetry(AsyncConnectionErrorRetryHandler):
         return await super()._can_retry_async(state=state, request=request, response=response, error=error)
 
 
+MOST_RETRY_AFTER_S = 30  # the longest a 429's Retry-After is waited out, as for Discord (then: tried again later)
+
+
+class _RateLimitRetry(AsyncRateLimitErrorRetryHandler):
+    """slack_sdk's wait on a 429, for a Retry-After of at most `MOST_RETRY_AFTER_S`: a longer one is not
+    waited out here. A digest sweep waits for each call it makes, so one channel's `Retry-After: 100`
+    held every other channel's digest (and the ticks in between); refused now, that channel's digest is
+    tried again at a later tick and the others go on."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        said = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
+        wait = said[0] if isinstance(said, list) and said else said
+        return not (isinstance(wait, str) and wait.strip().isdigit() and int(wait) > MOST_RETRY_AFTER_S)
+
+
 def slack_client(token: str | None, api_url: str, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
-    """The Web API client: waits out 429s (Retry-After) up to three times before giving up, and
-    retries a dropped connection once, except for a post that may have arrived (`CREATING`).
+    """The Web API client: waits out 429s (a Retry-After of up to 30 s) up to three times before giving
+    up, and retries a dropped connection once, except for a post that may have arrived (`CREATING`).
 
     Give it a `session` (and close that yourself) to reuse connections: slack_sdk otherwise opens
     a new one for every call, which costs a busy digest sweep a good share of its CPU.
     """
-    retries = [_ConnectionRetry(), AsyncRateLimitErrorRetryHandler(max_retry_count=3)]
+    retries = [_ConnectionRetry(), _RateLimitRetry(max_retry_count=3)]
     return AsyncWebClient(token=token, base_url=api_url, session=session, retry_handlers=retries)
 
 

@@ -87,7 +87,9 @@ def dues(subscription: Subscription, now: datetime, policy: ScheduleConfig) -> l
             later for k in range(1, 8) if (later := day + timedelta(days=k)).weekday() in subscription.weekdays
         )
         next_due = local_due(following, subscription.time, zone)
-        window_end = max(catch_up, wait_end)
+        # at least one tick: with catch_up_hours and wait_hours both 0, a window of no time ended before any
+        # sweep could see it (ticks come seconds after the minute), and no digest ever went out
+        window_end = max(catch_up, wait_end, due + timedelta(seconds=policy.tick_seconds))
         if back > 1 and now >= max(window_end, next_due) + GRACE:
             continue  # long over: its window ended, and the next digest is out
         found.append(Due(subscription, day, due, window_end, wait_end, next_due))

@@ -213,6 +213,17 @@ async def test_catch_up_hours_is_configurable(world: World) -> None:
     assert world.headers("CBER") == Counter()
 
 
+async def test_no_catch_up_and_no_wait_still_delivers_at_its_time(world: World) -> None:
+    """`catch_up_hours = 0` with `wait_hours = 0` made a window of no time: a sweep seconds after the minute
+    found it over, every day, and logged "missed: nothing was delivered between 07:00 and 07:00 UTC"."""
+    world.policy = ScheduleConfig(catch_up_hours=0, wait_hours=0, tick_seconds=60)
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CBER", time="09:00", timezone="Europe/Berlin")
+    tick = utc(2026, 6, 2, 7) + timedelta(seconds=7)  # a tick, seconds after the minute
+    await world.run(tick, tick)
+    assert world.headers("CBER") == Counter({"2026-06-02": 1})
+
+
 async def test_a_partial_listing_is_waited_for_and_yesterday_is_never_posted_again(world: World) -> None:
     await list_day(world.store, date(2026, 6, 1), prefix="2606.1")
     await subscribe(world, "CUTC", time="01:00", timezone="UTC", days="daily")

@@ -67,6 +67,19 @@ async def test_a_mention_in_a_digest_thread_is_answered_there(slack_bot: SlackBo
     assert "https://github.com/alirezasalemi7/grepseek" in json.dumps(slack_bot.fake.posts()[3]["blocks"])
 
 
+async def test_a_long_retry_after_is_not_waited_out_by_the_sweep(slack_bot: SlackBot) -> None:
+    """A digest sweep waits for each call: one channel's `Retry-After: 100` held every other channel's
+    digest for 100 s (and the ticks in between, unlogged). Past 30 s the post is refused, that channel's
+    digest fails this time, said, and is tried again at a later tick."""
+    slack_bot.fake.fail("chat.postMessage", Failure(status=429, retry_after=100))
+    started = time.monotonic()
+    result = await delivery(slack_bot).deliver(CHANNEL, DigestOptions(limit=1), JUNE_1)
+    assert time.monotonic() - started < 10
+    assert result.outcome == "failed" and "rate-limit" in (result.reason or ""), result
+    again = await delivery(slack_bot).deliver(CHANNEL, DigestOptions(limit=1), JUNE_1)
+    assert again.outcome == "posted"
+
+
 @pytest.mark.slow
 async def test_429_is_waited_out_then_the_post_succeeds(slack_bot: SlackBot) -> None:
     slack_bot.fake.fail("chat.postMessage", Failure(status=429, retry_after=1))
