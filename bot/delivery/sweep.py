@@ -66,10 +66,12 @@ LOOKBACK = timedelta(days=8)
 GRACE = timedelta(days=1)  # after a digest's window (or its next one's due time), to record how it ended
 
 
-def dues(subscription: Subscription, now: datetime, policy: ScheduleConfig) -> list[Due]:
+def dues(subscription: Subscription, now: datetime, policy: ScheduleConfig, *, every: bool = False) -> list[Due]:
     """The channel's digests whose due time has passed and which may still need a sweep, oldest first:
     those of its last two local dates, and older ones until a day after their window ends (a
-    `catch_up_hours` over a day) or their next digest is due (one cut short is finished until then)."""
+    `catch_up_hours` over a day) or their next digest is due (one cut short is finished until then).
+    `every`: all those of the last `LOOKBACK` days, long over or not (a process's first sweep, so that
+    the digests missed while no process ran are each recorded and said, not passed over)."""
     zone = ZoneInfo(subscription.timezone)
     today = now.astimezone(zone).date()
     found = []
@@ -90,7 +92,7 @@ def dues(subscription: Subscription, now: datetime, policy: ScheduleConfig) -> l
         # at least one tick: with catch_up_hours and wait_hours both 0, a window of no time ended before any
         # sweep could see it (ticks come seconds after the minute), and no digest ever went out
         window_end = max(catch_up, wait_end, due + timedelta(seconds=policy.tick_seconds))
-        if back > 1 and now >= max(window_end, next_due) + GRACE:
+        if back > 1 and not every and now >= max(window_end, next_due) + GRACE:
             continue  # long over: its window ended, and the next digest is out
         found.append(Due(subscription, day, due, window_end, wait_end, next_due))
     return found
@@ -124,6 +126,7 @@ class Sweeper:
         self._delivery = delivery
         self._policy = policy
         self._waiting: set[Key] = set()  # due digests said to be waiting for their listing (said once)
+        self._swept = False  # the first sweep looks further back (`dues`' `every`)
 
     async def sweep(self, now: datetime) -> list[DeliveryResult]:
         """Deliver what is due, `parallel` channels at a time: each channel is paced on its own,
@@ -132,13 +135,14 @@ class Sweeper:
         The ledger is asked about every due digest in one query, and those to deliver are claimed
         together (`DigestDelivery.deliver_many`): a channel's work before its first post is a share
         of a few queries, not a round of its own, so all the headers go out at once."""
+        every, self._swept = not self._swept, True
         due = [
             item
             for subscription in await self._subscriptions.all()
             if subscription.status is None  # else the channel refused the bot; a new subscribe clears it
             and subscription.channel.platform in self._platforms  # else not configured in this process
             and subscription.cadence == "daily"  # a weekly roundup has a sweep of its own (bot/roundup/weekly.py)
-            for item in dues(subscription, now, self._policy)
+            for item in dues(subscription, now, self._policy, every=every)
         ]
         statuses = await self._ledger.statuses([(item.subscription.channel, item.day) for item in due])
         ready: list[Wanted] = []

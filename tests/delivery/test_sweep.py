@@ -205,6 +205,25 @@ async def test_a_digest_missed_until_the_next_day_is_skipped_with_a_log_line(
     assert "missed" in caplog.text
 
 
+async def test_digests_missed_while_down_for_days_are_each_recorded_and_said(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Down from Monday to Thursday noon: Thursday's digest went out, Wednesday's was logged as missed, and
+    Monday's and Tuesday's left no line and no record, as if they had never been due."""
+    for day in (1, 2, 3, 4):
+        await list_day(world.store, date(2026, 6, day), prefix=f"2606.{day}")
+    await subscribe(world, "CBER", time="09:00", timezone="Europe/Berlin")
+    await world.run(utc(2026, 5, 31, 12), utc(2026, 5, 31, 12))  # the subscription, before the outage
+    caplog.clear()
+    await world.run(utc(2026, 6, 4, 12), utc(2026, 6, 4, 12))  # back on Thursday at noon
+    assert world.headers("CBER") == Counter({"2026-06-04": 1})
+    ledger = Ledger(world.store.engine)
+    for day in (1, 2, 3):
+        assert await ledger.status(ChannelRef("slack", "CBER"), date(2026, 6, day)) == "skipped", day
+    assert sum("digest for slack:CBER on 2026-06-0" in r.getMessage() and "missed" in r.getMessage()
+               for r in caplog.records) == 3  # fmt: skip
+
+
 async def test_catch_up_hours_is_configurable(world: World) -> None:
     world.policy = ScheduleConfig(catch_up_hours=2, wait_hours=1)
     await list_day(world.store, date(2026, 6, 2))
