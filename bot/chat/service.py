@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.chat.cadence import KINDS, cadence_days
 from bot.chat.commands import (
@@ -301,8 +302,18 @@ class ChatService:
         verb = "updated" if current else "subscribed"
         return Post(
             header=f"This channel is {verb}: {KINDS[cadence]} of Hugging Face papers",
-            text=tuple(subscription.describe(now)),
+            text=tuple(subscription.describe(now, await self._had(subscription, now))),
         )
+
+    async def _had(self, subscription: Subscription, now: datetime) -> set[date]:
+        """The local days, today and tomorrow, whose daily digest the channel already had (or that was
+        given up): the next digest is not today's when today's went out at 09:05 and it now says 10:00."""
+        if subscription.cadence != "daily":
+            return set()
+        today = now.astimezone(ZoneInfo(subscription.timezone)).date()
+        keys = [(subscription.channel, today + timedelta(days=n)) for n in (0, 1)]
+        statuses = await self._ledger.statuses(keys)
+        return {day for channel, day in keys if statuses.get((channel, day)) in ("done", "skipped", "stopped")}
 
     async def _unsubscribe(self, asker: Asker) -> Post:
         refused = self._refusal(asker, "unsubscribe")
@@ -332,7 +343,7 @@ class ChatService:
         whose = "Your own" if asker.direct else "This channel's"  # in a direct message: the asker's follows
         return Post(
             header=f"{whose} {KINDS[current.cadence].removeprefix('a ')}",
-            text=tuple(current.describe(self._clock())),
+            text=tuple(current.describe(self._clock(), await self._had(current, self._clock()))),
         )
 
     async def first_time(self, platform: str, event_id: str) -> bool:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -56,8 +56,9 @@ class Subscription:
     def next_delivery(self, now: datetime) -> datetime | None:
         return next_delivery(now, self.time, self.timezone, self.weekdays)
 
-    def describe(self, now: datetime) -> list[str]:
-        """The subscription in words, for `settings` and confirmations."""
+    def describe(self, now: datetime, had: Collection[date] = ()) -> list[str]:
+        """The subscription in words, for `settings` and confirmations; `had`: the local days whose digest
+        the channel already had (or that was given up), which the next digest is not."""
         topics = describe(self.topics)
         lines = [
             f"Topics: {topics}",
@@ -67,6 +68,8 @@ class Subscription:
             f"Papers: top {self.limit}" + (f" with at least {self.min_upvotes} upvotes" if self.min_upvotes else ""),
         ]
         due = self.next_delivery(now) if not self.status else None  # stopped: none comes until it resumes
+        while due is not None and due.astimezone(ZoneInfo(self.timezone)).date() in had:  # today's is out
+            due = self.next_delivery(due + timedelta(minutes=1))
         if due is not None:
             what = "digest" if self.cadence == "daily" else "roundup"
             lines.append(f"Next {what}: {due.astimezone(ZoneInfo(self.timezone)):%A %-d %B, %H:%M %Z}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -15,6 +15,7 @@ from bot.domain.config import DigestDefaults, parse_config
 from bot.domain.errors import ConfigError
 from bot.ingest.catalog import Catalog
 from bot.search.service import SearchService
+from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from tests.chat.world import chat_service
 
@@ -223,3 +224,17 @@ async def test_a_direct_message_says_its_digest_is_ones_own_and_top_is_a_channel
     assert (await service.answer(Settings(), direct)).header == "Your own daily digest"
     top = await service.answer(parse_command("top"), direct)
     assert top.text[0].startswith("Votes are counted in channels")
+
+
+async def test_the_next_digest_is_not_todays_when_today_had_its_own(june_store: PaperStore) -> None:
+    """Today's digest out at 09:05, then `subscribe at 10:00` at 09:31: the answer promised "Next digest:
+    today, 10:00", which rightly never came (a channel has one digest a day)."""
+    ledger = Ledger(june_store.engine)
+    service = chat_service(june_store, ledger=ledger)  # now: Wednesday 3 June, 09:30 in Berlin
+    asker = Asker(CHANNEL, "U1", can_manage=True)
+    await service.answer(parse_command("subscribe at 09:00 tz Europe/Berlin"), asker)
+    await ledger.claim(CHANNEL, date(2026, 6, 3), NOW)
+    await ledger.finish(CHANNEL, date(2026, 6, 3), 5, NOW)
+    moved = await service.answer(parse_command("subscribe at 10:00 tz Europe/Berlin"), asker)
+    assert "Next digest: Thursday 4 June, 10:00 CEST" in moved.text
+    assert "Next digest: Thursday 4 June, 10:00 CEST" in (await service.answer(Settings(), asker)).text
