@@ -102,5 +102,6 @@ def test_a_search_batch_reads_its_queries_from_standard_input_with_a_dash(tmp_pa
     )
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [line["query"] for line in lines] == ["diffusion", "agents"]
-    assert all(len(line["results"]) == 3 for line in lines)
+    assert [line["query"] for line in lines] == ["diffusion", "", "agents"]  # each line's answer in its place
+    assert lines[1]["error"] == "nothing to search for: a blank line"
+    assert all(len(line["results"]) == 3 for line in (lines[0], lines[2]))
