@@ -99,12 +99,12 @@ async def first_response(response: Awaitable[object]) -> bool:
             return False
         if exc.code != UNKNOWN_INTERACTION:
             raise
-        log.warning("an interaction was not answered: %s", LATE)
-        return False
     except TimeoutError:  # a rate limit discord.py would wait out, or a host too slow: Discord has dropped it
-        log.warning("an interaction was not answered: %s", LATE)
-        return False
-    return True
+        pass
+    else:
+        return True
+    log.warning("an interaction was not answered: %s", LATE)
+    return False
 
 
 LATE = (

@@ -54,6 +54,7 @@ from bot.chat.service import Asker, ChatService, Mention, manages_channel
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ConfigError
 from bot.domain.post import Post
+from bot.sources.http import retry_after_seconds
 
 if TYPE_CHECKING:
     from bot.surfaces.service import Surfaces
@@ -126,8 +127,9 @@ class _RateLimitRetry(AsyncRateLimitErrorRetryHandler):
         if response is None or response.status_code != 429:
             return False
         said = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
-        wait = said[0] if isinstance(said, list) and said else said
-        return not (isinstance(wait, str) and wait.strip().isdigit() and int(wait) > MOST_RETRY_AFTER_S)
+        value = said[0] if isinstance(said, list) and said else said  # slack_sdk keeps each header's values in a list
+        wait = retry_after_seconds(value if isinstance(value, str) else None)
+        return wait is None or wait <= MOST_RETRY_AFTER_S
 
 
 def slack_client(token: str | None, api_url: str, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
@@ -266,8 +268,8 @@ def create_app(
     # the message (message.im); there the bot is the only one to talk to, so a thread question named
     # outright in a card's thread is asked of it, named or not. Registered before the community's
     # listener for messages (bolt runs the first that matches); other messages go on to it.
-    async def asked_in_direct_thread(event: dict[str, Any], context: AsyncBoltContext) -> bool:
-        thread, text = _direct_reply(event, context.bot_user_id)
+    async def asked_in_direct_message(event: dict[str, Any], context: AsyncBoltContext) -> bool:
+        thread, text = _direct_message(event, context.bot_user_id)
         if text is None:
             return False
         if context.bot_user_id and f"<@{context.bot_user_id}>" in text:
@@ -276,12 +278,12 @@ def create_app(
             return names_a_question(text)
         return names_a_question(text) and await chat.discusses("slack", str(event.get("channel")), thread)
 
-    app.event("message", matchers=[asked_in_direct_thread])(answer_mention)
+    app.event("message", matchers=[asked_in_direct_message])(answer_mention)
 
     return app
 
 
-def _direct_reply(event: dict[str, Any], bot: str | None) -> tuple[str | None, str | None]:
+def _direct_message(event: dict[str, Any], bot: str | None) -> tuple[str | None, str | None]:
     """(the thread, the text) of a person's message in their direct message with the bot, the thread
     None outside one; (None, None) for anything else: an edit, a deletion, a bot's message."""
     thread, ts, text = event.get("thread_ts"), event.get("ts"), event.get("text")

@@ -362,9 +362,8 @@ def search(
             await services.search.filled()  # opened (or built) before the first query's clock starts
             for line in queries:  # each search runs in the CPU pool; a line is printed as it is answered
                 started = time.perf_counter()
-                why = (
-                    nothing_asked(line) if line else "a blank line"
-                )  # said, not passed off as a query that matched nothing
+                # said, not passed off as a query that matched nothing
+                why = nothing_asked(line) if line else "a blank line"
                 # an arXiv id or a paper's link names that paper, as one QUERY (and /papers) takes it
                 error = f"nothing to search for: {why}" if why else None
                 try:
@@ -540,7 +539,8 @@ def paper(
 @app.command()
 def sync(
     days: Annotated[
-        int | None, typer.Option(min=1, max=3660, metavar="N", help="The last N days, today included (default 3).")
+        int | None,  # max: bot.ingest.catalog.MOST_SYNC_DAYS (not imported here: the store's stack loads late)
+        typer.Option(min=1, max=3660, metavar="N", help="The last N days, today included (default 3)."),
     ] = None,
     date_: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="One listing day.")] = None,
     no_embed: Annotated[bool, NO_EMBED] = False,
@@ -904,10 +904,11 @@ def _main(argv: list[str] | None) -> None:
 
 
 def _interrupted(*, own: bool, by: str = "Ctrl-C", status: int = INTERRUPTED) -> None:
-    """Ctrl-C: exit 130 at once. A CPU worker in the middle of an index build (the interpreter waits for
-    it at exit) held `paperboy chat` past Ctrl-C on a busy host: past a few seconds the process ends
-    without it (`bot.host.exits`; the store commits as it goes). Only where the process is the command's
-    own (`main` reading sys.argv): a caller of `main` in its own process, a test, may go on after it."""
+    """Ctrl-C: exit 130 at once, saying so (SIGTERM: 143). A CPU worker in the middle of an index build
+    (the interpreter waits for it at exit) held `paperboy chat` past Ctrl-C on a busy host: past a few
+    seconds the process ends without it (`bot.host.exits`; the store commits as it goes). Only where the
+    process is the command's own (`main` reading sys.argv): a caller of `main` in its own process, a test,
+    may go on after it."""
     if own:
         from bot.host.exits import exit_by
 

@@ -252,8 +252,7 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
     words and near misses, as in a thread). Two papers named: one at a time. None when the first word
     asks nothing, or no paper is named ("code generation" is a search)."""
     asked = what_is_asked(word)
-    named = papers_named(rest) if asked is not None else []
-    if asked is None or not named:
+    if asked is None or not (named := papers_named(rest)):
         return None
     if len(named) > 1:
         return Unknown(text, f"`{asked}` takes one paper at a time: `{asked} {named[0]}`, then `{asked} {named[1]}`.")

@@ -341,9 +341,10 @@ class ChatService:
                 text=(f"This channel has no daily digest. Try {self._words(asker).subscribe}.",),
             )
         whose = "Your own" if asker.direct else "This channel's"  # in a direct message: the asker's follows
+        now = self._clock()
         return Post(
             header=f"{whose} {KINDS[current.cadence].removeprefix('a ')}",
-            text=tuple(current.describe(self._clock(), await self._had(current, self._clock()))),
+            text=tuple(current.describe(now, await self._had(current, now))),
         )
 
     async def first_time(self, platform: str, event_id: str) -> bool:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the sources and the search stack are imported by whoever bu
 
 FIRST_SYNC_DAYS = 7
 STALE_DAYS = 3
-MOST_SYNC_DAYS = 3660  # `paperboy sync --days` at most
+MOST_SYNC_DAYS = 3660  # `paperboy sync --days` at most (its option's max in bot/app/cli.py)
 
 
 class Catalog:
