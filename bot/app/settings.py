@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +18,7 @@ from bot.domain.errors import ConfigError
 if TYPE_CHECKING:
     from bot.store.sealing import Sealer
 
+log = logging.getLogger(__name__)
 DEFAULT_CONFIG = Path("config/paperboy.toml")
 DEFAULT_DATA_DIR = Path(".paperboy")
 _SECRETS = {
@@ -137,8 +141,33 @@ class Settings(BaseSettings):
         return self.config or DEFAULT_CONFIG
 
 
+TEST_ONLY = "PAPERBOY_TEST_"  # the test suite's own variables (a throwaway PostgreSQL's URL): never the bot's
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """A sentence for each `PAPERBOY_…` variable set that paperboy does not read, with the variable it
+    likely means: a typo (`PAPERBOY_OFLINE=1`) was silently ignored, and the bot went online."""
+    read = {_SECRETS.get(name, f"PAPERBOY_{name.upper()}") for name in Settings.model_fields}
+    read |= {f"{variable}_FILE" for variable in _SECRETS.values()}
+    by_stem = {variable.removeprefix("PAPERBOY_"): variable for variable in read}  # SLACK_BOT_TOKEN has none
+    said = []
+    for name in sorted(environ):
+        upper = name.upper()  # the settings are read whatever the case of their names
+        if upper.startswith("PAPERBOY_") and not upper.startswith(TEST_ONLY) and upper not in read:
+            near = difflib.get_close_matches(upper.removeprefix("PAPERBOY_"), by_stem, n=1, cutoff=0.7)
+            hint = f"did you mean {by_stem[near[0]]}? " if near else ""
+            said.append(
+                f"{name} is not a variable paperboy reads, so it changes nothing: {hint}"
+                "the variables are listed in docs/configuration.md"
+            )
+    return said
+
+
 def load_settings() -> Settings:
-    """The settings, or a ConfigError naming the variable, what it holds, and what it takes."""
+    """The settings, or a ConfigError naming the variable, what it holds, and what it takes. A warning for
+    each `PAPERBOY_…` variable it does not read (`unknown_variables`)."""
+    for sentence in unknown_variables(os.environ):
+        log.warning("%s", sentence)
     try:
         return Settings()
     except ValidationError as exc:

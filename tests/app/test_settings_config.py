@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app.settings import load_settings
+from bot.app.settings import load_settings, unknown_variables
 from bot.domain.config import load_config, parse_config
 from bot.domain.errors import ConfigError
 from bot.domain.weekdays import format_days, parse_days
@@ -294,3 +294,32 @@ def test_a_public_url_without_a_host_is_refused() -> None:
     settings = Settings(slack_client_id="1.2", slack_client_secret="s", public_url="https://")
     with pytest.raises(ConfigError, match="PAPERBOY_PUBLIC_URL is 'https://', not a URL"):
         multi_workspace(settings)
+
+
+def test_a_misspelt_variable_is_warned_of_with_the_one_meant(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    environ = {
+        "PAPERBOY_OFLINE": "1",  # the bot would go online, silently
+        "PAPERBOY_SLACK_BOT_TOKEN": "xoxb-1",  # the token's variable has no prefix
+        "PAPERBOY_TIMEZONE": "Europe/Berlin",  # nothing near: a time zone is the config file's
+        "paperboy_data_dir": "/tmp/pb",  # read whatever its case: not unknown
+        "PAPERBOY_SECRET_KEY_FILE": "/run/secrets/key",  # read: a secret's file
+        "PAPERBOY_TEST_POSTGRES_URL": "postgresql://x",  # the test suite's own
+        "SLACK_BOT_TOKEN": "xoxb-1",  # another program's variables are not ours to judge
+    }
+    assert unknown_variables(environ) == [
+        "PAPERBOY_OFLINE is not a variable paperboy reads, so it changes nothing: did you mean PAPERBOY_OFFLINE?"
+        " the variables are listed in docs/configuration.md",
+        "PAPERBOY_SLACK_BOT_TOKEN is not a variable paperboy reads, so it changes nothing: did you mean"
+        " SLACK_BOT_TOKEN? the variables are listed in docs/configuration.md",
+        "PAPERBOY_TIMEZONE is not a variable paperboy reads, so it changes nothing: the variables are listed in"
+        " docs/configuration.md",
+    ]
+    monkeypatch.setenv("PAPERBOY_OFLINE", "1")
+    with caplog.at_level("WARNING", logger="bot.app.settings"):
+        settings = load_settings()  # a warning, not a refusal: the rest is read as it is
+    assert settings.data_dir is not None
+    assert [r.getMessage() for r in caplog.records if "PAPERBOY_OFLINE" in r.getMessage()] == [
+        unknown_variables({"PAPERBOY_OFLINE": "1"})[0]
+    ]
