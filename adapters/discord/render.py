@@ -147,8 +147,9 @@ def card_embed(card: Card) -> discord.Embed:
 
 
 def title(card: Card) -> str:
-    """A title as plain words: embed titles don't ping, but nothing in them should look like a mention."""
-    return unmentioned(" ".join(card.title.split())) or card.paper_id
+    """A title as plain words (`clean`): embed titles don't ping, but Discord reads markdown in them, so
+    "Q*: … *Agents*" lost its asterisks to italics and "`__init__`" to underlining."""
+    return clean(card.title) or card.paper_id
 
 
 def seed_embed(card: Card) -> discord.Embed:

@@ -206,6 +206,12 @@ async def test_hostile_text_is_inert(discord_bot: DiscordBot) -> None:
     assert card_post["allowed_mentions"] == {"parse": []}
 
 
+def test_a_title_with_markdown_characters_shows_them_as_written() -> None:
+    paper = Paper(arxiv_id="2601.00002", title="Q*-Search: *Agents* ~~without~~ __init__ `code` [tags]")
+    for embed in (card_embed(card(paper)), seed_embed(card(paper))):
+        assert embed.title == r"Q\*-Search: \*Agents\* \~\~without\~\~ \_\_init\_\_ \`code\` \[tags\]"
+
+
 def test_embed_length_counts_like_discord() -> None:
     embed = discord.Embed(title="a" * 10, description="b" * 20)
     embed.add_field(name="c" * 3, value="d" * 4)
