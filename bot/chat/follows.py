@@ -7,7 +7,7 @@ It is delivered by the same sweep, scheduler and once-only ledger as a channel's
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -24,6 +24,13 @@ FOLLOW_TIME = "09:00"
 FOLLOW_DAYS = "mon-fri"
 
 
+Misspelt = Callable[[tuple[str, ...]], Awaitable[list[str]]]  # what to say of topics with a word no paper holds
+
+
+async def _none_misspelt(topics: tuple[str, ...]) -> list[str]:
+    return []
+
+
 def _post(*lines: str, header: str = "paperboy") -> Post:
     return Post(header=header, text=lines)
 
@@ -37,10 +44,20 @@ class FollowService:
         self._clock = clock
 
     async def follow(
-        self, command: Follow, platform: str, person: str, dm: str, workspace: str, direct: bool, words: Phrasebook
+        self,
+        command: Follow,
+        platform: str,
+        person: str,
+        dm: str,
+        workspace: str,
+        direct: bool,
+        words: Phrasebook,
+        misspelt: Misspelt = _none_misspelt,
     ) -> Post:
         """Add `command.topics` to the person's digest in `dm`, made when they follow for the first time;
-        `words` are the platform's (where its direct messages are, what a follow without a zone is told)."""
+        `words` are the platform's (where its direct messages are, what a follow without a zone is told).
+        `misspelt` says what to tell of the topics added with a word no paper holds (a typo: they would
+        find nothing)."""
         if not direct:
             where = words.direct_message
             return _post(
@@ -78,6 +95,10 @@ class FollowService:
         await self._subscriptions.save(subscription, now)
         header = _followed(added)
         notes = (() if zone else (words.no_zone,)) + _every_paper_but(topics)
+        notes += tuple(
+            f"{note} To follow that instead, unfollow this topic and follow it respelled."
+            for note in await misspelt(added)
+        )
         return _post(
             *subscription.describe(now),
             *notes,

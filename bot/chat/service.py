@@ -187,6 +187,7 @@ class ChatService:
                     where.workspace,
                     asker.direct,
                     self._words(asker),
+                    self._misspelt,
                 )
             case Follows():
                 where = asker.channel
@@ -300,10 +301,20 @@ class ChatService:
         now = self._clock()
         await self._subscriptions.save(subscription, now)  # dated: a due time already past is not owed
         verb = "updated" if current else "subscribed"
+        respell = [
+            f"{note} To have that instead, subscribe again with it respelled."
+            for note in await self._misspelt(command.topics)
+        ]
         return Post(
             header=f"This channel is {verb}: {KINDS[cadence]} of Hugging Face papers",
-            text=tuple(subscription.describe(now, await self._had(subscription, now))),
+            text=(*subscription.describe(now, await self._had(subscription, now)), *respell),
         )
+
+    async def _misspelt(self, topics: tuple[str, ...]) -> list[str]:
+        """`bot.search.spelling.misspelt`: what to say of topics just given with a word no paper holds."""
+        from bot.search.spelling import misspelt  # loaded with the first search
+
+        return await misspelt(self._search, topics)
 
     async def _had(self, subscription: Subscription, now: datetime) -> set[date]:
         """The local days, today and tomorrow, whose daily digest the channel already had (or that was

@@ -199,6 +199,18 @@ async def searched(search: SearchIndex, query: str, limit: int) -> Searched:
     return Searched(better, query, respelled)
 
 
+async def misspelt(search: SearchIndex, topics: Iterable[str]) -> list[str]:
+    """What to say of each topic a word of which no paper holds, where papers hold a word near it ("Did
+    you mean “diffusion”? No paper holds “difusion”."): a digest's topics take words as written, so a
+    topic followed or subscribed to with a typo found nothing, every day, without a word."""
+    said = []
+    for topic in topics:
+        respelled = await _respelled(search, topic)
+        if respelled is not None and (note := Searched([], topic, suggested=respelled).note()) is not None:
+            said.append(note)
+    return said
+
+
 def _names(query: str) -> list[str]:
     return [word for _, _, word in author_words(query)]
 

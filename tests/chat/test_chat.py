@@ -144,3 +144,23 @@ async def test_a_follow_not_understood_shows_follows_not_the_channel_commands(ju
     post = await chat_service(june_store).answer(parse_command("follow diffusion at 09:00"), asker)
     assert "looks like an option" in post.text[0]
     assert post.text[1:] == ("`/papers follow diffusion -robotics` or `/papers follow author:LeCun` — your own digest",)
+
+
+async def test_a_topic_with_a_typo_is_kept_as_typed_and_its_respelling_offered(june_store: PaperStore) -> None:
+    service = chat_service(june_store)
+    channel = Asker(ChannelRef("slack", "C0TYPO"), "U1")
+    post = await service.answer(parse_command("subscribe difusion, robotics"), channel)
+    assert post.text[-1] == (
+        "Did you mean “diffusion”? No paper holds “difusion”. To have that instead, subscribe again with it respelled."
+    )
+    assert len([line for line in post.text if line.startswith("Did you mean")]) == 1  # "robotics" is held
+    subscribed = await SubscriptionStore(june_store.engine).get(channel.channel)
+    assert subscribed is not None and subscribed.topics == ("difusion", "robotics")  # as typed: nothing lost
+    direct = Asker(ChannelRef("slack", "D0TYPO"), "U2", direct=True)
+    followed = await service.answer(parse_command("follow difusion"), direct)
+    assert (
+        "Did you mean “diffusion”? No paper holds “difusion”. To follow that instead, unfollow this topic and"
+        " follow it respelled."
+    ) in followed.text
+    again = await service.answer(parse_command("follow diffusion"), direct)  # spelled as papers write it: nothing said
+    assert not any("Did you mean" in line for line in again.text)
