@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.domain.channels import WORKSPACE_USERS
 from bot.domain.errors import UsageError
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ def register(app: typer.Typer) -> None:
             from bot.community.service import citations, listing_line
 
             community = _community(services)
-            if not person.workspace:
+            if not person.workspace and person.platform in WORKSPACE_USERS:  # a Discord id is one person
                 lists = await community.lists.workspaces_of(person.platform, person.user)
                 one_workspace(user.strip(), lists, "a person")
             entries = await community.reading_list(person)

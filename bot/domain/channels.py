@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from bot.domain.errors import UsageError
 
 PLATFORMS = ("slack", "discord", "console")
+# Where a user id means one person only within its workspace (Slack: the same U… in two teams is two
+# people). A Discord user id is the same person in every guild and in their direct messages.
+WORKSPACE_USERS = frozenset({"slack"})
 # The channels a refusal offers as examples, one of each platform: the command line's and the config file's.
 _EXAMPLES = "such as slack:C0123456, discord:1234567890 or console:NAME"
 _REF = re.compile(r"^(?P<platform>[a-z]+):(?:(?P<workspace>[A-Za-z0-9_.\-]+)/)?(?P<channel>[A-Za-z0-9_.\-]+)$")

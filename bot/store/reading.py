@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.domain.channels import WORKSPACE_USERS
 from bot.store.engine import as_utc
 from bot.store.tables import saved
 from bot.store.upsert import changed, insert_for
@@ -21,6 +22,13 @@ class Person:
     platform: str
     workspace: str
     user: str
+
+    @property
+    def within(self) -> tuple[str, ...] | None:
+        """The workspaces whose saves are this person's list: the one they are in and none (a Discord
+        direct message); None for every workspace (none named, or a Discord user id: one person in every
+        guild, whose list is one wherever they ask)."""
+        return (self.workspace, "") if self.workspace and self.platform in WORKSPACE_USERS else None
 
     def __str__(self) -> str:  # as the command line takes it: with the workspace where one is named
         return f"{self.platform}:{self.workspace}/{self.user}" if self.workspace else f"{self.platform}:{self.user}"
@@ -56,21 +64,21 @@ class ReadingLists:
         stmt = delete(saved).where(
             saved.c.platform == person.platform, saved.c.user_id == person.user, saved.c.arxiv_id == arxiv_id
         )
-        if person.workspace:
-            stmt = stmt.where(saved.c.workspace.in_((person.workspace, "")))
+        if person.within is not None:
+            stmt = stmt.where(saved.c.workspace.in_(person.within))
         async with self._engine.begin() as conn:
             return await changed(conn, stmt)
 
     async def saved(self, person: Person) -> list[SavedPaper]:
-        """The person's list, most recently saved first: what they saved in the workspace, and what they
-        saved where there is none (a Discord direct message: their own digest's cards), which is theirs
-        wherever they ask."""
+        """The person's list, most recently saved first: what they saved in the workspace (`Person.within`),
+        and what they saved where there is none (a Discord direct message: their own digest's cards),
+        which is theirs wherever they ask."""
         first = func.min(saved.c.saved_at)  # one row a paper, if saved in several workspaces
         query = select(saved.c.arxiv_id, first).where(
             saved.c.platform == person.platform, saved.c.user_id == person.user
         )
-        if person.workspace:
-            query = query.where(saved.c.workspace.in_((person.workspace, "")))
+        if person.within is not None:
+            query = query.where(saved.c.workspace.in_(person.within))
         query = query.group_by(saved.c.arxiv_id).order_by(first.desc(), saved.c.arxiv_id)
         async with self._engine.connect() as conn:
             rows = (await conn.execute(query)).all()

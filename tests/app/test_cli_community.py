@@ -155,6 +155,8 @@ async def test_an_id_in_two_workspaces_is_named_not_summed(tmp_path: Path) -> No
         assert posted is not None
         await engaged.record(Vote(posted, "U9", "300.1", "+1", True, NOW))
         await ReadingLists(engine).save(Person("slack", "T0002", "U1"), "2606.00002", NOW)
+        for guild, paper in (("900001", "2606.00001"), ("900002", "2606.00002")):
+            await ReadingLists(engine).save(Person("discord", guild, "42"), paper, NOW)
     finally:
         await engine.dispose()
     env = child_env() | {"PAPERBOY_DATA_DIR": str(data), "PAPERBOY_OFFLINE": "1"}
@@ -174,3 +176,5 @@ async def test_an_id_in_two_workspaces_is_named_not_summed(tmp_path: Path) -> No
     assert both.returncode == 2 and "slack:T0001/U1, slack:T0002/U1" in both.stderr
     theirs = json.loads(paperboy("saved", "--user", "slack:T0002/U1", "--format", "json").stdout)
     assert theirs["user"] == "slack:T0002/U1" and [p["arxiv_id"] for p in theirs["papers"]] == ["2606.00002"]
+    discord = json.loads(paperboy("saved", "--user", "discord:42", "--format", "json").stdout)  # one person
+    assert sorted(p["arxiv_id"] for p in discord["papers"]) == ["2606.00001", "2606.00002"]

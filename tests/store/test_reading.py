@@ -30,6 +30,19 @@ async def test_lists_are_per_person_and_workspace(store: PaperStore) -> None:
     assert {s.arxiv_id for s in await lists.saved(anywhere)} == {"2606.00001", "2606.00002"}
 
 
+async def test_a_discord_user_has_one_list_in_every_guild(store: PaperStore) -> None:
+    lists = ReadingLists(store.engine)
+    await lists.save(Person("discord", "900001", "42"), "2606.00001", NOW)
+    await lists.save(Person("discord", "900002", "42"), "2606.00002", NOW + timedelta(minutes=1))
+    await lists.save(Person("discord", "", "42"), "2606.00003", NOW + timedelta(minutes=2))  # their direct message
+    await lists.save(Person("discord", "900001", "43"), "2606.00004", NOW)  # someone else
+    for where in ("900001", "900002", ""):  # a Discord id is one person: the same list wherever they ask
+        listed = [s.arxiv_id for s in await lists.saved(Person("discord", where, "42"))]
+        assert listed == ["2606.00003", "2606.00002", "2606.00001"]
+    assert await lists.unsave(Person("discord", "900001", "42"), "2606.00002")  # saved in the other guild
+    assert [s.arxiv_id for s in await lists.saved(Person("discord", "900002", "42"))] == ["2606.00003", "2606.00001"]
+
+
 async def test_unsave_takes_one_paper_off(store: PaperStore) -> None:
     lists = ReadingLists(store.engine)
     await lists.save(ADA, "2606.00001", NOW)
