@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.channels import WORKSPACE_USERS
@@ -57,29 +57,27 @@ class ReadingLists:
             "saved_at": now.astimezone(UTC),
         }
         async with self._engine.begin() as conn:
+            held = await conn.execute(select(saved.c.arxiv_id).where(*_of(person), saved.c.arxiv_id == arxiv_id))
+            if held.first() is not None:  # saved in another of their workspaces (a Discord guild, a DM)
+                return False
             return await changed(conn, stmt.values(**row))
 
     async def unsave(self, person: Person, arxiv_id: str) -> bool:
         """Take the paper off the list; False when it was not on it."""
-        stmt = delete(saved).where(
-            saved.c.platform == person.platform, saved.c.user_id == person.user, saved.c.arxiv_id == arxiv_id
-        )
-        if person.within is not None:
-            stmt = stmt.where(saved.c.workspace.in_(person.within))
         async with self._engine.begin() as conn:
-            return await changed(conn, stmt)
+            return await changed(conn, delete(saved).where(*_of(person), saved.c.arxiv_id == arxiv_id))
 
     async def saved(self, person: Person) -> list[SavedPaper]:
         """The person's list, most recently saved first: what they saved in the workspace (`Person.within`),
         and what they saved where there is none (a Discord direct message: their own digest's cards),
         which is theirs wherever they ask."""
         first = func.min(saved.c.saved_at)  # one row a paper, if saved in several workspaces
-        query = select(saved.c.arxiv_id, first).where(
-            saved.c.platform == person.platform, saved.c.user_id == person.user
+        query = (
+            select(saved.c.arxiv_id, first)
+            .where(*_of(person))
+            .group_by(saved.c.arxiv_id)
+            .order_by(first.desc(), saved.c.arxiv_id)
         )
-        if person.within is not None:
-            query = query.where(saved.c.workspace.in_(person.within))
-        query = query.group_by(saved.c.arxiv_id).order_by(first.desc(), saved.c.arxiv_id)
         async with self._engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         return [SavedPaper(str(r[0]), as_utc(r[1])) for r in rows]
@@ -99,3 +97,9 @@ class ReadingLists:
     async def saved_papers(self, platform: str, workspace: str, person: str) -> list[str]:
         """The arXiv ids on the person's list, most recently saved first (the App Home's ReadingList port)."""
         return [paper.arxiv_id for paper in await self.saved(Person(platform, workspace, person))]
+
+
+def _of(person: Person) -> list[ColumnElement[bool]]:
+    """The rows of the person's list (`Person.within`)."""
+    found = [saved.c.platform == person.platform, saved.c.user_id == person.user]
+    return found if person.within is None else [*found, saved.c.workspace.in_(person.within)]

@@ -39,6 +39,7 @@ async def test_a_discord_user_has_one_list_in_every_guild(store: PaperStore) -> 
     for where in ("900001", "900002", ""):  # a Discord id is one person: the same list wherever they ask
         listed = [s.arxiv_id for s in await lists.saved(Person("discord", where, "42"))]
         assert listed == ["2606.00003", "2606.00002", "2606.00001"]
+    assert not await lists.save(Person("discord", "900002", "42"), "2606.00001", NOW)  # on their list already
     assert await lists.unsave(Person("discord", "900001", "42"), "2606.00002")  # saved in the other guild
     assert [s.arxiv_id for s in await lists.saved(Person("discord", "900002", "42"))] == ["2606.00003", "2606.00001"]
 
