@@ -263,7 +263,10 @@ def oauth_settings(
         installation_store_bot_only=True,
         token_rotation_expiration_minutes=app.rotate_minutes,
         state_store=states,
-        state_expiration_seconds=states.states.seconds,
+        # The state cookie outlives the state (`COOKIE_SECONDS`): a browser back after the ten minutes
+        # still sends it, and is told the link expired (the store refuses the state), not that the
+        # install was started in another browser.
+        state_expiration_seconds=COOKIE_SECONDS,
         logger=log,
     )
     # bolt's own authorize, with the token rotator on our client (bolt's default would call slack.com)
@@ -283,15 +286,18 @@ def oauth_settings(
 
 # --- the pages at the end of an install ------------------------------------------------------------
 
+COOKIE_SECONDS = 86_400  # the state cookie's life: a day, past the state's ten minutes
 _REFUSALS = {
     "access_denied": "The install was cancelled in Slack, so nothing was installed.",
     "invalid_browser": (
-        "This install was started in another browser, or its cookie is gone (cookies blocked?), so nothing was "
-        "installed. Start again from the install page in this browser."
+        "This install was started in another browser, or in this one before another install was started (a"
+        " browser can finish only the install it started last), or its cookie is gone (cookies blocked?), so"
+        " nothing was installed by this step. Start again from the install page in this browser."
     ),
     "invalid_state": (
         "This install link has expired or was already used (each works once, within ten minutes), so nothing "
-        "was installed. Start again from the install page."
+        "was installed by this step (an install it finished before stands: <code>/papers help</code> answers in"
+        " that workspace). Otherwise start again from the install page."
     ),
     "missing_code": (
         "Slack sent no authorization code back, so nothing was installed. Start again from the install page."
@@ -344,13 +350,22 @@ async def _installed(args: AsyncSuccessArgs) -> BoltResponse:
         "digest (installed again after an uninstall, the workspace's subscriptions are back as they were).",
         link=False,
     )
-    cookie = args.settings.state_utils.build_set_cookie_for_deletion()
-    return BoltResponse(
-        status=200, body=page, headers={"Content-Type": "text/html; charset=utf-8", "Set-Cookie": cookie}
-    )
+    # The state cookie stays: the page loaded again (a reload, tabs restored) comes back with it, and is
+    # told the link was used, and that an install it finished stands (not "started in another browser").
+    return BoltResponse(status=200, body=page, headers={"Content-Type": "text/html; charset=utf-8"})
 
 
 _CREDENTIALS = ("bad_client_secret", "invalid_client_id")  # oauth.v2.access's codes for the app's own
+_REDIRECT = ("bad_redirect_uri", "oauth_authorization_url_mismatch")  # … for PAPERBOY_PUBLIC_URL's redirect
+# … for Slack itself failing (and no answer at all: a gateway's page), where the code was never judged
+_SLACK_FAILED = (
+    "no answer of Slack's",
+    "internal_error",
+    "fatal_error",
+    "service_unavailable",
+    "request_timeout",
+    "ratelimited",
+)
 _ACCESS_REFUSED: ContextVar[str] = ContextVar("paperboy_oauth_access_refused", default="")
 
 
@@ -372,6 +387,15 @@ class _AccessRefused(logging.Filter):
                 " copy both from the app's Basic Information page and restart paperboy"
             )
             record.levelno, record.levelname = logging.ERROR, "ERROR"
+        elif code in _REDIRECT:
+            record.msg = (
+                "a Slack install failed: the redirect URL (PAPERBOY_PUBLIC_URL + /slack/oauth_redirect) is not one"
+                " of the app's (Slack: %s); add it under OAuth & Permissions → Redirect URLs, or set"
+                " PAPERBOY_PUBLIC_URL to the address the app has"
+            )
+            record.levelno, record.levelname = logging.ERROR, "ERROR"
+        elif code in _SLACK_FAILED:
+            record.msg = "a Slack install failed: Slack did not answer the code's exchange as it should (%s)"
         else:
             record.msg = "a Slack install's authorization code was refused by Slack (%s)"
         record.args = (code,)
@@ -382,10 +406,16 @@ _REFUSED_ACCESS = _AccessRefused()
 
 
 async def _refused(args: AsyncFailureArgs) -> BoltResponse:
-    reason = args.reason
+    """The page of an install refused. The state cookie is left as it is: when the browser came back
+    with another install's (started in a second tab), that one can still finish; a cookie whose state
+    was used or expired is of no use to anyone, and the next install replaces it."""
+    reason, status = args.reason, args.suggested_status_code
     slack = _ACCESS_REFUSED.get() if reason == "invalid_code" else ""
-    if slack in _CREDENTIALS:
-        said = "paperboy's Slack credentials are not set right, so nothing was installed. Tell whoever runs it."
+    if slack in _CREDENTIALS or slack in _REDIRECT:
+        said = "paperboy's Slack settings are not set right, so nothing was installed. Tell whoever runs it."
+    elif slack in _SLACK_FAILED:  # the code was never judged: Slack failed (said in the log, with its code)
+        said = "Slack did not answer as it should, so nothing was installed. Start again from the install page soon."
+        status = 503
     elif reason == "invalid_code":  # said in the log by the filter above, with Slack's own code
         said = _REFUSALS[reason]
     else:
@@ -393,11 +423,10 @@ async def _refused(args: AsyncFailureArgs) -> BoltResponse:
             f"Slack reported “{html.escape(reason)}”, so nothing was installed. Start again from the install page."
         )
         log.warning("a Slack install was refused: %s", reason if reason in _REFUSALS else "slack_error")
-    cookie = args.settings.state_utils.build_set_cookie_for_deletion()
     return BoltResponse(
-        status=args.suggested_status_code,
+        status=status,
         body=_page("paperboy was not installed", said),
-        headers={"Content-Type": "text/html; charset=utf-8", "Set-Cookie": cookie},
+        headers={"Content-Type": "text/html; charset=utf-8"},
     )
 
 

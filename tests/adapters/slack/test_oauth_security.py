@@ -15,7 +15,7 @@ from adapters.slack.oauth import NOT_INSTALLED
 from bot.domain.errors import ChannelUnavailable
 from bot.store.papers import PaperStore
 from tests.adapters.slack.workspaces import TEAMS, MultiBot, fake_workspaces, multi_bot
-from tests.fakes.slack import FakeSlack
+from tests.fakes.slack import Failure, FakeSlack
 
 COOKIE = "slack-app-oauth-state"
 
@@ -53,7 +53,66 @@ async def test_a_replayed_state_is_refused(multi: MultiBot) -> None:
     )
     assert again.status_code == 401 and "already used" in again.text
     assert await installed(multi) == 1  # T0002 was not installed by the replay
-    assert "Set-Cookie" in again.headers and "deleted" in again.headers["Set-Cookie"]
+    assert "an install it finished before stands" in again.text
+
+
+async def test_the_installed_page_loaded_again_says_the_install_stands(multi: MultiBot) -> None:
+    """A reload of the page that said "installed" (or tabs restored) said "another browser … nothing was
+    installed": the success page had deleted the cookie it came back without."""
+    _, state, start = await multi.start_install()
+    cookie = start.headers["set-cookie"].split(";")[0]
+    params = {"code": multi.fake.install_code("T0001"), "state": state}
+    first = await multi.get("/slack/oauth_redirect", params=params, cookie=cookie)
+    assert first.status_code == 200 and "set-cookie" not in first.headers  # the browser keeps its cookie
+    again = await multi.get("/slack/oauth_redirect", params=params, cookie=cookie)
+    assert "already used" in again.text and "an install it finished before stands" in again.text
+    assert "another browser" not in again.text and await installed(multi) == 1
+
+
+async def test_an_install_started_in_a_second_tab_still_finishes(multi: MultiBot) -> None:
+    """Two installs begun in two tabs of one browser: it keeps the second's cookie. The first one's refusal
+    deleted that cookie, and the second, still good, failed too."""
+    _, first_state, _ = await multi.start_install()
+    _, second_state, second = await multi.start_install()
+    cookie = second.headers["set-cookie"].split(";")[0]  # the browser's one cookie: the last install's
+    tab_one = await multi.get(
+        "/slack/oauth_redirect", params={"code": multi.fake.install_code("T0001"), "state": first_state}, cookie=cookie
+    )
+    assert tab_one.status_code == 400 and "the install it started last" in tab_one.text
+    assert "set-cookie" not in tab_one.headers  # the second install's cookie is left alone
+    tab_two = await multi.get(
+        "/slack/oauth_redirect", params={"code": multi.fake.install_code("T0002"), "state": second_state}, cookie=cookie
+    )
+    assert tab_two.status_code == 200 and await installed(multi) == 1
+
+
+async def test_a_state_past_its_ten_minutes_is_said_to_have_expired(multi: MultiBot) -> None:
+    """The cookie lived as long as the state, so a browser back late had none and was told it was another
+    browser's install: the cookie now outlives the state, and the store refuses the state as expired."""
+    _, state, start = await multi.start_install()
+    assert "Max-Age=86400" in start.headers["set-cookie"]
+    async with multi.store.engine.begin() as conn:
+        await conn.execute(text("UPDATE oauth_states SET expires_at = :past"), {"past": "2000-01-01 00:00:00"})
+    cookie = start.headers["set-cookie"].split(";")[0]
+    page = await multi.get(
+        "/slack/oauth_redirect", params={"code": multi.fake.install_code("T0001"), "state": state}, cookie=cookie
+    )
+    assert page.status_code == 401 and "has expired or was already used" in page.text
+    assert await installed(multi) == 0
+
+
+@pytest.mark.parametrize(
+    "failure", [Failure(status=502, text="<html>Bad Gateway</html>"), Failure(error="internal_error")]
+)
+async def test_slack_failing_the_code_s_exchange_is_not_blamed_on_the_code(multi: MultiBot, failure: Failure) -> None:
+    _, state, start = await multi.start_install()
+    cookie = start.headers["set-cookie"].split(";")[0]
+    multi.fake.fail("oauth.v2.access", failure)
+    page = await multi.get(
+        "/slack/oauth_redirect", params={"code": multi.fake.install_code("T0001"), "state": state}, cookie=cookie
+    )
+    assert page.status_code == 503 and "Slack did not answer as it should" in page.text
+    assert "authorization code" not in page.text and await installed(multi) == 0
 
 
 async def test_a_state_from_another_browser_is_refused(multi: MultiBot) -> None:
@@ -88,7 +147,7 @@ async def test_a_client_secret_that_is_not_the_apps_is_said_to_the_operator_not_
         page = await multi.get(
             "/slack/oauth_redirect", params={"code": multi.fake.install_code("T0001"), "state": state}, cookie=cookie
         )
-    assert "credentials are not set right" in page.text and "authorization code" not in page.text
+    assert "Slack settings are not set right" in page.text and "authorization code" not in page.text
     assert "SLACK_CLIENT_ID or SLACK_CLIENT_SECRET does not match the app's (Slack: bad_client_secret)" in caplog.text
     assert await installed(multi) == 0
 

@@ -53,7 +53,7 @@ async def test_the_install_page_links_to_slack_with_the_scopes_and_a_state_cooki
     assert link.startswith(OAUTH_URL + "?")
     assert f"client_id={multi.fake.client_id}" in link and "chat:write" in link
     cookie = page.headers["set-cookie"]
-    assert cookie.startswith(f"slack-app-oauth-state={state};") and "HttpOnly" in cookie and "Max-Age=600" in cookie
+    assert cookie.startswith(f"slack-app-oauth-state={state};") and "HttpOnly" in cookie and "Max-Age=86400" in cookie
 
 
 async def test_two_workspaces_at_once_each_with_its_own_token(multi: MultiBot) -> None:
