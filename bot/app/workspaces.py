@@ -40,8 +40,9 @@ class Workspaces:
 def multi_workspace(settings: Settings) -> Workspaces | None:
     """The multi-workspace settings when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set (None when neither
     is); a ConfigError, one line in our words, for anything missing or malformed."""
-    client_id = settings.slack_client_id
-    secret = settings.slack_client_secret.get_secret_value() if settings.slack_client_secret else ""
+    # blanks around them are no part of them (a `.env` line's trailing space), as for every secret
+    client_id = (settings.slack_client_id or "").strip()
+    secret = settings.slack_client_secret.get_secret_value().strip() if settings.slack_client_secret else ""
     if not client_id and not secret:
         return None
     if not client_id or not secret:

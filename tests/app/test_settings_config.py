@@ -296,6 +296,18 @@ def test_a_public_url_without_a_host_is_refused() -> None:
         multi_workspace(settings)
 
 
+def test_blanks_around_the_slack_client_credentials_are_no_part_of_them() -> None:
+    """A `.env` line's trailing space went into the Add to Slack link and every code exchange: each
+    install failed as "SLACK_CLIENT_SECRET does not match the app's"."""
+    from bot.app.settings import Settings
+    from bot.app.workspaces import multi_workspace
+
+    key = "".join(["A"] * 43) + "="  # a key's form: 32 bytes, urlsafe base64
+    settings = Settings(slack_client_id=" 1111.2222 ", slack_client_secret="abc \n", secret_key=key)
+    found = multi_workspace(settings)
+    assert found is not None and (found.client_id, found.client_secret) == ("1111.2222", "abc")
+
+
 def test_a_misspelt_variable_is_warned_of_with_the_one_meant(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
