@@ -79,11 +79,12 @@ class Subscription:
             lines.append("Managed by the config file: change it there.")
         if self.status:
             lines.append(f"Delivery stopped: {self.status}")
-            lines.append(
-                "It is tried again at paperboy's next start, as the config file names it."
-                if self.source == "config"
-                else "Once the bot can post here again, subscribe again (the same settings will do) to resume."
-            )
+            if not own_refusal(self.status):  # the workspace's, not this channel's: a subscribe would not clear it
+                lines.append(WORKSPACE_STOPPED)
+            elif self.source == "config":
+                lines.append("It is tried again at paperboy's next start, as the config file names it.")
+            else:
+                lines.append("Once the bot can post here again, subscribe again (the same settings will do) to resume.")
         return lines
 
 
@@ -274,6 +275,14 @@ async def _ledger_workspaces(conn: AsyncConnection, channel: ChannelRef) -> list
         .order_by(digests.c.workspace)
     )
     return list(rows.scalars())
+
+
+# What a channel stopped for its whole workspace is told (an uninstall, a refused token, a scope the app
+# lacks): an install resumes it, and nothing a channel member types does.
+WORKSPACE_STOPPED = (
+    "It resumes by itself once paperboy is installed in this workspace again (whoever runs paperboy has its"
+    " install page); subscribing again does not."
+)
 
 
 def own_refusal(status: str | None) -> bool:

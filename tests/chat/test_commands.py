@@ -452,3 +452,9 @@ def test_a_stopped_subscription_promises_no_next_digest_and_says_how_to_resume()
     from_config = replace(stopped, source="config").describe(now)
     assert from_config[-1] == "It is tried again at paperboy's next start, as the config file names it."
     assert any(line.startswith("Next digest") for line in replace(stopped, status=None).describe(now))
+    from bot.delivery.subscriptions import WORKSPACE_STOPPED
+    from bot.store.workspaces import PAUSED
+
+    # stopped for the whole workspace: an install resumes it, a subscribe would not (it said to subscribe again)
+    for status in (PAUSED, "missing_scope (the app lacks a permission; installing the app again resumes)"):
+        assert replace(stopped, status=status).describe(now)[-1] == WORKSPACE_STOPPED
