@@ -681,10 +681,14 @@ async def _reachable_workspace(services: Services, where: ChannelRef) -> None:
     from bot.store.workspaces import installed
 
     found = [i for i in await installed(services.store.engine) if i.platform == "slack"]
-    if not any(i.org_wide or i.workspace == where.workspace for i in found):  # an org's install: its teams too
+    if not any(i.workspace == where.workspace for i in found):
+        # An org-wide install keeps its channels under the org's id (E…), not its teams': a team of it, or a
+        # typo, recorded a stopped digest under a workspace no install has
+        orgs = [f"slack:{i.workspace}/{where.channel}" for i in found if i.org_wide]
+        org = f"; an organization's channel is named by the organization's id, as {' or '.join(orgs)}" if orgs else ""
         raise UsageError(
             f"workspace {where.workspace} has not installed paperboy (`paperboy workspaces` lists those that"
-            " have): nothing was posted or recorded"
+            f" have){org}: nothing was posted or recorded"
         )
 
 

@@ -211,3 +211,20 @@ async def test_post_to_a_channel_of_no_workspace_or_an_uninstalled_one_records_n
     assert code == 2 and "workspace T0009 has not installed paperboy" in err
     with sqlite3.connect(tmp_path / "data" / "paperboy.db") as db:  # nothing recorded for either
         assert db.execute("select count(*) from digests").fetchone() == (0,)
+    # An org-wide install keeps its channels under the org's id: a team's id (or a typo) is no workspace
+    # here, and was let through, recording a stopped digest under it.
+    from bot.store.engine import create_engine, database_url
+    from bot.store.installations import Installation, Installations
+    from bot.store.sealing import sealer
+
+    engine = create_engine(database_url(None, tmp_path / "data"))
+    try:
+        org = Installation("slack", "E0001", {"bot_token": TOKEN}, enterprise_id="E0001", is_enterprise_install=True)
+        await Installations(engine, sealer(env["PAPERBOY_SECRET_KEY"])).save(org)
+    finally:
+        await engine.dispose()
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:T0003/C3000")
+    assert code == 2 and "workspace T0003 has not installed paperboy" in err
+    assert "named by the organization's id, as slack:E0001/C3000" in " ".join(err.split())
+    with sqlite3.connect(tmp_path / "data" / "paperboy.db") as db:
+        assert db.execute("select count(*) from digests").fetchone() == (0,)
