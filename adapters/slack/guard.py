@@ -115,14 +115,31 @@ class Refusals:
         self._said_at = float("-inf")
         self._unsaid = 0
 
-    def refuse(self, status: int, reason: str) -> web.Response:
+    def refuse(self, status: int, reason: str, why: str | None = None) -> web.Response:
+        """`reason` is answered; `why`, where given, is what the log says of it (the fix, for the operator)."""
         self.count += 1
         self._unsaid += 1
         now = time.monotonic()
         if now - self._said_at >= self.every:
-            log.warning("refused %d request(s) to the Slack endpoint; the last: %s (%d)", self._unsaid, reason, status)
+            said = why or reason
+            log.warning("refused %d request(s) to the Slack endpoint; the last: %s (%d)", self._unsaid, said, status)
             self._said_at, self._unsaid = now, 0
         return web.json_response({"error": reason}, status=status)
+
+
+STALE_SECONDS = 300  # how old a request's timestamp may be (bolt's SignatureVerifier: five minutes)
+WRONG_SECRET = (
+    "a signature that SLACK_SIGNING_SECRET does not give: if every request is refused, it is not the app's"
+    " (copy it from the app's Basic Information → App Credentials → Signing Secret, and restart paperboy)"
+)
+
+
+def _unverified(timestamp: int) -> str:
+    """Why a request's signature failed, for the operator: a stale timestamp (a replay, or a clock far off),
+    else a secret that is not the app's (every request then fails: the bot is deaf)."""
+    if abs(time.time() - timestamp) > STALE_SECONDS:
+        return "a request over five minutes old (a replay, or this host's clock is off)"
+    return WRONG_SECRET
 
 
 def slack_guard(
@@ -152,7 +169,7 @@ def slack_guard(
         except UnicodeDecodeError:
             return said.refuse(400, "body is not UTF-8")
         if not verifier.is_valid(body, timestamp, signature):
-            return said.refuse(401, "invalid or stale signature")
+            return said.refuse(401, "invalid or stale signature", _unverified(int(timestamp)))
         if acked_early(body, request.content_type):
             background.start(handler, request)
             return web.Response(status=200)

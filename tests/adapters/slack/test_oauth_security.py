@@ -152,11 +152,16 @@ async def test_a_client_secret_that_is_not_the_apps_is_said_to_the_operator_not_
     assert await installed(multi) == 0
 
 
-async def test_a_request_signed_with_another_secret_is_refused(multi: MultiBot) -> None:
+async def test_a_request_signed_with_another_secret_is_refused(
+    multi: MultiBot, caplog: pytest.LogCaptureFixture
+) -> None:
     await multi.install("T0001")
     before = len(multi.fake.calls)
-    refused = await multi.command("subscribe", "T0001", secret="not-the-secret")
+    with caplog.at_level(logging.WARNING, logger="paperboy.slack"):
+        refused = await multi.command("subscribe", "T0001", secret="not-the-secret")
     assert refused.status_code == 401 and refused.json() == {"error": "invalid or stale signature"}
+    # the log names the setting to check: a wrong SLACK_SIGNING_SECRET makes the bot deaf, one line a minute
+    assert "a signature that SLACK_SIGNING_SECRET does not give" in caplog.text
     await asyncio.sleep(0.1)
     assert multi.fake.calls[before:] == [] and multi.fake.responses == []
 
