@@ -94,7 +94,8 @@ def link(target: Link) -> str:
     return linked(target.url, escape(target.label))
 
 
-_URL = re.compile(r"https?://[^\s<>|]+", re.IGNORECASE)
+# no braces or backslash: LaTeX's \url{…} and \href{…}{…}, as abstracts have them, around an address
+_URL = re.compile(r"https?://[^\s<>|{}\\]+", re.IGNORECASE)
 _SENTENCE_END = ".,;:!?)]'\"”’»›」』"  # a sentence's punctuation, and closing quotes of every kind
 
 
@@ -168,7 +169,7 @@ def button(action: str, label: str, value: str) -> Block:
 
 def section_blocks(section: Section) -> list[Block]:
     title = cut(escape(" ".join(section.title.split())), TITLE_CHARS)
-    body = escape(section.text)
+    body = linkified(section.text)  # an abstract's addresses, clickable (verbatim text is never linked)
     if section.links:
         body = joined([link(x) for x in section.links], SECTION_CHARS - len(title) - 3)
     return [mrkdwn(f"*{title}*\n{body}")]

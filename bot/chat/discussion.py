@@ -6,7 +6,7 @@ import difflib
 import re
 import unicodedata
 
-from bot.domain.cards import ABSTRACT_CHARS, byline, card, shorten
+from bot.domain.cards import ABSTRACT_CHARS, byline, card, links, readable, shorten
 from bot.domain.citation import bibtex
 from bot.domain.models import Paper
 from bot.domain.post import Post
@@ -90,7 +90,7 @@ async def discuss(paper: Paper, text: str, search: SearchIndex) -> Post:
     asked = what_is_asked(text)
     title = shorten(paper.title, 120)
     if asked == "summary":
-        paragraphs = [f"AI summary: {paper.ai_summary}"] if paper.ai_summary else []
+        paragraphs = [f"AI summary: {readable(paper.ai_summary)}"] if paper.ai_summary else []
         paragraphs.append(shorten(paper.abstract, ABSTRACT_CHARS) if paper.abstract else "No abstract on record.")
         return Post(header=f"Summary · {title}", text=tuple(paragraphs))
     if asked == "related":
@@ -102,18 +102,30 @@ async def discuss(paper: Paper, text: str, search: SearchIndex) -> Post:
             empty="No related papers in the local index yet.",
         )
     if asked == "code":
-        lines = []
-        if paper.github_repo:
-            stars = f" (★{paper.github_stars:,})" if paper.github_stars else ""
-            lines.append(f"Code: {paper.github_repo}{stars}")
-        else:
-            lines.append(f"No code is linked on Hugging Face yet: {paper.hf_url}")
-        if paper.project_page:
-            lines.append(f"Project page: {paper.project_page}")
-        return Post(header=f"Code · {title}", text=tuple(lines))
+        return Post(header=f"Code · {title}", text=_code(paper))
     if asked == "authors":
         lines = [_names(paper.authors)] + ([f"Organization: {paper.organization}"] if paper.organization else [])
         return Post(header=f"Authors · {title}", text=tuple(lines))
     if asked == "cite":
         return Post(header=f"Cite · {title}", code=bibtex(paper))
     return Post(header=title, text=(HELP,))
+
+
+_REPOSITORY = re.compile(r"https?://(?:www\.)?github\.com/[\w.-]+/[\w.-]*\w", re.IGNORECASE)
+
+
+def _code(paper: Paper) -> tuple[str, ...]:
+    """Where the paper's code is: its repository on Hugging Face; else one its project page or abstract
+    names (a GitHub project page was said to be no code, and 858 of the corpus's abstracts name their
+    repository); and its project page, when it is another page (`links`: never the same one twice)."""
+    project = next((link.url for link in links(paper) if link.label == "Project page"), None)
+    if paper.github_repo:
+        stars = f" (★{paper.github_stars:,})" if paper.github_stars else ""
+        lines = [f"Code: {paper.github_repo}{stars}"]
+    elif project is not None and _REPOSITORY.fullmatch(project.rstrip("/")):
+        return (f"Code: {project} (its project page; Hugging Face links no repository)",)
+    elif found := _REPOSITORY.search(paper.abstract):
+        lines = [f"No code is linked on Hugging Face, but the abstract names a repository: {found.group()}"]
+    else:
+        lines = [f"No code is linked on Hugging Face yet: {paper.hf_url}"]
+    return (*lines, *([f"Project page: {project}"] if project else []))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.domain.ids import paper_url_id
 from bot.domain.models import Paper
 from bot.domain.post import Card, Link, Post, Section
 
@@ -11,6 +12,13 @@ SUMMARY_CHARS = 220
 ABSTRACT_CHARS = 1200
 AUTHORS_SHOWN = 4
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+# Words a period ends without ending the sentence: "(e.g. MCTS)", "90.9% vs. 85%", "MR. Video", "et al. 2024"
+_ABBREVIATIONS = frozenset(
+    {"e.g", "i.e", "vs", "cf", "etc", "al", "fig", "figs", "eq", "eqs", "sec", "approx", "resp", "viz", "incl"}
+    | {"ca", "dr", "mr", "mrs", "ms", "prof", "jr", "sr"}
+)
+_DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")  # "a.k.a", "e.g", "u.s", as the period before the next word leaves them
+_LATEX_QUOTES = re.compile(r"``(.*?)''")  # LaTeX's quotation marks, in abstracts as arXiv has them
 
 
 def joined(parts: list[str], limit: int, separator: str = " · ") -> str:
@@ -35,9 +43,28 @@ def word_head(text: str, limit: int) -> str | None:
     return head[:space] if space > limit // 2 else head
 
 
+def readable(text: str) -> str:
+    """A paper's text as a person reads it: LaTeX's ``quotes'' as “quotes” (their backticks showed as code
+    on Slack and Discord, the words between them in monospace)."""
+    return _LATEX_QUOTES.sub(r"“\1”", text).replace("``", "“") if "``" in text else text
+
+
+def first_sentence(text: str) -> str:
+    """The text up to its first sentence's end; not at a period that ends an abbreviation ("e.g.", "vs.",
+    "a.k.a."): the card's line ended "(e.g."."""
+    for end in _SENTENCE.finditer(text):
+        before = text[: end.start()]
+        word = before.split()[-1].lstrip("([{\"'“‘").rstrip(".").lower() if before.split() else ""
+        if before.endswith(".") and (word in _ABBREVIATIONS or _DOTTED.fullmatch(word)):
+            continue
+        return before
+    return text
+
+
 def shorten(text: str, limit: int) -> str:
-    """`text` with white space folded, cut at a word to at most `limit` characters, with "…" when cut."""
-    text = " ".join(text.split())
+    """`text` with white space folded (`readable`), cut at a word to at most `limit` characters, with "…"
+    when cut."""
+    text = " ".join(readable(text).split())
     head = word_head(text, limit)
     return text if head is None else head.rstrip(" ,;:-") + "…"
 
@@ -55,7 +82,7 @@ def one_line(paper: Paper) -> str:
     if paper.ai_summary:
         return shorten(paper.ai_summary, SUMMARY_CHARS)
     if paper.abstract:
-        return shorten(_SENTENCE.split(paper.abstract, maxsplit=1)[0], SUMMARY_CHARS)
+        return shorten(first_sentence(paper.abstract), SUMMARY_CHARS)
     return ""
 
 
@@ -64,15 +91,29 @@ def links(paper: Paper) -> tuple[Link, ...]:
     if paper.github_repo:
         stars = f" ★{paper.github_stars:,}" if paper.github_stars else ""
         found.append(Link(f"Code{stars}", paper.github_repo))
-    if paper.project_page and paper.project_page.rstrip("/") not in (paper.hf_url, paper.arxiv_url):
+    if paper.project_page and not _same_page(paper, paper.project_page):
         found.append(Link("Project page", paper.project_page))  # not a second link to the same page
     return tuple(found)
+
+
+def _same_page(paper: Paper, url: str) -> bool:
+    """Whether a project page is a page the card links already: the paper's own on Hugging Face or arXiv
+    (abstract, PDF, HTML, any version), or its code's repository."""
+    if paper_url_id(url) == paper.arxiv_id:
+        return True
+    return bool(paper.github_repo) and _page(url) == _page(paper.github_repo or "")
+
+
+def _page(url: str) -> str:
+    """A URL as the page it names: no scheme, `www.`, `.git` or trailing slash, any case."""
+    bare = re.sub(r"^https?://(www\.)?", "", url.strip().lower())
+    return bare.rstrip("/").removesuffix(".git").rstrip("/")
 
 
 def thread_seed(paper: Paper) -> tuple[Section, ...]:
     sections = [Section("Abstract", shorten(paper.abstract, ABSTRACT_CHARS))] if paper.abstract else []
     if paper.ai_summary:
-        sections.append(Section("AI summary", paper.ai_summary))
+        sections.append(Section("AI summary", readable(paper.ai_summary)))
     if paper.ai_keywords:
         sections.append(Section("Keywords", ", ".join(paper.ai_keywords[:12])))
     sections.append(Section("Authors", byline(paper.authors, shown=12)))

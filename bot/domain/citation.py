@@ -66,14 +66,21 @@ def _paired(text: str) -> bool:
 
 
 def _surname_first(name: str) -> str:
-    """BibTeX's "Last, First" (or "Last, Jr., First"); a name written with a comma is already so."""
+    """BibTeX's "von Last, First" (or "von Last, Jr., First"); a name written with a comma is already so.
+    The last name begins at its first lower-case word: "Mihaela van der Schaar" is "van der Schaar,
+    Mihaela" (as "Schaar, Mihaela van der" it was sorted under S and abbreviated "M. v. d. Schaar")."""
+    name = _LEADING_AND.sub("", name)  # "and Lei Bai", as a source wrote the last author: no name of its own
     if "," in name:
         return name
     parts = name.split()
     suffix = parts.pop() if len(parts) > 2 and parts[-1].lower() in _SUFFIXES else None
     if len(parts) < 2:
         return name
-    return ", ".join([parts[-1], *([suffix] if suffix else []), " ".join(parts[:-1])])
+    von = next((i for i in range(1, len(parts) - 1) if parts[i].islower()), len(parts) - 1)
+    return ", ".join([" ".join(parts[von:]), *([suffix] if suffix else []), " ".join(parts[:von])])
+
+
+_LEADING_AND = re.compile(r"^\s*and\s+(?=\S)", re.IGNORECASE)
 
 
 def _surname(name: str) -> str:

@@ -129,6 +129,23 @@ def test_a_reply_without_a_mention_is_a_question_when_it_plainly_asks_one(text: 
         assert what_is_asked(text) is not None
 
 
+async def test_code_is_found_where_hugging_face_links_none(june_store: PaperStore) -> None:
+    """A GitHub project page was said to be no code; an abstract naming its repository too."""
+    search = SearchService(june_store)
+    page = Paper(arxiv_id="2504.19838", title="T", project_page="https://github.com/PhoneLLM/x")
+    assert (await discuss(page, "code", search)).text == (
+        "Code: https://github.com/PhoneLLM/x (its project page; Hugging Face links no repository)",
+    )
+    named = Paper(arxiv_id="2405.15738", title="T", abstract="Code: https://github.com/alibaba/conv-llava.")
+    assert (await discuss(named, "code", search)).text == (
+        "No code is linked on Hugging Face, but the abstract names a repository: https://github.com/alibaba/conv-llava",
+    )
+    both = Paper(
+        arxiv_id="2503.01785", title="T", github_repo="https://github.com/L/R", project_page="https://github.com/L/R/"
+    )
+    assert (await discuss(both, "code", search)).text == ("Code: https://github.com/L/R",)  # the same page once
+
+
 async def test_code_says_when_no_code_is_linked_even_with_a_project_page(june_store: PaperStore) -> None:
     paper = Paper(arxiv_id="2606.00001", title="T", authors=("A",), project_page="https://proj.example")
     post = await discuss(paper, "code", SearchService(june_store))

@@ -105,6 +105,12 @@ def test_names_with_a_suffix_or_a_comma_and_latex_that_would_break() -> None:
     assert _surname_first("John Smith Jr.") == "Smith, Jr., John"
     assert _surname_first("Martin Luther King III") == "King, III, Martin Luther"
     assert _surname_first("Smith, John") == "Smith, John"  # already BibTeX's order
+    assert _surname_first("Mihaela van der Schaar") == "van der Schaar, Mihaela"  # not "Schaar, Mihaela van der"
+    assert _surname_first("Diego de las Casas") == "de las Casas, Diego"
+    assert _surname_first("and Lei Bai") == "Bai, Lei"  # a source's "and" before the last author: no name
+    assert cite_key(Paper(arxiv_id="2406.08414", title="Title", authors=("Mihaela van der Schaar",))).startswith(
+        "schaar2024"
+    )
     assert cite_key(Paper(arxiv_id="2606.00001", title="Title here", authors=("John Smith Jr.",))) == "smith2026title"
     assert _title("Costs $50%$ less") == r"Costs $50\%$ less"  # a % in math would end the line as a comment
     assert _title("~100x faster") == r"\textasciitilde{}100x faster"  # not a non-breaking space

@@ -121,6 +121,17 @@ def test_an_address_in_text_is_a_link_without_the_sentences_punctuation() -> Non
     assert linkified("(https://x.org/a), <!channel>") == "(<https://x.org/a>), &lt;!channel&gt;"
     assert linkified("Topics: “https://arxiv.org/abs/2605.29307”") == "Topics: “<https://arxiv.org/abs/2605.29307>”"
     assert linkified("«https://x.org/a»") == "«<https://x.org/a>»"
+    # LaTeX's \url{…} and \href{…}{…} around an address, as abstracts have them: braces are no part of it
+    assert linkified(r"\url{https://github.com/C/L/.}") == r"\url{<https://github.com/C/L/>.}"
+    assert linkified(r"\href{https://h.co/m}{x}") == r"\href{<https://h.co/m>}{x}"
+
+
+def test_an_address_in_a_thread_seeds_abstract_is_a_link() -> None:
+    """The seed's mrkdwn is verbatim, which Slack never links: "(https://github.com/…)" was dead text."""
+    paper = Paper(arxiv_id="2405.15682", title="T", abstract="Code is at (https://github.com/fb/schedule_free).")
+    _, blocks = thread_blocks(card(paper))
+    assert blocks[0]["text"]["text"] == "*Abstract*\nCode is at (<https://github.com/fb/schedule_free>)."
+    assert blocks[0]["text"]["verbatim"] is True
 
 
 def test_a_long_bibliography_ends_with_whole_entries_and_a_note_not_mid_field() -> None:
