@@ -7,6 +7,7 @@ lock; only then is the index emptied, in place, to be built again from the store
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
@@ -76,7 +77,7 @@ def acquire(index: Index, folder: Path | None, wait: float | None = None) -> Ind
     waited = 0.0
     while True:
         try:
-            return index.writer(WRITER_MB * 2**20 * usable_cpus(), usable_cpus())
+            writer = index.writer(WRITER_MB * 2**20 * usable_cpus(), usable_cpus())
         except ValueError as exc:  # tantivy's lock: another process is writing
             if waited >= wait:
                 raise IndexBusy(
@@ -85,6 +86,13 @@ def acquire(index: Index, folder: Path | None, wait: float | None = None) -> Ind
                 ) from exc
             time.sleep(0.2)
             waited += 0.2
+            continue
+        # The files no commit uses, gone first: a commit cut short (killed, a full disk) left its
+        # deletions' file behind, registered, and every later commit of the same stamp failed on it
+        # ("FileAlreadyExists …1947.del"): each write, at every start, for good.
+        with contextlib.suppress(ValueError, OSError):
+            writer.garbage_collect_files()
+        return writer
 
 
 # The fields a query reads. tantivy opens a field's files (terms, postings, positions) at its first

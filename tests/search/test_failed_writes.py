@@ -172,3 +172,43 @@ def test_a_full_disk_in_tantivys_words_is_said_as_one_not_as_a_damaged_index(tmp
         " disk, or set PAPERBOY_DATA_DIR to a folder with room"
     )
     assert disk_failure(tmp_path, ValueError("Failed to open field 'words'")) is None  # damaged: built again
+
+
+_CUT_SHORT = """
+import os, resource, signal, sys
+from datetime import date
+from pathlib import Path
+from bot.domain.models import Paper
+from bot.search.lexical import LexicalIndex
+folder = Path(sys.argv[1])
+index = LexicalIndex(folder=folder)
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file past the limit fails to write (EFBIG), as on a full disk
+# tantivy's meta.json is written last: the deletions' file and the registry fit, the commit's end does not
+resource.setrlimit(resource.RLIMIT_FSIZE, (os.path.getsize(folder / "meta.json") - 1, resource.RLIM_INFINITY))
+try:
+    index.extend([Paper(arxiv_id="2401.00001", title="Flow matching for proteins", listed_on=(date(2026, 6, 5),))])
+except Exception as exc:
+    print(type(exc).__name__)
+"""
+
+
+def test_a_commit_cut_short_leaves_no_file_that_fails_every_later_one(tmp_path: Path) -> None:
+    """A commit cut short (killed, a full disk) after tantivy wrote its deletions' file: the file stayed,
+    registered, and each later commit of the same change failed on it ("FileAlreadyExists …7.del"): every
+    search at every start, for good. A writer now clears the files no commit uses before it writes."""
+    import subprocess
+    import sys
+
+    from tests.conftest import child_env
+
+    folder = tmp_path / "search"
+    LexicalIndex(BEFORE, folder=folder)
+    cut = subprocess.run(
+        [sys.executable, "-c", _CUT_SHORT, str(folder)], env=child_env(), capture_output=True, text=True, timeout=60
+    )
+    assert cut.stdout.strip() == "SearchIndexError", cut.stderr
+    assert [p.name for p in folder.glob("*.del")]  # left behind, as a process killed there leaves it
+    index = LexicalIndex(folder=folder)  # the next start, catching up with the same change
+    index.extend([CHANGE[0]])
+    assert [h.paper.title for h in index.search_now("proteins")] == ["Flow matching for proteins"]
+    assert not [p.name for p in folder.glob("*.7.del")]
