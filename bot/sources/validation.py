@@ -75,7 +75,9 @@ def load_json(data: bytes | str) -> object:
     # a byte-order mark first, as Windows tools write UTF-8, is no JSON error
     data = data.removeprefix(b"\xef\xbb\xbf") if isinstance(data, bytes) else data.removeprefix("\ufeff")
     try:
-        return json.loads(data, parse_int=_int)
+        parsed = json.loads(data, parse_int=_int)
+        half = _HALF.search(data) if isinstance(data, str) else _HALF_BYTES.search(data)
+        return _whole(parsed) if half else parsed
     except json.JSONDecodeError as exc:
         said = _JSON_SAYS.get(exc.msg, exc.msg.lower())
         if exc.msg == "Expecting value" and not exc.doc[exc.pos :].strip():
@@ -88,6 +90,23 @@ def load_json(data: bytes | str) -> object:
             "JSON nested too deeply (arrays or objects about a thousand levels inside each other); "
             "no Hugging Face answer or export looks like that"
         ) from None
+
+
+_HALF = re.compile(r"\\u[dD][89a-fA-F]")  # an escaped surrogate: half an emoji, unless its other half follows
+_HALF_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _whole(value: object) -> object:
+    """The parsed JSON with each lone surrogate (`\\ud83d`: an emoji cut in half, as JavaScript cuts
+    text) made "\ufffd": valid JSON, but no text a store or a terminal can hold (it crashed every sync
+    of the day that carried it, its good papers too). Pairs stay whole (json joins them)."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_whole(item) for item in value]
+    if isinstance(value, dict):
+        return {_whole(key): _whole(item) for key, item in value.items()}
+    return value
 
 
 def json_kind(value: object) -> str:

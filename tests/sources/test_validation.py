@@ -28,6 +28,17 @@ def test_a_number_too_long_for_python_is_saturated_not_an_error() -> None:
         (b"<html>maintenance</html>", "not valid JSON"),
     ],
 )
+def test_half_an_emoji_is_a_replacement_character_the_rest_kept_whole() -> None:
+    """A lone surrogate (an emoji cut in half by JavaScript) is valid JSON that no store can hold: the
+    day's sync crashed on it, its good papers with it."""
+    raw = b'{"title": "Bad \\ud83d title \\ud83d\\ude00", "\\udc00key": ["\\udbff"], "n": 1}'
+    assert load_json(raw) == {"title": "Bad \ufffd title \U0001f600", "\ufffdkey": ["\ufffd"], "n": 1}
+    assert load_json('["\\ud83d"]') == ["\ufffd"]
+    parsed = load_json(raw)
+    assert isinstance(parsed, dict)
+    "".join(map(str, parsed.values())).encode("utf-8")  # what a store can hold: no UnicodeEncodeError
+
+
 def test_other_bad_json_says_why(body: bytes, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         load_json(body)
