@@ -20,14 +20,6 @@ def test_a_number_too_long_for_python_is_saturated_not_an_error() -> None:
     assert count(loaded["upvotes"]) == MAX_COUNT
 
 
-@pytest.mark.parametrize(
-    ("body", "reason"),
-    [
-        (b'[{"a": 1', r"not valid JSON \(line 1, column 9: a comma was expected here\)"),
-        (b"\xff\xfe\x00garbage", "not valid JSON|not UTF-8"),
-        (b"<html>maintenance</html>", "not valid JSON"),
-    ],
-)
 def test_half_an_emoji_is_a_replacement_character_the_rest_kept_whole() -> None:
     """A lone surrogate (an emoji cut in half by JavaScript) is valid JSON that no store can hold: the
     day's sync crashed on it, its good papers with it."""
@@ -39,6 +31,14 @@ def test_half_an_emoji_is_a_replacement_character_the_rest_kept_whole() -> None:
     "".join(map(str, parsed.values())).encode("utf-8")  # what a store can hold: no UnicodeEncodeError
 
 
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b'[{"a": 1', r"not valid JSON \(line 1, column 9: a comma was expected here\)"),
+        (b"\xff\xfe\x00garbage", "not valid JSON|not UTF-8"),
+        (b"<html>maintenance</html>", "not valid JSON"),
+    ],
+)
 def test_other_bad_json_says_why(body: bytes, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         load_json(body)
