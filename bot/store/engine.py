@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import difflib
 import logging
 import re
 import sqlite3
@@ -52,9 +53,11 @@ def database_url(url: str | None, data_dir: Path) -> URL:
             "PAPERBOY_DATABASE_URL is not a database URL (try sqlite:///path/paperboy.db or "
             "postgresql://user:pass@host:5432/db)"
         ) from None
+    parsed = parsed.set(drivername=parsed.drivername.lower())  # `SQLITE:///…`, as some write it
     driver = _ASYNC_DRIVERS.get(parsed.drivername)
-    if driver is None and parsed.get_driver_name() in _OTHER_DRIVERS.get(parsed.get_backend_name(), ()):
-        driver = _ASYNC_DRIVERS[parsed.get_backend_name()]  # another driver's URL: the same database, ours
+    backend = parsed.get_backend_name()  # before the driver's name, which loads a dialect ("postgressql": none)
+    if driver is None and backend in _OTHER_DRIVERS and parsed.get_driver_name() in _OTHER_DRIVERS[backend]:
+        driver = _ASYNC_DRIVERS[backend]  # another driver's URL: the same database, ours
     return parsed.set(drivername=driver) if driver else parsed
 
 
@@ -71,8 +74,10 @@ def create_engine(url: URL) -> AsyncEngine:
     does not run on (never naming the URL, which may hold a password)."""
     backend = url.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
+        near = difflib.get_close_matches(backend, ("sqlite", "postgresql", "postgres"), n=1, cutoff=0.7)
+        meant = f" (did you mean {near[0]}://?)" if near else ""
         raise ConfigError(
-            f"PAPERBOY_DATABASE_URL: {backend or 'that'} is not a database paperboy runs on: use "
+            f"PAPERBOY_DATABASE_URL: {backend or 'that'} is not a database paperboy runs on{meant}: use "
             "sqlite:///path/paperboy.db or postgresql://user:pass@host/db (unset: SQLite in the data dir)"
         )
     try:

@@ -45,6 +45,7 @@ async def test_a_new_and_an_older_store_reach_head(name: str, tmp_path: Path) ->
         ("postgresql+asyncpg://ada:pw@db/papers", "postgresql+psycopg://ada:***@db/papers"),
         ("postgresql://ada:pw@db/papers?sslmode=require", "postgresql+psycopg://ada:***@db/papers?sslmode=require"),
         ("sqlite+pysqlite:////srv/paperboy.db", "sqlite+aiosqlite:////srv/paperboy.db"),
+        ("SQLITE:////srv/paperboy.db", "sqlite+aiosqlite:////srv/paperboy.db"),  # as some write it
     ],
 )
 def test_any_sqlalchemy_url_of_sqlite_or_postgresql_is_taken_with_the_driver_paperboy_ships(
@@ -58,6 +59,8 @@ def test_any_sqlalchemy_url_of_sqlite_or_postgresql_is_taken_with_the_driver_pap
     ("url", "said"),
     [
         ("mysql://ada:hunter2@db/papers", "mysql is not a database paperboy runs on"),
+        # a typo's dialect: SQLAlchemy's NoSuchModuleError traceback, not a line
+        ("postgressql://ada:hunter2@db/papers", "postgressql is not a database paperboy runs on (did you mean"),
         ("postgresql+nosuch://ada:hunter2@db/papers", "its driver 'nosuch' is unknown"),
         ("sqlite+nosuch:///x.db", "its driver 'nosuch' is unknown"),
         ("sqlite://ada:hunter2@db/papers.db", "a SQLite URL names a file, not a host"),
