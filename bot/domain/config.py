@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 import tomllib
 import typing
@@ -305,7 +306,15 @@ def wanted(error: ErrorDetails) -> str:
     kind = error["type"]
     table = "use a table of settings ([section], or [[subscriptions]] for each channel, key = value lines under it)"
     listed = f"use a list in brackets, such as {_LIST_EXAMPLES.get(_key(error['loc']), _LIST_EXAMPLES['topics'])}"
+    given = error.get("input")
+    if isinstance(given, float) and not math.isfinite(given):  # TOML's nan and inf: no bound holds them
+        return "use a number (nan and inf are none)"
+    number = "use a number, such as 6 or 1.5"
     said = {
+        "float_parsing": number,
+        "float_type": number,
+        "finite_number": "use a number (nan and inf are none)",
+        "int_parsing_size": "use a whole number of a sensible size",
         "bool_parsing": "use 1 or 0 (or true, false, yes, no)",
         "bool_type": "use true or false",
         "int_parsing": "use a whole number",

@@ -49,6 +49,11 @@ def test_the_contract_example_is_valid(tmp_path: Path) -> None:
         ("[digest]\nlimit = 0\n", "digest.limit"),
         ("[digest]\nlimit = true\n", "digest.limit: true is not a value for this setting: use a whole number"),
         ("[schedule]\nwait_hours = false\n", "schedule.wait_hours: false is not a value .*: use a number"),
+        # pydantic's own words before: "Input should be a valid number, unable to parse string as a number"
+        ('[schedule]\nwait_hours = "six"\n', "schedule.wait_hours: use a number, such as 6 or 1.5"),
+        ("[schedule]\nsync_minutes = nan\n", r"schedule.sync_minutes: use a number \(nan and inf are none\)"),
+        ("[schedule]\nwait_hours = inf\n", r"schedule.wait_hours is inf: use a number \(nan and inf are none\)"),
+        ("[digest]\nlimit = 1e30\n", "digest.limit: use a whole number of a sensible size"),
         ("[digest]\ntopics = true\n", "digest.topics: true is not a value for this setting: use a list in brackets"),
         (
             '[slack]\nadmins = "U012AB3CD"\n',
