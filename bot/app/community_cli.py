@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from bot.community.service import Community
     from bot.store.reading import Person
 
-_PERSON = re.compile(r"^(?P<platform>slack|discord):(?:(?P<workspace>[A-Za-z0-9_.\-]+)/)?(?P<user>[A-Za-z0-9_.\-]+)$")
+_PERSON = re.compile(
+    r"^(?P<platform>slack|discord|console):(?:(?P<workspace>[A-Za-z0-9_.\-]+)/)?(?P<user>[A-Za-z0-9_.\-]+)$"
+)
 
 
 class Period(StrEnum):
@@ -37,13 +39,14 @@ class ListFormat(StrEnum):
 
 def parse_person(text: str) -> Person:
     """`slack:U0123456` or `discord:1234567890` → the person in any workspace, `slack:T0123456/U0123456`
-    in that one; a UsageError otherwise."""
+    in that one (`console:you`: whoever saved papers in `paperboy chat`); a UsageError otherwise."""
     from bot.store.reading import Person
 
     match = _PERSON.match(text.strip())
     if match is None:
         raise UsageError(
-            f"{text!r} is not PLATFORM:USER_ID (such as slack:U0123456 or discord:1234567890; "
+            f"{text!r} is not PLATFORM:USER_ID (such as slack:U0123456, discord:1234567890 or console:you, "
+            "who saves in `paperboy chat`; "
             "Slack shows a member ID under their profile's ⋮ menu, Discord under Copy User ID)"
         )
     if match.group("platform") == "discord" and not match.group("user").isdigit():  # no list is kept under it

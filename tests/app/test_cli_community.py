@@ -57,6 +57,7 @@ async def fill(data: Path) -> None:
             await engaged.record(Vote(old, user, "200.1", "+1", True, NOW))
         await lists.save(Person("slack", "T0001", "U1"), "2606.00002", NOW - timedelta(hours=1))
         await lists.save(Person("slack", "T0001", "U1"), "2606.00001", NOW)
+        await lists.save(Person("console", "", "you"), "2606.00002", NOW)  # saved in `paperboy chat`
     finally:
         await engine.dispose()
 
@@ -119,6 +120,8 @@ def test_saved_in_each_format(run: Run) -> None:
     assert wrong.returncode == 2 and "is not PLATFORM:USER_ID" in wrong.stderr
     named = run("saved", "--user", "discord:bea")
     assert named.returncode == 2 and "a Discord user's id is a number" in named.stderr
+    console = run("saved", "--user", "console:you")  # what `paperboy chat` saved (it was refused)
+    assert console.returncode == 0 and console.stdout.startswith("1. 2606.00002 · Old favourite"), console.stderr
 
 
 def test_forget_says_what_it_erased_in_words_not_table_names(run: Run) -> None:
