@@ -58,3 +58,33 @@ def _open(due: Due, now: datetime) -> bool:
     """Whether a passed due time is still owed: since the subscription began, and its window open."""
     since = due.subscription.since
     return (since is None or due.due >= since) and now < due.window_end
+
+
+# What a platform's channels need from this process's settings (`not_served`).
+_NEEDS = {
+    "slack": "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET) are not set",
+    "discord": "DISCORD_TOKEN is not set",
+}
+SHOWN = 3  # channels named, per platform, before "and N more"
+
+
+def not_served(subscriptions: list[Subscription], platforms: Collection[str]) -> str | None:
+    """The line naming the subscriptions on platforms this process does not run (a config file's
+    `discord:…` channel with no DISCORD_TOKEN set), which get no digest from it; None when there are
+    none. Another replica that runs the platform delivers them: said, not refused."""
+    idle: dict[str, list[str]] = {}
+    for subscription in subscriptions:
+        channel = subscription.channel
+        if subscription.status is None and channel.platform not in platforms:
+            idle.setdefault(channel.platform, []).append(str(channel))
+    if not idle:
+        return None
+    parts = []
+    for platform, channels in sorted(idle.items()):
+        more = f" and {len(channels) - SHOWN} more" if len(channels) > SHOWN else ""
+        why = _NEEDS.get(platform, f"{platform} is not running here")
+        parts.append(f"{', '.join(channels[:SHOWN])}{more} ({why})")
+    return (
+        f"No digest goes from this process to {'; '.join(parts)}: set what is missing and restart, unless"
+        " another paperboy process delivers them."
+    )

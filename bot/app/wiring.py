@@ -300,7 +300,7 @@ async def serve_until_stopped(
     changes nothing."""
     from bot.app.bootstrap import absent_config, seed_subscriptions
     from bot.app.dispatch import serve
-    from bot.app.upcoming import next_digest_note
+    from bot.app.upcoming import next_digest_note, not_served
 
     stop = stop_signal()
     started = asyncio.Event()
@@ -324,6 +324,8 @@ async def serve_until_stopped(
                 subscribed, services.ledger, policy, live.publishers, now, offline=offline
             )
             console_note(f"{started_note}\n{upcoming}" if upcoming else started_note)  # one note: said once, in order
+            if (idle := not_served(subscribed, live.publishers)) is not None:
+                log.warning("%s", idle)
             data = services.settings.data_dir
             if (note := read_ahead_note(data, read_ahead_kb(data))) is not None:
                 log.info("%s", note)

@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from bot.app.upcoming import next_digest_note
+from bot.app.upcoming import next_digest_note, not_served
 from bot.delivery.subscriptions import Subscription
 from bot.domain.channels import ChannelRef
 from bot.domain.config import ScheduleConfig
@@ -57,3 +57,16 @@ async def test_nothing_is_said_without_a_subscription_that_delivers(june_store: 
     assert await next_digest_note([], ledger, ScheduleConfig(), EVERYWHERE, NOW, offline=True) is None
     gone = Subscription(ChannelRef("slack", "C2", "T1"), status="the bot was removed")
     assert await next_digest_note([gone], ledger, ScheduleConfig(), EVERYWHERE, NOW, offline=False) is None
+
+
+def test_channels_on_a_platform_this_process_does_not_run_are_named_with_what_it_needs() -> None:
+    """A config file's discord:… channel with no DISCORD_TOKEN set got no digest, and `run` said only "1
+    subscription"."""
+    slack = Subscription(ChannelRef("slack", "C1", "T1"))
+    guilds = [Subscription(ChannelRef("discord", str(n))) for n in range(1, 6)]
+    stopped = Subscription(ChannelRef("discord", "9"), status="the channel is gone")  # said by its settings
+    assert not_served([slack, *guilds, stopped], ("slack",)) == (
+        "No digest goes from this process to discord:1, discord:2, discord:3 and 2 more (DISCORD_TOKEN is not"
+        " set): set what is missing and restart, unless another paperboy process delivers them."
+    )
+    assert not_served([slack], ("slack",)) is None
