@@ -10,6 +10,7 @@ body, so `paperboy --help` loads none of it.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sys
 import threading
@@ -25,11 +26,34 @@ _AS_IN_CHAT = re.compile(r"^\s*/papers\b\s*", re.IGNORECASE)
 
 
 def _line(prompt: str) -> str | None:
-    """The next line typed (or read from a pipe), None at its end (Ctrl-D)."""
+    """The next line typed, None at its end (Ctrl-D)."""
     try:
         return input(prompt)
     except EOFError:
         return None
+
+
+class _Piped:
+    """Lines from a pipe, read from its file descriptor unbuffered: Python's buffered stdin keeps a lock
+    while a read waits, and the interpreter, ending on Ctrl-C or SIGTERM, waited for it from the
+    reading thread ("Fatal Python error: _enter_buffered_busy", exit 134 instead of 130 or 143)."""
+
+    def __init__(self) -> None:
+        self._raw = os.fdopen(os.dup(sys.stdin.fileno()), "rb", buffering=0, closefd=True)
+        self._held = b""
+
+    def line(self) -> str | None:
+        while b"\n" not in self._held:
+            chunk = self._raw.read(CHUNK)
+            if not chunk:  # the end: a last line without its newline is a line
+                last, self._held = self._held, b""
+                return last.decode("utf-8", "replace") if last else None
+            self._held += chunk
+        line, _, self._held = self._held.partition(b"\n")
+        return line.decode("utf-8", "replace").removesuffix("\r")
+
+
+CHUNK = 65_536
 
 
 class Lines:
@@ -52,9 +76,10 @@ class Lines:
         return await self._read.get()
 
     def _reading(self, loop: asyncio.AbstractEventLoop, read: asyncio.Queue[str | None]) -> None:
+        piped = None if sys.stdin.isatty() else _Piped()
         while True:
             self._asked.acquire()
-            line = _line(self._prompt)
+            line = _line(self._prompt) if piped is None else piped.line()
             loop.call_soon_threadsafe(read.put_nowait, line)
             if line is None:
                 return

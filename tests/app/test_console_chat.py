@@ -95,3 +95,31 @@ def test_ctrl_c_at_the_prompt_stops_it_at_once(tmp_path: Path) -> None:
         process.wait()
         os.close(main)
         os.close(terminal)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_stop_while_reading_a_pipe_exits_as_documented(tmp_path: Path, signum: int, status: int) -> None:
+    """Reading a pipe (`docker run -i`, a command feed), Ctrl-C or SIGTERM ended in "Fatal Python error:
+    _enter_buffered_busy" and exit 134: the interpreter, ending, waited on buffered stdin's lock, which the
+    reading thread held."""
+    assert chat(tmp_path, "diffusion\n").returncode == 0  # the store filled and its index built
+    env = child_env() | {"PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1"}
+    env["PAPERBOY_EMBEDDINGS"] = "0"
+    read, write = os.pipe()  # held open all along (`communicate` would close it: an end, not a wait)
+    try:
+        with subprocess.Popen(
+            [*entry_point(), "chat"], stdin=read, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=env, cwd=tmp_path, preexec_fn=as_in_a_terminal,
+        ) as process:  # fmt: skip
+            assert process.stdout is not None
+            os.write(write, b"help\n")
+            assert b"paperboy" in process.stdout.readline()  # answered…
+            time.sleep(1.0)  # … and, its answer printed, waiting for the next line
+            process.send_signal(signum)
+            _, said = process.communicate(timeout=30)
+    finally:
+        os.close(read)
+        os.close(write)
+    assert process.returncode == status, said
+    assert b"Fatal Python error" not in said
