@@ -26,7 +26,9 @@ class WeekMatches:
 
     monday: date
     found: Matches
-    missing: tuple[date, ...]  # weekdays up to today that no sync fetched and no import brought
+    # weekdays up to today that no sync fetched and no import brought, and today's (UTC) when it is
+    # listed in part: said, never passed off as the whole week (east of UTC a Friday roundup comes first)
+    missing: tuple[date, ...]
 
 
 async def missing_days(store: PaperStore, monday: date, today: date) -> tuple[date, ...]:
@@ -48,15 +50,20 @@ async def week_matches(
     with its upvotes as the store has them now; most upvotes first, then arXiv id."""
     papers: dict[str, Paper] = {}
     listed: dict[str, Paper] = {}
+    ongoing: list[date] = []  # today's (UTC) listing, begun and not over: the roundup has part of it
     for day in week_days(monday, today):
         for paper in (await matches(store, search, options, day)).papers:
             papers.setdefault(paper.arxiv_id, paper)
-        listed.update((p.arxiv_id, p) for p in await store.listing(day))
+        of_day = await store.listing(day)
+        listed.update((p.arxiv_id, p) for p in of_day)
+        if day >= today and day.weekday() < 5 and of_day:
+            ongoing.append(day)
     ranked = sorted(papers.values(), key=lambda p: (-p.upvotes, p.arxiv_id))
     upvoted = sum(1 for p in listed.values() if p.upvotes >= options.min_upvotes)
     most = max((p.upvotes for p in listed.values()), default=0)
     found = Matches(monday, tuple(ranked), len(listed), upvoted, most)
-    return WeekMatches(monday, found, await missing_days(store, monday, today))
+    missing = await missing_days(store, monday, today)
+    return WeekMatches(monday, found, tuple(sorted({*missing, *ongoing})))
 
 
 @dataclass(frozen=True)
@@ -130,7 +137,8 @@ def lacking(days: tuple[date, ...], today: date | None = None) -> str:
         names = ", ".join(f"{d:%A %-d %B}" for d in ongoing)
         said.append(
             f"{names} {'is' if len(ongoing) == 1 else 'are'} still being listed on Hugging Face (not over yet in UTC),"
-            " so this roundup goes without; a later hour, or a roundup on the day after, takes the whole week in."
+            " so this roundup has only what was listed so far; a later hour, or a roundup on the day after, takes"
+            " the whole week in."
         )
     return " ".join(said)
 
