@@ -48,6 +48,7 @@ from bot.domain.ids import papers_named
 from bot.domain.models import Paper
 from bot.domain.post import Post
 from bot.domain.publishing import MessageRef, Publisher
+from bot.domain.weeks import covered_monday, week_key
 from bot.ingest.catalog import Catalog
 from bot.search.port import SearchIndex
 from bot.store.events import EventLog
@@ -318,13 +319,25 @@ class ChatService:
 
     async def _had(self, subscription: Subscription, now: datetime) -> set[date]:
         """The local days, today and tomorrow, whose daily digest the channel already had (or that was
-        given up): the next digest is not today's when today's went out at 09:05 and it now says 10:00."""
-        if subscription.cadence != "daily":
-            return set()
-        today = now.astimezone(ZoneInfo(subscription.timezone)).date()
-        keys = [(subscription.channel, today + timedelta(days=n)) for n in (0, 1)]
+        given up): the next digest is not today's when today's went out at 09:05 and it now says 10:00.
+        Weekly: the days of the next two roundups whose week the channel already had (its day moved
+        into a week whose roundup went out: "Next roundup: Monday 8 June" came a week later)."""
+        if subscription.cadence == "daily":
+            today = now.astimezone(ZoneInfo(subscription.timezone)).date()
+            days = {today + timedelta(days=n): today + timedelta(days=n) for n in (0, 1)}
+        else:
+            zone, days = ZoneInfo(subscription.timezone), {}
+            due = subscription.next_delivery(now)
+            for _ in range(2):
+                if due is None:
+                    break
+                local = due.astimezone(zone).date()
+                days[local] = week_key(covered_monday(local))  # the ledger's day of the week it covers
+                due = subscription.next_delivery(due + timedelta(minutes=1))
+        keys = [(subscription.channel, key) for key in days.values()]
         statuses = await self._ledger.statuses(keys)
-        return {day for channel, day in keys if statuses.get((channel, day)) in ("done", "skipped", "stopped")}
+        gone = ("done", "skipped", "stopped")
+        return {day for day, key in days.items() if statuses.get((subscription.channel, key)) in gone}
 
     async def _unsubscribe(self, asker: Asker) -> Post:
         refused = self._refusal(asker, "unsubscribe")

@@ -1,6 +1,6 @@
 """Delivering a weekly roundup: the daily digest's delivery (claim, post, record, resume) over a week.
 
-A roundup is a digest keyed in the ledger by its week (bot/roundup/week.py): its papers are the week's
+A roundup is a digest keyed in the ledger by its week (bot/domain/weeks.py): its papers are the week's
 matches (bot/roundup/roundup.py), and after its cards it posts the channel's 'most discussed here this
 week', once, under its own key (a takeover looks for it before posting it again).
 """
@@ -18,9 +18,9 @@ from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engagement
 from bot.domain.post import Post
 from bot.domain.publishing import Publisher
+from bot.domain.weeks import week_key, week_of
 from bot.roundup.discussed import discussed
 from bot.roundup.roundup import Roundup, WeekMatches, roundup_of, week_matches
-from bot.roundup.week import week_key, week_of
 from bot.search.port import SearchIndex
 from bot.store.ledger import Claim, Key, Ledger
 from bot.store.papers import PaperStore
@@ -29,7 +29,7 @@ WEEK = timedelta(days=7)
 # With no record of the last roundup, its cards are looked for this much further back than a week: a
 # sweep's seconds, or the hour the clocks went back, would put them just outside it.
 LAST_WEEKS_MARGIN = timedelta(hours=2)
-# A roundup due from Monday to Thursday covers the week before (bot.roundup.week): the latest a due one
+# A roundup due from Monday to Thursday covers the week before (bot.domain.weeks): the latest a due one
 # runs for its week is Friday of the next, in UTC. A week further back is posted by hand (`--date`).
 LONG_PAST = timedelta(days=12)
 

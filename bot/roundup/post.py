@@ -11,8 +11,8 @@ from bot.delivery.digest_delivery import Wanted
 from bot.delivery.subscriptions import Subscription
 from bot.domain.errors import DayNotStored
 from bot.domain.publishing import Publisher
+from bot.domain.weeks import covered_monday, week_days, week_key, week_name
 from bot.roundup.delivery import Parts, roundup_delivery
-from bot.roundup.week import covered_monday, week_days, week_key, week_name
 from bot.roundup.weekly import describe
 
 if TYPE_CHECKING:

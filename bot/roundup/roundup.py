@@ -15,7 +15,7 @@ from bot.domain.cards import card
 from bot.domain.filters import sought
 from bot.domain.models import Paper
 from bot.domain.post import Post
-from bot.roundup.week import week_days, week_name
+from bot.domain.weeks import week_days, week_name
 from bot.search.port import SearchIndex
 from bot.store.papers import PaperStore
 

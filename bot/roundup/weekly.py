@@ -24,9 +24,9 @@ from bot.delivery.digest_delivery import DeliveryResult, Wanted
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.delivery.sweep import Due, Skip, dues, given_up, utc_day_over
 from bot.domain.config import ScheduleConfig
+from bot.domain.weeks import covered_monday, week_days, week_key, week_name, week_of
 from bot.roundup.delivery import RoundupDelivery
 from bot.roundup.roundup import missing_days
-from bot.roundup.week import covered_monday, week_days, week_key, week_name, week_of
 from bot.store.ledger import Key, Ledger
 from bot.store.papers import PaperStore
 

@@ -24,8 +24,8 @@ from bot.domain.channels import ChannelRef
 from bot.domain.config import FileConfig
 from bot.domain.post import Card
 from bot.domain.publishing import MessageRef
+from bot.domain.weeks import covered_monday, week_key
 from bot.roundup.post import post_roundup
-from bot.roundup.week import covered_monday, week_key
 from bot.store.ledger import Ledger
 from bot.store.tally import Posted, Vote
 from tests.conftest import copy_of_template

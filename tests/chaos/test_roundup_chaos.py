@@ -22,7 +22,7 @@ from sqlalchemy import select
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Listing, Paper
-from bot.roundup.week import week_key
+from bot.domain.weeks import week_key
 from bot.store.engine import create_engine, database_url, migrate
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore

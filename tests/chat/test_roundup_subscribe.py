@@ -238,3 +238,23 @@ async def test_the_next_digest_is_not_todays_when_today_had_its_own(june_store: 
     moved = await service.answer(parse_command("subscribe at 10:00 tz Europe/Berlin"), asker)
     assert "Next digest: Thursday 4 June, 10:00 CEST" in moved.text
     assert "Next digest: Thursday 4 June, 10:00 CEST" in (await service.answer(Settings(), asker)).text
+
+
+async def test_a_roundup_day_moved_into_a_week_already_had_names_the_next_that_comes(june_store: PaperStore) -> None:
+    """Week 23's roundup out on Friday 5 June, then `subscribe on mon` on Saturday: it promised "Next roundup:
+    Monday 8 June", the roundup of week 23 again, which rightly never came; week 24's came on 15 June."""
+    from bot.domain.weeks import week_key
+
+    saturday = datetime(2026, 6, 6, 10, tzinfo=UTC)
+    ledger = Ledger(june_store.engine)
+    service = chat_service(june_store, ledger=ledger, clock=lambda: saturday)
+    asker = Asker(CHANNEL, "U1", can_manage=True)
+    await service.answer(parse_command("subscribe weekly on fri at 16:00"), asker)
+    week_23 = week_key(date(2026, 6, 1))
+    await ledger.claim(CHANNEL, week_23, saturday)
+    await ledger.finish(CHANNEL, week_23, 5, saturday)
+    moved = await service.answer(parse_command("subscribe on mon"), asker)
+    assert "Next roundup: Monday 15 June, 16:00 UTC" in moved.text
+    assert "Next roundup: Monday 15 June, 16:00 UTC" in (await service.answer(Settings(), asker)).text
+    sunday = await service.answer(parse_command("subscribe on sun"), asker)  # Sunday 7 June: week 23's too
+    assert "Next roundup: Sunday 14 June, 16:00 UTC" in sunday.text

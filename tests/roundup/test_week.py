@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.roundup.week import covered_monday, is_week_key, week_days, week_key, week_name, week_of
+from bot.domain.weeks import covered_monday, is_week_key, week_days, week_key, week_name, week_of
 from tests.strategies import FAST
 
 

@@ -18,10 +18,10 @@ from bot.domain.channels import ChannelRef
 from bot.domain.config import ScheduleConfig
 from bot.domain.models import Listing, Paper
 from bot.domain.post import Post
+from bot.domain.weeks import week_key
 from bot.roundup.delivery import RoundupDelivery
 from bot.roundup.post import post_roundup
 from bot.roundup.roundup import WeekMatches, roundup_of
-from bot.roundup.week import week_key
 from bot.roundup.weekly import WeeklySweeper, describe
 from bot.search.service import SearchService
 from bot.store.ledger import Ledger

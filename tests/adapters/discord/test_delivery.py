@@ -278,7 +278,7 @@ async def test_a_weekly_roundup_ends_with_the_most_discussed_in_a_forum_too(
 ) -> None:
     """A forum takes posts, not messages: the section is a post of its own (tagged where the forum
     requires a tag), once, where it was dropped."""
-    from bot.roundup.week import week_key
+    from bot.domain.weeks import week_key
     from tests.roundup.engagement import Card as Engaged
     from tests.roundup.engagement import MemoryEngagement
 
@@ -364,7 +364,7 @@ async def test_a_forum_header_post_is_found_again_not_posted_twice(discord_bot: 
 async def test_a_forum_roundup_says_in_a_post_which_days_the_store_lacks(discord_bot: DiscordBot) -> None:
     """Its papers are posts of their own, but the line naming the days it left out has no paper to go
     with: the header is a post too, then."""
-    from bot.roundup.week import week_key
+    from bot.domain.weeks import week_key
     from tests.roundup.engagement import MemoryEngagement
 
     bot = discord_bot
