@@ -10,12 +10,13 @@ takes it.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.delivery.subscriptions import Subscription
 from bot.delivery.sweep import Due, dues
 from bot.domain.config import ScheduleConfig
+from bot.domain.weeks import covered_monday, week_key, week_name
 from bot.store.ledger import Ledger
 
 OFFLINE = (
@@ -36,15 +37,18 @@ async def next_digest_note(
     """The line saying which channel gets the next digest (or roundup), and when, in its own zone; None
     when no subscription here delivers (none, every one stopped, or none on a platform that runs)."""
     active = [s for s in subscriptions if s.status is None and s.channel.platform in platforms]
-    owed = [d for s in active if s.cadence == "daily" for d in dues(s, now, policy) if _open(d, now)]
-    statuses = await ledger.statuses([(d.subscription.channel, d.day) for d in owed])
-    owed = [d for d in owed if (d.subscription.channel, d.day) not in statuses]  # nothing recorded for it yet
+    owed = [d for s in active for d in dues(s, now, policy) if _open(d, now)]
+    statuses = await ledger.statuses([(d.subscription.channel, _key(d)) for d in owed])
+    owed = [d for d in owed if (d.subscription.channel, _key(d)) not in statuses]  # nothing recorded for it yet
     count = f"{len(active)} subscription{'s' if len(active) != 1 else ''}"
     if owed:
         first = min(owed, key=lambda d: (d.due, str(d.subscription.channel)))
         local = first.due.astimezone(ZoneInfo(first.subscription.timezone))
-        which = f"{first.subscription.channel}'s of {first.day:%A %-d %B}"
-        return f"{count}; the next digest: {which}, due since {local:%H:%M %Z}" + (OFFLINE if offline else "") + "."
+        if first.subscription.cadence == "daily":
+            which = f"the next digest: {first.subscription.channel}'s of {first.day:%A %-d %B}"
+        else:  # waiting for a day of its week, say: still owed, and the next to go
+            which = f"the next weekly roundup: {first.subscription.channel}'s of {week_name(covered_monday(first.day))}"
+        return f"{count}; {which}, due since {local:%H:%M %Z}" + (OFFLINE if offline else "") + "."
     dated = [(due, s) for s in active if (due := s.next_delivery(now)) is not None]
     if not dated:
         return None
@@ -52,6 +56,11 @@ async def next_digest_note(
     what = "digest" if nearest.cadence == "daily" else "weekly roundup"
     when = f"{due.astimezone(ZoneInfo(nearest.timezone)):%A %-d %B at %H:%M %Z}"
     return f"{count}; the next {what}: {nearest.channel}, {when}" + (OFFLINE if offline else "") + "."
+
+
+def _key(due: Due) -> date:
+    """The ledger's day of a due digest: its listing day, or the week a roundup covers."""
+    return due.day if due.subscription.cadence == "daily" else week_key(covered_monday(due.day))
 
 
 def _open(due: Due, now: datetime) -> bool:

@@ -70,3 +70,28 @@ def test_channels_on_a_platform_this_process_does_not_run_are_named_with_what_it
         " set): set what is missing and restart, unless another paperboy process delivers them."
     )
     assert not_served([slack], ("slack",)) is None
+
+
+async def test_a_roundup_still_owed_today_is_the_next_one(june_store: PaperStore) -> None:
+    """A Friday 16:00 roundup waiting at 17:00 (a day of its week not in the store yet) went out that
+    evening, while `run` said the next one was the Friday after."""
+    from bot.domain.weeks import covered_monday, week_key
+
+    ledger, schedule = Ledger(june_store.engine), ScheduleConfig()
+    friday = datetime(2026, 6, 5, 17, tzinfo=UTC)
+    weekly = Subscription(
+        ChannelRef("slack", "C1", "T1"),
+        time="16:00",
+        days="fri",
+        cadence="weekly",
+        since=datetime(2026, 6, 1, tzinfo=UTC),
+    )
+    note = await next_digest_note([weekly], ledger, schedule, EVERYWHERE, friday, offline=False)
+    assert note is not None and note.startswith("1 subscription; the next weekly roundup: slack:C1's of week 23")
+    assert note.endswith("due since 16:00 UTC.")
+    key = week_key(covered_monday(date(2026, 6, 5)))
+    await ledger.claim(weekly.channel, key, friday)
+    await ledger.finish(weekly.channel, key, 5, friday)  # out: the next is the Friday after
+    assert await next_digest_note([weekly], ledger, schedule, EVERYWHERE, friday, offline=False) == (
+        "1 subscription; the next weekly roundup: slack:C1, Friday 12 June at 16:00 UTC."
+    )
