@@ -105,6 +105,14 @@ class Skip:
     reason: str
 
 
+def missed(due: Due) -> str:
+    """Why a due digest or roundup was given up once its window closed: the window, in UTC, with its days
+    when it spans more than one ("between 21:00 and 21:00 UTC" said nothing of a 48-hour window)."""
+    start, end = due.due.astimezone(UTC), due.window_end.astimezone(UTC)
+    shape = "%H:%M" if start.date() == end.date() else "%-d %B %H:%M"
+    return f"missed: nothing was delivered between {start:{shape}} and {end:{shape}} UTC"
+
+
 def utc_day_over(day: date, now: datetime) -> bool:
     return now >= datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
 
@@ -195,7 +203,7 @@ class Sweeper:
                 return Skip(f"the store has no listing of {day} (no sync fetched it by {due.window_end:%H:%M} UTC)")
             return Skip(f"Hugging Face had listed no papers for {day} by {due.window_end:%H:%M} UTC")
         if now >= due.window_end and status is None:  # a day that had its listing, and nothing went out
-            return Skip(f"missed: nothing was delivered between {due.due:%H:%M} and {due.window_end:%H:%M} UTC")
+            return Skip(missed(due))
         return "deliver"
 
     def _wait(self, due: Due, listed: int, until: datetime) -> Literal["nothing"]:

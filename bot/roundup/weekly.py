@@ -22,7 +22,7 @@ from typing import Literal
 
 from bot.delivery.digest_delivery import DeliveryResult, Wanted
 from bot.delivery.subscriptions import SubscriptionStore
-from bot.delivery.sweep import Due, Skip, dues, given_up, utc_day_over
+from bot.delivery.sweep import Due, Skip, dues, given_up, missed, utc_day_over
 from bot.domain.config import ScheduleConfig
 from bot.domain.weeks import covered_monday, week_days, week_key, week_name, week_of
 from bot.roundup.delivery import RoundupDelivery
@@ -106,7 +106,7 @@ class WeeklySweeper:
                 return Skip(f"the store has no listing of {week_name(monday)} ({how})")
             return Skip(f"Hugging Face listed no papers in {week_name(monday)}")
         if now >= due.window_end and status is None:
-            return Skip(f"missed: nothing was delivered between {due.due:%H:%M} and {due.window_end:%H:%M} UTC")
+            return Skip(missed(due))
         if now < due.wait_end and (missing or await self._partial(due, monday, now)):
             return "nothing"  # some days may still come: wait, then post what there is and say what is missing
         return "deliver"

@@ -336,7 +336,7 @@ async def test_a_day_listed_only_after_its_window_is_skipped_as_missed(world: Wo
         error = await conn.scalar(
             select(digests.c.error).where(digests.c.channel == "CU", digests.c.day == date(2026, 6, 2))
         )
-    assert error == "missed: nothing was delivered between 09:00 and 00:00 UTC"
+    assert error == "missed: nothing was delivered between 2 June 09:00 and 3 June 00:00 UTC"  # its days: it spans two
 
 
 async def test_an_empty_answer_before_the_day_ended_is_waited_on_not_taken_as_final(world: World) -> None:
