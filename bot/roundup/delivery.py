@@ -64,7 +64,7 @@ class RoundupDelivery(DigestDelivery):
 
     async def _matches(self, options: DigestOptions, day: date) -> Matches:
         monday = week_of(day)
-        week = await week_matches(self._store, self._search, options, monday, self._clock().date())
+        week = await week_matches(self._store, self._search, options, monday, self._clock())
         self._weeks[(day, options.topics, options.min_upvotes)] = week
         return week.found
 

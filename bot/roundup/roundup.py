@@ -8,7 +8,7 @@ passing them off as days without papers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bot.delivery.digest import Digest, DigestOptions, Matches, filtered, matches
 from bot.domain.cards import card
@@ -18,6 +18,8 @@ from bot.domain.post import Post
 from bot.domain.weeks import week_days, week_name
 from bot.search.port import SearchIndex
 from bot.store.papers import PaperStore
+
+EARLY_HOURS = 12  # before this hour (UTC) a day's listing is said to be still being listed in a roundup
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,15 @@ async def missing_days(store: PaperStore, monday: date, today: date) -> tuple[da
 
 
 async def week_matches(
-    store: PaperStore, search: SearchIndex, options: DigestOptions, monday: date, today: date
+    store: PaperStore, search: SearchIndex, options: DigestOptions, monday: date, now: datetime
 ) -> WeekMatches:
     """Each listing day's matches (the daily digest's filters), merged: a paper listed twice counts once,
-    with its upvotes as the store has them now; most upvotes first, then arXiv id."""
+    with its upvotes as the store has them now; most upvotes first, then arXiv id. Today's listing (UTC),
+    begun but not half over (`EARLY_HOURS`: east of UTC, a Friday roundup in the morning), is said to be
+    still being listed; by the afternoon most of a day's papers are in, and a Friday roundup in Europe or
+    the Americas says nothing of the few to come."""
+    now = now.astimezone(UTC)
+    today = now.date()
     papers: dict[str, Paper] = {}
     listed: dict[str, Paper] = {}
     ongoing: list[date] = []  # today's (UTC) listing, begun and not over: the roundup has part of it
@@ -56,7 +63,7 @@ async def week_matches(
             papers.setdefault(paper.arxiv_id, paper)
         of_day = await store.listing(day)
         listed.update((p.arxiv_id, p) for p in of_day)
-        if day >= today and day.weekday() < 5 and of_day:
+        if day >= today and day.weekday() < 5 and of_day and now.hour < EARLY_HOURS:
             ongoing.append(day)
     ranked = sorted(papers.values(), key=lambda p: (-p.upvotes, p.arxiv_id))
     upvoted = sum(1 for p in listed.values() if p.upvotes >= options.min_upvotes)

@@ -459,10 +459,11 @@ async def test_a_friday_roundup_due_before_friday_ends_in_utc_says_the_day_is_st
 async def test_a_friday_listed_in_part_when_the_roundup_goes_is_said_to_be_still_being_listed(world: World) -> None:
     """East of UTC a Friday roundup goes while Friday is still being listed there: it took the papers listed so
     far and called itself the week ("top 5 of 30 papers this week"), and Friday's later papers reach no
-    roundup. The line under the header says so now."""
+    roundup. The line under the header says so now, while the day is not half over in UTC (a Friday afternoon
+    roundup in Europe says nothing of the few papers to come: `the_week_comes_once…`)."""
     await list_week(world.store, WEEK_23)  # Friday's listing begun (as a sync during Friday finds it)
-    await subscribe(world, "CAUCK", timezone="Pacific/Auckland", time="09:00", days="sat")  # Fri 21:00 UTC
-    await world.run(utc(2026, 6, 5, 20, 50), utc(2026, 6, 5, 23, 50))
+    await subscribe(world, "CTOKYO", timezone="Asia/Tokyo", time="18:00", days="fri")  # Fri 09:00 UTC
+    await world.run(utc(2026, 6, 5, 8, 50), utc(2026, 6, 5, 11, 50))
     [header] = world.publisher.headers
     assert header.subheader is not None and header.subheader.startswith("Hugging Face Daily Papers · top 5 of 30")
     assert (
