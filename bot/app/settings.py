@@ -65,7 +65,10 @@ class Settings(BaseSettings):
     @field_validator("offline", "embeddings", mode="before")
     @classmethod
     def _blank_is_off(cls, value: object) -> object:
-        return False if isinstance(value, str) and not value.strip() else value
+        """Blank: off; blanks around a value are no part of it (`PAPERBOY_OFFLINE=" 1"`, as numbers are read)."""
+        if isinstance(value, str):
+            return value.strip() or False
+        return value
 
     @field_validator("database_url", "config", "threads", "slack_client_id", "public_url", mode="before")
     @classmethod

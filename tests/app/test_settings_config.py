@@ -246,6 +246,8 @@ def test_a_blank_data_dir_is_the_default(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_a_blank_offline_means_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERBOY_OFFLINE", "")
     assert load_settings().offline is False
+    monkeypatch.setenv("PAPERBOY_OFFLINE", " 1 ")  # refused, while PAPERBOY_THREADS=" 4 " was read
+    assert load_settings().offline is True
 
 
 def test_one_channel_id_in_two_named_workspaces_is_two_channels() -> None:
