@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
+import random
 import socket
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
@@ -54,6 +55,7 @@ from bot.chat.service import Asker, ChatService, Mention, manages_channel
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ConfigError
 from bot.domain.post import Post
+from bot.domain.publishing import still_held
 from bot.sources.http import retry_after_seconds
 
 if TYPE_CHECKING:
@@ -124,12 +126,35 @@ class _RateLimitRetry(AsyncRateLimitErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        if response is None or response.status_code != 429:
-            return False
-        said = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
-        value = said[0] if isinstance(said, list) and said else said  # slack_sdk keeps each header's values in a list
-        wait = retry_after_seconds(value if isinstance(value, str) else None)
+        if error is not None or response is None or response.status_code != 429:
+            return False  # (an error: ours after the wait, `LeaseLost`, goes up as it is)
+        wait = _retry_after(response)
         return wait is None or wait <= MOST_RETRY_AFTER_S
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        """The wait, then, before the same post again: whether this process still holds the digest it
+        posts for (`still_held`). On PostgreSQL a hold goes with its database session: one lost during a
+        15 s Retry-After let another process take the digest over and post that message, and ours then
+        posted it again."""
+        wait = _retry_after(response) if response is not None else None
+        await asyncio.sleep((1.0 if wait is None else wait) + random.random())  # Retry-After: delta or HTTP date
+        await still_held()  # before asking for the next attempt: raised after it, slack_sdk would still retry
+        state.next_attempt_requested = True
+        state.increment_current_attempt()
+
+
+def _retry_after(response: HttpResponse) -> float | None:
+    """A 429's Retry-After in seconds (delta seconds or an HTTP date), None when it says none."""
+    said = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
+    value = said[0] if isinstance(said, list) and said else said  # slack_sdk keeps each header's values in a list
+    return retry_after_seconds(value if isinstance(value, str) else None)
 
 
 def slack_client(token: str | None, api_url: str, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:

@@ -15,6 +15,7 @@ share one digest, so the headers go out together; then each channel posts at its
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -27,7 +28,7 @@ from bot.domain.cards import card
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, ConfigError, DeliveryError, PaperboyError, WorkspacePaused
 from bot.domain.post import Card
-from bot.domain.publishing import MessageRef, Publisher, publisher_for
+from bot.domain.publishing import LeaseLost, MessageRef, Publisher, holding, publisher_for
 from bot.search.port import SearchIndex
 from bot.store.claims import Holder
 from bot.store.faults import store_fault
@@ -94,11 +95,6 @@ class Wanted:
     @property
     def key(self) -> Key:
         return self.channel, self.day
-
-
-class LeaseLost(Exception):
-    """Another process took the digest over, or may have (our lease ran out, or our hold was lost):
-    stop quietly, it will finish."""
 
 
 def key(day: date, *parts: str) -> str:
@@ -236,7 +232,8 @@ class DigestDelivery:
         self, publisher: Publisher, channel: ChannelRef, day: date, claim: Claim, digest: Digest
     ) -> DeliveryResult:
         try:
-            done = await self._post(publisher, channel, day, claim, digest)
+            with holding(functools.partial(self._ledger.holding, channel, day)):  # asked again after a 429's wait
+                done = await self._post(publisher, channel, day, claim, digest)
         except WorkspacePaused as exc:
             # Not the channel's refusal: the workspace took the app away, and an install brings it back
             # (clearing the status), perhaps within the digest's window: failed, tried again then.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -81,3 +84,31 @@ class PerWorkspace(Protocol):
 def publisher_for(publisher: Publisher, workspace: str) -> Publisher:
     """The publisher that posts in `workspace`: its own for a PerWorkspace one, else the one there is."""
     return publisher.for_workspace(workspace) if isinstance(publisher, PerWorkspace) else publisher
+
+
+class LeaseLost(Exception):
+    """Another process took the digest over, or may have (our lease ran out, or our hold was lost):
+    stop quietly, it will finish."""
+
+
+# Whether this task still holds what it posts for (a digest's claim), asked by a publisher that waits
+# before it posts again (a 429's Retry-After): on PostgreSQL a hold goes with its database session, and
+# another process may take the digest over during the wait, and post what we were about to post.
+_HOLDING: ContextVar[Callable[[], Awaitable[bool]] | None] = ContextVar("paperboy_holding", default=None)
+
+
+@contextmanager
+def holding(still: Callable[[], Awaitable[bool]]) -> Iterator[None]:
+    """Posts made in this block ask `still()` after any wait of theirs (`still_held`)."""
+    token = _HOLDING.set(still)
+    try:
+        yield
+    finally:
+        _HOLDING.reset(token)
+
+
+async def still_held() -> None:
+    """`LeaseLost` when the post under way is for a hold this task no longer has (nothing to ask: held)."""
+    still = _HOLDING.get()
+    if still is not None and not await still():
+        raise LeaseLost

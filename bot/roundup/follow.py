@@ -12,6 +12,7 @@ Each channel is worked through in order; channels go side by side.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
@@ -25,7 +26,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, DeliveryError, UsageError, WorkspacePaused
 from bot.domain.models import Paper
 from bot.domain.post import Card
-from bot.domain.publishing import MessageRef, Publisher, publisher_for
+from bot.domain.publishing import LeaseLost, MessageRef, Publisher, holding, publisher_for
 from bot.host.tasks import each_to_its_end
 from bot.roundup.news import News, news, repo_of, shown
 from bot.store.follows import AsPosted, Followed, FollowStore
@@ -225,7 +226,13 @@ class Follower:
                 return False  # out before the process that began it died
             if not await self._notes.holding(key):
                 return False  # another process may be taking it over: it will post it
-            ref = await publisher.note(where, found.note, platform_key, thread=item.ref.thread, about=item.ref.message)
+            with holding(functools.partial(self._notes.holding, key)):  # asked again after a 429's wait
+                ref = await publisher.note(
+                    where, found.note, platform_key, thread=item.ref.thread, about=item.ref.message
+                )
+        except LeaseLost:  # lost while a 429 was waited out: another process may be posting it
+            await self._notes.release(key)
+            return False
         except WorkspacePaused:
             await self._notes.release(key)  # posted once the workspace is back
             raise

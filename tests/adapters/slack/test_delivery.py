@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -88,6 +89,20 @@ async def test_429_is_waited_out_then_the_post_succeeds(slack_bot: SlackBot) -> 
     assert result.outcome == "posted"
     assert time.monotonic() - started >= 1.0  # Retry-After honoured
     assert len(slack_bot.fake.posts()) == 1 + 3  # the refused header, then header, card and seed
+
+
+@pytest.mark.slow
+async def test_a_hold_lost_while_a_429_is_waited_out_posts_nothing_more(slack_bot: SlackBot) -> None:
+    """On PostgreSQL a hold goes with its database session: lost during a 15 s Retry-After, another process
+    took the digest over and posted the message, and this one's retry then posted it again. The retry now
+    asks first whether the digest is still this process's."""
+    slack_bot.fake.fail("chat.postMessage", Failure(status=429, retry_after=2))
+    delivering = asyncio.ensure_future(delivery(slack_bot).deliver(CHANNEL, DigestOptions(limit=1), JUNE_1))
+    await slack_bot.fake.wait_for(lambda: any(c.method == "chat.postMessage" for c in slack_bot.fake.calls))
+    await slack_bot.ledger.release([(CHANNEL, JUNE_1)])  # as a lost session lets it go: another may take it
+    result = await delivering
+    assert result.outcome == "busy"
+    assert [c.method for c in slack_bot.fake.calls].count("chat.postMessage") == 1  # the refused one, no retry
 
 
 @pytest.mark.slow
