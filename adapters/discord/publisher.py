@@ -31,7 +31,7 @@ from adapters.discord.render import Message, card_embed, header_message, seed_em
 from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable
 from bot.domain.ids import is_arxiv_id
 from bot.domain.post import Card, Post
-from bot.domain.publishing import MessageRef
+from bot.domain.publishing import LOOK_BACK_S, MessageRef
 from bot.search.text import query_terms
 
 MAX_TAGS = 5  # Discord's limit on tags per forum post
@@ -43,7 +43,6 @@ NO_THREAD = {
     200001: "the server's AutoMod blocked the thread's name (the paper's title)",
 }
 log = logging.getLogger("paperboy.discord")
-LOOK_BACK = 60.0  # seconds before a recorded intent to start reading, for clocks that disagree
 
 
 def nonce(channel: str, key: str) -> str:
@@ -211,7 +210,7 @@ class DiscordPublisher:
         if not isinstance(target, discord.ForumChannel):
             return None
         me = self._client.user
-        after = since - timedelta(seconds=LOOK_BACK)
+        after = since - timedelta(seconds=LOOK_BACK_S)
         active = await self._call(channel, target.guild.active_threads())
         name, paper = thread_name(title), key.rpartition(":")[2]
         for post in active:

@@ -18,7 +18,7 @@ from adapters.slack.notes import GONE, note_message
 from adapters.slack.render import card_message, header_message, thread_blocks
 from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable, WorkspacePaused
 from bot.domain.post import Card, Post
-from bot.domain.publishing import MessageRef
+from bot.domain.publishing import LOOK_BACK_S, MessageRef
 
 # Errors that will not pass by themselves: stop posting to that channel (or with that token).
 PERMANENT = frozenset(
@@ -80,7 +80,6 @@ class Tokens(Protocol):
 
 
 METADATA_EVENT = "paperboy_post"  # message metadata: how a takeover recognises a post already made
-LOOK_BACK = 60.0  # seconds before a recorded intent to start looking, for clocks that disagree
 PACED_CHANNELS = 1000  # channels whose pace is kept; past it, those idle for `interval` are forgotten
 HISTORY_PAGE, HISTORY_PAGES = 200, 10  # a takeover looks through up to 2,000 messages since the intent
 
@@ -219,7 +218,7 @@ class SlackPublisher:
         self, channel: str, key: str, since: datetime, *, thread: str | None = None, title: str = ""
     ) -> MessageRef | None:
         """Look through the channel (or thread) since `since` for our message carrying `key` in its metadata."""
-        oldest = f"{since.timestamp() - LOOK_BACK:.6f}"
+        oldest = f"{since.timestamp() - LOOK_BACK_S:.6f}"
         history = self._client.conversations_history if thread is None else self._client.conversations_replies
         within = {} if thread is None else {"ts": thread}
         method = "conversations.history" if thread is None else "conversations.replies"

@@ -86,6 +86,12 @@ def publisher_for(publisher: Publisher, workspace: str) -> Publisher:
     return publisher.for_workspace(workspace) if isinstance(publisher, PerWorkspace) else publisher
 
 
+# How far before a recorded intent a takeover starts looking for the post it may have made: the intent
+# is stamped by this host's clock, the post by the platform's. A host running fast by more than 60 s
+# (the old margin) looked after its own post, found nothing, and posted it twice.
+LOOK_BACK_S = 900.0
+
+
 class LeaseLost(Exception):
     """Another process took the digest over, or may have (our lease ran out, or our hold was lost):
     stop quietly, it will finish."""

@@ -216,3 +216,19 @@ async def test_a_direct_message_slack_refuses_stops_that_follow_with_what_to_do(
     result = await delivery(slack_bot).deliver(dm, DigestOptions(limit=1), JUNE_1)
     assert result.outcome == "stopped"
     assert (result.reason or "").startswith("messages_tab_disabled (the app's Messages tab is turned off")
+
+
+async def test_a_post_is_found_by_a_takeover_on_a_host_whose_clock_runs_fast(slack_bot: SlackBot) -> None:
+    """The intent is stamped by this host's clock, the post by Slack's: a host 5 minutes fast looked for
+    its card from after it had been posted, found nothing, and posted it again."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.domain.cards import card
+    from bot.domain.publishing import LOOK_BACK_S
+
+    paper = Paper(arxiv_id="2605.29307", title="GrepSeek")
+    posted = await slack_bot.publisher.post_card("C0001", card(paper), "2026-06-01:2605.29307")
+    fast = datetime.now(UTC) + timedelta(minutes=5)  # the intent, as the fast host wrote it, after the post
+    found = await slack_bot.publisher.find("C0001", "2026-06-01:2605.29307", fast)
+    assert found is not None and found.message == posted.message
+    assert LOOK_BACK_S >= 600  # ten minutes of disagreement, at least
