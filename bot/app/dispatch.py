@@ -14,6 +14,7 @@ from bot.delivery.scheduler import Scheduler
 from bot.delivery.sweep import Sweeper
 from bot.domain.errors import SourceError
 from bot.domain.publishing import Publisher
+from bot.host.clock import ClockWatch
 from bot.host.heap import freeze_heap
 from bot.ingest.sync import recent_days
 from bot.roundup.wiring import Roundups, living
@@ -33,6 +34,7 @@ def sweeper(services: Services, publishers: Mapping[str, Publisher], posted: Car
         delivery,
         services.config.schedule,
         frozenset(publishers),
+        watch=ClockWatch(),
     )
 
 

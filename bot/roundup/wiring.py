@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from bot.domain.config import FileConfig
 from bot.domain.errors import SourceError
 from bot.domain.publishing import Publisher
+from bot.host.clock import ClockWatch
 from bot.roundup.delivery import Parts, roundup_delivery
 from bot.roundup.follow import Follower
 from bot.roundup.follow_sync import FollowSources
@@ -71,7 +72,9 @@ async def living(
     notes = NoteLedger(store.engine)
     follower = Follower(follows, notes, store, publishers, config.digest.follow_days, subscriptions=parts.subscriptions)
     delivery = roundup_delivery(parts, publishers, posted=follower.posted)
-    weekly = WeeklySweeper(parts.subscriptions, parts.ledger, store, delivery, config.schedule, frozenset(publishers))
+    weekly = WeeklySweeper(
+        parts.subscriptions, parts.ledger, store, delivery, config.schedule, frozenset(publishers), watch=ClockWatch()
+    )
     try:
         yield Roundups(follower, weekly, follows, store, arxiv, config.digest.follow_days)
     finally:

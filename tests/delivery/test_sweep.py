@@ -755,3 +755,27 @@ async def test_a_workspace_installed_again_gets_todays_digest_and_owes_no_day_it
     ledger = Ledger(world.store.engine)
     assert [await ledger.status(channel, date(2026, 6, d)) for d in (2, 3, 4)] == [None, None, "done"]
     assert not [r for r in caplog.records if "missed" in r.getMessage()]
+
+
+async def test_a_clock_stepped_a_day_ahead_and_back_records_no_digest_as_missed(world: World) -> None:
+    """NTP stepped the host's clock a day ahead for a few seconds: the sweep read every digest still to come
+    that day as past its window, recorded it as missed, and the channel never got it (`paperboy post` then
+    said "skipped"). Against the monotonic clock the step shows; for ten minutes no skip is recorded."""
+    from bot.delivery.sweep import Sweeper
+    from bot.host.clock import ClockWatch
+
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CSTEP", time="09:00", timezone="UTC")
+    mono = [0.0]
+    plain = world.sweeper()
+    sweeper = Sweeper(
+        world.subscriptions, plain._ledger, world.store, plain._delivery, world.policy, frozenset({"slack"}),
+        watch=ClockWatch(lambda: mono[0]),
+    )  # fmt: skip
+    for now, seconds in ((utc(2026, 6, 2, 8, 50), 0.0), (utc(2026, 6, 3, 8, 50) + timedelta(seconds=5), 5.0)):  # a day ahead, 5 s on
+        mono[0] = seconds
+        await sweeper.sweep(now)
+    for minute in range(51, 62):  # stepped back: the same morning, a minute a sweep
+        mono[0] += 60.0
+        await sweeper.sweep(utc(2026, 6, 2, 8, 0) + timedelta(minutes=minute))
+    assert world.headers("CSTEP") == Counter({"2026-06-02": 1})  # delivered at 09:00, not given up at 08:50
