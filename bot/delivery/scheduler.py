@@ -42,6 +42,8 @@ class Scheduler:
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         logging.getLogger("apscheduler.scheduler").addFilter(_TICKS)  # once: the same filter is not added twice
         self._running: set[asyncio.Task[object]] = set()  # the job runs under way
+        self._watch: asyncio.Task[None] | None = None  # `_watching`: jobs brought back after a clock step
+        self._tick = tick_seconds
         self._jobs: dict[str, Job] = {"sweep": sweep, **({"sync": sync} if sync else {})}
         options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         now = datetime.now(UTC)
@@ -83,12 +85,32 @@ class Scheduler:
 
     def start(self) -> None:
         self._scheduler.start()
+        self._watch = asyncio.get_running_loop().create_task(self._watching(), name="paperboy-scheduler-watch")
+
+    async def _watching(self) -> None:
+        """APScheduler times its interval jobs by the wall clock: stepped back an hour (NTP, a VM
+        resumed), no sweep and no sync ran for that hour. Every tick, on the loop's monotonic clock, a
+        job due further ahead than its own interval is due now."""
+        while True:
+            await asyncio.sleep(self._tick)
+            now = datetime.now(UTC)
+            for job in self._scheduler.get_jobs():
+                every = job.trigger.interval if isinstance(job.trigger, IntervalTrigger) else None
+                if every is not None and job.next_run_time is not None and job.next_run_time - now > every * 1.5:
+                    log.warning(
+                        "the host's clock was stepped back: the %s job, due at %s UTC, runs now", job.id,
+                        f"{job.next_run_time:%H:%M:%S}",
+                    )  # fmt: skip
+                    job.modify(next_run_time=now)
+                    self._scheduler.wakeup()
 
     async def stop(self) -> None:
         """No job starts any more; the runs under way finish (a sweep posting a digest), however long the
         caller lets this wait: cancelled, it cancels them too, and waits (`CANCEL_WAIT` at most) for
         them to wind up (a digest's claim released), while the store is still open. Then the
         scheduler is shut down."""
+        if self._watch is not None:
+            self._watch.cancel()
         if not self._scheduler.running:
             return
         self._scheduler.pause()

@@ -149,3 +149,26 @@ async def test_a_tick_while_the_sweep_still_runs_is_no_warning(caplog: pytest.Lo
         await scheduler.stop()
     assert runs == 1
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+async def test_a_clock_stepped_back_does_not_stop_the_jobs(caplog: pytest.LogCaptureFixture) -> None:
+    """APScheduler times interval jobs by the wall clock: stepped back an hour, no sweep and no sync ran
+    for an hour (0 ticks in 40 s after a correction). A job due further ahead than its interval runs now."""
+    from datetime import UTC, datetime
+
+    ran: list[str] = []
+
+    async def sweep() -> None:
+        ran.append("sweep")
+
+    scheduler = Scheduler(sweep=sweep, sync=None, tick_seconds=1, sync_minutes=15)
+    scheduler.start()
+    try:
+        await wait_until(lambda: len(ran) >= 1, WAIT_S, "the first sweep")
+        # what a step back of an hour leaves: the next run an hour past now, as the wall clock now reads
+        scheduler._scheduler.modify_job("sweep", next_run_time=datetime.now(UTC) + timedelta(hours=1))
+        before = len(ran)
+        await wait_until(lambda: len(ran) > before, WAIT_S, "a sweep after the step")
+    finally:
+        await scheduler.stop()
+    assert "the host's clock was stepped back: the sweep job" in caplog.text

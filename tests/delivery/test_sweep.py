@@ -772,7 +772,10 @@ async def test_a_clock_stepped_a_day_ahead_and_back_records_no_digest_as_missed(
         world.subscriptions, plain._ledger, world.store, plain._delivery, world.policy, frozenset({"slack"}),
         watch=ClockWatch(lambda: mono[0]),
     )  # fmt: skip
-    for now, seconds in ((utc(2026, 6, 2, 8, 50), 0.0), (utc(2026, 6, 3, 8, 50) + timedelta(seconds=5), 5.0)):  # a day ahead, 5 s on
+    for now, seconds in (
+        (utc(2026, 6, 2, 8, 50), 0.0),
+        (utc(2026, 6, 3, 8, 50) + timedelta(seconds=5), 5.0),
+    ):  # a day ahead, 5 s on
         mono[0] = seconds
         await sweeper.sweep(now)
     for minute in range(51, 62):  # stepped back: the same morning, a minute a sweep
