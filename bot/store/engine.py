@@ -185,10 +185,41 @@ async def migrate(engine: AsyncEngine) -> None:
     work done."""
     async with engine.connect() as connection:
         current = await connection.run_sync(schema_revisions) == {HEAD_REVISION}
-    if not current:  # the common start has nothing to do, and takes no lock
+        if current:  # the common start has nothing to migrate, and takes no lock; the schema is checked
+            await connection.run_sync(_whole, describe(engine.url))
+    if not current:
         async with engine.connect() as connection:
             await connection.run_sync(_upgrade_locked, describe(engine.url))
     await refresh_statistics(engine)
+
+
+def _whole(connection: Connection, where: str) -> None:
+    """A StoreError when the schema lacks a table or column of the newest revision's, which its stamp
+    says it has: a store written by a development version of paperboy under revision numbers since
+    reused ("0007" was the installations' before it was the roundup's) was stamped the newest and then
+    failed at every command, "no such column: subscriptions.person". A few milliseconds a start."""
+    from sqlalchemy import inspect
+
+    from bot.store.tables import metadata
+
+    seen = inspect(connection)
+    tables = set(seen.get_table_names())
+    lacking: list[str] = []
+    for table in metadata.sorted_tables:
+        if table.name not in tables:
+            lacking.append(f"table {table.name}")
+            continue
+        columns = {column["name"] for column in seen.get_columns(table.name)}
+        lacking += [f"{table.name}.{column.name}" for column in table.columns if column.name not in columns]
+    if lacking:
+        more = f" and {len(lacking) - 4} more" if len(lacking) > 4 else ""
+        raise StoreError(
+            where,
+            f"is stamped schema revision {HEAD_REVISION} but lacks {', '.join(lacking[:4])}{more}: a development"
+            " version of paperboy wrote it under revision numbers since reused",
+            "restore a backup made before that version ran, or move it away and let paperboy make a new one"
+            " (then `paperboy sync --days N` or `paperboy import` fills it); nothing was changed",
+        )
 
 
 def describe(url: URL) -> str:
@@ -247,6 +278,7 @@ def _upgrade(connection: Connection, where: str) -> None:
 
     try:
         command.upgrade(alembic_config(connection), "head")
+        _whole(connection, where)  # in the upgrade's transaction: a schema that did not come whole is not stamped
     except CommandError as exc:
         if "Can't locate revision" not in str(exc):
             raise

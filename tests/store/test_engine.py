@@ -77,3 +77,30 @@ def test_a_database_url_paperboy_cannot_use_is_one_line_without_the_password(url
         create_engine(database_url(url, Path(".")))
     assert str(caught.value).startswith(f"PAPERBOY_DATABASE_URL: {said}")
     assert "hunter2" not in str(caught.value)
+
+
+def _upgrade_to_0010(connection: Connection) -> None:
+    command.upgrade(alembic_config(connection), "0010")
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+async def test_a_store_lacking_part_of_its_stamped_schema_is_refused_in_our_words(name: str, tmp_path: Path) -> None:
+    """A development version reused revision numbers ("0007" was the installations' before it was the
+    roundup's): its store was upgraded past what it lacked, stamped the newest, and every command then
+    failed "unexpectedly" on "no such column: subscriptions.person", with no way back."""
+    from sqlalchemy import text
+
+    from bot.domain.errors import StoreError
+
+    async with store_engine(name, tmp_path) as engine:
+        async with engine.begin() as connection:
+            await connection.run_sync(_upgrade_to_0010)
+            await connection.execute(text("DROP TABLE thread_notes"))  # as such a store lacks it
+        with pytest.raises(StoreError, match=r"lacks table thread_notes: a development version of paperboy"):
+            await migrate(engine)  # 0010 → 0011, then the check, in one transaction
+        async with engine.connect() as connection:
+            assert await connection.run_sync(schema_revisions) == {"0010"}  # not stamped: nothing changed
+        async with engine.begin() as connection:
+            await connection.run_sync(lambda c: command.stamp(alembic_config(c), HEAD_REVISION))
+        with pytest.raises(StoreError, match=r"is stamped schema revision .* but lacks table thread_notes"):
+            await migrate(engine)  # stamped already (by an earlier paperboy): said at every start
