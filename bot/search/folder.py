@@ -21,7 +21,7 @@ from tantivy import FieldType, Index, IndexWriter, Query, Searcher
 from bot.domain.errors import PaperboyError, SearchIndexError
 from bot.host.cpus import usable_cpus
 from bot.search.documents import SCHEMA
-from bot.search.registry import Registry
+from bot.search.registry import VERSION, Registry
 from bot.search.text import TERMS, WORDS
 
 WRITER_MB = 48  # tantivy's indexing memory per writer thread
@@ -142,7 +142,16 @@ def opened(folder: Path, *, fresh: bool) -> tuple[Index, Registry, IndexWriter |
         return _emptied(folder), Registry(), None
     except OSError as exc:
         raise SearchIndexError(str(folder), write_failure(exc), WRITABLE) from exc
-    if index.searcher().num_docs and not fresh:
+    layout = Registry.layout_of(folder)
+    if index.searcher().num_docs and not fresh and layout not in (None, VERSION):  # an upgrade's, once
+        log.warning(
+            "the search index in %s is of another paperboy's layout (%s; this one's is %s): building it again"
+            " from the store, once (about 40 s at 100k papers; searches wait for it)",
+            folder,
+            layout,
+            VERSION,
+        )
+    elif index.searcher().num_docs and not fresh:
         log.warning("the search index in %s does not match its registry; building it again from the store", folder)
     writer.delete_all_documents()
     return index, Registry(), writer

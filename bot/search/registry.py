@@ -122,6 +122,15 @@ class Registry:
         """The saved arrays' (mtime, size), None when there are none."""
         return _stamp(folder / FILE)
 
+    @staticmethod
+    def layout_of(folder: Path) -> str | None:
+        """The layout the saved arrays say they are of (`VERSION`), None when none can be read."""
+        try:
+            with (folder / FILE).open("rb") as file, np.load(file) as saved:
+                return str(saved["meta"][0])
+        except Exception:  # none, damaged: no layout to speak of
+            return None
+
     @classmethod
     def read(cls, folder: Path) -> Registry | None:
         """The saved arrays, or None when there are none, they are from another layout, or they cannot

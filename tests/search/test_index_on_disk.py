@@ -400,3 +400,21 @@ async def test_a_start_whose_catch_up_cannot_write_builds_again_or_answers_as_it
     third = SearchService(store, folder=folder)  # the next start catches up either way
     assert new.arxiv_id in [h.paper.arxiv_id for h in await third.search(new.title, limit=50)]
     await third.close()
+
+
+def test_an_index_of_an_earlier_layout_is_said_to_be_built_again_for_that(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An index saved by an earlier paperboy (layout tantivy-3) was said to "not match its registry", which
+    reads as damage: an upgrade's one-time rebuild is said as such."""
+    folder = tmp_path / "search"
+    LexicalIndex([paper("2401.00001", "Diffusion for proteins")], folder=folder)
+    with np.load(folder / registry_module.FILE) as saved:
+        arrays = {name: saved[name] for name in saved.files}
+    arrays["meta"] = np.array(["tantivy-3", str(arrays["meta"][1])])
+    np.savez(folder / registry_module.FILE, **arrays)  # as the earlier paperboy left it
+    with caplog.at_level("WARNING", logger="bot.search.folder"):
+        opened = LexicalIndex(folder=folder)
+    assert not opened.opened  # built again, as before
+    assert f"is of another paperboy's layout (tantivy-3; this one's is {registry_module.VERSION})" in caplog.text
+    assert "does not match its registry" not in caplog.text
