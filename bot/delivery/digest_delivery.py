@@ -39,6 +39,7 @@ log = logging.getLogger("paperboy.delivery")
 
 Outcome = Literal["posted", "already", "busy", "empty", "stopped", "failed", "skipped"]
 # What a claim that is not ours means for the caller.
+TAKEN_OVER = "taken over midway"  # a busy digest's reason when this process had begun it
 _NOT_OURS: dict[str, Outcome] = {"done": "already", "busy": "busy", "stopped": "stopped", "skipped": "skipped"}
 Clock = Callable[[], datetime]
 # Told of each card right after it is out, as posted (a living thread follows it from there); not of a
@@ -73,7 +74,9 @@ class DeliveryResult:
         return {
             "posted": f"Posted {when} to {self.channel}: {self.papers} paper{plural}.",
             "already": f"{self.channel} already has {when}{held}: nothing posted.",
-            "busy": f"Another paperboy process is delivering {when} to {self.channel}{holder}: nothing posted.",
+            "busy": f"Another paperboy process took {when} for {self.channel} over midway: it posts the rest."
+            if self.reason == TAKEN_OVER
+            else f"Another paperboy process is delivering {when} to {self.channel}{holder}: nothing posted.",
             # with a day, its header went out, saying why it holds no card; without one, nothing did
             "empty": f"Posted {when} to {self.channel} with no papers: {self.reason}"
             if self.day
@@ -250,9 +253,9 @@ class DigestDelivery:
             await self._ledger.fail(channel, day, str(exc), self._clock())
             log.warning("delivery of %s to %s failed (it will be tried again): %s", day, channel, exc)
             return DeliveryResult(channel, day, "failed", reason=str(exc))
-        except LeaseLost:
+        except LeaseLost:  # this process may have posted some of it ("nothing posted" was said)
             log.info("another process took over the %s digest for %s", day, channel)
-            return DeliveryResult(channel, day, "busy")
+            return DeliveryResult(channel, day, "busy", reason=TAKEN_OVER)
         await self._ledger.finish(channel, day, done, self._clock())
         if done == 0:  # the digest says which filter left nothing, counted
             why = digest.to_post().empty or "no papers matched this channel's topics and filters"

@@ -102,6 +102,9 @@ async def test_a_hold_lost_while_a_429_is_waited_out_posts_nothing_more(slack_bo
     await slack_bot.ledger.release([(CHANNEL, JUNE_1)])  # as a lost session lets it go: another may take it
     result = await delivering
     assert result.outcome == "busy"
+    assert result.describe() == (
+        "Another paperboy process took the 1 June 2026 digest for slack:C0001 over midway: it posts the rest."
+    )
     assert [c.method for c in slack_bot.fake.calls].count("chat.postMessage") == 1  # the refused one, no retry
 
 
