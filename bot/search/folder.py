@@ -21,7 +21,7 @@ from tantivy import FieldType, Index, IndexWriter, Query, Searcher
 from bot.domain.errors import PaperboyError, SearchIndexError
 from bot.host.cpus import usable_cpus
 from bot.search.documents import SCHEMA
-from bot.search.registry import VERSION, Registry
+from bot.search.registry import VERSION, Registry, newer
 from bot.search.text import TERMS, WORDS
 
 WRITER_MB = 48  # tantivy's indexing memory per writer thread
@@ -33,6 +33,24 @@ log = logging.getLogger(__name__)
 
 class IndexBusy(PaperboyError):
     """Another process kept the index's writer longer than `LOCK_WAIT_S`."""
+
+
+class NewerLayout(IndexBusy):
+    """The folder holds a later paperboy's index (a rolling upgrade: the new replica runs beside this
+    one): this process neither rebuilds nor writes it (each wrote over the other's, and each then built
+    its own again, at every write), and searches an index of its own in memory."""
+
+    def __init__(self, folder: Path, layout: str) -> None:
+        super().__init__(
+            f"the search index in {folder} is a later paperboy's (layout {layout}; this one's is {VERSION}):"
+            " this process leaves it alone and searches an index of its own, in memory, until it is upgraded"
+        )
+
+
+def refuse_newer(folder: Path | None) -> None:
+    """`NewerLayout` when the folder's index is a later paperboy's."""
+    if folder is not None and newer(layout := Registry.layout_of(folder)):
+        raise NewerLayout(folder, str(layout))
 
 
 def write_failure(exc: BaseException) -> str:
@@ -116,6 +134,7 @@ def opened(folder: Path, *, fresh: bool) -> tuple[Index, Registry, IndexWriter |
     """The folder's index and the registry that describes it. When none does (a new folder, another
     layout, another store: `fresh`, a process stopped between the two writes) the index is emptied,
     and comes with the writer that emptied it: the lock is held until the caller commits."""
+    refuse_newer(folder)  # fresh or not: never emptied under a later paperboy
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not os.access(folder, os.W_OK):

@@ -27,7 +27,7 @@ from bot.domain.words import STOP_WORDS
 from bot.host.pools import off_loop
 from bot.search.clauses import conditions, held_whole, must, one_of, ranking
 from bot.search.documents import SCHEMA, document, has_names, unproven
-from bot.search.folder import acquire, agrees, opened, tantivy, write_failure
+from bot.search.folder import NewerLayout, acquire, agrees, opened, refuse_newer, tantivy, write_failure
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Group, parse_query
 from bot.search.query import Query as Parsed
@@ -114,6 +114,11 @@ class LexicalIndex:
         between writing the two, and the index is built again when it is next opened."""
         if self._writer is None:
             writer = acquire(self._index, self._folder, wait)
+            try:
+                refuse_newer(self._folder)  # a later paperboy's now: written over, each rebuilt the other's
+            except NewerLayout:
+                writer.wait_merging_threads()  # lets the lock go
+                raise
             self.reopen_if_changed()
             self._index.reload()
             if self._folder is not None and not agrees(self._index.searcher(), self._registry):

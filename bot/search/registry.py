@@ -32,6 +32,13 @@ ARRAYS = ("ids", "day", "upvotes", "alive", "versions", "texts")  # one value pe
 UNKNOWN_BEFORE = ("versions", "texts")  # a registry saved by an earlier version lacks these: 0 each
 
 
+def newer(layout: str | None) -> bool:
+    """Whether a saved layout is a later paperboy's than this one's (`tantivy-5` against `tantivy-4`)."""
+    ours, _, mine = VERSION.rpartition("-")
+    theirs, _, number = (layout or "").rpartition("-")
+    return theirs == ours and number.isdigit() and int(number) > int(mine)
+
+
 class Registry:
     def __init__(self) -> None:
         self.ids = np.zeros(0, dtype="S32")  # the store's arxiv_id is at most 32 characters

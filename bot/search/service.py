@@ -31,7 +31,7 @@ from bot.embedding.papers import Progress, current, embed
 from bot.host.bursts import Batched
 from bot.host.pools import CpuPool, cpu_pool
 from bot.host.tasks import stopped
-from bot.search.folder import IndexBusy
+from bot.search.folder import IndexBusy, NewerLayout
 from bot.search.hybrid import HybridIndex
 from bot.search.lexical import IndexOutOfStep
 from bot.search.port import SearchFilters, SearchHit
@@ -101,7 +101,12 @@ class SearchService:
         it is from another store, or it fell out of step with its registry."""
         expected = (await self._store.counts()).papers
         encoder, folder = self._encoder, self._folder
-        index = await self._cpu.run(lambda: HybridIndex(encoder=encoder, expected=expected, folder=folder))
+        try:
+            index = await self._cpu.run(lambda: HybridIndex(encoder=encoder, expected=expected, folder=folder))
+        except NewerLayout as exc:  # a rolling upgrade: the later paperboy's index is left to it
+            log.warning("%s", exc)
+            self._folder = folder = None
+            index = await self._cpu.run(lambda: HybridIndex(encoder=encoder, expected=expected))
         held = await self._cpu.run(index.lexical.tally)
         found = await changes_since(self._store, index.lexical.watermark, len(index), held=held)
         if not found.rebuild and index.lexical.opened and await self._caught_up(index, found):
@@ -288,8 +293,8 @@ class SearchService:
             except (IndexBusy, SearchIndexError) as exc:  # in the store all the same: the next start's
                 # catch-up indexes them (the index answers as it did before)
                 log.warning("%s", exc)
-                if isinstance(exc, IndexOutOfStep):
-                    self.invalidate()  # the next search opens the folder again, and so builds it again
+                if isinstance(exc, IndexOutOfStep | NewerLayout):
+                    self.invalidate()  # the next search opens the folder again (building it, or one in memory)
                 return
         await self.embed_missing()  # words first, meaning a moment later
 

@@ -418,3 +418,47 @@ def test_an_index_of_an_earlier_layout_is_said_to_be_built_again_for_that(
     assert not opened.opened  # built again, as before
     assert f"is of another paperboy's layout (tantivy-3; this one's is {registry_module.VERSION})" in caplog.text
     assert "does not match its registry" not in caplog.text
+
+
+async def test_a_later_paperboys_index_is_left_alone_and_one_in_memory_answers(
+    store: PaperStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A rolling upgrade on one data dir: each version took the other's index for damage and wrote its own
+    over it, and each then built it again, at every write, for as long as both ran."""
+    folder = tmp_path / "search"
+    later = await built_then_listed(store, folder)
+    with np.load(folder / registry_module.FILE) as saved:
+        arrays = {name: saved[name] for name in saved.files}
+    arrays["meta"] = np.array(["tantivy-99", str(arrays["meta"][1])])  # as a later paperboy saves it
+    np.savez(folder / registry_module.FILE, **arrays)
+    written = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    older = SearchService(store, folder=folder)
+    with caplog.at_level("WARNING"):
+        found = await older.search(later[0].paper.title, limit=50)  # caught up in memory: 2 June's too
+        await older.refresh([later[0].paper.arxiv_id])
+    assert later[0].paper.arxiv_id in [h.paper.arxiv_id for h in found]
+    assert "is a later paperboy's (layout tantivy-99; this one's is" in caplog.text
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == written  # not a file touched
+    await older.close()
+
+
+async def test_an_index_a_later_paperboy_takes_over_while_running_is_written_no_more(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    """The later replica starts beside a running one and saves its own layout: the running one's next
+    write wrote its older registry back over it."""
+    folder = tmp_path / "search"
+    later = await built_then_listed(store, folder)
+    running = SearchService(store, folder=folder)
+    assert await running.search("agents")  # opened, caught up
+    with np.load(folder / registry_module.FILE) as saved:
+        arrays = {name: saved[name] for name in saved.files}
+    arrays["meta"] = np.array(["tantivy-99", str(arrays["meta"][1])])
+    np.savez(folder / registry_module.FILE, **arrays)  # the later paperboy's commit
+    written = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    await running.refresh([later[0].paper.arxiv_id])  # refused: the index is the later one's now
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == written
+    found = await running.search(later[0].paper.title, limit=50)  # from an index of its own, in memory
+    assert later[0].paper.arxiv_id in [h.paper.arxiv_id for h in found]
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == written
+    await running.close()
