@@ -48,7 +48,7 @@ from bot.domain.ids import papers_named
 from bot.domain.models import Paper
 from bot.domain.post import Post
 from bot.domain.publishing import MessageRef, Publisher
-from bot.domain.weeks import covered_monday, week_key
+from bot.domain.weeks import covered_monday, week_key, week_name
 from bot.ingest.catalog import Catalog
 from bot.search.port import SearchIndex
 from bot.store.events import EventLog
@@ -306,9 +306,31 @@ class ChatService:
             f"{note} To have that instead, subscribe again with it respelled."
             for note in await self._misspelt(command.topics)
         ]
+        skipped = await self._week_passed_over(current, subscription, now) if current else ()
         return Post(
             header=f"This channel is {verb}: {KINDS[cadence]} of Hugging Face papers",
-            text=(*subscription.describe(now, await self._had(subscription, now)), *respell),
+            text=(*subscription.describe(now, await self._had(subscription, now)), *skipped, *respell),
+        )
+
+    async def _week_passed_over(self, before: Subscription, after: Subscription, now: datetime) -> tuple[str, ...]:
+        """What a roundup's new day leaves out: moved from Monday–Thursday (which sum up the week before)
+        to Friday–Sunday (their own week), the week the old day was still to sum up gets no roundup, and
+        nothing said so (design.md: a new schedule starts with its next due time)."""
+        if before.cadence != "weekly" or after.cadence != "weekly" or before.status is not None:
+            return ()
+        old_due, new_due = before.next_delivery(now), after.next_delivery(now)
+        if old_due is None or new_due is None:
+            return ()
+        old_local, new_local = (
+            old_due.astimezone(ZoneInfo(before.timezone)),
+            new_due.astimezone(ZoneInfo(after.timezone)),
+        )
+        owed, next_week = covered_monday(old_local.date()), covered_monday(new_local.date())
+        if next_week <= owed or await self._ledger.statuses([(before.channel, week_key(owed))]):
+            return ()
+        return (
+            f"The roundup of {week_name(owed)}, due {old_local:%A %-d %B} on the old day, will not come: the next"
+            f" sums up {week_name(next_week)} (a roundup from Friday to Sunday sums up its own week).",
         )
 
     async def _misspelt(self, topics: tuple[str, ...]) -> list[str]:

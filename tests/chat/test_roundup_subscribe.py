@@ -258,3 +258,17 @@ async def test_a_roundup_day_moved_into_a_week_already_had_names_the_next_that_c
     assert "Next roundup: Monday 15 June, 16:00 UTC" in (await service.answer(Settings(), asker)).text
     sunday = await service.answer(parse_command("subscribe on sun"), asker)  # Sunday 7 June: week 23's too
     assert "Next roundup: Sunday 14 June, 16:00 UTC" in sunday.text
+
+
+async def test_a_roundup_moved_past_the_week_it_owed_says_that_week_will_not_come(june_store: PaperStore) -> None:
+    """Thursday's roundup sums up the week before, Friday's its own: moved on Wednesday 10 June from Thursday
+    to Friday, week 23 got no roundup, and nothing said so."""
+    wednesday = datetime(2026, 6, 10, 10, tzinfo=UTC)
+    service = chat_service(june_store, ledger=Ledger(june_store.engine), clock=lambda: wednesday)
+    asker = Asker(CHANNEL, "U1", can_manage=True)
+    await service.answer(parse_command("subscribe weekly on thu at 12:00"), asker)
+    moved = await service.answer(parse_command("subscribe on fri"), asker)
+    [said] = [line for line in moved.text if "will not come" in line]
+    assert said.startswith("The roundup of week 23") and "due Thursday 11 June on the old day" in said
+    again = await service.answer(parse_command("subscribe on sat"), asker)  # Friday to Saturday: the same week
+    assert not any("will not come" in line for line in again.text)
