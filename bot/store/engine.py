@@ -193,24 +193,31 @@ async def migrate(engine: AsyncEngine) -> None:
     await refresh_statistics(engine)
 
 
+# Every table's columns, in one query (SQLAlchemy's inspector asks table by table: 40 ms a start)
+_COLUMNS = {
+    "sqlite": "SELECT m.name, p.name FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS p"
+    " WHERE m.type = 'table'",
+    "postgresql": "SELECT table_name, column_name FROM information_schema.columns"
+    " WHERE table_schema = current_schema()",
+}
+
+
 def _whole(connection: Connection, where: str) -> None:
     """A StoreError when the schema lacks a table or column of the newest revision's, which its stamp
     says it has: a store written by a development version of paperboy under revision numbers since
     reused ("0007" was the installations' before it was the roundup's) was stamped the newest and then
     failed at every command, "no such column: subscriptions.person". A few milliseconds a start."""
-    from sqlalchemy import inspect
-
     from bot.store.tables import metadata
 
-    seen = inspect(connection)
-    tables = set(seen.get_table_names())
+    found: dict[str, set[str]] = {}
+    for table, column in connection.exec_driver_sql(_COLUMNS[connection.dialect.name]):  # one query
+        found.setdefault(str(table), set()).add(str(column))
     lacking: list[str] = []
     for table in metadata.sorted_tables:
-        if table.name not in tables:
+        if table.name not in found:
             lacking.append(f"table {table.name}")
             continue
-        columns = {column["name"] for column in seen.get_columns(table.name)}
-        lacking += [f"{table.name}.{column.name}" for column in table.columns if column.name not in columns]
+        lacking += [f"{table.name}.{column.name}" for column in table.columns if column.name not in found[table.name]]
     if lacking:
         more = f" and {len(lacking) - 4} more" if len(lacking) > 4 else ""
         raise StoreError(
