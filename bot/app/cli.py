@@ -304,6 +304,11 @@ def digest(
         elif note := await services.catalog.staleness(_today()):
             err.print(note, style="yellow", markup=False)
         result = await build_digest(services.store, services.search, options, day)
+        if topics:  # a typo in --topic found nothing, and said only that nothing matched
+            from bot.search.spelling import misspelt
+
+            for note in await misspelt(services.search, topics):
+                err.print(f"--topic: {note}", style="yellow", markup=False)
         if format_ is Format.json:
             papers = [paper_json(p, rank=i) for i, p in enumerate(result.papers, start=1)]
             said = {"date": result.day.isoformat() if result.day else None, "listed": result.listed, "papers": papers}

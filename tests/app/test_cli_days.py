@@ -140,6 +140,14 @@ def test_topics_that_leave_nothing_say_so(paperboy: Paperboy) -> None:
     )
 
 
+def test_a_topic_with_a_typo_offers_the_word_papers_hold(paperboy: Paperboy) -> None:
+    """`--topic difusion` found nothing and said only that none of the papers was on “difusion”."""
+    run = paperboy("digest", "--date", "2026-06-01", "--topic", "difusion", "--format", "json", **OFFLINE)
+    assert run.code == 0, run.err
+    assert "--topic: Did you mean “diffusion”? No paper holds “difusion”." in " ".join(run.err.split())
+    assert run.out.startswith("{")  # the JSON stays alone on standard output
+
+
 def test_topics_are_taken_as_chat_takes_them(paperboy: Paperboy) -> None:
     """Commas between topics, each `-word` an exclusion of its own, a quoted author's name."""
     import json
