@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.delivery.subscriptions import Subscription
 from bot.delivery.sweep import Due, dues
 from bot.domain.config import ScheduleConfig
-from bot.domain.weeks import covered_monday, week_key, week_name
+from bot.domain.weeks import covered_monday, roundup_key, week_name
 from bot.store.ledger import Ledger
 
 OFFLINE = (
@@ -60,7 +60,7 @@ async def next_digest_note(
 
 def _key(due: Due) -> date:
     """The ledger's day of a due digest: its listing day, or the week a roundup covers."""
-    return due.day if due.subscription.cadence == "daily" else week_key(covered_monday(due.day))
+    return due.day if due.subscription.cadence == "daily" else roundup_key(due.day)
 
 
 def _open(due: Due, now: datetime) -> bool:

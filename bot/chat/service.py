@@ -48,7 +48,7 @@ from bot.domain.ids import papers_named
 from bot.domain.models import Paper
 from bot.domain.post import Post
 from bot.domain.publishing import MessageRef, Publisher
-from bot.domain.weeks import covered_monday, week_key, week_name
+from bot.domain.weeks import covered_monday, roundup_key, week_key, week_name
 from bot.ingest.catalog import Catalog
 from bot.search.port import SearchIndex
 from bot.store.events import EventLog
@@ -354,7 +354,7 @@ class ChatService:
                 if due is None:
                     break
                 local = due.astimezone(zone).date()
-                days[local] = week_key(covered_monday(local))  # the ledger's day of the week it covers
+                days[local] = roundup_key(local)  # the ledger's day of the week it covers
                 due = subscription.next_delivery(due + timedelta(minutes=1))
         keys = [(subscription.channel, key) for key in days.values()]
         statuses = await self._ledger.statuses(keys)

@@ -30,6 +30,11 @@ def week_key(monday: date) -> date:
     return monday - WEEK_SHIFT
 
 
+def roundup_key(due_day: date) -> date:
+    """The ledger's day of a roundup due on `due_day`: the key of the week it covers."""
+    return week_key(covered_monday(due_day))
+
+
 def week_of(key: date) -> date:
     """The Monday of the week a roundup's ledger day stands for."""
     return key + WEEK_SHIFT

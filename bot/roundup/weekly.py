@@ -24,7 +24,7 @@ from bot.delivery.digest_delivery import DeliveryResult, Wanted
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.delivery.sweep import Due, Skip, dues, given_up, missed, utc_day_over
 from bot.domain.config import ScheduleConfig
-from bot.domain.weeks import covered_monday, week_days, week_key, week_name, week_of
+from bot.domain.weeks import roundup_key, week_days, week_key, week_name, week_of
 from bot.host.clock import ClockWatch
 from bot.roundup.delivery import RoundupDelivery
 from bot.roundup.roundup import missing_days
@@ -66,7 +66,7 @@ class WeeklySweeper:
             for item in dues(subscription, now, self._policy)
         ]
         doubted = self._watch is not None and self._watch.doubted(now)
-        keyed = {(item.subscription.channel, week_key(covered_monday(item.day))): item for item in due}
+        keyed = {(item.subscription.channel, roundup_key(item.day)): item for item in due}
         statuses = await self._ledger.statuses(list(keyed))
         ready: list[Wanted] = []
         skips: dict[Key, str] = {}

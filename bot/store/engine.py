@@ -186,7 +186,7 @@ async def migrate(engine: AsyncEngine) -> None:
     async with engine.connect() as connection:
         current = await connection.run_sync(schema_revisions) == {HEAD_REVISION}
         if current:  # the common start has nothing to migrate, and takes no lock; the schema is checked
-            await connection.run_sync(_whole, describe(engine.url))
+            await connection.run_sync(_check_schema, describe(engine.url))
     if not current:
         async with engine.connect() as connection:
             await connection.run_sync(_upgrade_locked, describe(engine.url))
@@ -202,7 +202,7 @@ _COLUMNS = {
 }
 
 
-def _whole(connection: Connection, where: str) -> None:
+def _check_schema(connection: Connection, where: str) -> None:
     """A StoreError when the schema lacks a table or column of the newest revision's, which its stamp
     says it has: a store written by a development version of paperboy under revision numbers since
     reused ("0007" was the installations' before it was the roundup's) was stamped the newest and then
@@ -285,7 +285,8 @@ def _upgrade(connection: Connection, where: str) -> None:
 
     try:
         command.upgrade(alembic_config(connection), "head")
-        _whole(connection, where)  # in the upgrade's transaction: a schema that did not come whole is not stamped
+        # in the upgrade's transaction: a schema that did not come whole is not stamped
+        _check_schema(connection, where)
     except CommandError as exc:
         if "Can't locate revision" not in str(exc):
             raise
