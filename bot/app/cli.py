@@ -18,7 +18,7 @@ import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -139,6 +139,10 @@ def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True) -> T:
     config = read_config(settings)
 
     async def main() -> T:
+        with _deadline_at_interrupt():
+            return await served()
+
+    async def served() -> T:
         async with open_services(settings, config) as services:
             loaded()  # start-up is over (bot/host/heap.py)
             notice = await services.catalog.ensure_papers(_today()) if ensure else None
@@ -910,6 +914,18 @@ def _main(argv: list[str] | None) -> None:
     if code == INTERRUPTED:  # typer's own answer to Ctrl-C (KeyboardInterrupt), which never reaches us
         _interrupted(own=argv is None)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _deadline_at_interrupt() -> AbstractContextManager[None]:
+    """In the command's own process (`main` reading sys.argv, which set SIGTERM's answer), Ctrl-C arms
+    the exit deadline at once: a clean-up that hangs after it cannot hold the process (`bot.host.exits`)."""
+    from contextlib import nullcontext
+
+    from bot.host.exits import deadline_at_interrupt
+
+    if signal.getsignal(signal.SIGTERM) is not _terminate:
+        return nullcontext()
+    return deadline_at_interrupt(2 * INTERRUPT_SECONDS, INTERRUPTED)
 
 
 def _interrupted(*, own: bool, by: str = "Ctrl-C", status: int = INTERRUPTED) -> None:

@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 
 log = logging.getLogger(__name__)
 
@@ -39,3 +43,27 @@ def exit_by(seconds: float, status: int = 1) -> threading.Timer:
     timer.name = "paperboy-exit-deadline"
     timer.start()
     return timer
+
+
+@contextmanager
+def deadline_at_interrupt(seconds: float, status: int) -> Iterator[None]:
+    """Within it, Ctrl-C arms the deadline at once, before anything is cleaned up; the handler in place
+    (asyncio's, which cancels the command's task) still runs. A clean-up that hangs after Ctrl-C (a
+    thread joined, a connection closed, on a busy host) otherwise ran before the deadline was armed,
+    and nothing cut it short. Only on the main thread, where handlers can be set."""
+    handler = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not callable(handler):
+        yield
+        return
+    armed: list[threading.Timer] = []
+
+    def interrupted(signum: int, frame: FrameType | None) -> None:
+        if not armed:
+            armed.append(exit_by(seconds, status))
+        handler(signum, frame)
+
+    signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, handler)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import select
 import signal
 import subprocess
 import time
@@ -72,6 +73,22 @@ def as_in_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def exit_status(process: subprocess.Popen[bytes], terminal: int) -> int:
+    """The process's exit status; held past 30 s, a failure showing where each of its threads stood."""
+    try:
+        return process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)  # the fault handler writes every thread's stack
+        process.wait(timeout=30)
+        shown = b""
+        while select.select([terminal], [], [], 1)[0]:
+            try:
+                shown += os.read(terminal, 65536)
+            except OSError:  # the other end closed: all of it read
+                break
+        pytest.fail("still running 30 s after Ctrl-C:\n" + shown.decode(errors="replace"))
+
+
 @pytest.mark.slow
 def test_ctrl_c_at_the_prompt_stops_it_at_once(tmp_path: Path) -> None:
     """The read blocked on the terminal does not hold the process (it did, until Enter was pressed)."""
@@ -79,6 +96,7 @@ def test_ctrl_c_at_the_prompt_stops_it_at_once(tmp_path: Path) -> None:
     main, terminal = pty.openpty()
     env = child_env() | {"PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1"}
     env["PAPERBOY_EMBEDDINGS"] = "0"  # nothing but the read under way (the test before the fix: held until Enter)
+    env["PYTHONFAULTHANDLER"] = "1"  # held past the wait: every thread's stack is shown (`exit_status`)
     process = subprocess.Popen(
         [*entry_point(), "chat"], stdin=terminal, stdout=terminal, stderr=terminal, env=env, cwd=tmp_path,
         preexec_fn=as_in_a_terminal,
@@ -89,7 +107,7 @@ def test_ctrl_c_at_the_prompt_stops_it_at_once(tmp_path: Path) -> None:
             shown += os.read(main, 4096)
         assert PROMPT.encode() in shown, shown
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=30) == 130
+        assert exit_status(process, main) == 130
     finally:
         process.kill()
         process.wait()

@@ -55,3 +55,43 @@ _interrupted(own=True)  # what the command line does on Ctrl-C
     done, took = run(code)
     assert done.returncode == 130, done.stderr
     assert took < 30 and "paperboy: error: interrupted" in done.stderr  # not the worker's 60 s
+
+
+@pytest.mark.slow
+def test_a_clean_up_that_hangs_after_ctrl_c_cannot_hold_the_process() -> None:
+    """The deadline was armed only once asyncio's cancellation had run its course: a clean-up that hung in
+    it (a thread joined on a busy host) held `paperboy chat` past Ctrl-C with nothing to cut it short."""
+    code = """
+import asyncio, os, signal, threading, time
+from bot.host.exits import deadline_at_interrupt
+
+async def main():
+    with deadline_at_interrupt(1.0, 130):
+        threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+        try:
+            await asyncio.sleep(60)
+        finally:
+            await asyncio.to_thread(time.sleep, 60)  # a clean-up that never ends
+
+asyncio.run(main())
+"""
+    done, took = run(code)
+    assert done.returncode == 130, done.stderr
+    assert took < 30 and "exiting now" in done.stderr  # not the clean-up's 60 s
+
+
+def test_without_ctrl_c_the_handler_in_place_is_kept_and_given_back() -> None:
+    done, _ = run("""
+import asyncio, signal
+from bot.host.exits import deadline_at_interrupt
+
+async def main():
+    before = signal.getsignal(signal.SIGINT)
+    with deadline_at_interrupt(1.0, 130):
+        assert signal.getsignal(signal.SIGINT) is not before
+    assert signal.getsignal(signal.SIGINT) is before
+    return "kept"
+
+print(asyncio.run(main()))
+""")
+    assert done.returncode == 0 and done.stdout.strip() == "kept", done.stderr
