@@ -12,6 +12,7 @@ from bot.app.bootstrap import Services
 from bot.delivery.digest_delivery import CardPosted, DigestDelivery
 from bot.delivery.scheduler import Scheduler
 from bot.delivery.sweep import Sweeper
+from bot.delivery.under_way import HOLD_SECONDS
 from bot.domain.errors import SourceError
 from bot.domain.publishing import Publisher
 from bot.host.clock import ClockWatch
@@ -35,6 +36,7 @@ def sweeper(services: Services, publishers: Mapping[str, Publisher], posted: Car
         services.config.schedule,
         frozenset(publishers),
         watch=ClockWatch(),
+        hold=HOLD_SECONDS,
     )
 
 
@@ -92,3 +94,6 @@ async def _serve(
         await stop.wait()
     finally:  # what is under way finishes: serve_until_stopped bounds the wait (SHUTDOWN_SECONDS)
         await scheduler.stop()
+        for result in await sweep.finish():  # the deliveries a sweep left going, waited for
+            log.info("%s", result.describe())
+        await roundup.finish()

@@ -15,6 +15,9 @@ digest is due; `dues`):
   time, and never before the wait is over) was missed: it is recorded as skipped, with a log line;
   one whose listing never came is recorded with that reason instead (the store lacks the day, or
   Hugging Face had listed nothing by then), not as missed.
+
+A delivery still going when the sweep's hold is over (a channel waiting out 429s) goes on by itself,
+and holds back no other channel's digest (`bot.delivery.under_way`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from bot.delivery.digest_delivery import DeliveryResult, DigestDelivery, Wanted
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.delivery.under_way import UnderWay
 from bot.domain.channels import ChannelRef
 from bot.domain.config import ScheduleConfig
 from bot.domain.schedule import local_due
@@ -129,9 +133,11 @@ class Sweeper:
         platforms: frozenset[str],
         *,
         watch: ClockWatch | None = None,
+        hold: float | None = None,
     ) -> None:
         """`watch`: the host's clock against the monotonic one (`paperboy run` gives one); without it,
-        the `now` of each sweep is taken as it is (tests that drive sweeps through simulated days)."""
+        the `now` of each sweep is taken as it is (tests that drive sweeps through simulated days).
+        `hold`: how long a sweep waits for its deliveries (`bot.delivery.under_way`; None: to their end)."""
         self._platforms = platforms
         self._subscriptions = subscriptions
         self._ledger = ledger
@@ -141,6 +147,7 @@ class Sweeper:
         self._waiting: set[Key] = set()  # due digests said to be waiting for their listing (said once)
         self._swept = False  # the first sweep looks further back (`dues`' `every`)
         self._watch = watch
+        self._under_way = UnderWay(delivery.deliver_many, policy.parallel, hold)
 
     async def sweep(self, now: datetime) -> list[DeliveryResult]:
         """Deliver what is due, `parallel` channels at a time: each channel is paced on its own,
@@ -151,10 +158,12 @@ class Sweeper:
         of a few queries, not a round of its own, so all the headers go out at once."""
         every, self._swept = not self._swept, True
         doubted = self._watch is not None and self._watch.doubted(now)  # a stepped clock's "window over": no verdict
+        busy = self._under_way.busy()  # a delivery begun by an earlier sweep is still going on
         due = [
             item
             for subscription in await self._subscriptions.all()
-            if subscription.status is None  # else the channel refused the bot; a new subscribe clears it
+            if subscription.channel not in busy
+            and subscription.status is None  # else the channel refused the bot; a new subscribe clears it
             and subscription.channel.platform in self._platforms  # else not configured in this process
             and subscription.cadence == "daily"  # a weekly roundup has a sweep of its own (bot/roundup/weekly.py)
             for item in dues(subscription, now, self._policy, every=every)
@@ -178,10 +187,11 @@ class Sweeper:
             for (channel, day), reason in skips.items():
                 if (channel, day) in recorded:
                     log.warning("digest for %s on %s skipped: %s", channel, day, reason)
-        results: list[DeliveryResult] = []
-        for start in range(0, len(ready), self._policy.parallel):
-            results += await self._delivery.deliver_many(ready[start : start + self._policy.parallel])
-        return results
+        return await self._under_way.start(ready)
+
+    async def finish(self) -> list[DeliveryResult]:
+        """At a stop: the deliveries still under way, waited for (`UnderWay.finish`)."""
+        return await self._under_way.finish()
 
     async def _verdict(self, due: Due, status: str | None, now: datetime) -> Literal["deliver", "nothing"] | Skip:
         """Deliver the digest now, do nothing this sweep (done, not yet listed, given up), or record it as skipped."""

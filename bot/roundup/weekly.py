@@ -23,6 +23,7 @@ from typing import Literal
 from bot.delivery.digest_delivery import DeliveryResult, Wanted
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.delivery.sweep import Due, Skip, dues, given_up, missed, utc_day_over
+from bot.delivery.under_way import UnderWay
 from bot.domain.config import ScheduleConfig
 from bot.domain.weeks import roundup_key, week_days, week_key, week_name, week_of
 from bot.host.clock import ClockWatch
@@ -46,6 +47,7 @@ class WeeklySweeper:
         platforms: frozenset[str],
         *,
         watch: ClockWatch | None = None,
+        hold: float | None = None,
     ) -> None:
         self._subscriptions = subscriptions
         self._ledger = ledger
@@ -54,13 +56,16 @@ class WeeklySweeper:
         self._policy = policy
         self._platforms = platforms
         self._watch = watch  # a stepped clock's "window over" is no verdict: no skips for a while (`Sweeper`)
+        self._under_way = UnderWay(delivery.deliver_many, policy.parallel, hold)  # as `Sweeper`'s
 
     async def sweep(self, now: datetime) -> list[DeliveryResult]:
         """Deliver the roundups that are due, `parallel` channels at a time, as the daily sweep does."""
+        busy = self._under_way.busy()
         due = [
             item
             for subscription in await self._subscriptions.all()
-            if subscription.status is None
+            if subscription.channel not in busy
+            and subscription.status is None
             and subscription.channel.platform in self._platforms
             and subscription.cadence == "weekly"
             for item in dues(subscription, now, self._policy)
@@ -81,10 +86,11 @@ class WeeklySweeper:
             for (channel, day), reason in skips.items():
                 if (channel, day) in recorded:
                     log.warning("roundup of %s for %s skipped: %s", week_name(week_of(day)), channel, reason)
-        results: list[DeliveryResult] = []
-        for start in range(0, len(ready), self._policy.parallel):
-            results += await self._delivery.deliver_many(ready[start : start + self._policy.parallel])
-        return results
+        return await self._under_way.start(ready)
+
+    async def finish(self) -> list[DeliveryResult]:
+        """At a stop: the roundups still under way, waited for."""
+        return await self._under_way.finish()
 
     async def _verdict(
         self, due: Due, monday: date, status: str | None, now: datetime

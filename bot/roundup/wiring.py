@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from bot.delivery.under_way import HOLD_SECONDS
 from bot.domain.config import FileConfig
 from bot.domain.errors import SourceError
 from bot.domain.publishing import Publisher
@@ -42,6 +43,11 @@ class Roundups:
         for result in await self.weekly.sweep(now):
             log.info("%s", describe(result))
 
+    async def finish(self) -> None:
+        """At a stop: the roundups a sweep left going, waited for."""
+        for result in await self.weekly.finish():
+            log.info("%s", describe(result))
+
     async def follow(self, syncer: Syncer, synced: Collection[date]) -> None:
         """After a sync: refresh what followed papers look like now, then note and refresh their threads."""
         sources = FollowSources(self.follows, self.store, syncer, self.arxiv, self.follow_days)
@@ -73,7 +79,14 @@ async def living(
     follower = Follower(follows, notes, store, publishers, config.digest.follow_days, subscriptions=parts.subscriptions)
     delivery = roundup_delivery(parts, publishers, posted=follower.posted)
     weekly = WeeklySweeper(
-        parts.subscriptions, parts.ledger, store, delivery, config.schedule, frozenset(publishers), watch=ClockWatch()
+        parts.subscriptions,
+        parts.ledger,
+        store,
+        delivery,
+        config.schedule,
+        frozenset(publishers),
+        watch=ClockWatch(),
+        hold=HOLD_SECONDS,
     )
     try:
         yield Roundups(follower, weekly, follows, store, arxiv, config.digest.follow_days)

@@ -10,7 +10,7 @@ import logging
 import os
 import socket
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -41,7 +41,9 @@ from tests.store.test_ledger import counting
 class World(SweepWorld):
     policy: ScheduleConfig
 
-    def sweeper(self, owner: str = "replica-a", publisher: RecordingPublisher | None = None) -> Sweeper:
+    def sweeper(
+        self, owner: str = "replica-a", publisher: RecordingPublisher | None = None, hold: float | None = None
+    ) -> Sweeper:
         ledger = Ledger(self.store.engine, owner=owner, lease=timedelta(minutes=2))
         delivery = DigestDelivery(
             self.store,
@@ -51,7 +53,7 @@ class World(SweepWorld):
             {"slack": publisher or self.publisher},
             clock=self.clock,
         )
-        return Sweeper(self.subscriptions, ledger, self.store, delivery, self.policy, frozenset({"slack"}))
+        return Sweeper(self.subscriptions, ledger, self.store, delivery, self.policy, frozenset({"slack"}), hold=hold)
 
     async def run(
         self, start: datetime, end: datetime, step: timedelta = timedelta(minutes=5), owner: str = "replica-a"
@@ -782,3 +784,52 @@ async def test_a_clock_stepped_a_day_ahead_and_back_records_no_digest_as_missed(
         mono[0] += 60.0
         await sweeper.sweep(utc(2026, 6, 2, 8, 0) + timedelta(minutes=minute))
     assert world.headers("CSTEP") == Counter({"2026-06-02": 1})  # delivered at 09:00, not given up at 08:50
+
+
+@dataclass
+class HeldPublisher(RecordingPublisher):
+    """Every post to `held` waits for `gate`: a channel whose each post waits out a 429."""
+
+    held: str = ""
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
+        if channel == self.held:
+            await self.gate.wait()
+        return await super().post_header(channel, post, key)
+
+
+async def test_a_slow_channel_holds_back_no_other_channels_digest(world: World) -> None:
+    """A channel whose posts each waited out a 429 held the sweep, and every later sweep behind it: a
+    digest due meanwhile in another channel waited for it (minutes). Now the sweep waits only so long."""
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CSLOW", time="09:00")
+    await subscribe(world, "CFAST", time="09:10")
+    publisher = HeldPublisher(held="CSLOW")
+    sweeper = world.sweeper(publisher=publisher, hold=5.0)
+    assert await sweeper.sweep(utc(2026, 6, 2, 9)) == []  # CSLOW's digest goes on past the sweep (5 s)
+    world.clock.now = utc(2026, 6, 2, 9, 10)
+    fast = await sweeper.sweep(world.clock.now)
+    assert [(r.channel.channel, r.outcome) for r in fast] == [("CFAST", "posted")]  # on time, CSLOW still going
+    assert len(publisher.keys("CFAST")) == 7 and publisher.keys("CSLOW") == []
+    publisher.gate.set()
+    for _ in range(100):  # CSLOW's posts go on by themselves; a sweep gives its result once it ends
+        await asyncio.sleep(0.01)
+        if len(publisher.keys("CSLOW")) == 7:
+            break
+    world.clock.now = utc(2026, 6, 2, 9, 15)
+    slow = await sweeper.sweep(world.clock.now)
+    assert [(r.channel.channel, r.outcome) for r in slow] == [("CSLOW", "posted")]
+    assert publisher.keys("CSLOW").count("2026-06-02:header") == 1  # never asked about again while under way
+    assert await sweeper.sweep(utc(2026, 6, 2, 9, 20)) == []
+
+
+async def test_a_stop_waits_for_the_deliveries_a_sweep_left_going(world: World) -> None:
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CSLOW", time="09:00")
+    publisher = HeldPublisher(held="CSLOW")
+    sweeper = world.sweeper(publisher=publisher, hold=0)
+    assert await sweeper.sweep(utc(2026, 6, 2, 9)) == []
+    asyncio.get_running_loop().call_later(0.05, publisher.gate.set)
+    assert [(r.channel.channel, r.outcome) for r in await sweeper.finish()] == [("CSLOW", "posted")]
+    assert len(publisher.keys("CSLOW")) == 7  # a header, three cards, their seeds
