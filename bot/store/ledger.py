@@ -346,9 +346,18 @@ class Ledger(Claimant):
                 conn, (channel, day), row.status, row.owner, row.lease_until, now
             ):
                 return False
-            await conn.execute(
-                update(digests).where(self._digest(channel, day)).values(status="skipped", finished_at=now)
+            # As read: on SQLite the read takes no lock (FOR UPDATE is PostgreSQL's), and another
+            # process may have taken the digest over since; then it is theirs, not given up.
+            unchanged = (
+                digests.c.status == row.status,
+                digests.c.owner == row.owner,
+                digests.c.lease_until == row.lease_until,
             )
+            given = await conn.execute(
+                update(digests).where(self._digest(channel, day), *unchanged).values(status="skipped", finished_at=now)
+            )
+            if given.rowcount == 0:
+                return False
             unposted = digest_papers.c.message_ref.is_(None)
             await conn.execute(delete(digest_papers).where(self._digest(channel, day, digest_papers), unposted))
             return True

@@ -283,6 +283,27 @@ async def test_a_digest_whose_holder_died_is_given_up_at_once_and_a_live_ones_is
     assert await sweeper.give_up(slack(2), DAY, NOW + LEASE + timedelta(seconds=2))
 
 
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # PostgreSQL's FOR UPDATE makes a takeover wait
+async def test_a_digest_taken_over_between_the_give_ups_read_and_write_is_not_given_up(
+    store: PaperStore, ledgers: Ledgers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite takes no lock at the give-up's read (FOR UPDATE is PostgreSQL's): a replica that took the
+    dead holder's digest over just then saw it recorded as skipped while it posted."""
+    dead, taker, sweeper = ledgers(), ledgers(), ledgers()
+    assert (await dead.claim(slack(1), DAY, NOW)).state == "new"
+    await dead.close()  # the process died
+    abandoned = sweeper._abandoned
+
+    async def taken_over_meanwhile(*args: Any) -> bool:
+        found = await abandoned(*args)
+        assert (await taker.claim(slack(1), DAY, NOW + timedelta(seconds=30))).state == "resume"
+        return found
+
+    monkeypatch.setattr(sweeper, "_abandoned", taken_over_meanwhile)
+    assert not await sweeper.give_up(slack(1), DAY, NOW + timedelta(seconds=30))
+    assert await sweeper.status(slack(1), DAY) == "claimed"  # the taker's, going on
+
+
 async def test_a_live_holder_keeps_its_digest_and_is_named(ledgers: Ledgers) -> None:
     holder, other = ledgers(), ledgers()
     await holder.claim(slack(1), DAY, NOW)
