@@ -45,8 +45,11 @@ class Roundups:
 
     async def finish(self) -> None:
         """At a stop: the roundups a sweep left going, waited for."""
-        for result in await self.weekly.finish():
-            log.info("%s", describe(result))
+        try:
+            for result in await self.weekly.finish():
+                log.info("%s", describe(result))
+        except Exception:
+            log.exception("a roundup still under way at the stop failed; the next start takes it up")
 
     async def follow(self, syncer: Syncer, synced: Collection[date]) -> None:
         """After a sync: refresh what followed papers look like now, then note and refresh their threads."""

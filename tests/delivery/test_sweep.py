@@ -833,3 +833,20 @@ async def test_a_stop_waits_for_the_deliveries_a_sweep_left_going(world: World) 
     asyncio.get_running_loop().call_later(0.05, publisher.gate.set)
     assert [(r.channel.channel, r.outcome) for r in await sweeper.finish()] == [("CSLOW", "posted")]
     assert len(publisher.keys("CSLOW")) == 7  # a header, three cards, their seeds
+
+
+async def test_a_stop_cut_short_cancels_the_deliveries_a_sweep_left_going(world: World) -> None:
+    """The stop's own deadline (SHUTDOWN_SECONDS) cancels the wait, and the deliveries with it: none is
+    left running as the loop ends (the test's guard checks); the ledger's intents let a restart resume."""
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CSLOW", time="09:00")
+    sweeper = world.sweeper(publisher=HeldPublisher(held="CSLOW"), hold=0)
+    assert await sweeper.sweep(utc(2026, 6, 2, 9)) == []
+    stopping = asyncio.create_task(sweeper.finish())
+    await asyncio.sleep(0.05)
+    stopping.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await stopping
+    taken = await world.sweeper(owner="replica-b").sweep(utc(2026, 6, 2, 9, 5))
+    assert [(r.channel.channel, r.outcome) for r in taken] == [("CSLOW", "posted")]  # its hold was let go
+    assert world.headers("CSLOW") == Counter({"2026-06-02": 1})
