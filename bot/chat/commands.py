@@ -31,7 +31,7 @@ from bot.domain.filters import fold, split_entry
 from bot.domain.ids import is_arxiv_id, papers_named
 from bot.domain.weekdays import looks_like_a_day, parse_days, parse_weekday
 from bot.domain.words import edits
-from bot.domain.zones import zone_hint, zones_by_lower
+from bot.domain.zones import ABBREVIATIONS, zone_hint, zones_by_lower
 
 STOPPING = ("stop", "unsub", "cancel", "quit", "mute")  # said alone: `unsubscribe` meant
 KEYWORDS = (
@@ -186,7 +186,7 @@ Command = (
 def parse_command(text: str) -> Command:
     # A backtick means nothing in a query or a topic, and echoed back in an answer it would pair with the
     # answer's own code spans (`subscribe at \`9` broke the hint's markup): an apostrophe instead.
-    text = " ".join(text.replace("`", "'").split())
+    text = " ".join(_plain(text).replace("`", "'").split())
     if not text:
         return Today()
     first, _, rest = text.partition(" ")
@@ -198,9 +198,21 @@ def parse_command(text: str) -> Command:
     if word == "paper":
         if not rest:
             return Unknown(text, "`paper` needs an arXiv id or link, such as `paper 2406.12345`.")
-        return PaperLookup(rest)
-    if word in ("unsubscribe", "settings"):
-        return Unsubscribe() if word == "unsubscribe" else Settings()
+        named = papers_named(rest)  # `paper 2406.12345.`, `paper "2406.12345"`, Slack's `<link|label>`
+        if len(named) > 1:
+            return Unknown(text, f"`paper` takes one paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")
+        return PaperLookup(named[0] if named else rest)
+    if word == "settings":
+        return Settings()
+    if word == "unsubscribe":
+        if set(rest.lower().strip(" .!").split()) - _POLITE:
+            return Unknown(
+                text,
+                "`unsubscribe` stops this channel's whole digest and takes no topic. To drop a topic and keep"
+                " the rest, `subscribe` with the topics to keep (`settings` shows them); to stop the digest,"
+                " `unsubscribe` alone.",
+            )
+        return Unsubscribe()
     if word == "subscribe":
         try:
             return parse_subscribe(rest)
@@ -246,13 +258,30 @@ def parse_command(text: str) -> Command:
     return Search(text)
 
 
+_ALMOST_AN_ID = re.compile(r"(?:arxiv:\s*)?\d{4}\.\d+(?:v\d+)?", re.IGNORECASE)  # `cite 2608.1988`: a digit short
+_POLITE = frozenset(
+    {"please", "pls", "now", "all", "everything", "here", "this", "channel", "me", "thanks", "thank", "you"}
+)
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}  # `ａ`→`a`, `１`→`1`, `：`→`:`
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")  # soft hyphen, zero-width space, joiners, BOM
+
+
+def _plain(text: str) -> str:
+    """The text as its characters read: full-width letters and digits as ASCII (`２６０８．１９８８０`, `０９：００`),
+    and without the invisible characters a paste carries (`dif\u200bfusion` matched nothing, unsaid)."""
+    return _INVISIBLE.sub("", text.translate(_FULL_WIDTH))
+
+
 def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
     """A thread question asked of one paper named after it, as people write it: `cite: 2406.12345`,
     `authors of <link>`, `bibtex 2406.12345？`, `summery 2406.12345 please` (the question's other
     words and near misses, as in a thread). Two papers named: one at a time. None when the first word
     asks nothing, or no paper is named ("code generation" is a search)."""
     asked = what_is_asked(word)
-    if asked is None or not (named := papers_named(rest)):
+    named = papers_named(rest)
+    if asked is not None and not named and (bad := _ALMOST_AN_ID.fullmatch(rest.strip(" .,;:!?()[]<>\"'"))):
+        return Unknown(text, f"“{bad[0]}” is not an arXiv id: they look like 2406.12345 (or paste the paper's link).")
+    if asked is None or not named:
         return None
     if len(named) > 1:
         return Unknown(text, f"`{asked}` takes one paper at a time: `{asked} {named[0]}`, then `{asked} {named[1]}`.")
@@ -353,16 +382,15 @@ def parse_subscribe(text: str) -> Subscribe:
                 as_typed.add(topics[-1])
         elif token.lower() == "on" and i + 1 == len(tokens):
             raise UsageError("`on` needs a day of the week after it, such as `on fri`")
+        elif token.lower() in ("weekly", "daily") and options and i + 1 == len(tokens):
+            raise UsageError(f"`{token.lower()}` goes first, right after `subscribe`: `subscribe {token.lower()} …`")
         elif token.lower() in OPTIONS:
             if i + 1 == len(tokens):  # never a topic: it would replace the channel's topics with `tz`
                 raise UsageError(f"`{token.lower()}` needs a value after it, such as {OPTION_EXAMPLES[token.lower()]}")
             _close(words, topics)
-            value = tokens[i + 1][0]
-            if token.lower() == "tz" and i + 2 < len(tokens) and _spaced_zone(value, tokens[i + 2][0]):
-                value = f"{value}_{tokens[i + 2][0]}"  # `tz America/New York`
-                i += 1
+            value, took = _option_value(token.lower(), tokens, i + 1)
             _option(options, token.lower(), value)
-            i += 1
+            i += took
         else:
             for piece in re.split(r"(,)", token):
                 if piece == ",":
@@ -386,6 +414,46 @@ def parse_subscribe(text: str) -> Subscribe:
         cadence=cadence,
         day=parse_weekday(options["on"]) if "on" in options else None,
     )
+
+
+def _option_value(name: str, tokens: list[tuple[str, bool]], at: int) -> tuple[str, int]:
+    """An option's value starting at `tokens[at]`, and how many tokens it took: one, or more where people
+    write it in words (`at 9:00 PM`, `days mon wed fri`, `tz America/New York`). A comma after it ends
+    the option (`tz Europe/Berlin, robotics`: the comma is not the zone's)."""
+    value, quoted = tokens[at]
+    value = value if quoted else value.rstrip(",")
+    took = 1
+    if name == "days":  # every day named after it, commas or not (`days mon wed fri`, `days mon, wed`)
+        while at + took < len(tokens) and not tokens[at + took][1] and _A_DAYS(day := tokens[at + took][0].rstrip(",")):
+            value, took = f"{value},{day}", took + 1
+        return value, took
+    nxt = tokens[at + 1][0] if at + 1 < len(tokens) and not tokens[at + 1][1] else None
+    if nxt is None or tokens[at][0].endswith(","):
+        return value, took
+    if name == "tz" and _spaced_zone(value, nxt):
+        return f"{value}_{nxt.rstrip(',')}", 2  # `tz America/New York`
+    if name == "at" and _MERIDIEM.fullmatch(nxt.rstrip(",")):
+        return f"{value}{nxt.rstrip(',')}", 2  # `at 9:00 PM`
+    if name == "at" and (zone := _abbreviated_zone(nxt.rstrip(","))) is not None:
+        raise UsageError(f"“{nxt.rstrip(',')}” after the time would be read as a topic: {zone}")
+    return value, took
+
+
+_MERIDIEM = re.compile(r"[ap]\.?m\.?", re.IGNORECASE)  # `PM`, `a.m.`
+
+
+def _abbreviated_zone(word: str) -> str | None:
+    """What to type for a zone written as its abbreviation after a time (`at 09:00 EST`, `at 16:00 CET`),
+    which would otherwise be saved as a topic and the time kept in UTC; None for any other word. UTC
+    and GMT are said as the other named zones are (`_option_meant`)."""
+    low = word.lower()
+    if low in ABBREVIATIONS:
+        name, zone = ABBREVIATIONS[low]
+        return f"for {name}, type `tz {zone.split()[0]}` (a zone name; it follows daylight saving)"
+    known = zones_by_lower().get(low)
+    if word.isupper() and word.isalpha() and known is not None and low not in ("utc", "gmt"):
+        return f"type `tz {known}`"
+    return None
 
 
 _GLUED = re.compile(r"(at|top)(\d[\d:.]*)", re.IGNORECASE)  # `at10:00`, `top5`
@@ -518,6 +586,7 @@ def _takes(check: Callable[[str], object]) -> Callable[[str], bool]:
 
 is_weekday = _takes(parse_weekday)
 _A_ZONE = _takes(check_timezone)
+_A_DAYS = _takes(parse_days)
 _FOLLOW_OPTIONS: dict[str, Callable[[str], bool]] = {
     "at": _takes(check_time),
     "time": _takes(check_time),
@@ -556,10 +625,20 @@ def _close(words: list[str], topics: list[str]) -> None:
 
 
 def _time(value: str) -> str:
+    """HH:MM, 24-hour; in chat also as people say it, `9pm`, `9:30 a.m.` (the config file takes HH:MM only)."""
+    twelve = _TWELVE_HOUR.fullmatch(value)
+    if twelve is not None:
+        hour, minute, half = int(twelve[1]), twelve[2] or "00", twelve[3].lower()
+        if not 1 <= hour <= 12 or int(minute) > 59:
+            raise UsageError(f"{value[:20]!r} is not a time of day: type it 24-hour, HH:MM, such as `at 21:00`")
+        value = f"{hour % 12 + (12 if half == 'p' else 0):02d}:{minute}"
     try:
         return check_time(value)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+
+
+_TWELVE_HOUR = re.compile(r"(\d{1,2})(?:[:.](\d\d))?([ap])\.?m\.?", re.IGNORECASE)
 
 
 def _days(value: str) -> str:

@@ -67,11 +67,14 @@ def papers_named(text: str) -> list[str]:
     by id standing as a word, whatever punctuation is around it (`(2406.12345)`, `2406.12345？`,
     `arXiv:2406.12345v2,`)."""
     found = dict.fromkeys(arxiv_id for _, arxiv_id in paper_links(text))
-    for word in text.split():
+    for word in _ARXIV_DOI.sub(" ", text).split():  # `doi:10.48550/arXiv.2406.12345`: the id after it
         bare = word.strip("".join(c for c in word if _around(c)))
         if bare and (match := _BARE.fullmatch(bare)) is not None and _possible(match):
             found.setdefault(canonical(match.group("id")))
     return list(found)
+
+
+_ARXIV_DOI = re.compile(r"(?i)\b(?:doi:\s*)?10\.48550/arxiv\.")  # arXiv's DOI prefix, before the id
 
 
 def _around(char: str) -> bool:

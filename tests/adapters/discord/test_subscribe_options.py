@@ -29,11 +29,13 @@ def test_a_bad_value_is_explained() -> None:
 
 def test_a_refused_subscribe_is_quoted_as_its_options_were_given() -> None:
     """Not as Slack's typed text (`subscribe at “9am”`), which the person never typed."""
-    command = subscribe_command("diffusion", "9am", "Europe/Berlin", 5, "weekly", "fri", days=None)
+    command = subscribe_command("diffusion", "25:00", "Europe/Berlin", 5, "weekly", "fri", days=None)
     assert command == Unknown(
-        "subscribe topics:diffusion time:9am timezone:Europe/Berlin top:5 cadence:weekly day:fri",
-        "'9am' is not a time of day (use HH:MM, 24-hour, such as 09:00)",
+        "subscribe topics:diffusion time:25:00 timezone:Europe/Berlin top:5 cadence:weekly day:fri",
+        "'25:00' is not a time of day (use HH:MM, 24-hour, such as 09:00)",
     )
+    said = subscribe_command("diffusion", "9pm", None, None, None, None, days=None)  # as people say it
+    assert isinstance(said, Subscribe) and said.time == "21:00"
     assert subscribe_command(None, None, None, None, days="funday") == Unknown(
         "subscribe days:funday", "'funday' is not a set of days (try mon-fri, mon,wed,fri, daily or weekends)"
     )

@@ -1,0 +1,117 @@
+"""Commands as people type them, found by an audit of odd input: each was saved wrong, lost something, or
+answered with a reason that was not the one."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.chat.commands import Ask, PaperLookup, Search, Subscribe, Unknown, Unsubscribe, parse_command
+
+
+def subscribed(text: str) -> Subscribe:
+    command = parse_command(text)
+    assert isinstance(command, Subscribe), command
+    return command
+
+
+def refused(text: str) -> str:
+    command = parse_command(text)
+    assert isinstance(command, Unknown), command
+    return command.hint
+
+
+@pytest.mark.parametrize(
+    ("typed", "time"),
+    [
+        ("at 9:00 PM", "21:00"),  # was 09:00, with a topic “PM”
+        ("at 9pm", "21:00"),
+        ("at 9:30 a.m.", "09:30"),
+        ("at 12am", "00:00"),
+        ("at 12 pm", "12:00"),
+        ("at ０９：００", "09:00"),  # full-width, as a Japanese keyboard types it
+    ],
+)
+def test_a_time_is_read_as_people_say_it(typed: str, time: str) -> None:
+    command = subscribed(f"subscribe diffusion {typed}")
+    assert (command.topics, command.time) == (("diffusion",), time)
+
+
+def test_an_hour_past_twelve_with_pm_is_refused_saying_to_type_it_24_hour() -> None:
+    assert "type it 24-hour, HH:MM" in refused("subscribe diffusion at 13pm")
+
+
+@pytest.mark.parametrize("abbreviation", ["EST", "PST", "CET"])
+def test_a_zone_abbreviation_after_the_time_is_refused_naming_the_zone(abbreviation: str) -> None:
+    """It was saved as a topic, and the digest came at 09:00 UTC."""
+    hint = refused(f"subscribe diffusion at 09:00 {abbreviation}")
+    assert f"“{abbreviation}” after the time would be read as a topic" in hint and "`tz " in hint
+
+
+@pytest.mark.parametrize(
+    "typed", ["days mon wed fri", "days mon, wed, fri", "days mon,wed fri", "days mon wed fri, robotics"]
+)
+def test_days_named_apart_are_all_kept(typed: str) -> None:
+    """`days mon wed fri` kept Monday only, and saved “wed fri” as a topic."""
+    command = subscribed(f"subscribe diffusion {typed}")
+    assert command.days == "mon,wed,fri"
+    assert command.topics == (("diffusion", "robotics") if "robotics" in typed else ("diffusion",))
+
+
+def test_a_comma_after_an_option_ends_it_and_the_topic_after_it_is_kept() -> None:
+    command = subscribed("subscribe diffusion at 09:00 tz Europe/Berlin, robotics")
+    assert (command.topics, command.timezone) == (("diffusion", "robotics"), "Europe/Berlin")
+    assert subscribed("subscribe diffusion top 5, robotics").limit == 5
+
+
+@pytest.mark.parametrize("cadence", ["daily", "weekly"])
+def test_a_cadence_after_the_options_is_refused_not_made_a_topic(cadence: str) -> None:
+    assert f"`{cadence}` goes first" in refused(f"subscribe diffusion at 09:00 tz Europe/Berlin {cadence}")
+    assert subscribed(f"subscribe attention on graphs, {cadence}").topics == ("attention on graphs", cadence)
+
+
+def test_invisible_characters_of_a_paste_are_not_part_of_a_topic() -> None:
+    """`dif\u200bfusion` was saved as typed and matched no paper, unsaid."""
+    assert subscribed("subscribe dif\u200bfusion").topics == ("diffusion",)
+    assert subscribed("subscribe ｒｏｂｏｔｉｃｓ").topics == ("robotics",)
+
+
+@pytest.mark.parametrize("words", ["diffusion", "diffusion, robotics", "now and forever"])
+def test_unsubscribe_with_a_topic_deletes_nothing_and_says_how_to_drop_one(words: str) -> None:
+    """`unsubscribe diffusion` ended the whole digest, its other topics with it."""
+    hint = refused(f"unsubscribe {words}")
+    assert "takes no topic" in hint and "`subscribe` with the topics to keep" in hint
+
+
+@pytest.mark.parametrize("said", ["unsubscribe", "unsubscribe please", "Unsubscribe now!", "unsubscribe this channel"])
+def test_unsubscribe_alone_or_politely_unsubscribes(said: str) -> None:
+    assert parse_command(said) == Unsubscribe()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "paper 2608.19880.",
+        'paper "2608.19880"',
+        "paper <https://arxiv.org/abs/2608.19880|arxiv>",  # Slack's link with a label
+        "paper https://huggingface.co/papers/2608.19880/discussion",
+        "paper doi:10.48550/arXiv.2608.19880",
+        "paper ２６０８．１９８８０",
+    ],
+)
+def test_paper_takes_an_id_as_people_paste_it(typed: str) -> None:
+    assert parse_command(typed) == PaperLookup("2608.19880")
+
+
+def test_paper_with_two_ids_asks_for_one_at_a_time() -> None:
+    assert "one paper at a time" in refused("paper 2608.19880 2608.19881")
+
+
+@pytest.mark.parametrize("typed", ["cite 2608.1988", "code (2608.1988)?", "authors arXiv:2608.198"])
+def test_a_question_of_an_id_a_digit_short_says_it_is_not_an_id(typed: str) -> None:
+    """It was searched for as words, and answered "No papers match"."""
+    assert "is not an arXiv id" in refused(typed)
+
+
+def test_a_question_word_before_other_words_and_a_number_is_still_a_search() -> None:
+    assert isinstance(parse_command("code generation 2024.1"), Search)
+    assert parse_command("cite 2608.19880") == Ask("cite", "2608.19880")
