@@ -20,6 +20,7 @@ import typer
 
 if TYPE_CHECKING:
     from bot.app.bootstrap import Services
+    from bot.domain.channels import ChannelRef
 
 PROMPT = "papers> "
 _AS_IN_CHAT = re.compile(r"^\s*/papers\b\s*", re.IGNORECASE)
@@ -85,6 +86,23 @@ class Lines:
                 return
 
 
+_NAME_CHARS = 64  # a console channel's name: a label, not a text
+
+
+def _named(name: str) -> ChannelRef:
+    """The console channel `--as NAME` names; a UsageError naming what NAME may hold (it said only that
+    `console:NAME` was not PLATFORM:CHANNEL_ID, of a string the person never typed)."""
+    from bot.domain.channels import parse_channel
+    from bot.domain.errors import UsageError
+
+    if not name or len(name) > _NAME_CHARS or not re.fullmatch(r"[A-Za-z0-9_.\-]+", name):
+        shown = repr(name[:40] + ("…" if len(name) > 40 else ""))
+        raise UsageError(
+            f"--as {shown}: a channel's name is 1 to {_NAME_CHARS} letters, digits, '-', '_' or '.', such as --as lab"
+        )
+    return parse_channel(f"console:{name}")
+
+
 def register(app: typer.Typer) -> None:
     from bot.app import cli
 
@@ -95,9 +113,7 @@ def register(app: typer.Typer) -> None:
         ] = "term",
     ) -> None:
         """Type chat commands in the terminal, one a line (today, a topic, paper ID, subscribe, help)."""
-        from bot.domain.channels import parse_channel
-
-        channel = parse_channel(f"console:{name}")  # a name it cannot be: a UsageError, said
+        channel = _named(name)
         typed = sys.stdin.isatty()
 
         async def work(services: Services) -> None:
