@@ -119,7 +119,7 @@ def register(app: typer.Typer) -> None:
         async def work(services: Services) -> None:
             from adapters.console.render import render_post
             from bot.app.wiring import chat_service, community
-            from bot.chat.commands import parse_command
+            from bot.chat.commands import Ask, Search, parse_command
             from bot.chat.replies import replied
             from bot.chat.service import Asker
             from bot.domain.post import Post
@@ -129,12 +129,25 @@ def register(app: typer.Typer) -> None:
             if typed:
                 cli.err.print(f"Commands for {channel}, one a line (`help` lists them); Ctrl-D ends.")
             lines = Lines(PROMPT if typed else "")
-            while (line := await lines.next()) is not None:
-                if not line.strip() and not typed:
-                    continue  # a blank line of a piped file asks for nothing
-                line = _AS_IN_CHAT.sub("", line)  # `/papers today`, as `help` writes it, is `today`
-                answer = chat.answer(parse_command(line), asker)
-                post = await replied(answer, f"/papers {line!r}", lambda said: Post(header="paperboy", text=(said,)))
-                cli.out.print(render_post(post), crop=False)  # BibTeX's lines whole, to copy
+            # Searched by meaning too, as `paperboy search` answers (a running bot answers by words while
+            # its vectors load; a one-shot chat's first search did, and ranked unlike the same search
+            # after it). Loaded while the first line is typed: under a second on the bundled snapshot.
+            filling = asyncio.ensure_future(services.search.filled())
+            try:
+                while (line := await lines.next()) is not None:
+                    if not line.strip() and not typed:
+                        continue  # a blank line of a piped file asks for nothing
+                    line = _AS_IN_CHAT.sub("", line)  # `/papers today`, as `help` writes it, is `today`
+                    command = parse_command(line)
+                    if isinstance(command, Search | Ask):
+                        await asyncio.wait([filling])  # its failure is the search's to say, in its words
+                    answer = chat.answer(command, asker)
+                    post = await replied(
+                        answer, f"/papers {line!r}", lambda said: Post(header="paperboy", text=(said,))
+                    )
+                    cli.out.print(render_post(post), crop=False)  # BibTeX's lines whole, to copy
+            finally:
+                filling.cancel()
+                await asyncio.gather(filling, return_exceptions=True)
 
         cli._run(work)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -142,3 +145,18 @@ def test_a_stop_while_reading_a_pipe_exits_as_documented(tmp_path: Path, signum:
         os.close(write)
     assert process.returncode == status, said
     assert b"Fatal Python error" not in said
+
+
+@pytest.mark.slow
+def test_the_first_search_of_a_chat_ranks_as_paperboy_search_does(tmp_path: Path) -> None:
+    """A one-shot chat answered its first search by words alone (the vectors not yet loaded), unlike
+    `paperboy search` and unlike the same line typed again; the contract says they are the same search."""
+    env = child_env() | {"PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1"}
+    env["PAPERBOY_EMBEDDINGS"] = "1"  # by meaning too: the bundled snapshot's vectors, the model to ask
+    run = partial(subprocess.run, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180, check=True)
+    found = json.loads(run([*entry_point(), "search", "diffusion", "--json", "--limit", "5"]).stdout)
+    titles = [hit["title"].split()[0] for hit in found["results"]]
+    chatted = run([*entry_point(), "chat"], input="diffusion\ndiffusion\n").stdout
+    first, second = chatted.split("Papers on “diffusion”")[1:]
+    assert re.findall(r"^ *\d+\. ▲ *\d+ +(\S+)", first, re.MULTILINE)[:5] == titles
+    assert first.strip() == second.strip()  # the same line twice, the same answer
