@@ -898,9 +898,10 @@ def _main(argv: list[str] | None) -> None:
     try:
         code = command.main(args=args, prog_name="paperboy", standalone_mode=False)
     except _click.UsageError as exc:
-        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
-            err.print(exc.ctx.get_help(), markup=False, highlight=False)
-            sys.exit(2)
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:  # `paperboy` alone: one line
+            listed = getattr(exc.ctx.command, "list_commands", None)  # a group's commands
+            names = ", ".join(listed(exc.ctx)) if listed is not None else ""
+            _fail(f"a command is needed{f' ({names})' if names else ''} (see paperboy --help)", 2)
         named = exc.ctx.info_name if exc.ctx and exc.ctx.parent else None
         named = named or next((a for a in args[:1] if a in getattr(command, "commands", {})), None)
         hint = f" (see paperboy {named} --help)" if named else " (see paperboy --help)"
@@ -925,7 +926,7 @@ def _deadline_at_interrupt() -> AbstractContextManager[None]:
 
     if signal.getsignal(signal.SIGTERM) is not _terminate:
         return nullcontext()
-    return deadline_at_interrupt(2 * INTERRUPT_SECONDS, INTERRUPTED)
+    return deadline_at_interrupt(2 * INTERRUPT_SECONDS, INTERRUPTED, say=False)
 
 
 def _interrupted(*, own: bool, by: str = "Ctrl-C", status: int = INTERRUPTED) -> None:
@@ -937,7 +938,7 @@ def _interrupted(*, own: bool, by: str = "Ctrl-C", status: int = INTERRUPTED) ->
     if own:
         from bot.host.exits import exit_by
 
-        exit_by(INTERRUPT_SECONDS, status)
+        exit_by(INTERRUPT_SECONDS, status, say=False)  # the command's one line is said below
     _fail(
         f"interrupted ({by}): what it did before is kept (the store commits as it goes); run it again for the rest",
         status,

@@ -23,17 +23,19 @@ from types import FrameType
 log = logging.getLogger(__name__)
 
 
-def exit_by(seconds: float, status: int = 1) -> threading.Timer:
+def exit_by(seconds: float, status: int = 1, *, say: bool = True) -> threading.Timer:
     """Arm the deadline (a daemon timer: a process that exits in time is not held by it); past it, the
-    process ends with `status`."""
+    process ends with `status`, logging the threads that held it if `say` (`run`'s log; a one-shot
+    command has said its one line already)."""
 
     def expired() -> None:
         running = sorted(t.name for t in threading.enumerate() if not t.daemon and t is not threading.main_thread())
-        log.error(
-            "still running %g s after the stop was asked for (threads: %s): exiting now",
-            seconds,
-            ", ".join(running) or "only the main one",
-        )
+        if say:
+            log.error(
+                "still running %g s after the stop was asked for (threads: %s): exiting now",
+                seconds,
+                ", ".join(running) or "only the main one",
+            )
         for handler in logging.getLogger().handlers:
             handler.flush()
         os._exit(status)
@@ -46,7 +48,7 @@ def exit_by(seconds: float, status: int = 1) -> threading.Timer:
 
 
 @contextmanager
-def deadline_at_interrupt(seconds: float, status: int) -> Iterator[None]:
+def deadline_at_interrupt(seconds: float, status: int, *, say: bool = True) -> Iterator[None]:
     """Within it, Ctrl-C arms the deadline at once, before anything is cleaned up; the handler in place
     (asyncio's, which cancels the command's task) still runs. A clean-up that hangs after Ctrl-C (a
     thread joined, a connection closed, on a busy host) otherwise ran before the deadline was armed,
@@ -59,7 +61,7 @@ def deadline_at_interrupt(seconds: float, status: int) -> Iterator[None]:
 
     def interrupted(signum: int, frame: FrameType | None) -> None:
         if not armed:
-            armed.append(exit_by(seconds, status))
+            armed.append(exit_by(seconds, status, say=say))
         handler(signum, frame)
 
     signal.signal(signal.SIGINT, interrupted)

@@ -319,11 +319,14 @@ def test_a_bad_option_value_says_what_it_takes(paperboy: Paperboy, args: tuple[s
 
 
 @pytest.mark.slow
-def test_no_command_shows_help_and_exits_2(paperboy: Paperboy) -> None:
+def test_no_command_is_a_usage_error_of_one_line_naming_the_commands(paperboy: Paperboy) -> None:
+    """As every usage error is (the contract); it printed the whole help, 25 lines, with no line saying
+    what was wrong."""
     run = paperboy()
-    assert run.code == 2
-    assert "digest" in run.err
-    assert "search" in run.err
+    assert run.code == 2 and run.out == ""
+    said = one_line(run.err)
+    assert said.startswith("paperboy: error: a command is needed (digest, search, ")
+    assert said.endswith(" chat) (see paperboy --help)")
 
 
 @pytest.mark.slow

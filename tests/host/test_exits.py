@@ -55,6 +55,7 @@ _interrupted(own=True)  # what the command line does on Ctrl-C
     done, took = run(code)
     assert done.returncode == 130, done.stderr
     assert took < 30 and "paperboy: error: interrupted" in done.stderr  # not the worker's 60 s
+    assert done.stderr.strip().count("\n") == 0, done.stderr  # that line alone: the threads are run's to log
 
 
 @pytest.mark.slow
