@@ -193,7 +193,7 @@ def register(app: typer.Typer, run: Run, say: Callable[[str], None], emit: Calla
             say(
                 f"Forgot {platform}:{workspace}: {erased_detail(erased)}."
                 if any(erased.values())
-                else f"Nothing was stored about {platform}:{workspace}." + (_ORG_HINT if platform == "slack" else "")
+                else f"Nothing was stored about {platform}:{workspace}." + (_ORG_HINT if platform == "slack" and not workspace.startswith("E") else "")
             )
             return 0
 

@@ -85,6 +85,8 @@ async def test_forget_needs_a_workspace_and_says_what_it_erased(tmp_path: Path) 
     assert "Nothing was stored about slack:T0001." in out
     hint = "kept under the org's enterprise id: forget that, as --team slack:E0123456"  # a team of an org?
     assert hint in " ".join(out.split())
+    code, out, err = await run_cli(env, tmp_path, "forget", "--team", "slack:E0123456")
+    assert code == 0 and out.strip() == "Nothing was stored about slack:E0123456.", err  # not told to run itself
 
 
 async def test_run_serves_the_install_and_forget_erases_it(tmp_path: Path, fake_slack: FakeSlack) -> None:
