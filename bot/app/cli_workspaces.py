@@ -190,10 +190,11 @@ def register(app: typer.Typer, run: Run, say: Callable[[str], None], emit: Calla
             from bot.store.workspaces import forget as erase
 
             erased = await erase(services.store.engine, platform, workspace)
+            a_team = platform == "slack" and not workspace.startswith("E")  # an org's own id: no org above it
             say(
                 f"Forgot {platform}:{workspace}: {erased_detail(erased)}."
                 if any(erased.values())
-                else f"Nothing was stored about {platform}:{workspace}." + (_ORG_HINT if platform == "slack" and not workspace.startswith("E") else "")
+                else f"Nothing was stored about {platform}:{workspace}." + (_ORG_HINT if a_team else "")
             )
             return 0
 

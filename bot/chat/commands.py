@@ -186,7 +186,7 @@ Command = (
 def parse_command(text: str) -> Command:
     # A backtick means nothing in a query or a topic, and echoed back in an answer it would pair with the
     # answer's own code spans (`subscribe at \`9` broke the hint's markup): an apostrophe instead.
-    text = " ".join(_plain(text).replace("`", "'").split())
+    text = " ".join(plain_text(text).replace("`", "'").split())
     if not text:
         return Today()
     first, _, rest = text.partition(" ")
@@ -266,7 +266,7 @@ _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000:
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")  # soft hyphen, zero-width space, joiners, BOM
 
 
-def _plain(text: str) -> str:
+def plain_text(text: str) -> str:
     """The text as its characters read: full-width letters and digits as ASCII (`２６０８．１９８８０`, `０９：００`),
     and without the invisible characters a paste carries (`dif\u200bfusion` matched nothing, unsaid)."""
     return _INVISIBLE.sub("", text.translate(_FULL_WIDTH))
