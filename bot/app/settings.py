@@ -8,6 +8,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +30,26 @@ _SECRETS = {
     "slack_client_secret": "SLACK_CLIENT_SECRET",
     "secret_key": "PAPERBOY_SECRET_KEY",
 }
+
+
+def web_address(value: str) -> None:
+    """A ValueError, in our words, for an address no request could reach: no http(s)://, no host, a port
+    that is not a number from 1 to 65535 (httpx said `Invalid port: 'abc'` in a traceback at the first
+    request), a bracket left open."""
+    if not value.lower().startswith(("http://", "https://")):
+        raise ValueError("not a web address: write it whole, with http:// or https://")
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        after = value.split("//", 1)[1].split("/", 1)[0]
+        raise ValueError(
+            f"{after!r} is not a host with a port: write it as host or host:PORT, PORT a number from 1 to 65535"
+        ) from None
+    if not parts.hostname:
+        raise ValueError("names no host: write it whole, such as https://huggingface.co")
+    if port == 0:
+        raise ValueError("port 0 is no port: use a number from 1 to 65535, or leave the port out")
 
 
 class Settings(BaseSettings):
@@ -78,8 +99,8 @@ class Settings(BaseSettings):
     @field_validator("hf_url", "arxiv_url", "slack_api_url", "discord_api_url", "slack_oauth_url", "public_url")
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
-        if value is not None and not value.lower().startswith(("http://", "https://")):
-            raise ValueError("not a web address: write it whole, with http:// or https://")
+        if value is not None:
+            web_address(value)
         return value
 
     @field_validator("discord_gateway_url")

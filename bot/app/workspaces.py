@@ -53,14 +53,7 @@ def multi_workspace(settings: Settings) -> Workspaces | None:
             f"{given} is set but {missing} is not: set both (Basic Information → App Credentials) for "
             "multi-workspace mode, or neither"
         )
-    for name, url in (
-        ("PAPERBOY_PUBLIC_URL", settings.public_url),
-        ("PAPERBOY_SLACK_OAUTH_URL", settings.slack_oauth_url),
-    ):
-        if url is not None and not (url.startswith(("https://", "http://")) and urlsplit(url).hostname):
-            raise ConfigError(
-                f"{name} is {url!r}, not a URL: give it as https://host[:port] (where Slack reaches the bot)"
-            )
+    # an address with no host or a bad port is refused with the settings (`bot.app.settings.web_address`)
     public = urlsplit(settings.public_url or "")
     if public.scheme == "http" and public.hostname not in LOOPBACK:
         raise ConfigError(

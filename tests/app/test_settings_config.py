@@ -163,6 +163,12 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path
         ("PAPERBOY_SLACK_PORT", "70000", "PAPERBOY_SLACK_PORT is '70000': use a number of 65535 or less"),
         ("PAPERBOY_OFFLINE", "2", "PAPERBOY_OFFLINE is '2': use 1 or 0 (or true, false, yes, no)"),
         ("PAPERBOY_HF_URL", "huggingface.co", "PAPERBOY_HF_URL is 'huggingface.co': not a web address: write it whole"),
+        # a traceback at the first request, httpx's `Invalid port: 'abc'` (or an OverflowError) its last line
+        ("PAPERBOY_HF_URL", "https://hf.co:abc", "PAPERBOY_HF_URL is 'https://hf.co:abc': 'hf.co:abc' is not a host"),
+        ("PAPERBOY_ARXIV_URL", "http://127.0.0.1:99999", "PAPERBOY_ARXIV_URL is 'http://127.0.0.1:99999': '127.0."),
+        ("PAPERBOY_SLACK_API_URL", "http://[::1/api/", "PAPERBOY_SLACK_API_URL is 'http://[::1/api/': '[::1' is not"),
+        ("PAPERBOY_DISCORD_API_URL", "http://", "PAPERBOY_DISCORD_API_URL is 'http://': names no host"),
+        ("PAPERBOY_HF_URL", "http://127.0.0.1:0", "PAPERBOY_HF_URL is 'http://127.0.0.1:0': port 0 is no port"),
         ("PAPERBOY_DISCORD_GATEWAY_URL", "gateway.discord.gg", "PAPERBOY_DISCORD_GATEWAY_URL is 'gateway.discord.gg'"),
     ],
 )
@@ -294,13 +300,10 @@ def test_a_data_dir_given_with_a_tilde_is_in_the_home(monkeypatch: pytest.Monkey
     assert load_settings().data_dir == tmp_path / "pbdata"
 
 
-def test_a_public_url_without_a_host_is_refused() -> None:
-    from bot.app.settings import Settings
-    from bot.app.workspaces import multi_workspace
-
-    settings = Settings(slack_client_id="1.2", slack_client_secret="s", public_url="https://")
-    with pytest.raises(ConfigError, match="PAPERBOY_PUBLIC_URL is 'https://', not a URL"):
-        multi_workspace(settings)
+def test_a_public_url_without_a_host_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERBOY_PUBLIC_URL", "https://")
+    with pytest.raises(ConfigError, match="PAPERBOY_PUBLIC_URL is 'https://': names no host"):
+        load_settings()
 
 
 def test_blanks_around_the_slack_client_credentials_are_no_part_of_them() -> None:
