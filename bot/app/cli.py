@@ -187,6 +187,21 @@ def _faults(settings: Settings) -> Iterator[None]:
         raise
 
 
+def store_explained(settings: Settings) -> Callable[[Exception], str | None]:
+    """A store's fault in the operator's words (the line a command fails with), None for any other
+    error: for `paperboy chat`, whose person is the operator."""
+    from bot.store.engine import database_url
+    from bot.store.faults import store_fault
+
+    url = database_url(settings.database_url, settings.data_dir)
+
+    def explained(error: Exception) -> str | None:
+        fault = store_fault(error, url, _store_setting(settings))
+        return None if fault is None else str(fault)
+
+    return explained
+
+
 def _store_setting(settings: Settings) -> str:
     """What the operator set to choose the store, for a fault's fix to name."""
     return "PAPERBOY_DATABASE_URL" if settings.database_url else "PAPERBOY_DATA_DIR"

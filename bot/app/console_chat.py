@@ -126,6 +126,7 @@ def register(app: typer.Typer) -> None:
 
             chat = chat_service(services, community(services))
             asker = Asker(channel, "you")
+            explain = cli.store_explained(services.settings)  # here the person is the operator: the store's fault
             if typed:
                 cli.err.print(f"Commands for {channel}, one a line (`help` lists them); Ctrl-D ends.")
             lines = Lines(PROMPT if typed else "")
@@ -143,7 +144,7 @@ def register(app: typer.Typer) -> None:
                         await asyncio.wait([filling])  # its failure is the search's to say, in its words
                     answer = chat.answer(command, asker)
                     post = await replied(
-                        answer, f"/papers {line!r}", lambda said: Post(header="paperboy", text=(said,))
+                        answer, f"/papers {line!r}", lambda said: Post(header="paperboy", text=(said,)), explain
                     )
                     cli.out.print(render_post(post), crop=False)  # BibTeX's lines whole, to copy
             finally:

@@ -1,6 +1,8 @@
 """What a person is told when answering them fails: the one place that maps errors to replies.
 
     PaperboyError   its own message: our words for what was wrong and what to do about it
+    `explain`'s     where the person is the operator (`paperboy chat`): the store's fault in its words
+    the store's     STORE_DOWN: retrying cannot help, and nothing was saved (traceback in the log)
     anything else   OOPS, with the traceback in the log: a fault of ours, nothing they can fix
 
 Every chat adapter runs its answers through `replied`, handing it the platform's way of sending one
@@ -17,20 +19,39 @@ from bot.domain.errors import PaperboyError
 
 log = logging.getLogger("paperboy.chat")
 OOPS = "Sorry, something went wrong on my side. Please try again in a moment."
+STORE_DOWN = (
+    "Sorry, I couldn't do that: my storage is failing, so nothing was saved or changed. Whoever runs "
+    "paperboy can see why in its log."
+)
 T = TypeVar("T")
+Explain = Callable[[Exception], str | None]
 
 
-def apology(error: Exception, doing: str) -> str:
+def apology(error: Exception, doing: str, explain: Explain | None = None) -> str:
     """The one line to tell someone whose request failed while `doing` (named in the log) it."""
     if isinstance(error, PaperboyError):
         return str(error)
+    if explain is not None and (said := explain(error)) is not None:
+        return said
     log.error("%s failed", doing, exc_info=error)
-    return OOPS
+    return STORE_DOWN if _of_the_store(error) else OOPS
 
 
-async def replied(work: Awaitable[T], doing: str, say: Callable[[str], T]) -> T:
+def _of_the_store(error: Exception) -> bool:
+    """Whether the database refused the work (read-only, damaged, full, gone): "try again in a moment"
+    was false, and lost what the person asked to save."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    from bot.store.faults import causes
+
+    return any(isinstance(cause, DBAPIError | sqlite3.DatabaseError) for cause in causes(error))
+
+
+async def replied(work: Awaitable[T], doing: str, say: Callable[[str], T], explain: Explain | None = None) -> T:
     """`work`'s reply, or, when it fails, the apology as `say` makes it a reply on the platform."""
     try:
         return await work
     except Exception as exc:
-        return say(apology(exc, doing))
+        return say(apology(exc, doing, explain))

@@ -108,6 +108,8 @@ def _sqlite_code(code: int, where: _Where) -> StoreError | None:
             )
         if where.path.is_dir():
             return StoreError(where.store, "is a directory, not a database file", f"move it away, or {where.elsewhere}")
+        if (file := _file_refused(where.path)) is not None:
+            return StoreError(where.store, file[0], f"{file[1]} (chmod u+rw {where.path}), or {where.elsewhere}")
         return StoreError(
             where.store,
             _why_unwritable(where.path),
@@ -126,6 +128,18 @@ def _sqlite_code(code: int, where: _Where) -> StoreError | None:
     if code == _IOERR:
         return StoreError(where.store, "could not be read or written (a disk error)", "check the disk, then run again")
     return None  # not the disk's or the file's doing: `unexpected` says it without the statement
+
+
+def _file_refused(path: Path) -> tuple[str, str] | None:
+    """The database file's own permissions, where they are what refuses this user (its folder may be
+    writable: "make the folder writable" was a fix that did not work): the reason and the fix."""
+    if not path.exists() or not os.access(path.parent, os.W_OK):
+        return None
+    if not os.access(path, os.R_OK):
+        return "cannot be read: this user may not read the file", "make the file readable and writable for this user"
+    if not os.access(path, os.W_OK):
+        return "is read-only for this user", "make the file writable for this user"
+    return None
 
 
 def _why_unwritable(path: Path) -> str:

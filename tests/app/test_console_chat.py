@@ -160,3 +160,22 @@ def test_the_first_search_of_a_chat_ranks_as_paperboy_search_does(tmp_path: Path
     first, second = chatted.split("Papers on “diffusion”")[1:]
     assert re.findall(r"^ *\d+\. ▲ *\d+ +(\S+)", first, re.MULTILINE)[:5] == titles
     assert first.strip() == second.strip()  # the same line twice, the same answer
+
+
+@pytest.mark.slow
+def test_a_store_file_this_user_may_not_write_is_said_with_a_fix_that_works(tmp_path: Path) -> None:
+    """`paperboy chat` said "Please try again in a moment" above a SQLAlchemy traceback, and lost the save;
+    the CLI's line said to make the folder writable, which it was (the file was not)."""
+    assert chat(tmp_path, "today\n").returncode == 0
+    store = tmp_path / "data" / "paperboy.db"
+    store.chmod(0o444)
+    # root writes whatever the mode says: without the capabilities that let it, as another user would be
+    as_a_user = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner"] if os.geteuid() == 0 else []
+    env = child_env() | {"PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1"}
+    run = subprocess.run(
+        [*as_a_user, *entry_point(), "chat"], input="save 2605.29307\n", cwd=tmp_path, env=env,
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    said = " ".join(run.stdout.split())
+    assert f"the store {store} is read-only for this user; make the file writable for this user" in said, run
+    assert f"(chmod u+rw {store})" in said and "Traceback" not in run.stderr

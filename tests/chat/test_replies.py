@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.chat.replies import OOPS, apology, replied
+from bot.chat.replies import OOPS, STORE_DOWN, apology, replied
 from bot.domain.errors import ChannelUnavailable, StoreError, UsageError
 
 
@@ -61,3 +65,35 @@ async def test_a_cancelled_answer_stays_cancelled() -> None:
 
 def test_the_apology_for_our_own_error_is_its_message() -> None:
     assert apology(UsageError("type a topic"), "answering") == "type a topic"
+
+
+async def test_a_store_that_refuses_the_work_is_said_so_not_try_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A read-only or damaged store answered "Please try again in a moment", which cannot help, and
+    lost the save. A real SQLite refusal, through SQLAlchemy as the store meets it."""
+    (tmp_path / "store.db").write_bytes(b"")
+    engine = create_async_engine(f"sqlite+aiosqlite:///file:{tmp_path / 'store.db'}?mode=ro&uri=true")
+
+    async def work() -> str:
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE saved (paper TEXT)"))
+        return "saved"
+
+    try:
+        with caplog.at_level(logging.ERROR, logger="paperboy.chat"):
+            said = await replied(work(), "saving 2406.12345", lambda line: line)
+    finally:
+        await engine.dispose()
+    assert said == STORE_DOWN and "nothing was saved" in said
+    assert caplog.records[0].exc_info is not None  # the operator's traceback, in the log
+
+
+async def test_where_the_person_is_the_operator_the_store_fault_is_said_in_its_words() -> None:
+    async def work() -> str:
+        raise OperationalError("INSERT", {}, Exception("attempt to write a readonly database"))
+
+    def explain(error: Exception) -> str | None:
+        return "the store x.db is read-only for this user; make the file writable"
+
+    assert await replied(work(), "saving", lambda line: line, explain) == explain(Exception())
