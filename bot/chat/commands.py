@@ -236,6 +236,8 @@ def parse_command(text: str) -> Command:
         return Save(named[0])  # `save (2406.12345)？`
     if word == "save" and names_a_paper(ref):
         return Save(ref)  # else a search ("save energy")
+    if word == "save" and (bad := _ALMOST_AN_ID.fullmatch(ref.strip(_AROUND_AN_ID))):
+        return Unknown(text, _not_an_id(bad[0]))
     if word in ("save", "unsave") and len(ids := ref.split()) > 1 and all(names_a_paper(i) for i in ids):
         return Unknown(text, f"`{word}` takes one paper at a time: `{word} {ids[0]}`, then `{word} {ids[1]}`.")
     if word == "save" and not rest:
@@ -259,6 +261,13 @@ def parse_command(text: str) -> Command:
 
 
 _ALMOST_AN_ID = re.compile(r"(?:arxiv:\s*)?\d{4}\.\d+(?:v\d+)?", re.IGNORECASE)  # `cite 2608.1988`: a digit short
+_AROUND_AN_ID = " .,;:!?()[]<>\"'"
+
+
+def _not_an_id(typed: str) -> str:
+    return f"“{typed}” is not an arXiv id: they look like 2406.12345 (or paste the paper's link)."
+
+
 _POLITE = frozenset(
     {"please", "pls", "now", "all", "everything", "here", "this", "channel", "me", "thanks", "thank", "you"}
 )
@@ -279,8 +288,8 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
     asks nothing, or no paper is named ("code generation" is a search)."""
     asked = what_is_asked(word)
     named = papers_named(rest)
-    if asked is not None and not named and (bad := _ALMOST_AN_ID.fullmatch(rest.strip(" .,;:!?()[]<>\"'"))):
-        return Unknown(text, f"“{bad[0]}” is not an arXiv id: they look like 2406.12345 (or paste the paper's link).")
+    if asked is not None and not named and (bad := _ALMOST_AN_ID.fullmatch(rest.strip(_AROUND_AN_ID))):
+        return Unknown(text, _not_an_id(bad[0]))
     if asked is None or not named:
         return None
     if len(named) > 1:

@@ -192,7 +192,8 @@ async def _attempt(
                 what = "rate limited" if status == 429 else "unavailable"
                 raise SourceError(
                     source,
-                    f"{what}; asked to wait {delay:.0f} s, more than the {policy.max_retry_after:.0f} s we wait",
+                    f"{what}; asked to wait {delay:.0f} s, more than the {policy.max_retry_after:.0f} s we wait: "
+                    f"try again in {_about(delay)}",
                     status=status,
                     url=where,
                     wait=True,
@@ -247,3 +248,12 @@ def _fix(source: str) -> str:
     setting = _SETTINGS.get(source)
     where = f" and {setting}" if setting else ""
     return f"check the network{where}, or set PAPERBOY_OFFLINE=1 to work from the store alone"
+
+
+def _about(seconds: float) -> str:
+    """A wait as a person says it: "about 10 minutes", "about 2 hours"."""
+    minutes = max(1, round(seconds / 60))
+    if minutes < 90:
+        return f"about {minutes} minute{'s' * (minutes != 1)}"
+    hours = round(minutes / 60)
+    return f"about {hours} hours"

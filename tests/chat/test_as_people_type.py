@@ -106,7 +106,7 @@ def test_paper_with_two_ids_asks_for_one_at_a_time() -> None:
     assert "one paper at a time" in refused("paper 2608.19880 2608.19881")
 
 
-@pytest.mark.parametrize("typed", ["cite 2608.1988", "code (2608.1988)?", "authors arXiv:2608.198"])
+@pytest.mark.parametrize("typed", ["cite 2608.1988", "code (2608.1988)?", "authors arXiv:2608.198", "save 2406.1234"])
 def test_a_question_of_an_id_a_digit_short_says_it_is_not_an_id(typed: str) -> None:
     """It was searched for as words, and answered "No papers match"."""
     assert "is not an arXiv id" in refused(typed)

@@ -164,7 +164,7 @@ async def test_an_empty_store_says_why_nothing_was_fetched(
     assert notice is not None
     assert notice.startswith(
         "Could not fetch papers (Hugging Face (HTTP 429): rate limited; asked to wait 600 s, "
-        "more than the 120 s we wait)"
+        "more than the 120 s we wait: try again in about 10 minutes)"
     )
     assert "bundled offline snapshot" in notice
 

@@ -81,9 +81,17 @@ async def test_refused_connections_say_cannot_connect(sleeps: Sleeps) -> None:
 async def test_a_retry_after_longer_than_we_wait_fails_at_once(sleeps: Sleeps, status: int, what: str) -> None:
     client, seen = scripted(httpx.Response(status, headers={"Retry-After": "3600"}))
     async with client:
-        with pytest.raises(SourceError, match=f"{what}; asked to wait 3600 s") as caught:
+        said = f"{what}; asked to wait 3600 s, more than the 120 s we wait: try again in about 60 minutes"
+        with pytest.raises(SourceError, match=said) as caught:
             await http.get(client, URL, source="Hugging Face", sleep=sleeps)
     assert caught.value.status == status and len(seen) == 1 and sleeps.waits == []
+
+
+async def test_a_long_wait_asked_for_is_said_in_hours(sleeps: Sleeps) -> None:
+    client, _ = scripted(httpx.Response(429, headers={"Retry-After": "7200"}))
+    async with client:
+        with pytest.raises(SourceError, match="we wait: try again in about 2 hours$"):
+            await http.get(client, URL, source="Hugging Face", sleep=sleeps)
 
 
 async def test_other_client_errors_are_returned_not_retried(sleeps: Sleeps) -> None:
