@@ -352,8 +352,25 @@ async def tokens_accepted(client: AsyncWebClient, app_token: str | None) -> None
                 _unanswered(client, f"it answered HTTP {status}, not as Slack's API does")
                 return
         except (aiohttp.ClientError, TimeoutError) as exc:
-            _unanswered(client, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+            _unanswered(client, _connection_said(exc))
             return
+
+
+def _connection_said(exc: aiohttp.ClientError | TimeoutError) -> str:
+    """Why Slack's API could not be reached, in our words (aiohttp's were `ClientConnectorError: Cannot
+    connect to host 127.0.0.1:9 ssl:default [Connect call failed ('127.0.0.1', 9)]`)."""
+    if isinstance(exc, TimeoutError):
+        return f"no answer in {TOKEN_CHECK_SECONDS:g} s"
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError):
+        return "its TLS certificate was not accepted"
+    cause = getattr(exc, "os_error", None)
+    if isinstance(cause, ConnectionRefusedError):
+        return "nothing answers there"
+    if isinstance(cause, OSError) and "name" in str(cause).lower():  # gaierror: `Name or service not known`
+        return "its name does not resolve"
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return "the server closed the connection without an answer"
+    return "the connection failed"
 
 
 def _unanswered(client: AsyncWebClient, why: str) -> None:
