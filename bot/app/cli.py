@@ -349,7 +349,9 @@ def search(
     batch: Annotated[
         Path | None,
         typer.Option(
-            metavar="FILE", help="A file of queries, one a line (- reads them from standard input); prints JSON lines."
+            metavar="FILE",
+            help="A file of queries, one a line (- reads them from standard input); prints JSON lines.",
+            readable=False,  # said in our words, as a missing file is (`cannot read it: …`)
         ),
     ] = None,
     limit: Annotated[int, typer.Option(min=1, max=200, metavar="N", help="How many results.")] = 10,
@@ -809,7 +811,9 @@ def import_(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            metavar="PATH...", help="HF daily-papers JSON files, corpus JSONL(.gz) files, or folders of them."
+            metavar="PATH...",
+            help="HF daily-papers JSON files, corpus JSONL(.gz) files, or folders of them.",
+            readable=False,  # an unreadable file is said in our words, as one in a folder is (not click's)
         ),
     ],
     no_embed: Annotated[bool, NO_EMBED] = False,

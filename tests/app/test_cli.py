@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -422,3 +423,22 @@ async def test_a_failed_embedding_loses_nothing_and_says_so(capsys: pytest.Captu
     said = capsys.readouterr().err
     assert "could not embed the papers (OSError: model.safetensors: truncated file)" in said
     assert "found by their words" in said
+
+
+@pytest.mark.slow
+def test_a_file_this_user_may_not_read_is_said_in_our_words(tmp_path: Path) -> None:
+    """click said `Invalid value for 'PATH...': path '…' is not readable.`, where the same file in a folder
+    was said in paperboy's words."""
+    for name in ("papers.json", "queries.txt"):
+        (tmp_path / name).write_text("[]\n" if name.endswith(".json") else "diffusion\n")
+        (tmp_path / name).chmod(0)
+    as_a_user = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner"] if os.geteuid() == 0 else []
+    env = child_env() | {"PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1"}
+    for args, said in (
+        (["import", str(tmp_path / "papers.json")], f"{tmp_path / 'papers.json'}: this user may not read it"),
+        (["search", "--batch", str(tmp_path / "queries.txt")], "cannot read it: this user may not read it"),
+    ):
+        done = subprocess.run(
+            [*as_a_user, *entry_point(), *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert said in done.stderr and "Invalid value" not in done.stderr, done.stderr
