@@ -34,7 +34,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.errors import error_code
+from adapters.slack.errors import MOST_RETRY_AFTER_S, error_code, retry_after
 from adapters.slack.files import as_file
 from adapters.slack.follows import listen_for_moves, personal
 from adapters.slack.guard import Background, slack_guard
@@ -56,7 +56,6 @@ from bot.domain.channels import ChannelRef
 from bot.domain.errors import ConfigError
 from bot.domain.post import Post
 from bot.domain.publishing import still_held
-from bot.sources.http import retry_after_seconds
 
 if TYPE_CHECKING:
     from bot.surfaces.service import Surfaces
@@ -109,9 +108,6 @@ class _ConnectionRetry(AsyncConnectionErrorRetryHandler):
         return await super()._can_retry_async(state=state, request=request, response=response, error=error)
 
 
-MOST_RETRY_AFTER_S = 30  # the longest a 429's Retry-After is waited out, as for Discord (then: tried again later)
-
-
 class _RateLimitRetry(AsyncRateLimitErrorRetryHandler):
     """slack_sdk's wait on a 429, for a Retry-After of at most `MOST_RETRY_AFTER_S`: a longer one is not
     waited out here. A digest sweep waits for each call it makes, so one channel's `Retry-After: 100`
@@ -128,7 +124,7 @@ class _RateLimitRetry(AsyncRateLimitErrorRetryHandler):
     ) -> bool:
         if error is not None or response is None or response.status_code != 429:
             return False  # (an error: ours after the wait, `LeaseLost`, goes up as it is)
-        wait = _retry_after(response)
+        wait = retry_after(response.headers)
         return wait is None or wait <= MOST_RETRY_AFTER_S
 
     async def prepare_for_next_attempt_async(
@@ -143,18 +139,11 @@ class _RateLimitRetry(AsyncRateLimitErrorRetryHandler):
         posts for (`still_held`). On PostgreSQL a hold goes with its database session: one lost during a
         15 s Retry-After let another process take the digest over and post that message, and ours then
         posted it again."""
-        wait = _retry_after(response) if response is not None else None
+        wait = retry_after(response.headers) if response is not None else None
         await asyncio.sleep((1.0 if wait is None else wait) + random.random())  # Retry-After: delta or HTTP date
         await still_held()  # before asking for the next attempt: raised after it, slack_sdk would still retry
         state.next_attempt_requested = True
         state.increment_current_attempt()
-
-
-def _retry_after(response: HttpResponse) -> float | None:
-    """A 429's Retry-After in seconds (delta seconds or an HTTP date), None when it says none."""
-    said = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
-    value = said[0] if isinstance(said, list) and said else said  # slack_sdk keeps each header's values in a list
-    return retry_after_seconds(value if isinstance(value, str) else None)
 
 
 def slack_client(token: str | None, api_url: str, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:

@@ -3,9 +3,14 @@ answer that was not Slack's JSON, a proxy's text page or a cut body, has neither
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
+
+from bot.sources.http import retry_after_seconds
+
+MOST_RETRY_AFTER_S = 30  # the longest a 429's Retry-After is waited out, as for Discord (then: tried again later)
 
 
 def error_fields(exc: SlackApiError) -> dict[str, Any]:
@@ -24,3 +29,16 @@ def http_status(exc: SlackApiError) -> int | None:
     read as JSON, aiohttp's)."""
     status = getattr(exc.response, "status_code", None) or getattr(exc.response, "status", None)
     return status if isinstance(status, int) else None
+
+
+def retry_after(headers: Mapping[str, Any]) -> float | None:
+    """A 429's Retry-After in seconds (delta seconds or an HTTP date), None when it says none."""
+    said = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    value = said[0] if isinstance(said, list) and said else said  # slack_sdk keeps each header's values in a list
+    return retry_after_seconds(value if isinstance(value, str) else None)
+
+
+def asked_wait(exc: SlackApiError) -> float | None:
+    """The Retry-After of the answer that failed the call, None when it named none."""
+    headers = getattr(exc.response, "headers", None)
+    return retry_after(headers) if isinstance(headers, Mapping) else None

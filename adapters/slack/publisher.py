@@ -13,7 +13,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.errors import error_code, error_fields, http_status
+from adapters.slack.errors import MOST_RETRY_AFTER_S, asked_wait, error_code, error_fields, http_status
 from adapters.slack.notes import GONE, note_message
 from adapters.slack.render import card_message, header_message, thread_blocks
 from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable, WorkspacePaused
@@ -353,5 +353,10 @@ def _mapped(
     if code in PERMANENT:
         return ChannelUnavailable(f"slack:{channel}", f"{code} ({WHY.get(code, 'Slack refused the bot')})")
     if status == 429:
+        if (wait := asked_wait(exc)) is not None and wait > MOST_RETRY_AFTER_S:  # refused at once, not retried
+            return DeliveryError(
+                f"Slack asked to wait {wait:.0f} s (Retry-After) before the next {method} in {channel}, longer "
+                f"than the {MOST_RETRY_AFTER_S} s paperboy waits within a sweep: tried again at a later sweep"
+            )
         return DeliveryError(f"Slack kept rate-limiting {method} in {channel} (429 after retries)")
     return DeliveryError(f"Slack refused {method} in {channel}: {code or f'HTTP {status}, not Slack JSON'}")
