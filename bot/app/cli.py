@@ -166,10 +166,11 @@ def _faults(settings: Settings) -> Iterator[None]:
     except Exception as exc:
         import errno
 
+        from bot.app.settings import store_setting
         from bot.store.engine import database_url
         from bot.store.faults import causes, store_fault
 
-        fault = store_fault(exc, database_url(settings.database_url, settings.data_dir), _store_setting(settings))
+        fault = store_fault(exc, database_url(settings.database_url, settings.data_dir), store_setting(settings))
         if fault is not None:
             raise fault from exc
         for found in causes(exc):
@@ -185,26 +186,6 @@ def _faults(settings: Settings) -> Iterator[None]:
                     f" {settings.slack_port}"
                 ) from exc
         raise
-
-
-def store_explained(settings: Settings) -> Callable[[Exception], str | None]:
-    """A store's fault in the operator's words (the line a command fails with), None for any other
-    error: for `paperboy chat`, whose person is the operator."""
-    from bot.store.engine import database_url
-    from bot.store.faults import store_fault
-
-    url = database_url(settings.database_url, settings.data_dir)
-
-    def explained(error: Exception) -> str | None:
-        fault = store_fault(error, url, _store_setting(settings))
-        return None if fault is None else str(fault)
-
-    return explained
-
-
-def _store_setting(settings: Settings) -> str:
-    """What the operator set to choose the store, for a fault's fix to name."""
-    return "PAPERBOY_DATABASE_URL" if settings.database_url else "PAPERBOY_DATA_DIR"
 
 
 def _not_future(day: date) -> None:
@@ -482,10 +463,11 @@ async def _embed(services: Services) -> bool:
         try:
             embedded = await services.search.embed_missing(step)
         except Exception as exc:  # what was imported or synced is stored; only search by meaning waits
+            # Never SQLAlchemy's own text: it carries the statement's parameters, here the vectors.
+            from bot.app.settings import store_setting
             from bot.store.faults import store_fault
 
-            # Never SQLAlchemy's own text: it carries the statement's parameters, here the vectors.
-            fault = store_fault(exc, services.store.engine.url, _store_setting(services.settings))
+            fault = store_fault(exc, services.store.engine.url, store_setting(services.settings))
             reason = str(fault) if fault is not None else f"{type(exc).__name__}: {exc}"
             err.print(
                 f"paperboy: could not embed the papers ({reason}); they are stored and "

@@ -118,6 +118,7 @@ def register(app: typer.Typer) -> None:
 
         async def work(services: Services) -> None:
             from adapters.console.render import render_post
+            from bot.app.settings import store_explained
             from bot.app.wiring import chat_service, community
             from bot.chat.commands import Ask, Search, parse_command
             from bot.chat.replies import replied
@@ -126,7 +127,7 @@ def register(app: typer.Typer) -> None:
 
             chat = chat_service(services, community(services))
             asker = Asker(channel, "you")
-            explain = cli.store_explained(services.settings)  # here the person is the operator: the store's fault
+            explain = store_explained(services.settings)  # here the person is the operator: the store's fault
             if typed:
                 cli.err.print(f"Commands for {channel}, one a line (`help` lists them); Ctrl-D ends.")
             lines = Lines(PROMPT if typed else "")

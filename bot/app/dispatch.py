@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import partial
 
 from bot.app.bootstrap import Services
+from bot.app.settings import store_explained
 from bot.delivery.digest_delivery import CardPosted, DigestDelivery
 from bot.delivery.scheduler import Scheduler
 from bot.delivery.sweep import Sweeper
 from bot.delivery.under_way import HOLD_SECONDS
 from bot.domain.errors import SourceError
 from bot.domain.publishing import Publisher
+from bot.domain.repeats import Repeats
 from bot.host.clock import ClockWatch
 from bot.host.heap import freeze_heap
 from bot.ingest.sync import recent_days
@@ -51,10 +53,12 @@ async def _serve(
 ) -> None:
     sweep = sweeper(services, publishers, roundup.follower.posted)
     syncer = services.syncer
+    failed = JobFailures(store_explained(services.settings))
 
     async def daily() -> None:
         for result in await sweep.sweep(datetime.now(UTC)):
-            log.info("%s", result.describe())
+            if result.for_the_log:
+                log.info("%s", result.describe())
 
     async def weekly() -> None:
         await roundup.sweep(datetime.now(UTC))
@@ -64,8 +68,8 @@ async def _serve(
         for name, job in (("daily digests", daily), ("weekly roundups", weekly)):
             try:
                 await job()
-            except Exception:
-                log.exception("the sweep of %s failed; it runs again at the next tick", name)
+            except Exception as exc:
+                failed.say(f"the sweep of {name}", exc)
 
     async def sync_now() -> None:
         assert syncer is not None
@@ -73,6 +77,9 @@ async def _serve(
             report = await syncer.sync(recent_days(datetime.now(UTC).date(), 2))
         except SourceError as exc:
             log.warning("sync failed, trying again at the next one: %s", exc)
+            return
+        except Exception as exc:  # the store's fault said in a line, not a traceback at every sync
+            failed.say("the sync", exc)
             return
         if report.counts.new_listings:
             log.info("synced %d new listings", report.counts.new_listings)
@@ -96,7 +103,25 @@ async def _serve(
         await scheduler.stop()
         try:
             for result in await sweep.finish():  # the deliveries a sweep left going, waited for
-                log.info("%s", result.describe())
+                if result.for_the_log:
+                    log.info("%s", result.describe())
         except Exception:
             log.exception("a digest delivery still under way at the stop failed; the next start takes it up")
         await roundup.finish()
+
+
+class JobFailures:
+    """A job's failure in `run`'s log. The store's fault (its disk full, its file read-only) is one line
+    in its words, said once an hour while it lasts: it was a SQLAlchemy traceback at every tick. Any
+    other failure is a fault of ours: its traceback, each time."""
+
+    def __init__(self, explain: Callable[[Exception], str | None]) -> None:
+        self._explain = explain
+        self._repeats = Repeats()
+
+    def say(self, job: str, exc: Exception) -> None:
+        said = self._explain(exc)
+        if said is None:
+            log.exception("%s failed; it runs again at the next tick", job)
+        elif self._repeats.first((job, said), datetime.now(UTC)):
+            log.error("%s failed: %s (tried again at every tick; said again hourly while it lasts)", job, said)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -200,3 +200,23 @@ def load_settings() -> Settings:
         variable = _SECRETS.get(name, f"PAPERBOY_{name.upper()}")
         said = variable if name in _SECRETS else f"{variable} is {str(first['input'])!r}"  # a secret is never echoed
         raise ConfigError(f"{said}: {wanted(first)}") from None
+
+
+def store_setting(settings: Settings) -> str:
+    """What the operator set to choose the store, for a fault's fix to name."""
+    return "PAPERBOY_DATABASE_URL" if settings.database_url else "PAPERBOY_DATA_DIR"
+
+
+def store_explained(settings: Settings) -> Callable[[Exception], str | None]:
+    """A store's fault in the operator's words (the line a command fails with), None for any other
+    error: for `paperboy chat`, whose person is the operator, and `run`'s log."""
+    from bot.store.engine import database_url
+    from bot.store.faults import store_fault
+
+    url = database_url(settings.database_url, settings.data_dir)
+
+    def explained(error: Exception) -> str | None:
+        fault = store_fault(error, url, store_setting(settings))
+        return None if fault is None else str(fault)
+
+    return explained

@@ -29,6 +29,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, ConfigError, DeliveryError, PaperboyError, WorkspacePaused
 from bot.domain.post import Card
 from bot.domain.publishing import LeaseLost, MessageRef, Publisher, holding, publisher_for
+from bot.domain.repeats import Repeats
 from bot.search.port import SearchIndex
 from bot.store.claims import Holder
 from bot.store.faults import store_fault
@@ -63,6 +64,13 @@ class DeliveryResult:
     @property
     def ok(self) -> bool:
         return self.outcome in ("posted", "already", "busy", "empty", "skipped")
+
+    @property
+    def for_the_log(self) -> bool:
+        """Whether `run`'s sweep logs this outcome: a failure or a stop is logged by the delivery itself
+        (it was said twice, at WARNING and again at INFO, every tick), and another replica delivering
+        a digest is the fleet at work (said for each channel at every tick while it posted)."""
+        return self.outcome not in ("failed", "stopped") and not (self.outcome == "busy" and self.reason != TAKEN_OVER)
 
     def describe(self, what: str | None = None) -> str:
         """The outcome in words; `what` was delivered (the day's digest, else a roundup's week, which is
@@ -123,6 +131,7 @@ class DigestDelivery:
         self._publishers = publishers
         self._clock = clock
         self._renewed: dict[tuple[ChannelRef, date], datetime] = {}
+        self._repeats = Repeats()  # a failure tried again at every tick is said once an hour
 
     async def deliver(
         self, channel: ChannelRef, options: DigestOptions, day: date | None = None, *, retry_stopped: bool = False
@@ -251,7 +260,8 @@ class DigestDelivery:
             return DeliveryResult(channel, day, "stopped", reason=exc.reason)
         except DeliveryError as exc:
             await self._ledger.fail(channel, day, str(exc), self._clock())
-            log.warning("delivery of %s to %s failed (it will be tried again): %s", day, channel, exc)
+            if self._repeats.first((channel, day, str(exc)), self._clock()):  # once an hour while it lasts
+                log.warning("delivery of %s to %s failed (it will be tried again): %s", day, channel, exc)
             return DeliveryResult(channel, day, "failed", reason=str(exc))
         except LeaseLost:  # this process may have posted some of it ("nothing posted" was said)
             log.info("another process took over the %s digest for %s", day, channel)

@@ -41,13 +41,15 @@ class Roundups:
     async def sweep(self, now: datetime) -> None:
         """The weekly roundups that are due (run beside the daily sweep)."""
         for result in await self.weekly.sweep(now):
-            log.info("%s", describe(result))
+            if result.for_the_log:  # a failure the delivery said itself
+                log.info("%s", describe(result))
 
     async def finish(self) -> None:
         """At a stop: the roundups a sweep left going, waited for."""
         try:
             for result in await self.weekly.finish():
-                log.info("%s", describe(result))
+                if result.for_the_log:
+                    log.info("%s", describe(result))
         except Exception:
             log.exception("a roundup still under way at the stop failed; the next start takes it up")
 
