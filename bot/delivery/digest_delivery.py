@@ -256,7 +256,13 @@ class DigestDelivery:
         except ChannelUnavailable as exc:
             await self._ledger.fail(channel, day, exc.reason, self._clock(), stopped=True)
             await self._subscriptions.set_status(channel, exc.reason)
-            log.warning("delivery to %s stopped: %s", channel, exc.reason)
+            log.warning(
+                "delivery of %s to %s stopped, and its later digests with it: %s. Once the bot may post there, "
+                "`/papers subscribe` in the channel resumes them (a channel of the config file: restart paperboy)",
+                day,
+                channel,
+                exc.reason,
+            )
             return DeliveryResult(channel, day, "stopped", reason=exc.reason)
         except DeliveryError as exc:
             await self._ledger.fail(channel, day, str(exc), self._clock())

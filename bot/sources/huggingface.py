@@ -22,6 +22,7 @@ SOURCE = "Hugging Face"
 PAGE_SIZE = 100
 MAX_PAGES = 20  # a day has had at most ~120 papers; this bounds a server that ignores `p`
 _NO_PAGE = object()
+WARNED_KEPT = 10_000  # malformed items remembered as said; past it, all are forgotten
 MAX_WARNINGS = 10  # items left out of one answer that are named one by one; the rest are counted
 
 log = logging.getLogger("paperboy.sources")
@@ -69,9 +70,12 @@ class HuggingFace:
         self._policy = policy
         self._sleep = sleep
         self._limits = limits
+        self._warned: set[str] = set()  # each malformed item said once (a sync every 15 minutes asks again)
 
     def with_policy(self, policy: http.RetryPolicy) -> HuggingFace:
-        return HuggingFace(self._client, self._base, policy, self._sleep, limits=self._limits)
+        other = HuggingFace(self._client, self._base, policy, self._sleep, limits=self._limits)
+        other._warned = self._warned  # what one said, the other need not say again
+        return other
 
     async def daily(self, day: date) -> DayAnswer:
         """Every paper listed on `day`, in Hugging Face's order; [] for a day with no listings.
@@ -145,10 +149,14 @@ class HuggingFace:
             raise SourceDataError(
                 SOURCE, f"every item ({len(left_out)}) is malformed; the first: {left_out[0]}", url=url
             )
-        for skipped in left_out[:MAX_WARNINGS]:
+        news = [s for s in left_out if f"{what}: {s}" not in self._warned]  # said at an earlier ask: not again
+        if len(self._warned) > WARNED_KEPT:
+            self._warned.clear()
+        self._warned.update(f"{what}: {s}" for s in news)
+        for skipped in news[:MAX_WARNINGS]:
             log.warning("%s, %s: left out %s", SOURCE, what, skipped)
-        if len(left_out) > MAX_WARNINGS:
-            log.warning("%s, %s: left out %d more malformed items", SOURCE, what, len(left_out) - MAX_WARNINGS)
+        if len(news) > MAX_WARNINGS:
+            log.warning("%s, %s: left out %d more malformed items", SOURCE, what, len(news) - MAX_WARNINGS)
 
     async def _json(self, path: str, params: dict[str, str | int] | None, *, missing: str | None = None) -> object:
         url = f"{self._base}{path}"

@@ -22,7 +22,7 @@ from bot.delivery.subscriptions import Subscription, SubscriptionStore, from_con
 from bot.delivery.sweep import Sweeper
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults, ScheduleConfig, SubscriptionConfig
-from bot.domain.errors import DeliveryError, WorkspacePaused
+from bot.domain.errors import ChannelUnavailable, DeliveryError, WorkspacePaused
 from bot.domain.models import Listing, Paper
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
@@ -878,3 +878,28 @@ async def test_a_failure_tried_at_every_tick_is_said_once_an_hour(
             assert [(r.outcome, r.for_the_log) for r in results] == [("failed", False)]  # the sweep's log adds none
     said = [r for r in caplog.records if "token_revoked" in r.getMessage()]
     assert [r.levelno for r in said] == [logging.WARNING] * 3  # at 09:00, 10:00 and 11:00, not 25 times
+
+
+@dataclass
+class RemovedPublisher(RecordingPublisher):
+    """The bot removed from the channel: Slack's `not_in_channel` to every post."""
+
+    async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
+        raise ChannelUnavailable(f"slack:{channel}", "not_in_channel (the bot is not a member of the channel)")
+
+
+async def test_a_channel_that_refused_the_bot_says_how_its_digests_resume(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """It said only "stopped: not_in_channel (invite it)": inviting the bot resumed nothing, and the line
+    did not say that the day's digest and the later ones were stopped."""
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "C1", time="09:00")
+    with caplog.at_level(logging.WARNING):
+        [result] = await world.sweeper(publisher=RemovedPublisher()).sweep(utc(2026, 6, 2, 9))
+    assert result.outcome == "stopped"
+    [said] = [r.getMessage() for r in caplog.records if "not_in_channel" in r.getMessage()]
+    assert said.startswith("delivery of 2026-06-02 to slack:C1 stopped, and its later digests with it: ")
+    assert "`/papers subscribe` in the channel resumes them" in said
+    kept = await world.subscriptions.get(ChannelRef("slack", "C1"))
+    assert kept is not None and kept.status is not None  # as said: stopped

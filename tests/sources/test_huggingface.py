@@ -118,6 +118,12 @@ async def test_a_bad_item_costs_only_itself_and_is_logged(
     [line] = [r.getMessage() for r in caplog.records]
     assert line.startswith("Hugging Face, listing of 2026-06-01: left out item 5.paper.upvotes: ")
     assert line.endswith(f"(paper {items[5]['paper']['id']})")
+    hf = HuggingFace(client)
+    with caplog.at_level(logging.WARNING, logger="paperboy.sources"):
+        caplog.clear()
+        for _ in range(3):  # `run` syncs every 15 minutes: the same item was said at each, all day
+            await hf.daily(date(2026, 6, 1))
+    assert len(caplog.records) == 1
 
 
 async def test_a_day_of_nothing_but_bad_items_is_a_data_error(
