@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 
 from bot.app.bootstrap import Services
@@ -71,20 +71,20 @@ async def _serve(
             except Exception as exc:
                 failed.say(f"the sweep of {name}", exc)
 
+    said = SyncLog()
+
     async def sync_now() -> None:
         assert syncer is not None
+        now = datetime.now(UTC)
         try:
-            report = await syncer.sync(recent_days(datetime.now(UTC).date(), 2))
+            report = await syncer.sync(recent_days(now.date(), 2))
         except SourceError as exc:
-            log.warning("sync failed, trying again at the next one: %s", exc)
+            said.refused(exc, now)
             return
         except Exception as exc:  # the store's fault said in a line, not a traceback at every sync
             failed.say("the sync", exc)
             return
-        if report.counts.new_listings:
-            log.info("synced %d new listings", report.counts.new_listings)
-        for day, reason in report.failed.items():
-            log.warning("sync of %s failed: %s", day, reason)
+        said.synced(report.counts.new_listings, report.failed, now)
         await roundup.follow(syncer, report.days)
 
     freeze_heap()  # started: what the process holds now, it holds for good (bot/host/heap.py)
@@ -125,3 +125,28 @@ class JobFailures:
             log.exception("%s failed; it runs again at the next tick", job)
         elif self._repeats.first((job, said), datetime.now(UTC)):
             log.error("%s failed: %s (tried again at every tick; said again hourly while it lasts)", job, said)
+
+
+class SyncLog:
+    """What `run`'s syncs say: a failure when it begins and hourly while it lasts (each sync, every 15
+    minutes, asks again: it was said at each, for hours), and once the sync works again, that it does."""
+
+    def __init__(self) -> None:
+        self._repeats = Repeats()
+        self._failing = False
+
+    def refused(self, exc: SourceError, now: datetime) -> None:
+        self._failing = True
+        if self._repeats.first(str(exc), now):
+            log.warning("sync failed, trying again at the next one (said hourly while it lasts): %s", exc)
+
+    def synced(self, new_listings: int, failed: Mapping[date, str], now: datetime) -> None:
+        if self._failing and not failed:
+            log.info("the sync works again: %d new listings", new_listings)
+            self._failing = False
+        elif new_listings:
+            log.info("synced %d new listings", new_listings)
+        for day, reason in failed.items():
+            self._failing = True
+            if self._repeats.first((day, reason), now):
+                log.warning("sync of %s failed (said hourly while it lasts): %s", day, reason)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.app.dispatch import JobFailures
+from bot.app.dispatch import JobFailures, SyncLog
+from bot.domain.errors import SourceUnavailable
 
 FULL = "the store /data/paperboy.db cannot grow: its disk is full; free some space there"
 
@@ -35,3 +37,22 @@ def test_a_fault_of_ours_keeps_its_traceback_each_time(caplog: pytest.LogCapture
             except KeyError as exc:
                 failures.say("the sync", exc)
     assert [r.exc_info is not None for r in caplog.records] == [True, True]
+
+
+def test_a_sync_that_keeps_failing_is_said_hourly_and_its_return_once(caplog: pytest.LogCaptureFixture) -> None:
+    """Hugging Face down: "sync of … failed" at every sync (each 15 minutes) for hours, and nothing said
+    when it answered again but "synced 15 new listings"."""
+    said = SyncLog()
+    down = SourceUnavailable("Hugging Face", "server error after 4 attempts; try again later", status=500)
+    t0 = datetime(2026, 12, 2, 9, tzinfo=UTC)
+    with caplog.at_level(logging.INFO, logger="paperboy"):
+        for quarter in range(6):  # 90 minutes down
+            said.refused(down, t0 + timedelta(minutes=15 * quarter))
+        said.synced(15, {}, t0 + timedelta(minutes=90))
+        said.synced(0, {}, t0 + timedelta(minutes=105))  # nothing new, nothing wrong: nothing said
+    lines = [r.getMessage() for r in caplog.records]
+    assert [line.split(" (")[0] for line in lines] == [
+        "sync failed, trying again at the next one",  # at 09:00
+        "sync failed, trying again at the next one",  # at 10:00
+        "the sync works again: 15 new listings",
+    ]
