@@ -341,6 +341,8 @@ async def serve_until_stopped(
             if not started.is_set():
                 log.info("stopping during start-up")
                 serving.cancel()
+            else:  # said at once: the wait below may be long, and it was silent
+                log.info("stopping: what is under way finishes first (up to %g s)", SHUTDOWN_SECONDS)
             finished, _ = await asyncio.wait({serving}, timeout=SHUTDOWN_SECONDS)
             if not finished:
                 log.warning("still busy %g s after the stop signal: cancelling what is under way", SHUTDOWN_SECONDS)

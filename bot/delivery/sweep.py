@@ -51,7 +51,8 @@ async def given_up(ledger: Ledger, due: Due, key: date, status: str | None, now:
         return False
     if await ledger.give_up(due.subscription.channel, key, now):
         why = "it kept failing" if status == "failed" else "its process stopped and none took it over"
-        log.warning("%s given up: %s until %s", what, why, until)
+        closed = until.astimezone(UTC)
+        log.warning("%s given up: %s until its window closed (%s)", what, why, f"{closed:%H:%M} UTC on {closed:%-d %B}")
     return True
 
 
