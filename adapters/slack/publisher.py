@@ -359,4 +359,6 @@ def _mapped(
                 f"than the {MOST_RETRY_AFTER_S} s paperboy waits within a sweep: tried again at a later sweep"
             )
         return DeliveryError(f"Slack kept rate-limiting {method} in {channel} (429 after retries)")
+    if not code and status is not None and status >= 500:  # a proxy's or Slack's error page: no refusal
+        return DeliveryError(f"Slack's API answered HTTP {status} to {method} in {channel} (Slack is having trouble)")
     return DeliveryError(f"Slack refused {method} in {channel}: {code or f'HTTP {status}, not Slack JSON'}")
