@@ -744,7 +744,9 @@ def run() -> None:
 
     async def work(services: Services) -> None:
         # the snapshot's notice, or the days a store left behind lacks: run syncs only today and yesterday
-        notice = await services.catalog.ensure_papers(_today()) or await services.catalog.staleness(_today())
+        notice = await services.catalog.ensure_papers(_today(), running=True) or await services.catalog.staleness(
+            _today()
+        )
 
         def said(note: str) -> None:  # "paperboy is running…", then the notice: none on a failed start
             err.print(note, markup=False)

@@ -61,7 +61,7 @@ class Catalog:
         await self._search.refresh([arxiv_id])
         return (await self._store.get(arxiv_id)) or paper
 
-    async def ensure_papers(self, today: date) -> str | None:
+    async def ensure_papers(self, today: date, *, running: bool = False) -> str | None:
         """Fill an empty store (the network first, else the bundled snapshot); say if it is a snapshot."""
         counts = await self._store.counts()
         if counts.papers == 0:
@@ -77,9 +77,9 @@ class Catalog:
                     reason = str(exc)
             info = await self.load_snapshot()
             if reason != "offline":
-                return f"Could not fetch papers ({reason}). {info.notice(today)}"
+                return f"Could not fetch papers ({reason}). {info.notice(today, running=running)}"
         found = await snapshot_info(self._store)
-        return found.notice(today, offline=self._syncer is None) if found else None
+        return found.notice(today, offline=self._syncer is None, running=running) if found else None
 
     async def ensure_day(self, day: date) -> DayRecord:
         """What the store knows of a listing day, fetched first (when online) if the store lacks it or

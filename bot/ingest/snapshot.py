@@ -27,14 +27,20 @@ class SnapshotInfo:
     last_day: date
     days: int
 
-    def notice(self, today: date, *, offline: bool = False) -> str:
-        """What the papers shown are; `offline`: PAPERBOY_OFFLINE is set, so a sync needs it unset first."""
+    def notice(self, today: date, *, offline: bool = False, running: bool = False) -> str:
+        """What the papers shown are; `offline`: PAPERBOY_OFFLINE is set, so a sync needs it unset first;
+        `running`: said by `paperboy run`, which syncs by itself (not "run `paperboy sync`")."""
         age = (today - self.last_day).days
+        shown = f"Showing the bundled offline snapshot: {self.days} listing days up to {self.last_day:%-d %B %Y}"
+        if running:
+            then = (
+                "unset PAPERBOY_OFFLINE and start paperboy again for the latest papers"
+                if offline
+                else "paperboy fetches the latest papers at each sync while it runs"
+            )
+            return f"{shown} ({age} days old): {then}."
         sync = "Unset PAPERBOY_OFFLINE and run `paperboy sync`" if offline else "Run `paperboy sync`"
-        return (
-            f"Showing the bundled offline snapshot: {self.days} listing days up to "
-            f"{self.last_day:%-d %B %Y} ({age} days old). {sync} for the latest papers."
-        )
+        return f"{shown} ({age} days old). {sync} for the latest papers."
 
 
 def snapshot_path() -> Path:

@@ -132,6 +132,10 @@ async def test_an_empty_store_offline_gets_the_snapshot_with_a_notice(store: Pap
     assert notice.startswith("Showing the bundled offline snapshot: 75 listing days up to 21 August 2026 (97 days old)")
     assert await catalog.ensure_papers(date(2026, 11, 26)) == notice  # said again while it is all there is
     assert (await store.counts()).listings == 1945
+    assert notice.endswith("Unset PAPERBOY_OFFLINE and run `paperboy sync` for the latest papers.")
+    running = await catalog.ensure_papers(date(2026, 11, 26), running=True)  # `run` syncs by itself
+    assert running is not None
+    assert running.endswith("unset PAPERBOY_OFFLINE and start paperboy again for the latest papers.")
 
 
 async def test_an_empty_store_online_syncs_first(store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps) -> None:
@@ -167,6 +171,9 @@ async def test_an_empty_store_says_why_nothing_was_fetched(
         "more than the 120 s we wait: try again in about 10 minutes)"
     )
     assert "bundled offline snapshot" in notice
+    fake_api.fail("/api/daily_papers", Answer(500, b"down"))
+    running = await catalog.ensure_papers(date(2026, 11, 26), running=True)  # `run` syncs by itself
+    assert running is not None and running.endswith("paperboy fetches the latest papers at each sync while it runs.")
 
 
 async def test_a_refusal_from_hugging_face_is_said_in_a_few_words(
