@@ -281,7 +281,9 @@ def digest(
         int | None,
         typer.Option(min=0, max=1_000_000, metavar="N", help="Fewest upvotes a paper needs."),  # config.MOST_UPVOTES
     ] = None,
-    format_: Annotated[Format, typer.Option("--format", metavar="FORMAT", help="text or json.")] = Format.text,
+    format_: Annotated[
+        Format, typer.Option("--format", metavar="FORMAT", help="text or json.", case_sensitive=False)
+    ] = Format.text,
 ) -> None:
     """Build the digest for a listing day and show it (posts nothing)."""
     from adapters.console.render import render_post

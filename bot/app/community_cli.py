@@ -91,7 +91,10 @@ def register(app: typer.Typer) -> None:
         period: Annotated[
             Period,
             typer.Option(
-                "--period", metavar="PERIOD", help="week, month or all: cards posted in the last week, month, or ever."
+                "--period",
+                metavar="PERIOD",
+                help="week, month or all: cards posted in the last week, month, or ever.",
+                case_sensitive=False,  # `WEEK`, as chat's `top WEEK` takes it
             ),
         ] = (Period.week),
         json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -132,7 +135,7 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--user", metavar="PLATFORM:USER_ID", help="The person, such as slack:U0123456.")
         ],
         format_: Annotated[
-            ListFormat, typer.Option("--format", metavar="FORMAT", help="text, json or bibtex.")
+            ListFormat, typer.Option("--format", metavar="FORMAT", help="text, json or bibtex.", case_sensitive=False)
         ] = ListFormat.text,
     ) -> None:
         """One person's reading list (their Save buttons and bookmark reactions), newest first."""

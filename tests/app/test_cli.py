@@ -442,3 +442,12 @@ def test_a_file_this_user_may_not_read_is_said_in_our_words(tmp_path: Path) -> N
             [*as_a_user, *entry_point(), *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
         )
         assert said in done.stderr and "Invalid value" not in done.stderr, done.stderr
+
+
+@pytest.mark.slow
+def test_a_choice_is_taken_in_any_case_as_chat_takes_it(paperboy: Paperboy) -> None:
+    """`--format JSON` and `--period WEEK` were refused, where chat takes `top WEEK`."""
+    run = paperboy("digest", "--format", "JSON", "--limit", "1", PAPERBOY_OFFLINE="1")
+    assert run.code == 0 and json.loads(run.out)["papers"], run.err
+    top = paperboy("top", "--channel", "console:term", "--period", "WEEK", PAPERBOY_OFFLINE="1")
+    assert top.code == 0, top.err
