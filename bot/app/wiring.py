@@ -32,6 +32,7 @@ from bot.domain.config import FileConfig
 from bot.domain.errors import ConfigError
 from bot.host.disk import read_ahead_kb, read_ahead_note
 from bot.host.exits import exit_by
+from bot.host.running import other_run
 from bot.store.health import database_problem
 from bot.store.reading import ReadingLists
 from bot.store.workspaces import forgive_refused_token
@@ -329,6 +330,14 @@ async def serve_until_stopped(
             data = services.settings.data_dir
             if (note := read_ahead_note(data, read_ahead_kb(data))) is not None:
                 log.info("%s", note)
+            if services.settings.database_url is None and (pid := other_run(data)) is not None:
+                log.warning(
+                    "another `paperboy run`%s serves from %s: both sync Hugging Face and sweep every channel "
+                    "(each digest still goes out once). Stop one, or give each its own PAPERBOY_DATA_DIR; "
+                    "replicas share a PostgreSQL database (docs/deploying.md)",
+                    f" (pid {pid})" if pid else "",
+                    data,
+                )
             await serve(services, live.publishers, stop)
 
     serving = asyncio.ensure_future(work())
