@@ -210,6 +210,7 @@ def store_setting(settings: Settings) -> str:
 def store_explained(settings: Settings) -> Callable[[Exception], str | None]:
     """A store's fault in the operator's words (the line a command fails with), None for any other
     error: for `paperboy chat`, whose person is the operator, and `run`'s log."""
+    from bot.domain.errors import UnexpectedStoreError
     from bot.store.engine import database_url
     from bot.store.faults import store_fault
 
@@ -217,6 +218,6 @@ def store_explained(settings: Settings) -> Callable[[Exception], str | None]:
 
     def explained(error: Exception) -> str | None:
         fault = store_fault(error, url, store_setting(settings))
-        return None if fault is None else str(fault)
+        return None if fault is None or isinstance(fault, UnexpectedStoreError) else str(fault)  # a bug: traceback
 
     return explained

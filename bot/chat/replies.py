@@ -19,10 +19,7 @@ from bot.domain.errors import PaperboyError
 
 log = logging.getLogger("paperboy.chat")
 OOPS = "Sorry, something went wrong on my side. Please try again in a moment."
-STORE_DOWN = (
-    "Sorry, I couldn't do that: my storage is failing, so nothing was saved or changed. Whoever runs "
-    "paperboy can see why in its log."
-)
+STORE_DOWN = "Sorry, I couldn't do that: my storage is failing. Whoever runs paperboy can see why in its log."
 T = TypeVar("T")
 Explain = Callable[[Exception], str | None]
 
@@ -38,15 +35,25 @@ def apology(error: Exception, doing: str, explain: Explain | None = None) -> str
 
 
 def _of_the_store(error: Exception) -> bool:
-    """Whether the database refused the work (read-only, damaged, full, gone): "try again in a moment"
-    was false, and lost what the person asked to save."""
+    """Whether the database refuses the work for as long as nobody mends it (read-only, damaged, full,
+    unopenable, its server gone): "try again in a moment" was false. Not a lock held a while (trying
+    again does help), nor an error of our own SQL (a bug: OOPS, its traceback in the log)."""
     import sqlite3
 
-    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import OperationalError
 
     from bot.store.faults import causes
 
-    return any(isinstance(cause, DBAPIError | sqlite3.DatabaseError) for cause in causes(error))
+    for cause in causes(error):
+        if isinstance(cause, sqlite3.Error) and getattr(cause, "sqlite_errorcode", 0) & 0xFF in _LASTING:
+            return True
+        if isinstance(cause, OperationalError) and "psycopg" in type(cause.orig).__module__:
+            return True  # the server refused the connection or went away
+    return False
+
+
+# SQLite's lasting refusals: PERM, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB (not BUSY, LOCKED)
+_LASTING = frozenset({3, 8, 10, 11, 13, 14, 26})
 
 
 async def replied(work: Awaitable[T], doing: str, say: Callable[[str], T], explain: Explain | None = None) -> T:

@@ -101,6 +101,11 @@ class StoreError(PaperboyError):
         super().__init__(f"{where} {reason}; {fix}")
 
 
+class UnexpectedStoreError(StoreError):
+    """A database error no disk, file or server explains: most likely a fault of ours (a constraint, a
+    column). Said in a line where a command ends on it; a long-running process keeps its traceback."""
+
+
 class SearchIndexError(PaperboyError):
     """A write to the search index failed (a full disk, a folder that cannot be written, tantivy refusing
     its files). The papers are in the store all the same, and the index answers as it did before the

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
-from bot.domain.errors import StoreError
+from bot.domain.errors import StoreError, UnexpectedStoreError
 from bot.store.engine import describe, sqlite_path
 
 # SQLite's primary result codes (the low byte of an extended code such as SQLITE_IOERR_WRITE).
@@ -260,7 +260,9 @@ def unexpected(exc: DBAPIError, where: str) -> StoreError:
     first = (str(orig).strip().splitlines() or [""])[0][:200]
     state = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)
     said = f"{type(orig).__name__}{f' {state}' if state else ''}: {first}"
-    return StoreError(where, f"failed unexpectedly ({said})", "run the command again; if it fails again, report it")
+    return UnexpectedStoreError(
+        where, f"failed unexpectedly ({said})", "run the command again; if it fails again, report it"
+    )
 
 
 def _pg_fix(reason: str) -> str:

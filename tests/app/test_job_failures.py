@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.app.dispatch import JobFailures, SyncLog
+from bot.app.settings import Settings, store_explained
 from bot.domain.errors import SourceUnavailable
 
 FULL = "the store /data/paperboy.db cannot grow: its disk is full; free some space there"
@@ -56,3 +60,16 @@ def test_a_sync_that_keeps_failing_is_said_hourly_and_its_return_once(caplog: py
         "sync failed, trying again at the next one",  # at 10:00
         "the sync works again: 15 new listings",
     ]
+
+
+def test_a_bug_of_ours_in_sql_is_not_explained_away_as_the_stores_fault(tmp_path: Path) -> None:
+    """Every SQLite error was "the store failed unexpectedly": in `run`'s log, one line an hour, its
+    traceback gone; a constraint broken or a column missing is ours to see whole."""
+    explain = store_explained(Settings(data_dir=tmp_path))
+    bug = sqlite3.IntegrityError("UNIQUE constraint failed: saved.paper")
+    bug.sqlite_errorcode = sqlite3.SQLITE_CONSTRAINT_UNIQUE
+    assert explain(IntegrityError("INSERT", {}, bug)) is None
+    full = sqlite3.OperationalError("database or disk is full")
+    full.sqlite_errorcode = sqlite3.SQLITE_FULL
+    said = explain(OperationalError("INSERT", {}, full))
+    assert said is not None and "cannot grow: its disk is full" in said

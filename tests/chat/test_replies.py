@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -85,8 +86,18 @@ async def test_a_store_that_refuses_the_work_is_said_so_not_try_again(
             said = await replied(work(), "saving 2406.12345", lambda line: line)
     finally:
         await engine.dispose()
-    assert said == STORE_DOWN and "nothing was saved" in said
+    assert said == STORE_DOWN and "storage is failing" in said
     assert caplog.records[0].exc_info is not None  # the operator's traceback, in the log
+
+
+@pytest.mark.parametrize("passing", ["database is locked", "UNIQUE constraint failed: saved.paper"])
+async def test_a_lock_held_a_while_or_a_bug_of_ours_is_not_said_as_storage_failing(passing: str) -> None:
+    """Trying again helps a lock; a constraint broken is our fault: neither is "my storage is failing"."""
+    code = sqlite3.SQLITE_BUSY if "locked" in passing else sqlite3.SQLITE_CONSTRAINT_UNIQUE
+    cause = sqlite3.OperationalError(passing)
+    cause.sqlite_errorcode = code
+    error = OperationalError("INSERT", {}, cause)
+    assert apology(error, "saving") == OOPS
 
 
 async def test_where_the_person_is_the_operator_the_store_fault_is_said_in_its_words() -> None:
