@@ -100,14 +100,19 @@ async def _serve(
     try:
         await stop.wait()
     finally:  # what is under way finishes: serve_until_stopped bounds the wait (SHUTDOWN_SECONDS)
-        await scheduler.stop()
         try:
-            for result in await sweep.finish():  # the deliveries a sweep left going, waited for
-                if result.for_the_log:
-                    log.info("%s", result.describe())
-        except Exception:
-            log.exception("a digest delivery still under way at the stop failed; the next start takes it up")
-        await roundup.finish()
+            await scheduler.stop()
+            try:
+                for result in await sweep.finish():  # the deliveries a sweep left going, waited for
+                    if result.for_the_log:
+                        log.info("%s", result.describe())
+            except Exception:
+                log.exception("a digest delivery still under way at the stop failed; the next start takes it up")
+            await roundup.finish()
+        except asyncio.CancelledError:  # the stop's deadline: what a sweep left going is cancelled, not left
+            await sweep.cancel()
+            await roundup.weekly.cancel()
+            raise
 
 
 class JobFailures:

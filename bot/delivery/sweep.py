@@ -194,6 +194,10 @@ class Sweeper:
         """At a stop: the deliveries still under way, waited for (`UnderWay.finish`)."""
         return await self._under_way.finish()
 
+    async def cancel(self) -> None:
+        """At a stop cut short: the deliveries still under way, cancelled (`UnderWay.cancel`)."""
+        await self._under_way.cancel()
+
     async def _verdict(self, due: Due, status: str | None, now: datetime) -> Literal["deliver", "nothing"] | Skip:
         """Deliver the digest now, do nothing this sweep (done, not yet listed, given up), or record it as skipped."""
         channel = due.subscription.channel

@@ -11,12 +11,14 @@ results are given by the first sweep after it ends, or by `finish` when the proc
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from bot.delivery.digest_delivery import DeliveryResult, Wanted
 from bot.domain.channels import ChannelRef
 
-HOLD_SECONDS = 20.0  # how long a sweep of `paperboy run` waits for its deliveries (a tick is 60 s)
+log = logging.getLogger("paperboy.delivery")
+HOLD_SECONDS = 5.0  # how long a sweep of `run` waits for its deliveries: under the stop's 10 s (SHUTDOWN_SECONDS)
 
 DeliverMany = Callable[[Sequence[Wanted]], Awaitable[list[DeliveryResult]]]
 
@@ -33,7 +35,7 @@ class UnderWay:
 
     def busy(self) -> frozenset[ChannelRef]:
         """The channels with a delivery still under way: no sweep asks about them until it ends."""
-        return frozenset().union(*self._running.values())
+        return frozenset().union(*(channels for task, channels in self._running.items() if not task.done()))
 
     async def start(self, ready: Sequence[Wanted]) -> list[DeliveryResult]:
         """Deliver `ready`, `parallel` channels at a time; the results of every delivery ended by the
@@ -42,7 +44,11 @@ class UnderWay:
             task = asyncio.create_task(self._in_turn(ready), name="paperboy-deliveries")
             self._running[task] = frozenset(w.channel for w in ready)
             if self._hold != 0:  # this sweep's own: those before it were waited for by theirs
-                await asyncio.wait([task], timeout=self._hold)
+                try:
+                    await asyncio.wait([task], timeout=self._hold)
+                except asyncio.CancelledError:  # the sweep cut short (a stop's deadline): its deliveries too
+                    await self.cancel()
+                    raise
         return self._ended()
 
     async def finish(self) -> list[DeliveryResult]:
@@ -52,11 +58,19 @@ class UnderWay:
             try:
                 await asyncio.wait(running)
             except asyncio.CancelledError:
-                for task in running:
-                    task.cancel()
-                await asyncio.wait(running)
+                await self.cancel()
                 raise
         return self._ended()
+
+    async def cancel(self) -> None:
+        """Cancel what is under way and wait for it to wind up (the ledger's intents let a start resume
+        it): a stop cut short left it posting while the store and the platforms closed."""
+        running = list(self._running)
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running)
+        self._running.clear()
 
     async def _in_turn(self, ready: Sequence[Wanted]) -> list[DeliveryResult]:
         results: list[DeliveryResult] = []
@@ -75,6 +89,8 @@ class UnderWay:
             if task.cancelled():
                 continue
             if (error := task.exception()) is not None:
+                if failed is not None:  # raised: the first; the others said here, not lost
+                    log.error("deliveries failed as a whole", exc_info=error)
                 failed = failed or error
                 continue
             results += task.result()

@@ -92,6 +92,10 @@ class WeeklySweeper:
         """At a stop: the roundups still under way, waited for."""
         return await self._under_way.finish()
 
+    async def cancel(self) -> None:
+        """At a stop cut short: the deliveries still under way, cancelled (`UnderWay.cancel`)."""
+        await self._under_way.cancel()
+
     async def _verdict(
         self, due: Due, monday: date, status: str | None, now: datetime
     ) -> Literal["deliver", "nothing"] | Skip:

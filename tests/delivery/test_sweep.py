@@ -904,3 +904,18 @@ async def test_a_channel_that_refused_the_bot_says_how_its_digests_resume(
     assert "`/papers subscribe` in the channel resumes them" in said
     kept = await world.subscriptions.get(ChannelRef("slack", "C1"))
     assert kept is not None and kept.status is not None  # as said: stopped
+
+
+async def test_a_sweep_cut_short_in_its_hold_cancels_its_deliveries(world: World) -> None:
+    """The stop's deadline cancelled the sweep's wait but not the delivery it waited for, which went on
+    posting while the store and the platforms closed (the test's guard finds any task left running)."""
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CSLOW", time="09:00")
+    sweeper = world.sweeper(publisher=HeldPublisher(held="CSLOW"), hold=30)
+    sweeping = asyncio.create_task(sweeper.sweep(utc(2026, 6, 2, 9)))
+    await asyncio.sleep(0.2)
+    sweeping.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await sweeping
+    taken = await world.sweeper(owner="replica-b").sweep(utc(2026, 6, 2, 9, 5))
+    assert [(r.channel.channel, r.outcome) for r in taken] == [("CSLOW", "posted")]  # its hold was let go
