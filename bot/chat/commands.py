@@ -208,7 +208,7 @@ def parse_command(text: str) -> Command:
         if set(rest.lower().strip(" .!").split()) - _POLITE:
             return Unknown(
                 text,
-                "`unsubscribe` stops this channel's whole digest and takes no topic. To drop a topic and keep"
+                "`unsubscribe` stops this channel's digest (or roundup) and takes no topic. To drop a topic and keep"
                 " the rest, `subscribe` with the topics to keep (`settings` shows them); to stop the digest,"
                 " `unsubscribe` alone.",
             )
@@ -268,9 +268,11 @@ def _not_an_id(typed: str) -> str:
     return f"“{typed}” is not an arXiv id: they look like 2406.12345 (or paste the paper's link)."
 
 
-_POLITE = frozenset(
-    {"please", "pls", "now", "all", "everything", "here", "this", "channel", "me", "thanks", "thank", "you"}
-)
+_POLITE = frozenset(  # words around `unsubscribe` that name no topic (`unsubscribe me from this channel`)
+    {"please", "pls", "plz", "now", "all", "everything", "here", "this", "that", "the", "channel", "me", "us",
+     "my", "our", "from", "of", "it", "thanks", "thank", "you", "ok", "okay", "digest", "digests", "daily",
+     "weekly", "roundup", "papers", "paperboy", "bot", "anymore", "any", "more", "stop"}
+)  # fmt: skip
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}  # `ａ`→`a`, `１`→`1`, `：`→`:`
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")  # soft hyphen, zero-width space, joiners, BOM
 
@@ -432,9 +434,9 @@ def _option_value(name: str, tokens: list[tuple[str, bool]], at: int) -> tuple[s
     value, quoted = tokens[at]
     value = value if quoted else value.rstrip(",")
     took = 1
-    if name == "days":  # every day named after it, commas or not (`days mon wed fri`, `days mon, wed`)
-        while at + took < len(tokens) and not tokens[at + took][1] and _A_DAYS(day := tokens[at + took][0].rstrip(",")):
-            value, took = f"{value},{day}", took + 1
+    if name == "days" and all(map(is_weekday, value.split(","))):  # `days mon wed fri`, `days mon, wed`
+        while _another_day(tokens, at + took):
+            value, took = f"{value},{tokens[at + took][0].rstrip(',')}", took + 1
         return value, took
     nxt = tokens[at + 1][0] if at + 1 < len(tokens) and not tokens[at + 1][1] else None
     if nxt is None or tokens[at][0].endswith(","):
@@ -443,9 +445,26 @@ def _option_value(name: str, tokens: list[tuple[str, bool]], at: int) -> tuple[s
         return f"{value}_{nxt.rstrip(',')}", 2  # `tz America/New York`
     if name == "at" and _MERIDIEM.fullmatch(nxt.rstrip(",")):
         return f"{value}{nxt.rstrip(',')}", 2  # `at 9:00 PM`
-    if name == "at" and (zone := _abbreviated_zone(nxt.rstrip(","))) is not None:
+    ends = nxt.endswith(",") or at + 2 == len(tokens) or tokens[at + 2][0].lower() in OPTIONS
+    if name == "at" and ends and (zone := _abbreviated_zone(nxt.rstrip(","))) is not None:  # not `MET office`
         raise UsageError(f"“{nxt.rstrip(',')}” after the time would be read as a topic: {zone}")
     return value, took
+
+
+def _another_day(tokens: list[tuple[str, bool]], at: int) -> bool:
+    """Whether `tokens[at]` names one more day of a `days` list: a day's name in lower case (not `SAT
+    solvers`), that ends the text, a comma's part, or comes before an option or another day (not the
+    `sun` of `sun glare detection`)."""
+    if at >= len(tokens) or tokens[at][1]:
+        return False
+    word = tokens[at][0]
+    day = word.rstrip(",")
+    if not (day.islower() and is_weekday(day)):
+        return False
+    if word.endswith(",") or at + 1 == len(tokens):
+        return True
+    after, quoted = tokens[at + 1]
+    return not quoted and (after.lower() in (*OPTIONS, "on") or is_weekday(after.rstrip(",")))
 
 
 _MERIDIEM = re.compile(r"[ap]\.?m\.?", re.IGNORECASE)  # `PM`, `a.m.`
@@ -456,7 +475,7 @@ def _abbreviated_zone(word: str) -> str | None:
     which would otherwise be saved as a topic and the time kept in UTC; None for any other word. UTC
     and GMT are said as the other named zones are (`_option_meant`)."""
     low = word.lower()
-    if low in ABBREVIATIONS:
+    if word.isupper() and low in ABBREVIATIONS:  # `EST`; not the `west` of `west coast`
         name, zone = ABBREVIATIONS[low]
         return f"for {name}, type `tz {zone.split()[0]}` (a zone name; it follows daylight saving)"
     known = zones_by_lower().get(low)

@@ -115,3 +115,35 @@ def test_a_question_of_an_id_a_digit_short_says_it_is_not_an_id(typed: str) -> N
 def test_a_question_word_before_other_words_and_a_number_is_still_a_search() -> None:
     assert isinstance(parse_command("code generation 2024.1"), Search)
     assert parse_command("cite 2608.19880") == Ask("cite", "2608.19880")
+
+
+@pytest.mark.parametrize(
+    ("typed", "topics", "days"),
+    [
+        ("subscribe days mon-fri SAT solvers", ("SAT solvers",), "mon-fri"),  # review: `SAT` was taken for a day
+        ("subscribe robotics days mon-fri sun glare detection", ("robotics", "sun glare detection"), "mon-fri"),
+        ("subscribe days weekdays sat solving", ("sat solving",), "weekdays"),
+        ("subscribe diffusion days mon sun glare", ("diffusion", "sun glare"), "mon"),
+        ("subscribe diffusion days mon wed at 09:00", ("diffusion",), "mon,wed"),
+    ],
+)
+def test_a_topic_after_the_days_that_starts_with_a_days_name_stays_a_topic(
+    typed: str, topics: tuple[str, ...], days: str
+) -> None:
+    command = subscribed(typed)
+    assert (command.topics, command.days) == (topics, days)
+
+
+@pytest.mark.parametrize(
+    "typed", ["at 09:00 ROC analysis", "at 09:00 MET office forecasts", "at 09:00 west coast robotics"]
+)
+def test_a_topic_after_the_time_that_starts_with_a_zones_name_stays_a_topic(typed: str) -> None:
+    command = subscribed(f"subscribe {typed}")
+    assert command.topics == (typed.split(" ", 2)[2],) and command.time == "09:00"
+
+
+@pytest.mark.parametrize(
+    "said", ["unsubscribe me from this channel", "unsubscribe from all", "unsubscribe weekly", "unsubscribe plz"]
+)
+def test_unsubscribe_as_people_say_it_unsubscribes(said: str) -> None:
+    assert parse_command(said) == Unsubscribe()
