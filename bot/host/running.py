@@ -13,13 +13,15 @@ import os
 from pathlib import Path
 
 LOCK_FILE = "run.lock"
-_held: list[int] = []  # the lock's descriptor, open for the process's life
+_held: dict[Path, int] = {}  # each lock's descriptor, open for the process's life
 
 
 def other_run(data_dir: Path) -> str | None:
     """Take this data dir's run lock; the process id of the `paperboy run` holding it already, or "" when
     one does that did not say, or None when none does (or the lock cannot be taken: no claim either way)."""
-    path = data_dir / LOCK_FILE
+    path = (data_dir / LOCK_FILE).absolute()
+    if path in _held:  # this process holds it already (a second start in one process): no other run
+        return None
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError:
@@ -29,11 +31,11 @@ def other_run(data_dir: Path) -> str | None:
     except BlockingIOError:
         holder = os.read(fd, 32).decode("ascii", "replace").strip()
         os.close(fd)
-        return holder
+        return None if holder == str(os.getpid()) else holder
     except OSError:
         os.close(fd)
         return None
     os.ftruncate(fd, 0)
     os.write(fd, str(os.getpid()).encode())
-    _held.append(fd)
+    _held[path] = fd
     return None

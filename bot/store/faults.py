@@ -109,7 +109,7 @@ def _sqlite_code(code: int, where: _Where) -> StoreError | None:
         if where.path.is_dir():
             return StoreError(where.store, "is a directory, not a database file", f"move it away, or {where.elsewhere}")
         if (file := _file_refused(where.path)) is not None:
-            return StoreError(where.store, file[0], f"{file[1]} (chmod u+rw {where.path}), or {where.elsewhere}")
+            return StoreError(where.store, file[0], f"{file[1]}, or {where.elsewhere}")
         return StoreError(
             where.store,
             _why_unwritable(where.path),
@@ -135,11 +135,23 @@ def _file_refused(path: Path) -> tuple[str, str] | None:
     writable: "make the folder writable" was a fix that did not work): the reason and the fix."""
     if not path.exists() or not os.access(path.parent, os.W_OK):
         return None
-    if not os.access(path, os.R_OK):
-        return "cannot be read: this user may not read the file", "make the file readable and writable for this user"
-    if not os.access(path, os.W_OK):
-        return "is read-only for this user", "make the file writable for this user"
-    return None
+    if os.access(path, os.R_OK) and os.access(path, os.W_OK):
+        return None
+    readable = os.access(path, os.R_OK)
+    why = "is read-only for this user" if readable else "cannot be read: this user may not read the file"
+    owner = path.stat().st_uid
+    if owner != os.geteuid():  # most often a run under sudo left it root's: chmod as this user cannot mend it
+        return f"{why} (it belongs to {_user(owner)})", f"give it to this user (chown {_user(os.geteuid())} {path})"
+    return why, f"make the file readable and writable for this user (chmod u+rw {path})"
+
+
+def _user(uid: int) -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
 
 
 def _why_unwritable(path: Path) -> str:

@@ -36,3 +36,8 @@ def test_a_second_run_on_the_same_data_dir_is_named_and_a_dead_ones_lock_goes(tm
 
 def test_a_data_dir_it_cannot_write_claims_nothing(tmp_path: Path) -> None:
     assert other_run(tmp_path / "absent") is None
+
+
+def test_asked_twice_in_one_process_it_does_not_name_itself(tmp_path: Path) -> None:
+    assert other_run(tmp_path) is None
+    assert other_run(tmp_path) is None  # it said its own pid, as if another run held the lock
