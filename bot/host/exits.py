@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -28,23 +29,24 @@ def exit_by(seconds: float, status: int = 1, *, say: bool = True) -> threading.T
     process ends with `status`, logging the threads that held it if `say` (`run`'s log; a one-shot
     command has said its one line already)."""
 
-    def expired() -> None:
-        running = sorted(t.name for t in threading.enumerate() if not t.daemon and t is not threading.main_thread())
-        if say:
-            log.error(
-                "still running %g s after the stop was asked for (threads: %s): exiting now",
-                seconds,
-                ", ".join(running) or "only the main one",
-            )
-        for handler in logging.getLogger().handlers:
-            handler.flush()
-        os._exit(status)
-
-    timer = threading.Timer(seconds, expired)
+    timer = threading.Timer(seconds, _expired, args=(seconds, status, say))
     timer.daemon = True
     timer.name = "paperboy-exit-deadline"
     timer.start()
     return timer
+
+
+def _expired(seconds: float, status: int, say: bool) -> None:
+    running = sorted(t.name for t in threading.enumerate() if not t.daemon and t is not threading.main_thread())
+    if say:
+        log.error(
+            "still running %g s after the stop was asked for (threads: %s): exiting now",
+            seconds,
+            ", ".join(running) or "only the main one",
+        )
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    os._exit(status)
 
 
 @contextmanager
@@ -57,11 +59,19 @@ def deadline_at_interrupt(seconds: float, status: int, *, say: bool = True) -> I
     if threading.current_thread() is not threading.main_thread() or not callable(handler):
         yield
         return
-    armed: list[threading.Timer] = []
+    # The watch is started here, not in the handler: a handler runs between any two bytecodes of the main
+    # thread, perhaps inside its own `Thread.start`, whose lock a second start would wait on for ever.
+    interrupt = threading.Event()
+
+    def watch() -> None:
+        interrupt.wait()
+        time.sleep(seconds)
+        _expired(seconds, status, say)
+
+    threading.Thread(target=watch, name="paperboy-exit-deadline", daemon=True).start()
 
     def interrupted(signum: int, frame: FrameType | None) -> None:
-        if not armed:
-            armed.append(exit_by(seconds, status, say=say))
+        interrupt.set()
         handler(signum, frame)
 
     signal.signal(signal.SIGINT, interrupted)
