@@ -261,6 +261,7 @@ def parse_command(text: str) -> Command:
 
 
 _ALMOST_AN_ID = re.compile(r"(?:arxiv:\s*)?\d{4}\.\d+(?:v\d+)?", re.IGNORECASE)  # `cite 2608.1988`: a digit short
+_QUESTION_WORDS = 8  # a question of a paper in a sentence: longer, it is a search that names one
 _AROUND_AN_ID = " .,;:!?()[]<>\"'"
 
 
@@ -290,6 +291,8 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
     asks nothing, or no paper is named ("code generation" is a search)."""
     asked = what_is_asked(word)
     named = papers_named(rest)
+    if asked is None and named and len(text.split()) <= _QUESTION_WORDS:  # `who wrote 2406.12345?`, as in a thread
+        asked = what_is_asked(text)
     if asked is not None and not named and (bad := _ALMOST_AN_ID.fullmatch(rest.strip(_AROUND_AN_ID))):
         return Unknown(text, _not_an_id(bad[0]))
     if asked is None or not named:

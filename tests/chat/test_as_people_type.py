@@ -147,3 +147,19 @@ def test_a_topic_after_the_time_that_starts_with_a_zones_name_stays_a_topic(type
 )
 def test_unsubscribe_as_people_say_it_unsubscribes(said: str) -> None:
     assert parse_command(said) == Unsubscribe()
+
+
+@pytest.mark.parametrize(
+    ("typed", "asked"),
+    [
+        ("who wrote 2608.19880?", "authors"),  # docs/chat.md: "who" asks for the authors with its verb
+        ("is there code for 2608.19880?", "code"),
+        ("can I get the bibtex for 2608.19880", "cite"),
+    ],
+)
+def test_a_question_of_a_paper_in_a_sentence_is_asked_as_in_a_thread(typed: str, asked: str) -> None:
+    assert parse_command(typed) == Ask(asked, "2608.19880")
+
+
+def test_words_that_ask_nothing_beside_an_id_stay_a_search() -> None:
+    assert isinstance(parse_command("who wants 2608.19880"), Search)  # "who" without its verb asks nothing
