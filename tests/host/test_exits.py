@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -21,8 +22,17 @@ exit_by({deadline})
 
 def run(code: str) -> tuple[subprocess.CompletedProcess[str], float]:
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=child_env(), timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=child_env(), timeout=60,
+        preexec_fn=as_from_a_terminal,
+    )  # fmt: skip
     return done, time.monotonic() - started
+
+
+def as_from_a_terminal() -> None:
+    """Ctrl-C's default answer, as a command typed in a terminal has it: started in the background of a
+    shell (`nohup … &`, as CI may run), the process inherits SIGINT ignored, and nothing could stop it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.mark.slow
