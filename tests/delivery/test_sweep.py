@@ -10,8 +10,11 @@ import logging
 import os
 import socket
 from collections import Counter
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -840,21 +843,36 @@ async def test_a_stop_waits_for_the_deliveries_a_sweep_left_going(world: World) 
     assert len(publisher.keys("CSLOW")) == 7  # a header, three cards, their seeds
 
 
+async def cut_short(world: World, cut: Callable[[], Coroutine[Any, Any, object]]) -> None:
+    """`cut` started and cancelled while CSLOW's delivery is held; then another replica takes it up (its
+    hold let go), and posts it once. The test's guard finds any task left running as the loop ends."""
+    cutting = asyncio.create_task(cut())
+    await asyncio.sleep(0.2)
+    cutting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await cutting
+    taken = await world.sweeper(owner="replica-b").sweep(utc(2026, 6, 2, 9, 5))
+    assert [(r.channel.channel, r.outcome) for r in taken] == [("CSLOW", "posted")]  # its hold was let go
+    assert world.headers("CSLOW") == Counter({"2026-06-02": 1})
+
+
 async def test_a_stop_cut_short_cancels_the_deliveries_a_sweep_left_going(world: World) -> None:
-    """The stop's own deadline (SHUTDOWN_SECONDS) cancels the wait, and the deliveries with it: none is
-    left running as the loop ends (the test's guard checks); the ledger's intents let a restart resume."""
+    """The stop's own deadline (SHUTDOWN_SECONDS) cancels the wait, and the deliveries with it; the
+    ledger's intents let a restart resume."""
     await list_day(world.store, date(2026, 6, 2))
     await subscribe(world, "CSLOW", time="09:00")
     sweeper = world.sweeper(publisher=HeldPublisher(held="CSLOW"), hold=0)
     assert await sweeper.sweep(utc(2026, 6, 2, 9)) == []
-    stopping = asyncio.create_task(sweeper.finish())
-    await asyncio.sleep(0.05)
-    stopping.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await stopping
-    taken = await world.sweeper(owner="replica-b").sweep(utc(2026, 6, 2, 9, 5))
-    assert [(r.channel.channel, r.outcome) for r in taken] == [("CSLOW", "posted")]  # its hold was let go
-    assert world.headers("CSLOW") == Counter({"2026-06-02": 1})
+    await cut_short(world, sweeper.finish)
+
+
+async def test_a_sweep_cut_short_in_its_hold_cancels_its_deliveries(world: World) -> None:
+    """The stop's deadline cancelled the sweep's wait but not the delivery it waited for, which went on
+    posting while the store and the platforms closed."""
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CSLOW", time="09:00")
+    sweeper = world.sweeper(publisher=HeldPublisher(held="CSLOW"), hold=30)
+    await cut_short(world, partial(sweeper.sweep, utc(2026, 6, 2, 9)))
 
 
 @dataclass
@@ -904,18 +922,3 @@ async def test_a_channel_that_refused_the_bot_says_how_its_digests_resume(
     assert "`/papers subscribe` in the channel resumes them" in said
     kept = await world.subscriptions.get(ChannelRef("slack", "C1"))
     assert kept is not None and kept.status is not None  # as said: stopped
-
-
-async def test_a_sweep_cut_short_in_its_hold_cancels_its_deliveries(world: World) -> None:
-    """The stop's deadline cancelled the sweep's wait but not the delivery it waited for, which went on
-    posting while the store and the platforms closed (the test's guard finds any task left running)."""
-    await list_day(world.store, date(2026, 6, 2))
-    await subscribe(world, "CSLOW", time="09:00")
-    sweeper = world.sweeper(publisher=HeldPublisher(held="CSLOW"), hold=30)
-    sweeping = asyncio.create_task(sweeper.sweep(utc(2026, 6, 2, 9)))
-    await asyncio.sleep(0.2)
-    sweeping.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await sweeping
-    taken = await world.sweeper(owner="replica-b").sweep(utc(2026, 6, 2, 9, 5))
-    assert [(r.channel.channel, r.outcome) for r in taken] == [("CSLOW", "posted")]  # its hold was let go
