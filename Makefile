@@ -28,7 +28,7 @@ test: $(STAMP) lint
 
 # The fast tier while you work: the same lint, then every test not marked `slow` (chaos, the
 # installed command in subprocesses, the embedding model, ...), on SQLite only, one worker per usable
-# CPU (pytest-xdist). Under a minute.
+# CPU (pytest-xdist). A minute or two here (the aim was under one).
 check: $(STAMP) lint
 	$(BIN)/pytest -m "not slow" -n auto
 

@@ -14,6 +14,7 @@ import importlib.util
 import itertools
 import json
 import math
+import zlib
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -105,35 +106,65 @@ def _affine(x: Vectors, weight: Vectors, bias: Vectors) -> Vectors:
 
 
 def _pooled(x: Vectors, spans: Spans) -> Vectors:
-    """Each text's rows averaged, then L2-normalised: one row per text."""
-    if spans.padded:  # the padding rows hold what the layers made of nothing: out of the sums
-        x[~spans.real] = 0
-    pooled = np.add.reduceat(x, spans.bounds[:-1], axis=0) / spans.lengths[:, None].astype(np.float32)
+    """Each text's rows averaged, then L2-normalised: one row per text, in the order of their rows. Each
+    sum takes the text's own rows alone: how NumPy adds up rows depends on how many (in eights, or one by
+    one), so padding rows summed with them, as many as its tile leaves, would change its last bits."""
+    bounds = spans.rows.ravel()  # each text's start and end: the sums between are dropped
+    sums = np.add.reduceat(x, bounds[:-1] if bounds[-1] == len(x) else bounds, axis=0)[::2]
+    pooled = sums / spans.lengths[:, None].astype(np.float32)
     normed: Vectors = (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
     return normed
 
 
 def _slots(lengths: npt.NDArray[np.int64], tile: int) -> npt.NDArray[np.int64]:
-    """The rows each text takes in a forward pass: its length, rounded up to whole tiles."""
+    """The rows each text takes in a forward pass at most: its length, rounded up to whole tiles."""
     return -(-lengths // tile) * tile
 
 
-class Spans:
-    """Where each text's rows lie in a forward pass: texts end to end, each in a slot of a whole
-    number of `tile` rows (its own rows first, then padding rows that attend to nothing)."""
+def right_side(ids: Sequence[int]) -> bool:
+    """Which side of its tile a text shorter than one lies on, by its tokens alone (the same in every
+    process): right for about half of the texts, so that two of them share a tile."""
+    return zlib.crc32(np.asarray(ids, dtype=np.int64).tobytes()) % 2 == 1
 
-    def __init__(self, lengths: Sequence[int], tile: int) -> None:
-        self.lengths = np.array(lengths, dtype=np.int64)
-        slots = _slots(self.lengths, tile)
-        self.bounds = np.concatenate([[0], np.cumsum(slots)]).astype(np.int64)  # where each slot starts and ends
-        self.padded = bool((slots != self.lengths).any())
-        within = np.arange(self.bounds[-1]) - np.repeat(self.bounds[:-1], slots)  # each row's place in its slot
-        self.real = within < np.repeat(self.lengths, slots)  # a text's own rows, not padding
+
+class Spans:
+    """Where each text's rows lie in a forward pass. Texts a tile long or longer start a tile of their
+    own and fill whole tiles (their own rows first, then padding rows that attend to nothing). A
+    shorter text lies at the start of a tile or at its end (`right`), and a text at the start shares
+    its tile with one at the end when both fit: the kernel computes each row by its place in its
+    tile, whatever the other rows hold, so each text gets the bits it gets alone, at the same place.
+    The texts are in the order of their rows (`order`: which of the texts given each one is)."""
+
+    def __init__(self, lengths: Sequence[int], tile: int, right: Sequence[bool] = ()) -> None:
+        given = np.array(lengths, dtype=np.int64)
+        sides = np.array(right, dtype=bool) if len(right) else np.zeros(given.size, dtype=bool)
+        starts = np.zeros(given.size, dtype=np.int64)
+        short = given < tile
+        slots = _slots(given[~short], tile)  # the long ones first, end to end
+        starts[~short] = np.cumsum(slots) - slots
+        at = int(slots.sum())
+        lefts = sorted(np.flatnonzero(short & ~sides).tolist(), key=lambda i: -int(given[i]))  # longest first…
+        rights = sorted(np.flatnonzero(short & sides).tolist(), key=lambda i: int(given[i]))  # …beside the shortest
+        while lefts or rights:
+            left = lefts.pop(0) if lefts else None
+            if left is not None:
+                starts[left] = at
+            if rights and (left is None or given[left] + given[rights[0]] <= tile):
+                paired = rights.pop(0)
+                starts[paired] = at + tile - given[paired]
+            at += tile
+        self.order = np.argsort(starts, kind="stable")
+        self.starts, self.lengths = starts[self.order], given[self.order]
+        ends = np.zeros(at + 1, dtype=np.int64)  # +1 where a text starts, -1 where it ends: inside, a sum of 1
+        np.add.at(ends, starts, 1)
+        np.add.at(ends, starts + given, -1)
+        self.real = np.cumsum(ends[:-1]) > 0
+        self.padded = not bool(self.real.all())
 
     @property
     def rows(self) -> npt.NDArray[np.int64]:
-        """Each text's rows within its slot: (start, end) pairs."""
-        return np.stack([self.bounds[:-1], self.bounds[:-1] + self.lengths], axis=1)
+        """Each text's rows, in the order of their rows: (start, end) pairs."""
+        return np.stack([self.starts, self.starts + self.lengths], axis=1)
 
 
 class Encoder:
@@ -169,15 +200,15 @@ class Encoder:
 
     def encode_apart(self, texts: Sequence[str]) -> Vectors:
         """One row per text, each the very bits it gets here alone, whatever texts are beside it
-        (queries: the same query ranks the same alone or in a burst). In one pass, each text in a slot
-        of `tile` rows, where the BLAS allows it; else text by text, one product at a time: each
+        (queries: the same query ranks the same alone or in a burst). In one pass, each text in tiles
+        of `tile` rows (`Spans`), where the BLAS allows it; else text by text, one product at a time: each
         text's products are the ones it gets alone, and each weight matrix, read once from memory,
         stays in the cache for the next text (docs/design.md has the figures)."""
         return self._encode(texts, tile=self.tile() if texts else 1)
 
     def _encode(self, texts: Sequence[str], *, tile: int | None) -> Vectors:
         """Up to `BATCH_TOKENS` rows at a time (a burst of long texts holds a few megabytes of
-        activations, not hundreds), each text in a slot of `tile` rows; `tile` None: text by text."""
+        activations, not hundreds), laid out in tiles of `tile` rows (`Spans`); `tile` None: text by text."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         ids = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
         rows = _slots(np.array([len(t) for t in ids], dtype=np.int64), tile or 1).tolist()
@@ -193,19 +224,25 @@ class Encoder:
         return out
 
     def _forward(self, parts: list[list[list[int]]], tile: int) -> Vectors:
-        """The model over these parts' texts, one row per text. A part's texts are laid end to end, each
-        in a slot of `tile` rows, and the layers' products take all of a part's rows at once (attention
+        """The model over these parts' texts, one row per text. A part's texts are laid out in tiles of
+        `tile` rows (`Spans`), and the layers' products take all of a part's rows at once (attention
         is per text); the parts are computed apart, each product for every part in turn."""
         embedded = [self._embedded(texts, tile) for texts in parts]
         xs, spans = [x for x, _ in embedded], [s for _, s in embedded]
         for layer in range(self._layers):
             xs = self._layer(layer, xs, spans)
-        return np.vstack([_pooled(x, s) for x, s in zip(xs, spans, strict=True)])
+        pooled = []
+        for x, at in zip(xs, spans, strict=True):
+            each = np.empty((len(at.order), DIMENSIONS), dtype=np.float32)
+            each[at.order] = _pooled(x, at)  # back in the order the texts were given
+            pooled.append(each)
+        return np.vstack(pooled)
 
     def _embedded(self, texts: list[list[int]], tile: int) -> tuple[Vectors, Spans]:
         """The texts' token embeddings in their slots (padding rows: nothing), and where they lie."""
         w = self._w
-        spans = Spans([len(t) for t in texts], tile)
+        spans = Spans([len(t) for t in texts], tile, [right_side(t) for t in texts] if tile > 1 else ())
+        texts = [texts[i] for i in spans.order.tolist()]
         x = w["embeddings.word_embeddings.weight"][np.fromiter(itertools.chain.from_iterable(texts), np.int64)]
         x += w["embeddings.position_embeddings.weight"][np.concatenate([np.arange(len(t)) for t in texts])]
         x += w["embeddings.token_type_embeddings.weight"][0]
@@ -254,17 +291,19 @@ class Encoder:
         per text, every other step per row). They cannot wherever the BLAS computes every row alike
         (tile 1: end to end). Not every kernel does: OpenBLAS's Haswell kernel (one thread, as
         `bot.host.native` sets it), seen on an AMD EPYC host, computes the rows of each 12-row tile
-        in two ways, which differ in the last bit, and a whole tile alike wherever it lies: there
-        each text fills whole tiles of 12 rows."""
+        in two ways, which differ in the last bit, and each row by its place in its tile wherever the
+        tile lies: there each text lies in tiles of 12 rows, two short ones to a tile (`Spans`)."""
         if self._tile is None:
             self._tile = (next((t for t in TILES if self._products_agree(t)), None),)
         return self._tile[0]
 
     def _products_agree(self, tile: int) -> bool:
-        """Whether each of the model's products gives texts of `PROBE_ROWS` tokens, each in its slot of
-        `tile` rows, the bits it gives them alone (random rows: the kernel's path never depends on
-        the values)."""
-        spans = Spans(PROBE_ROWS, tile)
+        """Whether each of the model's products gives texts of `PROBE_ROWS` tokens, laid out in tiles of
+        `tile` rows (the short ones on either side, two to a tile where they fit), the bits it gives each
+        alone at the same place in its own tile (random rows: the kernel's path never depends on the
+        values)."""
+        right = [i % 2 == 1 for i in range(len(PROBE_ROWS))]
+        spans = Spans(PROBE_ROWS, tile, right)
         rows = np.random.default_rng(0).standard_normal((len(spans.real), 4 * DIMENSIONS)).astype(np.float32)
         rows[~spans.real] = 0
         p = "encoder.layer.0."
@@ -272,8 +311,12 @@ class Encoder:
             weight = self._w[p + name + ".weight"]
             x = np.ascontiguousarray(rows[:, : weight.shape[0]])
             together = x @ weight
-            for a, b in itertools.pairwise(spans.bounds.tolist()):
-                if not np.array_equal(x[a:b] @ weight, together[a:b]):
+            for text, (a, b) in zip(spans.order.tolist(), spans.rows.tolist(), strict=True):
+                alone = Spans([b - a], tile, [right[text]])
+                [(c, d)] = alone.rows.tolist()
+                own = np.zeros((len(alone.real), x.shape[1]), dtype=np.float32)
+                own[c:d] = x[a:b]
+                if not np.array_equal((own @ weight)[c:d], together[a:b]):
                     return False
         return True
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import random
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from bot.embedding.model import (
     MODEL_NAME,
     TILES,
     ModelMissing,
+    Spans,
     _gelu,
     _layer_norm,
     model_dir,
@@ -60,6 +62,46 @@ def test_texts_embedded_apart_get_the_bits_they_get_alone_on_any_host() -> None:
         finally:
             encoder._tile = found
     assert encoder.encode([]).shape == encoder.encode_apart([]).shape == (0, DIMENSIONS)
+
+
+def test_short_texts_share_a_tile_one_at_its_start_and_one_at_its_end() -> None:
+    """A query of five tokens on a host whose kernel computes 12-row tiles took a tile of its own: two
+    of them share one, each always on its own side (`right_side`), the long ones filling whole tiles."""
+    spans = Spans([5, 7, 30, 2, 12], 12, [False, True, False, True, False])
+    assert len(spans.real) == 72  # 36 + 12 for the long ones, one tile for 5 and 2, one for 7 alone
+    assert spans.order.tolist() == [2, 4, 0, 3, 1]
+    assert spans.rows.tolist() == [[0, 30], [36, 48], [48, 53], [58, 60], [65, 72]]
+    assert int(spans.real.sum()) == 56 and spans.padded
+    together = Spans([3, 4, 9], 1)  # a kernel that computes every row alike: end to end, no padding
+    assert together.rows.tolist() == [[0, 3], [3, 7], [7, 16]] and not together.padded
+
+
+@pytest.mark.slow
+def test_a_burst_of_short_queries_gets_the_bits_each_gets_alone() -> None:
+    """Whatever a query shares its tile with, and on whichever side, its vector is the one it gets alone."""
+    encoder = shared_encoder()
+    words = [
+        "diffusion",
+        "speculative",
+        "decoding",
+        "video",
+        "agents",
+        "protein",
+        "of",
+        "the",
+        "RAG",
+        "LLM",
+        "🚀",
+        "mixture",
+        "experts",
+    ]
+    rng = random.Random(3)
+    texts = list(dict.fromkeys(" ".join(rng.choices(words, k=rng.randint(0, 14))) for _ in range(150)))
+    alone = np.vstack([encoder.encode_apart([t]) for t in texts])
+    for _ in range(4):
+        picked = rng.sample(range(len(texts)), rng.randint(2, len(texts)))
+        assert np.array_equal(encoder.encode_apart([texts[i] for i in picked]), alone[picked])
+    assert np.abs(encoder.encode(texts) - alone).max() < 1e-5
 
 
 def test_the_in_place_steps_give_the_plain_formulas_bits() -> None:
