@@ -23,7 +23,9 @@ from bot.domain.post import Card, Link, Post
 T = TypeVar("T")
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # but tab and newline
+# control characters but tab and newline, and bidi overrides and isolates (which turn the text after
+# them around: "gnp.exe" shown as "exe.png")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def plain(value: T) -> T:

@@ -108,11 +108,11 @@ def _address(found: str) -> str:
     return url
 
 
-def linkified(text: str) -> str:
+def linkified(text: str, room: int = SECTION_CHARS) -> str:
     """`text` escaped, with its http(s) addresses made links. A mrkdwn object here is `verbatim`, so
     that nothing in a paper's text becomes a mention, and that also keeps Slack from linking bare URLs:
-    an answer's "Code: https://…" would not be clickable. Text too long for one section is only escaped
-    (a cut must not open a link it cannot close)."""
+    an answer's "Code: https://…" would not be clickable. Text longer than `room` (what is left of its
+    section) is only escaped: a cut must not open a link it cannot close."""
     parts: list[str] = []
     done = 0
     for match in _URL.finditer(text):
@@ -121,7 +121,7 @@ def linkified(text: str) -> str:
         done = match.start() + len(url)
     parts.append(escape(text[done:]))
     joined_up = "".join(parts)
-    return joined_up if len(joined_up) <= SECTION_CHARS else escape(text)
+    return joined_up if len(joined_up) <= room else escape(text)
 
 
 def mrkdwn(text: str) -> Block:
@@ -169,9 +169,10 @@ def button(action: str, label: str, value: str) -> Block:
 
 def section_blocks(section: Section) -> list[Block]:
     title = cut(escape(" ".join(section.title.split())), TITLE_CHARS)
-    body = linkified(section.text)  # an abstract's addresses, clickable (verbatim text is never linked)
+    room = SECTION_CHARS - len(title) - 3  # what the section has left after "*title*\n"
+    body = linkified(section.text, room)  # an abstract's addresses, clickable (verbatim text is never linked)
     if section.links:
-        body = joined([link(x) for x in section.links], SECTION_CHARS - len(title) - 3)
+        body = joined([link(x) for x in section.links], room)
     return [mrkdwn(f"*{title}*\n{body}")]
 
 

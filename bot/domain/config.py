@@ -34,6 +34,10 @@ from bot.domain.zones import is_place, zone_hint
 _CHANNEL = re.compile(r"(slack|discord|console):([A-Za-z0-9_.\-]+/)?[A-Za-z0-9_.\-]+", re.ASCII)
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
 _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", re.ASCII)
+# control characters (but white space), zero-width space, direction marks, bidi overrides and isolates:
+# invisible in a topic, they match nothing and can turn around or garble how it is shown (the joiners
+# U+200C and U+200D are let through: Persian and emoji need them)
+_HIDDEN = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+", re.ASCII)  # a key TOML takes unquoted
 # a user (U…, W… on Enterprise Grid) or user group (S…), for one workspace (T…:) or for every one
 _SLACK_ID = re.compile(r"(?:[TE][A-Z0-9]{2,20}:)?[UWS][A-Z0-9]{2,20}", re.ASCII)
@@ -114,13 +118,20 @@ def check_topics(topics: Sequence[str], known: Collection[str] = ()) -> tuple[st
                 f"a topic can be at most {MAX_TOPIC_CHARS} characters, and {_shown(topic, 40)} has {len(topic)}: "
                 "shorten it to the few words that matter"
             )
+        if hidden := _HIDDEN.search(topic):
+            raise ValueError(
+                f"{_shown(topic, 40)} holds an invisible character (U+{ord(hidden.group()):04X}), which would match "
+                "no paper and can garble how the topic is shown: type it again without it"
+            )
         check_entry(topic)
     return tuple(topics)
 
 
 def _shown(value: str, limit: int = 60) -> str:
-    """A value quoted for an error message, shortened when long."""
-    return repr(value) if len(value) <= limit else f"“{value[: limit - 1]}…”"
+    """A value quoted for an error message, shortened when long; its invisible characters written as escapes."""
+    if len(value) <= limit:
+        return repr(value)
+    return "“" + "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in value[: limit - 1]) + "…”"
 
 
 class DigestDefaults(_Strict):

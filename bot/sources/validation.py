@@ -20,7 +20,9 @@ MAX_URL = 2048  # longer is no link a person follows, and chat platforms refuse 
 _DIGITS = 20  # an integer with more digits is far beyond any column; Python refuses to read 4,300
 _SATURATED = 2**64
 _VERSION = re.compile(r"v(\d{1,6})$", re.ASCII)
-_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f]")
+# white space, control characters (C0 and C1), zero-width marks and bidi overrides: a link holding one
+# is not what it shows (a URL printed in a terminal or JSON could turn around or send an escape)
+_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 # scheme, optional user info, a host name or [IPv6] literal, optional port, then anything; a regex
 # rather than urlsplit because the store checks every link it writes (urlsplit is ~10x slower)
 _HTTP_URL = re.compile(r"https?://(?:[^/?#@]+@)?(?:[^/?#@:\[\]]+|\[[0-9a-f:.]+\])(?::\d{0,5})?(?:[/?#].*)?", re.I)

@@ -68,6 +68,12 @@ def test_counts_are_clamped_to_what_the_store_holds(value: int, expected: int) -
         ("", None),
         (None, None),
         ("https://example.org/" + "a" * 5000, None),
+        ("https://example.org/\x9b2Jx", None),  # C1 control: a terminal's one-byte escape
+        ("https://example.org/\x85x", None),
+        ("https://example.org/\u202egnp.exe", None),  # a bidi override: shown turned around
+        ("https://example.org/\u2066x\u2069", None),
+        ("https://exa\u200bmple.org/", None),  # a zero-width space: not the host it shows
+        ("https://example.org/café", "https://example.org/café"),  # letters beyond ASCII are fine
     ],
 )
 def test_only_absolute_http_urls_pass(value: str | None, expected: str | None) -> None:

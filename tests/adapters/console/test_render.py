@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import dataclasses
+import re
+
 from rich.console import Console
 
 from adapters.console.render import render_post
@@ -66,3 +69,18 @@ def test_a_terminals_escape_sequences_in_paper_text_are_dropped() -> None:
     assert "[2JCleared ]0;pwned [8mhidden[0m" in shown and "Eve[5m" in shown and "summary" in shown
     assert squash("a\x1b[2Jb\tc\nd") == "ab c d"  # an escape sequence dropped whole
     assert squash("\u202aa\u202bb\u202cc\u202dd\u202ee \u2066f\u2067g\u2068h\u2069") == "abcde fgh"
+
+
+def test_a_bidi_override_in_paper_text_or_a_link_does_not_reach_the_terminal() -> None:
+    """U+202E turns the text after it around ("gnp.exe" shown as "exe.png"): dropped from every field,
+    links too (a link is printed in full)."""
+    from bot.domain.post import Link
+
+    paper = Paper(arxiv_id="2401.00001", title="safe \u202egnp.exe", authors=("A\u2066B\u2069",))
+    shown_card = card(paper)
+    shown_card = dataclasses.replace(shown_card, links=(Link("Code", "https://x.org/\u202ea"), *shown_card.links))
+    console = Console(width=200, record=True, force_terminal=True, color_system="standard")
+    console.print(render_post(Post(header="h\u202dx", cards=(shown_card,))))
+    shown = console.export_text(styles=False)
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", shown), ascii(shown)
+    assert "safe gnp.exe" in shown and "AB" in shown and "https://x.org/a" in shown and "hx" in shown

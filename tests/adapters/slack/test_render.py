@@ -126,6 +126,22 @@ def test_an_address_in_text_is_a_link_without_the_sentences_punctuation() -> Non
     assert linkified(r"\href{https://h.co/m}{x}") == r"\href{<https://h.co/m>}{x}"
 
 
+def test_a_seed_section_near_its_limit_never_cuts_inside_a_link() -> None:
+    """The section holds the title too: text that fits linked on its own but not after the title is
+    only escaped, so the section's cut can't leave a link open (`<https://…` with no `>`)."""
+    from adapters.slack.render import SECTION_CHARS, section_blocks
+    from bot.domain.post import Section
+
+    url = "https://github.com/o/" + "r" * 900
+    for filler in range(SECTION_CHARS - len(url) - 40, SECTION_CHARS - len(url)):
+        text = "a " + "b" * filler + "(" + url + ")"  # no space in the second half: the cut falls in a word
+        block = section_blocks(Section(title="Abstract", text=text))[0]
+        shown = block["text"]["text"]
+        assert len(shown) <= SECTION_CHARS
+        assert shown.count("<") == shown.count(">"), (filler, shown[-40:])
+    validated(section_blocks(Section(title="Abstract", text="a b " * 740 + "https://x.org/a")))
+
+
 def test_an_address_in_a_thread_seeds_abstract_is_a_link() -> None:
     """The seed's mrkdwn is verbatim, which Slack never links: "(https://github.com/…)" was dead text."""
     paper = Paper(arxiv_id="2405.15682", title="T", abstract="Code is at (https://github.com/fb/schedule_free).")
