@@ -59,9 +59,8 @@ def _group(searcher: Searcher, group: Group) -> list[Query]:
     if len(group.alternatives) == 1 and len(group.alternatives[0]) == 1:
         stem = group.alternatives[0][0]
         return [*_term(stem), _held(searcher, stem)]
-    held = any_of(*(must(*(any_of(*_term(t)) for t in alternative)) for alternative in group.alternatives))
     has = any_of(*(must(*(Query.term_query(SCHEMA, "has", t, "basic") for t in a)) for a in group.alternatives))
-    return [held, Query.const_score_query(has, COORDINATION)]
+    return [_in_text_or_names(group), Query.const_score_query(has, COORDINATION)]
 
 
 def ranking(searcher: Searcher, parsed: Parsed, require_all: bool) -> Query:

@@ -78,9 +78,6 @@ class DenseIndex:
     def __len__(self) -> int:
         return self._count
 
-    def has(self, position: int) -> bool:
-        return 0 <= position < self._size and bool(self._has[position])
-
     @property
     def mask(self) -> npt.NDArray[np.bool_]:
         """Per position: whether it has a vector."""

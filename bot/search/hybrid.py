@@ -267,8 +267,7 @@ class HybridIndex:
         depth = max(DEPTH, limit)
         vector = self._query_vector.soon(parsed.text, beside=alone)
         by_words, _ = lexical.ranked(parsed, filters, depth)  # phrases and names held already
-        narrowed = lexical.allowed(parsed, filters) if lexical.narrows(parsed, filters) else None
-        near, cosines = dense.top(vector(), narrowed, depth)
+        near, cosines = dense.top(vector(), lexical.allowed(parsed, filters), depth)
         near = near[cosines >= (MIN_COSINE if by_words.size else MIN_COSINE_ALONE)]
         by_meaning = near[lexical.admits(parsed, filters, near)]  # and so do these, then
         lists = [by_words, by_meaning]

@@ -12,14 +12,15 @@ commits (`reopen_if_changed`).
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from tantivy import IndexWriter, Order, Query, Searcher
+from tantivy import DocAddress, IndexWriter, Order, Query, Searcher
 
 from bot.domain.errors import SearchIndexError
 from bot.domain.models import Paper
@@ -175,13 +176,17 @@ class LexicalIndex:
         the `gone` ones leave (their positions stay taken). All or nothing: a write that fails leaves
         the index as it was (`SearchIndexError`), and the same write may be tried again."""
         writer = self._take_writer()
-        before = self._registry.copy()
+        self._sealed(lambda: self._replace(writer, papers, gone, stamps))
+        self._added += len({p.arxiv_id for p in papers})
+
+    def _sealed(self, write: Callable[[], object] = lambda: None) -> None:
+        """`write`, then `seal`; when either fails, `_undo` back to the registry as it was."""
+        before = copy.deepcopy(self._registry)
         try:
-            added = self._replace(writer, papers, gone, stamps)
+            write()
             self.seal()
         except Exception as exc:
             raise self._undo(before, exc) from exc
-        self._added += added
 
     def _undo(self, before: Registry, exc: Exception) -> SearchIndexError:
         """After a write failed: what tantivy did not commit is rolled back and the registry goes back
@@ -209,8 +214,8 @@ class LexicalIndex:
 
     def _replace(
         self, writer: IndexWriter, papers: Sequence[Paper], gone: Sequence[str], stamps: Mapping[str, int]
-    ) -> int:
-        """`extend`'s changes, uncommitted; returns how many papers came in."""
+    ) -> None:
+        """`extend`'s changes, uncommitted."""
         latest = {p.arxiv_id: p for p in papers}
         if gone:
             dropped = self.positions(gone)
@@ -225,7 +230,6 @@ class LexicalIndex:
         for paper, position in zip(old, known[known >= 0].tolist(), strict=True):
             writer.add_document(document(paper, position))
         self.load([p for p, at in zip(latest.values(), known.tolist(), strict=True) if at < 0], stamps)
-        return len(latest)
 
     def changed_elsewhere(self) -> bool:
         """Whether another process committed to the index since this one read it (one `stat`)."""
@@ -325,11 +329,7 @@ class LexicalIndex:
         if self._folder is None:
             return
         self._take_writer(wait=0)  # another process's commits are read first, with their registry:
-        before = self._registry.copy()  # what was learned is then learned again at the next start
-        try:
-            self.seal()
-        except Exception as exc:
-            raise self._undo(before, exc) from exc
+        self._sealed()  # what was learned is then learned again at the next start
 
     def papers_at(self, positions: Sequence[int]) -> dict[int, Paper]:
         """The papers at these positions. Those read lately stay parsed (up to `PAPERS_KEPT`, then they
@@ -356,12 +356,15 @@ class LexicalIndex:
         search finds papers by their authors' names too ("chen diffusion"), so a name is no typo."""
         return int(self._searcher.doc_freq("words", word)) or int(self._searcher.doc_freq("names", word))
 
-    def near_words(self, word: str, most: int) -> set[str]:
-        """The words of some papers that hold a word within `most` edits of `word` (`bot.search.spelling`)."""
-        fuzzy = Query.fuzzy_term_query(SCHEMA, "words", word, distance=most, transposition_cost_one=True)
+    def _near(self, field: str, word: str, most: int) -> Iterable[Paper]:
+        """Some papers holding a word within `most` edits of `word` in this field (`bot.search.spelling`)."""
+        fuzzy = Query.fuzzy_term_query(SCHEMA, field, word, distance=most, transposition_cost_one=True)
         hits = self._searcher.search(fuzzy, NEAR_PAPERS, count=False).hits
-        positions = [int(p or 0) for p in self._searcher.fast_field_values("pos", [a for _, a in hits])]
-        papers = self.papers_at(positions).values()
+        return self.papers_at(_at(self._searcher, hits).tolist()).values()
+
+    def near_words(self, word: str, most: int) -> set[str]:
+        """The words of some papers that hold a word within `most` edits of `word`."""
+        papers = self._near("words", word, most)
         return words_of(t for p in papers for t in (p.title, p.abstract, p.ai_summary or "", *p.ai_keywords))
 
     def held_name(self, word: str) -> int:
@@ -369,11 +372,8 @@ class LexicalIndex:
         return int(self._searcher.doc_freq("names", word))
 
     def near_names(self, word: str, most: int) -> set[str]:
-        """The name words of some papers' authors within `most` edits of `word` (`bot.search.spelling`)."""
-        fuzzy = Query.fuzzy_term_query(SCHEMA, "names", word, distance=most, transposition_cost_one=True)
-        hits = self._searcher.search(fuzzy, NEAR_PAPERS, count=False).hits
-        positions = [int(p or 0) for p in self._searcher.fast_field_values("pos", [a for _, a in hits])]
-        return {w for paper in self.papers_at(positions).values() for a in paper.authors for w in words(a)}
+        """The name words of some papers' authors within `most` edits of `word`."""
+        return {w for paper in self._near("names", word, most) for a in paper.authors for w in words(a)}
 
     def expands(self, key: str) -> bool:
         """Whether this Hugging Face keyword (see `keyword_key`) may expand a query: two papers or more
@@ -453,7 +453,7 @@ class LexicalIndex:
         if at_most is None:
             at_most = self._searcher.search(query, 1, count=True).count  # type: ignore[attr-defined]
         hits = self._searcher.search(query, at_most, count=False).hits if at_most else []
-        return np.sort(np.array(self._searcher.fast_field_values("pos", [a for _, a in hits]), dtype=np.int64))
+        return np.sort(_at(self._searcher, hits))
 
     def _named(self, parsed: Parsed, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         """Which positions hold every `author:` name of three words or more, in one author's name."""
@@ -479,7 +479,7 @@ class LexicalIndex:
         fetch = max(RERANK, 2 * depth)
         while True:
             hits = self._searcher.search(query, fetch, count=False).hits
-            positions = np.array(self._searcher.fast_field_values("pos", [a for _, a in hits]), dtype=np.int64)
+            positions = _at(self._searcher, hits)
             bm25 = np.array([s for s, _ in hits], dtype=np.float32)
             keep = self._named(parsed, positions)
             positions, bm25 = positions[keep], bm25[keep]
@@ -496,7 +496,7 @@ class LexicalIndex:
             found, floors = [], []
             for field in ("day", "upvotes"):
                 hits = self._searcher.search(query, fetch, count=False, order_by_field=field, order=Order.Desc).hits
-                found.append(np.array(self._searcher.fast_field_values("pos", [a for _, a in hits]), dtype=np.int64))
+                found.append(_at(self._searcher, hits))
                 floors.append(int(getattr(self._registry, field)[found[-1][-1]]) if found[-1].size else 0)
                 if found[0].size < fetch:  # every match: no other order to fetch them in
                     break
@@ -526,21 +526,15 @@ class LexicalIndex:
             found = kept[(key, depth)] = (positions, scores)
         return found
 
-    def narrows(self, parsed: Parsed, filters: SearchFilters) -> bool:
-        """Whether anything is left out (else the dense side needs no mask)."""
-        dated = filters.since is not None or filters.until is not None
-        named = bool(parsed.authors or parsed.excluded)
-        return named or dated or filters.min_upvotes > 0 or filters.within is not None
-
-    def allowed(self, parsed: Parsed, filters: SearchFilters) -> npt.NDArray[np.bool_]:
-        """Per position: whether the filters and `author:` names allow it (phrases: see `admits`)."""
-        mask = self._registry.alive.copy()
+    def allowed(self, parsed: Parsed, filters: SearchFilters) -> npt.NDArray[np.bool_] | None:
+        """Per position: whether the filters and `author:` names allow it (phrases: see `admits`); None
+        when they leave nothing out (the dense side needs no mask)."""
         clauses = conditions(parsed, filters, phrases=False)
-        if clauses:
-            held = np.zeros(self.size, dtype=bool)
-            held[self._matching(must(*clauses))] = True
-            mask &= held
-        return mask
+        if not clauses:
+            return None
+        held = np.zeros(self.size, dtype=bool)
+        held[self._matching(must(*clauses))] = True
+        return self._registry.alive & held
 
     def admits(self, parsed: Parsed, filters: SearchFilters, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         """Which of these positions the query may return: filters, `author:` names and quoted phrases."""
@@ -598,6 +592,11 @@ def _holds(parsed: Parsed, title: str) -> bool:
     """Whether the title holds every group of the query (one of its alternatives, whole)."""
     held = terms(title)
     return all(any(held.issuperset(a) for a in group.alternatives) for group in parsed.groups)
+
+
+def _at(searcher: Searcher, hits: Sequence[tuple[float, DocAddress]]) -> npt.NDArray[np.int64]:
+    """The positions of these hits, in their order."""
+    return np.array(searcher.fast_field_values("pos", [a for _, a in hits]), dtype=np.int64)
 
 
 def named_first(ranked: Scored, named: npt.NDArray[np.int64], depth: int) -> Scored:

@@ -10,7 +10,6 @@ replaced atomically), so an index is opened with them, not rebuilt.
 
 from __future__ import annotations
 
-import copy
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -93,10 +92,6 @@ class Registry:
         recency = 0.5 ** (max(today - day, 0) / RECENCY_HALF_LIFE_DAYS) if day > 0 else 0.0
         popularity = math.log1p(max(upvotes, 0)) / math.log1p(top) if top > 0 else 0.0
         return 1.0 + RECENCY_WEIGHT * recency + UPVOTE_WEIGHT * popularity
-
-    def copy(self) -> Registry:
-        """Another registry holding the same values (kept to go back to if a write fails)."""
-        return copy.deepcopy(self)
 
     def stage(self, folder: Path) -> Path:
         """Write the arrays to a temporary file beside the index; `publish` puts it in place (a failure

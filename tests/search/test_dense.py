@@ -57,13 +57,13 @@ def test_put_replaces_and_grows(monkeypatch: pytest.MonkeyPatch, exact_up_to: in
     vectors = unit(500)
     index = DenseIndex(np.arange(400), vectors[:400], 450)  # 50 positions without a vector yet
     everything = np.ones(600, dtype=bool)
-    assert not index.has(420) and len(index) == 400
+    assert not index.mask[420] and len(index) == 400
     index.put(np.array([7]), vectors[450:451])  # paper 7's text changed
     assert index.top(vectors[450], everything, 1)[0].tolist() == [7]
     index.grow(600)
     index.put(np.array([599]), vectors[499:500])
     assert index.top(vectors[499], everything, 1)[0].tolist() == [599]
-    assert index.has(599) and len(index) == 401
+    assert index.mask[599] and len(index) == 401
 
 
 def test_a_large_index_without_vectors_yet_trains_once_it_has_enough(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -138,7 +138,7 @@ def test_saved_vectors_are_opened_as_they_were_and_a_damaged_save_is_read_as_non
     assert first.save(saved) and len(list(tmp_path.glob(f"{VECTORS}*"))) == 1  # the older file goes
 
     opened = DenseIndex(np.zeros(0, dtype=np.int64), vectors[:0], 3000, saved=saved)
-    assert len(opened) == 2998 and not opened.has(5) and opened.has(7)
+    assert len(opened) == 2998 and not opened.mask[5] and opened.mask[7]
     assert opened.texts(np.array([4, 5, 2999])).tolist() == [5, 0, 3000]
     everything = np.ones(3000, dtype=bool)
     for q in vectors[:50]:
