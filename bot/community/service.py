@@ -99,7 +99,12 @@ class Community:
     async def reactions_cleared(self, where: ChannelRef, message: str, emoji: str | None, at: datetime) -> int:
         """A moderator took every reaction off a message (`emoji`: every one of that emoji): each vote
         they were is taken off, as its removal would (the platform names no one); how many."""
-        cleared = await self.engagement.reactions_on(where, message, emoji)
+        posted = await self.engagement.posted(where, message, thread_messages=True)
+        if posted is None:
+            return 0  # no paper's message: no votes on it
+        # votes are kept under the card's channel: on Discord a message in the paper's thread (its seed)
+        # names the thread, a channel of its own
+        cleared = await self.engagement.reactions_on(posted.channel, message, emoji)
         for user, key in cleared:
             await self.engagement.count(
                 where, message, functools.partial(_off, user, message, key, at), thread_messages=True

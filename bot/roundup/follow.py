@@ -23,10 +23,11 @@ from typing import Literal
 from bot.delivery.subscriptions import Subscription, SubscriptionStore, meant
 from bot.domain.cards import card as card_of
 from bot.domain.channels import ChannelRef
-from bot.domain.errors import ChannelUnavailable, DeliveryError, UsageError, WorkspacePaused
+from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable, UsageError, WorkspacePaused
 from bot.domain.models import Paper
 from bot.domain.post import Card
 from bot.domain.publishing import LeaseLost, MessageRef, Publisher, holding, publisher_for
+from bot.domain.repeats import Repeats
 from bot.host.tasks import each_to_its_end
 from bot.roundup.news import News, news, repo_of, shown
 from bot.store.follows import AsPosted, Followed, FollowStore
@@ -75,6 +76,7 @@ class Follower:
         self._last_refresh: dict[str, float] = {}
         self._pace: dict[str, asyncio.Lock] = {}
         self._subscriptions = subscriptions
+        self._repeats = Repeats()  # a failure met again at every sync is said once an hour
 
     async def posted(self, channel: ChannelRef, card: Card, ref: MessageRef, now: datetime) -> None:
         """A card is out (DigestDelivery's `posted` hook): follow it, as posted."""
@@ -131,7 +133,7 @@ class Follower:
     ) -> None:
         channel = items[0].channel
         publisher = publisher_for(self._publishers[channel.platform], channel.workspace)  # its workspace's token
-        for item in items:
+        for at, item in enumerate(items):
             paper = papers.get(item.arxiv_id)
             if paper is None:
                 continue
@@ -152,11 +154,25 @@ class Follower:
                 log.info("living threads in %s wait: %s", channel, exc.reason)
                 return
             except ChannelUnavailable as exc:
-                await self._follows.stop(item.key, exc.reason)
-                report.stopped += 1
-                log.warning("stopped following %s in %s: %s", item.arxiv_id, channel, exc.reason)
+                if exc.channel != str(channel):  # its own thread gone (Discord): this card alone
+                    await self._follows.stop(item.key, exc.reason)
+                    report.stopped += 1
+                    log.warning("stopped following %s in %s: %s", item.arxiv_id, channel, exc.reason)
+                    continue
+                for gone in items[at:]:  # the bot was removed from the channel: none of its cards is asked again
+                    await self._follows.stop(gone.key, exc.reason)
+                report.stopped += len(items) - at
+                log.warning("stopped following %d card(s) in %s: %s", len(items) - at, channel, exc.reason)
+                return
+            except PlatformUnreachable as exc:  # the rest of the channel's cards would wait for it too
+                if self._repeats.first((channel, str(exc)), self._clock()):
+                    log.warning("living threads wait: %s (tried again at the next sync)", exc)  # it names the channel
+                return
             except DeliveryError as exc:
-                log.warning("living thread of %s in %s: %s (tried again at the next sync)", item.arxiv_id, channel, exc)
+                if self._repeats.first((channel, item.arxiv_id, str(exc)), self._clock()):
+                    log.warning(
+                        "living thread of %s in %s: %s (tried again at the next sync)", item.arxiv_id, channel, exc
+                    )
 
     async def _there(self, publisher: Publisher, item: Followed, report: FollowReport) -> bool:
         """Whether the card is still there (asked before a note when no refresh told); stopped if not."""

@@ -8,7 +8,7 @@ passing them off as days without papers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.delivery.digest import Digest, DigestOptions, Matches, filtered, matches
 from bot.domain.cards import card
@@ -28,8 +28,9 @@ class WeekMatches:
 
     monday: date
     found: Matches
-    # weekdays up to today that no sync fetched and no import brought, and today's (UTC) when it is
-    # listed in part: said, never passed off as the whole week (east of UTC a Friday roundup comes first)
+    # weekdays up to today that no sync fetched and no import brought, today's (UTC) when it is listed
+    # in part, and those not begun in UTC: said, never passed off as the whole week (east of UTC a
+    # Friday roundup comes first)
     missing: tuple[date, ...]
 
 
@@ -65,6 +66,8 @@ async def week_matches(
         listed.update((p.arxiv_id, p) for p in of_day)
         if day >= today and day.weekday() < 5 and of_day and now.hour < EARLY_HOURS:
             ongoing.append(day)
+    # and the week's weekdays not begun in UTC: a Friday roundup in Auckland is due on Thursday (UTC)
+    ongoing += [d for d in (monday + timedelta(days=n) for n in range(5)) if d > today]
     ranked = sorted(papers.values(), key=lambda p: (-p.upvotes, p.arxiv_id))
     upvoted = sum(1 for p in listed.values() if p.upvotes >= options.min_upvotes)
     most = max((p.upvotes for p in listed.values()), default=0)

@@ -4,6 +4,7 @@ crashes, versions, upvote marks, the follow window, cards nobody recorded, delet
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from bot.delivery.digest import DigestOptions
 from bot.delivery.digest_delivery import CardPosted, DigestDelivery
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
-from bot.domain.errors import WorkspacePaused
+from bot.domain.errors import ChannelUnavailable, PlatformUnreachable, WorkspacePaused
 from bot.domain.models import Listing, Paper
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
@@ -289,3 +290,88 @@ async def test_a_card_of_a_channel_id_subscribed_in_several_workspaces_is_still_
     first, *_ = await post_day(store, publisher, clock, live)
     await news_for(store, first, repo="https://github.com/x/first")
     assert (await live.sweep()).followed == 3 and notes(publisher) == [f"note:{first}:code"]
+
+
+class Failing(RecordingPublisher):
+    """Once `error` is set, every call about the posted cards fails with it (`calls` counts them)."""
+
+    error: Exception | None = None
+    calls: int = 0
+
+    def _fail(self) -> None:
+        if self.error is not None:
+            self.calls += 1
+            raise self.error
+
+    async def note(
+        self, channel: str, post: Post, key: str, *, thread: str | None = None, about: str | None = None
+    ) -> MessageRef | None:
+        self._fail()
+        return await super().note(channel, post, key, thread=thread)
+
+    async def refresh_card(self, ref: MessageRef, card: Card) -> bool:
+        self._fail()
+        return await super().refresh_card(ref, card)
+
+    async def card_exists(self, ref: MessageRef) -> bool:
+        self._fail()
+        return await super().card_exists(ref)
+
+
+async def followed_with_news(store: PaperStore, publisher: Failing, clock: Clock) -> Follower:
+    """Three cards posted and followed in one channel, each with news (its code is out)."""
+    live = follower(store, publisher, clock, "a")
+    for arxiv_id in await post_day(store, publisher, clock, live):
+        await news_for(store, arxiv_id, repo=f"https://github.com/x/{arxiv_id}")
+    return live
+
+
+def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING and r.name == "paperboy.follow"]
+
+
+async def test_a_platform_down_is_said_once_an_hour_not_per_card_and_sync(
+    store: PaperStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack unreachable through three syncs: one line (then hourly, as the digests' failures), and the
+    channel's other cards not asked while it is down; its news goes out once Slack answers again."""
+    clock, publisher = Clock(POSTED), Failing()
+    live = await followed_with_news(store, publisher, clock)
+    publisher.error = PlatformUnreachable("Slack", "slack:CLIVE", "https://slack.com/api/", False)
+    caplog.set_level(logging.WARNING, logger="paperboy.follow")
+    for _ in range(3):  # three syncs, ten minutes apart
+        clock.now += timedelta(minutes=10)
+        await live.sweep()
+    assert len(warnings(caplog)) == 1 and "Slack" in warnings(caplog)[0], warnings(caplog)
+    assert publisher.calls == 3  # one card asked a sync
+    publisher.error = None
+    clock.now += timedelta(minutes=10)
+    report = await live.sweep()
+    assert report.notes["code"] == 3
+
+
+async def test_a_channel_the_bot_was_removed_from_stops_all_its_cards_at_once(
+    store: PaperStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock, publisher = Clock(POSTED), Failing()
+    live = await followed_with_news(store, publisher, clock)
+    publisher.error = ChannelUnavailable(str(CHANNEL), "channel_not_found (the bot cannot see it)")
+    caplog.set_level(logging.WARNING, logger="paperboy.follow")
+    clock.now += timedelta(hours=2)
+    report = await live.sweep()
+    assert (publisher.calls, report.stopped) == (1, 3)
+    assert warnings(caplog) == [f"stopped following 3 card(s) in {CHANNEL}: channel_not_found (the bot cannot see it)"]
+    clock.now += timedelta(hours=2)
+    await live.sweep()
+    assert publisher.calls == 1  # none asked again
+
+
+async def test_a_cards_own_thread_gone_stops_that_card_only(store: PaperStore) -> None:
+    """On Discord a note goes into the card's thread, a channel of its own: that thread gone is that card's
+    end, not the channel's."""
+    clock, publisher = Clock(POSTED), Failing()
+    live = await followed_with_news(store, publisher, clock)
+    publisher.error = ChannelUnavailable("discord:99", "404 unknown channel (Unknown Channel)")
+    clock.now += timedelta(hours=2)
+    report = await live.sweep()
+    assert (publisher.calls, report.stopped) == (3, 3)  # each asked, each stopped on its own

@@ -470,3 +470,24 @@ async def test_a_friday_listed_in_part_when_the_roundup_goes_is_said_to_be_still
         "Friday 5 June is still being listed on Hugging Face (not over yet in UTC), so this roundup has only what"
         " was listed so far" in header.subheader
     )
+
+
+async def test_an_auckland_friday_roundup_due_before_friday_begins_in_utc_says_friday_is_to_come(world: World) -> None:
+    """Friday 06:00 in Auckland (NZDT, UTC+13) is Thursday 17:00 UTC, and the wait ends at 23:00 UTC,
+    before Hugging Face lists Friday: the roundup said nothing of Friday, as if the week were whole."""
+    monday = utc(2026, 12, 7).date()
+    await list_week(world.store, monday, days=range(4))  # Monday to Thursday, as a sync has them by then
+    await subscribe(world, "CAKL", timezone="Pacific/Auckland", time="06:00", days="fri")
+    await world.run(utc(2026, 12, 10, 16, 50), utc(2026, 12, 10, 23, 50))
+    [header] = world.publisher.headers
+    assert header.subheader is not None
+    assert "Friday 11 December is still being listed on Hugging Face" in header.subheader, header.subheader
+
+
+async def test_a_roundup_early_in_the_week_says_nothing_of_days_to_come(world: World) -> None:
+    """A Wednesday roundup covers the week before, all of it over: no day of it is said to be to come."""
+    await list_week(world.store, WEEK_23)
+    await subscribe(world, "CWED", timezone="Pacific/Auckland", time="09:00", days="wed")
+    await world.run(utc(2026, 6, 9, 20, 50), utc(2026, 6, 10, 3, 0))
+    [header] = world.publisher.headers
+    assert header.subheader is not None and "still being listed" not in header.subheader, header.subheader

@@ -233,3 +233,18 @@ async def test_reactions_a_moderator_clears_take_their_votes_with_them(discord_b
     await asyncio.sleep(0.01)
     await fake.react(TEXT_ID, card, user=BEA)  # a reaction put on again afterwards counts again
     await counted(discord_bot, [Engaged(PAPER, 1, 0)])
+
+
+async def test_reactions_cleared_on_the_seed_in_the_papers_thread_take_their_votes_too(discord_bot: DiscordBot) -> None:
+    """The seed is in the paper's thread, which Discord names as a channel of its own; the votes were kept
+    under the card's channel, and clearing them there found none: they stayed counted for good."""
+    fake = discord_bot.fake
+    _, thread, seed = await shared(discord_bot)
+    await fake.react(thread, seed, "👀")
+    await fake.react(thread, seed, user=BEA)
+    await counted(discord_bot, [Engaged(PAPER, 2, 0)])
+    one_emoji = {"channel_id": thread, "message_id": seed, "guild_id": GUILD_ID, "emoji": {"id": None, "name": "👍"}}
+    await fake.dispatch("MESSAGE_REACTION_REMOVE_EMOJI", one_emoji)
+    await counted(discord_bot, [Engaged(PAPER, 1, 0)])
+    await fake.dispatch("MESSAGE_REACTION_REMOVE_ALL", {"channel_id": thread, "message_id": seed, "guild_id": GUILD_ID})
+    await counted(discord_bot, [])
