@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from slack_bolt.request.internals import extract_enterprise_id, extract_is_enterprise_install, extract_team_id
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation as SlackInstallation
@@ -38,18 +39,11 @@ def workspace_of(enterprise_id: str | None, team_id: str | None, is_enterprise_i
 
 def workspace_of_body(body: dict[str, Any]) -> str:
     """The workspace a Slack request comes from (slash command, interaction or event): the one place
-    every Slack handler asks. An org-wide install says so at the top of commands and interactions
-    (`is_enterprise_install`, a string in commands) and in an event's `authorizations`."""
-    team = body.get("team") if isinstance(body.get("team"), dict) else {}
-    user = body.get("user") if isinstance(body.get("user"), dict) else {}
-    enterprise = body.get("enterprise") if isinstance(body.get("enterprise"), dict) else {}
-    team_id = body.get("team_id") or (team or {}).get("id") or (user or {}).get("team_id")
-    enterprise_id = body.get("enterprise_id") or (enterprise or {}).get("id")
-    authorizations = body.get("authorizations") if isinstance(body.get("authorizations"), list) else []
-    first = authorizations[0] if authorizations and isinstance(authorizations[0], dict) else {}
-    flag = body.get("is_enterprise_install", first.get("is_enterprise_install", ""))
-    org_wide = str(flag).lower() == "true"
-    return workspace_of(str(enterprise_id or ""), str(team_id or ""), org_wide)
+    every Slack handler asks. Read as bolt reads it to pick the request's token (`authorize`), so a
+    request's rows are kept under the workspace whose token answers it: in a channel shared between
+    workspaces (Slack Connect) an event's envelope names the workspace it happened in, and its
+    `authorizations[0]` the installation it is delivered for, which is the one bolt uses."""
+    return workspace_of(extract_enterprise_id(body), extract_team_id(body), extract_is_enterprise_install(body))
 
 
 def in_direct_message(body: dict[str, Any]) -> bool:

@@ -115,7 +115,8 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers, home_again: 
     @app.event("link_shared")
     async def unfurl(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         urls = [str(link.get("url", "")) for link in event.get("links") or [] if isinstance(link, dict)]
-        found = unfurlable(await surfaces.links.for_urls(urls))
+        every = await surfaces.links.for_urls(urls)
+        found = unfurlable(every)
         if not found:
             return
         unfurls = {f.url: {"blocks": unfurl_blocks(f)} for f in found}
@@ -132,7 +133,8 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers, home_again: 
             return
         if posted(event):  # a composer's preview is no message yet: nothing to vote on
             channel = ChannelRef("slack", str(event.get("channel") or ""), workspace_of_body(body))
-            await surfaces.unfurled(channel, str(event.get("message_ts") or ""), found)
+            # every link, the ones left without a card too: a message linking two papers names neither
+            await surfaces.unfurled(channel, str(event.get("message_ts") or ""), every)
 
 
 def posted(event: dict[str, Any]) -> bool:

@@ -85,7 +85,7 @@ class WorkspaceTokens:
                     ) from None
                 if fresh is not None:
                     await self._store.async_save_bot(fresh)
-                    bot = fresh
+                bot = fresh or used  # `used`: what the store holds now, a refresh that ran meanwhile's pair
         return bot.bot_token
 
     async def _refreshed_elsewhere(self, workspace: str, used: str | None) -> str | None:

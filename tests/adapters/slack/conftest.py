@@ -19,6 +19,7 @@ from adapters.slack.publisher import SlackPublisher
 from bot.chat.home import HomeService
 from bot.community.service import Community
 from bot.delivery.subscriptions import SubscriptionStore
+from bot.ingest.catalog import Catalog
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.service import SearchService
 from bot.store.engagement import EngagementStore
@@ -163,8 +164,18 @@ def slack_admins() -> tuple[str, ...]:
 
 
 @pytest.fixture
+def slack_catalog(june_store: PaperStore) -> Catalog:
+    """Where link cards find their papers: the store alone (override it to fetch from the fake APIs)."""
+    return offline_catalog(june_store)
+
+
+@pytest.fixture
 async def slack_bot(
-    fake_slack: FakeSlack, june_store: PaperStore, slack_admins: tuple[str, ...], digest_limit: int
+    fake_slack: FakeSlack,
+    june_store: PaperStore,
+    slack_admins: tuple[str, ...],
+    digest_limit: int,
+    slack_catalog: Catalog,
 ) -> AsyncIterator[SlackBot]:
     # The workspace as Slack knows it: ada (U0001), who sends the commands, created #papers (C0001).
     fake_slack.users["U0001"] = {"name": "ada"}
@@ -177,7 +188,7 @@ async def slack_bot(
     chat = chat_service(store, search=search, ledger=ledger, community=community, limit=digest_limit)
     client = slack_client("xoxb-test", fake_slack.base_url)
     publisher = SlackPublisher(client, interval=0.0)
-    surfaces = Surfaces(LinkCards(offline_catalog(store)), Suggestions(store), subscriptions, chat.answer, ledger)
+    surfaces = Surfaces(LinkCards(slack_catalog), Suggestions(store), subscriptions, chat.answer, ledger)
     homes = HomeService(store, subscriptions, reading=community.lists)
     app = create_app(chat, client, SECRET, publisher, admins=slack_admins, home=homes, surfaces=surfaces)
     register(app, community, home_again=home_again(homes, SlackMembers(client)))  # as bot.app.wiring does

@@ -3,6 +3,7 @@ refresh token before use, by bolt for requests and by the publisher for digests,
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -130,5 +131,18 @@ async def test_two_replicas_refreshing_at_once_both_post_with_the_winners_token(
     ]
     assert all(posted)
     assert refreshes(multi.fake) == 2  # both asked; the second was refused, and took the first's
+    fresh = multi.fake.workspaces["T0001"].token
+    assert [c.token for c in multi.fake.calls if c.method == "chat.postMessage"] == [fresh, fresh]
+
+
+async def test_two_channels_of_a_workspace_at_once_both_get_the_refreshed_token(multi: MultiBot) -> None:
+    """The second asker waited for the first's refresh, read the new pair, and was handed the pair it had
+    read before waiting: the token just replaced (its calls refused, then tried again)."""
+    await multi.install("T0001")
+    multi.fake.workspaces["T0001"].expires_in = 43200
+    assert await multi.slack.installations.installations.find("slack", "T0001")  # the pair, remembered
+    here = multi.slack.publisher.for_workspace("T0001")
+    posted = await asyncio.gather(*(here.post_message(c, "digest", [], None) for c in ("C1000", "C1001")))
+    assert all(posted) and refreshes(multi.fake) == 1
     fresh = multi.fake.workspaces["T0001"].token
     assert [c.token for c in multi.fake.calls if c.method == "chat.postMessage"] == [fresh, fresh]

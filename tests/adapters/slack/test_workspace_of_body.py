@@ -8,6 +8,8 @@ import pytest
 
 from adapters.slack.installations import workspace_of_body
 
+AUTH = {"enterprise_id": "E1", "team_id": "T1", "user_id": "UBOT", "is_bot": True, "is_enterprise_install": False}
+
 
 @pytest.mark.parametrize(
     ("body", "workspace"),
@@ -16,11 +18,17 @@ from adapters.slack.installations import workspace_of_body
         ({"team_id": "T1", "enterprise_id": "E1", "is_enterprise_install": "true"}, "E1"),  # … org-wide
         ({"team": {"id": "T1"}, "enterprise": {"id": "E1"}, "is_enterprise_install": True}, "E1"),  # an action
         ({"team": None, "user": {"id": "U1", "team_id": "T2"}}, "T2"),  # an action that names only its user's team
-        (  # an event: the install kind is in its authorizations
-            {"team_id": "T1", "enterprise_id": "E1", "authorizations": [{"is_enterprise_install": True}]},
+        (  # an event: the installation it is delivered for is its authorizations' first
+            {"team_id": "T1", "enterprise_id": "E1", "authorizations": [{**AUTH, "is_enterprise_install": True}]},
             "E1",
         ),
-        ({"team_id": "T1", "enterprise_id": "E1", "authorizations": [{"is_enterprise_install": False}]}, "T1"),
+        ({"team_id": "T1", "enterprise_id": "E1", "authorizations": [AUTH]}, "T1"),
+        (  # a channel shared with another workspace (Slack Connect): the envelope names the one the event
+            # happened in, T2; bolt answers it with T1's token, and its rows are T1's
+            {"team_id": "T2", "is_ext_shared_channel": True, "authorizations": [{**AUTH, "enterprise_id": None}]},
+            "T1",
+        ),
+        ({"view": {"app_installed_team_id": "T1", "team_id": "T2"}, "team": {"id": "T2"}}, "T1"),  # a shared modal
         ({}, ""),
     ],
 )
