@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs, AsyncSuccessArgs
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
@@ -34,7 +35,7 @@ from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.slack.installations import PLATFORM, StoreInstallations, StoreStates
+from adapters.slack.installations import PLATFORM, StoreInstallations, StoreStates, workspace_of
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.redact import redact_tokens
 from adapters.slack.tokens import WorkspaceTokens
@@ -271,7 +272,8 @@ def oauth_settings(
     )
     # bolt's own authorize, with the token rotator on our client (bolt's default would call slack.com)
     # and the auth.test answer cached per token (else every request costs a call to Slack).
-    settings.authorize = AsyncInstallationStoreAuthorize(
+    settings.authorize = _Authorize(
+        store,
         logger=log,
         installation_store=store,
         client_id=app.client_id,
@@ -282,6 +284,46 @@ def oauth_settings(
         client=client,
     )
     return settings
+
+
+class _Authorize(AsyncInstallationStoreAuthorize):
+    """bolt's authorize, once more from the store when it found no token: a rotating token's refresh
+    token works once, and when another replica (or this one's digest) refreshed it a moment ago, bolt's
+    refresh with the pair this process remembered is refused, and the person was told paperboy is not
+    installed. The store then holds the winner's pair, which is read afresh."""
+
+    def __init__(self, store: StoreInstallations, **options: Any) -> None:
+        super().__init__(**options)
+        self._store = store
+
+    async def __call__(
+        self,
+        *,
+        context: AsyncBoltContext,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None,
+        actor_enterprise_id: str | None = None,
+        actor_team_id: str | None = None,
+        actor_user_id: str | None = None,
+    ) -> AuthorizeResult | None:
+        async def found() -> AuthorizeResult | None:
+            return await super(_Authorize, self).__call__(
+                context=context,
+                enterprise_id=enterprise_id,
+                team_id=team_id,
+                user_id=user_id,
+                actor_enterprise_id=actor_enterprise_id,
+                actor_team_id=actor_team_id,
+                actor_user_id=actor_user_id,
+            )
+
+        result = await found()
+        if result is None:
+            org_wide = bool(context.get("is_enterprise_install"))
+            self._store.installations.forget_cached(PLATFORM, workspace_of(enterprise_id, team_id, org_wide))
+            result = await found()
+        return result
 
 
 # --- the pages at the end of an install ------------------------------------------------------------

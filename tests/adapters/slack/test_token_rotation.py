@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from slack_bolt.context.async_context import AsyncBoltContext
 from sqlalchemy import update
 
 from adapters.slack import tokens
@@ -146,3 +147,29 @@ async def test_two_channels_of_a_workspace_at_once_both_get_the_refreshed_token(
     assert all(posted) and refreshes(multi.fake) == 1
     fresh = multi.fake.workspaces["T0001"].token
     assert [c.token for c in multi.fake.calls if c.method == "chat.postMessage"] == [fresh, fresh]
+
+
+async def test_a_request_after_another_replica_refreshed_the_token_is_answered(multi: MultiBot) -> None:
+    """Replica A refreshes the rotating token for a digest; replica B, remembering the old pair, gets a
+    request from that workspace: bolt's refresh with the used refresh token is refused, and the person
+    was told paperboy is not installed. B now reads the store again and answers with A's token."""
+    await multi.install("T0001")
+    multi.fake.workspaces["T0001"].expires_in = 43200
+    client = slack_client(None, multi.fake.base_url)
+    replica_b = multi_slack(
+        multi.store.engine,
+        sealer(KEY),
+        OAuthApp(multi.fake.client_id, multi.fake.client_secret, None, OAUTH_URL),
+        client,
+        interval=0.0,
+    )
+    assert await replica_b.installations.installations.find("slack", "T0001")  # the pair as it was, remembered
+    assert await multi.slack.publisher.for_workspace("T0001").post_message("C1000", "digest", [], None)  # A refreshes
+    assert refreshes(multi.fake) == 1
+    authorized = await replica_b.oauth.authorize(  # what bolt runs before B answers the request
+        context=AsyncBoltContext({"is_enterprise_install": False, "client": client}),
+        enterprise_id=None,
+        team_id="T0001",
+        user_id="U0001",
+    )
+    assert authorized is not None and authorized.bot_token == multi.fake.workspaces["T0001"].token
