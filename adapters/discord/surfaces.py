@@ -102,10 +102,14 @@ def _said(line: str) -> list[Message]:
 
 
 def linked_text(message: discord.Message) -> str:
-    """A message's text and its embeds' links and text (a card posted by a bot has its link there)."""
-    parts = [message.content]
-    for embed in message.embeds:
-        parts += [embed.url or "", embed.description or "", *(f.value or "" for f in embed.fields)]
+    """A message's text and its embeds' links and text (a card posted by a bot has its link there), and
+    those of the messages it forwards (a forward's own text is empty: what people see is its snapshot)."""
+    parts = []
+    shown_ones: list[discord.Message | discord.MessageSnapshot] = [message, *message.message_snapshots]
+    for shown in shown_ones:
+        parts.append(shown.content)
+        for embed in shown.embeds:
+            parts += [embed.url or "", embed.description or "", *(f.value or "" for f in embed.fields)]
     return "\n".join(p for p in parts if p)
 
 

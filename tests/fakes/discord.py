@@ -300,11 +300,25 @@ class FakeDiscord:
         )
 
     async def message_command(
-        self, name: str, content: str, *, embeds: list[dict[str, Any]] | None = None, channel: str = TEXT_ID
+        self,
+        name: str,
+        content: str,
+        *,
+        embeds: list[dict[str, Any]] | None = None,
+        channel: str = TEXT_ID,
+        forwarded: bool = False,
     ) -> str:
-        """Run the message context-menu command `name` (application command type 3) on a new message from ada."""
+        """Run the message context-menu command `name` (application command type 3) on a new message from
+        ada; `forwarded`: a forward of a message holding `content` and `embeds`, as Discord sends one (its
+        own text empty, the forwarded message in `message_snapshots`, a reference of type 1)."""
         body = {"content": content, "embeds": embeds or []}
-        target = self._message(channel, body, author=user(HUMAN_ID, "ada", bot=False))
+        target = self._message(channel, {"content": ""} if forwarded else body, author=user(HUMAN_ID, "ada", bot=False))
+        if forwarded:
+            snapshot = {**body, "attachments": [], "type": 0, "flags": 0, "mentions": [], "mention_roles": []}
+            snapshot |= {"timestamp": target["timestamp"], "edited_timestamp": None, "components": []}
+            target["flags"] = 1 << 14  # HAS_SNAPSHOT
+            target["message_reference"] = {"type": 1, "channel_id": channel, "message_id": "1999999999999999999"}
+            target["message_snapshots"] = [{"message": snapshot}]
         data = {
             "id": "3000000000000000002",
             "name": name,

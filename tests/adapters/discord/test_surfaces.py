@@ -75,6 +75,17 @@ async def test_paper_card_reads_the_links_of_a_messages_embeds(discord_bot: Disc
     assert [e["title"][:8] for e in message["embeds"]] == ["GrepSeek"]
 
 
+async def test_paper_card_on_a_forwarded_message_shows_the_paper_it_forwards(discord_bot: DiscordBot) -> None:
+    """A forward's own text is empty: what people see, and right-click, is the forwarded message's; it
+    was answered "links to no paper"."""
+    await discord_bot.fake.message_command(
+        "Paper card", f"worth a read https://arxiv.org/abs/{STORED}v1", forwarded=True
+    )
+    message = await followup(discord_bot)
+    assert message["content"].startswith("**The paper linked in this message**")
+    assert [e["title"][:8] for e in message["embeds"]] == ["GrepSeek"]
+
+
 async def test_paper_card_on_a_message_without_paper_links(discord_bot: DiscordBot) -> None:
     await discord_bot.fake.message_command("Paper card", "lunch at noon? https://example.com/menu")
     message = await followup(discord_bot)
