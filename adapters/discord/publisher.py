@@ -32,6 +32,7 @@ from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreach
 from bot.domain.ids import is_arxiv_id
 from bot.domain.post import Card, Post
 from bot.domain.publishing import LOOK_BACK_S, MessageRef
+from bot.domain.repeats import Repeats
 from bot.search.text import query_terms
 
 MAX_TAGS = 5  # Discord's limit on tags per forum post
@@ -59,7 +60,7 @@ def matching_tags(forum: discord.ForumChannel, card: Card) -> list[discord.Forum
     """The forum's tags whose every word is among the paper's title, keywords and summary words."""
     words = set(query_terms(" ".join((card.title, *card.topics, card.summary))[:4000]))
     found = []
-    for tag in forum.available_tags:
+    for tag in (t for t in forum.available_tags if not t.moderated):  # a moderated one needs Manage Threads
         terms = query_terms(tag.name)
         if terms and set(terms) <= words:
             found.append(tag)
@@ -86,6 +87,7 @@ class DiscordPublisher:
 
     def __init__(self, client: discord.Client) -> None:
         self._client = client
+        self._repeats = Repeats()  # a channel refusing threads is said once an hour, not for every card
 
     async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
         target = await self._channel(channel)
@@ -234,6 +236,14 @@ class DiscordPublisher:
         """The thread started from `message`, started now if it was not yet (it has the message's id)."""
         try:
             thread = await message.create_thread(name=thread_name(title))
+        except discord.Forbidden as exc:  # the card is out: stopped now, it would be posted again on resuming
+            if self._repeats.first((channel, exc.code), datetime.now(UTC)):
+                log.warning(
+                    "discord:%s refused the bot a card's discussion thread, %s; its cards stand alone until then",
+                    channel,
+                    _forbidden(exc),
+                )
+            return MessageRef(channel, str(message.id), channel)  # posted, recorded: never posted again
         except discord.HTTPException as exc:
             if exc.code == THREAD_EXISTS:
                 return MessageRef(channel, str(message.id), str(message.id))
@@ -248,6 +258,8 @@ class DiscordPublisher:
                     NO_THREAD.get(exc.code, "its thread is left out"),
                 )
                 return MessageRef(channel, str(message.id), channel)  # posted, recorded: never posted again
+            await self._call(channel, _raise(exc))
+        except (discord.RateLimited, aiohttp.ClientError, TimeoutError) as exc:  # a long 429, no answer: the port's
             await self._call(channel, _raise(exc))
         return MessageRef(channel, str(message.id), str(thread.id))
 

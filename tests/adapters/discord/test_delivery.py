@@ -20,12 +20,13 @@ from bot.domain.publishing import MessageRef
 from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from tests.adapters.discord.conftest import DiscordBot
-from tests.fakes.discord import FORUM_ID, GUILD_ID, TAGGED_FORUM_ID, TAGS, TEXT_ID, VOICE_ID
+from tests.fakes.discord import FORUM_ID, GUILD_ID, TAGGED_FORUM_ID, TAGS, TEXT_ID, VOICE_ID, FakeDiscord
 from tests.fakes.publisher import Crash
 
 JUNE_1 = date(2026, 6, 1)
 TEXT = ChannelRef("discord", TEXT_ID)
 FORUM = ChannelRef("discord", FORUM_ID)
+THREADS = rf"POST /channels/{TEXT_ID}/messages/\d+/threads$"
 
 
 def delivery(bot: DiscordBot) -> DigestDelivery:
@@ -123,13 +124,54 @@ async def test_403_missing_access_stops_delivery(discord_bot: DiscordBot) -> Non
     assert len(discord_bot.fake.posts_in(TEXT_ID)) == 1
 
 
-async def test_403_missing_permissions_names_the_permissions_to_give(discord_bot: DiscordBot) -> None:
-    thread = rf"POST /channels/{TEXT_ID}/messages/\d+/threads$"
-    discord_bot.fake.fail(thread, 403, {"message": "Missing Permissions", "code": 50013})
+async def test_no_right_to_start_threads_leaves_the_cards_standing_alone_and_says_so(
+    discord_bot: DiscordBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The card is out when its thread is refused: the digest was stopped there, its card not written down,
+    and on resuming (past Discord's nonce window) the card was posted a second time. Now each card is
+    recorded standing alone, and the log names the permission, once."""
+    fake = discord_bot.fake
+    for _ in range(3):
+        fake.fail(THREADS, 403, {"message": "Missing Permissions", "code": 50013})
     result = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=3), JUNE_1)
-    assert result.outcome == "stopped"
-    assert (result.reason or "").startswith("403 missing access (Missing Permissions): the bot's role lacks")
-    assert "Create Public Threads" in (result.reason or "")
+    assert result.outcome == "posted" and result.papers == 3
+    refused = [r.getMessage() for r in caplog.records if "refused the bot a card's discussion thread" in r.getMessage()]
+    assert len(refused) == 1 and "Create Public Threads" in refused[0]
+    for messages in fake.stored.values():  # hours later, Discord no longer answers a nonce with its message
+        for message in messages:
+            message.pop("nonce", None)
+    again = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=3), JUNE_1, retry_stopped=True)
+    assert again.outcome == "already"
+    cards = [m["embeds"][0]["url"] for m in fake.posts_in(TEXT_ID) if m.get("embeds")]
+    assert len(cards) == len(set(cards)) == 3
+
+
+async def test_a_long_429_on_a_cards_thread_fails_the_digest_as_a_rate_limit(discord_bot: DiscordBot) -> None:
+    """discord.py raises RateLimited (no HTTPException) past its patience: it escaped as an unexpected error."""
+    discord_bot.fake.rate_limit(THREADS, 120.0)
+    result = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=1), JUNE_1)
+    assert result.outcome == "failed" and "rate-limited" in (result.reason or ""), result.reason
+    again = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=1), JUNE_1)  # the next tick
+    assert again.outcome == "posted"
+    assert len([m for m in discord_bot.fake.stored[TEXT_ID] if m.get("embeds")]) == 1  # its nonce: posted once
+
+
+@pytest.fixture
+def moderated(fake_discord: FakeDiscord) -> str:
+    """The forum's "reinforcement learning" tag moderated (before the bot connects and reads the forum)."""
+    tag = "1000000000000000032"  # some of the day's papers are about reinforcement learning
+    for found in fake_discord.channels[FORUM_ID]["available_tags"]:
+        found["moderated"] = found["id"] == tag
+    return tag
+
+
+async def test_a_forum_post_never_asks_for_a_moderated_tag(moderated: str, discord_bot: DiscordBot) -> None:
+    """Only Manage Threads may apply a moderated tag, which the invite does not give: Discord refuses the
+    post (403), and the forum's digest was stopped naming permissions the bot has."""
+    result = await delivery(discord_bot).deliver(FORUM, DigestOptions(limit=49), JUNE_1)
+    assert result.outcome == "posted"
+    posts = [s.body for s in discord_bot.fake.sent if s.path == f"/channels/{FORUM_ID}/threads"]
+    assert len(posts) == 49 and all(moderated not in (p.get("applied_tags") or []) for p in posts)
 
 
 @pytest.mark.parametrize(
