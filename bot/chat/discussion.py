@@ -36,15 +36,27 @@ SYNONYMS = (
 )
 STRONG = frozenset(ASKS).union(*(group for group, _ in SYNONYMS[:-1]))  # all but the weak "who"
 WROTE = frozenset({"wrote", "write", "writes", "written", "authored", "behind", "made", "did"})  # "who wrote it?"
-NOT = frozenset({"no", "not", "without", "nor"})  # "no code needed": not a question of the code
+# "no code needed", "not the code", "don't need the summary": not a question of it ("don't" reads as "don t")
+NOT = frozenset({"no", "not", "without", "nor", "never", "don", "dont", "doesn", "doesnt"})
+UNKNOWN = frozenset({"know", "see", "understand", "remember", "find", "get"})  # "don't know who wrote it": asked
+_CLAUSE = re.compile(r"[,.;:!?()]")  # a negation reaches to its clause's end: "summary? no, code" asks for code
 
 
 def _words(text: str) -> list[str]:
     """The text's words, lower case, without mentions; `tl;dr` and `tl dr` as one word; full-width
-    letters as the letters (`ｓｕｍｍａｒｙ`); a word said not to be wanted ("no code") left out."""
+    letters as the letters (`ｓｕｍｍａｒｙ`); a question said not to be wanted ("not the code") left out:
+    the first question word after a negation, in the same clause."""
     unmentioned = unicodedata.normalize("NFKC", re.sub(r"<[@#!][^>]*>", " ", text)).lower()
-    words = re.findall(r"[a-z]+", re.sub(r"\btl\s*;?\s*dr\b", "tldr", unmentioned))
-    return [w for before, w in zip(["", *words], words, strict=False) if before not in NOT]
+    kept = []
+    for clause in _CLAUSE.split(re.sub(r"\btl\s*;?\s*dr\b", "tldr", unmentioned)):
+        negated = False
+        for word in re.findall(r"[a-z]+", clause):
+            if negated and word in STRONG:
+                negated = False  # this one is not asked
+                continue
+            negated = (negated or word in NOT) and word not in UNKNOWN
+            kept.append(word)
+    return kept
 
 
 def names_a_question(text: str) -> bool:

@@ -101,6 +101,11 @@ async def test_an_answer_the_platform_refuses_is_logged_not_raised(
         ("<@UBOT> tl dr", "summary"),
         ("<@UBOT> who wants to present this on friday?", None),  # "who" asks for the authors with its verb only
         ("<@UBOT> thanks! no code needed", None),  # a question said not to be wanted
+        ("<@UBOT> not the code, the summary please", "summary"),  # it was code: only the next word was dropped
+        ("<@UBOT> I don't need the summary, just the code", "code"),  # "don't" was no negation
+        ("<@UBOT> don't need code, who wrote it?", "authors"),
+        ("<@UBOT> I don't know who wrote it", "authors"),  # not knowing is asking
+        ("<@UBOT> cite it, without the summary", "cite"),
         ("<@UBOT> ｓｕｍｍａｒｙ", "summary"),  # full-width letters are the letters
     ],
 )
