@@ -140,7 +140,8 @@ class DiscordPublisher:
             else None
         )
         content = note_content(post)
-        sent = await self._call(channel, _send(target, content=content, nonce=nonce(where, key), reference=reference))
+        # a refusal names where it was refused: one paper's thread locked or gone is that card's end only
+        sent = await self._call(where, _send(target, content=content, nonce=nonce(where, key), reference=reference))
         return MessageRef(channel, str(sent.id), thread or str(sent.id))
 
     async def _forum_post(

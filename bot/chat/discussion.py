@@ -39,22 +39,25 @@ WROTE = frozenset({"wrote", "write", "writes", "written", "authored", "behind", 
 # "no code needed", "not the code", "don't need the summary": not a question of it ("don't" reads as "don t")
 NOT = frozenset({"no", "not", "without", "nor", "never", "don", "dont", "doesn", "doesnt"})
 UNKNOWN = frozenset({"know", "see", "understand", "remember", "find", "get"})  # "don't know who wrote it": asked
-_CLAUSE = re.compile(r"[,.;:!?()]")  # a negation reaches to its clause's end: "summary? no, code" asks for code
+# a negation reaches a few words ("not the code", "don't need the summary"), never past its clause's end:
+# "not sure what this does - summary?" and "not OP but could you cite this?" ask
+NEGATION_REACH = 4
+_CLAUSE = re.compile(r"[,.;:!?()\n\u2013\u2014]|\s-\s|\b(?:but|so)\b")
 
 
 def _words(text: str) -> list[str]:
     """The text's words, lower case, without mentions; `tl;dr` and `tl dr` as one word; full-width
     letters as the letters (`ｓｕｍｍａｒｙ`); a question said not to be wanted ("not the code") left out:
-    the first question word after a negation, in the same clause."""
+    the first question word a few words after a negation, in the same clause."""
     unmentioned = unicodedata.normalize("NFKC", re.sub(r"<[@#!][^>]*>", " ", text)).lower()
     kept = []
     for clause in _CLAUSE.split(re.sub(r"\btl\s*;?\s*dr\b", "tldr", unmentioned)):
-        negated = False
+        left = 0  # words a negation still reaches
         for word in re.findall(r"[a-z]+", clause):
-            if negated and word in STRONG:
-                negated = False  # this one is not asked
+            if left and word in STRONG:
+                left = 0  # this one is not asked
                 continue
-            negated = (negated or word in NOT) and word not in UNKNOWN
+            left = 0 if word in UNKNOWN else NEGATION_REACH if word in NOT else max(left - 1, 0)
             kept.append(word)
     return kept
 

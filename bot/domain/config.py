@@ -34,10 +34,10 @@ from bot.domain.zones import is_place, zone_hint
 _CHANNEL = re.compile(r"(slack|discord|console):([A-Za-z0-9_.\-]+/)?[A-Za-z0-9_.\-]+", re.ASCII)
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
 _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", re.ASCII)
-# control characters (but white space), zero-width space, direction marks, bidi overrides and isolates:
-# invisible in a topic, they match nothing and can turn around or garble how it is shown (the joiners
-# U+200C and U+200D are let through: Persian and emoji need them)
-_HIDDEN = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# control characters (but white space), bidi overrides and isolates: invisible in a topic, they match
+# nothing and can turn around or garble how it is shown. Marks a copy from a right-to-left page brings
+# (U+200E, U+200F), the zero-width space and joiners are let through, as topics saved with them were.
+_HIDDEN = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+", re.ASCII)  # a key TOML takes unquoted
 # a user (U…, W… on Enterprise Grid) or user group (S…), for one workspace (T…:) or for every one
 _SLACK_ID = re.compile(r"(?:[TE][A-Z0-9]{2,20}:)?[UWS][A-Z0-9]{2,20}", re.ASCII)

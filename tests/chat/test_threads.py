@@ -106,6 +106,10 @@ async def test_an_answer_the_platform_refuses_is_logged_not_raised(
         ("<@UBOT> don't need code, who wrote it?", "authors"),
         ("<@UBOT> I don't know who wrote it", "authors"),  # not knowing is asking
         ("<@UBOT> cite it, without the summary", "cite"),
+        ("<@UBOT> not sure what this does — summary?", "summary"),  # a dash ends the negation's clause
+        ("<@UBOT> not OP but could you cite this?", "cite"),
+        ("<@UBOT> I don't have time to read the whole thing tldr?", "summary"),  # too far to be negated
+        ("<@UBOT> no worries if not but a summary would be nice", "summary"),
         ("<@UBOT> ｓｕｍｍａｒｙ", "summary"),  # full-width letters are the letters
     ],
 )

@@ -14,6 +14,7 @@ from bot.delivery.digest import DigestOptions
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.domain.cards import card
 from bot.domain.channels import ChannelRef
+from bot.domain.errors import ChannelUnavailable
 from bot.domain.models import Listing, Paper
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
@@ -472,3 +473,16 @@ async def test_a_forum_post_discord_lists_a_moment_after_its_502_is_found_not_ma
     assert result.outcome == "posted"
     assert len(forum_posts(discord_bot)) == 2  # the first asked for once
     assert len([c for c in fake.channels.values() if c.get("parent_id") == FORUM_ID]) == 2
+
+
+async def test_a_note_refused_in_one_papers_thread_names_that_thread(discord_bot: DiscordBot) -> None:
+    """A moderator locked one paper's thread: the refusal named the card's channel, and the living thread
+    then stopped following every card in it (bot.roundup.follow stops a channel's cards when it is the
+    channel that refuses)."""
+    result = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=1), JUNE_1)
+    assert result.outcome == "posted"
+    thread = next(c["id"] for c in discord_bot.fake.channels.values() if c.get("parent_id") == TEXT_ID)
+    discord_bot.fake.fail(rf"POST /channels/{thread}/messages$", 403, {"message": "Thread is locked", "code": 160005})
+    with pytest.raises(ChannelUnavailable) as refused:
+        await discord_bot.bot.publisher.note(TEXT_ID, Post(header="Code is out"), "note:code", thread=thread)
+    assert refused.value.channel == f"discord:{thread}"
