@@ -18,6 +18,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from bot.domain.models import BIDI_CHARS
 from bot.domain.post import Card, Link, Post
 
 T = TypeVar("T")
@@ -25,7 +26,7 @@ T = TypeVar("T")
 
 # control characters but tab and newline, and bidi overrides and isolates (which turn the text after
 # them around: "gnp.exe" shown as "exe.png")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CHARS}]")
 
 
 def plain(value: T) -> T:

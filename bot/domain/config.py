@@ -27,6 +27,7 @@ from pydantic_core import ErrorDetails
 from bot.domain.channels import not_a_channel, parse_channel
 from bot.domain.errors import ConfigError, UsageError
 from bot.domain.filters import check_entry
+from bot.domain.models import BIDI_CHARS
 from bot.domain.our_words import plainly, unreadable
 from bot.domain.weekdays import parse_days, parse_weekday
 from bot.domain.zones import is_place, zone_hint
@@ -37,7 +38,7 @@ _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", re.ASCII)
 # control characters (but white space), bidi overrides and isolates: invisible in a topic, they match
 # nothing and can turn around or garble how it is shown. Marks a copy from a right-to-left page brings
 # (U+200E, U+200F), the zero-width space and joiners are let through, as topics saved with them were.
-_HIDDEN = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_HIDDEN = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x9f{BIDI_CHARS}]")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+", re.ASCII)  # a key TOML takes unquoted
 # a user (U…, W… on Enterprise Grid) or user group (S…), for one workspace (T…:) or for every one
 _SLACK_ID = re.compile(r"(?:[TE][A-Z0-9]{2,20}:)?[UWS][A-Z0-9]{2,20}", re.ASCII)

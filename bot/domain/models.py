@@ -15,7 +15,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # and two-byte ones.
 _ESCAPES = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
 # bidi overrides and isolates: they turn the text after them around ("gnp.exe" shown as "exe.png")
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_CHARS = "\u202a-\u202e\u2066-\u2069"  # a character class's range, for every check that drops them
+_BIDI = re.compile(f"[{BIDI_CHARS}]")
 
 
 def squash(text: str | None) -> str:

@@ -154,16 +154,17 @@ class Follower:
                 log.info("living threads in %s wait: %s", channel, exc.reason)
                 return
             except ChannelUnavailable as exc:
-                if exc.channel != str(channel):  # its own thread gone (Discord): this card alone
-                    await self._follows.stop(item.key, exc.reason)
-                    report.stopped += 1
-                    log.warning("stopped following %s in %s: %s", item.arxiv_id, channel, exc.reason)
-                    continue
-                for gone in items[at:]:  # the bot was removed from the channel: none of its cards is asked again
-                    await self._follows.stop(gone.key, exc.reason)
-                report.stopped += len(items) - at
-                log.warning("stopped following %d card(s) in %s: %s", len(items) - at, channel, exc.reason)
-                return
+                # the channel refused (the bot was removed): none of its cards is asked again; else the card's
+                # own thread did (Discord), which ends that card alone
+                whole = exc.channel == str(channel)
+                gone = items[at:] if whole else [item]
+                for each in gone:
+                    await self._follows.stop(each.key, exc.reason)
+                report.stopped += len(gone)
+                what = f"{len(gone)} card(s)" if whole else item.arxiv_id
+                log.warning("stopped following %s in %s: %s", what, channel, exc.reason)
+                if whole:
+                    return
             except PlatformUnreachable as exc:  # the rest of the channel's cards would wait for it too
                 if self._repeats.first((channel, str(exc)), self._clock()):
                     log.warning("living threads wait: %s (tried again at the next sync)", exc)  # it names the channel

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
-from bot.domain.models import Listing, squash
+from bot.domain.models import BIDI_CHARS, Listing, squash
 
 T = TypeVar("T")
 
@@ -22,7 +22,7 @@ _SATURATED = 2**64
 _VERSION = re.compile(r"v(\d{1,6})$", re.ASCII)
 # white space, control characters (C0 and C1), zero-width marks and bidi overrides: a link holding one
 # is not what it shows (a URL printed in a terminal or JSON could turn around or send an escape)
-_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile(f"[\\s\x00-\x1f\x7f-\x9f\u200b-\u200f{BIDI_CHARS}]")
 # scheme, optional user info, a host name or [IPv6] literal, optional port, then anything; a regex
 # rather than urlsplit because the store checks every link it writes (urlsplit is ~10x slower)
 _HTTP_URL = re.compile(r"https?://(?:[^/?#@]+@)?(?:[^/?#@:\[\]]+|\[[0-9a-f:.]+\])(?::\d{0,5})?(?:[/?#].*)?", re.I)
