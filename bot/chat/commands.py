@@ -377,6 +377,7 @@ def parse_subscribe(text: str) -> Subscribe:
     options: dict[str, str] = {}
     closed_quotes(text)
     tokens = _tokens(text)
+    _no_flags(tokens)
     as_typed: set[str] = set()  # quoted topics: topics even where they look like an option
     cadence = None
     if tokens and not tokens[0][1] and tokens[0][0].lower() in ("weekly", "daily"):
@@ -489,6 +490,26 @@ def _abbreviated_zone(word: str) -> str | None:
 
 _GLUED = re.compile(r"(at|top)(\d[\d:.]*)", re.IGNORECASE)  # `at10:00`, `top5`
 _NEAR = {"time": "at", "timezone": "tz", "zone": "tz", "limit": "top", "tops": "top"}
+_FLAGS = {"topic": "", "topics": "", **{option: option for option in OPTIONS}, **_NEAR, "on": "on", "day": "on"}
+_FLAG = re.compile(r"--([a-z]+)(?:=(.*))?", re.IGNORECASE)  # `--at`, `--tz=Europe/Paris`: a command line's habit
+
+
+def _no_flags(tokens: list[tuple[str, bool]]) -> None:
+    """Refuse options typed as a command line's flags (`--topic agents --at 9:00`), saying the chat's
+    form: they would otherwise be saved as the channel's topic, and the settings meant lost."""
+    flags = [m for token, quoted in tokens if not quoted and (m := _FLAG.fullmatch(token))]
+    if unknown := next((m[0] for m in flags if m[1].lower() not in _FLAGS), None):
+        raise UsageError(
+            f"`{unknown}` is no option of `subscribe`: its options are words without dashes, `at`, `tz`, `top`,"
+            " `days` and `on`, as in `subscribe diffusion at 09:00 tz Europe/Berlin top 5`"
+        )
+    if flags:
+        words: list[str] = []
+        for token, quoted in tokens:
+            m = None if quoted else _FLAG.fullmatch(token)
+            words += [f'"{token}"'] if quoted else [_FLAGS[m[1].lower()], m[2] or ""] if m else [token]
+        typed = " ".join(" ".join(words).split())
+        raise UsageError(f"in chat, options are words without dashes: `subscribe {typed}`")
 
 
 def _option_meant(topic: str) -> str | None:

@@ -395,6 +395,28 @@ def test_topics_that_only_start_like_an_option_stay_topics(typed: str) -> None:
     assert parse_subscribe(typed).topics == tuple(topic.strip('"') for topic in typed.split(", "))
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("--topic agents --at 9:00 --tz Europe/Paris", "`subscribe agents at 9:00 tz Europe/Paris`"),
+        ("--topics diffusion, robots", "`subscribe diffusion, robots`"),
+        ("agents --top 5", "`subscribe agents top 5`"),
+        ("--tz=Europe/Paris agents", "`subscribe tz Europe/Paris agents`"),
+        ("weekly diffusion --day fri", "`subscribe weekly diffusion on fri`"),
+        ('--topic "large language models" --time 9:00', '`subscribe "large language models" at 9:00`'),
+        ("--verbose agents", "`--verbose` is no option of `subscribe`: its options are words without dashes"),
+    ],
+)
+def test_options_typed_as_a_command_lines_flags_are_refused_saying_the_chats_form(typed: str, said: str) -> None:
+    # they were saved as the channel's one topic, `--topic agents --at 9:00 --tz Europe/Paris`
+    command = parse_command(f"subscribe {typed}")
+    assert isinstance(command, Unknown) and said in command.hint, command
+
+
+def test_an_exclusion_keeps_its_one_dash() -> None:
+    assert parse_subscribe("diffusion -robotics").topics == ("diffusion", "-robotics")
+
+
 def test_on_at_the_end_asks_for_its_day() -> None:
     with pytest.raises(UsageError, match="`on` needs a day of the week after it, such as `on fri`"):
         parse_subscribe("weekly diffusion on")
