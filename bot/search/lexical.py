@@ -27,10 +27,10 @@ from bot.domain.models import Paper
 from bot.domain.words import STOP_WORDS
 from bot.host.pools import off_loop
 from bot.search.clauses import conditions, held_whole, must, one_of, ranking
-from bot.search.documents import SCHEMA, document, has_names, unproven
+from bot.search.documents import SCHEMA, author_terms, document, has_names, unproven
 from bot.search.folder import NewerLayout, acquire, agrees, opened, refuse_newer, tantivy, write_failure
 from bot.search.port import SearchFilters, SearchHit
-from bot.search.query import Group, parse_query
+from bot.search.query import Group, joined_names, parse_query
 from bot.search.query import Query as Parsed
 from bot.search.registry import Registry, text_sum, unstage
 from bot.search.spelling import words_of
@@ -371,6 +371,14 @@ class LexicalIndex:
         """How many papers have an author whose name holds this word (folded)."""
         return int(self._searcher.doc_freq("names", word))
 
+    def one_name(self, names: tuple[str, ...]) -> bool:
+        """Whether some paper has an author whose name holds every one of these words (folded)."""
+        if not unproven(names):  # one word, or two: a term of their own in `names`
+            return bool(names) and self._searcher.doc_freq("names", " ".join(sorted(set(names)))) > 0
+        query = must(*(Query.term_query(SCHEMA, "names", t) for t in sorted(author_terms(names))))
+        hits = self._searcher.search(query, NEAR_PAPERS, count=False).hits
+        return any(has_names(p.authors, names) for p in self.papers_at(_at(self._searcher, hits).tolist()).values())
+
     def near_names(self, word: str, most: int) -> set[str]:
         """The name words of some papers' authors within `most` edits of `word`."""
         return {w for paper in self._near("names", word, most) for a in paper.authors for w in words(a)}
@@ -390,7 +398,7 @@ class LexicalIndex:
         """The best `limit` hits, computed here and now: CPU work, refused on an event loop's thread
         (the search service runs it in the CPU pool)."""
         off_loop("a search")
-        parsed = parse_query(query)
+        parsed = parse_query(joined_names(query, self.one_name))
         if parsed.empty or not len(self) or limit <= 0:
             return []
         if filters.require_all:  # a topic filter: which papers, not their order; each holds every word

@@ -8,6 +8,7 @@ syntax to a database.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.domain.words import in_another_script
@@ -128,6 +129,29 @@ def loose_words(text: str) -> list[tuple[int, int, str]]:
     """Where the query's words outside quotes and `author:` are, an exclusion's without its dash
     ("vidoe" of "-vidoe"): (start, end, word)."""
     return [(m.start(g), m.end(g), m.group(g)) for m in _PIECE.finditer(text) for g in (6, 7) if m.group(g)]
+
+
+def joined_names(text: str, one_name: Callable[[tuple[str, ...]], bool]) -> str:
+    """The query with each unquoted `author:` name taking the words after it that, with it, are one
+    author's name (`one_name`, by the papers): `author:Lei Zhang diffusion` → `author:"Lei Zhang"
+    diffusion`, as a digest's filter reads it, where `author:LeCun diffusion` stays as typed. Read alone,
+    `author:Lei` took "Zhang" for a word of the text, and found a Lei and a Zhang on the same paper."""
+    pieces = list(_PIECE.finditer(text))
+    out: list[str] = []
+    at = 0  # where the text not yet copied starts
+    for i, match in enumerate(pieces):
+        if match.start() < at or match.group(3) is None:
+            continue
+        name, end = [match.group(3)], match.end()
+        for after in pieces[i + 1 :]:
+            word = after.group(7)
+            if word is None or text[end : after.start()].strip() or not one_name(tuple(words(" ".join([*name, word])))):
+                break
+            name, end = [*name, word], after.end()
+        if len(name) > 1:
+            out += [text[at : match.start()], 'author:"', " ".join(name), '"']
+            at = end
+    return "".join([*out, text[at:]])
 
 
 _NAME_WORD = re.compile(r"[^\W\d_]+")

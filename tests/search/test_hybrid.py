@@ -135,6 +135,14 @@ def test_phrase_and_author_queries_find_as_much_as_keywords_do(index: HybridInde
     assert all(satisfies(h.paper, parse_query(query)) for h in hybrid)
 
 
+def test_an_unquoted_author_name_is_one_authors_name_in_the_hybrid_search_too(index: HybridIndex) -> None:
+    hybrid = index.search_now("agents author:Yu Zhang", limit=30)
+    assert hybrid and all(satisfies(h.paper, parse_query('author:"Yu Zhang"')) for h in hybrid)
+    assert [h.paper.arxiv_id for h in hybrid] == [
+        h.paper.arxiv_id for h in index.search_now('agents author:"Yu Zhang"', limit=30)
+    ]
+
+
 def satisfies(paper: Paper, parsed: Query) -> bool:
     """The paper holds the query's phrases (in order, as words, in one field) and its `author:` names."""
     fields = [words(t) for t in (paper.title, paper.ai_summary or "", paper.abstract, " ".join(paper.ai_keywords))]

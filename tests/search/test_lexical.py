@@ -11,7 +11,7 @@ from bot.search import clauses
 from bot.search.clauses import ONE_OF
 from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters
-from bot.search.query import parse_query
+from bot.search.query import joined_names, parse_query
 from bot.search.text import MAX_QUERY_TERMS, WORDS, folded, query_terms, words
 from tests.conftest import listings_of
 
@@ -191,6 +191,39 @@ def test_author_filter() -> None:
     assert ids(index, 'author:"Hamed Zamani"') == ["2401.00001"]
     assert ids(index, "search author:hopper") == ["2401.00003"]
     assert ids(index, "author:“hamed lovelace”") == []  # the words must belong to one author
+
+
+def test_an_unquoted_name_takes_the_words_after_it_that_make_one_authors_name() -> None:
+    index = LexicalIndex(
+        [
+            paper("2401.00001", "Diffusion for meshes", authors=("Biwen Lei", "Kaiyi Zhang")),  # a Lei and a Zhang
+            paper("2401.00002", "Diffusion for images", authors=("Lei Zhang",)),
+            paper("2401.00003", "Agents", authors=("Lei Zhang", "Yann LeCun")),
+            paper("2401.00004", "Diffusion world models", authors=("Yann LeCun",)),
+            paper("2401.00005", "Proteins", authors=("María José García López",)),
+        ]
+    )
+    # read as a digest's filter reads `author:Lei Zhang`: one author, not `author:Lei` and the word "zhang"
+    assert sorted(ids(index, "author:Lei Zhang")) == ["2401.00002", "2401.00003"]
+    assert ids(index, "diffusion author:Lei Zhang") == ["2401.00002"]
+    assert sorted(ids(index, "author:zhang lei")) == ["2401.00002", "2401.00003"]
+    assert ids(index, "author:LeCun diffusion") == ["2401.00004"]  # no LeCun Diffusion: a word of the text
+    assert ids(index, "author:García José López") == ["2401.00005"]  # three words of one name
+    assert ids(index, "author:Lei Zhang author:Yann LeCun") == ["2401.00003"]
+    assert sorted(ids(index, 'author:"Lei" zhang')) == ["2401.00001", "2401.00002", "2401.00003"]  # as typed
+
+
+def test_joined_names_rewrites_only_unquoted_names_followed_by_their_words() -> None:
+    known = {("lei", "zhang"), ("garcia", "maria"), ("garcia", "lopez", "maria")}  # folded, as `words` gives
+
+    def one_name(names: tuple[str, ...]) -> bool:
+        return len(names) == 1 or tuple(sorted(names)) in known
+
+    assert joined_names("diffusion author:Lei Zhang -video", one_name) == 'diffusion author:"Lei Zhang" -video'
+    assert joined_names("author:LeCun diffusion", one_name) == "author:LeCun diffusion"
+    assert joined_names('author:"Lei" Zhang', one_name) == 'author:"Lei" Zhang'
+    assert joined_names("author:María García López x", one_name) == 'author:"María García López" x'
+    assert joined_names('author:Lei "Zhang"', one_name) == 'author:Lei "Zhang"'  # a phrase is no name word
 
 
 def test_every_word_of_a_long_name_finds_its_author() -> None:
