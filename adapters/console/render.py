@@ -55,7 +55,7 @@ def render_post(post: Post) -> RenderableType:
     if post.code:  # BibTeX, a reading list's: each line whole, to copy as it is (the terminal may wrap it)
         parts += [Text(post.code, style="dim", no_wrap=True, overflow="ignore"), Text("")]
     if not post.cards and post.empty:
-        parts.append(Text(post.empty, style="italic"))
+        parts += [Text(post.empty, style="italic"), Text("")]  # a blank line before the next answer, as after cards
     for number, card in enumerate(post.cards, start=1):
         parts.append(render_card(card, card.rank or number))
     if post.footer:

@@ -58,6 +58,11 @@ def test_an_empty_post_shows_its_note() -> None:
     assert "Nothing today." in show(Post(header="Daily Papers", empty="Nothing today."))
 
 
+def test_an_empty_post_ends_with_a_blank_line_as_one_with_cards_does() -> None:
+    # in `paperboy chat` the next answer's header followed the note on the next line
+    assert show(Post(header="Papers on “x”", empty="No papers match “x”.")).endswith("No papers match “x”.\n\n")
+
+
 def test_a_terminals_escape_sequences_in_paper_text_are_dropped() -> None:
     """Clear the screen, retitle the terminal, hide text: none of it reaches the terminal."""
     evil = "\x1b[2JCleared \x1b]0;pwned\x07 \x1b[8mhidden\x1b[0m"
