@@ -190,7 +190,7 @@ def describe(exc: ValidationError, raw: Any, what: str = "paper") -> str:
     """One line saying what is wrong with a single-object payload, for people rather than for pydantic."""
     if not isinstance(raw, dict):
         return f"not a Hugging Face {what}: expected a JSON object, got {json_kind(raw)}"
-    left = skipped(0, raw, exc)  # one object: no "item 0" of an array
+    left = skipped(0, raw, exc)  # one object: no "item 1 (.[0])" of an array
     field = f"its field {left.where}: " if left.where else ""
     paper = f" (paper {left.arxiv_id})" if left.arxiv_id else ""
     return said_error(raw) or f"not a Hugging Face {what}: {field}{left.reason}{paper}; try again later"

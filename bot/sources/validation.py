@@ -39,9 +39,11 @@ class Skipped:
     arxiv_id: str | None = None
 
     def __str__(self) -> str:
-        field = f".{self.where}" if self.where else ""
+        """`item 6 (.[5].paper.upvotes): …`: counted from 1, as people count, and where `jq` finds it
+        (an array's item; a feed's entry has no such path)."""
+        path = f" (.[{self.position}]{f'.{self.where}' if self.where else ''})" if self.what == "item" else ""
         paper = f" (paper {self.arxiv_id})" if self.arxiv_id else ""
-        return f"{self.what} {self.position}{field}: {self.reason}{paper}"
+        return f"{self.what} {self.position + 1}{path}: {self.reason}{paper}"
 
 
 class JsonError(ValueError):

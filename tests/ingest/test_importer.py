@@ -51,7 +51,7 @@ async def test_a_file_bad_halfway_is_stored_not_at_all(store: PaperStore, tmp_pa
     path.write_text(json.dumps(items), encoding="utf-8")
     results = await import_paths(store, [path])
     assert results[0].error is not None
-    assert "item 30.paper.id" in results[0].error
+    assert "item 31 (.[30].paper.id)" in results[0].error
     assert (await store.counts()).listings == 0
 
 
@@ -430,7 +430,7 @@ def test_tomorrow_is_the_latest_listing_day_a_file_may_give(tmp_path: Path) -> N
     with pytest.raises(ImportFileError) as caught:
         read_file(week, today=today)
     assert caught.value.reason == (
-        "item 3.paper.submittedOnDailyAt: 2026-06-03 is in the future (no listing is dated after 2026-06-02): "
+        "item 4 (.[3].paper.submittedOnDailyAt): 2026-06-03 is in the future (no listing is dated after 2026-06-02): "
         f"mend the date (paper {items[3]['paper']['id']})"  # type: ignore[index]
     )
     named = tmp_path / "2026-06-03.json"

@@ -119,7 +119,7 @@ async def test_entries_nobody_asked_for_are_left_out(
     with caplog.at_level(logging.WARNING, logger="paperboy.sources"):
         papers = await arxiv(client, sleeps).papers(["1605.08386", "2104.12255"])
     assert [p.title for p in papers] == ["Asked"]
-    assert [r.getMessage() for r in caplog.records] == ["arXiv: left out entry 1: not asked for (paper 2401.99999)"]
+    assert [r.getMessage() for r in caplog.records] == ["arXiv: left out entry 2: not asked for (paper 2401.99999)"]
 
 
 @pytest.mark.parametrize("order", ["v1 first", "v2 first"])
@@ -144,8 +144,8 @@ async def test_a_bad_entry_costs_only_itself(
         papers = await arxiv(client, sleeps).papers(["2401.00001", "2401.00002", "2401.00003"])
     assert [p.arxiv_id for p in papers] == ["2401.00001"]
     assert [r.getMessage() for r in caplog.records] == [
-        "arXiv: left out entry 1: its publication date 'the day before yesterday' is not a date (paper 2401.00002)",
-        "arXiv: left out entry 2: it has no arXiv id ('http://arxiv.org/abs/not-an-id')",
+        "arXiv: left out entry 2: its publication date 'the day before yesterday' is not a date (paper 2401.00002)",
+        "arXiv: left out entry 3: it has no arXiv id ('http://arxiv.org/abs/not-an-id')",
     ]
 
 
@@ -153,7 +153,7 @@ async def test_an_answer_of_nothing_but_bad_entries_is_a_data_error(
     client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
 ) -> None:
     fake_api.arxiv["2401.00002"] = atom_answer(atom_entry("2401.00002v1", "Bad", published="soon"))
-    with pytest.raises(SourceDataError, match=r"every entry \(1\) is malformed; the first: entry 0"):
+    with pytest.raises(SourceDataError, match=r"every entry \(1\) is malformed; the first: entry 1"):
         await arxiv(client, sleeps).papers(["2401.00002"])
 
 

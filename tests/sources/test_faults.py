@@ -204,7 +204,7 @@ async def test_one_malformed_item_costs_only_itself(world: World, caplog: pytest
     assert report.ok
     assert await world.days() == {TUE: len(items) - 1}
     [warning] = [one_line(r.getMessage()) for r in caplog.records]
-    assert warning.startswith("Hugging Face, listing of 2026-06-02: left out item 2.paper.title: ")
+    assert warning.startswith("Hugging Face, listing of 2026-06-02: left out item 3 (.[2].paper.title): ")
 
 
 async def test_nulls_in_optional_fields_and_unreadable_dates_keep_the_paper(world: World) -> None:

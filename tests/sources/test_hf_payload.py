@@ -83,7 +83,7 @@ def test_broken_python_repr_file_is_refused_with_a_clear_reason() -> None:
         (1.5, "expected a JSON array, got a number$"),
         (True, "expected a JSON array, got true$"),
         ([[{"paper": {}}], [{"paper": {}}]], "an array of arrays, as of several days; give one file a day"),
-        ([{"paper": {"title": "no id"}}], r"item 0\.paper\.id: missing"),
+        ([{"paper": {"title": "no id"}}], r"item 1 \(\.\[0\]\.paper\.id\): missing"),
         ([{"paper": {"id": "not-an-id", "title": "t"}}], "not an arXiv id"),
         ([{"paper": {"id": "2401.00001", "title": "t", "upvotes": "many"}}], "upvotes"),
     ],
@@ -159,15 +159,15 @@ def test_one_bad_item_is_skipped_with_its_position_id_and_reason_and_the_rest_ke
     parsed = read_daily(raw, date(2026, 6, 1))
     assert len(parsed.listings) == len(raw) - 2
     assert [str(s) for s in parsed.skipped] == [
-        f"item 3.paper.upvotes: not a whole number (paper {raw[3]['paper']['id']})",
-        "item 7.paper.id: 'not an id' is not an arXiv id or paper URL "
+        f"item 4 (.[3].paper.upvotes): not a whole number (paper {raw[3]['paper']['id']})",
+        "item 8 (.[7].paper.id): 'not an id' is not an arXiv id or paper URL "
         "(try 2406.12345, astro-ph/0601001 or https://arxiv.org/abs/2406.12345) (paper 'not an id')",
     ]
     assert raw[3]["paper"]["id"] not in {item.paper.arxiv_id for item in parsed.listings}
 
 
 def test_the_strict_parse_for_files_still_refuses_the_first_bad_item() -> None:
-    with pytest.raises(ValueError, match=r"^item 1\.paper\.title: missing \(paper 2401.00002\)$"):
+    with pytest.raises(ValueError, match=r"^item 2 \(\.\[1\]\.paper\.title\): missing \(paper 2401.00002\)$"):
         parse_daily([item("2401.00001"), {"paper": {"id": "2401.00002"}}], date(2026, 1, 5))
 
 
@@ -212,11 +212,17 @@ def test_a_date_out_of_range_in_utc_is_dropped_not_an_overflow() -> None:
 @pytest.mark.parametrize(
     ("bad", "said"),
     [
-        ("a string", "item 1: not a JSON object"),
-        ({"paper": {"id": "2401.00002", "title": ["a", "list"]}}, "item 1.paper.title: not text"),
-        ({"paper": {"id": "2401.00002", "title": "T", "upvotes": 1.5}}, "item 1.paper.upvotes: not a whole number"),
-        ({"paper": "2401.00002"}, "item 1.paper: not a JSON object"),
-        ({"paper": {"id": "2401.00002", "title": " \x00\u202e "}}, "item 1.paper.title: blank (paper 2401.00002)"),
+        ("a string", "item 2 (.[1]): not a JSON object"),
+        ({"paper": {"id": "2401.00002", "title": ["a", "list"]}}, "item 2 (.[1].paper.title): not text"),
+        (
+            {"paper": {"id": "2401.00002", "title": "T", "upvotes": 1.5}},
+            "item 2 (.[1].paper.upvotes): not a whole number",
+        ),
+        ({"paper": "2401.00002"}, "item 2 (.[1].paper): not a JSON object"),
+        (
+            {"paper": {"id": "2401.00002", "title": " \x00\u202e "}},
+            "item 2 (.[1].paper.title): blank (paper 2401.00002)",
+        ),
     ],
 )
 def test_a_bad_item_is_said_in_our_words_not_pydantics(bad: object, said: str) -> None:

@@ -116,7 +116,7 @@ async def test_a_bad_item_costs_only_itself_and_is_logged(
     assert [item.rank for item in listings] == list(range(1, 49))
     assert items[5]["paper"]["id"] not in {item.paper.arxiv_id for item in listings}
     [line] = [r.getMessage() for r in caplog.records]
-    assert line.startswith("Hugging Face, listing of 2026-06-01: left out item 5.paper.upvotes: ")
+    assert line.startswith("Hugging Face, listing of 2026-06-01: left out item 6 (.[5].paper.upvotes): ")
     assert line.endswith(f"(paper {items[5]['paper']['id']})")
     hf = HuggingFace(client)
     with caplog.at_level(logging.WARNING, logger="paperboy.sources"):
@@ -130,7 +130,9 @@ async def test_a_day_of_nothing_but_bad_items_is_a_data_error(
     fake_api: FakePapersApi, client: httpx.AsyncClient
 ) -> None:
     fake_api.daily["2026-06-01"] = [{"paper": {"title": "no id"}}, {"paper": {"id": "2401.00001"}}]
-    with pytest.raises(SourceDataError, match=r"every item \(2\) is malformed; the first: item 0\.paper\.id"):
+    with pytest.raises(
+        SourceDataError, match=r"every item \(2\) is malformed; the first: item 1 \(\.\[0\]\.paper\.id\)"
+    ):
         await HuggingFace(client).daily(date(2026, 6, 1))
 
 
