@@ -95,6 +95,7 @@ async def test_a_stop_lets_the_digest_being_posted_finish(services: Services, mo
     assert await Ledger(services.store.engine).status(ChannelRef("console", "x"), day) == "done"
 
 
+@pytest.mark.slow
 async def test_a_failing_daily_sweep_does_not_keep_the_roundups_waiting(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:

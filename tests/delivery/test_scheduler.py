@@ -132,6 +132,7 @@ async def test_a_sweep_cut_short_by_the_stop_is_no_error_in_the_log(caplog: pyte
     assert "the sweep job was cut short by the stop" in caplog.text
 
 
+@pytest.mark.slow
 async def test_a_tick_while_the_sweep_still_runs_is_no_warning(caplog: pytest.LogCaptureFixture) -> None:
     """A morning's long sweep (a digest of 50 cards paced out): APScheduler warned at every tick that the job
     was "skipped: maximum number of running instances reached", in its words. By design: no news."""
@@ -151,6 +152,7 @@ async def test_a_tick_while_the_sweep_still_runs_is_no_warning(caplog: pytest.Lo
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
+@pytest.mark.slow
 async def test_a_clock_stepped_back_does_not_stop_the_jobs(caplog: pytest.LogCaptureFixture) -> None:
     """APScheduler times interval jobs by the wall clock: stepped back an hour, no sweep and no sync ran
     for an hour (0 ticks in 40 s after a correction). A job due further ahead than its interval runs now."""

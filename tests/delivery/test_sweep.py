@@ -284,6 +284,7 @@ async def test_an_empty_day_is_skipped_never_filled_with_yesterday(world: World)
     assert await Ledger(world.store.engine).status(ChannelRef("slack", "CUTC"), date(2026, 6, 2)) == "skipped"
 
 
+@pytest.mark.slow
 async def test_a_day_never_fetched_is_waited_for_not_skipped_as_empty(world: World) -> None:
     """Hugging Face down all morning: the day is not "a day with no papers" until a sync has asked."""
     await subscribe(world, "CUTC", time="01:00", timezone="UTC")
@@ -358,6 +359,7 @@ async def test_an_empty_answer_before_the_day_ended_is_waited_on_not_taken_as_fi
     assert world.headers("CUTC") == Counter({"2026-06-02": 1})
 
 
+@pytest.mark.slow
 async def test_a_sweep_costs_a_few_transactions_however_many_channels_are_due(world: World) -> None:
     await list_day(world.store, date(2026, 6, 2))
     for n in range(40):
@@ -470,6 +472,7 @@ async def test_a_crash_between_two_papers_resumes_without_reposting(world: World
     assert len(keys) == len(set(keys)) == 1 + 3 * 2, keys
 
 
+@pytest.mark.slow
 async def test_a_paper_listed_on_two_days_reaches_a_channel_once(world: World) -> None:
     await world.store.save_listings(
         [Listing(paper("2606.00001", 50), date(2026, 6, 1), 1), Listing(paper("2606.00002", 40), date(2026, 6, 1), 2)]
@@ -567,6 +570,7 @@ class FailingPublisher(RecordingPublisher):
     attempts: int = 0
 
 
+@pytest.mark.slow
 async def test_a_digest_that_keeps_failing_is_given_up_after_its_window(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -585,6 +589,7 @@ async def test_a_digest_that_keeps_failing_is_given_up_after_its_window(
     assert said in caplog.text
 
 
+@pytest.mark.slow
 async def test_a_config_entry_taking_over_a_chat_subscription_does_not_post_its_day_again(world: World) -> None:
     """Subscribed in chat (workspace T1), the channel gets 2 June at 09:00; at 12:00 paperboy restarts with
     a config entry for it naming no workspace, due 17:00: the config's row replaces the chat one, and the
@@ -657,6 +662,7 @@ async def test_a_stopped_config_channel_is_tried_again_at_a_restart_that_still_n
     assert world.headers("C3") == Counter()
 
 
+@pytest.mark.slow
 async def test_a_digest_posted_by_hand_to_a_stopped_channel_resumes_its_schedule(world: World) -> None:
     """`paperboy post` to a channel that had refused the bot (fixed since): it gets the digest, and the
     schedule carries on from then, without reporting the days in between missed."""
@@ -803,6 +809,7 @@ class HeldPublisher(RecordingPublisher):
         return await super().post_header(channel, post, key)
 
 
+@pytest.mark.slow
 async def test_a_slow_channel_holds_back_no_other_channels_digest(world: World) -> None:
     """A channel whose posts each waited out a 429 held the sweep, and every later sweep behind it: a
     digest due meanwhile in another channel waited for it (minutes). Now the sweep waits only so long."""

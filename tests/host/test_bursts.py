@@ -29,6 +29,7 @@ async def burst(gate: AcksFirst, count: int, apart: float) -> tuple[list[float],
     return acked, began
 
 
+@pytest.mark.slow
 async def test_no_work_begins_until_the_burst_of_acks_has_passed() -> None:
     acked, began = await burst(AcksFirst(settle=0.5, most=10.0), count=6, apart=0.01)
     assert len(began) == 6

@@ -20,6 +20,7 @@ def restored() -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("restored")
+@pytest.mark.slow
 def test_freezing_keeps_what_is_held_out_of_collections_and_makes_them_rarer() -> None:
     held = [[n] for n in range(1000)]
     freeze_heap()
@@ -34,6 +35,7 @@ class Cycle:
 
 
 @pytest.mark.usefixtures("restored")
+@pytest.mark.slow
 def test_freezing_the_started_heap_first_collects_what_an_earlier_freeze_hid() -> None:
     gc.collect()
     gc.disable()

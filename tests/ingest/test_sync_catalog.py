@@ -125,6 +125,7 @@ async def test_offline_lookup_never_fetches(store: PaperStore) -> None:
         await catalog.paper("2605.29307")
 
 
+@pytest.mark.slow
 async def test_an_empty_store_offline_gets_the_snapshot_with_a_notice(store: PaperStore) -> None:
     catalog = Catalog(store, SearchService(store), None, None, None)
     notice = await catalog.ensure_papers(date(2026, 11, 26))
@@ -146,6 +147,7 @@ async def test_an_empty_store_online_syncs_first(store: PaperStore, client: http
     assert await snapshot_info(store) is None
 
 
+@pytest.mark.slow
 async def test_an_empty_store_with_the_network_down_falls_back_to_the_snapshot(
     store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
 ) -> None:
@@ -158,6 +160,7 @@ async def test_an_empty_store_with_the_network_down_falls_back_to_the_snapshot(
     assert len([r for r in fake_api.requests if r.startswith("/api/daily_papers")]) == 1  # probed once, no retries
 
 
+@pytest.mark.slow
 async def test_an_empty_store_says_why_nothing_was_fetched(
     store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
 ) -> None:
@@ -253,6 +256,7 @@ async def test_offline_a_day_the_store_lacks_names_the_range_it_holds(store: Pap
     assert failed.value.day == date(2026, 5, 1)
 
 
+@pytest.mark.slow
 async def test_offline_a_weekend_gap_in_the_snapshot_is_hedged(store: PaperStore) -> None:
     catalog = Catalog(store, SearchService(store), None, None, None)
     await catalog.ensure_papers(date(2026, 11, 26))

@@ -151,6 +151,7 @@ async def test_daylight_saving_neither_skips_nor_doubles_a_roundup(
     assert world.headers("CDST") == Counter({week_key(monday).isoformat(): 1})
 
 
+@pytest.mark.slow
 async def test_a_day_the_store_lacks_is_said_not_passed_off_as_no_papers(world: World) -> None:
     await list_week(world.store, WEEK_23, days=range(0, 5, 2))  # Monday, Wednesday, Friday: no sync for the rest
     await subscribe(world, "CGAP", timezone="UTC", time="16:00")
@@ -166,6 +167,7 @@ async def test_a_day_the_store_lacks_is_said_not_passed_off_as_no_papers(world: 
     )
 
 
+@pytest.mark.slow
 async def test_a_week_the_store_has_nothing_of_is_skipped_saying_so(world: World) -> None:
     await subscribe(world, "CNONE", timezone="UTC")
     said = await world.run(utc(2026, 6, 5, 15), utc(2026, 6, 6, 1))
@@ -202,6 +204,7 @@ async def asked_early(world: World, days: list[date]) -> None:
             await conn.execute(update(fetched_days).where(fetched_days.c.day == day).values(fetched_at=early))
 
 
+@pytest.mark.slow
 async def test_a_day_asked_only_before_it_ended_is_missing_not_a_day_without_papers(world: World) -> None:
     await list_week(world.store, WEEK_23)
     wednesday = WEEK_23 + timedelta(days=2)
@@ -212,6 +215,7 @@ async def test_a_day_asked_only_before_it_ended_is_missing_not_a_day_without_pap
     assert header.subheader is not None and "Wednesday 3 June is not in the store" in header.subheader
 
 
+@pytest.mark.slow
 async def test_a_week_asked_only_before_its_days_ended_is_skipped_as_lacking_not_as_without_papers(
     world: World,
 ) -> None:
@@ -388,6 +392,7 @@ def discussed_sections(w: World) -> list[Post]:
         ("Europe/Berlin", date(2026, 10, 26), datetime(2026, 10, 23, 14, 0, 5, tzinfo=UTC), utc(2026, 10, 30, 14, 50)),
     ],
 )
+@pytest.mark.slow
 async def test_last_weeks_roundup_cards_are_this_weeks_discussed_ones(
     world: World, zone: str, week: date, posted: datetime, swept: datetime
 ) -> None:
@@ -441,6 +446,7 @@ async def test_a_thursday_roundup_discusses_this_weeks_cards_too(world: World) -
     assert "2606.04001" in " ".join(section.text) and "2606.09001" in " ".join(section.text)
 
 
+@pytest.mark.slow
 async def test_a_friday_roundup_due_before_friday_ends_in_utc_says_the_day_is_still_being_listed(
     world: World,
 ) -> None:
@@ -472,6 +478,7 @@ async def test_a_friday_listed_in_part_when_the_roundup_goes_is_said_to_be_still
     )
 
 
+@pytest.mark.slow
 async def test_an_auckland_friday_roundup_due_before_friday_begins_in_utc_says_friday_is_to_come(world: World) -> None:
     """Friday 06:00 in Auckland (NZDT, UTC+13) is Thursday 17:00 UTC, and the wait ends at 23:00 UTC,
     before Hugging Face lists Friday: the roundup said nothing of Friday, as if the week were whole."""

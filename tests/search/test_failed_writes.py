@@ -192,6 +192,7 @@ except Exception as exc:
 """
 
 
+@pytest.mark.slow
 def test_a_commit_cut_short_leaves_no_file_that_fails_every_later_one(tmp_path: Path) -> None:
     """A commit cut short (killed, a full disk) after tantivy wrote its deletions' file: the file stayed,
     registered, and each later commit of the same change failed on it ("FileAlreadyExists …7.del"): every

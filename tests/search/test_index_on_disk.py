@@ -126,6 +126,7 @@ def test_a_watermark_is_saved_after_the_other_process_s_commits(tmp_path: Path) 
     assert again.positions(["2401.00001", "2401.00002", "2401.00003"]).tolist() == [0, 1, 2]
 
 
+@pytest.mark.slow
 def test_an_index_opened_while_another_process_commits_waits_for_it(tmp_path: Path) -> None:
     """Between another process's commit and its registry's rename the two disagree for a moment: the
     process starting then waits for the writer lock and opens what was committed; it empties nothing."""

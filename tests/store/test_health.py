@@ -6,6 +6,7 @@ import socket
 from pathlib import Path
 
 import httpx
+import pytest
 
 from adapters.slack.app import SlackRuntime, create_app, slack_client
 from adapters.slack.publisher import SlackPublisher
@@ -42,6 +43,7 @@ async def test_an_unreachable_postgresql_is_named_without_its_password() -> None
     assert "hunter2" not in problem
 
 
+@pytest.mark.slow
 async def test_healthz_reports_the_failing_part(tmp_path: Path) -> None:
     said: list[str | None] = [None]
 

@@ -55,6 +55,7 @@ async def test_a_text_channel_gets_a_header_then_a_message_and_thread_per_paper(
     assert len(fake.posts_in(TEXT_ID)) == 4
 
 
+@pytest.mark.slow
 async def test_a_forum_gets_one_tagged_post_per_paper_and_no_header(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     result = await delivery(discord_bot).deliver(FORUM, DigestOptions(limit=49), JUNE_1)
@@ -166,6 +167,7 @@ def moderated(fake_discord: FakeDiscord) -> str:
     return tag
 
 
+@pytest.mark.slow
 async def test_a_forum_post_never_asks_for_a_moderated_tag(moderated: str, discord_bot: DiscordBot) -> None:
     """Only Manage Threads may apply a moderated tag, which the invite does not give: Discord refuses the
     post (403), and the forum's digest was stopped naming permissions the bot has."""
@@ -435,6 +437,7 @@ def roundups(bot: DiscordBot, engagement: Any, now: datetime) -> Any:
     )
 
 
+@pytest.mark.slow
 async def test_a_forum_post_discord_made_but_answered_502_for_is_kept_not_made_twice(discord_bot: DiscordBot) -> None:
     """discord.py sends a request again after a 502; a forum post takes no nonce, so the post Discord
     had made was made a second time. Now the forum's active threads are looked through first."""
@@ -452,6 +455,7 @@ async def test_a_forum_post_discord_made_but_answered_502_for_is_kept_not_made_t
         assert await discord_bot.ledger.thread_paper("discord", None, thread) is not None
 
 
+@pytest.mark.slow
 async def test_a_forum_post_discord_did_not_make_after_a_502_is_asked_for_again(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     fake.fail(rf"^POST /channels/{FORUM_ID}/threads$", 502)
@@ -462,6 +466,7 @@ async def test_a_forum_post_discord_did_not_make_after_a_502_is_asked_for_again(
     assert len([c for c in fake.channels.values() if c.get("parent_id") == FORUM_ID]) == 2
 
 
+@pytest.mark.slow
 async def test_a_forum_post_discord_lists_a_moment_after_its_502_is_found_not_made_twice(
     discord_bot: DiscordBot,
 ) -> None:

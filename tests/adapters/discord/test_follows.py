@@ -8,6 +8,8 @@ import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from adapters.discord.app import intents
 from adapters.discord.follows import follow_command
 from bot.chat.commands import Follow, Unknown
@@ -82,6 +84,7 @@ def test_the_options_are_checked_like_slacks_text() -> None:
     assert isinstance(follow_command("author:", None), Unknown)
 
 
+@pytest.mark.slow
 async def test_the_follow_is_delivered_once_to_the_dm_without_threads(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     await fake.slash("follow", {"topics": "agents", "timezone": "Asia/Tokyo"}, channel=DM_ID, in_guild=False)

@@ -67,6 +67,7 @@ async def test_a_rate_limited_answer_comes_after_the_wait(discord_bot: DiscordBo
     await fake.wait_for(lambda: any("paperboy" in str(f) for f in fake.followups()))
 
 
+@pytest.mark.slow
 async def test_an_answer_refused_by_a_passing_server_error_comes_on_the_retry(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     fake.fail(WEBHOOK, 503, {"message": "Service Unavailable", "code": 0})
@@ -108,6 +109,7 @@ async def test_an_interaction_discord_dropped_is_one_line_not_a_traceback(
     await fake.wait_for(lambda: len(fake.followups()) == 1)
 
 
+@pytest.mark.slow
 async def test_a_first_response_is_not_kept_waiting_past_discords_3_s(
     discord_bot: DiscordBot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -122,6 +124,7 @@ async def test_a_first_response_is_not_kept_waiting_past_discords_3_s(
     assert "Ignoring exception" not in caplog.text
 
 
+@pytest.mark.slow
 async def test_an_answer_is_not_kept_waiting_on_a_long_rate_limit(
     discord_bot: DiscordBot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:

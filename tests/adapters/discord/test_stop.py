@@ -39,6 +39,7 @@ async def test_a_reply_being_written_when_the_bot_stops_is_written(discord_bot: 
     assert list(await discord_bot.community.engagement.top(HERE, None, None, 10)) == [Engaged(PAPER, 0, 1)]
 
 
+@pytest.mark.slow
 async def test_the_drain_waits_for_late_starters_and_cancels_stragglers() -> None:
     in_flight = InFlight()
     finished: list[str] = []

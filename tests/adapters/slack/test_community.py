@@ -8,6 +8,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from adapters.slack.guard import acked_early
 from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engaged
@@ -296,6 +298,7 @@ async def saved_many(bot: SlackBot, count: int = 60) -> list[Paper]:
     return papers[:count]
 
 
+@pytest.mark.slow
 async def test_a_reading_list_too_long_for_the_answers_goes_whole_as_a_bib_file_to_the_dm(slack_bot: SlackBot) -> None:
     """Contract: `saved bibtex` gives the whole list. Slack lets a command answer five times (31 of 60
     entries, then "…and 29 more"): the whole list goes as reading-list.bib to ada's direct message
@@ -335,6 +338,7 @@ async def test_a_short_reading_list_is_answered_in_place(slack_bot: SlackBot) ->
     assert all(f"eprint        = {{{p.arxiv_id}}}" in said for p in papers) and slack_bot.fake.files == {}
 
 
+@pytest.mark.slow
 async def test_an_upload_that_fails_leaves_the_answers_holding_what_they_can(slack_bot: SlackBot) -> None:
     """The upload itself (to the URL files.getUploadURLExternal gave) failing is no Slack API error
     (slack_sdk's SlackRequestError): the answers still come, saying the file did not, not "Sorry,

@@ -113,6 +113,7 @@ async def test_an_org_wide_install_serves_every_team_of_the_org_with_the_org_tok
         ({"type": "tokens_revoked", "tokens": {"bot": ["UBOTE0001"]}}, True),
     ],
 )
+@pytest.mark.slow
 async def test_the_org_leaving_pauses_only_the_org_and_a_reinstall_resumes_it(
     grid: MultiBot, gone: dict[str, Any], names_team: bool
 ) -> None:
@@ -155,6 +156,7 @@ async def _gone(bot: MultiBot, workspace: str = "E0001", *, paused: bool = False
     return not paused or all(s.status == PAUSED for s in mine)
 
 
+@pytest.mark.slow
 async def test_a_team_of_the_org_leaving_its_own_install_leaves_the_orgs_alone(grid: MultiBot) -> None:
     """A team of the org with an install of its own (made before the org-wide one): Slack's two events for its
     uninstall (tokens_revoked, then app_uninstalled, each maybe retried) delete that install, never the org's."""
@@ -175,6 +177,7 @@ async def test_a_team_of_the_org_leaving_its_own_install_leaves_the_orgs_alone(g
     assert [s.status for s in await grid.subscriptions.all()] == [None]
 
 
+@pytest.mark.slow
 async def test_forget_names_the_org_by_its_enterprise_id_and_erases_only_the_org(grid: MultiBot) -> None:
     for space in ("E0001", "T0003"):
         await grid.install(space)

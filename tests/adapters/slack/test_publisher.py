@@ -111,6 +111,7 @@ async def test_a_history_read_refused_for_a_scope_names_the_method_and_the_scope
     assert "it needs the groups:history scope" in said
 
 
+@pytest.mark.slow
 async def test_a_long_running_publisher_forgets_the_pace_of_channels_it_no_longer_writes_to(
     fake_slack: FakeSlack,
 ) -> None:

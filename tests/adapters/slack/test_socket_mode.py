@@ -86,6 +86,7 @@ async def test_a_token_slack_refuses_stops_the_start_in_one_line(
         ("{fake}not-slack/", "it answered HTTP 404, not as Slack's API does"),  # the wrong address
     ],
 )
+@pytest.mark.slow
 async def test_a_slack_api_that_does_not_answer_as_slack_is_said_and_the_start_goes_on(
     fake_slack: FakeSlack, june_store: PaperStore, caplog: pytest.LogCaptureFixture, api_url: str, said: str
 ) -> None:

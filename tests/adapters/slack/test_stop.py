@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.adapters.slack.conftest import SlackBot
 
 
+@pytest.mark.slow
 async def test_a_command_acknowledged_before_the_stop_is_answered(slack_bot: SlackBot) -> None:
     slack_bot.search.delay = 0.5  # the answer takes a while; the ack came at once
     assert (await slack_bot.command("diffusion")).status_code == 200

@@ -33,6 +33,7 @@ def slack_catalog(
     return Catalog(june_store, SearchService(june_store), hf, arxiv, None)
 
 
+@pytest.mark.slow
 async def test_a_message_linking_two_papers_is_no_link_card_when_one_could_not_be_fetched_just_now(
     slack_bot: SlackBot,
 ) -> None:

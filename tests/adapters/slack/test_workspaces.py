@@ -56,6 +56,7 @@ async def test_the_install_page_links_to_slack_with_the_scopes_and_a_state_cooki
     assert cookie.startswith(f"slack-app-oauth-state={state};") and "HttpOnly" in cookie and "Max-Age=86400" in cookie
 
 
+@pytest.mark.slow
 async def test_two_workspaces_at_once_each_with_its_own_token(multi: MultiBot) -> None:
     fake = multi.fake
     for team in ("T0001", "T0002"):
@@ -193,6 +194,7 @@ async def test_forget_erases_one_workspace_and_nothing_of_another(multi: MultiBo
     assert await forget(multi.store.engine, "slack", "T0001") == dict.fromkeys(erased, 0)
 
 
+@pytest.mark.slow
 async def test_tokens_revoked_deletes_the_bot_token_and_pauses_but_a_user_token_alone_does_not(multi: MultiBot) -> None:
     for team in ("T0001", "T0002"):
         await multi.install(team)
@@ -254,6 +256,7 @@ async def test_an_uninstall_and_reinstall_keep_a_channel_s_own_refusal(multi: Mu
     assert [s.status for s in await multi.subscriptions.all()] == ["is_archived (the channel is archived)"]
 
 
+@pytest.mark.slow
 async def test_a_late_word_of_an_uninstall_spares_the_reinstall_that_followed_it(multi: MultiBot) -> None:
     """Slack retries an event it could not deliver, keeping its time: a tokens_revoked of the old token
     may arrive after the workspace installed the app again."""
