@@ -462,17 +462,27 @@ def parse_config(text: str, source: str) -> FileConfig:
     try:
         return FileConfig.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = "".join(_step(p) for p in first["loc"]).lstrip(".") or "file"
-        message = wanted(first)
-        if first["type"] == "extra_forbidden":
-            message = _unknown_setting(first["loc"])
-        elif first["type"] == "string_type":
-            message = _text_wanted(first["loc"])
-        elif where == "subscriptions" and first["type"] in ("tuple_type", "list_type"):
-            message = "write each channel's table as [[subscriptions]], with two brackets"
-        given, key = first.get("input"), str(first["loc"][-1]) if first["loc"] else ""
-        secret = "secret" in key or "token" in key  # never repeated
-        if first["type"] in _ECHOED and not secret and isinstance(given, str | int | float):
-            where += f" is {_shown(given, 40)}" if isinstance(given, str) else f" is {given}"
-        raise ConfigError(f"{source}: {where}: {message}") from None
+        said = [_fault(error) for error in exc.errors()]
+        more = [f"\n  also {fault}" for fault in said[1:SAID_AT_MOST]]
+        left = f"\n  and {len(said) - SAID_AT_MOST} more" if len(said) > SAID_AT_MOST else ""
+        raise ConfigError(f"{source}: {said[0]}{''.join(more)}{left}") from None
+
+
+SAID_AT_MOST = 10  # a file's faults said at once, one a line: all of them to mend in one go, not one a run
+
+
+def _fault(error: ErrorDetails) -> str:
+    """One fault of the file, `where: what to do`, in our words."""
+    where = "".join(_step(p) for p in error["loc"]).lstrip(".") or "file"
+    message = wanted(error)
+    if error["type"] == "extra_forbidden":
+        message = _unknown_setting(error["loc"])
+    elif error["type"] == "string_type":
+        message = _text_wanted(error["loc"])
+    elif where == "subscriptions" and error["type"] in ("tuple_type", "list_type"):
+        message = "write each channel's table as [[subscriptions]], with two brackets"
+    given, key = error.get("input"), str(error["loc"][-1]) if error["loc"] else ""
+    secret = "secret" in key or "token" in key  # never repeated
+    if error["type"] in _ECHOED and not secret and isinstance(given, str | int | float):
+        where += f" is {_shown(given, 40)}" if isinstance(given, str) else f" is {given}"
+    return f"{where}: {message}"

@@ -111,6 +111,30 @@ def test_a_number_for_a_text_setting_gets_an_example_of_that_setting(tmp_path: P
     assert "12345678901234" not in str(caught.value)
 
 
+def test_every_fault_of_a_file_is_said_at_once_one_a_line() -> None:
+    body = (
+        '[digest]\nlimit = "ten"\nmin_upvote = 3\n\n[[subscriptions]]\nchannel = "slack:C1"\n'
+        'time = "9am"\ntimezone = "Europe/Berln"\n'
+    )
+    with pytest.raises(ConfigError) as refused:
+        parse_config(body, "paperboy.toml")
+    assert str(refused.value).split("\n") == [  # it said the first only: four runs to mend four faults
+        "paperboy.toml: digest.limit is 'ten': use a whole number",
+        "  also digest.min_upvote: unknown setting: did you mean 'min_upvotes'?",
+        "  also subscriptions[0].time: '9am' is not a time of day (use HH:MM, 24-hour, such as 09:00)",
+        "  also subscriptions[0].timezone: unknown time zone 'Europe/Berln' (use an IANA name such as Europe/Berlin"
+        " or UTC). Did you mean Europe/Berlin?",
+    ]
+
+
+def test_past_ten_faults_the_rest_are_counted() -> None:
+    body = "[digest]\n" + "".join(f"unknown{n} = 1\n" for n in range(13))
+    with pytest.raises(ConfigError) as refused:
+        parse_config(body, "paperboy.toml")
+    lines = str(refused.value).split("\n")
+    assert len(lines) == 11 and lines[-1] == "  and 3 more", lines
+
+
 def test_an_absent_default_config_means_defaults(tmp_path: Path) -> None:
     assert load_config(tmp_path / "none.toml", required=False).digest.limit == 10
 

@@ -91,9 +91,11 @@ def _outcome(text: str) -> FileConfig | ConfigError:
 
 
 def _one_line(error: ConfigError) -> None:
-    message = str(error)
-    assert message.startswith("paperboy.toml: ")
-    assert "\n" not in message, message
+    """The file and its first fault on the first line; each other fault on a line of its own."""
+    first, *more = str(error).split("\n")
+    assert first.startswith("paperboy.toml: "), first
+    assert all(line.startswith("  also ") for line in more[:-1]), more
+    assert not more or more[-1].startswith(("  also ", "  and ")), more
 
 
 @pytest.mark.slow
