@@ -462,10 +462,10 @@ def parse_config(text: str, source: str) -> FileConfig:
     try:
         return FileConfig.model_validate(raw)
     except ValidationError as exc:
-        said = [_fault(error) for error in exc.errors()]
-        more = [f"\n  also {fault}" for fault in said[1:SAID_AT_MOST]]
-        left = f"\n  and {len(said) - SAID_AT_MOST} more" if len(said) > SAID_AT_MOST else ""
-        raise ConfigError(f"{source}: {said[0]}{''.join(more)}{left}") from None
+        faults = [_fault(error) for error in exc.errors()]
+        more = [f"\n  also {fault}" for fault in faults[1:SAID_AT_MOST]]
+        left = f"\n  and {len(faults) - SAID_AT_MOST} more" if len(faults) > SAID_AT_MOST else ""
+        raise ConfigError(f"{source}: {faults[0]}{''.join(more)}{left}") from None
 
 
 SAID_AT_MOST = 10  # a file's faults said at once, one a line: all of them to mend in one go, not one a run
