@@ -33,7 +33,7 @@ from bot.chat.commands import (
     Unsave,
     Unsubscribe,
 )
-from bot.chat.discussion import HELP, NOT_A_PAPER_THREAD, discuss
+from bot.chat.discussion import ASKS, HELP, NOT_A_PAPER_THREAD, discuss
 from bot.chat.follows import FollowService
 from bot.chat.replies import replied
 from bot.chat.wording import TYPED, Phrasebook
@@ -159,7 +159,7 @@ class ChatService:
                 why = (nothing_asked(query) or another_script(query)) if not hits else None
                 return Post(
                     header=f"Papers on “{query[:100]}”",
-                    subheader=found.note(),
+                    subheader=" ".join(filter(None, (found.note(), _asked_of_no_paper(query)))) or None,
                     cards=tuple(card(h.paper, seeded=False) for h in hits),
                     empty=f"“{query[:100]}” finds nothing: {why}."
                     if why
@@ -487,3 +487,12 @@ def not_today(record: DayRecord) -> str:
         weekend = ", a weekend day" if record.day.weekday() >= 5 else ""
         why = f"Hugging Face listed no papers today ({when}{weekend})"
     return f"{why}: here is the latest day with papers."
+
+
+def _asked_of_no_paper(query: str) -> str | None:
+    """What to say beside the papers found for a thread's question asked outside a thread and of no
+    paper (`cite` alone): it is searched as a topic, and the answer says how to ask it of a paper."""
+    word = query.strip().lower()
+    if word not in ASKS:
+        return None
+    return f"Asking about a paper? `{word} 2406.12345`, or `{word}` in the paper's thread."

@@ -116,6 +116,18 @@ async def test_a_typo_is_answered_with_what_it_finds_and_the_respelling_offered(
     assert meant.subheader is None  # nothing said of a query as papers spell it
 
 
+@pytest.mark.parametrize("word", ["cite", "Summary", "code "])
+async def test_a_threads_question_asked_of_no_paper_is_searched_and_says_how_to_ask_it(
+    june_store: PaperStore, word: str
+) -> None:
+    assert parse_command(word) == Search(word.strip())  # a topic too: `/papers code` finds papers on code
+    answer = await chat_service(june_store).answer(Search(word.strip()), Asker(ChannelRef("slack", "C1"), "U1"))
+    asked = word.strip().lower()
+    assert answer.subheader is not None and answer.subheader.endswith(
+        f"Asking about a paper? `{asked} 2406.12345`, or `{asked}` in the paper's thread."
+    )
+
+
 async def test_a_typo_that_finds_nothing_as_typed_is_answered_by_its_respelling(june_store: PaperStore) -> None:
     service = chat_service(june_store)
     asker = Asker(ChannelRef("slack", "C1"), "U1")
