@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.config import wanted
@@ -195,11 +196,16 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        name = str(first["loc"][0]) if first["loc"] else "environment"
-        variable = _SECRETS.get(name, f"PAPERBOY_{name.upper()}")
-        said = variable if name in _SECRETS else f"{variable} is {str(first['input'])!r}"  # a secret is never echoed
-        raise ConfigError(f"{said}: {wanted(first)}") from None
+        first, *more = [_fault(error) for error in exc.errors()]
+        raise ConfigError("".join([first, *(f"\n  also {fault}" for fault in more)])) from None
+
+
+def _fault(error: ErrorDetails) -> str:
+    """One variable's fault: its name, what it holds (never a secret's) and what it takes."""
+    name = str(error["loc"][0]) if error["loc"] else "environment"
+    variable = _SECRETS.get(name, f"PAPERBOY_{name.upper()}")
+    said = variable if name in _SECRETS else f"{variable} is {str(error['input'])!r}"  # a secret is never echoed
+    return f"{said}: {wanted(error)}"
 
 
 def store_setting(settings: Settings) -> str:

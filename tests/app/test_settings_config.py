@@ -205,6 +205,17 @@ def test_bad_environment_values_name_the_variable_and_what_it_takes(
     assert str(caught.value).startswith(said)
 
 
+def test_every_bad_environment_value_is_said_at_once_one_a_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERBOY_OFFLINE", "maybe")
+    monkeypatch.setenv("PAPERBOY_SLACK_PORT", "abc")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert str(caught.value).split("\n") == [  # it said the first only
+        "PAPERBOY_OFFLINE is 'maybe': use 1 or 0 (or true, false, yes, no)",
+        "  also PAPERBOY_SLACK_PORT is 'abc': use a whole number",
+    ]
+
+
 def test_a_secret_file_that_cannot_be_read_is_named_with_the_fix(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
