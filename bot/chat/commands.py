@@ -491,14 +491,21 @@ def _abbreviated_zone(word: str) -> str | None:
 _GLUED = re.compile(r"(at|top)(\d[\d:.]*)", re.IGNORECASE)  # `at10:00`, `top5`
 _NEAR = {"time": "at", "timezone": "tz", "zone": "tz", "limit": "top", "tops": "top"}
 _FLAGS = {"topic": "", "topics": "", **{option: option for option in OPTIONS}, **_NEAR, "on": "on", "day": "on"}
-_FLAG = re.compile(r"--([a-z]+)(?:=(.*))?", re.IGNORECASE)  # `--at`, `--tz=Europe/Paris`: a command line's habit
+# `--at`, `--tz=Europe/Paris`: a command line's habit; `—at` as a phone or a Mac's autocorrect makes it
+_FLAG = re.compile(r"(--|[—–])([a-z]+)(?:=(.*))?", re.IGNORECASE)
+
+
+def _flag(token: str) -> re.Match[str] | None:
+    """The flag a word is: any `--word`, and a dash's only where it names an option (not `—robotics`)."""
+    m = _FLAG.fullmatch(token)
+    return m if m and (m[1] == "--" or m[2].lower() in _FLAGS) else None
 
 
 def _no_flags(tokens: list[tuple[str, bool]]) -> None:
     """Refuse options typed as a command line's flags (`--topic agents --at 9:00`), saying the chat's
     form: they would otherwise be saved as the channel's topic, and the settings meant lost."""
-    flags = [m for token, quoted in tokens if not quoted and (m := _FLAG.fullmatch(token))]
-    if unknown := next((m[0] for m in flags if m[1].lower() not in _FLAGS), None):
+    flags = [m for token, quoted in tokens if not quoted and (m := _flag(token))]
+    if unknown := next((m[0] for m in flags if m[2].lower() not in _FLAGS), None):
         raise UsageError(
             f"`{unknown}` is no option of `subscribe`: its options are words without dashes, `at`, `tz`, `top`,"
             " `days` and `on`, as in `subscribe diffusion at 09:00 tz Europe/Berlin top 5`"
@@ -506,8 +513,8 @@ def _no_flags(tokens: list[tuple[str, bool]]) -> None:
     if flags:
         words: list[str] = []
         for token, quoted in tokens:
-            m = None if quoted else _FLAG.fullmatch(token)
-            words += [f'"{token}"'] if quoted else [_FLAGS[m[1].lower()], m[2] or ""] if m else [token]
+            m = None if quoted else _flag(token)
+            words += [f'"{token}"'] if quoted else [_FLAGS[m[2].lower()], m[3] or ""] if m else [token]
         typed = " ".join(" ".join(words).split())
         raise UsageError(f"in chat, options are words without dashes: `subscribe {typed}`")
 

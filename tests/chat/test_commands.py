@@ -405,6 +405,7 @@ def test_topics_that_only_start_like_an_option_stay_topics(typed: str) -> None:
         ("weekly diffusion --day fri", "`subscribe weekly diffusion on fri`"),
         ('--topic "large language models" --time 9:00', '`subscribe "large language models" at 9:00`'),
         ("--verbose agents", "`--verbose` is no option of `subscribe`: its options are words without dashes"),
+        ("—topic agents —at 9:00", "`subscribe agents at 9:00`"),  # the dashes autocorrect makes of `--`
     ],
 )
 def test_options_typed_as_a_command_lines_flags_are_refused_saying_the_chats_form(typed: str, said: str) -> None:
@@ -415,6 +416,7 @@ def test_options_typed_as_a_command_lines_flags_are_refused_saying_the_chats_for
 
 def test_an_exclusion_keeps_its_one_dash() -> None:
     assert parse_subscribe("diffusion -robotics").topics == ("diffusion", "-robotics")
+    assert parse_subscribe("diffusion —robotics").topics == ("diffusion —robotics",)  # no option's name
 
 
 def test_on_at_the_end_asks_for_its_day() -> None:
