@@ -507,6 +507,7 @@ def embed() -> None:
 def _search_post(query: str, found: Searched) -> Post:
     from bot.domain.cards import card
     from bot.domain.post import Post
+    from bot.domain.words import quoted
     from bot.search.query import another_script, nothing_asked
 
     hits = found.hits
@@ -517,7 +518,7 @@ def _search_post(query: str, found: Searched) -> Post:
         empty = f"No papers match: {other}."
     count = f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
     return Post(
-        header=f"Papers on “{query.strip()[:80]}”",
+        header=f"Papers on {quoted(query, 80)}",
         subheader=f"{count} · {note}" if (note := found.note()) else count,
         cards=tuple(card(h.paper) for h in hits),
         empty=empty,

@@ -49,6 +49,7 @@ from bot.domain.models import Paper
 from bot.domain.post import Post
 from bot.domain.publishing import MessageRef, Publisher
 from bot.domain.weeks import covered_monday, roundup_key, week_key, week_name
+from bot.domain.words import quoted
 from bot.ingest.catalog import Catalog
 from bot.search.port import SearchIndex
 from bot.store.events import EventLog
@@ -158,12 +159,12 @@ class ChatService:
                 hits = found.hits
                 why = (nothing_asked(query) or another_script(query)) if not hits else None
                 return Post(
-                    header=f"Papers on “{query[:100]}”",
+                    header=f"Papers on {quoted(query)}",
                     subheader=" ".join(filter(None, (found.note(), _asked_of_no_paper(query)))) or None,
                     cards=tuple(card(h.paper, seeded=False) for h in hits),
-                    empty=f"“{query[:100]}” finds nothing: {why}."
+                    empty=f"{quoted(query)} finds nothing: {why}."
                     if why
-                    else f"No papers match “{query[:100]}”. Try fewer or broader words, or `/papers help`.",
+                    else f"No papers match {quoted(query)}. Try fewer or broader words, or `/papers help`.",
                 )
             case PaperLookup(ref):
                 return await self._paper(ref)

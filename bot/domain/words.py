@@ -64,3 +64,12 @@ def edits(a: str, b: str, most: int = 2) -> int:
             return most + 1
         before, row = row, current
     return min(row[-1], most + 1)
+
+
+def quoted(text: str, most: int = 100) -> str:
+    """Typed text as an answer names it, in curly quotes and cut to `most` characters: a query that is
+    one quoted phrase keeps its own quotes, curled (“chain of thought”, not “"chain of thought"”)."""
+    text = text.strip()
+    if len(text) > 2 and text[0] == text[-1] == '"' and '"' not in text[1:-1]:
+        text = text[1:-1]
+    return f"“{text[:most]}”"
