@@ -131,6 +131,10 @@ def loose_words(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(g), m.end(g), m.group(g)) for m in _PIECE.finditer(text) for g in (6, 7) if m.group(g)]
 
 
+NAME_TAKES = 12  # words an unquoted `author:` name takes at most (the first and 11 after it)
+NAMES_ASKED = 24  # lookups of names a query may cost at most (a query of 4,000 characters of `author:a b`)
+
+
 def joined_names(text: str, one_name: Callable[[tuple[str, ...]], bool]) -> str:
     """The query with each unquoted `author:` name taking the words after it that, with it, are one
     author's name (`one_name`, by the papers): `author:Lei Zhang diffusion` → `author:"Lei Zhang"
@@ -139,13 +143,17 @@ def joined_names(text: str, one_name: Callable[[tuple[str, ...]], bool]) -> str:
     pieces = list(_PIECE.finditer(text))
     out: list[str] = []
     at = 0  # where the text not yet copied starts
+    asked = 0
     for i, match in enumerate(pieces):
         if match.start() < at or match.group(3) is None:
             continue
         name, end = [match.group(3)], match.end()
-        for after in pieces[i + 1 :]:
+        for after in pieces[i + 1 : i + NAME_TAKES]:  # a name's words, not a text's worth of lookups
             word = after.group(7)
-            if word is None or text[end : after.start()].strip() or not one_name(tuple(words(" ".join([*name, word])))):
+            if word is None or text[end : after.start()].strip() or asked == NAMES_ASKED:
+                break
+            asked += 1
+            if not one_name(tuple(words(" ".join([*name, word])))):
                 break
             name, end = [*name, word], after.end()
         if len(name) > 1:

@@ -226,6 +226,20 @@ def test_joined_names_rewrites_only_unquoted_names_followed_by_their_words() -> 
     assert joined_names('author:Lei "Zhang"', one_name) == 'author:Lei "Zhang"'  # a phrase is no name word
 
 
+def test_joined_names_costs_a_bounded_number_of_lookups_whatever_the_query() -> None:
+    asked: list[tuple[str, ...]] = []
+
+    def one_name(names: tuple[str, ...]) -> bool:
+        asked.append(names)
+        return True  # every word after a name is more of it: the most a query can ask
+
+    long_name = joined_names("author:Lei " + "Zhang Lei " * 400, one_name)
+    assert long_name.startswith('author:"Lei Zhang Lei Zhang Lei Zhang Lei Zhang Lei Zhang Lei Zhang" Lei')
+    asked.clear()
+    joined_names("author:a b " * 360, one_name)
+    assert len(asked) == 24  # then the names are read as typed
+
+
 def test_every_word_of_a_long_name_finds_its_author() -> None:
     index = LexicalIndex(
         [
