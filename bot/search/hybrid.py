@@ -32,7 +32,7 @@ from bot.search.dense import DenseIndex
 from bot.search.dense_files import SAVED, TRAINED
 from bot.search.lexical import NONE_KNOWN, LexicalIndex, Scored, named_first
 from bot.search.port import SearchFilters, SearchHit
-from bot.search.query import Query, joined_names, parse_query
+from bot.search.query import Query, parse_query
 from bot.search.registry import as_sum
 from bot.search.spelling import respell
 from bot.search.text import keyword_key
@@ -225,7 +225,7 @@ class HybridIndex:
         like a search. An encoder that cannot (no `encode_apart`) leaves each to its search."""
         off_loop("embedding queries")
         if self._dense is not None:
-            parsed = [(parse_query(joined_names(q, self.lexical.one_name)), f, n) for q, f, n in asked]
+            parsed = [(parse_query(q, self.lexical.one_name), f, n) for q, f, n in asked]
             self._query_vector.prepare([p.text for p, f, n in parsed if self._by_meaning(p, f, n)])
 
     def _by_meaning(self, parsed: Query, filters: SearchFilters, limit: int) -> bool:
@@ -243,11 +243,10 @@ class HybridIndex:
         """The best `limit` hits, computed here and now: CPU work, refused on an event loop's thread
         (the search service runs it in the CPU pool)."""
         off_loop("a search")
-        query = joined_names(query, self.lexical.one_name)
-        parsed = parse_query(query)
+        parsed = parse_query(query, self.lexical.one_name)
         dense = self._dense
         if dense is None or not self._by_meaning(parsed, filters, limit):
-            return self.lexical.search_now(query, filters, limit)
+            return self.lexical.search_parsed(parsed, filters, limit)
         with self._running_lock:
             self._running += 1
             alone = self._running == 1

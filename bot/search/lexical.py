@@ -30,7 +30,7 @@ from bot.search.clauses import conditions, held_whole, must, one_of, ranking
 from bot.search.documents import SCHEMA, author_terms, document, has_names, unproven
 from bot.search.folder import NewerLayout, acquire, agrees, opened, refuse_newer, tantivy, write_failure
 from bot.search.port import SearchFilters, SearchHit
-from bot.search.query import Group, joined_names, parse_query
+from bot.search.query import Group, parse_query
 from bot.search.query import Query as Parsed
 from bot.search.registry import Registry, text_sum, unstage
 from bot.search.spelling import words_of
@@ -398,7 +398,13 @@ class LexicalIndex:
         """The best `limit` hits, computed here and now: CPU work, refused on an event loop's thread
         (the search service runs it in the CPU pool)."""
         off_loop("a search")
-        parsed = parse_query(joined_names(query, self.one_name))
+        return self.search_parsed(parse_query(query, self.one_name), filters, limit)
+
+    def search_parsed(
+        self, parsed: Parsed, filters: SearchFilters = SearchFilters(), limit: int = 10
+    ) -> list[SearchHit]:
+        """`search_now` of a query parsed already (with `one_name`)."""
+        off_loop("a search")
         if parsed.empty or not len(self) or limit <= 0:
             return []
         if filters.require_all:  # a topic filter: which papers, not their order; each holds every word

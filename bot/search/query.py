@@ -48,8 +48,21 @@ class Query:
     text: str = ""  # the words to understand, as typed (phrases unquoted, author: filters left out)
 
 
-def parse_query(text: str) -> Query:
-    text = text[:4000].encode("utf-8", "replace").decode("utf-8")  # a lone surrogate (JSON's "\\ud800") as "?"
+MAX_QUERY_CHARS = 4000
+
+
+def cleaned(text: str) -> str:
+    """A query as it is read: its first `MAX_QUERY_CHARS` characters, a lone surrogate (JSON's
+    "\\ud800") as "?"."""
+    return text[:MAX_QUERY_CHARS].encode("utf-8", "replace").decode("utf-8")
+
+
+def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = None) -> Query:
+    """The query parsed; with `one_name` (the index's), each unquoted `author:` name first takes the
+    words after it that make one author's name with it (`joined_names`)."""
+    text = cleaned(text)
+    if one_name is not None:
+        text = joined_names(text, one_name)  # after the cut: the quotes it adds do not cut the query's end
     plain: list[str] = []
     loose: list[str] = []  # the words outside quotes
     phrases: list[tuple[str, ...]] = []
@@ -131,6 +144,7 @@ def loose_words(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(g), m.end(g), m.group(g)) for m in _PIECE.finditer(text) for g in (6, 7) if m.group(g)]
 
 
+_QUOTES = frozenset('"“”')
 NAME_TAKES = 12  # words an unquoted `author:` name takes at most (the first and 11 after it)
 NAMES_ASKED = 24  # lookups of names a query may cost at most (a query of 4,000 characters of `author:a b`)
 
@@ -140,6 +154,7 @@ def joined_names(text: str, one_name: Callable[[tuple[str, ...]], bool]) -> str:
     author's name (`one_name`, by the papers): `author:Lei Zhang diffusion` → `author:"Lei Zhang"
     diffusion`, as a digest's filter reads it, where `author:LeCun diffusion` stays as typed. Read alone,
     `author:Lei` took "Zhang" for a word of the text, and found a Lei and a Zhang on the same paper."""
+    text = cleaned(text)
     pieces = list(_PIECE.finditer(text))
     out: list[str] = []
     at = 0  # where the text not yet copied starts
@@ -150,8 +165,8 @@ def joined_names(text: str, one_name: Callable[[tuple[str, ...]], bool]) -> str:
         name, end = [match.group(3)], match.end()
         for after in pieces[i + 1 : i + NAME_TAKES]:  # a name's words, not a text's worth of lookups
             word = after.group(7)
-            if word is None or text[end : after.start()].strip() or asked == NAMES_ASKED:
-                break
+            if word is None or text[end : after.start()].strip() or _QUOTES & set(word) or asked == NAMES_ASKED:
+                break  # (a word with a quote mark in it would move the query's other quotes)
             asked += 1
             if not one_name(tuple(words(" ".join([*name, word])))):
                 break
@@ -199,3 +214,20 @@ def nothing_asked(text: str) -> str | None:
         "it holds no word to look for (only very common words, single letters or punctuation): "
         "use the topic's own words"
     )
+
+
+def maybe_names(text: str) -> list[str]:
+    """The words of the query's `author:` names, and the words right after an unquoted one, which the
+    search may read as more of its name (`joined_names`, by the papers): what a respelling must not
+    change for it to be searched in place of the query typed."""
+    text = cleaned(text)
+    said = [word for _, _, word in author_words(text)]
+    pieces = list(_PIECE.finditer(text))
+    for i, match in enumerate(pieces):
+        end = match.end()
+        for after in pieces[i + 1 : i + NAME_TAKES] if match.group(3) is not None else ():
+            if after.group(7) is None or text[end : after.start()].strip():
+                break
+            said.append(after.group(7))
+            end = after.end()
+    return said

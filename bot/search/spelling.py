@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from bot.domain.words import STOP_WORDS, edits
 from bot.host.tasks import stopped
 from bot.search.port import SearchHit, SearchIndex
-from bot.search.query import author_words, loose_words, parse_query
+from bot.search.query import author_words, loose_words, maybe_names, parse_query
 from bot.search.text import RUN_TOGETHER, folded, words
 
 log = logging.getLogger("paperboy.search")
@@ -194,7 +194,7 @@ async def searched(search: SearchIndex, query: str, limit: int) -> Searched:
     better = await search.search(respelled, limit=limit)
     if not better:
         return Searched(hits, query)
-    if _names(respelled) != _names(query):  # another person, maybe: offered, not answered
+    if maybe_names(respelled) != maybe_names(query):  # another person, maybe: offered, not answered
         return Searched(hits, query, suggested=respelled)
     return Searched(better, query, respelled)
 
@@ -209,10 +209,6 @@ async def misspelt(search: SearchIndex, topics: Iterable[str]) -> list[str]:
         if respelled is not None and (note := Searched([], topic, suggested=respelled).note()) is not None:
             said.append(note)
     return said
-
-
-def _names(query: str) -> list[str]:
-    return [word for _, _, word in author_words(query)]
 
 
 async def _respelled(search: SearchIndex, query: str) -> str | None:
