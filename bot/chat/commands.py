@@ -597,6 +597,8 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
         return Follows() if not rest else Unknown(text, "`follows` takes nothing after it: it lists what you follow.")
     if word == "unfollow":
         return Unfollow(" ".join(rest.strip().strip('"“”').split()) or None)
+    if (flagged := _follow_flags(rest)) is not None:
+        return Unknown(text, flagged)
     parts = comma_parts(rest)
     if not parts:  # nothing, or only commas and empty quotes: following nothing would be every paper
         return Unknown(text, "`follow` needs a topic or an author, such as “diffusion -robotics” or “author:LeCun”.")
@@ -613,6 +615,23 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
         return Follow(checked_topics(parts))
     except UsageError as exc:
         return Unknown(text, str(exc))
+
+
+def _follow_flags(rest: str) -> str | None:
+    """What to say of a follow typed with a command line's flags (`follow --topic agents --at 9:00`),
+    which would otherwise be followed as one topic; None without them."""
+    tokens = _tokens(rest)
+    flags = [m for token, quoted in tokens if not quoted and (m := _flag(token))]
+    if not flags:
+        return None
+    if any(m[2].lower() not in ("topic", "topics") for m in flags):
+        return (
+            f"`{next(m[0] for m in flags if m[2].lower() not in ('topic', 'topics'))}`: a follow takes topics only,"
+            " without dashes (`follow diffusion -robotics`); its digest comes at 09:00 on weekdays in your own"
+            " time zone"
+        )
+    typed = " ".join(f'"{token}"' if quoted else token for token, quoted in tokens if quoted or not _flag(token))
+    return f"a follow takes topics without dashes: `follow {typed.replace(' ,', ',')}`"
 
 
 def _follow_option(part: str) -> str | None:

@@ -70,6 +70,7 @@ def quoted(text: str, most: int = 100) -> str:
     """Typed text as an answer names it, in curly quotes and cut to `most` characters: a query that is
     one quoted phrase keeps its own quotes, curled (“chain of thought”, not “"chain of thought"”)."""
     text = text.strip()
-    if len(text) > 2 and text[0] == text[-1] == '"' and '"' not in text[1:-1]:
-        text = text[1:-1]
+    for opens, closes in ('""', "“”"):  # straight, or curled as a phone or a Mac types them
+        if len(text) > 2 and text[0] == opens and text[-1] == closes and not {opens, closes} & set(text[1:-1]):
+            text = text[1:-1]
     return f"“{text[:most]}”"

@@ -414,6 +414,21 @@ def test_options_typed_as_a_command_lines_flags_are_refused_saying_the_chats_for
     assert isinstance(command, Unknown) and said in command.hint, command
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("--topic agents", "a follow takes topics without dashes: `follow agents`"),
+        ('--topics "world models", agents', 'a follow takes topics without dashes: `follow "world models", agents`'),
+        ("—topic agents", "`follow agents`"),
+        ("--topic agents --at 9:00", "`--at`: a follow takes topics only, without dashes"),
+    ],
+)
+def test_a_follow_typed_with_a_command_lines_flags_is_refused_not_followed(typed: str, said: str) -> None:
+    # `follow --topic agents --at 9:00` was followed as that one topic
+    command = parse_command(f"follow {typed}")
+    assert isinstance(command, Unknown) and said in command.hint, command
+
+
 def test_an_exclusion_keeps_its_one_dash() -> None:
     assert parse_subscribe("diffusion -robotics").topics == ("diffusion", "-robotics")
     assert parse_subscribe("diffusion —robotics").topics == ("diffusion —robotics",)  # no option's name

@@ -10,6 +10,7 @@ from bot.domain.words import quoted
     [
         ("diffusion", "“diffusion”"),
         ('"chain of thought"', "“chain of thought”"),  # was “"chain of thought"”
+        ("“chain of thought”", "“chain of thought”"),
         ('  "chain of thought" ', "“chain of thought”"),
         ('"world model" agents', '“"world model" agents”'),  # a phrase among words keeps its quotes
         ('"a" and "b"', '“"a" and "b"”'),  # two phrases: not one quoted text
