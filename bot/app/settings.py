@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.config import wanted
 from bot.domain.errors import ConfigError
+from bot.domain.our_words import said_at_once
 
 if TYPE_CHECKING:
     from bot.store.sealing import Sealer
@@ -196,8 +197,7 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        first, *more = [_fault(error) for error in exc.errors()]
-        raise ConfigError("".join([first, *(f"\n  also {fault}" for fault in more)])) from None
+        raise ConfigError(said_at_once([_fault(error) for error in exc.errors()])) from None
 
 
 def _fault(error: ErrorDetails) -> str:

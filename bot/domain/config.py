@@ -28,7 +28,7 @@ from bot.domain.channels import not_a_channel, parse_channel
 from bot.domain.errors import ConfigError, UsageError
 from bot.domain.filters import check_entry
 from bot.domain.models import BIDI_CHARS
-from bot.domain.our_words import plainly, unreadable
+from bot.domain.our_words import plainly, said_at_once, unreadable
 from bot.domain.weekdays import parse_days, parse_weekday
 from bot.domain.zones import is_place, zone_hint
 
@@ -451,7 +451,8 @@ def _why_not_toml(said: str) -> str:
 
 
 def parse_config(text: str, source: str) -> FileConfig:
-    """The config in `text` (from `source`, named in errors), or a one-line ConfigError; nothing else."""
+    """The config in `text` (from `source`, named in errors), or a ConfigError naming each fault
+    (`said_at_once`); nothing else."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -462,13 +463,7 @@ def parse_config(text: str, source: str) -> FileConfig:
     try:
         return FileConfig.model_validate(raw)
     except ValidationError as exc:
-        faults = [_fault(error) for error in exc.errors()]
-        more = [f"\n  also {fault}" for fault in faults[1:SAID_AT_MOST]]
-        left = f"\n  and {len(faults) - SAID_AT_MOST} more" if len(faults) > SAID_AT_MOST else ""
-        raise ConfigError(f"{source}: {faults[0]}{''.join(more)}{left}") from None
-
-
-SAID_AT_MOST = 10  # a file's faults said at once, one a line: all of them to mend in one go, not one a run
+        raise ConfigError(f"{source}: {said_at_once([_fault(error) for error in exc.errors()])}") from None
 
 
 def _fault(error: ErrorDetails) -> str:

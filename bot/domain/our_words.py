@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 # An error's `type` (pydantic-core's error codes), as we say it.
@@ -73,3 +73,14 @@ def unreadable(exc: OSError | UnicodeDecodeError | EOFError | zlib.error) -> str
     if isinstance(exc, PermissionError):
         return "this user may not read it"
     return (exc.strerror or str(exc) or "unreadable").lower()
+
+
+SAID_AT_MOST = 10  # faults said at once, one a line: all of them to mend in one go, not one a run
+
+
+def said_at_once(faults: Sequence[str]) -> str:
+    """Faults of one input (a config file, the environment): the first, then each other on a line of its
+    own (`  also …`), at most `SAID_AT_MOST`, then how many more."""
+    more = [f"\n  also {fault}" for fault in faults[1:SAID_AT_MOST]]
+    left = f"\n  and {len(faults) - SAID_AT_MOST} more" if len(faults) > SAID_AT_MOST else ""
+    return f"{faults[0]}{''.join(more)}{left}"
