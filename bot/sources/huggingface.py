@@ -106,7 +106,10 @@ class HuggingFace:
                 raise SourceDataError(SOURCE, str(exc), url=url) from None
             offset = items  # positions count from the day's first item, across pages
             items += parsed.items
-            left_out.extend(dataclasses.replace(s, position=s.position + offset) for s in parsed.skipped)
+            left_out.extend(
+                dataclasses.replace(s, position=s.position + offset, page=page if page else None, index=s.position)
+                for s in parsed.skipped
+            )
             fresh = {item.paper.arxiv_id for _, item in parsed.found} - seen
             found.extend(parsed.found)
             seen |= fresh

@@ -37,11 +37,15 @@ class Skipped:
     reason: str
     where: str = ""  # the field at fault, as a dotted path
     arxiv_id: str | None = None
+    page: int | None = None  # the page of the answer it came in (`p=`), where the answer came in pages
+    index: int | None = None  # …and its index in that page's array
 
     def __str__(self) -> str:
         """`item 6 (.[5].paper.upvotes): …`: counted from 1, as people count, and where `jq` finds it
-        (an array's item; a feed's entry has no such path)."""
-        path = f" (.[{self.position}]{f'.{self.where}' if self.where else ''})" if self.what == "item" else ""
+        (an array's item; a feed's entry has no such path): `item 106 (page p=1, .[5].paper.upvotes)`."""
+        at = f".[{self.position if self.index is None else self.index}]{f'.{self.where}' if self.where else ''}"
+        page = f"page p={self.page}, " if self.page is not None else ""
+        path = f" ({page}{at})" if self.what == "item" else ""
         paper = f" (paper {self.arxiv_id})" if self.arxiv_id else ""
         return f"{self.what} {self.position + 1}{path}: {self.reason}{paper}"
 

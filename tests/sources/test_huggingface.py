@@ -194,3 +194,18 @@ async def test_an_answer_listing_another_day_is_refused(fake_api: FakePapersApi,
         SourceDataError, match="asked for the listing of 2026-06-02 but its papers were listed on 2026-06-01"
     ):
         await HuggingFace(client).daily(date(2026, 6, 2))
+
+
+async def test_an_item_left_out_of_a_later_page_is_named_by_its_place_in_that_page(
+    fake_api: FakePapersApi, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    recorded = json.loads((CURRENT / "2026-06-01.json").read_text(encoding="utf-8")) * 5
+    day = [{**item, "paper": {**item["paper"], "id": f"2601.{i:05d}"}} for i, item in enumerate(recorded)]
+    day = day[: PAGE_SIZE + 30]
+    day[PAGE_SIZE + 5]["paper"]["upvotes"] = {"not": "a number"}  # the 6th item of the second page (p=1)
+    fake_api.daily["2026-06-01"] = day
+    with caplog.at_level(logging.WARNING, logger="paperboy.sources"):
+        await HuggingFace(client).daily(date(2026, 6, 1))
+    [line] = [r.getMessage() for r in caplog.records]
+    # the day's count, and where jq finds it in the answer that held it (it said `.[105]`, which no page has)
+    assert f"left out item {PAGE_SIZE + 6} (page p=1, .[5].paper.upvotes): " in line, line
