@@ -203,7 +203,7 @@ async def test_an_item_left_out_of_a_later_page_is_named_by_its_place_in_that_pa
     day = [{**item, "paper": {**item["paper"], "id": f"2601.{i:05d}"}} for i, item in enumerate(recorded)]
     day = day[: PAGE_SIZE + 30]
     day[PAGE_SIZE + 5]["paper"]["upvotes"] = {"not": "a number"}  # the 6th item of the second page (p=1)
-    fake_api.daily["2026-06-01"] = day
+    fake_api.daily["2026-06-01"] = list(day)
     with caplog.at_level(logging.WARNING, logger="paperboy.sources"):
         await HuggingFace(client).daily(date(2026, 6, 1))
     [line] = [r.getMessage() for r in caplog.records]
