@@ -492,7 +492,7 @@ _GLUED = re.compile(r"(at|top)(\d[\d:.]*)", re.IGNORECASE)  # `at10:00`, `top5`
 _NEAR = {"time": "at", "timezone": "tz", "zone": "tz", "limit": "top", "tops": "top"}
 _FLAGS = {"topic": "", "topics": "", **{option: option for option in OPTIONS}, **_NEAR, "on": "on", "day": "on"}
 # `--at`, `--tz=Europe/Paris`: a command line's habit; `—at` as a phone or a Mac's autocorrect makes it
-_FLAG = re.compile(r"(--|[—–])([a-z]+)(?:=(.*))?", re.IGNORECASE)
+_FLAG = re.compile(r"(--|[—–])([a-z]+?)(?:=(.*)|(\d[\d:.]*(?:am|pm)?))?", re.IGNORECASE)  # and `--at9:00`
 
 
 def _flag(token: str) -> re.Match[str] | None:
@@ -514,7 +514,7 @@ def _no_flags(tokens: list[tuple[str, bool]]) -> None:
         words: list[str] = []
         for token, quoted in tokens:
             m = None if quoted else _flag(token)
-            words += [f'"{token}"'] if quoted else [_FLAGS[m[2].lower()], m[3] or ""] if m else [token]
+            words += [f'"{token}"'] if quoted else [_FLAGS[m[2].lower()], m[3] or m[4] or ""] if m else [token]
         typed = " ".join(" ".join(words).split())
         raise UsageError(f"in chat, options are words without dashes: `subscribe {typed}`")
 

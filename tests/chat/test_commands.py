@@ -406,6 +406,7 @@ def test_topics_that_only_start_like_an_option_stay_topics(typed: str) -> None:
         ('--topic "large language models" --time 9:00', '`subscribe "large language models" at 9:00`'),
         ("--verbose agents", "`--verbose` is no option of `subscribe`: its options are words without dashes"),
         ("—topic agents —at 9:00", "`subscribe agents at 9:00`"),  # the dashes autocorrect makes of `--`
+        ("diffusion --at9:00 --top5", "`subscribe diffusion at 9:00 top 5`"),  # a value glued to its flag
     ],
 )
 def test_options_typed_as_a_command_lines_flags_are_refused_saying_the_chats_form(typed: str, said: str) -> None:
