@@ -170,8 +170,8 @@ class HuggingFace:
             raise NotFound(missing)
         if reply.status_code >= 400:
             raise SourceDataError(SOURCE, refusal(reply), status=reply.status_code, url=reply.url)
-        try:
-            return load_json(reply.content)
+        try:  # a byte that is no UTF-8 (a Latin-1 é in one title) costs that character, not the day
+            return load_json(reply.content.decode("utf-8", "replace"))
         except ValueError as exc:
             # a web page where papers were expected: a proxy's or a captive portal's, or another site
             said = _WEB_PAGE if reply.text.lstrip()[:1] == "<" else f"the answer is {exc}"

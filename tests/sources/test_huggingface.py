@@ -209,3 +209,17 @@ async def test_an_item_left_out_of_a_later_page_is_named_by_its_place_in_that_pa
     [line] = [r.getMessage() for r in caplog.records]
     # the day's count, and where jq finds it in the answer that held it (it said `.[105]`, which no page has)
     assert f"left out item {PAGE_SIZE + 6} (page p=1, .[5].paper.upvotes): " in line, line
+
+
+async def test_one_byte_that_is_no_utf8_costs_a_character_not_the_day(
+    fake_api: FakePapersApi, client: httpx.AsyncClient
+) -> None:
+    # the whole day failed: "the answer is not valid JSON (not UTF-8 text)", its good papers lost
+    items = [{"paper": {"id": f"2606.0000{n}", "title": title}} for n, title in enumerate(("Cafe XYZ", "Two"), 1)]
+    body = json.dumps(items).encode().replace(b"Cafe XYZ", b"Caf\xe9 XYZ")  # a Latin-1 é
+    fake_api.fail("/api/daily_papers?date=2026-06-09", Answer(200, body, {"Content-Type": "application/json"}))
+    listings = await HuggingFace(client).daily(date(2026, 6, 9))
+    assert [(item.paper.arxiv_id, item.paper.title) for item in listings] == [
+        ("2606.00001", "Caf\ufffd XYZ"),
+        ("2606.00002", "Two"),
+    ]
