@@ -501,10 +501,15 @@ def _flag(token: str) -> re.Match[str] | None:
     return m if m and (m[1] == "--" or m[2].lower() in _FLAGS) else None
 
 
+def _flags(tokens: list[tuple[str, bool]]) -> list[re.Match[str]]:
+    """The flags among the words typed (quoted words are as typed: never flags)."""
+    return [m for token, quoted in tokens if not quoted and (m := _flag(token))]
+
+
 def _no_flags(tokens: list[tuple[str, bool]]) -> None:
     """Refuse options typed as a command line's flags (`--topic agents --at 9:00`), saying the chat's
     form: they would otherwise be saved as the channel's topic, and the settings meant lost."""
-    flags = [m for token, quoted in tokens if not quoted and (m := _flag(token))]
+    flags = _flags(tokens)
     if unknown := next((m[0] for m in flags if m[2].lower() not in _FLAGS), None):
         raise UsageError(
             f"`{unknown}` is no option of `subscribe`: its options are words without dashes, `at`, `tz`, `top`,"
@@ -621,14 +626,13 @@ def _follow_flags(rest: str) -> str | None:
     """What to say of a follow typed with a command line's flags (`follow --topic agents --at 9:00`),
     which would otherwise be followed as one topic; None without them."""
     tokens = _tokens(rest)
-    flags = [m for token, quoted in tokens if not quoted and (m := _flag(token))]
+    flags = _flags(tokens)
     if not flags:
         return None
-    if any(m[2].lower() not in ("topic", "topics") for m in flags):
+    if option := next((m[0] for m in flags if m[2].lower() not in ("topic", "topics")), None):
         return (
-            f"`{next(m[0] for m in flags if m[2].lower() not in ('topic', 'topics'))}`: a follow takes topics only,"
-            " without dashes (`follow diffusion -robotics`); its digest comes at 09:00 on weekdays in your own"
-            " time zone"
+            f"`{option}`: a follow takes topics only, without dashes (`follow diffusion -robotics`); its digest"
+            " comes at 09:00 on weekdays in your own time zone"
         )
     typed = " ".join(f'"{token}"' if quoted else token for token, quoted in tokens if quoted or not _flag(token))
     return f"a follow takes topics without dashes: `follow {typed.replace(' ,', ',')}`"

@@ -8,7 +8,7 @@ syntax to a database.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from bot.domain.words import in_another_script
@@ -149,23 +149,36 @@ NAME_TAKES = 12  # words an unquoted `author:` name takes at most (the first and
 NAMES_ASKED = 24  # lookups of names a query may cost at most (a query of 4,000 characters of `author:a b`)
 
 
+def _words_after_name(text: str, pieces: list[re.Match[str]], i: int) -> Iterator[re.Match[str]]:
+    """The plain words right after the unquoted `author:` name of `pieces[i]` (none after a quoted one),
+    each only a space from the one before, at most `NAME_TAKES` - 1: those that may be more of the name."""
+    if pieces[i].group(3) is None:
+        return
+    end = pieces[i].end()
+    for after in pieces[i + 1 : i + NAME_TAKES]:
+        if after.group(7) is None or text[end : after.start()].strip():
+            return
+        yield after
+        end = after.end()
+
+
 def joined_names(text: str, one_name: Callable[[tuple[str, ...]], bool]) -> str:
     """The query with each unquoted `author:` name taking the words after it that, with it, are one
     author's name (`one_name`, by the papers): `author:Lei Zhang diffusion` → `author:"Lei Zhang"
-    diffusion`, as a digest's filter reads it, where `author:LeCun diffusion` stays as typed. Read alone,
-    `author:Lei` took "Zhang" for a word of the text, and found a Lei and a Zhang on the same paper."""
+    diffusion`, where `author:LeCun diffusion` stays as typed. Read alone, `author:Lei` took "Zhang"
+    for a word of the text, and found a Lei and a Zhang on the same paper."""
     text = cleaned(text)
     pieces = list(_PIECE.finditer(text))
     out: list[str] = []
     at = 0  # where the text not yet copied starts
     asked = 0
     for i, match in enumerate(pieces):
-        if match.start() < at or match.group(3) is None:
+        if match.start() < at or match.group(3) is None:  # words taken into a name, or no unquoted name
             continue
         name, end = [match.group(3)], match.end()
-        for after in pieces[i + 1 : i + NAME_TAKES]:  # a name's words, not a text's worth of lookups
+        for after in _words_after_name(text, pieces, i):
             word = after.group(7)
-            if word is None or text[end : after.start()].strip() or _QUOTES & set(word) or asked == NAMES_ASKED:
+            if _QUOTES & set(word) or asked == NAMES_ASKED:
                 break  # (a word with a quote mark in it would move the query's other quotes)
             asked += 1
             if not one_name(tuple(words(" ".join([*name, word])))):
@@ -221,13 +234,6 @@ def maybe_names(text: str) -> list[str]:
     search may read as more of its name (`joined_names`, by the papers): what a respelling must not
     change for it to be searched in place of the query typed."""
     text = cleaned(text)
-    said = [word for _, _, word in author_words(text)]
     pieces = list(_PIECE.finditer(text))
-    for i, match in enumerate(pieces):
-        end = match.end()
-        for after in pieces[i + 1 : i + NAME_TAKES] if match.group(3) is not None else ():
-            if after.group(7) is None or text[end : after.start()].strip():
-                break
-            said.append(after.group(7))
-            end = after.end()
-    return said
+    after = [a.group(7) for i in range(len(pieces)) for a in _words_after_name(text, pieces, i)]
+    return [word for _, _, word in author_words(text)] + after
