@@ -17,9 +17,9 @@ from bot.domain.errors import ImportFileError
 from bot.domain.models import Listing
 from bot.domain.our_words import unreadable
 from bot.ingest.snapshot import forget_snapshot
-from bot.sources.corpus import open_text, read_newest
+from bot.sources.corpus import open_text, read_newest, where_not_utf8
 from bot.sources.hf_payload import listing_days, parse_daily
-from bot.sources.validation import load_json
+from bot.sources.validation import JsonError, load_json
 from bot.store.papers import PaperStore, SaveCounts
 
 _DAY_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -84,20 +84,57 @@ def read_file(path: Path, *, max_chars: int = MAX_FILE_CHARS, today: date | None
     try:
         if path.name.lower().endswith((".jsonl", ".jsonl.gz")):
             return read_newest(path, latest=latest)
-        with open_text(path) as handle:
-            text = handle.read(max_chars + 1)
-        if len(text) > max_chars:
-            raise ValueError(
-                f"longer than {max_chars:,} characters; a day's listing is far shorter "
-                "(for many days, use the corpus format: one JSON object a line, .jsonl or .jsonl.gz)"
-            )
-        raw, named = load_json(text), _days_in_name(path)
+        text = _text(path, max_chars)
+        raw, named = _array(text, path), _days_in_name(path)
         _check_named_days(raw, named, path, latest)
         return parse_daily(raw, named[0] if named else None, own_days=True, latest=latest)
     except (OSError, UnicodeDecodeError, EOFError, zlib.error) as exc:  # before ValueError: a decode error is one
         raise ImportFileError(str(path), unreadable(exc)) from None
     except ValueError as exc:
         raise ImportFileError(str(path), str(exc)) from None
+
+
+def _text(path: Path, max_chars: int) -> str:
+    try:
+        with open_text(path) as handle:
+            text = handle.read(max_chars + 1)
+    except UnicodeDecodeError:  # said with its line and byte, as a corpus line is
+        raise ValueError(where_not_utf8(path, 4 * (max_chars + 1))) from None
+    if len(text) > max_chars:
+        raise ValueError(
+            f"longer than {max_chars:,} characters; a day's listing is far shorter "
+            "(for many days, use the corpus format: one JSON object a line, .jsonl or .jsonl.gz)"
+        )
+    return text
+
+
+def _array(text: str, path: Path) -> object:
+    """The file's JSON; a corpus (one object a line) saved under a daily array's name is told its name."""
+    try:
+        raw = load_json(text)
+    except JsonError:
+        if text.lstrip("\ufeff \t\r\n").startswith("{") and _first_line_parses(text):
+            raise ValueError(_a_corpus(path)) from None
+        raise
+    if isinstance(raw, dict) and {"arxiv_id", "daily_date"} & raw.keys():  # a corpus of one line
+        raise ValueError(_a_corpus(path))
+    return raw
+
+
+def _first_line_parses(text: str) -> bool:
+    try:
+        load_json(text.lstrip("\ufeff \t\r\n").split("\n", 1)[0])
+    except JsonError:
+        return False
+    return True
+
+
+def _a_corpus(path: Path) -> str:
+    name = re.sub(r"\.json(?=(\.gz)?$)", ".jsonl", path.name, flags=re.IGNORECASE)
+    return (
+        "line 1 is a JSON object: it looks like a corpus (one JSON object a line), "
+        f"not a daily-papers array; rename it {name}"
+    )
 
 
 def _check_named_days(raw: object, named: list[date], path: Path, latest: date) -> None:

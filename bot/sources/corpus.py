@@ -6,6 +6,7 @@ import gzip
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
+from io import BufferedIOBase
 from pathlib import Path
 from typing import IO
 
@@ -76,6 +77,29 @@ def open_text(path: Path) -> IO[str]:
     return path.open("r", encoding="utf-8-sig")
 
 
+def open_bytes(path: Path) -> BufferedIOBase:
+    if _gzipped(path):
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def where_not_utf8(path: Path, limit: int) -> str:
+    """Why a file (its first `limit` bytes) is no UTF-8 text, naming the line and byte of the first fault;
+    for a file whose text reader already failed, so said once, not to be read again in the good case."""
+    with open_bytes(path) as handle:
+        data = handle.read(limit)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return _not_utf8(line, exc.start - data.rfind(b"\n", 0, exc.start))
+    return "not UTF-8 text: save the file as UTF-8"
+
+
+def _not_utf8(line: int, column: int) -> str:
+    return f"line {line:,}: not UTF-8 text (at byte {column:,} of the line): save the file as UTF-8"
+
+
 def _gzipped(path: Path) -> bool:
     return path.suffix.lower() == ".gz"
 
@@ -94,7 +118,7 @@ def read_newest(path: Path, *, latest: date | None = None) -> list[Listing]:
 def read_versioned(path: Path, *, latest: date | None = None) -> Iterator[tuple[int, Listing]]:
     """Each listing of a corpus file with the arXiv version its line named (0: none); a line dated
     after `latest` raises ValueError, as a day still to come."""
-    with gzip.open(path, "rb") if _gzipped(path) else path.open("rb") as handle:
+    with open_bytes(path) as handle:
         started = False
         for number, data in enumerate(handle, start=1):
             line = _decoded(data, number).removeprefix("\ufeff")  # as Windows tools write UTF-8: no error
@@ -110,9 +134,7 @@ def _decoded(data: bytes, number: int) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ValueError(
-            f"line {number}: not UTF-8 text (at byte {exc.start + 1:,} of the line): save the file as UTF-8"
-        ) from None
+        raise ValueError(_not_utf8(number, exc.start + 1)) from None
 
 
 def _an_array(path: Path, number: int) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
-from bot.domain.models import BIDI_CHARS, Listing, squash
+from bot.domain.models import BIDI_CHARS, Listing, merge, squash
 
 T = TypeVar("T")
 
@@ -183,8 +183,11 @@ def version(arxiv_id: str | None) -> int:
     return int(match.group(1)) if match else 0
 
 
-def newest(items: Iterable[tuple[int, T]], key: Callable[[T], Hashable]) -> list[T]:
-    """One item per key: the one with the highest version (the first of equals), wherever it came.
+def newest(
+    items: Iterable[tuple[int, T]], key: Callable[[T], Hashable], *, same: Callable[[T, T], T] | None = None
+) -> list[T]:
+    """One item per key: the one with the highest version, wherever it came. Of equals, the first,
+    or what `same(first, later)` makes of the two.
 
     The survivors keep the order in which their keys first appeared.
     """
@@ -194,14 +197,24 @@ def newest(items: Iterable[tuple[int, T]], key: Callable[[T], Hashable]) -> list
         seen = best.get(k)
         if seen is None or ver > seen[0]:
             best[k] = (ver, item)  # a dict keeps the key's first position when its value is replaced
+        elif ver == seen[0] and same is not None:
+            best[k] = (ver, same(seen[1], item))
     return [item for _, item in best.values()]
 
 
 def newest_listings(found: Iterable[tuple[int, Listing]]) -> list[Listing]:
-    """One listing per (day, paper): the newest arXiv version's, at the rank the paper first had."""
+    """One listing per (day, paper): the newest arXiv version's, at the rank the paper first had.
+
+    A paper twice at one version (a file that lists it twice) is kept as the store keeps it from two
+    files: the first line's text, the larger counts.
+    """
     found = list(found)
     ranks: dict[tuple[date, str], int] = {}
     for _, item in found:
         ranks.setdefault((item.day, item.paper.arxiv_id), item.rank)
-    kept = newest(found, key=lambda item: (item.day, item.paper.arxiv_id))
+    kept = newest(
+        found,
+        key=lambda item: (item.day, item.paper.arxiv_id),
+        same=lambda first, later: first._replace(paper=merge(first.paper, later.paper, fresher=False)),
+    )
     return [item._replace(rank=ranks[(item.day, item.paper.arxiv_id)]) for item in kept]

@@ -14,7 +14,7 @@ from sqlalchemy import BigInteger, Column, Row, SmallInteger, Table, delete, fun
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import Integer
 
-from bot.domain.models import Listing, Paper
+from bot.domain.models import Listing, Paper, merge
 from bot.host.pools import by_size
 from bot.sources.validation import http_url, utc
 from bot.store.engine import as_utc
@@ -151,37 +151,6 @@ class DayRecord:
 def day_over_everywhere(day: date) -> datetime:
     """When `day` has ended in every time zone (UTC-12 is the last): noon UTC the next day."""
     return datetime(day.year, day.month, day.day, 12, tzinfo=UTC) + timedelta(days=1)
-
-
-def merge(old: Paper | None, new: Paper, *, fresher: bool = True) -> Paper:
-    """What the store keeps when it sees `new` for a paper it may know: fresher text, larger counts.
-
-    Counts only grow (an import of an older file never lowers them). Text comes from the fresher
-    of the two (`fresher` says whether `new` is); fields an older API shape lacks are kept, never
-    erased. So importing the same files again, in any order, changes nothing.
-    """
-    if old is None:
-        return new
-    if not fresher:
-        old, new = new, old
-    stars = [s for s in (old.github_stars, new.github_stars) if s is not None]
-    return Paper(
-        arxiv_id=new.arxiv_id,
-        title=new.title or old.title,
-        abstract=new.abstract or old.abstract,
-        authors=new.authors or old.authors,
-        published_at=new.published_at or old.published_at,
-        listed_on=tuple(sorted(set(old.listed_on) | set(new.listed_on))),
-        upvotes=max(old.upvotes, new.upvotes),
-        num_comments=max(old.num_comments, new.num_comments),
-        organization=new.organization or old.organization,
-        github_repo=new.github_repo or old.github_repo,
-        github_stars=max(stars) if stars else None,
-        project_page=new.project_page or old.project_page,
-        ai_summary=new.ai_summary or old.ai_summary,
-        ai_keywords=new.ai_keywords or old.ai_keywords,
-        thumbnail=new.thumbnail or old.thumbnail,
-    )
 
 
 class PaperStore:

@@ -441,3 +441,67 @@ def test_tomorrow_is_the_latest_listing_day_a_file_may_give(tmp_path: Path) -> N
         "named 2026-06-03, a day still to come (no listing is dated after 2026-06-02): "
         "rename it after the day its papers were listed"
     )
+
+
+@pytest.mark.parametrize(("name", "renamed"), [("corpus.json", "corpus.jsonl"), ("c.JSON.gz", "c.jsonl.gz")])
+@pytest.mark.parametrize("lines", [1, 3])
+def test_a_corpus_saved_as_json_is_told_to_be_named_jsonl(tmp_path: Path, name: str, renamed: str, lines: int) -> None:
+    """The reverse of the mistake above: not "more follows where the JSON should end" with no fix."""
+    rows = [{"arxiv_id": f"2401.0000{n}", "daily_date": "2024-01-02", "title": "A"} for n in range(1, lines + 1)]
+    text = "\n".join(json.dumps(r) for r in rows) + "\n"
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(text.encode()) if name.endswith(".gz") else text.encode())
+    with pytest.raises(ImportFileError) as caught:
+        read_file(path)
+    assert caught.value.reason == (
+        "line 1 is a JSON object: it looks like a corpus (one JSON object a line), not a daily-papers array; "
+        f"rename it {renamed}"
+    )
+
+
+def test_broken_json_that_merely_starts_with_an_object_keeps_the_parsers_reason(tmp_path: Path) -> None:
+    path = tmp_path / "2024-01-02.json"
+    path.write_text('{"paper": {"id": "2401.00001"\n', encoding="utf-8")
+    with pytest.raises(ImportFileError, match="not valid JSON"):
+        read_file(path)
+
+
+@pytest.mark.parametrize("name", ["2024-01-02.json", "2024-01-02.json.gz"])
+def test_a_json_file_that_is_not_utf8_names_the_line_and_byte_and_the_fix(tmp_path: Path, name: str) -> None:
+    """Latin-1, as an old editor saves it: said as a corpus line is, not only "not UTF-8 text"."""
+    data = '[\n  {"paper": {"id": "2401.00001", "title": "Café"}}\n]\n'.encode("latin-1")
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    column = data.split(b"\n")[1].index(b"\xe9") + 1
+    with pytest.raises(ImportFileError) as caught:
+        read_file(path)
+    assert caught.value.reason == f"line 2: not UTF-8 text (at byte {column} of the line): save the file as UTF-8"
+
+
+@pytest.mark.parametrize("suffix", ["json", "jsonl"])
+async def test_a_paper_twice_in_one_file_keeps_the_larger_counts_as_two_files_would(
+    store: PaperStore, tmp_path: Path, suffix: str
+) -> None:
+    """Split over two files, the store keeps the larger counts; in one file the first line's won."""
+    first = {"title": "Early", "upvotes": 3, "num_comments": 1}
+    later = {"title": "Late", "upvotes": 40, "num_comments": 7}
+    if suffix == "json":
+        items = [
+            {
+                "paper": {"id": "2401.00001", "title": f["title"], "upvotes": f["upvotes"]},
+                "numComments": f["num_comments"],
+            }
+            for f in (first, later)
+        ]
+        text = json.dumps(items)
+    else:
+        text = "\n".join(
+            json.dumps({"arxiv_id": "2401.00001", "daily_date": "2024-01-02", **fields}) for fields in (first, later)
+        )
+    path = tmp_path / f"2024-01-02.{suffix}"
+    path.write_text(text, encoding="utf-8")
+    [listing] = read_file(path)
+    assert (listing.paper.title, listing.paper.upvotes, listing.paper.num_comments) == ("Early", 40, 7)
+    await import_paths(store, [path])
+    saved = await store.get("2401.00001")
+    assert saved is not None and (saved.upvotes, saved.num_comments) == (40, 7)

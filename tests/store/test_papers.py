@@ -11,10 +11,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, select, update
 
 import bot.store.papers as papers_module
-from bot.domain.models import Listing, Paper
+from bot.domain.models import Listing, Paper, merge
 from bot.host.pools import on_worker
 from bot.store.engine import as_utc
-from bot.store.papers import PaperStore, _from_row, merge, stamp
+from bot.store.papers import PaperStore, _from_row, stamp
 from bot.store.tables import metadata, papers
 from tests.conftest import listings_of
 
