@@ -10,7 +10,7 @@ fields the filters and the prior read, and the paper itself, stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from itertools import combinations
 from typing import Any
 
@@ -52,11 +52,6 @@ def author_terms(names: Iterable[str]) -> set[str]:
 def unproven(names: tuple[str, ...]) -> bool:
     """A name of three words or more: the pairs narrow it down, the stored authors settle it."""
     return len(set(names)) > 2
-
-
-def has_names(authors: Sequence[str], names: tuple[str, ...]) -> bool:
-    """Whether one of these authors' names holds every one of the words."""
-    return any(set(names) <= set(words(author)) for author in authors)
 
 
 def document(paper: Paper, position: int) -> Document:

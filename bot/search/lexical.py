@@ -27,14 +27,14 @@ from bot.domain.models import Paper
 from bot.domain.words import STOP_WORDS
 from bot.host.pools import off_loop
 from bot.search.clauses import conditions, held_whole, must, one_of, ranking
-from bot.search.documents import SCHEMA, author_terms, document, has_names, unproven
+from bot.search.documents import SCHEMA, author_terms, document, unproven
 from bot.search.folder import NewerLayout, acquire, agrees, opened, refuse_newer, tantivy, write_failure
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Group, parse_query
 from bot.search.query import Query as Parsed
 from bot.search.registry import Registry, text_sum, unstage
 from bot.search.spelling import words_of
-from bot.search.text import RUN_TOGETHER, terms, words
+from bot.search.text import RUN_TOGETHER, has_names, terms, words
 from bot.store.changes import Tally, stamp_of
 from bot.store.papers import Versions
 

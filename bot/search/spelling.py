@@ -29,7 +29,7 @@ from bot.domain.words import STOP_WORDS, edits
 from bot.host.tasks import stopped
 from bot.search.port import SearchHit, SearchIndex
 from bot.search.query import author_words, loose_words, maybe_names, parse_query
-from bot.search.text import RUN_TOGETHER, folded, words
+from bot.search.text import RUN_TOGETHER, folded, has_names, words
 
 log = logging.getLogger("paperboy.search")
 MIN_LETTERS = 4  # shorter words are taken as typed: acronyms, and too many words are one edit away
@@ -168,7 +168,8 @@ class Searched:
         the one the hits were searched for: the typed one, or its respelling."""
         if not self.hits or any(h.whole for h in self.hits):
             return None  # (most answers: the query is not parsed again on the event loop)
-        parsed = parse_query(query)
+        shown = [h.paper.authors for h in self.hits]  # each meets the query's names: they say which words join one
+        parsed = parse_query(query, lambda names: any(has_names(authors, names) for authors in shown))
         if len(parsed.groups) > PARTLY_WORDS:
             return None
         return f"mentions every word of “{parsed.text[:100]}”: they are the closest found"

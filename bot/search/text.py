@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
@@ -71,3 +72,8 @@ def terms(text: str) -> set[str]:
 def keyword_key(keyword: str) -> str:
     """How a Hugging Face keyword is compared: lower case, words only ("Mixture-of-Experts" → "mixture of experts")."""
     return " ".join(words(keyword))
+
+
+def has_names(authors: Sequence[str], names: tuple[str, ...]) -> bool:
+    """Whether one of these authors' names holds every one of the words."""
+    return any(set(names) <= set(words(author)) for author in authors)

@@ -12,7 +12,7 @@ from bot.search.hybrid import HybridIndex
 from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import parse_query
-from bot.search.spelling import searched
+from bot.search.spelling import Searched, searched
 
 
 def paper(arxiv_id: str, title: str, **fields: object) -> Paper:
@@ -74,3 +74,12 @@ async def test_a_respelled_word_after_a_name_is_offered_never_searched_in_its_pl
     # as a word (an abstract holds "Zhang"), then joined into the name, answered Lei Zhang's papers
     found = await searched(Port(), "author:Lei Zhnag", 10)
     assert found.respelled is None and found.suggested == "author:Lei zhang", found
+
+
+def test_the_closest_found_note_quotes_the_topic_not_the_joined_name(index: LexicalIndex) -> None:
+    """`author:Lei Zhang protein robots`: the note quoted “zhang protein robots”, a name word as a topic's."""
+    hits = index.search_now("author:Lei Zhang robots diffusion")
+    assert hits and not any(h.whole for h in hits)
+    assert Searched(hits, "author:Lei Zhang robots diffusion").note() == (
+        "None of these papers mentions every word of “robots diffusion”: they are the closest found."
+    )
