@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from bot.domain.cards import card
@@ -122,6 +122,7 @@ class Matches:
     listed: int  # how many papers the day had before filters
     upvoted: int  # of those, how many had at least min_upvotes
     most_upvotes: int  # the most upvotes any of the day's papers has
+    record: DayRecord | None = None  # of a day with no papers: whether Hugging Face listed none, or it is not stored
 
 
 async def matches(store: PaperStore, search: SearchIndex, options: DigestOptions, day: date) -> Matches:
@@ -142,7 +143,8 @@ async def matches(store: PaperStore, search: SearchIndex, options: DigestOptions
         unwanted = await _on_topics(search, papers, filters.excluded)
         papers = [p for p in papers if p.arxiv_id not in unwanted]
     most = max((p.upvotes for p in listed), default=0)
-    return Matches(day, tuple(papers), len(listed), upvoted, most)
+    record = None if listed else await store.day_record(day)  # "listed none" and "not stored" are told apart
+    return Matches(day, tuple(papers), len(listed), upvoted, most, record)
 
 
 async def _on_topics(search: SearchIndex, papers: Collection[Paper], topics: Collection[str]) -> set[str]:
@@ -167,6 +169,7 @@ def digest_of(found: Matches, options: DigestOptions, already: Collection[str] =
         on_topic=len(found.papers),
         unsent=len(papers),
         most_upvotes=found.most_upvotes,
+        record=found.record,
     )
 
 
@@ -183,7 +186,5 @@ async def build_digest(
         if day is None:
             return Digest(None, (), 0, options)
     found = await matches(store, search, options, day)
-    if not found.listed:  # a day Hugging Face listed nothing for, or one the store lacks: the note says which
-        return replace(digest_of(found, options), record=await store.day_record(day))
     already = await delivered([p.arxiv_id for p in found.papers]) if delivered is not None and found.papers else set()
     return digest_of(found, options, already)

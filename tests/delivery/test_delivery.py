@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.delivery.digest import DigestOptions
+from bot.delivery.digest import DigestOptions, build_digest
 from bot.delivery.digest_delivery import DigestDelivery, Wanted
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.channels import ChannelRef
@@ -21,6 +22,7 @@ from bot.search.port import SearchFilters, SearchHit
 from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
+from bot.store.tables import fetched_days
 from tests.fakes.publisher import RecordingPublisher
 
 DAY = date(2026, 6, 2)
@@ -169,3 +171,29 @@ async def test_an_unexpected_error_in_one_channel_fails_that_digest_and_sees_the
     assert {p.channel for p in publisher.posted} == {"CFIRST", "CLAST"}
     with pytest.raises(type(error)):  # one digest asked for (`paperboy post`): its error goes up, as before
         await delivery(store, publisher, search, "b").deliver(ChannelRef("slack", "CBROKEN"), options, DAY)
+
+
+@pytest.mark.parametrize(
+    ("fetched", "said"),
+    [
+        (True, "Hugging Face listed no papers on Saturday 6 June 2026 (it lists papers on weekdays)."),
+        (False, "Saturday 6 June 2026 is not in the store: run `paperboy sync --date 2026-06-06` to fetch it."),
+    ],
+)
+async def test_a_digest_of_a_day_with_no_papers_says_whether_it_was_listed_empty_or_never_fetched(
+    store: PaperStore, fetched: bool, said: str
+) -> None:
+    """A day a sync found empty was posted as "not in the store" (the delivery read no record of it), where
+    `paperboy digest` said what is true (found by the delivery audit)."""
+    empty = date(2026, 6, 6)
+    if fetched:
+        await store.save_listings([], fetched=[empty])
+        async with store.engine.begin() as conn:  # fetched once the day had ended everywhere: final
+            await conn.execute(update(fetched_days).values(fetched_at=datetime(2026, 6, 7, 13, tzinfo=UTC)))
+    publisher = RecordingPublisher()
+    result = await delivery(store, publisher, CountingSearch(SearchService(store)), "a").deliver(
+        ChannelRef("slack", "CEMPTY"), DigestOptions(), empty
+    )
+    assert [h.empty for h in publisher.headers] == [said] and result.reason == said
+    built = await build_digest(store, SearchService(store), DigestOptions(), empty)
+    assert built.to_post().empty == said  # what `paperboy digest` says of it

@@ -124,6 +124,49 @@ async def test_several_zones_each_get_the_day_once_at_their_hour(world: World) -
     assert first_post["CLA"] == utc(2026, 6, 2, 16)  # 09:00 PDT
 
 
+async def first_headers(world: World, start: datetime, end: datetime, channel: str) -> dict[str, datetime]:
+    """Sweep every 10 minutes from `start` to `end`: when each day's header first reached `channel`."""
+    sweeper, seen = world.sweeper(), dict[str, datetime]()
+    world.clock.now = start
+    while world.clock.now <= end:
+        await sweeper.sweep(world.clock.now)
+        for key in world.publisher.keys(channel):
+            if key.endswith(":header"):
+                seen.setdefault(key.split(":")[0], world.clock.now)
+        world.clock.now += timedelta(minutes=10)
+    return seen
+
+
+@pytest.mark.parametrize(("zone", "offset"), [("Pacific/Kiritimati", 14), ("Pacific/Pago_Pago", -11)])
+async def test_the_farthest_zones_get_their_own_days_listing_once_at_their_hour(
+    world: World, zone: str, offset: int
+) -> None:
+    """UTC+14 and UTC-11: 09:00 local is on another UTC day than the local one."""
+    days = [date(2026, 6, d) for d in (2, 3, 4)]
+    for day in days:
+        await list_day(world.store, day, prefix=f"2606.{day:%d}")
+    await subscribe(world, "CFAR", time="09:00", timezone=zone)
+    seen = await first_headers(world, utc(2026, 6, 1, 0), utc(2026, 6, 5, 12), "CFAR")
+    assert world.headers("CFAR") == Counter({d.isoformat(): 1 for d in days})
+    assert seen == {
+        d.isoformat(): datetime(d.year, d.month, d.day, 9, tzinfo=UTC) - timedelta(hours=offset) for d in days
+    }
+
+
+async def test_kiritimati_waits_for_a_listing_hugging_face_publishes_after_its_hour(world: World) -> None:
+    """09:00 on Tuesday in Kiritimati is 19:00 UTC on Monday, before Hugging Face lists Tuesday: the digest
+    waits, and comes once when the listing does (06:00 UTC, 20:00 there), never with Monday's papers."""
+    await list_day(world.store, date(2026, 6, 1), prefix="2606.01")
+    await subscribe(world, "CKIR", time="09:00", timezone="Pacific/Kiritimati")
+    await first_headers(world, utc(2026, 6, 1, 18), utc(2026, 6, 2, 6), "CKIR")
+    assert world.headers("CKIR")["2026-06-02"] == 0
+    await list_day(world.store, date(2026, 6, 2), prefix="2606.02")
+    seen = await first_headers(world, utc(2026, 6, 2, 6, 5), utc(2026, 6, 2, 12), "CKIR")
+    assert world.headers("CKIR")["2026-06-02"] == 1 and seen["2026-06-02"] == utc(2026, 6, 2, 6, 5)
+    cards = [k.split(":")[1] for k in world.publisher.keys("CKIR") if k.startswith("2026-06-02:") and k.count(":") == 1]
+    assert cards[0] == "header" and cards[1:] and all(c.startswith("2606.02") for c in cards[1:])
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("zone", "at", "days", "first", "last"),
