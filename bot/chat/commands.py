@@ -257,6 +257,8 @@ def parse_command(text: str) -> Command:
     close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
     if close and word not in (*KEYWORDS, "save") and (not rest or close[0] != "paper"):  # "save energy": a search
         return Unknown(text, f"Did you mean `{close[0]}`?")
+    if (flagged := _search_flags(word, text)) is not None:
+        return Unknown(text, flagged)
     return Search(text)
 
 
@@ -636,6 +638,35 @@ def _follow_flags(rest: str) -> str | None:
         )
     typed = " ".join(f'"{token}"' if quoted else token for token, quoted in tokens if quoted or not _flag(token))
     return f"a follow takes topics without dashes: `follow {typed.replace(' ,', ',')}`"
+
+
+def _search_flags(word: str, text: str) -> str | None:
+    """What to say of a search typed with a command line's flags (`today --limit 5`, `search --topic
+    agents`), which was searched for, dashes and all, and answered with papers on nothing asked; None
+    without them."""
+    tokens = _tokens(text)
+    if not _flags(tokens):
+        return None
+    if word == "today":
+        return "`today` takes no options: it shows today's top papers. For papers on a topic, type its words alone."
+    words: list[str] = []
+    skip = False  # the value of the flag before (`--limit 5`), which is no word of the topic
+    for token, quoted in tokens:
+        m = None if quoted else _flag(token)
+        if m is not None:
+            skip = _FLAGS.get(m[2].lower(), "") != "" and not (m[3] or m[4])
+        elif not skip:
+            words.append(f'"{token}"' if quoted else token)
+        else:
+            skip = False
+    if words and words[0].lower() in ("search", "papers", "/papers"):
+        words = words[1:]
+    typed = " ".join(words)
+    return (
+        f"in chat, a search is its topic's words alone, without dashes: `{typed}`"
+        if typed
+        else "in chat, a search is its topic's words alone, without dashes, such as `diffusion`"
+    )
 
 
 def _follow_option(part: str) -> str | None:

@@ -503,3 +503,25 @@ def test_a_stopped_subscription_promises_no_next_digest_and_says_how_to_resume()
     # stopped for the whole workspace: an install resumes it, a subscribe would not (it said to subscribe again)
     for status in (PAUSED, "missing_scope (the app lacks a permission; installing the app again resumes)"):
         assert replace(stopped, status=status).describe(now)[-1] == WORKSPACE_STOPPED
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("today --limit 5", "`today` takes no options: it shows today's top papers"),
+        ("search --topic agents", "a search is its topic's words alone, without dashes: `agents`"),
+        ("papers --top 3 diffusion", "without dashes: `diffusion`"),
+        ('--topic "world models" --limit=5', 'without dashes: `"world models"`'),
+        ("--limit 5", "without dashes, such as `diffusion`"),
+        ("agents --verbose", "without dashes: `agents`"),
+    ],
+)
+def test_a_search_typed_with_a_command_lines_flags_is_refused_saying_what_to_type(typed: str, said: str) -> None:
+    # `today --limit 5` was searched for as those words, and answered with papers on none of them
+    command = parse_command(typed)
+    assert isinstance(command, Unknown) and said in command.hint, command
+
+
+@pytest.mark.parametrize("typed", ["diffusion -robotics", "diffusion —robotics", "c-- compilers", '"--limit" agents'])
+def test_a_search_with_a_dash_that_is_no_flag_is_searched(typed: str) -> None:
+    assert parse_command(typed) == Search(typed)
