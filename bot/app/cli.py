@@ -911,6 +911,8 @@ def _main(argv: list[str] | None) -> None:
         named = exc.ctx.info_name if exc.ctx and exc.ctx.parent else None
         named = named or next((a for a in args[:1] if a in getattr(command, "commands", {})), None)
         hint = f" (see paperboy {named} --help)" if named else " (see paperboy --help)"
+        if named and (meant := _option_meant(exc, named, args[1:])) is not None:
+            _fail(meant, 2)
         _fail(f"{plainly(exc.format_message())}{hint}", 2)
     except (typer.Abort, KeyboardInterrupt):
         _interrupted(own=argv is None)
@@ -921,6 +923,32 @@ def _main(argv: list[str] | None) -> None:
     if code == INTERRUPTED:  # typer's own answer to Ctrl-C (KeyboardInterrupt), which never reaches us
         _interrupted(own=argv is None)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _option_meant(exc: Any, named: str, given: list[str]) -> str | None:
+    """A required option not given, in our words (click's: "Missing option '--channel'."); where its value
+    was typed without the option's name (`paperboy top slack:C1`), the command to type. None for any
+    other mistake."""
+    param: Any = getattr(exc, "param", None)
+    ctx = exc.ctx
+    if type(exc).__name__ != "MissingParameter" or getattr(param, "param_type_name", "") != "option" or not ctx:
+        return None
+    if any(p.param_type_name != "option" for p in ctx.command.params):
+        return None  # a command with arguments of its own: a bare word may be one of them
+    valued = {o for p in ctx.command.params if not p.is_flag and not p.count for o in (*p.opts, *p.secondary_opts)}
+    stray, value_next = [], False
+    for word in given:
+        if value_next:
+            value_next = False
+        elif word.startswith("-"):
+            value_next = word in valued
+        else:
+            stray.append(word)
+    option = str(param.opts[0])
+    if len(stray) != 1:
+        return f"paperboy {named} needs {option} (see paperboy {named} --help)"
+    typed = " ".join(word if word != stray[0] else f"{option} {word}" for word in given)
+    return f"{option} goes before the value: paperboy {named} {typed}"
 
 
 def _deadline_at_interrupt() -> AbstractContextManager[None]:

@@ -69,3 +69,21 @@ def test_ctrl_c_before_the_command_begins_is_one_line_and_130(
         cli.main(["digest"])
     assert ended.value.code == cli.INTERRUPTED
     assert capsys.readouterr().err.startswith("paperboy: error: interrupted (Ctrl-C): what it did before is kept")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("top", "slack:C1"), "--channel goes before the value: paperboy top --channel slack:C1"),
+        (("top", "--period", "week", "slack:C1"), "paperboy top --period week --channel slack:C1"),
+        (("saved", "U1"), "--user goes before the value: paperboy saved --user U1"),
+        (("post", "--date", "2026-08-21", "slack:C1"), "paperboy post --date 2026-08-21 --channel slack:C1"),
+        (("top",), "paperboy top needs --channel (see paperboy top --help)"),
+        (("top", "a", "b"), "paperboy top needs --channel (see paperboy top --help)"),
+    ],
+)
+def test_a_required_option_typed_without_its_name_is_said_as_the_command_to_type(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], said: str
+) -> None:
+    # click said "Missing option '--channel'." of `paperboy top slack:C1`, the channel right there
+    assert said in refused(capsys, *args)
