@@ -738,7 +738,10 @@ def _close(words: list[str], topics: list[str]) -> None:
 
 
 def _time(value: str) -> str:
-    """HH:MM, 24-hour; in chat also as people say it, `9pm`, `9:30 a.m.` (the config file takes HH:MM only)."""
+    """HH:MM, 24-hour; in chat also as people say it, `9pm`, `9:30 a.m.`, `9` or `21` (the hour), `9h30`
+    (the config file takes HH:MM only). The confirmation shows the time taken."""
+    if (hour := _HOUR.fullmatch(value)) is not None and int(hour[1]) <= 23:
+        value = f"{int(hour[1]):02d}:{hour[2] or '00'}"
     twelve = _TWELVE_HOUR.fullmatch(value)
     if twelve is not None:
         hour, minute, half = int(twelve[1]), twelve[2] or "00", twelve[3].lower()
@@ -751,6 +754,7 @@ def _time(value: str) -> str:
         raise UsageError(str(exc)) from None
 
 
+_HOUR = re.compile(r"(\d{1,2})(?:h(\d\d)?)?", re.IGNORECASE)  # not `9.30`: `LLMs at 1.58 bits` is a topic
 _TWELVE_HOUR = re.compile(r"(\d{1,2})(?:[:.](\d\d))?([ap])\.?m\.?", re.IGNORECASE)
 
 

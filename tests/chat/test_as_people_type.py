@@ -29,11 +29,23 @@ def refused(text: str) -> str:
         ("at 12am", "00:00"),
         ("at 12 pm", "12:00"),
         ("at ０９：００", "09:00"),  # full-width, as a Japanese keyboard types it
+        ("at 9", "09:00"),  # the hour alone: it was "'9' is not a time of day"
+        ("at 21", "21:00"),
+        ("at 07", "07:00"),
+        ("at 0", "00:00"),
+        ("at 9h30", "09:30"),  # as French and German speakers write it
+        ("at 9h", "09:00"),
     ],
 )
 def test_a_time_is_read_as_people_say_it(typed: str, time: str) -> None:
     command = subscribed(f"subscribe diffusion {typed}")
     assert (command.topics, command.time) == (("diffusion",), time)
+
+
+@pytest.mark.parametrize("typed", ["at 24", "at 123", "at 9.30", "at 9h75"])
+def test_what_is_no_hour_is_still_refused(typed: str) -> None:
+    # not `9.30`: `subscribe LLMs at 1.58 bits` would be a digest at 01:58
+    assert "is not a time of day" in refused(f"subscribe diffusion {typed}")
 
 
 def test_an_hour_past_twelve_with_pm_is_refused_saying_to_type_it_24_hour() -> None:
