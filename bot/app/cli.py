@@ -927,27 +927,33 @@ def _main(argv: list[str] | None) -> None:
 
 def _option_meant(exc: Any, named: str, given: list[str]) -> str | None:
     """A required option not given, in our words (click's: "Missing option '--channel'."); where its value
-    was typed without the option's name (`paperboy top slack:C1`), the command to type. None for any
-    other mistake."""
+    was typed without the option's name (`paperboy top slack:C1`), the command to type. A word is taken
+    for that value only where it has the value's form (`PLATFORM:ID`, a colon: `paperboy top week` meant
+    `--period week`). None for any other mistake."""
     param: Any = getattr(exc, "param", None)
     ctx = exc.ctx
     if type(exc).__name__ != "MissingParameter" or getattr(param, "param_type_name", "") != "option" or not ctx:
         return None
-    if any(p.param_type_name != "option" for p in ctx.command.params):
-        return None  # a command with arguments of its own: a bare word may be one of them
-    valued = {o for p in ctx.command.params if not p.is_flag and not p.count for o in (*p.opts, *p.secondary_opts)}
+    option = str(param.opts[0])
+    needs = f"paperboy {named} needs {option} (see paperboy {named} --help)"
+    params = ctx.command.params
+    if any(p.param_type_name != "option" for p in params) or "--" in given:
+        return needs  # a bare word may be an argument of the command's own, or anything after `--`
+    valued = {o for p in params if not p.is_flag and not p.count for o in (*p.opts, *p.secondary_opts)}
     stray, value_next = [], False
-    for word in given:
+    for at, word in enumerate(given):
         if value_next:
             value_next = False
         elif word.startswith("-"):
             value_next = word in valued
         else:
-            stray.append(word)
-    option = str(param.opts[0])
+            stray.append(at)
     if len(stray) != 1:
-        return f"paperboy {named} needs {option} (see paperboy {named} --help)"
-    typed = " ".join(word if word != stray[0] else f"{option} {word}" for word in given)
+        return needs
+    word = given[stray[0]]
+    if ":" not in (param.metavar or "") or ":" not in word:
+        return needs
+    typed = " ".join([*given[: stray[0]], option, *given[stray[0] :]])
     return f"{option} goes before the value: paperboy {named} {typed}"
 
 

@@ -451,6 +451,11 @@ def _option_value(name: str, tokens: list[tuple[str, bool]], at: int) -> tuple[s
         return f"{value}_{nxt.rstrip(',')}", 2  # `tz America/New York`
     if name == "at" and _MERIDIEM.fullmatch(nxt.rstrip(",")):
         return f"{value}{nxt.rstrip(',')}", 2  # `at 9:00 PM`
+    if name == "at" and value.isdigit() and nxt.lower() not in (*OPTIONS, "on"):  # `LLMs at 4 bits`: no hour
+        raise UsageError(
+            f"`at {value[:4]}` before “{nxt.rstrip(',')[:40]}”: a time goes HH:MM, such as `at 09:00`; a topic"
+            ' with “at” in it goes in quotes ("…")'
+        )
     ends = nxt.endswith(",") or at + 2 == len(tokens) or tokens[at + 2][0].lower() in OPTIONS
     if name == "at" and ends and (zone := _abbreviated_zone(nxt.rstrip(","))) is not None:  # not `MET office`
         raise UsageError(f"“{nxt.rstrip(',')}” after the time would be read as a topic: {zone}")
@@ -518,12 +523,26 @@ def _no_flags(tokens: list[tuple[str, bool]]) -> None:
             " `days` and `on`, as in `subscribe diffusion at 09:00 tz Europe/Berlin top 5`"
         )
     if flags:
-        words: list[str] = []
-        for token, quoted in tokens:
-            m = None if quoted else _flag(token)
-            words += [f'"{token}"'] if quoted else [_FLAGS[m[2].lower()], m[3] or m[4] or ""] if m else [token]
-        typed = " ".join(" ".join(words).split())
+        typed = _unflagged(tokens, lambda m: [_FLAGS[m[2].lower()], m[3] or m[4] or ""])
         raise UsageError(f"in chat, options are words without dashes: `subscribe {typed}`")
+
+
+def _unflagged(tokens: list[tuple[str, bool]], said: Callable[[re.Match[str]], list[str] | None]) -> str:
+    """The words typed, each flag replaced by the words `said` of it; None: the flag and the word after it
+    (its value, `--limit 5`) left out. Quoted runs stay in their quotes."""
+    words: list[str] = []
+    value_next = False
+    for token, quoted in tokens:
+        m = None if quoted else _flag(token)
+        if value_next:
+            value_next = False
+        elif m is not None:
+            instead = said(m)
+            value_next = instead is None
+            words += instead or []
+        else:
+            words.append(f'"{token}"' if quoted else token)
+    return " ".join(" ".join(words).split())
 
 
 def _option_meant(topic: str) -> str | None:
@@ -636,32 +655,32 @@ def _follow_flags(rest: str) -> str | None:
             f"`{option}`: a follow takes topics only, without dashes (`follow diffusion -robotics`); its digest"
             " comes at 09:00 on weekdays in your own time zone"
         )
-    typed = " ".join(f'"{token}"' if quoted else token for token, quoted in tokens if quoted or not _flag(token))
+    typed = _unflagged(tokens, lambda m: [m[3] or ""])  # `--topic=agents`: its value kept
     return f"a follow takes topics without dashes: `follow {typed.replace(' ,', ',')}`"
 
 
 def _search_flags(word: str, text: str) -> str | None:
-    """What to say of a search typed with a command line's flags (`today --limit 5`, `search --topic
-    agents`), which was searched for, dashes and all, and answered with papers on nothing asked; None
-    without them."""
+    """What to say of a search typed with an option as a command line's flag (`today --limit 5`, `search
+    --topic agents`), which was searched for, dashes and all, and answered with papers on nothing asked;
+    None without one. Other words after two dashes (`git push --force`) are searched as typed."""
     tokens = _tokens(text)
-    if not _flags(tokens):
+    if not any(m[2].lower() in _FLAGS for m in _flags(tokens)):
         return None
     if word == "today":
         return "`today` takes no options: it shows today's top papers. For papers on a topic, type its words alone."
-    words: list[str] = []
-    skip = False  # the value of the flag before (`--limit 5`), which is no word of the topic
-    for token, quoted in tokens:
-        m = None if quoted else _flag(token)
-        if m is not None:
-            skip = _FLAGS.get(m[2].lower(), "") != "" and not (m[3] or m[4])
-        elif not skip:
-            words.append(f'"{token}"' if quoted else token)
-        else:
-            skip = False
-    if words and words[0].lower() in ("search", "papers", "/papers"):
-        words = words[1:]
-    typed = " ".join(words)
+
+    def said(m: re.Match[str]) -> list[str] | None:
+        option = _FLAGS.get(m[2].lower())
+        if option is None:
+            return [m[0]]  # no option's name: a word of the search
+        if option == "":
+            return [m[3] or ""]  # `--topic agents`, `--topic=agents`: the topic's words kept
+        return [] if m[3] or m[4] else None  # `--limit 5`, `--top5`: no word of the topic
+
+    typed = _unflagged(tokens, said)
+    first, _, rest = typed.partition(" ")
+    if first.lower() in ("search", "papers", "/papers"):
+        typed = rest
     return (
         f"in chat, a search is its topic's words alone, without dashes: `{typed}`"
         if typed
@@ -740,8 +759,8 @@ def _close(words: list[str], topics: list[str]) -> None:
 def _time(value: str) -> str:
     """HH:MM, 24-hour; in chat also as people say it, `9pm`, `9:30 a.m.`, `9` or `21` (the hour), `9h30`
     (the config file takes HH:MM only). The confirmation shows the time taken."""
-    if (hour := _HOUR.fullmatch(value)) is not None and int(hour[1]) <= 23:
-        value = f"{int(hour[1]):02d}:{hour[2] or '00'}"
+    if (bare := _HOUR.fullmatch(value)) is not None and int(bare[1]) <= 23:
+        value = f"{int(bare[1]):02d}:{bare[2] or '00'}"
     twelve = _TWELVE_HOUR.fullmatch(value)
     if twelve is not None:
         hour, minute, half = int(twelve[1]), twelve[2] or "00", twelve[3].lower()
@@ -754,7 +773,7 @@ def _time(value: str) -> str:
         raise UsageError(str(exc)) from None
 
 
-_HOUR = re.compile(r"(\d{1,2})(?:h(\d\d)?)?", re.IGNORECASE)  # not `9.30`: `LLMs at 1.58 bits` is a topic
+_HOUR = re.compile(r"(\d{1,2})(?:h([0-5]\d)?)?", re.IGNORECASE)  # not `9.30`: `LLMs at 1.58 bits` is a topic
 _TWELVE_HOUR = re.compile(r"(\d{1,2})(?:[:.](\d\d))?([ap])\.?m\.?", re.IGNORECASE)
 
 

@@ -99,7 +99,7 @@ def _text(path: Path, max_chars: int) -> str:
         with open_text(path) as handle:
             text = handle.read(max_chars + 1)
     except UnicodeDecodeError:  # said with its line and byte, as a corpus line is
-        raise ValueError(where_not_utf8(path, 4 * (max_chars + 1))) from None
+        raise ValueError(where_not_utf8(path)) from None
     if len(text) > max_chars:
         raise ValueError(
             f"longer than {max_chars:,} characters; a day's listing is far shorter "
@@ -109,24 +109,31 @@ def _text(path: Path, max_chars: int) -> str:
 
 
 def _array(text: str, path: Path) -> object:
-    """The file's JSON; a corpus (one object a line) saved under a daily array's name is told its name."""
+    """The file's JSON; a corpus (one object a line) saved under a daily array's name is told its name,
+    and Hugging Face's items one a line (`jq -c '.[]'`) are told to be one array."""
     try:
         raw = load_json(text)
     except JsonError:
-        if text.lstrip("\ufeff \t\r\n").startswith("{") and _first_line_parses(text):
+        first = _first_line(text)
+        if isinstance(first, dict) and {"arxiv_id", "daily_date"} & first.keys():
             raise ValueError(_a_corpus(path)) from None
+        if isinstance(first, dict) and "paper" in first:
+            raise ValueError(
+                "line 1 is one Hugging Face item and more follow: a daily-papers file is one JSON array of"
+                " them; put them in one ([ …, … ], as `jq -s` writes it)"
+            ) from None
         raise
     if isinstance(raw, dict) and {"arxiv_id", "daily_date"} & raw.keys():  # a corpus of one line
         raise ValueError(_a_corpus(path))
     return raw
 
 
-def _first_line_parses(text: str) -> bool:
+def _first_line(text: str) -> object:
+    """The file's first line read as JSON, or None where it is none."""
     try:
-        load_json(text.lstrip("\ufeff \t\r\n").split("\n", 1)[0])
+        return load_json(text.lstrip("\ufeff \t\r\n").split("\n", 1)[0])
     except JsonError:
-        return False
-    return True
+        return None
 
 
 def _a_corpus(path: Path) -> str:

@@ -83,16 +83,15 @@ def open_bytes(path: Path) -> BufferedIOBase:
     return path.open("rb")
 
 
-def where_not_utf8(path: Path, limit: int) -> str:
-    """Why a file (its first `limit` bytes) is no UTF-8 text, naming the line and byte of the first fault;
-    for a file whose text reader already failed, so said once, not to be read again in the good case."""
+def where_not_utf8(path: Path) -> str:
+    """Why a file is no UTF-8 text, naming the line and byte of the first fault: for a file whose text
+    reader already failed, read again line by line (a newline is never inside a UTF-8 character)."""
     with open_bytes(path) as handle:
-        data = handle.read(limit)
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        return _not_utf8(line, exc.start - data.rfind(b"\n", 0, exc.start))
+        for number, data in enumerate(handle, start=1):
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return _not_utf8(number, exc.start + 1)
     return "not UTF-8 text: save the file as UTF-8"
 
 

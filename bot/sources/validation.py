@@ -184,10 +184,13 @@ def version(arxiv_id: str | None) -> int:
 
 
 def newest(
-    items: Iterable[tuple[int, T]], key: Callable[[T], Hashable], *, same: Callable[[T, T], T] | None = None
+    items: Iterable[tuple[int, T]],
+    key: Callable[[T], Hashable],
+    *,
+    merged: Callable[[T, T, bool], T] | None = None,
 ) -> list[T]:
-    """One item per key: the one with the highest version, wherever it came. Of equals, the first,
-    or what `same(first, later)` makes of the two.
+    """One item per key: the one with the highest version (the first of equals), wherever it came; with
+    `merged`, what `merged(kept, other, other_is_newer)` makes of each two instead.
 
     The survivors keep the order in which their keys first appeared.
     """
@@ -195,18 +198,20 @@ def newest(
     for ver, item in items:
         k = key(item)
         seen = best.get(k)
-        if seen is None or ver > seen[0]:
+        if seen is None:
+            best[k] = (ver, item)
+        elif merged is not None:
+            best[k] = (max(ver, seen[0]), merged(seen[1], item, ver > seen[0]))
+        elif ver > seen[0]:
             best[k] = (ver, item)  # a dict keeps the key's first position when its value is replaced
-        elif ver == seen[0] and same is not None:
-            best[k] = (ver, same(seen[1], item))
     return [item for _, item in best.values()]
 
 
 def newest_listings(found: Iterable[tuple[int, Listing]]) -> list[Listing]:
-    """One listing per (day, paper): the newest arXiv version's, at the rank the paper first had.
+    """One listing per (day, paper): the newest arXiv version's text, at the rank the paper first had.
 
-    A paper twice at one version (a file that lists it twice) is kept as the store keeps it from two
-    files: the first line's text, the larger counts.
+    A paper twice in one answer or file is kept as the store keeps it from two files: the newer
+    version's text (the first line's, of equals), the larger counts (an older line's too: counts only grow).
     """
     found = list(found)
     ranks: dict[tuple[date, str], int] = {}
@@ -215,6 +220,6 @@ def newest_listings(found: Iterable[tuple[int, Listing]]) -> list[Listing]:
     kept = newest(
         found,
         key=lambda item: (item.day, item.paper.arxiv_id),
-        same=lambda first, later: first._replace(paper=merge(first.paper, later.paper, fresher=False)),
+        merged=lambda kept, other, newer: kept._replace(paper=merge(kept.paper, other.paper, fresher=newer)),
     )
     return [item._replace(rank=ranks[(item.day, item.paper.arxiv_id)]) for item in kept]

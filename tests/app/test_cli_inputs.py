@@ -76,10 +76,15 @@ def test_ctrl_c_before_the_command_begins_is_one_line_and_130(
     [
         (("top", "slack:C1"), "--channel goes before the value: paperboy top --channel slack:C1"),
         (("top", "--period", "week", "slack:C1"), "paperboy top --period week --channel slack:C1"),
-        (("saved", "U1"), "--user goes before the value: paperboy saved --user U1"),
+        (("saved", "slack:U1"), "--user goes before the value: paperboy saved --user slack:U1"),
         (("post", "--date", "2026-08-21", "slack:C1"), "paperboy post --date 2026-08-21 --channel slack:C1"),
         (("top",), "paperboy top needs --channel (see paperboy top --help)"),
         (("top", "a", "b"), "paperboy top needs --channel (see paperboy top --help)"),
+        (("top", "week"), "paperboy top needs --channel"),  # `--period week` meant, not a channel
+        (("top", "C0123456"), "paperboy top needs --channel"),  # no `PLATFORM:` before it
+        (("saved", "bibtex"), "paperboy saved needs --user"),
+        (("top", "--period", "week", "week"), "paperboy top needs --channel"),
+        (("top", "--", "slack:C1"), "paperboy top needs --channel"),
     ],
 )
 def test_a_required_option_typed_without_its_name_is_said_as_the_command_to_type(

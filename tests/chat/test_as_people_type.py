@@ -42,10 +42,30 @@ def test_a_time_is_read_as_people_say_it(typed: str, time: str) -> None:
     assert (command.topics, command.time) == (("diffusion",), time)
 
 
-@pytest.mark.parametrize("typed", ["at 24", "at 123", "at 9.30", "at 9h75"])
-def test_what_is_no_hour_is_still_refused(typed: str) -> None:
+@pytest.mark.parametrize(
+    ("typed", "said"), [("at 24", "'24'"), ("at 123", "'123'"), ("at 9.30", "'9.30'"), ("at 9h75", "'9h75'")]
+)
+def test_what_is_no_hour_is_still_refused(typed: str, said: str) -> None:
     # not `9.30`: `subscribe LLMs at 1.58 bits` would be a digest at 01:58
-    assert "is not a time of day" in refused(f"subscribe diffusion {typed}")
+    assert f"{said} is not a time of day" in refused(f"subscribe diffusion {typed}")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["LLMs at 4 bits", "transformers at 1 billion parameters", "diffusion at 9 30", "diffusion at 8 in the morning"],
+)
+def test_a_number_after_at_that_words_follow_is_refused_not_taken_for_the_hour(typed: str) -> None:
+    """`LLMs at 4 bits` would be a digest at 04:00 on “LLMs” and “bits”, the topics it replaced."""
+    assert "a time goes HH:MM, such as `at 09:00`; a topic with “at” in it goes in quotes" in refused(
+        f"subscribe {typed}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "time"), [("at 9, robotics", "09:00"), ("at 16 on fri", "16:00"), ("at 9 pm", "21:00")]
+)
+def test_an_hour_before_a_comma_an_option_or_am_pm_is_taken(typed: str, time: str) -> None:
+    assert subscribed(f"subscribe weekly diffusion {typed}").time == time
 
 
 def test_an_hour_past_twelve_with_pm_is_refused_saying_to_type_it_24_hour() -> None:

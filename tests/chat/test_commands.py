@@ -421,6 +421,7 @@ def test_options_typed_as_a_command_lines_flags_are_refused_saying_the_chats_for
         ("--topic agents", "a follow takes topics without dashes: `follow agents`"),
         ('--topics "world models", agents', 'a follow takes topics without dashes: `follow "world models", agents`'),
         ("—topic agents", "`follow agents`"),
+        ("--topic=agents", "a follow takes topics without dashes: `follow agents`"),
         ("--topic agents --at 9:00", "`--at`: a follow takes topics only, without dashes"),
     ],
 )
@@ -513,7 +514,8 @@ def test_a_stopped_subscription_promises_no_next_digest_and_says_how_to_resume()
         ("papers --top 3 diffusion", "without dashes: `diffusion`"),
         ('--topic "world models" --limit=5', 'without dashes: `"world models"`'),
         ("--limit 5", "without dashes, such as `diffusion`"),
-        ("agents --verbose", "without dashes: `agents`"),
+        ("search --topic=agents", "without dashes: `agents`"),
+        ("diffusion --top5 robots", "without dashes: `diffusion robots`"),
     ],
 )
 def test_a_search_typed_with_a_command_lines_flags_is_refused_saying_what_to_type(typed: str, said: str) -> None:
@@ -522,6 +524,16 @@ def test_a_search_typed_with_a_command_lines_flags_is_refused_saying_what_to_typ
     assert isinstance(command, Unknown) and said in command.hint, command
 
 
-@pytest.mark.parametrize("typed", ["diffusion -robotics", "diffusion —robotics", "c-- compilers", '"--limit" agents'])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "diffusion -robotics",
+        "diffusion —robotics",
+        "c-- compilers",
+        '"--limit" agents',
+        "git push --force",  # two dashes before no option's name: words of the search, as typed
+        "diffusion --robotics",
+    ],
+)
 def test_a_search_with_a_dash_that_is_no_flag_is_searched(typed: str) -> None:
     assert parse_command(typed) == Search(typed)

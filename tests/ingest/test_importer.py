@@ -505,3 +505,27 @@ async def test_a_paper_twice_in_one_file_keeps_the_larger_counts_as_two_files_wo
     await import_paths(store, [path])
     saved = await store.get("2401.00001")
     assert saved is not None and (saved.upvotes, saved.num_comments) == (40, 7)
+
+
+async def test_a_newer_version_later_in_a_file_keeps_its_text_and_the_older_lines_larger_counts(
+    store: PaperStore, tmp_path: Path
+) -> None:
+    rows = [
+        {"arxiv_id": "2401.00001v1", "daily_date": "2024-01-02", "title": "First version", "upvotes": 40},
+        {"arxiv_id": "2401.00001v2", "daily_date": "2024-01-02", "title": "Second version", "upvotes": 3},
+        {"arxiv_id": "2401.00001v1", "daily_date": "2024-01-02", "title": "First again", "upvotes": 50},
+    ]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    [listing] = read_file(path)
+    assert (listing.paper.title, listing.paper.upvotes) == ("Second version", 50)
+
+
+def test_hugging_face_items_one_a_line_in_a_json_file_are_told_to_be_one_array(tmp_path: Path) -> None:
+    """`jq -c '.[]'` output: "rename it .jsonl" led to "line 1: arxiv_id: missing"."""
+    items = [{"paper": {"id": f"2401.0000{n}", "title": "A"}} for n in (1, 2)]
+    path = tmp_path / "2024-01-02.json"
+    path.write_text("\n".join(json.dumps(i) for i in items), encoding="utf-8")
+    with pytest.raises(ImportFileError) as caught:
+        read_file(path)
+    assert "one Hugging Face item and more follow" in caught.value.reason and "jq -s" in caught.value.reason
