@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.domain.ids import is_arxiv_id, paper_url_id
-from bot.domain.words import in_another_script, says_nothing
+from bot.domain.words import PLAIN, in_another_script, says_nothing
 
 _LINK = re.compile(r"\b(?:https?://|www\.)\S", re.IGNORECASE)
 
@@ -42,16 +42,13 @@ class Filters:
         return bool(self.topics or self.authors)
 
 
-# Letters Unicode does not write as a base letter and an accent, as people type them without one.
-_PLAIN = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "æ": "ae", "Æ": "AE",
-                        "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th"})  # fmt: skip
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})  # `King Jr.` is King's, written with it or not
 
 
 def fold(text: str) -> str:
     """Text to compare names by: accents dropped, case folded, spaces squashed (“Gonzàlez” → “gonzalez”,
     “Łukasz” → “lukasz”)."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN))
+    decomposed = unicodedata.normalize("NFKD", text.translate(PLAIN))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().split())
 

@@ -35,8 +35,13 @@ def says_nothing(text: str) -> bool:
 
 
 def _bare(word: str) -> str:
-    """The word without its accents (`é` is the letter `e`, as search folds it)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    """The word without its accents (`é` is the letter `e`, `ø` the letter `o`, as search folds them)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.translate(PLAIN)) if not unicodedata.combining(c))
+
+
+# Letters Unicode does not write as a base letter and an accent, as people type them without one.
+PLAIN = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "æ": "ae", "Æ": "AE",
+                       "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th"})  # fmt: skip
 
 
 def in_another_script(text: str) -> bool:
