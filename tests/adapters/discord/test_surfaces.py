@@ -335,7 +335,7 @@ async def test_a_form_and_its_fix_button_seen_by_two_replicas_are_answered_once_
     from what they carry: the one Discord takes first answers, the other lets it be (as a command's
     defer does), with no "Ignoring exception in on_interaction" traceback."""
     fake = discord_bot.fake
-    typed = {"topics": "agents", "time": "9", "timezone": "", "days": "", "limit": ""}
+    typed = {"topics": "agents", "time": "9.30", "timezone": "", "days": "", "limit": ""}
     await fake.submit_modal(typed, form="paperboy:form:daily")
     await fake.wait_for(lambda: fake.answers(4))
     await fake.replay()
