@@ -126,15 +126,19 @@ def test_a_corpus_line_that_is_not_utf8_is_named(tmp_path: Path) -> None:
     assert caught.value.reason == f"line 4: not UTF-8 text (at byte {column} of the line): save the file as UTF-8"
 
 
+def refusal(path: Path, data: bytes) -> str:
+    """Why `read_file` refuses `data` saved at `path` (gzipped where the name says .gz)."""
+    path.write_bytes(gzip.compress(data) if path.name.lower().endswith(".gz") else data)
+    with pytest.raises(ImportFileError) as caught:
+        read_file(path)
+    return caught.value.reason
+
+
 @pytest.mark.parametrize(("name", "renamed"), [("2026-06-01.jsonl", "2026-06-01.json"), ("d.JSONL.gz", "d.json.gz")])
 def test_a_json_array_saved_as_jsonl_is_told_to_be_named_json(tmp_path: Path, name: str, renamed: str) -> None:
     """A day's listing, pretty-printed, saved under a corpus's suffix: not "line 1 is not JSON (cut short?)"."""
     text = json.dumps(json.loads((CURRENT / "2026-06-01.json").read_text(encoding="utf-8")), indent=2)
-    path = tmp_path / name
-    path.write_bytes(gzip.compress(text.encode()) if name.endswith(".gz") else text.encode())
-    with pytest.raises(ImportFileError) as caught:
-        read_file(path)
-    assert caught.value.reason == (
+    assert refusal(tmp_path / name, text.encode()) == (
         "line 1 begins a JSON array: it looks like a daily-papers array, not a corpus (one JSON object a line); "
         f"rename it {renamed}"
     )
@@ -449,11 +453,7 @@ def test_a_corpus_saved_as_json_is_told_to_be_named_jsonl(tmp_path: Path, name: 
     """The reverse of the mistake above: not "more follows where the JSON should end" with no fix."""
     rows = [{"arxiv_id": f"2401.0000{n}", "daily_date": "2024-01-02", "title": "A"} for n in range(1, lines + 1)]
     text = "\n".join(json.dumps(r) for r in rows) + "\n"
-    path = tmp_path / name
-    path.write_bytes(gzip.compress(text.encode()) if name.endswith(".gz") else text.encode())
-    with pytest.raises(ImportFileError) as caught:
-        read_file(path)
-    assert caught.value.reason == (
+    assert refusal(tmp_path / name, text.encode()) == (
         "line 1 is a JSON object: it looks like a corpus (one JSON object a line), not a daily-papers array; "
         f"rename it {renamed}"
     )
@@ -470,12 +470,9 @@ def test_broken_json_that_merely_starts_with_an_object_keeps_the_parsers_reason(
 def test_a_json_file_that_is_not_utf8_names_the_line_and_byte_and_the_fix(tmp_path: Path, name: str) -> None:
     """Latin-1, as an old editor saves it: said as a corpus line is, not only "not UTF-8 text"."""
     data = '[\n  {"paper": {"id": "2401.00001", "title": "Café"}}\n]\n'.encode("latin-1")
-    path = tmp_path / name
-    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
     column = data.split(b"\n")[1].index(b"\xe9") + 1
-    with pytest.raises(ImportFileError) as caught:
-        read_file(path)
-    assert caught.value.reason == f"line 2: not UTF-8 text (at byte {column} of the line): save the file as UTF-8"
+    said = f"line 2: not UTF-8 text (at byte {column} of the line): save the file as UTF-8"
+    assert refusal(tmp_path / name, data) == said
 
 
 @pytest.mark.parametrize("suffix", ["json", "jsonl"])
