@@ -23,8 +23,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 from urllib.parse import parse_qs
 
 from aiohttp import web
@@ -37,6 +40,7 @@ MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller; aiohttp's default ca
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 EARLY_PAYLOADS = frozenset({"block_actions", "shortcut", "message_action"})  # their ack() carries nothing
 RECORDED_EVENTS = frozenset({"reaction_added", "reaction_removed", "message"})  # acknowledged once written
+_COMMAND = re.compile(rb"(?:^|&)command=[^&]")  # a form's `command` field, not empty (a value's `=` is %3D)
 
 
 def acked_early(body: bytes, content_type: str) -> bool:
@@ -49,9 +53,9 @@ def acked_early(body: bytes, content_type: str) -> bool:
         except (ValueError, AttributeError):
             return False
         return bool(kind == "event_callback") and not recorded
-    form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=100)
-    if form.get("command"):
+    if _COMMAND.search(body):  # a slash command (a burst's usual request): not the whole form parsed
         return True
+    form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=100)
     try:
         payload = json.loads((form.get("payload") or ["{}"])[0])
     except ValueError:
@@ -67,16 +71,19 @@ class Background:
 
     It starts once a burst's acks are out (`bot.host.bursts`), and at most `at_once` are inside bolt
     together: a burst's acks are not held up behind bolt's middleware and the searches of the
-    requests already acknowledged (they queue, at no cost, for a slot)."""
+    requests already acknowledged. Until then a request waits in a queue, not in a task of its own: an
+    ack costs no task made and started on the event loop the other acks are waiting for."""
 
     def __init__(self, at_once: int = 8) -> None:
         self.tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(at_once)
+        self._queued: deque[tuple[Handler, web.Request, asyncio.Future[None]]] = deque()
+        self._starter: asyncio.Task[None] | None = None
 
     def start(self, handler: Handler, request: web.Request) -> None:
-        task = asyncio.create_task(self._handle_in_turn(handler, request))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        self._queued.append((handler, request, ACKS_FIRST.acknowledged()))
+        if self._starter is None or self._starter.done():
+            self._starter = self._track(self._start_in_turn())
 
     def hold(self) -> None:
         """Count the running task (a bolt listener's) as under way until it ends."""
@@ -85,8 +92,20 @@ class Background:
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
 
-    async def _handle_in_turn(self, handler: Handler, request: web.Request) -> None:
-        await ACKS_FIRST.turn()
+    def _track(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.create_task(work)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task
+
+    async def _start_in_turn(self) -> None:
+        """Each queued request's handling, begun once its turn comes (the gate it was acknowledged at)."""
+        while self._queued:
+            handler, request, turn = self._queued.popleft()
+            await asyncio.shield(turn)
+            self._track(self._handle_in_slot(handler, request))
+
+    async def _handle_in_slot(self, handler: Handler, request: web.Request) -> None:
         async with self._slots:
             await self._handle(handler, request)
 

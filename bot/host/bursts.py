@@ -32,21 +32,35 @@ class AcksFirst:
         self._open: asyncio.Future[None] | None = None  # what the requests acknowledged lately wait on
         self._since = 0.0  # when the first of them was acknowledged (loop time)
         self._timer: asyncio.TimerHandle | None = None
+        self._until = 0.0  # when the gate may open, where acknowledgements came after its timer was set
 
     async def turn(self) -> None:
         """Call right after acknowledging a request; returns when its work may start."""
+        await asyncio.shield(self.acknowledged())
+
+    def acknowledged(self) -> asyncio.Future[None]:
+        """Note a request acknowledged (the gate then stays shut `settle` longer, up to `most`), without
+        waiting: what its work is to wait for, done once the gate opens. One timer a burst, not one a
+        request: when it fires, it looks again at when the gate may open (`_until`)."""
         loop = asyncio.get_running_loop()
         if self._open is None or self._open.done() or self._open.get_loop() is not loop:
+            if self._timer is not None:  # (another loop's, in tests: never to fire here)
+                self._timer.cancel()
+                self._timer = None
             self._open = loop.create_future()
             self._since = loop.time()
-        if self._timer is not None:
-            self._timer.cancel()
-        wait = min(self.settle, self._since + self.most - loop.time())
-        self._timer = loop.call_later(max(0.0, wait), self._release, self._open)
-        await asyncio.shield(self._open)
+        self._until = min(loop.time() + self.settle, self._since + self.most)
+        if self._timer is None:
+            self._timer = loop.call_at(self._until, self._release, self._open)
+        return self._open
 
     def _release(self, waiting: asyncio.Future[None]) -> None:
-        self._timer = None
+        loop = waiting.get_loop()
+        if waiting is self._open and not waiting.done() and self._until > loop.time() + 1e-4:  # acknowledged since
+            self._timer = loop.call_at(self._until, self._release, waiting)
+            return
+        if waiting is self._open:
+            self._timer = None
         if not waiting.done():
             waiting.set_result(None)
 

@@ -98,3 +98,19 @@ async def test_close_lets_every_waiting_request_return() -> None:
     await asyncio.sleep(0.01)
     await batched.close()
     await asyncio.wait_for(asyncio.gather(*waiting), 5)
+
+
+async def test_a_burst_of_acks_arms_one_timer_and_opens_settle_after_the_last() -> None:
+    """Each ack cancelled the gate's timer and set another: 200 timers a burst on the acks' event loop."""
+    loop = asyncio.get_running_loop()
+    gate = AcksFirst(settle=0.05, most=5.0)
+    opened = gate.acknowledged()
+    timer = gate._timer
+    for _ in range(199):
+        assert gate.acknowledged() is opened and gate._timer is timer
+    await asyncio.sleep(0.03)
+    last = loop.time()
+    gate.acknowledged()  # later in the burst: the same timer looks again when it fires
+    await opened
+    assert loop.time() - last >= 0.045 and gate._timer is None
+    assert gate.acknowledged() is not opened  # the next burst waits on a gate of its own

@@ -8,11 +8,18 @@ import hmac
 import json
 import logging
 import time
+from unittest.mock import patch
+from urllib.parse import parse_qs, urlencode
 
 import httpx
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from adapters.slack.guard import MAX_BODY
+from adapters.slack.guard import EARLY_PAYLOADS, MAX_BODY, Background, acked_early
+from bot.host.bursts import AcksFirst
 from tests.adapters.slack.conftest import SECRET, SlackBot
 from tests.conftest import local_client
 
@@ -97,3 +104,57 @@ async def test_url_verification_still_gets_its_challenge_back(slack_bot: SlackBo
     body = json.dumps({"type": "url_verification", "challenge": "c-123", "token": "legacy"})
     response = await slack_bot.send(body, "application/json")
     assert response.status_code == 200 and "c-123" in response.text
+
+
+def parsed_whole(body: bytes) -> bool:
+    """What the door answered before reading a command's field alone: the whole form parsed."""
+    form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=100)
+    if form.get("command"):
+        return True
+    try:
+        payload = json.loads((form.get("payload") or ["{}"])[0])
+    except ValueError:
+        return False
+    return isinstance(payload, dict) and payload.get("type") in EARLY_PAYLOADS
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["command", "text", "payload", "xcommand", "team_id", "response_url"]),
+        st.text(max_size=12) | st.sampled_from(['{"type": "block_actions"}', "/papers", "a=b&command=x"]),
+        max_size=5,
+    )
+)
+def test_a_form_is_acknowledged_early_as_when_it_was_parsed_whole(fields: dict[str, str]) -> None:
+    """The door reads a slash command's `command` field without parsing the whole form: the same answer
+    (a value's own `command=` is encoded, `%3D`; `xcommand` is another field)."""
+    body = urlencode(fields).encode()
+    assert acked_early(body, FORM) == parsed_whole(body)
+
+
+async def test_a_burst_waits_in_a_queue_not_in_a_task_each_until_its_acks_are_out() -> None:
+    """Each ack made and started a task on the event loop the other acks were waiting for."""
+    gate = AcksFirst(settle=0.05, most=5.0)
+    background = Background(at_once=4)
+    inside = 0
+    most_inside = 0
+    handled: list[int] = []
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        nonlocal inside, most_inside
+        inside += 1
+        most_inside = max(most_inside, inside)
+        await asyncio.sleep(0.01)
+        inside -= 1
+        handled.append(int(request.headers["n"]))
+        return web.Response()
+
+    with patch("adapters.slack.guard.ACKS_FIRST", gate):
+        for n in range(50):
+            background.start(handler, make_mocked_request("POST", "/slack/events", headers={"n": str(n)}))
+        assert len(background.tasks) == 1 and handled == []  # one task starts them all, once the gate opens
+        await asyncio.sleep(0.02)
+        assert handled == []  # the burst's settle has not passed
+        await background.drain()
+    assert sorted(handled) == list(range(50)) and most_inside == 4
