@@ -193,6 +193,17 @@ def joined_names(text: str, one_name: Callable[[tuple[str, ...]], bool]) -> str:
 _NAME_WORD = re.compile(r"[^\W\d_]+")
 
 
+def author_names(text: str) -> list[str]:
+    """The query's `author:` names as typed (`author:"Yann LeCun"` → `Yann LeCun`); of an unquoted one,
+    its first word (those after it may be the text's)."""
+    return [
+        " ".join(words)
+        for m in _PIECE.finditer(text)
+        for g in (1, 2, 3)
+        if m.group(g) and (words := _NAME_WORD.findall(m.group(g)))
+    ]
+
+
 def author_words(text: str) -> list[tuple[int, int, str]]:
     """Where the words of the query's `author:` names are (each word of `author:"Yann LeCun"`): (start,
     end, word)."""

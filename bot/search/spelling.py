@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from bot.domain.words import STOP_WORDS, edits
 from bot.host.tasks import stopped
 from bot.search.port import SearchHit, SearchIndex
-from bot.search.query import author_words, loose_words, maybe_names, parse_query
+from bot.search.query import author_names, author_words, loose_words, maybe_names, parse_query
 from bot.search.text import RUN_TOGETHER, folded, has_names, words
 
 log = logging.getLogger("paperboy.search")
@@ -139,6 +139,7 @@ class Searched:
     query: str = ""
     respelled: str | None = None
     suggested: str | None = None
+    unknown_author: str | None = None  # of a query that found nothing: an `author:` name no paper has
 
     def note(self) -> str | None:
         """What the answer says of a respelled or suggested query, or of a topic no paper shown holds
@@ -189,15 +190,27 @@ async def searched(search: SearchIndex, query: str, limit: int) -> Searched:
         raise
     respelled = await respelling
     if respelled is None:
-        return Searched(hits, query)
+        return Searched(hits, query) if hits else Searched(hits, query, unknown_author=await _unknown(search, query))
     if hits:
         return Searched(hits, query, suggested=respelled)
     better = await search.search(respelled, limit=limit)
     if not better:
-        return Searched(hits, query)
+        return Searched(hits, query, unknown_author=await _unknown(search, query))
     if maybe_names(respelled) != maybe_names(query):  # another person, maybe: offered, not answered
         return Searched(hits, query, suggested=respelled)
     return Searched(better, query, respelled)
+
+
+async def _unknown(search: SearchIndex, query: str) -> str | None:
+    """The first `author:` name of a query that found nothing that no paper's author has, as typed
+    (`author:"Yann LeCun"`): the answer says so, not "try fewer words". At most `NAMES_CHECKED` asked."""
+    for name in author_names(query)[:NAMES_CHECKED]:
+        if not await search.search(f'author:"{name}"', limit=1):
+            return name
+    return None
+
+
+NAMES_CHECKED = 3
 
 
 async def misspelt(search: SearchIndex, topics: Iterable[str]) -> list[str]:

@@ -95,6 +95,7 @@ async def test_today_says_when_the_day_it_shows_is_not_today(june_store: PaperSt
         ("author:", "`author:` needs a name after it, such as author:LeCun"),
         ('author:"" -video', "`author:` needs a name after it"),
         ("zzqx glimmerwickish", "No papers match “zzqx glimmerwickish”. Try fewer or broader words"),
+        ('author:"Qwzx Plorb"', "No paper in the store has an author named “Qwzx Plorb”."),
         ("扩散模型", "“扩散模型” finds nothing: the papers are in English, and are found by their English words"),
         ("диффузия author:Chen", "finds nothing: the papers are in English"),  # the name is no word to search
         # Latin letters typed full width (a CJK keyboard) are searched as English: no "try English" then

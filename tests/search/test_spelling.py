@@ -411,3 +411,22 @@ def test_papers_found_by_their_authors_name_are_not_said_to_be_the_closest_found
     assert [(h.paper.arxiv_id, h.whole) for h in by_lecun] == [("2601.00003", True)]
     assert Searched(by_lecun, "lecun").note() is None
     assert index.search_now("smith robots")[0].whole and not index.search_now("chen robots")[0].whole
+
+
+class AsTyped(Answers):
+    """…that never respells."""
+
+    async def respelled(self, query: str) -> str | None:
+        return None
+
+
+def test_a_search_that_finds_nothing_names_an_author_no_paper_has() -> None:
+    """`author:"Yann LeCun"` over a store without him said "Try fewer or broader words"."""
+    port = AsTyped({'author:"Ann Lee"': ["2601.00001"]})
+    found = asyncio.run(searched(port, 'robots author:"Ann Lee" author:"Yann LeCun"', 10))
+    assert found.hits == [] and found.unknown_author == "Yann LeCun"
+    assert port.asked[1:] == ['author:"Ann Lee"', 'author:"Yann LeCun"']
+    known = asyncio.run(searched(port, 'zebras author:"Ann Lee"', 10))  # she has papers, none on zebras
+    assert known.unknown_author is None
+    assert asyncio.run(searched(port, "author:Qwzx diffusion", 10)).unknown_author == "Qwzx"  # its first word
+    assert asyncio.run(searched(port, "zebras", 10)).unknown_author is None
