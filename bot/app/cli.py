@@ -516,8 +516,8 @@ def _search_post(query: str, found: Searched) -> Post:
         empty = f"Nothing to search for: {why}."
     elif not hits and (other := another_script(query)):
         empty = f"No papers match: {other}."
-    elif not hits and found.unknown_author:
-        empty = f"No paper in the store has an author named {quoted(found.unknown_author)}."
+    elif not hits and (nobody := found.nobody()):
+        empty = nobody
     count = f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
     return Post(
         header=f"Papers on {quoted(query, 80)}",

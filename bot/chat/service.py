@@ -164,9 +164,8 @@ class ChatService:
                     cards=tuple(card(h.paper, seeded=False) for h in hits),
                     empty=f"{quoted(query)} finds nothing: {why}."
                     if why
-                    else f"No paper in the store has an author named {quoted(found.unknown_author)}."
-                    if found.unknown_author
-                    else f"No papers match {quoted(query)}. Try fewer or broader words, or `/papers help`.",
+                    else found.nobody()
+                    or f"No papers match {quoted(query)}. Try fewer or broader words, or `/papers help`.",
                 )
             case PaperLookup(ref):
                 return await self._paper(ref)

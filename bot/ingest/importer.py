@@ -115,7 +115,7 @@ def _array(text: str, path: Path) -> object:
         raw = load_json(text)
     except JsonError:
         first = _first_line(text)
-        if isinstance(first, dict) and {"arxiv_id", "daily_date"} & first.keys():
+        if _a_corpus_line(first):
             raise ValueError(_a_corpus(path)) from None
         if isinstance(first, dict) and "paper" in first:
             raise ValueError(
@@ -123,7 +123,7 @@ def _array(text: str, path: Path) -> object:
                 " them; put them in one ([ …, … ], as `jq -s` writes it)"
             ) from None
         raise
-    if isinstance(raw, dict) and {"arxiv_id", "daily_date"} & raw.keys():  # a corpus of one line
+    if _a_corpus_line(raw):  # a corpus of one line
         raise ValueError(_a_corpus(path))
     return raw
 
@@ -134,6 +134,10 @@ def _first_line(text: str) -> object:
         return load_json(text.lstrip("\ufeff \t\r\n").split("\n", 1)[0])
     except JsonError:
         return None
+
+
+def _a_corpus_line(value: object) -> bool:
+    return isinstance(value, dict) and bool({"arxiv_id", "daily_date"} & value.keys())
 
 
 def _a_corpus(path: Path) -> str:

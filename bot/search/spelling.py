@@ -25,13 +25,14 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bot.domain.words import STOP_WORDS, edits
+from bot.domain.words import STOP_WORDS, edits, quoted
 from bot.host.tasks import stopped
 from bot.search.port import SearchHit, SearchIndex
 from bot.search.query import author_names, author_words, loose_words, maybe_names, parse_query
 from bot.search.text import RUN_TOGETHER, folded, has_names, words
 
 log = logging.getLogger("paperboy.search")
+NAMES_CHECKED = 3  # `author:` names a search that found nothing asks about, at most
 MIN_LETTERS = 4  # shorter words are taken as typed: acronyms, and too many words are one edit away
 MOST_EDITS = 2
 PARTLY_WORDS = 3  # a topic of at most this many words that no paper found holds whole is said so (`Searched.note`)
@@ -141,6 +142,12 @@ class Searched:
     suggested: str | None = None
     unknown_author: str | None = None  # of a query that found nothing: an `author:` name no paper has
 
+    def nobody(self) -> str | None:
+        """What an answer with no papers says of an `author:` name no paper has, or None."""
+        return (
+            f"No paper in the store has an author named {quoted(self.unknown_author)}." if self.unknown_author else None
+        )
+
     def note(self) -> str | None:
         """What the answer says of a respelled or suggested query, or of a topic no paper shown holds
         every word of (the nearest found, by meaning or by some of its words), or None."""
@@ -208,9 +215,6 @@ async def _unknown(search: SearchIndex, query: str) -> str | None:
         if not await search.search(f'author:"{name}"', limit=1):
             return name
     return None
-
-
-NAMES_CHECKED = 3
 
 
 async def misspelt(search: SearchIndex, topics: Iterable[str]) -> list[str]:
