@@ -31,7 +31,7 @@ from bot.domain.filters import fold, split_entry
 from bot.domain.ids import is_arxiv_id, papers_named
 from bot.domain.weekdays import looks_like_a_day, parse_days, parse_weekday
 from bot.domain.words import edits
-from bot.domain.zones import ABBREVIATIONS, zone_hint, zones_by_lower
+from bot.domain.zones import ABBREVIATIONS, zone_hint, zone_named, zones_by_lower
 
 STOPPING = ("stop", "unsub", "cancel", "quit", "mute")  # said alone: `unsubscribe` meant
 KEYWORDS = (
@@ -63,6 +63,7 @@ PERIOD_WORDS = {  # said so, meant so
 BIBTEX_WORDS = frozenset({"bibtex", "bibtext", "bib", "as", "in", "please", "format"})  # `saved bibtex please`
 # Periods `top` does not take, typed as if it did: said so, where other words after `top` are a search.
 MISREAD_PERIODS = frozenset({"weekly", "monthly", "year", "yearly", "day", "daily", "today", "alltime", "all-time"})
+_PERIOD_OPTION = re.compile(r"\A(?:--period\b=?|period\s*[:=])\s*", re.IGNORECASE)
 OPTIONS = ("at", "tz", "top", "days")
 OPTION_EXAMPLES = {"at": "`at 09:00`", "tz": "`tz Europe/Berlin`", "top": "`top 5`", "days": "`days mon-fri`"}
 
@@ -220,6 +221,8 @@ def parse_command(text: str) -> Command:
             return Unknown(text, str(exc))
     if word in ("follow", "follows", "unfollow"):
         return parse_follow(word, rest, text)
+    if word == "top":  # `top --period week`, `top period:week`: the CLI's and Discord's option, typed here
+        rest = _PERIOD_OPTION.sub("", rest, count=1)
     community = _community(word, rest.lower())
     if community is not None:
         return community
@@ -593,9 +596,9 @@ _PLAINLY: dict[str, Callable[[str], bool]] = {  # …and what is plainly such a 
 
 
 def _spaced_zone(first: str, second: str) -> bool:
-    """Whether two words are one zone typed with a space for its underscore (`America/New York`)."""
-    names = zones_by_lower()
-    return first.lower() not in names and f"{first}_{second}".lower() in names
+    """Whether two words are one zone typed with a space for its underscore (`America/New York`, or its
+    city alone: `New York`)."""
+    return zone_named(first) is None and zone_named(f"{first} {second}") is not None
 
 
 def _option(options: dict[str, str], name: str, value: str) -> None:
@@ -717,7 +720,7 @@ def _takes(check: Callable[[str], object]) -> Callable[[str], bool]:
 
 
 is_weekday = _takes(parse_weekday)
-_A_ZONE = _takes(check_timezone)
+_A_ZONE = _takes(lambda value: zone_named(value) or check_timezone(value))  # `tz berlin` too
 _A_DAYS = _takes(parse_days)
 _FOLLOW_OPTIONS: dict[str, Callable[[str], bool]] = {
     "at": _takes(check_time),
@@ -793,11 +796,12 @@ def _top(value: str) -> int:
 
 
 def checked_timezone(value: str) -> str:
-    """An IANA zone name (its case mended), or a UsageError saying which zone was likely meant."""
+    """An IANA zone name (its case mended: `america/new york`), the zone of a city typed alone (`berlin`),
+    or a UsageError saying which zone was likely meant."""
     try:
         return check_timezone(value)
     except ValueError as exc:
-        known = zones_by_lower().get(value.lower()) or zones_by_lower().get("_".join(value.split()).lower())
+        known = zone_named(value)
         if known is not None:
-            return known  # `america/new york` is America/New_York
+            return known
         raise UsageError(f"{exc}.{zone_hint(value)}") from None

@@ -105,6 +105,35 @@ def zones_by_lower() -> dict[str, str]:
     return {zone.lower(): zone for zone in zone_names()}
 
 
+_CONTINENTS = frozenset(
+    {"Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"}
+)
+
+
+@functools.cache
+def _cities() -> dict[str, str]:
+    """A zone's city, lowercased (`berlin`, `new_york`), with its zone. A city of two names is taken by
+    its name under a continent with the most parts (`America/Argentina/Buenos_Aires`, not the old
+    link `America/Buenos_Aires`); one only of old country folders is not (`Pacific`: of Canada and of
+    the US). No `Etc/` name: `GMT+3` is an offset, whose sign these names invert."""
+    found: dict[str, list[str]] = {}
+    for zone in zone_names():
+        area, slash, city = zone.rpartition("/")
+        if slash and area.partition("/")[0] in _CONTINENTS:
+            found.setdefault(city.lower(), []).append(zone)
+    return {city: min(zones, key=lambda z: (-z.count("/"), z)) for city, zones in found.items()}
+
+
+def zone_named(typed: str) -> str | None:
+    """The zone a name typed loosely names for certain, or None: an IANA name in any case and with spaces
+    (`america/new york`), the city of one zone (`berlin`, `New York`), or a city in one that names no
+    zone (`Munich`). An abbreviation or an offset is not taken: `CEST` is summer time only."""
+    low = "_".join(typed.strip().lower().split())
+    if low in ABBREVIATIONS:  # `WEST` is Western European summer time, not Australia/West
+        return None
+    return zones_by_lower().get(low) or _cities().get(low) or CITIES.get(low)
+
+
 def zone_hint(typed: str) -> str:
     """What to say after "unknown time zone": the zone an abbreviation or an offset means, else the one
     closest in spelling within the same area (`Europe/Berln`) or by its city (`Berln`); "" for none."""

@@ -102,6 +102,33 @@ def test_a_zone_typed_with_a_space_for_its_underscore_is_the_zone() -> None:
     assert parse_subscribe("days Monday-Friday").days == "monday-friday"
 
 
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("tz berlin", "Europe/Berlin"),  # was "Did you mean Europe/Berlin?", asked of one who could mean nothing else
+        ("tz New York top 5", "America/New_York"),
+        ("tz sao paulo", "America/Sao_Paulo"),
+        ("tz Buenos Aires", "America/Argentina/Buenos_Aires"),  # the city of two names: the zone, not the old link
+        ("tz Munich", "Europe/Berlin"),  # a city that names no zone
+    ],
+)
+def test_a_zone_typed_as_its_city_alone_is_the_zone(typed: str, zone: str) -> None:
+    assert parse_subscribe(f"llm {typed}").timezone == zone
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("tz pacific", "Did you mean US/Pacific?"),  # of Canada and of the US: asked, not taken
+        ("tz WEST", "WEST is an abbreviation"),  # Western European summer time, not Australia/West
+        ("tz gmt+3", "use Etc/GMT-3"),  # an offset, never the Etc/ zone whose sign is inverted
+    ],
+)
+def test_a_city_of_two_places_an_abbreviation_or_an_offset_is_not_taken_for_a_zone(typed: str, hint: str) -> None:
+    command = parse_command(f"subscribe llm {typed}")
+    assert isinstance(command, Unknown) and hint in command.hint, command
+
+
 def test_a_quoted_option_value_is_read_as_the_value() -> None:
     assert parse_subscribe('llm tz "Europe/Berlin" at "8:30"') == Subscribe(
         topics=("llm",), time="08:30", timezone="Europe/Berlin"
@@ -449,6 +476,11 @@ def test_on_at_the_end_asks_for_its_day() -> None:
         ("top months", Top("month")),
         ("top all time", Top("all")),
         ("top ever", Top("all")),
+        # the CLI's option and Discord's, typed here: `top --period week` was searched for, dashes and all
+        ("top --period week", Top("week")),
+        ("top --period=month", Top("month")),
+        ("top period:all", Top("all")),
+        ("top --period weak", Unknown("top --period weak", "Did you mean `top week`?")),
         ("saved list", Saved(bibtex=False)),  # Discord's own name for the plain form
     ],
 )

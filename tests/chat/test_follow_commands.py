@@ -43,6 +43,7 @@ def test_follow_commands_parse(text: str, command: Command) -> None:
         # a channel digest's options are not a follow's: they would be words of a topic matching nothing
         ("follow at 09:00", "“at 09:00” looks like an option, and a follow takes topics only"),
         ("follow diffusion tz America/New_York", "“tz America/New_York” looks like an option"),
+        ("follow diffusion tz berlin", "“tz berlin” looks like an option"),  # was the topic "diffusion tz berlin"
         ("follow diffusion top5, agents", "“top5” looks like an option"),
         ("follow world models on fridays", "“on fridays” looks like an option"),
         # a paper or a link is no topic: it would match no paper's words, and no digest would ever come

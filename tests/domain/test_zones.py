@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.domain.zones import zone_choices, zone_hint, zone_label
+from bot.domain.zones import zone_choices, zone_hint, zone_label, zone_named
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,20 @@ def test_an_inverted_zone_is_labelled_with_the_offset_it_means() -> None:
 )
 def test_a_city_that_names_no_zone_is_hinted_its_zone_not_a_lookalike(typed: str, hint: str) -> None:
     assert zone_hint(typed) == hint
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("america/new york", "America/New_York"),
+        ("Berlin", "Europe/Berlin"),
+        ("indianapolis", "America/Indiana/Indianapolis"),  # not the old link America/Indianapolis
+        ("delhi", "Asia/Kolkata"),
+        ("pacific", None),  # Canada/Pacific or US/Pacific
+        ("EST", None),  # an abbreviation: summer time or not, it is said, not guessed
+        ("GMT+3", None),  # Etc/GMT+3 is UTC-3
+        ("Berln", None),  # a spelling is offered (`zone_hint`), never taken
+    ],
+)
+def test_a_zone_is_named_for_certain_or_not_at_all(typed: str, zone: str | None) -> None:
+    assert zone_named(typed) == zone
