@@ -63,6 +63,11 @@ PERIOD_WORDS = {  # said so, meant so
 BIBTEX_WORDS = frozenset({"bibtex", "bibtext", "bib", "as", "in", "please", "format"})  # `saved bibtex please`
 # Periods `top` does not take, typed as if it did: said so, where other words after `top` are a search.
 MISREAD_PERIODS = frozenset({"weekly", "monthly", "year", "yearly", "day", "daily", "today", "alltime", "all-time"})
+# Topics that ask for every paper: what `settings` shows of a digest with none ("Topics: all papers")
+EVERY_PAPER = frozenset(
+    {"all", "all papers", "every paper", "everything", "any", "any topic", "all topics", "no topics"}
+)
+_ALONE = ("today", "help", "settings", "unsubscribe", "saved", "top", "follows")  # commands whole by themselves
 _PERIOD_OPTION = re.compile(r"\A(?:--period\b=?|period\s*[:=])\s*", re.IGNORECASE)
 OPTIONS = ("at", "tz", "top", "days")
 OPTION_EXAMPLES = {"at": "`at 09:00`", "tz": "`tz Europe/Berlin`", "top": "`top 5`", "days": "`days mon-fri`"}
@@ -101,6 +106,7 @@ class Subscribe:
     limit: int | None = None
     cadence: str | None = None  # "daily" or "weekly", when said
     day: str | None = None  # a weekly roundup's day (`on fri`), when said
+    every_paper: bool = False  # topics cleared (`subscribe all papers`): no `topics` keeps the ones the channel has
 
 
 @dataclass(frozen=True)
@@ -191,6 +197,8 @@ def parse_command(text: str) -> Command:
     if not text:
         return Today()
     first, _, rest = text.partition(" ")
+    if not rest and first.rstrip("?!.").lower() in _ALONE:  # `today?`, `help!`: the command, not "Did you mean"
+        text = first = first.rstrip("?!.")
     word = first.lower()
     if word == "today" and not rest:
         return Today()
@@ -390,9 +398,9 @@ def parse_subscribe(text: str) -> Subscribe:
     i = 0
     while i < len(tokens):
         token, quoted = tokens[i]
-        if not quoted and token.lower() == "on" and i + 1 < len(tokens) and is_weekday(tokens[i + 1][0]):
-            _close(words, topics)
-            _option(options, "on", tokens[i + 1][0])
+        if not quoted and token.lower() == "on" and i + 1 < len(tokens) and is_weekday(tokens[i + 1][0].rstrip(",")):
+            _close(words, topics)  # `on mon, robotics`: the comma ends the option, as after the others
+            _option(options, "on", tokens[i + 1][0].rstrip(","))
             i += 2
             continue
         if quoted:
@@ -400,6 +408,10 @@ def parse_subscribe(text: str) -> Subscribe:
             if token.strip():
                 topics.append(" ".join(token.split()))
                 as_typed.add(topics[-1])
+        elif token.lower() == "on" and i + 1 < len(tokens) and _several_days(tokens[i + 1][0]):
+            raise UsageError(  # `on fri,mon`
+                "`on` takes one day: a weekly roundup comes once a week (a daily digest on some days: `days mon,fri`)"
+            )
         elif token.lower() == "on" and i + 1 == len(tokens):
             raise UsageError("`on` needs a day of the week after it, such as `on fri`")
         elif token.lower() in ("weekly", "daily") and options and i + 1 == len(tokens):
@@ -420,11 +432,21 @@ def parse_subscribe(text: str) -> Subscribe:
         i += 1
     _close(words, topics)
     for topic in topics:
+        if topic not in as_typed and topic.lower() in ("weekly", "daily"):  # `subscribe daily weekly`
+            said = topic.lower()
+            raise UsageError(
+                f"`{said}` is given twice: give it once"
+                if said == cadence
+                else f"a subscription is daily or weekly, not both: `subscribe {cadence} …` or `subscribe {said} …`"
+                if cadence
+                else f"`{said}` goes first, right after `subscribe`: `subscribe {said} …`"
+            )
         if topic not in as_typed and (meant := _option_meant(topic)):
             raise UsageError(
                 f"“{topic}” looks like an option, not a topic: type {meant} (or quote it to make it a topic)"
             )
-    unique = checked_topics(topics)
+    every_paper = len(topics) == 1 and not as_typed and topics[0].lower().strip(" .!") in EVERY_PAPER
+    unique = () if every_paper else checked_topics(topics)
     return Subscribe(
         topics=unique,
         time=_time(options["at"]) if "at" in options else None,
@@ -433,6 +455,7 @@ def parse_subscribe(text: str) -> Subscribe:
         limit=_top(options["top"]) if "top" in options else None,
         cadence=cadence,
         day=parse_weekday(options["on"]) if "on" in options else None,
+        every_paper=every_paper,
     )
 
 
@@ -443,10 +466,16 @@ def _option_value(name: str, tokens: list[tuple[str, bool]], at: int) -> tuple[s
     value, quoted = tokens[at]
     value = value if quoted else value.rstrip(",")
     took = 1
-    if name == "days" and all(map(is_weekday, value.split(","))):  # `days mon wed fri`, `days mon, wed`
-        while _another_day(tokens, at + took):
-            value, took = f"{value},{tokens[at + took][0].rstrip(',')}", took + 1
-        return value, took
+    if name == "days" and all(map(is_weekday, value.split(","))):  # `days mon wed fri`, `days Mon, Wed`
+        while True:
+            if _another_day(tokens, at + took):
+                value, took = f"{value},{tokens[at + took][0].rstrip(',')}", took + 1
+            elif _DAY_SPAN.fullmatch(tokens[at + took][0] if at + took < len(tokens) else "") and (
+                _another_day(tokens, at + took + 1)
+            ):  # `days mon - fri`, `days mon to fri`: Monday only, and the topic "- fri", before
+                value, took = f"{value}-{tokens[at + took + 1][0].rstrip(',')}", took + 2
+            else:
+                return value, took
     nxt = tokens[at + 1][0] if at + 1 < len(tokens) and not tokens[at + 1][1] else None
     if nxt is None or tokens[at][0].endswith(","):
         return value, took
@@ -465,15 +494,20 @@ def _option_value(name: str, tokens: list[tuple[str, bool]], at: int) -> tuple[s
     return value, took
 
 
+def _several_days(word: str) -> bool:
+    days = [d for d in word.split(",") if d]
+    return len(days) > 1 and all(map(is_weekday, days))
+
+
 def _another_day(tokens: list[tuple[str, bool]], at: int) -> bool:
-    """Whether `tokens[at]` names one more day of a `days` list: a day's name in lower case (not `SAT
-    solvers`), that ends the text, a comma's part, or comes before an option or another day (not the
-    `sun` of `sun glare detection`)."""
+    """Whether `tokens[at]` names one more day of a `days` list: a day's name in lower case or capitalised
+    (`Wed`, as phones write it; not `SAT solvers`), that ends the text, a comma's part, or comes before an
+    option or another day (not the `sun` of `sun glare detection`)."""
     if at >= len(tokens) or tokens[at][1]:
         return False
     word = tokens[at][0]
     day = word.rstrip(",")
-    if not (day.islower() and is_weekday(day)):
+    if not ((day.islower() or day.istitle()) and is_weekday(day)):
         return False
     if word.endswith(",") or at + 1 == len(tokens):
         return True
@@ -482,6 +516,7 @@ def _another_day(tokens: list[tuple[str, bool]], at: int) -> bool:
 
 
 _MERIDIEM = re.compile(r"[ap]\.?m\.?", re.IGNORECASE)  # `PM`, `a.m.`
+_DAY_SPAN = re.compile(r"-|–|—|to|through|thru|till|until", re.IGNORECASE)  # between two days: a span
 
 
 def _abbreviated_zone(word: str) -> str | None:

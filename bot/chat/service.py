@@ -293,7 +293,9 @@ class ChatService:
             return days
         subscription = Subscription(
             channel=asker.channel,
-            topics=command.topics or (current.topics if current else self._defaults.topics),
+            topics=()
+            if command.every_paper
+            else command.topics or (current.topics if current else self._defaults.topics),
             time=command.time or (current.time if current else "09:00"),
             timezone=command.timezone or (current.timezone if current else "UTC"),
             days=days,

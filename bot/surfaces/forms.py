@@ -12,7 +12,7 @@ one day (`weekly … on fri`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.chat.commands import Subscribe, closed_quotes, comma_parts, is_weekday, parse_subscribe
 from bot.delivery.subscriptions import Subscription
@@ -98,7 +98,8 @@ def read_form(form: SubscribeForm) -> Subscribe:
         errors["days"] = f"A weekly roundup comes one day a week: pick one day, such as fri (not “{form.days.strip()}”)"
     if errors:
         raise FormErrors(errors)
-    return parse_subscribe(form.typed())
+    # the topics field emptied: every paper (what the form shows), not the topics the channel had
+    return replace(parsed, every_paper=True) if not (parsed := parse_subscribe(form.typed())).topics else parsed
 
 
 def _in_the_form(message: str) -> str:

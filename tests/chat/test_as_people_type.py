@@ -5,7 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from bot.chat.commands import Ask, PaperLookup, Search, Subscribe, Unknown, Unsubscribe, parse_command
+from bot.chat.commands import (
+    Ask,
+    Command,
+    Help,
+    PaperLookup,
+    Search,
+    Settings,
+    Subscribe,
+    Today,
+    Unknown,
+    Unsubscribe,
+    parse_command,
+)
 
 
 def subscribed(text: str) -> Subscribe:
@@ -98,7 +110,12 @@ def test_a_comma_after_an_option_ends_it_and_the_topic_after_it_is_kept() -> Non
 @pytest.mark.parametrize("cadence", ["daily", "weekly"])
 def test_a_cadence_after_the_options_is_refused_not_made_a_topic(cadence: str) -> None:
     assert f"`{cadence}` goes first" in refused(f"subscribe diffusion at 09:00 tz Europe/Berlin {cadence}")
-    assert subscribed(f"subscribe attention on graphs, {cadence}").topics == ("attention on graphs", cadence)
+    # a topic of the cadence's word alone is one too (it was saved as a topic matching next to nothing)
+    assert f"`{cadence}` goes first" in refused(f"subscribe attention on graphs, {cadence}")
+    assert subscribed(f'subscribe attention on graphs, "{cadence}"').topics == ("attention on graphs", cadence)
+    other = "weekly" if cadence == "daily" else "daily"
+    assert "daily or weekly, not both" in refused(f"subscribe {other} {cadence}")
+    assert "is given twice" in refused(f"subscribe {cadence} {cadence}")
 
 
 def test_invisible_characters_of_a_paste_are_not_part_of_a_topic() -> None:
@@ -195,3 +212,29 @@ def test_a_question_of_a_paper_in_a_sentence_is_asked_as_in_a_thread(typed: str,
 
 def test_words_that_ask_nothing_beside_an_id_stay_a_search() -> None:
     assert isinstance(parse_command("who wants 2608.19880"), Search)  # "who" without its verb asks nothing
+
+
+@pytest.mark.parametrize(
+    ("typed", "days"),
+    [
+        ("subscribe diffusion days Mon Wed Fri", "mon,wed,fri"),  # as phones write them: Monday only, topic "Wed Fri"
+        ("subscribe days Tue, Thu", "tue,thu"),
+        ("subscribe diffusion days mon - fri", "mon-fri"),  # was Monday only, and the topic "- fri"
+        ("subscribe days mon to fri top 5", "mon-fri"),
+    ],
+)
+def test_days_capitalised_or_spanned_in_words_are_the_days(typed: str, days: str) -> None:
+    command = subscribed(typed)
+    assert command.days == days and command.topics in ((), ("diffusion",))
+    assert subscribed("subscribe SAT solvers days mon").topics == ("SAT solvers",)  # capitals: an acronym's
+
+
+def test_a_roundups_day_before_a_comma_is_the_day() -> None:
+    command = subscribed("subscribe weekly on mon, robotics")  # was refused as "looks like an option"
+    assert (command.day, command.topics) == ("mon", ("robotics",))
+    assert "`on` takes one day" in refused("subscribe weekly on fri,mon")
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("today?", Today()), ("settings?", Settings()), ("help!", Help())])
+def test_a_command_with_a_question_mark_is_the_command(typed: str, meant: Command) -> None:
+    assert parse_command(typed) == meant  # was "Did you mean `today`?"

@@ -177,3 +177,20 @@ async def test_a_topic_with_a_typo_is_kept_as_typed_and_its_respelling_offered(j
     ) in followed.text
     again = await service.answer(parse_command("follow diffusion"), direct)  # spelled as papers write it: nothing said
     assert not any("Did you mean" in line for line in again.text)
+
+
+async def test_subscribe_all_papers_takes_a_digest_on_topics_back_to_every_paper(june_store: PaperStore) -> None:
+    """`settings` says "Topics: all papers" of a digest with none, but a digest on topics could not go back
+    to it: `subscribe all papers` was refused as stop words, and `subscribe everything` saved as a topic."""
+    service = chat_service(june_store)
+    asker = Asker(ChannelRef("slack", "C0ALL"), "U1")
+    store = SubscriptionStore(june_store.engine)
+    await service.answer(parse_command("subscribe diffusion, robotics at 10:00 top 3"), asker)
+    post = await service.answer(parse_command("subscribe all papers"), asker)
+    assert "Topics: all papers" in post.text
+    subscribed = await store.get(asker.channel)
+    assert subscribed is not None and (subscribed.topics, subscribed.time, subscribed.limit) == ((), "10:00", 3)
+    await service.answer(parse_command("subscribe agents"), asker)
+    await service.answer(parse_command("subscribe everything"), asker)
+    subscribed = await store.get(asker.channel)
+    assert subscribed is not None and subscribed.topics == ()

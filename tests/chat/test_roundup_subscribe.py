@@ -38,7 +38,10 @@ def test_the_weekly_form_parses() -> None:
 
 
 def test_on_before_a_word_that_is_no_day_stays_in_the_topic() -> None:
-    assert parse_subscribe("attention on graphs, weekly").topics == ("attention on graphs", "weekly")
+    assert parse_subscribe("attention on graphs, tuesday meetings").topics == (
+        "attention on graphs",
+        "tuesday meetings",
+    )
     assert parse_subscribe('"weekly" digests').topics == ("weekly", "digests")
 
 
