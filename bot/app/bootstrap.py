@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from bot.app.settings import Settings
     from bot.embedding.model import TextEncoder
     from bot.ingest.sync import Syncer
+    from bot.search.port import SearchIndex
     from bot.search.service import SearchService
     from bot.sources.arxiv import Arxiv
     from bot.sources.huggingface import HuggingFace
@@ -127,6 +128,20 @@ async def seed_subscriptions(subscriptions: SubscriptionStore, config: FileConfi
         return
     for chat in await subscriptions.seed(configured(config)):
         log.warning("%s: the config file's subscription replaces the one made in chat", chat.channel)
+
+
+async def say_misspelt_topics(config: FileConfig, search: SearchIndex, where: Path) -> None:
+    """A warning for each topic of the config file's subscriptions with a word no paper holds, where papers
+    hold one near it (`paperboy run`, in the background, once the index is open): chat says so of a topic
+    typed with a typo, and a digest on the file's `difusion` found nothing every day, unsaid."""
+    from bot.search.spelling import misspelt  # the search stack: only where run wants it
+
+    try:
+        for subscription in configured(config):
+            for note in await misspelt(search, subscription.topics):
+                log.warning("%s, subscribed in %s: %s Fix its topics there.", subscription.channel, where, note)
+    except Exception as exc:  # the search index could not open: the first search says so in its own words
+        log.warning("the config file's topics were not checked for typos: %s", exc)
 
 
 @asynccontextmanager

@@ -33,6 +33,7 @@ from bot.domain.errors import ConfigError
 from bot.host.disk import read_ahead_kb, read_ahead_note
 from bot.host.exits import exit_by
 from bot.host.running import other_run
+from bot.host.tasks import stopped
 from bot.store.health import database_problem
 from bot.store.reading import ReadingLists
 from bot.store.workspaces import forgive_refused_token
@@ -299,7 +300,7 @@ async def serve_until_stopped(
     (`bot.host.exits`): should a thread still hold it `EXIT_DEADLINE_SECONDS` later, it ends. With `seed`,
     the config file's subscriptions are saved once the platforms have started: a start that fails
     changes nothing."""
-    from bot.app.bootstrap import absent_config, seed_subscriptions
+    from bot.app.bootstrap import absent_config, say_misspelt_topics, seed_subscriptions
     from bot.app.dispatch import serve
     from bot.app.upcoming import next_digest_note, not_served
 
@@ -315,8 +316,13 @@ async def serve_until_stopped(
                     "DISCORD_TOKEN), or subscribe a console:NAME channel in the config file for digests "
                     "printed here; see the README"
                 )
+            checking = None
             if seed:
-                await seed_subscriptions(services.subscriptions, services.config, absent_config(services.settings))
+                absent = absent_config(services.settings)
+                await seed_subscriptions(services.subscriptions, services.config, absent)
+                if absent is None:  # the file's topics checked in the background: it opens the search index
+                    where = services.settings.config_path
+                    checking = asyncio.ensure_future(say_misspelt_topics(services.config, services.search, where))
             started.set()
             started_note = f"paperboy is running: {', '.join(live.names)}. Ctrl-C stops it."
             now, offline = datetime.now(UTC), services.settings.offline
@@ -338,7 +344,10 @@ async def serve_until_stopped(
                     f" (pid {pid})" if pid else "",
                     data,
                 )
-            await serve(services, live.publishers, stop)
+            try:
+                await serve(services, live.publishers, stop)
+            finally:
+                await stopped(checking)
 
     serving = asyncio.ensure_future(work())
     stopping = asyncio.ensure_future(stop.wait())

@@ -4,16 +4,19 @@ deployment, whose sweeps read the subscriptions from the store."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from bot.app.bootstrap import open_services
+from bot.app.bootstrap import open_services, say_misspelt_topics
 from bot.app.settings import Settings
 from bot.delivery.subscriptions import Subscription
 from bot.domain.channels import ChannelRef
 from bot.domain.config import FileConfig, parse_config
+from bot.search.service import SearchService
+from bot.store.papers import PaperStore
 
 FILE = '[[subscriptions]]\nchannel = "slack:C0123456"\ntime = "08:00"\ntimezone = "Europe/Berlin"\n'
 
@@ -73,4 +76,19 @@ async def test_a_config_entry_naming_no_workspace_takes_over_a_channel_subscribe
     assert await stored(settings, config, seed=True) == [
         "slack:C0123456 08:00 config",
         "slack:C0999999 17:00 chat",
+    ]
+
+
+async def test_a_config_files_topic_with_a_typo_is_warned_of_at_run(
+    june_store: PaperStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Chat answers a topic typed with a typo with "Did you mean"; the file's `difusion` was taken as written
+    and found no paper every day, with not a word in the log."""
+    text = '[[subscriptions]]\nchannel = "slack:C1"\ntopics = ["difusion", "robotics"]\n'
+    config = parse_config(text, "paperboy.toml")
+    with caplog.at_level(logging.WARNING, logger="bot.app.bootstrap"):
+        await say_misspelt_topics(config, SearchService(june_store), Path("paperboy.toml"))
+    assert [r.getMessage() for r in caplog.records] == [
+        "slack:C1, subscribed in paperboy.toml: Did you mean “diffusion”? No paper holds “difusion”. Fix its topics"
+        " there."
     ]
