@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from bot.domain.filters import kind
 from bot.domain.words import STOP_WORDS, edits, quoted
 from bot.host.tasks import stopped
 from bot.search.port import SearchHit, SearchIndex
@@ -161,6 +162,8 @@ class Searched:
         named = zip(author_words(self.query), author_words(other), strict=False)
         typed += [f"the author name “{w[:40]}”" for (_, _, w), (_, _, r) in named if w != r]
         unknown = " or ".join(typed[:3])
+        if self.suggested is not None and self.unknown_author:  # the answer says whose name no paper has
+            return f"Did you mean “{self.suggested[:100]}”?"
         if self.suggested is not None:
             return f"Did you mean “{self.suggested[:100]}”? No paper holds {unknown}."
         if (closest := self._partly(other)) is not None:  # "phi4" as "phi-4", which no paper found holds either
@@ -204,8 +207,15 @@ async def searched(search: SearchIndex, query: str, limit: int) -> Searched:
     if not better:
         return Searched(hits, query, unknown_author=await _unknown(search, query))
     if maybe_names(respelled) != maybe_names(query):  # another person, maybe: offered, not answered
-        return Searched(hits, query, suggested=respelled)
+        return Searched(hits, query, suggested=respelled, unknown_author=await _unknown(search, query))
     return Searched(better, query, respelled)
+
+
+async def _someone(search: SearchIndex, entry: str) -> bool:
+    """Whether a digest's entry, respelled, names an author some paper has, or names none: a topic's
+    `author:` takes every word after it as one name (`bot.domain.filters`)."""
+    what, name = kind(entry)
+    return what != "author" or bool(await search.search(f'author:"{name}"', limit=1))
 
 
 async def _unknown(search: SearchIndex, query: str) -> str | None:
@@ -224,7 +234,9 @@ async def misspelt(search: SearchIndex, topics: Iterable[str]) -> list[str]:
     said = []
     for topic in topics:
         respelled = await _respelled(search, topic)
-        if respelled is not None and (note := Searched([], topic, suggested=respelled).note()) is not None:
+        if respelled is None or not await _someone(search, respelled):
+            continue  # `author:Yann LeCun` offered as `author:Yang LeCun`, a name no paper has either
+        if (note := Searched([], topic, suggested=respelled).note()) is not None:
             said.append(note)
     return said
 

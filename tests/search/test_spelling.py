@@ -12,7 +12,7 @@ from bot.domain.models import Paper
 from bot.domain.words import edits
 from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters, SearchHit
-from bot.search.spelling import Searched, respell, searched
+from bot.search.spelling import Searched, misspelt, respell, searched
 
 
 def paper(arxiv_id: str, title: str, abstract: str = "", authors: tuple[str, ...] = ()) -> Paper:
@@ -328,7 +328,8 @@ def test_a_respelled_author_name_is_offered_never_answered() -> None:
     port = Fixed({"author:Lejun": ["2601.00009"]}, "author:Lejun")
     found = asyncio.run(searched(port, "author:LeCun", 10))
     assert found.hits == [] and found.respelled is None and found.suggested == "author:Lejun"
-    assert found.note() == "Did you mean “author:Lejun”? No paper holds the author name “LeCun”."
+    assert found.note() == "Did you mean “author:Lejun”?"  # the empty answer says whose name: `nobody`
+    assert found.nobody() == "No paper in the store has an author named “LeCun”."
     words = Fixed({"diffusion author:Zhang": ["2601.00001"]}, "diffusion author:Zhang")
     typo = asyncio.run(searched(words, "difusion author:Zhang", 10))  # the name as typed: a word's typo answers
     assert [h.paper.arxiv_id for h in typo.hits] == ["2601.00001"] and typo.respelled == "diffusion author:Zhang"
@@ -430,3 +431,38 @@ def test_a_search_that_finds_nothing_names_an_author_no_paper_has() -> None:
     assert known.unknown_author is None
     assert asyncio.run(searched(port, "author:Qwzx diffusion", 10)).unknown_author == "Qwzx"  # its first word
     assert asyncio.run(searched(port, "zebras", 10)).unknown_author is None
+
+
+class Respells(Answers):
+    """…that respells from a table."""
+
+    def __init__(self, hits: dict[str, list[str]], respellings: dict[str, str]) -> None:
+        super().__init__(hits)
+        self.respellings = respellings
+
+    async def respelled(self, query: str) -> str | None:
+        return self.respellings.get(query)
+
+
+def test_a_name_no_paper_has_that_is_near_one_says_so_beside_the_offer() -> None:
+    """`paperboy search author:Yann` said "Did you mean “author:Yang”? No paper holds the author name “Yann”."
+    then "No papers match. Try fewer or broader words": one word, and no fewer to try."""
+    port = Respells({"author:Yang": ["2601.00001"]}, {"author:Yann": "author:Yang"})
+    found = asyncio.run(searched(port, "author:Yann", 10))
+    assert (found.hits, found.suggested, found.unknown_author) == ([], "author:Yang", "Yann")
+    assert found.note() == "Did you mean “author:Yang”?"
+    assert found.nobody() == "No paper in the store has an author named “Yann”."
+
+
+def test_a_digests_author_is_not_offered_a_respelling_no_paper_has_either() -> None:
+    """`subscribe author:Yann LeCun` was offered “author:Yang LeCun”: a topic's name is every word after
+    `author:`, and no paper has a Yang LeCun."""
+    port = Respells(
+        {'author:"Zhang"': ["2601.00001"]},
+        {"author:Yann LeCun": "author:Yang LeCun", "author:Zhnag": "author:Zhang", "difusion": "diffusion"},
+    )
+    said = asyncio.run(misspelt(port, ["author:Yann LeCun", "author:Zhnag", "difusion"]))
+    assert said == [
+        "Did you mean “author:Zhang”? No paper holds the author name “Zhnag”.",
+        "Did you mean “diffusion”? No paper holds “difusion”.",
+    ]
