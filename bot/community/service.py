@@ -84,6 +84,8 @@ class Community:
     async def reaction(self, event: Reaction) -> Posted | None:
         """Count a vote when the message is one the bot posted for a paper (the paper, else None).
         The bookmark reaction also saves the paper for the person; taking it off does not unsave."""
+        bookmark = event.added and event.emoji in BOOKMARKS.get(event.where.platform, ())
+        before = await self._bookmark(event) if bookmark else None
         posted = await self.engagement.count(
             event.where,
             event.message,
@@ -92,9 +94,16 @@ class Community:
         )
         if posted is None:
             return None
-        if event.added and event.emoji in BOOKMARKS.get(event.where.platform, ()):
+        # Saved only by the add that put the bookmark on: a platform's retry or replay of it, or a late copy
+        # of an add a removal followed, changes no vote, and put back a paper the person had unsaved since.
+        if bookmark and not (before and before[0]) and await self._bookmark(event) == (True, event.at):
             await self.lists.save(self.person(posted.channel, event.user), posted.arxiv_id, event.at)
         return posted
+
+    async def _bookmark(self, event: Reaction) -> tuple[bool, datetime] | None:
+        """The person's bookmark on the message as stored: (on, when it last changed), or None."""
+        posted = await self.engagement.posted(event.where, event.message, thread_messages=event.bot_message)
+        return None if posted is None else await self.engagement.vote_of(posted, event.user, event.message, event.key)
 
     async def reactions_cleared(self, where: ChannelRef, message: str, emoji: str | None, at: datetime) -> int:
         """A moderator took every reaction off a message (`emoji`: every one of that emoji): each vote

@@ -133,7 +133,7 @@ class Follower:
     ) -> None:
         channel = items[0].channel
         publisher = publisher_for(self._publishers[channel.platform], channel.workspace)  # its workspace's token
-        for at, item in enumerate(items):
+        for item in items:
             paper = papers.get(item.arxiv_id)
             if paper is None:
                 continue
@@ -154,10 +154,11 @@ class Follower:
                 log.info("living threads in %s wait: %s", channel, exc.reason)
                 return
             except ChannelUnavailable as exc:
-                # the channel refused (the bot was removed): none of its cards is asked again; else the card's
-                # own thread did (Discord), which ends that card alone
+                # the channel refused (the bot was removed): none of its cards is asked again, those before
+                # this one too (with nothing new they asked nothing yet); else the card's own thread did
+                # (Discord), which ends that card alone
                 whole = exc.channel == str(channel)
-                gone = items[at:] if whole else [item]
+                gone = items if whole else [item]
                 for each in gone:
                     await self._follows.stop(each.key, exc.reason)
                 report.stopped += len(gone)

@@ -37,7 +37,7 @@ from bot.domain.engagement import Engaged
 from bot.store.engine import as_utc
 from bot.store.group_commit import GroupCommit
 from bot.store.tables import engagement, paper_messages, papers, threads, votes
-from bot.store.tally import SUPER, Event, Posted, Reply, Tally, Vote, rows_of, utc
+from bot.store.tally import SUPER, Event, Posted, Reply, Tally, Vote, place, rows_of, utc
 
 __all__ = ["SUPER", "EngagementStore", "Event", "Posted", "Reply", "Vote"]
 PIECE = 100  # (channel, message) pairs a query
@@ -206,6 +206,18 @@ class EngagementStore:
             query = query.where(or_(votes.c.reaction == emoji, votes.c.reaction == f"{emoji}{SUPER}"))
         async with self._engine.connect() as conn:
             return [(str(user), str(reaction)) for user, reaction in (await conn.execute(query)).all()]
+
+    async def vote_of(self, posted: Posted, user: str, message: str, reaction: str) -> tuple[bool, datetime] | None:
+        """One person's reaction on one of a paper's messages as stored: (on, when it last changed), or None."""
+        query = select(votes.c.present, votes.c.event_at).where(
+            *(votes.c[k] == v for k, v in place(posted.channel, posted.arxiv_id).items()),
+            votes.c.user_id == user,
+            votes.c.message == message,
+            votes.c.reaction == reaction,
+        )
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        return None if row is None else (bool(row[0]), as_utc(row[1]))
 
     # -- reading (the Engagement port) ----------------------------------------------------------
 

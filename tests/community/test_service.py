@@ -124,3 +124,25 @@ def test_a_reading_list_line_cuts_a_long_title_in_chat_but_not_on_the_command_li
     assert len(listing_line(1, saved, paper).split(" · ")[1]) <= TITLE_CHARS
     assert listing_line(1, saved, paper, title_chars=None).split(" · ")[1] == ("Long " * 60).strip()
     assert listing_line(2, saved, None) == "2. 2606.00001 · (not in the local store) · saved 3 Jun 2026"
+
+
+async def test_only_the_add_that_puts_a_bookmark_on_saves_the_paper(community: Community) -> None:
+    """Slack retries an event and Discord replays one: the same bookmark add, delivered again after the
+    person unsaved the paper, put it back on their list (the vote was counted once; the save ran again)."""
+    ada = Person("slack", "T0001", "U1")
+    added = Reaction(HERE, "1.1", "U1", "bookmark", True, NOW)
+
+    async def listed() -> list[str]:
+        return [s.arxiv_id for s in await community.lists.saved(ada)]
+
+    await community.reaction(added)
+    assert await listed() == ["2606.00001"]
+    await community.unsave(ada, "2606.00001")
+    await community.reaction(added)  # the very same event, again
+    assert await listed() == []
+    later = NOW + timedelta(minutes=1)
+    await community.reaction(Reaction(HERE, "1.1", "U1", "bookmark", False, later))  # taken off: still unsaved
+    await community.reaction(added)  # a late copy of the add the removal followed
+    assert await listed() == []
+    await community.reaction(Reaction(HERE, "1.1", "U1", "bookmark", True, later + timedelta(minutes=1)))
+    assert await listed() == ["2606.00001"]  # put on again: saved again

@@ -366,6 +366,27 @@ async def test_a_channel_the_bot_was_removed_from_stops_all_its_cards_at_once(
     assert publisher.calls == 1  # none asked again
 
 
+async def test_a_channel_the_bot_was_removed_from_stops_the_cards_before_the_one_that_found_it(
+    store: PaperStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Only the card that met the refusal and those after it stopped: an earlier one, with nothing new then,
+    asked the platform again at its first news, and a second warning said so."""
+    clock, publisher = Clock(POSTED), Failing()
+    live = follower(store, publisher, clock, "a")
+    first, second, third = await post_day(store, publisher, clock, live)
+    await news_for(store, second, repo="https://github.com/x/second")  # the first card has nothing new
+    await news_for(store, third, repo="https://github.com/x/third")
+    publisher.error = ChannelUnavailable(str(CHANNEL), "not_in_channel (the bot is not a member)")
+    caplog.set_level(logging.WARNING, logger="paperboy.follow")
+    clock.now += timedelta(hours=2)
+    report = await live.sweep()
+    await news_for(store, first, repo="https://github.com/x/first")
+    clock.now += timedelta(hours=2)
+    await live.sweep()
+    assert (report.stopped, publisher.calls, len(warnings(caplog))) == (3, 1, 1)
+    assert await FollowStore(store.engine).following(POSTED - timedelta(days=1)) == []
+
+
 async def test_a_cards_own_thread_gone_stops_that_card_only(store: PaperStore) -> None:
     """On Discord a note goes into the card's thread, a channel of its own: that thread gone is that card's
     end, not the channel's."""
