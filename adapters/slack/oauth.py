@@ -408,6 +408,11 @@ _SLACK_FAILED = (
     "request_timeout",
     "ratelimited",
 )
+# … for the app not yet distributed: only the workspace that made it may install it (docs step 3)
+_UNDISTRIBUTED = ("invalid_team_for_non_distributed_app",)
+# … for the code itself: anything else Slack refuses the install for (an org's app, a workspace joining an
+# org) is said with Slack's own code, not blamed on the code
+_CODE = ("invalid_code", "code_already_used", "invalid_grant_type", "no answer of Slack's")
 _ACCESS_REFUSED: ContextVar[str] = ContextVar("paperboy_oauth_access_refused", default="")
 
 
@@ -436,8 +441,17 @@ class _AccessRefused(logging.Filter):
                 " PAPERBOY_PUBLIC_URL to the address the app has"
             )
             record.levelno, record.levelname = logging.ERROR, "ERROR"
+        elif code in _UNDISTRIBUTED:
+            record.msg = (
+                "a Slack install failed: the app is not distributed, so only the workspace that made it can"
+                " install it (Slack: %s); in the app's settings open Manage Distribution and choose Activate"
+                " Public Distribution (docs/slack-workspaces.md)"
+            )
+            record.levelno, record.levelname = logging.ERROR, "ERROR"
         elif code in _SLACK_FAILED:
             record.msg = "a Slack install failed: Slack did not answer the code's exchange as it should (%s)"
+        elif code not in _CODE:
+            record.msg = "a Slack install was refused by Slack (%s)"
         else:
             record.msg = "a Slack install's authorization code was refused by Slack (%s)"
         record.args = (code,)
@@ -455,9 +469,16 @@ async def _refused(args: AsyncFailureArgs) -> BoltResponse:
     slack = _ACCESS_REFUSED.get() if reason == "invalid_code" else ""
     if slack in _CREDENTIALS or slack in _REDIRECT:
         said = "paperboy's Slack settings are not set right, so nothing was installed. Tell whoever runs it."
+    elif slack in _UNDISTRIBUTED:
+        said = (
+            "paperboy's Slack app can be installed only in the workspace that made it: it is not open to other"
+            " workspaces yet, so nothing was installed. Tell whoever runs paperboy."
+        )
     elif slack in _SLACK_FAILED:  # the code was never judged: Slack failed (said in the log, with its code)
         said = "Slack did not answer as it should, so nothing was installed. Start again from the install page soon."
         status = 503
+    elif reason == "invalid_code" and slack and slack not in _CODE:  # not the code's fault: Slack's reason said
+        said = f"Slack refused to install paperboy here (“{html.escape(slack)}”), so nothing was installed."
     elif reason == "invalid_code":  # said in the log by the filter above, with Slack's own code
         said = _REFUSALS[reason]
     else:

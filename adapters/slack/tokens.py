@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackTokenRotationError
@@ -16,6 +17,7 @@ from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from adapters.slack.installations import PLATFORM, StoreInstallations, as_bot
 from bot.domain.errors import ChannelUnavailable, DeliveryError, WorkspacePaused
+from bot.domain.repeats import Repeats
 from bot.store.sealing import Unreadable
 from bot.store.workspaces import PAUSED
 
@@ -50,6 +52,7 @@ class WorkspaceTokens:
         self._rotator = rotator
         self._rotate_minutes = rotate_minutes
         self._rotating: dict[str, asyncio.Lock] = {}
+        self._unreadable = Repeats()  # a token no key opens is met at each of its channels' sweeps: said hourly
 
     async def token(self, workspace: str, channel: str) -> str:
         if not workspace:
@@ -60,7 +63,8 @@ class WorkspaceTokens:
         try:
             found = await self._store.installations.find(PLATFORM, workspace)
         except Unreadable as exc:  # this workspace's digests fail (tried again); the others' go on
-            log.warning("workspace %s: %s", workspace, exc)
+            if self._unreadable.first(workspace, datetime.now(UTC)):
+                log.warning("workspace %s: %s", workspace, exc)
             raise DeliveryError(f"slack:{channel}: the workspace's token cannot be read ({exc})") from exc
         if found is None:
             raise WorkspacePaused(f"slack:{channel}", PAUSED)

@@ -152,6 +152,35 @@ async def test_a_client_secret_that_is_not_the_apps_is_said_to_the_operator_not_
     assert await installed(multi) == 0
 
 
+async def test_an_app_not_yet_distributed_is_said_to_the_operator_not_blamed_on_the_code(
+    multi: MultiBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Public distribution not turned on (the docs' step 3): every other workspace's admin was told the code
+    had expired and to start again, which could never work."""
+    _, state, start = await multi.start_install()
+    cookie = start.headers["set-cookie"].split(";")[0]
+    multi.fake.fail("oauth.v2.access", Failure(error="invalid_team_for_non_distributed_app"))
+    with caplog.at_level(logging.WARNING, logger="paperboy.slack"):
+        page = await multi.get(
+            "/slack/oauth_redirect", params={"code": multi.fake.install_code("T0001"), "state": state}, cookie=cookie
+        )
+    assert "only in the workspace that made it" in page.text and "authorization code" not in page.text
+    assert "Activate Public Distribution" in caplog.text
+    assert await installed(multi) == 0
+
+
+@pytest.mark.parametrize("error", ["cannot_install_an_org_installed_app", "team_added_to_org"])
+async def test_an_install_slack_refuses_for_its_own_reason_names_it(multi: MultiBot, error: str) -> None:
+    _, state, start = await multi.start_install()
+    cookie = start.headers["set-cookie"].split(";")[0]
+    multi.fake.fail("oauth.v2.access", Failure(error=error))
+    page = await multi.get(
+        "/slack/oauth_redirect", params={"code": multi.fake.install_code("T0001"), "state": state}, cookie=cookie
+    )
+    assert f"Slack refused to install paperboy here (“{error}”)" in page.text
+    assert "authorization code" not in page.text
+
+
 async def test_a_request_signed_with_another_secret_is_refused(
     multi: MultiBot, caplog: pytest.LogCaptureFixture
 ) -> None:
