@@ -258,7 +258,8 @@ class DigestDelivery:
             await self._subscriptions.set_status(channel, exc.reason)
             log.warning(
                 "delivery of %s to %s stopped, and its later digests with it: %s. Once the bot may post there, "
-                "`/papers subscribe` in the channel resumes them (a channel of the config file: restart paperboy)",
+                "`/papers subscribe` in the channel resumes them (a channel of the config file: restart paperboy;"
+                " a person's follows: their `/papers follow`)",
                 day,
                 channel,
                 exc.reason,

@@ -83,6 +83,9 @@ class Subscription:
                 lines.append(WORKSPACE_STOPPED)
             elif self.source == "config":
                 lines.append("It is tried again at paperboy's next start, as the config file names it.")
+            elif self.person:  # a follow's digest: `subscribe` is refused in a direct message
+                again = f"`follow {self.topics[0]}`" if self.topics else "`follow` with a topic"
+                lines.append(f"Once the bot can message you again, {again} (any of your topics) resumes them.")
             else:
                 lines.append("Once the bot can post here again, subscribe again (the same settings will do) to resume.")
         return lines

@@ -208,3 +208,20 @@ async def test_a_follow_typed_in_the_bots_own_dm_is_saved_there_when_no_other_ca
     assert "You now follow “agents”" in await answer(slack_bot, "follow agents", channel="D0001")
     follow = await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")
     assert follow is not None and follow.channel.channel == "D0001"
+
+
+async def test_a_stopped_follow_says_to_follow_again_which_resumes_it(slack_bot: SlackBot) -> None:
+    """`follows` on a follow whose direct message refused the bot said "subscribe again … to resume", which
+    a direct message refuses; `follow` with one of the topics is what resumes it."""
+    slack_bot.fake.users["U0001"]["tz"] = "America/New_York"
+    slack_bot.fake.ims["U0001"] = "D0001"
+    await answer(slack_bot, "follow agents")
+    slack_bot.fake.missing_channels.add("D0001")
+    await follow_sweeper(slack_bot).sweep(NOW.replace(hour=13, minute=1))
+    slack_bot.fake.missing_channels.discard("D0001")
+    listed = await answer(slack_bot, "follows")
+    assert "Delivery stopped" in listed and "`follow agents` (any of your topics) resumes them" in listed
+    assert "subscribe again" not in listed
+    await answer(slack_bot, "follow agents")
+    follow = await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")
+    assert follow is not None and follow.status is None and follow.topics == ("agents",)
