@@ -57,6 +57,26 @@ T = TypeVar("T")
 # Typer 0.29 carries its own copy of click; its exceptions live wherever BadParameter does.
 _click = sys.modules[typer.BadParameter.__module__]
 
+
+def _arguments_as_named() -> None:
+    """An argument in help as its metavar alone, as options are (`QUERY`, `ID`): typer 0.29 adds its Python
+    type (`QUERY <list[str]>`) and braces a required one in the usage line (`{ID}`); the help says the rest."""
+    argument: Any = getattr(typer.core, "TyperArgument", None)
+    if argument is None or not hasattr(argument, "_usage_display_name"):
+        return  # an earlier typer: it shows arguments plainly
+
+    def usage(self: Any) -> str:
+        name = str(self.display_name_raw)
+        name = name if self.required else f"[{name}]"
+        return name if self.nargs == 1 or name.endswith("...") else f"{name}..."
+
+    argument.display_type_rich = lambda self, ctx: None
+    argument._usage_display_name = usage
+
+
+_arguments_as_named()
+
+
 app = typer.Typer(
     name="paperboy",
     help="Hugging Face Daily Papers in your terminal, Slack or Discord.",
@@ -903,6 +923,8 @@ def _main(argv: list[str] | None) -> None:
     args = sys.argv[1:] if argv is None else argv
     # bytes that are not UTF-8 reach Python as lone surrogates, which nothing can print or encode
     args = [a.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for a in args]
+    if args[:1] == ["help"]:  # `paperboy help`, `paperboy help search`: as git and pip take it
+        args = [*args[1:2], "--help"]
     try:
         code = command.main(args=args, prog_name="paperboy", standalone_mode=False)
     except _click.UsageError as exc:
@@ -913,7 +935,7 @@ def _main(argv: list[str] | None) -> None:
         named = exc.ctx.info_name if exc.ctx and exc.ctx.parent else None
         named = named or next((a for a in args[:1] if a in getattr(command, "commands", {})), None)
         hint = f" (see paperboy {named} --help)" if named else " (see paperboy --help)"
-        if named and (meant := _option_meant(exc, named, args[1:])) is not None:
+        if named and (meant := _option_meant(exc, named, args[1:]) or _argument_meant(exc, named)) is not None:
             _fail(meant, 2)
         _fail(f"{plainly(exc.format_message())}{hint}", 2)
     except (typer.Abort, KeyboardInterrupt):
@@ -925,6 +947,28 @@ def _main(argv: list[str] | None) -> None:
     if code == INTERRUPTED:  # typer's own answer to Ctrl-C (KeyboardInterrupt), which never reaches us
         _interrupted(own=argv is None)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+_EXTRA = re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)")
+
+
+def _argument_meant(exc: Any, named: str) -> str | None:
+    """An argument missing, or words past the last, in our words (click's: "Missing argument 'ID'.", "Got
+    unexpected extra argument(s) (…)"); None for any other mistake."""
+    from bot.domain.words import quoted
+
+    param = getattr(exc, "param", None)
+    if isinstance(exc, _click.MissingParameter) and param is not None and param.param_type_name == "argument":
+        what = (param.metavar or param.name or "").upper().removesuffix("...")
+        said = f" ({param.help.rstrip('.')})" if param.help else ""
+        return f"paperboy {named}: {what} is missing{said} (see paperboy {named} --help)"
+    extra = _EXTRA.fullmatch(exc.format_message())
+    if extra is not None:
+        return (
+            f"paperboy {named} takes nothing more, not {quoted(extra[1], 60)}: quote words that go together"
+            f" (see paperboy {named} --help)"
+        )
+    return None
 
 
 def _option_meant(exc: Any, named: str, given: list[str]) -> str | None:

@@ -92,3 +92,40 @@ def test_a_required_option_typed_without_its_name_is_said_as_the_command_to_type
 ) -> None:
     # click said "Missing option '--channel'." of `paperboy top slack:C1`, the channel right there
     assert said in refused(capsys, *args)
+
+
+def test_an_argument_is_shown_by_its_name_not_its_python_type(capsys: pytest.CaptureFixture[str]) -> None:
+    """typer printed `QUERY <list[str]>`, `PATH... <list[Path]>`, `ID <str>` and `Usage: … {ID}`."""
+    for command, usage, listed in (
+        ("search", "[QUERY]...", "QUERY"),
+        ("import", "PATH...", "PATH..."),
+        ("paper", "ID", "ID"),
+    ):
+        with pytest.raises(SystemExit):
+            cli.main([command, "--help"])
+        said = capsys.readouterr().out
+        assert said.startswith(f"Usage: paperboy {command} [OPTIONS] {usage}\n"), said
+        assert f"\n  {listed}  " in said and "<list" not in said and "<str>" not in said and "{" not in said
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("paper",), "paperboy paper: ID is missing (An arXiv id or an arXiv or Hugging Face URL)"),
+        (("paper", "2608.19880", "2608.18580"), "paperboy paper takes nothing more, not “2608.18580”"),
+        (("top", "--channel", "slack:C1", "week"), "paperboy top takes nothing more, not “week”"),
+    ],
+)
+def test_an_argument_missing_or_one_too_many_is_said_in_our_words(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], said: str
+) -> None:
+    refusal = refused(capsys, *args)  # was click's "Missing argument 'ID'." and "Got unexpected extra argument(s)"
+    assert said in refusal and "(see paperboy " in refusal
+
+
+@pytest.mark.parametrize("args", [("help",), ("help", "search")])
+def test_help_as_a_command_is_the_help(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
+    with pytest.raises(SystemExit) as ended:
+        cli.main(list(args))  # was "No such command 'help'"
+    assert ended.value.code == 0
+    assert capsys.readouterr().out.startswith(f"Usage: paperboy {' '.join(args[1:])}".rstrip() + " [OPTIONS]")
