@@ -67,6 +67,7 @@ MISREAD_PERIODS = frozenset({"weekly", "monthly", "year", "yearly", "day", "dail
 EVERY_PAPER = frozenset(
     {"all", "all papers", "every paper", "everything", "any", "any topic", "all topics", "no topics"}
 )
+_TODAY_WORDS = frozenset({"please", "pls", "papers", "paper", "list", "digest", "'s", "top", "trending", "again"})
 _ALONE = ("today", "help", "settings", "unsubscribe", "saved", "top", "follows")  # commands whole by themselves
 _PERIOD_OPTION = re.compile(r"\A(?:--period\b=?|period\s*[:=])\s*", re.IGNORECASE)
 OPTIONS = ("at", "tz", "top", "days")
@@ -200,8 +201,8 @@ def parse_command(text: str) -> Command:
     if not rest and first.rstrip("?!.").lower() in _ALONE:  # `today?`, `help!`: the command, not "Did you mean"
         text = first = first.rstrip("?!.")
     word = first.lower()
-    if word == "today" and not rest:
-        return Today()
+    if word in ("today", "today's", "todays") and set(rest.lower().strip(" .!?").split()) <= _TODAY_WORDS:
+        return Today()  # `today please`, `today's papers`: not a search for "please"
     if word in ("help", "?", "-h", "--help"):
         return Help()
     if word == "paper":
@@ -797,6 +798,7 @@ def _close(words: list[str], topics: list[str]) -> None:
 def _time(value: str) -> str:
     """HH:MM, 24-hour; in chat also as people say it, `9pm`, `9:30 a.m.`, `9` or `21` (the hour), `9h30`
     (the config file takes HH:MM only). The confirmation shows the time taken."""
+    value = _NAMED_HOURS.get(value.lower(), value)  # `at noon`, `at midnight`
     if (bare := _HOUR.fullmatch(value)) is not None and int(bare[1]) <= 23:
         value = f"{int(bare[1]):02d}:{bare[2] or '00'}"
     twelve = _TWELVE_HOUR.fullmatch(value)
@@ -811,6 +813,7 @@ def _time(value: str) -> str:
         raise UsageError(str(exc)) from None
 
 
+_NAMED_HOURS = {"noon": "12:00", "midday": "12:00", "midnight": "00:00"}
 _HOUR = re.compile(r"(\d{1,2})(?:h([0-5]\d)?)?", re.IGNORECASE)  # not `9.30`: `LLMs at 1.58 bits` is a topic
 _TWELVE_HOUR = re.compile(r"(\d{1,2})(?:[:.](\d\d))?([ap])\.?m\.?", re.IGNORECASE)
 

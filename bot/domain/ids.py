@@ -29,12 +29,15 @@ _LINK = re.compile(
 
 
 def _possible(match: re.Match[str] | None) -> bool:
-    """Whether a matched id can exist: since January 2015 (1501) new-style ids have five digits after the
-    dot, so `2406.1234` is a typo, not a paper arXiv could have."""
-    if match is None:
+    """Whether a matched id can exist: a new-style id's month is 01 to 12 (`9999.99999` is none); since
+    January 2015 (1501) they have five digits after the dot, so `2406.1234` is a typo, not a paper arXiv
+    could have; versions count from 1 (`v0` is none)."""
+    if match is None or (match.group("version") is not None and int(match.group("version")) == 0):
         return False
-    head, dot, number = match.group("id").partition(".")
-    return not (dot and "/" not in head and len(number) == 4 and int(head) >= 1501)
+    head, _, number = match.group("id").partition(".")
+    if not (head.isdigit() and number.isdigit()):  # old style, `hep-th/9901001`, `math.GT/0309136`
+        return True
+    return 1 <= int(head[2:]) <= 12 and not (len(number) == 4 and int(head) >= 1501)
 
 
 def parse_arxiv_id(text: str) -> str:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import difflib
 
 _NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_ALIASES = {"daily": "mon-sun", "everyday": "mon-sun", "weekdays": "mon-fri", "weekends": "sat-sun"}
+_ALIASES = {
+    "daily": "mon-sun",
+    "everyday": "mon-sun",
+    "weekdays": "mon-fri",
+    "weekday": "mon-fri",
+    "weekends": "sat-sun",
+    "weekend": "sat-sun",
+}
 
 
 def parse_days(text: str) -> frozenset[int]:

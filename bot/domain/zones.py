@@ -131,6 +131,8 @@ def zone_named(typed: str) -> str | None:
     low = "_".join(typed.strip().lower().split())
     if low in ABBREVIATIONS:  # `WEST` is Western European summer time, not Australia/West
         return None
+    if (offset := _OFFSET.fullmatch(low)) is not None and not int(offset[2]) and not int(offset[3] or 0):
+        return "UTC"  # `UTC+0`, `GMT-00:00`: no offset, no sign to invert
     return zones_by_lower().get(low) or _cities().get(low) or CITIES.get(low)
 
 

@@ -238,3 +238,21 @@ def test_a_roundups_day_before_a_comma_is_the_day() -> None:
 @pytest.mark.parametrize(("typed", "meant"), [("today?", Today()), ("settings?", Settings()), ("help!", Help())])
 def test_a_command_with_a_question_mark_is_the_command(typed: str, meant: Command) -> None:
     assert parse_command(typed) == meant  # was "Did you mean `today`?"
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "value"),
+    [
+        ("subscribe at noon", "time", "12:00"),  # was "'noon' is not a time of day"
+        ("subscribe at midnight", "time", "00:00"),
+        ("subscribe days weekend", "days", "weekend"),  # `weekends` was taken, `weekend` refused
+        ("subscribe tz UTC+0", "timezone", "UTC"),  # was "use UTC (these names invert the sign)"
+    ],
+)
+def test_times_days_and_zones_as_said(typed: str, field: str, value: str) -> None:
+    assert getattr(subscribed(typed), field) == value
+
+
+@pytest.mark.parametrize("typed", ["today please", "today's papers", "todays papers?"])
+def test_today_with_polite_words_is_today(typed: str) -> None:
+    assert parse_command(typed) == Today()  # was searched for "please", answered with unrelated papers

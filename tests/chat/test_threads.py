@@ -61,7 +61,7 @@ async def test_a_channel_that_refuses_the_bot_is_a_reason_not_an_error(june_stor
 
 async def test_an_unknown_paper_is_not_shared(june_store: PaperStore) -> None:
     with pytest.raises(NotFound):
-        await chat_service(june_store).share("slack", "C1", "0000.00000", RecordingPublisher())
+        await chat_service(june_store).share("slack", "C1", "2612.99999", RecordingPublisher())
 
 
 async def test_each_event_is_answered_once_per_platform(june_store: PaperStore) -> None:
@@ -198,8 +198,8 @@ async def test_a_threads_question_of_one_paper_is_answered_anywhere(
 
 async def test_a_threads_question_of_a_paper_the_store_lacks_says_so(june_store: PaperStore) -> None:
     asker = Asker(ChannelRef("slack", "C1"), "U1")
-    post = await chat_service(june_store).answer(parse_command("cite 0000.00000"), asker)
-    assert post.header == "paperboy" and "0000.00000" in post.text[0]
+    post = await chat_service(june_store).answer(parse_command("cite 2612.99999"), asker)
+    assert post.header == "paperboy" and "2612.99999" in post.text[0]
 
 
 async def test_a_question_naming_another_paper_is_answered_about_that_paper_saying_so(june_store: PaperStore) -> None:
@@ -226,10 +226,10 @@ async def test_a_mention_naming_a_paper_outside_a_thread_is_answered(june_store:
     service, said = chat_service(june_store), Said()
     await service.mention(Mention("slack", "Ev1", "C1", None, f"<@UBOT> cite https://arxiv.org/abs/{PAPER}"), said)
     await service.mention(Mention("discord", "Ev2", "C1", None, "<@BOT> authors of 2605.31264 and 2605.29307"), said)
-    await service.mention(Mention("discord", "Ev3", "C1", None, "<@BOT> cite 0000.00000"), said)
+    await service.mention(Mention("discord", "Ev3", "C1", None, "<@BOT> cite 2612.99999"), said)
     cite, two, missing = said.posts
     assert cite.header.startswith("Cite · GrepSeek") and cite.subheader is None
     assert two.text == ("Name one paper at a time: 2605.31264, then 2605.29307.",)
-    assert "0000.00000" in missing.text[0]  # the catalog's own words for a paper it cannot find
+    assert "2612.99999" in missing.text[0]  # the catalog's own words for a paper it cannot find
     await service.mention(Mention("slack", "Ev4", "C1", None, "<@UBOT> cite"), said)
     assert "or name the paper, such as “cite 2406.12345”" in said.posts[-1].text[0]

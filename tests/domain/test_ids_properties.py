@@ -14,12 +14,14 @@ from tests.strategies import FAST
 CANONICAL = re.compile(r"\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}", re.ASCII)
 
 
-def _new_style(month: int, number: int, digits: int) -> str:
-    digits = digits if month < 1501 else 5  # four digits after the dot only before 2015
-    return f"{month:04d}.{number % 10**digits:0{digits}d}"
+def _new_style(year: int, month: int, number: int, digits: int) -> str:
+    digits = digits if year * 100 + month < 1501 else 5  # four digits after the dot only before 2015
+    return f"{year:02d}{month:02d}.{number % 10**digits:0{digits}d}"
 
 
-NEW_STYLE = st.builds(_new_style, st.integers(0, 9999), st.integers(0, 99999), st.sampled_from([4, 5]))
+NEW_STYLE = st.builds(
+    _new_style, st.integers(0, 99), st.integers(1, 12), st.integers(0, 99999), st.sampled_from([4, 5])
+)
 OLD_STYLE = st.builds(
     lambda archive, subject, number: f"{archive}{subject}/{number:07d}",
     st.sampled_from(["astro-ph", "hep-th", "math", "cs", "quant-ph", "cond-mat", "Math", "HEP-TH"]),
@@ -97,3 +99,10 @@ def test_digits_and_letters_from_other_scripts_are_refused() -> None:
         "\u212aath/0601001",
     ):
         assert _refused(text), text
+
+
+@given(st.integers(0, 99), st.sampled_from([0, 13, 20, 99]), st.integers(0, 99999))
+def test_a_month_no_calendar_has_is_no_id(year: int, month: int, number: int) -> None:
+    """`paper 9999.99999` was looked up as a paper (and, online, asked of arXiv): the month is 01 to 12."""
+    assert not is_arxiv_id(f"{year:02d}{month:02d}.{number:05d}")
+    assert not is_arxiv_id("2608.19880v0")  # versions count from 1

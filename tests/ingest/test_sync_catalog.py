@@ -113,7 +113,7 @@ async def test_paper_lookup_store_then_hf_then_arxiv(
     assert len(fake_api.requests) == calls  # the second time it came from the store
     assert [h.paper.arxiv_id for h in await search.search("hot jupiters")] == ["astro-ph/0601001"]
     with pytest.raises(NotFound):
-        await catalog.paper("0000.0000")
+        await catalog.paper("0801.0001")  # an id arXiv could have, neither source holds
     with pytest.raises(InvalidPaperId):
         await catalog.paper("not a paper")
 

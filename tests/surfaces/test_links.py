@@ -52,13 +52,13 @@ async def test_online_a_missing_paper_is_fetched_and_kept(
     arxiv = Arxiv(client, min_interval=0.0, policy=FAST, sleep=sleeps)
     links = LinkCards(Catalog(store, search, hf, arxiv, None))
     [fetched, unknown] = await links.for_urls(
-        [f"https://huggingface.co/papers/{STORED}", "https://arxiv.org/abs/0000.00001"]
+        [f"https://huggingface.co/papers/{STORED}", "https://arxiv.org/abs/2612.99998"]
     )
     assert fetched.card is not None
     assert fetched.card.title.startswith("GrepSeek")
     assert await store.get(STORED) is not None
     assert unknown.card is None
-    assert "0000.00001" in unknown.note
+    assert "2612.99998" in unknown.note
 
 
 async def test_hugging_face_down_the_paper_comes_from_arxiv(

@@ -149,7 +149,7 @@ async def test_subscribe_is_refused_in_direct_messages(slack_bot: SlackBot) -> N
         ("subscribe llm at 25:99", "is not a time of day"),
         ("help", "/papers subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5"),
         ("paper", "`paper` needs an arXiv id or link"),
-        ("paper 0000.00000", "not in the local store"),
+        ("paper 2612.99999", "not in the local store"),
     ],
 )
 async def test_mistakes_get_a_short_help(slack_bot: SlackBot, text: str, expected: str) -> None:
