@@ -579,6 +579,7 @@ def sync(
     no_embed: Annotated[bool, NO_EMBED] = False,
 ) -> None:
     """Fetch listings from Hugging Face (and details from arXiv where needed) into the store."""
+    from bot.domain.words import counted
     from bot.ingest.sync import SyncStopped, recent_days
 
     if days is not None and date_ is not None:
@@ -609,8 +610,8 @@ def sync(
         if len(report.fetched) < len(wanted):  # not "Synced 1 day" of a day that failed (arXiv's details aside)
             days = f"{len(report.fetched)} of {days}"
         out.print(
-            f"Synced {days} ({span}): {c.listings} listings "
-            f"({c.new_listings} new), {c.new_papers} new papers, {c.updated_papers} updated"
+            f"Synced {days} ({span}): {counted(c.listings, 'listing')} "
+            f"({c.new_listings} new), {counted(c.new_papers, 'new paper')}, {c.updated_papers} updated"
             + (f", {len(c.unlisted)} no longer listed" if c.unlisted else "")
             + (f", {len(report.empty_days)} with no listings" if report.empty_days else "")
             + (f", {report.completed_from_arxiv} completed from arXiv" if report.completed_from_arxiv else ""),
@@ -828,6 +829,7 @@ def import_(
     no_embed: Annotated[bool, NO_EMBED] = False,
 ) -> None:
     """Import papers from files; each file is stored whole or not at all."""
+    from bot.domain.words import counted
     from bot.ingest.importer import ImportStopped, import_paths, none_importable, skipped_note
 
     async def work(services: Services) -> int:
@@ -853,10 +855,10 @@ def import_(
         if total is not None:
             counts = await services.store.counts()
             out.print(
-                f"Imported {len(results) - failed} file{'s' if len(results) - failed != 1 else ''}: "
-                f"{total.listings} listings ({total.new_listings} new), {total.new_papers} new papers, "
-                f"{total.updated_papers} updated. The store holds {counts.papers} papers and "
-                f"{counts.listings} listings over {counts.days} day{'s' if counts.days != 1 else ''}.",
+                f"Imported {counted(len(results) - failed, 'file')}: {counted(total.listings, 'listing')} "
+                f"({total.new_listings} new), {counted(total.new_papers, 'new paper')}, {total.updated_papers} "
+                f"updated. The store holds {counted(counts.papers, 'paper')} and {counted(counts.listings, 'listing')}"
+                f" over {counted(counts.days, 'day')}.",
                 markup=False,
             )
             services.search.invalidate()

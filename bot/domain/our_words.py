@@ -3,6 +3,7 @@ names the input, the reason and the fix, never a library's phrasing)."""
 
 from __future__ import annotations
 
+import calendar
 import gzip
 import re
 import zlib
@@ -53,7 +54,27 @@ def plainly(message: str) -> str:
 def reason(error: Mapping[str, Any]) -> str:
     """What one of a ValidationError's `errors()` says is wrong, in our words."""
     kind = str(error.get("type", ""))
+    if kind.startswith("date") and (day := _no_day(error.get("input"))) is not None:
+        return day
     return _BY_TYPE.get(kind) or plainly(str(error.get("msg", "not valid")))
+
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+
+
+def _no_day(typed: object) -> str | None:
+    """`2026-02-30`, written as a date should be, but no day of the calendar: said so, with why (not "not a
+    date (YYYY-MM-DD)", which it is written as); None for anything else."""
+    found = _ISO_DAY.fullmatch(typed) if isinstance(typed, str) else None
+    if found is None:
+        return None
+    year, month, day = (int(g) for g in found.groups())
+    if not 1 <= month <= 12:
+        return f"{typed} is no day of the calendar: a year has 12 months"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{typed} is no day of the calendar: {calendar.month_name[month]} {year} has {days} days"
+    return None
 
 
 def unreadable(exc: OSError | UnicodeDecodeError | EOFError | zlib.error) -> str:

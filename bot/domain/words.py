@@ -79,3 +79,8 @@ def quoted(text: str, most: int = 100) -> str:
         if len(text) > 2 and text[0] == opens and text[-1] == closes and not {opens, closes} & set(text[1:-1]):
             text = text[1:-1]
     return f"“{text[:most]}”"
+
+
+def counted(number: int, noun: str) -> str:
+    """`1 listing`, `2 listings`: a count with its noun (an `s` for any but one)."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -37,12 +37,14 @@ class FileResult:
 
 
 def expand(paths: list[Path]) -> Iterator[Path]:
-    """Files as given; a folder as the importable files directly inside it, in name order."""
+    """Files as given; a folder as the importable files directly inside it, in name order; each file once
+    (`import a.json a.json`, or a file and its folder, counted its listings twice)."""
+    seen: set[Path] = set()
     for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.iterdir() if p.is_file() and _importable(p))
-        else:
-            yield path
+        for file in sorted(p for p in path.iterdir() if p.is_file() and _importable(p)) if path.is_dir() else [path]:
+            if (same := file.resolve()) not in seen:
+                seen.add(same)
+                yield file
 
 
 def skipped_note(paths: list[Path], *, shown: int = 5) -> str | None:

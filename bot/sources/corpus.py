@@ -17,6 +17,7 @@ from bot.domain.models import Listing, Paper, squash
 from bot.domain.our_words import reason
 from bot.sources.validation import (
     JsonError,
+    before_its_id,
     count,
     future,
     http_url,
@@ -160,6 +161,6 @@ def _row(line: str, number: int, latest: date | None) -> tuple[int, Listing]:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "row"
         raise ValueError(f"line {number}: {where}: {reason(first)}") from None
-    if (later := future(row.daily_date, latest)) is not None:
-        raise ValueError(f"line {number}: daily_date: {later}")
+    if (wrong := future(row.daily_date, latest) or before_its_id(row.daily_date, row.arxiv_id)) is not None:
+        raise ValueError(f"line {number}: daily_date: {wrong}")
     return version(given if isinstance(given, str) else None), row.to_listing()

@@ -28,6 +28,7 @@ from bot.domain.models import Listing, Paper, squash
 from bot.domain.our_words import reason
 from bot.sources.validation import (
     Skipped,
+    before_its_id,
     count,
     future,
     http_url,
@@ -257,9 +258,9 @@ def read_daily(raw: Any, day: date | None, *, own_days: bool = False, latest: da
             reason = "it has no listing day: name the file after its day (YYYY-MM-DD.json)"
             left_out.append(Skipped("item", position, reason, arxiv_id=parsed.paper.id))
             continue
-        if (later := future(listed, latest)) is not None:
+        if (wrong := future(listed, latest) or before_its_id(listed, parsed.paper.id)) is not None:
             where = "paper.submittedOnDailyAt" if listed == own else ""
-            left_out.append(Skipped("item", position, later, where, parsed.paper.id))
+            left_out.append(Skipped("item", position, wrong, where, parsed.paper.id))
             continue
         found.append((version(raw_id(item)), Listing(to_paper(parsed), listed, position + 1)))
     return Parsed(found, left_out, len(items))

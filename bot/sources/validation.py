@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
 from bot.domain.models import BIDI_CHARS, Listing, merge, squash
@@ -150,6 +150,19 @@ def future(day: date, latest: date | None) -> str | None:
     if latest is None or day <= latest:
         return None
     return f"{day} is in the future (no listing is dated after {latest}): mend the date"
+
+
+def before_its_id(day: date, arxiv_id: str) -> str | None:
+    """Why a listing day before its paper's arXiv month (a new-style id's YYMM: `2605.03849` is May 2026) is
+    refused, a day of slack for the time zones; None if it is not. A card would say it was on Hugging Face
+    Daily Papers years before arXiv had it."""
+    head, dot, number = arxiv_id.partition(".")
+    if not (dot and head.isdigit() and number.isdigit()):
+        return None  # an old-style id, `hep-th/9901001`: its papers predate Daily Papers anyway
+    month = date(2000 + int(head[:2]), int(head[2:]), 1)
+    if day >= month - timedelta(days=1):
+        return None
+    return f"{day} is before its paper was on arXiv ({arxiv_id}: {month:%B %Y}): mend the date"
 
 
 def count(value: int) -> int:

@@ -526,3 +526,31 @@ def test_hugging_face_items_one_a_line_in_a_json_file_are_told_to_be_one_array(t
     with pytest.raises(ImportFileError) as caught:
         read_file(path)
     assert "one Hugging Face item and more follow" in caught.value.reason and "jq -s" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    ("day", "said"),
+    [
+        ("2024-02-30", "line 1: daily_date: 2024-02-30 is no day of the calendar: February 2024 has 29 days"),
+        ("2024-13-01", "line 1: daily_date: 2024-13-01 is no day of the calendar: a year has 12 months"),
+        # a card said "On Hugging Face Daily Papers 7 May 2026 (and 1 day before)" of a 1999 listing
+        ("1999-01-01", "line 1: daily_date: 1999-01-01 is before its paper was on arXiv (2401.00001: January 2024)"),
+    ],
+)
+def test_a_listing_day_no_calendar_or_paper_has_is_refused_saying_why(tmp_path: Path, day: str, said: str) -> None:
+    line = {"arxiv_id": "2401.00001", "daily_date": day, "title": "A"}  # "not a date (YYYY-MM-DD)", it is written so
+    assert refusal(tmp_path / "c.jsonl", json.dumps(line).encode()).startswith(said)
+
+
+def test_a_day_before_its_ids_month_by_a_day_is_kept_for_the_time_zones(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"arxiv_id": "2401.00001", "daily_date": "2023-12-31", "title": "A"}), encoding="utf-8")
+    assert [listing.day.isoformat() for listing in read_file(path)] == ["2023-12-31"]
+
+
+async def test_a_file_named_twice_is_imported_once(tmp_path: Path, store: PaperStore) -> None:
+    """`import a.jsonl a.jsonl` (or a file and its folder) said "Imported 2 files: 46 listings" of 23."""
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"arxiv_id": "2401.00001", "daily_date": "2024-01-02", "title": "A"}), encoding="utf-8")
+    results = await import_paths(store, [path, tmp_path, tmp_path / "." / "c.jsonl"])
+    assert [r.path for r in results] == [path]
