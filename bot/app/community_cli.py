@@ -54,7 +54,18 @@ def parse_person(text: str) -> Person:
             f"--user {text!r}: a Discord user's id is a number, such as discord:1234567890 (Developer Mode on, "
             "right-click the person, Copy User ID)"
         )
-    return Person(match.group("platform"), match.group("workspace") or "", match.group("user"))
+    user = match.group("user")
+    if match.group("platform") == "slack" and not _SLACK_USER.fullmatch(user):  # its list would be empty, unsaid
+        what = "a channel's id" if user[:1].upper() in "CGD" else "not a member ID"
+        raise UsageError(
+            f"--user {text!r}: {what}: a Slack member ID starts with U or W, such as slack:U0123456 (their"
+            " profile's ⋮ menu, Copy member ID)"
+        )
+    return Person(match.group("platform"), match.group("workspace") or "", user)
+
+
+_SLACK_USER = re.compile(r"[UW][A-Z0-9]+", re.ASCII)
+_SLACK_CHANNEL = re.compile(r"[CG][A-Z0-9]+", re.ASCII)  # a direct message (D…) has no votes
 
 
 def one_workspace(named: str, workspaces: list[str], how: str) -> None:
@@ -103,6 +114,12 @@ def register(app: typer.Typer) -> None:
         from bot.domain.channels import parse_channel
 
         where = parse_channel(channel)
+        if where.platform == "slack" and not _SLACK_CHANNEL.fullmatch(where.channel):  # would list nothing, unsaid
+            what = "a member's id" if where.channel[:1].upper() in "UW" else "not a channel ID"
+            raise UsageError(
+                f"--channel {channel.strip()!r}: {what}: a Slack channel ID starts with C or G, such as slack:C0123456"
+                " (the channel's details, at the bottom)"
+            )
 
         async def work(services: Services) -> None:
             community = _community(services)

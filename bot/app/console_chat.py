@@ -98,7 +98,8 @@ def _named(name: str) -> ChannelRef:
     if not name or len(name) > _NAME_CHARS or not re.fullmatch(r"[A-Za-z0-9_.\-]+", name):
         shown = repr(name[:40] + ("…" if len(name) > 40 else ""))
         raise UsageError(
-            f"--as {shown}: a channel's name is 1 to {_NAME_CHARS} letters, digits, '-', '_' or '.', such as --as lab"
+            f"--as {shown}: a channel's name is 1 to {_NAME_CHARS} letters a to z (no accents), digits, '-', '_' or"
+            " '.', such as --as lab"
         )
     return parse_channel(f"console:{name}")
 

@@ -99,6 +99,8 @@ def test_top_as_text_and_its_mistakes(run: Run) -> None:
     assert wrong.returncode == 2 and "year" in wrong.stderr
     nowhere = run("top", "--channel", "C0001")
     assert nowhere.returncode == 2 and "is not PLATFORM:CHANNEL_ID" in nowhere.stderr
+    person = run("top", "--channel", "slack:U0001")  # was answered "no paper has a reaction yet"
+    assert person.returncode == 2 and "a member's id: a Slack channel ID starts with C or G" in person.stderr
 
 
 def test_saved_in_each_format(run: Run) -> None:
@@ -118,6 +120,8 @@ def test_saved_in_each_format(run: Run) -> None:
     assert nobody.returncode == 0 and "slack:U9 has saved no papers." in nobody.stderr
     wrong = run("saved", "--user", "U1")
     assert wrong.returncode == 2 and "is not PLATFORM:USER_ID" in wrong.stderr
+    channel = run("saved", "--user", "slack:C0001")  # was answered "slack:C0001 has saved no papers."
+    assert channel.returncode == 2 and "a channel's id: a Slack member ID starts with U or W" in channel.stderr
     named = run("saved", "--user", "discord:bea")
     assert named.returncode == 2 and "a Discord user's id is a number" in named.stderr
     console = run("saved", "--user", "console:you")  # what `paperboy chat` saved (it was refused)
