@@ -40,7 +40,7 @@ FORM = "paperboy:form:"  # + the cadence: the subscribe form's custom_id
 FIX = "paperboy:fix-form:"  # + the cadence: the button under its mistakes
 TYPED = "What you typed"  # the title of the embed that carries a refused form's values to its Fix button
 LABELS = {  # field → (label ≤ 45, placeholder ≤ 100, longest value)
-    "topics": ("Topics (separated by commas)", "diffusion, robotics (empty: keep the current ones)", 4000),
+    "topics": ("Topics (separated by commas)", "diffusion, robotics (empty: keep the current ones; all papers)", 4000),
     "time": ("Time of day (HH:MM, 24-hour)", "09:00", 5),
     "timezone": ("Time zone (IANA)", "Europe/Berlin", 64),
     "days": ("Days", "mon-fri, daily, weekends or mon,wed,fri", 40),

@@ -414,6 +414,26 @@ _UNDISTRIBUTED = ("invalid_team_for_non_distributed_app",)
 # org) is said with Slack's own code, not blamed on the code
 _CODE = ("invalid_code", "code_already_used", "invalid_grant_type", "no answer of Slack's")
 _ACCESS_REFUSED: ContextVar[str] = ContextVar("paperboy_oauth_access_refused", default="")
+# The operator's settings at fault, as the log says each (an ERROR: every install fails until they are mended)
+_OPERATOR_FAULTS = (
+    (
+        _CREDENTIALS,
+        "a Slack install failed: SLACK_CLIENT_ID or SLACK_CLIENT_SECRET does not match the app's (Slack: %s);"
+        " copy both from the app's Basic Information page and restart paperboy",
+    ),
+    (
+        _REDIRECT,
+        "a Slack install failed: the redirect URL (PAPERBOY_PUBLIC_URL + /slack/oauth_redirect) is not one"
+        " of the app's (Slack: %s); add it under OAuth & Permissions → Redirect URLs, or set"
+        " PAPERBOY_PUBLIC_URL to the address the app has",
+    ),
+    (
+        _UNDISTRIBUTED,
+        "a Slack install failed: the app is not distributed, so only the workspace that made it can"
+        " install it (Slack: %s); in the app's settings open Manage Distribution and choose Activate"
+        " Public Distribution (docs/slack-workspaces.md)",
+    ),
+)
 
 
 class _AccessRefused(logging.Filter):
@@ -428,26 +448,9 @@ class _AccessRefused(logging.Filter):
         found = re.search(r"'error': '([a-z_]+)'", said)
         code = found[1] if found else "no answer of Slack's"
         _ACCESS_REFUSED.set(code)
-        if code in _CREDENTIALS:  # no fault of the person installing: the operator's settings
-            record.msg = (
-                "a Slack install failed: SLACK_CLIENT_ID or SLACK_CLIENT_SECRET does not match the app's (Slack: %s);"
-                " copy both from the app's Basic Information page and restart paperboy"
-            )
-            record.levelno, record.levelname = logging.ERROR, "ERROR"
-        elif code in _REDIRECT:
-            record.msg = (
-                "a Slack install failed: the redirect URL (PAPERBOY_PUBLIC_URL + /slack/oauth_redirect) is not one"
-                " of the app's (Slack: %s); add it under OAuth & Permissions → Redirect URLs, or set"
-                " PAPERBOY_PUBLIC_URL to the address the app has"
-            )
-            record.levelno, record.levelname = logging.ERROR, "ERROR"
-        elif code in _UNDISTRIBUTED:
-            record.msg = (
-                "a Slack install failed: the app is not distributed, so only the workspace that made it can"
-                " install it (Slack: %s); in the app's settings open Manage Distribution and choose Activate"
-                " Public Distribution (docs/slack-workspaces.md)"
-            )
-            record.levelno, record.levelname = logging.ERROR, "ERROR"
+        operator = next((words for codes, words in _OPERATOR_FAULTS if code in codes), None)
+        if operator is not None:  # no fault of the person installing: the operator's settings
+            record.msg, record.levelno, record.levelname = operator, logging.ERROR, "ERROR"
         elif code in _SLACK_FAILED:
             record.msg = "a Slack install failed: Slack did not answer the code's exchange as it should (%s)"
         elif code not in _CODE:

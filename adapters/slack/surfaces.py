@@ -238,7 +238,8 @@ def form_view(form: SubscribeForm, channel: ChannelRef, *, from_home: bool = Fal
             "Topics",
             topics,
             optional=True,
-            hint="Separated by commas. Left empty: the current topics stay (all papers for a new digest).",
+            hint="Separated by commas. Left empty: the current topics stay (all papers for a new digest);"
+            " “all papers”: every paper.",
         ),
         _input("time", "Time of day", {"type": "timepicker", "initial_time": form.time or "09:00"}, optional=False),
         _input(

@@ -29,6 +29,7 @@ from rich.console import Console
 from rich.segment import Segment
 
 from bot.app import community_cli, console_chat
+from bot.app.usage_errors import argument_meant, arguments_as_named, option_meant
 from bot.domain.errors import (
     ConfigError,
     DayNotStored,
@@ -58,24 +59,7 @@ T = TypeVar("T")
 _click = sys.modules[typer.BadParameter.__module__]
 
 
-def _arguments_as_named() -> None:
-    """An argument in help as its metavar alone, as options are (`QUERY`, `ID`): typer 0.29 adds its Python
-    type (`QUERY <list[str]>`) and braces a required one in the usage line (`{ID}`); the help says the rest."""
-    argument: Any = getattr(typer.core, "TyperArgument", None)
-    if argument is None or not hasattr(argument, "_usage_display_name"):
-        return  # an earlier typer: it shows arguments plainly
-
-    def usage(self: Any) -> str:
-        name = str(self.display_name_raw)
-        name = name if self.required else f"[{name}]"
-        return name if self.nargs == 1 or name.endswith("...") else f"{name}..."
-
-    argument.display_type_rich = lambda self, ctx: None
-    argument._usage_display_name = usage
-
-
-_arguments_as_named()
-
+arguments_as_named()
 
 app = typer.Typer(
     name="paperboy",
@@ -223,19 +207,11 @@ def _parse_day(value: str | None) -> date | None:
         return None
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):  # fromisoformat also takes 20260821 and 2026-W34-5
         raise typer.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint="--date")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        import calendar
+    from bot.domain.our_words import calendar_fault
 
-        year, month, _ = (int(part) for part in value.split("-"))
-        if year < 1:
-            why = "years start at 0001"
-        elif not 1 <= month <= 12:
-            why = "months run from 01 to 12"
-        else:
-            why = f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
-        raise typer.BadParameter(f"{value!r} is no day of the calendar: {why}", param_hint="--date") from None
+    if (why := calendar_fault(value)) is not None:
+        raise typer.BadParameter(f"{value!r} is no day of the calendar: {why}", param_hint="--date")
+    return date.fromisoformat(value)
 
 
 def paper_json(paper: Paper, **extra: Any) -> dict[str, Any]:
@@ -421,8 +397,17 @@ def search(
             respelled = {"respelled": found.respelled} if found.respelled else {}
             suggested = {"suggested": found.suggested} if found.suggested else {}
             noted = {"note": note} if (note := found.note()) else {}
+            nobody = {"unknown_author": found.unknown_author} if found.unknown_author else {}
             _print_json(
-                {"query": query, **respelled, **suggested, **noted, "took_ms": round(took, 3), "results": results}
+                {
+                    "query": query,
+                    **respelled,
+                    **suggested,
+                    **noted,
+                    **nobody,
+                    "took_ms": round(took, 3),
+                    "results": results,
+                }
             )
         else:
             out.print(render_post(_search_post(query, found)))
@@ -937,7 +922,7 @@ def _main(argv: list[str] | None) -> None:
         named = exc.ctx.info_name if exc.ctx and exc.ctx.parent else None
         named = named or next((a for a in args[:1] if a in getattr(command, "commands", {})), None)
         hint = f" (see paperboy {named} --help)" if named else " (see paperboy --help)"
-        if named and (meant := _option_meant(exc, named, args[1:]) or _argument_meant(exc, named)) is not None:
+        if named and (meant := option_meant(exc, named, args[1:]) or argument_meant(exc, named)) is not None:
             _fail(meant, 2)
         _fail(f"{plainly(exc.format_message())}{hint}", 2)
     except (typer.Abort, KeyboardInterrupt):
@@ -949,60 +934,6 @@ def _main(argv: list[str] | None) -> None:
     if code == INTERRUPTED:  # typer's own answer to Ctrl-C (KeyboardInterrupt), which never reaches us
         _interrupted(own=argv is None)
     sys.exit(code if isinstance(code, int) else 0)
-
-
-_EXTRA = re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)")
-
-
-def _argument_meant(exc: Any, named: str) -> str | None:
-    """An argument missing, or words past the last, in our words (click's: "Missing argument 'ID'.", "Got
-    unexpected extra argument(s) (…)"); None for any other mistake."""
-    from bot.domain.words import quoted
-
-    param = getattr(exc, "param", None)
-    if isinstance(exc, _click.MissingParameter) and param is not None and param.param_type_name == "argument":
-        what = (param.metavar or param.name or "").upper().removesuffix("...")
-        said = f" ({param.help.rstrip('.')})" if param.help else ""
-        return f"paperboy {named}: {what} is missing{said} (see paperboy {named} --help)"
-    extra = _EXTRA.fullmatch(exc.format_message())
-    if extra is not None:
-        return (
-            f"paperboy {named} takes nothing more, not {quoted(extra[1], 60)}: quote words that go together"
-            f" (see paperboy {named} --help)"
-        )
-    return None
-
-
-def _option_meant(exc: Any, named: str, given: list[str]) -> str | None:
-    """A required option not given, in our words (click's: "Missing option '--channel'."); where its value
-    was typed without the option's name (`paperboy top slack:C1`), the command to type. A word is taken
-    for that value only where it has the value's form (`PLATFORM:ID`, a colon: `paperboy top week` meant
-    `--period week`). None for any other mistake."""
-    param: Any = getattr(exc, "param", None)
-    ctx = exc.ctx
-    if type(exc).__name__ != "MissingParameter" or getattr(param, "param_type_name", "") != "option" or not ctx:
-        return None
-    option = str(param.opts[0])
-    needs = f"paperboy {named} needs {option} (see paperboy {named} --help)"
-    params = ctx.command.params
-    if any(p.param_type_name != "option" for p in params) or "--" in given:
-        return needs  # a bare word may be an argument of the command's own, or anything after `--`
-    valued = {o for p in params if not p.is_flag and not p.count for o in (*p.opts, *p.secondary_opts)}
-    stray, value_next = [], False
-    for at, word in enumerate(given):
-        if value_next:
-            value_next = False
-        elif word.startswith("-"):
-            value_next = word in valued
-        else:
-            stray.append(at)
-    if len(stray) != 1:
-        return needs
-    word = given[stray[0]]
-    if ":" not in (param.metavar or "") or ":" not in word:
-        return needs
-    typed = " ".join([*given[: stray[0]], option, *given[stray[0] :]])
-    return f"{option} goes before the value: paperboy {named} {typed}"
 
 
 def _deadline_at_interrupt() -> AbstractContextManager[None]:

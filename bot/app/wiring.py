@@ -316,13 +316,9 @@ async def serve_until_stopped(
                     "DISCORD_TOKEN), or subscribe a console:NAME channel in the config file for digests "
                     "printed here; see the README"
                 )
-            checking = None
+            absent = absent_config(services.settings)
             if seed:
-                absent = absent_config(services.settings)
                 await seed_subscriptions(services.subscriptions, services.config, absent)
-                if absent is None:  # the file's topics checked in the background: it opens the search index
-                    where = services.settings.config_path
-                    checking = asyncio.ensure_future(say_misspelt_topics(services.config, services.search, where))
             started.set()
             started_note = f"paperboy is running: {', '.join(live.names)}. Ctrl-C stops it."
             now, offline = datetime.now(UTC), services.settings.offline
@@ -344,6 +340,10 @@ async def serve_until_stopped(
                     f" (pid {pid})" if pid else "",
                     data,
                 )
+            checking = None
+            if seed and absent is None:  # the file's topics checked in the background: it opens the search index
+                where = services.settings.config_path
+                checking = asyncio.ensure_future(say_misspelt_topics(services.config, services.search, where))
             try:
                 await serve(services, live.publishers, stop)
             finally:

@@ -31,7 +31,7 @@ from bot.domain.filters import fold, split_entry
 from bot.domain.ids import is_arxiv_id, papers_named
 from bot.domain.weekdays import looks_like_a_day, parse_days, parse_weekday
 from bot.domain.words import edits
-from bot.domain.zones import ABBREVIATIONS, zone_hint, zone_named, zones_by_lower
+from bot.domain.zones import ABBREVIATIONS, names_a_city, zone_hint, zone_named, zones_by_lower
 
 STOPPING = ("stop", "unsub", "cancel", "quit", "mute")  # said alone: `unsubscribe` meant
 KEYWORDS = (
@@ -634,7 +634,8 @@ _PLAINLY: dict[str, Callable[[str], bool]] = {  # …and what is plainly such a 
 def _spaced_zone(first: str, second: str) -> bool:
     """Whether two words are one zone typed with a space for its underscore (`America/New York`, or its
     city alone: `New York`)."""
-    return zone_named(first) is None and zone_named(f"{first} {second}") is not None
+    both = f"{first} {second}"
+    return zone_named(first) is None and (zone_named(both) is not None or names_a_city(both))
 
 
 def _option(options: dict[str, str], name: str, value: str) -> None:
@@ -756,12 +757,13 @@ def _takes(check: Callable[[str], object]) -> Callable[[str], bool]:
 
 
 is_weekday = _takes(parse_weekday)
-_A_ZONE = _takes(lambda value: zone_named(value) or check_timezone(value))  # `tz berlin` too
+_A_ZONE = _takes(check_timezone)
+_A_ZONE_OR_CITY = _takes(lambda value: zone_named(value) or check_timezone(value))  # `tz berlin`
 _A_DAYS = _takes(parse_days)
 _FOLLOW_OPTIONS: dict[str, Callable[[str], bool]] = {
     "at": _takes(check_time),
     "time": _takes(check_time),
-    "tz": _A_ZONE,
+    "tz": _A_ZONE_OR_CITY,  # `zone` and `timezone` before a city are topics: "low emission zone London"
     "timezone": _A_ZONE,
     "zone": _A_ZONE,
     "top": str.isdigit,

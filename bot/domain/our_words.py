@@ -54,27 +54,28 @@ def plainly(message: str) -> str:
 def reason(error: Mapping[str, Any]) -> str:
     """What one of a ValidationError's `errors()` says is wrong, in our words."""
     kind = str(error.get("type", ""))
-    if kind.startswith("date") and (day := _no_day(error.get("input"))) is not None:
-        return day
+    typed = error.get("input")
+    if kind.startswith("date") and isinstance(typed, str) and (why := calendar_fault(typed)) is not None:
+        return f"{typed} is no day of the calendar: {why}"  # written as a date is, so not "not a date (YYYY-MM-DD)"
     return _BY_TYPE.get(kind) or plainly(str(error.get("msg", "not valid")))
 
 
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
 
-def _no_day(typed: object) -> str | None:
-    """`2026-02-30`, written as a date should be, but no day of the calendar: said so, with why (not "not a
-    date (YYYY-MM-DD)", which it is written as); None for anything else."""
-    found = _ISO_DAY.fullmatch(typed) if isinstance(typed, str) else None
+def calendar_fault(typed: str) -> str | None:
+    """Why text written as YYYY-MM-DD is no day of the calendar (`2026-02-30`: "February 2026 has 28
+    days"); None for a real day, or for text not written so."""
+    found = _ISO_DAY.fullmatch(typed)
     if found is None:
         return None
     year, month, day = (int(g) for g in found.groups())
+    if year < 1:
+        return "years start at 0001"
     if not 1 <= month <= 12:
-        return f"{typed} is no day of the calendar: a year has 12 months"
+        return "months run from 01 to 12"
     days = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= days:
-        return f"{typed} is no day of the calendar: {calendar.month_name[month]} {year} has {days} days"
-    return None
+    return None if 1 <= day <= days else f"{calendar.month_name[month]} {year} has {days} days"
 
 
 def unreadable(exc: OSError | UnicodeDecodeError | EOFError | zlib.error) -> str:

@@ -110,6 +110,11 @@ _CONTINENTS = frozenset(
 )
 
 
+# A zone's city that names another place people more likely mean, or a direction: asked, never taken
+# (`San Juan` is Puerto Rico's too, `Victoria` British Columbia's; `Australia/South` is a state's old name).
+_ELSEWHERE = frozenset({"san_juan", "cordoba", "victoria", "la_paz", "north", "south", "west", "east"})
+
+
 @functools.cache
 def _cities() -> dict[str, str]:
     """A zone's city, lowercased (`berlin`, `new_york`), with its zone. A city of two names is taken by
@@ -133,7 +138,13 @@ def zone_named(typed: str) -> str | None:
         return None
     if (offset := _OFFSET.fullmatch(low)) is not None and not int(offset[2]) and not int(offset[3] or 0):
         return "UTC"  # `UTC+0`, `GMT-00:00`: no offset, no sign to invert
-    return zones_by_lower().get(low) or _cities().get(low) or CITIES.get(low)
+    city = _cities().get(low) if low not in _ELSEWHERE else None
+    return zones_by_lower().get(low) or city or CITIES.get(low)
+
+
+def names_a_city(typed: str) -> bool:
+    """Whether the words are a zone's city (`New York`, `San Juan`), taken or not (`zone_named`)."""
+    return "_".join(typed.strip().lower().split()) in _cities()
 
 
 def zone_hint(typed: str) -> str:
@@ -156,6 +167,9 @@ def zone_hint(typed: str) -> str:
         )
     if low in CITIES:
         return f" Did you mean {CITIES[low]}?"
+    if low in _ELSEWHERE and low in _cities():
+        said = " ".join(typed.replace("_", " ").split())
+        return f" “{said}” names more places than {_cities()[low]}: type the zone meant, such as {_cities()[low]}."
     area, slash, city = low.rpartition("/")
     names = zones_by_lower()
     pool = [z for z in names if z.startswith(area + "/")] if slash else list(names)

@@ -158,10 +158,8 @@ class Follower:
                 # this one too (with nothing new they asked nothing yet); else the card's own thread did
                 # (Discord), which ends that card alone
                 whole = exc.channel == str(channel)
-                gone = items if whole else [item]
-                for each in gone:
-                    await self._follows.stop(each.key, exc.reason)
-                report.stopped += len(gone)
+                gone = [each for each in (items if whole else [item]) if await self._follows.stop(each.key, exc.reason)]
+                report.stopped += len(gone)  # a card this sweep stopped already (deleted) counts once
                 what = f"{len(gone)} card(s)" if whole else item.arxiv_id
                 log.warning("stopped following %s in %s: %s", what, channel, exc.reason)
                 if whole:

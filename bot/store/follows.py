@@ -195,10 +195,13 @@ class FollowStore:
         async with self._engine.begin() as conn:
             await conn.execute(update(follows).where(self._where(key)).values(shown=shown))
 
-    async def stop(self, key: FollowKey, reason: str) -> None:
-        """Follow the card no more (a person deleted it): nothing is posted to its thread or done to it again."""
+    async def stop(self, key: FollowKey, reason: str) -> bool:
+        """Follow the card no more (a person deleted it): nothing is posted to its thread or done to it again.
+        False when it was stopped already (its first reason kept)."""
         async with self._engine.begin() as conn:
-            await conn.execute(update(follows).where(self._where(key), follows.c.gone.is_(None)).values(gone=reason))
+            return await changed(
+                conn, update(follows).where(self._where(key), follows.c.gone.is_(None)).values(gone=reason)
+            )
 
     async def save_versions(self, versions: Mapping[str, int], now: datetime) -> None:
         """The newest arXiv version of each paper, as arXiv just said (a version never goes down)."""

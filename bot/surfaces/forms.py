@@ -5,16 +5,16 @@ with topics "diffusion, robots", time "09:00", zone "Europe/Berlin", days "mon-f
 save the same subscription: the form is turned into that text and parsed by `parse_subscribe`. Each
 field is first parsed alone, so a mistake is reported on the field that holds it. An empty field
 means what leaving the option out of the typed command means: keep the channel's current value
-(or the default). A channel with a weekly roundup gets the roundup's form: its days field holds the
-one day (`weekly … on fri`).
+(or the default); topics `all papers` drop the channel's topics, as typed. A channel with a weekly
+roundup gets the roundup's form: its days field holds the one day (`weekly … on fri`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from bot.chat.commands import Subscribe, closed_quotes, comma_parts, is_weekday, parse_subscribe
+from bot.chat.commands import EVERY_PAPER, Subscribe, closed_quotes, comma_parts, is_weekday, parse_subscribe
 from bot.delivery.subscriptions import Subscription
 from bot.domain.errors import UsageError
 from bot.domain.zones import zone_choices, zone_hint
@@ -62,6 +62,8 @@ class SubscribeForm:
         value = " ".join(str(getattr(self, name)).split())
         if not value:
             return ""
+        if name == "topics" and value.lower().strip(" .!") in EVERY_PAPER:
+            return value  # `all papers`: every paper, as the typed command reads it (quoted, a topic)
         if name == "topics":
             return ", ".join(_quoted(topic) for topic in comma_parts(value))
         if name == "days" and self.weekly:
@@ -98,8 +100,7 @@ def read_form(form: SubscribeForm) -> Subscribe:
         errors["days"] = f"A weekly roundup comes one day a week: pick one day, such as fri (not “{form.days.strip()}”)"
     if errors:
         raise FormErrors(errors)
-    # the topics field emptied: every paper (what the form shows), not the topics the channel had
-    return replace(parsed, every_paper=True) if not (parsed := parse_subscribe(form.typed())).topics else parsed
+    return parse_subscribe(form.typed())
 
 
 def _in_the_form(message: str) -> str:

@@ -113,7 +113,9 @@ def test_an_argument_is_shown_by_its_name_not_its_python_type(capsys: pytest.Cap
     [
         (("paper",), "paperboy paper: ID is missing (An arXiv id or an arXiv or Hugging Face URL)"),
         (("paper", "2608.19880", "2608.18580"), "paperboy paper takes nothing more, not “2608.18580”"),
-        (("top", "--channel", "slack:C1", "week"), "paperboy top takes nothing more, not “week”"),
+        (("top", "--channel", "slack:C1", "week"), "not “week”: a period goes after --period"),
+        (("digest", "2024-01-01"), "not “2024-01-01”: a day goes after --date: paperboy digest --date 2024-01-01"),
+        (("sync", "now"), "paperboy sync takes nothing more, not “now”: it takes options only"),
     ],
 )
 def test_an_argument_missing_or_one_too_many_is_said_in_our_words(

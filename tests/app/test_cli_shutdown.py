@@ -53,3 +53,25 @@ async def test_a_signal_during_start_up_stops_at_once(tmp_path: Path, sig: signa
     assert process.returncode == 0, err
     assert "Traceback" not in err
     assert "cannot connect" in err.lower() or "failed to connect" in err.lower()
+
+
+async def test_run_warns_of_a_config_files_topic_with_a_typo_and_still_stops_at_once(tmp_path: Path) -> None:
+    """The check runs beside the bot, once it has started: a stop while it looks ends it too."""
+    config = tmp_path / "paperboy.toml"
+    config.write_text('[[subscriptions]]\nchannel = "console:lab"\ntopics = ["difusion"]\n', encoding="utf-8")
+    env = child_env()
+    env.update(PAPERBOY_DATA_DIR=str(tmp_path / "data"), PAPERBOY_OFFLINE="1", PAPERBOY_CONFIG=str(config))
+    process = await asyncio.create_subprocess_exec(
+        *entry_point(), "run", env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stderr is not None
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"Did you mean" not in seen:
+        assert time.monotonic() < deadline and not process.stderr.at_eof(), seen.decode()
+        seen += await asyncio.wait_for(process.stderr.readline(), 60)
+    process.send_signal(signal.SIGINT)
+    _, rest = await asyncio.wait_for(process.communicate(), 30)
+    err = (seen + rest).decode()
+    assert process.returncode == 0 and "Traceback" not in err, err
+    assert f"console:lab, subscribed in {config}: Did you mean “diffusion”? No paper holds “difusion”." in err

@@ -53,7 +53,9 @@ def test_each_line_is_answered_as_a_chat_command_for_a_console_channel(tmp_path:
 def test_a_channel_name_it_cannot_be_is_a_usage_error(tmp_path: Path) -> None:
     run = chat(tmp_path, "help\n", "--as", "two words")
     assert run.returncode == 2 and run.stdout == ""
-    assert "--as 'two words': a channel's name is 1 to 64 letters a to z (no accents), digits" in run.stderr  # what was typed
+    assert (
+        "--as 'two words': a channel's name is 1 to 64 letters a to z (no accents), digits" in run.stderr
+    )  # what was typed
 
 
 @pytest.mark.slow

@@ -120,6 +120,8 @@ def test_a_zone_typed_as_its_city_alone_is_the_zone(typed: str, zone: str) -> No
     ("typed", "hint"),
     [
         ("tz pacific", "Did you mean US/Pacific?"),  # of Canada and of the US: asked, not taken
+        ("tz San Juan", "“San Juan” names more places than America/Argentina/San_Juan"),  # Puerto Rico's too
+        ("tz Victoria", "“Victoria” names more places than Australia/Victoria"),  # British Columbia's too
         ("tz WEST", "WEST is an abbreviation"),  # Western European summer time, not Australia/West
         ("tz gmt+3", "use Etc/GMT-3"),  # an offset, never the Etc/ zone whose sign is inverted
     ],

@@ -18,6 +18,7 @@ from bot.chat.commands import Command, Follow, Follows, Subscribe, Unfollow, Unk
         ("follow LLMs on SAT, reasoning on 3D", Follow(("LLMs on SAT", "reasoning on 3D"))),  # no value it takes
         ("follow attacks on TCP/IP, video at 4K", Follow(("attacks on TCP/IP", "video at 4K"))),
         ('follow "diffusion at 08:00"', Follow(("diffusion at 08:00",))),  # quoted: kept as typed
+        ("follow low emission zone London", Follow(("low emission zone London",))),  # a city after `zone`: a topic
         ("follows", Follows()),
         ("unfollow", Unfollow(None)),
         ("unfollow  Author:LeCun ", Unfollow("Author:LeCun")),

@@ -532,7 +532,7 @@ def test_hugging_face_items_one_a_line_in_a_json_file_are_told_to_be_one_array(t
     ("day", "said"),
     [
         ("2024-02-30", "line 1: daily_date: 2024-02-30 is no day of the calendar: February 2024 has 29 days"),
-        ("2024-13-01", "line 1: daily_date: 2024-13-01 is no day of the calendar: a year has 12 months"),
+        ("2024-13-01", "line 1: daily_date: 2024-13-01 is no day of the calendar: months run from 01 to 12"),
         # a card said "On Hugging Face Daily Papers 7 May 2026 (and 1 day before)" of a 1999 listing
         ("1999-01-01", "line 1: daily_date: 1999-01-01 is before its paper was on arXiv (2401.00001: January 2024)"),
     ],

@@ -387,6 +387,26 @@ async def test_a_channel_the_bot_was_removed_from_stops_the_cards_before_the_one
     assert await FollowStore(store.engine).following(POSTED - timedelta(days=1)) == []
 
 
+class ThreadThenChannel(Failing):
+    """The first card's own thread gone (Discord), then the channel refusing at the next card."""
+
+    def _fail(self) -> None:
+        self.calls += 1
+        if self.calls == 1:
+            raise ChannelUnavailable("discord:99", "404 unknown channel (Unknown Channel)")
+        raise ChannelUnavailable(str(CHANNEL), "not_in_channel (the bot is not a member)")
+
+
+async def test_a_card_stopped_in_the_sweep_that_then_loses_its_channel_counts_once(store: PaperStore) -> None:
+    clock, publisher = Clock(POSTED), ThreadThenChannel()
+    live = await followed_with_news(store, publisher, clock)
+    publisher.calls = 0
+    clock.now += timedelta(hours=2)
+    report = await live.sweep()
+    assert await FollowStore(store.engine).following(POSTED - timedelta(days=1)) == []
+    assert report.stopped == 3  # was 4: the card whose thread was gone, stopped again with the channel
+
+
 async def test_a_cards_own_thread_gone_stops_that_card_only(store: PaperStore) -> None:
     """On Discord a note goes into the card's thread, a channel of its own: that thread gone is that card's
     end, not the channel's."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,14 +22,15 @@ def test_a_form_reads_as_the_typed_command() -> None:
     assert typed == Subscribe(("diffusion", "robots"), "09:00", "Europe/Berlin", "mon,wed", 5, cadence="daily")
 
 
-def test_a_form_with_its_topics_emptied_asks_for_every_paper_as_it_shows() -> None:
-    """The form shows the channel's topics: emptied, they went on as they were, and a digest on topics could
-    not go back to every paper (`subscribe all papers` does the same in chat). The other fields, left empty,
-    keep what the channel has, as an empty `subscribe` does."""
-    assert read_form(SubscribeForm()) == Subscribe(cadence="daily", every_paper=True)
-    assert read_form(SubscribeForm(cadence="weekly")) == Subscribe(cadence="weekly", every_paper=True)
-    assert read_form(SubscribeForm(cadence="weekly")) == parse_subscribe("weekly all papers")
-    assert not read_form(SubscribeForm(topics="diffusion")).every_paper
+def test_an_empty_form_changes_nothing_as_an_empty_subscribe_does() -> None:
+    assert read_form(SubscribeForm()) == parse_subscribe("daily") == Subscribe(cadence="daily")
+    assert read_form(SubscribeForm(cadence="weekly")) == parse_subscribe("weekly") == Subscribe(cadence="weekly")
+
+
+def test_topics_all_papers_in_the_form_drop_the_topics_as_typed() -> None:
+    """A digest on topics could not go back to every paper from the form: "all papers" was a topic, refused."""
+    assert read_form(SubscribeForm(topics="all papers")) == parse_subscribe("daily all papers")
+    assert read_form(SubscribeForm(topics="All papers")).every_paper
 
 
 def test_a_topic_that_reads_like_an_option_stays_a_topic() -> None:
@@ -138,7 +137,7 @@ def test_any_form_is_saved_or_refused_field_by_field(form: SubscribeForm) -> Non
         assert set(errors) <= {"topics", "time", "timezone", "days", "limit"}
         assert all(errors.values())
     else:
-        assert read == replace(parse_subscribe(form.typed()), every_paper=not read.topics)
+        assert read == parse_subscribe(form.typed())
 
 
 def test_the_forms_words_keep_what_was_typed_and_name_one_zone() -> None:

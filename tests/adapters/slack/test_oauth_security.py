@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from sqlalchemy import text
 
@@ -152,18 +153,23 @@ async def test_a_client_secret_that_is_not_the_apps_is_said_to_the_operator_not_
     assert await installed(multi) == 0
 
 
+async def refused_by_slack(multi: MultiBot, error: str) -> httpx.Response:
+    """The page of an install whose code's exchange Slack refuses with `error`."""
+    _, state, start = await multi.start_install()
+    cookie = start.headers["set-cookie"].split(";")[0]
+    multi.fake.fail("oauth.v2.access", Failure(error=error))
+    return await multi.get(
+        "/slack/oauth_redirect", params={"code": multi.fake.install_code("T0001"), "state": state}, cookie=cookie
+    )
+
+
 async def test_an_app_not_yet_distributed_is_said_to_the_operator_not_blamed_on_the_code(
     multi: MultiBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Public distribution not turned on (the docs' step 3): every other workspace's admin was told the code
     had expired and to start again, which could never work."""
-    _, state, start = await multi.start_install()
-    cookie = start.headers["set-cookie"].split(";")[0]
-    multi.fake.fail("oauth.v2.access", Failure(error="invalid_team_for_non_distributed_app"))
     with caplog.at_level(logging.WARNING, logger="paperboy.slack"):
-        page = await multi.get(
-            "/slack/oauth_redirect", params={"code": multi.fake.install_code("T0001"), "state": state}, cookie=cookie
-        )
+        page = await refused_by_slack(multi, "invalid_team_for_non_distributed_app")
     assert "only in the workspace that made it" in page.text and "authorization code" not in page.text
     assert "Activate Public Distribution" in caplog.text
     assert await installed(multi) == 0
@@ -171,12 +177,7 @@ async def test_an_app_not_yet_distributed_is_said_to_the_operator_not_blamed_on_
 
 @pytest.mark.parametrize("error", ["cannot_install_an_org_installed_app", "team_added_to_org"])
 async def test_an_install_slack_refuses_for_its_own_reason_names_it(multi: MultiBot, error: str) -> None:
-    _, state, start = await multi.start_install()
-    cookie = start.headers["set-cookie"].split(";")[0]
-    multi.fake.fail("oauth.v2.access", Failure(error=error))
-    page = await multi.get(
-        "/slack/oauth_redirect", params={"code": multi.fake.install_code("T0001"), "state": state}, cookie=cookie
-    )
+    page = await refused_by_slack(multi, error)
     assert f"Slack refused to install paperboy here (“{error}”)" in page.text
     assert "authorization code" not in page.text
 
