@@ -161,6 +161,11 @@ def out_of_reach(interaction: discord.Interaction, *, of_parent: bool = False) -
             "Send Messages in Threads": mine.send_messages_in_threads,
         }
     lacking = [name for name, allowed in needed.items() if not allowed]
+    if not lacking and isinstance(channel, discord.ForumChannel) and not _taggable(channel):
+        return (
+            f"I can't post a digest in {where}, so it would never arrive: the forum requires a tag on every post and"
+            " has none I may apply (all are moderated). Add a tag anyone may apply, then subscribe again."
+        )
     if not lacking:
         return None
     return (
@@ -168,6 +173,11 @@ def out_of_reach(interaction: discord.Interaction, *, of_parent: bool = False) -
         f"{'here' if where == 'this channel' else 'there'}, "
         "then subscribe again."
     )
+
+
+def _taggable(forum: discord.ForumChannel) -> bool:
+    """Whether the bot can post in the forum as to tags (`forum_tags`: one it may apply, where one is required)."""
+    return not forum.flags.require_tag or any(not tag.moderated for tag in forum.available_tags)
 
 
 def _listed(names: list[str]) -> str:
@@ -437,7 +447,11 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
         chosen = (cadence.value if cadence else None, day.value if day else None)
         given = (topics, time, timezone, top, days, *chosen)
         bare = all(option is None for option in given)
-        if bot.open_form is not None and bare and await bot.unreachable(interaction) is None:
+        try:
+            opens = bot.open_form is not None and bare and await bot.unreachable(interaction) is None
+        except Exception:  # the store failing, before any answer: `answer` below says so, as for every command
+            opens = False
+        if opens and bot.open_form is not None:
             await bot.open_form(interaction)  # a bare `/papers subscribe` opens the form
             return
         await bot.answer(interaction, subscribe_command(topics, time, timezone, top, *chosen, days=days))

@@ -93,14 +93,14 @@ class FollowService:
         )
         now = self._clock()
         await self._subscriptions.save(subscription, now)
-        header = _followed(added)
+        header = "Your digest resumes" if current is not None and current.status and not added else _followed(added)
         notes = (() if zone else (words.no_zone,)) + _every_paper_but(topics)
         notes += tuple(
             f"{note} To follow that instead, unfollow this topic and follow it respelled."
             for note in await misspelt(added)
         )
         return _post(
-            *subscription.describe(now),
+            *subscription.describe(now, follow=words.follow),
             *notes,
             f"`/papers follows` lists them; {words.unfollow}",
             header=f"{header}: your digest here, weekdays at {FOLLOW_TIME} {'your time' if zone else 'UTC'}",
@@ -111,7 +111,7 @@ class FollowService:
         if current is None:
             return _post(f"You follow nothing yet. Try {words.follow_examples} in a direct message with me.")
         return _post(
-            *current.describe(self._clock()),
+            *current.describe(self._clock(), follow=words.follow),
             words.unfollow,
             header="What you follow",
         )

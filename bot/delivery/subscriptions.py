@@ -56,9 +56,10 @@ class Subscription:
     def next_delivery(self, now: datetime) -> datetime | None:
         return next_delivery(now, self.time, self.timezone, self.weekdays)
 
-    def describe(self, now: datetime, had: Collection[date] = ()) -> list[str]:
+    def describe(self, now: datetime, had: Collection[date] = (), follow: str = "`follow TOPIC`") -> list[str]:
         """The subscription in words, for `settings` and confirmations; `had`: the local days whose digest
-        the channel already had (or that was given up), which the next digest is not."""
+        the channel already had (or that was given up), which the next digest is not; `follow`: the
+        platform's follow command, a topic where it says TOPIC or … (a stopped follow says how to resume)."""
         topics = describe(self.topics)
         lines = [
             f"Topics: {topics}",
@@ -84,7 +85,8 @@ class Subscription:
             elif self.source == "config":
                 lines.append("It is tried again at paperboy's next start, as the config file names it.")
             elif self.person:  # a follow's digest: `subscribe` is refused in a direct message
-                again = f"`follow {self.topics[0]}`" if self.topics else "`follow` with a topic"
+                topic = self.topics[0] if self.topics else "TOPIC"
+                again = follow.replace("TOPIC", topic).replace("…", topic)
                 lines.append(f"Once the bot can message you again, {again} (any of your topics) resumes them.")
             else:
                 lines.append("Once the bot can post here again, subscribe again (the same settings will do) to resume.")

@@ -103,3 +103,18 @@ async def test_saved_without_a_time_a_subscription_owes_every_due_time(store: Pa
     await SubscriptionStore(store.engine).save(Subscription(channel=CHANNEL, time="09:00", timezone="Europe/Berlin"))
     await sweeper.sweep(WEDNESDAY)
     assert headers(publisher) == ["2026-06-03"]
+
+
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [
+        ("`/papers follow TOPIC`", "`/papers follow agents` (any of your topics) resumes them"),
+        ("`/papers follow topics:…`", "`/papers follow topics:agents` (any of your topics) resumes them"),  # Discord
+    ],
+)
+def test_a_stopped_follow_says_how_to_resume_in_the_platforms_words(words: str, said: str) -> None:
+    """Discord's followers were told Slack's `follow agents`, which their command does not take."""
+    stopped = Subscription(
+        channel=ChannelRef("discord", "D1"), topics=("agents",), person="U1", status="403 missing access (…)"
+    )
+    assert said in stopped.describe(datetime(2026, 6, 1, tzinfo=UTC), follow=words)[-1]

@@ -5,18 +5,21 @@ belongs to its server (what `paperboy forget` erases)."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from datetime import date
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from bot.delivery.digest import DigestOptions
-from bot.delivery.subscriptions import Subscription
+from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.store.tables import paper_messages, threads
 from bot.store.workspaces import forget
 from tests.adapters.discord.conftest import DiscordBot
-from tests.fakes.discord import FORUM_ID, GUILD_ID, TEXT_ID
+from tests.fakes.discord import FORUM_ID, GUILD_ID, TAGGED_FORUM_ID, TEXT_ID, FakeDiscord
 
 BEA = "1000000000000000004"
 FORUM = ChannelRef("discord", FORUM_ID, GUILD_ID)
@@ -162,3 +165,41 @@ async def test_subscribe_in_a_forum_post_asks_for_what_a_forum_digest_needs(disc
     assert "give my role Send Messages in Threads there" in said
     [forum] = await discord_bot.subscriptions.all()
     assert forum.topics == ()  # as it was
+
+
+async def test_a_bare_subscribe_in_a_forum_post_is_answered_when_the_store_fails(
+    discord_bot: DiscordBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The forum it acts on was looked up before any answer: the store failing there left the interaction
+    unanswered ("The application did not respond"), where every other command apologises."""
+    fake = discord_bot.fake
+    post = await forum_post(discord_bot)
+
+    async def failing(*args: object, **kwargs: object) -> None:
+        raise OperationalError("SELECT 1", {}, sqlite3.OperationalError("disk I/O error"))
+
+    monkeypatch.setattr(SubscriptionStore, "get", failing)
+    await fake.slash("subscribe", {}, channel=post)
+    await fake.wait_for(lambda: fake.followups())
+    assert "Sorry, something went wrong" in fake.followups()[-1]["content"]
+
+
+@pytest.fixture
+def moderated_tags(fake_discord: FakeDiscord) -> str:
+    """The forum that requires a tag with every tag moderated (before the bot reads the server), and a post."""
+    for tag in fake_discord.channels[TAGGED_FORUM_ID]["available_tags"]:
+        tag["moderated"] = True
+    post = fake_discord.new_id()
+    fake_discord._thread(post, TAGGED_FORUM_ID, "Welcome")
+    return post
+
+
+async def test_a_forum_requiring_a_tag_the_bot_may_not_apply_is_refused_at_subscribe(
+    moderated_tags: str, discord_bot: DiscordBot
+) -> None:
+    """Every tag moderated: the subscribe was confirmed, and its first digest stopped, unable to post."""
+    fake = discord_bot.fake
+    await fake.slash("subscribe", {"topics": "diffusion"}, channel=moderated_tags)
+    await fake.wait_for(lambda: fake.followups())
+    assert "the forum requires a tag on every post and has none I may apply" in fake.followups()[-1]["content"]
+    assert await discord_bot.subscriptions.all() == []

@@ -220,7 +220,7 @@ async def test_a_stopped_follow_says_to_follow_again_which_resumes_it(slack_bot:
     await follow_sweeper(slack_bot).sweep(NOW.replace(hour=13, minute=1))
     slack_bot.fake.missing_channels.discard("D0001")
     listed = await answer(slack_bot, "follows")
-    assert "Delivery stopped" in listed and "`follow agents` (any of your topics) resumes them" in listed
+    assert "Delivery stopped" in listed and "`/papers follow agents` (any of your topics) resumes them" in listed
     assert "subscribe again" not in listed
     await answer(slack_bot, "follow agents")
     follow = await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")
