@@ -222,6 +222,6 @@ async def test_a_stopped_follow_says_to_follow_again_which_resumes_it(slack_bot:
     listed = await answer(slack_bot, "follows")
     assert "Delivery stopped" in listed and "`/papers follow agents` (any of your topics) resumes them" in listed
     assert "subscribe again" not in listed
-    await answer(slack_bot, "follow agents")
+    assert "Your digest resumes" in await answer(slack_bot, "follow agents")  # was "You follow these already"
     follow = await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")
     assert follow is not None and follow.status is None and follow.topics == ("agents",)
