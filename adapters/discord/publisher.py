@@ -313,6 +313,10 @@ _FORBIDDEN = {
         "the bot's role lacks a permission here: give it Send Messages, Embed Links, Create Public Threads "
         "and Send Messages in Threads in this channel"
     ),
+    50007: (  # a person's direct message (a follow's digest)
+        "the person takes no direct messages from the bot (they left its servers, or turned off direct "
+        "messages from server members)"
+    ),
 }
 
 

@@ -126,6 +126,15 @@ async def test_403_missing_access_stops_delivery(discord_bot: DiscordBot) -> Non
     assert len(discord_bot.fake.posts_in(TEXT_ID)) == 1
 
 
+async def test_403_of_a_person_who_takes_no_direct_messages_says_so(discord_bot: DiscordBot) -> None:
+    """A follow's digest refused by the person's settings: Discord's words alone were all it said."""
+    text = "Cannot send messages to this user"
+    discord_bot.fake.fail(rf"POST /channels/{TEXT_ID}/messages$", 403, {"message": text, "code": 50007})
+    result = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=1), JUNE_1)
+    assert result.outcome == "stopped"
+    assert (result.reason or "").startswith(f"403 missing access ({text}): the person takes no direct messages")
+
+
 async def test_no_right_to_start_threads_leaves_the_cards_standing_alone_and_says_so(
     discord_bot: DiscordBot, caplog: pytest.LogCaptureFixture
 ) -> None:
