@@ -28,6 +28,7 @@ from bot.domain.post import (
     left_out,
     unfenced,
 )
+from bot.domain.words import counted
 
 Block = dict[str, Any]
 
@@ -142,7 +143,7 @@ def card_blocks(card: Card, *, share: bool = False) -> list[Block]:
     """A paper's card: linked title, byline, votes, one-line summary, links; a Save button, and a Share button
     when asked."""
     byline = escape(card.authors) + (f" · {escape(card.organization)}" if card.organization else "")
-    votes = f"▲ {card.upvotes} upvote{'s' if card.upvotes != 1 else ''} · 💬 {card.comments}"
+    votes = f"▲ {counted(card.upvotes, 'upvote')} · 💬 {card.comments}"
     rank = f"{card.rank}. " if card.rank else ""
     title = cut(escape(" ".join(card.title.split())), TITLE_CHARS) or card.paper_id
     lines = [f"{rank}*{linked(card.url, title)}*", byline, votes]
@@ -183,7 +184,7 @@ def thread_blocks(card: Card) -> tuple[str, list[Block]]:
 
 
 def card_message(card: Card, *, share: bool = False) -> tuple[str, list[Block]]:
-    votes = f"{card.upvotes} upvote{'s' if card.upvotes != 1 else ''}"  # what a notification shows
+    votes = counted(card.upvotes, "upvote")  # what a notification shows
     return fallback(f"{card.title} ({votes}) {card.url}"), card_blocks(card, share=share)
 
 

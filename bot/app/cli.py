@@ -39,7 +39,8 @@ from bot.domain.errors import (
     SourceError,
     UsageError,
 )
-from bot.domain.our_words import plainly, unreadable
+from bot.domain.our_words import ISO_DAY, calendar_fault, plainly, unreadable
+from bot.domain.words import counted
 from bot.host.heap import loaded, loaded_as, loading
 
 if TYPE_CHECKING:
@@ -205,10 +206,8 @@ def _not_future(day: date) -> None:
 def _parse_day(value: str | None) -> date | None:
     if value is None:
         return None
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):  # fromisoformat also takes 20260821 and 2026-W34-5
+    if not ISO_DAY.fullmatch(value):  # fromisoformat also takes 20260821 and 2026-W34-5
         raise typer.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint="--date")
-    from bot.domain.our_words import calendar_fault
-
     if (why := calendar_fault(value)) is not None:
         raise typer.BadParameter(f"{value!r} is no day of the calendar: {why}", param_hint="--date")
     return date.fromisoformat(value)
@@ -523,7 +522,7 @@ def _search_post(query: str, found: Searched) -> Post:
         empty = f"No papers match: {other}."
     elif not hits and (nobody := found.nobody()):
         empty = nobody
-    count = f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
+    count = counted(len(hits), "result")
     return Post(
         header=f"Papers on {quoted(query, 80)}",
         subheader=f"{count} · {note}" if (note := found.note()) else count,
@@ -564,7 +563,6 @@ def sync(
     no_embed: Annotated[bool, NO_EMBED] = False,
 ) -> None:
     """Fetch listings from Hugging Face (and details from arXiv where needed) into the store."""
-    from bot.domain.words import counted
     from bot.ingest.sync import SyncStopped, recent_days
 
     if days is not None and date_ is not None:
@@ -590,8 +588,7 @@ def sync(
                 stopped, report = exc, exc.report
         c = report.counts
         span = wanted[0].isoformat() if len(wanted) == 1 else f"{wanted[0].isoformat()} to {wanted[-1].isoformat()}"
-        plural = "s" if len(wanted) != 1 else ""
-        days = f"{len(wanted)} day{plural}"
+        days = counted(len(wanted), "day")
         if len(report.fetched) < len(wanted):  # not "Synced 1 day" of a day that failed (arXiv's details aside)
             days = f"{len(report.fetched)} of {days}"
         out.print(
@@ -814,7 +811,6 @@ def import_(
     no_embed: Annotated[bool, NO_EMBED] = False,
 ) -> None:
     """Import papers from files; each file is stored whole or not at all."""
-    from bot.domain.words import counted
     from bot.ingest.importer import ImportStopped, import_paths, none_importable, skipped_note
 
     async def work(services: Services) -> int:
@@ -852,11 +848,7 @@ def import_(
             if not no_embed and stopped is None:
                 await _embed(services)
         if stopped is not None:
-            left = (
-                f" and the {len(stopped.left)} file{'s' if len(stopped.left) != 1 else ''} after it"
-                if stopped.left
-                else ""
-            )
+            left = f" and the {counted(len(stopped.left), 'file')} after it" if stopped.left else ""
             were = "were" if stopped.left else "was"
             err.print(f"paperboy: import stopped at {stopped.path}: it{left} {were} not imported", markup=False)
             raise stopped.__cause__ or stopped

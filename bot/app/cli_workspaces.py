@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from bot.domain.errors import UsageError
+from bot.domain.words import counted
 
 if TYPE_CHECKING:
     from bot.app.bootstrap import Services
@@ -56,13 +57,13 @@ def _line(one: Installed) -> str:
     """`slack:T0123456  Acme Research · installed 2 November 2026 · 3 channels (1 stopped), 2 follows`, and
     what is wrong with its token, if anything."""
     name = f"{one.name} (org-wide install)" if one.org_wide else one.name
-    channels = f"{one.channels} channel{'s' if one.channels != 1 else ''}"
+    channels = counted(one.channels, "channel")
     if one.stopped:
         channels += f" ({one.stopped} stopped: `paperboy run` logs why)"
     parts = [
         name or "(no name)",
         f"installed {one.installed_at:%-d %B %Y}",
-        f"{channels}, {one.follows} follow{'s' if one.follows != 1 else ''}",
+        f"{channels}, {counted(one.follows, 'follow')}",
     ]
     if one.expires_at is not None:
         parts.append(f"rotating token, due for refresh by {one.expires_at:%-d %B %Y %H:%M} UTC")

@@ -17,6 +17,7 @@ from bot.delivery.subscriptions import Subscription
 from bot.delivery.sweep import Due, dues
 from bot.domain.config import ScheduleConfig
 from bot.domain.weeks import covered_monday, roundup_key, week_name
+from bot.domain.words import counted
 from bot.store.ledger import Ledger
 
 OFFLINE = (
@@ -40,7 +41,7 @@ async def next_digest_note(
     owed = [d for s in active for d in dues(s, now, policy) if _open(d, now)]
     statuses = await ledger.statuses([(d.subscription.channel, _key(d)) for d in owed])
     owed = [d for d in owed if (d.subscription.channel, _key(d)) not in statuses]  # nothing recorded for it yet
-    count = f"{len(active)} subscription{'s' if len(active) != 1 else ''}"
+    count = counted(len(active), "subscription")
     if owed:
         first = min(owed, key=lambda d: (d.due, str(d.subscription.channel)))
         local = first.due.astimezone(ZoneInfo(first.subscription.timezone))

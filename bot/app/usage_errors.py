@@ -9,6 +9,8 @@ from typing import Any
 
 import typer
 
+from bot.domain.our_words import ISO_DAY
+
 # Typer 0.29 carries its own copy of click; its exceptions live wherever BadParameter does.
 _click = sys.modules[typer.BadParameter.__module__]
 
@@ -30,7 +32,6 @@ def arguments_as_named() -> None:
 
 
 _EXTRA = re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)")
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def argument_meant(exc: Any, named: str) -> str | None:
@@ -50,7 +51,7 @@ def argument_meant(exc: Any, named: str) -> str | None:
     takes = {o for p in getattr(params, "params", []) if p.param_type_name == "option" for o in p.opts}
     if any(p.param_type_name == "argument" for p in getattr(params, "params", [])):
         said = "quote words that go together"  # `paperboy paper 2608.19880 2608.18580`
-    elif "--date" in takes and _ISO_DAY.fullmatch(extra[1]):
+    elif "--date" in takes and ISO_DAY.fullmatch(extra[1]):
         said = f"a day goes after --date: paperboy {named} --date {extra[1]}"
     elif "--period" in takes and extra[1].lower() in ("week", "month", "all"):
         said = f"a period goes after --period: paperboy {named} ... --period {extra[1].lower()}"

@@ -64,9 +64,11 @@ BIBTEX_WORDS = frozenset({"bibtex", "bibtext", "bib", "as", "in", "please", "for
 # Periods `top` does not take, typed as if it did: said so, where other words after `top` are a search.
 MISREAD_PERIODS = frozenset({"weekly", "monthly", "year", "yearly", "day", "daily", "today", "alltime", "all-time"})
 # Topics that ask for every paper: what `settings` shows of a digest with none ("Topics: all papers")
-EVERY_PAPER = frozenset(
+_EVERY_PAPER = frozenset(
     {"all", "all papers", "every paper", "everything", "any", "any topic", "all topics", "no topics"}
 )
+
+
 _TODAY_WORDS = frozenset({"please", "pls", "papers", "paper", "list", "digest", "'s", "top", "trending", "again"})
 _ALONE = ("today", "help", "settings", "unsubscribe", "saved", "top", "follows")  # commands whole by themselves
 _PERIOD_OPTION = re.compile(r"\A(?:--period\b=?|period\s*[:=])\s*", re.IGNORECASE)
@@ -379,6 +381,11 @@ def closed_quotes(text: str) -> None:
             raise UsageError(f'the quote before “{token[1:41]}” is not closed: close it ("…") or leave it out')
 
 
+def asks_every_paper(topics: str) -> bool:
+    """Whether a subscription's topics, as typed, ask for every paper (`all papers`, `everything`)."""
+    return topics.lower().strip(" .!") in _EVERY_PAPER
+
+
 def parse_subscribe(text: str) -> Subscribe:
     """`[weekly|daily] [topics] [at HH:MM] [tz Area/City] [top N] [days mon-fri] [on fri]`; topics split on
     commas or quoted.
@@ -446,7 +453,7 @@ def parse_subscribe(text: str) -> Subscribe:
             raise UsageError(
                 f"“{topic}” looks like an option, not a topic: type {meant} (or quote it to make it a topic)"
             )
-    every_paper = len(topics) == 1 and not as_typed and topics[0].lower().strip(" .!") in EVERY_PAPER
+    every_paper = len(topics) == 1 and not as_typed and asks_every_paper(topics[0])
     unique = () if every_paper else checked_topics(topics)
     return Subscribe(
         topics=unique,

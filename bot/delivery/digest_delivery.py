@@ -30,6 +30,7 @@ from bot.domain.errors import ChannelUnavailable, ConfigError, DeliveryError, Pa
 from bot.domain.post import Card
 from bot.domain.publishing import LeaseLost, MessageRef, Publisher, holding, publisher_for
 from bot.domain.repeats import Repeats
+from bot.domain.words import counted
 from bot.search.port import SearchIndex
 from bot.store.claims import Holder
 from bot.store.faults import store_fault
@@ -76,11 +77,10 @@ class DeliveryResult:
         """The outcome in words; `what` was delivered (the day's digest, else a roundup's week, which is
         named with its dates in brackets: the count of papers it already has is then left out)."""
         when = what or (f"the {self.day:%-d %B %Y} digest" if self.day else "the digest")
-        plural = "s" if self.papers != 1 else ""
         holder = f" ({self.holder.describe()})" if self.holder else ""
-        held = "" if what else f" ({self.papers} paper{plural})"
+        held = "" if what else f" ({counted(self.papers, 'paper')})"
         return {
-            "posted": f"Posted {when} to {self.channel}: {self.papers} paper{plural}.",
+            "posted": f"Posted {when} to {self.channel}: {counted(self.papers, 'paper')}.",
             "already": f"{self.channel} already has {when}{held}: nothing posted.",
             "busy": f"Another paperboy process took {when} for {self.channel} over midway: it posts the rest."
             if self.reason == TAKEN_OVER

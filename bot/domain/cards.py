@@ -7,6 +7,7 @@ import re
 from bot.domain.ids import paper_url_id
 from bot.domain.models import Paper
 from bot.domain.post import Card, Link, Post, Section
+from bot.domain.words import counted
 
 SUMMARY_CHARS = 220
 ABSTRACT_CHARS = 1200
@@ -146,7 +147,7 @@ def paper_post(paper: Paper) -> Post:
     twice (the card leads with the title)."""
     if paper.listed_on:
         more = len(paper.listed_on) - 1
-        also = f" (and {more} day{'s' if more > 1 else ''} before)" if more else ""
+        also = f" (and {counted(more, 'day')} before)" if more else ""
         where = f"On Hugging Face Daily Papers {paper.listed_on[-1]:%-d %B %Y}{also}"
     # the days the store holds, not Hugging Face's every day: a paper fetched alone may be listed on a day
     # no sync has fetched ("not listed on Hugging Face Daily Papers" was said of papers that were)

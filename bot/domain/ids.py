@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -37,7 +38,16 @@ def _possible(match: re.Match[str] | None) -> bool:
     head, _, number = match.group("id").partition(".")
     if not (head.isdigit() and number.isdigit()):  # old style, `hep-th/9901001`, `math.GT/0309136`
         return True
-    return 1 <= int(head[2:]) <= 12 and not (len(number) == 4 and int(head) >= 1501)
+    return id_month(match.group("id")) is not None and not (len(number) == 4 and int(head) >= 1501)
+
+
+def id_month(arxiv_id: str) -> date | None:
+    """The first day of the month a new-style id was given in (`2605.03849`: 1 May 2026); None for an
+    old-style id (`hep-th/9901001`) or a month no calendar has (`9913.00001`)."""
+    head, dot, number = arxiv_id.partition(".")
+    if not (dot and head.isdigit() and number.isdigit() and len(head) == 4 and 1 <= int(head[2:]) <= 12):
+        return None
+    return date(2000 + int(head[:2]), int(head[2:]), 1)
 
 
 def parse_arxiv_id(text: str) -> str:

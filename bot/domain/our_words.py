@@ -60,13 +60,13 @@ def reason(error: Mapping[str, Any]) -> str:
     return _BY_TYPE.get(kind) or plainly(str(error.get("msg", "not valid")))
 
 
-_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)  # written as a day is: YYYY-MM-DD
 
 
 def calendar_fault(typed: str) -> str | None:
     """Why text written as YYYY-MM-DD is no day of the calendar (`2026-02-30`: "February 2026 has 28
     days"); None for a real day, or for text not written so."""
-    found = _ISO_DAY.fullmatch(typed)
+    found = ISO_DAY.fullmatch(typed)
     if found is None:
         return None
     year, month, day = (int(g) for g in found.groups())

@@ -129,11 +129,16 @@ def _cities() -> dict[str, str]:
     return {city: min(zones, key=lambda z: (-z.count("/"), z)) for city, zones in found.items()}
 
 
+def _key(typed: str) -> str:
+    """A zone's name as typed, compared as the tz database writes its names: lower case, `_` for spaces."""
+    return "_".join(typed.strip().lower().split())
+
+
 def zone_named(typed: str) -> str | None:
     """The zone a name typed loosely names for certain, or None: an IANA name in any case and with spaces
     (`america/new york`), the city of one zone (`berlin`, `New York`), or a city in one that names no
     zone (`Munich`). An abbreviation or an offset is not taken: `CEST` is summer time only."""
-    low = "_".join(typed.strip().lower().split())
+    low = _key(typed)
     if low in ABBREVIATIONS:  # `WEST` is Western European summer time, not Australia/West
         return None
     if (offset := _OFFSET.fullmatch(low)) is not None and not int(offset[2]) and not int(offset[3] or 0):
@@ -144,13 +149,13 @@ def zone_named(typed: str) -> str | None:
 
 def names_a_city(typed: str) -> bool:
     """Whether the words are a zone's city (`New York`, `San Juan`), taken or not (`zone_named`)."""
-    return "_".join(typed.strip().lower().split()) in _cities()
+    return _key(typed) in _cities()
 
 
 def zone_hint(typed: str) -> str:
     """What to say after "unknown time zone": the zone an abbreviation or an offset means, else the one
     closest in spelling within the same area (`Europe/Berln`) or by its city (`Berln`); "" for none."""
-    low = "_".join(typed.strip().lower().split())
+    low = _key(typed)
     if low in ABBREVIATIONS:
         name, zone = ABBREVIATIONS[low]
         shown = typed.strip().upper()
@@ -183,7 +188,7 @@ def zone_hint(typed: str) -> str:
 def meant_zone(typed: str) -> str | None:
     """The zone an abbreviation (`PST`), a fixed offset (`UTC+2`: Etc/GMT-2, whose name inverts the sign)
     or a city that names no zone (`Delhi`) means; None for anything else."""
-    low = "_".join(typed.strip().lower().split())
+    low = _key(typed)
     if low in ABBREVIATIONS:
         return ABBREVIATIONS[low][1].split(" ")[0]
     if low in CITIES:
@@ -218,7 +223,7 @@ def zone_choices(typed: str, limit: int = ZONE_CHOICES) -> list[str]:
     """IANA zones for what is typed: the zone an abbreviation, offset or city means, then names or cities
     starting with it, containing it, then close spellings. An `Etc/GMT±N` name is offered only as what
     an offset means: spelled as typed, its sign is the inverse of the offset people mean."""
-    query = "_".join(typed.strip().lower().split())
+    query = _key(typed)
     zones = zone_names()
     if not query:
         return list(zones[:limit])

@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.domain.errors import ImportFileError
 from bot.domain.models import Listing
 from bot.domain.our_words import unreadable
+from bot.domain.words import counted
 from bot.ingest.snapshot import forget_snapshot
 from bot.sources.corpus import open_text, read_newest, where_not_utf8
 from bot.sources.hf_payload import listing_days, parse_daily
@@ -168,7 +169,7 @@ def _check_named_days(raw: object, named: list[date], path: Path, latest: date) 
     if sum(said.values()) < len(raw) or any(first <= day <= last for day in said):  # some on a named day
         return
     days = sorted(said.items())
-    listed = ", ".join(f"{day} ({n} paper{'s' if n != 1 else ''})" for day, n in days[:_SHOWN])
+    listed = ", ".join(f"{day} ({counted(n, 'paper')})" for day, n in days[:_SHOWN])
     listed += f" and {len(days) - _SHOWN} more days" if len(days) > _SHOWN else ""
     suffix = ".json.gz" if path.name.lower().endswith(".gz") else ".json"
     name = f"{days[0][0]}{suffix}" if len(days) == 1 else f"{days[0][0]}_to_{days[-1][0]}{suffix}"

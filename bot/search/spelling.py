@@ -215,16 +215,21 @@ async def _someone(search: SearchIndex, entry: str) -> bool:
     """Whether a digest's entry, respelled, names an author some paper has, or names none: a topic's
     `author:` takes every word after it as one name (`bot.domain.filters`)."""
     what, name = kind(entry)
-    return what != "author" or bool(await search.search(f'author:"{name}"', limit=1))
+    return what != "author" or await _has_author(search, name)
 
 
 async def _unknown(search: SearchIndex, query: str) -> str | None:
     """The first `author:` name of a query that found nothing that no paper's author has, as typed
     (`author:"Yann LeCun"`): the answer says so, not "try fewer words". At most `NAMES_CHECKED` asked."""
     for name in author_names(query)[:NAMES_CHECKED]:
-        if not await search.search(f'author:"{name}"', limit=1):
+        if not await _has_author(search, name):
             return name
     return None
+
+
+async def _has_author(search: SearchIndex, name: str) -> bool:
+    """Whether some paper in the index has an author of this name (its words in one author's name)."""
+    return bool(await search.search(f'author:"{name}"', limit=1))
 
 
 async def misspelt(search: SearchIndex, topics: Iterable[str]) -> list[str]:

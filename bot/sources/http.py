@@ -19,6 +19,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 from tenacity.wait import wait_exponential_jitter
 
 from bot.domain.errors import SourceDataError, SourceError, SourceUnavailable
+from bot.domain.words import counted
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -120,7 +121,7 @@ async def get(
         sleep=sleep,
         reraise=True,
     )
-    tries = f"{policy.attempts} attempt{'s' if policy.attempts != 1 else ''}"
+    tries = counted(policy.attempts, "attempt")
     try:
         return await _tried(client, url, params, retrying, source=source, policy=policy, limits=limits)
     except _Retryable as exc:

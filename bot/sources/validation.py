@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
+from bot.domain.ids import id_month
 from bot.domain.models import BIDI_CHARS, Listing, merge, squash
 
 T = TypeVar("T")
@@ -156,11 +157,8 @@ def before_its_id(day: date, arxiv_id: str) -> str | None:
     """Why a listing day before its paper's arXiv month (a new-style id's YYMM: `2605.03849` is May 2026) is
     refused, a day of slack for the time zones; None if it is not. A card would say it was on Hugging Face
     Daily Papers years before arXiv had it."""
-    head, dot, number = arxiv_id.partition(".")
-    if not (dot and head.isdigit() and number.isdigit()):
-        return None  # an old-style id, `hep-th/9901001`: its papers predate Daily Papers anyway
-    month = date(2000 + int(head[:2]), int(head[2:]), 1)
-    if day >= month - timedelta(days=1):
+    month = id_month(arxiv_id)  # None for an old-style id, `hep-th/9901001`: its papers predate Daily Papers
+    if month is None or day >= month - timedelta(days=1):
         return None
     return f"{day} is before its paper was on arXiv ({arxiv_id}: {month:%B %Y}): mend the date"
 

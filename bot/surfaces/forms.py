@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.chat.commands import EVERY_PAPER, Subscribe, closed_quotes, comma_parts, is_weekday, parse_subscribe
+from bot.chat.commands import Subscribe, asks_every_paper, closed_quotes, comma_parts, is_weekday, parse_subscribe
 from bot.delivery.subscriptions import Subscription
 from bot.domain.errors import UsageError
 from bot.domain.zones import zone_choices, zone_hint
@@ -62,7 +62,7 @@ class SubscribeForm:
         value = " ".join(str(getattr(self, name)).split())
         if not value:
             return ""
-        if name == "topics" and value.lower().strip(" .!") in EVERY_PAPER:
+        if name == "topics" and asks_every_paper(value):
             return value  # `all papers`: every paper, as the typed command reads it (quoted, a topic)
         if name == "topics":
             return ", ".join(_quoted(topic) for topic in comma_parts(value))
