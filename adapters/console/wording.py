@@ -15,7 +15,7 @@ class _Terminal(Phrasebook):
         return (*self.commands, f"Who may subscribe or unsubscribe a channel: {self.managers}.")
 
 
-_TODAY = "`today` — today's trending papers"
+_TODAY = "`today [top N|all]` — today's trending papers"
 _SEARCH = "`speculative decoding` — search"
 _SUBSCRIBE = (
     "`subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5` — a daily digest, which `paperboy run` prints here"
@@ -40,6 +40,7 @@ PHRASES = replace(
     unsave="`unsave 2406.12345`",
     as_weekly="subscribe weekly on {day}",
     top_all="`top all`",
+    today_all="`today all`",
     saved="`saved`",
     saved_more="`saved bibtex` gives it as BibTeX; `unsave ID` takes one off.",
 )

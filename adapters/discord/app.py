@@ -31,6 +31,7 @@ from adapters.discord.publisher import DiscordPublisher
 from adapters.discord.render import Message, post_message, post_messages, said
 from adapters.discord.wording import REPLY_TO_A_CARD, shared
 from bot.chat.commands import (
+    MOST_PAPERS,
     Command,
     Help,
     PaperLookup,
@@ -408,8 +409,11 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
     group = app_commands.Group(name="papers", description="Hugging Face Daily Papers: today, search, digests")
 
     @group.command(name="today", description="Today's trending papers")
-    async def today(interaction: discord.Interaction) -> None:
-        await bot.answer(interaction, Today())
+    @app_commands.describe(top=f"How many papers (1-{MOST_PAPERS}; default: the digest's number)")
+    async def today(
+        interaction: discord.Interaction, top: app_commands.Range[int, 1, MOST_PAPERS] | None = None
+    ) -> None:
+        await bot.answer(interaction, Today(top))
 
     @group.command(name="search", description="Search the papers")
     @app_commands.describe(topic="What to look for, in plain words")

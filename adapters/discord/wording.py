@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.chat.service import Shared, Unshared
 from bot.chat.wording import Phrasebook
 
-_TODAY = "`/papers today` — today's trending papers"
+_TODAY = "`/papers today [top:N]` — today's trending papers"
 _SEARCH = "`/papers search topic:speculative decoding` — search (only you see it; share with a button)"
 _SUBSCRIBE = "`/papers subscribe topics:diffusion, robotics time:09:00 timezone:Europe/Berlin top:5` — a daily digest"
 MANAGERS = "people with the Manage Channels permission there"
@@ -38,6 +38,7 @@ PHRASES = Phrasebook(
     unfollow="`/papers unfollow topic:…` stops one, `/papers unfollow` all.",
     top_all="`/papers top period:all`",
     follow="`/papers follow topics:…`",
+    today_all="`/papers today top:50`",
     unsave="`/papers unsave id:2406.12345`",
     follow_examples="`/papers follow topics:diffusion -robotics` or `/papers follow topics:author:LeCun`",
     on_day="day:{day}",

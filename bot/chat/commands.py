@@ -72,13 +72,14 @@ _EVERY_PAPER = frozenset(
 _TODAY_WORDS = frozenset({"please", "pls", "papers", "paper", "list", "digest", "'s", "top", "trending", "again"})
 _ALONE = ("today", "help", "settings", "unsubscribe", "saved", "top", "follows")  # commands whole by themselves
 _PERIOD_OPTION = re.compile(r"\A(?:--period\b=?|period\s*[:=])\s*", re.IGNORECASE)
+MOST_PAPERS = 50  # papers a digest, a roundup or `today` shows at most (`top 50`, `today all`)
 OPTIONS = ("at", "tz", "top", "days")
 OPTION_EXAMPLES = {"at": "`at 09:00`", "tz": "`tz Europe/Berlin`", "top": "`top 5`", "days": "`days mon-fri`"}
 
 
 @dataclass(frozen=True)
 class Today:
-    pass
+    limit: int | None = None  # `today top 20`, `today all` (`MOST_PAPERS`); None: the `[digest]` limit
 
 
 @dataclass(frozen=True)
@@ -203,8 +204,8 @@ def parse_command(text: str) -> Command:
     if not rest and first.rstrip("?!.").lower() in _ALONE:  # `today?`, `help!`: the command, not "Did you mean"
         text = first = first.rstrip("?!.")
     word = first.lower()
-    if word in ("today", "today's", "todays") and set(rest.lower().strip(" .!?").split()) <= _TODAY_WORDS:
-        return Today()  # `today please`, `today's papers`: not a search for "please"
+    if word in ("today", "today's", "todays") and (today := _today(rest, text)) is not None:
+        return today  # `today please`, `today's papers`, `today top 20`: not a search for "please"
     if word in ("help", "?", "-h", "--help"):
         return Help()
     if word == "paper":
@@ -634,7 +635,7 @@ _VALUES: dict[str, Callable[[str], bool]] = {  # what an option mistyped as a wo
 _PLAINLY: dict[str, Callable[[str], bool]] = {  # …and what is plainly such a value after a topic's words
     "at": lambda value: _TIME_OF_DAY.fullmatch(value) is not None,
     "tz": lambda value: "/" in value and value.lower() in zones_by_lower(),
-    "top": lambda value: value.isdigit() and 0 < int(value) <= 50,  # a digest's size, not `token limit 4096`
+    "top": lambda value: value.isdigit() and 0 < int(value) <= MOST_PAPERS,  # a digest's size, not `token limit 4096`
 }
 
 
@@ -835,10 +836,27 @@ def _days(value: str) -> str:
     return value.lower()
 
 
+def _today(rest: str, text: str) -> Today | Unknown | None:
+    """`today` with how many papers: `today top 20`, `today 20`, `today all` (up to `MOST_PAPERS`), with
+    or without the words of `_TODAY_WORDS`; None when other words follow (`today's llm news`: a search)."""
+    said = [w.strip(",.;:!?") for w in rest.lower().split()]
+    said = [w for w in said if w]
+    numbers = [w for w in said if w.isdigit()]
+    if set(said) - _TODAY_WORDS - {"all"} - set(numbers) or len(numbers) > 1 or ("all" in said and numbers):
+        return None
+    if not numbers:
+        return Today(MOST_PAPERS if "all" in said else None)
+    try:
+        return Today(_top(numbers[0]))
+    except UsageError:
+        most = MOST_PAPERS
+        return Unknown(text, f"`today` shows 1 to {most} papers, such as `today top 20`; `today all` up to {most}.")
+
+
 def _top(value: str) -> int:
     # isdigit() alone is not enough: "²" is a digit that int() refuses, "٣" one that it takes.
-    if not (value.isascii() and value.isdigit() and len(value) <= 3) or not 1 <= int(value) <= 50:
-        raise UsageError(f"`top` takes a number from 1 to 50, not {value[:20]!r}")
+    if not (value.isascii() and value.isdigit() and len(value) <= 3) or not 1 <= int(value) <= MOST_PAPERS:
+        raise UsageError(f"`top` takes a number from 1 to {MOST_PAPERS}, not {value[:20]!r}")
     return int(value)
 
 

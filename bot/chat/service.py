@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.chat.cadence import KINDS, cadence_days
 from bot.chat.commands import (
+    MOST_PAPERS,
     Ask,
     Command,
     Follow,
@@ -149,8 +150,8 @@ class ChatService:
         if isinstance(command, Subscribe | Unsubscribe | Settings | Top):
             asker = await channel_meant(self._subscriptions, asker)
         match command:
-            case Today():
-                return await self._today()
+            case Today(limit):
+                return await self._today(limit, self._words(asker))
             case Search(query):
                 from bot.search.query import another_script, nothing_asked  # loaded with the first search
                 from bot.search.spelling import searched
@@ -232,10 +233,14 @@ class ChatService:
     def _words(self, asker: Asker) -> Phrasebook:
         return self._phrasebooks.get(asker.channel.platform, TYPED)
 
-    async def _today(self) -> Post:
-        """The latest day with papers; when that is not today (UTC), the answer says so first."""
-        digest = await build_digest(self._store, self._search, DigestOptions(limit=self._defaults.limit))
+    async def _today(self, limit: int | None, words: Phrasebook) -> Post:
+        """The latest day with papers, its top `limit` (else the `[digest]` limit); when that is not today
+        (UTC), the answer says so first, and when papers are left out, how to see them."""
+        digest = await build_digest(self._store, self._search, DigestOptions(limit=limit or self._defaults.limit))
         post = digest.to_post()
+        if len(digest.papers) < min(digest.listed, MOST_PAPERS):
+            shown = "them all" if digest.listed <= MOST_PAPERS else f"its top {MOST_PAPERS}"
+            post = replace(post, footer=f"The day has {digest.listed} papers: {words.today_all} shows {shown}.")
         today = self._clock().astimezone(UTC).date()
         if digest.day is None or digest.day >= today:
             return post

@@ -30,6 +30,7 @@ class Phrasebook:
     top_all: str = TOP_ALL  # how to look further back than a week or a month
     saved_more: str = SAVED_MORE  # what else a reading list can do
     follow: str = "`/papers follow TOPIC`"  # a follow command, in general
+    today_all: str = "`/papers today all`"  # a day's papers past the `[digest]` limit
     unsave: str = "`/papers unsave 2406.12345`"
     saved: str = "`/papers saved`"  # the command that lists one's reading list
     follow_examples: str = "`/papers follow diffusion -robotics` or `/papers follow author:LeCun`"
@@ -44,7 +45,7 @@ class Phrasebook:
         return (*self.commands, THREADS, f"Who may subscribe or unsubscribe a channel: {self.managers}.")
 
 
-_TODAY = "`/papers` or `/papers today` — today's trending papers"
+_TODAY = "`/papers` or `/papers today [top N|all]` — today's trending papers"
 _SEARCH = "`/papers speculative decoding` — search (results only you see, with a button to share)"
 _SUBSCRIBE = "`/papers subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5` — a daily digest here"
 _FOLLOW = (

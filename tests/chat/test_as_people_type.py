@@ -256,3 +256,30 @@ def test_times_days_and_zones_as_said(typed: str, field: str, value: str) -> Non
 @pytest.mark.parametrize("typed", ["today please", "today's papers", "todays papers?"])
 def test_today_with_polite_words_is_today(typed: str) -> None:
     assert parse_command(typed) == Today()  # was searched for "please", answered with unrelated papers
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("today top 20", Today(20)),  # was a search for "today top 20"
+        ("today 3", Today(3)),
+        ("today top 5 papers please", Today(5)),
+        ("today all", Today(50)),
+        ("today's papers, all", Today(50)),
+        ("today top", Today()),
+    ],
+)
+def test_today_takes_how_many_papers(typed: str, meant: Today) -> None:
+    assert parse_command(typed) == meant
+
+
+@pytest.mark.parametrize("typed", ["today top 80", "today top 0", "today ²"])
+def test_today_refuses_a_number_it_cannot_show(typed: str) -> None:
+    said = parse_command(typed)
+    assert isinstance(said, Unknown)
+    assert said.hint == "`today` shows 1 to 50 papers, such as `today top 20`; `today all` up to 50."
+
+
+@pytest.mark.parametrize("typed", ["today all 20", "today top 5 10", "today's llm news"])
+def test_today_with_other_words_is_no_today(typed: str) -> None:
+    assert not isinstance(parse_command(typed), Today)

@@ -86,6 +86,20 @@ async def test_today_says_when_the_day_it_shows_is_not_today(june_store: PaperSt
     assert same_day.subheader is not None and "not in the store" not in same_day.subheader
 
 
+async def test_today_says_how_to_see_the_papers_it_leaves_out(june_store: PaperStore) -> None:
+    """3 June lists 23 papers; the digest's number is 5: the rest were out of reach in chat."""
+    service = chat_service(june_store)
+    for platform, words in PHRASEBOOKS.items():
+        post = await service.answer(Today(), Asker(ChannelRef(platform, "C1"), "U1"))
+        assert len(post.cards) == 5
+        assert post.footer == f"The day has 23 papers: {words.today_all} shows them all."
+    every = await service.answer(parse_command("today all"), Asker(ChannelRef("slack", "C1"), "U1"))
+    assert len(every.cards) == 23 and every.footer is None
+    some = await service.answer(parse_command("today top 7"), Asker(ChannelRef("slack", "C1"), "U1"))
+    assert len(some.cards) == 7 and some.subheader == "Hugging Face Daily Papers · 7 of 23 papers"
+    assert some.footer == "The day has 23 papers: `/papers today all` shows them all."
+
+
 @pytest.mark.parametrize(
     ("query", "said"),
     [

@@ -80,6 +80,15 @@ async def test_today(discord_bot: DiscordBot) -> None:
     message = await answer(discord_bot)
     assert "Daily Papers · Wednesday 3 June 2026" in str(message["content"])
     assert len(message["embeds"]) == 5  # type: ignore[arg-type]
+    assert "The day has 23 papers: `/papers today top:50` shows them all." in shown(message)  # as Discord takes it
+
+
+async def test_today_takes_how_many_papers(discord_bot: DiscordBot) -> None:
+    """Past the digest's number (5 here) a day's other papers were out of reach in chat."""
+    await discord_bot.fake.slash("today", {"top": 12})
+    messages = [await answer(discord_bot, n) for n in (1, 2)]
+    assert [len(m["embeds"]) for m in messages] == [10, 2]  # type: ignore[arg-type]
+    assert "12 of 23 papers" in shown(messages[0])
 
 
 @pytest.mark.parametrize("digest_limit", [50])
