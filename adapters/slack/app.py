@@ -263,6 +263,8 @@ def create_app(
     async def mention(body: dict[str, Any], event: dict[str, Any]) -> None:
         if event.get("edited"):
             return  # Slack sends a mention again, as a new event, when its message is edited: answered once
+        if event.get("bot_id") or event.get("subtype") == "bot_message":
+            return  # another bot's (a relay, an assistant): answering bots can loop, as on Discord and in DMs
         await answer_mention(body, event)
 
     async def answer_mention(body: dict[str, Any], event: dict[str, Any]) -> None:

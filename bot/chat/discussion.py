@@ -23,18 +23,18 @@ RELATED = 5
 AUTHORS_CHARS = 1500  # the names of an `authors` answer: within a Discord message beside its header
 
 
-# Other words for each question, strongest first: a question named outright wins over a word that
-# only suggests one ("who can give me the bibtex?" asks for `cite`), and a weak word ("who") decides
-# only when nothing else does.
+# Other words for each question. The first word of a message that names a question or plainly asks
+# for one decides ("summarize this code paper" asks for the summary, "the bibtex of this code paper"
+# for `cite`: "code" there is the paper's topic); a weak word ("who") decides only when none does.
 SYNONYMS = (
     ({"bibtex", "citation", "citations", "reference", "references", "bib"}, "cite"),
     ({"github", "repo", "repos", "repository", "repositories", "implementation"}, "code"),
     ({"tldr", "abstract", "summarize", "summarise", "summaries", "gist"}, "summary"),
     ({"similar"}, "related"),
     ({"author", "authorship"}, "authors"),
-    ({"who"}, "authors"),
 )
-STRONG = frozenset(ASKS).union(*(group for group, _ in SYNONYMS[:-1]))  # all but the weak "who"
+ASKED_BY = {word: ask for group, ask in SYNONYMS for word in group} | {ask: ask for ask in ASKS}
+STRONG = frozenset(ASKED_BY)  # not the weak "who"
 WROTE = frozenset({"wrote", "write", "writes", "written", "authored", "behind", "made", "did"})  # "who wrote it?"
 # "no code needed", "not the code", "don't need the summary": not a question of it ("don't" reads as "don t")
 NOT = frozenset({"no", "not", "without", "nor", "never", "don", "dont", "doesn", "doesnt"})
@@ -70,17 +70,13 @@ def names_a_question(text: str) -> bool:
 
 
 def what_is_asked(text: str) -> str | None:
-    """What a mention asks for, ignoring the mention itself and punctuation: a question named outright,
-    the first if several; else the strongest word that suggests one."""
+    """What a mention asks for, ignoring the mention itself and punctuation: the first word that names a
+    question or plainly asks for one (`ASKED_BY`); else "who" with its verb; else a mistyped question."""
     words = _words(text)
-    named = [word for word in words if word in ASKS]
-    if named:
-        return named[0]
-    said = set(words)
-    if not said & WROTE:  # "who" asks for the authors only with its verb: "who wants to present this?" does not
-        said.discard("who")
-    if found := next((ask for group, ask in SYNONYMS if group & said), None):
-        return found
+    if asked := next((ASKED_BY[word] for word in words if word in ASKED_BY), None):
+        return asked
+    if "who" in words and not WROTE.isdisjoint(words):  # "who wants to present this?" asks for no authors
+        return "authors"
     # a question mistyped (`summery`, `authers`): the nearest, where one is near enough
     close = (difflib.get_close_matches(word, ASKS, n=1, cutoff=0.85) for word in words if len(word) > 3)
     return next((match[0] for match in close if match), None)
@@ -126,7 +122,8 @@ async def discuss(paper: Paper, text: str, search: SearchIndex) -> Post:
     return Post(header=title, text=(HELP,))
 
 
-_REPOSITORY = re.compile(r"https?://(?:www\.)?github\.com/[\w.-]+/[\w.-]*\w", re.IGNORECASE)
+# a GitHub repository, its scheme optional: 7 of the corpus's abstracts write "(github.com/openai/mle-bench/)"
+_REPOSITORY = re.compile(r"(?:https?://|(?<![\w./-]))(?:www\.)?github\.com/[\w.-]+/[\w.-]*\w", re.IGNORECASE)
 
 
 def _code(paper: Paper) -> tuple[str, ...]:
@@ -140,7 +137,8 @@ def _code(paper: Paper) -> tuple[str, ...]:
     elif project is not None and _REPOSITORY.fullmatch(project.rstrip("/")):
         return (f"Code: {project} (its project page; Hugging Face links no repository)",)
     elif found := _REPOSITORY.search(paper.abstract):
-        lines = [f"No code is linked on Hugging Face, but the abstract names a repository: {found.group()}"]
+        named = found.group() if "://" in found.group() else f"https://{found.group()}"
+        lines = [f"No code is linked on Hugging Face, but the abstract names a repository: {named}"]
     else:
         lines = [f"No code is linked on Hugging Face yet: {paper.hf_url}"]
     return (*lines, *([f"Project page: {project}"] if project else []))

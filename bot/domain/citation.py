@@ -48,12 +48,43 @@ def _title(text: str) -> str:
 
 def _outside(text: str) -> str:
     text = re.sub(r"(?<!\\)~", r"\\textasciitilde{}", _TEXT.sub(r"\\\1", text))
-    return re.sub(r"(?<!\\)\^", r"\\^{}", text)
+    text = re.sub(r"(?<!\\)\^", r"\\^{}", text)
+    text = _SHAPES.sub(lambda found: _SHAPE_MACROS[found.group()], text)  # not ¡, ¿ and — in LaTeX's OT1
+    text = _GREEK_LETTER.sub(
+        lambda found: GREEK[found.group()] if found.group() in _LOOKALIKES else found.group(), text
+    )
+    return _GREEK_LETTERS.sub(lambda found: "$" + "".join(GREEK[letter] for letter in found.group()) + "$", text)
 
 
 def _in_math(math: str) -> str:
-    """Math as written, but `%` (which would end the line as a comment), `&` and `#` escaped."""
-    return _MATH_BREAKS.sub(r"\\\1", math)
+    """Math as written, but `%` (which would end the line as a comment), `&` and `#` escaped, and a Greek
+    letter as its macro (`$τ$-bench`: pdflatex stops at it)."""
+    return _GREEK_LETTER.sub(lambda found: GREEK[found.group()] + "{}", _MATH_BREAKS.sub(r"\\\1", math))
+
+
+def _greek() -> dict[str, str]:
+    """Each Greek letter as LaTeX writes it in math: pdflatex stops at a Greek letter in the text ("Unicode
+    character τ not set up for use with LaTeX": 31 of the corpus's titles have one, or a `<`, `>` or `|`)."""
+    names = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau"
+    macros = {}
+    for name in (names + " upsilon phi chi psi omega").split():
+        unicode_name = name.upper().replace("LAMBDA", "LAMDA")  # as Unicode spells it
+        small, capital = (unicodedata.lookup(f"GREEK {size} LETTER {unicode_name}") for size in ("SMALL", "CAPITAL"))
+        macros[small] = {"omicron": "o", "epsilon": "\\varepsilon", "phi": "\\varphi"}.get(name, f"\\{name}")
+        # LaTeX has macros for the capitals that differ from Latin ones; the others are those letters
+        macros[capital] = f"\\{name.title()}" if name in _OWN_CAPITALS else _LATIN_CAPITALS[name]
+    return macros | {"ς": "\\varsigma", "ϕ": "\\phi", "ϵ": "\\epsilon", "ϑ": "\\vartheta"}
+
+
+_OWN_CAPITALS = {"gamma", "delta", "theta", "lambda", "xi", "pi", "sigma", "upsilon", "phi", "psi", "omega"}
+_LOOKALIKE = ["alpha", "beta", "epsilon", "zeta", "eta", "iota", "kappa", "mu", "nu", "omicron", "rho", "tau", "chi"]
+_LATIN_CAPITALS = dict(zip(_LOOKALIKE, "ABEZHIKMNOPTX", strict=True))  # as LaTeX writes Α, Β…: the Latin letter
+GREEK = _greek()
+_GREEK_LETTER = re.compile("[" + "".join(GREEK) + "]")
+_LOOKALIKES = {letter for letter, written in GREEK.items() if not written.startswith("\\")}  # Α is A, ο is o
+_GREEK_LETTERS = re.compile("[" + "".join(sorted(set(GREEK) - _LOOKALIKES)) + "]+")  # one math group for a run: no `$$`
+_SHAPE_MACROS = {"<": "\\textless{}", ">": "\\textgreater{}", "|": "\\textbar{}"}
+_SHAPES = re.compile(r"[<>|]")
 
 
 def _paired(text: str) -> bool:

@@ -111,9 +111,14 @@ async def test_an_answer_the_platform_refuses_is_logged_not_raised(
         ("<@UBOT> I don't have time to read the whole thing tldr?", "summary"),  # too far to be negated
         ("<@UBOT> no worries if not but a summary would be nice", "summary"),
         ("<@UBOT> ｓｕｍｍａｒｙ", "summary"),  # full-width letters are the letters
+        # the first word asking decides: "code" after it is the paper's topic (these were all `code`/`related`)
+        ("<@UBOT> can you summarize this code generation paper?", "summary"),
+        ("<@UBOT> give me the bibtex for this code paper", "cite"),
+        ("<@UBOT> tl;dr of this code model please", "summary"),
+        ("<@UBOT> summarize the related work section", "summary"),
     ],
 )
-def test_a_question_named_outright_wins_over_a_word_that_suggests_one(text: str, asked: str | None) -> None:
+def test_the_first_word_asking_decides(text: str, asked: str | None) -> None:
     assert what_is_asked(text) == asked
 
 
@@ -149,6 +154,12 @@ async def test_code_is_found_where_hugging_face_links_none(june_store: PaperStor
     assert (await discuss(named, "code", search)).text == (
         "No code is linked on Hugging Face, but the abstract names a repository: https://github.com/alibaba/conv-llava",
     )
+    bare = Paper(arxiv_id="2410.07095", title="T", abstract="open-source (github.com/openai/mle-bench/).")
+    assert (await discuss(bare, "code", search)).text == (  # was "No code is linked on Hugging Face yet"
+        "No code is linked on Hugging Face, but the abstract names a repository: https://github.com/openai/mle-bench",
+    )
+    elsewhere = Paper(arxiv_id="2410.07096", title="T", abstract="see https://mirror.example/github.com/a/b")
+    assert (await discuss(elsewhere, "code", search)).text[0].startswith("No code is linked on Hugging Face yet")
     both = Paper(
         arxiv_id="2503.01785", title="T", github_repo="https://github.com/L/R", project_page="https://github.com/L/R/"
     )

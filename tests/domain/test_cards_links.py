@@ -44,3 +44,13 @@ def test_latex_quotes_read_as_quotes() -> None:
     assert readable("rated ``slightly better'' or ``tie''") == "rated “slightly better” or “tie”"
     summary = card(Paper(arxiv_id="2406.04770", title="T", abstract="Said ``tie''. More.")).summary
     assert summary == "Said “tie”."
+
+
+def test_latex_single_quotes_read_as_quotes() -> None:
+    """LongRAG's abstract (2406.15319): "the `needle' unit … `heavy' retriever" showed the words between two
+    backticks, two sentences of them, as code on Slack and Discord. A code span stays one."""
+    said = "a `needle' unit. Such an imbalanced `heavy' retriever"
+    assert readable(said) == "a ‘needle’ unit. Such an imbalanced ‘heavy’ retriever"
+    assert readable("``tie'' and `one'") == "“tie” and ‘one’"
+    assert readable("`foo` is Bob's") == "`foo` is Bob's"  # a code span, then an apostrophe: as written
+    assert readable("it's `x'y' z") == "it's `x'y' z"

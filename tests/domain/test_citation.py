@@ -34,6 +34,13 @@ def title_of(entry: str) -> str:
         ("a trailing backslash \\", "a trailing backslash"),
         ("Pruning 90\\% of Weights for Q\\&A", "Pruning 90\\% of Weights for Q\\&A"),  # escaped once, by its authors
         ("a \\_b, \\#1, \\$5 and \\^{}", "a \\_b, \\#1, \\$5 and \\^{}"),
+        # pdflatex stopped at a Greek letter ("Unicode character τ not set up for use with LaTeX"), and printed
+        # `<`, `>` and `|` as ¡, ¿ and — (31 of the corpus's titles)
+        ("$τ$-bench: tool use", "$\\tau{}$-bench: tool use"),
+        ("φ-Decoding and Ψ-Sampler", "$\\varphi$-Decoding and $\\Psi$-Sampler"),
+        ("αβγ nets, ΜΑΤΗ", "$\\alpha\\beta\\gamma$ nets, MATH"),  # one math group a run (no `$$`); Α is A
+        ("Thinking in <think> tags: P(y|x)", "Thinking in \\textless{}think\\textgreater{} tags: P(y\\textbar{}x)"),
+        ("$|x| < 1$", "$|x| < 1$"),  # math as written
     ],
 )
 def test_a_title_keeps_its_latex_and_escapes_what_would_break_it(title: str, field: str) -> None:

@@ -322,6 +322,26 @@ async def test_an_edited_mention_gets_no_second_answer(slack_bot: SlackBot) -> N
     assert len(slack_bot.fake.posts()) == 2
 
 
+async def test_another_bots_mention_gets_no_answer(slack_bot: SlackBot) -> None:
+    """A relay or another assistant posting `@paperboy summary` was answered: two bots answering each
+    other can loop (Discord and direct messages ignored bots already)."""
+    for n, marks in enumerate(({"bot_id": "B0OTHER"}, {"subtype": "bot_message", "bot_id": "B0OTHER"})):
+        event: dict[str, object] = {
+            "type": "app_mention",
+            "user": "U0BOT2",
+            "text": "<@UBOT> summary",
+            "ts": f"1767225800.00000{n}",
+            "channel": "C0001",
+            "event_ts": f"1767225800.00000{n}",
+            **marks,
+        }
+        assert (await slack_bot.event(event, event_id=f"EvBot{n}")).status_code == 200
+    await slack_bot.mention("<@UBOT> code", thread=None, event_id="EvPerson")  # a person's, after them
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.posts())
+    [answered] = slack_bot.fake.posts()  # the person's alone (outside a paper's thread: how to ask)
+    assert not answered["thread_ts"].startswith("1767225800")
+
+
 async def test_a_thread_answer_that_fails_gets_an_apology_in_the_thread(slack_bot: SlackBot) -> None:
     await slack_bot.click_share("2605.29307")
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
