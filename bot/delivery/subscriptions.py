@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.delivery.digest import DigestOptions
 from bot.domain.channels import ChannelRef, parse_channel
-from bot.domain.config import DigestDefaults, SubscriptionConfig
+from bot.domain.config import DigestDefaults, SubscriptionConfig, check_timezone
 from bot.domain.errors import UsageError
 from bot.domain.filters import describe
+from bot.domain.repeats import Repeats
 from bot.domain.schedule import next_delivery
 from bot.domain.weekdays import format_days, parse_days, plural_day
 from bot.domain.zones import is_place, zone_hint
@@ -119,6 +120,7 @@ def from_config(entry: SubscriptionConfig, defaults: DigestDefaults) -> Subscrip
 class SubscriptionStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._repeats = Repeats()  # a stored zone this host does not know: said once an hour
 
     async def get(self, channel: ChannelRef) -> Subscription | None:
         """The channel's subscription: its workspace's, else one with no workspace (the config file's,
@@ -159,7 +161,12 @@ class SubscriptionStore:
     async def all(self) -> list[Subscription]:
         async with self._engine.connect() as conn:
             rows = await conn.execute(select(subscriptions).order_by(subscriptions.c.platform, subscriptions.c.channel))
-            return [_from_row(row._mapping) for row in rows]
+            found = [_from_row(row._mapping) for row in rows]
+        now = datetime.now(UTC)
+        for lost in (s for s in found if s.status and s.status.startswith(UNKNOWN_ZONE_STATUS)):
+            if self._repeats.first(lost.channel, now):
+                log.warning("%s gets no digest: %s", lost.channel, lost.status)
+        return found
 
     async def save(self, subscription: Subscription, now: datetime | None = None) -> None:
         """Create or replace a channel's subscription (clearing any stopped status).
@@ -348,17 +355,31 @@ def _to_row(s: Subscription) -> dict[str, Any]:
     }
 
 
+# A stored zone this host's time zone data does not know (saved under an older tzdata: `US/Pacific-New`
+# until 2020b): its channel stops, said so, and the others go on; it stopped every channel's digest.
+UNKNOWN_ZONE_STATUS = "its time zone"
+UNKNOWN_ZONE = (
+    UNKNOWN_ZONE_STATUS + " “{zone}” is not in this host's time zone data (tzdata): subscribe again with a"
+    " zone, such as `tz America/Los_Angeles`"
+)
+
+
 def _from_row(row: Any) -> Subscription:
+    zone, status = row["timezone"], row["status"]
+    try:
+        check_timezone(zone)
+    except ValueError:
+        zone, status = "UTC", status or UNKNOWN_ZONE.format(zone=zone)  # UTC: what reads it never fails
     return Subscription(
         channel=ChannelRef(row["platform"], row["channel"], row["workspace"]),
         topics=tuple(row["topics"] or ()),
         time=row["time"],
-        timezone=row["timezone"],
+        timezone=zone,
         days=row["days"],
         limit=row["limit"],
         min_upvotes=row["min_upvotes"],
         source=row["source"],
-        status=row["status"],
+        status=status,
         since=_since(row["updated_at"]),
         person=row["person"],
         cadence=row["cadence"],

@@ -43,16 +43,21 @@ log = logging.getLogger("paperboy.sweep")
 
 async def given_up(ledger: Ledger, due: Due, key: date, status: str | None, now: datetime, what: str) -> bool:
     """Whether a delivery past its window is given up (recorded as skipped, never posted later): one
-    that failed, at once; one whose process stopped midway (its header out; its hold gone, or its lease
-    run out) is finished by another process until the channel's next digest is due (half a digest is
-    worse than the rest late), and given up then. `what` names it in the log."""
-    until = {"failed": due.window_end, "claimed": max(due.window_end, due.next_due)}.get(status or "")
-    if until is None or now < until:
+    that failed with nothing of it in the channel, at once; one whose process stopped midway (its hold
+    gone, or its lease run out), or that failed with its header or a card out (an outage), is finished
+    until the channel's next digest is due (half a digest is worse than the rest late), and given up
+    then. `what` names it in the log."""
+    if status not in ("failed", "claimed"):
         return False
-    if await ledger.give_up(due.subscription.channel, key, now):
+    channel = due.subscription.channel
+    finishing = status == "claimed" or (now >= due.window_end and await ledger.shown(channel, key))
+    until = max(due.window_end, due.next_due) if finishing else due.window_end
+    if now < until:
+        return False
+    if await ledger.give_up(channel, key, now):
         why = "it kept failing" if status == "failed" else "its process stopped and none took it over"
-        closed = until.astimezone(UTC)
-        log.warning("%s given up: %s until its window closed (%s)", what, why, f"{closed:%H:%M} UTC on {closed:%-d %B}")
+        closed, end = until.astimezone(UTC), "its window closed" if until == due.window_end else "its next one was due"
+        log.warning("%s given up: %s until %s (%s)", what, why, end, f"{closed:%H:%M} UTC on {closed:%-d %B}")
     return True
 
 

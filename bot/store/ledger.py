@@ -383,6 +383,14 @@ class Ledger(Claimant):
             found: str | None = await conn.scalar(select(digests.c.status).where(self._digest(channel, day)))
             return found
 
+    async def shown(self, channel: ChannelRef, day: date) -> bool:
+        """Whether any of the digest is in the channel: its header, or one of its cards (a forum has no header)."""
+        async with self._engine.connect() as conn:
+            if await conn.scalar(select(digests.c.header_ref).where(self._digest(channel, day))):
+                return True
+            posted = self._digest(channel, day, digest_papers), digest_papers.c.message_ref.is_not(None)
+            return await conn.scalar(select(digest_papers.c.arxiv_id).where(*posted).limit(1)) is not None
+
     async def begun_at(self, channel: ChannelRef, day: date) -> datetime | None:
         """When the digest was first claimed (a takeover keeps it), or None for one never begun."""
         async with self._engine.connect() as conn:

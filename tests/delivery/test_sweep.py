@@ -33,7 +33,7 @@ from bot.search.service import SearchService
 from bot.sources.hf_payload import parse_daily
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
-from bot.store.tables import digests, fetched_days
+from bot.store.tables import digests, fetched_days, subscriptions
 from bot.store.workspaces import PAUSED, pause, resume
 from tests.delivery.world import Clock, SweepWorld, utc
 from tests.fakes.publisher import Crash, RecordingPublisher
@@ -972,3 +972,78 @@ async def test_a_channel_that_refused_the_bot_says_how_its_digests_resume(
     assert "`/papers subscribe` in the channel resumes them" in said
     kept = await world.subscriptions.get(ChannelRef("slack", "C1"))
     assert kept is not None and kept.status is not None  # as said: stopped
+
+
+async def test_a_stored_zone_this_host_does_not_know_stops_its_channel_alone(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A zone saved under an older tzdata (`US/Pacific-New`, gone since 2020b) failed every sweep, so no
+    channel got a digest, and `paperboy run` did not start (a raw ZoneInfoNotFoundError)."""
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CGOOD", time="09:00")
+    await subscribe(world, "COLD", time="09:00")
+    async with world.store.engine.begin() as conn:
+        await conn.execute(
+            update(subscriptions).where(subscriptions.c.channel == "COLD").values(timezone="US/Pacific-New")
+        )
+    with caplog.at_level(logging.WARNING):
+        for minute in (0, 1):
+            await world.sweeper().sweep(utc(2026, 6, 2, 9, minute))
+    assert world.headers("CGOOD")["2026-06-02"] == 1 and not world.headers("COLD")
+    [said] = [r.getMessage() for r in caplog.records if "Pacific-New" in r.getMessage()]  # once, not each tick
+    assert said.startswith("slack:COLD gets no digest: its time zone “US/Pacific-New” is not in this host's")
+    old = await world.subscriptions.get(ChannelRef("slack", "COLD"))
+    assert old is not None and old.status is not None and "subscribe again with a zone" in old.status
+    shown = "\n".join(old.describe(utc(2026, 6, 2, 10)))  # `settings` says why, and what to do
+    assert "Delivery stopped: its time zone “US/Pacific-New”" in shown
+
+
+@dataclass
+class OutagePublisher(RecordingPublisher):
+    """After the header and two cards, every card is refused (Slack's 503) until `until`."""
+
+    clock: Callable[[], datetime] = lambda: utc(2026, 6, 2)
+    until: datetime = field(default_factory=lambda: utc(2026, 6, 3, 4))
+    fail_headers: bool = False  # the header refused too: nothing of the digest is out
+
+    async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
+        if self.fail_headers and self.clock() < self.until:
+            raise DeliveryError("Slack's API answered HTTP 503 to chat.postMessage (Slack is having trouble)")
+        return await super().post_header(channel, post, key)
+
+    async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
+        if len([p for p in self.posted if p.thread is None]) >= 3 and self.clock() < self.until:
+            raise DeliveryError("Slack's API answered HTTP 503 to chat.postMessage (Slack is having trouble)")
+        return await super().post_card(channel, card, key)
+
+
+async def test_a_digest_an_outage_cut_short_is_finished_after_it(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Its header ("3 of 8 papers") and two cards were out when Slack failed until 04:00; at its window's
+    end (03:00) it was given up, and its last card never came. One a crash cut short was finished."""
+    await list_day(world.store, date(2026, 6, 2), count=8)
+    await subscribe(world, "CLATE", time="21:00")  # its window ends at 03:00 (wait_hours 6)
+    publisher = OutagePublisher(clock=lambda: world.clock.now)
+    sweeper = world.sweeper(publisher=publisher)
+    world.clock.now = utc(2026, 6, 2, 21)
+    while world.clock.now <= utc(2026, 6, 3, 8):
+        await sweeper.sweep(world.clock.now)
+        world.clock.now += timedelta(minutes=10)
+    assert len([p for p in publisher.posted if p.thread is None]) == 4  # the header and its three cards
+    assert len([p for p in publisher.posted if p.key.endswith(":header")]) == 1
+
+
+async def test_a_digest_that_failed_with_nothing_out_is_given_up_at_its_window_end(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    await list_day(world.store, date(2026, 6, 2), count=8)
+    await subscribe(world, "CLATE", time="21:00")
+    publisher = OutagePublisher(clock=lambda: world.clock.now, fail_headers=True)
+    sweeper = world.sweeper(publisher=publisher)
+    with caplog.at_level(logging.WARNING):
+        for at in (utc(2026, 6, 2, 21), utc(2026, 6, 3, 3), utc(2026, 6, 3, 5)):
+            world.clock.now = at
+            await sweeper.sweep(at)
+    assert not publisher.posted
+    assert "given up: it kept failing until its window closed (03:00 UTC on 3 June)" in caplog.text
