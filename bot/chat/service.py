@@ -49,6 +49,7 @@ from bot.domain.ids import papers_named
 from bot.domain.models import Paper
 from bot.domain.post import Post
 from bot.domain.publishing import MessageRef, Publisher
+from bot.domain.schedule import day_start
 from bot.domain.weeks import covered_monday, roundup_key, week_key, week_name
 from bot.domain.words import quoted
 from bot.ingest.catalog import Catalog
@@ -316,9 +317,10 @@ class ChatService:
             for note in await self._misspelt(command.topics)
         ]
         skipped = await self._week_passed_over(current, subscription, now) if current else ()
+        saved = await self._subscriptions.get(asker.channel) or subscription  # as saved: since when it is owed
         return Post(
             header=f"This channel is {verb}: {KINDS[cadence]} of Hugging Face papers",
-            text=(*subscription.describe(now, await self._had(subscription, now)), *skipped, *respell),
+            text=(*saved.describe(now, await self._had(saved, now)), *skipped, *respell),
         )
 
     async def _week_passed_over(self, before: Subscription, after: Subscription, now: datetime) -> tuple[str, ...]:
@@ -358,7 +360,8 @@ class ChatService:
             days = {today + timedelta(days=n): today + timedelta(days=n) for n in (0, 1)}
         else:
             zone, days = ZoneInfo(subscription.timezone), {}
-            due = subscription.next_delivery(now)
+            start = day_start(now, subscription.timezone) - timedelta(microseconds=1)
+            due = subscription.next_delivery(start)  # today's too, due or not (`Subscription.describe`)
             for _ in range(2):
                 if due is None:
                     break

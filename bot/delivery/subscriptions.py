@@ -18,7 +18,7 @@ from bot.domain.config import DigestDefaults, SubscriptionConfig, check_timezone
 from bot.domain.errors import UsageError
 from bot.domain.filters import describe
 from bot.domain.repeats import Repeats
-from bot.domain.schedule import next_delivery
+from bot.domain.schedule import local_due, next_delivery
 from bot.domain.weekdays import format_days, parse_days, plural_day
 from bot.domain.zones import is_place, zone_hint
 from bot.store.engine import as_utc
@@ -57,10 +57,11 @@ class Subscription:
     def next_delivery(self, now: datetime) -> datetime | None:
         return next_delivery(now, self.time, self.timezone, self.weekdays)
 
-    def describe(self, now: datetime, had: Collection[date] = (), follow: str = "`follow TOPIC`") -> list[str]:
-        """The subscription in words, for `settings` and confirmations; `had`: the local days whose digest
-        the channel already had (or that was given up), which the next digest is not; `follow`: the
-        platform's follow command, a topic where it says TOPIC or … (a stopped follow says how to resume)."""
+    def describe(self, now: datetime, had: Collection[date] | None = None, follow: str = "`follow TOPIC`") -> list[str]:
+        """The subscription in words, for `settings` and confirmations; `had`: the local days, today's on,
+        whose digest the channel already had (or that was given up), which the next digest is not (None:
+        not known; then one due earlier today is not said to be still to come); `follow`: the platform's
+        follow command, a topic where it says TOPIC or … (a stopped follow says how to resume)."""
         topics = describe(self.topics)
         lines = [
             f"Topics: {topics}",
@@ -69,11 +70,14 @@ class Subscription:
             else f"When: weekly roundup, {plural_day(self.days)} at {self.time} {self.timezone}",
             f"Papers: top {self.limit}" + (f" with at least {self.min_upvotes} upvotes" if self.min_upvotes else ""),
         ]
-        due = self.next_delivery(now) if not self.status else None  # stopped: none comes until it resumes
-        while due is not None and due.astimezone(ZoneInfo(self.timezone)).date() in had:  # today's is out
+        what = "digest" if self.cadence == "daily" else "roundup"
+        if (owed := self._owed_today(now, had)) is not None:  # waiting for its listing (east of UTC), or retried
+            waits = " (not out yet: it goes out once Hugging Face has listed the day's papers)"
+            lines.append(f"Next {what}: today's, due since {owed:%H:%M %Z}" + (waits if what == "digest" else ""))
+        due = self.next_delivery(now) if not self.status and owed is None else None  # stopped: none comes
+        while due is not None and due.astimezone(ZoneInfo(self.timezone)).date() in (had or ()):  # today's is out
             due = self.next_delivery(due + timedelta(minutes=1))
         if due is not None:
-            what = "digest" if self.cadence == "daily" else "roundup"
             lines.append(f"Next {what}: {due.astimezone(ZoneInfo(self.timezone)):%A %-d %B, %H:%M %Z}")
         if not is_place(self.timezone):  # made before such zones were refused: still kept, and said
             lines.append(f"{_fixed(self.timezone)}{zone_hint(self.timezone).strip()}")
@@ -92,6 +96,16 @@ class Subscription:
             else:
                 lines.append("Once the bot can post here again, subscribe again (the same settings will do) to resume.")
         return lines
+
+    def _owed_today(self, now: datetime, had: Collection[date] | None) -> datetime | None:
+        """Today's due time, in the channel's zone, when it has passed and today's digest is still to come
+        (not had, nor given up; due after the subscription began); None otherwise, or when `had` is unknown."""
+        zone = ZoneInfo(self.timezone)
+        today = now.astimezone(zone).date()
+        if had is None or self.status or today in had or today.weekday() not in self.weekdays:
+            return None
+        due = local_due(today, self.time, zone)
+        return due.astimezone(zone) if due <= now and (self.since is None or due >= self.since) else None
 
 
 def _fixed(zone: str) -> str:

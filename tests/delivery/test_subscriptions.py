@@ -118,3 +118,23 @@ def test_a_stopped_follow_says_how_to_resume_in_the_platforms_words(words: str, 
         channel=ChannelRef("discord", "D1"), topics=("agents",), person="U1", status="403 missing access (…)"
     )
     assert said in stopped.describe(datetime(2026, 6, 1, tzinfo=UTC), follow=words)[-1]
+
+
+async def test_settings_says_today_s_digest_is_still_to_come(store: PaperStore) -> None:
+    """Tokyo's 09:00 is 00:00 UTC: the digest waits for Hugging Face's listing of the day and goes out hours
+    later. `settings` at 10:30 said "Next digest: Wednesday 3 June", a day late, while today's was on its way."""
+    await list_days(store, date(2026, 6, 1))
+    clock = Clock(datetime(2026, 6, 1, 12, tzinfo=UTC))
+    chat, sweeper, _, publisher = world(store, clock)
+    await chat.answer(parse_command("subscribe at 09:00 tz Asia/Tokyo"), Asker(CHANNEL, "U1"))
+    for minute in range(0, 91, 10):  # 09:00 to 10:30 in Tokyo on Tuesday 2 June: no listing of the day yet
+        clock.now = datetime(2026, 6, 2, 0, tzinfo=UTC) + timedelta(minutes=minute)
+        await sweeper.sweep(clock.now)
+    settings = (await chat.answer(parse_command("settings"), Asker(CHANNEL, "U1"))).text
+    assert "Next digest: today's, due since 09:00 JST (not out yet: it goes out once Hugging Face has" in settings[3]
+    await list_days(store, date(2026, 6, 2))  # listed: it goes out
+    clock.now = datetime(2026, 6, 2, 6, tzinfo=UTC)
+    await sweeper.sweep(clock.now)
+    assert headers(publisher) == ["2026-06-02"]
+    settings = (await chat.answer(parse_command("settings"), Asker(CHANNEL, "U1"))).text
+    assert settings[3] == "Next digest: Wednesday 3 June, 09:00 JST"
