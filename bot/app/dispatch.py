@@ -19,7 +19,7 @@ from bot.domain.publishing import Publisher
 from bot.domain.repeats import Repeats
 from bot.host.clock import ClockWatch
 from bot.host.heap import freeze_heap
-from bot.ingest.sync import recent_days
+from bot.ingest.sync import days_to_sync
 from bot.roundup.wiring import Roundups, living
 from bot.store.engine import refresh_statistics
 
@@ -72,18 +72,22 @@ async def _serve(
                 failed.say(f"the sweep of {name}", exc)
 
     said = SyncLog()
+    week_fetched: list[datetime] = []  # when the sync last fetched the week's earlier days (`days_to_sync`)
 
     async def sync_now() -> None:
         assert syncer is not None
         now = datetime.now(UTC)
+        days = days_to_sync(now, week_fetched[-1] if week_fetched else None)
         try:
-            report = await syncer.sync(recent_days(now.date(), 2))
+            report = await syncer.sync(days)
         except SourceError as exc:
             said.refused(exc, now)
             return
         except Exception as exc:  # the store's fault said in a line, not a traceback at every sync
             failed.say("the sync", exc)
             return
+        if len(days) > 2:
+            week_fetched[:] = [now]
         said.synced(report.counts.new_listings, report.failed, now)
         await roundup.follow(syncer, report.days)
 

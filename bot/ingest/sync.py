@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.domain.errors import SourceError, SourceUnavailable
 from bot.domain.models import Listing, Paper
+from bot.domain.weeks import covered_monday
 from bot.ingest.snapshot import forget_snapshot
 from bot.store.papers import PaperStore, SaveCounts
 
@@ -51,6 +52,22 @@ def _not_asked(report: SyncReport, days: Sequence[date], why: str) -> None:
 def recent_days(today: date, count: int) -> list[date]:
     """The `count` calendar days ending `today`, oldest first."""
     return [today - timedelta(days=offset) for offset in range(count - 1, -1, -1)]
+
+
+WEEK_AGAIN = timedelta(hours=1)  # how often `run` fetches the days of the week before yesterday again
+
+
+def days_to_sync(now: datetime, week_fetched: datetime | None) -> list[date]:
+    """What `paperboy run`'s sync fetches: today's and yesterday's listings, and, when the week was last
+    fetched `WEEK_AGAIN` ago or more (or never), the days before them back to the Monday of the week a
+    roundup due today covers (`covered_monday`). A paper's upvotes and comments grow for days after its
+    listing, and a weekly roundup ranks its week by them: a Monday paper was ranked on Friday by its
+    count of Tuesday night, and left out."""
+    recent = recent_days(now.date(), 2)
+    if week_fetched is not None and now - week_fetched < WEEK_AGAIN:
+        return recent
+    monday = covered_monday(now.date())
+    return [monday + timedelta(days=n) for n in range((recent[0] - monday).days)] + recent
 
 
 class Syncer:

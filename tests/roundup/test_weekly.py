@@ -3,10 +3,12 @@ once; DST; days the store lacks; 'most discussed here'; a crash mid-roundup; no 
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+import httpx
 import pytest
 from sqlalchemy import delete, select, update
 
@@ -19,15 +21,20 @@ from bot.domain.config import ScheduleConfig
 from bot.domain.models import Listing, Paper
 from bot.domain.post import Post
 from bot.domain.weeks import week_key
+from bot.ingest.sync import Syncer, days_to_sync, recent_days
 from bot.roundup.delivery import RoundupDelivery
 from bot.roundup.post import post_roundup
 from bot.roundup.roundup import WeekMatches, roundup_of
 from bot.roundup.weekly import WeeklySweeper, describe
 from bot.search.service import SearchService
+from bot.sources.http import RetryPolicy
+from bot.sources.huggingface import HuggingFace
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.tables import digests, fetched_days, listings
+from tests.conftest import Sleeps
 from tests.delivery.world import Clock, SweepWorld, utc
+from tests.fakes.papers_api import FakePapersApi
 from tests.fakes.publisher import Crash, RecordingPublisher
 from tests.roundup.engagement import Card, MemoryEngagement
 
@@ -498,3 +505,44 @@ async def test_a_roundup_early_in_the_week_says_nothing_of_days_to_come(world: W
     await world.run(utc(2026, 6, 9, 20, 50), utc(2026, 6, 10, 3, 0))
     [header] = world.publisher.headers
     assert header.subheader is not None and "still being listed" not in header.subheader, header.subheader
+
+
+@pytest.mark.parametrize(
+    ("now", "first"),
+    [
+        (datetime(2026, 6, 12, 16, tzinfo=UTC), date(2026, 6, 8)),  # Friday: this week's roundup, from Monday
+        (datetime(2026, 6, 8, 9, tzinfo=UTC), date(2026, 6, 1)),  # Monday: the week just ended
+        (datetime(2026, 6, 11, 9, tzinfo=UTC), date(2026, 6, 1)),  # Thursday: still the week before
+    ],
+)
+def test_run_fetches_the_week_a_roundup_covers_again_every_hour(now: datetime, first: date) -> None:
+    days = days_to_sync(now, None)
+    assert days[0] == first and days[-2:] == recent_days(now.date(), 2)
+    assert days == [first + timedelta(days=n) for n in range(len(days))]
+    assert days_to_sync(now, now - timedelta(minutes=59)) == recent_days(now.date(), 2)  # fetched lately
+    assert days_to_sync(now, now - timedelta(hours=1)) == days
+
+
+async def test_a_roundup_ranks_a_paper_by_its_count_of_the_week_s_end(world: World, sleeps: Sleeps) -> None:
+    """`run`'s sync fetched today's and yesterday's listings only: a Monday paper that took off on Thursday
+    was ranked in Friday's roundup by its count of Tuesday night, and left out of a roundup of three."""
+    api = FakePapersApi.recorded({(date(2026, 6, 8) + timedelta(days=n)).isoformat() for n in range(5)})
+    api.daily = copy.deepcopy(api.daily)  # the recorded payloads are shared: change a copy
+    hit = min(api.daily["2026-06-08"], key=lambda item: item["paper"]["upvotes"])  # type: ignore[index]
+    await world.subscriptions.save(
+        Subscription(channel=ChannelRef("slack", "CWEEK"), cadence="weekly", days="fri", time="16:00", limit=3)
+    )
+    async with httpx.AsyncClient(transport=api.transport(), base_url="https://huggingface.co") as client:
+        hf = HuggingFace(client, policy=RetryPolicy(attempts=2, backoff=0.0, max_backoff=0.0), sleep=sleeps)
+        syncer = Syncer(world.store, hf, None, SearchService(world.store))
+        now, fetched = utc(2026, 6, 8, 6), None
+        while now < utc(2026, 6, 12, 16):  # as `run`'s sync job (bot/app/dispatch.py), every 3 hours here
+            if now >= utc(2026, 6, 11, 12):
+                hit["paper"]["upvotes"] = 5000  # type: ignore[index]
+            days = days_to_sync(now, fetched)
+            await syncer.sync(days)
+            fetched = now if len(days) > 2 else fetched
+            now += timedelta(hours=3)
+        await world.run(utc(2026, 6, 12, 15, 50), utc(2026, 6, 12, 16, 30))
+    cards = [p.text for p in world.publisher.posted if p.key.count(":") == 1 and not p.key.endswith(":header")]
+    assert cards[0] == hit["paper"]["id"]  # type: ignore[index]
