@@ -418,12 +418,14 @@ async def _named_paper(services: Services, query: str) -> list[SearchHit]:
     """An arXiv id or a paper's link typed as the query names that paper, as `/papers` takes it: the one
     result, or `NotFound` (`SourceError`) where the store lacks it and it cannot be fetched; [] for any
     other query. Papers that merely mention the id are no answer to it."""
-    from bot.domain.ids import is_arxiv_id
+    from bot.chat.commands import only_ids
+    from bot.domain.ids import papers_named
     from bot.search.port import SearchHit as Hit
 
-    if not is_arxiv_id(query):
+    named = papers_named(query)  # `2406.12345`, `arXiv 2406.12345v1`, `2406.12345 2406.54321`: those papers
+    if not named or not only_ids(query):
         return []
-    return [Hit(await services.catalog.paper(query), 1.0)]
+    return [Hit(await services.catalog.paper(arxiv_id), 1.0) for arxiv_id in named]
 
 
 async def _indexed(services: Services) -> None:

@@ -265,8 +265,10 @@ def parse_command(text: str) -> Command:
         )
     if is_arxiv_id(text):
         return PaperLookup(text)
-    if " " not in text and len(named := papers_named(text)) == 1:
-        return PaperLookup(named[0])  # `2406.12345？`, `(2406.12345)`
+    if (named := papers_named(text)) and only_ids(text):  # `2406.12345？`, `arXiv 2406.12345v1`: the paper
+        if len(named) == 1:
+            return PaperLookup(named[0])
+        return Unknown(text, f"One paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")
     if word in STOPPING and not rest:  # not "Did you mean `top`?": they want the digest to stop
         return Unknown(text, "To stop this channel's digest: `unsubscribe`.")
     close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
@@ -317,6 +319,16 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
     if len(named) > 1:
         return Unknown(text, f"`{asked}` takes one paper at a time: `{asked} {named[0]}`, then `{asked} {named[1]}`.")
     return Ask(asked, named[0])
+
+
+_ID_WORDS = frozenset({"arxiv", "paper", "papers", "and", "id", "ids"})  # words around ids that ask for nothing else
+
+
+def only_ids(text: str) -> bool:
+    """Whether the text names papers and nothing else: each word an id or a link (`papers_named`), or one of
+    `_ID_WORDS` (`arXiv 2406.12345`, `2406.12345 and 2406.54321`); searched for, it found nothing."""
+    words = (w.strip(".,;:!?()[]<>\"'“”").lower() for w in text.split())
+    return all(not w or w in _ID_WORDS or papers_named(w) for w in words)
 
 
 def names_a_paper(text: str) -> bool:

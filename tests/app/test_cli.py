@@ -250,12 +250,13 @@ def test_search_batch_prints_a_json_line_per_query(paperboy: Paperboy, tmp_path:
 @pytest.mark.slow
 def test_search_batch_answers_an_arxiv_id_or_a_link_as_one_query_does(paperboy: Paperboy, tmp_path: Path) -> None:
     """A line naming a paper gets that paper, as `paperboy search ID` does, not a search of its digits."""
-    named = ("2605.29307", "https://huggingface.co/papers/2605.29307", "arxiv.org/abs/2605.29307v1")
+    named = ("2605.29307", "https://huggingface.co/papers/2605.29307", "arxiv.org/abs/2605.29307v1", "arXiv 2605.29307")
     queries = tmp_path / "queries.txt"
-    queries.write_text("\n".join(named) + "\n", encoding="utf-8")
+    queries.write_text("\n".join(named) + "\n2605.29307 and 2605.10730\n", encoding="utf-8")
     run = paperboy("search", "--batch", str(queries), PAPERBOY_EMBEDDINGS="0", PAPERBOY_OFFLINE="1")
     assert run.code == 0, run.err
-    assert [json.loads(line)["results"] for line in run.out.splitlines()] == [["2605.29307"]] * 3
+    answers = [json.loads(line)["results"] for line in run.out.splitlines()]
+    assert answers == [["2605.29307"]] * 4 + [["2605.29307", "2605.10730"]]  # "arXiv ID" and two ids: no match
 
 
 @pytest.mark.slow

@@ -283,3 +283,22 @@ def test_today_refuses_a_number_it_cannot_show(typed: str) -> None:
 @pytest.mark.parametrize("typed", ["today all 20", "today top 5 10", "today's llm news"])
 def test_today_with_other_words_is_no_today(typed: str) -> None:
     assert not isinstance(parse_command(typed), Today)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("arxiv 2605.10730", PaperLookup("2605.10730")),  # was searched for, and "No papers match"
+        ("arXiv 2605.10730v1", PaperLookup("2605.10730")),
+        ("https://arxiv.org/abs/2406.12345 paper", PaperLookup("2406.12345")),
+        ("2406.12345 diffusion", Search("2406.12345 diffusion")),  # other words: a search, as before
+    ],
+)
+def test_an_id_with_a_word_about_it_is_that_paper(typed: str, meant: object) -> None:
+    assert parse_command(typed) == meant
+
+
+def test_two_ids_are_one_paper_at_a_time() -> None:
+    said = parse_command("2605.10730 and 2606.27608")
+    assert isinstance(said, Unknown)
+    assert said.hint == "One paper at a time: `paper 2605.10730`, then `paper 2606.27608`."
