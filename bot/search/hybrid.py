@@ -289,7 +289,7 @@ class HybridIndex:
         scores = np.fromiter(fused.values(), dtype=np.float32, count=len(fused)) * lexical.prior[positions]
         named = lexical.named(parsed, by_words)  # among the best by words: all in the fusion, each first
         ranked = lexical.top((positions, scores), positions.size if named.size else limit)  # wherever it ranks
-        if not named.size and (named := lexical.versioned(parsed, by_words, ranked[0][:limit])).size:
+        if not named.size and (named := lexical.holding_every_word(parsed, by_words, ranked[0][:limit])).size:
             ranked = lexical.top((positions, scores), positions.size)
         return lexical.hits(named_first(ranked, named, limit), parsed)
 

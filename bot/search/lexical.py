@@ -46,7 +46,7 @@ PAPERS_KEPT = 4096  # papers kept parsed (`papers_at`)
 KEYWORDS_KEPT = 4096  # keywords' papers kept (`keyword_papers`): 60 positions and scores each, about 1 KB
 NEAR_PAPERS = 30  # papers read for the words near one no paper holds (`near_words`)
 NAMED_AMONG = 10  # the best hits by words whose titles are read for the papers a query names (`named`)
-VERSION_WORDS = 3  # a query naming a version of at most this many words gets the papers mentioning it (`versioned`)
+VERSION_WORDS = 3  # a version (or acronym) query of at most this many words: its papers first (`holding_every_word`)
 NAMED_FEW = 5  # … at most this many of them holding the query's word in their title: a name, not a topic
 Scored = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]  # positions and their scores, best first
 _EMPTY: Scored = (np.zeros(0, np.int64), np.zeros(0, np.float32))
@@ -449,7 +449,7 @@ class LexicalIndex:
         within = one_of("pos", positions.tolist())
         return np.isin(positions, self._matching(must(within, held_whole(parsed)), positions.size))
 
-    def versioned(
+    def holding_every_word(
         self, parsed: Parsed, by_words: npt.NDArray[np.int64], shown: npt.NDArray[np.int64]
     ) -> npt.NDArray[np.int64]:
         """The papers by words (`by_words`, in their order) that hold every word of a query naming a
@@ -458,7 +458,13 @@ class LexicalIndex:
         ones share outranked the few that mention it: "gpt-4o" showed papers on drug design and agent
         skills and said none of them mentions GPT-4o, while six papers do."""
         numbered = any(_NAMED_NUMBER.search("".join(g.alternatives[0])) for g in parsed.groups)  # not "1 bit"
-        if not numbered or len(parsed.groups) > VERSION_WORDS or not shown.size or self.whole(parsed, shown[:1]).all():
+        # …and a query of two or three words, one an acronym, none of whose papers shown holds every word:
+        # an acronym's group scores each of its forms a paper writes ("GRPO" and "group relative policy
+        # optimization"), and papers holding one word twice outranked those holding every word of `GRPO DPO`
+        acronym = len(parsed.groups) > 1 and any(len(g.alternatives) > 1 for g in parsed.groups)
+        if len(parsed.groups) > VERSION_WORDS or not shown.size or not (numbered or acronym):
+            return np.zeros(0, np.int64)
+        if self.whole(parsed, shown[:1] if numbered else shown).any():
             return np.zeros(0, np.int64)
         return by_words[self.whole(parsed, by_words)]
 
@@ -588,7 +594,9 @@ def _version(group: Group) -> bool:
 _NAMED_NUMBER = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 
 
-_HYPHENED = re.compile(r"\w+(?:-\w+)+")  # words joined by dashes, as a name is written: "ASI-Bench", "Qwen-Image-Edit"
+# words joined by dashes or dots, as a name is written: "ASI-Bench", "Qwen-Image-Edit", "Qwen2.5-VL" (the dot's
+# report was 9th); with a letter: "2.5" is a number
+_HYPHENED = re.compile(r"(?=\S*[^\W\d_])\w+(?:[-.]\w+)+")
 
 
 def _pieces(text: str) -> set[str]:

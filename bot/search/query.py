@@ -57,6 +57,12 @@ def cleaned(text: str) -> str:
     return text[:MAX_QUERY_CHARS].encode("utf-8", "replace").decode("utf-8")
 
 
+# Words of a question, not of its topic ("DPO vs PPO", "latest GRPO", "anything on speculative decoding?"),
+# left out of a query (not of papers' text, where "recent" is a word): counted as topic words, no paper
+# shown held every word of the query, and the answer said they were only "the closest found".
+ASKING = frozenset({"vs", "versus", "latest", "newest", "recent", "anything", "something"})
+
+
 def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = None) -> Query:
     """The query parsed; with `one_name` (the index's), each unquoted `author:` name first takes the
     words after it that make one author's name with it (`joined_names`)."""
@@ -90,7 +96,7 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
                 plain.append(phrase)
         elif (word := match.group(7) or "").lower() == "author:":  # at the end of the text: nothing after it
             nameless = True
-        elif word:
+        elif word and word.lower().strip(".,;:!?") not in ASKING:
             plain.append(word)
             loose.append(word)
     groups = _groups(list(query_terms(" ".join(plain))))

@@ -285,14 +285,37 @@ def test_a_version_asked_for_shows_a_paper_that_mentions_it_first(
     one: "gpt-4o" showed five papers none of which mentions it, and said so; "o1" and "kimi k2" showed
     papers without the version first."""
     assert index.search_now(name, limit=5)[0].whole
-    monkeypatch.setattr(LexicalIndex, "versioned", lambda self, parsed, by_words, shown: np.zeros(0, np.int64))
+    monkeypatch.setattr(LexicalIndex, "holding_every_word", lambda self, parsed, by_words, shown: np.zeros(0, np.int64))
     assert not index.search_now(name, limit=5)[0].whole  # what it mends
+
+
+@pytest.mark.parametrize("query", ["GRPO DPO", "GRPO robotics", "MoE quantization"])
+def test_papers_holding_every_word_of_a_query_with_an_acronym_come_first(
+    index: HybridIndex, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An acronym's group scores each form a paper writes ("GRPO" and "group relative policy optimization"):
+    papers holding one word twice over outranked the three holding GRPO and DPO, none of them in the first
+    30, and the answer said "None of these papers mentions every word of “GRPO DPO”: the closest found"."""
+    assert index.search_now(query, limit=5)[0].whole
+    monkeypatch.setattr(LexicalIndex, "holding_every_word", lambda self, parsed, by_words, shown: np.zeros(0, np.int64))
+    assert not any(hit.whole for hit in index.search_now(query, limit=5))  # what it mends
+
+
+@pytest.mark.parametrize(
+    ("query", "topic"),
+    [("DPO vs PPO", "DPO PPO"), ("anything on speculative decoding?", "speculative decoding"), ("latest GRPO", "GRPO")],
+)
+def test_the_words_of_a_question_are_not_its_topic(index: HybridIndex, query: str, topic: str) -> None:
+    """ "vs", "latest", "anything" counted as topic words: no paper shown held them all, and "DPO vs PPO" was
+    answered "None of these papers mentions every word: they are the closest found" over a paper naming both."""
+    assert parse_query(query).groups == parse_query(topic).groups
+    assert any(hit.whole for hit in index.search_now(query, limit=5))
 
 
 def test_a_topic_with_a_number_keeps_the_fused_order(index: HybridIndex, monkeypatch: pytest.MonkeyPatch) -> None:
     """ "3d reconstruction" has a word with a digit, and papers on it among the first shown: as before."""
     ranked = [h.paper.arxiv_id for h in index.search_now("3d reconstruction", limit=20)]
-    monkeypatch.setattr(LexicalIndex, "versioned", lambda self, parsed, by_words, shown: np.zeros(0, np.int64))
+    monkeypatch.setattr(LexicalIndex, "holding_every_word", lambda self, parsed, by_words, shown: np.zeros(0, np.int64))
     assert [h.paper.arxiv_id for h in index.search_now("3d reconstruction", limit=20)] == ranked
 
 
@@ -326,7 +349,7 @@ def test_a_quantity_is_no_version(index: HybridIndex, query: str, monkeypatch: p
     """A number standing alone ("1 bit", "100 languages") counts things: most abstracts hold one, and
     putting the papers holding every word first showed LLaVA-OneVision-2 for "1 bit llm"."""
     ranked = [h.paper.arxiv_id for h in index.search_now(query, limit=10)]
-    monkeypatch.setattr(LexicalIndex, "versioned", lambda self, parsed, by_words, shown: np.zeros(0, np.int64))
+    monkeypatch.setattr(LexicalIndex, "holding_every_word", lambda self, parsed, by_words, shown: np.zeros(0, np.int64))
     assert [h.paper.arxiv_id for h in index.search_now(query, limit=10)] == ranked
 
 

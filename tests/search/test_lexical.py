@@ -431,3 +431,25 @@ def test_a_name_and_its_number_typed_apart_match_them_run_together_too() -> None
     assert whole("llama 3") == {"2601.00002", "2601.00003"}
     assert whole("llama3") == {"2601.00003"}  # run together: as written
     assert whole("qwen2", require_all=True) == {"2601.00001"}  # a digest's topic: not Qwen-Image 2.0
+
+
+@pytest.mark.parametrize(("query", "report"), [("Qwen2.5-VL", "2502.13923"), ("Qwen2.5-Omni", "2503.20215")])
+def test_a_model_named_with_a_dotted_version_is_a_name(query: str, report: str) -> None:
+    """A name is words joined by dashes, and by dots too: "Qwen2.5-VL" was no name (its report 9th on the
+    corpus, "Qwen2.5-Omni" and "Qwen2.5-Coder" out of the first five), "Qwen3-VL" was."""
+    index = LexicalIndex(
+        [
+            paper("2502.13923", "Qwen2.5-VL Technical Report", upvotes=5),
+            paper("2503.20215", "Qwen2.5-Omni Technical Report", upvotes=5),
+            paper("2409.12186", "Qwen2.5-Coder Technical Report", upvotes=5),
+            *(
+                paper(f"2506.0000{n}", f"Agents {n}", abstract="We fine-tune Qwen2.5-VL and Qwen2.5-Omni.")
+                for n in range(8)
+            ),
+        ]
+    )
+    parsed = parse_query(query, index.one_name)
+    assert (
+        index.named(parsed, index.ranked(parsed, SearchFilters(), 60)[0]).tolist() == index.positions([report]).tolist()
+    )
+    assert not index.named(parse_query("2.5"), index.ranked(parse_query("2.5"), SearchFilters(), 60)[0]).size
