@@ -224,10 +224,10 @@ class PaperBot(discord.Client):
             for guild_id in self._guilds:
                 guild = discord.Object(id=guild_id)
                 self.tree.copy_global_to(guild=guild)
-                await self.tree.sync(guild=guild)
+                await _registered(self.tree.sync(guild=guild), f"in the server {guild_id} ([discord] guilds)")
             for command in self.tree.get_commands():
                 command.allowed_contexts = app_commands.AppCommandContext(guild=False, dm_channel=True)
-        await self.tree.sync()
+        await _registered(self.tree.sync(), "globally")
 
     async def answer(self, interaction: discord.Interaction, command: Command) -> None:
         self.in_flight.hold()  # a form's submission comes here from outside the command tree
@@ -600,12 +600,42 @@ def invite_url(client_id: int) -> str:
     return discord.utils.oauth_url(client_id, permissions=PERMISSIONS, scopes=("bot", "applications.commands"))
 
 
+async def _registered(sync: Awaitable[object], where: str) -> None:
+    """A command sync, whose refusal is said and passed over: one server the bot is not in (or a rate
+    limit after restarts in a row) stopped `paperboy run`, Slack too, with discord.py's traceback. The
+    commands stay as Discord last registered them, and are registered again at the next start."""
+    try:
+        await sync
+    except discord.Forbidden as exc:
+        log.warning(
+            "`/papers` is not registered %s: Discord refused (403: %s), most likely as the bot is not in that"
+            " server: invite it there (`paperboy discord-invite`), or take the id out of guilds; paperboy runs on",
+            where,
+            exc.text or "Missing Access",
+        )
+    except discord.RateLimited as exc:
+        log.warning(
+            "`/papers` is not registered %s now: Discord asks to wait %.0f s (restarts in a row?); it stays as"
+            " last registered, and is registered again at the next start",
+            where,
+            exc.retry_after,
+        )
+    except discord.HTTPException as exc:
+        log.warning(
+            "`/papers` is not registered %s now: Discord answered %s %s; it stays as last registered, and is"
+            " registered again at the next start",
+            where,
+            exc.status,
+            exc.text,
+        )
+
+
 def application_id(token: str) -> int | None:
     """A bot token's first part is its user id, base64-encoded; for bots that is the application id."""
     head = token.split(".", 1)[0]
     try:
         decoded = base64.b64decode(head + "=" * (-len(head) % 4), validate=False).decode("ascii")
-    except (binascii.Error, UnicodeDecodeError):
+    except (binascii.Error, UnicodeDecodeError, ValueError):  # ValueError: not ASCII (the README's `…`)
         return None
     return int(decoded) if decoded.isdigit() else None
 

@@ -219,7 +219,7 @@ class DiscordConfig(_Strict):
 
     token: SecretStr | None = None
     bot_token: SecretStr | None = None
-    guilds: tuple[int, ...] = ()
+    guilds: tuple[typing.Annotated[int, Field(ge=1)], ...] = ()  # server ids (snowflakes): `0` and `-5` name none
 
 
 class SlackConfig(_Strict):

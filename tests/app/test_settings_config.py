@@ -63,6 +63,7 @@ def test_the_contract_example_is_valid(tmp_path: Path) -> None:
         ('[slack]\ntoken = "xoxb-1"\n', "slack.token: unknown setting"),
         ("[slack]\nguilds = [42]\n", r"slack.guilds: unknown setting: 'guilds' belongs in \[discord\], not \[slack\]$"),
         ('[discord]\nadmins = ["U1"]\n', r"discord.admins: .*: 'admins' belongs in \[slack\], not \[discord\]$"),
+        ("[discord]\nguilds = [0, -5]\n", r"discord.guilds\[0\] is 0: use a number of 1 or more"),  # no server's id
         ('[discord]\nsigning_secret = "s"\n', r"discord.signing_secret: .*'signing_secret' belongs in \[slack\]"),
         ('[digest]\nchannel = "slack:C1"\n', r"digest.channel: .*'channel' belongs in \[\[subscriptions\]\], not"),
         ("[schedule]\ntopics = []\n", r"'topics' belongs in \[digest\] or \[\[subscriptions\]\], not \[schedule\]$"),

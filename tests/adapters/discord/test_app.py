@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from typing import Any
 
 import pytest
 
-from adapters.discord.app import DiscordRuntime, PaperBot
+from adapters.discord.app import DiscordRuntime, PaperBot, application_id
 from bot.store.papers import PaperStore
 from tests.adapters.discord.conftest import DiscordBot
 from tests.chat.world import chat_service
@@ -41,6 +42,33 @@ async def test_with_guilds_listed_the_command_is_theirs_and_global_for_direct_me
     assert [c["name"] for c in in_guild] == [c["name"] for c in everywhere] == ["papers"]
     assert everywhere[0]["contexts"] == [1]  # BOT_DM: not offered again in the listed servers
     assert in_guild[0].get("contexts") in (None, [0, 1, 2])
+
+
+async def test_a_listed_server_the_bot_is_not_in_is_said_and_passed_over(
+    fake_discord: FakeDiscord, june_store: PaperStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Discord refuses a command sync in a server the bot is not in (403, 50001): it stopped `paperboy run`,
+    Slack too, with discord.py's traceback; `[discord] guilds` was named nowhere."""
+    fake_discord.fail(
+        rf"PUT /applications/\d+/guilds/{GUILD_ID}/commands", 403, {"message": "Missing Access", "code": 50001}
+    )
+    bot = PaperBot(chat_service(june_store), guilds=(int(GUILD_ID),), guild_ready_timeout=0.05)
+    runtime = DiscordRuntime(bot, "fake-token")
+    with caplog.at_level(logging.WARNING, logger="paperboy"):
+        await runtime.start(within=10)
+        try:
+            synced = [s.path for s in fake_discord.sent if s.method == "PUT" and s.path.endswith("/commands")]
+        finally:
+            await runtime.stop()
+    assert any("/guilds/" not in path for path in synced)  # registered globally all the same
+    [said] = [r.getMessage() for r in caplog.records if "is not registered" in r.getMessage()]
+    assert said.startswith(f"`/papers` is not registered in the server {GUILD_ID} ([discord] guilds): Discord refused")
+    assert "invite it there (`paperboy discord-invite`), or take the id out of guilds; paperboy runs on" in said
+
+
+@pytest.mark.parametrize("token", ["…", "é.x.y", "not base64 at all"])
+def test_a_token_that_names_no_application_is_none(token: str) -> None:
+    assert application_id(token) is None  # "…", the README's placeholder, raised a ValueError's traceback
 
 
 async def test_search_is_deferred_then_followed_up(discord_bot: DiscordBot) -> None:
