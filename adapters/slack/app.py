@@ -319,6 +319,11 @@ async def tokens_accepted(client: AsyncWebClient, app_token: str | None) -> None
     """Refuse to start, in one line, on a token Slack refuses (a typo at deploy time: every digest would
     fail, and Socket Mode would ask for a connection every 10 s for ever). A Slack that does not answer
     is no reason to stop: it is tried again as it always is."""
+    if (client.token or "").startswith("xoxp-"):  # Slack's auth.test accepts it: every post would be that person's
+        raise ConfigError(
+            "SLACK_BOT_TOKEN is a user token (xoxp-…): set the Bot User OAuth Token (xoxb-…), shown beside it on"
+            " the app's OAuth & Permissions page, and start paperboy again"
+        )
     checks: list[tuple[str, Callable[[], Awaitable[Any]]]] = []
     if client.token:  # multi-workspace mode has no token of its own
         checks.append(("SLACK_BOT_TOKEN", client.auth_test))

@@ -105,6 +105,13 @@ class Settings(BaseSettings):
             web_address(value)
         return value
 
+    @field_validator("slack_host", mode="before")
+    @classmethod
+    def _bare_address(cls, value: object) -> object:
+        """`127.0.0.1 ` and `[::1]`, as addresses are written: blanks around it and an IPv6 address's brackets
+        are no part of it (they were refused as "not an address of this machine")."""
+        return value.strip().removeprefix("[").removesuffix("]") if isinstance(value, str) else value
+
     @field_validator("discord_gateway_url")
     @classmethod
     def _socket_address(cls, value: str) -> str:
@@ -173,7 +180,7 @@ TEST_ONLY = "PAPERBOY_TEST_"  # the test suite's own variables (a throwaway Post
 def unknown_variables(environ: Mapping[str, str]) -> list[str]:
     """A sentence for each `PAPERBOY_…` variable set that paperboy does not read, with the variable it
     likely means: a typo (`PAPERBOY_OFLINE=1`) was silently ignored, and the bot went online."""
-    read = {_SECRETS.get(name, f"PAPERBOY_{name.upper()}") for name in Settings.model_fields}
+    read = {_read_as(name) for name in Settings.model_fields}
     read |= {f"{variable}_FILE" for variable in _SECRETS.values()}
     by_stem = {variable.removeprefix("PAPERBOY_"): variable for variable in read}  # SLACK_BOT_TOKEN has none
     said = []
@@ -189,11 +196,23 @@ def unknown_variables(environ: Mapping[str, str]) -> list[str]:
     return said
 
 
+def _read_as(field: str) -> str:
+    """The variable a setting is read from: its alias (`SLACK_CLIENT_ID`), else `PAPERBOY_` and its name."""
+    alias = Settings.model_fields[field].validation_alias
+    named = alias.choices[0] if isinstance(alias, AliasChoices) else alias
+    return named if isinstance(named, str) else _SECRETS.get(field, f"PAPERBOY_{field.upper()}")
+
+
+_WARNED: set[str] = set()  # what `load_settings` said already: `run` loads the settings twice
+
+
 def load_settings() -> Settings:
     """The settings, or a ConfigError naming the variable, what it holds, and what it takes. A warning for
-    each `PAPERBOY_…` variable it does not read (`unknown_variables`)."""
+    each `PAPERBOY_…` variable it does not read (`unknown_variables`), once a process."""
     for sentence in unknown_variables(os.environ):
-        log.warning("%s", sentence)
+        if sentence not in _WARNED:
+            _WARNED.add(sentence)
+            log.warning("%s", sentence)
     try:
         return Settings()
     except ValidationError as exc:

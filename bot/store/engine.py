@@ -53,6 +53,11 @@ def database_url(url: str | None, data_dir: Path) -> URL:
             "PAPERBOY_DATABASE_URL is not a database URL (try sqlite:///path/paperboy.db or "
             "postgresql://user:pass@host:5432/db)"
         ) from None
+    if "@" in (parsed.host or ""):  # `user:p@ss@host`: the URL is cut at the first `@`, the rest read as the host
+        raise ConfigError(
+            "PAPERBOY_DATABASE_URL: its user name or password holds an `@`: write it as %40 there (and `:` as "
+            "%3A, `/` as %2F), so that the host is what follows the last `@`"
+        )
     parsed = parsed.set(drivername=parsed.drivername.lower())  # `SQLITE:///…`, as some write it
     driver = _ASYNC_DRIVERS.get(parsed.drivername)
     backend = parsed.get_backend_name()  # before the driver's name, which loads a dialect ("postgressql": none)

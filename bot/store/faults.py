@@ -220,6 +220,9 @@ _PG_STATES = {
 }
 # What psycopg says when it could not connect at all (no SQLSTATE then), and what that means.
 _PG_CONNECT = (
+    ("does not support ssl", "takes no TLS (SSL), which the URL's sslmode requires"),  # was "cannot be reached"
+    ("root certificate", "has a TLS certificate this host cannot check (sslmode verify-ca or verify-full)"),
+    ("certificate verify failed", "has a TLS certificate this host does not trust"),
     ("connection refused", "cannot be reached: nothing is listening there"),
     ("password authentication failed", "refused the password"),
     ('role "', "has no such user"),  # role "x" does not exist
@@ -278,6 +281,8 @@ def unexpected(exc: DBAPIError, where: str) -> StoreError:
 
 
 def _pg_fix(reason: str) -> str:
+    if "TLS" in reason:
+        return "turn TLS on at the server, or change sslmode in PAPERBOY_DATABASE_URL (sslrootcert= names a CA file)"
     if "reached" in reason or "answer" in reason:
         return _PG_REACH
     if "database" in reason:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import settings as settings_module
 from bot.app.settings import load_settings, unknown_variables
 from bot.domain.config import load_config, parse_config
 from bot.domain.errors import ConfigError
@@ -375,9 +376,22 @@ def test_a_misspelt_variable_is_warned_of_with_the_one_meant(
         " docs/configuration.md",
     ]
     monkeypatch.setenv("PAPERBOY_OFLINE", "1")
+    monkeypatch.setattr(settings_module, "_WARNED", set())  # said once a process: this test's own process
     with caplog.at_level("WARNING", logger="bot.app.settings"):
         settings = load_settings()  # a warning, not a refusal: the rest is read as it is
+        load_settings()  # `run` reads the settings twice: it said each warning twice
     assert settings.data_dir is not None
     assert [r.getMessage() for r in caplog.records if "PAPERBOY_OFLINE" in r.getMessage()] == [
         unknown_variables({"PAPERBOY_OFLINE": "1"})[0]
     ]
+    client_id = unknown_variables({"PAPERBOY_SLACK_CLIENT_ID": "1.2"})  # read as SLACK_CLIENT_ID: was unsaid
+    assert client_id == [
+        "PAPERBOY_SLACK_CLIENT_ID is not a variable paperboy reads, so it changes nothing: did you mean"
+        " SLACK_CLIENT_ID? the variables are listed in docs/configuration.md"
+    ]
+
+
+@pytest.mark.parametrize("written", ["127.0.0.1 ", " 127.0.0.1", "[::1]"])
+def test_a_slack_host_is_read_as_addresses_are_written(monkeypatch: pytest.MonkeyPatch, written: str) -> None:
+    monkeypatch.setenv("PAPERBOY_SLACK_HOST", written)  # refused as "not an address of this machine"
+    assert load_settings().slack_host == written.strip(" []")

@@ -59,6 +59,8 @@ def test_any_sqlalchemy_url_of_sqlite_or_postgresql_is_taken_with_the_driver_pap
     ("url", "said"),
     [
         ("mysql://ada:hunter2@db/papers", "mysql is not a database paperboy runs on"),
+        # the password's tail was said as the host ("PostgreSQL at ter2@db … the host name is unknown")
+        ("postgresql://ada:hun@hunter2@db/papers", "its user name or password holds an `@`: write it as %40"),
         # a typo's dialect: SQLAlchemy's NoSuchModuleError traceback, not a line
         ("postgressql://ada:hunter2@db/papers", "postgressql is not a database paperboy runs on (did you mean"),
         ("postgresql+nosuch://ada:hunter2@db/papers", "its driver 'nosuch' is unknown"),

@@ -144,6 +144,17 @@ async def test_a_postgresql_database_that_does_not_exist() -> None:
 
 
 @needs_postgres
+async def test_tls_required_of_a_postgresql_without_it_is_said_so() -> None:
+    """`?sslmode=require` against a server that takes no TLS was "cannot be reached; start it, or correct
+    the host and port", of a server that had answered."""
+    assert POSTGRES is not None
+    url = make_url(POSTGRES).update_query_dict({"sslmode": "require"})
+    fault = await fault_of(database_url(url.render_as_string(False), Path(".")))
+    assert fault.reason == "takes no TLS (SSL), which the URL's sslmode requires"
+    assert fault.fix.startswith("turn TLS on at the server, or change sslmode in PAPERBOY_DATABASE_URL")
+
+
+@needs_postgres
 async def test_a_read_only_postgresql_refuses_writes_in_our_words() -> None:
     from tests.fakes.postgres import postgres_database
 

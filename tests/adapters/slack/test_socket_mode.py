@@ -79,6 +79,22 @@ async def test_a_token_slack_refuses_stops_the_start_in_one_line(
         await runtime.stop()
 
 
+async def test_a_user_token_for_the_bot_s_stops_the_start_in_one_line(
+    fake_slack: FakeSlack, june_store: PaperStore
+) -> None:
+    """The User OAuth Token (xoxp-) sits beside the bot's on the app's page, and Slack's auth.test takes it:
+    paperboy started, and every digest would have been posted as that person."""
+    client = slack_client("xoxp-1-user", fake_slack.base_url)
+    app = create_app(chat_service(june_store), client, SECRET, SlackPublisher(client, interval=0.0))
+    runtime = SlackRuntime(app, signing_secret=SECRET, port=0, host="127.0.0.1")
+    try:
+        with pytest.raises(ConfigError, match=re.escape("SLACK_BOT_TOKEN is a user token (xoxp-…): set the Bot User")):
+            await asyncio.wait_for(runtime.start(), 10)
+    finally:
+        await runtime.stop()
+    assert not [c for c in fake_slack.calls if c.method == "auth.test"]  # said before asking Slack
+
+
 @pytest.mark.parametrize(
     ("api_url", "said"),
     [
