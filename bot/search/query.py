@@ -15,7 +15,11 @@ from bot.domain.words import in_another_script
 from bot.search.acronyms import ACRONYMS
 from bot.search.text import MAX_QUERY_TERMS, query_terms, words
 
-_PIECE = re.compile(r'(?i)author:\s*(?:"([^"]*)"|“([^”]*)”|(\S+))|"([^"]*)"|“([^”]*)”|(?<!\S)-(\w\S*)|(\S+)')
+# `author:` and its name; a quoted phrase; an exclusion (`-video`, `-"reinforcement learning"`); a word
+_PIECE = re.compile(
+    r'(?i)author:\s*(?:"([^"]*)"|“([^”]*)”|(\S+))|"([^"]*)"|“([^”]*)”|(?<!\S)-(?:"([^"]*)"|“([^”]*)”|(\w\S*))|(\S+)'
+)
+WORD = 9  # `_PIECE`'s group of a word (8: an exclusion's word, 6 and 7 a quoted one's)
 
 
 def _stems(text: str) -> tuple[str, ...]:
@@ -78,8 +82,8 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
     for match in _PIECE.finditer(text):
         author = next((g for g in match.group(1, 2, 3) if g is not None), None)  # `author:""` names no one
         phrase = next((g for g in match.group(4, 5) if g is not None), None)
-        if match.group(6):
-            if stems := _stems(match.group(6)):
+        if (left_out := next((g for g in match.group(6, 7, 8) if g is not None), None)) is not None:
+            if stems := _stems(left_out):
                 excluded.append(stems)
                 if (spelled := _EXPANSIONS.get(stems)) is not None:  # `-RL` leaves out reinforcement learning too
                     excluded.append(spelled)
@@ -94,7 +98,7 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
             if sequence:
                 phrases.append(sequence)
                 plain.append(phrase)
-        elif (word := match.group(7) or "").lower() == "author:":  # at the end of the text: nothing after it
+        elif (word := match.group(WORD) or "").lower() == "author:":  # at the end of the text: nothing after it
             nameless = True
         elif word and word.lower().strip(".,;:!?") not in ASKING:
             plain.append(word)
@@ -147,7 +151,7 @@ def _name_and_number(stems: list[str], i: int) -> tuple[Group, int]:
 def loose_words(text: str) -> list[tuple[int, int, str]]:
     """Where the query's words outside quotes and `author:` are, an exclusion's without its dash
     ("vidoe" of "-vidoe"): (start, end, word)."""
-    return [(m.start(g), m.end(g), m.group(g)) for m in _PIECE.finditer(text) for g in (6, 7) if m.group(g)]
+    return [(m.start(g), m.end(g), m.group(g)) for m in _PIECE.finditer(text) for g in (8, 9) if m.group(g)]
 
 
 _QUOTES = frozenset('"“”')
@@ -162,7 +166,7 @@ def _words_after_name(text: str, pieces: list[re.Match[str]], i: int) -> Iterato
         return
     end = pieces[i].end()
     for after in pieces[i + 1 : i + NAME_TAKES]:
-        if after.group(7) is None or text[end : after.start()].strip():
+        if after.group(WORD) is None or text[end : after.start()].strip():
             return
         yield after
         end = after.end()
@@ -183,7 +187,7 @@ def joined_names(text: str, one_name: Callable[[tuple[str, ...]], bool]) -> str:
             continue
         name, end = [match.group(3)], match.end()
         for after in _words_after_name(text, pieces, i):
-            word = after.group(7)
+            word = after.group(WORD)
             if _QUOTES & set(word) or asked == NAMES_ASKED:
                 break  # (a word with a quote mark in it would move the query's other quotes)
             asked += 1
@@ -252,5 +256,5 @@ def maybe_names(text: str) -> list[str]:
     change for it to be searched in place of the query typed."""
     text = cleaned(text)
     pieces = list(_PIECE.finditer(text))
-    after = [a.group(7) for i in range(len(pieces)) for a in _words_after_name(text, pieces, i)]
+    after = [a.group(WORD) for i in range(len(pieces)) for a in _words_after_name(text, pieces, i)]
     return [word for _, _, word in author_words(text)] + after

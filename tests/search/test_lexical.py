@@ -402,6 +402,20 @@ def test_an_excluded_acronym_leaves_out_its_spelled_out_form_too() -> None:
     assert parse_query("agents -video").excluded == (("video",),)
 
 
+def test_a_quoted_exclusion_leaves_out_the_papers_holding_its_words() -> None:
+    """`-"reinforcement learning"` was read as the words `-"reinforcement` and `learning"`, searched for."""
+    index = LexicalIndex(
+        [
+            paper("2401.00001", "Agents trained with reinforcement learning", upvotes=50),
+            paper("2401.00002", "Agents that plan", upvotes=1),
+        ]
+    )
+    for query in ('agents -"reinforcement learning"', "agents -“reinforcement learning”"):
+        parsed = parse_query(query)
+        assert parsed.excluded == (("reinforc", "learn"), ("rl",)) and len(parsed.groups) == 1  # RL too
+        assert [h.paper.arxiv_id for h in index.search_now(query)] == ["2401.00002"]
+
+
 @pytest.mark.parametrize("require_all", [False, True])
 def test_a_search_returns_at_most_its_limit_however_deep_it_reads(june: LexicalIndex, require_all: bool) -> None:
     """A one-word query reads the 10 best by words for the papers it names: never more than asked come back."""
