@@ -332,7 +332,8 @@ async def serve_until_stopped(
             data = services.settings.data_dir
             if (note := read_ahead_note(data, read_ahead_kb(data))) is not None:
                 log.info("%s", note)
-            if services.settings.database_url is None and (pid := other_run(data)) is not None:
+            sqlite = services.store.engine.url.get_backend_name() == "sqlite"  # unset, or a sqlite:/// URL
+            if sqlite and (pid := other_run(data)) is not None:
                 log.warning(
                     "another `paperboy run`%s serves from %s: both sync Hugging Face and sweep every channel "
                     "(each digest still goes out once). Stop one, or give each its own PAPERBOY_DATA_DIR; "

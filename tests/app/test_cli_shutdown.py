@@ -75,3 +75,37 @@ async def test_run_warns_of_a_config_files_topic_with_a_typo_and_still_stops_at_
     err = (seen + rest).decode()
     assert process.returncode == 0 and "Traceback" not in err, err
     assert f"console:lab, subscribed in {config}: Did you mean “diffusion”? No paper holds “difusion”." in err
+
+
+async def test_a_second_run_on_one_sqlite_file_named_by_its_url_is_warned_of(tmp_path: Path) -> None:
+    """With PAPERBOY_DATABASE_URL=sqlite:///… set, a second `paperboy run` on the same data dir was not
+    warned of (only an unset URL was looked at), as docs/deploying.md says it is."""
+    config = tmp_path / "paperboy.toml"
+    config.write_text('[[subscriptions]]\nchannel = "console:lab"\n', encoding="utf-8")
+    env = child_env()
+    data = tmp_path / "data"
+    env.update(
+        PAPERBOY_DATA_DIR=str(data),
+        PAPERBOY_OFFLINE="1",
+        PAPERBOY_CONFIG=str(config),
+        PAPERBOY_DATABASE_URL=f"sqlite:///{data / 'paperboy.db'}",
+    )
+    runs = []
+    for _ in range(2):
+        process = await asyncio.create_subprocess_exec(
+            *entry_point(), "run", env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        assert process.stderr is not None
+        seen, deadline = b"", time.monotonic() + 60
+        while b"paperboy is running" not in seen:
+            assert time.monotonic() < deadline and not process.stderr.at_eof(), seen.decode()
+            seen += await asyncio.wait_for(process.stderr.readline(), 60)
+        runs.append((process, seen))
+    said = []
+    for process, seen in reversed(runs):
+        process.send_signal(signal.SIGINT)
+        _, rest = await asyncio.wait_for(process.communicate(), 30)
+        said.append((seen + rest).decode())
+    second, first = said
+    assert "another `paperboy run`" not in first
+    assert f"another `paperboy run` (pid {runs[0][0].pid}) serves from {data}" in second, second
