@@ -92,8 +92,11 @@ def _respelled_name(typed: str, held: Held, near: Near) -> str | None:
 def _respelled_word(core: str, held: Held, near: Near) -> str | None:
     """The word papers hold in place of this one, or None where it stays as typed."""
     word = folded(core)
-    if (named := RUN_TOGETHER.fullmatch(word)) and not held(word) and held(named[1]):
-        return f"{named[1]}-{named[2]}"  # "gpt5": papers write "GPT-5", two words to the index
+    if (named := RUN_TOGETHER.fullmatch(word)) and not held(word):
+        if held(named[1]):
+            return f"{named[1]}-{named[2]}"  # "gpt5": papers write "GPT-5", two words to the index
+        if len(named[1]) > 2 and held(named[1][:-1]) and held(version := named[1][-1] + named[2]):
+            return f"{named[1][:-1]}-{version}"  # "deepseekv4", "deepseekr1": "DeepSeek-V4", "DeepSeek-R1"
     if (
         len(word) >= MIN_LETTERS
         and word not in STOP_WORDS

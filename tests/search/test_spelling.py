@@ -302,6 +302,15 @@ def test_a_name_and_its_number_run_together_are_read_as_papers_write_them() -> N
     assert respell("zeta9", index.held, index.near_words) is None  # no paper holds the name
 
 
+def test_a_name_run_together_with_a_lettered_version_is_read_as_papers_write_it() -> None:
+    """ "deepseekv4" was read as "deepseekv" and "4": no respelling, and a paper on DeepSeek's harness shown
+    with "None of these papers mentions every word"; papers write "DeepSeek-V4", "DeepSeek-R1"."""
+    index = LexicalIndex([paper("2601.00001", "DeepSeek-V4 technical report"), paper("2601.00002", "DeepSeek-R1")])
+    assert respell("deepseekv4", index.held, index.near_words) == "deepseek-v4"
+    assert respell("DeepSeekR1 distillation", index.held, index.near_words) == "deepseek-r1 distillation"
+    assert respell("deepseekv9", index.held, index.near_words) is None  # no paper holds "v9"
+
+
 def test_a_version_with_a_letter_after_its_number_is_read_as_papers_write_it() -> None:
     """ "gpt4o" and "gpt4v" are no word of any paper; papers write "GPT-4o", "GPT-4V"."""
     index = LexicalIndex([paper("2601.00001", "Does GPT-4o see?"), paper("2601.00002", "GPT-4V in the clinic")])
