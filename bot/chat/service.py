@@ -303,7 +303,7 @@ class ChatService:
             if command.every_paper
             else command.topics or (current.topics if current else self._defaults.topics),
             time=command.time or (current.time if current else "09:00"),
-            timezone=command.timezone or (current.timezone if current else "UTC"),
+            timezone=command.timezone or ((current.stored_zone or current.timezone) if current else "UTC"),
             days=days,
             limit=command.limit or (current.limit if current else self._defaults.limit),
             min_upvotes=current.min_upvotes if current else self._defaults.min_upvotes,

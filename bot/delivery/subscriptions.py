@@ -46,6 +46,9 @@ class Subscription:
     # A personal follow: the person (their user id) whose direct message with the bot `channel` is.
     person: str | None = None
     cadence: str = "daily"  # or "weekly": a roundup of the week on its one day in `days` (such as "fri")
+    # A zone as stored that this host's tzdata does not know (`timezone` is then UTC, and `status` says so):
+    # written back as it was by a save of this subscription changed otherwise (an unfollow, a resume).
+    stored_zone: str | None = None
 
     @property
     def weekdays(self) -> frozenset[int]:
@@ -72,7 +75,7 @@ class Subscription:
         ]
         what = "digest" if self.cadence == "daily" else "roundup"
         if (owed := self._owed_today(now, had)) is not None:  # waiting for its listing (east of UTC), or retried
-            waits = " (not out yet: it goes out once Hugging Face has listed the day's papers)"
+            waits = " (not out yet: it waits for Hugging Face's listing of the day, or is being delivered)"
             lines.append(f"Next {what}: today's, due since {owed:%H:%M %Z}" + (waits if what == "digest" else ""))
         due = self.next_delivery(now) if not self.status and owed is None else None  # stopped: none comes
         while due is not None and due.astimezone(ZoneInfo(self.timezone)).date() in (had or ()):  # today's is out
@@ -85,7 +88,9 @@ class Subscription:
             lines.append("Managed by the config file: change it there.")
         if self.status:
             lines.append(f"Delivery stopped: {self.status}")
-            if not own_refusal(self.status):  # the workspace's, not this channel's: a subscribe would not clear it
+            if self.stored_zone is not None:
+                pass  # the status says what to type
+            elif not own_refusal(self.status):  # the workspace's, not this channel's: a subscribe would not clear it
                 lines.append(WORKSPACE_STOPPED)
             elif self.source == "config":
                 lines.append("It is tried again at paperboy's next start, as the config file names it.")
@@ -315,7 +320,7 @@ def own_refusal(status: str | None) -> bool:
     """Whether a subscription's status is its channel's own refusal (archived, the bot removed, no access),
     which a new subscribe clears; not its workspace's pause (`bot.store.workspaces.PAUSED`, in every
     version's words, begins "paused:") or a refused token, which an install clears."""
-    return status is not None and not status.startswith(("paused:", *WORKSPACE_REFUSALS))
+    return status is not None and not status.startswith(("paused:", UNKNOWN_ZONE_STATUS, *WORKSPACE_REFUSALS))
 
 
 def _is(channel: ChannelRef) -> ColumnElement[bool]:
@@ -358,7 +363,7 @@ def _to_row(s: Subscription) -> dict[str, Any]:
         "workspace": s.channel.workspace,
         "topics": list(s.topics),
         "time": s.time,
-        "timezone": s.timezone,
+        "timezone": s.stored_zone or s.timezone,
         "days": s.days,
         "limit": s.limit,
         "min_upvotes": s.min_upvotes,
@@ -379,11 +384,11 @@ UNKNOWN_ZONE = (
 
 
 def _from_row(row: Any) -> Subscription:
-    zone, status = row["timezone"], row["status"]
+    zone, status, stored = row["timezone"], row["status"], None
     try:
         check_timezone(zone)
-    except ValueError:
-        zone, status = "UTC", status or UNKNOWN_ZONE.format(zone=zone)  # UTC: what reads it never fails
+    except ValueError:  # UTC: what reads it never fails; the zone as stored is kept, and written back
+        zone, status, stored = "UTC", status or UNKNOWN_ZONE.format(zone=zone), zone
     return Subscription(
         channel=ChannelRef(row["platform"], row["channel"], row["workspace"]),
         topics=tuple(row["topics"] or ()),
@@ -397,6 +402,7 @@ def _from_row(row: Any) -> Subscription:
         since=_since(row["updated_at"]),
         person=row["person"],
         cadence=row["cadence"],
+        stored_zone=stored,
     )
 
 

@@ -61,10 +61,27 @@ def cleaned(text: str) -> str:
     return text[:MAX_QUERY_CHARS].encode("utf-8", "replace").decode("utf-8")
 
 
-# Words of a question, not of its topic ("DPO vs PPO", "latest GRPO", "anything on speculative decoding?"),
-# left out of a query (not of papers' text, where "recent" is a word): counted as topic words, no paper
-# shown held every word of the query, and the answer said they were only "the closest found".
-ASKING = frozenset({"vs", "versus", "latest", "newest", "recent", "anything", "something"})
+# Words of a question, not of its topic, where they stand so: "DPO vs PPO", a leading "latest GRPO",
+# "anything on speculative decoding?". Counted as topic words, no paper shown held every word of the
+# query, and the answer said they were only "the closest found". Elsewhere they are words ("Segment
+# Anything", "recent"), left as typed.
+_BETWEEN = frozenset({"vs", "vs.", "versus"})
+_LEADING = frozenset({"latest", "newest", "recent"})
+_ASKING_ABOUT = frozenset({"anything", "something"})
+_ABOUT = frozenset({"on", "about", "in", "for", "re", "regarding"})
+
+
+def _asking(word: str, match: re.Match[str], text: str) -> bool:
+    """Whether `word` (at `match` in `text`) asks rather than names: `vs` between two words; `latest`,
+    `newest` or `recent` first, with words after it; `anything` or `something` first, before `on`/`about`…"""
+    lowered = word.lower().rstrip(",;:!?")
+    before, after = text[: match.start()].split(), text[match.end() :].split()
+    if lowered in _BETWEEN:
+        return bool(before and after)
+    first = not before and bool(after)
+    if lowered in _LEADING:
+        return first
+    return lowered in _ASKING_ABOUT and first and after[0].lower() in _ABOUT
 
 
 def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = None) -> Query:
@@ -100,7 +117,7 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
                 plain.append(phrase)
         elif (word := match.group(WORD) or "").lower() == "author:":  # at the end of the text: nothing after it
             nameless = True
-        elif word and word.lower().strip(".,;:!?") not in ASKING:
+        elif word and not _asking(word, match, text):
             plain.append(word)
             loose.append(word)
     groups = _groups(list(query_terms(" ".join(plain))))

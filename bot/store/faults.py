@@ -281,8 +281,10 @@ def unexpected(exc: DBAPIError, where: str) -> StoreError:
 
 
 def _pg_fix(reason: str) -> str:
+    if "certificate" in reason:
+        return "name the server's CA file with sslrootcert= in PAPERBOY_DATABASE_URL, or change its sslmode"
     if "TLS" in reason:
-        return "turn TLS on at the server, or change sslmode in PAPERBOY_DATABASE_URL (sslrootcert= names a CA file)"
+        return "turn TLS on at the server, or change sslmode in PAPERBOY_DATABASE_URL"
     if "reached" in reason or "answer" in reason:
         return _PG_REACH
     if "database" in reason:

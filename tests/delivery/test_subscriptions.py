@@ -131,7 +131,7 @@ async def test_settings_says_today_s_digest_is_still_to_come(store: PaperStore) 
         clock.now = datetime(2026, 6, 2, 0, tzinfo=UTC) + timedelta(minutes=minute)
         await sweeper.sweep(clock.now)
     settings = (await chat.answer(parse_command("settings"), Asker(CHANNEL, "U1"))).text
-    assert "Next digest: today's, due since 09:00 JST (not out yet: it goes out once Hugging Face has" in settings[3]
+    assert "Next digest: today's, due since 09:00 JST (not out yet: it waits for Hugging Face's listing" in settings[3]
     await list_days(store, date(2026, 6, 2))  # listed: it goes out
     clock.now = datetime(2026, 6, 2, 6, tzinfo=UTC)
     await sweeper.sweep(clock.now)

@@ -11,7 +11,7 @@ import os
 import socket
 from collections import Counter
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -995,7 +995,10 @@ async def test_a_stored_zone_this_host_does_not_know_stops_its_channel_alone(
     old = await world.subscriptions.get(ChannelRef("slack", "COLD"))
     assert old is not None and old.status is not None and "subscribe again with a zone" in old.status
     shown = "\n".join(old.describe(utc(2026, 6, 2, 10)))  # `settings` says why, and what to do
-    assert "Delivery stopped: its time zone “US/Pacific-New”" in shown
+    assert "Delivery stopped: its time zone “US/Pacific-New”" in shown and "installed" not in shown
+    await world.subscriptions.save(replace(old, topics=("agents",)))  # an unfollow's, a resume's save
+    again = await world.subscriptions.get(ChannelRef("slack", "COLD"))  # was saved back as UTC, resumed
+    assert again is not None and again.stored_zone == "US/Pacific-New" and again.status == old.status
 
 
 @dataclass

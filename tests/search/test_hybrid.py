@@ -312,6 +312,12 @@ def test_the_words_of_a_question_are_not_its_topic(index: HybridIndex, query: st
     assert any(hit.whole for hit in index.search_now(query, limit=5))
 
 
+@pytest.mark.parametrize("query", ["segment anything", "latest", "something", "recent", "delineate anything"])
+def test_a_question_s_word_where_it_names_something_stays(query: str) -> None:
+    """ "Segment Anything" is a model, a digest's topic may be "segment anything": its "anything" is a word."""
+    assert len(parse_query(query).groups) == len(query.split())
+
+
 def test_a_topic_with_a_number_keeps_the_fused_order(index: HybridIndex, monkeypatch: pytest.MonkeyPatch) -> None:
     """ "3d reconstruction" has a word with a digit, and papers on it among the first shown: as before."""
     ranked = [h.paper.arxiv_id for h in index.search_now("3d reconstruction", limit=20)]
