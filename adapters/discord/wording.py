@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.chat.commands import MOST_PAPERS
 from bot.chat.service import Shared, Unshared
 from bot.chat.wording import Phrasebook
 
@@ -38,7 +39,7 @@ PHRASES = Phrasebook(
     unfollow="`/papers unfollow topic:…` stops one, `/papers unfollow` all.",
     top_all="`/papers top period:all`",
     follow="`/papers follow topics:…`",
-    today_all="`/papers today top:50`",
+    today_all=f"`/papers today top:{MOST_PAPERS}`",
     unsave="`/papers unsave id:2406.12345`",
     follow_examples="`/papers follow topics:diffusion -robotics` or `/papers follow topics:author:LeCun`",
     on_day="day:{day}",

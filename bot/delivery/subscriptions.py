@@ -105,9 +105,11 @@ class Subscription:
     def _owed_today(self, now: datetime, had: Collection[date] | None) -> datetime | None:
         """Today's due time, in the channel's zone, when it has passed and today's digest is still to come
         (not had, nor given up; due after the subscription began); None otherwise, or when `had` is unknown."""
+        if had is None or self.status:
+            return None
         zone = ZoneInfo(self.timezone)
         today = now.astimezone(zone).date()
-        if had is None or self.status or today in had or today.weekday() not in self.weekdays:
+        if today in had or today.weekday() not in self.weekdays:
             return None
         due = local_due(today, self.time, zone)
         return due.astimezone(zone) if due <= now and (self.since is None or due >= self.since) else None

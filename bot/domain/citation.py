@@ -49,7 +49,7 @@ def _title(text: str) -> str:
 def _outside(text: str) -> str:
     text = re.sub(r"(?<!\\)~", r"\\textasciitilde{}", _TEXT.sub(r"\\\1", text))
     text = re.sub(r"(?<!\\)\^", r"\\^{}", text)
-    text = _SHAPES.sub(lambda found: _SHAPE_MACROS[found.group()], text)  # not ¡, ¿ and — in LaTeX's OT1
+    text = text.translate(_SHAPES)  # not ¡, ¿ and — in LaTeX's OT1
     text = _GREEK_LETTER.sub(
         lambda found: GREEK[found.group()] if found.group() in _LOOKALIKES else found.group(), text
     )
@@ -83,8 +83,7 @@ GREEK = _greek()
 _GREEK_LETTER = re.compile("[" + "".join(GREEK) + "]")
 _LOOKALIKES = {letter for letter, written in GREEK.items() if not written.startswith("\\")}  # Α is A, ο is o
 _GREEK_LETTERS = re.compile("[" + "".join(sorted(set(GREEK) - _LOOKALIKES)) + "]+")  # one math group for a run: no `$$`
-_SHAPE_MACROS = {"<": "\\textless{}", ">": "\\textgreater{}", "|": "\\textbar{}"}
-_SHAPES = re.compile(r"[<>|]")
+_SHAPES = str.maketrans({"<": "\\textless{}", ">": "\\textgreater{}", "|": "\\textbar{}"})
 
 
 def _paired(text: str) -> bool:

@@ -75,6 +75,8 @@ def _asking(word: str, match: re.Match[str], text: str) -> bool:
     """Whether `word` (at `match` in `text`) asks rather than names: `vs` between two words; `latest`,
     `newest` or `recent` first, with words after it; `anything` or `something` first, before `on`/`about`…"""
     lowered = word.lower().rstrip(",;:!?")
+    if lowered not in _BETWEEN | _LEADING | _ASKING_ABOUT:
+        return False  # most words: the text around them is not split (a pasted abstract's hundreds of words)
     before, after = text[: match.start()].split(), text[match.end() :].split()
     if lowered in _BETWEEN:
         return bool(before and after)
