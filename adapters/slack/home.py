@@ -156,7 +156,7 @@ def _reading(home: Home) -> list[Block]:
 def _follows(home: Home, now: datetime) -> list[Block]:
     if home.follows is None:
         return [_header("What you follow"), mrkdwn(f"You follow nothing yet. {FOLLOW_HINT}")]
-    lines = [escape(line) for line in home.follows.describe(now)]
+    lines = [escape(line) for line in home.follows.describe(now, home.had.get(home.follows.channel))]
     lines.append("`/papers unfollow TOPIC` stops one; `/papers unfollow` stops them all.")
     return [_header("What you follow"), mrkdwn("\n".join(lines))]
 
@@ -195,7 +195,7 @@ def _channels(home: Home, now: datetime, why: str | None = None) -> list[Block]:
         blocks.append(context(escape(why)))
     if home.opened is not None:
         where = home.opened.channel.channel
-        lines = [escape(line) for line in home.opened.describe(now)]
+        lines = [escape(line) for line in home.opened.describe(now, home.had.get(home.opened.channel))]
         blocks.append(mrkdwn(f"*Settings of <#{where}>* (only you see this)\n" + "\n".join(lines)))
         blocks.append(context(f"Change them with `/papers subscribe …` or `/papers unsubscribe` in <#{where}>."))
     if not home.channels:
@@ -244,9 +244,10 @@ async def publish(
     why: str | None = None,
 ) -> None:
     """Publish the person's home; `opened`: a channel whose settings to show, `why` the form did not open."""
-    home = await homes.home("slack", team, user, members.using(client, team), opened)
+    now = now or datetime.now(UTC)
+    home = await homes.home("slack", team, user, members.using(client, team), opened, now)
     try:
-        await client.views_publish(user_id=user, view=home_view(home, now or datetime.now(UTC), why))
+        await client.views_publish(user_id=user, view=home_view(home, now, why))
     except SlackApiError as exc:
         log.warning("Slack refused the App Home of %s: %s", user, error_code(exc))
 

@@ -230,7 +230,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
             install_url = w.install_url(services.settings.slack_port) if w else ""
             slack_publisher = multi.publisher if multi is not None else SlackPublisher(client)
             found["slack"] = slack_publisher
-            homes = HomeService(services.store, services.subscriptions, reading=votes.lists)
+            homes = HomeService(services.store, services.subscriptions, reading=votes.lists, ledger=services.ledger)
             app = create_app(
                 chat,
                 client,

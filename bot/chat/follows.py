@@ -13,12 +13,14 @@ from datetime import datetime
 
 from bot.chat.commands import Follow, Unfollow
 from bot.chat.wording import TYPED, Phrasebook
+from bot.delivery.delivered import days_had
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults, check_topics
 from bot.domain.filters import describe, fold, split_filters
 from bot.domain.post import Post
 from bot.domain.schedule import day_start
+from bot.store.ledger import Ledger
 
 FOLLOW_TIME = "09:00"
 FOLLOW_DAYS = "mon-fri"
@@ -37,9 +39,14 @@ def _post(*lines: str, header: str = "paperboy") -> Post:
 
 class FollowService:
     def __init__(
-        self, subscriptions: SubscriptionStore, defaults: DigestDefaults, clock: Callable[[], datetime]
+        self,
+        subscriptions: SubscriptionStore,
+        ledger: Ledger,
+        defaults: DigestDefaults,
+        clock: Callable[[], datetime],
     ) -> None:
         self._subscriptions = subscriptions
+        self._ledger = ledger  # which days' digests each follow already had: said in "Next digest"
         self._defaults = defaults
         self._clock = clock
 
@@ -93,6 +100,7 @@ class FollowService:
         )
         now = self._clock()
         await self._subscriptions.save(subscription, now)
+        saved = await self._subscriptions.of_person(platform, workspace, person) or subscription  # since when owed
         header = "Your digest resumes" if current is not None and current.status and not added else _followed(added)
         notes = (() if zone else (words.no_zone,)) + _every_paper_but(topics)
         notes += tuple(
@@ -100,7 +108,7 @@ class FollowService:
             for note in await misspelt(added)
         )
         return _post(
-            *subscription.describe(now, follow=words.follow),
+            *saved.describe(now, await days_had(self._ledger, saved, now), follow=words.follow),
             *notes,
             f"`/papers follows` lists them; {words.unfollow}",
             header=f"{header}: your digest here, weekdays at {FOLLOW_TIME} {'your time' if zone else 'UTC'}",
@@ -110,8 +118,9 @@ class FollowService:
         current = await self._subscriptions.of_person(platform, workspace, person)
         if current is None:
             return _post(f"You follow nothing yet. Try {words.follow_examples} in a direct message with me.")
+        now = self._clock()
         return _post(
-            *current.describe(self._clock(), follow=words.follow),
+            *current.describe(now, await days_had(self._ledger, current, now), follow=words.follow),
             words.unfollow,
             header="What you follow",
         )

@@ -3,14 +3,17 @@ digests of the channels they share with the bot. Neutral data; the Slack adapter
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Protocol
 
+from bot.delivery.delivered import days_had
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.domain.channels import ChannelRef
 from bot.domain.models import Paper
 from bot.host.tasks import together
+from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 
 TOP_PAPERS = 5
@@ -44,18 +47,33 @@ class Home:
     more_channels: int = 0  # how many more there are than are shown
     opened: Subscription | None = None  # a channel's digest whose settings they asked to see
     more_saved: int = 0  # papers on their reading list past those shown
+    # the days whose digest their follows and the opened channel already had (`days_had`), by channel
+    had: Mapping[ChannelRef, frozenset[date]] = field(default_factory=dict)
 
 
 class HomeService:
-    def __init__(self, store: PaperStore, subscriptions: SubscriptionStore, reading: ReadingList | None = None) -> None:
+    def __init__(
+        self,
+        store: PaperStore,
+        subscriptions: SubscriptionStore,
+        reading: ReadingList | None = None,
+        ledger: Ledger | None = None,
+    ) -> None:
         self._store = store
         self._subscriptions = subscriptions
         self._reading = reading
+        self._ledger = ledger if ledger is not None else Ledger(store.engine)
 
     async def home(
-        self, platform: str, workspace: str, person: str, members: Members, opened: str | None = None
+        self,
+        platform: str,
+        workspace: str,
+        person: str,
+        members: Members,
+        opened: str | None = None,
+        now: datetime | None = None,
     ) -> Home:
-        """What `person` sees; `opened`: a channel (one of theirs) whose digest settings to show."""
+        """What `person` sees at `now`; `opened`: a channel (one of theirs) whose digest settings to show."""
         everything = await self._subscriptions.all()
         follows = await self._subscriptions.of_person(platform, workspace, person)
         candidates = [
@@ -73,6 +91,10 @@ class HomeService:
             theirs += [s for s, yes in zip(chunk, inside, strict=True) if yes]
         day = await self._store.latest_day()
         top = sorted(await self._store.listing(day), key=lambda p: -p.upvotes)[:TOP_PAPERS] if day else []
+        shown = next((s for s in theirs if s.channel.channel == opened), None) if opened else None
+        now = now or datetime.now(UTC)
+        described = [s for s in (follows, shown) if s is not None]
+        had = await together(*(days_had(self._ledger, s, now) for s in described))
         return Home(
             person=person,
             follows=follows,
@@ -82,7 +104,8 @@ class HomeService:
             top=tuple(top),
             channels=tuple(theirs[:CHANNELS_SHOWN]),
             more_channels=max(len(theirs) - CHANNELS_SHOWN, 0),
-            opened=next((s for s in theirs if s.channel.channel == opened), None) if opened else None,
+            opened=shown,
+            had={s.channel: frozenset(days) for s, days in zip(described, had, strict=True)},
         )
 
     async def _saved(self, platform: str, workspace: str, person: str) -> tuple[tuple[Paper, ...] | None, int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.chat.cadence import KINDS, cadence_days
@@ -39,6 +39,7 @@ from bot.chat.follows import FollowService
 from bot.chat.replies import replied
 from bot.chat.wording import TYPED, Phrasebook
 from bot.community.service import Community
+from bot.delivery.delivered import days_had
 from bot.delivery.digest import DigestOptions, build_digest
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.cards import card, paper_post
@@ -49,8 +50,7 @@ from bot.domain.ids import papers_named
 from bot.domain.models import Paper
 from bot.domain.post import Post
 from bot.domain.publishing import MessageRef, Publisher
-from bot.domain.schedule import day_start
-from bot.domain.weeks import covered_monday, roundup_key, week_key, week_name
+from bot.domain.weeks import covered_monday, week_key, week_name
 from bot.domain.words import quoted
 from bot.ingest.catalog import Catalog
 from bot.search.port import SearchIndex
@@ -140,7 +140,7 @@ class ChatService:
         self._ledger = ledger if ledger is not None else Ledger(store.engine)
         self._events = events if events is not None else EventLog(store.engine)
         self._phrasebooks = dict(phrasebooks or {})
-        self.follows = FollowService(subscriptions, defaults, clock)
+        self.follows = FollowService(subscriptions, self._ledger, defaults, clock)
         self._community = community  # votes and reading lists: `top`, `saved`, `unsave`
 
     async def meant(self, asker: Asker) -> Asker:
@@ -320,7 +320,7 @@ class ChatService:
         saved = await self._subscriptions.get(asker.channel) or subscription  # as saved: since when it is owed
         return Post(
             header=f"This channel is {verb}: {KINDS[cadence]} of Hugging Face papers",
-            text=(*saved.describe(now, await self._had(saved, now)), *skipped, *respell),
+            text=(*saved.describe(now, await days_had(self._ledger, saved, now)), *skipped, *respell),
         )
 
     async def _week_passed_over(self, before: Subscription, after: Subscription, now: datetime) -> tuple[str, ...]:
@@ -349,29 +349,6 @@ class ChatService:
         from bot.search.spelling import misspelt  # loaded with the first search
 
         return await misspelt(self._search, topics)
-
-    async def _had(self, subscription: Subscription, now: datetime) -> set[date]:
-        """The local days, today and tomorrow, whose daily digest the channel already had (or that was
-        given up): the next digest is not today's when today's went out at 09:05 and it now says 10:00.
-        Weekly: the days of the next two roundups whose week the channel already had (its day moved
-        into a week whose roundup went out: "Next roundup: Monday 8 June" came a week later)."""
-        if subscription.cadence == "daily":
-            today = now.astimezone(ZoneInfo(subscription.timezone)).date()
-            days = {today + timedelta(days=n): today + timedelta(days=n) for n in (0, 1)}
-        else:
-            zone, days = ZoneInfo(subscription.timezone), {}
-            start = day_start(now, subscription.timezone) - timedelta(microseconds=1)
-            due = subscription.next_delivery(start)  # today's too, due or not (`Subscription.describe`)
-            for _ in range(2):
-                if due is None:
-                    break
-                local = due.astimezone(zone).date()
-                days[local] = roundup_key(local)  # the ledger's day of the week it covers
-                due = subscription.next_delivery(due + timedelta(minutes=1))
-        keys = [(subscription.channel, key) for key in days.values()]
-        statuses = await self._ledger.statuses(keys)
-        gone = ("done", "skipped", "stopped")
-        return {day for day, key in days.items() if statuses.get((subscription.channel, key)) in gone}
 
     async def _unsubscribe(self, asker: Asker) -> Post:
         refused = self._refusal(asker, "unsubscribe")
@@ -402,7 +379,7 @@ class ChatService:
         now = self._clock()
         return Post(
             header=f"{whose} {KINDS[current.cadence].removeprefix('a ')}",
-            text=tuple(current.describe(now, await self._had(current, now))),
+            text=tuple(current.describe(now, await days_had(self._ledger, current, now))),
         )
 
     async def first_time(self, platform: str, event_id: str) -> bool:

@@ -16,6 +16,7 @@ from bot.delivery.digest import DigestOptions, matches
 from bot.domain.config import DigestDefaults
 from bot.domain.models import Listing, Paper
 from bot.search.service import SearchService
+from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from tests.delivery.test_sweep import World, list_day
 from tests.delivery.test_sweep import world as world  # the fixture
@@ -25,7 +26,7 @@ DM = "D0FOLLOW"
 
 
 def follows(world: World) -> FollowService:
-    return FollowService(world.subscriptions, DigestDefaults(limit=3), world.clock)
+    return FollowService(world.subscriptions, Ledger(world.store.engine), DigestDefaults(limit=3), world.clock)
 
 
 async def follow(world: World, text: str, zone: str | None, *, person: str = "U0001", dm: str = DM) -> str:

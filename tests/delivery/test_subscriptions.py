@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.chat.commands import parse_command
+from adapters.slack.home import home_view
+from adapters.slack.wording import PHRASES
+from bot.chat.commands import Follow, parse_command
+from bot.chat.home import HomeService
 from bot.chat.service import Asker, ChatService
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
@@ -138,3 +142,31 @@ async def test_settings_says_today_s_digest_is_still_to_come(store: PaperStore) 
     assert headers(publisher) == ["2026-06-02"]
     settings = (await chat.answer(parse_command("settings"), Asker(CHANNEL, "U1"))).text
     assert settings[3] == "Next digest: Wednesday 3 June, 09:00 JST"
+
+
+class NotIn:
+    async def is_member(self, channel: str, person: str) -> bool:
+        return False
+
+
+async def test_follows_and_the_home_say_today_s_digest_is_still_to_come(store: PaperStore) -> None:
+    """`settings` said today's digest was on its way; `/papers follows` and the App Home said tomorrow's,
+    a day late, for a person in Tokyo whose 09:00 digest waits for Hugging Face's listing of the day."""
+    await list_days(store, date(2026, 6, 1))
+    clock = Clock(datetime(2026, 6, 1, 12, tzinfo=UTC))
+    chat, sweeper, ledger, publisher = world(store, clock)
+    await chat.follows.follow(Follow(("agents",), "Asia/Tokyo"), "slack", "U1", "D1", "T1", True, PHRASES)
+    for minute in range(0, 91, 10):  # 09:00 to 10:30 in Tokyo on Tuesday 2 June: no listing of the day yet
+        clock.now = datetime(2026, 6, 2, 0, tzinfo=UTC) + timedelta(minutes=minute)
+        await sweeper.sweep(clock.now)
+    owed = "Next digest: today's, due since 09:00 JST (not out yet: it waits for Hugging Face's listing"
+    assert owed in (await chat.follows.follows("slack", "T1", "U1")).text[3]
+    home = await HomeService(store, SubscriptionStore(store.engine), ledger=ledger).home(
+        "slack", "T1", "U1", NotIn(), now=clock.now
+    )
+    assert owed in json.dumps(home_view(home, clock.now))
+    await list_days(store, date(2026, 6, 2))  # listed: it goes out, and the next is Wednesday's
+    clock.now = datetime(2026, 6, 2, 6, tzinfo=UTC)
+    await sweeper.sweep(clock.now)
+    assert [k for k in publisher.keys("D1") if k.endswith(":header")] == ["2026-06-02:header"]
+    assert (await chat.follows.follows("slack", "T1", "U1")).text[3] == "Next digest: Wednesday 3 June, 09:00 JST"
