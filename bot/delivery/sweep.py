@@ -61,6 +61,24 @@ async def given_up(ledger: Ledger, due: Due, key: date, status: str | None, now:
     return True
 
 
+RETRY_AT_LEAST = timedelta(minutes=30)  # how often a failing digest is still tried, however long it fails
+
+
+async def resting(ledger: Ledger, due: Due, key: date, status: str | None, now: datetime, what: str) -> bool:
+    """Whether a delivery is not tried this sweep: given up (`given_up`), or failed and waiting before
+    it is tried again, for half the time it has been failing (one that failed once is tried at the next
+    sweep), at most `RETRY_AT_LEAST`. One that an outage cut short is finished until the channel's next
+    digest is due, days for a Friday's: tried each minute all weekend, it was hundreds of refused posts
+    and a warning each."""
+    if await given_up(ledger, due, key, status, now, what):
+        return True
+    times = await ledger.failing(due.subscription.channel, key) if status == "failed" else None
+    if times is None:
+        return False
+    begun, failed = times
+    return now < failed + min((failed - begun) / 2, RETRY_AT_LEAST)
+
+
 @dataclass(frozen=True)
 class Due:
     subscription: Subscription
@@ -211,7 +229,7 @@ class Sweeper:
         since = due.subscription.since
         if status is None and since is not None and due.due < since:
             return "nothing"  # due before the subscription (or its new schedule) began: neither owed nor missed
-        if await given_up(self._ledger, due, due.day, status, now, f"digest for {channel} on {due.day}"):
+        if await resting(self._ledger, due, due.day, status, now, f"digest for {channel} on {due.day}"):
             return "nothing"
         listed = len(await self._store.listing(due.day))
         partial = listed < self._policy.min_papers and not utc_day_over(due.day, now)

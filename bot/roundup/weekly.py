@@ -22,7 +22,7 @@ from typing import Literal
 
 from bot.delivery.digest_delivery import DeliveryResult, Wanted
 from bot.delivery.subscriptions import SubscriptionStore
-from bot.delivery.sweep import Due, Skip, dues, given_up, missed, utc_day_over
+from bot.delivery.sweep import Due, Skip, dues, missed, resting, utc_day_over
 from bot.delivery.under_way import UnderWay
 from bot.domain.config import ScheduleConfig
 from bot.domain.weeks import roundup_key, week_days, week_key, week_name, week_of
@@ -105,7 +105,7 @@ class WeeklySweeper:
         since = due.subscription.since
         if status is None and since is not None and due.due < since:
             return "nothing"  # due before the subscription (or its new schedule) began
-        if await given_up(
+        if await resting(
             self._ledger, due, week_key(monday), status, now, f"roundup of {week_name(monday)} for {channel}"
         ):
             return "nothing"

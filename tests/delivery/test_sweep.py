@@ -6,6 +6,7 @@ Runs on SQLite and PostgreSQL (the `store` fixture); no wall-clock sleeps anywhe
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import os
 import socket
@@ -940,13 +941,15 @@ async def test_a_failure_tried_at_every_tick_is_said_once_an_hour(
     await list_day(world.store, date(2026, 6, 2))
     await subscribe(world, "C1", time="09:00")
     sweeper = world.sweeper(publisher=RefusingPublisher())
+    tried: list[tuple[str, bool]] = []
     with caplog.at_level(logging.INFO):
         for minute in range(0, 125, 5):
             world.clock.now = utc(2026, 6, 2, 9) + timedelta(minutes=minute)
             results = await sweeper.sweep(world.clock.now)
-            assert [(r.outcome, r.for_the_log) for r in results] == [("failed", False)]  # the sweep's log adds none
+            tried += [(r.outcome, r.for_the_log) for r in results]
+    assert len(tried) > 3 and set(tried) == {("failed", False)}  # the sweep's log adds none
     said = [r for r in caplog.records if "token_revoked" in r.getMessage()]
-    assert [r.levelno for r in said] == [logging.WARNING] * 3  # at 09:00, 10:00 and 11:00, not 25 times
+    assert [r.levelno for r in said] == [logging.WARNING] * 3  # at 09:00, 10:00 and 11:00, not at each try
 
 
 @dataclass
@@ -1008,14 +1011,17 @@ class OutagePublisher(RecordingPublisher):
     clock: Callable[[], datetime] = lambda: utc(2026, 6, 2)
     until: datetime = field(default_factory=lambda: utc(2026, 6, 3, 4))
     fail_headers: bool = False  # the header refused too: nothing of the digest is out
+    refused: int = 0  # posts refused so far
 
     async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
         if self.fail_headers and self.clock() < self.until:
+            self.refused += 1
             raise DeliveryError("Slack's API answered HTTP 503 to chat.postMessage (Slack is having trouble)")
         return await super().post_header(channel, post, key)
 
     async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
         if len([p for p in self.posted if p.thread is None]) >= 3 and self.clock() < self.until:
+            self.refused += 1
             raise DeliveryError("Slack's API answered HTTP 503 to chat.postMessage (Slack is having trouble)")
         return await super().post_card(channel, card, key)
 
@@ -1035,6 +1041,27 @@ async def test_a_digest_an_outage_cut_short_is_finished_after_it(
         world.clock.now += timedelta(minutes=10)
     assert len([p for p in publisher.posted if p.thread is None]) == 4  # the header and its three cards
     assert len([p for p in publisher.posted if p.key.endswith(":header")]) == 1
+
+
+@pytest.mark.slow
+async def test_a_digest_cut_short_by_a_weekend_long_outage_is_tried_less_and_less_often(world: World) -> None:
+    """Friday's digest, cut short, is finished until Monday's is due; it was tried at every sweep all
+    weekend: 380 refused posts at one sweep each ten minutes (each minute in `paperboy run`)."""
+    await list_day(world.store, date(2026, 6, 5), count=8)  # a Friday
+    await subscribe(world, "CFRI", time="21:00")
+    publisher = OutagePublisher(clock=lambda: world.clock.now, until=utc(2026, 6, 8, 12))  # until Monday noon
+    sweeper = world.sweeper(publisher=publisher)
+    world.clock.now = utc(2026, 6, 5, 21)
+    tried: list[datetime] = []
+    while world.clock.now <= utc(2026, 6, 8, 13):
+        before = publisher.refused
+        await sweeper.sweep(world.clock.now)
+        tried += [world.clock.now] * (publisher.refused - before)
+        world.clock.now += timedelta(minutes=10)
+    assert len([p for p in publisher.posted if p.thread is None]) == 4  # finished within half an hour of the end
+    assert len(tried) < 140  # 63 hours of outage: at least each half hour, and more often at first
+    assert tried[1] - tried[0] == timedelta(minutes=10)  # one failure: tried again at the next sweep
+    assert max(b - a for a, b in itertools.pairwise(tried)) <= timedelta(minutes=30)
 
 
 async def test_a_digest_that_failed_with_nothing_out_is_given_up_at_its_window_end(
