@@ -326,7 +326,7 @@ async def tokens_accepted(client: AsyncWebClient, app_token: str | None) -> None
         )
     checks: list[tuple[str, Callable[[], Awaitable[Any]]]] = []
     if client.token:  # multi-workspace mode has no token of its own
-        checks.append(("SLACK_BOT_TOKEN", client.auth_test))
+        checks.append(("SLACK_BOT_TOKEN", partial(_a_bot, client)))
     if app_token:
         checks.append(("SLACK_APP_TOKEN", partial(client.apps_connections_open, app_token=app_token)))
     if not checks:  # multi-workspace mode: whether Slack's API answers at all (api.test takes no token)
@@ -350,6 +350,17 @@ async def tokens_accepted(client: AsyncWebClient, app_token: str | None) -> None
         except (aiohttp.ClientError, TimeoutError) as exc:
             _unanswered(client, _connection_said(exc))
             return
+
+
+async def _a_bot(client: AsyncWebClient) -> None:
+    """auth.test of SLACK_BOT_TOKEN, refused when it names no bot: a person's token (a refreshable
+    `xoxe.xoxp-…`, a legacy one), which Slack takes, and every digest would be posted as them."""
+    answer = await client.auth_test()
+    if not answer.get("bot_id"):
+        raise ConfigError(
+            f"SLACK_BOT_TOKEN is not a bot's token: Slack says it is {answer.get('user_id') or 'a person'}'s."
+            " Set the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page and start paperboy again"
+        )
 
 
 def _connection_said(exc: aiohttp.ClientError | TimeoutError) -> str:

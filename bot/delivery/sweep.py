@@ -76,7 +76,7 @@ async def resting(ledger: Ledger, due: Due, key: date, status: str | None, now: 
     if times is None:
         return False
     begun, failed = times
-    return now < failed + min((failed - begun) / 2, RETRY_AT_LEAST)
+    return failed <= now < failed + min((failed - begun) / 2, RETRY_AT_LEAST)  # a clock stepped back waits for none
 
 
 @dataclass(frozen=True)

@@ -191,6 +191,8 @@ class FakeSlack:
                 return web.json_response({"ok": False, "error": refused})
         if method == "auth.test" and team is not None:
             return web.json_response(self._whoami(team))
+        if method == "auth.test" and "xoxp-" in auth:  # a person's token (refreshable: xoxe.xoxp-…): no bot named
+            return web.json_response({"ok": True, "user_id": "U0PERSON", "team_id": TEAM, "team": "Lab"})
         if method == "auth.test":
             return web.json_response(
                 {

@@ -95,6 +95,23 @@ async def test_a_user_token_for_the_bot_s_stops_the_start_in_one_line(
     assert not [c for c in fake_slack.calls if c.method == "auth.test"]  # said before asking Slack
 
 
+async def test_a_refreshable_user_token_for_the_bot_s_stops_the_start_in_one_line(
+    fake_slack: FakeSlack, june_store: PaperStore
+) -> None:
+    """A refreshable user token (`xoxe.xoxp-…`) passed the `xoxp-` check, and Slack's auth.test took it:
+    it names no bot, so paperboy asks whose it is and refuses it."""
+    client = slack_client("xoxe.xoxp-1-refreshable", fake_slack.base_url)
+    app = create_app(chat_service(june_store), client, SECRET, SlackPublisher(client, interval=0.0))
+    runtime = SlackRuntime(app, signing_secret=SECRET, port=0, host="127.0.0.1")
+    try:
+        with pytest.raises(
+            ConfigError, match=re.escape("SLACK_BOT_TOKEN is not a bot's token: Slack says it is U0PERSON's")
+        ):
+            await asyncio.wait_for(runtime.start(), 10)
+    finally:
+        await runtime.stop()
+
+
 @pytest.mark.parametrize(
     ("api_url", "said"),
     [
