@@ -318,6 +318,12 @@ WORKSPACE_STOPPED = (
 )
 
 
+def workspace_stopped(status: str | None) -> bool:
+    """Whether a subscription's status stops its whole workspace (uninstalled, a refused token, a scope
+    the app lacks): nothing is asked of the workspace's API until an install resumes it."""
+    return status is not None and status.startswith(("paused:", *WORKSPACE_REFUSALS))
+
+
 def own_refusal(status: str | None) -> bool:
     """Whether a subscription's status is its channel's own refusal (archived, the bot removed, no access),
     which a new subscribe clears; not its workspace's pause (`bot.store.workspaces.PAUSED`, in every

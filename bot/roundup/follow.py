@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from bot.delivery.subscriptions import Subscription, SubscriptionStore, meant
+from bot.delivery.subscriptions import Subscription, SubscriptionStore, meant, workspace_stopped
 from bot.domain.cards import card as card_of
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable, UsageError, WorkspacePaused
@@ -106,7 +106,9 @@ class Follower:
 
     async def _subscribed(self, followed: list[Followed]) -> list[Followed]:
         """The cards of channels still subscribed: a channel that unsubscribed hears no more from the bot,
-        not even its threads' news (they go on if it subscribes again within `follow_days`)."""
+        not even its threads' news (they go on if it subscribes again within `follow_days`). Those of a
+        workspace stopped (a refused token) wait for its install: each card's refresh called Slack with
+        the token it had refused, at every sync."""
         if self._subscriptions is None:
             return followed
         found: dict[tuple[str, str], list[Subscription]] = {}
@@ -115,7 +117,8 @@ class Follower:
         quiet = set()
         for channel in {f.channel for f in followed}:
             try:
-                if meant(channel, found.get((channel.platform, channel.channel), [])) is None:
+                subscription = meant(channel, found.get((channel.platform, channel.channel), []))
+                if subscription is None or workspace_stopped(subscription.status):  # its token refused: no call
                     quiet.add(channel)
             except UsageError:  # a channel id named by no workspace, subscribed in several: followed still
                 continue

@@ -23,7 +23,7 @@ from bot.store.follows import FollowStore
 from bot.store.ledger import Ledger
 from bot.store.notes import NoteLedger
 from bot.store.papers import PaperStore
-from bot.store.workspaces import PAUSED
+from bot.store.workspaces import PAUSED, resume
 from tests.fakes.publisher import Crash, RecordingPublisher
 from tests.roundup.helpers import Clock, news_for
 
@@ -277,6 +277,26 @@ async def test_a_channel_that_unsubscribed_hears_no_more_news_until_it_subscribe
     await subscriptions.save(Subscription(channel=CHANNEL, time="09:00", timezone="UTC"))
     await live.sweep()
     assert notes(publisher) == sorted([f"note:{first}:code", f"note:{second}:code", f"note:{second}:upvotes:250"])
+
+
+async def test_a_workspace_whose_token_was_refused_is_asked_nothing_until_it_is_installed_again(
+    store: PaperStore,
+) -> None:
+    """A refused token stops the workspace's digests, but each living-thread sync still refreshed every card
+    with it (a call refused per card, each sync); its threads now wait, and go on after an install."""
+    clock, publisher = Clock(POSTED), RecordingPublisher()
+    subscriptions = SubscriptionStore(store.engine)
+    await subscriptions.save(Subscription(channel=CHANNEL, time="09:00", timezone="UTC"))
+    live = follower(store, publisher, clock, "a", subscriptions=subscriptions)
+    first, *_ = await post_day(store, publisher, clock, live)
+    await subscriptions.set_status(CHANNEL, "token_revoked (Slack refused the workspace's token): install again")
+    await news_for(store, first, repo="https://github.com/x/first", upvotes=300)
+    clock.now += timedelta(hours=2)
+    assert (await live.sweep()).followed == 0
+    assert notes(publisher) == [] and publisher.refreshed == []
+    assert await resume(store.engine, "slack", "")  # installed again
+    await live.sweep()
+    assert notes(publisher) == [f"note:{first}:code", f"note:{first}:upvotes:250"]
 
 
 async def test_a_card_of_a_channel_id_subscribed_in_several_workspaces_is_still_followed(store: PaperStore) -> None:
