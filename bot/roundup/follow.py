@@ -117,8 +117,8 @@ class Follower:
         quiet = set()
         for channel in {f.channel for f in followed}:
             try:
-                subscription = meant(channel, found.get((channel.platform, channel.channel), []))
-                if subscription is None or workspace_stopped(subscription.status):  # its token refused: no call
+                current = meant(channel, found.get((channel.platform, channel.channel), []))
+                if current is None or workspace_stopped(current.status):  # its token refused: no call
                     quiet.add(channel)
             except UsageError:  # a channel id named by no workspace, subscribed in several: followed still
                 continue
