@@ -59,8 +59,19 @@ def _group(searcher: Searcher, group: Group) -> list[Query]:
     if len(group.alternatives) == 1 and len(group.alternatives[0]) == 1:
         stem = group.alternatives[0][0]
         return [*_term(stem), _held(searcher, stem)]
-    has = any_of(*(must(*(Query.term_query(SCHEMA, "has", t, "basic") for t in a)) for a in group.alternatives))
+    has = any_of(
+        *(_all(group, a, [Query.term_query(SCHEMA, "has", t, "basic") for t in a]) for a in group.alternatives)
+    )
     return [_in_text_or_names(group), Query.const_score_query(has, COORDINATION)]
+
+
+def _all(group: Group, alternative: tuple[str, ...], clauses: list[Query]) -> Query:
+    """An alternative's clauses, all to hold; for an acronym's spelled-out form, as one of its written
+    word sequences too (`Group.written`): "SSM" found papers on a state, a space and a model."""
+    if group.written and len(alternative) > 1:
+        written = any_of(*(Query.phrase_query(SCHEMA, "words", list(w)) for w in group.written))
+        clauses = [*clauses, Query.const_score_query(written, 0.0)]
+    return must(*clauses)
 
 
 def ranking(searcher: Searcher, parsed: Parsed, require_all: bool) -> Query:
@@ -79,13 +90,15 @@ def held_whole(parsed: Parsed) -> Query:
 
 
 def _in_text_or_names(group: Group) -> Query:
-    return any_of(*(must(*(any_of(*_term(t)) for t in a)) for a in group.alternatives))
+    return any_of(*(_all(group, a, [any_of(*_term(t)) for t in a]) for a in group.alternatives))
 
 
 def _in_text(group: Group) -> Query:
     """Any alternative of the group, all of its words in the paper's text (the `body`: title, keywords,
     summary and abstract; no names)."""
-    return any_of(*(must(*(Query.term_query(SCHEMA, "body", t, "freq") for t in a)) for a in group.alternatives))
+    return any_of(
+        *(_all(group, a, [Query.term_query(SCHEMA, "body", t, "freq") for t in a]) for a in group.alternatives)
+    )
 
 
 def conditions(parsed: Parsed, filters: SearchFilters, phrases: bool = True) -> list[Query]:

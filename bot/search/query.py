@@ -26,19 +26,27 @@ def _stems(text: str) -> tuple[str, ...]:
     return tuple(query_terms(text))
 
 
-# stems of an acronym → stems of its expansion, and back
+# stems of an acronym → stems of its expansion, and back; an expansion's words as written, its last
+# one in the plural too ("large language models")
 _EXPANSIONS: dict[tuple[str, ...], tuple[str, ...]] = {}
+_WRITTEN: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
 for _short, _long in ACRONYMS.items():
     _EXPANSIONS[_stems(_short)] = _stems(_long)
     _EXPANSIONS[_stems(_long)] = _stems(_short)
+    *_first, _last = _long.split()
+    _WRITTEN[_stems(_long)] = (tuple(_long.split()), (*_first, _last if _last.endswith("s") else _last + "s"))
 _LONGEST = max(len(k) for k in _EXPANSIONS)
 
 
 @dataclass(frozen=True)
 class Group:
-    """One concept of the query: any of the alternatives matches it (each alternative: all its terms)."""
+    """One concept of the query: any of the alternatives matches it (each alternative: all its terms).
+    `written`: an acronym's spelled-out form as papers write it, one word sequence a paper must hold
+    for its alternative of several terms to count ("state space model(s)", not a state, a space and a
+    model anywhere in the text)."""
 
     alternatives: tuple[tuple[str, ...], ...]
+    written: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,7 +154,7 @@ def _groups(stems: list[str]) -> list[Group]:
             key = tuple(stems[i : i + size])
             other = _EXPANSIONS.get(key)
             if other is not None:
-                groups.append(Group((key, other)))
+                groups.append(Group((key, other), _WRITTEN.get(key) or _WRITTEN.get(other, ())))
                 i += size
                 break
         else:

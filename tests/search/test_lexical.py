@@ -394,6 +394,24 @@ def test_an_author_prefix_with_no_name_is_left_out_and_noted() -> None:
     assert not parse_query("author:LeCun").nameless
 
 
+def test_an_acronym_finds_its_spelled_out_form_as_written_not_its_words_anywhere() -> None:
+    """ "SSM" found papers holding "state", "space" and "model" anywhere (a model's state space, a latent
+    space), ranked by those common words, and no state-space-model paper first."""
+    index = LexicalIndex(
+        [
+            paper("2401.00001", "Mamba: linear-time sequence modeling with selective state space models"),
+            paper("2401.00002", "A State-Space Model for long video"),
+            paper("2401.00003", "SSM layers at scale"),
+            paper("2401.00004", "The state of the art model of latent space diffusion"),
+            paper("2401.00005", "Model space search", abstract="The state of a model in its space."),
+        ]
+    )
+    for query in ("SSM", "state space models", "ssms"):
+        assert set(ids(index, query)) == {"2401.00001", "2401.00002", "2401.00003"}, query
+    # two of its words are no acronym's form: they are found anywhere, as any words are
+    assert set(ids(index, "state space")) == {"2401.00001", "2401.00002", "2401.00004", "2401.00005"}
+
+
 def test_an_excluded_acronym_leaves_out_its_spelled_out_form_too() -> None:
     """As a digest's `-RL` does: the acronym and its expansion are one concept."""
     from bot.search.query import parse_query
