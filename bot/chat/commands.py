@@ -247,8 +247,8 @@ def parse_command(text: str) -> Command:
         return asked
     if word in ASKS and names_a_paper(ref):
         return Ask(word, ref)  # else a search ("code generation", "related work")
-    if word == "save" and len(named := papers_named(rest)) == 1:
-        return Save(named[0])  # `save (2406.12345)？`
+    if word in ("save", "unsave") and len(named := papers_named(rest)) == 1:  # `save (2406.12345)？`
+        return Save(named[0]) if word == "save" else Unsave(named[0])
     if word == "save" and names_a_paper(ref):
         return Save(ref)  # else a search ("save energy")
     if word == "save" and (bad := _ALMOST_AN_ID.fullmatch(ref.strip(_AROUND_AN_ID))):
@@ -627,6 +627,8 @@ def _option_meant(topic: str) -> str | None:
         return f"`{cadence}` first, as in `subscribe {cadence} {' '.join(words[:-1])}`"
     if len(words) == 1 and _named_zone(words[0]):
         return f"`tz {words[0]}`"
+    if words and _TIME_OF_DAY.fullmatch(words[-1]):  # `on fri 16:00`, `robotics 9:30`: no topic ends in a time
+        return f"`at {words[-1]}`"
     return None
 
 

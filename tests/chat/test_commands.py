@@ -249,6 +249,10 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         ("top mamba", Search("top mamba")),
         ("top small", Search("top small")),  # two letters from `all`: a search, not "Did you mean `top all`?"
         ("unsave 2406.12345", Unsave("2406.12345")),
+        # what `save` takes: Slack's <link|label>, brackets, quotes, a word after (refused as no arXiv id)
+        ("unsave <https://arxiv.org/abs/2406.12345|arxiv.org/abs/2406.12345>", Unsave("2406.12345")),
+        ("unsave (2406.12345)", Unsave("2406.12345")),
+        ("unsave “2406.12345” please", Unsave("2406.12345")),
         ("unsave", Unknown("unsave", "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`.")),
         ("top this week", Top("week")),
         ("top the past month", Top("month")),
@@ -393,6 +397,9 @@ def test_a_topic_with_a_stop_word_and_a_word_is_a_topic() -> None:
         ("diffusion daily at 07:30", "type `daily` first, as in `subscribe daily diffusion`"),
         ("diffusion at 10:00 UTC", "type `tz UTC`"),
         ("diffusion at 10:00 Europe/Berlin", "type `tz Europe/Berlin`"),
+        ("weekly on fri 16:00", "“16:00” looks like an option, not a topic: type `at 16:00`"),  # its time lost
+        ("robotics 9:30", "type `at 9:30`"),  # saved as the topic "robotics 9:30", at 09:00
+        ("agents 9am", "type `at 9am`"),
     ],
 )
 def test_an_option_mistyped_is_refused_not_made_the_channels_topics(typed: str, said: str) -> None:
