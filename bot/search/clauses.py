@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from tantivy import FieldType, Occur, Query, Searcher
 
-from bot.search.documents import SCHEMA, author_terms
+from bot.search.documents import SCHEMA, asked_terms
 from bot.search.port import SearchFilters
 from bot.search.query import Group
 from bot.search.query import Query as Parsed
@@ -114,7 +114,7 @@ def conditions(parsed: Parsed, filters: SearchFilters, phrases: bool = True) -> 
         clauses.append(Query.range_query(SCHEMA, "upvotes", day, filters.min_upvotes, 2**31))
     if filters.within is not None:
         clauses.append(one_of("id", sorted(filters.within)))
-    clauses += [Query.term_query(SCHEMA, "names", t) for names in parsed.authors for t in sorted(author_terms(names))]
+    clauses += [Query.term_query(SCHEMA, "names", t) for names in parsed.authors for t in sorted(asked_terms(names))]
     if parsed.excluded:  # a paper whose own text holds every word of an excluded one is out (not its names)
         held = any_of(*(must(*(Query.term_query(SCHEMA, "body", t, "basic") for t in x)) for x in parsed.excluded))
         clauses.append(Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, held)]))

@@ -50,8 +50,15 @@ def author_terms(names: Iterable[str]) -> set[str]:
 
 
 def unproven(names: tuple[str, ...]) -> bool:
-    """A name of three words or more: the pairs narrow it down, the stored authors settle it."""
-    return len(set(names)) > 2
+    """A name of three words or more, or with an initial (`M. Cheng`): the pairs of its words narrow it
+    down (`asked_terms`), the stored authors settle it (`bot.domain.filters.by_author`)."""
+    return len(set(names)) > 2 or any(len(n) == 1 for n in names)
+
+
+def asked_terms(names: tuple[str, ...]) -> set[str]:
+    """The `names` terms an `author:` name asks for: its words each and in pairs, but for its initials,
+    which stand for any word they begin (a name of initials alone: as they are)."""
+    return author_terms(tuple(n for n in names if len(n) > 1) or names)
 
 
 def document(paper: Paper, position: int) -> Document:

@@ -27,7 +27,7 @@ from bot.domain.models import Paper
 from bot.domain.words import STOP_WORDS
 from bot.host.pools import off_loop
 from bot.search.clauses import conditions, held_whole, must, one_of, ranking
-from bot.search.documents import SCHEMA, author_terms, document, unproven
+from bot.search.documents import SCHEMA, asked_terms, document, unproven
 from bot.search.folder import NewerLayout, acquire, agrees, opened, refuse_newer, tantivy, write_failure
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Group, parse_query
@@ -375,7 +375,7 @@ class LexicalIndex:
         """Whether some paper has an author whose name holds every one of these words (folded)."""
         if not unproven(names):  # one word, or two: a term of their own in `names`
             return bool(names) and self._searcher.doc_freq("names", " ".join(sorted(set(names)))) > 0
-        query = must(*(Query.term_query(SCHEMA, "names", t) for t in sorted(author_terms(names))))
+        query = must(*(Query.term_query(SCHEMA, "names", t) for t in sorted(asked_terms(names))))
         hits = self._searcher.search(query, NEAR_PAPERS, count=False).hits
         return any(has_names(p.authors, names) for p in self.papers_at(_at(self._searcher, hits).tolist()).values())
 

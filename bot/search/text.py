@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
+from bot.domain.filters import by_author
 from bot.domain.words import LETTERS, STOP_WORDS
 from bot.search.acronyms import ACRONYMS
 
@@ -75,5 +76,6 @@ def keyword_key(keyword: str) -> str:
 
 
 def has_names(authors: Sequence[str], names: tuple[str, ...]) -> bool:
-    """Whether one of these authors' names holds every one of the words."""
-    return any(set(names) <= set(words(author)) for author in authors)
+    """Whether one of these authors' names holds every one of the words, an initial standing for a word
+    it begins (`M. Cheng` is Ming Cheng), as a digest's `author:` takes them."""
+    return by_author(authors, " ".join(names))

@@ -6,6 +6,7 @@ from datetime import date
 import numpy as np
 import pytest
 
+from bot.domain.filters import by_author
 from bot.domain.models import Paper
 from bot.search import clauses
 from bot.search.clauses import ONE_OF
@@ -191,6 +192,25 @@ def test_author_filter() -> None:
     assert ids(index, 'author:"Hamed Zamani"') == ["2401.00001"]
     assert ids(index, "search author:hopper") == ["2401.00003"]
     assert ids(index, "author:“hamed lovelace”") == []  # the words must belong to one author
+
+
+def test_an_initial_in_an_author_name_stands_for_a_word_it_begins_as_in_a_digest() -> None:
+    """`author:"M. Cheng"` found no Ming Cheng (a search asked for the name word "m"), while a digest's
+    `author:"M. Cheng"` found him; both take an initial the same way now."""
+    authors = {
+        "2401.00001": ("Ming Cheng",),
+        "2401.00002": ("Mei-Ling Cheng", "Zhang Wei"),
+        "2401.00003": ("Hao Cheng", "Ming Li"),  # an M. and a Cheng, not one author
+        "2401.00004": ("Yann A. LeCun",),
+    }
+    index = LexicalIndex([paper(i, "Search agents", authors=a) for i, a in authors.items()])
+    for name in ('author:"M. Cheng"', "author:“Cheng M”", 'search author:"m cheng"'):
+        assert set(ids(index, name)) == {"2401.00001", "2401.00002"}, name
+        typed = name.split(":")[-1].strip('"“”')
+        assert {i for i, a in authors.items() if by_author(a, typed)} == set(ids(index, name))  # as a digest
+    assert set(ids(index, "author:M. Cheng agents")) == {"2401.00001", "2401.00002"}  # unquoted: the name's words
+    assert ids(index, 'author:"Y. A. LeCun"') == ["2401.00004"]
+    assert ids(index, 'author:"Z. LeCun"') == []
 
 
 def test_an_unquoted_name_takes_the_words_after_it_that_make_one_authors_name() -> None:
