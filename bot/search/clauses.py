@@ -13,9 +13,12 @@ from bot.search.documents import SCHEMA, asked_terms
 from bot.search.port import SearchFilters
 from bot.search.query import Group
 from bot.search.query import Query as Parsed
+from bot.search.text import words
 
 AUTHORS = 0.3  # an author's name word also counts this much (a `authors` field of its own)
 COORDINATION = 1.0  # what each of the query's words a paper holds adds (`held`), so papers holding more come first
+PHRASE = 4.0  # what a paper holding the query's words as typed, in order, adds (four words' `COORDINATION`)
+PHRASED = 4  # a query of at most this many words is also looked for as typed (a longer one hardly ever is)
 ONE_OF = 256  # values from which `one_of` asks tantivy's term-set query
 
 
@@ -80,7 +83,11 @@ def ranking(searcher: Searcher, parsed: Parsed, require_all: bool) -> Query:
     (authors are asked for with `author:`)."""
     if require_all:
         return Query.boolean_query([(Occur.Must, _in_text(g)) for g in parsed.groups])
-    return Query.boolean_query([(Occur.Should, q) for g in parsed.groups for q in _group(searcher, g)])
+    union = [q for g in parsed.groups for q in _group(searcher, g)]
+    typed: list[str | tuple[int, str]] = list(words(parsed.text))
+    if len(parsed.groups) > 1 and 1 < len(typed) <= PHRASED:  # "stable diffusion" as written comes first
+        union.append(Query.const_score_query(Query.phrase_query(SCHEMA, "words", typed), PHRASE))
+    return Query.boolean_query([(Occur.Should, q) for q in union])
 
 
 def held_whole(parsed: Parsed) -> Query:

@@ -432,6 +432,21 @@ def test_an_acronym_finds_its_spelled_out_form_as_written_not_its_words_anywhere
     assert set(ids(index, "state space")) == {"2401.00001", "2401.00002", "2401.00004", "2401.00005"}
 
 
+def test_a_query_s_words_as_typed_in_order_come_first() -> None:
+    """ "stable diffusion" ranked a paper saying "stable" and "diffusion" twice each, apart, above one on
+    Stable Diffusion (the model) with a longer text: a paper holding the query as typed now comes first."""
+    filler = " ".join(f"word{n}" for n in range(80))
+    index = LexicalIndex(
+        [
+            paper("2401.00001", "Diffusion for stable, stable training of diffusion"),
+            paper("2401.00002", "Sketch control for Stable Diffusion", abstract=filler),
+            paper("2401.00003", "Stable sketches"),
+        ]
+    )
+    assert ids(index, "stable diffusion") == ["2401.00002", "2401.00001", "2401.00003"]
+    assert ids(index, "diffusion stable") == ["2401.00001", "2401.00002", "2401.00003"]  # not as written: as before
+
+
 def test_an_excluded_acronym_leaves_out_its_spelled_out_form_too() -> None:
     """As a digest's `-RL` does: the acronym and its expansion are one concept."""
     from bot.search.query import parse_query
