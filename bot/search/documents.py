@@ -4,14 +4,15 @@ BM25F the tantivy way: one `body` field holding each text field as many times as
 term's frequencies are weighted, then saturated once, and its idf is the paper's, not a field's.
 Beside it: the authors' words (ranked for less), `has` (only whether a paper holds a word: the
 coordination), `words` (every word as written, with positions: quoted phrases), `names` (an
-author's name words, each and in pairs: `author:`), `kw` (the Hugging Face keywords), the integer
-fields the filters and the prior read, and the paper itself, stored.
+author's name words, each and in pairs: `author:`), `kw` (the Hugging Face keywords), `pairs` (each
+two words side by side in the title and each keyword: a query as typed), the integer fields the
+filters and the prior read, and the paper itself, stored.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any
 
 from tantivy import Document, SchemaBuilder
@@ -34,6 +35,7 @@ def _schema() -> Any:
     builder.add_text_field("words", tokenizer_name="words", index_option="position")
     builder.add_text_field("names", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("kw", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("pairs", tokenizer_name="raw", index_option="basic")
     builder.add_bytes_field("paper", stored=True)
     return builder.build()
 
@@ -47,6 +49,12 @@ def author_terms(names: Iterable[str]) -> set[str]:
     has only its first ones, in sorted order, paired: a pair beyond them does not find it."""
     distinct = sorted(set(names))
     return set(distinct) | {f"{a} {b}" for a, b in combinations(distinct[:NAME_WORDS], 2)}
+
+
+def word_pairs(text: str) -> list[str]:
+    """Each two words side by side, as written (folded): "stable diffusion", "diffusion for"."""
+    found = words(text)
+    return [f"{a} {b}" for a, b in pairwise(found)]
 
 
 def unproven(names: tuple[str, ...]) -> bool:
@@ -88,5 +96,7 @@ def document(paper: Paper, position: int) -> Document:
         doc.add_text("names", term)
     for key in {keyword_key(k) for k in paper.ai_keywords}:
         doc.add_text("kw", key)
+    for pair in {pair for text in paper.ai_keywords for pair in word_pairs(text)} | set(word_pairs(paper.title)):
+        doc.add_text("pairs", pair)  # a query as typed is looked up by its pairs (`bot.search.clauses.ranking`)
     doc.add_bytes("paper", paper.model_dump_json().encode())
     return doc

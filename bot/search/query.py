@@ -41,9 +41,8 @@ _LONGEST = max(len(k) for k in _EXPANSIONS)
 @dataclass(frozen=True)
 class Group:
     """One concept of the query: any of the alternatives matches it (each alternative: all its terms).
-    `written`: an acronym's spelled-out form as papers write it, one word sequence a paper must hold
-    for its alternative of several terms to count ("state space model(s)", not a state, a space and a
-    model anywhere in the text)."""
+    `written`: an acronym's spelled-out form as papers write it ("state space model(s)"): what a digest's
+    topic asks its papers to hold in order, and what a search ranks first in a title or keyword."""
 
     alternatives: tuple[tuple[str, ...], ...]
     written: tuple[tuple[str, ...], ...] = ()

@@ -24,8 +24,9 @@ from bot.embedding.papers import checksum
 RECENCY_HALF_LIFE_DAYS = 180.0
 RECENCY_WEIGHT = 0.15
 UPVOTE_WEIGHT = 0.15
-# another layout on disk (or other documents: -3 indexes long names' words, -4 drops accents) is built again
-VERSION = "tantivy-4"
+# another layout on disk (or other documents: -3 indexes long names' words, -4 drops accents, -5 adds the
+# titles' and keywords' word pairs) is built again
+VERSION = "tantivy-5"
 FILE = "registry.npz"
 ARRAYS = ("ids", "day", "upvotes", "alive", "versions", "texts")  # one value per position, saved
 UNKNOWN_BEFORE = ("versions", "texts")  # a registry saved by an earlier version lacks these: 0 each
