@@ -59,7 +59,10 @@ class SubscribeForm:
 
     def part(self, name: str) -> str:
         """One field as the typed command's words (empty when the field is)."""
-        value = " ".join(str(getattr(self, name)).split())
+        value = str(getattr(self, name))
+        if name == "topics":  # one per line in Discord's form (a paragraph): a line ends a topic, as a comma does
+            value = ", ".join(line for line in value.splitlines() if line.strip())
+        value = " ".join(value.split())
         if not value:
             return ""
         if name == "topics" and asks_every_paper(value):

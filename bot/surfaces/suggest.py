@@ -28,7 +28,8 @@ from bot.store.headlines import Headline
 MAX_CHOICES = 25
 NAME_CHARS = 100
 _WORD = re.compile(r"\w+")
-_ID_PREFIX = re.compile(r"\d{1,4}(?:\.\d{0,5})?", re.ASCII)
+# the start of an id as typed: new style (`2605.29`), old (`hep-th/99`), after `arXiv:`, before a `v`
+_ID_PREFIX = re.compile(r"(?:arxiv:\s*)?(\d{1,4}(?:\.\d{0,5})?|[a-z-]+(?:\.[a-z]{2})?/\d{0,7})(?:v\d*)?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -171,8 +172,8 @@ class SuggestIndex:
         if is_arxiv_id(query):  # a link, a versioned id or `arXiv:…`, as `/papers paper` takes it
             query = parse_arxiv_id(query)
         chosen: list[int] = []
-        if _ID_PREFIX.fullmatch(query):
-            lo, hi = _span(self._sorted_ids, query)
+        if started := _ID_PREFIX.fullmatch(query.lower()):
+            lo, hi = _span(self._sorted_ids, started[1])
             chosen = _smallest(self._sorted_id_ranks[lo:hi], limit)
         words = _words(query)
         if not query:

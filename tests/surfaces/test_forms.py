@@ -22,6 +22,12 @@ def test_a_form_reads_as_the_typed_command() -> None:
     assert typed == Subscribe(("diffusion", "robots"), "09:00", "Europe/Berlin", "mon,wed", 5, cadence="daily")
 
 
+def test_topics_one_per_line_are_topics_each_as_with_commas() -> None:
+    """Discord's topics box is a paragraph: "diffusion⏎robotics" was saved as one topic "diffusion robotics"."""
+    form = SubscribeForm(topics="diffusion\n  robotics \n\nreinforcement learning, agents\n")
+    assert read_form(form) == parse_subscribe("daily diffusion, robotics, reinforcement learning, agents")
+
+
 def test_an_empty_form_changes_nothing_as_an_empty_subscribe_does() -> None:
     assert read_form(SubscribeForm()) == parse_subscribe("daily") == Subscribe(cadence="daily")
     assert read_form(SubscribeForm(cadence="weekly")) == parse_subscribe("weekly") == Subscribe(cadence="weekly")

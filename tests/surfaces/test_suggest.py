@@ -21,15 +21,14 @@ def headline(arxiv_id: str, title: str, keywords: tuple[str, ...] = (), upvotes:
     return Headline(arxiv_id, title, keywords, upvotes, date(2026, 6, day))
 
 
-INDEX = SuggestIndex(
-    [
-        headline("2606.00001", "Speculative Decoding at Scale", ("speculative decoding", "diffusion models"), 40, 1),
-        headline("2606.00002", "Video Diffusion without Tears", ("Diffusion Models", "video diffusion"), 90, 2),
-        headline("2606.00003", "Decoding Speculatively for Robots", ("diffusion models", "robotics"), 10, 3),
-        headline("2606.00004", "Reinforcement Learning for Agents", ("reinforcement learning", "agents"), 5, 3),
-        headline("2606.00005", "Ping @everyone <!channel> <@123> now", ("@everyone", "text diffusion"), 1, 3),
-    ]
-)
+INDEX_HEADLINES = [
+    headline("2606.00001", "Speculative Decoding at Scale", ("speculative decoding", "diffusion models"), 40, 1),
+    headline("2606.00002", "Video Diffusion without Tears", ("Diffusion Models", "video diffusion"), 90, 2),
+    headline("2606.00003", "Decoding Speculatively for Robots", ("diffusion models", "robotics"), 10, 3),
+    headline("2606.00004", "Reinforcement Learning for Agents", ("reinforcement learning", "agents"), 5, 3),
+    headline("2606.00005", "Ping @everyone <!channel> <@123> now", ("@everyone", "text diffusion"), 1, 3),
+]
+INDEX = SuggestIndex(INDEX_HEADLINES)
 
 
 def test_topics_start_with_what_is_typed_most_used_first() -> None:
@@ -73,6 +72,22 @@ def test_titles_by_id_prefix() -> None:
 def test_a_link_or_versioned_id_suggests_its_paper(typed: str) -> None:
     """What `/papers paper` takes, the suggestions understand too."""
     assert [s.value for s in INDEX.titles(typed)] == ["2606.00003"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("2606.00003v", ["2606.00003"]),  # the version half typed: the suggestion stayed away for a keystroke
+        ("arXiv:2606.0000", ["2606.00002", "2606.00001", "2606.00003", "2606.00004", "2606.00005"]),
+        ("ARXIV: 2606.00004", ["2606.00004"]),
+        ("hep-th/9901001", ["hep-th/9901001"]),  # an old-style id, whole or begun: nothing was offered
+        ("hep-th/99", ["hep-th/9901001"]),
+        ("HEP-TH/9901001v2", ["hep-th/9901001"]),
+    ],
+)
+def test_an_id_is_suggested_however_far_it_is_typed(typed: str, found: list[str]) -> None:
+    index = SuggestIndex([*INDEX_HEADLINES, headline("hep-th/9901001", "Large N limit of superconformal theories")])
+    assert [s.value for s in index.titles(typed)] == found
 
 
 def test_papers_rank_by_votes_then_newest_then_id_as_a_sort_of_python_would() -> None:
