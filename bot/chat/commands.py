@@ -251,7 +251,7 @@ def parse_command(text: str) -> Command:
         return Save(named[0]) if word == "save" else Unsave(named[0])
     if word == "save" and names_a_paper(ref):
         return Save(ref)  # else a search ("save energy")
-    if word == "save" and (bad := _ALMOST_AN_ID.fullmatch(ref.strip(_AROUND_AN_ID))):
+    if word in ("save", "unsave") and (bad := _ALMOST_AN_ID.fullmatch(ref.strip(_AROUND_AN_ID))):
         return Unknown(text, _not_an_id(bad[0]))
     if word in ("save", "unsave") and len(ids := ref.split()) > 1 and all(names_a_paper(i) for i in ids):
         return Unknown(text, f"`{word}` takes one paper at a time: `{word} {ids[0]}`, then `{word} {ids[1]}`.")
@@ -762,7 +762,9 @@ def _follow_option(part: str) -> str | None:
         if ends and takes is not None and takes(value):
             return f"{name} {value}"
     glued = next((m for w in words if (m := _GLUED.fullmatch(w))), None)
-    return glued[0] if glued and _FOLLOW_OPTIONS[glued[1].lower()](glued[2]) else None
+    if glued and _FOLLOW_OPTIONS[glued[1].lower()](glued[2]):
+        return glued[0]
+    return words[-1] if words and _TIME_OF_DAY.fullmatch(words[-1]) else None  # `robotics 9:30`: no topic's end
 
 
 def _takes(check: Callable[[str], object]) -> Callable[[str], bool]:

@@ -61,22 +61,23 @@ async def given_up(ledger: Ledger, due: Due, key: date, status: str | None, now:
     return True
 
 
-RETRY_AT_LEAST = timedelta(minutes=30)  # how often a failing digest is still tried, however long it fails
+RETRY_AT_LEAST = timedelta(minutes=30)  # how often a digest cut short is still tried, however long it fails
 
 
 async def resting(ledger: Ledger, due: Due, key: date, status: str | None, now: datetime, what: str) -> bool:
-    """Whether a delivery is not tried this sweep: given up (`given_up`), or failed and waiting before
-    it is tried again, for half the time it has been failing (one that failed once is tried at the next
-    sweep), at most `RETRY_AT_LEAST`. One that an outage cut short is finished until the channel's next
-    digest is due, days for a Friday's: tried each minute all weekend, it was hundreds of refused posts
-    and a warning each."""
+    """Whether a delivery is not tried this sweep: given up (`given_up`), or, past its window, failed
+    and waiting: for half the time since its window ended (its first failure after it is tried again at
+    the next sweep), at most `RETRY_AT_LEAST`. One that an outage cut short is finished until the
+    channel's next digest is due, days for a Friday's: tried each minute all weekend, it was hundreds
+    of refused posts and a warning each. In its window it is tried at every sweep, as before."""
     if await given_up(ledger, due, key, status, now, what):
         return True
-    times = await ledger.failing(due.subscription.channel, key) if status == "failed" else None
-    if times is None:
+    if status != "failed" or now < due.window_end:
         return False
-    begun, failed = times
-    return failed <= now < failed + min((failed - begun) / 2, RETRY_AT_LEAST)  # a clock stepped back waits for none
+    failed = await ledger.failed_at(due.subscription.channel, key)
+    if failed is None or failed < due.window_end:
+        return False
+    return failed <= now < failed + min((failed - due.window_end) / 2, RETRY_AT_LEAST)  # a clock stepped back: none
 
 
 @dataclass(frozen=True)

@@ -36,3 +36,23 @@ ACRONYMS: dict[str, str] = {
     "prm": "process reward model",
     "rlvr": "reinforcement learning with verifiable rewards",
 }
+
+# Each acronym's spelled-out form as papers write it, its last word singular and plural ("large
+# language model", "large language models"), by its first word: what `written` looks for.
+_FORMS: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _short, _long in ACRONYMS.items():
+    *_first, _last = _long.split()
+    for _form in {(*_first, _last), (*_first, _last if _last.endswith("s") else _last + "s")}:
+        _FORMS.setdefault(_form[0], []).append((_form, _short))
+
+
+def written(words: list[str]) -> list[str]:
+    """The acronyms whose spelled-out form these words (folded, in order) hold, once for each time:
+    the index adds them to the paper's text, so that the acronym's term finds the form as written,
+    and not its words anywhere ("SSM" found papers on a state, a space and a model)."""
+    found = []
+    for i, word in enumerate(words):
+        for form, short in _FORMS.get(word, ()):
+            if tuple(words[i : i + len(form)]) == form:
+                found.append(short)
+    return found

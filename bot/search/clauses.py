@@ -56,35 +56,24 @@ def _held(searcher: Searcher, stem: str) -> Query:
 def _group(searcher: Searcher, group: Group) -> list[Query]:
     """A group's clauses in the query's union, each word's ranking clauses and its `_held` one. A
     one-word group's term queries go into the union directly: a flat union of term queries is what
-    tantivy scores fastest (block-max WAND skips what cannot make the top). A group with alternatives
-    (an acronym and its spelled-out form) is one clause: any alternative, all of its words, plus
-    `COORDINATION` when one holds, and again when a title or keyword writes the spelled-out form.
-    (Asking the form's words in order of every paper's text, as a digest's topic does, took an "LLM"
-    query from 5.6 to 25 ms at 100k papers.)"""
-    if len(group.alternatives) == 1 and len(group.alternatives[0]) == 1:
-        stem = group.alternatives[0][0]
+    tantivy scores fastest (block-max WAND skips what cannot make the top). An acronym's group is its
+    term alone (`Group.acronym`); another with alternatives (a name and its number written apart or
+    run together) is one clause: any alternative, all of its words, plus `COORDINATION` when one holds."""
+    if group.acronym or (len(group.alternatives) == 1 and len(group.alternatives[0]) == 1):
+        stem = group.acronym or group.alternatives[0][0]
         return [*_term(stem), _held(searcher, stem)]
     has = any_of(*(must(*(Query.term_query(SCHEMA, "has", t, "basic") for t in a)) for a in group.alternatives))
-    clauses = [_in_text_or_names(group), Query.const_score_query(has, COORDINATION)]
-    if group.written:  # its spelled-out form as written in a title or keyword ("state space models" for SSM)
-        clauses.append(Query.const_score_query(any_of(*(_as_typed(" ".join(w)) for w in group.written)), COORDINATION))
-    return clauses
+    return [_in_text_or_names(group), Query.const_score_query(has, COORDINATION)]
 
 
 def _as_typed(text: str) -> Query:
     """Papers whose title or a keyword holds the text's words as written, in order (each pair of them side
-    by side: `documents.word_pairs`)."""
-    return must(*(Query.term_query(SCHEMA, "pairs", p) for p in word_pairs(text)))
-
-
-def _all(group: Group, alternative: tuple[str, ...], clauses: list[Query]) -> Query:
-    """An alternative's clauses, all to hold; for an acronym's spelled-out form, as one of its written
-    word sequences too (`Group.written`): a digest's topic "SSM" took in papers on a state, a space and a
-    model. Over a day's papers, not the index's: positional queries of common words are slow."""
-    if group.written and len(alternative) > 1:
-        written = any_of(*(Query.phrase_query(SCHEMA, "words", list(w)) for w in group.written))
-        clauses = [*clauses, Query.const_score_query(written, 0.0)]
-    return must(*clauses)
+    by side: `documents.word_pairs`), the last one in either number ("reasoning models" is "A reasoning
+    model for …" too)."""
+    *before, last = words(text)
+    other = last[:-1] if last.endswith("s") else last + "s"
+    forms = (" ".join((*before, last)), " ".join((*before, other)))
+    return any_of(*(must(*(Query.term_query(SCHEMA, "pairs", p) for p in word_pairs(f))) for f in forms))
 
 
 def ranking(searcher: Searcher, parsed: Parsed, require_all: bool) -> Query:
@@ -106,15 +95,16 @@ def held_whole(parsed: Parsed) -> Query:
 
 
 def _in_text_or_names(group: Group) -> Query:
+    if group.acronym:
+        return any_of(*_term(group.acronym))
     return any_of(*(must(*(any_of(*_term(t)) for t in a)) for a in group.alternatives))
 
 
 def _in_text(group: Group) -> Query:
     """Any alternative of the group, all of its words in the paper's text (the `body`: title, keywords,
-    summary and abstract; no names)."""
-    return any_of(
-        *(_all(group, a, [Query.term_query(SCHEMA, "body", t, "freq") for t in a]) for a in group.alternatives)
-    )
+    summary and abstract; no names); an acronym's group, its term."""
+    alternatives = ((group.acronym,),) if group.acronym else group.alternatives
+    return any_of(*(must(*(Query.term_query(SCHEMA, "body", t, "freq") for t in a)) for a in alternatives))
 
 
 def conditions(parsed: Parsed, filters: SearchFilters, phrases: bool = True) -> list[Query]:

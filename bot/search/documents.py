@@ -18,6 +18,7 @@ from typing import Any
 from tantivy import Document, SchemaBuilder
 
 from bot.domain.models import Paper
+from bot.search.acronyms import written
 from bot.search.text import folded, keyword_key, term_text, words
 
 WEIGHTS = {"title": 3, "keywords": 2, "summary": 2, "abstract": 1, "authors": 0}
@@ -83,13 +84,13 @@ def document(paper: Paper, position: int) -> Document:
         "abstract": paper.abstract,
         "authors": " ".join(paper.authors),
     }
+    spelled = {name: " ".join(written(words(texts[name]))) for name in ("title", "keywords", "summary", "abstract")}
     for name, text in texts.items():
-        terms = term_text(text)
+        terms = f"{term_text(text)} {spelled.get(name, '')}"  # an acronym's form as written: the acronym too
         for _ in range(WEIGHTS[name]):
             doc.add_text("body", terms)
+        doc.add_text("has", terms)
     doc.add_text("authors", term_text(texts["authors"]))
-    for text in texts.values():
-        doc.add_text("has", term_text(text))
     for name in ("title", "summary", "abstract", "keywords"):  # a phrase never spans two of them
         doc.add_text("words", folded(texts[name]))
     for term in set().union(*(author_terms(words(a)) for a in paper.authors)):

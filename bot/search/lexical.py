@@ -459,9 +459,9 @@ class LexicalIndex:
         skills and said none of them mentions GPT-4o, while six papers do."""
         numbered = any(_NAMED_NUMBER.search("".join(g.alternatives[0])) for g in parsed.groups)  # not "1 bit"
         # …and a query of two or three words, one an acronym, none of whose papers shown holds every word:
-        # an acronym's group scores each of its forms a paper writes ("GRPO" and "group relative policy
-        # optimization"), and papers holding one word twice outranked those holding every word of `GRPO DPO`
-        acronym = len(parsed.groups) > 1 and any(len(g.alternatives) > 1 for g in parsed.groups)
+        # papers holding one word often outranked those holding every word of `GRPO DPO`
+        counted = any(g.alternatives[0][0].isdigit() for g in parsed.groups)  # "1 bit llm": most abstracts hold a 1
+        acronym = len(parsed.groups) > 1 and any(len(g.alternatives) > 1 for g in parsed.groups) and not counted
         if len(parsed.groups) > VERSION_WORDS or not shown.size or not (numbered or acronym):
             return np.zeros(0, np.int64)
         if self.whole(parsed, shown[:1] if numbered else shown).any():

@@ -26,26 +26,24 @@ def _stems(text: str) -> tuple[str, ...]:
     return tuple(query_terms(text))
 
 
-# stems of an acronym → stems of its expansion, and back; an expansion's words as written, its last
-# one in the plural too ("large language models")
+# stems of an acronym → stems of its expansion, and back
 _EXPANSIONS: dict[tuple[str, ...], tuple[str, ...]] = {}
-_WRITTEN: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
 for _short, _long in ACRONYMS.items():
     _EXPANSIONS[_stems(_short)] = _stems(_long)
     _EXPANSIONS[_stems(_long)] = _stems(_short)
-    *_first, _last = _long.split()
-    _WRITTEN[_stems(_long)] = (tuple(_long.split()), (*_first, _last if _last.endswith("s") else _last + "s"))
+_ACRONYM_TERMS = {_stems(short)[0] for short in ACRONYMS}  # each one term
 _LONGEST = max(len(k) for k in _EXPANSIONS)
 
 
 @dataclass(frozen=True)
 class Group:
     """One concept of the query: any of the alternatives matches it (each alternative: all its terms).
-    `written`: an acronym's spelled-out form as papers write it ("state space model(s)"): what a digest's
-    topic asks its papers to hold in order, and what a search ranks first in a title or keyword."""
+    `acronym`: for an acronym typed as one, its term, which the index gives every paper writing it or
+    its spelled-out form as written (`bot.search.acronyms.written`): the one term the index is asked
+    for. ("SSM" found papers holding "state", "space" and "model" anywhere.)"""
 
     alternatives: tuple[tuple[str, ...], ...]
-    written: tuple[tuple[str, ...], ...] = ()
+    acronym: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,7 +151,10 @@ def _groups(stems: list[str]) -> list[Group]:
             key = tuple(stems[i : i + size])
             other = _EXPANSIONS.get(key)
             if other is not None:
-                groups.append(Group((key, other), _WRITTEN.get(key) or _WRITTEN.get(other, ())))
+                # typed as the acronym: its term alone; spelled out, the words typed count too ("low-rank
+                # adapters" is no "low rank adaptation" as written, and asks for those words)
+                typed_acronym = len(key) == 1 and key[0] in _ACRONYM_TERMS
+                groups.append(Group((key, other), key[0] if typed_acronym else ""))
                 i += size
                 break
         else:

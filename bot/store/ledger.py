@@ -400,12 +400,11 @@ class Ledger(Claimant):
             found = await conn.scalar(select(digests.c.header_intent_at).where(self._digest(channel, day)))
         return as_utc(found) if found is not None else None
 
-    async def failing(self, channel: ChannelRef, day: date) -> tuple[datetime, datetime] | None:
-        """For a digest that last failed: when it was first claimed and when it last failed; else None."""
-        first, last = digests.c.header_intent_at, digests.c.finished_at
+    async def failed_at(self, channel: ChannelRef, day: date) -> datetime | None:
+        """When a digest that last failed failed; None for one that did not."""
         async with self._engine.connect() as conn:
-            row = (await conn.execute(select(first, last).where(self._digest(channel, day), _FAILED))).first()
-        return (as_utc(row[0]), as_utc(row[1])) if row is not None and row[0] and row[1] else None
+            found = await conn.scalar(select(digests.c.finished_at).where(self._digest(channel, day), _FAILED))
+        return as_utc(found) if found is not None else None
 
     async def statuses(self, keys: Collection[Key]) -> dict[Key, str]:
         """Each digest's status, as `status` would give it; a digest never claimed nor skipped is left out."""

@@ -252,6 +252,13 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         # what `save` takes: Slack's <link|label>, brackets, quotes, a word after (refused as no arXiv id)
         ("unsave <https://arxiv.org/abs/2406.12345|arxiv.org/abs/2406.12345>", Unsave("2406.12345")),
         ("unsave (2406.12345)", Unsave("2406.12345")),
+        (
+            "unsave 2406.1234",
+            Unknown(
+                "unsave 2406.1234",
+                "“2406.1234” is not an arXiv id: they look like 2406.12345 (or paste the paper's link).",
+            ),
+        ),
         ("unsave “2406.12345” please", Unsave("2406.12345")),
         ("unsave", Unknown("unsave", "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`.")),
         ("top this week", Top("week")),

@@ -47,6 +47,7 @@ def test_follow_commands_parse(text: str, command: Command) -> None:
         ("follow diffusion tz berlin", "“tz berlin” looks like an option"),  # was the topic "diffusion tz berlin"
         ("follow diffusion top5, agents", "“top5” looks like an option"),
         ("follow world models on fridays", "“on fridays” looks like an option"),
+        ("follow robotics 9:30", "“9:30” looks like an option"),  # was the topic "robotics 9:30"
         # a paper or a link is no topic: it would match no paper's words, and no digest would ever come
         ("follow 2605.29307", "“2605.29307” names a paper, not a topic"),
         ("follow https://arxiv.org/abs/2605.29307", "names a paper, not a topic"),
