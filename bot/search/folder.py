@@ -97,6 +97,8 @@ def acquire(index: Index, folder: Path | None, wait: float | None = None) -> Ind
         try:
             writer = index.writer(WRITER_MB * 2**20 * usable_cpus(), usable_cpus())
         except ValueError as exc:  # tantivy's lock: another process is writing
+            if folder is not None and (failed := disk_failure(folder, exc)) is not None:
+                raise failed from None  # a full disk, or one it may not write: no lock to wait for
             if waited >= wait:
                 raise IndexBusy(
                     f"the search index in {folder} stayed locked by another process for {wait:.0f} s;"

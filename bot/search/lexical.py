@@ -12,6 +12,7 @@ commits (`reopen_if_changed`).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -28,7 +29,16 @@ from bot.domain.words import STOP_WORDS
 from bot.host.pools import off_loop
 from bot.search.clauses import conditions, held_whole, must, one_of, ranking
 from bot.search.documents import SCHEMA, asked_terms, document, unproven
-from bot.search.folder import NewerLayout, acquire, agrees, opened, refuse_newer, tantivy, write_failure
+from bot.search.folder import (
+    NewerLayout,
+    acquire,
+    agrees,
+    disk_failure,
+    opened,
+    refuse_newer,
+    tantivy,
+    write_failure,
+)
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Group, parse_query
 from bot.search.query import Query as Parsed
@@ -143,7 +153,23 @@ class LexicalIndex:
             writer.add_document(document(paper, position))
 
     def seal(self, watermark: str | None = None) -> None:
-        """Commit what was written (and the store `watermark` it brings the index up to), and read it."""
+        """Commit what was written (and the store `watermark` it brings the index up to), and read it. A
+        full disk is said in one line, the writer let go: tantivy's words ended `paperboy search` with a
+        traceback, and the writer's lock, still held, kept `paperboy chat` waiting 30 s for "another process"."""
+        try:
+            self._seal(watermark)
+        except ValueError as exc:
+            failed = disk_failure(self._folder, exc) if self._folder is not None else None
+            if failed is None:
+                raise
+            writer, self._writer = self._writer, None
+            if writer is not None:
+                with contextlib.suppress(ValueError):
+                    writer.rollback()
+                writer.wait_merging_threads()
+            raise failed from None
+
+    def _seal(self, watermark: str | None = None) -> None:
         if watermark is not None and watermark != self._registry.watermark:
             if self._folder is not None:
                 self._take_writer()  # saved with a commit, under the lock, after other processes' commits
@@ -184,7 +210,7 @@ class LexicalIndex:
         before = copy.deepcopy(self._registry)
         try:
             write()
-            self.seal()
+            self._seal()
         except Exception as exc:
             raise self._undo(before, exc) from exc
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import difflib
 import logging
 import re
@@ -277,8 +278,9 @@ def _upgrade_locked(connection: Connection, where: str) -> None:
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
             _upgrade(connection, where)
     finally:
-        if sqlite:
-            raw.isolation_level = before
+        if sqlite:  # a Ctrl-C may have closed the connection: nothing to restore then (it raised ValueError,
+            with contextlib.suppress(ValueError):  # a traceback in place of "interrupted", exit 1 for 130)
+                raw.isolation_level = before
 
 
 def _upgrade(connection: Connection, where: str) -> None:

@@ -106,16 +106,20 @@ def _sqlite_code(code: int, where: _Where) -> StoreError | None:
                 f"was opened read-only (mode=ro in {where.setting}) and this command writes to it",
                 f"take mode=ro out of {where.setting} for it",
             )
-        if where.path.is_dir():
-            return StoreError(where.store, "is a directory, not a database file", f"move it away, or {where.elsewhere}")
-        if (file := _file_refused(where.path)) is not None:
-            return StoreError(where.store, file[0], f"{file[1]}, or {where.elsewhere}")
-        return StoreError(
-            where.store,
-            _why_unwritable(where.path),
+        fix = (
             f"make {folder} writable for this user (SQLite keeps its -wal and -shm files beside the database) "
-            f"or {where.elsewhere}",
+            f"or {where.elsewhere}"
         )
+        try:
+            if where.path.is_dir():
+                return StoreError(
+                    where.store, "is a directory, not a database file", f"move it away, or {where.elsewhere}"
+                )
+            if (file := _file_refused(where.path)) is not None:
+                return StoreError(where.store, file[0], f"{file[1]}, or {where.elsewhere}")
+            return StoreError(where.store, _why_unwritable(where.path), fix)
+        except OSError:  # its folder may not even be entered (made by root, run as a service's user)
+            return StoreError(where.store, "cannot be opened: this user may not enter its directory", fix)
     if code in (_NOTADB, _CORRUPT):
         what = "is not a database paperboy can read" if code == _NOTADB else "is damaged (SQLite found corrupt pages)"
         return StoreError(where.store, what, _RESTORE)

@@ -19,7 +19,7 @@ import pytest
 
 from bot.domain.errors import SearchIndexError
 from bot.domain.models import Listing, Paper
-from bot.search.folder import disk_failure, os_error
+from bot.search.folder import acquire, disk_failure, os_error
 from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters
 from bot.search.registry import staging
@@ -137,6 +137,19 @@ def test_a_commit_that_fails_is_rolled_back(tmp_path: Path, monkeypatch: pytest.
     index.extend(CHANGE, gone=["2401.00002"])  # and the same write again succeeds
     assert answers(index)["graph"] == [] and [a[0] for a in answers(index)["flow matching"]] == ["2401.00001"]
     assert index.positions(["2401.00001", "2401.00002", "2401.00003", "2401.00004"]).tolist() == [0, -1, 3, 2]
+
+
+def test_a_build_on_a_full_disk_says_so_and_lets_the_writer_go(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build's commit on a full disk ended `paperboy search` with tantivy's words and a traceback, and its
+    writer, still holding the lock, kept `paperboy chat` waiting 30 s for "another process"."""
+    folder = tmp_path / "search"
+    index = LexicalIndex(folder=folder)
+    real = index._index
+    monkeypatch.setattr(index, "_index", FullDisk(real))
+    index.load(BEFORE)
+    with pytest.raises(SearchIndexError, match=r"could not be written \(no space left on device\); free some space"):
+        index.seal("stamp")
+    acquire(real, folder, wait=0).wait_merging_threads()  # the lock is free at once
 
 
 async def test_a_refresh_that_cannot_write_keeps_searching_and_the_next_one_takes_the_papers(

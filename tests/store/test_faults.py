@@ -72,6 +72,26 @@ async def test_a_store_that_is_a_directory_says_so(tmp_path: Path) -> None:
     )
 
 
+async def test_a_store_in_a_directory_this_user_may_not_enter_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A data dir made by root (mode 700) and run as a service's user: looking at the file raised
+    PermissionError inside the mapping of SQLite's refusal, and paperboy ended with three tracebacks.
+    (The refusal is SQLite's own; what the folder's mode makes `stat` do, as another user, is played.)"""
+    (tmp_path / "paperboy.db").mkdir()  # SQLite cannot open it: the mapping looks at the path
+
+    is_dir = Path.is_dir
+
+    def refused(path: Path) -> bool:
+        if path.name == "paperboy.db":
+            raise PermissionError(13, "Permission denied", str(path))
+        return is_dir(path)
+
+    monkeypatch.setattr(Path, "is_dir", refused)
+    fault = await fault_of(database_url(None, tmp_path))
+    assert str(fault).startswith(f"the store {tmp_path / 'paperboy.db'} cannot be opened: this user may not enter")
+
+
 async def test_a_store_that_is_not_a_database(tmp_path: Path) -> None:
     (tmp_path / "paperboy.db").write_bytes(b"\x07 not sqlite " * 1000)
     fault = await fault_of(database_url(None, tmp_path))
