@@ -28,7 +28,7 @@ from bot.domain.config import MAX_TOPICS as MAX_TOPICS
 from bot.domain.config import check_time, check_timezone, check_topics
 from bot.domain.errors import UsageError
 from bot.domain.filters import fold, split_entry
-from bot.domain.ids import is_arxiv_id, papers_named
+from bot.domain.ids import a_paper_link, is_arxiv_id, papers_named
 from bot.domain.weekdays import looks_like_a_day, parse_days, parse_weekday
 from bot.domain.words import edits
 from bot.domain.zones import ABBREVIATIONS, names_a_city, zone_hint, zone_named, zones_by_lower
@@ -265,6 +265,11 @@ def parse_command(text: str) -> Command:
         )
     if is_arxiv_id(text):
         return PaperLookup(text)
+    if a_paper_link(text):  # `https://arxiv.org/abs/9999.99999`: no paper's, and no words to search for
+        return Unknown(
+            text,
+            f"“{text.strip().strip('<>')}” names no paper: its id is none arXiv gives (they look like 2406.12345).",
+        )
     if (named := papers_named(text)) and only_ids(text):  # `2406.12345？`, `arXiv 2406.12345v1`: the paper
         if len(named) == 1:
             return PaperLookup(named[0])

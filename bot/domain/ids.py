@@ -106,6 +106,12 @@ def canonical(arxiv_id: str) -> str:
     return base
 
 
+def a_paper_link(text: str) -> bool:
+    """Whether the text is one paper link (arxiv.org, huggingface.co or hf.co papers), its id possible or
+    not: `https://arxiv.org/abs/9999.99999` names no paper, and is no words to search for either."""
+    return _URL.fullmatch(text.strip().strip("<>")) is not None
+
+
 def is_arxiv_id(text: str) -> bool:
     try:
         parse_arxiv_id(text)

@@ -269,6 +269,9 @@ def test_a_paper_named_that_the_store_lacks_is_said_not_searched_for(paperboy: P
     assert shown.code == 0 and "arXiv 2605.29307" in shown.out, shown.err
     run = paperboy("search", "https://arxiv.org/abs/2608.99999", PAPERBOY_EMBEDDINGS="0", PAPERBOY_OFFLINE="1")
     assert run.code == 1 and run.out == "" and f"2608.99999 {lacks}" in run.err
+    impossible = paperboy("search", "https://arxiv.org/abs/9999.99999", PAPERBOY_EMBEDDINGS="0", PAPERBOY_OFFLINE="1")
+    assert impossible.code != 0 and impossible.out == ""  # was ten papers on "arxiv", "org" and "abs"
+    assert "'https://arxiv.org/abs/9999.99999' is not an arXiv id or paper URL" in impossible.err
     queries = tmp_path / "queries.txt"
     queries.write_text("2608.99999\n2605.29307\n", encoding="utf-8")
     batch = paperboy("search", "--batch", str(queries), PAPERBOY_EMBEDDINGS="0", PAPERBOY_OFFLINE="1")

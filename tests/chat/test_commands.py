@@ -253,6 +253,14 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         ("unsave <https://arxiv.org/abs/2406.12345|arxiv.org/abs/2406.12345>", Unsave("2406.12345")),
         ("unsave (2406.12345)", Unsave("2406.12345")),
         (
+            "https://arxiv.org/abs/9999.99999",  # was searched as words: "arxiv", "org", "abs"…
+            Unknown(
+                "https://arxiv.org/abs/9999.99999",
+                "“https://arxiv.org/abs/9999.99999” names no paper: its id is none arXiv gives"
+                " (they look like 2406.12345).",
+            ),
+        ),
+        (
             "unsave 2406.1234",
             Unknown(
                 "unsave 2406.1234",
