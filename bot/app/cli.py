@@ -954,6 +954,10 @@ def _interrupted(*, own: bool, by: str = "Ctrl-C", status: int = INTERRUPTED) ->
         from bot.host.exits import exit_by
 
         exit_by(INTERRUPT_SECONDS, status, say=False)  # the command's one line is said below
+        # a second Ctrl-C, while the interpreter waits for a worker at exit, printed a thread's traceback
+        # after that line: the deadline above ends the process all the same
+        with contextlib.suppress(ValueError):  # not the main thread: signals are not ours to set
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     _fail(
         f"interrupted ({by}): what it did before is kept (the store commits as it goes); run it again for the rest",
         status,

@@ -10,6 +10,7 @@ import re
 import select
 import signal
 import subprocess
+import sys
 import time
 from functools import partial
 from pathlib import Path
@@ -192,3 +193,25 @@ def test_a_store_file_this_user_may_not_write_is_said_with_a_fix_that_works(tmp_
     )  # fmt: skip
     said = " ".join(run.stdout.split())
     assert f"is read-only for this user (it belongs to {pwd.getpwuid(65534).pw_name}); give it to this user" in said
+
+
+_SECOND_CTRL_C = """
+import signal, sys
+from bot.app import cli
+try:
+    cli._interrupted(own=True)
+except SystemExit as exit:
+    print(exit.code, signal.getsignal(signal.SIGINT) is signal.SIG_IGN)
+"""
+
+
+@pytest.mark.slow
+def test_a_second_ctrl_c_while_stopping_is_not_taken(tmp_path: Path) -> None:
+    """A second Ctrl-C while the interpreter waited for a worker thread at exit printed that thread's
+    traceback after the "interrupted" line; once stopping, the process takes no more (its deadline ends it)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _SECOND_CTRL_C], env=child_env(), cwd=tmp_path, capture_output=True, timeout=60,
+        preexec_fn=as_in_a_terminal,
+    )  # fmt: skip
+    assert done.stdout.decode().split() == ["130", "True"], done.stderr.decode()
+    assert done.stderr.decode().startswith("paperboy: error: interrupted (Ctrl-C)")
