@@ -419,12 +419,13 @@ async def _named_paper(services: Services, query: str) -> list[SearchHit]:
     result, or `NotFound` (`SourceError`) where the store lacks it and it cannot be fetched; [] for any
     other query. Papers that merely mention the id are no answer to it."""
     from bot.chat.commands import only_ids
-    from bot.domain.ids import a_paper_link, papers_named, parse_arxiv_id
+    from bot.domain.errors import InvalidPaperId
+    from bot.domain.ids import a_paper_link, papers_named
     from bot.search.port import SearchHit as Hit
 
     named = papers_named(query)  # `2406.12345`, `arXiv 2406.12345v1`, `2406.12345 2406.54321`: those papers
-    if not named and a_paper_link(query):
-        parse_arxiv_id(query)  # a link whose id no paper can have: said (InvalidPaperId), not searched as words
+    if not named and a_paper_link(query):  # a link whose id no paper can have: said, not searched as words
+        raise InvalidPaperId(query)
     if not named or not only_ids(query):
         return []
     return [Hit(await services.catalog.paper(arxiv_id), 1.0) for arxiv_id in named]

@@ -328,7 +328,7 @@ def own_refusal(status: str | None) -> bool:
     """Whether a subscription's status is its channel's own refusal (archived, the bot removed, no access),
     which a new subscribe clears; not its workspace's pause (`bot.store.workspaces.PAUSED`, in every
     version's words, begins "paused:") or a refused token, which an install clears."""
-    return status is not None and not status.startswith(("paused:", UNKNOWN_ZONE_STATUS, *WORKSPACE_REFUSALS))
+    return status is not None and not workspace_stopped(status) and not status.startswith(UNKNOWN_ZONE_STATUS)
 
 
 def _is(channel: ChannelRef) -> ColumnElement[bool]:

@@ -71,13 +71,13 @@ def _group(searcher: Searcher, group: Group) -> list[Query]:
     return [_in_text_or_names(group), Query.const_score_query(has, COORDINATION)]
 
 
-def _as_typed(searcher: Searcher, text: str) -> list[Query]:
-    """About `PHRASE` for a paper whose title or a keyword holds the text's words as written, in order:
+def _as_typed(searcher: Searcher, typed: list[str]) -> list[Query]:
+    """About `PHRASE` for a paper whose title or a keyword holds these words as written, in order:
     each pair of them side by side (`documents.word_pairs`) is a share of it, the last one's second word
     in either number ("reasoning models" is "A reasoning model for …" too). Term queries, each boosted
     over its idf as `_held` is, keep the query's union flat: a constant-score clause of all the pairs
     cost a two-word query a third of its time (tantivy scored every paper holding either word)."""
-    pairs = word_pairs(text)
+    pairs = word_pairs(typed)
     *_, last = pairs
     other = last[:-1] if last.endswith("s") else last + "s"
     return [_boosted(searcher, "pairs", pair, PHRASE / len(pairs)) for pair in (*pairs, other)]
@@ -90,8 +90,9 @@ def ranking(searcher: Searcher, parsed: Parsed, require_all: bool) -> Query:
     if require_all:
         return Query.boolean_query([(Occur.Must, _in_text(g)) for g in parsed.groups])
     union = [q for g in parsed.groups for q in _group(searcher, g)]
-    if len(parsed.groups) > 1 and 1 < len(words(parsed.text)) <= PHRASED:  # "stable diffusion" as written first
-        union += _as_typed(searcher, parsed.text)
+    typed = words(parsed.text)
+    if len(parsed.groups) > 1 and 1 < len(typed) <= PHRASED:  # "stable diffusion" as written first
+        union += _as_typed(searcher, typed)
     return Query.boolean_query([(Occur.Should, q) for q in union])
 
 

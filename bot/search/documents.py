@@ -52,9 +52,8 @@ def author_terms(names: Iterable[str]) -> set[str]:
     return set(distinct) | {f"{a} {b}" for a, b in combinations(distinct[:NAME_WORDS], 2)}
 
 
-def word_pairs(text: str) -> list[str]:
-    """Each two words side by side, as written (folded): "stable diffusion", "diffusion for"."""
-    found = words(text)
+def word_pairs(found: list[str]) -> list[str]:
+    """Each two words side by side, of words as written (`text.words`): "stable diffusion", "diffusion for"."""
     return [f"{a} {b}" for a, b in pairwise(found)]
 
 
@@ -84,7 +83,8 @@ def document(paper: Paper, position: int) -> Document:
         "abstract": paper.abstract,
         "authors": " ".join(paper.authors),
     }
-    spelled = {name: " ".join(written(words(texts[name]))) for name in ("title", "keywords", "summary", "abstract")}
+    said = {name: words(texts[name]) for name in ("title", "keywords", "summary", "abstract")}
+    spelled = {name: " ".join(written(found)) for name, found in said.items()}
     for name, text in texts.items():
         terms = f"{term_text(text)} {spelled.get(name, '')}"  # an acronym's form as written: the acronym too
         for _ in range(WEIGHTS[name]):
@@ -97,7 +97,8 @@ def document(paper: Paper, position: int) -> Document:
         doc.add_text("names", term)
     for key in {keyword_key(k) for k in paper.ai_keywords}:
         doc.add_text("kw", key)
-    for pair in {pair for text in paper.ai_keywords for pair in word_pairs(text)} | set(word_pairs(paper.title)):
+    pairs = {pair for text in paper.ai_keywords for pair in word_pairs(words(text))} | set(word_pairs(said["title"]))
+    for pair in pairs:
         doc.add_text("pairs", pair)  # a query as typed is looked up by its pairs (`bot.search.clauses.ranking`)
     doc.add_bytes("paper", paper.model_dump_json().encode())
     return doc

@@ -162,11 +162,7 @@ class LexicalIndex:
             failed = disk_failure(self._folder, exc) if self._folder is not None else None
             if failed is None:
                 raise
-            writer, self._writer = self._writer, None
-            if writer is not None:
-                with contextlib.suppress(ValueError):
-                    writer.rollback()
-                writer.wait_merging_threads()
+            self._let_go()
             raise failed from None
 
     def _seal(self, watermark: str | None = None) -> None:
@@ -219,17 +215,11 @@ class LexicalIndex:
         to `before`. The error to raise, in our words."""
         where = str(self._folder) if self._folder is not None else "memory"
         reason = write_failure(exc)
-        writer, self._writer = self._writer, None
-        if writer is None:  # committed, but registry.npz could not replace the old one
+        if not self._let_go():  # committed, but registry.npz could not replace the old one
             self._index.reload()  # this process goes on with both as committed; the next to open the
             self._searcher = self._index.searcher()  # folder finds the old registry at odds with the
             self._registry.reprior()  # index, or behind the store, and catches up
             return SearchIndexError(where, reason, "the next start brings the index up to date with the store")
-        try:
-            writer.rollback()
-            writer.wait_merging_threads()  # lets the lock go
-        except ValueError:
-            pass  # a writer let go uncommitted drops its changes all the same
         self._registry = before
         return SearchIndexError(
             where,
@@ -237,6 +227,18 @@ class LexicalIndex:
             "it answers as it did before this write; the papers are in the store, and the index takes them"
             " at the next start (free some space, or let the folder be written, first)",
         )
+
+    def _let_go(self) -> bool:
+        """Roll back what the writer did not commit and let it go (its lock with it); whether there was
+        one. A writer let go uncommitted drops its changes all the same, whatever tantivy says of them."""
+        writer, self._writer = self._writer, None
+        if writer is None:
+            return False
+        with contextlib.suppress(ValueError):
+            writer.rollback()
+        with contextlib.suppress(ValueError):
+            writer.wait_merging_threads()
+        return True
 
     def _replace(
         self, writer: IndexWriter, papers: Sequence[Paper], gone: Sequence[str], stamps: Mapping[str, int]

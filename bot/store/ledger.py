@@ -82,9 +82,6 @@ class Claim:
         return self.state in ("new", "resume")
 
 
-_FAILED = digests.c.status == "failed"
-
-
 class Ledger(Claimant):
     def __init__(self, engine: AsyncEngine, owner: str | None = None, lease: timedelta = LEASE) -> None:
         super().__init__(engine, owner, lease)
@@ -403,7 +400,9 @@ class Ledger(Claimant):
     async def failed_at(self, channel: ChannelRef, day: date) -> datetime | None:
         """When a digest that last failed failed; None for one that did not."""
         async with self._engine.connect() as conn:
-            found = await conn.scalar(select(digests.c.finished_at).where(self._digest(channel, day), _FAILED))
+            found = await conn.scalar(
+                select(digests.c.finished_at).where(self._digest(channel, day), digests.c.status == "failed")
+            )
         return as_utc(found) if found is not None else None
 
     async def statuses(self, keys: Collection[Key]) -> dict[Key, str]:
