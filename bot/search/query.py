@@ -109,7 +109,11 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
         if (left_out := next((g for g in match.group(6, 7, 8) if g is not None), None)) is not None:
             if stems := _stems(left_out):
                 excluded.append(stems)
-                if (spelled := _EXPANSIONS.get(stems)) is not None:  # `-RL` leaves out reinforcement learning too
+                # `-"reinforcement learning"` leaves out RL too; `-RL` is its term, which the index gives
+                # every paper writing the spelled-out form in order (`bot.search.acronyms.written`): its
+                # words anywhere left out a "large-scale study of language model…" on `-LLM`
+                spelled = _EXPANSIONS.get(stems)
+                if spelled is not None and not (len(stems) == 1 and stems[0] in _ACRONYM_TERMS):
                     excluded.append(spelled)
             continue
         if author is not None:
