@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,9 @@ if TYPE_CHECKING:  # the sources and the search stack are imported by whoever bu
     from bot.sources.huggingface import HuggingFace
 
 FIRST_SYNC_DAYS = 7
+# A paper fetched while someone waits (chat, a link's card, `paperboy search ID`): two tries at each
+# source, all within this (a source that does not resolve had taken 30 s to say so, one that hangs minutes)
+FETCH_SECONDS = 15.0
 STALE_DAYS = 3
 MOST_SYNC_DAYS = 3660  # `paperboy sync --days` at most (its option's max in bot/app/cli.py)
 
@@ -33,8 +37,11 @@ class Catalog:
     ) -> None:
         self._store = store
         self._search = search
-        self._hf = hf
-        self._arxiv = arxiv
+        from bot.sources.http import RetryPolicy  # with httpx, by whoever has the sources
+
+        # a person waits for `paper`: two tries at each source, not the syncer's four
+        self._hf = hf.with_policy(RetryPolicy(attempts=2, max_backoff=2.0)) if hf is not None else None
+        self._arxiv = arxiv.with_policy(RetryPolicy(attempts=2, backoff=3.0)) if arxiv is not None else None
         self._syncer = syncer
 
     async def paper(self, text: str) -> Paper:
@@ -49,17 +56,32 @@ class Catalog:
                 " paperboy fetches it when run without PAPERBOY_OFFLINE)"
             )
         try:
-            paper = await self._hf.paper(arxiv_id)
-        except NotFound:
-            paper = await self._arxiv.paper(arxiv_id)
-        except SourceError as down:  # Hugging Face failing: arXiv has the paper too (without HF's extras)
-            try:
-                paper = await self._arxiv.paper(arxiv_id)
-            except (NotFound, SourceError):
-                raise down from None
+            async with asyncio.timeout(FETCH_SECONDS):
+                paper = await self._fetched(arxiv_id, self._hf, self._arxiv)
+        except TimeoutError:
+            raise SourceUnavailable(
+                "Hugging Face and arXiv",
+                f"no answer within {FETCH_SECONDS:g} s: check the network, or set PAPERBOY_OFFLINE=1 to work"
+                " from the store alone",
+            ) from None
         await self._store.save_papers([paper])
         await self._search.refresh([arxiv_id])
         return (await self._store.get(arxiv_id)) or paper
+
+    @staticmethod
+    async def _fetched(arxiv_id: str, hf: HuggingFace, arxiv: Arxiv) -> Paper:
+        """The paper from Hugging Face, else arXiv (which has every paper, without Hugging Face's extras)."""
+        try:
+            return await hf.paper(arxiv_id)
+        except NotFound:
+            return await arxiv.paper(arxiv_id)
+        except SourceError as down:
+            try:
+                return await arxiv.paper(arxiv_id)
+            except NotFound:
+                raise down from None
+            except SourceError as too:  # both said: "Hugging Face: …; arXiv: …"
+                raise type(down)(down.source, f"{down.reason}; {too}", status=down.status, url=down.url) from None
 
     async def ensure_papers(self, today: date, *, running: bool = False) -> str | None:
         """Fill an empty store (the network first, else the bundled snapshot); say if it is a snapshot."""

@@ -9,6 +9,7 @@ one paper the newer wins.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import re
 import time
@@ -33,6 +34,14 @@ _NS = {"a": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/at
 log = logging.getLogger("paperboy.sources")
 
 
+class _Pace:
+    """When arXiv was last asked, and the lock that keeps its requests one at a time."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.last: float | None = None
+
+
 class Arxiv:
     def __init__(
         self,
@@ -52,8 +61,13 @@ class Arxiv:
         self._limits = limits
         self._clock = clock
         self._sleep = sleep
-        self._lock = asyncio.Lock()
-        self._last: float | None = None
+        self._pace = _Pace()
+
+    def with_policy(self, policy: http.RetryPolicy) -> Arxiv:
+        """The same client trying as `policy` says, paced with this one (one request every `min_interval`)."""
+        other = copy.copy(self)
+        other._policy = policy
+        return other
 
     async def papers(self, ids: Sequence[str]) -> list[Paper]:
         """Look up papers by id (any version); ids arXiv does not know are left out."""
@@ -120,9 +134,10 @@ class Arxiv:
 
     async def _query(self, params: dict[str, str | int]) -> list[tuple[int, Paper | None]]:
         """Every entry of the answer, in order: its version and paper, or None where it was malformed."""
-        async with self._lock:
-            if self._last is not None:
-                wait = self._min_interval - (self._clock() - self._last)
+        pace = self._pace
+        async with pace.lock:
+            if pace.last is not None:
+                wait = self._min_interval - (self._clock() - pace.last)
                 if wait > 0:
                     await self._sleep(wait)
             try:
@@ -136,7 +151,7 @@ class Arxiv:
                     sleep=self._sleep,
                 )
             finally:
-                self._last = self._clock()
+                pace.last = self._clock()
         feed = _parse_feed(reply.content, reply.status_code, reply.url)
         error = _error_entry(feed)
         if error is not None:

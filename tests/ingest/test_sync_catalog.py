@@ -313,3 +313,58 @@ async def test_a_paper_completed_from_arxiv_is_not_asked_for_again_and_keeps_its
     assert len([r for r in fake_api.requests if "/api/query" in r]) == asked
     saved = await store.get("1605.08386")
     assert saved is not None and saved.title == "Heat-bath walks (HF)" and saved.abstract and saved.authors
+
+
+async def test_a_paper_someone_waits_for_is_tried_twice_at_each_source_and_both_are_named(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    """With the network down, `paper ID` in chat took 30 s (Hugging Face four times, then arXiv four times,
+    3 s and more apart) and named only Hugging Face. The syncer's sources keep their four tries."""
+    hf, arxiv = HuggingFace(client, sleep=sleeps), Arxiv(client, min_interval=0.0, sleep=sleeps)
+    catalog = Catalog(store, SearchService(store), hf, arxiv, None)
+    unknown = httpx.ConnectError("[Errno -2] Name or service not known")
+    fake_api.fail("/api/papers/2605.29307", *[unknown] * 8)
+    fake_api.fail("/api/query", *[unknown] * 8)
+    with pytest.raises(SourceUnavailable) as caught:
+        await catalog.paper("2605.29307")
+    said = str(caught.value)
+    assert said.startswith("Hugging Face: cannot connect to https://huggingface.co (its name does not resolve)")
+    assert "; arXiv: cannot connect to https://export.arxiv.org (its name does not resolve)" in said
+    assert [r.split("?")[0] for r in fake_api.requests] == ["/api/papers/2605.29307"] * 2 + ["/api/query"] * 2
+    assert len(sleeps.waits) == 2 and max(sleeps.waits) <= 6  # one wait at each source: ~0.5 s and 3 s
+    fake_api.requests.clear()
+    fake_api.fail("/api/daily_papers", *[unknown] * 4)
+    with pytest.raises(SourceUnavailable):
+        await Syncer(store, hf, arxiv, SearchService(store)).sync([date(2026, 6, 1)])
+    assert len(fake_api.requests) == 4  # the sync's own tries: four
+
+
+async def test_a_paper_someone_waits_for_is_given_up_on_after_the_wait_it_is_allowed(
+    store: PaperStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source that takes the connection and never answers had held `paper ID` for minutes (60 s an attempt)."""
+    import asyncio
+
+    import bot.ingest.catalog
+
+    taken: list[asyncio.StreamWriter] = []
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        taken.append(writer)  # read, never answered
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    monkeypatch.setattr(bot.ingest.catalog, "FETCH_SECONDS", 0.5)
+    try:
+        async with httpx.AsyncClient() as client:
+            catalog = Catalog(store, SearchService(store), HuggingFace(client, url), Arxiv(client, url), None)
+            started = asyncio.get_running_loop().time()
+            with pytest.raises(SourceUnavailable, match=r"^Hugging Face and arXiv: no answer within 0.5 s: check the"):
+                await catalog.paper("2605.29307")
+            assert asyncio.get_running_loop().time() - started < 5
+            assert taken and await store.get("2605.29307") is None
+    finally:
+        for writer in taken:
+            writer.close()
+        server.close()
+        await server.wait_closed()
