@@ -120,8 +120,22 @@ class DiscordPublisher:
     async def seed_thread(self, root: MessageRef, card: Card, key: str) -> MessageRef:
         if root.thread == root.channel:
             return root  # a card in a direct message: no thread to seed, the card stands alone
-        thread = await self._channel(root.thread)
-        sent = await self._call(root.channel, _send(thread, embed=seed_embed(card), nonce=nonce(root.thread, key)))
+        try:
+            thread = await self._channel(root.thread)
+            sent = await self._call(root.channel, _send(thread, embed=seed_embed(card), nonce=nonce(root.thread, key)))
+        except ChannelUnavailable as exc:
+            if not isinstance(exc.__cause__, discord.Forbidden):
+                raise
+            # The thread is started, but the bot may not post in it (Send Messages in Threads): the card
+            # stands with its thread and without its details, as a card whose thread was refused stands
+            # alone; it had stopped the digest after its first card, and the channel's schedule with it.
+            if self._repeats.first((root.channel, exc.__cause__.code), datetime.now(UTC)):
+                log.warning(
+                    "discord:%s refused the bot a post in a card's thread, %s; cards go out without their details",
+                    root.channel,
+                    _forbidden(exc.__cause__),
+                )
+            return root
         return MessageRef(root.channel, str(sent.id), root.thread)
 
     async def note(

@@ -89,7 +89,7 @@ class DeliveryResult:
             "empty": f"Posted {when} to {self.channel} with no papers: {self.reason}"
             if self.day
             else f"No papers to post to {self.channel}: {self.reason}",
-            "skipped": f"{when.capitalize()} for {self.channel} was skipped: {self.reason}",
+            "skipped": f"{when[:1].upper()}{when[1:]} for {self.channel} was skipped: {self.reason}",  # "2 June"
             "stopped": f"Delivery to {self.channel} stopped: {self.reason}",
             "failed": f"Delivery of {when} to {self.channel} failed: {self.reason}",
         }[self.outcome]
@@ -171,7 +171,7 @@ class DigestDelivery:
                     w.day,
                     outcome,
                     papers=claim.papers,
-                    reason=f"recorded as {claim.state}",
+                    reason=claim.error or f"recorded as {claim.state}",
                     holder=claim.holder,
                 )
             self._renewed[w.key] = claimed_at

@@ -56,10 +56,12 @@ class WeeklySweeper:
         self._policy = policy
         self._platforms = platforms
         self._watch = watch  # a stepped clock's "window over" is no verdict: no skips for a while (`Sweeper`)
+        self._swept = False  # the first sweep looks back further, each roundup missed meanwhile said (`Sweeper`)
         self._under_way = UnderWay(delivery.deliver_many, policy.parallel, hold)  # as `Sweeper`'s
 
     async def sweep(self, now: datetime) -> list[DeliveryResult]:
         """Deliver the roundups that are due, `parallel` channels at a time, as the daily sweep does."""
+        every, self._swept = not self._swept, True
         busy = self._under_way.busy()
         due = [
             item
@@ -68,7 +70,7 @@ class WeeklySweeper:
             and subscription.status is None
             and subscription.channel.platform in self._platforms
             and subscription.cadence == "weekly"
-            for item in dues(subscription, now, self._policy)
+            for item in dues(subscription, now, self._policy, every=every)
         ]
         doubted = self._watch is not None and self._watch.doubted(now)
         keyed = {(item.subscription.channel, roundup_key(item.day)): item for item in due}

@@ -22,9 +22,9 @@ import logging
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, FromClause, Select, Table, and_, delete, select, update
+from sqlalchemy import ColumnElement, FromClause, Row, Select, Table, and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.channels import ChannelRef
@@ -76,6 +76,7 @@ class Claim:
     sent: dict[str, SentPaper] = field(default_factory=dict)
     papers: int = 0
     holder: Holder | None = None  # who is delivering it, when busy
+    error: str | None = None  # why it stopped, failed or was skipped, as recorded
 
     @property
     def ours(self) -> bool:
@@ -186,7 +187,7 @@ class Ledger(Claimant):
             take, probe = set(), {}
             for name, row in found.items():
                 hold = _hold((chunk[name], day))
-                if hold not in held or row.status not in takeable:
+                if hold not in held or not (row.status in takeable or (retry_stopped and _never_begun(row))):
                     continue
                 if row.status != "claimed" or row.owner == self.owner or self._lapsed(row.owner, row.lease_until, now):
                     take.add(name)
@@ -216,7 +217,9 @@ class Ledger(Claimant):
                 holder = Holder(mine.owner, as_utc(mine.claimed_at)) if state == "busy" else None
                 if state == "busy" and as_utc(mine.lease_until) < now - STUCK:
                     _stuck(channel, day, mine.owner, as_utc(mine.lease_until))
-                claims[(channel, day)] = Claim(state, mine.header_ref, papers=mine.papers, holder=holder)
+                claims[(channel, day)] = Claim(
+                    state, mine.header_ref, papers=mine.papers, holder=holder, error=mine.error
+                )
 
     def _lapsed(self, owner: str, lease_until: datetime, now: datetime) -> bool:
         """Whether another owner's claim is ended by its lease: only one whose lock can't be probed. One
@@ -575,3 +578,10 @@ def _chunks(keys: Iterable[Key]) -> Iterator[tuple[tuple[str, str, date], dict[s
         names = list(channels)
         for start in range(0, len(names), CHUNK):
             yield group, {name: channels[name] for name in names[start : start + CHUNK]}
+
+
+def _never_begun(row: Row[Any]) -> bool:
+    """A digest recorded as skipped before any of it was begun (missed while the host was down, or its
+    day never listed): nothing of it is in the channel, so `paperboy post` may deliver it. One given up
+    after its header was begun stays refused: part of it may be there."""
+    return bool(row.status == "skipped" and row.header_intent_at is None and row.header_ref is None)

@@ -728,6 +728,32 @@ async def test_a_digest_posted_by_hand_to_a_stopped_channel_resumes_its_schedule
     assert world.headers("CS") == Counter({"2026-06-02": 1, "2026-06-03": 1})
 
 
+async def test_a_digest_missed_while_the_host_was_down_can_be_posted_by_hand(world: World) -> None:
+    """Down all of 2 June: the sweep records that digest as missed. `paperboy post --date 2026-06-02` then
+    delivers it (nothing of it was ever in the channel): it had posted nothing, said "recorded as skipped"
+    and exited 0. One given up after its header was begun stays refused, and a second post posts nothing."""
+    await list_day(world.store, date(2026, 6, 2))
+    await list_day(world.store, date(2026, 6, 3), prefix="2606.3")
+    await subscribe(world, "CBER", time="09:00", timezone="Europe/Berlin")
+    await world.run(utc(2026, 6, 3, 5), utc(2026, 6, 3, 5))
+    channel = ChannelRef("slack", "CBER")
+    assert await Ledger(world.store.engine).status(channel, date(2026, 6, 2)) == "skipped"
+    delivery = world.sweeper()._delivery
+    result = await delivery.deliver(channel, DigestOptions(limit=3), date(2026, 6, 2), retry_stopped=True)
+    assert result.outcome == "posted", result.describe()
+    assert world.headers("CBER") == Counter({"2026-06-02": 1})
+    again = await delivery.deliver(channel, DigestOptions(limit=3), date(2026, 6, 2), retry_stopped=True)
+    assert again.outcome == "already" and world.headers("CBER") == Counter({"2026-06-02": 1})
+    ledger = Ledger(world.store.engine)
+    begun = ChannelRef("slack", "CGIVEN")
+    await ledger.claim(begun, date(2026, 6, 2), world.clock.now)
+    await ledger.fail(begun, date(2026, 6, 2), "Slack was down", world.clock.now)
+    assert await ledger.give_up(begun, date(2026, 6, 2), world.clock.now)
+    refused = await delivery.deliver(begun, DigestOptions(limit=3), date(2026, 6, 2), retry_stopped=True)
+    assert refused.outcome == "skipped" and world.headers("CGIVEN") == Counter()
+    assert refused.describe() == "The 2 June 2026 digest for slack:CGIVEN was skipped: Slack was down"  # as recorded
+
+
 async def test_a_catch_up_over_a_day_is_honoured(world: World) -> None:
     """`catch_up_hours = 40` (the config allows up to 48): Monday's digest, due 09:00, may still go out until
     Wednesday 01:00. Back up on Wednesday at 00:10: Monday's comes, then Tuesday's, without Monday's papers."""

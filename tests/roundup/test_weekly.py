@@ -331,6 +331,21 @@ async def test_a_roundup_cut_short_is_finished_days_later_and_given_up_when_the_
     assert await ledger.status(abandoned, week_key(WEEK_23 + timedelta(days=7))) == "done"
 
 
+async def test_roundups_missed_while_down_for_more_than_a_week_are_each_recorded(world: World) -> None:
+    """Down from Thursday 4 June to Saturday 13 June: both Fridays' roundups were missed. The first sweep
+    looks back over the whole lookback, as the daily one does: the roundup of 5 June had no row and no
+    log line, only that of 12 June was said."""
+    await list_week(world.store, date(2026, 6, 1))
+    await list_week(world.store, date(2026, 6, 8))
+    channel = await subscribe(world, "CWEEK", timezone="UTC")  # Fridays 16:00
+    await world.run(utc(2026, 6, 4, 12), utc(2026, 6, 4, 12))
+    await world.run(utc(2026, 6, 13, 17), utc(2026, 6, 13, 17))
+    ledger = Ledger(world.store.engine)
+    assert await ledger.status(channel, week_key(date(2026, 6, 8))) == "skipped"
+    assert await ledger.status(channel, week_key(date(2026, 6, 1))) == "skipped"
+    assert world.headers("CWEEK") == Counter()
+
+
 async def test_a_channel_that_changed_cadence_gets_both_its_daily_and_its_roundup(world: World) -> None:
     await list_week(world.store, WEEK_23)
     channel = ChannelRef("slack", "CBOTH")

@@ -157,6 +157,23 @@ async def test_no_right_to_start_threads_leaves_the_cards_standing_alone_and_say
     assert len(cards) == len(set(cards)) == 3
 
 
+async def test_a_thread_the_bot_may_not_post_in_leaves_the_cards_without_their_details_and_says_so(
+    discord_bot: DiscordBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The bot's role may start threads but not post in them (Send Messages in Threads): the first card's
+    details were refused with 403 50013, and the digest stopped after one card, the channel's schedule with
+    it, where a refused thread leaves the cards standing alone. Now every card goes out, the log says why once."""
+    for _ in range(3):
+        discord_bot.fake.fail(
+            rf"POST /channels/(?!{TEXT_ID}/)\d+/messages$", 403, {"message": "Missing Permissions", "code": 50013}
+        )
+    result = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=3), JUNE_1)
+    assert result.outcome == "posted" and result.papers == 3, result.describe()
+    assert len([m for m in discord_bot.fake.posts_in(TEXT_ID) if m.get("embeds")]) == 3
+    refused = [r.getMessage() for r in caplog.records if "refused the bot a post in a card's thread" in r.getMessage()]
+    assert len(refused) == 1 and "Send Messages in Threads" in refused[0]
+
+
 async def test_a_long_429_on_a_cards_thread_fails_the_digest_as_a_rate_limit(discord_bot: DiscordBot) -> None:
     """discord.py raises RateLimited (no HTTPException) past its patience: it escaped as an unexpected error."""
     discord_bot.fake.rate_limit(THREADS, 120.0)
