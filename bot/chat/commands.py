@@ -71,6 +71,7 @@ _EVERY_PAPER = frozenset(
 
 _TODAY_WORDS = frozenset({"please", "pls", "papers", "paper", "list", "digest", "'s", "top", "trending", "again"})
 _ALONE = ("today", "help", "settings", "unsubscribe", "saved", "top", "follows")  # commands whole by themselves
+_ID_OPTION = re.compile(r"\A(?:--id\b=?|id\s*[:=])\s*", re.IGNORECASE)
 _PERIOD_OPTION = re.compile(r"\A(?:--period\b=?|period\s*[:=])\s*", re.IGNORECASE)
 MOST_PAPERS = 50  # papers a digest, a roundup or `today` shows at most (`top 50`, `today all`)
 OPTIONS = ("at", "tz", "top", "days")
@@ -204,6 +205,8 @@ def parse_command(text: str) -> Command:
     if not rest and first.rstrip("?!.").lower() in _ALONE:  # `today?`, `help!`: the command, not "Did you mean"
         text = first = first.rstrip("?!.")
     word = first.lower()
+    if word in ("paper", "save", "unsave", *ASKS):  # `paper id:2406.12345`: Discord's option, typed here
+        rest = _ID_OPTION.sub("", rest, count=1)
     if word in ("today", "today's", "todays") and (today := _today(rest, text)) is not None:
         return today  # `today please`, `today's papers`, `today top 20`: not a search for "please"
     if word in ("help", "?", "-h", "--help"):
@@ -353,7 +356,7 @@ def _community(word: str, rest: str) -> Top | Saved | None:
         return Top(period or "week")
     if word == "saved" and rest in ("", "list"):  # `list`: Discord's own name for the plain form
         return Saved()
-    said = set(rest.split())
+    said = set(rest.replace(":", " ").split())  # `saved format:bibtex`, Discord's form
     if word == "saved" and said <= BIBTEX_WORDS and said & {"bibtex", "bibtext", "bib"}:
         return Saved(bibtex=True)
     return None
@@ -566,10 +569,19 @@ _FLAGS = {"topic": "", "topics": "", **{option: option for option in OPTIONS}, *
 _FLAG = re.compile(r"(--|[—–])([a-z]+?)(?:=(.*)|(\d[\d:.]*(?:am|pm)?))?", re.IGNORECASE)  # and `--at9:00`
 
 
+# `time:09:00`, `topics:diffusion`: Discord's options as its own form writes them, typed here; the groups
+# as `_FLAG`'s (no prefix, the name, the value, nothing glued)
+_COLON = re.compile(r"()([a-z]+):(.+)()", re.IGNORECASE)
+
+
 def _flag(token: str) -> re.Match[str] | None:
-    """The flag a word is: any `--word`, and a dash's only where it names an option (not `—robotics`)."""
+    """The flag a word is: any `--word`, and a dash's only where it names an option (not `—robotics`), or
+    an option's name and its value after a colon (`time:09:00`; not `author:LeCun`, a filter)."""
     m = _FLAG.fullmatch(token)
-    return m if m and (m[1] == "--" or m[2].lower() in _FLAGS) else None
+    if m and (m[1] == "--" or m[2].lower() in _FLAGS):
+        return m
+    m = _COLON.fullmatch(token)
+    return m if m and m[2].lower() in _FLAGS else None
 
 
 def _flags(tokens: list[tuple[str, bool]]) -> list[re.Match[str]]:
@@ -588,7 +600,15 @@ def _no_flags(tokens: list[tuple[str, bool]]) -> None:
         )
     if flags:
         typed = _unflagged(tokens, lambda m: [_FLAGS[m[2].lower()], m[3] or m[4] or ""])
-        raise UsageError(f"in chat, options are words without dashes: `subscribe {typed}`")
+        raise UsageError(f"in chat, options are words {_without(flags)}: `subscribe {typed}`")
+
+
+def _without(flags: list[re.Match[str]]) -> str:
+    """How the flags typed are not written in chat: "without dashes" (`--at`), "without colons" (`time:`)."""
+    dashed = {bool(m[1]) for m in flags}
+    return (
+        "without dashes" if dashed == {True} else "without colons" if dashed == {False} else "without dashes or colons"
+    )
 
 
 def _unflagged(tokens: list[tuple[str, bool]], said: Callable[[re.Match[str]], list[str] | None]) -> str:
@@ -628,6 +648,8 @@ def _option_meant(topic: str) -> str | None:
         option, value = _NEAR.get(words[-2].lower()), words[-1]
         if option is not None and _VALUES[option](value) and (len(words) == 2 or _PLAINLY[option](value)):
             return f"`{option} {value}`"
+    if len(words) >= 2 and words[-2].lower() in ("every", "each") and words[-1].lower() in ("day", "days"):
+        return "`days daily`"
     if len(words) >= 2 and (cadence := words[-1].lower()) in ("weekly", "daily"):
         return f"`{cadence}` first, as in `subscribe {cadence} {' '.join(words[:-1])}`"
     if len(words) == 1 and _named_zone(words[0]):
@@ -719,11 +741,11 @@ def _follow_flags(rest: str) -> str | None:
         return None
     if option := next((m[0] for m in flags if m[2].lower() not in ("topic", "topics")), None):
         return (
-            f"`{option}`: a follow takes topics only, without dashes (`follow diffusion -robotics`); its digest"
+            f"`{option}`: a follow takes topics only, {_without(flags)} (`follow diffusion -robotics`); its digest"
             " comes at 09:00 on weekdays in your own time zone"
         )
-    typed = _unflagged(tokens, lambda m: [m[3] or ""])  # `--topic=agents`: its value kept
-    return f"a follow takes topics without dashes: `follow {typed.replace(' ,', ',')}`"
+    typed = _unflagged(tokens, lambda m: [m[3] or ""])  # `--topic=agents`, `topic:agents`: its value kept
+    return f"a follow takes topics {_without(flags)}: `follow {typed.replace(' ,', ',')}`"
 
 
 def _search_flags(word: str, text: str) -> str | None:
@@ -748,10 +770,11 @@ def _search_flags(word: str, text: str) -> str | None:
     first, _, rest = typed.partition(" ")
     if first.lower() in ("search", "papers", "/papers"):
         typed = rest
+    flags = _flags(tokens)
     return (
-        f"in chat, a search is its topic's words alone, without dashes: `{typed}`"
+        f"in chat, a search is its topic's words alone, {_without(flags)}: `{typed}`"
         if typed
-        else "in chat, a search is its topic's words alone, without dashes, such as `diffusion`"
+        else f"in chat, a search is its topic's words alone, {_without(flags)}, such as `diffusion`"
     )
 
 
@@ -860,7 +883,7 @@ def _days(value: str) -> str:
 def _today(rest: str, text: str) -> Today | Unknown | None:
     """`today` with how many papers: `today top 20`, `today 20`, `today all` (up to `MOST_PAPERS`), with
     or without the words of `_TODAY_WORDS`; None when other words follow (`today's llm news`: a search)."""
-    said = [w.strip(",.;:!?") for w in rest.lower().split()]
+    said = [w.strip(",.;:!?") for w in rest.lower().replace(":", " ").split()]  # `today top:20`, Discord's form
     said = [w for w in said if w]
     numbers = [w for w in said if w.isdigit()]
     if set(said) - _TODAY_WORDS - {"all"} - set(numbers) or len(numbers) > 1 or ("all" in said and numbers):

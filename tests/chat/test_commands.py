@@ -18,6 +18,7 @@ from bot.chat.commands import (
     Saved,
     Search,
     Subscribe,
+    Today,
     Top,
     Unknown,
     Unsave,
@@ -481,6 +482,39 @@ def test_a_follow_typed_with_a_command_lines_flags_is_refused_not_followed(typed
     # `follow --topic agents --at 9:00` was followed as that one topic
     command = parse_command(f"follow {typed}")
     assert isinstance(command, Unknown) and said in command.hint, command
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            "subscribe topics:diffusion time:09:00 timezone:Europe/Berlin top:5",
+            "options are words without colons: `subscribe diffusion at 09:00 tz Europe/Berlin top 5`",
+        ),
+        ("subscribe diffusion time:09:00", "`subscribe diffusion at 09:00`"),
+        ("subscribe diffusion tz:Europe/Berlin --top 5", "without dashes or colons: `subscribe diffusion tz"),
+        ("subscribe diffusion every day", "`days daily`"),
+        ("follow diffusion timezone:Europe/Berlin", "`timezone:Europe/Berlin`: a follow takes topics only"),
+        ("follow topic:agents", "a follow takes topics without colons: `follow agents`"),
+        ("search topic:agents", "a search is its topic's words alone, without colons: `agents`"),
+    ],
+)
+def test_discords_options_typed_in_slack_or_the_terminal_are_refused_saying_the_chats_form(
+    typed: str, said: str
+) -> None:
+    """`subscribe topics:diffusion time:09:00 timezone:Europe/Berlin top:5`, Discord's form as its help
+    writes it, was saved as the channel's one topic, its time, zone and size lost; `every day` too."""
+    command = parse_command(typed)
+    assert isinstance(command, Unknown) and said in command.hint, command
+
+
+def test_discords_option_names_before_a_value_are_read_where_the_command_takes_one_value() -> None:
+    assert parse_command("today top:20") == Today(20)  # was searched for
+    assert parse_command("saved format:bibtex") == Saved(bibtex=True)  # was "Did you mean `save …`"
+    assert parse_command("paper id:2606.01249") == PaperLookup("2606.01249")  # was "not an arXiv id"
+    assert parse_command("save id: 2606.01249") == Save("2606.01249")
+    assert parse_command("subscribe author:LeCun") == Subscribe(topics=("author:LeCun",))  # a filter, no option
+    assert parse_command("author:LeCun diffusion") == Search("author:LeCun diffusion")
 
 
 def test_an_exclusion_keeps_its_one_dash() -> None:
