@@ -1092,6 +1092,29 @@ async def test_a_digest_cut_short_by_a_weekend_long_outage_is_tried_less_and_les
     assert max(b - a for a, b in itertools.pairwise(after)) <= timedelta(minutes=30)
 
 
+async def test_a_digest_resting_after_a_failure_is_tried_at_once_when_the_clock_steps_back_behind_it(
+    world: World,
+) -> None:
+    """Past its window, a digest that failed rests for half the time since the window ended (30 minutes
+    at most) after its failure; a host clock stepped back behind that failure leaves no rest to wait out
+    (read as "within the rest", it would wait until the failure and its rest were past again: 40 minutes)."""
+    await list_day(world.store, date(2026, 6, 2), count=8)
+    await subscribe(world, "CLATE", time="21:00")  # its window ends at 03:00 (wait_hours 6)
+    publisher = OutagePublisher(clock=lambda: world.clock.now, until=utc(2026, 6, 3, 5))
+    sweeper = world.sweeper(publisher=publisher)
+
+    async def sweep(at: datetime) -> list[str]:
+        world.clock.now = at
+        return [r.outcome for r in await sweeper.sweep(at)]
+
+    assert await sweep(utc(2026, 6, 2, 21)) == ["failed"]  # header and two cards out, then Slack fails
+    assert await sweep(utc(2026, 6, 3, 4)) == ["failed"]  # its window over: rests until 04:30 (30 minutes)
+    publisher.until = utc(2026, 6, 2)  # Slack is back, whatever the clock says
+    assert await sweep(utc(2026, 6, 3, 4, 10)) == []  # resting, as it should
+    assert await sweep(utc(2026, 6, 3, 3, 50)) == ["posted"]  # the clock stepped back behind 04:00: tried at once
+    assert len([p for p in publisher.posted if p.thread is None]) == 4  # the header and its three cards
+
+
 async def test_a_digest_that_failed_with_nothing_out_is_given_up_at_its_window_end(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -33,6 +33,7 @@ from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.tables import digests, fetched_days, listings
 from tests.conftest import Sleeps
+from tests.delivery.test_sweep import OutagePublisher
 from tests.delivery.world import Clock, SweepWorld, utc
 from tests.fakes.papers_api import FakePapersApi
 from tests.fakes.publisher import Crash, RecordingPublisher
@@ -344,6 +345,35 @@ async def test_roundups_missed_while_down_for_more_than_a_week_are_each_recorded
     assert await ledger.status(channel, week_key(date(2026, 6, 8))) == "skipped"
     assert await ledger.status(channel, week_key(date(2026, 6, 1))) == "skipped"
     assert world.headers("CWEEK") == Counter()
+
+
+async def test_a_roundup_failing_past_its_window_is_tried_again_after_a_growing_rest_not_at_every_sweep(
+    world: World,
+) -> None:
+    """The daily digest's backoff (`resting`): past its window (Saturday 00:00 here), a roundup that failed
+    rests for half the time since the window ended before it is tried again, then is tried as soon as
+    that is over; Slack back at 01:00, the sweep then finishes it."""
+    await list_week(world.store, WEEK_23)
+    channel = await subscribe(world, "COUT", timezone="UTC", limit=3)  # Friday 16:00, its window ends at midnight
+    publisher = OutagePublisher(clock=lambda: world.clock.now, until=utc(2026, 6, 6, 1))  # cards refused till then
+    _, weekly = world.sweepers(publisher=publisher)
+    world.clock.now = utc(2026, 6, 5, 16)
+    assert [r.outcome for r in await weekly.sweep(world.clock.now)] == ["failed"]  # header and two cards out
+    tried: list[tuple[str, str]] = []
+    world.clock.now = utc(2026, 6, 6, 0, 5)
+    while world.clock.now <= utc(2026, 6, 6, 1, 30):  # a sweep each 5 minutes
+        tried += [(f"{world.clock.now:%H:%M}", r.outcome) for r in await weekly.sweep(world.clock.now)]
+        world.clock.now += timedelta(minutes=5)
+    assert tried == [
+        ("00:05", "failed"),  # its last failure in its window: tried at the first sweep after it
+        ("00:10", "failed"),  # rested 2.5 minutes (half the 5 since midnight)
+        ("00:15", "failed"),  # 5
+        ("00:25", "failed"),  # 7.5: none at 00:20
+        ("00:40", "failed"),  # 12.5: none at 00:30 and 00:35
+        ("01:00", "posted"),  # 20: none from 00:45 to 00:55; then tried, and finished
+    ]
+    assert len([p for p in publisher.posted if p.thread is None]) == 4  # its header and three cards, once each
+    assert await Ledger(world.store.engine).status(channel, week_key(WEEK_23)) == "done"
 
 
 async def test_a_channel_that_changed_cadence_gets_both_its_daily_and_its_roundup(world: World) -> None:

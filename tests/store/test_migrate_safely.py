@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 
 from bot.domain.errors import StoreError
 from bot.store.engine import (
@@ -45,6 +45,34 @@ async def test_an_upgrade_that_fails_midway_leaves_the_old_revision_ready_to_mig
         async with engine.begin() as connection:
             await connection.execute(text("DROP TABLE oauth_states"))
         await migrate(engine)  # 0005's first changes were rolled back with the rest: it runs again from the start
+        async with engine.connect() as connection:
+            assert await connection.run_sync(schema_revisions) == {HEAD_REVISION}
+
+
+async def test_a_migration_interrupted_with_its_connection_closed_ends_as_interrupted(tmp_path: Path) -> None:
+    """A Ctrl-C (`asyncio.run` cancels the main task) while a migration writes: SQLAlchemy invalidates
+    the connection, which closes SQLite's, and then putting its isolation level back raised ValueError
+    ("no active connection") over the cancellation: a traceback and exit 1 in place of "interrupted" and
+    exit 130. The cancel is asked for as 0005 creates a table; the store stays at 0004, and migrates after."""
+    async with store_engine("sqlite", tmp_path) as engine:
+        async with engine.begin() as connection:
+            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0004"))
+        cancelled: list[str] = []
+
+        def interrupt(_conn: Connection, _cursor: object, statement: str, *_rest: object) -> None:
+            if "CREATE TABLE oauth_states" in statement and not cancelled:
+                cancelled.append(statement)
+                upgrade.cancel()  # delivered at this statement's await, as a Ctrl-C's is
+
+        event.listen(engine.sync_engine, "before_cursor_execute", interrupt)
+        upgrade = asyncio.create_task(migrate(engine))
+        with pytest.raises(asyncio.CancelledError):  # not ValueError: the interrupt goes on as it came
+            await upgrade
+        event.remove(engine.sync_engine, "before_cursor_execute", interrupt)
+        assert cancelled  # it was cut short midway, not before or after the migration
+        async with engine.connect() as connection:
+            assert await connection.run_sync(schema_revisions) == {"0004"}  # 0005's changes rolled back
+        await migrate(engine)
         async with engine.connect() as connection:
             assert await connection.run_sync(schema_revisions) == {HEAD_REVISION}
 
