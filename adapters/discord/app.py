@@ -34,15 +34,17 @@ from bot.chat.commands import (
     MOST_PAPERS,
     Command,
     Help,
-    PaperLookup,
-    Search,
     Settings,
     Subscribe,
     Today,
     Unknown,
     Unsubscribe,
     comma_parts,
+    days_option,
+    paper_option,
     parse_subscribe,
+    search_option,
+    time_option,
 )
 from bot.chat.discussion import names_a_question
 from bot.chat.replies import replied
@@ -419,13 +421,13 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
     @app_commands.describe(topic="What to look for, in plain words")
     async def search(interaction: discord.Interaction, topic: str) -> None:
         blank = Unknown("search", "`topic:` needs words to look for, such as `topic:speculative decoding`.")
-        await bot.answer(interaction, Search(topic) if topic.strip() else blank)  # was the whole help, unsaid why
+        await bot.answer(interaction, search_option(topic) if topic.strip() else blank)  # a paper's id: that paper
 
     @group.command(name="paper", description="One paper by arXiv id or link")
     @app_commands.rename(paper_id="id")
     @app_commands.describe(paper_id="An arXiv id (2406.12345) or an arXiv or Hugging Face link")
     async def paper(interaction: discord.Interaction, paper_id: str) -> None:
-        await bot.answer(interaction, PaperLookup(paper_id))
+        await bot.answer(interaction, paper_option("paper", paper_id))  # `2406.12345.`, `arXiv:2406.12345v2,`
 
     @group.command(name="subscribe", description="A daily digest or weekly roundup here (needs Manage Channels)")
     @app_commands.describe(
@@ -507,14 +509,14 @@ def subscribe_command(
     if day:
         words += ["on", day]
     if time:
-        words += ["at", _quoted(time)]
+        words += ["at", _quoted(time_option(time))]  # `9:00 pm`
     if timezone:
         words += ["tz", _quoted(timezone)]
     if top:
         words += ["top", str(top)]
-    if days:
-        words += ["days", "".join(days.split())]  # "mon, wed, fri" is one option's value
     try:
+        if days:
+            words += ["days", _quoted(days_option(days))]  # `mon wed fri`, `Mon to Fri`: one option's value
         return parse_subscribe(" ".join(w for w in words if w))
     except UsageError as exc:  # what they gave, as Discord shows it (not as Slack's typed text would read)
         given = {"topics": topics, "time": time, "timezone": timezone, "top": top}

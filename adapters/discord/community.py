@@ -24,7 +24,7 @@ from discord import app_commands
 
 from adapters.discord.followup import follow_up
 from adapters.discord.render import said
-from bot.chat.commands import Save, Saved, Top, Unsave
+from bot.chat.commands import Saved, Top, paper_option
 from bot.chat.replies import replied
 from bot.community.service import BOOKMARKS, Community, Reaction
 from bot.domain.channels import ChannelRef
@@ -190,10 +190,10 @@ def add_commands(group: app_commands.Group, bot: PaperBot) -> None:
     @app_commands.rename(paper_id="id")
     @app_commands.describe(paper_id="The paper's arXiv id (2406.12345) or link")
     async def save(interaction: discord.Interaction, paper_id: str) -> None:
-        await bot.answer(interaction, Save(paper_id))
+        await bot.answer(interaction, paper_option("save", paper_id))
 
     @group.command(name="unsave", description="Take a paper off your reading list")
     @app_commands.rename(paper_id="id")
     @app_commands.describe(paper_id="The paper's arXiv id (2406.12345) or link")
     async def unsave(interaction: discord.Interaction, paper_id: str) -> None:
-        await bot.answer(interaction, Unsave(paper_id))
+        await bot.answer(interaction, paper_option("unsave", paper_id))

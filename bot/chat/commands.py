@@ -21,6 +21,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.chat.discussion import ASKS, what_is_asked
 from bot.domain.config import MAX_TOPIC_CHARS as MAX_TOPIC_CHARS  # the limits `subscribe` holds topics to
@@ -266,17 +267,8 @@ def parse_command(text: str) -> Command:
         return (
             Unsave(ref) if ref else Unknown(text, "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`.")
         )
-    if is_arxiv_id(text):
-        return PaperLookup(text)
-    if a_paper_link(text):  # `https://arxiv.org/abs/9999.99999`: no paper's, and no words to search for
-        return Unknown(
-            text,
-            f"“{text.strip().strip('<>')}” names no paper: its id is none arXiv gives (they look like 2406.12345).",
-        )
-    if (named := papers_named(text)) and only_ids(text):  # `2406.12345？`, `arXiv 2406.12345v1`: the paper
-        if len(named) == 1:
-            return PaperLookup(named[0])
-        return Unknown(text, f"One paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")
+    if (paper := _paper_named(text)) is not None:
+        return paper
     if word in STOPPING and not rest:  # not "Did you mean `top`?": they want the digest to stop
         return Unknown(text, "To stop this channel's digest: `unsubscribe`.")
     close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
@@ -285,6 +277,41 @@ def parse_command(text: str) -> Command:
     if (flagged := _search_flags(word, text)) is not None:
         return Unknown(text, flagged)
     return Search(text)
+
+
+def _paper_named(text: str) -> Command | None:
+    """The paper a text only names, looked up (`2406.12345？`, `arXiv 2406.12345v1`, a link), or what to
+    say of a link no paper has; None for a search."""
+    if is_arxiv_id(text):
+        return PaperLookup(text)
+    if a_paper_link(text):  # `https://arxiv.org/abs/9999.99999`: no paper's, and no words to search for
+        return Unknown(
+            text,
+            f"“{text.strip().strip('<>')}” names no paper: its id is none arXiv gives (they look like 2406.12345).",
+        )
+    if (named := papers_named(text)) and only_ids(text):
+        if len(named) == 1:
+            return PaperLookup(named[0])
+        return Unknown(text, f"One paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")
+    return None
+
+
+def search_option(topic: str) -> Command:
+    """A search's topic as a surface's own option gives it (Discord's `topic:`), read as the chat reads a
+    message: one that only names a paper is that paper (it was searched for as words)."""
+    return _paper_named(topic) or Search(topic)
+
+
+def paper_option(verb: Literal["paper", "save", "unsave"], value: str) -> Command:
+    """A paper's id as a surface's own option gives it (Discord's `id:`), read as the chat reads it after
+    `paper`, `save` or `unsave`: `2406.12345.`, `(2406.12345)`, `arXiv:2406.12345v2,`, a link."""
+    named = papers_named(value)
+    if len(named) > 1:
+        return Unknown(
+            f"{verb} {value}", f"`{verb}` takes one paper at a time: `{verb} {named[0]}`, then `{verb} {named[1]}`."
+        )
+    ref = named[0] if named else value
+    return PaperLookup(ref) if verb == "paper" else Save(ref) if verb == "save" else Unsave(ref)
 
 
 _ALMOST_AN_ID = re.compile(r"(?:arxiv:\s*)?\d{4}\.\d+(?:v\d+)?", re.IGNORECASE)  # `cite 2608.1988`: a digit short
@@ -521,6 +548,25 @@ def _option_value(name: str, tokens: list[tuple[str, bool]], at: int) -> tuple[s
     if name == "at" and ends and (zone := _abbreviated_zone(nxt.rstrip(","))) is not None:  # not `MET office`
         raise UsageError(f"“{nxt.rstrip(',')}” after the time would be read as a topic: {zone}")
     return value, took
+
+
+def days_option(text: str) -> str:
+    """Days as a surface's own option gives them (Discord's `days:`), read as the chat reads the words
+    after `days`: `mon wed fri`, `Mon to Fri`, `mon, wed, fri`, `weekdays` (they were run together into
+    "monwedfri", and refused as that)."""
+    tokens = _tokens(" ".join(text.replace(",", " ").split()))
+    if not tokens:
+        return text
+    value, took = _option_value("days", tokens, 0)
+    if took != len(tokens):
+        raise UsageError(f"{text!r} is not a set of days (try mon-fri, mon,wed,fri, daily or weekends)")
+    return value
+
+
+def time_option(text: str) -> str:
+    """A time as a surface's own option gives it (`9:00 pm`), read as the chat reads `at 9:00 PM`."""
+    first, _, meridiem = " ".join(text.split()).rpartition(" ")
+    return f"{first}{meridiem}" if first and _MERIDIEM.fullmatch(meridiem) else text
 
 
 def _several_days(word: str) -> bool:

@@ -265,12 +265,14 @@ class ChatService:
 
     def _refusal(self, asker: Asker, verb: str) -> Post | None:
         if asker.direct:
+            words = self._words(asker)
+            own = (  # `unsubscribe` here: their own digest is what they mean to stop
+                f"Your own digest here: {words.unfollow}"
+                if verb == "unsubscribe"
+                else f"For your own digest here, {words.follow} (see `/papers help`)."
+            )
             return Post(
-                header="paperboy",
-                text=(
-                    f"Digests go to channels: run `/papers {verb}` in the channel itself.",
-                    f"For your own digest here, {self._words(asker).follow} (see `/papers help`).",
-                ),
+                header="paperboy", text=(f"Digests go to channels: run `/papers {verb}` in the channel itself.", own)
             )
         if not asker.can_manage:
             managers = self._words(asker).managers
@@ -367,7 +369,10 @@ class ChatService:
 
     async def _settings(self, asker: Asker) -> Post:
         current = await self._subscriptions.get(asker.channel)
-        if current is None and asker.direct:  # no channel here to subscribe: a digest of one's own is a follow
+        if current is None and asker.direct:  # no channel here to subscribe: a digest of one's own is a follow,
+            where = asker.channel  # which goes to their direct message with the bot, wherever they typed it
+            if await self._subscriptions.of_person(where.platform, where.workspace, asker.user) is not None:
+                return await self.follows.follows(where.platform, where.workspace, asker.user, self._words(asker))
             nothing = f"You follow nothing yet. Your own digest here: {self._words(asker).follow}."
             return Post(header="paperboy", text=(nothing,))
         if current is None:

@@ -320,3 +320,29 @@ async def test_share_where_the_bot_may_not_post_says_why(discord_bot: DiscordBot
     said = str((await answer(discord_bot))["content"])
     assert said.startswith("I can't post here: 403 missing access")
     assert await discord_bot.ledger.thread_paper("discord", None, TEXT_ID) is None
+
+
+PASTED = "2606.01249"  # Trust Region On-Policy Distillation, in the june store
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "typed", "said"),
+    [
+        ("paper", "id", f"{PASTED}.", "Trust Region On-Policy Distillation"),
+        ("paper", "id", f"({PASTED})", "Trust Region On-Policy Distillation"),
+        ("paper", "id", f"arXiv:{PASTED}v2,", "Trust Region On-Policy Distillation"),
+        ("paper", "id", f"doi:10.48550/arXiv.{PASTED}", "Trust Region On-Policy Distillation"),
+        ("search", "topic", PASTED, "Trust Region On-Policy Distillation"),
+        ("search", "topic", f"https://arxiv.org/abs/{PASTED}", "Trust Region On-Policy Distillation"),
+        ("search", "topic", "https://arxiv.org/abs/9999.99999", "names no paper"),
+        ("save", "id", f"arXiv {PASTED}", "Saved"),
+    ],
+)
+async def test_a_pasted_id_or_link_is_read_as_slacks_papers_reads_it(
+    discord_bot: DiscordBot, command: str, option: str, typed: str, said: str
+) -> None:
+    """`/papers paper id:2606.01249.` (a sentence's full stop) was refused as no arXiv id, `search topic:` an id
+    or a link searched its words (five unrelated papers), `save id:arXiv 2606.01249` refused: Slack's `/papers`
+    took each."""
+    await discord_bot.fake.slash(command, {option: typed})
+    assert said in shown(await answer(discord_bot))

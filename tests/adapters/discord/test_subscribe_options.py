@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from adapters.discord.app import subscribe_command
 from adapters.discord.wording import shared
 from bot.chat.commands import Subscribe, Unknown
@@ -38,6 +40,27 @@ def test_a_refused_subscribe_is_quoted_as_its_options_were_given() -> None:
     assert isinstance(said, Subscribe) and said.time == "21:00"
     assert subscribe_command(None, None, None, None, days="funday") == Unknown(
         "subscribe days:funday", "'funday' is not a set of days (try mon-fri, mon,wed,fri, daily or weekends)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("days", "read"),
+    [
+        ("mon wed fri", "mon,wed,fri"),
+        ("Mon to Fri", "mon-fri"),
+        ("mon, wed, fri", "mon,wed,fri"),
+        ("weekdays", "weekdays"),
+    ],
+)
+def test_days_and_times_written_in_words_are_read_as_slacks_subscribe_reads_them(days: str, read: str) -> None:
+    """`days:mon wed fri` was refused as "'monwedfri' is not a set of days", a value nobody typed, and
+    `time:9:00 pm` refused: Slack's `days mon wed fri` and `at 9:00 PM` take them."""
+    said = subscribe_command("diffusion", "9:00 pm", None, None, days=days)
+    assert isinstance(said, Subscribe) and (said.days, said.time) == (read, "21:00"), said
+    refused = subscribe_command(None, None, None, None, days="mon wed robotics")
+    assert refused == Unknown(
+        "subscribe days:mon wed robotics",
+        "'mon wed robotics' is not a set of days (try mon-fri, mon,wed,fri, daily or weekends)",
     )
 
 

@@ -225,3 +225,17 @@ async def test_a_stopped_follow_says_to_follow_again_which_resumes_it(slack_bot:
     assert "Your digest resumes" in await answer(slack_bot, "follow agents")  # was "You follow these already"
     follow = await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")
     assert follow is not None and follow.status is None and follow.topics == ("agents",)
+
+
+async def test_a_follower_s_unsubscribe_and_settings_in_a_direct_message_speak_of_their_own_digest(
+    slack_bot: SlackBot,
+) -> None:
+    """`unsubscribe` in the bot's DM answered "For your own digest here, `/papers follow TOPIC`": it stopped
+    nothing, and offered to follow more. `settings` in a DM with a colleague said "You follow nothing yet"
+    where `follows` listed “diffusion” (a follow typed there goes to the bot's DM)."""
+    slack_bot.fake.ims["U0001"] = "D0001"
+    assert "You now follow" in await answer(slack_bot, "follow diffusion")
+    said = await answer(slack_bot, "unsubscribe")
+    assert "Your own digest here: `/papers unfollow TOPIC` stops one, `/papers unfollow` all." in said, said
+    settings = await answer(slack_bot, "settings", channel="D0999")
+    assert "What you follow" in settings and "“diffusion”" in settings, settings
