@@ -45,7 +45,14 @@ from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.cards import card, paper_post
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults
-from bot.domain.errors import ChannelUnavailable, InvalidPaperId, NotFound, PaperboyError, SourceError
+from bot.domain.errors import (
+    ChannelUnavailable,
+    InvalidPaperId,
+    NotFound,
+    PaperboyError,
+    SourceError,
+    SourceUnavailable,
+)
 from bot.domain.ids import papers_named
 from bot.domain.models import Paper
 from bot.domain.post import Post
@@ -260,8 +267,13 @@ class ChatService:
             return Post(header="paperboy", text=(str(exc),))
         except NotFound as exc:
             return Post(header="paperboy", text=(f"{exc}.",))
-        except SourceError as exc:
-            return Post(header="paperboy", text=(f"Could not fetch that paper just now ({exc}). Try again later.",))
+        except SourceError as exc:  # the reason is the operator's (a setting, the network): in the log
+            log.warning("could not fetch the paper %r: %s", ref, exc)
+            failed = "could not be reached from here" if isinstance(exc, SourceUnavailable) else "refused it for now"
+            return Post(
+                header="paperboy",
+                text=(f"Could not fetch that paper just now: {exc.source} {failed}. Try again later.",),
+            )
 
     def _refusal(self, asker: Asker, verb: str) -> Post | None:
         if asker.direct:

@@ -80,8 +80,9 @@ class Catalog:
                 return await arxiv.paper(arxiv_id)
             except NotFound:
                 raise down from None
-            except SourceError as too:  # both said: "Hugging Face: …; arXiv: …"
-                raise type(down)(down.source, f"{down.reason}; {too}", status=down.status, url=down.url) from None
+            except SourceError as too:  # both said: "Hugging Face and arXiv: …; arXiv: …"
+                both = f"{down.source} and {too.source}"
+                raise type(down)(both, f"{down.reason}; {too}", status=down.status, url=down.url) from None
 
     async def ensure_papers(self, today: date, *, running: bool = False) -> str | None:
         """Fill an empty store (the network first, else the bundled snapshot); say if it is a snapshot."""

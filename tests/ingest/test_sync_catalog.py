@@ -328,7 +328,7 @@ async def test_a_paper_someone_waits_for_is_tried_twice_at_each_source_and_both_
     with pytest.raises(SourceUnavailable) as caught:
         await catalog.paper("2605.29307")
     said = str(caught.value)
-    assert said.startswith("Hugging Face: cannot connect to https://huggingface.co (its name does not resolve)")
+    assert said.startswith("Hugging Face and arXiv: cannot connect to https://huggingface.co (its name does not")
     assert "; arXiv: cannot connect to https://export.arxiv.org (its name does not resolve)" in said
     assert [r.split("?")[0] for r in fake_api.requests] == ["/api/papers/2605.29307"] * 2 + ["/api/query"] * 2
     assert len(sleeps.waits) == 2 and max(sleeps.waits) <= 6  # one wait at each source: ~0.5 s and 3 s
@@ -368,3 +368,33 @@ async def test_a_paper_someone_waits_for_is_given_up_on_after_the_wait_it_is_all
             writer.close()
         server.close()
         await server.wait_closed()
+
+
+async def test_chat_says_which_sources_could_not_be_reached_and_logs_why(
+    store: PaperStore,
+    client: httpx.AsyncClient,
+    fake_api: FakePapersApi,
+    sleeps: Sleeps,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """`paper ID` in chat with the network down named only Hugging Face, with the operator's fix
+    (PAPERBOY_HF_URL, PAPERBOY_OFFLINE=1) in a channel's answer: the reason goes to the log."""
+    from bot.chat.commands import PaperLookup
+    from bot.chat.service import Asker, ChatService
+    from bot.delivery.subscriptions import SubscriptionStore
+    from bot.domain.channels import ChannelRef
+    from bot.domain.config import DigestDefaults
+    from tests.chat.world import NOW
+
+    search = SearchService(store)
+    hf, arxiv = HuggingFace(client, sleep=sleeps), Arxiv(client, min_interval=0.0, sleep=sleeps)
+    catalog = Catalog(store, search, hf, arxiv, None)
+    service = ChatService(store, search, catalog, SubscriptionStore(store.engine), DigestDefaults(), lambda: NOW)
+    unknown = httpx.ConnectError("[Errno -2] Name or service not known")
+    fake_api.fail("/api/papers/2605.29307", *[unknown] * 2)
+    fake_api.fail("/api/query", *[unknown] * 2)
+    post = await service.answer(PaperLookup("2605.29307"), Asker(ChannelRef("slack", "C1"), "U1"))
+    assert post.text == (
+        "Could not fetch that paper just now: Hugging Face and arXiv could not be reached from here. Try again later.",
+    )
+    assert any("PAPERBOY_HF_URL" in r.getMessage() and "2605.29307" in r.getMessage() for r in caplog.records)
