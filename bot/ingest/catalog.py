@@ -37,11 +37,12 @@ class Catalog:
     ) -> None:
         self._store = store
         self._search = search
-        from bot.sources.http import RetryPolicy  # with httpx, by whoever has the sources
+        self._hf, self._arxiv = hf, arxiv
+        if hf is not None and arxiv is not None:  # a person waits for `paper`: two tries at each, not a sync's four
+            from bot.sources.http import RetryPolicy  # with httpx: not for an offline command
 
-        # a person waits for `paper`: two tries at each source, not the syncer's four
-        self._hf = hf.with_policy(RetryPolicy(attempts=2, max_backoff=2.0)) if hf is not None else None
-        self._arxiv = arxiv.with_policy(RetryPolicy(attempts=2, backoff=3.0)) if arxiv is not None else None
+            self._hf = hf.with_policy(RetryPolicy(attempts=2, max_backoff=2.0))
+            self._arxiv = arxiv.with_policy(RetryPolicy(attempts=2, backoff=3.0))
         self._syncer = syncer
 
     async def paper(self, text: str) -> Paper:
