@@ -175,7 +175,8 @@ def test_a_store_file_this_user_may_not_write_is_said_with_a_fix_that_works(tmp_
     store.chmod(0o444)
     # root writes whatever the mode says: without the capabilities that let it, as another user would be
     as_a_user = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner"] if os.geteuid() == 0 else []
-    env = child_env() | {"PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1"}
+    # wide: a long temporary path (pytest-xdist's) was cut across two lines, in the middle of its file's name
+    env = child_env() | {"PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1", "COLUMNS": "1000"}
     run = subprocess.run(
         [*as_a_user, *entry_point(), "chat"], input="save 2605.29307\n", cwd=tmp_path, env=env,
         capture_output=True, text=True, timeout=120, check=False,
