@@ -41,8 +41,10 @@ class Catalog:
         if hf is not None and arxiv is not None:  # a person waits for `paper`: two tries at each, not a sync's four
             from bot.sources.http import RetryPolicy  # with httpx: not for an offline command
 
-            self._hf = hf.with_policy(RetryPolicy(attempts=2, max_backoff=2.0))
-            self._arxiv = arxiv.with_policy(RetryPolicy(attempts=2, backoff=3.0))
+            # a Retry-After longer than a person waits fails at once, for the other source to be asked (a
+            # 60 s one ran out the 15 s, called a network fault, and arXiv, which had the paper, went unasked)
+            self._hf = hf.with_policy(RetryPolicy(attempts=2, max_backoff=2.0, max_retry_after=5.0))
+            self._arxiv = arxiv.with_policy(RetryPolicy(attempts=2, backoff=3.0, max_retry_after=5.0))
         self._syncer = syncer
 
     async def paper(self, text: str) -> Paper:

@@ -398,3 +398,17 @@ async def test_chat_says_which_sources_could_not_be_reached_and_logs_why(
         "Could not fetch that paper just now: Hugging Face and arXiv could not be reached from here. Try again later.",
     )
     assert any("PAPERBOY_HF_URL" in r.getMessage() and "2605.29307" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_paper_someone_waits_for_is_asked_of_arxiv_when_hugging_face_asks_for_a_long_wait(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    """Hugging Face's 429 with Retry-After: 60 was waited out past the 15 s a person waits, then called a
+    network fault, and arXiv, which has the paper, was never asked."""
+    from tests.fakes.papers_api import atom_answer, atom_entry
+
+    catalog = Catalog(store, SearchService(store), HuggingFace(client, sleep=sleeps), Arxiv(client, sleep=sleeps), None)
+    fake_api.fail("/api/papers/2401.09999", *[Answer(429, b"{}", {"Retry-After": "60"})] * 4)
+    fake_api.arxiv["2401.09999"] = atom_answer(atom_entry("2401.09999v1", "A paper arXiv has"))
+    assert (await catalog.paper("2401.09999")).title == "A paper arXiv has"
+    assert 60 not in sleeps.waits
