@@ -129,7 +129,7 @@ class DiscordPublisher:
             # The thread is started, but the bot may not post in it (Send Messages in Threads): the card
             # stands with its thread and without its details, as a card whose thread was refused stands
             # alone; it had stopped the digest after its first card, and the channel's schedule with it.
-            if self._repeats.first((root.channel, exc.__cause__.code), datetime.now(UTC)):
+            if self._repeats.first((root.channel, "thread post", exc.__cause__.code), datetime.now(UTC)):
                 log.warning(
                     "discord:%s refused the bot a post in a card's thread, %s; cards go out without their details",
                     root.channel,

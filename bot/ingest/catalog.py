@@ -22,6 +22,7 @@ FIRST_SYNC_DAYS = 7
 # A paper fetched while someone waits (chat, a link's card, `paperboy search ID`): two tries at each
 # source, all within this (a source that does not resolve had taken 30 s to say so, one that hangs minutes)
 FETCH_SECONDS = 15.0
+HF_SECONDS = 8.0  # of which Hugging Face has this much: one that hangs leaves arXiv time to answer
 STALE_DAYS = 3
 MOST_SYNC_DAYS = 3660  # `paperboy sync --days` at most (its option's max in bot/app/cli.py)
 
@@ -75,17 +76,26 @@ class Catalog:
     async def _fetched(arxiv_id: str, hf: HuggingFace, arxiv: Arxiv) -> Paper:
         """The paper from Hugging Face, else arXiv (which has every paper, without Hugging Face's extras)."""
         try:
-            return await hf.paper(arxiv_id)
+            async with asyncio.timeout(HF_SECONDS):  # the rest of the wait is arXiv's
+                return await hf.paper(arxiv_id)
+        except TimeoutError:
+            down: SourceError = SourceUnavailable("Hugging Face", f"no answer within {HF_SECONDS:g} s")
+            return await Catalog._or_arxiv(arxiv_id, arxiv, down)
         except NotFound:
             return await arxiv.paper(arxiv_id)
-        except SourceError as down:
-            try:
-                return await arxiv.paper(arxiv_id)
-            except NotFound:
-                raise down from None
-            except SourceError as too:  # both said: "Hugging Face and arXiv: …; arXiv: …"
-                both = f"{down.source} and {too.source}"
-                raise type(down)(both, f"{down.reason}; {too}", status=down.status, url=down.url) from None
+        except SourceError as failed:
+            return await Catalog._or_arxiv(arxiv_id, arxiv, failed)
+
+    @staticmethod
+    async def _or_arxiv(arxiv_id: str, arxiv: Arxiv, down: SourceError) -> Paper:
+        """The paper from arXiv, Hugging Face having failed (`down`); if arXiv fails too, both said."""
+        try:
+            return await arxiv.paper(arxiv_id)
+        except NotFound:
+            raise down from None
+        except SourceError as too:  # "Hugging Face and arXiv: …; arXiv: …"
+            kind = SourceUnavailable if _unreachable(down, too) else SourceError
+            raise kind(f"{down.source} and {too.source}", f"{down.reason}; {too}") from None
 
     async def ensure_papers(self, today: date, *, running: bool = False) -> str | None:
         """Fill an empty store (the network first, else the bundled snapshot); say if it is a snapshot."""
@@ -166,3 +176,8 @@ class Catalog:
         await self._search.store_vectors(read_snapshot_vectors())
         self._search.invalidate()
         return info
+
+
+def _unreachable(*errors: SourceError) -> bool:
+    """Whether none of the sources could be reached (said so), rather than one answering with an error."""
+    return all(isinstance(e, SourceUnavailable) for e in errors)

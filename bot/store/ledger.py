@@ -203,6 +203,13 @@ class Ledger(Claimant):
                         owner=self.owner, lease_until=now + self.lease, status="claimed", error=None, claimed_at=now
                     )
                 )
+            # one recorded as missed begins now, as a new claim does: its header's intent written with the claim
+            # (without it, a header posted by a process that died before recording it was posted again)
+            begun = sorted(name for name in take if _never_begun(found[name]))
+            if begun:
+                await conn.execute(
+                    update(digests).where(*where[:3], digests.c.channel.in_(begun)).values(header_intent_at=now)
+                )
             for name, channel in chunk.items():
                 if name not in found:  # held by another Ledger of our own name, and not yet written
                     claims[(channel, day)] = Claim("busy")
@@ -210,7 +217,7 @@ class Ledger(Claimant):
                 mine = found[name]
                 if name in take:
                     sent = await self._sent(conn, channel, day)
-                    intent_at = as_utc(mine.header_intent_at)
+                    intent_at = now if name in begun else as_utc(mine.header_intent_at)
                     claims[(channel, day)] = Claim("resume", mine.header_ref, intent_at, sent, mine.papers)
                     continue
                 state: ClaimState = "busy" if mine.status == "claimed" else mine.status

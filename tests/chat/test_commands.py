@@ -508,6 +508,15 @@ def test_discords_options_typed_in_slack_or_the_terminal_are_refused_saying_the_
     assert isinstance(command, Unknown) and said in command.hint, command
 
 
+@pytest.mark.parametrize(
+    "typed", ["time:series forecasting", "on:device llm", "day:night translation", "llm at:scale", "limit:order book"]
+)
+def test_a_word_with_an_option_s_name_before_a_colon_is_a_word_unless_its_value_is_the_option_s(typed: str) -> None:
+    assert parse_command(typed) == Search(typed)
+    assert parse_command(f"subscribe {typed}") == Subscribe(topics=(typed,))
+    assert parse_command(f"follow {typed}") == Follow((typed,))
+
+
 def test_discords_option_names_before_a_value_are_read_where_the_command_takes_one_value() -> None:
     assert parse_command("today top:20") == Today(20)  # was searched for
     assert parse_command("saved format:bibtex") == Saved(bibtex=True)  # was "Did you mean `save …`"

@@ -748,10 +748,32 @@ async def test_a_digest_missed_while_the_host_was_down_can_be_posted_by_hand(wor
     begun = ChannelRef("slack", "CGIVEN")
     await ledger.claim(begun, date(2026, 6, 2), world.clock.now)
     await ledger.fail(begun, date(2026, 6, 2), "Slack was down", world.clock.now)
+    await ledger.release([(begun, date(2026, 6, 2))])  # its process gone (on PostgreSQL its lock's connection)
     assert await ledger.give_up(begun, date(2026, 6, 2), world.clock.now)
     refused = await delivery.deliver(begun, DigestOptions(limit=3), date(2026, 6, 2), retry_stopped=True)
     assert refused.outcome == "skipped" and world.headers("CGIVEN") == Counter()
     assert refused.describe() == "The 2 June 2026 digest for slack:CGIVEN was skipped: Slack was down"  # as recorded
+
+
+async def test_a_missed_digest_posted_by_hand_whose_process_died_after_its_header_posts_it_once(world: World) -> None:
+    """Taken over as missed, the digest's header intent was not written: a `paperboy post` that died after
+    the header went out left the next one posting it again, not looking for it."""
+    await list_day(world.store, date(2026, 6, 2))
+    await list_day(world.store, date(2026, 6, 3), prefix="2606.3")
+    await subscribe(world, "CBER", time="09:00", timezone="Europe/Berlin")
+    await world.run(utc(2026, 6, 3, 5), utc(2026, 6, 3, 5))
+    channel = ChannelRef("slack", "CBER")
+    world.publisher.crash_at = 1  # the header goes out, then the process dies
+    with pytest.raises(Crash):
+        await world.sweeper("post-1")._delivery.deliver(
+            channel, DigestOptions(limit=3), date(2026, 6, 2), retry_stopped=True
+        )
+    world.publisher.crash_at = None
+    again = world.sweeper("post-2")._delivery
+    assert (
+        await again.deliver(channel, DigestOptions(limit=3), date(2026, 6, 2), retry_stopped=True)
+    ).outcome == "posted"
+    assert world.headers("CBER") == Counter({"2026-06-02": 1})
 
 
 async def test_a_catch_up_over_a_day_is_honoured(world: World) -> None:

@@ -6,6 +6,7 @@ import importlib.util
 import json
 import math
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from bot.embedding.model import (
     DIMENSIONS,
     MODEL_NAME,
     TILES,
+    Encoder,
     ModelMissing,
     Spans,
     _gelu,
@@ -138,3 +140,27 @@ def test_missing_model_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -
     )
     with pytest.raises(ModelMissing, match="model-requirements.txt"):
         model_dir()
+
+
+@pytest.mark.slow
+def test_the_model_file_replaced_or_cut_under_a_running_encoder(tmp_path: Path) -> None:
+    """The token embeddings are read from the model's file as queries need them: a reinstall that rewrote
+    the file with a longer header gave vectors at a cosine of 0.05 from the right ones, silently, and a
+    file cut short a NumPy error. The file as opened at start is read; a short read says what to do."""
+    import shutil
+
+    from safetensors.numpy import load_file, save_file
+
+    folder = tmp_path / "model"
+    shutil.copytree(model_dir(), folder)
+    encoder = Encoder(folder)
+    before = encoder.encode(["diffusion models"])
+    new = tmp_path / "new.safetensors"
+    save_file(load_file(str(folder / "model.safetensors")), str(new), metadata={"format": "pt", "note": "x" * 100})
+    new.replace(folder / "model.safetensors")  # atomically, as an installer does
+    assert np.array_equal(encoder.encode(["diffusion models"]), before)
+    cut = Encoder(folder)
+    with (folder / "model.safetensors").open("r+b") as file:
+        file.truncate(100_000)
+    with pytest.raises(ModelMissing, match=r"ends before its token \d+: reinstall the model .* and restart paperboy"):
+        cut.encode(["diffusion models"])

@@ -412,3 +412,28 @@ async def test_a_paper_someone_waits_for_is_asked_of_arxiv_when_hugging_face_ask
     fake_api.arxiv["2401.09999"] = atom_answer(atom_entry("2401.09999v1", "A paper arXiv has"))
     assert (await catalog.paper("2401.09999")).title == "A paper arXiv has"
     assert 60 not in sleeps.waits
+
+
+async def test_a_paper_someone_waits_for_is_asked_of_arxiv_when_hugging_face_hangs(
+    store: PaperStore, fake_api: FakePapersApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hugging Face taking the connection and never answering spent the whole wait: arXiv, which has the
+    paper, was never asked, and the error blamed both. Hugging Face has its share of the wait, arXiv the rest."""
+    import asyncio
+
+    import bot.ingest.catalog
+
+    monkeypatch.setattr(bot.ingest.catalog, "FETCH_SECONDS", 5.0)
+    monkeypatch.setattr(bot.ingest.catalog, "HF_SECONDS", 0.3)
+    inner = fake_api.transport()
+
+    class Hanging(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.host == "huggingface.co":
+                await asyncio.sleep(3600)  # the connection taken, no answer
+            return await inner.handle_async_request(request)
+
+    async with httpx.AsyncClient(transport=Hanging()) as client:
+        catalog = Catalog(store, SearchService(store), HuggingFace(client), Arxiv(client, min_interval=0.0), None)
+        paper = await asyncio.wait_for(catalog.paper("1605.08386"), 4.0)
+    assert paper.arxiv_id == "1605.08386" and any("/api/query" in r for r in fake_api.requests)
