@@ -30,7 +30,7 @@ from bot.domain.config import check_time, check_timezone, check_topics
 from bot.domain.errors import UsageError
 from bot.domain.filters import fold, split_entry
 from bot.domain.ids import a_paper_link, is_arxiv_id, papers_named
-from bot.domain.weekdays import looks_like_a_day, parse_days, parse_weekday
+from bot.domain.weekdays import looks_like_a_day, not_days, parse_days, parse_weekday
 from bot.domain.words import edits
 from bot.domain.zones import ABBREVIATIONS, names_a_city, zone_hint, zone_named, zones_by_lower
 
@@ -559,7 +559,7 @@ def days_option(text: str) -> str:
         return text
     value, took = _option_value("days", tokens, 0)
     if took != len(tokens):
-        raise UsageError(f"{text!r} is not a set of days (try mon-fri, mon,wed,fri, daily or weekends)")
+        raise UsageError(not_days(text))
     return value
 
 

@@ -114,10 +114,13 @@ class FollowService:
             header=f"{header}: your digest here, weekdays at {FOLLOW_TIME} {'your time' if zone else 'UTC'}",
         )
 
-    async def follows(self, platform: str, workspace: str, person: str, words: Phrasebook = TYPED) -> Post:
+    async def follows(
+        self, platform: str, workspace: str, person: str, words: Phrasebook = TYPED, *, nothing: str | None = None
+    ) -> Post:
+        """What the person follows; `nothing`: what to say when they follow nothing (else how to start)."""
         current = await self._subscriptions.of_person(platform, workspace, person)
         if current is None:
-            return _post(f"You follow nothing yet. Try {words.follow_examples} in a direct message with me.")
+            return _post(nothing or f"You follow nothing yet. Try {words.follow_examples} in a direct message with me.")
         now = self._clock()
         return _post(
             *current.describe(now, await days_had(self._ledger, current, now), follow=words.follow),

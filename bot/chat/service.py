@@ -382,11 +382,9 @@ class ChatService:
     async def _settings(self, asker: Asker) -> Post:
         current = await self._subscriptions.get(asker.channel)
         if current is None and asker.direct:  # no channel here to subscribe: a digest of one's own is a follow,
-            where = asker.channel  # which goes to their direct message with the bot, wherever they typed it
-            if await self._subscriptions.of_person(where.platform, where.workspace, asker.user) is not None:
-                return await self.follows.follows(where.platform, where.workspace, asker.user, self._words(asker))
-            nothing = f"You follow nothing yet. Your own digest here: {self._words(asker).follow}."
-            return Post(header="paperboy", text=(nothing,))
+            where, words = asker.channel, self._words(asker)  # to their direct message with the bot, wherever typed
+            nothing = f"You follow nothing yet. Your own digest here: {words.follow}."
+            return await self.follows.follows(where.platform, where.workspace, asker.user, words, nothing=nothing)
         if current is None:
             return Post(
                 header="paperboy",

@@ -25,10 +25,15 @@ def parse_days(text: str) -> frozenset[int]:
             start = _NAMES.index(parse_weekday(first))
             end = _NAMES.index(parse_weekday(last)) if dash else start
         except ValueError:
-            raise ValueError(f"{text!r} is not a set of days (try mon-fri, mon,wed,fri, daily or weekends)") from None
+            raise ValueError(not_days(text)) from None
         span = range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)]
         days.update(span)
     return frozenset(days)
+
+
+def not_days(text: str) -> str:
+    """What to say of a text that is no set of days."""
+    return f"{text!r} is not a set of days (try mon-fri, mon,wed,fri, daily or weekends)"
 
 
 def format_days(days: frozenset[int]) -> str:
