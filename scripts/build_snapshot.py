@@ -10,25 +10,9 @@ import gzip
 import json
 from pathlib import Path
 
-KEEP = [
-    "arxiv_id",
-    "daily_date",
-    "rank_in_file",
-    "title",
-    "authors",
-    "summary",
-    "published_at",
-    "upvotes",
-    "num_comments",
-    "organization",
-    "organization_fullname",
-    "github_repo",
-    "github_stars",
-    "project_page",
-    "ai_summary",
-    "ai_keywords",
-    "thumbnail",
-]
+from bot.sources.corpus import CorpusRow
+
+KEEP = list(CorpusRow.model_fields)  # what a corpus line is read for
 OUT = Path(__file__).resolve().parent.parent / "bot" / "data" / "snapshot.jsonl.gz"
 
 

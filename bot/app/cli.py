@@ -601,8 +601,10 @@ def sync(
             f"({c.new_listings} new), {counted(c.new_papers, 'new paper')}, {c.updated_papers} updated"
             + (f", {len(c.unlisted)} no longer listed" if c.unlisted else "")
             + (f", {len(report.empty_days)} with no listings" if report.empty_days else "")
+            + (f", {len(report.none_yet)} with none listed yet" if report.none_yet else "")
             + (f", {report.completed_from_arxiv} completed from arXiv" if report.completed_from_arxiv else ""),
             markup=False,
+            soft_wrap=True,  # one line, piped or not: `| grep`, a log
         )
         for day, reason in report.failed.items():
             err.print(f"paperboy: {day.isoformat()} failed: {reason}", markup=False)
@@ -846,6 +848,7 @@ def import_(
                 f"updated. The store holds {counted(counts.papers, 'paper')} and {counted(counts.listings, 'listing')}"
                 f" over {counted(counts.days, 'day')}.",
                 markup=False,
+                soft_wrap=True,  # one line, piped or not
             )
             services.search.invalidate()
             if total.new_listings or total.new_papers or total.updated_papers:

@@ -49,20 +49,27 @@ def expand(paths: list[Path]) -> Iterator[Path]:
 
 
 def skipped_note(paths: list[Path], *, shown: int = 5) -> str | None:
-    """One line naming the files inside the folders given that an import passes over (hidden ones
-    aside), or None when there are none: a file skipped unsaid looks imported."""
-    passed = sorted(
-        p.name
-        for folder in paths
-        if folder.is_dir()
-        for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and not _importable(p)
-    )
-    if not passed:
-        return None
-    names = ", ".join(passed[:shown]) + (f" and {len(passed) - shown} more" if len(passed) > shown else "")
-    files = "1 file that is" if len(passed) == 1 else f"{len(passed)} files that are"
-    return f"skipped {files} not {_SUFFIXES_SAID}: {names}"
+    """One line naming what inside the folders given an import passes over (hidden ones aside): files
+    it does not read, and folders (it reads only the files directly inside a folder); None when there
+    is none. A file or folder skipped unsaid looks imported."""
+    inside = [p for folder in paths if folder.is_dir() for p in folder.iterdir() if not p.name.startswith(".")]
+    passed = sorted(p.name for p in inside if p.is_file() and not _importable(p))
+    folders = sorted(p.name for p in inside if p.is_dir())
+    said = []
+    if passed:
+        files = "1 file that is" if len(passed) == 1 else f"{len(passed)} files that are"
+        said.append(f"skipped {files} not {_SUFFIXES_SAID}: {_some(passed, shown)}")
+    if folders:
+        held = counted(len(folders), "folder")
+        said.append(
+            f"skipped {held} inside (an import reads the files directly in a folder; give each as a PATH"
+            f" of its own): {_some(folders, shown)}"
+        )
+    return "; ".join(said) or None
+
+
+def _some(names: list[str], shown: int) -> str:
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
 def none_importable(paths: list[Path]) -> str:
@@ -117,6 +124,11 @@ def _array(text: str, path: Path) -> object:
     try:
         raw = load_json(text)
     except JsonError:
+        if text.lstrip("\ufeff \t\r\n")[:1] == "<":
+            raise ValueError(
+                "a web page (HTML), not Hugging Face's JSON: save what the API answers, "
+                "https://huggingface.co/api/daily_papers?date=YYYY-MM-DD, not the papers page"
+            ) from None
         first = _first_line(text)
         if _a_corpus_line(first):
             raise ValueError(_a_corpus(path)) from None
@@ -154,7 +166,8 @@ def _a_corpus(path: Path) -> str:
 def _check_named_days(raw: object, named: list[date], path: Path, latest: date) -> None:
     """A file named after a day (or from one day to another) whose papers all say they were listed on
     other days is misnamed, or another file than meant: refused, naming the days its papers were on.
-    A day in the name after `latest` would file the papers that carry no day of their own there."""
+    A day in the name after `latest` would file the papers that carry no day of their own there, and a
+    file named for several days cannot say which of them such papers were listed on: both refused."""
     if not named or not isinstance(raw, list):
         return
     if named[0] > latest:
@@ -166,6 +179,11 @@ def _check_named_days(raw: object, named: list[date], path: Path, latest: date) 
         return
     said = listing_days(raw)
     first, last = min(named), max(named)
+    if first != last and (dayless := len(raw) - sum(said.values())):
+        raise ValueError(
+            f"named {first} to {last}, but {dayless:,} of its {counted(len(raw), 'paper')} carry no listing day, so"
+            f" the day each was listed on is not known: save each day in a file of its own, named for it ({first}.json)"
+        )
     if sum(said.values()) < len(raw) or any(first <= day <= last for day in said):  # some on a named day
         return
     days = sorted(said.items())

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.domain.errors import SourceError, SourceUnavailable
 from bot.domain.models import Listing, Paper
 from bot.domain.weeks import covered_monday
 from bot.ingest.snapshot import forget_snapshot
-from bot.store.papers import PaperStore, SaveCounts
+from bot.store.papers import PaperStore, SaveCounts, day_over_everywhere
 
 if TYPE_CHECKING:  # the sources and the search stack are imported by whoever builds them
     from bot.search.port import Reindexing
@@ -25,7 +25,8 @@ Progress = Callable[[date, int], None]  # (day done, listings it had)
 class SyncReport:
     days: list[date] = field(default_factory=list)
     counts: SaveCounts = SaveCounts()
-    empty_days: list[date] = field(default_factory=list)
+    empty_days: list[date] = field(default_factory=list)  # none listed, and the day is over everywhere
+    none_yet: list[date] = field(default_factory=list)  # none listed so far: the day is not over everywhere
     failed: dict[date, str] = field(default_factory=dict)  # a day's listing, or its details from arXiv
     completed_from_arxiv: int = 0
     fetched: list[date] = field(default_factory=list)  # the days whose listing is stored as Hugging Face gave it
@@ -87,7 +88,8 @@ class Syncer:
         """Fetch and store each day; a day that fails is reported and the others go on.
 
         Raises SourceUnavailable when Hugging Face cannot be reached at all: no day would fare better.
-        Once a day is stored, losing Hugging Face fails the rest of the days in the report instead.
+        Once a day is stored or has failed otherwise, losing Hugging Face fails the rest of the days in
+        the report instead.
         """
         report = SyncReport(days=list(days))
         for n, day in enumerate(days):
@@ -101,8 +103,8 @@ class Syncer:
                 _not_asked(report, days[n + 1 :], f"the store could not take {day}")
                 raise
             except SourceUnavailable as exc:
-                if not report.fetched:  # nothing done: no day would fare better
-                    raise
+                if not (report.fetched or report.failed):  # nothing done: no day would fare better
+                    raise  # (after a failed day, the report says both: that fault is not the outage's)
                 report.failed[day] = str(exc)  # what was stored is kept, and said
                 _not_asked(report, days[n + 1 :], f"Hugging Face could not be reached at {day}")
                 break
@@ -114,7 +116,8 @@ class Syncer:
                     _not_asked(report, days[n + 1 :], f"Hugging Face {why} at {day}")
                     break
             if not listings and day not in report.failed:
-                report.empty_days.append(day)
+                over = datetime.now(UTC) >= day_over_everywhere(day)  # (the store dates its fetch so)
+                (report.empty_days if over else report.none_yet).append(day)
             if progress is not None:
                 progress(day, len(listings))
             if listings and self._arxiv is not None:  # what the store still lacks, not what this answer did:

@@ -10,7 +10,7 @@ from io import BufferedIOBase
 from pathlib import Path
 from typing import IO
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from bot.domain.ids import ArxivId
 from bot.domain.models import Listing, Paper, squash
@@ -23,6 +23,8 @@ from bot.sources.validation import (
     http_url,
     load_json,
     newest_listings,
+    nulls_are_absent,
+    or_default,
     titled,
     utc,
     version,
@@ -30,6 +32,9 @@ from bot.sources.validation import (
 
 
 class CorpusRow(BaseModel):
+    """One line of a corpus. Its id, day, title and upvotes must be read, or the line is refused; the
+    rest, unreadable, is left at its default, as a daily-papers item's is; null is absent throughout."""
+
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     arxiv_id: ArxivId
@@ -51,6 +56,22 @@ class CorpusRow(BaseModel):
     thumbnail: str | None = None
 
     _titled = field_validator("title")(titled)
+    _nulls = model_validator(mode="before")(nulls_are_absent)
+    _optional = field_validator(
+        "authors",
+        "summary",
+        "published_at",
+        "num_comments",
+        "organization",
+        "organization_fullname",
+        "github_repo",
+        "github_stars",
+        "project_page",
+        "ai_summary",
+        "ai_keywords",
+        "thumbnail",
+        mode="wrap",
+    )(or_default)
 
     def to_listing(self) -> Listing:
         paper = Paper(

@@ -17,8 +17,6 @@ from pydantic import (
     ConfigDict,
     TypeAdapter,
     ValidationError,
-    ValidationInfo,
-    ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
 )
@@ -35,6 +33,8 @@ from bot.sources.validation import (
     json_kind,
     newest,
     newest_listings,
+    nulls_are_absent,
+    or_default,
     titled,
     utc,
     version,
@@ -50,12 +50,7 @@ class _Wire(BaseModel):
         """An organization sent as a bare name is the organization of that name."""
         return {"name": value} if isinstance(value, str) else value
 
-    @model_validator(mode="before")
-    @classmethod
-    def _nulls_are_absent(cls, data: Any) -> Any:
-        """A field sent as null is a field not sent: its default (a null summary or author list is no
-        reason to leave the paper out)."""
-        return {k: v for k, v in data.items() if v is not None} if isinstance(data, dict) else data
+    _nulls = model_validator(mode="before")(nulls_are_absent)
 
 
 # Everything of a paper but its id, title and upvotes (what it is, and how it ranks): one of these that
@@ -73,15 +68,6 @@ OPTIONAL_PAPER_FIELDS = (
     "ai_keywords",
     "organization",
 )
-
-
-def _or_default(cls: type[BaseModel], value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
-    """The field as sent, or its default when it cannot be read: no reason to leave the paper out."""
-    try:
-        return handler(value)
-    except ValidationError:
-        assert info.field_name is not None
-        return cls.model_fields[info.field_name].get_default(call_default_factory=True)
 
 
 class HFAuthor(_Wire):
@@ -126,7 +112,7 @@ class HFPaper(_Wire):
             return [{"name": value}]
         return [{"name": v} if isinstance(v, str) else v for v in value] if isinstance(value, list) else value
 
-    _optional = field_validator(*OPTIONAL_PAPER_FIELDS, mode="wrap")(_or_default)
+    _optional = field_validator(*OPTIONAL_PAPER_FIELDS, mode="wrap")(or_default)
 
     _titled = field_validator("title")(titled)
 
@@ -139,7 +125,7 @@ class HFDailyItem(_Wire):
     numComments: int = 0
     organization: HFOrganization | None = None
 
-    _optional = field_validator("thumbnail", "numComments", "organization", mode="wrap")(_or_default)
+    _optional = field_validator("thumbnail", "numComments", "organization", mode="wrap")(or_default)
 
 
 DAILY_ITEM = TypeAdapter(HFDailyItem)

@@ -21,6 +21,7 @@ from bot.sources.validation import Skipped, load_json, newest_listings
 SOURCE = "Hugging Face"
 PAGE_SIZE = 100
 MAX_PAGES = 20  # a day has had at most ~120 papers; this bounds a server that ignores `p`
+MAYBE_CAPPED = 50  # the API's own page size: a short page this long may be a cap below `limit`, so read on
 _NO_PAGE = object()
 WARNED_KEPT = 10_000  # malformed items remembered as said; past it, all are forgotten
 MAX_WARNINGS = 10  # items left out of one answer that are named one by one; the rest are counted
@@ -83,12 +84,14 @@ class HuggingFace:
         A malformed item is left out with a warning; a day whose every item is malformed is a
         SourceDataError. The answer is `whole` when it came in one page with nothing left out: then a
         paper it lacks is one Hugging Face no longer lists that day (pages of a listing sorted by
-        upvotes can miss a paper that moved between them).
+        upvotes can miss a paper that moved between them). A short page of MAYBE_CAPPED items or more
+        is read past: a service that caps its pages below `limit` gives short pages with more to come.
         """
         url = f"{self._base}/api/daily_papers"
         found: list[tuple[int, Listing]] = []
         left_out: list[Skipped] = []
         items = 0
+        paged = 0  # pages that held items
         seen: set[str] = set()
         last: object = _NO_PAGE  # (not None: a page of `null` is a malformed answer, not the same page again)
         for page in range(MAX_PAGES):
@@ -106,6 +109,7 @@ class HuggingFace:
                 raise SourceDataError(SOURCE, str(exc), url=url) from None
             offset = items  # positions count from the day's first item, across pages
             items += parsed.items
+            paged += parsed.items > 0
             left_out.extend(
                 dataclasses.replace(s, position=s.position + offset, page=page if page else None, index=s.position)
                 for s in parsed.skipped
@@ -113,11 +117,13 @@ class HuggingFace:
             fresh = {item.paper.arxiv_id for _, item in parsed.found} - seen
             found.extend(parsed.found)
             seen |= fresh
-            if parsed.items < PAGE_SIZE or not (fresh or parsed.skipped):  # a page of bad items: read on
+            if not (fresh or parsed.skipped):  # (a page of bad items: read on)
+                break
+            if parsed.items < min(PAGE_SIZE, MAYBE_CAPPED):
                 break
         self._left_out(f"listing of {day.isoformat()}", left_out, bool(found), url)
         ranked = [item._replace(rank=rank) for rank, item in enumerate(newest_listings(found), start=1)]
-        return DayAnswer(ranked, whole=page == 0 and items < PAGE_SIZE and not left_out)
+        return DayAnswer(ranked, whole=paged <= 1 and items < PAGE_SIZE and not left_out)
 
     async def paper(self, arxiv_id: str) -> Paper:
         """One paper by id; an answer about another paper is refused (SourceDataError naming both)."""

@@ -7,7 +7,9 @@ import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError, ValidationInfo, ValidatorFunctionWrapHandler
 
 from bot.domain.ids import id_month
 from bot.domain.models import BIDI_CHARS, Listing, merge, squash
@@ -234,3 +236,19 @@ def newest_listings(found: Iterable[tuple[int, Listing]]) -> list[Listing]:
         merged=lambda kept, other, newer: kept._replace(paper=merge(kept.paper, other.paper, fresher=newer)),
     )
     return [item._replace(rank=ranks[(item.day, item.paper.arxiv_id)]) for item in kept]
+
+
+def nulls_are_absent(cls: type[BaseModel], data: Any) -> Any:
+    """A field sent as null is a field not sent: its default (a null summary or author list is no
+    reason to leave the paper out). A model's `mode="before"` validator."""
+    return {k: v for k, v in data.items() if v is not None} if isinstance(data, dict) else data
+
+
+def or_default(cls: type[BaseModel], value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+    """The field as sent, or its default when it cannot be read ("1.2k" stars, keywords as one string):
+    no reason to leave the paper out. A field's `mode="wrap"` validator."""
+    try:
+        return handler(value)
+    except ValidationError:
+        assert info.field_name is not None
+        return cls.model_fields[info.field_name].get_default(call_default_factory=True)

@@ -79,6 +79,7 @@ class FakePapersApi:
     arxiv: dict[str, Answer] = field(default_factory=dict)
     failures: dict[str, deque[Answer | Exception]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
+    page_cap: int | None = None  # serve at most this many items a page, whatever `limit` asks
 
     @classmethod
     def recorded(cls, days: Collection[str] | None = None) -> FakePapersApi:
@@ -124,7 +125,7 @@ class FakePapersApi:
 
     def _daily(self, query: dict[str, str]) -> Answer:
         items = self.daily.get(query.get("date", ""), [])
-        limit = int(query.get("limit", "50"))
+        limit = min(int(query.get("limit", "50")), self.page_cap or 1_000_000)
         page = int(query.get("p", "0"))
         return json_answer(items[page * limit : (page + 1) * limit])
 

@@ -5,6 +5,7 @@ import json
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -159,8 +160,10 @@ async def test_a_folder_import_takes_suffixes_in_any_case_and_names_the_files_it
     assert [(r.path.name, r.error) for r in results] == [("2026-06-02.json", None), ("2026-06-03.JSON", None)]
     assert (await store.counts()).days == 2
     assert skipped_note([folder]) == (
-        "skipped 2 files that are not .json, .jsonl, .json.gz or .jsonl.gz: b.csv, notes.txt"
+        "skipped 2 files that are not .json, .jsonl, .json.gz or .jsonl.gz: b.csv, notes.txt; skipped 1 folder"
+        " inside (an import reads the files directly in a folder; give each as a PATH of its own): older"
     )
+    (folder / "older").rmdir()
     (folder / "notes.txt").unlink()
     assert skipped_note([folder, CURRENT / "2026-06-01.json"]) == (
         "skipped 1 file that is not .json, .jsonl, .json.gz or .jsonl.gz: b.csv"
@@ -184,6 +187,36 @@ def test_both_messages_of_a_folder_import_name_every_suffix_it_reads(tmp_path: P
     for suffix in read:
         assert suffix in refusal.split(": ")[-1] and suffix in note.split(": ")[0]
     assert len(read) == 4
+
+
+async def test_a_folder_import_names_the_folders_inside_it_that_it_skips(store: PaperStore, tmp_path: Path) -> None:
+    """Three days in a subfolder were passed over without a word: the import looked whole."""
+    folder = tmp_path / "papers"
+    (folder / "week23").mkdir(parents=True)
+    (folder / "week24").mkdir()
+    (folder / ".git").mkdir()
+    for day in ("2026-06-01", "2026-06-02"):
+        (folder / "week23" / f"{day}.json").write_bytes((CURRENT / f"{day}.json").read_bytes())
+    (folder / "2026-06-08.json").write_bytes((CURRENT / "2026-06-08.json").read_bytes())
+    assert [r.path.name for r in await import_paths(store, [folder])] == ["2026-06-08.json"]
+    assert skipped_note([folder]) == (
+        "skipped 2 folders inside (an import reads the files directly in a folder; give each as a PATH of its own):"
+        " week23, week24"
+    )
+    assert skipped_note([folder / "week23"]) is None
+
+
+def test_a_saved_web_page_is_said_to_be_one_and_where_the_json_is(tmp_path: Path) -> None:
+    """`curl https://huggingface.co/papers/date/2026-06-01 > 2026-06-01.json` (the page, not the API) was
+    refused as "not valid JSON (line 1, column 1 …)"."""
+    path = tmp_path / "2026-06-01.json"
+    path.write_text("\n<!DOCTYPE html>\n<html><head><title>Daily Papers</title></head></html>", encoding="utf-8")
+    with pytest.raises(ImportFileError) as caught:
+        read_file(path)
+    assert caught.value.reason == (
+        "a web page (HTML), not Hugging Face's JSON: save what the API answers, "
+        "https://huggingface.co/api/daily_papers?date=YYYY-MM-DD, not the papers page"
+    )
 
 
 async def test_missing_paths_are_reported(store: PaperStore, tmp_path: Path) -> None:
@@ -263,6 +296,25 @@ async def test_a_corpus_line_with_a_blank_title_is_refused_as_an_array_item_is(
     assert (await store.counts()).listings == 0
 
 
+def test_a_corpus_line_with_null_or_an_unreadable_optional_field_keeps_its_paper(tmp_path: Path) -> None:
+    """The corpus writes null where the source had none; `authors: null`, `upvotes: null` or
+    `github_stars: "1.2k"` refused the whole file, where a daily-papers item with them is kept."""
+    row: dict[str, object] = {"arxiv_id": "2606.00001", "daily_date": "2026-06-01", "title": "A paper"}
+    row |= {"authors": ["Ada"], "upvotes": 3}
+    path = tmp_path / "corpus.jsonl"
+    odd: list[dict[str, object]] = [{"authors": None}, {"upvotes": None}, {"github_stars": "1.2k"}]
+    odd.append({"ai_keywords": "one string"})
+    lines = [row] + [{**row, "arxiv_id": f"2606.0000{n}", **change} for n, change in enumerate(odd, start=2)]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    papers = {listing.paper.arxiv_id: listing.paper for listing in read_file(path, today=date(2026, 6, 10))}
+    assert len(papers) == 5
+    assert papers["2606.00002"].authors == () and papers["2606.00003"].upvotes == 0
+    assert papers["2606.00004"].github_stars is None and papers["2606.00005"].ai_keywords == ()
+    path.write_text(json.dumps({**row, "upvotes": "many"}) + "\n", encoding="utf-8")  # what ranks it: still refused
+    with pytest.raises(ImportFileError, match=r"line 1: upvotes: "):
+        read_file(path, today=date(2026, 6, 10))
+
+
 def test_a_corpus_line_nested_too_deeply_is_named(tmp_path: Path) -> None:
     path = tmp_path / "corpus.jsonl"
     path.write_text('{"arxiv_id": "2401.00001", "daily_date": "2024-01-02", "title": "A"}\n' + "[" * 100_000 + "\n")
@@ -321,6 +373,25 @@ def test_a_paper_that_carries_no_day_is_filed_under_the_files_name(tmp_path: Pat
     path.write_text(json.dumps(items), encoding="utf-8")
     days = Counter(listing.day.isoformat() for listing in read_file(path))
     assert days == {"2026-06-02": 47, "2026-06-01": 1}
+
+
+def test_a_file_named_for_several_days_whose_papers_carry_no_day_is_refused(tmp_path: Path) -> None:
+    """Older shapes carry no `submittedOnDailyAt`: two such days in one file named for both were all
+    filed under the first, 47 papers of 2 June said to be listed on 1 June."""
+    items = _days("2026-06-01", "2026-06-02")
+    for item in items:
+        cast(dict[str, object], item["paper"]).pop("submittedOnDailyAt")
+    path = tmp_path / "2026-06-01_to_2026-06-02.json"
+    path.write_text(json.dumps(items), encoding="utf-8")
+    with pytest.raises(ImportFileError) as caught:
+        read_file(path, today=date(2026, 6, 10))
+    assert caught.value.reason == (
+        "named 2026-06-01 to 2026-06-02, but 96 of its 96 papers carry no listing day, so the day each was listed"
+        " on is not known: save each day in a file of its own, named for it (2026-06-01.json)"
+    )
+    one_day = tmp_path / "2026-06-01.json"  # named for one day: that day is theirs
+    one_day.write_text(json.dumps(items[:5]), encoding="utf-8")
+    assert {listing.day for listing in read_file(one_day, today=date(2026, 6, 10))} == {date(2026, 6, 1)}
 
 
 def test_a_file_named_after_days_none_of_its_papers_are_on_is_refused_naming_theirs(tmp_path: Path) -> None:

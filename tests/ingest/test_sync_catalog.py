@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, cast
 
 import httpx
@@ -437,3 +437,31 @@ async def test_a_paper_someone_waits_for_is_asked_of_arxiv_when_hugging_face_han
         catalog = Catalog(store, SearchService(store), HuggingFace(client), Arxiv(client, min_interval=0.0), None)
         paper = await asyncio.wait_for(catalog.paper("1605.08386"), 4.0)
     assert paper.arxiv_id == "1605.08386" and any("/api/query" in r for r in fake_api.requests)
+
+
+async def test_a_sync_from_a_service_that_caps_its_pages_unlists_nothing(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    """The day's 60 papers, imported whole, lost 10 to a sync that took a capped first page as the day."""
+    syncer, _, _ = wire(store, client, sleeps)
+    day = date(2026, 6, 1)
+    recorded = cast(list[dict[str, Any]], fake_api.daily[day.isoformat()])
+    fake_api.daily[day.isoformat()] = [
+        {**item, "paper": {**item["paper"], "id": f"2601.{i:05d}", "upvotes": 1000 - i}}
+        for i, item in enumerate((recorded * 2)[:60])
+    ]
+    assert (await syncer.sync([day])).ok and len(await store.listing(day)) == 60
+    fake_api.page_cap = 50
+    report = await syncer.sync([day])
+    assert report.ok and not report.counts.unlisted
+    assert len(await store.listing(day)) == 60
+
+
+async def test_a_day_not_over_everywhere_that_lists_nothing_yet_is_not_called_a_day_with_no_listings(
+    store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps
+) -> None:
+    """`paperboy sync --date <today>` summed today up as "1 with no listings": it may still list some."""
+    syncer, _, _ = wire(store, client, sleeps)
+    today = datetime.now(UTC).date()  # the fake lists nothing for it
+    report = await syncer.sync([date(2026, 6, 6), today])  # a Saturday long over, and today
+    assert report.ok and report.empty_days == [date(2026, 6, 6)] and report.none_yet == [today]

@@ -44,7 +44,7 @@ class World:
     catalog: Catalog
     sleeps: Sleeps
 
-    def fail_day(self, day: date, *answers: Answer) -> None:
+    def fail_day(self, day: date, *answers: Answer | Exception) -> None:
         self.fake.fail(f"/api/daily_papers?date={day.isoformat()}", *answers)
 
     def recorded(self, day: date) -> list[dict[str, object]]:
@@ -139,6 +139,18 @@ async def test_a_trickling_body_is_cut_off_at_the_deadline_and_earlier_days_stay
     world.fail_day(MON, trickle, trickle)
     with pytest.raises(SourceUnavailable):  # nothing stored yet: no day would fare better
         await world.syncer.sync([MON, TUE])
+
+
+async def test_a_day_that_failed_before_hugging_face_went_away_is_still_said(world: World) -> None:
+    """Monday answered with a proxy's page, then Hugging Face could not be reached: the sync raised the
+    outage alone, and Monday's own fault (a page in the way, not an outage) was never said."""
+    world.fail_day(MON, Answer(200, b"<html>sign in</html>", {"Content-Type": "text/html"}))
+    world.fail_day(TUE, ConnectionResetError(), ConnectionResetError())
+    report = await world.syncer.sync([MON, TUE, WED])
+    assert one_line(report.failed[MON]).startswith("Hugging Face (HTTP 200): the answer is a web page (HTML)")
+    assert isinstance(report.failed[TUE], str) and report.failed[TUE]
+    assert report.failed[WED] == f"not asked, as Hugging Face could not be reached at {TUE}: sync it later"
+    assert report.fetched == [] and await world.days() == {}
 
 
 async def test_a_body_broken_off_mid_answer_is_one_line_and_earlier_days_stay(world: World) -> None:

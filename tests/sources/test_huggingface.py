@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import date
+from typing import Any
 
 import httpx
 import pytest
@@ -33,6 +34,43 @@ async def test_daily_pages_until_a_short_page(fake_api: FakePapersApi, client: h
     assert len({item.paper.arxiv_id for item in listings}) == PAGE_SIZE + 30
     pages = [r for r in fake_api.requests if r.startswith("/api/daily_papers")]
     assert len(pages) == 2 and "p=1" in pages[1]
+
+
+def _numbered(n: int) -> list[object]:
+    """`n` recorded items of 1 June, each a paper of its own, in upvote order."""
+    recorded: list[dict[str, Any]] = json.loads((CURRENT / "2026-06-01.json").read_text(encoding="utf-8"))
+    items = (recorded * (n // len(recorded) + 1))[:n]
+    return [
+        {**item, "paper": {**item["paper"], "id": f"2601.{i:05d}", "upvotes": 1000 - i}} for i, item in enumerate(items)
+    ]
+
+
+async def test_a_service_that_caps_its_pages_below_the_limit_loses_no_paper(
+    fake_api: FakePapersApi, client: httpx.AsyncClient
+) -> None:
+    """A first page of 50 when 100 were asked ended the day: 10 of 60 papers were lost, and the
+    answer was called whole, so a sync took them off a day the store held whole."""
+    fake_api.page_cap = 50
+    fake_api.daily["2026-06-01"] = _numbered(60)
+    answer = await HuggingFace(client).daily(date(2026, 6, 1))
+    assert len({item.paper.arxiv_id for item in answer}) == 60
+    assert not answer.whole  # two pages: a paper moving between them could be missed
+
+
+async def test_a_day_of_fifty_or_more_asks_once_more_and_is_whole_when_nothing_follows(
+    fake_api: FakePapersApi, client: httpx.AsyncClient
+) -> None:
+    fake_api.daily["2026-06-01"] = _numbered(60)
+    answer = await HuggingFace(client).daily(date(2026, 6, 1))
+    assert len(answer) == 60 and answer.whole
+    pages = [r for r in fake_api.requests if r.startswith("/api/daily_papers")]
+    assert len(pages) == 2 and "p=1" in pages[1]
+
+
+async def test_a_day_of_fewer_than_fifty_takes_one_request(fake_api: FakePapersApi, client: httpx.AsyncClient) -> None:
+    answer = await HuggingFace(client).daily(date(2026, 6, 1))  # 49 recorded items
+    assert len(answer) == 49 and answer.whole
+    assert len([r for r in fake_api.requests if r.startswith("/api/daily_papers")]) == 1
 
 
 async def test_a_weekend_day_is_empty_not_an_error(client: httpx.AsyncClient) -> None:
