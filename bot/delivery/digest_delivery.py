@@ -61,6 +61,7 @@ class DeliveryResult:
     papers: int = 0
     reason: str | None = None
     holder: Holder | None = None  # who is delivering it, when busy
+    begun: bool = False  # skipped after its header was begun: part of it may be in the channel
 
     @property
     def ok(self) -> bool:
@@ -89,7 +90,10 @@ class DeliveryResult:
             "empty": f"Posted {when} to {self.channel} with no papers: {self.reason}"
             if self.day
             else f"No papers to post to {self.channel}: {self.reason}",
-            "skipped": f"{when[:1].upper()}{when[1:]} for {self.channel} was skipped: {self.reason}",  # "2 June"
+            "skipped": f"{when[:1].upper()}{when[1:]} for {self.channel} was given up midway ({self.reason}): part of"
+            " it may be in the channel, so it is not posted again."  # why not now, then why then ("The 2 June")
+            if self.begun
+            else f"{when[:1].upper()}{when[1:]} for {self.channel} was skipped: {self.reason}",
             "stopped": f"Delivery to {self.channel} stopped: {self.reason}",
             "failed": f"Delivery of {when} to {self.channel} failed: {self.reason}",
         }[self.outcome]
@@ -173,6 +177,7 @@ class DigestDelivery:
                     papers=claim.papers,
                     reason=claim.error or f"recorded as {claim.state}",
                     holder=claim.holder,
+                    begun=claim.header is not None or claim.header_intent_at is not None,
                 )
             self._renewed[w.key] = claimed_at
             try:

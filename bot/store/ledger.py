@@ -224,8 +224,9 @@ class Ledger(Claimant):
                 holder = Holder(mine.owner, as_utc(mine.claimed_at)) if state == "busy" else None
                 if state == "busy" and as_utc(mine.lease_until) < now - STUCK:
                     _stuck(channel, day, mine.owner, as_utc(mine.lease_until))
+                intent = as_utc(mine.header_intent_at) if mine.header_intent_at is not None else None
                 claims[(channel, day)] = Claim(
-                    state, mine.header_ref, papers=mine.papers, holder=holder, error=mine.error
+                    state, mine.header_ref, intent, papers=mine.papers, holder=holder, error=mine.error
                 )
 
     def _lapsed(self, owner: str, lease_until: datetime, now: datetime) -> bool:

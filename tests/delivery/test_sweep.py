@@ -37,7 +37,7 @@ from bot.store.papers import PaperStore
 from bot.store.tables import digests, fetched_days, subscriptions
 from bot.store.workspaces import PAUSED, pause, resume
 from tests.delivery.world import Clock, SweepWorld, utc
-from tests.fakes.publisher import Crash, RecordingPublisher
+from tests.fakes.publisher import Crash, OutagePublisher, RecordingPublisher
 from tests.store.test_ledger import counting
 
 
@@ -752,7 +752,15 @@ async def test_a_digest_missed_while_the_host_was_down_can_be_posted_by_hand(wor
     assert await ledger.give_up(begun, date(2026, 6, 2), world.clock.now)
     refused = await delivery.deliver(begun, DigestOptions(limit=3), date(2026, 6, 2), retry_stopped=True)
     assert refused.outcome == "skipped" and world.headers("CGIVEN") == Counter()
-    assert refused.describe() == "The 2 June 2026 digest for slack:CGIVEN was skipped: Slack was down"  # as recorded
+    assert refused.describe() == (  # why it is not posted now, then the reason recorded
+        "The 2 June 2026 digest for slack:CGIVEN was given up midway (Slack was down): part of it may be in the"
+        " channel, so it is not posted again."
+    )
+    missed = ChannelRef("slack", "CMISSED")  # never begun: a sweep (not `post`) leaves it, saying the reason alone
+    assert await ledger.skip(missed, date(2026, 6, 2), "missed while paperboy was not running", world.clock.now)
+    left = await delivery.deliver(missed, DigestOptions(limit=3), date(2026, 6, 2))
+    said = "The 2 June 2026 digest for slack:CMISSED was skipped: missed while paperboy was not running"
+    assert left.outcome == "skipped" and left.describe() == said
 
 
 async def test_a_missed_digest_posted_by_hand_whose_process_died_after_its_header_posts_it_once(world: World) -> None:
@@ -1050,28 +1058,6 @@ async def test_a_stored_zone_this_host_does_not_know_stops_its_channel_alone(
     await world.subscriptions.save(replace(old, topics=("agents",)))  # an unfollow's, a resume's save
     again = await world.subscriptions.get(ChannelRef("slack", "COLD"))  # was saved back as UTC, resumed
     assert again is not None and again.stored_zone == "US/Pacific-New" and again.status == old.status
-
-
-@dataclass
-class OutagePublisher(RecordingPublisher):
-    """After the header and two cards, every card is refused (Slack's 503) until `until`."""
-
-    clock: Callable[[], datetime] = lambda: utc(2026, 6, 2)
-    until: datetime = field(default_factory=lambda: utc(2026, 6, 3, 4))
-    fail_headers: bool = False  # the header refused too: nothing of the digest is out
-    refused: int = 0  # posts refused so far
-
-    async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
-        if self.fail_headers and self.clock() < self.until:
-            self.refused += 1
-            raise DeliveryError("Slack's API answered HTTP 503 to chat.postMessage (Slack is having trouble)")
-        return await super().post_header(channel, post, key)
-
-    async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
-        if len([p for p in self.posted if p.thread is None]) >= 3 and self.clock() < self.until:
-            self.refused += 1
-            raise DeliveryError("Slack's API answered HTTP 503 to chat.postMessage (Slack is having trouble)")
-        return await super().post_card(channel, card, key)
 
 
 async def test_a_digest_an_outage_cut_short_is_finished_after_it(

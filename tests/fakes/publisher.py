@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
+from bot.domain.errors import DeliveryError
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
 
@@ -78,3 +80,25 @@ class RecordingPublisher:
 
     def keys(self, channel: str) -> list[str]:
         return [p.key for p in self.posted if p.channel == channel]
+
+
+@dataclass
+class OutagePublisher(RecordingPublisher):
+    """After the header and two cards, every card is refused (Slack's 503) until `until`."""
+
+    clock: Callable[[], datetime] = lambda: datetime(2026, 6, 2, tzinfo=UTC)
+    until: datetime = field(default_factory=lambda: datetime(2026, 6, 3, 4, tzinfo=UTC))
+    fail_headers: bool = False  # the header refused too: nothing of the digest is out
+    refused: int = 0  # posts refused so far
+
+    async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
+        if self.fail_headers and self.clock() < self.until:
+            self.refused += 1
+            raise DeliveryError("Slack's API answered HTTP 503 to chat.postMessage (Slack is having trouble)")
+        return await super().post_header(channel, post, key)
+
+    async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
+        if len([p for p in self.posted if p.thread is None]) >= 3 and self.clock() < self.until:
+            self.refused += 1
+            raise DeliveryError("Slack's API answered HTTP 503 to chat.postMessage (Slack is having trouble)")
+        return await super().post_card(channel, card, key)

@@ -33,10 +33,9 @@ from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.tables import digests, fetched_days, listings
 from tests.conftest import Sleeps
-from tests.delivery.test_sweep import OutagePublisher
 from tests.delivery.world import Clock, SweepWorld, utc
 from tests.fakes.papers_api import FakePapersApi
-from tests.fakes.publisher import Crash, RecordingPublisher
+from tests.fakes.publisher import Crash, OutagePublisher, RecordingPublisher
 from tests.roundup.engagement import Card, MemoryEngagement
 
 WEEK_23 = date(2026, 6, 1)  # Monday 1 June 2026
