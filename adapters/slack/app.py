@@ -34,7 +34,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.errors import MOST_RETRY_AFTER_S, error_code, retry_after
+from adapters.slack.errors import MOST_RETRY_AFTER_S, TOKEN_REFUSALS, error_code, retry_after
 from adapters.slack.files import as_file
 from adapters.slack.follows import listen_for_moves, personal
 from adapters.slack.guard import Background, slack_guard
@@ -42,7 +42,7 @@ from adapters.slack.home import FormOpener, SlackMembers, home_again, register_h
 from adapters.slack.installations import in_direct_message, workspace_of_body
 from adapters.slack.oauth import install_pages_guard, listen_for_departures, multi_workspace_options, note_departures
 from adapters.slack.permissions import Managers
-from adapters.slack.publisher import TOKEN_REFUSALS, SlackPublisher
+from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import SHARE_ACTION, Block, post_message, post_messages, unescape
 from adapters.slack.surfaces import open_subscribe_form
 from adapters.slack.surfaces import register as register_surfaces

@@ -128,6 +128,7 @@ def register(app: AsyncApp, community: Community, *, home_again: HomeAgain | Non
     async def reply_written(
         body: dict[str, Any],
         event: dict[str, Any],
+        client: AsyncWebClient,
         context: AsyncBoltContext,
         next: Callable[[], Awaitable[None]],
     ) -> None:
@@ -135,9 +136,13 @@ def register(app: AsyncApp, community: Community, *, home_again: HomeAgain | Non
         subtype = event.get("subtype")
         written = not subtype or subtype in REPLY_SUBTYPES  # not an edit, a deletion, a join…
         reply = thread and ts and thread != ts and not event.get("bot_id") and written
-        channel = str(event.get("channel") or "")
-        if reply and user and user != context.bot_user_id and not is_direct_message(channel):  # a person's, in
-            where = ChannelRef("slack", channel, workspace_of_body(body))  # a channel (a DM has no channel's votes)
+        channel, workspace = str(event.get("channel") or ""), workspace_of_body(body)
+        if (
+            reply
+            and not is_direct_message(channel)  # in a channel (a DM has no channel's votes), by a person: not
+            and await people.is_person(client, workspace, user, context.bot_user_id)  # Slackbot, nor a bot user
+        ):
+            where = ChannelRef("slack", channel, workspace)
             await community.reply(where, str(thread), str(ts), user, event_time(ts))
         await next()
 

@@ -43,6 +43,34 @@ RECORDED_EVENTS = frozenset({"reaction_added", "reaction_removed", "message"})  
 _COMMAND = re.compile(rb"(?:^|&)command=[^&]")  # a form's `command` field, not empty (a value's `=` is %3D)
 
 
+def _interaction(body: bytes) -> dict[str, Any]:
+    """A form-encoded interaction's payload (`payload=…`); {} for anything else."""
+    form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=100)
+    try:
+        payload = json.loads((form.get("payload") or ["{}"])[0])
+    except ValueError:
+        return {}
+    return payload if isinstance(payload, dict) else {}
+
+
+def in_the_form(body: bytes, answer: web.StreamResponse) -> web.StreamResponse:
+    """A form's submission answered with a bare sentence (bolt's, when the workspace has no installation
+    any more): Slack shows a modal nothing but "We had some trouble connecting", so the sentence is shown
+    in the modal itself (`response_action: update`). Any other answer as it is."""
+    if not isinstance(answer, web.Response) or answer.status != 200 or not answer.text:
+        return answer
+    said = answer.text.strip()
+    if said.startswith("{") or _interaction(body).get("type") != "view_submission":
+        return answer
+    view = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "paperboy"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [{"type": "section", "text": {"type": "plain_text", "text": said[:3000]}}],
+    }
+    return web.json_response({"response_action": "update", "view": view})
+
+
 def acked_early(body: bytes, content_type: str) -> bool:
     """Whether this (signed) request needs nothing in its response but a 200."""
     if content_type.startswith("application/json"):
@@ -55,12 +83,7 @@ def acked_early(body: bytes, content_type: str) -> bool:
         return bool(kind == "event_callback") and not recorded
     if _COMMAND.search(body):  # a slash command (a burst's usual request): not the whole form parsed
         return True
-    form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=100)
-    try:
-        payload = json.loads((form.get("payload") or ["{}"])[0])
-    except ValueError:
-        return False
-    return isinstance(payload, dict) and payload.get("type") in EARLY_PAYLOADS
+    return _interaction(body).get("type") in EARLY_PAYLOADS
 
 
 class Background:
@@ -193,7 +216,7 @@ def slack_guard(
             background.start(handler, request)
             return web.Response(status=200)
         try:
-            return await handler(request)
+            return in_the_form(body, await handler(request))
         except web.HTTPException:
             raise
         except Exception as exc:  # signed, yet bolt could not read it: the sender's fault, not a crash

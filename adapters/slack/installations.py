@@ -109,9 +109,11 @@ class StoreInstallations(AsyncInstallationStore):
     async def async_find_bot(
         self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None = False
     ) -> Bot | None:
+        """The bot of the workspace a request names, and only that one, as slack_sdk's own stores find it:
+        a team's request is answered with the team's token, never its org's (Slack flags a request an
+        org-wide install answers `is_enterprise_install`). Answered with the org's, its rows would be
+        kept under the team (`workspace_of_body`), where no delivery finds a token."""
         found = await self.installations.find(PLATFORM, workspace_of(enterprise_id, team_id, is_enterprise_install))
-        if found is None and enterprise_id and not is_enterprise_install:
-            found = await self.installations.find(PLATFORM, enterprise_id)  # an org-wide install covers its teams
         return as_bot(found) if found is not None else None
 
     async def async_find_installation(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.models.installation import Installation as SlackInstallation
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
@@ -49,6 +51,7 @@ NOT_INSTALLED = (
     "paperboy is not installed in this workspace (or was uninstalled): ask a workspace admin to add it "
     "again from paperboy's install page (/slack/install)."
 )
+AUTH_KEPT_S = 300  # how long a token's auth.test answer is trusted before Slack is asked again
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # The bot scopes an install asks for: config/slack-manifest.yml's (a test holds them equal).
@@ -158,6 +161,7 @@ def multi_workspace_options(oauth: AsyncOAuthSettings | None) -> dict[str, Any]:
         return {}
     logging.getLogger("slack_bolt.AsyncMultiTeamsAuthorization").addFilter(_QUIET)
     log.addFilter(_REFUSED_ACCESS)  # the flow logs to paperboy's logger (`InstallFlow(logger=log)`)
+    log.addFilter(_ROTATION_FAILED)  # as does the authorize step (`_Authorize(logger=log)`)
     return {
         "oauth_flow": InstallFlow(settings=oauth, logger=log),
         "user_facing_authorize_error_message": not_installed(oauth),
@@ -290,11 +294,26 @@ class _Authorize(AsyncInstallationStoreAuthorize):
     """bolt's authorize, once more from the store when it found no token: a rotating token's refresh
     token works once, and when another replica (or this one's digest) refreshed it a moment ago, bolt's
     refresh with the pair this process remembered is refused, and the person was told paperboy is not
-    installed. The store then holds the winner's pair, which is read afresh."""
+    installed. The store then holds the winner's pair, which is read afresh.
+
+    bolt keeps each token's `auth.test` answer for the life of the process: a token revoked with no
+    event to say so (one missed, an app deactivated) passed for installed forever. Here an answer is
+    kept `AUTH_KEPT_S`, then asked again."""
 
     def __init__(self, store: StoreInstallations, **options: Any) -> None:
         super().__init__(**options)
         self._store = store
+        self._kept_since: dict[str, float] = {}  # token → when its auth.test answer was kept
+
+    def _expire(self) -> None:
+        """Forget the answers kept `AUTH_KEPT_S` or longer, and date those kept since the last call."""
+        now = time.monotonic()
+        for token in self.authorize_result_cache.keys() - self._kept_since.keys():
+            self._kept_since[token] = now
+        for token, since in list(self._kept_since.items()):
+            if now - since >= AUTH_KEPT_S or token not in self.authorize_result_cache:
+                self.authorize_result_cache.pop(token, None)
+                del self._kept_since[token]
 
     async def __call__(
         self,
@@ -318,12 +337,40 @@ class _Authorize(AsyncInstallationStoreAuthorize):
                 actor_user_id=actor_user_id,
             )
 
+        self._expire()
         result = await found()
         if result is None:
             org_wide = bool(context.get("is_enterprise_install"))
             self._store.installations.forget_cached(PLATFORM, workspace_of(enterprise_id, team_id, org_wide))
-            result = await found()
+            result = await found() or await self._unrefreshed(context, enterprise_id, team_id, org_wide)
+        self._expire()  # (dates the answer just kept)
         return result
+
+    async def _unrefreshed(
+        self, context: AsyncBoltContext, enterprise_id: str | None, team_id: str | None, org_wide: bool
+    ) -> AuthorizeResult | None:
+        """The workspace's rotating token as it stands, when Slack failed to refresh it (a 500, no answer)
+        and it has not expired: bolt refreshes it hours early, and its failure told the person paperboy
+        was not installed. None when there is no installation, or its token is refused or expired."""
+        bot = await self._store.async_find_bot(
+            enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=org_wide
+        )
+        expires = bot.bot_token_expires_at if bot is not None else None
+        if bot is None or not bot.bot_token or expires is None or expires <= time.time() + 30:
+            return None
+        try:
+            answer = await context.client.auth_test(token=bot.bot_token)
+        except SlackApiError:
+            return None
+        log.warning(
+            "Slack did not refresh workspace %s's rotating token just now; its current token, good until %s UTC,"
+            " answers meanwhile (tried again at the next request)",
+            workspace_of(enterprise_id, team_id, org_wide),
+            datetime.fromtimestamp(expires, UTC).strftime("%H:%M"),
+        )
+        return AuthorizeResult.from_auth_test_response(
+            auth_test_response=answer, bot_token=bot.bot_token, bot_scopes=bot.bot_scopes
+        )
 
 
 # --- the pages at the end of an install ------------------------------------------------------------
@@ -436,6 +483,15 @@ _OPERATOR_FAULTS = (
 )
 
 
+class _RotationFailed(logging.Filter):
+    """bolt's ERROR when it could not refresh a rotating token ("Failed to rotate tokens due to …"), said
+    once in our words by `_Authorize._unrefreshed` (or, when the token is gone, by the not-installed answer):
+    dropped here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to rotate tokens due to")
+
+
 class _AccessRefused(logging.Filter):
     """bolt's warning when oauth.v2.access refuses an install's code ("Failed to fetch oauth.v2.access result
     with code: <the code> - error: …"), which names the one-time code and not the cause, said in our words;
@@ -462,6 +518,7 @@ class _AccessRefused(logging.Filter):
 
 
 _REFUSED_ACCESS = _AccessRefused()
+_ROTATION_FAILED = _RotationFailed()
 
 
 async def _refused(args: AsyncFailureArgs) -> BoltResponse:

@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from adapters.slack.errors import error_fields
+from adapters.slack.errors import TOKEN_REFUSALS, error_fields
 from bot.domain.errors import ConfigError, PaperboyError
 
 log = logging.getLogger("paperboy.slack")
@@ -110,6 +110,11 @@ class Managers:
         try:
             found = await _call("conversations.info", client.conversations_info(channel=channel))
         except PermissionUnknown as exc:
+            if exc.error in TOKEN_REFUSALS:  # not this channel: the workspace's token (none of its digests go out)
+                raise OutOfReach(
+                    f"Slack refuses paperboy's token in this workspace ({exc.error}): paperboy was removed here or"
+                    " its token revoked, so no digest could be posted. Ask a workspace admin to add paperboy again."
+                ) from None
             if exc.error not in ("channel_not_found", "not_in_channel"):
                 return None  # Slack would not say (a scope the app lacks, a 500): who may decides, as before
             raise OutOfReach(

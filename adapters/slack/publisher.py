@@ -13,7 +13,14 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.errors import MOST_RETRY_AFTER_S, asked_wait, error_code, error_fields, http_status
+from adapters.slack.errors import (
+    MOST_RETRY_AFTER_S,
+    TOKEN_REFUSALS,
+    asked_wait,
+    error_code,
+    error_fields,
+    http_status,
+)
 from adapters.slack.notes import GONE, note_message
 from adapters.slack.render import card_message, header_message, thread_blocks
 from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable, WorkspacePaused
@@ -62,7 +69,6 @@ WHY = {
 UNREADABLE = frozenset({"not_in_channel"})
 Sleep = Callable[[float], Awaitable[None]]
 log = logging.getLogger(__name__)
-TOKEN_REFUSALS = frozenset({"invalid_auth", "account_inactive", "token_revoked", "token_expired", "not_authed"})
 # Refusals of the app in the whole workspace, not of one channel: mended by a reinstall, not a subscribe.
 APP_REFUSALS = frozenset({"missing_scope", "team_access_not_granted", "ekm_access_denied"})
 

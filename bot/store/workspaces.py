@@ -60,7 +60,7 @@ PAUSED = (
 _PAUSED_BEFORE = (
     "paused: the app was uninstalled from this workspace (or its token revoked); installing it again resumes",
 )
-# A refused token, or the app refused in the whole workspace (adapters.slack.publisher's TOKEN_REFUSALS
+# A refused token, or the app refused in the whole workspace (adapters.slack.errors' TOKEN_REFUSALS
 # and APP_REFUSALS): a reinstall, or a mended SLACK_BOT_TOKEN, resumes the channels they stopped.
 WORKSPACE_REFUSALS = (
     "token_revoked",

@@ -106,6 +106,14 @@ async def test_replies_in_the_thread_count_people_once(slack_bot: SlackBot) -> N
     await slack_bot.event(reply("555.5", "1767225706.000001"), event_id="Ev6")  # not a paper's thread
     await slack_bot.event(reply(card, card), event_id="Ev7")  # the thread's root itself
     await counted(slack_bot, [Engaged(PAPER, 0, 2)])
+    # Slackbot, and a bot user posting without a bot_id: no people (they had counted as two replies)
+    slack_bot.fake.users["U0666"] = {"name": "otherbot", "is_bot": True}
+    await slack_bot.event(reply(card, "1767225708.000001", user="USLACKBOT"), event_id="Ev8")
+    await slack_bot.event(reply(card, "1767225709.000001", user="U0666"), event_id="Ev9")
+    await slack_bot.event(reply(card, "1767225710.000001", user="U0004"), event_id="Ev10")  # a person, after them
+    await counted(slack_bot, [Engaged(PAPER, 0, 3)])
+    await asyncio.sleep(0.2)
+    await counted(slack_bot, [Engaged(PAPER, 0, 3)], within=0)
 
 
 async def test_a_reply_under_a_personal_digests_card_in_a_dm_is_no_vote(slack_bot: SlackBot) -> None:

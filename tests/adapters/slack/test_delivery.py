@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 
 from adapters.slack.app import slack_client
-from adapters.slack.publisher import APP_REFUSALS, TOKEN_REFUSALS, SlackPublisher
+from adapters.slack.errors import TOKEN_REFUSALS
+from adapters.slack.publisher import APP_REFUSALS, SlackPublisher
 from bot.delivery.digest import DigestOptions
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.subscriptions import Subscription

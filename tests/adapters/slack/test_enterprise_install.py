@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import Table, select
@@ -25,6 +26,7 @@ from tests.adapters.slack.workspaces import DUE, KEY, MultiBot, answered, calls_
 from tests.conftest import save_june
 from tests.fakes.server import eventually
 from tests.fakes.slack import FakeSlack, Workspace
+from tests.fakes.slack_requests import command_form
 
 ORG = Workspace("E0001", "Starship", "xoxb-E0001-0a1b2c3d4e5f-orgtoken", teams=("T0101", "T0102"))
 LONE = Workspace("T0003", "Lab Three", "xoxb-T0003-6f5e4d3c2b1a-rawtoken")  # a workspace of its own, not in the org
@@ -199,3 +201,17 @@ async def test_forget_names_the_org_by_its_enterprise_id_and_erases_only_the_org
         assert await rows(grid, table) == {("T0003", "C0101")}
     stored = Installations(grid.store.engine, sealer(KEY))  # as another process sees it (no cached lookups)
     assert await stored.find(PLATFORM, "E0001") is None and await stored.find(PLATFORM, "T0003") is not None
+
+
+async def test_a_team_request_not_flagged_org_wide_is_not_answered_with_the_orgs_token(grid: MultiBot) -> None:
+    """Answered with the org's token, its subscription was kept under the team, where no delivery finds a
+    token: confirmed, then never delivered, and paused for good. Now the team is told paperboy is not
+    installed in it, and nothing is saved."""
+    assert (await grid.install("E0001")).status_code == 200
+    form = command_form("subscribe at 09:00 top 1", grid.fake.response_url("a"), team="T0101", domain="t0101")
+    form |= {"channel_id": "C0101", "enterprise_id": "E0001", "is_enterprise_install": "false"}
+    await grid.send(urlencode(form), "application/x-www-form-urlencoded")
+    said = await answered(grid, "a")
+    assert NOT_INSTALLED in said and "subscribed" not in said
+    assert await rows(grid, subscriptions) == set()
+    assert await grid.sweeper().sweep(DUE) == []

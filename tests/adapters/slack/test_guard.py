@@ -18,7 +18,7 @@ from aiohttp.test_utils import make_mocked_request
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.slack.guard import EARLY_PAYLOADS, MAX_BODY, Background, acked_early
+from adapters.slack.guard import EARLY_PAYLOADS, MAX_BODY, Background, acked_early, in_the_form
 from bot.host.bursts import AcksFirst
 from tests.adapters.slack.conftest import SECRET, SlackBot
 from tests.conftest import local_client
@@ -158,3 +158,22 @@ async def test_a_burst_waits_in_a_queue_not_in_a_task_each_until_its_acks_are_ou
         assert handled == []  # the burst's settle has not passed
         await background.drain()
     assert sorted(handled) == list(range(50)) and most_inside == 4
+
+
+def test_a_form_submission_answered_with_a_bare_sentence_shows_it_in_the_form() -> None:
+    """A form submitted after its workspace uninstalled paperboy got bolt's sentence as a text body, which
+    Slack shows as "We had some trouble connecting": it is now the modal's own text."""
+    submitted = urlencode({"payload": json.dumps({"type": "view_submission", "view": {"id": "V1"}})}).encode()
+    said = "paperboy is not installed in this workspace (or was uninstalled): ask a workspace admin to add it."
+    answer = in_the_form(submitted, web.Response(text=said))
+    assert isinstance(answer, web.Response) and answer.content_type == "application/json"
+    assert answer.text is not None
+    shown = json.loads(answer.text)
+    assert shown["response_action"] == "update" and shown["view"]["blocks"][0]["text"]["text"] == said
+    errors = web.json_response({"response_action": "errors", "errors": {"time": "not a time"}})
+    assert in_the_form(submitted, errors) is errors  # a form's own answers pass as they are
+    empty = web.Response()
+    assert in_the_form(submitted, empty) is empty
+    action = urlencode({"payload": json.dumps({"type": "block_actions"})}).encode()
+    plain = web.Response(text=said)
+    assert in_the_form(action, plain) is plain  # not a form: shown by Slack as it is
