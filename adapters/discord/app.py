@@ -240,7 +240,9 @@ class PaperBot(discord.Client):
         direct = asker.direct
 
         async def answered() -> list[Message]:
-            if isinstance(command, Subscribe) and (refused := await self.unreachable(interaction)) is not None:
+            # whether the bot can post here is asked for those who may subscribe (the others are told so)
+            reach = isinstance(command, Subscribe) and asker.can_manage
+            if reach and (refused := await self.unreachable(interaction)) is not None:
                 return [Message(content=refused)]
             return post_messages(await self.chat.answer(command, asker), share=not direct and may_post(interaction))
 
@@ -454,7 +456,8 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
         given = (topics, time, timezone, top, days, *chosen)
         bare = all(option is None for option in given)
         try:
-            opens = bot.open_form is not None and bare and await bot.unreachable(interaction) is None
+            may = bool(interaction.permissions.manage_channels)  # else the form's opener says who may
+            opens = bot.open_form is not None and bare and (not may or await bot.unreachable(interaction) is None)
         except Exception:  # the store failing, before any answer: `answer` below says so, as for every command
             opens = False
         if opens and bot.open_form is not None:

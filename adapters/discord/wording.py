@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.chat.commands import MOST_PAPERS
 from bot.chat.service import Shared, Unshared
 from bot.chat.wording import Phrasebook
@@ -41,6 +43,7 @@ PHRASES = Phrasebook(
     follow="`/papers follow topics:…`",
     today_all=f"`/papers today top:{MOST_PAPERS}`",
     unsave="`/papers unsave id:2406.12345`",
+    ask="reply to its card with `{word}` (the card's menu › Reply), or mention me with `{word}` in its thread",
     follow_examples="`/papers follow topics:diffusion -robotics` or `/papers follow topics:author:LeCun`",
     on_day="day:{day}",
     days="days:{days}",
@@ -53,11 +56,17 @@ PHRASES = Phrasebook(
     ),
 )
 
+_STATUS = re.compile(r"^\d{3} [^:]*: ")  # a refusal's status and Discord's words, before its fix
+
 
 def shared(outcome: Shared | Unshared) -> str:
-    """What the Share button's clicker is told."""
+    """What the Share button's clicker is told: why not in a person's words, without Discord's status,
+    error text or the channel's id (the log has those)."""
     if isinstance(outcome, Unshared):
-        return f"I can't post here: {outcome.reason}."
+        if outcome.passing:
+            return "Discord did not take the post just now: try again in a minute."
+        fix = _STATUS.sub("", outcome.reason)  # "403 missing access (Missing Permissions): " …
+        return f"I can't post here: {fix}." if fix != outcome.reason else "I can't post in this channel."
     if outcome.root.thread == outcome.root.channel:  # inside a thread, a forum post, a voice channel's chat
         return f"Shared “{outcome.title}” here; discuss it here, or mention me with a question about it."
     return f"Shared “{outcome.title}” here; its thread is open for discussion."

@@ -32,5 +32,7 @@ PHRASES = replace(
 def shared(outcome: Shared | Unshared) -> str:
     """What the Share button's clicker is told."""
     if isinstance(outcome, Unshared):
+        if outcome.passing:
+            return "Slack did not take the post just now: try again in a minute."
         return f"I can't post in this channel: {escape(outcome.reason)}."
     return f"Shared “{escape(outcome.title)}” in this channel; its thread is open for discussion."

@@ -47,6 +47,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults
 from bot.domain.errors import (
     ChannelUnavailable,
+    DeliveryError,
     InvalidPaperId,
     NotFound,
     PaperboyError,
@@ -114,9 +115,11 @@ class Shared:
 
 @dataclass(frozen=True)
 class Unshared:
-    """The channel refuses the bot (not invited, archived): `reason` in the platform's terms."""
+    """The channel refuses the bot (not invited, archived): `reason` in the platform's terms; `passing`:
+    a refusal that may pass (a rate limit, an outage), to try again in a moment."""
 
     reason: str
+    passing: bool = False
 
 
 class ChatService:
@@ -167,9 +170,10 @@ class ChatService:
                 found = await searched(self._search, query, SEARCH_RESULTS)
                 hits = found.hits
                 why = (nothing_asked(query) or another_script(query)) if not hits else None
+                hint = _asked_of_no_paper(query, self._words(asker))
                 return Post(
                     header=f"Papers on {quoted(query)}",
-                    subheader=" ".join(filter(None, (found.note(), _asked_of_no_paper(query)))) or None,
+                    subheader=" ".join(filter(None, (found.note(), hint))) or None,
                     cards=tuple(card(h.paper, seeded=False) for h in hits),
                     empty=f"{quoted(query)} finds nothing: {why}."
                     if why
@@ -219,7 +223,7 @@ class ChatService:
     async def _engaged(self, command: Top | Saved | Save | Unsave, asker: Asker) -> Post:
         """`top`, `saved`, `save`, `unsave`: the channel's votes and the asker's own reading list."""
         if isinstance(command, Top) and asker.direct:  # a direct message's reactions are no votes, nor has it threads
-            return Post(header="paperboy", text=(TOP_IN_CHANNELS,))
+            return Post(header="paperboy", text=(top_in_channels(self._words(asker).saved),))
         if self._community is None:
             return Post(header="paperboy", text=("Votes and reading lists are not available here.",))
         person = self._community.person(asker.channel, asker.user)
@@ -455,7 +459,7 @@ class ChatService:
         """Post a paper's card publicly, seed its thread, and remember the thread is about it (in
         `workspace`, so that `paperboy forget` finds it).
 
-        Raises InvalidPaperId or NotFound for a paper we can't find, DeliveryError when posting fails."""
+        Raises InvalidPaperId or NotFound for a paper we can't find; a post refused is `Unshared`."""
         paper = await self._catalog.paper(paper_ref)
         paper_card = card(paper)
         now = datetime.now(UTC)  # the wall clock: it tells this share's posts from an earlier share's
@@ -467,13 +471,18 @@ class ChatService:
             await self._ledger.record_message(ChannelRef(platform, channel, workspace), seed, paper.arxiv_id, now)
         except ChannelUnavailable as exc:
             return Unshared(exc.reason)
+        except DeliveryError as exc:  # the platform's words (its status, the channel's id) are the log's
+            log.warning("sharing %s in %s:%s failed: %s", paper.arxiv_id, platform, channel, exc)
+            return Unshared(str(exc), passing=True)
         return Shared(root, paper.title)
 
 
-TOP_IN_CHANNELS = (
-    "Votes are counted in channels (reactions on a digest's cards and replies in their threads): ask for the top"
-    " papers in a channel. Your own reading list is `saved`."
-)
+def top_in_channels(saved: str) -> str:
+    """`top` asked in a direct message; `saved`: the command that lists one's reading list there."""
+    return (
+        "Votes are counted in channels (reactions on a digest's cards and replies in their threads): ask for the"
+        f" top papers in a channel. Your own reading list is {saved}."
+    )
 
 
 def _said(line: str) -> Post:
@@ -493,10 +502,10 @@ def not_today(record: DayRecord) -> str:
     return f"{why}: here is the latest day with papers."
 
 
-def _asked_of_no_paper(query: str) -> str | None:
+def _asked_of_no_paper(query: str, words: Phrasebook) -> str | None:
     """What to say beside the papers found for a thread's question asked outside a thread and of no
     paper (`cite` alone): it is searched as a topic, and the answer says how to ask it of a paper."""
     word = query.strip().lower()
     if word not in ASKS:
         return None
-    return f"Asking about a paper? `{word} 2406.12345`, or `{word}` in the paper's thread."
+    return f"Asking about a paper? {words.ask.format(word=word)}."

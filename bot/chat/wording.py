@@ -33,6 +33,8 @@ class Phrasebook:
     today_all: str = "`/papers today all`"  # a day's papers past the `[digest]` limit
     unsave: str = "`/papers unsave 2406.12345`"
     saved: str = "`/papers saved`"  # the command that lists one's reading list
+    # how to ask a thread's question (`cite`, typed `{word}`) of a paper, for one asked of none
+    ask: str = "`{word} 2406.12345`, or `{word}` in the paper's thread"
     follow_examples: str = "`/papers follow diffusion -robotics` or `/papers follow author:LeCun`"
     # A subscription's days (bot.chat.cadence), as typed there: a weekly roundup's day, a daily
     # digest's days, and the commands that change a channel to either.

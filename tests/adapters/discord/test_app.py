@@ -318,7 +318,7 @@ async def test_share_where_the_bot_may_not_post_says_why(discord_bot: DiscordBot
     discord_bot.fake.fail(rf"POST /channels/{TEXT_ID}/messages$", 403, {"message": "Missing Access", "code": 50001})
     await discord_bot.fake.click("share:2605.29307")
     said = str((await answer(discord_bot))["content"])
-    assert said.startswith("I can't post here: 403 missing access")
+    assert said == "I can't post here: the bot cannot see this channel: give its role View Channel here, or invite it."
     assert await discord_bot.ledger.thread_paper("discord", None, TEXT_ID) is None
 
 
