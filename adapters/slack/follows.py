@@ -67,7 +67,8 @@ async def personal(
             " Type `/papers follow …` in your direct message with me (open paperboy under Apps in the sidebar"
             " and use its Messages tab); if that fails too, ask whoever manages the app to reinstall it."
         )
-    return replace(command, timezone=zone), replace(channel, channel=dm or channel.channel)
+    elsewhere = dm is not None and dm != channel.channel  # typed in a DM with someone else
+    return replace(command, timezone=zone, elsewhere=elsewhere), replace(channel, channel=dm or channel.channel)
 
 
 async def _own_direct_message(client: AsyncWebClient, channel: str, user: str) -> bool:

@@ -136,6 +136,8 @@ class Follow:
 
     topics: tuple[str, ...]
     timezone: str | None = None  # the person's zone (Slack: their profile's; Discord: the option)
+    elsewhere: bool = False  # typed in another conversation than the one the digest comes to (Slack: a DM
+    # with someone else; the digest goes to the person's direct message with the bot)
 
 
 @dataclass(frozen=True)
@@ -770,7 +772,8 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
     if word == "follows":
         return Follows() if not rest else Unknown(text, "`follows` takes nothing after it: it lists what you follow.")
     if word == "unfollow":
-        return Unfollow(" ".join(rest.strip().strip('"“”').split()) or None)
+        topic = " ".join(rest.strip().strip('"“”').split())
+        return Unfollow(topic if topic or rest.strip() else None)  # `unfollow ""` names a topic: none of theirs
     if (flagged := _follow_flags(rest)) is not None:
         return Unknown(text, flagged)
     parts = comma_parts(rest)

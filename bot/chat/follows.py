@@ -77,8 +77,7 @@ class FollowService:
             return _post("This conversation's digest is managed by the config file; change it there.")
         current = await self._subscriptions.of_person(platform, workspace, person)
         channel = ChannelRef(platform, dm, workspace or (current.channel.workspace if current else ""))
-        if current is not None and current.channel != channel:
-            await self._subscriptions.remove(current.channel)  # a new direct message (Discord reopens them): move
+        moved = current.channel if current is not None and current.channel != channel else None  # a new direct
         known = {fold(t) for t in current.topics} if current else set()
         added = tuple(t for t in command.topics if fold(t) not in known)
         topics = (current.topics if current else ()) + added
@@ -99,7 +98,7 @@ class FollowService:
             person=person,
         )
         now = self._clock()
-        await self._subscriptions.save(subscription, now)
+        await self._subscriptions.save(subscription, now, moved_from=moved)  # message (Discord reopens them)
         saved = await self._subscriptions.of_person(platform, workspace, person) or subscription  # since when owed
         header = "Your digest resumes" if current is not None and current.status and not added else _followed(added)
         notes = (() if zone else (words.no_zone,)) + _every_paper_but(topics)
@@ -111,7 +110,8 @@ class FollowService:
             *saved.describe(now, await days_had(self._ledger, saved, now), follow=words.follow),
             *notes,
             f"`/papers follows` lists them; {words.unfollow}",
-            header=f"{header}: your digest here, weekdays at {FOLLOW_TIME} {'your time' if zone else 'UTC'}",
+            header=f"{header}: your digest {'in your direct message with me' if command.elsewhere else 'here'},"
+            f" weekdays at {FOLLOW_TIME} {'your time' if zone else 'UTC'}",
         )
 
     async def follows(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -41,6 +42,7 @@ log = logging.getLogger("paperboy.delivery")
 
 Outcome = Literal["posted", "already", "busy", "empty", "stopped", "failed", "skipped"]
 # What a claim that is not ours means for the caller.
+RECHECK_S = 1.0  # how often a digest going out asks whether its channel is still subscribed (at most)
 TAKEN_OVER = "taken over midway"  # a busy digest's reason when this process had begun it
 _NOT_OURS: dict[str, Outcome] = {"done": "already", "busy": "busy", "stopped": "stopped", "skipped": "skipped"}
 Clock = Callable[[], datetime]
@@ -136,6 +138,7 @@ class DigestDelivery:
         self._clock = clock
         self._renewed: dict[tuple[ChannelRef, date], datetime] = {}
         self._repeats = Repeats()  # a failure tried again at every tick is said once an hour
+        self.recheck_s = RECHECK_S
 
     async def deliver(
         self, channel: ChannelRef, options: DigestOptions, day: date | None = None, *, retry_stopped: bool = False
@@ -316,7 +319,22 @@ class DigestDelivery:
             if paper is not None:
                 paper_card = card(paper, rank=sent.position)
                 await self._card(publisher, channel, day, paper_card, sent.root, sent.seeded, sent.intent_at)
-        for number, paper in planned:
+        subscribed = still = await self._subscriptions.exists(channel)  # (`paperboy post` may post to none)
+        checked = time.monotonic()
+        for done, (number, paper) in enumerate(planned):
+            if subscribed and done and time.monotonic() - checked >= self.recheck_s:
+                checked = time.monotonic()  # (a channel takes a card a second: about one check a card)
+                still = await self._subscriptions.exists(channel)
+            if subscribed and not still:
+                # unsubscribed (or unfollowed) midway, and told nothing more comes: nothing more does
+                log.info(
+                    "%s unsubscribed during its %s digest: %d of its cards not posted",
+                    channel,
+                    day,
+                    len(planned) - done,
+                )
+                await self._ledger.drop_unposted(channel, day)
+                return position + done
             await self._card(publisher, channel, day, card(paper, rank=number), None, False, None)
         return position + len(planned)
 

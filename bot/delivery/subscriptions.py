@@ -158,6 +158,10 @@ class SubscriptionStore:
             ]
         return meant(channel, rows)
 
+    async def exists(self, channel: ChannelRef) -> bool:
+        """Whether this very channel (its workspace as given) has a subscription."""
+        return await self._exact(channel) is not None
+
     async def _exact(self, channel: ChannelRef) -> Subscription | None:
         async with self._engine.connect() as conn:
             row = (await conn.execute(select(subscriptions).where(_is(channel)))).first()
@@ -189,13 +193,18 @@ class SubscriptionStore:
                 log.warning("%s gets no digest: %s", lost.channel, lost.status)
         return found
 
-    async def save(self, subscription: Subscription, now: datetime | None = None) -> None:
+    async def save(
+        self, subscription: Subscription, now: datetime | None = None, *, moved_from: ChannelRef | None = None
+    ) -> None:
         """Create or replace a channel's subscription (clearing any stopped status).
 
         With `now`, the change is dated: a new subscription, a new time, zone or days, or a restart
         after delivery stopped begins a new schedule at `now` (`since`), so a due time already past
         is neither delivered nor reported missed; a change of topics or size keeps the old `since`.
         Without it (tools, imports, tests), every due time counts, as it always did.
+        `moved_from`: the same reader's subscription under another channel (a person's follow in a new
+        direct message), removed in the same transaction, its ledger carried along: what it was sent is
+        not new to the new channel.
         """
         since = subscription.since
         if since is None and now is not None:
@@ -211,6 +220,9 @@ class SubscriptionStore:
             set_={k: v for k, v in row.items() if k not in ("platform", "workspace", "channel")},
         )
         async with self._engine.begin() as conn:
+            if moved_from is not None and moved_from != subscription.channel:
+                await conn.execute(delete(subscriptions).where(_is(moved_from)))
+                await follow_channel(conn, subscription.channel, moved_from)
             await self._carry_ledger(conn, subscription.channel)
             await conn.execute(stmt, row)
 
@@ -233,7 +245,7 @@ class SubscriptionStore:
         others = [""] if channel.workspace else await _ledger_workspaces(conn, channel)
         for workspace in others:
             if workspace not in found and workspace != channel.workspace:
-                await follow_channel(conn, channel, workspace)
+                await follow_channel(conn, channel, ChannelRef(channel.platform, channel.channel, workspace))
 
     async def remove(self, channel: ChannelRef) -> bool:
         async with self._engine.begin() as conn:

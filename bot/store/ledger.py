@@ -317,6 +317,13 @@ class Ledger(Claimant):
         """
         await self._progress.finish((channel, day, papers, now))
 
+    async def drop_unposted(self, channel: ChannelRef, day: date) -> None:
+        """Forget the intents of the digest's cards never posted (its subscription ended midway): those
+        papers were not sent, and may come on a later day."""
+        async with self._engine.begin() as conn:
+            unposted = digest_papers.c.message_ref.is_(None)
+            await conn.execute(delete(digest_papers).where(self._digest(channel, day, digest_papers), unposted))
+
     async def fail(self, channel: ChannelRef, day: date, error: str, now: datetime, *, stopped: bool = False) -> None:
         """Give the digest up: `failed` may be retried at once by anyone; `stopped` is final."""
         await self._set(channel, day, status="stopped" if stopped else "failed", error=error, finished_at=now)
@@ -527,14 +534,14 @@ def _started_thread(platform: str, thread: str, channel: str | None) -> Select[t
     return query if channel is None else query.where(threads.c.channel == channel)
 
 
-async def follow_channel(conn: AsyncConnection, channel: ChannelRef, workspace: str) -> set[date]:
-    """Move the ledger's record of what a channel got, kept under another workspace key of its channel id
-    (`workspace`), to `channel`'s key: its digests and the papers they sent. A subscription that changes
-    key (a config file's entry, naming no workspace, taking over a chat subscription made under the
-    workspace's id, or the reverse) is still the same channel: a day it has had, and a paper it was sent,
-    are not new under the other key. A day (or paper) recorded under both keys stays where it is. Returns
-    the days moved; run in the transaction that moves the subscription."""
-    old = ChannelRef(channel.platform, channel.channel, workspace)
+async def follow_channel(conn: AsyncConnection, channel: ChannelRef, old: ChannelRef) -> set[date]:
+    """Move the ledger's record of what a channel got, kept under another key (`old`), to `channel`'s key:
+    its digests and the papers they sent. A subscription that changes key is still the same reader: a
+    config file's entry, naming no workspace, taking over a chat subscription made under the workspace's
+    id (or the reverse), or a person's follow moved to a new direct message (Discord reopens them). A day
+    it has had, and a paper it was sent, are not new under the other key. A day (or paper) recorded
+    under both keys stays where it is. Returns the days moved; run in the transaction that moves the
+    subscription."""
 
     def of(table: FromClause, ref: ChannelRef) -> ColumnElement[bool]:
         return and_(
@@ -549,12 +556,14 @@ async def follow_channel(conn: AsyncConnection, channel: ChannelRef, workspace: 
     sent_there = select(kept.c.arxiv_id).where(of(kept, channel), kept.c.arxiv_id == digest_papers.c.arxiv_id).exists()
     for chunk in _batches(sorted(days)):
         await conn.execute(
-            update(digests).where(of(digests, old), digests.c.day.in_(chunk)).values(workspace=channel.workspace)
+            update(digests)
+            .where(of(digests, old), digests.c.day.in_(chunk))
+            .values(workspace=channel.workspace, channel=channel.channel)
         )
         await conn.execute(
             update(digest_papers)
             .where(of(digest_papers, old), digest_papers.c.day.in_(chunk), ~sent_there)
-            .values(workspace=channel.workspace)
+            .values(workspace=channel.workspace, channel=channel.channel)
         )
     return days
 

@@ -23,6 +23,8 @@ from bot.chat.commands import Command, Follow, Follows, Subscribe, Unfollow, Unk
         ("unfollow", Unfollow(None)),
         ("unfollow  Author:LeCun ", Unfollow("Author:LeCun")),
         ("unfollow “diffusion”", Unfollow("diffusion")),
+        ('unfollow ""', Unfollow("")),  # a topic, named empty: none of theirs (it ended every follow)
+        ("unfollow “ ”", Unfollow("")),
         ("subscribe agents -robotics, author:LeCun top 3", Subscribe(("agents", "-robotics", "author:LeCun"), limit=3)),
     ],
 )

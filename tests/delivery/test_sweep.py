@@ -1136,3 +1136,62 @@ async def test_a_digest_that_failed_with_nothing_out_is_given_up_at_its_window_e
             await sweeper.sweep(at)
     assert not publisher.posted
     assert "given up: it kept failing until its window closed (03:00 UTC on 3 June)" in caplog.text
+
+
+async def test_a_follow_moved_to_a_new_direct_message_is_sent_no_paper_it_had(world: World) -> None:
+    """Discord reopens direct messages under a new id: the follow moved there and its record of what the
+    person was sent stayed behind, so a paper listed again the next day came to them a second time."""
+    from bot.chat.commands import Follow
+    from bot.chat.follows import FollowService
+    from bot.chat.wording import TYPED
+
+    follows = FollowService(world.subscriptions, Ledger(world.store.engine), DigestDefaults(limit=3), world.clock)
+    tue, wed = date(2026, 6, 2), date(2026, 6, 3)
+    again = paper("2606.00001", upvotes=90)  # listed on both days
+    for day, prefix in ((tue, "2606.001"), (wed, "2606.002")):
+        others = [Listing(paper(f"{prefix}{n:02d}"), day, n + 2) for n in range(6)]
+        await world.store.save_listings([Listing(again, day, 1), *others])
+    world.clock.now = utc(2026, 6, 1, 12)
+    await follows.follow(Follow(("diffusion",), timezone="Europe/Berlin"), "slack", "U1", "D900", "T1", True, TYPED)
+    sweeper = world.sweeper()
+    world.clock.now = utc(2026, 6, 2, 7, 5)
+    await sweeper.sweep(world.clock.now)
+    assert "2026-06-02:2606.00001" in world.publisher.keys("D900")
+    world.clock.now = utc(2026, 6, 2, 12)
+    await follows.follow(Follow(("agents",), timezone="Europe/Berlin"), "slack", "U1", "D901", "T1", True, TYPED)
+    assert [s.channel.channel for s in await world.subscriptions.all()] == ["D901"]
+    world.clock.now = utc(2026, 6, 3, 7, 5)
+    await sweeper.sweep(world.clock.now)
+    sent = world.publisher.keys("D901")
+    assert "2026-06-03:header" in sent and "2026-06-03:2606.00001" not in sent, sent
+    await sweeper.sweep(world.clock.now + timedelta(minutes=5))  # Tuesday's digest is not new to the new one
+    assert not any(k.startswith("2026-06-02") for k in world.publisher.keys("D901"))
+
+
+@dataclass
+class UnsubscribedAfterTheFirstCard(RecordingPublisher):
+    """The channel's subscription is removed (an `unsubscribe`, a person's `unfollow`) once its first card is out."""
+
+    subscriptions: SubscriptionStore | None = None
+
+    async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
+        ref = await super().post_card(channel, card, key)
+        if self.subscriptions is not None:
+            await self.subscriptions.remove(ChannelRef("slack", channel))
+        return ref
+
+
+async def test_no_card_follows_an_unsubscribe_answered_midway(world: World) -> None:
+    """ "No more digests here" was answered while the digest went out, and its other cards kept coming."""
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CGONE")
+    publisher = UnsubscribedAfterTheFirstCard(subscriptions=world.subscriptions)
+    sweeper = world.sweeper(publisher=publisher)
+    sweeper._delivery.recheck_s = 0  # asked before each card (on a real channel, a card takes a second)
+    [result] = await sweeper.sweep(utc(2026, 6, 2, 9, 1))
+    cards = [k for k in publisher.keys("CGONE") if not k.endswith((":header", ":seed"))]
+    assert len(cards) == 1 and (result.outcome, result.papers) == ("posted", 1), result
+    ledger = Ledger(world.store.engine)
+    listed = [p.arxiv_id for p in await world.store.listing(date(2026, 6, 2))]
+    sent = await ledger.sent_before(ChannelRef("slack", "CGONE"), listed, date(2026, 6, 3))
+    assert sent == {cards[0].split(":")[1]}  # the cards never posted are not recorded as sent

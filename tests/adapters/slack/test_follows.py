@@ -51,14 +51,21 @@ async def test_follow_in_a_dm_uses_the_profiles_zone_and_the_bots_dm(slack_bot: 
     await answer(slack_bot, "unfollow -robotics")
     follow = await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")
     assert follow is not None and follow.topics == ("diffusion",)
+    kept = await answer(slack_bot, 'unfollow ""')  # a topic named empty ended every follow
+    assert "You don't follow “”. You follow: `diffusion`." in kept, kept
+    assert (await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")) is not None
     assert "no more personal digests" in await answer(slack_bot, "unfollow")
     assert await slack_bot.subscriptions.all() == []
 
 
 async def test_a_follow_typed_in_someone_elses_dm_goes_to_the_bots_own(slack_bot: SlackBot) -> None:
-    await answer(slack_bot, "follow author:LeCun", channel="D0999")  # a DM between two people
+    said = await answer(slack_bot, "follow author:LeCun", channel="D0999")  # a DM between two people
     follow = await slack_bot.subscriptions.of_person("slack", "T0001", "U0001")
     assert follow is not None and follow.channel.channel == slack_bot.fake.ims["U0001"] != "D0999"
+    # the answer, shown where it was typed, said "your digest here", where none comes
+    assert "your digest in your direct message with me, weekdays" in said and "your digest here" not in said, said
+    own = await answer(slack_bot, "follow agents", channel=slack_bot.fake.ims["U0001"])
+    assert "your digest here, weekdays" in own, own
 
 
 async def test_without_a_zone_in_the_profile_it_is_utc_and_says_so(slack_bot: SlackBot) -> None:
