@@ -129,8 +129,11 @@ def conditions(parsed: Parsed, filters: SearchFilters, phrases: bool = True) -> 
     if filters.within is not None:
         clauses.append(one_of("id", sorted(filters.within)))
     clauses += [Query.term_query(SCHEMA, "names", t) for names in parsed.authors for t in sorted(asked_terms(names))]
-    if parsed.excluded:  # a paper whose own text holds every word of an excluded one is out (not its names)
-        held = any_of(*(must(*(Query.term_query(SCHEMA, "body", t, "basic") for t in x)) for x in parsed.excluded))
+    if parsed.excluded or parsed.excluded_phrases:  # a paper whose own text holds an excluded one is out
+        held = any_of(  # (not its authors' names): a word's every stem, a compound's words side by side
+            *(must(*(Query.term_query(SCHEMA, "body", t, "basic") for t in x)) for x in parsed.excluded),
+            *(Query.phrase_query(SCHEMA, "words", list(x)) for x in parsed.excluded_phrases),
+        )
         clauses.append(Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, held)]))
     if phrases:
         clauses += [

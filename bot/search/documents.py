@@ -58,9 +58,10 @@ def word_pairs(found: list[str]) -> list[str]:
 
 
 def unproven(names: tuple[str, ...]) -> bool:
-    """A name of three words or more, or with an initial (`M. Cheng`): the pairs of its words narrow it
-    down (`asked_terms`), the stored authors settle it (`bot.domain.filters.by_author`)."""
-    return len(set(names)) > 2 or any(len(n) == 1 for n in names)
+    """A name of three words or more, with an initial (`M. Cheng`), or with a word twice (`Yang Yang`,
+    `Fei-Fei`, whose terms are those of `Yang`, `Fei`): the pairs of its words narrow it down
+    (`asked_terms`), the stored authors settle it (`bot.domain.filters.by_author`)."""
+    return len(set(names)) > 2 or len(set(names)) < len(names) or any(len(n) == 1 for n in names)
 
 
 def asked_terms(names: tuple[str, ...]) -> set[str]:
@@ -91,8 +92,10 @@ def document(paper: Paper, position: int) -> Document:
             doc.add_text("body", terms)
         doc.add_text("has", terms)
     doc.add_text("authors", term_text(texts["authors"]))
-    for name in ("title", "summary", "abstract", "keywords"):  # a phrase never spans two of them
+    for name in ("title", "summary", "abstract"):  # a phrase never spans two of them
         doc.add_text("words", folded(texts[name]))
+    for keyword in paper.ai_keywords:  # nor two keywords ("loss-driven reward", "model-driven reward")
+        doc.add_text("words", folded(keyword))
     for term in set().union(*(author_terms(words(a)) for a in paper.authors)):
         doc.add_text("names", term)
     for key in {keyword_key(k) for k in paper.ai_keywords}:

@@ -52,6 +52,9 @@ class Query:
     phrases: tuple[tuple[str, ...], ...] = ()  # word sequences a result must contain, in order
     authors: tuple[tuple[str, ...], ...] = ()  # each: name words that one author's name must contain
     excluded: tuple[tuple[str, ...], ...] = ()  # each: the stems of a `-word` a result must not hold
+    # each: the words of a `-compound-word` a result must not hold side by side (`-self-supervised`; its
+    # words anywhere left out a paper on self-distillation and supervised fine-tuning)
+    excluded_phrases: tuple[tuple[str, ...], ...] = ()
     empty: bool = field(default=False)
     nameless: bool = False  # an `author:` with no name after it (left out of the search)
     text: str = ""  # the words to understand, as typed (phrases unquoted, author: filters left out)
@@ -102,12 +105,15 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
     phrases: list[tuple[str, ...]] = []
     authors: list[tuple[str, ...]] = []
     excluded: list[tuple[str, ...]] = []
+    excluded_phrases: list[tuple[str, ...]] = []
     nameless = False
     for match in _PIECE.finditer(text):
         author = next((g for g in match.group(1, 2, 3) if g is not None), None)  # `author:""` names no one
         phrase = next((g for g in match.group(4, 5) if g is not None), None)
         if (left_out := next((g for g in match.group(6, 7, 8) if g is not None), None)) is not None:
-            if stems := _stems(left_out):
+            if match.group(8) is not None and len(compound := tuple(words(left_out))) > 1:
+                excluded_phrases.append(compound)
+            elif stems := _stems(left_out):
                 excluded.append(stems)
                 # `-"reinforcement learning"` leaves out RL too; `-RL` is its term, which the index gives
                 # every paper writing the spelled-out form in order (`bot.search.acronyms.written`): its
@@ -140,6 +146,7 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
         tuple(phrases),
         tuple(authors),
         tuple(excluded),
+        tuple(excluded_phrases),
         empty=not groups and not authors,
         nameless=nameless,
         text=" ".join(plain)[:1000],
@@ -273,7 +280,7 @@ def nothing_asked(text: str) -> str | None:
         return None
     if parsed.nameless:
         return '`author:` needs a name after it, such as author:LeCun or author:"Yann LeCun"'
-    if parsed.excluded:
+    if parsed.excluded or parsed.excluded_phrases:
         return "it only says what to leave out: add what to look for, such as `diffusion -video`"
     return (
         "it holds no word to look for (only very common words, single letters or punctuation): "

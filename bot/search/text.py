@@ -15,7 +15,7 @@ from functools import lru_cache
 from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
 from bot.domain.filters import by_author
-from bot.domain.words import LETTERS, STOP_WORDS
+from bot.domain.words import LETTERS, PLAIN, STOP_WORDS
 from bot.search.acronyms import ACRONYMS
 
 MAX_QUERY_TERMS = 32  # a 10,000-character query costs no more than a sentence
@@ -29,24 +29,26 @@ TERMS: TextAnalyzer = (
 )
 WORDS: TextAnalyzer = TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.lowercase()).build()
 _ASCII_WORD = re.compile(r"[a-z0-9]+")  # what `WORDS` finds in lower-case ASCII (Rust's alphanumeric)
-# An acronym keeps its form and loses a plural "s" (Snowball leaves "llms" alone): "LLMs" is "llm".
+# An acronym keeps its form and loses a plural "s" (Snowball leaves "llms" alone): "LLMs" is "llm", and so
+# is any word in capitals written with one ("GPUs", "LSTMs", "LRMs"), before case is folded.
 _PLURAL = re.compile(rf"(?<![^\W_])({'|'.join(sorted(map(re.escape, ACRONYMS), key=len, reverse=True))})s(?![^\W_])")
+_CAPITALS_PLURAL = re.compile(r"(?<![^\W_])([A-Z][A-Z0-9]*[A-Z])s(?![^\W_])")
 
 
 def folded(text: str) -> str:
     """Accents dropped, compatibility forms folded (full-width, ligatures) and case folded: “González” is
-    “gonzalez”, “Spéculative” is “speculative” (ASCII skips the Unicode work). A digest's filters
-    (`bot.domain.filters.fold`) also write ł, ø, æ and the like plainly; the index does not, as changing
-    it would mean building every index again."""
+    “gonzalez”, “Spéculative” is “speculative”, and, as a digest's filters write them
+    (`bot.domain.filters.fold`), “Łochowski” is “lochowski” and “Bjørklund” “bjorklund” (ASCII skips the
+    Unicode work)."""
     if text.isascii():
         return text.lower()
-    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text.translate(PLAIN)) if not unicodedata.combining(c))
     return unicodedata.normalize("NFKC", bare).casefold()
 
 
 def term_text(text: str) -> str:
     """What the `TERMS` analyser is given: folded, acronym plurals made singular."""
-    return _PLURAL.sub(r"\1", folded(text))
+    return _PLURAL.sub(r"\1", folded(_CAPITALS_PLURAL.sub(r"\1", text)))
 
 
 def words(text: str) -> list[str]:

@@ -1,0 +1,72 @@
+"""What a query's words find, as papers write them (from an audit of the search against the shipped corpus):
+a name with a word twice, letters Unicode does not decompose (ł, ø), capitals' plurals, a keyword's
+phrase, a compound excluded. Each of these found papers it should not, or missed ones it should."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.domain.models import Paper
+from bot.search.lexical import LexicalIndex
+from bot.search.port import SearchFilters
+
+
+def paper(arxiv_id: str, title: str, **fields: object) -> Paper:
+    return Paper.model_validate({"arxiv_id": arxiv_id, "title": title, "listed_on": (date(2026, 6, 1),), **fields})
+
+
+PAPERS = [
+    paper("2401.00001", "Kimi K3", authors=("Yang Liu", "Zhilin Yang", "Yang Gao")),  # Yangs, no Yang Yang
+    paper("2401.00002", "Vision at scale", authors=("Yang Yang", "Wei Chen")),
+    paper("2401.00003", "Spatial intelligence", authors=("Li Fei-Fei",)),
+    paper("2401.00004", "Agents", authors=("Fei Zhang", "Hao Fei")),
+    paper("2401.00005", "Rough paths", authors=("Rafał Marcin Łochowski",)),
+    paper("2401.00006", "Fjords", authors=("Sunniva Bjørklund",)),
+    paper("2401.00007", "Training at scale", abstract="We train using only 8 GPUs."),
+    paper("2401.00008", "Sequence models", ai_keywords=("LSTMs", "Large Reasoning Models (LRMs)")),
+    paper("2401.00009", "Rewards", ai_keywords=("loss-driven reward", "model-driven reward")),
+    paper("2401.00010", "Reward modelling", abstract="A reward model trained on preferences."),
+    paper("2401.00011", "Thinking small", abstract="Self-distillation after supervised fine-tuning for reasoning."),
+    paper("2401.00012", "Pretraining", abstract="Self-supervised reasoning from raw video."),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> LexicalIndex:
+    return LexicalIndex(PAPERS)
+
+
+def ids(index: LexicalIndex, query: str) -> set[str]:
+    return {hit.paper.arxiv_id for hit in index.search_now(query, SearchFilters(), limit=50)}
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ('author:"Yang Yang"', {"2401.00002"}),  # it found Kimi K3's three Yangs: the name's terms are Yang's
+        ("author:Fei-Fei", {"2401.00003"}),  # it found Fei Zhang and Hao Fei
+        ("author:Lochowski", {"2401.00005"}),  # ł and ø: found nothing, and said no such author exists
+        ('author:"Rafal Lochowski"', {"2401.00005"}),
+        ("author:Bjorklund", {"2401.00006"}),
+        ("author:Bjørklund", {"2401.00006"}),
+    ],
+)
+def test_an_author_is_found_as_named(index: LexicalIndex, query: str, found: set[str]) -> None:
+    assert ids(index, query) == found
+
+
+@pytest.mark.parametrize(("query", "paper_id"), [("GPU", "2401.00007"), ("LRM", "2401.00008"), ("lstm", "2401.00008")])
+def test_a_word_in_capitals_finds_its_plural(index: LexicalIndex, query: str, paper_id: str) -> None:
+    assert paper_id in ids(index, query)  # "GPUs", "LRMs", "LSTMs" kept their "s" as a word of their own
+
+
+def test_a_quoted_phrase_never_spans_two_keywords(index: LexicalIndex) -> None:
+    assert ids(index, '"reward model"') == {"2401.00010"}  # not "loss-driven reward" + "model-driven reward"
+
+
+def test_a_compound_excluded_leaves_out_the_papers_writing_it_only(index: LexicalIndex) -> None:
+    """`-self-supervised` left out a paper on self-distillation and supervised fine-tuning."""
+    assert ids(index, "reasoning -self-supervised") == {"2401.00008", "2401.00011"}
+    assert ids(index, "reasoning") == {"2401.00008", "2401.00011", "2401.00012"}
