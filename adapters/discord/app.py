@@ -557,6 +557,7 @@ class DiscordRuntime:
         if self._task in done:
             ready.cancel()
             error = self._task.exception()
+            await self.bot.close()  # its HTTP session let go (it had logged in)
             if isinstance(error, discord.LoginFailure):
                 raise ConfigError("Discord refused DISCORD_TOKEN (401): check the bot token") from error
             if isinstance(error, NOT_DISCORD) and _in_login(error):
@@ -567,6 +568,11 @@ class DiscordRuntime:
                 raise PlatformUnreachable(
                     "Discord", "logging in", discord.http.Route.BASE, isinstance(error, TimeoutError)
                 ) from error
+            # discord.py fails on its own words when its gateway is out of reach: said in ours
+            if error is not None and (lost := _network_fault(error)) is not None:
+                gateway = str(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+                where = "connecting to its gateway (PAPERBOY_DISCORD_GATEWAY_URL, where set)"
+                raise PlatformUnreachable("Discord", where, gateway, isinstance(lost, TimeoutError)) from error
             log.error("the Discord client stopped while connecting", exc_info=error)
             raise ConfigError(f"the Discord client stopped while connecting: {error}") from error
         if ready not in done:
@@ -588,6 +594,16 @@ class DiscordRuntime:
         await self.bot.close()
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
+
+
+def _network_fault(error: BaseException) -> BaseException | None:
+    """The refused connection or timeout behind an error (its cause or context, at any depth), if any."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, aiohttp.ClientConnectionError | TimeoutError | ConnectionError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 PERMISSIONS = discord.Permissions(

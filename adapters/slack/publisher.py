@@ -47,7 +47,10 @@ PERMANENT = frozenset(
     }
 )
 WHY = {
-    "channel_not_found": "the channel does not exist or the bot cannot see it",
+    "channel_not_found": (
+        "the channel does not exist or the bot cannot see it: check its id (slack:C…), and invite the bot to a "
+        "private channel with /invite @paperboy"
+    ),
     "not_in_channel": "the bot is not a member of the channel (invite it with /invite)",
     "is_archived": "the channel is archived",
     "messages_tab_disabled": (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import signal
@@ -360,6 +361,7 @@ def search(
             raise UsageError(f"--batch {batch} holds no queries: write one query a line")
 
     from bot.search.query import nothing_asked
+    from bot.search.spelling import Searched, searched
 
     async def work(services: Services) -> None:
         if batch is not None:
@@ -374,16 +376,17 @@ def search(
                     hits = [] if why else await _named_paper(services, line)
                 except (NotFound, SourceError) as exc:  # a paper named that the store lacks: said, not searched
                     hits, error = [], str(exc)
-                if not hits and error is None:
-                    hits = await services.search.search(line, limit=limit)
+                said: dict[str, str] = {}
+                if not hits and error is None:  # as a QUERY is searched: a word no paper holds respelled
+                    found = await searched(services.search, line, limit)
+                    hits, said = found.hits, _respelling(found)
                 took = round((time.perf_counter() - started) * 1000, 3)
-                answer = {"query": line, "results": [h.paper.arxiv_id for h in hits], "took_ms": took}
+                answer = {"query": line, **said, "results": [h.paper.arxiv_id for h in hits], "took_ms": took}
                 _print_json(answer | ({"error": error} if error else {}))
             return
         assert query is not None
         if why := nothing_asked(query):
             raise UsageError(f"nothing to search for in {query.strip()[:80]!r}: {why}")
-        from bot.search.spelling import Searched, searched
 
         started = time.perf_counter()
         found = Searched(await _named_paper(services, query), query)  # an arXiv id: that paper, no index opened
@@ -393,15 +396,12 @@ def search(
         took = (time.perf_counter() - started) * 1000
         if json_:
             results = [paper_json(h.paper, score=round(h.score, 4), every_word=h.whole) for h in found.hits]
-            respelled = {"respelled": found.respelled} if found.respelled else {}
-            suggested = {"suggested": found.suggested} if found.suggested else {}
             noted = {"note": note} if (note := found.note()) else {}
             nobody = {"unknown_author": found.unknown_author} if found.unknown_author else {}
             _print_json(
                 {
                     "query": query,
-                    **respelled,
-                    **suggested,
+                    **_respelling(found),
                     **noted,
                     **nobody,
                     "took_ms": round(took, 3),
@@ -412,6 +412,12 @@ def search(
             out.print(render_post(_search_post(query, found)))
 
     _run(work)
+
+
+def _respelling(found: Searched) -> dict[str, str]:
+    """A search's respelling, as its JSON says it: `respelled` (searched instead), `suggested` (offered)."""
+    said = {"respelled": found.respelled, "suggested": found.suggested}
+    return {name: text for name, text in said.items() if text}
 
 
 async def _named_paper(services: Services, query: str) -> list[SearchHit]:
@@ -738,6 +744,26 @@ def quiet_libraries() -> None:
     logging.getLogger("discord.client").addFilter(
         lambda record: "voice will NOT be supported" not in record.getMessage()
     )
+    logging.getLogger("discord.client").addFilter(_reconnecting)
+
+
+def _reconnecting(record: logging.LogRecord) -> bool:
+    """discord.py's ERROR and traceback at each attempt to reach its gateway again ("Attempting a
+    reconnect in 1.95s"), said in one line: what failed, and when it is tried again."""
+    said = record.getMessage()
+    if said.startswith("Attempting a reconnect in") and record.exc_info and record.exc_info[1] is not None:
+        error = record.exc_info[1]
+        record.msg, record.args = (
+            "Discord's gateway could not be reached (%s: %s); tried again in %s",
+            (
+                type(error).__name__,
+                str(error) or "no detail",
+                said.removeprefix("Attempting a reconnect in ").strip(),
+            ),
+        )
+        record.exc_info, record.exc_text = None, None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+    return True
 
 
 @app.command()

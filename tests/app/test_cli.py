@@ -254,6 +254,19 @@ def test_search_batch_prints_a_json_line_per_query(paperboy: Paperboy, tmp_path:
 
 
 @pytest.mark.slow
+def test_search_batch_respells_a_word_no_paper_holds_as_one_query_does(paperboy: Paperboy, tmp_path: Path) -> None:
+    """`difusion` alone was respelled and answered; in a batch, it found nothing and said nothing."""
+    queries = tmp_path / "queries.txt"
+    queries.write_text("difusion\n", encoding="utf-8")
+    env = {"PAPERBOY_EMBEDDINGS": "0", "PAPERBOY_OFFLINE": "1"}
+    one = json.loads(paperboy("search", "difusion", "--json", "--limit", "3", **env).out)
+    batch = paperboy("search", "--batch", str(queries), "--limit", "3", **env)
+    [line] = [json.loads(text) for text in batch.out.splitlines()]
+    assert one["respelled"] == line["respelled"] == "diffusion"
+    assert line["results"] == [r["arxiv_id"] for r in one["results"]] and len(line["results"]) == 3
+
+
+@pytest.mark.slow
 def test_search_batch_answers_an_arxiv_id_or_a_link_as_one_query_does(paperboy: Paperboy, tmp_path: Path) -> None:
     """A line naming a paper gets that paper, as `paperboy search ID` does, not a search of its digits."""
     named = ("2605.29307", "https://huggingface.co/papers/2605.29307", "arxiv.org/abs/2605.29307v1", "arXiv 2605.29307")
