@@ -659,9 +659,17 @@ def post_(
         if subscription is not None and subscription.cadence == "weekly":
             from bot.roundup.post import post_roundup, roundup_monday, week_in_store
 
-            await week_in_store(services.catalog, roundup_monday(subscription, day), str(where), _today())
+            week_day = day
+            try:
+                await week_in_store(services.catalog, roundup_monday(subscription, day), str(where), _today())
+            except DayNotStored:
+                # no --date, and the store lacks the week a roundup due today covers: the week of the latest
+                # day with papers, as a daily channel gets that day's digest
+                if day is not None or (week_day := await services.store.latest_day()) is None:
+                    raise
+                await week_in_store(services.catalog, roundup_monday(subscription, week_day), str(where), _today())
             async with publishers(services, out, where.platform) as found:
-                said, ok = await post_roundup(services, found, subscription, day)
+                said, ok = await post_roundup(services, found, subscription, week_day)
             err.print(said, markup=False)
             return 0 if ok else 1
         defaults = services.config.digest

@@ -66,3 +66,15 @@ def test_a_week_the_store_has_none_of_is_neither_posted_nor_recorded(paperboy: P
     posted = paperboy("post", "--channel", "console:team", "--date", "2026-06-10", **env)
     assert posted.code == 0, posted.err
     assert one_line(posted.err) == "Posted the roundup of week 24 (8–14 June 2026) to console:team: 4 papers."
+
+
+@pytest.mark.slow
+def test_without_a_date_the_week_of_the_latest_day_with_papers_when_the_store_lacks_this_one(
+    paperboy: Paperboy, tmp_path: Path
+) -> None:
+    """The contract's default is the latest day with papers: offline, on a store of June, `post` of a weekly
+    channel refused, naming today's week, where a daily channel posted the latest day."""
+    env = {"PAPERBOY_OFFLINE": "1", "PAPERBOY_CONFIG": str(tmp_path / "paperboy.toml")}
+    posted = paperboy("post", "--channel", "console:team", **env)
+    assert posted.code == 0, posted.err
+    assert one_line(posted.err) == "Posted the roundup of week 23 (1–7 June 2026) to console:team: 4 papers."
