@@ -33,6 +33,11 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+")  # what `WORDS` finds in lower-case ASCII
 # is any word in capitals written with one ("GPUs", "LSTMs", "LRMs"), before case is folded.
 _PLURAL = re.compile(rf"(?<![^\W_])({'|'.join(sorted(map(re.escape, ACRONYMS), key=len, reverse=True))})s(?![^\W_])")
 _CAPITALS_PLURAL = re.compile(r"(?<![^\W_])([A-Z][A-Z0-9]*[A-Z])s(?![^\W_])")
+# ... and in lower case, a word no English word is: no vowel ("lstms", "cnns", "vlms") or a processor
+# ("gpus", "tpus"): typed so, it found only the papers writing it so, not "GPU" nor "GPUs"
+_BARE_PLURAL = re.compile(
+    r"(?<![^\W_])((?=[b-df-hj-np-tv-xz0-9]{2})[0-9]*[b-df-hj-np-tv-xz][b-df-hj-np-tv-xz0-9]*|[a-z]pu)s(?![^\W_])"
+)
 
 
 def folded(text: str) -> str:
@@ -48,7 +53,13 @@ def folded(text: str) -> str:
 
 def term_text(text: str) -> str:
     """What the `TERMS` analyser is given: folded, acronym plurals made singular."""
-    return _PLURAL.sub(r"\1", folded(_CAPITALS_PLURAL.sub(r"\1", text)))
+    singular = _PLURAL.sub(r"\1", folded(_CAPITALS_PLURAL.sub(r"\1", text)))
+    return _BARE_PLURAL.sub(_bare_singular, singular)
+
+
+def _bare_singular(found: re.Match[str]) -> str:
+    """A lower-case plural made singular, but for an acronym that ends in "s" itself ("tts", "3dgs")."""
+    return found[0] if found[0] in ACRONYMS else found[1]
 
 
 def words(text: str) -> list[str]:

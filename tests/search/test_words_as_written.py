@@ -57,7 +57,16 @@ def test_an_author_is_found_as_named(index: LexicalIndex, query: str, found: set
     assert ids(index, query) == found
 
 
-@pytest.mark.parametrize(("query", "paper_id"), [("GPU", "2401.00007"), ("LRM", "2401.00008"), ("lstm", "2401.00008")])
+@pytest.mark.parametrize(
+    ("query", "paper_id"),
+    [
+        ("GPU", "2401.00007"),
+        ("gpus", "2401.00007"),
+        ("LRM", "2401.00008"),
+        ("lstm", "2401.00008"),
+        ("lstms", "2401.00008"),
+    ],
+)
 def test_a_word_in_capitals_finds_its_plural(index: LexicalIndex, query: str, paper_id: str) -> None:
     assert paper_id in ids(index, query)  # "GPUs", "LRMs", "LSTMs" kept their "s" as a word of their own
 
@@ -70,3 +79,9 @@ def test_a_compound_excluded_leaves_out_the_papers_writing_it_only(index: Lexica
     """`-self-supervised` left out a paper on self-distillation and supervised fine-tuning."""
     assert ids(index, "reasoning -self-supervised") == {"2401.00008", "2401.00011"}
     assert ids(index, "reasoning") == {"2401.00008", "2401.00011", "2401.00012"}
+
+
+def test_an_acronym_ending_in_s_keeps_it_and_a_number_keeps_its_decade() -> None:
+    from bot.search.text import query_terms
+
+    assert query_terms("3DGS tts 1990s campus gpus LSTMs") == ["3dgs", "tts", "1990s", "campus", "gpu", "lstm"]
