@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.chat.commands import MOST_PAPERS
-from bot.chat.service import Shared, Unshared
+from bot.chat.service import TRY_AGAIN, Shared, Unshared
 from bot.chat.wording import Phrasebook
 
 _TODAY = "`/papers today [top:N]` — today's trending papers"
@@ -57,6 +57,7 @@ PHRASES = Phrasebook(
 )
 
 _STATUS = re.compile(r"^\d{3} [^:]*: ")  # a refusal's status and Discord's words, before its fix
+_BARE_STATUS = re.compile(r"^\d{3} [^:]*$")  # a refusal's status and Discord's words alone
 
 
 def shared(outcome: Shared | Unshared) -> str:
@@ -64,9 +65,10 @@ def shared(outcome: Shared | Unshared) -> str:
     error text or the channel's id (the log has those)."""
     if isinstance(outcome, Unshared):
         if outcome.passing:
-            return "Discord did not take the post just now: try again in a minute."
-        fix = _STATUS.sub("", outcome.reason)  # "403 missing access (Missing Permissions): " …
-        return f"I can't post here: {fix}." if fix != outcome.reason else "I can't post in this channel."
+            return f"Discord did not take the post just now: {TRY_AGAIN}"
+        if _BARE_STATUS.match(outcome.reason):  # "404 unknown channel (Unknown Channel)": no fix to tell
+            return "I can't post in this channel: it is gone, or hidden from me."
+        return f"I can't post here: {_STATUS.sub('', outcome.reason)}."  # "403 missing access (…): " dropped
     if outcome.root.thread == outcome.root.channel:  # inside a thread, a forum post, a voice channel's chat
         return f"Shared “{outcome.title}” here; discuss it here, or mention me with a question about it."
     return f"Shared “{outcome.title}” here; its thread is open for discussion."

@@ -24,8 +24,9 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -68,6 +69,9 @@ class People:
             except SlackApiError as exc:  # unknown to Slack, or no users:read: count them as a person
                 log.info("users.info %s failed (%s): counting them as a person", user, error_code(exc))
                 known = True
+            except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:  # no answer: a person, this once
+                log.info("users.info %s got no answer (%s): counting them as a person", user, type(exc).__name__)
+                return True
             self._known[workspace, user] = known
             if len(self._known) > PEOPLE_REMEMBERED:
                 self._known.popitem(last=False)

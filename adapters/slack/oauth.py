@@ -51,7 +51,6 @@ NOT_INSTALLED = (
     "paperboy is not installed in this workspace (or was uninstalled): ask a workspace admin to add it "
     "again from paperboy's install page (/slack/install)."
 )
-AUTH_KEPT_S = 300  # how long a token's auth.test answer is trusted before Slack is asked again
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # The bot scopes an install asks for: config/slack-manifest.yml's (a test holds them equal).
@@ -294,26 +293,11 @@ class _Authorize(AsyncInstallationStoreAuthorize):
     """bolt's authorize, once more from the store when it found no token: a rotating token's refresh
     token works once, and when another replica (or this one's digest) refreshed it a moment ago, bolt's
     refresh with the pair this process remembered is refused, and the person was told paperboy is not
-    installed. The store then holds the winner's pair, which is read afresh.
-
-    bolt keeps each token's `auth.test` answer for the life of the process: a token revoked with no
-    event to say so (one missed, an app deactivated) passed for installed forever. Here an answer is
-    kept `AUTH_KEPT_S`, then asked again."""
+    installed. The store then holds the winner's pair, which is read afresh."""
 
     def __init__(self, store: StoreInstallations, **options: Any) -> None:
         super().__init__(**options)
         self._store = store
-        self._kept_since: dict[str, float] = {}  # token → when its auth.test answer was kept
-
-    def _expire(self) -> None:
-        """Forget the answers kept `AUTH_KEPT_S` or longer, and date those kept since the last call."""
-        now = time.monotonic()
-        for token in self.authorize_result_cache.keys() - self._kept_since.keys():
-            self._kept_since[token] = now
-        for token, since in list(self._kept_since.items()):
-            if now - since >= AUTH_KEPT_S or token not in self.authorize_result_cache:
-                self.authorize_result_cache.pop(token, None)
-                del self._kept_since[token]
 
     async def __call__(
         self,
@@ -337,13 +321,11 @@ class _Authorize(AsyncInstallationStoreAuthorize):
                 actor_user_id=actor_user_id,
             )
 
-        self._expire()
         result = await found()
         if result is None:
             org_wide = bool(context.get("is_enterprise_install"))
             self._store.installations.forget_cached(PLATFORM, workspace_of(enterprise_id, team_id, org_wide))
             result = await found() or await self._unrefreshed(context, enterprise_id, team_id, org_wide)
-        self._expire()  # (dates the answer just kept)
         return result
 
     async def _unrefreshed(
@@ -484,12 +466,16 @@ _OPERATOR_FAULTS = (
 
 
 class _RotationFailed(logging.Filter):
-    """bolt's ERROR when it could not refresh a rotating token ("Failed to rotate tokens due to …"), said
-    once in our words by `_Authorize._unrefreshed` (or, when the token is gone, by the not-installed answer):
-    dropped here."""
+    """bolt's ERROR when it could not refresh a rotating token ("Failed to rotate tokens due to …"), said in
+    our words with its cause (Slack's refusal, or no answer); `_Authorize._unrefreshed` then says whether
+    the token as it stands answers meanwhile."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Failed to rotate tokens due to")
+        said = record.getMessage()
+        if said.startswith("Failed to rotate tokens due to"):
+            record.msg = "Slack did not refresh a workspace's rotating token: %s"
+            record.args = (said.removeprefix("Failed to rotate tokens due to").strip(),)
+        return True
 
 
 class _AccessRefused(logging.Filter):

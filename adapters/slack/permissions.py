@@ -113,7 +113,8 @@ class Managers:
             if exc.error in TOKEN_REFUSALS:  # not this channel: the workspace's token (none of its digests go out)
                 raise OutOfReach(
                     f"Slack refuses paperboy's token in this workspace ({exc.error}): paperboy was removed here or"
-                    " its token revoked, so no digest could be posted. Ask a workspace admin to add paperboy again."
+                    " its token revoked, so no digest could be posted. Ask a workspace admin to add paperboy again"
+                    " (or, where paperboy runs with one SLACK_BOT_TOKEN, whoever runs it to set a working one)."
                 ) from None
             if exc.error not in ("channel_not_found", "not_in_channel"):
                 return None  # Slack would not say (a scope the app lacks, a 500): who may decides, as before

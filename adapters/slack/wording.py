@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from adapters.slack.render import escape
-from bot.chat.service import Shared, Unshared
+from bot.chat.service import TRY_AGAIN, Shared, Unshared
 from bot.chat.wording import TYPED
 
 MANAGERS = (
@@ -33,6 +33,6 @@ def shared(outcome: Shared | Unshared) -> str:
     """What the Share button's clicker is told."""
     if isinstance(outcome, Unshared):
         if outcome.passing:
-            return "Slack did not take the post just now: try again in a minute."
+            return f"Slack did not take the post just now: {TRY_AGAIN}"
         return f"I can't post in this channel: {escape(outcome.reason)}."
     return f"Shared “{escape(outcome.title)}” in this channel; its thread is open for discussion."

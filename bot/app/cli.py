@@ -657,6 +657,7 @@ def post_(
         if subscription is None:
             await _reachable_workspace(services, where)  # before anything is claimed or recorded
         if subscription is not None and subscription.cadence == "weekly":
+            from bot.domain.weeks import week_name
             from bot.roundup.post import post_roundup, roundup_monday, week_in_store
 
             week_day = day
@@ -667,7 +668,14 @@ def post_(
                 # day with papers, as a daily channel gets that day's digest
                 if day is not None or (week_day := await services.store.latest_day()) is None:
                     raise
-                await week_in_store(services.catalog, roundup_monday(subscription, week_day), str(where), _today())
+                monday = roundup_monday(subscription, week_day)
+                err.print(
+                    "paperboy: the store has none of the week a roundup due today covers: posting"
+                    f" {week_name(monday)}, the week of the latest day with papers ({week_day:%-d %B %Y});"
+                    " `paperboy sync` fetches newer days",
+                    markup=False,
+                )
+                await week_in_store(services.catalog, monday, str(where), _today())
             async with publishers(services, out, where.platform) as found:
                 said, ok = await post_roundup(services, found, subscription, week_day)
             err.print(said, markup=False)
@@ -762,7 +770,7 @@ def _reconnecting(record: logging.LogRecord) -> bool:
     if said.startswith("Attempting a reconnect in") and record.exc_info and record.exc_info[1] is not None:
         error = record.exc_info[1]
         record.msg, record.args = (
-            "Discord's gateway could not be reached (%s: %s); tried again in %s",
+            "Discord's gateway connection failed (%s: %s); tried again in %s",
             (
                 type(error).__name__,
                 str(error) or "no detail",

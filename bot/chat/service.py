@@ -113,6 +113,10 @@ class Shared:
     title: str
 
 
+# what a person is told of a post refused for a reason that may pass (`Unshared.passing`)
+TRY_AGAIN = "try again in a minute; if it fails again, whoever runs paperboy can see why in its log."
+
+
 @dataclass(frozen=True)
 class Unshared:
     """The channel refuses the bot (not invited, archived): `reason` in the platform's terms; `passing`:

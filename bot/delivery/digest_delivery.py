@@ -42,7 +42,7 @@ log = logging.getLogger("paperboy.delivery")
 
 Outcome = Literal["posted", "already", "busy", "empty", "stopped", "failed", "skipped"]
 # What a claim that is not ours means for the caller.
-RECHECK_S = 1.0  # how often a digest going out asks whether its channel is still subscribed (at most)
+RECHECK_S = 3.0  # how often a digest going out asks whether its channel is still subscribed (at most)
 TAKEN_OVER = "taken over midway"  # a busy digest's reason when this process had begun it
 _NOT_OURS: dict[str, Outcome] = {"done": "already", "busy": "busy", "stopped": "stopped", "skipped": "skipped"}
 Clock = Callable[[], datetime]
@@ -323,7 +323,7 @@ class DigestDelivery:
         checked = time.monotonic()
         for done, (number, paper) in enumerate(planned):
             if subscribed and done and time.monotonic() - checked >= self.recheck_s:
-                checked = time.monotonic()  # (a channel takes a card a second: about one check a card)
+                checked = time.monotonic()  # (a channel takes a card a second: a check every third card)
                 still = await self._subscriptions.exists(channel)
             if subscribed and not still:
                 # unsubscribed (or unfollowed) midway, and told nothing more comes: nothing more does

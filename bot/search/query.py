@@ -111,7 +111,8 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
         author = next((g for g in match.group(1, 2, 3) if g is not None), None)  # `author:""` names no one
         phrase = next((g for g in match.group(4, 5) if g is not None), None)
         if (left_out := next((g for g in match.group(6, 7, 8) if g is not None), None)) is not None:
-            if match.group(8) is not None and len(compound := tuple(words(left_out))) > 1:
+            compound = tuple(words(left_out)) if match.group(8) is not None else ()
+            if len(compound) > 1 and _stems(left_out) not in _EXPANSIONS:  # (`-large-language-model`: LLM's)
                 excluded_phrases.append(compound)
             elif stems := _stems(left_out):
                 excluded.append(stems)

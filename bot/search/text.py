@@ -53,8 +53,13 @@ def folded(text: str) -> str:
 
 def term_text(text: str) -> str:
     """What the `TERMS` analyser is given: folded, acronym plurals made singular."""
-    singular = _PLURAL.sub(r"\1", folded(_CAPITALS_PLURAL.sub(r"\1", text)))
+    singular = _PLURAL.sub(r"\1", folded(_CAPITALS_PLURAL.sub(_capitals_singular, text)))
     return _BARE_PLURAL.sub(_bare_singular, singular)
+
+
+def _capitals_singular(found: re.Match[str]) -> str:
+    """A plural in capitals made singular, but where that would make a stop word ("ITs", "ASs")."""
+    return found[0] if found[1].lower() in STOP_WORDS else found[1]
 
 
 def _bare_singular(found: re.Match[str]) -> str:

@@ -381,6 +381,6 @@ def test_discords_reconnect_traceback_is_one_line() -> None:
         )
     assert _reconnecting(record) and record.exc_info is None and record.levelname == "WARNING"
     assert record.getMessage() == (
-        "Discord's gateway could not be reached (ConnectionRefusedError: Connect call failed ('127.0.0.1', 9));"
+        "Discord's gateway connection failed (ConnectionRefusedError: Connect call failed ('127.0.0.1', 9));"
         " tried again in 1.95s"
     )

@@ -29,7 +29,12 @@ async def first_followup(bot: DiscordBot) -> str:
             " Public Threads and Send Messages in Threads in this channel.",
         ),
         (400, {"message": "Invalid Form Body", "code": 50035}, "Discord did not take the post just now: try again"),
-        (429, None, "Discord did not take the post just now: try again in a minute."),
+        (
+            429,
+            None,
+            "Discord did not take the post just now: try again in a minute; if it fails again, whoever runs"
+            " paperboy can see why in its log.",
+        ),
     ],
     ids=["403", "400", "429"],
 )
