@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackTokenRotationError
+from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from adapters.slack.installations import PLATFORM, StoreInstallations, as_bot
@@ -40,6 +41,19 @@ def _refused(channel: str, error: SlackApiError) -> ChannelUnavailable | Deliver
     return DeliveryError(
         f"slack:{channel}: Slack did not refresh the workspace's rotating token ({code}); tried again at the next sweep"
     )
+
+
+def _still_good(bot: Bot, failed: ChannelUnavailable | DeliveryError, workspace: str) -> str:
+    """The token as it stands when its refresh failed for a reason that may pass and it has not expired
+    (it is refreshed hours early: a Slack fault at that moment stopped the digest); else `failed` is raised."""
+    expires = bot.bot_token_expires_at
+    if isinstance(failed, ChannelUnavailable) or not bot.bot_token or expires is None:
+        raise failed
+    if expires <= datetime.now(UTC).timestamp() + 60:
+        raise failed
+    until = datetime.fromtimestamp(expires, UTC).strftime("%H:%M")
+    log.warning("workspace %s: %s; its current token, good until %s UTC, posts meanwhile", workspace, failed, until)
+    return bot.bot_token
 
 
 class WorkspaceTokens:
@@ -79,14 +93,15 @@ class WorkspaceTokens:
                 except SlackTokenRotationError as exc:  # slack_sdk's wrapper of oauth.v2.access's refusal
                     if (other := await self._refreshed_elsewhere(workspace, used.bot_refresh_token)) is not None:
                         return other
-                    raise _refused(channel, exc.api_error) from None
+                    return _still_good(used, _refused(channel, exc.api_error), workspace)
                 except SlackApiError as exc:
-                    raise _refused(channel, exc) from None
+                    return _still_good(used, _refused(channel, exc), workspace)
                 except (aiohttp.ClientError, TimeoutError) as exc:
-                    raise DeliveryError(
+                    failed = DeliveryError(
                         f"slack:{channel}: Slack could not be reached to refresh the workspace's rotating token "
                         f"({type(exc).__name__}); tried again at the next sweep"
-                    ) from None
+                    )
+                    return _still_good(used, failed, workspace)
                 if fresh is not None:
                     await self._store.async_save_bot(fresh)
                 bot = fresh or used  # `used`: what the store holds now, a refresh that ran meanwhile's pair

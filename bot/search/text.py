@@ -32,7 +32,7 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+")  # what `WORDS` finds in lower-case ASCII
 # An acronym keeps its form and loses a plural "s" (Snowball leaves "llms" alone): "LLMs" is "llm", and so
 # is any word in capitals written with one ("GPUs", "LSTMs", "LRMs"), before case is folded.
 _PLURAL = re.compile(rf"(?<![^\W_])({'|'.join(sorted(map(re.escape, ACRONYMS), key=len, reverse=True))})s(?![^\W_])")
-_CAPITALS_PLURAL = re.compile(r"(?<![^\W_])([A-Z][A-Z0-9]*[A-Z])s(?![^\W_])")
+_CAPITALS_PLURAL = re.compile(r"(?<![^\W_])([A-Z][A-Za-z0-9]*[A-Z])s(?![^\W_])")  # "NaNs", "IoUs" too
 # ... and in lower case, a word no English word is: no vowel ("lstms", "cnns", "vlms") or a processor
 # ("gpus", "tpus"): typed so, it found only the papers writing it so, not "GPU" nor "GPUs"
 _BARE_PLURAL = re.compile(

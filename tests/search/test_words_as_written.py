@@ -93,3 +93,4 @@ def test_an_acronym_ending_in_s_keeps_it_and_a_number_keeps_its_decade() -> None
 
     assert query_terms("3DGS tts 1990s campus gpus LSTMs") == ["3dgs", "tts", "1990s", "campus", "gpu", "lstm"]
     assert query_terms("ASs GANs") == ["ass", "gan"]  # "ASs" is not the stop word "as"
+    assert query_terms("NaNs IoUs LLaMAs") == ["nan", "iou", "llama"]  # capitals and lower case mixed

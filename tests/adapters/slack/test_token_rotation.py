@@ -191,3 +191,22 @@ async def test_a_refresh_slack_fails_to_answer_leaves_a_request_answered_with_th
     assert lines[-1].startswith("Slack did not refresh workspace T0001's rotating token just now"), lines
     assert all(line.startswith("Slack did not refresh") for line in lines), lines  # the cause kept, in our words
     assert any("500" in line for line in lines[:-1]), lines
+
+
+async def test_a_refresh_slack_fails_while_the_token_is_good_for_an_hour_still_posts_the_digest(
+    multi: MultiBot, no_race_to_lose: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A token is refreshed two hours before it expires; Slack failing that refresh stopped the digest
+    though the token had an hour left. It posts with it, and says so once."""
+    await subscribed_with_t0001_expiring(multi)
+    later = datetime.now(UTC) + timedelta(hours=1)
+    async with multi.store.engine.begin() as connection:
+        await connection.execute(
+            update(installations).where(installations.c.workspace == "T0001").values(expires_at=later)
+        )
+    multi.slack.installations.installations.forget_cached("slack", "T0001")
+    multi.fake.fail("oauth.v2.access", Failure(error="internal_error"))  # once
+    outcomes = {r.channel.workspace: r.outcome for r in await multi.sweeper().sweep(DUE)}
+    assert outcomes == {"T0001": "posted", "T0002": "posted"} and "C1000" in posted_in(multi.fake)
+    said = [r.getMessage() for r in caplog.records if "posts meanwhile" in r.getMessage()]
+    assert len(said) == 1 and "internal_error" in said[0], said
