@@ -705,7 +705,7 @@ def post_(
             delivery = DigestDelivery(services.store, services.search, services.ledger, services.subscriptions, found)
             # The subscription's own channel: with its workspace, which `slack:C…` alone does not name.
             channel = subscription.channel if subscription else where
-            result = await delivery.deliver(channel, options, target, retry_stopped=True)
+            result = await delivery.deliver(channel, options, target, retry_stopped=True, subscribed=bool(subscription))
         err.print(result.describe(), markup=False)
         return 0 if result.ok else 1
 

@@ -108,6 +108,7 @@ class Wanted:
     channel: ChannelRef
     options: DigestOptions
     day: date
+    subscribed: bool = True  # the channel has a subscription (`paperboy post` may post to one that has none)
 
     @property
     def key(self) -> Key:
@@ -141,13 +142,20 @@ class DigestDelivery:
         self.recheck_s = RECHECK_S
 
     async def deliver(
-        self, channel: ChannelRef, options: DigestOptions, day: date | None = None, *, retry_stopped: bool = False
+        self,
+        channel: ChannelRef,
+        options: DigestOptions,
+        day: date | None = None,
+        *,
+        retry_stopped: bool = False,
+        subscribed: bool = True,
     ) -> DeliveryResult:
         self._publisher(channel)
         day = day or await self._store.latest_day()
         if day is None:
             return DeliveryResult(channel, None, "empty", reason="the store has no papers yet (run paperboy sync)")
-        [result] = await self._many([Wanted(channel, options, day)], retry_stopped=retry_stopped, apart=False)
+        wanted = Wanted(channel, options, day, subscribed)
+        [result] = await self._many([wanted], retry_stopped=retry_stopped, apart=False)
         return result
 
     async def deliver_many(self, wanted: Sequence[Wanted], *, retry_stopped: bool = False) -> list[DeliveryResult]:
@@ -184,7 +192,7 @@ class DigestDelivery:
                 )
             self._renewed[w.key] = claimed_at
             try:
-                result = await self._deliver(publisher, w.channel, w.day, claim, digests[w.key])
+                result = await self._deliver(publisher, w.channel, w.day, claim, digests[w.key], w.subscribed)
                 if retry_stopped and result.outcome in ("posted", "empty"):  # it reached the channel
                     await self._subscriptions.resumed(w.channel, self._clock())
                 return result
@@ -249,11 +257,11 @@ class DigestDelivery:
         return digest_of(found, options, already)
 
     async def _deliver(
-        self, publisher: Publisher, channel: ChannelRef, day: date, claim: Claim, digest: Digest
+        self, publisher: Publisher, channel: ChannelRef, day: date, claim: Claim, digest: Digest, subscribed: bool
     ) -> DeliveryResult:
         try:
             with holding(functools.partial(self._ledger.holding, channel, day)):  # asked again after a 429's wait
-                done = await self._post(publisher, channel, day, claim, digest)
+                done = await self._post(publisher, channel, day, claim, digest, subscribed)
         except WorkspacePaused as exc:
             # Not the channel's refusal: the workspace took the app away, and an install brings it back
             # (clearing the status), perhaps within the digest's window: failed, tried again then.
@@ -294,7 +302,10 @@ class DigestDelivery:
         day: date,
         claim: Claim,
         digest: Digest,
+        subscribed: bool,
     ) -> int:
+        """Post the digest's header and cards (each recorded as it goes out); `subscribed`: the channel had
+        a subscription, so one ended meanwhile (an unsubscribe, an unfollow) stops the cards."""
         fresh = list(digest.papers)
         where = channel.channel
 
@@ -319,7 +330,7 @@ class DigestDelivery:
             if paper is not None:
                 paper_card = card(paper, rank=sent.position)
                 await self._card(publisher, channel, day, paper_card, sent.root, sent.seeded, sent.intent_at)
-        subscribed = still = await self._subscriptions.exists(channel)  # (`paperboy post` may post to none)
+        still = subscribed  # asked again every `recheck_s` (not at once: a sweep's group commits stay few)
         checked = time.monotonic()
         for done, (number, paper) in enumerate(planned):
             if subscribed and done and time.monotonic() - checked >= self.recheck_s:

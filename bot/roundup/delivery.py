@@ -72,8 +72,10 @@ class RoundupDelivery(DigestDelivery):
         week = self._weeks[(wanted.day, options.topics, options.min_upvotes)]
         return roundup_of(week, options, already, self._clock().date())
 
-    async def _post(self, publisher: Publisher, channel: ChannelRef, day: date, claim: Claim, digest: Digest) -> int:
-        done = await super()._post(publisher, channel, day, claim, digest)
+    async def _post(
+        self, publisher: Publisher, channel: ChannelRef, day: date, claim: Claim, digest: Digest, subscribed: bool
+    ) -> int:
+        done = await super()._post(publisher, channel, day, claim, digest, subscribed)
         if isinstance(digest, Roundup):
             await self._discussed(publisher, channel, day, claim)
         return done
