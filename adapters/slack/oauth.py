@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import logging
 import re
-import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -40,7 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.slack.installations import PLATFORM, StoreInstallations, StoreStates, workspace_of
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.redact import redact_tokens
-from adapters.slack.tokens import WorkspaceTokens
+from adapters.slack.tokens import WorkspaceTokens, good_until
 from bot.store.installations import Installations, OAuthStates
 from bot.store.sealing import Sealer
 from bot.store.workspaces import pause, resume
@@ -337,8 +336,8 @@ class _Authorize(AsyncInstallationStoreAuthorize):
         bot = await self._store.async_find_bot(
             enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=org_wide
         )
-        expires = bot.bot_token_expires_at if bot is not None else None
-        if bot is None or not bot.bot_token or expires is None or expires <= time.time() + 30:
+        until = good_until(bot, 30) if bot is not None else None  # a request is answered at once
+        if bot is None or until is None or not bot.bot_token:
             return None
         try:
             answer = await context.client.auth_test(token=bot.bot_token)
@@ -348,7 +347,7 @@ class _Authorize(AsyncInstallationStoreAuthorize):
             "Slack did not refresh workspace %s's rotating token just now; its current token, good until %s UTC,"
             " answers meanwhile (tried again at the next request)",
             workspace_of(enterprise_id, team_id, org_wide),
-            datetime.fromtimestamp(expires, UTC).strftime("%H:%M"),
+            f"{until:%H:%M}",
         )
         return AuthorizeResult.from_auth_test_response(
             auth_test_response=answer, bot_token=bot.bot_token, bot_scopes=bot.bot_scopes

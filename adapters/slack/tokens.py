@@ -43,16 +43,24 @@ def _refused(channel: str, error: SlackApiError) -> ChannelUnavailable | Deliver
     )
 
 
+def good_until(bot: Bot, margin_s: float) -> datetime | None:
+    """When the bot's rotating token expires, if it has `margin_s` or more left: a refresh that failed
+    leaves it in use until then (Slack's rotation refreshes it hours early). None otherwise."""
+    expires = bot.bot_token_expires_at
+    if not bot.bot_token or expires is None or expires <= datetime.now(UTC).timestamp() + margin_s:
+        return None
+    return datetime.fromtimestamp(expires, UTC)
+
+
 def _still_good(bot: Bot, failed: ChannelUnavailable | DeliveryError, workspace: str) -> str:
     """The token as it stands when its refresh failed for a reason that may pass and it has not expired
-    (it is refreshed hours early: a Slack fault at that moment stopped the digest); else `failed` is raised."""
-    expires = bot.bot_token_expires_at
-    if isinstance(failed, ChannelUnavailable) or not bot.bot_token or expires is None:
+    (a Slack fault at the refresh had stopped the digest); else `failed` is raised."""
+    until = None if isinstance(failed, ChannelUnavailable) else good_until(bot, 60)  # a digest takes a while
+    if until is None or not bot.bot_token:
         raise failed
-    if expires <= datetime.now(UTC).timestamp() + 60:
-        raise failed
-    until = datetime.fromtimestamp(expires, UTC).strftime("%H:%M")
-    log.warning("workspace %s: %s; its current token, good until %s UTC, posts meanwhile", workspace, failed, until)
+    log.warning(
+        "workspace %s: %s; its current token, good until %s UTC, posts meanwhile", workspace, failed, f"{until:%H:%M}"
+    )
     return bot.bot_token
 
 

@@ -133,7 +133,6 @@ def _run(work: Callable[[Services], Awaitable[T]], *, ensure: bool = True) -> T:
     line only: what went wrong. Store faults become that line (`_faults`).
     """
     import asyncio
-    import logging
 
     from bot.app.bootstrap import open_services, read_config
     from bot.app.settings import load_settings
@@ -636,7 +635,6 @@ def post_(
     ] = None,
 ) -> None:
     """Deliver a channel's digest now, once: a second call posts nothing and says so."""
-    import logging
 
     from bot.app.wiring import publishers
     from bot.delivery.digest import DigestOptions, no_listing
@@ -753,7 +751,6 @@ def _in_file(services: Services, where: ChannelRef) -> Subscription | None:
 def quiet_libraries() -> None:
     """The libraries' own notices out of `run`'s log: each job added, started, run (APScheduler), each
     request to Hugging Face and arXiv (httpx), the migrations' steps, discord.py's word on voice."""
-    import logging
 
     for chatty in ("alembic", "apscheduler", "httpx"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
@@ -785,7 +782,6 @@ def _reconnecting(record: logging.LogRecord) -> bool:
 @app.command()
 def run() -> None:
     """Run the bot: every chat platform whose credentials are set, until Ctrl-C or SIGTERM."""
-    import logging
 
     from bot.app.bootstrap import read_config
     from bot.app.settings import load_settings

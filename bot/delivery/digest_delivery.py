@@ -330,22 +330,15 @@ class DigestDelivery:
             if paper is not None:
                 paper_card = card(paper, rank=sent.position)
                 await self._card(publisher, channel, day, paper_card, sent.root, sent.seeded, sent.intent_at)
-        still = subscribed  # asked again every `recheck_s` (not at once: a sweep's group commits stay few)
-        checked = time.monotonic()
+        checked = time.monotonic()  # asked again every `recheck_s`, not at once: a sweep's group commits stay few
         for done, (number, paper) in enumerate(planned):
             if subscribed and done and time.monotonic() - checked >= self.recheck_s:
                 checked = time.monotonic()  # (a channel takes a card a second: a check every third card)
-                still = await self._subscriptions.exists(channel)
-            if subscribed and not still:
-                # unsubscribed (or unfollowed) midway, and told nothing more comes: nothing more does
-                log.info(
-                    "%s unsubscribed during its %s digest: %d of its cards not posted",
-                    channel,
-                    day,
-                    len(planned) - done,
-                )
-                await self._ledger.drop_unposted(channel, day)
-                return position + done
+                if not await self._subscriptions.exists(channel):  # unsubscribed (or unfollowed) midway, and
+                    left = len(planned) - done  # told nothing more comes: nothing more does
+                    log.info("%s unsubscribed during its %s digest: %d of its cards not posted", channel, day, left)
+                    await self._ledger.drop_unposted(channel, day)
+                    return position + done
             await self._card(publisher, channel, day, card(paper, rank=number), None, False, None)
         return position + len(planned)
 

@@ -111,10 +111,10 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
         author = next((g for g in match.group(1, 2, 3) if g is not None), None)  # `author:""` names no one
         phrase = next((g for g in match.group(4, 5) if g is not None), None)
         if (left_out := next((g for g in match.group(6, 7, 8) if g is not None), None)) is not None:
-            compound = tuple(words(left_out)) if match.group(8) is not None else ()
-            if len(compound) > 1 and _stems(left_out) not in _EXPANSIONS:  # (`-large-language-model`: LLM's)
+            compound, stems = tuple(words(left_out)) if match.group(8) is not None else (), _stems(left_out)
+            if len(compound) > 1 and stems not in _EXPANSIONS:  # (`-large-language-model`: LLM's stems)
                 excluded_phrases.append(compound)
-            elif stems := _stems(left_out):
+            elif stems:
                 excluded.append(stems)
                 # `-"reinforcement learning"` leaves out RL too; `-RL` is its term, which the index gives
                 # every paper writing the spelled-out form in order (`bot.search.acronyms.written`): its

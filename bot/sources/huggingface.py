@@ -21,7 +21,7 @@ from bot.sources.validation import Skipped, load_json, newest_listings
 SOURCE = "Hugging Face"
 PAGE_SIZE = 100
 MAX_PAGES = 20  # a day has had at most ~120 papers; this bounds a server that ignores `p`
-MAYBE_CAPPED = 50  # the API's own page size: a short page this long may be a cap below `limit`, so read on
+MAYBE_CAPPED = 50  # the API's own page size (below PAGE_SIZE): a short page this long may be a cap, so read on
 _NO_PAGE = object()
 WARNED_KEPT = 10_000  # malformed items remembered as said; past it, all are forgotten
 MAX_WARNINGS = 10  # items left out of one answer that are named one by one; the rest are counted
@@ -117,9 +117,7 @@ class HuggingFace:
             fresh = {item.paper.arxiv_id for _, item in parsed.found} - seen
             found.extend(parsed.found)
             seen |= fresh
-            if not (fresh or parsed.skipped):  # (a page of bad items: read on)
-                break
-            if parsed.items < min(PAGE_SIZE, MAYBE_CAPPED):
+            if not (fresh or parsed.skipped) or parsed.items < MAYBE_CAPPED:  # (a page of bad items: read on)
                 break
         self._left_out(f"listing of {day.isoformat()}", left_out, bool(found), url)
         ranked = [item._replace(rank=rank) for rank, item in enumerate(newest_listings(found), start=1)]

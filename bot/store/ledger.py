@@ -224,9 +224,13 @@ class Ledger(Claimant):
                 holder = Holder(mine.owner, as_utc(mine.claimed_at)) if state == "busy" else None
                 if state == "busy" and as_utc(mine.lease_until) < now - STUCK:
                     _stuck(channel, day, mine.owner, as_utc(mine.lease_until))
-                intent = as_utc(mine.header_intent_at) if mine.header_intent_at is not None else None
                 claims[(channel, day)] = Claim(
-                    state, mine.header_ref, intent, papers=mine.papers, holder=holder, error=mine.error
+                    state,
+                    mine.header_ref,
+                    as_utc(mine.header_intent_at),
+                    papers=mine.papers,
+                    holder=holder,
+                    error=mine.error,
                 )
 
     def _lapsed(self, owner: str, lease_until: datetime, now: datetime) -> bool:
@@ -321,8 +325,11 @@ class Ledger(Claimant):
         """Forget the intents of the digest's cards never posted (its subscription ended midway): those
         papers were not sent, and may come on a later day."""
         async with self._engine.begin() as conn:
-            unposted = digest_papers.c.message_ref.is_(None)
-            await conn.execute(delete(digest_papers).where(self._digest(channel, day, digest_papers), unposted))
+            await self._drop_unposted(conn, channel, day)
+
+    async def _drop_unposted(self, conn: AsyncConnection, channel: ChannelRef, day: date) -> None:
+        unposted = digest_papers.c.message_ref.is_(None)
+        await conn.execute(delete(digest_papers).where(self._digest(channel, day, digest_papers), unposted))
 
     async def fail(self, channel: ChannelRef, day: date, error: str, now: datetime, *, stopped: bool = False) -> None:
         """Give the digest up: `failed` may be retried at once by anyone; `stopped` is final."""
@@ -376,8 +383,7 @@ class Ledger(Claimant):
             )
             if given.rowcount == 0:
                 return False
-            unposted = digest_papers.c.message_ref.is_(None)
-            await conn.execute(delete(digest_papers).where(self._digest(channel, day, digest_papers), unposted))
+            await self._drop_unposted(conn, channel, day)
             return True
 
     async def _abandoned(
