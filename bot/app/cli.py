@@ -676,8 +676,7 @@ def post_(
                 await week_in_store(services.catalog, monday, str(where), _today())
             async with publishers(services, out, where.platform) as found:
                 said, ok = await post_roundup(services, found, subscription, week_day)
-            err.print(said, markup=False)
-            return 0 if ok else 1
+            return _outcome(said, ok)
         defaults = services.config.digest
         options = (
             subscription.options()
@@ -704,10 +703,15 @@ def post_(
             # The subscription's own channel: with its workspace, which `slack:C…` alone does not name.
             channel = subscription.channel if subscription else where
             result = await delivery.deliver(channel, options, target, retry_stopped=True, subscribed=bool(subscription))
-        err.print(result.describe(), markup=False)
-        return 0 if result.ok else 1
+        return _outcome(result.describe(), result.ok)
 
     raise typer.Exit(_run(work))
+
+
+def _outcome(said: str, ok: bool) -> int:
+    """A delivery's outcome said on stderr, a failure as every command's error line reads; its exit status."""
+    err.print(said if ok else f"paperboy: error: {said}", markup=False)
+    return 0 if ok else 1
 
 
 async def _reachable_workspace(services: Services, where: ChannelRef) -> None:

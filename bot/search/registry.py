@@ -25,9 +25,10 @@ RECENCY_HALF_LIFE_DAYS = 180.0
 RECENCY_WEIGHT = 0.15
 UPVOTE_WEIGHT = 0.15
 # another layout on disk (or other documents: -3 indexes long names' words, -4 drops accents, -5 adds the
-# titles' and keywords' word pairs, -6 folds ł and ø, makes "GPUs" "gpu", keeps keywords apart for phrases)
+# titles' and keywords' word pairs, -6 folds ł and ø, makes "GPUs" "gpu", keeps keywords apart for phrases,
+# -7 spells out "C++", "C#" and "F#")
 # is built again
-VERSION = "tantivy-6"
+VERSION = "tantivy-7"
 FILE = "registry.npz"
 ARRAYS = ("ids", "day", "upvotes", "alive", "versions", "texts")  # one value per position, saved
 UNKNOWN_BEFORE = ("versions", "texts")  # a registry saved by an earlier version lacks these: 0 each

@@ -51,10 +51,16 @@ def folded(text: str) -> str:
     return unicodedata.normalize("NFKC", bare).casefold()
 
 
+# languages named with a sign, which the analysers drop: "C++" was the single letter "c", searched for nothing
+_SIGNED = {"c++": "cplusplus ", "c#": "csharp ", "f#": "fsharp "}
+_SIGNED_NAME = re.compile(r"(?<![^\W_])(?:c\+\+|c#|f#)(?![+#])")
+
+
 def term_text(text: str) -> str:
-    """What the `TERMS` analyser is given: folded, acronym plurals made singular."""
+    """What the `TERMS` analyser is given: folded, acronym plurals made singular, a language's sign spelled
+    out ("C++" is "cplusplus")."""
     singular = _PLURAL.sub(r"\1", folded(_CAPITALS_PLURAL.sub(_capitals_singular, text)))
-    return _BARE_PLURAL.sub(_bare_singular, singular)
+    return _SIGNED_NAME.sub(lambda found: _SIGNED[found[0]], _BARE_PLURAL.sub(_bare_singular, singular))
 
 
 def _capitals_singular(found: re.Match[str]) -> str:

@@ -89,7 +89,7 @@ async def test_post_to_a_missing_channel_fails_cleanly(tmp_path: Path, fake_slac
     env = environment(tmp_path, fake_slack, free_port())
     code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:C0404")
     assert code == 1
-    assert "Delivery to slack:C0404 stopped: channel_not_found" in err
+    assert "paperboy: error: Delivery to slack:C0404 stopped: channel_not_found" in err
     assert "Traceback" not in err
 
 

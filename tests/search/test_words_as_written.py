@@ -31,6 +31,8 @@ PAPERS = [
     paper("2401.00011", "Thinking small", abstract="Self-distillation after supervised fine-tuning for reasoning."),
     paper("2401.00012", "Pretraining", abstract="Self-supervised reasoning from raw video."),
     paper("2401.00013", "Reasoning with LLMs", abstract="Large language models that reason."),
+    paper("2401.00014", "AI-generated C++ in production", abstract="We study C++ and C# code written by models."),
+    paper("2401.00015", "Section C of the survey", abstract="Appendix C lists the prompts."),
 ]
 
 
@@ -94,3 +96,12 @@ def test_an_acronym_ending_in_s_keeps_it_and_a_number_keeps_its_decade() -> None
     assert query_terms("3DGS tts 1990s campus gpus LSTMs") == ["3dgs", "tts", "1990s", "campus", "gpu", "lstm"]
     assert query_terms("ASs GANs") == ["ass", "gan"]  # "ASs" is not the stop word "as"
     assert query_terms("NaNs IoUs LLaMAs") == ["nan", "iou", "llama"]  # capitals and lower case mixed
+
+
+def test_a_language_named_with_a_sign_is_a_word() -> None:
+    """`C++` was the single letter "c", which is no term: searched alone it was refused as holding no word,
+    and beside others it found the papers of the other words."""
+    index = LexicalIndex(PAPERS)
+    assert ids(index, "C++") == ids(index, "c++ code") == ids(index, "C#") == {"2401.00014"}
+    assert ids(index, '"C++ in production"') == {"2401.00014"}
+    assert index.search_now("c++ prompts", SearchFilters(), limit=2)[0].paper.arxiv_id == "2401.00014"

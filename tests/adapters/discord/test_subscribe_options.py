@@ -36,6 +36,9 @@ def test_a_refused_subscribe_is_quoted_as_its_options_were_given() -> None:
         "subscribe topics:diffusion time:25:00 timezone:Europe/Berlin top:5 cadence:weekly day:fri",
         "'25:00' is not a time of day (use HH:MM, 24-hour, such as 09:00)",
     )
+    assert subscribe_command(None, "13:00 pm", None, None) == Unknown(  # as typed, not as the chat's words read it
+        "subscribe time:13:00 pm", "'13:00 pm' is not a time of day: type it 24-hour, HH:MM, such as `time:21:00`"
+    )
     said = subscribe_command("diffusion", "9pm", None, None, None, None, days=None)  # as people say it
     assert isinstance(said, Subscribe) and said.time == "21:00"
     assert subscribe_command(None, None, None, None, days="funday") == Unknown(
