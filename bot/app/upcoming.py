@@ -3,8 +3,8 @@
 A terminal's owner who subscribed `console:NAME` for 00:30 and starts paperboy at 04:00 would
 otherwise see nothing happen until the next day (a subscription owes no digest due before it began),
 and offline, nothing at all: the day's listing never comes. A digest still owed today (due since
-the subscription began, its window open, nothing recorded for it) is the next one: the first sweep
-takes it.
+the subscription began, its window open, not finished: a process killed midway leaves it begun) is
+the next one: the first sweep takes it.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Collection
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.delivery.delivered import FINISHED
 from bot.delivery.subscriptions import Subscription
 from bot.delivery.sweep import Due, dues
 from bot.domain.config import ScheduleConfig
@@ -40,7 +41,8 @@ async def next_digest_note(
     active = [s for s in subscriptions if s.status is None and s.channel.platform in platforms]
     owed = [d for s in active for d in dues(s, now, policy) if _open(d, now)]
     statuses = await ledger.statuses([(d.subscription.channel, _key(d)) for d in owed])
-    owed = [d for d in owed if (d.subscription.channel, _key(d)) not in statuses]  # nothing recorded for it yet
+    # not finished: nothing recorded for it yet, or begun by a process that died midway, or failing (retried)
+    owed = [d for d in owed if statuses.get((d.subscription.channel, _key(d))) not in FINISHED]
     count = counted(len(active), "subscription")
     if owed:
         first = min(owed, key=lambda d: (d.due, str(d.subscription.channel)))

@@ -21,6 +21,7 @@ log = logging.getLogger("paperboy.scheduler")
 
 Job = Callable[[], Awaitable[object]]
 CANCEL_WAIT = 5.0  # seconds a cancelled run has to wind up (paperboy's exit deadline is 20 s)
+FIRST_SYNC_WAIT = 120.0  # seconds the first sweep waits for the first sync (`Scheduler._run`)
 
 
 class _TickWhileRunning(logging.Filter):
@@ -45,6 +46,9 @@ class Scheduler:
         self._watch: asyncio.Task[None] | None = None  # `_watching`: jobs brought back after a clock step
         self._tick = tick_seconds
         self._jobs: dict[str, Job] = {"sweep": sweep, **({"sync": sync} if sync else {})}
+        self._synced = asyncio.Event()  # the first sync has run (or there is none)
+        if sync is None:
+            self._synced.set()
         options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         now = datetime.now(UTC)
         if sync is not None:
@@ -75,6 +79,8 @@ class Scheduler:
         if task is not None:
             self._running.add(task)
         try:
+            if name == "sweep" and not self._synced.is_set():
+                await self._first_sync()
             await self._jobs[name]()
         except Exception:
             log.exception("the %s job failed; it runs again at its next tick", name)
@@ -82,6 +88,22 @@ class Scheduler:
             log.info("the %s job was cut short by the stop; the next start takes it up", name)
         finally:
             self._running.discard(task)
+            if name == "sync":
+                self._synced.set()
+
+    async def _first_sync(self) -> None:
+        """The first sweep waits for the first sync, `FIRST_SYNC_WAIT` at most: back after hours down, the
+        store holds a listing as the last sync before the outage left it, a few of the day's papers, and a
+        sweep beside the sync under way posted those few (its wait for the day's listing was over) while
+        the sync was bringing in the rest."""
+        try:
+            await asyncio.wait_for(self._synced.wait(), FIRST_SYNC_WAIT)
+        except TimeoutError:
+            log.warning(
+                "the first sync is still running after %.0f s: the sweep goes on with the store as it is",
+                FIRST_SYNC_WAIT,
+            )
+            self._synced.set()
 
     def start(self) -> None:
         self._scheduler.start()

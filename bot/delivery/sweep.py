@@ -64,12 +64,18 @@ async def given_up(ledger: Ledger, due: Due, key: date, status: str | None, now:
 RETRY_AT_LEAST = timedelta(minutes=30)  # how often a digest cut short is still tried, however long it fails
 
 
-async def resting(ledger: Ledger, due: Due, key: date, status: str | None, now: datetime, what: str) -> bool:
+async def resting(
+    ledger: Ledger, due: Due, key: date, status: str | None, now: datetime, what: str, *, doubted: bool
+) -> bool:
     """Whether a delivery is not tried this sweep: given up (`given_up`), or, past its window, failed
     and waiting: for half the time since its window ended (its first failure after it is tried again at
     the next sweep), at most `RETRY_AT_LEAST`. One that an outage cut short is finished until the
     channel's next digest is due, days for a Friday's: tried each minute all weekend, it was hundreds
-    of refused posts and a warning each. In its window it is tried at every sweep, as before."""
+    of refused posts and a warning each. In its window it is tried at every sweep, as before. On a
+    `doubted` clock (`bot.host.clock`) it is in its window: a clock stepped a day ahead for a few
+    seconds gave up, for good, a digest failing in an outage and one whose process had died midway."""
+    if doubted:
+        return False
     if await given_up(ledger, due, key, status, now, what):
         return True
     if status != "failed" or now < due.window_end:
@@ -199,7 +205,7 @@ class Sweeper:
         skips: dict[Key, str] = {}
         for item in due:
             key = (item.subscription.channel, item.day)
-            verdict = await self._verdict(item, statuses.get(key), now)
+            verdict = await self._verdict(item, statuses.get(key), now, doubted)
             if isinstance(verdict, Skip):
                 skips[key] = verdict.reason
             elif verdict == "deliver" and item.subscription.channel not in taken:
@@ -222,7 +228,9 @@ class Sweeper:
         """At a stop cut short: the deliveries still under way, cancelled (`UnderWay.cancel`)."""
         await self._under_way.cancel()
 
-    async def _verdict(self, due: Due, status: str | None, now: datetime) -> Literal["deliver", "nothing"] | Skip:
+    async def _verdict(
+        self, due: Due, status: str | None, now: datetime, doubted: bool
+    ) -> Literal["deliver", "nothing"] | Skip:
         """Deliver the digest now, do nothing this sweep (done, not yet listed, given up), or record it as skipped."""
         channel = due.subscription.channel
         if status in ("done", "stopped", "skipped"):
@@ -230,7 +238,8 @@ class Sweeper:
         since = due.subscription.since
         if status is None and since is not None and due.due < since:
             return "nothing"  # due before the subscription (or its new schedule) began: neither owed nor missed
-        if await resting(self._ledger, due, due.day, status, now, f"digest for {channel} on {due.day}"):
+        what = f"digest for {channel} on {due.day}"
+        if await resting(self._ledger, due, due.day, status, now, what, doubted=doubted):
             return "nothing"
         listed = len(await self._store.listing(due.day))
         partial = listed < self._policy.min_papers and not utc_day_over(due.day, now)

@@ -78,7 +78,7 @@ class WeeklySweeper:
         ready: list[Wanted] = []
         skips: dict[Key, str] = {}
         for key, item in keyed.items():
-            verdict = await self._verdict(item, week_of(key[1]), statuses.get(key), now)
+            verdict = await self._verdict(item, week_of(key[1]), statuses.get(key), now, doubted)
             if isinstance(verdict, Skip):
                 skips[key] = verdict.reason
             elif verdict == "deliver":
@@ -99,7 +99,7 @@ class WeeklySweeper:
         await self._under_way.cancel()
 
     async def _verdict(
-        self, due: Due, monday: date, status: str | None, now: datetime
+        self, due: Due, monday: date, status: str | None, now: datetime, doubted: bool
     ) -> Literal["deliver", "nothing"] | Skip:
         channel = due.subscription.channel
         if status in ("done", "stopped", "skipped"):
@@ -108,7 +108,13 @@ class WeeklySweeper:
         if status is None and since is not None and due.due < since:
             return "nothing"  # due before the subscription (or its new schedule) began
         if await resting(
-            self._ledger, due, week_key(monday), status, now, f"roundup of {week_name(monday)} for {channel}"
+            self._ledger,
+            due,
+            week_key(monday),
+            status,
+            now,
+            f"roundup of {week_name(monday)} for {channel}",
+            doubted=doubted,
         ):
             return "nothing"
         today = now.date()

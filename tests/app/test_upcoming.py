@@ -1,6 +1,6 @@
 """`paperboy run` says at start which digest comes next, and when (offline, what it needs)."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.app.upcoming import next_digest_note, not_served
 from bot.delivery.subscriptions import Subscription
@@ -37,6 +37,12 @@ async def test_a_digest_still_owed_today_is_the_next_one(june_store: PaperStore)
     )
     note = await next_digest_note([terminal], ledger, schedule, EVERYWHERE, NOW, offline=False)
     assert note == "1 subscription; the next digest: console:term's of Wednesday 2 December, due since 00:30 UTC."
+    other = Subscription(ChannelRef("console", "other"), time="00:30", days="daily", since=terminal.since)
+    dead = Ledger(june_store.engine, owner="dead", lease=timedelta(minutes=2))  # a process killed midway
+    await dead.claim(other.channel, date(2026, 12, 2), NOW)
+    await dead.close()
+    begun = await next_digest_note([other], ledger, schedule, EVERYWHERE, NOW, offline=False)
+    assert begun == note.replace("console:term", "console:other")  # the first sweep finishes it, not "Thursday"
     await ledger.skip_many({(terminal.channel, date(2026, 12, 2)): "the store has no listing"}, NOW)
     later = await next_digest_note([terminal], ledger, schedule, EVERYWHERE, NOW, offline=False)
     assert later == "1 subscription; the next digest: console:term, Thursday 3 December at 00:30 UTC."  # recorded

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import timedelta
 
@@ -59,6 +60,50 @@ async def test_jobs_run_at_start_and_a_failure_is_logged_not_fatal(caplog: pytes
         await scheduler.stop()
     assert {"sweep", "sync"} <= set(ran)
     assert "the sync job failed" in caplog.text
+
+
+async def test_the_first_sweep_waits_for_the_first_sync() -> None:
+    """Back after hours down, the store's listing is the one before the outage: a sweep beside the first
+    sync posted its few papers while the sync was bringing the rest."""
+    ran: list[str] = []
+
+    async def sweep() -> None:
+        ran.append("sweep")
+
+    async def sync() -> None:
+        ran.append("sync begun")
+        await asyncio.sleep(0.3)  # Hugging Face answering
+        ran.append("sync done")
+
+    scheduler = Scheduler(sweep=sweep, sync=sync, tick_seconds=60, sync_minutes=15)
+    scheduler.start()
+    try:
+        await wait_until(lambda: "sweep" in ran, WAIT_S, "the first sweep")
+    finally:
+        await scheduler.stop()
+    assert ran == ["sync begun", "sync done", "sweep"]
+
+
+async def test_a_first_sync_that_hangs_holds_the_sweep_back_a_while_only(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr("bot.delivery.scheduler.FIRST_SYNC_WAIT", 0.2)
+    ran: list[str] = []
+
+    async def sweep() -> None:
+        ran.append("sweep")
+
+    async def sync() -> None:
+        await asyncio.sleep(3600)  # a proxy that never answers
+
+    scheduler = Scheduler(sweep=sweep, sync=sync, tick_seconds=60, sync_minutes=15)
+    scheduler.start()
+    try:
+        await wait_until(lambda: "sweep" in ran, WAIT_S, "the first sweep")
+    finally:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(scheduler.stop(), 0.2)  # the sync is cancelled
+    assert "the first sync is still running after 0 s" in caplog.text
 
 
 async def test_a_stop_lets_the_sweep_under_way_finish_and_starts_nothing_more() -> None:

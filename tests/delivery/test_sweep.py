@@ -896,6 +896,59 @@ async def test_a_clock_stepped_a_day_ahead_and_back_records_no_digest_as_missed(
     assert world.headers("CSTEP") == Counter({"2026-06-02": 1})  # delivered at 09:00, not given up at 08:50
 
 
+def watched(world: World, publisher: RecordingPublisher, mono: list[float], owner: str = "replica-a") -> Sweeper:
+    """A sweeper that reads the host's clock against a monotonic one (`mono[0]`), as `paperboy run`'s does."""
+    from bot.host.clock import ClockWatch
+
+    plain = world.sweeper(owner, publisher)
+    return Sweeper(
+        world.subscriptions, plain._ledger, world.store, plain._delivery, world.policy, frozenset({"slack"}),
+        watch=ClockWatch(lambda: mono[0]),
+    )  # fmt: skip
+
+
+async def test_a_clock_stepped_ahead_gives_up_no_digest_failing_in_an_outage(world: World) -> None:
+    """The step was seen, and no skip recorded on its word, but a digest failing in a Slack outage was given
+    up (\"it kept failing until its window closed\") on the stepped clock: Slack back, nothing came that day."""
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CSTEP", time="09:00", timezone="UTC")
+    publisher = OutagePublisher(clock=lambda: world.clock.now, fail_headers=True, until=utc(2026, 6, 2, 9, 20))
+    mono = [0.0]
+    sweeper = watched(world, publisher, mono)
+    for now, seconds in ((utc(2026, 6, 2, 9, 0), 0.0), (utc(2026, 6, 3, 9, 10), 5.0)):  # failed; a day ahead, 5 s on
+        mono[0], world.clock.now = seconds, now
+        await sweeper.sweep(now)
+    for minute in range(11, 40):  # stepped back: the same morning, a minute a sweep; Slack is back at 09:20
+        mono[0] += 60.0
+        world.clock.now = utc(2026, 6, 2, 9, 0) + timedelta(minutes=minute)
+        await sweeper.sweep(world.clock.now)
+    assert Counter(p.key for p in publisher.posted if p.key.endswith(":header")) == Counter({"2026-06-02:header": 1})
+    assert await Ledger(world.store.engine).status(ChannelRef("slack", "CSTEP"), date(2026, 6, 2)) == "done"
+
+
+async def test_a_clock_stepped_ahead_gives_up_no_digest_a_dead_process_left_midway(world: World) -> None:
+    """A replica died after the header and a card; the next sweep, on a clock stepped a day ahead, gave the
+    digest up ("its process stopped") and the channel kept one card of three for good."""
+    await list_day(world.store, date(2026, 6, 2))
+    await subscribe(world, "CSTEP", time="09:00", timezone="UTC")
+    mono = [0.0]
+    sweeper = watched(world, world.publisher, mono, owner="replica-b")
+    await sweeper.sweep(utc(2026, 6, 2, 8, 59) + timedelta(seconds=59))  # replica B is up: nothing due yet
+    dying = RecordingPublisher(crash_before=4)  # replica A: header, card, seed out; then it dies
+    with pytest.raises(Crash):
+        await world.sweeper("dead", dying).sweep(utc(2026, 6, 2, 9))
+    world.publisher.posted = list(dying.posted)
+    mono[0] = 5.0  # B's next sweep reads a clock stepped a day ahead…
+    world.clock.now = utc(2026, 6, 3, 9, 0) + timedelta(seconds=4)
+    await sweeper.sweep(world.clock.now)
+    for minute in range(1, 20):  # …and back
+        mono[0] += 60.0
+        world.clock.now = utc(2026, 6, 2, 9, minute)
+        await sweeper.sweep(world.clock.now)
+    cards = [k for k in world.publisher.keys("CSTEP") if k.count(":") == 1 and not k.endswith(":header")]
+    assert len(cards) == 3, cards
+
+
 @dataclass
 class HeldPublisher(RecordingPublisher):
     """Every post to `held` waits for `gate`: a channel whose each post waits out a 429."""
