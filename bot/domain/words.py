@@ -24,13 +24,24 @@ _WORD = re.compile(r"[^\W_]+")  # runs of letters and digits, as search's tokeni
 _QUOTE_MARKS = frozenset("\"'“”‘’«»")
 
 
+# languages named with a sign, which search's analysers would drop ("C++" the single letter "c"): spelled out
+SIGNED = {"c++": "cplusplus ", "c#": "csharp ", "f#": "fsharp "}
+SIGNED_NAME = re.compile(r"(?<![^\W_])(?:c\+\+|c#|f#)(?![+#])")
+
+
+def signs_spelled(text: str) -> str:
+    """Lower-case `text` with "c++", "c#" and "f#" spelled out, as search reads them."""
+    return SIGNED_NAME.sub(lambda found: SIGNED[found[0]], text)
+
+
 def says_nothing(text: str) -> bool:
     """Whether `text` has words, every one of them a stop word or a single letter, as search drops them
-    (a quoted phrase is read word for word, so text with quotes is taken as it is). `R`, `C++` or `Q&A`
-    would match no paper: `/papers R` says there is nothing to search for, and a digest on it got none."""
+    (a quoted phrase is read word for word, so text with quotes is taken as it is). `R` or `Q&A` would
+    match no paper: `/papers R` says there is nothing to search for, and a digest on it got none (`C++`
+    is a word: `signs_spelled`)."""
     if any(ch in _QUOTE_MARKS for ch in text):
         return False
-    words = _WORD.findall(text.lower())
+    words = _WORD.findall(signs_spelled(text.lower()))
     return bool(words) and all(w in STOP_WORDS or _bare(w) in LETTERS for w in words)
 
 

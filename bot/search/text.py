@@ -15,7 +15,7 @@ from functools import lru_cache
 from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
 from bot.domain.filters import by_author
-from bot.domain.words import LETTERS, PLAIN, STOP_WORDS
+from bot.domain.words import LETTERS, PLAIN, STOP_WORDS, signs_spelled
 from bot.search.acronyms import ACRONYMS
 
 MAX_QUERY_TERMS = 32  # a 10,000-character query costs no more than a sentence
@@ -51,16 +51,11 @@ def folded(text: str) -> str:
     return unicodedata.normalize("NFKC", bare).casefold()
 
 
-# languages named with a sign, which the analysers drop: "C++" was the single letter "c", searched for nothing
-_SIGNED = {"c++": "cplusplus ", "c#": "csharp ", "f#": "fsharp "}
-_SIGNED_NAME = re.compile(r"(?<![^\W_])(?:c\+\+|c#|f#)(?![+#])")
-
-
 def term_text(text: str) -> str:
     """What the `TERMS` analyser is given: folded, acronym plurals made singular, a language's sign spelled
     out ("C++" is "cplusplus")."""
     singular = _PLURAL.sub(r"\1", folded(_CAPITALS_PLURAL.sub(_capitals_singular, text)))
-    return _SIGNED_NAME.sub(lambda found: _SIGNED[found[0]], _BARE_PLURAL.sub(_bare_singular, singular))
+    return signs_spelled(_BARE_PLURAL.sub(_bare_singular, singular))  # "C++" was the letter "c": no term
 
 
 def _capitals_singular(found: re.Match[str]) -> str:

@@ -368,7 +368,7 @@ def test_a_subscription_made_on_est_is_kept_and_its_settings_say_which_zone_is_m
         "follow the",
         "subscribe “using” tz UTC",
         "subscribe R",
-        "subscribe agents, C++",
+        "subscribe agents, C",
         "follow Q&A",
         "subscribe é",
     ],
@@ -384,6 +384,13 @@ def test_a_topic_of_stop_words_only_is_refused_saying_why(text: str) -> None:
 def test_a_topic_with_a_stop_word_and_a_word_is_a_topic() -> None:
     command = parse_command("subscribe the agents, R language, π0")
     assert isinstance(command, Subscribe) and command.topics == ("the agents", "R language", "π0"), command
+
+
+def test_a_language_named_with_a_sign_is_a_topic() -> None:
+    """Search reads `C++` as a word of its own (it was the single letter "c"), so a digest on it finds its papers."""
+    command = parse_command("subscribe agents, C++, C#")
+    assert isinstance(command, Subscribe) and command.topics == ("agents", "C++", "C#"), command
+    assert isinstance(parse_command("follow c++"), Follow)
 
 
 @pytest.mark.parametrize(
