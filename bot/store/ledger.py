@@ -149,7 +149,8 @@ class Ledger(Claimant):
         except BaseException:
             await self._holds.free(held)
             raise
-        await self._holds.free({_hold(k) for k, c in claims.items() if not c.ours})
+        # a digest this process delivers already is busy, and its hold (not taken now) the delivery's own
+        await self._holds.free({_hold(k) for k, c in claims.items() if not c.ours} & held)
         return claims
 
     async def _claim(

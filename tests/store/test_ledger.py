@@ -321,6 +321,7 @@ async def test_a_digest_this_process_is_delivering_is_busy_to_it_as_well(ledgers
     assert (await ledger.claim(slack(1), DAY, NOW)).state == "new"
     again = await ledger.claim(slack(1), DAY, NOW + timedelta(minutes=5))
     assert again.state == "busy"  # not "resume": that would deliver it twice from one process
+    assert await ledger.holding(slack(1), DAY)  # and its hold is kept: it was let go, so another took it over
     await ledger.release([(slack(1), DAY)])
     assert (await ledger.claim(slack(1), DAY, NOW + timedelta(minutes=5))).state == "resume"
 
