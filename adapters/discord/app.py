@@ -525,15 +525,8 @@ def subscribe_command(
         given = {"topics": topics, "time": time, "timezone": timezone, "top": top}
         given |= {"cadence": cadence, "day": day, "days": days}
         options = [f"{name}:{value}" for name, value in given.items() if value]
-        return Unknown(" ".join(["subscribe", *options]), _as_given(str(exc), time))
-
-
-def _as_given(hint: str, time: str | None) -> str:
-    """A refusal of `time:` quoting the value as typed (`13:00 pm`, not the `13:00pm` the chat's words
-    read), with its example in Discord's option (`time:21:00`), not Slack's typed `at 21:00`."""
-    if time:
-        hint = hint.replace(repr(time_option(time)[:20]), repr(time[:20]))
-    return hint.replace("`at 21:00`", "`time:21:00`")
+        # the example in Discord's option, not Slack's typed `at 21:00`
+        return Unknown(" ".join(["subscribe", *options]), str(exc).replace("`at 21:00`", "`time:21:00`"))
 
 
 def asker_of(interaction: discord.Interaction) -> Asker:

@@ -540,7 +540,7 @@ def _option_value(name: str, tokens: list[tuple[str, bool]], at: int) -> tuple[s
     if name == "tz" and _spaced_zone(value, nxt):
         return f"{value}_{nxt.rstrip(',')}", 2  # `tz America/New York`
     if name == "at" and _MERIDIEM.fullmatch(nxt.rstrip(",")):
-        return f"{value}{nxt.rstrip(',')}", 2  # `at 9:00 PM`
+        return f"{value} {nxt.rstrip(',')}", 2  # `at 9:00 PM`, quoted as typed if refused
     if name == "at" and value.isdigit() and nxt.lower() not in (*OPTIONS, "on"):  # `LLMs at 4 bits`: no hour
         raise UsageError(
             f"`at {value[:4]}` before “{nxt.rstrip(',')[:40]}”: a time goes HH:MM, such as `at 09:00`; a topic"
@@ -566,9 +566,8 @@ def days_option(text: str) -> str:
 
 
 def time_option(text: str) -> str:
-    """A time as a surface's own option gives it (`9:00 pm`), read as the chat reads `at 9:00 PM`."""
-    first, _, meridiem = " ".join(text.split()).rpartition(" ")
-    return f"{first}{meridiem}" if first and _MERIDIEM.fullmatch(meridiem) else text
+    """A time as a surface's own option gives it (`9:00  pm`), its spaces as the chat reads `at 9:00 PM`."""
+    return " ".join(text.split())
 
 
 def _several_days(word: str) -> bool:
@@ -931,7 +930,7 @@ def _time(value: str) -> str:
 
 _NAMED_HOURS = {"noon": "12:00", "midday": "12:00", "midnight": "00:00"}
 _HOUR = re.compile(r"(\d{1,2})(?:h([0-5]\d)?)?", re.IGNORECASE)  # not `9.30`: `LLMs at 1.58 bits` is a topic
-_TWELVE_HOUR = re.compile(r"(\d{1,2})(?:[:.](\d\d))?([ap])\.?m\.?", re.IGNORECASE)
+_TWELVE_HOUR = re.compile(r"(\d{1,2})(?:[:.](\d\d))? ?([ap])\.?m\.?", re.IGNORECASE)
 
 
 def _days(value: str) -> str:

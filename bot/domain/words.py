@@ -25,13 +25,13 @@ _QUOTE_MARKS = frozenset("\"'“”‘’«»")
 
 
 # languages named with a sign, which search's analysers would drop ("C++" the single letter "c"): spelled out
-SIGNED = {"c++": "cplusplus ", "c#": "csharp ", "f#": "fsharp "}
-SIGNED_NAME = re.compile(r"(?<![^\W_])(?:c\+\+|c#|f#)(?![+#])")
+_SIGNED = {"c++": "cplusplus ", "c#": "csharp ", "f#": "fsharp "}
+_SIGNED_NAME = re.compile(r"(?<![^\W_])(?:c\+\+|c#|f#)(?![+#])")
 
 
 def signs_spelled(text: str) -> str:
     """Lower-case `text` with "c++", "c#" and "f#" spelled out, as search reads them."""
-    return SIGNED_NAME.sub(lambda found: SIGNED[found[0]], text)
+    return _SIGNED_NAME.sub(lambda found: _SIGNED[found[0]], text)
 
 
 def says_nothing(text: str) -> bool:

@@ -386,6 +386,11 @@ def test_a_topic_with_a_stop_word_and_a_word_is_a_topic() -> None:
     assert isinstance(command, Subscribe) and command.topics == ("the agents", "R language", "π0"), command
 
 
+def test_a_refused_time_is_quoted_as_typed() -> None:
+    command = parse_command("subscribe llm at 13:00 pm")
+    assert isinstance(command, Unknown) and command.hint.startswith("'13:00 pm' is not a time of day"), command
+
+
 def test_a_language_named_with_a_sign_is_a_topic() -> None:
     """Search reads `C++` as a word of its own (it was the single letter "c"), so a digest on it finds its papers."""
     command = parse_command("subscribe agents, C++, C#")
