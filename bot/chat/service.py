@@ -63,6 +63,7 @@ from bot.domain.words import quoted
 from bot.ingest.catalog import Catalog
 from bot.search.port import SearchIndex
 from bot.store.events import EventLog
+from bot.store.follows import AsPosted, FollowStore
 from bot.store.ledger import Ledger
 from bot.store.papers import DayRecord, PaperStore
 
@@ -142,6 +143,7 @@ class ChatService:
         events: EventLog | None = None,
         phrasebooks: Mapping[str, Phrasebook] | None = None,
         community: Community | None = None,
+        cards: FollowStore | None = None,
     ) -> None:
         """`ledger` knows which thread is about which paper, `events` which events were answered (both
         default to the store's own); `phrasebooks` holds each platform's words, by platform."""
@@ -156,6 +158,7 @@ class ChatService:
         self._phrasebooks = dict(phrasebooks or {})
         self.follows = FollowService(subscriptions, self._ledger, defaults, clock)
         self._community = community  # votes and reading lists: `top`, `saved`, `unsave`
+        self._cards = cards if cards is not None else FollowStore(store.engine)  # shared cards' living threads
 
     async def meant(self, asker: Asker) -> Asker:
         """The asker as a channel command takes it: in a thread, most often the thread's channel (`channel_meant`)."""
@@ -461,7 +464,8 @@ class ChatService:
         self, platform: str, channel: str, paper_ref: str, publisher: Publisher, *, workspace: str = ""
     ) -> Shared | Unshared:
         """Post a paper's card publicly, seed its thread, and remember the thread is about it (in
-        `workspace`, so that `paperboy forget` finds it).
+        `workspace`, so that `paperboy forget` finds it). The card is followed as a digest's is (a living
+        thread: code out, a new version, upvotes past a mark), for `follow_days`.
 
         Raises InvalidPaperId or NotFound for a paper we can't find; a post refused is `Unshared`."""
         paper = await self._catalog.paper(paper_ref)
@@ -478,6 +482,9 @@ class ChatService:
         except DeliveryError as exc:  # the platform's words (its status, the channel's id) are the log's
             log.warning("sharing %s in %s:%s failed: %s", paper.arxiv_id, platform, channel, exc)
             return Unshared(str(exc), passing=True)
+        if self._defaults.follow_days and root.thread != root.channel:  # a card with a thread of its own
+            where = ChannelRef(platform, channel, workspace)
+            await self._cards.record(where, paper.arxiv_id, root, AsPosted.of(paper_card), now)
         return Shared(root, paper.title)
 
 

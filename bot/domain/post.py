@@ -44,6 +44,14 @@ class Card:
     rank: int | None = None
     topics: tuple[str, ...] = ()  # the paper's keywords, for platforms that tag (Discord forum tags)
 
+    def counts(self) -> str:
+        """What the card displays that changes after posting (counts, code link, stars): equal means no refresh."""
+        return "|".join((str(self.upvotes), str(self.comments), *(f"{link.label} {link.url}" for link in self.links)))
+
+    def repo(self) -> str | None:
+        """The code repository the card links to, if any (the card's links name it "Code")."""
+        return next((link.url for link in self.links if link.label.startswith("Code")), None)
+
 
 @dataclass(frozen=True)
 class Post:

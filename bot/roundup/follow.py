@@ -29,7 +29,7 @@ from bot.domain.post import Card
 from bot.domain.publishing import LeaseLost, MessageRef, Publisher, holding, publisher_for
 from bot.domain.repeats import Repeats
 from bot.host.tasks import each_to_its_end
-from bot.roundup.news import News, news, repo_of, shown
+from bot.roundup.news import News, news
 from bot.store.follows import AsPosted, Followed, FollowStore
 from bot.store.notes import NoteKey, NoteLedger
 from bot.store.papers import PaperStore
@@ -81,8 +81,7 @@ class Follower:
     async def posted(self, channel: ChannelRef, card: Card, ref: MessageRef, now: datetime) -> None:
         """A card is out (DigestDelivery's `posted` hook): follow it, as posted."""
         if self._days:
-            as_posted = AsPosted(card.rank, card.upvotes, repo_of(card), shown(card))
-            await self._follows.record(channel, card.paper_id, ref, as_posted, now)
+            await self._follows.record(channel, card.paper_id, ref, AsPosted.of(card), now)
 
     async def sweep(self) -> FollowReport:
         """Compare every card posted in the last `follow_days` with its paper now; note and refresh."""
@@ -106,7 +105,8 @@ class Follower:
 
     async def _subscribed(self, followed: list[Followed]) -> list[Followed]:
         """The cards of channels still subscribed: a channel that unsubscribed hears no more from the bot,
-        not even its threads' news (they go on if it subscribes again within `follow_days`). Those of a
+        not even its digest cards' news (they go on if it subscribes again within `follow_days`); a card
+        a person shared there is theirs, and is followed with or without a subscription. Those of a
         workspace stopped (a refused token) wait for its install: each card's refresh called Slack with
         the token it had refused, at every sync."""
         if self._subscriptions is None:
@@ -114,17 +114,19 @@ class Follower:
         found: dict[tuple[str, str], list[Subscription]] = {}
         for subscription in await self._subscriptions.all():  # one read, however many channels
             found.setdefault((subscription.channel.platform, subscription.channel.channel), []).append(subscription)
-        quiet = set()
+        unsubscribed, stopped = set(), set()
         for channel in {f.channel for f in followed}:
             try:
                 current = meant(channel, found.get((channel.platform, channel.channel), []))
-                if current is None or workspace_stopped(current.status):  # its token refused: no call
-                    quiet.add(channel)
             except UsageError:  # a channel id named by no workspace, subscribed in several: followed still
                 continue
-        if quiet:
-            log.debug("living threads of %d unsubscribed channels wait", len(quiet))
-        return [f for f in followed if f.channel not in quiet]
+            if current is None:
+                unsubscribed.add(channel)
+            elif workspace_stopped(current.status):  # its token refused: no call
+                stopped.add(channel)
+        if unsubscribed or stopped:
+            log.debug("living threads of %d unsubscribed channels wait", len(unsubscribed | stopped))
+        return [f for f in followed if f.channel not in stopped and (f.shared or f.channel not in unsubscribed)]
 
     async def _channel(
         self,
@@ -207,7 +209,7 @@ class Follower:
         """Refresh the card if what it shows changed and its hour is up (at most once an hour a card):
         refreshed, left as is (nothing asked of the platform), or gone (a person deleted it)."""
         fresh = card_of(paper, rank=item.rank)
-        if shown(fresh) == item.shown:
+        if fresh.counts() == item.shown:
             return "as is"
         if item.refreshed_at is not None and self._clock() - item.refreshed_at < REFRESH_EVERY:
             return "as is"  # refreshed within the hour, as read a moment ago: not worth a write to ask
@@ -224,7 +226,7 @@ class Follower:
         if not there:
             await self._deleted(item, report)
             return "gone"
-        await self._follows.refreshed(item.key, shown(fresh))
+        await self._follows.refreshed(item.key, fresh.counts())
         report.refreshed += 1
         return "refreshed"
 

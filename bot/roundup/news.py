@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain.cards import shorten
 from bot.domain.models import Paper
-from bot.domain.post import Card, Post
+from bot.domain.post import Post
 from bot.store.follows import Followed
 
 MARKS = (100, 250, 500, 1000)  # upvotes worth a note when a paper passes them
@@ -40,13 +40,3 @@ def news(followed: Followed, paper: Paper, version: int | None) -> list[News]:
             News(f"upvotes:{passed[-1]}", Post(header=f"Past {passed[-1]:,} upvotes", subheader=about, text=text))
         )
     return found
-
-
-def shown(card: Card) -> str:
-    """What a card displays that changes after posting (counts, code link, stars): equal means no refresh."""
-    return "|".join((str(card.upvotes), str(card.comments), *(f"{link.label} {link.url}" for link in card.links)))
-
-
-def repo_of(card: Card) -> str | None:
-    """The code repository a card links to, if any (the card's links name it "Code")."""
-    return next((link.url for link in card.links if link.label.startswith("Code")), None)

@@ -12,14 +12,15 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import Executable
 
 from bot.domain.channels import ChannelRef
+from bot.domain.post import Card
 from bot.domain.publishing import MessageRef
 from bot.store.engine import as_utc
-from bot.store.tables import digest_papers, follows, paper_versions, papers
+from bot.store.tables import digest_papers, follows, paper_versions, papers, threads
 from bot.store.upsert import changed, insert_for, upsert
 
 FollowKey = tuple[ChannelRef, str]  # a channel's card for a paper
@@ -37,6 +38,7 @@ class Followed:
     version: int | None  # as posted (None: not known then)
     shown: str  # what the card shows now
     refreshed_at: datetime | None
+    shared: bool = False  # a card a person shared (not a digest's): followed in any channel
 
     @property
     def key(self) -> FollowKey:
@@ -51,6 +53,10 @@ class AsPosted:
     upvotes: int
     repo: str | None
     shown: str
+
+    @classmethod
+    def of(cls, card: Card) -> AsPosted:
+        return cls(card.rank, card.upvotes, card.repo(), card.counts())
 
 
 class FollowStore:
@@ -145,9 +151,16 @@ class FollowStore:
         return len(rows)
 
     async def following(self, since: datetime) -> list[Followed]:
-        """The cards posted since `since` that are still there, oldest first."""
+        """The cards posted since `since` that are still there, oldest first; each says whether it was shared."""
+        shared = exists().where(
+            threads.c.platform == follows.c.platform,
+            threads.c.workspace == follows.c.workspace,
+            threads.c.channel == follows.c.channel,
+            threads.c.thread_ref == follows.c.thread_ref,
+            threads.c.origin == "share",
+        )
         query = (
-            select(follows)
+            select(follows, shared.label("shared"))
             .where(follows.c.posted_at >= since, follows.c.gone.is_(None))
             .order_by(
                 follows.c.posted_at, follows.c.platform, follows.c.workspace, follows.c.channel, follows.c.arxiv_id
@@ -166,6 +179,7 @@ class FollowStore:
                     version=r.version,
                     shown=r.shown,
                     refreshed_at=as_utc(r.refreshed_at),
+                    shared=bool(r.shared),
                 )
                 for r in await conn.execute(query)
             ]

@@ -29,6 +29,7 @@ def chat_service(
     limit: int = 5,
     clock: Callable[[], datetime] = lambda: NOW,
     community: Community | None = None,
+    follow_days: int = 7,
 ) -> ChatService:
     """`search` answers the commands (the real one unless given); the catalog always has the real one."""
     indexed = SearchService(store)
@@ -38,7 +39,7 @@ def chat_service(
         search or indexed,
         offline_catalog(store, indexed),
         subscriptions,
-        DigestDefaults(limit=limit),
+        DigestDefaults(limit=limit, follow_days=follow_days),
         clock,
         ledger=ledger,
         phrasebooks=PHRASEBOOKS,
