@@ -77,9 +77,37 @@ def what_is_asked(text: str) -> str | None:
         return asked
     if "who" in words and not WROTE.isdisjoint(words):  # "who wants to present this?" asks for no authors
         return "authors"
-    # a question mistyped (`summery`, `authers`): the nearest, where one is near enough
-    close = (difflib.get_close_matches(word, ASKS, n=1, cutoff=0.85) for word in words if len(word) > 3)
-    return next((match[0] for match in close if match), None)
+    return next((asked for word in words if (asked := _mistyped(word))), None)
+
+
+def _mistyped(word: str) -> str | None:
+    """The question a word mistypes (`summery`, `authers`), where one is near enough."""
+    close = difflib.get_close_matches(word, ASKS, n=1, cutoff=0.85) if len(word) > 3 else []
+    return close[0] if close else None
+
+
+# words that may join questions asked together ("code and authors", "summary, code & cite", "code + the
+# authors"): a question after the first is asked too only when nothing else stands between them, so
+# "summarize this code paper" asks for the summary alone ("code" there is the paper's topic)
+JOINS = frozenset({"and", "also", "plus", "then", "or", "the", "its", "their", "as", "well", "please", "pls"})
+
+
+def all_asked(text: str) -> tuple[str, ...]:
+    """Every question a mention asks, in its order, once each: the first (`what_is_asked`), then those
+    listed right after it ("code and authors"); none when it asks nothing."""
+    first = what_is_asked(text)
+    if first is None:
+        return ()
+    words = _words(text)
+    start = next((i for i, word in enumerate(words) if ASKED_BY.get(word) == first), len(words))
+    asked = [first]
+    for word in words[start + 1 :]:
+        if word in JOINS:
+            continue
+        if (listed := ASKED_BY.get(word) or _mistyped(word)) is None:
+            break
+        asked.append(listed)
+    return tuple(dict.fromkeys(asked))
 
 
 def _names(authors: tuple[str, ...]) -> str:
@@ -97,8 +125,17 @@ def _names(authors: tuple[str, ...]) -> str:
     return f"{byline(authors, max(shown, 1))} ({len(authors)} authors in all)"
 
 
+async def discussed(paper: Paper, text: str, search: SearchIndex) -> list[Post]:
+    """An answer to each question the text asks (`all_asked`), in order; the one-line help if none."""
+    return [await _answer(paper, asked, search) for asked in all_asked(text) or (None,)]
+
+
 async def discuss(paper: Paper, text: str, search: SearchIndex) -> Post:
-    asked = what_is_asked(text)
+    """The answer to the first question the text asks (a command names one), or the one-line help."""
+    return await _answer(paper, what_is_asked(text), search)
+
+
+async def _answer(paper: Paper, asked: str | None, search: SearchIndex) -> Post:
     title = shorten(paper.title, 120)
     if asked == "summary":
         paragraphs = [f"AI summary: {readable(paper.ai_summary)}"] if paper.ai_summary else []

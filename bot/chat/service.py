@@ -34,7 +34,7 @@ from bot.chat.commands import (
     Unsave,
     Unsubscribe,
 )
-from bot.chat.discussion import ASKS, HELP, NOT_A_PAPER_THREAD, discuss
+from bot.chat.discussion import ASKS, NOT_A_PAPER_THREAD, discuss, discussed
 from bot.chat.follows import FollowService
 from bot.chat.replies import replied
 from bot.chat.wording import TYPED, Phrasebook
@@ -424,11 +424,13 @@ class ChatService:
         if not await self.first_time(mention.platform, mention.event_id):
             return
         where = mention.thread or mention.channel
-        post = await replied(self._about_thread(mention), f"answering a mention in {where}", _said)
-        try:
-            await say(post)
-        except PaperboyError as exc:
-            log.warning("could not answer a mention in %s: %s", mention.thread or mention.channel, exc)
+        posts = await replied(self._about_thread(mention), f"answering a mention in {where}", _said_once)
+        for post in posts:  # one answer to each question asked ("code and authors"), in order
+            try:
+                await say(post)
+            except PaperboyError as exc:
+                log.warning("could not answer a mention in %s: %s", where, exc)
+                return
 
     async def stands_alone(self, platform: str, channel: str, card: str) -> bool:
         """Whether a card has no thread of its own (questions about it reply to it instead)."""
@@ -438,27 +440,28 @@ class ChatService:
         """Whether the thread is a paper's (a card's, whose questions the bot answers)."""
         return await self._ledger.thread_paper(platform, channel, thread) is not None
 
-    async def _about_thread(self, mention: Mention) -> Post:
-        """The answer about the thread's paper; or about the one paper the mention names, anywhere (`cite
-        2406.12345` in another paper's thread is that paper's BibTeX, said so, not the thread's)."""
+    async def _about_thread(self, mention: Mention) -> list[Post]:
+        """The answers about the thread's paper, one for each question asked; or about the one paper the
+        mention names, anywhere (`cite 2406.12345` in another paper's thread is that paper's BibTeX, said
+        so, not the thread's)."""
         thread = mention.thread
         arxiv_id = await self._ledger.thread_paper(mention.platform, mention.channel, thread) if thread else None
         named = papers_named(mention.text)
         if len(named) > 1:
-            return Post(header="paperboy", text=(f"Name one paper at a time: {named[0]}, then {named[1]}.",))
+            return [_said(f"Name one paper at a time: {named[0]}, then {named[1]}.")]
         if named and named[0] != arxiv_id:
             found = await self._found(named[0])
             if isinstance(found, Post):
-                return found
-            answer = await discuss(found, mention.text, self._search)
-            return replace(answer, subheader=f"About arXiv {found.arxiv_id}, as you named it") if arxiv_id else answer
+                return [found]
+            answers = await discussed(found, mention.text, self._search)
+            named_here = f"About arXiv {found.arxiv_id}, as you named it"
+            return [replace(answer, subheader=named_here) for answer in answers] if arxiv_id else answers
         if arxiv_id is None:
-            return Post(header="paperboy", text=(NOT_A_PAPER_THREAD,))
-        try:
-            paper = await self._catalog.paper(arxiv_id)
-        except (NotFound, SourceError):
-            return Post(header="paperboy", text=(f"I lost track of paper {arxiv_id}. {HELP}",))
-        return await discuss(paper, mention.text, self._search)
+            return [_said(NOT_A_PAPER_THREAD)]
+        paper = await self._found(arxiv_id)
+        if isinstance(paper, Post):  # the store lost it, and it can't be fetched: why (asking again can't help)
+            return [replace(paper, subheader=f"This thread's paper, arXiv {arxiv_id}")]
+        return await discussed(paper, mention.text, self._search)
 
     async def share(
         self, platform: str, channel: str, paper_ref: str, publisher: Publisher, *, workspace: str = ""
@@ -498,6 +501,10 @@ def top_in_channels(saved: str) -> str:
 
 def _said(line: str) -> Post:
     return Post(header="paperboy", text=(line,))
+
+
+def _said_once(line: str) -> list[Post]:
+    return [_said(line)]
 
 
 def not_today(record: DayRecord) -> str:

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from bot.chat.commands import parse_command
-from bot.chat.discussion import discuss, names_a_question, what_is_asked
+from bot.chat.discussion import all_asked, discuss, names_a_question, what_is_asked
 from bot.chat.service import Asker, Mention, Shared, Unshared
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, DeliveryError, NotFound
@@ -15,8 +15,9 @@ from bot.domain.models import Paper
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
 from bot.search.service import SearchService
+from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
-from tests.chat.world import chat_service
+from tests.chat.world import NOW, chat_service
 from tests.fakes.publisher import RecordingPublisher
 
 PAPER = "2605.29307"
@@ -244,3 +245,58 @@ async def test_a_mention_naming_a_paper_outside_a_thread_is_answered(june_store:
     assert "2612.99999" in missing.text[0]  # the catalog's own words for a paper it cannot find
     await service.mention(Mention("slack", "Ev4", "C1", None, "<@UBOT> cite"), said)
     assert "or name the paper, such as “cite 2406.12345”" in said.posts[-1].text[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("<@UBOT> code and authors", ("code", "authors")),
+        ("<@UBOT> cite, code & the summary please", ("cite", "code", "summary")),
+        ("<@UBOT> github + bibtex?", ("code", "cite")),
+        ("<@UBOT> code and authers", ("code", "authors")),  # a listed question mistyped is still asked
+        ("<@UBOT> code and code", ("code",)),  # once each
+        ("<@UBOT> summarize this code paper", ("summary",)),  # "code" is the paper's topic there
+        ("<@UBOT> the bibtex of this code paper", ("cite",)),
+        ("<@UBOT> code, not the authors", ("code",)),
+        ("<@UBOT> code and not the authors", ("code",)),
+        ("<@UBOT> who wrote it?", ("authors",)),
+        ("<@UBOT> hello", ()),
+    ],
+)
+def test_every_question_listed_together_is_asked_in_order(text: str, asked: tuple[str, ...]) -> None:
+    assert all_asked(text) == asked
+
+
+async def test_a_mention_asking_two_things_gets_both_answers_in_order(june_store: PaperStore) -> None:
+    service, publisher = chat_service(june_store), RecordingPublisher()
+    shared = await service.share("slack", "C1", PAPER, publisher)
+    assert isinstance(shared, Shared)
+    said = Said()
+    await service.mention(Mention("slack", "Ev1", "C1", shared.root.thread, "<@UBOT> code and authors"), said)
+    assert [post.header.split(" · ")[0] for post in said.posts] == ["Code", "Authors"]
+    assert "github.com/alirezasalemi7/grepseek" in said.posts[0].text[0]
+
+
+async def test_two_questions_about_a_paper_named_in_another_thread_say_whose_they_are(june_store: PaperStore) -> None:
+    service, publisher = chat_service(june_store), RecordingPublisher()
+    shared = await service.share("slack", "C1", PAPER, publisher)
+    assert isinstance(shared, Shared)
+    other = "2605.29398"
+    said = Said()
+    text = f"<@UBOT> summary and cite {other}"
+    await service.mention(Mention("slack", "Ev1", "C1", shared.root.thread, text), said)
+    assert [post.header.split(" · ")[0] for post in said.posts] == ["Summary", "Cite"]
+    assert {post.subheader for post in said.posts} == {f"About arXiv {other}, as you named it"}
+
+
+async def test_a_thread_whose_paper_the_store_lost_says_why_not_what_else_to_ask(june_store: PaperStore) -> None:
+    lost = "2601.99999"
+    await Ledger(june_store.engine).record_thread("slack", MessageRef("C1", "100", "100"), lost, "digest", NOW)
+    said = Said()
+    await chat_service(june_store).mention(Mention("slack", "Ev1", "C1", "100", "<@UBOT> code"), said)
+    [answer] = said.posts
+    assert answer.subheader == f"This thread's paper, arXiv {lost}"
+    assert answer.text == (
+        f"{lost} is not in the local store (offline: nothing was fetched;"
+        " paperboy fetches it when run without PAPERBOY_OFFLINE).",
+    )
