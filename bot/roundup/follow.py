@@ -3,9 +3,10 @@
 News (code out, a new arXiv version, upvotes past 100/250/500/1000) is posted once in the paper's
 thread, claimed in the note ledger first (bot/store/notes.py), so replicas and restarts never post
 it twice. The card itself is refreshed in place when what it shows has changed, at most once an
-hour (one process wins each hour's refresh), and at most `refreshes_per_minute` a platform, paced,
-inside Slack's chat.update tier and Discord's edit limits. A card a person deleted is left alone and
-followed no more; a channel that unsubscribed gets neither notes nor refreshes while it stays so.
+hour (one process wins each hour's refresh), and at most `refreshes_per_minute` a workspace (Slack
+team, Discord guild), paced, inside Slack's chat.update tier (each workspace's own) and Discord's
+edit limits (each channel's, and 50 requests a second for the bot). A card a person deleted is left
+alone and followed no more; a channel that unsubscribed gets neither notes nor refreshes while it stays so.
 Each channel is worked through in order; channels go side by side.
 """
 
@@ -73,8 +74,8 @@ class Follower:
         self._clock = clock
         self._gap = 60.0 / refreshes_per_minute
         self._sleep = sleep
-        self._last_refresh: dict[str, float] = {}
-        self._pace: dict[str, asyncio.Lock] = {}
+        self._last_refresh: dict[tuple[str, str], float] = {}  # by platform and workspace
+        self._pace: dict[tuple[str, str], asyncio.Lock] = {}
         self._subscriptions = subscriptions
         self._repeats = Repeats()  # a failure met again at every sync is said once an hour
 
@@ -213,15 +214,16 @@ class Follower:
             return "as is"
         if item.refreshed_at is not None and self._clock() - item.refreshed_at < REFRESH_EVERY:
             return "as is"  # refreshed within the hour, as read a moment ago: not worth a write to ask
-        platform = item.channel.platform
-        async with self._pace.setdefault(platform, asyncio.Lock()):
+        # Slack limits chat.update per workspace: a deployment serving many paces each on its own
+        pace = (item.channel.platform, item.channel.workspace)
+        async with self._pace.setdefault(pace, asyncio.Lock()):
             if not await self._follows.claim_refresh(item.key, self._clock(), REFRESH_EVERY):
                 return "as is"  # refreshed within the hour (here or by another process)
             loop = asyncio.get_running_loop()
-            last = self._last_refresh.get(platform)
+            last = self._last_refresh.get(pace)
             if last is not None and (wait := self._gap - (loop.time() - last)) > 0:
                 await self._sleep(wait)
-            self._last_refresh[platform] = loop.time()
+            self._last_refresh[pace] = loop.time()
             there = await publisher.refresh_card(item.ref, fresh)
         if not there:
             await self._deleted(item, report)

@@ -19,7 +19,7 @@ from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
 from bot.roundup.follow import Follower
 from bot.search.service import SearchService
-from bot.store.follows import FollowStore
+from bot.store.follows import AsPosted, FollowStore
 from bot.store.ledger import Ledger
 from bot.store.notes import NoteLedger
 from bot.store.papers import PaperStore
@@ -436,3 +436,32 @@ async def test_a_cards_own_thread_gone_stops_that_card_only(store: PaperStore) -
     clock.now += timedelta(hours=2)
     report = await live.sweep()
     assert (publisher.calls, report.stopped) == (3, 3)  # each asked, each stopped on its own
+
+
+async def test_card_refreshes_are_paced_per_slack_workspace_not_across_them(store: PaperStore) -> None:
+    """Slack's chat.update limit is each workspace's: a deployment serving many workspaces refreshes
+    each at its own pace, not all of them through one queue (two cards in T1: one wait; T2's: none)."""
+    clock, publisher = Clock(POSTED), RecordingPublisher()
+    waits: list[float] = []
+
+    async def wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    live = Follower(
+        FollowStore(store.engine),
+        NoteLedger(store.engine),
+        store,
+        {"slack": publisher},
+        7,
+        clock=clock,
+        refreshes_per_minute=60,
+        sleep=wait,
+    )
+    first, second, _ = await list_day(store)
+    follows = FollowStore(store.engine)
+    for team, arxiv_id, message in (("T1", first, "1"), ("T1", second, "2"), ("T2", first, "3")):
+        ref = MessageRef(f"C{team}", message, message)
+        await follows.record(ChannelRef("slack", f"C{team}", team), arxiv_id, ref, AsPosted(1, 0, None, "old"), POSTED)
+    clock.now = POSTED + timedelta(hours=2)
+    assert (await live.sweep()).refreshed == 3
+    assert len(waits) == 1 and 0.9 < waits[0] <= 1.0
