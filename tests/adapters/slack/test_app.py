@@ -212,6 +212,17 @@ async def test_each_thread_question(slack_bot: SlackBot, asked: str, expected: s
     assert expected in json.dumps(slack_bot.fake.posts()[2], ensure_ascii=False)
 
 
+async def test_a_mention_asking_two_things_gets_two_answers_in_the_thread(slack_bot: SlackBot) -> None:
+    await slack_bot.click_share("2605.29307")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
+    thread = slack_bot.fake.posts()[1]["thread_ts"]
+    await slack_bot.mention("<@UBOT> code and authors?", thread=thread)
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 4)
+    code, authors = slack_bot.fake.posts()[2:]
+    assert code["thread_ts"] == authors["thread_ts"] == thread
+    assert "github.com/alirezasalemi7/grepseek" in json.dumps(code) and "Hamed Zamani" in json.dumps(authors)
+
+
 async def test_the_code_answer_links_the_repository(slack_bot: SlackBot) -> None:
     """Its text is `verbatim` (no word of a paper's may become a mention), which keeps Slack from linking
     a bare URL: the address is written as a link."""
