@@ -180,10 +180,15 @@ async def test_share_where_the_bot_is_not_invited(slack_bot: SlackBot) -> None:
     assert "I can't post in this channel: channel_not_found" in slack_bot.fake.responses[0]["text"]
 
 
-async def test_a_mention_in_a_paper_thread_answers_there(slack_bot: SlackBot) -> None:
+async def shared_thread(slack_bot: SlackBot) -> str:
+    """Share 2605.29307 in the channel (its card, then its seed); the thread they started."""
     await slack_bot.click_share("2605.29307")
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
-    thread = slack_bot.fake.posts()[1]["thread_ts"]
+    return str(slack_bot.fake.posts()[1]["thread_ts"])
+
+
+async def test_a_mention_in_a_paper_thread_answers_there(slack_bot: SlackBot) -> None:
+    thread = await shared_thread(slack_bot)
     await slack_bot.mention("<@UBOT> cite please", thread=thread)
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 3)
     answer = slack_bot.fake.posts()[2]
@@ -204,18 +209,14 @@ async def test_a_mention_in_a_paper_thread_answers_there(slack_bot: SlackBot) ->
     ],
 )
 async def test_each_thread_question(slack_bot: SlackBot, asked: str, expected: str) -> None:
-    await slack_bot.click_share("2605.29307")
-    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
-    thread = slack_bot.fake.posts()[1]["thread_ts"]
+    thread = await shared_thread(slack_bot)
     await slack_bot.mention(f"<@UBOT> {asked}", thread=thread)
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 3)
     assert expected in json.dumps(slack_bot.fake.posts()[2], ensure_ascii=False)
 
 
 async def test_a_mention_asking_two_things_gets_two_answers_in_the_thread(slack_bot: SlackBot) -> None:
-    await slack_bot.click_share("2605.29307")
-    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
-    thread = slack_bot.fake.posts()[1]["thread_ts"]
+    thread = await shared_thread(slack_bot)
     await slack_bot.mention("<@UBOT> code and authors?", thread=thread)
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 4)
     code, authors = slack_bot.fake.posts()[2:]
@@ -226,9 +227,7 @@ async def test_a_mention_asking_two_things_gets_two_answers_in_the_thread(slack_
 async def test_the_code_answer_links_the_repository(slack_bot: SlackBot) -> None:
     """Its text is `verbatim` (no word of a paper's may become a mention), which keeps Slack from linking
     a bare URL: the address is written as a link."""
-    await slack_bot.click_share("2605.29307")
-    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
-    await slack_bot.mention("<@UBOT> code", thread=slack_bot.fake.posts()[1]["thread_ts"])
+    await slack_bot.mention("<@UBOT> code", thread=await shared_thread(slack_bot))
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 3)
     blocks: Any = slack_bot.fake.posts()[2]["blocks"]
     [line] = [b["text"] for b in blocks if b.get("type") == "section" and "Code:" in b["text"]["text"]]
@@ -354,9 +353,7 @@ async def test_another_bots_mention_gets_no_answer(slack_bot: SlackBot) -> None:
 
 
 async def test_a_thread_answer_that_fails_gets_an_apology_in_the_thread(slack_bot: SlackBot) -> None:
-    await slack_bot.click_share("2605.29307")
-    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 2)
-    thread = slack_bot.fake.posts()[1]["thread_ts"]
+    thread = await shared_thread(slack_bot)
     slack_bot.search.broken = True
     await slack_bot.mention("<@UBOT> related", thread=thread)
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 3)
