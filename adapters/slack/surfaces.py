@@ -114,6 +114,8 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers, home_again: 
 
     @app.event("link_shared")
     async def unfurl(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
+        if not await surfaces.new_event("slack", str(body.get("event_id") or "")):
+            return  # Slack's retry of an event unfurled already (its first answer was slow): one unfurl
         urls = [str(link.get("url", "")) for link in event.get("links") or [] if isinstance(link, dict)]
         every = await surfaces.links.for_urls(urls)
         found = unfurlable(every)

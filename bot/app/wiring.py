@@ -153,7 +153,12 @@ def chat_service(services: Services, votes: Community | None = None) -> ChatServ
 def surfaces(services: Services, chat: ChatService) -> Surfaces:
     """Link cards, the subscribe form and suggestions, over the same core as the commands."""
     return Surfaces(
-        LinkCards(services.catalog), Suggestions(services.store), services.subscriptions, chat.answer, services.ledger
+        LinkCards(services.catalog),
+        Suggestions(services.store),
+        services.subscriptions,
+        chat.answer,
+        services.ledger,
+        chat.first_time,
     )
 
 

@@ -10,7 +10,6 @@ matching sentence-transformers to a cosine of 0.99999 (a test holds it to refere
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import itertools
 import json
@@ -18,7 +17,7 @@ import math
 import os
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -189,9 +188,12 @@ class WordRows:
         # move the rows under the offset read here). `pread` on one descriptor is safe across threads.
         self._fd = os.open(path, os.O_RDONLY)
 
-    def __del__(self) -> None:
-        with contextlib.suppress(AttributeError, OSError):
-            os.close(self._fd)
+    def __del__(self, close: Callable[[int], None] = os.close) -> None:
+        """The file let go (`close` bound at definition: at interpreter exit the module's globals are gone)."""
+        try:  # noqa: SIM105 (contextlib.suppress is a module global, gone at interpreter exit)
+            close(self._fd)
+        except (AttributeError, OSError):  # never opened (a bad file), or closed already
+            pass
 
     def rows(self, ids: npt.NDArray[np.int64]) -> Vectors:
         """The rows of these token ids, in their order (a new array)."""

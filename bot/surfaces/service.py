@@ -27,6 +27,12 @@ class Surfaces:
     subscriptions: SubscriptionStore
     answer: Answer  # the chat service's answer to a command: the one path a form's subscription takes
     ledger: Ledger | None = None  # where link cards are written down (their reactions are votes); None: nowhere
+    # whether an event is new (the chat service's `first_time`: a retry, or another replica's copy, is not)
+    first_time: Callable[[str, str], Awaitable[bool]] | None = None
+
+    async def new_event(self, platform: str, event_id: str) -> bool:
+        """Whether to act on this event: not on a platform's retry of one already acted on."""
+        return self.first_time is None or not event_id or await self.first_time(platform, event_id)
 
     async def unfurled(self, channel: ChannelRef, message: str, found: list[LinkCard]) -> bool:
         """A person's message whose paper links became cards (Slack's unfurl): when they are all one

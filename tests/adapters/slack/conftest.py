@@ -188,7 +188,9 @@ async def slack_bot(
     chat = chat_service(store, search=search, ledger=ledger, community=community, limit=digest_limit)
     client = slack_client("xoxb-test", fake_slack.base_url)
     publisher = SlackPublisher(client, interval=0.0)
-    surfaces = Surfaces(LinkCards(slack_catalog), Suggestions(store), subscriptions, chat.answer, ledger)
+    surfaces = Surfaces(
+        LinkCards(slack_catalog), Suggestions(store), subscriptions, chat.answer, ledger, chat.first_time
+    )
     homes = HomeService(store, subscriptions, reading=community.lists)
     app = create_app(chat, client, SECRET, publisher, admins=slack_admins, home=homes, surfaces=surfaces)
     register(app, community, home_again=home_again(homes, SlackMembers(client)))  # as bot.app.wiring does

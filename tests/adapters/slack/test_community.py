@@ -253,12 +253,20 @@ async def test_a_link_card_takes_votes_and_saves_on_the_message_it_was_unfurled_
     bea = Person("slack", "T0001", "U0002")
     assert [s.arxiv_id for s in await slack_bot.community.lists.saved(bea)] == [PAPER]
     two = "1767225800.000100"  # a message linking two papers
-    await link_shared(slack_bot, [f"https://arxiv.org/abs/{PAPER}", "https://arxiv.org/abs/2605.31264"], message_ts=two)
+    await link_shared(
+        slack_bot,
+        [f"https://arxiv.org/abs/{PAPER}", "https://arxiv.org/abs/2605.31264"],
+        message_ts=two,
+        event_id="EvU2",
+    )
     await unfurled(slack_bot, 2)
     assert await slack_bot.community.engagement.posted(HERE, two) is None
     unknown = "1767225850.000100"  # two papers, one of them not found: no card for it, and still two papers
     await link_shared(
-        slack_bot, [f"https://arxiv.org/abs/{PAPER}", "https://arxiv.org/abs/2401.99999"], message_ts=unknown
+        slack_bot,
+        [f"https://arxiv.org/abs/{PAPER}", "https://arxiv.org/abs/2401.99999"],
+        message_ts=unknown,
+        event_id="EvU3",
     )
     await unfurled(slack_bot, 3)
     assert await slack_bot.community.engagement.posted(HERE, unknown) is None

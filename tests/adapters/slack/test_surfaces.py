@@ -15,7 +15,7 @@ from adapters.slack.render import SAVE_ACTION
 from bot.delivery.subscriptions import Subscription
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Paper
-from tests.adapters.slack.conftest import SlackBot
+from tests.adapters.slack.conftest import SlackBot, settled
 from tests.fakes.slack import Failure, check_options, check_view, check_view_errors
 
 STORED = "2605.29307"  # GrepSeek, in the June store
@@ -393,3 +393,25 @@ def test_a_note_of_a_fault_that_may_pass_is_not_unfurled() -> None:
     lacking = LinkCard("https://arxiv.org/abs/2401.00001", "2401.00001", None, "not in the local store")
     failing = LinkCard("https://arxiv.org/abs/2401.00002", "2401.00002", None, "could not be fetched", passing=True)
     assert unfurlable([lacking, failing]) == [lacking]
+
+
+async def test_a_retried_link_shared_is_unfurled_once(slack_bot: SlackBot) -> None:
+    """Slack sends an event again (same event_id, X-Slack-Retry-Num) when it thinks the first was not
+    acknowledged in time: one unfurl, one lookup, as for every event."""
+    await link_shared(slack_bot, [f"https://arxiv.org/abs/{STORED}"], event_id="EvR1")
+    await unfurled(slack_bot)
+    event = {
+        "type": "link_shared",
+        "channel": "C0001",
+        "is_bot_user_member": True,
+        "user": "U0001",
+        "message_ts": "1767225700.000100",
+        "links": [{"domain": "arxiv.org", "url": f"https://arxiv.org/abs/{STORED}"}],
+        "event_ts": "1767225700.000200",
+    }
+    assert (await slack_bot.event(event, event_id="EvR1", retry=1)).status_code == 200
+    await link_shared(slack_bot, [f"https://arxiv.org/abs/{STORED}"], event_id="EvR2")  # a new event is answered
+    await unfurled(slack_bot, 2)
+    await asyncio.sleep(0.2)  # the retry's handler, had it run, would have called by now
+    await settled()
+    assert len(slack_bot.fake.calls_of("chat.unfurl")) == 2
