@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -13,7 +14,7 @@ PLATFORMS = ("slack", "discord", "console")
 WORKSPACE_USERS = frozenset({"slack"})
 # The channels a refusal offers as examples, one of each platform: the command line's and the config file's.
 _EXAMPLES = "such as slack:C0123456, discord:1234567890 or console:NAME"
-_REF = re.compile(r"^(?P<platform>[a-z]+):(?:(?P<workspace>[A-Za-z0-9_.\-]+)/)?(?P<channel>[A-Za-z0-9_.\-]+)$")
+_REF = re.compile(r"^(?P<platform>[A-Za-z]+):(?:(?P<workspace>[A-Za-z0-9_.\-]+)/)?(?P<channel>[A-Za-z0-9_.\-]+)$")
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,18 @@ def not_a_channel(shown: str) -> str:
     return f"{shown} is not PLATFORM:CHANNEL_ID ({_EXAMPLES})"
 
 
+def _no_platform(text: str, platform: str) -> str:
+    """The refusal of a channel whose platform is none of ours, with the one meant where it is near
+    (`Slack:C0123`, `slak:C0123`: did you mean 'slack:C0123'?)."""
+    near = difflib.get_close_matches(platform.lower(), PLATFORMS, n=1, cutoff=0.6)
+    meant = near[0] + text[len(platform) :] if near else ""
+    if platform.lower() in PLATFORMS:
+        return f"{text!r}: a platform is written in lower case: {meant!r}"
+    known = ", ".join(sorted(PLATFORMS))
+    said = f"{text!r}: {platform!r} is not a platform ({known}; {_EXAMPLES})"
+    return f"{said}. Did you mean {meant!r}?" if meant else said
+
+
 def parse_channel(text: str) -> ChannelRef:
     """`slack:C0123456` or `discord:1234567890` → a ChannelRef; a UsageError otherwise.
 
@@ -38,8 +51,7 @@ def parse_channel(text: str) -> ChannelRef:
     serves several Slack workspaces (a channel id alone is then ambiguous)."""
     match = _REF.match(text.strip())
     if match is not None and match.group("platform") not in PLATFORMS:
-        known = ", ".join(sorted(PLATFORMS))
-        raise UsageError(f"{text!r}: {match.group('platform')!r} is not a platform ({known}; {_EXAMPLES})")
+        raise UsageError(_no_platform(text.strip(), match.group("platform")))
     if match is None:
         raise UsageError(not_a_channel(repr(text)))
     platform, channel, workspace = match.group("platform"), match.group("channel"), match.group("workspace") or ""

@@ -32,7 +32,7 @@ from bot.domain.our_words import plainly, said_at_once, unreadable
 from bot.domain.weekdays import parse_days, parse_weekday
 from bot.domain.zones import is_place, zone_hint
 
-_CHANNEL = re.compile(r"(slack|discord|console):([A-Za-z0-9_.\-]+/)?[A-Za-z0-9_.\-]+", re.ASCII)
+_CHANNEL = re.compile(r"[A-Za-z]+:([A-Za-z0-9_.\-]+/)?[A-Za-z0-9_.\-]+", re.ASCII)
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
 _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", re.ASCII)
 # control characters (but white space), bidi overrides and isolates: invisible in a topic, they match

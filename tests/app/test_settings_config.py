@@ -43,7 +43,15 @@ def test_the_contract_example_is_valid(tmp_path: Path) -> None:
                 f'[[subscriptions]]\nchannel = "{channel}"\n',
                 re.escape(f"'{channel}' is not PLATFORM:CHANNEL_ID ({EXAMPLES})"),
             )
-            for channel in ("console:a b", "irc:a")
+            for channel in ("console:a b",)
+        ),
+        (
+            '[[subscriptions]]\nchannel = "irc:a"\n',
+            re.escape(f"'irc:a': 'irc' is not a platform (console, discord, slack; {EXAMPLES})"),
+        ),
+        (
+            '[[subscriptions]]\nchannel = "slak:C1"\n',
+            re.escape("is not a platform (console, discord, slack; ") + ".*Did you mean 'slack:C1'\\?",
         ),
         ('[[subscriptions]]\nchannel = "slack:C1"\ntime = "9am"\n', "'9am' is not a time of day"),
         ('[[subscriptions]]\nchannel = "slack:C1"\ndays = "someday"\n', "is not a set of days"),

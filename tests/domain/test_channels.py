@@ -14,14 +14,20 @@ def test_a_channel_is_its_platform_its_id_and_maybe_its_workspace() -> None:
     assert parse_channel("console:me") == ChannelRef("console", "me")
 
 
+KNOWN = "(console, discord, slack; such as slack:C0123456, discord:1234567890 or console:NAME)"
+
+
 @pytest.mark.parametrize(
     ("typed", "said"),
     [
-        ("slak:C123", "'slak:C123': 'slak' is not a platform (console, discord, slack; such as slack:C0123456"),
+        ("slak:C123", f"'slak:C123': 'slak' is not a platform {KNOWN}. Did you mean 'slack:C123'?"),
+        ("irc:C123", f"'irc:C123': 'irc' is not a platform {KNOWN}"),
+        ("Slack:T1/C123", "'Slack:T1/C123': a platform is written in lower case: 'slack:T1/C123'"),
+        ("DISCORD:123", "'DISCORD:123': a platform is written in lower case: 'discord:123'"),
         ("C0123", "'C0123' is not PLATFORM:CHANNEL_ID (such as slack:C0123456, discord:1234567890 or console:NAME)"),
     ],
 )
 def test_a_mistyped_channel_says_what_is_wrong(typed: str, said: str) -> None:
     with pytest.raises(UsageError) as refused:
         parse_channel(typed)
-    assert str(refused.value).startswith(said)
+    assert str(refused.value) == said
