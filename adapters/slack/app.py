@@ -324,6 +324,12 @@ async def tokens_accepted(client: AsyncWebClient, app_token: str | None) -> None
             "SLACK_BOT_TOKEN is a user token (xoxp-…): set the Bot User OAuth Token (xoxb-…), shown beside it on"
             " the app's OAuth & Permissions page, and start paperboy again"
         )
+    if app_token and not app_token.startswith("xapp-"):  # without Slack: offline, it was asked for every 10 s
+        raise ConfigError(
+            f"SLACK_APP_TOKEN is not an app-level token ({_kind(app_token)}; those start xapp-): create one under"
+            " Basic Information → App-Level Tokens with the connections:write scope, or unset SLACK_APP_TOKEN"
+            " for HTTP mode, and start paperboy again"
+        )
     checks: list[tuple[str, Callable[[], Awaitable[Any]]]] = []
     if client.token:  # multi-workspace mode has no token of its own
         checks.append(("SLACK_BOT_TOKEN", partial(_a_bot, client)))
@@ -350,6 +356,15 @@ async def tokens_accepted(client: AsyncWebClient, app_token: str | None) -> None
         except (aiohttp.ClientError, TimeoutError) as exc:
             _unanswered(client, _connection_said(exc))
             return
+
+
+def _kind(token: str) -> str:
+    """What a token that is not an app-level one looks like, named without showing it."""
+    if token.startswith("xoxb-"):
+        return "it is a bot token, xoxb-…"
+    if token.startswith(("xoxp-", "xoxe.xoxp-")):
+        return "it is a user token, xoxp-…"
+    return "it does not start xapp-"
 
 
 async def _a_bot(client: AsyncWebClient) -> None:

@@ -95,6 +95,32 @@ async def test_a_user_token_for_the_bot_s_stops_the_start_in_one_line(
     assert not [c for c in fake_slack.calls if c.method == "auth.test"]  # said before asking Slack
 
 
+@pytest.mark.parametrize(
+    ("app_token", "kind"),
+    [
+        ("xoxb-1-bot", "it is a bot token, xoxb-…"),
+        ("xoxp-1-user", "it is a user token, xoxp-…"),
+        ("8f14e45fceea167a5a36dedd4bea2543", "it does not start xapp-"),  # the signing secret, pasted
+    ],
+)
+async def test_an_app_token_of_another_kind_stops_the_start_in_one_line_without_asking_slack(
+    fake_slack: FakeSlack, june_store: PaperStore, app_token: str, kind: str
+) -> None:
+    """Socket Mode with the bot token (or the signing secret) as SLACK_APP_TOKEN: refused by its form, so
+    a Slack out of reach does not turn it into a connection asked for every 10 s."""
+    client = slack_client("xoxb-test", fake_slack.base_url)
+    app = create_app(chat_service(june_store), client, SECRET, SlackPublisher(client, interval=0.0))
+    runtime = SlackRuntime(app, signing_secret=SECRET, port=0, host="127.0.0.1", app_token=app_token)
+    said = f"SLACK_APP_TOKEN is not an app-level token ({kind}; those start xapp-): create one under Basic Information"
+    try:
+        with pytest.raises(ConfigError, match=re.escape(said)) as refused:
+            await asyncio.wait_for(runtime.start(), 10)
+    finally:
+        await runtime.stop()
+    assert app_token not in str(refused.value)
+    assert not [c for c in fake_slack.calls if c.method in ("auth.test", "apps.connections.open")]
+
+
 async def test_a_refreshable_user_token_for_the_bot_s_stops_the_start_in_one_line(
     fake_slack: FakeSlack, june_store: PaperStore
 ) -> None:
