@@ -324,11 +324,19 @@ async def tokens_accepted(client: AsyncWebClient, app_token: str | None) -> None
             "SLACK_BOT_TOKEN is a user token (xoxp-…): set the Bot User OAuth Token (xoxb-…), shown beside it on"
             " the app's OAuth & Permissions page, and start paperboy again"
         )
+    token = client.token or ""
+    if token and not token.startswith("xox"):  # no Slack token at all: the signing secret, the app token pasted
+        raise ConfigError(
+            f"SLACK_BOT_TOKEN is not a bot token ({_kind(token)}; those start xoxb-): set the Bot User"
+            " OAuth Token from the app's OAuth & Permissions page"
+            + (" (an app-level token goes in SLACK_APP_TOKEN)" if token.startswith("xapp-") else "")
+            + " and start paperboy again"
+        )
     if app_token and not app_token.startswith("xapp-"):  # without Slack: offline, it was asked for every 10 s
         raise ConfigError(
-            f"SLACK_APP_TOKEN is not an app-level token ({_kind(app_token)}; those start xapp-): create one under"
-            " Basic Information → App-Level Tokens with the connections:write scope, or unset SLACK_APP_TOKEN"
-            " for HTTP mode, and start paperboy again"
+            f"SLACK_APP_TOKEN is not an app-level token ({_kind(app_token)}; those start xapp-): create"
+            " one under Basic Information → App-Level Tokens with the connections:write scope, or unset"
+            " SLACK_APP_TOKEN for HTTP mode, and start paperboy again"
         )
     checks: list[tuple[str, Callable[[], Awaitable[Any]]]] = []
     if client.token:  # multi-workspace mode has no token of its own
@@ -358,13 +366,15 @@ async def tokens_accepted(client: AsyncWebClient, app_token: str | None) -> None
             return
 
 
+KINDS = {"xoxb-": "a bot token, xoxb-…", "xapp-": "an app-level token, xapp-…", "xoxp-": "a user token, xoxp-…"}
+
+
 def _kind(token: str) -> str:
-    """What a token that is not an app-level one looks like, named without showing it."""
-    if token.startswith("xoxb-"):
-        return "it is a bot token, xoxb-…"
-    if token.startswith(("xoxp-", "xoxe.xoxp-")):
-        return "it is a user token, xoxp-…"
-    return "it does not start xapp-"
+    """What a token in the wrong place is, named without showing it."""
+    kind = next((k for prefix, k in KINDS.items() if token.removeprefix("xoxe.").startswith(prefix)), None)
+    if kind:
+        return f"it is {kind}"
+    return "it is another kind of Slack token" if token.startswith("xox") else "it is none of Slack's tokens"
 
 
 async def _a_bot(client: AsyncWebClient) -> None:

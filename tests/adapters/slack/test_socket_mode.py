@@ -100,7 +100,7 @@ async def test_a_user_token_for_the_bot_s_stops_the_start_in_one_line(
     [
         ("xoxb-1-bot", "it is a bot token, xoxb-…"),
         ("xoxp-1-user", "it is a user token, xoxp-…"),
-        ("8f14e45fceea167a5a36dedd4bea2543", "it does not start xapp-"),  # the signing secret, pasted
+        ("8f14e45fceea167a5a36dedd4bea2543", "it is none of Slack's tokens"),  # the signing secret, pasted
     ],
 )
 async def test_an_app_token_of_another_kind_stops_the_start_in_one_line_without_asking_slack(
@@ -119,6 +119,31 @@ async def test_an_app_token_of_another_kind_stops_the_start_in_one_line_without_
         await runtime.stop()
     assert app_token not in str(refused.value)
     assert not [c for c in fake_slack.calls if c.method in ("auth.test", "apps.connections.open")]
+
+
+@pytest.mark.parametrize(
+    ("bot_token", "said"),
+    [
+        ("xapp-1-A1-1-app", "(it is an app-level token, xapp-…; those start xoxb-): set the Bot User OAuth Token"),
+        ("xapp-1-A1-1-app", "OAuth & Permissions page (an app-level token goes in SLACK_APP_TOKEN) and start"),
+        ("8f14e45fceea167a5a36dedd4bea2543", "(it is none of Slack's tokens; those start xoxb-): set the Bot User"),
+    ],
+)
+async def test_a_bot_token_that_is_no_slack_token_stops_the_start_in_one_line_without_asking_slack(
+    fake_slack: FakeSlack, june_store: PaperStore, bot_token: str, said: str
+) -> None:
+    """The signing secret, or the app-level token, in SLACK_BOT_TOKEN: with Slack out of reach, paperboy
+    started and every digest failed."""
+    client = slack_client(bot_token, fake_slack.base_url)
+    app = create_app(chat_service(june_store), client, SECRET, SlackPublisher(client, interval=0.0))
+    runtime = SlackRuntime(app, signing_secret=SECRET, port=0, host="127.0.0.1")
+    try:
+        with pytest.raises(ConfigError, match=re.escape(said)) as refused:
+            await asyncio.wait_for(runtime.start(), 10)
+    finally:
+        await runtime.stop()
+    assert str(refused.value).startswith("SLACK_BOT_TOKEN is not a bot token") and bot_token not in str(refused.value)
+    assert not [c for c in fake_slack.calls if c.method == "auth.test"]
 
 
 async def test_a_refreshable_user_token_for_the_bot_s_stops_the_start_in_one_line(
