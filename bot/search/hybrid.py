@@ -288,7 +288,10 @@ class HybridIndex:
         positions = np.fromiter(fused.keys(), dtype=np.int64, count=len(fused))
         scores = np.fromiter(fused.values(), dtype=np.float32, count=len(fused)) * lexical.prior[positions]
         named = lexical.named(parsed, by_words)  # among the best by words: all in the fusion, each first
-        ranked = lexical.top((positions, scores), positions.size if named.size else limit)  # wherever it ranks
+        writing = lexical.writing(parsed, positions)  # a lone acronym: the papers writing it, then the rest
+        ranked = lexical.top((positions, scores), positions.size if named.size or writing.size else limit)
+        if writing.size:
+            ranked = named_first(ranked, writing, positions.size)
         if not named.size and (named := lexical.holding_every_word(parsed, by_words, ranked[0][:limit])).size:
             ranked = lexical.top((positions, scores), positions.size)
         return lexical.hits(named_first(ranked, named, limit), parsed)

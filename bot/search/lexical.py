@@ -496,6 +496,16 @@ class LexicalIndex:
             return np.zeros(0, np.int64)
         return by_words[self.whole(parsed, by_words)]
 
+    def writing(self, parsed: Parsed, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Of these positions, the papers whose own text writes the acronym a query asks for alone, as
+        typed ("NeRF", "ViT", "GAN"), or its spelled-out form; none for any other query. Meaning and the
+        keywords of the best papers ranked papers that never write a rare acronym above those that do:
+        "NeRF" showed papers on world models and red teaming first, "ViT" two diffusion papers."""
+        if len(parsed.groups) != 1 or not parsed.groups[0].acronym or not positions.size:
+            return np.zeros(0, np.int64)
+        in_text = ranking(self._searcher, parsed, require_all=True)  # the body alone: not a Gan's papers
+        return self._matching(must(one_of("pos", positions.tolist()), in_text), positions.size)
+
     def _matching(self, query: Query, at_most: int | None = None) -> npt.NDArray[np.int64]:
         """The positions of every paper the query matches (it matches `at_most` of them), ascending."""
         if at_most is None:

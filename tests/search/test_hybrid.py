@@ -16,11 +16,12 @@ from bot.embedding.model import Vectors, shared_encoder
 from bot.embedding.papers import embedding_text
 from bot.host.pools import aside
 from bot.ingest.snapshot import read_snapshot_vectors, snapshot_papers
+from bot.search.acronyms import written
 from bot.search.hybrid import HybridIndex
 from bot.search.lexical import LexicalIndex, Scored
 from bot.search.port import SearchFilters
 from bot.search.query import Query, parse_query
-from bot.search.text import words
+from bot.search.text import terms, words
 
 pytestmark = pytest.mark.slow
 
@@ -303,6 +304,41 @@ def test_papers_holding_every_word_of_a_query_with_an_acronym_come_first(
             LexicalIndex, "holding_every_word", lambda self, parsed, by_words, shown: np.zeros(0, np.int64)
         )
         assert not any(hit.whole for hit in index.search_now(query, limit=5))  # what it mends
+
+
+def writes(paper: Paper, acronym: str) -> bool:
+    """Whether the paper's own text (not its authors' names) writes the acronym, or its spelled-out form."""
+    text = " ".join((paper.title, *paper.ai_keywords, paper.ai_summary or "", paper.abstract))
+    return acronym in terms(text) or acronym in written(words(text))
+
+
+@pytest.mark.parametrize("acronym", ["NeRF", "ViT", "GAN"])
+def test_the_papers_writing_a_rare_acronym_come_first(
+    index: HybridIndex, acronym: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Meaning and the keywords of the best papers ranked papers that never write a rare acronym above
+    those that do: "NeRF" showed papers on world models first, "ViT" two diffusion papers, "GAN" a
+    benchmark of diffusion transformers second. A Gan's papers (the word in an author's name) are not
+    papers on GANs: they come after."""
+    key = acronym.lower()
+    written = [writes(h.paper, key) for h in index.search_now(acronym, limit=30)]
+    assert 2 <= sum(written) < len(written)
+    assert written == sorted(written, reverse=True)  # every paper writing it, then the others
+    for limit in (1, 3, 5):  # the answer to a short list is the start of the answer to a long one
+        assert [writes(h.paper, key) for h in index.search_now(acronym, limit=limit)] == written[:limit]
+    monkeypatch.setattr(LexicalIndex, "writing", lambda self, parsed, positions: np.zeros(0, np.int64))
+    before = [writes(h.paper, key) for h in index.search_now(acronym, limit=30)]
+    assert before != sorted(before, reverse=True)  # what it mends
+
+
+@pytest.mark.parametrize("query", ["RL", "LLM", "vision transformer", "GAN diffusion"])
+def test_a_common_acronym_or_other_query_keeps_the_fused_order(
+    index: HybridIndex, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where every paper shown writes the acronym, or the query is not one acronym alone, the order stands."""
+    ranked = [h.paper.arxiv_id for h in index.search_now(query, limit=20)]
+    monkeypatch.setattr(LexicalIndex, "writing", lambda self, parsed, positions: np.zeros(0, np.int64))
+    assert [h.paper.arxiv_id for h in index.search_now(query, limit=20)] == ranked
 
 
 @pytest.mark.parametrize(
