@@ -71,7 +71,8 @@ _EVERY_PAPER = frozenset(
 
 
 _TODAY_WORDS = frozenset({"please", "pls", "papers", "paper", "list", "digest", "'s", "top", "trending", "again"})
-_ALONE = ("today", "help", "settings", "unsubscribe", "saved", "top", "follows")  # commands whole by themselves
+# commands whole by themselves
+_ALONE = ("today", "help", "settings", "unsubscribe", "saved", "top", "follows", "following")
 _ID_OPTION = re.compile(r"\A(?:--id\b=?|id\s*[:=])\s*", re.IGNORECASE)
 _PERIOD_OPTION = re.compile(r"\A(?:--period\b=?|period\s*[:=])\s*", re.IGNORECASE)
 MOST_PAPERS = 50  # papers a digest, a roundup or `today` shows at most (`top 50`, `today all`)
@@ -237,6 +238,8 @@ def parse_command(text: str) -> Command:
             return parse_subscribe(rest)
         except UsageError as exc:
             return Unknown(text, str(exc))
+    if word == "following" and not rest:  # what they follow, as a profile page says it: not "Did you mean `follow`?"
+        word = "follows"
     if word in ("follow", "follows", "unfollow"):
         return parse_follow(word, rest, text)
     if word == "top":  # `top --period week`, `top period:week`: the CLI's and Discord's option, typed here

@@ -20,6 +20,7 @@ from bot.chat.commands import Command, Follow, Follows, Subscribe, Unfollow, Unk
         ('follow "diffusion at 08:00"', Follow(("diffusion at 08:00",))),  # quoted: kept as typed
         ("follow low emission zone London", Follow(("low emission zone London",))),  # a city after `zone`: a topic
         ("follows", Follows()),
+        ("Following?", Follows()),  # was "Did you mean `follow`?"
         ("unfollow", Unfollow(None)),
         ("unfollow  Author:LeCun ", Unfollow("Author:LeCun")),
         ("unfollow “diffusion”", Unfollow("diffusion")),
