@@ -15,6 +15,7 @@ import io
 import logging
 import traceback
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -41,6 +42,7 @@ from bot.chat.commands import (
     Unsubscribe,
     comma_parts,
     days_option,
+    on_day,
     paper_option,
     parse_subscribe,
     search_option,
@@ -413,11 +415,17 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
     group = app_commands.Group(name="papers", description="Hugging Face Daily Papers: today, search, digests")
 
     @group.command(name="today", description="Today's trending papers")
-    @app_commands.describe(top=f"How many papers (1-{MOST_PAPERS}; default: the digest's number)")
+    @app_commands.describe(
+        top=f"How many papers (1-{MOST_PAPERS}; default: the digest's number)",
+        date="Another listing day: 2026-08-20, or yesterday (default: the latest with papers)",
+    )
     async def today(
-        interaction: discord.Interaction, top: app_commands.Range[int, 1, MOST_PAPERS] | None = None
+        interaction: discord.Interaction,
+        top: app_commands.Range[int, 1, MOST_PAPERS] | None = None,
+        date: app_commands.Range[str, 1, 20] | None = None,
     ) -> None:
-        await bot.answer(interaction, Today(top))
+        asked = on_day(date or "", f"date:{date}")
+        await bot.answer(interaction, replace(asked, limit=top) if isinstance(asked, Today) else asked)
 
     @group.command(name="search", description="Search the papers")
     @app_commands.describe(topic="What to look for, in plain words")

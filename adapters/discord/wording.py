@@ -8,7 +8,7 @@ from bot.chat.commands import MOST_PAPERS
 from bot.chat.service import TRY_AGAIN, Shared, Unshared
 from bot.chat.wording import Phrasebook
 
-_TODAY = "`/papers today [top:N]` — today's trending papers"
+_TODAY = "`/papers today [top:N] [date:2026-08-20]` — today's trending papers, or that day's (`date:yesterday`)"
 _SEARCH = "`/papers search topic:speculative decoding` — search (only you see it; share with a button)"
 _SUBSCRIBE = "`/papers subscribe topics:diffusion, robotics time:09:00 timezone:Europe/Berlin top:5` — a daily digest"
 MANAGERS = "people with the Manage Channels permission there"
@@ -42,6 +42,7 @@ PHRASES = Phrasebook(
     top_all="`/papers top period:all`",
     follow="`/papers follow topics:…`",
     today_all=f"`/papers today top:{MOST_PAPERS}`",
+    day_all=f"`/papers today date:{{day}} top:{MOST_PAPERS}`",
     unsave="`/papers unsave id:2406.12345`",
     ask="reply to its card with `{word}` (the card's menu › Reply), or mention me with `{word}` in its thread",
     follow_examples="`/papers follow topics:diffusion -robotics` or `/papers follow topics:author:LeCun`",

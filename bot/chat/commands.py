@@ -1,6 +1,7 @@
 """`/papers` as people type it: the text after the command, parsed into one neutral command.
 
 /papers  or  /papers today       today's papers
+/papers 2026-08-20 · yesterday   that day's papers (`today 2026-08-20` too)
 /papers speculative decoding     a search
 /papers paper 2406.12345         one paper
 /papers cite 2406.12345          a thread's question (`summary`, `related`, `code`, `authors`, `cite`) of one paper
@@ -16,11 +17,13 @@ Topics everywhere may be `-exclusions` and `author:NAME` filters (bot.domain.fil
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Literal
 
 from bot.chat.discussion import ASKS, what_is_asked
@@ -72,7 +75,7 @@ _EVERY_PAPER = frozenset(
 
 _TODAY_WORDS = frozenset({"please", "pls", "papers", "paper", "list", "digest", "'s", "top", "trending", "again"})
 # commands whole by themselves
-_ALONE = ("today", "help", "settings", "unsubscribe", "saved", "top", "follows", "following")
+_ALONE = ("today", "yesterday", "help", "settings", "unsubscribe", "saved", "top", "follows", "following")
 _ID_OPTION = re.compile(r"\A(?:--id\b=?|id\s*[:=])\s*", re.IGNORECASE)
 _PERIOD_OPTION = re.compile(r"\A(?:--period\b=?|period\s*[:=])\s*", re.IGNORECASE)
 MOST_PAPERS = 50  # papers a digest, a roundup or `today` shows at most (`top 50`, `today all`)
@@ -83,6 +86,8 @@ OPTION_EXAMPLES = {"at": "`at 09:00`", "tz": "`tz Europe/Berlin`", "top": "`top 
 @dataclass(frozen=True)
 class Today:
     limit: int | None = None  # `today top 20`, `today all` (`MOST_PAPERS`); None: the `[digest]` limit
+    day: date | None = None  # `2026-08-20`, `today 2026-08-20`: that listing day; None: the latest with papers
+    ago: int = 0  # `yesterday`: 1, the day before today (UTC), known when it is answered
 
 
 @dataclass(frozen=True)
@@ -211,7 +216,9 @@ def parse_command(text: str) -> Command:
     word = first.lower()
     if word in ("paper", "save", "unsave", *ASKS):  # `paper id:2406.12345`: Discord's option, typed here
         rest = _ID_OPTION.sub("", rest, count=1)
-    if word in ("today", "today's", "todays") and (today := _today(rest, text)) is not None:
+    if (word in ("today", "today's", "todays", "yesterday") or _DAY.fullmatch(word)) and (
+        today := _today(word, rest, text)
+    ) is not None:
         return today  # `today please`, `today's papers`, `today top 20`: not a search for "please"
     if word in ("help", "?", "-h", "--help"):
         return Help()
@@ -944,21 +951,51 @@ def _days(value: str) -> str:
     return value.lower()
 
 
-def _today(rest: str, text: str) -> Today | Unknown | None:
+def _today(word: str, rest: str, text: str) -> Today | Unknown | None:
     """`today` with how many papers: `today top 20`, `today 20`, `today all` (up to `MOST_PAPERS`), with
-    or without the words of `_TODAY_WORDS`; None when other words follow (`today's llm news`: a search)."""
+    or without the words of `_TODAY_WORDS`, and the day: `2026-08-20 top 5`, `today 2026-08-20`,
+    `yesterday`; None when other words follow (`today's llm news`: a search)."""
     said = [w.strip(",.;:!?") for w in rest.lower().replace(":", " ").split()]  # `today top:20`, Discord's form
     said = [w for w in said if w]
+    days = [w for w in (word, *said) if _DAY.fullmatch(w)]
     numbers = [w for w in said if w.isdigit()]
-    if set(said) - _TODAY_WORDS - {"all"} - set(numbers) or len(numbers) > 1 or ("all" in said and numbers):
+    if set(said) - _TODAY_WORDS - {"all"} - set(numbers) - set(days) or len(numbers) > 1 or ("all" in said and numbers):
         return None
+    if len(days) > 1 or (days and word == "yesterday"):
+        return Unknown(text, f"One day at a time, such as `{days[0]}`.")
+    day = on_day(days[0], text) if days else Today(ago=1 if word == "yesterday" else 0)
+    if isinstance(day, Unknown):
+        return day
     if not numbers:
-        return Today(MOST_PAPERS if "all" in said else None)
+        return replace(day, limit=MOST_PAPERS if "all" in said else None)
     try:
-        return Today(_top(numbers[0]))
+        return replace(day, limit=_top(numbers[0]))
     except UsageError:
         most = MOST_PAPERS
         return Unknown(text, f"`today` shows 1 to {most} papers, such as `today top 20`; `today all` up to {most}.")
+
+
+_DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")  # a day as typed: 2026-08-20 (2026-8-3 too)
+
+
+def on_day(value: str, text: str | None = None) -> Today | Unknown:
+    """The papers of the day `value` names (`2026-08-20`, `yesterday`; `today` or nothing: the latest
+    day with papers), or what to type instead. `text`: the whole command, for the answer's echo."""
+    typed = value.strip().lower()
+    if typed in ("", "today"):
+        return Today()
+    if typed == "yesterday":
+        return Today(ago=1)
+    if not _DAY.fullmatch(typed):
+        return Unknown(text or value, f"{value[:20]!r} is not a day: write it as 2026-08-20, or `yesterday`.")
+    year, month, day = (int(n) for n in typed.split("-"))
+    if not 1 <= month <= 12 or year < 1:
+        why = f"there is no month {month}" if year >= 1 else "there is no year 0"
+    elif not 1 <= day <= (last := calendar.monthrange(year, month)[1]):
+        why = f"{date(year, month, 1):%B %Y} has {last} days"
+    else:
+        return Today(day=date(year, month, day))
+    return Unknown(text or value, f"{value!r} is no day of the calendar: {why}. Write a day as 2026-08-20.")
 
 
 def _top(value: str) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.chat.cadence import KINDS, cadence_days
@@ -168,8 +168,8 @@ class ChatService:
         if isinstance(command, Subscribe | Unsubscribe | Settings | Top):
             asker = await channel_meant(self._subscriptions, asker)
         match command:
-            case Today(limit):
-                return await self._today(limit, self._words(asker))
+            case Today(limit, day, ago):
+                return await self._today(limit, self._words(asker), day, ago)
             case Search(query):
                 from bot.search.query import another_script, nothing_asked  # loaded with the first search
                 from bot.search.spelling import searched
@@ -252,16 +252,22 @@ class ChatService:
     def _words(self, asker: Asker) -> Phrasebook:
         return self._phrasebooks.get(asker.channel.platform, TYPED)
 
-    async def _today(self, limit: int | None, words: Phrasebook) -> Post:
-        """The latest day with papers, its top `limit` (else the `[digest]` limit); when that is not today
-        (UTC), the answer says so first, and when papers are left out, how to see them."""
-        digest = await build_digest(self._store, self._search, DigestOptions(limit=limit or self._defaults.limit))
+    async def _today(self, limit: int | None, words: Phrasebook, day: date | None = None, ago: int = 0) -> Post:
+        """The latest day with papers (or the `day` asked for, or the one `ago` days before today), its top
+        `limit` (else the `[digest]` limit); when the latest is not today (UTC), the answer says so first,
+        and when papers are left out, how to see them. A day with no papers says why (`no_listing`)."""
+        today = self._clock().astimezone(UTC).date()
+        day = today - timedelta(days=ago) if ago else day
+        if day is not None and day > today:
+            return _said(f"{day:%A %-d %B %Y} is still to come: Hugging Face lists a day's papers on that day.")
+        options = DigestOptions(limit=limit or self._defaults.limit)
+        digest = await build_digest(self._store, self._search, options, day)
         post = digest.to_post()
         if len(digest.papers) < min(digest.listed, MOST_PAPERS):
             shown = "them all" if digest.listed <= MOST_PAPERS else f"its top {MOST_PAPERS}"
-            post = replace(post, footer=f"The day has {digest.listed} papers: {words.today_all} shows {shown}.")
-        today = self._clock().astimezone(UTC).date()
-        if digest.day is None or digest.day >= today:
+            every = words.today_all if day is None else words.day_all.format(day=day.isoformat())
+            post = replace(post, footer=f"The day has {digest.listed} papers: {every} shows {shown}.")
+        if day is not None or digest.day is None or digest.day >= today:
             return post
         note = not_today(await self._store.day_record(today))
         return replace(post, subheader=f"{note} {post.subheader}" if post.subheader else note)

@@ -31,6 +31,7 @@ class Phrasebook:
     saved_more: str = SAVED_MORE  # what else a reading list can do
     follow: str = "`/papers follow TOPIC`"  # a follow command, in general
     today_all: str = "`/papers today all`"  # a day's papers past the `[digest]` limit
+    day_all: str = "`/papers {day} all`"  # … of another day (`/papers 2026-08-20`)
     unsave: str = "`/papers unsave 2406.12345`"
     saved: str = "`/papers saved`"  # the command that lists one's reading list
     # how to ask a thread's question (`cite`, typed `{word}`) of a paper, for one asked of none
@@ -47,7 +48,9 @@ class Phrasebook:
         return (*self.commands, THREADS, f"Who may subscribe or unsubscribe a channel: {self.managers}.")
 
 
-_TODAY = "`/papers` or `/papers today [top N|all]` — today's trending papers"
+_TODAY = (
+    "`/papers` or `/papers today [top N|all]` — today's trending papers (`/papers 2026-08-20`, `yesterday`: that day's)"
+)
 _SEARCH = "`/papers speculative decoding` — search (results only you see, with a button to share)"
 _SUBSCRIBE = "`/papers subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5` — a daily digest here"
 _FOLLOW = (

@@ -100,6 +100,38 @@ async def test_today_says_how_to_see_the_papers_it_leaves_out(june_store: PaperS
     assert some.footer == "The day has 23 papers: `/papers today all` shows them all."
 
 
+async def test_another_day_s_papers_in_each_platforms_words(june_store: PaperStore) -> None:
+    """`2026-06-02` and `yesterday` were searched for; the store holds 1, 2 and 3 June (NOW: 3 June)."""
+    service = chat_service(june_store)
+    for platform, words in PHRASEBOOKS.items():
+        post = await service.answer(parse_command("2026-06-02"), Asker(ChannelRef(platform, "C1"), "U1"))
+        assert post.header == "Daily Papers · Tuesday 2 June 2026" and len(post.cards) == 5
+        listed = int(post.footer.split()[3]) if post.footer else 0
+        every = words.day_all.format(day="2026-06-02")
+        assert listed > 5 and post.footer == f"The day has {listed} papers: {every} shows them all."
+        assert post.subheader == f"Hugging Face Daily Papers · 5 of {listed} papers"  # no "today is not…" note
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    yesterday = await service.answer(parse_command("yesterday all"), asker)
+    assert yesterday.header == "Daily Papers · Tuesday 2 June 2026" and len(yesterday.cards) == listed
+    assert yesterday.footer is None
+    first = await service.answer(parse_command("today 2026-06-01 top 2"), asker)
+    assert first.header == "Daily Papers · Monday 1 June 2026" and len(first.cards) == 2
+
+
+async def test_a_day_with_no_papers_here_says_why(june_store: PaperStore) -> None:
+    """Not "no papers": the store lacks the day, or it is still to come."""
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    service = chat_service(june_store)
+    missing = await service.answer(parse_command("2026-05-29"), asker)
+    assert not missing.cards and missing.header == "Daily Papers · Friday 29 May 2026"
+    assert missing.empty == "Friday 29 May 2026 is not in the store: run `paperboy sync --date 2026-05-29` to fetch it."
+    coming = await service.answer(parse_command("2026-06-04"), asker)
+    assert coming.text == ("Thursday 4 June 2026 is still to come: Hugging Face lists a day's papers on that day.",)
+    later = chat_service(june_store, clock=lambda: datetime(2026, 6, 5, 9, tzinfo=UTC))
+    gone = await later.answer(parse_command("yesterday"), asker)  # Thursday 4 June: not synced
+    assert gone.empty is not None and gone.empty.startswith("Thursday 4 June 2026 is not in the store")
+
+
 @pytest.mark.parametrize(
     ("query", "said"),
     [

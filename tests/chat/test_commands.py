@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -10,6 +12,7 @@ from bot.chat.commands import (
     KEYWORDS,
     MAX_TOPIC_CHARS,
     MAX_TOPICS,
+    MOST_PAPERS,
     Ask,
     Command,
     Follow,
@@ -22,6 +25,7 @@ from bot.chat.commands import (
     Top,
     Unknown,
     Unsave,
+    on_day,
     parse_command,
     parse_subscribe,
     plain_text,
@@ -649,3 +653,53 @@ def test_a_search_typed_with_a_command_lines_flags_is_refused_saying_what_to_typ
 )
 def test_a_search_with_a_dash_that_is_no_flag_is_searched(typed: str) -> None:
     assert parse_command(typed) == Search(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "command"),
+    [
+        ("2026-08-20", Today(day=date(2026, 8, 20))),
+        ("2026-8-3 top 3", Today(3, date(2026, 8, 3))),
+        ("today 2026-08-20 all", Today(MOST_PAPERS, date(2026, 8, 20))),
+        ("yesterday", Today(ago=1)),
+        ("Yesterday?", Today(ago=1)),
+        ("yesterday top 5", Today(5, ago=1)),
+        ("2024-02-29", Today(day=date(2024, 2, 29))),
+        ("2026-08-20 diffusion", Search("2026-08-20 diffusion")),  # a topic after it: a search, as before
+    ],
+)
+def test_a_day_typed_is_that_day_s_papers(typed: str, command: Command) -> None:
+    """`2026-08-20` and `yesterday` were searched for: papers that hold neither, "the closest found"."""
+    assert parse_command(typed) == command
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("2026-02-30", "'2026-02-30' is no day of the calendar: February 2026 has 28 days. Write a day as 2026-08-20."),
+        ("2025-02-29 top 3", "'2025-02-29' is no day of the calendar: February 2025 has 28 days."),
+        ("2026-13-01", "'2026-13-01' is no day of the calendar: there is no month 13."),
+        ("0000-01-01", "there is no year 0"),
+        ("2026-08-20 2026-08-21", "One day at a time, such as `2026-08-20`."),
+        ("yesterday 2026-08-20", "One day at a time"),
+        ("2026-08-20 top 99", "`today` shows 1 to 50 papers"),
+    ],
+)
+def test_a_day_that_is_none_says_so(typed: str, hint: str) -> None:
+    command = parse_command(typed)
+    assert isinstance(command, Unknown) and hint in command.hint, command
+
+
+@pytest.mark.parametrize(
+    ("value", "command"),
+    [("", Today()), ("today", Today()), ("Yesterday", Today(ago=1)), (" 2026-06-02 ", Today(day=date(2026, 6, 2)))],
+)
+def test_discords_date_option_names_a_day(value: str, command: Today) -> None:
+    assert on_day(value) == command
+
+
+def test_discords_date_option_that_is_no_day_says_how_to_write_one() -> None:
+    for value in ("last friday", "02/06/2026"):
+        answer = on_day(value, f"date:{value}")
+        assert isinstance(answer, Unknown) and answer.text == f"date:{value}"
+        assert answer.hint == f"{value!r} is not a day: write it as 2026-08-20, or `yesterday`."

@@ -117,6 +117,18 @@ async def test_today(discord_bot: DiscordBot) -> None:
     assert "The day has 23 papers: `/papers today top:50` shows them all." in shown(message)  # as Discord takes it
 
 
+async def test_today_takes_another_day(discord_bot: DiscordBot) -> None:
+    """`date:` names the listing day (the store holds 1 to 3 June); one that is no day says how to write it."""
+    await discord_bot.fake.slash("today", {"date": "2026-06-02", "top": 2})
+    message = await answer(discord_bot)
+    assert "Daily Papers · Tuesday 2 June 2026" in str(message["content"])
+    assert len(message["embeds"]) == 2  # type: ignore[arg-type]
+    assert "`/papers today date:2026-06-02 top:50` shows them all." in shown(message)
+    await discord_bot.fake.slash("today", {"date": "last friday"})
+    refused = await answer(discord_bot, 2)
+    assert "'last friday' is not a day: write it as 2026-08-20, or `yesterday`." in str(refused["content"])
+
+
 async def test_today_takes_how_many_papers(discord_bot: DiscordBot) -> None:
     """Past the digest's number (5 here) a day's other papers were out of reach in chat."""
     await discord_bot.fake.slash("today", {"top": 12})
