@@ -27,6 +27,7 @@ from datetime import date
 from typing import Literal
 
 from bot.chat.discussion import ASKS, what_is_asked
+from bot.chat.recent import only_when, within
 from bot.domain.config import MAX_TOPIC_CHARS as MAX_TOPIC_CHARS  # the limits `subscribe` holds topics to
 from bot.domain.config import MAX_TOPICS as MAX_TOPICS
 from bot.domain.config import check_time, check_timezone, check_topics
@@ -75,7 +76,7 @@ _EVERY_PAPER = frozenset(
 
 _TODAY_WORDS = frozenset({"please", "pls", "papers", "paper", "list", "digest", "'s", "top", "trending", "again"})
 # commands whole by themselves
-_ALONE = ("today", "yesterday", "help", "settings", "unsubscribe", "saved", "top", "follows", "following")
+_ALONE = ("today", "yesterday", "trending", "help", "settings", "unsubscribe", "saved", "top", "follows", "following")
 _ID_OPTION = re.compile(r"\A(?:--id\b=?|id\s*[:=])\s*", re.IGNORECASE)
 _PERIOD_OPTION = re.compile(r"\A(?:--period\b=?|period\s*[:=])\s*", re.IGNORECASE)
 MOST_PAPERS = 50  # papers a digest, a roundup or `today` shows at most (`top 50`, `today all`)
@@ -93,6 +94,7 @@ class Today:
 @dataclass(frozen=True)
 class Search:
     query: str
+    days: int = 0  # `diffusion this week`: papers listed in the last 7 days, today included (`recent.within`)
 
 
 @dataclass(frozen=True)
@@ -216,7 +218,7 @@ def parse_command(text: str) -> Command:
     word = first.lower()
     if word in ("paper", "save", "unsave", *ASKS):  # `paper id:2406.12345`: Discord's option, typed here
         rest = _ID_OPTION.sub("", rest, count=1)
-    if (word in ("today", "today's", "todays", "yesterday") or _DAY.fullmatch(word)) and (
+    if (word in ("today", "today's", "todays", "yesterday", "trending") or _DAY.fullmatch(word)) and (
         today := _today(word, rest, text)
     ) is not None:
         return today  # `today please`, `today's papers`, `today top 20`: not a search for "please"
@@ -288,7 +290,13 @@ def parse_command(text: str) -> Command:
         return Unknown(text, f"Did you mean `{close[0]}`?")
     if (flagged := _search_flags(word, text)) is not None:
         return Unknown(text, flagged)
-    return Search(text)
+    if (when := only_when(text)) is not None:
+        return Unknown(
+            text,
+            f"“{when}” needs a topic before it, such as `diffusion {when}`. A day's papers: `today`, `yesterday`"
+            " or `2026-08-20`; the best of each week, here: `subscribe weekly`.",
+        )
+    return Search(*within(text))
 
 
 def _paper_named(text: str) -> Command | None:
@@ -311,7 +319,7 @@ def _paper_named(text: str) -> Command | None:
 def search_option(topic: str) -> Command:
     """A search's topic as a surface's own option gives it (Discord's `topic:`), read as the chat reads a
     message: one that only names a paper is that paper (it was searched for as words)."""
-    return _paper_named(topic) or Search(topic)
+    return _paper_named(topic) or Search(*within(topic))
 
 
 def paper_option(verb: Literal["paper", "save", "unsave"], value: str) -> Command:

@@ -61,7 +61,7 @@ from bot.domain.publishing import MessageRef, Publisher
 from bot.domain.weeks import covered_monday, week_key, week_name
 from bot.domain.words import quoted
 from bot.ingest.catalog import Catalog
-from bot.search.port import SearchIndex
+from bot.search.port import SearchFilters, SearchIndex
 from bot.store.events import EventLog
 from bot.store.follows import AsPosted, FollowStore
 from bot.store.ledger import Ledger
@@ -170,23 +170,8 @@ class ChatService:
         match command:
             case Today(limit, day, ago):
                 return await self._today(limit, self._words(asker), day, ago)
-            case Search(query):
-                from bot.search.query import another_script, nothing_asked  # loaded with the first search
-                from bot.search.spelling import searched
-
-                found = await searched(self._search, query, SEARCH_RESULTS)
-                hits = found.hits
-                why = (nothing_asked(query) or another_script(query)) if not hits else None
-                hint = _asked_of_no_paper(query, self._words(asker))
-                return Post(
-                    header=f"Papers on {quoted(query)}",
-                    subheader=" ".join(filter(None, (found.note(), hint))) or None,
-                    cards=tuple(card(h.paper, seeded=False) for h in hits),
-                    empty=f"{quoted(query)} finds nothing: {why}."
-                    if why
-                    else found.nobody()
-                    or f"No papers match {quoted(query)}. Try fewer or broader words, or `/papers help`.",
-                )
+            case Search(query, days):
+                return await self._searched(query, days, asker)
             case PaperLookup(ref):
                 return await self._paper(ref)
             case Ask(question, ref):
@@ -251,6 +236,37 @@ class ChatService:
 
     def _words(self, asker: Asker) -> Phrasebook:
         return self._phrasebooks.get(asker.channel.platform, TYPED)
+
+    async def _searched(self, query: str, days: int, asker: Asker) -> Post:
+        """The papers for `query`, listed in the last `days` days (today, UTC, included) when given."""
+        from bot.search.query import another_script, nothing_asked  # loaded with the first search
+        from bot.search.spelling import searched
+
+        since = self._clock().astimezone(UTC).date() - timedelta(days=days - 1) if days else None
+        found = await searched(self._search, query, SEARCH_RESULTS, SearchFilters(since=since))
+        hits = found.hits
+        why = (nothing_asked(query) or another_script(query)) if not hits else None
+        hint = _asked_of_no_paper(query, self._words(asker))
+        return Post(
+            header=f"Papers on {quoted(query)}" + _listed_within(days),
+            subheader=" ".join(filter(None, (found.note(), hint))) or None,
+            cards=tuple(card(h.paper, seeded=False) for h in hits),
+            empty=f"{quoted(query)} finds nothing: {why}."
+            if why
+            else found.nobody()
+            or (await self._none_since(query, since) if since is not None else None)
+            or f"No papers match {quoted(query)}. Try fewer or broader words, or `/papers help`.",
+        )
+
+    async def _none_since(self, query: str, since: date) -> str:
+        """What a search limited to recent days that found nothing says: since when, and, when the store
+        holds no day as recent, its latest day (not "no papers on it")."""
+        latest = await self._store.latest_day()
+        behind = f" The store's latest day is {latest:%A %-d %B %Y}." if latest is not None and latest < since else ""
+        return (
+            f"No paper on {quoted(query)} was listed since {since:%A %-d %B %Y}.{behind}"
+            " The same words without the days look at every day."
+        )
 
     async def _today(self, limit: int | None, words: Phrasebook, day: date | None = None, ago: int = 0) -> Post:
         """The latest day with papers (or the `day` asked for, or the one `ago` days before today), its top
@@ -511,6 +527,11 @@ def _said(line: str) -> Post:
 
 def _said_once(line: str) -> list[Post]:
     return [_said(line)]
+
+
+def _listed_within(days: int) -> str:
+    """What a search's header adds of the days it was limited to (`diffusion this week`)."""
+    return "" if not days else ", listed today" if days == 1 else f", listed in the last {days} days"
 
 
 def not_today(record: DayRecord) -> str:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from bot.domain.filters import kind
 from bot.domain.words import STOP_WORDS, edits, quoted
 from bot.host.tasks import stopped
-from bot.search.port import SearchHit, SearchIndex
+from bot.search.port import SearchFilters, SearchHit, SearchIndex
 from bot.search.query import author_names, author_words, loose_words, maybe_names, parse_query
 from bot.search.text import RUN_TOGETHER, folded, has_names, words
 
@@ -189,7 +189,7 @@ class Searched:
         return f"mentions every word of “{parsed.text[:100]}”: they are the closest found"
 
 
-async def searched(search: SearchIndex, query: str, limit: int) -> Searched:
+async def searched(search: SearchIndex, query: str, limit: int, filters: SearchFilters = SearchFilters()) -> Searched:
     """The query searched as typed and, where a word of it no paper holds, respelled (both asked at once).
     The typed query's hits answer when it has any, the respelling offered beside them ("Did you mean");
     only a query that finds nothing as typed is answered by its respelling. A word no paper holds may be
@@ -197,7 +197,7 @@ async def searched(search: SearchIndex, query: str, limit: int) -> Searched:
     respelling never silently takes the place of an answer."""
     respelling = asyncio.ensure_future(_respelled(search, query))
     try:
-        hits = await search.search(query, limit=limit)
+        hits = await search.search(query, filters, limit=limit)
     except BaseException:  # the search failed or was cancelled: its respelling goes with it, never left running
         await stopped(respelling)  # … and has let go of what it held
         raise
@@ -206,7 +206,7 @@ async def searched(search: SearchIndex, query: str, limit: int) -> Searched:
         return Searched(hits, query) if hits else Searched(hits, query, unknown_author=await _unknown(search, query))
     if hits:
         return Searched(hits, query, suggested=respelled)
-    better = await search.search(respelled, limit=limit)
+    better = await search.search(respelled, filters, limit=limit)
     if not better:
         return Searched(hits, query, unknown_author=await _unknown(search, query))
     if maybe_names(respelled) != maybe_names(query):  # another person, maybe: offered, not answered

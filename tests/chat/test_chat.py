@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -130,6 +130,33 @@ async def test_a_day_with_no_papers_here_says_why(june_store: PaperStore) -> Non
     later = chat_service(june_store, clock=lambda: datetime(2026, 6, 5, 9, tzinfo=UTC))
     gone = await later.answer(parse_command("yesterday"), asker)  # Thursday 4 June: not synced
     assert gone.empty is not None and gone.empty.startswith("Thursday 4 June 2026 is not in the store")
+
+
+async def test_a_search_this_week_shows_only_the_papers_listed_in_it(june_store: PaperStore) -> None:
+    """NOW is 3 June: `past 1 day` is 3 June's papers, `this week` 28 May to 3 June (the store's three days)."""
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    service = chat_service(june_store)
+    today = {p.arxiv_id for p in await june_store.listing(date(2026, 6, 3))}
+    days = today | {p.arxiv_id for d in (1, 2) for p in await june_store.listing(date(2026, 6, d))}
+    anytime = await service.answer(parse_command("agents"), asker)
+    one = await service.answer(parse_command("agents past 1 day"), asker)
+    week = await service.answer(parse_command("agents this week"), asker)
+    assert one.header == "Papers on “agents”, listed today" and one.cards
+    assert {c.paper_id for c in one.cards} <= today < days
+    assert week.header == "Papers on “agents”, listed in the last 7 days"
+    assert [c.paper_id for c in week.cards] == [c.paper_id for c in anytime.cards]  # every day in the store is in it
+    assert {c.paper_id for c in anytime.cards} - today  # … and some of them not listed today
+
+
+async def test_a_search_this_week_over_a_store_behind_says_its_latest_day(june_store: PaperStore) -> None:
+    """Not "No papers match": the store holds no day of the week asked for."""
+    later = chat_service(june_store, clock=lambda: datetime(2026, 6, 20, 9, tzinfo=UTC))
+    post = await later.answer(parse_command("agents this week"), Asker(ChannelRef("slack", "C1"), "U1"))
+    assert not post.cards
+    assert post.empty == (
+        "No paper on “agents” was listed since Sunday 14 June 2026. The store's latest day is Wednesday 3 June 2026."
+        " The same words without the days look at every day."
+    )
 
 
 @pytest.mark.parametrize(

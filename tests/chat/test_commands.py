@@ -703,3 +703,46 @@ def test_discords_date_option_that_is_no_day_says_how_to_write_one() -> None:
         answer = on_day(value, f"date:{value}")
         assert isinstance(answer, Unknown) and answer.text == f"date:{value}"
         assert answer.hint == f"{value!r} is not a day: write it as 2026-08-20, or `yesterday`."
+
+
+@pytest.mark.parametrize(
+    ("typed", "command"),
+    [
+        ("diffusion this week", Search("diffusion", 7)),
+        ("LLM papers from last week", Search("LLM papers", 7)),
+        ("RL in the past 3 days", Search("RL", 3)),
+        ("agents over the last month?", Search("agents", 30)),
+        ("this week's robotics papers", Search("robotics papers", 7)),
+        ("diffusion past 1 day", Search("diffusion", 1)),
+        ("segment anything past month", Search("segment anything", 30)),
+        ("this week in AI", Search("this week in AI")),  # time words before a topic: words
+        ("world models of the past", Search("world models of the past")),
+        ("diffusion last 0 days", Search("diffusion last 0 days")),  # no such days: words
+        ('"reward model" this week', Search('"reward model"', 7)),
+    ],
+)
+def test_time_words_after_a_topic_limit_the_days(typed: str, command: Command) -> None:
+    """They were searched for as words: "None of these papers mentions every word of “diffusion this week”"."""
+    assert parse_command(typed) == command
+
+
+@pytest.mark.parametrize(
+    ("typed", "when"),
+    [
+        ("this week", "this week"),
+        ("papers from last week", "from last week"),
+        ("Latest papers this month?", "this month"),
+        ("this week's papers", "this week"),
+        ("papers from the past 3 days", "from the past 3 days"),
+    ],
+)
+def test_time_words_with_no_topic_say_what_to_type(typed: str, when: str) -> None:
+    command = parse_command(typed)
+    assert isinstance(command, Unknown)
+    assert command.hint.startswith(f"“{when}” needs a topic before it, such as `diffusion {when}`. A day's papers:")
+
+
+@pytest.mark.parametrize("typed", ["trending", "Trending?", "trending papers"])
+def test_trending_alone_is_today(typed: str) -> None:
+    """It was "Did you mean “tending”? No paper holds “trending”."; `/papers help` says today's trending papers."""
+    assert parse_command(typed) == Today()

@@ -1,0 +1,43 @@
+"""A search's time words as people type them after its topic: `diffusion this week`, `RL papers from
+the last month`, `agents in the past 3 days`, `this week's robotics papers`: the topic, and how many
+days back (today included) its papers were listed. Searched as words, they found papers holding
+none of them ("None of these papers mentions every word of “diffusion this week”")."""
+
+from __future__ import annotations
+
+import re
+
+WEEK = 7
+MONTH = 30
+MOST_DAYS = 366
+_PERIOD = r"(?:the\s+)?(?:this|last|past)\s+(?:(week|month)|(\d{1,3})\s+days?)"
+_AFTER = re.compile(rf"(?:\A|\s+)(?:(?:from|in|of|during|over|for|within)\s+)?{_PERIOD}\s*[?.!]*\s*\Z", re.IGNORECASE)
+_BEFORE = re.compile(rf"\A{_PERIOD}'s\s+", re.IGNORECASE)  # this week's robotics papers
+
+
+def within(text: str) -> tuple[str, int]:
+    """The topic, and the days its papers must have been listed in (0: any day). Time words alone, or
+    a count of days past `MOST_DAYS`, are left as typed."""
+    for pattern in (_AFTER, _BEFORE):
+        found = pattern.search(text)
+        if found is None:
+            continue
+        topic = (text[: found.start()] + " " + text[found.end() :]).strip()
+        period, count = found.group(1), found.group(2)
+        days = (WEEK if period.lower() == "week" else MONTH) if period else int(count)
+        if topic and 1 <= days <= MOST_DAYS:
+            return topic, days
+    return text, 0
+
+
+_FILLER = frozenset({"papers", "paper", "new", "latest", "the", "top", "best", "trending", "all", "any", "show", "me"})
+
+
+def only_when(text: str) -> str | None:
+    """The time words of a text that says nothing else (`this week`, `papers from last week`), or None:
+    they were searched for as words."""
+    for pattern in (_AFTER, _BEFORE):
+        found = pattern.search(text)
+        if found is not None and set((text[: found.start()] + " " + text[found.end() :]).lower().split()) <= _FILLER:
+            return found[0].strip(" ?.!").removesuffix("'s")
+    return None
