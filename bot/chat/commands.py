@@ -471,6 +471,8 @@ def parse_subscribe(text: str) -> Subscribe:
     cadence = None
     if tokens and not tokens[0][1] and tokens[0][0].lower() in ("weekly", "daily"):
         cadence = tokens.pop(0)[0].lower()
+    if len(tokens) > 1 and not tokens[0][1] and tokens[0][0].lower() == "to":  # `subscribe to diffusion`, as said
+        tokens.pop(0)  # (the topic was “to diffusion”)
     i = 0
     while i < len(tokens):
         token, quoted = tokens[i]

@@ -746,3 +746,17 @@ def test_time_words_with_no_topic_say_what_to_type(typed: str, when: str) -> Non
 def test_trending_alone_is_today(typed: str) -> None:
     """It was "Did you mean “tending”? No paper holds “trending”."; `/papers help` says today's trending papers."""
     assert parse_command(typed) == Today()
+
+
+@pytest.mark.parametrize(
+    ("typed", "topics", "cadence"),
+    [
+        ("subscribe to diffusion", ("diffusion",), None),
+        ("subscribe to diffusion, robotics", ("diffusion", "robotics"), None),
+        ("subscribe weekly to robotics", ("robotics",), "weekly"),
+        ('subscribe "to diffusion"', ("to diffusion",), None),  # quoted: as typed
+    ],
+)
+def test_subscribe_to_a_topic_as_said(typed: str, topics: tuple[str, ...], cadence: str | None) -> None:
+    """The topic was “to diffusion”, and `settings` showed it so."""
+    assert parse_command(typed) == Subscribe(topics=topics, cadence=cadence)
