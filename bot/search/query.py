@@ -94,10 +94,20 @@ def _asking(word: str, match: re.Match[str], text: str) -> bool:
     return lowered in _ASKING_ABOUT and first and after[0].lower() in _ABOUT
 
 
+# A boolean search's NOT, in capitals before a word or a quote (`diffusion NOT video`): `-video`. Read as
+# the stop word "not", it searched for the very word meant to be left out. Not inside quotes.
+_NOT = re.compile(r"(\"[^\"]*\"|“[^”]*”)|(?<!\S)NOT\s+(?=[\w\"“])")  # a quote is kept as it is
+
+
+def _not_as_dash(text: str) -> str:
+    """`NOT word` as `-word`, outside quotes."""
+    return _NOT.sub(lambda m: m[1] or "-", text) if "NOT" in text else text
+
+
 def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = None) -> Query:
     """The query parsed; with `one_name` (the index's), each unquoted `author:` name first takes the
     words after it that make one author's name with it (`joined_names`)."""
-    text = cleaned(text)
+    text = _not_as_dash(cleaned(text))
     if one_name is not None:
         text = joined_names(text, one_name)  # after the cut: the quotes it adds do not cut the query's end
     plain: list[str] = []

@@ -487,6 +487,26 @@ def test_a_quoted_exclusion_leaves_out_the_papers_holding_its_words() -> None:
         assert [h.paper.arxiv_id for h in index.search_now(query)] == ["2401.00002"]
 
 
+def test_a_boolean_not_in_capitals_leaves_out_what_follows_it() -> None:
+    """`diffusion NOT video` searched for "diffusion" and "video" ("not" is a stop word): the papers meant
+    to be left out came first. In capitals, before a word or a quote, it is `-`; lower case, or inside
+    quotes, a word as before."""
+    index = LexicalIndex(
+        [
+            paper("2401.00001", "Video diffusion at scale", upvotes=50),
+            paper("2401.00002", "Diffusion for molecules", upvotes=1),
+            paper("2401.00003", "Agents trained with reinforcement learning", upvotes=50),
+            paper("2401.00004", "Agents that plan", upvotes=1),
+        ]
+    )
+    assert [h.paper.arxiv_id for h in index.search_now("diffusion NOT video")] == ["2401.00002"]
+    assert [h.paper.arxiv_id for h in index.search_now('agents NOT "reinforcement learning"')] == ["2401.00004"]
+    assert parse_query("NOT diffusion").excluded == (("diffus",),) and parse_query("NOT diffusion").empty
+    assert parse_query("diffusion not video").excluded == ()  # a word of a sentence
+    assert parse_query('"Attention is NOT all you need"').phrases == (("attention", "is", "not", "all", "you", "need"),)
+    assert parse_query("KNOT theory").excluded == ()
+
+
 @pytest.mark.parametrize("require_all", [False, True])
 def test_a_search_returns_at_most_its_limit_however_deep_it_reads(june: LexicalIndex, require_all: bool) -> None:
     """A one-word query reads the 10 best by words for the papers it names: never more than asked come back."""
