@@ -104,10 +104,24 @@ def _not_as_dash(text: str) -> str:
     return _NOT.sub(lambda m: m[1] or "-", text) if "NOT" in text else text
 
 
+# Other search engines' fields, typed before a word (`title:diffusion`): the words of a paper's title,
+# abstract, summary and keywords are all searched (a word of the title counting most), so the field's
+# name goes. As a word, it was asked for too: "None of these papers mentions every word of
+# “title:diffusion”". Not inside quotes.
+_FIELD = re.compile(
+    r"(\"[^\"]*\"|“[^”]*”)|(?<![^\s-])(?:title|abstract|summary|keywords?|tags?|topics?|text|all):(?=[^\s:])",
+    re.IGNORECASE,
+)
+
+
+def _no_field_names(text: str) -> str:
+    return _FIELD.sub(lambda m: m[1] or "", text) if ":" in text else text
+
+
 def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = None) -> Query:
     """The query parsed; with `one_name` (the index's), each unquoted `author:` name first takes the
     words after it that make one author's name with it (`joined_names`)."""
-    text = _not_as_dash(cleaned(text))
+    text = _no_field_names(_not_as_dash(cleaned(text)))
     if one_name is not None:
         text = joined_names(text, one_name)  # after the cut: the quotes it adds do not cut the query's end
     plain: list[str] = []

@@ -507,6 +507,21 @@ def test_a_boolean_not_in_capitals_leaves_out_what_follows_it() -> None:
     assert parse_query("KNOT theory").excluded == ()
 
 
+@pytest.mark.parametrize(
+    ("typed", "as_read"),
+    [
+        ("title:diffusion", "diffusion"),
+        ('Title:"world models" agents', '"world models" agents'),
+        ("keywords:RL -abstract:video", "RL -video"),
+        ('"title:diffusion" models', '"title:diffusion" models'),  # quoted: as typed
+        ("subtitle:generation", "subtitle:generation"),  # no other engine's field
+    ],
+)
+def test_another_search_engine_s_field_before_a_word_is_that_word(typed: str, as_read: str) -> None:
+    """`title:diffusion` asked for "title" too, and said no paper shown held every word of it."""
+    assert parse_query(typed) == parse_query(as_read)
+
+
 @pytest.mark.parametrize("require_all", [False, True])
 def test_a_search_returns_at_most_its_limit_however_deep_it_reads(june: LexicalIndex, require_all: bool) -> None:
     """A one-word query reads the 10 best by words for the papers it names: never more than asked come back."""
