@@ -359,8 +359,16 @@ def search(
         if not queries:  # said, not an empty answer: a wrong or unsaved file looks just like this
             raise UsageError(f"--batch {batch} holds no queries: write one query a line")
 
+    from bot.chat.recent import since, within
+    from bot.search.port import SearchFilters
     from bot.search.query import nothing_asked
     from bot.search.spelling import Searched, searched
+
+    def recent(text: str) -> tuple[str, SearchFilters, dict[str, str]]:
+        """The topic, and the days its time words ask for (`diffusion this week`), as a chat search reads them."""
+        topic, days = within(text)
+        first = since(_today(), days)
+        return topic, SearchFilters(since=first), {"since": first.isoformat()} if first else {}
 
     async def work(services: Services) -> None:
         if batch is not None:
@@ -377,8 +385,9 @@ def search(
                     hits, error = [], str(exc)
                 said: dict[str, str] = {}
                 if not hits and error is None:  # as a QUERY is searched: a word no paper holds respelled
-                    found = await searched(services.search, line, limit)
-                    hits, said = found.hits, _respelling(found)
+                    topic, filters, said = recent(line)
+                    found = await searched(services.search, topic, limit, filters)
+                    hits, said = found.hits, said | _respelling(found)
                 took = round((time.perf_counter() - started) * 1000, 3)
                 answer = {"query": line, **said, "results": [h.paper.arxiv_id for h in hits], "took_ms": took}
                 _print_json(answer | ({"error": error} if error else {}))
@@ -389,9 +398,10 @@ def search(
 
         started = time.perf_counter()
         found = Searched(await _named_paper(services, query), query)  # an arXiv id: that paper, no index opened
+        topic, filters, limited = recent(query)
         if not found.hits:
             await services.search.filled()  # by meaning too, as a running bot answers
-            found = await searched(services.search, query, limit)
+            found = await searched(services.search, topic, limit, filters)
         took = (time.perf_counter() - started) * 1000
         if json_:
             results = [paper_json(h.paper, score=round(h.score, 4), every_word=h.whole) for h in found.hits]
@@ -400,6 +410,7 @@ def search(
             _print_json(
                 {
                     "query": query,
+                    **limited,
                     **_respelling(found),
                     **noted,
                     **nobody,
@@ -408,7 +419,8 @@ def search(
                 }
             )
         else:
-            out.print(render_post(_search_post(query, found)))
+            latest = await services.store.latest_day() if filters.since and not found.hits else None
+            out.print(render_post(_search_post(topic, found, filters.since, latest)))
 
     _run(work)
 
@@ -518,7 +530,9 @@ def embed() -> None:
     raise typer.Exit(_run(work, ensure=False))
 
 
-def _search_post(query: str, found: Searched) -> Post:
+def _search_post(query: str, found: Searched, first: date | None = None, latest: date | None = None) -> Post:
+    """The answer to `paperboy search`; `first`: the first day its time words kept, `latest`: the store's latest day."""
+    from bot.chat.recent import none_since
     from bot.domain.cards import card
     from bot.domain.post import Post
     from bot.domain.words import quoted
@@ -532,9 +546,11 @@ def _search_post(query: str, found: Searched) -> Post:
         empty = f"No papers match: {other}."
     elif not hits and (nobody := found.nobody()):
         empty = nobody
+    elif not hits and first is not None:
+        empty = none_since(query, first, latest)
     count = counted(len(hits), "result")
     return Post(
-        header=f"Papers on {quoted(query, 80)}",
+        header=f"Papers on {quoted(query, 80)}" + (f", listed since {first:%-d %B %Y}" if first else ""),
         subheader=f"{count} · {note}" if (note := found.note()) else count,
         cards=tuple(card(h.paper) for h in hits),
         empty=empty,

@@ -6,6 +6,9 @@ none of them ("None of these papers mentions every word of “diffusion this wee
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
+
+from bot.domain.words import quoted
 
 WEEK = 7
 MONTH = 30
@@ -41,3 +44,23 @@ def only_when(text: str) -> str | None:
         if found is not None and set((text[: found.start()] + " " + text[found.end() :]).lower().split()) <= _FILLER:
             return found[0].strip(" ?.!").removesuffix("'s")
     return None
+
+
+def since(today: date, days: int) -> date | None:
+    """The first day of the last `days` days, `today` included; None for any day (0)."""
+    return today - timedelta(days=days - 1) if days else None
+
+
+def listed_within(days: int) -> str:
+    """What a search's header adds of the days it was limited to (`diffusion this week`)."""
+    return "" if not days else ", listed today" if days == 1 else f", listed in the last {days} days"
+
+
+def none_since(query: str, first: date, latest: date | None) -> str:
+    """What a search limited to recent days that found nothing says: since when, and, when the store
+    holds no day as recent (`latest`: its latest day), that day, not "no papers on it"."""
+    behind = f" The store's latest day is {latest:%A %-d %B %Y}." if latest is not None and latest < first else ""
+    return (
+        f"No paper on {quoted(query)} was listed since {first:%A %-d %B %Y}.{behind}"
+        " The same words without the days look at every day."
+    )

@@ -36,6 +36,7 @@ from bot.chat.commands import (
 )
 from bot.chat.discussion import ASKS, NOT_A_PAPER_THREAD, discuss, discussed
 from bot.chat.follows import FollowService
+from bot.chat.recent import listed_within, none_since, since
 from bot.chat.replies import replied
 from bot.chat.wording import TYPED, Phrasebook
 from bot.community.service import Community
@@ -242,30 +243,20 @@ class ChatService:
         from bot.search.query import another_script, nothing_asked  # loaded with the first search
         from bot.search.spelling import searched
 
-        since = self._clock().astimezone(UTC).date() - timedelta(days=days - 1) if days else None
-        found = await searched(self._search, query, SEARCH_RESULTS, SearchFilters(since=since))
+        first = since(self._clock().astimezone(UTC).date(), days)
+        found = await searched(self._search, query, SEARCH_RESULTS, SearchFilters(since=first))
         hits = found.hits
         why = (nothing_asked(query) or another_script(query)) if not hits else None
         hint = _asked_of_no_paper(query, self._words(asker))
         return Post(
-            header=f"Papers on {quoted(query)}" + _listed_within(days),
+            header=f"Papers on {quoted(query)}" + listed_within(days),
             subheader=" ".join(filter(None, (found.note(), hint))) or None,
             cards=tuple(card(h.paper, seeded=False) for h in hits),
             empty=f"{quoted(query)} finds nothing: {why}."
             if why
             else found.nobody()
-            or (await self._none_since(query, since) if since is not None else None)
+            or (none_since(query, first, await self._store.latest_day()) if first is not None else None)
             or f"No papers match {quoted(query)}. Try fewer or broader words, or `/papers help`.",
-        )
-
-    async def _none_since(self, query: str, since: date) -> str:
-        """What a search limited to recent days that found nothing says: since when, and, when the store
-        holds no day as recent, its latest day (not "no papers on it")."""
-        latest = await self._store.latest_day()
-        behind = f" The store's latest day is {latest:%A %-d %B %Y}." if latest is not None and latest < since else ""
-        return (
-            f"No paper on {quoted(query)} was listed since {since:%A %-d %B %Y}.{behind}"
-            " The same words without the days look at every day."
         )
 
     async def _today(self, limit: int | None, words: Phrasebook, day: date | None = None, ago: int = 0) -> Post:
@@ -527,11 +518,6 @@ def _said(line: str) -> Post:
 
 def _said_once(line: str) -> list[Post]:
     return [_said(line)]
-
-
-def _listed_within(days: int) -> str:
-    """What a search's header adds of the days it was limited to (`diffusion this week`)."""
-    return "" if not days else ", listed today" if days == 1 else f", listed in the last {days} days"
 
 
 def not_today(record: DayRecord) -> str:

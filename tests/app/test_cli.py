@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Protocol
@@ -254,6 +255,22 @@ def test_search_batch_prints_a_json_line_per_query(paperboy: Paperboy, tmp_path:
 
 
 @pytest.mark.slow
+def test_search_reads_time_words_as_a_chat_search_does(paperboy: Paperboy, tmp_path: Path) -> None:
+    """`diffusion this week` was searched for as three words. The store ends 21 August 2026: no day of this week."""
+    first = (datetime.now(UTC).date() - timedelta(days=6)).isoformat()
+    queries = tmp_path / "queries.txt"
+    queries.write_text("diffusion this week\ndiffusion\n", encoding="utf-8")
+    batch = paperboy("search", "--batch", str(queries), PAPERBOY_OFFLINE="1")
+    assert batch.code == 0, batch.err
+    week, anytime = [json.loads(line) for line in batch.out.splitlines()]
+    assert week["since"] == first and week["results"] == [] and anytime["results"] and "since" not in anytime
+    text = paperboy("search", "diffusion", "this", "week", PAPERBOY_OFFLINE="1")
+    assert text.code == 0, text.err
+    said = " ".join(text.out.split())
+    assert f"Papers on “diffusion”, listed since {date.fromisoformat(first):%-d %B %Y}" in said
+    assert "The store's latest day is Friday 21 August 2026. The same words without the days look at every day." in said
+
+
 def test_search_batch_respells_a_word_no_paper_holds_as_one_query_does(paperboy: Paperboy, tmp_path: Path) -> None:
     """`difusion` alone was respelled and answered; in a batch, it found nothing and said nothing."""
     queries = tmp_path / "queries.txt"
