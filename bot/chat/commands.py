@@ -509,6 +509,7 @@ def parse_subscribe(text: str) -> Subscribe:
                     words.append(piece)
         i += 1
     _close(words, topics)
+    topics, cadence = _days_said(topics, as_typed, options, cadence)
     for topic in topics:
         if topic not in as_typed and topic.lower() in ("weekly", "daily"):  # `subscribe daily weekly`
             said = topic.lower()
@@ -535,6 +536,32 @@ def parse_subscribe(text: str) -> Subscribe:
         day=parse_weekday(options["on"]) if "on" in options else None,
         every_paper=every_paper,
     )
+
+
+# How often, said in words at a topic's end (`diffusion every day`, `robotics on weekdays`, `agents
+# daily`): told "looks like an option, not a topic: type `days daily`", though nothing else was meant.
+_EVERY_DAY = re.compile(r"(?:\A|\s+)(?:every|each)\s+days?\Z", re.IGNORECASE)
+_WEEKDAYS = re.compile(r"(?:\A|\s+)(?:on\s+|every\s+)?week\s?days\Z|(?:\A|\s+)every\s+weekday\Z", re.IGNORECASE)
+_DAILY = re.compile(r"\s+daily\Z", re.IGNORECASE)
+
+
+def _days_said(
+    topics: list[str], as_typed: set[str], options: dict[str, str], cadence: str | None
+) -> tuple[list[str], str | None]:
+    """The topics without the days said in words at their end, which go into `options` (`days`) or the
+    cadence; as they were where a `days` option or another cadence is given too (then said to be one)."""
+    kept = []
+    for topic in topics:
+        if topic not in as_typed:
+            for pattern, days in ((_EVERY_DAY, "daily"), (_WEEKDAYS, "mon-fri")):
+                if "days" not in options and pattern.search(topic):
+                    options["days"], topic = days, pattern.sub("", topic).strip()
+            if cadence in (None, "daily") and _DAILY.search(topic):
+                cadence, topic = "daily", _DAILY.sub("", topic).strip()
+            if not topic:
+                continue
+        kept.append(topic)
+    return kept, cadence
 
 
 def _option_value(name: str, tokens: list[tuple[str, bool]], at: int) -> tuple[str, int]:

@@ -426,7 +426,7 @@ def test_a_language_named_with_a_sign_is_a_topic() -> None:
         ("video diffusion zone Asia/Tokyo, agents", "type `tz Asia/Tokyo`"),
         ("diffusion every friday", "type `on` and one day of the week"),
         ("diffusion weekly", "type `weekly` first, as in `subscribe weekly diffusion`"),
-        ("diffusion daily at 07:30", "type `daily` first, as in `subscribe daily diffusion`"),
+        ("weekly diffusion daily at 07:30", "type `daily` first, as in `subscribe daily diffusion`"),  # both said
         ("diffusion at 10:00 UTC", "type `tz UTC`"),
         ("diffusion at 10:00 Europe/Berlin", "type `tz Europe/Berlin`"),
         ("weekly on fri 16:00", "“16:00” looks like an option, not a topic: type `at 16:00`"),  # its time lost
@@ -509,7 +509,7 @@ def test_a_follow_typed_with_a_command_lines_flags_is_refused_not_followed(typed
         ),
         ("subscribe diffusion time:09:00", "`subscribe diffusion at 09:00`"),
         ("subscribe diffusion tz:Europe/Berlin --top 5", "without dashes or colons: `subscribe diffusion tz"),
-        ("subscribe diffusion every day", "`days daily`"),
+        ("subscribe diffusion every day days mon-fri", "`days daily`"),  # said twice, two ways
         ("follow diffusion timezone:Europe/Berlin", "`timezone:Europe/Berlin`: a follow takes topics only"),
         ("follow topic:agents", "a follow takes topics without colons: `follow agents`"),
         ("search topic:agents", "a search is its topic's words alone, without colons: `agents`"),
@@ -760,3 +760,20 @@ def test_trending_alone_is_today(typed: str) -> None:
 def test_subscribe_to_a_topic_as_said(typed: str, topics: tuple[str, ...], cadence: str | None) -> None:
     """The topic was “to diffusion”, and `settings` showed it so."""
     assert parse_command(typed) == Subscribe(topics=topics, cadence=cadence)
+
+
+@pytest.mark.parametrize(
+    ("typed", "command"),
+    [
+        ("subscribe diffusion every day at 8:30", Subscribe(topics=("diffusion",), time="08:30", days="daily")),
+        ("subscribe diffusion daily at 18:00", Subscribe(topics=("diffusion",), time="18:00", cadence="daily")),
+        ("subscribe robotics, agents on weekdays", Subscribe(topics=("robotics", "agents"), days="mon-fri")),
+        ("subscribe diffusion every weekday", Subscribe(topics=("diffusion",), days="mon-fri")),
+        ("subscribe robotics, every day", Subscribe(topics=("robotics",), days="daily")),
+        ('subscribe "diffusion every day"', Subscribe(topics=("diffusion every day",))),  # quoted: as typed
+    ],
+)
+def test_how_often_said_in_words_after_a_topic_is_taken_as_said(typed: str, command: Command) -> None:
+    """It was refused: "“diffusion every day” looks like an option, not a topic: type `days daily`"."""
+    assert parse_command(typed) == command
+
