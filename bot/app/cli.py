@@ -20,7 +20,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -204,10 +204,13 @@ def _not_future(day: date) -> None:
 
 
 def _parse_day(value: str | None) -> date | None:
+    """`--date`: YYYY-MM-DD, or `today` or `yesterday` (UTC), as chat takes them."""
     if value is None:
         return None
+    if value.strip().lower() in ("today", "yesterday"):
+        return _today() - timedelta(days=value.strip().lower() == "yesterday")
     if not ISO_DAY.fullmatch(value):  # fromisoformat also takes 20260821 and 2026-W34-5
-        raise typer.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint="--date")
+        raise typer.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD, today or yesterday)", param_hint="--date")
     if (why := calendar_fault(value)) is not None:
         raise typer.BadParameter(f"{value!r} is no day of the calendar: {why}", param_hint="--date")
     return date.fromisoformat(value)

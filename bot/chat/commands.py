@@ -17,7 +17,6 @@ Topics everywhere may be `-exclusions` and `author:NAME` filters (bot.domain.fil
 
 from __future__ import annotations
 
-import calendar
 import difflib
 import itertools
 import re
@@ -34,6 +33,7 @@ from bot.domain.config import check_time, check_timezone, check_topics
 from bot.domain.errors import UsageError
 from bot.domain.filters import fold, split_entry
 from bot.domain.ids import a_paper_link, is_arxiv_id, papers_named
+from bot.domain.our_words import calendar_fault
 from bot.domain.weekdays import looks_like_a_day, not_days, parse_days, parse_weekday
 from bot.domain.words import edits
 from bot.domain.zones import ABBREVIATIONS, names_a_city, zone_hint, zone_named, zones_by_lower
@@ -1026,11 +1026,8 @@ def on_day(value: str, text: str | None = None) -> Today | Unknown:
     if not _DAY.fullmatch(typed):
         return Unknown(text or value, f"{value[:20]!r} is not a day: write it as 2026-08-20, or `yesterday`.")
     year, month, day = (int(n) for n in typed.split("-"))
-    if not 1 <= month <= 12 or year < 1:
-        why = f"there is no month {month}" if year >= 1 else "there is no year 0"
-    elif not 1 <= day <= (last := calendar.monthrange(year, month)[1]):
-        why = f"{date(year, month, 1):%B %Y} has {last} days"
-    else:
+    why = calendar_fault(f"{year:04d}-{month:02d}-{day:02d}")  # 2026-8-3 is 2026-08-03
+    if why is None:
         return Today(day=date(year, month, day))
     return Unknown(text or value, f"{value!r} is no day of the calendar: {why}. Write a day as 2026-08-20.")
 

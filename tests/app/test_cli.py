@@ -353,7 +353,10 @@ def test_usage_errors_exit_2_with_one_line(paperboy: Paperboy, args: tuple[str, 
             ("digest", "--date", "2026-02-30"),
             "Invalid value for --date: '2026-02-30' is no day of the calendar: February 2026 has 28 days",
         ),
-        (("digest", "--date", "20260821"), "Invalid value for --date: '20260821' is not a date (use YYYY-MM-DD)"),
+        (
+            ("digest", "--date", "20260821"),
+            "Invalid value for --date: '20260821' is not a date (use YYYY-MM-DD, today or yesterday)",
+        ),
     ],
 )
 def test_a_bad_option_value_says_what_it_takes(paperboy: Paperboy, args: tuple[str, ...], said: str) -> None:

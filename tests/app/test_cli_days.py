@@ -4,7 +4,7 @@ nothing for, and papers filtered out each say so, and a day that is not there is
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -232,3 +232,11 @@ def test_a_sync_whose_arxiv_details_failed_still_says_it_synced_the_day(tmp_path
         run = cli_runner(tmp_path, url)("sync", "--date", "2026-06-02", "--no-embed")
     assert run.out.startswith("Synced 1 day (2026-06-02):"), run.out
     assert "2026-06-02 failed: details from arXiv" in run.err
+
+
+@pytest.mark.parametrize(("word", "back"), [("yesterday", 1), ("Today", 0)])
+def test_a_day_in_words_is_that_day_utc(paperboy: Paperboy, word: str, back: int) -> None:
+    """`--date yesterday` was "not a date (use YYYY-MM-DD)"; chat takes it. The store ends in 2026: not in it."""
+    day = (datetime.now(UTC).date() - timedelta(days=back)).isoformat()
+    run = paperboy("digest", "--date", word, **OFFLINE)
+    assert f"{day} is not in the store" in assert_one_error(run, 1)
