@@ -92,6 +92,14 @@ class Today:
 
 
 @dataclass(frozen=True)
+class Recent:
+    """The papers of the last `days` days (`this week`), most upvoted first."""
+
+    days: int
+    limit: int | None = None  # `top 20 this week`, `all papers this month` (`MOST_PAPERS`); None: the digest's
+
+
+@dataclass(frozen=True)
 class Search:
     query: str
     days: int = 0  # `diffusion this week`: papers listed in the last 7 days, today included (`recent.within`)
@@ -188,6 +196,7 @@ class Unknown:
 
 Command = (
     Today
+    | Recent
     | Search
     | PaperLookup
     | Ask
@@ -290,13 +299,20 @@ def parse_command(text: str) -> Command:
         return Unknown(text, f"Did you mean `{close[0]}`?")
     if (flagged := _search_flags(word, text)) is not None:
         return Unknown(text, flagged)
-    if (when := only_when(text)) is not None:
-        return Unknown(
-            text,
-            f"“{when}” needs a topic before it, such as `diffusion {when}`. A day's papers: `today`, `yesterday`"
-            " or `2026-08-20`; the best of each week, here: `subscribe weekly`.",
-        )
-    return Search(*within(text))
+    return _recent(text) or Search(*within(text))
+
+
+def _recent(text: str) -> Recent | Unknown | None:
+    """`this week`, `top 20 papers from the last month`: the papers of those days, most upvoted first."""
+    if (when := only_when(text)) is None:
+        return None
+    days, most = when
+    if most is None or most == "all":
+        return Recent(days, MOST_PAPERS if most else None)
+    try:
+        return Recent(days, _top(most))
+    except UsageError as exc:
+        return Unknown(text, str(exc))
 
 
 def _paper_named(text: str) -> Command | None:
@@ -319,7 +335,7 @@ def _paper_named(text: str) -> Command | None:
 def search_option(topic: str) -> Command:
     """A search's topic as a surface's own option gives it (Discord's `topic:`), read as the chat reads a
     message: one that only names a paper is that paper (it was searched for as words)."""
-    return _paper_named(topic) or Search(*within(topic))
+    return _paper_named(topic) or _recent(topic) or Search(*within(topic))
 
 
 def paper_option(verb: Literal["paper", "save", "unsave"], value: str) -> Command:

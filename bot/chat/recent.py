@@ -33,16 +33,24 @@ def within(text: str) -> tuple[str, int]:
     return text, 0
 
 
-_FILLER = frozenset({"papers", "paper", "new", "latest", "the", "top", "best", "trending", "all", "any", "show", "me"})
+_FILLER = frozenset(
+    {"papers", "paper", "new", "latest", "the", "top", "best", "trending", "most", "upvoted", "popular", "show", "me"}
+)
 
 
-def only_when(text: str) -> str | None:
-    """The time words of a text that says nothing else (`this week`, `papers from last week`), or None:
-    they were searched for as words."""
+def only_when(text: str) -> tuple[int, str | None] | None:
+    """For a text that says nothing but when (`this week`, `top papers from last week`, `top 20 this
+    month`): the days, and how many papers it asks for (`20`, `all`), if it does; None for any other text."""
     for pattern in (_AFTER, _BEFORE):
         found = pattern.search(text)
-        if found is not None and set((text[: found.start()] + " " + text[found.end() :]).lower().split()) <= _FILLER:
-            return found[0].strip(" ?.!").removesuffix("'s")
+        if found is None:
+            continue
+        rest = (text[: found.start()] + " " + text[found.end() :]).lower().split()
+        numbers = [w for w in rest if w.isascii() and w.isdigit()]
+        if set(rest) - _FILLER - {"all"} - set(numbers) or len(numbers) > 1:
+            return None
+        _, days = within(f"papers {found[0].strip()}" if pattern is _AFTER else f"{found[0]}papers")
+        return (days, numbers[0] if numbers else "all" if "all" in rest else None) if days else None
     return None
 
 
@@ -56,10 +64,13 @@ def listed_within(days: int) -> str:
     return "" if not days else ", listed today" if days == 1 else f", listed in the last {days} days"
 
 
-def none_since(query: str, first: date, latest: date | None) -> str:
-    """What a search limited to recent days that found nothing says: since when, and, when the store
-    holds no day as recent (`latest`: its latest day), that day, not "no papers on it"."""
+def none_since(query: str | None, first: date, latest: date | None) -> str:
+    """What an answer limited to recent days (a search's, or `this week`'s: no `query`) that found
+    nothing says: since when, and, when the store holds no day as recent (`latest`: its latest day),
+    that day, not "no papers"."""
     behind = f" The store's latest day is {latest:%A %-d %B %Y}." if latest is not None and latest < first else ""
+    if query is None:
+        return f"No papers were listed since {first:%A %-d %B %Y}.{behind}"
     return (
         f"No paper on {quoted(query)} was listed since {first:%A %-d %B %Y}.{behind}"
         " The same words without the days look at every day."

@@ -22,6 +22,7 @@ from bot.chat.commands import (
     Follows,
     Help,
     PaperLookup,
+    Recent,
     Save,
     Saved,
     Search,
@@ -171,6 +172,8 @@ class ChatService:
         match command:
             case Today(limit, day, ago):
                 return await self._today(limit, self._words(asker), day, ago)
+            case Recent(days, limit):
+                return await self._recent(days, limit or self._defaults.limit)
             case Search(query, days):
                 return await self._searched(query, days, asker)
             case PaperLookup(ref):
@@ -237,6 +240,25 @@ class ChatService:
 
     def _words(self, asker: Asker) -> Phrasebook:
         return self._phrasebooks.get(asker.channel.platform, TYPED)
+
+    async def _recent(self, days: int, limit: int) -> Post:
+        """The papers listed in the last `days` days (today, UTC, included), most upvoted first."""
+        today = self._clock().astimezone(UTC).date()
+        first = today - timedelta(days=days - 1)
+        listed: dict[str, Paper] = {}
+        for back in range(days):
+            for paper in await self._store.listing(today - timedelta(days=back)):
+                listed.setdefault(paper.arxiv_id, paper)
+        best = sorted(listed.values(), key=lambda p: (-p.upvotes, p.arxiv_id))[:limit]
+        span = f"{first:%-d %B} to {today:%-d %B %Y}"
+        return Post(
+            header=f"Daily Papers · the last {days} days" if days > 1 else "Daily Papers · today",
+            subheader=f"Hugging Face Daily Papers · {len(best)} of {len(listed)} listed {span}, most upvoted first"
+            if listed
+            else None,
+            cards=tuple(card(p, rank=i, seeded=False) for i, p in enumerate(best, start=1)),
+            empty=none_since(None, first, await self._store.latest_day()),
+        )
 
     async def _searched(self, query: str, days: int, asker: Asker) -> Post:
         """The papers for `query`, listed in the last `days` days (today, UTC, included) when given."""

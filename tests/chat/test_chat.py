@@ -148,6 +148,27 @@ async def test_a_search_this_week_shows_only_the_papers_listed_in_it(june_store:
     assert {c.paper_id for c in anytime.cards} - today  # … and some of them not listed today
 
 
+async def test_this_week_alone_is_the_week_s_most_upvoted_papers(june_store: PaperStore) -> None:
+    """`this week` was searched for as words. NOW is 3 June; the store holds 1 to 3 June."""
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    service = chat_service(june_store)
+    listed = {p.arxiv_id: p for d in (1, 2, 3) for p in await june_store.listing(date(2026, 6, d))}
+    best = sorted(listed.values(), key=lambda p: (-p.upvotes, p.arxiv_id))
+    week = await service.answer(parse_command("this week"), asker)
+    assert week.header == "Daily Papers · the last 7 days"
+    assert week.subheader == (
+        f"Hugging Face Daily Papers · 5 of {len(listed)} listed 28 May to 3 June 2026, most upvoted first"
+    )
+    assert [c.paper_id for c in week.cards] == [p.arxiv_id for p in best[:5]]  # the digest's number
+    every = await service.answer(parse_command("all papers this week"), asker)
+    assert [c.paper_id for c in every.cards] == [p.arxiv_id for p in best[:50]]
+    later = chat_service(june_store, clock=lambda: datetime(2026, 6, 20, 9, tzinfo=UTC))
+    none = await later.answer(parse_command("papers from last week"), asker)
+    assert not none.cards and none.empty == (
+        "No papers were listed since Sunday 14 June 2026. The store's latest day is Wednesday 3 June 2026."
+    )
+
+
 async def test_a_search_this_week_over_a_store_behind_says_its_latest_day(june_store: PaperStore) -> None:
     """Not "No papers match": the store holds no day of the week asked for."""
     later = chat_service(june_store, clock=lambda: datetime(2026, 6, 20, 9, tzinfo=UTC))

@@ -17,6 +17,7 @@ from bot.chat.commands import (
     Command,
     Follow,
     PaperLookup,
+    Recent,
     Save,
     Saved,
     Search,
@@ -29,6 +30,7 @@ from bot.chat.commands import (
     parse_command,
     parse_subscribe,
     plain_text,
+    search_option,
 )
 from bot.domain.errors import UsageError
 from bot.domain.filters import fold
@@ -727,19 +729,26 @@ def test_time_words_after_a_topic_limit_the_days(typed: str, command: Command) -
 
 
 @pytest.mark.parametrize(
-    ("typed", "when"),
+    ("typed", "command"),
     [
-        ("this week", "this week"),
-        ("papers from last week", "from last week"),
-        ("Latest papers this month?", "this month"),
-        ("this week's papers", "this week"),
-        ("papers from the past 3 days", "from the past 3 days"),
+        ("this week", Recent(7)),
+        ("papers from last week", Recent(7)),
+        ("Latest papers this month?", Recent(30)),
+        ("this week's papers", Recent(7)),
+        ("top 20 papers from the past 3 days", Recent(3, 20)),
+        ("all papers this week", Recent(7, MOST_PAPERS)),
+        ("top papers of the past 400 days", Search("top papers of the past 400 days")),  # no such days: words
     ],
 )
-def test_time_words_with_no_topic_say_what_to_type(typed: str, when: str) -> None:
-    command = parse_command(typed)
-    assert isinstance(command, Unknown)
-    assert command.hint.startswith(f"“{when}” needs a topic before it, such as `diffusion {when}`. A day's papers:")
+def test_time_words_with_no_topic_are_those_days_papers(typed: str, command: Command) -> None:
+    """`this week` was searched for as words, and answered with papers that hold neither."""
+    assert parse_command(typed) == command
+    assert search_option(typed) == command  # Discord's `topic:` reads them alike
+
+
+def test_time_words_with_too_many_papers_say_how_many_it_shows() -> None:
+    command = parse_command("top 99 this week")
+    assert isinstance(command, Unknown) and command.hint == "`top` takes a number from 1 to 50, not '99'"
 
 
 @pytest.mark.parametrize("typed", ["trending", "Trending?", "trending papers"])
