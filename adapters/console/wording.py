@@ -25,6 +25,7 @@ PHRASES = replace(
     commands=(
         _TODAY,
         _SEARCH,
+        "`this week` — the week's most upvoted papers; `diffusion this week` — a search within it",
         "`paper 2406.12345` — one paper, by arXiv id or link",
         "`cite 2406.12345` — its BibTeX; `summary`, `related`, `code` and `authors` too",
         _SUBSCRIBE,

@@ -21,6 +21,8 @@ PHRASES = Phrasebook(
     commands=(
         _TODAY,
         _SEARCH,
+        "`/papers search topic:this week` — the week's most upvoted papers; `topic:diffusion this week` — a search"
+        " within it",
         "`/papers paper id:2406.12345` — one paper, by arXiv id or link",
         _SUBSCRIBE,
         "`/papers subscribe cadence:weekly day:fri time:16:00` — a weekly roundup instead; "

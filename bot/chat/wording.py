@@ -62,6 +62,7 @@ TYPED = Phrasebook(
     commands=(
         _TODAY,
         _SEARCH,
+        "`/papers this week` — the week's most upvoted papers; `/papers diffusion this week` — a search within it",
         "`/papers paper 2406.12345` — one paper, by arXiv id or link",
         "`/papers cite 2406.12345` — its BibTeX; `summary`, `related`, `code` and `authors` too, as in its thread",
         _SUBSCRIBE,
