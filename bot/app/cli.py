@@ -207,8 +207,8 @@ def _parse_day(value: str | None) -> date | None:
     """`--date`: YYYY-MM-DD, or `today` or `yesterday` (UTC), as chat takes them."""
     if value is None:
         return None
-    if value.strip().lower() in ("today", "yesterday"):
-        return _today() - timedelta(days=value.strip().lower() == "yesterday")
+    if (word := value.strip().lower()) in ("today", "yesterday"):
+        return _today() - timedelta(days=word == "yesterday")
     if not ISO_DAY.fullmatch(value):  # fromisoformat also takes 20260821 and 2026-W34-5
         raise typer.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD, today or yesterday)", param_hint="--date")
     if (why := calendar_fault(value)) is not None:

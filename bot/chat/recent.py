@@ -18,19 +18,24 @@ _AFTER = re.compile(rf"(?:\A|\s+)(?:(?:from|in|of|during|over|for|within)\s+)?{_
 _BEFORE = re.compile(rf"\A{_PERIOD}'s\s+", re.IGNORECASE)  # this week's robotics papers
 
 
-def within(text: str) -> tuple[str, int]:
-    """The topic, and the days its papers must have been listed in (0: any day). Time words alone, or
-    a count of days past `MOST_DAYS`, are left as typed."""
+def _said(text: str) -> tuple[str, int] | None:
+    """The text without its time words, and the days they say (1 to `MOST_DAYS`); None without any."""
     for pattern in (_AFTER, _BEFORE):
         found = pattern.search(text)
         if found is None:
             continue
-        topic = (text[: found.start()] + " " + text[found.end() :]).strip()
         period, count = found.group(1), found.group(2)
         days = (WEEK if period.lower() == "week" else MONTH) if period else int(count)
-        if topic and 1 <= days <= MOST_DAYS:
-            return topic, days
-    return text, 0
+        rest = (text[: found.start()] + " " + text[found.end() :]).strip()
+        return (rest, days) if 1 <= days <= MOST_DAYS else None
+    return None
+
+
+def within(text: str) -> tuple[str, int]:
+    """The topic, and the days its papers must have been listed in (0: any day). Time words alone, or
+    a count of days past `MOST_DAYS`, are left as typed."""
+    said = _said(text)
+    return said if said is not None and said[0] else (text, 0)
 
 
 _FILLER = frozenset(
@@ -41,17 +46,14 @@ _FILLER = frozenset(
 def only_when(text: str) -> tuple[int, str | None] | None:
     """For a text that says nothing but when (`this week`, `top papers from last week`, `top 20 this
     month`): the days, and how many papers it asks for (`20`, `all`), if it does; None for any other text."""
-    for pattern in (_AFTER, _BEFORE):
-        found = pattern.search(text)
-        if found is None:
-            continue
-        rest = (text[: found.start()] + " " + text[found.end() :]).lower().split()
-        numbers = [w for w in rest if w.isascii() and w.isdigit()]
-        if set(rest) - _FILLER - {"all"} - set(numbers) or len(numbers) > 1:
-            return None
-        _, days = within(f"papers {found[0].strip()}" if pattern is _AFTER else f"{found[0]}papers")
-        return (days, numbers[0] if numbers else "all" if "all" in rest else None) if days else None
-    return None
+    said = _said(text)
+    if said is None:
+        return None
+    rest, days = said[0].lower().split(), said[1]
+    numbers = [w for w in rest if w.isascii() and w.isdigit()]
+    if set(rest) - _FILLER - {"all"} - set(numbers) or len(numbers) > 1:
+        return None
+    return days, numbers[0] if numbers else "all" if "all" in rest else None
 
 
 def since(today: date, days: int) -> date | None:

@@ -257,7 +257,7 @@ class ChatService:
             if listed
             else None,
             cards=tuple(card(p, rank=i, seeded=False) for i, p in enumerate(best, start=1)),
-            empty=none_since(None, first, await self._store.latest_day()),
+            empty=None if listed else none_since(None, first, await self._store.latest_day()),
         )
 
     async def _searched(self, query: str, days: int, asker: Asker) -> Post:

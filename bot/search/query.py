@@ -94,34 +94,30 @@ def _asking(word: str, match: re.Match[str], text: str) -> bool:
     return lowered in _ASKING_ABOUT and first and after[0].lower() in _ABOUT
 
 
-# A boolean search's NOT, in capitals before a word or a quote (`diffusion NOT video`): `-video`. Read as
-# the stop word "not", it searched for the very word meant to be left out. Not inside quotes.
-_NOT = re.compile(r"(\"[^\"]*\"|“[^”]*”)|(?<!\S)NOT\s+(?=[\w\"“])")  # a quote is kept as it is
-
-
-def _not_as_dash(text: str) -> str:
-    """`NOT word` as `-word`, outside quotes."""
-    return _NOT.sub(lambda m: m[1] or "-", text) if "NOT" in text else text
-
-
-# Other search engines' fields, typed before a word (`title:diffusion`): the words of a paper's title,
-# abstract, summary and keywords are all searched (a word of the title counting most), so the field's
-# name goes. As a word, it was asked for too: "None of these papers mentions every word of
-# “title:diffusion”". Not inside quotes.
-_FIELD = re.compile(
-    r"(\"[^\"]*\"|“[^”]*”)|(?<![^\s-])(?:title|abstract|summary|keywords?|tags?|topics?|text|all):(?=[^\s:])",
-    re.IGNORECASE,
+# How other search engines are typed, read as ours (outside quotes, which are kept as they are):
+# - a boolean search's NOT, in capitals before a word or a quote (`diffusion NOT video`), is `-video`:
+#   read as the stop word "not", it searched for the very word meant to be left out;
+# - a field's name before a word (`title:diffusion`) goes: a paper's title, abstract, summary and
+#   keywords are all searched (a word of the title counting most). As a word, it was asked for too:
+#   "None of these papers mentions every word of “title:diffusion”".
+_ELSEWHERE = re.compile(
+    r"(\"[^\"]*\"|“[^”]*”)"
+    r"|(?<!\S)(NOT)\s+(?=[\w\"“])"
+    r"|(?<![^\s-])(?i:title|abstract|summary|keywords?|tags?|topics?|text|all):(?=[^\s:])"
 )
 
 
-def _no_field_names(text: str) -> str:
-    return _FIELD.sub(lambda m: m[1] or "", text) if ":" in text else text
+def _as_ours(text: str) -> str:
+    """`NOT word` as `-word`, `title:word` as `word`, outside quotes."""
+    if "NOT" not in text and ":" not in text:
+        return text
+    return _ELSEWHERE.sub(lambda m: m[1] or ("-" if m[2] else ""), text)
 
 
 def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = None) -> Query:
     """The query parsed; with `one_name` (the index's), each unquoted `author:` name first takes the
     words after it that make one author's name with it (`joined_names`)."""
-    text = _no_field_names(_not_as_dash(cleaned(text)))
+    text = _as_ours(cleaned(text))
     if one_name is not None:
         text = joined_names(text, one_name)  # after the cut: the quotes it adds do not cut the query's end
     plain: list[str] = []
