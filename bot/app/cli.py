@@ -387,8 +387,11 @@ def search(
                 except (NotFound, SourceError) as exc:  # a paper named that the store lacks: said, not searched
                     hits, error = [], str(exc)
                 said: dict[str, str] = {}
-                if not hits and error is None:  # as a QUERY is searched: a word no paper holds respelled
-                    topic, filters, said = recent(line)
+                try:  # as a QUERY is searched: a word no paper holds respelled
+                    topic, filters, said = recent(line) if not hits and error is None else (line, None, {})
+                except UsageError as exc:  # `diffusion past 2 years`: said for this line, the batch goes on
+                    filters, error = None, str(exc)
+                if filters is not None:
                     found = await searched(services.search, topic, limit, filters)
                     hits, said = found.hits, said | _respelling(found)
                 took = round((time.perf_counter() - started) * 1000, 3)

@@ -299,20 +299,21 @@ def parse_command(text: str) -> Command:
         return Unknown(text, f"Did you mean `{close[0]}`?")
     if (flagged := _search_flags(word, text)) is not None:
         return Unknown(text, flagged)
-    return _recent(text) or Search(*within(text))
+    return _searched(text)
 
 
-def _recent(text: str) -> Recent | Unknown | None:
-    """`this week`, `top 20 papers from the last month`: the papers of those days, most upvoted first."""
-    if (when := only_when(text)) is None:
-        return None
-    days, most = when
-    if most is None or most == "all":
-        return Recent(days, MOST_PAPERS if most else None)
+def _searched(text: str) -> Today | Recent | Search | Unknown:
+    """A search, with the days its time words say (`diffusion this week`); or time words alone: `this
+    week`, `top 20 papers from the last month` (the papers of those days, most upvoted first), `top
+    papers today` (`today`'s)."""
     try:
-        return Recent(days, _top(most))
+        if (when := only_when(text)) is None:
+            return Search(*within(text))
+        days, most = when
+        limit = None if most is None else MOST_PAPERS if most == "all" else _top(most)
     except UsageError as exc:
         return Unknown(text, str(exc))
+    return Today(limit) if days == 1 else Recent(days, limit)
 
 
 def _paper_named(text: str) -> Command | None:
@@ -335,7 +336,7 @@ def _paper_named(text: str) -> Command | None:
 def search_option(topic: str) -> Command:
     """A search's topic as a surface's own option gives it (Discord's `topic:`), read as the chat reads a
     message: one that only names a paper is that paper (it was searched for as words)."""
-    return _paper_named(topic) or _recent(topic) or Search(*within(topic))
+    return _paper_named(topic) or _searched(topic)
 
 
 def paper_option(verb: Literal["paper", "save", "unsave"], value: str) -> Command:

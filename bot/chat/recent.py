@@ -8,32 +8,46 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from bot.domain.errors import UsageError
 from bot.domain.words import quoted
 
 WEEK = 7
 MONTH = 30
+YEAR = 365
 MOST_DAYS = 366
-_PERIOD = r"(?:the\s+)?(?:this|last|past)\s+(?:(week|month)|(\d{1,3})\s+days?)"
+_UNITS = {"day": 1, "week": WEEK, "month": MONTH, "year": YEAR}
+_PERIOD = (
+    r"(?:the\s+)?(?P<when>(?:this|last|past)\s+(?:(?P<period>week|month|year)|(?P<count>\d{1,4})\s+"
+    r"(?P<unit>day|week|month|year)s?)|(?:past|last)\s+(?P<day>day)|(?P<today>today))"
+)
 _AFTER = re.compile(rf"(?:\A|\s+)(?:(?:from|in|of|during|over|for|within)\s+)?{_PERIOD}\s*[?.!]*\s*\Z", re.IGNORECASE)
 _BEFORE = re.compile(rf"\A{_PERIOD}'s\s+", re.IGNORECASE)  # this week's robotics papers
 
 
 def _said(text: str) -> tuple[str, int] | None:
-    """The text without its time words, and the days they say (1 to `MOST_DAYS`); None without any."""
+    """The text without its time words, and the days they say (1 to `MOST_DAYS`); None without any.
+    `UsageError` for a count that says no day or more than `MOST_DAYS` (`past 2 years`): searched as
+    words, it found papers holding none of them, and said nothing of the days."""
     for pattern in (_AFTER, _BEFORE):
         found = pattern.search(text)
         if found is None:
             continue
-        period, count = found.group(1), found.group(2)
-        days = (WEEK if period.lower() == "week" else MONTH) if period else int(count)
+        unit = next(found[name] for name in ("period", "unit", "day", "today") if found[name]).lower()
+        days = 1 if unit == "today" else _UNITS[unit] * int(found["count"] or 1)
+        if not 1 <= days <= MOST_DAYS:
+            words = " ".join(found["when"].split())
+            raise UsageError(
+                f"“{words}” {'says no day' if days < 1 else 'goes back too far'}: time words reach back 1 to"
+                f" {MOST_DAYS} days (`past 3 days`, `this month`, `last year`). Leave them out to search every day."
+            )
         rest = (text[: found.start()] + " " + text[found.end() :]).strip()
-        return (rest, days) if 1 <= days <= MOST_DAYS else None
+        return rest, days
     return None
 
 
 def within(text: str) -> tuple[str, int]:
-    """The topic, and the days its papers must have been listed in (0: any day). Time words alone, or
-    a count of days past `MOST_DAYS`, are left as typed."""
+    """The topic, and the days its papers must have been listed in (0: any day). Time words alone are
+    left as typed; `UsageError` for days past `MOST_DAYS` (`_said`)."""
     said = _said(text)
     return said if said is not None and said[0] else (text, 0)
 
@@ -45,7 +59,8 @@ _FILLER = frozenset(
 
 def only_when(text: str) -> tuple[int, str | None] | None:
     """For a text that says nothing but when (`this week`, `top papers from last week`, `top 20 this
-    month`): the days, and how many papers it asks for (`20`, `all`), if it does; None for any other text."""
+    month`): the days, and how many papers it asks for (`20`, `all`), if it does; None for any other text.
+    `UsageError` for days past `MOST_DAYS` (`_said`)."""
     said = _said(text)
     if said is None:
         return None

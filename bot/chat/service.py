@@ -245,15 +245,11 @@ class ChatService:
         """The papers listed in the last `days` days (today, UTC, included), most upvoted first."""
         today = self._clock().astimezone(UTC).date()
         first = today - timedelta(days=days - 1)
-        listed: dict[str, Paper] = {}
-        for back in range(days):
-            for paper in await self._store.listing(today - timedelta(days=back)):
-                listed.setdefault(paper.arxiv_id, paper)
-        best = sorted(listed.values(), key=lambda p: (-p.upvotes, p.arxiv_id))[:limit]
-        span = f"{first:%-d %B} to {today:%-d %B %Y}"
+        best, listed = await self._store.most_upvoted(first, today, limit)
+        span = f"{first:%-d %B}{f' {first.year}' if first.year != today.year else ''} to {today:%-d %B %Y}"
         return Post(
             header=f"Daily Papers · the last {days} days" if days > 1 else "Daily Papers · today",
-            subheader=f"Hugging Face Daily Papers · {len(best)} of {len(listed)} listed {span}, most upvoted first"
+            subheader=f"Hugging Face Daily Papers · {len(best)} of {listed} listed {span}, most upvoted first"
             if listed
             else None,
             cards=tuple(card(p, rank=i, seeded=False) for i, p in enumerate(best, start=1)),

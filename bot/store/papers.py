@@ -357,6 +357,22 @@ class PaperStore:
             self._listings[day] = (time.monotonic(), found)
             return list(found)
 
+    async def most_upvoted(self, first: date, last: date, limit: int) -> tuple[list[Paper], int]:
+        """The `limit` most upvoted of the papers listed from `first` to `last` (both included), ties by
+        id, and how many were listed: one query, not one a day (`top this year` read 365 listings)."""
+        listed = select(listings.c.arxiv_id).where(listings.c.day.between(first, last)).distinct().subquery()
+        best = (
+            select(papers.c.arxiv_id)
+            .where(papers.c.arxiv_id.in_(select(listed.c.arxiv_id)))
+            .order_by(papers.c.upvotes.desc(), papers.c.arxiv_id)
+            .limit(limit)
+        )
+        async with self._engine.connect() as conn:
+            count = await conn.scalar(select(func.count()).select_from(listed)) or 0
+            ids = list((await conn.execute(best)).scalars())
+            loaded = await self._load(conn, ids)
+        return [loaded[i] for i in ids if i in loaded], count
+
     async def _listing(self, day: date) -> list[Paper]:
         async with self._engine.connect() as conn:
             result = await conn.execute(

@@ -259,11 +259,14 @@ def test_search_reads_time_words_as_a_chat_search_does(paperboy: Paperboy, tmp_p
     """`diffusion this week` was searched for as three words. The store ends 21 August 2026: no day of this week."""
     first = (datetime.now(UTC).date() - timedelta(days=6)).isoformat()
     queries = tmp_path / "queries.txt"
-    queries.write_text("diffusion this week\ndiffusion\n", encoding="utf-8")
+    queries.write_text("diffusion this week\ndiffusion past 2 years\ndiffusion\n", encoding="utf-8")
     batch = paperboy("search", "--batch", str(queries), PAPERBOY_OFFLINE="1")
     assert batch.code == 0, batch.err
-    week, anytime = [json.loads(line) for line in batch.out.splitlines()]
+    week, too_far, anytime = [json.loads(line) for line in batch.out.splitlines()]
     assert week["since"] == first and week["results"] == [] and anytime["results"] and "since" not in anytime
+    assert too_far["results"] == [] and too_far["error"].startswith("“past 2 years” goes back too far")
+    refused = paperboy("search", "diffusion", "past", "400", "days", PAPERBOY_OFFLINE="1")
+    assert refused.code == 2 and "“past 400 days” goes back too far: time words reach back 1 to 366 days" in refused.err
     text = paperboy("search", "diffusion", "this", "week", PAPERBOY_OFFLINE="1")
     assert text.code == 0, text.err
     said = " ".join(text.out.split())

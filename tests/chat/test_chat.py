@@ -169,6 +169,15 @@ async def test_this_week_alone_is_the_week_s_most_upvoted_papers(june_store: Pap
     )
 
 
+async def test_days_from_an_earlier_year_say_its_year(june_store: PaperStore) -> None:
+    """`this year` in June 2026 starts in June 2025: "listed 4 June to 3 June 2026" said the wrong year."""
+    year = await chat_service(june_store).answer(
+        parse_command("papers this year"), Asker(ChannelRef("slack", "C1"), "U1")
+    )
+    assert year.header == "Daily Papers · the last 365 days" and year.cards
+    assert year.subheader is not None and "listed 4 June 2025 to 3 June 2026, most upvoted first" in year.subheader
+
+
 async def test_a_search_this_week_over_a_store_behind_says_its_latest_day(june_store: PaperStore) -> None:
     """Not "No papers match": the store holds no day of the week asked for."""
     later = chat_service(june_store, clock=lambda: datetime(2026, 6, 20, 9, tzinfo=UTC))

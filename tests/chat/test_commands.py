@@ -719,8 +719,14 @@ def test_discords_date_option_that_is_no_day_says_how_to_write_one() -> None:
         ("segment anything past month", Search("segment anything", 30)),
         ("this week in AI", Search("this week in AI")),  # time words before a topic: words
         ("world models of the past", Search("world models of the past")),
-        ("diffusion last 0 days", Search("diffusion last 0 days")),  # no such days: words
         ('"reward model" this week', Search('"reward model"', 7)),
+        ("diffusion today", Search("diffusion", 1)),
+        ("agents from the past day", Search("agents", 1)),
+        ("RL in the last 2 weeks", Search("RL", 14)),
+        ("robotics over the past 3 months", Search("robotics", 90)),
+        ("world models this year", Search("world models", 365)),
+        ("LLM agents last year", Search("LLM agents", 365)),
+        ("the last 2 weeks's robotics papers", Search("robotics papers", 14)),
     ],
 )
 def test_time_words_after_a_topic_limit_the_days(typed: str, command: Command) -> None:
@@ -737,13 +743,32 @@ def test_time_words_after_a_topic_limit_the_days(typed: str, command: Command) -
         ("this week's papers", Recent(7)),
         ("top 20 papers from the past 3 days", Recent(3, 20)),
         ("all papers this week", Recent(7, MOST_PAPERS)),
-        ("top papers of the past 400 days", Search("top papers of the past 400 days")),  # no such days: words
+        ("top 10 papers of the past 2 weeks", Recent(14, 10)),
+        ("papers this year", Recent(365)),
+        ("top papers today", Today()),  # today's, as `today` shows them
+        ("top 3 papers from the past day", Today(3)),
     ],
 )
 def test_time_words_with_no_topic_are_those_days_papers(typed: str, command: Command) -> None:
     """`this week` was searched for as words, and answered with papers that hold neither."""
     assert parse_command(typed) == command
     assert search_option(typed) == command  # Discord's `topic:` reads them alike
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("diffusion past 400 days", "“past 400 days” goes back too far: time words reach back 1 to 366 days"),
+        ("agents in the last 2 years", "“last 2 years” goes back too far"),
+        ("top papers of the past 13 months", "“past 13 months” goes back too far"),
+        ("diffusion last 0 days", "“last 0 days” says no day: time words reach back 1 to 366 days"),
+    ],
+)
+def test_time_words_past_a_year_say_how_far_back_a_search_goes(typed: str, said: str) -> None:
+    """They were searched for as words, with no word of the days: "None of these papers mentions every word"."""
+    for command in (parse_command(typed), search_option(typed)):
+        assert isinstance(command, Unknown) and command.hint.startswith(said)
+        assert command.hint.endswith("Leave them out to search every day.")
 
 
 def test_time_words_with_too_many_papers_say_how_many_it_shows() -> None:

@@ -131,6 +131,25 @@ async def test_listing_is_ranked_by_upvotes_then_hugging_faces_order(store: Pape
     assert await store.listing(date(2026, 6, 6)) == []
 
 
+async def test_most_upvoted_of_several_days_counts_a_paper_listed_twice_once(store: PaperStore) -> None:
+    """One query for the days from first to last, both included: `top this year` read 365 listings."""
+    await store.save_listings(
+        [
+            Listing(paper("2401.00001", upvotes=3), date(2026, 5, 31), 1),  # the day before: not in it
+            Listing(paper("2401.00002", upvotes=8), date(2026, 6, 1), 1),
+            Listing(paper("2401.00003", upvotes=5), date(2026, 6, 1), 2),
+            Listing(paper("2401.00004", upvotes=5), date(2026, 6, 3), 1),  # ties by id
+            Listing(paper("2401.00005", upvotes=1), date(2026, 6, 4), 1),  # the day after: not in it
+        ]
+    )
+    await store.save_listings([Listing(paper("2401.00002", upvotes=9), date(2026, 6, 2), 1)])  # listed again
+    best, listed = await store.most_upvoted(date(2026, 6, 1), date(2026, 6, 3), 2)
+    assert ([p.arxiv_id for p in best], listed) == (["2401.00002", "2401.00003"], 3)
+    every, _ = await store.most_upvoted(date(2026, 6, 1), date(2026, 6, 3), 50)
+    assert [p.arxiv_id for p in every] == ["2401.00002", "2401.00003", "2401.00004"]
+    assert await store.most_upvoted(date(2026, 7, 1), date(2026, 7, 7), 5) == ([], 0)
+
+
 async def test_latest_day_and_counts(store: PaperStore) -> None:
     assert await store.latest_day() is None
     await store.save_listings(listings_of("2026-06-01") + listings_of("2026-06-02"))
