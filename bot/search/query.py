@@ -26,6 +26,21 @@ def _stems(text: str) -> tuple[str, ...]:
     return tuple(query_terms(text))
 
 
+# endings that make another form of a word (`supervised`: supervise, supervision, supervising), each
+# kept only where its stem is the word's (`_forms`)
+_ENDINGS = ("", "d", "e", "s", "es", "ed", "ing", "ion", "ions")
+
+
+def _forms(compound: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """A compound as written and with its last word in the other forms of its stem: `-self-supervised`
+    leaves out "self-supervision" too, as `-video` leaves out "videos" (a phrase is of words as written)."""
+    *head, last = compound
+    stem = query_terms(last)
+    roots = (last, *stem, *(s[:-1] for s in stem if s.endswith("e")))  # "tune": "tuning"
+    forms = {root + end for root in roots for end in _ENDINGS} if stem else {last}
+    return [(*head, form) for form in sorted(forms) if form == last or query_terms(form) == stem]
+
+
 # stems of an acronym → stems of its expansion, and back
 _EXPANSIONS: dict[tuple[str, ...], tuple[str, ...]] = {}
 for _short, _long in ACRONYMS.items():
@@ -52,8 +67,9 @@ class Query:
     phrases: tuple[tuple[str, ...], ...] = ()  # word sequences a result must contain, in order
     authors: tuple[tuple[str, ...], ...] = ()  # each: name words that one author's name must contain
     excluded: tuple[tuple[str, ...], ...] = ()  # each: the stems of a `-word` a result must not hold
-    # each: the words of a `-compound-word` a result must not hold side by side (`-self-supervised`; its
-    # words anywhere left out a paper on self-distillation and supervised fine-tuning)
+    # each: the words of a `-compound-word` a result must not hold side by side, its last word in each
+    # form of its stem (`-self-supervised`, "self-supervision"; its words anywhere left out a paper on
+    # self-distillation and supervised fine-tuning)
     excluded_phrases: tuple[tuple[str, ...], ...] = ()
     empty: bool = field(default=False)
     nameless: bool = False  # an `author:` with no name after it (left out of the search)
@@ -133,7 +149,7 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
         if (left_out := next((g for g in match.group(6, 7, 8) if g is not None), None)) is not None:
             compound, stems = tuple(words(left_out)) if match.group(8) is not None else (), _stems(left_out)
             if len(compound) > 1 and stems not in _EXPANSIONS:  # (`-large-language-model`: LLM's stems)
-                excluded_phrases.append(compound)
+                excluded_phrases.extend(_forms(compound))
             elif stems:
                 excluded.append(stems)
                 # `-"reinforcement learning"` leaves out RL too; `-RL` is its term, which the index gives
