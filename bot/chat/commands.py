@@ -35,7 +35,7 @@ from bot.domain.filters import fold, split_entry
 from bot.domain.ids import a_paper_link, is_arxiv_id, papers_named
 from bot.domain.our_words import calendar_fault
 from bot.domain.weekdays import looks_like_a_day, not_days, parse_days, parse_weekday
-from bot.domain.words import edits
+from bot.domain.words import as_ours, edits
 from bot.domain.zones import ABBREVIATIONS, names_a_city, zone_hint, zone_named, zones_by_lower
 
 STOPPING = ("stop", "unsub", "cancel", "quit", "mute")  # said alone: `unsubscribe` meant
@@ -482,7 +482,7 @@ def parse_subscribe(text: str) -> Subscribe:
     words: list[str] = []
     options: dict[str, str] = {}
     closed_quotes(text)
-    tokens = _tokens(text)
+    tokens = _tokens(as_ours(text))  # `robotics NOT "humanoid robots"`: a quoted exclusion, as searched
     _no_flags(tokens)
     as_typed: set[str] = set()  # quoted topics: topics even where they look like an option
     cadence = None

@@ -207,4 +207,4 @@ def _followed(added: tuple[str, ...]) -> str:
     filters = split_filters(added)
     if filters.topics or filters.authors:
         return f"You now follow {describe(added)}"
-    return "Your digest now leaves out " + " and ".join(f"“{e}”" for e in filters.excluded)
+    return "Your digest now leaves out " + " and ".join(f"“{e}”" for e in filters.left_out)

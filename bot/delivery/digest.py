@@ -101,7 +101,7 @@ def filtered(topics: tuple[str, ...]) -> str:
     filters = split_filters(topics)
     said = [f"on {', '.join(filters.topics)}"] if filters.topics else []
     said += [f"by {', '.join(filters.authors)}"] if filters.authors else []
-    said += [f"leaving out {', '.join(filters.excluded)}"] if filters.excluded else []
+    said += [f"leaving out {', '.join(filters.left_out)}"] if filters.excluded else []
     return ", ".join(said)
 
 

@@ -21,12 +21,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.domain.ids import is_arxiv_id, paper_url_id
-from bot.domain.words import PLAIN, in_another_script, says_nothing
+from bot.domain.words import PLAIN, as_ours, in_another_script, says_nothing
 
 _LINK = re.compile(r"\b(?:https?://|www\.)\S", re.IGNORECASE)
 
 AUTHOR = "author:"
-_EXCLUDED = re.compile(r"-(?=\w)")  # a word starting with a dash and a letter or digit: `-robotics`
+_EXCLUDED = re.compile(r"-(?=\w|\"|“)")  # a word starting with a dash and a letter, digit or quote: `-robotics`
+_EXCLUSION = re.compile(r'(?<!\S)-(?:"[^"]*"|“[^”]*”|\w\S*)')  # `-robotics`, `-"image editing"`, in a text
 _AUTHOR_AT = re.compile(r"(?i)(?:^|\s)author:")
 
 
@@ -35,6 +36,11 @@ class Filters:
     topics: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()  # as typed (shown to people); `fold` them to compare
     excluded: tuple[str, ...] = ()
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        """The exclusions as said back to people: a phrase without its quotes (`-"image editing"`)."""
+        return tuple(_unquoted(e) for e in self.excluded)
 
     @property
     def narrowed(self) -> bool:
@@ -117,11 +123,12 @@ def split_entry(text: str) -> list[str]:
     words from `author:` on are one author's name, and the words before it are a topic.
 
     `diffusion -robotics -audio` → ["diffusion", "-robotics", "-audio"];
+    `diffusion -"image editing"` and `diffusion NOT "image editing"` → ["diffusion", '-"image editing"'];
     `author:Yann LeCun` → ["author:Yann LeCun"]; `vision-language` stays one topic.
     """
-    words = text.split()
-    excluded = [w for w in words if _EXCLUDED.match(w)]
-    rest = " ".join(w for w in words if not _EXCLUDED.match(w))
+    text = as_ours(text)  # `diffusion NOT video`, `title:diffusion`: as a search reads them
+    excluded = [" ".join(found.split()) for found in _EXCLUSION.findall(text)]
+    rest = " ".join(_EXCLUSION.sub(" ", text).split())
     entries: list[str] = []
     at = _AUTHOR_AT.search(rest)
     topic, author = (rest[: at.start()].strip(), rest[at.end() :].strip()) if at else (rest, None)
@@ -165,7 +172,7 @@ def describe(entries: Sequence[str]) -> str:
     wanted = [f"“{t}”" for t in filters.topics] + [f"by “{a}”" for a in filters.authors]
     text = ", ".join(wanted) if wanted else "all papers"
     if filters.excluded:
-        text += ", leaving out " + " and ".join(f"“{e}”" for e in filters.excluded)
+        text += ", leaving out " + " and ".join(f"“{e}”" for e in filters.left_out)
     return text
 
 
@@ -178,5 +185,5 @@ def sought(entries: Sequence[str]) -> str:
     said = " or ".join(wanted) if wanted else "left"
     if filters.excluded:
         verb = "is" if len(filters.excluded) == 1 else "are"
-        said += ", once " + " and ".join(f"“{e}”" for e in filters.excluded) + f" {verb} left out"
+        said += ", once " + " and ".join(f"“{e}”" for e in filters.left_out) + f" {verb} left out"
     return said

@@ -95,3 +95,23 @@ def quoted(text: str, most: int = 100) -> str:
 def counted(number: int, noun: str) -> str:
     """`1 listing`, `2 listings`: a count with its noun (an `s` for any but one)."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+# How other search engines are typed, read as ours (outside quotes, which are kept as they are):
+# - a boolean search's NOT, in capitals before a word or a quote (`diffusion NOT video`), is `-video`:
+#   read as the stop word "not", it searched for the very word meant to be left out;
+# - a field's name before a word (`title:diffusion`) goes: a paper's title, abstract, summary and
+#   keywords are all searched (a word of the title counting most). As a word, it was asked for too:
+#   "None of these papers mentions every word of “title:diffusion”".
+_ELSEWHERE = re.compile(
+    r"(\"[^\"]*\"|“[^”]*”)"
+    r"|(?<!\S)(NOT)\s+(?=[\w\"“])"
+    r"|(?<![^\s-])(?i:title|abstract|summary|keywords?|tags?|topics?|text|all):(?=[^\s:])"
+)
+
+
+def as_ours(text: str) -> str:
+    """`NOT word` as `-word`, `title:word` as `word`, outside quotes: in a search, and in a digest's topics."""
+    if "NOT" not in text and ":" not in text:
+        return text
+    return _ELSEWHERE.sub(lambda m: m[1] or ("-" if m[2] else ""), text)

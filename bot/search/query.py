@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from bot.domain.words import in_another_script
+from bot.domain.words import as_ours, in_another_script
 from bot.search.acronyms import ACRONYMS
 from bot.search.text import MAX_QUERY_TERMS, query_terms, words
 
@@ -110,30 +110,10 @@ def _asking(word: str, match: re.Match[str], text: str) -> bool:
     return lowered in _ASKING_ABOUT and first and after[0].lower() in _ABOUT
 
 
-# How other search engines are typed, read as ours (outside quotes, which are kept as they are):
-# - a boolean search's NOT, in capitals before a word or a quote (`diffusion NOT video`), is `-video`:
-#   read as the stop word "not", it searched for the very word meant to be left out;
-# - a field's name before a word (`title:diffusion`) goes: a paper's title, abstract, summary and
-#   keywords are all searched (a word of the title counting most). As a word, it was asked for too:
-#   "None of these papers mentions every word of “title:diffusion”".
-_ELSEWHERE = re.compile(
-    r"(\"[^\"]*\"|“[^”]*”)"
-    r"|(?<!\S)(NOT)\s+(?=[\w\"“])"
-    r"|(?<![^\s-])(?i:title|abstract|summary|keywords?|tags?|topics?|text|all):(?=[^\s:])"
-)
-
-
-def _as_ours(text: str) -> str:
-    """`NOT word` as `-word`, `title:word` as `word`, outside quotes."""
-    if "NOT" not in text and ":" not in text:
-        return text
-    return _ELSEWHERE.sub(lambda m: m[1] or ("-" if m[2] else ""), text)
-
-
 def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = None) -> Query:
     """The query parsed; with `one_name` (the index's), each unquoted `author:` name first takes the
     words after it that make one author's name with it (`joined_names`)."""
-    text = _as_ours(cleaned(text))
+    text = as_ours(cleaned(text))
     if one_name is not None:
         text = joined_names(text, one_name)  # after the cut: the quotes it adds do not cut the query's end
     plain: list[str] = []

@@ -789,6 +789,11 @@ def test_trending_alone_is_today(typed: str) -> None:
         ("subscribe to diffusion, robotics", ("diffusion", "robotics"), None),
         ("subscribe weekly to robotics", ("robotics",), "weekly"),
         ('subscribe "to diffusion"', ("to diffusion",), None),  # quoted: as typed
+        (
+            'subscribe diffusion NOT video, robotics NOT "humanoid robots"',
+            ("diffusion", "-video", "robotics", '-"humanoid robots"'),
+            None,
+        ),
     ],
 )
 def test_subscribe_to_a_topic_as_said(typed: str, topics: tuple[str, ...], cadence: str | None) -> None:

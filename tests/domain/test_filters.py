@@ -23,6 +23,13 @@ from tests.strategies import FAST
         ("AUTHOR:lecun", ["author:lecun"]),
         ("world models author:Ha -games", ["world models", "-games", "author:Ha"]),
         ("a - b", ["a - b"]),  # a lone dash is a word, not an exclusion
+        # as search reads them: these were topics (“diffusion NOT video”, “diffusion -"image editing"”),
+        # which the header showed as typed, not as what is left out
+        ("diffusion NOT video", ["diffusion", "-video"]),
+        ('diffusion -"image editing"', ["diffusion", '-"image editing"']),
+        ("robotics NOT “humanoid robots”", ["robotics", "-“humanoid robots”"]),
+        ("title:diffusion", ["diffusion"]),
+        ("diffusion not video", ["diffusion not video"]),  # in lower case, a word
     ],
 )
 def test_a_typed_entry_splits_into_filters(typed: str, entries: list[str]) -> None:
@@ -35,6 +42,10 @@ def test_filters_by_kind_and_in_words() -> None:
     assert describe(entries) == "“diffusion”, “world models”, by “Yann LeCun”, leaving out “robotics”"
     assert describe(("-robotics",)) == "all papers, leaving out “robotics”"
     assert describe(()) == "all papers"
+    quoted = ("robotics", '-"humanoid robots"')
+    assert split_filters(quoted).excluded == ('"humanoid robots"',)  # searched as a phrase
+    assert describe(quoted) == "“robotics”, leaving out “humanoid robots”"  # said without its quotes
+    assert sought(quoted) == "on “robotics”, once “humanoid robots” is left out"
 
 
 def test_names_match_whatever_their_case_and_accents() -> None:
