@@ -258,15 +258,22 @@ def joined_names(text: str, one_name: Callable[[tuple[str, ...]], bool]) -> str:
 _NAME_WORD = re.compile(r"[^\W\d_]+")
 
 
+# a person named as people ask for their papers: `papers by Yann LeCun`, `by Kaiming He`
+_NAME_PART = r"[A-Z][^\s,;:!?\"“]*"
+_BY_NAME = re.compile(rf"(?:\A|\s)(?i:(?:papers?\s+)?by)\s+({_NAME_PART}(?:\s+{_NAME_PART}){{0,3}})[?!.]?\s*\Z")
+
+
 def author_names(text: str) -> list[str]:
     """The query's `author:` names as typed (`author:"Yann LeCun"` → `Yann LeCun`); of an unquoted one,
-    its first word (those after it may be the text's)."""
-    return [
+    its first word (those after it may be the text's); and a name in capitals after a last `by`
+    (`papers by Yann LeCun`), as people ask for a person's papers."""
+    typed = [
         " ".join(words)
         for m in _PIECE.finditer(text)
         for g in (1, 2, 3)
         if m.group(g) and (words := _NAME_WORD.findall(m.group(g)))
     ]
+    return [*typed, " ".join(by[1].split())] if (by := _BY_NAME.search(text)) else typed
 
 
 def author_words(text: str) -> list[tuple[int, int, str]]:

@@ -192,7 +192,8 @@ class Searched:
 async def searched(search: SearchIndex, query: str, limit: int, filters: SearchFilters = SearchFilters()) -> Searched:
     """The query searched as typed and, where a word of it no paper holds, respelled (both asked at once).
     The typed query's hits answer when it has any, the respelling offered beside them ("Did you mean");
-    only a query that finds nothing as typed is answered by its respelling. A word no paper holds may be
+    only a query that finds nothing as typed is answered by its respelling, and only where a paper holds
+    every word of it (else it found no more of the query than the query did). A word no paper holds may be
     no typo at all (a model's name the papers never mention, "Sora", is one edit from "lora"): a
     respelling never silently takes the place of an answer."""
     respelling = asyncio.ensure_future(_respelled(search, query))
@@ -207,7 +208,7 @@ async def searched(search: SearchIndex, query: str, limit: int, filters: SearchF
     if hits:
         return Searched(hits, query, suggested=respelled)
     better = await search.search(respelled, filters, limit=limit)
-    if not better:
+    if not any(h.whole for h in better):  # "Yann LeCun" as "yarn LeCun": no paper holds LeCun either
         return Searched(hits, query, unknown_author=await _unknown(search, query))
     if maybe_names(respelled) != maybe_names(query):  # another person, maybe: offered, not answered
         return Searched(hits, query, suggested=respelled, unknown_author=await _unknown(search, query))

@@ -475,3 +475,22 @@ def test_a_digests_author_is_not_offered_a_respelling_no_paper_has_either() -> N
         "Did you mean “author:Zhang”? No paper holds the author name “Zhnag”.",
         "Did you mean “diffusion”? No paper holds “difusion”.",
     ]
+
+
+class Closest(Respells):
+    """…whose papers hold only some of the words asked for (the closest found)."""
+
+    async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
+        return [replace(h, whole=False) for h in await super().search(query, filters, limit)]
+
+
+def test_a_respelling_whose_papers_hold_no_more_of_it_than_the_query_is_no_answer() -> None:
+    """ "Yann LeCun" over a store without him was answered "showing papers on “yarn LeCun” instead": papers on
+    yarn, none by LeCun (the name is no typo, and no paper holds it either)."""
+    port = Closest({"yarn LeCun": ["2601.00001"]}, {"Yann LeCun": "yarn LeCun"})
+    found = asyncio.run(searched(port, "Yann LeCun", 10))
+    assert found.hits == [] and found.respelled is None and found.note() is None
+    assert port.asked == ["Yann LeCun", "yarn LeCun"]
+    by = asyncio.run(searched(AsTyped({}), "papers by Qwzx Plorb", 10))  # as people ask for a person's papers
+    assert by.unknown_author == "Qwzx Plorb"
+    assert by.nobody() == "No paper in the store has an author named “Qwzx Plorb”."
