@@ -518,6 +518,8 @@ def parse_subscribe(text: str) -> Subscribe:
             value, took = _option_value(token.lower(), tokens, i + 1)
             _option(options, token.lower(), value)
             i += took
+        elif token == "OR":  # `diffusion OR robotics`, as boolean search writes it: two topics, as a comma makes
+            _close(words, topics)
         else:
             for piece in re.split(r"(,)", token):
                 if piece == ",":
@@ -951,13 +953,15 @@ _FOLLOW_OPTIONS: dict[str, Callable[[str], bool]] = {
 
 
 def comma_parts(text: str) -> list[str]:
-    """The comma-separated parts of `text`; a quoted run is a part of its own, commas and all."""
+    """The comma-separated parts of `text`; a quoted run is a part of its own, commas and all. A capital
+    OR parts topics as a comma does, and NOT leaves out what follows it, as search reads them
+    (`as_ours`)."""
     parts: list[str] = []
     words: list[str] = []
-    for token, quoted in _tokens(text):
-        if quoted:
+    for token, quoted in _tokens(as_ours(text)):
+        if quoted or token == "OR":
             _close(words, parts)
-            parts.append(token)
+            parts += [token] if quoted else []
             continue
         for piece in re.split(r"(,)", token):
             if piece == ",":

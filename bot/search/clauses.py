@@ -136,8 +136,13 @@ def conditions(parsed: Parsed, filters: SearchFilters, phrases: bool = True) -> 
         )
         clauses.append(Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, held)]))
     if phrases:
-        clauses += [
-            Query.phrase_query(SCHEMA, "words", list(p)) if len(p) > 1 else Query.term_query(SCHEMA, "words", p[0])
-            for p in parsed.phrases
-        ]
+        clauses += [_phrase(p) for p in parsed.phrases]
+        clauses += [any_of(*map(_phrase, choice)) for choice in parsed.either]
     return clauses
+
+
+def _phrase(sequence: tuple[str, ...]) -> Query:
+    """Papers holding these words side by side, in order, as written."""
+    if len(sequence) == 1:
+        return Query.term_query(SCHEMA, "words", sequence[0])
+    return Query.phrase_query(SCHEMA, "words", list(sequence))

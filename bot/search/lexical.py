@@ -450,7 +450,8 @@ class LexicalIndex:
         for every query cost a tenth of the hybrid's keyword nDCG@10)."""
         best = ranked[:NAMED_AMONG].tolist()
         one = len([g for g in parsed.groups if not _version(g)]) == 1 or _HYPHENED.fullmatch(parsed.text.strip())
-        if not best or not one or parsed.phrases:  # a name: one word, or words joined by dashes ("ASI-Bench")
+        # a name: one word, or words joined by dashes ("ASI-Bench"), and no quoted phrase
+        if not best or not one or parsed.phrases or parsed.either:
             return np.zeros(0, np.int64)
         papers = self.papers_at(best)
         typed = _pieces(parsed.text) - STOP_WORDS  # as written too: "clip" names no

@@ -71,6 +71,9 @@ class Query:
     # form of its stem (`-self-supervised`, "self-supervision"; its words anywhere left out a paper on
     # self-distillation and supervised fine-tuning)
     excluded_phrases: tuple[tuple[str, ...], ...] = ()
+    # each: word sequences a result must contain one of (`"flow matching" OR "rectified flow"`: it had to
+    # hold both, "or" being a stop word)
+    either: tuple[tuple[tuple[str, ...], ...], ...] = ()
     empty: bool = field(default=False)
     nameless: bool = False  # an `author:` with no name after it (left out of the search)
     text: str = ""  # the words to understand, as typed (phrases unquoted, author: filters left out)
@@ -118,12 +121,17 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
         text = joined_names(text, one_name)  # after the cut: the quotes it adds do not cut the query's end
     plain: list[str] = []
     loose: list[str] = []  # the words outside quotes
-    phrases: list[tuple[str, ...]] = []
+    choices: list[list[tuple[str, ...]]] = []  # each quoted phrase, with those a capital OR joins to it
+    phrased = joined = False  # the last piece was a quoted phrase; a capital OR after one
     authors: list[tuple[str, ...]] = []
     excluded: list[tuple[str, ...]] = []
     excluded_phrases: list[tuple[str, ...]] = []
     nameless = False
     for match in _PIECE.finditer(text):
+        if match.group(WORD) == "OR" and phrased:  # the next quoted phrase is another choice of the last
+            phrased, joined = False, True
+            continue
+        after_or, phrased, joined = joined, False, False
         author = next((g for g in match.group(1, 2, 3) if g is not None), None)  # `author:""` names no one
         phrase = next((g for g in match.group(4, 5) if g is not None), None)
         if (left_out := next((g for g in match.group(6, 7, 8) if g is not None), None)) is not None:
@@ -147,7 +155,8 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
         elif phrase is not None:
             sequence = tuple(words(phrase))
             if sequence:
-                phrases.append(sequence)
+                choices[-1:] = [[*choices[-1], sequence]] if after_or else [*choices[-1:], [sequence]]
+                phrased = True
                 plain.append(phrase)
         elif (word := match.group(WORD) or "").lower() == "author:":  # at the end of the text: nothing after it
             nameless = True
@@ -155,7 +164,8 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
             plain.append(word)
             loose.append(word)
     groups = _groups(list(query_terms(" ".join(plain))))
-    if phrases:  # a quoted "LLMs via" asks for those words: the expansion could never hold the phrase
+    phrases = [c[0] for c in choices if len(c) == 1]
+    if choices:  # a quoted "LLMs via" asks for those words: the expansion could never hold the phrase
         free = set(query_terms(" ".join(loose)))
         groups = [g if free & set(g.alternatives[0]) else Group(g.alternatives[:1]) for g in groups]
     return Query(
@@ -164,6 +174,7 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
         tuple(authors),
         tuple(excluded),
         tuple(excluded_phrases),
+        tuple(tuple(c) for c in choices if len(c) > 1),
         empty=not groups and not authors,
         nameless=nameless,
         text=" ".join(plain)[:1000],

@@ -789,6 +789,8 @@ def test_trending_alone_is_today(typed: str) -> None:
         ("subscribe to diffusion, robotics", ("diffusion", "robotics"), None),
         ("subscribe weekly to robotics", ("robotics",), "weekly"),
         ('subscribe "to diffusion"', ("to diffusion",), None),  # quoted: as typed
+        ("subscribe diffusion OR robotics", ("diffusion", "robotics"), None),  # a topic was “diffusion OR robotics”
+        ('subscribe "flow matching" OR "rectified flow"', ("flow matching", "rectified flow"), None),  # “OR” refused
         (
             'subscribe diffusion NOT video, robotics NOT "humanoid robots"',
             ("diffusion", "-video", "robotics", '-"humanoid robots"'),

@@ -19,6 +19,8 @@ from bot.chat.commands import Command, Follow, Follows, Subscribe, Unfollow, Unk
         ("follow attacks on TCP/IP, video at 4K", Follow(("attacks on TCP/IP", "video at 4K"))),
         ('follow "diffusion at 08:00"', Follow(("diffusion at 08:00",))),  # quoted: kept as typed
         ("follow low emission zone London", Follow(("low emission zone London",))),  # a city after `zone`: a topic
+        ("follow agents OR robotics", Follow(("agents", "robotics"))),  # as boolean search writes it
+        ('follow agents NOT "humanoid robots"', Follow(("agents", '-"humanoid robots"'))),
         ("follows", Follows()),
         ("Following?", Follows()),  # was "Did you mean `follow`?"
         ("unfollow", Unfollow(None)),

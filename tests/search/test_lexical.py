@@ -507,6 +507,25 @@ def test_a_boolean_not_in_capitals_leaves_out_what_follows_it() -> None:
     assert parse_query("KNOT theory").excluded == ()
 
 
+def test_quoted_phrases_joined_by_a_boolean_or_find_either() -> None:
+    """`"flow matching" OR "rectified flow"` found only papers holding both ("or" is a stop word)."""
+    index = LexicalIndex(
+        [
+            paper("2401.00001", "Flow matching for images"),
+            paper("2401.00002", "Rectified flow transformers"),
+            paper("2401.00003", "Rectified flow meets flow matching"),
+            paper("2401.00004", "Normalizing flows"),
+        ]
+    )
+    either = {h.paper.arxiv_id for h in index.search_now('"flow matching" OR "rectified flow"')}
+    assert either == {"2401.00001", "2401.00002", "2401.00003"}
+    assert {h.paper.arxiv_id for h in index.search_now('"flow matching" or "rectified flow"')} == {"2401.00003"}
+    parsed = parse_query('"flow matching" OR "rectified flow" OR "normalizing flows" "for images"')
+    assert parsed.either == ((("flow", "matching"), ("rectified", "flow"), ("normalizing", "flows")),)
+    assert parsed.phrases == (("for", "images"),)
+    assert parse_query('"flow matching" OR diffusion').phrases == (("flow", "matching"),)  # a word: ranked, as before
+
+
 @pytest.mark.parametrize(
     ("typed", "as_read"),
     [
