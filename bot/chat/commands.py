@@ -75,6 +75,12 @@ _EVERY_PAPER = frozenset(
 
 
 _TODAY_WORDS = frozenset({"please", "pls", "papers", "paper", "list", "digest", "'s", "top", "trending", "again"})
+# today's papers, as asked in other words: searched for, "new" and "latest" found nothing ("holds no word
+# to look for"), and "papers" was "Did you mean `paper`?"
+_TODAY_SAID = frozenset(
+    {"papers", "latest", "latest papers", "new", "new papers", "newest", "hot", "popular", "news", "now"}
+    | {"what's new", "whats new", "what is new", "what's trending", "whats trending", "what's hot", "anything new"}
+)
 # commands whole by themselves
 _ALONE = ("today", "yesterday", "trending", "help", "settings", "unsubscribe", "saved", "top", "follows", "following")
 _ID_OPTION = re.compile(r"\A(?:--id\b=?|id\s*[:=])\s*", re.IGNORECASE)
@@ -219,7 +225,7 @@ def parse_command(text: str) -> Command:
     # A backtick means nothing in a query or a topic, and echoed back in an answer it would pair with the
     # answer's own code spans (`subscribe at \`9` broke the hint's markup): an apostrophe instead.
     text = " ".join(plain_text(text).replace("`", "'").split())
-    if not text:
+    if not text or text.lower().rstrip("?!. ").replace("’", "'") in _TODAY_SAID:
         return Today()
     first, _, rest = text.partition(" ")
     if not rest and first.rstrip("?!.").lower() in _ALONE:  # `today?`, `help!`: the command, not "Did you mean"
@@ -266,7 +272,11 @@ def parse_command(text: str) -> Command:
     if community is not None:
         return community
     if word == "top" and (rest.lower() in MISREAD_PERIODS or rest.isdigit()):  # a period meant, not a search
-        return Unknown(text, "`top` takes `week`, `month` or `all`, such as `top month`.")
+        return Unknown(
+            text,
+            "`top` takes `week`, `month` or `all`, such as `top month`: this channel's most engaged papers."
+            + (f" Today's top {rest}: `today top {rest}`." if rest.isdigit() else ""),
+        )
     if (meant := _mistyped_form(word, rest)) is not None:
         return Unknown(text, f"Did you mean `{meant}`?")
     ref = rest.rstrip(".,;!?")  # `save 2406.12345.`: the sentence's full stop is not the id's

@@ -89,20 +89,22 @@ def cleaned(text: str) -> str:
 
 
 # Words of a question, not of its topic, where they stand so: "DPO vs PPO", a leading "latest GRPO",
-# "anything on speculative decoding?". Counted as topic words, no paper shown held every word of the
-# query, and the answer said they were only "the closest found". Elsewhere they are words ("Segment
-# Anything", "recent"), left as typed.
+# "anything on speculative decoding?", "search for diffusion papers", "show me world models". Counted
+# as topic words, no paper shown held every word of the query, and the answer said they were only "the
+# closest found". Elsewhere they are words ("Segment Anything", "recent", "search agents"), left as typed.
 _BETWEEN = frozenset({"vs", "vs.", "versus"})
 _LEADING = frozenset({"latest", "newest", "recent"})
 _ASKING_ABOUT = frozenset({"anything", "something"})
 _ABOUT = frozenset({"on", "about", "in", "for", "re", "regarding"})
+_ASKING_FOR = frozenset({"search", "find", "show", "look", "looking", "give", "get", "list"})
+_FOR = frozenset({"for", "me", "us", "papers", "paper", "all", "some", "any"})
 
 
 def _asking(word: str, match: re.Match[str], text: str) -> bool:
     """Whether `word` (at `match` in `text`) asks rather than names: `vs` between two words; `latest`,
     `newest` or `recent` first, with words after it; `anything` or `something` first, before `on`/`about`…"""
     lowered = word.lower().rstrip(",;:!?")
-    if lowered not in _BETWEEN | _LEADING | _ASKING_ABOUT:
+    if lowered not in _BETWEEN | _LEADING | _ASKING_ABOUT | _ASKING_FOR:
         return False  # most words: the text around them is not split (a pasted abstract's hundreds of words)
     before, after = text[: match.start()].split(), text[match.end() :].split()
     if lowered in _BETWEEN:
@@ -110,6 +112,8 @@ def _asking(word: str, match: re.Match[str], text: str) -> bool:
     first = not before and bool(after)
     if lowered in _LEADING:
         return first
+    if lowered in _ASKING_FOR:  # before "for", "me", "papers": `search for …`, `show me …`, `find papers on …`
+        return first and after[0].lower() in _FOR
     return lowered in _ASKING_ABOUT and first and after[0].lower() in _ABOUT
 
 

@@ -37,6 +37,8 @@ from bot.domain.filters import fold
 from bot.domain.words import in_another_script, says_nothing
 from tests.strategies import FAST
 
+TOP_TAKES = "`top` takes `week`, `month` or `all`, such as `top month`: this channel's most engaged papers."
+
 
 @pytest.mark.parametrize(
     ("text", "hint"),
@@ -244,8 +246,8 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         ("TOP Month", Top("month")),
         ("top all", Top("all")),
         ("top models for reasoning", Search("top models for reasoning")),
-        ("top year", Unknown("top year", "`top` takes `week`, `month` or `all`, such as `top month`.")),
-        ("top Weekly", Unknown("top Weekly", "`top` takes `week`, `month` or `all`, such as `top month`.")),
+        ("top year", Unknown("top year", TOP_TAKES)),
+        ("top Weekly", Unknown("top Weekly", TOP_TAKES)),
         ("saved", Saved()),
         ("saved bibtex", Saved(bibtex=True)),
         ("saved searches", Search("saved searches")),
@@ -279,7 +281,7 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         ("top this week", Top("week")),
         ("top the past month", Top("month")),
         ("top week.", Top("week")),
-        ("top 10", Unknown("top 10", "`top` takes `week`, `month` or `all`, such as `top month`.")),
+        ("top 10", Unknown("top 10", TOP_TAKES + " Today's top 10: `today top 10`.")),  # not a search for "10"
         ("saved bibtext", Saved(bibtex=True)),
         ("saved bibtex please", Saved(bibtex=True)),
         ("saved as BibTeX", Saved(bibtex=True)),
@@ -776,9 +778,12 @@ def test_time_words_with_too_many_papers_say_how_many_it_shows() -> None:
     assert isinstance(command, Unknown) and command.hint == "`top` takes a number from 1 to 50, not '99'"
 
 
-@pytest.mark.parametrize("typed", ["trending", "Trending?", "trending papers"])
+@pytest.mark.parametrize(
+    "typed", ["trending", "Trending?", "trending papers", "papers", "latest", "new", "What's new?", "what’s new"]
+)
 def test_trending_alone_is_today(typed: str) -> None:
-    """It was "Did you mean “tending”? No paper holds “trending”."; `/papers help` says today's trending papers."""
+    """`trending` was "Did you mean “tending”? No paper holds “trending”." (`/papers help` says today's
+    trending papers), `papers` "Did you mean `paper`?", and `new` "holds no word to look for"."""
     assert parse_command(typed) == Today()
 
 

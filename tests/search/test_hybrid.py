@@ -343,7 +343,13 @@ def test_a_common_acronym_or_other_query_keeps_the_fused_order(
 
 @pytest.mark.parametrize(
     ("query", "topic"),
-    [("DPO vs PPO", "DPO PPO"), ("anything on speculative decoding?", "speculative decoding"), ("latest GRPO", "GRPO")],
+    [
+        ("DPO vs PPO", "DPO PPO"),
+        ("anything on speculative decoding?", "speculative decoding"),
+        ("latest GRPO", "GRPO"),
+        ("search for speculative decoding papers", "speculative decoding"),  # "closest found", for "search"
+        ("show me speculative decoding", "speculative decoding"),
+    ],
 )
 def test_the_words_of_a_question_are_not_its_topic(index: HybridIndex, query: str, topic: str) -> None:
     """ "vs", "latest", "anything" counted as topic words: no paper shown held them all, and "DPO vs PPO" was
@@ -352,7 +358,9 @@ def test_the_words_of_a_question_are_not_its_topic(index: HybridIndex, query: st
     assert any(hit.whole for hit in index.search_now(query, limit=5))
 
 
-@pytest.mark.parametrize("query", ["segment anything", "latest", "something", "recent", "delineate anything"])
+@pytest.mark.parametrize(
+    "query", ["segment anything", "latest", "something", "recent", "delineate anything", "search agents", "show"]
+)
 def test_a_question_s_word_where_it_names_something_stays(query: str) -> None:
     """ "Segment Anything" is a model, a digest's topic may be "segment anything": its "anything" is a word."""
     assert len(parse_query(query).groups) == len(query.split())
