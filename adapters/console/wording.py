@@ -15,7 +15,7 @@ class _Terminal(Phrasebook):
         return (*self.commands, f"Who may subscribe or unsubscribe a channel: {self.managers}.")
 
 
-_TODAY = "`today [top N|all]` — today's trending papers (`2026-08-20`, `yesterday`: that day's)"
+_TODAY = "`today [top N|all]` — today's trending papers (`2026-08-20`, `aug 20`, `friday`, `yesterday`: that day's)"
 _SEARCH = "`speculative decoding` — search"
 _SUBSCRIBE = (
     "`subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5` — a daily digest, which `paperboy run` prints here"

@@ -8,7 +8,10 @@ from bot.chat.commands import MOST_PAPERS
 from bot.chat.service import TRY_AGAIN, Shared, Unshared
 from bot.chat.wording import Phrasebook
 
-_TODAY = "`/papers today [top:N] [date:2026-08-20]` — today's trending papers, or that day's (`date:yesterday`)"
+_TODAY = (
+    "`/papers today [top:N] [date:2026-08-20]` — today's trending papers, or that day's (`date:yesterday`,"
+    " `date:aug 20`, `date:friday`)"
+)
 _SEARCH = "`/papers search topic:speculative decoding` — search (only you see it; share with a button)"
 _SUBSCRIBE = "`/papers subscribe topics:diffusion, robotics time:09:00 timezone:Europe/Berlin top:5` — a daily digest"
 MANAGERS = "people with the Manage Channels permission there"

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
+from bot.chat.days import NamedDay, named_day
 from bot.chat.discussion import ASKS, what_is_asked
 from bot.chat.recent import only_when, within
 from bot.domain.config import MAX_TOPIC_CHARS as MAX_TOPIC_CHARS  # the limits `subscribe` holds topics to
@@ -95,6 +96,7 @@ class Today:
     limit: int | None = None  # `today top 20`, `today all` (`MOST_PAPERS`); None: the `[digest]` limit
     day: date | None = None  # `2026-08-20`, `today 2026-08-20`: that listing day; None: the latest with papers
     ago: int = 0  # `yesterday`: 1, the day before today (UTC), known when it is answered
+    named: NamedDay | None = None  # `aug 20`, `friday`: that day, known when it is answered (`days.resolved`)
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,8 @@ def parse_command(text: str) -> Command:
         today := _today(word, rest, text)
     ) is not None:
         return today  # `today please`, `today's papers`, `today top 20`: not a search for "please"
+    if (said := named_day(text)) is not None and (day := _named(*said, text)) is not None:
+        return day  # `aug 20`, `friday top 5`: not a search for "aug"
     if word in ("help", "?", "-h", "--help"):
         return Help()
     if word == "paper":
@@ -1044,6 +1048,20 @@ def _today(word: str, rest: str, text: str) -> Today | Unknown | None:
 
 
 _DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")  # a day as typed: 2026-08-20 (2026-8-3 too)
+_DAY_FORMS = "2026-08-20, `aug 20`, `friday` or `yesterday`"
+
+
+def _named(named: NamedDay | str, rest: str, text: str) -> Today | Unknown | None:
+    """The papers of a day named in words (`aug 20 top 5`, `last friday`), or what to say of one no
+    calendar has; None where other words follow (`sunday funday`: a search)."""
+    today = _today("today", rest, text)
+    if isinstance(named, str) and today is not None:
+        return Unknown(text, f"{named}. Write a day as {_DAY_FORMS}.")
+    if not isinstance(today, Today) or not isinstance(named, NamedDay):
+        return today
+    if named.year:  # `August 20, 2026`: as 2026-08-20 is
+        return replace(today, day=date(named.year, named.month, named.day))
+    return replace(today, named=named)
 
 
 def on_day(value: str, text: str | None = None) -> Today | Unknown:
@@ -1055,7 +1073,10 @@ def on_day(value: str, text: str | None = None) -> Today | Unknown:
     if typed == "yesterday":
         return Today(ago=1)
     if not _DAY.fullmatch(typed):
-        return Unknown(text or value, f"{value[:20]!r} is not a day: write it as 2026-08-20, or `yesterday`.")
+        said = named_day(value.strip())
+        if said is not None and not said[1] and (in_words := _named(*said, text or value)) is not None:
+            return in_words  # `date:aug 20`, `date:friday`
+        return Unknown(text or value, f"{value[:20]!r} is not a day: write it as {_DAY_FORMS}.")
     year, month, day = (int(n) for n in typed.split("-"))
     why = calendar_fault(f"{year:04d}-{month:02d}-{day:02d}")  # 2026-8-3 is 2026-08-03
     if why is None:

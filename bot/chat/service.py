@@ -35,6 +35,7 @@ from bot.chat.commands import (
     Unsave,
     Unsubscribe,
 )
+from bot.chat.days import NamedDay, resolved
 from bot.chat.discussion import ASKS, NOT_A_PAPER_THREAD, discuss, discussed
 from bot.chat.follows import FollowService
 from bot.chat.recent import listed_within, none_since, since
@@ -170,8 +171,8 @@ class ChatService:
         if isinstance(command, Subscribe | Unsubscribe | Settings | Top):
             asker = await channel_meant(self._subscriptions, asker)
         match command:
-            case Today(limit, day, ago):
-                return await self._today(limit, self._words(asker), day, ago)
+            case Today(limit, day, ago, named):
+                return await self._today(limit, self._words(asker), day, ago, named)
             case Recent(days, limit):
                 return await self._recent(days, limit or self._defaults.limit)
             case Search(query, days):
@@ -277,12 +278,15 @@ class ChatService:
             or f"No papers match {quoted(query)}. Try fewer or broader words, or `/papers help`.",
         )
 
-    async def _today(self, limit: int | None, words: Phrasebook, day: date | None = None, ago: int = 0) -> Post:
-        """The latest day with papers (or the `day` asked for, or the one `ago` days before today), its top
+    async def _today(
+        self, limit: int | None, words: Phrasebook, day: date | None = None, ago: int = 0, named: NamedDay | None = None
+    ) -> Post:
+        """The latest day with papers (or the `day` asked for, the one `ago` days before today, or the one
+        `named`: `aug 20`, `friday`), its top
         `limit` (else the `[digest]` limit); when the latest is not today (UTC), the answer says so first,
         and when papers are left out, how to see them. A day with no papers says why (`no_listing`)."""
         today = self._clock().astimezone(UTC).date()
-        day = today - timedelta(days=ago) if ago else day
+        day = today - timedelta(days=ago) if ago else resolved(named, today) if named else day
         if day is not None and day > today:
             return _said(f"{day:%A %-d %B %Y} is still to come: Hugging Face lists a day's papers on that day.")
         options = DigestOptions(limit=limit or self._defaults.limit)

@@ -49,7 +49,8 @@ class Phrasebook:
 
 
 _TODAY = (
-    "`/papers` or `/papers today [top N|all]` — today's trending papers (`/papers 2026-08-20`, `yesterday`: that day's)"
+    "`/papers` or `/papers today [top N|all]` — today's trending papers (`/papers 2026-08-20`, `aug 20`,"
+    " `friday`, `yesterday`: that day's)"
 )
 _SEARCH = "`/papers speculative decoding` — search (results only you see, with a button to share)"
 _SUBSCRIBE = "`/papers subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5` — a daily digest here"

@@ -118,6 +118,28 @@ async def test_another_day_s_papers_in_each_platforms_words(june_store: PaperSto
     assert first.header == "Daily Papers · Monday 1 June 2026" and len(first.cards) == 2
 
 
+async def test_a_day_named_in_words_is_the_latest_such_day(june_store: PaperStore) -> None:
+    """NOW is Wednesday 3 June 2026; the store holds 1, 2 and 3 June."""
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    service = chat_service(june_store)
+    for typed, header in [
+        ("monday", "Monday 1 June 2026"),
+        ("Tuesday's papers top 2", "Tuesday 2 June 2026"),
+        ("wednesday", "Wednesday 3 June 2026"),  # today
+        ("june 2", "Tuesday 2 June 2026"),
+        ("2nd of June, 2026", "Tuesday 2 June 2026"),
+    ]:
+        post = await service.answer(parse_command(typed), asker)
+        assert post.header == f"Daily Papers · {header}" and post.cards, typed
+    week_ago = await service.answer(parse_command("last wednesday"), asker)  # not today: the one before
+    assert (
+        week_ago.empty
+        == "Wednesday 27 May 2026 is not in the store: run `paperboy sync --date 2026-05-27` to fetch it."
+    )
+    year_ago = await service.answer(parse_command("june 4"), asker)  # still to come this year: last year's
+    assert year_ago.header == "Daily Papers · Wednesday 4 June 2025"
+
+
 async def test_a_day_with_no_papers_here_says_why(june_store: PaperStore) -> None:
     """Not "no papers": the store lacks the day, or it is still to come."""
     asker = Asker(ChannelRef("slack", "C1"), "U1")

@@ -32,6 +32,7 @@ from bot.chat.commands import (
     plain_text,
     search_option,
 )
+from bot.chat.days import NamedDay
 from bot.domain.errors import UsageError
 from bot.domain.filters import fold
 from bot.domain.words import in_another_script, says_nothing
@@ -703,10 +704,45 @@ def test_discords_date_option_names_a_day(value: str, command: Today) -> None:
 
 
 def test_discords_date_option_that_is_no_day_says_how_to_write_one() -> None:
-    for value in ("last friday", "02/06/2026"):
+    for value in ("next friday", "02/06/2026", "friday top 5"):
         answer = on_day(value, f"date:{value}")
         assert isinstance(answer, Unknown) and answer.text == f"date:{value}"
-        assert answer.hint == f"{value!r} is not a day: write it as 2026-08-20, or `yesterday`."
+        assert answer.hint == f"{value!r} is not a day: write it as 2026-08-20, `aug 20`, `friday` or `yesterday`."
+    assert on_day("Aug 20") == Today(named=NamedDay(8, 20)) and on_day("last friday") == Today(named=FRIDAY_BEFORE)
+
+
+FRIDAY_BEFORE = NamedDay(weekday=4, last=True)
+
+
+@pytest.mark.parametrize(
+    ("typed", "command"),
+    [
+        ("aug 20", Today(named=NamedDay(8, 20))),
+        ("20th of August top 3", Today(3, named=NamedDay(8, 20))),
+        ("August 20, 2026", Today(day=date(2026, 8, 20))),  # its year given: as 2026-08-20
+        ("friday", Today(named=NamedDay(weekday=4))),
+        ("last friday all", Today(MOST_PAPERS, named=FRIDAY_BEFORE)),
+        ("friday's papers", Today(named=NamedDay(weekday=4))),
+        ("papers from Monday", Today(named=NamedDay(weekday=0))),
+        ("sunday funday", Search("sunday funday")),  # other words: a search
+        ("may the force", Search("may the force")),
+    ],
+)
+def test_a_day_named_in_words_is_that_day_s_papers(typed: str, command: Command) -> None:
+    """They were searched for as words: `aug 20` found papers holding "aug" or "20"."""
+    assert parse_command(typed) == command
+
+
+def test_a_day_named_in_words_that_no_calendar_has_says_so() -> None:
+    command = parse_command("feb 30")
+    assert isinstance(command, Unknown) and command.hint == (
+        "“feb 30” is no day of the calendar: February has 29 days. Write a day as 2026-08-20, `aug 20`, `friday`"
+        " or `yesterday`."
+    )
+    command = parse_command("February 29, 2026 top 3")
+    assert isinstance(command, Unknown) and command.hint.startswith(
+        "“February 29, 2026” is no day of the calendar: February 2026 has 28 days."
+    )
 
 
 @pytest.mark.parametrize(

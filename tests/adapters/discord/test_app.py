@@ -124,9 +124,14 @@ async def test_today_takes_another_day(discord_bot: DiscordBot) -> None:
     assert "Daily Papers · Tuesday 2 June 2026" in str(message["content"])
     assert len(message["embeds"]) == 2  # type: ignore[arg-type]
     assert "`/papers today date:2026-06-02 top:50` shows them all." in shown(message)
-    await discord_bot.fake.slash("today", {"date": "last friday"})
-    refused = await answer(discord_bot, 2)
-    assert "'last friday' is not a day: write it as 2026-08-20, or `yesterday`." in str(refused["content"])
+    await discord_bot.fake.slash("today", {"date": "last friday"})  # NOW is Wednesday 3 June 2026
+    friday = await answer(discord_bot, 2)
+    assert "Friday 29 May 2026 is not in the store" in str(friday["content"])
+    await discord_bot.fake.slash("today", {"date": "next friday"})
+    refused = await answer(discord_bot, 3)
+    assert "'next friday' is not a day: write it as 2026-08-20, `aug 20`, `friday` or `yesterday`." in str(
+        refused["content"]
+    )
 
 
 async def test_today_takes_how_many_papers(discord_bot: DiscordBot) -> None:
