@@ -423,7 +423,7 @@ def names_a_paper(text: str) -> bool:
     return is_arxiv_id(text) or any(site in text for site in PAPER_SITES)
 
 
-PAPER_SITES = ("arxiv.org/", "huggingface.co/", "hf.co/")
+PAPER_SITES = ("arxiv.org/", "huggingface.co/", "hf.co/", "alphaxiv.org/", "ar5iv.org/")
 
 
 def _community(word: str, rest: str) -> Top | Saved | None:

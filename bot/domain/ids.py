@@ -16,8 +16,9 @@ from bot.domain.errors import InvalidPaperId
 # Kelvin sign match k and the long s match s, none of which belongs in an id.
 _ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?"
 _BARE = re.compile(rf"(?:arxiv:)?{_ID}", re.IGNORECASE | re.ASCII)
-_PAPER_PATH = (  # arXiv's and Hugging Face's pages, and the DOI arXiv gives every paper (10.48550/arXiv.ID)
-    r"(?:(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf|html)|huggingface\.co/papers|hf\.co/papers)/"
+_PAPER_PATH = (  # arXiv's and Hugging Face's pages, alphaXiv's and ar5iv's, and arXiv's DOI (10.48550/arXiv.ID)
+    r"(?:(?:www\.|export\.|browse\.)?(?:arxiv\.org/(?:abs|pdf|html)|huggingface\.co/papers|hf\.co/papers)/"
+    r"|(?:www\.)?alphaxiv\.org/(?:abs|overview|pdf)/|ar5iv(?:\.labs\.arxiv)?\.org/(?:abs|html)/"
     r"|(?:dx\.)?doi\.org/10\.48550/arxiv\.)"
 )
 _URL = re.compile(rf"(?:https?://)?{_PAPER_PATH}{_ID}(?:\.pdf)?/?(?:[?#]\S*)?", re.IGNORECASE | re.ASCII)
@@ -60,7 +61,8 @@ def parse_arxiv_id(text: str) -> str:
 
 
 def paper_url_id(url: str) -> str | None:
-    """The canonical id of a paper link (arxiv.org abs/pdf/html, huggingface.co or hf.co papers), None for any
+    """The canonical id of a paper link (arxiv.org abs/pdf/html, huggingface.co or hf.co papers, alphaxiv.org,
+    ar5iv), None for any
     other URL: a bare id is not a link."""
     match = _LINK.fullmatch(url.strip())
     return canonical(match.group("id")) if match and _possible(match) else None
@@ -107,8 +109,8 @@ def canonical(arxiv_id: str) -> str:
 
 
 def a_paper_link(text: str) -> bool:
-    """Whether the text is one paper link (arxiv.org, huggingface.co or hf.co papers), its id possible or
-    not: `https://arxiv.org/abs/9999.99999` names no paper, and is no words to search for either."""
+    """Whether the text is one paper link (arxiv.org, huggingface.co or hf.co papers, alphaxiv.org, ar5iv),
+    its id possible or not: `https://arxiv.org/abs/9999.99999` names no paper, and is no words to search for either."""
     return _URL.fullmatch(text.strip().strip("<>")) is not None
 
 

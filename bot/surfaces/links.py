@@ -52,8 +52,8 @@ class LinkCards:
             return Post(
                 header="paperboy",
                 text=(
-                    "That message links to no paper. Paper card works on links to arxiv.org (abs, pdf or html) "
-                    "and huggingface.co/papers or hf.co/papers.",
+                    "That message links to no paper. Paper card works on links to arxiv.org (abs, pdf or html), "
+                    "huggingface.co/papers or hf.co/papers, and alphaxiv.org.",
                 ),
             )
         cards = tuple(dict.fromkeys(f.card for f in found if f.card is not None))

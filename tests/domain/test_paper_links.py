@@ -24,6 +24,12 @@ from bot.domain.ids import paper_links, paper_url_id
         ("HTTPS://ArXiv.org/ABS/2406.12345", "2406.12345"),
         ("arxiv.org/abs/2406.12345", "2406.12345"),  # as pasted: Slack links it, and so do we
         ("hf.co/papers/2406.12345", "2406.12345"),
+        # mirrors people read arXiv papers on: their links were "no paper", and posted, no card
+        ("https://www.alphaxiv.org/abs/2406.12345", "2406.12345"),
+        ("https://alphaxiv.org/overview/2406.12345v2", "2406.12345"),
+        ("https://ar5iv.labs.arxiv.org/html/2406.12345", "2406.12345"),
+        ("https://ar5iv.org/abs/2406.12345", "2406.12345"),
+        ("https://browse.arxiv.org/abs/2406.12345", "2406.12345"),
     ],
 )
 def test_paper_urls_name_their_paper(url: str, expected: str) -> None:
@@ -44,6 +50,8 @@ def test_paper_urls_name_their_paper(url: str, expected: str) -> None:
         "https://example.com/abs/2406.12345",
         "https://arxiv.org.evil.com/abs/2406.12345",
         "ftp://arxiv.org/abs/2406.12345",
+        "https://notalphaxiv.org/abs/2406.12345",
+        "https://alphaxiv.org/explore/2406.12345",
     ],
 )
 def test_other_urls_are_not_papers(url: str) -> None:

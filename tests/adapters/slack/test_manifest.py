@@ -59,5 +59,5 @@ def test_the_install_asks_for_the_manifests_scopes_and_comes_back_to_the_redirec
 def test_the_manifest_asks_for_link_cards_and_the_forms_menu() -> None:
     manifest: dict[str, Any] = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
     assert {"links:read", "links:write"} <= set(manifest["oauth_config"]["scopes"]["bot"])
-    assert manifest["features"]["unfurl_domains"] == ["arxiv.org", "huggingface.co", "hf.co"]
+    assert manifest["features"]["unfurl_domains"] == ["arxiv.org", "huggingface.co", "hf.co", "alphaxiv.org"]
     assert manifest["settings"]["interactivity"]["message_menu_options_url"].endswith("/slack/events")
