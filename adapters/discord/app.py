@@ -447,7 +447,7 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
         top="How many papers (1-50)",
         cadence="A daily digest, or a weekly roundup of the week's papers (default: as now, else daily)",
         day="A weekly roundup's day (default Friday)",
-        days="The days a daily digest comes, such as mon-fri, mon,wed,fri or weekends (default mon-fri)",
+        days="The days a daily digest comes, such as mon-fri, mon,wed,fri or daily (default mon-fri)",
     )
     @app_commands.choices(cadence=CADENCES, day=WEEKDAYS)
     async def subscribe(

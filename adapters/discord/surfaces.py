@@ -43,7 +43,7 @@ LABELS = {  # field → (label ≤ 45, placeholder ≤ 100, longest value)
     "topics": ("Topics (separated by commas)", "diffusion, robotics (empty: keep the current ones; all papers)", 4000),
     "time": ("Time of day (HH:MM, 24-hour)", "09:00", 5),
     "timezone": ("Time zone (IANA)", "Europe/Berlin", 64),
-    "days": ("Days", "mon-fri, daily, weekends or mon,wed,fri", 40),
+    "days": ("Days", "mon-fri, daily or mon,wed,fri", 40),
     "limit": ("Papers in each digest (1-50)", "5", 3),
 }
 

@@ -35,7 +35,7 @@ from bot.domain.errors import UsageError
 from bot.domain.filters import fold, split_entry
 from bot.domain.ids import a_paper_link, is_arxiv_id, papers_named
 from bot.domain.our_words import calendar_fault
-from bot.domain.weekdays import looks_like_a_day, not_days, parse_days, parse_weekday
+from bot.domain.weekdays import digest_days, looks_like_a_day, not_days, parse_days, parse_weekday
 from bot.domain.words import as_ours, edits
 from bot.domain.zones import ABBREVIATIONS, names_a_city, zone_hint, zone_named, zones_by_lower
 
@@ -1017,7 +1017,7 @@ _TWELVE_HOUR = re.compile(r"(\d{1,2})(?:[:.](\d\d))? ?([ap])\.?m\.?", re.IGNOREC
 
 def _days(value: str) -> str:
     try:
-        parse_days(value)
+        digest_days(value)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return value.lower()

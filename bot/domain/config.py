@@ -29,7 +29,7 @@ from bot.domain.errors import ConfigError, UsageError
 from bot.domain.filters import check_entry
 from bot.domain.models import BIDI_CHARS
 from bot.domain.our_words import plainly, said_at_once, unreadable
-from bot.domain.weekdays import parse_days, parse_weekday
+from bot.domain.weekdays import digest_days, parse_weekday
 from bot.domain.zones import is_place, zone_hint
 
 _CHANNEL = re.compile(r"[A-Za-z]+:([A-Za-z0-9_.\-]+/)?[A-Za-z0-9_.\-]+", re.ASCII)
@@ -210,7 +210,7 @@ class SubscriptionConfig(_Strict):
     @field_validator("days")
     @classmethod
     def _days(cls, value: str) -> str:
-        parse_days(value)
+        digest_days(value)
         return value
 
 

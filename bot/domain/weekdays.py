@@ -31,9 +31,22 @@ def parse_days(text: str) -> frozenset[int]:
     return frozenset(days)
 
 
+def digest_days(text: str) -> frozenset[int]:
+    """The days of a daily digest, as `parse_days` reads them, holding a weekday: Hugging Face lists
+    papers on weekdays only, so a digest on Saturday and Sunday alone would never come (each was
+    skipped, "Hugging Face listed no papers", and the channel heard nothing). ValueError, in words."""
+    days = parse_days(text)
+    if days.isdisjoint(range(5)):
+        raise ValueError(
+            f"{text!r} holds no weekday: Hugging Face lists papers on weekdays only, so a digest on those days"
+            " would never come (try mon-fri; a weekly roundup, the week's papers, may come on a Saturday)"
+        )
+    return days
+
+
 def not_days(text: str) -> str:
     """What to say of a text that is no set of days."""
-    return f"{text!r} is not a set of days (try mon-fri, mon,wed,fri, daily or weekends)"
+    return f"{text!r} is not a set of days (try mon-fri, mon,wed,fri or daily)"
 
 
 def format_days(days: frozenset[int]) -> str:

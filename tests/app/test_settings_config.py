@@ -169,6 +169,14 @@ def test_days(text: str, days: set[int]) -> None:
     assert parse_days(text) == days
 
 
+def test_a_subscription_on_weekend_days_alone_is_a_config_error(tmp_path: Path) -> None:
+    """Hugging Face lists papers on weekdays only: such a digest was skipped every time, without a word."""
+    path = tmp_path / "paperboy.toml"
+    path.write_text('[[subscriptions]]\nchannel = "console:main"\ndays = "sat,sun"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="'sat,sun' holds no weekday: Hugging Face lists papers on weekdays only"):
+        load_config(path, required=True)
+
+
 def test_days_read_back() -> None:
     assert format_days(frozenset(range(5))) == "Monday to Friday"
     assert format_days(frozenset({0, 2})) == "Mon, Wed"

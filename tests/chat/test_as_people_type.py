@@ -245,7 +245,7 @@ def test_a_command_with_a_question_mark_is_the_command(typed: str, meant: Comman
     [
         ("subscribe at noon", "time", "12:00"),  # was "'noon' is not a time of day"
         ("subscribe at midnight", "time", "00:00"),
-        ("subscribe days weekend", "days", "weekend"),  # `weekends` was taken, `weekend` refused
+        ("subscribe days weekday", "days", "weekday"),  # `weekdays` was taken, `weekday` refused
         ("subscribe tz UTC+0", "timezone", "UTC"),  # was "use UTC (these names invert the sign)"
     ],
 )

@@ -733,6 +733,19 @@ def test_a_day_named_in_words_is_that_day_s_papers(typed: str, command: Command)
     assert parse_command(typed) == command
 
 
+@pytest.mark.parametrize("days", ["weekends", "sat,sun", "Sun"])
+def test_a_digest_on_weekend_days_alone_is_refused(days: str) -> None:
+    """Hugging Face lists papers on weekdays only: each such digest was skipped ("Hugging Face listed no
+    papers"), and the channel heard nothing, ever."""
+    command = parse_command(f"subscribe diffusion days {days}")
+    assert isinstance(command, Unknown) and command.hint.startswith(
+        f"{days!r} holds no weekday: Hugging Face lists papers on weekdays only, so a digest on those days would"
+        " never come"
+    )
+    assert parse_command("subscribe diffusion days fri-mon") == Subscribe(topics=("diffusion",), days="fri-mon")
+    assert parse_command("subscribe weekly diffusion on sat") == Subscribe(("diffusion",), cadence="weekly", day="sat")
+
+
 def test_a_day_named_in_words_that_no_calendar_has_says_so() -> None:
     command = parse_command("feb 30")
     assert isinstance(command, Unknown) and command.hint == (

@@ -194,10 +194,10 @@ async def test_discord_days_option_sets_a_daily_digest_s_days(june_store: PaperS
     assert subscribe_command(None, None, None, None, days="Mon, Wed, Fri") == parse_subscribe("days mon,wed,fri")
     assert isinstance(subscribe_command(None, None, None, None, days="funday"), Unknown)
     await chat_service(june_store).answer(
-        subscribe_command("diffusion", None, None, None, days="weekends"), Asker(DISCORD, "U1")
+        subscribe_command("diffusion", None, None, None, days="tue-thu"), Asker(DISCORD, "U1")
     )
     saved = await SubscriptionStore(june_store.engine).get(DISCORD)
-    assert saved is not None and (saved.cadence, saved.days) == ("daily", "weekends")
+    assert saved is not None and (saved.cadence, saved.days) == ("daily", "tue-thu")
 
 
 async def test_a_discord_direct_message_points_to_follow_in_discord_s_options(june_store: PaperStore) -> None:

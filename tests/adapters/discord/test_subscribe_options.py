@@ -42,7 +42,7 @@ def test_a_refused_subscribe_is_quoted_as_its_options_were_given() -> None:
     said = subscribe_command("diffusion", "9pm", None, None, None, None, days=None)  # as people say it
     assert isinstance(said, Subscribe) and said.time == "21:00"
     assert subscribe_command(None, None, None, None, days="funday") == Unknown(
-        "subscribe days:funday", "'funday' is not a set of days (try mon-fri, mon,wed,fri, daily or weekends)"
+        "subscribe days:funday", "'funday' is not a set of days (try mon-fri, mon,wed,fri or daily)"
     )
 
 
@@ -63,7 +63,7 @@ def test_days_and_times_written_in_words_are_read_as_slacks_subscribe_reads_them
     refused = subscribe_command(None, None, None, None, days="mon wed robotics")
     assert refused == Unknown(
         "subscribe days:mon wed robotics",
-        "'mon wed robotics' is not a set of days (try mon-fri, mon,wed,fri, daily or weekends)",
+        "'mon wed robotics' is not a set of days (try mon-fri, mon,wed,fri or daily)",
     )
 
 
