@@ -62,8 +62,7 @@ def parse_arxiv_id(text: str) -> str:
 
 def paper_url_id(url: str) -> str | None:
     """The canonical id of a paper link (arxiv.org abs/pdf/html, huggingface.co or hf.co papers, alphaxiv.org,
-    ar5iv), None for any
-    other URL: a bare id is not a link."""
+    ar5iv), None for any other URL: a bare id is not a link."""
     match = _LINK.fullmatch(url.strip())
     return canonical(match.group("id")) if match and _possible(match) else None
 
