@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
     from bot.app.bootstrap import Services
     from bot.app.settings import Settings
+    from bot.chat.recent import Window
     from bot.delivery.subscriptions import Subscription
     from bot.domain.channels import ChannelRef
     from bot.domain.models import Paper
@@ -362,16 +363,21 @@ def search(
         if not queries:  # said, not an empty answer: a wrong or unsaved file looks just like this
             raise UsageError(f"--batch {batch} holds no queries: write one query a line")
 
-    from bot.chat.recent import since, within
+    from bot.chat.days import named_span
+    from bot.chat.recent import Window, within
     from bot.search.port import SearchFilters
     from bot.search.query import nothing_asked
     from bot.search.spelling import Searched, searched
 
-    def recent(text: str) -> tuple[str, SearchFilters, dict[str, str]]:
-        """The topic, and the days its time words ask for (`diffusion this week`), as a chat search reads them."""
-        topic, days = within(text)
-        first = since(_today(), days)
-        return topic, SearchFilters(since=first), {"since": first.isoformat()} if first else {}
+    def recent(text: str) -> tuple[str, SearchFilters, dict[str, str], Window]:
+        """The topic, and the days its time words ask for (`diffusion this week`, `agents since monday`), as
+        a chat search reads them."""
+        named = named_span(text)
+        topic, days = (named[0], 0) if named else within(text)
+        window = Window.of(days, named[1] if named else None, _today())
+        limits = {"since": window.first, "until": window.last}
+        said = {name: day.isoformat() for name, day in limits.items() if day is not None}
+        return topic, SearchFilters(since=window.first, until=window.last), said, window
 
     async def work(services: Services) -> None:
         if batch is not None:
@@ -388,7 +394,7 @@ def search(
                     hits, error = [], str(exc)
                 said: dict[str, str] = {}
                 try:  # as a QUERY is searched: a word no paper holds respelled
-                    topic, filters, said = recent(line) if not hits and error is None else (line, None, {})
+                    topic, filters, said, _ = recent(line) if not hits and error is None else (line, None, {}, None)
                 except UsageError as exc:  # `diffusion past 2 years`: said for this line, the batch goes on
                     filters, error = None, str(exc)
                 if filters is not None:
@@ -404,7 +410,7 @@ def search(
 
         started = time.perf_counter()
         found = Searched(await _named_paper(services, query), query)  # an arXiv id: that paper, no index opened
-        topic, filters, limited = recent(query)
+        topic, filters, limited, window = recent(query)
         if not found.hits:
             await services.search.filled()  # by meaning too, as a running bot answers
             found = await searched(services.search, topic, limit, filters)
@@ -426,7 +432,7 @@ def search(
             )
         else:
             latest = await services.store.latest_day() if filters.since and not found.hits else None
-            out.print(render_post(_search_post(topic, found, filters.since, latest)))
+            out.print(render_post(_search_post(topic, found, window, latest)))
 
     _run(work)
 
@@ -536,9 +542,8 @@ def embed() -> None:
     raise typer.Exit(_run(work, ensure=False))
 
 
-def _search_post(query: str, found: Searched, first: date | None = None, latest: date | None = None) -> Post:
-    """The answer to `paperboy search`; `first`: the first day its time words kept, `latest`: the store's latest day."""
-    from bot.chat.recent import none_since
+def _search_post(query: str, found: Searched, window: Window, latest: date | None = None) -> Post:
+    """The answer to `paperboy search`; `window`: the days its time words kept, `latest`: the store's latest day."""
     from bot.domain.cards import card
     from bot.domain.post import Post
     from bot.domain.words import quoted
@@ -552,11 +557,11 @@ def _search_post(query: str, found: Searched, first: date | None = None, latest:
         empty = f"No papers match: {other}."
     elif not hits and (nobody := found.nobody()):
         empty = nobody
-    elif not hits and first is not None:
-        empty = none_since(query, first, latest)
+    elif not hits and (none := window.none(query, latest)):
+        empty = none
     count = counted(len(hits), "result")
     return Post(
-        header=f"Papers on {quoted(query, 80)}" + (f", listed since {first:%-d %B %Y}" if first else ""),
+        header=f"Papers on {quoted(query, 80)}" + window.listed(),
         subheader=f"{count} · {note}" if (note := found.note()) else count,
         cards=tuple(card(h.paper) for h in hits),
         empty=empty,

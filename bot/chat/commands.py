@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
-from bot.chat.days import NamedDay, named_day
+from bot.chat.days import NamedDay, Span, named_day, named_span
 from bot.chat.discussion import ASKS, what_is_asked
 from bot.chat.recent import only_when, within
 from bot.domain.config import MAX_TOPIC_CHARS as MAX_TOPIC_CHARS  # the limits `subscribe` holds topics to
@@ -111,6 +111,7 @@ class Recent:
 class Search:
     query: str
     days: int = 0  # `diffusion this week`: papers listed in the last 7 days, today included (`recent.within`)
+    span: Span | None = None  # `agents since monday`, `robotics on friday`: a named day's (`days.named_span`)
 
 
 @dataclass(frozen=True)
@@ -322,7 +323,8 @@ def _searched(text: str) -> Today | Recent | Search | Unknown:
     papers today` (`today`'s)."""
     try:
         if (when := only_when(text)) is None:
-            return Search(*within(text))
+            named = named_span(text)
+            return Search(named[0], span=named[1]) if named else Search(*within(text))
         days, most = when
         limit = None if most is None else MOST_PAPERS if most == "all" else _top(most)
     except UsageError as exc:

@@ -1,5 +1,6 @@
 """Days as people name them in chat: `aug 20`, `20 August 2026`, `August 20th, 2026`, `friday`, `last
-friday`, `friday's papers`, `papers from monday`. Searched for as words, they found papers holding
+friday`, `friday's papers`, `papers from monday`, and after a search's topic, `since monday`, `on aug 20`,
+`yesterday` (`named_span`). Searched for as words, they found papers holding
 none of them. A day named without its year is the latest such day, today (UTC) included; `last friday`
 is the one before today. A weekday or a day without its year is known only when it is answered
 (`resolved`), so the command keeps it as named (`NamedDay`)."""
@@ -11,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.domain.errors import UsageError
 from bot.domain.our_words import calendar_fault
 
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name} | {
@@ -20,7 +22,7 @@ _MONTHS["sept"] = 9
 _WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}  # whole: "SUN" is a dataset
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _NAMED = re.compile(
-    r"(?:(?:papers?\s+)?(?:from|on)\s+)?(?:"
+    r"(?:(?:papers?\s+)?(?:from|on)\s+)?(?:(?P<yesterday>yesterday)|"
     rf"(?:(?P<month>{_MONTH_NAMES})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
     rf"|(?P<day_first>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month_after>{_MONTH_NAMES})\.?)"
     r"(?:,?\s+(?P<year>\d{4}))?"
@@ -39,6 +41,7 @@ class NamedDay:
     year: int = 0
     weekday: int = -1
     last: bool = False
+    ago: int = -1  # `yesterday`: 1
 
 
 def named_day(text: str) -> tuple[NamedDay | str, str] | None:
@@ -48,6 +51,8 @@ def named_day(text: str) -> tuple[NamedDay | str, str] | None:
     if found is None:
         return None
     rest = text[found.end() :].strip(" ,")
+    if found["yesterday"]:
+        return NamedDay(ago=1), rest
     if found["weekday"]:
         return NamedDay(weekday=_WEEKDAYS[found["weekday"].lower()], last=bool(found["last"])), rest
     month = _MONTHS[(found["month"] or found["month_after"]).lower()]
@@ -63,6 +68,8 @@ def named_day(text: str) -> tuple[NamedDay | str, str] | None:
 def resolved(named: NamedDay, today: date) -> date:
     """The day named, as of `today`: its own when it has a year, else the latest such day up to today
     (a weekday: today included, but for `last`)."""
+    if named.ago >= 0:
+        return today - timedelta(days=named.ago)
     if named.weekday >= 0:
         back = (today.weekday() - named.weekday) % 7 or (7 if named.last else 0)
         return today - timedelta(days=back)
@@ -75,3 +82,33 @@ def resolved(named: NamedDay, today: date) -> date:
             if day <= today:
                 return day
         year -= 1
+
+
+@dataclass(frozen=True)
+class Span:
+    """The days a search's named day keeps: that day alone (`on friday`, `yesterday`), or from it to today
+    (`since monday`)."""
+
+    first: NamedDay
+    only: bool = True
+
+
+_BEFORE_DAY = re.compile(r"\s+(since|on|from)\s+", re.IGNORECASE)
+_ENDING = re.compile(r"\s*[?.!]*\s*\Z")
+
+
+def named_span(text: str) -> tuple[str, Span] | None:
+    """The topic, and the days a named day after it keeps: `agents since monday`, `diffusion on aug 20`,
+    `RL papers from last friday`, `robotics yesterday`; None where no day ends the text, or no topic is
+    before it. A day no calendar has raises `UsageError`."""
+    text = _ENDING.sub("", text)
+    for found in _BEFORE_DAY.finditer(text):
+        said = named_day(text[found.end() :])
+        topic = text[: found.start()].strip()
+        if said is None or said[1] or not topic:
+            continue
+        if isinstance(said[0], str):
+            raise UsageError(f"{said[0]}. Write a day as 2026-08-20, `aug 20`, `friday` or `yesterday`.")
+        return topic, Span(said[0], only=found[1].lower() != "since")
+    topic, _, last = text.rpartition(" ")
+    return (topic.strip(), Span(NamedDay(ago=1))) if last.lower() == "yesterday" and topic.strip() else None

@@ -6,8 +6,10 @@ none of them ("None of these papers mentions every word of “diffusion this wee
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.chat.days import Span, resolved
 from bot.domain.errors import UsageError
 from bot.domain.words import quoted
 
@@ -76,19 +78,41 @@ def since(today: date, days: int) -> date | None:
     return today - timedelta(days=days - 1) if days else None
 
 
-def listed_within(days: int) -> str:
-    """What a search's header adds of the days it was limited to (`diffusion this week`)."""
-    return "" if not days else ", listed today" if days == 1 else f", listed in the last {days} days"
+@dataclass(frozen=True)
+class Window:
+    """The days a search keeps, as of today: from `first` (None: any day), to `last` (None: today)."""
+
+    first: date | None = None
+    last: date | None = None
+    days: int = 0  # `this week`: the last 7 days; 0 for a named day's (`since monday`, `on friday`)
+
+    @classmethod
+    def of(cls, days: int, span: Span | None, today: date) -> Window:
+        """`diffusion this week` (`days`), `agents since monday` and `robotics on friday` (`span`)."""
+        if span is None:
+            return cls(since(today, days), None, days)
+        first = resolved(span.first, today)
+        return cls(first, first if span.only else None)
+
+    def listed(self) -> str:
+        """What a search's header adds of its days: ", listed in the last 7 days", ", listed on Friday…"."""
+        if self.first is None:
+            return ""
+        if self.days:
+            return ", listed today" if self.days == 1 else f", listed in the last {self.days} days"
+        return f", listed {'on' if self.last else 'since'} {self.first:%A %-d %B %Y}"
+
+    def none(self, query: str | None, latest: date | None) -> str | None:
+        """What an answer limited to these days that found nothing says (`none_since`); None for any day."""
+        return None if self.first is None else none_since(query, self.first, latest, on=self.last is not None)
 
 
-def none_since(query: str | None, first: date, latest: date | None) -> str:
+def none_since(query: str | None, first: date, latest: date | None, on: bool = False) -> str:
     """What an answer limited to recent days (a search's, or `this week`'s: no `query`) that found
-    nothing says: since when, and, when the store holds no day as recent (`latest`: its latest day),
-    that day, not "no papers"."""
+    nothing says: since when (or `on` that day alone), and, when the store holds no day as recent
+    (`latest`: its latest day), that day, not "no papers"."""
     behind = f" The store's latest day is {latest:%A %-d %B %Y}." if latest is not None and latest < first else ""
+    when = f"{'on' if on else 'since'} {first:%A %-d %B %Y}"
     if query is None:
-        return f"No papers were listed since {first:%A %-d %B %Y}.{behind}"
-    return (
-        f"No paper on {quoted(query)} was listed since {first:%A %-d %B %Y}.{behind}"
-        " The same words without the days look at every day."
-    )
+        return f"No papers were listed {when}.{behind}"
+    return f"No paper on {quoted(query)} was listed {when}.{behind} The same words without the days look at every day."

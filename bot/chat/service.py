@@ -38,7 +38,7 @@ from bot.chat.commands import (
 from bot.chat.days import NamedDay, resolved
 from bot.chat.discussion import ASKS, NOT_A_PAPER_THREAD, discuss, discussed
 from bot.chat.follows import FollowService
-from bot.chat.recent import listed_within, none_since, since
+from bot.chat.recent import Window, none_since
 from bot.chat.replies import replied
 from bot.chat.wording import TYPED, Phrasebook
 from bot.community.service import Community
@@ -175,8 +175,8 @@ class ChatService:
                 return await self._today(limit, self._words(asker), day, ago, named)
             case Recent(days, limit):
                 return await self._recent(days, limit or self._defaults.limit)
-            case Search(query, days):
-                return await self._searched(query, days, asker)
+            case Search(query, days, span):
+                return await self._searched(query, Window.of(days, span, self._clock().astimezone(UTC).date()), asker)
             case PaperLookup(ref):
                 return await self._paper(ref)
             case Ask(question, ref):
@@ -257,24 +257,24 @@ class ChatService:
             empty=None if listed else none_since(None, first, await self._store.latest_day()),
         )
 
-    async def _searched(self, query: str, days: int, asker: Asker) -> Post:
-        """The papers for `query`, listed in the last `days` days (today, UTC, included) when given."""
+    async def _searched(self, query: str, window: Window, asker: Asker) -> Post:
+        """The papers for `query`, listed in the `window`'s days (`this week`, `since monday`) when given."""
         from bot.search.query import another_script, nothing_asked  # loaded with the first search
         from bot.search.spelling import searched
 
-        first = since(self._clock().astimezone(UTC).date(), days)
-        found = await searched(self._search, query, SEARCH_RESULTS, SearchFilters(since=first))
+        filters = SearchFilters(since=window.first, until=window.last)
+        found = await searched(self._search, query, SEARCH_RESULTS, filters)
         hits = found.hits
         why = (nothing_asked(query) or another_script(query)) if not hits else None
         hint = _asked_of_no_paper(query, self._words(asker))
         return Post(
-            header=f"Papers on {quoted(query)}" + listed_within(days),
+            header=f"Papers on {quoted(query)}" + window.listed(),
             subheader=" ".join(filter(None, (found.note(), hint))) or None,
             cards=tuple(card(h.paper, seeded=False) for h in hits),
             empty=f"{quoted(query)} finds nothing: {why}."
             if why
             else found.nobody()
-            or (none_since(query, first, await self._store.latest_day()) if first is not None else None)
+            or (window.none(query, await self._store.latest_day()) if window.first is not None else None)
             or f"No papers match {quoted(query)}. Try fewer or broader words, or `/papers help`.",
         )
 

@@ -265,12 +265,14 @@ def test_search_reads_time_words_as_a_chat_search_does(paperboy: Paperboy, tmp_p
     week, too_far, anytime = [json.loads(line) for line in batch.out.splitlines()]
     assert week["since"] == first and week["results"] == [] and anytime["results"] and "since" not in anytime
     assert too_far["results"] == [] and too_far["error"].startswith("“past 2 years” goes back too far")
+    named = json.loads(paperboy("search", "--json", "diffusion on aug 20", PAPERBOY_OFFLINE="1").out)
+    assert (named["since"], named["until"]) == (f"{_latest('08-20')}", f"{_latest('08-20')}") and named["results"]
     refused = paperboy("search", "diffusion", "past", "400", "days", PAPERBOY_OFFLINE="1")
     assert refused.code == 2 and "“past 400 days” goes back too far: time words reach back 1 to 366 days" in refused.err
     text = paperboy("search", "diffusion", "this", "week", PAPERBOY_OFFLINE="1")
     assert text.code == 0, text.err
     said = " ".join(text.out.split())
-    assert f"Papers on “diffusion”, listed since {date.fromisoformat(first):%-d %B %Y}" in said
+    assert "Papers on “diffusion”, listed in the last 7 days" in said  # as chat says it
     assert "The store's latest day is Friday 21 August 2026. The same words without the days look at every day." in said
 
 
@@ -499,3 +501,10 @@ def test_a_choice_is_taken_in_any_case_as_chat_takes_it(paperboy: Paperboy) -> N
     assert run.code == 0 and json.loads(run.out)["papers"], run.err
     top = paperboy("top", "--channel", "console:term", "--period", "WEEK", PAPERBOY_OFFLINE="1")
     assert top.code == 0, top.err
+
+
+def _latest(month_day: str) -> date:
+    """The latest such day up to today (UTC), as a day named without its year is read."""
+    today = datetime.now(UTC).date()
+    day = date.fromisoformat(f"{today.year}-{month_day}")
+    return day if day <= today else date.fromisoformat(f"{today.year - 1}-{month_day}")

@@ -200,6 +200,25 @@ async def test_days_from_an_earlier_year_say_its_year(june_store: PaperStore) ->
     assert year.subheader is not None and "listed 4 June 2025 to 3 June 2026, most upvoted first" in year.subheader
 
 
+async def test_a_search_on_a_named_day_keeps_that_day_s_papers(june_store: PaperStore) -> None:
+    """NOW is Wednesday 3 June 2026; the store holds 1, 2 and 3 June."""
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    service = chat_service(june_store)
+    listed = {d: {p.arxiv_id for p in await june_store.listing(date(2026, 6, d))} for d in (1, 2, 3)}
+    tuesday = await service.answer(parse_command("agents on tuesday"), asker)
+    assert tuesday.header == "Papers on “agents”, listed on Tuesday 2 June 2026" and tuesday.cards
+    assert {c.paper_id for c in tuesday.cards} <= listed[2]
+    yesterday = await service.answer(parse_command("agents yesterday"), asker)
+    assert [c.paper_id for c in yesterday.cards] == [c.paper_id for c in tuesday.cards]
+    since = await service.answer(parse_command("agents since tuesday"), asker)
+    assert since.header == "Papers on “agents”, listed since Tuesday 2 June 2026" and since.cards
+    assert {c.paper_id for c in since.cards} <= listed[2] | listed[3]
+    none = await service.answer(parse_command("agents on last wednesday"), asker)
+    assert none.empty == (
+        "No paper on “agents” was listed on Wednesday 27 May 2026. The same words without the days look at every day."
+    )
+
+
 async def test_a_search_this_week_over_a_store_behind_says_its_latest_day(june_store: PaperStore) -> None:
     """Not "No papers match": the store holds no day of the week asked for."""
     later = chat_service(june_store, clock=lambda: datetime(2026, 6, 20, 9, tzinfo=UTC))

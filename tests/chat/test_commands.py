@@ -32,7 +32,7 @@ from bot.chat.commands import (
     plain_text,
     search_option,
 )
-from bot.chat.days import NamedDay
+from bot.chat.days import NamedDay, Span
 from bot.domain.errors import UsageError
 from bot.domain.filters import fold
 from bot.domain.words import in_another_script, says_nothing
@@ -744,6 +744,24 @@ def test_a_digest_on_weekend_days_alone_is_refused(days: str) -> None:
     )
     assert parse_command("subscribe diffusion days fri-mon") == Subscribe(topics=("diffusion",), days="fri-mon")
     assert parse_command("subscribe weekly diffusion on sat") == Subscribe(("diffusion",), cadence="weekly", day="sat")
+
+
+@pytest.mark.parametrize(
+    ("typed", "command"),
+    [
+        ("agents since monday", Search("agents", span=Span(NamedDay(weekday=0), only=False))),
+        ("diffusion on aug 20", Search("diffusion", span=Span(NamedDay(8, 20)))),
+        ("RL papers from last friday", Search("RL papers", span=Span(FRIDAY_BEFORE))),
+        ("robotics yesterday?", Search("robotics", span=Span(NamedDay(ago=1)))),
+        ("models on edge devices on friday", Search("models on edge devices", span=Span(NamedDay(weekday=4)))),
+        ("diffusion on graphs", Search("diffusion on graphs")),  # no day: words
+    ],
+)
+def test_a_day_named_after_a_topic_limits_its_search(typed: str, command: Command) -> None:
+    """They were searched for as words: "None of these papers mentions every word of “agents since monday”"."""
+    assert parse_command(typed) == command
+    refused = parse_command("diffusion since feb 30")
+    assert isinstance(refused, Unknown) and refused.hint.startswith("“feb 30” is no day of the calendar")
 
 
 def test_a_day_named_in_words_that_no_calendar_has_says_so() -> None:
