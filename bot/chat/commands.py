@@ -27,7 +27,7 @@ from typing import Literal
 
 from bot.chat.days import NamedDay, Span, named_day, named_span
 from bot.chat.discussion import ASKS, what_is_asked
-from bot.chat.recent import only_when, within
+from bot.chat.recent import only_when, papers_asked, within
 from bot.domain.config import MAX_TOPIC_CHARS as MAX_TOPIC_CHARS  # the limits `subscribe` holds topics to
 from bot.domain.config import MAX_TOPICS as MAX_TOPICS
 from bot.domain.config import check_time, check_timezone, check_topics
@@ -105,6 +105,7 @@ class Recent:
 
     days: int
     limit: int | None = None  # `top 20 this week`, `all papers this month` (`MOST_PAPERS`); None: the digest's
+    span: Span | None = None  # `top papers since monday`: from that day (`days` 0), known when it is answered
 
 
 @dataclass(frozen=True)
@@ -322,14 +323,23 @@ def _searched(text: str) -> Today | Recent | Search | Unknown:
     week`, `top 20 papers from the last month` (the papers of those days, most upvoted first), `top
     papers today` (`today`'s)."""
     try:
+        named = named_span(text)
+        if named is not None and (asked := papers_asked(named[0])) is not None:  # `top papers since monday`
+            span, limit = named[1], _limit(asked[0])
+            return Today(limit, named=span.first) if span.only else Recent(0, limit, span)
+        if named is not None:
+            return Search(named[0], span=named[1])
         if (when := only_when(text)) is None:
-            named = named_span(text)
-            return Search(named[0], span=named[1]) if named else Search(*within(text))
-        days, most = when
-        limit = None if most is None else MOST_PAPERS if most == "all" else _top(most)
+            return Search(*within(text))
+        days, limit = when[0], _limit(when[1])
     except UsageError as exc:
         return Unknown(text, str(exc))
     return Today(limit) if days == 1 else Recent(days, limit)
+
+
+def _limit(most: str | None) -> int | None:
+    """The papers a `top 20`, or an `all`, asks for; None for the digest's number."""
+    return None if most is None else MOST_PAPERS if most == "all" else _top(most)
 
 
 def _paper_named(text: str) -> Command | None:

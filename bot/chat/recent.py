@@ -64,13 +64,19 @@ def only_when(text: str) -> tuple[int, str | None] | None:
     month`): the days, and how many papers it asks for (`20`, `all`), if it does; None for any other text.
     `UsageError` for days past `MOST_DAYS` (`_said`)."""
     said = _said(text)
-    if said is None:
+    if said is None or (asked := papers_asked(said[0])) is None:
         return None
-    rest, days = said[0].lower().split(), said[1]
+    return said[1], asked[0]
+
+
+def papers_asked(text: str) -> tuple[str | None] | None:
+    """For a text of only such words as `top 20 papers`, `all papers`, `the latest`: how many papers it
+    asks for (`20`, `all`), if it does; None for a text with any other word (a topic)."""
+    rest = text.lower().split()
     numbers = [w for w in rest if w.isascii() and w.isdigit()]
     if set(rest) - _FILLER - {"all"} - set(numbers) or len(numbers) > 1:
         return None
-    return days, numbers[0] if numbers else "all" if "all" in rest else None
+    return (numbers[0] if numbers else "all" if "all" in rest else None,)
 
 
 def since(today: date, days: int) -> date | None:

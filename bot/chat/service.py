@@ -35,7 +35,7 @@ from bot.chat.commands import (
     Unsave,
     Unsubscribe,
 )
-from bot.chat.days import NamedDay, resolved
+from bot.chat.days import NamedDay, Span, resolved
 from bot.chat.discussion import ASKS, NOT_A_PAPER_THREAD, discuss, discussed
 from bot.chat.follows import FollowService
 from bot.chat.recent import Window, none_since
@@ -173,8 +173,8 @@ class ChatService:
         match command:
             case Today(limit, day, ago, named):
                 return await self._today(limit, self._words(asker), day, ago, named)
-            case Recent(days, limit):
-                return await self._recent(days, limit or self._defaults.limit)
+            case Recent(days, limit, span):
+                return await self._recent(days, limit or self._defaults.limit, span)
             case Search(query, days, span):
                 return await self._searched(query, Window.of(days, span, self._clock().astimezone(UTC).date()), asker)
             case PaperLookup(ref):
@@ -242,15 +242,20 @@ class ChatService:
     def _words(self, asker: Asker) -> Phrasebook:
         return self._phrasebooks.get(asker.channel.platform, TYPED)
 
-    async def _recent(self, days: int, limit: int) -> Post:
-        """The papers listed in the last `days` days (today, UTC, included), most upvoted first."""
+    async def _recent(self, days: int, limit: int, span: Span | None = None) -> Post:
+        """The papers listed in the last `days` days (today, UTC, included), or since the `span`'s day, most
+        upvoted first."""
         today = self._clock().astimezone(UTC).date()
-        first = today - timedelta(days=days - 1)
+        first = resolved(span.first, today) if span else today - timedelta(days=days - 1)
         best, listed = await self._store.most_upvoted(first, today, limit)
-        span = f"{first:%-d %B}{f' {first.year}' if first.year != today.year else ''} to {today:%-d %B %Y}"
+        dates = f"{first:%-d %B}{f' {first.year}' if first.year != today.year else ''} to {today:%-d %B %Y}"
         return Post(
-            header=f"Daily Papers · the last {days} days" if days > 1 else "Daily Papers · today",
-            subheader=f"Hugging Face Daily Papers · {len(best)} of {listed} listed {span}, most upvoted first"
+            header=f"Daily Papers · since {first:%A %-d %B}"
+            if span
+            else f"Daily Papers · the last {days} days"
+            if days > 1
+            else "Daily Papers · today",
+            subheader=f"Hugging Face Daily Papers · {len(best)} of {listed} listed {dates}, most upvoted first"
             if listed
             else None,
             cards=tuple(card(p, rank=i, seeded=False) for i, p in enumerate(best, start=1)),

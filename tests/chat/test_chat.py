@@ -213,6 +213,10 @@ async def test_a_search_on_a_named_day_keeps_that_day_s_papers(june_store: Paper
     since = await service.answer(parse_command("agents since tuesday"), asker)
     assert since.header == "Papers on “agents”, listed since Tuesday 2 June 2026" and since.cards
     assert {c.paper_id for c in since.cards} <= listed[2] | listed[3]
+    best = await service.answer(parse_command("top 3 papers since tuesday"), asker)
+    assert best.header == "Daily Papers · since Tuesday 2 June"
+    assert best.subheader is not None and best.subheader.endswith("listed 2 June to 3 June 2026, most upvoted first")
+    assert len(best.cards) == 3 and {c.paper_id for c in best.cards} <= listed[2] | listed[3]
     none = await service.answer(parse_command("agents on last wednesday"), asker)
     assert none.empty == (
         "No paper on “agents” was listed on Wednesday 27 May 2026. The same words without the days look at every day."

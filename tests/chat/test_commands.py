@@ -755,6 +755,8 @@ def test_a_digest_on_weekend_days_alone_is_refused(days: str) -> None:
         ("robotics yesterday?", Search("robotics", span=Span(NamedDay(ago=1)))),
         ("models on edge devices on friday", Search("models on edge devices", span=Span(NamedDay(weekday=4)))),
         ("diffusion on graphs", Search("diffusion on graphs")),  # no day: words
+        ("top 10 papers since monday", Recent(0, 10, Span(NamedDay(weekday=0), only=False))),  # no topic
+        ("all papers on friday", Today(MOST_PAPERS, named=NamedDay(weekday=4))),
     ],
 )
 def test_a_day_named_after_a_topic_limits_its_search(typed: str, command: Command) -> None:
