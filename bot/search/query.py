@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from bot.domain.words import as_ours, in_another_script
+from bot.domain.words import STOP_WORDS, as_ours, in_another_script
 from bot.search.acronyms import ACRONYMS
 from bot.search.text import MAX_QUERY_TERMS, query_terms, words
 
@@ -93,7 +93,9 @@ def cleaned(text: str) -> str:
 # as topic words, no paper shown held every word of the query, and the answer said they were only "the
 # closest found". Elsewhere they are words ("Segment Anything", "recent", "search agents"), left as typed.
 _BETWEEN = frozenset({"vs", "vs.", "versus"})
-_LEADING = frozenset({"latest", "newest", "recent"})
+_LEADING = frozenset({"latest", "newest", "recent", "popular", "trending", "upvoted"})
+_RANKING = frozenset({"top", "best"})  # not before a letter, a number or a stop word ("top k sampling", "best of
+# n"), nor in "best practices"
 _ASKING_ABOUT = frozenset({"anything", "something"})
 _ABOUT = frozenset({"on", "about", "in", "for", "re", "regarding"})
 _ASKING_FOR = frozenset({"search", "find", "show", "look", "looking", "give", "get", "list"})
@@ -102,16 +104,22 @@ _FOR = frozenset({"for", "me", "us", "papers", "paper", "all", "some", "any"})
 
 def _asking(word: str, match: re.Match[str], text: str) -> bool:
     """Whether `word` (at `match` in `text`) asks rather than names: `vs` between two words; `latest`,
-    `newest` or `recent` first, with words after it; `anything` or `something` first, before `on`/`about`…"""
+    `newest`, `recent`, `popular`, `trending`, `upvoted`, `top` or `best` before the topic's words;
+    `anything` or `something` first, before `on`/`about`…"""
     lowered = word.lower().rstrip(",;:!?")
-    if lowered not in _BETWEEN | _LEADING | _ASKING_ABOUT | _ASKING_FOR:
+    if lowered not in _BETWEEN | _LEADING | _RANKING | _ASKING_ABOUT | _ASKING_FOR:
         return False  # most words: the text around them is not split (a pasted abstract's hundreds of words)
     before, after = text[: match.start()].split(), text[match.end() :].split()
     if lowered in _BETWEEN:
         return bool(before and after)
     first = not before and bool(after)
+    leading = bool(after) and all(b.lower() in _LEADING | _RANKING | STOP_WORDS for b in before)  # "most upvoted"
     if lowered in _LEADING:
-        return first
+        return leading
+    if lowered in _RANKING:
+        then = after[0].lower() if after else ""
+        named = len(then) > 2 and then.isalpha() and then not in STOP_WORDS | {"practice", "practices"}
+        return leading and (then in ("papers", "paper") or named)
     if lowered in _ASKING_FOR:  # before "for", "me", "papers": `search for …`, `show me …`, `find papers on …`
         return first and after[0].lower() in _FOR
     return lowered in _ASKING_ABOUT and first and after[0].lower() in _ABOUT

@@ -349,6 +349,9 @@ def test_a_common_acronym_or_other_query_keeps_the_fused_order(
         ("latest GRPO", "GRPO"),
         ("search for speculative decoding papers", "speculative decoding"),  # "closest found", for "search"
         ("show me speculative decoding", "speculative decoding"),
+        ("top speculative decoding papers", "speculative decoding"),  # "closest found", and "Did you mean"
+        ("most upvoted speculative decoding papers", "speculative decoding"),
+        ("trending speculative decoding", "speculative decoding"),  # "Did you mean “tending …”?"
     ],
 )
 def test_the_words_of_a_question_are_not_its_topic(index: HybridIndex, query: str, topic: str) -> None:
@@ -359,11 +362,20 @@ def test_the_words_of_a_question_are_not_its_topic(index: HybridIndex, query: st
 
 
 @pytest.mark.parametrize(
-    "query", ["segment anything", "latest", "something", "recent", "delineate anything", "search agents", "show"]
+    "query",
+    [
+        *("segment anything", "latest", "something", "recent", "delineate anything", "search agents", "show"),
+        *("best practices", "top", "diffusion trending"),
+    ],
 )
 def test_a_question_s_word_where_it_names_something_stays(query: str) -> None:
     """ "Segment Anything" is a model, a digest's topic may be "segment anything": its "anything" is a word."""
     assert len(parse_query(query).groups) == len(query.split())
+
+
+@pytest.mark.parametrize(("query", "word"), [("top k sampling", "top"), ("best of n sampling", "best")])
+def test_top_or_best_before_a_letter_or_a_stop_word_is_a_word(query: str, word: str) -> None:
+    assert (word,) in [g.alternatives[0] for g in parse_query(query).groups]
 
 
 def test_a_topic_with_a_number_keeps_the_fused_order(index: HybridIndex, monkeypatch: pytest.MonkeyPatch) -> None:
