@@ -407,7 +407,7 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
     words and near misses, as in a thread). Two papers named: one at a time. None when the first word
     asks nothing, or no paper is named ("code generation" is a search)."""
     asked = what_is_asked(word)
-    named = papers_named(rest)
+    named = papers_named(text if papers_named(word) else rest)  # `2406.12345 summary`: the id first
     if asked is None and named and len(text.split()) <= _QUESTION_WORDS:  # `who wrote 2406.12345?`, as in a thread
         asked = what_is_asked(text)
     if asked is not None and not named and (bad := _ALMOST_AN_ID.fullmatch(rest.strip(_AROUND_AN_ID))):
@@ -419,7 +419,11 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
     return Ask(asked, named[0])
 
 
-_ID_WORDS = frozenset({"arxiv", "paper", "papers", "and", "id", "ids"})  # words around ids that ask for nothing else
+# words around ids that ask for nothing else: `arXiv 2406.12345`, `pdf 2406.12345`, `what is 2406.12345 about?`
+_ID_WORDS = frozenset(
+    {"arxiv", "paper", "papers", "and", "id", "ids", "pdf", "link", "show", "me", "open", "the", "this", "that"}
+    | {"what", "what's", "whats", "is", "about", "info", "details", "please", "pls", "look", "up", "tell"}
+)
 
 
 def only_ids(text: str) -> bool:

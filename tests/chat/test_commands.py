@@ -316,6 +316,18 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         ),
         ("save 2406.12345？", Save("2406.12345")),
         ("(2406.12345)？", PaperLookup("2406.12345")),
+        # the id first, or words around it that ask only for it: they were searched for as words
+        ("2406.12345 summary", Ask("summary", "2406.12345")),
+        (
+            "2406.12345 2406.54321 cite",
+            Unknown(
+                "2406.12345 2406.54321 cite",
+                "`cite` takes one paper at a time: `cite 2406.12345`, then `cite 2406.54321`.",
+            ),
+        ),
+        ("pdf 2406.12345", PaperLookup("2406.12345")),
+        ("what is 2406.12345 about?", PaperLookup("2406.12345")),
+        ("2406.12345 diffusion", Search("2406.12345 diffusion")),
         ("summarization 2406.12345", Search("summarization 2406.12345")),  # no question's word: a search
         ("code generation", Search("code generation")),  # a thread's word, then no paper: a search
         ("related work on retrieval", Search("related work on retrieval")),
