@@ -103,8 +103,7 @@ class FollowService:
         header = "Your digest resumes" if current is not None and current.status and not added else _followed(added)
         notes = (() if zone else (words.no_zone,)) + _every_paper_but(topics)
         notes += tuple(
-            f"{note} To follow that instead, unfollow this topic and follow it respelled."
-            for note in await misspelt(added)
+            f"{note} To follow that instead, unfollow this topic and follow that." for note in await misspelt(added)
         )
         return _post(
             *saved.describe(now, await days_had(self._ledger, saved, now), follow=words.follow),

@@ -378,7 +378,7 @@ class ChatService:
         await self._subscriptions.save(subscription, now)  # dated: a due time already past is not owed
         verb = "updated" if current else "subscribed"
         respell = [
-            f"{note} To have that instead, subscribe again with it respelled."
+            f"{note} To have that instead, subscribe again with it in this topic's place."
             for note in await self._misspelt(command.topics)
         ]
         skipped = await self._week_passed_over(current, subscription, now) if current else ()

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from bot.domain.filters import BY_NAME
 from bot.domain.words import STOP_WORDS, as_ours, in_another_script
 from bot.search.acronyms import ACRONYMS
 from bot.search.text import MAX_QUERY_TERMS, query_terms, words
@@ -282,8 +283,6 @@ _NAME_WORD = re.compile(r"[^\W\d_]+")
 
 
 # a person named as people ask for their papers: `papers by Yann LeCun`, `by Kaiming He`
-_NAME_PART = r"[A-Z][^\s,;:!?\"“]*"
-_BY_NAME = re.compile(rf"(?:\A|\s)(?i:(?:papers?\s+)?by)\s+({_NAME_PART}(?:\s+{_NAME_PART}){{0,3}})[?!.]?\s*\Z")
 
 
 def author_names(text: str) -> list[str]:
@@ -296,7 +295,7 @@ def author_names(text: str) -> list[str]:
         for g in (1, 2, 3)
         if m.group(g) and (words := _NAME_WORD.findall(m.group(g)))
     ]
-    return [*typed, " ".join(by[1].split())] if (by := _BY_NAME.search(text)) else typed
+    return [*typed, " ".join(by[1].split())] if (by := BY_NAME.search(text)) else typed
 
 
 def author_words(text: str) -> list[tuple[int, int, str]]:

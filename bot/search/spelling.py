@@ -34,6 +34,7 @@ from bot.search.text import RUN_TOGETHER, folded, has_names, words
 
 log = logging.getLogger("paperboy.search")
 NAMES_CHECKED = 3  # `author:` names a search that found nothing asks about, at most
+NAME_WORDS = 4  # words of a topic that may be an author's name (`misspelt`), at most
 MIN_LETTERS = 4  # shorter words are taken as typed: acronyms, and too many words are one edit away
 MOST_EDITS = 2
 PARTLY_WORDS = 3  # a topic of at most this many words that no paper found holds whole is said so (`Searched.note`)
@@ -242,12 +243,30 @@ async def misspelt(search: SearchIndex, topics: Iterable[str]) -> list[str]:
     topic followed or subscribed to with a typo found nothing, every day, without a word."""
     said = []
     for topic in topics:
+        if (named := await _an_authors_name(search, topic)) is not None:
+            said.append(named)
+            continue
         respelled = await _respelled(search, topic)
         if respelled is None or not await _someone(search, respelled):
             continue  # `author:Yann LeCun` offered as `author:Yang LeCun`, a name no paper has either
         if (note := Searched([], topic, suggested=respelled).note()) is not None:
             said.append(note)
     return said
+
+
+async def _an_authors_name(search: SearchIndex, entry: str) -> str | None:
+    """What to say of a topic of a few words that is an author's name in the store and that no paper's
+    text holds (`Chengsong Huang`): a topic is what papers are about, so it found none of theirs, every
+    day, without a word. None for any other entry."""
+    what, words = kind(entry)
+    if what != "topic" or not 2 <= len(words.split()) <= NAME_WORDS or not _LETTERS.fullmatch(words.replace(" ", "")):
+        return None
+    if await search.search(words, SearchFilters(require_all=True), limit=1) or not await _has_author(search, words):
+        return None
+    return (
+        f"“{words}” is the name of an author in the store, and a topic finds what papers are about, not who"
+        f" wrote them: `author:{words}` finds their papers."
+    )
 
 
 async def _respelled(search: SearchIndex, query: str) -> str | None:

@@ -312,7 +312,8 @@ async def test_a_topic_with_a_typo_is_kept_as_typed_and_its_respelling_offered(j
     channel = Asker(ChannelRef("slack", "C0TYPO"), "U1")
     post = await service.answer(parse_command("subscribe difusion, robotics"), channel)
     assert post.text[-1] == (
-        "Did you mean “diffusion”? No paper holds “difusion”. To have that instead, subscribe again with it respelled."
+        "Did you mean “diffusion”? No paper holds “difusion”. To have that instead, subscribe again with it in this"
+        " topic's place."
     )
     assert len([line for line in post.text if line.startswith("Did you mean")]) == 1  # "robotics" is held
     subscribed = await SubscriptionStore(june_store.engine).get(channel.channel)
@@ -321,7 +322,7 @@ async def test_a_topic_with_a_typo_is_kept_as_typed_and_its_respelling_offered(j
     followed = await service.answer(parse_command("follow difusion"), direct)
     assert (
         "Did you mean “diffusion”? No paper holds “difusion”. To follow that instead, unfollow this topic and"
-        " follow it respelled."
+        " follow that."
     ) in followed.text
     again = await service.answer(parse_command("follow diffusion"), direct)  # spelled as papers write it: nothing said
     assert not any("Did you mean" in line for line in again.text)

@@ -30,6 +30,11 @@ from tests.strategies import FAST
         ("robotics NOT “humanoid robots”", ["robotics", "-“humanoid robots”"]),
         ("title:diffusion", ["diffusion"]),
         ("diffusion not video", ["diffusion not video"]),  # in lower case, a word
+        # a person asked for as people say it: the topic found none of their papers, every day
+        ("papers by Chengsong Huang", ["author:Chengsong Huang"]),
+        ("by Kaiming He -video", ["-video", "author:Kaiming He"]),
+        ("diffusion by Meta", ["diffusion by Meta"]),
+        ("by design", ["by design"]),
     ],
 )
 def test_a_typed_entry_splits_into_filters(typed: str, entries: list[str]) -> None:

@@ -494,3 +494,14 @@ def test_a_respelling_whose_papers_hold_no_more_of_it_than_the_query_is_no_answe
     by = asyncio.run(searched(AsTyped({}), "papers by Qwzx Plorb", 10))  # as people ask for a person's papers
     assert by.unknown_author == "Qwzx Plorb"
     assert by.nobody() == "No paper in the store has an author named “Qwzx Plorb”."
+
+
+def test_a_topic_that_is_an_authors_name_says_author_finds_their_papers() -> None:
+    """`subscribe Chengsong Huang` found none of his papers, every day, without a word: a topic is what
+    papers are about (their text), and a name is in none of it."""
+    port = AsTyped({'author:"Ann Lee"': ["2601.00001"], "graph learning": ["2601.00002"]})
+    said = asyncio.run(misspelt(port, ["Ann Lee", "graph learning", "Qwzx Plorb", "-Ann Lee", "author:Ann Lee"]))
+    assert said == [
+        "“Ann Lee” is the name of an author in the store, and a topic finds what papers are about, not who wrote"
+        " them: `author:Ann Lee` finds their papers."
+    ]
