@@ -1,9 +1,9 @@
 """Days as people name them in chat: `aug 20`, `20 August 2026`, `August 20th, 2026`, `friday`, `last
-friday`, `friday's papers`, `papers from monday`, and after a search's topic, `since monday`, `on aug 20`,
-`yesterday` (`named_span`). Searched for as words, they found papers holding
-none of them. A day named without its year is the latest such day, today (UTC) included; `last friday`
-is the one before today. A weekday or a day without its year is known only when it is answered
-(`resolved`), so the command keeps it as named (`NamedDay`)."""
+friday`, `friday's papers`, `papers from monday`, and after a search's topic, `since monday`, `on aug
+20`, `yesterday` (`named_span`). Searched for as words, they found papers holding none of them. A day
+named without its year is the latest such day, today (UTC) included; `last friday` is the one before
+today. A weekday or a day without its year is known only when it is answered (`resolved`), so the
+command keeps it as named (`NamedDay`)."""
 
 from __future__ import annotations
 
