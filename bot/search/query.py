@@ -99,7 +99,7 @@ _RANKING = frozenset({"top", "best"})  # not before a letter, a number or a stop
 # n"), nor in "best practices"
 _ASKING_ABOUT = frozenset({"anything", "something"})
 _ABOUT = frozenset({"on", "about", "in", "for", "re", "regarding"})
-_ASKING_FOR = frozenset({"search", "find", "show", "look", "looking", "give", "get", "list"})
+_ASKING_FOR = frozenset({"search", "find", "show", "look", "looking", "give", "get", "list", "want", "need"})
 _FOR = frozenset({"for", "me", "us", "papers", "paper", "all", "some", "any"})
 
 
@@ -121,8 +121,10 @@ def _asking(word: str, match: re.Match[str], text: str) -> bool:
         then = after[0].lower() if after else ""
         named = len(then) > 2 and then.isalpha() and then not in STOP_WORDS | {"practice", "practices"}
         return leading and (then in ("papers", "paper") or named)
-    if lowered in _ASKING_FOR:  # before "for", "me", "papers": `search for …`, `show me …`, `find papers on …`
-        return first and after[0].lower() in _FOR
+    if lowered in _ASKING_FOR:  # before "for", "me", "papers": `search for …`, `show me …`, `I want papers on …`
+        asker = all(b.lower() in STOP_WORDS | _ASKING_FOR | {"i", "we"} for b in before)
+        wanted = _FOR - {"for", "me", "us"} if lowered in ("want", "need") else _FOR  # not "need for speed"
+        return asker and bool(after) and after[0].lower() in wanted
     return lowered in _ASKING_ABOUT and first and after[0].lower() in _ABOUT
 
 

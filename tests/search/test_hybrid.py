@@ -352,6 +352,7 @@ def test_a_common_acronym_or_other_query_keeps_the_fused_order(
         ("top speculative decoding papers", "speculative decoding"),  # "closest found", and "Did you mean"
         ("most upvoted speculative decoding papers", "speculative decoding"),
         ("trending speculative decoding", "speculative decoding"),  # "Did you mean “tending …”?"
+        ("I want papers about speculative decoding", "speculative decoding"),
     ],
 )
 def test_the_words_of_a_question_are_not_its_topic(index: HybridIndex, query: str, topic: str) -> None:
@@ -373,8 +374,10 @@ def test_a_question_s_word_where_it_names_something_stays(query: str) -> None:
     assert len(parse_query(query).groups) == len(query.split())
 
 
-@pytest.mark.parametrize(("query", "word"), [("top k sampling", "top"), ("best of n sampling", "best")])
-def test_top_or_best_before_a_letter_or_a_stop_word_is_a_word(query: str, word: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "word"), [("top k sampling", "top"), ("best of n sampling", "best"), ("need for speed", "need")]
+)
+def test_an_asking_word_before_a_letter_or_a_stop_word_is_a_word(query: str, word: str) -> None:
     assert (word,) in [g.alternatives[0] for g in parse_query(query).groups]
 
 
