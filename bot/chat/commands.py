@@ -228,7 +228,7 @@ Command = (
 def parse_command(text: str) -> Command:
     # A backtick means nothing in a query or a topic, and echoed back in an answer it would pair with the
     # answer's own code spans (`subscribe at \`9` broke the hint's markup): an apostrophe instead.
-    text = " ".join(plain_text(text).replace("`", "'").split())
+    text = _POLITELY.sub("", " ".join(plain_text(text).replace("`", "'").split())) or text.strip()
     if not text or text.lower().rstrip("?!. ").replace("’", "'") in _TODAY_SAID:
         return Today()
     first, _, rest = text.partition(" ")
@@ -386,6 +386,12 @@ def _not_an_id(typed: str) -> str:
     return f"“{typed}” is not an arXiv id: they look like 2406.12345 (or paste the paper's link)."
 
 
+# `please subscribe …`, `follow diffusion please`, `can you show today`: the command, not a word of its topic
+_POLITELY = re.compile(
+    r"\A(?:(?:please|pls|plz|hey|hi|ok|okay)[,!]?\s+|(?:can|could|would|will)\s+you\s+(?=\S+\s+\S))+"
+    r"|(?:[\s,]+(?:please|pls|plz|thanks|thank\s+you|thx))+[.!]*\Z",
+    re.IGNORECASE,
+)
 _POLITE = frozenset(  # words around `unsubscribe` that name no topic (`unsubscribe me from this channel`)
     {"please", "pls", "plz", "now", "all", "everything", "here", "this", "that", "the", "channel", "me", "us",
      "my", "our", "from", "of", "it", "thanks", "thank", "you", "ok", "okay", "digest", "digests", "daily",
@@ -512,12 +518,17 @@ def parse_subscribe(text: str) -> Subscribe:
     words: list[str] = []
     options: dict[str, str] = {}
     closed_quotes(text)
+    text = _FOR_HERE.sub("", text)  # `subscribe diffusion for this channel`
     tokens = _tokens(as_ours(text))  # `robotics NOT "humanoid robots"`: a quoted exclusion, as searched
     _no_flags(tokens)
     as_typed: set[str] = set()  # quoted topics: topics even where they look like an option
     cadence = None
     if tokens and not tokens[0][1] and tokens[0][0].lower() in ("weekly", "daily"):
         cadence = tokens.pop(0)[0].lower()
+    who = _words_of(tokens)
+    alone = set(who) <= _WHO and bool(set(who) - {"the", "this", "our", "my"})  # `subscribe us`; not `subscribe the`
+    while tokens and not tokens[0][1] and tokens[0][0].lower() in _WHO and ("to" in who or alone):
+        tokens.pop(0)  # `subscribe me to diffusion`, `subscribe this channel to …`, `subscribe us`: who, then what
     if len(tokens) > 1 and not tokens[0][1] and tokens[0][0].lower() == "to":  # `subscribe to diffusion`, as said
         tokens.pop(0)  # (the topic was “to diffusion”)
     i = 0
@@ -592,6 +603,17 @@ def parse_subscribe(text: str) -> Subscribe:
 _EVERY_DAY = re.compile(r"(?:\A|\s+)(?:every|each)\s+days?\Z", re.IGNORECASE)
 _WEEKDAYS = re.compile(r"(?:\A|\s+)(?:on\s+|every\s+)?week\s?days\Z|(?:\A|\s+)every\s+weekday\Z", re.IGNORECASE)
 _DAILY = re.compile(r"\s+daily\Z", re.IGNORECASE)
+_WEEKLY = re.compile(r"\s+(?:weekly|every\s+week|once\s+a\s+week)\Z", re.IGNORECASE)
+_WHO = frozenset({"me", "us", "this", "the", "our", "my", "channel", "here"})  # `subscribe me to …`
+_FOR_HERE = re.compile(
+    r"\s+(?:(?:for|in|to)\s+(?:this|the|our|my)\s+channel|here)(?=\s*(?:,|\Z|(?:at|tz|top|days|on)\s))", re.I
+)  # `subscribe diffusion for this channel at 09:00`
+
+
+def _words_of(tokens: list[tuple[str, bool]]) -> list[str]:
+    """The unquoted words before the first quoted one or option (`at`, `tz`, …, `on`), lower-cased."""
+    words = (t.lower() * (not q) for t, q in tokens)
+    return list(itertools.takewhile(lambda w: bool(w) and w not in (*OPTIONS, "on"), words))
 
 
 def _days_said(
@@ -607,6 +629,8 @@ def _days_said(
                     options["days"], topic = days, pattern.sub("", topic).strip()
             if cadence in (None, "daily") and _DAILY.search(topic):
                 cadence, topic = "daily", _DAILY.sub("", topic).strip()
+            if cadence in (None, "weekly") and "days" not in options and _WEEKLY.search(topic):
+                cadence, topic = "weekly", _WEEKLY.sub("", topic).strip()
             if not topic:
                 continue
         kept.append(topic)

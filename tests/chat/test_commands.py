@@ -442,7 +442,6 @@ def test_a_language_named_with_a_sign_is_a_topic() -> None:
         ("diffusion limit 5", "type `top 5`"),
         ("video diffusion zone Asia/Tokyo, agents", "type `tz Asia/Tokyo`"),
         ("diffusion every friday", "type `on` and one day of the week"),
-        ("diffusion weekly", "type `weekly` first, as in `subscribe weekly diffusion`"),
         ("weekly diffusion daily at 07:30", "type `daily` first, as in `subscribe daily diffusion`"),  # both said
         ("diffusion at 10:00 UTC", "type `tz UTC`"),
         ("diffusion at 10:00 Europe/Berlin", "type `tz Europe/Berlin`"),
@@ -859,6 +858,17 @@ def test_time_words_with_too_many_papers_say_how_many_it_shows() -> None:
     assert isinstance(command, Unknown) and command.hint == "`top` takes a number from 1 to 50, not '99'"
 
 
+def test_polite_words_around_a_command_are_not_its_words() -> None:
+    """`follow diffusion please` followed “diffusion please”, which no paper is on."""
+    assert parse_command("follow diffusion please") == Follow(("diffusion",))
+    assert parse_command("can you show me diffusion, thanks!") == Search(
+        "show me diffusion"
+    )  # (searched for diffusion)
+    assert parse_command("subscribe me") == parse_command("subscribe") == Subscribe()
+    assert parse_command("subscribe here at 10:00") == Subscribe(time="10:00")
+    assert parse_command("please") == Search("please")  # a word alone stays one
+
+
 @pytest.mark.parametrize(
     "typed", ["trending", "Trending?", "trending papers", "papers", "latest", "new", "What's new?", "what’s new"]
 )
@@ -875,6 +885,13 @@ def test_trending_alone_is_today(typed: str) -> None:
         ("subscribe to diffusion, robotics", ("diffusion", "robotics"), None),
         ("subscribe weekly to robotics", ("robotics",), "weekly"),
         ('subscribe "to diffusion"', ("to diffusion",), None),  # quoted: as typed
+        # who is subscribed, said: the topic was “me to diffusion”, and `subscribe me` was refused
+        ("subscribe me to diffusion", ("diffusion",), None),
+        ("subscribe this channel to diffusion, robotics", ("diffusion", "robotics"), None),
+        ("subscribe diffusion for this channel", ("diffusion",), None),
+        ("please subscribe to diffusion", ("diffusion",), None),  # it was a search
+        ("subscribe diffusion weekly", ("diffusion",), "weekly"),  # was "type `weekly` first"
+        ("subscribe the art of war", ("the art of war",), None),
         ("subscribe diffusion OR robotics", ("diffusion", "robotics"), None),  # a topic was “diffusion OR robotics”
         ('subscribe "flow matching" OR "rectified flow"', ("flow matching", "rectified flow"), None),  # “OR” refused
         (
