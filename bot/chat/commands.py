@@ -834,6 +834,8 @@ def _option_meant(topic: str) -> str | None:
         return f"`{cadence}` first, as in `subscribe {cadence} {' '.join(words[:-1])}`"
     if len(words) == 1 and _named_zone(words[0]):
         return f"`tz {words[0]}`"
+    if 2 <= len(words) <= 4 and words[-1].lower() == "time" and (zone := zone_named(" ".join(words[:-1]))):
+        return f"`tz {zone}`"  # `at 09:00 berlin time`: the topic “berlin time”, at 09:00 UTC
     if words and _TIME_OF_DAY.fullmatch(words[-1]):  # `on fri 16:00`, `robotics 9:30`: no topic ends in a time
         return f"`at {words[-1]}`"
     return None

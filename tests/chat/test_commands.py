@@ -444,6 +444,7 @@ def test_a_language_named_with_a_sign_is_a_topic() -> None:
         ("diffusion every friday", "type `on` and one day of the week"),
         ("weekly diffusion daily at 07:30", "type `daily` first, as in `subscribe daily diffusion`"),  # both said
         ("diffusion at 10:00 UTC", "type `tz UTC`"),
+        ("diffusion at 09:00 berlin time", "type `tz Europe/Berlin`"),  # the topic “berlin time”, at 09:00 UTC
         ("diffusion at 10:00 Europe/Berlin", "type `tz Europe/Berlin`"),
         ("weekly on fri 16:00", "“16:00” looks like an option, not a topic: type `at 16:00`"),  # its time lost
         ("robotics 9:30", "type `at 9:30`"),  # saved as the topic "robotics 9:30", at 09:00
