@@ -415,7 +415,7 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
     asked = what_is_asked(word)
     named = papers_named(text if papers_named(word) else rest)  # `2406.12345 summary`: the id first
     if asked is None and named and len(text.split()) <= _QUESTION_WORDS:  # `who wrote 2406.12345?`, as in a thread
-        asked = what_is_asked(text)
+        asked = what_is_asked(text) or ("related" if _LIKE.search(text) else None)
     if asked is not None and not named and (bad := _ALMOST_AN_ID.fullmatch(rest.strip(_AROUND_AN_ID))):
         return Unknown(text, _not_an_id(bad[0]))
     if asked is None or not named:
@@ -426,6 +426,7 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
 
 
 # words around ids that ask for nothing else: `arXiv 2406.12345`, `pdf 2406.12345`, `what is 2406.12345 about?`
+_LIKE = re.compile(r"(?i)\b(?:papers?|more|others?|anything|something)\s+like\b")  # `papers like 2406.12345`
 _ID_WORDS = frozenset(
     {"arxiv", "paper", "papers", "and", "id", "ids", "pdf", "link", "show", "me", "open", "the", "this", "that"}
     | {"what", "what's", "whats", "is", "about", "info", "details", "please", "pls", "look", "up", "tell"}

@@ -326,6 +326,8 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
             ),
         ),
         ("pdf 2406.12345", PaperLookup("2406.12345")),
+        ("papers like 2406.12345", Ask("related", "2406.12345")),
+        ("more like https://arxiv.org/abs/2406.12345?", Ask("related", "2406.12345")),
         ("what is 2406.12345 about?", PaperLookup("2406.12345")),
         ("2406.12345 diffusion", Search("2406.12345 diffusion")),
         ("summarization 2406.12345", Search("summarization 2406.12345")),  # no question's word: a search
