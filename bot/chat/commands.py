@@ -113,6 +113,7 @@ class Search:
     query: str
     days: int = 0  # `diffusion this week`: papers listed in the last 7 days, today included (`recent.within`)
     span: Span | None = None  # `agents since monday`, `robotics on friday`: a named day's (`days.named_span`)
+    limit: int | None = None  # `diffusion top 10`: that many results (`MOST_PAPERS` at most); None: the usual
 
 
 @dataclass(frozen=True)
@@ -327,14 +328,28 @@ def _searched(text: str) -> Today | Recent | Search | Unknown:
         if named is not None and (asked := papers_asked(named[0])) is not None:  # `top papers since monday`
             span, limit = named[1], _limit(asked[0])
             return Today(limit, named=span.first) if span.only else Recent(0, limit, span)
-        if named is not None:
-            return Search(named[0], span=named[1])
         if (when := only_when(text)) is None:
-            return Search(*within(text))
+            topic, limit = _counted(text)
+            named = named_span(topic)
+            return Search(named[0], span=named[1], limit=limit) if named else Search(*within(topic), limit=limit)
         days, limit = when[0], _limit(when[1])
     except UsageError as exc:
         return Unknown(text, str(exc))
     return Today(limit) if days == 1 else Recent(days, limit)
+
+
+# how many results a search asks for: `diffusion top 10`, `top 10 diffusion papers` (not `top 5 accuracy`)
+_COUNT_AFTER = re.compile(r"\s+top\s+(\d+|all)\s*\Z", re.IGNORECASE)
+_COUNT_FIRST = re.compile(r"\A(?:the\s+)?top\s+(\d+)\s+(?=.*\bpapers?\b)", re.IGNORECASE)
+
+
+def _counted(text: str) -> tuple[str, int | None]:
+    """The search's words without the count of results it asks for, and that count (`_top`: 1 to
+    `MOST_PAPERS`); None for the usual number."""
+    found = _COUNT_AFTER.search(text) or _COUNT_FIRST.search(text)
+    if found is None:
+        return text, None
+    return (text[: found.start()] + " " + text[found.end() :]).strip(), _limit(found[1].lower())
 
 
 def _limit(most: str | None) -> int | None:

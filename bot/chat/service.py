@@ -175,8 +175,9 @@ class ChatService:
                 return await self._today(limit, self._words(asker), day, ago, named)
             case Recent(days, limit, span):
                 return await self._recent(days, limit or self._defaults.limit, span)
-            case Search(query, days, span):
-                return await self._searched(query, Window.of(days, span, self._clock().astimezone(UTC).date()), asker)
+            case Search(query, days, span, limit):
+                window = Window.of(days, span, self._clock().astimezone(UTC).date())
+                return await self._searched(query, window, asker, limit or SEARCH_RESULTS)
             case PaperLookup(ref):
                 return await self._paper(ref)
             case Ask(question, ref):
@@ -262,13 +263,14 @@ class ChatService:
             empty=None if listed else none_since(None, first, await self._store.latest_day()),
         )
 
-    async def _searched(self, query: str, window: Window, asker: Asker) -> Post:
-        """The papers for `query`, listed in the `window`'s days (`this week`, `since monday`) when given."""
+    async def _searched(self, query: str, window: Window, asker: Asker, limit: int = SEARCH_RESULTS) -> Post:
+        """The best `limit` papers for `query`, listed in the `window`'s days (`this week`, `since monday`)
+        when given."""
         from bot.search.query import another_script, nothing_asked  # loaded with the first search
         from bot.search.spelling import searched
 
         filters = SearchFilters(since=window.first, until=window.last)
-        found = await searched(self._search, query, SEARCH_RESULTS, filters)
+        found = await searched(self._search, query, limit, filters)
         hits = found.hits
         why = (nothing_asked(query) or another_script(query)) if not hits else None
         hint = _asked_of_no_paper(query, self._words(asker))

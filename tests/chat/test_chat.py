@@ -223,6 +223,15 @@ async def test_a_search_on_a_named_day_keeps_that_day_s_papers(june_store: Paper
     )
 
 
+async def test_a_search_shows_as_many_results_as_asked(june_store: PaperStore) -> None:
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    service = chat_service(june_store)
+    usual = await service.answer(parse_command("agents"), asker)
+    more = await service.answer(parse_command("agents top 12"), asker)
+    assert len(usual.cards) == 5 and len(more.cards) == 12
+    assert [c.paper_id for c in more.cards[:5]] == [c.paper_id for c in usual.cards]
+
+
 async def test_a_search_this_week_over_a_store_behind_says_its_latest_day(june_store: PaperStore) -> None:
     """Not "No papers match": the store holds no day of the week asked for."""
     later = chat_service(june_store, clock=lambda: datetime(2026, 6, 20, 9, tzinfo=UTC))

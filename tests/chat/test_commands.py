@@ -861,6 +861,24 @@ def test_time_words_with_too_many_papers_say_how_many_it_shows() -> None:
     assert isinstance(command, Unknown) and command.hint == "`top` takes a number from 1 to 50, not '99'"
 
 
+@pytest.mark.parametrize(
+    ("typed", "command"),
+    [
+        ("diffusion top 10", Search("diffusion", limit=10)),
+        ("top 10 diffusion papers", Search("diffusion papers", limit=10)),
+        ("diffusion this week top 20", Search("diffusion", 7, limit=20)),
+        ("diffusion top all", Search("diffusion", limit=MOST_PAPERS)),
+        ("top 5 accuracy", Search("top 5 accuracy")),  # a topic's words, with no "papers"
+        ("diffusion top models", Search("diffusion top models")),
+    ],
+)
+def test_a_search_takes_how_many_results_it_asks_for(typed: str, command: Command) -> None:
+    """`diffusion top 10` searched for "top" and "10", and showed five papers."""
+    assert parse_command(typed) == command
+    refused = parse_command("diffusion top 99")
+    assert isinstance(refused, Unknown) and refused.hint == "`top` takes a number from 1 to 50, not '99'"
+
+
 def test_polite_words_around_a_command_are_not_its_words() -> None:
     """`follow diffusion please` followed “diffusion please”, which no paper is on."""
     assert parse_command("follow diffusion please") == Follow(("diffusion",))
