@@ -144,7 +144,7 @@ class Subscribe:
 
 @dataclass(frozen=True)
 class Unsubscribe:
-    pass
+    topic: str | None = None  # `unsubscribe robotics`: that topic dropped, the rest kept; None: the digest
 
 
 @dataclass(frozen=True)
@@ -256,14 +256,12 @@ def parse_command(text: str) -> Command:
     if word == "settings":
         return Settings()
     if word == "unsubscribe":
-        if set(rest.lower().strip(" .!").split()) - _POLITE:
-            return Unknown(
-                text,
-                "`unsubscribe` stops this channel's digest (or roundup) and takes no topic. To drop a topic and keep"
-                " the rest, `subscribe` with the topics to keep (`settings` shows them); to stop the digest,"
-                " `unsubscribe` alone.",
-            )
-        return Unsubscribe()
+        dropped = rest.strip(" .!").split()
+        while dropped and dropped[0].lower() in _POLITE:  # `unsubscribe me from this channel`, `… from robotics`
+            dropped.pop(0)
+        while dropped and dropped[-1].lower() in _POLITE:
+            dropped.pop()
+        return Unsubscribe(" ".join(dropped).strip('"“”') or None)  # `unsubscribe robotics`: that topic only
     if word == "subscribe":
         try:
             return parse_subscribe(rest)

@@ -57,6 +57,7 @@ from bot.domain.errors import (
     SourceError,
     SourceUnavailable,
 )
+from bot.domain.filters import describe, fold, split_filters
 from bot.domain.ids import papers_named
 from bot.domain.models import Paper
 from bot.domain.post import Post
@@ -185,8 +186,8 @@ class ChatService:
                 return paper if isinstance(paper, Post) else await discuss(paper, question, self._search)
             case Subscribe():
                 return await self._subscribe(command, asker)
-            case Unsubscribe():
-                return await self._unsubscribe(asker)
+            case Unsubscribe(topic):
+                return await self._unsubscribe(asker, topic)
             case Settings():
                 return await self._settings(asker)
             case Help():
@@ -417,7 +418,7 @@ class ChatService:
 
         return await misspelt(self._search, topics)
 
-    async def _unsubscribe(self, asker: Asker) -> Post:
+    async def _unsubscribe(self, asker: Asker, topic: str | None = None) -> Post:
         refused = self._refusal(asker, "unsubscribe")
         if refused is not None:
             return refused
@@ -428,9 +429,29 @@ class ChatService:
             return Post(
                 header="paperboy", text=("This channel's digest is managed by the config file; remove it there.",)
             )
+        if topic is not None:
+            return await self._drop(current, topic, asker)
         await self._subscriptions.remove(asker.channel)
         kind = KINDS[current.cadence].removeprefix("a ")
         return Post(header="paperboy", text=(f"Unsubscribed: no more {kind}s here.",))
+
+    async def _drop(self, current: Subscription, topic: str, asker: Asker) -> Post:
+        """`unsubscribe robotics`: the digest without that topic, the rest of it kept. It was refused ("takes
+        no topic"), and dropping one meant typing every other again."""
+        named = [fold(p) for p in topic.split(",") if p.strip()]  # `unsubscribe robotics, agents`
+        dropped = {t for t in current.topics if fold(t) in named or fold(t) in {f"-{n}" for n in named}}
+        if missing := [p.strip() for p in topic.split(",") if p.strip() and not _among(fold(p), dropped)]:
+            return _said(
+                f"This channel's digest has no topic {quoted(missing[0])}: it is on {describe(current.topics)}."
+                " `unsubscribe` with no topic stops the digest."
+            )
+        kept = tuple(t for t in current.topics if t not in dropped)
+        if not split_filters(kept).narrowed:  # what is left would be every paper
+            return _said(
+                f"{quoted(topic)} is this digest's only topic: `unsubscribe` with no topic stops the digest, and"
+                " `subscribe` with other topics replaces it."
+            )
+        return await self._subscribe(Subscribe(topics=kept), asker)
 
     async def _settings(self, asker: Asker) -> Post:
         current = await self._subscriptions.get(asker.channel)
@@ -539,6 +560,11 @@ def top_in_channels(saved: str) -> str:
         "Votes are counted in channels (reactions on a digest's cards and replies in their threads): ask for the"
         f" top papers in a channel. Your own reading list is {saved}."
     )
+
+
+def _among(named: str, topics: set[str]) -> bool:
+    """Whether a folded name is one of these topics, or one of their exclusions without its dash."""
+    return any(fold(t) in (named, f"-{named}") for t in topics)
 
 
 def _said(line: str) -> Post:

@@ -316,6 +316,28 @@ async def test_a_follow_not_understood_shows_follows_not_the_channel_commands(ju
     assert post.text[1:] == ("`/papers follow diffusion -robotics` or `/papers follow author:LeCun` — your own digest",)
 
 
+async def test_unsubscribe_a_topic_drops_it_and_keeps_the_rest(june_store: PaperStore) -> None:
+    """It was refused ("takes no topic"): dropping one meant typing every other again, options too."""
+    service = chat_service(june_store)
+    channel = Asker(ChannelRef("slack", "C0DROP"), "U1")
+    store = SubscriptionStore(june_store.engine)
+    await service.answer(parse_command("subscribe diffusion, robotics, agents -video at 10:00 top 3"), channel)
+    post = await service.answer(parse_command("unsubscribe robotics, video"), channel)
+    assert post.header == "This channel is updated: a daily digest of Hugging Face papers"
+    saved = await store.get(channel.channel)
+    assert saved is not None and (saved.topics, saved.time, saved.limit) == (("diffusion", "agents"), "10:00", 3)
+    unknown = await service.answer(parse_command("unsubscribe robots"), channel)
+    assert unknown.text == (
+        "This channel's digest has no topic “robots”: it is on “diffusion”, “agents”. `unsubscribe` with no topic"
+        " stops the digest.",
+    )
+    await service.answer(parse_command("unsubscribe agents"), channel)
+    last = await service.answer(parse_command("unsubscribe diffusion"), channel)  # it would be every paper
+    assert last.text[0].startswith("“diffusion” is this digest's only topic: `unsubscribe` with no topic stops")
+    kept = await store.get(channel.channel)
+    assert kept is not None and kept.topics == ("diffusion",)
+
+
 async def test_a_topic_with_a_typo_is_kept_as_typed_and_its_respelling_offered(june_store: PaperStore) -> None:
     service = chat_service(june_store)
     channel = Asker(ChannelRef("slack", "C0TYPO"), "U1")
