@@ -438,9 +438,9 @@ class ChatService:
     async def _drop(self, current: Subscription, topic: str, asker: Asker) -> Post:
         """`unsubscribe robotics`: the digest without that topic, the rest of it kept. It was refused ("takes
         no topic"), and dropping one meant typing every other again."""
-        named = [fold(p) for p in topic.split(",") if p.strip()]  # `unsubscribe robotics, agents`
-        dropped = {t for t in current.topics if fold(t) in named or fold(t) in {f"-{n}" for n in named}}
-        if missing := [p.strip() for p in topic.split(",") if p.strip() and not _among(fold(p), dropped)]:
+        named = [p.strip() for p in topic.split(",") if p.strip()]  # `unsubscribe robotics, agents`
+        dropped = {t for t in current.topics if any(_names(n, t) for n in named)}
+        if missing := [n for n in named if not any(_names(n, t) for t in dropped)]:
             return _said(
                 f"This channel's digest has no topic {quoted(missing[0])}: it is on {describe(current.topics)}."
                 " `unsubscribe` with no topic stops the digest."
@@ -562,9 +562,9 @@ def top_in_channels(saved: str) -> str:
     )
 
 
-def _among(named: str, topics: set[str]) -> bool:
-    """Whether a folded name is one of these topics, or one of their exclusions without its dash."""
-    return any(fold(t) in (named, f"-{named}") for t in topics)
+def _names(said: str, topic: str) -> bool:
+    """Whether words said name this topic of a digest, or this exclusion without its dash (`video`)."""
+    return fold(topic) in (fold(said), f"-{fold(said)}")
 
 
 def _said(line: str) -> Post:
