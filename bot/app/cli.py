@@ -363,21 +363,20 @@ def search(
         if not queries:  # said, not an empty answer: a wrong or unsaved file looks just like this
             raise UsageError(f"--batch {batch} holds no queries: write one query a line")
 
-    from bot.chat.days import named_span
-    from bot.chat.recent import Window, within
+    from bot.chat.commands import search_parts
+    from bot.chat.recent import Window
     from bot.search.port import SearchFilters
     from bot.search.query import nothing_asked
     from bot.search.spelling import Searched, searched
 
-    def recent(text: str) -> tuple[str, SearchFilters, dict[str, str], Window]:
-        """The topic, and the days its time words ask for (`diffusion this week`, `agents since monday`), as
-        a chat search reads them."""
-        named = named_span(text)
-        topic, days = (named[0], 0) if named else within(text)
-        window = Window.of(days, named[1] if named else None, _today())
+    def recent(text: str) -> tuple[str, SearchFilters, dict[str, str], Window, int]:
+        """The topic, the days its time words ask for (`diffusion this week`, `agents since monday`) and
+        the results (`top 10`, else --limit), as a chat search reads them."""
+        topic, days, span, asked = search_parts(text)
+        window = Window.of(days, span, _today())
         limits = {"since": window.first, "until": window.last}
         said = {name: day.isoformat() for name, day in limits.items() if day is not None}
-        return topic, SearchFilters(since=window.first, until=window.last), said, window
+        return topic, SearchFilters(since=window.first, until=window.last), said, window, asked or limit
 
     async def work(services: Services) -> None:
         if batch is not None:
@@ -393,13 +392,14 @@ def search(
                 except (NotFound, SourceError) as exc:  # a paper named that the store lacks: said, not searched
                     hits, error = [], str(exc)
                 said: dict[str, str] = {}
-                try:  # as a QUERY is searched: a word no paper holds respelled
-                    topic, filters, said, _ = recent(line) if not hits and error is None else (line, None, {}, None)
-                except UsageError as exc:  # `diffusion past 2 years`: said for this line, the batch goes on
-                    filters, error = None, str(exc)
-                if filters is not None:
-                    found = await searched(services.search, topic, limit, filters)
-                    hits, said = found.hits, said | _respelling(found)
+                if not hits and error is None:  # as a QUERY is searched: a word no paper holds respelled
+                    try:
+                        topic, filters, said, _, most = recent(line)
+                    except UsageError as exc:  # `diffusion past 2 years`: said for this line, the batch goes on
+                        error = str(exc)
+                    else:
+                        found = await searched(services.search, topic, most, filters)
+                        hits, said = found.hits, said | _respelling(found)
                 took = round((time.perf_counter() - started) * 1000, 3)
                 answer = {"query": line, **said, "results": [h.paper.arxiv_id for h in hits], "took_ms": took}
                 _print_json(answer | ({"error": error} if error else {}))
@@ -410,10 +410,10 @@ def search(
 
         started = time.perf_counter()
         found = Searched(await _named_paper(services, query), query)  # an arXiv id: that paper, no index opened
-        topic, filters, limited, window = recent(query)
+        topic, filters, limited, window, most = recent(query)
         if not found.hits:
             await services.search.filled()  # by meaning too, as a running bot answers
-            found = await searched(services.search, topic, limit, filters)
+            found = await searched(services.search, topic, most, filters)
         took = (time.perf_counter() - started) * 1000
         if json_:
             results = [paper_json(h.paper, score=round(h.score, 4), every_word=h.whole) for h in found.hits]

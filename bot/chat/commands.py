@@ -229,7 +229,8 @@ Command = (
 def parse_command(text: str) -> Command:
     # A backtick means nothing in a query or a topic, and echoed back in an answer it would pair with the
     # answer's own code spans (`subscribe at \`9` broke the hint's markup): an apostrophe instead.
-    text = _POLITELY.sub("", " ".join(plain_text(text).replace("`", "'").split())) or text.strip()
+    text = " ".join(plain_text(text).replace("`", "'").split())
+    text = _POLITELY.sub("", text) or text
     if not text or text.lower().rstrip("?!. ").replace("’", "'") in _TODAY_SAID:
         return Today()
     first, _, rest = text.partition(" ")
@@ -322,18 +323,26 @@ def _searched(text: str) -> Today | Recent | Search | Unknown:
     week`, `top 20 papers from the last month` (the papers of those days, most upvoted first), `top
     papers today` (`today`'s)."""
     try:
-        named = named_span(text)
-        if named is not None and (asked := papers_asked(named[0])) is not None:  # `top papers since monday`
-            span, limit = named[1], _limit(asked[0])
+        topic, days, span, limit = search_parts(text)
+        if span is not None and (asked := papers_asked(topic)) is not None:  # `top papers since monday`
+            limit = limit or _limit(asked[0])
             return Today(limit, named=span.first) if span.only else Recent(0, limit, span)
         if (when := only_when(text)) is None:
-            topic, limit = _counted(text)
-            named = named_span(topic)
-            return Search(named[0], span=named[1], limit=limit) if named else Search(*within(topic), limit=limit)
+            return Search(topic, days, span, limit)
         days, limit = when[0], _limit(when[1])
     except UsageError as exc:
         return Unknown(text, str(exc))
     return Today(limit) if days == 1 else Recent(days, limit)
+
+
+def search_parts(text: str) -> tuple[str, int, Span | None, int | None]:
+    """A search as typed, in its parts, as chat and `paperboy search` read it: the topic, the days its
+    time words keep (`diffusion this week`: 7), the day it names (`agents since monday`), and how many
+    results it asks for (`diffusion top 10`). `UsageError` for days or a count out of range."""
+    topic, limit = _counted(text)
+    if (named := named_span(topic)) is not None:
+        return named[0], 0, named[1], limit
+    return (*within(topic), None, limit)
 
 
 # how many results a search asks for: `diffusion top 10`, `top 10 diffusion papers` (not `top 5 accuracy`)

@@ -248,7 +248,7 @@ class ChatService:
         """The papers listed in the last `days` days (today, UTC, included), or since the `span`'s day, most
         upvoted first."""
         today = self._clock().astimezone(UTC).date()
-        first = resolved(span.first, today) if span else today - timedelta(days=days - 1)
+        first = Window.of(days, span, today).first or today
         best, listed = await self._store.most_upvoted(first, today, limit)
         dates = f"{first:%-d %B}{f' {first.year}' if first.year != today.year else ''} to {today:%-d %B %Y}"
         return Post(

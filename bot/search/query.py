@@ -284,9 +284,6 @@ def joined_names(text: str, one_name: Callable[[tuple[str, ...]], bool]) -> str:
 _NAME_WORD = re.compile(r"[^\W\d_]+")
 
 
-# a person named as people ask for their papers: `papers by Yann LeCun`, `by Kaiming He`
-
-
 def author_names(text: str) -> list[str]:
     """The query's `author:` names as typed (`author:"Yann LeCun"` → `Yann LeCun`); of an unquoted one,
     its first word (those after it may be the text's); and a name in capitals after a last `by`

@@ -259,10 +259,11 @@ def test_search_reads_time_words_as_a_chat_search_does(paperboy: Paperboy, tmp_p
     """`diffusion this week` was searched for as three words. The store ends 21 August 2026: no day of this week."""
     first = (datetime.now(UTC).date() - timedelta(days=6)).isoformat()
     queries = tmp_path / "queries.txt"
-    queries.write_text("diffusion this week\ndiffusion past 2 years\ndiffusion\n", encoding="utf-8")
+    queries.write_text("diffusion this week\ndiffusion past 2 years\ndiffusion\ndiffusion top 3\n", encoding="utf-8")
     batch = paperboy("search", "--batch", str(queries), PAPERBOY_OFFLINE="1")
     assert batch.code == 0, batch.err
-    week, too_far, anytime = [json.loads(line) for line in batch.out.splitlines()]
+    week, too_far, anytime, three = [json.loads(line) for line in batch.out.splitlines()]
+    assert three["results"] == anytime["results"][:3]  # `top 3`, as chat reads it: not the words "top" and "3"
     assert week["since"] == first and week["results"] == [] and anytime["results"] and "since" not in anytime
     assert too_far["results"] == [] and too_far["error"].startswith("“past 2 years” goes back too far")
     named = json.loads(paperboy("search", "--json", "diffusion on aug 20", PAPERBOY_OFFLINE="1").out)
