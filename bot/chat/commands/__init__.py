@@ -1,0 +1,81 @@
+"""`/papers` as people type it: typed text read into one neutral command (`parse.parse_command`).
+
+Its rooms, each importing only the ones above it: `kinds` (the commands), `typed` (characters, words and
+quotes), `options` (a digest's options as typed), `subscribing` (`subscribe`, `follow`), `parse` (the rest).
+"""
+
+from bot.chat.commands.kinds import (
+    MOST_PAPERS,
+    Ask,
+    Command,
+    Follow,
+    Follows,
+    Help,
+    PaperLookup,
+    Recent,
+    Save,
+    Saved,
+    Search,
+    Settings,
+    Subscribe,
+    Today,
+    Top,
+    Unfollow,
+    Unknown,
+    Unsave,
+    Unsubscribe,
+)
+from bot.chat.commands.options import checked_timezone, days_option, is_weekday, time_option
+from bot.chat.commands.parse import (
+    KEYWORDS,
+    on_day,
+    paper_option,
+    parse_command,
+    search_option,
+    search_parts,
+)
+from bot.chat.commands.subscribing import asks_every_paper, checked_topics, comma_parts, parse_follow, parse_subscribe
+from bot.chat.commands.typed import closed_quotes, only_ids, plain_text
+from bot.domain.config import MAX_TOPIC_CHARS, MAX_TOPICS  # the limits `subscribe` holds topics to
+
+__all__ = [
+    "KEYWORDS",
+    "MAX_TOPICS",
+    "MAX_TOPIC_CHARS",
+    "MOST_PAPERS",
+    "Ask",
+    "Command",
+    "Follow",
+    "Follows",
+    "Help",
+    "PaperLookup",
+    "Recent",
+    "Save",
+    "Saved",
+    "Search",
+    "Settings",
+    "Subscribe",
+    "Today",
+    "Top",
+    "Unfollow",
+    "Unknown",
+    "Unsave",
+    "Unsubscribe",
+    "asks_every_paper",
+    "checked_timezone",
+    "checked_topics",
+    "closed_quotes",
+    "comma_parts",
+    "days_option",
+    "is_weekday",
+    "on_day",
+    "only_ids",
+    "paper_option",
+    "parse_command",
+    "parse_follow",
+    "parse_subscribe",
+    "plain_text",
+    "search_option",
+    "search_parts",
+    "time_option",
+]

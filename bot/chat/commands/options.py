@@ -1,0 +1,384 @@
+"""A digest's options as people type them (`at 9pm`, `tz berlin`, `top 5`, `days mon wed fri`, `on fri`), and
+the options typed the wrong way (`--at 9:00`, `time:09:00`, `diffusion timezone Europe/Berlin`), said so."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+
+from bot.chat.commands.kinds import MOST_PAPERS
+from bot.chat.commands.typed import tokens_of
+from bot.domain.config import check_time, check_timezone
+from bot.domain.errors import UsageError
+from bot.domain.weekdays import digest_days, looks_like_a_day, not_days, parse_days, parse_weekday
+from bot.domain.zones import ABBREVIATIONS, names_a_city, zone_hint, zone_named, zones_by_lower
+
+OPTIONS = ("at", "tz", "top", "days")
+
+
+OPTION_EXAMPLES = {"at": "`at 09:00`", "tz": "`tz Europe/Berlin`", "top": "`top 5`", "days": "`days mon-fri`"}
+
+
+def option_value(name: str, tokens: list[tuple[str, bool]], at: int) -> tuple[str, int]:
+    """An option's value starting at `tokens[at]`, and how many tokens it took: one, or more where people
+    write it in words (`at 9:00 PM`, `days mon wed fri`, `tz America/New York`). A comma after it ends
+    the option (`tz Europe/Berlin, robotics`: the comma is not the zone's)."""
+    value, quoted = tokens[at]
+    value = value if quoted else value.rstrip(",")
+    took = 1
+    if name == "days" and all(map(is_weekday, value.split(","))):  # `days mon wed fri`, `days Mon, Wed`
+        while True:
+            if _another_day(tokens, at + took):
+                value, took = f"{value},{tokens[at + took][0].rstrip(',')}", took + 1
+            elif _DAY_SPAN.fullmatch(tokens[at + took][0] if at + took < len(tokens) else "") and (
+                _another_day(tokens, at + took + 1)
+            ):  # `days mon - fri`, `days mon to fri`: Monday only, and the topic "- fri", before
+                value, took = f"{value}-{tokens[at + took + 1][0].rstrip(',')}", took + 2
+            else:
+                return value, took
+    nxt = tokens[at + 1][0] if at + 1 < len(tokens) and not tokens[at + 1][1] else None
+    if nxt is None or tokens[at][0].endswith(","):
+        return value, took
+    if name == "tz" and _spaced_zone(value, nxt):
+        return f"{value}_{nxt.rstrip(',')}", 2  # `tz America/New York`
+    if name == "at" and _MERIDIEM.fullmatch(nxt.rstrip(",")):
+        return f"{value} {nxt.rstrip(',')}", 2  # `at 9:00 PM`, quoted as typed if refused
+    if name == "at" and value.isdigit() and nxt.lower() not in (*OPTIONS, "on"):  # `LLMs at 4 bits`: no hour
+        raise UsageError(
+            f"`at {value[:4]}` before “{nxt.rstrip(',')[:40]}”: a time goes HH:MM, such as `at 09:00`; a topic"
+            ' with “at” in it goes in quotes ("…")'
+        )
+    ends = nxt.endswith(",") or at + 2 == len(tokens) or tokens[at + 2][0].lower() in OPTIONS
+    if name == "at" and ends and (zone := _abbreviated_zone(nxt.rstrip(","))) is not None:  # not `MET office`
+        raise UsageError(f"“{nxt.rstrip(',')}” after the time would be read as a topic: {zone}")
+    return value, took
+
+
+def days_option(text: str) -> str:
+    """Days as a surface's own option gives them (Discord's `days:`), read as the chat reads the words
+    after `days`: `mon wed fri`, `Mon to Fri`, `mon, wed, fri`, `weekdays` (they were run together into
+    "monwedfri", and refused as that)."""
+    tokens = tokens_of(" ".join(text.replace(",", " ").split()))
+    if not tokens:
+        return text
+    value, took = option_value("days", tokens, 0)
+    if took != len(tokens):
+        raise UsageError(not_days(text))
+    return value
+
+
+def time_option(text: str) -> str:
+    """A time as a surface's own option gives it (`9:00  pm`), its spaces as the chat reads `at 9:00 PM`."""
+    return " ".join(text.split())
+
+
+def several_days(word: str) -> bool:
+    days = [d for d in word.split(",") if d]
+    return len(days) > 1 and all(map(is_weekday, days))
+
+
+def _another_day(tokens: list[tuple[str, bool]], at: int) -> bool:
+    """Whether `tokens[at]` names one more day of a `days` list: a day's name in lower case or capitalised
+    (`Wed`, as phones write it; not `SAT solvers`), that ends the text, a comma's part, or comes before an
+    option or another day (not the `sun` of `sun glare detection`)."""
+    if at >= len(tokens) or tokens[at][1]:
+        return False
+    word = tokens[at][0]
+    day = word.rstrip(",")
+    if not ((day.islower() or day.istitle()) and is_weekday(day)):
+        return False
+    if word.endswith(",") or at + 1 == len(tokens):
+        return True
+    after, quoted = tokens[at + 1]
+    return not quoted and (after.lower() in (*OPTIONS, "on") or is_weekday(after.rstrip(",")))
+
+
+_MERIDIEM = re.compile(r"[ap]\.?m\.?", re.IGNORECASE)  # `PM`, `a.m.`
+
+
+_DAY_SPAN = re.compile(r"-|–|—|to|through|thru|till|until", re.IGNORECASE)  # between two days: a span
+
+
+def _abbreviated_zone(word: str) -> str | None:
+    """What to type for a zone written as its abbreviation after a time (`at 09:00 EST`, `at 16:00 CET`),
+    which would otherwise be saved as a topic and the time kept in UTC; None for any other word. UTC
+    and GMT are said as the other named zones are (`option_meant`)."""
+    low = word.lower()
+    if word.isupper() and low in ABBREVIATIONS:  # `EST`; not the `west` of `west coast`
+        name, zone = ABBREVIATIONS[low]
+        return f"for {name}, type `tz {zone.split()[0]}` (a zone name; it follows daylight saving)"
+    known = zones_by_lower().get(low)
+    if word.isupper() and word.isalpha() and known is not None and low not in ("utc", "gmt"):
+        return f"type `tz {known}`"
+    return None
+
+
+_GLUED = re.compile(r"(at|top)(\d[\d:.]*)", re.IGNORECASE)  # `at10:00`, `top5`
+
+
+_NEAR = {"time": "at", "timezone": "tz", "zone": "tz", "limit": "top", "tops": "top"}
+
+
+FLAG_NAMES = {"topic": "", "topics": "", **{option: option for option in OPTIONS}, **_NEAR, "on": "on", "day": "on"}
+
+
+# `--at`, `--tz=Europe/Paris`: a command line's habit; `—at` as a phone or a Mac's autocorrect makes it
+_FLAG = re.compile(r"(--|[—–])([a-z]+?)(?:=(.*)|(\d[\d:.]*(?:am|pm)?))?", re.IGNORECASE)  # and `--at9:00`
+
+
+# `time:09:00`, `topics:diffusion`: Discord's options as its own form writes them, typed here; the groups
+# as `_FLAG`'s (no prefix, the name, the value, nothing glued)
+_COLON = re.compile(r"()([a-z]+):(.+)()", re.IGNORECASE)
+
+
+def _flag(token: str) -> re.Match[str] | None:
+    """The flag a word is: any `--word`, and a dash's only where it names an option (not `—robotics`), or
+    an option's name and its value after a colon (`time:09:00`; not `author:LeCun`, a filter)."""
+    m = _FLAG.fullmatch(token)
+    if m and (m[1] == "--" or m[2].lower() in FLAG_NAMES):
+        return m
+    m = _COLON.fullmatch(token)
+    return m if m and _an_option_value(FLAG_NAMES.get(m[2].lower()), m[3]) else None
+
+
+def _an_option_value(option: str | None, value: str) -> bool:
+    """Whether `value` is one that option takes (`time:09:00`, `on:fri`); any for a topic: `time:series`
+    and `on:device` are words of a topic."""
+    if option in _VALUES:
+        return _VALUES[option](value)
+    if option == "days":
+        try:
+            return bool(parse_days(value))
+        except ValueError:
+            return False
+    return option == "" or (option == "on" and is_weekday(value))
+
+
+def flags_in(tokens: list[tuple[str, bool]]) -> list[re.Match[str]]:
+    """The flags among the words typed (quoted words are as typed: never flags)."""
+    return [m for token, quoted in tokens if not quoted and (m := _flag(token))]
+
+
+def refuse_flags(tokens: list[tuple[str, bool]]) -> None:
+    """Refuse options typed as a command line's flags (`--topic agents --at 9:00`), saying the chat's
+    form: they would otherwise be saved as the channel's topic, and the settings meant lost."""
+    flags = flags_in(tokens)
+    if unknown := next((m[0] for m in flags if m[2].lower() not in FLAG_NAMES), None):
+        raise UsageError(
+            f"`{unknown}` is no option of `subscribe`: its options are words without dashes, `at`, `tz`, `top`,"
+            " `days` and `on`, as in `subscribe diffusion at 09:00 tz Europe/Berlin top 5`"
+        )
+    if flags:
+        typed = unflagged(tokens, lambda m: [FLAG_NAMES[m[2].lower()], m[3] or m[4] or ""])
+        raise UsageError(f"in chat, options are words {without_marks(flags)}: `subscribe {typed}`")
+
+
+def without_marks(flags: list[re.Match[str]]) -> str:
+    """How the flags typed are not written in chat: "without dashes" (`--at`), "without colons" (`time:`)."""
+    dashed = {bool(m[1]) for m in flags}
+    return (
+        "without dashes" if dashed == {True} else "without colons" if dashed == {False} else "without dashes or colons"
+    )
+
+
+def unflagged(tokens: list[tuple[str, bool]], said: Callable[[re.Match[str]], list[str] | None]) -> str:
+    """The words typed, each flag replaced by the words `said` of it; None: the flag and the word after it
+    (its value, `--limit 5`) left out. Quoted runs stay in their quotes."""
+    words: list[str] = []
+    value_next = False
+    for token, quoted in tokens:
+        m = None if quoted else _flag(token)
+        if value_next:
+            value_next = False
+        elif m is not None:
+            instead = said(m)
+            value_next = instead is None
+            words += instead or []
+        else:
+            words.append(f'"{token}"' if quoted else token)
+    return " ".join(" ".join(words).split())
+
+
+def option_meant(topic: str) -> str | None:
+    """The option a would-be topic is, or holds, mistyped (`time 10:00`, `diffusion timezone
+    Europe/Berlin`, `on fridays`, `top5`, `diffusion weekly`, the `UTC` of `at 10:00 UTC`): what to
+    type, or None. It would otherwise replace the channel's topics with the option's words, and the
+    setting meant would be lost."""
+    words = topic.split()
+    if glued := next((m for w in words if (m := _GLUED.fullmatch(w))), None):
+        return f"`{glued[1].lower()} {glued[2]}`"
+    on_day = len(words) >= 2 and words[-2].lower() in ("on", "every") and looks_like_a_day(words[-1])
+    said_day = words[-1] if len(words) == 1 or words[0].lower() in ("on", "every", "day") else ""
+    on_day = on_day or (len(words) <= 2 and _DAYS.fullmatch(said_day) is not None)  # `fridays`: no topic is a day
+    if on_day or (len(words) == 2 and words[0].lower() == "day" and looks_like_a_day(words[1])):
+        return "`on` and one day of the week, such as `on fri` (a weekly roundup), or `days mon-fri`"
+    # the option's word and its value: alone (`time 10`), or ending the topic and plainly a value
+    # (`diffusion time 10:00`); not `real time 3d reconstruction`, `space time 4`, `wall time 3`
+    if len(words) >= 2:  # the last two words
+        option, value = _NEAR.get(words[-2].lower()), words[-1]
+        if option is not None and _VALUES[option](value) and (len(words) == 2 or _PLAINLY[option](value)):
+            return f"`{option} {value}`"
+    if len(words) >= 2 and words[-2].lower() in ("every", "each") and words[-1].lower() in ("day", "days"):
+        return "`days daily`"
+    if len(words) >= 2 and (cadence := words[-1].lower()) in ("weekly", "daily"):
+        return f"`{cadence}` first, as in `subscribe {cadence} {' '.join(words[:-1])}`"
+    if len(words) == 1 and _named_zone(words[0]):
+        return f"`tz {words[0]}`"
+    if 2 <= len(words) <= 4 and words[-1].lower() == "time" and (zone := zone_named(" ".join(words[:-1]))):
+        return f"`tz {zone}`"  # `at 09:00 berlin time`: the topic “berlin time”, at 09:00 UTC
+    if words and _TIME_OF_DAY.fullmatch(words[-1]):  # `on fri 16:00`, `robotics 9:30`: no topic ends in a time
+        return f"`at {words[-1]}`"
+    return None
+
+
+def _named_zone(word: str) -> bool:
+    """Whether a word is a time zone's name that no topic would be (`Europe/Berlin`, `UTC`, `GMT`; not
+    `Japan`, nor the acronyms that are zones too: `UCT` of tree search, `ROC`, `GB`)."""
+    return ("/" in word or word.upper() in ("UTC", "GMT")) and word.lower() in zones_by_lower()
+
+
+_DAYS = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun|week)days?|weekends?", re.IGNORECASE | re.ASCII)
+
+
+_CLOCK = re.compile(r"\d{1,2}([:.]\d\d)?(am|pm)?", re.IGNORECASE)
+
+
+_TIME_OF_DAY = re.compile(r"\d{1,2}(:\d\d|(:\d\d)?(am|pm))", re.IGNORECASE)  # `10:00`, `9am`: no `3`, no `1.58`
+
+
+_VALUES: dict[str, Callable[[str], bool]] = {  # what an option mistyped as a word before it takes
+    "at": lambda value: _CLOCK.fullmatch(value) is not None,
+    "tz": lambda value: "/" in value or value.lower() in zones_by_lower(),
+    "top": str.isdigit,
+}
+
+
+_PLAINLY: dict[str, Callable[[str], bool]] = {  # …and what is plainly such a value after a topic's words
+    "at": lambda value: _TIME_OF_DAY.fullmatch(value) is not None,
+    "tz": lambda value: "/" in value and value.lower() in zones_by_lower(),
+    "top": lambda value: value.isdigit() and 0 < int(value) <= MOST_PAPERS,  # a digest's size, not `token limit 4096`
+}
+
+
+def _spaced_zone(first: str, second: str) -> bool:
+    """Whether two words are one zone typed with a space for its underscore (`America/New York`, or its
+    city alone: `New York`)."""
+    both = f"{first} {second}"
+    return zone_named(first) is None and (zone_named(both) is not None or names_a_city(both))
+
+
+def keep_option(options: dict[str, str], name: str, value: str) -> None:
+    """Keep an option's value; the same option given twice with two values is refused, not overridden."""
+    if options.get(name, value).lower() != value.lower():
+        raise UsageError(f"`{name}` is given twice ({options[name]} and {value}): give it once")
+    options[name] = value
+
+
+def follow_option(part: str) -> str | None:
+    """A channel digest's option typed into a follow (`diffusion tz America/New_York`, `at 08:00`), which
+    would otherwise be part of a topic that matches nothing: the option's words, or None. Only a value
+    the option would take counts (`reasoning on 3D`, `video at 4K` are topics), and only at the end of
+    the part or before another option (`LLMs at 1.58 bits` is a topic)."""
+    words = part.split()
+    for i, (name, value) in enumerate(itertools.pairwise(words)):
+        ends = i + 2 == len(words) or words[i + 2].lower() in _FOLLOW_OPTIONS
+        takes = _FOLLOW_OPTIONS.get(name.lower())
+        if ends and takes is not None and takes(value):
+            return f"{name} {value}"
+    glued = next((m for w in words if (m := _GLUED.fullmatch(w))), None)
+    if glued and _FOLLOW_OPTIONS[glued[1].lower()](glued[2]):
+        return glued[0]
+    return words[-1] if words and _TIME_OF_DAY.fullmatch(words[-1]) else None  # `robotics 9:30`: no topic's end
+
+
+def _takes(check: Callable[[str], object]) -> Callable[[str], bool]:
+    """Whether a value is one `check` takes (it raises ValueError otherwise)."""
+
+    def takes(value: str) -> bool:
+        try:
+            check(value)
+        except ValueError:
+            return False
+        return True
+
+    return takes
+
+
+is_weekday = _takes(parse_weekday)
+
+
+_A_ZONE = _takes(check_timezone)
+
+
+_A_ZONE_OR_CITY = _takes(lambda value: zone_named(value) or check_timezone(value))  # `tz berlin`
+
+
+_A_DAYS = _takes(parse_days)
+
+
+_FOLLOW_OPTIONS: dict[str, Callable[[str], bool]] = {
+    "at": _takes(check_time),
+    "time": _takes(check_time),
+    "tz": _A_ZONE_OR_CITY,  # `zone` and `timezone` before a city are topics: "low emission zone London"
+    "timezone": _A_ZONE,
+    "zone": _A_ZONE,
+    "top": str.isdigit,
+    "limit": str.isdigit,
+    "days": _takes(parse_days),
+    "on": lambda value: len(value) > 3 and is_weekday(value.removesuffix("s")),  # SAT is a topic
+}
+
+
+def checked_time(value: str) -> str:
+    """HH:MM, 24-hour; in chat also as people say it, `9pm`, `9:30 a.m.`, `9` or `21` (the hour), `9h30`
+    (the config file takes HH:MM only). The confirmation shows the time taken."""
+    value = _NAMED_HOURS.get(value.lower(), value)  # `at noon`, `at midnight`
+    if (bare := _HOUR.fullmatch(value)) is not None and int(bare[1]) <= 23:
+        value = f"{int(bare[1]):02d}:{bare[2] or '00'}"
+    twelve = _TWELVE_HOUR.fullmatch(value)
+    if twelve is not None:
+        hour, minute, half = int(twelve[1]), twelve[2] or "00", twelve[3].lower()
+        if not 1 <= hour <= 12 or int(minute) > 59:
+            raise UsageError(f"{value[:20]!r} is not a time of day: type it 24-hour, HH:MM, such as `at 21:00`")
+        value = f"{hour % 12 + (12 if half == 'p' else 0):02d}:{minute}"
+    try:
+        return check_time(value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+_NAMED_HOURS = {"noon": "12:00", "midday": "12:00", "midnight": "00:00"}
+
+
+_HOUR = re.compile(r"(\d{1,2})(?:h([0-5]\d)?)?", re.IGNORECASE)  # not `9.30`: `LLMs at 1.58 bits` is a topic
+
+
+_TWELVE_HOUR = re.compile(r"(\d{1,2})(?:[:.](\d\d))? ?([ap])\.?m\.?", re.IGNORECASE)
+
+
+def checked_days(value: str) -> str:
+    try:
+        digest_days(value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return value.lower()
+
+
+def checked_top(value: str) -> int:
+    # isdigit() alone is not enough: "²" is a digit that int() refuses, "٣" one that it takes.
+    if not (value.isascii() and value.isdigit() and len(value) <= 3) or not 1 <= int(value) <= MOST_PAPERS:
+        raise UsageError(f"`top` takes a number from 1 to {MOST_PAPERS}, not {value[:20]!r}")
+    return int(value)
+
+
+def checked_timezone(value: str) -> str:
+    """An IANA zone name (its case mended: `america/new york`), the zone of a city typed alone (`berlin`),
+    or a UsageError saying which zone was likely meant."""
+    try:
+        return check_timezone(value)
+    except ValueError as exc:
+        known = zone_named(value)
+        if known is not None:
+            return known
+        raise UsageError(f"{exc}.{zone_hint(value)}") from None

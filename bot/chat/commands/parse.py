@@ -1,0 +1,446 @@
+"""`/papers` as people type it: the text after the command, parsed into one neutral command.
+
+/papers  or  /papers today       today's papers
+/papers 2026-08-20 · yesterday   that day's papers (`today 2026-08-20` too)
+/papers speculative decoding     a search
+/papers paper 2406.12345         one paper
+/papers cite 2406.12345          a thread's question (`summary`, `related`, `code`, `authors`, `cite`) of one paper
+/papers subscribe diffusion, robots at 09:00 tz Europe/Berlin top 5
+/papers subscribe weekly diffusion on fri at 16:00   a weekly roundup
+/papers unsubscribe · settings · help
+/papers follow diffusion -robotics · follow author:LeCun · follows · unfollow [topic]   (in a DM)
+
+Topics everywhere may be `-exclusions` and `author:NAME` filters (bot.domain.filters).
+/papers top [week|month|all]     the channel's most engaged papers
+/papers saved [bibtex] · unsave 2406.12345   the caller's reading list
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import replace
+from datetime import date
+from typing import Literal
+
+from bot.chat.commands.kinds import (
+    MOST_PAPERS,
+    Ask,
+    Command,
+    Help,
+    PaperLookup,
+    Recent,
+    Save,
+    Saved,
+    Search,
+    Settings,
+    Today,
+    Top,
+    Unknown,
+    Unsave,
+    Unsubscribe,
+)
+from bot.chat.commands.options import FLAG_NAMES, checked_top, flags_in, unflagged, without_marks
+from bot.chat.commands.subscribing import parse_follow, parse_subscribe
+from bot.chat.commands.typed import POLITE_WORDS, POLITELY, names_a_paper, only_ids, plain_text, tokens_of
+from bot.chat.days import NamedDay, Span, named_day, named_span
+from bot.chat.discussion import ASKS, what_is_asked
+from bot.chat.recent import only_when, papers_asked, within
+from bot.domain.errors import UsageError
+from bot.domain.ids import a_paper_link, is_arxiv_id, papers_named
+from bot.domain.our_words import calendar_fault
+from bot.domain.words import edits
+
+STOPPING = ("stop", "unsub", "cancel", "quit", "mute")  # said alone: `unsubscribe` meant
+
+
+KEYWORDS = (
+    "today",
+    "paper",
+    "subscribe",
+    "unsubscribe",
+    "settings",
+    "help",
+    "follow",
+    "follows",
+    "unfollow",
+    "top",
+    "saved",
+    "unsave",
+)  # not `save`: "safe RL", "SAEs", "wave equations" would be asked whether they meant it
+
+
+PERIODS = ("week", "month", "all")
+
+
+PERIOD_WORDS = {  # said so, meant so
+    "weeks": "week",
+    "months": "month",
+    "all time": "all",
+    "ever": "all",
+    **{
+        f"{which} {period}": period
+        for which in ("this", "last", "past", "the last", "the past")
+        for period in ("week", "month")
+    },
+}
+
+
+BIBTEX_WORDS = frozenset({"bibtex", "bibtext", "bib", "as", "in", "please", "format"})  # `saved bibtex please`
+
+
+# Periods `top` does not take, typed as if it did: said so, where other words after `top` are a search.
+MISREAD_PERIODS = frozenset({"weekly", "monthly", "year", "yearly", "day", "daily", "today", "alltime", "all-time"})
+
+
+_TODAY_WORDS = frozenset({"please", "pls", "papers", "paper", "list", "digest", "'s", "top", "trending", "again"})
+
+
+# today's papers, as asked in other words: searched for, "new" and "latest" found nothing ("holds no word
+# to look for"), and "papers" was "Did you mean `paper`?"
+_TODAY_SAID = frozenset(
+    {"papers", "latest", "latest papers", "new", "new papers", "newest", "hot", "popular", "news", "now"}
+    | {"what's new", "whats new", "what is new", "what's trending", "whats trending", "what's hot", "anything new"}
+)
+
+
+# commands whole by themselves
+_ALONE = ("today", "yesterday", "trending", "help", "settings", "unsubscribe", "saved", "top", "follows", "following")
+
+
+_ID_OPTION = re.compile(r"\A(?:--id\b=?|id\s*[:=])\s*", re.IGNORECASE)
+
+
+_PERIOD_OPTION = re.compile(r"\A(?:--period\b=?|period\s*[:=])\s*", re.IGNORECASE)
+
+
+def parse_command(text: str) -> Command:
+    # A backtick means nothing in a query or a topic, and echoed back in an answer it would pair with the
+    # answer's own code spans (`subscribe at \`9` broke the hint's markup): an apostrophe instead.
+    text = " ".join(plain_text(text).replace("`", "'").split())
+    text = POLITELY.sub("", text) or text
+    if not text or text.lower().rstrip("?!. ").replace("’", "'") in _TODAY_SAID:
+        return Today()
+    first, _, rest = text.partition(" ")
+    if not rest and first.rstrip("?!.").lower() in _ALONE:  # `today?`, `help!`: the command, not "Did you mean"
+        text = first = first.rstrip("?!.")
+    word = first.lower()
+    if word in ("paper", "save", "unsave", *ASKS):  # `paper id:2406.12345`: Discord's option, typed here
+        rest = _ID_OPTION.sub("", rest, count=1)
+    if (word in ("today", "today's", "todays", "yesterday", "trending") or _DAY.fullmatch(word)) and (
+        today := _today(word, rest, text)
+    ) is not None:
+        return today  # `today please`, `today's papers`, `today top 20`: not a search for "please"
+    if (said := named_day(text)) is not None and (day := _named(*said, text)) is not None:
+        return day  # `aug 20`, `friday top 5`: not a search for "aug"
+    if word in ("help", "?", "-h", "--help"):
+        return Help()
+    if word == "paper":
+        if not rest:
+            return Unknown(text, "`paper` needs an arXiv id or link, such as `paper 2406.12345`.")
+        named = papers_named(rest)  # `paper 2406.12345.`, `paper "2406.12345"`, Slack's `<link|label>`
+        if len(named) > 1:
+            return Unknown(text, f"`paper` takes one paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")
+        return PaperLookup(named[0] if named else rest)
+    if word == "settings":
+        return Settings()
+    if word == "unsubscribe":
+        dropped = rest.strip(" .!").split()
+        while dropped and dropped[0].lower() in POLITE_WORDS:  # `unsubscribe me from this channel`, `… from robotics`
+            dropped.pop(0)
+        while dropped and dropped[-1].lower() in POLITE_WORDS:
+            dropped.pop()
+        return Unsubscribe(" ".join(dropped).strip('"“”') or None)  # `unsubscribe robotics`: that topic only
+    if word == "subscribe":
+        try:
+            return parse_subscribe(rest)
+        except UsageError as exc:
+            return Unknown(text, str(exc))
+    if word == "following" and not rest:  # what they follow, as a profile page says it: not "Did you mean `follow`?"
+        word = "follows"
+    if word in ("follow", "follows", "unfollow"):
+        return parse_follow(word, rest, text)
+    if word == "top":  # `top --period week`, `top period:week`: the CLI's and Discord's option, typed here
+        rest = _PERIOD_OPTION.sub("", rest, count=1)
+    community = _community(word, rest.lower())
+    if community is not None:
+        return community
+    if word == "top" and (rest.lower() in MISREAD_PERIODS or rest.isdigit()):  # a period meant, not a search
+        return Unknown(
+            text,
+            "`top` takes `week`, `month` or `all`, such as `top month`: this channel's most engaged papers."
+            + (f" Today's top {rest}: `today top {rest}`." if rest.isdigit() else ""),
+        )
+    if (meant := _mistyped_form(word, rest)) is not None:
+        return Unknown(text, f"Did you mean `{meant}`?")
+    ref = rest.rstrip(".,;!?")  # `save 2406.12345.`: the sentence's full stop is not the id's
+    if (asked := _asked_of_a_paper(text, word, rest)) is not None:
+        return asked
+    if word in ASKS and names_a_paper(ref):
+        return Ask(word, ref)  # else a search ("code generation", "related work")
+    if word in ("save", "unsave") and len(named := papers_named(rest)) == 1:  # `save (2406.12345)？`
+        return Save(named[0]) if word == "save" else Unsave(named[0])
+    if word == "save" and names_a_paper(ref):
+        return Save(ref)  # else a search ("save energy")
+    if word in ("save", "unsave") and (bad := _ALMOST_AN_ID.fullmatch(ref.strip(_AROUND_AN_ID))):
+        return Unknown(text, _not_an_id(bad[0]))
+    if word in ("save", "unsave") and len(ids := ref.split()) > 1 and all(names_a_paper(i) for i in ids):
+        return Unknown(text, f"`{word}` takes one paper at a time: `{word} {ids[0]}`, then `{word} {ids[1]}`.")
+    if word == "save" and not rest:
+        return Unknown(
+            text, "`save` needs the paper's arXiv id, such as `save 2406.12345` (or press Save on its card)."
+        )
+    if word == "unsave":
+        return (
+            Unsave(ref) if ref else Unknown(text, "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`.")
+        )
+    if (paper := _paper_named(text)) is not None:
+        return paper
+    if word in STOPPING and not rest:  # not "Did you mean `top`?": they want the digest to stop
+        return Unknown(text, "To stop this channel's digest: `unsubscribe`.")
+    close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
+    if close and word not in (*KEYWORDS, "save") and (not rest or close[0] != "paper"):  # "save energy": a search
+        return Unknown(text, f"Did you mean `{close[0]}`?")
+    if (flagged := _search_flags(word, text)) is not None:
+        return Unknown(text, flagged)
+    return _searched(text)
+
+
+def _searched(text: str) -> Today | Recent | Search | Unknown:
+    """A search, with the days its time words say (`diffusion this week`); or time words alone: `this
+    week`, `top 20 papers from the last month` (the papers of those days, most upvoted first), `top
+    papers today` (`today`'s)."""
+    try:
+        topic, days, span, limit = search_parts(text)
+        if span is not None and (asked := papers_asked(topic)) is not None:  # `top papers since monday`
+            limit = limit or _limit(asked[0])
+            return Today(limit, named=span.first) if span.only else Recent(0, limit, span)
+        if (when := only_when(text)) is None:
+            return Search(topic, days, span, limit)
+        days, limit = when[0], _limit(when[1])
+    except UsageError as exc:
+        return Unknown(text, str(exc))
+    return Today(limit) if days == 1 else Recent(days, limit)
+
+
+def search_parts(text: str) -> tuple[str, int, Span | None, int | None]:
+    """A search as typed, in its parts, as chat and `paperboy search` read it: the topic, the days its
+    time words keep (`diffusion this week`: 7), the day it names (`agents since monday`), and how many
+    results it asks for (`diffusion top 10`). `UsageError` for days or a count out of range."""
+    topic, limit = _counted(text)
+    if (named := named_span(topic)) is not None:
+        return named[0], 0, named[1], limit
+    return (*within(topic), None, limit)
+
+
+# how many results a search asks for: `diffusion top 10`, `top 10 diffusion papers` (not `top 5 accuracy`)
+_COUNT_AFTER = re.compile(r"\s+top\s+(\d+|all)\s*\Z", re.IGNORECASE)
+
+
+_COUNT_FIRST = re.compile(r"\A(?:the\s+)?top\s+(\d+)\s+(?=.*\bpapers?\b)", re.IGNORECASE)
+
+
+def _counted(text: str) -> tuple[str, int | None]:
+    """The search's words without the count of results it asks for, and that count (`checked_top`: 1 to
+    `MOST_PAPERS`); None for the usual number."""
+    found = _COUNT_AFTER.search(text) or _COUNT_FIRST.search(text)
+    if found is None:
+        return text, None
+    return (text[: found.start()] + " " + text[found.end() :]).strip(), _limit(found[1].lower())
+
+
+def _limit(most: str | None) -> int | None:
+    """The papers a `top 20`, or an `all`, asks for; None for the digest's number."""
+    return None if most is None else MOST_PAPERS if most == "all" else checked_top(most)
+
+
+def _paper_named(text: str) -> Command | None:
+    """The paper a text only names, looked up (`2406.12345？`, `arXiv 2406.12345v1`, a link), or what to
+    say of a link no paper has; None for a search."""
+    if is_arxiv_id(text):
+        return PaperLookup(text)
+    if a_paper_link(text):  # `https://arxiv.org/abs/9999.99999`: no paper's, and no words to search for
+        return Unknown(
+            text,
+            f"“{text.strip().strip('<>')}” names no paper: its id is none arXiv gives (they look like 2406.12345).",
+        )
+    if (named := papers_named(text)) and only_ids(text):
+        if len(named) == 1:
+            return PaperLookup(named[0])
+        return Unknown(text, f"One paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")
+    return None
+
+
+def search_option(topic: str) -> Command:
+    """A search's topic as a surface's own option gives it (Discord's `topic:`), read as the chat reads a
+    message: one that only names a paper is that paper (it was searched for as words)."""
+    return _paper_named(topic) or _searched(topic)
+
+
+def paper_option(verb: Literal["paper", "save", "unsave"], value: str) -> Command:
+    """A paper's id as a surface's own option gives it (Discord's `id:`), read as the chat reads it after
+    `paper`, `save` or `unsave`: `2406.12345.`, `(2406.12345)`, `arXiv:2406.12345v2,`, a link."""
+    named = papers_named(value)
+    if len(named) > 1:
+        return Unknown(
+            f"{verb} {value}", f"`{verb}` takes one paper at a time: `{verb} {named[0]}`, then `{verb} {named[1]}`."
+        )
+    ref = named[0] if named else value
+    return PaperLookup(ref) if verb == "paper" else Save(ref) if verb == "save" else Unsave(ref)
+
+
+_ALMOST_AN_ID = re.compile(r"(?:arxiv:\s*)?\d{4}\.\d+(?:v\d+)?", re.IGNORECASE)  # `cite 2608.1988`: a digit short
+
+
+_QUESTION_WORDS = 8  # a question of a paper in a sentence: longer, it is a search that names one
+
+
+_AROUND_AN_ID = " .,;:!?()[]<>\"'"
+
+
+def _not_an_id(typed: str) -> str:
+    return f"“{typed}” is not an arXiv id: they look like 2406.12345 (or paste the paper's link)."
+
+
+def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
+    """A thread question asked of one paper named after it, as people write it: `cite: 2406.12345`,
+    `authors of <link>`, `bibtex 2406.12345？`, `summery 2406.12345 please` (the question's other
+    words and near misses, as in a thread). Two papers named: one at a time. None when the first word
+    asks nothing, or no paper is named ("code generation" is a search)."""
+    asked = what_is_asked(word)
+    named = papers_named(text if papers_named(word) else rest)  # `2406.12345 summary`: the id first
+    if asked is None and named and len(text.split()) <= _QUESTION_WORDS:  # `who wrote 2406.12345?`, as in a thread
+        asked = what_is_asked(text) or ("related" if _LIKE.search(text) else None)
+    if asked is not None and not named and (bad := _ALMOST_AN_ID.fullmatch(rest.strip(_AROUND_AN_ID))):
+        return Unknown(text, _not_an_id(bad[0]))
+    if asked is None or not named:
+        return None
+    if len(named) > 1:
+        return Unknown(text, f"`{asked}` takes one paper at a time: `{asked} {named[0]}`, then `{asked} {named[1]}`.")
+    return Ask(asked, named[0])
+
+
+# words around ids that ask for nothing else: `arXiv 2406.12345`, `pdf 2406.12345`, `what is 2406.12345 about?`
+_LIKE = re.compile(r"(?i)\b(?:papers?|more|others?|anything|something)\s+like\b")  # `papers like 2406.12345`
+
+
+def _community(word: str, rest: str) -> Top | Saved | None:
+    """`top [week|month|all]`, `saved [bibtex]`; other words after them are a search (`top models`)."""
+    rest = rest.strip(" .!?")
+    period = PERIOD_WORDS.get(rest, rest)
+    if word == "top" and (not rest or period in PERIODS):
+        return Top(period or "week")
+    if word == "saved" and rest in ("", "list"):  # `list`: Discord's own name for the plain form
+        return Saved()
+    said = set(rest.replace(":", " ").split())  # `saved format:bibtex`, Discord's form
+    if word == "saved" and said <= BIBTEX_WORDS and said & {"bibtex", "bibtext", "bib"}:
+        return Saved(bibtex=True)
+    return None
+
+
+FORMS = {"top": PERIODS, "saved": ("bibtex", "list")}  # the one word each takes after it
+
+
+def _mistyped_form(word: str, rest: str) -> str | None:
+    """`top weak`, `top mnth`, `saved bibtx`: the one word `top` or `saved` takes, mistyped (a search for
+    it would answer with papers that have nothing to do with what was asked): the command meant, or None.
+    More words, or one that is not near, are a search (`top models`, `saved searches`)."""
+    said = rest.lower().strip(" .!?")
+    forms = FORMS.get(word)
+    if forms is None or not said or " " in said:
+        return None
+    near = [f for f in forms if edits(said, f, 1) <= 1]  # one letter off: "weak", "mnth", "bibtx"; not "small"
+    return f"{word} {min(near, key=lambda f: edits(said, f, 1))}" if near else None
+
+
+def _search_flags(word: str, text: str) -> str | None:
+    """What to say of a search typed with an option as a command line's flag (`today --limit 5`, `search
+    --topic agents`), which was searched for, dashes and all, and answered with papers on nothing asked;
+    None without one. Other words after two dashes (`git push --force`) are searched as typed."""
+    tokens = tokens_of(text)
+    if not any(m[2].lower() in FLAG_NAMES for m in flags_in(tokens)):
+        return None
+    if word == "today":
+        return "`today` takes no options: it shows today's top papers. For papers on a topic, type its words alone."
+
+    def said(m: re.Match[str]) -> list[str] | None:
+        option = FLAG_NAMES.get(m[2].lower())
+        if option is None:
+            return [m[0]]  # no option's name: a word of the search
+        if option == "":
+            return [m[3] or ""]  # `--topic agents`, `--topic=agents`: the topic's words kept
+        return [] if m[3] or m[4] else None  # `--limit 5`, `--top5`: no word of the topic
+
+    typed = unflagged(tokens, said)
+    first, _, rest = typed.partition(" ")
+    if first.lower() in ("search", "papers", "/papers"):
+        typed = rest
+    flags = flags_in(tokens)
+    return (
+        f"in chat, a search is its topic's words alone, {without_marks(flags)}: `{typed}`"
+        if typed
+        else f"in chat, a search is its topic's words alone, {without_marks(flags)}, such as `diffusion`"
+    )
+
+
+def _today(word: str, rest: str, text: str) -> Today | Unknown | None:
+    """`today` with how many papers: `today top 20`, `today 20`, `today all` (up to `MOST_PAPERS`), with
+    or without the words of `_TODAY_WORDS`, and the day: `2026-08-20 top 5`, `today 2026-08-20`,
+    `yesterday`; None when other words follow (`today's llm news`: a search)."""
+    said = [w.strip(",.;:!?") for w in rest.lower().replace(":", " ").split()]  # `today top:20`, Discord's form
+    said = [w for w in said if w]
+    days = [w for w in (word, *said) if _DAY.fullmatch(w)]
+    numbers = [w for w in said if w.isdigit()]
+    if set(said) - _TODAY_WORDS - {"all"} - set(numbers) - set(days) or len(numbers) > 1 or ("all" in said and numbers):
+        return None
+    if len(days) > 1 or (days and word == "yesterday"):
+        return Unknown(text, f"One day at a time, such as `{days[0]}`.")
+    day = on_day(days[0], text) if days else Today(ago=1 if word == "yesterday" else 0)
+    if isinstance(day, Unknown):
+        return day
+    if not numbers:
+        return replace(day, limit=MOST_PAPERS if "all" in said else None)
+    try:
+        return replace(day, limit=checked_top(numbers[0]))
+    except UsageError:
+        most = MOST_PAPERS
+        return Unknown(text, f"`today` shows 1 to {most} papers, such as `today top 20`; `today all` up to {most}.")
+
+
+_DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")  # a day as typed: 2026-08-20 (2026-8-3 too)
+
+
+_DAY_FORMS = "2026-08-20, `aug 20`, `friday` or `yesterday`"
+
+
+def _named(named: NamedDay | str, rest: str, text: str) -> Today | Unknown | None:
+    """The papers of a day named in words (`aug 20 top 5`, `last friday`), or what to say of one no
+    calendar has; None where other words follow (`sunday funday`: a search)."""
+    today = _today("today", rest, text)
+    if isinstance(named, str) and today is not None:
+        return Unknown(text, f"{named}. Write a day as {_DAY_FORMS}.")
+    if not isinstance(today, Today) or not isinstance(named, NamedDay):
+        return today
+    if named.year:  # `August 20, 2026`: as 2026-08-20 is
+        return replace(today, day=date(named.year, named.month, named.day))
+    return replace(today, named=named)
+
+
+def on_day(value: str, text: str | None = None) -> Today | Unknown:
+    """The papers of the day `value` names (`2026-08-20`, `yesterday`; `today` or nothing: the latest
+    day with papers), or what to type instead. `text`: the whole command, for the answer's echo."""
+    typed = value.strip().lower()
+    if typed in ("", "today"):
+        return Today()
+    if typed == "yesterday":
+        return Today(ago=1)
+    if not _DAY.fullmatch(typed):
+        said = named_day(value.strip())
+        if said is not None and not said[1] and (in_words := _named(*said, text or value)) is not None:
+            return in_words  # `date:aug 20`, `date:friday`
+        return Unknown(text or value, f"{value[:20]!r} is not a day: write it as {_DAY_FORMS}.")
+    year, month, day = (int(n) for n in typed.split("-"))
+    why = calendar_fault(f"{year:04d}-{month:02d}-{day:02d}")  # 2026-8-3 is 2026-08-03
+    if why is None:
+        return Today(day=date(year, month, day))
+    return Unknown(text or value, f"{value!r} is no day of the calendar: {why}. Write a day as 2026-08-20.")

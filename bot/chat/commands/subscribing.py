@@ -1,0 +1,258 @@
+"""`subscribe [weekly|daily] topics [options]` and `follow topics`, `follows`, `unfollow [topic]`: the
+topics and the options of a digest, as typed."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from bot.chat.commands.kinds import Command, Follow, Follows, Subscribe, Unfollow, Unknown
+from bot.chat.commands.options import (
+    OPTION_EXAMPLES,
+    OPTIONS,
+    checked_days,
+    checked_time,
+    checked_timezone,
+    checked_top,
+    flags_in,
+    follow_option,
+    is_weekday,
+    keep_option,
+    option_meant,
+    option_value,
+    refuse_flags,
+    several_days,
+    unflagged,
+    without_marks,
+)
+from bot.chat.commands.typed import close_part, closed_quotes, tokens_of
+from bot.domain.config import check_topics
+from bot.domain.errors import UsageError
+from bot.domain.filters import fold, split_entry
+from bot.domain.weekdays import parse_weekday
+from bot.domain.words import as_ours
+
+# Topics that ask for every paper: what `settings` shows of a digest with none ("Topics: all papers")
+_EVERY_PAPER = frozenset(
+    {"all", "all papers", "every paper", "everything", "any", "any topic", "all topics", "no topics"}
+)
+
+
+def asks_every_paper(topics: str) -> bool:
+    """Whether a subscription's topics, as typed, ask for every paper (`all papers`, `everything`)."""
+    return topics.lower().strip(" .!") in _EVERY_PAPER
+
+
+def parse_subscribe(text: str) -> Subscribe:
+    """`[weekly|daily] [topics] [at HH:MM] [tz Area/City] [top N] [days mon-fri] [on fri]`; topics split on
+    commas or quoted.
+
+    An option word takes the next word, or quoted run, as its value; raises UsageError saying what to type.
+    `on` is an option only before a day of the week (`diffusion on graphs` stays a topic).
+    """
+    topics: list[str] = []
+    words: list[str] = []
+    options: dict[str, str] = {}
+    closed_quotes(text)
+    text = _FOR_HERE.sub("", text)  # `subscribe diffusion for this channel`
+    tokens = tokens_of(as_ours(text))  # `robotics NOT "humanoid robots"`: a quoted exclusion, as searched
+    refuse_flags(tokens)
+    as_typed: set[str] = set()  # quoted topics: topics even where they look like an option
+    cadence = None
+    if tokens and not tokens[0][1] and tokens[0][0].lower() in ("weekly", "daily"):
+        cadence = tokens.pop(0)[0].lower()
+    who = _words_of(tokens)
+    alone = set(who) <= _WHO and bool(set(who) - {"the", "this", "our", "my"})  # `subscribe us`; not `subscribe the`
+    while tokens and not tokens[0][1] and tokens[0][0].lower() in _WHO and ("to" in who or alone):
+        tokens.pop(0)  # `subscribe me to diffusion`, `subscribe this channel to …`, `subscribe us`: who, then what
+    if len(tokens) > 1 and not tokens[0][1] and tokens[0][0].lower() == "to":  # `subscribe to diffusion`, as said
+        tokens.pop(0)  # (the topic was “to diffusion”)
+    i = 0
+    while i < len(tokens):
+        token, quoted = tokens[i]
+        if not quoted and token.lower() == "on" and i + 1 < len(tokens) and is_weekday(tokens[i + 1][0].rstrip(",")):
+            close_part(words, topics)  # `on mon, robotics`: the comma ends the option, as after the others
+            keep_option(options, "on", tokens[i + 1][0].rstrip(","))
+            i += 2
+            continue
+        if quoted:
+            close_part(words, topics)
+            if token.strip():
+                topics.append(" ".join(token.split()))
+                as_typed.add(topics[-1])
+        elif token.lower() == "on" and i + 1 < len(tokens) and several_days(tokens[i + 1][0]):
+            raise UsageError(  # `on fri,mon`
+                "`on` takes one day: a weekly roundup comes once a week (a daily digest on some days: `days mon,fri`)"
+            )
+        elif token.lower() == "on" and i + 1 == len(tokens):
+            raise UsageError("`on` needs a day of the week after it, such as `on fri`")
+        elif token.lower() in ("weekly", "daily") and options and i + 1 == len(tokens):
+            raise UsageError(f"`{token.lower()}` goes first, right after `subscribe`: `subscribe {token.lower()} …`")
+        elif token.lower() in OPTIONS:
+            if i + 1 == len(tokens):  # never a topic: it would replace the channel's topics with `tz`
+                raise UsageError(f"`{token.lower()}` needs a value after it, such as {OPTION_EXAMPLES[token.lower()]}")
+            close_part(words, topics)
+            value, took = option_value(token.lower(), tokens, i + 1)
+            keep_option(options, token.lower(), value)
+            i += took
+        elif token == "OR":  # `diffusion OR robotics`, as boolean search writes it: two topics, as a comma makes
+            close_part(words, topics)
+        else:
+            for piece in re.split(r"(,)", token):
+                if piece == ",":
+                    close_part(words, topics)
+                elif piece:
+                    words.append(piece)
+        i += 1
+    close_part(words, topics)
+    topics, cadence = _days_said(topics, as_typed, options, cadence)
+    for topic in topics:
+        if topic not in as_typed and topic.lower() in ("weekly", "daily"):  # `subscribe daily weekly`
+            said = topic.lower()
+            raise UsageError(
+                f"`{said}` is given twice: give it once"
+                if said == cadence
+                else f"a subscription is daily or weekly, not both: `subscribe {cadence} …` or `subscribe {said} …`"
+                if cadence
+                else f"`{said}` goes first, right after `subscribe`: `subscribe {said} …`"
+            )
+        if topic not in as_typed and (meant := option_meant(topic)):
+            raise UsageError(
+                f"“{topic}” looks like an option, not a topic: type {meant} (or quote it to make it a topic)"
+            )
+    every_paper = len(topics) == 1 and not as_typed and asks_every_paper(topics[0])
+    unique = () if every_paper else checked_topics(topics)
+    return Subscribe(
+        topics=unique,
+        time=checked_time(options["at"]) if "at" in options else None,
+        timezone=checked_timezone(options["tz"]) if "tz" in options else None,
+        days=checked_days(options["days"]) if "days" in options else None,
+        limit=checked_top(options["top"]) if "top" in options else None,
+        cadence=cadence,
+        day=parse_weekday(options["on"]) if "on" in options else None,
+        every_paper=every_paper,
+    )
+
+
+# How often, said in words at a topic's end (`diffusion every day`, `robotics on weekdays`, `agents
+# daily`): told "looks like an option, not a topic: type `days daily`", though nothing else was meant.
+_EVERY_DAY = re.compile(r"(?:\A|\s+)(?:every|each)\s+days?\Z", re.IGNORECASE)
+
+
+_WEEKDAYS = re.compile(r"(?:\A|\s+)(?:on\s+|every\s+)?week\s?days\Z|(?:\A|\s+)every\s+weekday\Z", re.IGNORECASE)
+
+
+_DAILY = re.compile(r"\s+daily\Z", re.IGNORECASE)
+
+
+_WEEKLY = re.compile(r"\s+(?:weekly|every\s+week|once\s+a\s+week)\Z", re.IGNORECASE)
+
+
+_WHO = frozenset({"me", "us", "this", "the", "our", "my", "channel", "here"})  # `subscribe me to …`
+
+
+_FOR_HERE = re.compile(
+    r"\s+(?:(?:for|in|to)\s+(?:this|the|our|my)\s+channel|here)(?=\s*(?:,|\Z|(?:at|tz|top|days|on)\s))", re.I
+)  # `subscribe diffusion for this channel at 09:00`
+
+
+def _words_of(tokens: list[tuple[str, bool]]) -> list[str]:
+    """The unquoted words before the first quoted one or option (`at`, `tz`, …, `on`), lower-cased."""
+    words = (t.lower() * (not q) for t, q in tokens)
+    return list(itertools.takewhile(lambda w: bool(w) and w not in (*OPTIONS, "on"), words))
+
+
+def _days_said(
+    topics: list[str], as_typed: set[str], options: dict[str, str], cadence: str | None
+) -> tuple[list[str], str | None]:
+    """The topics without the days said in words at their end, which go into `options` (`days`) or the
+    cadence; as they were where a `days` option or another cadence is given too (then said to be one)."""
+    kept = []
+    for topic in topics:
+        if topic not in as_typed:
+            for pattern, days in ((_EVERY_DAY, "daily"), (_WEEKDAYS, "mon-fri")):
+                if "days" not in options and pattern.search(topic):
+                    options["days"], topic = days, pattern.sub("", topic).strip()
+            if cadence in (None, "daily") and _DAILY.search(topic):
+                cadence, topic = "daily", _DAILY.sub("", topic).strip()
+            if cadence in (None, "weekly") and "days" not in options and _WEEKLY.search(topic):
+                cadence, topic = "weekly", _WEEKLY.sub("", topic).strip()
+            if not topic:
+                continue
+        kept.append(topic)
+    return kept, cadence
+
+
+def checked_topics(typed: list[str]) -> tuple[str, ...]:
+    """Typed entries as stored filters (each `-word` its own exclusion), once each, within the limits."""
+    entries = [entry for text in typed for entry in split_entry(text)]
+    once: dict[str, str] = {}
+    for entry in entries:  # `Diffusion, diffusion` is one topic, as the first typed it
+        once.setdefault(fold(entry), entry)
+    try:
+        return check_topics(tuple(once.values()))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def parse_follow(word: str, rest: str, text: str) -> Command:
+    """`follow <topics | author:NAME>` (commas between several), `follows`, `unfollow [topic]`."""
+    if word == "follows":
+        return Follows() if not rest else Unknown(text, "`follows` takes nothing after it: it lists what you follow.")
+    if word == "unfollow":
+        topic = " ".join(rest.strip().strip('"“”').split())
+        return Unfollow(topic if topic or rest.strip() else None)  # `unfollow ""` names a topic: none of theirs
+    if (flagged := _follow_flags(rest)) is not None:
+        return Unknown(text, flagged)
+    parts = comma_parts(rest)
+    if not parts:  # nothing, or only commas and empty quotes: following nothing would be every paper
+        return Unknown(text, "`follow` needs a topic or an author, such as “diffusion -robotics” or “author:LeCun”.")
+    for part in parts:
+        quoted = any(f"{a}{part}{b}" in rest for a, b in ('""', "“”"))  # kept as typed
+        if not quoted and (option := follow_option(part)) is not None:
+            return Unknown(
+                text,
+                f"“{option}” looks like an option, and a follow takes topics only: its digest comes at 09:00 on "
+                "weekdays in your own time zone (quote a topic to keep such words in it).",
+            )
+    try:
+        closed_quotes(rest)
+        return Follow(checked_topics(parts))
+    except UsageError as exc:
+        return Unknown(text, str(exc))
+
+
+def _follow_flags(rest: str) -> str | None:
+    """What to say of a follow typed with a command line's flags (`follow --topic agents --at 9:00`),
+    which would otherwise be followed as one topic; None without them."""
+    tokens = tokens_of(rest)
+    flags = flags_in(tokens)
+    if not flags:
+        return None
+    if option := next((m[0] for m in flags if m[2].lower() not in ("topic", "topics")), None):
+        return (
+            f"`{option}`: a follow takes topics only, {without_marks(flags)} (`follow diffusion -robotics`); its digest"
+            " comes at 09:00 on weekdays in your own time zone"
+        )
+    typed = unflagged(tokens, lambda m: [m[3] or ""])  # `--topic=agents`, `topic:agents`: its value kept
+    return f"a follow takes topics {without_marks(flags)}: `follow {typed.replace(' ,', ',')}`"
+
+
+def comma_parts(text: str) -> list[str]:
+    """The comma-separated parts of `text`; a quoted run is a part of its own, commas and all. A capital
+    OR parts topics as a comma does, and NOT leaves out what follows it, as search reads them
+    (`as_ours`)."""
+    parts: list[str] = []
+    words: list[str] = []
+    for token, quoted in tokens_of(as_ours(text)):
+        if quoted or token == "OR":
+            close_part(words, parts)
+            parts += [token] if quoted else []
+            continue
+        for piece in re.split(r"(,)", token):
+            if piece == ",":
+                close_part(words, parts)
+            elif piece:
+                words.append(piece)
+    close_part(words, parts)
+    return [p for p in parts if p.strip()]
