@@ -16,7 +16,6 @@ from bot.domain.zones import ABBREVIATIONS, names_a_city, zone_hint, zone_named,
 
 OPTIONS = ("at", "tz", "top", "days")
 
-
 OPTION_EXAMPLES = {"at": "`at 09:00`", "tz": "`tz Europe/Berlin`", "top": "`top 5`", "days": "`days mon-fri`"}
 
 
@@ -96,7 +95,6 @@ def _another_day(tokens: list[tuple[str, bool]], at: int) -> bool:
 
 _MERIDIEM = re.compile(r"[ap]\.?m\.?", re.IGNORECASE)  # `PM`, `a.m.`
 
-
 _DAY_SPAN = re.compile(r"-|–|—|to|through|thru|till|until", re.IGNORECASE)  # between two days: a span
 
 
@@ -116,16 +114,12 @@ def _abbreviated_zone(word: str) -> str | None:
 
 _GLUED = re.compile(r"(at|top)(\d[\d:.]*)", re.IGNORECASE)  # `at10:00`, `top5`
 
-
 _NEAR = {"time": "at", "timezone": "tz", "zone": "tz", "limit": "top", "tops": "top"}
-
 
 FLAG_NAMES = {"topic": "", "topics": "", **{option: option for option in OPTIONS}, **_NEAR, "on": "on", "day": "on"}
 
-
 # `--at`, `--tz=Europe/Paris`: a command line's habit; `—at` as a phone or a Mac's autocorrect makes it
 _FLAG = re.compile(r"(--|[—–])([a-z]+?)(?:=(.*)|(\d[\d:.]*(?:am|pm)?))?", re.IGNORECASE)  # and `--at9:00`
-
 
 # `time:09:00`, `topics:diffusion`: Discord's options as its own form writes them, typed here; the groups
 # as `_FLAG`'s (no prefix, the name, the value, nothing glued)
@@ -240,12 +234,9 @@ def _named_zone(word: str) -> bool:
 
 _DAYS = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun|week)days?|weekends?", re.IGNORECASE | re.ASCII)
 
-
 _CLOCK = re.compile(r"\d{1,2}([:.]\d\d)?(am|pm)?", re.IGNORECASE)
 
-
 _TIME_OF_DAY = re.compile(r"\d{1,2}(:\d\d|(:\d\d)?(am|pm))", re.IGNORECASE)  # `10:00`, `9am`: no `3`, no `1.58`
-
 
 _VALUES: dict[str, Callable[[str], bool]] = {  # what an option mistyped as a word before it takes
     "at": lambda value: _CLOCK.fullmatch(value) is not None,
@@ -307,15 +298,11 @@ def _takes(check: Callable[[str], object]) -> Callable[[str], bool]:
 
 is_weekday = _takes(parse_weekday)
 
-
 _A_ZONE = _takes(check_timezone)
-
 
 _A_ZONE_OR_CITY = _takes(lambda value: zone_named(value) or check_timezone(value))  # `tz berlin`
 
-
 _A_DAYS = _takes(parse_days)
-
 
 _FOLLOW_OPTIONS: dict[str, Callable[[str], bool]] = {
     "at": _takes(check_time),
@@ -350,9 +337,7 @@ def checked_time(value: str) -> str:
 
 _NAMED_HOURS = {"noon": "12:00", "midday": "12:00", "midnight": "00:00"}
 
-
 _HOUR = re.compile(r"(\d{1,2})(?:h([0-5]\d)?)?", re.IGNORECASE)  # not `9.30`: `LLMs at 1.58 bits` is a topic
-
 
 _TWELVE_HOUR = re.compile(r"(\d{1,2})(?:[:.](\d\d))? ?([ap])\.?m\.?", re.IGNORECASE)
 

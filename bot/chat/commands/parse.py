@@ -53,7 +53,6 @@ from bot.domain.words import edits
 
 STOPPING = ("stop", "unsub", "cancel", "quit", "mute")  # said alone: `unsubscribe` meant
 
-
 KEYWORDS = (
     "today",
     "paper",
@@ -72,7 +71,6 @@ KEYWORDS = (
 
 PERIODS = ("week", "month", "all")
 
-
 PERIOD_WORDS = {  # said so, meant so
     "weeks": "week",
     "months": "month",
@@ -88,13 +86,10 @@ PERIOD_WORDS = {  # said so, meant so
 
 BIBTEX_WORDS = frozenset({"bibtex", "bibtext", "bib", "as", "in", "please", "format"})  # `saved bibtex please`
 
-
 # Periods `top` does not take, typed as if it did: said so, where other words after `top` are a search.
 MISREAD_PERIODS = frozenset({"weekly", "monthly", "year", "yearly", "day", "daily", "today", "alltime", "all-time"})
 
-
 _TODAY_WORDS = frozenset({"please", "pls", "papers", "paper", "list", "digest", "'s", "top", "trending", "again"})
-
 
 # today's papers, as asked in other words: searched for, "new" and "latest" found nothing ("holds no word
 # to look for"), and "papers" was "Did you mean `paper`?"
@@ -107,9 +102,7 @@ _TODAY_SAID = frozenset(
 # commands whole by themselves
 _ALONE = ("today", "yesterday", "trending", "help", "settings", "unsubscribe", "saved", "top", "follows", "following")
 
-
 _ID_OPTION = re.compile(r"\A(?:--id\b=?|id\s*[:=])\s*", re.IGNORECASE)
-
 
 _PERIOD_OPTION = re.compile(r"\A(?:--period\b=?|period\s*[:=])\s*", re.IGNORECASE)
 
@@ -236,7 +229,6 @@ def search_parts(text: str) -> tuple[str, int, Span | None, int | None]:
 # how many results a search asks for: `diffusion top 10`, `top 10 diffusion papers` (not `top 5 accuracy`)
 _COUNT_AFTER = re.compile(r"\s+top\s+(\d+|all)\s*\Z", re.IGNORECASE)
 
-
 _COUNT_FIRST = re.compile(r"\A(?:the\s+)?top\s+(\d+)\s+(?=.*\bpapers?\b)", re.IGNORECASE)
 
 
@@ -291,9 +283,7 @@ def paper_option(verb: Literal["paper", "save", "unsave"], value: str) -> Comman
 
 _ALMOST_AN_ID = re.compile(r"(?:arxiv:\s*)?\d{4}\.\d+(?:v\d+)?", re.IGNORECASE)  # `cite 2608.1988`: a digit short
 
-
 _QUESTION_WORDS = 8  # a question of a paper in a sentence: longer, it is a search that names one
-
 
 _AROUND_AN_ID = " .,;:!?()[]<>\"'"
 
@@ -408,7 +398,6 @@ def _today(word: str, rest: str, text: str) -> Today | Unknown | None:
 
 
 _DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")  # a day as typed: 2026-08-20 (2026-8-3 too)
-
 
 _DAY_FORMS = "2026-08-20, `aug 20`, `friday` or `yesterday`"
 

@@ -138,18 +138,13 @@ def parse_subscribe(text: str) -> Subscribe:
 # daily`): told "looks like an option, not a topic: type `days daily`", though nothing else was meant.
 _EVERY_DAY = re.compile(r"(?:\A|\s+)(?:every|each)\s+days?\Z", re.IGNORECASE)
 
-
 _WEEKDAYS = re.compile(r"(?:\A|\s+)(?:on\s+|every\s+)?week\s?days\Z|(?:\A|\s+)every\s+weekday\Z", re.IGNORECASE)
-
 
 _DAILY = re.compile(r"\s+daily\Z", re.IGNORECASE)
 
-
 _WEEKLY = re.compile(r"\s+(?:weekly|every\s+week|once\s+a\s+week)\Z", re.IGNORECASE)
 
-
 _WHO = frozenset({"me", "us", "this", "the", "our", "my", "channel", "here"})  # `subscribe me to …`
-
 
 _FOR_HERE = re.compile(
     r"\s+(?:(?:for|in|to)\s+(?:this|the|our|my)\s+channel|here)(?=\s*(?:,|\Z|(?:at|tz|top|days|on)\s))", re.I

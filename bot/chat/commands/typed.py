@@ -25,7 +25,6 @@ POLITE_WORDS = frozenset(  # words around `unsubscribe` that name no topic (`uns
 
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}  # `ａ`→`a`, `１`→`1`, `：`→`:`
 
-
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")  # soft hyphen, zero-width space, joiners, BOM
 
 
@@ -55,7 +54,6 @@ def names_a_paper(text: str) -> bool:
 
 
 PAPER_SITES = ("arxiv.org/", "huggingface.co/", "hf.co/", "alphaxiv.org/", "ar5iv.org/")
-
 
 _TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
 
