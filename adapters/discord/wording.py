@@ -55,6 +55,10 @@ PHRASES = Phrasebook(
     days="days:{days}",
     as_weekly="/papers subscribe cadence:weekly day:{day}",
     as_daily="/papers subscribe cadence:daily days:{days}",
+    change=(
+        "To change a setting and keep the rest: `/papers subscribe` with that option alone, such as `time:10:00`"
+        " (`topics:` replaces the topics)."
+    ),
     saved_more="`/papers saved format:bibtex` gives it as BibTeX; `/papers unsave id:2406.12345` takes one off.",
     no_zone=(
         "It comes at 09:00 UTC: add `timezone:` (such as Europe/Berlin) to `/papers follow` to have it at "

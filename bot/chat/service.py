@@ -361,6 +361,8 @@ class ChatService:
                     *current.describe(self._clock()),
                 ),
             )
+        if current is None and command.changes:  # `settings at 10:00`: no digest to change, none started unasked
+            return _said(f"This channel has no digest to change. To start one: {self._words(asker).subscribe}.")
         cadence = command.cadence or (current.cadence if current else "daily")
         days = cadence_days(command, cadence, current, self._words(asker))
         if isinstance(days, Post):
@@ -385,10 +387,11 @@ class ChatService:
             for note in await self._misspelt(command.topics)
         ]
         skipped = await self._week_passed_over(current, subscription, now) if current else ()
+        replaced = _replaced(current, command) if current else ()
         saved = await self._subscriptions.get(asker.channel) or subscription  # as saved: since when it is owed
         return Post(
             header=f"This channel is {verb}: {KINDS[cadence]} of Hugging Face papers",
-            text=(*saved.describe(now, await days_had(self._ledger, saved, now)), *skipped, *respell),
+            text=(*saved.describe(now, await days_had(self._ledger, saved, now)), *replaced, *skipped, *respell),
         )
 
     async def _week_passed_over(self, before: Subscription, after: Subscription, now: datetime) -> tuple[str, ...]:
@@ -451,7 +454,7 @@ class ChatService:
                 f"{quoted(topic)} is this digest's only topic: `unsubscribe` with no topic stops the digest, and"
                 " `subscribe` with other topics replaces it."
             )
-        return await self._subscribe(Subscribe(topics=kept), asker)
+        return await self._subscribe(Subscribe(topics=kept, changes=True), asker)
 
     async def _settings(self, asker: Asker) -> Post:
         current = await self._subscriptions.get(asker.channel)
@@ -466,9 +469,10 @@ class ChatService:
             )
         whose = "Your own" if asker.direct else "This channel's"  # in a direct message: the asker's follows
         now = self._clock()
+        change = () if asker.direct or current.source == "config" else (self._words(asker).change,)
         return Post(
             header=f"{whose} {KINDS[current.cadence].removeprefix('a ')}",
-            text=tuple(current.describe(now, await days_had(self._ledger, current, now))),
+            text=(*current.describe(now, await days_had(self._ledger, current, now)), *change),
         )
 
     async def first_time(self, platform: str, event_id: str) -> bool:
@@ -565,6 +569,17 @@ def top_in_channels(saved: str) -> str:
 def _names(said: str, topic: str) -> bool:
     """Whether words said name this topic of a digest, or this exclusion without its dash (`video`)."""
     return fold(topic) in (fold(said), f"-{fold(said)}")
+
+
+def _replaced(current: Subscription, command: Subscribe) -> tuple[str, ...]:
+    """What to say of topics `subscribe` replaced, which people often mean to add (`subscribe robotics` to a
+    digest on diffusion): the ones gone, and all of them to type to keep them. Nothing where none went, or
+    where the change said it meant the topics (`settings topics …`, `unsubscribe robotics`)."""
+    gone = [t for t in current.topics if fold(t) not in {fold(n) for n in command.topics}]
+    if command.changes or not command.topics or not gone:
+        return ()
+    every = ", ".join((*gone, *command.topics))
+    return (f"Replaced its topics {describe(tuple(gone))}. To add a topic, subscribe with all of them: {every}.",)
 
 
 def _said(line: str) -> Post:

@@ -8,8 +8,10 @@ import pytest
 from bot.chat.commands import (
     Ask,
     Command,
+    Follows,
     Help,
     PaperLookup,
+    Saved,
     Search,
     Settings,
     Subscribe,
@@ -308,3 +310,71 @@ def test_two_ids_are_one_paper_at_a_time() -> None:
     said = parse_command("2605.10730 and 2606.27608")
     assert isinstance(said, Unknown)
     assert said.hint == "One paper at a time: `paper 2605.10730`, then `paper 2606.27608`."
+
+
+@pytest.mark.parametrize(
+    ("typed", "changed"),
+    [
+        ("settings at 10:00", Subscribe(time="10:00", changes=True)),
+        ("settings top 3", Subscribe(limit=3, changes=True)),
+        ("set time 11:00", Subscribe(time="11:00", changes=True)),
+        ("change the time to 11am", Subscribe(time="11:00", changes=True)),
+        ("set the number of papers to 3", Subscribe(limit=3, changes=True)),
+        ("change timezone to Berlin", Subscribe(timezone="Europe/Berlin", changes=True)),
+        ("change the time zone to America/New York", Subscribe(timezone="America/New_York", changes=True)),
+        ("set top to 3 and days to mon-fri", Subscribe(limit=3, days="mon-fri", changes=True)),
+        ("set time 10 and tz Europe/Paris", Subscribe(time="10:00", timezone="Europe/Paris", changes=True)),
+        ("settings topics diffusion, robotics", Subscribe(topics=("diffusion", "robotics"), changes=True)),
+        ("set topics to diffusion and top 3", Subscribe(topics=("diffusion",), limit=3, changes=True)),
+        ("set day to friday", Subscribe(day="fri", changes=True)),
+        ("please update days weekdays", Subscribe(days="weekdays", changes=True)),
+    ],
+)
+def test_a_setting_changed_as_people_say_it_changes_that_setting(typed: str, changed: Subscribe) -> None:
+    """`change time to 11:00` and `set top 3` were searched for; `settings top 3` showed the settings,
+    the 3 unread."""
+    assert parse_command(typed) == changed
+
+
+@pytest.mark.parametrize(
+    "typed", ["change detection", "set prediction", "change time series", "change point detection", "update rules"]
+)
+def test_set_and_change_before_no_setting_are_searched(typed: str) -> None:
+    assert parse_command(typed) == Search(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("set time to lunch", "'lunch' is not a time of day"),
+        ("settings days weekends", "'weekends' holds no weekday"),
+        ("settings diffusion", "`settings` changes this channel's digest a setting at a time"),
+    ],
+)
+def test_a_setting_given_no_value_it_takes_is_told_why(typed: str, said: str) -> None:
+    command = parse_command(typed)
+    assert isinstance(command, Unknown) and command.hint.startswith(said)
+
+
+@pytest.mark.parametrize("typed", ["settings", "settings for this channel", "Settings please"])
+def test_settings_alone_shows_them(typed: str) -> None:
+    assert parse_command(typed) == Settings()
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("my subscriptions", Settings()),
+        ("What am I subscribed to?", Settings()),
+        ("what’s this channel subscribed to", Settings()),
+        ("my follows", Follows()),
+        ("what do I follow?", Follows()),
+        ("my reading list", Saved()),
+        ("saved papers", Saved()),
+        ("what can you do?", Help()),
+        ("commands", Help()),
+    ],
+)
+def test_a_command_asked_for_by_another_name_is_that_command(typed: str, meant: Command) -> None:
+    """They were searched for: "No papers match “my subscriptions”", or papers on following instructions."""
+    assert parse_command(typed) == meant

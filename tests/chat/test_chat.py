@@ -338,6 +338,37 @@ async def test_unsubscribe_a_topic_drops_it_and_keeps_the_rest(june_store: Paper
     assert kept is not None and kept.topics == ("diffusion",)
 
 
+async def test_a_setting_changed_keeps_the_rest_and_starts_no_digest(june_store: PaperStore) -> None:
+    """`settings at 10:00` in a channel without a digest says so: it starts none, on every paper, unasked."""
+    service = chat_service(june_store)
+    channel = Asker(ChannelRef("slack", "C0SET"), "U1")
+    store = SubscriptionStore(june_store.engine)
+    none = await service.answer(parse_command("settings at 10:00"), channel)
+    assert none.text[0].startswith("This channel has no digest to change. To start one: `/papers subscribe")
+    assert await store.get(channel.channel) is None
+    await service.answer(parse_command("subscribe diffusion, robotics at 09:00 top 5"), channel)
+    await service.answer(parse_command("change the time to 11am"), channel)
+    saved = await store.get(channel.channel)
+    assert saved is not None and (saved.topics, saved.time, saved.limit) == (("diffusion", "robotics"), "11:00", 5)
+    shown = await service.answer(parse_command("settings"), channel)
+    assert shown.text[-1].startswith("To change a setting and keep the rest: `/papers settings at 10:00`")
+
+
+async def test_topics_replaced_by_subscribe_are_named_with_how_to_keep_them(june_store: PaperStore) -> None:
+    """`subscribe agents` to add a topic dropped the others, and only the new list showed it."""
+    service = chat_service(june_store)
+    channel = Asker(ChannelRef("slack", "C0ADD"), "U1")
+    await service.answer(parse_command("subscribe diffusion, robotics"), channel)
+    post = await service.answer(parse_command("subscribe agents"), channel)
+    assert post.text[-1] == (
+        "Replaced its topics “diffusion”, “robotics”. To add a topic, subscribe with all of them: diffusion,"
+        " robotics, agents."
+    )
+    same = await service.answer(parse_command("subscribe Agents at 10:00"), channel)  # the same topic, as typed
+    dropped = await service.answer(parse_command("settings topics robotics"), channel)  # said: nothing to add
+    assert not any(line.startswith("Replaced") for line in (*same.text, *dropped.text))
+
+
 async def test_a_topic_with_a_typo_is_kept_as_typed_and_its_respelling_offered(june_store: PaperStore) -> None:
     service = chat_service(june_store)
     channel = Asker(ChannelRef("slack", "C0TYPO"), "U1")

@@ -60,6 +60,7 @@ class Subscribe:
     cadence: str | None = None  # "daily" or "weekly", when said
     day: str | None = None  # a weekly roundup's day (`on fri`), when said
     every_paper: bool = False  # topics cleared (`subscribe all papers`): no `topics` keeps the ones the channel has
+    changes: bool = False  # `settings at 10:00`, `set time 10:00`: the channel's digest changed, none started
 
 
 @dataclass(frozen=True)

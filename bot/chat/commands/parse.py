@@ -27,6 +27,7 @@ from bot.chat.commands.kinds import (
     MOST_PAPERS,
     Ask,
     Command,
+    Follows,
     Help,
     PaperLookup,
     Recent,
@@ -41,7 +42,7 @@ from bot.chat.commands.kinds import (
     Unsubscribe,
 )
 from bot.chat.commands.options import FLAG_NAMES, checked_top, flags_in, unflagged, without_marks
-from bot.chat.commands.subscribing import parse_follow, parse_subscribe
+from bot.chat.commands.subscribing import SETTING_VERBS, parse_change, parse_follow, parse_subscribe
 from bot.chat.commands.typed import POLITE_WORDS, POLITELY, names_a_paper, only_ids, plain_text, tokens_of
 from bot.chat.days import NamedDay, Span, named_day, named_span
 from bot.chat.discussion import ASKS, what_is_asked
@@ -99,6 +100,26 @@ _TODAY_SAID = frozenset(
 )
 
 
+# whole lines said for a command by another name
+_SETTINGS_SAID = (
+    "subscription", "subscriptions", "my subscription", "my subscriptions", "our subscription", "our subscriptions",
+    "channel settings", "digest settings", "my settings", "current settings", "show settings", "show my settings",
+    "my digest", "our digest", "this channel's digest", "next digest", "when is the next digest",
+    "what am i subscribed to", "what are we subscribed to", "what is this channel subscribed to",
+    "what's this channel subscribed to", "what is subscribed here",
+)  # fmt: skip
+_FOLLOWS_SAID = ("my follows", "show my follows", "list follows", "what do i follow", "what am i following")
+_SAVED_SAID = (
+    "my saved", "my saved papers", "saved papers", "show saved", "show my saved papers", "reading list",
+    "my reading list", "bookmarks", "my bookmarks",
+)  # fmt: skip
+_HELP_SAID = ("commands", "what can you do", "how does this work", "how do i use this", "usage")
+_SAID_FOR: dict[str, Command] = {
+    **dict.fromkeys(_SETTINGS_SAID, Settings()),
+    **dict.fromkeys(_FOLLOWS_SAID, Follows()),
+    **dict.fromkeys(_SAVED_SAID, Saved()),
+    **dict.fromkeys(_HELP_SAID, Help()),
+}
 # commands whole by themselves
 _ALONE = ("today", "yesterday", "trending", "help", "settings", "unsubscribe", "saved", "top", "follows", "following")
 
@@ -112,8 +133,11 @@ def parse_command(text: str) -> Command:
     # answer's own code spans (`subscribe at \`9` broke the hint's markup): an apostrophe instead.
     text = " ".join(plain_text(text).replace("`", "'").split())
     text = POLITELY.sub("", text) or text
-    if not text or text.lower().rstrip("?!. ").replace("’", "'") in _TODAY_SAID:
+    whole = text.lower().rstrip("?!. ").replace("’", "'")
+    if not text or whole in _TODAY_SAID:
         return Today()
+    if whole in _SAID_FOR:  # `my subscriptions`, `what do I follow?`, `reading list`: searched for, and found nothing
+        return _SAID_FOR[whole]
     first, _, rest = text.partition(" ")
     if not rest and first.rstrip("?!.").lower() in _ALONE:  # `today?`, `help!`: the command, not "Did you mean"
         text = first = first.rstrip("?!.")
@@ -135,8 +159,8 @@ def parse_command(text: str) -> Command:
         if len(named) > 1:
             return Unknown(text, f"`paper` takes one paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")
         return PaperLookup(named[0] if named else rest)
-    if word == "settings":
-        return Settings()
+    if word in ("settings", *SETTING_VERBS) and (changed := parse_change(word, rest, text)) is not None:
+        return changed  # `settings`, `settings at 10:00`, `set time 11:00`; `change detection` is a search
     if word == "unsubscribe":
         dropped = rest.strip(" .!").split()
         while dropped and dropped[0].lower() in POLITE_WORDS:  # `unsubscribe me from this channel`, `… from robotics`
