@@ -99,8 +99,9 @@ _ENDING = re.compile(r"\s*[?.!]*\s*\Z")
 
 def named_span(text: str) -> tuple[str, Span] | None:
     """The topic, and the days a named day after it keeps: `agents since monday`, `diffusion on aug 20`,
-    `RL papers from last friday`, `robotics yesterday`; None where no day ends the text, or no topic is
-    before it. A day no calendar has raises `UsageError`."""
+    `RL papers from last friday`, `robotics yesterday`, or before it: `yesterday's diffusion papers`,
+    `friday's robotics papers`, `aug 20 agents`; None where no day is named so, or no topic is with it. A
+    day no calendar has raises `UsageError`."""
     text = _ENDING.sub("", text)
     for found in _BEFORE_DAY.finditer(text):
         said = named_day(text[found.end() :])
@@ -111,4 +112,12 @@ def named_span(text: str) -> tuple[str, Span] | None:
             raise UsageError(f"{said[0]}. Write a day as 2026-08-20, `aug 20`, `friday` or `yesterday`.")
         return topic, Span(said[0], only=found[1].lower() != "since")
     topic, _, last = text.rpartition(" ")
-    return (topic.strip(), Span(NamedDay(ago=1))) if last.lower() == "yesterday" and topic.strip() else None
+    if last.lower() == "yesterday" and topic.strip():
+        return topic.strip(), Span(NamedDay(ago=1))
+    first = named_day(text)  # `yesterday's diffusion papers`, `friday's robotics papers`, `aug 20 agents`
+    if first is None or not isinstance(first[0], NamedDay) or not first[1] or first[1].startswith(("-", "top ")):
+        return None
+    named = text[: len(text) - len(first[1])].rstrip(" ,")
+    if first[0].weekday >= 0 and not named.endswith(("'s", "’s")):  # `sunday funday` is a search
+        return None
+    return first[1], Span(first[0])

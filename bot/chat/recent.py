@@ -23,13 +23,19 @@ _PERIOD = (
     r"(?P<unit>day|week|month|year)s?)|(?:past|last)\s+(?P<day>day)|(?P<today>today))"
 )
 _AFTER = re.compile(rf"(?:\A|\s+)(?:(?:from|in|of|during|over|for|within)\s+)?{_PERIOD}\s*[?.!]*\s*\Z", re.IGNORECASE)
-_BEFORE = re.compile(rf"\A{_PERIOD}'s\s+", re.IGNORECASE)  # this week's robotics papers
+_BEFORE = re.compile(  # this week's robotics papers, today diffusion; not "this week in AI", a topic
+    rf"\A{_PERIOD}(?:(?:'s|’s)\s+|\s+(?!(?:in|of|on|at|for|with|and|to|from|by)\b))", re.IGNORECASE
+)
+# `what's new in diffusion`, `any new papers on agents?`: the week's (they were searched over every day)
+_NEW = re.compile(r"\A(?:what(?:'s|’s|s|\s+is)|anything|any)\s+new\s+(?:papers?\s+)?(?:in|on|about|for)\s+", re.I)
 
 
 def _said(text: str) -> tuple[str, int] | None:
     """The text without its time words, and the days they say (1 to `MOST_DAYS`); None without any.
     `UsageError` for a count that says no day or more than `MOST_DAYS` (`past 2 years`): searched as
     words, it found papers holding none of them, and said nothing of the days."""
+    if (new := _NEW.match(text)) is not None and (topic := text[new.end() :].rstrip(" ?.!")):
+        return _said(topic) or (topic, WEEK)  # `what's new in RL this month`: a month
     for pattern in (_AFTER, _BEFORE):
         found = pattern.search(text)
         if found is None:
@@ -74,7 +80,7 @@ def papers_asked(text: str) -> tuple[str | None] | None:
     asks for (`20`, `all`), if it does; None for a text with any other word (a topic)."""
     rest = text.lower().split()
     numbers = [w for w in rest if w.isascii() and w.isdigit()]
-    if set(rest) - _FILLER - {"all"} - set(numbers) or len(numbers) > 1:
+    if set(rest) - _FILLER - {"all"} - set(numbers) or len(numbers) > 1 or (numbers and "all" in rest):
         return None
     return (numbers[0] if numbers else "all" if "all" in rest else None,)
 

@@ -812,6 +812,17 @@ def test_a_day_named_in_words_that_no_calendar_has_says_so() -> None:
         ("world models this year", Search("world models", 365)),
         ("LLM agents last year", Search("LLM agents", 365)),
         ("the last 2 weeks's robotics papers", Search("robotics papers", 14)),
+        ("today diffusion", Search("diffusion", 1)),  # before the topic: searched as words
+        ("today's diffusion papers", Search("diffusion papers", 1)),  # was "Did you mean `today`?"
+        ("this week robotics", Search("robotics", 7)),
+        ("what's new in diffusion", Search("diffusion", 7)),  # searched over every day
+        ("any new papers on agents?", Search("agents", 7)),
+        ("what is new in RL this month", Search("RL", 30)),
+        ("yesterday's diffusion papers", Search("diffusion papers", span=Span(NamedDay(ago=1)))),
+        ("friday's robotics papers", Search("robotics papers", span=Span(NamedDay(weekday=4)))),
+        ("aug 20 agents", Search("agents", span=Span(NamedDay(8, 20)))),
+        ("sunday funday", Search("sunday funday")),  # a weekday before words, without 's: words
+        ("new diffusion papers", Search("new diffusion papers")),  # "new" alone says no days
     ],
 )
 def test_time_words_after_a_topic_limit_the_days(typed: str, command: Command) -> None:

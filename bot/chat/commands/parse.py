@@ -216,7 +216,8 @@ def parse_command(text: str) -> Command:
     if word in STOPPING and not rest:  # not "Did you mean `top`?": they want the digest to stop
         return Unknown(text, "To stop this channel's digest: `unsubscribe`.")
     close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
-    if close and word not in (*KEYWORDS, "save") and (not rest or close[0] != "paper"):  # "save energy": a search
+    said_so = word.replace("’", "'") in ("today's", "todays")  # `today's diffusion papers`: a search of the day
+    if close and word not in (*KEYWORDS, "save") and (not rest or close[0] != "paper") and not said_so:
         return Unknown(text, f"Did you mean `{close[0]}`?")
     if (flagged := _search_flags(word, text)) is not None:
         return Unknown(text, flagged)
