@@ -1,4 +1,5 @@
-"""Answers in a paper's thread: `summary`, `related`, `code`, `authors`, `cite`, or a one-line help."""
+"""Answers in a paper's thread: `summary`, `related`, `code`, `authors`, `cite`, its links (`pdf`, `link`), or
+a one-line help."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.domain.post import Post
 from bot.search.port import SearchIndex
 
 ASKS = ("summary", "related", "code", "authors", "cite")
+LINKS = "links"  # `pdf?`, `link`: the paper's pages (not in the help's list: the card shows them too)
 ASKABLE = ", ".join(f"`{ask}`" for ask in ASKS[:-1]) + f" or `{ASKS[-1]}`"
 HELP = f"Ask me in this thread: {ASKABLE}."
 NOT_A_PAPER_THREAD = (
@@ -29,12 +31,16 @@ AUTHORS_CHARS = 1500  # the names of an `authors` answer: within a Discord messa
 SYNONYMS = (
     ({"bibtex", "citation", "citations", "reference", "references", "bib"}, "cite"),
     ({"github", "repo", "repos", "repository", "repositories", "implementation"}, "code"),
-    ({"tldr", "abstract", "summarize", "summarise", "summaries", "gist"}, "summary"),
+    ({"tldr", "abstract", "summarize", "summarise", "summaries", "gist", "explain", "eli", "overview"}, "summary"),
+    ({"contributions", "contribution", "findings", "takeaways", "takeaway", "recap", "synopsis"}, "summary"),
+    ({"pdf", "pdfs"}, LINKS),
     ({"similar"}, "related"),
     ({"author", "authorship"}, "authors"),
 )
 ASKED_BY = {word: ask for group, ask in SYNONYMS for word in group} | {ask: ask for ask in ASKS}
-STRONG = frozenset(ASKED_BY)  # not the weak "who"
+STRONG = frozenset(ASKED_BY)  # not the weak "who", nor these:
+# words that ask only when no other does: "what is this about?", "link?" ("link to the code" asks for the code)
+WEAK = {"about": "summary", "link": LINKS, "links": LINKS, "url": LINKS, "arxiv": LINKS}
 WROTE = frozenset({"wrote", "write", "writes", "written", "authored", "behind", "made", "did"})  # "who wrote it?"
 # "no code needed", "not the code", "don't need the summary": not a question of it ("don't" reads as "don t")
 NOT = frozenset({"no", "not", "without", "nor", "never", "don", "dont", "doesn", "doesnt"})
@@ -69,14 +75,18 @@ def names_a_question(text: str) -> bool:
     return any(word in STRONG for word in _words(text))
 
 
-def what_is_asked(text: str) -> str | None:
+def what_is_asked(text: str, weak: bool = True) -> str | None:
     """What a mention asks for, ignoring the mention itself and punctuation: the first word that names a
-    question or plainly asks for one (`ASKED_BY`); else "who" with its verb; else a mistyped question."""
+    question or plainly asks for one (`ASKED_BY`); else "who" with its verb; else, with `weak`, a word of
+    `WEAK` (a command naming a paper reads its id's link, whose "arxiv" asks nothing); else a mistyped
+    question."""
     words = _words(text)
     if asked := next((ASKED_BY[word] for word in words if word in ASKED_BY), None):
         return asked
     if "who" in words and not WROTE.isdisjoint(words):  # "who wants to present this?" asks for no authors
         return "authors"
+    if weak and (asked := next((WEAK[word] for word in words if word in WEAK), None)):
+        return asked
     return next((asked for word in words if (asked := _mistyped(word))), None)
 
 
@@ -156,6 +166,8 @@ async def _answer(paper: Paper, asked: str | None, search: SearchIndex) -> Post:
         return Post(header=f"Authors · {title}", text=tuple(lines))
     if asked == "cite":
         return Post(header=f"Cite · {title}", code=bibtex(paper))
+    if asked == LINKS:
+        return Post(header=f"Links · {title}", text=tuple(f"{link.label}: {link.url}" for link in links(paper)))
     return Post(header=title, text=(HELP,))
 
 

@@ -37,7 +37,8 @@ def test_each_line_is_answered_as_a_chat_command_for_a_console_channel(tmp_path:
     typed += "subscribe diffusion at 08:00 tz Europe/Berlin\npaper 2605.29307\n"
     run = chat(tmp_path, typed)
     assert run.returncode == 0, run.stderr
-    assert "`settings` (`settings at 10:00`, `top 3`, …: one changed) · `unsubscribe` · `help`" in run.stdout  # help's text in the terminal's words
+    help_line = "`settings` (`settings at 10:00`, `top 3`, …: one changed) · `unsubscribe` · `help`"
+    assert help_line in run.stdout  # help's text in the terminal's words
     assert "button" not in run.stdout and "/papers follow" not in run.stdout  # no chat platform's
     assert "Sorry, I didn't get “todya”. Did you mean `today`?" in run.stdout
     assert "looks like an option, not a topic: type `at 10:00`" in run.stdout  # said, and nothing saved

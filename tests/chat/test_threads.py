@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.chat.commands import parse_command
+from bot.chat.commands import PaperLookup, parse_command
 from bot.chat.discussion import all_asked, discuss, names_a_question, what_is_asked
 from bot.chat.service import Asker, Mention, Shared, Unshared
 from bot.domain.channels import ChannelRef
@@ -117,6 +117,15 @@ async def test_an_answer_the_platform_refuses_is_logged_not_raised(
         ("<@UBOT> give me the bibtex for this code paper", "cite"),
         ("<@UBOT> tl;dr of this code model please", "summary"),
         ("<@UBOT> summarize the related work section", "summary"),
+        # asked in other words (these got the one-line help)
+        ("<@UBOT> what is this about?", "summary"),
+        ("<@UBOT> ELI5", "summary"),
+        ("<@UBOT> explain please", "summary"),
+        ("<@UBOT> key findings?", "summary"),
+        ("<@UBOT> pdf?", "links"),
+        ("<@UBOT> arxiv link", "links"),
+        ("<@UBOT> link to the code", "code"),  # a weak word: "code" asks first
+        ("<@UBOT> what is this code about", "code"),
     ],
 )
 def test_the_first_word_asking_decides(text: str, asked: str | None) -> None:
@@ -165,6 +174,20 @@ async def test_code_is_found_where_hugging_face_links_none(june_store: PaperStor
         arxiv_id="2503.01785", title="T", github_repo="https://github.com/L/R", project_page="https://github.com/L/R/"
     )
     assert (await discuss(both, "code", search)).text == ("Code: https://github.com/L/R",)  # the same page once
+
+
+async def test_links_asked_in_a_thread_are_the_papers_pages(june_store: PaperStore) -> None:
+    paper = Paper(arxiv_id="2606.00001", title="T", github_repo="https://github.com/L/R", github_stars=1200)
+    post = await discuss(paper, "<@UBOT> pdf?", SearchService(june_store))
+    assert post.header == "Links · T"
+    assert post.text == (
+        "Hugging Face: https://huggingface.co/papers/2606.00001",
+        "arXiv: https://arxiv.org/abs/2606.00001",
+        "PDF: https://arxiv.org/pdf/2606.00001",
+        "Code ★1,200: https://github.com/L/R",
+    )
+    assert parse_command("pdf 2606.00001") == PaperLookup("2606.00001")  # a command: the paper's card
+    assert parse_command("what is 2606.00001 about?") == PaperLookup("2606.00001")
 
 
 async def test_code_says_when_no_code_is_linked_even_with_a_project_page(june_store: PaperStore) -> None:

@@ -45,7 +45,7 @@ from bot.chat.commands.options import FLAG_NAMES, checked_top, flags_in, unflagg
 from bot.chat.commands.subscribing import SETTING_VERBS, parse_change, parse_follow, parse_subscribe
 from bot.chat.commands.typed import POLITE_WORDS, POLITELY, names_a_paper, only_ids, plain_text, tokens_of
 from bot.chat.days import NamedDay, Span, named_day, named_span
-from bot.chat.discussion import ASKS, what_is_asked
+from bot.chat.discussion import ASKS, LINKS, what_is_asked
 from bot.chat.recent import only_when, papers_asked, within
 from bot.domain.errors import UsageError
 from bot.domain.ids import a_paper_link, is_arxiv_id, papers_named
@@ -325,7 +325,9 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
     asked = what_is_asked(word)
     named = papers_named(text if papers_named(word) else rest)  # `2406.12345 summary`: the id first
     if asked is None and named and len(text.split()) <= _QUESTION_WORDS:  # `who wrote 2406.12345?`, as in a thread
-        asked = what_is_asked(text) or ("related" if _LIKE.search(text) else None)
+        asked = what_is_asked(text, weak=False) or ("related" if _LIKE.search(text) else None)
+    if asked == LINKS:  # `pdf 2406.12345`: the paper's card, which links them all
+        return None
     if asked is not None and not named and (bad := _ALMOST_AN_ID.fullmatch(rest.strip(_AROUND_AN_ID))):
         return Unknown(text, _not_an_id(bad[0]))
     if asked is None or not named:
