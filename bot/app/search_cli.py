@@ -1,0 +1,197 @@
+"""`paperboy search`: the papers a query finds, as `/papers QUERY` finds them in chat; one query, or a
+file of them (`--batch`, JSON lines).
+
+Registered on the command line's app by `bot.app.cli`; like its other commands, it imports what it
+uses inside its body, so `paperboy --help` loads none of it.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bot.domain.errors import NotFound, SourceError, UsageError
+from bot.domain.our_words import unreadable
+from bot.domain.words import counted
+
+if TYPE_CHECKING:
+    from bot.app.bootstrap import Services
+    from bot.chat.recent import Window
+    from bot.domain.post import Post
+    from bot.search.port import SearchHit
+    from bot.search.spelling import Searched
+
+
+def register(app: typer.Typer) -> None:
+    from bot.app import cli
+
+    # `-video` is a word to leave out, and so is `-hallucination`: no `-h` here, only `--help`
+    @app.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
+    def search(
+        words: Annotated[
+            list[str] | None,
+            typer.Argument(metavar="QUERY", help="What to look for, in words (quotes for a phrase; -word leaves out)."),
+        ] = None,
+        batch: Annotated[
+            Path | None,
+            typer.Option(
+                metavar="FILE",
+                help="A file of queries, one a line (- reads them from standard input); prints JSON lines.",
+                readable=False,  # said in our words, as a missing file is (`cannot read it: …`)
+            ),
+        ] = None,
+        limit: Annotated[int, typer.Option(min=1, max=200, metavar="N", help="How many results.")] = 10,
+        json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Search the papers, as `/papers QUERY` does in chat."""
+        from adapters.console.render import render_post
+
+        if mistyped := next((w for w in words or () if w.startswith("--")), None):  # -word is a query's; --word ours
+            raise UsageError(f"no such option: {mistyped} (see paperboy search --help)")
+        query = " ".join(words) if words else None
+        if batch is None and (query is None or not query.strip()):
+            raise UsageError('search needs a QUERY (or --batch FILE): paperboy search "speculative decoding"')
+        if batch is not None and query is not None:
+            raise UsageError("give either a QUERY or --batch FILE, not both")
+        queries: list[str] = []
+        if batch is not None:
+            try:
+                text = (
+                    sys.stdin.read().removeprefix("\ufeff")
+                    if str(batch) == "-"
+                    else batch.read_text(encoding="utf-8-sig")
+                )
+                queries = [line.strip() for line in text.splitlines()]
+            except (OSError, UnicodeDecodeError) as exc:
+                raise UsageError(f"--batch {batch}: cannot read it: {unreadable(exc)}") from None
+            while queries and not queries[-1]:  # blank lines at the end; one inside gets its answer, in its place
+                queries.pop()
+            if not queries:  # said, not an empty answer: a wrong or unsaved file looks just like this
+                raise UsageError(f"--batch {batch} holds no queries: write one query a line")
+
+        from bot.chat.commands import search_parts
+        from bot.chat.recent import Window
+        from bot.search.port import SearchFilters
+        from bot.search.query import nothing_asked
+        from bot.search.spelling import Searched, searched
+
+        def recent(text: str) -> tuple[str, SearchFilters, dict[str, str], Window, int]:
+            """The topic, the days its time words ask for (`diffusion this week`, `agents since monday`) and
+            the results (`top 10`, else --limit), as a chat search reads them."""
+            topic, days, span, asked = search_parts(text)
+            window = Window.of(days, span, cli._today())
+            limits = {"since": window.first, "until": window.last}
+            said = {name: day.isoformat() for name, day in limits.items() if day is not None}
+            return topic, SearchFilters(since=window.first, until=window.last), said, window, asked or limit
+
+        async def work(services: Services) -> None:
+            if batch is not None:
+                await services.search.filled()  # opened (or built) before the first query's clock starts
+                for line in queries:  # each search runs in the CPU pool; a line is printed as it is answered
+                    started = time.perf_counter()
+                    # said, not passed off as a query that matched nothing
+                    why = nothing_asked(line) if line else "a blank line"
+                    # an arXiv id or a paper's link names that paper, as one QUERY (and /papers) takes it
+                    error = f"nothing to search for: {why}" if why else None
+                    try:
+                        hits = [] if why else await _named_paper(services, line)
+                    except (NotFound, SourceError) as exc:  # a paper named that the store lacks: said, not searched
+                        hits, error = [], str(exc)
+                    said: dict[str, str] = {}
+                    if not hits and error is None:  # as a QUERY is searched: a word no paper holds respelled
+                        try:
+                            topic, filters, said, _, most = recent(line)
+                        except UsageError as exc:  # `diffusion past 2 years`: said for this line, the batch goes on
+                            error = str(exc)
+                        else:
+                            found = await searched(services.search, topic, most, filters)
+                            hits, said = found.hits, said | _respelling(found)
+                    took = round((time.perf_counter() - started) * 1000, 3)
+                    answer = {"query": line, **said, "results": [h.paper.arxiv_id for h in hits], "took_ms": took}
+                    cli._print_json(answer | ({"error": error} if error else {}))
+                return
+            assert query is not None
+            if why := nothing_asked(query):
+                raise UsageError(f"nothing to search for in {query.strip()[:80]!r}: {why}")
+
+            started = time.perf_counter()
+            found = Searched(await _named_paper(services, query), query)  # an arXiv id: that paper, no index opened
+            topic, filters, limited, window, most = recent(query)
+            if not found.hits:
+                await services.search.filled()  # by meaning too, as a running bot answers
+                found = await searched(services.search, topic, most, filters)
+            took = (time.perf_counter() - started) * 1000
+            if json_:
+                results = [cli.paper_json(h.paper, score=round(h.score, 4), every_word=h.whole) for h in found.hits]
+                noted = {"note": note} if (note := found.note()) else {}
+                nobody = {"unknown_author": found.unknown_author} if found.unknown_author else {}
+                cli._print_json(
+                    {
+                        "query": query,
+                        **limited,
+                        **_respelling(found),
+                        **noted,
+                        **nobody,
+                        "took_ms": round(took, 3),
+                        "results": results,
+                    }
+                )
+            else:
+                latest = await services.store.latest_day() if filters.since and not found.hits else None
+                cli.out.print(render_post(_search_post(topic, found, window, latest)))
+
+        cli._run(work)
+
+
+def _respelling(found: Searched) -> dict[str, str]:
+    """A search's respelling, as its JSON says it: `respelled` (searched instead), `suggested` (offered)."""
+    said = {"respelled": found.respelled, "suggested": found.suggested}
+    return {name: text for name, text in said.items() if text}
+
+
+async def _named_paper(services: Services, query: str) -> list[SearchHit]:
+    """An arXiv id or a paper's link typed as the query names that paper, as `/papers` takes it: the one
+    result, or `NotFound` (`SourceError`) where the store lacks it and it cannot be fetched; [] for any
+    other query. Papers that merely mention the id are no answer to it."""
+    from bot.chat.commands import only_ids
+    from bot.domain.errors import InvalidPaperId
+    from bot.domain.ids import a_paper_link, papers_named
+    from bot.search.port import SearchHit as Hit
+
+    named = papers_named(query)  # `2406.12345`, `arXiv 2406.12345v1`, `2406.12345 2406.54321`: those papers
+    if not named and a_paper_link(query):  # a link whose id no paper can have: said, not searched as words
+        raise InvalidPaperId(query)
+    if not named or not only_ids(query):
+        return []
+    return [Hit(await services.catalog.paper(arxiv_id), 1.0) for arxiv_id in named]
+
+
+def _search_post(query: str, found: Searched, window: Window, latest: date | None = None) -> Post:
+    """The answer to `paperboy search`; `window`: the days its time words kept, `latest`: the store's latest day."""
+    from bot.domain.cards import card
+    from bot.domain.post import Post
+    from bot.domain.words import quoted
+    from bot.search.query import another_script, nothing_asked
+
+    hits = found.hits
+    empty = "No papers match. Try fewer or broader words."
+    if not hits and (why := nothing_asked(query)):
+        empty = f"Nothing to search for: {why}."
+    elif not hits and (other := another_script(query)):
+        empty = f"No papers match: {other}."
+    elif not hits and (nobody := found.nobody()):
+        empty = nobody
+    elif not hits and (none := window.none(query, latest)):
+        empty = none
+    count = counted(len(hits), "result")
+    return Post(
+        header=f"Papers on {quoted(query, 80)}" + window.listed(),
+        subheader=f"{count} · {note}" if (note := found.note()) else count,
+        cards=tuple(card(h.paper) for h in hits),
+        empty=empty,
+    )
