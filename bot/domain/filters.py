@@ -28,10 +28,12 @@ _LINK = re.compile(r"\b(?:https?://|www\.)\S", re.IGNORECASE)
 AUTHOR = "author:"
 _EXCLUDED = re.compile(r"-(?=\w|\"|“)")  # a word starting with a dash and a letter, digit or quote: `-robotics`
 _EXCLUSION = re.compile(r'(?<!\S)-(?:"[^"]*"|“[^”]*”|\w\S*)')  # `-robotics`, `-"image editing"`, in a text
-_AUTHOR_AT = re.compile(r"(?i)(?:^|\s)author:")
+_AUTHOR_AT = re.compile(r"(?i)(?:^|\s)authors?:")  # `authors:LeCun`, as some search forms write it
 # a person named as people ask for their papers, at the end of a text: `papers by Yann LeCun`, `by Kaiming He`
 _NAME_PART = r"[A-Z][^\s,;:!?\"“]*"
 BY_NAME = re.compile(rf"(?:\A|\s)(?i:(?:papers?\s+)?by)\s+({_NAME_PART}(?:\s+{_NAME_PART}){{0,3}})[?!.]?\s*\Z")
+# …and after the word `author` (`author LeCun`, `author Yann LeCun`; not `author attribution`, a topic)
+_AUTHOR_NAMED = re.compile(rf"\A(?i:authors?)\s+({_NAME_PART}(?:\s+{_NAME_PART}){{0,3}})\s*\Z")
 
 
 @dataclass(frozen=True)
@@ -135,8 +137,9 @@ def split_entry(text: str) -> list[str]:
     entries: list[str] = []
     at = _AUTHOR_AT.search(rest)
     topic, author = (rest[: at.start()].strip(), rest[at.end() :].strip()) if at else (rest, None)
-    if topic and author is None and (by := BY_NAME.match(topic)) is not None:  # `papers by Yann LeCun`: found
-        topic, author = "", " ".join(by[1].split())  # none of his papers (a topic is what papers are about)
+    by = (BY_NAME.match(topic) or _AUTHOR_NAMED.match(topic)) if topic and author is None else None
+    if by is not None:  # `papers by Yann LeCun`, `author LeCun`: found none of his papers (a topic is what
+        topic, author = "", " ".join(by[1].split())  # papers are about)
     if topic:
         entries.append(topic)
     entries += excluded

@@ -18,7 +18,7 @@ from bot.search.text import MAX_QUERY_TERMS, query_terms, words
 
 # `author:` and its name; a quoted phrase; an exclusion (`-video`, `-"reinforcement learning"`); a word
 _PIECE = re.compile(
-    r'(?i)author:\s*(?:"([^"]*)"|“([^”]*)”|(\S+))|"([^"]*)"|“([^”]*)”|(?<!\S)-(?:"([^"]*)"|“([^”]*)”|(\w\S*))|(\S+)'
+    r'(?i)authors?:\s*(?:"([^"]*)"|“([^”]*)”|(\S+))|"([^"]*)"|“([^”]*)”|(?<!\S)-(?:"([^"]*)"|“([^”]*)”|(\w\S*))|(\S+)'
 )
 WORD = 9  # `_PIECE`'s group of a word (8: an exclusion's word, 6 and 7 a quoted one's)
 

@@ -64,3 +64,19 @@ def test_follow_commands_parse(text: str, command: Command) -> None:
 def test_a_wrong_follow_says_what_to_type(text: str, hint: str) -> None:
     command = parse_command(text)
     assert isinstance(command, Unknown) and hint in command.hint
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("unfollow all", Unfollow()),  # "You don't follow “all”"
+        ("unfollow everything please", Unfollow()),
+        ("stop following diffusion", Unfollow("diffusion")),  # "Did you mean `top`?"
+        ("stop following", Unfollow()),
+        ("follow author LeCun", Follow(("author:LeCun",))),
+        ("follow authors:LeCun", Follow(("author:LeCun",))),
+        ("unfollow diffusion", Unfollow("diffusion")),
+    ],
+)
+def test_follows_said_as_people_say_them(text: str, command: Command) -> None:
+    assert parse_command(text) == command

@@ -35,6 +35,9 @@ from tests.strategies import FAST
         ("by Kaiming He -video", ["-video", "author:Kaiming He"]),
         ("diffusion by Meta", ["diffusion by Meta"]),
         ("by design", ["by design"]),
+        ("author LeCun", ["author:LeCun"]),  # the word before a name, as people type it
+        ("authors:Yann LeCun", ["author:Yann LeCun"]),  # as some search forms write it
+        ("author attribution", ["author attribution"]),  # no name after it: a topic
     ],
 )
 def test_a_typed_entry_splits_into_filters(typed: str, entries: list[str]) -> None:

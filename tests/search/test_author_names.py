@@ -83,3 +83,8 @@ def test_the_closest_found_note_quotes_the_topic_not_the_joined_name(index: Lexi
     assert Searched(hits, "author:Lei Zhang robots diffusion").note() == (
         "None of these papers mentions every word of “robots diffusion”: they are the closest found."
     )
+
+
+def test_authors_with_an_s_is_the_author_filter() -> None:
+    """`authors:zamani`, as some search forms write it, searched for the word "authors zamani"."""
+    assert parse_query("authors:zamani retrieval") == parse_query("author:zamani retrieval")

@@ -175,6 +175,8 @@ def parse_command(text: str) -> Command:
             return Unknown(text, str(exc))
     if word == "following" and not rest:  # what they follow, as a profile page says it: not "Did you mean `follow`?"
         word = "follows"
+    if word == "stop" and rest.lower().split()[:1] == ["following"]:  # `stop following diffusion`: "Did you mean
+        word, rest = "unfollow", rest.partition(" ")[2]  # `top`?"
     if word in ("follow", "follows", "unfollow"):
         return parse_follow(word, rest, text)
     if word == "top":  # `top --period week`, `top period:week`: the CLI's and Discord's option, typed here

@@ -275,12 +275,17 @@ def _a_value(option: str, value: str, to: bool) -> bool:
     return option in ("tz", "days", "")
 
 
+_EVERYTHING = POLITE_WORDS | {"everyone", "topics", "follows", "them"}  # `unfollow all`, `unfollow everything`
+
+
 def parse_follow(word: str, rest: str, text: str) -> Command:
     """`follow <topics | author:NAME>` (commas between several), `follows`, `unfollow [topic]`."""
     if word == "follows":
         return Follows() if not rest else Unknown(text, "`follows` takes nothing after it: it lists what you follow.")
     if word == "unfollow":
         topic = " ".join(rest.strip().strip('"“”').split())
+        if topic and set(topic.lower().split()) <= _EVERYTHING:  # `unfollow all`: "You don't follow “all”"
+            return Unfollow()
         return Unfollow(topic if topic or rest.strip() else None)  # `unfollow ""` names a topic: none of theirs
     if (flagged := _follow_flags(rest)) is not None:
         return Unknown(text, flagged)
