@@ -199,13 +199,20 @@ def _not_future(day: date) -> None:
 
 
 def _parse_day(value: str | None) -> date | None:
-    """`--date`: YYYY-MM-DD, or `today` or `yesterday` (UTC), as chat takes them."""
+    """`--date`: YYYY-MM-DD, `today` or `yesterday` (UTC), or a day in words as chat takes them (`friday`,
+    `last friday`, `aug 20`: the latest such day, today included; they were refused, "not a date")."""
     if value is None:
         return None
     if (word := value.strip().lower()) in ("today", "yesterday"):
         return _today() - timedelta(days=word == "yesterday")
     if not ISO_DAY.fullmatch(value):  # fromisoformat also takes 20260821 and 2026-W34-5
-        raise typer.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD, today or yesterday)", param_hint="--date")
+        from bot.chat.days import NamedDay, named_day, resolved
+
+        named = named_day(value.strip())
+        if named is not None and isinstance(named[0], NamedDay) and not named[1]:
+            return resolved(named[0], _today())
+        said = named[0] if named is not None and isinstance(named[0], str) else f"{value!r} is not a date"
+        raise typer.BadParameter(f"{said} (use YYYY-MM-DD, today, yesterday, friday or aug 20)", param_hint="--date")
     if (why := calendar_fault(value)) is not None:
         raise typer.BadParameter(f"{value!r} is no day of the calendar: {why}", param_hint="--date")
     return date.fromisoformat(value)

@@ -50,8 +50,11 @@ class Digest:
         )
 
     def _subheader(self) -> str:
-        if not self.listed:
-            return "Hugging Face Daily Papers · no papers listed"
+        if not self.listed:  # said as `_empty` says it: a day the store lacks is no day without papers
+            stored = self.day is not None and (self.record is None or self.record.fetched_at is not None)
+            pending = self.record is not None and self.record.fetched_at is not None and not self.record.final
+            said = "not in the store" if not stored else "no papers listed yet" if pending else "no papers listed"
+            return f"Hugging Face Daily Papers · {said}"
         parts = [f"{len(self.papers)} of {self.listed} papers"]
         if self.options.topics:
             parts.append(filtered(self.options.topics))
@@ -86,7 +89,12 @@ def no_listing(record: DayRecord) -> str:
     """Why a day has no papers: Hugging Face listed none, has listed none yet, or the store lacks the day."""
     when = f"{record.day:%A %-d %B %Y}"
     if record.fetched_at is None:
-        return f"{when} is not in the store: run `paperboy sync --date {record.day.isoformat()}` to fetch it."
+        weekend = (
+            f" (a {record.day:%A}: Hugging Face lists papers on weekdays, so it most likely had none)"
+            if record.day.weekday() >= 5
+            else ""
+        )
+        return f"{when} is not in the store{weekend}: run `paperboy sync --date {record.day.isoformat()}` to fetch it."
     if not record.final:
         return (
             f"Hugging Face had listed no papers for {when} when last asked "

@@ -150,7 +150,7 @@ class Catalog:
                 held = f"it holds {first} to {last} but not this day"
             if await snapshot_info(self._store) is not None:
                 held += ", the bundled offline snapshot"
-            if day.weekday() >= 5 and counts.first_day < day < counts.last_day:
+            if day.weekday() >= 5:  # in a gap, or after the last day: `sync` would most likely bring nothing
                 held += f"; Hugging Face lists papers on weekdays, so this {day:%A} most likely had none"
         sync = f"`paperboy sync --date {day.isoformat()}`"
         if self._syncer is None:

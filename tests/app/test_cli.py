@@ -361,7 +361,12 @@ def test_usage_errors_exit_2_with_one_line(paperboy: Paperboy, args: tuple[str, 
         ),
         (
             ("digest", "--date", "20260821"),
-            "Invalid value for --date: '20260821' is not a date (use YYYY-MM-DD, today or yesterday)",
+            "Invalid value for --date: '20260821' is not a date (use YYYY-MM-DD, today, yesterday, friday or aug 20)",
+        ),
+        (
+            ("digest", "--date", "feb 30"),
+            "Invalid value for --date: “feb 30” is no day of the calendar: February has 29 days (use YYYY-MM-DD,"
+            " today, yesterday, friday or aug 20)",
         ),
     ],
 )

@@ -240,3 +240,17 @@ def test_a_day_in_words_is_that_day_utc(paperboy: Paperboy, word: str, back: int
     day = (datetime.now(UTC).date() - timedelta(days=back)).isoformat()
     run = paperboy("digest", "--date", word, **OFFLINE)
     assert f"{day} is not in the store" in assert_one_error(run, 1)
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [("aug 20", "2026-08-20"), ("friday", "2026-12-04"), ("Saturday", "2026-12-05"), ("last saturday", "2026-11-28")],
+)
+def test_a_date_in_words_is_the_day_chat_reads(monkeypatch: pytest.MonkeyPatch, typed: str, day: str) -> None:
+    """`--date friday` was refused, "not a date", where chat's `/papers friday` shows that day's papers."""
+    from datetime import date
+
+    from bot.app import cli
+
+    monkeypatch.setattr(cli, "_today", lambda: date(2026, 12, 5))  # a Saturday
+    assert cli._parse_day(typed) == date.fromisoformat(day)

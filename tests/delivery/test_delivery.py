@@ -177,7 +177,11 @@ async def test_an_unexpected_error_in_one_channel_fails_that_digest_and_sees_the
     ("fetched", "said"),
     [
         (True, "Hugging Face listed no papers on Saturday 6 June 2026 (it lists papers on weekdays)."),
-        (False, "Saturday 6 June 2026 is not in the store: run `paperboy sync --date 2026-06-06` to fetch it."),
+        (
+            False,
+            "Saturday 6 June 2026 is not in the store (a Saturday: Hugging Face lists papers on weekdays, so it most"
+            " likely had none): run `paperboy sync --date 2026-06-06` to fetch it.",
+        ),
     ],
 )
 async def test_a_digest_of_a_day_with_no_papers_says_whether_it_was_listed_empty_or_never_fetched(

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.delivery.digest import Delivered, DigestOptions, build_digest, no_listing
+from bot.delivery.digest import Delivered, Digest, DigestOptions, build_digest, no_listing
 from bot.domain.models import Listing, Paper
 from bot.search.service import SearchService
 from bot.store.papers import DayRecord, PaperStore, day_over_everywhere
@@ -119,9 +119,14 @@ async def test_a_day_hugging_face_listed_nothing_for_says_so(june: PaperStore) -
 
 async def test_a_day_the_store_never_had_is_not_called_empty(june: PaperStore) -> None:
     digest = await build_digest(june, SearchService(june), DigestOptions(), date(2026, 6, 6))
-    assert digest.to_post().empty == (
-        "Saturday 6 June 2026 is not in the store: run `paperboy sync --date 2026-06-06` to fetch it."
+    post = digest.to_post()
+    assert post.subheader == "Hugging Face Daily Papers · not in the store"  # was "no papers listed"
+    assert post.empty == (
+        "Saturday 6 June 2026 is not in the store (a Saturday: Hugging Face lists papers on weekdays, so it most"
+        " likely had none): run `paperboy sync --date 2026-06-06` to fetch it."
     )
+    monday = (await build_digest(june, SearchService(june), DigestOptions(), date(2026, 6, 8))).to_post()
+    assert monday.empty == "Monday 8 June 2026 is not in the store: run `paperboy sync --date 2026-06-08` to fetch it."
 
 
 def test_an_early_empty_answer_is_not_the_last_word() -> None:
@@ -135,6 +140,8 @@ def test_an_early_empty_answer_is_not_the_last_word() -> None:
         no_listing(DayRecord(day, 0, day_over_everywhere(day)))
         == "Hugging Face listed no papers on Monday 8 June 2026."
     )
+    early = Digest(day, (), 0, DigestOptions(), record=DayRecord(day, 0, asked)).to_post()
+    assert early.subheader == "Hugging Face Daily Papers · no papers listed yet"
 
 
 async def test_an_empty_digest_names_the_filter_that_left_nothing_counting_each(june: PaperStore) -> None:

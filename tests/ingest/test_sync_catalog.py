@@ -267,6 +267,9 @@ async def test_offline_a_weekend_gap_in_the_snapshot_is_hedged(store: PaperStore
         "snapshot; Hugging Face lists papers on weekdays, so this Saturday most likely had none); run `paperboy "
         "sync --date 2026-06-06` online"
     )
+    with pytest.raises(DayNotStored) as after:  # after its last day too: it was said of a gap only
+        await catalog.ensure_day(date(2026, 8, 22))
+    assert "; Hugging Face lists papers on weekdays, so this Saturday most likely had none)" in str(after.value)
 
 
 async def test_a_stale_store_suggests_a_sync(store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps) -> None:
