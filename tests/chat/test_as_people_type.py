@@ -378,3 +378,21 @@ def test_settings_alone_shows_them(typed: str) -> None:
 def test_a_command_asked_for_by_another_name_is_that_command(typed: str, meant: Command) -> None:
     """They were searched for: "No papers match “my subscriptions”", or papers on following instructions."""
     assert parse_command(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("subscribe to the daily digest", Subscribe(cadence="daily")),  # the topic “the daily digest”
+        ("subscribe to daily papers", Subscribe(cadence="daily")),  # Hugging Face's name: every paper
+        ("subscribe weekly roundup", Subscribe(cadence="weekly")),
+        ("subscribe roundup", Subscribe(cadence="weekly")),
+        ("subscribe to the weekly digest", Subscribe(cadence="weekly")),
+        ("subscribe diffusion, weekly roundup", Subscribe(topics=("diffusion",), cadence="weekly")),
+        ('subscribe "digest"', Subscribe(topics=("digest",))),  # quoted: a topic, as typed
+        ("subscribe paper summary", Subscribe(topics=("paper summary",))),  # a topic of papers
+        ("subscribe diffusion papers", Subscribe(topics=("diffusion papers",))),
+    ],
+)
+def test_words_naming_the_subscription_are_no_topic(typed: str, meant: Subscribe) -> None:
+    assert parse_command(typed) == meant

@@ -42,7 +42,8 @@ def test_on_before_a_word_that_is_no_day_stays_in_the_topic() -> None:
         "attention on graphs",
         "tuesday meetings",
     )
-    assert parse_subscribe('"weekly" digests').topics == ("weekly", "digests")
+    assert parse_subscribe('"weekly" digests').topics == ("weekly",)  # quoted: a topic; "digests" names no topic
+    assert parse_subscribe('"weekly", "digests"').topics == ("weekly", "digests")
 
 
 async def test_a_weekly_subscription_is_saved_and_shown(june_store: PaperStore) -> None:

@@ -106,7 +106,7 @@ def parse_subscribe(text: str) -> Subscribe:
                     words.append(piece)
         i += 1
     close_part(words, topics)
-    topics, cadence = _days_said(topics, as_typed, options, cadence)
+    topics, cadence = _kind_said(*_days_said(topics, as_typed, options, cadence), as_typed)
     for topic in topics:
         if topic not in as_typed and topic.lower() in ("weekly", "daily"):  # `subscribe daily weekly`
             said = topic.lower()
@@ -176,6 +176,33 @@ def _days_said(
             if not topic:
                 continue
         kept.append(topic)
+    return kept, cadence
+
+
+# Words that name what is subscribed to, not what it is about: `subscribe to the daily digest`, `subscribe
+# weekly roundup`, `subscribe to daily papers` (Hugging Face's name for its list: every paper). As topics
+# they matched papers holding "digest" or "roundup", or nothing.
+_KIND_WORDS = frozenset(
+    {"the", "a", "our", "this", "daily", "weekly", "hugging", "face", "huggingface", "hf", "paperboy", "list", "feed"}
+    | {"papers", "paper", "digest", "digests", "roundup", "roundups", "round-up", "newsletter", "updates"}
+)
+_DIGEST_WORDS = frozenset({"digest", "digests", "newsletter", "updates", "papers", "paper", "feed", "list"})
+_ROUNDUP_WORDS = frozenset({"roundup", "roundups", "round-up"})
+
+
+def _kind_said(topics: list[str], cadence: str | None, as_typed: set[str]) -> tuple[list[str], str | None]:
+    """The topics without those that only name the subscription (`the daily digest`, `weekly roundup`),
+    and the cadence they say: their `daily` or `weekly`, else weekly for a roundup; else as it was."""
+    kept = []
+    for topic in topics:
+        words = set(topic.lower().split())
+        if topic in as_typed or not words <= _KIND_WORDS or not words & (_DIGEST_WORDS | _ROUNDUP_WORDS):
+            kept.append(topic)
+            continue
+        said = words & {"daily", "weekly"} or ({"weekly"} if words & _ROUNDUP_WORDS and not cadence else set())
+        if len(said | ({cadence} if cadence else set())) > 1:
+            raise UsageError("a subscription is daily or weekly, not both: `subscribe daily …` or `subscribe weekly …`")
+        cadence = cadence or next(iter(said), None)
     return kept, cadence
 
 
