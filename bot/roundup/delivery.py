@@ -1,7 +1,7 @@
 """Delivering a weekly roundup: the daily digest's delivery (claim, post, record, resume) over a week.
 
 A roundup is a digest keyed in the ledger by its week (bot/domain/weeks.py): its papers are the week's
-matches (bot/roundup/roundup.py), and after its cards it posts the channel's 'most discussed here this
+matches (bot/delivery/roundup.py), and after its cards it posts the channel's 'most discussed here this
 week', once, under its own key (a takeover looks for it before posting it again).
 """
 
@@ -13,6 +13,7 @@ from typing import Protocol
 
 from bot.delivery.digest import Digest, DigestOptions, Matches
 from bot.delivery.digest_delivery import CardPosted, Clock, DigestDelivery, Wanted, key
+from bot.delivery.roundup import Roundup, WeekMatches, roundup_of, week_matches
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engagement
@@ -20,7 +21,6 @@ from bot.domain.post import Post
 from bot.domain.publishing import Publisher
 from bot.domain.weeks import week_key, week_of
 from bot.roundup.discussed import discussed
-from bot.roundup.roundup import Roundup, WeekMatches, roundup_of, week_matches
 from bot.search.port import SearchIndex
 from bot.store.ledger import Claim, Key, Ledger
 from bot.store.papers import PaperStore

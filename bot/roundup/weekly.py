@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from bot.delivery.digest_delivery import DeliveryResult, Wanted
+from bot.delivery.roundup import missing_days
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.delivery.sweep import Due, Skip, dues, missed, resting, utc_day_over
 from bot.delivery.under_way import UnderWay
@@ -28,7 +29,6 @@ from bot.domain.config import ScheduleConfig
 from bot.domain.weeks import roundup_key, week_days, week_key, week_name, week_of
 from bot.host.clock import ClockWatch
 from bot.roundup.delivery import RoundupDelivery
-from bot.roundup.roundup import missing_days
 from bot.store.ledger import Key, Ledger
 from bot.store.papers import PaperStore
 

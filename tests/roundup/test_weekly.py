@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 
 from bot.delivery.digest import DigestOptions, Matches
 from bot.delivery.digest_delivery import DigestDelivery
+from bot.delivery.roundup import WeekMatches, roundup_of
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.delivery.sweep import Sweeper
 from bot.domain.channels import ChannelRef
@@ -24,7 +25,6 @@ from bot.domain.weeks import week_key
 from bot.ingest.sync import Syncer, days_to_sync, recent_days
 from bot.roundup.delivery import RoundupDelivery
 from bot.roundup.post import post_roundup
-from bot.roundup.roundup import WeekMatches, roundup_of
 from bot.roundup.weekly import WeeklySweeper, describe
 from bot.search.service import SearchService
 from bot.sources.http import RetryPolicy
