@@ -30,7 +30,8 @@ PHRASES = replace(
         "`cite 2406.12345` — its BibTeX; `summary`, `related`, `code` and `authors` too",
         _SUBSCRIBE,
         "`subscribe weekly diffusion on fri at 16:00` — a weekly roundup instead",
-        "`settings` (`settings at 10:00`, `top 3`, …: one changed) · `unsubscribe` · `help`",
+        "`settings` (`settings at 10:00`, `top 3`, …: one changed) · `preview` (what the digest would show now) ·"
+        " `unsubscribe` · `help`",
         "`saved [bibtex]` · `save 2406.12345` · `unsave 2406.12345` — your reading list",
         "Ctrl-D ends (a line may start with `/papers`, as in Slack and Discord)",
     ),

@@ -35,6 +35,7 @@ from bot.chat.commands import (
     MOST_PAPERS,
     Command,
     Help,
+    Preview,
     Settings,
     Subscribe,
     Today,
@@ -480,6 +481,10 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
     @group.command(name="settings", description="This channel's daily digest and when the next one comes")
     async def settings(interaction: discord.Interaction) -> None:
         await bot.answer(interaction, Settings())
+
+    @group.command(name="preview", description="What this channel's digest would show now (nothing is posted)")
+    async def preview(interaction: discord.Interaction) -> None:
+        await bot.answer(interaction, Preview())
 
     @group.command(name="help", description="How to use paperboy")
     async def help_(interaction: discord.Interaction) -> None:

@@ -32,7 +32,8 @@ PHRASES = Phrasebook(
         "`days:mon,wed,fri` — which days a daily digest comes (default mon-fri)",
         "`/papers subscribe` with no options — a form to fill in for this channel's digest",
         "Paper card (right-click a message › Apps) — cards for the papers it links to, only you see them",
-        "`/papers settings` · `/papers unsubscribe` · `/papers help`",
+        "`/papers settings` · `/papers preview` (what the digest would show now) · `/papers unsubscribe` ·"
+        " `/papers help`",
         "`/papers top period:week` — this channel's most engaged papers (reactions and replies)",
         "`/papers saved [format:bibtex]` · `/papers save id:2406.12345` · `/papers unsave id:2406.12345` — your "
         "reading list (Save buttons, 🔖 reactions)",

@@ -22,6 +22,7 @@ from bot.chat.commands import (
     Follows,
     Help,
     PaperLookup,
+    Preview,
     Recent,
     Save,
     Saved,
@@ -169,7 +170,7 @@ class ChatService:
         return await channel_meant(self._subscriptions, asker)
 
     async def answer(self, command: Command, asker: Asker) -> Post:
-        if isinstance(command, Subscribe | Unsubscribe | Settings | Top):
+        if isinstance(command, Subscribe | Unsubscribe | Settings | Preview | Top):
             asker = await channel_meant(self._subscriptions, asker)
         match command:
             case Today(limit, day, ago, named):
@@ -190,6 +191,8 @@ class ChatService:
                 return await self._unsubscribe(asker, topic)
             case Settings():
                 return await self._settings(asker)
+            case Preview():
+                return await self._preview(asker)
             case Help():
                 return Post(header="paperboy: Hugging Face Daily Papers in chat", text=self._words(asker).help())
             case Follow():
@@ -455,6 +458,19 @@ class ChatService:
                 " `subscribe` with other topics replaces it."
             )
         return await self._subscribe(Subscribe(topics=kept, changes=True), asker)
+
+    async def _preview(self, asker: Asker) -> Post:
+        """`preview`: the channel's digest as it would be built now (in a direct message, the asker's follows')."""
+        from bot.chat.preview import preview  # loaded with the first preview: the week's matches and the roundup
+
+        where = asker.channel
+        current = await self._subscriptions.get(where)
+        if current is None and asker.direct:
+            current = await self._subscriptions.of_person(where.platform, where.workspace, asker.user)
+        if current is None:
+            words = self._words(asker)
+            return _said(f"This channel has no digest to preview. To start one: {words.subscribe}.")
+        return await preview(self._store, self._search, current, self._clock())
 
     async def _settings(self, asker: Asker) -> Post:
         current = await self._subscriptions.get(asker.channel)

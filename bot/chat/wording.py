@@ -73,7 +73,8 @@ TYPED = Phrasebook(
         "`/papers cite 2406.12345` — its BibTeX; `summary`, `related`, `code` and `authors` too, as in its thread",
         _SUBSCRIBE,
         "`/papers subscribe weekly diffusion on fri at 16:00` — a weekly roundup here instead",
-        "`/papers settings` (`settings at 10:00`, `top 3`, …: one changed) · `/papers unsubscribe` · `/papers help`",
+        "`/papers settings` (`settings at 10:00`, `top 3`, …: one changed) · `/papers preview` (what the digest"
+        " would show now) · `/papers unsubscribe` · `/papers help`",
         "`/papers top [week|month|all]` — this channel's most engaged papers (reactions and replies)",
         "`/papers saved [bibtex]` · `/papers save 2406.12345` · `/papers unsave 2406.12345` — your reading list "
         "(Save buttons, bookmark reactions)",

@@ -16,6 +16,7 @@ from bot.chat.service import Asker, ChatService, manages_channel
 from bot.chat.wording import TYPED
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.channels import ChannelRef
+from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from tests.chat.test_commands import TEXTS
 from tests.chat.world import PHRASEBOOKS, chat_service
@@ -367,6 +368,29 @@ async def test_topics_replaced_by_subscribe_are_named_with_how_to_keep_them(june
     same = await service.answer(parse_command("subscribe Agents at 10:00"), channel)  # the same topic, as typed
     dropped = await service.answer(parse_command("settings topics robotics"), channel)  # said: nothing to add
     assert not any(line.startswith("Replaced") for line in (*same.text, *dropped.text))
+
+
+async def test_preview_shows_the_digest_as_its_filters_pick_and_posts_nothing(june_store: PaperStore) -> None:
+    """`preview` (and `digest`, `show the digest`, `roundup`) were searched for."""
+    service = chat_service(june_store)
+    channel = Asker(ChannelRef("slack", "C0PRE"), "U1")
+    none = await service.answer(parse_command("preview"), channel)
+    assert none.text[0].startswith("This channel has no digest to preview. To start one: `/papers subscribe")
+    await service.answer(parse_command("subscribe diffusion top 3"), channel)
+    daily = await service.answer(parse_command("show the digest"), channel)
+    built = await service.answer(parse_command("today"), channel)  # the latest day: 3 June, 07:30 UTC
+    assert daily.header == f"Preview · {built.header}"
+    assert daily.subheader is not None and daily.subheader.endswith("papers on diffusion")
+    assert 0 < len(daily.cards) <= 3
+    assert daily.footer == (
+        "A preview: nothing was posted. The next digest comes Wednesday 3 June, 09:00 UTC, and leaves out"
+        " papers this channel had before."
+    )
+    assert not await Ledger(june_store.engine).statuses([(channel.channel, date(2026, 6, 3))])  # none delivered
+    await service.answer(parse_command("subscribe weekly on fri"), channel)
+    weekly = await service.answer(parse_command("roundup"), channel)
+    assert weekly.header == "Preview · Weekly roundup · week 23 (1–7 June 2026)"  # so far: Monday to Wednesday
+    assert weekly.footer is not None and weekly.footer.startswith("A preview: nothing was posted. The next roundup")
 
 
 async def test_a_topic_with_a_typo_is_kept_as_typed_and_its_respelling_offered(june_store: PaperStore) -> None:

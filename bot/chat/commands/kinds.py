@@ -74,6 +74,11 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class Preview:
+    """What the channel's digest (or roundup) would show now, as its filters pick; nothing posted."""
+
+
+@dataclass(frozen=True)
 class Help:
     pass
 
@@ -134,6 +139,7 @@ Command = (
     | Subscribe
     | Unsubscribe
     | Settings
+    | Preview
     | Help
     | Follow
     | Follows

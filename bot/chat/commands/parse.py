@@ -30,6 +30,7 @@ from bot.chat.commands.kinds import (
     Follows,
     Help,
     PaperLookup,
+    Preview,
     Recent,
     Save,
     Saved,
@@ -113,12 +114,18 @@ _SAVED_SAID = (
     "my saved", "my saved papers", "saved papers", "show saved", "show my saved papers", "reading list",
     "my reading list", "bookmarks", "my bookmarks",
 )  # fmt: skip
+_PREVIEW_SAID = (
+    "preview", "preview digest", "digest preview", "preview the digest", "preview roundup", "roundup preview",
+    "digest", "the digest", "show digest", "show the digest", "show me the digest", "roundup", "the roundup",
+    "show roundup", "show the roundup", "weekly roundup", "our digest today", "what will the digest show",
+)  # fmt: skip
 _HELP_SAID = ("commands", "what can you do", "how does this work", "how do i use this", "usage")
 _SAID_FOR: dict[str, Command] = {
     **dict.fromkeys(_SETTINGS_SAID, Settings()),
     **dict.fromkeys(_FOLLOWS_SAID, Follows()),
     **dict.fromkeys(_SAVED_SAID, Saved()),
     **dict.fromkeys(_HELP_SAID, Help()),
+    **dict.fromkeys(_PREVIEW_SAID, Preview()),
 }
 # commands whole by themselves
 _ALONE = ("today", "yesterday", "trending", "help", "settings", "unsubscribe", "saved", "top", "follows", "following")

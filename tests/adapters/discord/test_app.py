@@ -186,8 +186,11 @@ async def test_subscribe_settings_unsubscribe(discord_bot: DiscordBot) -> None:
     )
     await fake.slash("settings")
     assert "Next digest: Wednesday 3 June, 08:00 EDT" in shown(await answer(discord_bot, 2))
+    await fake.slash("preview")
+    previewed = shown(await answer(discord_bot, 3))
+    assert "Preview · Daily Papers" in previewed and "A preview: nothing was posted." in previewed
     await fake.slash("unsubscribe")
-    assert "Unsubscribed" in shown(await answer(discord_bot, 3))
+    assert "Unsubscribed" in shown(await answer(discord_bot, 4))
     assert await discord_bot.subscriptions.all() == []
 
 

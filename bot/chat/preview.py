@@ -1,0 +1,41 @@
+"""`/papers preview`: what a channel's digest would show now, as its filters pick, to the asker alone.
+
+A daily digest: the latest listing day's papers. A weekly roundup: the week its next roundup sums up, so
+far, or this week where that one has not begun. Nothing is posted or recorded as delivered, and papers
+the channel had on other days are not left out (the digest itself leaves them out): the answer says so,
+and when the next one comes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.delivery.digest import DigestOptions, build_digest
+from bot.delivery.roundup import roundup_of, week_matches
+from bot.delivery.subscriptions import Subscription
+from bot.domain.post import Post
+from bot.domain.weeks import covered_monday
+from bot.search.port import SearchIndex
+from bot.store.papers import PaperStore
+
+
+async def preview(store: PaperStore, search: SearchIndex, subscription: Subscription, now: datetime) -> Post:
+    """The digest (or roundup) of `subscription` as it would be built now, headed as a preview."""
+    options = DigestOptions(subscription.topics, subscription.limit, subscription.min_upvotes)
+    due = subscription.next_delivery(now)
+    zone = ZoneInfo(subscription.timezone)
+    if subscription.cadence == "weekly":
+        today = now.astimezone(zone).date()
+        this_week = today - timedelta(days=today.weekday())  # a week not begun has nothing to show yet
+        monday = min(covered_monday((due or now).astimezone(zone).date()), this_week)
+        week = await week_matches(store, search, options, monday, now)
+        post = roundup_of(week, options, set(), now.astimezone(UTC).date()).to_post()
+        what = "roundup"
+    else:
+        post = (await build_digest(store, search, options, None)).to_post()
+        what = "digest"
+    when = f" comes {due.astimezone(zone):%A %-d %B, %H:%M %Z}" if due is not None else " is stopped"
+    note = f"A preview: nothing was posted. The next {what}{when}, and leaves out papers this channel had before."
+    return replace(post, header=f"Preview · {post.header}", footer=note)
