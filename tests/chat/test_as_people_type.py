@@ -66,7 +66,7 @@ def test_what_is_no_hour_is_still_refused(typed: str, said: str) -> None:
 
 @pytest.mark.parametrize(
     "typed",
-    ["LLMs at 4 bits", "transformers at 1 billion parameters", "diffusion at 9 30", "diffusion at 8 in the morning"],
+    ["LLMs at 4 bits", "transformers at 1 billion parameters", "diffusion at 9 30", "diffusion at 8 in the mornings"],
 )
 def test_a_number_after_at_that_words_follow_is_refused_not_taken_for_the_hour(typed: str) -> None:
     """`LLMs at 4 bits` would be a digest at 04:00 on “LLMs” and “bits”, the topics it replaced."""
@@ -396,3 +396,46 @@ def test_a_command_asked_for_by_another_name_is_that_command(typed: str, meant: 
 )
 def test_words_naming_the_subscription_are_no_topic(typed: str, meant: Subscribe) -> None:
     assert parse_command(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "time"),
+    [("at 8 in the morning", "08:00"), ("at 6 in the evening", "18:00"), ("at 2:30 in the afternoon", "14:30")],
+)
+def test_a_part_of_the_day_after_the_hour_says_am_or_pm(typed: str, time: str) -> None:
+    """`at 8 in the morning` was refused: "`at 8` before “in”: a time goes HH:MM"."""
+    assert parse_command(f"subscribe diffusion {typed}") == Subscribe(topics=("diffusion",), time=time)
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("at 9:00 Berlin", "“Berlin” after the time would be read as a topic: type `tz Europe/Berlin`"),
+        ("at 9:00 in Berlin", "“Berlin” after the time would be read as a topic: type `tz Europe/Berlin`"),
+        (
+            "at 9:00 in New York, robotics",
+            "“New York” after the time would be read as a topic: type `tz America/New_York`",
+        ),
+        ("at 10:00 Tokyo top 3", "“Tokyo” after the time would be read as a topic: type `tz Asia/Tokyo`"),
+    ],
+)
+def test_a_city_after_the_time_says_to_give_its_zone(typed: str, zone: str) -> None:
+    """`at 9:00 Berlin` gave the topic “Berlin”, and a digest at 09:00 UTC."""
+    assert refused(f"subscribe diffusion {typed}") == zone
+
+
+@pytest.mark.parametrize(
+    ("typed", "where"),
+    [
+        ("subscribe diffusion in <#C024BE7LR|research>", "#research"),  # Slack's mention: it was a topic
+        ("subscribe diffusion in #research", "#research"),
+        ("subscribe <#C024BE7LR> to diffusion", "that channel"),
+    ],
+)
+def test_subscribe_naming_another_channel_says_where_to_type_it(typed: str, where: str) -> None:
+    said = "`subscribe` sets up the digest of the channel it is typed in: type it in"
+    assert refused(typed) == f"{said} {where} (invite me there first)"
+
+
+def test_a_hash_in_a_topic_is_no_channel() -> None:
+    assert parse_command("subscribe C# compilers") == Subscribe(topics=("C# compilers",))

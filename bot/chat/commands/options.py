@@ -43,6 +43,10 @@ def option_value(name: str, tokens: list[tuple[str, bool]], at: int) -> tuple[st
         return f"{value}_{nxt.rstrip(',')}", 2  # `tz America/New York`
     if name == "at" and _MERIDIEM.fullmatch(nxt.rstrip(",")):
         return f"{value} {nxt.rstrip(',')}", 2  # `at 9:00 PM`, quoted as typed if refused
+    if name == "at" and (half := _part_of_day(tokens, at + 1)) is not None:
+        return f"{value} {half}", 4  # `at 9 in the morning`, `at 6 in the evening`
+    if name == "at" and (city := _city_after(tokens, at + 1)) is not None:  # `at 9:00 Berlin`: a topic “Berlin”,
+        raise UsageError(f"“{city[0]}” after the time would be read as a topic: type `tz {city[1]}`")  # at 09:00 UTC
     if name == "at" and value.isdigit() and nxt.lower() not in (*OPTIONS, "on"):  # `LLMs at 4 bits`: no hour
         raise UsageError(
             f"`at {value[:4]}` before “{nxt.rstrip(',')[:40]}”: a time goes HH:MM, such as `at 09:00`; a topic"
@@ -52,6 +56,32 @@ def option_value(name: str, tokens: list[tuple[str, bool]], at: int) -> tuple[st
     if name == "at" and ends and (zone := _abbreviated_zone(nxt.rstrip(","))) is not None:  # not `MET office`
         raise UsageError(f"“{nxt.rstrip(',')}” after the time would be read as a topic: {zone}")
     return value, took
+
+
+_PARTS_OF_DAY = {"morning": "am", "afternoon": "pm", "evening": "pm"}
+
+
+def _part_of_day(tokens: list[tuple[str, bool]], at: int) -> str | None:
+    """`am` or `pm` for `in the morning` (afternoon, evening) at `tokens[at]`, ending the option; else None."""
+    said = [t.lower().rstrip(",") for t, quoted in tokens[at : at + 3] if not quoted]
+    return _PARTS_OF_DAY.get(said[2]) if len(said) == 3 and said[:2] == ["in", "the"] else None
+
+
+def _city_after(tokens: list[tuple[str, bool]], at: int) -> tuple[str, str] | None:
+    """A city (or zone) named right after a time, alone or after `in`, and ending the part (`at 9:00
+    Berlin`, `at 9:00 in New York, robotics`): the words and the zone they name; else None."""
+    start = at + (at < len(tokens) and tokens[at][0].lower() == "in")
+    for length in (2, 1):
+        words = tokens[start : start + length]
+        if len(words) < length or any(quoted for _, quoted in words):
+            continue
+        said = " ".join(t for t, _ in words).rstrip(",")
+        ends = words[-1][0].endswith(",") or start + length == len(tokens)
+        ends = ends or tokens[start + length][0].lower() in (*OPTIONS, "on")
+        named = not said.isupper() and "/" not in said  # `RAG` is no zone's; `Europe/Berlin` is said so below
+        if ends and named and (zone := zone_named(said)) is not None:
+            return said, zone
+    return None
 
 
 def days_option(text: str) -> str:

@@ -55,6 +55,12 @@ def parse_subscribe(text: str) -> Subscribe:
     words: list[str] = []
     options: dict[str, str] = {}
     closed_quotes(text)
+    if (other := _ANOTHER_CHANNEL.search(text)) is not None:  # it was a topic: “diffusion in <#C0123|research>”
+        name = other[1] or other[2] or other[3]
+        raise UsageError(
+            f"`subscribe` sets up the digest of the channel it is typed in: type it in {f'#{name}' if name else 'that'}"
+            f"{'' if name else ' channel'} (invite me there first)"
+        )
     text = _FOR_HERE.sub("", text)  # `subscribe diffusion for this channel`
     tokens = tokens_of(as_ours(text))  # `robotics NOT "humanoid robots"`: a quoted exclusion, as searched
     refuse_flags(tokens)
@@ -145,6 +151,10 @@ _DAILY = re.compile(r"\s+daily\Z", re.IGNORECASE)
 
 _WEEKLY = re.compile(r"\s+(?:weekly|every\s+week|once\s+a\s+week)\Z", re.IGNORECASE)
 
+# another channel named (Slack writes a mention as `<#C0123|name>`): `subscribe diffusion in #research`
+_ANOTHER_CHANNEL = re.compile(
+    r"<#[CG][A-Z0-9]+(?:\|([^>]*))?>|(?:\A|\s)(?:in|to|for|into)\s+#([\w-]+)|\A#([\w-]+)", re.I
+)
 _WHO = frozenset({"me", "us", "this", "the", "our", "my", "channel", "here"})  # `subscribe me to …`
 
 _FOR_HERE = re.compile(
