@@ -373,6 +373,9 @@ def test_settings_alone_shows_them(typed: str) -> None:
         ("saved papers", Saved()),
         ("what can you do?", Help()),
         ("commands", Help()),
+        ("hi", Help()),  # a greeting: papers holding "hi" were no answer
+        ("hey paperboy", Help()),  # was "Did you mean `paper`?"
+        ("who are you?", Help()),
     ],
 )
 def test_a_command_asked_for_by_another_name_is_that_command(typed: str, meant: Command) -> None:

@@ -119,7 +119,31 @@ _PREVIEW_SAID = (
     "digest", "the digest", "show digest", "show the digest", "show me the digest", "roundup", "the roundup",
     "show roundup", "show the roundup", "weekly roundup", "our digest today", "what will the digest show",
 )  # fmt: skip
-_HELP_SAID = ("commands", "what can you do", "how does this work", "how do i use this", "usage")
+# greetings too: searched for, they found papers holding "hello"
+_HELP_SAID = (
+    "commands",
+    "what can you do",
+    "how does this work",
+    "how do i use this",
+    "usage",
+    "menu",
+    "get started",
+    "hi",
+    "hello",
+    "hey",
+    "hiya",
+    "howdy",
+    "yo",
+    "hi there",
+    "hello there",
+    "paperboy",
+    "@paperboy",
+    "who are you",
+    "what are you",
+    "what is paperboy",
+    "what is this",
+    "about",
+)  # fmt: skip
 _SAID_FOR: dict[str, Command] = {
     **dict.fromkeys(_SETTINGS_SAID, Settings()),
     **dict.fromkeys(_FOLLOWS_SAID, Follows()),
