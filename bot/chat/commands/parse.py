@@ -121,28 +121,9 @@ _PREVIEW_SAID = (
 )  # fmt: skip
 # greetings too: searched for, they found papers holding "hello"
 _HELP_SAID = (
-    "commands",
-    "what can you do",
-    "how does this work",
-    "how do i use this",
-    "usage",
-    "menu",
-    "get started",
-    "hi",
-    "hello",
-    "hey",
-    "hiya",
-    "howdy",
-    "yo",
-    "hi there",
-    "hello there",
-    "paperboy",
-    "@paperboy",
-    "who are you",
-    "what are you",
-    "what is paperboy",
-    "what is this",
-    "about",
+    "commands", "what can you do", "how does this work", "how do i use this", "usage", "menu", "get started",
+    "hi", "hello", "hey", "hiya", "howdy", "yo", "hi there", "hello there", "paperboy", "@paperboy",
+    "who are you", "what are you", "what is paperboy", "what is this", "about",
 )  # fmt: skip
 _SAID_FOR: dict[str, Command] = {
     **dict.fromkeys(_SETTINGS_SAID, Settings()),
