@@ -8,6 +8,7 @@ here, the same on every platform. The words that differ by platform come from it
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -24,6 +25,7 @@ from bot.chat.commands import (
     PaperLookup,
     Preview,
     Recent,
+    RepositoryLookup,
     Save,
     Saved,
     Search,
@@ -61,6 +63,7 @@ from bot.domain.errors import (
 from bot.domain.filters import describe, fold, split_filters
 from bot.domain.ids import papers_named
 from bot.domain.models import Paper
+from bot.domain.other_links import repository_urls
 from bot.domain.post import Post
 from bot.domain.publishing import MessageRef, Publisher
 from bot.domain.weeks import covered_monday, week_key, week_name
@@ -182,6 +185,8 @@ class ChatService:
                 return await self._searched(query, window, asker, limit or SEARCH_RESULTS)
             case PaperLookup(ref):
                 return await self._paper(ref)
+            case RepositoryLookup(repository):
+                return await self._linking(repository, asker)
             case Ask(question, ref):
                 paper = await self._found(ref)
                 return paper if isinstance(paper, Post) else await discuss(paper, question, self._search)
@@ -311,6 +316,21 @@ class ChatService:
             return post
         note = not_today(await self._store.day_record(today))
         return replace(post, subheader=f"{note} {post.subheader}" if post.subheader else note)
+
+    async def _linking(self, repository: str, asker: Asker) -> Post:
+        """The papers whose code is the repository pasted; none linking it: a search for its name's words."""
+        where = f"github.com/{repository}"
+        found = await self._store.linking(repository_urls(repository))
+        if len(found) == 1:
+            post = paper_post(found[0])
+            return replace(post, subheader=" · ".join(filter(None, (post.subheader, f"its code: {where}"))))
+        if found:
+            return Post(header=f"Papers whose code is {where}", cards=tuple(card(p, seeded=False) for p in found))
+        name = " ".join(re.split(r"[-_.]+", repository.partition("/")[2])).strip()
+        today = self._clock().astimezone(UTC).date()
+        searched = await self._searched(name, Window.of(0, None, today), asker)
+        nobody = f"No paper in the store links its code to {where}: these are papers on {quoted(name)}."
+        return replace(searched, subheader=" ".join(filter(None, (nobody, searched.subheader))))
 
     async def _paper(self, ref: str) -> Post:
         found = await self._found(ref)

@@ -373,6 +373,20 @@ class PaperStore:
             loaded = await self._load(conn, ids)
         return [loaded[i] for i in ids if i in loaded], count
 
+    async def linking(self, urls: Sequence[str], limit: int = 50) -> list[Paper]:
+        """The papers whose code is at one of `urls` (lower-cased: how a repository's URL may be written),
+        most upvoted first: a pasted repository's papers."""
+        found = (
+            select(papers.c.arxiv_id)
+            .where(func.lower(papers.c.github_repo).in_(list(urls)))
+            .order_by(papers.c.upvotes.desc(), papers.c.arxiv_id)
+            .limit(limit)
+        )
+        async with self._engine.connect() as conn:
+            ids = list((await conn.execute(found)).scalars())
+            loaded = await self._load(conn, ids)
+        return [loaded[i] for i in ids if i in loaded]
+
     async def _listing(self, day: date) -> list[Paper]:
         async with self._engine.connect() as conn:
             result = await conn.execute(

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from adapters.discord import wording as discord_wording
 from adapters.discord.render import post_message as discord_message
 from adapters.slack.render import post_message as slack_message
-from bot.chat.commands import Help, Search, Settings, Subscribe, Today, Unsubscribe, parse_command
+from bot.chat.commands import Help, Search, Settings, Subscribe, Today, Unknown, Unsubscribe, parse_command
 from bot.chat.service import Asker, ChatService, manages_channel
 from bot.chat.wording import TYPED
 from bot.delivery.subscriptions import SubscriptionStore
@@ -391,6 +391,25 @@ async def test_preview_shows_the_digest_as_its_filters_pick_and_posts_nothing(ju
     weekly = await service.answer(parse_command("roundup"), channel)
     assert weekly.header == "Preview · Weekly roundup · week 23 (1–7 June 2026)"  # so far: Monday to Wednesday
     assert weekly.footer is not None and weekly.footer.startswith("A preview: nothing was posted. The next roundup")
+
+
+async def test_a_repository_pasted_is_its_papers_and_another_sites_page_its_words(june_store: PaperStore) -> None:
+    """They were searched for as typed: `https`, `github` and `com` the words, the page's id respelled."""
+    service = chat_service(june_store)
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    coded = next(p for p in await june_store.all_papers() if p.github_repo)
+    link = (coded.github_repo or "").rstrip("/") + "/tree/main"
+    post = await service.answer(parse_command(f"<{link}|{link}>"), asker)
+    assert [c.title for c in post.cards] == [coded.title]
+    assert post.subheader is not None and post.subheader.endswith(f"its code: {link.split('://')[1][:-10]}")
+    other = await service.answer(parse_command("https://github.com/nobody/grepseek-x"), asker)
+    assert other.subheader is not None and other.subheader.startswith(
+        "No paper in the store links its code to github.com/nobody/grepseek-x: these are papers on “grepseek x”."
+    )
+    page = "https://www.semanticscholar.org/paper/Speculative-Decoding-Survey/204e3073870fae3d05bcbc2f6a8e263d9b72e776"
+    assert parse_command(page) == Search("Speculative Decoding Survey")
+    none = parse_command("https://openreview.net/forum?id=abc123")
+    assert isinstance(none, Unknown) and none.hint.startswith("that link names no paper I can read")
 
 
 async def test_a_topic_with_a_typo_is_kept_as_typed_and_its_respelling_offered(june_store: PaperStore) -> None:

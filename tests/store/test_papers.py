@@ -12,6 +12,7 @@ from sqlalchemy import Connection, select, update
 
 import bot.store.papers as papers_module
 from bot.domain.models import Listing, Paper, merge
+from bot.domain.other_links import repository, repository_urls
 from bot.host.pools import on_worker
 from bot.store.engine import as_utc
 from bot.store.papers import PaperStore, _from_row, stamp
@@ -148,6 +149,19 @@ async def test_most_upvoted_of_several_days_counts_a_paper_listed_twice_once(sto
     every, _ = await store.most_upvoted(date(2026, 6, 1), date(2026, 6, 3), 50)
     assert [p.arxiv_id for p in every] == ["2401.00002", "2401.00003", "2401.00004"]
     assert await store.most_upvoted(date(2026, 7, 1), date(2026, 7, 7), 5) == ([], 0)
+
+
+async def test_the_papers_linking_a_repository_are_found_however_its_url_is_written(store: PaperStore) -> None:
+    await store.save_papers(
+        [
+            paper("2401.00001", upvotes=3, github_repo="https://github.com/NVlabs/Fast-dLLM"),
+            paper("2401.00002", upvotes=9, github_repo="https://github.com/nvlabs/fast-dllm.git"),
+            paper("2401.00003", github_repo="https://github.com/NVlabs/other"),
+        ]
+    )
+    found = await store.linking(repository_urls(repository("https://github.com/NVlabs/Fast-dLLM/issues") or ""))
+    assert [p.arxiv_id for p in found] == ["2401.00002", "2401.00001"]  # most upvoted first
+    assert await store.linking(repository_urls("nobody/nothing")) == []
 
 
 async def test_latest_day_and_counts(store: PaperStore) -> None:

@@ -42,6 +42,13 @@ class PaperLookup:
 
 
 @dataclass(frozen=True)
+class RepositoryLookup:
+    """A code repository's link pasted (`github.com/owner/name`): the papers whose code it is."""
+
+    repository: str  # owner/name
+
+
+@dataclass(frozen=True)
 class Ask:
     """A question of a paper's thread (`summary`, `related`, `code`, `authors`, `cite`), asked of one
     paper by id or link from anywhere: `cite 2406.12345` gives its BibTeX, not a search for those words."""
@@ -135,6 +142,7 @@ Command = (
     | Recent
     | Search
     | PaperLookup
+    | RepositoryLookup
     | Ask
     | Subscribe
     | Unsubscribe

@@ -32,6 +32,7 @@ from bot.chat.commands.kinds import (
     PaperLookup,
     Preview,
     Recent,
+    RepositoryLookup,
     Save,
     Saved,
     Search,
@@ -50,6 +51,7 @@ from bot.chat.discussion import ASKS, LINKS, what_is_asked
 from bot.chat.recent import only_when, papers_asked, within
 from bot.domain.errors import UsageError
 from bot.domain.ids import a_paper_link, is_arxiv_id, papers_named
+from bot.domain.other_links import link_words, one_url, repository
 from bot.domain.our_words import calendar_fault
 from bot.domain.words import edits
 
@@ -227,6 +229,8 @@ def parse_command(text: str) -> Command:
         )
     if (paper := _paper_named(text)) is not None:
         return paper
+    if (url := one_url(text)) is not None and (linked := _other_link(url, text)) is not None:
+        return linked
     if word in STOPPING and not rest:  # not "Did you mean `top`?": they want the digest to stop
         return Unknown(text, "To stop this channel's digest: `unsubscribe`.")
     close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
@@ -300,6 +304,18 @@ def _paper_named(text: str) -> Command | None:
             return PaperLookup(named[0])
         return Unknown(text, f"One paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")
     return None
+
+
+def _other_link(url: str, text: str) -> Command | None:
+    """A link to no paper's page (`bot.domain.other_links`): a repository's papers, a search for the words
+    another site's address holds, or what to say of one that holds none; None for a paper site's."""
+    if names_a_paper(url):
+        return None
+    if (owner_name := repository(url)) is not None:
+        return RepositoryLookup(owner_name)
+    if words := link_words(url):
+        return Search(words)
+    return Unknown(text, "that link names no paper I can read: paste the paper's arXiv id or link, or its title.")
 
 
 def search_option(topic: str) -> Command:

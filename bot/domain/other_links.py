@@ -1,0 +1,59 @@
+"""Links people paste that name no paper by its arXiv id: a code repository (the papers that link it), or
+another site's page on a paper (OpenReview, Semantic Scholar, Papers with Code…), whose address often
+holds the paper's title. Searched for as typed, `https`, `github` and `com` were the words, and a page's
+id was offered a respelling ("No paper holds “https://www.semanticscholar.org/paper/Fa”")."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+_ONE_URL = re.compile(r"<?(https?://[^\s<>|]+)(?:\|[^>]*)?>?", re.IGNORECASE)  # Slack writes `<url|label>`
+_REPOSITORY = re.compile(r"(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:/.*)?", re.IGNORECASE)
+# path words that say what kind of page it is, not what it is about
+_PAGE_WORDS = frozenset(
+    {"paper", "papers", "forum", "abs", "pdf", "html", "article", "articles", "doi", "view", "en", "pub", "pubs"}
+    | {"publication", "publications", "details", "content", "index", "research", "blog", "post", "posts", "arxiv"}
+    | {"scholar", "search", "share", "tree", "blob", "main", "master"}
+)
+_QUERY_KEYS = ("q", "query", "search", "title")  # a search page's words: `scholar.google.com/scholar?q=…`
+_PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?|pdf)\Z", re.IGNORECASE)
+_ID_LIKE = re.compile(r"(?=.*\d)[\w.]{6,}|[0-9a-f]{16,}", re.IGNORECASE)  # `abc123`, `204e3073870fae3d05…`
+
+
+def one_url(text: str) -> str | None:
+    """The URL a text is, alone (in Slack's `<url|label>` too); None for any other text."""
+    found = _ONE_URL.fullmatch(text.strip())
+    return found[1] if found is not None else None
+
+
+def repository(url: str) -> str | None:
+    """`owner/name` of the GitHub repository a URL is (or is a page of: `/tree/main`, `/issues`); None
+    for any other."""
+    parts = urlsplit(url)
+    found = _REPOSITORY.fullmatch(parts.netloc + parts.path.rstrip("/"))
+    return f"{found[1]}/{found[2]}" if found is not None else None
+
+
+def repository_urls(owner_name: str) -> tuple[str, ...]:
+    """The ways a repository's URL is stored (Hugging Face's and projects' own), lower-cased."""
+    base = f"github.com/{owner_name.lower()}"
+    return tuple(f"{scheme}{www}{base}{end}" for scheme in ("https://", "http://") for www in ("", "www.")
+                 for end in ("", "/", ".git"))  # fmt: skip
+
+
+def link_words(url: str) -> str:
+    """The words a page's address holds about its paper: its path's words (`attention-is-all-you-need`)
+    and a search's (`?q=diffusion`), without the site, the kind of page or its ids; "" for none."""
+    parts = urlsplit(url)
+    segments = [_PAGE_SUFFIX.sub("", s) for s in parts.path.split("/")]  # `new-rl-method.html`
+    words = [
+        word
+        for segment in segments
+        if segment and not _ID_LIKE.fullmatch(segment) and not segment.isdigit()
+        for word in re.split(r"[-_+]+", segment)
+        if word and word.lower() not in _PAGE_WORDS
+    ]
+    asked = parse_qs(parts.query)
+    words += [value for key in _QUERY_KEYS for value in asked.get(key, ())]
+    return " ".join(" ".join(words).split())

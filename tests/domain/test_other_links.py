@@ -1,0 +1,43 @@
+"""Links to no paper's page: a repository's, another site's (`bot.domain.other_links`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.other_links import link_words, one_url, repository
+
+
+@pytest.mark.parametrize(
+    ("url", "named"),
+    [
+        ("https://github.com/NVlabs/Fast-dLLM", "NVlabs/Fast-dLLM"),
+        ("https://github.com/NVlabs/Fast-dLLM/tree/main/v2", "NVlabs/Fast-dLLM"),
+        ("http://www.github.com/a/b.git", "a/b"),
+        ("https://github.com/NVlabs", None),  # an owner, no repository
+        ("https://gitlab.com/a/b", None),
+    ],
+)
+def test_a_repositorys_link_names_it(url: str, named: str | None) -> None:
+    assert repository(url) == named
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("https://paperswithcode.com/paper/attention-is-all-you-need", "attention is all you need"),
+        (
+            "https://www.semanticscholar.org/paper/Fast-dLLM-v2-Efficient/204e3073870fae3d05bcbc2f6a8e263d9b72e776",
+            "Fast dLLM v2 Efficient",
+        ),
+        ("https://scholar.google.com/scholar?q=diffusion+models", "diffusion models"),
+        ("https://example.com/blog/2024/03/new-rl-method.html", "new rl method"),
+        ("https://openreview.net/forum?id=abc123", ""),  # an id alone: no words
+    ],
+)
+def test_another_sites_address_holds_its_papers_words(url: str, words: str) -> None:
+    assert link_words(url) == words
+
+
+def test_one_url_is_a_text_that_is_a_link_alone() -> None:
+    assert one_url("<https://github.com/a/b|github.com/a/b>") == "https://github.com/a/b"  # Slack's form
+    assert one_url("see https://github.com/a/b") is None
