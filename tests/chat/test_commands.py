@@ -424,7 +424,7 @@ def test_a_language_named_with_a_sign_is_a_topic() -> None:
 @pytest.mark.parametrize(
     ("typed", "said"),
     [
-        ("weekly on fridays", "type `on` and one day of the week, such as `on fri`"),
+        ("daily on fridays", "type `on` and one day of the week, such as `on fri`"),
         ("weekly fridays", "“fridays” looks like an option"),  # a day alone is no topic: it was saved as one
         ("weekly diffusion, friday", "“friday” looks like an option"),
         ("weekly on weekends", "“on weekends” looks like an option"),

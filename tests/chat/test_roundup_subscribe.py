@@ -12,7 +12,7 @@ from bot.chat.service import Asker, ChatService
 from bot.delivery.subscriptions import SubscriptionStore, from_config
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults, parse_config
-from bot.domain.errors import ConfigError
+from bot.domain.errors import ConfigError, UsageError
 from bot.ingest.catalog import Catalog
 from bot.search.service import SearchService
 from bot.store.ledger import Ledger
@@ -276,3 +276,24 @@ async def test_a_roundup_moved_past_the_week_it_owed_says_that_week_will_not_com
     assert said.startswith("The roundup of week 23") and "due Thursday 11 June on the old day" in said
     again = await service.answer(parse_command("subscribe on sat"), asker)  # Friday to Saturday: the same week
     assert not any("will not come" in line for line in again.text)
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("weekly diffusion every friday", "fri"),  # was refused: “looks like an option, not a topic”
+        ("weekly on fridays", "fri"),
+        ("diffusion weekly every tuesday", "tue"),
+        ("diffusion once a week on fridays", "fri"),
+    ],
+)
+def test_a_roundups_day_said_in_words_is_its_day(typed: str, day: str) -> None:
+    said = parse_subscribe(typed)
+    assert (said.cadence, said.day) == ("weekly", day) and said.topics in ((), ("diffusion",))
+
+
+@pytest.mark.parametrize("typed", ["weekly on fri and mon", "weekly on the weekend", "diffusion every friday"])
+def test_a_roundups_day_not_one_day_is_refused(typed: str) -> None:
+    """`on fri and mon` saved the topic “and mon”; `on the weekend` the topic “on the weekend”."""
+    with pytest.raises(UsageError):
+        parse_subscribe(typed)

@@ -235,7 +235,8 @@ def option_meant(topic: str) -> str | None:
     on_day = len(words) >= 2 and words[-2].lower() in ("on", "every") and looks_like_a_day(words[-1])
     said_day = words[-1] if len(words) == 1 or words[0].lower() in ("on", "every", "day") else ""
     on_day = on_day or (len(words) <= 2 and _DAYS.fullmatch(said_day) is not None)  # `fridays`: no topic is a day
-    if on_day or (len(words) == 2 and words[0].lower() == "day" and looks_like_a_day(words[1])):
+    weekend = [w.lower() for w in words[-3:]] in (["on", "the", "weekend"], ["at", "the", "weekend"])  # a day, which?
+    if on_day or weekend or (len(words) == 2 and words[0].lower() == "day" and looks_like_a_day(words[1])):
         return "`on` and one day of the week, such as `on fri` (a weekly roundup), or `days mon-fri`"
     # the option's word and its value: alone (`time 10`), or ending the topic and plainly a value
     # (`diffusion time 10:00`); not `real time 3d reconstruction`, `space time 4`, `wall time 3`

@@ -44,6 +44,15 @@ def asks_every_paper(topics: str) -> bool:
     return topics.lower().strip(" .!") in _EVERY_PAPER
 
 
+_ONE_DAY = "`on` takes one day: a weekly roundup comes once a week (a daily digest on some days: `days mon,fri`)"
+
+
+def _another_day_joined(tokens: list[tuple[str, bool]], at: int) -> bool:
+    """Whether `and` (or `&`) and a day of the week follow at `tokens[at]`: `on fri and mon`."""
+    said = [t.lower().rstrip(",") for t, quoted in tokens[at : at + 2] if not quoted]
+    return len(said) == 2 and said[0] in ("and", "&", "or") and is_weekday(said[1])
+
+
 def parse_subscribe(text: str) -> Subscribe:
     """`[weekly|daily] [topics] [at HH:MM] [tz Area/City] [top N] [days mon-fri] [on fri]`; topics split on
     commas or quoted.
@@ -80,6 +89,8 @@ def parse_subscribe(text: str) -> Subscribe:
         if not quoted and token.lower() == "on" and i + 1 < len(tokens) and is_weekday(tokens[i + 1][0].rstrip(",")):
             close_part(words, topics)  # `on mon, robotics`: the comma ends the option, as after the others
             keep_option(options, "on", tokens[i + 1][0].rstrip(","))
+            if _another_day_joined(tokens, i + 2):  # `on fri and mon`: the topic “and mon”
+                raise UsageError(_ONE_DAY)
             i += 2
             continue
         if quoted:
@@ -88,9 +99,7 @@ def parse_subscribe(text: str) -> Subscribe:
                 topics.append(" ".join(token.split()))
                 as_typed.add(topics[-1])
         elif token.lower() == "on" and i + 1 < len(tokens) and several_days(tokens[i + 1][0]):
-            raise UsageError(  # `on fri,mon`
-                "`on` takes one day: a weekly roundup comes once a week (a daily digest on some days: `days mon,fri`)"
-            )
+            raise UsageError(_ONE_DAY)  # `on fri,mon`
         elif token.lower() == "on" and i + 1 == len(tokens):
             raise UsageError("`on` needs a day of the week after it, such as `on fri`")
         elif token.lower() in ("weekly", "daily") and options and i + 1 == len(tokens):
@@ -148,6 +157,10 @@ _EVERY_DAY = re.compile(r"(?:\A|\s+)(?:every|each)\s+days?\Z", re.IGNORECASE)
 _WEEKDAYS = re.compile(r"(?:\A|\s+)(?:on\s+|every\s+)?week\s?days\Z|(?:\A|\s+)every\s+weekday\Z", re.IGNORECASE)
 
 _DAILY = re.compile(r"\s+daily\Z", re.IGNORECASE)
+# a roundup's day, said so (`subscribe weekly diffusion every friday`, `… on fridays`): its `on`
+_EVERY_WEEKDAY = re.compile(
+    r"(?:\A|\s+)(?:every|each|on)\s+((?:mon|tues|wednes|thurs|fri|satur|sun)days?)\Z", re.IGNORECASE
+)
 
 _WEEKLY = re.compile(r"\s+(?:weekly|every\s+week|once\s+a\s+week)\Z", re.IGNORECASE)
 
@@ -181,6 +194,9 @@ def _days_said(
                     options["days"], topic = days, pattern.sub("", topic).strip()
             if cadence in (None, "daily") and _DAILY.search(topic):
                 cadence, topic = "daily", _DAILY.sub("", topic).strip()
+            day = _EVERY_WEEKDAY.search(topic) if "on" not in options else None
+            if day is not None and (cadence == "weekly" or _WEEKLY.search(topic[: day.start()])):
+                options["on"], topic = day[1].lower().removesuffix("s"), topic[: day.start()].strip()
             if cadence in (None, "weekly") and "days" not in options and _WEEKLY.search(topic):
                 cadence, topic = "weekly", _WEEKLY.sub("", topic).strip()
             if not topic:
