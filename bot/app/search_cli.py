@@ -161,8 +161,11 @@ async def _named_paper(services: Services, query: str) -> list[SearchHit]:
     from bot.chat.commands import only_ids
     from bot.domain.errors import InvalidPaperId
     from bot.domain.ids import a_paper_link, papers_named
+    from bot.domain.other_links import one_url, repository, repository_urls
     from bot.search.port import SearchHit as Hit
 
+    if (url := one_url(query)) is not None and (owner_name := repository(url)) is not None:  # a repository's:
+        return [Hit(p, 1.0) for p in await services.store.linking(repository_urls(owner_name))]  # its papers
     named = papers_named(query)  # `2406.12345`, `arXiv 2406.12345v1`, `2406.12345 2406.54321`: those papers
     if not named and a_paper_link(query):  # a link whose id no paper can have: said, not searched as words
         raise InvalidPaperId(query)

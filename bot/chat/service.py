@@ -8,7 +8,6 @@ here, the same on every platform. The words that differ by platform come from it
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -63,7 +62,7 @@ from bot.domain.errors import (
 from bot.domain.filters import describe, fold, split_filters
 from bot.domain.ids import papers_named
 from bot.domain.models import Paper
-from bot.domain.other_links import repository_urls
+from bot.domain.other_links import repository_urls, repository_words
 from bot.domain.post import Post
 from bot.domain.publishing import MessageRef, Publisher
 from bot.domain.weeks import covered_monday, week_key, week_name
@@ -326,7 +325,7 @@ class ChatService:
             return replace(post, subheader=" · ".join(filter(None, (post.subheader, f"its code: {where}"))))
         if found:
             return Post(header=f"Papers whose code is {where}", cards=tuple(card(p, seeded=False) for p in found))
-        name = " ".join(re.split(r"[-_.]+", repository.partition("/")[2])).strip()
+        name = repository_words(repository)
         today = self._clock().astimezone(UTC).date()
         searched = await self._searched(name, Window.of(0, None, today), asker)
         nobody = f"No paper in the store links its code to {where}: these are papers on {quoted(name)}."

@@ -42,6 +42,11 @@ def repository_urls(owner_name: str) -> tuple[str, ...]:
                  for end in ("", "/", ".git"))  # fmt: skip
 
 
+def repository_words(owner_name: str) -> str:
+    """A repository's name as words, to search for where no paper links it: `Fast-dLLM` is "Fast dLLM"."""
+    return " ".join(re.split(r"[-_.]+", owner_name.partition("/")[2])).strip()
+
+
 def link_words(url: str) -> str:
     """The words a page's address holds about its paper: its path's words (`attention-is-all-you-need`)
     and a search's (`?q=diffusion`), without the site, the kind of page or its ids; "" for none."""

@@ -41,3 +41,11 @@ def test_another_sites_address_holds_its_papers_words(url: str, words: str) -> N
 def test_one_url_is_a_text_that_is_a_link_alone() -> None:
     assert one_url("<https://github.com/a/b|github.com/a/b>") == "https://github.com/a/b"  # Slack's form
     assert one_url("see https://github.com/a/b") is None
+
+
+def test_a_link_searched_from_the_command_line_or_discord_is_read_as_chat_reads_it() -> None:
+    from bot.chat.commands import RepositoryLookup, search_option, search_parts
+
+    assert search_parts("https://paperswithcode.com/paper/fast-dllm-v2") == ("fast dllm v2", 0, None, None)
+    assert search_parts("https://github.com/NVlabs/Fast-dLLM") == ("Fast dLLM", 0, None, None)  # none links it
+    assert search_option("https://github.com/NVlabs/Fast-dLLM") == RepositoryLookup("NVlabs/Fast-dLLM")

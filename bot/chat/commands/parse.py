@@ -51,7 +51,7 @@ from bot.chat.discussion import ASKS, LINKS, what_is_asked
 from bot.chat.recent import only_when, papers_asked, within
 from bot.domain.errors import UsageError
 from bot.domain.ids import a_paper_link, is_arxiv_id, papers_named
-from bot.domain.other_links import link_words, one_url, repository
+from bot.domain.other_links import link_words, one_url, repository, repository_words
 from bot.domain.our_words import calendar_fault
 from bot.domain.words import edits
 
@@ -263,6 +263,9 @@ def search_parts(text: str) -> tuple[str, int, Span | None, int | None]:
     """A search as typed, in its parts, as chat and `paperboy search` read it: the topic, the days its
     time words keep (`diffusion this week`: 7), the day it names (`agents since monday`), and how many
     results it asks for (`diffusion top 10`). `UsageError` for days or a count out of range."""
+    if (url := one_url(text)) is not None and not names_a_paper(url):  # `paperboy search <a page's link>`
+        owner_name = repository(url)
+        text = (repository_words(owner_name) if owner_name else link_words(url)) or text
     topic, limit = _counted(text)
     if (named := named_span(topic)) is not None:
         return named[0], 0, named[1], limit
@@ -321,7 +324,8 @@ def _other_link(url: str, text: str) -> Command | None:
 def search_option(topic: str) -> Command:
     """A search's topic as a surface's own option gives it (Discord's `topic:`), read as the chat reads a
     message: one that only names a paper is that paper (it was searched for as words)."""
-    return _paper_named(topic) or _searched(topic)
+    url = one_url(topic)
+    return _paper_named(topic) or (_other_link(url, topic) if url else None) or _searched(topic)
 
 
 def paper_option(verb: Literal["paper", "save", "unsave"], value: str) -> Command:
