@@ -121,10 +121,15 @@ class Window:
 
 def none_since(query: str | None, first: date, latest: date | None, on: bool = False) -> str:
     """What an answer limited to recent days (a search's, or `this week`'s: no `query`) that found
-    nothing says: since when (or `on` that day alone), and, when the store holds no day as recent
-    (`latest`: its latest day), that day, not "no papers"."""
-    behind = f" The store's latest day is {latest:%A %-d %B %Y}." if latest is not None and latest < first else ""
-    when = f"{'on' if on else 'since'} {first:%A %-d %B %Y}"
+    nothing says: since when (or `on` that day alone); and, when the store holds no day as recent
+    (`latest`: its latest day), that it lacks them, not that no papers were listed ("No papers were
+    listed since Sunday", of days no sync had fetched)."""
+    day = f"{first:%A %-d %B %Y}"
+    again = "" if query is None else " The same words without the days look at every day."
+    if latest is None or latest < first:
+        held = f"its latest day is {latest:%A %-d %B %Y}" if latest is not None else "it holds no listings yet"
+        lacks = f"The store does not hold {day}" if on else f"The store holds no day since {day}"
+        return f"{lacks}: {held}.{again}"
     if query is None:
-        return f"No papers were listed {when}.{behind}"
-    return f"No paper on {quoted(query)} was listed {when}.{behind} The same words without the days look at every day."
+        return f"No papers were listed {'on' if on else 'since'} {day}."
+    return f"No paper on {quoted(query)} was listed {'on' if on else 'since'} {day}.{again}"

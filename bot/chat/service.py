@@ -629,7 +629,8 @@ def not_today(record: DayRecord) -> str:
     """Why `/papers today` shows an earlier day: today is not in the store yet, or has no papers."""
     when = f"{record.day:%A %-d %B}"
     if record.fetched_at is None:
-        why = f"Today ({when}) is not in the store yet"
+        weekend = " (a weekend day: Hugging Face lists papers on weekdays)" if record.day.weekday() >= 5 else ""
+        why = f"Today ({when}) is not in the store yet{weekend}"
     elif not record.final:
         why = f"Hugging Face has listed no papers for today ({when}) yet"
     else:

@@ -274,7 +274,7 @@ def test_search_reads_time_words_as_a_chat_search_does(paperboy: Paperboy, tmp_p
     assert text.code == 0, text.err
     said = " ".join(text.out.split())
     assert "Papers on “diffusion”, listed in the last 7 days" in said  # as chat says it
-    assert "The store's latest day is Friday 21 August 2026. The same words without the days look at every day." in said
+    assert "its latest day is Friday 21 August 2026. The same words without the days look at every day." in said
 
 
 def test_search_batch_respells_a_word_no_paper_holds_as_one_query_does(paperboy: Paperboy, tmp_path: Path) -> None:

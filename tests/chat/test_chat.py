@@ -82,7 +82,10 @@ async def test_today_says_when_the_day_it_shows_is_not_today(june_store: PaperSt
     post = await later.answer(Today(), asker)
     assert post.header == "Daily Papers · Wednesday 3 June 2026" and post.cards
     assert post.subheader is not None
-    assert post.subheader.startswith("Today (Saturday 20 June) is not in the store yet: here is the latest day")
+    assert post.subheader.startswith(
+        "Today (Saturday 20 June) is not in the store yet (a weekend day: Hugging Face lists papers on weekdays):"
+        " here is the latest day"
+    )
     same_day = await chat_service(june_store).answer(Today(), asker)  # NOW is 3 June
     assert same_day.subheader is not None and "not in the store" not in same_day.subheader
 
@@ -188,7 +191,7 @@ async def test_this_week_alone_is_the_week_s_most_upvoted_papers(june_store: Pap
     later = chat_service(june_store, clock=lambda: datetime(2026, 6, 20, 9, tzinfo=UTC))
     none = await later.answer(parse_command("papers from last week"), asker)
     assert not none.cards and none.empty == (
-        "No papers were listed since Sunday 14 June 2026. The store's latest day is Wednesday 3 June 2026."
+        "The store holds no day since Sunday 14 June 2026: its latest day is Wednesday 3 June 2026."
     )
 
 
@@ -239,8 +242,8 @@ async def test_a_search_this_week_over_a_store_behind_says_its_latest_day(june_s
     post = await later.answer(parse_command("agents this week"), Asker(ChannelRef("slack", "C1"), "U1"))
     assert not post.cards
     assert post.empty == (
-        "No paper on “agents” was listed since Sunday 14 June 2026. The store's latest day is Wednesday 3 June 2026."
-        " The same words without the days look at every day."
+        "The store holds no day since Sunday 14 June 2026: its latest day is Wednesday 3 June 2026. The same words"
+        " without the days look at every day."
     )
 
 
