@@ -156,8 +156,9 @@ def _respelling(found: Searched) -> dict[str, str]:
 
 async def _named_paper(services: Services, query: str) -> list[SearchHit]:
     """An arXiv id or a paper's link typed as the query names that paper, as `/papers` takes it: the one
-    result, or `NotFound` (`SourceError`) where the store lacks it and it cannot be fetched; [] for any
-    other query. Papers that merely mention the id are no answer to it."""
+    result, or `NotFound` (`SourceError`) where the store lacks it and it cannot be fetched; a code
+    repository's link, the papers whose code it is; [] for any other query (and a repository no paper
+    links, searched by its name's words). Papers that merely mention the id are no answer to it."""
     from bot.chat.commands import only_ids
     from bot.domain.errors import InvalidPaperId
     from bot.domain.ids import a_paper_link, papers_named

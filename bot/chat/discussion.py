@@ -31,13 +31,19 @@ AUTHORS_CHARS = 1500  # the names of an `authors` answer: within a Discord messa
 SYNONYMS = (
     ({"bibtex", "citation", "citations", "reference", "references", "bib"}, "cite"),
     ({"github", "repo", "repos", "repository", "repositories", "implementation"}, "code"),
-    ({"tldr", "abstract", "summarize", "summarise", "summaries", "gist", "explain", "eli", "overview"}, "summary"),
-    ({"contributions", "contribution", "findings", "takeaways", "takeaway", "recap", "synopsis"}, "summary"),
-    ({"pdf", "pdfs"}, LINKS),
+    ({"tldr", "abstract", "summarize", "summarise", "summaries", "gist"}, "summary"),
     ({"similar"}, "related"),
     ({"author", "authorship"}, "authors"),
 )
-ASKED_BY = {word: ask for group, ask in SYNONYMS for word in group} | {ask: ask for ask in ASKS}
+# …and words that ask only of the bot, in a mention or a thread's reply: a message without a mention
+# ("can you explain how follow works?" in a direct message) is not taken as asked for them
+MENTIONED = (
+    ({"explain", "eli", "overview", "contributions", "contribution", "findings", "takeaways", "recap"}, "summary"),
+    ({"synopsis", "takeaway"}, "summary"),
+    ({"pdf", "pdfs"}, LINKS),
+)
+PLAINLY = {word: ask for group, ask in SYNONYMS for word in group} | {ask: ask for ask in ASKS}
+ASKED_BY = PLAINLY | {word: ask for group, ask in MENTIONED for word in group}
 STRONG = frozenset(ASKED_BY)  # not the weak "who", nor these:
 # words that ask only when no other does: "what is this about?", "link?" ("link to the code" asks for the code)
 WEAK = {"about": "summary", "link": LINKS, "links": LINKS, "url": LINKS, "arxiv": LINKS}
@@ -71,8 +77,8 @@ def _words(text: str) -> list[str]:
 def names_a_question(text: str) -> bool:
     """Whether the text names one of the thread questions (`summary`, `code`…), or a word that plainly
     asks for one (`tl;dr`, `bibtex`, `github`): a message with no mention is then taken as asked of
-    the bot (a reply to a card in a direct message). Weak words and near misses are not enough."""
-    return any(word in STRONG for word in _words(text))
+    the bot (a reply to a card in a direct message). Weak words, `MENTIONED`'s and near misses are not enough."""
+    return any(word in PLAINLY for word in _words(text))
 
 
 def what_is_asked(text: str, weak: bool = True) -> str | None:

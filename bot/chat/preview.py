@@ -21,10 +21,13 @@ from bot.search.port import SearchIndex
 from bot.store.papers import PaperStore
 
 
-async def preview(store: PaperStore, search: SearchIndex, subscription: Subscription, now: datetime) -> Post:
-    """The digest (or roundup) of `subscription` as it would be built now, headed as a preview."""
+async def preview(
+    store: PaperStore, search: SearchIndex, subscription: Subscription, now: datetime, *, yours: bool = False
+) -> Post:
+    """The digest (or roundup) of `subscription` as it would be built now, headed as a preview; `yours`:
+    a person's own (their follows'), not a channel's."""
     options = DigestOptions(subscription.topics, subscription.limit, subscription.min_upvotes)
-    due = subscription.next_delivery(now)
+    due = None if subscription.status else subscription.next_delivery(now)  # stopped: none comes
     zone = ZoneInfo(subscription.timezone)
     if subscription.cadence == "weekly":
         today = now.astimezone(zone).date()
@@ -36,6 +39,12 @@ async def preview(store: PaperStore, search: SearchIndex, subscription: Subscrip
     else:
         post = (await build_digest(store, search, options, None)).to_post()
         what = "digest"
-    when = f" comes {due.astimezone(zone):%A %-d %B, %H:%M %Z}" if due is not None else " is stopped"
-    note = f"A preview: nothing was posted. The next {what}{when}, and leaves out papers this channel had before."
+    had = "you had" if yours else "this channel had"
+    if due is None:
+        note = f"A preview: nothing was posted, and no {what} comes: its delivery is stopped (`settings` says why)."
+    else:
+        note = (
+            f"A preview: nothing was posted. The next {what} comes {due.astimezone(zone):%A %-d %B, %H:%M %Z},"
+            f" and leaves out papers {had} before."
+        )
     return replace(post, header=f"Preview · {post.header}", footer=note)

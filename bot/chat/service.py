@@ -351,7 +351,8 @@ class ChatService:
                 text=(f"Could not fetch that paper just now: {exc.source} {failed}. Try again later.",),
             )
 
-    def _refusal(self, asker: Asker, verb: str) -> Post | None:
+    def _refusal(self, asker: Asker, verb: str, typed: str | None = None) -> Post | None:
+        """Why `verb` (as the command was `typed`) is refused here: a direct message, or no permission."""
         if asker.direct:
             words = self._words(asker)
             own = (  # `unsubscribe` here: their own digest is what they mean to stop
@@ -359,8 +360,9 @@ class ChatService:
                 if verb == "unsubscribe"
                 else f"For your own digest here, {words.follow} (see `/papers help`)."
             )
+            typed = typed or verb
             return Post(
-                header="paperboy", text=(f"Digests go to channels: run `/papers {verb}` in the channel itself.", own)
+                header="paperboy", text=(f"Digests go to channels: run `/papers {typed}` in the channel itself.", own)
             )
         if not asker.can_manage:
             managers = self._words(asker).managers
@@ -371,7 +373,10 @@ class ChatService:
         return None
 
     async def _subscribe(self, command: Subscribe, asker: Asker) -> Post:
-        refused = self._refusal(asker, "subscribe")
+        changing = command.changes  # `settings at 10:00`: said as such
+        refused = self._refusal(
+            asker, "change the digest of" if changing else "subscribe", "settings" if changing else None
+        )
         if refused is not None:
             return refused
         current = await self._subscriptions.get(asker.channel)
@@ -488,8 +493,10 @@ class ChatService:
             current = await self._subscriptions.of_person(where.platform, where.workspace, asker.user)
         if current is None:
             words = self._words(asker)
+            if asker.direct:
+                return _said(f"You follow nothing yet, so there is no digest to preview: {words.follow}.")
             return _said(f"This channel has no digest to preview. To start one: {words.subscribe}.")
-        return await preview(self._store, self._search, current, self._clock())
+        return await preview(self._store, self._search, current, self._clock(), yours=asker.direct)
 
     async def _settings(self, asker: Asker) -> Post:
         current = await self._subscriptions.get(asker.channel)

@@ -32,8 +32,9 @@ _AUTHOR_AT = re.compile(r"(?i)(?:^|\s)authors?:")  # `authors:LeCun`, as some se
 # a person named as people ask for their papers, at the end of a text: `papers by Yann LeCun`, `by Kaiming He`
 _NAME_PART = r"[A-Z][^\s,;:!?\"“]*"
 BY_NAME = re.compile(rf"(?:\A|\s)(?i:(?:papers?\s+)?by)\s+({_NAME_PART}(?:\s+{_NAME_PART}){{0,3}})[?!.]?\s*\Z")
-# …and after the word `author` (`author LeCun`, `author Yann LeCun`; not `author attribution`, a topic)
-_AUTHOR_NAMED = re.compile(rf"\A(?i:authors?)\s+({_NAME_PART}(?:\s+{_NAME_PART}){{0,3}})\s*\Z")
+# …and after the word `author` (`author LeCun`, `author Yann LeCun`; not `author attribution`, nor `Author Name
+# Disambiguation`, topics)
+_AUTHOR_NAMED = re.compile(rf"\Aauthors?\s+({_NAME_PART}(?:\s+{_NAME_PART}){{0,3}})\s*\Z")
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,20 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-_ONE_URL = re.compile(r"<?(https?://[^\s<>|]+)(?:\|[^>]*)?>?", re.IGNORECASE)  # Slack writes `<url|label>`
+# a link alone (Slack writes `<url|label>`); a repository's without its scheme too (`github.com/owner/name`)
+_ONE_URL = re.compile(r"<?((?:https?://|(?=(?:www\.)?github\.com/))[^\s<>|]+)(?:\|[^>]*)?>?", re.IGNORECASE)
 _REPOSITORY = re.compile(r"(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:/.*)?", re.IGNORECASE)
+# GitHub's own pages, not an owner's: `github.com/topics/diffusion-models`
+_GITHUB_PAGES = frozenset(
+    {"topics", "orgs", "features", "sponsors", "marketplace", "trending", "collections", "settings", "explore"}
+    | {"notifications", "login", "about", "pricing", "enterprise", "search", "apps", "users", "issues", "pulls"}
+)
+# sites whose pages on a paper hold its title in their address; others' words (a video's `watch`, a
+# journal's article number) are no topic
+_PAPER_PAGES = (
+    "semanticscholar.org", "paperswithcode.com", "openreview.net", "scholar.google.", "aclanthology.org",
+    "researchgate.net", "connectedpapers.com", "dblp.org", "scholar.archive.org",
+)  # fmt: skip
 # path words that say what kind of page it is, not what it is about
 _PAGE_WORDS = frozenset(
     {"paper", "papers", "forum", "abs", "pdf", "html", "article", "articles", "doi", "view", "en", "pub", "pubs"}
@@ -24,7 +36,7 @@ _ID_LIKE = re.compile(r"(?=.*\d)[\w.]{6,}|[0-9a-f]{16,}", re.IGNORECASE)  # `abc
 def one_url(text: str) -> str | None:
     """The URL a text is, alone (in Slack's `<url|label>` too); None for any other text."""
     found = _ONE_URL.fullmatch(text.strip())
-    return found[1] if found is not None else None
+    return found[1].rstrip(".,;:!?)") if found is not None else None  # the sentence's full stop is not the link's
 
 
 def repository(url: str) -> str | None:
@@ -32,7 +44,7 @@ def repository(url: str) -> str | None:
     for any other."""
     parts = urlsplit(url)
     found = _REPOSITORY.fullmatch(parts.netloc + parts.path.rstrip("/"))
-    return f"{found[1]}/{found[2]}" if found is not None else None
+    return f"{found[1]}/{found[2]}" if found is not None and found[1].lower() not in _GITHUB_PAGES else None
 
 
 def repository_urls(owner_name: str) -> tuple[str, ...]:
@@ -48,16 +60,18 @@ def repository_words(owner_name: str) -> str:
 
 
 def link_words(url: str) -> str:
-    """The words a page's address holds about its paper: its path's words (`attention-is-all-you-need`)
-    and a search's (`?q=diffusion`), without the site, the kind of page or its ids; "" for none."""
+    """The words a paper site's page address holds about its paper (`_PAPER_PAGES`): its path's words
+    (`attention-is-all-you-need`) and a search's (`?q=diffusion`), without the site, the kind of page or
+    its ids; "" for none, and for any other site's page."""
     parts = urlsplit(url)
+    if not any(site in parts.netloc.lower() for site in _PAPER_PAGES):
+        return ""
     segments = [_PAGE_SUFFIX.sub("", s) for s in parts.path.split("/")]  # `new-rl-method.html`
     words = [
         word
         for segment in segments
-        if segment and not _ID_LIKE.fullmatch(segment) and not segment.isdigit()
         for word in re.split(r"[-_+]+", segment)
-        if word and word.lower() not in _PAGE_WORDS
+        if word and not _ID_LIKE.fullmatch(word) and not word.isdigit() and word.lower() not in _PAGE_WORDS
     ]
     asked = parse_qs(parts.query)
     words += [value for key in _QUERY_KEYS for value in asked.get(key, ())]

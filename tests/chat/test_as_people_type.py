@@ -293,6 +293,12 @@ def test_today_with_other_words_is_no_today(typed: str) -> None:
     assert not isinstance(parse_command(typed), Today)
 
 
+@pytest.mark.parametrize("typed", ["today all 20", "today top 5 10"])
+def test_today_with_two_counts_is_told_to_give_one(typed: str) -> None:
+    """They were searched for, in today's papers, as "all 20" and "top 5 10"."""
+    assert refused(typed) == "one count at a time, such as `today top 20`, `this week top 20` or `today all`."
+
+
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [
@@ -328,6 +334,8 @@ def test_two_ids_are_one_paper_at_a_time() -> None:
         ("set topics to diffusion and top 3", Subscribe(topics=("diffusion",), limit=3, changes=True)),
         ("set day to friday", Subscribe(day="fri", changes=True)),
         ("please update days weekdays", Subscribe(days="weekdays", changes=True)),
+        ("update digest time to 9am", Subscribe(time="09:00", changes=True)),
+        ("settings weekly", Subscribe(cadence="weekly", changes=True)),  # it showed the settings
     ],
 )
 def test_a_setting_changed_as_people_say_it_changes_that_setting(typed: str, changed: Subscribe) -> None:
@@ -337,9 +345,19 @@ def test_a_setting_changed_as_people_say_it_changes_that_setting(typed: str, cha
 
 
 @pytest.mark.parametrize(
-    "typed", ["change detection", "set prediction", "change time series", "change point detection", "update rules"]
+    "typed",
+    [
+        "change detection",
+        "set prediction",
+        "change time series",
+        "change point detection",
+        "update rules",
+        "set topic modeling",
+        "update topic models",
+    ],
 )
 def test_set_and_change_before_no_setting_are_searched(typed: str) -> None:
+    """`set topic modeling` replaced the channel's topics with “modeling”."""
     assert parse_command(typed) == Search(typed)
 
 
@@ -349,6 +367,7 @@ def test_set_and_change_before_no_setting_are_searched(typed: str) -> None:
         ("set time to lunch", "'lunch' is not a time of day"),
         ("settings days weekends", "'weekends' holds no weekday"),
         ("settings diffusion", "`settings` changes this channel's digest a setting at a time"),
+        ("settings topics", "`topics` needs the topics after it"),  # it said "updated", and changed nothing
     ],
 )
 def test_a_setting_given_no_value_it_takes_is_told_why(typed: str, said: str) -> None:
@@ -442,3 +461,5 @@ def test_subscribe_naming_another_channel_says_where_to_type_it(typed: str, wher
 
 def test_a_hash_in_a_topic_is_no_channel() -> None:
     assert parse_command("subscribe C# compilers") == Subscribe(topics=("C# compilers",))
+    assert parse_command("subscribe #diffusion, #llm") == Subscribe(topics=("#diffusion", "#llm"))  # tags
+    assert refused("subscribe diffusion <#123456789012>").endswith("type it in that channel (invite me there first)")

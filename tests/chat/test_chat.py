@@ -394,6 +394,13 @@ async def test_preview_shows_the_digest_as_its_filters_pick_and_posts_nothing(ju
     weekly = await service.answer(parse_command("roundup"), channel)
     assert weekly.header == "Preview · Weekly roundup · week 23 (1–7 June 2026)"  # so far: Monday to Wednesday
     assert weekly.footer is not None and weekly.footer.startswith("A preview: nothing was posted. The next roundup")
+    await SubscriptionStore(june_store.engine).set_status(channel.channel, "the bot was removed from the channel")
+    stopped = await service.answer(parse_command("preview"), channel)
+    assert stopped.footer == (
+        "A preview: nothing was posted, and no roundup comes: its delivery is stopped (`settings` says why)."
+    )
+    direct = await service.answer(parse_command("preview"), Asker(ChannelRef("slack", "D0PRE"), "U1", direct=True))
+    assert direct.text[0].startswith("You follow nothing yet, so there is no digest to preview: `/papers follow")
 
 
 async def test_a_repository_pasted_is_its_papers_and_another_sites_page_its_words(june_store: PaperStore) -> None:

@@ -76,6 +76,8 @@ def test_a_wrong_follow_says_what_to_type(text: str, hint: str) -> None:
         ("follow author LeCun", Follow(("author:LeCun",))),
         ("follow authors:LeCun", Follow(("author:LeCun",))),
         ("unfollow diffusion", Unfollow("diffusion")),
+        ("unfollow it", Unfollow("it")),  # not every follow: said it is none of theirs
+        ("unfollow papers", Unfollow("papers")),
     ],
 )
 def test_follows_said_as_people_say_them(text: str, command: Command) -> None:

@@ -141,6 +141,7 @@ def test_the_first_word_asking_decides(text: str, asked: str | None) -> None:
         ("citation", True),
         ("Summary", True),
         ("who wrote this", False),  # a weak word: not enough to take a message as asked of the bot
+        ("can you explain how follow works?", False),  # a mention's word: not enough either
         ("summery", False),  # a near miss neither
         ("great paper", False),
     ],

@@ -38,6 +38,7 @@ from tests.strategies import FAST
         ("author LeCun", ["author:LeCun"]),  # the word before a name, as people type it
         ("authors:Yann LeCun", ["author:Yann LeCun"]),  # as some search forms write it
         ("author attribution", ["author attribution"]),  # no name after it: a topic
+        ("Author Name Disambiguation", ["Author Name Disambiguation"]),  # a topic in title case
     ],
 )
 def test_a_typed_entry_splits_into_filters(typed: str, entries: list[str]) -> None:

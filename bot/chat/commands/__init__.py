@@ -1,7 +1,8 @@
 """`/papers` as people type it: typed text read into one neutral command (`parse.parse_command`).
 
-Its rooms, each importing only the ones above it: `kinds` (the commands), `typed` (characters, words and
-quotes), `options` (a digest's options as typed), `subscribing` (`subscribe`, `follow`), `parse` (the rest).
+Its rooms, each importing only those named before it: `kinds` (the commands), `typed` (characters, words
+and quotes), `options` (a digest's options as typed), `subscribing` (`subscribe`, `follow`), `changes`
+(`settings at 10:00`, `set time 11:00`), `parse` (the rest).
 """
 
 from bot.chat.commands.kinds import (

@@ -23,6 +23,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Literal
 
+from bot.chat.commands.changes import SETTING_VERBS, parse_change
 from bot.chat.commands.kinds import (
     MOST_PAPERS,
     Ask,
@@ -44,7 +45,7 @@ from bot.chat.commands.kinds import (
     Unsubscribe,
 )
 from bot.chat.commands.options import FLAG_NAMES, checked_top, flags_in, unflagged, without_marks
-from bot.chat.commands.subscribing import SETTING_VERBS, parse_change, parse_follow, parse_subscribe
+from bot.chat.commands.subscribing import parse_follow, parse_subscribe
 from bot.chat.commands.typed import POLITE_WORDS, POLITELY, names_a_paper, only_ids, plain_text, tokens_of
 from bot.chat.days import NamedDay, Span, named_day, named_span
 from bot.chat.discussion import ASKS, LINKS, what_is_asked
@@ -248,6 +249,9 @@ def _searched(text: str) -> Today | Recent | Search | Unknown:
     papers today` (`today`'s)."""
     try:
         topic, days, span, limit = search_parts(text)
+        counts = [w for w in topic.lower().split() if w == "all" or w.isdigit()]  # `today all 20`: searched for
+        if days and len(counts) > 1 and all(w in ("all", "top") or w.isdigit() for w in topic.lower().split()):
+            return Unknown(text, "one count at a time, such as `today top 20`, `this week top 20` or `today all`.")
         if span is not None and (asked := papers_asked(topic)) is not None:  # `top papers since monday`
             limit = limit or _limit(asked[0])
             return Today(limit, named=span.first) if span.only else Recent(0, limit, span)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import replace
 
-from bot.chat.commands.kinds import Command, Follow, Follows, Settings, Subscribe, Unfollow, Unknown
+from bot.chat.commands.kinds import Command, Follow, Follows, Subscribe, Unfollow, Unknown
 from bot.chat.commands.options import (
     OPTION_EXAMPLES,
     OPTIONS,
@@ -26,7 +25,7 @@ from bot.chat.commands.options import (
     unflagged,
     without_marks,
 )
-from bot.chat.commands.typed import POLITE_WORDS, close_part, closed_quotes, tokens_of
+from bot.chat.commands.typed import close_part, closed_quotes, tokens_of
 from bot.domain.config import check_topics
 from bot.domain.errors import UsageError
 from bot.domain.filters import fold, split_entry
@@ -65,7 +64,7 @@ def parse_subscribe(text: str) -> Subscribe:
     options: dict[str, str] = {}
     closed_quotes(text)
     if (other := _ANOTHER_CHANNEL.search(text)) is not None:  # it was a topic: “diffusion in <#C0123|research>”
-        name = other[1] or other[2] or other[3]
+        name = other[1] or other[2]
         raise UsageError(
             f"`subscribe` sets up the digest of the channel it is typed in: type it in {f'#{name}' if name else 'that'}"
             f"{'' if name else ' channel'} (invite me there first)"
@@ -165,8 +164,8 @@ _EVERY_WEEKDAY = re.compile(
 _WEEKLY = re.compile(r"\s+(?:weekly|every\s+week|once\s+a\s+week)\Z", re.IGNORECASE)
 
 # another channel named (Slack writes a mention as `<#C0123|name>`): `subscribe diffusion in #research`
-_ANOTHER_CHANNEL = re.compile(
-    r"<#[CG][A-Z0-9]+(?:\|([^>]*))?>|(?:\A|\s)(?:in|to|for|into)\s+#([\w-]+)|\A#([\w-]+)", re.I
+_ANOTHER_CHANNEL = re.compile(  # Slack's `<#C0123|name>`, Discord's `<#1234567890>`; not `#diffusion`, a tag
+    r"<#(?:[CG][A-Z0-9]+|\d{5,})(?:\|([^>]*))?>|(?:\A|\s)(?:in|into)\s+#([\w-]+)", re.IGNORECASE
 )
 _WHO = frozenset({"me", "us", "this", "the", "our", "my", "channel", "here"})  # `subscribe me to …`
 
@@ -244,91 +243,9 @@ def checked_topics(typed: list[str]) -> tuple[str, ...]:
         raise UsageError(str(exc)) from None
 
 
-# `set time 11:00`, `change the time zone to Europe/Paris`, `settings top 3`: a setting named as people name
-# it, and the option of `subscribe` that sets it ("" for the topics: the words after it)
-_SETTINGS = {
-    "at": "at", "time": "at", "hour": "at", "tz": "tz", "timezone": "tz", "time zone": "tz", "zone": "tz",
-    "top": "top", "limit": "top", "papers": "top", "number of papers": "top", "days": "days", "on": "on",
-    "day": "on", "topics": "", "topic": "",
-}  # fmt: skip
-_SETTING = re.compile(
-    r"(?:(?:the|my|our|its|this\s+channel'?s|digest'?s|daily)\s+)*"
-    r"(?P<name>number\s+of\s+papers|time\s+zone|[a-z]+)(?P<to>\s+(?:to|is)\b|\s*[=:])?\s*",
-    re.IGNORECASE,
-)
-_AND = re.compile(r"\s*,\s*|\s+and\s+", re.IGNORECASE)  # between two settings: `top 3 and days mon-fri`
-SETTING_VERBS = ("set", "change", "update")  # a search may start so (`change detection`): a setting must follow
-_ONLY_SETTINGS = POLITE_WORDS | {"for", "in", "show", "current"}  # `settings for this channel`: shown
-
-
-def parse_change(word: str, rest: str, text: str) -> Command | None:
-    """`settings at 10:00`, `set time 11:00`, `change the time zone to Europe/Paris`, `set top to 3 and days to
-    mon-fri`, `settings topics diffusion, robotics`: the channel's digest changed, its other settings kept
-    (they were searched for, or `settings` shown without a word of them). None where `set`, `change` or
-    `update` name no setting, or give it no value it takes (`change detection`, `set prediction`,
-    `change time series`: searches)."""
-    typed, topics_named = rest.strip(" .!"), False
-    options: list[str] = []
-    if set(typed.lower().split()) <= _ONLY_SETTINGS:
-        return Settings() if word == "settings" else None
-    while typed:
-        said = _setting(typed)
-        if said is None:
-            if not options and word != "settings":
-                return None
-            options.append(typed)  # `settings at 10:00 tz Europe/Paris`: as `subscribe` reads it
-            break
-        option, value, typed = _setting_value(said, typed)
-        if not options and word != "settings" and not _a_value(option, value, said["to"] is not None):
-            return None
-        options.append(f"{option} {value}".strip())
-        topics_named = topics_named or not option
-    try:
-        changed = parse_subscribe(" ".join(options))
-    except UsageError as exc:
-        return Unknown(text, str(exc))
-    if changed.topics and not topics_named:  # `settings diffusion`: its topics replaced, unasked
-        return Unknown(
-            text,
-            f"`{word}` changes this channel's digest a setting at a time, such as `settings at 10:00`, `settings top 3`"
-            " or `settings topics diffusion, robotics`; `subscribe` with topics replaces its topics.",
-        )
-    return replace(changed, changes=True)
-
-
-def _setting(typed: str, at: int = 0) -> re.Match[str] | None:
-    said = _SETTING.match(typed, at)
-    return said if said is not None and " ".join(said["name"].lower().split()) in _SETTINGS else None
-
-
-def _setting_value(said: re.Match[str], typed: str) -> tuple[str, str, str]:
-    """The option a setting is, its value, and the text after it: up to a comma or `and` before another
-    setting given a value it takes (`top 3 and days mon-fri`; not the `, robotics` of two topics)."""
-    option = _SETTINGS[" ".join(said["name"].lower().split())]
-    for between in _AND.finditer(typed, said.end()):
-        after = _setting(typed, between.end())
-        if after is not None:
-            value = typed[after.end() :].split(",")[0].split(" and ")[0].strip()
-            if _a_value(_SETTINGS[" ".join(after["name"].lower().split())], value, after["to"] is not None):
-                return option, typed[said.end() : between.start()].strip(), typed[between.end() :]
-    return option, typed[said.end() :].strip(), ""
-
-
-def _a_value(option: str, value: str, to: bool) -> bool:
-    """Whether `value` is plainly one for that option (a time's digits, a count, a day), or any said after `to`."""
-    first = value.split()[0].lower() if value.split() else ""
-    if not first or to:
-        return bool(first)
-    if option == "at":
-        return first[0].isdigit() or first in ("noon", "midday", "midnight")
-    if option == "top":
-        return first.isdigit()
-    if option == "on":
-        return is_weekday(first)
-    return option in ("tz", "days", "")
-
-
-_EVERYTHING = POLITE_WORDS | {"everyone", "topics", "follows", "them"}  # `unfollow all`, `unfollow everything`
+# `unfollow all`, `unfollow everything`: every follow (not `unfollow it`, nor `unfollow papers`: said so)
+_EVERYTHING = frozenset({"all", "everything", "them", "everyone"})
+_OF_EVERYTHING = _EVERYTHING | {"topics", "follows", "my", "of", "please", "every", "topic"}
 
 
 def parse_follow(word: str, rest: str, text: str) -> Command:
@@ -337,7 +254,8 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
         return Follows() if not rest else Unknown(text, "`follows` takes nothing after it: it lists what you follow.")
     if word == "unfollow":
         topic = " ".join(rest.strip().strip('"“”').split())
-        if topic and set(topic.lower().split()) <= _EVERYTHING:  # `unfollow all`: "You don't follow “all”"
+        said = set(topic.lower().split())
+        if said & _EVERYTHING and said <= _OF_EVERYTHING:  # `unfollow all`: "You don't follow “all”"
             return Unfollow()
         return Unfollow(topic if topic or rest.strip() else None)  # `unfollow ""` names a topic: none of theirs
     if (flagged := _follow_flags(rest)) is not None:

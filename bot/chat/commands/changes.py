@@ -1,0 +1,103 @@
+"""A channel's digest changed a setting at a time, as people say it: `settings at 10:00`, `set time 11:00`,
+`change the time zone to Europe/Paris`, `set top to 3 and days to mon-fri`, `settings topics diffusion,
+robotics`. Each is read as `subscribe` reads the option (`subscribing.parse_subscribe`), and changes an
+existing digest only (`Subscribe.changes`). They were searched for, or `settings` was shown with the
+value unread."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.chat.commands.kinds import Command, Settings, Unknown
+from bot.chat.commands.options import is_weekday
+from bot.chat.commands.subscribing import parse_subscribe
+from bot.domain.errors import UsageError
+
+# a setting named as people name it, and the option of `subscribe` that sets it ("" for the topics: the
+# words after it)
+_SETTINGS = {
+    "at": "at", "time": "at", "hour": "at", "tz": "tz", "timezone": "tz", "time zone": "tz", "zone": "tz",
+    "top": "top", "limit": "top", "papers": "top", "number of papers": "top", "days": "days", "on": "on",
+    "day": "on", "topics": "", "topic": "",
+}  # fmt: skip
+_SETTING = re.compile(
+    r"(?:(?:the|my|our|its|this\s+channel'?s|digest(?:'?s)?|daily)\s+)*"
+    r"(?P<name>number\s+of\s+papers|time\s+zone|[a-z]+)(?P<to>\s+(?:to|is)\b|\s*[=:])?\s*",
+    re.IGNORECASE,
+)
+_AND = re.compile(r"\s*,\s*|\s+and\s+", re.IGNORECASE)  # between two settings: `top 3 and days mon-fri`
+SETTING_VERBS = ("set", "change", "update")  # a search may start so (`change detection`): a setting must follow
+# `settings for this channel`, `show current settings`: shown, as `settings` alone
+_SHOWN = frozenset({"for", "in", "of", "show", "current", "this", "channel", "the", "our", "my", "me", "us", "here"})
+_SHOWN_TOO = _SHOWN | {"digest", "please", "pls", "now", "thanks"}
+
+
+def parse_change(word: str, rest: str, text: str) -> Command | None:
+    """`settings …`, or `set`, `change` or `update` before a setting: the change, `Settings` for none, or
+    what to say of one refused; None where `set`, `change` or `update` name no setting, or give it no
+    value it takes (`change detection`, `set prediction`, `change time series`, `set topic modeling`:
+    searches)."""
+    typed, topics_named = rest.strip(" .!"), False
+    options: list[str] = []
+    if set(typed.lower().split()) <= _SHOWN_TOO:
+        return Settings() if word == "settings" else None
+    while typed:
+        said = _setting(typed)
+        if said is None:
+            if not options and word != "settings":
+                return None
+            options.append(typed)  # `settings at 10:00 tz Europe/Paris`, `settings weekly`: as `subscribe` reads it
+            break
+        option, value, typed = _setting_value(said, typed)
+        if not options and word != "settings" and not _a_value(option, value, said):
+            return None
+        if not option and not value:  # `settings topics`: it would say "updated", and change nothing
+            return Unknown(text, "`topics` needs the topics after it, such as `settings topics diffusion, robotics`.")
+        options.append(f"{option} {value}".strip())
+        topics_named = topics_named or not option
+    try:
+        changed = parse_subscribe(" ".join(options))
+    except UsageError as exc:
+        return Unknown(text, str(exc))
+    if changed.topics and not topics_named:  # `settings diffusion`: its topics replaced, unasked
+        return Unknown(
+            text,
+            f"`{word}` changes this channel's digest a setting at a time, such as `settings at 10:00`, `settings top 3`"
+            " or `settings topics diffusion, robotics`; `subscribe` with topics replaces its topics.",
+        )
+    return replace(changed, changes=True)
+
+
+def _name(said: re.Match[str]) -> str:
+    return " ".join(said["name"].lower().split())
+
+
+def _setting(typed: str, at: int = 0) -> re.Match[str] | None:
+    said = _SETTING.match(typed, at)
+    return said if said is not None and _name(said) in _SETTINGS else None
+
+
+def _setting_value(said: re.Match[str], typed: str) -> tuple[str, str, str]:
+    """The option a setting is, its value, and the text after it: up to a comma or `and` before another
+    setting given a value it takes (`top 3 and days mon-fri`; not the `, robotics` of two topics)."""
+    for between in _AND.finditer(typed, said.end()):
+        after = _setting(typed, between.end())
+        if after is not None and _a_value(_SETTINGS[_name(after)], _AND.split(typed[after.end() :], 1)[0], after):
+            return _SETTINGS[_name(said)], typed[said.end() : between.start()].strip(), typed[between.end() :]
+    return _SETTINGS[_name(said)], typed[said.end() :].strip(), ""
+
+
+def _a_value(option: str, value: str, said: re.Match[str]) -> bool:
+    """Whether `value` is plainly one for that option (a time's digits, a count, a day; topics after
+    `topics`, not `topic`: "topic modeling" is one), or any value said after `to`."""
+    first = value.split()[0].lower() if value.split() else ""
+    if not first or said["to"] is not None:
+        return bool(first)
+    if option == "at":
+        return first[0].isdigit() or first in ("noon", "midday", "midnight")
+    if option == "top":
+        return first.isdigit()
+    if option == "on":
+        return is_weekday(first)
+    return option == "tz" or option == "days" or _name(said) == "topics"
