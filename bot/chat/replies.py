@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from bot.domain.errors import PaperboyError
+from bot.domain.post import Post
 
 log = logging.getLogger("paperboy.chat")
 OOPS = "Sorry, something went wrong on my side. Please try again in a moment."
@@ -62,3 +63,8 @@ async def replied(work: Awaitable[T], doing: str, say: Callable[[str], T], expla
         return await work
     except Exception as exc:
         return say(apology(exc, doing, explain))
+
+
+def said(line: str) -> Post:
+    """A one-line answer of paperboy's own."""
+    return Post(header="paperboy", text=(line,))

@@ -2,7 +2,8 @@
 
 Adapters translate a platform's payloads into these calls and render the posts they return; the
 decisions (what to answer, which paper a thread is about, whether an event was seen before) are made
-here, the same on every platform. The words that differ by platform come from its `Phrasebook`.
+here, the same on every platform. The words that differ by platform come from its `Phrasebook`. A
+channel's digest (`subscribe`, `unsubscribe`, `settings`, `preview`) is answered by `channel_digest`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from bot.chat.cadence import KINDS, cadence_days
+from bot.chat.asker import Asker as Asker
+from bot.chat.asker import channel_meant as channel_meant
+from bot.chat.channel_digest import ChannelDigests
 from bot.chat.commands import (
     MOST_PAPERS,
     Ask,
@@ -41,12 +43,11 @@ from bot.chat.days import NamedDay, Span, resolved
 from bot.chat.discussion import ASKS, NOT_A_PAPER_THREAD, discuss, discussed
 from bot.chat.follows import FollowService
 from bot.chat.recent import Window, none_since
-from bot.chat.replies import replied
+from bot.chat.replies import replied, said
 from bot.chat.wording import TYPED, Phrasebook
 from bot.community.service import Community
-from bot.delivery.delivered import days_had
 from bot.delivery.digest import DigestOptions, build_digest
-from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.cards import card, paper_post
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults
@@ -59,13 +60,11 @@ from bot.domain.errors import (
     SourceError,
     SourceUnavailable,
 )
-from bot.domain.filters import describe, fold, split_filters
 from bot.domain.ids import papers_named
 from bot.domain.models import Paper
 from bot.domain.other_links import repository_urls, repository_words
 from bot.domain.post import Post
 from bot.domain.publishing import MessageRef, Publisher
-from bot.domain.weeks import covered_monday, week_key, week_name
 from bot.domain.words import quoted
 from bot.ingest.catalog import Catalog
 from bot.search.port import SearchFilters, SearchIndex
@@ -81,26 +80,6 @@ log = logging.getLogger("paperboy.chat")
 def manages_channel(command: Command) -> bool:
     """Whether answering `command` changes the channel's digest, so the asker must be allowed to manage it."""
     return isinstance(command, Subscribe | Unsubscribe)
-
-
-@dataclass(frozen=True)
-class Asker:
-    """Who asked, and where: enough for the core to decide, nothing platform-specific."""
-
-    channel: ChannelRef
-    user: str
-    direct: bool = False  # a direct message: no channel to subscribe
-    can_manage: bool = True  # may change the channel's subscription
-    parent: ChannelRef | None = None  # asked in a thread (Discord: a channel of its own): the channel it is in
-
-
-async def channel_meant(subscriptions: SubscriptionStore, asker: Asker) -> Asker:
-    """Whose digest a channel command (subscribe, its form, settings, top) asked in a thread is about: the
-    channel the thread is in (a forum takes commands only in its posts), unless the thread has a digest
-    of its own (made there before), which is then the one seen, changed or stopped."""
-    if asker.parent is None or await subscriptions.get(asker.channel) is not None:
-        return asker
-    return replace(asker, channel=asker.parent, parent=None)
 
 
 @dataclass(frozen=True)
@@ -166,6 +145,9 @@ class ChatService:
         self.follows = FollowService(subscriptions, self._ledger, defaults, clock)
         self._community = community  # votes and reading lists: `top`, `saved`, `unsave`
         self._cards = cards if cards is not None else FollowStore(store.engine)  # shared cards' living threads
+        self._digests = ChannelDigests(
+            store, search, subscriptions, self._ledger, defaults, clock, self.follows, self._words, self._misspelt
+        )
 
     async def meant(self, asker: Asker) -> Asker:
         """The asker as a channel command takes it: in a thread, most often the thread's channel (`channel_meant`)."""
@@ -190,13 +172,13 @@ class ChatService:
                 paper = await self._found(ref)
                 return paper if isinstance(paper, Post) else await discuss(paper, question, self._search)
             case Subscribe():
-                return await self._subscribe(command, asker)
+                return await self._digests.subscribe(command, asker)
             case Unsubscribe(topic):
-                return await self._unsubscribe(asker, topic)
+                return await self._digests.unsubscribe(asker, topic)
             case Settings():
-                return await self._settings(asker)
+                return await self._digests.settings(asker)
             case Preview():
-                return await self._preview(asker)
+                return await self._digests.preview(asker)
             case Help():
                 return Post(header="paperboy: Hugging Face Daily Papers in chat", text=self._words(asker).help())
             case Follow():
@@ -303,7 +285,7 @@ class ChatService:
         today = self._clock().astimezone(UTC).date()
         day = today - timedelta(days=ago) if ago else resolved(named, today) if named else day
         if day is not None and day > today:
-            return _said(f"{day:%A %-d %B %Y} is still to come: Hugging Face lists a day's papers on that day.")
+            return said(f"{day:%A %-d %B %Y} is still to come: Hugging Face lists a day's papers on that day.")
         options = DigestOptions(limit=limit or self._defaults.limit)
         digest = await build_digest(self._store, self._search, options, day)
         post = digest.to_post()
@@ -351,171 +333,11 @@ class ChatService:
                 text=(f"Could not fetch that paper just now: {exc.source} {failed}. Try again later.",),
             )
 
-    def _refusal(self, asker: Asker, verb: str, typed: str | None = None) -> Post | None:
-        """Why `verb` (as the command was `typed`) is refused here: a direct message, or no permission."""
-        if asker.direct:
-            words = self._words(asker)
-            own = (  # `unsubscribe` here: their own digest is what they mean to stop
-                f"Your own digest here: {words.unfollow}"
-                if verb == "unsubscribe"
-                else f"For your own digest here, {words.follow} (see `/papers help`)."
-            )
-            typed = typed or verb
-            return Post(
-                header="paperboy", text=(f"Digests go to channels: run `/papers {typed}` in the channel itself.", own)
-            )
-        if not asker.can_manage:
-            managers = self._words(asker).managers
-            return Post(
-                header="paperboy",
-                text=(f"Sorry, you can't {verb} this channel: that is for {managers}. Ask one of them to do it.",),
-            )
-        return None
-
-    async def _subscribe(self, command: Subscribe, asker: Asker) -> Post:
-        changing = command.changes  # `settings at 10:00`: said as such
-        refused = self._refusal(
-            asker, "change the digest of" if changing else "subscribe", "settings" if changing else None
-        )
-        if refused is not None:
-            return refused
-        current = await self._subscriptions.get(asker.channel)
-        if current is not None and current.source == "config":
-            return Post(
-                header="paperboy",
-                text=(
-                    "This channel's digest is managed by the config file; change it there.",
-                    *current.describe(self._clock()),
-                ),
-            )
-        if current is None and command.changes:  # `settings at 10:00`: no digest to change, none started unasked
-            return _said(f"This channel has no digest to change. To start one: {self._words(asker).subscribe}.")
-        cadence = command.cadence or (current.cadence if current else "daily")
-        days = cadence_days(command, cadence, current, self._words(asker))
-        if isinstance(days, Post):
-            return days
-        subscription = Subscription(
-            channel=asker.channel,
-            topics=()
-            if command.every_paper
-            else command.topics or (current.topics if current else self._defaults.topics),
-            time=command.time or (current.time if current else "09:00"),
-            timezone=command.timezone or ((current.stored_zone or current.timezone) if current else "UTC"),
-            days=days,
-            limit=command.limit or (current.limit if current else self._defaults.limit),
-            min_upvotes=current.min_upvotes if current else self._defaults.min_upvotes,
-            cadence=cadence,
-        )
-        now = self._clock()
-        await self._subscriptions.save(subscription, now)  # dated: a due time already past is not owed
-        verb = "updated" if current else "subscribed"
-        respell = [
-            f"{note} To have that instead, subscribe again with it in this topic's place."
-            for note in await self._misspelt(command.topics)
-        ]
-        skipped = await self._week_passed_over(current, subscription, now) if current else ()
-        replaced = _replaced(current, command) if current else ()
-        saved = await self._subscriptions.get(asker.channel) or subscription  # as saved: since when it is owed
-        return Post(
-            header=f"This channel is {verb}: {KINDS[cadence]} of Hugging Face papers",
-            text=(*saved.describe(now, await days_had(self._ledger, saved, now)), *replaced, *skipped, *respell),
-        )
-
-    async def _week_passed_over(self, before: Subscription, after: Subscription, now: datetime) -> tuple[str, ...]:
-        """What a roundup's new day leaves out: moved from Monday–Thursday (which sum up the week before)
-        to Friday–Sunday (their own week), the week the old day was still to sum up gets no roundup, and
-        nothing said so (design.md: a new schedule starts with its next due time)."""
-        if before.cadence != "weekly" or after.cadence != "weekly" or before.status is not None:
-            return ()
-        old_due, new_due = before.next_delivery(now), after.next_delivery(now)
-        if old_due is None or new_due is None:
-            return ()
-        old_local, new_local = (
-            old_due.astimezone(ZoneInfo(before.timezone)),
-            new_due.astimezone(ZoneInfo(after.timezone)),
-        )
-        owed, next_week = covered_monday(old_local.date()), covered_monday(new_local.date())
-        if next_week <= owed or await self._ledger.statuses([(before.channel, week_key(owed))]):
-            return ()
-        return (
-            f"The roundup of {week_name(owed)}, due {old_local:%A %-d %B} on the old day, will not come: the next"
-            f" sums up {week_name(next_week)} (a roundup from Friday to Sunday sums up its own week).",
-        )
-
     async def _misspelt(self, topics: tuple[str, ...]) -> list[str]:
         """`bot.search.spelling.misspelt`: what to say of topics just given with a word no paper holds."""
         from bot.search.spelling import misspelt  # loaded with the first search
 
         return await misspelt(self._search, topics)
-
-    async def _unsubscribe(self, asker: Asker, topic: str | None = None) -> Post:
-        refused = self._refusal(asker, "unsubscribe")
-        if refused is not None:
-            return refused
-        current = await self._subscriptions.get(asker.channel)
-        if current is None:
-            return Post(header="paperboy", text=("This channel has no daily digest.",))
-        if current.source == "config":
-            return Post(
-                header="paperboy", text=("This channel's digest is managed by the config file; remove it there.",)
-            )
-        if topic is not None:
-            return await self._drop(current, topic, asker)
-        await self._subscriptions.remove(asker.channel)
-        kind = KINDS[current.cadence].removeprefix("a ")
-        return Post(header="paperboy", text=(f"Unsubscribed: no more {kind}s here.",))
-
-    async def _drop(self, current: Subscription, topic: str, asker: Asker) -> Post:
-        """`unsubscribe robotics`: the digest without that topic, the rest of it kept. It was refused ("takes
-        no topic"), and dropping one meant typing every other again."""
-        named = [p.strip() for p in topic.split(",") if p.strip()]  # `unsubscribe robotics, agents`
-        dropped = {t for t in current.topics if any(_names(n, t) for n in named)}
-        if missing := [n for n in named if not any(_names(n, t) for t in dropped)]:
-            return _said(
-                f"This channel's digest has no topic {quoted(missing[0])}: it is on {describe(current.topics)}."
-                " `unsubscribe` with no topic stops the digest."
-            )
-        kept = tuple(t for t in current.topics if t not in dropped)
-        if not split_filters(kept).narrowed:  # what is left would be every paper
-            return _said(
-                f"{quoted(topic)} is this digest's only topic: `unsubscribe` with no topic stops the digest, and"
-                " `subscribe` with other topics replaces it."
-            )
-        return await self._subscribe(Subscribe(topics=kept, changes=True), asker)
-
-    async def _preview(self, asker: Asker) -> Post:
-        """`preview`: the channel's digest as it would be built now (in a direct message, the asker's follows')."""
-        from bot.chat.preview import preview  # loaded with the first preview: the week's matches and the roundup
-
-        where = asker.channel
-        current = await self._subscriptions.get(where)
-        if current is None and asker.direct:
-            current = await self._subscriptions.of_person(where.platform, where.workspace, asker.user)
-        if current is None:
-            words = self._words(asker)
-            if asker.direct:
-                return _said(f"You follow nothing yet, so there is no digest to preview: {words.follow}.")
-            return _said(f"This channel has no digest to preview. To start one: {words.subscribe}.")
-        return await preview(self._store, self._search, current, self._clock(), yours=asker.direct)
-
-    async def _settings(self, asker: Asker) -> Post:
-        current = await self._subscriptions.get(asker.channel)
-        if current is None and asker.direct:  # no channel here to subscribe: a digest of one's own is a follow,
-            where, words = asker.channel, self._words(asker)  # to their direct message with the bot, wherever typed
-            nothing = f"You follow nothing yet. Your own digest here: {words.follow}."
-            return await self.follows.follows(where.platform, where.workspace, asker.user, words, nothing=nothing)
-        if current is None:
-            return Post(
-                header="paperboy",
-                text=(f"This channel has no daily digest. Try {self._words(asker).subscribe}.",),
-            )
-        whose = "Your own" if asker.direct else "This channel's"  # in a direct message: the asker's follows
-        now = self._clock()
-        change = () if asker.direct or current.source == "config" else (self._words(asker).change,)
-        return Post(
-            header=f"{whose} {KINDS[current.cadence].removeprefix('a ')}",
-            text=(*current.describe(now, await days_had(self._ledger, current, now)), *change),
-        )
 
     async def first_time(self, platform: str, event_id: str) -> bool:
         """Whether an event is new: False for a platform's retry of it, or another replica's copy.
@@ -557,7 +379,7 @@ class ChatService:
         arxiv_id = await self._ledger.thread_paper(mention.platform, mention.channel, thread) if thread else None
         named = papers_named(mention.text)
         if len(named) > 1:
-            return [_said(f"Name one paper at a time: {named[0]}, then {named[1]}.")]
+            return [said(f"Name one paper at a time: {named[0]}, then {named[1]}.")]
         if named and named[0] != arxiv_id:
             found = await self._found(named[0])
             if isinstance(found, Post):
@@ -566,7 +388,7 @@ class ChatService:
             named_here = f"About arXiv {found.arxiv_id}, as you named it"
             return [replace(answer, subheader=named_here) for answer in answers] if arxiv_id else answers
         if arxiv_id is None:
-            return [_said(NOT_A_PAPER_THREAD)]
+            return [said(NOT_A_PAPER_THREAD)]
         paper = await self._found(arxiv_id)
         if isinstance(paper, Post):  # the store lost it, and it can't be fetched: why (asking again can't help)
             return [replace(paper, subheader=f"This thread's paper, arXiv {arxiv_id}")]
@@ -608,28 +430,8 @@ def top_in_channels(saved: str) -> str:
     )
 
 
-def _names(said: str, topic: str) -> bool:
-    """Whether words said name this topic of a digest, or this exclusion without its dash (`video`)."""
-    return fold(topic) in (fold(said), f"-{fold(said)}")
-
-
-def _replaced(current: Subscription, command: Subscribe) -> tuple[str, ...]:
-    """What to say of topics `subscribe` replaced, which people often mean to add (`subscribe robotics` to a
-    digest on diffusion): the ones gone, and all of them to type to keep them. Nothing where none went, or
-    where the change said it meant the topics (`settings topics …`, `unsubscribe robotics`)."""
-    gone = [t for t in current.topics if fold(t) not in {fold(n) for n in command.topics}]
-    if command.changes or not command.topics or not gone:
-        return ()
-    every = ", ".join((*gone, *command.topics))
-    return (f"Replaced its topics {describe(tuple(gone))}. To add a topic, subscribe with all of them: {every}.",)
-
-
-def _said(line: str) -> Post:
-    return Post(header="paperboy", text=(line,))
-
-
 def _said_once(line: str) -> list[Post]:
-    return [_said(line)]
+    return [said(line)]
 
 
 def not_today(record: DayRecord) -> str:

@@ -1,0 +1,228 @@
+"""A channel's digest as the chat answers of it: `subscribe` (and a setting changed), `unsubscribe` (or a
+topic dropped), `settings`, `preview`; who may change it, and what to say of what a change leaves out."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.chat.asker import Asker
+from bot.chat.cadence import KINDS, cadence_days
+from bot.chat.commands import Subscribe
+from bot.chat.follows import FollowService
+from bot.chat.replies import said
+from bot.chat.wording import Phrasebook
+from bot.delivery.delivered import days_had
+from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.domain.config import DigestDefaults
+from bot.domain.filters import describe, fold, split_filters
+from bot.domain.post import Post
+from bot.domain.weeks import covered_monday, week_key, week_name
+from bot.domain.words import quoted
+from bot.search.port import SearchIndex
+from bot.store.ledger import Ledger
+from bot.store.papers import PaperStore
+
+
+class ChannelDigests:
+    """The answers of `ChatService` about a channel's digest (and, in a direct message, one's follows')."""
+
+    def __init__(
+        self,
+        store: PaperStore,
+        search: SearchIndex,
+        subscriptions: SubscriptionStore,
+        ledger: Ledger,
+        defaults: DigestDefaults,
+        clock: Callable[[], datetime],
+        follows: FollowService,
+        words: Callable[[Asker], Phrasebook],
+        misspelt: Callable[[tuple[str, ...]], Awaitable[list[str]]],
+    ) -> None:
+        """`words`: the asker's platform's phrasebook; `misspelt`: what to say of topics no paper holds."""
+        self._store = store
+        self._search = search
+        self._subscriptions = subscriptions
+        self._ledger = ledger
+        self._defaults = defaults
+        self._clock = clock
+        self._follows = follows
+        self._words = words
+        self._misspelt = misspelt
+
+    def _refusal(self, asker: Asker, verb: str, typed: str | None = None) -> Post | None:
+        """Why `verb` (as the command was `typed`) is refused here: a direct message, or no permission."""
+        if asker.direct:
+            words = self._words(asker)
+            own = (  # `unsubscribe` here: their own digest is what they mean to stop
+                f"Your own digest here: {words.unfollow}"
+                if verb == "unsubscribe"
+                else f"For your own digest here, {words.follow} (see `/papers help`)."
+            )
+            typed = typed or verb
+            return Post(
+                header="paperboy", text=(f"Digests go to channels: run `/papers {typed}` in the channel itself.", own)
+            )
+        if not asker.can_manage:
+            managers = self._words(asker).managers
+            return Post(
+                header="paperboy",
+                text=(f"Sorry, you can't {verb} this channel: that is for {managers}. Ask one of them to do it.",),
+            )
+        return None
+
+    async def subscribe(self, command: Subscribe, asker: Asker) -> Post:
+        changing = command.changes  # `settings at 10:00`: said as such
+        refused = self._refusal(
+            asker, "change the digest of" if changing else "subscribe", "settings" if changing else None
+        )
+        if refused is not None:
+            return refused
+        current = await self._subscriptions.get(asker.channel)
+        if current is not None and current.source == "config":
+            return Post(
+                header="paperboy",
+                text=(
+                    "This channel's digest is managed by the config file; change it there.",
+                    *current.describe(self._clock()),
+                ),
+            )
+        if current is None and command.changes:  # `settings at 10:00`: no digest to change, none started unasked
+            return said(f"This channel has no digest to change. To start one: {self._words(asker).subscribe}.")
+        cadence = command.cadence or (current.cadence if current else "daily")
+        days = cadence_days(command, cadence, current, self._words(asker))
+        if isinstance(days, Post):
+            return days
+        subscription = Subscription(
+            channel=asker.channel,
+            topics=()
+            if command.every_paper
+            else command.topics or (current.topics if current else self._defaults.topics),
+            time=command.time or (current.time if current else "09:00"),
+            timezone=command.timezone or ((current.stored_zone or current.timezone) if current else "UTC"),
+            days=days,
+            limit=command.limit or (current.limit if current else self._defaults.limit),
+            min_upvotes=current.min_upvotes if current else self._defaults.min_upvotes,
+            cadence=cadence,
+        )
+        now = self._clock()
+        await self._subscriptions.save(subscription, now)  # dated: a due time already past is not owed
+        verb = "updated" if current else "subscribed"
+        respell = [
+            f"{note} To have that instead, subscribe again with it in this topic's place."
+            for note in await self._misspelt(command.topics)
+        ]
+        skipped = await self._week_passed_over(current, subscription, now) if current else ()
+        replaced = _replaced(current, command) if current else ()
+        saved = await self._subscriptions.get(asker.channel) or subscription  # as saved: since when it is owed
+        return Post(
+            header=f"This channel is {verb}: {KINDS[cadence]} of Hugging Face papers",
+            text=(*saved.describe(now, await days_had(self._ledger, saved, now)), *replaced, *skipped, *respell),
+        )
+
+    async def _week_passed_over(self, before: Subscription, after: Subscription, now: datetime) -> tuple[str, ...]:
+        """What a roundup's new day leaves out: moved from Monday–Thursday (which sum up the week before)
+        to Friday–Sunday (their own week), the week the old day was still to sum up gets no roundup, and
+        nothing said so (design.md: a new schedule starts with its next due time)."""
+        if before.cadence != "weekly" or after.cadence != "weekly" or before.status is not None:
+            return ()
+        old_due, new_due = before.next_delivery(now), after.next_delivery(now)
+        if old_due is None or new_due is None:
+            return ()
+        old_local, new_local = (
+            old_due.astimezone(ZoneInfo(before.timezone)),
+            new_due.astimezone(ZoneInfo(after.timezone)),
+        )
+        owed, next_week = covered_monday(old_local.date()), covered_monday(new_local.date())
+        if next_week <= owed or await self._ledger.statuses([(before.channel, week_key(owed))]):
+            return ()
+        return (
+            f"The roundup of {week_name(owed)}, due {old_local:%A %-d %B} on the old day, will not come: the next"
+            f" sums up {week_name(next_week)} (a roundup from Friday to Sunday sums up its own week).",
+        )
+
+    async def unsubscribe(self, asker: Asker, topic: str | None = None) -> Post:
+        refused = self._refusal(asker, "unsubscribe")
+        if refused is not None:
+            return refused
+        current = await self._subscriptions.get(asker.channel)
+        if current is None:
+            return Post(header="paperboy", text=("This channel has no daily digest.",))
+        if current.source == "config":
+            return Post(
+                header="paperboy", text=("This channel's digest is managed by the config file; remove it there.",)
+            )
+        if topic is not None:
+            return await self._drop(current, topic, asker)
+        await self._subscriptions.remove(asker.channel)
+        kind = KINDS[current.cadence].removeprefix("a ")
+        return Post(header="paperboy", text=(f"Unsubscribed: no more {kind}s here.",))
+
+    async def _drop(self, current: Subscription, topic: str, asker: Asker) -> Post:
+        """`unsubscribe robotics`: the digest without that topic, the rest of it kept. It was refused ("takes
+        no topic"), and dropping one meant typing every other again."""
+        named = [p.strip() for p in topic.split(",") if p.strip()]  # `unsubscribe robotics, agents`
+        dropped = {t for t in current.topics if any(_names(n, t) for n in named)}
+        if missing := [n for n in named if not any(_names(n, t) for t in dropped)]:
+            return said(
+                f"This channel's digest has no topic {quoted(missing[0])}: it is on {describe(current.topics)}."
+                " `unsubscribe` with no topic stops the digest."
+            )
+        kept = tuple(t for t in current.topics if t not in dropped)
+        if not split_filters(kept).narrowed:  # what is left would be every paper
+            return said(
+                f"{quoted(topic)} is this digest's only topic: `unsubscribe` with no topic stops the digest, and"
+                " `subscribe` with other topics replaces it."
+            )
+        return await self.subscribe(Subscribe(topics=kept, changes=True), asker)
+
+    async def preview(self, asker: Asker) -> Post:
+        """`preview`: the channel's digest as it would be built now (in a direct message, the asker's follows')."""
+        from bot.chat.preview import preview  # loaded with the first preview: the week's matches and the roundup
+
+        where = asker.channel
+        current = await self._subscriptions.get(where)
+        if current is None and asker.direct:
+            current = await self._subscriptions.of_person(where.platform, where.workspace, asker.user)
+        if current is None:
+            words = self._words(asker)
+            if asker.direct:
+                return said(f"You follow nothing yet, so there is no digest to preview: {words.follow}.")
+            return said(f"This channel has no digest to preview. To start one: {words.subscribe}.")
+        return await preview(self._store, self._search, current, self._clock(), yours=asker.direct)
+
+    async def settings(self, asker: Asker) -> Post:
+        current = await self._subscriptions.get(asker.channel)
+        if current is None and asker.direct:  # no channel here to subscribe: a digest of one's own is a follow,
+            where, words = asker.channel, self._words(asker)  # to their direct message with the bot, wherever typed
+            nothing = f"You follow nothing yet. Your own digest here: {words.follow}."
+            return await self._follows.follows(where.platform, where.workspace, asker.user, words, nothing=nothing)
+        if current is None:
+            return Post(
+                header="paperboy",
+                text=(f"This channel has no daily digest. Try {self._words(asker).subscribe}.",),
+            )
+        whose = "Your own" if asker.direct else "This channel's"  # in a direct message: the asker's follows
+        now = self._clock()
+        change = () if asker.direct or current.source == "config" else (self._words(asker).change,)
+        return Post(
+            header=f"{whose} {KINDS[current.cadence].removeprefix('a ')}",
+            text=(*current.describe(now, await days_had(self._ledger, current, now)), *change),
+        )
+
+
+def _names(said: str, topic: str) -> bool:
+    """Whether words said name this topic of a digest, or this exclusion without its dash (`video`)."""
+    return fold(topic) in (fold(said), f"-{fold(said)}")
+
+
+def _replaced(current: Subscription, command: Subscribe) -> tuple[str, ...]:
+    """What to say of topics `subscribe` replaced, which people often mean to add (`subscribe robotics` to a
+    digest on diffusion): the ones gone, and all of them to type to keep them. Nothing where none went, or
+    where the change said it meant the topics (`settings topics …`, `unsubscribe robotics`)."""
+    gone = [t for t in current.topics if fold(t) not in {fold(n) for n in command.topics}]
+    if command.changes or not command.topics or not gone:
+        return ()
+    every = ", ".join((*gone, *command.topics))
+    return (f"Replaced its topics {describe(tuple(gone))}. To add a topic, subscribe with all of them: {every}.",)
