@@ -11,12 +11,14 @@ from bot.chat.commands import (
     Follows,
     Help,
     PaperLookup,
+    Save,
     Saved,
     Search,
     Settings,
     Subscribe,
     Today,
     Unknown,
+    Unsave,
     Unsubscribe,
     parse_command,
 )
@@ -463,3 +465,24 @@ def test_a_hash_in_a_topic_is_no_channel() -> None:
     assert parse_command("subscribe C# compilers") == Subscribe(topics=("C# compilers",))
     assert parse_command("subscribe #diffusion, #llm") == Subscribe(topics=("#diffusion", "#llm"))  # tags
     assert refused("subscribe diffusion <#123456789012>").endswith("type it in that channel (invite me there first)")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("bookmark 2406.12345", Save("2406.12345")),  # these were searched for, the id a word
+        ("add 2406.12345 to my reading list", Save("2406.12345")),
+        ("remove 2406.12345 from my list", Unsave("2406.12345")),
+        ("unbookmark https://arxiv.org/abs/2406.12345", Unsave("2406.12345")),
+        ("my saved bibtex", Saved(bibtex=True)),
+        ("saved papers bibtex", Saved(bibtex=True)),
+    ],
+)
+def test_the_reading_list_in_other_words(typed: str, meant: Command) -> None:
+    assert parse_command(typed) == meant
+
+
+@pytest.mark.parametrize("typed", ["save this", "save it"])
+def test_save_with_no_paper_named_says_what_it_needs(typed: str) -> None:
+    """Outside a card's buttons there is no "this": searched for, it found papers on saving."""
+    assert refused(typed).startswith("`save` needs the paper's arXiv id")

@@ -89,7 +89,7 @@ PERIOD_WORDS = {  # said so, meant so
 }
 
 
-BIBTEX_WORDS = frozenset({"bibtex", "bibtext", "bib", "as", "in", "please", "format"})  # `saved bibtex please`
+BIBTEX_WORDS = frozenset({"bibtex", "bibtext", "bib", "as", "in", "please", "format", "papers", "list", "export"})
 
 # Periods `top` does not take, typed as if it did: said so, where other words after `top` are a search.
 MISREAD_PERIODS = frozenset({"weekly", "monthly", "year", "yearly", "day", "daily", "today", "alltime", "all-time"})
@@ -123,6 +123,10 @@ _PREVIEW_SAID = (
     "show roundup", "show the roundup", "weekly roundup", "our digest today", "what will the digest show",
 )  # fmt: skip
 # greetings too: searched for, they found papers holding "hello"
+_SAVED_BIBTEX_SAID = (
+    "my saved bibtex", "saved papers bibtex", "export saved", "export my saved papers", "export my reading list",
+    "reading list bibtex", "my reading list as bibtex", "my saved papers as bibtex",
+)  # fmt: skip
 _HELP_SAID = (
     "commands", "what can you do", "how does this work", "how do i use this", "usage", "menu", "get started",
     "hi", "hello", "hey", "hiya", "howdy", "yo", "hi there", "hello there", "paperboy", "@paperboy",
@@ -132,6 +136,7 @@ _SAID_FOR: dict[str, Command] = {
     **dict.fromkeys(_SETTINGS_SAID, Settings()),
     **dict.fromkeys(_FOLLOWS_SAID, Follows()),
     **dict.fromkeys(_SAVED_SAID, Saved()),
+    **dict.fromkeys(_SAVED_BIBTEX_SAID, Saved(bibtex=True)),
     **dict.fromkeys(_HELP_SAID, Help()),
     **dict.fromkeys(_PREVIEW_SAID, Preview()),
 }
@@ -220,7 +225,9 @@ def parse_command(text: str) -> Command:
         return Unknown(text, _not_an_id(bad[0]))
     if word in ("save", "unsave") and len(ids := ref.split()) > 1 and all(names_a_paper(i) for i in ids):
         return Unknown(text, f"`{word}` takes one paper at a time: `{word} {ids[0]}`, then `{word} {ids[1]}`.")
-    if word == "save" and not rest:
+    if (listed := _reading_list_change(text)) is not None:  # `bookmark 2406.12345`, `remove … from my list`
+        return listed
+    if word == "save" and rest.lower().strip(" .!") in ("", "this", "it", "that", "this paper", "it please"):
         return Unknown(
             text, "`save` needs the paper's arXiv id, such as `save 2406.12345` (or press Save on its card)."
         )
@@ -377,6 +384,26 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
 
 # words around ids that ask for nothing else: `arXiv 2406.12345`, `pdf 2406.12345`, `what is 2406.12345 about?`
 _LIKE = re.compile(r"(?i)\b(?:papers?|more|others?|anything|something)\s+like\b")  # `papers like 2406.12345`
+
+
+# a paper put on or taken off one's reading list in other words: `bookmark 2406.12345`, `add 2406.12345 to my
+# reading list`, `remove 2406.12345 from my list` (searched for, with the id as a word)
+_ONTO = frozenset({"bookmark", "add", "keep", "to", "my", "the", "reading", "list", "saved", "bookmarks", "please"})
+_OFF = frozenset({"remove", "delete", "unbookmark", "drop", "from", "my", "the", "reading", "list", "saved", "please"})
+
+
+def _reading_list_change(text: str) -> Save | Unsave | None:
+    """The paper a text puts on one's reading list, or takes off it, in other words; None for other texts."""
+    named = papers_named(text)
+    words = {w.strip(".,;:!?()").lower() for w in text.split() if not papers_named(w)}
+    if len(named) != 1 or not words or text.split()[0].lower() in ("save", "unsave"):
+        return None
+    if words <= _ONTO and words & {"bookmark", "add", "keep"}:
+        return Save(named[0])
+    off = words & {"remove", "delete", "unbookmark", "drop"}
+    if words <= _OFF and off and (off == {"unbookmark"} or words & {"list", "saved", "bookmarks"}):  # `remove 2406…`
+        return Unsave(named[0])  # alone says not from what: left to the search's "names a paper" answer
+    return None
 
 
 def _community(word: str, rest: str) -> Top | Saved | None:
