@@ -9,14 +9,14 @@ and when the next one comes.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.delivery.digest import DigestOptions, build_digest
+from bot.delivery.digest import build_digest
 from bot.delivery.roundup import roundup_of, week_matches
 from bot.delivery.subscriptions import Subscription
 from bot.domain.post import Post
-from bot.domain.weeks import covered_monday
+from bot.domain.weeks import covered_monday, monday_of
 from bot.search.port import SearchIndex
 from bot.store.papers import PaperStore
 
@@ -26,13 +26,13 @@ async def preview(
 ) -> Post:
     """The digest (or roundup) of `subscription` as it would be built now, headed as a preview; `yours`:
     a person's own (their follows'), not a channel's."""
-    options = DigestOptions(subscription.topics, subscription.limit, subscription.min_upvotes)
+    options = subscription.options()
     due = None if subscription.status else subscription.next_delivery(now)  # stopped: none comes
     zone = ZoneInfo(subscription.timezone)
     if subscription.cadence == "weekly":
         today = now.astimezone(zone).date()
-        this_week = today - timedelta(days=today.weekday())  # a week not begun has nothing to show yet
-        monday = min(covered_monday((due or now).astimezone(zone).date()), this_week)
+        # the week the next roundup sums up, or this one where that has not begun (nothing to show yet)
+        monday = min(covered_monday((due or now).astimezone(zone).date()), monday_of(today))
         week = await week_matches(store, search, options, monday, now)
         post = roundup_of(week, options, set(), now.astimezone(UTC).date()).to_post()
         what = "roundup"

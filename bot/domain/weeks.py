@@ -18,11 +18,15 @@ FIRST_LISTING_YEAR = (
 )
 
 
+def monday_of(day: date) -> date:
+    """The Monday of `day`'s ISO week."""
+    return day - timedelta(days=day.weekday())
+
+
 def covered_monday(due_day: date) -> date:
     """The Monday of the ISO week a roundup due on `due_day` covers: that week from Friday to Sunday,
     the week before from Monday to Thursday (a roundup on Monday sums up the week just ended)."""
-    shifted = due_day - timedelta(days=4)
-    return shifted - timedelta(days=shifted.weekday())
+    return monday_of(due_day - timedelta(days=4))
 
 
 def week_key(monday: date) -> date:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -11,7 +11,7 @@ from bot.delivery.digest_delivery import Wanted
 from bot.delivery.subscriptions import Subscription
 from bot.domain.errors import DayNotStored
 from bot.domain.publishing import Publisher
-from bot.domain.weeks import covered_monday, week_days, week_key, week_name
+from bot.domain.weeks import covered_monday, monday_of, week_days, week_key, week_name
 from bot.roundup.delivery import Parts, roundup_delivery
 from bot.roundup.weekly import describe
 
@@ -24,7 +24,7 @@ def roundup_monday(subscription: Subscription, day: date | None, now: datetime |
     if day is None:
         today = (now or datetime.now(UTC)).astimezone(ZoneInfo(subscription.timezone)).date()
         return covered_monday(today)
-    return day - timedelta(days=day.weekday())
+    return monday_of(day)
 
 
 async def week_in_store(catalog: Catalog, monday: date, where: str, today: date) -> None:

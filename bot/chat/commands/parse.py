@@ -392,11 +392,17 @@ _ONTO = frozenset({"bookmark", "add", "keep", "to", "my", "the", "reading", "lis
 _OFF = frozenset({"remove", "delete", "unbookmark", "drop", "from", "my", "the", "reading", "list", "saved", "please"})
 
 
+_LIST_VERBS = frozenset({"bookmark", "add", "keep", "remove", "delete", "unbookmark", "drop"})
+
+
 def _reading_list_change(text: str) -> Save | Unsave | None:
-    """The paper a text puts on one's reading list, or takes off it, in other words; None for other texts."""
+    """The paper a text puts on one's reading list, or takes off it, in other words; None for other texts
+    (read only after one of `_LIST_VERBS`: every search passes here)."""
+    if text.split(maxsplit=1)[0].lower() not in _LIST_VERBS:
+        return None
     named = papers_named(text)
     words = {w.strip(".,;:!?()").lower() for w in text.split() if not papers_named(w)}
-    if len(named) != 1 or not words or text.split()[0].lower() in ("save", "unsave"):
+    if len(named) != 1 or not words:
         return None
     if words <= _ONTO and words & {"bookmark", "add", "keep"}:
         return Save(named[0])
