@@ -475,7 +475,7 @@ class SlackRuntime:
             await site.start()
         except OSError as exc:
             if exc.errno != errno.EADDRNOTAVAIL and not isinstance(exc, socket.gaierror):
-                raise  # a port in use is said by the command (bot.app.cli)
+                raise  # a port in use is said by the command (bot.app.cli.running)
             raise ConfigError(
                 f"paperboy cannot listen on {self._host} (PAPERBOY_SLACK_HOST): it is not an address of this "
                 "machine; use 0.0.0.0 (every address) or 127.0.0.1 (behind a proxy on this machine)"

@@ -1,9 +1,9 @@
 """Wiring the chat platforms: publishers for `post`, the running apps for `run`.
 
-With `bot.app.cli` this is the only module in `bot` that imports adapters (the import contract names it):
-it is where the composition root meets the surfaces. Each platform's adapter (and SDK: slack_bolt and
-aiohttp, discord.py) is imported only when that platform has credentials; its words for the core
-(`adapters.*.wording`, plain text) always are.
+With the command line (`bot.app.cli`) this is the only place in `bot` that imports adapters (the import
+contract names them): it is where the composition root meets the surfaces. Each platform's adapter (and
+SDK: slack_bolt and aiohttp, discord.py) is imported only when that platform has credentials; its words
+for the core (`adapters.*.wording`, plain text) always are.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ FIRST_SYNC_DAYS = 7
 FETCH_SECONDS = 15.0
 HF_SECONDS = 8.0  # of which Hugging Face has this much: one that hangs leaves arXiv time to answer
 STALE_DAYS = 3
-MOST_SYNC_DAYS = 3660  # `paperboy sync --days` at most (its option's max in bot/app/cli.py)
+MOST_SYNC_DAYS = 3660  # `paperboy sync --days` at most (its option's max in bot/app/cli/ingest.py)
 
 
 class Catalog:

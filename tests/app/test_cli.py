@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.app.cli import _embed
+from bot.app.cli.ingest import _embed
 from tests.conftest import BROKEN, CURRENT, child_env
 from tests.fakes.papers_api import FakePapersApi
 
@@ -382,8 +382,8 @@ def test_no_command_is_a_usage_error_of_one_line_naming_the_commands(paperboy: P
     run = paperboy()
     assert run.code == 2 and run.out == ""
     said = one_line(run.err)
-    assert said.startswith("paperboy: error: a command is needed (digest, search, ")
-    assert said.endswith(" chat) (see paperboy --help)")
+    assert said.startswith("paperboy: error: a command is needed (digest, paper, search, chat, ")
+    assert said.endswith(" forget) (see paperboy --help)")
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import cli
+from bot.app.cli import running
 from bot.host import heap
 
 
@@ -38,7 +39,7 @@ def test_start_up_runs_without_the_collector_and_the_work_with_it(
         real()
         seen.append((before, gc.isenabled(), gc.get_freeze_count()))
 
-    monkeypatch.setattr(cli, "loaded", started)
+    monkeypatch.setattr(running, "loaded", started)
     gc.unfreeze()
     (gc.enable if caller_collects else gc.disable)()
     with pytest.raises(SystemExit) as ended:

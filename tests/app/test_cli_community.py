@@ -139,7 +139,7 @@ def test_forget_says_what_it_erased_in_words_not_table_names(run: Run) -> None:
 
 
 def test_every_table_forget_erases_has_its_words() -> None:
-    from bot.app.cli_workspaces import ERASED_WORDS, erased_detail
+    from bot.app.cli.workspaces import ERASED_WORDS, erased_detail
     from bot.store.workspaces import WORKSPACE_TABLES
 
     assert set(ERASED_WORDS) == {table.name for table in WORKSPACE_TABLES}

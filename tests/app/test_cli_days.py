@@ -250,7 +250,7 @@ def test_a_date_in_words_is_the_day_chat_reads(monkeypatch: pytest.MonkeyPatch, 
     """`--date friday` was refused, "not a date", where chat's `/papers friday` shows that day's papers."""
     from datetime import date
 
-    from bot.app import cli
+    from bot.app.cli import days
 
-    monkeypatch.setattr(cli, "_today", lambda: date(2026, 12, 5))  # a Saturday
-    assert cli._parse_day(typed) == date.fromisoformat(day)
+    monkeypatch.setattr(days, "today", lambda: date(2026, 12, 5))  # a Saturday
+    assert days.parse_day(typed) == date.fromisoformat(day)

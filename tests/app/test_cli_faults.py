@@ -230,12 +230,12 @@ def test_a_port_below_1024_without_root_is_one_line_saying_to_keep_3000(tmp_path
     """The Docker image runs as a user: PAPERBOY_SLACK_PORT=443 ended in a 66-line traceback."""
     import errno
 
-    from bot.app.cli import _faults
+    from bot.app.cli.running import faults
     from bot.app.settings import Settings
     from bot.domain.errors import ConfigError
 
     settings = Settings(data_dir=tmp_path, slack_port=443)
     denied = OSError(errno.EACCES, "error while attempting to bind on address ('0.0.0.0', 443): permission denied")
     needs_root = r"^port 443 \(PAPERBOY_SLACK_PORT\) needs root.*keep port 3000"
-    with pytest.raises(ConfigError, match=needs_root), _faults(settings):
+    with pytest.raises(ConfigError, match=needs_root), faults(settings):
         raise denied

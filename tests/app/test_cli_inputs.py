@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import cli
+from bot.app.cli import interrupts
 
 
 def refused(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -67,7 +68,7 @@ def test_ctrl_c_before_the_command_begins_is_one_line_and_130(
     monkeypatch.setattr(typer.main, "get_command", interrupted)
     with pytest.raises(SystemExit) as ended:
         cli.main(["digest"])
-    assert ended.value.code == cli.INTERRUPTED
+    assert ended.value.code == interrupts.INTERRUPTED
     assert capsys.readouterr().err.startswith("paperboy: error: interrupted (Ctrl-C): what it did before is kept")
 
 

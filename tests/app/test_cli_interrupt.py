@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from bot.app import cli
+from bot.app.cli import running
 
 
 def test_ctrl_c_in_a_command_exits_130_saying_interrupted(
@@ -17,7 +18,7 @@ def test_ctrl_c_in_a_command_exits_130_saying_interrupted(
     def pressed(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_run", pressed)
+    monkeypatch.setattr(running, "with_services", pressed)
     with pytest.raises(SystemExit) as ended:
         cli.main(["search", "diffusion"])
     assert ended.value.code == 130
@@ -35,7 +36,8 @@ def test_sigterm_in_a_command_exits_143_saying_so() -> None:
     code = """
 import os, signal, sys, threading, time
 from bot.app import cli
-cli._run = lambda *a, **k: time.sleep(30)  # a command at work
+from bot.app.cli import running
+running.with_services = lambda *a, **k: time.sleep(30)  # a command at work
 sys.argv = ["paperboy", "search", "diffusion"]
 threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM)).start()
 cli.main()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app.console_chat import PROMPT
+from bot.app.cli.chat import PROMPT
 from tests.app.test_cli import entry_point
 from tests.conftest import child_env
 
@@ -199,9 +199,9 @@ def test_a_store_file_this_user_may_not_write_is_said_with_a_fix_that_works(tmp_
 
 _SECOND_CTRL_C = """
 import signal, sys
-from bot.app import cli
+from bot.app.cli.interrupts import interrupted
 try:
-    cli._interrupted(own=True)
+    interrupted(own=True)
 except SystemExit as exit:
     print(exit.code, signal.getsignal(signal.SIGINT) is signal.SIG_IGN)
 """

@@ -7,7 +7,7 @@ import logging
 import httpx
 import pytest
 
-from bot.app.cli import quiet_libraries
+from bot.app.cli.serving import quiet_libraries
 
 
 def test_requests_to_hugging_face_are_not_each_a_line_of_the_log(caplog: pytest.LogCaptureFixture) -> None:

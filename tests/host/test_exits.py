@@ -56,11 +56,11 @@ def test_ctrl_c_ends_a_command_whose_cpu_worker_is_still_busy_with_status_130() 
     code = """
 import time
 from concurrent.futures import ThreadPoolExecutor
-from bot.app.cli import _interrupted
+from bot.app.cli.interrupts import interrupted
 pool = ThreadPoolExecutor(1, thread_name_prefix="paperboy-cpu")
 pool.submit(time.sleep, 60)  # an index build under way
 time.sleep(0.2)
-_interrupted(own=True)  # what the command line does on Ctrl-C
+interrupted(own=True)  # what the command line does on Ctrl-C
 """
     done, took = run(code)
     assert done.returncode == 130, done.stderr

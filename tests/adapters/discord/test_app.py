@@ -14,7 +14,7 @@ import pytest
 import yarl
 
 from adapters.discord.app import DiscordRuntime, PaperBot, application_id
-from bot.app.cli import _reconnecting
+from bot.app.cli.serving import _reconnecting
 from bot.domain.errors import PlatformUnreachable
 from bot.store.papers import PaperStore
 from tests.adapters.discord.conftest import DiscordBot

@@ -16,7 +16,7 @@ from sqlalchemy import Table, select
 
 from adapters.slack.installations import PLATFORM
 from adapters.slack.oauth import NOT_INSTALLED
-from bot.app.cli_workspaces import parse_team
+from bot.app.cli.workspaces import parse_team
 from bot.store.installations import Installations
 from bot.store.papers import PaperStore
 from bot.store.sealing import sealer

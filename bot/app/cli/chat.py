@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.app.cli import running
+from bot.app.cli.output import err, out
+
 if TYPE_CHECKING:
     from bot.app.bootstrap import Services
     from bot.domain.channels import ChannelRef
@@ -105,7 +108,6 @@ def _named(name: str) -> ChannelRef:
 
 
 def register(app: typer.Typer) -> None:
-    from bot.app import cli
 
     @app.command()
     def chat(
@@ -130,7 +132,7 @@ def register(app: typer.Typer) -> None:
             asker = Asker(channel, "you")
             explain = store_explained(services.settings)  # here the person is the operator: the store's fault
             if typed:
-                cli.err.print(f"Commands for {channel}, one a line (`help` lists them); Ctrl-D ends.")
+                err.print(f"Commands for {channel}, one a line (`help` lists them); Ctrl-D ends.")
             lines = Lines(PROMPT if typed else "")
             # Searched by meaning too, as `paperboy search` answers (a running bot answers by words while
             # its vectors load; a one-shot chat's first search did, and ranked unlike the same search
@@ -148,9 +150,9 @@ def register(app: typer.Typer) -> None:
                     post = await replied(
                         answer, f"/papers {line!r}", lambda said: Post(header="paperboy", text=(said,)), explain
                     )
-                    cli.out.print(render_post(post), crop=False)  # BibTeX's lines whole, to copy
+                    out.print(render_post(post), crop=False)  # BibTeX's lines whole, to copy
             finally:
                 filling.cancel()
                 await asyncio.gather(filling, return_exceptions=True)
 
-        cli._run(work)
+        running.with_services(work)

@@ -1,7 +1,7 @@
 """`paperboy search`: the papers a query finds, as `/papers QUERY` finds them in chat; one query, or a
 file of them (`--batch`, JSON lines).
 
-Registered on the command line's app by `bot.app.cli`; like its other commands, it imports what it
+Registered on the command line's app by `bot.app.cli`; like the other commands, it imports what it
 uses inside its body, so `paperboy --help` loads none of it.
 """
 
@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.app.cli import running
+from bot.app.cli.days import today
+from bot.app.cli.output import out, paper_json, print_json
 from bot.domain.errors import NotFound, SourceError, UsageError
 from bot.domain.our_words import unreadable
 from bot.domain.words import counted
@@ -28,7 +31,6 @@ if TYPE_CHECKING:
 
 
 def register(app: typer.Typer) -> None:
-    from bot.app import cli
 
     # `-video` is a word to leave out, and so is `-hallucination`: no `-h` here, only `--help`
     @app.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
@@ -84,7 +86,7 @@ def register(app: typer.Typer) -> None:
             """The topic, the days its time words ask for (`diffusion this week`, `agents since monday`) and
             the results (`top 10`, else --limit), as a chat search reads them."""
             topic, days, span, asked = search_parts(text)
-            window = Window.of(days, span, cli._today())
+            window = Window.of(days, span, today())
             limits = {"since": window.first, "until": window.last}
             said = {name: day.isoformat() for name, day in limits.items() if day is not None}
             return topic, SearchFilters(since=window.first, until=window.last), said, window, asked or limit
@@ -113,7 +115,7 @@ def register(app: typer.Typer) -> None:
                             hits, said = found.hits, said | _respelling(found)
                     took = round((time.perf_counter() - started) * 1000, 3)
                     answer = {"query": line, **said, "results": [h.paper.arxiv_id for h in hits], "took_ms": took}
-                    cli._print_json(answer | ({"error": error} if error else {}))
+                    print_json(answer | ({"error": error} if error else {}))
                 return
             assert query is not None
             if why := nothing_asked(query):
@@ -127,10 +129,10 @@ def register(app: typer.Typer) -> None:
                 found = await searched(services.search, topic, most, filters)
             took = (time.perf_counter() - started) * 1000
             if json_:
-                results = [cli.paper_json(h.paper, score=round(h.score, 4), every_word=h.whole) for h in found.hits]
+                results = [paper_json(h.paper, score=round(h.score, 4), every_word=h.whole) for h in found.hits]
                 noted = {"note": note} if (note := found.note()) else {}
                 nobody = {"unknown_author": found.unknown_author} if found.unknown_author else {}
-                cli._print_json(
+                print_json(
                     {
                         "query": query,
                         **limited,
@@ -143,9 +145,9 @@ def register(app: typer.Typer) -> None:
                 )
             else:
                 latest = await services.store.latest_day() if filters.since and not found.hits else None
-                cli.out.print(render_post(_search_post(topic, found, window, latest)))
+                out.print(render_post(_search_post(topic, found, window, latest)))
 
-        cli._run(work)
+        running.with_services(work)
 
 
 def _respelling(found: Searched) -> dict[str, str]:

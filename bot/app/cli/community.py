@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.app.cli import running
+from bot.app.cli.output import err, out, print_json
 from bot.domain.channels import WORKSPACE_USERS
 from bot.domain.errors import UsageError
 
@@ -92,7 +94,6 @@ def _community(services: Services) -> Community:
 
 
 def register(app: typer.Typer) -> None:
-    from bot.app import cli
 
     @app.command()
     def top(
@@ -128,7 +129,7 @@ def register(app: typer.Typer) -> None:
             if not json_:
                 from adapters.console.render import render_post
 
-                cli.out.print(render_post(await community.top(where, period.value, further="`--period all`")))
+                out.print(render_post(await community.top(where, period.value, further="`--period all`")))
                 return
             ranked = await community.ranked(where, period.value)
             papers = [
@@ -142,9 +143,9 @@ def register(app: typer.Typer) -> None:
                 for r in ranked
             ]
             named = shown(where.platform, where.workspace, where.channel)
-            cli._print_json({"channel": named, "period": period.value, "papers": papers})
+            print_json({"channel": named, "period": period.value, "papers": papers})
 
-        cli._run(work, ensure=False)
+        running.with_services(work, ensure=False)
 
     @app.command()
     def saved(
@@ -176,13 +177,13 @@ def register(app: typer.Typer) -> None:
                     }
                     for s, p in entries
                 ]
-                cli._print_json({"user": str(person), "papers": papers})
+                print_json({"user": str(person), "papers": papers})
             elif not entries:
-                cli.err.print(f"{person} has saved no papers.", markup=False)
+                err.print(f"{person} has saved no papers.", markup=False)
             elif format_ is ListFormat.bibtex:
-                cli.out.print(citations(entries), markup=False, soft_wrap=True)  # each line whole, as written
+                out.print(citations(entries), markup=False, soft_wrap=True)  # each line whole, as written
             else:
                 for i, (s, p) in enumerate(entries, start=1):
-                    cli.out.print(listing_line(i, s, p, title_chars=None), markup=False, soft_wrap=True)
+                    out.print(listing_line(i, s, p, title_chars=None), markup=False, soft_wrap=True)
 
-        cli._run(work, ensure=False)
+        running.with_services(work, ensure=False)

@@ -4,11 +4,12 @@ and a workspace's data."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.app.cli import running
+from bot.app.cli.output import out, print_json
 from bot.domain.errors import UsageError
 from bot.domain.words import counted
 
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     from bot.app.bootstrap import Services
     from bot.store.workspaces import Installed
 
-Run = Callable[..., Any]
 _TEAM = re.compile(r"^(?P<platform>slack|discord):(?P<team>[A-Za-z0-9_.\-]+)$")
 
 
@@ -112,9 +112,14 @@ def parse_team(text: str) -> tuple[str, str]:
     return platform, team
 
 
-def register(app: typer.Typer, run: Run, say: Callable[[str], None], emit: Callable[[object], None]) -> None:
-    """Add the commands to `app`; `run` opens the services for one (cli._run), `say` prints a result line,
-    `emit` prints a value as one line of JSON (never wrapped: scripts read it)."""
+def _say(line: str) -> None:
+    """A result line, as written."""
+    out.print(line, markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands to `app`. A value is printed as one line of JSON (`print_json`: never wrapped,
+    scripts read it)."""
 
     @app.command()
     def workspaces(json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
@@ -128,24 +133,24 @@ def register(app: typer.Typer, run: Run, say: Callable[[str], None], emit: Calla
         async def work(services: Services) -> int:
             found = await installed(services.store.engine, keys.opens if keys else None)
             if json_:
-                emit({"workspaces": [_as_json(i) for i in found]})
+                print_json({"workspaces": [_as_json(i) for i in found]})
             elif not found:
-                say(NONE_INSTALLED)
+                _say(NONE_INSTALLED)
             else:
                 for one in found:
-                    say(_line(one))
+                    _say(_line(one))
                 if keys is None:
-                    say("PAPERBOY_SECRET_KEY is not set: whether each token can be opened was not checked.")
+                    _say("PAPERBOY_SECRET_KEY is not set: whether each token can be opened was not checked.")
             return 0
 
-        raise typer.Exit(run(work, ensure=False))
+        raise typer.Exit(running.with_services(work, ensure=False))
 
     @app.command()
     def keygen() -> None:
         """Print a fresh PAPERBOY_SECRET_KEY (the key that encrypts installation tokens at rest)."""
         from bot.store.sealing import new_key
 
-        say(new_key())
+        _say(new_key())
 
     @app.command()
     def reseal() -> None:
@@ -158,7 +163,7 @@ def register(app: typer.Typer, run: Run, say: Callable[[str], None], emit: Calla
 
         async def work(services: Services) -> int:
             resealed = await Installations(services.store.engine, keys).reseal()
-            say(f"Re-encrypted {resealed.done} installation(s) with the first key; {resealed.kept} already were.")
+            _say(f"Re-encrypted {resealed.done} installation(s) with the first key; {resealed.kept} already were.")
             if resealed.unreadable:
                 raise Unreadable(
                     f"no key in PAPERBOY_SECRET_KEY opens the token of {', '.join(resealed.unreadable)} (left as it "
@@ -166,10 +171,10 @@ def register(app: typer.Typer, run: Run, say: Callable[[str], None], emit: Calla
                     f"erase it with `paperboy forget --team {resealed.unreadable[0]}` and install it again"
                 )
             if keys.count > 1:
-                say("Keys after the first may now be removed from PAPERBOY_SECRET_KEY.")
+                _say("Keys after the first may now be removed from PAPERBOY_SECRET_KEY.")
             return 0
 
-        raise typer.Exit(run(work, ensure=False))
+        raise typer.Exit(running.with_services(work, ensure=False))
 
     @app.command()
     def forget(
@@ -192,11 +197,11 @@ def register(app: typer.Typer, run: Run, say: Callable[[str], None], emit: Calla
 
             erased = await erase(services.store.engine, platform, workspace)
             a_team = platform == "slack" and not workspace.startswith("E")  # an org's own id: no org above it
-            say(
+            _say(
                 f"Forgot {platform}:{workspace}: {erased_detail(erased)}."
                 if any(erased.values())
                 else f"Nothing was stored about {platform}:{workspace}." + (_ORG_HINT if a_team else "")
             )
             return 0
 
-        raise typer.Exit(run(work, ensure=False))
+        raise typer.Exit(running.with_services(work, ensure=False))

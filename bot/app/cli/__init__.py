@@ -1,0 +1,116 @@
+"""The `paperboy` command line: its commands, one room each, and its entry point (`main`).
+
+This package, `bot.app.bootstrap` and `bot.app.wiring` are the composition root's edge: the only places in
+`bot` that may import an adapter (here, the console renderer). The import contract names them.
+
+Each command imports what it uses inside its body, so `paperboy --help` loads typer and rich only,
+and a command never pays for a chat SDK, the store or the search stack it does not open
+(`tests/app/test_cli_imports.py` holds it to that; `python -m bench.startup` times it).
+
+- `papers`: `digest`, `paper`; `search`; `chat`; `community`: `top`, `saved`;
+- `ingest`: `sync`, `import`, `embed`; `posting`: `post`; `serving`: `run`, `discord-invite`;
+- `workspaces`: `workspaces`, `keygen`, `reseal`, `forget`;
+- beneath them: `running` (services opened for a command's work), `days` (`--date`), `output`, `interrupts`
+  (Ctrl-C, SIGTERM) and `usage_errors` (click's messages in our words).
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from typing import Annotated
+
+import typer
+
+from bot.app.cli import chat, community, ingest, papers, posting, search, serving, workspaces
+from bot.app.cli.interrupts import INTERRUPTED, TERMINATED, Terminated, interrupted, terminate
+from bot.app.cli.output import fail, out
+from bot.app.cli.usage_errors import argument_meant, arguments_as_named, option_meant
+from bot.domain.errors import PaperboyError, UsageError
+from bot.domain.our_words import plainly
+from bot.host.heap import loaded_as, loading
+
+# Typer 0.29 carries its own copy of click; its exceptions live wherever BadParameter does.
+_click = sys.modules[typer.BadParameter.__module__]
+
+
+arguments_as_named()
+
+app = typer.Typer(
+    name="paperboy",
+    help="Hugging Face Daily Papers in your terminal, Slack or Discord.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(shown: bool) -> None:
+    if shown:
+        from importlib.metadata import version
+
+        out.print(f"paperboy {version('paperboy')}", markup=False)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Hugging Face Daily Papers in your terminal, Slack or Discord."""
+
+
+for room in (papers, search, chat, community, ingest, posting, serving, workspaces):
+    room.register(app)  # `paperboy --help` lists the commands in this order
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: exit 0 on success, 2 for a usage error, 1 for anything else, one line on stderr.
+
+    The collector is paused while the command starts, until its work begins (`bot.host.heap`)."""
+    running = loading()
+    if argv is None:  # the process is the command's own: SIGTERM (`kill`, a container stopping) is said too
+        signal.signal(signal.SIGTERM, terminate)
+    try:
+        _main(argv)
+    except KeyboardInterrupt:  # before the command began (building it), or after it ended
+        interrupted(own=argv is None)
+    except Terminated:
+        interrupted(own=argv is None, by="SIGTERM", status=TERMINATED)
+    finally:
+        loaded_as(running)
+
+
+def _main(argv: list[str] | None) -> None:
+    command = typer.main.get_command(app)
+    args = sys.argv[1:] if argv is None else argv
+    # bytes that are not UTF-8 reach Python as lone surrogates, which nothing can print or encode
+    args = [a.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for a in args]
+    if args[:1] == ["help"]:  # `paperboy help`, `paperboy help search`: as git and pip take it
+        args = [*args[1:2], "--help"]
+    try:
+        code = command.main(args=args, prog_name="paperboy", standalone_mode=False)
+    except _click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:  # `paperboy` alone: one line
+            listed = getattr(exc.ctx.command, "list_commands", None)  # a group's commands
+            names = ", ".join(listed(exc.ctx)) if listed is not None else ""
+            fail(f"a command is needed{f' ({names})' if names else ''} (see paperboy --help)", 2)
+        named = exc.ctx.info_name if exc.ctx and exc.ctx.parent else None
+        named = named or next((a for a in args[:1] if a in getattr(command, "commands", {})), None)
+        hint = f" (see paperboy {named} --help)" if named else " (see paperboy --help)"
+        if named and (meant := option_meant(exc, named, args[1:]) or argument_meant(exc, named)) is not None:
+            fail(meant, 2)
+        fail(f"{plainly(exc.format_message())}{hint}", 2)
+    except (typer.Abort, KeyboardInterrupt):
+        interrupted(own=argv is None)
+    except UsageError as exc:
+        fail(str(exc), 2)
+    except PaperboyError as exc:
+        fail(str(exc), 1)
+    if code == INTERRUPTED:  # typer's own answer to Ctrl-C (KeyboardInterrupt), which never reaches us
+        interrupted(own=argv is None)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,149 @@
+"""`paperboy post`: a channel's digest (or weekly roundup) delivered now, once."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bot.app.cli import days, running
+from bot.app.cli.output import err, out
+from bot.domain.errors import DayNotStored, UsageError
+
+if TYPE_CHECKING:
+    from bot.app.bootstrap import Services
+    from bot.delivery.subscriptions import Subscription
+    from bot.domain.channels import ChannelRef
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("post")
+    def post_(
+        channel: Annotated[
+            str, typer.Option("--channel", metavar="PLATFORM:CHANNEL_ID", help="The channel, such as slack:C0123456.")
+        ],
+        date_: Annotated[
+            str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Listing day (default: the latest).")
+        ] = None,
+    ) -> None:
+        """Deliver a channel's digest now, once: a second call posts nothing and says so."""
+
+        from bot.app.wiring import publishers
+        from bot.delivery.digest import DigestOptions, no_listing
+        from bot.delivery.digest_delivery import DigestDelivery
+        from bot.domain.channels import parse_channel
+
+        # The delivery's own log lines are for `run` ("tried again at the next sweep"); here the outcome is
+        # this command's one line.
+        logging.getLogger("paperboy.delivery").setLevel(logging.ERROR)
+
+        where = parse_channel(channel)
+        day = days.parse_day(date_)
+        if day is not None:
+            days.not_future(day)
+
+        async def work(services: Services) -> int:
+            subscription = _in_file(services, where) or await services.subscriptions.get(where)
+            if subscription is None:
+                await _reachable_workspace(services, where)  # before anything is claimed or recorded
+            if subscription is not None and subscription.cadence == "weekly":
+                from bot.domain.weeks import week_name
+                from bot.roundup.post import post_roundup, roundup_monday, week_in_store
+
+                week_day = day
+                try:
+                    await week_in_store(services.catalog, roundup_monday(subscription, day), str(where), days.today())
+                except DayNotStored:
+                    # no --date, and the store lacks the week a roundup due today covers: the week of the latest
+                    # day with papers, as a daily channel gets that day's digest
+                    if day is not None or (week_day := await services.store.latest_day()) is None:
+                        raise
+                    monday = roundup_monday(subscription, week_day)
+                    err.print(
+                        "paperboy: the store has none of the week a roundup due today covers: posting"
+                        f" {week_name(monday)}, the week of the latest day with papers ({week_day:%-d %B %Y});"
+                        " `paperboy sync` fetches newer days",
+                        markup=False,
+                    )
+                    await week_in_store(services.catalog, monday, str(where), days.today())
+                async with publishers(services, out, where.platform) as found:
+                    said, ok = await post_roundup(services, found, subscription, week_day)
+                return _outcome(said, ok)
+            defaults = services.config.digest
+            options = (
+                subscription.options()
+                if subscription
+                else DigestOptions(topics=defaults.topics, limit=defaults.limit, min_upvotes=defaults.min_upvotes)
+            )
+            target = day or await services.store.latest_day()
+            if target is not None:
+                # Before anything is claimed: a day the store lacks, or one with no listing yet, is neither
+                # posted nor recorded, so the channel gets it normally once it is there.
+                record = await services.catalog.ensure_day(target)
+                if not record.listed:
+                    if not record.final and record.fetched_at is not None:
+                        raise DayNotStored(
+                            target,
+                            f"Hugging Face has listed no papers for {target.isoformat()} yet (asked at "
+                            f"{record.fetched_at:%-d %B %H:%M} UTC): nothing was posted to {where} or recorded; "
+                            "run this again once it has",
+                        )
+                    err.print(f"No papers to post to {where}: {no_listing(record)} Nothing was posted.", markup=False)
+                    return 0
+            async with publishers(services, out, where.platform) as found:
+                delivery = DigestDelivery(
+                    services.store, services.search, services.ledger, services.subscriptions, found
+                )
+                # The subscription's own channel: with its workspace, which `slack:C…` alone does not name.
+                channel = subscription.channel if subscription else where
+                result = await delivery.deliver(
+                    channel, options, target, retry_stopped=True, subscribed=bool(subscription)
+                )
+            return _outcome(result.describe(), result.ok)
+
+        raise typer.Exit(running.with_services(work))
+
+
+def _outcome(said: str, ok: bool) -> int:
+    """A delivery's outcome said on stderr, a failure as every command's error line reads; its exit status."""
+    err.print(said if ok else f"paperboy: error: {said}", markup=False)
+    return 0 if ok else 1
+
+
+async def _reachable_workspace(services: Services, where: ChannelRef) -> None:
+    """Multi-workspace Slack, a channel no subscription names: a UsageError, before anything is recorded,
+    when it names no workspace (its token cannot be known) or one that has not installed paperboy (a
+    typo recorded a stopped digest under no workspace, which `forget` could never reach)."""
+    if where.platform != "slack" or not services.settings.slack_client_id:
+        return
+    if not where.workspace:
+        raise UsageError(
+            f"{where} names no workspace, and paperboy serves several here: name it, as "
+            f"slack:TEAM_ID/{where.channel} (`paperboy workspaces` lists them); nothing was posted or recorded"
+        )
+    from bot.store.workspaces import installed
+
+    found = [i for i in await installed(services.store.engine) if i.platform == "slack"]
+    if not any(i.workspace == where.workspace for i in found):
+        # An org-wide install keeps its channels under the org's id (E…), not its teams': a team of it, or a
+        # typo, recorded a stopped digest under a workspace no install has
+        orgs = [f"slack:{i.workspace}/{where.channel}" for i in found if i.org_wide]
+        org = f"; an organization's channel is named by the organization's id, as {' or '.join(orgs)}" if orgs else ""
+        raise UsageError(
+            f"workspace {where.workspace} has not installed paperboy (`paperboy workspaces` lists those that"
+            f" have){org}: nothing was posted or recorded"
+        )
+
+
+def _in_file(services: Services, where: ChannelRef) -> Subscription | None:
+    """The config file's subscription of a channel (as `paperboy run` saves it), if the file names it."""
+    from bot.app.bootstrap import configured
+    from bot.delivery.subscriptions import meant
+
+    same = [
+        s
+        for s in configured(services.config)
+        if (s.channel.platform, s.channel.channel) == (where.platform, where.channel)
+    ]
+    return meant(where, same)
