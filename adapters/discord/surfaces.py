@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from adapters.discord.app import PaperBot, asker_of, first_response, follow_ups, may_post
+from adapters.discord.app import PaperBot
+from adapters.discord.interactions import asker_of, first_response, follow_ups, may_post
 from adapters.discord.render import CONTENT, Message, clean, cut, post_message, post_messages, prose
 from bot.chat.replies import replied
 from bot.chat.service import channel_meant

@@ -184,7 +184,7 @@ async def publishers(
             )
         token = discord_token(services) if platform in (None, "discord") else None
         if token is not None:
-            from adapters.discord.app import rest_client, use_endpoints
+            from adapters.discord.connection import rest_client, use_endpoints
             from adapters.discord.publisher import DiscordPublisher
 
             use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
@@ -267,7 +267,8 @@ async def running(services: Services) -> AsyncIterator[Running]:
                 names[-1] += f", install page {install_url}"
         token = discord_token(services)
         if token is not None:
-            from adapters.discord.app import DiscordRuntime, PaperBot, use_endpoints
+            from adapters.discord.app import PaperBot
+            from adapters.discord.connection import DiscordRuntime, use_endpoints
             from adapters.discord.surfaces import install
 
             use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)

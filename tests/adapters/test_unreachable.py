@@ -8,7 +8,7 @@ import socket
 import discord
 import pytest
 
-from adapters.discord.app import rest_client
+from adapters.discord.connection import rest_client
 from adapters.slack.app import slack_client
 from adapters.slack.publisher import SlackPublisher
 from bot.domain.cards import card

@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from adapters.discord.app import rest_client, use_endpoints
+from adapters.discord.connection import rest_client, use_endpoints
 from adapters.discord.publisher import DiscordPublisher
 from adapters.slack.app import slack_client
 from adapters.slack.publisher import SlackPublisher

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from adapters.discord.app import subscribe_command
+from adapters.discord.slash import subscribe_command
 from bot.chat.commands import Settings, Subscribe, Unknown, parse_command, parse_subscribe
 from bot.chat.service import Asker, ChatService
 from bot.delivery.subscriptions import SubscriptionStore, from_config

@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Print the link that adds the bot to a Discord server, with the scopes and permissions it needs."""
-        from adapters.discord.app import application_id, invite_url
+        from adapters.discord.connection import application_id, invite_url
         from bot.app.bootstrap import read_config
         from bot.app.settings import load_settings
         from bot.app.wiring import discord_token_of

@@ -9,7 +9,8 @@ import discord
 import pytest
 import yarl
 
-from adapters.discord.app import DiscordRuntime, PaperBot
+from adapters.discord.app import PaperBot
+from adapters.discord.connection import DiscordRuntime
 from adapters.discord.surfaces import install
 from bot.community.service import Community
 from bot.delivery.digest_delivery import DigestDelivery

@@ -13,7 +13,8 @@ import discord
 import pytest
 import yarl
 
-from adapters.discord.app import DiscordRuntime, PaperBot, application_id
+from adapters.discord.app import PaperBot
+from adapters.discord.connection import DiscordRuntime, application_id
 from bot.app.cli.serving import _reconnecting
 from bot.domain.errors import PlatformUnreachable
 from bot.store.papers import PaperStore

@@ -7,7 +7,7 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 
-from adapters.discord.app import intents
+from adapters.discord.connection import intents
 from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engaged
 from bot.domain.models import Paper

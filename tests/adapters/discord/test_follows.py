@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from adapters.discord.app import intents
+from adapters.discord.connection import intents
 from adapters.discord.follows import follow_command
 from bot.chat.commands import Follow, Unknown
 from bot.delivery.digest import DigestOptions

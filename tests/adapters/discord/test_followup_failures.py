@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from adapters.discord import app, followup
+from adapters.discord import followup, interactions
 from bot.domain.channels import ChannelRef
 from tests.adapters.discord.conftest import DiscordBot
 from tests.fakes.discord import TEXT_ID
@@ -115,7 +115,7 @@ async def test_a_first_response_is_not_kept_waiting_past_discords_3_s(
 ) -> None:
     """discord.py waits out an interaction response's 429 however long (31 s), after which Discord has
     dropped the interaction all the same."""
-    monkeypatch.setattr(app, "FIRST_RESPONSE_S", 0.5)
+    monkeypatch.setattr(interactions, "FIRST_RESPONSE_S", 0.5)
     fake = discord_bot.fake
     fake.rate_limit(CALLBACK, 31.0)
     with caplog.at_level(logging.WARNING):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.discord.app import subscribe_command
+from adapters.discord.slash import subscribe_command
 from adapters.discord.wording import shared
 from bot.chat.commands import Subscribe, Unknown
 from bot.chat.service import Shared

@@ -1,0 +1,216 @@
+"""Reaching Discord: the endpoints, the intents asked for, logging in (over REST alone, for `post`, or
+with the gateway, for `run`), registering `/papers`, the invite link, and each failure in our words."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import logging
+import traceback
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING
+
+import aiohttp
+import discord
+import yarl
+
+from adapters.discord.forum_posts import forum_post_trace
+from bot.domain.errors import ConfigError, DeliveryError, PlatformUnreachable
+
+if TYPE_CHECKING:
+    from adapters.discord.app import PaperBot
+
+log = logging.getLogger("paperboy.discord")
+MAX_RATELIMIT_WAIT = 30.0  # discord.py's floor; beyond it a call raises RateLimited instead of sleeping
+
+
+def use_endpoints(api_url: str, gateway_url: str) -> None:
+    """Point discord.py at another REST base and gateway (a proxy, or the tests' fake Discord)."""
+    discord.http.Route.BASE = api_url.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def intents() -> discord.Intents:
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_messages = True
+    wanted.guild_reactions = True  # votes (not privileged)
+    wanted.dm_messages = True  # a question about a card of a personal digest, asked in the direct message
+    wanted.dm_reactions = True  # the bookmark on such a card (no vote: a direct message has no channel's)
+    return wanted
+
+
+class DiscordRuntime:
+    """Logs in, connects to the gateway and waits for READY; `stop` closes it all."""
+
+    def __init__(self, bot: PaperBot, token: str) -> None:
+        self.bot = bot
+        self._token = token
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, within: float = 60.0) -> None:
+        self._task = asyncio.create_task(self.bot.start(self._token))
+        ready = asyncio.create_task(self.bot.wait_until_ready())
+        done, _ = await asyncio.wait({self._task, ready}, timeout=within, return_when=asyncio.FIRST_COMPLETED)
+        if self._task in done:
+            ready.cancel()
+            error = self._task.exception()
+            await self.bot.close()  # its HTTP session let go (it had logged in)
+            if isinstance(error, discord.LoginFailure):
+                raise ConfigError("Discord refused DISCORD_TOKEN (401): check the bot token") from error
+            if isinstance(error, NOT_DISCORD) and _in_login(error):
+                raise ConfigError(not_discord()) from error
+            if isinstance(error, discord.HTTPException) and _in_login(error):
+                raise DeliveryError(login_refused(error)) from error
+            if isinstance(error, aiohttp.ClientError | TimeoutError) and _in_login(error):
+                raise PlatformUnreachable(
+                    "Discord", "logging in", discord.http.Route.BASE, isinstance(error, TimeoutError)
+                ) from error
+            # discord.py fails on its own words when its gateway is out of reach: said in ours
+            if error is not None and (lost := _network_fault(error)) is not None:
+                gateway = str(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+                where = "connecting to its gateway (PAPERBOY_DISCORD_GATEWAY_URL, where set)"
+                raise PlatformUnreachable("Discord", where, gateway, isinstance(lost, TimeoutError)) from error
+            log.error("the Discord client stopped while connecting", exc_info=error)
+            raise ConfigError(f"the Discord client stopped while connecting: {error}") from error
+        if ready not in done:
+            ready.cancel()
+            raise ConfigError(f"Discord did not become ready within {within:.0f} s")
+        self._task.add_done_callback(self._ended)
+        log.info("Discord: ready as %s", self.bot.user)
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        """The client stopped while serving, not by `stop`: Discord ended the session for a reason
+        discord.py does not reconnect from (a token reset, an intent turned off). Said at once: its
+        error was otherwise dropped at the stop, and Discord went unanswered without a word."""
+        if task.cancelled() or (error := task.exception()) is None:
+            return
+        log.error("the Discord client stopped: %s; Discord is not served until paperboy is restarted", error)
+
+    async def stop(self) -> None:
+        await self.bot.in_flight.drain()  # before the client closes: a handler's answer still goes out
+        await self.bot.close()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+
+def _network_fault(error: BaseException) -> BaseException | None:
+    """The refused connection or timeout behind an error (its cause or context, at any depth), if any."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, aiohttp.ClientConnectionError | TimeoutError | ConnectionError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    embed_links=True,
+    create_public_threads=True,
+    send_messages_in_threads=True,
+    read_message_history=True,
+)
+
+
+def invite_url(client_id: int) -> str:
+    """The OAuth2 URL that adds the bot to a server with the scopes and permissions it needs."""
+    return discord.utils.oauth_url(client_id, permissions=PERMISSIONS, scopes=("bot", "applications.commands"))
+
+
+async def registered(sync: Awaitable[object], where: str) -> None:
+    """A command sync, whose refusal is said and passed over: one server the bot is not in (or a rate
+    limit after restarts in a row) stopped `paperboy run`, Slack too, with discord.py's traceback. The
+    commands stay as Discord last registered them, and are registered again at the next start."""
+    try:
+        await sync
+    except discord.Forbidden as exc:
+        log.warning(
+            "`/papers` is not registered %s: Discord refused (403: %s), most likely as the bot is not in that"
+            " server: invite it there (`paperboy discord-invite`), or take the id out of guilds; paperboy runs on",
+            where,
+            exc.text or "Missing Access",
+        )
+    except discord.RateLimited as exc:
+        log.warning(
+            "`/papers` is not registered %s now: Discord asks to wait %.0f s (restarts in a row?); it stays as"
+            " last registered, and is registered again at the next start",
+            where,
+            exc.retry_after,
+        )
+    except discord.HTTPException as exc:
+        log.warning(
+            "`/papers` is not registered %s now: Discord answered %s %s; it stays as last registered, and is"
+            " registered again at the next start",
+            where,
+            exc.status,
+            exc.text,
+        )
+
+
+def application_id(token: str) -> int | None:
+    """A bot token's first part is its user id, base64-encoded; for bots that is the application id."""
+    head = token.split(".", 1)[0]
+    try:
+        decoded = base64.b64decode(head + "=" * (-len(head) % 4), validate=False).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):  # ValueError: not ASCII (the README's `…`)
+        return None
+    return int(decoded) if decoded.isdigit() else None
+
+
+async def rest_client(token: str) -> discord.Client:
+    """A client logged in over REST only (no gateway): enough to post a digest. Close it after use."""
+    client = discord.Client(
+        intents=intents(),
+        allowed_mentions=discord.AllowedMentions.none(),
+        max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
+        http_trace=forum_post_trace(),
+    )
+    try:
+        await client.login(token)
+    except discord.LoginFailure as exc:
+        await client.close()
+        raise ConfigError("Discord refused DISCORD_TOKEN (401): check the bot token") from exc
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        await client.close()
+        raise PlatformUnreachable(
+            "Discord", "logging in", discord.http.Route.BASE, isinstance(exc, TimeoutError)
+        ) from exc
+    except NOT_DISCORD as exc:
+        await client.close()
+        raise ConfigError(not_discord()) from exc
+    except discord.HTTPException as exc:  # a 5xx after discord.py's own retries, or another refusal than 401
+        await client.close()
+        raise DeliveryError(login_refused(exc)) from exc
+    return client
+
+
+# What discord.py raises reading an answer that is not Discord's (a proxy's page, a wrong URL's JSON)
+NOT_DISCORD = (TypeError, KeyError, ValueError)
+
+
+def _in_login(error: BaseException) -> bool:
+    """Whether discord.py raised it reading the answer to its login (GET /users/@me), not from our own
+    code or the gateway's."""
+    frames = traceback.extract_tb(error.__traceback__)
+    at = next((i for i, f in enumerate(frames) if f.name == "login" and "discord" in f.filename), None)
+    return at is not None and not any(own in f.filename for f in frames[at:] for own in ("/adapters/", "/bot/"))
+
+
+def login_refused(error: discord.HTTPException) -> str:
+    """Discord's answer to the login, other than 401, in one line (never its body: a proxy's HTML page)."""
+    status = getattr(error, "status", None) or "?"
+    trouble = "Discord's API is having trouble" if isinstance(error, discord.DiscordServerError) else "it refused"
+    return (
+        f"logging in: {discord.http.Route.BASE} answered HTTP {status} ({trouble}): try again later "
+        "(https://discordstatus.com), and check PAPERBOY_DISCORD_API_URL (unset: Discord's own)"
+    )
+
+
+def not_discord() -> str:
+    return (
+        f"{discord.http.Route.BASE} did not answer as Discord's API does when paperboy logged in: check "
+        "PAPERBOY_DISCORD_API_URL (unset: Discord's own)"
+    )
