@@ -95,6 +95,7 @@ class Span:
 
 _BEFORE_DAY = re.compile(r"\s+(since|on|from)\s+", re.IGNORECASE)
 _ENDING = re.compile(r"\s*[?.!]*\s*\Z")
+_COUNT_ALONE = re.compile(r"top\s+(?:\d+|all)", re.IGNORECASE)
 
 
 def named_span(text: str) -> tuple[str, Span] | None:
@@ -115,7 +116,9 @@ def named_span(text: str) -> tuple[str, Span] | None:
     if last.lower() == "yesterday" and topic.strip():
         return topic.strip(), Span(NamedDay(ago=1))
     first = named_day(text)  # `yesterday's diffusion papers`, `friday's robotics papers`, `aug 20 agents`
-    if first is None or not isinstance(first[0], NamedDay) or not first[1] or first[1].startswith(("-", "top ")):
+    if first is None or not isinstance(first[0], NamedDay) or not first[1] or first[1].startswith("-"):
+        return None
+    if _COUNT_ALONE.fullmatch(first[1]):  # `aug 20 top 5`: that day's papers (`yesterday top 3 robotics`: a search)
         return None
     named = text[: len(text) - len(first[1])].rstrip(" ,")
     if first[0].weekday >= 0 and not named.endswith(("'s", "’s")):  # `sunday funday` is a search

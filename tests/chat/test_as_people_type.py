@@ -482,6 +482,46 @@ def test_the_reading_list_in_other_words(typed: str, meant: Command) -> None:
     assert parse_command(typed) == meant
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("add 2406.12345 and 2501.00001 to my list", "`save` takes one paper at a time: `save 2406.12345`, then"),
+        ("bookmark 2406.12345, 2501.00001", "`save` takes one paper at a time: `save 2406.12345`, then"),
+        ("remove 2406.12345 & 2501.00001 from my reading list", "`unsave` takes one paper at a time: `unsave 2406"),
+    ],
+)
+def test_two_papers_onto_the_list_in_other_words_one_at_a_time(typed: str, said: str) -> None:
+    """As `save 2406.12345 2501.00001` says: these were searched for, the ids as words."""
+    assert refused(typed).startswith(said)
+    assert isinstance(parse_command("add diffusion and 2406.12345 to my list"), Search)  # one paper, and words
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("top 5 diffusion", Search("diffusion", limit=5)),  # searched for "top 5 diffusion", five papers shown
+        ("top-5 diffusion", Search("diffusion", limit=5)),
+        ("today top 5 diffusion", Search("diffusion", 1, limit=5)),
+        ("top 5 diffusion today", Search("diffusion", 1, limit=5)),
+        ("this week top 3 agents", Search("agents", 7, limit=3)),
+        ("top 5 accuracy", Search("top 5 accuracy")),  # a metric, not a count
+        ("top-1 accuracy", Search("top-1 accuracy")),  # was "Did you mean `top`?"
+        ("top k sampling", Search("top k sampling")),
+        ("top 5 error rate", Search("top 5 error rate")),
+    ],
+)
+def test_a_count_before_the_topic_or_after_its_day(typed: str, meant: Command) -> None:
+    assert parse_command(typed) == meant
+
+
+def test_a_count_after_a_named_day_before_a_topic() -> None:
+    found = parse_command("yesterday top 3 robotics")
+    assert isinstance(found, Search) and (found.query, found.limit) == ("robotics", 3)
+    assert found.span is not None and found.span.first.ago == 1
+    assert isinstance(parse_command("yesterday top 3"), Today)  # that day's papers, as before
+    assert isinstance(parse_command("aug 20 top 5"), Today)
+
+
 @pytest.mark.parametrize("typed", ["save this", "save it"])
 def test_save_with_no_paper_named_says_what_it_needs(typed: str) -> None:
     """Outside a card's buttons there is no "this": searched for, it found papers on saving."""

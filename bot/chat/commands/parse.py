@@ -243,6 +243,7 @@ def parse_command(text: str) -> Command:
         return Unknown(text, "To stop this channel's digest: `unsubscribe`.")
     close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
     said_so = word.replace("’", "'") in ("today's", "todays")  # `today's diffusion papers`: a search of the day
+    said_so = said_so or bool(rest and _TOP_K.fullmatch(word))  # `top-1 accuracy`, `top-5 diffusion`: no `top` mistyped
     if close and word not in (*KEYWORDS, "save") and (not rest or close[0] != "paper") and not said_so:
         return Unknown(text, f"Did you mean `{close[0]}`?")
     if (flagged := _search_flags(word, text)) is not None:
@@ -279,14 +280,27 @@ def search_parts(text: str) -> tuple[str, int, Span | None, int | None]:
         text = (repository_words(owner_name) if owner_name else link_words(url)) or text
     topic, limit = _counted(text)
     if (named := named_span(topic)) is not None:
-        return named[0], 0, named[1], limit
-    return (*within(topic), None, limit)
+        topic, days, span = named[0], 0, named[1]
+    else:
+        (topic, days), span = within(topic), None
+    if limit is None:  # after the day's words: `today top 5 diffusion`, `this week top 3 agents`
+        topic, limit = _counted(topic)
+    return topic, days, span, limit
 
 
-# how many results a search asks for: `diffusion top 10`, `top 10 diffusion papers` (not `top 5 accuracy`)
+# how many results a search asks for: `diffusion top 10`, `top 10 diffusion papers`, `top 5 diffusion`; not
+# `top 5 accuracy`, `top k sampling`: a metric's or a method's name (they were all searched for as words, but
+# for "papers")
 _COUNT_AFTER = re.compile(r"\s+top\s+(\d+|all)\s*\Z", re.IGNORECASE)
 
-_COUNT_FIRST = re.compile(r"\A(?:the\s+)?top\s+(\d+)\s+(?=.*\bpapers?\b)", re.IGNORECASE)
+_COUNT_FIRST = re.compile(
+    r"\A(?:the\s+)?top\s*-?\s*(\d+)\s+(?!(?:\d+|all)\b)"  # `today top 5 10`: two counts, said so
+    r"(?=.*\bpapers?\b|(?!(?:accuracy|acc|errors?|recall|precision|sampling|hits?|rates?|retrieval|predictions?)\b))",
+    re.IGNORECASE,
+)
+
+
+_TOP_K = re.compile(r"top-\d+", re.IGNORECASE)
 
 
 def _counted(text: str) -> tuple[str, int | None]:
@@ -395,21 +409,28 @@ _OFF = frozenset({"remove", "delete", "unbookmark", "drop", "from", "my", "the",
 _LIST_VERBS = frozenset({"bookmark", "add", "keep", "remove", "delete", "unbookmark", "drop"})
 
 
-def _reading_list_change(text: str) -> Save | Unsave | None:
-    """The paper a text puts on one's reading list, or takes off it, in other words; None for other texts
-    (read only after one of `_LIST_VERBS`: every search passes here)."""
+def _reading_list_change(text: str) -> Save | Unsave | Unknown | None:
+    """The paper a text puts on one's reading list, or takes off it, in other words; two or more named,
+    one at a time, as `save` says; None for other texts (read only after one of `_LIST_VERBS`: every
+    search passes here)."""
     if text.split(maxsplit=1)[0].lower() not in _LIST_VERBS:
         return None
     named = papers_named(text)
-    words = {w.strip(".,;:!?()").lower() for w in text.split() if not papers_named(w)}
-    if len(named) != 1 or not words:
+    words = {w.strip(".,;:!?()").lower() for w in text.split() if not papers_named(w)} - {"and", "&"}
+    if not named or not words:
         return None
+    change: type[Save | Unsave] | None = None
     if words <= _ONTO and words & {"bookmark", "add", "keep"}:
-        return Save(named[0])
+        change = Save
     off = words & {"remove", "delete", "unbookmark", "drop"}
     if words <= _OFF and off and (off == {"unbookmark"} or words & {"list", "saved", "bookmarks"}):  # `remove 2406…`
-        return Unsave(named[0])  # alone says not from what: left to the search's "names a paper" answer
-    return None
+        change = Unsave  # alone says not from what: left to the search's "names a paper" answer
+    if change is None:
+        return None
+    if len(named) > 1:  # `add 2406.12345 and 2501.00001 to my list` was searched for
+        verb = "save" if change is Save else "unsave"
+        return Unknown(text, f"`{verb}` takes one paper at a time: `{verb} {named[0]}`, then `{verb} {named[1]}`.")
+    return change(named[0])
 
 
 def _community(word: str, rest: str) -> Top | Saved | None:
