@@ -203,7 +203,16 @@ class PaperBot(discord.Client):
             if card is not None and await self.chat.stands_alone("discord", str(channel.id), card):
                 await self._ask_about(message, str(channel.id), card)
                 return
-        asked = Mention("discord", str(message.id), str(parent) if parent else None, thread, message.content)
+        guild = str(message.guild.id)  # (a direct message went to `_asked_directly`)
+        asked = Mention(
+            "discord",
+            str(message.id),
+            str(parent) if parent else None,
+            thread,
+            message.content,
+            str(message.author.id),
+            guild,
+        )
 
         async def say(post: Post) -> None:
             await self.publisher.post_message(str(channel.id), post_message(post))
@@ -230,7 +239,8 @@ class PaperBot(discord.Client):
     async def _ask_about(self, message: discord.Message, where: str, card: str | None) -> None:
         """The question asked about the card it replies to, answered as a Reply to that card (with no
         card: about the paper the question names, as a Reply to the question)."""
-        asked = Mention("discord", str(message.id), where, card, message.content)
+        guild = str(message.guild.id) if message.guild is not None else ""
+        asked = Mention("discord", str(message.id), where, card, message.content, str(message.author.id), guild)
 
         async def say(post: Post) -> None:  # a Reply to the card: a Reply to the answer finds the card again
             await self.publisher.post_message(where, post_message(post), reply_to=card or str(message.id))

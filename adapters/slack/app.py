@@ -271,7 +271,15 @@ def create_app(
         channel, ts, thread = str(event.get("channel", "")), str(event.get("ts", "")), event.get("thread_ts")
         event_id = str(body.get("event_id") or f"{channel}:{ts}")
         text = unescape(str(event.get("text", "")))
-        asked = Mention("slack", event_id, channel, str(thread) if thread else None, text)
+        asked = Mention(
+            "slack",
+            event_id,
+            channel,
+            str(thread) if thread else None,
+            text,
+            str(event.get("user") or ""),
+            workspace_of_body(body),
+        )
         here = publisher.for_workspace(workspace_of_body(body))
 
         async def say(post: Post) -> None:

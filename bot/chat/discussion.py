@@ -74,6 +74,22 @@ def _words(text: str) -> list[str]:
     return kept
 
 
+# a mention that puts the thread's paper (or the one it names) on the asker's reading list: `save`, `save this`,
+# `bookmark it`, `please save 2406.12345`, `add this to my reading list`; not `how does it save memory?`
+_SAVES = re.compile(
+    r"\A(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?(?:save|bookmark)\b"
+    r"|\b(?:save|bookmark)\s+(?:this|it|that)\b(?!\s+(?:much|many|more|memory|time|compute))"
+    r"|\badd\s+(?:this|it|that)(?:\s+paper)?\s+to\s+my\s+(?:reading\s+)?list\b",
+    re.IGNORECASE,
+)
+_MENTIONS = re.compile(r"<@[!&]?\w+(?:\|[^>]*)?>|@\w+")  # Slack's `<@U0123>`, Discord's `<@123>`, a typed @name
+
+
+def asks_to_save(text: str) -> bool:
+    """Whether a mention asks to save the paper to the asker's reading list (the Save button's, in words)."""
+    return _SAVES.search(" ".join(_MENTIONS.sub(" ", text).split())) is not None
+
+
 def names_a_question(text: str) -> bool:
     """Whether the text names one of the thread questions (`summary`, `code`…), or a word that plainly
     asks for one (`tl;dr`, `bibtex`, `github`): a message with no mention is then taken as asked of

@@ -40,7 +40,7 @@ from bot.chat.commands import (
     Unsubscribe,
 )
 from bot.chat.days import NamedDay, Span, resolved
-from bot.chat.discussion import ASKS, NOT_A_PAPER_THREAD, discuss, discussed
+from bot.chat.discussion import ASKS, NOT_A_PAPER_THREAD, all_asked, asks_to_save, discuss, discussed
 from bot.chat.follows import FollowService
 from bot.chat.recent import Window, none_since
 from bot.chat.replies import replied, said
@@ -85,13 +85,17 @@ def manages_channel(command: Command) -> bool:
 @dataclass(frozen=True)
 class Mention:
     """The bot mentioned in a message: `thread` is where it was said, if in a thread; `channel` the
-    thread's channel where the platform needs it to find the thread (None where thread ids are unique)."""
+    thread's channel where the platform needs it to find the thread (None where thread ids are unique);
+    `user` who wrote it, in `workspace` (a Slack team or org, a Discord server; "" in a direct message):
+    whose reading list a `save` puts the paper on."""
 
     platform: str
     event_id: str  # the platform's id for this event, the same on every retry or replica's copy
     channel: str | None
     thread: str | None
     text: str
+    user: str = ""
+    workspace: str = ""
 
 
 @dataclass(frozen=True)
@@ -384,7 +388,7 @@ class ChatService:
             found = await self._found(named[0])
             if isinstance(found, Post):
                 return [found]
-            answers = await discussed(found, mention.text, self._search)
+            answers = await self._discussed(found, mention)
             named_here = f"About arXiv {found.arxiv_id}, as you named it"
             return [replace(answer, subheader=named_here) for answer in answers] if arxiv_id else answers
         if arxiv_id is None:
@@ -392,7 +396,21 @@ class ChatService:
         paper = await self._found(arxiv_id)
         if isinstance(paper, Post):  # the store lost it, and it can't be fetched: why (asking again can't help)
             return [replace(paper, subheader=f"This thread's paper, arXiv {arxiv_id}")]
-        return await discussed(paper, mention.text, self._search)
+        return await self._discussed(paper, mention)
+
+    async def _discussed(self, paper: Paper, mention: Mention) -> list[Post]:
+        """The answers to what a mention asks of a paper: saved to the asker's reading list when it asks to
+        (`save`, `bookmark this`: they got the one-line help), then each question it asks."""
+        if not asks_to_save(mention.text):
+            return await discussed(paper, mention.text, self._search)
+        if self._community is None or not mention.user:
+            saved = "Votes and reading lists are not available here."
+        else:
+            person = self._community.person(ChannelRef(mention.platform, "", mention.workspace), mention.user)
+            listed = self._phrasebooks.get(mention.platform, TYPED).saved
+            saved = await self._community.save(person, paper.arxiv_id, listed)
+        asked = all_asked(mention.text)
+        return [said(saved), *(await discussed(paper, mention.text, self._search) if asked else [])]
 
     async def share(
         self, platform: str, channel: str, paper_ref: str, publisher: Publisher, *, workspace: str = ""

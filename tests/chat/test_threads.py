@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from bot.chat.commands import PaperLookup, parse_command
-from bot.chat.discussion import all_asked, discuss, names_a_question, what_is_asked
+from bot.chat.discussion import all_asked, asks_to_save, discuss, names_a_question, what_is_asked
 from bot.chat.service import Asker, Mention, Shared, Unshared
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, DeliveryError, NotFound
@@ -324,3 +324,21 @@ async def test_a_thread_whose_paper_the_store_lost_says_why_not_what_else_to_ask
         f"{lost} is not in the local store (offline: nothing was fetched;"
         " paperboy fetches it when run without PAPERBOY_OFFLINE).",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "saves"),
+    [
+        ("<@UBOT> save", True),
+        ("<@123456> please save this paper", True),
+        ("@paperboy bookmark it", True),
+        ("<@UBOT> save it for later, and the code?", True),
+        ("<@UBOT> add this to my reading list", True),
+        ("<@UBOT> how does it save memory?", False),  # a question of the paper
+        ("<@UBOT> does this save compute over LoRA?", False),
+        ("<@UBOT> can this save memory at inference?", False),
+        ("<@UBOT> summary", False),
+    ],
+)
+def test_a_mention_asks_to_save_in_words(text: str, saves: bool) -> None:
+    assert asks_to_save(text) is saves

@@ -279,6 +279,17 @@ async def test_a_mention_in_a_paper_thread_answers_there(discord_bot: DiscordBot
     assert len(fake.posts_in(thread_id)) == 2
 
 
+async def test_save_in_a_mention_puts_the_threads_paper_on_the_asker_s_reading_list(discord_bot: DiscordBot) -> None:
+    """`@paperboy save` got the one-line help: the Save button and the bookmark were the only ways."""
+    from bot.store.reading import Person
+    from tests.fakes.discord import HUMAN_ID
+
+    _, reply = await asked(discord_bot, "save")
+    assert "Saved “GrepSeek" in reply["content"] and "`/papers saved` shows it" in reply["content"]
+    lists = discord_bot.community.lists
+    assert [s.arxiv_id for s in await lists.saved(Person("discord", GUILD_ID, HUMAN_ID))] == ["2605.29307"]
+
+
 async def test_related_papers_in_a_thread_carry_save_buttons(discord_bot: DiscordBot) -> None:
     _, reply = await asked(discord_bot, "related")
     buttons = [b for row in reply["components"] for b in row["components"]]

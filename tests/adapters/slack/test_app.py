@@ -224,6 +224,24 @@ async def test_a_mention_asking_two_things_gets_two_answers_in_the_thread(slack_
     assert "github.com/alirezasalemi7/grepseek" in json.dumps(code) and "Hamed Zamani" in json.dumps(authors)
 
 
+async def test_save_in_a_mention_puts_the_threads_paper_on_the_asker_s_reading_list(slack_bot: SlackBot) -> None:
+    """`@paperboy save` got the one-line help: the Save button was the only way from a thread."""
+    from bot.store.reading import Person
+
+    thread = await shared_thread(slack_bot)
+    await slack_bot.mention("<@UBOT> save this, and the code?", thread=thread)
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 4)
+    saved, code = slack_bot.fake.posts()[2:]
+    assert saved["thread_ts"] == code["thread_ts"] == thread
+    assert "Saved “GrepSeek" in json.dumps(saved, ensure_ascii=False) and "/papers saved" in json.dumps(saved)
+    assert "github.com/alirezasalemi7/grepseek" in json.dumps(code)
+    lists = slack_bot.community.lists
+    assert [s.arxiv_id for s in await lists.saved(Person("slack", "T0001", "U0001"))] == ["2605.29307"]
+    await slack_bot.mention("<@UBOT> bookmark it", thread=thread, event_id="Ev0002")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 5)
+    assert "already on your reading list" in json.dumps(slack_bot.fake.posts()[4])
+
+
 async def test_the_code_answer_links_the_repository(slack_bot: SlackBot) -> None:
     """Its text is `verbatim` (no word of a paper's may become a mention), which keeps Slack from linking
     a bare URL: the address is written as a link."""
