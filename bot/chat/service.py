@@ -62,7 +62,7 @@ from bot.domain.errors import (
 )
 from bot.domain.ids import papers_named
 from bot.domain.models import Paper
-from bot.domain.other_links import repository_urls, repository_words
+from bot.domain.other_links import repository_urls, repository_words, unlinked
 from bot.domain.post import Post
 from bot.domain.publishing import MessageRef, Publisher
 from bot.domain.words import quoted
@@ -314,8 +314,7 @@ class ChatService:
         name = repository_words(repository)
         today = self._clock().astimezone(UTC).date()
         searched = await self._searched(name, Window.of(0, None, today), asker)
-        nobody = f"No paper in the store links its code to {where}: these are papers on {quoted(name)}."
-        return replace(searched, subheader=" ".join(filter(None, (nobody, searched.subheader))))
+        return replace(searched, subheader=" ".join(filter(None, (unlinked(repository), searched.subheader))))
 
     async def _paper(self, ref: str) -> Post:
         found = await self._found(ref)

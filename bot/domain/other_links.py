@@ -59,6 +59,16 @@ def repository_words(owner_name: str) -> str:
     return " ".join(re.split(r"[-_.]+", owner_name.partition("/")[2])).strip()
 
 
+def unlinked(owner_name: str) -> str:
+    """What a search for a repository's name says when no stored paper links its code to it."""
+    from bot.domain.words import quoted
+
+    return (
+        f"No paper in the store links its code to github.com/{owner_name}: these are papers on"
+        f" {quoted(repository_words(owner_name))}."
+    )
+
+
 def link_words(url: str) -> str:
     """The words a paper site's page address holds about its paper (`_PAPER_PAGES`): its path's words
     (`attention-is-all-you-need`) and a search's (`?q=diffusion`), without the site, the kind of page or

@@ -145,6 +145,16 @@ def test_import_digest_and_search(paperboy: Paperboy) -> None:
     assert "No papers match: the papers are in English, and are found by their English" in other.out
     none = paperboy("search", "zzqx glimmerwickish")
     assert "No papers match. Try fewer or broader words." in none.out
+    linked = paperboy("search", "--json", "https://github.com/alirezasalemi7/grepseek").json()  # its papers
+    assert [r["arxiv_id"] for r in linked["results"]] == ["2605.29307"] and "note" not in linked
+    unlinked = paperboy("search", "https://github.com/someone/speculative-decoding", "--limit", "2")
+    assert unlinked.code == 0, unlinked.err  # its name's words searched, and said so (it was not)
+    said = " ".join(unlinked.out.split())
+    assert (
+        "No paper in the store links its code to github.com/someone/speculative-decoding: these are papers on" in said
+    )
+    as_json = paperboy("search", "--json", "https://github.com/someone/speculative-decoding").json()
+    assert as_json["results"] and as_json["note"].startswith("No paper in the store links its code to github.com/some")
 
 
 @pytest.mark.slow

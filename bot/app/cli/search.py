@@ -123,14 +123,17 @@ def register(app: typer.Typer) -> None:
 
             started = time.perf_counter()
             found = Searched(await _named_paper(services, query), query)  # an arXiv id: that paper, no index opened
+            unlinked: str | None = None
             topic, filters, limited, window, most = recent(query)
             if not found.hits:
                 await services.search.filled()  # by meaning too, as a running bot answers
                 found = await searched(services.search, topic, most, filters)
+                unlinked = _unlinked(query)  # a repository's link no paper's code is: its name searched, said so
             took = (time.perf_counter() - started) * 1000
             if json_:
                 results = [paper_json(h.paper, score=round(h.score, 4), every_word=h.whole) for h in found.hits]
-                noted = {"note": note} if (note := found.note()) else {}
+                note = " ".join(filter(None, (unlinked, found.note())))
+                noted = {"note": note} if note else {}
                 nobody = {"unknown_author": found.unknown_author} if found.unknown_author else {}
                 print_json(
                     {
@@ -145,7 +148,7 @@ def register(app: typer.Typer) -> None:
                 )
             else:
                 latest = await services.store.latest_day() if filters.since and not found.hits else None
-                out.print(render_post(_search_post(topic, found, window, latest)))
+                out.print(render_post(_search_post(topic, found, window, latest, unlinked)))
 
         running.with_services(work)
 
@@ -177,8 +180,20 @@ async def _named_paper(services: Services, query: str) -> list[SearchHit]:
     return [Hit(await services.catalog.paper(arxiv_id), 1.0) for arxiv_id in named]
 
 
-def _search_post(query: str, found: Searched, window: Window, latest: date | None = None) -> Post:
-    """The answer to `paperboy search`; `window`: the days its time words kept, `latest`: the store's latest day."""
+def _unlinked(query: str) -> str | None:
+    """What to say of a query that is a repository's link no stored paper links its code to (`unlinked`)."""
+    from bot.domain.other_links import one_url, repository, unlinked
+
+    url = one_url(query)
+    owner_name = repository(url) if url is not None else None
+    return unlinked(owner_name) if owner_name is not None else None
+
+
+def _search_post(
+    query: str, found: Searched, window: Window, latest: date | None = None, unlinked: str | None = None
+) -> Post:
+    """The answer to `paperboy search`; `window`: the days its time words kept, `latest`: the store's latest
+    day, `unlinked`: what to say of a repository's link no paper's code is."""
     from bot.domain.cards import card
     from bot.domain.post import Post
     from bot.domain.words import quoted
@@ -197,7 +212,7 @@ def _search_post(query: str, found: Searched, window: Window, latest: date | Non
     count = counted(len(hits), "result")
     return Post(
         header=f"Papers on {quoted(query, 80)}" + window.listed(),
-        subheader=f"{count} · {note}" if (note := found.note()) else count,
+        subheader=" ".join(filter(None, (unlinked, f"{count} · {note}" if (note := found.note()) else count))),
         cards=tuple(card(h.paper) for h in hits),
         empty=empty,
     )
