@@ -526,3 +526,29 @@ def test_a_count_after_a_named_day_before_a_topic() -> None:
 def test_save_with_no_paper_named_says_what_it_needs(typed: str) -> None:
     """Outside a card's buttons there is no "this": searched for, it found papers on saving."""
     assert refused(typed).startswith("`save` needs the paper's arXiv id")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "subscribe help",  # subscribed the channel to the topic “help”, replacing its topics
+        "follow help",  # followed “help”
+        "unsubscribe help",  # “You don't follow help” / dropped nothing
+        "follow --help",
+        "subscribe?",  # "Did you mean `subscribe`?"
+        "unsubscribe?",  # stopped the channel's digest, on a question
+        "how do I subscribe?",  # these were searched for
+        "how to follow a topic",
+        "how do I save a paper",
+        "how can we stop the digest",
+        "how do I change the time?",
+    ],
+)
+def test_asking_how_a_command_is_used_gets_the_help(typed: str) -> None:
+    assert parse_command(typed) == Help()
+
+
+@pytest.mark.parametrize("typed", ["how to follow instructions", "how to train your vit", "how do llms reason"])
+def test_how_to_a_topic_stays_a_search(typed: str) -> None:
+    assert isinstance(parse_command(typed), Search)
+    assert parse_command("unsubscribe!") == parse_command("unsubscribe") == Unsubscribe()

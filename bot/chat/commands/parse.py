@@ -143,6 +143,35 @@ _SAID_FOR: dict[str, Command] = {
 # commands whole by themselves
 _ALONE = ("today", "yesterday", "trending", "help", "settings", "unsubscribe", "saved", "top", "follows", "following")
 
+# how a command is used, asked (answered with the help): `how do I subscribe?`, `how to follow a topic`,
+# `subscribe help`, `follow --help`, `subscribe?`. `subscribe help` subscribed the channel to the topic “help”,
+# replacing its topics; `how to follow instructions` and `how to train your ViT` stay searches
+_HOW_TO = re.compile(r"\A(?:how\s+(?:do|can|should|would|does)\s+(?:i|we|you|one)|how\s+to)\s+(\w+)((?:\s+[\w']+)*)\Z")
+_HOW_VERBS = frozenset(
+    {"subscribe", "unsubscribe", "follow", "unfollow", "save", "unsave", "bookmark", "cite", "share", "search"}
+    | {"change", "set", "stop", "use", "start", "get", "see", "find", "add", "remove", "preview", "list"}
+)
+_HOW_OBJECTS = frozenset(
+    {"a", "an", "the", "this", "that", "my", "our", "it", "you", "paperboy", "bot", "here", "up", "started"}
+    | {"channel", "digest", "digests", "daily", "weekly", "roundup", "topic", "topics", "paper", "papers", "time"}
+    | {"author", "authors", "list", "reading", "saved", "settings", "to", "from", "for", "in", "of", "one", "me"}
+    | {"timezone", "zone", "day", "days", "schedule", "follows", "subscription", "subscriptions", "commands"}
+)
+_ASKED_OF = ("subscribe", "unsubscribe", "follow", "unfollow", "save", "unsave", "saved", "preview", "paper", "top")
+
+
+def _asks_how(whole: str, asked: bool) -> bool:
+    """Whether a line asks how a command is used rather than using it (`whole`: lowercased, its ending
+    `?!.` off; `asked`: it ended in a question mark)."""
+    command, _, after = whole.partition(" ")
+    if command in _ASKED_OF and after.strip() in ("help", "?", "-h", "--help", "usage", "how"):
+        return True
+    if not after and command in _ASKED_OF[:4] and asked:  # `subscribe?`, `unsubscribe?`: a question, not the act
+        return True
+    how = _HOW_TO.fullmatch(whole)
+    return how is not None and how[1] in _HOW_VERBS and set(how[2].split()) <= _HOW_OBJECTS
+
+
 _ID_OPTION = re.compile(r"\A(?:--id\b=?|id\s*[:=])\s*", re.IGNORECASE)
 
 _PERIOD_OPTION = re.compile(r"\A(?:--period\b=?|period\s*[:=])\s*", re.IGNORECASE)
@@ -158,6 +187,8 @@ def parse_command(text: str) -> Command:
         return Today()
     if whole in _SAID_FOR:  # `my subscriptions`, `what do I follow?`, `reading list`: searched for, and found nothing
         return _SAID_FOR[whole]
+    if _asks_how(whole, text.rstrip(" !.").endswith("?")):  # `how do I subscribe?`, `subscribe help`, `follow?`
+        return Help()
     first, _, rest = text.partition(" ")
     if not rest and first.rstrip("?!.").lower() in _ALONE:  # `today?`, `help!`: the command, not "Did you mean"
         text = first = first.rstrip("?!.")
