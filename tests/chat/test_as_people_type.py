@@ -552,3 +552,43 @@ def test_asking_how_a_command_is_used_gets_the_help(typed: str) -> None:
 def test_how_to_a_topic_stays_a_search(typed: str) -> None:
     assert isinstance(parse_command(typed), Search)
     assert parse_command("unsubscribe!") == parse_command("unsubscribe") == Unsubscribe()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "stop the digest",  # "Did you mean `top`?"
+        "pause",  # these were searched for
+        "pause the digest",
+        "turn off the digest",
+        "cancel my subscription",
+        "stop posting here",
+        "subscribe stop",  # subscribed the channel to the topic “stop”, replacing its topics
+        "subscribe cancel",
+        "subscribe pause",
+    ],
+)
+def test_stopping_the_digest_in_other_words_says_unsubscribe(typed: str) -> None:
+    assert refused(typed) == "To stop this channel's digest: `unsubscribe`."
+
+
+@pytest.mark.parametrize("typed", ["resume", "resume the digest", "restart the digest", "start", "turn on the digest"])
+def test_starting_the_digest_in_other_words_says_subscribe(typed: str) -> None:
+    assert refused(typed).startswith("To start this channel's digest: `subscribe`, with its topics and time")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("subscribe to this channel", Subscribe()),  # the topic “this channel”
+        ("subscribe to the channel at 10:00", Subscribe(time="10:00")),
+        ("subscribe status", Settings()),  # the topic “status”
+        ("subscribe settings", Settings()),
+        ("unsubscribe all topics", Unsubscribe()),  # dropped the topic “topics”
+        ("unsubscribe robotics?", Unsubscribe("robotics")),  # “robotics?”
+        ("stop words", Search("stop words")),  # a topic: "Did you mean `top`?"
+        ("pause tokens", Search("pause tokens")),
+    ],
+)
+def test_the_channels_digest_in_other_words(typed: str, meant: Command) -> None:
+    assert parse_command(typed) == meant

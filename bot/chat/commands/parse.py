@@ -56,7 +56,30 @@ from bot.domain.other_links import link_words, one_url, repository, repository_w
 from bot.domain.our_words import calendar_fault
 from bot.domain.words import edits
 
-STOPPING = ("stop", "unsub", "cancel", "quit", "mute")  # said alone: `unsubscribe` meant
+STOPPING = ("stop", "unsub", "cancel", "quit", "mute", "pause")  # said alone: `unsubscribe` meant
+_TO_STOP = "To stop this channel's digest: `unsubscribe`."
+_TO_START = (
+    "To start this channel's digest: `subscribe`, with its topics and time if you want them, such as"
+    " `subscribe diffusion at 09:00` (a digest stopped keeps none of its settings)."
+)
+# the digest stopped or started in other words: `stop the digest` was "Did you mean `top`?", `pause the digest`
+# and `resume` were searched for; `subscribe stop` subscribed the channel to “stop”
+_DIGESTS = ("", "the digest", "digest", "the digests", "digests", "the daily digest", "the roundup")
+_STOP_SAID = (
+    *(
+        f"{verb} {what}".strip()
+        for verb in ("stop", "pause", "cancel", "disable", "turn off", "stop sending", "stop posting")
+        for what in (*_DIGESTS, "the subscription", "my subscription", "our subscription", "subscription", "here")
+    ),
+    *("no more digests", "no more papers", "stop sending papers", "stop posting papers"),
+)
+_START_SAID = tuple(
+    f"{verb} {what}".strip()
+    for verb in ("resume", "unpause", "restart", "start", "enable", "turn on")
+    for what in _DIGESTS
+)
+_SUBSCRIBE_STOPS = frozenset({"stop", "cancel", "pause", "off", "none", "no", "nothing", "end", "unsubscribe"})
+_SUBSCRIBE_SHOWS = frozenset({"status", "settings", "info", "show", "details", "list", "current"})
 
 KEYWORDS = (
     "today",
@@ -187,6 +210,8 @@ def parse_command(text: str) -> Command:
         return Today()
     if whole in _SAID_FOR:  # `my subscriptions`, `what do I follow?`, `reading list`: searched for, and found nothing
         return _SAID_FOR[whole]
+    if whole in _STOP_SAID or whole in _START_SAID:
+        return Unknown(text, _TO_STOP if whole in _STOP_SAID else _TO_START)
     if _asks_how(whole, text.rstrip(" !.").endswith("?")):  # `how do I subscribe?`, `subscribe help`, `follow?`
         return Help()
     first, _, rest = text.partition(" ")
@@ -213,12 +238,14 @@ def parse_command(text: str) -> Command:
     if word in ("settings", *SETTING_VERBS) and (changed := parse_change(word, rest, text)) is not None:
         return changed  # `settings`, `settings at 10:00`, `set time 11:00`; `change detection` is a search
     if word == "unsubscribe":
-        dropped = rest.strip(" .!").split()
+        dropped = rest.strip(" .!?").split()  # `unsubscribe robotics?`: the topic “robotics”
         while dropped and dropped[0].lower() in POLITE_WORDS:  # `unsubscribe me from this channel`, `… from robotics`
             dropped.pop(0)
         while dropped and dropped[-1].lower() in POLITE_WORDS:
             dropped.pop()
         return Unsubscribe(" ".join(dropped).strip('"“”') or None)  # `unsubscribe robotics`: that topic only
+    if word == "subscribe" and (wanted := rest.lower().strip(" .!?")) in _SUBSCRIBE_STOPS | _SUBSCRIBE_SHOWS:
+        return Settings() if wanted in _SUBSCRIBE_SHOWS else Unknown(text, _TO_STOP)  # not topics “stop”, “status”
     if word == "subscribe":
         try:
             return parse_subscribe(rest)
@@ -271,10 +298,11 @@ def parse_command(text: str) -> Command:
     if (url := one_url(text)) is not None and (linked := _other_link(url, text)) is not None:
         return linked
     if word in STOPPING and not rest:  # not "Did you mean `top`?": they want the digest to stop
-        return Unknown(text, "To stop this channel's digest: `unsubscribe`.")
+        return Unknown(text, _TO_STOP)
     close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
     said_so = word.replace("’", "'") in ("today's", "todays")  # `today's diffusion papers`: a search of the day
-    said_so = said_so or bool(rest and _TOP_K.fullmatch(word))  # `top-1 accuracy`, `top-5 diffusion`: no `top` mistyped
+    # `top-1 accuracy`, `top-5 diffusion`, `stop words`: topics, no `top` mistyped
+    said_so = said_so or bool(rest and (_TOP_K.fullmatch(word) or word == "stop"))
     if close and word not in (*KEYWORDS, "save") and (not rest or close[0] != "paper") and not said_so:
         return Unknown(text, f"Did you mean `{close[0]}`?")
     if (flagged := _search_flags(word, text)) is not None:

@@ -170,8 +170,8 @@ _ANOTHER_CHANNEL = re.compile(  # Slack's `<#C0123|name>`, Discord's `<#12345678
 _WHO = frozenset({"me", "us", "this", "the", "our", "my", "channel", "here"})  # `subscribe me to …`
 
 _FOR_HERE = re.compile(
-    r"\s+(?:(?:for|in|to)\s+(?:this|the|our|my)\s+channel|here)(?=\s*(?:,|\Z|(?:at|tz|top|days|on)\s))", re.I
-)  # `subscribe diffusion for this channel at 09:00`
+    r"(?:\A|\s+)(?:(?:for|in|to)\s+(?:this|the|our|my)\s+channel|here)(?=\s*(?:,|\Z|(?:at|tz|top|days|on)\s))", re.I
+)  # `subscribe diffusion for this channel at 09:00`, `subscribe to this channel` (the topic “this channel”)
 
 
 def _words_of(tokens: list[tuple[str, bool]]) -> list[str]:

@@ -19,7 +19,7 @@ POLITELY = re.compile(
 POLITE_WORDS = frozenset(  # words around `unsubscribe` that name no topic (`unsubscribe me from this channel`)
     {"please", "pls", "plz", "now", "all", "everything", "here", "this", "that", "the", "channel", "me", "us",
      "my", "our", "from", "of", "it", "thanks", "thank", "you", "ok", "okay", "digest", "digests", "daily",
-     "weekly", "roundup", "papers", "paperboy", "bot", "anymore", "any", "more", "stop"}
+     "weekly", "roundup", "papers", "paperboy", "bot", "anymore", "any", "more", "stop", "topics"}
 )  # fmt: skip
 
 
