@@ -30,8 +30,8 @@ PHRASES = replace(
         "`cite 2406.12345` — its BibTeX; `summary`, `related`, `code` and `authors` too",
         _SUBSCRIBE,
         "`subscribe weekly diffusion on fri at 16:00` — a weekly roundup instead",
-        "`settings` (`settings at 10:00`, `top 3`, …: one changed) · `preview` (what the digest would show now) ·"
-        " `unsubscribe` · `help`",
+        "`settings` (`settings at 10:00`, `top 3`, `add robotics`, …: one changed) · `preview` (what the digest"
+        " would show now) · `unsubscribe` · `help`",
         "`saved [bibtex]` · `save 2406.12345` · `unsave 2406.12345` — your reading list",
         "Ctrl-D ends (a line may start with `/papers`, as in Slack and Discord)",
     ),
@@ -46,5 +46,6 @@ PHRASES = replace(
     day_all="`{day} all`",
     saved="`saved`",
     change=TYPED.change.replace("`/papers ", "`"),
+    keep_topics=TYPED.keep_topics.replace("`/papers ", "`"),
     saved_more="`saved bibtex` gives it as BibTeX; `unsave ID` takes one off.",
 )

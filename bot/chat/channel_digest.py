@@ -90,6 +90,10 @@ class ChannelDigests:
             )
         if current is None and command.changes:  # `settings at 10:00`: no digest to change, none started unasked
             return said(f"This channel has no digest to change. To start one: {self._words(asker).subscribe}.")
+        if command.adds and current is not None and _added(current, command.topics) == current.topics:
+            others = (command.time, command.timezone, command.days, command.limit, command.cadence, command.day)
+            if all(option is None for option in others):  # `settings add robotics` twice: nothing to change
+                return said(f"This digest is on {describe(current.topics)} already: nothing was added.")
         cadence = command.cadence or (current.cadence if current else "daily")
         days = cadence_days(command, cadence, current, self._words(asker))
         if isinstance(days, Post):
@@ -98,6 +102,8 @@ class ChannelDigests:
             channel=asker.channel,
             topics=()
             if command.every_paper
+            else _added(current, command.topics)
+            if command.adds and current
             else command.topics or (current.topics if current else self._defaults.topics),
             time=command.time or (current.time if current else "09:00"),
             timezone=command.timezone or ((current.stored_zone or current.timezone) if current else "UTC"),
@@ -114,7 +120,7 @@ class ChannelDigests:
             for note in await self._misspelt(command.topics)
         ]
         skipped = await self._week_passed_over(current, subscription, now) if current else ()
-        replaced = _replaced(current, command) if current else ()
+        replaced = _replaced(current, command, self._words(asker).keep_topics) if current else ()
         saved = await self._subscriptions.get(asker.channel) or subscription  # as saved: since when it is owed
         return Post(
             header=f"This channel is {verb}: {KINDS[cadence]} of Hugging Face papers",
@@ -217,12 +223,20 @@ def _names(said: str, topic: str) -> bool:
     return fold(topic) in (fold(said), f"-{fold(said)}")
 
 
-def _replaced(current: Subscription, command: Subscribe) -> tuple[str, ...]:
+def _added(current: Subscription, topics: tuple[str, ...]) -> tuple[str, ...]:
+    """The channel's topics with these added (`settings add robotics`), each once, in the order given."""
+    held = {fold(t) for t in current.topics}
+    return (*current.topics, *(t for t in topics if fold(t) not in held))
+
+
+def _replaced(current: Subscription, command: Subscribe, keep: str) -> tuple[str, ...]:
     """What to say of topics `subscribe` replaced, which people often mean to add (`subscribe robotics` to a
     digest on diffusion): the ones gone, and all of them to type to keep them. Nothing where none went, or
-    where the change said it meant the topics (`settings topics …`, `unsubscribe robotics`)."""
+    where the change said it meant the topics (`settings topics …`, `unsubscribe robotics`). `keep`: the
+    command that has them back, as typed there (`Phrasebook.keep_topics`)."""
     gone = [t for t in current.topics if fold(t) not in {fold(n) for n in command.topics}]
     if command.changes or not command.topics or not gone:
         return ()
     every = ", ".join((*gone, *command.topics))
-    return (f"Replaced its topics {describe(tuple(gone))}. To add a topic, subscribe with all of them: {every}.",)
+    again = keep.format(gone=", ".join(gone), every=every)
+    return (f"Replaced its topics {describe(tuple(gone))}. To have them back beside the new: {again}.",)

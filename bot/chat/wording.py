@@ -37,8 +37,10 @@ class Phrasebook:
     # under a channel's `settings`: how to change one of them and keep the rest
     change: str = (
         "To change a setting and keep the rest: `/papers settings at 10:00` (or `top 3`, `tz Europe/Paris`,"
-        " `days mon-fri`, `topics diffusion, robotics`)."
+        " `days mon-fri`, `topics diffusion, robotics`; `add robotics` or `remove robotics` for one topic)."
     )
+    # the topics a `subscribe` replaced, added back (`{gone}`), or all of them typed again (`{every}`)
+    keep_topics: str = "`/papers settings add {gone}`"
     # how to ask a thread's question (`cite`, typed `{word}`) of a paper, for one asked of none
     ask: str = "`{word} 2406.12345`, or `{word}` in the paper's thread"
     follow_examples: str = "`/papers follow diffusion -robotics` or `/papers follow author:LeCun`"
@@ -73,8 +75,8 @@ TYPED = Phrasebook(
         "`/papers cite 2406.12345` — its BibTeX; `summary`, `related`, `code` and `authors` too, as in its thread",
         _SUBSCRIBE,
         "`/papers subscribe weekly diffusion on fri at 16:00` — a weekly roundup here instead",
-        "`/papers settings` (`settings at 10:00`, `top 3`, …: one changed) · `/papers preview` (what the digest"
-        " would show now) · `/papers unsubscribe` · `/papers help`",
+        "`/papers settings` (`settings at 10:00`, `top 3`, `add robotics`, …: one changed) · `/papers preview`"
+        " (what the digest would show now) · `/papers unsubscribe` · `/papers help`",
         "`/papers top [week|month|all]` — this channel's most engaged papers (reactions and replies)",
         "`/papers saved [bibtex]` · `/papers save 2406.12345` · `/papers unsave 2406.12345` — your reading list "
         "(Save buttons, bookmark reactions)",

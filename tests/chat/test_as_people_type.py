@@ -592,3 +592,22 @@ def test_starting_the_digest_in_other_words_says_subscribe(typed: str) -> None:
 )
 def test_the_channels_digest_in_other_words(typed: str, meant: Command) -> None:
     assert parse_command(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("settings add robotics", Subscribe(topics=("robotics",), changes=True, adds=True)),
+        ("add topic robotics", Subscribe(topics=("robotics",), changes=True, adds=True)),
+        ("add robotics to the digest", Subscribe(topics=("robotics",), changes=True, adds=True)),
+        ("add topics robotics, agents", Subscribe(topics=("robotics", "agents"), changes=True, adds=True)),
+        ("remove topic robotics", Unsubscribe("robotics")),
+        ("remove robotics from topics", Unsubscribe("robotics")),
+        ("settings remove robotics", Unsubscribe("robotics")),
+        ("add noise", Search("add noise")),  # searches, as before
+        ("remove background", Search("remove background")),
+    ],
+)
+def test_one_topic_added_or_removed_in_words(typed: str, meant: Command) -> None:
+    assert parse_command(typed) == meant
+    assert refused("add topic").startswith("`add` takes the topics to add")

@@ -365,12 +365,32 @@ async def test_topics_replaced_by_subscribe_are_named_with_how_to_keep_them(june
     await service.answer(parse_command("subscribe diffusion, robotics"), channel)
     post = await service.answer(parse_command("subscribe agents"), channel)
     assert post.text[-1] == (
-        "Replaced its topics “diffusion”, “robotics”. To add a topic, subscribe with all of them: diffusion,"
-        " robotics, agents."
+        "Replaced its topics “diffusion”, “robotics”. To have them back beside the new: `/papers settings add"
+        " diffusion, robotics`."
     )
     same = await service.answer(parse_command("subscribe Agents at 10:00"), channel)  # the same topic, as typed
     dropped = await service.answer(parse_command("settings topics robotics"), channel)  # said: nothing to add
     assert not any(line.startswith("Replaced") for line in (*same.text, *dropped.text))
+
+
+async def test_a_topic_added_or_removed_keeps_the_others(june_store: PaperStore) -> None:
+    """`settings add robotics`, `add topic robotics`: searched for, or "`settings` changes … a setting at a
+    time"; to add a topic meant typing every other again."""
+    service = chat_service(june_store)
+    channel = Asker(ChannelRef("slack", "C0TOP"), "U1")
+    none = await service.answer(parse_command("settings add robotics"), channel)
+    assert none.text[0].startswith("This channel has no digest to change. To start one:")
+    await service.answer(parse_command("subscribe diffusion at 10:00 top 3"), channel)
+    added = await service.answer(parse_command("add topic robotics, agents"), channel)
+    assert "Topics: “diffusion”, “robotics”, “agents”" in added.text
+    assert "When: 10:00 UTC, Monday to Friday" in added.text
+    again = await service.answer(parse_command("settings add Robotics"), channel)
+    assert again.text == ("This digest is on “diffusion”, “robotics”, “agents” already: nothing was added.",)
+    removed = await service.answer(parse_command("remove agents from the digest"), channel)
+    assert "Topics: “diffusion”, “robotics”" in removed.text and "Papers: top 3" in removed.text
+    outsider = Asker(ChannelRef("slack", "C0TOP"), "U2", can_manage=False)
+    refused = await service.answer(parse_command("settings add vision"), outsider)
+    assert refused.text[0].startswith("Sorry, you can't change the digest of this channel")
 
 
 async def test_preview_shows_the_digest_as_its_filters_pick_and_posts_nothing(june_store: PaperStore) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.chat.commands.kinds import Command, Settings, Unknown
+from bot.chat.commands.kinds import Command, Settings, Unknown, Unsubscribe
 from bot.chat.commands.options import is_weekday
 from bot.chat.commands.subscribing import parse_subscribe
 from bot.domain.errors import UsageError
@@ -27,6 +27,7 @@ _SETTING = re.compile(
     re.IGNORECASE,
 )
 _AND = re.compile(r"\s*,\s*|\s+and\s+", re.IGNORECASE)  # between two settings: `top 3 and days mon-fri`
+TOPIC_VERBS = ("add", "remove", "drop", "delete")  # `add topic robotics`: a topic named must follow
 SETTING_VERBS = ("set", "change", "update")  # a search may start so (`change detection`): a setting must follow
 # `settings for this channel`, `show current settings`: shown, as `settings` alone
 _SHOWN = frozenset({"for", "in", "of", "show", "current", "this", "channel", "the", "our", "my", "me", "us", "here"})
@@ -67,6 +68,47 @@ def parse_change(word: str, rest: str, text: str) -> Command | None:
             " or `settings topics diffusion, robotics`; `subscribe` with topics replaces its topics.",
         )
     return replace(changed, changes=True)
+
+
+# a topic added to a channel's digest or taken off it, the others kept: `settings add robotics`, `add topic
+# robotics`, `add robotics to the digest`, `remove topic agents`, `remove agents from topics` (searched for, or
+# "`settings` changes … a setting at a time"); `add noise` and `remove background` stay searches
+_TOPIC_CHANGE = re.compile(
+    r"\A(?P<settings>(?:settings|subscription)\s+)?(?P<verb>add|remove|drop|delete)\s+"
+    r"(?:(?:the|a|new)\s+)*(?P<named>topics?\b\s*:?\s*)?(?P<what>.+?)"
+    r"(?P<where>\s+(?:to|from|in|into)\s+(?:(?:the|our|my|its|this\s+channel'?s)\s+)*"
+    r"(?:topics|topic\s+list|digest|daily\s+digest|roundup|subscription))?\s*\Z",
+    re.IGNORECASE,
+)
+
+
+_NO_TOPIC = re.compile(r"(?:settings\s+)?(?P<verb>add|remove|drop|delete)\s+(?:(?:a|the|new)\s+)?topics?", re.I)
+
+
+def parse_topic_change(text: str) -> Command | None:
+    """A topic added to the channel's digest (`Subscribe.adds`) or dropped from it (`Unsubscribe` of that
+    topic), said so; None for any other text."""
+    if (bare := _NO_TOPIC.fullmatch(text.strip(" .!"))) is not None:  # `add topic`: which, then?
+        verb = bare["verb"].lower()
+        return Unknown(
+            text,
+            "`add` takes the topics to add, such as `settings add robotics`."
+            if verb == "add"
+            else f"`{verb}` takes the topic to drop, such as `settings remove robotics`.",
+        )
+    said = _TOPIC_CHANGE.match(text.strip(" .!"))
+    if said is None or not (said["settings"] or said["named"] or said["where"]):
+        return None
+    what = said["what"].strip()
+    if said["verb"].lower() != "add":
+        return Unsubscribe(what.strip('"“”'))
+    try:
+        added = parse_subscribe(what)
+    except UsageError as exc:
+        return Unknown(text, str(exc))
+    if not added.topics:  # `settings add all`, `add topic at 10:00`
+        return Unknown(text, "`add` takes the topics to add, such as `settings add robotics`.")
+    return replace(added, changes=True, adds=True)
 
 
 def _name(said: re.Match[str]) -> str:

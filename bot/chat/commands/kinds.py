@@ -68,6 +68,7 @@ class Subscribe:
     day: str | None = None  # a weekly roundup's day (`on fri`), when said
     every_paper: bool = False  # topics cleared (`subscribe all papers`): no `topics` keeps the ones the channel has
     changes: bool = False  # `settings at 10:00`, `set time 10:00`: the channel's digest changed, none started
+    adds: bool = False  # `settings add robotics`: these topics added to the channel's, theirs kept
 
 
 @dataclass(frozen=True)
