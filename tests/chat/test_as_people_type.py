@@ -8,6 +8,7 @@ import pytest
 from bot.chat.commands import (
     Ask,
     Command,
+    Follow,
     Follows,
     Help,
     PaperLookup,
@@ -611,3 +612,12 @@ def test_the_channels_digest_in_other_words(typed: str, meant: Command) -> None:
 def test_one_topic_added_or_removed_in_words(typed: str, meant: Command) -> None:
     assert parse_command(typed) == meant
     assert refused("add topic").startswith("`add` takes the topics to add")
+
+
+def test_a_follow_of_words_that_name_no_topic_says_what_they_mean() -> None:
+    """Each was followed as a topic: “list”, “stop”, “@lecun”, “this author”."""
+    assert parse_command("follow list") == parse_command("follow status") == Follows()
+    assert refused("follow stop") == "To stop following: `unfollow TOPIC` stops one, `unfollow` all."
+    assert refused("follow @lecun").endswith("such as `follow author:lecun`.")
+    assert refused("follow this author").endswith("such as `follow author:NAME`.")
+    assert parse_command("follow yann lecun") == Follow(("yann lecun",))  # words a paper may hold

@@ -260,6 +260,8 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
         return Unfollow(topic if topic or rest.strip() else None)  # `unfollow ""` names a topic: none of theirs
     if (flagged := _follow_flags(rest)) is not None:
         return Unknown(text, flagged)
+    if (meant := _follow_meant(rest)) is not None:
+        return meant if isinstance(meant, Follows) else Unknown(text, meant)
     parts = comma_parts(rest)
     if not parts:  # nothing, or only commas and empty quotes: following nothing would be every paper
         return Unknown(text, "`follow` needs a topic or an author, such as “diffusion -robotics” or “author:LeCun”.")
@@ -276,6 +278,26 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
         return Follow(checked_topics(parts))
     except UsageError as exc:
         return Unknown(text, str(exc))
+
+
+_FOLLOWS_SHOWN = frozenset({"list", "status", "show", "settings", "mine"})
+_FOLLOWS_STOPPED = frozenset({"stop", "cancel", "none", "nothing", "off", "pause"})
+_AN_AUTHOR = re.compile(r"(?:this|that|the|an|a)\s+(?:author|person|researcher)s?|@(?P<name>[\w.-]+)", re.IGNORECASE)
+
+
+def _follow_meant(rest: str) -> Follows | str | None:
+    """What a follow of words that name no topic means: `follow list` (its follows), `follow stop` (how to
+    unfollow), `follow @lecun` or `follow this author` (how to follow an author); None for topics. Each was
+    followed as a topic: “list”, “stop”, “@lecun”."""
+    said = rest.strip(" .!?").lower()
+    if said in _FOLLOWS_SHOWN:
+        return Follows()
+    if said in _FOLLOWS_STOPPED:
+        return "To stop following: `unfollow TOPIC` stops one, `unfollow` all."
+    if (author := _AN_AUTHOR.fullmatch(rest.strip(" .!?"))) is not None:
+        name = author["name"] or "NAME"
+        return f"To follow an author, name them after `author:`, such as `follow author:{name}`."
+    return None
 
 
 def _follow_flags(rest: str) -> str | None:
