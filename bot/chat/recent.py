@@ -62,6 +62,7 @@ def within(text: str) -> tuple[str, int]:
 
 _FILLER = frozenset(
     {"papers", "paper", "new", "latest", "the", "top", "best", "trending", "most", "upvoted", "popular", "show", "me"}
+    | {"what's", "whats", "what", "is", "hot", "news", "newest", "anything", "any"}  # `what's trending this week`
 )
 
 

@@ -12,6 +12,7 @@ from bot.chat.commands import (
     Follows,
     Help,
     PaperLookup,
+    Recent,
     Save,
     Saved,
     Search,
@@ -621,3 +622,10 @@ def test_a_follow_of_words_that_name_no_topic_says_what_they_mean() -> None:
     assert refused("follow @lecun").endswith("such as `follow author:lecun`.")
     assert refused("follow this author").endswith("such as `follow author:NAME`.")
     assert parse_command("follow yann lecun") == Follow(("yann lecun",))  # words a paper may hold
+
+
+@pytest.mark.parametrize("typed", ["what's trending this week", "what is trending this week", "news this week"])
+def test_the_weeks_papers_asked_in_other_words(typed: str) -> None:
+    """They were searched for as words within the week ("what's trending")."""
+    assert parse_command(typed) == Recent(7)
+    assert refused("top today").endswith("Today's top papers: `today`.")

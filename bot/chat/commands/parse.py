@@ -268,7 +268,8 @@ def parse_command(text: str) -> Command:
         return Unknown(
             text,
             "`top` takes `week`, `month` or `all`, such as `top month`: this channel's most engaged papers."
-            + (f" Today's top {rest}: `today top {rest}`." if rest.isdigit() else ""),
+            + (f" Today's top {rest}: `today top {rest}`." if rest.isdigit() else "")
+            + (" Today's top papers: `today`." if rest.lower() == "today" else ""),
         )
     if (meant := _mistyped_form(word, rest)) is not None:
         return Unknown(text, f"Did you mean `{meant}`?")
