@@ -30,12 +30,13 @@ from bot.embedding.queries import QueryVectors
 from bot.host.pools import aside, off_loop
 from bot.search.dense import DenseIndex
 from bot.search.dense_files import SAVED, TRAINED
-from bot.search.lexical import NONE_KNOWN, LexicalIndex, Scored, named_first
+from bot.search.lexical import LexicalIndex, Scored, named_first
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Query, parse_query
 from bot.search.registry import as_sum
 from bot.search.spelling import respell
 from bot.search.text import keyword_key
+from bot.search.writes import NONE_KNOWN
 from bot.store.embeddings import StoredVector
 
 DEPTH = 60  # candidates taken from each list

@@ -33,8 +33,8 @@ from bot.host.pools import CpuPool, cpu_pool
 from bot.host.tasks import stopped
 from bot.search.folder import IndexBusy, NewerLayout
 from bot.search.hybrid import HybridIndex
-from bot.search.lexical import IndexOutOfStep
 from bot.search.port import SearchFilters, SearchHit
+from bot.search.writes import IndexOutOfStep
 from bot.store.changes import Changes, changes_since
 from bot.store.embeddings import EmbeddingStore, StoredVector
 from bot.store.papers import PaperStore

@@ -17,9 +17,10 @@ from bot.domain.models import Listing, Paper
 from bot.search import folder as folder_module
 from bot.search import registry as registry_module
 from bot.search.folder import IndexBusy
-from bot.search.lexical import IndexOutOfStep, LexicalIndex
+from bot.search.lexical import LexicalIndex
 from bot.search.port import SearchFilters
 from bot.search.service import SearchService
+from bot.search.writes import IndexOutOfStep
 from bot.store.papers import PaperStore, Versions
 from bot.store.tables import papers as paper_rows
 from tests.conftest import listings_of
