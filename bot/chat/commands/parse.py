@@ -28,16 +28,13 @@ from bot.chat.commands.kinds import (
     MOST_PAPERS,
     Ask,
     Command,
-    Follows,
     Help,
     PaperLookup,
-    Preview,
     Recent,
     RepositoryLookup,
     Save,
     Saved,
     Search,
-    Settings,
     Today,
     Top,
     Unknown,
@@ -45,6 +42,7 @@ from bot.chat.commands.kinds import (
     Unsubscribe,
 )
 from bot.chat.commands.options import FLAG_NAMES, checked_top, flags_in, unflagged, without_marks
+from bot.chat.commands.other_words import TO_STOP, said_otherwise, subscribe_otherwise
 from bot.chat.commands.subscribing import parse_follow, parse_subscribe
 from bot.chat.commands.typed import POLITE_WORDS, POLITELY, names_a_paper, only_ids, plain_text, tokens_of
 from bot.chat.days import NamedDay, Span, named_day, named_span
@@ -57,30 +55,6 @@ from bot.domain.our_words import calendar_fault
 from bot.domain.words import edits
 
 STOPPING = ("stop", "unsub", "cancel", "quit", "mute", "pause")  # said alone: `unsubscribe` meant
-_TO_STOP = "To stop this channel's digest: `unsubscribe`."
-_TO_START = (
-    "To start this channel's digest: `subscribe`, with its topics and time if you want them, such as"
-    " `subscribe diffusion at 09:00` (a digest stopped keeps none of its settings)."
-)
-# the digest stopped or started in other words: `stop the digest` was "Did you mean `top`?", `pause the digest`
-# and `resume` were searched for; `subscribe stop` subscribed the channel to “stop”
-_DIGESTS = ("", "the digest", "digest", "the digests", "digests", "the daily digest", "the roundup")
-_STOP_SAID = (
-    *(
-        f"{verb} {what}".strip()
-        for verb in ("stop", "pause", "cancel", "disable", "turn off", "stop sending", "stop posting")
-        for what in (*_DIGESTS, "the subscription", "my subscription", "our subscription", "subscription", "here")
-    ),
-    *("no more digests", "no more papers", "stop sending papers", "stop posting papers"),
-)
-_START_SAID = tuple(
-    f"{verb} {what}".strip()
-    for verb in ("resume", "unpause", "restart", "start", "enable", "turn on")
-    for what in _DIGESTS
-)
-_SUBSCRIBE_STOPS = frozenset({"stop", "cancel", "pause", "off", "none", "no", "nothing", "end", "unsubscribe"})
-_SUBSCRIBE_SHOWS = frozenset({"status", "settings", "info", "show", "details", "list", "current"})
-
 KEYWORDS = (
     "today",
     "paper",
@@ -119,81 +93,8 @@ MISREAD_PERIODS = frozenset({"weekly", "monthly", "year", "yearly", "day", "dail
 
 _TODAY_WORDS = frozenset({"please", "pls", "papers", "paper", "list", "digest", "'s", "top", "trending", "again"})
 
-# today's papers, as asked in other words: searched for, "new" and "latest" found nothing ("holds no word
-# to look for"), and "papers" was "Did you mean `paper`?"
-_TODAY_SAID = frozenset(
-    {"papers", "latest", "latest papers", "new", "new papers", "newest", "hot", "popular", "news", "now"}
-    | {"what's new", "whats new", "what is new", "what's trending", "whats trending", "what's hot", "anything new"}
-)
-
-
-# whole lines said for a command by another name
-_SETTINGS_SAID = (
-    "subscription", "subscriptions", "my subscription", "my subscriptions", "our subscription", "our subscriptions",
-    "channel settings", "digest settings", "my settings", "current settings", "show settings", "show my settings",
-    "my digest", "our digest", "this channel's digest", "next digest", "when is the next digest",
-    "what am i subscribed to", "what are we subscribed to", "what is this channel subscribed to",
-    "what's this channel subscribed to", "what is subscribed here",
-)  # fmt: skip
-_FOLLOWS_SAID = ("my follows", "show my follows", "list follows", "what do i follow", "what am i following")
-_SAVED_SAID = (
-    "my saved", "my saved papers", "saved papers", "show saved", "show my saved papers", "reading list",
-    "my reading list", "bookmarks", "my bookmarks",
-)  # fmt: skip
-_PREVIEW_SAID = (
-    "preview", "preview digest", "digest preview", "preview the digest", "preview roundup", "roundup preview",
-    "digest", "the digest", "show digest", "show the digest", "show me the digest", "roundup", "the roundup",
-    "show roundup", "show the roundup", "weekly roundup", "our digest today", "what will the digest show",
-)  # fmt: skip
-# greetings too: searched for, they found papers holding "hello"
-_SAVED_BIBTEX_SAID = (
-    "my saved bibtex", "saved papers bibtex", "export saved", "export my saved papers", "export my reading list",
-    "reading list bibtex", "my reading list as bibtex", "my saved papers as bibtex",
-)  # fmt: skip
-_HELP_SAID = (
-    "commands", "what can you do", "how does this work", "how do i use this", "usage", "menu", "get started",
-    "hi", "hello", "hey", "hiya", "howdy", "yo", "hi there", "hello there", "paperboy", "@paperboy",
-    "who are you", "what are you", "what is paperboy", "what is this", "about",
-)  # fmt: skip
-_SAID_FOR: dict[str, Command] = {
-    **dict.fromkeys(_SETTINGS_SAID, Settings()),
-    **dict.fromkeys(_FOLLOWS_SAID, Follows()),
-    **dict.fromkeys(_SAVED_SAID, Saved()),
-    **dict.fromkeys(_SAVED_BIBTEX_SAID, Saved(bibtex=True)),
-    **dict.fromkeys(_HELP_SAID, Help()),
-    **dict.fromkeys(_PREVIEW_SAID, Preview()),
-}
 # commands whole by themselves
 _ALONE = ("today", "yesterday", "trending", "help", "settings", "unsubscribe", "saved", "top", "follows", "following")
-
-# how a command is used, asked (answered with the help): `how do I subscribe?`, `how to follow a topic`,
-# `subscribe help`, `follow --help`, `subscribe?`. `subscribe help` subscribed the channel to the topic “help”,
-# replacing its topics; `how to follow instructions` and `how to train your ViT` stay searches
-_HOW_TO = re.compile(r"\A(?:how\s+(?:do|can|should|would|does)\s+(?:i|we|you|one)|how\s+to)\s+(\w+)((?:\s+[\w']+)*)\Z")
-_HOW_VERBS = frozenset(
-    {"subscribe", "unsubscribe", "follow", "unfollow", "save", "unsave", "bookmark", "cite", "share", "search"}
-    | {"change", "set", "stop", "use", "start", "get", "see", "find", "add", "remove", "preview", "list"}
-)
-_HOW_OBJECTS = frozenset(
-    {"a", "an", "the", "this", "that", "my", "our", "it", "you", "paperboy", "bot", "here", "up", "started"}
-    | {"channel", "digest", "digests", "daily", "weekly", "roundup", "topic", "topics", "paper", "papers", "time"}
-    | {"author", "authors", "list", "reading", "saved", "settings", "to", "from", "for", "in", "of", "one", "me"}
-    | {"timezone", "zone", "day", "days", "schedule", "follows", "subscription", "subscriptions", "commands"}
-)
-_ASKED_OF = ("subscribe", "unsubscribe", "follow", "unfollow", "save", "unsave", "saved", "preview", "paper", "top")
-
-
-def _asks_how(whole: str, asked: bool) -> bool:
-    """Whether a line asks how a command is used rather than using it (`whole`: lowercased, its ending
-    `?!.` off; `asked`: it ended in a question mark)."""
-    command, _, after = whole.partition(" ")
-    if command in _ASKED_OF and after.strip() in ("help", "?", "-h", "--help", "usage", "how"):
-        return True
-    if not after and command in _ASKED_OF[:4] and asked:  # `subscribe?`, `unsubscribe?`: a question, not the act
-        return True
-    how = _HOW_TO.fullmatch(whole)
-    return how is not None and how[1] in _HOW_VERBS and set(how[2].split()) <= _HOW_OBJECTS
-
 
 _ID_OPTION = re.compile(r"\A(?:--id\b=?|id\s*[:=])\s*", re.IGNORECASE)
 
@@ -206,14 +107,8 @@ def parse_command(text: str) -> Command:
     text = " ".join(plain_text(text).replace("`", "'").split())
     text = POLITELY.sub("", text) or text
     whole = text.lower().rstrip("?!. ").replace("’", "'")
-    if not text or whole in _TODAY_SAID:
-        return Today()
-    if whole in _SAID_FOR:  # `my subscriptions`, `what do I follow?`, `reading list`: searched for, and found nothing
-        return _SAID_FOR[whole]
-    if whole in _STOP_SAID or whole in _START_SAID:
-        return Unknown(text, _TO_STOP if whole in _STOP_SAID else _TO_START)
-    if _asks_how(whole, text.rstrip(" !.").endswith("?")):  # `how do I subscribe?`, `subscribe help`, `follow?`
-        return Help()
+    if (otherwise := said_otherwise(text, whole)) is not None:  # `my subscriptions`, `subscribe help`
+        return otherwise
     first, _, rest = text.partition(" ")
     if not rest and first.rstrip("?!.").lower() in _ALONE:  # `today?`, `help!`: the command, not "Did you mean"
         text = first = first.rstrip("?!.")
@@ -246,8 +141,8 @@ def parse_command(text: str) -> Command:
         while dropped and dropped[-1].lower() in POLITE_WORDS:
             dropped.pop()
         return Unsubscribe(" ".join(dropped).strip('"“”') or None)  # `unsubscribe robotics`: that topic only
-    if word == "subscribe" and (wanted := rest.lower().strip(" .!?")) in _SUBSCRIBE_STOPS | _SUBSCRIBE_SHOWS:
-        return Settings() if wanted in _SUBSCRIBE_SHOWS else Unknown(text, _TO_STOP)  # not topics “stop”, “status”
+    if word == "subscribe" and (not_topics := subscribe_otherwise(text, rest)) is not None:
+        return not_topics  # `subscribe stop`, `subscribe status`: not the topics “stop”, “status”
     if word == "subscribe":
         try:
             return parse_subscribe(rest)
@@ -301,7 +196,7 @@ def parse_command(text: str) -> Command:
     if (url := one_url(text)) is not None and (linked := _other_link(url, text)) is not None:
         return linked
     if word in STOPPING and not rest:  # not "Did you mean `top`?": they want the digest to stop
-        return Unknown(text, _TO_STOP)
+        return Unknown(text, TO_STOP)
     close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
     said_so = word.replace("’", "'") in ("today's", "todays")  # `today's diffusion papers`: a search of the day
     # `top-1 accuracy`, `top-5 diffusion`, `stop words`: topics, no `top` mistyped

@@ -1,0 +1,129 @@
+"""Commands said in other words, whole lines, as people type them: `my subscriptions` (`settings`), `what do
+I follow?` (`follows`), `reading list` (`saved`), `hi` and `what can you do?` (`help`), `stop the digest` and
+`resume` (what to type), `how do I subscribe?`, `subscribe help` and `subscribe?` (`help`). Each was searched
+for, or worse: `subscribe help` subscribed the channel to the topic “help”, and `subscribe stop` to “stop”."""
+
+from __future__ import annotations
+
+import re
+
+from bot.chat.commands.kinds import Command, Follows, Help, Preview, Saved, Settings, Today, Unknown
+
+TO_STOP = "To stop this channel's digest: `unsubscribe`."
+_TO_START = (
+    "To start this channel's digest: `subscribe`, with its topics and time if you want them, such as"
+    " `subscribe diffusion at 09:00` (a digest stopped keeps none of its settings)."
+)
+# the digest stopped or started in other words: `stop the digest` was "Did you mean `top`?", `pause the digest`
+# and `resume` were searched for; `subscribe stop` subscribed the channel to “stop”
+_DIGESTS = ("", "the digest", "digest", "the digests", "digests", "the daily digest", "the roundup")
+_STOP_SAID = (
+    *(
+        f"{verb} {what}".strip()
+        for verb in ("stop", "pause", "cancel", "disable", "turn off", "stop sending", "stop posting")
+        for what in (*_DIGESTS, "the subscription", "my subscription", "our subscription", "subscription", "here")
+    ),
+    *("no more digests", "no more papers", "stop sending papers", "stop posting papers"),
+)
+_START_SAID = tuple(
+    f"{verb} {what}".strip()
+    for verb in ("resume", "unpause", "restart", "start", "enable", "turn on")
+    for what in _DIGESTS
+)
+_SUBSCRIBE_STOPS = frozenset({"stop", "cancel", "pause", "off", "none", "no", "nothing", "end", "unsubscribe"})
+_SUBSCRIBE_SHOWS = frozenset({"status", "settings", "info", "show", "details", "list", "current"})
+
+# today's papers, as asked in other words: searched for, "new" and "latest" found nothing ("holds no word
+# to look for"), and "papers" was "Did you mean `paper`?"
+_TODAY_SAID = frozenset(
+    {"papers", "latest", "latest papers", "new", "new papers", "newest", "hot", "popular", "news", "now"}
+    | {"what's new", "whats new", "what is new", "what's trending", "whats trending", "what's hot", "anything new"}
+)
+
+
+# whole lines said for a command by another name
+_SETTINGS_SAID = (
+    "subscription", "subscriptions", "my subscription", "my subscriptions", "our subscription", "our subscriptions",
+    "channel settings", "digest settings", "my settings", "current settings", "show settings", "show my settings",
+    "my digest", "our digest", "this channel's digest", "next digest", "when is the next digest",
+    "what am i subscribed to", "what are we subscribed to", "what is this channel subscribed to",
+    "what's this channel subscribed to", "what is subscribed here",
+)  # fmt: skip
+_FOLLOWS_SAID = ("my follows", "show my follows", "list follows", "what do i follow", "what am i following")
+_SAVED_SAID = (
+    "my saved", "my saved papers", "saved papers", "show saved", "show my saved papers", "reading list",
+    "my reading list", "bookmarks", "my bookmarks",
+)  # fmt: skip
+_PREVIEW_SAID = (
+    "preview", "preview digest", "digest preview", "preview the digest", "preview roundup", "roundup preview",
+    "digest", "the digest", "show digest", "show the digest", "show me the digest", "roundup", "the roundup",
+    "show roundup", "show the roundup", "weekly roundup", "our digest today", "what will the digest show",
+)  # fmt: skip
+# greetings too: searched for, they found papers holding "hello"
+_SAVED_BIBTEX_SAID = (
+    "my saved bibtex", "saved papers bibtex", "export saved", "export my saved papers", "export my reading list",
+    "reading list bibtex", "my reading list as bibtex", "my saved papers as bibtex",
+)  # fmt: skip
+_HELP_SAID = (
+    "commands", "what can you do", "how does this work", "how do i use this", "usage", "menu", "get started",
+    "hi", "hello", "hey", "hiya", "howdy", "yo", "hi there", "hello there", "paperboy", "@paperboy",
+    "who are you", "what are you", "what is paperboy", "what is this", "about",
+)  # fmt: skip
+_SAID_FOR: dict[str, Command] = {
+    **dict.fromkeys(_SETTINGS_SAID, Settings()),
+    **dict.fromkeys(_FOLLOWS_SAID, Follows()),
+    **dict.fromkeys(_SAVED_SAID, Saved()),
+    **dict.fromkeys(_SAVED_BIBTEX_SAID, Saved(bibtex=True)),
+    **dict.fromkeys(_HELP_SAID, Help()),
+    **dict.fromkeys(_PREVIEW_SAID, Preview()),
+}
+
+# how a command is used, asked (answered with the help): `how do I subscribe?`, `how to follow a topic`,
+# `subscribe help`, `follow --help`, `subscribe?`. `subscribe help` subscribed the channel to the topic “help”,
+# replacing its topics; `how to follow instructions` and `how to train your ViT` stay searches
+_HOW_TO = re.compile(r"\A(?:how\s+(?:do|can|should|would|does)\s+(?:i|we|you|one)|how\s+to)\s+(\w+)((?:\s+[\w']+)*)\Z")
+_HOW_VERBS = frozenset(
+    {"subscribe", "unsubscribe", "follow", "unfollow", "save", "unsave", "bookmark", "cite", "share", "search"}
+    | {"change", "set", "stop", "use", "start", "get", "see", "find", "add", "remove", "preview", "list"}
+)
+_HOW_OBJECTS = frozenset(
+    {"a", "an", "the", "this", "that", "my", "our", "it", "you", "paperboy", "bot", "here", "up", "started"}
+    | {"channel", "digest", "digests", "daily", "weekly", "roundup", "topic", "topics", "paper", "papers", "time"}
+    | {"author", "authors", "list", "reading", "saved", "settings", "to", "from", "for", "in", "of", "one", "me"}
+    | {"timezone", "zone", "day", "days", "schedule", "follows", "subscription", "subscriptions", "commands"}
+)
+_ASKED_OF = ("subscribe", "unsubscribe", "follow", "unfollow", "save", "unsave", "saved", "preview", "paper", "top")
+
+
+def _asks_how(whole: str, asked: bool) -> bool:
+    """Whether a line asks how a command is used rather than using it (`whole`: lowercased, its ending
+    `?!.` off; `asked`: it ended in a question mark)."""
+    command, _, after = whole.partition(" ")
+    if command in _ASKED_OF and after.strip() in ("help", "?", "-h", "--help", "usage", "how"):
+        return True
+    if not after and command in _ASKED_OF[:4] and asked:  # `subscribe?`, `unsubscribe?`: a question, not the act
+        return True
+    how = _HOW_TO.fullmatch(whole)
+    return how is not None and how[1] in _HOW_VERBS and set(how[2].split()) <= _HOW_OBJECTS
+
+
+def said_otherwise(text: str, whole: str) -> Command | None:
+    """The command a whole line says in other words (`whole`: lowercased, its ending `?!.` off), or None."""
+    if not text or whole in _TODAY_SAID:
+        return Today()
+    if whole in _SAID_FOR:  # `my subscriptions`, `what do I follow?`, `reading list`: searched for, and found nothing
+        return _SAID_FOR[whole]
+    if whole in _STOP_SAID or whole in _START_SAID:
+        return Unknown(text, TO_STOP if whole in _STOP_SAID else _TO_START)
+    if _asks_how(whole, text.rstrip(" !.").endswith("?")):  # `how do I subscribe?`, `subscribe help`, `follow?`
+        return Help()
+    return None
+
+
+def subscribe_otherwise(text: str, rest: str) -> Command | None:
+    """What `subscribe` before a word that is no topic means (`subscribe stop`: how to stop; `subscribe
+    status`: the settings), or None."""
+    wanted = rest.lower().strip(" .!?")
+    if wanted in _SUBSCRIBE_SHOWS:
+        return Settings()
+    return Unknown(text, TO_STOP) if wanted in _SUBSCRIBE_STOPS else None
