@@ -48,7 +48,7 @@ from adapters.slack.surfaces import open_subscribe_form
 from adapters.slack.surfaces import register as register_surfaces
 from adapters.slack.wording import shared
 from bot.chat.commands import Subscribe, parse_command
-from bot.chat.discussion import names_a_question
+from bot.chat.discussion import asks_to_save, names_a_question
 from bot.chat.home import HomeService
 from bot.chat.replies import replied
 from bot.chat.service import Asker, ChatService, Mention, manages_channel
@@ -298,9 +298,10 @@ def create_app(
             return False
         if context.bot_user_id and f"<@{context.bot_user_id}>" in text:
             return True
+        asked = names_a_question(text) or asks_to_save(text)  # `save`: a card's paper onto their reading list
         if thread is None:  # outside a card's thread: answered about a paper it names, else told how to ask
-            return names_a_question(text)
-        return names_a_question(text) and await chat.discusses("slack", str(event.get("channel")), thread)
+            return asked
+        return asked and await chat.discusses("slack", str(event.get("channel")), thread)
 
     app.event("message", matchers=[asked_in_direct_message])(answer_mention)
 

@@ -15,7 +15,7 @@ from bot.chat.replies import said
 from bot.chat.wording import Phrasebook
 from bot.delivery.delivered import days_had
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
-from bot.domain.config import DigestDefaults
+from bot.domain.config import MAX_TOPICS, DigestDefaults
 from bot.domain.filters import describe, fold, split_filters
 from bot.domain.post import Post
 from bot.domain.weeks import covered_monday, week_key, week_name
@@ -90,10 +90,8 @@ class ChannelDigests:
             )
         if current is None and command.changes:  # `settings at 10:00`: no digest to change, none started unasked
             return said(f"This channel has no digest to change. To start one: {self._words(asker).subscribe}.")
-        if command.adds and current is not None and _added(current, command.topics) == current.topics:
-            others = (command.time, command.timezone, command.days, command.limit, command.cadence, command.day)
-            if all(option is None for option in others):  # `settings add robotics` twice: nothing to change
-                return said(f"This digest is on {describe(current.topics)} already: nothing was added.")
+        if command.adds and current is not None and (unadded := _not_added(current, command)) is not None:
+            return said(unadded)
         cadence = command.cadence or (current.cadence if current else "daily")
         days = cadence_days(command, cadence, current, self._words(asker))
         if isinstance(days, Post):
@@ -149,7 +147,11 @@ class ChannelDigests:
         )
 
     async def unsubscribe(self, asker: Asker, topic: str | None = None) -> Post:
-        refused = self._refusal(asker, "unsubscribe")
+        refused = (  # one topic dropped (`unsubscribe robotics`, `settings remove robotics`) is a change
+            self._refusal(asker, "unsubscribe")
+            if topic is None
+            else self._refusal(asker, "change the digest of", f"unsubscribe {topic}")
+        )
         if refused is not None:
             return refused
         current = await self._subscriptions.get(asker.channel)
@@ -221,6 +223,29 @@ class ChannelDigests:
 def _names(said: str, topic: str) -> bool:
     """Whether words said name this topic of a digest, or this exclusion without its dash (`video`)."""
     return fold(topic) in (fold(said), f"-{fold(said)}")
+
+
+def _not_added(current: Subscription, command: Subscribe) -> str | None:
+    """Why topics are not added to a digest (`settings add robotics`), or None: it has every paper (adding
+    would narrow it to them), it leaves one out, they are there already, or there would be too many."""
+    if not split_filters(current.topics).narrowed:
+        but = " (but those it leaves out)" if current.topics else ""
+        return (
+            f"This digest has every paper{but}, so there is nothing to add to: `settings topics"
+            f" {', '.join(command.topics)}` keeps only papers on {describe(command.topics)}."
+        )
+    if left_out := [t for t in command.topics if fold(f"-{t}") in {fold(c) for c in current.topics}]:
+        return f"This digest leaves out {quoted(left_out[0])}: `settings remove {left_out[0]}` stops that first."
+    merged = _added(current, command.topics)
+    others = (command.time, command.timezone, command.days, command.limit)
+    if merged == current.topics and all(option is None for option in others):  # `settings add robotics` twice
+        return f"This digest is on {describe(current.topics)} already: nothing was added."
+    if len(merged) > MAX_TOPICS:
+        return (
+            f"A digest takes at most {MAX_TOPICS} topics, and this one would have {len(merged)}: drop one first"
+            " (`settings remove …`), or join close ones into one."
+        )
+    return None
 
 
 def _added(current: Subscription, topics: tuple[str, ...]) -> tuple[str, ...]:

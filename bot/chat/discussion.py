@@ -74,20 +74,25 @@ def _words(text: str) -> list[str]:
     return kept
 
 
-# a mention that puts the thread's paper (or the one it names) on the asker's reading list: `save`, `save this`,
-# `bookmark it`, `please save 2406.12345`, `add this to my reading list`; not `how does it save memory?`
+# a mention that puts the thread's paper (or the one it names) on the asker's reading list, a clause of its
+# own: `save`, `save this`, `bookmark it for later`, `please save 2406.12345`, `add this to my reading list`,
+# `save this, and the code?`; not `don't save this`, `can we save it in fp16?`, `save memory vs speed?`
 _SAVES = re.compile(
-    r"\A(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?(?:save|bookmark)\b"
-    r"|\b(?:save|bookmark)\s+(?:this|it|that)\b(?!\s+(?:much|many|more|memory|time|compute))"
-    r"|\badd\s+(?:this|it|that)(?:\s+paper)?\s+to\s+my\s+(?:reading\s+)?list\b",
+    r"(?:(?:please|pls|can\s+you|could\s+you|would\s+you)\s+)?"
+    r"(?:(?:save|bookmark)(?:\s+(?:this|it|that|this\s+one|(?:this|the)\s+paper|\d{4}\.\d{4,5}(?:v\d+)?))?"
+    r"(?:\s+for\s+(?:me|later))?(?:\s+(?:to|on|in)\s+my\s+(?:reading\s+)?list)?"
+    r"|add\s+(?:this|it|that|this\s+paper|\d{4}\.\d{4,5}(?:v\d+)?)\s+to\s+my\s+(?:reading\s+)?list)"
+    r"(?:\s+(?:please|pls|thanks|thank\s+you|for\s+me))?",
     re.IGNORECASE,
 )
+_CLAUSES = re.compile(r"\s*(?:[,;]|\band\b|\bthen\b|[.!?](?:\s|\Z))\s*", re.IGNORECASE)
 _MENTIONS = re.compile(r"<@[!&]?\w+(?:\|[^>]*)?>|@\w+")  # Slack's `<@U0123>`, Discord's `<@123>`, a typed @name
 
 
 def asks_to_save(text: str) -> bool:
     """Whether a mention asks to save the paper to the asker's reading list (the Save button's, in words)."""
-    return _SAVES.search(" ".join(_MENTIONS.sub(" ", text).split())) is not None
+    said = " ".join(_MENTIONS.sub(" ", text).split()).strip(" .!?")
+    return any(_SAVES.fullmatch(clause.strip(" .!?")) for clause in _CLAUSES.split(said) if clause.strip())
 
 
 def names_a_question(text: str) -> bool:

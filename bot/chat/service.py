@@ -86,7 +86,7 @@ def manages_channel(command: Command) -> bool:
 class Mention:
     """The bot mentioned in a message: `thread` is where it was said, if in a thread; `channel` the
     thread's channel where the platform needs it to find the thread (None where thread ids are unique);
-    `user` who wrote it, in `workspace` (a Slack team or org, a Discord server; "" in a direct message):
+    `user` who wrote it, in `workspace` (a Slack team or org; a Discord server, "" in a direct message):
     whose reading list a `save` puts the paper on."""
 
     platform: str
@@ -402,8 +402,10 @@ class ChatService:
         (`save`, `bookmark this`: they got the one-line help), then each question it asks."""
         if not asks_to_save(mention.text):
             return await discussed(paper, mention.text, self._search)
-        if self._community is None or not mention.user:
+        if self._community is None:
             saved = "Votes and reading lists are not available here."
+        elif not mention.user:  # (every platform names who wrote a message: a safeguard)
+            saved = "I could not tell who asked, so nothing was saved: press Save on the paper's card."
         else:
             person = self._community.person(ChannelRef(mention.platform, "", mention.workspace), mention.user)
             listed = self._phrasebooks.get(mention.platform, TYPED).saved

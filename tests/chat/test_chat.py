@@ -388,7 +388,22 @@ async def test_a_topic_added_or_removed_keeps_the_others(june_store: PaperStore)
     assert again.text == ("This digest is on “diffusion”, “robotics”, “agents” already: nothing was added.",)
     removed = await service.answer(parse_command("remove agents from the digest"), channel)
     assert "Topics: “diffusion”, “robotics”" in removed.text and "Papers: top 3" in removed.text
+    for typed, said in [
+        ("settings add b1, b2, b3, b4, b5, b6, b7, b8, b9", "A digest takes at most 10 topics, and this one would"),
+        ("subscribe robotics, -video", ""),
+        ("settings add video", "This digest leaves out “video”: `settings remove video` stops that first."),
+        ("subscribe all papers", ""),
+        ("settings add vision", "This digest has every paper, so there is nothing to add to: `settings topics"),
+    ]:
+        answer = await service.answer(parse_command(typed), channel)
+        assert answer.text[0].startswith(said), (typed, answer.text)
+    assert (await service.answer(parse_command("settings"), channel)).text[0] == "Topics: all papers"
+    direct = Asker(ChannelRef("slack", "D0TOP"), "U1", direct=True)
+    elsewhere = await service.answer(parse_command("remove topic robotics"), direct)
+    assert elsewhere.text[0] == "Digests go to channels: run `/papers unsubscribe robotics` in the channel itself."
     outsider = Asker(ChannelRef("slack", "C0TOP"), "U2", can_manage=False)
+    dropping = await service.answer(parse_command("settings remove robotics"), outsider)
+    assert dropping.text[0].startswith("Sorry, you can't change the digest of this channel")
     refused = await service.answer(parse_command("settings add vision"), outsider)
     assert refused.text[0].startswith("Sorry, you can't change the digest of this channel")
 

@@ -337,6 +337,14 @@ async def test_a_thread_whose_paper_the_store_lost_says_why_not_what_else_to_ask
         ("<@UBOT> how does it save memory?", False),  # a question of the paper
         ("<@UBOT> does this save compute over LoRA?", False),
         ("<@UBOT> can this save memory at inference?", False),
+        ("<@UBOT> don't save this", False),  # these saved it
+        ("<@UBOT> no need to save it", False),
+        ("<@UBOT> can we save it in fp16?", False),
+        ("<@UBOT> how do they save it to disk", False),
+        ("<@UBOT> save memory vs speed?", False),
+        ("<@UBOT> bookmark tokens, what are they?", False),
+        ("<@UBOT> summary, then save it", True),
+        ("<@UBOT> can you save this?", True),
         ("<@UBOT> summary", False),
     ],
 )

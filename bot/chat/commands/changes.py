@@ -75,13 +75,19 @@ def parse_change(word: str, rest: str, text: str) -> Command | None:
 # "`settings` changes … a setting at a time"); `add noise` and `remove background` stay searches
 _TOPIC_CHANGE = re.compile(
     r"\A(?P<settings>(?:settings|subscription)\s+)?(?P<verb>add|remove|drop|delete)\s+"
-    r"(?:(?:the|a|new)\s+)*(?P<named>topics?\b\s*:?\s*)?(?P<what>.+?)"
+    r"(?:(?:the|a|new)\s+)*(?P<named>topics?(?:\s*:\s*|\s+))?(?P<what>.+?)"
     r"(?P<where>\s+(?:to|from|in|into)\s+(?:(?:the|our|my|its|this\s+channel'?s)\s+)*"
     r"(?:topics|topic\s+list|digest|daily\s+digest|roundup|subscription))?\s*\Z",
     re.IGNORECASE,
 )
 
 
+# words after "topic" that make one term with it: `add topic modeling` is no add of “modeling”
+_WITH_TOPIC = frozenset(
+    {"modeling", "modelling", "models", "model", "classification", "detection", "discovery", "segmentation"}
+    | {"coherence", "extraction", "labeling", "labelling", "tracking", "shift", "shifts", "drift", "mining"}
+)
+_NOT_A_TOPIC = frozenset({"in", "of", "for", "from", "with", "on", "to", "and", "that", "which", "by", "when", "if"})
 _NO_TOPIC = re.compile(r"(?:settings\s+)?(?P<verb>add|remove|drop|delete)\s+(?:(?:a|the|new)\s+)?topics?", re.I)
 
 
@@ -97,9 +103,13 @@ def parse_topic_change(text: str) -> Command | None:
             else f"`{verb}` takes the topic to drop, such as `settings remove robotics`.",
         )
     said = _TOPIC_CHANGE.match(text.strip(" .!"))
-    if said is None or not (said["settings"] or said["named"] or said["where"]):
+    if said is None:
         return None
-    what = said["what"].strip()
+    what, named = said["what"].strip(), said["named"]
+    if named and named.strip().lower() == "topic" and what.split()[0].lower() in _WITH_TOPIC:
+        what, named = f"{named}{what}", None  # `add topic modeling to the digest`: the topic “topic modeling”
+    if not (said["settings"] or named or said["where"]) or what.split()[0].lower() in _NOT_A_TOPIC:
+        return None  # `add topic modeling`, `add noise`, `drop topics in LDA`: searches
     if said["verb"].lower() != "add":
         return Unsubscribe(what.strip('"“”'))
     try:
@@ -108,6 +118,8 @@ def parse_topic_change(text: str) -> Command | None:
         return Unknown(text, str(exc))
     if not added.topics:  # `settings add all`, `add topic at 10:00`
         return Unknown(text, "`add` takes the topics to add, such as `settings add robotics`.")
+    if added.cadence or added.day:  # `add weekly agents to the digest`: a daily digest made a roundup, unasked
+        return Unknown(text, "`add` takes topics only: `subscribe weekly` or `subscribe daily` changes the kind.")
     return replace(added, changes=True, adds=True)
 
 

@@ -14,22 +14,28 @@ _TO_START = (
     "To start this channel's digest: `subscribe`, with its topics and time if you want them, such as"
     " `subscribe diffusion at 09:00` (a digest stopped keeps none of its settings)."
 )
-# the digest stopped or started in other words: `stop the digest` was "Did you mean `top`?", `pause the digest`
-# and `resume` were searched for; `subscribe stop` subscribed the channel to “stop”
-_DIGESTS = ("", "the digest", "digest", "the digests", "digests", "the daily digest", "the roundup")
-_STOP_SAID = (
-    *(
-        f"{verb} {what}".strip()
-        for verb in ("stop", "pause", "cancel", "disable", "turn off", "stop sending", "stop posting")
-        for what in (*_DIGESTS, "the subscription", "my subscription", "our subscription", "subscription", "here")
-    ),
-    *("no more digests", "no more papers", "stop sending papers", "stop posting papers"),
+# the digest stopped or started in other words: a verb, then only words of the digest or polite ones. `stop the
+# digest` was "Did you mean `top`?", `pause the digest` and `resume` were searched for; `stop words` and `pause
+# tokens` stay searches
+_STOP_VERBS = ("stop sending", "stop posting", "turn off", "no more", "stop", "pause", "cancel", "disable", "mute")
+_START_VERBS = ("turn on", "resume", "unpause", "restart", "start", "enable")
+_OF_THE_DIGEST = frozenset(
+    {"the", "this", "that", "it", "our", "my", "its", "digest", "digests", "daily", "weekly", "roundup", "roundups"}
+    | {"subscription", "bot", "paperboy", "notifications", "messages", "posts", "papers", "updates", "here"}
+    | {"please", "pls", "now", "for", "channel", "in", "again", "sending", "posting"}
 )
-_START_SAID = tuple(
-    f"{verb} {what}".strip()
-    for verb in ("resume", "unpause", "restart", "start", "enable", "turn on")
-    for what in _DIGESTS
-)
+
+
+def _stop_or_start(whole: str) -> str | None:
+    """What to type to stop or start the channel's digest, for a line that asks to (`stop it`, `pause the
+    weekly roundup`, `turn on the digest`); None for any other line."""
+    for verbs, said in ((_STOP_VERBS, TO_STOP), (_START_VERBS, _TO_START)):
+        for verb in verbs:
+            if (whole == verb or whole.startswith(f"{verb} ")) and set(whole[len(verb) :].split()) <= _OF_THE_DIGEST:
+                return said
+    return None
+
+
 _SUBSCRIBE_STOPS = frozenset({"stop", "cancel", "pause", "off", "none", "no", "nothing", "end", "unsubscribe"})
 _SUBSCRIBE_SHOWS = frozenset({"status", "settings", "info", "show", "details", "list", "current"})
 
@@ -87,11 +93,16 @@ _HOW_VERBS = frozenset(
     | {"change", "set", "stop", "use", "start", "get", "see", "find", "add", "remove", "preview", "list"}
 )
 _HOW_OBJECTS = frozenset(
-    {"a", "an", "the", "this", "that", "my", "our", "it", "you", "paperboy", "bot", "here", "up", "started"}
-    | {"channel", "digest", "digests", "daily", "weekly", "roundup", "topic", "topics", "paper", "papers", "time"}
+    {"a", "an", "the", "this", "that", "my", "our", "it", "you", "paperboy", "bot", "here"}
+    | {"channel", "digest", "digests", "daily", "weekly", "roundup", "topic", "topics", "paper", "papers"}
     | {"author", "authors", "list", "reading", "saved", "settings", "to", "from", "for", "in", "of", "one", "me"}
-    | {"timezone", "zone", "day", "days", "schedule", "follows", "subscription", "subscriptions", "commands"}
+    | {"follows", "subscription", "subscriptions", "commands"}
 )
+_HOW_OBJECTS_OF = {  # …and words only some verbs take: `how to change the time`, not `how to save time`
+    "change": {"time", "timezone", "zone", "day", "days", "schedule"},
+    "set": {"up", "time", "timezone", "zone", "day", "days", "schedule"},
+    "get": {"started"},
+}
 _ASKED_OF = ("subscribe", "unsubscribe", "follow", "unfollow", "save", "unsave", "saved", "preview", "paper", "top")
 
 
@@ -104,7 +115,9 @@ def _asks_how(whole: str, asked: bool) -> bool:
     if not after and command in _ASKED_OF[:4] and asked:  # `subscribe?`, `unsubscribe?`: a question, not the act
         return True
     how = _HOW_TO.fullmatch(whole)
-    return how is not None and how[1] in _HOW_VERBS and set(how[2].split()) <= _HOW_OBJECTS
+    if how is None or how[1] not in _HOW_VERBS:
+        return False
+    return set(how[2].split()) <= _HOW_OBJECTS | _HOW_OBJECTS_OF.get(how[1], set())
 
 
 def said_otherwise(text: str, whole: str) -> Command | None:
@@ -113,8 +126,8 @@ def said_otherwise(text: str, whole: str) -> Command | None:
         return Today()
     if whole in _SAID_FOR:  # `my subscriptions`, `what do I follow?`, `reading list`: searched for, and found nothing
         return _SAID_FOR[whole]
-    if whole in _STOP_SAID or whole in _START_SAID:
-        return Unknown(text, TO_STOP if whole in _STOP_SAID else _TO_START)
+    if (stop_or_start := _stop_or_start(whole)) is not None:
+        return Unknown(text, stop_or_start)
     if _asks_how(whole, text.rstrip(" !.").endswith("?")):  # `how do I subscribe?`, `subscribe help`, `follow?`
         return Help()
     return None

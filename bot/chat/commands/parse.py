@@ -135,7 +135,7 @@ def parse_command(text: str) -> Command:
     if word in ("settings", *SETTING_VERBS) and (changed := parse_change(word, rest, text)) is not None:
         return changed  # `settings`, `settings at 10:00`, `set time 11:00`; `change detection` is a search
     if word == "unsubscribe":
-        dropped = rest.strip(" .!?").split()  # `unsubscribe robotics?`: the topic “robotics”
+        dropped = rest.strip(" .!").split()
         while dropped and dropped[0].lower() in POLITE_WORDS:  # `unsubscribe me from this channel`, `… from robotics`
             dropped.pop(0)
         while dropped and dropped[-1].lower() in POLITE_WORDS:
@@ -246,13 +246,14 @@ def search_parts(text: str) -> tuple[str, int, Span | None, int | None]:
 
 
 # how many results a search asks for: `diffusion top 10`, `top 10 diffusion papers`, `top 5 diffusion`; not
-# `top 5 accuracy`, `top k sampling`: a metric's or a method's name (they were all searched for as words, but
-# for "papers")
+# `top 5 accuracy`, `top 2 gating`, `top-5 diffusion`: a metric's or a method's name, `top-N` always (they were
+# all searched for as words, but for "papers")
 _COUNT_AFTER = re.compile(r"\s+top\s+(\d+|all)\s*\Z", re.IGNORECASE)
 
 _COUNT_FIRST = re.compile(
-    r"\A(?:the\s+)?top\s*-?\s*(\d+)\s+(?!(?:\d+|all)\b)"  # `today top 5 10`: two counts, said so
-    r"(?=.*\bpapers?\b|(?!(?:accuracy|acc|errors?|recall|precision|sampling|hits?|rates?|retrieval|predictions?)\b))",
+    r"\A(?:the\s+)?top\s+(\d+)\s+(?!(?:\d+|all)\b)"  # `today top 5 10`: two counts, said so
+    r"(?=.*\bpapers?\b|(?!(?:accuracy|acc|errors?|recall|precision|sampling|hits?|rates?|retrieval|predictions?"
+    r"|gating|routing|experts?|percent|%|tokens?|logits?|candidates?|eigen\w*|singular|features?|k)\b))",
     re.IGNORECASE,
 )
 

@@ -148,6 +148,19 @@ async def deliver_to_the_direct_message(bot: DiscordBot) -> str:
     return str(bot.fake.stored[DM_ID][1]["id"])  # the header, then the card
 
 
+async def test_save_replying_to_a_card_of_the_direct_message_saves_its_paper(discord_bot: DiscordBot) -> None:
+    """`save` as a Reply to a personal digest's card went unanswered (no question word, no mention)."""
+    fake = discord_bot.fake
+    card = await deliver_to_the_direct_message(discord_bot)
+    before = len(fake.posts_in(DM_ID))
+    await fake.mention(DM_ID, "don't save this one", reply_to=card)  # chatter
+    await fake.mention(DM_ID, "save it please", reply_to=card)
+    await fake.wait_for(lambda: len(fake.posts_in(DM_ID)) == before + 1)
+    assert "Saved “" in fake.posts_in(DM_ID)[-1]["content"]
+    saved = await discord_bot.community.lists.saved(Person("discord", "", HUMAN_ID))
+    assert [s.arxiv_id for s in saved] == [str(fake.stored[DM_ID][1]["embeds"][0]["url"]).rsplit("/", 1)[-1]]
+
+
 async def test_the_bookmark_on_a_card_of_the_direct_message_saves_it_for_every_server(discord_bot: DiscordBot) -> None:
     """No vote (a direct message has no channel's votes), and the list is the person's wherever they ask."""
     fake = discord_bot.fake

@@ -285,6 +285,29 @@ async def test_a_question_in_a_direct_messages_card_thread_is_answered_named_or_
     assert "github.com" in json.dumps(slack_bot.fake.posts()[2])
 
 
+async def test_save_in_a_direct_messages_card_thread_saves_its_paper_unmentioned(slack_bot: SlackBot) -> None:
+    """A personal digest's card: `save` in its thread, with no mention (Slack sends only `message.im`
+    there), went unanswered; `don't save this` is chatter still."""
+    from bot.store.reading import Person
+
+    card = "1767225600.000100"
+    now = datetime(2026, 6, 3, 9, tzinfo=UTC)
+    await slack_bot.ledger.record_thread("slack", MessageRef("D0001", card, card), "2605.29307", "digest", now)
+
+    def said(text: str, ts: str) -> dict[str, Any]:
+        return {"type": "message", "channel": "D0001", "channel_type": "im", "user": "U0001", "text": text,
+                "ts": ts, "event_ts": ts, "thread_ts": card}  # fmt: skip
+
+    await slack_bot.event(said("don't save this", "1767225700.000001"), event_id="Ev81")
+    await slack_bot.event(said("save it for later", "1767225700.000002"), event_id="Ev82")
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 1)
+    assert "Saved “GrepSeek" in json.dumps(slack_bot.fake.posts()[0], ensure_ascii=False)
+    lists = slack_bot.community.lists
+    assert [s.arxiv_id for s in await lists.saved(Person("slack", "T0001", "U0001"))] == ["2605.29307"]
+    await settled()
+    assert len(slack_bot.fake.posts()) == 1
+
+
 async def test_a_question_at_the_top_of_a_direct_message_is_answered_or_told_how_to_ask(slack_bot: SlackBot) -> None:
     """Outside a card's thread, a direct message's question got nothing at all: one naming a paper is answered
     about it, one naming none is told how to ask; chatter still gets nothing."""
