@@ -215,13 +215,19 @@ _DIGEST_WORDS = frozenset({"digest", "digests", "newsletter", "updates", "papers
 _ROUNDUP_WORDS = frozenset({"roundup", "roundups", "round-up"})
 
 
+def names_the_subscription(topic: str) -> bool:
+    """Whether a topic's words only name the subscription (`the daily digest`, `weekly roundup`, `papers`)."""
+    words = set(topic.lower().split())
+    return words <= _KIND_WORDS and bool(words & (_DIGEST_WORDS | _ROUNDUP_WORDS))
+
+
 def _kind_said(topics: list[str], cadence: str | None, as_typed: set[str]) -> tuple[list[str], str | None]:
     """The topics without those that only name the subscription (`the daily digest`, `weekly roundup`),
     and the cadence they say: their `daily` or `weekly`, else weekly for a roundup; else as it was."""
     kept = []
     for topic in topics:
         words = set(topic.lower().split())
-        if topic in as_typed or not words <= _KIND_WORDS or not words & (_DIGEST_WORDS | _ROUNDUP_WORDS):
+        if topic in as_typed or not names_the_subscription(topic):
             kept.append(topic)
             continue
         said = words & {"daily", "weekly"} or ({"weekly"} if words & _ROUNDUP_WORDS and not cadence else set())
