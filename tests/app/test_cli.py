@@ -100,7 +100,7 @@ def test_offline_digest_on_an_empty_store_shows_the_snapshot(paperboy: Paperboy)
 
 
 @pytest.mark.slow
-def test_import_digest_and_search(paperboy: Paperboy) -> None:
+def test_import_digest_and_search(paperboy: Paperboy, tmp_path: Path) -> None:
     first = paperboy("import", str(CURRENT))
     assert first.code == 0, first.err
     assert "1374 listings (1374 new)" in first.out
@@ -153,6 +153,10 @@ def test_import_digest_and_search(paperboy: Paperboy) -> None:
     assert (
         "No paper in the store links its code to github.com/someone/speculative-decoding: these are papers on" in said
     )
+    batch = tmp_path / "queries.txt"
+    batch.write_text("https://github.com/someone/speculative-decoding\n", encoding="utf-8")
+    [line] = [json.loads(x) for x in paperboy("search", "--batch", str(batch)).out.splitlines()]
+    assert line["results"] and line["note"].startswith("No paper in the store links its code to github.com/someone/")
     as_json = paperboy("search", "--json", "https://github.com/someone/speculative-decoding").json()
     assert as_json["results"] and as_json["note"].startswith("No paper in the store links its code to github.com/some")
 

@@ -113,6 +113,8 @@ def register(app: typer.Typer) -> None:
                         else:
                             found = await searched(services.search, topic, most, filters)
                             hits, said = found.hits, said | _respelling(found)
+                            if (nobody_links := _unlinked(line)) is not None:  # a repository no paper's code is
+                                said |= {"note": nobody_links}
                     took = round((time.perf_counter() - started) * 1000, 3)
                     answer = {"query": line, **said, "results": [h.paper.arxiv_id for h in hits], "took_ms": took}
                     print_json(answer | ({"error": error} if error else {}))
