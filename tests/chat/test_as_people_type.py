@@ -620,6 +620,9 @@ def test_a_follow_of_words_that_name_no_topic_says_what_they_mean() -> None:
     assert refused("follow @lecun").endswith("such as `follow author:lecun`.")
     assert refused("follow this author").endswith("such as `follow author:NAME`.")
     assert parse_command("follow yann lecun") == Follow(("yann lecun",))  # words a paper may hold
+    from bot.chat.commands import parse_follow
+
+    assert parse_follow("follow", "help", "follow help") == Help()  # Discord's `topics:help`: followed “help”
 
 
 @pytest.mark.parametrize("typed", ["what's trending this week", "what is trending this week", "news this week"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from bot.chat.commands.kinds import Command, Follow, Follows, Subscribe, Unfollow, Unknown
+from bot.chat.commands.kinds import Command, Follow, Follows, Help, Subscribe, Unfollow, Unknown
 from bot.chat.commands.options import (
     OPTION_EXAMPLES,
     OPTIONS,
@@ -267,7 +267,7 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
     if (flagged := _follow_flags(rest)) is not None:
         return Unknown(text, flagged)
     if (meant := _follow_meant(rest)) is not None:
-        return meant if isinstance(meant, Follows) else Unknown(text, meant)
+        return Unknown(text, meant) if isinstance(meant, str) else meant
     parts = comma_parts(rest)
     if not parts:  # nothing, or only commas and empty quotes: following nothing would be every paper
         return Unknown(text, "`follow` needs a topic or an author, such as “diffusion -robotics” or “author:LeCun”.")
@@ -291,11 +291,14 @@ _FOLLOWS_STOPPED = frozenset({"stop", "cancel", "none", "nothing", "off", "pause
 _AN_AUTHOR = re.compile(r"(?:this|that|the|an|a)\s+(?:author|person|researcher)s?|@(?P<name>[\w.-]+)", re.IGNORECASE)
 
 
-def _follow_meant(rest: str) -> Follows | str | None:
-    """What a follow of words that name no topic means: `follow list` (its follows), `follow stop` (how to
-    unfollow), `follow @lecun` or `follow this author` (how to follow an author); None for topics. Each was
-    followed as a topic: “list”, “stop”, “@lecun”."""
+def _follow_meant(rest: str) -> Follows | Help | str | None:
+    """What a follow of words that name no topic means: `follow list` (its follows), `follow help` (the
+    help: Discord's `topics:help` comes here whole), `follow stop` (how to unfollow), `follow @lecun` or
+    `follow this author` (how to follow an author); None for topics. Each was followed as a topic: “list”,
+    “help”, “stop”, “@lecun”."""
     said = rest.strip(" .!?").lower()
+    if said in ("help", "how", "usage", "-h", "--help", ""):
+        return Help() if said else None
     if said in _FOLLOWS_SHOWN:
         return Follows()
     if said in _FOLLOWS_STOPPED:
