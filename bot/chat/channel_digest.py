@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.chat.asker import Asker
 from bot.chat.cadence import KINDS, cadence_days
-from bot.chat.commands import Subscribe
+from bot.chat.commands import Subscribe, listed_with_and
 from bot.chat.follows import FollowService
 from bot.chat.replies import said
 from bot.chat.wording import Phrasebook
@@ -170,7 +170,7 @@ class ChannelDigests:
     async def _drop(self, current: Subscription, topic: str, asker: Asker) -> Post:
         """`unsubscribe robotics`: the digest without that topic, the rest of it kept. It was refused ("takes
         no topic"), and dropping one meant typing every other again."""
-        named = [p.strip() for p in topic.split(",") if p.strip()]  # `unsubscribe robotics, agents`
+        named = listed_with_and([p.strip() for p in topic.split(",") if p.strip()])  # `unsubscribe robotics, agents`
         dropped = {t for t in current.topics if any(_names(n, t) for n in named)}
         if missing := [n for n in named if not any(_names(n, t) for t in dropped)]:
             return said(
@@ -260,7 +260,7 @@ def _replaced(current: Subscription, command: Subscribe, keep: str) -> tuple[str
     where the change said it meant the topics (`settings topics …`, `unsubscribe robotics`). `keep`: the
     command that has them back, as typed there (`Phrasebook.keep_topics`)."""
     gone = [t for t in current.topics if fold(t) not in {fold(n) for n in command.topics}]
-    if command.changes or not command.topics or not gone:
+    if command.changes or command.adds or not command.topics or not gone:
         return ()
     every = ", ".join((*gone, *command.topics))
     again = keep.format(gone=", ".join(gone), every=every)

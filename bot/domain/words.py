@@ -103,15 +103,21 @@ def counted(number: int, noun: str) -> str:
 # - a field's name before a word (`title:diffusion`) goes: a paper's title, abstract, summary and
 #   keywords are all searched (a word of the title counting most). As a word, it was asked for too:
 #   "None of these papers mentions every word of “title:diffusion”".
+# - `but not`, `except` and `excluding` before a word leave it out too (`diffusion but not robotics`: read
+#   as stop words, they asked for papers holding both words, the opposite of what was meant).
 _ELSEWHERE = re.compile(
     r"(\"[^\"]*\"|“[^”]*”)"
-    r"|(?<!\S)(NOT)\s+(?=[\w\"“])"
+    r"|(?<!\S)(NOT|(?i:but\s+not|except(?:\s+for)?|excluding))\s+(?=[\w\"“])"
     r"|(?<![^\s-])(?i:title|abstract|summary|keywords?|tags?|topics?|text|all):(?=[^\s:])"
 )
 
 
+_LEAVING_OUT = re.compile(r"(?i)\b(?:but\s+not|except|excluding)\b")
+
+
 def as_ours(text: str) -> str:
-    """`NOT word` as `-word`, `title:word` as `word`, outside quotes: in a search, and in a digest's topics."""
-    if "NOT" not in text and ":" not in text:
+    """`NOT word` (`but not word`, `except word`) as `-word`, `title:word` as `word`, outside quotes: in a
+    search, and in a digest's topics."""
+    if "NOT" not in text and ":" not in text and _LEAVING_OUT.search(text) is None:
         return text
     return _ELSEWHERE.sub(lambda m: m[1] or ("-" if m[2] else ""), text)

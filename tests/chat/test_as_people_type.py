@@ -669,3 +669,51 @@ def test_more_ways_to_ask_the_digest_to_stop(typed: str) -> None:
 @pytest.mark.parametrize("typed", ["how to save time", "how to follow up", "how to set priorities"])
 def test_how_to_with_a_topics_words_stays_a_search(typed: str) -> None:
     assert isinstance(parse_command(typed), Search)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        # read as both words ("but" and "not" left out), the opposite of what was asked
+        ("subscribe diffusion but not robotics", Subscribe(("diffusion", "-robotics"))),
+        ("subscribe agents excluding robotics", Subscribe(("agents", "-robotics"))),
+        ("follow diffusion but not video", Follow(("diffusion", "-video"))),
+        # a list's last `and`: it saved “diffusion”, “robotics and agents”
+        ("subscribe diffusion, robotics and agents", Subscribe(("diffusion", "robotics", "agents"))),
+        ("follow gans, vits, and llms", Follow(("gans", "vits", "llms"))),
+        ("subscribe vision and language", Subscribe(("vision and language",))),  # one topic, as before
+        # a topic added in words: each replaced the channel's topics with “add agents”, “robotics too”, …
+        ("settings topics add agents", Subscribe(("agents",), changes=True, adds=True)),
+        ("update the topics to include agents", Subscribe(("agents",), changes=True, adds=True)),
+        ("subscribe robotics too", Subscribe(("robotics",), adds=True)),
+        ("subscribe to robotics as well", Subscribe(("robotics",), adds=True)),
+        ("subscribe also robotics", Subscribe(("robotics",), adds=True)),
+        # days said in words: saved as topics, the digest on its old days
+        ("subscribe diffusion at 9am tue-thu", Subscribe(("diffusion",), time="09:00", days="tue-thu")),
+        ("subscribe diffusion mon to thu", Subscribe(("diffusion",), days="mon-thu")),
+        ("subscribe diffusion at 9 on workdays", Subscribe(("diffusion",), time="09:00", days="mon-fri")),
+        ("subscribe diffusion every weekday morning at 9", Subscribe(("diffusion",), time="09:00", days="mon-fri")),
+        ("subscribe weekly roundup of diffusion on friday", Subscribe(("diffusion",), cadence="weekly", day="fri")),
+    ],
+)
+def test_what_a_subscription_or_follow_says_in_words_is_kept(typed: str, meant: Command) -> None:
+    assert parse_command(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("subscribe diffusion at 9am ET", "“ET” after the time would be read as a topic: type `tz America/New_York`"),
+        ("subscribe diffusion at 9am pacific time", "“pacific time” after the time would be read as a topic: type"),
+        ("subscribe diffusion at 9am utc+2", "“utc+2” after the time would be read as a topic: type the zone's name"),
+        ("subscribe diffusion at 9am local time", "“local time” after the time would be read as a topic: type the"),
+        ("subscribe diffusion at 9am (Berlin)", "“(Berlin)” after the time would be read as a topic: type `tz Europe"),
+        ("subscribe to diffusion, 9am Berlin time, top 5", "“9am Berlin time” looks like an option, not a topic:"),
+        ("subscribe diffusion twice a week", "a digest comes daily, on the days you pick (`days mon,thu` for twice"),
+        ("subscribe monthly", "a digest comes daily, on the days you pick"),
+    ],
+)
+def test_a_zone_or_a_cadence_said_loosely_is_refused_not_saved_as_a_topic(typed: str, said: str) -> None:
+    """Each was saved as a topic, the digest at 09:00 UTC (or on its old days)."""
+    assert refused(typed).startswith(said)
+    assert "`at 9am tz Europe/Berlin`" in refused("subscribe to diffusion, 9am Berlin time, top 5")

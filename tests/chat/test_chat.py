@@ -388,6 +388,10 @@ async def test_a_topic_added_or_removed_keeps_the_others(june_store: PaperStore)
     assert again.text == ("This digest is on “diffusion”, “robotics”, “agents” already: nothing was added.",)
     removed = await service.answer(parse_command("remove agents from the digest"), channel)
     assert "Topics: “diffusion”, “robotics”" in removed.text and "Papers: top 3" in removed.text
+    too = await service.answer(parse_command("subscribe agents too"), channel)  # it replaced them, noted
+    assert "Topics: “diffusion”, “robotics”, “agents”" in too.text
+    assert not any(line.startswith("Replaced") for line in too.text)
+    await service.answer(parse_command("remove topic agents"), channel)
     for typed, said in [
         ("settings add b1, b2, b3, b4, b5, b6, b7, b8, b9", "A digest takes at most 10 topics, and this one would"),
         ("subscribe robotics, -video", ""),

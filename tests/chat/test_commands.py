@@ -426,6 +426,18 @@ def test_a_refused_time_is_quoted_as_typed() -> None:
     assert isinstance(command, Unknown) and command.hint.startswith("'13:00 pm' is not a time of day"), command
 
 
+def test_a_weekly_roundups_day_said_without_on_is_its_day() -> None:
+    """`weekly fridays` and `weekly diffusion, friday` were refused as options mistyped (and before that
+    saved as topics); `weekly diffusion mondays` saved the topic “diffusion mondays”, on Friday."""
+    for typed, topics, day in [
+        ("weekly fridays", (), "fri"),
+        ("weekly diffusion, friday", ("diffusion",), "fri"),
+        ("weekly diffusion mondays", ("diffusion",), "mon"),
+    ]:
+        command = parse_command(f"subscribe {typed}")
+        assert isinstance(command, Subscribe) and (command.topics, command.day) == (topics, day), command
+
+
 def test_a_language_named_with_a_sign_is_a_topic() -> None:
     """Search reads `C++` as a word of its own (it was the single letter "c"), so a digest on it finds its papers."""
     command = parse_command("subscribe agents, C++, C#")
@@ -437,8 +449,6 @@ def test_a_language_named_with_a_sign_is_a_topic() -> None:
     ("typed", "said"),
     [
         ("daily on fridays", "type `on` and one day of the week, such as `on fri`"),
-        ("weekly fridays", "“fridays” looks like an option"),  # a day alone is no topic: it was saved as one
-        ("weekly diffusion, friday", "“friday” looks like an option"),
         ("weekly on weekends", "“on weekends” looks like an option"),
         ("weekly on Fr", "type `on` and one day of the week"),
         ("weekly diffusion on funday", "type `on` and one day of the week"),

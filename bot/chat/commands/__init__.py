@@ -2,7 +2,8 @@
 
 Its rooms, each importing only those named before it: `kinds` (the commands), `typed` (characters, words
 and quotes), `options` (a digest's options as typed), `subscribing` (`subscribe`, `follow`), `changes`
-(`settings at 10:00`, `set time 11:00`), `parse` (the rest).
+(`settings at 10:00`, `set time 11:00`, `settings add robotics`), `other_words` (whole lines said for a
+command in other words), `parse` (the rest).
 """
 
 from bot.chat.commands.kinds import (
@@ -37,7 +38,14 @@ from bot.chat.commands.parse import (
     search_option,
     search_parts,
 )
-from bot.chat.commands.subscribing import asks_every_paper, checked_topics, comma_parts, parse_follow, parse_subscribe
+from bot.chat.commands.subscribing import (
+    asks_every_paper,
+    checked_topics,
+    comma_parts,
+    listed_with_and,
+    parse_follow,
+    parse_subscribe,
+)
 from bot.chat.commands.typed import closed_quotes, only_ids, plain_text
 from bot.domain.config import MAX_TOPIC_CHARS, MAX_TOPICS  # the limits `subscribe` holds topics to
 
@@ -73,6 +81,7 @@ __all__ = [
     "comma_parts",
     "days_option",
     "is_weekday",
+    "listed_with_and",
     "on_day",
     "only_ids",
     "paper_option",

@@ -74,7 +74,9 @@ def parse_change(word: str, rest: str, text: str) -> Command | None:
 # robotics`, `add robotics to the digest`, `remove topic agents`, `remove agents from topics` (searched for, or
 # "`settings` changes … a setting at a time"); `add noise` and `remove background` stay searches
 _TOPIC_CHANGE = re.compile(
-    r"\A(?P<settings>(?:settings|subscription)\s+)?(?P<verb>add|remove|drop|delete)\s+"
+    r"\A(?:(?P<settings>(?:settings|subscription)(?:\s+topics?)?\s+)"  # `settings topics add agents`
+    r"|(?P<set>(?:update|change|set)\s+(?:the\s+)?topics?\s+to\s+(?:also\s+)?))?"  # `update the topics to include …`
+    r"(?P<verb>add|include|remove|drop|delete)\s+"
     r"(?:(?:the|a|new)\s+)*(?P<named>topics?(?:\s*:\s*|\s+))?(?P<what>.+?)"
     r"(?P<where>\s+(?:to|from|in|into)\s+(?:(?:the|our|my|its|this\s+channel'?s)\s+)*"
     r"(?:topics|topic\s+list|digest|daily\s+digest|roundup|subscription))?\s*\Z",
@@ -108,9 +110,11 @@ def parse_topic_change(text: str) -> Command | None:
     what, named = said["what"].strip(), said["named"]
     if named and named.strip().lower() == "topic" and what.split()[0].lower() in _WITH_TOPIC:
         what, named = f"{named}{what}", None  # `add topic modeling to the digest`: the topic “topic modeling”
-    if not (said["settings"] or named or said["where"]) or what.split()[0].lower() in _NOT_A_TOPIC:
+    if said["verb"].lower() == "include" and not said["set"]:
+        return None  # `include …`: only `update the topics to include agents` adds
+    if not (said["settings"] or said["set"] or named or said["where"]) or what.split()[0].lower() in _NOT_A_TOPIC:
         return None  # `add topic modeling`, `add noise`, `drop topics in LDA`: searches
-    if said["verb"].lower() != "add":
+    if said["verb"].lower() not in ("add", "include"):
         return Unsubscribe(what.strip('"“”'))
     try:
         added = parse_subscribe(what)

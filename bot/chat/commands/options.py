@@ -55,6 +55,8 @@ def option_value(name: str, tokens: list[tuple[str, bool]], at: int) -> tuple[st
     ends = nxt.endswith(",") or at + 2 == len(tokens) or tokens[at + 2][0].lower() in OPTIONS
     if name == "at" and ends and (zone := _abbreviated_zone(nxt.rstrip(","))) is not None:  # not `MET office`
         raise UsageError(f"“{nxt.rstrip(',')}” after the time would be read as a topic: {zone}")
+    if name == "at" and (loose := _loose_zone(tokens, at + 1)) is not None:  # `at 9am ET`, `… pacific time`
+        raise UsageError(f"“{loose[0]}” after the time would be read as a topic: {loose[1]}")
     return value, took
 
 
@@ -126,6 +128,40 @@ def _another_day(tokens: list[tuple[str, bool]], at: int) -> bool:
 _MERIDIEM = re.compile(r"[ap]\.?m\.?", re.IGNORECASE)  # `PM`, `a.m.`
 
 _DAY_SPAN = re.compile(r"-|–|—|to|through|thru|till|until", re.IGNORECASE)  # between two days: a span
+
+
+# zones as people say them after a time, which no topic ends with: what to type for each (they were saved
+# as topics, the digest at 09:00 UTC)
+_SAID_ZONES = {
+    "et": "America/New_York", "eastern": "America/New_York", "east coast": "America/New_York",
+    "pt": "America/Los_Angeles", "pacific": "America/Los_Angeles", "west coast": "America/Los_Angeles",
+    "bay area": "America/Los_Angeles", "ct": "America/Chicago", "central": "America/Chicago",
+    "mt": "America/Denver", "mountain": "America/Denver",
+}  # fmt: skip
+_OFFSET = re.compile(r"(?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d\d)?", re.IGNORECASE)  # `utc+2`, `GMT-5`
+
+
+def _loose_zone(tokens: list[tuple[str, bool]], at: int) -> tuple[str, str] | None:
+    """A zone said loosely right after a time, ending the part: its words and what to type instead
+    (`at 9am ET`, `at 9am pacific time`, `at 9am utc+2`, `at 9am local time`, `at 9am (Berlin)`); else None."""
+    for length in (3, 2, 1):
+        words = tokens[at : at + length]
+        if len(words) < length or any(quoted for _, quoted in words):
+            continue
+        ends = words[-1][0].endswith(",") or at + length == len(tokens) or tokens[at + length][0].lower() in OPTIONS
+        said = " ".join(t for t, _ in words).rstrip(",")
+        key = " ".join(said.lower().removesuffix(" time").split())
+        if not ends:
+            continue
+        if (zone := _SAID_ZONES.get(key)) is not None and (len(key) > 2 or said[:2].isupper()):  # `ET`, not `et al`
+            return said, f"type `tz {zone}` (a zone name; it follows daylight saving)"
+        if _OFFSET.fullmatch(key):
+            return said, "type the zone's name with `tz`, such as `tz Europe/Berlin` (an offset misses daylight saving)"
+        if key in ("local", "my time", "our time"):
+            return said, "type the zone with `tz`, such as `tz Europe/Berlin`: I can't see anyone's local time"
+        if said.startswith("(") and said.endswith(")") and (named := zone_named(said.strip("()"))) is not None:
+            return said, f"type `tz {named}`"
+    return None
 
 
 def _abbreviated_zone(word: str) -> str | None:
@@ -254,6 +290,10 @@ def option_meant(topic: str) -> str | None:
         return f"`tz {zone}`"  # `at 09:00 berlin time`: the topic “berlin time”, at 09:00 UTC
     if words and _TIME_OF_DAY.fullmatch(words[-1]):  # `on fri 16:00`, `robotics 9:30`: no topic ends in a time
         return f"`at {words[-1]}`"
+    if words and _TIME_OF_DAY.fullmatch(words[0]):  # `diffusion, 9am Berlin time`: nor begins with one
+        place = " ".join(words[1:]).removesuffix(" time").removesuffix(" Time")
+        zone = zone_named(place) if place else None
+        return f"`at {words[0]}{f' tz {zone}' if zone else ''}`"
     return None
 
 

@@ -130,7 +130,7 @@ def parse_command(text: str) -> Command:
         if len(named) > 1:
             return Unknown(text, f"`paper` takes one paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")
         return PaperLookup(named[0] if named else rest)
-    if word in ("settings", "subscription", *TOPIC_VERBS) and (topic := parse_topic_change(text)) is not None:
+    if word in ("settings", "subscription", *TOPIC_VERBS, *SETTING_VERBS) and (topic := parse_topic_change(text)):
         return topic  # `settings add robotics`, `remove topic agents`; `add noise` is a search
     if word in ("settings", *SETTING_VERBS) and (changed := parse_change(word, rest, text)) is not None:
         return changed  # `settings`, `settings at 10:00`, `set time 11:00`; `change detection` is a search

@@ -70,6 +70,8 @@ def parse_subscribe(text: str) -> Subscribe:
             f"{'' if name else ' channel'} (invite me there first)"
         )
     text = _FOR_HERE.sub("", text)  # `subscribe diffusion for this channel`
+    adds = _TOO.search(text) is not None  # `subscribe robotics too`: added to the channel's topics, not theirs
+    text = _TOO.sub("", text) if adds else text
     tokens = tokens_of(as_ours(text))  # `robotics NOT "humanoid robots"`: a quoted exclusion, as searched
     refuse_flags(tokens)
     as_typed: set[str] = set()  # quoted topics: topics even where they look like an option
@@ -120,6 +122,7 @@ def parse_subscribe(text: str) -> Subscribe:
                     words.append(piece)
         i += 1
     close_part(words, topics)
+    topics = listed_with_and(topics, as_typed)
     topics, cadence = _kind_said(*_days_said(topics, as_typed, options, cadence), as_typed)
     for topic in topics:
         if topic not in as_typed and topic.lower() in ("weekly", "daily"):  # `subscribe daily weekly`
@@ -146,6 +149,7 @@ def parse_subscribe(text: str) -> Subscribe:
         cadence=cadence,
         day=parse_weekday(options["on"]) if "on" in options else None,
         every_paper=every_paper,
+        adds=adds and bool(unique),
     )
 
 
@@ -153,12 +157,25 @@ def parse_subscribe(text: str) -> Subscribe:
 # daily`): told "looks like an option, not a topic: type `days daily`", though nothing else was meant.
 _EVERY_DAY = re.compile(r"(?:\A|\s+)(?:every|each)\s+days?\Z", re.IGNORECASE)
 
-_WEEKDAYS = re.compile(r"(?:\A|\s+)(?:on\s+|every\s+)?week\s?days\Z|(?:\A|\s+)every\s+weekday\Z", re.IGNORECASE)
+_WEEKDAYS = re.compile(
+    r"(?:\A|\s+)(?:on\s+|every\s+)?(?:week|work)\s?days\Z|(?:\A|\s+)every\s+(?:week|work)\s?day(?:\s+mornings?)?\Z",
+    re.IGNORECASE,
+)  # `on weekdays`, `on workdays`, `every weekday morning`
+# days said as a range at a topic's end (`diffusion at 9am tue-thu`: the topic “tue-thu”): the `days` meant
+_DAY_RANGE = re.compile(
+    r"(?:\A|\s+)(?:on\s+)?((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*(?:-|–|to)\s*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)\Z",
+    re.IGNORECASE,
+)
+# how often no digest comes: `twice a week`, `biweekly`, `monthly` (each was saved as a topic)
+_NO_CADENCE = re.compile(
+    r"(?:\A|\s+)(?:twice\s+a\s+week|bi-?weekly|fortnightly|monthly|every\s+(?:other|two|2)\s+weeks?|once\s+a\s+month)\Z",
+    re.IGNORECASE,
+)
 
 _DAILY = re.compile(r"\s+daily\Z", re.IGNORECASE)
 # a roundup's day, said so (`subscribe weekly diffusion every friday`, `… on fridays`): its `on`
 _EVERY_WEEKDAY = re.compile(
-    r"(?:\A|\s+)(?:every|each|on)\s+((?:mon|tues|wednes|thurs|fri|satur|sun)days?)\Z", re.IGNORECASE
+    r"(?:\A|\s+)(?:(?:every|each|on)\s+)?((?:mon|tues|wednes|thurs|fri|satur|sun)days?)\Z", re.IGNORECASE
 )
 
 _WEEKLY = re.compile(r"\s+(?:weekly|every\s+week|once\s+a\s+week)\Z", re.IGNORECASE)
@@ -169,6 +186,9 @@ _ANOTHER_CHANNEL = re.compile(  # Slack's `<#C0123|name>`, Discord's `<#12345678
 )
 _WHO = frozenset({"me", "us", "this", "the", "our", "my", "channel", "here"})  # `subscribe me to …`
 
+# a topic added, said so: `subscribe robotics too`, `… as well`, `subscribe also robotics`, `subscribe add agents`
+# (each replaced the channel's topics with “robotics too”, “add agents”)
+_TOO = re.compile(r"\A(?:also|add)\s+(?=[^\s\"“])|\s+(?:too|as\s+well|also)\s*[.!]*\Z", re.IGNORECASE)
 _FOR_HERE = re.compile(
     r"(?:\A|\s+)(?:(?:for|in|to)\s+(?:this|the|our|my)\s+channel|here)(?=\s*(?:,|\Z|(?:at|tz|top|days|on)\s))", re.I
 )  # `subscribe diffusion for this channel at 09:00`, `subscribe to this channel` (the topic “this channel”)
@@ -188,6 +208,15 @@ def _days_said(
     kept = []
     for topic in topics:
         if topic not in as_typed:
+            if _NO_CADENCE.search(topic):
+                raise UsageError(
+                    "a digest comes daily, on the days you pick (`days mon,thu` for twice a week), or weekly"
+                    " (`subscribe weekly …`): none comes monthly or every other week"
+                )
+            span = _DAY_RANGE.search(topic) if cadence != "weekly" and "days" not in options else None
+            if span is not None:  # `diffusion at 9am tue-thu`, `… mon to thu`
+                options["days"] = re.sub(r"\s*(?:-|–|\bto\b)\s*", "-", span[1], count=1)
+                topic = topic[: span.start()].strip()
             for pattern, days in ((_EVERY_DAY, "daily"), (_WEEKDAYS, "mon-fri")):
                 if "days" not in options and pattern.search(topic):
                     options["days"], topic = days, pattern.sub("", topic).strip()
@@ -215,6 +244,25 @@ _DIGEST_WORDS = frozenset({"digest", "digests", "newsletter", "updates", "papers
 _ROUNDUP_WORDS = frozenset({"roundup", "roundups", "round-up"})
 
 
+_LAST_AND = re.compile(r"\s*(?:\A|\s)(?:and|&)\s+", re.IGNORECASE)
+
+
+def listed_with_and(parts: list[str], as_typed: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """A list's last `and` as a comma: `diffusion, robotics and agents` (or `…, and agents`) is three topics
+    (it saved “diffusion” and “robotics and agents”). Only after a comma: `vision and language` alone is
+    one topic; a quoted part is kept as typed."""
+    if len(parts) < 2 or parts[-1] in as_typed:
+        return parts
+    last = [p.strip() for p in _LAST_AND.split(parts[-1], maxsplit=1)]
+    return [*parts[:-1], *(p for p in last if p)]
+
+
+# what the subscription is called, then what it is about: `weekly roundup of diffusion`, `a digest on agents`
+_KIND_OF = re.compile(
+    r"\A(?:(?:the|a|our|weekly|daily)\s+)*(roundups?|round-ups?|digests?)\s+(?:of|on|about|for)\s+", re.IGNORECASE
+)
+
+
 def names_the_subscription(topic: str) -> bool:
     """Whether a topic's words only name the subscription (`the daily digest`, `weekly roundup`, `papers`)."""
     words = set(topic.lower().split())
@@ -226,6 +274,9 @@ def _kind_said(topics: list[str], cadence: str | None, as_typed: set[str]) -> tu
     and the cadence they say: their `daily` or `weekly`, else weekly for a roundup; else as it was."""
     kept = []
     for topic in topics:
+        if topic not in as_typed and (kind := _KIND_OF.match(topic)) is not None:  # `weekly roundup of diffusion`
+            cadence = cadence or ("weekly" if kind[1].lower().startswith("round") else None)
+            topic = topic[kind.end() :]
         words = set(topic.lower().split())
         if topic in as_typed or not names_the_subscription(topic):
             kept.append(topic)
@@ -342,4 +393,4 @@ def comma_parts(text: str) -> list[str]:
             elif piece:
                 words.append(piece)
     close_part(words, parts)
-    return [p for p in parts if p.strip()]
+    return listed_with_and([p for p in parts if p.strip()])
