@@ -717,3 +717,18 @@ def test_a_zone_or_a_cadence_said_loosely_is_refused_not_saved_as_a_topic(typed:
     """Each was saved as a topic, the digest at 09:00 UTC (or on its old days)."""
     assert refused(typed).startswith(said)
     assert "`at 9am tz Europe/Berlin`" in refused("subscribe to diffusion, 9am Berlin time, top 5")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["flow matching", "topic modeling", "helm benchmark", "unsafe prompts", "setting up RL environments",
+     "subscriber prediction", "followers graph"],
+)  # fmt: skip
+def test_a_word_near_a_command_begins_a_search(typed: str) -> None:
+    """Each got "Did you mean `follow`?" (`top`, `help`, `unsave`, `settings`, …) and no paper."""
+    assert parse_command(typed) == Search(typed)
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("folow diffusion", "follow"), ("subscibe agents", "subscribe")])
+def test_a_command_mistyped_is_still_said_so(typed: str, meant: str) -> None:
+    assert refused(typed) == f"Did you mean `{meant}`?"

@@ -201,11 +201,26 @@ def parse_command(text: str) -> Command:
     said_so = word.replace("’", "'") in ("today's", "todays")  # `today's diffusion papers`: a search of the day
     # `top-1 accuracy`, `top-5 diffusion`, `stop words`: topics, no `top` mistyped
     said_so = said_so or bool(rest and (_TOP_K.fullmatch(word) or word == "stop"))
+    # a word of its own near a command is a search: `flow matching`, `topic modeling` (they got "Did you mean
+    # `follow`?", `top`, and nothing else); a command mistyped is said so: `folow diffusion`, `tody`
+    said_so = said_so or bool(rest and close and not _mistyped(word, close[0]))
     if close and word not in (*KEYWORDS, "save") and (not rest or close[0] != "paper") and not said_so:
         return Unknown(text, f"Did you mean `{close[0]}`?")
     if (flagged := _search_flags(word, text)) is not None:
         return Unknown(text, flagged)
     return _searched(text)
+
+
+def _mistyped(word: str, command: str) -> bool:
+    """Whether a first word is the command mistyped (`subscibe`, `folow`, `settigns`), not a word of its own
+    near it (`subscriber`, `followers`, `setting`, `flow`, `unsafe`): a few letters off, and not the
+    command with an ending."""
+    inflected = word.startswith(command) or command.startswith(word) or word.rstrip("s") == command.rstrip("s")
+    inflected = inflected or (word.endswith(("er", "ers", "ing", "ed")) and word[:4] == command[:4])
+    return not inflected and difflib.SequenceMatcher(None, word, command).ratio() >= _TYPO_RATIO
+
+
+_TYPO_RATIO = 0.85
 
 
 def _searched(text: str) -> Today | Recent | Search | Unknown:
