@@ -47,5 +47,6 @@ PHRASES = replace(
     saved="`saved`",
     change=TYPED.change.replace("`/papers ", "`"),
     keep_topics=TYPED.keep_topics.replace("`/papers ", "`"),
+    subscribe_again=TYPED.subscribe_again.replace("`/papers ", "`"),
     saved_more="`saved bibtex` gives it as BibTeX; `unsave ID` takes one off.",
 )

@@ -57,6 +57,7 @@ PHRASES = Phrasebook(
     as_weekly="/papers subscribe cadence:weekly day:{day}",
     as_daily="/papers subscribe cadence:daily days:{days}",
     keep_topics="`/papers subscribe topics:{every}`",
+    subscribe_again="`/papers subscribe {options}`",
     change=(
         "To change a setting and keep the rest: `/papers subscribe` with that option alone, such as `time:10:00`"
         " (`topics:` replaces the topics)."

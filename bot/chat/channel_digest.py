@@ -165,7 +165,8 @@ class ChannelDigests:
             return await self._drop(current, topic, asker)
         await self._subscriptions.remove(asker.channel)
         kind = KINDS[current.cadence].removeprefix("a ")
-        return Post(header="paperboy", text=(f"Unsubscribed: no more {kind}s here.",))
+        again = _subscribe_again(current, self._words(asker).subscribe_again)  # its settings go with it
+        return said(f"Unsubscribed: no more {kind}s here. To have it back as it was: {again}")
 
     async def _drop(self, current: Subscription, topic: str, asker: Asker) -> Post:
         """`unsubscribe robotics`: the digest without that topic, the rest of it kept. It was refused ("takes
@@ -223,6 +224,25 @@ class ChannelDigests:
 def _names(said: str, topic: str) -> bool:
     """Whether words said name this topic of a digest, or this exclusion without its dash (`video`)."""
     return fold(topic) in (fold(said), f"-{fold(said)}")
+
+
+_OPTION_WORDS = frozenset({"at", "tz", "top", "days", "on", "weekly", "daily"})
+
+
+def _subscribe_again(was: Subscription, form: str) -> str:
+    """The `subscribe` that starts a stopped digest again as it was, in the platform's `form`
+    (`Phrasebook.subscribe_again`): a digest stopped keeps none of its settings."""
+    weekly = was.cadence == "weekly"
+    zone = was.stored_zone or was.timezone
+    quoted = [f'"{t}"' if "," in t or _OPTION_WORDS & set(t.lower().split()) else t for t in was.topics]
+    typed = ["weekly"] if weekly else []
+    typed += [", ".join(quoted)] if quoted else []
+    typed += ["at", was.time, *(["tz", zone] if zone != "UTC" else []), "top", str(was.limit)]
+    typed += ["on", was.days] if weekly else ["days", was.days] if was.days != "mon-fri" else []
+    fields = [f"topics:{', '.join(quoted)}"] if quoted else []
+    fields += [f"time:{was.time}", f"timezone:{zone}", f"top:{was.limit}"]
+    fields += ["cadence:weekly", f"day:{was.days}"] if weekly else [f"days:{was.days}"]
+    return form.format(typed=" ".join(typed), options=" ".join(fields))
 
 
 def _not_added(current: Subscription, command: Subscribe) -> str | None:

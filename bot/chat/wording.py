@@ -39,6 +39,8 @@ class Phrasebook:
         "To change a setting and keep the rest: `/papers settings at 10:00` (or `top 3`, `tz Europe/Paris`,"
         " `days mon-fri`, `topics diffusion, robotics`; `add robotics` or `remove robotics` for one topic)."
     )
+    # a stopped digest's subscribe, as it was: `{typed}` as chat types its options, `{options}` as a form's fields
+    subscribe_again: str = "`/papers subscribe {typed}`"
     # the topics a `subscribe` replaced, added back (`{gone}`), or all of them typed again (`{every}`)
     keep_topics: str = "`/papers settings add {gone}`"
     # how to ask a thread's question (`cite`, typed `{word}`) of a paper, for one asked of none

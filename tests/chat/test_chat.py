@@ -320,6 +320,52 @@ async def test_a_follow_not_understood_shows_follows_not_the_channel_commands(ju
     assert post.text[1:] == ("`/papers follow diffusion -robotics` or `/papers follow author:LeCun` — your own digest",)
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        'subscribe diffusion, "robotics, humanoid", -video at 10:00 tz Europe/Berlin top 5 days mon,wed',
+        "subscribe weekly agents, author:LeCun on fri at 16:00",
+        "subscribe",
+    ],
+)
+async def test_unsubscribe_says_how_to_have_the_digest_back_as_it_was(june_store: PaperStore, typed: str) -> None:
+    """`unsubscribe` (and `unsubscribe me`, which stops it for the whole channel) forgot every setting and said
+    only "Unsubscribed": the `subscribe` it gives back starts the same digest again."""
+    from adapters.discord.slash import subscribe_command
+
+    service = chat_service(june_store)
+    store = SubscriptionStore(june_store.engine)
+    for platform in ("slack", "discord"):
+        channel = Asker(ChannelRef(platform, f"C0AGAIN{platform}"), "U1")
+        await service.answer(parse_command(typed), channel)
+        before = await store.get(channel.channel)
+        stopped = await service.answer(parse_command("unsubscribe me"), channel)
+        said, _, again = stopped.text[0].partition(" To have it back as it was: ")
+        assert said.startswith("Unsubscribed: no more") and again.startswith("`/papers subscribe")
+        if platform == "slack":
+            command = parse_command(again.strip("`").removeprefix("/papers "))
+        else:  # Discord's form: its options, as `/papers subscribe` takes them
+            given = again.strip("`").removeprefix("/papers subscribe ")
+            fields = dict(f.split(":", 1) for f in given.split(" ") if ":" in f)
+            topics = given.partition("topics:")[2].partition(" time:")[0] if "topics:" in given else None
+            time, zone, top, cadence, day = (
+                fields["time"],
+                fields["timezone"],
+                int(fields["top"]),
+                *(
+                    fields.get("cadence"),
+                    fields.get("day"),
+                ),
+            )
+            command = subscribe_command(topics, time, zone, top, cadence, day, days=fields.get("days"))
+        assert isinstance(command, Subscribe), (again, command)
+        await service.answer(command, channel)
+        after = await store.get(channel.channel)
+        assert before is not None and after is not None
+        same = ("topics", "time", "timezone", "days", "limit", "cadence")
+        assert [getattr(after, f) for f in same] == [getattr(before, f) for f in same], again
+
+
 async def test_unsubscribe_a_topic_drops_it_and_keeps_the_rest(june_store: PaperStore) -> None:
     """It was refused ("takes no topic"): dropping one meant typing every other again, options too."""
     service = chat_service(june_store)

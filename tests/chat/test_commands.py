@@ -27,6 +27,7 @@ from bot.chat.commands import (
     Top,
     Unknown,
     Unsave,
+    asks_every_paper,
     on_day,
     parse_command,
     parse_subscribe,
@@ -222,20 +223,22 @@ def is_a_day(topic: str) -> bool:
 @example(["Ø", "O"])  # found by a random draw: `Ø` is the letter `o` to search, which drops single letters
 @example(["DIGEST"])  # found by a random draw: it names the subscription, no topic
 @example(["status"])
+@example(["diffusion", "too"])
+@example(["also", "agents"])
 def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
     command = parse_command("subscribe " + ", ".join(topics))
     topics = [plain_text(t) for t in topics]  # as the command reads them: `ＧＭＴ` is GMT
     leading = [t.lower() for t in topics[:1]]
     if any(t.lower() in ("at", "tz", "top", "days", "on") for t in topics) or leading in (["daily"], ["weekly"]):
         return  # an option keyword takes the next word as its value; a leading cadence word is the cadence
-    if any(t.upper() in ("UTC", "GMT") or is_a_day(t) for t in topics):  # `at 10:00 UTC`'s zone, `fridays`
-        assert isinstance(command, Unknown) and "looks like an option" in command.hint  # said before the rest
+    # `robotics, too`: a topic added; `monthly`: none comes so; `OR`: between topics; `here`: this channel;
+    # `daily` after a topic: said where it goes; `weekdays`: the days
+    read_otherwise = {"too", "also", "monthly", "biweekly", "fortnightly", "here", "daily", "weekly"}
+    read_otherwise |= {"weekdays", "workdays", "please", "pls", "plz", "thanks", "thx", "ty", "kindly", "me", "us"}
+    if {t.lower() for t in topics} & read_otherwise or "OR" in topics:
         return
-    # refused, the first such topic said: only stop words (as the command reads them: `İ` lower-cases to i and
-    # a dot), or no Latin letter (found by no paper: the papers are found by their English words)
-    if any(says_nothing(t) or in_another_script(t) for t in topics):
-        assert isinstance(command, Unknown)
-        assert "every search leaves out" in command.hint or "found by their English words" in command.hint
+    if len(topics) == 1 and asks_every_paper(topics[0]):  # `ANY`, `all`: every paper, no topic
+        assert isinstance(command, Subscribe) and command.every_paper, command
         return
     if len(topics) == 1 and topics[0].lower() in ("status", "settings", "info", "show", "details", "list", "current"):
         assert command == Settings()  # `subscribe status`: the subscription shown, no topic “status”
@@ -244,9 +247,18 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
     if len(topics) == 1 and topics[0].lower() in stops:
         assert isinstance(command, Unknown) and "unsubscribe" in command.hint
         return
+    if any(t.upper() in ("UTC", "GMT") or is_a_day(t) for t in topics):  # `at 10:00 UTC`'s zone, `fridays`
+        assert isinstance(command, Unknown) and "looks like an option" in command.hint  # said before the rest
+        return
+    topics = [t for t in topics if not names_the_subscription(t)]  # `DIGEST`, `PAPER`: the subscription, no topic
+    # refused, the first such topic said: only stop words (as the command reads them: `İ` lower-cases to i and
+    # a dot), or no Latin letter (found by no paper: the papers are found by their English words)
+    if any(says_nothing(t) or in_another_script(t) for t in topics):
+        assert isinstance(command, Unknown)
+        assert "every search leaves out" in command.hint or "found by their English words" in command.hint
+        return
     assert isinstance(command, Subscribe)
     once: dict[str, str] = {}
-    topics = [t for t in topics if not names_the_subscription(t)]  # `DIGEST`: the subscription, no topic
     for topic in topics:  # case and accents aside (`E`, `Ē`): one topic, as the first typed it
         once.setdefault(fold(topic), topic)
     assert command.topics == tuple(once.values())
