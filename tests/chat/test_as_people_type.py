@@ -732,3 +732,30 @@ def test_a_word_near_a_command_begins_a_search(typed: str) -> None:
 @pytest.mark.parametrize(("typed", "meant"), [("folow diffusion", "follow"), ("subscibe agents", "subscribe")])
 def test_a_command_mistyped_is_still_said_so(typed: str, meant: str) -> None:
     assert refused(typed) == f"Did you mean `{meant}`?"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("follow authors LeCun, Bengio", Follow(("author:LeCun", "author:Bengio"))),  # “Bengio” was a topic
+        ("follow robotics too", Follow(("robotics",))),  # “robotics too”
+        ("check out https://arxiv.org/abs/2607.29677", PaperLookup("2607.29677")),  # these were searched for,
+        ("has anyone read 2607.29677?", PaperLookup("2607.29677")),  # the paper not among the answers
+        ("sav 2607.29677", Save("2607.29677")),  # "Did you mean `saved`?"
+        ("remove 2607.29677", Unsave("2607.29677")),  # searched for
+    ],
+)
+def test_papers_and_people_named_in_other_words(typed: str, meant: Command) -> None:
+    assert parse_command(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("save 2607.29677 and 2607.28618", "`save` takes one paper at a time"),  # searched for
+        ("follow everything", "`follow` needs a topic or an author"),  # followed “everything”
+        ("follow diffusion daily", "“daily”: a follow takes topics only"),  # followed “diffusion daily”
+    ],
+)
+def test_a_follow_or_a_save_that_cannot_be_says_why(typed: str, said: str) -> None:
+    assert refused(typed).startswith(said)

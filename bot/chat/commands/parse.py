@@ -179,8 +179,13 @@ def parse_command(text: str) -> Command:
         return Save(ref)  # else a search ("save energy")
     if word in ("save", "unsave") and (bad := _ALMOST_AN_ID.fullmatch(ref.strip(_AROUND_AN_ID))):
         return Unknown(text, _not_an_id(bad[0]))
-    if word in ("save", "unsave") and len(ids := ref.split()) > 1 and all(names_a_paper(i) for i in ids):
+    if word in ("save", "unsave") and len(ids := papers_named(ref)) > 1 and _only_ids_and(ref):
         return Unknown(text, f"`{word}` takes one paper at a time: `{word} {ids[0]}`, then `{word} {ids[1]}`.")
+    if word not in ("save", "unsave") and len(ids := papers_named(ref)) == 1 and _only_ids_and(ref):
+        if edits(word, "save", 1) <= 1 or edits(word, "unsave", 1) <= 1:  # `sav 2607.29677`: "Did you mean
+            return Save(ids[0]) if edits(word, "save", 1) <= 1 else Unsave(ids[0])  # `saved`?"
+        if word in ("remove", "delete", "unbookmark"):  # `remove 2607.29677`: off one's reading list
+            return Unsave(ids[0])
     if (listed := _reading_list_change(text)) is not None:  # `bookmark 2406.12345`, `remove … from my list`
         return listed
     if word == "save" and rest.lower().strip(" .!") in ("", "this", "it", "that", "this paper", "it please"):
@@ -290,6 +295,22 @@ def _limit(most: str | None) -> int | None:
     return None if most is None else MOST_PAPERS if most == "all" else checked_top(most)
 
 
+# words around one paper's id or link that only talk about it: `check out <link>`, `has anyone read 2607.29677?`,
+# `<link> is this any good?`; any other word makes a search (`2406.12345 diffusion`, `who wants 2608.19880`)
+_CHATTER = frozenset(
+    {"check", "out", "this", "that", "look", "at", "has", "have", "anyone", "anybody", "read", "seen", "is", "it"}
+    | {"any", "good", "thoughts", "on", "what", "about", "do", "you", "think", "of", "the", "paper", "interesting"}
+    | {"nice", "cool", "here", "link", "please", "pls", "just", "came", "across", "found", "see", "worth", "reading"}
+    | {"a", "an", "opinions", "hey", "hi", "fyi", "new", "wow", "great", "one", "folks", "team", "all", "y'all"}
+)
+
+
+def _about_a_paper(text: str) -> bool:
+    """Whether the words beside a paper's one id or link only talk about it (`_CHATTER`)."""
+    words = [w.strip(".,;:!?()'\"“”").lower() for w in text.split() if not papers_named(w)]
+    return bool(words) and all(w in _CHATTER for w in words if w)
+
+
 def _paper_named(text: str) -> Command | None:
     """The paper a text only names, looked up (`2406.12345？`, `arXiv 2406.12345v1`, a link), or what to
     say of a link no paper has; None for a search."""
@@ -304,6 +325,8 @@ def _paper_named(text: str) -> Command | None:
         if len(named) == 1:
             return PaperLookup(named[0])
         return Unknown(text, f"One paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")
+    if len(named) == 1 and _about_a_paper(text):  # `check out <link>`, `has anyone read 2607.29677?`: that paper
+        return PaperLookup(named[0])  # (they were searched for, and it was not among the answers)
     return None
 
 
@@ -380,6 +403,11 @@ _OFF = frozenset({"remove", "delete", "unbookmark", "drop", "from", "my", "the",
 
 
 _LIST_VERBS = frozenset({"bookmark", "add", "keep", "remove", "delete", "unbookmark", "drop"})
+
+
+def _only_ids_and(text: str) -> bool:
+    """Whether a text holds nothing but papers' ids or links, and `and` or commas between them."""
+    return only_ids(re.sub(r"(?i)(?:\s*,\s*|\s+(?:and|&)\s+)", " ", text))
 
 
 def _reading_list_change(text: str) -> Save | Unsave | Unknown | None:

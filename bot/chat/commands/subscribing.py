@@ -244,17 +244,24 @@ _DIGEST_WORDS = frozenset({"digest", "digests", "newsletter", "updates", "papers
 _ROUNDUP_WORDS = frozenset({"roundup", "roundups", "round-up"})
 
 
+_AUTHORS_LISTED = re.compile(r"(?i)authors(?::|\s)\s*\S")  # `authors LeCun, …`, `authors: LeCun, …` (plural)
+_A_NAME = re.compile(r"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}")  # `Bengio`, `Yoshua Bengio`, `Hinton`
 _LAST_AND = re.compile(r"\s*(?:\A|\s)(?:and|&)\s+", re.IGNORECASE)
 
 
 def listed_with_and(parts: list[str], as_typed: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """A list's last `and` as a comma: `diffusion, robotics and agents` (or `…, and agents`) is three topics
     (it saved “diffusion” and “robotics and agents”). Only after a comma: `vision and language` alone is
-    one topic; a quoted part is kept as typed."""
+    one topic; a quoted part is kept as typed. Names listed after `authors` are each an author's
+    (`authors LeCun, Bengio`: “Bengio” was a topic)."""
     if len(parts) < 2 or parts[-1] in as_typed:
         return parts
     last = [p.strip() for p in _LAST_AND.split(parts[-1], maxsplit=1)]
-    return [*parts[:-1], *(p for p in last if p)]
+    listed = [*parts[:-1], *(p for p in last if p)]
+    if not _AUTHORS_LISTED.match(listed[0]):
+        return listed
+    names = [p for p in listed[1:] if p not in as_typed and _A_NAME.fullmatch(p)]
+    return [listed[0], *(f"author:{p}" if p in names else p for p in listed[1:])]
 
 
 # what the subscription is called, then what it is about: `weekly roundup of diffusion`, `a digest on agents`
@@ -317,6 +324,7 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
         return Unfollow(topic if topic or rest.strip() else None)  # `unfollow ""` names a topic: none of theirs
     if (flagged := _follow_flags(rest)) is not None:
         return Unknown(text, flagged)
+    rest = _TOO.sub("", rest)  # `follow robotics too`, `… as well`: a follow adds to one's follows anyway
     if (meant := _follow_meant(rest)) is not None:
         return Unknown(text, meant) if isinstance(meant, str) else meant
     parts = comma_parts(rest)
@@ -337,6 +345,7 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
         return Unknown(text, str(exc))
 
 
+_FOLLOW_WHEN = re.compile(r"\s+(?:daily|weekly|every\s+day|each\s+day)\Z")
 _FOLLOWS_SHOWN = frozenset({"list", "status", "show", "settings", "mine"})
 _FOLLOWS_STOPPED = frozenset({"stop", "cancel", "none", "nothing", "off", "pause"})
 _AN_AUTHOR = re.compile(r"(?:this|that|the|an|a)\s+(?:author|person|researcher)s?|@(?P<name>[\w.-]+)", re.IGNORECASE)
@@ -352,6 +361,13 @@ def _follow_meant(rest: str) -> Follows | Help | str | None:
         return Help() if said else None
     if said in _FOLLOWS_SHOWN:
         return Follows()
+    if said in ("everything", "all", "all papers", "every paper", "anything"):  # followed as the topic “everything”
+        return "`follow` needs a topic or an author: every paper would be the whole daily list, which `today` shows."
+    if (when := _FOLLOW_WHEN.search(said)) is not None and when.start() > 0:  # `follow diffusion daily`
+        return (
+            f"“{when[0].strip()}”: a follow takes topics only, and its digest comes at 09:00 on weekdays in your own"
+            f" time zone: `follow {rest.strip(' .!?')[: when.start()].strip()}`"
+        )
     if said in _FOLLOWS_STOPPED:
         return "To stop following: `unfollow TOPIC` stops one, `unfollow` all."
     if (author := _AN_AUTHOR.fullmatch(rest.strip(" .!?"))) is not None:
