@@ -55,9 +55,9 @@ class ChannelDigests:
         """Why `verb` (as the command was `typed`) is refused here: a direct message, or no permission."""
         if asker.direct:
             words = self._words(asker)
-            own = (  # `unsubscribe` here: their own digest is what they mean to stop
+            own = (  # `unsubscribe [topic]` here: their own digest is what they mean to stop, or a follow of it
                 f"Your own digest here: {words.unfollow}"
-                if verb == "unsubscribe"
+                if verb == "unsubscribe" or (typed or "").startswith("unsubscribe ")
                 else f"For your own digest here, {words.follow} (see `/papers help`)."
             )
             typed = typed or verb

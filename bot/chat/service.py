@@ -18,6 +18,7 @@ from bot.chat.asker import channel_meant as channel_meant
 from bot.chat.channel_digest import ChannelDigests
 from bot.chat.commands import (
     MOST_PAPERS,
+    TO_STOP,
     Ask,
     Command,
     Follow,
@@ -205,8 +206,10 @@ class ChatService:
             case Top() | Saved() | Save() | Unsave():
                 return await self._engaged(command, asker)
             case Unknown(text, hint):
-                didnt = f"Sorry, I didn't get “{text[:100]}”. {hint[:1].upper()}{hint[1:]}"  # a sentence of its own
                 words = self._words(asker)
+                if asker.direct and hint == TO_STOP:  # `stop`, `pause` in a direct message: one's own digest
+                    hint = f"To stop your own digest here: {words.unfollow}"
+                didnt = f"Sorry, I didn't get “{text[:100]}”. {hint[:1].upper()}{hint[1:]}"  # a sentence of its own
                 following = text.split(maxsplit=1)[0].lower() in ("follow", "follows", "unfollow")
                 examples = (f"{words.follow_examples} — your own digest",) if following else words.examples
                 return Post(header="paperboy", text=(didnt, *examples))

@@ -451,6 +451,11 @@ async def test_a_topic_added_or_removed_keeps_the_others(june_store: PaperStore)
     direct = Asker(ChannelRef("slack", "D0TOP"), "U1", direct=True)
     elsewhere = await service.answer(parse_command("remove topic robotics"), direct)
     assert elsewhere.text[0] == "Digests go to channels: run `/papers unsubscribe robotics` in the channel itself."
+    assert elsewhere.text[1].startswith("Your own digest here: `/papers unfollow TOPIC` stops one")  # a follow of it
+    stopping = await service.answer(parse_command("stop"), direct)
+    assert stopping.text[0].endswith(
+        "To stop your own digest here: `/papers unfollow TOPIC` stops one, `/papers unfollow` all."
+    )
     outsider = Asker(ChannelRef("slack", "C0TOP"), "U2", can_manage=False)
     dropping = await service.answer(parse_command("settings remove robotics"), outsider)
     assert dropping.text[0].startswith("Sorry, you can't change the digest of this channel")

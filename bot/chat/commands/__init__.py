@@ -30,6 +30,7 @@ from bot.chat.commands.kinds import (
     Unsubscribe,
 )
 from bot.chat.commands.options import checked_timezone, days_option, is_weekday, time_option
+from bot.chat.commands.other_words import TO_STOP
 from bot.chat.commands.parse import (
     KEYWORDS,
     on_day,
@@ -54,6 +55,7 @@ __all__ = [
     "MAX_TOPICS",
     "MAX_TOPIC_CHARS",
     "MOST_PAPERS",
+    "TO_STOP",
     "Ask",
     "Command",
     "Follow",
