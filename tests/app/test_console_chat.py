@@ -37,7 +37,7 @@ def test_each_line_is_answered_as_a_chat_command_for_a_console_channel(tmp_path:
     typed += "subscribe diffusion at 08:00 tz Europe/Berlin\npaper 2605.29307\n"
     run = chat(tmp_path, typed)
     assert run.returncode == 0, run.stderr
-    help_line = "`settings` (`settings at 10:00`, `top 3`, …: one changed) · `preview` (what the digest would show"
+    help_line = "`settings` (`settings at 10:00`, `top 3`, `add robotics`, …: one changed) · `preview` (what the digest"
     assert help_line in " ".join(run.stdout.split())  # help's text in the terminal's words (wrapped at 80)
     assert "button" not in run.stdout and "/papers follow" not in run.stdout  # no chat platform's
     assert "Sorry, I didn't get “todya”. Did you mean `today`?" in run.stdout
