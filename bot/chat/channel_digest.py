@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.chat.asker import Asker
 from bot.chat.cadence import KINDS, cadence_days
 from bot.chat.commands import Subscribe, listed_with_and
+from bot.chat.commands.options import OPTIONS
 from bot.chat.follows import FollowService
 from bot.chat.replies import said
 from bot.chat.wording import Phrasebook
@@ -226,7 +227,7 @@ def _names(said: str, topic: str) -> bool:
     return fold(topic) in (fold(said), f"-{fold(said)}")
 
 
-_OPTION_WORDS = frozenset({"at", "tz", "top", "days", "on", "weekly", "daily"})
+_OPTION_WORDS = frozenset({*OPTIONS, "on", "weekly", "daily"})  # a topic holding one is quoted to be read back
 
 
 def _subscribe_again(was: Subscription, form: str) -> str:

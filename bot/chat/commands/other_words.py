@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.chat.commands.kinds import Command, Follows, Help, Preview, Saved, Settings, Today, Unknown
+from bot.chat.commands.typed import HELP_SAID, SHOW_SAID, STOP_SAID
 
 TO_STOP = "To stop this channel's digest: `unsubscribe`."
 _TO_START = (
@@ -35,9 +36,6 @@ def _stop_or_start(whole: str) -> str | None:
                 return said
     return None
 
-
-_SUBSCRIBE_STOPS = frozenset({"stop", "cancel", "pause", "off", "none", "no", "nothing", "end", "unsubscribe"})
-_SUBSCRIBE_SHOWS = frozenset({"status", "settings", "info", "show", "details", "list", "current"})
 
 # today's papers, as asked in other words: searched for, "new" and "latest" found nothing ("holds no word
 # to look for"), and "papers" was "Did you mean `paper`?"
@@ -110,7 +108,7 @@ def _asks_how(whole: str, asked: bool) -> bool:
     """Whether a line asks how a command is used rather than using it (`whole`: lowercased, its ending
     `?!.` off; `asked`: it ended in a question mark)."""
     command, _, after = whole.partition(" ")
-    if command in _ASKED_OF and after.strip() in ("help", "?", "-h", "--help", "usage", "how"):
+    if command in _ASKED_OF and after.strip() in HELP_SAID:
         return True
     if not after and command in _ASKED_OF[:4] and asked:  # `subscribe?`, `unsubscribe?`: a question, not the act
         return True
@@ -137,6 +135,6 @@ def subscribe_otherwise(text: str, rest: str) -> Command | None:
     """What `subscribe` before a word that is no topic means (`subscribe stop`: how to stop; `subscribe
     status`: the settings), or None."""
     wanted = rest.lower().strip(" .!?")
-    if wanted in _SUBSCRIBE_SHOWS:
+    if wanted in SHOW_SAID:
         return Settings()
-    return Unknown(text, TO_STOP) if wanted in _SUBSCRIBE_STOPS else None
+    return Unknown(text, TO_STOP) if wanted in STOP_SAID else None

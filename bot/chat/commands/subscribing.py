@@ -25,7 +25,7 @@ from bot.chat.commands.options import (
     unflagged,
     without_marks,
 )
-from bot.chat.commands.typed import close_part, closed_quotes, tokens_of
+from bot.chat.commands.typed import HELP_SAID, SHOW_SAID, STOP_SAID, close_part, closed_quotes, tokens_of
 from bot.domain.config import check_topics
 from bot.domain.errors import UsageError
 from bot.domain.filters import fold, split_entry
@@ -346,8 +346,6 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
 
 
 _FOLLOW_WHEN = re.compile(r"\s+(?:daily|weekly|every\s+day|each\s+day)\Z")
-_FOLLOWS_SHOWN = frozenset({"list", "status", "show", "settings", "mine"})
-_FOLLOWS_STOPPED = frozenset({"stop", "cancel", "none", "nothing", "off", "pause"})
 _AN_AUTHOR = re.compile(r"(?:this|that|the|an|a)\s+(?:author|person|researcher)s?|@(?P<name>[\w.-]+)", re.IGNORECASE)
 
 
@@ -357,9 +355,9 @@ def _follow_meant(rest: str) -> Follows | Help | str | None:
     `follow this author` (how to follow an author); None for topics. Each was followed as a topic: “list”,
     “help”, “stop”, “@lecun”."""
     said = rest.strip(" .!?").lower()
-    if said in ("help", "how", "usage", "-h", "--help", ""):
-        return Help() if said else None
-    if said in _FOLLOWS_SHOWN:
+    if said in HELP_SAID:
+        return Help()
+    if said in SHOW_SAID:
         return Follows()
     if said in ("everything", "all", "all papers", "every paper", "anything"):  # followed as the topic “everything”
         return "`follow` needs a topic or an author: every paper would be the whole daily list, which `today` shows."
@@ -368,7 +366,7 @@ def _follow_meant(rest: str) -> Follows | Help | str | None:
             f"“{when[0].strip()}”: a follow takes topics only, and its digest comes at 09:00 on weekdays in your own"
             f" time zone: `follow {rest.strip(' .!?')[: when.start()].strip()}`"
         )
-    if said in _FOLLOWS_STOPPED:
+    if said in STOP_SAID:
         return "To stop following: `unfollow TOPIC` stops one, `unfollow` all."
     if (author := _AN_AUTHOR.fullmatch(rest.strip(" .!?"))) is not None:
         name = author["name"] or "NAME"

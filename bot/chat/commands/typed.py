@@ -16,6 +16,12 @@ POLITELY = re.compile(
 )
 
 
+# a word after `subscribe` or `follow` that names no topic but asks to stop, to be shown, or for help (`subscribe
+# stop`, `follow list`, `subscribe help`: each was saved as a topic)
+STOP_SAID = frozenset({"stop", "cancel", "pause", "off", "none", "no", "nothing", "end", "unsubscribe"})
+SHOW_SAID = frozenset({"status", "settings", "info", "show", "details", "list", "current", "mine"})
+HELP_SAID = frozenset({"help", "?", "-h", "--help", "usage", "how"})
+
 POLITE_WORDS = frozenset(  # words around `unsubscribe` that name no topic (`unsubscribe me from this channel`)
     {"please", "pls", "plz", "now", "all", "everything", "here", "this", "that", "the", "channel", "me", "us",
      "my", "our", "from", "of", "it", "thanks", "thank", "you", "ok", "okay", "digest", "digests", "daily",
