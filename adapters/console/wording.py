@@ -45,6 +45,7 @@ PHRASES = replace(
     today_all="`today all`",
     day_all="`{day} all`",
     saved="`saved`",
+    help_command="`help`",
     change=TYPED.change.replace("`/papers ", "`"),
     keep_topics=TYPED.keep_topics.replace("`/papers ", "`"),
     subscribe_again=TYPED.subscribe_again.replace("`/papers ", "`"),

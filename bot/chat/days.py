@@ -26,8 +26,9 @@ _NAMED = re.compile(
     rf"(?:(?P<month>{_MONTH_NAMES})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
     rf"|(?P<day_first>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month_after>{_MONTH_NAMES})\.?)"
     r"(?:,?\s+(?P<year>\d{4}))?"
+    r"|(?P<iso_year>\d{4})-(?P<iso_month>\d{1,2})-(?P<iso_day>\d{1,2})"
     rf"|(?P<last>last\s+)?(?P<weekday>{'|'.join(_WEEKDAYS)})"
-    r")(?:'s|’s)?(?=[\s,.;!?]|\Z)",
+    r")(?:'s|’s)?(?=[\s,.;!?\-–]|\Z)",
     re.IGNORECASE,
 )
 
@@ -55,6 +56,12 @@ def named_day(text: str) -> tuple[NamedDay | str, str] | None:
         return NamedDay(ago=1), rest
     if found["weekday"]:
         return NamedDay(weekday=_WEEKDAYS[found["weekday"].lower()], last=bool(found["last"])), rest
+    if found["iso_year"]:  # `since 2026-08-01`, `on 2026-8-3`
+        year, month, day = int(found["iso_year"]), int(found["iso_month"]), int(found["iso_day"])
+        why = calendar_fault(f"{year:04d}-{month:02d}-{day:02d}")
+        return (
+            f"“{found[0].split()[-1]}” is no day of the calendar: {why}" if why else NamedDay(month, day, year)
+        ), rest
     month = _MONTHS[(found["month"] or found["month_after"]).lower()]
     day, year = int(found["day"] or found["day_first"]), int(found["year"] or 0)
     most = calendar.monthrange(year or 2024, month)[1]  # without its year, a day some year has: 29 February
@@ -63,6 +70,17 @@ def named_day(text: str) -> tuple[NamedDay | str, str] | None:
         why = why or f"{calendar.month_name[month]} has {most} days"
         return f"“{' '.join(found[0].split())}” is no day of the calendar: {why}", rest
     return NamedDay(month, day, year), rest
+
+
+def resolved_until(named: NamedDay, first: date, today: date) -> date:
+    """The last day of a span from `first` (`aug 1 to aug 10`): its own when it has a year, else the first
+    such day on or after `first` (`dec 20 to jan 5`: the January after)."""
+    if named.year or named.ago >= 0 or named.weekday >= 0:
+        return resolved(named, today)
+    year = first.year
+    while calendar_fault(f"{year:04d}-{named.month:02d}-{named.day:02d}") or date(year, named.month, named.day) < first:
+        year += 1
+    return date(year, named.month, named.day)
 
 
 def resolved(named: NamedDay, today: date) -> date:
@@ -86,14 +104,15 @@ def resolved(named: NamedDay, today: date) -> date:
 
 @dataclass(frozen=True)
 class Span:
-    """The days a search's named day keeps: that day alone (`on friday`, `yesterday`), or from it to today
-    (`since monday`)."""
+    """The days a search's named day keeps: that day alone (`on friday`, `yesterday`), from it to today
+    (`since monday`), or from it to another (`aug 1 to aug 10`: `until`)."""
 
     first: NamedDay
     only: bool = True
+    until: NamedDay | None = None
 
 
-_BEFORE_DAY = re.compile(r"\s+(since|on|from)\s+", re.IGNORECASE)
+_BEFORE_DAY = re.compile(r"(?:\A|\s+)(since|on|from)\s+", re.IGNORECASE)
 _ENDING = re.compile(r"\s*[?.!]*\s*\Z")
 _COUNT_ALONE = re.compile(r"top\s+(?:\d+|all)", re.IGNORECASE)
 
@@ -104,10 +123,12 @@ def named_span(text: str) -> tuple[str, Span] | None:
     `friday's robotics papers`, `aug 20 agents`; None where no day is named so, or no topic is with it. A
     day no calendar has raises `UsageError`."""
     text = _ENDING.sub("", text)
+    if (ranged := _named_range(text)) is not None:
+        return ranged
     for found in _BEFORE_DAY.finditer(text):
         said = named_day(text[found.end() :])
         topic = text[: found.start()].strip()
-        if said is None or said[1] or not topic:
+        if said is None or said[1] or not (topic or found[1].lower() == "since"):  # `since aug 1`: its papers
             continue
         if isinstance(said[0], str):
             raise UsageError(f"{said[0]}. Write a day as 2026-08-20, `aug 20`, `friday` or `yesterday`.")
@@ -124,3 +145,64 @@ def named_span(text: str) -> tuple[str, Span] | None:
     if first[0].weekday >= 0 and not named.endswith(("'s", "’s")):  # `sunday funday` is a search
         return None
     return first[1], Span(first[0])
+
+
+# two days that bound a search's (`diffusion from aug 1 to aug 10`, `agents 2026-08-01 - 2026-08-10`,
+# `between aug 1 and aug 10`, `aug 1 to aug 10` alone: their papers). The first was taken alone, and
+# "to aug 10" searched for
+_BETWEEN = re.compile(r"(?:between|from)\s+", re.IGNORECASE)
+_UNTIL = re.compile(r"(?:(?:to|until|till|through|thru|and)\b|-|–)\s*(?=\S)", re.IGNORECASE)
+
+
+def _named_range(text: str) -> tuple[str, Span] | None:
+    """The topic around two days that bound it, and their span; None where no two days are named so (a
+    weekday is none: `mon to fri` of a search is no span known). A day no calendar has raises `UsageError`."""
+    for start in (0, *(space.end() for space in re.finditer(r"\s+", text))):
+        head = text[start:]
+        after = _BETWEEN.match(head)
+        first = named_day(head[after.end() :] if after else head)
+        if first is None or not (until := _UNTIL.match(first[1])):
+            continue
+        last = named_day(first[1][until.end() :]) or _same_month(first[0], first[1][until.end() :])
+        if last is None:
+            continue
+        begins, ends = first[0], last[0]
+        for named in (begins, ends):
+            if isinstance(named, str):
+                raise UsageError(f"{named}. Write a day as 2026-08-20, `aug 20`, `friday` or `yesterday`.")
+        if not isinstance(begins, NamedDay) or not isinstance(ends, NamedDay) or begins.ago >= 0 or ends.ago >= 0:
+            return None
+        if begins.weekday >= 0 or ends.weekday >= 0:
+            return None
+        said = head[: len(head) - len(last[1])].strip(" ,")
+        if until[0].lower().startswith("and") and not after:  # `aug 1 and aug 3`: two days, or the days between?
+            raise UsageError(f"“{said}”: for the days from one to the other, write `to` between them.")
+        if _backwards(begins, ends):
+            raise UsageError(f"“{said}” ends before it starts: write the first day first.")
+        topic = " ".join((text[:start].strip(" ,"), last[1])).strip()
+        return topic, Span(begins, only=False, until=ends)
+    return None
+
+
+def _backwards(begins: NamedDay, ends: NamedDay) -> bool:
+    """Whether a span ends before it starts: with their years, by them; without, unless it runs over a new
+    year, a few months at most (`dec 20 to jan 5`; `aug 10 to aug 1` is no year-long span)."""
+    if begins.year and ends.year:
+        return (ends.year, ends.month, ends.day) < (begins.year, begins.month, begins.day)
+    if (ends.month, ends.day) >= (begins.month, begins.day):
+        return False
+    return ends.month == begins.month or (ends.month - begins.month) % 12 > 2
+
+
+_DAY_ALONE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?=[\s,.;!?]|\Z)")
+
+
+def _same_month(begins: NamedDay | str, text: str) -> tuple[NamedDay | str, str] | None:
+    """A span's last day written as its number alone, in the first's month (`aug 1 to 10`, `aug 1-10`), and
+    the text after it; None where the text starts with no such number."""
+    found = _DAY_ALONE.match(text)
+    if found is None or not isinstance(begins, NamedDay) or not begins.month:
+        return None
+    year = f", {begins.year}" if begins.year else ""
+    said = named_day(f"{calendar.month_abbr[begins.month]} {found[1]}{year}")
+    return (said[0], text[found.end() :].strip(" ,")) if said is not None else None

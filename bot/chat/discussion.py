@@ -57,13 +57,18 @@ NEGATION_REACH = 4
 _CLAUSE = re.compile(r"[,.;:!?()\n\u2013\u2014]|\s-\s|\b(?:but|so)\b")
 
 
+def unmentioned(text: str) -> str:
+    """The text without its mentions (`<@U123>`, `<#C123>`, `<!channel>`)."""
+    return " ".join(re.sub(r"<[@#!][^>]*>", " ", text).split())
+
+
 def _words(text: str) -> list[str]:
     """The text's words, lower case, without mentions; `tl;dr` and `tl dr` as one word; full-width
     letters as the letters (`ｓｕｍｍａｒｙ`); a question said not to be wanted ("not the code") left out:
     the first question word a few words after a negation, in the same clause."""
-    unmentioned = unicodedata.normalize("NFKC", re.sub(r"<[@#!][^>]*>", " ", text)).lower()
+    plain = unicodedata.normalize("NFKC", unmentioned(text)).lower()
     kept = []
-    for clause in _CLAUSE.split(re.sub(r"\btl\s*;?\s*dr\b", "tldr", unmentioned)):
+    for clause in _CLAUSE.split(re.sub(r"\btl\s*;?\s*dr\b", "tldr", plain)):
         left = 0  # words a negation still reaches
         for word in re.findall(r"[a-z]+", clause):
             if left and word in STRONG:

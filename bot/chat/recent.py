@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.chat.days import Span, resolved
+from bot.chat.days import Span, resolved, resolved_until
 from bot.domain.errors import UsageError
 from bot.domain.words import quoted
 
@@ -101,10 +101,13 @@ class Window:
 
     @classmethod
     def of(cls, days: int, span: Span | None, today: date) -> Window:
-        """`diffusion this week` (`days`), `agents since monday` and `robotics on friday` (`span`)."""
+        """`diffusion this week` (`days`), `agents since monday`, `robotics on friday` and `aug 1 to aug 10`
+        (`span`)."""
         if span is None:
             return cls(since(today, days), None, days)
         first = resolved(span.first, today)
+        if span.until is not None:
+            return cls(first, resolved_until(span.until, first, today))
         return cls(first, first if span.only else None)
 
     def listed(self) -> str:
@@ -113,24 +116,36 @@ class Window:
             return ""
         if self.days:
             return ", listed today" if self.days == 1 else f", listed in the last {self.days} days"
-        return f", listed {'on' if self.last else 'since'} {self.first:%A %-d %B %Y}"
+        return f", listed {self.said()}"
+
+    def said(self) -> str:
+        """Its days in words: "on Friday 21 August 2026", "since …", "from … to …"."""
+        if self.first is None:
+            return ""
+        day = f"{self.first:%A %-d %B %Y}"
+        if self.last is not None and self.last != self.first:
+            return f"from {day} to {self.last:%A %-d %B %Y}"
+        return f"{'on' if self.last else 'since'} {day}"
 
     def none(self, query: str | None, latest: date | None) -> str | None:
         """What an answer limited to these days that found nothing says (`none_since`); None for any day."""
-        return None if self.first is None else none_since(query, self.first, latest, on=self.last is not None)
+        if self.first is None:
+            return None
+        return none_since(query, self.first, latest, self.said())
 
 
-def none_since(query: str | None, first: date, latest: date | None, on: bool = False) -> str:
+def none_since(query: str | None, first: date, latest: date | None, said: str = "") -> str:
     """What an answer limited to recent days (a search's, or `this week`'s: no `query`) that found
-    nothing says: since when (or `on` that day alone); and, when the store holds no day as recent
-    (`latest`: its latest day), that it lacks them, not that no papers were listed ("No papers were
-    listed since Sunday", of days no sync had fetched)."""
+    nothing says: since when (or `said`: on that day alone, from it to another); and, when the store
+    holds no day as recent (`latest`: its latest day), that it lacks them, not that no papers were
+    listed ("No papers were listed since Sunday", of days no sync had fetched)."""
     day = f"{first:%A %-d %B %Y}"
+    said = said or f"since {day}"
     again = "" if query is None else " The same words without the days look at every day."
     if latest is None or latest < first:
         held = f"its latest day is {latest:%A %-d %B %Y}" if latest is not None else "it holds no listings yet"
-        lacks = f"The store does not hold {day}" if on else f"The store holds no day since {day}"
+        lacks = f"The store does not hold {day}" if said == f"on {day}" else f"The store holds no day {said}"
         return f"{lacks}: {held}.{again}"
     if query is None:
-        return f"No papers were listed {'on' if on else 'since'} {day}."
-    return f"No paper on {quoted(query)} was listed {'on' if on else 'since'} {day}.{again}"
+        return f"No papers were listed {said}."
+    return f"No paper on {quoted(query)} was listed {said}.{again}"

@@ -33,15 +33,17 @@ from bot.chat.commands import (
     Search,
     Settings,
     Subscribe,
+    Thanks,
     Today,
     Top,
     Unfollow,
     Unknown,
     Unsave,
     Unsubscribe,
+    parse_command,
 )
 from bot.chat.days import NamedDay, Span, resolved
-from bot.chat.discussion import ASKS, NOT_A_PAPER_THREAD, all_asked, asks_to_save, discuss, discussed
+from bot.chat.discussion import ASKS, NOT_A_PAPER_THREAD, all_asked, asks_to_save, discuss, discussed, unmentioned
 from bot.chat.follows import FollowService
 from bot.chat.recent import Window, none_since
 from bot.chat.replies import replied, said
@@ -186,6 +188,11 @@ class ChatService:
                 return await self._digests.preview(asker)
             case Help():
                 return Post(header="paperboy: Hugging Face Daily Papers in chat", text=self._words(asker).help())
+            case Thanks():
+                return Post(
+                    header="paperboy",
+                    text=(f"{_welcome(command)} {self._words(asker).help_command} lists what I can do.",),
+                )
             case Follow():
                 where = asker.channel
                 return await self.follows.follow(
@@ -244,11 +251,14 @@ class ChatService:
         """The papers listed in the last `days` days (today, UTC, included), or since the `span`'s day, most
         upvoted first."""
         today = self._clock().astimezone(UTC).date()
-        first = Window.of(days, span, today).first or today
-        best, listed = await self._store.most_upvoted(first, today, limit)
-        dates = f"{first:%-d %B}{f' {first.year}' if first.year != today.year else ''} to {today:%-d %B %Y}"
+        window = Window.of(days, span, today)
+        first, last = window.first or today, min(window.last or today, today)
+        best, listed = await self._store.most_upvoted(first, last, limit)
+        dates = f"{first:%-d %B}{f' {first.year}' if first.year != last.year else ''} to {last:%-d %B %Y}"
         return Post(
-            header=f"Daily Papers · since {first:%A %-d %B}"
+            header=f"Daily Papers · from {first:%A %-d %B} to {last:%A %-d %B}"
+            if span and span.until
+            else f"Daily Papers · since {first:%A %-d %B}"
             if span
             else f"Daily Papers · the last {days} days"
             if days > 1
@@ -257,7 +267,7 @@ class ChatService:
             if listed
             else None,
             cards=tuple(card(p, rank=i, seeded=False) for i, p in enumerate(best, start=1)),
-            empty=None if listed else none_since(None, first, await self._store.latest_day()),
+            empty=None if listed else none_since(None, first, await self._store.latest_day(), window.said()),
         )
 
     async def _searched(self, query: str, window: Window, asker: Asker, limit: int = SEARCH_RESULTS) -> Post:
@@ -381,6 +391,8 @@ class ChatService:
         """The answers about the thread's paper, one for each question asked; or about the one paper the
         mention names, anywhere (`cite 2406.12345` in another paper's thread is that paper's BibTeX, said
         so, not the thread's)."""
+        if isinstance(thanked := parse_command(unmentioned(mention.text)), Thanks):  # not the one-line help
+            return [said(_welcome(thanked))]
         thread = mention.thread
         arxiv_id = await self._ledger.thread_paper(mention.platform, mention.channel, thread) if thread else None
         named = papers_named(mention.text)
@@ -450,6 +462,10 @@ def top_in_channels(saved: str) -> str:
         "Votes are counted in channels (reactions on a digest's cards and replies in their threads): ask for the"
         f" top papers in a channel. Your own reading list is {saved}."
     )
+
+
+def _welcome(thanks: Thanks) -> str:
+    return "You're welcome." if thanks.thanked else "👍"
 
 
 def _said_once(line: str) -> list[Post]:

@@ -34,6 +34,7 @@ class Phrasebook:
     day_all: str = "`/papers {day} all`"  # … of another day (`/papers 2026-08-20`)
     unsave: str = "`/papers unsave 2406.12345`"
     saved: str = "`/papers saved`"  # the command that lists one's reading list
+    help_command: str = "`/papers help`"  # under a reply to `thanks`
     # under a channel's `settings`: how to change one of them and keep the rest
     change: str = (
         "To change a setting and keep the rest: `/papers settings at 10:00` (or `top 3`, `tz Europe/Paris`,"

@@ -6,10 +6,14 @@ id was offered a respelling ("No paper holds “https://www.semanticscholar.org/
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-# a link alone (Slack writes `<url|label>`); a repository's without its scheme too (`github.com/owner/name`)
-_ONE_URL = re.compile(r"<?((?:https?://|(?=(?:www\.)?github\.com/))[^\s<>|]+)(?:\|[^>]*)?>?", re.IGNORECASE)
+# a link alone (Slack writes `<url|label>`); a repository's or Hugging Face's without its scheme too
+# (`github.com/owner/name`, `huggingface.co/papers`)
+_ONE_URL = re.compile(
+    r"<?((?:https?://|(?=(?:www\.)?(?:github\.com|huggingface\.co|hf\.co)/))[^\s<>|]+)(?:\|[^>]*)?>?", re.IGNORECASE
+)
 _REPOSITORY = re.compile(r"(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?(?:/.*)?", re.IGNORECASE)
 # GitHub's own pages, not an owner's: `github.com/topics/diffusion-models`
 _GITHUB_PAGES = frozenset(
@@ -86,3 +90,52 @@ def link_words(url: str) -> str:
     asked = parse_qs(parts.query)
     words += [value for key in _QUERY_KEYS for value in asked.get(key, ())]
     return " ".join(" ".join(words).split())
+
+
+# Hugging Face's pages that are no paper's: its Daily Papers lists (a day's, a week's, a month's, trending)
+# and a model's, dataset's or Space's page. Pasted, they were searched for as their address's words.
+_HUB_SITES = ("huggingface.co", "www.huggingface.co", "hf.co")
+_HUB_KINDS = {"datasets": "dataset", "spaces": "Space"}
+# first path words of Hugging Face's own pages, not an owner's (`huggingface.co/blog/…`, `/docs/…`)
+_HUB_PAGES = frozenset(
+    {"blog", "docs", "learn", "collections", "posts", "organizations", "settings", "join", "login", "pricing"}
+    | {"enterprise", "tasks", "chat", "new", "models", "search", "inference-endpoints", "changelog", "notifications"}
+)
+
+
+@dataclass(frozen=True)
+class HubPage:
+    """A Hugging Face page that is no paper's. `kind`: "day" (a day's Daily Papers; `name` the day as
+    written, "" for the latest), "week" or "month" (`name`: `2026-W34`, `2026-08`), "model", "dataset" or
+    "Space" (`name`: `owner/name`), or "page" (any other of its pages)."""
+
+    kind: str
+    name: str = ""
+
+
+def hub_page(url: str) -> HubPage | None:
+    """The Hugging Face page a URL is, when it is none of a paper's (`huggingface.co/papers?date=2026-08-20`,
+    `huggingface.co/meta-llama/Llama-3-8B`); None for any other URL, a paper's page among them."""
+    parts = urlsplit(url if "://" in url else f"https://{url}")
+    if parts.netloc.lower() not in _HUB_SITES:
+        return None
+    path = [segment for segment in parts.path.split("/") if segment]
+    if path[:1] == ["papers"]:
+        return _papers_page(path[1:], parse_qs(parts.query).get("date", [""])[0])
+    if path and path[0] in _HUB_KINDS and len(path) >= 3:
+        return HubPage(_HUB_KINDS[path[0]], f"{path[1]}/{path[2]}")
+    if len(path) >= 2 and path[0].lower() not in _HUB_PAGES:
+        return HubPage("model", f"{path[0]}/{path[1]}")
+    return HubPage("page")
+
+
+def _papers_page(path: list[str], day: str) -> HubPage | None:
+    """The Daily Papers page a path after `papers/` is: `date/2026-08-20`, `week/2026-W34`, `month/2026-08`,
+    `trending` or nothing (the latest day; `?date=` its day); None for a paper's (`2406.12345`)."""
+    if not path:
+        return HubPage("day", day)
+    if path[0] in ("date", "week", "month") and len(path) == 2:
+        return HubPage("day" if path[0] == "date" else path[0], path[1])
+    if path == ["trending"]:
+        return HubPage("day")
+    return None

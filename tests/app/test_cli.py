@@ -289,6 +289,12 @@ def test_search_reads_time_words_as_a_chat_search_does(paperboy: Paperboy, tmp_p
     said = " ".join(text.out.split())
     assert "Papers on “diffusion”, listed in the last 7 days" in said  # as chat says it
     assert "its latest day is Friday 21 August 2026. The same words without the days look at every day." in said
+    spanned = json.loads(
+        paperboy("search", "--json", "diffusion from 2026-08-17 to 2026-08-19", PAPERBOY_OFFLINE="1").out
+    )
+    assert (spanned["since"], spanned["until"]) == ("2026-08-17", "2026-08-19") and spanned["results"]
+    days_only = paperboy("search", "since", "aug", "1", PAPERBOY_OFFLINE="1")  # chat lists those days' papers
+    assert days_only.code == 2 and "'since aug 1' names days but no words to search for" in days_only.err
 
 
 def test_search_batch_respells_a_word_no_paper_holds_as_one_query_does(paperboy: Paperboy, tmp_path: Path) -> None:

@@ -3,6 +3,8 @@ answered with a reason that was not the one."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.chat.commands import (
@@ -18,11 +20,13 @@ from bot.chat.commands import (
     Search,
     Settings,
     Subscribe,
+    Thanks,
     Today,
     Unknown,
     Unsave,
     Unsubscribe,
     parse_command,
+    search_parts,
 )
 
 
@@ -759,3 +763,72 @@ def test_papers_and_people_named_in_other_words(typed: str, meant: Command) -> N
 )
 def test_a_follow_or_a_save_that_cannot_be_says_why(typed: str, said: str) -> None:
     assert refused(typed).startswith(said)
+
+
+@pytest.mark.parametrize(
+    ("link", "meant"),
+    [
+        ("https://huggingface.co/papers?date=2026-08-20", Today(day=date(2026, 8, 20))),
+        ("https://huggingface.co/papers/date/2026-08-20", Today(day=date(2026, 8, 20))),
+        (
+            "<https://huggingface.co/papers/date/2026-08-20|huggingface.co/papers/date/2026-08-20>",
+            Today(day=date(2026, 8, 20)),
+        ),
+        ("https://huggingface.co/papers", Today()),
+        ("huggingface.co/papers", Today()),
+        ("https://huggingface.co/papers/trending", Today()),
+    ],
+)
+def test_a_hugging_face_days_list_pasted_is_that_days_papers(link: str, meant: Today) -> None:
+    """They were searched for as the address's words, and found papers holding "huggingface" or "date"."""
+    assert parse_command(link) == meant
+
+
+@pytest.mark.parametrize(
+    ("link", "said"),
+    [
+        (
+            "https://huggingface.co/meta-llama/Llama-3-8B",
+            "that link is a Hugging Face model's page (meta-llama/Llama-3-8B), not a paper's: paste a paper's link"
+            " (huggingface.co/papers/2406.12345) or its arXiv id, or search for its name: `Llama 3 8B`.",
+        ),
+        (
+            "https://huggingface.co/datasets/HuggingFaceFW/fineweb-edu/viewer",
+            "that link is a Hugging Face dataset's page (HuggingFaceFW/fineweb-edu), not a paper's: paste a paper's"
+            " link (huggingface.co/papers/2406.12345) or its arXiv id, or search for its name: `fineweb edu`.",
+        ),
+        (
+            "https://huggingface.co/papers/week/2026-W34",
+            "that link is Hugging Face's list of the week 2026-W34: type `this week` for the last 7 days' papers, or"
+            " a day, such as `2026-08-20`, for that day's.",
+        ),
+        (
+            "https://huggingface.co/blog/smolvlm",
+            "that Hugging Face page names no paper: paste a paper's link (huggingface.co/papers/2406.12345) or its"
+            " arXiv id.",
+        ),
+        (
+            "https://huggingface.co/papers/date/2026-02-30",
+            "“2026-02-30” in that link is no day: a day's list ends in 2026-08-20.",
+        ),
+    ],
+)
+def test_a_hugging_face_page_that_is_no_papers_says_what_it_is(link: str, said: str) -> None:
+    assert parse_command(link) == Unknown(link, said)
+
+
+def test_a_hugging_face_papers_page_is_still_that_paper() -> None:
+    assert parse_command("https://huggingface.co/papers/2406.12345") == PaperLookup(
+        "https://huggingface.co/papers/2406.12345"
+    )
+    assert search_parts("https://huggingface.co/meta-llama/Llama-3-8B")[0] == "Llama 3 8B"  # `paperboy search`
+
+
+@pytest.mark.parametrize(
+    ("typed", "thanked"),
+    [("thanks!", True), ("Thank you so much.", True), ("thx", True), ("ok", False), ("got it", False), ("👍", False)],
+)
+def test_thanks_and_acknowledgements_are_answered_not_searched_for(typed: str, thanked: bool) -> None:
+    """`thanks!` found five papers."""
+    assert parse_command(typed) == Thanks(thanked)
+    assert isinstance(parse_command("thanks for the memories"), Search)  # a sentence with it stays a search

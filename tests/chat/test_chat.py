@@ -227,6 +227,32 @@ async def test_a_search_on_a_named_day_keeps_that_day_s_papers(june_store: Paper
     )
 
 
+async def test_a_span_of_days_keeps_their_papers_and_says_which_it_lacks(june_store: PaperStore) -> None:
+    """`jun 1 to jun 2` was 1 June alone and a search for "to jun 2". NOW is 3 June 2026; the store holds 1-3 June."""
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    service = chat_service(june_store)
+    listed = {d: {p.arxiv_id for p in await june_store.listing(date(2026, 6, d))} for d in (1, 2, 3)}
+    both = await service.answer(parse_command("jun 1 to jun 2"), asker)
+    assert both.header == "Daily Papers · from Monday 1 June to Tuesday 2 June"
+    assert both.subheader is not None and both.subheader.endswith("listed 1 June to 2 June 2026, most upvoted first")
+    assert {c.paper_id for c in both.cards} <= listed[1] | listed[2]
+    assert {c.paper_id for c in both.cards} & listed[1] and {c.paper_id for c in both.cards} & listed[2]
+    agents = await service.answer(parse_command("agents between 2026-06-01 and 2026-06-02"), asker)
+    assert agents.header == "Papers on “agents”, listed from Monday 1 June 2026 to Tuesday 2 June 2026"
+    assert agents.cards and {c.paper_id for c in agents.cards} <= listed[1] | listed[2]
+    since = await service.answer(parse_command("since 2026-06-02"), asker)
+    assert since.header == "Daily Papers · since Tuesday 2 June"
+    later = await service.answer(parse_command("agents jun 10-12"), asker)  # (of 2025: the last 10 June to now)
+    assert later.empty is not None and later.empty.startswith(
+        "No paper on “agents” was listed from Tuesday 10 June 2025"
+    )
+    ahead = await service.answer(parse_command("2026-07-01 to 2026-07-03"), asker)
+    assert ahead.empty == (
+        "The store holds no day from Wednesday 1 July 2026 to Friday 3 July 2026: its latest day is Wednesday 3 June"
+        " 2026."
+    )
+
+
 async def test_a_search_shows_as_many_results_as_asked(june_store: PaperStore) -> None:
     asker = Asker(ChannelRef("slack", "C1"), "U1")
     service = chat_service(june_store)
@@ -510,6 +536,17 @@ async def test_a_repository_pasted_is_its_papers_and_another_sites_page_its_word
     assert parse_command(page) == Search("Speculative Decoding Survey")
     none = parse_command("https://openreview.net/forum?id=abc123")
     assert isinstance(none, Unknown) and none.hint.startswith("that link names no paper I can read")
+
+
+async def test_a_hugging_face_days_list_pasted_shows_that_days_papers(june_store: PaperStore) -> None:
+    """Hugging Face's list of a day's papers was searched for as the words of its address."""
+    service = chat_service(june_store)
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    day = await service.answer(parse_command("https://huggingface.co/papers/date/2026-06-02"), asker)
+    assert day.header == (await service.answer(parse_command("2026-06-02"), asker)).header
+    assert "2 June 2026" in day.header and day.cards
+    thanked = await service.answer(parse_command("thanks!"), asker)
+    assert thanked.text == ("You're welcome. `/papers help` lists what I can do.",)
 
 
 async def test_a_topic_with_a_typo_is_kept_as_typed_and_its_respelling_offered(june_store: PaperStore) -> None:

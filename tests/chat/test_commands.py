@@ -718,7 +718,7 @@ def test_a_search_with_a_dash_that_is_no_flag_is_searched(typed: str) -> None:
         ("Yesterday?", Today(ago=1)),
         ("yesterday top 5", Today(5, ago=1)),
         ("2024-02-29", Today(day=date(2024, 2, 29))),
-        ("2026-08-20 diffusion", Search("2026-08-20 diffusion")),  # a topic after it: a search, as before
+        ("2026-08-20 diffusion", Search("diffusion", span=Span(NamedDay(8, 20, 2026)))),  # as `aug 20 agents` is
     ],
 )
 def test_a_day_typed_is_that_day_s_papers(typed: str, command: Command) -> None:
@@ -812,6 +812,53 @@ def test_a_day_named_after_a_topic_limits_its_search(typed: str, command: Comman
     assert parse_command(typed) == command
     refused = parse_command("diffusion since feb 30")
     assert isinstance(refused, Unknown) and refused.hint.startswith("“feb 30” is no day of the calendar")
+
+
+AUG_1, AUG_10 = NamedDay(8, 1), NamedDay(8, 10)
+
+
+@pytest.mark.parametrize(
+    ("typed", "command"),
+    [
+        ("diffusion since 2026-08-01", Search("diffusion", span=Span(NamedDay(8, 1, 2026), only=False))),
+        ("diffusion on 2026-8-3", Search("diffusion", span=Span(NamedDay(8, 3, 2026)))),
+        ("since aug 1", Recent(0, span=Span(AUG_1, only=False))),  # no topic: the days' papers
+        ("since 2026-08-01", Recent(0, span=Span(NamedDay(8, 1, 2026), only=False))),
+        ("aug 1 to aug 10", Recent(0, span=Span(AUG_1, only=False, until=AUG_10))),
+        ("from aug 1 to aug 10", Recent(0, span=Span(AUG_1, only=False, until=AUG_10))),
+        ("top 5 papers from aug 1 until aug 10", Recent(0, 5, Span(AUG_1, only=False, until=AUG_10))),
+        ("diffusion from aug 1 to aug 10", Search("diffusion", span=Span(AUG_1, only=False, until=AUG_10))),
+        ("between aug 1 and aug 10 diffusion", Search("diffusion", span=Span(AUG_1, only=False, until=AUG_10))),
+        (
+            "agents 2026-08-01 - 2026-08-10",
+            Search("agents", span=Span(NamedDay(8, 1, 2026), only=False, until=NamedDay(8, 10, 2026))),
+        ),
+        ("dec 20 to jan 5 agents", Search("agents", span=Span(NamedDay(12, 20), only=False, until=NamedDay(1, 5)))),
+        ("mon to fri", Search("mon to fri")),  # weekdays bound no search's span: words
+        ("aug 1-10", Recent(0, span=Span(AUG_1, only=False, until=AUG_10))),  # the last day's number alone
+        ("diffusion aug 1 to 10", Search("diffusion", span=Span(AUG_1, only=False, until=AUG_10))),
+    ],
+)
+def test_days_written_as_dates_or_as_a_span_limit_the_days(typed: str, command: Command) -> None:
+    """`since 2026-08-01` was searched for as words; `aug 1 to aug 10` was the 1st alone, a search for "to aug 10"."""
+    assert parse_command(typed) == command
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("aug 1 and aug 3", "“aug 1 and aug 3”: for the days from one to the other, write `to` between them."),
+        ("diffusion aug 10 to aug 1", "“aug 10 to aug 1” ends before it starts: write the first day first."),
+        ("2026-08-10 to 2026-08-01", "“2026-08-10 to 2026-08-01” ends before it starts: write the first day first."),
+        (
+            "diffusion since 2026-02-30",
+            "“2026-02-30” is no day of the calendar: February 2026 has 28 days. Write a day as 2026-08-20, `aug 20`,"
+            " `friday` or `yesterday`.",
+        ),
+    ],
+)
+def test_a_span_that_no_calendar_has_or_that_runs_backwards_says_so(typed: str, said: str) -> None:
+    assert parse_command(typed) == Unknown(typed, said)
 
 
 def test_a_day_named_in_words_that_no_calendar_has_says_so() -> None:

@@ -350,3 +350,17 @@ async def test_a_thread_whose_paper_the_store_lost_says_why_not_what_else_to_ask
 )
 def test_a_mention_asks_to_save_in_words(text: str, saves: bool) -> None:
     assert asks_to_save(text) is saves
+
+
+async def test_thanks_in_a_thread_or_anywhere_is_welcomed_not_given_the_help(june_store: PaperStore) -> None:
+    """`@paperboy thanks` under an answer got the one-line help, or "not a paper's thread"."""
+    service, publisher = chat_service(june_store), RecordingPublisher()
+    shared = await service.share("slack", "C1", PAPER, publisher)
+    assert isinstance(shared, Shared)
+    said = Said()
+    await service.mention(Mention("slack", "Ev1", "C1", shared.root.thread, "<@UBOT> thanks!"), said)
+    await service.mention(Mention("discord", "Ev2", "C1", None, "<@BOT> thank you"), said)
+    await service.mention(Mention("slack", "Ev3", "C1", shared.root.thread, "<@UBOT> ok"), said)
+    assert [post.text for post in said.posts] == [("You're welcome.",), ("You're welcome.",), ("👍",)]
+    await service.mention(Mention("slack", "Ev4", "C1", shared.root.thread, "<@UBOT> thanks, and the code?"), said)
+    assert said.posts[-1].header.startswith("Code · ")  # a question asked with it is answered

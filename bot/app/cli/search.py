@@ -86,6 +86,11 @@ def register(app: typer.Typer) -> None:
             """The topic, the days its time words ask for (`diffusion this week`, `agents since monday`) and
             the results (`top 10`, else --limit), as a chat search reads them."""
             topic, days, span, asked = search_parts(text)
+            if span is not None and not topic.strip():  # `since aug 1`, `aug 1 to aug 10`: chat lists their papers
+                raise UsageError(
+                    f"{text.strip()[:80]!r} names days but no words to search for: add them, such as"
+                    f" 'diffusion {text.strip()[:40]}'"
+                )
             window = Window.of(days, span, today())
             limits = {"since": window.first, "until": window.last}
             said = {name: day.isoformat() for name, day in limits.items() if day is not None}

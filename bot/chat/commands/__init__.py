@@ -3,7 +3,7 @@
 Its rooms, each importing only those named before it: `kinds` (the commands), `typed` (characters, words
 and quotes), `options` (a digest's options as typed), `subscribing` (`subscribe`, `follow`), `changes`
 (`settings at 10:00`, `set time 11:00`, `settings add robotics`), `other_words` (whole lines said for a
-command in other words), `parse` (the rest).
+command in other words), `links` (links to no paper's page), `parse` (the rest).
 """
 
 from bot.chat.commands.kinds import (
@@ -22,6 +22,7 @@ from bot.chat.commands.kinds import (
     Search,
     Settings,
     Subscribe,
+    Thanks,
     Today,
     Top,
     Unfollow,
@@ -70,6 +71,7 @@ __all__ = [
     "Search",
     "Settings",
     "Subscribe",
+    "Thanks",
     "Today",
     "Top",
     "Unfollow",

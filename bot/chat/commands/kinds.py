@@ -92,6 +92,13 @@ class Help:
 
 
 @dataclass(frozen=True)
+class Thanks:
+    """`thanks`, `thank you`, `ok`, `cool`: said to the bot, not searched for; answered in a line."""
+
+    thanked: bool = True  # False: an acknowledgement (`ok`, `got it`)
+
+
+@dataclass(frozen=True)
 class Follow:
     """Personal follows, in a direct message: these entries added to the person's own digest."""
 
@@ -150,6 +157,7 @@ Command = (
     | Settings
     | Preview
     | Help
+    | Thanks
     | Follow
     | Follows
     | Unfollow

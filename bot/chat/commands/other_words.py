@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from bot.chat.commands.kinds import Command, Follows, Help, Preview, Saved, Settings, Today, Unknown
+from bot.chat.commands.kinds import Command, Follows, Help, Preview, Saved, Settings, Thanks, Today, Unknown
 from bot.chat.commands.typed import HELP_SAID, SHOW_SAID, STOP_SAID
 
 TO_STOP = "To stop this channel's digest: `unsubscribe`."
@@ -73,6 +73,13 @@ _HELP_SAID = (
     "hi", "hello", "hey", "hiya", "howdy", "yo", "hi there", "hello there", "paperboy", "@paperboy",
     "who are you", "what are you", "what is paperboy", "what is this", "about",
 )  # fmt: skip
+# thanks and acknowledgements: searched for, `thanks!` found five papers
+_THANKS_SAID = (
+    "thanks", "thank you", "thx", "ty", "tysm", "thanks a lot", "thank you so much", "thanks so much", "many thanks",
+    "cheers", "thanks paperboy", "thank you paperboy", "ok thanks", "ok thank you", "great thanks",
+    "nice thanks", "cool thanks", "awesome thanks", "perfect thanks", "merci", "danke", "gracias", "🙏",
+)  # fmt: skip
+_ACKNOWLEDGED = ("ok", "okay", "k", "got it", "cool", "nice", "great", "awesome", "perfect", "good bot", "👍")
 _SAID_FOR: dict[str, Command] = {
     **dict.fromkeys(_SETTINGS_SAID, Settings()),
     **dict.fromkeys(_FOLLOWS_SAID, Follows()),
@@ -80,6 +87,8 @@ _SAID_FOR: dict[str, Command] = {
     **dict.fromkeys(_SAVED_BIBTEX_SAID, Saved(bibtex=True)),
     **dict.fromkeys(_HELP_SAID, Help()),
     **dict.fromkeys(_PREVIEW_SAID, Preview()),
+    **dict.fromkeys(_THANKS_SAID, Thanks()),
+    **dict.fromkeys(_ACKNOWLEDGED, Thanks(thanked=False)),
 }
 
 # how a command is used, asked (answered with the help): `how do I subscribe?`, `how to follow a topic`,

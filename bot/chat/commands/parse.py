@@ -31,7 +31,6 @@ from bot.chat.commands.kinds import (
     Help,
     PaperLookup,
     Recent,
-    RepositoryLookup,
     Save,
     Saved,
     Search,
@@ -41,6 +40,7 @@ from bot.chat.commands.kinds import (
     Unsave,
     Unsubscribe,
 )
+from bot.chat.commands.links import other_link
 from bot.chat.commands.options import FLAG_NAMES, checked_top, flags_in, unflagged, without_marks
 from bot.chat.commands.other_words import TO_STOP, said_otherwise, subscribe_otherwise
 from bot.chat.commands.subscribing import parse_follow, parse_subscribe
@@ -50,7 +50,7 @@ from bot.chat.discussion import ASKS, LINKS, what_is_asked
 from bot.chat.recent import only_when, papers_asked, within
 from bot.domain.errors import UsageError
 from bot.domain.ids import a_paper_link, is_arxiv_id, papers_named
-from bot.domain.other_links import link_words, one_url, repository, repository_words
+from bot.domain.other_links import hub_page, link_words, one_url, repository, repository_words
 from bot.domain.our_words import calendar_fault
 from bot.domain.words import edits
 
@@ -198,7 +198,7 @@ def parse_command(text: str) -> Command:
         )
     if (paper := _paper_named(text)) is not None:
         return paper
-    if (url := one_url(text)) is not None and (linked := _other_link(url, text)) is not None:
+    if (url := one_url(text)) is not None and (linked := other_link(url, text)) is not None:
         return linked
     if word in STOPPING and not rest:  # not "Did you mean `top`?": they want the digest to stop
         return Unknown(text, TO_STOP)
@@ -252,7 +252,10 @@ def search_parts(text: str) -> tuple[str, int, Span | None, int | None]:
     """A search as typed, in its parts, as chat and `paperboy search` read it: the topic, the days its
     time words keep (`diffusion this week`: 7), the day it names (`agents since monday`), and how many
     results it asks for (`diffusion top 10`). `UsageError` for days or a count out of range."""
-    if (url := one_url(text)) is not None and not names_a_paper(url):  # `paperboy search <a page's link>`
+    url = one_url(text)
+    if url is not None and (page := hub_page(url)) is not None and "/" in page.name:  # a model's: its name
+        text = repository_words(page.name)
+    elif url is not None and not names_a_paper(url):  # `paperboy search <a page's link>`
         owner_name = repository(url)
         text = (repository_words(owner_name) if owner_name else link_words(url)) or text
     topic, limit = _counted(text)
@@ -330,23 +333,11 @@ def _paper_named(text: str) -> Command | None:
     return None
 
 
-def _other_link(url: str, text: str) -> Command | None:
-    """A link to no paper's page (`bot.domain.other_links`): a repository's papers, a search for the words
-    another site's address holds, or what to say of one that holds none; None for a paper site's."""
-    if names_a_paper(url):
-        return None
-    if (owner_name := repository(url)) is not None:
-        return RepositoryLookup(owner_name)
-    if words := link_words(url):
-        return Search(words)
-    return Unknown(text, "that link names no paper I can read: paste the paper's arXiv id or link, or its title.")
-
-
 def search_option(topic: str) -> Command:
     """A search's topic as a surface's own option gives it (Discord's `topic:`), read as the chat reads a
     message: one that only names a paper is that paper (it was searched for as words)."""
     url = one_url(topic)
-    return _paper_named(topic) or (_other_link(url, topic) if url else None) or _searched(topic)
+    return _paper_named(topic) or (other_link(url, topic) if url else None) or _searched(topic)
 
 
 def paper_option(verb: Literal["paper", "save", "unsave"], value: str) -> Command:

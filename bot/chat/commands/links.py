@@ -1,0 +1,51 @@
+"""Links pasted that name no paper by its arXiv id (`bot.domain.other_links`): a code repository's (the
+papers whose code it is), another paper site's (a search for the words its address holds), and Hugging
+Face's own pages: its Daily Papers list of a day (that day's papers), of a week or a month, and a model's,
+dataset's or Space's page. Those were searched for as their address's words, and found papers holding
+"huggingface" or "date"."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.chat.commands.kinds import Command, RepositoryLookup, Search, Today, Unknown
+from bot.chat.commands.typed import names_a_paper
+from bot.domain.other_links import HubPage, hub_page, link_words, repository, repository_words
+
+_PAPER_LINK = "paste a paper's link (huggingface.co/papers/2406.12345) or its arXiv id"
+
+
+def other_link(url: str, text: str) -> Command | None:
+    """What a link to no paper's page asks for, or what to say of it; None for a paper's page."""
+    if (page := hub_page(url)) is not None:
+        return _hub(page, text)
+    if names_a_paper(url):
+        return None
+    if (owner_name := repository(url)) is not None:
+        return RepositoryLookup(owner_name)
+    if words := link_words(url):
+        return Search(words)
+    return Unknown(text, "that link names no paper I can read: paste the paper's arXiv id or link, or its title.")
+
+
+def _hub(page: HubPage, text: str) -> Command:
+    """A Hugging Face page that is no paper's: a day's list is that day's papers; the rest say what to type."""
+    if page.kind == "day":
+        try:
+            return Today(day=date.fromisoformat(page.name)) if page.name else Today()
+        except ValueError:
+            return Unknown(text, f"“{page.name[:20]}” in that link is no day: a day's list ends in 2026-08-20.")
+    if page.kind in ("week", "month"):
+        days = 7 if page.kind == "week" else 30
+        return Unknown(
+            text,
+            f"that link is Hugging Face's list of the {page.kind} {page.name[:20]}: type `this {page.kind}` for the"
+            f" last {days} days' papers, or a day, such as `2026-08-20`, for that day's.",
+        )
+    if page.kind == "page":
+        return Unknown(text, f"that Hugging Face page names no paper: {_PAPER_LINK}.")
+    return Unknown(
+        text,
+        f"that link is a Hugging Face {page.kind}'s page ({page.name}), not a paper's: {_PAPER_LINK}, or search for"
+        f" its name: `{repository_words(page.name)}`.",
+    )
