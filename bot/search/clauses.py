@@ -45,12 +45,6 @@ def _term(stem: str) -> list[Query]:
     return [body, Query.boost_query(Query.term_query(SCHEMA, "authors", stem, "freq"), AUTHORS)] if AUTHORS else [body]
 
 
-def _held(searcher: Searcher, stem: str) -> Query:
-    """`COORDINATION` for a paper holding the word anywhere: BM25 of the `has` field, which records
-    only that a paper has the word, over the word's idf (its score in a paper of average length)."""
-    return _boosted(searcher, "has", stem, COORDINATION)
-
-
 def _boosted(searcher: Searcher, field: str, term: str, weight: float) -> Query:
     """A term's BM25 in a field that records only whether a paper holds it, over its idf: about `weight`."""
     docs, having = int(searcher.num_docs), int(searcher.doc_freq(field, term))
@@ -66,7 +60,7 @@ def _group(searcher: Searcher, group: Group) -> list[Query]:
     run together) is one clause: any alternative, all of its words, plus `COORDINATION` when one holds."""
     if group.acronym or (len(group.alternatives) == 1 and len(group.alternatives[0]) == 1):
         stem = group.acronym or group.alternatives[0][0]
-        return [*_term(stem), _held(searcher, stem)]
+        return [*_term(stem), _boosted(searcher, "has", stem, COORDINATION)]  # the coordination
     has = any_of(*(must(*(Query.term_query(SCHEMA, "has", t, "basic") for t in a)) for a in group.alternatives))
     return [_in_text_or_names(group), Query.const_score_query(has, COORDINATION)]
 
@@ -124,8 +118,6 @@ def conditions(parsed: Parsed, filters: SearchFilters, phrases: bool = True) -> 
         clauses.append(
             Query.range_query(SCHEMA, "day", day, low.toordinal() if low else 0, high.toordinal() if high else 2**31)
         )
-    if filters.min_upvotes > 0:
-        clauses.append(Query.range_query(SCHEMA, "upvotes", day, filters.min_upvotes, 2**31))
     if filters.within is not None:
         clauses.append(one_of("id", sorted(filters.within)))
     clauses += [Query.term_query(SCHEMA, "names", t) for names in parsed.authors for t in sorted(asked_terms(names))]

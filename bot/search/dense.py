@@ -155,14 +155,9 @@ class DenseIndex:
     ) -> tuple[npt.NDArray[np.int64], Vectors]:
         """The best `k` positions by cosine among the allowed ones (None: every position with a vector),
         best first, with their cosines."""
-        if allowed is None:
-            allowed_all = True
-            allowed = self._has
-            count = self._count
-        else:
-            allowed_all = False
-            allowed = allowed[: self._size] & self._has[: allowed.size]
-            count = int(allowed.sum())
+        allowed_all = allowed is None
+        allowed = self._has if allowed is None else allowed[: self._size] & self._has[: allowed.size]
+        count = self._count if allowed_all else int(allowed.sum())
         if count == 0 or k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if self._exact is not None:

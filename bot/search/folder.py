@@ -70,7 +70,7 @@ def os_error(exc: BaseException) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def disk_failure(folder: Path, exc: ValueError) -> SearchIndexError | None:
+def disk_failure(folder: Path, exc: Exception) -> SearchIndexError | None:
     """A full disk, or a folder paperboy may not write, is no damaged index: said, not built again (a
     build on a full disk failed in its turn, with tantivy's words and a traceback)."""
     code = os_error(exc)
@@ -187,7 +187,5 @@ def _emptied(folder: Path) -> Index:
             else:
                 entry.unlink()
         return tantivy(folder)
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:  # (an OSError is no ValueError: `disk_failure` gives None)
         raise (disk_failure(folder, exc) or SearchIndexError(str(folder), write_failure(exc), WRITABLE)) from exc
-    except OSError as exc:
-        raise SearchIndexError(str(folder), write_failure(exc), WRITABLE) from exc

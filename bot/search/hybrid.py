@@ -160,13 +160,11 @@ class HybridIndex:
             rows = [vectors[i] for i, k in zip(ids, known.tolist(), strict=True) if k]
             self._dense.put(positions[known], np.vstack(rows), self.lexical.texts(positions[known]))
 
-    def put_stored(self, stored: Mapping[str, StoredVector]) -> list[str]:
+    def put_stored(self, stored: Mapping[str, StoredVector]) -> None:
         """Stored embeddings for papers the index holds, each taken where it is of the text the index
-        holds (its checksum agrees with the registry's), with no paper read. Returns the papers whose
-        text's checksum the index does not know (saved before it kept them): the caller checks those
-        against the papers themselves (`put_vectors`)."""
+        holds (its checksum agrees with the registry's), with no paper read."""
         if self._dense is None or not stored:
-            return []
+            return
         dense, ids = self._dense, list(stored)
         positions = self.lexical.positions(ids)
         held = np.flatnonzero(positions >= 0)
@@ -178,7 +176,6 @@ class HybridIndex:
         if taken.any():
             at = positions[held[taken]]
             dense.put(at, np.vstack([stored[ids[i]].vector for i in held[taken].tolist()]), sums[taken])
-        return [ids[i] for i in held[known == 0].tolist()]
 
     def save_vectors(self) -> bool:
         """Save the embeddings in the index's folder, for the next process to open (`DenseIndex.save`);

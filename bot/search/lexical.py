@@ -26,7 +26,6 @@ from bot.search.documents import SCHEMA, asked_terms, unproven
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Group, parse_query
 from bot.search.query import Query as Parsed
-from bot.search.spelling import words_of
 from bot.search.text import RUN_TOGETHER, has_names, terms, words
 from bot.search.writes import IndexWrites, at
 
@@ -116,7 +115,7 @@ class LexicalIndex(IndexWrites):
     def near_words(self, word: str, most: int) -> set[str]:
         """The words of some papers that hold a word within `most` edits of `word`."""
         papers = self._near("words", word, most)
-        return words_of(t for p in papers for t in (p.title, p.abstract, p.ai_summary or "", *p.ai_keywords))
+        return {w for p in papers for t in (p.title, p.abstract, p.ai_summary or "", *p.ai_keywords) for w in words(t)}
 
     def held_name(self, word: str) -> int:
         """How many papers have an author whose name holds this word (folded)."""

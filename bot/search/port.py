@@ -20,7 +20,6 @@ class SearchFilters:
 
     since: date | None = None
     until: date | None = None
-    min_upvotes: int = 0
     within: frozenset[str] | None = None  # only these arXiv ids (a digest's day, say)
     require_all: bool = False  # every query term must match (topic filters), not just some
 

@@ -31,7 +31,6 @@ UPVOTE_WEIGHT = 0.15
 VERSION = "tantivy-7"
 FILE = "registry.npz"
 ARRAYS = ("ids", "day", "upvotes", "alive", "versions", "texts")  # one value per position, saved
-UNKNOWN_BEFORE = ("versions", "texts")  # a registry saved by an earlier version lacks these: 0 each
 
 
 def newer(layout: str | None) -> bool:
@@ -149,10 +148,7 @@ class Registry:
                     return None
                 registry = cls()
                 for name in ARRAYS:
-                    if name in saved.files or name not in UNKNOWN_BEFORE:
-                        setattr(registry, name, saved[name])
-                    else:  # saved before versions, or the texts' checksums, were kept: 0, not known
-                        setattr(registry, name, np.zeros(len(saved["ids"]), getattr(registry, name).dtype))
+                    setattr(registry, name, saved[name])
         except Exception:  # any damage (truncated, not a zip, pickled) reads as none
             return None
         if len({len(getattr(registry, name)) for name in ARRAYS}) != 1:

@@ -136,11 +136,9 @@ class SearchService:
                 if stale:
                     await self._extend(index, stale)
             await self._cpu.run(index.seal, found.watermark)
-        except IndexBusy as exc:
+        except (IndexBusy, IndexOutOfStep) as exc:
             log.warning("%s", exc)
-        except IndexOutOfStep as exc:
-            log.warning("%s", exc)
-            return False
+            return not isinstance(exc, IndexOutOfStep)
         return True
 
     async def _build(self, index: HybridIndex) -> None:
@@ -180,35 +178,19 @@ class SearchService:
         """An opened index's stored embeddings, a batch at a time, searchable by meaning as they come:
         those it did not open with its folder's saved ones (`HybridIndex.save_vectors`), by id when
         few are missing (`_stored`). Each is checked against the checksum the index keeps of its
-        paper's text: no paper is read (reading and checking 100k papers took 7 of a fill's 11 s). An
-        index saved before it kept the checksums reads its papers this once, learns them, and saves
-        them."""
+        paper's text: no paper is read (reading and checking 100k papers took 7 of a fill's 11 s)."""
         if self._vectors is None:
             return
         async with self._access.reader:
             missing = await self._cpu.run(index.unembedded)
         if not missing:
             return
-        before, learned = index.embedded, 0
+        before = index.embedded
         async for stored in _stored(self._vectors, missing):
             async with self._access.writer:
                 if self._index is not index:
                     return
-                unknown = await self._cpu.run(index.put_stored, stored)
-            if unknown:
-                found = await self._store.versions(unknown)
-                vectors = await self._cpu.by_size(len(unknown), current, list(found.papers.values()), stored)
-                async with self._access.writer:
-                    if self._index is not index:
-                        return
-                    learned += await self._cpu.run(index.lexical.learn_texts, found)  # first: the vectors
-                    await self._cpu.run(index.put_vectors, vectors)  # put are marked with what it learned
-        if learned:
-            async with self._access.writer:
-                try:
-                    await self._cpu.run(index.lexical.keep_texts)
-                except (IndexBusy, IndexOutOfStep, SearchIndexError) as exc:
-                    log.info("the texts' checksums learned are saved with the index's next write (%s)", exc)
+                await self._cpu.run(index.put_stored, stored)
         if index.embedded != before:
             await self._save_vectors(index)
 

@@ -30,7 +30,7 @@ from bot.domain.words import STOP_WORDS, edits, quoted
 from bot.host.tasks import stopped
 from bot.search.port import SearchFilters, SearchHit, SearchIndex
 from bot.search.query import author_names, author_words, loose_words, maybe_names, parse_query
-from bot.search.text import RUN_TOGETHER, folded, has_names, words
+from bot.search.text import RUN_TOGETHER, folded, has_names
 
 log = logging.getLogger("paperboy.search")
 NAMES_CHECKED = 3  # `author:` names a search that found nothing asks about, at most
@@ -129,11 +129,6 @@ def closest(word: str, held: Held, near: Near) -> str | None:
         if found:
             return min(found, key=lambda w: (edits(word, w, most), w[0] != word[0], -held(w), w))
     return None
-
-
-def words_of(texts: Iterable[str]) -> set[str]:
-    """Every word of these texts, as the index's `words` field holds them."""
-    return {w for text in texts for w in words(text)}
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,8 @@ from bot.search.folder import (
     tantivy,
     write_failure,
 )
-from bot.search.registry import Registry, text_sum, unstage
+from bot.search.registry import Registry, unstage
 from bot.store.changes import Tally, stamp_of
-from bot.store.papers import Versions
 
 NONE_KNOWN: Mapping[str, int] = {}  # no paper's version stamp known: each is read again at a catch-up
 
@@ -62,13 +61,13 @@ class IndexWrites:
 
     # -- writes ---------------------------------------------------------------------------
 
-    def _take_writer(self, wait: float | None = None) -> IndexWriter:
+    def _take_writer(self) -> IndexWriter:
         """The writer, with this process's registry describing the index's last commit (another
-        process's commits read first), waiting up to `wait` seconds (default `folder.LOCK_WAIT_S`) for
-        another process's (`IndexBusy`). `IndexOutOfStep` when they cannot agree: a process stopped
+        process's commits read first), waiting up to `folder.LOCK_WAIT_S` for another process's
+        (`IndexBusy`). `IndexOutOfStep` when they cannot agree: a process stopped
         between writing the two, and the index is built again when it is next opened."""
         if self._writer is None:
-            writer = acquire(self._index, self._folder, wait)
+            writer = acquire(self._index, self._folder)
             try:
                 refuse_newer(self._folder)  # a later paperboy's now: written over, each rebuilt the other's
             except NewerLayout:
@@ -145,7 +144,7 @@ class IndexWrites:
         self._sealed(lambda: self._replace(writer, papers, gone, stamps))
         self._added += len({p.arxiv_id for p in papers})
 
-    def _sealed(self, write: Callable[[], object] = lambda: None) -> None:
+    def _sealed(self, write: Callable[[], object]) -> None:
         """`write`, then `seal`; when either fails, `_undo` back to the registry as it was."""
         before = copy.deepcopy(self._registry)
         try:
@@ -282,26 +281,6 @@ class IndexWrites:
     def texts(self, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
         """The checksum of the text as embedded of the version held at each position, 0: not known."""
         return self._registry.texts[positions]
-
-    def learn_texts(self, found: Versions) -> int:
-        """The texts' checksums of these papers, where the index holds the very versions stamped (an
-        index saved before it kept them learns them as its stored vectors are checked; `keep_texts`
-        saves them); how many it learned."""
-        ids = list(found.papers)
-        learned = 0
-        for arxiv_id, position in zip(ids, self.positions(ids).tolist(), strict=True):
-            if position >= 0 and self._registry.versions[position] == found.stamps.get(arxiv_id):
-                self._registry.texts[position] = text_sum(found.papers[arxiv_id])
-                learned += 1
-        return learned
-
-    def keep_texts(self) -> None:
-        """Save the texts' checksums learned (`learn_texts`) now, with a commit of nothing else, when
-        no other process is writing; else they go with the next commit (`IndexBusy`)."""
-        if self._folder is None:
-            return
-        self._take_writer(wait=0)  # another process's commits are read first, with their registry:
-        self._sealed()  # what was learned is then learned again at the next start
 
     def _matching(self, query: Query, at_most: int | None = None) -> npt.NDArray[np.int64]:
         """The positions of every paper the query matches (it matches `at_most` of them), ascending."""

@@ -174,25 +174,6 @@ async def test_an_opened_index_takes_its_stored_embeddings_without_reading_a_pap
     await opened.close()
 
 
-async def test_an_index_saved_before_it_kept_text_checksums_reads_its_papers_once(
-    store: PaperStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder = tmp_path / "search"
-    await built_on_disk(store, folder)
-    with np.load(folder / "registry.npz") as saved:  # the layout of an earlier paperboy
-        arrays = {name: saved[name] for name in saved.files if name != "texts"}
-    np.savez(folder / "registry.npz", **arrays)
-    counted = Reads(monkeypatch)
-    for reads in (len(arrays["ids"]), 0):  # read and checked once, the checksums learned and saved
-        encoder = CountingEncoder()
-        opened = SearchService(store, EmbeddingStore(store.engine), encoder, folder=folder)
-        await opened.filled()
-        index = await opened.index()
-        assert counted.papers == reads and index.embedded == len(index) and encoder.texts == 0
-        await opened.close()
-        counted.papers = 0
-
-
 async def test_a_restart_opens_the_saved_embeddings_and_reads_only_what_changed(
     store: PaperStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
