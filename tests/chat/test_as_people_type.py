@@ -3,6 +3,7 @@ answered with a reason that was not the one."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -832,3 +833,28 @@ def test_thanks_and_acknowledgements_are_answered_not_searched_for(typed: str, t
     """`thanks!` found five papers."""
     assert parse_command(typed) == Thanks(thanked)
     assert isinstance(parse_command("thanks for the memories"), Search)  # a sentence with it stays a search
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("settings 10am", Subscribe(time="10:00", changes=True)),
+        ("settings 9:30", Subscribe(time="09:30", changes=True)),
+        ("settings Europe/Berlin", Subscribe(timezone="Europe/Berlin", changes=True)),
+    ],
+)
+def test_a_time_or_a_zone_alone_after_settings_is_that_setting(typed: str, meant: Subscribe) -> None:
+    """They were refused, saying to type `at 10am`: which alone was a search."""
+    assert parse_command(typed) == meant
+    assert isinstance(parse_command("settings robotics 9:30"), Unknown)  # a topic with it: said, not dropped
+
+
+@pytest.mark.parametrize("typed", ["at 10am", "tz Europe/Berlin", "days mon-fri", "at 10:00 tz Europe/Paris"])
+def test_settings_alone_say_how_to_change_or_start_a_digest(typed: str) -> None:
+    assert refused(typed) == f"to change this channel's digest: `settings {typed}`; to start one: `subscribe {typed}`."
+    assert parse_command(f"settings {typed}") == replace(parse_command(f"subscribe {typed}"), changes=True)
+
+
+@pytest.mark.parametrize("typed", ["at the end of training", "at scale", "days of future past", "tz dependence"])
+def test_words_after_an_options_name_that_set_nothing_stay_a_search(typed: str) -> None:
+    assert parse_command(typed) == Search(typed)

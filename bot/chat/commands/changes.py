@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from bot.chat.commands.kinds import Command, Settings, Unknown, Unsubscribe
-from bot.chat.commands.options import is_weekday
+from bot.chat.commands.options import is_weekday, option_meant
 from bot.chat.commands.subscribing import parse_subscribe
 from bot.domain.errors import UsageError
 
@@ -45,6 +45,9 @@ def parse_change(word: str, rest: str, text: str) -> Command | None:
         return Settings() if word == "settings" else None
     while typed:
         said = _setting(typed)
+        if said is None and word == "settings" and len(typed.split()) == 1 and (meant := _value_alone(typed)):
+            typed = meant  # `settings 10am`, `settings Europe/Berlin`: told to type `at 10am`, though nothing else
+            continue  # was meant
         if said is None:
             if not options and word != "settings":
                 return None
@@ -68,6 +71,13 @@ def parse_change(word: str, rest: str, text: str) -> Command | None:
             " or `settings topics diffusion, robotics`; `subscribe` with topics replaces its topics.",
         )
     return replace(changed, changes=True)
+
+
+def _value_alone(typed: str) -> str | None:
+    """The setting a value typed alone after `settings` is plainly for: a time (`10am`, `9:30`) or a
+    zone's name (`Europe/Berlin`), with its option's name before it; None for any other."""
+    meant = option_meant(typed)
+    return meant.strip("`") if meant is not None and re.fullmatch(r"`(?:at|tz) \S+`", meant) else None
 
 
 # a topic added to a channel's digest or taken off it, the others kept: `settings add robotics`, `add topic

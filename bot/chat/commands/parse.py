@@ -34,6 +34,7 @@ from bot.chat.commands.kinds import (
     Save,
     Saved,
     Search,
+    Subscribe,
     Today,
     Top,
     Unknown,
@@ -213,7 +214,15 @@ def parse_command(text: str) -> Command:
         return Unknown(text, f"Did you mean `{close[0]}`?")
     if (flagged := _search_flags(word, text)) is not None:
         return Unknown(text, flagged)
+    if word in ("at", "tz", "days") and _only_settings(text):  # `at 10am`: searched for
+        return Unknown(text, f"to change this channel's digest: `settings {text}`; to start one: `subscribe {text}`.")
     return _searched(text)
+
+
+def _only_settings(text: str) -> bool:
+    """Whether a line is only a digest's settings (`at 10am`, `tz Europe/Berlin`, `days mon-fri`)."""
+    changed = parse_change("settings", text, text)
+    return isinstance(changed, Subscribe) and not changed.topics
 
 
 def _mistyped(word: str, command: str) -> bool:
