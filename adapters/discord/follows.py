@@ -3,6 +3,7 @@ direct message with the bot, at 09:00 in the `timezone` given (UTC until one is,
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -20,12 +21,24 @@ def follow_command(topics: str, timezone: str | None) -> Command:
     """Discord's options, checked by the same rules as Slack's `follow` text."""
     text = f"follow {topics}".strip()
     command = parse_follow("follow", " ".join(topics.split()), text)
+    if isinstance(command, Unknown):  # `topics:stop` was told to type `unfollow TOPIC`, as Slack's text is
+        return replace(command, hint=_TYPED.sub(_as_options, command.hint))
     if not isinstance(command, Follow) or not timezone:
         return command
     try:
         return replace(command, timezone=checked_timezone(timezone.strip()))
     except UsageError as exc:
         return Unknown(f"{text} timezone:{timezone}"[:200], str(exc))
+
+
+_TYPED = re.compile(r"`(follow|unfollow|today)(?: ([^`]+))?`")  # a command as Slack's text types it
+
+
+def _as_options(typed: re.Match[str]) -> str:
+    """A command of a hint as Discord's options give it: `follow diffusion` is `/papers follow topics:diffusion`."""
+    command, value = typed[1], typed[2]
+    option = {"follow": " topics:", "unfollow": " topic:"}.get(command, " ") if value else ""
+    return f"`/papers {command}{option}{value or ''}`"
 
 
 def add_follow_commands(group: app_commands.Group, bot: PaperBot) -> None:

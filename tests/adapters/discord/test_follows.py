@@ -84,6 +84,23 @@ def test_the_options_are_checked_like_slacks_text() -> None:
     assert isinstance(follow_command("author:", None), Unknown)
 
 
+@pytest.mark.parametrize(
+    ("topics", "said"),
+    [
+        ("stop", "To stop following: `/papers unfollow topic:TOPIC` stops one, `/papers unfollow` all."),
+        ("@lecun", "To follow an author, name them after `author:`, such as `/papers follow topics:author:lecun`."),
+        (
+            "everything",
+            "`/papers follow` needs a topic or an author: every paper would be the whole daily list, which"
+            " `/papers today` shows.",
+        ),
+    ],
+)
+def test_a_follow_refused_says_what_to_give_in_discords_options(topics: str, said: str) -> None:
+    """They named Slack's typed commands (`unfollow TOPIC`, `follow author:lecun`), which Discord does not take."""
+    assert follow_command(topics, None) == Unknown(f"follow {topics}", said)
+
+
 @pytest.mark.slow
 async def test_the_follow_is_delivered_once_to_the_dm_without_threads(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
