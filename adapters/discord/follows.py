@@ -31,13 +31,16 @@ def follow_command(topics: str, timezone: str | None) -> Command:
         return Unknown(f"{text} timezone:{timezone}"[:200], str(exc))
 
 
-_TYPED = re.compile(r"`(follow|unfollow|today)(?: ([^`]+))?`")  # a command as Slack's text types it
+_TYPED = re.compile(r"`(follow|unfollow|today|paper|save)(?: ([^`]+))?`")  # a command as Slack's text types it
+
+
+_OPTIONS = {"follow": " topics:", "unfollow": " topic:", "paper": " id:", "save": " id:"}  # each one's option
 
 
 def _as_options(typed: re.Match[str]) -> str:
     """A command of a hint as Discord's options give it: `follow diffusion` is `/papers follow topics:diffusion`."""
     command, value = typed[1], typed[2]
-    option = {"follow": " topics:", "unfollow": " topic:"}.get(command, " ") if value else ""
+    option = _OPTIONS.get(command, " ") if value else ""
     return f"`/papers {command}{option}{value or ''}`"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from bot.domain.errors import UsageError
@@ -74,13 +74,12 @@ def named_day(text: str) -> tuple[NamedDay | str, str] | None:
 
 def resolved_until(named: NamedDay, first: date, today: date) -> date:
     """The last day of a span from `first` (`aug 1 to aug 10`): its own when it has a year, else the first
-    such day on or after `first` (`dec 20 to jan 5`: the January after)."""
+    such day on or after `first` (`dec 20 to jan 5`: the January after; `feb 1 to feb 29`: its month's
+    last, 28 February of a year with none)."""
     if named.year or named.ago >= 0 or named.weekday >= 0:
         return resolved(named, today)
-    year = first.year
-    while calendar_fault(f"{year:04d}-{named.month:02d}-{named.day:02d}") or date(year, named.month, named.day) < first:
-        year += 1
-    return date(year, named.month, named.day)
+    year = first.year + ((named.month, named.day) < (first.month, first.day))
+    return date(year, named.month, min(named.day, calendar.monthrange(year, named.month)[1]))
 
 
 def resolved(named: NamedDay, today: date) -> date:
@@ -151,7 +150,12 @@ def named_span(text: str) -> tuple[str, Span] | None:
 # `between aug 1 and aug 10`, `aug 1 to aug 10` alone: their papers). The first was taken alone, and
 # "to aug 10" searched for
 _BETWEEN = re.compile(r"(?:between|from)\s+", re.IGNORECASE)
-_UNTIL = re.compile(r"(?:(?:to|until|till|through|thru|and)\b|-|–)\s*(?=\S)", re.IGNORECASE)
+_UNTIL = re.compile(r"(?:(?:to|until|till|through|thru|and)\b|-|–|\.\.)\s*(?=\S)", re.IGNORECASE)
+
+
+def starts_a_span(text: str) -> bool:
+    """Whether a text after a day goes on to a span's last day (`to aug 10`, `..2026-08-10`)."""
+    return _UNTIL.match(text) is not None
 
 
 def _named_range(text: str) -> tuple[str, Span] | None:
@@ -177,24 +181,36 @@ def _named_range(text: str) -> tuple[str, Span] | None:
         said = head[: len(head) - len(last[1])].strip(" ,")
         if until[0].lower().startswith("and") and not after:  # `aug 1 and aug 3`: two days, or the days between?
             raise UsageError(f"“{said}”: for the days from one to the other, write `to` between them.")
-        if _backwards(begins, ends):
-            raise UsageError(f"“{said}” ends before it starts: write the first day first.")
         topic = " ".join((text[:start].strip(" ,"), last[1])).strip()
+        begins, ends = _with_years(begins, ends, said)
         return topic, Span(begins, only=False, until=ends)
     return None
 
 
-def _backwards(begins: NamedDay, ends: NamedDay) -> bool:
-    """Whether a span ends before it starts: with their years, by them; without, unless it runs over a new
-    year, a few months at most (`dec 20 to jan 5`; `aug 10 to aug 1` is no year-long span)."""
-    if begins.year and ends.year:
-        return (ends.year, ends.month, ends.day) < (begins.year, begins.month, begins.day)
-    if (ends.month, ends.day) >= (begins.month, begins.day):
-        return False
-    return ends.month == begins.month or (ends.month - begins.month) % 12 > 2
+def _with_years(begins: NamedDay, ends: NamedDay, said: str) -> tuple[NamedDay, NamedDay]:
+    """A span's first and last days, the year one gives also the other's (`aug 1 to aug 10, 2025`; `dec 20
+    2025 to jan 5`: the January after). `UsageError` for a span that ends before it starts (without years,
+    one over a new year may run six months: `oct 1 to jan 1`, not `aug 10 to aug 1`), or a day no
+    calendar has."""
+    wrapped = (ends.month, ends.day) < (begins.month, begins.day)
+    backwards = f"“{said}” ends before it starts: write the first day first."
+    if begins.year and not ends.year:
+        ends = replace(ends, year=begins.year + wrapped)
+    elif ends.year and not begins.year:
+        begins = replace(begins, year=ends.year - wrapped)
+    elif not begins.year and wrapped and (ends.month == begins.month or (ends.month - begins.month) % 12 > 6):
+        raise UsageError(backwards)
+    if begins.year and (ends.year, ends.month, ends.day) < (begins.year, begins.month, begins.day):
+        raise UsageError(backwards)
+    for day in (begins, ends) if begins.year else ():
+        if not 1 <= day.year <= 9999:
+            raise UsageError(f"“{said}” runs past the calendar's last year, 9999.")
+        if why := calendar_fault(f"{day.year:04d}-{day.month:02d}-{day.day:02d}"):
+            raise UsageError(f"“{said}” holds a day no calendar has: {why}.")
+    return begins, ends
 
 
-_DAY_ALONE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?=[\s,.;!?]|\Z)")
+_DAY_ALONE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?(?=[\s,.;!?]|\Z)")  # `10`, `10, 2025`
 
 
 def _same_month(begins: NamedDay | str, text: str) -> tuple[NamedDay | str, str] | None:
@@ -203,6 +219,6 @@ def _same_month(begins: NamedDay | str, text: str) -> tuple[NamedDay | str, str]
     found = _DAY_ALONE.match(text)
     if found is None or not isinstance(begins, NamedDay) or not begins.month:
         return None
-    year = f", {begins.year}" if begins.year else ""
-    said = named_day(f"{calendar.month_abbr[begins.month]} {found[1]}{year}")
+    year = found[2] or (str(begins.year) if begins.year else "")
+    said = named_day(f"{calendar.month_abbr[begins.month]} {found[1]}{f', {year}' if year else ''}")
     return (said[0], text[found.end() :].strip(" ,")) if said is not None else None

@@ -58,8 +58,9 @@ _CLAUSE = re.compile(r"[,.;:!?()\n\u2013\u2014]|\s-\s|\b(?:but|so)\b")
 
 
 def unmentioned(text: str) -> str:
-    """The text without its mentions (`<@U123>`, `<#C123>`, `<!channel>`)."""
-    return " ".join(re.sub(r"<[@#!][^>]*>", " ", text).split())
+    """The text without its mentions (`<@U123>`, `<#C123>`, `<!channel>`), its lines kept (a line ends a
+    clause)."""
+    return re.sub(r"<[@#!][^>]*>", " ", text).strip()
 
 
 def _words(text: str) -> list[str]:

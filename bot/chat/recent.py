@@ -131,14 +131,15 @@ class Window:
         """What an answer limited to these days that found nothing says (`none_since`); None for any day."""
         if self.first is None:
             return None
-        return none_since(query, self.first, latest, self.said())
+        return none_since(query, self.first, latest, self.said(), self.last)
 
 
-def none_since(query: str | None, first: date, latest: date | None, said: str = "") -> str:
+def none_since(query: str | None, first: date, latest: date | None, said: str = "", last: date | None = None) -> str:
     """What an answer limited to recent days (a search's, or `this week`'s: no `query`) that found
     nothing says: since when (or `said`: on that day alone, from it to another); and, when the store
     holds no day as recent (`latest`: its latest day), that it lacks them, not that no papers were
-    listed ("No papers were listed since Sunday", of days no sync had fetched)."""
+    listed ("No papers were listed since Sunday", of days no sync had fetched), nor holds the days of a
+    span after its latest (`last`: the span's last day)."""
     day = f"{first:%A %-d %B %Y}"
     said = said or f"since {day}"
     again = "" if query is None else " The same words without the days look at every day."
@@ -146,6 +147,7 @@ def none_since(query: str | None, first: date, latest: date | None, said: str = 
         held = f"its latest day is {latest:%A %-d %B %Y}" if latest is not None else "it holds no listings yet"
         lacks = f"The store does not hold {day}" if said == f"on {day}" else f"The store holds no day {said}"
         return f"{lacks}: {held}.{again}"
+    beyond = f" The store holds no day after {latest:%A %-d %B %Y}." if last is not None and latest < last else ""
     if query is None:
-        return f"No papers were listed {said}."
-    return f"No paper on {quoted(query)} was listed {said}.{again}"
+        return f"No papers were listed {said}.{beyond}"
+    return f"No paper on {quoted(query)} was listed {said}.{beyond}{again}"

@@ -41,11 +41,12 @@ from bot.chat.commands import (
     Unsave,
     Unsubscribe,
     parse_command,
+    settings_alone,
 )
 from bot.chat.days import NamedDay, Span, resolved
 from bot.chat.discussion import ASKS, NOT_A_PAPER_THREAD, all_asked, asks_to_save, discuss, discussed, unmentioned
 from bot.chat.follows import FollowService
-from bot.chat.recent import Window, none_since
+from bot.chat.recent import Window
 from bot.chat.replies import replied, said
 from bot.chat.wording import TYPED, Phrasebook
 from bot.community.service import Community
@@ -216,6 +217,10 @@ class ChatService:
                 words = self._words(asker)
                 if asker.direct and hint == TO_STOP:  # `stop`, `pause` in a direct message: one's own digest
                     hint = f"To stop your own digest here: {words.unfollow}"
+                if asker.direct and hint == settings_alone(text):  # `at 10am`: no channel's digest here
+                    hint = (
+                        "your own digest here comes at 09:00 on weekdays, your time; settings are a channel digest's."
+                    )
                 didnt = f"Sorry, I didn't get “{text[:100]}”. {hint[:1].upper()}{hint[1:]}"  # a sentence of its own
                 following = text.split(maxsplit=1)[0].lower() in ("follow", "follows", "unfollow")
                 examples = (f"{words.follow_examples} — your own digest",) if following else words.examples
@@ -252,8 +257,8 @@ class ChatService:
         upvoted first."""
         today = self._clock().astimezone(UTC).date()
         window = Window.of(days, span, today)
-        first, last = window.first or today, min(window.last or today, today)
-        best, listed = await self._store.most_upvoted(first, last, limit)
+        first, last = window.first or today, window.last or today
+        best, listed = await self._store.most_upvoted(first, min(last, today), limit)
         dates = f"{first:%-d %B}{f' {first.year}' if first.year != last.year else ''} to {last:%-d %B %Y}"
         return Post(
             header=f"Daily Papers · from {first:%A %-d %B} to {last:%A %-d %B}"
@@ -267,7 +272,7 @@ class ChatService:
             if listed
             else None,
             cards=tuple(card(p, rank=i, seeded=False) for i, p in enumerate(best, start=1)),
-            empty=None if listed else none_since(None, first, await self._store.latest_day(), window.said()),
+            empty=None if listed else window.none(None, await self._store.latest_day()),
         )
 
     async def _searched(self, query: str, window: Window, asker: Asker, limit: int = SEARCH_RESULTS) -> Post:

@@ -60,7 +60,7 @@ def repository_urls(owner_name: str) -> tuple[str, ...]:
 
 def repository_words(owner_name: str) -> str:
     """A repository's name as words, to search for where no paper links it: `Fast-dLLM` is "Fast dLLM"."""
-    return " ".join(re.split(r"[-_.]+", owner_name.partition("/")[2])).strip()
+    return " ".join(re.split(r"[-_.]+", owner_name.rpartition("/")[2])).strip()
 
 
 def unlinked(owner_name: str) -> str:
@@ -96,6 +96,7 @@ def link_words(url: str) -> str:
 # and a model's, dataset's or Space's page. Pasted, they were searched for as their address's words.
 _HUB_SITES = ("huggingface.co", "www.huggingface.co", "hf.co")
 _HUB_KINDS = {"datasets": "dataset", "spaces": "Space"}
+_REPO_PAGES = frozenset({"tree", "blob", "resolve", "viewer", "discussions", "commits", "files", "settings", "raw"})
 # first path words of Hugging Face's own pages, not an owner's (`huggingface.co/blog/…`, `/docs/…`)
 _HUB_PAGES = frozenset(
     {"blog", "docs", "learn", "collections", "posts", "organizations", "settings", "join", "login", "pricing"}
@@ -106,8 +107,11 @@ _HUB_PAGES = frozenset(
 @dataclass(frozen=True)
 class HubPage:
     """A Hugging Face page that is no paper's. `kind`: "day" (a day's Daily Papers; `name` the day as
-    written, "" for the latest), "week" or "month" (`name`: `2026-W34`, `2026-08`), "model", "dataset" or
-    "Space" (`name`: `owner/name`), or "page" (any other of its pages)."""
+    written, "" for the latest), "week" or "month" (`name`: `2026-W34`, `2026-08`), "search" (its search of
+    papers: `name` the words), "model", "dataset" or "Space" (`name`: `owner/name`, or the oldest's
+    `name`), or "page" (any other of its pages)."""
+
+    REPOSITORIES = ("model", "dataset", "Space")
 
     kind: str
     name: str = ""
@@ -120,20 +124,23 @@ def hub_page(url: str) -> HubPage | None:
     if parts.netloc.lower() not in _HUB_SITES:
         return None
     path = [segment for segment in parts.path.split("/") if segment]
+    asked = parse_qs(parts.query)
     if path[:1] == ["papers"]:
-        return _papers_page(path[1:], parse_qs(parts.query).get("date", [""])[0])
-    if path and path[0] in _HUB_KINDS and len(path) >= 3:
-        return HubPage(_HUB_KINDS[path[0]], f"{path[1]}/{path[2]}")
-    if len(path) >= 2 and path[0].lower() not in _HUB_PAGES:
-        return HubPage("model", f"{path[0]}/{path[1]}")
-    return HubPage("page")
+        searched = asked.get("q", [""])[0].strip()  # Hugging Face's own search of papers
+        return HubPage("search", searched) if searched and len(path) == 1 else _papers_page(path[1:], asked)
+    kind = _HUB_KINDS.get(path[0], "model") if path else "page"
+    named = path[1:] if path and path[0] in _HUB_KINDS else path
+    if kind == "page" or not named or (kind == "model" and (len(named) < 2 or named[0].lower() in _HUB_PAGES)):
+        return HubPage("page")
+    # `datasets/squad` and `datasets/squad/viewer`: a repository of no owner's, as the oldest are
+    return HubPage(kind, named[0] if len(named) == 1 or named[1] in _REPO_PAGES else f"{named[0]}/{named[1]}")
 
 
-def _papers_page(path: list[str], day: str) -> HubPage | None:
+def _papers_page(path: list[str], asked: dict[str, list[str]]) -> HubPage | None:
     """The Daily Papers page a path after `papers/` is: `date/2026-08-20`, `week/2026-W34`, `month/2026-08`,
     `trending` or nothing (the latest day; `?date=` its day); None for a paper's (`2406.12345`)."""
     if not path:
-        return HubPage("day", day)
+        return HubPage("day", asked.get("date", [""])[0])
     if path[0] in ("date", "week", "month") and len(path) == 2:
         return HubPage("day" if path[0] == "date" else path[0], path[1])
     if path == ["trending"]:

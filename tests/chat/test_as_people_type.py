@@ -778,9 +778,10 @@ def test_a_follow_or_a_save_that_cannot_be_says_why(typed: str, said: str) -> No
         ("https://huggingface.co/papers", Today()),
         ("huggingface.co/papers", Today()),
         ("https://huggingface.co/papers/trending", Today()),
+        ("https://huggingface.co/papers?q=speculative+decoding", Search("speculative decoding")),  # its search
     ],
 )
-def test_a_hugging_face_days_list_pasted_is_that_days_papers(link: str, meant: Today) -> None:
+def test_a_hugging_face_days_list_pasted_is_that_days_papers(link: str, meant: Command) -> None:
     """They were searched for as the address's words, and found papers holding "huggingface" or "date"."""
     assert parse_command(link) == meant
 
@@ -797,6 +798,11 @@ def test_a_hugging_face_days_list_pasted_is_that_days_papers(link: str, meant: T
             "https://huggingface.co/datasets/HuggingFaceFW/fineweb-edu/viewer",
             "that link is a Hugging Face dataset's page (HuggingFaceFW/fineweb-edu), not a paper's: paste a paper's"
             " link (huggingface.co/papers/2406.12345) or its arXiv id, or search for its name: `fineweb edu`.",
+        ),
+        (
+            "https://huggingface.co/datasets/squad/viewer",  # the oldest have no owner
+            "that link is a Hugging Face dataset's page (squad), not a paper's: paste a paper's link"
+            " (huggingface.co/papers/2406.12345) or its arXiv id, or search for its name: `squad`.",
         ),
         (
             "https://huggingface.co/papers/week/2026-W34",
@@ -852,7 +858,7 @@ def test_a_time_or_a_zone_alone_after_settings_is_that_setting(typed: str, meant
 @pytest.mark.parametrize("typed", ["at 10am", "tz Europe/Berlin", "days mon-fri", "at 10:00 tz Europe/Paris"])
 def test_settings_alone_say_how_to_change_or_start_a_digest(typed: str) -> None:
     assert refused(typed) == f"to change this channel's digest: `settings {typed}`; to start one: `subscribe {typed}`."
-    assert parse_command(f"settings {typed}") == replace(parse_command(f"subscribe {typed}"), changes=True)
+    assert parse_command(f"settings {typed}") == replace(subscribed(f"subscribe {typed}"), changes=True)
 
 
 @pytest.mark.parametrize("typed", ["at the end of training", "at scale", "days of future past", "tz dependence"])

@@ -247,6 +247,7 @@ async def test_a_span_of_days_keeps_their_papers_and_says_which_it_lacks(june_st
         "No paper on “agents” was listed from Tuesday 10 June 2025"
     )
     ahead = await service.answer(parse_command("2026-07-01 to 2026-07-03"), asker)
+    assert ahead.header == "Daily Papers · from Wednesday 1 July to Friday 3 July"  # not "… to Wednesday 3 June"
     assert ahead.empty == (
         "The store holds no day from Wednesday 1 July 2026 to Friday 3 July 2026: its latest day is Wednesday 3 June"
         " 2026."
@@ -547,6 +548,21 @@ async def test_a_hugging_face_days_list_pasted_shows_that_days_papers(june_store
     assert "2 June 2026" in day.header and day.cards
     thanked = await service.answer(parse_command("thanks!"), asker)
     assert thanked.text == ("You're welcome. `/papers help` lists what I can do.",)
+
+
+async def test_settings_alone_say_where_they_apply(june_store: PaperStore) -> None:
+    """`at 10am` was searched for; in a direct message, `settings at 10am` and `subscribe` are refused."""
+    service = chat_service(june_store)
+    channel = await service.answer(parse_command("at 10am"), Asker(ChannelRef("slack", "C1"), "U1"))
+    assert channel.text[0] == (
+        "Sorry, I didn't get “at 10am”. To change this channel's digest: `settings at 10am`; to start one:"
+        " `subscribe at 10am`."
+    )
+    direct = await service.answer(parse_command("at 10am"), Asker(ChannelRef("slack", "D1"), "U1", direct=True))
+    assert direct.text[0] == (
+        "Sorry, I didn't get “at 10am”. Your own digest here comes at 09:00 on weekdays, your time; settings are a"
+        " channel digest's."
+    )
 
 
 async def test_a_topic_with_a_typo_is_kept_as_typed_and_its_respelling_offered(june_store: PaperStore) -> None:

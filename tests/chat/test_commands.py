@@ -36,6 +36,7 @@ from bot.chat.commands import (
 )
 from bot.chat.commands.subscribing import names_the_subscription
 from bot.chat.days import NamedDay, Span
+from bot.chat.recent import Window, none_since
 from bot.domain.errors import UsageError
 from bot.domain.filters import fold
 from bot.domain.words import in_another_script, says_nothing
@@ -837,6 +838,15 @@ AUG_1, AUG_10 = NamedDay(8, 1), NamedDay(8, 10)
         ("mon to fri", Search("mon to fri")),  # weekdays bound no search's span: words
         ("aug 1-10", Recent(0, span=Span(AUG_1, only=False, until=AUG_10))),  # the last day's number alone
         ("diffusion aug 1 to 10", Search("diffusion", span=Span(AUG_1, only=False, until=AUG_10))),
+        ("2026-08-01..2026-08-10", Recent(0, span=Span(NamedDay(8, 1, 2026), only=False, until=NamedDay(8, 10, 2026)))),
+        ("aug 1 to aug 10, 2025", Recent(0, span=Span(NamedDay(8, 1, 2025), only=False, until=NamedDay(8, 10, 2025)))),
+        (
+            "agents aug 1-10, 2025",
+            Search("agents", span=Span(NamedDay(8, 1, 2025), only=False, until=NamedDay(8, 10, 2025))),
+        ),
+        ("dec 20 to jan 5 2025", Recent(0, span=Span(NamedDay(12, 20, 2024), only=False, until=NamedDay(1, 5, 2025)))),
+        ("dec 20 2025 to jan 5", Recent(0, span=Span(NamedDay(12, 20, 2025), only=False, until=NamedDay(1, 5, 2026)))),
+        ("oct 1 to jan 1", Recent(0, span=Span(NamedDay(10, 1), only=False, until=NamedDay(1, 1)))),  # over a new year
     ],
 )
 def test_days_written_as_dates_or_as_a_span_limit_the_days(typed: str, command: Command) -> None:
@@ -849,6 +859,13 @@ def test_days_written_as_dates_or_as_a_span_limit_the_days(typed: str, command: 
     [
         ("aug 1 and aug 3", "“aug 1 and aug 3”: for the days from one to the other, write `to` between them."),
         ("diffusion aug 10 to aug 1", "“aug 10 to aug 1” ends before it starts: write the first day first."),
+        ("aug 10 to jul 1", "“aug 10 to jul 1” ends before it starts: write the first day first."),
+        ("9999-12-31 to jan 1", "“9999-12-31 to jan 1” runs past the calendar's last year, 9999."),
+        (
+            "feb 1 to feb 29, 2025",
+            "“feb 29, 2025” is no day of the calendar: February 2025 has 28 days. Write a day as 2026-08-20, `aug 20`,"
+            " `friday` or `yesterday`.",
+        ),
         ("2026-08-10 to 2026-08-01", "“2026-08-10 to 2026-08-01” ends before it starts: write the first day first."),
         (
             "diffusion since 2026-02-30",
@@ -1033,3 +1050,26 @@ def test_subscribe_to_a_topic_as_said(typed: str, topics: tuple[str, ...], caden
 def test_how_often_said_in_words_after_a_topic_is_taken_as_said(typed: str, command: Command) -> None:
     """It was refused: "“diffusion every day” looks like an option, not a topic: type `days daily`"."""
     assert parse_command(typed) == command
+
+
+@pytest.mark.parametrize(
+    ("typed", "first", "last"),
+    [
+        ("aug 1 to aug 10", date(2026, 8, 1), date(2026, 8, 10)),
+        ("dec 20 to jan 5", date(2025, 12, 20), date(2026, 1, 5)),  # the latest 20 December, and the January after
+        ("feb 1 to feb 29", date(2026, 2, 1), date(2026, 2, 28)),  # no 29th this year: the month's last (not 2028)
+        ("2024-02-01 to feb 29", date(2024, 2, 1), date(2024, 2, 29)),
+    ],
+)
+def test_a_spans_days_are_known_when_answered(typed: str, first: date, last: date) -> None:
+    command = parse_command(typed)
+    assert isinstance(command, Recent) and command.span is not None
+    assert Window.of(0, command.span, date(2026, 8, 21)) == Window(first, last)
+
+
+def test_a_span_past_the_stores_latest_day_says_so() -> None:
+    said = none_since("agents", date(2026, 8, 17), date(2026, 8, 21), "from … to …", date(2026, 8, 30))
+    assert said == (
+        "No paper on “agents” was listed from … to …. The store holds no day after Friday 21 August 2026. The same"
+        " words without the days look at every day."
+    )

@@ -285,6 +285,7 @@ async def test_a_mention_naming_a_paper_outside_a_thread_is_answered(june_store:
         ("<@UBOT> code and not the authors", ("code",)),
         ("<@UBOT> who wrote it?", ("authors",)),
         ("<@UBOT> hello", ()),
+        ("<@UBOT> never mind\ncode?", ("code",)),  # a line ends a clause: the negation does not reach it
     ],
 )
 def test_every_question_listed_together_is_asked_in_order(text: str, asked: tuple[str, ...]) -> None:

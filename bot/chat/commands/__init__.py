@@ -31,7 +31,7 @@ from bot.chat.commands.kinds import (
     Unsubscribe,
 )
 from bot.chat.commands.options import checked_timezone, days_option, is_weekday, time_option
-from bot.chat.commands.other_words import TO_STOP
+from bot.chat.commands.other_words import TO_STOP, settings_alone
 from bot.chat.commands.parse import (
     KEYWORDS,
     on_day,
@@ -95,5 +95,6 @@ __all__ = [
     "plain_text",
     "search_option",
     "search_parts",
+    "settings_alone",
     "time_option",
 ]

@@ -35,6 +35,8 @@ def _hub(page: HubPage, text: str) -> Command:
             return Today(day=date.fromisoformat(page.name)) if page.name else Today()
         except ValueError:
             return Unknown(text, f"“{page.name[:20]}” in that link is no day: a day's list ends in 2026-08-20.")
+    if page.kind == "search":  # `huggingface.co/papers?q=agents`: the same search here
+        return Search(page.name)
     if page.kind in ("week", "month"):
         days = 7 if page.kind == "week" else 30
         return Unknown(

@@ -27,6 +27,11 @@ _OF_THE_DIGEST = frozenset(
 )
 
 
+def settings_alone(text: str) -> str:
+    """What a line of a digest's settings alone says to type (`at 10am`: it was searched for)."""
+    return f"to change this channel's digest: `settings {text}`; to start one: `subscribe {text}`."
+
+
 def _stop_or_start(whole: str) -> str | None:
     """What to type to stop or start the channel's digest, for a line that asks to (`stop it`, `pause the
     weekly roundup`, `turn on the digest`); None for any other line."""

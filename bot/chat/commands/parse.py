@@ -43,15 +43,15 @@ from bot.chat.commands.kinds import (
 )
 from bot.chat.commands.links import other_link
 from bot.chat.commands.options import FLAG_NAMES, checked_top, flags_in, unflagged, without_marks
-from bot.chat.commands.other_words import TO_STOP, said_otherwise, subscribe_otherwise
+from bot.chat.commands.other_words import TO_STOP, said_otherwise, settings_alone, subscribe_otherwise
 from bot.chat.commands.subscribing import parse_follow, parse_subscribe
 from bot.chat.commands.typed import POLITE_WORDS, POLITELY, names_a_paper, only_ids, plain_text, tokens_of
-from bot.chat.days import NamedDay, Span, named_day, named_span
+from bot.chat.days import NamedDay, Span, named_day, named_span, starts_a_span
 from bot.chat.discussion import ASKS, LINKS, what_is_asked
 from bot.chat.recent import only_when, papers_asked, within
 from bot.domain.errors import UsageError
 from bot.domain.ids import a_paper_link, is_arxiv_id, papers_named
-from bot.domain.other_links import hub_page, link_words, one_url, repository, repository_words
+from bot.domain.other_links import HubPage, hub_page, link_words, one_url, repository, repository_words
 from bot.domain.our_words import calendar_fault
 from bot.domain.words import edits
 
@@ -215,7 +215,7 @@ def parse_command(text: str) -> Command:
     if (flagged := _search_flags(word, text)) is not None:
         return Unknown(text, flagged)
     if word in ("at", "tz", "days") and _only_settings(text):  # `at 10am`: searched for
-        return Unknown(text, f"to change this channel's digest: `settings {text}`; to start one: `subscribe {text}`.")
+        return Unknown(text, settings_alone(text))
     return _searched(text)
 
 
@@ -262,8 +262,8 @@ def search_parts(text: str) -> tuple[str, int, Span | None, int | None]:
     time words keep (`diffusion this week`: 7), the day it names (`agents since monday`), and how many
     results it asks for (`diffusion top 10`). `UsageError` for days or a count out of range."""
     url = one_url(text)
-    if url is not None and (page := hub_page(url)) is not None and "/" in page.name:  # a model's: its name
-        text = repository_words(page.name)
+    if url is not None and (page := hub_page(url)) is not None and page.kind in (*HubPage.REPOSITORIES, "search"):
+        text = page.name if page.kind == "search" else repository_words(page.name)  # a model's: its name
     elif url is not None and not names_a_paper(url):  # `paperboy search <a page's link>`
         owner_name = repository(url)
         text = (repository_words(owner_name) if owner_name else link_words(url)) or text
@@ -524,7 +524,10 @@ _DAY_FORMS = "2026-08-20, `aug 20`, `friday` or `yesterday`"
 
 def _named(named: NamedDay | str, rest: str, text: str) -> Today | Unknown | None:
     """The papers of a day named in words (`aug 20 top 5`, `last friday`), or what to say of one no
-    calendar has; None where other words follow (`sunday funday`: a search)."""
+    calendar has; None where other words follow (`sunday funday`: a search) or a span's last day does
+    (`2026-08-01..2026-08-10`)."""
+    if starts_a_span(rest):
+        return None
     today = _today("today", rest, text)
     if isinstance(named, str) and today is not None:
         return Unknown(text, f"{named}. Write a day as {_DAY_FORMS}.")

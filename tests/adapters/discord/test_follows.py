@@ -94,6 +94,11 @@ def test_the_options_are_checked_like_slacks_text() -> None:
             "`/papers follow` needs a topic or an author: every paper would be the whole daily list, which"
             " `/papers today` shows.",
         ),
+        (
+            "2406.12345",
+            "“2406.12345” names a paper, not a topic: a topic is words the papers hold (`/papers paper id:2406.12345`"
+            " shows that paper, `/papers save id:2406.12345` keeps it)",
+        ),
     ],
 )
 def test_a_follow_refused_says_what_to_give_in_discords_options(topics: str, said: str) -> None:
