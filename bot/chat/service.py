@@ -259,7 +259,10 @@ class ChatService:
         window = Window.of(days, span, today)
         first, last = window.first or today, window.last or today
         best, listed = await self._store.most_upvoted(first, min(last, today), limit)
-        dates = f"{first:%-d %B}{f' {first.year}' if first.year != last.year else ''} to {last:%-d %B %Y}"
+        latest = await self._store.latest_day()
+        held = min(last, latest) if latest is not None and latest >= first else last  # not days the store lacks
+        dates = f"{first:%-d %B}{f' {first.year}' if first.year != held.year else ''} to {held:%-d %B %Y}"
+        dates += " (the store's latest day)" if held < min(last, today) else ""
         return Post(
             header=f"Daily Papers · from {first:%A %-d %B} to {last:%A %-d %B}"
             if span and span.until
@@ -272,7 +275,7 @@ class ChatService:
             if listed
             else None,
             cards=tuple(card(p, rank=i, seeded=False) for i, p in enumerate(best, start=1)),
-            empty=None if listed else window.none(None, await self._store.latest_day()),
+            empty=None if listed else window.none(None, latest),
         )
 
     async def _searched(self, query: str, window: Window, asker: Asker, limit: int = SEARCH_RESULTS) -> Post:

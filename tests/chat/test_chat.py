@@ -242,6 +242,11 @@ async def test_a_span_of_days_keeps_their_papers_and_says_which_it_lacks(june_st
     assert agents.cards and {c.paper_id for c in agents.cards} <= listed[1] | listed[2]
     since = await service.answer(parse_command("since 2026-06-02"), asker)
     assert since.header == "Daily Papers · since Tuesday 2 June"
+    a_week_on = chat_service(june_store, clock=lambda: datetime(2026, 6, 10, 9, tzinfo=UTC))  # the store ends 3 June
+    behind = await a_week_on.answer(parse_command("since 2026-06-02"), asker)
+    assert behind.subheader is not None and behind.subheader.endswith(
+        "listed 2 June to 3 June 2026 (the store's latest day), most upvoted first"  # not "to 10 June"
+    )
     later = await service.answer(parse_command("agents jun 10-12"), asker)  # (of 2025: the last 10 June to now)
     assert later.empty is not None and later.empty.startswith(
         "No paper on “agents” was listed from Tuesday 10 June 2025"
