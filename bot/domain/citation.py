@@ -120,12 +120,14 @@ def _surname(name: str) -> str:
 
 def cite_key(paper: Paper) -> str:
     surname = _surname(paper.authors[0]) if paper.authors else "anon"
-    year = paper.published_at.year if paper.published_at else _year_from_id(paper.arxiv_id)
+    year = _year_from_id(paper.arxiv_id)
     word = next((w for w in re.findall(r"[A-Za-z0-9]+", _ascii(paper.title)) if w.lower() not in _SKIP), "paper")
     return re.sub(r"[^a-z0-9]", "", f"{_ascii(surname)}{year}{word}".lower()) or "paper"
 
 
 def _year_from_id(arxiv_id: str) -> int:
+    """The year arXiv first listed the paper, as its id says (`2405.13729`: 2024) and arXiv's own BibTeX
+    gives it: Hugging Face's date is when it was posted there, years later for some (2026 for 2405.13729)."""
     digits = re.search(r"(\d{2})\d{2}", arxiv_id.split("/")[-1])
     yy = int(digits.group(1)) if digits else 0
     return 1900 + yy if yy >= 91 else 2000 + yy
@@ -148,7 +150,7 @@ def bibtex(paper: Paper, key: str | None = None) -> str:
 
 
 def _entry(paper: Paper, key: str, names: list[str]) -> str:
-    year = paper.published_at.year if paper.published_at else _year_from_id(paper.arxiv_id)
+    year = _year_from_id(paper.arxiv_id)
     fields = [
         ("title", f"{{{_title(paper.title)}}}"),
         ("author", " and ".join(names) or "Unknown"),

@@ -76,7 +76,8 @@ class RoundupDelivery(DigestDelivery):
         self, publisher: Publisher, channel: ChannelRef, day: date, claim: Claim, digest: Digest, subscribed: bool
     ) -> int:
         done = await super()._post(publisher, channel, day, claim, digest, subscribed)
-        if isinstance(digest, Roundup):
+        # not after an unsubscribe answered while the cards went out: it was told nothing more comes
+        if isinstance(digest, Roundup) and (not subscribed or await self._subscriptions.exists(channel)):
             await self._discussed(publisher, channel, day, claim)
         return done
 

@@ -4,6 +4,7 @@ entry whole within a chat message, each key once in a bibliography."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
@@ -124,3 +125,16 @@ def test_names_with_a_suffix_or_a_comma_and_latex_that_would_break() -> None:
     assert _title("{Closing} first} then open") == "Closing first then open"  # no double space left
     assert _title("~approx } stray") == r"\textasciitilde{}approx stray"  # the escape's own braces kept
     assert cite_key(Paper(arxiv_id="2606.00001", title="T x", authors=(", John",))) == "john2026t"  # no crash
+
+
+def test_the_year_is_arxivs_first_listing_not_the_day_hugging_face_posted_it() -> None:
+    """2405.13729 was on arXiv in May 2024 and trended on Hugging Face in 2026: its entry said 2026."""
+    posted_later = Paper(
+        arxiv_id="2405.13729",
+        title="ComboStoc: Combinatorial Stochasticity for Diffusion Generative Models",
+        authors=("Rui Xu",),
+        published_at=datetime(2026, 4, 29, tzinfo=UTC),
+    )
+    entry = bibtex(posted_later)
+    assert entry.startswith("@misc{xu2024combostoc,") and "year          = {2024}," in entry
+    assert "year          = {1999}," in bibtex(Paper(arxiv_id="hep-th/9901001", title="Strings"))

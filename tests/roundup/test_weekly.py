@@ -20,7 +20,9 @@ from bot.delivery.sweep import Sweeper
 from bot.domain.channels import ChannelRef
 from bot.domain.config import ScheduleConfig
 from bot.domain.models import Listing, Paper
+from bot.domain.post import Card as PaperCard
 from bot.domain.post import Post
+from bot.domain.publishing import MessageRef
 from bot.domain.weeks import week_key
 from bot.ingest.sync import Syncer, days_to_sync, recent_days
 from bot.roundup.delivery import RoundupDelivery
@@ -261,6 +263,37 @@ async def test_most_discussed_here_comes_after_the_cards_once(world: World) -> N
         "2. Paper 2605.29002 (2605.29002): 0 people reacted, 1 replied",  # ties by upvotes: 90 before 50
         "3. Paper 2605.29003 (2605.29003): 1 person reacted, 0 replied",
     )
+
+
+@dataclass
+class UnsubscribedAtTheFirstCard(RecordingPublisher):
+    """The channel unsubscribes (and is told nothing more comes) once the roundup's first card is out."""
+
+    subscriptions: SubscriptionStore | None = None
+
+    async def post_card(self, channel: str, card: PaperCard, key: str) -> MessageRef:
+        posted = await super().post_card(channel, card, key)
+        if self.subscriptions is not None:
+            await self.subscriptions.remove(ChannelRef("slack", channel))
+        return posted
+
+
+async def test_nothing_follows_an_unsubscribe_answered_midway_not_even_most_discussed(world: World) -> None:
+    """The cards stopped, but "Most discussed here this week" was posted after them."""
+    publisher = UnsubscribedAtTheFirstCard(subscriptions=world.subscriptions)
+    await list_week(world.store, WEEK_23)
+    channel = await subscribe(world, "CGONE", timezone="UTC", limit=5)
+    await world.store.save_papers([paper("2605.29001", 10)])
+    world.engagement.cards.append(Card(channel, "2605.29001", utc(2026, 5, 29, 16)))
+    world.engagement.react(channel, "2605.29001", "U1", "U2")
+    _, weekly = world.sweepers(publisher=publisher)
+    weekly._delivery.recheck_s = 0
+    world.clock.now = utc(2026, 6, 5, 16, 1)
+    await weekly.sweep(world.clock.now)
+    await weekly.finish()
+    keys = publisher.keys("CGONE")
+    assert await world.subscriptions.get(channel) is None
+    assert len(keys) == 3 and not any(k.endswith(":discussed") for k in keys)  # the header, one card, its seed
 
 
 async def test_a_roundup_cut_short_is_finished_by_another_replica_posting_nothing_twice(world: World) -> None:
