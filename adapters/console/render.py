@@ -47,8 +47,7 @@ def render_post(post: Post) -> RenderableType:
     parts: list[RenderableType] = [Text(post.header, style="bold")]
     if post.subheader:
         parts.append(Text(post.subheader, style="dim"))
-    if post.notice:
-        parts.append(Text(post.notice, style="yellow"))
+    # (`post.notice` repeats what the subheader or the empty line says, for platforms that show no header)
     parts.append(Text(""))
     for paragraph in post.text:  # an answer's sentences (`paperboy chat`), a reading list's lines
         parts += [Text(paragraph), Text("")]

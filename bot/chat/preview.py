@@ -16,7 +16,7 @@ from bot.delivery.digest import build_digest
 from bot.delivery.roundup import roundup_of, week_matches
 from bot.delivery.subscriptions import Subscription
 from bot.domain.post import Post
-from bot.domain.weeks import covered_monday, monday_of
+from bot.domain.weeks import covered_monday, monday_of, week_name
 from bot.search.port import SearchIndex
 from bot.store.papers import PaperStore
 
@@ -32,7 +32,8 @@ async def preview(
     if subscription.cadence == "weekly":
         today = now.astimezone(zone).date()
         # the week the next roundup sums up, or this one where that has not begun (nothing to show yet)
-        monday = min(covered_monday((due or now).astimezone(zone).date()), monday_of(today))
+        coming = covered_monday((due or now).astimezone(zone).date())
+        monday = min(coming, monday_of(today))
         week = await week_matches(store, search, options, monday, now)
         post = roundup_of(week, options, set(), now.astimezone(UTC).date()).to_post()
         what = "roundup"
@@ -47,4 +48,6 @@ async def preview(
             f"A preview: nothing was posted. The next {what} comes {due.astimezone(zone):%A %-d %B, %H:%M %Z},"
             f" and leaves out papers {had} before."
         )
+        if subscription.cadence == "weekly" and monday != coming:  # said to sum up the week it showed
+            note += f" It sums up {week_name(coming)}, not begun yet: this is the week before."
     return replace(post, header=f"Preview · {post.header}", footer=note)

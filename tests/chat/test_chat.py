@@ -516,6 +516,13 @@ async def test_preview_shows_the_digest_as_its_filters_pick_and_posts_nothing(ju
     weekly = await service.answer(parse_command("roundup"), channel)
     assert weekly.header == "Preview · Weekly roundup · week 23 (1–7 June 2026)"  # so far: Monday to Wednesday
     assert weekly.footer is not None and weekly.footer.startswith("A preview: nothing was posted. The next roundup")
+    assert "not begun yet" not in weekly.footer  # Wednesday: the week the next roundup sums up, so far
+    saturday = chat_service(june_store, clock=lambda: datetime(2026, 6, 6, 10, tzinfo=UTC))
+    after = await saturday.answer(parse_command("roundup"), channel)  # Friday's roundup is out: its week is shown
+    assert after.header == "Preview · Weekly roundup · week 23 (1–7 June 2026)"
+    assert after.footer is not None and after.footer.endswith(
+        "It sums up week 24 (8–14 June 2026), not begun yet: this is the week before."
+    )
     await SubscriptionStore(june_store.engine).set_status(channel.channel, "the bot was removed from the channel")
     stopped = await service.answer(parse_command("preview"), channel)
     assert stopped.footer == (
