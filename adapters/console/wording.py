@@ -47,7 +47,10 @@ PHRASES = replace(
     saved="`saved`",
     help_command="`help`",
     change=TYPED.change.replace("`/papers ", "`"),
+    change_weekly=TYPED.change_weekly.replace("`/papers ", "`"),
     keep_topics=TYPED.keep_topics.replace("`/papers ", "`"),
     subscribe_again=TYPED.subscribe_again.replace("`/papers ", "`"),
     saved_more="`saved bibtex` gives it as BibTeX; `unsave ID` takes one off.",
+    save_how="Save a paper with `save 2406.12345`.",
+    vote_how="Votes are reactions and replies in Slack and Discord: the terminal has none",
 )

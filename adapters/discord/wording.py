@@ -20,6 +20,11 @@ REPLY_TO_A_CARD = (
     "`code`, `authors` or `cite`."
 )
 
+_CHANGE = (
+    "To change a setting and keep the rest: `/papers subscribe` with that option alone, such as `time:10:00`"
+    " (`topics:` replaces the topics)."
+)
+
 PHRASES = Phrasebook(
     commands=(
         _TODAY,
@@ -58,11 +63,12 @@ PHRASES = Phrasebook(
     as_daily="/papers subscribe cadence:daily days:{days}",
     keep_topics="`/papers subscribe topics:{every}`",
     subscribe_again="`/papers subscribe {options}`",
-    change=(
-        "To change a setting and keep the rest: `/papers subscribe` with that option alone, such as `time:10:00`"
-        " (`topics:` replaces the topics)."
-    ),
+    change=_CHANGE,
+    change_weekly=_CHANGE,  # (no `days:` named to refuse)
     saved_more="`/papers saved format:bibtex` gives it as BibTeX; `/papers unsave id:2406.12345` takes one off.",
+    save_how=(
+        "Save a paper with the Save button on its card, `/papers save id:2406.12345`, or the bookmark 🔖 on a card."
+    ),
     no_zone=(
         "It comes at 09:00 UTC: add `timezone:` (such as Europe/Berlin) to `/papers follow` to have it at "
         "09:00 your time."

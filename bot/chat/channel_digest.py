@@ -215,7 +215,9 @@ class ChannelDigests:
             )
         whose = "Your own" if asker.direct else "This channel's"  # in a direct message: the asker's follows
         now = self._clock()
-        change = () if asker.direct or current.source == "config" else (self._words(asker).change,)
+        words = self._words(asker)
+        changed = words.change_weekly if current.cadence == "weekly" else words.change
+        change = () if asker.direct or current.source == "config" else (changed,)
         return Post(
             header=f"{whose} {KINDS[current.cadence].removeprefix('a ')}",
             text=(*current.describe(now, await days_had(self._ledger, current, now)), *change),

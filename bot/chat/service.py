@@ -236,9 +236,13 @@ class ChatService:
         person = self._community.person(asker.channel, asker.user)
         match command:
             case Top(period):
-                return await self._community.top(asker.channel, period, further=self._words(asker).top_all)
+                words = self._words(asker)
+                return await self._community.top(asker.channel, period, further=words.top_all, how=words.vote_how)
             case Saved(as_bibtex):
-                return await self._community.saved(person, as_bibtex=as_bibtex, more=self._words(asker).saved_more)
+                words = self._words(asker)
+                return await self._community.saved(
+                    person, as_bibtex=as_bibtex, more=words.saved_more, how=words.save_how
+                )
             case Save(ref):  # a paper that exists, as the Save button's always does: fetched when not stored
                 found = await self._found(ref)
                 if isinstance(found, Post):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.chat.discussion import ASKABLE
-from bot.community.service import SAVED_MORE, TOP_ALL
+from bot.community.service import SAVE_HOW, SAVED_MORE, TOP_ALL, VOTE_HOW
 
 THREADS = f"In a paper's thread, mention me with {ASKABLE}."
 
@@ -29,6 +29,8 @@ class Phrasebook:
     unfollow: str = "`/papers unfollow TOPIC` stops one, `/papers unfollow` all."  # under one's follows
     top_all: str = TOP_ALL  # how to look further back than a week or a month
     saved_more: str = SAVED_MORE  # what else a reading list can do
+    save_how: str = SAVE_HOW  # how to save a paper, under an empty reading list
+    vote_how: str = VOTE_HOW  # how to vote, under an empty `top`
     follow: str = "`/papers follow TOPIC`"  # a follow command, in general
     today_all: str = "`/papers today all`"  # a day's papers past the `[digest]` limit
     day_all: str = "`/papers {day} all`"  # … of another day (`/papers 2026-08-20`)
@@ -40,6 +42,7 @@ class Phrasebook:
         "To change a setting and keep the rest: `/papers settings at 10:00` (or `top 3`, `tz Europe/Paris`,"
         " `days mon-fri`, `topics diffusion, robotics`; `add robotics` or `remove robotics` for one topic)."
     )
+    change_weekly: str = change.replace("`days mon-fri`", "`on fri`")  # …under a weekly roundup's (one day)
     # a stopped digest's subscribe, as it was: `{typed}` as chat types its options, `{options}` as a form's fields
     subscribe_again: str = "`/papers subscribe {typed}`"
     # the topics a `subscribe` replaced, added back (`{gone}`), or all of them typed again (`{every}`)

@@ -33,6 +33,8 @@ TITLE_CHARS = 150  # a title in a reading-list line
 TOP_ALL = "`/papers top all`"
 BIB_FILE = "reading-list.bib"
 SAVED_MORE = "`/papers saved bibtex` gives it as BibTeX; `/papers unsave ID` takes one off."
+SAVE_HOW = "Save a paper with the Save button on its card, `/papers save 2406.12345`, or the bookmark 🔖 on a card."
+VOTE_HOW = "React to a card or reply in its thread to vote"
 
 
 @dataclass(frozen=True)
@@ -172,14 +174,16 @@ class Community:
         papers = await self._papers.get_many([s.arxiv_id for s in found])
         return [(s, papers.get(s.arxiv_id)) for s in found]
 
-    async def saved(self, person: Person, *, as_bibtex: bool = False, more: str = SAVED_MORE) -> Post:
+    async def saved(
+        self, person: Person, *, as_bibtex: bool = False, more: str = SAVED_MORE, how: str = SAVE_HOW
+    ) -> Post:
         """`/papers saved [bibtex]`: the person's list, newest first, as lines or as BibTeX; `more`: what
-        else to type, as the asker types it."""
+        else to type, and `how`: how to save one, as the asker's platform has it."""
         entries = await self.reading_list(person)
         if not entries:
             return Post(
                 header="Your reading list is empty",
-                text=("Save a paper with the Save button on its card, or react to a card with the bookmark 🔖.",),
+                text=(how,),
             )
         if as_bibtex:
             return Post(
@@ -201,9 +205,10 @@ class Community:
         papers = await self._papers.get_many([e.arxiv_id for e in top])
         return [Ranked(e, papers.get(e.arxiv_id)) for e in top]
 
-    async def top(self, channel: ChannelRef, period: str, further: str = TOP_ALL) -> Post:
+    async def top(self, channel: ChannelRef, period: str, further: str = TOP_ALL, how: str = VOTE_HOW) -> Post:
         """`/papers top [week|month|all]`: the channel's papers by score, each card with its counts;
-        `further`: how to look further back, as the asker types it (the command line's own option)."""
+        `further`: how to look further back, as the asker types it (the command line's own option); `how`:
+        how one votes there."""
         ranked = await self.ranked(channel, period)
         cards = tuple(
             replace(card(r.paper or unknown(r.engaged.arxiv_id), rank=i), summary=counts(r.engaged))
@@ -214,8 +219,8 @@ class Community:
             subheader="Score: people who reacted to a paper's messages + people who replied in its thread",
             cards=cards,
             empty=(
-                f"No paper posted here {WORDS[period]} has a reaction or a reply yet. React to a card or "
-                "reply in its thread to vote" + ("." if period == "all" else f"; {further} looks further back.")
+                f"No paper posted here {WORDS[period]} has a reaction or a reply yet. {how}"
+                + ("." if period == "all" else f"; {further} looks further back.")
             ),
         )
 

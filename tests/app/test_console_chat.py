@@ -34,7 +34,7 @@ def chat(tmp_path: Path, typed: str, *args: str) -> subprocess.CompletedProcess[
 @pytest.mark.slow
 def test_each_line_is_answered_as_a_chat_command_for_a_console_channel(tmp_path: Path) -> None:
     typed = "help\ntodya\n\nsubscribe diffusion time 10:00\n"
-    typed += "subscribe diffusion at 08:00 tz Europe/Berlin\npaper 2605.29307\n"
+    typed += "subscribe diffusion at 08:00 tz Europe/Berlin\npaper 2605.29307\nsaved\ntop\n"
     run = chat(tmp_path, typed)
     assert run.returncode == 0, run.stderr
     help_line = "`settings` (`settings at 10:00`, `top 3`, `add robotics`, …: one changed) · `preview` (what the digest"
@@ -44,6 +44,8 @@ def test_each_line_is_answered_as_a_chat_command_for_a_console_channel(tmp_path:
     assert "looks like an option, not a topic: type `at 10:00`" in run.stdout  # said, and nothing saved
     assert "This channel is subscribed" in run.stdout and "When: 08:00 Europe/Berlin, Monday to Friday" in run.stdout
     assert "arXiv 2605.29307" in run.stdout and "GrepSeek" in run.stdout
+    said = " ".join(run.stdout.split())  # an empty reading list and `top`, in what the terminal has
+    assert "Save a paper with `save 2406.12345`." in said and "the terminal has none" in said
     assert "Showing the bundled offline snapshot" in run.stderr  # an empty store is filled first, and said
     again = chat(tmp_path, "settings\n", "--as", "term")  # the subscription is console:term's, kept
     assert "Topics: “diffusion”" in again.stdout and "When: 08:00 Europe/Berlin" in again.stdout

@@ -434,6 +434,10 @@ async def test_a_setting_changed_keeps_the_rest_and_starts_no_digest(june_store:
     assert saved is not None and (saved.topics, saved.time, saved.limit) == (("diffusion", "robotics"), "11:00", 5)
     shown = await service.answer(parse_command("settings"), channel)
     assert shown.text[-1].startswith("To change a setting and keep the rest: `/papers settings at 10:00`")
+    assert "`days mon-fri`" in shown.text[-1]
+    await service.answer(parse_command("subscribe weekly on fri"), channel)
+    weekly = await service.answer(parse_command("settings"), channel)  # it named `days mon-fri`, which it refuses
+    assert "`on fri`" in weekly.text[-1] and "days" not in weekly.text[-1]
 
 
 async def test_topics_replaced_by_subscribe_are_named_with_how_to_keep_them(june_store: PaperStore) -> None:

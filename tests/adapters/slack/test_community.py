@@ -197,7 +197,8 @@ async def test_the_save_button_and_the_reading_list_commands(slack_bot: SlackBot
 
     await slack_bot.command("saved", user="U0002")  # someone else's list is their own
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 5)
-    assert "Your reading list is empty" in json.dumps(slack_bot.fake.responses[-1])
+    emptied = json.dumps(slack_bot.fake.responses[-1], ensure_ascii=False)
+    assert "Your reading list is empty" in emptied and "`/papers save 2406.12345`" in emptied
 
     await slack_bot.command(f"unsave https://arxiv.org/abs/{PAPER}v2")
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 6)
