@@ -183,5 +183,12 @@ async def test_an_id_in_two_workspaces_is_named_not_summed(tmp_path: Path) -> No
     assert both.returncode == 2 and "slack:T0001/U1, slack:T0002/U1" in both.stderr
     theirs = json.loads(paperboy("saved", "--user", "slack:T0002/U1", "--format", "json").stdout)
     assert theirs["user"] == "slack:T0002/U1" and [p["arxiv_id"] for p in theirs["papers"]] == ["2606.00002"]
+    nowhere = paperboy("top", "--channel", "slack:TNOPE/C0001")  # it said "No paper … has a reaction", exit 0
+    assert nowhere.returncode == 2 and (
+        "slack:TNOPE/C0001: nothing is recorded here in workspace TNOPE; a channel of that id is in"
+        " slack:T0001/C0001, slack:T0002/C0001"
+    ) in " ".join(nowhere.stderr.split())
+    mistyped = paperboy("saved", "--user", "slack:t0002/U1")  # a workspace's id is upper case
+    assert mistyped.returncode == 2 and "slack:T0002/U1" in mistyped.stderr
     discord = json.loads(paperboy("saved", "--user", "discord:42", "--format", "json").stdout)  # one person
     assert sorted(p["arxiv_id"] for p in discord["papers"]) == ["2606.00001", "2606.00002"]

@@ -70,15 +70,19 @@ _SLACK_USER = re.compile(r"[UW][A-Z0-9]+", re.ASCII)
 _SLACK_CHANNEL = re.compile(r"[CG][A-Z0-9]+", re.ASCII)  # a direct message (D…) has no votes
 
 
-def one_workspace(named: str, workspaces: list[str], how: str) -> None:
+def one_workspace(named: str, workspaces: list[str], how: str, given: str = "") -> None:
     """A UsageError naming each workspace's form when a command's id without one is in several of them
-    (the same Slack id in two workspaces is two channels, two people); in at most one, it means that one."""
+    (the same Slack id in two workspaces is two channels, two people); in at most one, it means that one.
+    With its workspace `given`, one none of them is (`slack:TNOPE/C0001`, a lower-case `t1`): it was
+    answered as if nothing were recorded there."""
     found = [w for w in workspaces if w]
-    if len(found) <= 1:
-        return
     platform, _, rest = named.partition(":")
+    rest = rest.rpartition("/")[2]
     each = ", ".join(f"{platform}:{w}/{rest}" for w in found)
-    raise UsageError(f"{named} is {how} in {len(found)} workspaces here: name one, as {each}")
+    if given and found and given not in found:
+        raise UsageError(f"{named}: nothing is recorded here in workspace {given}; {how} of that id is in {each}")
+    if len(found) > 1 and not given:
+        raise UsageError(f"{named} is {how} in {len(found)} workspaces here: name one, as {each}")
 
 
 def shown(platform: str, workspace: str, rest: str) -> str:
@@ -124,8 +128,7 @@ def register(app: typer.Typer) -> None:
 
         async def work(services: Services) -> None:
             community = _community(services)
-            if not where.workspace:
-                one_workspace(channel.strip(), await services.engagement.workspaces_of(where), "a channel")
+            one_workspace(channel.strip(), await services.engagement.workspaces_of(where), "a channel", where.workspace)
             if not json_:
                 from adapters.console.render import render_post
 
@@ -163,9 +166,9 @@ def register(app: typer.Typer) -> None:
             from bot.community.service import citations, listing_line
 
             community = _community(services)
-            if not person.workspace and person.platform in WORKSPACE_USERS:  # a Discord id is one person
+            if person.platform in WORKSPACE_USERS:  # a Discord id is one person
                 lists = await community.lists.workspaces_of(person.platform, person.user)
-                one_workspace(user.strip(), lists, "a person")
+                one_workspace(user.strip(), lists, "a person", person.workspace)
             entries = await community.reading_list(person)
             if format_ is ListFormat.json:
                 papers = [
