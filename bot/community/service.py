@@ -218,11 +218,18 @@ class Community:
             header=f"Most engaged papers here, posted {WORDS[period]}",
             subheader="Score: people who reacted to a paper's messages + people who replied in its thread",
             cards=cards,
-            empty=(
-                f"No paper posted here {WORDS[period]} has a reaction or a reply yet. {how}"
-                + ("." if period == "all" else f"; {further} looks further back.")
-            ),
+            empty=None if cards else await self._none_voted(channel, period, further, how),
         )
+
+    async def _none_voted(self, channel: ChannelRef, period: str, further: str, how: str) -> str:
+        """What `top` says of a period with no votes: that papers posted before have some, where they do (a
+        roundup's "Most discussed" counts the cards of the roundup before, 7 days old when it comes)."""
+        none = f"No paper posted here {WORDS[period]} has a reaction or a reply yet"
+        if period == "all":
+            return f"{none}. {how}."
+        if await self.ranked(channel, "all", 1):
+            return f"{none}; papers posted before have: {further} shows them."
+        return f"{none}. {how}; {further} looks further back."
 
 
 def unknown(arxiv_id: str) -> Paper:

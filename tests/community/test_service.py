@@ -33,7 +33,7 @@ def test_periods_reach_back_a_week_a_month_or_forever() -> None:
     assert since("all", NOW) is None
 
 
-async def test_top_is_a_post_of_ranked_cards_with_their_counts(community: Community) -> None:
+async def test_top_is_a_post_of_ranked_cards_with_their_counts(store: PaperStore, community: Community) -> None:
     empty = await community.top(HERE, "week")
     assert empty.cards == () and empty.empty and "in the last 7 days" in empty.empty
     assert "`/papers top all` looks further back" in empty.empty
@@ -46,6 +46,12 @@ async def test_top_is_a_post_of_ranked_cards_with_their_counts(community: Commun
     top = await community.top(HERE, "week")
     [card] = top.cards
     assert (card.rank, card.title, card.summary) == (1, "Attention, again", "Score 2: 1 person reacted, 1 replied")
+    a_week_on = Community(community.engagement, community.lists, store, clock=lambda: NOW + timedelta(days=8))
+    later = await a_week_on.top(HERE, "week")  # a roundup's "Most discussed" counts cards 7 days old when it comes:
+    assert later.empty == (  # `top` said nobody had voted
+        "No paper posted here in the last 7 days has a reaction or a reply yet; papers posted before have:"
+        " `/papers top all` shows them."
+    )
 
 
 async def test_saving_listing_citing_and_unsaving(community: Community) -> None:
