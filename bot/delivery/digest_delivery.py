@@ -138,6 +138,7 @@ class DigestDelivery:
         self._publishers = publishers
         self._clock = clock
         self._renewed: dict[tuple[ChannelRef, date], datetime] = {}
+        self.cut_short: set[tuple[ChannelRef, date]] = set()  # digests stopped by an unsubscribe midway
         self._repeats = Repeats()  # a failure tried again at every tick is said once an hour
         self.recheck_s = RECHECK_S
 
@@ -262,6 +263,7 @@ class DigestDelivery:
         try:
             with holding(functools.partial(self._ledger.holding, channel, day)):  # asked again after a 429's wait
                 done = await self._post(publisher, channel, day, claim, digest, subscribed)
+            self.cut_short.discard((channel, day))  # (read by a roundup's `_post`, after the cards)
         except WorkspacePaused as exc:
             # Not the channel's refusal: the workspace took the app away, and an install brings it back
             # (clearing the status), perhaps within the digest's window: failed, tried again then.
@@ -338,6 +340,7 @@ class DigestDelivery:
                     left = len(planned) - done  # told nothing more comes: nothing more does
                     log.info("%s unsubscribed during its %s digest: %d of its cards not posted", channel, day, left)
                     await self._ledger.drop_unposted(channel, day)
+                    self.cut_short.add((channel, day))
                     return position + done
             await self._card(publisher, channel, day, card(paper, rank=number), None, False, None)
         return position + len(planned)

@@ -77,7 +77,7 @@ class RoundupDelivery(DigestDelivery):
     ) -> int:
         done = await super()._post(publisher, channel, day, claim, digest, subscribed)
         # not after an unsubscribe answered while the cards went out: it was told nothing more comes
-        if isinstance(digest, Roundup) and (not subscribed or await self._subscriptions.exists(channel)):
+        if isinstance(digest, Roundup) and (channel, day) not in self.cut_short:
             await self._discussed(publisher, channel, day, claim)
         return done
 
