@@ -295,6 +295,15 @@ def test_search_reads_time_words_as_a_chat_search_does(paperboy: Paperboy, tmp_p
     assert (spanned["since"], spanned["until"]) == ("2026-08-17", "2026-08-19") and spanned["results"]
     days_only = paperboy("search", "since", "aug", "1", PAPERBOY_OFFLINE="1")  # chat lists those days' papers
     assert days_only.code == 2 and "'since aug 1' names days but no words to search for" in days_only.err
+    queries.write_text(
+        "this week\nhttps://huggingface.co/papers?date=2026-08-20\nhttps://youtu.be/x1\n", encoding="utf-8"
+    )
+    days, day_list, video = [
+        json.loads(line) for line in paperboy("search", "--batch", str(queries), PAPERBOY_OFFLINE="1").out.splitlines()
+    ]
+    assert days["results"] == [] and "'this week' names days but no words to search for" in days["error"]
+    assert "`paperboy digest --date 2026-08-20` shows a day's" in day_list["error"]  # (searched for as words)
+    assert "that link names no paper I can read" in video["error"]
 
 
 def test_search_batch_respells_a_word_no_paper_holds_as_one_query_does(paperboy: Paperboy, tmp_path: Path) -> None:

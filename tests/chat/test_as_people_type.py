@@ -29,6 +29,7 @@ from bot.chat.commands import (
     parse_command,
     search_parts,
 )
+from bot.chat.days import NamedDay, Span
 
 
 def subscribed(text: str) -> Subscribe:
@@ -779,6 +780,14 @@ def test_a_follow_or_a_save_that_cannot_be_says_why(typed: str, said: str) -> No
         ("huggingface.co/papers", Today()),
         ("https://huggingface.co/papers/trending", Today()),
         ("https://huggingface.co/papers?q=speculative+decoding", Search("speculative decoding")),  # its search
+        (  # a week's list: its days' papers (it said to type `this week`, another week)
+            "https://huggingface.co/papers/week/2026-W34",
+            Recent(0, span=Span(NamedDay(8, 17, 2026), only=False, until=NamedDay(8, 23, 2026))),
+        ),
+        (
+            "https://huggingface.co/papers/month/2026-02",
+            Recent(0, span=Span(NamedDay(2, 1, 2026), only=False, until=NamedDay(2, 28, 2026))),
+        ),
     ],
 )
 def test_a_hugging_face_days_list_pasted_is_that_days_papers(link: str, meant: Command) -> None:
@@ -805,9 +814,8 @@ def test_a_hugging_face_days_list_pasted_is_that_days_papers(link: str, meant: C
             " (huggingface.co/papers/2406.12345) or its arXiv id, or search for its name: `squad`.",
         ),
         (
-            "https://huggingface.co/papers/week/2026-W34",
-            "that link is Hugging Face's list of the week 2026-W34: type `this week` for the last 7 days' papers, or"
-            " a day, such as `2026-08-20`, for that day's.",
+            "https://huggingface.co/papers/week/2026-W60",
+            "“2026-W60” in that link is no week: a week's list ends in 2026-W34.",
         ),
         (
             "https://huggingface.co/blog/smolvlm",

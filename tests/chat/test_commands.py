@@ -1045,11 +1045,32 @@ def test_subscribe_to_a_topic_as_said(typed: str, topics: tuple[str, ...], caden
         ("subscribe diffusion every weekday", Subscribe(topics=("diffusion",), days="mon-fri")),
         ("subscribe robotics, every day", Subscribe(topics=("robotics",), days="daily")),
         ('subscribe "diffusion every day"', Subscribe(topics=("diffusion every day",))),  # quoted: as typed
+        ("subscribe every day diffusion", Subscribe(topics=("diffusion",), days="daily")),  # before the topic too
+        ("subscribe on weekdays diffusion", Subscribe(topics=("diffusion",), days="mon-fri")),
+        ("subscribe weekday effects", Subscribe(topics=("weekday effects",))),  # one weekday: a topic's word
     ],
 )
 def test_how_often_said_in_words_after_a_topic_is_taken_as_said(typed: str, command: Command) -> None:
-    """It was refused: "“diffusion every day” looks like an option, not a topic: type `days daily`"."""
+    """It was refused: "“diffusion every day” looks like an option, not a topic: type `days daily`"; before
+    the topic, it was saved as the topic “every day diffusion”."""
     assert parse_command(typed) == command
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("subscribe monthly diffusion", "none comes monthly or every other week"),
+        ("subscribe twice a week diffusion", "none comes monthly or every other week"),
+        ("subscribe fortnightly diffusion", "none comes monthly or every other week"),
+        ("subscribe weekly daily diffusion", "a subscription is daily or weekly, not both"),
+        ("subscribe weekly weekly diffusion", "`weekly` is given twice: give it once"),
+        ("subscribe diffusion at 9am tomorrow", "“tomorrow” after the time would be read as a topic"),
+    ],
+)
+def test_how_often_or_when_said_before_a_topic_or_after_the_time_is_not_saved_as_one(typed: str, said: str) -> None:
+    """Each was saved as a topic (“monthly diffusion”, “daily diffusion”, “tomorrow”), with nothing said."""
+    command = parse_command(typed)
+    assert isinstance(command, Unknown) and said in command.hint
 
 
 @pytest.mark.parametrize(

@@ -131,8 +131,10 @@ def register(app: typer.Typer) -> None:
             one_workspace(channel.strip(), await services.engagement.workspaces_of(where), "a channel", where.workspace)
             if not json_:
                 from adapters.console.render import render_post
+                from adapters.console.wording import PHRASES
 
-                out.print(render_post(await community.top(where, period.value, further="`--period all`")))
+                how = {"how": PHRASES.vote_how} if where.platform == "console" else {}  # the terminal has no votes
+                out.print(render_post(await community.top(where, period.value, further="`--period all`", **how)))
                 return
             ranked = await community.ranked(where, period.value)
             papers = [

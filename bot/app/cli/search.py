@@ -86,11 +86,8 @@ def register(app: typer.Typer) -> None:
             """The topic, the days its time words ask for (`diffusion this week`, `agents since monday`) and
             the results (`top 10`, else --limit), as a chat search reads them."""
             topic, days, span, asked = search_parts(text)
-            if span is not None and not topic.strip():  # `since aug 1`, `aug 1 to aug 10`: chat lists their papers
-                raise UsageError(
-                    f"{text.strip()[:80]!r} names days but no words to search for: add them, such as"
-                    f" 'diffusion {text.strip()[:40]}'"
-                )
+            if (why := _no_search(text, topic, span is not None)) is not None:
+                raise UsageError(why)
             window = Window.of(days, span, today())
             limits = {"since": window.first, "until": window.last}
             said = {name: day.isoformat() for name, day in limits.items() if day is not None}
@@ -158,6 +155,32 @@ def register(app: typer.Typer) -> None:
                 out.print(render_post(_search_post(topic, found, window, latest, unlinked)))
 
         running.with_services(work)
+
+
+def _no_search(text: str, topic: str, spanned: bool) -> str | None:
+    """Why a query is no search, as chat answers it otherwise (it was searched for as words): days alone
+    (`since aug 1`, `this week`, `aug 20`: chat lists their papers), Hugging Face's list of days' papers,
+    a link that names no paper nor words to look for."""
+    from bot.chat.commands import Recent, Today, Unknown
+    from bot.chat.commands.links import other_link
+    from bot.chat.days import named_day
+    from bot.chat.recent import only_when
+    from bot.domain.other_links import HubPage, hub_page, one_url
+
+    typed = text.strip()
+    day = named_day(typed)
+    if (spanned and not topic.strip()) or only_when(typed) is not None or (day is not None and not day[1]):
+        said = typed if spanned or not day or typed.lower().startswith(("on ", "from ", "yesterday")) else f"on {typed}"
+        return f"{typed[:80]!r} names days but no words to search for: add them, such as 'diffusion {said[:40]}'"
+    url = one_url(text)
+    linked = other_link(url, text) if url is not None else None
+    if isinstance(linked, Today | Recent):
+        when = f" --date {linked.day.isoformat()}" if isinstance(linked, Today) and linked.day else ""
+        return f"{typed[:80]!r} is Hugging Face's list of days' papers: `paperboy digest{when}` shows a day's"
+    page = hub_page(url) if url is not None else None  # a model's page: its name searched for, as said
+    if isinstance(linked, Unknown) and (page is None or page.kind not in HubPage.REPOSITORIES):
+        return f"{typed[:80]!r}: {linked.hint}"
+    return None
 
 
 def _respelling(found: Searched) -> dict[str, str]:

@@ -1,15 +1,17 @@
 """Links pasted that name no paper by its arXiv id (`bot.domain.other_links`): a code repository's (the
 papers whose code it is), another paper site's (a search for the words its address holds), and Hugging
-Face's own pages: its Daily Papers list of a day (that day's papers), of a week or a month, and a model's,
+Face's own pages: its Daily Papers list of a day, a week or a month (their papers), and a model's,
 dataset's or Space's page. Those were searched for as their address's words, and found papers holding
 "huggingface" or "date"."""
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+from datetime import date, timedelta
 
-from bot.chat.commands.kinds import Command, RepositoryLookup, Search, Today, Unknown
+from bot.chat.commands.kinds import Command, Recent, RepositoryLookup, Search, Today, Unknown
 from bot.chat.commands.typed import names_a_paper
+from bot.chat.days import NamedDay, Span
 from bot.domain.other_links import HubPage, hub_page, link_words, repository, repository_words
 
 _PAPER_LINK = "paste a paper's link (huggingface.co/papers/2406.12345) or its arXiv id"
@@ -28,6 +30,20 @@ def other_link(url: str, text: str) -> Command | None:
     return Unknown(text, "that link names no paper I can read: paste the paper's arXiv id or link, or its title.")
 
 
+def _days_of(page: HubPage) -> tuple[date, date] | None:
+    """The first and last days of a week's list (`2026-W34`) or a month's (`2026-08`); None for no such."""
+    try:
+        if page.kind == "week":
+            year, _, week = page.name.upper().partition("-W")
+            monday = date.fromisocalendar(int(year), int(week), 1)
+            return monday, monday + timedelta(days=6)
+        year, _, month = page.name.partition("-")
+        first = date(int(year), int(month), 1)
+        return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    except ValueError:
+        return None
+
+
 def _hub(page: HubPage, text: str) -> Command:
     """A Hugging Face page that is no paper's: a day's list is that day's papers; the rest say what to type."""
     if page.kind == "day":
@@ -37,13 +53,14 @@ def _hub(page: HubPage, text: str) -> Command:
             return Unknown(text, f"“{page.name[:20]}” in that link is no day: a day's list ends in 2026-08-20.")
     if page.kind == "search":  # `huggingface.co/papers?q=agents`: the same search here
         return Search(page.name)
-    if page.kind in ("week", "month"):
-        days = 7 if page.kind == "week" else 30
-        return Unknown(
-            text,
-            f"that link is Hugging Face's list of the {page.kind} {page.name[:20]}: type `this {page.kind}` for the"
-            f" last {days} days' papers, or a day, such as `2026-08-20`, for that day's.",
-        )
+    if page.kind in ("week", "month"):  # its days' papers, most upvoted first
+        if (days := _days_of(page)) is None:
+            shape = "2026-W34" if page.kind == "week" else "2026-08"
+            return Unknown(
+                text, f"“{page.name[:20]}” in that link is no {page.kind}: a {page.kind}'s list ends in {shape}."
+            )
+        first, last = (NamedDay(d.month, d.day, d.year) for d in days)
+        return Recent(0, span=Span(first, only=False, until=last))
     if page.kind == "page":
         return Unknown(text, f"that Hugging Face page names no paper: {_PAPER_LINK}.")
     return Unknown(

@@ -55,12 +55,18 @@ def option_value(name: str, tokens: list[tuple[str, bool]], at: int) -> tuple[st
     ends = nxt.endswith(",") or at + 2 == len(tokens) or tokens[at + 2][0].lower() in OPTIONS
     if name == "at" and ends and (zone := _abbreviated_zone(nxt.rstrip(","))) is not None:  # not `MET office`
         raise UsageError(f"“{nxt.rstrip(',')}” after the time would be read as a topic: {zone}")
+    if name == "at" and ends and nxt.lower().rstrip(",") in _WHEN_WORDS:  # `at 9am tomorrow`: the topic “tomorrow”
+        raise UsageError(
+            f"“{nxt.rstrip(',')}” after the time would be read as a topic: the digest comes at its time on each"
+            " of its days, the next one first"
+        )
     if name == "at" and (loose := _loose_zone(tokens, at + 1)) is not None:  # `at 9am ET`, `… pacific time`
         raise UsageError(f"“{loose[0]}” after the time would be read as a topic: {loose[1]}")
     return value, took
 
 
 _PARTS_OF_DAY = {"morning": "am", "afternoon": "pm", "evening": "pm"}
+_WHEN_WORDS = frozenset({"tomorrow", "today", "tonight", "sharp", "everyday", "onwards", "starting"})
 
 
 def _part_of_day(tokens: list[tuple[str, bool]], at: int) -> str | None:

@@ -78,6 +78,12 @@ def parse_subscribe(text: str) -> Subscribe:
     cadence = None
     if tokens and not tokens[0][1] and tokens[0][0].lower() in ("weekly", "daily"):
         cadence = tokens.pop(0)[0].lower()
+        if tokens and not tokens[0][1] and (again := tokens[0][0].lower()) in ("weekly", "daily"):  # was a topic
+            raise UsageError(  # `subscribe weekly daily diffusion`: the topic “daily diffusion”
+                f"`{again}` is given twice: give it once"
+                if again == cadence
+                else "a subscription is daily or weekly, not both: `subscribe daily …` or `subscribe weekly …`"
+            )
     who = _words_of(tokens)
     alone = set(who) <= _WHO and bool(set(who) - {"the", "this", "our", "my"})  # `subscribe us`; not `subscribe the`
     while tokens and not tokens[0][1] and tokens[0][0].lower() in _WHO and ("to" in who or alone):
@@ -172,6 +178,13 @@ _NO_CADENCE = re.compile(
     re.IGNORECASE,
 )
 
+# …and at a topic's start: `subscribe monthly diffusion`, `subscribe on weekdays agents` (saved as topics)
+_SAID_FIRST = re.compile(
+    r"\A(?:(?P<never>twice\s+a\s+week|bi-?weekly|fortnightly|monthly|every\s+(?:other|two|2)\s+weeks?|once\s+a\s+month)"
+    r"|(?P<daily>(?:every|each)\s+days?)|on\s+(?:week|work)\s?days|every\s+(?:week|work)\s?day|(?:week|work)days)"
+    r",?\s+(?=\S)",
+    re.IGNORECASE,
+)
 _DAILY = re.compile(r"\s+daily\Z", re.IGNORECASE)
 # a roundup's day, said so (`subscribe weekly diffusion every friday`, `… on fridays`): its `on`
 _EVERY_WEEKDAY = re.compile(
@@ -208,7 +221,10 @@ def _days_said(
     kept = []
     for topic in topics:
         if topic not in as_typed:
-            if _NO_CADENCE.search(topic):
+            first = _SAID_FIRST.match(topic)  # `subscribe every day diffusion`: the topic “every day diffusion”
+            if first is not None and not first["never"] and "days" not in options and cadence != "weekly":
+                options["days"], topic = ("daily" if first["daily"] else "mon-fri"), topic[first.end() :]
+            if _NO_CADENCE.search(topic) or (first is not None and first["never"]):
                 raise UsageError(
                     "a digest comes daily, on the days you pick (`days mon,thu` for twice a week), or weekly"
                     " (`subscribe weekly …`): none comes monthly or every other week"
