@@ -1048,6 +1048,7 @@ def test_subscribe_to_a_topic_as_said(typed: str, topics: tuple[str, ...], caden
         ("subscribe every day diffusion", Subscribe(topics=("diffusion",), days="daily")),  # before the topic too
         ("subscribe on weekdays diffusion", Subscribe(topics=("diffusion",), days="mon-fri")),
         ("subscribe weekday effects", Subscribe(topics=("weekday effects",))),  # one weekday: a topic's word
+        ("subscribe diffusion, monthly reports", Subscribe(topics=("diffusion", "monthly reports"))),  # a later one's
     ],
 )
 def test_how_often_said_in_words_after_a_topic_is_taken_as_said(typed: str, command: Command) -> None:

@@ -219,9 +219,10 @@ def _days_said(
     """The topics without the days said in words at their end, which go into `options` (`days`) or the
     cadence; as they were where a `days` option or another cadence is given too (then said to be one)."""
     kept = []
-    for topic in topics:
+    for at, topic in enumerate(topics):
         if topic not in as_typed:
-            first = _SAID_FIRST.match(topic)  # `subscribe every day diffusion`: the topic “every day diffusion”
+            # `subscribe every day diffusion`: the topic “every day diffusion” (a later topic's words are its own)
+            first = _SAID_FIRST.match(topic) if at == 0 else None
             if first is not None and not first["never"] and "days" not in options and cadence != "weekly":
                 options["days"], topic = ("daily" if first["daily"] else "mon-fri"), topic[first.end() :]
             if _NO_CADENCE.search(topic) or (first is not None and first["never"]):
