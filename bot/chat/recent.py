@@ -145,7 +145,7 @@ def none_since(query: str | None, first: date, latest: date | None, said: str = 
     again = "" if query is None else " The same words without the days look at every day."
     if latest is None or latest < first:
         held = f"its latest day is {latest:%A %-d %B %Y}" if latest is not None else "it holds no listings yet"
-        lacks = f"The store does not hold {day}" if said == f"on {day}" else f"The store holds no day {said}"
+        lacks = f"The store does not hold {day}" if last == first else f"The store holds no day {said}"
         return f"{lacks}: {held}.{again}"
     beyond = f" The store holds no day after {latest:%A %-d %B %Y}." if last is not None and latest < last else ""
     if query is None:
