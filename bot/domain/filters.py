@@ -28,7 +28,7 @@ _LINK = re.compile(r"\b(?:https?://|www\.)\S", re.IGNORECASE)
 AUTHOR = "author:"
 _EXCLUDED = re.compile(r"-(?=\w|\"|“)")  # a word starting with a dash and a letter, digit or quote: `-robotics`
 _EXCLUSION = re.compile(r'(?<!\S)-(?:"[^"]*"|“[^”]*”|\w\S*)')  # `-robotics`, `-"image editing"`, in a text
-_AUTHOR_AT = re.compile(r"(?i)(?:^|\s)authors?:")  # `authors:LeCun`, as some search forms write it
+AUTHOR_AT = re.compile(r"(?i)(?:^|\s)authors?:")  # `authors:LeCun`, as some search forms write it
 # a person named as people ask for their papers, at the end of a text: `papers by Yann LeCun`, `by Kaiming He`
 _NAME_PART = r"[A-Z][^\s,;:!?\"“]*"
 BY_NAME = re.compile(rf"(?:\A|\s)(?i:(?:papers?\s+)?by)\s+({_NAME_PART}(?:\s+{_NAME_PART}){{0,3}})[?!.]?\s*\Z")
@@ -136,7 +136,7 @@ def split_entry(text: str) -> list[str]:
     excluded = [" ".join(found.split()) for found in _EXCLUSION.findall(text)]
     rest = " ".join(_EXCLUSION.sub(" ", text).split())
     entries: list[str] = []
-    at = _AUTHOR_AT.search(rest)
+    at = AUTHOR_AT.search(rest)
     topic, author = (rest[: at.start()].strip(), rest[at.end() :].strip()) if at else (rest, None)
     by = (BY_NAME.match(topic) or _AUTHOR_NAMED.match(topic)) if topic and author is None else None
     if by is not None:  # `papers by Yann LeCun`, `author LeCun`: found none of his papers (a topic is what

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from bot.domain.filters import BY_NAME
-from bot.domain.words import STOP_WORDS, as_ours, in_another_script
+from bot.domain.filters import AUTHOR_AT, BY_NAME
+from bot.domain.words import STOP_WORDS, as_ours, in_another_script, says_nothing
 from bot.search.acronyms import ACRONYMS
 from bot.search.text import MAX_QUERY_TERMS, query_terms, words
 
@@ -295,6 +296,28 @@ def author_names(text: str) -> list[str]:
         if m.group(g) and (words := _NAME_WORD.findall(m.group(g)))
     ]
     return [*typed, " ".join(by[1].split())] if (by := BY_NAME.search(text)) else typed
+
+
+class AskedBy(NamedTuple):
+    """A query asking for a person's papers (`diffusion papers by Shen Nie`), as a search reads it."""
+
+    words: str  # what their papers must be about (`diffusion`), or ""
+    name: str  # `Shen Nie`
+
+    @property
+    def query(self) -> str:
+        """The search for them: `diffusion author:"Shen Nie"`."""
+        return " ".join(filter(None, (self.words, f'author:"{self.name}"')))
+
+
+def asked_by(text: str) -> AskedBy | None:
+    """A query asking for a person's papers as people write it, without `author:` (`papers by Shen Nie`,
+    `diffusion by Shen Nie`); None for any other. Words before the name that say nothing (`latest
+    papers by …`) go."""
+    if (by := BY_NAME.search(text)) is None or AUTHOR_AT.search(text):
+        return None
+    before = text[: by.start()].strip()
+    return AskedBy("" if says_nothing(before) else before, " ".join(by[1].split()))
 
 
 def author_words(text: str) -> list[tuple[int, int, str]]:

@@ -23,13 +23,13 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.domain.filters import kind
 from bot.domain.words import STOP_WORDS, edits, quoted
 from bot.host.tasks import stopped
 from bot.search.port import SearchFilters, SearchHit, SearchIndex
-from bot.search.query import author_names, author_words, loose_words, maybe_names, parse_query
+from bot.search.query import AskedBy, asked_by, author_names, author_words, loose_words, maybe_names, parse_query
 from bot.search.text import RUN_TOGETHER, folded, has_names
 
 log = logging.getLogger("paperboy.search")
@@ -141,16 +141,33 @@ class Searched:
     respelled: str | None = None
     suggested: str | None = None
     unknown_author: str | None = None  # of a query that found nothing: an `author:` name no paper has
+    by: AskedBy | None = None  # a person's papers asked for (`papers by Shen Nie`), searched as `author:`
 
     def nobody(self) -> str | None:
-        """What an answer with no papers says of an `author:` name no paper has, or None."""
+        """What an answer with no papers says of an `author:` name no paper has, or of a person's papers
+        none of which is on the words asked, or None."""
+        if self.by is not None and not self.hits:
+            name = self.by.name[:60]
+            return (
+                f"None of the papers with an author named {quoted(name)} is on {quoted(self.by.words[:100])}:"
+                f' a search for `author:"{name}"` lists theirs.'
+            )
         return (
             f"No paper in the store has an author named {quoted(self.unknown_author)}." if self.unknown_author else None
         )
 
     def note(self) -> str | None:
         """What the answer says of a respelled or suggested query, or of a topic no paper shown holds
-        every word of (the nearest found, by meaning or by some of its words), or None."""
+        every word of (the nearest found, by meaning or by some of its words), or None; of a query that
+        asked for a person's papers, that they are papers with an author of that name."""
+        if self.by is None or not self.hits:
+            return self._said()
+        said = self._said()
+        name = self.by.name[:60]
+        by = f'Papers with an author named {quoted(name)} (as `author:"{name}"` finds them).'
+        return f"{by} {said}" if said else by
+
+    def _said(self) -> str | None:
         other = self.respelled or self.suggested
         if other is None:
             closest = self._partly(self.query)
@@ -191,7 +208,10 @@ async def searched(search: SearchIndex, query: str, limit: int, filters: SearchF
     only a query that finds nothing as typed is answered by its respelling, and only where a paper holds
     every word of it (else it found no more of the query than the query did). A word no paper holds may be
     no typo at all (a model's name the papers never mention, "Sora", is one edit from "lora"): a
-    respelling never silently takes the place of an answer."""
+    respelling never silently takes the place of an answer. A query asking for a person's papers
+    (`papers by Shen Nie`) is searched as `author:` where some paper has an author of that name."""
+    if (asked := asked_by(query)) is not None and await _has_author(search, asked.name):
+        return replace(await searched(search, asked.query, limit, filters), by=asked)
     respelling = asyncio.ensure_future(_respelled(search, query))
     try:
         hits = await search.search(query, filters, limit=limit)

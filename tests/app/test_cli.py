@@ -238,6 +238,9 @@ def test_import_brings_the_search_index_on_disk_up_to_date_embeddings_or_not(
     assert json.loads(respelled.out)["results"][0]["arxiv_id"] == "2605.29307"
     nobody = paperboy("search", "author:Qwzxv", "--json", PAPERBOY_EMBEDDINGS="0")  # the name said, as in chat
     assert nobody.code == 0 and json.loads(nobody.out)["unknown_author"] == "Qwzxv", nobody.err
+    theirs = paperboy("search", "search agents by Razieh Rahimi", "--json", PAPERBOY_EMBEDDINGS="0")  # as people ask
+    assert theirs.code == 0 and json.loads(theirs.out)["searched_as"] == 'search agents author:"Razieh Rahimi"'
+    assert [r["arxiv_id"] for r in json.loads(theirs.out)["results"]] == ["2605.29307"], theirs.out
     typo = paperboy("search", "agents", "--limt", "3", PAPERBOY_EMBEDDINGS="0")
     assert typo.code == 2 and "no such option: --limt" in one_line(typo.err)
     for named in ("2605.29307", "https://huggingface.co/papers/2605.29307", "arxiv.org/abs/2605.29307v1"):

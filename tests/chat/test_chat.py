@@ -300,6 +300,21 @@ async def test_a_search_that_finds_nothing_says_why(june_store: PaperStore, quer
     assert not answer.cards and said in (answer.empty or "")
 
 
+async def test_a_persons_papers_asked_for_in_words_are_theirs(june_store: PaperStore) -> None:
+    """`papers by Razieh Rahimi` was a search for those words; the papers of a person named so come now,
+    the answer saying how `author:` finds them; none on the words asked says so."""
+    service = chat_service(june_store)
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    theirs = await service.answer(parse_command("papers by Razieh Rahimi"), asker)
+    assert [c.paper_id for c in theirs.cards] == ["2605.29307"]
+    assert theirs.subheader == 'Papers with an author named “Razieh Rahimi” (as `author:"Razieh Rahimi"` finds them).'
+    none = await service.answer(parse_command("protein folding by Razieh Rahimi"), asker)
+    assert not none.cards and none.empty == (
+        "None of the papers with an author named “Razieh Rahimi” is on “protein folding”:"
+        ' a search for `author:"Razieh Rahimi"` lists theirs.'
+    )
+
+
 async def test_a_typo_is_answered_with_what_it_finds_and_the_respelling_offered(june_store: PaperStore) -> None:
     service = chat_service(june_store)
     asker = Asker(ChannelRef("slack", "C1"), "U1")

@@ -496,6 +496,30 @@ def test_a_respelling_whose_papers_hold_no_more_of_it_than_the_query_is_no_answe
     assert by.nobody() == "No paper in the store has an author named “Qwzx Plorb”."
 
 
+def test_a_persons_papers_asked_for_as_people_write_it_are_searched_by_author() -> None:
+    """`papers by Shen Nie` was searched as its words: papers by a Linghui Shen came first, and a
+    search for `robotics by Shen Nie` was answered with papers on robotics by anyone."""
+    port = AsTyped({'author:"Ann Lee"': ["2601.00001", "2601.00002"], 'graphs author:"Ann Lee"': ["2601.00002"]})
+    found = asyncio.run(searched(port, "papers by Ann Lee", 10))
+    assert [h.paper.arxiv_id for h in found.hits] == ["2601.00001", "2601.00002"]
+    assert found.note() == 'Papers with an author named “Ann Lee” (as `author:"Ann Lee"` finds them).'
+    assert port.asked == ['author:"Ann Lee"', 'author:"Ann Lee"']  # is there such an author? then her papers
+    on = asyncio.run(searched(port, "graphs by Ann Lee", 10))
+    assert [h.paper.arxiv_id for h in on.hits] == ["2601.00002"]
+    for latest in ("all papers by Ann Lee", "the papers by Ann Lee?"):  # words that say nothing go
+        assert [h.paper.arxiv_id for h in asyncio.run(searched(port, latest, 10)).hits] == ["2601.00001", "2601.00002"]
+    none = asyncio.run(searched(port, "zebras by Ann Lee", 10))
+    assert none.hits == [] and none.note() is None
+    assert none.nobody() == (
+        "None of the papers with an author named “Ann Lee” is on “zebras”:"
+        ' a search for `author:"Ann Lee"` lists theirs.'
+    )
+    for as_words in ("Reasoning by Analogy", "graphs by ann lee", 'papers by Ann Lee author:"Ann Lee"'):
+        port.asked.clear()  # no such author, a name without capitals, an `author:` typed: searched as typed
+        asyncio.run(searched(port, as_words, 10))
+        assert as_words in port.asked and all(a == as_words or a.startswith("author:") for a in port.asked)
+
+
 def test_a_topic_that_is_an_authors_name_says_author_finds_their_papers() -> None:
     """`subscribe Chengsong Huang` found none of his papers, every day, without a word: a topic is what
     papers are about (their text), and a name is in none of it."""

@@ -136,7 +136,7 @@ def register(app: typer.Typer) -> None:
             took = (time.perf_counter() - started) * 1000
             if json_:
                 results = [paper_json(h.paper, score=round(h.score, 4), every_word=h.whole) for h in found.hits]
-                note = " ".join(filter(None, (unlinked, found.note())))
+                note = " ".join(filter(None, (unlinked, found.note(), found.by and found.nobody())))
                 noted = {"note": note} if note else {}
                 nobody = {"unknown_author": found.unknown_author} if found.unknown_author else {}
                 print_json(
@@ -184,8 +184,9 @@ def _no_search(text: str, topic: str, spanned: bool) -> str | None:
 
 
 def _respelling(found: Searched) -> dict[str, str]:
-    """A search's respelling, as its JSON says it: `respelled` (searched instead), `suggested` (offered)."""
-    said = {"respelled": found.respelled, "suggested": found.suggested}
+    """A search's respelling, as its JSON says it: `respelled` (searched instead), `suggested` (offered);
+    `searched_as`, the `author:` search a person's papers asked for was read as (`papers by Shen Nie`)."""
+    said = {"respelled": found.respelled, "suggested": found.suggested, "searched_as": found.by and found.by.query}
     return {name: text for name, text in said.items() if text}
 
 
