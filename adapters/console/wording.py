@@ -38,7 +38,10 @@ PHRASES = replace(
     examples=(_TODAY, _SEARCH, _SUBSCRIBE),
     subscribe="`subscribe diffusion at 09:00 tz Europe/Berlin`",
     managers="whoever runs paperboy in this terminal",
-    direct_message="the terminal has none: follow from Slack or Discord",
+    no_follows=(
+        "Follows are Slack's and Discord's: each person's own digest, in their direct message with paperboy."
+        " The terminal has no direct messages; `subscribe diffusion` gives it a digest."
+    ),
     unsave="`unsave 2406.12345`",
     as_weekly="subscribe weekly on {day}",
     top_all="`top all`",

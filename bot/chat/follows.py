@@ -66,6 +66,8 @@ class FollowService:
         `misspelt` says what to tell of the topics added with a word no paper holds (a typo: they would
         find nothing)."""
         if not direct:
+            if words.no_follows is not None:
+                return _post(words.no_follows)
             where = words.direct_message
             return _post(
                 "Follows are personal: your digest comes to you in a direct message with me, so send "
@@ -119,7 +121,11 @@ class FollowService:
         """What the person follows; `nothing`: what to say when they follow nothing (else how to start)."""
         current = await self._subscriptions.of_person(platform, workspace, person)
         if current is None:
-            return _post(nothing or f"You follow nothing yet. Try {words.follow_examples} in a direct message with me.")
+            return _post(
+                nothing
+                or words.no_follows
+                or f"You follow nothing yet. Try {words.follow_examples} in a direct message with me."
+            )
         now = self._clock()
         return _post(
             *current.describe(now, await days_had(self._ledger, current, now), follow=words.follow),

@@ -25,6 +25,7 @@ class Phrasebook:
     # Personal follows: where a person finds their direct message with the bot, and what a follow
     # without a known time zone is told (bot.chat.follows).
     direct_message: str = "open a direct message with me"
+    no_follows: str | None = None  # what a platform without direct messages says of follows (the terminal)
     no_zone: str = "It comes at 09:00 UTC."
     unfollow: str = "`/papers unfollow TOPIC` stops one, `/papers unfollow` all."  # under one's follows
     top_all: str = TOP_ALL  # how to look further back than a week or a month

@@ -222,14 +222,18 @@ def test_unsubscribe_as_people_say_it_unsubscribes(said: str) -> None:
         ("who wrote 2608.19880?", "authors"),  # docs/chat.md: "who" asks for the authors with its verb
         ("is there code for 2608.19880?", "code"),
         ("can I get the bibtex for 2608.19880", "cite"),
+        ("link to the code 2608.19880", "code"),  # a search for those words: "link" made it the card's
+        ("link to the code for 2608.19880?", "code"),
     ],
 )
 def test_a_question_of_a_paper_in_a_sentence_is_asked_as_in_a_thread(typed: str, asked: str) -> None:
     assert parse_command(typed) == Ask(asked, "2608.19880")
 
 
-def test_words_that_ask_nothing_beside_an_id_stay_a_search() -> None:
-    assert isinstance(parse_command("who wants 2608.19880"), Search)  # "who" without its verb asks nothing
+def test_words_that_ask_nothing_beside_an_id_are_its_card() -> None:
+    """ "who" without its verb asks for no authors: the paper's card (it was a search for the words)."""
+    assert parse_command("who wants 2608.19880") == PaperLookup("2608.19880")
+    assert isinstance(parse_command("diffusion for 2608.19880"), Search)  # a topic beside it: a search
 
 
 @pytest.mark.parametrize(
@@ -747,6 +751,9 @@ def test_a_command_mistyped_is_still_said_so(typed: str, meant: str) -> None:
         ("follow robotics too", Follow(("robotics",))),  # “robotics too”
         ("check out https://arxiv.org/abs/2607.29677", PaperLookup("2607.29677")),  # these were searched for,
         ("has anyone read 2607.29677?", PaperLookup("2607.29677")),  # the paper not among the answers
+        ("who wants to present 2607.29677?", PaperLookup("2607.29677")),
+        ("link to 2607.29677", PaperLookup("2607.29677")),
+        ("can someone share the pdf for 2607.29677", PaperLookup("2607.29677")),
         ("sav 2607.29677", Save("2607.29677")),  # "Did you mean `saved`?"
         ("remove 2607.29677", Unsave("2607.29677")),  # searched for
     ],

@@ -162,6 +162,21 @@ async def test_follow_outside_a_dm_says_to_dm_the_bot(world: World) -> None:
     assert await world.subscriptions.all() == []
 
 
+async def test_the_terminal_says_it_has_no_follows_whatever_is_typed(world: World) -> None:
+    """`follows` in `paperboy chat` said to try `/papers follow …` in a direct message, and `follow`
+    that the terminal has none: it has no direct messages, and says so both times."""
+    from adapters.console.wording import PHRASES as TERMINAL
+
+    service = follows(world)
+    refused = await service.follow(
+        Follow(("diffusion",)), "console", "you", "general", "", direct=False, words=TERMINAL
+    )
+    listed = await service.follows("console", "", "you", TERMINAL)
+    assert refused.text == listed.text == (TERMINAL.no_follows,)
+    assert "/papers" not in refused.text[0] and "`subscribe diffusion`" in refused.text[0]
+    assert await world.subscriptions.all() == []
+
+
 async def test_following_too_much_is_refused_in_words(world: World) -> None:
     world.clock.now = utc(2026, 6, 1, 12)
     await follow(world, "follow " + ", ".join(f"topic{n}" for n in range(10)), "UTC")

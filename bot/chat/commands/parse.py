@@ -314,6 +314,9 @@ _CHATTER = frozenset(
     | {"any", "good", "thoughts", "on", "what", "about", "do", "you", "think", "of", "the", "paper", "interesting"}
     | {"nice", "cool", "here", "link", "please", "pls", "just", "came", "across", "found", "see", "worth", "reading"}
     | {"a", "an", "opinions", "hey", "hi", "fyi", "new", "wow", "great", "one", "folks", "team", "all", "y'all"}
+    | {"to", "for", "me", "us", "send", "share", "give", "get", "can", "could", "i", "we", "where", "find", "pdf"}
+    | {"who", "wants", "want", "present", "presenting", "discuss", "discussing", "tomorrow", "today", "next"}
+    | {"someone", "somebody"}
 )
 
 
@@ -379,8 +382,9 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
     asks nothing, or no paper is named ("code generation" is a search)."""
     asked = what_is_asked(word)
     named = papers_named(text if papers_named(word) else rest)  # `2406.12345 summary`: the id first
-    if asked is None and named and len(text.split()) <= _QUESTION_WORDS:  # `who wrote 2406.12345?`, as in a thread
-        asked = what_is_asked(text, weak=False) or ("related" if _LIKE.search(text) else None)
+    if asked in (None, LINKS) and named and len(text.split()) <= _QUESTION_WORDS:  # `who wrote 2406.12345?`, as
+        # in a thread; `link to the code 2406.12345`: its code, not its card
+        asked = what_is_asked(text, weak=False) or ("related" if _LIKE.search(text) else None) or asked
     if asked == LINKS:  # `pdf 2406.12345`: the paper's card, which links them all
         return None
     if asked is not None and not named and (bad := _ALMOST_AN_ID.fullmatch(rest.strip(_AROUND_AN_ID))):
