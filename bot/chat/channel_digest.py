@@ -17,7 +17,7 @@ from bot.chat.wording import Phrasebook
 from bot.delivery.delivered import days_had
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.config import MAX_TOPICS, DigestDefaults
-from bot.domain.filters import describe, fold, split_filters
+from bot.domain.filters import describe, entry_key, split_filters
 from bot.domain.post import Post
 from bot.domain.weeks import covered_monday, week_key, week_name
 from bot.domain.words import quoted
@@ -226,7 +226,7 @@ class ChannelDigests:
 
 def _names(said: str, topic: str) -> bool:
     """Whether words said name this topic of a digest, or this exclusion without its dash (`video`)."""
-    return fold(topic) in (fold(said), f"-{fold(said)}")
+    return entry_key(topic) in (entry_key(said), f"-{entry_key(said)}")
 
 
 _OPTION_WORDS = frozenset({*OPTIONS, "on", "weekly", "daily"})  # a topic holding one is quoted to be read back
@@ -257,7 +257,7 @@ def _not_added(current: Subscription, command: Subscribe) -> str | None:
             f"This digest has every paper{but}, so there is nothing to add to: `settings topics"
             f" {', '.join(command.topics)}` keeps only papers on {describe(command.topics)}."
         )
-    if left_out := [t for t in command.topics if fold(f"-{t}") in {fold(c) for c in current.topics}]:
+    if left_out := [t for t in command.topics if entry_key(f"-{t}") in {entry_key(c) for c in current.topics}]:
         return f"This digest leaves out {quoted(left_out[0])}: `settings remove {left_out[0]}` stops that first."
     merged = _added(current, command.topics)
     others = (command.time, command.timezone, command.days, command.limit)
@@ -273,8 +273,8 @@ def _not_added(current: Subscription, command: Subscribe) -> str | None:
 
 def _added(current: Subscription, topics: tuple[str, ...]) -> tuple[str, ...]:
     """The channel's topics with these added (`settings add robotics`), each once, in the order given."""
-    held = {fold(t) for t in current.topics}
-    return (*current.topics, *(t for t in topics if fold(t) not in held))
+    held = {entry_key(t) for t in current.topics}
+    return (*current.topics, *(t for t in topics if entry_key(t) not in held))
 
 
 def _replaced(current: Subscription, command: Subscribe, keep: str) -> tuple[str, ...]:
@@ -282,7 +282,7 @@ def _replaced(current: Subscription, command: Subscribe, keep: str) -> tuple[str
     digest on diffusion): the ones gone, and all of them to type to keep them. Nothing where none went, or
     where the change said it meant the topics (`settings topics …`, `unsubscribe robotics`). `keep`: the
     command that has them back, as typed there (`Phrasebook.keep_topics`)."""
-    gone = [t for t in current.topics if fold(t) not in {fold(n) for n in command.topics}]
+    gone = [t for t in current.topics if entry_key(t) not in {entry_key(n) for n in command.topics}]
     if command.changes or command.adds or not command.topics or not gone:
         return ()
     every = ", ".join((*gone, *command.topics))

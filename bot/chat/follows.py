@@ -17,7 +17,7 @@ from bot.delivery.delivered import days_had
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults, check_topics
-from bot.domain.filters import describe, fold, split_filters
+from bot.domain.filters import describe, entry_key, split_filters
 from bot.domain.post import Post
 from bot.domain.schedule import day_start
 from bot.store.ledger import Ledger
@@ -80,9 +80,11 @@ class FollowService:
         current = await self._subscriptions.of_person(platform, workspace, person)
         channel = ChannelRef(platform, dm, workspace or (current.channel.workspace if current else ""))
         moved = current.channel if current is not None and current.channel != channel else None  # a new direct
-        known = {fold(t) for t in current.topics} if current else set()
-        added = tuple(t for t in command.topics if fold(t) not in known)
-        topics = (current.topics if current else ()) + added
+        known = {entry_key(t) for t in current.topics} if current else set()
+        added = tuple(t for t in command.topics if entry_key(t) not in known)
+        turned = {_opposite(t) for t in added}  # `follow -robotics` while following “robotics”: the new one wins
+        replaced = tuple(t for t in (current.topics if current else ()) if entry_key(t) in turned)
+        topics = tuple(t for t in (current.topics if current else ()) if t not in replaced) + added
         try:
             check_topics(topics, known=current.topics if current else ())
         except ValueError as exc:
@@ -103,7 +105,7 @@ class FollowService:
         await self._subscriptions.save(subscription, now, moved_from=moved)  # message (Discord reopens them)
         saved = await self._subscriptions.of_person(platform, workspace, person) or subscription  # since when owed
         header = "Your digest resumes" if current is not None and current.status and not added else _followed(added)
-        notes = (() if zone else (words.no_zone,)) + _every_paper_but(topics)
+        notes = tuple(_turned(t) for t in replaced) + (() if zone else (words.no_zone,)) + _every_paper_but(topics)
         notes += tuple(
             f"{note} To follow that instead, unfollow this topic and follow that." for note in await misspelt(added)
         )
@@ -169,9 +171,22 @@ class FollowService:
         gone = next((t for t in current.topics if t not in left), command.topic)
         return _post(
             _stopped(gone),
-            f"Still followed: {', '.join(f'“{t}”' for t in left)}.",
+            f"Still followed: {describe(left)}.",  # as `follows` lists them
             *_every_paper_but(left),
         )
+
+
+def _opposite(entry: str) -> str:
+    """The key of the entry that says the opposite: `-robotics` of `robotics`, and back."""
+    key = entry_key(entry)
+    return key[1:] if key.startswith("-") else f"-{key}"
+
+
+def _turned(was: str) -> str:
+    """What a follow said of an entry it replaced by its opposite."""
+    if was.startswith("-"):
+        return f"“{was[1:][:100]}” was left out of your digest: it is followed now instead."
+    return f"“{was[:100]}” was followed: your digest leaves it out now instead."
 
 
 def _stopped(topic: str) -> str:
@@ -194,14 +209,14 @@ def _every_paper_but(topics: tuple[str, ...]) -> tuple[str, ...]:
 def _without(topics: tuple[str, ...], topic: str) -> tuple[str, ...]:
     """`topics` but the one named: as stored (`-robotics`, `author:LeCun`), or as `follows` shows it
     ("leaving out “robotics”", "by “LeCun”") when that names one topic only."""
-    wanted = fold(topic)
+    wanted = entry_key(topic)
     for shown_as in ("leaving out ", "by "):  # typed as `follows` shows it, words and all
-        if wanted.startswith(shown_as) and not any(fold(t) == wanted for t in topics):
-            wanted = wanted.removeprefix(shown_as).strip("\"“”' ")
-    exact = tuple(t for t in topics if fold(t) != wanted)
+        if wanted.startswith(shown_as) and not any(entry_key(t) == wanted for t in topics):
+            wanted = entry_key(wanted.removeprefix(shown_as))
+    exact = tuple(t for t in topics if entry_key(t) != wanted)
     if len(exact) < len(topics):
         return exact
-    shown = [t for t in topics if fold(t) in (f"-{wanted}", f"author:{wanted}")]
+    shown = [t for t in topics if entry_key(t) in (f"-{wanted}", f"author:{wanted}")]
     return tuple(t for t in topics if t not in shown) if len(shown) == 1 else topics
 
 
@@ -211,5 +226,6 @@ def _followed(added: tuple[str, ...]) -> str:
         return "You follow these already"
     filters = split_filters(added)
     if filters.topics or filters.authors:
-        return f"You now follow {describe(added)}"
+        said = describe(added)
+        return f"You now follow {'papers ' if said.startswith('by ') else ''}{said}"  # not "follow by “LeCun”"
     return "Your digest now leaves out " + " and ".join(f"“{e}”" for e in filters.left_out)

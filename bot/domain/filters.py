@@ -32,6 +32,9 @@ AUTHOR_AT = re.compile(r"(?i)(?:^|\s)authors?:")  # `authors:LeCun`, as some sea
 # a person named as people ask for their papers, at the end of a text: `papers by Yann LeCun`, `by Kaiming He`
 _NAME_PART = r"[A-Z][^\s,;:!?\"“]*"
 BY_NAME = re.compile(rf"(?:\A|\s)(?i:(?:papers?\s+)?by)\s+({_NAME_PART}(?:\s+{_NAME_PART}){{0,3}})[?!.]?\s*\Z")
+# …and before `'s papers` (`LeCun's papers`, `Yann LeCun’s work`)
+_NO_ONE = r"(?!(?i:today|yesterday|tomorrow|this|last|next|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)"  # a day's
+NAMES_PAPERS = re.compile(rf"\A{_NO_ONE}({_NAME_PART}(?:\s+{_NAME_PART}){{0,3}})['’]s?\s+(?i:papers?|work)[?!.]?\s*\Z")
 # …and after the word `author` (`author LeCun`, `author Yann LeCun`; not `author attribution`, nor `Author Name
 # Disambiguation`, topics)
 _AUTHOR_NAMED = re.compile(rf"\Aauthors?\s+({_NAME_PART}(?:\s+{_NAME_PART}){{0,3}})\s*\Z")
@@ -105,14 +108,39 @@ def kind(entry: str) -> tuple[str, str]:
     return "topic", " ".join(entry.split())
 
 
-_QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’", "«": "»"}
+_QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’", "«": "»", "„": "“”", "‚": "‘’", "»": "«", "”": "”", "’": "’"}
+_PHRASE_QUOTES = ('"', "“")  # what a search reads as a phrase's: the others' are said as these
+_SENTENCE_END = re.compile(r"(?<=\w)[.!?]+\Z")  # `follow RL.`, `follow diffusion!!!`: the sentence's, not the topic's
 
 
 def _unquoted(name: str) -> str:
     """A name without the quotes around it (`author:"Hamed Zamani"`, as search takes it too)."""
-    if len(name) >= 2 and _QUOTES.get(name[0]) == name[-1]:
+    if len(name) >= 2 and name[-1] in _QUOTES.get(name[0], ""):
         return name[1:-1]
     return name
+
+
+def unquoted(text: str) -> str:
+    """Typed words without the quotes of any style around them all (`“world models”`, `‘agents’`, `«RL»`)."""
+    return _unquoted(text.strip())
+
+
+def entry_key(entry: str) -> str:
+    """What an entry is compared by: its kind and words, folded, without quotes around them, so that
+    `author:"Ann Lee"` is `author:Ann Lee` and `“World Models”` is `world models`."""
+    what, words = kind(entry)
+    key = fold(_unquoted(words))
+    return {"author": AUTHOR + key, "excluded": "-" + key}.get(what, key)
+
+
+def _as_stored(topic: str) -> str:
+    """A typed topic as it is kept: without the sentence's end (`RL.`), and in a search's own quotes when
+    quoted in another style (`‘world models’`, `„agents“`, `«RL»`: a search would look for the marks)."""
+    topic = _SENTENCE_END.sub("", topic)
+    inner = _unquoted(topic)
+    if inner != topic and topic[0] not in _PHRASE_QUOTES:
+        return f"“{inner.strip()}”" if len(inner.split()) > 1 else inner.strip()
+    return topic
 
 
 def split_filters(entries: Sequence[str]) -> Filters:
@@ -138,14 +166,18 @@ def split_entry(text: str) -> list[str]:
     entries: list[str] = []
     at = AUTHOR_AT.search(rest)
     topic, author = (rest[: at.start()].strip(), rest[at.end() :].strip()) if at else (rest, None)
-    by = (BY_NAME.match(topic) or _AUTHOR_NAMED.match(topic)) if topic and author is None else None
+    by = (
+        (BY_NAME.match(topic) or NAMES_PAPERS.match(topic) or _AUTHOR_NAMED.match(topic))
+        if topic and not author
+        else None
+    )
     if by is not None:  # `papers by Yann LeCun`, `author LeCun`: found none of his papers (a topic is what
         topic, author = "", " ".join(by[1].split())  # papers are about)
-    if topic:
+    if topic and (topic := _as_stored(topic)):
         entries.append(topic)
     entries += excluded
     if author is not None:
-        entries.append(AUTHOR + author)
+        entries.append(AUTHOR + " ".join(_unquoted(author).split()))  # `author:"Ann Lee"`: `author:Ann Lee`
     return entries
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from bot.domain.filters import AUTHOR_AT, BY_NAME
+from bot.domain.filters import AUTHOR_AT, BY_NAME, NAMES_PAPERS
 from bot.domain.words import STOP_WORDS, as_ours, in_another_script, says_nothing
 from bot.search.acronyms import ACRONYMS
 from bot.search.text import MAX_QUERY_TERMS, query_terms, words
@@ -314,7 +314,11 @@ def asked_by(text: str) -> AskedBy | None:
     """A query asking for a person's papers as people write it, without `author:` (`papers by Shen Nie`,
     `diffusion by Shen Nie`); None for any other. Words before the name that say nothing (`latest
     papers by …`) go."""
-    if (by := BY_NAME.search(text)) is None or AUTHOR_AT.search(text):
+    if AUTHOR_AT.search(text):
+        return None
+    if (possessive := NAMES_PAPERS.match(text.strip())) is not None:  # `LeCun's papers`
+        return AskedBy("", " ".join(possessive[1].split()))
+    if (by := BY_NAME.search(text)) is None:
         return None
     before = text[: by.start()].strip()
     return AskedBy("" if says_nothing(before) else before, " ".join(by[1].split()))

@@ -749,6 +749,15 @@ def test_a_command_mistyped_is_still_said_so(typed: str, meant: str) -> None:
     [
         ("follow authors LeCun, Bengio", Follow(("author:LeCun", "author:Bengio"))),  # “Bengio” was a topic
         ("follow robotics too", Follow(("robotics",))),  # “robotics too”
+        ("follow topics diffusion", Follow(("diffusion",))),  # each was followed as typed, and matched no paper
+        ("follow topic: agents", Follow(("agents",))),
+        ("follow the topic diffusion", Follow(("diffusion",))),
+        ("follow topics: diffusion, robotics", Follow(("diffusion", "robotics"))),
+        ("follow diffusion; robotics", Follow(("diffusion", "robotics"))),
+        ("follow LeCun's papers", Follow(("author:LeCun",))),
+        ("follow topic modeling", Follow(("topic modeling",))),  # a topic of its own
+        ('follow "topics diffusion"', Follow(("topics diffusion",))),  # quoted: as typed
+        ("follow Today's papers", Follow(("Today's papers",))),  # a day's, no one's
         ("check out https://arxiv.org/abs/2607.29677", PaperLookup("2607.29677")),  # these were searched for,
         ("has anyone read 2607.29677?", PaperLookup("2607.29677")),  # the paper not among the answers
         ("who wants to present 2607.29677?", PaperLookup("2607.29677")),

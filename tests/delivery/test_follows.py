@@ -121,6 +121,40 @@ async def test_unfollow_takes_a_topic_as_follows_lists_it(world: World) -> None:
     assert current is not None and current.topics == ("diffusion",)
 
 
+async def test_an_author_quoted_is_one_entry_and_unfollowed_as_typed(world: World) -> None:
+    """`follow author:"Zifeng Wang"` (the docs' form) kept the quotes: no unfollow could drop it (the
+    parser cut only the last quote), and `follow author:Zifeng Wang` added him again."""
+    world.clock.now = utc(2026, 6, 1, 12)
+    await follow(world, 'follow author:"Zifeng Wang", author:“Ann Lee”', "UTC")
+    said = await follow(world, "follow author:Zifeng Wang, ‘agents’, RL., diffusion!!!", "UTC")
+    assert said.startswith("You now follow “agents”, “RL”, “diffusion”:"), said  # not him again, nor the marks
+    current = await world.subscriptions.of_person("slack", "T0001", "U0001")
+    assert current is not None
+    assert current.topics == ("author:Zifeng Wang", "author:Ann Lee", "agents", "RL", "diffusion")
+    service = follows(world)
+    for typed in ('unfollow author:"Zifeng Wang"', "unfollow by “Ann Lee”", "unfollow 'agents'"):
+        command = parse_command(typed)
+        assert isinstance(command, Unfollow), command
+        assert (await service.unfollow(command, "slack", "T0001", "U0001")).text[0].startswith("You no longer")
+    left = await service.unfollow(Unfollow("RL"), "slack", "T0001", "U0001")
+    assert left.text[1] == "Still followed: “diffusion”."  # in the words `follows` lists them with
+
+
+async def test_a_topic_followed_and_left_out_is_the_last_one_said(world: World) -> None:
+    """`follow diffusion but not robotics` while following “robotics” kept both: the exclusion won, and
+    the follow of “robotics” did nothing, unsaid."""
+    world.clock.now = utc(2026, 6, 1, 12)
+    await follow(world, "follow diffusion, robotics", "UTC")
+    said = await follow(world, "follow diffusion but not robotics", "UTC")
+    assert "“robotics” was followed: your digest leaves it out now instead." in said
+    current = await world.subscriptions.of_person("slack", "T0001", "U0001")
+    assert current is not None and current.topics == ("diffusion", "-robotics")
+    back = await follow(world, "follow Robotics", "UTC")
+    assert "“robotics” was left out of your digest: it is followed now instead." in back
+    current = await world.subscriptions.of_person("slack", "T0001", "U0001")
+    assert current is not None and current.topics == ("diffusion", "Robotics")
+
+
 async def test_unfollow_takes_the_words_follows_lists_a_topic_with(world: World) -> None:
     world.clock.now = utc(2026, 6, 1, 12)
     await follow(world, "follow diffusion -robotics, author:Yann LeCun", "Europe/Berlin")

@@ -13,6 +13,7 @@ from bot.chat.commands.kinds import Command, Settings, Unknown, Unsubscribe
 from bot.chat.commands.options import is_weekday, option_meant
 from bot.chat.commands.subscribing import parse_subscribe
 from bot.domain.errors import UsageError
+from bot.domain.filters import unquoted
 
 # a setting named as people name it, and the option of `subscribe` that sets it ("" for the topics: the
 # words after it)
@@ -125,7 +126,7 @@ def parse_topic_change(text: str) -> Command | None:
     if not (said["settings"] or said["set"] or named or said["where"]) or what.split()[0].lower() in _NOT_A_TOPIC:
         return None  # `add topic modeling`, `add noise`, `drop topics in LDA`: searches
     if said["verb"].lower() not in ("add", "include"):
-        return Unsubscribe(what.strip('"“”'))
+        return Unsubscribe(unquoted(what))
     try:
         added = parse_subscribe(what)
     except UsageError as exc:

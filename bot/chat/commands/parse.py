@@ -50,6 +50,7 @@ from bot.chat.days import NamedDay, Span, named_day, named_span, starts_a_span
 from bot.chat.discussion import ASKS, LINKS, what_is_asked
 from bot.chat.recent import only_when, papers_asked, within
 from bot.domain.errors import UsageError
+from bot.domain.filters import unquoted
 from bot.domain.ids import a_paper_link, is_arxiv_id, papers_named
 from bot.domain.other_links import HubPage, hub_page, link_words, one_url, repository, repository_words
 from bot.domain.our_words import calendar_fault
@@ -141,7 +142,7 @@ def parse_command(text: str) -> Command:
             dropped.pop(0)
         while dropped and dropped[-1].lower() in POLITE_WORDS:
             dropped.pop()
-        return Unsubscribe(" ".join(dropped).strip('"“”') or None)  # `unsubscribe robotics`: that topic only
+        return Unsubscribe(unquoted(" ".join(dropped)) or None)  # `unsubscribe robotics`: that topic only
     if word == "subscribe" and (not_topics := subscribe_otherwise(text, rest)) is not None:
         return not_topics  # `subscribe stop`, `subscribe status`: not the topics “stop”, “status”
     if word == "subscribe":

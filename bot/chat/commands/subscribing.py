@@ -28,7 +28,7 @@ from bot.chat.commands.options import (
 from bot.chat.commands.typed import HELP_SAID, SHOW_SAID, STOP_SAID, close_part, closed_quotes, tokens_of
 from bot.domain.config import check_topics
 from bot.domain.errors import UsageError
-from bot.domain.filters import fold, split_entry
+from bot.domain.filters import entry_key, split_entry, unquoted
 from bot.domain.weekdays import parse_weekday
 from bot.domain.words import as_ours
 
@@ -121,14 +121,15 @@ def parse_subscribe(text: str) -> Subscribe:
         elif token == "OR":  # `diffusion OR robotics`, as boolean search writes it: two topics, as a comma makes
             close_part(words, topics)
         else:
-            for piece in re.split(r"(,)", token):
-                if piece == ",":
+            for piece in re.split(r"([,;])", token):  # `diffusion; robotics`: two topics, as a comma makes
+                if piece in (",", ";"):
                     close_part(words, topics)
                 elif piece:
                     words.append(piece)
         i += 1
     close_part(words, topics)
     topics = listed_with_and(topics, as_typed)
+    topics[:1] = [unlabelled(t) if t not in as_typed else t for t in topics[:1]]  # `subscribe topics: diffusion`
     topics, cadence = _kind_said(*_days_said(topics, as_typed, options, cadence), as_typed)
     for topic in topics:
         if topic not in as_typed and topic.lower() in ("weekly", "daily"):  # `subscribe daily weekly`
@@ -317,7 +318,7 @@ def checked_topics(typed: list[str]) -> tuple[str, ...]:
     entries = [entry for text in typed for entry in split_entry(text)]
     once: dict[str, str] = {}
     for entry in entries:  # `Diffusion, diffusion` is one topic, as the first typed it
-        once.setdefault(fold(entry), entry)
+        once.setdefault(entry_key(entry), entry)
     try:
         return check_topics(tuple(once.values()))
     except ValueError as exc:
@@ -334,7 +335,7 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
     if word == "follows":
         return Follows() if not rest else Unknown(text, "`follows` takes nothing after it: it lists what you follow.")
     if word == "unfollow":
-        topic = " ".join(rest.strip().strip('"“”').split())
+        topic = " ".join(unquoted(rest).split())
         said = set(topic.lower().split())
         if said & _EVERYTHING and said <= _OF_EVERYTHING:  # `unfollow all`: "You don't follow “all”"
             return Unfollow()
@@ -345,6 +346,7 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
     if (meant := _follow_meant(rest)) is not None:
         return Unknown(text, meant) if isinstance(meant, str) else meant
     parts = comma_parts(rest)
+    parts[:1] = [unlabelled(p) if not any(f"{q}{p}{e}" in rest for q, e in ('""', "“”")) else p for p in parts[:1]]
     if not parts:  # nothing, or only commas and empty quotes: following nothing would be every paper
         return Unknown(text, "`follow` needs a topic or an author, such as “diffusion -robotics” or “author:LeCun”.")
     for part in parts:
@@ -407,6 +409,19 @@ def _follow_flags(rest: str) -> str | None:
     return f"a follow takes topics {without_marks(flags)}: `follow {typed.replace(' ,', ',')}`"
 
 
+# what the topics are called before them, as people type it: `topics: diffusion`, `topics diffusion`, `the topic
+# agents`, `topics in RL` (not `topic modeling`, a topic)
+_LABEL = re.compile(
+    r"(?i)\A(?:topics?\s*:|topics\s|(?:the|my|these|new)\s+topics?\b\s*:?)\s*(?:(?:of|on|about|in)\s+)?"
+)
+
+
+def unlabelled(topic: str) -> str:
+    """A first topic without what it is called before it (`topics: diffusion`: “diffusion”; each was
+    followed as “topics: diffusion”, which no paper matches); as typed when nothing else is left."""
+    return topic[label.end() :].strip() or topic if (label := _LABEL.match(topic)) else topic
+
+
 def comma_parts(text: str) -> list[str]:
     """The comma-separated parts of `text`; a quoted run is a part of its own, commas and all. A capital
     OR parts topics as a comma does, and NOT leaves out what follows it, as search reads them
@@ -418,8 +433,8 @@ def comma_parts(text: str) -> list[str]:
             close_part(words, parts)
             parts += [token] if quoted else []
             continue
-        for piece in re.split(r"(,)", token):
-            if piece == ",":
+        for piece in re.split(r"([,;])", token):
+            if piece in (",", ";"):
                 close_part(words, parts)
             elif piece:
                 words.append(piece)
