@@ -10,7 +10,7 @@ from bot.chat.wording import TYPED, Phrasebook
 
 @dataclass(frozen=True)
 class _Terminal(Phrasebook):
-    def help(self) -> tuple[str, ...]:
+    def help(self, direct: bool = False) -> tuple[str, ...]:
         """The commands, and who may change a channel's digest: no paper's thread to mention me in here."""
         return (*self.commands, f"Who may subscribe or unsubscribe a channel: {self.managers}.")
 

@@ -60,4 +60,5 @@ def add_follow_commands(group: app_commands.Group, bot: PaperBot) -> None:
     @group.command(name="unfollow", description="Stop following a topic (or, without one, everything)")
     @app_commands.describe(topic="One of your follows, as `/papers follows` lists it (empty: all)")
     async def unfollow(interaction: discord.Interaction, topic: str | None = None) -> None:
-        await bot.answer(interaction, Unfollow(" ".join(topic.split()) or None if topic else None))
+        typed = " ".join((topic or "").split())  # `topic:all`, `topic:"agents"`: as `unfollow …` typed reads them
+        await bot.answer(interaction, parse_follow("unfollow", typed, f"unfollow {typed}") if topic else Unfollow())

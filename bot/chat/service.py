@@ -18,6 +18,7 @@ from bot.chat.asker import channel_meant as channel_meant
 from bot.chat.channel_digest import ChannelDigests
 from bot.chat.commands import (
     MOST_PAPERS,
+    TO_START,
     TO_STOP,
     Ask,
     Command,
@@ -188,7 +189,9 @@ class ChatService:
             case Preview():
                 return await self._digests.preview(asker)
             case Help():
-                return Post(header="paperboy: Hugging Face Daily Papers in chat", text=self._words(asker).help())
+                return Post(
+                    header="paperboy: Hugging Face Daily Papers in chat", text=self._words(asker).help(asker.direct)
+                )
             case Thanks():
                 return Post(
                     header="paperboy",
@@ -217,13 +220,18 @@ class ChatService:
                 words = self._words(asker)
                 if asker.direct and hint == TO_STOP:  # `stop`, `pause` in a direct message: one's own digest
                     hint = f"To stop your own digest here: {words.unfollow}"
+                if asker.direct and hint == TO_START:  # `resume`: no channel's digest to start here
+                    hint = f"To get your own digest here: {words.follow_examples}."
                 if asker.direct and hint == settings_alone(text):  # `at 10am`: no channel's digest here
                     hint = (
                         "your own digest here comes at 09:00 on weekdays, your time; settings are a channel digest's."
                     )
                 didnt = f"Sorry, I didn't get “{text[:100]}”. {hint[:1].upper()}{hint[1:]}"  # a sentence of its own
                 following = text.split(maxsplit=1)[0].lower() in ("follow", "follows", "unfollow")
-                examples = (f"{words.follow_examples} — your own digest",) if following else words.examples
+                own = (f"{words.follow_examples} — your own digest",)
+                examples = (  # a direct message has no channel's digest to subscribe to
+                    own if following else (*words.in_direct(words.examples), *own) if asker.direct else words.examples
+                )
                 return Post(header="paperboy", text=(didnt, *examples))
         raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
 

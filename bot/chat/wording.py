@@ -8,12 +8,14 @@ the commands as `bot.chat.commands` reads typed text, for a platform that brings
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.chat.discussion import ASKABLE
 from bot.community.service import SAVE_HOW, SAVED_MORE, TOP_ALL, VOTE_HOW
 
 THREADS = f"In a paper's thread, mention me with {ASKABLE}."
+_A_CHANNELS = re.compile(r"subscribe|`/papers (?:settings|top)\b")  # a help line of a channel's own commands
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,16 @@ class Phrasebook:
     as_weekly: str = "subscribe weekly on {day}"
     as_daily: str = "subscribe daily … days {days}"
 
-    def help(self) -> tuple[str, ...]:
+    def help(self, direct: bool = False) -> tuple[str, ...]:
+        """The commands; in a direct message, those a person has there (no channel's digest, nor its votes)."""
+        if direct:
+            return (*self.in_direct(self.commands), THREADS)
         return (*self.commands, THREADS, f"Who may subscribe or unsubscribe a channel: {self.managers}.")
+
+    @staticmethod
+    def in_direct(lines: tuple[str, ...]) -> tuple[str, ...]:
+        """The lines of commands a direct message has: not a channel's digest's, nor its `top`."""
+        return tuple(line for line in lines if not _A_CHANNELS.search(line))
 
 
 _TODAY = (

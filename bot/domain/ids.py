@@ -23,9 +23,10 @@ _PAPER_PATH = (  # arXiv's and Hugging Face's pages, alphaXiv's and ar5iv's, and
 )
 _URL = re.compile(rf"(?:https?://)?{_PAPER_PATH}{_ID}(?:\.pdf)?/?(?:[?#]\S*)?", re.IGNORECASE | re.ASCII)
 # A paper link inside running text: a whole URL, its http(s):// or not (`arxiv.org/abs/2406.12345`, as
-# people paste it and Slack links it), not glued to a longer id or word on either side.
+# people paste it and Slack links it), not glued to a longer id or word on either side (`_…_`, a chat's
+# italics, is no word).
 _LINK = re.compile(
-    rf"(?<![\w./-])(?:https?://)?{_PAPER_PATH}{_ID}(?:\.pdf)?/?(?![\w.]*\w)(?:[?#][^\s<>|]*)?",
+    rf"(?<![A-Za-z0-9./-])(?:https?://)?{_PAPER_PATH}{_ID}(?:\.pdf)?/?(?![\w.]*[A-Za-z0-9])(?:[?#][^\s<>|]*)?",
     re.IGNORECASE | re.ASCII,
 )
 

@@ -452,6 +452,9 @@ def test_paper_fetched_then_kept(paperboy: Paperboy) -> None:
     offline = paperboy("paper", "2605.29307", PAPERBOY_OFFLINE="1")
     assert offline.code == 0
     assert "GrepSeek" in offline.out
+    for typed in ("https://arxiv.org/abs/2605.29307.", "(https://arxiv.org/abs/2605.29307)", "“2605.29307”"):
+        pasted = paperboy("paper", typed, PAPERBOY_OFFLINE="1")  # as chat reads them: they were refused, exit 2
+        assert pasted.code == 0 and "GrepSeek" in pasted.out, (typed, pasted.err)
 
 
 @pytest.mark.slow

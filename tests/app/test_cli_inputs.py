@@ -113,7 +113,7 @@ def test_an_argument_is_shown_by_its_name_not_its_python_type(capsys: pytest.Cap
     ("args", "said"),
     [
         (("paper",), "paperboy paper: ID is missing (An arXiv id or an arXiv or Hugging Face URL)"),
-        (("paper", "2608.19880", "2608.18580"), "paperboy paper takes nothing more, not “2608.18580”"),
+        (("paper", "2608.19880", "2608.18580"), "not “2608.18580”: it shows one paper at a time"),  # not "quote"
         (("top", "--channel", "slack:C1", "week"), "not “week”: a period goes after --period"),
         (("digest", "2024-01-01"), "not “2024-01-01”: a day goes after --date: paperboy digest --date 2024-01-01"),
         (("sync", "now"), "paperboy sync takes nothing more, not “now”: it takes options only"),
@@ -124,6 +124,12 @@ def test_an_argument_missing_or_one_too_many_is_said_in_our_words(
 ) -> None:
     refusal = refused(capsys, *args)  # was click's "Missing argument 'ID'." and "Got unexpected extra argument(s)"
     assert said in refusal and "(see paperboy " in refusal
+
+
+def test_two_papers_in_one_argument_are_one_at_a_time(capsys: pytest.CaptureFixture[str]) -> None:
+    """Quoted, as the refusal of two arguments said to: "'2608.19880 2608.18580' is not an arXiv id"."""
+    refusal = refused(capsys, "paper", "2608.19880 2608.18580")
+    assert "one paper at a time: paperboy paper 2608.19880, then paperboy paper 2608.18580" in refusal
 
 
 @pytest.mark.parametrize("args", [("help",), ("help", "search")])

@@ -747,6 +747,37 @@ def test_a_command_mistyped_is_still_said_so(typed: str, meant: str) -> None:
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [
+        ("ctie 2608.19880", "cite 2608.19880"),
+        ("paepr 2608.19880?", "paper 2608.19880"),
+        ("svae 2608.19880", "save 2608.19880"),
+    ],
+)
+def test_a_command_on_a_paper_mistyped_is_said_so(typed: str, meant: str) -> None:
+    """Each was a search for its words, and answered "No papers match", the paper named in the store."""
+    assert refused(typed) == f"Did you mean `{meant}`?"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "check out https://arxiv.org/abs/2608.19880 and https://arxiv.org/abs/2606.11180",  # searched for its words
+        "has anyone read 2608.19880, 2606.11180?",
+    ],
+)
+def test_two_papers_named_in_a_sentence_are_one_at_a_time(typed: str) -> None:
+    assert refused(typed) == "One paper at a time: `paper 2608.19880`, then `paper 2606.11180`."
+
+
+def test_a_link_alone_is_its_papers_card_whatever_its_path_says() -> None:
+    """alphaXiv's `/overview/` link was read as asking for the summary ("overview")."""
+    for link in ("https://www.alphaxiv.org/overview/2608.19880", "alphaxiv.org/overview/2608.19880v1"):
+        command = parse_command(link)
+        assert isinstance(command, PaperLookup) and "2608.19880" in command.ref, command
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
         ("follow authors LeCun, Bengio", Follow(("author:LeCun", "author:Bengio"))),  # “Bengio” was a topic
         ("follow robotics too", Follow(("robotics",))),  # “robotics too”
         ("follow topics diffusion", Follow(("diffusion",))),  # each was followed as typed, and matched no paper

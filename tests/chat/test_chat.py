@@ -596,6 +596,25 @@ async def test_settings_alone_say_where_they_apply(june_store: PaperStore) -> No
     )
 
 
+@pytest.mark.parametrize("platform", ["slack", "discord"])
+async def test_a_direct_message_is_offered_its_own_commands_not_a_channels(
+    june_store: PaperStore, platform: str
+) -> None:
+    """In a direct message, `help` and every reply not understood offered `subscribe … a daily digest here`,
+    which a direct message refuses, and `resume` said to type `subscribe`."""
+    service = chat_service(june_store)
+    direct = Asker(ChannelRef(platform, "D0HELP"), "U1", direct=True)
+    for typed in ("help", "resume", "paper", "ctie 2608.19880"):
+        said = "\n".join((await service.answer(parse_command(typed), direct)).text)
+        assert "subscribe" not in said and "/papers settings" not in said and "/papers top" not in said, typed
+        assert "follow" in said, typed
+    words = PHRASEBOOKS[platform]
+    resumed = await service.answer(parse_command("resume"), direct)
+    assert resumed.text[0] == f"Sorry, I didn't get “resume”. To get your own digest here: {words.follow_examples}."
+    channel = await service.answer(Help(), Asker(ChannelRef(platform, "C0HELP"), "U1"))
+    assert any("subscribe" in line for line in channel.text)  # a channel's help is whole
+
+
 async def test_a_topic_with_a_typo_is_kept_as_typed_and_its_respelling_offered(june_store: PaperStore) -> None:
     service = chat_service(june_store)
     channel = Asker(ChannelRef("slack", "C0TYPO"), "U1")

@@ -85,3 +85,10 @@ def test_a_link_pasted_without_its_scheme_is_found_but_not_inside_another_addres
 
 def test_a_message_without_paper_links_has_none() -> None:
     assert paper_links("no links here, only 2406.12345 and https://example.com") == []
+
+
+def test_a_link_in_a_chats_italics_or_bold_is_found() -> None:
+    """Slack's and Discord's `_…_` italics: the underscores were read as a word glued to the link."""
+    for marked in ("_https://arxiv.org/abs/2608.19880_", "*arxiv.org/abs/2608.19880*", "__hf.co/papers/2608.19880__"):
+        assert [arxiv_id for _, arxiv_id in paper_links(f"see {marked} today")] == ["2608.19880"], marked
+    assert paper_links("https://arxiv.org/abs/2608.19880_draft") == []  # glued to a word: no link of a paper

@@ -102,9 +102,13 @@ def register(app: typer.Typer) -> None:
         """Show one paper (from the store, else fetched from Hugging Face or arXiv)."""
         from adapters.console.render import render_post
         from bot.domain.cards import paper_post
-        from bot.domain.ids import parse_arxiv_id
+        from bot.domain.errors import UsageError
+        from bot.domain.ids import papers_named, parse_arxiv_id
 
-        arxiv_id = parse_arxiv_id(paper_id)
+        named = papers_named(paper_id)  # `2406.12345.`, `(link)`, `“2406.12345”`: as chat reads them
+        if len(named) > 1:
+            raise UsageError(f"one paper at a time: paperboy paper {named[0]}, then paperboy paper {named[1]}")
+        arxiv_id = named[0] if named else parse_arxiv_id(paper_id)
 
         async def work(services: Services) -> None:
             found = await services.catalog.paper(arxiv_id)

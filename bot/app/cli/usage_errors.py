@@ -49,8 +49,10 @@ def argument_meant(exc: Any, named: str) -> str | None:
         return None
     params = getattr(getattr(exc, "ctx", None), "command", None)
     takes = {o for p in getattr(params, "params", []) if p.param_type_name == "option" for o in p.opts}
-    if any(p.param_type_name == "argument" for p in getattr(params, "params", [])):
-        said = "quote words that go together"  # `paperboy paper 2608.19880 2608.18580`
+    if named == "paper":  # `paperboy paper 2608.19880 2608.18580`
+        said = "it shows one paper at a time"
+    elif any(p.param_type_name == "argument" for p in getattr(params, "params", [])):
+        said = "quote words that go together"  # `paperboy search graph neural --limit 3 networks`
     elif "--date" in takes and ISO_DAY.fullmatch(extra[1]):
         said = f"a day goes after --date: paperboy {named} --date {extra[1]}"
     elif "--period" in takes and extra[1].lower() in ("week", "month", "all"):

@@ -31,7 +31,7 @@ from bot.chat.commands.kinds import (
     Unsubscribe,
 )
 from bot.chat.commands.options import checked_timezone, days_option, is_weekday, time_option
-from bot.chat.commands.other_words import TO_STOP, settings_alone
+from bot.chat.commands.other_words import TO_START, TO_STOP, settings_alone
 from bot.chat.commands.parse import (
     KEYWORDS,
     on_day,
@@ -56,6 +56,7 @@ __all__ = [
     "MAX_TOPICS",
     "MAX_TOPIC_CHARS",
     "MOST_PAPERS",
+    "TO_START",
     "TO_STOP",
     "Ask",
     "Command",

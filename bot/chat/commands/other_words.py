@@ -11,7 +11,7 @@ from bot.chat.commands.kinds import Command, Follows, Help, Preview, Saved, Sett
 from bot.chat.commands.typed import HELP_SAID, SHOW_SAID, STOP_SAID
 
 TO_STOP = "To stop this channel's digest: `unsubscribe`."
-_TO_START = (
+TO_START = (
     "To start this channel's digest: `subscribe`, with its topics and time if you want them, such as"
     " `subscribe diffusion at 09:00` (a digest stopped keeps none of its settings)."
 )
@@ -35,7 +35,7 @@ def settings_alone(text: str) -> str:
 def _stop_or_start(whole: str) -> str | None:
     """What to type to stop or start the channel's digest, for a line that asks to (`stop it`, `pause the
     weekly roundup`, `turn on the digest`); None for any other line."""
-    for verbs, said in ((_STOP_VERBS, TO_STOP), (_START_VERBS, _TO_START)):
+    for verbs, said in ((_STOP_VERBS, TO_STOP), (_START_VERBS, TO_START)):
         for verb in verbs:
             if (whole == verb or whole.startswith(f"{verb} ")) and set(whole[len(verb) :].split()) <= _OF_THE_DIGEST:
                 return said

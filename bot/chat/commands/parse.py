@@ -175,6 +175,8 @@ def parse_command(text: str) -> Command:
         return asked
     if word in ASKS and names_a_paper(ref):
         return Ask(word, ref)  # else a search ("code generation", "related work")
+    if (meant := _a_paper_command_mistyped(word, rest)) is not None:
+        return Unknown(text, f"Did you mean `{meant}`?")  # `ctie 2406.12345`: "No papers match"
     if word in ("save", "unsave") and len(named := papers_named(rest)) == 1:  # `save (2406.12345)？`
         return Save(named[0]) if word == "save" else Unsave(named[0])
     if word == "save" and names_a_paper(ref):
@@ -321,6 +323,9 @@ _CHATTER = frozenset(
 )
 
 
+_JOINED = re.compile(r"(?i)(?:\s*,\s*|\s+(?:and|&|or|both)\s+)")  # between papers named: `<link> and <link>`
+
+
 def _about_a_paper(text: str) -> bool:
     """Whether the words beside a paper's one id or link only talk about it (`_CHATTER`)."""
     words = [w.strip(".,;:!?()'\"“”").lower() for w in text.split() if not papers_named(w)]
@@ -343,6 +348,8 @@ def _paper_named(text: str) -> Command | None:
         return Unknown(text, f"One paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")
     if len(named) == 1 and _about_a_paper(text):  # `check out <link>`, `has anyone read 2607.29677?`: that paper
         return PaperLookup(named[0])  # (they were searched for, and it was not among the answers)
+    if len(named) > 1 and _about_a_paper(_JOINED.sub(" ", text)):  # `check out <link> and <link>`: searched for
+        return Unknown(text, f"One paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")
     return None
 
 
@@ -381,6 +388,8 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
     `authors of <link>`, `bibtex 2406.12345？`, `summery 2406.12345 please` (the question's other
     words and near misses, as in a thread). Two papers named: one at a time. None when the first word
     asks nothing, or no paper is named ("code generation" is a search)."""
+    if only_ids(text):  # a link alone is its card (alphaXiv's `/overview/2406.12345` asks for no summary)
+        return None
     asked = what_is_asked(word)
     named = papers_named(text if papers_named(word) else rest)  # `2406.12345 summary`: the id first
     if asked in (None, LINKS) and named and len(text.split()) <= _QUESTION_WORDS:  # `who wrote 2406.12345?`, as
@@ -454,6 +463,19 @@ def _community(word: str, rest: str) -> Top | Saved | None:
 
 
 FORMS = {"top": PERIODS, "saved": ("bibtex", "list")}  # the one word each takes after it
+
+
+_PAPER_COMMANDS = ("paper", "save", "unsave", *ASKS)
+
+
+def _a_paper_command_mistyped(word: str, rest: str) -> str | None:
+    """`ctie 2406.12345`, `paepr 2406.12345`: a command on one paper, one letter off (a swap is one), as
+    the command meant; None for anything else (`tldr 2406.12345` is a question of its own)."""
+    named = papers_named(rest)
+    if len(word) < 4 or len(named) != 1 or not only_ids(rest) or word in _PAPER_COMMANDS:
+        return None
+    near = [c for c in _PAPER_COMMANDS if edits(word, c, 1) <= 1]
+    return f"{min(near, key=lambda c: edits(word, c, 1))} {named[0]}" if near else None
 
 
 def _mistyped_form(word: str, rest: str) -> str | None:

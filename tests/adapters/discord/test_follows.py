@@ -45,7 +45,7 @@ async def test_follow_in_a_dm_with_a_timezone_then_list_and_unfollow(discord_bot
     assert "“agents”, by “LeCun”, leaving out “robotics”" in await answer(discord_bot, 3)
     await fake.slash("unfollow", {"topic": "agents"}, channel=DM_ID, in_guild=False)
     assert "no longer follow “agents”" in await answer(discord_bot, 4)
-    await fake.slash("unfollow", channel=DM_ID, in_guild=False)
+    await fake.slash("unfollow", {"topic": "all"}, channel=DM_ID, in_guild=False)  # "You don't follow “all”"
     assert "no more personal digests" in await answer(discord_bot, 5)
     assert await discord_bot.subscriptions.all() == []
 
