@@ -82,7 +82,8 @@ class Follower:
     async def posted(self, channel: ChannelRef, card: Card, ref: MessageRef, now: datetime) -> None:
         """A card is out (DigestDelivery's `posted` hook): follow it, as posted."""
         if self._days:
-            await self._follows.record(channel, card.paper_id, ref, AsPosted.of(card), now)
+            renew = now - timedelta(days=self._days)  # a card of the paper there followed no more: this one is
+            await self._follows.record(channel, card.paper_id, ref, AsPosted.of(card), now, renew)
 
     async def sweep(self) -> FollowReport:
         """Compare every card posted in the last `follow_days` with its paper now; note and refresh."""

@@ -73,14 +73,32 @@ class FollowStore:
             follows.c.arxiv_id == arxiv_id,
         )
 
-    def _insert(self) -> Executable:
-        """Follow cards not followed yet (a card is followed once, as first posted)."""
-        return insert_for(self._dialect, follows).on_conflict_do_nothing(
-            index_elements=["platform", "workspace", "channel", "arxiv_id"]
+    def _insert(self, renew_before: datetime | None = None) -> Executable:
+        """Follow cards not followed yet (a card is followed once, as first posted: a paper's later card in
+        the channel shares its thread's news). With `renew_before`, a paper whose card there was posted
+        before then (no longer followed) or deleted is followed from the new card instead."""
+        keys = ["platform", "workspace", "channel", "arxiv_id"]
+        stmt = insert_for(self._dialect, follows)
+        if renew_before is None:
+            return stmt.on_conflict_do_nothing(index_elements=keys)
+        news = {c.name: stmt.excluded[c.name] for c in follows.columns if c.name not in keys}
+        return stmt.on_conflict_do_update(
+            index_elements=keys,
+            set_=news,
+            where=or_(follows.c.posted_at < renew_before, follows.c.gone.is_not(None)),
         )
 
-    async def record(self, channel: ChannelRef, arxiv_id: str, ref: MessageRef, card: AsPosted, now: datetime) -> None:
-        """A card is out: follow it from now, with the arXiv version known now (if any). Once per card."""
+    async def record(
+        self,
+        channel: ChannelRef,
+        arxiv_id: str,
+        ref: MessageRef,
+        card: AsPosted,
+        now: datetime,
+        renew_before: datetime | None = None,
+    ) -> None:
+        """A card is out: follow it from now, with the arXiv version known now (if any). Once per card;
+        a card followed no more (posted before `renew_before`, or deleted) gives way to the new one."""
         async with self._engine.begin() as conn:
             version = await conn.scalar(select(paper_versions.c.version).where(paper_versions.c.arxiv_id == arxiv_id))
             row = {
@@ -97,8 +115,9 @@ class FollowStore:
                 "version": version,
                 "shown": card.shown,
                 "refreshed_at": now,  # posting counts as the card's refresh: the next is an hour away
+                "gone": None,
             }
-            await conn.execute(self._insert(), row)
+            await conn.execute(self._insert(renew_before), row)
 
     async def adopt(self, since: datetime) -> int:
         """Follow the cards sent since `since` that nobody recorded (their process died right after the

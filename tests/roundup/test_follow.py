@@ -156,6 +156,30 @@ async def test_only_cards_within_follow_days_are_followed(store: PaperStore) -> 
     assert (await follower(store, publisher, clock, "a", days=0).sweep()).followed == 0
 
 
+async def test_a_papers_card_posted_again_after_follow_days_is_followed_from_then(store: PaperStore) -> None:
+    """A paper shown again in the channel once its first card's days had run out (a share, next week's
+    roundup) got no news at all: the first card kept the paper's place, followed no more."""
+    from bot.domain.cards import card
+
+    clock, publisher = Clock(POSTED), RecordingPublisher()
+    live = follower(store, publisher, clock, "a", days=3)
+    first, *_ = await post_day(store, publisher, clock, live)
+    paper = await store.get(first)
+    assert paper is not None
+    clock.now = POSTED + timedelta(days=1)
+    await live.posted(CHANNEL, card(paper, seeded=False), MessageRef("CLIVE", "T1", "T1"), clock.now)  # within
+    await news_for(store, first, upvotes=120)
+    await live.sweep()
+    seeded = next(p.thread for p in publisher.posted if p.key.endswith(f"{first}:seed"))
+    assert [p.thread for p in publisher.posted if p.key == f"note:{first}:upvotes:100"] == [seeded]  # the first's
+    clock.now = POSTED + timedelta(days=5)  # the first card's 3 days are over
+    await live.posted(CHANNEL, card(paper.model_copy(update={"upvotes": 120}), seeded=False),
+                      MessageRef("CLIVE", "T2", "T2"), clock.now)  # fmt: skip
+    await news_for(store, first, repo="https://github.com/x/first")
+    report = await live.sweep()
+    assert report.followed == 1 and [p.thread for p in publisher.posted if p.key == f"note:{first}:code"] == ["T2"]
+
+
 async def test_a_card_nobody_recorded_is_adopted_as_it_is_now(store: PaperStore) -> None:
     clock, publisher = Clock(POSTED), RecordingPublisher()
     first, *_ = await post_day(store, publisher, clock, None)  # posted by a process that recorded no follows
