@@ -57,6 +57,29 @@ NEGATION_REACH = 4
 _CLAUSE = re.compile(r"[,.;:!?()\n\u2013\u2014]|\s-\s|\b(?:but|so)\b")
 
 
+# a thread asked about its paper's news, or to be told of it: `any news?`, `follow this paper`, `notify me when
+# code is out`, `is there a new version?` (each got the one-line help, or "no code yet" only)
+_NEWS = re.compile(
+    r"(?i)\b(?:news|updates?|notify|notif(?:y|ication)s?|alert|ping me|tell me when|let me know|keep me posted"
+    r"|follow(?:ing)? (?:this|it|the paper)|watch(?:ing)? (?:this|it)|new version|newer version|v2)\b"
+)
+
+
+def asks_for_news(text: str) -> bool:
+    """Whether a mention asks about its paper's news, or to hear of it."""
+    return _NEWS.search(text) is not None
+
+
+def news_said(follow_days: int) -> str:
+    """What a thread is told of the news it will get (a living thread), for `follow_days` days."""
+    if not follow_days:
+        return "This deployment posts no news in papers' threads (its `follow_days` is 0)."
+    return (
+        f"News of this paper comes to this thread for {follow_days} days after its card went out: code when a"
+        " repository appears, a new arXiv version, and upvotes past 100, 250, 500 and 1,000, each once."
+    )
+
+
 def unmentioned(text: str) -> str:
     """The text without its mentions (`<@U123>`, `<#C123>`, `<!channel>`), its lines kept (a line ends a
     clause)."""

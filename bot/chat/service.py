@@ -45,7 +45,17 @@ from bot.chat.commands import (
     settings_alone,
 )
 from bot.chat.days import NamedDay, Span, resolved
-from bot.chat.discussion import ASKS, NOT_A_PAPER_THREAD, all_asked, asks_to_save, discuss, discussed, unmentioned
+from bot.chat.discussion import (
+    ASKS,
+    NOT_A_PAPER_THREAD,
+    all_asked,
+    asks_for_news,
+    asks_to_save,
+    discuss,
+    discussed,
+    news_said,
+    unmentioned,
+)
 from bot.chat.follows import FollowService
 from bot.chat.recent import Window
 from bot.chat.replies import replied, said
@@ -430,6 +440,9 @@ class ChatService:
         paper = await self._found(arxiv_id)
         if isinstance(paper, Post):  # the store lost it, and it can't be fetched: why (asking again can't help)
             return [replace(paper, subheader=f"This thread's paper, arXiv {arxiv_id}")]
+        if asks_for_news(mention.text):  # `any news?`, `notify me when code is out`: what this thread will hear
+            answers = await self._discussed(paper, mention) if all_asked(mention.text) else []
+            return [*answers, said(news_said(self._defaults.follow_days))]
         return await self._discussed(paper, mention)
 
     async def _discussed(self, paper: Paper, mention: Mention) -> list[Post]:

@@ -54,6 +54,24 @@ async def test_a_shared_paper_gets_a_thread_that_mentions_are_answered_in(june_s
     assert answer.header.startswith("Authors · GrepSeek")
 
 
+async def test_a_thread_asked_about_its_papers_news_is_told_what_it_will_hear(june_store: PaperStore) -> None:
+    """`any news?`, `follow this paper` got the one-line help; `notify me when code is out`, only "no code yet"."""
+    service, publisher = chat_service(june_store), RecordingPublisher()
+    shared = await service.share("slack", "C1", PAPER, publisher)
+    assert isinstance(shared, Shared)
+    for n, (text, headers) in enumerate(
+        [
+            ("<@UBOT> any news?", ["paperboy"]),
+            ("<@UBOT> follow this paper", ["paperboy"]),
+            ("<@UBOT> notify me when code is out", ["Code · GrepSeek", "paperboy"]),
+        ]
+    ):
+        said = Said()
+        await service.mention(Mention("slack", f"EvNews{n}", "C1", shared.root.thread, text), said)
+        assert [p.header.split(":")[0] for p in said.posts] == headers, text
+        assert said.posts[-1].text[0].startswith("News of this paper comes to this thread for 7 days"), text
+
+
 async def test_a_channel_that_refuses_the_bot_is_a_reason_not_an_error(june_store: PaperStore) -> None:
     publisher = Uninvited()
     assert await chat_service(june_store).share("discord", "C9", PAPER, publisher) == Unshared("not_in_channel")
