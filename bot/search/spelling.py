@@ -272,16 +272,24 @@ async def misspelt(search: SearchIndex, topics: Iterable[str]) -> list[str]:
 async def _an_authors_name(search: SearchIndex, entry: str) -> str | None:
     """What to say of a topic of a few words that is an author's name in the store and that no paper's
     text holds (`Chengsong Huang`): a topic is what papers are about, so it found none of theirs, every
-    day, without a word. None for any other entry."""
+    day, without a word; of one in capitals that no paper holds, that it may be a name (`Yann LeCun`
+    was offered “yarn LeCun”). None for any other entry."""
     what, words = kind(entry)
     if what != "topic" or not 2 <= len(words.split()) <= NAME_WORDS or not _LETTERS.fullmatch(words.replace(" ", "")):
         return None
-    if await search.search(words, SearchFilters(require_all=True), limit=1) or not await _has_author(search, words):
+    if await search.search(words, SearchFilters(require_all=True), limit=1):
         return None
-    return (
-        f"“{words}” is the name of an author in the store, and a topic finds what papers are about, not who"
-        f" wrote them: `author:{words}` finds their papers."
-    )
+    if await _has_author(search, words):
+        return (
+            f"“{words}” is the name of an author in the store, and a topic finds what papers are about, not who"
+            f" wrote them: `author:{words}` finds their papers."
+        )
+    if all(word[:1].isupper() for word in words.split()):  # `Yann LeCun`, no one's in the store: not "yarn LeCun"
+        return (
+            f"No paper holds “{words}”. If that is a person's name, a topic finds what papers are about, not who"
+            f" wrote them: `author:{words}` finds their papers as they come."
+        )
+    return None
 
 
 async def _respelled(search: SearchIndex, query: str) -> str | None:

@@ -64,9 +64,10 @@ def test_a_channel_name_it_cannot_be_is_a_usage_error(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_a_command_copied_from_help_with_its_slash_command_is_the_command(tmp_path: Path) -> None:
-    run = chat(tmp_path, "/papers subscribe diffusion at 08:00\n/Papers settings\n")
+    run = chat(tmp_path, "/papers subscribe diffusion at 08:00\n/Papers settings\n/paper help\n")
     assert "This channel is subscribed" in run.stdout and "When: 08:00 UTC" in run.stdout
-    assert "Papers on “/papers" not in run.stdout  # never searched for as words
+    assert "Papers on “/paper" not in run.stdout  # never searched for as words, one letter short or not
+    assert "Ctrl-D ends" in run.stdout  # `/paper help`: the help
 
 
 @pytest.mark.slow

@@ -628,6 +628,7 @@ def test_a_follow_of_words_that_name_no_topic_says_what_they_mean() -> None:
     assert parse_command("follow list") == parse_command("follow status") == Follows()
     assert refused("follow stop") == "To stop following: `unfollow TOPIC` stops one, `unfollow` all."
     assert refused("follow @lecun").endswith("such as `follow author:lecun`.")
+    assert refused("follow @channel").endswith("such as `follow author:NAME`.")  # not `author:channel`
     assert refused("follow this author").endswith("such as `follow author:NAME`.")
     assert parse_command("follow yann lecun") == Follow(("yann lecun",))  # words a paper may hold
     from bot.chat.commands import parse_follow
@@ -739,7 +740,16 @@ def test_a_word_near_a_command_begins_a_search(typed: str) -> None:
     assert parse_command(typed) == Search(typed)
 
 
-@pytest.mark.parametrize(("typed", "meant"), [("folow diffusion", "follow"), ("subscibe agents", "subscribe")])
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("folow diffusion", "follow"),
+        ("subscibe agents", "subscribe"),
+        ("followw diffusion", "follow"),  # offered the search's respelling "follow diffusion", a command
+        ("preveiw", "preview"),  # searched for
+        ("top montly", "top month"),  # "Did you mean “top mostly”?", and a search
+    ],
+)
 def test_a_command_mistyped_is_still_said_so(typed: str, meant: str) -> None:
     assert refused(typed) == f"Did you mean `{meant}`?"
 

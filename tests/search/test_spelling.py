@@ -527,5 +527,8 @@ def test_a_topic_that_is_an_authors_name_says_author_finds_their_papers() -> Non
     said = asyncio.run(misspelt(port, ["Ann Lee", "graph learning", "Qwzx Plorb", "-Ann Lee", "author:Ann Lee"]))
     assert said == [
         "“Ann Lee” is the name of an author in the store, and a topic finds what papers are about, not who wrote"
-        " them: `author:Ann Lee` finds their papers."
+        " them: `author:Ann Lee` finds their papers.",
+        "No paper holds “Qwzx Plorb”. If that is a person's name, a topic finds what papers are about, not who"
+        " wrote them: `author:Qwzx Plorb` finds their papers as they come.",  # (it was offered a respelling)
     ]
+    assert asyncio.run(misspelt(port, ["qwzx plorb"])) == []  # no capitals: no name said (nor a respelling here)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from bot.domain.channels import ChannelRef
 
 PROMPT = "papers> "
-_AS_IN_CHAT = re.compile(r"^\s*/papers\b\s*", re.IGNORECASE)
+_AS_IN_CHAT = re.compile(r"^\s*/papers?\b\s*", re.IGNORECASE)  # `/paper help`, one letter short, too
 
 
 def _line(prompt: str) -> str | None:

@@ -70,6 +70,7 @@ KEYWORDS = (
     "top",
     "saved",
     "unsave",
+    "preview",
 )  # not `save`: "safe RL", "SAEs", "wave equations" would be asked whether they meant it
 
 
@@ -234,6 +235,7 @@ def _mistyped(word: str, command: str) -> bool:
     command with an ending."""
     inflected = word.startswith(command) or command.startswith(word) or word.rstrip("s") == command.rstrip("s")
     inflected = inflected or (word.endswith(("er", "ers", "ing", "ed")) and word[:4] == command[:4])
+    inflected = inflected and word != command + command[-1]  # `followw`: a key held down, no ending
     return not inflected and difflib.SequenceMatcher(None, word, command).ratio() >= _TYPO_RATIO
 
 
@@ -486,8 +488,9 @@ def _mistyped_form(word: str, rest: str) -> str | None:
     forms = FORMS.get(word)
     if forms is None or not said or " " in said:
         return None
-    near = [f for f in forms if edits(said, f, 1) <= 1]  # one letter off: "weak", "mnth", "bibtx"; not "small"
-    return f"{word} {min(near, key=lambda f: edits(said, f, 1))}" if near else None
+    meant = {f: f for f in forms} | ({"weekly": "week", "monthly": "month"} if word == "top" else {})  # `montly`
+    near = [f for f in meant if edits(said, f, 1) <= 1]  # one letter off: "weak", "mnth", "bibtx"; not "small"
+    return f"{word} {meant[min(near, key=lambda f: edits(said, f, 1))]}" if near else None
 
 
 def _search_flags(word: str, text: str) -> str | None:

@@ -388,7 +388,11 @@ def _follow_meant(rest: str) -> Follows | Help | str | None:
     if said in STOP_SAID:
         return "To stop following: `unfollow TOPIC` stops one, `unfollow` all."
     if (author := _AN_AUTHOR.fullmatch(rest.strip(" .!?"))) is not None:
-        name = author["name"] or "NAME"
+        name = (
+            author["name"]
+            if author["name"] and author["name"].lower() not in ("channel", "here", "everyone")
+            else "NAME"
+        )
         return f"To follow an author, name them after `author:`, such as `follow author:{name}`."
     return None
 
