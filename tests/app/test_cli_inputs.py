@@ -132,6 +132,11 @@ def test_two_papers_in_one_argument_are_one_at_a_time(capsys: pytest.CaptureFixt
     assert "one paper at a time: paperboy paper 2608.19880, then paperboy paper 2608.18580" in refusal
 
 
+def test_help_mistyped_says_help(capsys: pytest.CaptureFixture[str]) -> None:
+    """`paperboy hepl` got "No such command 'hepl'." alone: click offers near commands, and `help` is none."""
+    assert "No such command 'hepl'. Did you mean 'help'?" in refused(capsys, "hepl")
+
+
 @pytest.mark.parametrize("args", [("help",), ("help", "search")])
 def test_help_as_a_command_is_the_help(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
     with pytest.raises(SystemExit) as ended:

@@ -85,6 +85,13 @@ def main(argv: list[str] | None = None) -> None:
         loaded_as(running)
 
 
+def _near_help(word: str) -> bool:
+    """`hepl`, `halp`, `helpp`: `help` mistyped (click suggests near commands, and `help` is none of them)."""
+    from bot.domain.words import edits
+
+    return word != "help" and edits(word.lower(), "help", 1) <= 1
+
+
 def _main(argv: list[str] | None) -> None:
     command = typer.main.get_command(app)
     args = sys.argv[1:] if argv is None else argv
@@ -92,6 +99,8 @@ def _main(argv: list[str] | None) -> None:
     args = [a.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for a in args]
     if args[:1] == ["help"]:  # `paperboy help`, `paperboy help search`: as git and pip take it
         args = [*args[1:2], "--help"]
+    elif args and args[0] not in getattr(command, "commands", {}) and _near_help(args[0]):  # `paperboy hepl`
+        fail(f"No such command {args[0]!r}. Did you mean 'help'? (see paperboy --help)", 2)
     try:
         code = command.main(args=args, prog_name="paperboy", standalone_mode=False)
     except _click.UsageError as exc:
