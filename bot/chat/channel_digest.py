@@ -17,7 +17,7 @@ from bot.chat.wording import Phrasebook
 from bot.delivery.delivered import days_had
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.config import MAX_TOPICS, DigestDefaults
-from bot.domain.filters import describe, entry_key, split_filters
+from bot.domain.filters import describe, entry_key, joined, split_filters
 from bot.domain.post import Post
 from bot.domain.weeks import covered_monday, week_key, week_name
 from bot.domain.words import quoted
@@ -123,7 +123,13 @@ class ChannelDigests:
         saved = await self._subscriptions.get(asker.channel) or subscription  # as saved: since when it is owed
         return Post(
             header=f"This channel is {verb}: {KINDS[cadence]} of Hugging Face papers",
-            text=(*saved.describe(now, await days_had(self._ledger, saved, now)), *replaced, *skipped, *respell),
+            text=(
+                *saved.describe(now, await days_had(self._ledger, saved, now)),
+                *replaced,
+                *skipped,
+                *joined(command.topics),
+                *respell,
+            ),
         )
 
     async def _week_passed_over(self, before: Subscription, after: Subscription, now: datetime) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from bot.delivery.delivered import days_had
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults, check_topics
-from bot.domain.filters import describe, entry_key, split_filters
+from bot.domain.filters import describe, entry_key, joined, split_filters
 from bot.domain.post import Post
 from bot.domain.schedule import day_start
 from bot.store.ledger import Ledger
@@ -106,6 +106,7 @@ class FollowService:
         saved = await self._subscriptions.of_person(platform, workspace, person) or subscription  # since when owed
         header = "Your digest resumes" if current is not None and current.status and not added else _followed(added)
         notes = tuple(_turned(t) for t in replaced) + (() if zone else (words.no_zone,)) + _every_paper_but(topics)
+        notes += joined(added)
         notes += tuple(
             f"{note} To follow that instead, unfollow this topic and follow that." for note in await misspelt(added)
         )

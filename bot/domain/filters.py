@@ -207,6 +207,20 @@ def check_entry(entry: str) -> str:
     return {"topic": words, "author": AUTHOR + words, "excluded": "-" + words}[what]
 
 
+_TWO_JOINED = re.compile(r"(?i)\A([^\s,]+) (?:and|&) ([^\s,]+)\Z")  # `diffusion and robotics`
+
+
+def joined(topics: Sequence[str]) -> tuple[str, ...]:
+    """What to say of a topic of two words joined by `and` (`diffusion and robotics`): one topic, its
+    papers on both, where people often meant two (papers on either)."""
+    return tuple(
+        f"“{topic}” is one topic: papers on both “{both[1]}” and “{both[2]}”. For papers on either, separate"
+        " them with a comma."
+        for topic in topics
+        if (both := _TWO_JOINED.match(topic)) is not None and kind(topic)[0] == "topic"
+    )
+
+
 def describe(entries: Sequence[str]) -> str:
     """The filters in words: “diffusion”, “robots”, by “LeCun”, leaving out “robotics”."""
     filters = split_filters(entries)

@@ -8,7 +8,17 @@ from hypothesis import strategies as st
 
 from bot.domain.config import parse_config
 from bot.domain.errors import ConfigError
-from bot.domain.filters import Filters, by_author, check_entry, describe, fold, sought, split_entry, split_filters
+from bot.domain.filters import (
+    Filters,
+    by_author,
+    check_entry,
+    describe,
+    fold,
+    joined,
+    sought,
+    split_entry,
+    split_filters,
+)
 from tests.strategies import FAST
 
 
@@ -140,3 +150,14 @@ def test_any_text_splits_into_entries_that_keep_their_kind(text: str) -> None:
 )
 def test_what_a_paper_would_have_to_be_reads_as_a_sentence(entries: tuple[str, ...], said: str) -> None:
     assert sought(entries) == said  # the end of “None of the 49 papers … is _.”
+
+
+def test_two_words_joined_by_and_are_said_to_be_one_topic() -> None:
+    """`subscribe diffusion and robotics` kept one topic, papers on both, without a word: often two were meant."""
+    assert joined(("diffusion and robotics", "vision-language & action", "agents")) == (
+        "“diffusion and robotics” is one topic: papers on both “diffusion” and “robotics”. For papers on either,"
+        " separate them with a comma.",
+        "“vision-language & action” is one topic: papers on both “vision-language” and “action”. For papers on"
+        " either, separate them with a comma.",
+    )
+    assert joined(("retrieval and generation models", "-diffusion and robotics", "author:Tom and Jerry")) == ()
