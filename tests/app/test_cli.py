@@ -282,6 +282,10 @@ def test_search_reads_time_words_as_a_chat_search_does(paperboy: Paperboy, tmp_p
     week, too_far, anytime, three = [json.loads(line) for line in batch.out.splitlines()]
     assert three["results"] == anytime["results"][:3]  # `top 3`, as chat reads it: not the words "top" and "3"
     assert week["since"] == first and week["results"] == [] and anytime["results"] and "since" not in anytime
+    lacked = "its latest day is Friday 21 August 2026. The same words without the days look at every day."
+    assert week["note"].endswith(lacked) and "note" not in anytime  # as the text says it (it said nothing)
+    alone = json.loads(paperboy("search", "--json", "diffusion this week", PAPERBOY_OFFLINE="1").out)
+    assert alone["note"].endswith(lacked)
     assert too_far["results"] == [] and too_far["error"].startswith("“past 2 years” goes back too far")
     named = json.loads(paperboy("search", "--json", "diffusion on aug 20", PAPERBOY_OFFLINE="1").out)
     assert (named["since"], named["until"]) == (f"{_latest('08-20')}", f"{_latest('08-20')}") and named["results"]

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from bot.app.bootstrap import Services
     from bot.chat.recent import Window
     from bot.domain.post import Post
-    from bot.search.port import SearchHit
+    from bot.search.port import SearchFilters, SearchHit
     from bot.search.spelling import Searched
 
 
@@ -109,12 +109,14 @@ def register(app: typer.Typer) -> None:
                     said: dict[str, str] = {}
                     if not hits and error is None:  # as a QUERY is searched: a word no paper holds respelled
                         try:
-                            topic, filters, said, _, most = recent(line)
+                            topic, filters, said, window, most = recent(line)
                         except UsageError as exc:  # `diffusion past 2 years`: said for this line, the batch goes on
                             error = str(exc)
                         else:
                             found = await searched(services.search, topic, most, filters)
                             hits, said = found.hits, said | _respelling(found)
+                            if not hits and (lacked := await _lacked(services, window, topic, filters)):
+                                said |= {"note": lacked}
                             if (nobody_links := _unlinked(line)) is not None:  # a repository no paper's code is
                                 said |= {"note": nobody_links}
                     took = round((time.perf_counter() - started) * 1000, 3)
@@ -136,7 +138,8 @@ def register(app: typer.Typer) -> None:
             took = (time.perf_counter() - started) * 1000
             if json_:
                 results = [paper_json(h.paper, score=round(h.score, 4), every_word=h.whole) for h in found.hits]
-                note = " ".join(filter(None, (unlinked, found.note(), found.by and found.nobody())))
+                lacked = await _lacked(services, window, topic, filters) if not found.hits else None
+                note = " ".join(filter(None, (unlinked, found.note(), found.by and found.nobody(), lacked)))
                 noted = {"note": note} if note else {}
                 nobody = {"unknown_author": found.unknown_author} if found.unknown_author else {}
                 print_json(
@@ -155,6 +158,14 @@ def register(app: typer.Typer) -> None:
                 out.print(render_post(_search_post(topic, found, window, latest, unlinked)))
 
         running.with_services(work)
+
+
+async def _lacked(services: Services, window: Window, topic: str, filters: SearchFilters) -> str | None:
+    """What a search's JSON says of days the store lacks (`diffusion this week` over a store ending in
+    August): its latest day, as the text says it; None where the store holds the days asked."""
+    if filters.since is None or (latest := await services.store.latest_day()) is None:
+        return None
+    return window.none(topic, latest) if max(filters.since, filters.until or latest) > latest else None
 
 
 def _no_search(text: str, topic: str, spanned: bool) -> str | None:
