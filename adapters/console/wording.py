@@ -15,6 +15,7 @@ class _Terminal(Phrasebook):
         return (*self.commands, f"Who may subscribe or unsubscribe a channel: {self.managers}.")
 
 
+EXAMPLE = "2608.19880"  # a paper of the bundled snapshot: the help's commands work offline, as typed there
 _TODAY = "`today [top N|all]` — today's trending papers (`2026-08-20`, `aug 20`, `friday`, `yesterday`: that day's)"
 _SEARCH = "`speculative decoding` — search"
 _SUBSCRIBE = (
@@ -26,13 +27,13 @@ PHRASES = replace(
         _TODAY,
         _SEARCH,
         "`this week` — the week's most upvoted papers; `diffusion this week` — a search within it",
-        "`paper 2406.12345` — one paper, by arXiv id or link",
-        "`cite 2406.12345` — its BibTeX; `summary`, `related`, `code` and `authors` too",
+        f"`paper {EXAMPLE}` — one paper, by arXiv id or link",
+        f"`cite {EXAMPLE}` — its BibTeX; `summary`, `related`, `code` and `authors` too",
         _SUBSCRIBE,
         "`subscribe weekly diffusion on fri at 16:00` — a weekly roundup instead",
         "`settings` (`settings at 10:00`, `top 3`, `add robotics`, …: one changed) · `preview` (what the digest"
         " would show now) · `unsubscribe` · `help`",
-        "`saved [bibtex]` · `save 2406.12345` · `unsave 2406.12345` — your reading list",
+        f"`saved [bibtex]` · `save {EXAMPLE}` · `unsave {EXAMPLE}` — your reading list",
         "Ctrl-D ends (a line may start with `/papers`, as in Slack and Discord)",
     ),
     examples=(_TODAY, _SEARCH, _SUBSCRIBE),
@@ -42,7 +43,7 @@ PHRASES = replace(
         "Follows are Slack's and Discord's: each person's own digest, in their direct message with paperboy."
         " The terminal has no direct messages; `subscribe diffusion` gives it a digest."
     ),
-    unsave="`unsave 2406.12345`",
+    unsave=f"`unsave {EXAMPLE}`",
     as_weekly="subscribe weekly on {day}",
     top_all="`top all`",
     today_all="`today all`",
@@ -54,6 +55,6 @@ PHRASES = replace(
     keep_topics=TYPED.keep_topics.replace("`/papers ", "`"),
     subscribe_again=TYPED.subscribe_again.replace("`/papers ", "`"),
     saved_more="`saved bibtex` gives it as BibTeX; `unsave ID` takes one off.",
-    save_how="Save a paper with `save 2406.12345`.",
+    save_how=f"Save a paper with `save {EXAMPLE}`.",
     vote_how="Votes are reactions and replies in Slack and Discord: the terminal has none",
 )

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters.console.wording import EXAMPLE
 from bot.app.cli.chat import PROMPT
 from tests.app.test_cli import entry_point
 from tests.conftest import child_env
@@ -35,6 +36,7 @@ def chat(tmp_path: Path, typed: str, *args: str) -> subprocess.CompletedProcess[
 def test_each_line_is_answered_as_a_chat_command_for_a_console_channel(tmp_path: Path) -> None:
     typed = "help\ntodya\n\nsubscribe diffusion time 10:00\n"
     typed += "subscribe diffusion at 08:00 tz Europe/Berlin\npaper 2605.29307\nsaved\ntop\n"
+    typed += f"cite {EXAMPLE}\n"  # the help's example paper: in the bundled snapshot (2406.12345 was in none)
     run = chat(tmp_path, typed)
     assert run.returncode == 0, run.stderr
     help_line = "`settings` (`settings at 10:00`, `top 3`, `add robotics`, …: one changed) · `preview` (what the digest"
@@ -45,7 +47,8 @@ def test_each_line_is_answered_as_a_chat_command_for_a_console_channel(tmp_path:
     assert "This channel is subscribed" in run.stdout and "When: 08:00 Europe/Berlin, Monday to Friday" in run.stdout
     assert "arXiv 2605.29307" in run.stdout and "GrepSeek" in run.stdout
     said = " ".join(run.stdout.split())  # an empty reading list and `top`, in what the terminal has
-    assert "Save a paper with `save 2406.12345`." in said and "the terminal has none" in said
+    assert f"Save a paper with `save {EXAMPLE}`." in said and "the terminal has none" in said
+    assert f"`cite {EXAMPLE}` — its BibTeX" in said and "Cite · EnvHarness" in said and "not in the local" not in said
     assert "Showing the bundled offline snapshot" in run.stderr  # an empty store is filled first, and said
     again = chat(tmp_path, "settings\n", "--as", "term")  # the subscription is console:term's, kept
     assert "Topics: “diffusion”" in again.stdout and "When: 08:00 Europe/Berlin" in again.stdout
