@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.chat.asker import Asker as Asker
 from bot.chat.asker import channel_meant as channel_meant
+from bot.chat.cadence import KINDS
 from bot.chat.channel_digest import ChannelDigests
 from bot.chat.commands import (
     MOST_PAPERS,
@@ -232,6 +233,13 @@ class ChatService:
                     hint = f"To stop your own digest here: {words.unfollow}"
                 if asker.direct and hint == TO_START:  # `resume`: no channel's digest to start here
                     hint = f"To get your own digest here: {words.follow_examples}."
+                elif (
+                    hint == TO_START
+                    and (current := await self._subscriptions.get(asker.channel))
+                    and not current.status
+                ):
+                    kind = KINDS[current.cadence].removeprefix("a ")  # it said how to start one
+                    hint = f"This channel's {kind} is on already: `settings` shows when the next one comes."
                 if asker.direct and hint == settings_alone(text):  # `at 10am`: no channel's digest here
                     hint = (
                         "your own digest here comes at 09:00 on weekdays, your time; settings are a channel digest's."

@@ -615,6 +615,16 @@ async def test_a_direct_message_is_offered_its_own_commands_not_a_channels(
     assert any("subscribe" in line for line in channel.text)  # a channel's help is whole
 
 
+async def test_resume_where_the_digest_is_on_says_so(june_store: PaperStore) -> None:
+    """It said how to start one, with `subscribe` (which would have replaced its settings)."""
+    service = chat_service(june_store)
+    asker = Asker(ChannelRef("slack", "C0RESUME"), "U1")
+    assert "To start this channel's digest" in (await service.answer(parse_command("resume"), asker)).text[0]
+    await service.answer(parse_command("subscribe weekly diffusion"), asker)
+    on = await service.answer(parse_command("resume the roundup"), asker)
+    assert on.text[0].endswith("This channel's weekly roundup is on already: `settings` shows when the next one comes.")
+
+
 async def test_a_topic_with_a_typo_is_kept_as_typed_and_its_respelling_offered(june_store: PaperStore) -> None:
     service = chat_service(june_store)
     channel = Asker(ChannelRef("slack", "C0TYPO"), "U1")
