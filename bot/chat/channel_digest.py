@@ -3,7 +3,7 @@ topic dropped), `settings`, `preview`; who may change it, and what to say of wha
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,7 +11,7 @@ from bot.chat.asker import Asker
 from bot.chat.cadence import KINDS, cadence_days
 from bot.chat.commands import Subscribe, listed_with_and
 from bot.chat.commands.options import OPTIONS
-from bot.chat.follows import FollowService
+from bot.chat.follows import FollowService, Misspelt
 from bot.chat.replies import said
 from bot.chat.wording import Phrasebook
 from bot.delivery.delivered import days_had
@@ -39,7 +39,7 @@ class ChannelDigests:
         clock: Callable[[], datetime],
         follows: FollowService,
         words: Callable[[Asker], Phrasebook],
-        misspelt: Callable[[tuple[str, ...]], Awaitable[list[str]]],
+        misspelt: Misspelt,
     ) -> None:
         """`words`: the asker's platform's phrasebook; `misspelt`: what to say of topics no paper holds."""
         self._store = store
@@ -114,10 +114,9 @@ class ChannelDigests:
         now = self._clock()
         await self._subscriptions.save(subscription, now)  # dated: a due time already past is not owed
         verb = "updated" if current else "subscribed"
-        respell = [
-            f"{note} To have that instead, subscribe again with it in this topic's place."
-            for note in await self._misspelt(command.topics)
-        ]
+        respell = await self._misspelt(
+            command.topics, "To have that instead, subscribe again with it in this topic's place."
+        )
         skipped = await self._week_passed_over(current, subscription, now) if current else ()
         replaced = _replaced(current, command, self._words(asker).keep_topics) if current else ()
         saved = await self._subscriptions.get(asker.channel) or subscription  # as saved: since when it is owed

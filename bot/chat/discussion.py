@@ -58,25 +58,36 @@ _CLAUSE = re.compile(r"[,.;:!?()\n\u2013\u2014]|\s-\s|\b(?:but|so)\b")
 
 
 # a thread asked about its paper's news, or to be told of it: `any news?`, `follow this paper`, `notify me when
-# code is out`, `is there a new version?` (each got the one-line help, or "no code yet" only)
+# code is out`, `is there a new version?` (each got the one-line help, or "no code yet" only); not `fake news
+# detection?`, `the update rule`, `how does v2 differ`
 _NEWS = re.compile(
-    r"(?i)\b(?:news|updates?|notify|notif(?:y|ication)s?|alert|ping me|tell me when|let me know|keep me posted"
-    r"|follow(?:ing)? (?:this|it|the paper)|watch(?:ing)? (?:this|it)|new version|newer version|v2)\b"
+    r"(?i)^\W*news\W*$|\b(?:any (?:news|updates?)|what'?s new|keep me (?:posted|updated)|notify me|ping me|alert me"
+    r"|let me know when|tell me when|follow(?:ing)? (?:this|it|the paper)|watch(?:ing)? (?:this|it)"
+    r"|(?:is there|any) (?:a )?new(?:er)? version)\b"
 )
 
 
 def asks_for_news(text: str) -> bool:
     """Whether a mention asks about its paper's news, or to hear of it."""
-    return _NEWS.search(text) is not None
+    return _NEWS.search(unmentioned(text).strip()) is not None
 
 
-def news_said(follow_days: int) -> str:
-    """What a thread is told of the news it will get (a living thread), for `follow_days` days."""
+def news_said(follow_days: int, here: bool | None) -> str:
+    """What a thread is told of the news it will get (a living thread), for `follow_days` days: `here`, its
+    card is the one followed; False, another card of the paper in the channel is; None, none is."""
     if not follow_days:
         return "This deployment posts no news in papers' threads (its `follow_days` is 0)."
+    what = "code when a repository appears, a new arXiv version, and upvotes past 100, 250, 500 and 1,000, each once"
+    if here:
+        return f"News of this paper comes to this thread for {follow_days} days after its card went out: {what}."
+    if here is False:
+        return (
+            "News of this paper in this channel goes to the thread of its first card here, for"
+            f" {follow_days} days after that card went out: {what}."
+        )
     return (
-        f"News of this paper comes to this thread for {follow_days} days after its card went out: code when a"
-        " repository appears, a new arXiv version, and upvotes past 100, 250, 500 and 1,000, each once."
+        f"No news of this paper comes to this thread: a paper's news ({what}) goes to the thread of its first card"
+        f" in a channel, for {follow_days} days after it went out."
     )
 
 

@@ -26,10 +26,10 @@ FOLLOW_TIME = "09:00"
 FOLLOW_DAYS = "mon-fri"
 
 
-Misspelt = Callable[[tuple[str, ...]], Awaitable[list[str]]]  # what to say of topics with a word no paper holds
+Misspelt = Callable[[tuple[str, ...], str], Awaitable[list[str]]]  # of topics with a word no paper holds
 
 
-async def _none_misspelt(topics: tuple[str, ...]) -> list[str]:
+async def _none_misspelt(topics: tuple[str, ...], instead: str) -> list[str]:
     return []
 
 
@@ -107,9 +107,7 @@ class FollowService:
         header = "Your digest resumes" if current is not None and current.status and not added else _followed(added)
         notes = tuple(_turned(t) for t in replaced) + (() if zone else (words.no_zone,)) + _every_paper_but(topics)
         notes += joined(added)
-        notes += tuple(
-            f"{note} To follow that instead, unfollow this topic and follow that." for note in await misspelt(added)
-        )
+        notes += tuple(await misspelt(added, "To follow that instead, unfollow this topic and follow that."))
         return _post(
             *saved.describe(now, await days_had(self._ledger, saved, now), follow=words.follow),
             *notes,

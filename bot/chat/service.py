@@ -387,11 +387,11 @@ class ChatService:
                 text=(f"Could not fetch that paper just now: {exc.source} {failed}. Try again later.",),
             )
 
-    async def _misspelt(self, topics: tuple[str, ...]) -> list[str]:
+    async def _misspelt(self, topics: tuple[str, ...], instead: str = "") -> list[str]:
         """`bot.search.spelling.misspelt`: what to say of topics just given with a word no paper holds."""
         from bot.search.spelling import misspelt  # loaded with the first search
 
-        return await misspelt(self._search, topics)
+        return await misspelt(self._search, topics, instead)
 
     async def first_time(self, platform: str, event_id: str) -> bool:
         """Whether an event is new: False for a platform's retry of it, or another replica's copy.
@@ -449,9 +449,18 @@ class ChatService:
         if isinstance(paper, Post):  # the store lost it, and it can't be fetched: why (asking again can't help)
             return [replace(paper, subheader=f"This thread's paper, arXiv {arxiv_id}")]
         if asks_for_news(mention.text):  # `any news?`, `notify me when code is out`: what this thread will hear
-            answers = await self._discussed(paper, mention) if all_asked(mention.text) else []
-            return [*answers, said(news_said(self._defaults.follow_days))]
+            asks = all_asked(mention.text) or asks_to_save(mention.text)  # `save this and keep me posted`
+            answers = await self._discussed(paper, mention) if asks else []
+            return [*answers, said(news_said(self._defaults.follow_days, await self._news_here(mention, arxiv_id)))]
         return await self._discussed(paper, mention)
+
+    async def _news_here(self, mention: Mention, arxiv_id: str) -> bool | None:
+        """Whether a paper's news comes to the thread mentioned in (`news_said`'s `here`)."""
+        days = self._defaults.follow_days
+        where = ChannelRef(mention.platform, mention.channel or "", mention.workspace)
+        since = datetime.now(UTC) - timedelta(days=days)
+        followed = await self._cards.thread_followed((where, arxiv_id), since) if days else None
+        return None if followed is None else followed == mention.thread
 
     async def _discussed(self, paper: Paper, mention: Mention) -> list[Post]:
         """The answers to what a mention asks of a paper: saved to the asker's reading list when it asks to

@@ -40,6 +40,7 @@ class Phrasebook:
     unsave: str = "`/papers unsave 2406.12345`"
     saved: str = "`/papers saved`"  # the command that lists one's reading list
     help_command: str = "`/papers help`"  # under a reply to `thanks`
+    preview_own: str = "`/papers preview` — what your own digest would show now"  # in a direct message's help
     # under a channel's `settings`: how to change one of them and keep the rest
     change: str = (
         "To change a setting and keep the rest: `/papers settings at 10:00` (or `top 3`, `tz Europe/Paris`,"
@@ -63,7 +64,7 @@ class Phrasebook:
     def help(self, direct: bool = False) -> tuple[str, ...]:
         """The commands; in a direct message, those a person has there (no channel's digest, nor its votes)."""
         if direct:
-            return (*self.in_direct(self.commands), THREADS)
+            return (*self.in_direct(self.commands), self.preview_own, THREADS)
         return (*self.commands, THREADS, f"Who may subscribe or unsubscribe a channel: {self.managers}.")
 
     @staticmethod

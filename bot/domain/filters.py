@@ -26,8 +26,10 @@ from bot.domain.words import PLAIN, as_ours, in_another_script, says_nothing
 _LINK = re.compile(r"\b(?:https?://|www\.)\S", re.IGNORECASE)
 
 AUTHOR = "author:"
-_EXCLUDED = re.compile(r"-(?=\w|\"|“)")  # a word starting with a dash and a letter, digit or quote: `-robotics`
-_EXCLUSION = re.compile(r'(?<!\S)-(?:"[^"]*"|“[^”]*”|\w\S*)')  # `-robotics`, `-"image editing"`, in a text
+_EXCLUDED = re.compile(r"-(?=\w|[\"“‘«„])")  # a word starting with a dash and a letter, digit or quote: `-robotics`
+_EXCLUSION = re.compile(
+    r'(?<!\S)-(?:"[^"]*"|“[^”]*”|‘[^’]*’|«[^»]*»|„[^“”]*[“”]|\w\S*)'
+)  # `-robotics`, `-"image editing"`
 AUTHOR_AT = re.compile(r"(?i)(?:^|\s)authors?:")  # `authors:LeCun`, as some search forms write it
 # a person named as people ask for their papers, at the end of a text: `papers by Yann LeCun`, `by Kaiming He`
 _NAME_PART = r"[A-Z][^\s,;:!?\"“]*"
@@ -126,21 +128,32 @@ def unquoted(text: str) -> str:
 
 
 def entry_key(entry: str) -> str:
-    """What an entry is compared by: its kind and words, folded, without quotes around them, so that
-    `author:"Ann Lee"` is `author:Ann Lee` and `“World Models”` is `world models`."""
+    """What an entry is compared by: its kind and words, folded, without quotes around them nor a
+    sentence's end, so that `author:"Ann Lee"` is `author:Ann Lee`, `“World Models”` is `world models`
+    and `RL.` is `RL`."""
     what, words = kind(entry)
-    key = fold(_unquoted(words))
+    key = fold(_SENTENCE_END.sub("", _unquoted(_SENTENCE_END.sub("", words))))
     return {"author": AUTHOR + key, "excluded": "-" + key}.get(what, key)
 
 
 def _as_stored(topic: str) -> str:
-    """A typed topic as it is kept: without the sentence's end (`RL.`), and in a search's own quotes when
-    quoted in another style (`‘world models’`, `„agents“`, `«RL»`: a search would look for the marks)."""
-    topic = _SENTENCE_END.sub("", topic)
-    inner = _unquoted(topic)
-    if inner != topic and topic[0] not in _PHRASE_QUOTES:
-        return f"“{inner.strip()}”" if len(inner.split()) > 1 else inner.strip()
-    return topic
+    """A typed topic as it is kept: without the sentence's end (`RL.`) and without quotes of another style
+    than a search's around it all (`‘world models’`, `„agents“`, `«RL»`: a search would look for the
+    marks), as `"world models"` is kept; as typed when nothing is left (`‘’`, refused then)."""
+    inner = _unquoted(_SENTENCE_END.sub("", topic).strip())
+    if inner.startswith(tuple(_PHRASE_QUOTES)) and inner == topic.strip():
+        return inner
+    return " ".join(_SENTENCE_END.sub("", inner).split()) or topic
+
+
+def _excluded_as_stored(excluded: str) -> str:
+    """An exclusion as kept: a phrase in a search's quotes as typed (`-"image editing"`), one in other
+    quotes in a search's (`-‘image editing’`), a word without the sentence's end (`-robotics.`)."""
+    inner = excluded[1:]
+    if inner[:1] in _PHRASE_QUOTES:
+        return excluded
+    stored = _as_stored(inner)
+    return f"-“{stored}”" if inner[:1] != stored[:1] and " " in stored else f"-{stored}"
 
 
 def split_filters(entries: Sequence[str]) -> Filters:
@@ -173,11 +186,11 @@ def split_entry(text: str) -> list[str]:
     )
     if by is not None:  # `papers by Yann LeCun`, `author LeCun`: found none of his papers (a topic is what
         topic, author = "", " ".join(by[1].split())  # papers are about)
-    if topic and (topic := _as_stored(topic)):
-        entries.append(topic)
-    entries += excluded
-    if author is not None:
-        entries.append(AUTHOR + " ".join(_unquoted(author).split()))  # `author:"Ann Lee"`: `author:Ann Lee`
+    if topic:
+        entries.append(_as_stored(topic))
+    entries += [_excluded_as_stored(e) for e in excluded]
+    if author is not None:  # `author:"Ann Lee"`, `author:Ann Lee.`: `author:Ann Lee`
+        entries.append(AUTHOR + (" ".join(_SENTENCE_END.sub("", _unquoted(author)).split()) or author))
     return entries
 
 

@@ -320,8 +320,13 @@ def asked_by(text: str) -> AskedBy | None:
         return AskedBy("", " ".join(possessive[1].split()))
     if (by := BY_NAME.search(text)) is None:
         return None
-    before = text[: by.start()].strip()
-    return AskedBy("" if says_nothing(before) else before, " ".join(by[1].split()))
+    before, name = text[: by.start()].strip(), by[1].split()
+    words = "" if says_nothing(before) else before
+    if any(len(part.rstrip(".")) > 1 and part.isupper() for part in name) or (
+        words and len(name) < 2
+    ):  # `code generation by AI`, `… by Young`
+        return None  # (an acronym, or one word after a topic, is more often the topic's than a person's name)
+    return AskedBy(words, " ".join(name))
 
 
 def author_words(text: str) -> list[tuple[int, int, str]]:

@@ -142,11 +142,14 @@ class Searched:
     suggested: str | None = None
     unknown_author: str | None = None  # of a query that found nothing: an `author:` name no paper has
     by: AskedBy | None = None  # a person's papers asked for (`papers by Shen Nie`), searched as `author:`
+    days: bool = False  # whether the search kept some days only (`… this week`): they may be why none was found
 
     def nobody(self) -> str | None:
         """What an answer with no papers says of an `author:` name no paper has, or of a person's papers
         none of which is on the words asked, or None."""
         if self.by is not None and not self.hits:
+            if self.days or not self.by.words:  # the days, or no paper of theirs at all: said otherwise
+                return None
             name = self.by.name[:60]
             return (
                 f"None of the papers with an author named {quoted(name)} is on {quoted(self.by.words[:100])}:"
@@ -211,7 +214,8 @@ async def searched(search: SearchIndex, query: str, limit: int, filters: SearchF
     respelling never silently takes the place of an answer. A query asking for a person's papers
     (`papers by Shen Nie`) is searched as `author:` where some paper has an author of that name."""
     if (asked := asked_by(query)) is not None and await _has_author(search, asked.name):
-        return replace(await searched(search, asked.query, limit, filters), by=asked)
+        days = filters.since is not None or filters.until is not None
+        return replace(await searched(search, asked.query, limit, filters), by=asked, days=days)
     respelling = asyncio.ensure_future(_respelled(search, query))
     try:
         hits = await search.search(query, filters, limit=limit)
@@ -252,21 +256,33 @@ async def _has_author(search: SearchIndex, name: str) -> bool:
     return bool(await search.search(f'author:"{name}"', limit=1))
 
 
-async def misspelt(search: SearchIndex, topics: Iterable[str]) -> list[str]:
+async def misspelt(search: SearchIndex, topics: Iterable[str], instead: str = "") -> list[str]:
     """What to say of each topic a word of which no paper holds, where papers hold a word near it ("Did
     you mean “diffusion”? No paper holds “difusion”."): a digest's topics take words as written, so a
-    topic followed or subscribed to with a typo found nothing, every day, without a word."""
+    topic followed or subscribed to with a typo found nothing, every day, without a word. `instead`
+    (how to take what is offered) follows each note that offers another topic."""
     said = []
     for topic in topics:
         if (named := await _an_authors_name(search, topic)) is not None:
-            said.append(named)
+            said.append(f"{named} {instead}".strip())
             continue
         respelled = await _respelled(search, topic)
-        if respelled is None or not await _someone(search, respelled):
-            continue  # `author:Yann LeCun` offered as `author:Yang LeCun`, a name no paper has either
+        if respelled is None or not await _someone(search, respelled):  # `author:Yann LeCun` offered as
+            if (nobody := await _no_one_named(search, topic)) is not None:  # `author:Yang LeCun`, no one's either
+                said.append(nobody)  # (nothing offered instead)
+            continue
         if (note := Searched([], topic, suggested=respelled).note()) is not None:
-            said.append(note)
+            said.append(f"{note} {instead}".strip())
     return said
+
+
+async def _no_one_named(search: SearchIndex, entry: str) -> str | None:
+    """What to say of an `author:` entry no paper's author has (`ImageNet's papers`, `author:Qwzx`): it
+    finds nothing until one has; None for any other entry."""
+    what, name = kind(entry)
+    if what != "author" or not name or await _has_author(search, name):
+        return None
+    return f"No paper in the store has an author named “{name}” yet: their papers come when the store has some."
 
 
 async def _an_authors_name(search: SearchIndex, entry: str) -> str | None:

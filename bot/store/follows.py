@@ -203,6 +203,17 @@ class FollowStore:
                 for r in await conn.execute(query)
             ]
 
+    async def thread_followed(self, key: FollowKey, since: datetime) -> str | None:
+        """The thread a paper's news goes to in a channel: its followed card's (posted since `since`, not
+        deleted); None when no card of it is followed there."""
+        async with self._engine.connect() as conn:
+            found = await conn.scalar(
+                select(follows.c.thread_ref).where(
+                    self._where(key), follows.c.posted_at >= since, follows.c.gone.is_(None)
+                )
+            )
+        return None if found is None else str(found)
+
     async def set_version(self, key: FollowKey, version: int) -> None:
         """The arXiv version a card counts as posted with, where none was known then (the first one seen)."""
         async with self._engine.begin() as conn:

@@ -759,12 +759,30 @@ def test_a_command_mistyped_is_still_said_so(typed: str, meant: str) -> None:
     [
         ("ctie 2608.19880", "cite 2608.19880"),
         ("paepr 2608.19880?", "paper 2608.19880"),
-        ("svae 2608.19880", "save 2608.19880"),
     ],
 )
 def test_a_command_on_a_paper_mistyped_is_said_so(typed: str, meant: str) -> None:
     """Each was a search for its words, and answered "No papers match", the paper named in the store."""
     assert refused(typed) == f"Did you mean `{meant}`?"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("papers 2608.19880", PaperLookup("2608.19880")),  # read so before: not "Did you mean `paper`?"
+        ("saved 2608.19880", Save("2608.19880")),
+        ("svae 2608.19880", Save("2608.19880")),
+        ("unsaved 2608.19880", Unsave("2608.19880")),
+    ],
+)
+def test_a_paper_command_read_before_is_read_so_still(typed: str, meant: Command) -> None:
+    assert parse_command(typed) == meant
+
+
+@pytest.mark.parametrize("typed", ["follow ‘’", "follow «»", "subscribe ‘’", "follow ''"])
+def test_empty_quotes_of_any_style_are_no_topic(typed: str) -> None:
+    """They followed (or subscribed to) every paper: the quotes were taken off, and nothing was left."""
+    assert isinstance(parse_command(typed), Unknown)
 
 
 @pytest.mark.parametrize(
@@ -792,7 +810,9 @@ def test_a_link_alone_is_its_papers_card_whatever_its_path_says() -> None:
         ("follow robotics too", Follow(("robotics",))),  # “robotics too”
         ("follow topics diffusion", Follow(("diffusion",))),  # each was followed as typed, and matched no paper
         ("follow topic: agents", Follow(("agents",))),
-        ("follow the topic diffusion", Follow(("diffusion",))),
+        ("follow the topic: diffusion", Follow(("diffusion",))),
+        ("follow new topic detection", Follow(("new topic detection",))),  # topics of their own, whole
+        ("follow the topic model", Follow(("the topic model",))),
         ("follow topics: diffusion, robotics", Follow(("diffusion", "robotics"))),
         ("follow diffusion; robotics", Follow(("diffusion", "robotics"))),
         ("follow LeCun's papers", Follow(("author:LeCun",))),

@@ -611,6 +611,8 @@ async def test_a_direct_message_is_offered_its_own_commands_not_a_channels(
     words = PHRASEBOOKS[platform]
     resumed = await service.answer(parse_command("resume"), direct)
     assert resumed.text[0] == f"Sorry, I didn't get “resume”. To get your own digest here: {words.follow_examples}."
+    own = await service.answer(Help(), direct)
+    assert "`/papers preview` — what your own digest would show now" in own.text  # it works there
     channel = await service.answer(Help(), Asker(ChannelRef(platform, "C0HELP"), "U1"))
     assert any("subscribe" in line for line in channel.text)  # a channel's help is whole
 

@@ -70,6 +70,33 @@ async def test_a_thread_asked_about_its_papers_news_is_told_what_it_will_hear(ju
         await service.mention(Mention("slack", f"EvNews{n}", "C1", shared.root.thread, text), said)
         assert [p.header.split(":")[0] for p in said.posts] == headers, text
         assert said.posts[-1].text[0].startswith("News of this paper comes to this thread for 7 days"), text
+    for n, text in enumerate(["<@UBOT> fake news detection?", "<@UBOT> what is the update rule?"]):
+        said = Said()  # words of the paper's topic, no question of its news: the one-line help
+        await service.mention(Mention("slack", f"EvTopic{n}", "C1", shared.root.thread, text), said)
+        assert not said.posts[-1].text[0].startswith("News"), text
+    again = await service.share("slack", "C1", PAPER, publisher)  # a second card: the first one's thread is followed
+    assert isinstance(again, Shared)
+    said = Said()
+    await service.mention(Mention("slack", "EvNews9", "C1", again.root.thread, "<@UBOT> any news?"), said)
+    assert said.posts[-1].text[0].startswith("News of this paper in this channel goes to the thread of its first card")
+
+
+async def test_a_save_asked_with_the_news_is_saved(june_store: PaperStore) -> None:
+    """`save this and keep me posted` got the news line, and nothing was saved."""
+    from bot.community.service import Community
+    from bot.store.engagement import EngagementStore
+    from bot.store.reading import ReadingLists
+
+    community = Community(EngagementStore(june_store.engine), ReadingLists(june_store.engine), june_store)
+    service, publisher = chat_service(june_store, community=community), RecordingPublisher()
+    shared = await service.share("slack", "C1", PAPER, publisher)
+    assert isinstance(shared, Shared)
+    said = Said()
+    mention = Mention("slack", "EvSave", "C1", shared.root.thread, "<@UBOT> save this and keep me posted", user="U7")
+    await service.mention(mention, said)
+    assert len(said.posts) == 2 and said.posts[-1].text[0].startswith("News of this paper")
+    saved = await service.answer(parse_command("saved"), Asker(ChannelRef("slack", "C1"), "U7"))
+    assert saved.header == "Your reading list (1 paper)" and PAPER in saved.text[0], saved
 
 
 async def test_a_channel_that_refuses_the_bot_is_a_reason_not_an_error(june_store: PaperStore) -> None:

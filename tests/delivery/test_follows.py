@@ -136,7 +136,7 @@ async def test_an_author_quoted_is_one_entry_and_unfollowed_as_typed(world: Worl
         command = parse_command(typed)
         assert isinstance(command, Unfollow), command
         assert (await service.unfollow(command, "slack", "T0001", "U0001")).text[0].startswith("You no longer")
-    left = await service.unfollow(Unfollow("RL"), "slack", "T0001", "U0001")
+    left = await service.unfollow(Unfollow("RL."), "slack", "T0001", "U0001")  # as followed: `follow RL.`
     assert left.text[1] == "Still followed: “diffusion”."  # in the words `follows` lists them with
 
 

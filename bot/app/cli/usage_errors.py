@@ -37,6 +37,7 @@ _EXTRA = re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)")
 def argument_meant(exc: Any, named: str) -> str | None:
     """An argument missing, or words past the last, in our words (click's: "Missing argument 'ID'.", "Got
     unexpected extra argument(s) (…)"); None for any other mistake."""
+    from bot.domain.ids import papers_named
     from bot.domain.words import quoted
 
     param = getattr(exc, "param", None)
@@ -49,8 +50,8 @@ def argument_meant(exc: Any, named: str) -> str | None:
         return None
     params = getattr(getattr(exc, "ctx", None), "command", None)
     takes = {o for p in getattr(params, "params", []) if p.param_type_name == "option" for o in p.opts}
-    if named == "paper":  # `paperboy paper 2608.19880 2608.18580`
-        said = "it shows one paper at a time"
+    if named == "paper":  # `paperboy paper 2608.19880 2608.18580`; `paperboy paper "graph neural" networks`
+        said = "it shows one paper at a time" if papers_named(extra[1]) else "it takes one arXiv id or link"
     elif any(p.param_type_name == "argument" for p in getattr(params, "params", [])):
         said = "quote words that go together"  # `paperboy search graph neural --limit 3 networks`
     elif "--date" in takes and ISO_DAY.fullmatch(extra[1]):

@@ -176,8 +176,6 @@ def parse_command(text: str) -> Command:
         return asked
     if word in ASKS and names_a_paper(ref):
         return Ask(word, ref)  # else a search ("code generation", "related work")
-    if (meant := _a_paper_command_mistyped(word, rest)) is not None:
-        return Unknown(text, f"Did you mean `{meant}`?")  # `ctie 2406.12345`: "No papers match"
     if word in ("save", "unsave") and len(named := papers_named(rest)) == 1:  # `save (2406.12345)？`
         return Save(named[0]) if word == "save" else Unsave(named[0])
     if word == "save" and names_a_paper(ref):
@@ -220,6 +218,8 @@ def parse_command(text: str) -> Command:
         return Unknown(text, flagged)
     if word in ("at", "tz", "days") and _only_settings(text):  # `at 10am`: searched for
         return Unknown(text, settings_alone(text))
+    if (meant := _a_paper_command_mistyped(word, rest)) is not None:
+        return Unknown(text, f"Did you mean `{meant}`?")  # `ctie 2406.12345`: "No papers match"
     return _searched(text)
 
 
@@ -348,7 +348,7 @@ def _paper_named(text: str) -> Command | None:
         if len(named) == 1:
             return PaperLookup(named[0])
         return Unknown(text, f"One paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")
-    if len(named) == 1 and _about_a_paper(text):  # `check out <link>`, `has anyone read 2607.29677?`: that paper
+    if len(named) == 1 and _about_a_paper(_JOINED.sub(" ", text)):  # `check out <link>`, `has anyone read 2607.29677?`
         return PaperLookup(named[0])  # (they were searched for, and it was not among the answers)
     if len(named) > 1 and _about_a_paper(_JOINED.sub(" ", text)):  # `check out <link> and <link>`: searched for
         return Unknown(text, f"One paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")

@@ -413,11 +413,9 @@ def _follow_flags(rest: str) -> str | None:
     return f"a follow takes topics {without_marks(flags)}: `follow {typed.replace(' ,', ',')}`"
 
 
-# what the topics are called before them, as people type it: `topics: diffusion`, `topics diffusion`, `the topic
-# agents`, `topics in RL` (not `topic modeling`, a topic)
-_LABEL = re.compile(
-    r"(?i)\A(?:topics?\s*:|topics\s|(?:the|my|these|new)\s+topics?\b\s*:?)\s*(?:(?:of|on|about|in)\s+)?"
-)
+# what the topics are called before them, as people type it: `topics: diffusion`, `topics diffusion`, `the topic:
+# agents`, `topics in RL` (not `topic modeling`, `new topic detection` nor `the topic model`, topics)
+_LABEL = re.compile(r"(?i)\A(?:(?:(?:the|my|these)\s+)?topics?\s*:|topics\s)\s*(?:(?:of|on|about|in)\s+)?")
 
 
 def unlabelled(topic: str) -> str:
