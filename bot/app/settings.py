@@ -34,6 +34,19 @@ _SECRETS = {
 }
 
 
+def _as_written(value: object) -> object:
+    """A store's path or URL as written, or a ValueError: quotes or blanks around it would be part of it
+    (an env file, `docker run --env-file`, keeps them), and a store elsewhere, new and empty, opened without a
+    word: its subscriptions and its record of digests sent missing, today's digests would go out again."""
+    if not isinstance(value, str):
+        return value
+    if value != value.strip():
+        raise ValueError("the blanks around it would be part of it: write it without them")
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        raise ValueError("the quotes around it would be part of it (an env file keeps them): write it without them")
+    return value
+
+
 def web_address(value: str) -> None:
     """A ValueError, in our words, for an address no request could reach: no http(s)://, no host, a port
     that is not a number from 1 to 65535 (httpx said `Invalid port: 'abc'` in a traceback at the first
@@ -93,10 +106,16 @@ class Settings(BaseSettings):
             return value.strip() or False
         return value
 
-    @field_validator("database_url", "config", "threads", "slack_client_id", "public_url", mode="before")
+    @field_validator("config", "threads", "slack_client_id", "public_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _blank_is_unset_else_as_written(cls, value: object) -> object:
+        """Blank: unset; else taken only as written, with nothing around it (`_as_written`)."""
+        return None if isinstance(value, str) and not value.strip() else _as_written(value)
 
     @field_validator("hf_url", "arxiv_url", "slack_api_url", "discord_api_url", "slack_oauth_url", "public_url")
     @classmethod
@@ -125,6 +144,7 @@ class Settings(BaseSettings):
         """Blank: the default; `~/pbdata` (quoted, so no shell expanded it): the home's, not a folder named ~."""
         if isinstance(value, str) and not value.strip():
             return DEFAULT_DATA_DIR
+        value = _as_written(value)
         return Path(value).expanduser() if isinstance(value, str) and value.startswith("~") else value
 
     @model_validator(mode="after")
@@ -183,6 +203,7 @@ def unknown_variables(environ: Mapping[str, str]) -> list[str]:
     read = {_read_as(name) for name in Settings.model_fields}
     read |= {f"{variable}_FILE" for variable in _SECRETS.values()}
     by_stem = {variable.removeprefix("PAPERBOY_"): variable for variable in read}  # SLACK_BOT_TOKEN has none
+    platforms = sorted(v for v in read if v.startswith(_PLATFORMS))
     said = []
     for name in sorted(environ):
         upper = name.upper()  # the settings are read whatever the case of their names
@@ -193,7 +214,23 @@ def unknown_variables(environ: Mapping[str, str]) -> list[str]:
                 f"{name} is not a variable paperboy reads, so it changes nothing: {hint}"
                 "the variables are listed in docs/configuration.md"
             )
+        elif (
+            upper.startswith(_PLATFORMS)
+            and upper not in read
+            and (near := difflib.get_close_matches(upper, platforms, n=1, cutoff=0.85))
+        ):  # `SLACK_APPTOKEN`: HTTP mode, not Socket Mode; `DISCORD_BOT_TOKEN`: no Discord (another app's
+            said.append(  # SLACK_WEBHOOK_URL is far from any of ours, and left alone)
+                f"{name} is not a variable paperboy reads, so it changes nothing: did you mean {near[0]}?"
+            )
+        elif upper == "DATABASE_URL" and "PAPERBOY_DATABASE_URL" not in {n.upper() for n in environ}:
+            said.append(
+                "DATABASE_URL is set, and paperboy reads PAPERBOY_DATABASE_URL: the store is SQLite in the data"
+                " dir (set PAPERBOY_DATABASE_URL to use that database)"
+            )
     return said
+
+
+_PLATFORMS = ("SLACK_", "DISCORD_")
 
 
 def _read_as(field: str) -> str:

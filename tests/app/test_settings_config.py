@@ -302,6 +302,22 @@ def test_a_blank_data_dir_is_the_default(monkeypatch: pytest.MonkeyPatch) -> Non
     assert load_settings().data_dir == Path(".paperboy")
 
 
+@pytest.mark.parametrize("variable", ["PAPERBOY_DATA_DIR", "PAPERBOY_DATABASE_URL"])
+@pytest.mark.parametrize("written", ['"/srv/paperboy"', "'/srv/paperboy'", " /srv/paperboy", "/srv/paperboy "])
+def test_a_store_written_with_quotes_or_blanks_around_it_is_refused(
+    monkeypatch: pytest.MonkeyPatch, variable: str, written: str
+) -> None:
+    """An env file keeps quotes: `PAPERBOY_DATA_DIR="/srv/paperboy"` opened a new, empty store in a folder
+    named `"`, and the bot went on without its subscriptions or its record of digests sent."""
+    monkeypatch.setenv(
+        variable, written if variable == "PAPERBOY_DATA_DIR" else written.replace("/srv", "sqlite:////srv")
+    )
+    with pytest.raises(ConfigError) as refused:
+        load_settings()
+    said = str(refused.value)
+    assert said.startswith(f"{variable} is ") and "would be part of it" in said and "write it without them" in said
+
+
 def test_a_blank_offline_means_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERBOY_OFFLINE", "")
     assert load_settings().offline is False
@@ -400,6 +416,14 @@ def test_a_misspelt_variable_is_warned_of_with_the_one_meant(
     assert [r.getMessage() for r in caplog.records if "PAPERBOY_OFLINE" in r.getMessage()] == [
         unknown_variables({"PAPERBOY_OFLINE": "1"})[0]
     ]
+    platforms = {"SLACK_APPTOKEN": "x", "DISCORD_BOT_TOKEN": "y", "SLACK_WEBHOOK_URL": "z", "DATABASE_URL": "q"}
+    assert unknown_variables(platforms) == [  # each was ignored without a word (HTTP mode, no Discord, SQLite)
+        "DATABASE_URL is set, and paperboy reads PAPERBOY_DATABASE_URL: the store is SQLite in the data dir (set"
+        " PAPERBOY_DATABASE_URL to use that database)",
+        "DISCORD_BOT_TOKEN is not a variable paperboy reads, so it changes nothing: did you mean DISCORD_TOKEN?",
+        "SLACK_APPTOKEN is not a variable paperboy reads, so it changes nothing: did you mean SLACK_APP_TOKEN?",
+    ]  # (SLACK_WEBHOOK_URL is near none of ours: another program's)
+    assert unknown_variables({"DATABASE_URL": "q", "PAPERBOY_DATABASE_URL": "sqlite:///x.db"}) == []
     client_id = unknown_variables({"PAPERBOY_SLACK_CLIENT_ID": "1.2"})  # read as SLACK_CLIENT_ID: was unsaid
     assert client_id == [
         "PAPERBOY_SLACK_CLIENT_ID is not a variable paperboy reads, so it changes nothing: did you mean"
