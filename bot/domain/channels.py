@@ -60,4 +60,18 @@ def parse_channel(text: str) -> ChannelRef:
             f"{text!r}: a Discord id is a number, such as discord:1234567890 (Developer Mode on, right-click "
             "the channel, Copy Channel ID)"
         )
+    if platform == "slack" and (lower := next((part for part in (workspace, channel) if part != part.upper()), None)):
+        raise UsageError(_not_a_slack_id(text.strip(), lower))
     return ChannelRef(platform, channel, workspace)
+
+
+def _not_a_slack_id(text: str, part: str) -> str:
+    """The refusal of a Slack channel written with small letters: an id in the wrong case (`c0123456`), or
+    a channel's name (`general`): Slack's ids are capitals and digits, so neither names a channel (it was
+    saved, and failed at the first digest as `channel_not_found`)."""
+    if any(c.isdigit() for c in part):
+        return f"{text!r}: Slack's ids are written in capitals: {text.replace(part, part.upper())!r}"
+    return (
+        f"{text!r}: {part!r} is a channel's name, and paperboy takes its id (C…, at the bottom of the channel's"
+        " details in Slack), such as slack:C0123456"
+    )

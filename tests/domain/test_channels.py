@@ -25,6 +25,14 @@ KNOWN = "(console, discord, slack; such as slack:C0123456, discord:1234567890 or
         ("Slack:T1/C123", "'Slack:T1/C123': a platform is written in lower case: 'slack:T1/C123'"),
         ("DISCORD:123", "'DISCORD:123': a platform is written in lower case: 'discord:123'"),
         ("C0123", "'C0123' is not PLATFORM:CHANNEL_ID (such as slack:C0123456, discord:1234567890 or console:NAME)"),
+        # each was saved, and failed at the first digest (`channel_not_found`)
+        ("slack:c0123456", "'slack:c0123456': Slack's ids are written in capitals: 'slack:C0123456'"),
+        ("slack:t0002/C0123456", "'slack:t0002/C0123456': Slack's ids are written in capitals: 'slack:T0002/C0123456'"),
+        (
+            "slack:general",
+            "'slack:general': 'general' is a channel's name, and paperboy takes its id (C…, at the bottom of the"
+            " channel's details in Slack), such as slack:C0123456",
+        ),
     ],
 )
 def test_a_mistyped_channel_says_what_is_wrong(typed: str, said: str) -> None:
