@@ -44,9 +44,11 @@ def intents() -> discord.Intents:
 class DiscordRuntime:
     """Logs in, connects to the gateway and waits for READY; `stop` closes it all."""
 
-    def __init__(self, bot: PaperBot, token: str) -> None:
+    def __init__(self, bot: PaperBot, token: str, named: str = "DISCORD_TOKEN") -> None:
+        """`named`: where the token was set, as a refusal names it (`[discord] token in paperboy.toml`)."""
         self.bot = bot
         self._token = token
+        self._named = named
         self._task: asyncio.Task[None] | None = None
 
     async def start(self, within: float = 60.0) -> None:
@@ -58,7 +60,7 @@ class DiscordRuntime:
             error = self._task.exception()
             await self.bot.close()  # its HTTP session let go (it had logged in)
             if isinstance(error, discord.LoginFailure):
-                raise ConfigError("Discord refused DISCORD_TOKEN (401): check the bot token") from error
+                raise ConfigError(refused(self._named)) from error
             if isinstance(error, NOT_DISCORD) and _in_login(error):
                 raise ConfigError(not_discord()) from error
             if isinstance(error, discord.HTTPException) and _in_login(error):
@@ -160,7 +162,12 @@ def application_id(token: str) -> int | None:
     return int(decoded) if decoded.isdigit() else None
 
 
-async def rest_client(token: str) -> discord.Client:
+def refused(named: str) -> str:
+    """What a start says of a bot token Discord refuses, `named` as where it was set."""
+    return f"Discord refused {named} (401): check the bot token"
+
+
+async def rest_client(token: str, named: str = "DISCORD_TOKEN") -> discord.Client:
     """A client logged in over REST only (no gateway): enough to post a digest. Close it after use."""
     client = discord.Client(
         intents=intents(),
@@ -172,7 +179,7 @@ async def rest_client(token: str) -> discord.Client:
         await client.login(token)
     except discord.LoginFailure as exc:
         await client.close()
-        raise ConfigError("Discord refused DISCORD_TOKEN (401): check the bot token") from exc
+        raise ConfigError(refused(named)) from exc
     except (aiohttp.ClientError, TimeoutError) as exc:
         await client.close()
         raise PlatformUnreachable(

@@ -12,6 +12,7 @@ import logging
 import random
 import socket
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -324,34 +325,42 @@ def _direct_message(event: dict[str, Any], bot: str | None) -> tuple[str | None,
 TOKEN_CHECK_SECONDS = 15.0  # an unreachable Slack is not waited for here: the platform retries as ever
 
 
-async def tokens_accepted(client: AsyncWebClient, app_token: str | None) -> None:
+@dataclass(frozen=True)
+class TokensNamed:
+    """Where each Slack token was set, as a refusal names it: a variable, its `_FILE`, or the config file."""
+
+    bot: str = "SLACK_BOT_TOKEN"
+    app: str = "SLACK_APP_TOKEN"
+
+
+async def tokens_accepted(client: AsyncWebClient, app_token: str | None, named: TokensNamed = TokensNamed()) -> None:
     """Refuse to start, in one line, on a token Slack refuses (a typo at deploy time: every digest would
     fail, and Socket Mode would ask for a connection every 10 s for ever). A Slack that does not answer
     is no reason to stop: it is tried again as it always is."""
     if (client.token or "").startswith("xoxp-"):  # Slack's auth.test accepts it: every post would be that person's
         raise ConfigError(
-            "SLACK_BOT_TOKEN is a user token (xoxp-…): set the Bot User OAuth Token (xoxb-…), shown beside it on"
+            f"{named.bot} is a user token (xoxp-…): set the Bot User OAuth Token (xoxb-…), shown beside it on"
             " the app's OAuth & Permissions page, and start paperboy again"
         )
     token = client.token or ""
     if token and not token.startswith("xox"):  # no Slack token at all: the signing secret, the app token pasted
         raise ConfigError(
-            f"SLACK_BOT_TOKEN is not a bot token ({_kind(token)}; those start xoxb-): set the Bot User"
+            f"{named.bot} is not a bot token ({_kind(token)}; those start xoxb-): set the Bot User"
             " OAuth Token from the app's OAuth & Permissions page"
             + (" (an app-level token goes in SLACK_APP_TOKEN)" if token.startswith("xapp-") else "")
             + " and start paperboy again"
         )
     if app_token and not app_token.startswith("xapp-"):  # without Slack: offline, it was asked for every 10 s
         raise ConfigError(
-            f"SLACK_APP_TOKEN is not an app-level token ({_kind(app_token)}; those start xapp-): create"
+            f"{named.app} is not an app-level token ({_kind(app_token)}; those start xapp-): create"
             " one under Basic Information → App-Level Tokens with the connections:write scope, or unset"
             " SLACK_APP_TOKEN for HTTP mode, and start paperboy again"
         )
     checks: list[tuple[str, Callable[[], Awaitable[Any]]]] = []
     if client.token:  # multi-workspace mode has no token of its own
-        checks.append(("SLACK_BOT_TOKEN", partial(_a_bot, client)))
+        checks.append((named.bot, partial(_a_bot, client, named.bot)))
     if app_token:
-        checks.append(("SLACK_APP_TOKEN", partial(client.apps_connections_open, app_token=app_token)))
+        checks.append((named.app, partial(client.apps_connections_open, app_token=app_token)))
     if not checks:  # multi-workspace mode: whether Slack's API answers at all (api.test takes no token)
         checks.append(("", client.api_test))
     for name, check in checks:
@@ -386,13 +395,13 @@ def _kind(token: str) -> str:
     return "it is another kind of Slack token" if token.startswith("xox") else "it is none of Slack's tokens"
 
 
-async def _a_bot(client: AsyncWebClient) -> None:
+async def _a_bot(client: AsyncWebClient, named: str = "SLACK_BOT_TOKEN") -> None:
     """auth.test of SLACK_BOT_TOKEN, refused when it names no bot: a person's token (a refreshable
     `xoxe.xoxp-…`, a legacy one), which Slack takes, and every digest would be posted as them."""
     answer = await client.auth_test()
     if not answer.get("bot_id"):
         raise ConfigError(
-            f"SLACK_BOT_TOKEN is not a bot's token: Slack says it is {answer.get('user_id') or 'a person'}'s."
+            f"{named} is not a bot's token: Slack says it is {answer.get('user_id') or 'a person'}'s."
             " Set the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page and start paperboy again"
         )
 
@@ -451,8 +460,10 @@ class SlackRuntime:
         host: str = "0.0.0.0",
         app_token: str | None = None,
         health: Callable[[], Awaitable[str | None]] | None = None,
+        named: TokensNamed = TokensNamed(),
     ) -> None:
         self.app = app
+        self._named = named
         self._signing_secret = signing_secret
         self._health = health
         self._background = Background()
@@ -466,7 +477,7 @@ class SlackRuntime:
         self.port: int | None = None
 
     async def start(self) -> None:
-        await tokens_accepted(self.app.client, self._app_token)
+        await tokens_accepted(self.app.client, self._app_token, self._named)
         if self._app_token:
             self._socket = AsyncSocketModeHandler(self.app, app_token=self._app_token)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]

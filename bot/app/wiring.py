@@ -59,6 +59,8 @@ class SlackCredentials:
     signing_secret: str | None
     app_token: str | None
     workspaces: Workspaces | None = None  # multi-workspace mode (SLACK_CLIENT_ID + SLACK_CLIENT_SECRET)
+    bot_token_named: str = "SLACK_BOT_TOKEN"  # where it was set, as a refusal names it
+    app_token_named: str = "SLACK_APP_TOKEN"
 
 
 def _pick(*values: SecretStr | None) -> str | None:
@@ -97,7 +99,19 @@ def slack_credentials(services: Services) -> SlackCredentials | None:
                 "SLACK_BOT_TOKEN too to run on Slack, or unset the rest"
             )
         return None
-    return SlackCredentials(token, signing_secret, app_token)
+    bot_named = _named(services, "slack_bot_token", "[slack] bot_token")
+    return SlackCredentials(
+        token, signing_secret, app_token, None, bot_named, _named(services, "slack_app_token", "[slack] app_token")
+    )
+
+
+def _named(services: Services, secret: str, key: str) -> str:
+    """Where a secret was set, as a refusal names it: its variable (`SLACK_BOT_TOKEN`), the file its `_FILE`
+    names, or the config file's key (`[slack] bot_token in paperboy.toml`): it named SLACK_BOT_TOKEN, unset."""
+    value = getattr(services.settings, secret)
+    if value is not None and value.get_secret_value().strip():
+        return services.settings.source(secret)
+    return f"{key} in {services.settings.config_path}"
 
 
 def named_workspaces(config: FileConfig) -> None:
@@ -120,6 +134,17 @@ def _oauth_app(workspaces: Workspaces) -> OAuthApp:
 
 def discord_token(services: Services) -> str | None:
     return discord_token_of(services.settings, services.config)
+
+
+def discord_token_named(services: Services) -> str:
+    """Where the Discord token was set, as a refusal names it (`_named`)."""
+    token, bot_token = services.config.discord.token, services.config.discord.bot_token
+    in_file = (
+        "[discord] token"
+        if (token is not None and token.get_secret_value().strip()) or bot_token is None
+        else "[discord] bot_token"
+    )
+    return _named(services, "discord_token", in_file)
 
 
 def discord_token_of(settings: Settings, config: FileConfig) -> str | None:
@@ -188,7 +213,7 @@ async def publishers(
             from adapters.discord.publisher import DiscordPublisher
 
             use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
-            client = await rest_client(token)
+            client = await rest_client(token, discord_token_named(services))
             stack.push_async_callback(client.close)
             found["discord"] = DiscordPublisher(client)
         yield found
@@ -222,7 +247,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
                     f"{first} is set but no signing secret (SLACK_SIGNING_SECRET or [slack] signing_secret): "
                     "set both to enable Slack"
                 )
-            from adapters.slack.app import SlackRuntime, create_app, http_session, slack_client
+            from adapters.slack.app import SlackRuntime, TokensNamed, create_app, http_session, slack_client
             from adapters.slack.oauth import multi_slack
             from adapters.slack.publisher import SlackPublisher
 
@@ -257,6 +282,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
                 host=services.settings.slack_host,
                 app_token=slack.app_token,
                 health=partial(database_problem, services.store.engine),
+                named=TokensNamed(slack.bot_token_named, slack.app_token_named),
             )
             stack.push_async_callback(runtime.stop)  # before start: a start cancelled midway is closed too
             await runtime.start()  # refuses a token Slack refuses
@@ -274,7 +300,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
             use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
             bot = PaperBot(chat, guilds=services.config.discord.guilds, community=votes)
             install(bot, kit)
-            discord_runtime = DiscordRuntime(bot, token)
+            discord_runtime = DiscordRuntime(bot, token, discord_token_named(services))
             stack.push_async_callback(discord_runtime.stop)
             await discord_runtime.start()
             found["discord"] = bot.publisher

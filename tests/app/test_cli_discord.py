@@ -90,6 +90,12 @@ async def test_a_refused_token_is_one_clear_line(tmp_path: Path, fake: FakeDisco
     assert code == 1
     assert "Discord refused DISCORD_TOKEN (401)" in err
     assert "Traceback" not in err
+    in_file = environment(tmp_path, fake)  # the token in the config file: it named DISCORD_TOKEN, which is unset
+    config = tmp_path / "paperboy.toml"
+    config.write_text(f'[discord]\ntoken = "{in_file.pop("DISCORD_TOKEN")}"\n', encoding="utf-8")
+    fake.fail(r"GET /users/@me", 401, {"message": "401: Unauthorized", "code": 0})
+    code, _, err = await run_cli(in_file | {"PAPERBOY_CONFIG": str(config)}, tmp_path, "run")
+    assert code == 1 and f"Discord refused [discord] token in {config} (401)" in err, err
 
 
 @pytest.mark.parametrize("command", [("run",), ("post", "--channel", f"discord:{TEXT_ID}")])

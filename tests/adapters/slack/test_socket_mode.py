@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from adapters.slack.app import SlackRuntime, create_app, slack_client
+from adapters.slack.app import SlackRuntime, TokensNamed, create_app, slack_client
 from adapters.slack.publisher import SlackPublisher
 from bot.domain.errors import ConfigError
 from bot.store.papers import PaperStore
@@ -93,6 +93,13 @@ async def test_a_user_token_for_the_bot_s_stops_the_start_in_one_line(
     finally:
         await runtime.stop()
     assert not [c for c in fake_slack.calls if c.method == "auth.test"]  # said before asking Slack
+    in_file = TokensNamed(bot="[slack] bot_token in /etc/paperboy.toml")  # it named SLACK_BOT_TOKEN, unset
+    runtime = SlackRuntime(app, signing_secret=SECRET, port=0, host="127.0.0.1", named=in_file)
+    try:
+        with pytest.raises(ConfigError, match=re.escape("[slack] bot_token in /etc/paperboy.toml is a user token")):
+            await asyncio.wait_for(runtime.start(), 10)
+    finally:
+        await runtime.stop()
 
 
 @pytest.mark.parametrize(
