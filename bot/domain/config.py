@@ -103,6 +103,22 @@ def check_time(value: str) -> str:
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
+_FILTER_MISTYPED = re.compile(r"(?i)\A(?:autor|auther|authr|athor|aurthor|authour|by)s?:")  # `autor:LeCun`
+
+
+def file_topics(topics: Sequence[str]) -> tuple[str, ...]:
+    """The config file's topics, or a ValueError for one that would match no paper as written there: two
+    topics in one text (`"diffusion, robotics"`: one list item each), `author:` mistyped (`autor:LeCun`).
+    Each gave an empty digest every day, without a word (chat splits the commas it is typed with)."""
+    for topic in topics:
+        if "," in topic:
+            items = ", ".join(f'"{t.strip()}"' for t in topic.split(",") if t.strip())
+            raise ValueError(f"{_shown(topic, 40)} holds a comma: give each topic as its own item, [{items}]")
+        if (mistyped := _FILTER_MISTYPED.match(topic)) is not None:
+            raise ValueError(f"{_shown(topic, 40)}: did you mean author:{topic[mistyped.end() :].strip()}?")
+    return tuple(topics)
+
+
 def check_topics(topics: Sequence[str], known: Collection[str] = ()) -> tuple[str, ...]:
     """At most MAX_TOPICS topics of at most MAX_TOPIC_CHARS characters each, none blank; each may be
     an `-exclusion` or an `author:NAME` filter (bot.domain.filters), which must name someone. Those in
@@ -144,7 +160,7 @@ class DigestDefaults(_Strict):
     @field_validator("topics")
     @classmethod
     def _topics(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_topics(value)
+        return check_topics(file_topics(value))
 
 
 class SubscriptionConfig(_Strict):
@@ -192,7 +208,7 @@ class SubscriptionConfig(_Strict):
     @field_validator("topics")
     @classmethod
     def _topics(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_topics(value)
+        return check_topics(file_topics(value))
 
     @field_validator("time")
     @classmethod
@@ -378,10 +394,26 @@ def _text_wanted(loc: tuple[int | str, ...]) -> str:
     return f'use a text in quotes, such as "{example}"' if example else "use a text in quotes"
 
 
+# settings the environment holds, written in the file as people guess them: each is said where it goes
+_ENVIRONMENT_ONLY = {
+    "client_id": "SLACK_CLIENT_ID",
+    "client_secret": "SLACK_CLIENT_SECRET (or SLACK_CLIENT_SECRET_FILE)",
+    "secret_key": "PAPERBOY_SECRET_KEY (or PAPERBOY_SECRET_KEY_FILE)",
+    "port": "PAPERBOY_SLACK_PORT",
+    "host": "PAPERBOY_SLACK_HOST",
+    "public_url": "PAPERBOY_PUBLIC_URL",
+    "database_url": "PAPERBOY_DATABASE_URL",
+    "data_dir": "PAPERBOY_DATA_DIR",
+    "offline": "PAPERBOY_OFFLINE",
+}
+
+
 def _unknown_setting(loc: tuple[int | str, ...]) -> str:
     """A key its table does not take: the setting of that table it most looks like, if one does, else
     the other tables it is a setting of (`guilds` under [slack] is [discord]'s)."""
     key, path = str(loc[-1]), loc[:-1]
+    if (variable := _ENVIRONMENT_ONLY.get(key)) is not None:  # `[slack] client_secret` was offered signing_secret
+        return f"set in the environment only, as {variable}: see docs/configuration.md"
     close = difflib.get_close_matches(key, _settings_of(FileConfig, path), n=1, cutoff=0.6)
     if close:
         return f"unknown setting: did you mean {close[0]!r}?"

@@ -137,6 +137,36 @@ def test_every_fault_of_a_file_is_said_at_once_one_a_line() -> None:
     ]
 
 
+def test_a_setting_of_the_environment_written_in_the_file_says_its_variable() -> None:
+    """`[slack] client_secret` was offered "did you mean 'signing_secret'?": followed, every request failed its
+    signature; `port` and `client_id` were told to check their spelling."""
+    with pytest.raises(ConfigError) as refused:
+        parse_config('[slack]\nclient_secret = "x"\nclient_id = "1.2"\nport = 3000\n', "paperboy.toml")
+    assert str(refused.value).split("\n") == [
+        "paperboy.toml: slack.client_secret: set in the environment only, as SLACK_CLIENT_SECRET (or"
+        " SLACK_CLIENT_SECRET_FILE): see docs/configuration.md",
+        "  also slack.client_id: set in the environment only, as SLACK_CLIENT_ID: see docs/configuration.md",
+        "  also slack.port: set in the environment only, as PAPERBOY_SLACK_PORT: see docs/configuration.md",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("topics", "said"),
+    [
+        (
+            '["diffusion,robotics"]',
+            '\'diffusion,robotics\' holds a comma: give each topic as its own item, ["diffusion", "robotics"]',
+        ),
+        ('["autor:LeCun"]', "'autor:LeCun': did you mean author:LeCun?"),
+    ],
+)
+def test_a_topic_the_file_would_never_match_is_refused(topics: str, said: str) -> None:
+    """Each gave an empty digest every day, without a word (chat splits the commas it is typed with)."""
+    with pytest.raises(ConfigError) as refused:
+        parse_config(f'[[subscriptions]]\nchannel = "console:x"\ntopics = {topics}\n', "paperboy.toml")
+    assert str(refused.value) == f"paperboy.toml: subscriptions[0].topics: {said}"
+
+
 def test_past_ten_faults_the_rest_are_counted() -> None:
     body = "[digest]\n" + "".join(f"unknown{n} = 1\n" for n in range(13))
     with pytest.raises(ConfigError) as refused:
