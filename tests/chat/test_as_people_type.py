@@ -838,6 +838,7 @@ def test_papers_and_people_named_in_other_words(typed: str, meant: Command) -> N
         ("save 2607.29677 and 2607.28618", "`save` takes one paper at a time"),  # searched for
         ("follow everything", "`follow` needs a topic or an author"),  # followed “everything”
         ("follow diffusion daily", "“daily”: a follow takes topics only"),  # followed “diffusion daily”
+        ("follow robotics, -robotics", "“robotics” is both wanted and left out"),  # kept both: none came
     ],
 )
 def test_a_follow_or_a_save_that_cannot_be_says_why(typed: str, said: str) -> None:

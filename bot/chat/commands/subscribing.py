@@ -319,6 +319,8 @@ def checked_topics(typed: list[str]) -> tuple[str, ...]:
     once: dict[str, str] = {}
     for entry in entries:  # `Diffusion, diffusion` is one topic, as the first typed it
         once.setdefault(entry_key(entry), entry)
+    if both := next((k for k in once if not k.startswith("-") and f"-{k}" in once), None):  # `robotics, -robotics`
+        raise UsageError(f"“{once[both]}” is both wanted and left out: keep one of them")
     try:
         return check_topics(tuple(once.values()))
     except ValueError as exc:
