@@ -42,6 +42,8 @@ from bot.surfaces.service import Surfaces
 from bot.surfaces.suggestions import Suggestions
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pydantic import SecretStr
     from rich.console import Console
 
@@ -87,7 +89,7 @@ def slack_credentials(services: Services) -> SlackCredentials | None:
             )
         if token is not None:
             log.warning("SLACK_CLIENT_ID is set: serving every installed workspace; SLACK_BOT_TOKEN is not used")
-        named_workspaces(services.config)
+        named_workspaces(services.config, services.settings.config_path)
         return SlackCredentials(None, signing_secret, app_token, workspaces)
     if token is None:
         half = [
@@ -114,16 +116,20 @@ def _named(services: Services, secret: str, key: str) -> str:
     return f"{key} in {services.settings.config_path}"
 
 
-def named_workspaces(config: FileConfig) -> None:
+def named_workspaces(config: FileConfig, path: Path) -> None:
     """In multi-workspace mode a Slack channel id is unique only within its workspace: the config file's
-    Slack channels must each name theirs (found out at start, not at the first due time)."""
+    Slack channels must each name theirs (found out at start, not at the first due time; all at once,
+    naming the file, as its other faults are)."""
+    faults = []
     for i, entry in enumerate(config.subscriptions):
         ref = parse_channel(entry.channel)
         if ref.platform == "slack" and not ref.workspace:
-            raise ConfigError(
-                f"config file: subscriptions[{i}].channel {entry.channel!r} names no workspace, and this deployment "
-                f"serves several (SLACK_CLIENT_ID is set): write it as slack:TEAM_ID/{ref.channel}"
+            faults.append(
+                f"subscriptions[{i}].channel {entry.channel!r} names no workspace, and this deployment serves"
+                f" several (SLACK_CLIENT_ID is set): write it as slack:TEAM_ID/{ref.channel}"
             )
+    if faults:
+        raise ConfigError(f"{path}: " + "\n  also ".join(faults))
 
 
 def _oauth_app(workspaces: Workspaces) -> OAuthApp:

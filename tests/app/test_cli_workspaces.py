@@ -67,13 +67,15 @@ async def test_run_refuses_a_missing_or_malformed_key_in_one_line(tmp_path: Path
 
 
 async def test_run_refuses_a_config_channel_that_names_no_workspace(tmp_path: Path, fake_slack: FakeSlack) -> None:
-    (tmp_path / "paperboy.toml").write_text('[[subscriptions]]\nchannel = "slack:C1000"\n', encoding="utf-8")
+    body = '[[subscriptions]]\nchannel = "slack:C1000"\n[[subscriptions]]\nchannel = "slack:C2000"\n'
+    (tmp_path / "paperboy.toml").write_text(body, encoding="utf-8")
     env = environment(tmp_path, fake_slack, free_port(), Fernet.generate_key().decode())
     env["PAPERBOY_CONFIG"] = str(tmp_path / "paperboy.toml")
     code, _, err = await run_cli(env, tmp_path, "run")
-    assert code == 1 and err.count("\n") == 1, err
-    assert "subscriptions[0].channel 'slack:C1000' names no workspace" in err
+    assert code == 1 and err.count("\n") == 2, err  # each at once, under the file's name (it said "config file")
+    assert f"{tmp_path / 'paperboy.toml'}: subscriptions[0].channel 'slack:C1000' names no workspace" in err
     assert "write it as slack:TEAM_ID/C1000" in err
+    assert "  also subscriptions[1].channel 'slack:C2000' names no workspace" in err
 
 
 async def test_forget_needs_a_workspace_and_says_what_it_erased(tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
 
         settings = load_settings()
         if multi_workspace(settings) is not None:  # a missing or malformed key stops the start, here
-            named_workspaces(read_config(settings))
+            named_workspaces(read_config(settings), settings.config_path)
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         quiet_libraries()
 
