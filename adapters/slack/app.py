@@ -354,7 +354,7 @@ async def tokens_accepted(client: AsyncWebClient, app_token: str | None, named: 
         raise ConfigError(
             f"{named.app} is not an app-level token ({_kind(app_token)}; those start xapp-): create"
             " one under Basic Information → App-Level Tokens with the connections:write scope, or unset"
-            " SLACK_APP_TOKEN for HTTP mode, and start paperboy again"
+            f" {named.app} for HTTP mode, and start paperboy again"
         )
     checks: list[tuple[str, Callable[[], Awaitable[Any]]]] = []
     if client.token:  # multi-workspace mode has no token of its own

@@ -217,7 +217,7 @@ def unknown_variables(environ: Mapping[str, str]) -> list[str]:
         elif (
             upper.startswith(_PLATFORMS)
             and upper not in read
-            and (near := difflib.get_close_matches(upper, platforms, n=1, cutoff=0.85))
+            and (near := _OTHER_TOOLS.get(upper) or difflib.get_close_matches(upper, platforms, n=1, cutoff=0.85))
         ):  # `SLACK_APPTOKEN`: HTTP mode, not Socket Mode; `DISCORD_BOT_TOKEN`: no Discord (another app's
             said.append(  # SLACK_WEBHOOK_URL is far from any of ours, and left alone)
                 f"{name} is not a variable paperboy reads, so it changes nothing: did you mean {near[0]}?"
@@ -231,6 +231,7 @@ def unknown_variables(environ: Mapping[str, str]) -> list[str]:
 
 
 _PLATFORMS = ("SLACK_", "DISCORD_")
+_OTHER_TOOLS = {"SLACK_API_TOKEN": ["SLACK_BOT_TOKEN"], "SLACK_TOKEN": ["SLACK_BOT_TOKEN"]}  # other tools' names for it
 
 
 def _read_as(field: str) -> str:
@@ -256,11 +257,14 @@ def load_settings() -> Settings:
         raise ConfigError(said_at_once([_fault(error) for error in exc.errors()])) from None
 
 
+_UNSAID = {*_SECRETS, "database_url"}  # a database's URL holds its password
+
+
 def _fault(error: ErrorDetails) -> str:
     """One variable's fault: its name, what it holds (never a secret's) and what it takes."""
     name = str(error["loc"][0]) if error["loc"] else "environment"
     variable = _SECRETS.get(name, f"PAPERBOY_{name.upper()}")
-    said = variable if name in _SECRETS else f"{variable} is {str(error['input'])!r}"  # a secret is never echoed
+    said = variable if name in _UNSAID else f"{variable} is {str(error['input'])!r}"  # a secret is never echoed
     return f"{said}: {wanted(error)}"
 
 

@@ -59,11 +59,11 @@ _CLAUSE = re.compile(r"[,.;:!?()\n\u2013\u2014]|\s-\s|\b(?:but|so)\b")
 
 # a thread asked about its paper's news, or to be told of it: `any news?`, `follow this paper`, `notify me when
 # code is out`, `is there a new version?` (each got the one-line help, or "no code yet" only); not `fake news
-# detection?`, `the update rule`, `how does v2 differ`
+# detection?`, `the update rule`, `how does v2 differ`, `what's new in this paper?` (its summary)
 _NEWS = re.compile(
-    r"(?i)^\W*news\W*$|\b(?:any (?:news|updates?)|what'?s new|keep me (?:posted|updated)|notify me|ping me|alert me"
-    r"|let me know when|tell me when|follow(?:ing)? (?:this|it|the paper)|watch(?:ing)? (?:this|it)"
-    r"|(?:is there|any) (?:a )?new(?:er)? version)\b"
+    r"(?i)^\W*(?:news|updates?)\W*$|\b(?:any (?:news|updates?)|is there (?:any )?news|news (?:on|of|about) (?:this|it)"
+    r"|keep me (?:posted|updated)|notify me|ping me|alert me when|let me know when|tell me when"
+    r"|follow(?:ing)? (?:this|it|the paper)|watch(?:ing)? (?:this|it)|(?:is there|any) (?:a )?new(?:er)? version)\b"
 )
 
 

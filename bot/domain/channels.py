@@ -69,7 +69,7 @@ def _not_a_slack_id(text: str, part: str) -> str:
     """The refusal of a Slack channel written with small letters: an id in the wrong case (`c0123456`), or
     a channel's name (`general`): Slack's ids are capitals and digits, so neither names a channel (it was
     saved, and failed at the first digest as `channel_not_found`)."""
-    if any(c.isdigit() for c in part):
+    if any(c.isdigit() for c in part) and part.isalnum():  # `c0123456`; not `ml-team-2`, a name
         return f"{text!r}: Slack's ids are written in capitals: {text.replace(part, part.upper())!r}"
     return (
         f"{text!r}: {part!r} is a channel's name, and paperboy takes its id (C…, at the bottom of the channel's"

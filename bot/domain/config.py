@@ -111,9 +111,12 @@ def file_topics(topics: Sequence[str]) -> tuple[str, ...]:
     topics in one text (`"diffusion, robotics"`: one list item each), `author:` mistyped (`autor:LeCun`).
     Each gave an empty digest every day, without a word (chat splits the commas it is typed with)."""
     for topic in topics:
-        if "," in topic:
-            items = ", ".join(f'"{t.strip()}"' for t in topic.split(",") if t.strip())
-            raise ValueError(f"{_shown(topic, 40)} holds a comma: give each topic as its own item, [{items}]")
+        if "," in topic and not topic.lower().startswith(("author:", "-")):  # `author:LeCun, Yann`: one name
+            items = ", ".join(json.dumps(t.strip(), ensure_ascii=False) for t in topic.split(",") if t.strip())
+            raise ValueError(
+                f"{_shown(topic, 40)} holds a comma, which a search reads as nothing: for two topics give each its"
+                f" own item, [{items}]; for one, write it without the comma"
+            )
         if (mistyped := _FILTER_MISTYPED.match(topic)) is not None:
             raise ValueError(f"{_shown(topic, 40)}: did you mean author:{topic[mistyped.end() :].strip()}?")
     return tuple(topics)
@@ -395,16 +398,17 @@ def _text_wanted(loc: tuple[int | str, ...]) -> str:
 
 
 # settings the environment holds, written in the file as people guess them: each is said where it goes
-_ENVIRONMENT_ONLY = {
-    "client_id": "SLACK_CLIENT_ID",
-    "client_secret": "SLACK_CLIENT_SECRET (or SLACK_CLIENT_SECRET_FILE)",
-    "secret_key": "PAPERBOY_SECRET_KEY (or PAPERBOY_SECRET_KEY_FILE)",
-    "port": "PAPERBOY_SLACK_PORT",
-    "host": "PAPERBOY_SLACK_HOST",
-    "public_url": "PAPERBOY_PUBLIC_URL",
-    "database_url": "PAPERBOY_DATABASE_URL",
-    "data_dir": "PAPERBOY_DATA_DIR",
-    "offline": "PAPERBOY_OFFLINE",
+# (the tables each is looked for under, none: any)
+_ENVIRONMENT_ONLY: dict[str, tuple[tuple[str, ...], str]] = {
+    "client_id": (("slack",), "SLACK_CLIENT_ID"),
+    "client_secret": (("slack",), "SLACK_CLIENT_SECRET (or SLACK_CLIENT_SECRET_FILE)"),
+    "port": (("slack",), "PAPERBOY_SLACK_PORT"),
+    "host": (("slack",), "PAPERBOY_SLACK_HOST"),
+    "public_url": (("slack",), "PAPERBOY_PUBLIC_URL"),
+    "secret_key": ((), "PAPERBOY_SECRET_KEY (or PAPERBOY_SECRET_KEY_FILE)"),
+    "database_url": ((), "PAPERBOY_DATABASE_URL"),
+    "data_dir": ((), "PAPERBOY_DATA_DIR"),
+    "offline": ((), "PAPERBOY_OFFLINE"),
 }
 
 
@@ -412,8 +416,9 @@ def _unknown_setting(loc: tuple[int | str, ...]) -> str:
     """A key its table does not take: the setting of that table it most looks like, if one does, else
     the other tables it is a setting of (`guilds` under [slack] is [discord]'s)."""
     key, path = str(loc[-1]), loc[:-1]
-    if (variable := _ENVIRONMENT_ONLY.get(key)) is not None:  # `[slack] client_secret` was offered signing_secret
-        return f"set in the environment only, as {variable}: see docs/configuration.md"
+    homes_of, variable = _ENVIRONMENT_ONLY.get(key, ((), ""))
+    if variable and (not homes_of or any(step in homes_of for step in path)):  # `[slack] client_secret` was offered
+        return f"set in the environment only, as {variable}: see docs/configuration.md"  # signing_secret
     close = difflib.get_close_matches(key, _settings_of(FileConfig, path), n=1, cutoff=0.6)
     if close:
         return f"unknown setting: did you mean {close[0]!r}?"

@@ -112,7 +112,9 @@ def kind(entry: str) -> tuple[str, str]:
 
 _QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’", "«": "»", "„": "“”", "‚": "‘’", "»": "«", "”": "”", "’": "’"}
 _PHRASE_QUOTES = ('"', "“")  # what a search reads as a phrase's: the others' are said as these
-_SENTENCE_END = re.compile(r"(?<=\w)[.!?]+\Z")  # `follow RL.`, `follow diffusion!!!`: the sentence's, not the topic's
+_SENTENCE_END = re.compile(
+    r"(?<=\S)\s*[.!?]+\Z"
+)  # `follow RL.`, `diffusion!!!`, `"RL".`: the sentence's, not the topic's
 
 
 def _unquoted(name: str) -> str:
@@ -175,7 +177,7 @@ def split_entry(text: str) -> list[str]:
     """
     text = as_ours(text)  # `diffusion NOT video`, `title:diffusion`: as a search reads them
     excluded = [" ".join(found.split()) for found in _EXCLUSION.findall(text)]
-    rest = " ".join(_EXCLUSION.sub(" ", text).split())
+    rest = " ".join(_EXCLUSION.sub(" ", text).split()).strip(".!? ")  # `-«RL».`: the sentence's end alone is none
     entries: list[str] = []
     at = AUTHOR_AT.search(rest)
     topic, author = (rest[: at.start()].strip(), rest[at.end() :].strip()) if at else (rest, None)
@@ -190,7 +192,7 @@ def split_entry(text: str) -> list[str]:
         entries.append(_as_stored(topic))
     entries += [_excluded_as_stored(e) for e in excluded]
     if author is not None:  # `author:"Ann Lee"`, `author:Ann Lee.`: `author:Ann Lee`
-        entries.append(AUTHOR + (" ".join(_SENTENCE_END.sub("", _unquoted(author)).split()) or author))
+        entries.append(AUTHOR + (" ".join(_unquoted(_SENTENCE_END.sub("", author)).split()) or author))
     return entries
 
 

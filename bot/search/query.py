@@ -322,7 +322,7 @@ def asked_by(text: str) -> AskedBy | None:
         return None
     before, name = text[: by.start()].strip(), by[1].split()
     words = "" if says_nothing(before) else before
-    if any(len(part.rstrip(".")) > 1 and part.isupper() for part in name) or (
+    if all(len(part.rstrip(".")) > 1 and part.isupper() for part in name) or (
         words and len(name) < 2
     ):  # `code generation by AI`, `… by Young`
         return None  # (an acronym, or one word after a topic, is more often the topic's than a person's name)

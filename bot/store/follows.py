@@ -205,11 +205,18 @@ class FollowStore:
 
     async def thread_followed(self, key: FollowKey, since: datetime) -> str | None:
         """The thread a paper's news goes to in a channel: its followed card's (posted since `since`, not
-        deleted); None when no card of it is followed there."""
+        deleted); None when no card of it is followed there. A config file's channel is followed under no
+        workspace, where the mention asking names its own: either is the channel's."""
+        channel, arxiv_id = key
         async with self._engine.connect() as conn:
             found = await conn.scalar(
                 select(follows.c.thread_ref).where(
-                    self._where(key), follows.c.posted_at >= since, follows.c.gone.is_(None)
+                    follows.c.platform == channel.platform,
+                    follows.c.workspace.in_(sorted({channel.workspace, ""})),
+                    follows.c.channel == channel.channel,
+                    follows.c.arxiv_id == arxiv_id,
+                    follows.c.posted_at >= since,
+                    follows.c.gone.is_(None),
                 )
             )
         return None if found is None else str(found)

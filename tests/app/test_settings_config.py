@@ -148,6 +148,9 @@ def test_a_setting_of_the_environment_written_in_the_file_says_its_variable() ->
         "  also slack.client_id: set in the environment only, as SLACK_CLIENT_ID: see docs/configuration.md",
         "  also slack.port: set in the environment only, as PAPERBOY_SLACK_PORT: see docs/configuration.md",
     ]
+    with pytest.raises(ConfigError) as discord:  # Discord's: no Slack variable to name
+        parse_config('[discord]\nclient_id = "1"\n', "paperboy.toml")
+    assert "SLACK_CLIENT_ID" not in str(discord.value)
 
 
 @pytest.mark.parametrize(
@@ -155,7 +158,8 @@ def test_a_setting_of_the_environment_written_in_the_file_says_its_variable() ->
     [
         (
             '["diffusion,robotics"]',
-            '\'diffusion,robotics\' holds a comma: give each topic as its own item, ["diffusion", "robotics"]',
+            "'diffusion,robotics' holds a comma, which a search reads as nothing: for two topics give each its own"
+            ' item, ["diffusion", "robotics"]; for one, write it without the comma',
         ),
         ('["autor:LeCun"]', "'autor:LeCun': did you mean author:LeCun?"),
     ],
@@ -345,7 +349,8 @@ def test_a_store_written_with_quotes_or_blanks_around_it_is_refused(
     with pytest.raises(ConfigError) as refused:
         load_settings()
     said = str(refused.value)
-    assert said.startswith(f"{variable} is ") and "would be part of it" in said and "write it without them" in said
+    assert said.startswith(variable) and "would be part of it" in said and "write it without them" in said
+    assert "srv" not in said or variable == "PAPERBOY_DATA_DIR"  # a database's URL holds its password: never said
 
 
 def test_a_blank_offline_means_off(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -454,6 +459,9 @@ def test_a_misspelt_variable_is_warned_of_with_the_one_meant(
         "SLACK_APPTOKEN is not a variable paperboy reads, so it changes nothing: did you mean SLACK_APP_TOKEN?",
     ]  # (SLACK_WEBHOOK_URL is near none of ours: another program's)
     assert unknown_variables({"DATABASE_URL": "q", "PAPERBOY_DATABASE_URL": "sqlite:///x.db"}) == []
+    assert unknown_variables({"SLACK_API_TOKEN": "x"}) == [  # other tools' name for a bot token: not SLACK_APP_TOKEN
+        "SLACK_API_TOKEN is not a variable paperboy reads, so it changes nothing: did you mean SLACK_BOT_TOKEN?"
+    ]
     client_id = unknown_variables({"PAPERBOY_SLACK_CLIENT_ID": "1.2"})  # read as SLACK_CLIENT_ID: was unsaid
     assert client_id == [
         "PAPERBOY_SLACK_CLIENT_ID is not a variable paperboy reads, so it changes nothing: did you mean"

@@ -811,6 +811,10 @@ def test_a_link_alone_is_its_papers_card_whatever_its_path_says() -> None:
         ("follow topics diffusion", Follow(("diffusion",))),  # each was followed as typed, and matched no paper
         ("follow topic: agents", Follow(("agents",))),
         ("follow the topic: diffusion", Follow(("diffusion",))),
+        ("follow new topics: RL", Follow(("RL",))),
+        ('follow topics: "world models"', Follow(("world models",))),  # the label alone was a topic
+        ('follow diffusion -"image editing".', Follow(("diffusion", '-"image editing"'))),  # “diffusion .”
+        ('follow author:"Ann Lee".', Follow(("author:Ann Lee",))),  # kept as typed, no one's name
         ("follow new topic detection", Follow(("new topic detection",))),  # topics of their own, whole
         ("follow the topic model", Follow(("the topic model",))),
         ("follow topics: diffusion, robotics", Follow(("diffusion", "robotics"))),

@@ -70,7 +70,12 @@ async def test_a_thread_asked_about_its_papers_news_is_told_what_it_will_hear(ju
         await service.mention(Mention("slack", f"EvNews{n}", "C1", shared.root.thread, text), said)
         assert [p.header.split(":")[0] for p in said.posts] == headers, text
         assert said.posts[-1].text[0].startswith("News of this paper comes to this thread for 7 days"), text
-    for n, text in enumerate(["<@UBOT> fake news detection?", "<@UBOT> what is the update rule?"]):
+    said = Said()  # a mention names its workspace, where a card may be followed under none (a config channel's)
+    mention = Mention("slack", "EvNewsT", "C1", shared.root.thread, "<@UBOT> any news?", workspace="T0001")
+    await service.mention(mention, said)
+    assert said.posts[-1].text[0].startswith("News of this paper comes to this thread"), said.posts
+    texts = ["<@UBOT> fake news detection?", "<@UBOT> what is the update rule?", "<@UBOT> what's new in this paper?"]
+    for n, text in enumerate(texts):
         said = Said()  # words of the paper's topic, no question of its news: the one-line help
         await service.mention(Mention("slack", f"EvTopic{n}", "C1", shared.root.thread, text), said)
         assert not said.posts[-1].text[0].startswith("News"), text

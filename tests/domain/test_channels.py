@@ -29,6 +29,11 @@ KNOWN = "(console, discord, slack; such as slack:C0123456, discord:1234567890 or
         ("slack:c0123456", "'slack:c0123456': Slack's ids are written in capitals: 'slack:C0123456'"),
         ("slack:t0002/C0123456", "'slack:t0002/C0123456': Slack's ids are written in capitals: 'slack:T0002/C0123456'"),
         (
+            "slack:ml-team-2",  # a name with a digit: not "in capitals", 'slack:ML-TEAM-2' is no id either
+            "'slack:ml-team-2': 'ml-team-2' is a channel's name, and paperboy takes its id (C…, at the bottom of"
+            " the channel's details in Slack), such as slack:C0123456",
+        ),
+        (
             "slack:general",
             "'slack:general': 'general' is a channel's name, and paperboy takes its id (C…, at the bottom of the"
             " channel's details in Slack), such as slack:C0123456",

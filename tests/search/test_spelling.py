@@ -520,6 +520,9 @@ def test_a_persons_papers_asked_for_as_people_write_it_are_searched_by_author() 
     week = SearchFilters(since=date(2026, 6, 1))  # none this week: the days are why, not what she writes about
     assert asyncio.run(searched(port, "zebras by Ann Lee", 10, week)).nobody() is None
     assert asyncio.run(searched(port, "papers by Ann Lee", 10, week)).nobody() is None  # was "is on “”"
+    from bot.search.query import asked_by
+
+    assert asked_by("papers by CJ Taylor") is not None  # initials in capitals are a name's, not an acronym
     for as_words in ("Reasoning by Analogy", "graphs by ann lee", 'papers by Ann Lee author:"Ann Lee"', "text by AI"):
         port.asked.clear()  # no such author, a name without capitals, an `author:` typed: searched as typed
         asyncio.run(searched(port, as_words, 10))

@@ -130,6 +130,8 @@ def parse_subscribe(text: str) -> Subscribe:
     close_part(words, topics)
     topics = listed_with_and(topics, as_typed)
     topics[:1] = [unlabelled(t) if t not in as_typed else t for t in topics[:1]]  # `subscribe topics: diffusion`
+    if len(topics) > 1 and topics[0] not in as_typed and _LABEL.fullmatch(topics[0] + " "):
+        topics = topics[1:]  # `subscribe topics: "world models"`: the label alone
     topics, cadence = _kind_said(*_days_said(topics, as_typed, options, cadence), as_typed)
     for topic in topics:
         if topic not in as_typed and topic.lower() in ("weekly", "daily"):  # `subscribe daily weekly`
@@ -349,6 +351,8 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
         return Unknown(text, meant) if isinstance(meant, str) else meant
     parts = comma_parts(rest)
     parts[:1] = [unlabelled(p) if not any(f"{q}{p}{e}" in rest for q, e in ('""', "“”")) else p for p in parts[:1]]
+    if len(parts) > 1 and _LABEL.fullmatch(parts[0] + " "):  # `follow topics: "world models"`: the label alone
+        parts = parts[1:]
     if not parts:  # nothing, or only commas and empty quotes: following nothing would be every paper
         return Unknown(text, "`follow` needs a topic or an author, such as “diffusion -robotics” or “author:LeCun”.")
     for part in parts:
@@ -417,7 +421,7 @@ def _follow_flags(rest: str) -> str | None:
 
 # what the topics are called before them, as people type it: `topics: diffusion`, `topics diffusion`, `the topic:
 # agents`, `topics in RL` (not `topic modeling`, `new topic detection` nor `the topic model`, topics)
-_LABEL = re.compile(r"(?i)\A(?:(?:(?:the|my|these)\s+)?topics?\s*:|topics\s)\s*(?:(?:of|on|about|in)\s+)?")
+_LABEL = re.compile(r"(?i)\A(?:(?:(?:the|my|these|new)\s+)?topics?\s*:|topics\s)\s*(?:(?:of|on|about|in)\s+)?")
 
 
 def unlabelled(topic: str) -> str:
