@@ -30,6 +30,7 @@ from bot.community.service import Community
 from bot.domain.channels import parse_channel
 from bot.domain.config import FileConfig
 from bot.domain.errors import ConfigError
+from bot.domain.our_words import said_at_once
 from bot.host.disk import read_ahead_kb, read_ahead_note
 from bot.host.exits import exit_by
 from bot.host.running import other_run
@@ -129,7 +130,7 @@ def named_workspaces(config: FileConfig, path: Path) -> None:
                 f" several (SLACK_CLIENT_ID is set): write it as slack:TEAM_ID/{ref.channel}"
             )
     if faults:
-        raise ConfigError(f"{path}: " + "\n  also ".join(faults))
+        raise ConfigError(f"{path}: {said_at_once(faults)}")
 
 
 def _oauth_app(workspaces: Workspaces) -> OAuthApp:
@@ -144,12 +145,7 @@ def discord_token(services: Services) -> str | None:
 
 def discord_token_named(services: Services) -> str:
     """Where the Discord token was set, as a refusal names it (`_named`)."""
-    token, bot_token = services.config.discord.token, services.config.discord.bot_token
-    in_file = (
-        "[discord] token"
-        if (token is not None and token.get_secret_value().strip()) or bot_token is None
-        else "[discord] bot_token"
-    )
+    in_file = "[discord] token" if _pick(services.config.discord.token) else "[discord] bot_token"  # as picked
     return _named(services, "discord_token", in_file)
 
 

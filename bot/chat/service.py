@@ -458,7 +458,7 @@ class ChatService:
         """Whether a paper's news comes to the thread mentioned in (`news_said`'s `here`)."""
         days = self._defaults.follow_days
         where = ChannelRef(mention.platform, mention.channel or "", mention.workspace)
-        since = datetime.now(UTC) - timedelta(days=days)
+        since = self._clock() - timedelta(days=days)
         followed = await self._cards.thread_followed((where, arxiv_id), since) if days else None
         return None if followed is None else followed == mention.thread
 

@@ -134,18 +134,20 @@ def entry_key(entry: str) -> str:
     sentence's end, so that `author:"Ann Lee"` is `author:Ann Lee`, `“World Models”` is `world models`
     and `RL.` is `RL`."""
     what, words = kind(entry)
-    key = fold(_SENTENCE_END.sub("", _unquoted(_SENTENCE_END.sub("", words))))
+    key = fold(_bare(words))
     return {"author": AUTHOR + key, "excluded": "-" + key}.get(what, key)
 
 
-def _as_stored(topic: str) -> str:
-    """A typed topic as it is kept: without the sentence's end (`RL.`) and without quotes of another style
-    than a search's around it all (`‘world models’`, `„agents“`, `«RL»`: a search would look for the
-    marks), as `"world models"` is kept; as typed when nothing is left (`‘’`, refused then)."""
-    inner = _unquoted(_SENTENCE_END.sub("", topic).strip())
-    if inner.startswith(tuple(_PHRASE_QUOTES)) and inner == topic.strip():
-        return inner
-    return " ".join(_SENTENCE_END.sub("", inner).split()) or topic
+def _bare(text: str) -> str:
+    """Typed words without a sentence's end (`RL.`, `"RL".`) nor quotes of any style around them all
+    (`‘world models’`, `„agents“`, `«RL»`: a search would look for the marks), blanks squashed."""
+    return " ".join(_SENTENCE_END.sub("", _unquoted(_SENTENCE_END.sub("", text).strip())).split())
+
+
+def _as_stored(typed: str) -> str:
+    """A typed topic or author's name as it is kept (`_bare`); as typed when nothing is left (`‘’`, refused
+    then)."""
+    return _bare(typed) or typed
 
 
 def _excluded_as_stored(excluded: str) -> str:
@@ -192,7 +194,7 @@ def split_entry(text: str) -> list[str]:
         entries.append(_as_stored(topic))
     entries += [_excluded_as_stored(e) for e in excluded]
     if author is not None:  # `author:"Ann Lee"`, `author:Ann Lee.`: `author:Ann Lee`
-        entries.append(AUTHOR + (" ".join(_unquoted(_SENTENCE_END.sub("", author)).split()) or author))
+        entries.append(AUTHOR + _as_stored(author))
     return entries
 
 

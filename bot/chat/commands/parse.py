@@ -348,11 +348,11 @@ def _paper_named(text: str) -> Command | None:
         if len(named) == 1:
             return PaperLookup(named[0])
         return Unknown(text, f"One paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")
-    if len(named) == 1 and _about_a_paper(_JOINED.sub(" ", text)):  # `check out <link>`, `has anyone read 2607.29677?`
-        return PaperLookup(named[0])  # (they were searched for, and it was not among the answers)
-    if len(named) > 1 and _about_a_paper(_JOINED.sub(" ", text)):  # `check out <link> and <link>`: searched for
-        return Unknown(text, f"One paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")
-    return None
+    if not named or not _about_a_paper(_JOINED.sub(" ", text)):
+        return None
+    if len(named) == 1:  # `check out <link>`, `has anyone read 2607.29677?`: that paper (they were searched for,
+        return PaperLookup(named[0])  # and it was not among the answers)
+    return Unknown(text, f"One paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")  # `… and <link>`
 
 
 def search_option(topic: str) -> Command:

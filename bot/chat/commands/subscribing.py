@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Collection
 
 from bot.chat.commands.kinds import Command, Follow, Follows, Help, Subscribe, Unfollow, Unknown
 from bot.chat.commands.options import (
@@ -129,9 +130,7 @@ def parse_subscribe(text: str) -> Subscribe:
         i += 1
     close_part(words, topics)
     topics = listed_with_and(topics, as_typed)
-    topics[:1] = [unlabelled(t) if t not in as_typed else t for t in topics[:1]]  # `subscribe topics: diffusion`
-    if len(topics) > 1 and topics[0] not in as_typed and _LABEL.fullmatch(topics[0] + " "):
-        topics = topics[1:]  # `subscribe topics: "world models"`: the label alone
+    topics = unlabelled(topics, as_typed)  # `subscribe topics: diffusion`
     topics, cadence = _kind_said(*_days_said(topics, as_typed, options, cadence), as_typed)
     for topic in topics:
         if topic not in as_typed and topic.lower() in ("weekly", "daily"):  # `subscribe daily weekly`
@@ -350,13 +349,11 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
     if (meant := _follow_meant(rest)) is not None:
         return Unknown(text, meant) if isinstance(meant, str) else meant
     parts = comma_parts(rest)
-    parts[:1] = [unlabelled(p) if not any(f"{q}{p}{e}" in rest for q, e in ('""', "“”")) else p for p in parts[:1]]
-    if len(parts) > 1 and _LABEL.fullmatch(parts[0] + " "):  # `follow topics: "world models"`: the label alone
-        parts = parts[1:]
+    parts = unlabelled(parts, {part for part in parts[:1] if _quoted_in(part, rest)})  # `follow topics: diffusion`
     if not parts:  # nothing, or only commas and empty quotes: following nothing would be every paper
         return Unknown(text, "`follow` needs a topic or an author, such as “diffusion -robotics” or “author:LeCun”.")
     for part in parts:
-        quoted = any(f"{a}{part}{b}" in rest for a, b in ('""', "“”"))  # kept as typed
+        quoted = _quoted_in(part, rest)  # kept as typed
         if not quoted and (option := follow_option(part)) is not None:
             return Unknown(
                 text,
@@ -424,10 +421,20 @@ def _follow_flags(rest: str) -> str | None:
 _LABEL = re.compile(r"(?i)\A(?:(?:(?:the|my|these|new)\s+)?topics?\s*:|topics\s)\s*(?:(?:of|on|about|in)\s+)?")
 
 
-def unlabelled(topic: str) -> str:
-    """A first topic without what it is called before it (`topics: diffusion`: “diffusion”; each was
-    followed as “topics: diffusion”, which no paper matches); as typed when nothing else is left."""
-    return topic[label.end() :].strip() or topic if (label := _LABEL.match(topic)) else topic
+def unlabelled(topics: list[str], quoted: Collection[str]) -> list[str]:
+    """The topics without what they are called before the first (`topics: diffusion`: “diffusion”; each
+    was followed as “topics: diffusion”, which no paper matches), and without a label standing alone before
+    them (`topics: "world models"`); a first topic `quoted`, or only a label, is as typed."""
+    if not topics or topics[0] in quoted or (label := _LABEL.match(topics[0] + " ")) is None:
+        return topics
+    if rest := (topics[0] + " ")[label.end() :].strip():
+        return [rest, *topics[1:]]
+    return topics[1:] if len(topics) > 1 else topics
+
+
+def _quoted_in(part: str, text: str) -> bool:
+    """Whether a part of a follow was typed in quotes in `text` (it is then taken as typed)."""
+    return any(f"{a}{part}{b}" in text for a, b in ('""', "“”"))
 
 
 def comma_parts(text: str) -> list[str]:
