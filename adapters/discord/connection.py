@@ -9,6 +9,7 @@ import binascii
 import logging
 import traceback
 from collections.abc import Awaitable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -17,6 +18,7 @@ import yarl
 
 from adapters.discord.forum_posts import forum_post_trace
 from bot.domain.errors import ConfigError, DeliveryError, PlatformUnreachable
+from bot.domain.repeats import Repeats
 
 if TYPE_CHECKING:
     from adapters.discord.app import PaperBot
@@ -41,8 +43,19 @@ def intents() -> discord.Intents:
     return wanted
 
 
+FIRST_TRY_AGAIN_S = 5.0  # a Discord out of reach at start is asked again after this, then twice as long…
+MOST_TRY_AGAIN_S = 300.0  # … up to this between tries
+
+
 class DiscordRuntime:
-    """Logs in, connects to the gateway and waits for READY; `stop` closes it all."""
+    """Logs in, connects to the gateway and waits for READY; `stop` closes it all.
+
+    A refusal (the token, an address that is not Discord's) stops `paperboy run`. A Discord out of reach
+    (no connection, a 5xx, a gateway that does not answer) does not: it was `run`'s exit 1, which took
+    the Slack and terminal digests of the deployment down with it until a restart. It is said, and
+    asked again in the background, every `FIRST_TRY_AGAIN_S` doubling to `MOST_TRY_AGAIN_S`; meanwhile
+    Discord's digests fail as a post to an unreachable Discord does, and are tried again at each sweep
+    within their window (`DiscordPublisher.offline`)."""
 
     def __init__(self, bot: PaperBot, token: str, named: str = "DISCORD_TOKEN") -> None:
         """`named`: where the token was set, as a refusal names it (`[discord] token in paperboy.toml`)."""
@@ -50,15 +63,67 @@ class DiscordRuntime:
         self._token = token
         self._named = named
         self._task: asyncio.Task[None] | None = None
+        self._waiting: asyncio.Task[None] | None = None  # trying again, or waiting for a slow READY
+        self._repeats = Repeats()
+
+    @property
+    def described(self) -> str:
+        """What `run`'s start line says of Discord."""
+        if self.bot.publisher.offline is not None:
+            return "Discord (out of reach: trying again)"
+        return f"Discord (as {self.bot.user})" if self.bot.is_ready() else "Discord (connecting)"
 
     async def start(self, within: float = 60.0) -> None:
+        """Connect, waiting `within` seconds for READY at most; ConfigError when Discord refuses paperboy."""
+        try:
+            await self._connect(within)
+        except ConfigError:
+            raise
+        except DeliveryError as exc:
+            self._out_of_reach(exc)
+            self._repeats.first(str(exc), datetime.now(UTC))  # said here: its tries again say it hourly
+            log.warning(
+                "%s. paperboy runs on without Discord, and tries again in %.0f s (then less often, every %.0f"
+                " minutes at most): Discord's digests are posted once it answers, within their windows",
+                exc,
+                FIRST_TRY_AGAIN_S,
+                MOST_TRY_AGAIN_S / 60,
+            )
+            self._waiting = asyncio.create_task(self._try_again(within))
+
+    async def _try_again(self, within: float) -> None:
+        wait = FIRST_TRY_AGAIN_S
+        while True:
+            await asyncio.sleep(wait)
+            try:
+                await self._connect(within)
+            except ConfigError as exc:
+                log.error("%s; Discord is not served until paperboy is restarted", exc)
+                return
+            except DeliveryError as exc:
+                self._out_of_reach(exc)
+                wait = min(2 * wait, MOST_TRY_AGAIN_S)
+                if self._repeats.first(str(exc), datetime.now(UTC)):  # a line an hour while it lasts
+                    log.warning("%s; tried again every %.0f s at most", exc, wait)
+                continue
+            self.bot.publisher.offline = None
+            log.info("Discord is reached now: it is served from here on")
+            return
+
+    def _out_of_reach(self, error: DeliveryError) -> None:
+        self.bot.publisher.offline = f"Discord has been out of reach since paperboy started ({error})"
+
+    async def _connect(self, within: float) -> None:
         self._task = asyncio.create_task(self.bot.start(self._token))
         ready = asyncio.create_task(self.bot.wait_until_ready())
         done, _ = await asyncio.wait({self._task, ready}, timeout=within, return_when=asyncio.FIRST_COMPLETED)
         if self._task in done:
             ready.cancel()
             error = self._task.exception()
-            await self.bot.close()  # its HTTP session let go (it had logged in)
+            # Its HTTP session let go (it had logged in), the client left open for a try again: a closed
+            # one lets go of its event loop, and a login does not take it back (it then dispatched no event).
+            await self.bot.http.close()
+            self.bot.http.connector = discord.utils.MISSING  # closed with the session: the next login makes one
             if isinstance(error, discord.LoginFailure):
                 raise ConfigError(refused(self._named)) from error
             if isinstance(error, NOT_DISCORD) and _in_login(error):
@@ -76,11 +141,18 @@ class DiscordRuntime:
                 raise PlatformUnreachable("Discord", where, gateway, isinstance(lost, TimeoutError)) from error
             log.error("the Discord client stopped while connecting", exc_info=error)
             raise ConfigError(f"the Discord client stopped while connecting: {error}") from error
-        if ready not in done:
-            ready.cancel()
-            raise ConfigError(f"Discord did not become ready within {within:.0f} s")
         self._task.add_done_callback(self._ended)
-        log.info("Discord: ready as %s", self.bot.user)
+        if ready in done:
+            log.info("Discord: ready as %s", self.bot.user)
+            return
+        # Logged in, and its gateway slow to say READY: served once it does (discord.py goes on connecting)
+        log.warning("Discord is not ready after %.0f s (its gateway is slow); it is served once ready", within)
+        ready.add_done_callback(self._ready_late)
+        self._waiting = ready
+
+    def _ready_late(self, ready: asyncio.Task[None]) -> None:
+        if not ready.cancelled():
+            log.info("Discord: ready as %s", self.bot.user)
 
     def _ended(self, task: asyncio.Task[None]) -> None:
         """The client stopped while serving, not by `stop`: Discord ended the session for a reason
@@ -91,6 +163,9 @@ class DiscordRuntime:
         log.error("the Discord client stopped: %s; Discord is not served until paperboy is restarted", error)
 
     async def stop(self) -> None:
+        if self._waiting is not None:
+            self._waiting.cancel()
+            await asyncio.gather(self._waiting, return_exceptions=True)
         await self.bot.in_flight.drain()  # before the client closes: a handler's answer still goes out
         await self.bot.close()
         if self._task is not None:

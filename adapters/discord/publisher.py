@@ -87,6 +87,8 @@ class DiscordPublisher:
 
     def __init__(self, client: discord.Client) -> None:
         self._client = client
+        # Why nothing can be posted now (Discord out of reach since `run` started: `DiscordRuntime`), or None
+        self.offline: str | None = None
         self._repeats = Repeats()  # a channel refusing threads is said once an hour, not for every card
 
     async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
@@ -294,6 +296,8 @@ class DiscordPublisher:
         return MessageRef(channel, str(sent.id), channel)
 
     async def _channel(self, channel: str) -> Any:
+        if self.offline is not None:  # every post and look asks for its channel first
+            raise DeliveryError(f"discord:{channel}: {self.offline}; posted once it answers")
         try:
             snowflake = int(channel)
         except ValueError:

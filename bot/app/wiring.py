@@ -306,7 +306,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
             stack.push_async_callback(discord_runtime.stop)
             await discord_runtime.start()
             found["discord"] = bot.publisher
-            names.append(f"Discord (as {bot.user})")
+            names.append(discord_runtime.described)
         consoles = [s.channel for s in await services.subscriptions.all()] + [
             parse_channel(entry.channel) for entry in services.config.subscriptions
         ]  # the file's are saved once the platforms have started (`serve_until_stopped`)

@@ -109,16 +109,43 @@ async def test_an_api_url_that_is_not_discord_s_is_one_clear_line(
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("command", [("run",), ("post", "--channel", f"discord:{TEXT_ID}")])
-async def test_a_login_discord_answers_with_a_server_error_is_one_clear_line(
-    tmp_path: Path, fake: FakeDiscord, command: tuple[str, ...]
-) -> None:
-    """`post` printed discord.py's traceback, ending in the proxy's HTML; `run` logged one."""
+async def test_a_login_discord_answers_with_a_server_error_is_one_clear_line(tmp_path: Path, fake: FakeDiscord) -> None:
+    """`post` printed discord.py's traceback, ending in the proxy's HTML."""
     fake.fail(r"GET /users/@me", 503, {"message": "<html>upstream down</html>"})  # 503: not retried by discord.py
-    code, _, err = await run_cli(environment(tmp_path, fake), tmp_path, *command)
+    code, _, err = await run_cli(environment(tmp_path, fake), tmp_path, "post", "--channel", f"discord:{TEXT_ID}")
     assert code == 1, err
     assert f"logging in: {fake.api_url.rstrip('/')} answered HTTP 503 (Discord's API is having trouble)" in err
     assert "Traceback" not in err and "upstream down" not in err
+
+
+async def test_run_goes_on_while_discord_is_out_of_reach_and_serves_it_once_it_answers(
+    tmp_path: Path, fake: FakeDiscord
+) -> None:
+    """A 503 at login (or no answer at all) was `run`'s exit 1: a deployment's Slack and terminal digests
+    waited for a restart too. It is said, and Discord asked again in the background."""
+    fake.fail(r"GET /users/@me", 503, {"message": "<html>upstream down</html>"})  # once: the next login is let in
+    process = await asyncio.create_subprocess_exec(
+        *entry_point(), "run", env=environment(tmp_path, fake), cwd=tmp_path, stderr=subprocess.PIPE
+    )
+    log = b""
+    try:
+        assert process.stderr is not None
+        while b"Discord is reached now" not in log:
+            line = await asyncio.wait_for(process.stderr.readline(), 60)
+            assert line, log.decode()
+            log += line
+        await fake.slash("search", {"topic": "diffusion"})
+        await fake.wait_for(lambda: fake.followups(), within=30)
+        assert "Papers on “diffusion”" in fake.followups()[0]["content"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, err.decode()
+    said = log.decode()
+    assert f"logging in: {fake.api_url.rstrip('/')} answered HTTP 503 (Discord's API is having trouble)" in said
+    assert "paperboy runs on without Discord, and tries again in 5 s" in said
+    assert "paperboy is running: Discord (out of reach: trying again)" in said
+    assert "Traceback" not in said and "upstream down" not in said
 
 
 async def test_discord_invite_reads_the_token_from_the_config_file_too(tmp_path: Path, fake: FakeDiscord) -> None:

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import sys
 import time
 from typing import Any
 
-import discord
 import pytest
-import yarl
 
 from adapters.discord.app import PaperBot
 from adapters.discord.connection import DiscordRuntime, application_id
 from bot.app.cli.serving import _reconnecting
-from bot.domain.errors import PlatformUnreachable
 from bot.store.papers import PaperStore
 from tests.adapters.discord.conftest import DiscordBot
 from tests.chat.world import chat_service
@@ -384,24 +380,6 @@ async def test_a_pasted_id_or_link_is_read_as_slacks_papers_reads_it(
     took each."""
     await discord_bot.fake.slash(command, {option: typed})
     assert said in shown(await answer(discord_bot))
-
-
-async def test_a_gateway_out_of_reach_is_said_in_one_line_naming_where(
-    fake_discord: FakeDiscord, june_store: PaperStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Logged in over REST, then nothing listened at the gateway: `paperboy run` ended on discord.py's own
-    "'NoneType' object has no attribute 'sequence'", naming neither the address nor what to check."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        gateway = f"ws://127.0.0.1:{s.getsockname()[1]}/"
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(gateway))
-    runtime = DiscordRuntime(PaperBot(chat_service(june_store)), "fake-token")
-    with pytest.raises(PlatformUnreachable) as caught:
-        await runtime.start(within=20)
-    assert str(caught.value) == (
-        "connecting to its gateway (PAPERBOY_DISCORD_GATEWAY_URL, where set): Discord could not be reached at"
-        f" {gateway} (the connection failed); check the network"
-    )
 
 
 def test_discords_reconnect_traceback_is_one_line() -> None:

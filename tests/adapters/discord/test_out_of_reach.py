@@ -1,0 +1,114 @@
+"""A Discord out of reach when `paperboy run` starts: said in one line naming where, tried again in the
+background while the rest of `run` goes on, and served once it answers. It was `run`'s exit 1, which took
+the deployment's Slack and terminal digests down with it until a restart."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from datetime import date
+
+import discord
+import pytest
+import yarl
+
+from adapters.discord import connection
+from adapters.discord.app import PaperBot
+from adapters.discord.connection import DiscordRuntime
+from bot.delivery.digest import DigestOptions
+from bot.delivery.digest_delivery import DigestDelivery
+from bot.delivery.subscriptions import SubscriptionStore
+from bot.domain.channels import ChannelRef
+from bot.domain.errors import ConfigError
+from bot.search.service import SearchService
+from bot.store.ledger import Ledger
+from bot.store.papers import PaperStore
+from tests.chat.world import chat_service
+from tests.fakes.discord import TEXT_ID, FakeDiscord
+
+JUNE_1 = date(2026, 6, 1)
+
+
+def nowhere(scheme: str) -> str:
+    """An address on 127.0.0.1 where nothing listens."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"{scheme}://127.0.0.1:{s.getsockname()[1]}/"
+
+
+@pytest.fixture(autouse=True)
+def soon(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(connection, "FIRST_TRY_AGAIN_S", 0.2)
+
+
+@pytest.mark.parametrize("missing", ["gateway", "api"])
+async def test_a_discord_out_of_reach_at_start_is_said_then_served_once_it_answers(
+    fake_discord: FakeDiscord,
+    june_store: PaperStore,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    missing: str,
+) -> None:
+    dead = nowhere("ws" if missing == "gateway" else "http")
+    if missing == "gateway":  # logged in over REST, then nothing listened at the gateway
+        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(dead))
+        said = "connecting to its gateway (PAPERBOY_DISCORD_GATEWAY_URL, where set): Discord could not be reached at"
+    else:
+        monkeypatch.setattr(discord.http.Route, "BASE", dead.rstrip("/"))
+        said = "logging in: Discord could not be reached at"
+    bot = PaperBot(chat_service(june_store))
+    runtime = DiscordRuntime(bot, "fake-token")
+    ledger = Ledger(june_store.engine)
+    delivery = DigestDelivery(
+        june_store, SearchService(june_store), ledger, SubscriptionStore(june_store.engine), {"discord": bot.publisher}
+    )
+    text = ChannelRef("discord", TEXT_ID)
+    with caplog.at_level(logging.INFO, logger="paperboy.discord"):
+        await runtime.start(within=20)  # returns: the rest of `run` goes on
+        try:
+            assert runtime.described == "Discord (out of reach: trying again)"
+            ours = [r for r in caplog.records if r.name == "paperboy.discord" and r.levelno >= logging.WARNING]
+            [line] = [r.getMessage() for r in ours]
+            assert line.startswith(f"{said} {dead.rstrip('/') if missing == 'api' else dead} (the connection failed)")
+            assert "paperboy runs on without Discord, and tries again in 0 s" in line
+            failed = await delivery.deliver(text, DigestOptions(limit=2), JUNE_1)  # failed, so tried again
+            assert failed.outcome == "failed", failed
+            assert failed.reason is not None
+            assert "Discord has been out of reach since paperboy started" in failed.reason
+            assert failed.reason.endswith("; posted once it answers")
+            assert fake_discord.posts_in(TEXT_ID) == []
+            monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake_discord.gateway_url))
+            monkeypatch.setattr(discord.http.Route, "BASE", fake_discord.api_url)
+            await fake_discord.wait_for(lambda: bot.is_ready() and bot.publisher.offline is None, within=30)
+            assert runtime.described == "Discord (as paperboy)"
+            assert "Discord is reached now: it is served from here on" in caplog.messages
+            await fake_discord.slash("search", {"topic": "diffusion"})  # its events are dispatched again
+            await fake_discord.wait_for(lambda: fake_discord.followups(), within=30)
+            assert "Papers on “diffusion”" in fake_discord.followups()[0]["content"]
+            posted = await delivery.deliver(text, DigestOptions(limit=2), JUNE_1)
+            assert posted.outcome == "posted", posted
+            assert len(fake_discord.posts_in(TEXT_ID)) == 3
+        finally:
+            await runtime.stop()
+    assert bot.is_closed()
+
+
+async def test_a_refused_token_still_stops_the_start(fake_discord: FakeDiscord, june_store: PaperStore) -> None:
+    fake_discord.fail(r"GET /users/@me", 401, {"message": "401: Unauthorized", "code": 0})
+    runtime = DiscordRuntime(PaperBot(chat_service(june_store)), "fake-token", "[discord] token in paperboy.toml")
+    with pytest.raises(ConfigError, match=r"Discord refused \[discord\] token in paperboy.toml \(401\)"):
+        await runtime.start(within=10)
+    await runtime.stop()
+
+
+async def test_a_stop_while_trying_again_ends_at_once(
+    fake_discord: FakeDiscord, june_store: PaperStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(connection, "FIRST_TRY_AGAIN_S", 60.0)
+    monkeypatch.setattr(discord.http.Route, "BASE", nowhere("http").rstrip("/"))
+    bot = PaperBot(chat_service(june_store))
+    runtime = DiscordRuntime(bot, "fake-token")
+    await runtime.start(within=10)
+    assert bot.publisher.offline is not None
+    await runtime.stop()  # not waiting the minute for the next try
+    assert bot.is_closed()
