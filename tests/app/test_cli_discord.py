@@ -57,19 +57,16 @@ async def test_post_delivers_once_with_a_thread_per_paper(tmp_path: Path, fake: 
     assert len(fake.posts_in(TEXT_ID)) == 11
 
 
-async def test_run_answers_a_slash_command(tmp_path: Path, fake: FakeDiscord) -> None:
+async def run_answering_a_slash_command(tmp_path: Path, fake: FakeDiscord, once: bytes) -> tuple[str, str]:
+    """`paperboy run` against the fake, asked `/papers search` once its log says `once`; its log up to then
+    and what it said after, once stopped by SIGTERM (exit 0)."""
     process = await asyncio.create_subprocess_exec(
-        *entry_point(),
-        "run",
-        env=environment(tmp_path, fake),
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        *entry_point(), "run", env=environment(tmp_path, fake), cwd=tmp_path, stderr=subprocess.PIPE
     )
     log = b""
     try:
         assert process.stderr is not None
-        while b"paperboy is running" not in log:
+        while once not in log:
             line = await asyncio.wait_for(process.stderr.readline(), 60)
             assert line, log.decode()
             log += line
@@ -80,8 +77,13 @@ async def test_run_answers_a_slash_command(tmp_path: Path, fake: FakeDiscord) ->
         process.send_signal(signal.SIGTERM)
         _, err = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, err.decode()
-    assert "paperboy is running: Discord (as paperboy)" in log.decode()
-    assert "voice will NOT be supported" not in log.decode() + err.decode()
+    return log.decode(), err.decode()
+
+
+async def test_run_answers_a_slash_command(tmp_path: Path, fake: FakeDiscord) -> None:
+    log, err = await run_answering_a_slash_command(tmp_path, fake, b"paperboy is running")
+    assert "paperboy is running: Discord (as paperboy)" in log
+    assert "voice will NOT be supported" not in log + err
 
 
 async def test_a_refused_token_is_one_clear_line(tmp_path: Path, fake: FakeDiscord) -> None:
@@ -124,24 +126,7 @@ async def test_run_goes_on_while_discord_is_out_of_reach_and_serves_it_once_it_a
     """A 503 at login (or no answer at all) was `run`'s exit 1: a deployment's Slack and terminal digests
     waited for a restart too. It is said, and Discord asked again in the background."""
     fake.fail(r"GET /users/@me", 503, {"message": "<html>upstream down</html>"})  # once: the next login is let in
-    process = await asyncio.create_subprocess_exec(
-        *entry_point(), "run", env=environment(tmp_path, fake), cwd=tmp_path, stderr=subprocess.PIPE
-    )
-    log = b""
-    try:
-        assert process.stderr is not None
-        while b"Discord is reached now" not in log:
-            line = await asyncio.wait_for(process.stderr.readline(), 60)
-            assert line, log.decode()
-            log += line
-        await fake.slash("search", {"topic": "diffusion"})
-        await fake.wait_for(lambda: fake.followups(), within=30)
-        assert "Papers on “diffusion”" in fake.followups()[0]["content"]
-    finally:
-        process.send_signal(signal.SIGTERM)
-        _, err = await asyncio.wait_for(process.communicate(), 30)
-    assert process.returncode == 0, err.decode()
-    said = log.decode()
+    said, _ = await run_answering_a_slash_command(tmp_path, fake, b"Discord is reached now")
     assert f"logging in: {fake.api_url.rstrip('/')} answered HTTP 503 (Discord's API is having trouble)" in said
     assert "paperboy runs on without Discord, and tries again in 5 s" in said
     assert "paperboy is running: Discord (out of reach: trying again)" in said
