@@ -240,6 +240,13 @@ class DiscordConfig(_Strict):
     bot_token: SecretStr | None = None
     guilds: tuple[typing.Annotated[int, Field(ge=1)], ...] = ()  # server ids (snowflakes): `0` and `-5` name none
 
+    @model_validator(mode="after")
+    def _one_token(self) -> DiscordConfig:
+        """Both names set to two tokens: one was used, and which one without a word."""
+        if self.token and self.bot_token and self.token.get_secret_value() != self.bot_token.get_secret_value():
+            raise ValueError("token and bot_token are one setting, and they hold two tokens: keep one")
+        return self
+
 
 class SlackConfig(_Strict):
     """`[slack]`: the tokens, and who may subscribe and unsubscribe channels."""

@@ -473,3 +473,14 @@ def test_a_misspelt_variable_is_warned_of_with_the_one_meant(
 def test_a_slack_host_is_read_as_addresses_are_written(monkeypatch: pytest.MonkeyPatch, written: str) -> None:
     monkeypatch.setenv("PAPERBOY_SLACK_HOST", written)  # refused as "not an address of this machine"
     assert load_settings().slack_host == written.strip(" []")
+
+
+def test_the_discord_token_under_both_its_names_with_two_tokens_is_refused() -> None:
+    """`token` and `bot_token` are one setting: with two tokens, one was used, and which one without a word."""
+    with pytest.raises(ConfigError) as refused:
+        parse_config('[discord]\ntoken = "one.token.a"\nbot_token = "two.token.b"\n', "paperboy.toml")
+    said = str(refused.value)
+    assert said == "paperboy.toml: discord: token and bot_token are one setting, and they hold two tokens: keep one"
+    assert "one.token" not in said and "two.token" not in said
+    same = parse_config('[discord]\ntoken = "one.token.a"\nbot_token = "one.token.a"\n', "paperboy.toml")
+    assert same.discord.token is not None and same.discord.token.get_secret_value() == "one.token.a"
