@@ -503,7 +503,8 @@ class SlackRuntime:
         server = site._server
         sockets = getattr(server, "sockets", None) or []
         self.port = sockets[0].getsockname()[1] if sockets else self._port
-        log.info("Slack: listening on http://%s:%s%s", self._host, self.port, PATH)
+        host = f"[{self._host}]" if ":" in self._host else self._host  # an IPv6 address, as a URL writes it
+        log.info("Slack: listening on http://%s:%s%s", host, self.port, PATH)
 
     async def stop(self) -> None:
         if self._socket is not None:

@@ -208,7 +208,8 @@ def unknown_variables(environ: Mapping[str, str]) -> list[str]:
     for name in sorted(environ):
         upper = name.upper()  # the settings are read whatever the case of their names
         if upper.startswith("PAPERBOY_") and not upper.startswith(TEST_ONLY) and upper not in read:
-            near = difflib.get_close_matches(upper.removeprefix("PAPERBOY_"), by_stem, n=1, cutoff=0.7)
+            stem = "_".join(_SHORT.get(word, word) for word in upper.removeprefix("PAPERBOY_").split("_"))
+            near = difflib.get_close_matches(stem, by_stem, n=1, cutoff=0.7)
             hint = f"did you mean {by_stem[near[0]]}? " if near else ""
             said.append(
                 f"{name} is not a variable paperboy reads, so it changes nothing: {hint}"
@@ -227,10 +228,25 @@ def unknown_variables(environ: Mapping[str, str]) -> list[str]:
                 "DATABASE_URL is set, and paperboy reads PAPERBOY_DATABASE_URL: the store is SQLite in the data"
                 " dir (set PAPERBOY_DATABASE_URL to use that database)"
             )
-    return said
+    return said + _twice(environ, read)
+
+
+def _twice(environ: Mapping[str, str], read: set[str]) -> list[str]:
+    """A variable set twice, its names differing in case only, to two values (`PAPERBOY_OFFLINE=1` and
+    `paperboy_offline=0`): read whatever the case of the name, one was taken without a word."""
+    spellings: dict[str, list[str]] = {}
+    for name in sorted(environ):
+        if name.upper() in read:
+            spellings.setdefault(name.upper(), []).append(name)
+    return [
+        f"{' and '.join(names)} are one variable (its name is read in any case), set to two values: unset all but one"
+        for names in spellings.values()
+        if len({environ[name] for name in names}) > 1
+    ]
 
 
 _PLATFORMS = ("SLACK_", "DISCORD_")
+_SHORT = {"DB": "DATABASE", "DSN": "DATABASE_URL"}  # `PAPERBOY_DB_URL` was offered nothing
 _OTHER_TOOLS = {"SLACK_API_TOKEN": ["SLACK_BOT_TOKEN"], "SLACK_TOKEN": ["SLACK_BOT_TOKEN"]}  # other tools' names for it
 
 

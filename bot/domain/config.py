@@ -364,12 +364,17 @@ def wanted(error: ErrorDetails) -> str:
         "model_type": table,
         "dict_type": table,
         "missing": "it is required: add it",
-        "greater_than_equal": f"use a number of {limits.get('ge')} or more",
-        "less_than_equal": f"use a number of {limits.get('le')} or less",
-        "greater_than": f"use a number over {limits.get('gt')}",
-        "less_than": f"use a number under {limits.get('lt')}",
+        "greater_than_equal": f"use a number of {_bound(limits.get('ge'))} or more",
+        "less_than_equal": f"use a number of {_bound(limits.get('le'))} or less",
+        "greater_than": f"use a number over {_bound(limits.get('gt'))}",
+        "less_than": f"use a number under {_bound(limits.get('lt'))}",
     }.get(kind)
     return said or " ".join(plainly(str(error["msg"])).split())
+
+
+def _bound(limit: object) -> object:
+    """A bound as a person writes it: `0`, not the `0.0` of a setting that takes fractions."""
+    return int(limit) if isinstance(limit, float) and limit.is_integer() else limit
 
 
 # A text setting's example, for a value that is not a text (`channel = 123`); a token's has none.
@@ -427,8 +432,8 @@ def _unknown_setting(loc: tuple[int | str, ...]) -> str:
     if variable and (not homes_of or any(step in homes_of for step in path)):  # `[slack] client_secret` was offered
         return f"set in the environment only, as {variable}: see docs/configuration.md"  # signing_secret
     close = difflib.get_close_matches(key, _settings_of(FileConfig, path), n=1, cutoff=0.6)
-    if close:
-        return f"unknown setting: did you mean {close[0]!r}?"
+    if close:  # at the top of the file, each name is a table's (`[subscription]`)
+        return f"unknown {'setting' if path else 'table'}: did you mean {close[0]!r}?"
     here = next((step for step in path if isinstance(step, str)), None)
     tables = [name for name in _settings_of(FileConfig, ()) if name != here]
     homes = [_written(name) for name in tables if key in _settings_of(FileConfig, (name,))]

@@ -289,6 +289,8 @@ def _pg_fix(reason: str) -> str:
         return "name the server's CA file with sslrootcert= in PAPERBOY_DATABASE_URL, or change its sslmode"
     if "TLS" in reason:
         return "turn TLS on at the server, or change sslmode in PAPERBOY_DATABASE_URL"
+    if "host name is unknown" in reason:  # nothing to start there
+        return "correct the host in PAPERBOY_DATABASE_URL"
     if "reached" in reason or "answer" in reason:
         return _PG_REACH
     if "database" in reason:

@@ -484,3 +484,16 @@ def test_the_discord_token_under_both_its_names_with_two_tokens_is_refused() -> 
     assert "one.token" not in said and "two.token" not in said
     same = parse_config('[discord]\ntoken = "one.token.a"\nbot_token = "one.token.a"\n', "paperboy.toml")
     assert same.discord.token is not None and same.discord.token.get_secret_value() == "one.token.a"
+
+
+def test_a_shortened_name_and_a_name_set_twice_in_two_cases_are_warned_of() -> None:
+    assert unknown_variables({"PAPERBOY_DB_URL": "postgresql://db/papers"}) == [
+        "PAPERBOY_DB_URL is not a variable paperboy reads, so it changes nothing: did you mean"
+        " PAPERBOY_DATABASE_URL? the variables are listed in docs/configuration.md"
+    ]
+    # read whatever its case: one of the two was taken, and the command went online without a word
+    assert unknown_variables({"PAPERBOY_OFFLINE": "1", "paperboy_offline": "0"}) == [
+        "PAPERBOY_OFFLINE and paperboy_offline are one variable (its name is read in any case), set to two"
+        " values: unset all but one"
+    ]
+    assert unknown_variables({"PAPERBOY_OFFLINE": "1", "paperboy_offline": "1"}) == []

@@ -198,3 +198,18 @@ def test_causes_walks_groups_and_chains() -> None:
     except RuntimeError as outer:
         group = ExceptionGroup("tasks", [ValueError("x"), outer])
     assert inner in list(causes(group))
+
+
+def test_an_unknown_host_is_to_be_corrected_not_started() -> None:
+    """It said "start it, or correct the host and port": there is nothing to start at a name no one has."""
+
+    class OperationalError(Exception):  # as psycopg's, before any answer: no SQLSTATE
+        sqlstate = None
+
+    unknown = OperationalError('could not translate host name "nonexistent.invalid" to address')
+    url = make_url("postgresql://bot:hunter2@nonexistent.invalid/papers")
+    fault = store_fault(DBAPIError("SELECT 1", None, unknown), url)
+    assert str(fault) == (
+        "PostgreSQL at nonexistent.invalid:5432 (database papers) cannot be reached: the host name is unknown;"
+        " correct the host in PAPERBOY_DATABASE_URL"
+    )
