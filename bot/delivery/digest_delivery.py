@@ -223,7 +223,7 @@ class DigestDelivery:
     def _publisher(self, channel: ChannelRef) -> Publisher:
         publisher = self._publishers.get(channel.platform)
         if publisher is None:
-            raise ConfigError(f"{channel.platform} is not configured: {_credentials(channel.platform)}")
+            raise ConfigError(f"{channel.platform.capitalize()} is not configured: {_credentials(channel.platform)}")
         return publisher_for(publisher, channel.workspace)
 
     async def _digests(self, wanted: Sequence[Wanted], claims: Mapping[Key, Claim]) -> dict[Key, Digest]:
@@ -397,8 +397,11 @@ class DigestDelivery:
 
 
 def _credentials(platform: str) -> str:
-    if platform == "slack":
-        return "set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET"
+    if platform == "slack":  # a post needs the bot token alone; `run` the signing secret too
+        return (
+            "set SLACK_BOT_TOKEN (or [slack] bot_token in the config file; for many workspaces, SLACK_CLIENT_ID"
+            " and the settings docs/slack-workspaces.md lists)"
+        )
     if platform == "discord":
-        return "set DISCORD_TOKEN"
+        return "set DISCORD_TOKEN (or [discord] token in the config file)"
     return "no such platform"

@@ -15,6 +15,7 @@ from bot.delivery.digest import DigestOptions, build_digest
 from bot.delivery.digest_delivery import DigestDelivery, Wanted
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.channels import ChannelRef
+from bot.domain.errors import ConfigError
 from bot.domain.models import Listing, Paper
 from bot.domain.post import Post
 from bot.domain.publishing import MessageRef
@@ -201,3 +202,12 @@ async def test_a_digest_of_a_day_with_no_papers_says_whether_it_was_listed_empty
     assert [h.empty for h in publisher.headers] == [said] and result.reason == said
     built = await build_digest(store, SearchService(store), DigestOptions(), empty)
     assert built.to_post().empty == said  # what `paperboy digest` says of it
+
+
+async def test_a_post_to_a_platform_not_configured_says_what_a_post_needs(store: PaperStore) -> None:
+    """It said to set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: a post needs the bot token alone."""
+    await listed(store)
+    only_slack = delivery(store, RecordingPublisher(), CountingSearch(SearchService(store)), "a")
+    with pytest.raises(ConfigError) as refused:
+        await only_slack.deliver(ChannelRef("discord", "123"), DigestOptions(limit=3), DAY)
+    assert str(refused.value) == "Discord is not configured: set DISCORD_TOKEN (or [discord] token in the config file)"
