@@ -188,9 +188,11 @@ class ChatService:
                 return await self._paper(ref)
             case RepositoryLookup(repository):
                 return await self._linking(repository, asker)
-            case Ask(question, ref):
+            case Ask(question, ref, more):
                 paper = await self._found(ref)
-                return paper if isinstance(paper, Post) else await discuss(paper, question, self._search)
+                if isinstance(paper, Post):
+                    return paper
+                return _one_at_a_time(await discuss(paper, question, self._search), more, paper.arxiv_id)
             case Subscribe():
                 return await self._digests.subscribe(command, asker)
             case Unsubscribe(topic):
@@ -543,3 +545,12 @@ def _asked_of_no_paper(query: str, words: Phrasebook) -> str | None:
     if word not in ASKS:
         return None
     return f"Asking about a paper? {words.ask.format(word=word)}."
+
+
+def _one_at_a_time(answered: Post, more: tuple[str, ...], paper_id: str) -> Post:
+    """A command's answer (its first question), saying how to ask the others it asked (`code and cite
+    2406.12345` answered the code alone, without a word of the citation)."""
+    if not more:
+        return answered
+    asks = " and ".join(f"`{asked} {paper_id}`" for asked in more)
+    return replace(answered, text=(*answered.text, f"A command answers one question; ask {asks} next."))

@@ -325,6 +325,19 @@ async def test_a_typo_is_answered_with_what_it_finds_and_the_respelling_offered(
     assert meant.subheader is None  # nothing said of a query as papers spell it
 
 
+async def test_a_command_asking_two_questions_of_a_paper_says_how_to_ask_the_second(june_store: PaperStore) -> None:
+    """`code and cite 2605.29307` answered the code alone, without a word of the citation."""
+    service = chat_service(june_store)
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    answer = await service.answer(parse_command("code and cite 2605.29307"), asker)
+    assert answer.header.startswith("Code · ")
+    assert answer.text[-1] == "A command answers one question; ask `cite 2605.29307` next."
+    both = await service.answer(parse_command("summary, authors and cite of 2605.29307"), asker)
+    assert both.text[-1] == "A command answers one question; ask `authors 2605.29307` and `cite 2605.29307` next."
+    one = await service.answer(parse_command("cite 2605.29307"), asker)
+    assert not any("next." in line for line in one.text)
+
+
 @pytest.mark.parametrize("word", ["cite", "Summary", "code "])
 async def test_a_threads_question_asked_of_no_paper_is_searched_and_says_how_to_ask_it(
     june_store: PaperStore, word: str

@@ -55,6 +55,7 @@ class Ask:
 
     question: str
     ref: str
+    more: tuple[str, ...] = ()  # the questions asked with it (`code and cite 2406.12345`), answered one a command
 
 
 @dataclass(frozen=True)

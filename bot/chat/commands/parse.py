@@ -47,7 +47,7 @@ from bot.chat.commands.other_words import TO_STOP, said_otherwise, settings_alon
 from bot.chat.commands.subscribing import parse_follow, parse_subscribe
 from bot.chat.commands.typed import POLITE_WORDS, POLITELY, names_a_paper, only_ids, plain_text, tokens_of
 from bot.chat.days import NamedDay, Span, named_day, named_span, starts_a_span
-from bot.chat.discussion import ASKS, LINKS, what_is_asked
+from bot.chat.discussion import ASKS, LINKS, all_asked, what_is_asked
 from bot.chat.recent import only_when, papers_asked, within
 from bot.domain.errors import UsageError
 from bot.domain.filters import unquoted
@@ -405,7 +405,8 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
         return None
     if len(named) > 1:
         return Unknown(text, f"`{asked}` takes one paper at a time: `{asked} {named[0]}`, then `{asked} {named[1]}`.")
-    return Ask(asked, named[0])
+    listed = all_asked(text)  # `code and cite 2406.12345`: the first answered, the rest said how to ask
+    return Ask(asked, named[0], listed[1:] if listed[:1] == (asked,) else ())
 
 
 # words around ids that ask for nothing else: `arXiv 2406.12345`, `pdf 2406.12345`, `what is 2406.12345 about?`
