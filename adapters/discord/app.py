@@ -74,6 +74,7 @@ class PaperBot(discord.Client):
             add_commands(group, self)
         self.tree.add_command(group)
         self._guilds = guilds
+        self._registered = False  # `/papers`, once a process (`setup_hook` runs at every login)
         self.open_form: Callable[[discord.Interaction], Awaitable[None]] | None = None  # adapters.discord.surfaces
         self.forms: Callable[[discord.Interaction], Awaitable[bool]] | None = None  # … and its submissions
 
@@ -83,6 +84,9 @@ class PaperBot(discord.Client):
         With guilds listed, it is registered globally too, for direct messages only: Discord offers a
         guild's commands in that guild alone, and `follow`, `follows` and `unfollow` live in a DM with
         the bot. Only for DMs, so the listed servers do not show it twice."""
+        if self._registered:  # a login again, after Discord was out of reach: registered at the first
+            return
+        self._registered = True
         if self._guilds:
             for guild_id in self._guilds:
                 guild = discord.Object(id=guild_id)

@@ -50,12 +50,13 @@ MOST_TRY_AGAIN_S = 300.0  # … up to this between tries
 class DiscordRuntime:
     """Logs in, connects to the gateway and waits for READY; `stop` closes it all.
 
-    A refusal (the token, an address that is not Discord's) stops `paperboy run`. A Discord out of reach
-    (no connection, a 5xx, a gateway that does not answer) does not: it was `run`'s exit 1, which took
-    the Slack and terminal digests of the deployment down with it until a restart. It is said, and
-    asked again in the background, every `FIRST_TRY_AGAIN_S` doubling to `MOST_TRY_AGAIN_S`; meanwhile
-    Discord's digests fail as a post to an unreachable Discord does, and are tried again at each sweep
-    within their window (`DiscordPublisher.offline`)."""
+    A refusal at start (the token, an address that is not Discord's) stops `paperboy run`. A Discord out
+    of reach (no connection, a 5xx at login, a gateway that does not answer or says no READY within
+    `within`) does not: it was `run`'s exit 1, which took the Slack and terminal digests of the
+    deployment down with it until a restart. It is said, and asked again in the background, every
+    `FIRST_TRY_AGAIN_S` doubling to `MOST_TRY_AGAIN_S`; meanwhile Discord's digests fail as a post to an
+    unreachable Discord does, and are tried again at each sweep within their window
+    (`DiscordPublisher.offline`). Once READY, discord.py reconnects a lost gateway itself."""
 
     def __init__(self, bot: PaperBot, token: str, named: str = "DISCORD_TOKEN") -> None:
         """`named`: where the token was set, as a refusal names it (`[discord] token in paperboy.toml`)."""
@@ -63,21 +64,22 @@ class DiscordRuntime:
         self._token = token
         self._named = named
         self._task: asyncio.Task[None] | None = None
-        self._waiting: asyncio.Task[None] | None = None  # trying again, or waiting for a slow READY
+        self._again: asyncio.Task[None] | None = None  # the tries again, while Discord is out of reach
         self._repeats = Repeats()
 
     @property
     def described(self) -> str:
         """What `run`'s start line says of Discord."""
-        if self.bot.publisher.offline is not None:
-            return "Discord (out of reach: trying again)"
-        return f"Discord (as {self.bot.user})" if self.bot.is_ready() else "Discord (connecting)"
+        return "Discord (out of reach: trying again)" if self.bot.publisher.offline else f"Discord (as {self.bot.user})"
 
     async def start(self, within: float = 60.0) -> None:
         """Connect, waiting `within` seconds for READY at most; ConfigError when Discord refuses paperboy."""
+        discord_log = logging.getLogger("discord.client")
+        discord_log.addFilter(self._quiet)
         try:
             await self._connect(within)
         except ConfigError:
+            discord_log.removeFilter(self._quiet)
             raise
         except DeliveryError as exc:
             self._out_of_reach(exc)
@@ -89,70 +91,89 @@ class DiscordRuntime:
                 FIRST_TRY_AGAIN_S,
                 MOST_TRY_AGAIN_S / 60,
             )
-            self._waiting = asyncio.create_task(self._try_again(within))
+            self._again = asyncio.create_task(self._try_again(within))
+            return
+        discord_log.removeFilter(self._quiet)
 
     async def _try_again(self, within: float) -> None:
         wait = FIRST_TRY_AGAIN_S
-        while True:
-            await asyncio.sleep(wait)
-            try:
-                await self._connect(within)
-            except ConfigError as exc:
-                log.error("%s; Discord is not served until paperboy is restarted", exc)
+        try:
+            while True:
+                await asyncio.sleep(wait)
+                try:
+                    await self._connect(within)
+                except ConfigError as exc:  # a token reset meanwhile: no try again changes that
+                    log.error("%s; Discord is not served until paperboy is restarted", exc)
+                    self.bot.publisher.offline = f"{exc}; Discord is not served until paperboy is restarted"
+                    return
+                except DeliveryError as exc:
+                    self._out_of_reach(exc)
+                    wait = min(2 * wait, MOST_TRY_AGAIN_S)
+                    if self._repeats.first(str(exc), datetime.now(UTC)):  # a line an hour while it lasts
+                        log.warning("%s; tried again every %.0f s at most", exc, wait)
+                    continue
+                self.bot.publisher.offline = None
+                log.info("Discord is reached now: it is served from here on")
                 return
-            except DeliveryError as exc:
-                self._out_of_reach(exc)
-                wait = min(2 * wait, MOST_TRY_AGAIN_S)
-                if self._repeats.first(str(exc), datetime.now(UTC)):  # a line an hour while it lasts
-                    log.warning("%s; tried again every %.0f s at most", exc, wait)
-                continue
-            self.bot.publisher.offline = None
-            log.info("Discord is reached now: it is served from here on")
-            return
+        finally:
+            logging.getLogger("discord.client").removeFilter(self._quiet)
+
+    def _quiet(self, record: logging.LogRecord) -> bool:
+        """discord.py's own lines of a try, while Discord is out of reach: its login at each try, and its
+        "Attempting a reconnect in 1.02s" before a gateway ever answered (discord.py does not try again
+        then; paperboy does, saying so once an hour)."""
+        if self.bot.is_ready():
+            return True
+        said = str(record.msg)  # (as discord.py wrote it, or as `run`'s log put it: bot.app.cli.serving)
+        reconnect = said.startswith(("Attempting a reconnect", "Discord's gateway connection failed"))
+        return not (reconnect or (self._again is not None and said.startswith("logging in")))
 
     def _out_of_reach(self, error: DeliveryError) -> None:
-        self.bot.publisher.offline = f"Discord has been out of reach since paperboy started ({error})"
+        self.bot.publisher.offline = (
+            f"Discord has been out of reach since paperboy started ({error}); posted once it answers"
+        )
 
     async def _connect(self, within: float) -> None:
+        """One try: logged in, and READY within `within` seconds; else the client is let go of, open for
+        another try (a closed one lets go of its event loop, and a login does not take it back: it then
+        dispatched no event), and the reason raised in our words."""
         self._task = asyncio.create_task(self.bot.start(self._token))
         ready = asyncio.create_task(self.bot.wait_until_ready())
-        done, _ = await asyncio.wait({self._task, ready}, timeout=within, return_when=asyncio.FIRST_COMPLETED)
-        if self._task in done:
-            ready.cancel()
-            error = self._task.exception()
-            # Its HTTP session let go (it had logged in), the client left open for a try again: a closed
-            # one lets go of its event loop, and a login does not take it back (it then dispatched no event).
-            await self.bot.http.close()
-            self.bot.http.connector = discord.utils.MISSING  # closed with the session: the next login makes one
-            if isinstance(error, discord.LoginFailure):
-                raise ConfigError(refused(self._named)) from error
-            if isinstance(error, NOT_DISCORD) and _in_login(error):
-                raise ConfigError(not_discord()) from error
-            if isinstance(error, discord.HTTPException) and _in_login(error):
-                raise DeliveryError(login_refused(error)) from error
-            if isinstance(error, aiohttp.ClientError | TimeoutError) and _in_login(error):
-                raise PlatformUnreachable(
-                    "Discord", "logging in", discord.http.Route.BASE, isinstance(error, TimeoutError)
-                ) from error
-            # discord.py fails on its own words when its gateway is out of reach: said in ours
-            if error is not None and (lost := _network_fault(error)) is not None:
-                gateway = str(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
-                where = "connecting to its gateway (PAPERBOY_DISCORD_GATEWAY_URL, where set)"
-                raise PlatformUnreachable("Discord", where, gateway, isinstance(lost, TimeoutError)) from error
-            log.error("the Discord client stopped while connecting", exc_info=error)
-            raise ConfigError(f"the Discord client stopped while connecting: {error}") from error
-        self._task.add_done_callback(self._ended)
+        try:
+            done, _ = await asyncio.wait({self._task, ready}, timeout=within, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            ready.cancel()  # (done, or a stop cancelled this try)
         if ready in done:
+            self._task.add_done_callback(self._ended)
             log.info("Discord: ready as %s", self.bot.user)
             return
-        # Logged in, and its gateway slow to say READY: served once it does (discord.py goes on connecting)
-        log.warning("Discord is not ready after %.0f s (its gateway is slow); it is served once ready", within)
-        ready.add_done_callback(self._ready_late)
-        self._waiting = ready
-
-    def _ready_late(self, ready: asyncio.Task[None]) -> None:
-        if not ready.cancelled():
-            log.info("Discord: ready as %s", self.bot.user)
+        if self._task not in done:  # no READY in time: a gateway (or API) that took the connection and says nothing
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        error = self._task.exception() if not self._task.cancelled() else None
+        await self.bot.http.close()  # its HTTP session (and a websocket opened with it) let go…
+        self.bot.http.connector = discord.utils.MISSING  # … closed with the session: the next login makes one
+        if error is None:
+            raise DeliveryError(
+                f"connecting: Discord did not say it is ready within {within:.0f} s (logging in at {_address(True)},"
+                f" then at its gateway {_address(False)}); check the network"
+            )
+        if isinstance(error, discord.LoginFailure):
+            raise ConfigError(refused(self._named)) from error
+        if isinstance(error, NOT_DISCORD) and _in_login(error):
+            raise ConfigError(not_discord()) from error
+        if isinstance(error, discord.HTTPException) and _in_login(error):
+            raise DeliveryError(login_refused(error)) from error
+        if isinstance(error, aiohttp.ClientError | TimeoutError) and _in_login(error):
+            raise PlatformUnreachable(
+                "Discord", "logging in", _address(True), isinstance(error, TimeoutError)
+            ) from error
+        # discord.py fails on its own words when its gateway is out of reach: said in ours
+        if (lost := _network_fault(error)) is not None:
+            where = "connecting to its gateway (PAPERBOY_DISCORD_GATEWAY_URL, where set)"
+            raise PlatformUnreachable("Discord", where, _address(False), isinstance(lost, TimeoutError)) from error
+        log.error("the Discord client stopped while connecting", exc_info=error)
+        raise ConfigError(f"the Discord client stopped while connecting: {error}") from error
 
     def _ended(self, task: asyncio.Task[None]) -> None:
         """The client stopped while serving, not by `stop`: Discord ended the session for a reason
@@ -163,13 +184,18 @@ class DiscordRuntime:
         log.error("the Discord client stopped: %s; Discord is not served until paperboy is restarted", error)
 
     async def stop(self) -> None:
-        if self._waiting is not None:
-            self._waiting.cancel()
-            await asyncio.gather(self._waiting, return_exceptions=True)
+        if self._again is not None:
+            self._again.cancel()
+            await asyncio.gather(self._again, return_exceptions=True)
         await self.bot.in_flight.drain()  # before the client closes: a handler's answer still goes out
         await self.bot.close()
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
+
+
+def _address(api: bool) -> str:
+    """Where Discord was asked: its API (logging in) or its gateway."""
+    return discord.http.Route.BASE if api else str(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
 
 
 def _network_fault(error: BaseException) -> BaseException | None:

@@ -28,7 +28,7 @@ from adapters.discord.community import card_buttons, save_button
 from adapters.discord.forum_posts import TRIES, MaybePosted
 from adapters.discord.notes import GONE, note_content
 from adapters.discord.render import Message, card_embed, header_message, seed_embed, thread_name
-from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable
+from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformOffline, PlatformUnreachable
 from bot.domain.ids import is_arxiv_id
 from bot.domain.post import Card, Post
 from bot.domain.publishing import LOOK_BACK_S, MessageRef
@@ -297,7 +297,7 @@ class DiscordPublisher:
 
     async def _channel(self, channel: str) -> Any:
         if self.offline is not None:  # every post and look asks for its channel first
-            raise DeliveryError(f"discord:{channel}: {self.offline}; posted once it answers")
+            raise PlatformOffline(f"discord:{channel}: {self.offline}")
         try:
             snowflake = int(channel)
         except ValueError:

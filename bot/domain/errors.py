@@ -149,3 +149,11 @@ class PlatformUnreachable(DeliveryError):
     def __init__(self, platform: str, where: str, url: str, timed_out: bool) -> None:
         what = "no answer in time" if timed_out else "the connection failed"
         super().__init__(f"{where}: {platform} could not be reached at {url} ({what}); check the network")
+
+
+class PlatformOffline(PlatformUnreachable):
+    """A chat platform not reached since the process started, or refused since (Discord out of reach when
+    `run` started, asked again meanwhile): each post to it fails so, to be tried again later."""
+
+    def __init__(self, said: str) -> None:
+        DeliveryError.__init__(self, said)
