@@ -38,6 +38,7 @@ PHRASES = replace(
     ),
     examples=(_TODAY, _SEARCH, _SUBSCRIBE),
     subscribe="`subscribe diffusion at 09:00 tz Europe/Berlin`",
+    subscribe_weekly="`subscribe weekly diffusion on fri at 16:00`",
     managers="whoever runs paperboy in this terminal",
     no_follows=(
         "Follows are Slack's and Discord's: each person's own digest, in their direct message with paperboy."

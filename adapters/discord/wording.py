@@ -47,6 +47,7 @@ PHRASES = Phrasebook(
     ),
     examples=(_TODAY, _SEARCH, _SUBSCRIBE),
     subscribe="`/papers subscribe topics:diffusion time:09:00 timezone:Europe/Berlin`",
+    subscribe_weekly="`/papers subscribe cadence:weekly roundup day:Friday topics:diffusion time:16:00`",
     managers=MANAGERS,
     direct_message="open a direct message with paperboy (click its name, then Message)",
     unfollow="`/papers unfollow topic:…` stops one, `/papers unfollow` all.",

@@ -59,7 +59,7 @@ class ChannelDigests:
             own = (  # `unsubscribe [topic]` here: their own digest is what they mean to stop, or a follow of it
                 f"Your own digest here: {words.unfollow}"
                 if verb == "unsubscribe" or (typed or "").startswith("unsubscribe ")
-                else f"For your own digest here, {words.follow} (see `/papers help`)."
+                else f"For your own digest here, {words.follow} (see {words.help_command})."
             )
             typed = typed or verb
             return Post(
@@ -192,8 +192,9 @@ class ChannelDigests:
             )
         return await self.subscribe(Subscribe(topics=kept, changes=True), asker)
 
-    async def preview(self, asker: Asker) -> Post:
-        """`preview`: the channel's digest as it would be built now (in a direct message, the asker's follows')."""
+    async def preview(self, asker: Asker, roundup: bool = False) -> Post:
+        """`preview`: the channel's digest as it would be built now (in a direct message, the asker's follows');
+        `roundup`: asked for as the roundup, which a channel with none is told how to start."""
         from bot.chat.preview import preview  # loaded with the first preview: the week's matches and the roundup
 
         where = asker.channel
@@ -204,6 +205,8 @@ class ChannelDigests:
             words = self._words(asker)
             if asker.direct:
                 return said(f"You follow nothing yet, so there is no digest to preview: {words.follow}.")
+            if roundup:
+                return said(f"This channel has no roundup to preview. To start one: {words.subscribe_weekly}.")
             return said(f"This channel has no digest to preview. To start one: {words.subscribe}.")
         return await preview(self._store, self._search, current, self._clock(), yours=asker.direct)
 

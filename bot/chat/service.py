@@ -62,7 +62,7 @@ from bot.chat.recent import Window
 from bot.chat.replies import replied, said
 from bot.chat.wording import TYPED, Phrasebook
 from bot.community.service import Community
-from bot.delivery.digest import DigestOptions, build_digest
+from bot.delivery.digest import DigestOptions, build_digest, no_listing
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.cards import card, paper_post
 from bot.domain.channels import ChannelRef
@@ -199,8 +199,8 @@ class ChatService:
                 return await self._digests.unsubscribe(asker, topic)
             case Settings():
                 return await self._digests.settings(asker)
-            case Preview():
-                return await self._digests.preview(asker)
+            case Preview(roundup):
+                return await self._digests.preview(asker, roundup)
             case Help():
                 return Post(
                     header="paperboy: Hugging Face Daily Papers in chat", text=self._words(asker).help(asker.direct)
@@ -248,7 +248,7 @@ class ChatService:
                     )
                 didnt = f"Sorry, I didn't get “{text[:100]}”. {hint[:1].upper()}{hint[1:]}"  # a sentence of its own
                 following = text.split(maxsplit=1)[0].lower() in ("follow", "follows", "unfollow")
-                own = (f"{words.follow_examples} — your own digest",)
+                own = (words.no_follows or f"{words.follow_examples} — your own digest",)  # (the terminal has none)
                 examples = (  # a direct message has no channel's digest to subscribe to
                     own if following else (*words.in_direct(words.examples), *own) if asker.direct else words.examples
                 )
@@ -271,15 +271,17 @@ class ChatService:
                 return await self._community.saved(
                     person, as_bibtex=as_bibtex, more=words.saved_more, how=words.save_how
                 )
-            case Save(ref):  # a paper that exists, as the Save button's always does: fetched when not stored
+            case Save(ref, more):  # a paper that exists, as the Save button's always does: fetched when not stored
                 found = await self._found(ref)
                 if isinstance(found, Post):
                     return found
                 words = self._words(asker)
-                return Post(header="paperboy", text=(await self._community.save(person, found.arxiv_id, words.saved),))
-            case Unsave(ref):
+                saved = Post(header="paperboy", text=(await self._community.save(person, found.arxiv_id, words.saved),))
+                return _one_at_a_time(saved, more, found.arxiv_id, "does one thing")
+            case Unsave(ref, more):
                 words = self._words(asker)
-                return await self._community.unsave(person, ref, words.unsave, words.saved)
+                unsaved = await self._community.unsave(person, ref, words.unsave, words.saved)
+                return _one_at_a_time(unsaved, more, ref, "does one thing")
 
     def _words(self, asker: Asker) -> Phrasebook:
         return self._phrasebooks.get(asker.channel.platform, TYPED)
@@ -320,7 +322,8 @@ class ChatService:
         found = await searched(self._search, query, limit, filters)
         hits = found.hits
         why = (nothing_asked(query) or another_script(query)) if not hits else None
-        hint = _asked_of_no_paper(query, self._words(asker))
+        words = self._words(asker)
+        hint = _asked_of_no_paper(query, words)
         return Post(
             header=f"Papers on {quoted(query)}" + window.listed(),
             subheader=" ".join(filter(None, (found.note(), hint))) or None,
@@ -328,9 +331,18 @@ class ChatService:
             empty=f"{quoted(query)} finds nothing: {why}."
             if why
             else found.nobody()
-            or (window.none(query, await self._store.latest_day()) if window.first is not None else None)
-            or f"No papers match {quoted(query)}. Try fewer or broader words, or `/papers help`.",
+            or (await self._none_on(query, window) if window.first is not None else None)
+            or f"No papers match {quoted(query)}. Try fewer or broader words, or {words.help_command}.",
         )
+
+    async def _none_on(self, query: str, window: Window) -> str | None:
+        """What a search of days that found nothing says: of one day the store lacks, that it lacks it
+        (`diffusion on 2026-05-26` said no paper on diffusion was listed that day), as `today` says it."""
+        if window.first is not None and window.first == window.last:
+            record = await self._store.day_record(window.first)
+            if record.listed == 0:
+                return f"{no_listing(record)} The same words without the days look at every day."
+        return window.none(query, await self._store.latest_day())
 
     async def _today(
         self, limit: int | None, words: Phrasebook, day: date | None = None, ago: int = 0, named: NamedDay | None = None
@@ -547,10 +559,11 @@ def _asked_of_no_paper(query: str, words: Phrasebook) -> str | None:
     return f"Asking about a paper? {words.ask.format(word=word)}."
 
 
-def _one_at_a_time(answered: Post, more: tuple[str, ...], paper_id: str) -> Post:
-    """A command's answer (its first question), saying how to ask the others it asked (`code and cite
-    2406.12345` answered the code alone, without a word of the citation)."""
+def _one_at_a_time(answered: Post, more: tuple[str, ...], paper_id: str, does: str = "answers one question") -> Post:
+    """A command's answer (its first question, or its save), saying how to ask the questions asked with it
+    (`code and cite 2406.12345` answered the code alone, without a word of the citation; `save 2406.12345
+    and cite it` answered the citation, and saved nothing)."""
     if not more:
         return answered
     asks = " and ".join(f"`{asked} {paper_id}`" for asked in more)
-    return replace(answered, text=(*answered.text, f"A command answers one question; ask {asks} next."))
+    return replace(answered, text=(*answered.text, f"A command {does}; ask {asks} next."))

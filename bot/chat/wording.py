@@ -23,6 +23,7 @@ class Phrasebook:
     commands: tuple[str, ...]  # what `/papers help` lists, a line a command
     examples: tuple[str, ...]  # the few of them shown under a command not understood
     subscribe: str  # a subscribe command to copy, as it is given there
+    subscribe_weekly: str = "`/papers subscribe weekly diffusion on fri at 16:00`"  # … for a weekly roundup
     managers: str = "people who can manage this channel"  # who may subscribe or unsubscribe a channel
     # Personal follows: where a person finds their direct message with the bot, and what a follow
     # without a known time zone is told (bot.chat.follows).

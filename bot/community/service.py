@@ -165,9 +165,11 @@ class Community:
             arxiv_id = parse_arxiv_id(paper_ref)
         except InvalidPaperId as exc:
             return Post(header="paperboy", text=(f"{exc}. Try {example}.",))
+        paper = await self._papers.get(arxiv_id)
+        name = f"“{paper.title}” ({arxiv_id})" if paper else arxiv_id  # as `save` names it
         if await self.lists.unsave(person, arxiv_id):
-            return Post(header="paperboy", text=(f"Removed {arxiv_id} from your reading list.",))
-        return Post(header="paperboy", text=(f"{arxiv_id} is not on your reading list ({listed} shows it).",))
+            return Post(header="paperboy", text=(f"Removed {name} from your reading list.",))
+        return Post(header="paperboy", text=(f"{name} is not on your reading list: {listed} shows what is.",))
 
     async def reading_list(self, person: Person) -> list[tuple[SavedPaper, Paper | None]]:
         found = await self.lists.saved(person)

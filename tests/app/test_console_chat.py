@@ -57,6 +57,22 @@ def test_each_line_is_answered_as_a_chat_command_for_a_console_channel(tmp_path:
 
 
 @pytest.mark.slow
+def test_the_terminal_speaks_of_what_it_has(tmp_path: Path) -> None:
+    """From an audit: the terminal said `/papers help` and `/papers follow …`, offered a daily digest for
+    `roundup`, `today top 0` for `top 0`, and `save ID and cite it` saved nothing."""
+    typed = f"roundup\nfollow {EXAMPLE}\nzzqx glimmerfoo\nsave {EXAMPLE} and cite it\ntop 0\n"
+    run = chat(tmp_path, typed)
+    assert run.returncode == 0, run.stderr
+    said = " ".join(run.stdout.split())
+    assert "/papers" not in said
+    assert "This channel has no roundup to preview. To start one: `subscribe weekly diffusion on fri at 16:00`." in said
+    assert "The terminal has no direct messages; `subscribe diffusion` gives it a digest." in said
+    assert "Try fewer or broader words, or `help`." in said
+    assert f"to your reading list. `saved` shows it. A command does one thing; ask `cite {EXAMPLE}` next." in said
+    assert "`today top N` shows 1 to 50 of the day's papers." in said and "today top 0" not in said
+
+
+@pytest.mark.slow
 def test_a_channel_name_it_cannot_be_is_a_usage_error(tmp_path: Path) -> None:
     run = chat(tmp_path, "help\n", "--as", "two words")
     assert run.returncode == 2 and run.stdout == ""

@@ -15,6 +15,7 @@ from bot.chat.commands import (
     Follows,
     Help,
     PaperLookup,
+    Preview,
     Recent,
     Save,
     Saved,
@@ -954,3 +955,43 @@ def test_settings_alone_say_how_to_change_or_start_a_digest(typed: str) -> None:
 @pytest.mark.parametrize("typed", ["at the end of training", "at scale", "days of future past", "tz dependence"])
 def test_words_after_an_options_name_that_set_nothing_stay_a_search(typed: str) -> None:
     assert parse_command(typed) == Search(typed)
+
+
+def test_a_typo_as_near_to_save_as_to_unsave_is_asked_about_not_acted_on() -> None:
+    """`usave 2608.19880` saved the paper: the opposite of what was meant."""
+    assert refused("usave 2608.19880") == "Did you mean `save 2608.19880` or `unsave 2608.19880`?"
+    assert parse_command("sav 2608.19880") == Save("2608.19880")
+
+
+@pytest.mark.parametrize(
+    ("typed", "command"),
+    [
+        ("save 2608.20335 and cite it", Save("2608.20335", ("cite",))),  # it answered the citation, saved nothing
+        ("unsave 2608.19880 and show me the code", Unsave("2608.19880", ("code",))),
+        ("save 2608.20335", Save("2608.20335")),
+    ],
+)
+def test_a_save_asked_with_a_question_is_saved_and_keeps_the_question(typed: str, command: Save | Unsave) -> None:
+    assert parse_command(typed) == command
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("subscribe weekely diffusion", "weekly"), ("subscribe dialy", "daily")])
+def test_a_cadence_mistyped_is_asked_about_not_subscribed_as_a_topic(typed: str, meant: str) -> None:
+    """`subscribe weekely diffusion` was a daily digest of the topic “weekely diffusion”, saved without a word."""
+    assert refused(typed).startswith(f"did you mean `subscribe {meant} …`?")
+    assert subscribed("subscribe weakly supervised learning").topics == ("weakly supervised learning",)  # a word
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("cit", "cite"), ("cod", "code"), ("summ", "summary"), ("rel", "related"), ("auth", "authors")],
+)
+def test_a_paper_command_cut_short_is_said_as_meant(typed: str, meant: str) -> None:
+    """`cit 2608.19880` was searched for as words: "No papers match"."""
+    assert refused(f"{typed} 2608.19880") == f"Did you mean `{meant} 2608.19880`?"
+    assert isinstance(parse_command("gan 2608.19880"), Search)
+
+
+@pytest.mark.parametrize(("typed", "roundup"), [("roundup", True), ("show me the roundup", True), ("preview", False)])
+def test_the_roundup_asked_for_is_a_preview_of_it(typed: str, roundup: bool) -> None:
+    assert parse_command(typed) == Preview(roundup=roundup)

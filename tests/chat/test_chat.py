@@ -221,9 +221,10 @@ async def test_a_search_on_a_named_day_keeps_that_day_s_papers(june_store: Paper
     assert best.header == "Daily Papers · since Tuesday 2 June"
     assert best.subheader is not None and best.subheader.endswith("listed 2 June to 3 June 2026, most upvoted first")
     assert len(best.cards) == 3 and {c.paper_id for c in best.cards} <= listed[2] | listed[3]
-    none = await service.answer(parse_command("agents on last wednesday"), asker)
-    assert none.empty == (
-        "No paper on “agents” was listed on Wednesday 27 May 2026. The same words without the days look at every day."
+    none = await service.answer(parse_command("agents on last wednesday"), asker)  # a day the store lacks
+    assert none.empty == (  # it said no paper on agents was listed that day
+        "Wednesday 27 May 2026 is not in the store: run `paperboy sync --date 2026-05-27` to fetch it."
+        " The same words without the days look at every day."
     )
 
 

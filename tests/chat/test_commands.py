@@ -44,6 +44,8 @@ from tests.strategies import FAST
 
 TOP_TAKES = "`top` takes `week`, `month` or `all`, such as `top month`: this channel's most engaged papers."
 
+UNSAVE_NEEDS = "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`: `saved` lists yours."
+
 
 @pytest.mark.parametrize(
     ("text", "hint"),
@@ -273,7 +275,10 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         ("top all", Top("all")),
         ("top models for reasoning", Search("top models for reasoning")),
         ("top year", Unknown("top year", TOP_TAKES)),
-        ("top Weekly", Unknown("top Weekly", TOP_TAKES)),
+        ("top Weekly", Top("week")),  # said so, meant so: it was refused
+        ("top of the month", Top("month")),
+        ("top 30 days", Top("month")),  # a search for "days"
+        ("top all-time", Top("all")),
         ("saved", Saved()),
         ("saved bibtex", Saved(bibtex=True)),
         ("saved searches", Search("saved searches")),
@@ -303,7 +308,9 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
             ),
         ),
         ("unsave “2406.12345” please", Unsave("2406.12345")),
-        ("unsave", Unknown("unsave", "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`.")),
+        ("unsave", Unknown("unsave", UNSAVE_NEEDS)),
+        ("unsave this", Unknown("unsave this", UNSAVE_NEEDS)),  # the id check's own words, with Python's quotes
+        ("unsave 1", Unknown("unsave 1", UNSAVE_NEEDS)),
         ("top this week", Top("week")),
         ("top the past month", Top("month")),
         ("top week.", Top("week")),

@@ -63,7 +63,7 @@ async def test_saving_listing_citing_and_unsaving(community: Community) -> None:
     assert listing.text[0].startswith("1. 2606.00001 · Attention, again · saved 3 Jun 2026")
     cited = await community.saved(ada, as_bibtex=True)
     assert cited.code is not None and cited.code.startswith("@misc{lovelace2026attention,")
-    assert "Removed 2606.00001" in (await community.unsave(ada, "2606.00001")).text[0]
+    assert "Removed “Attention, again” (2606.00001)" in (await community.unsave(ada, "2606.00001")).text[0]
     assert "is not on your reading list" in (await community.unsave(ada, "2606.00001")).text[0]
     assert (await community.saved(ada)).header == "Your reading list is empty"
 

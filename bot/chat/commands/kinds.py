@@ -86,6 +86,8 @@ class Settings:
 class Preview:
     """What the channel's digest (or roundup) would show now, as its filters pick; nothing posted."""
 
+    roundup: bool = False  # asked for as the roundup (`roundup`, `weekly roundup`): none here offers one
+
 
 @dataclass(frozen=True)
 class Help:
@@ -131,11 +133,13 @@ class Saved:
 @dataclass(frozen=True)
 class Save:
     ref: str
+    more: tuple[str, ...] = ()  # questions asked of the paper with it (`save 2406.12345 and cite it`)
 
 
 @dataclass(frozen=True)
 class Unsave:
     ref: str
+    more: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

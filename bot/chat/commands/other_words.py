@@ -64,9 +64,12 @@ _SAVED_SAID = (
     "my reading list", "bookmarks", "my bookmarks",
 )  # fmt: skip
 _PREVIEW_SAID = (
-    "preview", "preview digest", "digest preview", "preview the digest", "preview roundup", "roundup preview",
-    "digest", "the digest", "show digest", "show the digest", "show me the digest", "roundup", "the roundup",
-    "show roundup", "show the roundup", "weekly roundup", "our digest today", "what will the digest show",
+    "preview", "preview digest", "digest preview", "preview the digest", "digest", "the digest", "show digest",
+    "show the digest", "show me the digest", "our digest today", "what will the digest show",
+)  # fmt: skip
+_ROUNDUP_SAID = (
+    "preview roundup", "roundup preview", "roundup", "the roundup", "show roundup", "show the roundup",
+    "show me the roundup", "weekly roundup", "our roundup", "this week's roundup",
 )  # fmt: skip
 # greetings too: searched for, they found papers holding "hello"
 _SAVED_BIBTEX_SAID = (
@@ -92,6 +95,7 @@ _SAID_FOR: dict[str, Command] = {
     **dict.fromkeys(_SAVED_BIBTEX_SAID, Saved(bibtex=True)),
     **dict.fromkeys(_HELP_SAID, Help()),
     **dict.fromkeys(_PREVIEW_SAID, Preview()),
+    **dict.fromkeys(_ROUNDUP_SAID, Preview(roundup=True)),
     **dict.fromkeys(_THANKS_SAID, Thanks()),
     **dict.fromkeys(_ACKNOWLEDGED, Thanks(thanked=False)),
 }

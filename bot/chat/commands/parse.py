@@ -81,6 +81,10 @@ PERIOD_WORDS = {  # said so, meant so
     "months": "month",
     "all time": "all",
     "ever": "all",
+    # `top weekly`, `top of the month`, `top 30 days`: refused, or searched for the words
+    **dict.fromkeys(("weekly", "of the week", "7 days"), "week"),
+    **dict.fromkeys(("monthly", "of the month", "30 days"), "month"),
+    **dict.fromkeys(("all-time", "alltime", "forever", "of all time"), "all"),
     **{
         f"{which} {period}": period
         for which in ("this", "last", "past", "the last", "the past")
@@ -92,7 +96,7 @@ PERIOD_WORDS = {  # said so, meant so
 BIBTEX_WORDS = frozenset({"bibtex", "bibtext", "bib", "as", "in", "please", "format", "papers", "list", "export"})
 
 # Periods `top` does not take, typed as if it did: said so, where other words after `top` are a search.
-MISREAD_PERIODS = frozenset({"weekly", "monthly", "year", "yearly", "day", "daily", "today", "alltime", "all-time"})
+MISREAD_PERIODS = frozenset({"year", "yearly", "day", "daily", "today"})
 
 _TODAY_WORDS = frozenset({"please", "pls", "papers", "paper", "list", "digest", "'s", "top", "trending", "again"})
 
@@ -166,7 +170,7 @@ def parse_command(text: str) -> Command:
         return Unknown(
             text,
             "`top` takes `week`, `month` or `all`, such as `top month`: this channel's most engaged papers."
-            + (f" Today's top {rest}: `today top {rest}`." if rest.isdigit() else "")
+            + _todays_top(rest)
             + (" Today's top papers: `today`." if rest.lower() == "today" else ""),
         )
     if (meant := _mistyped_form(word, rest)) is not None:
@@ -177,7 +181,8 @@ def parse_command(text: str) -> Command:
     if word in ASKS and names_a_paper(ref):
         return Ask(word, ref)  # else a search ("code generation", "related work")
     if word in ("save", "unsave") and len(named := papers_named(rest)) == 1:  # `save (2406.12345)？`
-        return Save(named[0]) if word == "save" else Unsave(named[0])
+        more = tuple(asked for asked in all_asked(rest) if asked != LINKS)  # `save 2406.12345 and cite it`
+        return Save(named[0], more) if word == "save" else Unsave(named[0], more)
     if word == "save" and names_a_paper(ref):
         return Save(ref)  # else a search ("save energy")
     if word in ("save", "unsave") and (bad := _ALMOST_AN_ID.fullmatch(ref.strip(_AROUND_AN_ID))):
@@ -185,8 +190,11 @@ def parse_command(text: str) -> Command:
     if word in ("save", "unsave") and len(ids := papers_named(ref)) > 1 and _only_ids_and(ref):
         return Unknown(text, f"`{word}` takes one paper at a time: `{word} {ids[0]}`, then `{word} {ids[1]}`.")
     if word not in ("save", "unsave") and len(ids := papers_named(ref)) == 1 and _only_ids_and(ref):
-        if edits(word, "save", 1) <= 1 or edits(word, "unsave", 1) <= 1:  # `sav 2607.29677`: "Did you mean
-            return Save(ids[0]) if edits(word, "save", 1) <= 1 else Unsave(ids[0])  # `saved`?"
+        near_save, near_unsave = edits(word, "save", 1) <= 1, edits(word, "unsave", 1) <= 1
+        if near_save and near_unsave:  # `usave 2406.12345` saved it: never the opposite of what was meant
+            return Unknown(text, f"Did you mean `save {ids[0]}` or `unsave {ids[0]}`?")
+        if near_save or near_unsave:  # `sav 2607.29677`: "Did you mean `saved`?"
+            return Save(ids[0]) if near_save else Unsave(ids[0])
         if word in ("remove", "delete", "unbookmark"):  # `remove 2607.29677`: off one's reading list
             return Unsave(ids[0])
     if (listed := _reading_list_change(text)) is not None:  # `bookmark 2406.12345`, `remove … from my list`
@@ -195,10 +203,12 @@ def parse_command(text: str) -> Command:
         return Unknown(
             text, "`save` needs the paper's arXiv id, such as `save 2406.12345` (or press Save on its card)."
         )
-    if word == "unsave":
-        return (
-            Unsave(ref) if ref else Unknown(text, "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`.")
-        )
+    if (
+        word == "unsave"
+    ):  # `unsave this`, `unsave 1`, `unsave all`: said as `save this` is (it was the id check's words)
+        if ref and names_a_paper(ref):
+            return Unsave(ref)
+        return Unknown(text, "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`: `saved` lists yours.")
     if (paper := _paper_named(text)) is not None:
         return paper
     if (url := one_url(text)) is not None and (linked := other_link(url, text)) is not None:
@@ -385,12 +395,23 @@ def _not_an_id(typed: str) -> str:
     return f"“{typed}” is not an arXiv id: they look like 2406.12345 (or paste the paper's link)."
 
 
+def _todays_top(rest: str) -> str:
+    """`top 5` meant as today's five, said so; `top 0` and `top 2026` offered `today top` with a number it refuses."""
+    if not rest.isdigit():
+        return ""
+    if 0 < int(rest) <= MOST_PAPERS:
+        return f" Today's top {rest}: `today top {rest}`."
+    return f" `today top N` shows 1 to {MOST_PAPERS} of the day's papers."
+
+
 def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
     """A thread question asked of one paper named after it, as people write it: `cite: 2406.12345`,
     `authors of <link>`, `bibtex 2406.12345？`, `summery 2406.12345 please` (the question's other
     words and near misses, as in a thread). Two papers named: one at a time. None when the first word
     asks nothing, or no paper is named ("code generation" is a search)."""
     if only_ids(text):  # a link alone is its card (alphaXiv's `/overview/2406.12345` asks for no summary)
+        return None
+    if word in ("save", "unsave"):  # `save 2406.12345 and cite it`: saved, the question said how to ask
         return None
     asked = what_is_asked(word)
     named = papers_named(text if papers_named(word) else rest)  # `2406.12345 summary`: the id first
@@ -472,12 +493,15 @@ _PAPER_COMMANDS = ("paper", "save", "unsave", *ASKS)
 
 
 def _a_paper_command_mistyped(word: str, rest: str) -> str | None:
-    """`ctie 2406.12345`, `paepr 2406.12345`: a command on one paper, one letter off (a swap is one), as
-    the command meant; None for anything else (`tldr 2406.12345` is a question of its own)."""
+    """`ctie 2406.12345`, `paepr 2406.12345`: a command on one paper, one letter off (a swap is one), or
+    cut short (`cit`, `summ`: the start of one command alone), as the command meant; None for anything
+    else (`tldr 2406.12345` is a question of its own)."""
     named = papers_named(rest)
-    if len(word) < 4 or len(named) != 1 or not only_ids(rest) or word in _PAPER_COMMANDS:
+    if len(word) < 3 or len(named) != 1 or not only_ids(rest) or word in _PAPER_COMMANDS:
         return None
-    near = [c for c in _PAPER_COMMANDS if edits(word, c, 1) <= 1]
+    near = [c for c in _PAPER_COMMANDS if (len(word) >= 4 and edits(word, c, 1) <= 1)]
+    near = near or [c for c in _PAPER_COMMANDS if c.startswith(word)][:2]
+    near = near if len(near) == 1 or len(word) >= 4 else []  # `sa`, `un`: the start of more than one
     return f"{min(near, key=lambda c: edits(word, c, 1))} {named[0]}" if near else None
 
 

@@ -31,7 +31,7 @@ from bot.domain.config import check_topics
 from bot.domain.errors import UsageError
 from bot.domain.filters import entry_key, split_entry, unquoted
 from bot.domain.weekdays import parse_weekday
-from bot.domain.words import as_ours
+from bot.domain.words import as_ours, edits
 
 # Topics that ask for every paper: what `settings` shows of a digest with none ("Topics: all papers")
 _EVERY_PAPER = frozenset(
@@ -77,6 +77,10 @@ def parse_subscribe(text: str) -> Subscribe:
     refuse_flags(tokens)
     as_typed: set[str] = set()  # quoted topics: topics even where they look like an option
     cadence = None
+    if tokens and not tokens[0][1] and (meant := _cadence_mistyped(tokens[0][0].lower())) is not None:
+        raise UsageError(  # `subscribe weekely diffusion` was a daily digest of the topic “weekely diffusion”
+            f"did you mean `subscribe {meant} …`? (For the topic “{tokens[0][0]}”, quote it.)"
+        )
     if tokens and not tokens[0][1] and tokens[0][0].lower() in ("weekly", "daily"):
         cadence = tokens.pop(0)[0].lower()
         if tokens and not tokens[0][1] and (again := tokens[0][0].lower()) in ("weekly", "daily"):  # was a topic
@@ -455,3 +459,13 @@ def comma_parts(text: str) -> list[str]:
                 words.append(piece)
     close_part(words, parts)
     return listed_with_and([p for p in parts if p.strip()])
+
+
+_NOT_MISTYPED = frozenset({"weakly", "dairy", "dally", "daly", "weekday", "weeks", "week"})  # words of their own
+
+
+def _cadence_mistyped(word: str) -> str | None:
+    """`weekly` or `daily` as a first word mistyped (`weekely`, `dialy`), which would be taken for a topic."""
+    if word in _NOT_MISTYPED or word in ("weekly", "daily"):
+        return None
+    return next((meant for meant in ("weekly", "daily") if edits(word, meant, 1) <= 1), None)

@@ -127,7 +127,7 @@ async def test_the_save_button_and_the_reading_list_commands(discord_bot: Discor
     await fake.slash("saved", {"format": "bibtex"})
     assert f"eprint        = {{{PAPER}}}" in await answer(discord_bot, 3)
     await fake.slash("unsave", {"id": PAPER})
-    assert f"Removed {PAPER} from your reading list" in await answer(discord_bot, 4)
+    assert f"({PAPER}) from your reading list" in await answer(discord_bot, 4)
     await fake.slash("saved")
     emptied = await answer(discord_bot, 5)
     assert "Your reading list is empty" in emptied and "`/papers save id:2406.12345`" in emptied  # Discord's option

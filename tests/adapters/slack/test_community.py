@@ -202,10 +202,12 @@ async def test_the_save_button_and_the_reading_list_commands(slack_bot: SlackBot
 
     await slack_bot.command(f"unsave https://arxiv.org/abs/{PAPER}v2")
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 6)
-    assert f"Removed {PAPER} from your reading list" in json.dumps(slack_bot.fake.responses[-1])
+    assert f"({PAPER}) from your reading list" in json.dumps(slack_bot.fake.responses[-1])
     await slack_bot.command("unsave nonsense")
     await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 7)
-    assert "Try `/papers unsave 2406.12345`" in json.dumps(slack_bot.fake.responses[-1])
+    assert "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`" in json.dumps(
+        slack_bot.fake.responses[-1], ensure_ascii=False
+    )
 
 
 async def test_the_save_buttons_answer_quotes_a_hostile_title_inert(slack_bot: SlackBot) -> None:
