@@ -45,6 +45,7 @@ PHRASES = replace(
         " The terminal has no direct messages; `subscribe diffusion` gives it a digest."
     ),
     unsave=f"`unsave {EXAMPLE}`",
+    ask=f"`{{word}} {EXAMPLE}`",  # no paper's thread here; a paper the bundled snapshot holds
     as_weekly="subscribe weekly on {day}",
     top_all="`top all`",
     today_all="`today all`",

@@ -553,10 +553,14 @@ def not_today(record: DayRecord) -> str:
 def _asked_of_no_paper(query: str, words: Phrasebook) -> str | None:
     """What to say beside the papers found for a thread's question asked outside a thread and of no
     paper (`cite` alone): it is searched as a topic, and the answer says how to ask it of a paper."""
-    word = query.strip().lower()
-    if word not in ASKS:
+    word, *others = query.lower().replace("?", " ").split() or [""]
+    if word not in ASKS or not set(others) <= _OF_THIS:  # `cite?`, `summary of this paper`: no search
         return None
     return f"Asking about a paper? {words.ask.format(word=word)}."
+
+
+# the words of a question that names no paper but "this" one (`cite this`, `summary of this paper please`)
+_OF_THIS = frozenset({"this", "it", "that", "of", "for", "the", "paper", "one", "please", "pls"})
 
 
 def _one_at_a_time(answered: Post, more: tuple[str, ...], paper_id: str, does: str = "answers one question") -> Post:

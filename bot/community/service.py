@@ -240,7 +240,9 @@ def unknown(arxiv_id: str) -> Paper:
 
 
 def counts(engaged: Engaged) -> str:
-    return f"Score {engaged.score}: {engaged.reactions} {_people(engaged.reactions)} reacted, {engaged.replies} replied"
+    """A paper's engagement here, under its card (whose 💬 counts Hugging Face's comments, not these replies)."""
+    reacted = f"{engaged.reactions} {_people(engaged.reactions)} reacted"
+    return f"Score {engaged.score}: {reacted}, {engaged.replies} replied in its thread"
 
 
 def _people(n: int) -> str:

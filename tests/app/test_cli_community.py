@@ -94,7 +94,7 @@ def test_top_as_text_and_its_mistakes(run: Run) -> None:
     shown = run("top", "--channel", "slack:C0001", "--period", "all")
     assert shown.returncode == 0, shown.stderr
     assert "Most engaged papers here, posted at any time" in shown.stdout
-    assert "Score 4: 4 people reacted, 0 replied" in shown.stdout
+    assert "Score 4: 4 people reacted, 0 replied in its thread" in shown.stdout
     wrong = run("top", "--channel", "slack:C0001", "--period", "year")
     assert wrong.returncode == 2 and "year" in wrong.stderr
     nowhere = run("top", "--channel", "C0001")

@@ -351,6 +351,20 @@ async def test_a_threads_question_asked_of_no_paper_is_searched_and_says_how_to_
     )
 
 
+@pytest.mark.parametrize(
+    ("typed", "asked"), [("cite?", "cite"), ("summary of this paper", "summary"), ("code it", "code")]
+)
+async def test_a_question_of_this_paper_asked_outside_its_thread_says_how_to_ask_it(
+    june_store: PaperStore, typed: str, asked: str
+) -> None:
+    """Only the bare word said it: `cite?` listed papers about citations, and nothing else."""
+    answer = await chat_service(june_store).answer(Search(typed), Asker(ChannelRef("slack", "C1"), "U1"))
+    assert answer.subheader is not None
+    assert answer.subheader.endswith(f"Asking about a paper? `{asked} 2406.12345`, or `{asked}` in the paper's thread.")
+    other = await chat_service(june_store).answer(Search("code generation"), Asker(ChannelRef("slack", "C1"), "U1"))
+    assert "Asking about a paper" not in (other.subheader or "")
+
+
 async def test_a_typo_that_finds_nothing_as_typed_is_answered_by_its_respelling(june_store: PaperStore) -> None:
     service = chat_service(june_store)
     asker = Asker(ChannelRef("slack", "C1"), "U1")

@@ -282,6 +282,11 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         ("saved", Saved()),
         ("saved bibtex", Saved(bibtex=True)),
         ("saved searches", Search("saved searches")),
+        ("saved all", Saved()),
+        (
+            "saved json",
+            Unknown("saved json", "your reading list comes as a list (`saved`) or as BibTeX (`saved bibtex`)."),
+        ),
         ("top weak", Unknown("top weak", "Did you mean `top week`?")),  # a period mistyped, not a search
         ("top mnth", Unknown("top mnth", "Did you mean `top month`?")),
         ("top alll", Unknown("top alll", "Did you mean `top all`?")),

@@ -175,6 +175,8 @@ def parse_command(text: str) -> Command:
         )
     if (meant := _mistyped_form(word, rest)) is not None:
         return Unknown(text, f"Did you mean `{meant}`?")
+    if word == "saved" and rest.lower().strip(" .!?") in _OTHER_FORMS:  # `saved json` was a search for the words
+        return Unknown(text, "your reading list comes as a list (`saved`) or as BibTeX (`saved bibtex`).")
     ref = rest.rstrip(".,;!?")  # `save 2406.12345.`: the sentence's full stop is not the id's
     if (asked := _asked_of_a_paper(text, word, rest)) is not None:
         return asked
@@ -478,8 +480,8 @@ def _community(word: str, rest: str) -> Top | Saved | None:
     period = PERIOD_WORDS.get(rest, rest)
     if word == "top" and (not rest or period in PERIODS):
         return Top(period or "week")
-    if word == "saved" and rest in ("", "list"):  # `list`: Discord's own name for the plain form
-        return Saved()
+    if word == "saved" and rest in ("", "list", "all", "papers", "list all", "everything"):  # `list`: Discord's
+        return Saved()  # own name for the plain form
     said = set(rest.replace(":", " ").split())  # `saved format:bibtex`, Discord's form
     if word == "saved" and said <= BIBTEX_WORDS and said & {"bibtex", "bibtext", "bib"}:
         return Saved(bibtex=True)
@@ -487,6 +489,7 @@ def _community(word: str, rest: str) -> Top | Saved | None:
 
 
 FORMS = {"top": PERIODS, "saved": ("bibtex", "list")}  # the one word each takes after it
+_OTHER_FORMS = frozenset({"json", "csv", "markdown", "md", "txt", "text", "ris", "apa", "mla", "pdf", "excel"})
 
 
 _PAPER_COMMANDS = ("paper", "save", "unsave", *ASKS)
