@@ -62,6 +62,11 @@ def parse_channel(text: str) -> ChannelRef:
         )
     if platform == "slack" and (lower := next((part for part in (workspace, channel) if part != part.upper()), None)):
         raise UsageError(_not_a_slack_id(text.strip(), lower))
+    if platform == "slack" and workspace and workspace[0] not in "TE":  # `slack:C1/C2`: a channel for the workspace
+        raise UsageError(
+            f"{text.strip()!r}: {workspace!r} is no workspace's id (a workspace's starts with T, an Enterprise Grid"
+            " org's with E), such as slack:T0123ABCD/C0123456"
+        )
     return ChannelRef(platform, channel, workspace)
 
 

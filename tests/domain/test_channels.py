@@ -34,6 +34,11 @@ KNOWN = "(console, discord, slack; such as slack:C0123456, discord:1234567890 or
             " the channel's details in Slack), such as slack:C0123456",
         ),
         (
+            "slack:C1/C2",  # `paperboy top --channel slack:C1/C2` listed nothing, the channel taken for the workspace
+            "'slack:C1/C2': 'C1' is no workspace's id (a workspace's starts with T, an Enterprise Grid org's with E),"
+            " such as slack:T0123ABCD/C0123456",
+        ),
+        (
             "slack:general",
             "'slack:general': 'general' is a channel's name, and paperboy takes its id (C…, at the bottom of the"
             " channel's details in Slack), such as slack:C0123456",

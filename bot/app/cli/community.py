@@ -57,6 +57,13 @@ def parse_person(text: str) -> Person:
             "right-click the person, Copy User ID)"
         )
     user = match.group("user")
+    if match.group("platform") == "console" and user != "you":  # `console:term` was "has saved no papers"
+        raise UsageError(
+            f"--user {text!r}: the terminal's person is console:you, whatever channel `paperboy chat --as` names"
+        )
+    if match.group("platform") == "slack" and user != user.upper() and _SLACK_USER.fullmatch(user.upper()):
+        meant = text.strip().replace(user, user.upper())
+        raise UsageError(f"--user {text!r}: Slack's ids are written in capitals: {meant!r}")
     if match.group("platform") == "slack" and not _SLACK_USER.fullmatch(user):  # its list would be empty, unsaid
         what = "a channel's id" if user[:1].upper() in "CGD" else "not a member ID"
         raise UsageError(
