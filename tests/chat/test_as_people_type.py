@@ -17,6 +17,7 @@ from bot.chat.commands import (
     PaperLookup,
     Preview,
     Recent,
+    RepositoryLookup,
     Save,
     Saved,
     Search,
@@ -995,3 +996,15 @@ def test_a_paper_command_cut_short_is_said_as_meant(typed: str, meant: str) -> N
 @pytest.mark.parametrize(("typed", "roundup"), [("roundup", True), ("show me the roundup", True), ("preview", False)])
 def test_the_roundup_asked_for_is_a_preview_of_it(typed: str, roundup: bool) -> None:
     assert parse_command(typed) == Preview(roundup=roundup)
+
+
+def test_a_paper_command_given_a_link_to_no_paper_says_so() -> None:
+    """`cite https://openreview.net/forum?id=abc` was a search for its address's words (OpenBioRQ first),
+    and `save <a repository's link>` one for "save https github"."""
+    assert refused("cite https://openreview.net/forum?id=abc") == (
+        "that link names no paper I can read: `cite` takes a paper's arXiv id or link, such as `cite 2406.12345`."
+    )
+    assert parse_command("save https://github.com/google-research/envharness") == RepositoryLookup(
+        "google-research/envharness"
+    )  # the papers whose code it is, as the link alone
+    assert parse_command("cite https://arxiv.org/abs/2406.12345") == Ask("cite", "2406.12345")

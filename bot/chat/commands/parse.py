@@ -31,6 +31,7 @@ from bot.chat.commands.kinds import (
     Help,
     PaperLookup,
     Recent,
+    RepositoryLookup,
     Save,
     Saved,
     Search,
@@ -182,6 +183,8 @@ def parse_command(text: str) -> Command:
         return asked
     if word in ASKS and names_a_paper(ref):
         return Ask(word, ref)  # else a search ("code generation", "related work")
+    if (word in ASKS or word in ("save", "unsave")) and (no_paper := _no_papers_link(word, rest, text)) is not None:
+        return no_paper  # `cite https://openreview.net/…` was searched for as its address's words
     if word in ("save", "unsave") and len(named := papers_named(rest)) == 1:  # `save (2406.12345)？`
         more = tuple(asked for asked in all_asked(rest) if asked != LINKS)  # `save 2406.12345 and cite it`
         return Save(named[0], more) if word == "save" else Unsave(named[0], more)
@@ -395,6 +398,20 @@ _AROUND_AN_ID = " .,;:!?()[]<>\"'"
 
 def _not_an_id(typed: str) -> str:
     return f"“{typed}” is not an arXiv id: they look like 2406.12345 (or paste the paper's link)."
+
+
+def _no_papers_link(word: str, rest: str, text: str) -> Command | None:
+    """A paper command given a link that names no paper: a code repository's is the papers whose code it
+    is, as pasted alone; any other is said so. None when `rest` holds no such link."""
+    url = one_url(rest)
+    if url is None or names_a_paper(url):
+        return None
+    if (owner_name := repository(url)) is not None:
+        return RepositoryLookup(owner_name)
+    return Unknown(
+        text,
+        f"that link names no paper I can read: `{word}` takes a paper's arXiv id or link, such as `{word} 2406.12345`.",
+    )
 
 
 def _todays_top(rest: str) -> str:
