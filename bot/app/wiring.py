@@ -76,6 +76,13 @@ def _pick(*values: SecretStr | None) -> str | None:
     return None
 
 
+def _http_only(settings: Settings) -> list[str]:
+    """The settings of Slack's HTTP mode set in the environment (`PAPERBOY_SLACK_PORT`): Socket Mode has
+    no use for them."""
+    named = {"slack_port": "PAPERBOY_SLACK_PORT", "slack_host": "PAPERBOY_SLACK_HOST"}
+    return [variable for field, variable in named.items() if field in settings.model_fields_set]
+
+
 def slack_credentials(services: Services) -> SlackCredentials | None:
     settings, file = services.settings, services.config.slack
     token = _pick(settings.slack_bot_token, file.bot_token)
@@ -286,6 +293,10 @@ async def running(services: Services) -> AsyncIterator[Running]:
                 health=partial(database_problem, services.store.engine),
                 named=TokensNamed(slack.bot_token_named, slack.app_token_named),
             )
+            if slack.app_token and (http_only := _http_only(services.settings)):  # was ignored without a word
+                log.warning(
+                    "%s set, and Socket Mode (SLACK_APP_TOKEN) listens on no port: not used", " and ".join(http_only)
+                )
             stack.push_async_callback(runtime.stop)  # before start: a start cancelled midway is closed too
             await runtime.start()  # refuses a token Slack refuses
             if multi is None and (mended := await forgive_refused_token(services.store.engine, "slack")):

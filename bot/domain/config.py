@@ -238,7 +238,8 @@ class DiscordConfig(_Strict):
 
     token: SecretStr | None = None
     bot_token: SecretStr | None = None
-    guilds: tuple[typing.Annotated[int, Field(ge=1)], ...] = ()  # server ids (snowflakes): `0` and `-5` name none
+    # server ids (snowflakes, 64 bits): `0`, `-5` and 30 digits name none
+    guilds: tuple[typing.Annotated[int, Field(ge=1, le=2**64 - 1)], ...] = ()
 
     @model_validator(mode="after")
     def _one_token(self) -> DiscordConfig:
@@ -278,7 +279,8 @@ class ScheduleConfig(_Strict):
     """When digests go out, and how long to wait for Hugging Face's listing of the day."""
 
     wait_hours: float = Field(6.0, ge=0, le=24)  # after the due time, how long a partial listing is waited for
-    min_papers: int = Field(5, ge=1)  # a listing with fewer papers, while its UTC day lasts, looks partial
+    # a listing with fewer papers, while its UTC day lasts, looks partial (a day lists tens: more waits every day)
+    min_papers: int = Field(5, ge=1, le=1000)
     catch_up_hours: float | None = Field(None, ge=0, le=48)  # None: a missed digest is sent until local midnight
     sync_minutes: int = Field(15, ge=1, le=1440)  # how often `run` fetches today's and yesterday's listings
     tick_seconds: int = Field(60, ge=5, le=3600)  # how often `run` looks for due digests

@@ -497,3 +497,13 @@ def test_a_shortened_name_and_a_name_set_twice_in_two_cases_are_warned_of() -> N
         " values: unset all but one"
     ]
     assert unknown_variables({"PAPERBOY_OFFLINE": "1", "paperboy_offline": "1"}) == []
+
+
+def test_the_http_mode_settings_set_with_socket_mode_are_named_to_be_warned_of(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`PAPERBOY_SLACK_PORT=4000` beside SLACK_APP_TOKEN was ignored without a word (Socket Mode listens on no port)."""
+    from bot.app.wiring import _http_only
+
+    monkeypatch.setenv("PAPERBOY_SLACK_PORT", "4000")
+    assert _http_only(load_settings()) == ["PAPERBOY_SLACK_PORT"]
+    monkeypatch.delenv("PAPERBOY_SLACK_PORT")
+    assert _http_only(load_settings()) == []  # the default port, unset: nothing to say
