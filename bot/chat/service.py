@@ -188,11 +188,15 @@ class ChatService:
                 return await self._paper(ref)
             case RepositoryLookup(repository):
                 return await self._linking(repository, asker)
-            case Ask(question, ref, more):
+            case Ask(question, ref, more, style):
                 paper = await self._found(ref)
                 if isinstance(paper, Post):
                     return paper
-                return _one_at_a_time(await discuss(paper, question, self._search), more, paper.arxiv_id)
+                answered = _one_at_a_time(await discuss(paper, question, self._search), more, paper.arxiv_id)
+                if style:  # `cite 2406.12345 apa`: BibTeX, said so, not passed off as what was asked
+                    said = f"BibTeX is the one form given here: a reference manager turns it into {style.upper()}."
+                    answered = replace(answered, text=(*answered.text, said))
+                return answered
             case Subscribe():
                 return await self._digests.subscribe(command, asker)
             case Unsubscribe(topic):

@@ -351,6 +351,17 @@ async def test_a_threads_question_asked_of_no_paper_is_searched_and_says_how_to_
     )
 
 
+async def test_a_citation_asked_in_another_style_says_bibtex_is_the_one_given(june_store: PaperStore) -> None:
+    """`cite 2605.29307 apa` gave the BibTeX without a word, as if it were APA."""
+    service = chat_service(june_store)
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    styled = await service.answer(parse_command("cite 2605.29307 in apa format"), asker)
+    assert styled.code is not None and styled.code.startswith("@")
+    assert styled.text[-1] == "BibTeX is the one form given here: a reference manager turns it into APA."
+    plain = await service.answer(parse_command("cite 2605.29307"), asker)
+    assert not any("BibTeX is the one form" in line for line in plain.text)
+
+
 @pytest.mark.parametrize(
     ("typed", "asked"), [("cite?", "cite"), ("summary of this paper", "summary"), ("code it", "code")]
 )

@@ -56,6 +56,7 @@ class Ask:
     question: str
     ref: str
     more: tuple[str, ...] = ()  # the questions asked with it (`code and cite 2406.12345`), answered one a command
+    style: str = ""  # a citation's style asked for (`cite 2406.12345 apa`): BibTeX is the one given
 
 
 @dataclass(frozen=True)

@@ -446,7 +446,16 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
     if len(named) > 1:
         return Unknown(text, f"`{asked}` takes one paper at a time: `{asked} {named[0]}`, then `{asked} {named[1]}`.")
     listed = all_asked(text)  # `code and cite 2406.12345`: the first answered, the rest said how to ask
-    return Ask(asked, named[0], listed[1:] if listed[:1] == (asked,) else ())
+    style = next((w for w in _words_of_text(text) if w in _STYLES), "") if asked == "cite" else ""
+    return Ask(asked, named[0], listed[1:] if listed[:1] == (asked,) else (), style)
+
+
+# citation styles people ask for by name (`cite 2406.12345 apa` gave BibTeX without a word)
+_STYLES = frozenset({"apa", "mla", "chicago", "harvard", "ieee", "vancouver", "ris", "endnote"})
+
+
+def _words_of_text(text: str) -> list[str]:
+    return [word.strip(".,;:!?()[]\"'").lower() for word in text.split()]
 
 
 # words around ids that ask for nothing else: `arXiv 2406.12345`, `pdf 2406.12345`, `what is 2406.12345 about?`
