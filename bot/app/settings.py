@@ -208,8 +208,8 @@ def unknown_variables(environ: Mapping[str, str]) -> list[str]:
     for name in sorted(environ):
         upper = name.upper()  # the settings are read whatever the case of their names
         if upper.startswith("PAPERBOY_") and not upper.startswith(TEST_ONLY) and upper not in read:
-            stem = "_".join(_SHORT.get(word, word) for word in upper.removeprefix("PAPERBOY_").split("_"))
-            near = difflib.get_close_matches(stem, by_stem, n=1, cutoff=0.7)
+            stem = upper.removeprefix("PAPERBOY_")
+            near = difflib.get_close_matches(_SHORT.get(stem, stem), by_stem, n=1, cutoff=0.7)
             hint = f"did you mean {by_stem[near[0]]}? " if near else ""
             said.append(
                 f"{name} is not a variable paperboy reads, so it changes nothing: {hint}"
@@ -246,7 +246,8 @@ def _twice(environ: Mapping[str, str], read: set[str]) -> list[str]:
 
 
 _PLATFORMS = ("SLACK_", "DISCORD_")
-_SHORT = {"DB": "DATABASE", "DSN": "DATABASE_URL"}  # `PAPERBOY_DB_URL` was offered nothing
+# the database's URL by other names (`PAPERBOY_DB_URL` was offered nothing); not `DB_DIR`, the data dir's
+_SHORT = dict.fromkeys(("DB", "DB_URL", "DSN", "DB_DSN", "DATABASE_DSN"), "DATABASE_URL")
 _OTHER_TOOLS = {"SLACK_API_TOKEN": ["SLACK_BOT_TOKEN"], "SLACK_TOKEN": ["SLACK_BOT_TOKEN"]}  # other tools' names for it
 
 

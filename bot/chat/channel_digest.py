@@ -4,6 +4,7 @@ topic dropped), `settings`, `preview`; who may change it, and what to say of wha
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -208,7 +209,12 @@ class ChannelDigests:
             if roundup:
                 return said(f"This channel has no roundup to preview. To start one: {words.subscribe_weekly}.")
             return said(f"This channel has no digest to preview. To start one: {words.subscribe}.")
-        return await preview(self._store, self._search, current, self._clock(), yours=asker.direct)
+        shown = await preview(self._store, self._search, current, self._clock(), yours=asker.direct)
+        if roundup and current.cadence == "daily":  # `roundup` previewed the daily digest without a word
+            weekly = self._words(asker).as_weekly.format(day="fri")
+            said_so = f"This channel's digest is daily, not a weekly roundup (`{weekly}` makes it one). It would show:"
+            return replace(shown, text=(said_so, *shown.text))
+        return shown
 
     async def settings(self, asker: Asker) -> Post:
         current = await self._subscriptions.get(asker.channel)

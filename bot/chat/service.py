@@ -340,13 +340,15 @@ class ChatService:
         )
 
     async def _none_on(self, query: str, window: Window) -> str | None:
-        """What a search of days that found nothing says: of one day the store lacks, that it lacks it
-        (`diffusion on 2026-05-26` said no paper on diffusion was listed that day), as `today` says it."""
-        if window.first is not None and window.first == window.last:
+        """What a search of days that found nothing says: of one day before the store's latest that it
+        lacks, that it lacks it, as `aug 22` alone says it (`diffusion on 2026-05-26` said no paper on
+        diffusion was listed that day); of days after its latest, which that is (`none_since`)."""
+        latest = await self._store.latest_day()
+        if window.first is not None and window.first == window.last and latest is not None and window.first < latest:
             record = await self._store.day_record(window.first)
             if record.listed == 0:
                 return f"{no_listing(record)} The same words without the days look at every day."
-        return window.none(query, await self._store.latest_day())
+        return window.none(query, latest)
 
     async def _today(
         self, limit: int | None, words: Phrasebook, day: date | None = None, ago: int = 0, named: NamedDay | None = None
@@ -564,7 +566,7 @@ def _asked_of_no_paper(query: str, words: Phrasebook) -> str | None:
 
 
 # the words of a question that names no paper but "this" one (`cite this`, `summary of this paper please`)
-_OF_THIS = frozenset({"this", "it", "that", "of", "for", "the", "paper", "one", "please", "pls"})
+_OF_THIS = frozenset({"this", "it", "that", "of", "for", "to", "on", "about", "the", "paper", "one", "please", "pls"})
 
 
 def _one_at_a_time(answered: Post, more: tuple[str, ...], paper_id: str, does: str = "answers one question") -> Post:

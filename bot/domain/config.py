@@ -241,12 +241,15 @@ class DiscordConfig(_Strict):
     # server ids (snowflakes, 64 bits): `0`, `-5` and 30 digits name none
     guilds: tuple[typing.Annotated[int, Field(ge=1, le=2**64 - 1)], ...] = ()
 
-    @model_validator(mode="after")
-    def _one_token(self) -> DiscordConfig:
-        """Both names set to two tokens: one was used, and which one without a word."""
-        if self.token and self.bot_token and self.token.get_secret_value() != self.bot_token.get_secret_value():
+    @field_validator("bot_token")
+    @classmethod
+    def _one_token(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        """Both names set to two tokens: one was used, and which one without a word. (A field's check, so
+        it is said with the table's other faults, not after them.)"""
+        token = info.data.get("token")
+        if value and isinstance(token, SecretStr) and token.get_secret_value() != value.get_secret_value():
             raise ValueError("token and bot_token are one setting, and they hold two tokens: keep one")
-        return self
+        return value
 
 
 class SlackConfig(_Strict):
@@ -435,7 +438,7 @@ def _unknown_setting(loc: tuple[int | str, ...]) -> str:
         return f"set in the environment only, as {variable}: see docs/configuration.md"  # signing_secret
     close = difflib.get_close_matches(key, _settings_of(FileConfig, path), n=1, cutoff=0.6)
     if close:  # at the top of the file, each name is a table's (`[subscription]`)
-        return f"unknown {'setting' if path else 'table'}: did you mean {close[0]!r}?"
+        return f"unknown {'setting' if path else 'name'}: did you mean {close[0]!r}?"
     here = next((step for step in path if isinstance(step, str)), None)
     tables = [name for name in _settings_of(FileConfig, ()) if name != here]
     homes = [_written(name) for name in tables if key in _settings_of(FileConfig, (name,))]

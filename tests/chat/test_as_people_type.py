@@ -1008,3 +1008,30 @@ def test_a_paper_command_given_a_link_to_no_paper_says_so() -> None:
         "google-research/envharness"
     )  # the papers whose code it is, as the link alone
     assert parse_command("cite https://arxiv.org/abs/2406.12345") == Ask("cite", "2406.12345")
+
+
+@pytest.mark.parametrize(("first", "then"), [("save", "cite"), ("unsave", "save")])
+def test_two_papers_after_a_save_are_one_at_a_time_each_with_its_command(first: str, then: str) -> None:
+    """A search for the whole sentence since the save stopped answering the question ("one at a time" before)."""
+    said = f"`{first}` takes one paper at a time: `{first} 2608.19880`, then `{then} 2608.20335`."
+    assert refused(f"{first} 2608.19880 and {then} 2608.20335") == said
+
+
+@pytest.mark.parametrize("typed", ["save 2608.19880 — great code!", "save 2608.19880 for my citation list"])
+def test_a_save_asks_no_question_its_other_words_name(typed: str) -> None:
+    assert parse_command(typed) == Save("2608.19880")  # it said "ask `code 2608.19880` next", unasked
+    assert parse_command("save 2608.19880, then the code") == Save("2608.19880", ("code",))
+
+
+@pytest.mark.parametrize(
+    "typed", ["settings add daisy", "settings topics dialy diffusion", "subscribe daisy descriptor"]
+)
+def test_a_topic_near_a_cadence_stays_a_topic_where_a_topic_is_meant(typed: str) -> None:
+    """`settings add daisy` was told "did you mean `subscribe daily …`?", a command that replaces the digest."""
+    assert isinstance(parse_command(typed), Subscribe)
+
+
+@pytest.mark.parametrize("typed", ["top 14 days", "top 1 week", "top 4 weeks", "top of the year"])
+def test_a_span_top_does_not_take_is_said_not_searched(typed: str) -> None:
+    """`top 14 days` searched for "days", 14 of them."""
+    assert refused(typed).startswith("`top` takes `week`, `month` or `all`")

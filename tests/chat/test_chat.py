@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from adapters.discord import wording as discord_wording
 from adapters.discord.render import post_message as discord_message
 from adapters.slack.render import post_message as slack_message
-from bot.chat.commands import Help, Search, Settings, Subscribe, Today, Unknown, Unsubscribe, parse_command
+from bot.chat.commands import Help, Preview, Search, Settings, Subscribe, Today, Unknown, Unsubscribe, parse_command
 from bot.chat.service import Asker, ChatService, manages_channel
 from bot.chat.wording import TYPED
 from bot.delivery.subscriptions import SubscriptionStore
@@ -226,6 +226,11 @@ async def test_a_search_on_a_named_day_keeps_that_day_s_papers(june_store: Paper
         "Wednesday 27 May 2026 is not in the store: run `paperboy sync --date 2026-05-27` to fetch it."
         " The same words without the days look at every day."
     )
+    later = await service.answer(parse_command("agents on 2026-06-10"), asker)  # after its latest: which that is
+    assert later.empty == (
+        "The store does not hold Wednesday 10 June 2026: its latest day is Wednesday 3 June 2026."
+        " The same words without the days look at every day."
+    )
 
 
 async def test_a_span_of_days_keeps_their_papers_and_says_which_it_lacks(june_store: PaperStore) -> None:
@@ -363,7 +368,8 @@ async def test_a_citation_asked_in_another_style_says_bibtex_is_the_one_given(ju
 
 
 @pytest.mark.parametrize(
-    ("typed", "asked"), [("cite?", "cite"), ("summary of this paper", "summary"), ("code it", "code")]
+    ("typed", "asked"),
+    [("cite?", "cite"), ("summary of this paper", "summary"), ("code it", "code"), ("related to this", "related")],
 )
 async def test_a_question_of_this_paper_asked_outside_its_thread_says_how_to_ask_it(
     june_store: PaperStore, typed: str, asked: str
@@ -702,3 +708,17 @@ async def test_subscribe_all_papers_takes_a_digest_on_topics_back_to_every_paper
     await service.answer(parse_command("subscribe everything"), asker)
     subscribed = await store.get(asker.channel)
     assert subscribed is not None and subscribed.topics == ()
+
+
+async def test_the_roundup_asked_for_where_the_digest_is_daily_says_so(june_store: PaperStore) -> None:
+    """`roundup` previewed the daily digest without a word of its being no roundup."""
+    service = chat_service(june_store)
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    none = await service.answer(Preview(roundup=True), asker)
+    assert none.text == ("This channel has no roundup to preview. To start one: "
+                         "`/papers subscribe weekly diffusion on fri at 16:00`.",)  # fmt: skip
+    await service.answer(parse_command("subscribe diffusion"), asker)
+    daily = await service.answer(Preview(roundup=True), asker)
+    assert daily.text[0] == (
+        "This channel's digest is daily, not a weekly roundup (`subscribe weekly on fri` makes it one). It would show:"
+    )

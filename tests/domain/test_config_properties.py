@@ -132,7 +132,7 @@ def test_any_text_is_a_config_or_a_one_line_error(text: str) -> None:
         ('[slack]\nadmin = ["U012AB"]\n', "slack.admin: unknown setting: did you mean 'admins'"),
         ('[digest]\ntopcs = ["x"]\n', "digest.topcs: unknown setting: did you mean 'topics'"),
         ('[[subscriptions]]\nchannel = "slack:C1"\ntme = "09:00"\n', r"subscriptions\[0\]\.tme: .*did you mean 'time'"),
-        ("[shedule]\ntick_seconds = 5\n", "shedule: unknown table: did you mean 'schedule'"),
+        ("[shedule]\ntick_seconds = 5\n", "shedule: unknown name: did you mean 'schedule'"),
         ("[schedule]\nwait_hours = -1\n", r"schedule.wait_hours is -1: use a number of 0 or more$"),  # not 0.0
         ("[schedule]\nmin_papers = 99999\n", r"schedule.min_papers is 99999: use a number of 1000 or less$"),
         ("[discord]\nguilds = [1" + "0" * 29 + "]\n", r"use a number of 18446744073709551615 or less$"),  # 64 bits

@@ -45,7 +45,7 @@ from bot.chat.commands.kinds import (
 from bot.chat.commands.links import other_link
 from bot.chat.commands.options import FLAG_NAMES, checked_top, flags_in, unflagged, without_marks
 from bot.chat.commands.other_words import TO_STOP, said_otherwise, settings_alone, subscribe_otherwise
-from bot.chat.commands.subscribing import parse_follow, parse_subscribe
+from bot.chat.commands.subscribing import cadence_mistyped, parse_follow, parse_subscribe
 from bot.chat.commands.typed import POLITE_WORDS, POLITELY, names_a_paper, only_ids, plain_text, tokens_of
 from bot.chat.days import NamedDay, Span, named_day, named_span, starts_a_span
 from bot.chat.discussion import ASKS, LINKS, all_asked, what_is_asked
@@ -97,7 +97,8 @@ PERIOD_WORDS = {  # said so, meant so
 BIBTEX_WORDS = frozenset({"bibtex", "bibtext", "bib", "as", "in", "please", "format", "papers", "list", "export"})
 
 # Periods `top` does not take, typed as if it did: said so, where other words after `top` are a search.
-MISREAD_PERIODS = frozenset({"year", "yearly", "day", "daily", "today"})
+MISREAD_PERIODS = frozenset({"year", "yearly", "day", "daily", "today", "of the year", "the week", "the month"})
+_SPAN = re.compile(r"\d+\s+(?:days?|weeks?|months?|years?)", re.IGNORECASE)  # `top 14 days`: searched "days"
 
 _TODAY_WORDS = frozenset({"please", "pls", "papers", "paper", "list", "digest", "'s", "top", "trending", "again"})
 
@@ -151,6 +152,8 @@ def parse_command(text: str) -> Command:
         return Unsubscribe(unquoted(" ".join(dropped)) or None)  # `unsubscribe robotics`: that topic only
     if word == "subscribe" and (not_topics := subscribe_otherwise(text, rest)) is not None:
         return not_topics  # `subscribe stop`, `subscribe status`: not the topics “stop”, “status”
+    if word == "subscribe" and (mistyped := cadence_mistyped(rest)) is not None:
+        return Unknown(text, mistyped)
     if word == "subscribe":
         try:
             return parse_subscribe(rest)
@@ -167,7 +170,7 @@ def parse_command(text: str) -> Command:
     community = _community(word, rest.lower())
     if community is not None:
         return community
-    if word == "top" and (rest.lower() in MISREAD_PERIODS or rest.isdigit()):  # a period meant, not a search
+    if word == "top" and (rest.lower() in MISREAD_PERIODS or rest.isdigit() or _SPAN.fullmatch(rest)):  # a period
         return Unknown(
             text,
             "`top` takes `week`, `month` or `all`, such as `top month`: this channel's most engaged papers."
@@ -186,14 +189,15 @@ def parse_command(text: str) -> Command:
     if (word in ASKS or word in ("save", "unsave")) and (no_paper := _no_papers_link(word, rest, text)) is not None:
         return no_paper  # `cite https://openreview.net/…` was searched for as its address's words
     if word in ("save", "unsave") and len(named := papers_named(rest)) == 1:  # `save (2406.12345)？`
-        more = tuple(asked for asked in all_asked(rest) if asked != LINKS)  # `save 2406.12345 and cite it`
+        more = _asked_after(rest)  # `save 2406.12345 and cite it`; not `save 2406.12345, great code!`
         return Save(named[0], more) if word == "save" else Unsave(named[0], more)
     if word == "save" and names_a_paper(ref):
         return Save(ref)  # else a search ("save energy")
     if word in ("save", "unsave") and (bad := _ALMOST_AN_ID.fullmatch(ref.strip(_AROUND_AN_ID))):
         return Unknown(text, _not_an_id(bad[0]))
-    if word in ("save", "unsave") and len(ids := papers_named(ref)) > 1 and _only_ids_and(ref):
-        return Unknown(text, f"`{word}` takes one paper at a time: `{word} {ids[0]}`, then `{word} {ids[1]}`.")
+    if word in ("save", "unsave") and len(ids := papers_named(ref)) > 1:  # `save A and cite B` was a search
+        then = _verb_before(ref, ids[1]) or word
+        return Unknown(text, f"`{word}` takes one paper at a time: `{word} {ids[0]}`, then `{then} {ids[1]}`.")
     if word not in ("save", "unsave") and len(ids := papers_named(ref)) == 1 and _only_ids_and(ref):
         near_save, near_unsave = edits(word, "save", 1) <= 1, edits(word, "unsave", 1) <= 1
         if near_save and near_unsave:  # `usave 2406.12345` saved it: never the opposite of what was meant
@@ -398,6 +402,24 @@ _AROUND_AN_ID = " .,;:!?()[]<>\"'"
 
 def _not_an_id(typed: str) -> str:
     return f"“{typed}” is not an arXiv id: they look like 2406.12345 (or paste the paper's link)."
+
+
+def _asked_after(rest: str) -> tuple[str, ...]:
+    """The questions a save asks after it, joined to it (`… and cite it`, `…, then the code`); none in its
+    other words (`save 2406.12345 for my citation list` asks for no citation)."""
+    joined = _JOINED.split(rest, maxsplit=1)
+    return tuple(asked for asked in all_asked(joined[1]) if asked != LINKS) if len(joined) > 1 else ()
+
+
+_JOINED = re.compile(r"\s+(?:and|then|&|\+)\s+|,\s*(?:and\s+|then\s+)", re.IGNORECASE)
+
+
+def _verb_before(text: str, paper: str) -> str | None:
+    """The command word nearest before the paper named second (`save A and cite B`: cite)."""
+    words = text.split()
+    at = next((i for i, w in enumerate(words) if papers_named(w) == [paper]), len(words))
+    commands = ("save", "unsave", *ASKS)
+    return next((w.lower() for w in reversed(words[:at]) if w.lower().strip(",;.") in commands), None)
 
 
 def _no_papers_link(word: str, rest: str, text: str) -> Command | None:

@@ -77,10 +77,6 @@ def parse_subscribe(text: str) -> Subscribe:
     refuse_flags(tokens)
     as_typed: set[str] = set()  # quoted topics: topics even where they look like an option
     cadence = None
-    if tokens and not tokens[0][1] and (meant := _cadence_mistyped(tokens[0][0].lower())) is not None:
-        raise UsageError(  # `subscribe weekely diffusion` was a daily digest of the topic “weekely diffusion”
-            f"did you mean `subscribe {meant} …`? (For the topic “{tokens[0][0]}”, quote it.)"
-        )
     if tokens and not tokens[0][1] and tokens[0][0].lower() in ("weekly", "daily"):
         cadence = tokens.pop(0)[0].lower()
         if tokens and not tokens[0][1] and (again := tokens[0][0].lower()) in ("weekly", "daily"):  # was a topic
@@ -461,11 +457,16 @@ def comma_parts(text: str) -> list[str]:
     return listed_with_and([p for p in parts if p.strip()])
 
 
-_NOT_MISTYPED = frozenset({"weakly", "dairy", "dally", "daly", "weekday", "weeks", "week"})  # words of their own
+# words of their own one letter from `weekly` or `daily` (`subscribe daisy descriptor`)
+_NOT_MISTYPED = frozenset({"weakly", "meekly", "dairy", "dally", "daly", "dail", "daisy", "weekday", "weeks", "week"})
 
 
-def _cadence_mistyped(word: str) -> str | None:
-    """`weekly` or `daily` as a first word mistyped (`weekely`, `dialy`), which would be taken for a topic."""
-    if word in _NOT_MISTYPED or word in ("weekly", "daily"):
+def cadence_mistyped(rest: str) -> str | None:
+    """What to say of a `subscribe` whose first word is `weekly` or `daily` mistyped (`subscribe weekely
+    diffusion` was a daily digest of the topic “weekely diffusion”); None for any other."""
+    first = rest.split(maxsplit=1)[0] if rest.strip() else ""
+    word = first.lower()
+    if not word.isalpha() or word in _NOT_MISTYPED or word in ("weekly", "daily"):
         return None
-    return next((meant for meant in ("weekly", "daily") if edits(word, meant, 1) <= 1), None)
+    meant = next((meant for meant in ("weekly", "daily") if edits(word, meant, 1) <= 1), None)
+    return f"did you mean `subscribe {meant} …`? (For the topic “{first}”, quote it.)" if meant else None
