@@ -188,7 +188,7 @@ class ChatService:
                 return await self._paper(ref)
             case RepositoryLookup(repository):
                 return await self._linking(repository, asker)
-            case Ask(question, ref, more, style):
+            case Ask(question, ref, more, style, save):
                 paper = await self._found(ref)
                 if isinstance(paper, Post):
                     return paper
@@ -196,6 +196,10 @@ class ChatService:
                 if style:  # `cite 2406.12345 apa`: BibTeX, said so, not passed off as what was asked
                     said = f"BibTeX is the one form given here: a reference manager turns it into {style.upper()}."
                     answered = replace(answered, text=(*answered.text, said))
+                if save and self._community is not None:  # `cite 2406.12345 and save it` saved nothing
+                    person = self._community.person(asker.channel, asker.user)
+                    saved = await self._community.save(person, paper.arxiv_id, self._words(asker).saved)
+                    answered = replace(answered, text=(*answered.text, saved))
                 return answered
             case Subscribe():
                 return await self._digests.subscribe(command, asker)

@@ -19,7 +19,7 @@ from bot.domain.channels import ChannelRef
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from tests.chat.test_commands import TEXTS
-from tests.chat.world import PHRASEBOOKS, chat_service
+from tests.chat.world import NOW, PHRASEBOOKS, chat_service
 from tests.strategies import FAST
 
 
@@ -722,3 +722,18 @@ async def test_the_roundup_asked_for_where_the_digest_is_daily_says_so(june_stor
     assert daily.text[0] == (
         "This channel's digest is daily, not a weekly roundup (`subscribe weekly on fri` makes it one). It would show:"
     )
+
+
+async def test_a_question_asked_with_a_save_answers_and_saves(june_store: PaperStore) -> None:
+    """`cite 2605.29307 and save it` answered the citation, and saved nothing without a word."""
+    from bot.community.service import Community
+    from bot.store.engagement import EngagementStore
+    from bot.store.reading import ReadingLists
+
+    lists = ReadingLists(june_store.engine)
+    community = Community(EngagementStore(june_store.engine), lists, june_store, clock=lambda: NOW)
+    service = chat_service(june_store, community=community)
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    answer = await service.answer(parse_command("cite 2605.29307 and save it"), asker)
+    assert answer.code is not None and answer.text[-1].startswith("Saved “GrepSeek")
+    assert [s.arxiv_id for s in await lists.saved(community.person(asker.channel, asker.user))] == ["2605.29307"]

@@ -57,6 +57,7 @@ class Ask:
     ref: str
     more: tuple[str, ...] = ()  # the questions asked with it (`code and cite 2406.12345`), answered one a command
     style: str = ""  # a citation's style asked for (`cite 2406.12345 apa`): BibTeX is the one given
+    save: bool = False  # asked to save it too (`cite 2406.12345 and save it`), as a thread's mention may
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ from bot.chat.commands.other_words import TO_STOP, said_otherwise, settings_alon
 from bot.chat.commands.subscribing import cadence_mistyped, parse_follow, parse_subscribe
 from bot.chat.commands.typed import POLITE_WORDS, POLITELY, names_a_paper, only_ids, plain_text, tokens_of
 from bot.chat.days import NamedDay, Span, named_day, named_span, starts_a_span
-from bot.chat.discussion import ASKS, LINKS, all_asked, what_is_asked
+from bot.chat.discussion import ASKS, LINKS, all_asked, asks_to_save, what_is_asked
 from bot.chat.recent import only_when, papers_asked, within
 from bot.domain.errors import UsageError
 from bot.domain.filters import unquoted
@@ -469,7 +469,7 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
         return Unknown(text, f"`{asked}` takes one paper at a time: `{asked} {named[0]}`, then `{asked} {named[1]}`.")
     listed = all_asked(text)  # `code and cite 2406.12345`: the first answered, the rest said how to ask
     style = next((w for w in _words_of_text(text) if w in _STYLES), "") if asked == "cite" else ""
-    return Ask(asked, named[0], listed[1:] if listed[:1] == (asked,) else (), style)
+    return Ask(asked, named[0], listed[1:] if listed[:1] == (asked,) else (), style, asks_to_save(text))
 
 
 # citation styles people ask for by name (`cite 2406.12345 apa` gave BibTeX without a word)
