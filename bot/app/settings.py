@@ -209,7 +209,7 @@ def unknown_variables(environ: Mapping[str, str]) -> list[str]:
         upper = name.upper()  # the settings are read whatever the case of their names
         if upper.startswith("PAPERBOY_") and not upper.startswith(TEST_ONLY) and upper not in read:
             stem = upper.removeprefix("PAPERBOY_")
-            near = difflib.get_close_matches(_SHORT.get(stem, stem), by_stem, n=1, cutoff=0.7)
+            near = difflib.get_close_matches(_spelt_out(stem), by_stem, n=1, cutoff=0.7)
             hint = f"did you mean {by_stem[near[0]]}? " if near else ""
             said.append(
                 f"{name} is not a variable paperboy reads, so it changes nothing: {hint}"
@@ -246,8 +246,17 @@ def _twice(environ: Mapping[str, str], read: set[str]) -> list[str]:
 
 
 _PLATFORMS = ("SLACK_", "DISCORD_")
-# the database's URL by other names (`PAPERBOY_DB_URL` was offered nothing); not `DB_DIR`, the data dir's
-_SHORT = dict.fromkeys(("DB", "DB_URL", "DSN", "DB_DSN", "DATABASE_DSN"), "DATABASE_URL")
+
+
+def _spelt_out(stem: str) -> str:
+    """A setting's name as people shorten it: the database's (`DB_URL`, `DB_URI`, `DSN`: it was offered
+    nothing), where its file is (`DB_DIR`, `DB_PATH`: the data dir, which holds SQLite's file)."""
+    words = stem.split("_")
+    if words[0] not in ("DB", "DSN", "DATABASE"):
+        return stem
+    return "DATA_DIR" if {"DIR", "PATH", "FILE", "FOLDER"} & set(words) else "DATABASE_URL"
+
+
 _OTHER_TOOLS = {"SLACK_API_TOKEN": ["SLACK_BOT_TOKEN"], "SLACK_TOKEN": ["SLACK_BOT_TOKEN"]}  # other tools' names for it
 
 

@@ -194,7 +194,7 @@ class ChatService:
                     return paper
                 answered = _one_at_a_time(await discuss(paper, question, self._search), more, paper.arxiv_id)
                 if style:  # `cite 2406.12345 apa`: BibTeX, said so, not passed off as what was asked
-                    said = f"BibTeX is the one form given here: a reference manager turns it into {style.upper()}."
+                    said = f"BibTeX is the one form given here: a reference manager turns it into {style}."
                     answered = replace(answered, text=(*answered.text, said))
                 if save and self._community is not None:  # `cite 2406.12345 and save it` saved nothing
                     person = self._community.person(asker.channel, asker.user)

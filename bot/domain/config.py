@@ -247,7 +247,8 @@ class DiscordConfig(_Strict):
         """Both names set to two tokens: one was used, and which one without a word. (A field's check, so
         it is said with the table's other faults, not after them.)"""
         token = info.data.get("token")
-        if value and isinstance(token, SecretStr) and token.get_secret_value() != value.get_secret_value():
+        given = [t.get_secret_value().strip() for t in (token, value) if isinstance(t, SecretStr)]
+        if len(given) == 2 and all(given) and given[0] != given[1]:  # (a blank one is no token: `token = ""`)
             raise ValueError("token and bot_token are one setting, and they hold two tokens: keep one")
         return value
 

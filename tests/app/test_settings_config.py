@@ -487,12 +487,15 @@ def test_the_discord_token_under_both_its_names_with_two_tokens_is_refused() -> 
     with pytest.raises(ConfigError) as both:  # said with the table's other faults, not after them
         parse_config('[discord]\ntoken = "a.b.c"\nbot_token = "d.e.f"\nguilds = [0]\n', "paperboy.toml")
     assert "keep one" in str(both.value) and "guilds[0] is 0" in str(both.value)
+    blank = parse_config('[discord]\ntoken = ""\nbot_token = "one.token.a"\n', "paperboy.toml")  # no two tokens:
+    assert blank.discord.bot_token is not None  # a blank one is none (every command stopped on it)
     same = parse_config('[discord]\ntoken = "one.token.a"\nbot_token = "one.token.a"\n', "paperboy.toml")
     assert same.discord.token is not None and same.discord.token.get_secret_value() == "one.token.a"
 
 
 def test_a_shortened_name_and_a_name_set_twice_in_two_cases_are_warned_of() -> None:
     assert "did you mean PAPERBOY_DATA_DIR?" in unknown_variables({"PAPERBOY_DB_DIR": "/srv"})[0]  # not the URL
+    assert "did you mean PAPERBOY_DATABASE_URL?" in unknown_variables({"PAPERBOY_DB_URI": "postgresql://x"})[0]
     assert unknown_variables({"PAPERBOY_DB_URL": "postgresql://db/papers"}) == [
         "PAPERBOY_DB_URL is not a variable paperboy reads, so it changes nothing: did you mean"
         " PAPERBOY_DATABASE_URL? the variables are listed in docs/configuration.md"

@@ -25,6 +25,7 @@ from bot.chat.commands import (
     Subscribe,
     Thanks,
     Today,
+    Top,
     Unknown,
     Unsave,
     Unsubscribe,
@@ -1031,7 +1032,47 @@ def test_a_topic_near_a_cadence_stays_a_topic_where_a_topic_is_meant(typed: str)
     assert isinstance(parse_command(typed), Subscribe)
 
 
-@pytest.mark.parametrize("typed", ["top 14 days", "top 1 week", "top 4 weeks", "top of the year"])
+@pytest.mark.parametrize("typed", ["top 14 days", "top 4 weeks", "top of the year", "top the year"])
 def test_a_span_top_does_not_take_is_said_not_searched(typed: str) -> None:
     """`top 14 days` searched for "days", 14 of them."""
     assert refused(typed).startswith("`top` takes `week`, `month` or `all`")
+
+
+@pytest.mark.parametrize(
+    ("typed", "more"),
+    [
+        ("save and cite 2608.20335", ("cite",)),  # the question before the paper: it was dropped
+        ("save 2608.20335; cite it", ("cite",)),
+        ("save 2608.20335. Cite it", ("cite",)),
+        ("save 2608.20335 for later and cite it", ("cite",)),
+        ("save 2608.20335 because the code and authors are great", ()),  # no question asked
+    ],
+)
+def test_a_save_hears_the_question_joined_to_it_and_no_other(typed: str, more: tuple[str, ...]) -> None:
+    assert parse_command(typed) == Save("2608.20335", more)
+
+
+@pytest.mark.parametrize(
+    ("typed", "then"),
+    [
+        ("save 2608.19880 and who wrote 2608.20335", "authors"),
+        ("save 2608.19880 and cite, 2608.20335", "cite"),  # the comma was kept: `cite, 2608.20335`
+        ("save 2608.19880 for the related work section and 2608.20335", "save"),  # not `related`
+    ],
+)
+def test_the_second_paper_is_offered_with_what_was_asked_of_it(typed: str, then: str) -> None:
+    assert refused(typed).endswith(f"then `{then} 2608.20335`.")
+
+
+@pytest.mark.parametrize(
+    "typed", ["subscribe weekly: robotics", "subscribe weekly, diffusion", "subscribe daily; agents"]
+)
+def test_a_cadence_with_punctuation_after_it_is_asked_about_not_made_a_topic(typed: str) -> None:
+    """`subscribe weekly: robotics` was a daily digest of the topic “weekly: robotics”."""
+    assert refused(typed).startswith("did you mean `subscribe ")
+
+
+def test_top_takes_a_question_mark_and_one_week() -> None:
+    assert refused("top 14 days?").startswith("`top` takes")  # searched "days?"
+    assert parse_command("top 1 week") == Top("week")
+    assert parse_command("cite 2608.19880 chicago") == Ask("cite", "2608.19880", style="Chicago")  # not CHICAGO

@@ -722,6 +722,10 @@ async def test_the_roundup_asked_for_where_the_digest_is_daily_says_so(june_stor
     assert daily.text[0] == (
         "This channel's digest is daily, not a weekly roundup (`subscribe weekly on fri` makes it one). It would show:"
     )
+    dm = Asker(ChannelRef("slack", "D1"), "U2", direct=True)  # one's own digest: no channel's to make weekly
+    await service.answer(parse_command("follow diffusion"), dm)
+    own = await service.answer(Preview(roundup=True), dm)
+    assert own.header.startswith("Preview") and not any("This channel's digest" in line for line in own.text)
 
 
 async def test_a_question_asked_with_a_save_answers_and_saves(june_store: PaperStore) -> None:

@@ -83,8 +83,8 @@ PERIOD_WORDS = {  # said so, meant so
     "all time": "all",
     "ever": "all",
     # `top weekly`, `top of the month`, `top 30 days`: refused, or searched for the words
-    **dict.fromkeys(("weekly", "of the week", "7 days"), "week"),
-    **dict.fromkeys(("monthly", "of the month", "30 days"), "month"),
+    **dict.fromkeys(("weekly", "of the week", "7 days", "1 week"), "week"),
+    **dict.fromkeys(("monthly", "of the month", "30 days", "1 month"), "month"),
     **dict.fromkeys(("all-time", "alltime", "forever", "of all time"), "all"),
     **{
         f"{which} {period}": period
@@ -97,7 +97,9 @@ PERIOD_WORDS = {  # said so, meant so
 BIBTEX_WORDS = frozenset({"bibtex", "bibtext", "bib", "as", "in", "please", "format", "papers", "list", "export"})
 
 # Periods `top` does not take, typed as if it did: said so, where other words after `top` are a search.
-MISREAD_PERIODS = frozenset({"year", "yearly", "day", "daily", "today", "of the year", "the week", "the month"})
+MISREAD_PERIODS = frozenset(
+    {"year", "yearly", "day", "daily", "today", "of the year", "the year", "the week", "the month"}
+)
 _SPAN = re.compile(r"\d+\s+(?:days?|weeks?|months?|years?)", re.IGNORECASE)  # `top 14 days`: searched "days"
 
 _TODAY_WORDS = frozenset({"please", "pls", "papers", "paper", "list", "digest", "'s", "top", "trending", "again"})
@@ -170,7 +172,8 @@ def parse_command(text: str) -> Command:
     community = _community(word, rest.lower())
     if community is not None:
         return community
-    if word == "top" and (rest.lower() in MISREAD_PERIODS or rest.isdigit() or _SPAN.fullmatch(rest)):  # a period
+    period = rest.lower().strip(" .!?")  # `top 14 days?`
+    if word == "top" and (period in MISREAD_PERIODS or period.isdigit() or _SPAN.fullmatch(period)):  # one meant
         return Unknown(
             text,
             "`top` takes `week`, `month` or `all`, such as `top month`: this channel's most engaged papers."
@@ -405,21 +408,40 @@ def _not_an_id(typed: str) -> str:
 
 
 def _asked_after(rest: str) -> tuple[str, ...]:
-    """The questions a save asks after it, joined to it (`… and cite it`, `…, then the code`); none in its
-    other words (`save 2406.12345 for my citation list` asks for no citation)."""
+    """The questions a save asks joined right after it or before its paper (`… and cite it`, `…; the
+    code`, `and cite 2406.12345`); none in its other words (`save 2406.12345 for my citation list`, `…
+    because the code and authors are great`)."""
     joined = _JOINED.split(rest, maxsplit=1)
-    return tuple(asked for asked in all_asked(joined[1]) if asked != LINKS) if len(joined) > 1 else ()
+    if len(joined) < 2:
+        return ()
+    before = {w.strip(".,;:!?()").lower() for w in joined[0].split() if not papers_named(w)} - {""}
+    if not before <= _ABOUT_THE_SAVE:
+        return ()
+    return tuple(asked for asked in all_asked(joined[1]) if asked != LINKS)
 
 
-_JOINED = re.compile(r"\s+(?:and|then|&|\+)\s+|,\s*(?:and\s+|then\s+)", re.IGNORECASE)
+# how a save's own question is joined to it: `and`, `then`, `also`, `plus`, `&`, `+`, `;`, a sentence's end
+_JOINED = re.compile(
+    r"(?:^|\s+)(?:and|then|also|plus|&|\+)\s+|,\s*(?:and|then|also|plus)\s+|[;]\s*|[.!]\s+", re.IGNORECASE
+)
+# the words a save may hold before a question joined to it (`save it for later and cite it`)
+_ABOUT_THE_SAVE = frozenset({"it", "this", "that", "please", "pls", "now", "too", "for", "me", "later", "to", "my"})
+_ABOUT_THE_SAVE |= {"reading", "list"}
 
 
 def _verb_before(text: str, paper: str) -> str | None:
-    """The command word nearest before the paper named second (`save A and cite B`: cite)."""
-    words = text.split()
+    """What is asked of the paper named second, in the words before it (`save A and cite B`: cite; `… and
+    who wrote B`: authors); None when they ask nothing."""
+    words = [w.strip(",;.:!?") for w in text.split()]
     at = next((i for i, w in enumerate(words) if papers_named(w) == [paper]), len(words))
-    commands = ("save", "unsave", *ASKS)
-    return next((w.lower() for w in reversed(words[:at]) if w.lower().strip(",;.") in commands), None)
+    first = next((i for i, w in enumerate(words[:at]) if papers_named(w)), -1)
+    between = [w.lower() for w in words[first + 1 : at]]
+    joins = [i for i, w in enumerate(between) if w in ("and", "then", "also", "plus", "&", "+")]
+    between = between[joins[-1] + 1 :] if joins else between  # `… for the related work section and B`: not related
+    if "unsave" in between or "save" in between:
+        return "unsave" if "unsave" in between else "save"
+    asked = what_is_asked(" ".join(between), weak=False)
+    return asked if asked not in (None, LINKS) else None
 
 
 def _no_papers_link(word: str, rest: str, text: str) -> Command | None:
@@ -468,12 +490,13 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
     if len(named) > 1:
         return Unknown(text, f"`{asked}` takes one paper at a time: `{asked} {named[0]}`, then `{asked} {named[1]}`.")
     listed = all_asked(text)  # `code and cite 2406.12345`: the first answered, the rest said how to ask
-    style = next((w for w in _words_of_text(text) if w in _STYLES), "") if asked == "cite" else ""
+    style = next((_STYLES[w] for w in _words_of_text(text) if w in _STYLES), "") if asked == "cite" else ""
     return Ask(asked, named[0], listed[1:] if listed[:1] == (asked,) else (), style, asks_to_save(text))
 
 
-# citation styles people ask for by name (`cite 2406.12345 apa` gave BibTeX without a word)
-_STYLES = frozenset({"apa", "mla", "chicago", "harvard", "ieee", "vancouver", "ris", "endnote"})
+# citation styles people ask for by name (`cite 2406.12345 apa` gave BibTeX without a word), as written
+_STYLES = {"apa": "APA", "mla": "MLA", "ieee": "IEEE", "ris": "RIS", "endnote": "EndNote"}
+_STYLES |= {name: name.title() for name in ("chicago", "harvard", "vancouver")}
 
 
 def _words_of_text(text: str) -> list[str]:
