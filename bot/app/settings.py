@@ -250,11 +250,16 @@ _PLATFORMS = ("SLACK_", "DISCORD_")
 
 def _spelt_out(stem: str) -> str:
     """A setting's name as people shorten it: the database's (`DB_URL`, `DB_URI`, `DSN`: it was offered
-    nothing), where its file is (`DB_DIR`, `DB_PATH`: the data dir, which holds SQLite's file)."""
-    words = stem.split("_")
-    if words[0] not in ("DB", "DSN", "DATABASE"):
-        return stem
-    return "DATA_DIR" if {"DIR", "PATH", "FILE", "FOLDER"} & set(words) else "DATABASE_URL"
+    nothing), where its file is (`DB_DIR`, `DB_PATH`: the data dir, which holds SQLite's file); a secret's
+    `_FILE` kept (`DB_URL_FILE`). Any other name as it is."""
+    base, file = (stem.removesuffix("_FILE"), "_FILE") if stem.endswith("_FILE") else (stem, "")
+    return _SHORT[base] + file if base in _SHORT else stem
+
+
+_SHORT = {
+    **dict.fromkeys(("DB", "DB_URL", "DB_URI", "DATABASE_URI", "DSN", "DB_DSN", "DATABASE_DSN"), "DATABASE_URL"),
+    **dict.fromkeys(("DB_DIR", "DB_PATH", "DB_DIRECTORY", "DB_FOLDER", "DATABASE_DIR", "DATABASE_PATH"), "DATA_DIR"),
+}
 
 
 _OTHER_TOOLS = {"SLACK_API_TOKEN": ["SLACK_BOT_TOKEN"], "SLACK_TOKEN": ["SLACK_BOT_TOKEN"]}  # other tools' names for it

@@ -210,9 +210,13 @@ class ChannelDigests:
                 return said(f"This channel has no roundup to preview. To start one: {words.subscribe_weekly}.")
             return said(f"This channel has no digest to preview. To start one: {words.subscribe}.")
         shown = await preview(self._store, self._search, current, self._clock(), yours=asker.direct)
-        if roundup and current.cadence == "daily" and not asker.direct:  # it previewed the daily digest unsaid
+        if roundup and current.cadence == "daily":  # `roundup` previewed the daily digest without a word
             weekly = self._words(asker).as_weekly.format(day="fri")
-            said_so = f"This channel's digest is daily, not a weekly roundup (`{weekly}` makes it one). It would show:"
+            said_so = (
+                "Your own digest is daily: a weekly roundup is a channel's. It would show:"
+                if asker.direct  # (no channel here to make weekly)
+                else f"This channel's digest is daily, not a weekly roundup (`{weekly}` makes it one). It would show:"
+            )
             return replace(shown, text=(said_so, *shown.text))
         return shown
 

@@ -496,6 +496,8 @@ def test_the_discord_token_under_both_its_names_with_two_tokens_is_refused() -> 
 def test_a_shortened_name_and_a_name_set_twice_in_two_cases_are_warned_of() -> None:
     assert "did you mean PAPERBOY_DATA_DIR?" in unknown_variables({"PAPERBOY_DB_DIR": "/srv"})[0]  # not the URL
     assert "did you mean PAPERBOY_DATABASE_URL?" in unknown_variables({"PAPERBOY_DB_URI": "postgresql://x"})[0]
+    assert "did you mean PAPERBOY_DATABASE_URL?" in unknown_variables({"PAPERBOY_DATABASE_URL_FILE": "/run/x"})[0]
+    assert "did you mean" not in unknown_variables({"PAPERBOY_DB_TIMEOUT": "5"})[0]  # no setting near it
     assert unknown_variables({"PAPERBOY_DB_URL": "postgresql://db/papers"}) == [
         "PAPERBOY_DB_URL is not a variable paperboy reads, so it changes nothing: did you mean"
         " PAPERBOY_DATABASE_URL? the variables are listed in docs/configuration.md"

@@ -45,7 +45,7 @@ from bot.chat.commands.kinds import (
 from bot.chat.commands.links import other_link
 from bot.chat.commands.options import FLAG_NAMES, checked_top, flags_in, unflagged, without_marks
 from bot.chat.commands.other_words import TO_STOP, said_otherwise, settings_alone, subscribe_otherwise
-from bot.chat.commands.subscribing import cadence_mistyped, parse_follow, parse_subscribe
+from bot.chat.commands.subscribing import cadence_mistyped, cadence_unpunctuated, parse_follow, parse_subscribe
 from bot.chat.commands.typed import POLITE_WORDS, POLITELY, names_a_paper, only_ids, plain_text, tokens_of
 from bot.chat.days import NamedDay, Span, named_day, named_span, starts_a_span
 from bot.chat.discussion import ASKS, LINKS, all_asked, asks_to_save, what_is_asked
@@ -154,6 +154,8 @@ def parse_command(text: str) -> Command:
         return Unsubscribe(unquoted(" ".join(dropped)) or None)  # `unsubscribe robotics`: that topic only
     if word == "subscribe" and (not_topics := subscribe_otherwise(text, rest)) is not None:
         return not_topics  # `subscribe stop`, `subscribe status`: not the topics “stop”, “status”
+    if word == "subscribe":
+        rest = cadence_unpunctuated(rest)
     if word == "subscribe" and (mistyped := cadence_mistyped(rest)) is not None:
         return Unknown(text, mistyped)
     if word == "subscribe":
@@ -173,7 +175,7 @@ def parse_command(text: str) -> Command:
     if community is not None:
         return community
     period = rest.lower().strip(" .!?")  # `top 14 days?`
-    if word == "top" and (period in MISREAD_PERIODS or period.isdigit() or _SPAN.fullmatch(period)):  # one meant
+    if word == "top" and (rest.lower() in MISREAD_PERIODS or rest.isdigit() or _SPAN.fullmatch(period)):  # one meant
         return Unknown(
             text,
             "`top` takes `week`, `month` or `all`, such as `top month`: this channel's most engaged papers."
@@ -414,19 +416,17 @@ def _asked_after(rest: str) -> tuple[str, ...]:
     joined = _JOINED.split(rest, maxsplit=1)
     if len(joined) < 2:
         return ()
-    before = {w.strip(".,;:!?()").lower() for w in joined[0].split() if not papers_named(w)} - {""}
-    if not before <= _ABOUT_THE_SAVE:
+    before = {w.strip(".,;:!?()").lower() for w in joined[0].split()}
+    if before & _CLAUSE_WORDS:  # `… because the code and authors are great`: a remark, no question
         return ()
     return tuple(asked for asked in all_asked(joined[1]) if asked != LINKS)
 
 
-# how a save's own question is joined to it: `and`, `then`, `also`, `plus`, `&`, `+`, `;`, a sentence's end
-_JOINED = re.compile(
-    r"(?:^|\s+)(?:and|then|also|plus|&|\+)\s+|,\s*(?:and|then|also|plus)\s+|[;]\s*|[.!]\s+", re.IGNORECASE
-)
-# the words a save may hold before a question joined to it (`save it for later and cite it`)
-_ABOUT_THE_SAVE = frozenset({"it", "this", "that", "please", "pls", "now", "too", "for", "me", "later", "to", "my"})
-_ABOUT_THE_SAVE |= {"reading", "list"}
+# how a save's own question is joined to it: `and`, `then`, `also`, `plus`, `&`, `+`, `;` (not a sentence's
+# end: `save 2406.12345. Great code!` is a remark)
+_JOINED = re.compile(r"(?:^|\s+)(?:and|then|also|plus|&|\+)\s+|,\s*(?:and|then|also|plus)\s+|;\s*", re.IGNORECASE)
+# words that start a remark of its own before a join (`save 2406.12345 because the code and …`)
+_CLAUSE_WORDS = frozenset({"because", "since", "as", "which", "that", "where", "while", "though", "although", "cos"})
 
 
 def _verb_before(text: str, paper: str) -> str | None:
@@ -437,7 +437,9 @@ def _verb_before(text: str, paper: str) -> str | None:
     first = next((i for i, w in enumerate(words[:at]) if papers_named(w)), -1)
     between = [w.lower() for w in words[first + 1 : at]]
     joins = [i for i, w in enumerate(between) if w in ("and", "then", "also", "plus", "&", "+")]
-    between = between[joins[-1] + 1 :] if joins else between  # `… for the related work section and B`: not related
+    if not joins:  # `save A which cites B`, `save A (cited by B)`: nothing asked of B
+        return None
+    between = between[joins[-1] + 1 :]  # `… for the related work section and B`: not related
     if "unsave" in between or "save" in between:
         return "unsave" if "unsave" in between else "save"
     asked = what_is_asked(" ".join(between), weak=False)

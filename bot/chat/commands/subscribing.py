@@ -461,12 +461,20 @@ def comma_parts(text: str) -> list[str]:
 _NOT_MISTYPED = frozenset({"weakly", "meekly", "dairy", "dally", "daly", "dail", "daisy", "weekday", "weeks", "week"})
 
 
+def cadence_unpunctuated(rest: str) -> str:
+    """`subscribe weekly: robotics`, `subscribe daily, at 09:00`: the cadence without the mark after it (it
+    was a daily digest of the topic “weekly: robotics”)."""
+    first, _, after = rest.partition(" ")
+    bare = first.rstrip(":,;.!")
+    return f"{bare} {after}".strip() if bare.lower() in ("weekly", "daily") and bare != first else rest
+
+
 def cadence_mistyped(rest: str) -> str | None:
     """What to say of a `subscribe` whose first word is `weekly` or `daily` mistyped (`subscribe weekely
     diffusion` was a daily digest of the topic “weekely diffusion”); None for any other."""
     first = rest.split(maxsplit=1)[0] if rest.strip() else ""
-    word = first.lower().rstrip(":,;.!")  # `subscribe weekly: robotics` was a daily digest of “weekly: robotics”
-    if not word.isalnum() or word in _NOT_MISTYPED or (word == first.lower() and word in ("weekly", "daily")):
+    word = first.lower()
+    if not word.isalnum() or word in _NOT_MISTYPED or word in ("weekly", "daily"):
         return None
     meant = next((meant for meant in ("weekly", "daily") if edits(word, meant, 1) <= 1), None)
     return f"did you mean `subscribe {meant} …`? (For the topic “{first}”, quote it.)" if meant else None
