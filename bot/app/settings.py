@@ -252,13 +252,25 @@ def _spelt_out(stem: str) -> str:
     """A setting's name as people shorten it: the database's (`DB_URL`, `DB_URI`, `DSN`: it was offered
     nothing), where its file is (`DB_DIR`, `DB_PATH`: the data dir, which holds SQLite's file); a secret's
     `_FILE` kept (`DB_URL_FILE`). Any other name as it is."""
+    if stem in _SHORT:  # `DB_FILE`: SQLite's file, in the data dir
+        return _SHORT[stem]
     base, file = (stem.removesuffix("_FILE"), "_FILE") if stem.endswith("_FILE") else (stem, "")
-    return _SHORT[base] + file if base in _SHORT else stem
+    if base in _SHORT:
+        return _SHORT[base] + file
+    words = set(base.split("_"))
+    if base.split("_")[0] not in ("DB", "DATABASE") or not words & (_CONNECTION | _WHERE):
+        return stem
+    return ("DATA_DIR" if words & _WHERE and not words & _CONNECTION else "DATABASE_URL") + file
+
+
+_CONNECTION = frozenset({"HOST", "NAME", "USER", "PASSWORD", "PORT", "CONN", "CONNECTION", "STRING", "URI", "URL"})
+_WHERE = frozenset({"DIR", "PATH", "FILE", "FILENAME", "FOLDER", "DIRECTORY"})  # SQLite's file: in the data dir
 
 
 _SHORT = {
     **dict.fromkeys(("DB", "DB_URL", "DB_URI", "DATABASE_URI", "DSN", "DB_DSN", "DATABASE_DSN"), "DATABASE_URL"),
     **dict.fromkeys(("DB_DIR", "DB_PATH", "DB_DIRECTORY", "DB_FOLDER", "DATABASE_DIR", "DATABASE_PATH"), "DATA_DIR"),
+    **dict.fromkeys(("DB_FILE", "DATABASE_FILE", "DB_FILENAME"), "DATA_DIR"),
 }
 
 

@@ -498,6 +498,8 @@ def test_a_shortened_name_and_a_name_set_twice_in_two_cases_are_warned_of() -> N
     assert "did you mean PAPERBOY_DATABASE_URL?" in unknown_variables({"PAPERBOY_DB_URI": "postgresql://x"})[0]
     assert "did you mean PAPERBOY_DATABASE_URL?" in unknown_variables({"PAPERBOY_DATABASE_URL_FILE": "/run/x"})[0]
     assert "did you mean" not in unknown_variables({"PAPERBOY_DB_TIMEOUT": "5"})[0]  # no setting near it
+    assert "did you mean PAPERBOY_DATABASE_URL?" in unknown_variables({"PAPERBOY_DB_HOST": "db"})[0]
+    assert "did you mean PAPERBOY_DATA_DIR?" in unknown_variables({"PAPERBOY_DB_FILE": "/srv/p.db"})[0]
     assert unknown_variables({"PAPERBOY_DB_URL": "postgresql://db/papers"}) == [
         "PAPERBOY_DB_URL is not a variable paperboy reads, so it changes nothing: did you mean"
         " PAPERBOY_DATABASE_URL? the variables are listed in docs/configuration.md"

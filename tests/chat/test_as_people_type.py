@@ -1047,6 +1047,8 @@ def test_a_span_top_does_not_take_is_said_not_searched(typed: str) -> None:
         ("save 2608.20335 for later and cite it", ("cite",)),
         ("save 2608.20335 because the code and authors are great", ()),  # no question asked
         ("save paper 2608.20335 and cite it", ("cite",)),
+        ("save that paper 2608.20335 and cite it", ("cite",)),
+        ("save 2608.20335. Cite it", ("cite",)),  # a sentence asking, after a full stop
     ],
 )
 def test_a_save_hears_the_question_joined_to_it_and_no_other(typed: str, more: tuple[str, ...]) -> None:
@@ -1060,6 +1062,8 @@ def test_a_save_hears_the_question_joined_to_it_and_no_other(typed: str, more: t
         ("save 2608.19880 and cite, 2608.20335", "cite"),  # the comma was kept: `cite, 2608.20335`
         ("save 2608.19880 for the related work section and 2608.20335", "save"),  # not `related`
         ("save 2608.19880 which cites 2608.20335", "save"),  # nothing asked of the second
+        ("unsave 2608.19880; save 2608.20335", "save"),  # it offered `unsave` for the one to save
+        ("save 2608.19880. Cite 2608.20335", "cite"),
     ],
 )
 def test_the_second_paper_is_offered_with_what_was_asked_of_it(typed: str, then: str) -> None:
@@ -1080,3 +1084,13 @@ def test_top_takes_a_question_mark_and_one_week() -> None:
     assert refused("top 14 days?").startswith("`top` takes")  # searched "days?"
     assert parse_command("top 1 week") == Top("week")
     assert parse_command("cite 2608.19880 chicago") == Ask("cite", "2608.19880", style="Chicago")  # not CHICAGO
+
+
+def test_a_cadence_mistyped_with_a_mark_after_it_is_asked_about() -> None:
+    assert refused("subscribe weekely: robotics").startswith("did you mean `subscribe weekly …`?")
+
+
+@pytest.mark.parametrize("typed", ["top year?", "top the month?", "top 10?"])
+def test_top_with_a_question_mark_reads_as_without(typed: str) -> None:
+    assert refused(typed).startswith("`top` takes")
+    assert parse_command("top today?") == Today()

@@ -175,11 +175,12 @@ def parse_command(text: str) -> Command:
     if community is not None:
         return community
     period = rest.lower().strip(" .!?")  # `top 14 days?`
-    if word == "top" and (rest.lower() in MISREAD_PERIODS or rest.isdigit() or _SPAN.fullmatch(period)):  # one meant
+    misread = period in MISREAD_PERIODS and (period != "today" or rest.lower() == "today")  # `top today?`: Today
+    if word == "top" and (misread or period.isdigit() or _SPAN.fullmatch(period)):  # a period meant, not a search
         return Unknown(
             text,
             "`top` takes `week`, `month` or `all`, such as `top month`: this channel's most engaged papers."
-            + _todays_top(rest)
+            + _todays_top(period)
             + (" Today's top papers: `today`." if rest.lower() == "today" else ""),
         )
     if (meant := _mistyped_form(word, rest)) is not None:
@@ -424,9 +425,13 @@ def _asked_after(rest: str) -> tuple[str, ...]:
 
 # how a save's own question is joined to it: `and`, `then`, `also`, `plus`, `&`, `+`, `;` (not a sentence's
 # end: `save 2406.12345. Great code!` is a remark)
-_JOINED = re.compile(r"(?:^|\s+)(?:and|then|also|plus|&|\+)\s+|,\s*(?:and|then|also|plus)\s+|;\s*", re.IGNORECASE)
+_JOINED = re.compile(
+    r"(?:^|\s+)(?:and|then|also|plus|&|\+)\s+|,\s*(?:and|then|also|plus)\s+|;\s*"
+    r"|[.!]\s+(?=(?:cite|code|summary|summarize|related|authors|who)\b)",  # `save 2406.12345. Cite it`
+    re.IGNORECASE,
+)
 # words that start a remark of its own before a join (`save 2406.12345 because the code and …`)
-_CLAUSE_WORDS = frozenset({"because", "since", "as", "which", "that", "where", "while", "though", "although", "cos"})
+_CLAUSE_WORDS = frozenset({"because", "since", "which", "where", "while", "though", "although", "cos", "bc"})
 
 
 def _verb_before(text: str, paper: str) -> str | None:
@@ -437,12 +442,12 @@ def _verb_before(text: str, paper: str) -> str | None:
     first = next((i for i, w in enumerate(words[:at]) if papers_named(w)), -1)
     between = [w.lower() for w in words[first + 1 : at]]
     joins = [i for i, w in enumerate(between) if w in ("and", "then", "also", "plus", "&", "+")]
-    if not joins:  # `save A which cites B`, `save A (cited by B)`: nothing asked of B
-        return None
-    between = between[joins[-1] + 1 :]  # `… for the related work section and B`: not related
-    if "unsave" in between or "save" in between:
-        return "unsave" if "unsave" in between else "save"
-    asked = what_is_asked(" ".join(between), weak=False)
+    tail = between[joins[-1] + 1 :] if joins else between  # `… for the related work section and B`: not related
+    if "unsave" in tail or "save" in tail:  # `unsave A; save B`
+        return "unsave" if "unsave" in tail else "save"
+    if tail and tail[-1] in ASKS:  # `save A; cite B`, `save A. Cite B`
+        return tail[-1]
+    asked = what_is_asked(" ".join(tail), weak=False) if joins else None  # `save A which cites B`: none
     return asked if asked not in (None, LINKS) else None
 
 

@@ -473,7 +473,7 @@ def cadence_mistyped(rest: str) -> str | None:
     """What to say of a `subscribe` whose first word is `weekly` or `daily` mistyped (`subscribe weekely
     diffusion` was a daily digest of the topic “weekely diffusion”); None for any other."""
     first = rest.split(maxsplit=1)[0] if rest.strip() else ""
-    word = first.lower()
+    word = first.lower().rstrip(":,;.!")  # `subscribe weekely: robotics`
     if not word.isalnum() or word in _NOT_MISTYPED or word in ("weekly", "daily"):
         return None
     meant = next((meant for meant in ("weekly", "daily") if edits(word, meant, 1) <= 1), None)
