@@ -1094,3 +1094,8 @@ def test_a_cadence_mistyped_with_a_mark_after_it_is_asked_about() -> None:
 def test_top_with_a_question_mark_reads_as_without(typed: str) -> None:
     assert refused(typed).startswith("`top` takes")
     assert parse_command("top today?") == Today()
+
+
+def test_two_papers_asked_about_with_or_are_one_at_a_time() -> None:
+    """A later regex of the same name had shadowed the papers' joins: this was a search again."""
+    assert refused("has anyone read 2608.19880 or 2608.20335?").startswith("One paper at a time")

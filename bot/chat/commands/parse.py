@@ -218,9 +218,7 @@ def parse_command(text: str) -> Command:
         return Unknown(
             text, "`save` needs the paper's arXiv id, such as `save 2406.12345` (or press Save on its card)."
         )
-    if (
-        word == "unsave"
-    ):  # `unsave this`, `unsave 1`, `unsave all`: said as `save this` is (it was the id check's words)
+    if word == "unsave":  # `unsave this`, `unsave 1`, `unsave all`: said as `save this` is
         if ref and names_a_paper(ref):
             return Unsave(ref)
         return Unknown(text, "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`: `saved` lists yours.")
@@ -414,7 +412,7 @@ def _asked_after(rest: str) -> tuple[str, ...]:
     """The questions a save asks joined right after it or before its paper (`… and cite it`, `…; the
     code`, `and cite 2406.12345`); none in its other words (`save 2406.12345 for my citation list`, `…
     because the code and authors are great`)."""
-    joined = _JOINED.split(rest, maxsplit=1)
+    joined = _SAVE_JOINED.split(rest, maxsplit=1)
     if len(joined) < 2:
         return ()
     before = {w.strip(".,;:!?()").lower() for w in joined[0].split()}
@@ -425,7 +423,7 @@ def _asked_after(rest: str) -> tuple[str, ...]:
 
 # how a save's own question is joined to it: `and`, `then`, `also`, `plus`, `&`, `+`, `;` (not a sentence's
 # end: `save 2406.12345. Great code!` is a remark)
-_JOINED = re.compile(
+_SAVE_JOINED = re.compile(  # (not `_JOINED`, the papers' joins above, which this name once shadowed)
     r"(?:^|\s+)(?:and|then|also|plus|&|\+)\s+|,\s*(?:and|then|also|plus)\s+|;\s*"
     r"|[.!]\s+(?=(?:cite|code|summary|summarize|related|authors|who)\b)",  # `save 2406.12345. Cite it`
     re.IGNORECASE,
