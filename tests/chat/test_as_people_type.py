@@ -392,6 +392,28 @@ def test_a_setting_given_no_value_it_takes_is_told_why(typed: str, said: str) ->
     assert isinstance(command, Unknown) and command.hint.startswith(said)
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("settings tpo 3", "`settings top 3`"),
+        ("settings weekely", "`settings weekly`"),
+        ("settings topcs diffusion, robotics", "`settings topics diffusion, robotics`"),
+        ("settings dys mon-fri", "`settings days mon-fri`"),
+    ],
+)
+def test_a_settings_name_mistyped_is_offered_as_meant(typed: str, meant: str) -> None:
+    """They got the settings' help alone; the value typed is kept in what is offered."""
+    command = parse_command(typed)
+    assert isinstance(command, Unknown)
+    assert command.hint.startswith(f"Did you mean {meant}? `settings` changes this channel's digest")
+
+
+@pytest.mark.parametrize("typed", ["settings diffusion", "settings robotics agents", "settings tips and tricks"])
+def test_a_settings_topic_near_no_name_gets_the_settings_help_alone(typed: str) -> None:
+    command = parse_command(typed)
+    assert isinstance(command, Unknown) and command.hint.startswith("`settings` changes this channel's digest")
+
+
 @pytest.mark.parametrize("typed", ["settings", "settings for this channel", "Settings please"])
 def test_settings_alone_shows_them(typed: str) -> None:
     assert parse_command(typed) == Settings()
@@ -822,6 +844,9 @@ def test_a_link_alone_is_its_papers_card_whatever_its_path_says() -> None:
         ("follow the topic model", Follow(("the topic model",))),
         ("follow topics: diffusion, robotics", Follow(("diffusion", "robotics"))),
         ("follow diffusion; robotics", Follow(("diffusion", "robotics"))),
+        ("follow robotics. agents", Follow(("robotics", "agents"))),  # the one topic “robotics. agents”
+        ("follow LLMs etc. agents", Follow(("LLMs etc. agents",))),  # an abbreviation's stop ends no topic
+        ("follow Llama 3.1. agents", Follow(("Llama 3.1. agents",))),
         ("follow LeCun's papers", Follow(("author:LeCun",))),
         ("follow topic modeling", Follow(("topic modeling",))),  # a topic of its own
         ('follow "topics diffusion"', Follow(("topics diffusion",))),  # quoted: as typed
@@ -1072,7 +1097,11 @@ def test_the_second_paper_is_offered_with_what_was_asked_of_it(typed: str, then:
 
 @pytest.mark.parametrize(
     ("typed", "cadence", "topics"),
-    [("subscribe weekly: robotics", "weekly", ("robotics",)), ("subscribe daily, agents", "daily", ("agents",))],
+    [
+        ("subscribe weekly: robotics", "weekly", ("robotics",)),
+        ("subscribe daily, agents", "daily", ("agents",)),
+        ("subscribe weekly. robotics. agents", "weekly", ("robotics", "agents")),  # “robotics. agents”
+    ],
 )
 def test_a_cadence_with_a_mark_after_it_is_the_cadence(typed: str, cadence: str, topics: tuple[str, ...]) -> None:
     """`subscribe weekly: robotics` was a daily digest of the topic “weekly: robotics”."""

@@ -14,6 +14,7 @@ from bot.chat.commands.options import is_weekday, option_meant
 from bot.chat.commands.subscribing import parse_subscribe
 from bot.domain.errors import UsageError
 from bot.domain.filters import unquoted
+from bot.domain.words import edits
 
 # a setting named as people name it, and the option of `subscribe` that sets it ("" for the topics: the
 # words after it)
@@ -68,10 +69,26 @@ def parse_change(word: str, rest: str, text: str) -> Command | None:
     if changed.topics and not topics_named:  # `settings diffusion`: its topics replaced, unasked
         return Unknown(
             text,
-            f"`{word}` changes this channel's digest a setting at a time, such as `settings at 10:00`, `settings top 3`"
-            " or `settings topics diffusion, robotics`; `subscribe` with topics replaces its topics.",
+            _mistyped(word, rest) + f"`{word}` changes this channel's digest a setting at a time, such as"
+            " `settings at 10:00`, `settings top 3` or `settings topics diffusion, robotics`; `subscribe` with"
+            " topics replaces its topics.",
         )
     return replace(changed, changes=True)
+
+
+# the names `settings` takes first, as one would mistype them (`settings tpo 3`, `settings weekely`)
+_NAMES = ("time", "timezone", "zone", "top", "limit", "days", "topics", "weekly", "daily")
+
+
+def _mistyped(word: str, rest: str) -> str:
+    """ "Did you mean" for a setting's name mistyped, the value kept (`settings tpo 3`: `settings top 3`), to
+    go before what `settings` takes; "" where the first word is near no name."""
+    first, _, after = rest.strip().partition(" ")
+    typed = first.lower()
+    if len(typed) < 3 or not typed.isalpha():
+        return ""
+    meant = next((name for name in _NAMES if edits(typed, name, 1) <= 1), None)
+    return f"Did you mean `{word} {meant} {after}`? ".replace(" `?", "`?") if meant else ""
 
 
 def _value_alone(typed: str) -> str | None:

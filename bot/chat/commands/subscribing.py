@@ -26,7 +26,7 @@ from bot.chat.commands.options import (
     unflagged,
     without_marks,
 )
-from bot.chat.commands.typed import HELP_SAID, SHOW_SAID, STOP_SAID, close_part, closed_quotes, tokens_of
+from bot.chat.commands.typed import HELP_SAID, SHOW_SAID, STOP_SAID, add_token, close_part, closed_quotes, tokens_of
 from bot.domain.config import check_topics
 from bot.domain.errors import UsageError
 from bot.domain.filters import entry_key, split_entry, unquoted
@@ -122,11 +122,7 @@ def parse_subscribe(text: str) -> Subscribe:
         elif token == "OR":  # `diffusion OR robotics`, as boolean search writes it: two topics, as a comma makes
             close_part(words, topics)
         else:
-            for piece in re.split(r"([,;])", token):  # `diffusion; robotics`: two topics, as a comma makes
-                if piece in (",", ";"):
-                    close_part(words, topics)
-                elif piece:
-                    words.append(piece)
+            add_token(token, words, topics, more=i + 1 < len(tokens))
         i += 1
     close_part(words, topics)
     topics = listed_with_and(topics, as_typed)
@@ -443,16 +439,13 @@ def comma_parts(text: str) -> list[str]:
     (`as_ours`)."""
     parts: list[str] = []
     words: list[str] = []
-    for token, quoted in tokens_of(as_ours(text)):
+    tokens = tokens_of(as_ours(text))
+    for at, (token, quoted) in enumerate(tokens, start=1):
         if quoted or token == "OR":
             close_part(words, parts)
             parts += [token] if quoted else []
             continue
-        for piece in re.split(r"([,;])", token):
-            if piece in (",", ";"):
-                close_part(words, parts)
-            elif piece:
-                words.append(piece)
+        add_token(token, words, parts, more=at < len(tokens))
     close_part(words, parts)
     return listed_with_and([p for p in parts if p.strip()])
 
