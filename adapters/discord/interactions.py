@@ -16,6 +16,7 @@ from adapters.discord.followup import follow_up
 from adapters.discord.render import Message
 from bot.chat.asker import Asker
 from bot.domain.channels import ChannelRef
+from bot.domain.words import listed
 
 log = logging.getLogger("paperboy.discord")
 
@@ -115,7 +116,7 @@ def out_of_reach(interaction: discord.Interaction, *, of_parent: bool = False) -
     if not lacking:
         return None
     return (
-        f"I can't post a digest in {where}, so it would never arrive: give my role {_listed(lacking)} "
+        f"I can't post a digest in {where}, so it would never arrive: give my role {listed(lacking)} "
         f"{'here' if where == 'this channel' else 'there'}, "
         "then subscribe again."
     )
@@ -124,10 +125,6 @@ def out_of_reach(interaction: discord.Interaction, *, of_parent: bool = False) -
 def _taggable(forum: discord.ForumChannel) -> bool:
     """Whether the bot can post in the forum as to tags (`forum_tags`: one it may apply, where one is required)."""
     return not forum.flags.require_tag or any(not tag.moderated for tag in forum.available_tags)
-
-
-def _listed(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 async def follow_ups(interaction: discord.Interaction, doing: str, messages: list[Message]) -> None:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from bot.domain.cards import ABSTRACT_CHARS, byline, card, links, readable, shorten
 from bot.domain.citation import bibtex
 from bot.domain.models import Paper
 from bot.domain.post import Post
+from bot.domain.words import listed
 from bot.search.port import SearchIndex
 
 ASKS = ("summary", "related", "code", "authors", "cite")
@@ -207,9 +209,35 @@ async def discussed(paper: Paper, text: str, search: SearchIndex) -> list[Post]:
     return [await _answer(paper, asked, search) for asked in all_asked(text) or (None,)]
 
 
-async def discuss(paper: Paper, text: str, search: SearchIndex) -> Post:
-    """The answer to the first question the text asks (a command names one), or the one-line help."""
-    return await _answer(paper, what_is_asked(text), search)
+# what an answer is called where a command asks it with others: `code and cite 2406.12345`
+_CALLED = {
+    "summary": "summary", "related": "related papers", "code": "code", "authors": "authors", "cite": "citation",
+    LINKS: "links",
+}  # fmt: skip
+
+
+async def answered_together(paper: Paper, asked: Sequence[str], search: SearchIndex) -> Post:
+    """One post with the answer to each question a command asks of a paper, in their order (`code and cite
+    2406.12345` answered the code alone, and said to ask the citation next): the texts one after the other,
+    each under its name unless it starts with it, the citation's code and the related papers' cards."""
+    questions = list(dict.fromkeys(question for question in asked if question in _CALLED))
+    posts = [await _answer(paper, question, search) for question in questions]
+    if len(posts) < 2:
+        return posts[0] if posts else await _answer(paper, None, search)
+    texts = [(_CALLED[question], post.text) for question, post in zip(questions, posts, strict=True) if post.text]
+    named = len(texts) > 1  # a text alone needs no name: the header gives it
+    return Post(
+        header=f"{listed([_CALLED[question] for question in questions]).capitalize()} · {shorten(paper.title, 120)}",
+        text=tuple(
+            line
+            for called, text in texts
+            for line in ((f"{called.capitalize()}:",) if named and not text[0].lower().startswith(called) else ())
+            + text
+        ),
+        code=next((post.code for post in posts if post.code), None),
+        cards=next((post.cards for post in posts if post.cards), ()),
+        empty=next((post.empty for post in posts if post.empty), None),
+    )
 
 
 async def _answer(paper: Paper, asked: str | None, search: SearchIndex) -> Post:

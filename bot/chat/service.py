@@ -50,9 +50,9 @@ from bot.chat.discussion import (
     ASKS,
     NOT_A_PAPER_THREAD,
     all_asked,
+    answered_together,
     asks_for_news,
     asks_to_save,
-    discuss,
     discussed,
     news_said,
     unmentioned,
@@ -192,7 +192,7 @@ class ChatService:
                 paper = await self._found(ref)
                 if isinstance(paper, Post):
                     return paper
-                answered = _one_at_a_time(await discuss(paper, question, self._search), more, paper.arxiv_id)
+                answered = await answered_together(paper, (question, *more), self._search)
                 if style:  # `cite 2406.12345 apa`: BibTeX, said so, not passed off as what was asked
                     said = f"BibTeX is the one form given here: a reference manager turns it into {style}."
                     answered = replace(answered, text=(*answered.text, said))
@@ -283,13 +283,15 @@ class ChatService:
                 found = await self._found(ref)
                 if isinstance(found, Post):
                     return found
-                words = self._words(asker)
-                saved = Post(header="paperboy", text=(await self._community.save(person, found.arxiv_id, words.saved),))
-                return _one_at_a_time(saved, more, found.arxiv_id, "does one thing")
+                saved = await self._community.save(person, found.arxiv_id, self._words(asker).saved)
+                if more:  # `save 2406.12345 and cite it`: saved, and answered
+                    answered = await answered_together(found, more, self._search)
+                    return replace(answered, text=(*answered.text, saved))
+                return Post(header="paperboy", text=(saved,))
             case Unsave(ref, more):
                 words = self._words(asker)
                 unsaved = await self._community.unsave(person, ref, words.unsave, words.saved)
-                return _one_at_a_time(unsaved, more, ref, "does one thing")
+                return _one_at_a_time(unsaved, more, ref)
 
     def _words(self, asker: Asker) -> Phrasebook:
         return self._phrasebooks.get(asker.channel.platform, TYPED)
@@ -573,11 +575,10 @@ def _asked_of_no_paper(query: str, words: Phrasebook) -> str | None:
 _OF_THIS = frozenset({"this", "it", "that", "of", "for", "to", "on", "about", "the", "paper", "one", "please", "pls"})
 
 
-def _one_at_a_time(answered: Post, more: tuple[str, ...], paper_id: str, does: str = "answers one question") -> Post:
-    """A command's answer (its first question, or its save), saying how to ask the questions asked with it
-    (`code and cite 2406.12345` answered the code alone, without a word of the citation; `save 2406.12345
-    and cite it` answered the citation, and saved nothing)."""
+def _one_at_a_time(answered: Post, more: tuple[str, ...], paper_id: str) -> Post:
+    """An unsave's answer, saying how to ask the questions asked with it (`unsave 2406.12345 and cite it`
+    answered the citation, and unsaved nothing)."""
     if not more:
         return answered
     asks = " and ".join(f"`{asked} {paper_id}`" for asked in more)
-    return replace(answered, text=(*answered.text, f"A command {does}; ask {asks} next."))
+    return replace(answered, text=(*answered.text, f"A command does one thing; ask {asks} next."))

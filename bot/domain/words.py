@@ -92,6 +92,11 @@ def quoted(text: str, most: int = 100) -> str:
     return f"“{text[:most]}”"
 
 
+def listed(said: list[str]) -> str:
+    """`code`, `code and cite`, `summary, code and cite`: a list as it is said."""
+    return said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"
+
+
 def counted(number: int, noun: str) -> str:
     """`1 listing`, `2 listings`: a count with its noun (an `s` for any but one)."""
     return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -68,7 +68,7 @@ def test_the_terminal_speaks_of_what_it_has(tmp_path: Path) -> None:
     assert "This channel has no roundup to preview. To start one: `subscribe weekly diffusion on fri at 16:00`." in said
     assert "The terminal has no direct messages; `subscribe diffusion` gives it a digest." in said
     assert "Try fewer or broader words, or `help`." in said
-    assert f"to your reading list. `saved` shows it. A command does one thing; ask `cite {EXAMPLE}` next." in said
+    assert "to your reading list. `saved` shows it. @misc{" in said  # saved, and cited
     assert "`today top N` shows 1 to 50 of the day's papers." in said and "today top 0" not in said
 
 

@@ -331,17 +331,27 @@ async def test_a_typo_is_answered_with_what_it_finds_and_the_respelling_offered(
     assert meant.subheader is None  # nothing said of a query as papers spell it
 
 
-async def test_a_command_asking_two_questions_of_a_paper_says_how_to_ask_the_second(june_store: PaperStore) -> None:
-    """`code and cite 2605.29307` answered the code alone, without a word of the citation."""
+async def test_a_command_asking_several_questions_of_a_paper_answers_each(june_store: PaperStore) -> None:
+    """`code and cite 2605.29307` answered the code alone, without a word of the citation; then it said
+    to ask the citation next. One post now answers each, in the order asked."""
     service = chat_service(june_store)
     asker = Asker(ChannelRef("slack", "C1"), "U1")
+    paper = await june_store.get("2605.29307")
+    assert paper is not None
     answer = await service.answer(parse_command("code and cite 2605.29307"), asker)
-    assert answer.header.startswith("Code · ")
-    assert answer.text[-1] == "A command answers one question; ask `cite 2605.29307` next."
-    both = await service.answer(parse_command("summary, authors and cite of 2605.29307"), asker)
-    assert both.text[-1] == "A command answers one question; ask `authors 2605.29307` and `cite 2605.29307` next."
+    assert answer.header.startswith("Code and citation · ")
+    assert answer.code is not None and answer.code.startswith("@") and "2605.29307" in answer.code
+    assert answer.text and answer.text[0].startswith(("Code: ", "No code is linked"))
+    assert not any("next." in line for line in answer.text)
+    three = await service.answer(parse_command("summary, authors and cite of 2605.29307"), asker)
+    assert three.header.startswith("Summary, authors and citation · ") and three.code is not None
+    assert three.text[0] == "Summary:" and "Authors:" in three.text  # each text under its name
+    assert three.text[three.text.index("Authors:") + 1].startswith(paper.authors[0])
+    related = await service.answer(parse_command("related and code 2605.29307"), asker)
+    assert related.header.startswith("Related papers and code · ") and related.cards
+    assert "2605.29307" not in {shown.paper_id for shown in related.cards}
     one = await service.answer(parse_command("cite 2605.29307"), asker)
-    assert not any("next." in line for line in one.text)
+    assert one.header.startswith("Cite · ") and not one.text
 
 
 @pytest.mark.parametrize("word", ["cite", "Summary", "code "])
@@ -742,3 +752,8 @@ async def test_a_question_asked_with_a_save_answers_and_saves(june_store: PaperS
     answer = await service.answer(parse_command("cite 2605.29307 and save it"), asker)
     assert answer.code is not None and answer.text[-1].startswith("Saved “GrepSeek")
     assert [s.arxiv_id for s in await lists.saved(community.person(asker.channel, asker.user))] == ["2605.29307"]
+    other = Asker(ChannelRef("slack", "C1"), "U2")  # `save … and cite it` saved, and said to ask `cite` next
+    both = await service.answer(parse_command("save 2605.29307 and code and cite it"), other)
+    assert both.header.startswith("Code and citation · ") and both.code is not None and "2605.29307" in both.code
+    assert both.text[-1].startswith("Saved “GrepSeek") and not any("next." in line for line in both.text)
+    assert [s.arxiv_id for s in await lists.saved(community.person(other.channel, other.user))] == ["2605.29307"]

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from bot.chat.commands import PaperLookup, parse_command
-from bot.chat.discussion import all_asked, asks_to_save, discuss, names_a_question, what_is_asked
+from bot.chat.discussion import all_asked, asks_to_save, discussed, names_a_question, what_is_asked
 from bot.chat.service import Asker, Mention, Shared, Unshared
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, DeliveryError, NotFound
@@ -208,28 +208,28 @@ async def test_code_is_found_where_hugging_face_links_none(june_store: PaperStor
     """A GitHub project page was said to be no code; an abstract naming its repository too."""
     search = SearchService(june_store)
     page = Paper(arxiv_id="2504.19838", title="T", project_page="https://github.com/PhoneLLM/x")
-    assert (await discuss(page, "code", search)).text == (
+    assert (await discussed(page, "code", search))[0].text == (
         "Code: https://github.com/PhoneLLM/x (its project page; Hugging Face links no repository)",
     )
     named = Paper(arxiv_id="2405.15738", title="T", abstract="Code: https://github.com/alibaba/conv-llava.")
-    assert (await discuss(named, "code", search)).text == (
+    assert (await discussed(named, "code", search))[0].text == (
         "No code is linked on Hugging Face, but the abstract names a repository: https://github.com/alibaba/conv-llava",
     )
     bare = Paper(arxiv_id="2410.07095", title="T", abstract="open-source (github.com/openai/mle-bench/).")
-    assert (await discuss(bare, "code", search)).text == (  # was "No code is linked on Hugging Face yet"
+    assert (await discussed(bare, "code", search))[0].text == (  # was "No code is linked on Hugging Face yet"
         "No code is linked on Hugging Face, but the abstract names a repository: https://github.com/openai/mle-bench",
     )
     elsewhere = Paper(arxiv_id="2410.07096", title="T", abstract="see https://mirror.example/github.com/a/b")
-    assert (await discuss(elsewhere, "code", search)).text[0].startswith("No code is linked on Hugging Face yet")
+    assert (await discussed(elsewhere, "code", search))[0].text[0].startswith("No code is linked on Hugging Face yet")
     both = Paper(
         arxiv_id="2503.01785", title="T", github_repo="https://github.com/L/R", project_page="https://github.com/L/R/"
     )
-    assert (await discuss(both, "code", search)).text == ("Code: https://github.com/L/R",)  # the same page once
+    assert (await discussed(both, "code", search))[0].text == ("Code: https://github.com/L/R",)  # the same page once
 
 
 async def test_links_asked_in_a_thread_are_the_papers_pages(june_store: PaperStore) -> None:
     paper = Paper(arxiv_id="2606.00001", title="T", github_repo="https://github.com/L/R", github_stars=1200)
-    post = await discuss(paper, "<@UBOT> pdf?", SearchService(june_store))
+    post = (await discussed(paper, "<@UBOT> pdf?", SearchService(june_store)))[0]
     assert post.header == "Links · T"
     assert post.text == (
         "Hugging Face: https://huggingface.co/papers/2606.00001",
@@ -243,7 +243,7 @@ async def test_links_asked_in_a_thread_are_the_papers_pages(june_store: PaperSto
 
 async def test_code_says_when_no_code_is_linked_even_with_a_project_page(june_store: PaperStore) -> None:
     paper = Paper(arxiv_id="2606.00001", title="T", authors=("A",), project_page="https://proj.example")
-    post = await discuss(paper, "code", SearchService(june_store))
+    post = (await discussed(paper, "code", SearchService(june_store)))[0]
     assert post.text[0].startswith("No code is linked on Hugging Face yet")
     assert post.text[1] == "Project page: https://proj.example"
 
@@ -257,11 +257,13 @@ async def test_the_authors_of_a_large_collaboration_are_counted_and_the_organiza
         authors=tuple(f"Áuthor Number {i}" for i in range(500)),
         organization="CERN",
     )
-    post = await discuss(paper, "authors", SearchService(june_store))
+    post = (await discussed(paper, "authors", SearchService(june_store)))[0]
     names, organization = post.text
     assert len(names) <= 1600 and names.endswith("(500 authors in all)") and " more " in names
     assert organization == "Organization: CERN"
-    small = await discuss(paper.model_copy(update={"authors": ("Ada", "Bea")}), "authors", SearchService(june_store))
+    small = (
+        await discussed(paper.model_copy(update={"authors": ("Ada", "Bea")}), "authors", SearchService(june_store))
+    )[0]
     assert small.text[0] == "Ada, Bea"
 
 

@@ -11,7 +11,7 @@ import typer
 from bot.app.cli import running
 from bot.app.cli.output import out, print_json
 from bot.domain.errors import UsageError
-from bot.domain.words import counted
+from bot.domain.words import counted, listed
 
 if TYPE_CHECKING:
     from bot.app.bootstrap import Services
@@ -92,7 +92,7 @@ def _as_json(one: Installed) -> dict[str, object]:
 def erased_detail(erased: dict[str, int]) -> str:
     """{"votes": 6, "replies": 1, "saved": 0} → `6 votes and 1 reply`: what `forget` erased, in words."""
     said = [f"{n} {ERASED_WORDS[table][n != 1]}" for table, n in erased.items() if n]
-    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    return listed(said)
 
 
 def parse_team(text: str) -> tuple[str, str]:
