@@ -351,6 +351,13 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
                 "`cite` takes one paper at a time: `cite 2406.12345`, then `cite 2406.54321`.",
             ),
         ),
+        (
+            "cite 2406.12345; code 2406.54321",  # it offered `cite 2406.54321`
+            Unknown(
+                "cite 2406.12345; code 2406.54321",
+                "`cite` takes one paper at a time: `cite 2406.12345`, then `code 2406.54321`.",
+            ),
+        ),
         ("save 2406.12345？", Save("2406.12345")),
         ("(2406.12345)？", PaperLookup("2406.12345")),
         # the id first, or words around it that ask only for it: they were searched for as words

@@ -492,8 +492,9 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
         return Unknown(text, _not_an_id(bad[0]))
     if asked is None or not named:
         return None
-    if len(named) > 1:
-        return Unknown(text, f"`{asked}` takes one paper at a time: `{asked} {named[0]}`, then `{asked} {named[1]}`.")
+    if len(named) > 1:  # `cite A; code B`: the second's own question (it was offered `cite B`)
+        second = what_is_asked(text[text.find(named[0]) + len(named[0]) :], weak=False) or asked
+        return Unknown(text, f"`{asked}` takes one paper at a time: `{asked} {named[0]}`, then `{second} {named[1]}`.")
     listed = all_asked(text)  # `code and cite 2406.12345`: the first answered, the rest said how to ask
     style = next((_STYLES[w] for w in _words_of_text(text) if w in _STYLES), "") if asked == "cite" else ""
     return Ask(asked, named[0], listed[1:] if listed[:1] == (asked,) else (), style, asks_to_save(text))
