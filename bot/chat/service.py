@@ -88,6 +88,7 @@ from bot.store.events import EventLog
 from bot.store.follows import AsPosted, FollowStore
 from bot.store.ledger import Ledger
 from bot.store.papers import DayRecord, PaperStore
+from bot.store.reading import Person
 
 SEARCH_RESULTS = 5
 log = logging.getLogger("paperboy.chat")
@@ -279,6 +280,12 @@ class ChatService:
                 return await self._community.saved(
                     person, as_bibtex=as_bibtex, more=words.saved_more, how=words.save_how
                 )
+            case Save(ref, _, others) if others:  # `save A, B and C`: each, in one answer
+                return await self._each_saved((ref, *others), person, self._words(asker).saved)
+            case Unsave(ref, _, others) if others:
+                words = self._words(asker)
+                each = [await self._community.unsave(person, one, words.unsave, words.saved) for one in (ref, *others)]
+                return Post(header="paperboy", text=tuple(line for post in each for line in post.text))
             case Save(ref, more):  # a paper that exists, as the Save button's always does: fetched when not stored
                 found = await self._found(ref)
                 if isinstance(found, Post):
@@ -292,6 +299,15 @@ class ChatService:
                 words = self._words(asker)
                 unsaved = await self._community.unsave(person, ref, words.unsave, words.saved)
                 return _one_at_a_time(unsaved, more, ref)
+
+    async def _each_saved(self, refs: tuple[str, ...], person: Person, listed: str) -> Post:
+        """Each paper named saved (fetched when not stored), or why not, then the command that lists them."""
+        assert self._community is not None
+        said: list[str] = []
+        for ref in refs:
+            found = await self._found(ref)
+            said += found.text if isinstance(found, Post) else [await self._community.save(person, found.arxiv_id, "")]
+        return Post(header="paperboy", text=(*said, f"{listed} shows your reading list."))
 
     def _words(self, asker: Asker) -> Phrasebook:
         return self._phrasebooks.get(asker.channel.platform, TYPED)

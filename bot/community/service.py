@@ -142,7 +142,7 @@ class Community:
 
     async def save(self, person: Person, paper_ref: str, listed: str = "`/papers saved`") -> str:
         """The Save button: put the paper on the person's list; the words to tell them (`listed`: the
-        command that lists it, as the asker types it)."""
+        command that lists it, as the asker types it; "" says none)."""
         try:
             arxiv_id = parse_arxiv_id(paper_ref)
         except InvalidPaperId as exc:
@@ -150,7 +150,7 @@ class Community:
         paper = await self._papers.get(arxiv_id)
         name = f"“{paper.title}”" if paper else arxiv_id
         if await self.lists.save(person, arxiv_id, self._clock()):
-            return f"Saved {name} to your reading list. {listed} shows it."
+            return f"Saved {name} to your reading list." + (f" {listed} shows it." if listed else "")
         return f"{name} is already on your reading list."
 
     async def unsave(

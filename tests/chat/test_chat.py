@@ -739,6 +739,27 @@ async def test_the_roundup_asked_for_where_the_digest_is_daily_says_so(june_stor
     assert own.text[0] == "Your own digest is daily: a weekly roundup is a channel's. It would show:"
 
 
+async def test_several_papers_saved_at_once_are_each_saved_or_said_why_not(june_store: PaperStore) -> None:
+    """`save A, B and C` said "one at a time", and saved none."""
+    from bot.community.service import Community
+    from bot.store.engagement import EngagementStore
+    from bot.store.reading import ReadingLists
+
+    lists = ReadingLists(june_store.engine)
+    community = Community(EngagementStore(june_store.engine), lists, june_store, clock=lambda: NOW)
+    service = chat_service(june_store, community=community)
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    person = community.person(asker.channel, asker.user)
+    answer = await service.answer(parse_command("save 2605.29307, 2605.99999 and 2605.29307"), asker)
+    assert answer.text[0] == "Saved “GrepSeek" + answer.text[0].removeprefix("Saved “GrepSeek")
+    assert answer.text[0].endswith("to your reading list.") and "2605.99999" in answer.text[1]
+    assert answer.text[-1] == "`/papers saved` shows your reading list."
+    assert [s.arxiv_id for s in await lists.saved(person)] == ["2605.29307"]
+    gone = await service.answer(parse_command("unsave 2605.29307 and 2605.99999"), asker)
+    assert gone.text[0].startswith("Removed “GrepSeek") and gone.text[1].startswith("2605.99999 is not on your")
+    assert await lists.saved(person) == []
+
+
 async def test_a_question_asked_with_a_save_answers_and_saves(june_store: PaperStore) -> None:
     """`cite 2605.29307 and save it` answered the citation, and saved nothing without a word."""
     from bot.community.service import Community

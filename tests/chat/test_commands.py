@@ -328,13 +328,7 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         ("save energy in transformers", Search("save energy in transformers")),
         ("cite 2406.12345", Ask("cite", "2406.12345")),
         ("save 2406.12345.", Save("2406.12345")),  # the sentence's full stop is not the id's
-        (
-            "save 2406.12345 2406.54321",
-            Unknown(
-                "save 2406.12345 2406.54321",
-                "`save` takes one paper at a time: `save 2406.12345`, then `save 2406.54321`.",
-            ),
-        ),
+        ("save 2406.12345 2406.54321", Save("2406.12345", others=("2406.54321",))),
         ("Summary https://arxiv.org/abs/2406.12345v2", Ask("summary", "2406.12345")),
         ("related hf.co/papers/2406.12345", Ask("related", "2406.12345")),
         # a question of one paper as people write it: punctuation of any script, filler, the question's other words
@@ -1114,3 +1108,13 @@ def test_a_span_past_the_stores_latest_day_says_so() -> None:
         "No paper on “agents” was listed from … to …. The store holds no day after Friday 21 August 2026. The same"
         " words without the days look at every day."
     )
+
+
+def test_a_discord_id_option_with_several_papers_saves_each() -> None:
+    """`/papers save id:2406.12345 2406.54321` said "one at a time", as typing it did."""
+    from bot.chat.commands import paper_option
+
+    assert paper_option("save", "2406.12345 2406.54321") == Save("2406.12345", others=("2406.54321",))
+    assert paper_option("unsave", "2406.12345, 2406.54321") == Unsave("2406.12345", others=("2406.54321",))
+    shown = paper_option("paper", "2406.12345 2406.54321")
+    assert isinstance(shown, Unknown) and shown.hint.startswith("`paper` takes one paper at a time")

@@ -136,12 +136,14 @@ class Saved:
 class Save:
     ref: str
     more: tuple[str, ...] = ()  # questions asked of the paper with it (`save 2406.12345 and cite it`)
+    others: tuple[str, ...] = ()  # the papers named after it (`save 2406.12345 and 2406.54321`), saved too
 
 
 @dataclass(frozen=True)
 class Unsave:
     ref: str
     more: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()  # as `Save`'s
 
 
 @dataclass(frozen=True)

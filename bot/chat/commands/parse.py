@@ -201,6 +201,8 @@ def parse_command(text: str) -> Command:
         return Save(ref)  # else a search ("save energy")
     if word in ("save", "unsave") and (bad := _ALMOST_AN_ID.fullmatch(ref.strip(_AROUND_AN_ID))):
         return Unknown(text, _not_an_id(bad[0]))
+    if word in ("save", "unsave") and len(ids := papers_named(ref)) > 1 and _only_ids_and(ref):
+        return _several(word, ids, text)  # `save A, B and C`: each (it was "one at a time")
     if word in ("save", "unsave") and len(ids := papers_named(ref)) > 1:  # `save A and cite B` was a search
         then = _verb_before(ref, ids[1]) or word
         return Unknown(text, f"`{word}` takes one paper at a time: `{word} {ids[0]}`, then `{then} {ids[1]}`.")
@@ -389,6 +391,8 @@ def paper_option(verb: Literal["paper", "save", "unsave"], value: str) -> Comman
     """A paper's id as a surface's own option gives it (Discord's `id:`), read as the chat reads it after
     `paper`, `save` or `unsave`: `2406.12345.`, `(2406.12345)`, `arXiv:2406.12345v2,`, a link."""
     named = papers_named(value)
+    if len(named) > 1 and verb != "paper":  # `id:2406.12345 2406.54321`: each, as `save A and B`
+        return _several(verb, named, f"{verb} {value}")
     if len(named) > 1:
         return Unknown(
             f"{verb} {value}", f"`{verb}` takes one paper at a time: `{verb} {named[0]}`, then `{verb} {named[1]}`."
@@ -546,9 +550,19 @@ def _reading_list_change(text: str) -> Save | Unsave | Unknown | None:
     if change is None:
         return None
     if len(named) > 1:  # `add 2406.12345 and 2501.00001 to my list` was searched for
-        verb = "save" if change is Save else "unsave"
-        return Unknown(text, f"`{verb}` takes one paper at a time: `{verb} {named[0]}`, then `{verb} {named[1]}`.")
+        return _several("save" if change is Save else "unsave", named, text)
     return change(named[0])
+
+
+MOST_SAVED = 10  # papers one `save` or `unsave` takes: each may be fetched from Hugging Face
+
+
+def _several(verb: str, named: list[str], text: str) -> Save | Unsave | Unknown:
+    """`save A, B and C`: each of the papers named, up to `MOST_SAVED` of them."""
+    if len(named) > MOST_SAVED:
+        return Unknown(text, f"`{verb}` takes up to {MOST_SAVED} papers at a time; {len(named)} are named here.")
+    each = list(dict.fromkeys(named))  # `save A and A`: once
+    return (Save if verb == "save" else Unsave)(each[0], others=tuple(each[1:]))
 
 
 def _community(word: str, rest: str) -> Top | Saved | None:
