@@ -47,6 +47,7 @@ PHRASES = replace(
     unsave=f"`unsave {EXAMPLE}`",
     ask=f"`{{word}} {EXAMPLE}`",  # no paper's thread here; a paper the bundled snapshot holds
     as_weekly="subscribe weekly on {day}",
+    as_daily="subscribe daily … days {days}",
     top_all="`top all`",
     today_all="`today all`",
     day_all="`{day} all`",

@@ -59,8 +59,8 @@ class Phrasebook:
     # digest's days, and the commands that change a channel to either.
     on_day: str = "on {day}"
     days: str = "days {days}"
-    as_weekly: str = "subscribe weekly on {day}"
-    as_daily: str = "subscribe daily … days {days}"
+    as_weekly: str = "/papers subscribe weekly on {day}"
+    as_daily: str = "/papers subscribe daily … days {days}"
 
     def help(self, direct: bool = False) -> tuple[str, ...]:
         """The commands; in a direct message, those a person has there (no channel's digest, nor its votes)."""

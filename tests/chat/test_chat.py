@@ -730,7 +730,8 @@ async def test_the_roundup_asked_for_where_the_digest_is_daily_says_so(june_stor
     await service.answer(parse_command("subscribe diffusion"), asker)
     daily = await service.answer(Preview(roundup=True), asker)
     assert daily.text[0] == (
-        "This channel's digest is daily, not a weekly roundup (`subscribe weekly on fri` makes it one). It would show:"
+        "This channel's digest is daily, not a weekly roundup (`/papers subscribe weekly on fri` makes it one)."
+        " It would show:"
     )
     dm = Asker(ChannelRef("slack", "D1"), "U2", direct=True)  # one's own digest: no channel's to make weekly
     await service.answer(parse_command("follow diffusion"), dm)

@@ -68,14 +68,15 @@ async def test_a_weekly_subscription_is_saved_and_shown(june_store: PaperStore) 
     [
         (
             "subscribe weekly days mon-fri",
-            "A weekly roundup comes one day a week, not `days mon-fri`: say which, such as `subscribe weekly on fri`",
+            "A weekly roundup comes one day a week, not `days mon-fri`: say which, such as"
+            " `/papers subscribe weekly on fri`",
         ),
         (
             "subscribe weekly diffusion on fri days mon",
             "`days mon` is for a daily digest; a weekly roundup comes on the one day `on fri` says:"
             " leave `days mon` out.",
         ),
-        ("subscribe daily on fri", "`on fri` is for a weekly roundup: `subscribe weekly on fri`"),
+        ("subscribe daily on fri", "`on fri` is for a weekly roundup: `/papers subscribe weekly on fri`"),
         ("subscribe on fri", "`on fri` is for a weekly roundup"),  # the channel has no roundup to move
     ],
 )
@@ -92,7 +93,7 @@ async def test_days_on_a_weekly_channel_say_how_to_go_back_to_a_daily_digest(jun
     post = await service.answer(parse_command("subscribe diffusion at 08:00 days mon-fri"), asker)
     assert post.text == (
         "This channel has a weekly roundup, which comes one day a week (`on fri`). For a daily digest instead: "
-        "`subscribe daily … days mon-fri`.",
+        "`/papers subscribe daily … days mon-fri`.",
     )
     saved = await SubscriptionStore(june_store.engine).get(CHANNEL)
     assert saved is not None and saved.cadence == "weekly"  # unchanged
