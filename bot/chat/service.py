@@ -66,6 +66,7 @@ from bot.delivery.digest import DigestOptions, build_digest, no_listing
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.cards import card, paper_post
 from bot.domain.channels import ChannelRef
+from bot.domain.citation import bibliography
 from bot.domain.config import DigestDefaults
 from bot.domain.errors import (
     ChannelUnavailable,
@@ -81,7 +82,7 @@ from bot.domain.models import Paper
 from bot.domain.other_links import repository_urls, repository_words, unlinked
 from bot.domain.post import Post
 from bot.domain.publishing import MessageRef, Publisher
-from bot.domain.words import quoted
+from bot.domain.words import counted, quoted
 from bot.ingest.catalog import Catalog
 from bot.search.port import SearchFilters, SearchIndex
 from bot.store.events import EventLog
@@ -189,6 +190,8 @@ class ChatService:
                 return await self._paper(ref)
             case RepositoryLookup(repository):
                 return await self._linking(repository, asker)
+            case Ask(question="cite", ref=ref, others=others) if others:  # `cite A and B`: one bibliography
+                return await self._cited((ref, *others))
             case Ask(question, ref, more, style, save):
                 paper = await self._found(ref)
                 if isinstance(paper, Post):
@@ -299,6 +302,20 @@ class ChatService:
                 words = self._words(asker)
                 unsaved = await self._community.unsave(person, ref, words.unsave, words.saved)
                 return _one_at_a_time(unsaved, more, ref)
+
+    async def _cited(self, refs: tuple[str, ...]) -> Post:
+        """The papers named, as one bibliography (each key once), and why any is not in it."""
+        papers: list[Paper] = []
+        missing: list[str] = []
+        for ref in refs:
+            found = await self._found(ref)
+            if isinstance(found, Post):
+                missing += found.text
+            else:
+                papers.append(found)
+        if not papers:
+            return Post(header="paperboy", text=tuple(missing))
+        return Post(header=f"Cite · {counted(len(papers), 'paper')}", text=tuple(missing), code=bibliography(papers))
 
     async def _each_saved(self, refs: tuple[str, ...], person: Person, listed: str) -> Post:
         """Each paper named saved (fetched when not stored), or why not, then the command that lists them."""

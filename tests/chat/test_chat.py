@@ -740,6 +740,19 @@ async def test_the_roundup_asked_for_where_the_digest_is_daily_says_so(june_stor
     assert own.text[0] == "Your own digest is daily: a weekly roundup is a channel's. It would show:"
 
 
+async def test_several_papers_cited_at_once_are_one_bibliography(june_store: PaperStore) -> None:
+    """`cite A and B` said "one at a time"."""
+    service = chat_service(june_store)
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    both = await service.answer(parse_command("cite 2605.29307, 2605.99999 and 2605.29307"), asker)
+    assert both.header == "Cite · 1 paper" and both.code is not None and both.code.count("@misc{") == 1
+    assert both.text and "2605.99999" in both.text[0]  # the one not found, said
+    listed = [paper.arxiv_id for paper in (await june_store.listing(date(2026, 6, 1)))[:2]]
+    two = await service.answer(parse_command(f"cite {listed[0]} and {listed[1]}"), asker)
+    assert two.header == "Cite · 2 papers" and two.code is not None and two.code.count("@misc{") == 2
+    assert not two.text
+
+
 async def test_several_papers_saved_at_once_are_each_saved_or_said_why_not(june_store: PaperStore) -> None:
     """`save A, B and C` said "one at a time", and saved none."""
     from bot.community.service import Community

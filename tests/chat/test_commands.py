@@ -338,18 +338,20 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
         ("authors of 2406.12345", Ask("authors", "2406.12345")),
         ("bibtex 2406.12345", Ask("cite", "2406.12345")),
         ("summery 2406.12345", Ask("summary", "2406.12345")),
+        ("cite 2406.12345 2406.54321", Ask("cite", "2406.12345", others=("2406.54321",))),  # one bibliography
+        ("cite 2406.12345 and 2406.54321.", Ask("cite", "2406.12345", others=("2406.54321",))),
         (
-            "cite 2406.12345 2406.54321",
+            "summary 2406.12345 2406.54321",
             Unknown(
-                "cite 2406.12345 2406.54321",
-                "`cite` takes one paper at a time: `cite 2406.12345`, then `cite 2406.54321`.",
+                "summary 2406.12345 2406.54321",
+                "`summary` takes one paper at a time: `summary 2406.12345`, then `summary 2406.54321`.",
             ),
         ),
         (
             "cite 2406.12345; code 2406.54321",  # it offered `cite 2406.54321`
             Unknown(
                 "cite 2406.12345; code 2406.54321",
-                "`cite` takes one paper at a time: `cite 2406.12345`, then `code 2406.54321`.",
+                "One paper at a time: `cite 2406.12345`, then `code 2406.54321`.",
             ),
         ),
         ("save 2406.12345？", Save("2406.12345")),

@@ -496,9 +496,14 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
         return Unknown(text, _not_an_id(bad[0]))
     if asked is None or not named:
         return None
+    if len(named) > 1 and asked == "cite" and _only_ids_and(rest.strip(" .!?")):  # `cite A and B`: both
+        return _several("cite", named, text)
     if len(named) > 1:  # `cite A; code B`: the second's own question (it was offered `cite B`)
         second = what_is_asked(text[text.find(named[0]) + len(named[0]) :], weak=False) or asked
-        return Unknown(text, f"`{asked}` takes one paper at a time: `{asked} {named[0]}`, then `{second} {named[1]}`.")
+        each = f"`{asked} {named[0]}`, then `{second} {named[1]}`."
+        return Unknown(
+            text, f"One paper at a time: {each}" if second != asked else f"`{asked}` takes one paper at a time: {each}"
+        )
     listed = all_asked(text)  # `code and cite 2406.12345`: the first answered, the rest said how to ask
     style = next((_STYLES[w] for w in _words_of_text(text) if w in _STYLES), "") if asked == "cite" else ""
     return Ask(asked, named[0], listed[1:] if listed[:1] == (asked,) else (), style, asks_to_save(text))
@@ -531,7 +536,7 @@ def _only_ids_and(text: str) -> bool:
     return only_ids(re.sub(r"(?i)(?:\s*,\s*|\s+(?:and|&)\s+)", " ", text))
 
 
-def _reading_list_change(text: str) -> Save | Unsave | Unknown | None:
+def _reading_list_change(text: str) -> Command | None:
     """The paper a text puts on one's reading list, or takes off it, in other words; two or more named,
     one at a time, as `save` says; None for other texts (read only after one of `_LIST_VERBS`: every
     search passes here)."""
@@ -554,14 +559,16 @@ def _reading_list_change(text: str) -> Save | Unsave | Unknown | None:
     return change(named[0])
 
 
-MOST_SAVED = 10  # papers one `save` or `unsave` takes: each may be fetched from Hugging Face
+MOST_AT_ONCE = 10  # papers one `save`, `unsave` or `cite` takes: each may be fetched from Hugging Face
 
 
-def _several(verb: str, named: list[str], text: str) -> Save | Unsave | Unknown:
-    """`save A, B and C`: each of the papers named, up to `MOST_SAVED` of them."""
-    if len(named) > MOST_SAVED:
-        return Unknown(text, f"`{verb}` takes up to {MOST_SAVED} papers at a time; {len(named)} are named here.")
+def _several(verb: str, named: list[str], text: str) -> Command:
+    """`save A, B and C`, `cite A and B`: each of the papers named, up to `MOST_AT_ONCE` of them."""
     each = list(dict.fromkeys(named))  # `save A and A`: once
+    if len(each) > MOST_AT_ONCE:
+        return Unknown(text, f"`{verb}` takes up to {MOST_AT_ONCE} papers at a time; {len(each)} are named here.")
+    if verb == "cite":
+        return Ask("cite", each[0], others=tuple(each[1:]))
     return (Save if verb == "save" else Unsave)(each[0], others=tuple(each[1:]))
 
 
