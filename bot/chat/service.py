@@ -301,7 +301,12 @@ class ChatService:
             case Unsave(ref, more):
                 words = self._words(asker)
                 unsaved = await self._community.unsave(person, ref, words.unsave, words.saved)
-                return _one_at_a_time(unsaved, more, ref)
+                if not more:
+                    return unsaved
+                if isinstance(found := await self._found(ref), Post):  # `unsave A and cite it`: why no citation
+                    return replace(unsaved, text=(*unsaved.text, *found.text))
+                answered = await answered_together(found, more, self._search)
+                return replace(answered, text=(*answered.text, *unsaved.text))
 
     async def _cited(self, refs: tuple[str, ...]) -> Post:
         """The papers named, as one bibliography (each key once), and why any is not in it."""
@@ -606,12 +611,3 @@ def _asked_of_no_paper(query: str, words: Phrasebook) -> str | None:
 
 # the words of a question that names no paper but "this" one (`cite this`, `summary of this paper please`)
 _OF_THIS = frozenset({"this", "it", "that", "of", "for", "to", "on", "about", "the", "paper", "one", "please", "pls"})
-
-
-def _one_at_a_time(answered: Post, more: tuple[str, ...], paper_id: str) -> Post:
-    """An unsave's answer, saying how to ask the questions asked with it (`unsave 2406.12345 and cite it`
-    answered the citation, and unsaved nothing)."""
-    if not more:
-        return answered
-    asks = " and ".join(f"`{asked} {paper_id}`" for asked in more)
-    return replace(answered, text=(*answered.text, f"A command does one thing; ask {asks} next."))

@@ -792,3 +792,6 @@ async def test_a_question_asked_with_a_save_answers_and_saves(june_store: PaperS
     assert both.header.startswith("Code and citation · ") and both.code is not None and "2605.29307" in both.code
     assert both.text[-1].startswith("Saved “GrepSeek") and not any("next." in line for line in both.text)
     assert [s.arxiv_id for s in await lists.saved(community.person(other.channel, other.user))] == ["2605.29307"]
+    off = await service.answer(parse_command("unsave 2605.29307 and cite it"), other)  # it said to ask next
+    assert off.code is not None and off.text[-1].startswith("Removed “GrepSeek")
+    assert await lists.saved(community.person(other.channel, other.user)) == []
