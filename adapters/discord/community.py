@@ -188,12 +188,12 @@ def add_commands(group: app_commands.Group, bot: PaperBot) -> None:
 
     @group.command(name="save", description="Put a paper on your reading list (only you see it)")
     @app_commands.rename(paper_id="id")
-    @app_commands.describe(paper_id="The paper's arXiv id (2406.12345) or link")
+    @app_commands.describe(paper_id="The paper's arXiv id (2406.12345) or link; up to 10, with spaces or commas")
     async def save(interaction: discord.Interaction, paper_id: str) -> None:
         await bot.answer(interaction, paper_option("save", paper_id))
 
     @group.command(name="unsave", description="Take a paper off your reading list")
     @app_commands.rename(paper_id="id")
-    @app_commands.describe(paper_id="The paper's arXiv id (2406.12345) or link")
+    @app_commands.describe(paper_id="The paper's arXiv id (2406.12345) or link; up to 10, with spaces or commas")
     async def unsave(interaction: discord.Interaction, paper_id: str) -> None:
         await bot.answer(interaction, paper_option("unsave", paper_id))

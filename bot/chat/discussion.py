@@ -224,7 +224,9 @@ async def answered_together(paper: Paper, asked: Sequence[str], search: SearchIn
     posts = [await _answer(paper, question, search) for question in questions]
     if len(posts) < 2:
         return posts[0] if posts else await _answer(paper, None, search)
-    texts = [(_CALLED[question], post.text) for question, post in zip(questions, posts, strict=True) if post.text]
+    # "No related papers …" as the related papers' text: as a post's `empty` it came above the other answers
+    said = [post.text or ((post.empty,) if post.empty and not post.cards else ()) for post in posts]
+    texts = [(_CALLED[question], text) for question, text in zip(questions, said, strict=True) if text]
     named = len(texts) > 1  # a text alone needs no name: the header gives it
     return Post(
         header=f"{listed([_CALLED[question] for question in questions]).capitalize()} · {shorten(paper.title, 120)}",
@@ -236,7 +238,6 @@ async def answered_together(paper: Paper, asked: Sequence[str], search: SearchIn
         ),
         code=next((post.code for post in posts if post.code), None),
         cards=next((post.cards for post in posts if post.cards), ()),
-        empty=next((post.empty for post in posts if post.empty), None),
     )
 
 

@@ -8,6 +8,7 @@ channel's digest (`subscribe`, `unsubscribe`, `settings`, `preview`) is answered
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
@@ -82,7 +83,7 @@ from bot.domain.models import Paper
 from bot.domain.other_links import repository_urls, repository_words, unlinked
 from bot.domain.post import Post
 from bot.domain.publishing import MessageRef, Publisher
-from bot.domain.words import counted, quoted
+from bot.domain.words import quoted
 from bot.ingest.catalog import Catalog
 from bot.search.port import SearchFilters, SearchIndex
 from bot.store.events import EventLog
@@ -310,26 +311,31 @@ class ChatService:
 
     async def _cited(self, refs: tuple[str, ...]) -> Post:
         """The papers named, as one bibliography (each key once), and why any is not in it."""
-        papers: list[Paper] = []
-        missing: list[str] = []
-        for ref in refs:
-            found = await self._found(ref)
-            if isinstance(found, Post):
-                missing += found.text
-            else:
-                papers.append(found)
+        found = await self._found_each(refs)
+        papers = [paper for _, paper in found if isinstance(paper, Paper)]
+        missing = tuple(line for ref, post in found if isinstance(post, Post) for line in _why_not(ref, post))
         if not papers:
-            return Post(header="paperboy", text=tuple(missing))
-        return Post(header=f"Cite · {counted(len(papers), 'paper')}", text=tuple(missing), code=bibliography(papers))
+            return Post(header="paperboy", text=missing)
+        if len(papers) == 1:  # headed by its title, as `cite A` is
+            return replace(await answered_together(papers[0], ("cite",), self._search), text=missing)
+        return Post(header=f"Cite · {len(papers)} papers", text=missing, code=bibliography(papers), file=CITED_FILE)
 
     async def _each_saved(self, refs: tuple[str, ...], person: Person, listed: str) -> Post:
         """Each paper named saved (fetched when not stored), or why not, then the command that lists them."""
         assert self._community is not None
         said: list[str] = []
-        for ref in refs:
-            found = await self._found(ref)
-            said += found.text if isinstance(found, Post) else [await self._community.save(person, found.arxiv_id, "")]
-        return Post(header="paperboy", text=(*said, f"{listed} shows your reading list."))
+        saved = False
+        for ref, found in await self._found_each(refs):
+            if isinstance(found, Post):
+                said += _why_not(ref, found)
+            else:
+                said.append(await self._community.save(person, found.arxiv_id, ""))
+                saved = True
+        return Post(header="paperboy", text=(*said, *([f"{listed} shows your reading list."] if saved else [])))
+
+    async def _found_each(self, refs: tuple[str, ...]) -> list[tuple[str, Paper | Post]]:
+        """`_found` of each paper named, side by side (each may be fetched from Hugging Face)."""
+        return list(zip(refs, await asyncio.gather(*(self._found(ref) for ref in refs)), strict=True))
 
     def _words(self, asker: Asker) -> Phrasebook:
         return self._phrasebooks.get(asker.channel.platform, TYPED)
@@ -607,6 +613,15 @@ def _asked_of_no_paper(query: str, words: Phrasebook) -> str | None:
     if word not in ASKS or not set(others) <= _OF_THIS:  # `cite?`, `summary of this paper`: no search
         return None
     return f"Asking about a paper? {words.ask.format(word=word)}."
+
+
+CITED_FILE = "citations.bib"  # `cite A, B …` where a message cannot hold the bibliography (`Post.file`)
+
+
+def _why_not(ref: str, found: Post) -> tuple[str, ...]:
+    """Why a paper named among several is not in the answer, naming it where the reason does not (“Could
+    not fetch that paper just now: …”)."""
+    return tuple(line if ref in line else f"{ref}: {line}" for line in found.text)
 
 
 # the words of a question that names no paper but "this" one (`cite this`, `summary of this paper please`)

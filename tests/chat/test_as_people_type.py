@@ -396,6 +396,7 @@ def test_a_setting_given_no_value_it_takes_is_told_why(typed: str, said: str) ->
     ("typed", "meant"),
     [
         ("settings tpo 3", "`settings top 3`"),
+        ("settings tpo: 3", "`settings top 3`"),
         ("settings weekely", "`settings weekly`"),
         ("settings topcs diffusion, robotics", "`settings topics diffusion, robotics`"),
         ("settings dys mon-fri", "`settings days mon-fri`"),
@@ -408,7 +409,18 @@ def test_a_settings_name_mistyped_is_offered_as_meant(typed: str, meant: str) ->
     assert command.hint.startswith(f"Did you mean {meant}? `settings` changes this channel's digest")
 
 
-@pytest.mark.parametrize("typed", ["settings diffusion", "settings robotics agents", "settings tips and tricks"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "settings diffusion",
+        "settings robotics agents",
+        "settings tips and tricks",
+        "settings weekly diffusion",  # it offered the line back as typed
+        "settings tpo",  # `settings top` needs a value: offered, it would be refused in turn
+        "settings done",  # `settings zone`, the same
+        "settings dairy",  # a word of its own (`subscribe dairy farming` is no `daily`)
+    ],
+)
 def test_a_settings_topic_near_no_name_gets_the_settings_help_alone(typed: str) -> None:
     command = parse_command(typed)
     assert isinstance(command, Unknown) and command.hint.startswith("`settings` changes this channel's digest")
@@ -528,6 +540,11 @@ def test_the_reading_list_in_other_words(typed: str, meant: Command) -> None:
         ("save 2406.12345, 2501.00001 and 2501.00002", Save("2406.12345", others=("2501.00001", "2501.00002"))),
         ("unsave 2406.12345 and 2501.00001.", Unsave("2406.12345", others=("2501.00001",))),
         ("save 2406.12345 and 2406.12345", Save("2406.12345")),
+        (  # "… is not an arXiv id"
+            "save https://arxiv.org/abs/2406.12345 and https://huggingface.co/papers/2501.00001",
+            Save("2406.12345", others=("2501.00001",)),
+        ),
+        ("save 2406.12345 and https://arxiv.org/abs/2501.00001", Save("2406.12345", others=("2501.00001",))),
     ],
 )
 def test_several_papers_onto_the_list_are_each_taken(typed: str, meant: Command) -> None:
@@ -849,9 +866,6 @@ def test_a_link_alone_is_its_papers_card_whatever_its_path_says() -> None:
         ("follow the topic model", Follow(("the topic model",))),
         ("follow topics: diffusion, robotics", Follow(("diffusion", "robotics"))),
         ("follow diffusion; robotics", Follow(("diffusion", "robotics"))),
-        ("follow robotics. agents", Follow(("robotics", "agents"))),  # the one topic “robotics. agents”
-        ("follow LLMs etc. agents", Follow(("LLMs etc. agents",))),  # an abbreviation's stop ends no topic
-        ("follow Llama 3.1. agents", Follow(("Llama 3.1. agents",))),
         ("follow LeCun's papers", Follow(("author:LeCun",))),
         ("follow topic modeling", Follow(("topic modeling",))),  # a topic of its own
         ('follow "topics diffusion"', Follow(("topics diffusion",))),  # quoted: as typed
@@ -1105,7 +1119,6 @@ def test_the_second_paper_is_offered_with_what_was_asked_of_it(typed: str, then:
     [
         ("subscribe weekly: robotics", "weekly", ("robotics",)),
         ("subscribe daily, agents", "daily", ("agents",)),
-        ("subscribe weekly. robotics. agents", "weekly", ("robotics", "agents")),  # “robotics. agents”
     ],
 )
 def test_a_cadence_with_a_mark_after_it_is_the_cadence(typed: str, cadence: str, topics: tuple[str, ...]) -> None:

@@ -745,11 +745,12 @@ async def test_several_papers_cited_at_once_are_one_bibliography(june_store: Pap
     service = chat_service(june_store)
     asker = Asker(ChannelRef("slack", "C1"), "U1")
     both = await service.answer(parse_command("cite 2605.29307, 2605.99999 and 2605.29307"), asker)
-    assert both.header == "Cite · 1 paper" and both.code is not None and both.code.count("@misc{") == 1
+    assert both.header.startswith("Cite · GrepSeek") and both.code is not None and both.code.count("@misc{") == 1
     assert both.text and "2605.99999" in both.text[0]  # the one not found, said
     listed = [paper.arxiv_id for paper in (await june_store.listing(date(2026, 6, 1)))[:2]]
     two = await service.answer(parse_command(f"cite {listed[0]} and {listed[1]}"), asker)
     assert two.header == "Cite · 2 papers" and two.code is not None and two.code.count("@misc{") == 2
+    assert two.file == "citations.bib"  # attached where a message cannot hold it (ten papers of 40 authors)
     assert not two.text
 
 
@@ -769,6 +770,8 @@ async def test_several_papers_saved_at_once_are_each_saved_or_said_why_not(june_
     assert answer.text[0].endswith("to your reading list.") and "2605.99999" in answer.text[1]
     assert answer.text[-1] == "`/papers saved` shows your reading list."
     assert [s.arxiv_id for s in await lists.saved(person)] == ["2605.29307"]
+    none = await service.answer(parse_command("save 2605.99998 and 2605.99999"), asker)
+    assert len(none.text) == 2 and not any("shows your reading list" in line for line in none.text)
     gone = await service.answer(parse_command("unsave 2605.29307 and 2605.99999"), asker)
     assert gone.text[0].startswith("Removed “GrepSeek") and gone.text[1].startswith("2605.99999 is not on your")
     assert await lists.saved(person) == []
@@ -795,3 +798,16 @@ async def test_a_question_asked_with_a_save_answers_and_saves(june_store: PaperS
     off = await service.answer(parse_command("unsave 2605.29307 and cite it"), other)  # it said to ask next
     assert off.code is not None and off.text[-1].startswith("Removed “GrepSeek")
     assert await lists.saved(community.person(other.channel, other.user)) == []
+
+
+def test_a_paper_among_several_that_could_not_be_had_is_named() -> None:
+    """“Could not fetch that paper just now” said not which, among the papers of `save A, B and C`."""
+    from bot.chat.service import _why_not
+    from bot.domain.post import Post
+
+    fetched = Post(header="paperboy", text=("Could not fetch that paper just now: Hugging Face could not be reached.",))
+    assert _why_not("2605.99999", fetched) == (
+        "2605.99999: Could not fetch that paper just now: Hugging Face could not be reached.",
+    )
+    named = Post(header="paperboy", text=("2605.99999 is not in the local store.",))
+    assert _why_not("2605.99999", named) == named.text

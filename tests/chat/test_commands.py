@@ -1118,5 +1118,7 @@ def test_a_discord_id_option_with_several_papers_saves_each() -> None:
 
     assert paper_option("save", "2406.12345 2406.54321") == Save("2406.12345", others=("2406.54321",))
     assert paper_option("unsave", "2406.12345, 2406.54321") == Unsave("2406.12345", others=("2406.54321",))
+    kept = paper_option("unsave", "2406.12345 but keep 2406.54321")  # not half-read: both were unsaved
+    assert isinstance(kept, Unknown) and kept.hint.startswith("`unsave` takes one paper at a time")
     shown = paper_option("paper", "2406.12345 2406.54321")
     assert isinstance(shown, Unknown) and shown.hint.startswith("`paper` takes one paper at a time")

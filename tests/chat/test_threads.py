@@ -14,6 +14,7 @@ from bot.domain.errors import ChannelUnavailable, DeliveryError, NotFound
 from bot.domain.models import Paper
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
+from bot.search.port import SearchFilters, SearchHit
 from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
@@ -417,3 +418,26 @@ async def test_thanks_in_a_thread_or_anywhere_is_welcomed_not_given_the_help(jun
     assert [post.text for post in said.posts] == [("You're welcome.",), ("You're welcome.",), ("👍",)]
     await service.mention(Mention("slack", "Ev4", "C1", shared.root.thread, "<@UBOT> thanks, and the code?"), said)
     assert said.posts[-1].header.startswith("Code · ")  # a question asked with it is answered
+
+
+class _FindsNothing:
+    """A search with no papers to offer: no paper is related."""
+
+    async def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
+        return []
+
+    async def respelled(self, query: str) -> str | None:
+        return None
+
+
+async def test_answers_together_say_no_related_paper_in_their_place(june_store: PaperStore) -> None:
+    """`code and related ID` with no related paper: "No related papers …" came first, above the code, where
+    Slack and Discord show a post's `empty`."""
+    from bot.chat.discussion import answered_together
+
+    paper = await june_store.get("2605.29307")
+    assert paper is not None
+    post = await answered_together(paper, ("code", "related"), _FindsNothing())
+    assert post.empty is None and not post.cards
+    assert post.text[-2:] == ("Related papers:", "No related papers in the local index yet.")
+    assert post.text[0].startswith(("Code: ", "No code is linked", "Code:"))

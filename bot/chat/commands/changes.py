@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.chat.commands.kinds import Command, Settings, Unknown, Unsubscribe
+from bot.chat.commands.kinds import Command, Settings, Subscribe, Unknown, Unsubscribe
 from bot.chat.commands.options import is_weekday, option_meant
-from bot.chat.commands.subscribing import parse_subscribe
+from bot.chat.commands.subscribing import NOT_MISTYPED, parse_subscribe
 from bot.domain.errors import UsageError
 from bot.domain.filters import unquoted
 from bot.domain.words import edits
@@ -82,13 +82,17 @@ _NAMES = ("time", "timezone", "zone", "top", "limit", "days", "topics", "weekly"
 
 def _mistyped(word: str, rest: str) -> str:
     """ "Did you mean" for a setting's name mistyped, the value kept (`settings tpo 3`: `settings top 3`), to
-    go before what `settings` takes; "" where the first word is near no name."""
+    go before what `settings` takes; "" where the first word is a name, near none, or what it offers would
+    not be read either (`settings tpo`, `settings done`: `top` and `zone` need a value)."""
     first, _, after = rest.strip().partition(" ")
-    typed = first.lower()
-    if len(typed) < 3 or not typed.isalpha():
+    typed = first.lower().rstrip(":=")  # `settings tpo: 3`
+    if len(typed) < 3 or not typed.isalpha() or typed in _NAMES or typed in NOT_MISTYPED:
         return ""
     meant = next((name for name in _NAMES if edits(typed, name, 1) <= 1), None)
-    return f"Did you mean `{word} {meant} {after}`? ".replace(" `?", "`?") if meant else ""
+    offered = f"{meant} {after}".strip()
+    if meant is None or len(offered) > 100 or not isinstance(parse_change(word, offered, offered), Subscribe):
+        return ""
+    return f"Did you mean `{word} {offered}`? "
 
 
 def _value_alone(typed: str) -> str | None:

@@ -197,15 +197,15 @@ def parse_command(text: str) -> Command:
     if word in ("save", "unsave") and len(named := papers_named(rest)) == 1:  # `save (2406.12345)？`
         more = _asked_after(rest)  # `save 2406.12345 and cite it`; not `save 2406.12345, great code!`
         return Save(named[0], more) if word == "save" else Unsave(named[0], more)
-    if word == "save" and names_a_paper(ref):
-        return Save(ref)  # else a search ("save energy")
-    if word in ("save", "unsave") and (bad := _ALMOST_AN_ID.fullmatch(ref.strip(_AROUND_AN_ID))):
-        return Unknown(text, _not_an_id(bad[0]))
     if word in ("save", "unsave") and len(ids := papers_named(ref)) > 1 and _only_ids_and(ref):
         return _several(word, ids, text)  # `save A, B and C`: each (it was "one at a time")
     if word in ("save", "unsave") and len(ids := papers_named(ref)) > 1:  # `save A and cite B` was a search
         then = _verb_before(ref, ids[1]) or word
         return Unknown(text, f"`{word}` takes one paper at a time: `{word} {ids[0]}`, then `{then} {ids[1]}`.")
+    if word == "save" and names_a_paper(ref):
+        return Save(ref)  # else a search ("save energy")
+    if word in ("save", "unsave") and (bad := _ALMOST_AN_ID.fullmatch(ref.strip(_AROUND_AN_ID))):
+        return Unknown(text, _not_an_id(bad[0]))
     if word not in ("save", "unsave") and len(ids := papers_named(ref)) == 1 and _only_ids_and(ref):
         near_save, near_unsave = edits(word, "save", 1) <= 1, edits(word, "unsave", 1) <= 1
         if near_save and near_unsave:  # `usave 2406.12345` saved it: never the opposite of what was meant
@@ -391,7 +391,7 @@ def paper_option(verb: Literal["paper", "save", "unsave"], value: str) -> Comman
     """A paper's id as a surface's own option gives it (Discord's `id:`), read as the chat reads it after
     `paper`, `save` or `unsave`: `2406.12345.`, `(2406.12345)`, `arXiv:2406.12345v2,`, a link."""
     named = papers_named(value)
-    if len(named) > 1 and verb != "paper":  # `id:2406.12345 2406.54321`: each, as `save A and B`
+    if len(named) > 1 and verb != "paper" and _only_ids_and(value.strip(" .!?")):  # `id:A B`: each, as typed
         return _several(verb, named, f"{verb} {value}")
     if len(named) > 1:
         return Unknown(
@@ -506,7 +506,8 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
         )
     listed = all_asked(text)  # `code and cite 2406.12345`: the first answered, the rest said how to ask
     style = next((_STYLES[w] for w in _words_of_text(text) if w in _STYLES), "") if asked == "cite" else ""
-    return Ask(asked, named[0], listed[1:] if listed[:1] == (asked,) else (), style, asks_to_save(text))
+    more = tuple(question for question in listed if question not in (asked, LINKS))  # `who wrote A and the code?`
+    return Ask(asked, named[0], more, style, asks_to_save(text))
 
 
 # citation styles people ask for by name (`cite 2406.12345 apa` gave BibTeX without a word), as written
@@ -564,7 +565,7 @@ MOST_AT_ONCE = 10  # papers one `save`, `unsave` or `cite` takes: each may be fe
 
 def _several(verb: str, named: list[str], text: str) -> Command:
     """`save A, B and C`, `cite A and B`: each of the papers named, up to `MOST_AT_ONCE` of them."""
-    each = list(dict.fromkeys(named))  # `save A and A`: once
+    each = sorted(dict.fromkeys(named), key=text.find)  # `save A and A`: once; in the order typed
     if len(each) > MOST_AT_ONCE:
         return Unknown(text, f"`{verb}` takes up to {MOST_AT_ONCE} papers at a time; {len(each)} are named here.")
     if verb == "cite":

@@ -122,7 +122,7 @@ def parse_subscribe(text: str) -> Subscribe:
         elif token == "OR":  # `diffusion OR robotics`, as boolean search writes it: two topics, as a comma makes
             close_part(words, topics)
         else:
-            add_token(token, words, topics, more=i + 1 < len(tokens))
+            add_token(token, words, topics)  # `diffusion; robotics`: two topics, as a comma makes
         i += 1
     close_part(words, topics)
     topics = listed_with_and(topics, as_typed)
@@ -439,19 +439,18 @@ def comma_parts(text: str) -> list[str]:
     (`as_ours`)."""
     parts: list[str] = []
     words: list[str] = []
-    tokens = tokens_of(as_ours(text))
-    for at, (token, quoted) in enumerate(tokens, start=1):
+    for token, quoted in tokens_of(as_ours(text)):
         if quoted or token == "OR":
             close_part(words, parts)
             parts += [token] if quoted else []
             continue
-        add_token(token, words, parts, more=at < len(tokens))
+        add_token(token, words, parts)
     close_part(words, parts)
     return listed_with_and([p for p in parts if p.strip()])
 
 
 # words of their own one letter from `weekly` or `daily` (`subscribe daisy descriptor`)
-_NOT_MISTYPED = frozenset({"weakly", "meekly", "dairy", "dally", "daly", "dail", "daisy", "weekday", "weeks", "week"})
+NOT_MISTYPED = frozenset({"weakly", "meekly", "dairy", "dally", "daly", "dail", "daisy", "weekday", "weeks", "week"})
 
 
 def cadence_unpunctuated(rest: str) -> str:
@@ -467,7 +466,7 @@ def cadence_mistyped(rest: str) -> str | None:
     diffusion` was a daily digest of the topic “weekely diffusion”); None for any other."""
     first = rest.split(maxsplit=1)[0] if rest.strip() else ""
     word = first.lower().rstrip(":,;.!")  # `subscribe weekely: robotics`
-    if not word.isalnum() or word in _NOT_MISTYPED or word in ("weekly", "daily"):
+    if not word.isalnum() or word in NOT_MISTYPED or word in ("weekly", "daily"):
         return None
     meant = next((meant for meant in ("weekly", "daily") if edits(word, meant, 1) <= 1), None)
     return f"did you mean `subscribe {meant} …`? (For the topic “{first}”, quote it.)" if meant else None

@@ -92,20 +92,11 @@ def close_part(words: list[str], topics: list[str]) -> None:
         words.clear()
 
 
-# a word a sentence ends with (`robotics. agents`: two topics), not an abbreviation's, an initial's or a version's
-_ENDS_A_SENTENCE = re.compile(r"[A-Za-z][a-z]{2,}\.")
-_ABBREVIATED = frozenset({"etc", "approx", "fig", "figs", "eqs", "inc", "corp", "univ", "prof", "dept", "resp"})
-
-
-def add_token(token: str, words: list[str], parts: list[str], more: bool) -> None:
+def add_token(token: str, words: list[str], parts: list[str]) -> None:
     """An unquoted token's words to the part being read: a comma or a semicolon ends the part (`diffusion;
-    robotics`), and so does a full stop ending a word with more words after it (`subscribe weekly. robotics.
-    agents` was the one topic “robotics. agents”)."""
+    robotics`)."""
     for piece in re.split(r"([,;])", token):
         if piece in (",", ";"):
             close_part(words, parts)
         elif piece:
             words.append(piece)
-    if more and _ENDS_A_SENTENCE.fullmatch(token) and token[:-1].lower() not in _ABBREVIATED:
-        words[-1] = words[-1][:-1]
-        close_part(words, parts)
