@@ -8,7 +8,6 @@ channel's digest (`subscribe`, `unsubscribe`, `settings`, `preview`) is answered
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
@@ -334,8 +333,10 @@ class ChatService:
         return Post(header="paperboy", text=(*said, *([f"{listed} shows your reading list."] if saved else [])))
 
     async def _found_each(self, refs: tuple[str, ...]) -> list[tuple[str, Paper | Post]]:
-        """`_found` of each paper named, side by side (each may be fetched from Hugging Face)."""
-        return list(zip(refs, await asyncio.gather(*(self._found(ref) for ref in refs)), strict=True))
+        """`_found` of each paper named, one after the other: side by side, arXiv's one request in 3 s
+        (the fallback for a paper Hugging Face lacks) ate the later papers' time, and they were said to be
+        out of reach."""
+        return [(ref, await self._found(ref)) for ref in refs]
 
     def _words(self, asker: Asker) -> Phrasebook:
         return self._phrasebooks.get(asker.channel.platform, TYPED)

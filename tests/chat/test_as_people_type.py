@@ -397,6 +397,7 @@ def test_a_setting_given_no_value_it_takes_is_told_why(typed: str, said: str) ->
     [
         ("settings tpo 3", "`settings top 3`"),
         ("settings tpo: 3", "`settings top 3`"),
+        ("settings tpo 3.", "`settings top 3`"),
         ("settings weekely", "`settings weekly`"),
         ("settings topcs diffusion, robotics", "`settings topics diffusion, robotics`"),
         ("settings dys mon-fri", "`settings days mon-fri`"),
@@ -545,11 +546,16 @@ def test_the_reading_list_in_other_words(typed: str, meant: Command) -> None:
             Save("2406.12345", others=("2501.00001",)),
         ),
         ("save 2406.12345 and https://arxiv.org/abs/2501.00001", Save("2406.12345", others=("2501.00001",))),
+        ("save 2406.12345,2501.00001", Save("2406.12345", others=("2501.00001",))),  # searched for
+        ("cite 2406.12345,2501.00001", Ask("cite", "2406.12345", others=("2501.00001",))),
+        ("code and pdf 2406.12345", Ask("code", "2406.12345", more=("links",))),  # its links too
     ],
 )
 def test_several_papers_onto_the_list_are_each_taken(typed: str, meant: Command) -> None:
     """These were searched for, the ids as words; then each said "one at a time"."""
     assert parse_command(typed) == meant
+    for typo in ("save 2406.1234 and 2501.00001", "cite 2406.1234 and 2501.00001", "unsave 2406.12345, 2501.0001"):
+        assert "is not an arXiv id" in refused(typo)  # the one near an id was left out without a word
     many = " ".join(f"2501.{n:05}" for n in range(11))
     assert refused(f"save {many}") == "`save` takes up to 10 papers at a time; 11 are named here."
     assert isinstance(parse_command("add diffusion and 2406.12345 to my list"), Search)  # one paper, and words

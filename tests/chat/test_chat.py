@@ -350,6 +350,8 @@ async def test_a_command_asking_several_questions_of_a_paper_answers_each(june_s
     related = await service.answer(parse_command("related and code 2605.29307"), asker)
     assert related.header.startswith("Related papers and code · ") and related.cards
     assert "2605.29307" not in {shown.paper_id for shown in related.cards}
+    pages = await service.answer(parse_command("code and pdf 2605.29307"), asker)
+    assert pages.header.startswith("Code and links · ") and "Links:" in pages.text
     one = await service.answer(parse_command("cite 2605.29307"), asker)
     assert one.header.startswith("Cite · ") and not one.text
 

@@ -84,7 +84,7 @@ def _mistyped(word: str, rest: str) -> str:
     """ "Did you mean" for a setting's name mistyped, the value kept (`settings tpo 3`: `settings top 3`), to
     go before what `settings` takes; "" where the first word is a name, near none, or what it offers would
     not be read either (`settings tpo`, `settings done`: `top` and `zone` need a value)."""
-    first, _, after = rest.strip().partition(" ")
+    first, _, after = rest.strip(" .!").partition(" ")  # `settings tpo 3.`: offered without the full stop
     typed = first.lower().rstrip(":=")  # `settings tpo: 3`
     if len(typed) < 3 or not typed.isalpha() or typed in _NAMES or typed in NOT_MISTYPED:
         return ""

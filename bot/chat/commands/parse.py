@@ -187,6 +187,8 @@ def parse_command(text: str) -> Command:
         return Unknown(text, f"Did you mean `{meant}`?")
     if word == "saved" and rest.lower().strip(" .!?") in _OTHER_FORMS:  # `saved json` was a search for the words
         return Unknown(text, "your reading list comes as a list (`saved`) or as BibTeX (`saved bibtex`).")
+    if word in ("save", "unsave", "cite", "bibtex"):  # `save 2406.12345,2406.54321`: two ids, not a search
+        rest = _IDS_GLUED.sub(r"\1, ", rest)
     ref = rest.rstrip(".,;!?")  # `save 2406.12345.`: the sentence's full stop is not the id's
     if (asked := _asked_of_a_paper(text, word, rest)) is not None:
         return asked
@@ -194,6 +196,8 @@ def parse_command(text: str) -> Command:
         return Ask(word, ref)  # else a search ("code generation", "related work")
     if (word in ASKS or word in ("save", "unsave")) and (no_paper := _no_papers_link(word, rest, text)) is not None:
         return no_paper  # `cite https://openreview.net/…` was searched for as its address's words
+    if word in ("save", "unsave") and papers_named(rest) and (typo := _almost_an_id(rest)) is not None:
+        return Unknown(text, _not_an_id(typo))  # `save 2608.1988 and 2608.20335` saved the second alone
     if word in ("save", "unsave") and len(named := papers_named(rest)) == 1:  # `save (2406.12345)？`
         more = _asked_after(rest)  # `save 2406.12345 and cite it`; not `save 2406.12345, great code!`
         return Save(named[0], more) if word == "save" else Unsave(named[0], more)
@@ -390,6 +394,7 @@ def search_option(topic: str) -> Command:
 def paper_option(verb: Literal["paper", "save", "unsave"], value: str) -> Command:
     """A paper's id as a surface's own option gives it (Discord's `id:`), read as the chat reads it after
     `paper`, `save` or `unsave`: `2406.12345.`, `(2406.12345)`, `arXiv:2406.12345v2,`, a link."""
+    value = _IDS_GLUED.sub(r"\1, ", value)  # `id:2406.12345,2406.54321`
     named = papers_named(value)
     if len(named) > 1 and verb != "paper" and _only_ids_and(value.strip(" .!?")):  # `id:A B`: each, as typed
         return _several(verb, named, f"{verb} {value}")
@@ -406,6 +411,13 @@ _ALMOST_AN_ID = re.compile(r"(?:arxiv:\s*)?\d{4}\.\d+(?:v\d+)?", re.IGNORECASE) 
 _QUESTION_WORDS = 8  # a question of a paper in a sentence: longer, it is a search that names one
 
 _AROUND_AN_ID = " .,;:!?()[]<>\"'"
+_IDS_GLUED = re.compile(r"(\d{4}\.\d{4,5}(?:v\d+)?),(?=\S)")  # a comma and no space after an id
+
+
+def _almost_an_id(text: str) -> str | None:
+    """A word of the text that is nearly an arXiv id and names no paper (`2608.1988`, a digit short)."""
+    words = (raw.strip(_AROUND_AN_ID) for raw in _IDS_GLUED.sub(r"\1, ", text).split())
+    return next((word for word in words if _ALMOST_AN_ID.fullmatch(word) and not papers_named(word)), None)
 
 
 def _not_an_id(typed: str) -> str:
@@ -496,6 +508,8 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
         return Unknown(text, _not_an_id(bad[0]))
     if asked is None or not named:
         return None
+    if (typo := _almost_an_id(rest)) is not None:  # `cite 2608.1988 and 2608.20335`: one cited, without a word
+        return Unknown(text, _not_an_id(typo))
     if len(named) > 1 and asked == "cite" and _only_ids_and(rest.strip(" .!?")):  # `cite A and B`: both
         return _several("cite", named, text)
     if len(named) > 1:  # `cite A; code B`: the second's own question (it was offered `cite B`)
@@ -506,8 +520,7 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
         )
     listed = all_asked(text)  # `code and cite 2406.12345`: the first answered, the rest said how to ask
     style = next((_STYLES[w] for w in _words_of_text(text) if w in _STYLES), "") if asked == "cite" else ""
-    more = tuple(question for question in listed if question not in (asked, LINKS))  # `who wrote A and the code?`
-    return Ask(asked, named[0], more, style, asks_to_save(text))
+    return Ask(asked, named[0], listed[1:] if listed[:1] == (asked,) else (), style, asks_to_save(text))
 
 
 # citation styles people ask for by name (`cite 2406.12345 apa` gave BibTeX without a word), as written
