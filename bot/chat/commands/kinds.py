@@ -55,7 +55,7 @@ class Ask:
 
     question: str
     ref: str
-    more: tuple[str, ...] = ()  # the questions asked with it (`code and cite 2406.12345`), answered one a command
+    more: tuple[str, ...] = ()  # the questions asked with it (`code and cite 2406.12345`), answered with it
     style: str = ""  # a citation's style asked for (`cite 2406.12345 apa`): BibTeX is the one given
     save: bool = False  # asked to save it too (`cite 2406.12345 and save it`), as a thread's mention may
     others: tuple[str, ...] = ()  # the papers cited with it (`cite 2406.12345 and 2406.54321`): one bibliography
