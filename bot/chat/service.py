@@ -192,19 +192,8 @@ class ChatService:
                 return await self._linking(repository, asker)
             case Ask(question="cite", ref=ref, others=others) if others:  # `cite A and B`: one bibliography
                 return await self._cited((ref, *others))
-            case Ask(question, ref, more, style, save):
-                paper = await self._found(ref)
-                if isinstance(paper, Post):
-                    return paper
-                answered = await answered_together(paper, (question, *more), self._search)
-                if style:  # `cite 2406.12345 apa`: BibTeX, said so, not passed off as what was asked
-                    said = f"BibTeX is the one form given here: a reference manager turns it into {style}."
-                    answered = replace(answered, text=(*answered.text, said))
-                if save and self._community is not None:  # `cite 2406.12345 and save it` saved nothing
-                    person = self._community.person(asker.channel, asker.user)
-                    saved = await self._community.save(person, paper.arxiv_id, self._words(asker).saved)
-                    answered = replace(answered, text=(*answered.text, saved))
-                return answered
+            case Ask():
+                return await self._asked(command, asker)
             case Subscribe():
                 return await self._digests.subscribe(command, asker)
             case Unsubscribe(topic):
@@ -273,33 +262,27 @@ class ChatService:
             return Post(header="paperboy", text=(top_in_channels(self._words(asker).saved),))
         if self._community is None:
             return Post(header="paperboy", text=("Votes and reading lists are not available here.",))
-        person = self._community.person(asker.channel, asker.user)
+        person, words = self._community.person(asker.channel, asker.user), self._words(asker)
         match command:
             case Top(period):
-                words = self._words(asker)
                 return await self._community.top(asker.channel, period, further=words.top_all, how=words.vote_how)
             case Saved(as_bibtex):
-                words = self._words(asker)
                 return await self._community.saved(
                     person, as_bibtex=as_bibtex, more=words.saved_more, how=words.save_how
                 )
             case Save(ref, _, others) if others:  # `save A, B and C`: each, in one answer
-                return await self._each_saved((ref, *others), person, self._words(asker).saved)
+                return await self._each_saved((ref, *others), person, words.saved)
             case Unsave(ref, _, others) if others:
-                words = self._words(asker)
                 each = [await self._community.unsave(person, one, words.unsave, words.saved) for one in (ref, *others)]
                 return Post(header="paperboy", text=tuple(line for post in each for line in post.text))
-            case Save(ref, more):  # a paper that exists, as the Save button's always does: fetched when not stored
+            case Save(ref, more) if more:  # `save 2406.12345 and cite it`: as `cite 2406.12345 and save it`
+                return await self._asked(Ask(more[0], ref, more[1:], save=True), asker)
+            case Save(ref):  # a paper that exists, as the Save button's always does: fetched when not stored
                 found = await self._found(ref)
                 if isinstance(found, Post):
                     return found
-                saved = await self._community.save(person, found.arxiv_id, self._words(asker).saved)
-                if more:  # `save 2406.12345 and cite it`: saved, and answered
-                    answered = await answered_together(found, more, self._search)
-                    return replace(answered, text=(*answered.text, saved))
-                return Post(header="paperboy", text=(saved,))
+                return Post(header="paperboy", text=(await self._community.save(person, found.arxiv_id, words.saved),))
             case Unsave(ref, more):
-                words = self._words(asker)
                 unsaved = await self._community.unsave(person, ref, words.unsave, words.saved)
                 if not more:
                     return unsaved
@@ -307,6 +290,21 @@ class ChatService:
                     return replace(unsaved, text=(*unsaved.text, *found.text))
                 answered = await answered_together(found, more, self._search)
                 return replace(answered, text=(*answered.text, *unsaved.text))
+
+    async def _asked(self, command: Ask, asker: Asker) -> Post:
+        """The answers to the questions asked of one paper, in one post; saved too where asked."""
+        paper = await self._found(command.ref)
+        if isinstance(paper, Post):
+            return paper
+        answered = await answered_together(paper, (command.question, *command.more), self._search)
+        if command.style:  # `cite 2406.12345 apa`: BibTeX, said so, not passed off as what was asked
+            said = f"BibTeX is the one form given here: a reference manager turns it into {command.style}."
+            answered = replace(answered, text=(*answered.text, said))
+        if command.save and self._community is not None:  # `cite 2406.12345 and save it` saved nothing
+            person = self._community.person(asker.channel, asker.user)
+            saved = await self._community.save(person, paper.arxiv_id, self._words(asker).saved)
+            answered = replace(answered, text=(*answered.text, saved))
+        return answered
 
     async def _cited(self, refs: tuple[str, ...]) -> Post:
         """The papers named, as one bibliography (each key once), and why any is not in it."""

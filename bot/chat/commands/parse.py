@@ -196,16 +196,16 @@ def parse_command(text: str) -> Command:
         return Ask(word, ref)  # else a search ("code generation", "related work")
     if (word in ASKS or word in ("save", "unsave")) and (no_paper := _no_papers_link(word, rest, text)) is not None:
         return no_paper  # `cite https://openreview.net/…` was searched for as its address's words
-    if word in ("save", "unsave") and papers_named(rest) and (typo := _almost_an_id(rest)) is not None:
-        return Unknown(text, _not_an_id(typo))  # `save 2608.1988 and 2608.20335` saved the second alone
-    if word in ("save", "unsave") and len(named := papers_named(rest)) == 1:  # `save (2406.12345)？`
-        more = _asked_after(rest)  # `save 2406.12345 and cite it`; not `save 2406.12345, great code!`
-        return Save(named[0], more) if word == "save" else Unsave(named[0], more)
-    if word in ("save", "unsave") and len(ids := papers_named(ref)) > 1 and _only_ids_and(ref):
-        return _several(word, ids, text)  # `save A, B and C`: each (it was "one at a time")
-    if word in ("save", "unsave") and len(ids := papers_named(ref)) > 1:  # `save A and cite B` was a search
-        then = _verb_before(ref, ids[1]) or word
-        return Unknown(text, f"`{word}` takes one paper at a time: `{word} {ids[0]}`, then `{then} {ids[1]}`.")
+    if word in ("save", "unsave") and (named := papers_named(rest)):
+        if (typo := _almost_an_id(rest)) is not None:  # `save 2608.1988 and 2608.20335` saved the second alone
+            return Unknown(text, _not_an_id(typo))
+        if len(named) == 1:  # `save (2406.12345)？`; `save 2406.12345 and cite it`, not `…, great code!`
+            more = _asked_after(rest)
+            return Save(named[0], more) if word == "save" else Unsave(named[0], more)
+        if _only_ids_and(ref):  # `save A, B and C`: each (it was "one at a time")
+            return _several(word, named, text)
+        then = _verb_before(ref, named[1]) or word  # `save A and cite B` was a search
+        return Unknown(text, f"`{word}` takes one paper at a time: `{word} {named[0]}`, then `{then} {named[1]}`.")
     if word == "save" and names_a_paper(ref):
         return Save(ref)  # else a search ("save energy")
     if word in ("save", "unsave") and (bad := _ALMOST_AN_ID.fullmatch(ref.strip(_AROUND_AN_ID))):
