@@ -95,28 +95,26 @@ class DenseIndex:
         if positions.size == 0:
             return
         self.grow(int(positions.max()) + 1)
+        self.drop(positions)  # the vectors they had, if any, go first
         self._texts[positions] = texts if texts is not None else 0
         if self._exact is not None:
             self._exact[positions] = vectors
         elif self._ivf is None:
-            kept = ~np.isin(self._pending_at, positions)
-            self._pending_at = np.concatenate([self._pending_at[kept], positions.astype(np.int64)])
-            self._pending = np.concatenate([self._pending[kept], vectors.astype(np.float32)])
+            self._pending_at = np.concatenate([self._pending_at, positions.astype(np.int64)])
+            self._pending = np.concatenate([self._pending, vectors.astype(np.float32)])
             if self._pending_at.size >= TRAIN_AT_LEAST:
                 self._ivf = _ivf(self._pending, max(self._expected, self._size), self._trained)
                 self._ivf.add_with_ids(np.ascontiguousarray(self._pending), self._pending_at)
                 # new empty arrays: empty slices would keep the whole sample alive (150 MB at 100k rows)
                 self._pending_at, self._pending = np.zeros(0, np.int64), np.zeros((0, DIMENSIONS), np.float32)
         else:
-            known = positions[self._has[positions]]
-            if known.size:
-                self._ivf.remove_ids(known)
             self._ivf.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), positions.astype(np.int64))
-        self._count += int(np.unique(positions[~self._has[positions]]).size)
+        self._count += int(np.unique(positions).size)
         self._has[positions] = True
 
     def drop(self, positions: npt.NDArray[np.int64]) -> None:
-        """These positions have no vector any more (saved vectors of a text the index no longer holds)."""
+        """These positions have no vector any more (saved vectors of a text the index no longer holds, or
+        vectors about to be replaced: `put`)."""
         positions = np.unique(positions[positions < self._size])
         positions = positions[self._has[positions]]
         if not positions.size:

@@ -139,10 +139,8 @@ def _alive(pid: str) -> bool:
     """Whether the process with this id (as a file name holds it) is running."""
     try:
         os.kill(int(pid), 0)
-    except ValueError:
-        return False
     except PermissionError:  # another user's: running
         return True
-    except OSError:
+    except (ValueError, OSError):
         return False
     return True

@@ -92,10 +92,8 @@ def document(paper: Paper, position: int) -> Document:
             doc.add_text("body", terms)
         doc.add_text("has", terms)
     doc.add_text("authors", term_text(texts["authors"]))
-    for name in ("title", "summary", "abstract"):  # a phrase never spans two of them
-        doc.add_text("words", folded(texts[name]))
-    for keyword in paper.ai_keywords:  # nor two keywords ("loss-driven reward", "model-driven reward")
-        doc.add_text("words", folded(keyword))
+    for text in (paper.title, texts["summary"], paper.abstract, *paper.ai_keywords):  # a phrase never spans two
+        doc.add_text("words", folded(text))  # of them, nor two keywords ("loss-driven reward", "model-driven reward")
     for term in set().union(*(author_terms(words(a)) for a in paper.authors)):
         doc.add_text("names", term)
     for key in {keyword_key(k) for k in paper.ai_keywords}:

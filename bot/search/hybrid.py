@@ -16,6 +16,7 @@ query with nothing close enough in embedding space gets no dense results (gibber
 from __future__ import annotations
 
 import functools
+import itertools
 import threading
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -230,9 +231,7 @@ class HybridIndex:
         dense = self._dense
         return dense is not None and len(dense) > 0 and not filters.require_all and bool(parsed.groups) and limit > 0
 
-    def search_if_current(
-        self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10
-    ) -> list[SearchHit] | None:
+    def search_if_current(self, query: str, filters: SearchFilters, limit: int) -> list[SearchHit] | None:
         """`search_now`, or None when another process has written to the index since it was read (then
         `reopen` first). Thread-safe: several run at once, as long as nothing writes to the index."""
         return None if self.lexical.changed_elsewhere() else self.search_now(query, filters, limit)
@@ -313,10 +312,5 @@ class HybridIndex:
             counts.update({keyword_key(k) for k in paper.ai_keywords})
         # Most shared first, ties by the keyword itself: never by a set's order, which changes with
         # each process's string hashing (the same query would rank differently from run to run).
-        shared: list[str] = []
-        for key, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-            if n < 2 or len(shared) == EXPANSIONS:  # the rest are shared by fewer still
-                break
-            if self.lexical.expands(key):
-                shared.append(key)
-        return shared
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return list(itertools.islice((k for k, n in ranked if n >= 2 and self.lexical.expands(k)), EXPANSIONS))

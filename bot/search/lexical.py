@@ -147,12 +147,9 @@ class LexicalIndex(IndexWrites):
     def search_now(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[SearchHit]:
         """The best `limit` hits, computed here and now: CPU work, refused on an event loop's thread
         (the search service runs it in the CPU pool)."""
-        off_loop("a search")
         return self.search_parsed(parse_query(query, self.one_name), filters, limit)
 
-    def search_parsed(
-        self, parsed: Parsed, filters: SearchFilters = SearchFilters(), limit: int = 10
-    ) -> list[SearchHit]:
+    def search_parsed(self, parsed: Parsed, filters: SearchFilters, limit: int) -> list[SearchHit]:
         """`search_now` of a query parsed already (with `one_name`)."""
         off_loop("a search")
         if parsed.empty or not len(self) or limit <= 0:

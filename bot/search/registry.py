@@ -72,11 +72,8 @@ class Registry:
         self.day[positions] = [p.day.toordinal() if p.day else 0 for p in papers]
         self.upvotes[positions] = [p.upvotes for p in papers]
         self.versions[positions] = [stamps.get(p.arxiv_id, 0) for p in papers]
-        self.texts[positions] = [text_sum(p) for p in papers]
+        self.texts[positions] = [as_sum(checksum(p)) for p in papers]  # the text as embedded
         self.alive[positions] = True
-
-    def ids_at(self, positions: npt.NDArray[np.int64]) -> list[str]:
-        return [i.decode() for i in self.ids[positions].tolist()]
 
     def reprior(self) -> None:
         """Per position: 1 plus the gentle recency and upvote nudges (relative to the newest day and the
@@ -156,11 +153,6 @@ class Registry:
         registry.watermark, registry.stamp = watermark, stamp
         registry.reprior()
         return registry
-
-
-def text_sum(paper: Paper) -> int:
-    """The checksum of the paper's text as embedded, as a number (`as_sum`)."""
-    return as_sum(checksum(paper))
 
 
 def as_sum(hexadecimal: str) -> int:

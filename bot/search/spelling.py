@@ -67,14 +67,9 @@ def respell(query: str, held: Held, near: Near, names: tuple[Held, Near] | None 
         for start, stop, name in author_words(query):
             if (better_name := _respelled_name(name, *names)) is not None:
                 changes.append((start, stop, better_name))
-    if not changes:
-        return None
-    pieces: list[str] = []
-    end = 0
-    for start, stop, text in sorted(changes):
-        pieces += [query[end:start], text]
-        end = stop
-    return "".join([*pieces, query[end:]])
+    for start, stop, text in sorted(changes, reverse=True):  # (apart: each a word of its own)
+        query = query[:start] + text + query[stop:]
+    return query if changes else None
 
 
 def _respelled_name(typed: str, held: Held, near: Near) -> str | None:

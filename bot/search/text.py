@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from tantivy import Filter, TextAnalyzer, TextAnalyzerBuilder, Tokenizer
 
-from bot.domain.filters import by_author
-from bot.domain.words import LETTERS, PLAIN, STOP_WORDS, signs_spelled
+from bot.domain.filters import by_author, fold
+from bot.domain.words import LETTERS, STOP_WORDS, signs_spelled
 from bot.search.acronyms import ACRONYMS
 
 MAX_QUERY_TERMS = 32  # a 10,000-character query costs no more than a sentence
@@ -45,10 +45,7 @@ def folded(text: str) -> str:
     “gonzalez”, “Spéculative” is “speculative”, and, as a digest's filters write them
     (`bot.domain.filters.fold`), “Łochowski” is “lochowski” and “Bjørklund” “bjorklund” (ASCII skips the
     Unicode work)."""
-    if text.isascii():
-        return text.lower()
-    bare = "".join(c for c in unicodedata.normalize("NFKD", text.translate(PLAIN)) if not unicodedata.combining(c))
-    return unicodedata.normalize("NFKC", bare).casefold()
+    return text.lower() if text.isascii() else unicodedata.normalize("NFKC", fold(text))  # (white space squashed)
 
 
 def term_text(text: str) -> str:

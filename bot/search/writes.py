@@ -253,7 +253,7 @@ class IndexWrites:
         return self._registry.prior
 
     def ids(self, positions: npt.NDArray[np.int64]) -> list[str]:
-        return self._registry.ids_at(positions)
+        return [i.decode() for i in self._registry.ids[positions].tolist()]
 
     def positions(self, ids: Sequence[str]) -> npt.NDArray[np.int64]:
         """The position of each of these papers, or -1 when the index does not hold it."""
