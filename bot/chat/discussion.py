@@ -99,13 +99,16 @@ def unmentioned(text: str) -> str:
     return re.sub(r"<[@#!][^>]*>", " ", text).strip()
 
 
+_TLDR = re.compile(r"(?i)\btl\s*;?\s*dr\b")
+
+
 def _words(text: str) -> list[str]:
     """The text's words, lower case, without mentions; `tl;dr` and `tl dr` as one word; full-width
     letters as the letters (`ｓｕｍｍａｒｙ`); a question said not to be wanted ("not the code") left out:
     the first question word a few words after a negation, in the same clause."""
     plain = unicodedata.normalize("NFKC", unmentioned(text)).lower()
     kept = []
-    for clause in _CLAUSE.split(re.sub(r"\btl\s*;?\s*dr\b", "tldr", plain)):
+    for clause in _CLAUSE.split(_TLDR.sub("tldr", plain)):
         left = 0  # words a negation still reaches
         for word in re.findall(r"[a-z]+", clause):
             if left and word in STRONG:
@@ -172,11 +175,27 @@ JOINS = frozenset({"and", "also", "plus", "then", "or", "the", "its", "their", "
 
 
 def all_asked(text: str) -> tuple[str, ...]:
-    """Every question a mention asks, in its order, once each: the first (`what_is_asked`), then those
-    listed right after it ("code and authors"); none when it asks nothing."""
-    first = what_is_asked(text)
+    """Every question a mention asks, in its order, once each: in each of its clauses (`who wrote it and
+    where is the code?`, `is there code? and a citation`), the first question it names and those listed
+    right after it (`_listed`); a clause that names none but is a question may ask with a weak word
+    (`what is this about, and who wrote it`). Where no clause names one, what the whole text asks
+    (`what_is_asked`: `link?`). None when it asks nothing."""
+    clauses = _CLAUSES.split(_TLDR.sub("tldr", text))  # (not `tl` and `dr`)
+    asked = [question for clause in clauses for question in _listed(clause, weak=False)]
+    return tuple(dict.fromkeys(asked or _listed(text, weak=True)))
+
+
+# a clause that is a question: a weak word there asks (`what's this about`; not `thanks for the link`)
+_QUESTION = re.compile(r"(?i)^\W*(?:what|what's|whats|how|where|where's|is|are|any|got|can|could|do|does)\b")
+
+
+def _listed(text: str, weak: bool) -> list[str]:
+    """The first question the text names (`what_is_asked`; `weak`: a weak word may name it, or in a
+    question, `_QUESTION`, anywhere), then those listed right after it ("code and authors"); none when it
+    names none."""
+    first = what_is_asked(text, weak=weak or _QUESTION.match(unmentioned(text)) is not None)
     if first is None:
-        return ()
+        return []
     words = _words(text)
     start = next((i for i, word in enumerate(words) if ASKED_BY.get(word) == first), len(words))
     asked = [first]
@@ -186,7 +205,7 @@ def all_asked(text: str) -> tuple[str, ...]:
         if (listed := ASKED_BY.get(word) or _mistyped(word)) is None:
             break
         asked.append(listed)
-    return tuple(dict.fromkeys(asked))
+    return asked
 
 
 def _names(authors: tuple[str, ...]) -> str:

@@ -549,6 +549,11 @@ def test_the_reading_list_in_other_words(typed: str, meant: Command) -> None:
         ("save 2406.12345,2501.00001", Save("2406.12345", others=("2501.00001",))),  # searched for
         ("cite 2406.12345,2501.00001", Ask("cite", "2406.12345", others=("2501.00001",))),
         ("code and pdf 2406.12345", Ask("code", "2406.12345", more=("links",))),  # its links too
+        # questions in a sentence, each clause's (the code alone was answered)
+        ("who wrote 2406.12345 and where is the code", Ask("authors", "2406.12345", more=("code",))),
+        ("is there code for 2406.12345? cite it too", Ask("code", "2406.12345", more=("cite",))),
+        ("tell me who wrote 2406.12345 and cite it", Ask("authors", "2406.12345", more=("cite",))),
+        ("authors and cite 2406.12345 apa", Ask("authors", "2406.12345", more=("cite",), style="APA")),
     ],
 )
 def test_several_papers_onto_the_list_are_each_taken(typed: str, meant: Command) -> None:

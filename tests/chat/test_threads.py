@@ -339,6 +339,16 @@ async def test_a_mention_naming_a_paper_outside_a_thread_is_answered(june_store:
         ("<@UBOT> who wrote it?", ("authors",)),
         ("<@UBOT> hello", ()),
         ("<@UBOT> never mind\ncode?", ("code",)),  # a line ends a clause: the negation does not reach it
+        # each clause's question (each asked the first alone)
+        ("<@UBOT> who wrote it and where is the code?", ("authors", "code")),
+        ("<@UBOT> is there code? and a citation", ("code", "cite")),
+        ("<@UBOT> cite it, and who are the authors", ("cite", "authors")),
+        ("<@UBOT> any code? also who wrote it", ("code", "authors")),
+        ("<@UBOT> can you summarize and find related papers", ("summary", "related")),
+        ("<@UBOT> what is this about and who wrote it", ("summary", "authors")),  # a question's weak word
+        ("<@UBOT> thanks for the link, and the code?", ("code",)),  # not a question: no links
+        ("<@UBOT> tl;dr and code", ("summary", "code")),
+        ("<@UBOT> link?", ("links",)),
     ],
 )
 def test_every_question_listed_together_is_asked_in_order(text: str, asked: tuple[str, ...]) -> None:

@@ -518,9 +518,13 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
         return Unknown(
             text, f"One paper at a time: {each}" if second != asked else f"`{asked}` takes one paper at a time: {each}"
         )
-    listed = all_asked(text)  # `code and cite 2406.12345`: the first answered, the rest said how to ask
-    style = next((_STYLES[w] for w in _words_of_text(text) if w in _STYLES), "") if asked == "cite" else ""
-    return Ask(asked, named[0], listed[1:] if listed[:1] == (asked,) else (), style, asks_to_save(text))
+    listed = all_asked(text)  # `code and cite 2406.12345`: each answered, in one post
+    if asked in listed and what_is_asked(word) is None:  # `who wrote 2406.12345 and where is the code`: in order
+        asked = listed[0]
+    more = tuple(question for question in listed if question != asked) if asked in listed else ()
+    cites = "cite" in (asked, *more)
+    style = next((_STYLES[w] for w in _words_of_text(text) if w in _STYLES), "") if cites else ""
+    return Ask(asked, named[0], more, style, asks_to_save(text))
 
 
 # citation styles people ask for by name (`cite 2406.12345 apa` gave BibTeX without a word), as written
