@@ -190,8 +190,8 @@ class ChatService:
                 return await self._paper(ref)
             case RepositoryLookup(repository):
                 return await self._linking(repository, asker)
-            case Ask(question="cite", ref=ref, others=others) if others:  # `cite A and B`: one bibliography
-                return await self._cited((ref, *others))
+            case Ask(others=others) if others:  # `cite A and B`: one bibliography
+                return await self._cited(command, asker)
             case Ask():
                 return await self._asked(command, asker)
             case Subscribe():
@@ -297,25 +297,37 @@ class ChatService:
         if isinstance(paper, Post):
             return paper
         answered = await answered_together(paper, (command.question, *command.more), self._search)
-        if command.style:  # `cite 2406.12345 apa`: BibTeX, said so, not passed off as what was asked
-            said = f"BibTeX is the one form given here: a reference manager turns it into {command.style}."
-            answered = replace(answered, text=(*answered.text, said))
-        if command.save and self._community is not None:  # `cite 2406.12345 and save it` saved nothing
-            person = self._community.person(asker.channel, asker.user)
-            saved = await self._community.save(person, paper.arxiv_id, self._words(asker).saved)
-            answered = replace(answered, text=(*answered.text, saved))
-        return answered
+        return replace(answered, text=(*answered.text, *await self._also(command, [paper], asker)))
 
-    async def _cited(self, refs: tuple[str, ...]) -> Post:
+    async def _cited(self, command: Ask, asker: Asker) -> Post:
         """The papers named, as one bibliography (each key once), and why any is not in it."""
-        found = await self._found_each(refs)
+        found = await self._found_each((command.ref, *command.others))
         papers = [paper for _, paper in found if isinstance(paper, Paper)]
         missing = tuple(line for ref, post in found if isinstance(post, Post) for line in _why_not(ref, post))
         if not papers:
             return Post(header="paperboy", text=missing)
         if len(papers) == 1:  # headed by its title, as `cite A` is
-            return replace(await answered_together(papers[0], ("cite",), self._search), text=missing)
-        return Post(header=f"Cite · {len(papers)} papers", text=missing, code=bibliography(papers), file=CITED_FILE)
+            cited = replace(await answered_together(papers[0], ("cite",), self._search), text=missing)
+        else:
+            cited = Post(
+                header=f"Cite · {len(papers)} papers", text=missing, code=bibliography(papers), file=CITED_FILE
+            )
+        return replace(cited, text=(*cited.text, *await self._also(command, papers, asker)))
+
+    async def _also(self, command: Ask, papers: list[Paper], asker: Asker) -> tuple[str, ...]:
+        """What an answer says after it: that BibTeX is the one form given, where a `style` was asked for
+        (`cite 2406.12345 apa`), and each paper saved, where that was asked too (`cite 2406.12345 and save
+        it` saved nothing)."""
+        said = []
+        if command.style:  # not passed off as what was asked
+            said.append(f"BibTeX is the one form given here: a reference manager turns it into {command.style}.")
+        if command.save and self._community is not None:
+            person, listed = self._community.person(asker.channel, asker.user), self._words(asker).saved
+            if len(papers) == 1:
+                return (*said, await self._community.save(person, papers[0].arxiv_id, listed))
+            said += [await self._community.save(person, paper.arxiv_id, "") for paper in papers]
+            said.append(f"{listed} shows your reading list.")  # as `save A and B` says it
+        return tuple(said)
 
     async def _each_saved(self, refs: tuple[str, ...], person: Person, listed: str) -> Post:
         """Each paper named saved (fetched when not stored), or why not, then the command that lists them."""

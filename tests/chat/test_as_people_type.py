@@ -549,6 +549,13 @@ def test_the_reading_list_in_other_words(typed: str, meant: Command) -> None:
         ("save 2406.12345,2501.00001", Save("2406.12345", others=("2501.00001",))),  # searched for
         ("cite 2406.12345,2501.00001", Ask("cite", "2406.12345", others=("2501.00001",))),
         ("code and pdf 2406.12345", Ask("code", "2406.12345", more=("links",))),  # its links too
+        # "`cite` takes one paper at a time"
+        ("cite both 2406.12345 and 2501.00001", Ask("cite", "2406.12345", others=("2501.00001",))),
+        ("bibtex for 2406.12345 and 2501.00001", Ask("cite", "2406.12345", others=("2501.00001",))),
+        ("cite 2406.12345 and 2501.00001 apa", Ask("cite", "2406.12345", style="APA", others=("2501.00001",))),
+        ("cite 2406.12345 and 2501.00001 and save them", Ask("cite", "2406.12345", save=True, others=("2501.00001",))),
+        ("save 2406.12345 and 2501.00001 and cite them", Ask("cite", "2406.12345", save=True, others=("2501.00001",))),
+        ("save both 2406.12345 and 2501.00001", Save("2406.12345", others=("2501.00001",))),
         # questions in a sentence, each clause's (the code alone was answered)
         ("who wrote 2406.12345 and where is the code", Ask("authors", "2406.12345", more=("code",))),
         ("is there code for 2406.12345? cite it too", Ask("code", "2406.12345", more=("cite",))),

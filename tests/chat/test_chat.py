@@ -802,6 +802,27 @@ async def test_a_question_asked_with_a_save_answers_and_saves(june_store: PaperS
     assert await lists.saved(community.person(other.channel, other.user)) == []
 
 
+async def test_several_papers_cited_in_a_style_and_saved_say_so_and_are_saved(june_store: PaperStore) -> None:
+    """`cite A and B apa` and `cite A and B and save them` said "`cite` takes one paper at a time"."""
+    from bot.community.service import Community
+    from bot.store.engagement import EngagementStore
+    from bot.store.reading import ReadingLists
+
+    lists = ReadingLists(june_store.engine)
+    community = Community(EngagementStore(june_store.engine), lists, june_store, clock=lambda: NOW)
+    service = chat_service(june_store, community=community)
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    a, b = [paper.arxiv_id for paper in (await june_store.listing(date(2026, 6, 1)))[:2]]
+    styled = await service.answer(parse_command(f"cite both {a} and {b} apa"), asker)
+    assert styled.header == "Cite · 2 papers" and styled.code is not None and styled.code.count("@misc{") == 2
+    assert styled.text == ("BibTeX is the one form given here: a reference manager turns it into APA.",)
+    assert await lists.saved(community.person(asker.channel, asker.user)) == []
+    saved = await service.answer(parse_command(f"save {a} and {b} and cite them"), asker)
+    assert saved.header == "Cite · 2 papers" and [line[:6] for line in saved.text[:2]] == ["Saved ", "Saved "]
+    assert saved.text[-1] == "`/papers saved` shows your reading list."  # once, as `save A and B` says it
+    assert sorted(s.arxiv_id for s in await lists.saved(community.person(asker.channel, asker.user))) == sorted([a, b])
+
+
 def test_a_paper_among_several_that_could_not_be_had_is_named() -> None:
     """“Could not fetch that paper just now” said not which, among the papers of `save A, B and C`."""
     from bot.chat.service import _why_not

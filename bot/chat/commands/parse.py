@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from typing import Literal
@@ -204,6 +205,8 @@ def parse_command(text: str) -> Command:
             return Save(named[0], more) if word == "save" else Unsave(named[0], more)
         if _only_ids_and(ref):  # `save A, B and C`: each (it was "one at a time")
             return _several(word, named, text)
+        if word == "save" and _only_ids_and((cited := _peeled(ref, _CITE_THEM))[0]) and cited[1]:
+            return _several("cite", named, text, save=True)  # `save A and B and cite them`
         then = _verb_before(ref, named[1]) or word  # `save A and cite B` was a search
         return Unknown(text, f"`{word}` takes one paper at a time: `{word} {named[0]}`, then `{then} {named[1]}`.")
     if word == "save" and names_a_paper(ref):
@@ -510,8 +513,10 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
         return None
     if (typo := _almost_an_id(rest)) is not None:  # `cite 2608.1988 and 2608.20335`: one cited, without a word
         return Unknown(text, _not_an_id(typo))
-    if len(named) > 1 and asked == "cite" and _only_ids_and(rest.strip(" .!?")):  # `cite A and B`: both
-        return _several("cite", named, text)
+    if len(named) > 1 and asked == "cite":  # `cite A and B`: both; `cite both A and B apa`, `… and save them`
+        ids, save = _peeled(rest, _SAVE_THEM)
+        if _only_ids_and(ids.strip(" .!?"), also=_STYLES):
+            return _several("cite", named, text, style=_style(text), save=save)
     if len(named) > 1:  # `cite A; code B`: the second's own question (it was offered `cite B`)
         second = what_is_asked(text[text.find(named[0]) + len(named[0]) :], weak=False) or asked
         each = f"`{asked} {named[0]}`, then `{second} {named[1]}`."
@@ -522,9 +527,12 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
     if asked in listed and what_is_asked(word) is None:  # `who wrote 2406.12345 and where is the code`: in order
         asked = listed[0]
     more = tuple(question for question in listed if question != asked) if asked in listed else ()
-    cites = "cite" in (asked, *more)
-    style = next((_STYLES[w] for w in _words_of_text(text) if w in _STYLES), "") if cites else ""
-    return Ask(asked, named[0], more, style, asks_to_save(text))
+    return Ask(asked, named[0], more, _style(text) if "cite" in (asked, *more) else "", asks_to_save(text))
+
+
+def _style(text: str) -> str:
+    """The citation style the text names (`cite 2406.12345 apa`), or none."""
+    return next((_STYLES[w] for w in _words_of_text(text) if w in _STYLES), "")
 
 
 # citation styles people ask for by name (`cite 2406.12345 apa` gave BibTeX without a word), as written
@@ -549,9 +557,33 @@ _OFF = frozenset({"remove", "delete", "unbookmark", "drop", "from", "my", "the",
 _LIST_VERBS = frozenset({"bookmark", "add", "keep", "remove", "delete", "unbookmark", "drop"})
 
 
-def _only_ids_and(text: str) -> bool:
-    """Whether a text holds nothing but papers' ids or links, and `and` or commas between them."""
-    return only_ids(re.sub(r"(?i)(?:\s*,\s*|\s+(?:and|&)\s+)", " ", text))
+def _only_ids_and(text: str, also: Iterable[str] = ()) -> bool:
+    """Whether a text holds nothing but papers' ids or links, `and` or commas between them, words before
+    them that say nothing more of them (`both`, `for`, `the papers`), and after them `please` or, `also`,
+    these."""
+    words = re.sub(r"(?i)(?:\s*,\s*|\s+(?:and|&)\s+)", " ", text).split()
+    plain = [word.lower().strip(".,:!?") for word in words]
+    start = next((i for i, word in enumerate(plain) if word not in _BEFORE_IDS), len(words))
+    end = next((i for i in range(len(words), start, -1) if plain[i - 1] not in _AFTER_IDS.union(also)), start)
+    return only_ids(" ".join(words[start:end]))
+
+
+_BEFORE_IDS = frozenset({"both", "for", "of", "the", "these", "papers"})
+_AFTER_IDS = frozenset({"please", "pls"})
+_THEM = r"(?:them|both|all|these|those|(?:both|all|each)\s+of\s+them)"
+# a save or a citation asked of every paper named, after them (`cite A and B and save them`)
+_SAVE_THEM = re.compile(
+    rf"(?i)(?:\s*[,;]\s*|\s+)(?:(?:and|then|&|\+)\s+)?(?:please\s+)?save\s+{_THEM}(?:\s+too)?[\s.!]*$"
+)
+_CITE_THEM = re.compile(
+    rf"(?i)(?:\s*[,;]\s*|\s+)(?:(?:and|then|&|\+)\s+)?(?:please\s+)?(?:cite|bibtex(?:\s+for)?)\s+{_THEM}(?:\s+too)?[\s.!]*$"
+)
+
+
+def _peeled(text: str, asked: re.Pattern[str]) -> tuple[str, bool]:
+    """The text without this request at its end, and whether it was there."""
+    kept = asked.sub("", text)
+    return kept, kept != text
 
 
 def _reading_list_change(text: str) -> Command | None:
@@ -580,13 +612,14 @@ def _reading_list_change(text: str) -> Command | None:
 MOST_AT_ONCE = 10  # papers one `save`, `unsave` or `cite` takes: each may be fetched from Hugging Face
 
 
-def _several(verb: str, named: list[str], text: str) -> Command:
-    """`save A, B and C`, `cite A and B`: each of the papers named, up to `MOST_AT_ONCE` of them."""
+def _several(verb: str, named: list[str], text: str, style: str = "", save: bool = False) -> Command:
+    """`save A, B and C`, `cite A and B`: each of the papers named, up to `MOST_AT_ONCE` of them (a
+    citation in a `style`, BibTeX said to be the one given; each `save`d too)."""
     each = sorted(dict.fromkeys(named), key=text.find)  # `save A and A`: once; in the order typed
     if len(each) > MOST_AT_ONCE:
         return Unknown(text, f"`{verb}` takes up to {MOST_AT_ONCE} papers at a time; {len(each)} are named here.")
     if verb == "cite":
-        return Ask("cite", each[0], others=tuple(each[1:]))
+        return Ask("cite", each[0], style=style, save=save, others=tuple(each[1:]))
     return (Save if verb == "save" else Unsave)(each[0], others=tuple(each[1:]))
 
 
