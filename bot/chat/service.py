@@ -516,7 +516,7 @@ class ChatService:
         arxiv_id = await self._ledger.thread_paper(mention.platform, mention.channel, thread) if thread else None
         named = papers_named(mention.text)
         if len(named) > 1:
-            return [said(f"Name one paper at a time: {named[0]}, then {named[1]}.")]
+            return [await self._several(mention, named)]
         if named and named[0] != arxiv_id:
             found = await self._found(named[0])
             if isinstance(found, Post):
@@ -534,6 +534,16 @@ class ChatService:
             answers = await self._discussed(paper, mention) if asks else []
             return [*answers, said(news_said(self._defaults.follow_days, await self._news_here(mention, arxiv_id)))]
         return await self._discussed(paper, mention)
+
+    async def _several(self, mention: Mention, named: list[str]) -> Post:
+        """A mention naming several papers: answered as the command would be where it cites or saves them
+        all (`@paperboy cite A and B`), else one at a time."""
+        command = parse_command(unmentioned(mention.text))
+        if isinstance(command, Ask | Save | Unsave) and command.others and mention.user:
+            return await self.answer(
+                command, Asker(ChannelRef(mention.platform, mention.channel or "", mention.workspace), mention.user)
+            )
+        return said(f"Name one paper at a time: {named[0]}, then {named[1]}.")
 
     async def _news_here(self, mention: Mention, arxiv_id: str) -> bool | None:
         """Whether a paper's news comes to the thread mentioned in (`news_said`'s `here`)."""

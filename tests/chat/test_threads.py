@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 import pytest
 
@@ -132,6 +133,25 @@ async def test_an_answer_the_platform_refuses_is_logged_not_raised(
     with caplog.at_level(logging.WARNING, logger="paperboy.chat"):
         await chat_service(june_store).mention(Mention("slack", "Ev9", "C1", "1.2", "summary"), Said(refuse=True))
     assert "could not answer a mention in 1.2: Slack is down" in caplog.text
+
+
+async def test_a_mention_citing_or_saving_several_papers_takes_each(june_store: PaperStore) -> None:
+    """`@paperboy cite A and B` got "Name one paper at a time", which `/papers cite A and B` no longer says."""
+    from bot.community.service import Community
+    from bot.store.engagement import EngagementStore
+    from bot.store.reading import ReadingLists
+
+    lists = ReadingLists(june_store.engine)
+    community = Community(EngagementStore(june_store.engine), lists, june_store, clock=lambda: NOW)
+    service, said = chat_service(june_store, community=community), Said()
+    a, b = [paper.arxiv_id for paper in (await june_store.listing(date(2026, 6, 1)))[:2]]
+    await service.mention(Mention("slack", "Ev1", "C1", None, f"<@UBOT> cite {a} and {b}", user="U1"), said)
+    await service.mention(Mention("discord", "Ev2", "C1", None, f"<@BOT> save {a} and {b}", user="U2"), said)
+    cited, saved = said.posts
+    assert cited.header == "Cite · 2 papers" and cited.code is not None and cited.code.count("@misc{") == 2
+    assert saved.text[-1] == "`/papers saved` shows your reading list."
+    person = community.person(ChannelRef("discord", ""), "U2")
+    assert sorted(s.arxiv_id for s in await lists.saved(person)) == sorted([a, b])
 
 
 @pytest.mark.parametrize(
