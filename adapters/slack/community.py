@@ -18,28 +18,26 @@ whose `users.info` says `is_bot` (asked once per user and remembered).
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.errors import error_code
 from adapters.slack.home import HomeAgain
 from adapters.slack.installations import StoreInstallations, is_direct_message, workspace_of_body
+from adapters.slack.people import People
 from adapters.slack.render import SAVE_ACTION, escape
 from bot.chat.replies import replied
 from bot.community.service import BOOKMARKS, Community, Reaction
 from bot.domain.channels import ChannelRef
 
 log = logging.getLogger("paperboy.slack")
-PEOPLE_REMEMBERED = 10_000
 REPLY_SUBTYPES = frozenset({"thread_broadcast", "file_share"})  # a person's reply all the same
 
 
@@ -49,33 +47,6 @@ def event_time(value: object) -> datetime:
         return datetime.fromtimestamp(float(str(value)), UTC)
     except (TypeError, ValueError, OverflowError):
         return datetime.now(UTC)
-
-
-class People:
-    """Whether a Slack user is a person (not a bot), asked of `users.info` once per user of a workspace
-    (a user id is unique only within its workspace)."""
-
-    def __init__(self) -> None:
-        self._known: OrderedDict[tuple[str, str], bool] = OrderedDict()
-
-    async def is_person(self, client: AsyncWebClient, workspace: str, user: str, bot_user: str | None) -> bool:
-        if not user or user == bot_user or user == "USLACKBOT":
-            return False
-        known = self._known.get((workspace, user))
-        if known is None:
-            try:
-                found = (await client.users_info(user=user)).get("user") or {}
-                known = not (found.get("is_bot") or found.get("is_app_user"))
-            except SlackApiError as exc:  # unknown to Slack, or no users:read: count them as a person
-                log.info("users.info %s failed (%s): counting them as a person", user, error_code(exc))
-                known = True
-            except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:  # no answer: a person, this once
-                log.info("users.info %s got no answer (%s): counting them as a person", user, type(exc).__name__)
-                return True
-            self._known[workspace, user] = known
-            if len(self._known) > PEOPLE_REMEMBERED:
-                self._known.popitem(last=False)
-        return known
 
 
 def _texts(*values: object) -> tuple[str, ...]:

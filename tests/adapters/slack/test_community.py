@@ -372,3 +372,31 @@ async def test_an_upload_that_fails_leaves_the_answers_holding_what_they_can(sla
     )
     assert "@misc{" in first and "Sorry" not in first
     assert "The whole list could not come as a file (Slack did not take it: the upload failed)" in last
+
+
+async def test_whether_a_user_is_a_person_has_a_deadline_and_only_answers_are_kept(slack_bot: SlackBot) -> None:
+    """users.info under a rate limit held an event's ack past Slack's 3 s (each retry asked again), and
+    one failed lookup made a bot a person for good: its reactions were counted as votes."""
+    from adapters.slack.app import slack_client
+    from adapters.slack.people import People
+
+    fake = slack_bot.fake
+    fake.users["U0666"] = {"name": "otherbot", "is_bot": True}
+    client = slack_client("xoxb-test", fake.base_url)
+
+    def asked() -> int:
+        return sum(1 for c in fake.calls if c.method == "users.info" and c.args.get("user") == "U0666")
+
+    people = People(seconds=0.2)
+    fake.fail("users.info", Failure(status=429, retry_after=1))  # waited out by the client's retry
+    at_once = await asyncio.gather(*(people.is_person(client, "T0001", "U0666", "UBOT") for _ in range(5)))
+    assert at_once == [True] * 5  # no answer in time: a person, this once
+    await fake.wait_for(lambda: asked() == 2)  # one lookup for the five, asked again after the 429
+    assert await people.is_person(client, "T0001", "U0666", "UBOT") is False  # the answer, kept
+    assert asked() == 2
+
+    other = People()
+    fake.fail("users.info", Failure(error="internal_error"))
+    assert await other.is_person(client, "T0001", "U0666", "UBOT") is True  # a failure: a person, this once
+    assert await other.is_person(client, "T0001", "U0666", "UBOT") is False  # asked again: a bot
+    assert await other.is_person(client, "T0001", "U0666", "UBOT") is False and asked() == 4
