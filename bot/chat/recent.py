@@ -127,19 +127,28 @@ class Window:
             return f"from {day} to {self.last:%A %-d %B %Y}"
         return f"{'on' if self.last else 'since'} {day}"
 
-    def none(self, query: str | None, latest: date | None) -> str | None:
+    def none(self, query: str | None, latest: date | None, lacking: str | None = None) -> str | None:
         """What an answer limited to these days that found nothing says (`none_since`); None for any day."""
         if self.first is None:
             return None
-        return none_since(query, self.first, latest, self.said(), self.last)
+        return none_since(query, self.first, latest, self.said(), self.last, lacking)
 
 
-def none_since(query: str | None, first: date, latest: date | None, said: str = "", last: date | None = None) -> str:
+def none_since(
+    query: str | None,
+    first: date,
+    latest: date | None,
+    said: str = "",
+    last: date | None = None,
+    lacking: str | None = None,
+) -> str:
     """What an answer limited to recent days (a search's, or `this week`'s: no `query`) that found
     nothing says: since when (or `said`: on that day alone, from it to another); and, when the store
     holds no day as recent (`latest`: its latest day), that it lacks them, not that no papers were
     listed ("No papers were listed since Sunday", of days no sync had fetched), nor holds the days of a
-    span after its latest (`last`: the span's last day)."""
+    span after its latest (`last`: the span's last day); `lacking`: which of its days the store lacks
+    (`jun 5 to jun 7` said no papers were listed, of a Friday no sync had fetched), said after the days
+    it holds."""
     day = f"{first:%A %-d %B %Y}"
     said = said or f"since {day}"
     again = "" if query is None else " The same words without the days look at every day."
@@ -148,6 +157,8 @@ def none_since(query: str | None, first: date, latest: date | None, said: str = 
         lacks = f"The store does not hold {day}" if last == first else f"The store holds no day {said}"
         return f"{lacks}: {held}.{again}"
     beyond = f" The store holds no day after {latest:%A %-d %B %Y}." if last is not None and latest < last else ""
+    if lacking:
+        said, beyond = f"{said}, of the days the store holds", f"{beyond} {lacking}"
     if query is None:
         return f"No papers were listed {said}.{beyond}"
     return f"No paper on {quoted(query)} was listed {said}.{beyond}{again}"

@@ -35,15 +35,19 @@ class WeekMatches:
 
 
 async def missing_days(store: PaperStore, monday: date, today: date) -> tuple[date, ...]:
-    """The week's weekdays (Hugging Face lists papers on weekdays) up to `today` the store cannot speak for:
-    no papers, and no sync that asked once the day had ended everywhere (never asked, or asked too early,
-    when an empty answer is not the last word). Never passed off as days without papers."""
-    found = []
-    for day in week_days(monday, today):
-        record = await store.day_record(day)
-        if day.weekday() < 5 and record.listed == 0 and not record.final:
-            found.append(day)
-    return tuple(found)
+    """The week's weekdays up to `today` the store cannot speak for (`lacking_days`)."""
+    days = week_days(monday, today)
+    return await lacking_days(store, days[0], days[-1]) if days else ()
+
+
+async def lacking_days(store: PaperStore, first: date, last: date) -> tuple[date, ...]:
+    """The weekdays (Hugging Face lists papers on weekdays) from `first` to `last` the store cannot speak
+    for: no papers, and no sync that asked once the day had ended everywhere (never asked, or asked too
+    early, when an empty answer is not the last word). Never passed off as days without papers."""
+    if last < first:
+        return ()
+    records = await store.day_records(first, last)
+    return tuple(r.day for r in records if r.day.weekday() < 5 and r.listed == 0 and not r.final)
 
 
 async def week_matches(
@@ -142,7 +146,7 @@ def lacking(days: tuple[date, ...], today: date | None = None) -> str:
     past = tuple(d for d in days if d not in ongoing)
     said = []
     if past:
-        said.append(_not_fetched(past))
+        said.append(not_fetched(past))
     if ongoing:
         names = ", ".join(f"{d:%A %-d %B}" for d in ongoing)
         said.append(
@@ -153,8 +157,15 @@ def lacking(days: tuple[date, ...], today: date | None = None) -> str:
     return " ".join(said)
 
 
-def _not_fetched(days: tuple[date, ...]) -> str:
-    names = ", ".join(f"{d:%A %-d %B}" for d in days)
+NAMED_AT_MOST = 3  # lacking days named; the rest counted
+
+
+def not_fetched(days: tuple[date, ...]) -> str:
+    """That these days are not in the store, so their papers are left out, and how to fetch them."""
+    named = [f"{d:%A %-d %B}" for d in days[:NAMED_AT_MOST]]
+    if len(days) > NAMED_AT_MOST:
+        named.append(f"{len(days) - NAMED_AT_MOST} more weekdays")
+    names = ", ".join(named[:-1]) + f" and {named[-1]}" if len(named) > 1 else named[0]
     if len(days) == 1:
         return (
             f"{names} is not in the store (not fetched from Hugging Face yet), so its papers are left out; "

@@ -341,6 +341,19 @@ class PaperStore:
             fetched_at = await conn.scalar(select(fetched_days.c.fetched_at).where(fetched_days.c.day == day))
         return DayRecord(day, listed, as_utc(fetched_at))
 
+    async def day_records(self, first: date, last: date) -> list[DayRecord]:
+        """`day_record` of each day from `first` to `last` (both included), in two queries."""
+        async with self._engine.connect() as conn:
+            in_range = listings.c.day.between(first, last)
+            counts = select(listings.c.day, func.count()).where(in_range).group_by(listings.c.day)
+            listed: dict[date, int] = dict((await conn.execute(counts)).all())
+            fetched = select(fetched_days.c.day, fetched_days.c.fetched_at).where(
+                fetched_days.c.day.between(first, last)
+            )
+            asked: dict[date, datetime | None] = dict((await conn.execute(fetched)).all())
+        days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+        return [DayRecord(day, listed.get(day, 0), as_utc(asked.get(day))) for day in days]
+
     async def listing(self, day: date) -> list[Paper]:
         """The papers listed on `day`, as Hugging Face ranks them: most upvotes first.
 

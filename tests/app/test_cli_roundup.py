@@ -43,7 +43,7 @@ def test_a_weekly_channel_gets_its_weeks_roundup_once(paperboy: Paperboy, tmp_pa
     assert "top 4 of" in posted.out and "papers this week by upvotes" in posted.out
     said = " ".join(posted.out.split())
     assert (
-        "Tuesday 2 June, Thursday 4 June, Friday 5 June are not in the store (not fetched from Hugging Face yet)"
+        "Tuesday 2 June, Thursday 4 June and Friday 5 June are not in the store (not fetched from Hugging Face yet)"
         in said
     )
     again = paperboy("post", "--channel", "console:team", "--date", "2026-06-05", **env)

@@ -16,6 +16,7 @@ from bot.chat.service import Asker, ChatService, manages_channel
 from bot.chat.wording import TYPED
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.channels import ChannelRef
+from bot.domain.models import Listing
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from tests.chat.test_commands import TEXTS
@@ -183,8 +184,10 @@ async def test_this_week_alone_is_the_week_s_most_upvoted_papers(june_store: Pap
     week = await service.answer(parse_command("this week"), asker)
     assert week.header == "Daily Papers · the last 7 days"
     assert week.subheader == (
-        f"Hugging Face Daily Papers · 5 of {len(listed)} listed 28 May to 3 June 2026, most upvoted first"
-    )
+        f"Hugging Face Daily Papers · 5 of {len(listed)} listed 28 May to 3 June 2026, most upvoted first."
+        " Thursday 28 May and Friday 29 May are not in the store (not fetched from Hugging Face yet), so their"
+        " papers are left out; whoever runs paperboy can fetch each with `paperboy sync --date YYYY-MM-DD`."
+    )  # (the days the store lacks went unsaid)
     assert [c.paper_id for c in week.cards] == [p.arxiv_id for p in best[:5]]  # the digest's number
     every = await service.answer(parse_command("all papers this week"), asker)
     assert [c.paper_id for c in every.cards] == [p.arxiv_id for p in best[:50]]
@@ -193,6 +196,28 @@ async def test_this_week_alone_is_the_week_s_most_upvoted_papers(june_store: Pap
     assert not none.cards and none.empty == (
         "The store holds no day since Sunday 14 June 2026: its latest day is Wednesday 3 June 2026."
     )
+
+
+async def test_days_of_a_span_the_store_lacks_are_named_not_said_to_have_no_papers(june_store: PaperStore) -> None:
+    """`jun 5 to jun 7` said "No papers were listed", and `diffusion this week` left out a day without a
+    word, of days no sync had fetched (the store holds 1 to 3 June; 4 and 5 June are weekdays it lacks)."""
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    service = chat_service(june_store, clock=lambda: datetime(2026, 6, 8, 9, tzinfo=UTC))
+    await june_store.save_listings([], fetched=[date(2026, 6, 4)], whole=[date(2026, 6, 4)])  # asked: none listed
+    monday = (await june_store.listing(date(2026, 6, 1)))[0]
+    await june_store.save_listings([Listing(day=date(2026, 6, 8), rank=1, paper=monday)])  # a later day held
+    span = await service.answer(parse_command("jun 4 to jun 5"), asker)
+    assert not span.cards and span.empty == (
+        "No papers were listed from Thursday 4 June 2026 to Friday 5 June 2026, of the days the store holds."
+        " Friday 5 June is not in the store (not fetched from Hugging Face yet), so its papers are left out;"
+        " whoever runs paperboy can fetch it with `paperboy sync --date 2026-06-05`."
+    )
+    found = await service.answer(parse_command("agents from jun 1 to jun 5"), asker)
+    assert (
+        found.cards and found.subheader is not None and found.subheader.endswith("`paperboy sync --date 2026-06-05`.")
+    )
+    none = await service.answer(parse_command("zzyzx quux from jun 4 to jun 5"), asker)
+    assert none.empty is not None and "Friday 5 June is not in the store" in none.empty
 
 
 async def test_days_from_an_earlier_year_say_its_year(june_store: PaperStore) -> None:
