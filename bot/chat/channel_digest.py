@@ -21,7 +21,7 @@ from bot.domain.config import MAX_TOPICS, DigestDefaults
 from bot.domain.filters import describe, entry_key, joined, split_filters
 from bot.domain.post import Post
 from bot.domain.weeks import covered_monday, week_key, week_name
-from bot.domain.words import quoted
+from bot.domain.words import listed, quoted
 from bot.search.port import SearchIndex
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
@@ -187,8 +187,12 @@ class ChannelDigests:
             )
         kept = tuple(t for t in current.topics if t not in dropped)
         if not split_filters(kept).narrowed:  # what is left would be every paper
-            return said(
-                f"{quoted(topic)} is this digest's only topic: `unsubscribe` with no topic stops the digest, and"
+            gone = [t for t in current.topics if t in dropped]
+            only = "is this digest's only topic" if len(gone) == 1 else "are all this digest's topics"
+            but = " (but those it leaves out)" if kept else ""
+            return said(  # `unsubscribe agents, robotics`: "“agents, robotics” is this digest's only topic"
+                f"{listed([quoted(t) for t in gone])} {only}: without {'it' if len(gone) == 1 else 'them'} the"
+                f" digest would have every paper{but}. `unsubscribe` with no topic stops the digest, and"
                 " `subscribe` with other topics replaces it."
             )
         return await self.subscribe(Subscribe(topics=kept, changes=True), asker)
@@ -277,6 +281,12 @@ def _not_added(current: Subscription, command: Subscribe) -> str | None:
         )
     if left_out := [t for t in command.topics if entry_key(f"-{t}") in {entry_key(c) for c in current.topics}]:
         return f"This digest leaves out {quoted(left_out[0])}: `settings remove {left_out[0]}` stops that first."
+    held = {entry_key(c) for c in current.topics}
+    if wanted := [t[1:] for t in command.topics if t.startswith("-") and entry_key(t[1:]) in held]:
+        return (  # `settings add -diffusion` on a digest about diffusion: a digest that can hold no paper
+            f"This digest is on {quoted(wanted[0])}: leaving it out too would leave none of its papers."
+            f" `settings remove {wanted[0]}` drops it."
+        )
     merged = _added(current, command.topics)
     others = (command.time, command.timezone, command.days, command.limit)
     if merged == current.topics and all(option is None for option in others):  # `settings add robotics` twice

@@ -512,9 +512,22 @@ async def test_unsubscribe_a_topic_drops_it_and_keeps_the_rest(june_store: Paper
     )
     await service.answer(parse_command("unsubscribe agents"), channel)
     last = await service.answer(parse_command("unsubscribe diffusion"), channel)  # it would be every paper
-    assert last.text[0].startswith("“diffusion” is this digest's only topic: `unsubscribe` with no topic stops")
+    assert last.text[0].startswith(
+        "“diffusion” is this digest's only topic: without it the digest would have every paper."
+    )
     kept = await store.get(channel.channel)
     assert kept is not None and kept.topics == ("diffusion",)
+    await service.answer(parse_command("subscribe Robotics, Agents"), channel)  # "“agents, robotics” is … only topic"
+    both = await service.answer(parse_command("unsubscribe agents, robotics"), channel)
+    assert both.text[0].startswith(
+        "“Robotics” and “Agents” are all this digest's topics: without them the digest would have"
+    )
+    await service.answer(parse_command("subscribe diffusion -robotics"), channel)
+    narrowed = await service.answer(parse_command("unsubscribe diffusion"), channel)
+    assert narrowed.text[0].startswith(
+        "“diffusion” is this digest's only topic: without it the digest would have every paper (but those it"
+        " leaves out)."
+    ), narrowed.text
 
 
 async def test_a_setting_changed_keeps_the_rest_and_starts_no_digest(june_store: PaperStore) -> None:
@@ -575,6 +588,7 @@ async def test_a_topic_added_or_removed_keeps_the_others(june_store: PaperStore)
         ("settings add b1, b2, b3, b4, b5, b6, b7, b8, b9", "A digest takes at most 10 topics, and this one would"),
         ("subscribe robotics, -video", ""),
         ("settings add video", "This digest leaves out “video”: `settings remove video` stops that first."),
+        ("settings add -robotics", "This digest is on “robotics”: leaving it out too would leave none of its papers."),
         ("subscribe all papers", ""),
         ("settings add vision", "This digest has every paper, so there is nothing to add to: `settings topics"),
     ]:
