@@ -19,10 +19,12 @@ YEAR = 365
 MOST_DAYS = 366
 _UNITS = {"day": 1, "week": WEEK, "month": MONTH, "year": YEAR}
 _PERIOD = (
-    r"(?:the\s+)?(?P<when>(?:this|last|past)\s+(?:(?P<period>week|month|year)|(?P<count>\d{1,4})\s+"
+    r"(?:the\s+)?(?P<when>(?:this\s+past|this|last|past)\s+(?:(?P<period>week|month|year)|(?P<count>\d{1,4})\s+"
     r"(?P<unit>day|week|month|year)s?)|(?:past|last)\s+(?P<day>day)|(?P<today>today))"
 )
-_AFTER = re.compile(rf"(?:\A|\s+)(?:(?:from|in|of|during|over|for|within)\s+)?{_PERIOD}\s*[?.!]*\s*\Z", re.IGNORECASE)
+_AFTER = re.compile(
+    rf"(?:\A|\s+)(?:(?:from|in|of|during|over|for|within|since)\s+)?{_PERIOD}\s*[?.!]*\s*\Z", re.IGNORECASE
+)
 _BEFORE = re.compile(  # this week's robotics papers, today diffusion; not "this week in AI", a topic
     rf"\A{_PERIOD}(?:(?:'s|’s)\s+|\s+(?!(?:in|of|on|at|for|with|and|to|from|by)\b))", re.IGNORECASE
 )

@@ -1164,3 +1164,28 @@ def test_top_with_a_question_mark_reads_as_without(typed: str) -> None:
 def test_two_papers_asked_about_with_or_are_one_at_a_time() -> None:
     """A later regex of the same name had shadowed the papers' joins: this was a search again."""
     assert refused("has anyone read 2608.19880 or 2608.20335?").startswith("One paper at a time")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("diffusion since last month", Search("diffusion", days=30)),  # "diffusion since", closest found
+        ("agents since last week", Search("agents", days=7)),
+        ("this past week", Recent(days=7)),  # “this” finds nothing
+        ("diffusion this past week", Search("diffusion", days=7)),
+        ("today date:2026-06-05", Today(day=date(2026, 6, 5))),  # Discord's option, typed: searched as words
+        ("today date:yesterday", Today(ago=1)),
+        ("next token prediction", Search("next token prediction")),
+        ("tomorrow diffusion", Search("tomorrow diffusion")),
+    ],
+)
+def test_time_words_as_people_type_them_are_days(typed: str, meant: Command) -> None:
+    assert parse_command(typed) == meant
+
+
+@pytest.mark.parametrize("typed", ["tomorrow", "Tomorrow?", "tomorrow's papers", "next friday", "papers for next week"])
+def test_a_day_still_to_come_is_said_so(typed: str) -> None:
+    """`tomorrow` was searched for ("No papers match"), `next friday` found "Next Implicit Token Prediction"."""
+    assert refused(typed).split(" is still to come: ")[1] == (
+        "Hugging Face lists each day's papers on that day. `today` shows the latest day's."
+    )

@@ -127,6 +127,14 @@ def parse_command(text: str) -> Command:
     word = first.lower()
     if word in ("paper", "save", "unsave", *ASKS):  # `paper id:2406.12345`: Discord's option, typed here
         rest = _ID_OPTION.sub("", rest, count=1)
+    if word == "today" and rest.lower().startswith("date:"):  # `today date:aug 20`, Discord's option typed here
+        return on_day(rest[len("date:") :], text)
+    if (coming := _TO_COME.fullmatch(whole)) is not None:  # `tomorrow` was searched for: "No papers match"
+        return Unknown(
+            text,
+            f"{_day_said(coming['day'])} is still to come: Hugging Face lists each day's papers on that day. `today`"
+            " shows the latest day's.",
+        )
     if (word in ("today", "today's", "todays", "yesterday", "trending") or _DAY.fullmatch(word)) and (
         today := _today(word, rest, text)
     ) is not None:
@@ -725,6 +733,19 @@ def _today(word: str, rest: str, text: str) -> Today | Unknown | None:
 
 
 _DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")  # a day as typed: 2026-08-20 (2026-8-3 too)
+
+
+def _day_said(day: str) -> str:
+    """`next friday` as a sentence starts it: "Next Friday"."""
+    words = day.lower().split()
+    return " ".join(w.capitalize() if i == 0 or w.endswith("day") else w for i, w in enumerate(words))
+
+
+# a day still to come, alone: `tomorrow`, `tomorrow's papers`, `papers for next friday`, `next week`
+_TO_COME = re.compile(
+    r"(?:(?:the\s+)?papers?\s+(?:for|of|from)\s+)?(?P<day>tomorrow|next\s+(?:week|month|year|monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sunday))(?:'s)?(?:\s+papers?)?"
+)
 
 _DAY_FORMS = "2026-08-20, `aug 20`, `friday` or `yesterday`"
 
