@@ -29,10 +29,23 @@ PHRASES = replace(
 )
 
 
+# why a Share was refused, in the clicker's words: the publisher's reason is the operator's (Slack's code,
+# the channel's id, where to look), which a private channel's Share showed as it was
+_NOT_SHARED = {
+    "channel_not_found": "I'm not in this channel: invite me with `/invite @paperboy`, then Share again.",
+    "not_in_channel": "I'm not in this channel: invite me with `/invite @paperboy`, then Share again.",
+    "is_archived": "I can't post in this channel: it is archived.",
+}
+
+
 def shared(outcome: Shared | Unshared) -> str:
-    """What the Share button's clicker is told."""
+    """What the Share button's clicker is told: why not in a person's words, without Slack's error code or
+    the channel's id (the log has those)."""
     if isinstance(outcome, Unshared):
         if outcome.passing:
             return f"Slack did not take the post just now: {TRY_AGAIN}"
-        return f"I can't post in this channel: {escape(outcome.reason)}."
+        return _NOT_SHARED.get(
+            outcome.reason.split(" ", 1)[0],
+            "I can't post in this channel: Slack refused it. Whoever runs paperboy finds why in its log.",
+        )
     return f"Shared “{escape(outcome.title)}” in this channel; its thread is open for discussion."

@@ -604,7 +604,8 @@ class ChatService:
             await self._ledger.record_thread(platform, root, paper.arxiv_id, "share", now, workspace=workspace)
             seed = await publisher.seed_thread(root, paper_card, f"{tag}:seed")
             await self._ledger.record_message(ChannelRef(platform, channel, workspace), seed, paper.arxiv_id, now)
-        except ChannelUnavailable as exc:
+        except ChannelUnavailable as exc:  # the clicker is told in their words; the reason is the log's
+            log.info("could not share %s in %s:%s: %s", paper.arxiv_id, platform, channel, exc.reason)
             return Unshared(exc.reason)
         except DeliveryError as exc:  # the platform's words (its status, the channel's id) are the log's
             log.warning("sharing %s in %s:%s failed: %s", paper.arxiv_id, platform, channel, exc)

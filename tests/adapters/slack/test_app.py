@@ -177,7 +177,8 @@ async def test_share_where_the_bot_is_not_invited(slack_bot: SlackBot) -> None:
     slack_bot.fake.missing_channels.add("C0404")
     await slack_bot.click_share("2605.29307", channel="C0404")
     await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
-    assert "I can't post in this channel: channel_not_found" in slack_bot.fake.responses[0]["text"]
+    said = slack_bot.fake.responses[0]["text"]  # Slack's code and the channel's id are the operator's words
+    assert said == "I'm not in this channel: invite me with `/invite @paperboy`, then Share again."
 
 
 async def shared_thread(slack_bot: SlackBot) -> str:
@@ -468,3 +469,13 @@ async def test_a_cite_answer_of_a_title_full_of_ampersands_still_closes_its_code
     [code] = [b["text"]["text"] for b in blocks if b.get("type") == "section" and "@misc{" in b["text"]["text"]]
     assert len(code) <= 3000
     assert code.startswith("```@misc{") and code.endswith("```") and code.count("```") == 2, code[-80:]
+
+
+def test_a_refused_share_is_told_in_the_clickers_words() -> None:
+    """A Share refused showed the publisher's reason: Slack's code, the channel's id, the operator's fix."""
+    from adapters.slack.wording import shared
+    from bot.chat.service import Unshared
+
+    assert shared(Unshared("is_archived (the channel is archived)")) == "I can't post in this channel: it is archived."
+    other = shared(Unshared("restricted_action (Slack refused the bot)"))
+    assert other.startswith("I can't post in this channel: Slack refused it.") and "restricted_action" not in other
