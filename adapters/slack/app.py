@@ -12,7 +12,7 @@ import logging
 import random
 import socket
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +47,7 @@ from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import SHARE_ACTION, Block, post_message, post_messages, unescape
 from adapters.slack.surfaces import open_subscribe_form
 from adapters.slack.surfaces import register as register_surfaces
-from adapters.slack.wording import shared
+from adapters.slack.wording import NOT_A_MEMBER, shared
 from bot.chat.commands import Subscribe, parse_command
 from bot.chat.discussion import asks_to_save, names_a_question
 from bot.chat.home import HomeService
@@ -242,6 +242,8 @@ def create_app(
                 ask = managers.may_subscribe if isinstance(command, Subscribe) else managers.can_manage
                 allowed = await ask(client, user, where.channel, workspace=where.workspace)
             post = await chat.answer(command, Asker(where, user, direct=direct, can_manage=allowed))
+            if needed and isinstance(command, Subscribe) and allowed and managers.outside(where.channel):
+                post = replace(post, text=(*post.text, NOT_A_MEMBER))  # votes and questions never arrived, unsaid
             return post_messages(await as_file(client, user, post), share=not direct)  # a long BibTeX: a file
 
         for text, blocks in await replied(answer(), f"/papers {typed!r}", lambda line: [(line, [])]):

@@ -67,6 +67,7 @@ class Managers:
                 f'("T0123ABCD:{unplaced[0]}"); a workspace that no entry names keeps Slack\'s own roles'
             )
         self._admins = tuple(admins)
+        self._outside: set[str] = set()  # public channels the bot posts to without being in them (`outside`)
 
     def listed(self, workspace: str) -> tuple[str, ...]:
         """The entries that count in this workspace, without their workspace."""
@@ -125,7 +126,17 @@ class Managers:
         conversation: dict[str, Any] = found.get("channel") or {}
         if conversation.get("is_archived"):
             raise OutOfReach("This channel is archived: a digest can't be posted here. Unarchive it first.")
+        if conversation.get("is_member") is False:  # posted to all the same (chat:write.public)
+            self._outside.add(channel)
+        else:
+            self._outside.discard(channel)
         return conversation
+
+    def outside(self, channel: str) -> bool:
+        """Whether the bot was not a member of this public channel when `reachable` last asked: its digest
+        is posted all the same, but Slack sends the bot no reaction, reply or mention from it, so its
+        votes, replies and thread questions never arrive."""
+        return channel in self._outside
 
 
 async def _in_group(client: AsyncWebClient, user: str, groups: Sequence[str]) -> bool:

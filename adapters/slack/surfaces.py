@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -21,6 +22,7 @@ from adapters.slack.home import HomeAgain
 from adapters.slack.installations import in_direct_message, workspace_of_body
 from adapters.slack.permissions import Managers, PermissionUnknown
 from adapters.slack.render import Block, card_blocks, context, escape, linked, mrkdwn, plain, post_message
+from adapters.slack.wording import NOT_A_MEMBER
 from bot.chat.cadence import KINDS
 from bot.chat.replies import replied
 from bot.chat.service import Asker
@@ -99,10 +101,10 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers, home_again: 
                 return _field_errors({"topics": "Slack was slow to say who may change this channel: press Save again"})
             except PermissionUnknown as exc:
                 return _field_errors({"topics": str(exc)})
-            return {
-                "response_action": "update",
-                "view": result_view(await surfaces.answer(command, Asker(channel, user, can_manage=allowed)), form),
-            }
+            post = await surfaces.answer(command, Asker(channel, user, can_manage=allowed))
+            if allowed and managers.outside(channel.channel):  # as a typed `subscribe` says it
+                post = replace(post, text=(*post.text, NOT_A_MEMBER))
+            return {"response_action": "update", "view": result_view(post, form)}
 
         def refused(line: str) -> dict[str, Any]:
             return {"response_action": "update", "view": result_view(Post(header="paperboy", text=(line,)), form)}

@@ -29,6 +29,13 @@ PHRASES = replace(
 )
 
 
+# a digest subscribed in a public channel the bot is not in: posted, but nothing said there reaches it
+NOT_A_MEMBER = (
+    "I'm not a member of this channel: its digest is posted all the same, but reactions, replies and questions"
+    " in the papers' threads reach me only once you invite me (`/invite @paperboy`)."
+)
+
+
 # why a Share was refused, in the clicker's words: the publisher's reason is the operator's (Slack's code,
 # the channel's id, where to look), which a private channel's Share showed as it was
 _NOT_SHARED = {

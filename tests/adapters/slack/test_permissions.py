@@ -54,6 +54,19 @@ async def test_workspace_admins_and_owners_may(slack_bot: SlackBot, role: str) -
     assert [m for m, _ in asked(slack_bot)][2:] == ["users.info"]  # leaving needs no channel the bot can post in
 
 
+async def test_a_public_channel_the_bot_is_not_in_is_subscribed_and_told_to_invite_it(slack_bot: SlackBot) -> None:
+    """The digest is posted there (chat:write.public), but Slack sends no reaction, reply or mention from a
+    channel the bot is not in: votes and thread questions never arrived, and nothing said so."""
+    from adapters.slack.wording import NOT_A_MEMBER
+
+    slack_bot.fake.channels["C0001"]["is_member"] = False
+    outside = json.loads(await answer(slack_bot, "subscribe diffusion"))
+    assert "This channel is subscribed" in outside["text"] and NOT_A_MEMBER in json.dumps(outside, ensure_ascii=False)
+    slack_bot.fake.channels["C0001"]["is_member"] = True  # invited since
+    inside = await answer(slack_bot, "subscribe diffusion at 10:00")
+    assert "This channel is updated" in inside and "I'm not a member of this channel" not in inside
+
+
 async def test_unsubscribe_is_held_to_the_same_rule(slack_bot: SlackBot) -> None:
     await answer(slack_bot, "subscribe diffusion")
     slack_bot.fake.users["U0002"] = {"name": "bob"}
