@@ -149,6 +149,7 @@ def posted(event: dict[str, Any]) -> bool:
 
 
 ASK_SECONDS = 2.0  # of Slack's 3 s for a form's answer, what asking Slack who may change a channel may take
+OPEN_SECONDS = 2.0  # of a trigger_id's 3 s, what the checks before the form opens may take
 
 
 def _field_errors(errors: dict[str, str]) -> dict[str, Any]:
@@ -170,21 +171,25 @@ async def open_subscribe_form(
     """Open the subscribe form of `channel` for `user` (a bare `/papers subscribe`, or a Settings button
     in the App Home): None once it is open, else what to tell them instead (the core's refusal, or
     Slack's)."""
-    # Not opened where a digest could never arrive (a channel the bot cannot post in).
-    allowed = direct or await managers.may_subscribe(client, user, channel.channel, workspace=channel.workspace)
-    refused = await surfaces.refusal(Asker(channel, user, direct=direct, can_manage=allowed))
-    if refused is not None:
-        return refused
-    view = form_view(await surfaces.form(channel), channel, from_home=from_home)
+
+    async def checked() -> Post | dict[str, Any]:  # not opened where a digest could never arrive
+        allowed = direct or await managers.may_subscribe(client, user, channel.channel, workspace=channel.workspace)
+        refused = await surfaces.refusal(Asker(channel, user, direct=direct, can_manage=allowed))
+        return refused if refused is not None else form_view(await surfaces.form(channel), channel, from_home=from_home)
+
+    try:  # a slow Slack (a 429 waited out) opened the form after its trigger had expired, in Slack's words
+        view = await asyncio.wait_for(checked(), OPEN_SECONDS)
+    except TimeoutError:
+        return Post(header="paperboy", text=(f"The form could not open in time. Type it instead: {TYPED_EXAMPLE}",))
+    if isinstance(view, Post):
+        return view
     try:
         await client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as exc:
         code = error_code(exc)
         log.warning("views.open failed: %s", code)
-        return Post(
-            header="paperboy",
-            text=(f"Slack would not open the form ({code or 'no answer'}). Type it instead: {TYPED_EXAMPLE}",),
-        )
+        late = " in time" if code == "expired_trigger_id" else ""  # Slack's code is the log's
+        return Post(header="paperboy", text=(f"Slack would not open the form{late}. Type it instead: {TYPED_EXAMPLE}",))
     return None
 
 

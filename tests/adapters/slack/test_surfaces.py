@@ -296,7 +296,7 @@ async def test_a_refusal_on_submit_is_shown_in_the_form(slack_bot: SlackBot) -> 
     ("method", "error", "expected"),
     [
         ("users.info", "user_not_found", "I can't tell whether you may change this channel's digest: Slack answered"),
-        ("views.open", "expired_trigger_id", "Slack would not open the form (expired_trigger_id). Type it instead:"),
+        ("views.open", "expired_trigger_id", "Slack would not open the form in time. Type it instead:"),
     ],
 )
 async def test_when_slack_fails_the_form_the_asker_is_told_why(
@@ -332,6 +332,18 @@ async def test_when_slack_will_not_say_who_may_on_submit_the_form_says_why(slack
     assert answer["response_action"] == "errors"  # the form stays open with what was typed
     assert "I can't tell whether you may change this channel's digest" in answer["errors"]["topics"]
     assert await slack_bot.subscriptions.get(ChannelRef("slack", "C0001")) is None
+
+
+@pytest.mark.slow
+async def test_a_form_slack_is_slow_to_allow_is_not_opened_after_its_trigger_expired(slack_bot: SlackBot) -> None:
+    """A 429 waited out before views.open opened the form past its trigger_id's 3 s: "Slack would not open
+    the form (expired_trigger_id)". The checks have a deadline, and the asker is told in our words."""
+    slack_bot.fake.fail("conversations.info", Failure(status=429, retry_after=4))
+    await command(slack_bot, "subscribe")
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    said = shown(slack_bot.fake.responses)
+    assert "The form could not open in time. Type it instead:" in said and "expired_trigger_id" not in said
+    assert slack_bot.fake.calls_of("views.open") == []
 
 
 @pytest.mark.slow
