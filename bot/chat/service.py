@@ -9,6 +9,7 @@ channel's digest (`subscribe`, `unsubscribe`, `settings`, `preview`) is answered
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -394,6 +395,11 @@ class ChatService:
 
         filters = SearchFilters(since=window.first, until=window.last)
         found = await searched(self._search, query, limit, filters)
+        named = _NAMED_SEARCH.match(query)  # `search diffusion`: the CLI's and Discord's verb, typed here
+        if named is not None and not any(hit.whole for hit in found.hits):  # (`search agents` is a topic)
+            alone = await searched(self._search, query[named.end() :], limit, filters)
+            if any(hit.whole for hit in alone.hits):  # it found search agents, and no diffusion paper
+                query, found = query[named.end() :], alone
         hits = found.hits
         why = (nothing_asked(query) or another_script(query)) if not hits else None
         words = self._words(asker)
@@ -644,6 +650,10 @@ def not_today(record: DayRecord) -> str:
         weekend = ", a weekend day" if record.day.weekday() >= 5 else ""
         why = f"Hugging Face listed no papers today ({when}{weekend})"
     return f"{why}: here is the latest day with papers."
+
+
+# a search typed with the command's name before its topic (`search diffusion`, `search: diffusion`)
+_NAMED_SEARCH = re.compile(r"(?i)search\s*:?\s+(?=\S)")
 
 
 def _asked_of_no_paper(query: str, words: Phrasebook) -> str | None:

@@ -159,6 +159,19 @@ async def test_a_day_with_no_papers_here_says_why(june_store: PaperStore) -> Non
     assert gone.empty is not None and gone.empty.startswith("Thursday 4 June 2026 is not in the store")
 
 
+async def test_a_search_typed_with_the_commands_name_searches_its_topic(june_store: PaperStore) -> None:
+    """`search diffusion` (the CLI's and Discord's verb) searched for "search" too: search agents, no
+    diffusion paper. A topic that starts with the word (`search agents`) is searched as typed."""
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    service = chat_service(june_store)
+    plain = await service.answer(parse_command("diffusion"), asker)
+    for typed in ("search diffusion", "search: diffusion", "Search diffusion"):
+        named = await service.answer(parse_command(typed), asker)
+        assert named.header == "Papers on “diffusion”" and named.cards == plain.cards, typed
+    agents = await service.answer(parse_command("search agents"), asker)
+    assert agents.header == "Papers on “search agents”" and agents.cards
+
+
 async def test_a_search_this_week_shows_only_the_papers_listed_in_it(june_store: PaperStore) -> None:
     """NOW is 3 June: `past 1 day` is 3 June's papers, `this week` 28 May to 3 June (the store's three days)."""
     asker = Asker(ChannelRef("slack", "C1"), "U1")
