@@ -787,6 +787,10 @@ def test_what_a_subscription_or_follow_says_in_words_is_kept(typed: str, meant: 
         ("subscribe to diffusion, 9am Berlin time, top 5", "“9am Berlin time” looks like an option, not a topic:"),
         ("subscribe diffusion twice a week", "a digest comes daily, on the days you pick (`days mon,thu` for twice"),
         ("subscribe monthly", "a digest comes daily, on the days you pick"),
+        # an option before the topic, saved as part of it ("on fridays diffusion", on weekdays)
+        ("subscribe on fridays diffusion", "“on fridays diffusion” looks like an option, not a topic: type `on` and"),
+        ("subscribe weekly on mondays robotics", "“on mondays robotics” looks like an option, not a topic: type `on`"),
+        ("subscribe on fri weekly diffusion", "“weekly diffusion” looks like an option, not a topic: type `weekly`"),
     ],
 )
 def test_a_zone_or_a_cadence_said_loosely_is_refused_not_saved_as_a_topic(typed: str, said: str) -> None:

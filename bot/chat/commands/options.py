@@ -278,6 +278,8 @@ def option_meant(topic: str) -> str | None:
     said_day = words[-1] if len(words) == 1 or words[0].lower() in ("on", "every", "day") else ""
     on_day = on_day or (len(words) <= 2 and _DAYS.fullmatch(said_day) is not None)  # `fridays`: no topic is a day
     weekend = [w.lower() for w in words[-3:]] in (["on", "the", "weekend"], ["at", "the", "weekend"])  # a day, which?
+    # … or starting it: `on fridays diffusion` was saved as that topic, on weekdays
+    on_day = on_day or (len(words) >= 3 and words[0].lower() in ("on", "every") and looks_like_a_day(words[1]))
     if on_day or weekend or (len(words) == 2 and words[0].lower() == "day" and looks_like_a_day(words[1])):
         return "`on` and one day of the week, such as `on fri` (a weekly roundup), or `days mon-fri`"
     # the option's word and its value: alone (`time 10`), or ending the topic and plainly a value
@@ -290,6 +292,8 @@ def option_meant(topic: str) -> str | None:
         return "`days daily`"
     if len(words) >= 2 and (cadence := words[-1].lower()) in ("weekly", "daily"):
         return f"`{cadence}` first, as in `subscribe {cadence} {' '.join(words[:-1])}`"
+    if len(words) >= 2 and (cadence := words[0].lower()) in ("weekly", "daily"):  # `on fri weekly diffusion`
+        return f"`{cadence}` first, as in `subscribe {cadence} {' '.join(words[1:])}`"
     if len(words) == 1 and _named_zone(words[0]):
         return f"`tz {words[0]}`"
     if 2 <= len(words) <= 4 and words[-1].lower() == "time" and (zone := zone_named(" ".join(words[:-1]))):
