@@ -218,6 +218,8 @@ async def searched(search: SearchIndex, query: str, limit: int, filters: SearchF
         await stopped(respelling)  # … and has let go of what it held
         raise
     respelled = await respelling
+    if asked is not None and not asked.words and not any(hit.whole for hit in hits):  # `Yann LeCun's papers`:
+        return Searched([], query, unknown_author=asked.name)  # "Did you mean “yarn LeCun's papers”?", and others'
     if respelled is None:
         return Searched(hits, query) if hits else Searched(hits, query, unknown_author=await _unknown(search, query))
     if hits:

@@ -497,6 +497,18 @@ def test_a_respelling_whose_papers_hold_no_more_of_it_than_the_query_is_no_answe
     assert by.nobody() == "No paper in the store has an author named “Qwzx Plorb”."
 
 
+def test_a_persons_papers_asked_for_whom_no_paper_has_are_said_so_not_searched_as_words() -> None:
+    """`Yann LeCun's papers` got "Did you mean “yarn LeCun's papers”?" and papers by others; `papers by
+    Yann LeCun` said no paper has that author. Where the words find papers holding them all (`Google's
+    papers`: papers naming Google), those answer."""
+    port = Closest({"Yann LeCun's papers": ["2601.00001"]}, {"Yann LeCun's papers": "yarn LeCun's papers"})
+    found = asyncio.run(searched(port, "Yann LeCun's papers", 10))
+    assert found.hits == [] and found.suggested is None and found.unknown_author == "Yann LeCun"
+    assert found.nobody() == "No paper in the store has an author named “Yann LeCun”."
+    named = asyncio.run(searched(AsTyped({"Google's papers": ["2601.00002"]}), "Google's papers", 10))
+    assert [h.paper.arxiv_id for h in named.hits] == ["2601.00002"] and named.unknown_author is None
+
+
 def test_a_persons_papers_asked_for_as_people_write_it_are_searched_by_author() -> None:
     """`papers by Shen Nie` was searched as its words: papers by a Linghui Shen came first, and a
     search for `robotics by Shen Nie` was answered with papers on robotics by anyone."""
