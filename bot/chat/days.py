@@ -116,6 +116,67 @@ _ENDING = re.compile(r"\s*[?.!]*\s*\Z")
 _COUNT_ALONE = re.compile(r"top\s+(?:\d+|all)", re.IGNORECASE)
 
 
+# a month named as a search's days (`diffusion in august`, `papers from may 2026`, `august`): searched as
+# words, "august" found nothing
+_MONTH_SAID = re.compile(
+    rf"(?:\A|(?<=\s))(?:(?P<prep>in|from|during|for|of|since)\s+)?(?P<month>{_MONTH_NAMES})\.?"
+    r"(?:\s+(?P<year>\d{4}))?(?P<papers>(?:'s|’s)?\s+papers?)?[\s?.!]*\Z",
+    re.IGNORECASE,
+)
+
+
+def month_as_span(text: str) -> str:
+    """The text with a month it names at its end as the span of that month's days, as a search reads them:
+    `diffusion in august` as `diffusion from aug 1 to aug 31`, `since may` as `since may 1`; the text as it
+    is where it names none (a month right after a topic's words, `diffusion august`, stays a word)."""
+    found = _MONTH_SAID.search(text)
+    if found is None or not (found["prep"] or found.start() == 0):
+        return text
+    month = _MONTHS[found["month"].lower()]
+    name, year = calendar.month_abbr[month].lower(), found["year"]
+    last = calendar.monthrange(int(year) if year else 2025, month)[1]  # no year: February's 28 days
+    days = f"since {name} 1" if (found["prep"] or "").lower() == "since" else f"from {name} 1 to {name} {last}"
+    before = text[: found.start()].strip()
+    return " ".join(filter(None, (before, "papers" if found["papers"] and not before else "", days))) + (
+        f", {year}" if year else ""
+    )
+
+
+_NUMERIC = re.compile(r"(?<![\w/.])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?![\w/])")  # 20/08/2026, 08.20.2026
+
+
+def numeric_as_iso(text: str) -> str | None:
+    """A day written alone with slashes or dots that can be one day only (`20/08/2026`, `08/20/2026`), as
+    2026-08-20; None for any other text."""
+    found = _NUMERIC.fullmatch(text.strip(" ?.!"))
+    meant = _meant(found) if found is not None else set()
+    return meant.pop() if len(meant) == 1 else None
+
+
+def _meant(found: re.Match[str]) -> set[str]:
+    a, b, year = int(found[1]), int(found[2]), int(found[3])
+    return {
+        f"{year:04d}-{month:02d}-{day:02d}"
+        for day, month in ((a, b), (b, a))
+        if 1 <= month <= 12 and calendar_fault(f"{year:04d}-{month:02d}-{day:02d}") is None
+    }
+
+
+def numeric_day(text: str) -> None:
+    """`UsageError` for a day written with slashes or dots (`20/08/2026`: searched as words, it found
+    papers on anything): the day it must be, else the two it could be, as the chat reads them."""
+    found = _NUMERIC.search(text)
+    if found is None:
+        return
+    meant = _meant(found)
+    if not meant:
+        raise UsageError(f"“{found[0]}” is no day of the calendar. Write a day as 2026-08-20 or `aug 20`.")
+    if len(meant) == 1:
+        raise UsageError(f"Write “{found[0]}” as `on {meant.pop()}` (or `on aug 20`, a month and its day).")
+    first, second = sorted(meant)
+    raise UsageError(f"“{found[0]}” could be {first} or {second}: write the one you mean that way.")
+
+
 def named_span(text: str) -> tuple[str, Span] | None:
     """The topic, and the days a named day after it keeps: `agents since monday`, `diffusion on aug 20`,
     `RL papers from last friday`, `robotics yesterday`, or before it: `yesterday's diffusion papers`,

@@ -1193,3 +1193,35 @@ def test_a_day_still_to_come_is_said_so(typed: str) -> None:
     assert refused(typed).split(" is still to come: ")[1] == (
         "Hugging Face lists each day's papers on that day. `today` shows the latest day's."
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        (
+            "august",
+            Recent(0, span=Span(NamedDay(8, 1), only=False, until=NamedDay(8, 31))),
+        ),  # "No papers match “august”"
+        ("papers from august", Recent(0, span=Span(NamedDay(8, 1), only=False, until=NamedDay(8, 31)))),
+        ("August 2025", Recent(0, span=Span(NamedDay(8, 1, 2025), only=False, until=NamedDay(8, 31, 2025)))),
+        ("diffusion in august", Search("diffusion", span=Span(NamedDay(8, 1), only=False, until=NamedDay(8, 31)))),
+        ("agents during feb", Search("agents", span=Span(NamedDay(2, 1), only=False, until=NamedDay(2, 28)))),
+        ("robotics since may", Search("robotics", span=Span(NamedDay(5, 1), only=False))),
+        ("diffusion august", Search("diffusion august")),  # a month right after the words: a word
+        ("papers that may", Search("papers that may")),
+        ("20/08/2026", Today(day=date(2026, 8, 20))),  # searched as words: "closest found"
+        ("08/20/2026", Today(day=date(2026, 8, 20))),
+        ("20.08.2026", Today(day=date(2026, 8, 20))),
+    ],
+)
+def test_a_month_or_a_day_written_with_slashes_is_its_days(typed: str, meant: Command) -> None:
+    assert parse_command(typed) == meant
+
+
+def test_a_day_written_with_slashes_that_could_be_two_is_asked_which() -> None:
+    assert refused("05/06/2026") == "“05/06/2026” could be 2026-05-06 or 2026-06-05: write the one you mean that way."
+    assert (
+        refused("diffusion 20/08/2026")
+        == "Write “20/08/2026” as `on 2026-08-20` (or `on aug 20`, a month and its day)."
+    )
+    assert refused("31/02/2026").startswith("“31/02/2026” is no day of the calendar.")

@@ -48,7 +48,16 @@ from bot.chat.commands.options import FLAG_NAMES, checked_top, flags_in, unflagg
 from bot.chat.commands.other_words import TO_STOP, said_otherwise, settings_alone, subscribe_otherwise
 from bot.chat.commands.subscribing import cadence_mistyped, cadence_unpunctuated, parse_follow, parse_subscribe
 from bot.chat.commands.typed import POLITE_WORDS, POLITELY, names_a_paper, only_ids, plain_text, tokens_of
-from bot.chat.days import NamedDay, Span, named_day, named_span, starts_a_span
+from bot.chat.days import (
+    NamedDay,
+    Span,
+    month_as_span,
+    named_day,
+    named_span,
+    numeric_as_iso,
+    numeric_day,
+    starts_a_span,
+)
 from bot.chat.discussion import ASKS, LINKS, all_asked, asks_to_save, what_is_asked
 from bot.chat.recent import only_when, papers_asked, within
 from bot.domain.errors import UsageError
@@ -127,6 +136,8 @@ def parse_command(text: str) -> Command:
     word = first.lower()
     if word in ("paper", "save", "unsave", *ASKS):  # `paper id:2406.12345`: Discord's option, typed here
         rest = _ID_OPTION.sub("", rest, count=1)
+    if (iso := numeric_as_iso(text)) is not None:  # `20/08/2026` alone: that day (it was searched as words)
+        text, word, rest = iso, iso, ""
     if word == "today" and rest.lower().startswith("date:"):  # `today date:aug 20`, Discord's option typed here
         return on_day(rest[len("date:") :], text)
     if (coming := _TO_COME.fullmatch(whole)) is not None:  # `tomorrow` was searched for: "No papers match"
@@ -312,8 +323,9 @@ def search_parts(text: str) -> tuple[str, int, Span | None, int | None]:
     elif url is not None and not names_a_paper(url):  # `paperboy search <a page's link>`
         owner_name = repository(url)
         text = (repository_words(owner_name) if owner_name else link_words(url)) or text
+    numeric_day(text)  # `20/08/2026`: searched as words
     topic, limit = _counted(text)
-    if (named := named_span(topic)) is not None:
+    if (named := named_span(month_as_span(topic))) is not None:  # `diffusion in august`: that month's
         topic, days, span = named[0], 0, named[1]
     else:
         (topic, days), span = within(topic), None
