@@ -1225,3 +1225,21 @@ def test_a_day_written_with_slashes_that_could_be_two_is_asked_which() -> None:
         == "Write “20/08/2026” as `on 2026-08-20` (or `on aug 20`, a month and its day)."
     )
     assert refused("31/02/2026").startswith("“31/02/2026” is no day of the calendar.")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("make it weekly", Subscribe(cadence="weekly", changes=True)),  # "Did you mean “make it weakly”?"
+        ("switch to daily", Subscribe(cadence="daily", changes=True)),
+        ("change the digest to weekly", Subscribe(cadence="weekly", changes=True)),
+        ("make it a weekly roundup", Subscribe(cadence="weekly", changes=True)),
+        ("move the digest to 10am", Subscribe(time="10:00", changes=True)),
+        ("set it to 9:30", Subscribe(time="09:30", changes=True)),
+        ("change it to 3 papers", Subscribe(limit=3, changes=True)),
+        ("change detection", Search("change detection")),
+        ("make it work", Search("make it work")),
+    ],
+)
+def test_a_setting_changed_in_a_sentence_is_that_setting(typed: str, meant: Command) -> None:
+    assert parse_command(typed) == meant

@@ -76,6 +76,27 @@ def parse_change(word: str, rest: str, text: str) -> Command | None:
     return replace(changed, changes=True)
 
 
+# a change said as a sentence: `make it weekly`, `switch to daily`, `change the digest to weekly`, `move the
+# digest to 10am`, `change it to 3 papers` (searched for: "Did you mean “make it weakly”?")
+_SAID_SO = re.compile(
+    r"(?:please\s+)?(?:make|switch|change|turn|move|set)\s+(?:(?:it|the\s+digest|this\s+digest|our\s+digest"
+    r"|my\s+digest|the\s+roundup)\s+)?(?:(?:to|into)\s+)?(?:an?\s+)?"
+    r"(?:(?P<cadence>weekly|daily)(?:\s+(?:roundup|digest))?|(?:at\s+)?(?P<time>\d{1,2}(?::\d\d)?\s*(?:am|pm)|\d{1,2}:\d\d)"
+    r"|(?:top\s+)?(?P<top>\d{1,2})\s+papers?)[\s.!]*",
+    re.IGNORECASE,
+)
+
+
+def said_in_a_sentence(text: str) -> Command | None:
+    """A setting changed in a sentence (`make it weekly`: `settings weekly`), as `settings` reads it; None
+    for any other text."""
+    found = _SAID_SO.fullmatch(text)
+    if found is None:
+        return None
+    asked = found["cadence"] or (f"at {found['time']}" if found["time"] else f"top {found['top']}")
+    return parse_change("settings", asked.lower(), text)
+
+
 # the names `settings` takes first, as one would mistype them (`settings tpo 3`, `settings weekely`)
 _NAMES = ("time", "timezone", "zone", "top", "limit", "days", "topics", "weekly", "daily")
 

@@ -24,7 +24,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Literal
 
-from bot.chat.commands.changes import SETTING_VERBS, TOPIC_VERBS, parse_change, parse_topic_change
+from bot.chat.commands.changes import SETTING_VERBS, TOPIC_VERBS, parse_change, parse_topic_change, said_in_a_sentence
 from bot.chat.commands.kinds import (
     MOST_PAPERS,
     Ask,
@@ -163,6 +163,8 @@ def parse_command(text: str) -> Command:
         return PaperLookup(named[0] if named else rest)
     if word in ("settings", "subscription", *TOPIC_VERBS, *SETTING_VERBS) and (topic := parse_topic_change(text)):
         return topic  # `settings add robotics`, `remove topic agents`; `add noise` is a search
+    if (sentence := said_in_a_sentence(text)) is not None:  # `make it weekly`, `move the digest to 10am`
+        return sentence
     if word in ("settings", *SETTING_VERBS) and (changed := parse_change(word, rest, text)) is not None:
         return changed  # `settings`, `settings at 10:00`, `set time 11:00`; `change detection` is a search
     if word == "unsubscribe":
