@@ -315,4 +315,7 @@ def _replaced(current: Subscription, command: Subscribe, keep: str) -> tuple[str
         return ()
     every = ", ".join((*gone, *command.topics))
     again = keep.format(gone=", ".join(gone), every=every)
-    return (f"Replaced its topics {describe(tuple(gone))}. To have them back beside the new: {again}.",)
+    said = describe(tuple(gone)).removeprefix("all papers, ")  # `-robotics` alone: not "all papers, leaving out …"
+    return (
+        f"Replaced its topics ({said}). To have {'it' if len(gone) == 1 else 'them'} back beside the new: {again}.",
+    )

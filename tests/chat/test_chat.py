@@ -570,12 +570,18 @@ async def test_topics_replaced_by_subscribe_are_named_with_how_to_keep_them(june
     await service.answer(parse_command("subscribe diffusion, robotics"), channel)
     post = await service.answer(parse_command("subscribe agents"), channel)
     assert post.text[-1] == (
-        "Replaced its topics “diffusion”, “robotics”. To have them back beside the new: `/papers settings add"
+        "Replaced its topics (“diffusion”, “robotics”). To have them back beside the new: `/papers settings add"
         " diffusion, robotics`."
     )
     same = await service.answer(parse_command("subscribe Agents at 10:00"), channel)  # the same topic, as typed
     dropped = await service.answer(parse_command("settings topics robotics"), channel)  # said: nothing to add
     assert not any(line.startswith("Replaced") for line in (*same.text, *dropped.text))
+    await service.answer(parse_command("subscribe diffusion -robotics"), channel)  # "Replaced its topics all papers"
+    excluded = await service.answer(parse_command("subscribe diffusion, author:Chengsong Huang"), channel)
+    assert excluded.text[-1] == (
+        "Replaced its topics (leaving out “robotics”). To have it back beside the new: `/papers settings add"
+        " -robotics`."
+    )
 
 
 async def test_a_topic_added_or_removed_keeps_the_others(june_store: PaperStore) -> None:
