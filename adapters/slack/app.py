@@ -242,7 +242,8 @@ def create_app(
                 ask = managers.may_subscribe if isinstance(command, Subscribe) else managers.can_manage
                 allowed = await ask(client, user, where.channel, workspace=where.workspace)
             post = await chat.answer(command, Asker(where, user, direct=direct, can_manage=allowed))
-            if needed and isinstance(command, Subscribe) and allowed and managers.outside(where.channel):
+            subscribed = post.header.startswith("This channel is ")  # (`settings at 10:00` with no digest: none)
+            if needed and isinstance(command, Subscribe) and subscribed and managers.outside(where.channel):
                 post = replace(post, text=(*post.text, NOT_A_MEMBER))  # votes and questions never arrived, unsaid
             return post_messages(await as_file(client, user, post), share=not direct)  # a long BibTeX: a file
 

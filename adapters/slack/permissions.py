@@ -108,6 +108,7 @@ class Managers:
         """The channel as Slack shows it to the bot; OutOfReach when the bot could not post a digest there: a
         private channel it was not invited to (Slack says it does not exist), or an archived one. Asked for
         whoever subscribes, admins too; None when Slack gives no answer either way."""
+        self._outside.discard(channel)  # known again only from Slack's answer (`outside`)
         try:
             found = await _call("conversations.info", client.conversations_info(channel=channel))
         except PermissionUnknown as exc:
@@ -128,8 +129,6 @@ class Managers:
             raise OutOfReach("This channel is archived: a digest can't be posted here. Unarchive it first.")
         if conversation.get("is_member") is False:  # posted to all the same (chat:write.public)
             self._outside.add(channel)
-        else:
-            self._outside.discard(channel)
         return conversation
 
     def outside(self, channel: str) -> bool:

@@ -102,7 +102,7 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers, home_again: 
             except PermissionUnknown as exc:
                 return _field_errors({"topics": str(exc)})
             post = await surfaces.answer(command, Asker(channel, user, can_manage=allowed))
-            if allowed and managers.outside(channel.channel):  # as a typed `subscribe` says it
+            if post.header.startswith("This channel is ") and managers.outside(channel.channel):  # as typed
                 post = replace(post, text=(*post.text, NOT_A_MEMBER))
             return {"response_action": "update", "view": result_view(post, form)}
 

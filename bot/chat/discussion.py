@@ -180,13 +180,33 @@ def all_asked(text: str) -> tuple[str, ...]:
     right after it (`_listed`); a clause that names none but is a question may ask with a weak word
     (`what is this about, and who wrote it`). Where no clause names one, what the whole text asks
     (`what_is_asked`: `link?`). None when it asks nothing."""
-    clauses = _CLAUSES.split(_TLDR.sub("tldr", text))  # (not `tl` and `dr`)
-    asked = [question for clause in clauses for question in _listed(clause, weak=False)]
+    asked: list[str] = []
+    for clause in _CLAUSES.split(_TLDR.sub("tldr", text)):  # (not `tl` and `dr`)
+        if not asked or _asks(clause):  # after the first, a remark is none: `summary please, I'll cite it later`
+            asked += _listed(clause, weak=False)
     return tuple(dict.fromkeys(asked or _listed(text, weak=True)))
 
 
 # a clause that is a question: a weak word there asks (`what's this about`; not `thanks for the link`)
 _QUESTION = re.compile(r"(?i)^\W*(?:what|what's|whats|how|where|where's|is|are|any|got|can|could|do|does)\b")
+# how a clause after the first asks: a question or a request's first word (`who wrote it`, `is there code`,
+# `also who wrote it`, `find related papers`), or nothing but questions and the words around them (`a
+# citation`, `the code?`, `authors too`); not a remark (`I'll cite it later`, `the pdf is broken`)
+_ASKING = frozenset(
+    {"who", "what", "whats", "where", "wheres", "which", "how", "is", "are", "any", "anything", "got", "can"}
+    | {"could", "would", "do", "does", "did", "please", "pls", "also", "plus", "give", "show", "find", "get"}
+    | {"share", "send", "tell", "list", "need", "want", "and"}
+)
+_AROUND = JOINS | {"a", "an", "this", "paper", "papers", "too", "one", "of", "it", "me", "us", "thanks"}
+
+
+def _asks(clause: str) -> bool:
+    """Whether a clause after a question asks one too (`_ASKING`)."""
+    words = re.findall(r"[a-z]+", unicodedata.normalize("NFKC", unmentioned(clause)).lower())
+    if not words:
+        return False
+    asking = (w in _AROUND or w in ASKED_BY or _mistyped(w) is not None for w in words)  # `authers` too
+    return words[0] in _ASKING or words[0] in ASKED_BY or all(asking)
 
 
 def _listed(text: str, weak: bool) -> list[str]:

@@ -59,12 +59,12 @@ from bot.chat.discussion import (
     unmentioned,
 )
 from bot.chat.follows import FollowService
+from bot.chat.held import Held, span_held
 from bot.chat.recent import Window
 from bot.chat.replies import replied, said
 from bot.chat.wording import TYPED, Phrasebook
 from bot.community.service import Community
 from bot.delivery.digest import DigestOptions, build_digest, no_listing
-from bot.delivery.roundup import lacking_days, not_fetched
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.cards import card, paper_post
 from bot.domain.channels import ChannelRef
@@ -362,7 +362,7 @@ class ChatService:
         best, listed = await self._store.most_upvoted(first, min(last, today), limit)
         latest = await self._store.latest_day()
         held = min(last, latest) if latest is not None and latest >= first else last  # not days the store lacks
-        lacking = await self._lacking(first, min(held, today, latest or today))  # `jun 5 to jun 7`: "No papers…"
+        lacking = await span_held(self._store, first, min(held, today, latest or today))  # `jun 5 to jun 7`
         dates = f"{first:%-d %B}{f' {first.year}' if first.year != held.year else ''} to {held:%-d %B %Y}"
         dates += " (the store's latest day)" if held < min(last, today) else ""
         return Post(
@@ -374,18 +374,12 @@ class ChatService:
             if days > 1
             else "Daily Papers · today",
             subheader=f"Hugging Face Daily Papers · {len(best)} of {listed} listed {dates}, most upvoted first"
-            + (f". {lacking}" if lacking else "")
+            + (f". {lacking.said}" if lacking.said else "")
             if listed
             else None,
             cards=tuple(card(p, rank=i, seeded=False) for i, p in enumerate(best, start=1)),
-            empty=None if listed else window.none(None, latest, lacking),
+            empty=None if listed else lacking.said if lacking.none else window.none(None, latest, lacking.said),
         )
-
-    async def _lacking(self, first: date, last: date) -> str | None:
-        """That the weekdays from `first` to `last` the store lacks are not in it (`not_fetched`), so a
-        span's answer leaves them out; None when it lacks none."""
-        lacking = await lacking_days(self._store, first, last)
-        return not_fetched(lacking) if lacking else None
 
     async def _searched(self, query: str, window: Window, asker: Asker, limit: int = SEARCH_RESULTS) -> Post:
         """The best `limit` papers for `query`, listed in the `window`'s days (`this week`, `since monday`)
@@ -407,7 +401,7 @@ class ChatService:
         lacking = await self._lacking_in(window)  # `diffusion this week`: a day no sync fetched, left out unsaid
         return Post(
             header=f"Papers on {quoted(query)}" + window.listed(),
-            subheader=" ".join(filter(None, (found.note(), hint, lacking if hits else None))) or None,
+            subheader=" ".join(filter(None, (found.note(), hint, lacking.said if hits else None))) or None,
             cards=tuple(card(h.paper, seeded=False) for h in hits),
             empty=f"{quoted(query)} finds nothing: {why}."
             if why
@@ -416,15 +410,15 @@ class ChatService:
             or f"No papers match {quoted(query)}. Try fewer or broader words, or {words.help_command}.",
         )
 
-    async def _lacking_in(self, window: Window) -> str | None:
-        """`_lacking` of a search's days up to the store's latest (the days after it are said so); None for
-        any day."""
+    async def _lacking_in(self, window: Window) -> Held:
+        """`span_held` of a search's days up to the store's latest (the days after it are said so)."""
         latest = await self._store.latest_day()
         if window.first is None or latest is None:
-            return None
-        return await self._lacking(window.first, min(window.last or latest, latest))
+            return Held()
+        today = self._clock().astimezone(UTC).date()
+        return await span_held(self._store, window.first, min(window.last or latest, latest, today))
 
-    async def _none_on(self, query: str, window: Window, lacking: str | None = None) -> str | None:
+    async def _none_on(self, query: str, window: Window, lacking: Held) -> str | None:
         """What a search of days that found nothing says: of one day before the store's latest that it
         lacks, that it lacks it, as `aug 22` alone says it (`diffusion on 2026-05-26` said no paper on
         diffusion was listed that day); of days after its latest, which that is (`none_since`)."""
@@ -433,7 +427,9 @@ class ChatService:
             record = await self._store.day_record(window.first)
             if record.listed == 0:
                 return f"{no_listing(record)} The same words without the days look at every day."
-        return window.none(query, latest, lacking)
+        if lacking.none and lacking.said:  # no day of them held: which, not "no paper on it was listed"
+            return f"{lacking.said} The same words without the days look at every day."
+        return window.none(query, latest, lacking.said)
 
     async def _today(
         self, limit: int | None, words: Phrasebook, day: date | None = None, ago: int = 0, named: NamedDay | None = None

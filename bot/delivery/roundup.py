@@ -16,6 +16,7 @@ from bot.domain.filters import sought
 from bot.domain.models import Paper
 from bot.domain.post import Post
 from bot.domain.weeks import week_days, week_name
+from bot.domain.words import counted, listed
 from bot.search.port import SearchIndex
 from bot.store.papers import PaperStore
 
@@ -160,12 +161,14 @@ def lacking(days: tuple[date, ...], today: date | None = None) -> str:
 NAMED_AT_MOST = 3  # lacking days named; the rest counted
 
 
-def not_fetched(days: tuple[date, ...]) -> str:
-    """That these days are not in the store, so their papers are left out, and how to fetch them."""
-    named = [f"{d:%A %-d %B}" for d in days[:NAMED_AT_MOST]]
+def not_fetched(days: tuple[date, ...], *, years: bool = False) -> str:
+    """That these days are not in the store, so their papers are left out, and how to fetch them (`years`:
+    each day with its year, for days of any span)."""
+    form = "%A %-d %B %Y" if years else "%A %-d %B"
+    named = [f"{d:{form}}" for d in days[:NAMED_AT_MOST]]
     if len(days) > NAMED_AT_MOST:
-        named.append(f"{len(days) - NAMED_AT_MOST} more weekdays")
-    names = ", ".join(named[:-1]) + f" and {named[-1]}" if len(named) > 1 else named[0]
+        named.append(f"{counted(len(days) - NAMED_AT_MOST, 'more weekday')}")
+    names = listed(named)
     if len(days) == 1:
         return (
             f"{names} is not in the store (not fetched from Hugging Face yet), so its papers are left out; "

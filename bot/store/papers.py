@@ -335,6 +335,12 @@ class PaperStore:
             day: date | None = await conn.scalar(query)
             return day
 
+    async def earliest_day(self) -> date | None:
+        """The first day the store holds listings of."""
+        async with self._engine.connect() as conn:
+            day: date | None = await conn.scalar(select(func.min(listings.c.day)))
+            return day
+
     async def day_record(self, day: date) -> DayRecord:
         async with self._engine.connect() as conn:
             listed = await conn.scalar(select(func.count()).select_from(listings).where(listings.c.day == day)) or 0

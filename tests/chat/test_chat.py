@@ -198,8 +198,7 @@ async def test_this_week_alone_is_the_week_s_most_upvoted_papers(june_store: Pap
     assert week.header == "Daily Papers · the last 7 days"
     assert week.subheader == (
         f"Hugging Face Daily Papers · 5 of {len(listed)} listed 28 May to 3 June 2026, most upvoted first."
-        " Thursday 28 May and Friday 29 May are not in the store (not fetched from Hugging Face yet), so their"
-        " papers are left out; whoever runs paperboy can fetch each with `paperboy sync --date YYYY-MM-DD`."
+        " The store's papers begin on Monday 1 June 2026: the days before are not in it."
     )  # (the days the store lacks went unsaid)
     assert [c.paper_id for c in week.cards] == [p.arxiv_id for p in best[:5]]  # the digest's number
     every = await service.answer(parse_command("all papers this week"), asker)
@@ -222,15 +221,17 @@ async def test_days_of_a_span_the_store_lacks_are_named_not_said_to_have_no_pape
     span = await service.answer(parse_command("jun 4 to jun 5"), asker)
     assert not span.cards and span.empty == (
         "No papers were listed from Thursday 4 June 2026 to Friday 5 June 2026, of the days the store holds."
-        " Friday 5 June is not in the store (not fetched from Hugging Face yet), so its papers are left out;"
+        " Friday 5 June 2026 is not in the store (not fetched from Hugging Face yet), so its papers are left out;"
         " whoever runs paperboy can fetch it with `paperboy sync --date 2026-06-05`."
     )
+    lacked = await service.answer(parse_command("jun 5 to jun 7"), asker)  # no day of them held: that alone
+    assert lacked.empty is not None and lacked.empty.startswith("Friday 5 June 2026 is not in the store")
     found = await service.answer(parse_command("agents from jun 1 to jun 5"), asker)
     assert (
         found.cards and found.subheader is not None and found.subheader.endswith("`paperboy sync --date 2026-06-05`.")
     )
     none = await service.answer(parse_command("zzyzx quux from jun 4 to jun 5"), asker)
-    assert none.empty is not None and "Friday 5 June is not in the store" in none.empty
+    assert none.empty is not None and "Friday 5 June 2026 is not in the store" in none.empty
 
 
 async def test_days_from_an_earlier_year_say_its_year(june_store: PaperStore) -> None:
@@ -292,8 +293,9 @@ async def test_a_span_of_days_keeps_their_papers_and_says_which_it_lacks(june_st
         "listed 2 June to 3 June 2026 (the store's latest day), most upvoted first"  # not "to 10 June"
     )
     later = await service.answer(parse_command("agents jun 10-12"), asker)  # (of 2025: the last 10 June to now)
-    assert later.empty is not None and later.empty.startswith(
-        "No paper on “agents” was listed from Tuesday 10 June 2025"
+    assert later.empty == (  # it said "No paper on “agents” was listed from Tuesday 10 June 2025"
+        "The store's papers begin on Monday 1 June 2026: the days before are not in it. The same words without"
+        " the days look at every day."
     )
     ahead = await service.answer(parse_command("2026-07-01 to 2026-07-03"), asker)
     assert ahead.header == "Daily Papers · from Wednesday 1 July to Friday 3 July"  # not "… to Wednesday 3 June"
@@ -892,3 +894,14 @@ def test_a_paper_among_several_that_could_not_be_had_is_named() -> None:
     )
     named = Post(header="paperboy", text=("2605.99999 is not in the local store.",))
     assert _why_not("2605.99999", named) == named.text
+
+
+def test_days_the_store_lacks_are_named_up_to_three_then_counted() -> None:
+    """“… and 1 more weekdays”; days of any span name their year (days of 2025 read as the coming week)."""
+    from bot.delivery.roundup import not_fetched
+
+    days = (date(2025, 12, 8), date(2025, 12, 9), date(2025, 12, 10), date(2025, 12, 11))
+    assert not_fetched(days, years=True).startswith(
+        "Monday 8 December 2025, Tuesday 9 December 2025, Wednesday 10 December 2025 and 1 more weekday are not in"
+    )
+    assert not_fetched(days[:2]).startswith("Monday 8 December and Tuesday 9 December are not in the store")

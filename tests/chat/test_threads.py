@@ -369,6 +369,13 @@ async def test_a_mention_naming_a_paper_outside_a_thread_is_answered(june_store:
         ("<@UBOT> thanks for the link, and the code?", ("code",)),  # not a question: no links
         ("<@UBOT> tl;dr and code", ("summary", "code")),
         ("<@UBOT> link?", ("links",)),
+        # a remark after a question asks nothing
+        ("<@UBOT> summary please, I'll cite it later", ("summary",)),
+        ("<@UBOT> summary. btw the pdf is broken", ("summary",)),
+        ("<@UBOT> summarize this, the authors are from Google", ("summary",)),
+        ("<@UBOT> summary please and don't bother with the authors", ("summary",)),
+        ("<@UBOT> the code is broken and the authors don't respond", ("code",)),
+        ("<@UBOT> related work and citations please", ("related", "cite")),
     ],
 )
 def test_every_question_listed_together_is_asked_in_order(text: str, asked: tuple[str, ...]) -> None:

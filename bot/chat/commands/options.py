@@ -292,8 +292,6 @@ def option_meant(topic: str) -> str | None:
         return "`days daily`"
     if len(words) >= 2 and (cadence := words[-1].lower()) in ("weekly", "daily"):
         return f"`{cadence}` first, as in `subscribe {cadence} {' '.join(words[:-1])}`"
-    if len(words) >= 2 and (cadence := words[0].lower()) in ("weekly", "daily"):  # `on fri weekly diffusion`
-        return f"`{cadence}` first, as in `subscribe {cadence} {' '.join(words[1:])}`"
     if len(words) == 1 and _named_zone(words[0]):
         return f"`tz {words[0]}`"
     if 2 <= len(words) <= 4 and words[-1].lower() == "time" and (zone := zone_named(" ".join(words[:-1]))):

@@ -141,11 +141,7 @@ def parse_command(text: str) -> Command:
     if word == "today" and rest.lower().startswith("date:"):  # `today date:aug 20`, Discord's option typed here
         return on_day(rest[len("date:") :], text)
     if (coming := _TO_COME.fullmatch(whole)) is not None:  # `tomorrow` was searched for: "No papers match"
-        return Unknown(
-            text,
-            f"{_day_said(coming['day'])} is still to come: Hugging Face lists each day's papers on that day. `today`"
-            " shows the latest day's.",
-        )
+        return Unknown(text, _still_to_come(coming["day"]))
     if (word in ("today", "today's", "todays", "yesterday", "trending") or _DAY.fullmatch(word)) and (
         today := _today(word, rest, text)
     ) is not None:
@@ -749,10 +745,11 @@ def _today(word: str, rest: str, text: str) -> Today | Unknown | None:
 _DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")  # a day as typed: 2026-08-20 (2026-8-3 too)
 
 
-def _day_said(day: str) -> str:
-    """`next friday` as a sentence starts it: "Next Friday"."""
+def _still_to_come(day: str) -> str:
+    """What a day still to come is told (`tomorrow`, `next friday`: searched for, "No papers match")."""
     words = day.lower().split()
-    return " ".join(w.capitalize() if i == 0 or w.endswith("day") else w for i, w in enumerate(words))
+    said = " ".join(w.capitalize() if i == 0 or w.endswith("day") else w for i, w in enumerate(words))
+    return f"{said} is still to come: Hugging Face lists each day's papers on that day. `today` shows the latest day's."
 
 
 # a day still to come, alone: `tomorrow`, `tomorrow's papers`, `papers for next friday`, `next week`
@@ -788,6 +785,8 @@ def on_day(value: str, text: str | None = None) -> Today | Unknown:
         return Today()
     if typed == "yesterday":
         return Today(ago=1)
+    if typed == "tomorrow":  # `today date:tomorrow`, as `tomorrow` is answered
+        return Unknown(text or value, _still_to_come("tomorrow"))
     if not _DAY.fullmatch(typed):
         said = named_day(value.strip())
         if said is not None and not said[1] and (in_words := _named(*said, text or value)) is not None:

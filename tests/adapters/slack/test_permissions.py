@@ -60,6 +60,8 @@ async def test_a_public_channel_the_bot_is_not_in_is_subscribed_and_told_to_invi
     from adapters.slack.wording import NOT_A_MEMBER
 
     slack_bot.fake.channels["C0001"]["is_member"] = False
+    nothing = await answer(slack_bot, "settings at 10:00")  # no digest here yet: nothing posted, nothing to say
+    assert "no digest to change" in nothing and "I'm not a member of this channel" not in nothing
     outside = json.loads(await answer(slack_bot, "subscribe diffusion"))
     assert "This channel is subscribed" in outside["text"] and NOT_A_MEMBER in json.dumps(outside, ensure_ascii=False)
     slack_bot.fake.channels["C0001"]["is_member"] = True  # invited since
