@@ -388,12 +388,9 @@ class ChatService:
         from bot.search.spelling import searched
 
         filters = SearchFilters(since=window.first, until=window.last)
+        dropped = await self._command_named(query)  # `search diffusion`: the CLI's and Discord's verb, typed here
+        query = dropped or query
         found = await searched(self._search, query, limit, filters)
-        named = _NAMED_SEARCH.match(query)  # `search diffusion`: the CLI's and Discord's verb, typed here
-        if named is not None and not any(hit.whole for hit in found.hits):  # (`search agents` is a topic)
-            alone = await searched(self._search, query[named.end() :], limit, filters)
-            if any(hit.whole for hit in alone.hits):  # it found search agents, and no diffusion paper
-                query, found = query[named.end() :], alone
         hits = found.hits
         why = (nothing_asked(query) or another_script(query)) if not hits else None
         words = self._words(asker)
@@ -401,7 +398,10 @@ class ChatService:
         lacking = await self._lacking_in(window)  # `diffusion this week`: a day no sync fetched, left out unsaid
         return Post(
             header=f"Papers on {quoted(query)}" + window.listed(),
-            subheader=" ".join(filter(None, (found.note(), hint, lacking.said if hits else None))) or None,
+            subheader=" ".join(
+                filter(None, (said_dropped(dropped), found.note(), hint, lacking.said if hits else None))
+            )
+            or None,
             cards=tuple(card(h.paper, seeded=False) for h in hits),
             empty=f"{quoted(query)} finds nothing: {why}."
             if why
@@ -409,6 +409,16 @@ class ChatService:
             or (await self._none_on(query, window, lacking) if window.first is not None else None)
             or f"No papers match {quoted(query)}. Try fewer or broader words, or {words.help_command}.",
         )
+
+    async def _command_named(self, query: str) -> str | None:
+        """The topic of a search typed with the command's name before it (`search diffusion`: "search" was
+        searched for too, and search agents found), where no paper writes "search" before its first word
+        (`search agents` is a topic); None for any other query."""
+        named = _NAMED_SEARCH.match(query)
+        if named is None:
+            return None
+        topic = query[named.end() :]
+        return None if await self._search.search(f'"search {topic.split()[0]}"', limit=1) else topic
 
     async def _lacking_in(self, window: Window) -> Held:
         """`span_held` of a search's days up to the store's latest (the days after it are said so)."""
@@ -649,7 +659,12 @@ def not_today(record: DayRecord) -> str:
 
 
 # a search typed with the command's name before its topic (`search diffusion`, `search: diffusion`)
-_NAMED_SEARCH = re.compile(r"(?i)search\s*:?\s+(?=\S)")
+_NAMED_SEARCH = re.compile(r"(?i)search\s*:?\s+(?=[^\s\"'])")
+
+
+def said_dropped(topic: str | None) -> str | None:
+    """What a search's answer says of the command's name left out of it (`_command_named`)."""
+    return "“search” is left out: it is the command's name, not a word to look for." if topic else None
 
 
 def _asked_of_no_paper(query: str, words: Phrasebook) -> str | None:

@@ -168,8 +168,10 @@ async def test_a_search_typed_with_the_commands_name_searches_its_topic(june_sto
     for typed in ("search diffusion", "search: diffusion", "Search diffusion"):
         named = await service.answer(parse_command(typed), asker)
         assert named.header == "Papers on “diffusion”" and named.cards == plain.cards, typed
-    agents = await service.answer(parse_command("search agents"), asker)
-    assert agents.header == "Papers on “search agents”" and agents.cards
+        assert named.subheader is not None and named.subheader.startswith("“search” is left out: it is the command's")
+    for typed in ("search agents", "search agents for robotics"):  # papers write "search agents": a topic
+        agents = await service.answer(parse_command(typed), asker)
+        assert agents.header == f"Papers on “{typed}”" and agents.cards, typed
 
 
 async def test_a_search_this_week_shows_only_the_papers_listed_in_it(june_store: PaperStore) -> None:
