@@ -227,7 +227,7 @@ def _message(post: Post, *, share: bool, note: bool, single: bool = False) -> tu
     entries = 0
     room = CONTENT - NOTE_ROOM - len(footer) - len(content) - 10  # the fence and newlines
     if post.code and paragraphs == len(post.text) and (room >= CODE_ROOM or not paragraphs):
-        code, entries = code_head(post.code, max(room, CODE_ROOM), note=note)
+        code, entries = code_head(post.code, max(room, CODE_ROOM), note=note, file=post.file)
         content += f"\n```\n{unmentioned(unfenced(code))}\n```"
     total = 0
     if paragraphs == len(post.text) and entries == len(entries_of(post.code)):

@@ -264,14 +264,14 @@ def create_app(
         await _reply(client, body, text=await replied(answer(), f"sharing {paper} in {channel}", str))
 
     @app.event("app_mention")
-    async def mention(body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def mention(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("edited"):
             return  # Slack sends a mention again, as a new event, when its message is edited: answered once
         if event.get("bot_id") or event.get("subtype") == "bot_message":
             return  # another bot's (a relay, an assistant): answering bots can loop, as on Discord and in DMs
-        await answer_mention(body, event)
+        await answer_mention(body, event, client)
 
-    async def answer_mention(body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def answer_mention(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         channel, ts, thread = str(event.get("channel", "")), str(event.get("ts", "")), event.get("thread_ts")
         event_id = str(body.get("event_id") or f"{channel}:{ts}")
         text = unescape(str(event.get("text", "")))
@@ -286,8 +286,8 @@ def create_app(
         )
         here = publisher.for_workspace(workspace_of_body(body))
 
-        async def say(post: Post) -> None:
-            text, blocks = post_message(post)
+        async def say(post: Post) -> None:  # a long bibliography (`cite A, B …`): a file, as the command's is
+            text, blocks = post_message(await as_file(client, asked.user, post) if asked.user else post)
             await here.post_message(channel, text, blocks, thread=str(thread or ts))
 
         await chat.mention(asked, say)

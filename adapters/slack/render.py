@@ -234,7 +234,7 @@ def _message(post: Post, *, share: bool, note: bool) -> tuple[tuple[str, list[Bl
     entries = 0
     if post.code and paragraphs == len(post.text) and len(blocks) < room:
         # measured escaped, so that the section's cut never takes the closing fence
-        code, entries = code_head(escape(unfenced(post.code)), CODE_CHARS, note=note)
+        code, entries = code_head(escape(unfenced(post.code)), CODE_CHARS, note=note, file=post.file)
         code = _CUT_ENTITY.sub("", code)  # an entry cut to fit: never half of an `&lt;`
         blocks.append(mrkdwn(f"```{code}```"))
     cards = 0

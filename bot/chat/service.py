@@ -82,7 +82,7 @@ from bot.domain.errors import (
 from bot.domain.ids import papers_named
 from bot.domain.models import Paper
 from bot.domain.other_links import repository_urls, repository_words, unlinked
-from bot.domain.post import Post
+from bot.domain.post import CITED_FILE, Post
 from bot.domain.publishing import MessageRef, Publisher
 from bot.domain.words import quoted
 from bot.ingest.catalog import Catalog
@@ -676,7 +676,6 @@ def _asked_of_no_paper(query: str, words: Phrasebook) -> str | None:
     return f"Asking about a paper? {words.ask.format(word=word)}."
 
 
-CITED_FILE = "citations.bib"  # `cite A, B …` where a message cannot hold the bibliography (`Post.file`)
 
 
 def _why_not(ref: str, found: Post) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from bot.domain.engagement import Engaged
 from bot.domain.errors import InvalidPaperId
 from bot.domain.ids import parse_arxiv_id
 from bot.domain.models import Paper
-from bot.domain.post import Post
+from bot.domain.post import READING_LIST_FILE, Post
 from bot.store.engagement import SUPER, EngagementStore, Posted, Reply, Vote
 from bot.store.papers import PaperStore
 from bot.store.reading import Person, ReadingLists, SavedPaper
@@ -31,7 +31,7 @@ LIST_CHARS = 900  # a reading list's paragraphs: a Slack section holds 3,000, a 
 TITLE_CHARS = 150  # a title in a reading-list line
 # What else to type, as a typed `/papers` command says it (a platform with named options says its own)
 TOP_ALL = "`/papers top all`"
-BIB_FILE = "reading-list.bib"
+BIB_FILE = READING_LIST_FILE
 SAVED_MORE = "`/papers saved bibtex` gives it as BibTeX; `/papers unsave ID` takes one off."
 SAVE_HOW = "Save a paper with the Save button on its card, `/papers save 2406.12345`, or the bookmark 🔖 on a card."
 VOTE_HOW = "React to a card or reply in its thread to vote"

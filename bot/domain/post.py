@@ -88,16 +88,21 @@ def entries_of(code: str | None) -> list[str]:
     return code.split("\n\n") if code else []
 
 
-def code_head(code: str, limit: int, *, note: bool = True) -> tuple[str, int]:
+READING_LIST_FILE = "reading-list.bib"  # a reading list's BibTeX where a message cannot hold it (`Post.file`)
+CITED_FILE = "citations.bib"  # `cite A, B …`'s
+
+
+def code_head(code: str, limit: int, *, note: bool = True, file: str | None = None) -> tuple[str, int]:
     """The code's first whole entries that fit in `limit` characters (at least one, cut if it must be),
-    and how many; with `note`, a BibTeX comment line after them saying how many did not fit: a
-    message never ends halfway through an entry that someone will paste."""
+    and how many; with `note`, a BibTeX comment line after them saying how many did not fit, and where
+    the rest is had (the post's `file` says whose they are): a message never ends halfway through an
+    entry that someone will paste."""
     entries = entries_of(code)
     if len(code) <= limit:
         return code, len(entries)
 
     def joined(kept: int) -> str:
-        return "\n\n".join([*entries[:kept], *([_more(len(entries) - kept)] if note else [])])
+        return "\n\n".join([*entries[:kept], *([_more(len(entries) - kept, file)] if note else [])])
 
     kept = 0
     while kept < len(entries) and len(joined(kept + 1)) <= limit:
@@ -105,8 +110,9 @@ def code_head(code: str, limit: int, *, note: bool = True) -> tuple[str, int]:
     return joined(max(kept, 1))[:limit], max(kept, 1)
 
 
-def _more(left: int) -> str:
-    return f"% …and {left} more: a reply holds no more; `saved` lists every paper"
+def _more(left: int, file: str | None) -> str:
+    rest = {READING_LIST_FILE: "; `saved` lists every paper", CITED_FILE: "; cite fewer at a time for the rest"}
+    return f"% …and {left} more: a reply holds no more{rest.get(file or '', '')}"
 
 
 def holds_all(post: Post, shown: Shown) -> bool:

@@ -101,7 +101,11 @@ def test_a_long_bibliography_in_one_message_keeps_whole_entries_and_says_how_man
     assert len(fitted) <= 2000 and fitted != whole
     *entries, note = fitted.split("\n\n")
     assert all(entry in whole.split("\n\n") for entry in entries)  # each one whole
-    assert note == f"% …and {60 - len(entries)} more: a reply holds no more; `saved` lists every paper"
+    assert note == f"% …and {60 - len(entries)} more: a reply holds no more"  # whose, the post's file says
+    cited = code_head(whole, 2000, file="citations.bib")[0].split("\n\n")[-1]
+    assert cited == f"% …and {60 - len(entries)} more: a reply holds no more; cite fewer at a time for the rest"
+    listed = code_head(whole, 2000, file="reading-list.bib")[0].split("\n\n")[-1]
+    assert listed.endswith("a reply holds no more; `saved` lists every paper")
     assert kept == len(entries)
     assert code_head(whole, len(whole)) == (whole, 60)
     assert code_head(whole, 2000, note=False)[0] == "\n\n".join(entries)  # a message that is not the last

@@ -11,7 +11,9 @@ from bot.domain.post import Post
 def test_a_long_bibliography_ends_with_whole_entries_and_a_note_not_mid_field() -> None:
     titles = [f"A long title number {i} " * 4 for i in range(60)]
     papers = [Paper(arxiv_id=f"2406.{10000 + i}", title=t, authors=("A. B",)) for i, t in enumerate(titles)]
-    message = post_message(Post(header="Your reading list as BibTeX (60 papers)", code=bibliography(papers)))
+    message = post_message(
+        Post(header="Your reading list as BibTeX (60 papers)", code=bibliography(papers), file="reading-list.bib")
+    )
     content = message.content
     assert len(content) <= CONTENT
     assert content.endswith("more: a reply holds no more; `saved` lists every paper\n```")

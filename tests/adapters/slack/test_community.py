@@ -349,6 +349,21 @@ async def test_without_the_files_scope_the_answers_hold_what_they_can_and_say_wh
     assert slack_bot.fake.files == {}
 
 
+async def test_a_mention_citing_more_papers_than_a_reply_holds_sends_them_whole_as_a_file(slack_bot: SlackBot) -> None:
+    """`@paperboy cite A, B … J` answered 6 of 10 entries in the thread, saying `saved` lists every paper
+    (nothing was saved): the whole bibliography goes as citations.bib to the asker's DM, as `/papers cite`'s."""
+    papers = await saved_many(slack_bot, 10)
+    slack_bot.fake.ims["U0001"] = "D0001"
+    await slack_bot.mention("<@UBOT> cite " + " ".join(p.arxiv_id for p in papers), thread=None)
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.posts("C0001"))
+    said = json.dumps(slack_bot.fake.posts("C0001"), ensure_ascii=False)
+    assert "All 10 entries are in `citations.bib`, sent to our direct message" in said
+    [sent] = slack_bot.fake.files.values()
+    assert (sent["name"], sent["channel"]) == ("citations.bib", "D0001")
+    assert all(f"{{{p.arxiv_id}}}" in sent["content"] for p in papers)
+    assert "`saved` lists every paper" not in said
+
+
 async def test_a_short_reading_list_is_answered_in_place(slack_bot: SlackBot) -> None:
     papers = await saved_many(slack_bot, 2)
     await slack_bot.command("saved bibtex", channel="C0001")

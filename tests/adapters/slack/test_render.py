@@ -156,7 +156,8 @@ def test_a_long_bibliography_ends_with_whole_entries_and_a_note_not_mid_field() 
     papers = [
         Paper(arxiv_id=f"2406.{10000 + i}", title=f"A long title number {i} " * 4, authors=("A. B",)) for i in range(60)
     ]
-    _, blocks = post_message(Post(header="Your reading list as BibTeX (60 papers)", code=bibliography(papers)))
+    reading = Post(header="Your reading list as BibTeX (60 papers)", code=bibliography(papers), file="reading-list.bib")
+    _, blocks = post_message(reading)
     validated(blocks)
     shown = blocks[-1]["text"]["text"]
     assert shown.startswith("```") and shown.endswith("more: a reply holds no more; `saved` lists every paper```")
