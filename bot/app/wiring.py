@@ -358,8 +358,8 @@ async def serve_until_stopped(
                 raise ConfigError(
                     "no chat platform is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or "
                     "SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and PAPERBOY_SECRET_KEY for many workspaces; or "
-                    "DISCORD_TOKEN), or subscribe a console:NAME channel in the config file for digests "
-                    "printed here; see the README"
+                    "DISCORD_TOKEN), or for digests printed here, type `subscribe …` in `paperboy chat` or "
+                    "subscribe a console:NAME channel in the config file; see the README"
                 )
             absent = absent_config(services.settings)
             if seed:

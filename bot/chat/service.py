@@ -676,8 +676,6 @@ def _asked_of_no_paper(query: str, words: Phrasebook) -> str | None:
     return f"Asking about a paper? {words.ask.format(word=word)}."
 
 
-
-
 def _why_not(ref: str, found: Post) -> tuple[str, ...]:
     """Why a paper named among several is not in the answer, naming it where the reason does not (“Could
     not fetch that paper just now: …”)."""

@@ -167,7 +167,8 @@ async def test_run_in_the_terminal_alone_serves_its_console_subscriptions(tmp_pa
     with none, the refusal says how to have one."""
     env = child_env() | {"PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1"}
     code, _, err = await run_cli(env, tmp_path, "run")
-    assert code == 1 and "or subscribe a console:NAME channel in the config file" in err, err
+    hint = "type `subscribe …` in `paperboy chat` or subscribe a console:NAME channel in the config file"
+    assert code == 1 and hint in err, err
     config = tmp_path / "paperboy.toml"
     config.write_text('[[subscriptions]]\nchannel = "console:me"\ntime = "09:00"\n', encoding="utf-8")
     process = await asyncio.create_subprocess_exec(

@@ -1251,3 +1251,15 @@ def test_a_day_written_with_slashes_that_could_be_two_is_asked_which() -> None:
 )
 def test_a_setting_changed_in_a_sentence_is_that_setting(typed: str, meant: Command) -> None:
     assert parse_command(typed) == meant
+
+
+@pytest.mark.parametrize("typed", ['settings topics ""', 'subscribe ""', 'subscribe diffusion, ""'])
+def test_an_empty_quoted_topic_is_refused(typed: str) -> None:
+    """`settings topics ""` said "This channel is updated" and changed nothing; `subscribe ""` saved every paper."""
+    assert refused(typed).startswith('“""” is an empty topic: type a topic\'s words, such as `diffusion`')
+
+
+def test_the_bots_name_typed_before_a_command_is_no_search() -> None:
+    """`@paperboy today`, as typed in Slack, searched for “@paperboy” in the terminal."""
+    assert parse_command("@paperboy today") == Today()
+    assert parse_command("@paperboy, diffusion") == Search("diffusion")

@@ -50,8 +50,8 @@ UNSAVE_NEEDS = "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`
 @pytest.mark.parametrize(
     ("text", "hint"),
     [
-        ('subscribe ""', None),  # was AttributeError: an empty quoted topic is no topic
-        ('subscribe ""  ""', None),
+        ('subscribe ""', "is an empty topic"),  # was AttributeError; then saved every paper, unasked
+        ('subscribe ""  ""', "is an empty topic"),
         ('subscribe llm tz ""', "unknown time zone ''"),  # was AttributeError
         ('subscribe tz ""', "unknown time zone ''"),
         ('subscribe llm days ""', "is not a set of days"),

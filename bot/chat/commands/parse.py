@@ -127,6 +127,7 @@ def parse_command(text: str) -> Command:
     # answer's own code spans (`subscribe at \`9` broke the hint's markup): an apostrophe instead.
     text = " ".join(plain_text(text).replace("`", "'").split())
     text = POLITELY.sub("", text) or text
+    text = _OUR_NAME.sub("", text) or text  # `@paperboy today`, as typed in Slack, here: not a search for it
     whole = text.lower().rstrip("?!. ").replace("’", "'")
     if (otherwise := said_otherwise(text, whole)) is not None:  # `my subscriptions`, `subscribe help`
         return otherwise
@@ -743,6 +744,9 @@ def _today(word: str, rest: str, text: str) -> Today | Unknown | None:
 
 
 _DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")  # a day as typed: 2026-08-20 (2026-8-3 too)
+
+
+_OUR_NAME = re.compile(r"(?i)\A@paperboy\b[\s,:]*")
 
 
 def _still_to_come(day: str) -> str:

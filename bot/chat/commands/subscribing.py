@@ -53,6 +53,9 @@ def _another_day_joined(tokens: list[tuple[str, bool]], at: int) -> bool:
     return len(said) == 2 and said[0] in ("and", "&", "or") and is_weekday(said[1])
 
 
+_EMPTY_QUOTES = re.compile(r"(?:\A|[\s,])(?:\"\s*\"|'\s*'|“\s*”)(?=\Z|[\s,])")
+
+
 def parse_subscribe(text: str) -> Subscribe:
     """`[weekly|daily] [topics] [at HH:MM] [tz Area/City] [top N] [days mon-fri] [on fri]`; topics split on
     commas or quoted.
@@ -64,6 +67,13 @@ def parse_subscribe(text: str) -> Subscribe:
     words: list[str] = []
     options: dict[str, str] = {}
     closed_quotes(text)
+    # `settings topics ""` said "updated" and changed nothing, `subscribe ""` saved all papers (`tz ""`: the zone's)
+    if any(
+        (text[: m.start()].split() or [""])[-1].lower() not in (*OPTIONS, "on") for m in _EMPTY_QUOTES.finditer(text)
+    ):
+        raise UsageError(
+            '“""” is an empty topic: type a topic\'s words, such as `diffusion`, or `all papers` for every paper'
+        )
     if (other := _ANOTHER_CHANNEL.search(text)) is not None:  # it was a topic: “diffusion in <#C0123|research>”
         name = other[1] or other[2]
         raise UsageError(
