@@ -119,7 +119,7 @@ _COUNT_ALONE = re.compile(r"top\s+(?:\d+|all)", re.IGNORECASE)
 # a month named as a search's days (`diffusion in august`, `papers from may 2026`, `august`): searched as
 # words, "august" found nothing
 _MONTH_SAID = re.compile(
-    rf"(?:\A|(?<=\s))(?:(?P<prep>in|from|during|for|of|since)\s+)?(?P<month>{_MONTH_NAMES})\.?"
+    rf"(?:\A|(?<=\s))(?:(?P<prep>in|from|during|since)\s+)?(?P<month>{_MONTH_NAMES})\.?"
     r"(?:\s+(?P<year>\d{4}))?(?P<papers>(?:'s|’s)?\s+papers?)?[\s?.!]*\Z",
     re.IGNORECASE,
 )
@@ -145,12 +145,10 @@ def month_as_span(text: str) -> str:
 _NUMERIC = re.compile(r"(?<![\w/.])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?![\w/])")  # 20/08/2026, 08.20.2026
 
 
-def numeric_as_iso(text: str) -> str | None:
-    """A day written alone with slashes or dots that can be one day only (`20/08/2026`, `08/20/2026`), as
-    2026-08-20; None for any other text."""
-    found = _NUMERIC.fullmatch(text.strip(" ?.!"))
-    meant = _meant(found) if found is not None else set()
-    return meant.pop() if len(meant) == 1 else None
+def numeric_as_iso(text: str) -> str:
+    """The text with each day written with slashes or dots that can be one day only (`20/08/2026`,
+    `08/20/2026`: searched as words) as 2026-08-20, as the chat reads days; the rest as it is."""
+    return _NUMERIC.sub(lambda found: next(iter(meant)) if len(meant := _meant(found)) == 1 else found[0], text)
 
 
 def _meant(found: re.Match[str]) -> set[str]:
@@ -162,19 +160,23 @@ def _meant(found: re.Match[str]) -> set[str]:
     }
 
 
+# a day written with slashes or dots where a day is named (`on 05/06/2026`, `since 1/2/2026`, or alone)
+_NUMERIC_NAMED = re.compile(rf"(?:\A|\b(?:on|since|from|to|until|today)\s+){_NUMERIC.pattern}\s*[?.!]*\Z", re.I)
+
+
 def numeric_day(text: str) -> None:
-    """`UsageError` for a day written with slashes or dots (`20/08/2026`: searched as words, it found
-    papers on anything): the day it must be, else the two it could be, as the chat reads them."""
-    found = _NUMERIC.search(text)
+    """`UsageError` for a day written with slashes or dots where a day is named that could be two days
+    (`05/06/2026`), or none: which to write (`numeric_as_iso` reads one that can be one day only)."""
+    found = _NUMERIC_NAMED.search(text)
     if found is None:
         return
-    meant = _meant(found)
+    said = found[0].split()[-1].rstrip("?.!")
+    meant = _meant(_NUMERIC.search(said))  # type: ignore[arg-type]
     if not meant:
-        raise UsageError(f"“{found[0]}” is no day of the calendar. Write a day as 2026-08-20 or `aug 20`.")
-    if len(meant) == 1:
-        raise UsageError(f"Write “{found[0]}” as `on {meant.pop()}` (or `on aug 20`, a month and its day).")
-    first, second = sorted(meant)
-    raise UsageError(f"“{found[0]}” could be {first} or {second}: write the one you mean that way.")
+        raise UsageError(f"“{said}” is no day of the calendar. Write a day as 2026-08-20 or `aug 20`.")
+    if len(meant) > 1:
+        first, second = sorted(meant)
+        raise UsageError(f"“{said}” could be {first} or {second}: write the one you mean that way.")
 
 
 def named_span(text: str) -> tuple[str, Span] | None:

@@ -4,6 +4,7 @@ a one-line help."""
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -181,8 +182,13 @@ def all_asked(text: str) -> tuple[str, ...]:
     (`what is this about, and who wrote it`). Where no clause names one, what the whole text asks
     (`what_is_asked`: `link?`). None when it asks nothing."""
     asked: list[str] = []
-    for clause in _CLAUSES.split(_TLDR.sub("tldr", text)):  # (not `tl` and `dr`)
-        if not asked or _asks(clause):  # after the first, a remark is none: `summary please, I'll cite it later`
+    text = _TLDR.sub("tldr", text)  # (not `tl` and `dr`)
+    ends = [*_CLAUSES.finditer(text), None]
+    starts = [0, *(end.end() for end in ends if end is not None)]
+    for start, end in zip(starts, ends, strict=True):
+        clause = text[start : end.start() if end is not None else len(text)]
+        question = end is not None and "?" in end[0]  # `summary please, the github link?`
+        if not asked or question or _asks(clause):  # after the first, a remark is none: `…, I'll cite it later`
             asked += _listed(clause, weak=False)
     return tuple(dict.fromkeys(asked or _listed(text, weak=True)))
 
@@ -194,19 +200,22 @@ _QUESTION = re.compile(r"(?i)^\W*(?:what|what's|whats|how|where|where's|is|are|a
 # citation`, `the code?`, `authors too`); not a remark (`I'll cite it later`, `the pdf is broken`)
 _ASKING = frozenset(
     {"who", "what", "whats", "where", "wheres", "which", "how", "is", "are", "any", "anything", "got", "can"}
-    | {"could", "would", "do", "does", "did", "please", "pls", "also", "plus", "give", "show", "find", "get"}
-    | {"share", "send", "tell", "list", "need", "want", "and"}
+    | {"could", "would", "do", "does", "did", "please", "pls", "give", "show", "find", "get", "share", "send"}
+    | {"tell", "list", "need", "want", "lmk"}
 )
+_LEADING = frozenset({"also", "plus", "and", "btw", "oh", "ok", "okay", "so", "hey", "then"})  # `also who wrote it`
 _AROUND = JOINS | {"a", "an", "this", "paper", "papers", "too", "one", "of", "it", "me", "us", "thanks"}
 
 
 def _asks(clause: str) -> bool:
-    """Whether a clause after a question asks one too (`_ASKING`)."""
+    """Whether a clause after a question asks one too (`_ASKING`; `I need a citation`, `I'd like the code`)."""
     words = re.findall(r"[a-z]+", unicodedata.normalize("NFKC", unmentioned(clause)).lower())
+    words = list(itertools.dropwhile(lambda w: w in _LEADING, words))
     if not words:
         return False
+    wanting = words[0] in ("i", "we") and not {"need", "want", "like"}.isdisjoint(words[1:4])
     asking = (w in _AROUND or w in ASKED_BY or _mistyped(w) is not None for w in words)  # `authers` too
-    return words[0] in _ASKING or words[0] in ASKED_BY or all(asking)
+    return words[0] in _ASKING or words[0] in ASKED_BY or wanting or all(asking)
 
 
 def _listed(text: str, weak: bool) -> list[str]:

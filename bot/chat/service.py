@@ -388,9 +388,10 @@ class ChatService:
         from bot.search.spelling import searched
 
         filters = SearchFilters(since=window.first, until=window.last)
-        dropped = await self._command_named(query)  # `search diffusion`: the CLI's and Discord's verb, typed here
-        query = dropped or query
         found = await searched(self._search, query, limit, filters)
+        dropped = None  # `search diffusion`: the CLI's and Discord's verb, typed here (search agents were found)
+        if not any(hit.whole for hit in found.hits) and (dropped := await self._command_named(query)) is not None:
+            query, found = dropped, await searched(self._search, dropped, limit, filters)
         hits = found.hits
         why = (nothing_asked(query) or another_script(query)) if not hits else None
         words = self._words(asker)
@@ -413,7 +414,8 @@ class ChatService:
     async def _command_named(self, query: str) -> str | None:
         """The topic of a search typed with the command's name before it (`search diffusion`: "search" was
         searched for too, and search agents found), where no paper writes "search" before its first word
-        (`search agents` is a topic); None for any other query."""
+        (`search agents` is a topic; the caller asks only where no paper found holds every word: `search
+        engine`); None for any other query."""
         named = _NAMED_SEARCH.match(query)
         if named is None:
             return None

@@ -218,8 +218,9 @@ async def searched(search: SearchIndex, query: str, limit: int, filters: SearchF
         await stopped(respelling)  # … and has let go of what it held
         raise
     respelled = await respelling
-    if asked is not None and not asked.words and not any(hit.whole for hit in hits):  # `Yann LeCun's papers`:
-        return Searched([], query, unknown_author=asked.name)  # "Did you mean “yarn LeCun's papers”?", and others'
+    person = asked is not None and len(asked.name.split()) > 1  # (`Tsinghua's papers`: an organisation's, maybe)
+    if asked is not None and person and not asked.words and not any(hit.whole for hit in hits):
+        return Searched([], query, unknown_author=asked.name)  # `Yann LeCun's papers`: "Did you mean “yarn …”?"
     if respelled is None:
         return Searched(hits, query) if hits else Searched(hits, query, unknown_author=await _unknown(search, query))
     if hits:

@@ -1228,10 +1228,11 @@ def test_a_month_or_a_day_written_with_slashes_is_its_days(typed: str, meant: Co
 
 def test_a_day_written_with_slashes_that_could_be_two_is_asked_which() -> None:
     assert refused("05/06/2026") == "“05/06/2026” could be 2026-05-06 or 2026-06-05: write the one you mean that way."
-    assert (
-        refused("diffusion 20/08/2026")
-        == "Write “20/08/2026” as `on 2026-08-20` (or `on aug 20`, a month and its day)."
-    )
+    assert refused("diffusion on 05/06/2026").startswith("“05/06/2026” could be 2026-05-06 or 2026-06-05")
+    assert parse_command("today 20/08/2026") == Today(day=date(2026, 8, 20))
+    on_the_day = parse_command("diffusion on 20/08/2026")
+    assert isinstance(on_the_day, Search) and on_the_day.span == Span(NamedDay(8, 20, 2026))
+    assert parse_command("gpt-4 1/2/2024") == Search("gpt-4 1/2/2024")  # no day named there: words
     assert refused("31/02/2026").startswith("“31/02/2026” is no day of the calendar.")
 
 

@@ -376,6 +376,12 @@ async def test_a_mention_naming_a_paper_outside_a_thread_is_answered(june_store:
         ("<@UBOT> summary please and don't bother with the authors", ("summary",)),
         ("<@UBOT> the code is broken and the authors don't respond", ("code",)),
         ("<@UBOT> related work and citations please", ("related", "cite")),
+        ("<@UBOT> what is it about, I need a citation", ("summary", "cite")),  # each lost its second
+        ("<@UBOT> tldr? I'd need the bibtex too", ("summary", "cite")),
+        ("<@UBOT> summary please, the github link?", ("summary", "code")),
+        ("<@UBOT> summary, btw where is the code", ("summary", "code")),
+        ("<@UBOT> summary, also the pdf link is broken", ("summary",)),
+        ("<@UBOT> summary, plus I already read the code", ("summary",)),
     ],
 )
 def test_every_question_listed_together_is_asked_in_order(text: str, asked: tuple[str, ...]) -> None:

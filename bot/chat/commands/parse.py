@@ -126,6 +126,7 @@ def parse_command(text: str) -> Command:
     # A backtick means nothing in a query or a topic, and echoed back in an answer it would pair with the
     # answer's own code spans (`subscribe at \`9` broke the hint's markup): an apostrophe instead.
     text = " ".join(plain_text(text).replace("`", "'").split())
+    text = numeric_as_iso(text)  # `20/08/2026`, `today 20/08/2026`: that day (it was searched as words)
     text = POLITELY.sub("", text) or text
     text = _OUR_NAME.sub("", text) or text  # `@paperboy today`, as typed in Slack, here: not a search for it
     whole = text.lower().rstrip("?!. ").replace("’", "'")
@@ -137,8 +138,6 @@ def parse_command(text: str) -> Command:
     word = first.lower()
     if word in ("paper", "save", "unsave", *ASKS):  # `paper id:2406.12345`: Discord's option, typed here
         rest = _ID_OPTION.sub("", rest, count=1)
-    if (iso := numeric_as_iso(text)) is not None:  # `20/08/2026` alone: that day (it was searched as words)
-        text, word, rest = iso, iso, ""
     if word == "today" and rest.lower().startswith("date:"):  # `today date:aug 20`, Discord's option typed here
         return on_day(rest[len("date:") :], text)
     if (coming := _TO_COME.fullmatch(whole)) is not None:  # `tomorrow` was searched for: "No papers match"

@@ -120,7 +120,8 @@ def parse_subscribe(text: str) -> Subscribe:
             raise UsageError(_ONE_DAY)  # `on fri,mon`
         elif token.lower() == "on" and i + 1 == len(tokens):
             raise UsageError("`on` needs a day of the week after it, such as `on fri`")
-        elif token.lower() in ("weekly", "daily") and options and i + 1 == len(tokens):
+        elif token.lower() in ("weekly", "daily") and options and (i + 1 == len(tokens) or not words):
+            # last, or starting a topic after an option (`at 10:00 weekly diffusion`: the topic “weekly diffusion”)
             raise UsageError(f"`{token.lower()}` goes first, right after `subscribe`: `subscribe {token.lower()} …`")
         elif token.lower() in OPTIONS:
             if i + 1 == len(tokens):  # never a topic: it would replace the channel's topics with `tz`
