@@ -3,6 +3,7 @@ same rules as Slack's typed text), answered by the bot."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -87,8 +88,10 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
         bare = all(option is None for option in given)
         try:
             may = bool(interaction.permissions.manage_channels)  # else the form's opener says who may
-            opens = bot.open_form is not None and bare and (not may or await bot.unreachable(interaction) is None)
-        except Exception:  # the store failing, before any answer: `answer` below says so, as for every command
+            opens = bot.open_form is not None and bare
+            if opens and may:  # (a slow store: the command's answer, deferred, rather than a modal too late)
+                opens = await asyncio.wait_for(bot.unreachable(interaction), CHECK_SECONDS) is None
+        except Exception:  # the store failing or slow, before any answer: `answer` below says so, deferred first
             opens = False
         if opens and bot.open_form is not None:
             await bot.open_form(interaction)  # a bare `/papers subscribe` opens the form
@@ -115,6 +118,7 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
     return group
 
 
+CHECK_SECONDS = 1.0  # of the interaction's 3 s, what the check before a bare subscribe's form may take
 CADENCES = [
     app_commands.Choice(name="daily digest", value="daily"),
     app_commands.Choice(name="weekly roundup", value="weekly"),

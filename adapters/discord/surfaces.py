@@ -11,6 +11,7 @@ answers it, the one that opened it or one started since (a restart, a deploy).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from bot.surfaces.suggest import Suggestion
 
 PAPER_CARD = "Paper card"
+OPEN_SECONDS = 2.0  # of the interaction's 3 s, what deciding to open the form may take
+TYPED_SUBSCRIBE = "/papers subscribe topics:diffusion time:09:00"
 MODAL_TITLE = {  # Discord: at most 45 characters
     "daily": "Daily digest for this channel",
     "weekly": "Weekly roundup for this channel",
@@ -124,7 +127,12 @@ async def _open_form(surfaces: Surfaces, interaction: discord.Interaction) -> No
             return post_message(refused)
         return SubscribeModal(await surfaces.form(asker.channel))
 
-    shown = await replied(decided(), f"opening the subscribe form in {interaction.channel_id}", _said_once)
+    try:  # a modal is the first answer, within Discord's 3 s: the store slow or locked failed the interaction
+        shown = await asyncio.wait_for(
+            replied(decided(), f"opening the subscribe form in {interaction.channel_id}", _said_once), OPEN_SECONDS
+        )
+    except TimeoutError:
+        shown = _said_once(f"The form could not open in time. Type it instead: {TYPED_SUBSCRIBE}")
     if isinstance(shown, SubscribeModal):
         await _send(interaction, shown)
         return

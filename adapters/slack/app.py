@@ -287,7 +287,7 @@ def create_app(
         here = publisher.for_workspace(workspace_of_body(body))
 
         async def say(post: Post) -> None:  # a long bibliography (`cite A, B …`): a file, as the command's is
-            text, blocks = post_message(await as_file(client, asked.user, post) if asked.user else post)
+            text, blocks = post_message(await as_file(client, asked.user, post, public=True) if asked.user else post)
             await here.post_message(channel, text, blocks, thread=str(thread or ts))
 
         await chat.mention(asked, say)

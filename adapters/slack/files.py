@@ -22,10 +22,11 @@ from bot.domain.post import Post, entries_of
 log = logging.getLogger("paperboy.slack")
 
 
-async def as_file(client: AsyncWebClient, user: str, post: Post) -> Post:
+async def as_file(client: AsyncWebClient, user: str, post: Post, *, public: bool = False) -> Post:
     """Send the post's code as its file to the person's direct message with the bot; what to answer:
-    the post without its code, saying where it went, or, where Slack refused, the post itself with a
-    footer saying why the answer holds only part of it. A post one message holds is answered as it is."""
+    the post without its code, saying where it went (`public`: an answer others read too, a mention's in
+    a thread, names whose direct message), or, where Slack refused, the post itself with a footer saying
+    why the answer holds only part of it. A post one message holds is answered as it is."""
     if not too_long(post) or post.code is None or post.file is None:
         return post
     entries = len(entries_of(post.code))
@@ -45,7 +46,8 @@ async def as_file(client: AsyncWebClient, user: str, post: Post) -> Post:
             refused = "the upload failed"
             log.warning("could not upload %s for %s: %s", post.file, user, exc)
         else:
-            where = f"All {entries} entries are in `{post.file}`, sent to our direct message (paperboy, under Apps)."
+            dm = "the asker's direct message with paperboy" if public else "our direct message (paperboy, under Apps)"
+            where = f"All {entries} entries are in `{post.file}`, sent to {dm}."
             return replace(post, code=None, file=None, text=(*post.text, where))
     if refused == "missing_scope":
         why = "this app may not send files yet: whoever manages it adds the `files:write` scope and reinstalls it"

@@ -170,7 +170,7 @@ async def test_a_day_the_store_lacks_is_said_not_passed_off_as_no_papers(world: 
     assert world.headers("CGAP") == Counter({week_key(WEEK_23).isoformat(): 1})
     [header] = world.publisher.headers
     assert header.subheader == (
-        "Hugging Face Daily Papers · top 5 of 18 papers this week by upvotes. Tuesday 2 June, Thursday 4 June are "
+        "Hugging Face Daily Papers · top 5 of 18 papers this week by upvotes. Tuesday 2 June and Thursday 4 June are "
         "not in the store (not fetched from Hugging Face yet), so their papers are left out; whoever runs "
         "paperboy can fetch each with `paperboy sync --date YYYY-MM-DD`."
     )

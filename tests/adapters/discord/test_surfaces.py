@@ -311,6 +311,27 @@ async def test_the_fix_button_reopens_the_form_as_typed_from_its_message_alone(d
     assert await discord_bot.subscriptions.all() == []
 
 
+async def test_a_form_the_store_is_slow_to_decide_is_not_sent_after_discords_3_s(
+    discord_bot: DiscordBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store's reads before the modal had no deadline: a slow or locked store sent it after the
+    interaction's 3 s, and Discord showed "This interaction failed". The person is told in our words."""
+    import adapters.discord.surfaces as surfaces_module
+    from bot.surfaces.service import Surfaces
+
+    async def slow_form(self: Surfaces, channel: object) -> object:
+        await asyncio.sleep(1.0)
+        raise AssertionError("not reached: the deadline comes first")
+
+    monkeypatch.setattr(surfaces_module, "OPEN_SECONDS", 0.2)
+    monkeypatch.setattr(Surfaces, "form", slow_form)
+    fake = discord_bot.fake
+    await fake.slash("subscribe")
+    await fake.wait_for(lambda: fake.answers(4))
+    assert fake.answers(4)[-1]["content"].startswith("The form could not open in time. Type it instead:")
+    assert fake.answers(9) == []
+
+
 async def test_no_form_without_manage_channels(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     await fake.slash("subscribe", permissions="0")

@@ -357,7 +357,7 @@ async def test_a_mention_citing_more_papers_than_a_reply_holds_sends_them_whole_
     await slack_bot.mention("<@UBOT> cite " + " ".join(p.arxiv_id for p in papers), thread=None)
     await slack_bot.fake.wait_for(lambda: slack_bot.fake.posts("C0001"))
     said = json.dumps(slack_bot.fake.posts("C0001"), ensure_ascii=False)
-    assert "All 10 entries are in `citations.bib`, sent to our direct message" in said
+    assert "All 10 entries are in `citations.bib`, sent to the asker's direct message with paperboy" in said
     [sent] = slack_bot.fake.files.values()
     assert (sent["name"], sent["channel"]) == ("citations.bib", "D0001")
     assert all(f"{{{p.arxiv_id}}}" in sent["content"] for p in papers)
