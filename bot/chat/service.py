@@ -424,8 +424,9 @@ class ChatService:
 
     async def _lacking_in(self, window: Window) -> Held:
         """`span_held` of a search's days up to the store's latest (the days after it are said so)."""
-        latest = await self._store.latest_day()
-        if window.first is None or latest is None:
+        if window.first is None:  # (most searches: no query of the store)
+            return Held()
+        if (latest := await self._store.latest_day()) is None:
             return Held()
         today = self._clock().astimezone(UTC).date()
         return await span_held(self._store, window.first, min(window.last or latest, latest, today))
