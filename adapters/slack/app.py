@@ -48,6 +48,7 @@ from adapters.slack.render import SHARE_ACTION, Block, post_message, post_messag
 from adapters.slack.surfaces import open_subscribe_form
 from adapters.slack.surfaces import register as register_surfaces
 from adapters.slack.wording import NOT_A_MEMBER, shared
+from bot.chat.channel_digest import saved_a_digest
 from bot.chat.commands import Subscribe, parse_command
 from bot.chat.discussion import asks_to_save, names_a_question
 from bot.chat.home import HomeService
@@ -242,8 +243,8 @@ def create_app(
                 ask = managers.may_subscribe if isinstance(command, Subscribe) else managers.can_manage
                 allowed = await ask(client, user, where.channel, workspace=where.workspace)
             post = await chat.answer(command, Asker(where, user, direct=direct, can_manage=allowed))
-            subscribed = post.header.startswith("This channel is ")  # (`settings at 10:00` with no digest: none)
-            if needed and isinstance(command, Subscribe) and subscribed and managers.outside(where.channel):
+            saved = saved_a_digest(post)  # (`settings at 10:00` with no digest saves none)
+            if needed and isinstance(command, Subscribe) and saved and managers.outside(where.channel):
                 post = replace(post, text=(*post.text, NOT_A_MEMBER))  # votes and questions never arrived, unsaid
             return post_messages(await as_file(client, user, post), share=not direct)  # a long BibTeX: a file
 

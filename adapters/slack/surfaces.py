@@ -24,6 +24,7 @@ from adapters.slack.permissions import Managers, PermissionUnknown
 from adapters.slack.render import Block, card_blocks, context, escape, linked, mrkdwn, plain, post_message
 from adapters.slack.wording import NOT_A_MEMBER
 from bot.chat.cadence import KINDS
+from bot.chat.channel_digest import saved_a_digest
 from bot.chat.replies import replied
 from bot.chat.service import Asker
 from bot.domain.channels import ChannelRef
@@ -102,7 +103,7 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers, home_again: 
             except PermissionUnknown as exc:
                 return _field_errors({"topics": str(exc)})
             post = await surfaces.answer(command, Asker(channel, user, can_manage=allowed))
-            if post.header.startswith("This channel is ") and managers.outside(channel.channel):  # as typed
+            if saved_a_digest(post) and managers.outside(channel.channel):  # as typed
                 post = replace(post, text=(*post.text, NOT_A_MEMBER))
             return {"response_action": "update", "view": result_view(post, form)}
 

@@ -26,6 +26,14 @@ from bot.search.port import SearchIndex
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 
+SAVED = "This channel is "  # how the answer of a digest saved (subscribed or updated) starts: `saved_a_digest`
+
+
+def saved_a_digest(post: Post) -> bool:
+    """Whether `post` answers a channel's digest saved, subscribed or updated (not one refused, nor
+    `settings` shown): where Slack adds that the bot must be invited to hear the channel."""
+    return post.header.startswith(SAVED)
+
 
 class ChannelDigests:
     """The answers of `ChatService` about a channel's digest (and, in a direct message, one's follows')."""
@@ -122,7 +130,7 @@ class ChannelDigests:
         replaced = _replaced(current, command, self._words(asker).keep_topics) if current else ()
         saved = await self._subscriptions.get(asker.channel) or subscription  # as saved: since when it is owed
         return Post(
-            header=f"This channel is {verb}: {KINDS[cadence]} of Hugging Face papers",
+            header=f"{SAVED}{verb}: {KINDS[cadence]} of Hugging Face papers",
             text=(
                 *saved.describe(now, await days_had(self._ledger, saved, now)),
                 *replaced,

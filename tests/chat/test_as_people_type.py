@@ -1246,6 +1246,11 @@ def test_a_day_written_with_slashes_that_could_be_two_is_asked_which() -> None:
         ("move the digest to 10am", Subscribe(time="10:00", changes=True)),
         ("set it to 9:30", Subscribe(time="09:30", changes=True)),
         ("change it to 3 papers", Subscribe(limit=3, changes=True)),
+        ("can we make it weekly?", Subscribe(cadence="weekly", changes=True)),  # searched for, asked so
+        ("let's switch to daily please", Subscribe(cadence="daily", changes=True)),
+        ("could you move the digest to 10am?", Subscribe(time="10:00", changes=True)),
+        ("can you set it to 3 papers instead?", Subscribe(limit=3, changes=True)),
+        ("can we make it work?", Search("can we make it work?")),
         ("change detection", Search("change detection")),
         ("make it work", Search("make it work")),
     ],

@@ -76,13 +76,14 @@ def parse_change(word: str, rest: str, text: str) -> Command | None:
     return replace(changed, changes=True)
 
 
-# a change said as a sentence: `make it weekly`, `switch to daily`, `change the digest to weekly`, `move the
-# digest to 10am`, `change it to 3 papers` (searched for: "Did you mean “make it weakly”?")
+# a change said as a sentence: `make it weekly`, `can we make it weekly?`, `switch to daily`, `change the digest
+# to weekly`, `move the digest to 10am`, `change it to 3 papers` (searched for: "Did you mean “make it weakly”?")
 _SAID_SO = re.compile(
-    r"(?:please\s+)?(?:make|switch|change|turn|move|set)\s+(?:(?:it|the\s+digest|this\s+digest|our\s+digest"
+    r"(?:(?:can|could|would|will)\s+(?:we|you|u|i)\s+|let'?s\s+|let\s+us\s+|i'?d\s+like\s+to\s+|please\s+)*"
+    r"(?:make|switch|change|turn|move|set)\s+(?:(?:it|the\s+digest|this\s+digest|our\s+digest"
     r"|my\s+digest|the\s+roundup)\s+)?(?:(?:to|into)\s+)?(?:an?\s+)?"
     r"(?:(?P<cadence>weekly|daily)(?:\s+(?:roundup|digest))?|(?:at\s+)?(?P<time>\d{1,2}(?::\d\d)?\s*(?:am|pm)|\d{1,2}:\d\d)"
-    r"|(?:top\s+)?(?P<top>\d{1,2})\s+papers?)[\s.!]*",
+    r"|(?:top\s+)?(?P<top>\d{1,2})\s+papers?)(?:\s+(?:instead|please|pls|now))*[\s.!?]*",
     re.IGNORECASE,
 )
 
