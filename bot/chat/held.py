@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.chat.recent import Window
+from bot.delivery.digest import no_listing
 from bot.delivery.roundup import lacking_days, not_fetched
 from bot.store.papers import PaperStore
 
@@ -32,6 +34,31 @@ async def span_held(store: PaperStore, first: date, last: date) -> Held:
     said = (said if first < earliest else []) + ([not_fetched(lacking, years=True)] if lacking else [])
     before = _weekdays(first, min(last, earliest - timedelta(days=1)))
     return Held(" ".join(said) or None, none=bool(said) and _weekdays(first, last) == before + len(lacking))
+
+
+async def window_held(store: PaperStore, window: Window, today: date) -> Held:
+    """`span_held` of a search's days up to the store's latest and `today` (the days after it are said
+    so by `Window.none`)."""
+    if window.first is None:  # (most searches: no query of the store)
+        return Held()
+    if (latest := await store.latest_day()) is None:
+        return Held()
+    return await span_held(store, window.first, min(window.last or latest, latest, today))
+
+
+async def none_within(store: PaperStore, query: str, window: Window, lacking: Held) -> str | None:
+    """What a search of days that found nothing says (chat's and `paperboy search`'s): of one day before
+    the store's latest that it lacks, that it lacks it, as `aug 22` alone says it (`diffusion on
+    2026-05-26` said no paper on diffusion was listed that day); of days it lacks, which (`lacking`, from
+    `window_held`); of days after its latest, which that is (`none_since`)."""
+    latest = await store.latest_day()
+    if window.first is not None and window.first == window.last and latest is not None and window.first < latest:
+        record = await store.day_record(window.first)
+        if record.listed == 0:
+            return f"{no_listing(record)} The same words without the days look at every day."
+    if lacking.none and lacking.said:  # no day of them held: which, not "no paper on it was listed"
+        return f"{lacking.said} The same words without the days look at every day."
+    return window.none(query, latest, lacking.said)
 
 
 def _weekdays(first: date, last: date) -> int:

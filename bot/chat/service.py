@@ -59,12 +59,12 @@ from bot.chat.discussion import (
     unmentioned,
 )
 from bot.chat.follows import FollowService
-from bot.chat.held import Held, span_held
+from bot.chat.held import none_within, span_held, window_held
 from bot.chat.recent import Window
 from bot.chat.replies import replied, said
 from bot.chat.wording import TYPED, Phrasebook
 from bot.community.service import Community
-from bot.delivery.digest import DigestOptions, build_digest, no_listing
+from bot.delivery.digest import DigestOptions, build_digest
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.cards import card, paper_post
 from bot.domain.channels import ChannelRef
@@ -396,7 +396,8 @@ class ChatService:
         why = (nothing_asked(query) or another_script(query)) if not hits else None
         words = self._words(asker)
         hint = _asked_of_no_paper(query, words)
-        lacking = await self._lacking_in(window)  # `diffusion this week`: a day no sync fetched, left out unsaid
+        today = self._clock().astimezone(UTC).date()  # `diffusion this week`: a day no sync fetched, left out unsaid
+        lacking = await window_held(self._store, window, today)
         return Post(
             header=f"Papers on {quoted(query)}" + window.listed(),
             subheader=" ".join(
@@ -407,7 +408,7 @@ class ChatService:
             empty=f"{quoted(query)} finds nothing: {why}."
             if why
             else found.nobody()
-            or (await self._none_on(query, window, lacking) if window.first is not None else None)
+            or (await none_within(self._store, query, window, lacking) if window.first is not None else None)
             or f"No papers match {quoted(query)}. Try fewer or broader words, or {words.help_command}.",
         )
 
@@ -421,28 +422,6 @@ class ChatService:
             return None
         topic = query[named.end() :]
         return None if await self._search.search(f'"search {topic.split()[0]}"', limit=1) else topic
-
-    async def _lacking_in(self, window: Window) -> Held:
-        """`span_held` of a search's days up to the store's latest (the days after it are said so)."""
-        if window.first is None:  # (most searches: no query of the store)
-            return Held()
-        if (latest := await self._store.latest_day()) is None:
-            return Held()
-        today = self._clock().astimezone(UTC).date()
-        return await span_held(self._store, window.first, min(window.last or latest, latest, today))
-
-    async def _none_on(self, query: str, window: Window, lacking: Held) -> str | None:
-        """What a search of days that found nothing says: of one day before the store's latest that it
-        lacks, that it lacks it, as `aug 22` alone says it (`diffusion on 2026-05-26` said no paper on
-        diffusion was listed that day); of days after its latest, which that is (`none_since`)."""
-        latest = await self._store.latest_day()
-        if window.first is not None and window.first == window.last and latest is not None and window.first < latest:
-            record = await self._store.day_record(window.first)
-            if record.listed == 0:
-                return f"{no_listing(record)} The same words without the days look at every day."
-        if lacking.none and lacking.said:  # no day of them held: which, not "no paper on it was listed"
-            return f"{lacking.said} The same words without the days look at every day."
-        return window.none(query, latest, lacking.said)
 
     async def _today(
         self, limit: int | None, words: Phrasebook, day: date | None = None, ago: int = 0, named: NamedDay | None = None

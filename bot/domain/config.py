@@ -27,7 +27,7 @@ from pydantic_core import ErrorDetails
 from bot.domain.channels import not_a_channel, parse_channel
 from bot.domain.errors import ConfigError, UsageError
 from bot.domain.filters import check_entry
-from bot.domain.models import BIDI_CHARS
+from bot.domain.models import BIDI_CHARS, ZERO_WIDTH_CHARS
 from bot.domain.our_words import plainly, said_at_once, unreadable
 from bot.domain.weekdays import digest_days, parse_weekday
 from bot.domain.zones import is_place, zone_hint
@@ -38,7 +38,7 @@ _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", re.ASCII)
 # control characters (but white space), bidi overrides and isolates: invisible in a topic, they match
 # nothing and can turn around or garble how it is shown. Marks a copy from a right-to-left page brings
 # (U+200E, U+200F), the zero-width space and joiners are let through, as topics saved with them were.
-_HIDDEN = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x9f{BIDI_CHARS}]")
+_HIDDEN = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x9f{BIDI_CHARS}{ZERO_WIDTH_CHARS}]")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+", re.ASCII)  # a key TOML takes unquoted
 # a user (U…, W… on Enterprise Grid) or user group (S…), for one workspace (T…:) or for every one
 _SLACK_ID = re.compile(r"(?:[TE][A-Z0-9]{2,20}:)?[UWS][A-Z0-9]{2,20}", re.ASCII)
@@ -108,8 +108,8 @@ _FILTER_MISTYPED = re.compile(r"(?i)\A(?:autor|auther|authr|athor|aurthor|authou
 
 def file_topics(topics: Sequence[str]) -> tuple[str, ...]:
     """The config file's topics, or a ValueError for one that would match no paper as written there: two
-    topics in one text (`"diffusion, robotics"`: one list item each), `author:` mistyped (`autor:LeCun`).
-    Each gave an empty digest every day, without a word (chat splits the commas it is typed with)."""
+    topics in one text (`"diffusion, robotics"`: one list item each; `check_topics` refuses the rest). It
+    gave an empty digest every day, without a word (chat splits the commas it is typed with)."""
     for topic in topics:
         if "," in topic and not topic.lower().startswith(("author:", "-")):  # `author:LeCun, Yann`: one name
             items = ", ".join(json.dumps(t.strip(), ensure_ascii=False) for t in topic.split(",") if t.strip())
@@ -117,8 +117,6 @@ def file_topics(topics: Sequence[str]) -> tuple[str, ...]:
                 f"{_shown(topic, 40)} holds a comma, which a search reads as nothing: for two topics give each its"
                 f" own item, [{items}]; for one, write it without the comma"
             )
-        if (mistyped := _FILTER_MISTYPED.match(topic)) is not None:
-            raise ValueError(f"{_shown(topic, 40)}: did you mean author:{topic[mistyped.end() :].strip()}?")
     return tuple(topics)
 
 
@@ -138,6 +136,8 @@ def check_topics(topics: Sequence[str], known: Collection[str] = ()) -> tuple[st
                 f"a topic can be at most {MAX_TOPIC_CHARS} characters, and {_shown(topic, 40)} has {len(topic)}: "
                 "shorten it to the few words that matter"
             )
+        if (mistyped := _FILTER_MISTYPED.match(topic)) is not None:  # `autor:LeCun`: an empty digest every day
+            raise ValueError(f"{_shown(topic, 40)}: did you mean author:{topic[mistyped.end() :].strip()}?")
         if hidden := _HIDDEN.search(topic):
             raise ValueError(
                 f"{_shown(topic, 40)} holds an invisible character (U+{ord(hidden.group()):04X}), which would match "

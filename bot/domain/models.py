@@ -16,6 +16,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _ESCAPES = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
 # bidi overrides and isolates: they turn the text after them around ("gnp.exe" shown as "exe.png")
 BIDI_CHARS = "\u202a-\u202e\u2066-\u2069"  # a character class's range, for every check that drops them
+# what a paste carries unseen inside a word (soft hyphen, zero-width space and joiners, word joiner, BOM): a
+# character class's ranges, as BIDI_CHARS
+ZERO_WIDTH_CHARS = "\u00ad\u200b-\u200d\u2060\ufeff"
 _BIDI = re.compile(f"[{BIDI_CHARS}]")
 
 

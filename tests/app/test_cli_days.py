@@ -3,6 +3,7 @@ nothing for, and papers filtered out each say so, and a day that is not there is
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -254,3 +255,22 @@ def test_a_date_in_words_is_the_day_chat_reads(monkeypatch: pytest.MonkeyPatch, 
 
     monkeypatch.setattr(days, "today", lambda: date(2026, 12, 5))  # a Saturday
     assert days.parse_day(typed) == date.fromisoformat(day)
+
+
+def test_a_search_of_days_the_store_lacks_says_so_as_chat_does(paperboy: Paperboy, tmp_path: Path) -> None:
+    """`paperboy search "agents on jun 2"` said "No paper on “agents” was listed on Tuesday 2 June 2026", of a
+    day no sync had fetched, and its JSON and `--batch` lines had no note; chat said the store lacks it."""
+    lacking = "Tuesday 2 June 2026 is not in the store: run `paperboy sync --date 2026-06-02` to fetch it."
+    text = paperboy("search", "agents on jun 2", **OFFLINE)
+    assert text.code == 0, text.err
+    assert lacking in " ".join(text.out.split()) and "was listed" not in text.out
+    assert paperboy("search", "agents on jun 2", "--json", **OFFLINE).json()["note"].startswith(lacking)
+    (tmp_path / "queries.txt").write_text("agents on jun 2\n", encoding="utf-8")
+    batch = paperboy("search", "--batch", str(tmp_path / "queries.txt"), **OFFLINE)
+    assert json.loads(batch.out)["note"].startswith(lacking), batch.err
+    before = paperboy("search", "agents from may 28 to jun 3", "--json", **OFFLINE).json()
+    assert before["results"] and before["note"] == (
+        "The store's papers begin on Monday 1 June 2026: the days before are not in it."
+        " Tuesday 2 June 2026 is not in the store (not fetched from Hugging Face yet), so its papers are left out;"
+        " whoever runs paperboy can fetch it with `paperboy sync --date 2026-06-02`."
+    )

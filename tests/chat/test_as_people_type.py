@@ -1269,3 +1269,26 @@ def test_the_bots_name_typed_before_a_command_is_no_search() -> None:
     """`@paperboy today`, as typed in Slack, searched for “@paperboy” in the terminal."""
     assert parse_command("@paperboy today") == Today()
     assert parse_command("@paperboy, diffusion") == Search("diffusion")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("settings top 3?", Subscribe(limit=3, changes=True)),  # "`top` takes a number from 1 to 50, not '3?'"
+        ("settings at 8am?", Subscribe(time="08:00", changes=True)),  # "'8am?' is not a time of day"
+        ("settings tz Europe/Paris?", Subscribe(timezone="Europe/Paris", changes=True)),  # "Did you mean Europe/Paris?"
+        ("could you change the time to 8am?", Subscribe(time="08:00", changes=True)),
+        ("subscribe diffusion at 8am?", Subscribe(topics=("diffusion",), time="08:00")),
+        ("subscribe diffusion top 3.", Subscribe(topics=("diffusion",), limit=3)),
+        ("unsubscribe robotics?", Unsubscribe("robotics")),  # the topic “robotics?”, which no digest has
+    ],
+)
+def test_a_sentences_closing_mark_after_an_options_value_is_no_part_of_it(typed: str, meant: Command) -> None:
+    assert parse_command(typed) == meant
+
+
+def test_paperboy_search_reads_a_pasted_words_invisible_characters_as_chat_does() -> None:
+    """`paperboy search $'diff\\u200busion'` searched for the word with the zero-width space: nothing matched it,
+    and the header showed “diffusion”."""
+    assert search_parts("diff\u200busion this week")[:2] == ("diffusion", 7)
+    assert search_parts("dif\u00adfusion")[0] == "diffusion"

@@ -83,6 +83,8 @@ def test_the_texts_that_used_to_crash_get_an_answer(text: str, hint: str | None)
         ("subscribe diffusion, 🤖", "'🤖' has no letter or digit"),
         ("subscribe rl\u202eagents", "'rl\\u202eagents' holds an invisible character (U+202E)"),  # shown turned around
         ("subscribe llm\x1b[2J", "'llm\\x1b[2J' holds an invisible character (U+001B)"),  # a terminal's escape
+        ("subscribe autor:LeCun", "'autor:LeCun': did you mean author:LeCun?"),  # saved: an empty digest every day
+        ("follow by:Yann LeCun", "'by:Yann LeCun': did you mean author:Yann LeCun?"),
         ("subscribe at 09:00 at 18:00", "`at` is given twice (09:00 and 18:00): give it once"),  # was 18:00
         ("subscribe tz Europe/Berlin top 5 tz Asia/Tokyo", "`tz` is given twice"),
         ("subscribe weekly on mon on fri", "`on` is given twice"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -115,7 +114,7 @@ def register(app: typer.Typer) -> None:
                         else:
                             found = await searched(services.search, topic, most, filters)
                             hits, said = found.hits, said | _respelling(found)
-                            if not hits and (lacked := await _lacked(services, window, topic, filters)):
+                            if lacked := await _lacked(services, window, topic, bool(hits)):
                                 said |= {"note": lacked}
                             if (nobody_links := _unlinked(line)) is not None:  # a repository no paper's code is
                                 said |= {"note": nobody_links}
@@ -138,7 +137,7 @@ def register(app: typer.Typer) -> None:
             took = (time.perf_counter() - started) * 1000
             if json_:
                 results = [paper_json(h.paper, score=round(h.score, 4), every_word=h.whole) for h in found.hits]
-                lacked = await _lacked(services, window, topic, filters) if not found.hits else None
+                lacked = await _lacked(services, window, topic, bool(found.hits))
                 note = " ".join(filter(None, (unlinked, found.note(), found.by and found.nobody(), lacked)))
                 noted = {"note": note} if note else {}
                 nobody = {"unknown_author": found.unknown_author} if found.unknown_author else {}
@@ -154,18 +153,22 @@ def register(app: typer.Typer) -> None:
                     }
                 )
             else:
-                latest = await services.store.latest_day() if filters.since and not found.hits else None
-                out.print(render_post(_search_post(topic, found, window, latest, unlinked)))
+                lacked = await _lacked(services, window, topic, bool(found.hits))
+                out.print(render_post(_search_post(topic, found, lacked, window.listed(), unlinked)))
 
         running.with_services(work)
 
 
-async def _lacked(services: Services, window: Window, topic: str, filters: SearchFilters) -> str | None:
-    """What a search's JSON says of days the store lacks (`diffusion this week` over a store ending in
-    August): its latest day, as the text says it; None where the store holds the days asked."""
-    if filters.since is None or (latest := await services.store.latest_day()) is None:
+async def _lacked(services: Services, window: Window, topic: str, found: bool) -> str | None:
+    """What a search says of the days its time words keep (`diffusion this week`, `agents on may 1`) that
+    the store lacks, as chat says it: with results, which days it lacks; with none, that, or that no
+    paper was listed (`none_within`). None where it holds the days asked, or they asked none."""
+    if window.first is None:
         return None
-    return window.none(topic, latest) if max(filters.since, filters.until or latest) > latest else None
+    from bot.chat.held import none_within, window_held
+
+    lacking = await window_held(services.store, window, today())
+    return lacking.said if found else await none_within(services.store, topic, window, lacking)
 
 
 def _no_search(text: str, topic: str, spanned: bool) -> str | None:
@@ -232,10 +235,10 @@ def _unlinked(query: str) -> str | None:
 
 
 def _search_post(
-    query: str, found: Searched, window: Window, latest: date | None = None, unlinked: str | None = None
+    query: str, found: Searched, lacked: str | None = None, listed: str = "", unlinked: str | None = None
 ) -> Post:
-    """The answer to `paperboy search`; `window`: the days its time words kept, `latest`: the store's latest
-    day, `unlinked`: what to say of a repository's link no paper's code is."""
+    """The answer to `paperboy search`; `lacked`: what to say of the days its time words kept (`_lacked`),
+    `listed`: those days, for its header, `unlinked`: what to say of a repository's link no paper's code is."""
     from bot.domain.cards import card
     from bot.domain.post import Post
     from bot.domain.words import quoted
@@ -249,12 +252,14 @@ def _search_post(
         empty = f"No papers match: {other}."
     elif not hits and (nobody := found.nobody()):
         empty = nobody
-    elif not hits and (none := window.none(query, latest)):
-        empty = none
+    elif not hits and lacked:
+        empty = lacked
     count = counted(len(hits), "result")
     return Post(
-        header=f"Papers on {quoted(query, 80)}" + window.listed(),
-        subheader=" ".join(filter(None, (unlinked, f"{count} · {note}" if (note := found.note()) else count))),
+        header=f"Papers on {quoted(query, 80)}" + listed,
+        subheader=" ".join(
+            filter(None, (unlinked, " · ".join(filter(None, (count, found.note(), lacked if hits else None)))))
+        ),
         cards=tuple(card(h.paper) for h in hits),
         empty=empty,
     )

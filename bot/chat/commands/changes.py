@@ -41,7 +41,7 @@ def parse_change(word: str, rest: str, text: str) -> Command | None:
     what to say of one refused; None where `set`, `change` or `update` name no setting, or give it no
     value it takes (`change detection`, `set prediction`, `change time series`, `set topic modeling`:
     searches)."""
-    typed, topics_named = rest.strip(" .!"), False
+    typed, topics_named = rest.strip(" .!?;"), False
     options: list[str] = []
     if set(typed.lower().split()) <= _SHOWN_TOO:
         return Settings() if word == "settings" else None
@@ -106,7 +106,7 @@ def _mistyped(word: str, rest: str) -> str:
     """ "Did you mean" for a setting's name mistyped, the value kept (`settings tpo 3`: `settings top 3`), to
     go before what `settings` takes; "" where the first word is a name, near none, or what it offers would
     not be read either (`settings tpo`, `settings done`: `top` and `zone` need a value)."""
-    first, _, after = rest.strip(" .!").partition(" ")  # `settings tpo 3.`: offered without the full stop
+    first, _, after = rest.strip(" .!?;").partition(" ")  # `settings tpo 3.`: offered without the full stop
     typed = first.lower().rstrip(":=")  # `settings tpo: 3`
     if len(typed) < 3 or not typed.isalpha() or typed in _NAMES or typed in NOT_MISTYPED:
         return ""
@@ -150,7 +150,7 @@ _NO_TOPIC = re.compile(r"(?:settings\s+)?(?P<verb>add|remove|drop|delete)\s+(?:(
 def parse_topic_change(text: str) -> Command | None:
     """A topic added to the channel's digest (`Subscribe.adds`) or dropped from it (`Unsubscribe` of that
     topic), said so; None for any other text."""
-    if (bare := _NO_TOPIC.fullmatch(text.strip(" .!"))) is not None:  # `add topic`: which, then?
+    if (bare := _NO_TOPIC.fullmatch(text.strip(" .!?;"))) is not None:  # `add topic`: which, then?
         verb = bare["verb"].lower()
         return Unknown(
             text,
@@ -158,7 +158,7 @@ def parse_topic_change(text: str) -> Command | None:
             if verb == "add"
             else f"`{verb}` takes the topic to drop, such as `settings remove robotics`.",
         )
-    said = _TOPIC_CHANGE.match(text.strip(" .!"))
+    said = _TOPIC_CHANGE.match(text.strip(" .!?;"))
     if said is None:
         return None
     what, named = said["what"].strip(), said["named"]

@@ -164,7 +164,7 @@ def parse_command(text: str) -> Command:
     if word in ("settings", *SETTING_VERBS) and (changed := parse_change(word, rest, text)) is not None:
         return changed  # `settings`, `settings at 10:00`, `set time 11:00`; `change detection` is a search
     if word == "unsubscribe":
-        dropped = rest.strip(" .!").split()
+        dropped = rest.strip(" .!?;").split()
         while dropped and dropped[0].lower() in POLITE_WORDS:  # `unsubscribe me from this channel`, `… from robotics`
             dropped.pop(0)
         while dropped and dropped[-1].lower() in POLITE_WORDS:
@@ -240,7 +240,7 @@ def parse_command(text: str) -> Command:
             return Unsave(ids[0])
     if (listed := _reading_list_change(text)) is not None:  # `bookmark 2406.12345`, `remove … from my list`
         return listed
-    if word == "save" and rest.lower().strip(" .!") in ("", "this", "it", "that", "this paper", "it please"):
+    if word == "save" and rest.lower().strip(" .!?") in ("", "this", "it", "that", "this paper", "it please"):
         return Unknown(
             text, "`save` needs the paper's arXiv id, such as `save 2406.12345` (or press Save on its card)."
         )
@@ -315,6 +315,7 @@ def search_parts(text: str) -> tuple[str, int, Span | None, int | None]:
     """A search as typed, in its parts, as chat and `paperboy search` read it: the topic, the days its
     time words keep (`diffusion this week`: 7), the day it names (`agents since monday`), and how many
     results it asks for (`diffusion top 10`). `UsageError` for days or a count out of range."""
+    text = plain_text(text)  # `paperboy search $'diff\u200busion'`: as chat reads it (it matched nothing, unsaid)
     url = one_url(text)
     if url is not None and (page := hub_page(url)) is not None and page.kind in (*HubPage.REPOSITORIES, "search"):
         text = page.name if page.kind == "search" else repository_words(page.name)  # a model's: its name

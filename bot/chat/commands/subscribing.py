@@ -56,6 +56,9 @@ def _another_day_joined(tokens: list[tuple[str, bool]], at: int) -> bool:
 _EMPTY_QUOTES = re.compile(r"(?:\A|[\s,])(?:\"\s*\"|'\s*'|“\s*”)(?=\Z|[\s,])")
 
 
+_CLOSING = re.compile(r"(?<=\w)[.!?;]+\s*\Z")  # a sentence's closing marks after a word (not a quote's)
+
+
 def parse_subscribe(text: str) -> Subscribe:
     """`[weekly|daily] [topics] [at HH:MM] [tz Area/City] [top N] [days mon-fri] [on fri]`; topics split on
     commas or quoted.
@@ -67,6 +70,7 @@ def parse_subscribe(text: str) -> Subscribe:
     words: list[str] = []
     options: dict[str, str] = {}
     closed_quotes(text)
+    text = _CLOSING.sub("", text)  # `subscribe diffusion at 8am?`: the sentence's end, not the time's ('8am?')
     # `settings topics ""` said "updated" and changed nothing, `subscribe ""` saved all papers (`tz ""`: the zone's)
     if any(
         (text[: m.start()].split() or [""])[-1].lower() not in (*OPTIONS, "on") for m in _EMPTY_QUOTES.finditer(text)

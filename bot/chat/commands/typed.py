@@ -7,6 +7,7 @@ import re
 
 from bot.domain.errors import UsageError
 from bot.domain.ids import is_arxiv_id, papers_named
+from bot.domain.models import ZERO_WIDTH_CHARS
 
 # `please subscribe …`, `follow diffusion please`, `can you show today`: the command, not a word of its topic
 POLITELY = re.compile(
@@ -31,7 +32,7 @@ POLITE_WORDS = frozenset(  # words around `unsubscribe` that name no topic (`uns
 
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}  # `ａ`→`a`, `１`→`1`, `：`→`:`
 
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")  # soft hyphen, zero-width space, joiners, BOM
+_INVISIBLE = re.compile(f"[{ZERO_WIDTH_CHARS}]")  # soft hyphen, zero-width space, joiners, BOM
 
 
 def plain_text(text: str) -> str:
