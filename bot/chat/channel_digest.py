@@ -3,7 +3,7 @@ topic dropped), `settings`, `preview`; who may change it, and what to say of wha
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -16,7 +16,7 @@ from bot.chat.follows import FollowService, Misspelt
 from bot.chat.replies import said
 from bot.chat.wording import Phrasebook
 from bot.delivery.delivered import days_had
-from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.delivery.subscriptions import Subscription, SubscriptionChanged, SubscriptionStore, Was
 from bot.domain.config import MAX_TOPICS, DigestDefaults
 from bot.domain.filters import describe, entry_key, joined, split_filters
 from bot.domain.post import Post
@@ -25,6 +25,23 @@ from bot.domain.words import listed, quoted
 from bot.search.port import SearchIndex
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
+
+_TRIES = 5  # a change made again on what is stored, where a teammate's came between its read and its save
+
+
+async def _retried(change: Callable[[], Awaitable[Post]]) -> Post:
+    """A change to a channel's digest, made again where another came in between (`SubscriptionChanged`):
+    two teammates adding a topic at once each kept theirs, one lost unsaid."""
+    for _ in range(_TRIES):
+        try:
+            return await change()
+        except SubscriptionChanged:
+            continue
+    return said(
+        "This channel's digest was being changed by someone else at the same moment, and nothing of your change"
+        " was saved: type it again."
+    )
+
 
 SAVED = "This channel is "  # how the answer of a digest saved (subscribed or updated) starts: `saved_a_digest`
 
@@ -83,6 +100,11 @@ class ChannelDigests:
         return None
 
     async def subscribe(self, command: Subscribe, asker: Asker) -> Post:
+        return await _retried(lambda: self._subscribe(command, asker))
+
+    async def _subscribe(self, command: Subscribe, asker: Asker, made_from: Was | None = None) -> Post:
+        """`subscribe`, a setting changed; `made_from`: the subscription a change was made from (`_drop`'s),
+        which must still be the channel's. `SubscriptionChanged` where another change came in between."""
         changing = command.changes  # `settings at 10:00`: said as such
         refused = self._refusal(
             asker, "change the digest of" if changing else "subscribe", "settings" if changing else None
@@ -90,6 +112,8 @@ class ChannelDigests:
         if refused is not None:
             return refused
         current = await self._subscriptions.get(asker.channel)
+        if made_from is not None and current != made_from.subscription:
+            raise SubscriptionChanged(asker.channel)
         if current is not None and current.source == "config":
             return Post(
                 header="paperboy",
@@ -121,7 +145,8 @@ class ChannelDigests:
             cadence=cadence,
         )
         now = self._clock()
-        await self._subscriptions.save(subscription, now)  # dated: a due time already past is not owed
+        # dated: a due time already past is not owed; made from `current`, else made again on what is stored
+        await self._subscriptions.save(subscription, now, expected=Was(current))
         verb = "updated" if current else "subscribed"
         respell = await self._misspelt(
             command.topics, "To have that instead, subscribe again with it in this topic's place."
@@ -162,6 +187,9 @@ class ChannelDigests:
         )
 
     async def unsubscribe(self, asker: Asker, topic: str | None = None) -> Post:
+        return await _retried(lambda: self._unsubscribe(asker, topic))
+
+    async def _unsubscribe(self, asker: Asker, topic: str | None) -> Post:
         refused = (  # one topic dropped (`unsubscribe robotics`, `settings remove robotics`) is a change
             self._refusal(asker, "unsubscribe")
             if topic is None
@@ -203,7 +231,7 @@ class ChannelDigests:
                 f" digest would have every paper{but}. `unsubscribe` with no topic stops the digest, and"
                 " `subscribe` with other topics replaces it."
             )
-        return await self.subscribe(Subscribe(topics=kept, changes=True), asker)
+        return await self._subscribe(Subscribe(topics=kept, changes=True), asker, Was(current))
 
     async def preview(self, asker: Asker, roundup: bool = False) -> Post:
         """`preview`: the channel's digest as it would be built now (in a direct message, the asker's follows');

@@ -138,6 +138,22 @@ def from_config(entry: SubscriptionConfig, defaults: DigestDefaults) -> Subscrip
     )
 
 
+@dataclass(frozen=True)
+class Was:
+    """A subscription as a change was made from (None: there was none), for `SubscriptionStore.save`."""
+
+    subscription: Subscription | None
+
+
+class SubscriptionChanged(Exception):
+    """A subscription changed (a teammate's change, another replica's) between its read and a save of a
+    change made from it: nothing was saved."""
+
+    def __init__(self, channel: ChannelRef) -> None:
+        super().__init__(f"{channel}'s subscription changed while a change to it was made")
+        self.channel = channel
+
+
 class SubscriptionStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -194,7 +210,12 @@ class SubscriptionStore:
         return found
 
     async def save(
-        self, subscription: Subscription, now: datetime | None = None, *, moved_from: ChannelRef | None = None
+        self,
+        subscription: Subscription,
+        now: datetime | None = None,
+        *,
+        moved_from: ChannelRef | None = None,
+        expected: Was | None = None,
     ) -> None:
         """Create or replace a channel's subscription (clearing any stopped status).
 
@@ -205,6 +226,9 @@ class SubscriptionStore:
         `moved_from`: the same reader's subscription under another channel (a person's follow in a new
         direct message), removed in the same transaction, its ledger carried along: what it was sent is
         not new to the new channel.
+        `expected`: the subscription the change was made from (`get` read it): where another change came
+        since (a teammate's, another replica's), nothing is saved and `SubscriptionChanged` is raised, for
+        the caller to make its change again on what is stored: two topics added at once kept one.
         """
         since = subscription.since
         if since is None and now is not None:
@@ -220,11 +244,23 @@ class SubscriptionStore:
             set_={k: v for k, v in row.items() if k not in ("platform", "workspace", "channel")},
         )
         async with self._engine.begin() as conn:
+            if expected is not None:
+                await self._unchanged(conn, subscription.channel, expected.subscription)
             if moved_from is not None and moved_from != subscription.channel:
                 await conn.execute(delete(subscriptions).where(_is(moved_from)))
                 await follow_channel(conn, subscription.channel, moved_from)
             await self._carry_ledger(conn, subscription.channel)
             await conn.execute(stmt, row)
+
+    async def _unchanged(self, conn: AsyncConnection, channel: ChannelRef, expected: Subscription | None) -> None:
+        """`SubscriptionChanged` where the channel's subscription, as `get` reads it, is no longer `expected`.
+        A write comes first, so that no other change can come between this read and the save: SQLite takes
+        the file's write lock (another writer waits for this one), PostgreSQL the channel's rows."""
+        of_channel = and_(subscriptions.c.platform == channel.platform, subscriptions.c.channel == channel.channel)
+        await conn.execute(update(subscriptions).where(of_channel).values(channel=subscriptions.c.channel))
+        rows = await conn.execute(select(subscriptions).where(of_channel))
+        if meant(channel, [_from_row(row._mapping) for row in rows]) != expected:
+            raise SubscriptionChanged(channel)
 
     async def _carry_ledger(self, conn: AsyncConnection, channel: ChannelRef) -> None:
         """A channel's subscription saved under a new workspace key (the config file's, which names none,

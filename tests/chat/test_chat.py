@@ -907,3 +907,21 @@ def test_days_the_store_lacks_are_named_up_to_three_then_counted() -> None:
         "Monday 8 December 2025, Tuesday 9 December 2025, Wednesday 10 December 2025 and 1 more weekday are not in"
     )
     assert not_fetched(days[:2]).startswith("Monday 8 December and Tuesday 9 December are not in the store")
+
+
+async def test_changes_to_one_digest_at_the_same_moment_are_each_kept(store: PaperStore) -> None:
+    """Two teammates' `settings add` at once kept one topic (each change read the digest, then saved it made
+    from what it read), and both were told "updated"; a topic dropped meanwhile came back."""
+    import asyncio
+
+    service = chat_service(store)
+    asker = Asker(ChannelRef("slack", "C0RACE", "T1"), "U1", can_manage=True)
+    await service.answer(parse_command("subscribe diffusion, vision"), asker)
+    added = ["robotics", "agents", "speech", "math"]
+    answers = await asyncio.gather(
+        *(service.answer(parse_command(f"settings add {topic}"), asker) for topic in added),
+        service.answer(parse_command("unsubscribe vision"), asker),
+    )
+    assert all(answer.header.startswith("This channel is updated") for answer in answers), answers
+    stored = await SubscriptionStore(store.engine).get(asker.channel)
+    assert stored is not None and sorted(stored.topics) == sorted(["diffusion", *added])
