@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import logging
 import os
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +45,21 @@ def _as_written(value: object) -> object:
         raise ValueError("the blanks around it would be part of it: write it without them")
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         raise ValueError("the quotes around it would be part of it (an env file keeps them): write it without them")
+    return value
+
+
+_VARIABLE = re.compile(r"\$(?:\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_]*)")  # `$HOME`, `${DATA}`
+
+
+def _unexpanded(value: object) -> object:
+    """A path as written, or a ValueError where it holds a shell's variable (`$HOME/pbdata`): an env file
+    (`docker run --env-file`, systemd's EnvironmentFile) keeps it as written, and the folder named `$HOME`
+    was another store, new and empty, opened without a word."""
+    if isinstance(value, str) and (variable := _VARIABLE.search(value)) is not None:
+        raise ValueError(
+            f"it holds {variable.group()}, a variable no shell replaced (an env file keeps it as written): write"
+            " the path itself"
+        )
     return value
 
 
@@ -106,10 +122,17 @@ class Settings(BaseSettings):
             return value.strip() or False
         return value
 
-    @field_validator("config", "threads", "slack_client_id", "public_url", mode="before")
+    @field_validator("threads", "slack_client_id", "public_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("config", mode="before")
+    @classmethod
+    def _a_path_as_written(cls, value: object) -> object:
+        """Blank: unset; else a path taken as written (`_as_written`), no shell's variable in it (`_unexpanded`):
+        " /etc/paperboy.toml" was "no such config file" of a file that is there."""
+        return None if isinstance(value, str) and not value.strip() else _unexpanded(_as_written(value))
 
     @field_validator("database_url", mode="before")
     @classmethod
@@ -144,7 +167,7 @@ class Settings(BaseSettings):
         """Blank: the default; `~/pbdata` (quoted, so no shell expanded it): the home's, not a folder named ~."""
         if isinstance(value, str) and not value.strip():
             return DEFAULT_DATA_DIR
-        value = _as_written(value)
+        value = _unexpanded(_as_written(value))
         return Path(value).expanduser() if isinstance(value, str) and value.startswith("~") else value
 
     @model_validator(mode="after")

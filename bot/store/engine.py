@@ -195,8 +195,23 @@ async def migrate(engine: AsyncEngine) -> None:
             await connection.run_sync(_check_schema, describe(engine.url))
     if not current:
         async with engine.connect() as connection:
-            await connection.run_sync(_upgrade_locked, describe(engine.url))
+            try:
+                await connection.run_sync(_upgrade_locked, describe(engine.url))
+            except Exception as exc:  # Ctrl-C mid-upgrade: alembic's clean-up of its copy of a table then fails,
+                if _cancelled(exc):  # "PendingRollbackError" in a traceback, exit 1 (the upgrade is rolled back)
+                    raise asyncio.CancelledError from None
+                raise
     await refresh_statistics(engine)
+
+
+def _cancelled(exc: BaseException | None) -> bool:
+    """Whether an error came while handling a cancellation (a task's, as Ctrl-C cancels `asyncio.run`'s)."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt):
+            return True
+        exc, seen = exc.__context__ or exc.__cause__, seen + 1
+    return False
 
 
 # Every table's columns, in one query (SQLAlchemy's inspector asks table by table: 40 ms a start)

@@ -82,6 +82,8 @@ async def test_forget_needs_a_workspace_and_says_what_it_erased(tmp_path: Path) 
     env = child_env() | {"PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1"}
     code, _, err = await run_cli(env, tmp_path, "forget", "--team", "T0001")
     assert code == 2 and "is not PLATFORM:TEAM_ID" in err
+    code, out, err = await run_cli(env, tmp_path, "forget", "--team", "slack:C0123456")  # "Nothing was stored", 0
+    assert code == 2 and "is a channel's id, not a workspace's: a Slack workspace's id starts with T" in err, out
     code, out, err = await run_cli(env, tmp_path, "forget", "--team", "slack:T0001")
     assert code == 0, err
     assert "Nothing was stored about slack:T0001." in out

@@ -252,6 +252,11 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path
         ("PAPERBOY_DISCORD_API_URL", "http://", "PAPERBOY_DISCORD_API_URL is 'http://': names no host"),
         ("PAPERBOY_HF_URL", "http://127.0.0.1:0", "PAPERBOY_HF_URL is 'http://127.0.0.1:0': port 0 is no port"),
         ("PAPERBOY_DISCORD_GATEWAY_URL", "gateway.discord.gg", "PAPERBOY_DISCORD_GATEWAY_URL is 'gateway.discord.gg'"),
+        # an env file keeps `$HOME` as written: a folder named `$HOME` was another store, new and empty, unsaid
+        ("PAPERBOY_DATA_DIR", "$HOME/pbdata", "PAPERBOY_DATA_DIR is '$HOME/pbdata': it holds $HOME, a variable no"),
+        ("PAPERBOY_DATA_DIR", "${DATA}/pb", "PAPERBOY_DATA_DIR is '${DATA}/pb': it holds ${DATA}, a variable no"),
+        ("PAPERBOY_CONFIG", "$HOME/pb.toml", "PAPERBOY_CONFIG is '$HOME/pb.toml': it holds $HOME, a variable no"),
+        ("PAPERBOY_CONFIG", " pb.toml", "PAPERBOY_CONFIG is ' pb.toml': the blanks around it would be part of it"),
     ],
 )
 def test_bad_environment_values_name_the_variable_and_what_it_takes(

@@ -907,7 +907,7 @@ def test_papers_and_people_named_in_other_words(typed: str, meant: Command) -> N
 @pytest.mark.parametrize(
     ("typed", "said"),
     [
-        ("save 2607.29677 and cite 2607.28618", "`save` takes one paper at a time"),  # searched for
+        ("save 2607.29677 and cite 2607.28618", "One command at a time: `save 2607.29677`"),  # searched for
         ("follow everything", "`follow` needs a topic or an author"),  # followed “everything”
         ("follow diffusion daily", "“daily”: a follow takes topics only"),  # followed “diffusion daily”
         ("follow robotics, -robotics", "“robotics” is both wanted and left out"),  # kept both: none came
@@ -1079,7 +1079,7 @@ def test_a_paper_command_given_a_link_to_no_paper_says_so() -> None:
 @pytest.mark.parametrize(("first", "then"), [("save", "cite"), ("unsave", "save")])
 def test_two_papers_after_a_save_are_one_at_a_time_each_with_its_command(first: str, then: str) -> None:
     """A search for the whole sentence since the save stopped answering the question ("one at a time" before)."""
-    said = f"`{first}` takes one paper at a time: `{first} 2608.19880`, then `{then} 2608.20335`."
+    said = f"One command at a time: `{first} 2608.19880`, then `{then} 2608.20335`."
     assert refused(f"{first} 2608.19880 and {then} 2608.20335") == said
 
 
@@ -1125,14 +1125,41 @@ def test_a_save_hears_the_question_joined_to_it_and_no_other(typed: str, more: t
     [
         ("save 2608.19880 and who wrote 2608.20335", "authors"),
         ("save 2608.19880 and cite, 2608.20335", "cite"),  # the comma was kept: `cite, 2608.20335`
-        ("save 2608.19880 for the related work section and 2608.20335", "save"),  # not `related`
-        ("save 2608.19880 which cites 2608.20335", "save"),  # nothing asked of the second
         ("unsave 2608.19880; save 2608.20335", "save"),  # it offered `unsave` for the one to save
         ("save 2608.19880. Cite 2608.20335", "cite"),
     ],
 )
 def test_the_second_paper_is_offered_with_what_was_asked_of_it(typed: str, then: str) -> None:
     assert refused(typed).endswith(f"then `{then} 2608.20335`.")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "save 2608.19880 for the related work section and 2608.20335",  # not `related`
+        "save 2608.19880 which cites 2608.20335",  # nothing asked of the second
+        "save 2608.19880 or 2608.20335",  # "`save` takes one paper at a time", though it takes ten
+    ],
+)
+def test_two_papers_saved_with_other_words_between_them_are_asked_which(typed: str) -> None:
+    assert refused(typed) == (
+        "`save` takes papers' ids with commas or `and` between them: `save 2608.19880 and 2608.20335` for both,"
+        " or `save 2608.19880` for one."
+    )
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "save 2608.19880 + 2608.20335",
+        "save 2608.19880 / 2608.20335",
+        "save 2608.19880 plus 2608.20335",
+        "save 2608.19880 and also 2608.20335",
+        "save 2608.19880 and 2608.20335 to my reading list",
+    ],
+)
+def test_papers_saved_with_a_plus_or_a_slash_between_them_are_each_saved(typed: str) -> None:
+    assert parse_command(typed) == Save("2608.19880", others=("2608.20335",))
 
 
 @pytest.mark.parametrize(

@@ -120,3 +120,27 @@ async def test_a_store_of_a_newer_paperboy_is_named_in_one_line(backend_name: st
             await migrate(engine)
         assert "schema revision 0099" in str(refused.value) and "a newer paperboy wrote it" in str(refused.value)
         assert "restore a backup" in str(refused.value)
+
+
+async def test_an_upgrade_cut_by_ctrl_c_is_said_as_an_interrupt_not_its_clean_ups_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C in the first command on a new store, while a table was rebuilt: alembic's clean-up then raised
+    PendingRollbackError, printed as a traceback with exit 1 for "interrupted" and 130."""
+    from sqlalchemy.exc import PendingRollbackError
+
+    import bot.store.engine as engine_module
+
+    def cut(connection: Connection, where: str) -> None:
+        try:
+            raise asyncio.CancelledError  # as the task running the upgrade is cancelled
+        except asyncio.CancelledError:
+            raise PendingRollbackError("Can't reconnect until invalid transaction is rolled back.") from None
+
+    monkeypatch.setattr(engine_module, "_upgrade_locked", cut)
+    engine = create_engine(database_url(None, tmp_path))
+    try:
+        with pytest.raises(asyncio.CancelledError):
+            await migrate(engine)
+    finally:
+        await engine.dispose()

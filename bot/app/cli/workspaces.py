@@ -109,7 +109,17 @@ def parse_team(text: str) -> tuple[str, str]:
             f"--team {text!r}: a Discord server's id is a number, such as discord:1234567890 (Developer Mode "
             "on, right-click the server, Copy Server ID)"
         )
+    kind = _NOT_A_WORKSPACE.get(team[:1].upper()) if platform == "slack" else None
+    if kind is not None:  # "Nothing was stored about slack:C0123456", exit 0: an erasure request answered untrue
+        raise UsageError(
+            f"--team {text!r} is {kind}'s id, not a workspace's: a Slack workspace's id starts with T (an Enterprise"
+            " Grid org's with E); `paperboy workspaces` lists those paperboy holds"
+        )
     return platform, team
+
+
+_NOT_A_WORKSPACE = {"C": "a channel", "G": "a channel", "D": "a direct message", "U": "a member", "W": "a member"}
+_NOT_A_WORKSPACE |= {"B": "a bot", "A": "an app", "S": "a user group"}
 
 
 def _say(line: str) -> None:

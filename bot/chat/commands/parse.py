@@ -225,7 +225,9 @@ def parse_command(text: str) -> Command:
         if word == "save" and _only_ids_and((cited := _peeled(ref, _CITE_THEM))[0]) and cited[1]:
             return _several("cite", named, text, save=True)  # `save A and B and cite them`
         then = _verb_before(ref, named[1]) or word  # `save A and cite B` was a search
-        return Unknown(text, f"`{word}` takes one paper at a time: `{word} {named[0]}`, then `{then} {named[1]}`.")
+        if then == word:  # `save A or B`: "takes one paper at a time", though it takes ten
+            return Unknown(text, _which(word, named))
+        return Unknown(text, f"One command at a time: `{word} {named[0]}`, then `{then} {named[1]}`.")
     if word == "save" and names_a_paper(ref):
         return Save(ref)  # else a search ("save energy")
     if word in ("save", "unsave") and (bad := _ALMOST_AN_ID.fullmatch(ref.strip(_AROUND_AN_ID))):
@@ -539,6 +541,8 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
     if len(named) > 1:  # `cite A; code B`: the second's own question (it was offered `cite B`)
         second = what_is_asked(text[text.find(named[0]) + len(named[0]) :], weak=False) or asked
         each = f"`{asked} {named[0]}`, then `{second} {named[1]}`."
+        if second == asked and asked == "cite":  # `cite A or B`: "takes one paper at a time", though it takes ten
+            return Unknown(text, _which(asked, named))
         return Unknown(
             text, f"One paper at a time: {each}" if second != asked else f"`{asked}` takes one paper at a time: {each}"
         )
@@ -576,11 +580,20 @@ _OFF = frozenset({"remove", "delete", "unbookmark", "drop", "from", "my", "the",
 _LIST_VERBS = frozenset({"bookmark", "add", "keep", "remove", "delete", "unbookmark", "drop"})
 
 
+def _which(verb: str, named: list[str]) -> str:
+    """What to say of papers named with other words between them than `and` or commas (`save A or B`)."""
+    return (
+        f"`{verb}` takes papers' ids with commas or `and` between them: `{verb} {named[0]} and {named[1]}` for"
+        f" both, or `{verb} {named[0]}` for one."
+    )
+
+
 def _only_ids_and(text: str, also: Iterable[str] = ()) -> bool:
     """Whether a text holds nothing but papers' ids or links, `and` or commas between them, words before
     them that say nothing more of them (`both`, `for`, `the papers`), and after them `please` or, `also`,
     these."""
-    words = re.sub(r"(?i)(?:\s*,\s*|\s+(?:and|&)\s+)", " ", text).split()
+    # `A + B`, `A / B`, `A plus B`, `A and also B`: each
+    words = re.sub(r"(?i)(?:\s*[,;+]\s*|\s+(?:and(?:\s+also)?|&|/|plus|then)\s+)", " ", text).split()
     plain = [word.lower().strip(".,:!?") for word in words]
     start = next((i for i, word in enumerate(plain) if word not in _BEFORE_IDS), len(words))
     end = next((i for i in range(len(words), start, -1) if plain[i - 1] not in _AFTER_IDS.union(also)), start)
@@ -588,7 +601,7 @@ def _only_ids_and(text: str, also: Iterable[str] = ()) -> bool:
 
 
 _BEFORE_IDS = frozenset({"both", "for", "of", "the", "these", "papers"})
-_AFTER_IDS = frozenset({"please", "pls"})
+_AFTER_IDS = frozenset({"please", "pls", "too", "to", "my", "our", "reading", "list"})  # `… to my reading list`
 _THEM = r"(?:them|both|all|these|those|(?:both|all|each)\s+of\s+them)"
 # a save or a citation asked of every paper named, after them (`cite A and B and save them`)
 _SAVE_THEM = re.compile(
