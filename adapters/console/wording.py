@@ -34,6 +34,7 @@ PHRASES = replace(
         "`settings` (`settings at 10:00`, `top 3`, `add robotics`, …: one changed) · `preview` (what the digest"
         " would show now) · `unsubscribe` · `help`",
         f"`saved [bibtex]` · `save {EXAMPLE}` · `unsave {EXAMPLE}` — your reading list",
+        "`top [week|month|all]` — a channel's most engaged papers (its reactions and replies, in Slack and Discord)",
         "Ctrl-D ends (a line may start with `/papers`, as in Slack and Discord)",
     ),
     examples=(_TODAY, _SEARCH, _SUBSCRIBE),
@@ -42,7 +43,7 @@ PHRASES = replace(
     managers="whoever runs paperboy in this terminal",
     no_follows=(
         "Follows are Slack's and Discord's: each person's own digest, in their direct message with paperboy."
-        " The terminal has no direct messages; `subscribe diffusion` gives it a digest."
+        " The terminal has no direct messages; `subscribe` with the same topics gives it a digest."
     ),
     unsave=f"`unsave {EXAMPLE}`",
     ask=f"`{{word}} {EXAMPLE}`",  # no paper's thread here; a paper the bundled snapshot holds

@@ -229,6 +229,8 @@ class ChatService:
                 where = asker.channel
                 return await self.follows.follows(where.platform, where.workspace, asker.user, self._words(asker))
             case Unfollow():
+                if (none := self._words(asker).no_follows) is not None:  # the terminal: "You follow nothing", as if
+                    return said(none)  # it had follows
                 return await self.follows.unfollow(command, asker.channel.platform, asker.channel.workspace, asker.user)
             case Top() | Saved() | Save() | Unsave():
                 return await self._engaged(command, asker)

@@ -60,13 +60,14 @@ def test_each_line_is_answered_as_a_chat_command_for_a_console_channel(tmp_path:
 def test_the_terminal_speaks_of_what_it_has(tmp_path: Path) -> None:
     """From an audit: the terminal said `/papers help` and `/papers follow …`, offered a daily digest for
     `roundup`, `today top 0` for `top 0`, and `save ID and cite it` saved nothing."""
-    typed = f"roundup\nfollow {EXAMPLE}\nzzqx glimmerfoo\nsave {EXAMPLE} and cite it\ntop 0\n"
+    typed = f"roundup\nfollow {EXAMPLE}\nzzqx glimmerfoo\nsave {EXAMPLE} and cite it\ntop 0\nunfollow robotics\n"
     run = chat(tmp_path, typed)
     assert run.returncode == 0, run.stderr
     said = " ".join(run.stdout.split())
     assert "/papers" not in said
     assert "This channel has no roundup to preview. To start one: `subscribe weekly diffusion on fri at 16:00`." in said
-    assert "The terminal has no direct messages; `subscribe diffusion` gives it a digest." in said
+    follows = "The terminal has no direct messages; `subscribe` with the same topics gives it a digest."
+    assert said.count(follows) == 2  # `unfollow robotics` said "You follow nothing", as if the terminal had follows
     assert "Try fewer or broader words, or `help`." in said
     assert "to your reading list. `saved` shows it. @misc{" in said  # saved, and cited
     assert "`today top N` shows 1 to 50 of the day's papers." in said and "today top 0" not in said

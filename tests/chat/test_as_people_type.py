@@ -1319,3 +1319,23 @@ def test_paperboy_search_reads_a_pasted_words_invisible_characters_as_chat_does(
     and the header showed “diffusion”."""
     assert search_parts("diff\u200busion this week")[:2] == ("diffusion", 7)
     assert search_parts("dif\u00adfusion")[0] == "diffusion"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("settings: top 3", Subscribe(limit=3, changes=True)),  # searched for “settings:”
+        ("Settings, at 8am", Subscribe(time="08:00", changes=True)),
+        ("top: month", Top("month")),
+        ("subscribe: robotics", Subscribe(topics=("robotics",))),
+        ("saved: bibtex", Saved(bibtex=True)),
+    ],
+)
+def test_a_colon_or_comma_after_a_command_word_is_no_part_of_it(typed: str, meant: Command) -> None:
+    assert parse_command(typed) == meant
+
+
+@pytest.mark.parametrize("typed", ["cite help", "summary help", "code help", "settings help", "today help"])
+def test_a_commands_name_before_help_is_the_help(typed: str) -> None:
+    """`cite help`, `summary help` and `code help` were searched for; `settings help`: "Sorry, I didn't get"."""
+    assert parse_command(typed) == Help()

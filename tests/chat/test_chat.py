@@ -925,3 +925,11 @@ async def test_changes_to_one_digest_at_the_same_moment_are_each_kept(store: Pap
     assert all(answer.header.startswith("This channel is updated") for answer in answers), answers
     stored = await SubscriptionStore(store.engine).get(asker.channel)
     assert stored is not None and sorted(stored.topics) == sorted(["diffusion", *added])
+
+
+async def test_unsubscribe_where_there_is_no_digest_says_how_to_start_one(store: PaperStore) -> None:
+    """It said "This channel has no daily digest." alone: the one "no digest" answer without a next step."""
+    post = await chat_service(store).answer(Unsubscribe(), Asker(ChannelRef("slack", "C0NONE"), "U1"))
+    assert post.text == (
+        "This channel has no digest to stop. To start one: `/papers subscribe diffusion at 09:00 tz Europe/Berlin`.",
+    )

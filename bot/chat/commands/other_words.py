@@ -119,7 +119,11 @@ _HOW_OBJECTS_OF = {  # …and words only some verbs take: `how to change the tim
     "set": {"up", "time", "timezone", "zone", "day", "days", "schedule"},
     "get": {"started"},
 }
-_ASKED_OF = ("subscribe", "unsubscribe", "follow", "unfollow", "save", "unsave", "saved", "preview", "paper", "top")
+# the first four: `subscribe?` asks how; each before `help`: the help (`cite help`, `summary help` and `settings help`
+# were searched for, or "Sorry, I didn't get")
+_ASKED_OF: tuple[str, ...] = ("subscribe", "unsubscribe", "follow", "unfollow", "save", "unsave", "saved", "preview")
+_ASKED_OF += ("paper", "top", "cite", "summary", "code", "authors", "related", "links", "settings", "today", "follows")
+_ASKED_OF += ("search",)
 
 
 def _asks_how(whole: str, asked: bool) -> bool:

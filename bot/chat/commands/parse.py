@@ -114,6 +114,9 @@ _SPAN = re.compile(r"\d+\s+(?:days?|weeks?|months?|years?)", re.IGNORECASE)  # `
 
 _TODAY_WORDS = frozenset({"please", "pls", "papers", "paper", "list", "digest", "'s", "top", "trending", "again"})
 
+# command words a colon or comma may follow, as in a sentence (`settings: top 3`, `subscribe, robotics`)
+_WORDS_BEFORE = frozenset({*KEYWORDS, "save", "cite", "search"}) - {"today", "help"}
+
 # commands whole by themselves
 _ALONE = ("today", "yesterday", "trending", "help", "settings", "unsubscribe", "saved", "top", "follows", "following")
 
@@ -133,6 +136,9 @@ def parse_command(text: str) -> Command:
     if (otherwise := said_otherwise(text, whole)) is not None:  # `my subscriptions`, `subscribe help`
         return otherwise
     first, _, rest = text.partition(" ")
+    if rest and first[-1:] in ":," and first[:-1].lower() in _WORDS_BEFORE:  # `settings: top 3`, `top: month` were
+        first = first[:-1]  # searched for “settings:”
+        text = f"{first} {rest}"
     if not rest and first.rstrip("?!.").lower() in _ALONE:  # `today?`, `help!`: the command, not "Did you mean"
         text = first = first.rstrip("?!.")
     word = first.lower()
