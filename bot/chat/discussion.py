@@ -103,11 +103,15 @@ def unmentioned(text: str) -> str:
 _TLDR = re.compile(r"(?i)\btl\s*;?\s*dr\b")
 
 
+_PDF_NAME = re.compile(r"(\d{4}\.\d{4,5}(?:v\d+)?)\.pdf\b")
+
+
 def _words(text: str) -> list[str]:
     """The text's words, lower case, without mentions; `tl;dr` and `tl dr` as one word; full-width
     letters as the letters (`ｓｕｍｍａｒｙ`); a question said not to be wanted ("not the code") left out:
     the first question word a few words after a negation, in the same clause."""
     plain = unicodedata.normalize("NFKC", unmentioned(text)).lower()
+    plain = _PDF_NAME.sub(r"\1", plain)  # `cite 2406.12345v2.pdf`: a download's name, no question for the pdf link
     kept = []
     for clause in _CLAUSE.split(_TLDR.sub("tldr", plain)):
         left = 0  # words a negation still reaches

@@ -80,10 +80,11 @@ def paper_links(text: str) -> list[tuple[str, str]]:
 def papers_named(text: str) -> list[str]:
     """The canonical ids of the papers a message names, in order, each once: by link (`paper_links`) or
     by id standing as a word, whatever punctuation is around it (`(2406.12345)`, `2406.12345？`,
-    `arXiv:2406.12345v2,`)."""
+    `arXiv:2406.12345v2,`), or as a downloaded PDF's name (`2406.12345v2.pdf`)."""
     found = dict.fromkeys(arxiv_id for _, arxiv_id in paper_links(text))
     for word in _ARXIV_DOI.sub(" ", text).split():  # `doi:10.48550/arXiv.2406.12345`: the id after it
         bare = word.strip("".join(c for c in word if _around(c)))
+        bare = bare[:-4] if bare[-4:].lower() == ".pdf" else bare  # `2608.19880v2.pdf`, arXiv's download's name
         if bare and (match := _BARE.fullmatch(bare)) is not None and _possible(match):
             found.setdefault(canonical(match.group("id")))
     return list(found)

@@ -1278,6 +1278,12 @@ def test_a_day_written_with_slashes_that_could_be_two_is_asked_which() -> None:
         ("could you move the digest to 10am?", Subscribe(time="10:00", changes=True)),
         ("can you set it to 3 papers instead?", Subscribe(limit=3, changes=True)),
         ("can we make it work?", Search("can we make it work?")),
+        ("digest at 8am", Subscribe(time="08:00", changes=True)),  # "No papers match “digest at 8am”"
+        ("can you send the digest at 8am?", Subscribe(time="08:00", changes=True)),
+        ("I'd like the digest at 8am", Subscribe(time="08:00", changes=True)),
+        ("only 3 papers please", Subscribe(limit=3, changes=True)),
+        ("just 5 papers a day", Subscribe(limit=5, changes=True)),
+        ("digest attention", Search("digest attention")),
         ("change detection", Search("change detection")),
         ("make it work", Search("make it work")),
     ],
@@ -1339,3 +1345,29 @@ def test_a_colon_or_comma_after_a_command_word_is_no_part_of_it(typed: str, mean
 def test_a_commands_name_before_help_is_the_help(typed: str) -> None:
     """`cite help`, `summary help` and `code help` were searched for; `settings help`: "Sorry, I didn't get"."""
     assert parse_command(typed) == Help()
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("paper 2608.19880v2.pdf", PaperLookup("2608.19880")),  # "not an arXiv id or paper URL"
+        ("2608.19880.pdf", PaperLookup("2608.19880")),  # searched for
+        ("save 2608.19880.pdf", Save("2608.19880")),  # searched for: nothing saved
+        ("cite 2608.19880v2.pdf", Ask("cite", "2608.19880")),  # searched for; not its pdf link asked too
+    ],
+)
+def test_a_downloaded_pdfs_name_is_its_paper(typed: str, meant: Command) -> None:
+    """arXiv names its downloads `2608.19880v2.pdf`: pasted, the link form was read, the name was not."""
+    assert parse_command(typed) == meant
+
+
+@pytest.mark.parametrize("typed", ["top papers", "top papers here", "top in this channel", "most discussed"])
+def test_the_channels_top_papers_asked_in_words_is_top(typed: str) -> None:
+    """`top papers` was told it "holds no word to look for"; `most discussed` was searched for."""
+    assert parse_command(typed) == Top("week")
+
+
+@pytest.mark.parametrize("typed", ["top week month", "top all all"])
+def test_two_periods_after_top_are_refused_not_searched(typed: str) -> None:
+    """`top week month` dropped "top" and searched for “week month”."""
+    assert refused(typed).startswith("`top` takes `week`, `month` or `all`, such as `top month`")

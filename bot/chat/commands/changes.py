@@ -88,13 +88,25 @@ _SAID_SO = re.compile(
 )
 
 
+# the digest's time or size said so: `digest at 8am`, `can you send the digest at 8am?`, `I'd like the digest
+# at 8am`, `only 3 papers please` (searched for: "No papers match “digest at 8am”")
+_SAID_TOO = re.compile(
+    r"(?:(?:can|could|would|will)\s+(?:we|you|u|i)\s+|i'?d\s+like\s+|i\s+want\s+|let'?s\s+|please\s+)*"
+    r"(?:(?:(?:send|deliver|post|get|have)\s+(?:us\s+|me\s+)?)?(?:the\s+|our\s+|my\s+|this\s+)?(?:daily\s+)?digest"
+    r"\s+at\s+(?P<time>\d{1,2}(?::\d\d)?\s*(?:am|pm)|\d{1,2}:\d\d)|(?:only|just)\s+(?P<top>\d{1,2})\s+papers?"
+    r"(?:\s+(?:a|per)\s+day)?)(?:\s+(?:instead|please|pls|now))*[\s.!?]*",
+    re.IGNORECASE,
+)
+
+
 def said_in_a_sentence(text: str) -> Command | None:
     """A setting changed in a sentence (`make it weekly`: `settings weekly`), as `settings` reads it; None
     for any other text."""
-    found = _SAID_SO.fullmatch(text)
+    found = _SAID_SO.fullmatch(text) or _SAID_TOO.fullmatch(text)
     if found is None:
         return None
-    asked = found["cadence"] or (f"at {found['time']}" if found["time"] else f"top {found['top']}")
+    cadence = found.groupdict().get("cadence")
+    asked = cadence or (f"at {found['time']}" if found["time"] else f"top {found['top']}")
     return parse_change("settings", asked.lower(), text)
 
 

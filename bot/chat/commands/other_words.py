@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from bot.chat.commands.kinds import Command, Follows, Help, Preview, Saved, Settings, Thanks, Today, Unknown
+from bot.chat.commands.kinds import Command, Follows, Help, Preview, Saved, Settings, Thanks, Today, Top, Unknown
 from bot.chat.commands.typed import HELP_SAID, SHOW_SAID, STOP_SAID
 
 TO_STOP = "To stop this channel's digest: `unsubscribe`."
@@ -87,6 +87,11 @@ _THANKS_SAID = (
     "cheers", "thanks paperboy", "thank you paperboy", "ok thanks", "ok thank you", "great thanks",
     "nice thanks", "cool thanks", "awesome thanks", "perfect thanks", "merci", "danke", "gracias", "🙏",
 )  # fmt: skip
+# the channel's most engaged papers, as people ask for them: searched for ("holds no word to look for")
+_TOP_SAID = (
+    "top papers", "top papers here", "top in this channel", "top papers in this channel", "most discussed",
+    "most discussed papers", "most engaged", "most engaged papers", "most popular here", "most discussed here",
+)  # fmt: skip
 _ACKNOWLEDGED = ("ok", "okay", "k", "got it", "cool", "nice", "great", "awesome", "perfect", "good bot", "👍")
 _SAID_FOR: dict[str, Command] = {
     **dict.fromkeys(_SETTINGS_SAID, Settings()),
@@ -97,6 +102,7 @@ _SAID_FOR: dict[str, Command] = {
     **dict.fromkeys(_PREVIEW_SAID, Preview()),
     **dict.fromkeys(_ROUNDUP_SAID, Preview(roundup=True)),
     **dict.fromkeys(_THANKS_SAID, Thanks()),
+    **dict.fromkeys(_TOP_SAID, Top("week")),
     **dict.fromkeys(_ACKNOWLEDGED, Thanks(thanked=False)),
 }
 

@@ -200,7 +200,8 @@ def parse_command(text: str) -> Command:
         return community
     period = rest.lower().strip(" .!?")  # `top 14 days?`
     misread = period in MISREAD_PERIODS and (period != "today" or rest.lower() == "today")  # `top today?`: Today
-    if word == "top" and (misread or period.isdigit() or _SPAN.fullmatch(period)):  # a period meant, not a search
+    twice = len(period.split()) > 1 and set(period.split()) <= set(PERIODS)  # `top week month`: "week month" searched
+    if word == "top" and (misread or twice or period.isdigit() or _SPAN.fullmatch(period)):  # a period meant
         return Unknown(
             text,
             "`top` takes `week`, `month` or `all`, such as `top month`: this channel's most engaged papers."
