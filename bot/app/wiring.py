@@ -318,9 +318,13 @@ async def running(services: Services) -> AsyncIterator[Running]:
             await discord_runtime.start()
             found["discord"] = bot.publisher
             names.append(discord_runtime.described)
-        consoles = [s.channel for s in await services.subscriptions.all()] + [
-            parse_channel(entry.channel) for entry in services.config.subscriptions
-        ]  # the file's are saved once the platforms have started (`serve_until_stopped`)
+        # the file's are saved once the platforms have started (`serve_until_stopped`), and those an earlier file
+        # set up go then, where a file was read: a console: entry taken out of it left `run` serving nothing
+        from bot.app.bootstrap import absent_config
+
+        kept = absent_config(services.settings) is not None  # no file found: an earlier file's are kept
+        consoles = [s.channel for s in await services.subscriptions.all() if kept or s.source != "config"]
+        consoles += [parse_channel(entry.channel) for entry in services.config.subscriptions]
         if any(channel.platform == "console" for channel in consoles):
             from rich.console import Console as Terminal  # digests of console: channels, printed here
 

@@ -239,3 +239,16 @@ async def test_a_run_that_fails_to_start_or_finds_no_config_file_keeps_the_files
     said = await run_until_running(env, elsewhere)
     assert "no config file at config/paperboy.toml: the 1 subscription(s) a config file set up are kept" in said
     assert await stored_subscriptions(data) == ["slack:C0001 config"]
+
+
+async def test_a_console_entry_taken_out_of_the_config_file_is_no_platform_to_run(tmp_path: Path) -> None:
+    """`run` decided to start on the store's console: subscription that an earlier file had set up, then saved
+    the file's, which dropped it: it ran on, serving nothing, where a fresh store said no platform is configured."""
+    data, config = tmp_path / "data", tmp_path / "paperboy.toml"
+    env = child_env() | {"PAPERBOY_DATA_DIR": str(data), "PAPERBOY_OFFLINE": "1", "PAPERBOY_CONFIG": str(config)}
+    config.write_text('[[subscriptions]]\nchannel = "console:a"\n', encoding="utf-8")
+    assert "the terminal (console: subscriptions)" in await run_until_running(env, tmp_path)
+    assert await stored_subscriptions(data) == ["console:a config"]
+    config.write_text('[[subscriptions]]\nchannel = "discord:123456789012345678"\n', encoding="utf-8")
+    code, _, err = await run_cli(env, tmp_path, "run")
+    assert code == 1 and "no chat platform is configured" in err

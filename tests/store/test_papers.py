@@ -34,6 +34,16 @@ async def test_importing_a_day_twice_changes_nothing(store: PaperStore) -> None:
     assert (counts.papers, counts.listings, counts.days) == (49, 49, 1)
 
 
+async def test_a_day_imported_twice_at_once_is_counted_new_once(store: PaperStore) -> None:
+    """Two imports at once each said "49 new papers": each read the store before its transaction began."""
+    import asyncio
+
+    day = listings_of("2026-06-01")
+    both = await asyncio.gather(store.save_listings(day), PaperStore(store.engine).save_listings(day))
+    assert sorted((c.new_papers, c.new_listings) for c in both) == [(0, 0), (49, 49)]
+    assert (await store.counts()).papers == 49
+
+
 async def test_a_paper_keeps_every_day_it_trended_on(store: PaperStore) -> None:
     await store.save_listings([Listing(paper(upvotes=5), date(2026, 6, 1), 3)])
     await store.save_listings([Listing(paper(upvotes=9), date(2026, 6, 3), 1)])
