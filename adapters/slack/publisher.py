@@ -370,4 +370,9 @@ def _mapped(
         return DeliveryError(f"Slack kept rate-limiting {method} in {channel} (429 after retries)")
     if not code and status is not None and status >= 500:  # a proxy's or Slack's error page: no refusal
         return DeliveryError(f"Slack's API answered HTTP {status} to {method} in {channel} (Slack is having trouble)")
-    return DeliveryError(f"Slack refused {method} in {channel}: {code or f'HTTP {status}, not Slack JSON'}")
+    if not code:  # something else answered: Slack refused nothing
+        return DeliveryError(
+            f"{method} in {channel} was answered HTTP {status} without Slack's JSON: not Slack, a proxy in the way or"
+            " PAPERBOY_SLACK_API_URL naming another site; check it"
+        )
+    return DeliveryError(f"Slack refused {method} in {channel}: {code}")

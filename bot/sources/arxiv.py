@@ -178,11 +178,26 @@ class Arxiv:
         return entries
 
 
+def _not_a_feed(body: bytes) -> str:
+    """What an answer that is no XML is, in words, and what to do (the parser's "not well-formed (invalid
+    token): line 1, column 0" was passed on as it was)."""
+    start = body.lstrip()[:15].lower()
+    if start.startswith((b"<!doctype html", b"<html")) or start[:1] in (b"{", b"["):
+        kind = "a web page (HTML)" if start[:1] == b"<" else "JSON"
+        return (
+            f"the answer is {kind}, not arXiv's Atom feed: a proxy or a network's sign-in page may be in the way,"
+            " or PAPERBOY_ARXIV_URL names another site; check it, or set PAPERBOY_OFFLINE=1 to work from the store"
+        )
+    return "the answer is not an Atom feed (cut short or garbled on the way): try again later"
+
+
 def _parse_feed(body: bytes, status: int, url: str) -> Element:
     try:
         root: Element = ElementTree.fromstring(body)
-    except (ElementTree.ParseError, DefusedXmlException) as exc:
-        raise SourceDataError(SOURCE, f"the answer is not an Atom feed ({exc})", status=status, url=url) from None
+    except (ElementTree.ParseError, DefusedXmlException):
+        raise SourceDataError(SOURCE, _not_a_feed(body), status=status, url=url) from None
+    if root.tag.lower() == "html":  # a well-formed web page
+        raise SourceDataError(SOURCE, _not_a_feed(b"<html"), status=status, url=url)
     if root.tag != f"{{{_NS['a']}}}feed":
         raise SourceDataError(SOURCE, f"the answer is not an Atom feed (root <{root.tag}>)", status=status, url=url)
     return root

@@ -186,7 +186,10 @@ def describe(exc: ValidationError, raw: Any, what: str = "paper") -> str:
 def said_error(raw: Any) -> str | None:
     """Hugging Face's own words when its answer is an error object (`{"error": "Invalid date"}`)."""
     if isinstance(raw, dict) and isinstance(raw.get("error"), str) and raw["error"].strip():
-        return f"the answer is an error: {' '.join(raw['error'].split())[:200]!r}"
+        said = " ".join(raw["error"].split())[:200]
+        return (
+            f"it answered with an error of its own, {said!r} (where PAPERBOY_HF_URL is set: check it is Hugging Face)"
+        )
     return None
 
 

@@ -86,7 +86,7 @@ async def test_a_body_that_is_not_atom_is_a_data_error(
     client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
 ) -> None:
     fake_api.fail("/api/query", Answer(200, b"<html><body>rate limited</body>"))
-    with pytest.raises(SourceDataError, match="not an Atom feed"):
+    with pytest.raises(SourceDataError, match="a web page \\(HTML\\), not arXiv's Atom feed: a proxy or a network's"):
         await arxiv(client, sleeps).paper("1605.08386")
 
 
@@ -169,3 +169,20 @@ async def test_control_characters_and_bidi_overrides_leave_titles_and_authors(
     fake_api.arxiv["2401.00001"] = atom_answer(entry)
     paper = await arxiv(client, sleeps).paper("2401.00001")
     assert (paper.title, paper.authors) == ("Evil title gnp.exe", ("Ada Lovelace",))  # escape sequences dropped whole
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (b'{"error": "invalid_auth"}', "the answer is JSON, not arXiv's Atom feed: a proxy"),
+        (b"<feed xmlns='http://www.w3.org/2005/Atom'><entry>", r"not an Atom feed \(cut short or garbled on the way\)"),
+    ],
+)
+async def test_an_answer_that_is_no_xml_is_said_in_our_words(
+    client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps, body: bytes, said: str
+) -> None:
+    """It said the parser's "not well-formed (invalid token): line 1, column 0"."""
+    fake_api.fail("/api/query", Answer(200, body))
+    with pytest.raises(SourceDataError, match=said) as caught:
+        await arxiv(client, sleeps).paper("1605.08386")
+    assert "line 1" not in str(caught.value) and "well-formed" not in str(caught.value)

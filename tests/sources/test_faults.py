@@ -366,7 +366,7 @@ async def test_arxiv_html_instead_of_atom_keeps_the_days_listing(world: World) -
     world.fake.fail("/api/query", Answer(200, b"<html><body>rate limited</body></html>"))
     report = await world.syncer.sync([TUE])
     assert one_line(report.failed[TUE]).startswith(
-        "details from arXiv: arXiv (HTTP 200): the answer is not an Atom feed"
+        "details from arXiv: arXiv (HTTP 200): the answer is a web page (HTML), not arXiv's Atom feed"
     )
     saved = await world.store.get("1605.08386")
     assert saved is not None and saved.abstract == ""

@@ -76,7 +76,10 @@ def test_broken_python_repr_file_is_refused_with_a_clear_reason() -> None:
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [
-        ({"error": "Invalid date"}, "the answer is an error: 'Invalid date'"),  # Hugging Face's own words
+        (
+            {"error": "Invalid date"},
+            r"it answered with an error of its own, 'Invalid date' \(where PAPERBOY_HF_URL",
+        ),  # Hugging Face's own words
         ({"papers": []}, "expected a JSON array, got an object$"),
         (None, "expected a JSON array, got null$"),
         ("[]", "expected a JSON array, got a string$"),

@@ -68,7 +68,9 @@ async def test_an_answer_that_is_not_slack_s_json_is_a_delivery_error(fake_slack
     fake_slack.fail("chat.postMessage", Failure(status=404, text="<html>not here</html>"))
     async with http_session() as session:
         publisher = SlackPublisher(slack_client("xoxb-test", fake_slack.base_url, session), interval=0)
-        with pytest.raises(DeliveryError, match="Slack refused chat.postMessage in C1: HTTP 404, not Slack JSON"):
+        with pytest.raises(
+            DeliveryError, match="chat.postMessage in C1 was answered HTTP 404 without Slack's JSON: not Slack"
+        ):
             await publisher.post_header("C1", Post(header="Papers"), "2026-06-02:header")
 
 
