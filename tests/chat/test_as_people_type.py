@@ -811,9 +811,11 @@ def test_a_word_near_a_command_begins_a_search(typed: str) -> None:
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [
-        ("folow diffusion", "follow"),
-        ("subscibe agents", "subscribe"),
-        ("followw diffusion", "follow"),  # offered the search's respelling "follow diffusion", a command
+        ("folow diffusion", "follow diffusion"),  # the line to type again (it was `follow` alone)
+        ("subscibe agents", "subscribe agents"),
+        ("setings at 10:00", "settings at 10:00"),
+        ("setings blah blah", "settings"),  # `settings blah blah` would not be read either
+        ("followw diffusion", "follow diffusion"),  # offered the search's respelling "follow diffusion", a command
         ("preveiw", "preview"),  # searched for
         ("top montly", "top month"),  # "Did you mean “top mostly”?", and a search
     ],
@@ -1371,3 +1373,13 @@ def test_the_channels_top_papers_asked_in_words_is_top(typed: str) -> None:
 def test_two_periods_after_top_are_refused_not_searched(typed: str) -> None:
     """`top week month` dropped "top" and searched for “week month”."""
     assert refused(typed).startswith("`top` takes `week`, `month` or `all`, such as `top month`")
+
+
+@pytest.mark.parametrize(
+    ("typed", "then"),
+    [("unsubscribe and subscribe robotics", "subscribe robotics"), ("unsubscribe, then settings", "settings")],
+)
+def test_a_command_after_unsubscribe_is_no_topic_of_it(typed: str, then: str) -> None:
+    """It said: This channel's digest has no topic “and subscribe robotics”."""
+    assert refused(typed) == f"One command at a time: `unsubscribe`, then `{then}`."
+    assert parse_command("unsubscribe today") == Unsubscribe()  # not the topic “today”

@@ -45,7 +45,7 @@ def test_follow_commands_parse(text: str, command: Command) -> None:
         ("follows diffusion", "`follows` takes nothing after it"),
         ("follow " + ", ".join(f"t{n}" for n in range(11)), "at most 10 topics"),
         ("subscribe author: at 09:00", "`author:` needs a name"),
-        ("folow diffusion", "Did you mean `follow`?"),
+        ("folow diffusion", "Did you mean `follow diffusion`?"),
         # a channel digest's options are not a follow's: they would be words of a topic matching nothing
         ("follow at 09:00", "“at 09:00” looks like an option, and a follow takes topics only"),
         ("follow diffusion tz America/New_York", "“tz America/New_York” looks like an option"),

@@ -117,6 +117,11 @@ _TODAY_WORDS = frozenset({"please", "pls", "papers", "paper", "list", "digest", 
 # command words a colon or comma may follow, as in a sentence (`settings: top 3`, `subscribe, robotics`)
 _WORDS_BEFORE = frozenset({*KEYWORDS, "save", "cite", "search"}) - {"today", "help"}
 
+# another command after `unsubscribe`: `unsubscribe and subscribe robotics`, `unsubscribe, then settings`
+_THEN_ANOTHER = re.compile(
+    r"(?i)[\s,;]*(?:and\s+|then\s+|and\s+then\s+)?(?P<next>(?:subscribe|settings|follow|preview)\b.*)"
+)
+
 # commands whole by themselves
 _ALONE = ("today", "yesterday", "trending", "help", "settings", "unsubscribe", "saved", "top", "follows", "following")
 
@@ -169,6 +174,8 @@ def parse_command(text: str) -> Command:
         return sentence
     if word in ("settings", *SETTING_VERBS) and (changed := parse_change(word, rest, text)) is not None:
         return changed  # `settings`, `settings at 10:00`, `set time 11:00`; `change detection` is a search
+    if word == "unsubscribe" and (another := _THEN_ANOTHER.match(rest)) is not None:  # the topic “and subscribe …”
+        return Unknown(text, f"One command at a time: `unsubscribe`, then `{another['next'].strip(' .!?')}`.")
     if word == "unsubscribe":
         dropped = rest.strip(" .!?;").split()
         while dropped and dropped[0].lower() in POLITE_WORDS:  # `unsubscribe me from this channel`, `… from robotics`
@@ -271,7 +278,9 @@ def parse_command(text: str) -> Command:
     # `follow`?", `top`, and nothing else); a command mistyped is said so: `folow diffusion`, `tody`
     said_so = said_so or bool(rest and close and not _mistyped(word, close[0]))
     if close and word not in (*KEYWORDS, "save") and (not rest or close[0] != "paper") and not said_so:
-        return Unknown(text, f"Did you mean `{close[0]}`?")
+        whole = f"{close[0]} {rest}".strip()  # `setings at 10:00`: the line to type again, not `settings` alone
+        meant = whole if len(whole) <= 80 and not isinstance(parse_command(whole), Unknown) else close[0]
+        return Unknown(text, f"Did you mean `{meant}`?")
     if (flagged := _search_flags(word, text)) is not None:
         return Unknown(text, flagged)
     if word in ("at", "tz", "days") and _only_settings(text):  # `at 10am`: searched for

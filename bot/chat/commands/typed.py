@@ -26,7 +26,8 @@ HELP_SAID = frozenset({"help", "?", "-h", "--help", "usage", "how"})
 POLITE_WORDS = frozenset(  # words around `unsubscribe` that name no topic (`unsubscribe me from this channel`)
     {"please", "pls", "plz", "now", "all", "everything", "here", "this", "that", "the", "channel", "me", "us",
      "my", "our", "from", "of", "it", "thanks", "thank", "you", "ok", "okay", "digest", "digests", "daily",
-     "weekly", "roundup", "papers", "paperboy", "bot", "anymore", "any", "more", "stop", "topics"}
+     "weekly", "roundup", "papers", "paperboy", "bot", "anymore", "any", "more", "stop", "topics", "today",
+     "immediately"}
 )  # fmt: skip
 
 

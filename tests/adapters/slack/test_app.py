@@ -144,7 +144,7 @@ async def test_subscribe_is_refused_in_direct_messages(slack_bot: SlackBot) -> N
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("subscibe diffusion", "Did you mean `subscribe`?"),
+        ("subscibe diffusion", "Did you mean `subscribe diffusion`?"),
         ("subscribe llm tz Europe/Berln", "Did you mean Europe/Berlin?"),
         ("subscribe llm at 25:99", "is not a time of day"),
         ("help", "/papers subscribe diffusion, robotics at 09:00 tz Europe/Berlin top 5"),
