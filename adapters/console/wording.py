@@ -43,7 +43,7 @@ PHRASES = replace(
     managers="whoever runs paperboy in this terminal",
     no_follows=(
         "Follows are Slack's and Discord's: each person's own digest, in their direct message with paperboy."
-        " The terminal has no direct messages; `subscribe` with the same topics gives it a digest."
+        " The terminal has no direct messages; `subscribe` with topics gives this terminal a digest."
     ),
     unsave=f"`unsave {EXAMPLE}`",
     ask=f"`{{word}} {EXAMPLE}`",  # no paper's thread here; a paper the bundled snapshot holds

@@ -17,7 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.config import wanted
 from bot.domain.errors import ConfigError
-from bot.domain.our_words import said_at_once
+from bot.domain.our_words import said_at_once, unreadable
 
 if TYPE_CHECKING:
     from bot.store.sealing import Sealer
@@ -52,10 +52,11 @@ _VARIABLE = re.compile(r"\$(?:\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_]*)")  # `$HOME`, `
 
 
 def _unexpanded(value: object) -> object:
-    """A path as written, or a ValueError where it holds a shell's variable (`$HOME/pbdata`): an env file
-    (`docker run --env-file`, systemd's EnvironmentFile) keeps it as written, and the folder named `$HOME`
-    was another store, new and empty, opened without a word."""
-    if isinstance(value, str) and (variable := _VARIABLE.search(value)) is not None:
+    """A path as written, or a ValueError where it holds a shell's variable (`$HOME/pbdata`) and is not there:
+    an env file (`docker run --env-file`, systemd's EnvironmentFile) keeps it as written, and the folder named
+    `$HOME` was another store, new and empty, opened without a word (a folder that is there, `/srv/a$b`, is
+    taken as it is)."""
+    if isinstance(value, str) and (variable := _VARIABLE.search(value)) and not Path(value).expanduser().exists():
         raise ValueError(
             f"it holds {variable.group()}, a variable no shell replaced (an env file keeps it as written): write"
             " the path itself"
@@ -182,7 +183,7 @@ class Settings(BaseSettings):
                     secret = Path(path).read_text(encoding="utf-8").strip()
                 except OSError as exc:
                     raise ConfigError(
-                        f"{variable}_FILE: cannot read {path} ({exc.strerror or exc}): point it at the file holding "
+                        f"{variable}_FILE: cannot read {path}: {unreadable(exc)}; point it at the file holding "
                         f"the secret, or set {variable} instead"
                     ) from None
                 except UnicodeDecodeError:

@@ -199,7 +199,8 @@ class ChannelDigests:
             return refused
         current = await self._subscriptions.get(asker.channel)
         if current is None:
-            return said(f"This channel has no digest to stop. To start one: {self._words(asker).subscribe}.")
+            what = "stop" if topic is None else "change"  # `unsubscribe robotics`: nothing was being stopped
+            return said(f"This channel has no digest to {what}. To start one: {self._words(asker).subscribe}.")
         if current.source == "config":
             return Post(
                 header="paperboy", text=("This channel's digest is managed by the config file; remove it there.",)

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, delete, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.delivery.digest import DigestOptions
@@ -254,10 +254,15 @@ class SubscriptionStore:
 
     async def _unchanged(self, conn: AsyncConnection, channel: ChannelRef, expected: Subscription | None) -> None:
         """`SubscriptionChanged` where the channel's subscription, as `get` reads it, is no longer `expected`.
-        A write comes first, so that no other change can come between this read and the save: SQLite takes
-        the file's write lock (another writer waits for this one), PostgreSQL the channel's rows."""
+        A lock comes first, so that no other change can come between this read and the save: SQLite takes
+        the file's write lock (a change matching the channel's rows, none or some: another writer waits for
+        this one), PostgreSQL an advisory lock on the channel's key for the transaction."""
         of_channel = and_(subscriptions.c.platform == channel.platform, subscriptions.c.channel == channel.channel)
-        await conn.execute(update(subscriptions).where(of_channel).values(channel=subscriptions.c.channel))
+        if conn.dialect.name == "sqlite":
+            await conn.execute(update(subscriptions).where(of_channel).values(channel=subscriptions.c.channel))
+        else:  # the channel's key, rows or none (a first subscribe: two at once were both told "subscribed")
+            key = func.hashtextextended(f"{channel.platform}:{channel.channel}", 0)
+            await conn.execute(select(func.pg_advisory_xact_lock(key)))
         rows = await conn.execute(select(subscriptions).where(of_channel))
         if meant(channel, [_from_row(row._mapping) for row in rows]) != expected:
             raise SubscriptionChanged(channel)

@@ -50,6 +50,9 @@ def parse_channel(text: str) -> ChannelRef:
     The workspace may be named before the channel, `slack:T0123456/C0123456`: where one deployment
     serves several Slack workspaces (a channel id alone is then ambiguous)."""
     match = _REF.match(text.strip())
+    named = re.fullmatch(r"slack:#([\w.-]+)", text.strip())  # `slack:#general`: "is not PLATFORM:CHANNEL_ID"
+    if match is None and named is not None:
+        raise UsageError(_not_a_slack_id(text.strip(), named.group(1)))
     if match is not None and match.group("platform") not in PLATFORMS:
         raise UsageError(_no_platform(text.strip(), match.group("platform")))
     if match is None:

@@ -37,8 +37,10 @@ _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)", re.ASCII)
 _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", re.ASCII)
 # control characters (but white space), bidi overrides and isolates: invisible in a topic, they match
 # nothing and can turn around or garble how it is shown. Marks a copy from a right-to-left page brings
-# (U+200E, U+200F), the zero-width space and joiners are let through, as topics saved with them were.
-_HIDDEN = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x9f{BIDI_CHARS}{ZERO_WIDTH_CHARS}]")
+# (U+200E, U+200F) are let through; the zero-width space and joiners, the soft hyphen and the BOM a paste
+# carries inside a word are dropped from the file's topics, as chat drops them (`file_topics`).
+_HIDDEN = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x9f{BIDI_CHARS}]")
+_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH_CHARS}]")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+", re.ASCII)  # a key TOML takes unquoted
 # a user (U…, W… on Enterprise Grid) or user group (S…), for one workspace (T…:) or for every one
 _SLACK_ID = re.compile(r"(?:[TE][A-Z0-9]{2,20}:)?[UWS][A-Z0-9]{2,20}", re.ASCII)
@@ -110,6 +112,7 @@ def file_topics(topics: Sequence[str]) -> tuple[str, ...]:
     """The config file's topics, or a ValueError for one that would match no paper as written there: two
     topics in one text (`"diffusion, robotics"`: one list item each; `check_topics` refuses the rest). It
     gave an empty digest every day, without a word (chat splits the commas it is typed with)."""
+    topics = [_ZERO_WIDTH.sub("", topic) for topic in topics]  # `diff\u200busion` matched nothing, unseen
     for topic in topics:
         if "," in topic and not topic.lower().startswith(("author:", "-")):  # `author:LeCun, Yann`: one name
             items = ", ".join(json.dumps(t.strip(), ensure_ascii=False) for t in topic.split(",") if t.strip())

@@ -41,11 +41,13 @@ _WORDS = (
     (re.compile(r"Input should be greater than or equal to (-?\d+)"), r"use \1 or more"),
     (re.compile(r"Input should be less than or equal to (-?\d+)"), r"use \1 or less"),
     (re.compile(r"Field required"), "missing"),
+    # click's: `Invalid value for '--format': 'xml' is not one of 'text', 'json'.`
+    (re.compile(r"Invalid value for '([^']+)': ('[^']*') is not one of (.+?)\.?$"), r"\1 \2: it takes one of \3"),
 )
 
 
 def plainly(message: str) -> str:
-    """A pydantic message with its phrases in our words."""
+    """A pydantic (or click) message with its phrases in our words."""
     for pattern, words in _WORDS:
         message = pattern.sub(words, message)
     return message

@@ -388,7 +388,7 @@ def test_usage_errors_exit_2_with_one_line(paperboy: Paperboy, args: tuple[str, 
     [
         (("digest", "--limit", "0"), "Invalid value for '--limit': use 1 or more"),
         (("search", "x", "--limit", "1.5"), "Invalid value for '--limit': not a whole number"),
-        (("digest", "--format", "xml"), "Invalid value for '--format': 'xml' is not one of 'text', 'json'."),
+        (("digest", "--format", "xml"), "--format 'xml': it takes one of 'text', 'json'"),  # click's words
         (("discord-invite", "--client-id", "-5"), "Invalid value for '--client-id': use 1 or more"),
         (("digest", "--topic"), "Option '--topic' requires an argument."),
         (

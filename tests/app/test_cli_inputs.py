@@ -137,6 +137,11 @@ def test_help_mistyped_says_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert "No such command 'hepl'. Did you mean 'help'?" in refused(capsys, "hepl")
 
 
+def test_a_chat_command_typed_to_the_cli_says_where_it_is(capsys: pytest.CaptureFixture[str]) -> None:
+    """`paperboy subscribe diffusion` got "No such command 'subscribe'." alone."""
+    assert "'subscribe' is a chat command: type it in `paperboy chat`" in refused(capsys, "subscribe", "diffusion")
+
+
 @pytest.mark.parametrize("args", [("help",), ("help", "search")])
 def test_help_as_a_command_is_the_help(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
     with pytest.raises(SystemExit) as ended:

@@ -66,7 +66,7 @@ def test_the_terminal_speaks_of_what_it_has(tmp_path: Path) -> None:
     said = " ".join(run.stdout.split())
     assert "/papers" not in said
     assert "This channel has no roundup to preview. To start one: `subscribe weekly diffusion on fri at 16:00`." in said
-    follows = "The terminal has no direct messages; `subscribe` with the same topics gives it a digest."
+    follows = "The terminal has no direct messages; `subscribe` with topics gives this terminal a digest."
     assert said.count(follows) == 2  # `unfollow robotics` said "You follow nothing", as if the terminal had follows
     assert "Try fewer or broader words, or `help`." in said
     assert "to your reading list. `saved` shows it. @misc{" in said  # saved, and cited

@@ -1145,7 +1145,7 @@ def test_the_second_paper_is_offered_with_what_was_asked_of_it(typed: str, then:
 )
 def test_two_papers_saved_with_other_words_between_them_are_asked_which(typed: str) -> None:
     assert refused(typed) == (
-        "`save` takes papers' ids with commas or `and` between them: `save 2608.19880 and 2608.20335` for both,"
+        "I couldn't read the words between or after the papers' ids: `save 2608.19880 and 2608.20335` for both,"
         " or `save 2608.19880` for one."
     )
 
@@ -1158,6 +1158,8 @@ def test_two_papers_saved_with_other_words_between_them_are_asked_which(typed: s
         "save 2608.19880 plus 2608.20335",
         "save 2608.19880 and also 2608.20335",
         "save 2608.19880 and 2608.20335 to my reading list",
+        "save 2608.19880 and then 2608.20335",
+        "save 2608.19880, then 2608.20335",
     ],
 )
 def test_papers_saved_with_a_plus_or_a_slash_between_them_are_each_saved(typed: str) -> None:
@@ -1283,7 +1285,11 @@ def test_a_day_written_with_slashes_that_could_be_two_is_asked_which() -> None:
         ("digest at 8am", Subscribe(time="08:00", changes=True)),  # "No papers match “digest at 8am”"
         ("can you send the digest at 8am?", Subscribe(time="08:00", changes=True)),
         ("I'd like the digest at 8am", Subscribe(time="08:00", changes=True)),
-        ("only 3 papers please", Subscribe(limit=3, changes=True)),
+        ("only 3 papers in the digest please", Subscribe(limit=3, changes=True)),
+        (  # today's three, or the digest's? said, not done: the digest is the whole channel's
+            "only 3 papers please",
+            Unknown("only 3 papers", "`today top 3` shows 3 of today's papers; `settings top 3` makes the digest 3."),
+        ),
         ("just 5 papers a day", Subscribe(limit=5, changes=True)),
         ("digest attention", Search("digest attention")),
         ("change detection", Search("change detection")),
@@ -1347,6 +1353,8 @@ def test_a_colon_or_comma_after_a_command_word_is_no_part_of_it(typed: str, mean
 def test_a_commands_name_before_help_is_the_help(typed: str) -> None:
     """`cite help`, `summary help` and `code help` were searched for; `settings help`: "Sorry, I didn't get"."""
     assert parse_command(typed) == Help()
+    assert parse_command("code usage") == Search("code usage")  # a topic: only `help` after these is the help
+    assert parse_command("paper: attention is all you need") == Search("paper: attention is all you need")
 
 
 @pytest.mark.parametrize(

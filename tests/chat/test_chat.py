@@ -933,3 +933,16 @@ async def test_unsubscribe_where_there_is_no_digest_says_how_to_start_one(store:
     assert post.text == (
         "This channel has no digest to stop. To start one: `/papers subscribe diffusion at 09:00 tz Europe/Berlin`.",
     )
+
+
+async def test_two_first_subscribes_at_the_same_moment_are_one_then_the_other(store: PaperStore) -> None:
+    """With no digest yet there was no row to lock on PostgreSQL: both were told "subscribed", one replaced."""
+    import asyncio
+
+    service = chat_service(store)
+    asker = Asker(ChannelRef("slack", "C0FIRST", "T1"), "U1", can_manage=True)
+    answers = await asyncio.gather(*(service.answer(parse_command(f"subscribe {t}"), asker) for t in ("a1", "b2")))
+    assert sorted(answer.header.split(":")[0] for answer in answers) == [
+        "This channel is subscribed",
+        "This channel is updated",
+    ]

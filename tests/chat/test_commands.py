@@ -364,7 +364,7 @@ def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
             "2406.12345 2406.54321 cite",
             Unknown(
                 "2406.12345 2406.54321 cite",
-                "`cite` takes papers' ids with commas or `and` between them: `cite 2406.12345 and 2406.54321` for"
+                "I couldn't read the words between or after the papers' ids: `cite 2406.12345 and 2406.54321` for"
                 " both, or `cite 2406.12345` for one.",
             ),
         ),

@@ -207,7 +207,7 @@ async def test_the_terminal_says_it_has_no_follows_whatever_is_typed(world: Worl
     )
     listed = await service.follows("console", "", "you", TERMINAL)
     assert refused.text == listed.text == (TERMINAL.no_follows,)
-    assert "/papers" not in refused.text[0] and "`subscribe` with the same topics" in refused.text[0]
+    assert "/papers" not in refused.text[0] and "`subscribe` with topics" in refused.text[0]
     assert await world.subscriptions.all() == []
 
 

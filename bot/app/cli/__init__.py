@@ -85,6 +85,10 @@ def main(argv: list[str] | None = None) -> None:
         loaded_as(running)
 
 
+_IN_CHAT = frozenset({"subscribe", "unsubscribe", "settings", "follow", "unfollow", "follows", "today", "cite"})
+_IN_CHAT |= {"save", "unsave", "preview", "summary", "related", "code", "authors"}
+
+
 def _near_help(word: str) -> bool:
     """`hepl`, `halp`, `helpp`: `help` mistyped (click suggests near commands, and `help` is none of them)."""
     from bot.domain.words import edits
@@ -101,6 +105,12 @@ def _main(argv: list[str] | None) -> None:
         args = [*args[1:2], "--help"]
     elif args and args[0] not in getattr(command, "commands", {}) and _near_help(args[0]):  # `paperboy hepl`
         fail(f"No such command {args[0]!r}. Did you mean 'help'? (see paperboy --help)", 2)
+    elif args and args[0] not in getattr(command, "commands", {}) and args[0].lower() in _IN_CHAT:
+        fail(  # `paperboy subscribe`: "No such command", and no word of where it is
+            f"{args[0]!r} is a chat command: type it in `paperboy chat` (or in Slack or Discord); a channel's digest"
+            " can also be an entry of the config file's [[subscriptions]] (see paperboy --help)",
+            2,
+        )
     try:
         code = command.main(args=args, prog_name="paperboy", standalone_mode=False)
     except _click.UsageError as exc:

@@ -20,9 +20,10 @@ def _topics(typed: list[str]) -> tuple[str, ...]:
     """`--topic` values as chat takes them: commas between topics, each `-word` an exclusion of its own
     (the parser loads only when a topic is given: a plain digest starts without it)."""
     from bot.chat.commands import checked_topics, comma_parts
+    from bot.chat.commands.typed import plain_text
 
     try:
-        parts = [comma_parts(value) for value in typed]
+        parts = [comma_parts(plain_text(value)) for value in typed]  # a pasted zero-width space dropped, as in chat
         if not all(parts):  # refused, not skipped: no topic at all would be every paper
             raise UsageError("a topic cannot be blank: remove it, or write the words to look for")
         return checked_topics([part for found in parts for part in found])

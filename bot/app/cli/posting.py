@@ -117,14 +117,19 @@ async def _reachable_workspace(services: Services, where: ChannelRef) -> None:
     typo recorded a stopped digest under no workspace, which `forget` could never reach)."""
     if where.platform != "slack" or not services.settings.slack_client_id:
         return
-    if not where.workspace:
-        raise UsageError(
-            f"{where} names no workspace, and paperboy serves several here: name it, as "
-            f"slack:TEAM_ID/{where.channel} (`paperboy workspaces` lists them); nothing was posted or recorded"
-        )
     from bot.store.workspaces import installed
 
     found = [i for i in await installed(services.store.engine) if i.platform == "slack"]
+    if not where.workspace:
+        serves = (  # "serves several here", where none had installed it, was untrue
+            "paperboy serves several Slack workspaces here"
+            if found
+            else "no Slack workspace has installed paperboy here yet (its install page adds one)"
+        )
+        raise UsageError(
+            f"{where} names no workspace, and {serves}: name it, as slack:TEAM_ID/{where.channel}"
+            " (`paperboy workspaces` lists them); nothing was posted or recorded"
+        )
     if not any(i.workspace == where.workspace for i in found):
         # An org-wide install keeps its channels under the org's id (E…), not its teams': a team of it, or a
         # typo, recorded a stopped digest under a workspace no install has

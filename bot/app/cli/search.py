@@ -114,10 +114,9 @@ def register(app: typer.Typer) -> None:
                         else:
                             found = await searched(services.search, topic, most, filters)
                             hits, said = found.hits, said | _respelling(found)
-                            if lacked := await _lacked(services, window, topic, bool(hits)):
-                                said |= {"note": lacked}
-                            if (nobody_links := _unlinked(line)) is not None:  # a repository no paper's code is
-                                said |= {"note": nobody_links}
+                            notes = (_unlinked(line), await _lacked(services, window, topic, bool(hits)))
+                            if note := " ".join(filter(None, notes)):  # (a repository no paper's code is; days
+                                said |= {"note": note}  # the store lacks): both, as a QUERY's JSON says them
                     took = round((time.perf_counter() - started) * 1000, 3)
                     answer = {"query": line, **said, "results": [h.paper.arxiv_id for h in hits], "took_ms": took}
                     print_json(answer | ({"error": error} if error else {}))

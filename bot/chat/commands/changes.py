@@ -94,7 +94,7 @@ _SAID_TOO = re.compile(
     r"(?:(?:can|could|would|will)\s+(?:we|you|u|i)\s+|i'?d\s+like\s+|i\s+want\s+|let'?s\s+|please\s+)*"
     r"(?:(?:(?:send|deliver|post|get|have)\s+(?:us\s+|me\s+)?)?(?:the\s+|our\s+|my\s+|this\s+)?(?:daily\s+)?digest"
     r"\s+at\s+(?P<time>\d{1,2}(?::\d\d)?\s*(?:am|pm)|\d{1,2}:\d\d)|(?:only|just)\s+(?P<top>\d{1,2})\s+papers?"
-    r"(?:\s+(?:a|per)\s+day)?)(?:\s+(?:instead|please|pls|now))*[\s.!?]*",
+    r"(?P<daily>\s+(?:a|per|each)\s+day|\s+in\s+(?:the|our|this)\s+digest)?)(?:\s+(?:instead|please|pls|now))*[\s.!?]*",
     re.IGNORECASE,
 )
 
@@ -102,11 +102,14 @@ _SAID_TOO = re.compile(
 def said_in_a_sentence(text: str) -> Command | None:
     """A setting changed in a sentence (`make it weekly`: `settings weekly`), as `settings` reads it; None
     for any other text."""
-    found = _SAID_SO.fullmatch(text) or _SAID_TOO.fullmatch(text)
-    if found is None:
+    found = _SAID_SO.fullmatch(text)
+    if found is None and (found := _SAID_TOO.fullmatch(text)) is None:
         return None
-    cadence = found.groupdict().get("cadence")
-    asked = cadence or (f"at {found['time']}" if found["time"] else f"top {found['top']}")
+    said = found.groupdict()
+    if "daily" in said and said["top"] and not said["daily"]:  # `only 3 papers`: today's, or the digest's? Said
+        n = said["top"]
+        return Unknown(text, f"`today top {n}` shows {n} of today's papers; `settings top {n}` makes the digest {n}.")
+    asked = said.get("cadence") or (f"at {said['time']}" if said["time"] else f"top {said['top']}")
     return parse_change("settings", asked.lower(), text)
 
 

@@ -125,11 +125,12 @@ _HOW_OBJECTS_OF = {  # …and words only some verbs take: `how to change the tim
     "set": {"up", "time", "timezone", "zone", "day", "days", "schedule"},
     "get": {"started"},
 }
-# the first four: `subscribe?` asks how; each before `help`: the help (`cite help`, `summary help` and `settings help`
-# were searched for, or "Sorry, I didn't get")
-_ASKED_OF: tuple[str, ...] = ("subscribe", "unsubscribe", "follow", "unfollow", "save", "unsave", "saved", "preview")
-_ASKED_OF += ("paper", "top", "cite", "summary", "code", "authors", "related", "links", "settings", "today", "follows")
-_ASKED_OF += ("search",)
+_ASKED_OF = ("subscribe", "unsubscribe", "follow", "unfollow", "save", "unsave", "saved", "preview", "paper", "top")
+# before `help` alone (not `usage` nor `how`: `code usage` is a topic), the help too: `cite help`, `summary help`
+# and `settings help` were searched for, or "Sorry, I didn't get"
+_HELP_OF = frozenset(
+    {"cite", "summary", "code", "authors", "related", "links", "settings", "today", "follows", "search"}
+)
 
 
 def _asks_how(whole: str, asked: bool) -> bool:
@@ -137,6 +138,8 @@ def _asks_how(whole: str, asked: bool) -> bool:
     `?!.` off; `asked`: it ended in a question mark)."""
     command, _, after = whole.partition(" ")
     if command in _ASKED_OF and after.strip() in HELP_SAID:
+        return True
+    if command in _HELP_OF and after.strip() == "help":
         return True
     if not after and command in _ASKED_OF[:4] and asked:  # `subscribe?`, `unsubscribe?`: a question, not the act
         return True

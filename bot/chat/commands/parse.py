@@ -115,7 +115,7 @@ _SPAN = re.compile(r"\d+\s+(?:days?|weeks?|months?|years?)", re.IGNORECASE)  # `
 _TODAY_WORDS = frozenset({"please", "pls", "papers", "paper", "list", "digest", "'s", "top", "trending", "again"})
 
 # command words a colon or comma may follow, as in a sentence (`settings: top 3`, `subscribe, robotics`)
-_WORDS_BEFORE = frozenset({*KEYWORDS, "save", "cite", "search"}) - {"today", "help"}
+_WORDS_BEFORE = frozenset({*KEYWORDS, "save", "cite", "search"}) - {"today", "help", "paper"}  # `Paper: <title>`
 
 # another command after `unsubscribe`: `unsubscribe and subscribe robotics`, `unsubscribe, then settings`
 _THEN_ANOTHER = re.compile(
@@ -599,7 +599,7 @@ _LIST_VERBS = frozenset({"bookmark", "add", "keep", "remove", "delete", "unbookm
 def _which(verb: str, named: list[str]) -> str:
     """What to say of papers named with other words between them than `and` or commas (`save A or B`)."""
     return (
-        f"`{verb}` takes papers' ids with commas or `and` between them: `{verb} {named[0]} and {named[1]}` for"
+        f"I couldn't read the words between or after the papers' ids: `{verb} {named[0]} and {named[1]}` for"
         f" both, or `{verb} {named[0]}` for one."
     )
 
@@ -609,7 +609,9 @@ def _only_ids_and(text: str, also: Iterable[str] = ()) -> bool:
     them that say nothing more of them (`both`, `for`, `the papers`), and after them `please` or, `also`,
     these."""
     # `A + B`, `A / B`, `A plus B`, `A and also B`: each
-    words = re.sub(r"(?i)(?:\s*[,;+]\s*|\s+(?:and(?:\s+also)?|&|/|plus|then)\s+)", " ", text).split()
+    words = re.sub(
+        r"(?i)(?:\s*[,;+]\s*(?:then\s+)?|\s+(?:and(?:\s+also|\s+then)?|&|/|plus|then)\s+)", " ", text
+    ).split()
     plain = [word.lower().strip(".,:!?") for word in words]
     start = next((i for i, word in enumerate(plain) if word not in _BEFORE_IDS), len(words))
     end = next((i for i in range(len(words), start, -1) if plain[i - 1] not in _AFTER_IDS.union(also)), start)
@@ -617,7 +619,7 @@ def _only_ids_and(text: str, also: Iterable[str] = ()) -> bool:
 
 
 _BEFORE_IDS = frozenset({"both", "for", "of", "the", "these", "papers"})
-_AFTER_IDS = frozenset({"please", "pls", "too", "to", "my", "our", "reading", "list"})  # `… to my reading list`
+_AFTER_IDS = frozenset({"please", "pls", "too", "to", "from", "my", "our", "reading", "list"})  # `… to my list`
 _THEM = r"(?:them|both|all|these|those|(?:both|all|each)\s+of\s+them)"
 # a save or a citation asked of every paper named, after them (`cite A and B and save them`)
 _SAVE_THEM = re.compile(
