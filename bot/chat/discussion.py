@@ -268,6 +268,9 @@ _CALLED = {
 }  # fmt: skip
 
 
+_SHOWN_LAST = ("cite", "related")  # a post's code, then its cards, come after its texts
+
+
 async def answered_together(paper: Paper, asked: Sequence[str], search: SearchIndex) -> Post:
     """One post with the answer to each question a command asks of a paper, in their order (`code and cite
     2406.12345` answered the code alone, and said to ask the citation next): the texts one after the other,
@@ -280,16 +283,23 @@ async def answered_together(paper: Paper, asked: Sequence[str], search: SearchIn
     said = [post.text or ((post.empty,) if post.empty and not post.cards else ()) for post in posts]
     texts = [(_CALLED[question], text) for question, text in zip(questions, said, strict=True) if text]
     named = len(texts) > 1  # a text alone needs no name: the header gives it
+    code = next((post.code for post in posts if post.code), None)
+    cards = next((post.cards for post in posts if post.cards), ())
+    lines = tuple(
+        line
+        for called, text in texts
+        for line in ((f"{called.capitalize()}:",) if named and not text[0].lower().startswith(called) else ()) + text
+    )
+    if lines and (code or cards):  # the citation's code and the related papers' cards come after the texts,
+        lines += ("Citation:" if code else "Related papers:",)  # unnamed: where one begins was not said
+    # named in the order shown: the texts as asked, then the citation, then the related papers
+    shown = [question for question in questions if question not in _SHOWN_LAST]
+    shown += [question for question in _SHOWN_LAST if question in questions]
     return Post(
-        header=f"{listed([_CALLED[question] for question in questions]).capitalize()} · {shorten(paper.title, 120)}",
-        text=tuple(
-            line
-            for called, text in texts
-            for line in ((f"{called.capitalize()}:",) if named and not text[0].lower().startswith(called) else ())
-            + text
-        ),
-        code=next((post.code for post in posts if post.code), None),
-        cards=next((post.cards for post in posts if post.cards), ()),
+        header=f"{listed([_CALLED[question] for question in shown]).capitalize()} · {shorten(paper.title, 120)}",
+        text=lines,
+        code=code,
+        cards=cards,
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.domain.errors import ImportFileError
 from bot.domain.models import Listing
-from bot.domain.our_words import unreadable
+from bot.domain.our_words import calendar_fault, unreadable
 from bot.domain.words import counted
 from bot.ingest.snapshot import forget_snapshot
 from bot.sources.corpus import open_text, read_newest, where_not_utf8
@@ -197,12 +197,14 @@ def _check_named_days(raw: object, named: list[date], path: Path, latest: date) 
 
 def _days_in_name(path: Path) -> list[date]:
     """The dates a file's name gives (2026-06-01.json, 2026-06-01_to_2026-06-08.json), in order."""
-    found = []
+    found, faults = [], []
     for text in _DAY_IN_NAME.findall(path.name):
         try:
             found.append(date.fromisoformat(text))
         except ValueError:
-            continue
+            faults.append(f"{text} is no day of the calendar ({calendar_fault(text) or 'not YYYY-MM-DD'})")
+    if faults and not found:  # `2026-13-45.json`: it said its papers had "no listing day: name the file after its day"
+        raise ValueError(f"its name's {faults[0]}: rename it after the day its papers were listed (YYYY-MM-DD.json)")
     return found
 
 

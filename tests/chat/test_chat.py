@@ -390,7 +390,10 @@ async def test_a_command_asking_several_questions_of_a_paper_answers_each(june_s
     assert three.text[0] == "Summary:" and "Authors:" in three.text  # each text under its name
     assert three.text[three.text.index("Authors:") + 1].startswith(paper.authors[0])
     related = await service.answer(parse_command("related and code 2605.29307"), asker)
-    assert related.header.startswith("Related papers and code · ") and related.cards
+    # named in the order shown (the cards come last), the cards' start said
+    assert related.header.startswith("Code and related papers · ") and related.cards
+    assert related.text[-1] == "Related papers:"
+    assert three.text[-1] == "Citation:"  # where the BibTeX, after the texts, begins
     assert "2605.29307" not in {shown.paper_id for shown in related.cards}
     pages = await service.answer(parse_command("code and pdf 2605.29307"), asker)
     assert pages.header.startswith("Code and links · ") and "Links:" in pages.text

@@ -625,3 +625,12 @@ async def test_a_file_named_twice_is_imported_once(tmp_path: Path, store: PaperS
     path.write_text(json.dumps({"arxiv_id": "2401.00001", "daily_date": "2024-01-02", "title": "A"}), encoding="utf-8")
     results = await import_paths(store, [path, tmp_path, tmp_path / "." / "c.jsonl"])
     assert [r.path for r in results] == [path]
+
+
+def test_a_file_named_after_no_day_of_the_calendar_says_so(tmp_path: Path) -> None:
+    """`2026-13-45.json` was told its papers had "no listing day: name the file after its day (YYYY-MM-DD.json)"."""
+    named = tmp_path / "2026-13-45.json"
+    named.write_bytes((CURRENT / "2026-06-01.json").read_bytes())
+    with pytest.raises(ImportFileError) as refused:
+        read_file(named)
+    assert "its name's 2026-13-45 is no day of the calendar (months run from 01 to 12): rename it" in str(refused.value)
