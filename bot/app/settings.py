@@ -52,11 +52,14 @@ _VARIABLE = re.compile(r"\$(?:\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_]*)")  # `$HOME`, `
 
 
 def _unexpanded(value: object) -> object:
-    """A path as written, or a ValueError where it holds a shell's variable (`$HOME/pbdata`) and is not there:
-    an env file (`docker run --env-file`, systemd's EnvironmentFile) keeps it as written, and the folder named
-    `$HOME` was another store, new and empty, opened without a word (a folder that is there, `/srv/a$b`, is
-    taken as it is)."""
-    if isinstance(value, str) and (variable := _VARIABLE.search(value)) and not Path(value).expanduser().exists():
+    """A path as written, or a ValueError where it holds a shell's variable (`$HOME/pbdata`): an env file
+    (`docker run --env-file`, systemd's EnvironmentFile) keeps it as written, and the folder named `$HOME`
+    was another store, new and empty, opened without a word."""
+    variable = _VARIABLE.search(value) if isinstance(value, str) else None
+    named = variable[0].strip("${}") if variable else ""
+    # refused where the variable is one the environment has (`$HOME`: a folder of that name, made by an
+    # earlier version, was used without a word), or the path is not there (`${DATA}`); `/srv/a$b` is a name
+    if isinstance(value, str) and variable and (named in os.environ or not Path(value).expanduser().exists()):
         raise ValueError(
             f"it holds {variable.group()}, a variable no shell replaced (an env file keeps it as written): write"
             " the path itself"

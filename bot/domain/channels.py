@@ -51,8 +51,10 @@ def parse_channel(text: str) -> ChannelRef:
     serves several Slack workspaces (a channel id alone is then ambiguous)."""
     match = _REF.match(text.strip())
     named = re.fullmatch(r"slack:#([\w.-]+)", text.strip())  # `slack:#general`: "is not PLATFORM:CHANNEL_ID"
-    if match is None and named is not None:
-        raise UsageError(_not_a_slack_id(text.strip(), named.group(1)))
+    if match is None and named is not None and re.fullmatch(r"[CGD][A-Z0-9]{2,20}", named.group(1)):
+        raise UsageError(f"{text.strip()!r}: an id is written without the #: 'slack:{named.group(1)}'")
+    if match is None and named is not None:  # a name (`#general`), or an id in small letters (`#c0123`)
+        raise UsageError(_not_a_slack_id(text.strip().replace("#", ""), named.group(1)))
     if match is not None and match.group("platform") not in PLATFORMS:
         raise UsageError(_no_platform(text.strip(), match.group("platform")))
     if match is None:

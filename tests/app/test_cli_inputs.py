@@ -140,6 +140,8 @@ def test_help_mistyped_says_help(capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_chat_command_typed_to_the_cli_says_where_it_is(capsys: pytest.CaptureFixture[str]) -> None:
     """`paperboy subscribe diffusion` got "No such command 'subscribe'." alone."""
     assert "'subscribe' is a chat command: type it in `paperboy chat`" in refused(capsys, "subscribe", "diffusion")
+    assert "follows are Slack's and Discord's" in refused(capsys, "follow", "diffusion")  # not `paperboy chat`
+    assert "`paperboy digest` shows the day's papers here" in refused(capsys, "today")
 
 
 @pytest.mark.parametrize("args", [("help",), ("help", "search")])

@@ -211,7 +211,7 @@ async def test_post_to_a_channel_of_no_workspace_or_an_uninstalled_one_records_n
     """A typo (`slack:C0002`) recorded a stopped digest under no workspace, which `forget` could never reach."""
     env = environment(tmp_path, fake_slack, free_port(), Fernet.generate_key().decode())
     code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:C0002")
-    assert code == 2 and "slack:C0002 names no workspace, and no Slack workspace has installed paperboy here yet" in err
+    assert code == 2 and "slack:C0002: no Slack workspace has installed paperboy yet: add it to one from" in err
     assert "slack:TEAM_ID/C0002" in err
     code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:T0009/C0001")
     assert code == 2 and "workspace T0009 has not installed paperboy" in err

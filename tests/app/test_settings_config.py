@@ -535,10 +535,16 @@ def test_the_http_mode_settings_set_with_socket_mode_are_named_to_be_warned_of(m
     assert _http_only(load_settings()) == []  # the default port, unset: nothing to say
 
 
-def test_a_data_dir_with_a_dollar_that_is_there_is_taken_as_it_is(
+def test_a_data_dir_with_a_dollar_that_is_there_is_taken_as_it_is_but_not_a_variable_of_the_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """Only a path that is not there is refused for its `$NAME`: a folder named so is no unexpanded variable."""
+    """Only a path that is not there, or that names a variable the environment has, is refused for its `$`: a
+    folder `./$HOME` an earlier version made was used without a word."""
     (tmp_path / "a$b").mkdir()
+    monkeypatch.delenv("b", raising=False)
     monkeypatch.setenv("PAPERBOY_DATA_DIR", str(tmp_path / "a$b"))
     assert load_settings().data_dir == tmp_path / "a$b"
+    (tmp_path / "$HOME").mkdir()
+    monkeypatch.setenv("PAPERBOY_DATA_DIR", str(tmp_path / "$HOME"))
+    with pytest.raises(ConfigError, match=r"it holds \$HOME, a variable no shell replaced"):
+        load_settings()

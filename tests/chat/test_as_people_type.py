@@ -815,6 +815,7 @@ def test_a_word_near_a_command_begins_a_search(typed: str) -> None:
         ("subscibe agents", "subscribe agents"),
         ("setings at 10:00", "settings at 10:00"),
         ("setings blah blah", "settings"),  # `settings blah blah` would not be read either
+        ("folows diffusion", "follow diffusion"),  # `follows`, nearer, would refuse it
         ("followw diffusion", "follow diffusion"),  # offered the search's respelling "follow diffusion", a command
         ("preveiw", "preview"),  # searched for
         ("top montly", "top month"),  # "Did you mean “top mostly”?", and a search
@@ -1288,7 +1289,9 @@ def test_a_day_written_with_slashes_that_could_be_two_is_asked_which() -> None:
         ("only 3 papers in the digest please", Subscribe(limit=3, changes=True)),
         (  # today's three, or the digest's? said, not done: the digest is the whole channel's
             "only 3 papers please",
-            Unknown("only 3 papers", "`today top 3` shows 3 of today's papers; `settings top 3` makes the digest 3."),
+            Unknown(
+                "only 3 papers", "`today top 3` shows 3 of today's papers; `settings top 3` makes the digest 3 papers."
+            ),
         ),
         ("just 5 papers a day", Subscribe(limit=5, changes=True)),
         ("digest attention", Search("digest attention")),
@@ -1349,7 +1352,9 @@ def test_a_colon_or_comma_after_a_command_word_is_no_part_of_it(typed: str, mean
     assert parse_command(typed) == meant
 
 
-@pytest.mark.parametrize("typed", ["cite help", "summary help", "code help", "settings help", "today help"])
+@pytest.mark.parametrize(
+    "typed", ["cite help", "summary help", "code help", "settings help", "today help", "settings --help", "cite -h"]
+)
 def test_a_commands_name_before_help_is_the_help(typed: str) -> None:
     """`cite help`, `summary help` and `code help` were searched for; `settings help`: "Sorry, I didn't get"."""
     assert parse_command(typed) == Help()
@@ -1391,3 +1396,12 @@ def test_a_command_after_unsubscribe_is_no_topic_of_it(typed: str, then: str) ->
     """It said: This channel's digest has no topic “and subscribe robotics”."""
     assert refused(typed) == f"One command at a time: `unsubscribe`, then `{then}`."
     assert parse_command("unsubscribe today") == Unsubscribe()  # not the topic “today”
+    assert parse_command("unsubscribe follow-up studies") == Unsubscribe("follow-up studies")  # a topic
+    assert refused("unsubscribe and unfollow diffusion") == (
+        "One command at a time: `unsubscribe`, then `unfollow diffusion`."
+    )
+
+
+def test_a_citation_then_a_save_of_another_paper_is_one_command_at_a_time() -> None:
+    """It offered `cite A and B`, which would cite B, not save it."""
+    assert refused("cite 2608.19880 and save 2608.20335").endswith("`cite 2608.19880`, then `save 2608.20335`.")

@@ -43,9 +43,10 @@ KNOWN = "(console, discord, slack; such as slack:C0123456, discord:1234567890 or
             "'slack:general': 'general' is a channel's name, and paperboy takes its id (C…, at the bottom of the"
             " channel's details in Slack), such as slack:C0123456",
         ),
+        ("slack:#C0123456", "'slack:#C0123456': an id is written without the #: 'slack:C0123456'"),
         (
             "slack:#general",  # "is not PLATFORM:CHANNEL_ID"
-            "'slack:#general': 'general' is a channel's name, and paperboy takes its id (C…, at the bottom of the"
+            "'slack:general': 'general' is a channel's name, and paperboy takes its id (C…, at the bottom of the"
             " channel's details in Slack), such as slack:C0123456",
         ),
     ],

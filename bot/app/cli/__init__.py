@@ -85,8 +85,18 @@ def main(argv: list[str] | None = None) -> None:
         loaded_as(running)
 
 
-_IN_CHAT = frozenset({"subscribe", "unsubscribe", "settings", "follow", "unfollow", "follows", "today", "cite"})
-_IN_CHAT |= {"save", "unsave", "preview", "summary", "related", "code", "authors"}
+# `paperboy subscribe`: "No such command", and no word of where it is: where, and the command line's own
+_DIGESTS = (
+    "type it in `paperboy chat` (or in Slack or Discord), or give the channel an entry of the config file's"
+    " [[subscriptions]]"
+)
+_FOLLOWS = "follows are Slack's and Discord's, each person's own digest in their direct message with paperboy"
+_ASKED = "type it in `paperboy chat` (or in a paper's thread); `paperboy paper ID` shows a paper here"
+_IN_CHAT = dict.fromkeys(("subscribe", "unsubscribe", "settings", "preview"), _DIGESTS)
+_IN_CHAT |= dict.fromkeys(("follow", "unfollow", "follows"), _FOLLOWS)
+_IN_CHAT |= dict.fromkeys(("cite", "summary", "related", "code", "authors"), _ASKED)
+_IN_CHAT |= {"today": "`paperboy digest` shows the day's papers here (`--date` another day's)"}
+_IN_CHAT |= dict.fromkeys(("save", "unsave"), "type it in `paperboy chat`; `paperboy saved` lists a reading list")
 
 
 def _near_help(word: str) -> bool:
@@ -106,11 +116,7 @@ def _main(argv: list[str] | None) -> None:
     elif args and args[0] not in getattr(command, "commands", {}) and _near_help(args[0]):  # `paperboy hepl`
         fail(f"No such command {args[0]!r}. Did you mean 'help'? (see paperboy --help)", 2)
     elif args and args[0] not in getattr(command, "commands", {}) and args[0].lower() in _IN_CHAT:
-        fail(  # `paperboy subscribe`: "No such command", and no word of where it is
-            f"{args[0]!r} is a chat command: type it in `paperboy chat` (or in Slack or Discord); a channel's digest"
-            " can also be an entry of the config file's [[subscriptions]] (see paperboy --help)",
-            2,
-        )
+        fail(f"{args[0]!r} is a chat command: {_IN_CHAT[args[0].lower()]} (see paperboy --help)", 2)
     try:
         code = command.main(args=args, prog_name="paperboy", standalone_mode=False)
     except _click.UsageError as exc:

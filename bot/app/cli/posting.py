@@ -121,14 +121,15 @@ async def _reachable_workspace(services: Services, where: ChannelRef) -> None:
 
     found = [i for i in await installed(services.store.engine) if i.platform == "slack"]
     if not where.workspace:
-        serves = (  # "serves several here", where none had installed it, was untrue
-            "paperboy serves several Slack workspaces here"
-            if found
-            else "no Slack workspace has installed paperboy here yet (its install page adds one)"
-        )
+        if not found:  # "paperboy serves several here", where none had installed it, was untrue
+            raise UsageError(
+                f"{where}: no Slack workspace has installed paperboy yet: add it to one from /slack/install (on"
+                f" PAPERBOY_PUBLIC_URL), then name the channel as slack:TEAM_ID/{where.channel}; nothing was"
+                " posted or recorded"
+            )
         raise UsageError(
-            f"{where} names no workspace, and {serves}: name it, as slack:TEAM_ID/{where.channel}"
-            " (`paperboy workspaces` lists them); nothing was posted or recorded"
+            f"{where} names no workspace, and paperboy serves several Slack workspaces here: name it, as"
+            f" slack:TEAM_ID/{where.channel} (`paperboy workspaces` lists them); nothing was posted or recorded"
         )
     if not any(i.workspace == where.workspace for i in found):
         # An org-wide install keeps its channels under the org's id (E…), not its teams': a team of it, or a

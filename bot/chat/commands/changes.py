@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.chat.commands.kinds import Command, Settings, Subscribe, Unknown, Unsubscribe
+from bot.chat.commands.kinds import MOST_PAPERS, Command, Settings, Subscribe, Unknown, Unsubscribe
 from bot.chat.commands.options import is_weekday, option_meant
 from bot.chat.commands.subscribing import NOT_MISTYPED, parse_subscribe
 from bot.domain.errors import UsageError
@@ -106,9 +106,11 @@ def said_in_a_sentence(text: str) -> Command | None:
     if found is None and (found := _SAID_TOO.fullmatch(text)) is None:
         return None
     said = found.groupdict()
-    if "daily" in said and said["top"] and not said["daily"]:  # `only 3 papers`: today's, or the digest's? Said
-        n = said["top"]
-        return Unknown(text, f"`today top {n}` shows {n} of today's papers; `settings top {n}` makes the digest {n}.")
+    if "daily" in said and said["top"] and not said["daily"] and 1 <= int(said["top"]) <= MOST_PAPERS:
+        n = said["top"]  # `only 3 papers`: today's, or the digest's? Said, not done
+        return Unknown(
+            text, f"`today top {n}` shows {n} of today's papers; `settings top {n}` makes the digest {n} papers."
+        )
     asked = said.get("cadence") or (f"at {said['time']}" if said["time"] else f"top {said['top']}")
     return parse_change("settings", asked.lower(), text)
 

@@ -139,7 +139,7 @@ def _asks_how(whole: str, asked: bool) -> bool:
     command, _, after = whole.partition(" ")
     if command in _ASKED_OF and after.strip() in HELP_SAID:
         return True
-    if command in _HELP_OF and after.strip() == "help":
+    if command in _HELP_OF and after.strip() in ("help", "--help", "-h"):
         return True
     if not after and command in _ASKED_OF[:4] and asked:  # `subscribe?`, `unsubscribe?`: a question, not the act
         return True

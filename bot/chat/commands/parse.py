@@ -119,7 +119,7 @@ _WORDS_BEFORE = frozenset({*KEYWORDS, "save", "cite", "search"}) - {"today", "he
 
 # another command after `unsubscribe`: `unsubscribe and subscribe robotics`, `unsubscribe, then settings`
 _THEN_ANOTHER = re.compile(
-    r"(?i)[\s,;]*(?:and\s+|then\s+|and\s+then\s+)?(?P<next>(?:subscribe|settings|follow|preview)\b.*)"
+    r"(?i)\s*(?:[,;&]\s*|and\s+)?(?:then\s+)?(?<=\s)(?P<next>(?:subscribe|unfollow|settings|follow|preview)(?![\w-]).*)"
 )
 
 # commands whole by themselves
@@ -278,9 +278,7 @@ def parse_command(text: str) -> Command:
     # `follow`?", `top`, and nothing else); a command mistyped is said so: `folow diffusion`, `tody`
     said_so = said_so or bool(rest and close and not _mistyped(word, close[0]))
     if close and word not in (*KEYWORDS, "save") and (not rest or close[0] != "paper") and not said_so:
-        whole = f"{close[0]} {rest}".strip()  # `setings at 10:00`: the line to type again, not `settings` alone
-        meant = whole if len(whole) <= 80 and not isinstance(parse_command(whole), Unknown) else close[0]
-        return Unknown(text, f"Did you mean `{meant}`?")
+        return Unknown(text, f"Did you mean `{_line_meant(word, rest, close[0])}`?")
     if (flagged := _search_flags(word, text)) is not None:
         return Unknown(text, flagged)
     if word in ("at", "tz", "days") and _only_settings(text):  # `at 10am`: searched for
@@ -555,7 +553,9 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
         if _only_ids_and(ids.strip(" .!?"), also=_STYLES):
             return _several("cite", named, text, style=_style(text), save=save)
     if len(named) > 1:  # `cite A; code B`: the second's own question (it was offered `cite B`)
-        second = what_is_asked(text[text.find(named[0]) + len(named[0]) :], weak=False) or asked
+        after = text[text.find(named[0]) + len(named[0]) :]
+        saving = re.search(r"(?i)\b(un)?save\b", after[: after.find(named[1])])  # `cite A and save B`
+        second = saving[0].lower() if saving else what_is_asked(after, weak=False) or asked
         each = f"`{asked} {named[0]}`, then `{second} {named[1]}`."
         if second == asked and asked == "cite":  # `cite A or B`: "takes one paper at a time", though it takes ten
             return Unknown(text, _which(asked, named))
@@ -594,6 +594,17 @@ _OFF = frozenset({"remove", "delete", "unbookmark", "drop", "from", "my", "the",
 
 
 _LIST_VERBS = frozenset({"bookmark", "add", "keep", "remove", "delete", "unbookmark", "drop"})
+
+
+def _line_meant(word: str, rest: str, close: str) -> str:
+    """The line a mistyped command word meant, to type again (`setings at 10:00`: `settings at 10:00`, not
+    `settings` alone; `folows diffusion`: `follow diffusion`): with the first command near the word whose line
+    would be read, else the nearest command alone."""
+    if rest and len(rest) <= 80:
+        for near in difflib.get_close_matches(word, KEYWORDS, n=3, cutoff=0.75):
+            if not isinstance(parse_command(f"{near} {rest}"), Unknown):
+                return f"{near} {rest}"
+    return close
 
 
 def _which(verb: str, named: list[str]) -> str:
