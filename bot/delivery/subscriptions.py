@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, delete, func, select, update
+from sqlalchemy import ColumnElement, and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.delivery.digest import DigestOptions
@@ -23,6 +23,7 @@ from bot.domain.weekdays import format_days, parse_days, plural_day
 from bot.domain.zones import is_place, zone_hint
 from bot.store.engine import as_utc
 from bot.store.ledger import follow_channel
+from bot.store.locks import hold
 from bot.store.tables import digests, subscriptions
 from bot.store.upsert import changed, insert_for
 from bot.store.workspaces import WORKSPACE_REFUSALS
@@ -254,15 +255,10 @@ class SubscriptionStore:
 
     async def _unchanged(self, conn: AsyncConnection, channel: ChannelRef, expected: Subscription | None) -> None:
         """`SubscriptionChanged` where the channel's subscription, as `get` reads it, is no longer `expected`.
-        A lock comes first, so that no other change can come between this read and the save: SQLite takes
-        the file's write lock (a change matching the channel's rows, none or some: another writer waits for
-        this one), PostgreSQL an advisory lock on the channel's key for the transaction."""
+        The channel's lock comes first (`bot.store.locks`), so that no other change can come between this read
+        and the save."""
+        await hold(conn, f"subscription {channel.platform}:{channel.channel}")
         of_channel = and_(subscriptions.c.platform == channel.platform, subscriptions.c.channel == channel.channel)
-        if conn.dialect.name == "sqlite":
-            await conn.execute(update(subscriptions).where(of_channel).values(channel=subscriptions.c.channel))
-        else:  # the channel's key, rows or none (a first subscribe: two at once were both told "subscribed")
-            key = func.hashtextextended(f"{channel.platform}:{channel.channel}", 0)
-            await conn.execute(select(func.pg_advisory_xact_lock(key)))
         rows = await conn.execute(select(subscriptions).where(of_channel))
         if meant(channel, [_from_row(row._mapping) for row in rows]) != expected:
             raise SubscriptionChanged(channel)

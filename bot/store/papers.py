@@ -10,7 +10,7 @@ from dataclasses import astuple, dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Row, SmallInteger, Table, delete, false, func, select, update
+from sqlalchemy import BigInteger, Column, Row, SmallInteger, Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import Integer
 
@@ -18,6 +18,7 @@ from bot.domain.models import Listing, Paper, merge
 from bot.host.pools import by_size
 from bot.sources.validation import http_url, utc
 from bot.store.engine import as_utc
+from bot.store.locks import hold
 from bot.store.tables import fetched_days, listings, meta, papers
 from bot.store.upsert import upsert
 
@@ -153,20 +154,6 @@ def day_over_everywhere(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 12, tzinfo=UTC) + timedelta(days=1)
 
 
-_SAVING_LOCK = 0x70617065_72736176  # PostgreSQL's advisory lock for saving papers: "papersav"
-
-
-async def _writer(conn: AsyncConnection) -> None:
-    """Begin `conn`'s transaction as the one writer of papers, before it reads what it will change. SQLite's
-    driver begins a transaction at the first change only, so each read before it saw the store of its own
-    moment (two imports at once each counted the same 1,942 papers new): a change that matches no row
-    comes first, and takes the file's write lock. PostgreSQL holds an advisory lock for the transaction."""
-    if conn.dialect.name == "sqlite":
-        await conn.execute(update(meta).where(false()).values(key=meta.c.key))
-    else:
-        await conn.execute(select(func.pg_advisory_xact_lock(_SAVING_LOCK)))
-
-
 class PaperStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -193,7 +180,7 @@ class PaperStore:
         items = [item._replace(paper=fit(item.paper)) for item in items]
         now = datetime.now(UTC)
         async with self._engine.begin() as conn:
-            await _writer(conn)
+            await hold(conn, "papers")  # before the reads that count what is new (`bot.store.locks`)
             counts = await self._save_papers(conn, [(item.paper, item.day) for item in items], now)
             keys = [(item.day, item.paper.arxiv_id) for item in items]
             existing = await self._existing_listings(conn, keys)
@@ -238,7 +225,7 @@ class PaperStore:
     async def save_papers(self, items: Sequence[Paper]) -> SaveCounts:
         self._listings.clear()
         async with self._engine.begin() as conn:
-            await _writer(conn)
+            await hold(conn, "papers")  # before the reads that count what is new (`bot.store.locks`)
             return await self._save_papers(conn, [(paper, None) for paper in items], datetime.now(UTC))
 
     async def _touch(self, conn: AsyncConnection, ids: Sequence[str], now: datetime) -> None:

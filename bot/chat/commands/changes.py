@@ -76,25 +76,31 @@ def parse_change(word: str, rest: str, text: str) -> Command | None:
     return replace(changed, changes=True)
 
 
+# how a change is asked for before it (`can we …`, `let's …`, `I'd like …`), and after it (`… instead please?`)
+_ASKED = (
+    r"(?:(?:can|could|would|will)\s+(?:we|you|u|i)\s+|let'?s\s+|let\s+us\s+|i'?d\s+like\s+(?:to\s+)?|i\s+want\s+"
+    r"|please\s+)*"
+)
+_AFTER = r"(?:\s+(?:instead|please|pls|now))*[\s.!?]*"
+_A_TIME = r"(?P<time>\d{1,2}(?::\d\d)?\s*(?:am|pm)|\d{1,2}:\d\d)"  # `8am`, `9:30 pm`, `10:00`
+
 # a change said as a sentence: `make it weekly`, `can we make it weekly?`, `switch to daily`, `change the digest
 # to weekly`, `move the digest to 10am`, `change it to 3 papers` (searched for: "Did you mean “make it weakly”?")
 _SAID_SO = re.compile(
-    r"(?:(?:can|could|would|will)\s+(?:we|you|u|i)\s+|let'?s\s+|let\s+us\s+|i'?d\s+like\s+to\s+|please\s+)*"
-    r"(?:make|switch|change|turn|move|set)\s+(?:(?:it|the\s+digest|this\s+digest|our\s+digest"
+    _ASKED + r"(?:make|switch|change|turn|move|set)\s+(?:(?:it|the\s+digest|this\s+digest|our\s+digest"
     r"|my\s+digest|the\s+roundup)\s+)?(?:(?:to|into)\s+)?(?:an?\s+)?"
-    r"(?:(?P<cadence>weekly|daily)(?:\s+(?:roundup|digest))?|(?:at\s+)?(?P<time>\d{1,2}(?::\d\d)?\s*(?:am|pm)|\d{1,2}:\d\d)"
-    r"|(?:top\s+)?(?P<top>\d{1,2})\s+papers?)(?:\s+(?:instead|please|pls|now))*[\s.!?]*",
+    rf"(?:(?P<cadence>weekly|daily)(?:\s+(?:roundup|digest))?|(?:at\s+)?{_A_TIME}"
+    r"|(?:top\s+)?(?P<top>\d{1,2})\s+papers?)" + _AFTER,
     re.IGNORECASE,
 )
 
 
 # the digest's time or size said so: `digest at 8am`, `can you send the digest at 8am?`, `I'd like the digest
-# at 8am`, `only 3 papers please` (searched for: "No papers match “digest at 8am”")
+# at 8am`, `only 3 papers a day` (searched for: "No papers match “digest at 8am”")
 _SAID_TOO = re.compile(
-    r"(?:(?:can|could|would|will)\s+(?:we|you|u|i)\s+|i'?d\s+like\s+|i\s+want\s+|let'?s\s+|please\s+)*"
-    r"(?:(?:(?:send|deliver|post|get|have)\s+(?:us\s+|me\s+)?)?(?:the\s+|our\s+|my\s+|this\s+)?(?:daily\s+)?digest"
-    r"\s+at\s+(?P<time>\d{1,2}(?::\d\d)?\s*(?:am|pm)|\d{1,2}:\d\d)|(?:only|just)\s+(?P<top>\d{1,2})\s+papers?"
-    r"(?P<daily>\s+(?:a|per|each)\s+day|\s+in\s+(?:the|our|this)\s+digest)?)(?:\s+(?:instead|please|pls|now))*[\s.!?]*",
+    _ASKED + r"(?:(?:(?:send|deliver|post|get|have)\s+(?:us\s+|me\s+)?)?(?:the\s+|our\s+|my\s+|this\s+)?"
+    rf"(?:daily\s+)?digest\s+at\s+{_A_TIME}|(?:only|just)\s+(?P<top>\d{{1,2}})\s+papers?"
+    r"(?P<daily>\s+(?:a|per|each)\s+day|\s+in\s+(?:the|our|this)\s+digest)?)" + _AFTER,
     re.IGNORECASE,
 )
 
