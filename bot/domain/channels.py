@@ -60,10 +60,10 @@ def parse_channel(text: str) -> ChannelRef:
     if match is None:
         raise UsageError(not_a_channel(repr(text)))
     platform, channel, workspace = match.group("platform"), match.group("channel"), match.group("workspace") or ""
-    if platform == "discord" and not all(part.isdigit() for part in (channel, workspace) if part):
+    if platform == "discord" and not all(_a_snowflake(part) for part in (channel, workspace) if part):
         raise UsageError(
-            f"{text!r}: a Discord id is a number, such as discord:1234567890 (Developer Mode on, right-click "
-            "the channel, Copy Channel ID)"
+            f"{text!r}: a Discord id is a number of at most 20 digits, such as discord:1234567890 (Developer Mode"
+            " on, right-click the channel, Copy Channel ID)"
         )
     if platform == "slack" and (lower := next((part for part in (workspace, channel) if part != part.upper()), None)):
         raise UsageError(_not_a_slack_id(text.strip(), lower))
@@ -73,6 +73,11 @@ def parse_channel(text: str) -> ChannelRef:
             " org's with E), such as slack:T0123ABCD/C0123456"
         )
     return ChannelRef(platform, channel, workspace)
+
+
+def _a_snowflake(part: str) -> bool:
+    """Whether `part` can be a Discord id: a number of 64 bits, not 0 (30 digits name nothing on Discord)."""
+    return part.isascii() and part.isdigit() and 0 < int(part) < 2**64
 
 
 def _not_a_slack_id(text: str, part: str) -> str:

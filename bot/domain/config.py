@@ -13,16 +13,18 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     SecretStr,
     ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, InitErrorDetails
 
 from bot.domain.channels import not_a_channel, parse_channel
 from bot.domain.errors import ConfigError, UsageError
@@ -38,7 +40,7 @@ _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", re.ASCII)
 # control characters (but white space), bidi overrides and isolates: invisible in a topic, they match
 # nothing and can turn around or garble how it is shown. Marks a copy from a right-to-left page brings
 # (U+200E, U+200F) are let through; the zero-width space and joiners, the soft hyphen and the BOM a paste
-# carries inside a word are dropped from the file's topics, as chat drops them (`file_topics`).
+# carries inside a word are dropped from the file's topics, as chat drops them (`file_topic`).
 _HIDDEN = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x9f{BIDI_CHARS}]")
 _ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH_CHARS}]")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+", re.ASCII)  # a key TOML takes unquoted
@@ -108,46 +110,62 @@ def check_time(value: str) -> str:
 _FILTER_MISTYPED = re.compile(r"(?i)\A(?:autor|auther|authr|athor|aurthor|authour|by)s?:")  # `autor:LeCun`
 
 
-def file_topics(topics: Sequence[str]) -> tuple[str, ...]:
-    """The config file's topics, or a ValueError for one that would match no paper as written there: two
-    topics in one text (`"diffusion, robotics"`: one list item each; `check_topics` refuses the rest). It
-    gave an empty digest every day, without a word (chat splits the commas it is typed with)."""
-    topics = [_ZERO_WIDTH.sub("", topic) for topic in topics]  # `diff\u200busion` matched nothing, unseen
-    for topic in topics:
-        if "," in topic and not topic.lower().startswith(("author:", "-")):  # `author:LeCun, Yann`: one name
-            items = ", ".join(json.dumps(t.strip(), ensure_ascii=False) for t in topic.split(",") if t.strip())
-            raise ValueError(
-                f"{_shown(topic, 40)} holds a comma, which a search reads as nothing: for two topics give each its"
-                f" own item, [{items}]; for one, write it without the comma"
-            )
-    return tuple(topics)
+def file_topic(topic: str) -> str:
+    """One of the config file's topics (`check_topic`), or a ValueError for one that would match no paper as
+    written there: two topics in one text (`"diffusion, robotics"`: one list item each). It gave an empty
+    digest every day, without a word (chat splits the commas it is typed with). A zero-width character a
+    paste carries is dropped (`diff\u200busion` matched nothing, unseen), as chat drops it."""
+    topic = _ZERO_WIDTH.sub("", topic)
+    if "," in topic and not topic.lower().startswith(("author:", "-")):  # `author:LeCun, Yann`: one name
+        items = ", ".join(json.dumps(t.strip(), ensure_ascii=False) for t in topic.split(",") if t.strip())
+        raise ValueError(
+            f"{_shown(topic, 40)} holds a comma, which a search reads as nothing: for two topics give each its"
+            f" own item, [{items}]; for one, write it without the comma"
+        )
+    return check_topic(topic)
+
+
+# A topic of the file, checked on its own: each wrong one is said with its place (`topics[2]`), all at once.
+FileTopic = typing.Annotated[str, AfterValidator(file_topic)]
 
 
 def check_topics(topics: Sequence[str], known: Collection[str] = ()) -> tuple[str, ...]:
-    """At most MAX_TOPICS topics of at most MAX_TOPIC_CHARS characters each, none blank; each may be
-    an `-exclusion` or an `author:NAME` filter (bot.domain.filters), which must name someone. Those in
-    `known` (saved before) are not checked again: a rule added since must not block a new one."""
+    """At most MAX_TOPICS topics, each `check_topic`'s; those in `known` (saved before) are not checked
+    again: a rule added since must not block a new one."""
+    count_topics(topics)
+    for topic in (t for t in topics if t not in known):
+        check_topic(topic)
+    return tuple(topics)
+
+
+def count_topics(topics: Sequence[object]) -> Sequence[object]:
+    """At most MAX_TOPICS topics, or a ValueError."""
     if len(topics) > MAX_TOPICS:
         raise ValueError(f"at most {MAX_TOPICS} topics, not {len(topics)}: drop some, or join close ones into one")
-    for topic in (t for t in topics if t not in known):
-        if not topic.strip():
-            raise ValueError("a topic cannot be blank: remove it, or write the words to look for")
-        if not any(ch.isalnum() for ch in topic):
-            raise ValueError(f"{_shown(topic, 40)} has no letter or digit, so it would match no paper: write words")
-        if len(topic) > MAX_TOPIC_CHARS:
-            raise ValueError(
-                f"a topic can be at most {MAX_TOPIC_CHARS} characters, and {_shown(topic, 40)} has {len(topic)}: "
-                "shorten it to the few words that matter"
-            )
-        if (mistyped := _FILTER_MISTYPED.match(topic)) is not None:  # `autor:LeCun`: an empty digest every day
-            raise ValueError(f"{_shown(topic, 40)}: did you mean author:{topic[mistyped.end() :].strip()}?")
-        if hidden := _HIDDEN.search(topic):
-            raise ValueError(
-                f"{_shown(topic, 40)} holds an invisible character (U+{ord(hidden.group()):04X}), which would match "
-                "no paper and can garble how the topic is shown: type it again without it"
-            )
-        check_entry(topic)
-    return tuple(topics)
+    return topics
+
+
+def check_topic(topic: str) -> str:
+    """A topic of at most MAX_TOPIC_CHARS characters, not blank; it may be an `-exclusion` or an
+    `author:NAME` filter (bot.domain.filters), which must name someone. Else a ValueError saying why."""
+    if not topic.strip():
+        raise ValueError("a topic cannot be blank: remove it, or write the words to look for")
+    if not any(ch.isalnum() for ch in topic):
+        raise ValueError(f"{_shown(topic, 40)} has no letter or digit, so it would match no paper: write words")
+    if len(topic) > MAX_TOPIC_CHARS:
+        raise ValueError(
+            f"a topic can be at most {MAX_TOPIC_CHARS} characters, and {_shown(topic, 40)} has {len(topic)}: "
+            "shorten it to the few words that matter"
+        )
+    if (mistyped := _FILTER_MISTYPED.match(topic)) is not None:  # `autor:LeCun`: an empty digest every day
+        raise ValueError(f"{_shown(topic, 40)}: did you mean author:{topic[mistyped.end() :].strip()}?")
+    if hidden := _HIDDEN.search(topic):
+        raise ValueError(
+            f"{_shown(topic, 40)} holds an invisible character (U+{ord(hidden.group()):04X}), which would match "
+            "no paper and can garble how the topic is shown: type it again without it"
+        )
+    check_entry(topic)
+    return topic
 
 
 def _shown(value: str, limit: int = 60) -> str:
@@ -160,18 +178,20 @@ def _shown(value: str, limit: int = 60) -> str:
 class DigestDefaults(_Strict):
     limit: int = Field(10, ge=1, le=50)
     min_upvotes: int = Field(0, ge=0, le=MOST_UPVOTES)
-    topics: tuple[str, ...] = ()
+    topics: tuple[FileTopic, ...] = ()
     follow_days: int = Field(7, ge=0, le=60)  # a living thread: days a posted card is followed (0: none)
 
-    @field_validator("topics")
+    @field_validator("topics", mode="before")
     @classmethod
-    def _topics(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_topics(file_topics(value))
+    def _topics(cls, value: object) -> object:
+        return (
+            count_topics(value) if isinstance(value, list | tuple) else value
+        )  # (eleven: said before each one's fault)
 
 
 class SubscriptionConfig(_Strict):
     channel: str
-    topics: tuple[str, ...] = ()
+    topics: tuple[FileTopic, ...] = ()
     time: str = "09:00"
     timezone: str = "UTC"
     days: str = "mon-fri"
@@ -192,13 +212,18 @@ class SubscriptionConfig(_Strict):
     def _day(cls, value: str | None) -> str | None:
         return parse_weekday(value) if value is not None else None
 
-    @model_validator(mode="after")
-    def _cadence(self) -> SubscriptionConfig:
-        if self.cadence == "weekly" and "days" in self.model_fields_set:
-            raise ValueError('a weekly roundup comes one day a week: write day = "fri", not days')
-        if self.cadence == "daily" and self.day is not None:
-            raise ValueError('day is for weekly roundups (add cadence = "weekly"); a daily digest takes days')
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _cadence(cls, data: object, handler: ModelWrapValidatorHandler[SubscriptionConfig]) -> SubscriptionConfig:
+        """A weekly roundup takes `day`, a daily digest `days`: checked on what the entry writes, so that
+        it is said with the entry's other faults, not once they are mended."""
+        written = data if isinstance(data, dict) else {}
+        fault = None
+        if written.get("cadence", "daily") == "weekly" and "days" in written:
+            fault = 'a weekly roundup comes one day a week: write day = "fri", not days'
+        elif written.get("cadence", "daily") == "daily" and written.get("day") is not None:
+            fault = 'day is for weekly roundups (add cadence = "weekly"); a daily digest takes days'
+        return with_faults(handler, data, [fault] if fault else [])
 
     @field_validator("channel")
     @classmethod
@@ -211,10 +236,12 @@ class SubscriptionConfig(_Strict):
             raise ValueError(str(exc)) from None
         return value
 
-    @field_validator("topics")
+    @field_validator("topics", mode="before")
     @classmethod
-    def _topics(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return check_topics(file_topics(value))
+    def _topics(cls, value: object) -> object:
+        return (
+            count_topics(value) if isinstance(value, list | tuple) else value
+        )  # (eleven: said before each one's fault)
 
     @field_validator("time")
     @classmethod
@@ -301,22 +328,65 @@ class FileConfig(_Strict):
     slack: SlackConfig = SlackConfig()
     discord: DiscordConfig = DiscordConfig()
 
-    @field_validator("subscriptions")
+    @model_validator(mode="wrap")
     @classmethod
-    def _one_entry_a_channel(cls, entries: tuple[SubscriptionConfig, ...]) -> tuple[SubscriptionConfig, ...]:
-        """Two entries for one channel would both be saved, the last over the first: refuse the file. A
-        channel named without its workspace is the same channel as one named with it."""
-        seen: dict[tuple[str, str], list[tuple[int, str]]] = {}
-        for i, entry in enumerate(entries):
-            ref = parse_channel(entry.channel)
-            for j, workspace in seen.get((ref.platform, ref.channel), []):
-                if not workspace or not ref.workspace or workspace == ref.workspace:
-                    raise ValueError(
-                        f"entry [{i}] ({_shown(entry.channel)}) names the channel of entry [{j}] "
-                        f"({_shown(entries[j].channel)}) again: give each channel one entry"
-                    )
-            seen.setdefault((ref.platform, ref.channel), []).append((i, ref.workspace))
-        return entries
+    def _one_entry_a_channel(cls, data: object, handler: ModelWrapValidatorHandler[FileConfig]) -> FileConfig:
+        """Two entries for one channel would both be saved, the last over the first: refuse the file, in
+        the same go as its other faults. A channel named without its workspace is the same channel as one
+        named with it."""
+        entries = data.get("subscriptions") if isinstance(data, dict) else None
+        channels = [entry.get("channel") if isinstance(entry, dict) else None for entry in entries or ()]
+        return with_faults(handler, data, _repeated(channels) if isinstance(entries, list) else [], ("subscriptions",))
+
+
+def _repeated(channels: Sequence[object]) -> list[str]:
+    """A fault for each entry naming the channel of an earlier one (entries whose channel is not one: none)."""
+    faults: list[str] = []
+    seen: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for i, channel in enumerate(channels):
+        if not isinstance(channel, str) or not _CHANNEL.fullmatch(channel):
+            continue
+        try:
+            ref = parse_channel(channel)
+        except UsageError:
+            continue
+        for j, workspace in seen.get((ref.platform, ref.channel), []):
+            if not workspace or not ref.workspace or workspace == ref.workspace:
+                faults.append(
+                    f"entry [{i}] ({_shown(channel)}) names the channel of entry [{j}] "
+                    f"({_shown(str(channels[j]))}) again: give each channel one entry"
+                )
+                break
+        seen.setdefault((ref.platform, ref.channel), []).append((i, ref.workspace))
+    return faults
+
+
+Made = typing.TypeVar("Made", bound=BaseModel)
+
+
+def with_faults(
+    handler: ModelWrapValidatorHandler[Made], data: object, faults: Sequence[str], where: tuple[str, ...] = ()
+) -> Made:
+    """The table `handler` makes of `data`, unless it or `faults` (rules of the whole table, at `where` in
+    it) find something wrong: then every fault, the fields' and these, in one ValidationError."""
+    found: list[InitErrorDetails] = []
+    try:
+        made = handler(data)
+    except ValidationError as exc:
+        found = [_again(error) for error in exc.errors()]
+        made = None
+    found += [{"type": "value_error", "loc": where, "input": data, "ctx": {"error": ValueError(f)}} for f in faults]
+    if found or made is None:
+        raise ValidationError.from_exception_data("config", found)
+    return made
+
+
+def _again(error: ErrorDetails) -> InitErrorDetails:
+    """A field's fault as pydantic said it, to be said again with others."""
+    again: InitErrorDetails = {"type": error["type"], "loc": error["loc"], "input": error["input"]}
+    if "ctx" in error:
+        again["ctx"] = error["ctx"]
+    return again
 
 
 def load_config(path: Path, *, required: bool) -> FileConfig:

@@ -190,6 +190,7 @@ async def migrate(engine: AsyncEngine) -> None:
     lock), and reads the schema's revision again once it holds the lock: the ones that waited find the
     work done."""
     async with engine.connect() as connection:
+        check_server(connection.dialect.name, connection.dialect.server_version_info, describe(engine.url))
         current = await connection.run_sync(schema_revisions) == {HEAD_REVISION}
         if current:  # the common start has nothing to migrate, and takes no lock; the schema is checked
             await connection.run_sync(_check_schema, describe(engine.url))
@@ -278,6 +279,21 @@ async def refresh_statistics(engine: AsyncEngine) -> None:
             log.info("SQLite statistics not refreshed (%s); queries still answer, some more slowly", exc.orig)
         finally:  # the connection goes back to the pool with the store's own wait
             await connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+
+
+MIN_POSTGRESQL = 11  # hashtextextended, which keys the store's locks (bot.store.locks)
+
+
+def check_server(backend: str, version: tuple[int | str, ...] | None, where: str) -> None:
+    """A StoreError for a PostgreSQL older than paperboy works with: it failed later, at the first change
+    of a channel's digest, with the database's "function hashtextextended does not exist"."""
+    major = version[0] if version else None
+    if backend == "postgresql" and isinstance(major, int) and major < MIN_POSTGRESQL:
+        raise StoreError(
+            where,
+            f"is PostgreSQL {'.'.join(map(str, version or ()))}, and paperboy needs {MIN_POSTGRESQL} or later",
+            "upgrade the server (or point PAPERBOY_DATABASE_URL at a newer one); nothing was changed",
+        )
 
 
 def _upgrade_locked(connection: Connection, where: str) -> None:

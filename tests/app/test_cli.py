@@ -412,6 +412,14 @@ def test_a_bad_option_value_says_what_it_takes(paperboy: Paperboy, args: tuple[s
 
 
 @pytest.mark.slow
+def test_an_application_id_of_no_discord_application_is_refused(paperboy: Paperboy) -> None:
+    """26 digits printed an invite link Discord would refuse."""
+    run = paperboy("discord-invite", "--client-id", "9" * 26, PAPERBOY_OFFLINE="1")
+    assert run.code == 2 and run.out == ""
+    assert "a Discord application id is a number of at most 20 digits" in one_line(run.err)
+
+
+@pytest.mark.slow
 def test_no_command_is_a_usage_error_of_one_line_naming_the_commands(paperboy: Paperboy) -> None:
     """As every usage error is (the contract); it printed the whole help, 25 lines, with no line saying
     what was wrong."""

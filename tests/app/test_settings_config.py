@@ -94,6 +94,31 @@ def test_config_errors_name_the_place(tmp_path: Path, body: str, message: str) -
         load_config(path, required=True)
 
 
+def test_every_fault_of_the_file_is_said_in_one_go() -> None:
+    """A channel given twice, a weekly entry's `days` and each wrong topic of a list are said beside the
+    fields' faults, not once those are mended (the operator mended and restarted three times)."""
+    body = (
+        '[[subscriptions]]\nchannel = "slack:C1"\ntime = "25:00"\n'
+        '[[subscriptions]]\nchannel = "slack:C1"\ntopics = ["autor:LeCun", "", "diffusion"]\n'
+        '[[subscriptions]]\nchannel = "console:x"\ncadence = "weekly"\ndays = "mon-fri"\nday = "funday"\n'
+    )
+    with pytest.raises(ConfigError) as refused:
+        parse_config(body, "paperboy.toml")
+    said = str(refused.value).split("\n")
+    assert said[0].startswith("paperboy.toml: subscriptions[0].time: '25:00' is not a time of day")
+    assert [line.split(":")[0] for line in said[1:]] == [
+        "  also subscriptions[1].topics[0]",
+        "  also subscriptions[1].topics[1]",
+        "  also subscriptions[2].day",
+        "  also subscriptions[2]",
+        "  also subscriptions",
+    ]
+    assert said[-2].endswith('a weekly roundup comes one day a week: write day = "fri", not days')
+    assert said[-1].endswith(
+        "entry [1] ('slack:C1') names the channel of entry [0] ('slack:C1') again: give each channel one entry"
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "said"),
     [
@@ -168,7 +193,7 @@ def test_a_topic_the_file_would_never_match_is_refused(topics: str, said: str) -
     """Each gave an empty digest every day, without a word (chat splits the commas it is typed with)."""
     with pytest.raises(ConfigError) as refused:
         parse_config(f'[[subscriptions]]\nchannel = "console:x"\ntopics = {topics}\n', "paperboy.toml")
-    assert str(refused.value) == f"paperboy.toml: subscriptions[0].topics: {said}"
+    assert str(refused.value) == f"paperboy.toml: subscriptions[0].topics[0]: {said}"
 
 
 def test_a_zero_width_character_pasted_into_a_files_topic_is_dropped_as_chat_drops_it() -> None:
@@ -390,6 +415,10 @@ def test_a_discord_channel_that_is_not_a_number_is_refused_at_start() -> None:
     with pytest.raises(ConfigError, match="a Discord id is a number"):
         parse_config('[[subscriptions]]\nchannel = "discord:general"\n', "paperboy.toml")
     assert parse_config('[[subscriptions]]\nchannel = "discord:123/456"\n', "paperboy.toml").subscriptions
+    for none in ("0", "9" * 26, "123/" + "9" * 21):  # no Discord id: 64 bits, not 0
+        with pytest.raises(ConfigError, match="a Discord id is a number of at most 20 digits"):
+            parse_config(f'[[subscriptions]]\nchannel = "discord:{none}"\n', "paperboy.toml")
+    assert parse_config(f'[[subscriptions]]\nchannel = "discord:{2**64 - 1}"\n', "paperboy.toml").subscriptions
 
 
 @pytest.mark.parametrize(

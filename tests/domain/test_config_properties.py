@@ -127,7 +127,7 @@ def test_any_text_is_a_config_or_a_one_line_error(text: str) -> None:
         ('[[subscriptions]]\nchannel = "slack:C1"\ntimezone = "' + "a" * 300 + '"\n', "unknown time zone"),
         ('[[subscriptions]]\nchannel = "slack:C1"\ntopics = ["' + "x" * 201 + '"]\n', "at most 200 characters"),
         ('[[subscriptions]]\nchannel = "slack:C1"\ntopics = [' + '"t", ' * 11 + "]\n", "at most 10 topics, not 11"),
-        ('[digest]\ntopics = [" "]\n', "digest.topics: a topic cannot be blank"),
+        ('[digest]\ntopics = [" "]\n', "digest.topics\\[0\\]: a topic cannot be blank"),
         ('[slack]\nadmins = ["ada"]\n', "slack.admins: 'ada' is not a Slack member id"),
         ('[slack]\nadmin = ["U012AB"]\n', "slack.admin: unknown setting: did you mean 'admins'"),
         ('[digest]\ntopcs = ["x"]\n', "digest.topcs: unknown setting: did you mean 'topics'"),

@@ -125,7 +125,7 @@ def test_the_config_file_takes_the_same_filters() -> None:
         '[[subscriptions]]\nchannel = "slack:C0001"\ntopics = ["diffusion", "-robotics", "author:LeCun"]\n', "cfg"
     )
     assert config.subscriptions[0].topics == ("diffusion", "-robotics", "author:LeCun")
-    with pytest.raises(ConfigError, match=r"cfg: subscriptions\[0\]\.topics: `author:` needs a name"):
+    with pytest.raises(ConfigError, match=r"cfg: subscriptions\[0\]\.topics\[0\]: `author:` needs a name"):
         parse_config('[[subscriptions]]\nchannel = "slack:C0001"\ntopics = ["author:"]\n', "cfg")
 
 

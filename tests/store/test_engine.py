@@ -9,8 +9,16 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
-from bot.domain.errors import ConfigError
-from bot.store.engine import HEAD_REVISION, alembic_config, create_engine, database_url, migrate, schema_revisions
+from bot.domain.errors import ConfigError, StoreError
+from bot.store.engine import (
+    HEAD_REVISION,
+    alembic_config,
+    check_server,
+    create_engine,
+    database_url,
+    migrate,
+    schema_revisions,
+)
 from tests.conftest import BACKENDS, store_engine
 
 
@@ -106,3 +114,15 @@ async def test_a_store_lacking_part_of_its_stamped_schema_is_refused_in_our_word
             await connection.run_sync(lambda c: command.stamp(alembic_config(c), HEAD_REVISION))
         with pytest.raises(StoreError, match=r"is stamped schema revision .* but lacks table thread_notes"):
             await migrate(engine)  # stamped already (by an earlier paperboy): said at every start
+
+
+def test_a_postgresql_older_than_paperboy_works_with_is_said_at_start() -> None:
+    """PostgreSQL 10 has no hashtextextended: the first change of a channel's digest failed with the
+    database's words. The server's version is what SQLAlchemy's dialect read when it connected."""
+    with pytest.raises(
+        StoreError, match=r"db is PostgreSQL 10\.23, and paperboy needs 11 or later; upgrade the server"
+    ):
+        check_server("postgresql", (10, 23), "db")
+    check_server("postgresql", (11, 0), "db")
+    check_server("postgresql", (17, "beta1"), "db")
+    check_server("sqlite", (3, 8), "db")

@@ -88,7 +88,10 @@ def register(app: typer.Typer) -> None:
         client_id: Annotated[
             int | None,
             typer.Option(
-                "--client-id", min=1, metavar="ID", help="The application id (default: read from DISCORD_TOKEN)."
+                "--client-id",
+                min=1,
+                metavar="ID",
+                help="The application id (default: read from DISCORD_TOKEN).",
             ),
         ] = None,
     ) -> None:
@@ -98,6 +101,11 @@ def register(app: typer.Typer) -> None:
         from bot.app.settings import load_settings
         from bot.app.wiring import discord_token_of
 
+        if client_id is not None and client_id >= 2**64:
+            raise UsageError(
+                f"--client-id {client_id}: a Discord application id is a number of at most 20 digits (General "
+                "Information → Application ID in the Discord developer portal)"
+            )
         settings = load_settings()
         token = None if client_id else discord_token_of(settings, read_config(settings))
         found = client_id or (application_id(token) if token else None)
