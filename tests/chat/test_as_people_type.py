@@ -1382,6 +1382,23 @@ def test_the_channels_top_papers_asked_in_words_is_top(typed: str) -> None:
     assert parse_command(typed) == Top("week")
 
 
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("most discussed this week", "week"),
+        ("most discussed papers this month", "month"),
+        ("most engaged of all time", "all"),
+        ("Most discussed here ever?", "all"),
+    ],
+)
+def test_the_most_discussed_of_a_period_is_top_of_that_period(typed: str, period: str) -> None:
+    """`most discussed this week` was searched for; a topic after it still is, and `top papers this week`
+    is still the week's listing."""
+    assert parse_command(typed) == Top(period)
+    assert not isinstance(parse_command("most discussed diffusion"), Top)
+    assert not isinstance(parse_command("top papers this week"), Top)
+
+
 @pytest.mark.parametrize("typed", ["top week month", "top all all"])
 def test_two_periods_after_top_are_refused_not_searched(typed: str) -> None:
     """`top week month` dropped "top" and searched for “week month”."""

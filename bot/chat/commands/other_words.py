@@ -88,7 +88,7 @@ _THANKS_SAID = (
     "nice thanks", "cool thanks", "awesome thanks", "perfect thanks", "merci", "danke", "gracias", "🙏",
 )  # fmt: skip
 # the channel's most engaged papers, as people ask for them: searched for ("holds no word to look for")
-_TOP_SAID = (
+TOP_SAID = (
     "top papers", "top papers here", "top in this channel", "top papers in this channel", "most discussed",
     "most discussed papers", "most engaged", "most engaged papers", "most popular here", "most discussed here",
 )  # fmt: skip
@@ -102,7 +102,7 @@ _SAID_FOR: dict[str, Command] = {
     **dict.fromkeys(_PREVIEW_SAID, Preview()),
     **dict.fromkeys(_ROUNDUP_SAID, Preview(roundup=True)),
     **dict.fromkeys(_THANKS_SAID, Thanks()),
-    **dict.fromkeys(_TOP_SAID, Top("week")),
+    **dict.fromkeys(TOP_SAID, Top("week")),
     **dict.fromkeys(_ACKNOWLEDGED, Thanks(thanked=False)),
 }
 

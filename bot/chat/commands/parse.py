@@ -45,7 +45,7 @@ from bot.chat.commands.kinds import (
 )
 from bot.chat.commands.links import other_link
 from bot.chat.commands.options import FLAG_NAMES, checked_top, flags_in, unflagged, without_marks
-from bot.chat.commands.other_words import TO_STOP, said_otherwise, settings_alone, subscribe_otherwise
+from bot.chat.commands.other_words import TO_STOP, TOP_SAID, said_otherwise, settings_alone, subscribe_otherwise
 from bot.chat.commands.subscribing import cadence_mistyped, cadence_unpunctuated, parse_follow, parse_subscribe
 from bot.chat.commands.typed import POLITE_WORDS, POLITELY, names_a_paper, only_ids, plain_text, tokens_of
 from bot.chat.days import (
@@ -140,6 +140,8 @@ def parse_command(text: str) -> Command:
     whole = text.lower().rstrip("?!. ").replace("’", "'")
     if (otherwise := said_otherwise(text, whole)) is not None:  # `my subscriptions`, `subscribe help`
         return otherwise
+    if (top := _most_engaged_of(whole)) is not None:  # `most discussed this month`
+        return top
     first, _, rest = text.partition(" ")
     if rest and first[-1:] in ":," and first[:-1].lower() in _WORDS_BEFORE:  # `settings: top 3`, `top: month` were
         first = first[:-1]  # searched for “settings:”
@@ -682,6 +684,17 @@ def _several(verb: str, named: list[str], text: str, style: str = "", save: bool
     if verb == "cite":
         return Ask("cite", each[0], style=style, save=save, others=tuple(each[1:]))
     return (Save if verb == "save" else Unsave)(each[0], others=tuple(each[1:]))
+
+
+def _most_engaged_of(whole: str) -> Top | None:
+    """`most discussed this month`, `most engaged papers of all time`: `top` of that period (they were
+    searched for). `top papers this week` stays the week's listing, as `top papers` alone is not."""
+    for said in (s for s in TOP_SAID if s.startswith("most ") and whole.startswith(f"{s} ")):
+        period = whole.removeprefix(said).strip()
+        period = PERIOD_WORDS.get(period, period)
+        if period in PERIODS:
+            return Top(period)
+    return None
 
 
 def _community(word: str, rest: str) -> Top | Saved | None:
