@@ -51,8 +51,8 @@ def written(words: list[str]) -> list[str]:
     the index adds them to the paper's text, so that the acronym's term finds the form as written,
     and not its words anywhere ("SSM" found papers on a state, a space and a model)."""
     found = []
-    for i, word in enumerate(words):
-        for form, short in _FORMS.get(word, ()):
+    for i in [i for i, word in enumerate(words) if word in _FORMS]:  # (a form's first word: a few of a text's)
+        for form, short in _FORMS[words[i]]:
             if tuple(words[i : i + len(form)]) == form:
                 found.append(short)
     return found

@@ -32,7 +32,9 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+")  # what `WORDS` finds in lower-case ASCII
 # An acronym keeps its form and loses a plural "s" (Snowball leaves "llms" alone): "LLMs" is "llm", and so
 # is any word in capitals written with one ("GPUs", "LSTMs", "LRMs"), before case is folded.
 _PLURAL = re.compile(rf"(?<![^\W_])({'|'.join(sorted(map(re.escape, ACRONYMS), key=len, reverse=True))})s(?![^\W_])")
-_CAPITALS_PLURAL = re.compile(r"(?<![^\W_])([A-Z][A-Za-z0-9]*[A-Z])s(?![^\W_])")  # "NaNs", "IoUs" too
+# "NaNs", "IoUs" too; where a word begins is asked of the match (`_capitals_singular`): a pattern that
+# begins with a look behind is tried at every character, and was a fifth of building a paper's document
+_CAPITALS_PLURAL = re.compile(r"([A-Z][A-Za-z0-9]*[A-Z])s(?![^\W_])")
 # ... and in lower case, a word no English word is: no vowel ("lstms", "cnns", "vlms") or a processor
 # ("gpus", "tpus"): typed so, it found only the papers writing it so, not "GPU" nor "GPUs"
 _BARE_PLURAL = re.compile(
@@ -56,8 +58,10 @@ def term_text(text: str) -> str:
 
 
 def _capitals_singular(found: re.Match[str]) -> str:
-    """A plural in capitals made singular, but where that would make a stop word ("ITs", "ASs")."""
-    return found[0] if found[1].lower() in STOP_WORDS else found[1]
+    """A plural in capitals made singular, but where that would make a stop word ("ITs", "ASs"), and inside
+    a word ("aLLMs": the match begins after a letter or digit, and runs to the word's end)."""
+    inside = found.start() > 0 and found.string[found.start() - 1].isalnum()  # (what `[^\W_]` matches)
+    return found[0] if inside or found[1].lower() in STOP_WORDS else found[1]
 
 
 def _bare_singular(found: re.Match[str]) -> str:
