@@ -74,7 +74,7 @@ class StoreInstallations(AsyncInstallationStore):
         bot = installation.to_bot()
         if not bot.bot_token:
             return  # a user-token-only authorization: paperboy keeps none
-        await self.async_save_bot(bot)
+        await self.installations.save(_installation(bot))
         workspace = workspace_of(bot.enterprise_id, bot.team_id, bot.is_enterprise_install)
         self._tell(workspace)
         resumed = await self._installed(workspace)
@@ -83,28 +83,14 @@ class StoreInstallations(AsyncInstallationStore):
         )
 
     async def async_save_bot(self, bot: Bot) -> None:
-        """A bot token saved (a new install, or bolt's token rotation refreshing it)."""
-        expires = bot.bot_token_expires_at
-        await self.installations.save(
-            Installation(
-                platform=PLATFORM,
-                workspace=workspace_of(bot.enterprise_id, bot.team_id, bot.is_enterprise_install),
-                secrets={"bot_token": bot.bot_token, "bot_refresh_token": bot.bot_refresh_token},
-                enterprise_id=bot.enterprise_id or "",
-                team_id=bot.team_id or "",
-                is_enterprise_install=bool(bot.is_enterprise_install),
-                details={
-                    "app_id": bot.app_id,
-                    "enterprise_name": bot.enterprise_name,
-                    "team_name": bot.team_name,
-                    "bot_id": bot.bot_id,
-                    "bot_user_id": bot.bot_user_id,
-                    "bot_scopes": ",".join(bot.bot_scopes or []),
-                },
-                expires_at=datetime.fromtimestamp(expires, UTC) if expires is not None else None,
-                installed_at=datetime.fromtimestamp(bot.installed_at, UTC),
+        """A bot token refreshed (bolt's token rotation, `WorkspaceTokens`; an install comes to `async_save`):
+        kept if the installation it was refreshed for is still the workspace's."""
+        workspace = workspace_of(bot.enterprise_id, bot.team_id, bot.is_enterprise_install)
+        if not await self.installations.refresh(_installation(bot)):
+            log.info(
+                "Slack workspace %s: a token refreshed for an installation removed or replaced meanwhile is not kept",
+                workspace or "?",
             )
-        )
 
     async def async_find_bot(
         self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None = False
@@ -168,6 +154,29 @@ class StoreInstallations(AsyncInstallationStore):
     def _tell(self, workspace: str) -> None:
         for watcher in self.watchers:
             watcher(workspace)
+
+
+def _installation(bot: Bot) -> Installation:
+    """The store's installation of a bolt bot (a workspace's token, and its refresh token if it rotates)."""
+    expires = bot.bot_token_expires_at
+    return Installation(
+        platform=PLATFORM,
+        workspace=workspace_of(bot.enterprise_id, bot.team_id, bot.is_enterprise_install),
+        secrets={"bot_token": bot.bot_token, "bot_refresh_token": bot.bot_refresh_token},
+        enterprise_id=bot.enterprise_id or "",
+        team_id=bot.team_id or "",
+        is_enterprise_install=bool(bot.is_enterprise_install),
+        details={
+            "app_id": bot.app_id,
+            "enterprise_name": bot.enterprise_name,
+            "team_name": bot.team_name,
+            "bot_id": bot.bot_id,
+            "bot_user_id": bot.bot_user_id,
+            "bot_scopes": ",".join(bot.bot_scopes or []),
+        },
+        expires_at=datetime.fromtimestamp(expires, UTC) if expires is not None else None,
+        installed_at=datetime.fromtimestamp(bot.installed_at, UTC),
+    )
 
 
 def as_bot(found: Installation) -> Bot:

@@ -16,7 +16,7 @@ from bot.chat.follows import FollowService, Misspelt
 from bot.chat.replies import said
 from bot.chat.wording import Phrasebook
 from bot.delivery.delivered import days_had
-from bot.delivery.subscriptions import Subscription, SubscriptionChanged, SubscriptionStore, Was
+from bot.delivery.subscriptions import Subscription, SubscriptionChanged, SubscriptionStore, Was, retried
 from bot.domain.config import MAX_TOPICS, DigestDefaults
 from bot.domain.filters import describe, entry_key, joined, split_filters
 from bot.domain.post import Post
@@ -26,18 +26,10 @@ from bot.search.port import SearchIndex
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 
-_TRIES = 5  # a change made again on what is stored, where a teammate's came between its read and its save
-
 
 async def _retried(change: Callable[[], Awaitable[Post]]) -> Post:
-    """A change to a channel's digest, made again where another came in between (`SubscriptionChanged`):
-    two teammates adding a topic at once each kept theirs, one lost unsaid."""
-    for _ in range(_TRIES):
-        try:
-            return await change()
-        except SubscriptionChanged:
-            continue
-    return said(
+    """A change to a channel's digest, made again where another came in between (`retried`)."""
+    return await retried(change) or said(
         "This channel's digest was being changed by someone else at the same moment, and nothing of your change"
         " was saved: type it again."
     )

@@ -14,7 +14,7 @@ from datetime import datetime
 from bot.chat.commands import Follow, Unfollow
 from bot.chat.wording import TYPED, Phrasebook
 from bot.delivery.delivered import days_had
-from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.delivery.subscriptions import Person, Subscription, SubscriptionChanged, SubscriptionStore, Was, retried
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults, check_topics
 from bot.domain.filters import describe, entry_key, joined, split_filters
@@ -35,6 +35,15 @@ async def _none_misspelt(topics: tuple[str, ...], instead: str) -> list[str]:
 
 def _post(*lines: str, header: str = "paperboy") -> Post:
     return Post(header=header, text=lines)
+
+
+async def _retried(change: Callable[[], Awaitable[Post]]) -> Post:
+    """A change to a person's follows, made again where another of theirs came in between (`retried`): two
+    follows at once kept one topic, a follow beside an unfollow brought the topic back."""
+    return await retried(change) or _post(
+        "Your follows were being changed from somewhere else at the same moment, and nothing of this change was"
+        " saved: type it again."
+    )
 
 
 class FollowService:
@@ -74,6 +83,11 @@ class FollowService:
                 f"`/papers follow …` there ({where}).",
                 "To give this channel a digest, use `/papers subscribe` instead.",
             )
+        return await _retried(lambda: self._follow(command, Person(platform, workspace, person), dm, words, misspelt))
+
+    async def _follow(self, command: Follow, who: Person, dm: str, words: Phrasebook, misspelt: Misspelt) -> Post:
+        """`follow`, made from the follows read here: `SubscriptionChanged` where others were saved since."""
+        platform, workspace, person = who
         there = await self._subscriptions.get(ChannelRef(platform, dm, workspace))
         if there is not None and there.person != person:  # the config file gives this conversation a digest
             return _post("This conversation's digest is managed by the config file; change it there.")
@@ -102,7 +116,8 @@ class FollowService:
             person=person,
         )
         now = self._clock()
-        await self._subscriptions.save(subscription, now, moved_from=moved)  # message (Discord reopens them)
+        # moved: to a new direct message (Discord reopens them); made from `current`, else made again
+        await self._subscriptions.save(subscription, now, moved_from=moved, expected=Was(current, who))
         saved = await self._subscriptions.of_person(platform, workspace, person) or subscription  # since when owed
         header = "Your digest resumes" if current is not None and current.status and not added else _followed(added)
         notes = tuple(_turned(t) for t in replaced) + (() if zone else (words.no_zone,)) + _every_paper_but(topics)
@@ -142,19 +157,26 @@ class FollowService:
         current = await self._subscriptions.of_person(platform, workspace, person)
         if current is None or current.timezone == zone:
             return False
-        return await self._subscriptions.rezone(current.channel, zone, day_start(self._clock(), zone))
+        since = day_start(self._clock(), zone)
+        return await self._subscriptions.rezone(current.channel, zone, since, of=Person(platform, workspace, person))
 
     async def left(self, platform: str, workspace: str, person: str) -> bool:
         """The person left the workspace (their account deactivated): their follows end. True when they had some."""
         current = await self._subscriptions.of_person(platform, workspace, person)
-        return current is not None and await self._subscriptions.remove(current.channel)
+        return current is not None and await self._subscriptions.remove(
+            current.channel, of=Person(platform, workspace, person)
+        )
 
     async def unfollow(self, command: Unfollow, platform: str, workspace: str, person: str) -> Post:
-        current = await self._subscriptions.of_person(platform, workspace, person)
+        return await _retried(lambda: self._unfollow(command, Person(platform, workspace, person)))
+
+    async def _unfollow(self, command: Unfollow, who: Person) -> Post:
+        """`unfollow`, made from the follows read here: `SubscriptionChanged` where others were saved since."""
+        current = await self._subscriptions.of_person(*who)
         if current is None:
             return _post("You follow nothing, so there is nothing to stop.")
         if command.topic is None:
-            await self._subscriptions.remove(current.channel)
+            await self._subscriptions.remove(current.channel, of=who)
             return _post("You follow nothing now: no more personal digests.")
         left = _without(current.topics, command.topic)
         if len(left) == len(current.topics):
@@ -164,9 +186,10 @@ class FollowService:
                 "Unfollow one of them as it is written there, or all with `/papers unfollow`.",
             )
         if not left:
-            await self._subscriptions.remove(current.channel)
+            if not await self._subscriptions.remove(current.channel, of=who):  # (gone meanwhile: said as such)
+                raise SubscriptionChanged(current.channel)
             return _post(f"{_stopped(current.topics[0])[:-1]}, and follow nothing now.")
-        await self._subscriptions.save(replace(current, topics=left), self._clock())
+        await self._subscriptions.save(replace(current, topics=left), self._clock(), expected=Was(current, who))
         gone = next((t for t in current.topics if t not in left), command.topic)
         return _post(
             _stopped(gone),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, delete, select, update
@@ -139,11 +139,37 @@ def from_config(entry: SubscriptionConfig, defaults: DigestDefaults) -> Subscrip
     )
 
 
+class Person(NamedTuple):
+    """Someone whose follows (`SubscriptionStore.of_person`) a change is made to."""
+
+    platform: str
+    workspace: str
+    person: str
+
+
 @dataclass(frozen=True)
 class Was:
-    """A subscription as a change was made from (None: there was none), for `SubscriptionStore.save`."""
+    """A subscription as a change was made from (None: there was none), for `SubscriptionStore.save`;
+    `person`: a person's follows, read by `of_person` (they may move to another direct message)."""
 
     subscription: Subscription | None
+    person: Person | None = None
+
+
+Changed = TypeVar("Changed")
+TRIES = 5  # a change made again on what is stored, where another came between its read and its save
+
+
+async def retried(change: Callable[[], Awaitable[Changed]]) -> Changed | None:
+    """`change()`, made again where another change came between its read and its save
+    (`SubscriptionChanged`): two teammates adding a topic at once each kept theirs, one lost unsaid. None
+    when it was overtaken TRIES times (nothing of it was saved)."""
+    for _ in range(TRIES):
+        try:
+            return await change()
+        except SubscriptionChanged:
+            continue
+    return None
 
 
 class SubscriptionChanged(Exception):
@@ -190,15 +216,8 @@ class SubscriptionStore:
         A user id is unique only within its workspace (Slack's, but on Enterprise Grid), so a person is
         looked up in the workspace they ask from; else among follows kept under no workspace (a Discord
         direct message has no guild, and a Discord user id is the same in every guild)."""
-        where = subscriptions.c.workspace.in_(sorted({workspace, ""}))
         async with self._engine.connect() as conn:
-            rows = await conn.execute(
-                select(subscriptions)
-                .where(subscriptions.c.platform == platform, where, subscriptions.c.person == person)
-                .order_by(subscriptions.c.updated_at.desc())
-            )
-            found = [_from_row(row._mapping) for row in rows]
-        return next((s for s in found if s.channel.workspace == workspace), found[0] if found else None)
+            return await _of_person(conn, Person(platform, workspace, person))
 
     async def all(self) -> list[Subscription]:
         async with self._engine.connect() as conn:
@@ -246,22 +265,12 @@ class SubscriptionStore:
         )
         async with self._engine.begin() as conn:
             if expected is not None:
-                await self._unchanged(conn, subscription.channel, expected.subscription)
+                await _unchanged(conn, subscription.channel, expected)
             if moved_from is not None and moved_from != subscription.channel:
                 await conn.execute(delete(subscriptions).where(_is(moved_from)))
                 await follow_channel(conn, subscription.channel, moved_from)
             await self._carry_ledger(conn, subscription.channel)
             await conn.execute(stmt, row)
-
-    async def _unchanged(self, conn: AsyncConnection, channel: ChannelRef, expected: Subscription | None) -> None:
-        """`SubscriptionChanged` where the channel's subscription, as `get` reads it, is no longer `expected`.
-        The channel's lock comes first (`bot.store.locks`), so that no other change can come between this read
-        and the save."""
-        await hold(conn, f"subscription {channel.platform}:{channel.channel}")
-        of_channel = and_(subscriptions.c.platform == channel.platform, subscriptions.c.channel == channel.channel)
-        rows = await conn.execute(select(subscriptions).where(of_channel))
-        if meant(channel, [_from_row(row._mapping) for row in rows]) != expected:
-            raise SubscriptionChanged(channel)
 
     async def _carry_ledger(self, conn: AsyncConnection, channel: ChannelRef) -> None:
         """A channel's subscription saved under a new workspace key (the config file's, which names none,
@@ -284,17 +293,20 @@ class SubscriptionStore:
             if workspace not in found and workspace != channel.workspace:
                 await follow_channel(conn, channel, ChannelRef(channel.platform, channel.channel, workspace))
 
-    async def remove(self, channel: ChannelRef) -> bool:
+    async def remove(self, channel: ChannelRef, of: Person | None = None) -> bool:
+        """Remove the channel's subscription; `of`: a person's follows, changed after their other changes
+        (`save` with `Was(..., person)`), none between a read and a save of theirs. Whether there was one."""
         async with self._engine.begin() as conn:
-            return await changed(
-                conn,
-                delete(subscriptions).where(_is(channel)),
-            )
+            if of is not None:
+                await hold(conn, _person_key(of))
+            return await changed(conn, delete(subscriptions).where(_is(channel)))
 
-    async def rezone(self, channel: ChannelRef, zone: str, since: datetime) -> bool:
+    async def rezone(self, channel: ChannelRef, zone: str, since: datetime, of: Person | None = None) -> bool:
         """The subscription's time zone is now `zone`, nothing else changed (a follow saved meanwhile keeps
-        its topics); its schedule begins anew at `since`. False when there is none."""
+        its topics); its schedule begins anew at `since`. False when there is none. `of`: as `remove`'s."""
         async with self._engine.begin() as conn:
+            if of is not None:
+                await hold(conn, _person_key(of))
             return await changed(
                 conn, update(subscriptions).where(_is(channel)).values(timezone=zone, updated_at=since)
             )
@@ -343,9 +355,52 @@ class SubscriptionStore:
         current = await self._exact(channel)
         if current is None or not own_refusal(current.status):
             return False
-        await self.save(replace(current, status=None, since=None), now)
+        async with self._engine.begin() as conn:  # the refusal read, and nothing else: a teammate's change saved
+            cleared = await changed(  # meanwhile stays (a copy of the subscription saved back undid it)
+                conn,
+                update(subscriptions)
+                .where(_is(channel), subscriptions.c.status == current.status)
+                .values(status=None, updated_at=now),
+            )
+        if not cleared:  # (cleared, or changed, meanwhile: its status is no longer this refusal)
+            return False
         log.info("%s: a digest reached it, so its deliveries resume (they had stopped: %s)", channel, current.status)
         return True
+
+
+async def _of_person(conn: AsyncConnection, of: Person) -> Subscription | None:
+    """`SubscriptionStore.of_person`, on `conn`."""
+    where = subscriptions.c.workspace.in_(sorted({of.workspace, ""}))
+    rows = await conn.execute(
+        select(subscriptions)
+        .where(subscriptions.c.platform == of.platform, where, subscriptions.c.person == of.person)
+        .order_by(subscriptions.c.updated_at.desc())
+    )
+    found = [_from_row(row._mapping) for row in rows]
+    return next((s for s in found if s.channel.workspace == of.workspace), found[0] if found else None)
+
+
+def _person_key(of: Person) -> str:
+    """The lock (`bot.store.locks`) of a person's follows: one for their every workspace (`of_person` reads
+    theirs and those under none)."""
+    return f"follows {of.platform}:{of.person}"
+
+
+async def _unchanged(conn: AsyncConnection, channel: ChannelRef, expected: Was) -> None:
+    """`SubscriptionChanged` where the channel's subscription, as `get` reads it (a person's follows: as
+    `of_person` does), is no longer `expected`'s. The lock comes first (`bot.store.locks`), so that no other
+    change can come between this read and the save."""
+    if expected.person is not None:
+        await hold(conn, _person_key(expected.person))
+        found = await _of_person(conn, expected.person)
+    else:
+        await hold(conn, f"subscription {channel.platform}:{channel.channel}")
+        of_channel = and_(subscriptions.c.platform == channel.platform, subscriptions.c.channel == channel.channel)
+        found = meant(
+            channel, [_from_row(row._mapping) for row in await conn.execute(select(subscriptions).where(of_channel))]
+        )
+    if found != expected.subscription:
+        raise SubscriptionChanged(channel)
 
 
 async def _ledger_workspaces(conn: AsyncConnection, channel: ChannelRef) -> list[str]:

@@ -74,7 +74,33 @@ class Installations:
 
     async def save(self, installation: Installation) -> None:
         """Create or replace the workspace's installation."""
-        row = {
+        row = self._row(installation)
+        stmt = insert_for(self._engine.dialect.name, installations).on_conflict_do_update(
+            index_elements=["platform", "workspace"],
+            set_={k: v for k, v in row.items() if k not in ("platform", "workspace")},
+        )
+        async with self._engine.begin() as conn:
+            await conn.execute(stmt, row)
+        self.forget_cached(installation.platform, installation.workspace)
+
+    async def refresh(self, installation: Installation) -> bool:
+        """The workspace's installation with its refreshed tokens, if it is still the one installed then
+        (`installed_at`); False when it is gone or another replaced it meanwhile (an uninstall, a
+        reinstall): an upsert wrote the uninstalled workspace's installation back, or the old one's over the
+        new."""
+        row = self._row(installation)
+        which = (
+            installations.c.platform == installation.platform,
+            installations.c.workspace == installation.workspace,
+            installations.c.installed_at == installation.installed_at,
+        )
+        async with self._engine.begin() as conn:
+            kept = await changed(conn, update(installations).where(*which).values(row))
+        self.forget_cached(installation.platform, installation.workspace)
+        return kept
+
+    def _row(self, installation: Installation) -> dict[str, Any]:
+        return {
             "platform": installation.platform,
             "workspace": installation.workspace,
             "enterprise_id": installation.enterprise_id,
@@ -85,13 +111,6 @@ class Installations:
             "expires_at": installation.expires_at,
             "installed_at": installation.installed_at,
         }
-        stmt = insert_for(self._engine.dialect.name, installations).on_conflict_do_update(
-            index_elements=["platform", "workspace"],
-            set_={k: v for k, v in row.items() if k not in ("platform", "workspace")},
-        )
-        async with self._engine.begin() as conn:
-            await conn.execute(stmt, row)
-        self.forget_cached(installation.platform, installation.workspace)
 
     async def find(self, platform: str, workspace: str) -> Installation | None:
         """The workspace's installation (None if the app is not installed there), from the cache when fresh."""
@@ -153,12 +172,22 @@ class Installations:
                 except Unreadable:
                     resealed.unreadable.append(f"{row.platform}:{row.workspace}")
                     continue
-                await conn.execute(
+                # only as read: a replica's refreshed tokens saved meanwhile (sealed with the first key) stay
+                # theirs; written back, the old pair was one Slack had retired, and the workspace's digests stopped
+                ours = await changed(
+                    conn,
                     update(installations)
-                    .where(installations.c.platform == row.platform, installations.c.workspace == row.workspace)
-                    .values(sealed=again)
+                    .where(
+                        installations.c.platform == row.platform,
+                        installations.c.workspace == row.workspace,
+                        installations.c.sealed == row.sealed,
+                    )
+                    .values(sealed=again),
                 )
-                resealed.done += 1
+                if ours:
+                    resealed.done += 1
+                else:
+                    resealed.kept += 1
         self._cache.clear()
         return resealed
 

@@ -284,10 +284,13 @@ class PaperStore:
         return found
 
     async def set_meta(self, key: str, value: str | None) -> None:
+        """Set `key` to `value` (None: no value), in one statement: a delete, then an insert, run by two
+        processes at once (two replicas loading the snapshot) failed on PostgreSQL with a duplicate key."""
         async with self._engine.begin() as conn:
-            await conn.execute(delete(meta).where(meta.c.key == key))
-            if value is not None:
-                await conn.execute(meta.insert().values(key=key, value=value))
+            if value is None:
+                await conn.execute(delete(meta).where(meta.c.key == key))
+                return
+            await conn.execute(upsert(self._engine.dialect.name, meta, ["key"]), {"key": key, "value": value})
 
     # -- reads ----------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.channels import WORKSPACE_USERS
 from bot.store.engine import as_utc
+from bot.store.locks import hold
 from bot.store.tables import saved
 from bot.store.upsert import changed, insert_for
 
@@ -57,6 +58,7 @@ class ReadingLists:
             "saved_at": now.astimezone(UTC),
         }
         async with self._engine.begin() as conn:
+            await hold(conn, f"saved {person.platform}:{person.user}")  # the same paper saved from two places at once
             held = await conn.execute(select(saved.c.arxiv_id).where(*_of(person), saved.c.arxiv_id == arxiv_id))
             if held.first() is not None:  # saved in another of their workspaces (a Discord guild, a DM)
                 return False

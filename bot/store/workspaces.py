@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.schedule import day_start
 from bot.store.engine import as_utc
+from bot.store.locks import hold
 from bot.store.tables import (
     digest_papers,
     digests,
@@ -88,22 +89,40 @@ async def forget(engine: AsyncEngine, platform: str, workspace: str) -> dict[str
 
 async def pause(engine: AsyncEngine, platform: str, workspace: str) -> int:
     """Stop the workspace's deliveries (its installation is gone); how many subscriptions were paused.
-    A channel's own refusal (archived, bot removed) is kept: `resume` must not clear it."""
+    A channel's own refusal (archived, bot removed) is kept: `resume` must not clear it. None are where
+    the workspace is installed again by now: an uninstall's pause that came after a reinstall's `resume`
+    left the workspace installed with every digest paused (both hold the workspace's lock)."""
     paused = or_(subscriptions.c.status.is_(None), _paused(), *_refused_token())
-    return await _mark(engine, platform, workspace, paused, PAUSED)
+    return await _mark(engine, platform, workspace, paused, PAUSED, unless_installed=True)
 
 
 async def _mark(
-    engine: AsyncEngine, platform: str, workspace: str | None, which: ColumnElement[bool], status: str | None
+    engine: AsyncEngine,
+    platform: str,
+    workspace: str | None,
+    which: ColumnElement[bool],
+    status: str | None,
+    *,
+    unless_installed: bool = False,
 ) -> int:
     """Set the status of the workspace's subscriptions `which` picks (`workspace` None: every one of the
-    platform's); how many there were."""
+    platform's); how many there were. `unless_installed`: none, where the workspace has an installation."""
     where = [subscriptions.c.platform == platform, which]
     if workspace is not None:
         where.append(subscriptions.c.workspace == workspace)
     async with engine.begin() as conn:
+        if unless_installed and workspace is not None:
+            await hold(conn, _installing(platform, workspace))
+            installed = installations.c.platform == platform, installations.c.workspace == workspace
+            if (await conn.execute(select(installations.c.workspace).where(*installed))).first() is not None:
+                return 0
         result = await conn.execute(update(subscriptions).where(*where).values(status=status))
     return _count(result)
+
+
+def _installing(platform: str, workspace: str) -> str:
+    """The lock (`bot.store.locks`) an uninstall's pause and an install's resume take, one after the other."""
+    return f"installation {platform}:{workspace}"
 
 
 def _paused() -> ColumnElement[bool]:
@@ -126,6 +145,7 @@ async def resume(engine: AsyncEngine, platform: str, workspace: str, now: dateti
     which.append(or_(_paused(), *_refused_token()))
     columns = (subscriptions.c.channel, subscriptions.c.timezone, subscriptions.c.updated_at)
     async with engine.begin() as conn:
+        await hold(conn, _installing(platform, workspace))  # after an uninstall's pause begun before it, if any
         rows = (await conn.execute(select(*columns).where(*which))).all()
         for channel, zone, since in rows:
             began = max(as_utc(since) or when, day_start(when, zone))

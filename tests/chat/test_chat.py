@@ -912,22 +912,34 @@ def test_days_the_store_lacks_are_named_up_to_three_then_counted() -> None:
     assert not_fetched(days[:2]).startswith("Monday 8 December and Tuesday 9 December are not in the store")
 
 
-async def test_changes_to_one_digest_at_the_same_moment_are_each_kept(store: PaperStore) -> None:
+@pytest.mark.parametrize(
+    ("where", "start", "add", "drop", "added", "dropped"),
+    [  # a channel's digest (two teammates), one person's follows (two windows, two replicas)
+        ("C0RACE", "subscribe", "settings add", "unsubscribe", "This channel is updated", "This channel is updated"),
+        ("D0RACE", "follow", "follow", "unfollow", "You now follow", "You no longer follow “vision”."),
+    ],
+)
+async def test_changes_to_one_digest_at_the_same_moment_are_each_kept(
+    store: PaperStore, where: str, start: str, add: str, drop: str, added: str, dropped: str
+) -> None:
     """Two teammates' `settings add` at once kept one topic (each change read the digest, then saved it made
-    from what it read), and both were told "updated"; a topic dropped meanwhile came back."""
+    from what it read), and both were told "updated"; a topic dropped meanwhile came back. One person's
+    follows changed from two places did the same."""
     import asyncio
 
     service = chat_service(store)
-    asker = Asker(ChannelRef("slack", "C0RACE", "T1"), "U1", can_manage=True)
-    await service.answer(parse_command("subscribe diffusion, vision"), asker)
-    added = ["robotics", "agents", "speech", "math"]
+    asker = Asker(ChannelRef("slack", where, "T1"), "U1", can_manage=True, direct=where.startswith("D"))
+    await service.answer(parse_command(f"{start} diffusion, vision"), asker)
+    topics = ["robotics", "agents", "speech", "math"]
     answers = await asyncio.gather(
-        *(service.answer(parse_command(f"settings add {topic}"), asker) for topic in added),
-        service.answer(parse_command("unsubscribe vision"), asker),
+        *(service.answer(parse_command(f"{add} {topic}"), asker) for topic in topics),
+        service.answer(parse_command(f"{drop} vision"), asker),
     )
-    assert all(answer.header.startswith("This channel is updated") for answer in answers), answers
-    stored = await SubscriptionStore(store.engine).get(asker.channel)
-    assert stored is not None and sorted(stored.topics) == sorted(["diffusion", *added])
+    assert all(answer.header.startswith(added) for answer in answers[:-1]), answers
+    assert dropped in f"{answers[-1].header} {answers[-1].text[0]}", answers[-1]
+    subscriptions = SubscriptionStore(store.engine)
+    stored = await (subscriptions.of_person("slack", "T1", "U1") if asker.direct else subscriptions.get(asker.channel))
+    assert stored is not None and sorted(stored.topics) == sorted(["diffusion", *topics])
 
 
 async def test_unsubscribe_where_there_is_no_digest_says_how_to_start_one(store: PaperStore) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -14,7 +16,7 @@ from bot.chat.commands import Follow, parse_command
 from bot.chat.home import HomeService
 from bot.chat.service import Asker, ChatService
 from bot.delivery.digest_delivery import DigestDelivery
-from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.delivery.subscriptions import Subscription, SubscriptionStore, Was
 from bot.delivery.sweep import Sweeper
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults, ScheduleConfig
@@ -170,3 +172,40 @@ async def test_follows_and_the_home_say_today_s_digest_is_still_to_come(store: P
     await sweeper.sweep(clock.now)
     assert [k for k in publisher.keys("D1") if k.endswith(":header")] == ["2026-06-02:header"]
     assert (await chat.follows.follows("slack", "T1", "U1")).text[3] == "Next digest: Wednesday 3 June, 09:00 JST"
+
+
+class _Paused(SubscriptionStore):
+    """A store whose next read of one channel (`_exact`) waits for `go` once it has read."""
+
+    def __init__(self, engine: object) -> None:
+        super().__init__(engine)  # type: ignore[arg-type]
+        self.read, self.go = asyncio.Event(), asyncio.Event()
+
+    async def _exact(self, channel: ChannelRef) -> Subscription | None:
+        found = await super()._exact(channel)
+        if not self.go.is_set():
+            self.read.set()
+            await self.go.wait()
+        return found
+
+
+async def test_a_refusal_cleared_after_a_post_keeps_a_change_saved_meanwhile(store: PaperStore) -> None:
+    """`paperboy post` reaching a stopped channel cleared its refusal by saving back the copy it had read:
+    a teammate's subscribe saved in between (new topics) was undone unsaid."""
+    now = datetime(2026, 12, 7, 12, tzinfo=UTC)
+    channel = ChannelRef("slack", "C1", "T1")
+    mine, teammates = _Paused(store.engine), SubscriptionStore(store.engine)
+    await teammates.save(Subscription(channel, topics=("agents",)), now)
+    await teammates.set_status(channel, "not_in_channel: the bot was removed from the channel")
+
+    async def teammate() -> None:
+        await mine.read.wait()
+        current = await teammates.get(channel)
+        assert current is not None
+        await teammates.save(replace(current, topics=("diffusion",)), now, expected=Was(current))
+        mine.go.set()
+
+    resumed, _ = await asyncio.gather(mine.resumed(channel, now), teammate())
+    stored = await teammates.get(channel)
+    assert stored is not None and stored.topics == ("diffusion",) and stored.status is None
+    assert resumed is False  # the teammate's subscribe cleared it: nothing left for this one to say

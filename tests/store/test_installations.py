@@ -3,10 +3,12 @@ states used once and in time; a workspace paused, resumed and forgotten."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.util import await_only
 
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef, parse_channel
@@ -55,6 +57,34 @@ async def test_a_key_rotation_keeps_every_token_readable(store: PaperStore) -> N
     assert after is not None and after.secrets["bot_token"] == TOKEN
     with pytest.raises(Unreadable, match="put the old key back"):
         await Installations(store.engine, sealer(old)).find("slack", "T1")
+
+
+async def test_a_reseal_keeps_a_token_pair_a_replica_refreshed_while_it_ran(store: PaperStore) -> None:
+    """`paperboy reseal` runs while the replicas do: it read every row, then wrote each back resealed, and a
+    pair a replica refreshed in between (Slack retires the old refresh token) was overwritten with the old."""
+    old, new = new_key(), new_key()
+    await Installations(store.engine, sealer(old)).save(install("T1", "xoxb-old"))
+    rotated = sealer(f"{new},{old}")  # the replicas restarted with the new key first, as documented
+    read, refreshed = asyncio.Event(), asyncio.Event()
+
+    @event.listens_for(store.engine.sync_engine, "before_cursor_execute")
+    def between(_c: object, _cur: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE INSTALLATIONS") and not refreshed.is_set():
+            read.set()  # the reseal has read the rows and writes the first: the replica's refresh comes here
+            await_only(refreshed.wait())
+
+    async def refresh() -> None:
+        await read.wait()
+        await Installations(store.engine, rotated).save(install("T1", "xoxb-refreshed"))
+        refreshed.set()
+
+    try:
+        done, _ = await asyncio.gather(Installations(store.engine, rotated).reseal(), refresh())
+    finally:
+        event.remove(store.engine.sync_engine, "before_cursor_execute", between)
+    assert done == Resealed(0, 1)  # sealed with the first key already, by the replica
+    found = await Installations(store.engine, sealer(new)).find("slack", "T1")
+    assert found is not None and found.secrets["bot_token"] == "xoxb-refreshed"
 
 
 async def test_a_reseal_reseals_what_it_can_and_names_what_no_key_opens(store: PaperStore) -> None:

@@ -51,3 +51,18 @@ async def test_unsave_takes_one_paper_off(store: PaperStore) -> None:
     assert await lists.unsave(ADA, "2606.00001")
     assert not await lists.unsave(ADA, "2606.00001")
     assert [s.arxiv_id for s in await lists.saved(ADA)] == ["2606.00002"]
+
+
+async def test_one_paper_saved_from_two_places_at_once_is_saved_once(store: PaperStore) -> None:
+    """A Discord person's bookmark on a server's card and their Save in a direct message at the same moment
+    each read "not saved yet", and both stored it: one list, the paper twice, both told "Saved"."""
+    import asyncio
+
+    lists = ReadingLists(store.engine)
+    now = datetime(2026, 12, 7, tzinfo=UTC)
+    answers = await asyncio.gather(
+        lists.save(Person("discord", "G1", "U1"), "2406.00001", now),
+        lists.save(Person("discord", "", "U1"), "2406.00001", now),
+    )
+    assert sorted(answers) == [False, True]
+    assert [s.arxiv_id for s in await lists.saved(Person("discord", "G1", "U1"))] == ["2406.00001"]
