@@ -90,7 +90,7 @@ def news_said(follow_days: int, here: bool | None) -> str:
         )
     return (
         f"No news of this paper comes to this thread: a paper's news ({what}) goes to the thread of its first card"
-        f" in a channel, for {follow_days} days after it went out."
+        f" in a channel with a digest (or shared there with Share), for {follow_days} days after it went out."
     )
 
 

@@ -78,6 +78,7 @@ from bot.domain.errors import (
     PaperboyError,
     SourceError,
     SourceUnavailable,
+    UsageError,
 )
 from bot.domain.ids import papers_named
 from bot.domain.models import Paper
@@ -560,12 +561,23 @@ class ChatService:
         return said(f"Name one paper at a time: {named[0]}, then {named[1]}.")
 
     async def _news_here(self, mention: Mention, arxiv_id: str) -> bool | None:
-        """Whether a paper's news comes to the thread mentioned in (`news_said`'s `here`)."""
+        """Whether a paper's news comes to the thread mentioned in (`news_said`'s `here`); None where none
+        comes to the channel, a digest's card's news while the channel has no digest among them."""
         days = self._defaults.follow_days
         where = ChannelRef(mention.platform, mention.channel or "", mention.workspace)
         since = self._clock() - timedelta(days=days)
         followed = await self._cards.thread_followed((where, arxiv_id), since) if days else None
-        return None if followed is None else followed == mention.thread
+        if followed is None or not (followed.shared or await self._subscribed_here(where)):
+            return None
+        return followed.thread == mention.thread
+
+    async def _subscribed_here(self, where: ChannelRef) -> bool:
+        """Whether the channel has a digest, whose cards' news it hears (`bot.roundup.follow`): a channel id
+        of several workspaces named by none counts as one."""
+        try:
+            return await self._subscriptions.get(where) is not None
+        except UsageError:
+            return True
 
     async def _discussed(self, paper: Paper, mention: Mention) -> list[Post]:
         """The answers to what a mention asks of a paper: saved to the asker's reading list when it asks to

@@ -55,6 +55,13 @@ class Subscription:
     def weekdays(self) -> frozenset[int]:
         return parse_days(self.days)
 
+    @property
+    def ends_in_chat(self) -> bool:
+        """Whether chat can end it while its digest goes out (`unsubscribe`, `unfollow`): the config file's
+        ends with the file only, and is in the store once `paperboy run` has read the file (`paperboy post`
+        took a digest cut short for one unsubscribed: 2 cards of 10, then "Posted")."""
+        return self.source != "config"
+
     def options(self) -> DigestOptions:
         return DigestOptions(topics=self.topics, limit=self.limit, min_upvotes=self.min_upvotes)
 

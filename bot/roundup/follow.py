@@ -44,6 +44,21 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def following(
+    follows: FollowStore, follow_days: int
+) -> Callable[[ChannelRef, Card, MessageRef, datetime], Awaitable[None]]:
+    """DigestDelivery's `posted` hook: each card out is followed, as posted, for `follow_days` (0: none).
+    `paperboy post` follows its cards so too: they were followed only once a sync had come, and until then
+    "any news?" in their threads was told that none would come."""
+
+    async def posted(channel: ChannelRef, card: Card, ref: MessageRef, now: datetime) -> None:
+        if follow_days:
+            renew = now - timedelta(days=follow_days)  # a card of the paper there followed no more: this one is
+            await follows.record(channel, card.paper_id, ref, AsPosted.of(card), now, renew)
+
+    return posted
+
+
 @dataclass
 class FollowReport:
     followed: int = 0
@@ -81,9 +96,7 @@ class Follower:
 
     async def posted(self, channel: ChannelRef, card: Card, ref: MessageRef, now: datetime) -> None:
         """A card is out (DigestDelivery's `posted` hook): follow it, as posted."""
-        if self._days:
-            renew = now - timedelta(days=self._days)  # a card of the paper there followed no more: this one is
-            await self._follows.record(channel, card.paper_id, ref, AsPosted.of(card), now, renew)
+        await following(self._follows, self._days)(channel, card, ref, now)
 
     async def sweep(self) -> FollowReport:
         """Compare every card posted in the last `follow_days` with its paper now; note and refresh."""

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.delivery.digest_delivery import Wanted
+from bot.delivery.digest_delivery import CardPosted, Wanted
 from bot.delivery.subscriptions import Subscription
 from bot.domain.errors import DayNotStored
 from bot.domain.publishing import Publisher
@@ -56,11 +56,13 @@ async def post_roundup(
     subscription: Subscription,
     day: date | None,
     now: datetime | None = None,
+    posted: CardPosted | None = None,
 ) -> tuple[str, bool]:
     """Deliver the roundup of `day`'s ISO week (default: the week a roundup due today, in the channel's
     time zone, covers); what happened in words, and whether it went well. Once only: a second call
-    posts nothing."""
-    delivery = roundup_delivery(parts, publishers)
-    wanted = Wanted(subscription.channel, subscription.options(), week_key(roundup_monday(subscription, day, now)))
+    posts nothing. `posted`: told of each card out (`bot.roundup.follow.following`)."""
+    delivery = roundup_delivery(parts, publishers, posted=posted)
+    week = week_key(roundup_monday(subscription, day, now))
+    wanted = Wanted(subscription.channel, subscription.options(), week, subscribed=subscription.ends_in_chat)
     [result] = await delivery.deliver_many([wanted], retry_stopped=True)
     return describe(result), result.ok

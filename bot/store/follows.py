@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import Executable
 
@@ -24,6 +24,15 @@ from bot.store.tables import digest_papers, follows, paper_versions, papers, thr
 from bot.store.upsert import changed, insert_for, upsert
 
 FollowKey = tuple[ChannelRef, str]  # a channel's card for a paper
+
+
+@dataclass(frozen=True)
+class NewsThread:
+    """Where a paper's news goes in a channel (`FollowStore.thread_followed`): the thread, and whether its card
+    was shared by a person (followed in any channel) rather than a digest's (followed while subscribed)."""
+
+    thread: str
+    shared: bool
 
 
 @dataclass(frozen=True)
@@ -203,23 +212,51 @@ class FollowStore:
                 for r in await conn.execute(query)
             ]
 
-    async def thread_followed(self, key: FollowKey, since: datetime) -> str | None:
+    async def thread_followed(self, key: FollowKey, since: datetime) -> NewsThread | None:
         """The thread a paper's news goes to in a channel: its followed card's (posted since `since`, not
-        deleted); None when no card of it is followed there. A config file's channel is followed under no
-        workspace, where the mention asking names its own: either is the channel's."""
+        deleted), else that of its first card a digest sent since then that is not followed yet (its
+        process died, or `paperboy post` resumed it: the next follow sweep adopts it before it looks for
+        news); None when there is neither. A config file's channel is followed under no workspace, where the
+        mention asking names its own: either is the channel's."""
         channel, arxiv_id = key
+        workspaces = sorted({channel.workspace, ""})
+        shared = exists().where(
+            threads.c.platform == follows.c.platform,
+            threads.c.workspace == follows.c.workspace,
+            threads.c.channel == follows.c.channel,
+            threads.c.thread_ref == follows.c.thread_ref,
+            threads.c.origin == "share",
+        )
+        sent = digest_papers.c
         async with self._engine.connect() as conn:
-            found = await conn.scalar(
-                select(follows.c.thread_ref).where(
-                    follows.c.platform == channel.platform,
-                    follows.c.workspace.in_(sorted({channel.workspace, ""})),
-                    follows.c.channel == channel.channel,
-                    follows.c.arxiv_id == arxiv_id,
-                    follows.c.posted_at >= since,
-                    follows.c.gone.is_(None),
+            row = (
+                await conn.execute(
+                    select(follows.c.thread_ref, shared.label("shared")).where(
+                        follows.c.platform == channel.platform,
+                        follows.c.workspace.in_(workspaces),
+                        follows.c.channel == channel.channel,
+                        follows.c.arxiv_id == arxiv_id,
+                        follows.c.posted_at >= since,
+                        follows.c.gone.is_(None),
+                    )
                 )
+            ).first()
+            if row is not None:
+                return NewsThread(str(row.thread_ref), bool(row.shared))
+            first = await conn.scalar(
+                select(func.coalesce(sent.thread_ref, sent.message_ref))
+                .where(
+                    sent.platform == channel.platform,
+                    sent.workspace.in_(workspaces),
+                    sent.channel == channel.channel,
+                    sent.arxiv_id == arxiv_id,
+                    sent.sent_at >= since,
+                    sent.message_ref.is_not(None),
+                )
+                .order_by(sent.sent_at)
+                .limit(1)
             )
-        return None if found is None else str(found)
+        return None if first is None else NewsThread(str(first), False)
 
     async def set_version(self, key: FollowKey, version: int) -> None:
         """The arXiv version a card counts as posted with, where none was known then (the first one seen)."""

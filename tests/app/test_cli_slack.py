@@ -84,6 +84,23 @@ async def test_post_delivers_once(tmp_path: Path, fake_slack: FakeSlack) -> None
     assert len(fake_slack.posts("C0001")) == 21
 
 
+async def test_post_to_a_channel_of_the_config_file_posts_its_whole_digest(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    """Before `paperboy run` had saved the file's subscriptions, `post` took its channel for one unsubscribed
+    midway at its first check, 3 s in: at Slack's pace, 2 cards of 10 and "Posted … 2 papers"."""
+    fake_slack.latency = 0.35  # a card and its thread's seed: 0.7 s; five of them take longer than the check
+    config = tmp_path / "paperboy.toml"
+    config.write_text('[[subscriptions]]\nchannel = "slack:C0001"\nlimit = 5\n', encoding="utf-8")
+    env = environment(tmp_path, fake_slack, free_port()) | {"PAPERBOY_CONFIG": str(config)}
+    code, _, err = await run_cli(env, tmp_path, "import", str(CURRENT / "2026-06-01.json"))
+    assert code == 0, err
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:C0001", "--date", "2026-06-01")
+    assert code == 0, err
+    assert "Posted the 1 June 2026 digest to slack:C0001: 5 papers." in err
+    assert len(fake_slack.posts("C0001")) == 1 + 5 * 2
+
+
 async def test_post_to_a_missing_channel_fails_cleanly(tmp_path: Path, fake_slack: FakeSlack) -> None:
     fake_slack.missing_channels.add("C0404")
     env = environment(tmp_path, fake_slack, free_port())

@@ -484,3 +484,37 @@ async def test_answers_together_say_no_related_paper_in_their_place(june_store: 
     assert post.empty is None and not post.cards
     assert post.text[-2:] == ("Related papers:", "No related papers in the local index yet.")
     assert post.text[0].startswith(("Code: ", "No code is linked", "Code:"))
+
+
+async def test_any_news_under_a_digest_card_not_followed_yet_says_what_will_come(june_store: PaperStore) -> None:
+    """A digest's cards posted by `paperboy post` or by a digest resumed after a crash are followed once the
+    next follow sweep adopts them, before it looks for news: until then "any news?" under them was told
+    none would come. And a channel without a digest hears no news of its digest cards."""
+    from datetime import timedelta
+
+    from bot.delivery.digest import DigestOptions
+    from bot.delivery.digest_delivery import DigestDelivery
+    from bot.delivery.subscriptions import Subscription, SubscriptionStore
+
+    channel = ChannelRef("slack", "C7")
+    subscriptions = SubscriptionStore(june_store.engine)
+    await subscriptions.save(Subscription(channel))
+    publisher = RecordingPublisher()
+    ledger = Ledger(june_store.engine, owner="test", lease=timedelta(minutes=2))
+    delivery = DigestDelivery(
+        june_store, SearchService(june_store), ledger, subscriptions, {"slack": publisher}, clock=lambda: NOW
+    )
+    result = await delivery.deliver(channel, DigestOptions(limit=3), date(2026, 6, 2))  # no `posted` hook
+    assert result.ok, result
+    first = next(p for p in publisher.posted if p.thread is None and not p.key.endswith(":header"))
+    root = str(publisher.posted.index(first) + 1)  # the recording publisher's message ids count from 1
+    service = chat_service(june_store)
+
+    async def news(event: str) -> str:
+        said = Said()
+        await service.mention(Mention("slack", event, "C7", root, "<@UBOT> any news?"), said)
+        return said.posts[-1].text[0]
+
+    assert (await news("Ev1")).startswith("News of this paper comes to this thread for 7 days")
+    await subscriptions.remove(channel)
+    assert (await news("Ev2")).startswith("No news of this paper comes to this thread"), "unsubscribed: none comes"

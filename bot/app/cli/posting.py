@@ -44,6 +44,10 @@ def register(app: typer.Typer) -> None:
             days.not_future(day)
 
         async def work(services: Services) -> int:
+            from bot.roundup.follow import following
+            from bot.store.follows import FollowStore
+
+            posted = following(FollowStore(services.store.engine), services.config.digest.follow_days)  # as `run`
             subscription = _in_file(services, where) or await services.subscriptions.get(where)
             if subscription is None:
                 await _reachable_workspace(services, where)  # before anything is claimed or recorded
@@ -68,7 +72,7 @@ def register(app: typer.Typer) -> None:
                     )
                     await week_in_store(services.catalog, monday, str(where), days.today())
                 async with publishers(services, out, where.platform) as found:
-                    said, ok = await post_roundup(services, found, subscription, week_day)
+                    said, ok = await post_roundup(services, found, subscription, week_day, posted=posted)
                 return _outcome(said, ok)
             defaults = services.config.digest
             options = (
@@ -93,12 +97,16 @@ def register(app: typer.Typer) -> None:
                     return 0
             async with publishers(services, out, where.platform) as found:
                 delivery = DigestDelivery(
-                    services.store, services.search, services.ledger, services.subscriptions, found
+                    services.store, services.search, services.ledger, services.subscriptions, found, posted=posted
                 )
                 # The subscription's own channel: with its workspace, which `slack:C…` alone does not name.
                 channel = subscription.channel if subscription else where
                 result = await delivery.deliver(
-                    channel, options, target, retry_stopped=True, subscribed=bool(subscription)
+                    channel,
+                    options,
+                    target,
+                    retry_stopped=True,
+                    subscribed=bool(subscription and subscription.ends_in_chat),
                 )
             return _outcome(result.describe(), result.ok)
 
