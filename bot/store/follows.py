@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Exists, and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import Executable
 
@@ -180,13 +180,7 @@ class FollowStore:
 
     async def following(self, since: datetime) -> list[Followed]:
         """The cards posted since `since` that are still there, oldest first; each says whether it was shared."""
-        shared = exists().where(
-            threads.c.platform == follows.c.platform,
-            threads.c.workspace == follows.c.workspace,
-            threads.c.channel == follows.c.channel,
-            threads.c.thread_ref == follows.c.thread_ref,
-            threads.c.origin == "share",
-        )
+        shared = _shared()
         query = (
             select(follows, shared.label("shared"))
             .where(follows.c.posted_at >= since, follows.c.gone.is_(None))
@@ -220,13 +214,7 @@ class FollowStore:
         mention asking names its own: either is the channel's."""
         channel, arxiv_id = key
         workspaces = sorted({channel.workspace, ""})
-        shared = exists().where(
-            threads.c.platform == follows.c.platform,
-            threads.c.workspace == follows.c.workspace,
-            threads.c.channel == follows.c.channel,
-            threads.c.thread_ref == follows.c.thread_ref,
-            threads.c.origin == "share",
-        )
+        shared = _shared()
         sent = digest_papers.c
         async with self._engine.connect() as conn:
             row = (
@@ -309,3 +297,14 @@ class FollowStore:
                 )
             )
             return {r.arxiv_id: r.version for r in rows}
+
+
+def _shared() -> Exists:
+    """Whether a followed card is one a person shared (its thread's origin), not a digest's."""
+    return exists().where(
+        threads.c.platform == follows.c.platform,
+        threads.c.workspace == follows.c.workspace,
+        threads.c.channel == follows.c.channel,
+        threads.c.thread_ref == follows.c.thread_ref,
+        threads.c.origin == "share",
+    )
