@@ -41,7 +41,7 @@ from adapters.slack.publisher import SlackPublisher
 from adapters.slack.redact import redact_tokens
 from adapters.slack.tokens import WorkspaceTokens, good_until
 from bot.store.installations import Installations, OAuthStates
-from bot.store.sealing import Sealer
+from bot.store.sealing import Sealer, Unreadable
 from bot.store.workspaces import pause, resume
 
 log = logging.getLogger("paperboy.slack")
@@ -173,6 +173,8 @@ class _NoInstallation(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if "AuthorizeResult" in record.getMessage():
+            if _TOLD_NOT_RENEWED.get():  # said already, truly: installed, its token not renewed (`_not_renewed`)
+                return False
             record.msg, record.args = NO_INSTALLATION, ()
             record.levelno, record.levelname = logging.INFO, "INFO"
         return True
@@ -332,11 +334,19 @@ class _Authorize(AsyncInstallationStoreAuthorize):
     ) -> AuthorizeResult | None:
         """The workspace's rotating token as it stands, when Slack failed to refresh it (a 500, no answer)
         and it has not expired: bolt refreshes it hours early, and its failure told the person paperboy
-        was not installed. None when there is no installation, or its token is refused or expired."""
-        bot = await self._store.async_find_bot(
-            enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=org_wide
-        )
+        was not installed. None when there is no installation, or its token is refused or expired (an
+        expired one: the person is told Slack has not renewed it, not that paperboy is not installed)."""
+        workspace = workspace_of(enterprise_id, team_id, org_wide)
+        try:
+            bot = await self._store.async_find_bot(
+                enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=org_wide
+            )
+        except Unreadable:  # no key opens it: told paperboy is not installed, as `run` said at start (no traceback)
+            return None
         until = good_until(bot, 30) if bot is not None else None  # a request is answered at once
+        if bot is not None and bot.bot_token and bot.bot_refresh_token and until is None:
+            await _not_renewed(context, workspace)
+            return None
         if bot is None or until is None or not bot.bot_token:
             return None
         try:
@@ -346,12 +356,34 @@ class _Authorize(AsyncInstallationStoreAuthorize):
         log.warning(
             "Slack did not refresh workspace %s's rotating token just now; its current token, good until %s UTC,"
             " answers meanwhile (tried again at the next request)",
-            workspace_of(enterprise_id, team_id, org_wide),
+            workspace,
             f"{until:%H:%M}",
         )
         return AuthorizeResult.from_auth_test_response(
             auth_test_response=answer, bot_token=bot.bot_token, bot_scopes=bot.bot_scopes
         )
+
+
+_TOLD_NOT_RENEWED: ContextVar[bool] = ContextVar("told_not_renewed", default=False)
+# What a person is told where the workspace's rotating token has expired and Slack did not renew it.
+NOT_RENEWED = (
+    "paperboy could not answer: Slack did not renew this workspace's access token just now (it expires every few"
+    " hours and is renewed on the way). Try again in a few minutes; if it goes on, tell whoever runs paperboy."
+)
+
+
+async def _not_renewed(context: AsyncBoltContext, workspace: str) -> None:
+    """Say so, in place of bolt's "not installed" (untrue: it is installed): to the person, where the request
+    can be answered (a command's response_url, which bolt then has none of to answer on); in the log."""
+    _TOLD_NOT_RENEWED.set(True)  # (this request's task: bolt's "not installed" line, which follows, is not said)
+    log.warning(
+        "workspace %s's rotating token has expired and Slack did not renew it: its requests are told to try"
+        " again (renewed at the next request or sweep that Slack answers)",
+        workspace,
+    )
+    if context.response_url is not None and (respond := context.respond) is not None:
+        await respond(NOT_RENEWED)
+        context.pop("response_url")  # (bolt answers a request it has a response_url of with "not installed")
 
 
 # --- the pages at the end of an install ------------------------------------------------------------

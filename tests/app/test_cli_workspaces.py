@@ -234,3 +234,18 @@ async def test_post_to_a_channel_of_no_workspace_or_an_uninstalled_one_records_n
     assert "named by the organization's id, as slack:E0001/C3000" in " ".join(err.split())
     with sqlite3.connect(tmp_path / "data" / "paperboy.db") as db:
         assert db.execute("select count(*) from digests").fetchone() == (0,)
+
+
+def test_a_rotating_token_past_its_expiry_is_said_expired_not_due() -> None:
+    """`paperboy workspaces` said "due for refresh by" a time already past, with no word that the token
+    had expired (Slack's refresh failing): its requests are told to try again meanwhile."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.app.cli.workspaces import _line
+    from bot.store.workspaces import Installed
+
+    now = datetime.now(UTC)
+    one = Installed("slack", "T1", "Lab", False, now - timedelta(days=3), now - timedelta(minutes=5), None, 1, 0, 0)
+    assert "rotating token expired at" in _line(one) and "due for refresh" not in _line(one)
+    later = Installed("slack", "T1", "Lab", False, now - timedelta(days=3), now + timedelta(hours=2), None, 1, 0, 0)
+    assert "rotating token, due for refresh by" in _line(later)

@@ -4,6 +4,7 @@ and a workspace's data."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -65,7 +66,12 @@ def _line(one: Installed) -> str:
         f"installed {one.installed_at:%-d %B %Y}",
         f"{channels}, {counted(one.follows, 'follow')}",
     ]
-    if one.expires_at is not None:
+    if one.expires_at is not None and one.expires_at <= datetime.now(UTC):  # it was said "due by" a time past
+        parts.append(
+            f"rotating token expired at {one.expires_at:%-d %B %Y %H:%M} UTC, not renewed by Slack: its requests are"
+            " told to try again, and it is renewed at the next request or sweep Slack answers"
+        )
+    elif one.expires_at is not None:
         parts.append(f"rotating token, due for refresh by {one.expires_at:%-d %B %Y %H:%M} UTC")
     if one.token_opens is False:
         parts.append(

@@ -15,7 +15,7 @@ from adapters.slack import tokens
 from adapters.slack.app import slack_client
 from adapters.slack.oauth import OAuthApp, multi_slack
 from bot.store.papers import PaperStore
-from bot.store.sealing import sealer
+from bot.store.sealing import new_key, sealer
 from bot.store.tables import installations
 from tests.adapters.slack.workspaces import DUE, KEY, OAUTH_URL, MultiBot, answered, fake_workspaces, multi_bot
 from tests.fakes.slack import Failure, FakeSlack, Workspace
@@ -210,3 +210,34 @@ async def test_a_refresh_slack_fails_while_the_token_is_good_for_an_hour_still_p
     assert outcomes == {"T0001": "posted", "T0002": "posted"} and "C1000" in posted_in(multi.fake)
     said = [r.getMessage() for r in caplog.records if "posts meanwhile" in r.getMessage()]
     assert len(said) == 1 and "internal_error" in said[0], said
+
+
+async def test_an_expired_token_slack_does_not_renew_is_said_so_not_not_installed(
+    multi: MultiBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Its token expired and Slack's refresh failing (a 500), the person was told paperboy is not installed
+    and to ask an admin to add it again: untrue, and a reinstall is no fix for an outage."""
+    multi.fake.workspaces["T0001"].expires_in = 0  # expired as it is handed out
+    await multi.install("T0001")
+    multi.fake.fail("oauth.v2.access", *[Failure(status=500)] * 4)
+    await multi.command("settings", "T0001", answer="s")
+    said = await answered(multi, "s")
+    assert "Slack did not renew this workspace's access token just now" in said and "not installed" not in said
+    assert len(multi.fake.responses) == 1  # (bolt's own "not installed" after it: none)
+    logged = [r.getMessage() for r in caplog.records]
+    assert any(line.startswith("workspace T0001's rotating token has expired") for line in logged), logged
+    assert not any("not installed" in line for line in logged), logged
+
+
+async def test_a_workspace_no_key_opens_is_told_paperboy_is_not_installed(
+    multi: MultiBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """As `run` says at start; the request got no answer at all and a traceback was logged (bolt's second
+    look in the store, ours, let the store's "could not be decrypted" through: a 500)."""
+    await multi.install("T0001")
+    async with multi.store.engine.begin() as conn:  # sealed with a key PAPERBOY_SECRET_KEY no longer lists
+        await conn.execute(update(installations).values(sealed=sealer(new_key()).seal({"bot_token": "xoxb-x"})))
+    multi.slack.installations.installations.forget_cached("slack", "T0001")
+    await multi.command("help", "T0001", answer="h")
+    assert "paperboy is not installed in this workspace" in await answered(multi, "h")
+    assert not any(r.exc_info for r in caplog.records), [r.getMessage() for r in caplog.records if r.exc_info]
