@@ -122,6 +122,10 @@ class SlackPublisher:
         self._locks: dict[str, asyncio.Lock] = {}
         self._views: dict[str, SlackPublisher] = {}
 
+    def _payload(self, key: str) -> dict[str, str]:
+        """A post's metadata: its key, and the workspace it was posted for where there are several (`find`)."""
+        return {"key": key, "workspace": self.workspace} if self.workspace else {"key": key}
+
     def for_workspace(self, workspace: str) -> SlackPublisher:
         """This publisher, posting with `workspace`'s token (itself when there is one token for all)."""
         if self._tokens is None or workspace == self.workspace:
@@ -251,7 +255,9 @@ class SlackPublisher:
             read += len(response.get("messages") or [])
             for message in response.get("messages") or []:
                 payload = ((message.get("metadata") or {}).get("event_payload")) or {}
-                if payload.get("key") == key:
+                # a channel shared by two workspaces (Slack Connect) holds both installs' posts, under the same
+                # keys: ours say our workspace (those of versions before it said none: taken as ours)
+                if payload.get("key") == key and payload.get("workspace", self.workspace) == self.workspace:
                     ts = str(message["ts"])
                     return MessageRef(channel, ts, thread or ts)
             cursor = str((response.get("response_metadata") or {}).get("next_cursor") or "")
@@ -291,7 +297,7 @@ class SlackPublisher:
                     thread_ts=thread,
                     unfurl_links=False,
                     unfurl_media=False,
-                    metadata={"event_type": METADATA_EVENT, "event_payload": {"key": key}} if key else None,
+                    metadata={"event_type": METADATA_EVENT, "event_payload": self._payload(key)} if key else None,
                 ),
             )
         except SlackApiError as exc:

@@ -307,3 +307,20 @@ async def test_a_token_slack_refuses_with_no_event_is_not_subscribed_with(multi:
     said = await answered(multi, "b")
     assert "Slack refuses paperboy's token in this workspace (invalid_auth)" in said and "subscribed" not in said
     assert await multi.subscriptions.all() == []
+
+
+async def test_a_resumed_post_in_a_channel_two_workspaces_share_finds_only_its_own(multi: MultiBot) -> None:
+    """A Slack Connect channel shared by two workspaces has one id and one history, holding both installs'
+    posts under the same keys: a digest resumed in one took the other's header and cards for its own."""
+    from datetime import UTC, datetime
+
+    from bot.domain.post import Post
+
+    await multi.install("T0001")
+    await multi.install("T0002")
+    since = datetime.now(UTC)
+    one, two = (multi.slack.publisher.for_workspace(team) for team in ("T0001", "T0002"))
+    posted = await one.post_header("C0001", Post(header="Daily Papers"), "2026-06-01:header")
+    assert posted is not None
+    assert await one.find("C0001", "2026-06-01:header", since) == posted
+    assert await two.find("C0001", "2026-06-01:header", since) is None  # T0001's: not T0002's to resume
