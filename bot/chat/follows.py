@@ -14,7 +14,7 @@ from datetime import datetime
 from bot.chat.commands import Follow, Unfollow
 from bot.chat.wording import TYPED, Phrasebook
 from bot.delivery.delivered import days_had
-from bot.delivery.subscriptions import Person, Subscription, SubscriptionChanged, SubscriptionStore, Was, retried
+from bot.delivery.subscriptions import Person, Subscription, SubscriptionStore, Was, retried
 from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults, check_topics
 from bot.domain.filters import describe, entry_key, joined, split_filters
@@ -176,7 +176,7 @@ class FollowService:
         if current is None:
             return _post("You follow nothing, so there is nothing to stop.")
         if command.topic is None:
-            await self._subscriptions.remove(current.channel, of=who)
+            await self._subscriptions.remove(current.channel, expected=Was(current, who))
             return _post("You follow nothing now: no more personal digests.")
         left = _without(current.topics, command.topic)
         if len(left) == len(current.topics):
@@ -186,8 +186,7 @@ class FollowService:
                 "Unfollow one of them as it is written there, or all with `/papers unfollow`.",
             )
         if not left:
-            if not await self._subscriptions.remove(current.channel, of=who):  # (gone meanwhile: said as such)
-                raise SubscriptionChanged(current.channel)
+            await self._subscriptions.remove(current.channel, expected=Was(current, who))  # (changed meanwhile: again)
             return _post(f"{_stopped(current.topics[0])[:-1]}, and follow nothing now.")
         await self._subscriptions.save(replace(current, topics=left), self._clock(), expected=Was(current, who))
         gone = next((t for t in current.topics if t not in left), command.topic)

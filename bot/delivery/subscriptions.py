@@ -300,11 +300,14 @@ class SubscriptionStore:
             if workspace not in found and workspace != channel.workspace:
                 await follow_channel(conn, channel, ChannelRef(channel.platform, channel.channel, workspace))
 
-    async def remove(self, channel: ChannelRef, of: Person | None = None) -> bool:
+    async def remove(self, channel: ChannelRef, of: Person | None = None, *, expected: Was | None = None) -> bool:
         """Remove the channel's subscription; `of`: a person's follows, changed after their other changes
-        (`save` with `Was(..., person)`), none between a read and a save of theirs. Whether there was one."""
+        (`save` with `Was(..., person)`), none between a read and a save of theirs. Whether there was one.
+        `expected`: as `save`'s (an `unfollow` of the last topic beside a `follow` deleted the new one)."""
         async with self._engine.begin() as conn:
-            if of is not None:
+            if expected is not None:
+                await _unchanged(conn, channel, expected)
+            elif of is not None:
                 await hold(conn, _person_key(of))
             return await changed(conn, delete(subscriptions).where(_is(channel)))
 

@@ -62,8 +62,8 @@ def parse_channel(text: str) -> ChannelRef:
     platform, channel, workspace = match.group("platform"), match.group("channel"), match.group("workspace") or ""
     if platform == "discord" and not all(_a_snowflake(part) for part in (channel, workspace) if part):
         raise UsageError(
-            f"{text!r}: a Discord id is a number of at most 20 digits, such as discord:1234567890 (Developer Mode"
-            " on, right-click the channel, Copy Channel ID)"
+            f"{text!r}: a Discord id is a number of up to 20 digits, not 0 and with no 0 in front, below 2^64, such"
+            " as discord:1234567890 (Developer Mode on, right-click the channel, Copy Channel ID)"
         )
     if platform == "slack" and (lower := next((part for part in (workspace, channel) if part != part.upper()), None)):
         raise UsageError(_not_a_slack_id(text.strip(), lower))
@@ -76,8 +76,9 @@ def parse_channel(text: str) -> ChannelRef:
 
 
 def _a_snowflake(part: str) -> bool:
-    """Whether `part` can be a Discord id: a number of 64 bits, not 0 (30 digits name nothing on Discord)."""
-    return part.isascii() and part.isdigit() and 0 < int(part) < 2**64
+    """Whether `part` can be a Discord id: a number of 64 bits, not 0 (30 digits name nothing on Discord), written
+    as Discord writes it (`007` would be another channel than `7` to the store)."""
+    return part.isascii() and part.isdigit() and not part.startswith("0") and int(part) < 2**64
 
 
 def _not_a_slack_id(text: str, part: str) -> str:

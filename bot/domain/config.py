@@ -29,7 +29,7 @@ from pydantic_core import ErrorDetails, InitErrorDetails
 from bot.domain.channels import not_a_channel, parse_channel
 from bot.domain.errors import ConfigError, UsageError
 from bot.domain.filters import check_entry
-from bot.domain.models import BIDI_CHARS, ZERO_WIDTH_CHARS
+from bot.domain.models import UNSEEN, ZERO_WIDTH_CHARS
 from bot.domain.our_words import plainly, said_at_once, unreadable
 from bot.domain.weekdays import digest_days, parse_weekday
 from bot.domain.zones import is_place, zone_hint
@@ -41,7 +41,7 @@ _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", re.ASCII)
 # nothing and can turn around or garble how it is shown. Marks a copy from a right-to-left page brings
 # (U+200E, U+200F) are let through; the zero-width space and joiners, the soft hyphen and the BOM a paste
 # carries inside a word are dropped from the file's topics, as chat drops them (`file_topic`).
-_HIDDEN = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x9f{BIDI_CHARS}]")
+_HIDDEN = UNSEEN
 _ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH_CHARS}]")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+", re.ASCII)  # a key TOML takes unquoted
 # a user (U…, W… on Enterprise Grid) or user group (S…), for one workspace (T…:) or for every one

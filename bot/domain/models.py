@@ -20,9 +20,10 @@ BIDI_CHARS = "\u202a-\u202e\u2066-\u2069"  # a character class's range, for ever
 # character class's ranges, as BIDI_CHARS
 ZERO_WIDTH_CHARS = "\u00ad\u200b-\u200d\u2060\ufeff"
 _BIDI = re.compile(f"[{BIDI_CHARS}]")
-# what `squash` has more to do with than white space: control characters but white space's (escape sequences
-# begin with one), bidi overrides. Most text has none, and is squashed at a third of the cost.
-_UNPLAIN = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x9f{BIDI_CHARS}]")
+# what cannot be seen in text: control characters but white space's (escape sequences begin with one), bidi
+# overrides and isolates. `squash` has more to do than fold white space only where text has one (most has none:
+# squashed at a third of the cost); a config file's topic holding one is refused (bot.domain.config).
+UNSEEN = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x9f{BIDI_CHARS}]")
 
 
 def squash(text: str | None) -> str:
@@ -31,7 +32,7 @@ def squash(text: str | None) -> str:
     and bidi overrides too."""
     if not text:
         return ""
-    if _UNPLAIN.search(text) is None:  # (tab, newline and the rest of white space: what `split` splits at)
+    if UNSEEN.search(text) is None:  # (tab, newline and the rest of white space: what `split` splits at)
         return " ".join(text.split())
     return " ".join(_CONTROL.sub(" ", _BIDI.sub("", _ESCAPES.sub("", text))).split())
 

@@ -32,9 +32,12 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+")  # what `WORDS` finds in lower-case ASCII
 # An acronym keeps its form and loses a plural "s" (Snowball leaves "llms" alone): "LLMs" is "llm", and so
 # is any word in capitals written with one ("GPUs", "LSTMs", "LRMs"), before case is folded.
 _PLURAL = re.compile(rf"(?<![^\W_])({'|'.join(sorted(map(re.escape, ACRONYMS), key=len, reverse=True))})s(?![^\W_])")
-# "NaNs", "IoUs" too; where a word begins is asked of the match (`_capitals_singular`): a pattern that
-# begins with a look behind is tried at every character, and was a fifth of building a paper's document
-_CAPITALS_PLURAL = re.compile(r"([A-Z][A-Za-z0-9]*[A-Z])s(?![^\W_])")
+# "NaNs", "IoUs" too. Looked for only in a text with a capital before a word's last "s" (`_A_CAPITALS_PLURAL`):
+# most have none, and the pattern, tried at every character, was a fifth of building a paper's document. Its
+# look-behind is ASCII's (a run of capitals is tried once, not from each of them: linear), and a match after
+# another letter or digit is left as it is (`_capitals_singular`).
+_CAPITALS_PLURAL = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9]*[A-Z])s(?![^\W_])")
+_A_CAPITALS_PLURAL = re.compile(r"[A-Z]s(?![^\W_])")
 # ... and in lower case, a word no English word is: no vowel ("lstms", "cnns", "vlms") or a processor
 # ("gpus", "tpus"): typed so, it found only the papers writing it so, not "GPU" nor "GPUs"
 _BARE_PLURAL = re.compile(
@@ -53,7 +56,9 @@ def folded(text: str) -> str:
 def term_text(text: str) -> str:
     """What the `TERMS` analyser is given: folded, acronym plurals made singular, a language's sign spelled
     out ("C++" is "cplusplus")."""
-    singular = _PLURAL.sub(r"\1", folded(_CAPITALS_PLURAL.sub(_capitals_singular, text)))
+    if _A_CAPITALS_PLURAL.search(text):
+        text = _CAPITALS_PLURAL.sub(_capitals_singular, text)
+    singular = _PLURAL.sub(r"\1", folded(text))
     return signs_spelled(_BARE_PLURAL.sub(_bare_singular, singular))  # "C++" was the letter "c": no term
 
 

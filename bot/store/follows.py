@@ -240,6 +240,12 @@ class FollowStore:
                     sent.arxiv_id == arxiv_id,
                     sent.sent_at >= since,
                     sent.message_ref.is_not(None),
+                    ~exists().where(  # none followed there, ever: a card deleted, or followed no more, is not adopted
+                        follows.c.platform == sent.platform,
+                        follows.c.workspace == sent.workspace,
+                        follows.c.channel == sent.channel,
+                        follows.c.arxiv_id == sent.arxiv_id,
+                    ),
                 )
                 .order_by(sent.sent_at)
                 .limit(1)

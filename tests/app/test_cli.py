@@ -416,7 +416,7 @@ def test_an_application_id_of_no_discord_application_is_refused(paperboy: Paperb
     """26 digits printed an invite link Discord would refuse."""
     run = paperboy("discord-invite", "--client-id", "9" * 26, PAPERBOY_OFFLINE="1")
     assert run.code == 2 and run.out == ""
-    assert "a Discord application id is a number of at most 20 digits" in one_line(run.err)
+    assert "a Discord application id is a number below 2^64" in one_line(run.err)
 
 
 @pytest.mark.slow

@@ -415,8 +415,8 @@ def test_a_discord_channel_that_is_not_a_number_is_refused_at_start() -> None:
     with pytest.raises(ConfigError, match="a Discord id is a number"):
         parse_config('[[subscriptions]]\nchannel = "discord:general"\n', "paperboy.toml")
     assert parse_config('[[subscriptions]]\nchannel = "discord:123/456"\n', "paperboy.toml").subscriptions
-    for none in ("0", "9" * 26, "123/" + "9" * 21):  # no Discord id: 64 bits, not 0
-        with pytest.raises(ConfigError, match="a Discord id is a number of at most 20 digits"):
+    for none in ("0", "007", "9" * 20, "9" * 26, "123/" + "9" * 21):  # no Discord id: 64 bits, not 0, no 0 before
+        with pytest.raises(ConfigError, match="a Discord id is a number of up to 20 digits, not 0"):
             parse_config(f'[[subscriptions]]\nchannel = "discord:{none}"\n', "paperboy.toml")
     assert parse_config(f'[[subscriptions]]\nchannel = "discord:{2**64 - 1}"\n', "paperboy.toml").subscriptions
 

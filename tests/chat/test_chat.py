@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 
 import pytest
@@ -14,9 +15,10 @@ from adapters.slack.render import post_message as slack_message
 from bot.chat.commands import Help, Preview, Search, Settings, Subscribe, Today, Unknown, Unsubscribe, parse_command
 from bot.chat.service import Asker, ChatService, manages_channel
 from bot.chat.wording import TYPED
-from bot.delivery.subscriptions import SubscriptionStore
+from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Listing
+from bot.domain.post import Post
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from tests.chat.test_commands import TEXTS
@@ -961,3 +963,44 @@ async def test_two_first_subscribes_at_the_same_moment_are_one_then_the_other(st
         "This channel is subscribed",
         "This channel is updated",
     ]
+
+
+class _ReadThenWait(SubscriptionStore):
+    """Follows whose next read (`of_person`), once `armed`, waits for `go` after reading."""
+
+    def __init__(self, store: PaperStore) -> None:
+        super().__init__(store.engine)
+        self.armed, self.read, self.go = False, asyncio.Event(), asyncio.Event()
+
+    async def of_person(self, platform: str, workspace: str, person: str) -> Subscription | None:
+        found = await super().of_person(platform, workspace, person)
+        if self.armed:
+            self.armed = False
+            self.read.set()
+            await self.go.wait()
+        return found
+
+
+async def test_the_last_topic_unfollowed_beside_a_follow_keeps_the_follow(store: PaperStore) -> None:
+    """`unfollow vision` (the last topic) read the follows, a `follow robotics` was saved, then the unfollow
+    deleted the follows: "You now follow robotics", and nothing followed."""
+    subscriptions = _ReadThenWait(store)
+    service = chat_service(store, subscriptions=subscriptions)
+    asker = Asker(ChannelRef("slack", "D0LAST", "T1"), "U1", direct=True)
+    await service.answer(parse_command("follow vision"), asker)
+
+    async def unfollow() -> Post:
+        subscriptions.armed = True
+        return await service.answer(parse_command("unfollow vision"), asker)
+
+    async def follow() -> Post:
+        await subscriptions.read.wait()
+        answer = await service.answer(parse_command("follow robotics"), asker)
+        subscriptions.go.set()
+        return answer
+
+    unfollowed, followed = await asyncio.gather(unfollow(), follow())
+    assert followed.header.startswith("You now follow “robotics”"), followed
+    assert unfollowed.text[0].startswith("You no longer follow “vision”"), unfollowed
+    stored = await SubscriptionStore(store.engine).of_person("slack", "T1", "U1")
+    assert stored is not None and stored.topics == ("robotics",)

@@ -495,6 +495,7 @@ async def test_any_news_under_a_digest_card_not_followed_yet_says_what_will_come
     from bot.delivery.digest import DigestOptions
     from bot.delivery.digest_delivery import DigestDelivery
     from bot.delivery.subscriptions import Subscription, SubscriptionStore
+    from bot.store.follows import FollowStore
 
     channel = ChannelRef("slack", "C7")
     subscriptions = SubscriptionStore(june_store.engine)
@@ -518,3 +519,10 @@ async def test_any_news_under_a_digest_card_not_followed_yet_says_what_will_come
     assert (await news("Ev1")).startswith("News of this paper comes to this thread for 7 days")
     await subscriptions.remove(channel)
     assert (await news("Ev2")).startswith("No news of this paper comes to this thread"), "unsubscribed: none comes"
+    await subscriptions.save(Subscription(channel))
+    cards = FollowStore(june_store.engine)
+    assert await cards.adopt(NOW - timedelta(days=7)) == 3  # what the next follow sweep does first
+    [adopted] = [f for f in await cards.following(NOW - timedelta(days=7)) if f.ref.thread == root]
+    assert (await news("Ev3")).startswith("News of this paper comes to this thread for 7 days")
+    assert await cards.stop(adopted.key, "the card was deleted")
+    assert (await news("Ev4")).startswith("No news of this paper comes to this thread"), "a deleted card: none"

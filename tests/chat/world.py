@@ -30,10 +30,11 @@ def chat_service(
     clock: Callable[[], datetime] = lambda: NOW,
     community: Community | None = None,
     follow_days: int = 7,
+    subscriptions: SubscriptionStore | None = None,
 ) -> ChatService:
     """`search` answers the commands (the real one unless given); the catalog always has the real one."""
     indexed = SearchService(store)
-    subscriptions = SubscriptionStore(store.engine)
+    subscriptions = subscriptions or SubscriptionStore(store.engine)
     return ChatService(
         store,
         search or indexed,

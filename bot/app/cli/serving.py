@@ -103,7 +103,7 @@ def register(app: typer.Typer) -> None:
 
         if client_id is not None and client_id >= 2**64:
             raise UsageError(
-                f"--client-id {client_id}: a Discord application id is a number of at most 20 digits (General "
+                f"--client-id {client_id}: a Discord application id is a number below 2^64 (up to 20 digits; General "
                 "Information → Application ID in the Discord developer portal)"
             )
         settings = load_settings()

@@ -91,6 +91,8 @@ _THANKS_SAID = (
 TOP_SAID = (
     "top papers", "top papers here", "top in this channel", "top papers in this channel", "most discussed",
     "most discussed papers", "most engaged", "most engaged papers", "most popular here", "most discussed here",
+    "most discussed papers here", "most discussed in this channel", "most discussed papers in this channel",
+    "most engaged here", "most engaged papers here",
 )  # fmt: skip
 _ACKNOWLEDGED = ("ok", "okay", "k", "got it", "cool", "nice", "great", "awesome", "perfect", "good bot", "👍")
 _SAID_FOR: dict[str, Command] = {
