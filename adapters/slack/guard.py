@@ -27,6 +27,7 @@ import re
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -53,13 +54,19 @@ def _interaction(body: bytes) -> dict[str, Any]:
     return payload if isinstance(payload, dict) else {}
 
 
+# What this request's person is told in place of bolt's "not installed", where that is untrue (set in the
+# request's task by adapters.slack.oauth: the workspace's rotating token expired and Slack did not renew it).
+ANSWERED_INSTEAD: ContextVar[str | None] = ContextVar("paperboy_answered_instead", default=None)
+
+
 def in_the_form(body: bytes, answer: web.StreamResponse) -> web.StreamResponse:
     """A form's submission answered with a bare sentence (bolt's, when the workspace has no installation
     any more): Slack shows a modal nothing but "We had some trouble connecting", so the sentence is shown
-    in the modal itself (`response_action: update`). Any other answer as it is."""
+    in the modal itself (`response_action: update`; `ANSWERED_INSTEAD` where bolt's is untrue). Any other
+    answer as it is."""
     if not isinstance(answer, web.Response) or answer.status != 200 or not answer.text:
         return answer
-    said = answer.text.strip()
+    said = ANSWERED_INSTEAD.get() or answer.text.strip()
     if said.startswith("{") or _interaction(body).get("type") != "view_submission":
         return answer
     view = {

@@ -36,10 +36,11 @@ from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.slack.guard import ANSWERED_INSTEAD
 from adapters.slack.installations import PLATFORM, StoreInstallations, StoreStates, workspace_of
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.redact import redact_tokens
-from adapters.slack.tokens import WorkspaceTokens, good_until
+from adapters.slack.tokens import REFUSED_FOR_GOOD, WorkspaceTokens, good_until
 from bot.store.installations import Installations, OAuthStates
 from bot.store.sealing import Sealer, Unreadable
 from bot.store.workspaces import pause, resume
@@ -173,7 +174,7 @@ class _NoInstallation(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if "AuthorizeResult" in record.getMessage():
-            if _TOLD_NOT_RENEWED.get():  # said already, truly: installed, its token not renewed (`_not_renewed`)
+            if ANSWERED_INSTEAD.get():  # said already, truly: installed, its token not renewed (`_not_renewed`)
                 return False
             record.msg, record.args = NO_INSTALLATION, ()
             record.levelno, record.levelname = logging.INFO, "INFO"
@@ -344,7 +345,8 @@ class _Authorize(AsyncInstallationStoreAuthorize):
         except Unreadable:  # no key opens it: told paperboy is not installed, as `run` said at start (no traceback)
             return None
         until = good_until(bot, 30) if bot is not None else None  # a request is answered at once
-        if bot is not None and bot.bot_token and bot.bot_refresh_token and until is None:
+        refused = _REFRESH_REFUSED.get() in REFUSED_FOR_GOOD  # only a new install mends it: said so (bolt's)
+        if bot is not None and bot.bot_token and bot.bot_refresh_token and until is None and not refused:
             await _not_renewed(context, workspace)
             return None
         if bot is None or until is None or not bot.bot_token:
@@ -364,7 +366,6 @@ class _Authorize(AsyncInstallationStoreAuthorize):
         )
 
 
-_TOLD_NOT_RENEWED: ContextVar[bool] = ContextVar("told_not_renewed", default=False)
 # What a person is told where the workspace's rotating token has expired and Slack did not renew it.
 NOT_RENEWED = (
     "paperboy could not answer: Slack did not renew this workspace's access token just now (it expires every few"
@@ -375,7 +376,7 @@ NOT_RENEWED = (
 async def _not_renewed(context: AsyncBoltContext, workspace: str) -> None:
     """Say so, in place of bolt's "not installed" (untrue: it is installed): to the person, where the request
     can be answered (a command's response_url, which bolt then has none of to answer on); in the log."""
-    _TOLD_NOT_RENEWED.set(True)  # (this request's task: bolt's "not installed" line, which follows, is not said)
+    ANSWERED_INSTEAD.set(NOT_RENEWED)  # (this request's task: bolt's "not installed" is neither said nor logged)
     log.warning(
         "workspace %s's rotating token has expired and Slack did not renew it: its requests are told to try"
         " again (renewed at the next request or sweep that Slack answers)",
@@ -474,6 +475,7 @@ _UNDISTRIBUTED = ("invalid_team_for_non_distributed_app",)
 # org) is said with Slack's own code, not blamed on the code
 _CODE = ("invalid_code", "code_already_used", "invalid_grant_type", "no answer of Slack's")
 _ACCESS_REFUSED: ContextVar[str] = ContextVar("paperboy_oauth_access_refused", default="")
+_REFRESH_REFUSED: ContextVar[str] = ContextVar("paperboy_refresh_refused", default="")  # Slack's error code
 # The operator's settings at fault, as the log says each (an ERROR: every install fails until they are mended)
 _OPERATOR_FAULTS = (
     (
@@ -504,6 +506,8 @@ class _RotationFailed(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         said = record.getMessage()
         if said.startswith("Failed to rotate tokens due to"):
+            found = re.search(r"'error': '([a-z_]+)'", said)
+            _REFRESH_REFUSED.set(found[1] if found else "")  # (this request's task: `_unrefreshed` reads it)
             record.msg = "Slack did not refresh a workspace's rotating token: %s"
             record.args = (said.removeprefix("Failed to rotate tokens due to").strip(),)
         return True

@@ -68,8 +68,8 @@ def _line(one: Installed) -> str:
     ]
     if one.expires_at is not None and one.expires_at <= datetime.now(UTC):  # it was said "due by" a time past
         parts.append(
-            f"rotating token expired at {one.expires_at:%-d %B %Y %H:%M} UTC, not renewed by Slack: its requests are"
-            " told to try again, and it is renewed at the next request or sweep Slack answers"
+            f"rotating token expired at {one.expires_at:%-d %B %Y %H:%M} UTC and not renewed: while Slack fails to"
+            " answer, its requests are told to try again; if Slack refused the renewal, install the app there again"
         )
     elif one.expires_at is not None:
         parts.append(f"rotating token, due for refresh by {one.expires_at:%-d %B %Y %H:%M} UTC")

@@ -241,3 +241,27 @@ async def test_a_workspace_no_key_opens_is_told_paperboy_is_not_installed(
     await multi.command("help", "T0001", answer="h")
     assert "paperboy is not installed in this workspace" in await answered(multi, "h")
     assert not any(r.exc_info for r in caplog.records), [r.getMessage() for r in caplog.records if r.exc_info]
+
+
+async def test_an_expired_token_in_a_form_is_said_in_the_form_and_one_refused_for_good_asks_for_an_install(
+    multi: MultiBot, no_race_to_lose: None
+) -> None:
+    """A form submitted with the token expired showed bolt's "not installed" in the modal; a refresh token
+    Slack refuses for good (only a new install mends it) was told to try again in a few minutes, for ever."""
+    import json
+    from urllib.parse import urlencode
+
+    from adapters.slack.surfaces import FORM
+
+    multi.fake.workspaces["T0001"].expires_in = 0
+    await multi.install("T0001")
+    multi.fake.fail("oauth.v2.access", *[Failure(status=500)] * 2)  # (the request's refresh, and bolt's again)
+    view = {"id": "V1", "team_id": "T0001", "callback_id": FORM, "type": "modal", "private_metadata": "", "state": {}}
+    payload = {"type": "view_submission", "team": {"id": "T0001"}, "user": {"id": "U1", "team_id": "T0001"}}
+    form = urlencode({"payload": json.dumps(payload | {"api_app_id": "A1", "trigger_id": "1", "view": view})})
+    shown = (await multi.send(form, "application/x-www-form-urlencoded")).json()
+    assert "Slack did not renew this workspace's access token" in shown["view"]["blocks"][0]["text"]["text"]
+    multi.fake.workspaces["T0001"].refresh_token = "another"  # Slack refuses ours from now on: invalid_refresh_token
+    await multi.command("settings", "T0001", answer="s")
+    said = await answered(multi, "s")
+    assert "paperboy is not installed in this workspace" in said and "did not renew" not in said
