@@ -498,6 +498,12 @@ _OPERATOR_FAULTS = (
 )
 
 
+def _error_code(said: str) -> str | None:
+    """Slack's error code in the text bolt logs of a refused call (`'error': 'invalid_code'`), if any."""
+    found = re.search(r"'error': '([a-z_]+)'", said)
+    return found[1] if found else None
+
+
 class _RotationFailed(logging.Filter):
     """bolt's ERROR when it could not refresh a rotating token ("Failed to rotate tokens due to …"), said in
     our words with its cause (Slack's refusal, or no answer); `_Authorize._unrefreshed` then says whether
@@ -506,8 +512,7 @@ class _RotationFailed(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         said = record.getMessage()
         if said.startswith("Failed to rotate tokens due to"):
-            found = re.search(r"'error': '([a-z_]+)'", said)
-            _REFRESH_REFUSED.set(found[1] if found else "")  # (this request's task: `_unrefreshed` reads it)
+            _REFRESH_REFUSED.set(_error_code(said) or "")  # (this request's task: `_unrefreshed` reads it)
             record.msg = "Slack did not refresh a workspace's rotating token: %s"
             record.args = (said.removeprefix("Failed to rotate tokens due to").strip(),)
         return True
@@ -522,8 +527,7 @@ class _AccessRefused(logging.Filter):
         said = record.getMessage()
         if not said.startswith("Failed to fetch oauth.v2.access result"):
             return True
-        found = re.search(r"'error': '([a-z_]+)'", said)
-        code = found[1] if found else "no answer of Slack's"
+        code = _error_code(said) or "no answer of Slack's"
         _ACCESS_REFUSED.set(code)
         operator = next((words for codes, words in _OPERATOR_FAULTS if code in codes), None)
         if operator is not None:  # no fault of the person installing: the operator's settings

@@ -86,6 +86,7 @@ class Follower:
         self._store = store
         self._publishers = publishers
         self._days = follow_days
+        self.posted = following(follows, follow_days)  # DigestDelivery's `posted` hook: each card out, followed
         self._clock = clock
         self._gap = 60.0 / refreshes_per_minute
         self._sleep = sleep
@@ -93,10 +94,6 @@ class Follower:
         self._pace: dict[tuple[str, str], asyncio.Lock] = {}
         self._subscriptions = subscriptions
         self._repeats = Repeats()  # a failure met again at every sync is said once an hour
-
-    async def posted(self, channel: ChannelRef, card: Card, ref: MessageRef, now: datetime) -> None:
-        """A card is out (DigestDelivery's `posted` hook): follow it, as posted."""
-        await following(self._follows, self._days)(channel, card, ref, now)
 
     async def sweep(self) -> FollowReport:
         """Compare every card posted in the last `follow_days` with its paper now; note and refresh."""
