@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import shutil
 import ssl
+import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.domain.models import Listing
 from bot.host.cpus import usable_cpus
 from bot.ingest.importer import read_file
+from bot.search.service import SearchService
 from bot.store.engine import create_engine, database_url, migrate
 from bot.store.papers import PaperStore
 from tests.fakes.papers_api import FIXTURES, FakePapersApi
@@ -27,9 +30,13 @@ from tests.fakes.slack import FakeSlack
 
 # Property tests draw the same examples at every run, so that CI never fails on a draw nobody made
 # before; HYPOTHESIS_EXPLORE=1 draws fresh ones, to look for new failures (then keep what they find).
+# `make check` (HYPOTHESIS_QUICK=1) draws the first 25 of the same examples; `make test` all 100.
 settings.register_profile("fixed", derandomize=True)
+settings.register_profile("quick", derandomize=True, max_examples=25)
 settings.register_profile("explore", derandomize=False)
-settings.load_profile("explore" if os.environ.get("HYPOTHESIS_EXPLORE") else "fixed")
+settings.load_profile(
+    "explore" if os.environ.get("HYPOTHESIS_EXPLORE") else "quick" if os.environ.get("HYPOTHESIS_QUICK") else "fixed"
+)
 
 CURRENT = FIXTURES / "hf_daily_papers" / "current_2026-06_to_2026-08"
 SHAPES = FIXTURES / "hf_daily_papers" / "shape_history"
@@ -119,10 +126,12 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 async def sqlite_copy(
-    template: Path, into: Path, fill: Callable[[PaperStore], Awaitable[None]] | None = None
+    template: Path, into: Path, fill: Callable[[PaperStore], Awaitable[None]] | None = None, *, indexed: bool = False
 ) -> AsyncEngine:
     """A SQLite store in `into`, copied from the one in `template`, which the first call migrates and
-    fills. A copy is the same file a fresh build makes, at a fraction of the cost (alembic runs once)."""
+    fills. A copy is the same file a fresh build makes, at a fraction of the cost (alembic runs once).
+    `indexed`: the first call also builds the template's search index, which `search_over` opens a
+    copy of for each search over the copy, as a restart opens its own (a seventh of building it)."""
 
     async def build(folder: Path) -> None:
         engine = create_engine(database_url(None, folder))
@@ -130,13 +139,40 @@ async def sqlite_copy(
             await migrate(engine)
             if fill is not None:
                 await fill(PaperStore(engine))
+            if indexed:
+                search = SearchService(PaperStore(engine), folder=folder / INDEX)
+                await search.index()
+                await search.close()
         finally:
             await engine.dispose()  # the last connection closed: SQLite folds its WAL into the file
 
     await copy_of_template(template, into, build)
+    if indexed:
+        _INDEXED[_store_file(into)] = template / INDEX
     engine = create_engine(database_url(None, into))
     await migrate(engine)  # nothing to do on a copy at the newest revision; proves it is one
     return engine
+
+
+INDEX = "search"  # the index's folder in a data dir, as `paperboy run` keeps it (bot/app/bootstrap.py)
+_INDEXED: dict[Path, Path] = {}  # a store copied from a template with an index: the template's index
+
+
+def search_over(store: PaperStore) -> SearchService:
+    """The real search over `store`. Over a copy of a template built `indexed` (`june_store`), its index
+    is opened from a copy of the template's and caught up with the store, the path of every restart;
+    over any other store it is built in memory from the store."""
+    database = Path(store.engine.url.database or "")
+    template = _INDEXED.get(database)
+    if template is None:
+        return SearchService(store)
+    folder = Path(tempfile.mkdtemp(prefix="search-", dir=database.parent))
+    for file in template.iterdir():  # linked, not copied: nothing writes an index's file again, a new one
+        # replaces it (tantivy's segments are written once, its meta and `registry.npz` renamed over); each
+        # copy makes its own lock files, which tantivy locks
+        if file.suffix != ".lock":
+            os.link(file, folder / file.name)
+    return SearchService(store, folder=folder)
 
 
 async def copy_of_template(template: Path, into: Path, build: Callable[[Path], Awaitable[None]]) -> None:
@@ -189,7 +225,9 @@ def _fresh_folder(path: Path) -> Path:
 
 def _move_store(built: Path, template: Path) -> None:
     template.mkdir(exist_ok=True)
-    os.replace(_store_file(built), _store_file(template))
+    if (built / INDEX).exists():
+        os.replace(built / INDEX, template / INDEX)
+    os.replace(_store_file(built), _store_file(template))  # last: a template is whole once its store is there
     shutil.rmtree(built)
 
 
@@ -226,7 +264,13 @@ def day_file(day: str) -> Path:
 
 
 def listings_of(day: str) -> list[Listing]:
-    return read_file(day_file(day))
+    return list(_recorded(day))
+
+
+@functools.cache
+def _recorded(day: str) -> tuple[Listing, ...]:
+    """A recorded day's listings, read once a session (they are immutable)."""
+    return tuple(read_file(day_file(day)))
 
 
 class Sleeps:
@@ -270,6 +314,6 @@ def digest_limit() -> int:
 @pytest.fixture
 async def june_store(tmp_path: Path, templates: Path) -> AsyncIterator[PaperStore]:
     """A SQLite store holding the recorded listings of 1, 2 and 3 June 2026 (for the chat adapters)."""
-    engine = await sqlite_copy(templates / "june", tmp_path, save_june)
+    engine = await sqlite_copy(templates / "june", tmp_path, save_june, indexed=True)
     async with disposed_with_nothing_open(engine):
         yield PaperStore(engine)

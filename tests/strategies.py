@@ -20,8 +20,10 @@ HOSTILE = [
 ]  # fmt: skip
 # Every property test: modest and quick, no deadline and no health checks (CI machines stall: a slow
 # draw is no bug), no example database written into the work tree (a failure prints its example and
-# how to reproduce it).
-FAST = settings(max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+# how to reproduce it). Twice the profile's examples (tests/conftest.py): 200, or 50 in `make check`.
+FAST = settings(
+    max_examples=2 * settings().max_examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 T = TypeVar("T")
 PIECES = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=8))
 TEXT = st.one_of(st.text(max_size=40), st.lists(PIECES, max_size=12).map("".join))

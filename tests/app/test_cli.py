@@ -313,6 +313,7 @@ def test_search_reads_time_words_as_a_chat_search_does(paperboy: Paperboy, tmp_p
     assert "that link names no paper I can read" in video["error"]
 
 
+@pytest.mark.slow
 def test_search_batch_respells_a_word_no_paper_holds_as_one_query_does(paperboy: Paperboy, tmp_path: Path) -> None:
     """`difusion` alone was respelled and answered; in a batch, it found nothing and said nothing."""
     queries = tmp_path / "queries.txt"

@@ -15,8 +15,8 @@ from bot.app.settings import Settings
 from bot.delivery.subscriptions import Subscription
 from bot.domain.channels import ChannelRef
 from bot.domain.config import FileConfig, parse_config
-from bot.search.service import SearchService
 from bot.store.papers import PaperStore
+from tests.conftest import search_over
 
 FILE = '[[subscriptions]]\nchannel = "slack:C0123456"\ntime = "08:00"\ntimezone = "Europe/Berlin"\n'
 
@@ -87,7 +87,7 @@ async def test_a_config_files_topic_with_a_typo_is_warned_of_at_run(
     text = '[[subscriptions]]\nchannel = "slack:C1"\ntopics = ["difusion", "robotics"]\n'
     config = parse_config(text, "paperboy.toml")
     with caplog.at_level(logging.WARNING, logger="bot.app.bootstrap"):
-        await say_misspelt_topics(config, SearchService(june_store), Path("paperboy.toml"))
+        await say_misspelt_topics(config, search_over(june_store), Path("paperboy.toml"))
     assert [r.getMessage() for r in caplog.records] == [
         "slack:C1, subscribed in paperboy.toml: Did you mean “diffusion”? No paper holds “difusion”. Fix its topics"
         " there."

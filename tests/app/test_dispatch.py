@@ -123,6 +123,7 @@ async def test_a_failing_daily_sweep_does_not_keep_the_roundups_waiting(
     assert await ledger.status(weekly.channel, key) == "done"
 
 
+@pytest.mark.slow
 async def test_the_roundup_of_run_and_post_names_the_most_discussed_papers(services: Services) -> None:
     """The services every command opens read the channel's real votes (they read none before)."""
     day = await services.store.latest_day()

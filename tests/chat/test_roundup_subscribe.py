@@ -14,17 +14,17 @@ from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults, parse_config
 from bot.domain.errors import ConfigError, UsageError
 from bot.ingest.catalog import Catalog
-from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from tests.chat.world import chat_service
+from tests.conftest import search_over
 
 NOW = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)  # a Wednesday
 CHANNEL = ChannelRef("slack", "CROUND")
 
 
 def chat(store: PaperStore) -> ChatService:
-    search = SearchService(store)
+    search = search_over(store)
     catalog = Catalog(store, search, None, None, None)
     return ChatService(store, search, catalog, SubscriptionStore(store.engine), DigestDefaults(limit=5), lambda: NOW)
 

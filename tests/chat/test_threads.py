@@ -16,10 +16,10 @@ from bot.domain.models import Paper
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
 from bot.search.port import SearchFilters, SearchHit
-from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from tests.chat.world import NOW, chat_service
+from tests.conftest import search_over
 from tests.fakes.publisher import RecordingPublisher
 
 PAPER = "2605.29307"
@@ -227,7 +227,7 @@ def test_a_reply_without_a_mention_is_a_question_when_it_plainly_asks_one(text: 
 
 async def test_code_is_found_where_hugging_face_links_none(june_store: PaperStore) -> None:
     """A GitHub project page was said to be no code; an abstract naming its repository too."""
-    search = SearchService(june_store)
+    search = search_over(june_store)
     page = Paper(arxiv_id="2504.19838", title="T", project_page="https://github.com/PhoneLLM/x")
     assert (await discussed(page, "code", search))[0].text == (
         "Code: https://github.com/PhoneLLM/x (its project page; Hugging Face links no repository)",
@@ -250,7 +250,7 @@ async def test_code_is_found_where_hugging_face_links_none(june_store: PaperStor
 
 async def test_links_asked_in_a_thread_are_the_papers_pages(june_store: PaperStore) -> None:
     paper = Paper(arxiv_id="2606.00001", title="T", github_repo="https://github.com/L/R", github_stars=1200)
-    post = (await discussed(paper, "<@UBOT> pdf?", SearchService(june_store)))[0]
+    post = (await discussed(paper, "<@UBOT> pdf?", search_over(june_store)))[0]
     assert post.header == "Links · T"
     assert post.text == (
         "Hugging Face: https://huggingface.co/papers/2606.00001",
@@ -264,7 +264,7 @@ async def test_links_asked_in_a_thread_are_the_papers_pages(june_store: PaperSto
 
 async def test_code_says_when_no_code_is_linked_even_with_a_project_page(june_store: PaperStore) -> None:
     paper = Paper(arxiv_id="2606.00001", title="T", authors=("A",), project_page="https://proj.example")
-    post = (await discussed(paper, "code", SearchService(june_store)))[0]
+    post = (await discussed(paper, "code", search_over(june_store)))[0]
     assert post.text[0].startswith("No code is linked on Hugging Face yet")
     assert post.text[1] == "Project page: https://proj.example"
 
@@ -278,13 +278,13 @@ async def test_the_authors_of_a_large_collaboration_are_counted_and_the_organiza
         authors=tuple(f"Áuthor Number {i}" for i in range(500)),
         organization="CERN",
     )
-    post = (await discussed(paper, "authors", SearchService(june_store)))[0]
+    post = (await discussed(paper, "authors", search_over(june_store)))[0]
     names, organization = post.text
     assert len(names) <= 1600 and names.endswith("(500 authors in all)") and " more " in names
     assert organization == "Organization: CERN"
-    small = (
-        await discussed(paper.model_copy(update={"authors": ("Ada", "Bea")}), "authors", SearchService(june_store))
-    )[0]
+    small = (await discussed(paper.model_copy(update={"authors": ("Ada", "Bea")}), "authors", search_over(june_store)))[
+        0
+    ]
     assert small.text[0] == "Ada, Bea"
 
 
@@ -503,7 +503,7 @@ async def test_any_news_under_a_digest_card_not_followed_yet_says_what_will_come
     publisher = RecordingPublisher()
     ledger = Ledger(june_store.engine, owner="test", lease=timedelta(minutes=2))
     delivery = DigestDelivery(
-        june_store, SearchService(june_store), ledger, subscriptions, {"slack": publisher}, clock=lambda: NOW
+        june_store, search_over(june_store), ledger, subscriptions, {"slack": publisher}, clock=lambda: NOW
     )
     result = await delivery.deliver(channel, DigestOptions(limit=3), date(2026, 6, 2))  # no `posted` hook
     assert result.ok, result

@@ -16,6 +16,7 @@ from bot.search.port import SearchIndex
 from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
+from tests.conftest import search_over
 
 NOW = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)
 PHRASEBOOKS = {"slack": slack_wording.PHRASES, "discord": discord_wording.PHRASES}
@@ -33,7 +34,7 @@ def chat_service(
     subscriptions: SubscriptionStore | None = None,
 ) -> ChatService:
     """`search` answers the commands (the real one unless given); the catalog always has the real one."""
-    indexed = SearchService(store)
+    indexed = search_over(store)
     subscriptions = subscriptions or SubscriptionStore(store.engine)
     return ChatService(
         store,
@@ -50,4 +51,4 @@ def chat_service(
 
 def offline_catalog(store: PaperStore, search: SearchService | None = None) -> Catalog:
     """The store's papers over the real search, with no Hugging Face or arXiv to fetch a missing one from."""
-    return Catalog(store, search or SearchService(store), None, None, None)
+    return Catalog(store, search or search_over(store), None, None, None)

@@ -24,6 +24,7 @@ from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.tables import fetched_days
+from tests.conftest import search_over
 from tests.fakes.publisher import RecordingPublisher
 
 DAY = date(2026, 6, 2)
@@ -74,7 +75,7 @@ def cards(publisher: RecordingPublisher, channel: str) -> list[str]:
 async def test_many_channels_at_once_each_get_their_own_digest(store: PaperStore) -> None:
     await listed(store)
     publisher = RecordingPublisher()
-    search = CountingSearch(SearchService(store))
+    search = CountingSearch(search_over(store))
     diffusion = DigestOptions(topics=("diffusion",), limit=2)
     wanted = [Wanted(ChannelRef("slack", f"CDIFF{n}"), diffusion, DAY) for n in range(5)]
     wanted += [
@@ -96,7 +97,7 @@ async def test_a_channel_is_never_sent_a_paper_again_though_its_digest_is_shared
     earlier = DAY - timedelta(days=1)
     await store.save_listings([Listing(paper("2606.00001", "Diffusion models for video", 90), earlier, 1)])
     publisher = RecordingPublisher()
-    search = CountingSearch(SearchService(store))
+    search = CountingSearch(search_over(store))
     first = delivery(store, publisher, search, "a")
     assert (await first.deliver(ChannelRef("slack", "CSEEN"), DigestOptions(limit=1), earlier)).outcome == "posted"
     options = DigestOptions(limit=2)
@@ -109,7 +110,7 @@ async def test_a_channel_is_never_sent_a_paper_again_though_its_digest_is_shared
 async def test_digests_claimed_elsewhere_or_already_delivered_are_left_alone(store: PaperStore) -> None:
     await listed(store)
     publisher = RecordingPublisher()
-    search = CountingSearch(SearchService(store))
+    search = CountingSearch(search_over(store))
     options = DigestOptions(limit=1)
     done, held, free = (ChannelRef("slack", c) for c in ("CDONE", "CHELD", "CFREE"))
     a = delivery(store, publisher, search, "a")
@@ -158,7 +159,7 @@ async def test_an_unexpected_error_in_one_channel_fails_that_digest_and_sees_the
     error = KeyError("a fault of ours") if kind == "a fault of ours" else read_only_write(tmp_path)
     await listed(store)
     publisher = Faulty(error)
-    search = CountingSearch(SearchService(store))
+    search = CountingSearch(search_over(store))
     options = DigestOptions(limit=2)
     wanted = [Wanted(ChannelRef("slack", c), options, DAY) for c in ("CFIRST", "CBROKEN", "CLAST")]
     results = await delivery(store, publisher, search, "a").deliver_many(wanted)
@@ -196,18 +197,18 @@ async def test_a_digest_of_a_day_with_no_papers_says_whether_it_was_listed_empty
         async with store.engine.begin() as conn:  # fetched once the day had ended everywhere: final
             await conn.execute(update(fetched_days).values(fetched_at=datetime(2026, 6, 7, 13, tzinfo=UTC)))
     publisher = RecordingPublisher()
-    result = await delivery(store, publisher, CountingSearch(SearchService(store)), "a").deliver(
+    result = await delivery(store, publisher, CountingSearch(search_over(store)), "a").deliver(
         ChannelRef("slack", "CEMPTY"), DigestOptions(), empty
     )
     assert [h.empty for h in publisher.headers] == [said] and result.reason == said
-    built = await build_digest(store, SearchService(store), DigestOptions(), empty)
+    built = await build_digest(store, search_over(store), DigestOptions(), empty)
     assert built.to_post().empty == said  # what `paperboy digest` says of it
 
 
 async def test_a_post_to_a_platform_not_configured_says_what_a_post_needs(store: PaperStore) -> None:
     """It said to set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: a post needs the bot token alone."""
     await listed(store)
-    only_slack = delivery(store, RecordingPublisher(), CountingSearch(SearchService(store)), "a")
+    only_slack = delivery(store, RecordingPublisher(), CountingSearch(search_over(store)), "a")
     with pytest.raises(ConfigError) as refused:
         await only_slack.deliver(ChannelRef("discord", "123"), DigestOptions(limit=3), DAY)
     assert str(refused.value) == "Discord is not configured: set DISCORD_TOKEN (or [discord] token in the config file)"

@@ -7,9 +7,8 @@ import pytest
 
 from bot.delivery.digest import Delivered, Digest, DigestOptions, build_digest, no_listing
 from bot.domain.models import Listing, Paper
-from bot.search.service import SearchService
 from bot.store.papers import DayRecord, PaperStore, day_over_everywhere
-from tests.conftest import listings_of
+from tests.conftest import listings_of, search_over
 
 
 @pytest.fixture
@@ -20,7 +19,7 @@ async def june(store: PaperStore) -> PaperStore:
 
 
 async def test_latest_day_by_default_ranked_by_upvotes(june: PaperStore) -> None:
-    digest = await build_digest(june, SearchService(june), DigestOptions(limit=100))
+    digest = await build_digest(june, search_over(june), DigestOptions(limit=100))
     assert digest.day == date(2026, 6, 3)
     assert digest.listed == 23
     assert len(digest.papers) == 23
@@ -29,7 +28,7 @@ async def test_latest_day_by_default_ranked_by_upvotes(june: PaperStore) -> None
 
 
 async def test_a_given_day_lists_exactly_that_days_papers(june: PaperStore) -> None:
-    digest = await build_digest(june, SearchService(june), DigestOptions(limit=100), date(2026, 6, 1))
+    digest = await build_digest(june, search_over(june), DigestOptions(limit=100), date(2026, 6, 1))
     expected = {item.paper.arxiv_id for item in listings_of("2026-06-01")}
     assert len(digest.papers) == 49
     assert {p.arxiv_id for p in digest.papers} == expected
@@ -45,12 +44,12 @@ async def test_a_given_day_lists_exactly_that_days_papers(june: PaperStore) -> N
     ],
 )
 async def test_the_subheader_says_the_filters_as_they_are(june: PaperStore, topics: tuple[str, ...], said: str) -> None:
-    digest = await build_digest(june, SearchService(june), DigestOptions(topics=topics), date(2026, 6, 1))
+    digest = await build_digest(june, search_over(june), DigestOptions(topics=topics), date(2026, 6, 1))
     assert (digest.to_post().subheader or "").endswith(f" of 49 papers {said}")
 
 
 async def test_limit_and_min_upvotes(june: PaperStore) -> None:
-    digest = await build_digest(june, SearchService(june), DigestOptions(limit=5, min_upvotes=10), date(2026, 6, 1))
+    digest = await build_digest(june, search_over(june), DigestOptions(limit=5, min_upvotes=10), date(2026, 6, 1))
     assert len(digest.papers) == 5
     assert all(p.upvotes >= 10 for p in digest.papers)
     post = digest.to_post()
@@ -59,7 +58,7 @@ async def test_limit_and_min_upvotes(june: PaperStore) -> None:
 
 
 async def test_topics_filter_through_search(june: PaperStore) -> None:
-    search = SearchService(june)
+    search = search_over(june)
     digest = await build_digest(
         june, search, DigestOptions(topics=("reinforcement learning",), limit=100), date(2026, 6, 1)
     )
@@ -81,7 +80,7 @@ async def test_a_topic_or_exclusion_is_the_papers_text_not_its_authors_names(sto
     by_long = Paper(arxiv_id="2605.06356", title="Image-to-video generation, fast", authors=("Long Chen", "Ziao Zhang"))
     on_long = Paper(arxiv_id="2605.06357", title="Long video understanding", authors=("Rujun Han",))
     await store.save_listings([Listing(by_long, day, 1), Listing(on_long, day, 2)])
-    search = SearchService(store)
+    search = search_over(store)
 
     async def ids(*topics: str) -> list[str]:
         built = await build_digest(store, search, DigestOptions(topics=topics, limit=10), day)
@@ -102,7 +101,7 @@ async def test_papers_already_delivered_are_skipped(june: PaperStore) -> None:
         asked.append(set(ids))
         return sent & set(ids)
 
-    digest = await build_digest(june, SearchService(june), DigestOptions(limit=100), date(2026, 6, 1), delivered)
+    digest = await build_digest(june, search_over(june), DigestOptions(limit=100), date(2026, 6, 1), delivered)
     assert len(digest.papers) == 46
     assert not sent & {p.arxiv_id for p in digest.papers}
     assert len(asked) == 1
@@ -110,7 +109,7 @@ async def test_papers_already_delivered_are_skipped(june: PaperStore) -> None:
 
 async def test_a_day_hugging_face_listed_nothing_for_says_so(june: PaperStore) -> None:
     await june.save_listings([], fetched=[date(2026, 6, 6)])
-    digest = await build_digest(june, SearchService(june), DigestOptions(), date(2026, 6, 6))
+    digest = await build_digest(june, search_over(june), DigestOptions(), date(2026, 6, 6))
     post = digest.to_post()
     assert post.cards == ()
     assert post.subheader == "Hugging Face Daily Papers · no papers listed"
@@ -118,14 +117,14 @@ async def test_a_day_hugging_face_listed_nothing_for_says_so(june: PaperStore) -
 
 
 async def test_a_day_the_store_never_had_is_not_called_empty(june: PaperStore) -> None:
-    digest = await build_digest(june, SearchService(june), DigestOptions(), date(2026, 6, 6))
+    digest = await build_digest(june, search_over(june), DigestOptions(), date(2026, 6, 6))
     post = digest.to_post()
     assert post.subheader == "Hugging Face Daily Papers · not in the store"  # was "no papers listed"
     assert post.empty == (
         "Saturday 6 June 2026 is not in the store (a Saturday: Hugging Face lists papers on weekdays, so it most"
         " likely had none): run `paperboy sync --date 2026-06-06` to fetch it."
     )
-    monday = (await build_digest(june, SearchService(june), DigestOptions(), date(2026, 6, 8))).to_post()
+    monday = (await build_digest(june, search_over(june), DigestOptions(), date(2026, 6, 8))).to_post()
     assert monday.empty == "Monday 8 June 2026 is not in the store: run `paperboy sync --date 2026-06-08` to fetch it."
 
 
@@ -145,7 +144,7 @@ def test_an_early_empty_answer_is_not_the_last_word() -> None:
 
 
 async def test_an_empty_digest_names_the_filter_that_left_nothing_counting_each(june: PaperStore) -> None:
-    search = SearchService(june)
+    search = search_over(june)
     monday = date(2026, 6, 1)
 
     async def empty(options: DigestOptions, delivered: Delivered | None = None) -> str | None:
@@ -170,13 +169,13 @@ async def test_an_empty_digest_names_the_filter_that_left_nothing_counting_each(
 
 
 async def test_an_empty_store_says_how_to_fill_it(store: PaperStore) -> None:
-    digest = await build_digest(store, SearchService(store), DigestOptions())
+    digest = await build_digest(store, search_over(store), DigestOptions())
     assert digest.day is None
     assert "paperboy sync" in (digest.to_post().empty or "")
 
 
 async def test_cards_carry_the_thread_seed(june: PaperStore) -> None:
-    digest = await build_digest(june, SearchService(june), DigestOptions(limit=1), date(2026, 6, 1))
+    digest = await build_digest(june, search_over(june), DigestOptions(limit=1), date(2026, 6, 1))
     card = digest.to_post().cards[0]
     assert card.title.startswith("GrepSeek")
     assert card.url == "https://huggingface.co/papers/2605.29307"

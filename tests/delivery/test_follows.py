@@ -15,9 +15,9 @@ from bot.chat.follows import FollowService
 from bot.delivery.digest import DigestOptions, matches
 from bot.domain.config import DigestDefaults
 from bot.domain.models import Listing, Paper
-from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
+from tests.conftest import search_over
 from tests.delivery.test_sweep import World, list_day
 from tests.delivery.test_sweep import world as world  # the fixture
 from tests.delivery.world import utc
@@ -231,7 +231,7 @@ async def test_exclusions_and_author_filters_narrow_the_day(store: PaperStore) -
         authored("2606.00004", "Robotics without diffusion", ("Ada Lovelace",)),
     ]
     await store.save_listings([Listing(p, day, n) for n, p in enumerate(papers, start=1)])
-    search = SearchService(store)
+    search = search_over(store)
 
     async def ids(*topics: str) -> list[str]:
         found = await matches(store, search, DigestOptions(topics=topics), day)

@@ -22,9 +22,9 @@ from bot.domain.channels import ChannelRef
 from bot.domain.config import DigestDefaults, ScheduleConfig
 from bot.domain.models import Listing, Paper
 from bot.ingest.catalog import Catalog
-from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
+from tests.conftest import search_over
 from tests.delivery.world import Clock
 from tests.fakes.publisher import RecordingPublisher
 
@@ -39,7 +39,7 @@ async def list_days(store: PaperStore, *days: date) -> None:
 
 
 def world(store: PaperStore, clock: Clock) -> tuple[ChatService, Sweeper, Ledger, RecordingPublisher]:
-    search = SearchService(store)
+    search = search_over(store)
     subscriptions = SubscriptionStore(store.engine)
     chat = ChatService(store, search, Catalog(store, search, None, None, None), subscriptions, DigestDefaults(), clock)
     ledger = Ledger(store.engine, owner="test")

@@ -30,12 +30,12 @@ from bot.domain.errors import ChannelUnavailable, DeliveryError, WorkspacePaused
 from bot.domain.models import Listing, Paper
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
-from bot.search.service import SearchService
 from bot.sources.hf_payload import parse_daily
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.tables import digests, fetched_days, subscriptions
 from bot.store.workspaces import PAUSED, pause, resume
+from tests.conftest import search_over
 from tests.delivery.world import Clock, SweepWorld, utc
 from tests.fakes.publisher import Crash, OutagePublisher, RecordingPublisher
 from tests.store.test_ledger import counting
@@ -51,7 +51,7 @@ class World(SweepWorld):
         ledger = Ledger(self.store.engine, owner=owner, lease=timedelta(minutes=2))
         delivery = DigestDelivery(
             self.store,
-            SearchService(self.store),
+            search_over(self.store),
             ledger,
             self.subscriptions,
             {"slack": publisher or self.publisher},
@@ -138,6 +138,7 @@ async def first_headers(world: World, start: datetime, end: datetime, channel: s
     return seen
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("zone", "offset"), [("Pacific/Kiritimati", 14), ("Pacific/Pago_Pago", -11)])
 async def test_the_farthest_zones_get_their_own_days_listing_once_at_their_hour(
     world: World, zone: str, offset: int
@@ -1113,6 +1114,7 @@ async def test_a_stored_zone_this_host_does_not_know_stops_its_channel_alone(
     assert again is not None and again.stored_zone == "US/Pacific-New" and again.status == old.status
 
 
+@pytest.mark.slow
 async def test_a_digest_an_outage_cut_short_is_finished_after_it(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:

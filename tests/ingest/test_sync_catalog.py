@@ -16,14 +16,14 @@ from bot.sources.arxiv import Arxiv
 from bot.sources.http import RetryPolicy
 from bot.sources.huggingface import HuggingFace
 from bot.store.papers import PaperStore
-from tests.conftest import Sleeps, listings_of
+from tests.conftest import Sleeps, listings_of, local_client, search_over
 from tests.fakes.papers_api import Answer, FakePapersApi
 
 FAST = RetryPolicy(attempts=2, backoff=0.0, max_backoff=0.0)
 
 
 def wire(store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps) -> tuple[Syncer, Catalog, SearchService]:
-    search = SearchService(store)
+    search = search_over(store)
     hf = HuggingFace(client, policy=FAST, sleep=sleeps)
     arxiv = Arxiv(client, min_interval=0.0, policy=FAST, sleep=sleeps)
     syncer = Syncer(store, hf, arxiv, search)
@@ -119,7 +119,7 @@ async def test_paper_lookup_store_then_hf_then_arxiv(
 
 
 async def test_offline_lookup_never_fetches(store: PaperStore) -> None:
-    search = SearchService(store)
+    search = search_over(store)
     catalog = Catalog(store, search, None, None, None)
     with pytest.raises(NotFound, match="offline"):
         await catalog.paper("2605.29307")
@@ -127,7 +127,7 @@ async def test_offline_lookup_never_fetches(store: PaperStore) -> None:
 
 @pytest.mark.slow
 async def test_an_empty_store_offline_gets_the_snapshot_with_a_notice(store: PaperStore) -> None:
-    catalog = Catalog(store, SearchService(store), None, None, None)
+    catalog = Catalog(store, search_over(store), None, None, None)
     notice = await catalog.ensure_papers(date(2026, 11, 26))
     assert notice is not None
     assert notice.startswith("Showing the bundled offline snapshot: 75 listing days up to 21 August 2026 (97 days old)")
@@ -243,7 +243,7 @@ async def test_a_day_hugging_face_listed_nothing_for_is_known_and_not_asked_agai
 
 
 async def test_offline_a_day_the_store_lacks_names_the_range_it_holds(store: PaperStore) -> None:
-    catalog = Catalog(store, SearchService(store), None, None, None)
+    catalog = Catalog(store, search_over(store), None, None, None)
     for day in ("2026-06-01", "2026-06-03"):
         await store.save_listings(listings_of(day))
     assert (await catalog.ensure_day(date(2026, 6, 1))).listed == 49
@@ -258,7 +258,7 @@ async def test_offline_a_day_the_store_lacks_names_the_range_it_holds(store: Pap
 
 @pytest.mark.slow
 async def test_offline_a_weekend_gap_in_the_snapshot_is_hedged(store: PaperStore) -> None:
-    catalog = Catalog(store, SearchService(store), None, None, None)
+    catalog = Catalog(store, search_over(store), None, None, None)
     await catalog.ensure_papers(date(2026, 11, 26))
     with pytest.raises(DayNotStored) as failed:
         await catalog.ensure_day(date(2026, 6, 6))
@@ -324,7 +324,7 @@ async def test_a_paper_someone_waits_for_is_tried_twice_at_each_source_and_both_
     """With the network down, `paper ID` in chat took 30 s (Hugging Face four times, then arXiv four times,
     3 s and more apart) and named only Hugging Face. The syncer's sources keep their four tries."""
     hf, arxiv = HuggingFace(client, sleep=sleeps), Arxiv(client, min_interval=0.0, sleep=sleeps)
-    catalog = Catalog(store, SearchService(store), hf, arxiv, None)
+    catalog = Catalog(store, search_over(store), hf, arxiv, None)
     unknown = httpx.ConnectError("[Errno -2] Name or service not known")
     fake_api.fail("/api/papers/2605.29307", *[unknown] * 8)
     fake_api.fail("/api/query", *[unknown] * 8)
@@ -338,7 +338,7 @@ async def test_a_paper_someone_waits_for_is_tried_twice_at_each_source_and_both_
     fake_api.requests.clear()
     fake_api.fail("/api/daily_papers", *[unknown] * 4)
     with pytest.raises(SourceUnavailable):
-        await Syncer(store, hf, arxiv, SearchService(store)).sync([date(2026, 6, 1)])
+        await Syncer(store, hf, arxiv, search_over(store)).sync([date(2026, 6, 1)])
     assert len(fake_api.requests) == 4  # the sync's own tries: four
 
 
@@ -359,8 +359,8 @@ async def test_a_paper_someone_waits_for_is_given_up_on_after_the_wait_it_is_all
     url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
     monkeypatch.setattr(bot.ingest.catalog, "FETCH_SECONDS", 0.5)
     try:
-        async with httpx.AsyncClient() as client:
-            catalog = Catalog(store, SearchService(store), HuggingFace(client, url), Arxiv(client, url), None)
+        async with local_client() as client:
+            catalog = Catalog(store, search_over(store), HuggingFace(client, url), Arxiv(client, url), None)
             started = asyncio.get_running_loop().time()
             with pytest.raises(SourceUnavailable, match=r"^Hugging Face and arXiv: no answer within 0.5 s: check the"):
                 await catalog.paper("2605.29307")
@@ -389,7 +389,7 @@ async def test_chat_says_which_sources_could_not_be_reached_and_logs_why(
     from bot.domain.config import DigestDefaults
     from tests.chat.world import NOW
 
-    search = SearchService(store)
+    search = search_over(store)
     hf, arxiv = HuggingFace(client, sleep=sleeps), Arxiv(client, min_interval=0.0, sleep=sleeps)
     catalog = Catalog(store, search, hf, arxiv, None)
     service = ChatService(store, search, catalog, SubscriptionStore(store.engine), DigestDefaults(), lambda: NOW)
@@ -410,7 +410,7 @@ async def test_a_paper_someone_waits_for_is_asked_of_arxiv_when_hugging_face_ask
     network fault, and arXiv, which has the paper, was never asked."""
     from tests.fakes.papers_api import atom_answer, atom_entry
 
-    catalog = Catalog(store, SearchService(store), HuggingFace(client, sleep=sleeps), Arxiv(client, sleep=sleeps), None)
+    catalog = Catalog(store, search_over(store), HuggingFace(client, sleep=sleeps), Arxiv(client, sleep=sleeps), None)
     fake_api.fail("/api/papers/2401.09999", *[Answer(429, b"{}", {"Retry-After": "60"})] * 4)
     fake_api.arxiv["2401.09999"] = atom_answer(atom_entry("2401.09999v1", "A paper arXiv has"))
     assert (await catalog.paper("2401.09999")).title == "A paper arXiv has"
@@ -437,7 +437,7 @@ async def test_a_paper_someone_waits_for_is_asked_of_arxiv_when_hugging_face_han
             return await inner.handle_async_request(request)
 
     async with httpx.AsyncClient(transport=Hanging()) as client:
-        catalog = Catalog(store, SearchService(store), HuggingFace(client), Arxiv(client, min_interval=0.0), None)
+        catalog = Catalog(store, search_over(store), HuggingFace(client), Arxiv(client, min_interval=0.0), None)
         paper = await asyncio.wait_for(catalog.paper("1605.08386"), 4.0)
     assert paper.arxiv_id == "1605.08386" and any("/api/query" in r for r in fake_api.requests)
 

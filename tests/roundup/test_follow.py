@@ -18,12 +18,12 @@ from bot.domain.models import Listing, Paper
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
 from bot.roundup.follow import Follower
-from bot.search.service import SearchService
 from bot.store.follows import AsPosted, FollowStore
 from bot.store.ledger import Ledger
 from bot.store.notes import NoteLedger
 from bot.store.papers import PaperStore
 from bot.store.workspaces import PAUSED, resume
+from tests.conftest import search_over
 from tests.fakes.publisher import Crash, RecordingPublisher
 from tests.roundup.helpers import Clock, news_for
 
@@ -79,7 +79,7 @@ def delivery(
     ledger = Ledger(store.engine, owner=owner)
     return DigestDelivery(
         store,
-        SearchService(store),
+        search_over(store),
         ledger,
         SubscriptionStore(store.engine),
         {"slack": publisher},

@@ -12,14 +12,13 @@ from bot.domain.publishing import MessageRef
 from bot.ingest.sync import Syncer
 from bot.roundup.follow import Follower
 from bot.roundup.follow_sync import FollowSources
-from bot.search.service import SearchService
 from bot.sources.arxiv import Arxiv
 from bot.sources.http import RetryPolicy
 from bot.sources.huggingface import HuggingFace
 from bot.store.follows import AsPosted, FollowStore
 from bot.store.notes import NoteLedger
 from bot.store.papers import PaperStore
-from tests.conftest import Sleeps, listings_of
+from tests.conftest import Sleeps, listings_of, search_over
 from tests.fakes.papers_api import FakePapersApi, atom_answer, atom_entry
 from tests.fakes.publisher import RecordingPublisher
 from tests.roundup.helpers import Clock
@@ -34,7 +33,7 @@ async def test_a_sync_refetches_followed_days_and_reads_arxiv_versions(store: Pa
     api = FakePapersApi.recorded({"2026-06-01"})
     async with httpx.AsyncClient(transport=api.transport(), base_url="https://huggingface.co") as client:
         arxiv = Arxiv(client, min_interval=0.0, policy=FAST, sleep=sleeps)
-        syncer = Syncer(store, HuggingFace(client, policy=FAST, sleep=sleeps), arxiv, SearchService(store))
+        syncer = Syncer(store, HuggingFace(client, policy=FAST, sleep=sleeps), arxiv, search_over(store))
         await store.save_listings(listings_of("2026-06-01"), fetched=[date(2026, 6, 1)])
         follows = FollowStore(store.engine)
         await follows.save_versions({PAPER: 1}, NOW - timedelta(days=3))
@@ -73,7 +72,7 @@ async def test_a_card_of_a_paper_listed_long_before_it_has_its_listing_day_fetch
     """A roundup on Thursday 11 June carries papers of Monday 1 June; a share may be of an older paper."""
     api = FakePapersApi.recorded({"2026-06-01"})
     async with httpx.AsyncClient(transport=api.transport(), base_url="https://huggingface.co") as client:
-        syncer = Syncer(store, HuggingFace(client, policy=FAST, sleep=sleeps), None, SearchService(store))
+        syncer = Syncer(store, HuggingFace(client, policy=FAST, sleep=sleeps), None, search_over(store))
         await store.save_listings(listings_of("2026-06-01"), fetched=[date(2026, 6, 1)])
         follows = FollowStore(store.engine)
         card = datetime(2026, 6, 11, 16, tzinfo=UTC)

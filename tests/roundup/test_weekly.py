@@ -34,7 +34,7 @@ from bot.sources.huggingface import HuggingFace
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.tables import digests, fetched_days, listings
-from tests.conftest import Sleeps
+from tests.conftest import Sleeps, search_over
 from tests.delivery.world import Clock, SweepWorld, utc
 from tests.fakes.papers_api import FakePapersApi
 from tests.fakes.publisher import Crash, OutagePublisher, RecordingPublisher
@@ -53,7 +53,7 @@ class World(SweepWorld):
         self, owner: str = "replica-a", publisher: RecordingPublisher | None = None
     ) -> tuple[Sweeper, WeeklySweeper]:
         ledger = Ledger(self.store.engine, owner=owner, lease=timedelta(minutes=2))
-        search = SearchService(self.store)
+        search = search_over(self.store)
         publishers = {"slack": publisher or self.publisher}
         daily = DigestDelivery(self.store, search, ledger, self.subscriptions, publishers, clock=self.clock)
         weekly = RoundupDelivery(
@@ -455,7 +455,7 @@ async def test_post_without_a_date_posts_the_week_a_roundup_due_today_covers_in_
     subscription = await world.subscriptions.get(channel)
     assert subscription is not None
     parts = RoundupParts(
-        world.store, SearchService(world.store), Ledger(world.store.engine), world.subscriptions, world.engagement
+        world.store, search_over(world.store), Ledger(world.store.engine), world.subscriptions, world.engagement
     )
     friday_morning = utc(2026, 6, 4, 21)  # Friday 5 June 09:00 in Auckland; still Thursday in UTC
     said, ok = await post_roundup(parts, {"slack": world.publisher}, subscription, None, friday_morning)
@@ -507,7 +507,7 @@ async def test_a_past_weeks_roundup_posted_now_discusses_that_weeks_cards(world:
     subscription = await world.subscriptions.get(channel)
     assert subscription is not None
     parts = RoundupParts(
-        world.store, SearchService(world.store), Ledger(world.store.engine), world.subscriptions, world.engagement
+        world.store, search_over(world.store), Ledger(world.store.engine), world.subscriptions, world.engagement
     )
     june_5 = utc(2026, 6, 5, 18)
     said, ok = await post_roundup(parts, {"slack": world.publisher}, subscription, date(2026, 5, 6), june_5)
@@ -600,6 +600,7 @@ def test_run_fetches_the_week_a_roundup_covers_again_every_hour(now: datetime, f
     assert days_to_sync(now, now - timedelta(hours=1)) == days
 
 
+@pytest.mark.slow
 async def test_a_roundup_ranks_a_paper_by_its_count_of_the_week_s_end(world: World, sleeps: Sleeps) -> None:
     """`run`'s sync fetched today's and yesterday's listings only: a Monday paper that took off on Thursday
     was ranked in Friday's roundup by its count of Tuesday night, and left out of a roundup of three."""
@@ -611,7 +612,7 @@ async def test_a_roundup_ranks_a_paper_by_its_count_of_the_week_s_end(world: Wor
     )
     async with httpx.AsyncClient(transport=api.transport(), base_url="https://huggingface.co") as client:
         hf = HuggingFace(client, policy=RetryPolicy(attempts=2, backoff=0.0, max_backoff=0.0), sleep=sleeps)
-        syncer = Syncer(world.store, hf, None, SearchService(world.store))
+        syncer = Syncer(world.store, hf, None, search_over(world.store))
         now, fetched = utc(2026, 6, 8, 6), None
         while now < utc(2026, 6, 12, 16):  # as `run`'s sync job (bot/app/dispatch.py), every 3 hours here
             if now >= utc(2026, 6, 11, 12):

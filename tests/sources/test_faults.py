@@ -20,13 +20,12 @@ import pytest
 from bot.domain.errors import SourceDataError, SourceError, SourceUnavailable
 from bot.ingest.catalog import Catalog
 from bot.ingest.sync import Syncer
-from bot.search.service import SearchService
 from bot.sources.arxiv import Arxiv
 from bot.sources.http import Limits, RetryPolicy
 from bot.sources.huggingface import HuggingFace
 from bot.sources.validation import MAX_COUNT
 from bot.store.papers import PaperStore
-from tests.conftest import Sleeps
+from tests.conftest import Sleeps, local_client, search_over
 from tests.fakes.papers_api import Answer, FakePapersApi, atom_answer, atom_entry, json_answer
 
 MON, TUE, WED = date(2026, 6, 1), date(2026, 6, 2), date(2026, 6, 3)
@@ -73,11 +72,11 @@ def served(fake: FakePapersApi) -> Iterator[str]:
 
 @pytest.fixture
 async def world(fake: FakePapersApi, served: str, store: PaperStore, sleeps: Sleeps) -> AsyncIterator[World]:
-    async with httpx.AsyncClient(timeout=httpx.Timeout(5.0)) as client:
+    async with local_client(timeout=httpx.Timeout(5.0)) as client:
         limits = Limits(deadline=DEADLINE)
         hf = HuggingFace(client, served, FAST, sleeps, limits=limits)
         arxiv = Arxiv(client, served, min_interval=0.0, policy=FAST, sleep=sleeps, limits=limits)
-        search = SearchService(store)  # keyword-only in tests: cheap to keep up to date
+        search = search_over(store)  # keyword-only in tests: cheap to keep up to date
         syncer = Syncer(store, hf, arxiv, search)
         yield World(fake, served, client, store, syncer, Catalog(store, search, hf, arxiv, syncer), sleeps)
 
@@ -187,7 +186,7 @@ async def test_a_redirect_loop_is_one_line(world: World, served: str) -> None:
     """The bot's client follows redirects (bot/app/bootstrap.py); one that loops is said in our words."""
     loop = Answer(302, b"", {"Location": f"{served}/api/daily_papers?date={TUE.isoformat()}"})
     world.fail_day(TUE, *[loop] * 25)
-    async with httpx.AsyncClient(follow_redirects=True) as following:
+    async with local_client(follow_redirects=True) as following:
         hf = HuggingFace(following, served, FAST, world.sleeps, limits=Limits(deadline=DEADLINE))
         with pytest.raises(SourceError) as caught:
             await hf.daily(TUE)
@@ -281,7 +280,7 @@ async def test_deep_nesting_inside_a_field_we_ignore_is_harmless(world: World) -
 
 async def test_an_answer_larger_than_we_read_costs_that_day_only(world: World, sleeps: Sleeps) -> None:
     hf = HuggingFace(world.client, world.base, FAST, sleeps, limits=Limits(deadline=DEADLINE, max_bytes=50_000))
-    report = await Syncer(world.store, hf, None, SearchService(world.store)).sync([TUE, date(2026, 6, 6)])
+    report = await Syncer(world.store, hf, None, search_over(world.store)).sync([TUE, date(2026, 6, 6)])
     assert (
         one_line(report.failed[TUE])
         == "Hugging Face (HTTP 200): the answer is larger than 50,000 bytes, more than we read"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-import httpx
 import pytest
 
 from adapters.slack.app import SlackRuntime, create_app, slack_client
@@ -13,6 +12,7 @@ from adapters.slack.publisher import SlackPublisher
 from bot.store.engine import create_engine, database_url, migrate
 from bot.store.health import database_problem
 from bot.store.papers import PaperStore
+from tests.conftest import local_client
 
 
 async def test_a_working_store_is_healthy(store: PaperStore) -> None:
@@ -55,7 +55,7 @@ async def test_healthz_reports_the_failing_part(tmp_path: Path) -> None:
     runtime = SlackRuntime(app, signing_secret="s3cret", port=0, host="127.0.0.1", health=health)
     await runtime.start()
     try:
-        async with httpx.AsyncClient() as http:
+        async with local_client() as http:
             url = f"http://127.0.0.1:{runtime.port}/healthz"
             ok = await http.get(url)
             said[0] = "database: sqlite cannot be read (DatabaseError: file is not a database)"

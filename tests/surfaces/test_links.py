@@ -5,13 +5,12 @@ from __future__ import annotations
 import httpx
 
 from bot.ingest.catalog import Catalog
-from bot.search.service import SearchService
 from bot.sources.arxiv import Arxiv
 from bot.sources.http import RetryPolicy
 from bot.sources.huggingface import HuggingFace
 from bot.store.papers import PaperStore
 from bot.surfaces.links import MAX_LINKS, LinkCards
-from tests.conftest import Sleeps
+from tests.conftest import Sleeps, search_over
 from tests.fakes.papers_api import FakePapersApi, json_answer
 
 FAST = RetryPolicy(attempts=2, backoff=0.0, max_backoff=0.0)
@@ -23,7 +22,7 @@ LACKS = (
 
 
 async def test_offline_each_paper_url_gets_its_card_or_a_note(june_store: PaperStore) -> None:
-    links = LinkCards(Catalog(june_store, SearchService(june_store), None, None, None))
+    links = LinkCards(Catalog(june_store, search_over(june_store), None, None, None))
     urls = [
         f"https://arxiv.org/abs/{STORED}v1",
         "https://example.com/not-a-paper",
@@ -47,7 +46,7 @@ async def test_offline_each_paper_url_gets_its_card_or_a_note(june_store: PaperS
 async def test_online_a_missing_paper_is_fetched_and_kept(
     store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps
 ) -> None:
-    search = SearchService(store)
+    search = search_over(store)
     hf = HuggingFace(client, policy=FAST, sleep=sleeps)
     arxiv = Arxiv(client, min_interval=0.0, policy=FAST, sleep=sleeps)
     links = LinkCards(Catalog(store, search, hf, arxiv, None))
@@ -70,14 +69,14 @@ async def test_hugging_face_down_the_paper_comes_from_arxiv(
     fake_api.fail(f"/api/papers/{recorded}", *[json_answer({"error": "down"}, status=503)] * 2)
     hf = HuggingFace(client, policy=FAST, sleep=sleeps)
     arxiv = Arxiv(client, min_interval=0.0, policy=FAST, sleep=sleeps)
-    [found] = await LinkCards(Catalog(store, SearchService(store), hf, arxiv, None)).for_urls(
+    [found] = await LinkCards(Catalog(store, search_over(store), hf, arxiv, None)).for_urls(
         [f"https://arxiv.org/abs/{recorded}"]
     )
     assert found.card is not None and found.paper_id == recorded and not found.passing
 
 
 async def test_a_message_post_for_paper_card(june_store: PaperStore) -> None:
-    links = LinkCards(Catalog(june_store, SearchService(june_store), None, None, None))
+    links = LinkCards(Catalog(june_store, search_over(june_store), None, None, None))
     post = await links.post(f"look: https://arxiv.org/abs/{STORED} and https://arxiv.org/abs/2401.99999v2 !")
     assert post.header == "The papers linked in this message"
     assert [c.paper_id for c in post.cards] == [STORED]
@@ -90,13 +89,13 @@ async def test_a_message_post_for_paper_card(june_store: PaperStore) -> None:
 
 
 async def test_at_most_ten_links_a_message(june_store: PaperStore) -> None:
-    links = LinkCards(Catalog(june_store, SearchService(june_store), None, None, None))
+    links = LinkCards(Catalog(june_store, search_over(june_store), None, None, None))
     found = await links.for_urls([f"https://arxiv.org/abs/2401.{i:05d}" for i in range(30)])
     assert len(found) == MAX_LINKS
 
 
 async def test_the_ten_papers_are_counted_by_paper_not_by_link(june_store: PaperStore) -> None:
-    links = LinkCards(Catalog(june_store, SearchService(june_store), None, None, None))
+    links = LinkCards(Catalog(june_store, search_over(june_store), None, None, None))
     urls = [f"https://{host}/2401.{i:05d}" for i in range(12) for host in ("arxiv.org/abs", "hf.co/papers")]
     found = await links.for_urls(urls)
     assert len(found) == 2 * MAX_LINKS

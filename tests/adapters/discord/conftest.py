@@ -15,7 +15,6 @@ from adapters.discord.surfaces import install
 from bot.community.service import Community
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.subscriptions import SubscriptionStore
-from bot.search.service import SearchService
 from bot.store.engagement import EngagementStore
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
@@ -24,6 +23,7 @@ from bot.surfaces.links import LinkCards
 from bot.surfaces.service import Surfaces
 from bot.surfaces.suggestions import Suggestions
 from tests.chat.world import NOW, chat_service, offline_catalog
+from tests.conftest import search_over
 from tests.fakes.discord import GUILD_ID, FakeDiscord
 
 
@@ -41,7 +41,7 @@ class DiscordBot:
     def delivery(self) -> DigestDelivery:
         """A digest delivery through this bot's publisher, on its store."""
         return DigestDelivery(
-            self.store, SearchService(self.store), self.ledger, self.subscriptions, {"discord": self.bot.publisher}
+            self.store, search_over(self.store), self.ledger, self.subscriptions, {"discord": self.bot.publisher}
         )
 
 

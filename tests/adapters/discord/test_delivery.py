@@ -18,9 +18,9 @@ from bot.domain.errors import ChannelUnavailable
 from bot.domain.models import Listing, Paper
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
-from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from tests.adapters.discord.conftest import DiscordBot
+from tests.conftest import search_over
 from tests.fakes.discord import FORUM_ID, GUILD_ID, TAGGED_FORUM_ID, TAGS, TEXT_ID, VOICE_ID, FakeDiscord
 from tests.fakes.publisher import Crash
 
@@ -323,7 +323,7 @@ async def test_a_resumed_forum_digest_tells_apart_posts_whose_names_are_the_same
     dying = Ledger(discord_bot.store.engine)
     publisher = DiesBefore(discord_bot.bot.publisher, second.arxiv_id)
     store, subscriptions = discord_bot.store, discord_bot.subscriptions
-    crashing = DigestDelivery(store, SearchService(store), dying, subscriptions, {"discord": publisher})
+    crashing = DigestDelivery(store, search_over(store), dying, subscriptions, {"discord": publisher})
     with pytest.raises(Crash):
         await crashing.deliver(FORUM, DigestOptions(limit=2), JUNE_1)
     await dying.close()
@@ -331,7 +331,7 @@ async def test_a_resumed_forum_digest_tells_apart_posts_whose_names_are_the_same
     ledger = Ledger(discord_bot.store.engine)
     resumed = await DigestDelivery(
         discord_bot.store,
-        SearchService(discord_bot.store),
+        search_over(discord_bot.store),
         ledger,
         discord_bot.subscriptions,
         {"discord": discord_bot.bot.publisher},
@@ -417,7 +417,7 @@ async def test_a_forum_header_post_is_found_again_not_posted_twice(discord_bot: 
     store, subscriptions = discord_bot.store, discord_bot.subscriptions
     dying = Ledger(store.engine)
     crashing = DigestDelivery(
-        store, SearchService(store), dying, subscriptions, {"discord": DiesAfterHeader(discord_bot.bot.publisher)}
+        store, search_over(store), dying, subscriptions, {"discord": DiesAfterHeader(discord_bot.bot.publisher)}
     )
     with pytest.raises(Crash):
         await crashing.deliver(FORUM, DigestOptions(limit=3), lacking)
@@ -425,7 +425,7 @@ async def test_a_forum_header_post_is_found_again_not_posted_twice(discord_bot: 
     later = datetime.now(UTC) + timedelta(minutes=3)  # the dead process's lease has run out
     ledger = Ledger(store.engine)
     resumed = await DigestDelivery(
-        store, SearchService(store), ledger, subscriptions, {"discord": discord_bot.bot.publisher}, clock=lambda: later
+        store, search_over(store), ledger, subscriptions, {"discord": discord_bot.bot.publisher}, clock=lambda: later
     ).deliver(FORUM, DigestOptions(limit=3), lacking)
     await ledger.close()
     assert resumed.outcome == "empty"
@@ -454,7 +454,7 @@ def roundups(bot: DiscordBot, engagement: Any, now: datetime) -> Any:
 
     return RoundupDelivery(
         bot.store,
-        SearchService(bot.store),
+        search_over(bot.store),
         bot.ledger,
         bot.subscriptions,
         {"discord": bot.bot.publisher},

@@ -10,10 +10,10 @@ from bot.delivery.digest import DigestOptions
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.domain.channels import ChannelRef
 from bot.roundup.follow import Follower
-from bot.search.service import SearchService
 from bot.store.follows import FollowStore
 from bot.store.notes import NoteLedger
 from tests.adapters.discord.conftest import DiscordBot
+from tests.conftest import search_over
 from tests.fakes.discord import BOT_ID, DM_ID, FORUM_ID, TEXT_ID, VOICE_ID
 from tests.roundup.helpers import Clock, news_for
 
@@ -28,7 +28,7 @@ def parts(bot: DiscordBot, clock: Clock) -> tuple[Follower, DigestDelivery]:
     follower = Follower(
         FollowStore(engine), NoteLedger(engine), bot.store, publishers, 7, clock=clock, refreshes_per_minute=6000
     )
-    search = SearchService(bot.store)
+    search = search_over(bot.store)
     delivery = DigestDelivery(
         bot.store, search, bot.ledger, bot.subscriptions, publishers, clock=clock, posted=follower.posted
     )

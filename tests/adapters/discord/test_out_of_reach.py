@@ -22,10 +22,10 @@ from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ConfigError
-from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from tests.chat.world import chat_service
+from tests.conftest import search_over
 from tests.fakes.discord import GUILD_ID, TEXT_ID, FakeDiscord
 
 JUNE_1 = date(2026, 6, 1)
@@ -61,6 +61,7 @@ def soon(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(connection, "FIRST_TRY_AGAIN_S", 0.2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("missing", ["gateway", "api"])
 async def test_a_discord_out_of_reach_at_start_is_said_then_served_once_it_answers(
     fake_discord: FakeDiscord,
@@ -80,7 +81,7 @@ async def test_a_discord_out_of_reach_at_start_is_said_then_served_once_it_answe
     runtime = DiscordRuntime(bot, "fake-token")
     ledger = Ledger(june_store.engine)
     delivery = DigestDelivery(
-        june_store, SearchService(june_store), ledger, SubscriptionStore(june_store.engine), {"discord": bot.publisher}
+        june_store, search_over(june_store), ledger, SubscriptionStore(june_store.engine), {"discord": bot.publisher}
     )
     text = ChannelRef("discord", TEXT_ID)
     caplog.set_level(logging.INFO, logger="discord.client")
@@ -139,6 +140,7 @@ async def test_a_stop_while_trying_again_ends_at_once(
     assert bot.is_closed()
 
 
+@pytest.mark.slow
 async def test_a_gateway_that_takes_the_connection_and_says_nothing_is_tried_again(
     fake_discord: FakeDiscord, june_store: PaperStore, monkeypatch: pytest.MonkeyPatch, silent: str
 ) -> None:
@@ -160,6 +162,7 @@ async def test_a_gateway_that_takes_the_connection_and_says_nothing_is_tried_aga
         await runtime.stop()
 
 
+@pytest.mark.slow
 async def test_commands_are_registered_once_whatever_the_logins(
     fake_discord: FakeDiscord, june_store: PaperStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -201,6 +204,7 @@ async def test_a_token_refused_on_a_try_again_is_said_as_what_fails_the_posts(
         await runtime.stop()
 
 
+@pytest.mark.slow
 async def test_a_stop_during_a_try_that_hangs_leaves_nothing_running(
     fake_discord: FakeDiscord, june_store: PaperStore, monkeypatch: pytest.MonkeyPatch, silent: str
 ) -> None:

@@ -23,9 +23,9 @@ from bot.domain.channels import ChannelRef
 from bot.domain.models import Paper
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
-from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from tests.adapters.discord.conftest import DiscordBot
+from tests.conftest import search_over
 from tests.fakes.discord import TEXT_ID
 
 JUNE_1 = date(2026, 6, 1)
@@ -67,7 +67,7 @@ class Dying:
 def delivery(bot: DiscordBot, publisher: Any, ledger: Ledger, at: datetime | None = None) -> DigestDelivery:
     clock = (lambda: at) if at else (lambda: datetime.now(UTC))
     return DigestDelivery(
-        bot.store, SearchService(bot.store), ledger, bot.subscriptions, {"discord": publisher}, clock=clock
+        bot.store, search_over(bot.store), ledger, bot.subscriptions, {"discord": publisher}, clock=clock
     )
 
 

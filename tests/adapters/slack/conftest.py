@@ -30,7 +30,7 @@ from bot.surfaces.links import LinkCards
 from bot.surfaces.service import Surfaces
 from bot.surfaces.suggestions import Suggestions
 from tests.chat.world import NOW, chat_service, offline_catalog
-from tests.conftest import local_client
+from tests.conftest import local_client, search_over
 from tests.fakes.server import WAIT_S
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_requests import button_click, command_form, event_callback, signed_headers
@@ -181,7 +181,7 @@ async def slack_bot(
     fake_slack.users["U0001"] = {"name": "ada"}
     fake_slack.channels["C0001"] = {"name": "papers", "creator": "U0001"}
     store = june_store
-    search = SlowSearch(SearchService(store), 0.0)
+    search = SlowSearch(search_over(store), 0.0)
     subscriptions = SubscriptionStore(store.engine)
     ledger = Ledger(store.engine)
     community = Community(EngagementStore(store.engine), ReadingLists(store.engine), store, clock=lambda: NOW)

@@ -389,6 +389,7 @@ async def test_an_upload_that_fails_leaves_the_answers_holding_what_they_can(sla
     assert "The whole list could not come as a file (Slack did not take it: the upload failed)" in last
 
 
+@pytest.mark.slow
 async def test_whether_a_user_is_a_person_has_a_deadline_and_only_answers_are_kept(slack_bot: SlackBot) -> None:
     """users.info under a rate limit held an event's ack past Slack's 3 s (each retry asked again), and
     one failed lookup made a bot a person for good: its reactions were counted as votes."""

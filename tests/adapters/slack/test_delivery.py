@@ -18,9 +18,9 @@ from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.subscriptions import Subscription
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Listing, Paper
-from bot.search.service import SearchService
 from bot.store.workspaces import WORKSPACE_REFUSALS, forgive_refused_token
 from tests.adapters.slack.conftest import SlackBot
+from tests.conftest import search_over
 from tests.fakes.slack import Failure, FakeSlack
 
 CHANNEL = ChannelRef("slack", "C0001", "T0001")
@@ -29,7 +29,7 @@ JUNE_1 = date(2026, 6, 1)
 
 def delivery(bot: SlackBot, publisher: SlackPublisher | None = None) -> DigestDelivery:
     return DigestDelivery(
-        bot.store, SearchService(bot.store), bot.ledger, bot.subscriptions, {"slack": publisher or bot.publisher}
+        bot.store, search_over(bot.store), bot.ledger, bot.subscriptions, {"slack": publisher or bot.publisher}
     )
 
 

@@ -118,7 +118,7 @@ def parsed_whole(body: bytes) -> bool:
     return isinstance(payload, dict) and payload.get("type") in EARLY_PAYLOADS
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=3 * settings().max_examples, deadline=None)
 @given(
     st.dictionaries(
         st.sampled_from(["command", "text", "payload", "xcommand", "team_id", "response_url"]),
@@ -126,6 +126,7 @@ def parsed_whole(body: bytes) -> bool:
         max_size=5,
     )
 )
+@pytest.mark.slow
 def test_a_form_is_acknowledged_early_as_when_it_was_parsed_whole(fields: dict[str, str]) -> None:
     """The door reads a slash command's `command` field without parsing the whole form: the same answer
     (a value's own `command=` is encoded, `%3D`; `xcommand` is another field)."""

@@ -9,10 +9,10 @@ from bot.delivery.digest import DigestOptions
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.domain.channels import ChannelRef
 from bot.roundup.follow import Follower
-from bot.search.service import SearchService
 from bot.store.follows import FollowStore
 from bot.store.notes import NoteLedger
 from tests.adapters.slack.conftest import SlackBot
+from tests.conftest import search_over
 from tests.roundup.helpers import Clock, news_for
 
 CHANNEL = ChannelRef("slack", "C0001", "T0001")
@@ -33,7 +33,7 @@ def parts(slack_bot: SlackBot, clock: Clock) -> tuple[Follower, DigestDelivery]:
     )
     delivery = DigestDelivery(
         slack_bot.store,
-        SearchService(slack_bot.store),
+        search_over(slack_bot.store),
         slack_bot.ledger,
         slack_bot.subscriptions,
         {"slack": slack_bot.publisher},

@@ -7,14 +7,13 @@ import pytest
 
 from bot.domain.channels import ChannelRef
 from bot.ingest.catalog import Catalog
-from bot.search.service import SearchService
 from bot.sources.arxiv import Arxiv
 from bot.sources.http import RetryPolicy
 from bot.sources.huggingface import HuggingFace
 from bot.store.papers import PaperStore
 from tests.adapters.slack.conftest import SlackBot, settled
 from tests.adapters.slack.test_surfaces import link_shared, unfurled
-from tests.conftest import Sleeps
+from tests.conftest import Sleeps, search_over
 from tests.fakes.papers_api import FakePapersApi, json_answer
 
 STORED = "2605.29307"  # GrepSeek, in the June store
@@ -30,7 +29,7 @@ def slack_catalog(
     fake_api.fail("/api/query", *[json_answer({"error": "down"}, status=503)] * 2)
     hf = HuggingFace(client, policy=FAST, sleep=sleeps)
     arxiv = Arxiv(client, min_interval=0.0, policy=FAST, sleep=sleeps)
-    return Catalog(june_store, SearchService(june_store), hf, arxiv, None)
+    return Catalog(june_store, search_over(june_store), hf, arxiv, None)
 
 
 @pytest.mark.slow

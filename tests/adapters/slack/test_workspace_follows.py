@@ -15,14 +15,13 @@ from bot.delivery.digest import DigestOptions
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.domain.channels import ChannelRef
 from bot.roundup.follow import Follower
-from bot.search.service import SearchService
 from bot.store.follows import FollowStore
 from bot.store.notes import NoteLedger
 from bot.store.papers import PaperStore
 from bot.store.tables import follows, thread_notes
 from bot.store.workspaces import forget
 from tests.adapters.slack.workspaces import TEAMS, MultiBot, fake_workspaces, multi_bot
-from tests.conftest import listings_of
+from tests.conftest import listings_of, search_over
 from tests.fakes.server import eventually
 from tests.fakes.slack import Call, FakeSlack
 from tests.roundup.helpers import Clock, news_for
@@ -51,7 +50,7 @@ def living(bot: MultiBot, clock: Clock) -> tuple[Follower, DigestDelivery]:
     )
     delivery = DigestDelivery(
         bot.store,
-        SearchService(bot.store),
+        search_over(bot.store),
         bot.ledger,
         bot.subscriptions,
         publishers,

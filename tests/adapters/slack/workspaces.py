@@ -24,13 +24,12 @@ from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.delivery.sweep import Sweeper
 from bot.domain.config import ScheduleConfig
-from bot.search.service import SearchService
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
 from bot.store.sealing import new_key, sealer
 from bot.store.workspaces import PAUSED
 from tests.chat.world import chat_service
-from tests.conftest import local_client
+from tests.conftest import local_client, search_over
 from tests.fakes.server import eventually
 from tests.fakes.slack import FakeSlack, Workspace
 from tests.fakes.slack_requests import command_form, event_callback, signed_headers
@@ -127,7 +126,7 @@ class MultiBot:
     def sweeper(self, parallel: int = 500) -> Sweeper:
         """The daily sweep over this bot's publisher, `parallel` channels a batch."""
         delivery = DigestDelivery(
-            self.store, SearchService(self.store), self.ledger, self.subscriptions, {"slack": self.slack.publisher}
+            self.store, search_over(self.store), self.ledger, self.subscriptions, {"slack": self.slack.publisher}
         )
         policy = ScheduleConfig(min_papers=1, parallel=parallel)
         return Sweeper(self.subscriptions, self.ledger, self.store, delivery, policy, frozenset({"slack"}))
