@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.chat.commands import MOST_PAPERS
-from bot.chat.service import TRY_AGAIN, Shared, Unshared
-from bot.chat.wording import Phrasebook
+from bot.chat.service import TRY_AGAIN, Shared, SharedBefore, Unshared
+from bot.chat.wording import Phrasebook, ago
 
 _TODAY = (
     "`/papers today [top:N] [date:2026-08-20]` — today's trending papers, or that day's (`date:yesterday`,"
@@ -80,7 +80,7 @@ _STATUS = re.compile(r"^\d{3} [^:]*: ")  # a refusal's status and Discord's word
 _BARE_STATUS = re.compile(r"^\d{3} [^:]*$")  # a refusal's status and Discord's words alone
 
 
-def shared(outcome: Shared | Unshared) -> str:
+def shared(outcome: Shared | SharedBefore | Unshared) -> str:
     """What the Share button's clicker is told: why not in a person's words, without Discord's status,
     error text or the channel's id (the log has those)."""
     if isinstance(outcome, Unshared):
@@ -89,6 +89,8 @@ def shared(outcome: Shared | Unshared) -> str:
         if _BARE_STATUS.match(outcome.reason):  # "404 unknown channel (Unknown Channel)": no fix to tell
             return "I can't post in this channel: it is gone, or hidden from me."
         return f"I can't post here: {_STATUS.sub('', outcome.reason)}."  # "403 missing access (…): " dropped
+    if isinstance(outcome, SharedBefore):  # (only a card with a thread of its own is looked for)
+        return f"“{outcome.title}” was shared here {ago(outcome.ago)}: its thread is open for discussion."
     if outcome.root.thread == outcome.root.channel:  # inside a thread, a forum post, a voice channel's chat
         return f"Shared “{outcome.title}” here; discuss it here, or mention me with a question about it."
     return f"Shared “{outcome.title}” here; its thread is open for discussion."

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from adapters.slack.render import escape
-from bot.chat.service import TRY_AGAIN, Shared, Unshared
-from bot.chat.wording import TYPED
+from bot.chat.service import TRY_AGAIN, Shared, SharedBefore, Unshared
+from bot.chat.wording import TYPED, ago
 
 MANAGERS = (
     "the people the bot's config file lists under `[slack] admins`, or, when it lists none for this workspace, "
@@ -45,7 +45,7 @@ _NOT_SHARED = {
 }
 
 
-def shared(outcome: Shared | Unshared) -> str:
+def shared(outcome: Shared | SharedBefore | Unshared) -> str:
     """What the Share button's clicker is told: why not in a person's words, without Slack's error code or
     the channel's id (the log has those)."""
     if isinstance(outcome, Unshared):
@@ -55,4 +55,7 @@ def shared(outcome: Shared | Unshared) -> str:
             outcome.reason.split(" ", 1)[0],
             "I can't post in this channel: Slack refused it. Whoever runs paperboy finds why in its log.",
         )
+    if isinstance(outcome, SharedBefore):
+        title, when = escape(outcome.title), ago(outcome.ago)
+        return f"“{title}” was shared in this channel {when}: its thread is open for discussion."
     return f"Shared “{escape(outcome.title)}” in this channel; its thread is open for discussion."

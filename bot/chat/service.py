@@ -8,8 +8,10 @@ channel's digest (`subscribe`, `unsubscribe`, `settings`, `preview`) is answered
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -125,6 +127,18 @@ class Shared:
     title: str
 
 
+@dataclass(frozen=True)
+class SharedBefore:
+    """The paper was shared in this channel a little before (`ago`): a second click, or a teammate's Share
+    of the same paper, points to that card's thread instead of splitting the discussion over two."""
+
+    title: str
+    ago: timedelta
+
+
+SHARED_LATELY = timedelta(hours=1)  # a paper shared in a channel this recently is not posted there again
+
+
 # what a person is told of a post refused for a reason that may pass (`Unshared.passing`)
 TRY_AGAIN = "try again in a minute; if it fails again, whoever runs paperboy can see why in its log."
 
@@ -167,6 +181,9 @@ class ChatService:
         self._ledger = ledger if ledger is not None else Ledger(store.engine)
         self._events = events if events is not None else EventLog(store.engine)
         self._phrasebooks = dict(phrasebooks or {})
+        self._sharing: weakref.WeakValueDictionary[tuple[ChannelRef, str], asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )  # a Share under way, by channel and paper (a lock lives while a click holds or waits for it)
         self.follows = FollowService(subscriptions, self._ledger, defaults, clock)
         self._community = community  # votes and reading lists: `top`, `saved`, `unsave`
         self._cards = cards if cards is not None else FollowStore(store.engine)  # shared cards' living threads
@@ -597,15 +614,29 @@ class ChatService:
 
     async def share(
         self, platform: str, channel: str, paper_ref: str, publisher: Publisher, *, workspace: str = ""
-    ) -> Shared | Unshared:
+    ) -> Shared | SharedBefore | Unshared:
         """Post a paper's card publicly, seed its thread, and remember the thread is about it (in
         `workspace`, so that `paperboy forget` finds it). The card is followed as a digest's is (a living
-        thread: code out, a new version, upvotes past a mark), for `follow_days`.
+        thread: code out, a new version, upvotes past a mark), for `follow_days`. A paper shared in the
+        channel within `SHARED_LATELY` is not posted again (`SharedBefore`): clicks on it in this process
+        wait for each other, so a double click posts once.
 
         Raises InvalidPaperId or NotFound for a paper we can't find; a post refused is `Unshared`."""
         paper = await self._catalog.paper(paper_ref)
+        where = ChannelRef(platform, channel, workspace)
+        lock = self._sharing.get((where, paper.arxiv_id))
+        if lock is None:
+            lock = self._sharing[where, paper.arxiv_id] = asyncio.Lock()
+        async with lock:
+            now = datetime.now(UTC)  # the wall clock: it tells this share's posts from an earlier share's
+            before = await self._ledger.shared_since(where, paper.arxiv_id, now - SHARED_LATELY)
+            if before is not None:
+                return SharedBefore(paper.title, max(now - before, timedelta(0)))
+            return await self._share(where, paper, publisher, now)
+
+    async def _share(self, where: ChannelRef, paper: Paper, publisher: Publisher, now: datetime) -> Shared | Unshared:
+        platform, channel, workspace = where.platform, where.channel, where.workspace
         paper_card = card(paper)
-        now = datetime.now(UTC)  # the wall clock: it tells this share's posts from an earlier share's
         tag = f"share:{paper.arxiv_id}:{now.timestamp():.0f}"
         try:
             root = await publisher.post_card(channel, paper_card, tag)
@@ -619,7 +650,6 @@ class ChatService:
             log.warning("sharing %s in %s:%s failed: %s", paper.arxiv_id, platform, channel, exc)
             return Unshared(str(exc), passing=True)
         if self._defaults.follow_days and root.thread != root.channel:  # a card with a thread of its own
-            where = ChannelRef(platform, channel, workspace)
             await self._cards.record(where, paper.arxiv_id, root, AsPosted.of(paper_card), now)
         return Shared(root, paper.title)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.chat.discussion import ASKABLE
 from bot.community.service import SAVE_HOW, SAVED_MORE, TOP_ALL, VOTE_HOW
@@ -104,3 +105,11 @@ TYPED = Phrasebook(
     examples=(_TODAY, _SEARCH, _SUBSCRIBE),
     subscribe="`/papers subscribe diffusion at 09:00 tz Europe/Berlin`",
 )
+
+
+def ago(span: timedelta) -> str:
+    """How long ago, in a person's words: "a moment ago", "1 minute ago", "25 minutes ago"."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 1:
+        return "a moment ago"
+    return f"{minutes} minute{'s' if minutes != 1 else ''} ago"

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, FromClause, Row, Select, Table, and_, delete, select, update
+from sqlalchemy import ColumnElement, FromClause, Row, Select, Table, and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.channels import ChannelRef
@@ -499,6 +499,19 @@ class Ledger(Claimant):
         }
         async with self._engine.begin() as conn:
             await conn.execute(stmt, row)
+
+    async def shared_since(self, where: ChannelRef, arxiv_id: str, since: datetime) -> datetime | None:
+        """When a Share last posted this paper's card in `where`, if it did after `since`."""
+        query = select(func.max(threads.c.created_at)).where(
+            threads.c.platform == where.platform,
+            threads.c.workspace == where.workspace,
+            threads.c.channel == where.channel,
+            threads.c.arxiv_id == arxiv_id,
+            threads.c.origin == "share",
+            threads.c.created_at >= since,
+        )
+        async with self._engine.connect() as conn:
+            return as_utc(await conn.scalar(query))
 
     async def has_thread(self, platform: str, channel: str, message: str) -> bool:
         """Whether the bot started a thread from this message of the channel (a card that does not stand alone)."""

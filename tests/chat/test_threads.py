@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from bot.chat.commands import PaperLookup, parse_command
 from bot.chat.discussion import all_asked, asks_to_save, discussed, names_a_question, what_is_asked
-from bot.chat.service import Asker, Mention, Shared, Unshared
+from bot.chat.service import SHARED_LATELY, Asker, Mention, Shared, SharedBefore, Unshared
+from bot.chat.wording import ago
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, DeliveryError, NotFound
 from bot.domain.models import Paper
@@ -18,6 +21,7 @@ from bot.domain.publishing import MessageRef
 from bot.search.port import SearchFilters, SearchHit
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
+from bot.store.tables import threads
 from tests.chat.world import NOW, chat_service
 from tests.conftest import search_over
 from tests.fakes.publisher import RecordingPublisher
@@ -81,11 +85,50 @@ async def test_a_thread_asked_about_its_papers_news_is_told_what_it_will_hear(ju
         said = Said()  # words of the paper's topic, no question of its news: the one-line help
         await service.mention(Mention("slack", f"EvTopic{n}", "C1", shared.root.thread, text), said)
         assert not said.posts[-1].text[0].startswith("News"), text
+    assert isinstance(await service.share("slack", "C1", PAPER, publisher), SharedBefore)  # not posted twice…
+    await shared_earlier(june_store, SHARED_LATELY)  # …unless it was a while ago
     again = await service.share("slack", "C1", PAPER, publisher)  # a second card: the first one's thread is followed
     assert isinstance(again, Shared)
     said = Said()
     await service.mention(Mention("slack", "EvNews9", "C1", again.root.thread, "<@UBOT> any news?"), said)
     assert said.posts[-1].text[0].startswith("News of this paper in this channel goes to the thread of its first card")
+
+
+async def shared_earlier(store: PaperStore, by: timedelta) -> None:
+    """Every Share in the store made `by` ago."""
+    async with store.engine.begin() as conn:
+        await conn.execute(update(threads).values(created_at=datetime.now(UTC) - by))
+
+
+async def test_a_paper_shared_lately_in_a_channel_is_pointed_to_not_posted_again(june_store: PaperStore) -> None:
+    """A second Share of the same paper in the same channel within the hour (a double click, a teammate's
+    click) says when it was shared and posts nothing; in another channel or after the hour, it posts."""
+    service, publisher = chat_service(june_store), RecordingPublisher()
+    first = await service.share("slack", "C1", PAPER, publisher)
+    assert isinstance(first, Shared)
+    posted = len(publisher.posted)
+    again = await service.share("slack", "C1", PAPER, publisher)
+    assert isinstance(again, SharedBefore) and again.title == first.title and again.ago < timedelta(minutes=1)
+    assert len(publisher.posted) == posted
+    await shared_earlier(june_store, timedelta(minutes=25))
+    later = await service.share("slack", "C1", PAPER, publisher, workspace="")
+    assert isinstance(later, SharedBefore) and timedelta(minutes=25) <= later.ago < timedelta(minutes=26)
+    assert isinstance(await service.share("slack", "C2", PAPER, publisher), Shared)  # another channel
+    assert isinstance(await service.share("slack", "C1", PAPER, publisher, workspace="T2"), Shared)  # workspace
+    both = await asyncio.gather(*(service.share("slack", "C3", PAPER, publisher) for _ in range(3)))
+    assert sorted(type(b).__name__ for b in both) == ["Shared", "SharedBefore", "SharedBefore"]
+    await shared_earlier(june_store, SHARED_LATELY)
+    assert isinstance(await service.share("slack", "C1", PAPER, publisher), Shared)
+
+
+def test_how_long_ago_is_said_in_minutes() -> None:
+    assert [ago(timedelta(seconds=s)) for s in (0, 59, 60, 119, 1500)] == [
+        "a moment ago",
+        "a moment ago",
+        "1 minute ago",
+        "1 minute ago",
+        "25 minutes ago",
+    ]
 
 
 async def test_a_save_asked_with_the_news_is_saved(june_store: PaperStore) -> None:

@@ -455,3 +455,26 @@ async def test_a_claim_cancelled_while_it_takes_its_locks_leaves_none_behind_and
     assert not armed
     assert (await other.claim(slack(1), DAY, later)).state == "resume"
     assert (await ledger.claim(slack(2), DAY, later)).state == "new"
+
+
+async def test_when_a_paper_was_last_shared_in_a_channel(store: PaperStore) -> None:
+    """A Share's card in this channel and workspace, after `since`: its time; a digest's card, another
+    channel's or workspace's, or one before `since`: none."""
+    ledger = Ledger(store.engine)
+    here = ChannelRef("slack", "C1", "T1")
+    paper = "2606.00001"
+    for n, (channel, origin, workspace, at) in enumerate(
+        [
+            ("C1", "share", "T1", NOW - timedelta(hours=2)),
+            ("C1", "share", "T1", NOW - timedelta(minutes=10)),
+            ("C1", "digest", "T1", NOW),
+            ("C2", "share", "T1", NOW),
+            ("C1", "share", "T2", NOW),
+        ]
+    ):
+        root = MessageRef(channel, f"{n}.1", f"{n}.1")
+        await ledger.record_thread("slack", root, paper, origin, at, workspace=workspace)
+    assert await ledger.shared_since(here, paper, NOW - timedelta(hours=3)) == NOW - timedelta(minutes=10)
+    assert await ledger.shared_since(here, paper, NOW - timedelta(minutes=10)) == NOW - timedelta(minutes=10)
+    assert await ledger.shared_since(here, paper, NOW - timedelta(minutes=9)) is None
+    assert await ledger.shared_since(here, "2606.00002", NOW - timedelta(hours=3)) is None

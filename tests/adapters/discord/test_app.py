@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
@@ -213,6 +214,19 @@ async def test_share_posts_the_card_and_opens_its_thread(discord_bot: DiscordBot
     [seed] = fake.posts_in(thread_id)
     assert seed["embeds"][0]["description"].startswith("Large Language Model")
     assert await discord_bot.ledger.thread_paper("discord", None, thread_id) == "2605.29307"
+
+
+async def test_a_double_click_on_share_posts_the_card_once_and_points_the_second_to_it(discord_bot: DiscordBot) -> None:
+    """Two clicks on Share at once (two interactions): one card and one thread, not two."""
+    fake = discord_bot.fake
+    await asyncio.gather(fake.click("share:2605.29307"), fake.click("share:2605.29307"))
+    await answer(discord_bot, 2)
+    said = sorted(str(m["content"]) for m in fake.followups())
+    assert said[0].startswith("Shared “GrepSeek")
+    assert said[1].startswith("“GrepSeek")
+    assert said[1].endswith("” was shared here a moment ago: its thread is open for discussion.")
+    assert len(fake.posts_in(TEXT_ID)) == 1
+    assert len([s for s in fake.sent if s.path.endswith("/threads")]) == 1
 
 
 VIEW_AND_COMMANDS = str(1 << 10 | 1 << 31)  # an announcements channel: no Send Messages

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -171,6 +172,23 @@ async def test_share_posts_the_card_and_seeds_its_thread(slack_bot: SlackBot) ->
     assert await slack_bot.ledger.thread_paper("slack", "C0001", seed["thread_ts"]) == "2605.29307"
     # kept under the workspace it was shared in, so that `paperboy forget --team slack:T0001` erases it
     assert await slack_bot.ledger.thread_paper("slack", "C0001", seed["thread_ts"], workspace="T0001") == "2605.29307"
+
+
+async def test_a_double_click_on_share_posts_the_card_once_and_points_the_second_to_it(slack_bot: SlackBot) -> None:
+    """Two clicks on Share at once (a double click): one card and one seed, not two threads."""
+    clicks = [slack_bot.click("share_paper", "2605.29307", response=f"share{n}") for n in (1, 2)]
+    assert [r.status_code for r in await asyncio.gather(*clicks)] == [200, 200]
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 2)
+    assert len(slack_bot.fake.posts("C0001")) == 2  # the card and its seed
+    first, second = sorted(
+        (r["text"] for r in slack_bot.fake.responses), key=lambda text: not text.startswith("Shared")
+    )
+    assert first.startswith("Shared “GrepSeek")
+    assert second.startswith("“GrepSeek")
+    assert second.endswith("” was shared in this channel a moment ago: its thread is open for discussion.")
+    await slack_bot.click_share("2605.29307", channel="C0002")  # another channel gets its own card
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.responses) == 3)
+    assert len(slack_bot.fake.posts("C0002")) == 2
 
 
 async def test_share_where_the_bot_is_not_invited(slack_bot: SlackBot) -> None:
