@@ -323,9 +323,10 @@ class _Authorize(AsyncInstallationStoreAuthorize):
                 actor_user_id=actor_user_id,
             )
 
+        org_wide = bool(context.get("is_enterprise_install"))
+        _AUTHORIZING.set(workspace_of(enterprise_id, team_id, org_wide))  # (for `_RotationFailed`'s line)
         result = await found()
         if result is None:
-            org_wide = bool(context.get("is_enterprise_install"))
             self._store.installations.forget_cached(PLATFORM, workspace_of(enterprise_id, team_id, org_wide))
             result = await found() or await self._unrefreshed(context, enterprise_id, team_id, org_wide)
         return result
@@ -355,11 +356,13 @@ class _Authorize(AsyncInstallationStoreAuthorize):
             answer = await context.client.auth_test(token=bot.bot_token)
         except SlackApiError:
             return None
+        then = "then paperboy must be installed there again" if refused else "tried again at the next request"
         log.warning(
-            "Slack did not refresh workspace %s's rotating token just now; its current token, good until %s UTC,"
-            " answers meanwhile (tried again at the next request)",
+            "Slack did not renew workspace %s's rotating token just now; its current token, good until %s UTC,"
+            " answers meanwhile (%s)",
             workspace,
             f"{until:%H:%M}",
+            then,
         )
         return AuthorizeResult.from_auth_test_response(
             auth_test_response=answer, bot_token=bot.bot_token, bot_scopes=bot.bot_scopes
@@ -476,6 +479,7 @@ _UNDISTRIBUTED = ("invalid_team_for_non_distributed_app",)
 _CODE = ("invalid_code", "code_already_used", "invalid_grant_type", "no answer of Slack's")
 _ACCESS_REFUSED: ContextVar[str] = ContextVar("paperboy_oauth_access_refused", default="")
 _REFRESH_REFUSED: ContextVar[str] = ContextVar("paperboy_refresh_refused", default="")  # Slack's error code
+_AUTHORIZING: ContextVar[str] = ContextVar("paperboy_authorizing", default="")  # the request's workspace
 # The operator's settings at fault, as the log says each (an ERROR: every install fails until they are mended)
 _OPERATOR_FAULTS = (
     (
@@ -505,16 +509,24 @@ def _error_code(said: str) -> str | None:
 
 
 class _RotationFailed(logging.Filter):
-    """bolt's ERROR when it could not refresh a rotating token ("Failed to rotate tokens due to …"), said in
-    our words with its cause (Slack's refusal, or no answer); `_Authorize._unrefreshed` then says whether
-    the token as it stands answers meanwhile."""
+    """bolt's ERROR when it could not refresh a rotating token ("Failed to rotate tokens due to …" and
+    slack_sdk's text over two lines), said in one line of our words: the workspace and Slack's error code
+    (or its HTTP status, or no answer), once a request (`_Authorize` asks bolt twice); `_unrefreshed`
+    then says whether the token as it stands answers meanwhile."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         said = record.getMessage()
-        if said.startswith("Failed to rotate tokens due to"):
-            _REFRESH_REFUSED.set(_error_code(said) or "")  # (this request's task: `_unrefreshed` reads it)
-            record.msg = "Slack did not refresh a workspace's rotating token: %s"
-            record.args = (said.removeprefix("Failed to rotate tokens due to").strip(),)
+        if not said.startswith("Failed to rotate tokens due to"):
+            return True
+        status = re.search(r"status: (\d{3})\)", said)
+        code = _error_code(said) or (f"HTTP {status[1]}" if status else "no answer")
+        if _REFRESH_REFUSED.get() == code:  # this request's second try, refused as its first: said once
+            return False
+        _REFRESH_REFUSED.set(code)  # (this request's task: `_unrefreshed` reads it)
+        record.msg = "Slack did not renew workspace %s's rotating token (%s)"
+        if code in REFUSED_FOR_GOOD:
+            record.msg += ", and never will: paperboy must be installed in that workspace again"
+        record.args = (_AUTHORIZING.get() or "?", code)
         return True
 
 
