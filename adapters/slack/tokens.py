@@ -18,7 +18,6 @@ from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from adapters.slack.installations import PLATFORM, StoreInstallations, as_bot
 from bot.domain.errors import ChannelUnavailable, DeliveryError, WorkspacePaused
-from bot.domain.repeats import Repeats
 from bot.store.sealing import Unreadable
 from bot.store.workspaces import PAUSED
 
@@ -74,7 +73,6 @@ class WorkspaceTokens:
         self._rotator = rotator
         self._rotate_minutes = rotate_minutes
         self._rotating: dict[str, asyncio.Lock] = {}
-        self._unreadable = Repeats()  # a token no key opens is met at each of its channels' sweeps: said hourly
 
     async def token(self, workspace: str, channel: str) -> str:
         if not workspace:
@@ -84,10 +82,12 @@ class WorkspaceTokens:
             )
         try:
             found = await self._store.installations.find(PLATFORM, workspace)
-        except Unreadable as exc:  # this workspace's digests fail (tried again); the others' go on
-            if self._unreadable.first(workspace, datetime.now(UTC)):
-                log.warning("workspace %s: %s", workspace, exc)
-            raise DeliveryError(f"slack:{channel}: the workspace's token cannot be read ({exc})") from exc
+        except Unreadable as exc:  # this workspace's digests fail (tried again); the others' go on. Said by
+            # whoever reports the delivery (the sweep, once an hour; `post`, in its one line), with the fix
+            raise DeliveryError(
+                f"slack:{channel}: workspace {workspace}'s token cannot be read: {exc}; then run `paperboy reseal`,"
+                f" or erase it with `paperboy forget --team slack:{workspace}` and install paperboy there again"
+            ) from exc
         if found is None:
             raise WorkspacePaused(f"slack:{channel}", PAUSED)
         bot = as_bot(found)
