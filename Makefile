@@ -30,8 +30,8 @@ test: $(STAMP) lint
 # second: chaos, the installed command in subprocesses, the embedding model, long simulated days, ...),
 # on SQLite only, one worker per usable CPU (pytest-xdist). Bytecode is cached even where the
 # environment says not to (PYTHONDONTWRITEBYTECODE): pytest's rewritten test modules, compiled
-# again in every worker at every run, were 5 s of each worker's start. Property tests draw 25 examples
-# each, not 100 (HYPOTHESIS_QUICK). About 90 s on 2 vCPUs (docs/benchmarks.md): the aim is a minute.
+# again in every worker at every run, were 5 s of each worker's start. Property tests draw a quarter of
+# their examples (HYPOTHESIS_QUICK). About 90 s on 2 vCPUs (docs/benchmarks.md): the aim is a minute.
 check: $(STAMP) lint
 	PYTHONDONTWRITEBYTECODE= HYPOTHESIS_QUICK=1 $(BIN)/pytest -m "not slow" -n auto
 

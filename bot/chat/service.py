@@ -184,6 +184,8 @@ class ChatService:
         self._sharing: weakref.WeakValueDictionary[tuple[ChannelRef, str], asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )  # a Share under way, by channel and paper (a lock lives while a click holds or waits for it)
+        self._shared_lately: dict[tuple[ChannelRef, str], datetime] = {}  # this process's last hour's Shares of
+        # cards whose thread is their channel (in a Discord thread or forum post), which the store has no record of
         self.follows = FollowService(subscriptions, self._ledger, defaults, clock)
         self._community = community  # votes and reading lists: `top`, `saved`, `unsave`
         self._cards = cards if cards is not None else FollowStore(store.engine)  # shared cards' living threads
@@ -619,7 +621,8 @@ class ChatService:
         `workspace`, so that `paperboy forget` finds it). The card is followed as a digest's is (a living
         thread: code out, a new version, upvotes past a mark), for `follow_days`. A paper shared in the
         channel within `SHARED_LATELY` is not posted again (`SharedBefore`): clicks on it in this process
-        wait for each other, so a double click posts once.
+        wait for each other, so a double click posts once (two replicas each given one click at once may
+        each post it). A card that went out is shared, whether or not its details went into its thread.
 
         Raises InvalidPaperId or NotFound for a paper we can't find; a post refused is `Unshared`."""
         paper = await self._catalog.paper(paper_ref)
@@ -629,7 +632,9 @@ class ChatService:
             lock = self._sharing[where, paper.arxiv_id] = asyncio.Lock()
         async with lock:
             now = datetime.now(UTC)  # the wall clock: it tells this share's posts from an earlier share's
-            before = await self._ledger.shared_since(where, paper.arxiv_id, now - SHARED_LATELY)
+            before = self._shared_lately.get((where, paper.arxiv_id))
+            if before is None or before <= now - SHARED_LATELY:
+                before = await self._ledger.shared_since(where, paper.arxiv_id, now - SHARED_LATELY)
             if before is not None:
                 return SharedBefore(paper.title, max(now - before, timedelta(0)))
             return await self._share(where, paper, publisher, now)
@@ -640,15 +645,24 @@ class ChatService:
         tag = f"share:{paper.arxiv_id}:{now.timestamp():.0f}"
         try:
             root = await publisher.post_card(channel, paper_card, tag)
-            await self._ledger.record_thread(platform, root, paper.arxiv_id, "share", now, workspace=workspace)
-            seed = await publisher.seed_thread(root, paper_card, f"{tag}:seed")
-            await self._ledger.record_message(ChannelRef(platform, channel, workspace), seed, paper.arxiv_id, now)
         except ChannelUnavailable as exc:  # the clicker is told in their words; the reason is the log's
             log.info("could not share %s in %s:%s: %s", paper.arxiv_id, platform, channel, exc.reason)
             return Unshared(exc.reason)
         except DeliveryError as exc:  # the platform's words (its status, the channel's id) are the log's
             log.warning("sharing %s in %s:%s failed: %s", paper.arxiv_id, platform, channel, exc)
             return Unshared(str(exc), passing=True)
+        if root.thread == root.channel:  # a card with no thread of its own: no record of it in the store
+            self._shared_lately = {k: at for k, at in self._shared_lately.items() if at > now - SHARED_LATELY}
+            self._shared_lately[where, paper.arxiv_id] = now
+        await self._ledger.record_thread(platform, root, paper.arxiv_id, "share", now, workspace=workspace)
+        try:
+            seed = await publisher.seed_thread(root, paper_card, f"{tag}:seed")
+            await self._ledger.record_message(where, seed, paper.arxiv_id, now)
+        except (ChannelUnavailable, DeliveryError) as exc:  # the card is out: shared (told to try again, the
+            # clicker would post a second card), its details not; asking there gets them
+            log.warning(
+                "shared %s in %s:%s, but not its details in its thread: %s", paper.arxiv_id, platform, channel, exc
+            )
         if self._defaults.follow_days and root.thread != root.channel:  # a card with a thread of its own
             await self._cards.record(where, paper.arxiv_id, root, AsPosted.of(paper_card), now)
         return Shared(root, paper.title)

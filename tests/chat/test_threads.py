@@ -121,6 +121,33 @@ async def test_a_paper_shared_lately_in_a_channel_is_pointed_to_not_posted_again
     assert isinstance(await service.share("slack", "C1", PAPER, publisher), Shared)
 
 
+class InPlace(RecordingPublisher):
+    """Posts a card where it stands, its thread its channel (inside a Discord thread, a forum post)."""
+
+    async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
+        posted = await super().post_card(channel, card, key)
+        return MessageRef(channel, posted.message, channel)
+
+
+class NoSeed(RecordingPublisher):
+    """Posts the card; the platform fails its details in its thread."""
+
+    async def seed_thread(self, root: MessageRef, card: Card, key: str) -> MessageRef:
+        raise DeliveryError("503 Service Unavailable")
+
+
+async def test_a_paper_shared_in_place_or_without_its_details_is_not_posted_twice(june_store: PaperStore) -> None:
+    """A card whose thread is its channel has no thread to record; a card whose details failed was told to
+    try again, which posted a second card (and was then told it was shared, refused for the hour)."""
+    service, in_place, no_seed = chat_service(june_store), InPlace(), NoSeed()
+    assert isinstance(await service.share("discord", "T9", PAPER, in_place), Shared)
+    assert isinstance(await service.share("discord", "T9", PAPER, in_place), SharedBefore)
+    assert len(in_place.posted) == 2  # the card and its details, once
+    assert isinstance(await service.share("slack", "C5", PAPER, no_seed), Shared)  # the card is out
+    assert isinstance(await service.share("slack", "C5", PAPER, no_seed), SharedBefore)
+    assert len(no_seed.posted) == 1
+
+
 def test_how_long_ago_is_said_in_minutes() -> None:
     assert [ago(timedelta(seconds=s)) for s in (0, 59, 60, 119, 1500)] == [
         "a moment ago",
