@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Table, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Row, Table, delete, func, or_, select, update
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.schedule import day_start
 from bot.store.engine import as_utc
@@ -181,9 +182,42 @@ class Installed:
     follows: int  # people's own digests (`/papers follow`)
 
 
-async def installed(engine: AsyncEngine, opens: Callable[[str], bool] | None = None) -> list[Installed]:
-    """Every stored installation with its workspace's subscriptions counted, by platform and workspace;
-    `opens` checks each sealed token against the keys."""
+@dataclass(frozen=True)
+class Departed:
+    """A Slack workspace with no installation whose data is still stored (uninstalled: a new install resumes
+    its digests, `paperboy forget` erases it); its subscriptions counted as `Installed`'s."""
+
+    platform: str
+    workspace: str
+    channels: int
+    stopped: int
+    follows: int
+
+
+async def departed(engine: AsyncEngine) -> list[Departed]:
+    """The Slack workspaces that hold rows of `WORKSPACE_TABLES` and no installation, by id."""
+    held = [
+        select(table.c.platform, table.c.workspace).where(table.c.platform == "slack", table.c.workspace != "")
+        for table in WORKSPACE_TABLES[1:]
+    ]
+    async with engine.connect() as conn:
+        anywhere = {(r.platform, r.workspace) for r in (await conn.execute(held[0].union(*held[1:]))).all()}
+        installs = {
+            (r.platform, r.workspace)
+            for r in (await conn.execute(select(installations.c.platform, installations.c.workspace))).all()
+        }
+        counted = await _counted(conn)
+    gone = sorted(anywhere - installs)
+    found = []
+    for platform, workspace in gone:
+        count = counted.get((platform, workspace))
+        channels, stopped, follows = (count.channels, count.stopped, count.follows) if count else (0, 0, 0)
+        found.append(Departed(platform, workspace, channels, stopped, follows))
+    return found
+
+
+async def _counted(conn: AsyncConnection) -> dict[tuple[str, str], Row[Any]]:
+    """Each workspace's channels subscribed, of those stopped, and people's follows, by platform and workspace."""
     person = subscriptions.c.person.is_not(None)
     counts = select(
         subscriptions.c.platform,
@@ -192,11 +226,17 @@ async def installed(engine: AsyncEngine, opens: Callable[[str], bool] | None = N
         func.count().filter(~person, subscriptions.c.status.is_not(None)).label("stopped"),
         func.count().filter(person).label("follows"),
     ).group_by(subscriptions.c.platform, subscriptions.c.workspace)
+    return {(r.platform, r.workspace): r for r in (await conn.execute(counts)).all()}
+
+
+async def installed(engine: AsyncEngine, opens: Callable[[str], bool] | None = None) -> list[Installed]:
+    """Every stored installation with its workspace's subscriptions counted, by platform and workspace;
+    `opens` checks each sealed token against the keys."""
     async with engine.connect() as conn:
         rows = (
             await conn.execute(select(installations).order_by(installations.c.platform, installations.c.workspace))
         ).all()
-        counted = {(r.platform, r.workspace): r for r in (await conn.execute(counts)).all()}
+        counted = await _counted(conn)
     found = []
     for row in rows:
         details = dict(row.details or {})

@@ -16,7 +16,7 @@ from bot.domain.words import counted, listed
 
 if TYPE_CHECKING:
     from bot.app.bootstrap import Services
-    from bot.store.workspaces import Installed
+    from bot.store.workspaces import Departed, Installed
 
 _TEAM = re.compile(r"^(?P<platform>slack|discord):(?P<team>[A-Za-z0-9_.\-]+)$")
 
@@ -81,6 +81,16 @@ def _line(one: Installed) -> str:
     return f"{one.platform}:{one.workspace}  " + " · ".join(parts)
 
 
+def _departed_line(one: Departed) -> str:
+    """`slack:T0123456  uninstalled · 3 channels (3 stopped), 2 follows · …`: a workspace gone, its data kept."""
+    channels = counted(one.channels, "channel") + (f" ({one.stopped} stopped)" if one.stopped else "")
+    team = f"{one.platform}:{one.workspace}"
+    return (
+        f"{team}  not installed (uninstalled) · {channels}, {counted(one.follows, 'follow')} · its data is kept: an"
+        f" install there resumes its digests; `paperboy forget --team {team}` erases it"
+    )
+
+
 def _as_json(one: Installed) -> dict[str, object]:
     return {
         "team": f"{one.platform}:{one.workspace}",
@@ -93,6 +103,11 @@ def _as_json(one: Installed) -> dict[str, object]:
         "stopped": one.stopped,
         "follows": one.follows,
     }
+
+
+def _departed_json(one: Departed) -> dict[str, object]:
+    team = f"{one.platform}:{one.workspace}"
+    return {"team": team, "channels": one.channels, "stopped": one.stopped, "follows": one.follows}
 
 
 def erased_detail(erased: dict[str, int]) -> str:
@@ -141,22 +156,26 @@ def register(app: typer.Typer) -> None:
     def workspaces(json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
         """List the Slack workspaces (and Enterprise Grid orgs) that installed paperboy, with their channels."""
         from bot.app.settings import load_settings
-        from bot.store.workspaces import installed
+        from bot.store.workspaces import departed, installed
 
         settings = load_settings()
         keys = settings.sealer() if settings.secret_key else None  # a malformed key is one line, before anything opens
 
         async def work(services: Services) -> int:
             found = await installed(services.store.engine, keys.opens if keys else None)
+            # (a single SLACK_BOT_TOKEN's workspace has data and no installation: not one that left)
+            gone = await departed(services.store.engine) if found or settings.slack_client_id else []
             if json_:
-                print_json({"workspaces": [_as_json(i) for i in found]})
-            elif not found:
+                print_json({"workspaces": [_as_json(i) for i in found], "departed": [_departed_json(d) for d in gone]})
+                return 0
+            if not found:
                 _say(NONE_INSTALLED)
-            else:
-                for one in found:
-                    _say(_line(one))
-                if keys is None:
-                    _say("PAPERBOY_SECRET_KEY is not set: whether each token can be opened was not checked.")
+            for one in found:
+                _say(_line(one))
+            for left in gone:
+                _say(_departed_line(left))
+            if found and keys is None:
+                _say("PAPERBOY_SECRET_KEY is not set: whether each token can be opened was not checked.")
             return 0
 
         raise typer.Exit(running.with_services(work, ensure=False))

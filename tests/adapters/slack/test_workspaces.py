@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from bot.app.cli.workspaces import _departed_line
 from bot.store.installations import Installations
 from bot.store.papers import PaperStore
 from bot.store.sealing import new_key, sealer
 from bot.store.tables import installations, metadata
-from bot.store.workspaces import PAUSED, forget
+from bot.store.workspaces import PAUSED, Departed, departed, forget, installed
 from tests.adapters.slack.workspaces import (
     DUE,
     KEY,
@@ -55,6 +56,27 @@ async def test_the_install_page_links_to_slack_with_the_scopes_and_a_state_cooki
     assert f"client_id={multi.fake.client_id}" in link and "chat:write" in link
     cookie = page.headers["set-cookie"]
     assert cookie.startswith(f"slack-app-oauth-state={state};") and "HttpOnly" in cookie and "Max-Age=86400" in cookie
+
+
+async def test_a_workspace_that_uninstalled_is_listed_with_the_data_it_left(multi: MultiBot) -> None:
+    """`paperboy workspaces` listed only installations: a workspace gone, its paused digests and people's
+    lists kept (for a reinstall), was nowhere to be seen, nor the id `forget` takes to erase it."""
+    for team in ("T0001", "T0002"):
+        await multi.install(team)
+        await multi.command("subscribe at 09:00 top 2", team, channel=f"C{team[1:]}", answer=team)
+        await answered(multi, team)
+    assert await departed(multi.store.engine) == []
+    await multi.event("T0001", {"type": "app_uninstalled"}, "Ev-uninstall")
+    await until_installed(multi, 1)
+    [gone] = await departed(multi.store.engine)
+    assert gone == Departed("slack", "T0001", channels=1, stopped=1, follows=0)
+    assert [i.workspace for i in await installed(multi.store.engine)] == ["T0002"]
+    assert _departed_line(gone) == (
+        "slack:T0001  not installed (uninstalled) · 1 channel (1 stopped), 0 follows · its data is kept: an install"
+        " there resumes its digests; `paperboy forget --team slack:T0001` erases it"
+    )
+    await forget(multi.store.engine, "slack", "T0001")
+    assert await departed(multi.store.engine) == []
 
 
 @pytest.mark.slow

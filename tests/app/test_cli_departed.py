@@ -1,0 +1,52 @@
+"""`paperboy workspaces` and the workspaces that left: listed where workspaces install paperboy, not beside a
+single SLACK_BOT_TOKEN (whose workspace has data and never had an installation)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.app import cli
+from bot.delivery.subscriptions import Subscription, SubscriptionStore
+from bot.domain.channels import ChannelRef
+from bot.store.engine import create_engine, database_url, migrate
+
+
+async def _subscribed(data: Path) -> None:
+    engine = create_engine(database_url(None, data))
+    try:
+        await migrate(engine)
+        await SubscriptionStore(engine).save(Subscription(ChannelRef("slack", "C0001", "T0001")))
+    finally:
+        await engine.dispose()
+
+
+def _workspaces(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    with pytest.raises(SystemExit) as ended:
+        cli.main(["workspaces", *args])
+    said = capsys.readouterr()
+    assert ended.value.code == 0, said.err
+    return said.out
+
+
+def test_a_workspace_with_data_and_no_installation_is_listed_only_where_workspaces_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(_subscribed(tmp_path / "data"))
+    monkeypatch.setenv("PAPERBOY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PAPERBOY_OFFLINE", "1")
+    for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_BOT_TOKEN", "PAPERBOY_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no paperboy.toml here
+    said = " ".join(_workspaces(capsys).split())
+    assert said.startswith("No workspace has installed paperboy.") and "slack:T0001" not in said
+    monkeypatch.setenv("SLACK_CLIENT_ID", "123.456")
+    said = " ".join(_workspaces(capsys).split())
+    assert "slack:T0001 not installed (uninstalled) · 1 channel, 0 follows · its data is kept" in said
+    assert json.loads(_workspaces(capsys, "--json")) == {
+        "workspaces": [],
+        "departed": [{"team": "slack:T0001", "channels": 1, "stopped": 0, "follows": 0}],
+    }
