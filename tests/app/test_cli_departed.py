@@ -50,3 +50,14 @@ def test_a_workspace_with_data_and_no_installation_is_listed_only_where_workspac
         "workspaces": [],
         "departed": [{"team": "slack:T0001", "channels": 1, "stopped": 0, "follows": 0}],
     }
+
+
+def test_stopped_channels_are_said_where_their_reason_is_shown() -> None:
+    """It said `paperboy run` logs why: a stop `paperboy post` made is in no run's log; each reason is stored."""
+    from datetime import UTC, datetime
+
+    from bot.app.cli.workspaces import _line
+    from bot.store.workspaces import Installed
+
+    one = Installed("slack", "T1", "Lab", False, datetime.now(UTC), None, None, 3, 1, 0)
+    assert "3 channels (1 stopped: `/papers settings` in each, and paperboy's Home tab, say why)" in _line(one)

@@ -60,7 +60,8 @@ def _line(one: Installed) -> str:
     name = f"{one.name} (org-wide install)" if one.org_wide else one.name
     channels = counted(one.channels, "channel")
     if one.stopped:
-        channels += f" ({one.stopped} stopped: `paperboy run` logs why)"
+        # why is stored with each (whichever process stopped it: `run`'s sweep, `post`), as settings shows it
+        channels += f" ({one.stopped} stopped: `/papers settings` in each, and paperboy's Home tab, say why)"
     parts = [
         name or "(no name)",
         f"installed {one.installed_at:%-d %B %Y}",
