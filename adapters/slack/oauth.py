@@ -325,6 +325,7 @@ class _Authorize(AsyncInstallationStoreAuthorize):
 
         org_wide = bool(context.get("is_enterprise_install"))
         _AUTHORIZING.set(workspace_of(enterprise_id, team_id, org_wide))  # (for `_RotationFailed`'s line)
+        _REFRESH_REFUSED.set("")  # this authorization's own refusal, if any
         result = await found()
         if result is None:
             self._store.installations.forget_cached(PLATFORM, workspace_of(enterprise_id, team_id, org_wide))

@@ -85,8 +85,9 @@ class WorkspaceTokens:
         except Unreadable as exc:  # this workspace's digests fail (tried again); the others' go on. Said by
             # whoever reports the delivery (the sweep, once an hour; `post`, in its one line), with the fix
             raise DeliveryError(
-                f"slack:{channel}: workspace {workspace}'s token cannot be read: {exc}; then run `paperboy reseal`,"
-                f" or erase it with `paperboy forget --team slack:{workspace}` and install paperboy there again"
+                f"slack:{channel}: workspace {workspace}'s token cannot be read: {exc}. With that key back, run"
+                f" `paperboy reseal`; or erase the workspace with `paperboy forget --team slack:{workspace}` and"
+                " install paperboy there again"
             ) from exc
         if found is None:
             raise WorkspacePaused(f"slack:{channel}", PAUSED)

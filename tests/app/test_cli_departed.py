@@ -13,13 +13,18 @@ from bot.app import cli
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.store.engine import create_engine, database_url, migrate
+from bot.store.installations import Installation, Installations
+from bot.store.sealing import new_key, sealer
 
 
-async def _subscribed(data: Path) -> None:
+async def _subscribed(data: Path, key: str) -> None:
+    """T0001's channel subscribed, with no installation; T0002 installed (a row left from trying the OAuth flow
+    beside a single SLACK_BOT_TOKEN, say)."""
     engine = create_engine(database_url(None, data))
     try:
         await migrate(engine)
         await SubscriptionStore(engine).save(Subscription(ChannelRef("slack", "C0001", "T0001")))
+        await Installations(engine, sealer(key)).save(Installation("slack", "T0002", {"bot_token": "xoxb-2"}))
     finally:
         await engine.dispose()
 
@@ -35,21 +40,22 @@ def _workspaces(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 def test_a_workspace_with_data_and_no_installation_is_listed_only_where_workspaces_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    asyncio.run(_subscribed(tmp_path / "data"))
+    key = new_key()
+    asyncio.run(_subscribed(tmp_path / "data", key))
+    monkeypatch.setenv("PAPERBOY_SECRET_KEY", key)
     monkeypatch.setenv("PAPERBOY_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PAPERBOY_OFFLINE", "1")
     for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_BOT_TOKEN", "PAPERBOY_CONFIG"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no paperboy.toml here
     said = " ".join(_workspaces(capsys).split())
-    assert said.startswith("No workspace has installed paperboy.") and "slack:T0001" not in said
+    assert said.startswith("slack:T0002 (no name) · installed") and "slack:T0001" not in said
     monkeypatch.setenv("SLACK_CLIENT_ID", "123.456")
     said = " ".join(_workspaces(capsys).split())
-    assert "slack:T0001 not installed (uninstalled) · 1 channel, 0 follows · its data is kept" in said
-    assert json.loads(_workspaces(capsys, "--json")) == {
-        "workspaces": [],
-        "departed": [{"team": "slack:T0001", "channels": 1, "stopped": 0, "follows": 0}],
-    }
+    assert "slack:T0001 not installed · 1 channel, 0 follows · its data is kept" in said
+    listing = json.loads(_workspaces(capsys, "--json"))
+    assert [w["team"] for w in listing["workspaces"]] == ["slack:T0002"]
+    assert listing["departed"] == [{"team": "slack:T0001", "channels": 1, "stopped": 0, "follows": 0}]
 
 
 def test_stopped_channels_are_said_where_their_reason_is_shown() -> None:

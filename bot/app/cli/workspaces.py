@@ -87,8 +87,8 @@ def _departed_line(one: Departed) -> str:
     channels = counted(one.channels, "channel") + (f" ({one.stopped} stopped)" if one.stopped else "")
     team = f"{one.platform}:{one.workspace}"
     return (
-        f"{team}  not installed (uninstalled) · {channels}, {counted(one.follows, 'follow')} · its data is kept: an"
-        f" install there resumes its digests; `paperboy forget --team {team}` erases it"
+        f"{team}  not installed · {channels}, {counted(one.follows, 'follow')} · its data is kept: an install there"
+        f" resumes its digests; `paperboy forget --team {team}` erases it"
     )
 
 
@@ -164,8 +164,9 @@ def register(app: typer.Typer) -> None:
 
         async def work(services: Services) -> int:
             found = await installed(services.store.engine, keys.opens if keys else None)
-            # (a single SLACK_BOT_TOKEN's workspace has data and no installation: not one that left)
-            gone = await departed(services.store.engine) if found or settings.slack_client_id else []
+            # where workspaces install paperboy (a single SLACK_BOT_TOKEN's has data and no installation, and may
+            # have an installation row left from a try of the OAuth flow: not a workspace that left)
+            gone = await departed(services.store.engine) if settings.slack_client_id else []
             if json_:
                 print_json({"workspaces": [_as_json(i) for i in found], "departed": [_departed_json(d) for d in gone]})
                 return 0

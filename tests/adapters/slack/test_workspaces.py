@@ -72,8 +72,8 @@ async def test_a_workspace_that_uninstalled_is_listed_with_the_data_it_left(mult
     assert gone == Departed("slack", "T0001", channels=1, stopped=1, follows=0)
     assert [i.workspace for i in await installed(multi.store.engine)] == ["T0002"]
     assert _departed_line(gone) == (
-        "slack:T0001  not installed (uninstalled) · 1 channel (1 stopped), 0 follows · its data is kept: an install"
-        " there resumes its digests; `paperboy forget --team slack:T0001` erases it"
+        "slack:T0001  not installed · 1 channel (1 stopped), 0 follows · its data is kept: an install there resumes"
+        " its digests; `paperboy forget --team slack:T0001` erases it"
     )
     await forget(multi.store.engine, "slack", "T0001")
     assert await departed(multi.store.engine) == []
@@ -252,8 +252,9 @@ async def test_a_token_no_key_opens_fails_only_its_workspace_s_digests(
     assert results["T0002"].outcome == "posted"
     assert results["T0001"].outcome == "failed" and "token cannot be read" in (results["T0001"].reason or "")
     assert "put the old key back" in (results["T0001"].reason or "")
-    assert "then run `paperboy reseal`, or erase it with `paperboy forget --team slack:T0001`" in (
-        results["T0001"].reason or ""
+    assert (
+        "With that key back, run `paperboy reseal`; or erase the workspace with `paperboy forget --team slack:T0001`"
+        in (results["T0001"].reason or "")
     )
     sweeper = multi.sweeper()
     with caplog.at_level(logging.WARNING):
