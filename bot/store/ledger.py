@@ -86,7 +86,7 @@ class Claim:
 class Ledger(Claimant):
     def __init__(self, engine: AsyncEngine, owner: str | None = None, lease: timedelta = LEASE) -> None:
         super().__init__(engine, owner, lease)
-        self._progress = Progress(engine)
+        self._progress = Progress(engine, self.owner)
 
     def _digest(self, channel: ChannelRef, day: date, table: Table = digests) -> ColumnElement[bool]:
         """The rows of one digest: in `digests`, or its papers in `digest_papers` (the same key)."""
@@ -333,8 +333,14 @@ class Ledger(Claimant):
         await conn.execute(delete(digest_papers).where(self._digest(channel, day, digest_papers), unposted))
 
     async def fail(self, channel: ChannelRef, day: date, error: str, now: datetime, *, stopped: bool = False) -> None:
-        """Give the digest up: `failed` may be retried at once by anyone; `stopped` is final."""
-        await self._set(channel, day, status="stopped" if stopped else "failed", error=error, finished_at=now)
+        """Give the digest up: `failed` may be retried at once by anyone; `stopped` is final. Only while it is
+        ours: a process whose claim was taken over (its hold lost mid-post) gives up nothing, or another
+        process could claim the digest the taker is posting, and post its cards again."""
+        values = {"status": "stopped" if stopped else "failed", "error": error, "finished_at": now}
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(digests).where(self._digest(channel, day), digests.c.owner == self.owner).values(**values)
+            )
 
     async def skip(self, channel: ChannelRef, day: date, reason: str, now: datetime) -> bool:
         """Record a digest that will not be delivered (missed while down, nothing listed); once."""

@@ -30,8 +30,9 @@ Finished = tuple[ChannelRef, date, int, datetime]  # done, with so many papers
 class Progress:
     """The group-committed writes of `Ledger.begin_papers`, `card_sent`, `seed_sent` and `finish`."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, owner: str) -> None:
         self._engine = engine
+        self._owner = owner  # a digest is finished only by its owner (`Ledger.fail`'s reason)
         self._dialect = engine.dialect.name
         self.begin = GroupCommit(self._begin_all)
         self.posted = GroupCommit(self._posted_all)
@@ -140,7 +141,7 @@ class Progress:
         async with self._engine.begin() as conn:
             await conn.execute(
                 update(digests)
-                .where(_digest_param())
+                .where(_digest_param(), digests.c.owner == self._owner)
                 .values(status="done", papers=bindparam("papers"), error=None, finished_at=bindparam("now")),
                 done,
             )

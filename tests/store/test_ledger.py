@@ -217,7 +217,8 @@ async def test_intents_and_completions_of_many_channels_share_transactions(store
         )
     assert begun.commits <= 2  # the first caller's, then everyone who came while it ran
     await ledger.release([(c, DAY) for c in channels])  # its holds gone (as if it died): b may take them over
-    taken = await ledgers("b").claim_many([(c, DAY) for c in channels], NOW + timedelta(minutes=3))
+    taker = ledgers("b")
+    taken = await taker.claim_many([(c, DAY) for c in channels], NOW + timedelta(minutes=3))
     assert all(taken[(c, DAY)].header == f"h{c.channel}" for c in channels)
     assert all(len(taken[(c, DAY)].sent) == 2 for c in channels)
 
@@ -230,7 +231,10 @@ async def test_intents_and_completions_of_many_channels_share_transactions(store
             await asyncio.gather(*(ledger.seed_sent(c, DAY, f"{c.channel}-{paper}", later) for c in channels))
     assert posted.commits <= 8
     with counting(store.engine) as finished:
-        await asyncio.gather(*(ledger.finish(c, DAY, 2, later) for c in channels))
+        await asyncio.gather(*(ledger.finish(c, DAY, 2, later) for c in channels))  # not ours now: nothing
+    assert set((await ledger.statuses([(c, DAY) for c in channels])).values()) == {"claimed"}
+    with counting(store.engine) as finished:
+        await asyncio.gather(*(taker.finish(c, DAY, 2, later) for c in channels))
     assert finished.commits <= 2
     assert set((await ledger.statuses([(c, DAY) for c in channels])).values()) == {"done"}
     assert await ledger.thread_paper("slack", "C0007", "C0007.2") == "C0007-b"
@@ -455,6 +459,20 @@ async def test_a_claim_cancelled_while_it_takes_its_locks_leaves_none_behind_and
     assert not armed
     assert (await other.claim(slack(1), DAY, later)).state == "resume"
     assert (await ledger.claim(slack(2), DAY, later)).state == "new"
+
+
+async def test_a_process_whose_claim_was_taken_over_neither_fails_nor_finishes_the_digest(ledgers: Ledgers) -> None:
+    """Its hold lost mid-post (a PostgreSQL session dropped), a process whose digest another took over marked it
+    failed, which anyone may claim at once: a third process then posted the cards the taker was posting."""
+    a, b = ledgers("a"), ledgers("b", lease=timedelta(0))
+    assert (await b.claim(slack(1), DAY, NOW)).ours
+    await b.release([(slack(1), DAY)])  # b's hold gone, its lease out: a takes the digest over
+    assert (await a.claim(slack(1), DAY, NOW + timedelta(minutes=1))).ours
+    await b.fail(slack(1), DAY, "Slack said 500", NOW)
+    await b.finish(slack(1), DAY, 3, NOW)
+    assert await a.status(slack(1), DAY) == "claimed"
+    await a.finish(slack(1), DAY, 3, NOW)
+    assert await a.status(slack(1), DAY) == "done"
 
 
 async def test_when_a_paper_was_last_shared_in_a_channel(store: PaperStore) -> None:
