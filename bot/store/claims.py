@@ -25,6 +25,7 @@ An owner is `host:pid:token`; a busy claim names its holder by those and the tim
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -363,8 +364,14 @@ class AdvisoryLocks:
         return probeable(owner)
 
     async def close(self) -> None:
+        """Let every lock go now: unlocked on the connection, then the connection dropped. Dropped alone, the
+        server ended the session, and its locks, a moment later: a sweep that looked at once found the
+        digests of a replica that had stopped still held."""
         async with self._lock:
             self._held.clear()
+            if self._conn is not None:
+                with contextlib.suppress(Exception):  # a broken connection: dropping it ends the session anyway
+                    await self._conn.execute(text("SELECT pg_advisory_unlock_all()"))
             await self._drop()
 
     async def _close(self) -> None:
