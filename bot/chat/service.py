@@ -627,10 +627,7 @@ class ChatService:
         Raises InvalidPaperId or NotFound for a paper we can't find; a post refused is `Unshared`."""
         paper = await self._catalog.paper(paper_ref)
         where = ChannelRef(platform, channel, workspace)
-        lock = self._sharing.get((where, paper.arxiv_id))
-        if lock is None:
-            lock = self._sharing[where, paper.arxiv_id] = asyncio.Lock()
-        async with lock:
+        async with self._sharing.setdefault((where, paper.arxiv_id), asyncio.Lock()):  # (held: kept while in use)
             now = datetime.now(UTC)  # the wall clock: it tells this share's posts from an earlier share's
             before = self._shared_lately.get((where, paper.arxiv_id))
             if before is None or before <= now - SHARED_LATELY:

@@ -336,11 +336,8 @@ class Ledger(Claimant):
         """Give the digest up: `failed` may be retried at once by anyone; `stopped` is final. Only while it is
         ours: a process whose claim was taken over (its hold lost mid-post) gives up nothing, or another
         process could claim the digest the taker is posting, and post its cards again."""
-        values = {"status": "stopped" if stopped else "failed", "error": error, "finished_at": now}
-        async with self._engine.begin() as conn:
-            await conn.execute(
-                update(digests).where(self._digest(channel, day), digests.c.owner == self.owner).values(**values)
-            )
+        status = "stopped" if stopped else "failed"
+        await self._set(channel, day, digests.c.owner == self.owner, status=status, error=error, finished_at=now)
 
     async def skip(self, channel: ChannelRef, day: date, reason: str, now: datetime) -> bool:
         """Record a digest that will not be delivered (missed while down, nothing listed); once."""
@@ -453,9 +450,10 @@ class Ledger(Claimant):
                     found[(chunk[r.channel], day)] = r.status
         return found
 
-    async def _set(self, channel: ChannelRef, day: date, **values: object) -> None:
+    async def _set(self, channel: ChannelRef, day: date, *where: ColumnElement[bool], **values: object) -> None:
+        """Write `values` into the digest's row (where `where` holds as well)."""
         async with self._engine.begin() as conn:
-            await conn.execute(update(digests).where(self._digest(channel, day)).values(**values))
+            await conn.execute(update(digests).where(self._digest(channel, day), *where).values(**values))
 
     async def sent_before(self, channel: ChannelRef, ids: Collection[str], day: date) -> set[str]:
         """Which of `ids` reached this channel in a digest for another day (once per paper per channel)."""

@@ -208,12 +208,7 @@ async def departed(engine: AsyncEngine) -> list[Departed]:
         }
         counted = await _counted(conn)
     gone = sorted(anywhere - installs)
-    found = []
-    for platform, workspace in gone:
-        count = counted.get((platform, workspace))
-        channels, stopped, follows = (count.channels, count.stopped, count.follows) if count else (0, 0, 0)
-        found.append(Departed(platform, workspace, channels, stopped, follows))
-    return found
+    return [Departed(platform, workspace, *_counts(counted.get((platform, workspace)))) for platform, workspace in gone]
 
 
 async def _counted(conn: AsyncConnection) -> dict[tuple[str, str], Row[Any]]:
@@ -229,6 +224,11 @@ async def _counted(conn: AsyncConnection) -> dict[tuple[str, str], Row[Any]]:
     return {(r.platform, r.workspace): r for r in (await conn.execute(counts)).all()}
 
 
+def _counts(row: Row[Any] | None) -> tuple[int, int, int]:
+    """A workspace's (channels, stopped, follows) from `_counted`'s row; none for a workspace with no row."""
+    return (row.channels, row.stopped, row.follows) if row is not None else (0, 0, 0)
+
+
 async def installed(engine: AsyncEngine, opens: Callable[[str], bool] | None = None) -> list[Installed]:
     """Every stored installation with its workspace's subscriptions counted, by platform and workspace;
     `opens` checks each sealed token against the keys."""
@@ -240,7 +240,7 @@ async def installed(engine: AsyncEngine, opens: Callable[[str], bool] | None = N
     found = []
     for row in rows:
         details = dict(row.details or {})
-        count = counted.get((row.platform, row.workspace))
+        channels, stopped, follows = _counts(counted.get((row.platform, row.workspace)))
         found.append(
             Installed(
                 platform=row.platform,
@@ -250,9 +250,9 @@ async def installed(engine: AsyncEngine, opens: Callable[[str], bool] | None = N
                 installed_at=as_utc(row.installed_at),
                 expires_at=as_utc(row.expires_at),
                 token_opens=opens(row.sealed) if opens is not None else None,
-                channels=count.channels if count else 0,
-                stopped=count.stopped if count else 0,
-                follows=count.follows if count else 0,
+                channels=channels,
+                stopped=stopped,
+                follows=follows,
             )
         )
     return found

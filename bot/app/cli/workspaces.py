@@ -83,7 +83,7 @@ def _line(one: Installed) -> str:
 
 
 def _departed_line(one: Departed) -> str:
-    """`slack:T0123456  uninstalled · 3 channels (3 stopped), 2 follows · …`: a workspace gone, its data kept."""
+    """`slack:T0123456  not installed · 3 channels (3 stopped), 2 follows · …`: a workspace gone, its data kept."""
     channels = counted(one.channels, "channel") + (f" ({one.stopped} stopped)" if one.stopped else "")
     team = f"{one.platform}:{one.workspace}"
     return (
