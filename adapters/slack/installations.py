@@ -37,6 +37,12 @@ def workspace_of(enterprise_id: str | None, team_id: str | None, is_enterprise_i
     return (enterprise_id or "") if is_enterprise_install else (team_id or "")
 
 
+def named(workspace: str) -> str:
+    """A workspace key as a log line names it: `org E0123456` for an org-wide install (Slack's
+    Enterprise Grid ids begin with E), else `workspace T0123456`."""
+    return f"org {workspace}" if workspace.startswith("E") else f"workspace {workspace}"
+
+
 def workspace_of_body(body: dict[str, Any]) -> str:
     """The workspace a Slack request comes from (slash command, interaction or event): the one place
     every Slack handler asks. Read as bolt reads it to pick the request's token (`authorize`), so a

@@ -37,7 +37,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.slack.guard import ANSWERED_INSTEAD
-from adapters.slack.installations import PLATFORM, StoreInstallations, StoreStates, workspace_of
+from adapters.slack.installations import PLATFORM, StoreInstallations, StoreStates, named, workspace_of
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.redact import redact_tokens
 from adapters.slack.tokens import REFUSED_FOR_GOOD, WorkspaceTokens, good_until
@@ -359,9 +359,9 @@ class _Authorize(AsyncInstallationStoreAuthorize):
             return None
         then = "then paperboy must be installed there again" if refused else "tried again at the next request"
         log.warning(
-            "Slack did not renew workspace %s's rotating token just now; its current token, good until %s UTC,"
+            "Slack did not renew %s's rotating token just now; its current token, good until %s UTC,"
             " answers meanwhile (%s)",
-            workspace,
+            named(workspace),
             f"{until:%H:%M}",
             then,
         )
@@ -382,9 +382,9 @@ async def _not_renewed(context: AsyncBoltContext, workspace: str) -> None:
     can be answered (a command's response_url, which bolt then has none of to answer on); in the log."""
     ANSWERED_INSTEAD.set(NOT_RENEWED)  # (this request's task: bolt's "not installed" is neither said nor logged)
     log.warning(
-        "workspace %s's rotating token has expired and Slack did not renew it: its requests are told to try"
+        "%s's rotating token has expired and Slack did not renew it: its requests are told to try"
         " again (renewed at the next request or sweep that Slack answers)",
-        workspace,
+        named(workspace),
     )
     if context.response_url is not None and (respond := context.respond) is not None:
         await respond(NOT_RENEWED)
@@ -524,10 +524,10 @@ class _RotationFailed(logging.Filter):
         if _REFRESH_REFUSED.get() == code:  # this request's second try, refused as its first: said once
             return False
         _REFRESH_REFUSED.set(code)  # (this request's task: `_unrefreshed` reads it)
-        record.msg = "Slack did not renew workspace %s's rotating token (%s)"
+        record.msg = "Slack did not renew %s's rotating token (%s)"
         if code in REFUSED_FOR_GOOD:
             record.msg += ", and never will: paperboy must be installed in that workspace again"
-        record.args = (_AUTHORIZING.get() or "?", code)
+        record.args = (named(_AUTHORIZING.get() or "?"), code)
         return True
 
 

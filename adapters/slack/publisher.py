@@ -23,6 +23,7 @@ from adapters.slack.errors import (
 )
 from adapters.slack.notes import GONE, note_message
 from adapters.slack.render import card_message, header_message, thread_blocks
+from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable, WorkspacePaused
 from bot.domain.post import Card, Post
 from bot.domain.publishing import LOOK_BACK_S, MessageRef
@@ -144,7 +145,7 @@ class SlackPublisher:
             return await self._authorized(where, method, **args)
         except (aiohttp.ClientError, TimeoutError) as exc:
             url = str(self._client.base_url)
-            raise PlatformUnreachable("Slack", f"slack:{where}", url, isinstance(exc, TimeoutError)) from exc
+            raise PlatformUnreachable("Slack", str(self._ref(where)), url, isinstance(exc, TimeoutError)) from exc
 
     async def _authorized(self, where: str, method: Callable[..., Awaitable[Any]], **args: Any) -> Any:
         """The call with the workspace's token when there are several: a token Slack refuses is looked
@@ -165,7 +166,11 @@ class SlackPublisher:
         return await method(token=fresh, **args)
 
     def _mapped(self, channel: str, exc: SlackApiError, method: str = "chat.postMessage") -> Exception:
-        return _mapped(channel, exc, method, one_token=self._tokens is None)
+        return _mapped(self._ref(channel), exc, method, one_token=self._tokens is None)
+
+    def _ref(self, channel: str) -> ChannelRef:
+        """The channel in this publisher's workspace (none with one token for all): as refusals name it."""
+        return ChannelRef("slack", channel, self.workspace)
 
     async def post_header(self, channel: str, post: Post, key: str) -> MessageRef | None:
         text, blocks = header_message(post)
@@ -345,7 +350,7 @@ def _unseen_debug_off(logger: logging.Logger) -> None:
 
 
 def _mapped(
-    channel: str, exc: SlackApiError, method: str = "chat.postMessage", *, one_token: bool = False
+    ref: ChannelRef, exc: SlackApiError, method: str = "chat.postMessage", *, one_token: bool = False
 ) -> Exception:
     """Slack's refusal as ours: a channel's own refusal stops that channel (`ChannelUnavailable`). A refused
     token or an app refused in the whole workspace (a missing scope) is no channel's fault: with
@@ -357,7 +362,7 @@ def _mapped(
     if code in TOKEN_REFUSALS | APP_REFUSALS:
         why = WHY.get(code, "Slack refused the bot token")
         if not one_token:
-            return WorkspacePaused(f"slack:{channel}", f"{code} ({why}; installing the app again resumes)")
+            return WorkspacePaused(str(ref), f"{code} ({why}; installing the app again resumes)")
         if code in APP_REFUSALS:
             needed = error_fields(exc).get("needed")
             lacking = f"; it needs the {needed} scope" if needed else ""
@@ -366,19 +371,21 @@ def _mapped(
             )
         return DeliveryError(f"Slack refused SLACK_BOT_TOKEN ({code}: {why}): set the right token and restart paperboy")
     if code in PERMANENT:
-        return ChannelUnavailable(f"slack:{channel}", f"{code} ({WHY.get(code, 'Slack refused the bot')})")
+        return ChannelUnavailable(str(ref), f"{code} ({WHY.get(code, 'Slack refused the bot')})")
     if status == 429:
         if (wait := asked_wait(exc)) is not None and wait > MOST_RETRY_AFTER_S:  # refused at once, not retried
             return DeliveryError(
-                f"Slack asked to wait {wait:.0f} s (Retry-After) before the next {method} in {channel}, longer "
+                f"Slack asked to wait {wait:.0f} s (Retry-After) before the next {method} in {ref.channel}, longer "
                 f"than the {MOST_RETRY_AFTER_S} s paperboy waits within a sweep: tried again at a later sweep"
             )
-        return DeliveryError(f"Slack kept rate-limiting {method} in {channel} (429 after retries)")
+        return DeliveryError(f"Slack kept rate-limiting {method} in {ref.channel} (429 after retries)")
     if not code and status is not None and status >= 500:  # a proxy's or Slack's error page: no refusal
-        return DeliveryError(f"Slack's API answered HTTP {status} to {method} in {channel} (Slack is having trouble)")
+        return DeliveryError(
+            f"Slack's API answered HTTP {status} to {method} in {ref.channel} (Slack is having trouble)"
+        )
     if not code:  # something else answered: Slack refused nothing
         return DeliveryError(
-            f"{method} in {channel} was answered HTTP {status} without Slack's JSON: not Slack, a proxy in the way or"
-            " PAPERBOY_SLACK_API_URL naming another site; check it"
+            f"{method} in {ref.channel} was answered HTTP {status} without Slack's JSON: not Slack, a proxy in the"
+            " way or PAPERBOY_SLACK_API_URL naming another site; check it"
         )
-    return DeliveryError(f"Slack refused {method} in {channel}: {code}")
+    return DeliveryError(f"Slack refused {method} in {ref.channel}: {code}")

@@ -17,6 +17,7 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from adapters.slack.installations import PLATFORM, StoreInstallations, as_bot
+from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, DeliveryError, WorkspacePaused
 from bot.store.sealing import Unreadable
 from bot.store.workspaces import PAUSED
@@ -31,14 +32,15 @@ LOST_RACE_LOOKS, LOST_RACE_WAIT = 5, 0.3  # how long a refused refresh looks for
 REFUSED_FOR_GOOD = frozenset({"invalid_refresh_token", "token_revoked", "invalid_auth", "account_inactive"})
 
 
-def _refused(channel: str, error: SlackApiError) -> ChannelUnavailable | DeliveryError:
+def _refused(shown: str, error: SlackApiError) -> ChannelUnavailable | DeliveryError:
+    """A refused refresh as ours; `shown`: the channel as `ChannelRef` prints it."""
     code = str(error.response.get("error") or "unknown_error") if error.response is not None else "unknown_error"
     if code in REFUSED_FOR_GOOD:
         return WorkspacePaused(  # installing the app again gives it a new pair, and resumes it
-            f"slack:{channel}", f"token_revoked (Slack refused to refresh the workspace's rotating token: {code})"
+            shown, f"token_revoked (Slack refused to refresh the workspace's rotating token: {code})"
         )
     return DeliveryError(
-        f"slack:{channel}: Slack did not refresh the workspace's rotating token ({code}); tried again at the next sweep"
+        f"{shown}: Slack did not refresh the workspace's rotating token ({code}); tried again at the next sweep"
     )
 
 
@@ -75,9 +77,10 @@ class WorkspaceTokens:
         self._rotating: dict[str, asyncio.Lock] = {}
 
     async def token(self, workspace: str, channel: str) -> str:
+        shown = str(ChannelRef(PLATFORM, channel, workspace))  # as refusals and failures name the channel
         if not workspace:
             raise ChannelUnavailable(
-                f"slack:{channel}",
+                shown,
                 "its workspace is unknown, and this deployment serves several: name it, as slack:TEAM_ID/CHANNEL_ID",
             )
         try:
@@ -85,12 +88,12 @@ class WorkspaceTokens:
         except Unreadable as exc:  # this workspace's digests fail (tried again); the others' go on. Said by
             # whoever reports the delivery (the sweep, once an hour; `post`, in its one line), with the fix
             raise DeliveryError(
-                f"slack:{channel}: workspace {workspace}'s token cannot be read: {exc}. With that key back, run"
+                f"{shown}: workspace {workspace}'s token cannot be read: {exc}. With that key back, run"
                 f" `paperboy reseal`; or erase the workspace with `paperboy forget --team slack:{workspace}` and"
                 " install paperboy there again"
             ) from exc
         if found is None:
-            raise WorkspacePaused(f"slack:{channel}", PAUSED)
+            raise WorkspacePaused(shown, PAUSED)
         bot = as_bot(found)
         if bot.bot_refresh_token and self._rotator is not None:
             async with self._rotating.setdefault(workspace, asyncio.Lock()):  # one refresh at a time
@@ -102,12 +105,12 @@ class WorkspaceTokens:
                 except SlackTokenRotationError as exc:  # slack_sdk's wrapper of oauth.v2.access's refusal
                     if (other := await self._refreshed_elsewhere(workspace, used.bot_refresh_token)) is not None:
                         return other
-                    return _still_good(used, _refused(channel, exc.api_error), workspace)
+                    return _still_good(used, _refused(shown, exc.api_error), workspace)
                 except SlackApiError as exc:
-                    return _still_good(used, _refused(channel, exc), workspace)
+                    return _still_good(used, _refused(shown, exc), workspace)
                 except (aiohttp.ClientError, TimeoutError) as exc:
                     failed = DeliveryError(
-                        f"slack:{channel}: Slack could not be reached to refresh the workspace's rotating token "
+                        f"{shown}: Slack could not be reached to refresh the workspace's rotating token "
                         f"({type(exc).__name__}); tried again at the next sweep"
                     )
                     return _still_good(used, failed, workspace)

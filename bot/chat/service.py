@@ -137,6 +137,7 @@ class SharedBefore:
 
 
 SHARED_LATELY = timedelta(hours=1)  # a paper shared in a channel this recently is not posted there again
+SHARING = timedelta(minutes=1)  # a Share's claim on its channel and paper while it posts (`EventLog.claim`)
 
 
 # what a person is told of a post refused for a reason that may pass (`Unshared.passing`)
@@ -621,8 +622,9 @@ class ChatService:
         `workspace`, so that `paperboy forget` finds it). The card is followed as a digest's is (a living
         thread: code out, a new version, upvotes past a mark), for `follow_days`. A paper shared in the
         channel within `SHARED_LATELY` is not posted again (`SharedBefore`): clicks on it in this process
-        wait for each other, so a double click posts once (two replicas each given one click at once may
-        each post it). A card that went out is shared, whether or not its details went into its thread.
+        wait for each other, and a Share claims the channel and paper in the store while it posts
+        (`SHARING`), so a double click posts once, its two clicks handed to one replica or to two. A card
+        that went out is shared, whether or not its details went into its thread.
 
         Raises InvalidPaperId or NotFound for a paper we can't find; a post refused is `Unshared`."""
         paper = await self._catalog.paper(paper_ref)
@@ -634,7 +636,13 @@ class ChatService:
                 before = await self._ledger.shared_since(where, paper.arxiv_id, now - SHARED_LATELY)
             if before is not None:
                 return SharedBefore(paper.title, max(now - before, timedelta(0)))
-            return await self._share(where, paper, publisher, now)
+            claim = f"share {workspace}/{channel} {paper.arxiv_id}"
+            if not await self._events.claim(platform, claim, now, SHARING):  # another replica posts it now
+                return SharedBefore(paper.title, timedelta(0))
+            shared = await self._share(where, paper, publisher, now)
+            if isinstance(shared, Unshared):  # nothing went out: the next click may post it
+                await self._events.let_go(platform, claim, now)
+            return shared
 
     async def _share(self, where: ChannelRef, paper: Paper, publisher: Publisher, now: datetime) -> Shared | Unshared:
         platform, channel, workspace = where.platform, where.channel, where.workspace
@@ -643,10 +651,10 @@ class ChatService:
         try:
             root = await publisher.post_card(channel, paper_card, tag)
         except ChannelUnavailable as exc:  # the clicker is told in their words; the reason is the log's
-            log.info("could not share %s in %s:%s: %s", paper.arxiv_id, platform, channel, exc.reason)
+            log.info("could not share %s in %s: %s", paper.arxiv_id, where, exc.reason)
             return Unshared(exc.reason)
         except DeliveryError as exc:  # the platform's words (its status, the channel's id) are the log's
-            log.warning("sharing %s in %s:%s failed: %s", paper.arxiv_id, platform, channel, exc)
+            log.warning("sharing %s in %s failed: %s", paper.arxiv_id, where, exc)
             return Unshared(str(exc), passing=True)
         if root.thread == root.channel:  # a card with no thread of its own: no record of it in the store
             self._shared_lately = {k: at for k, at in self._shared_lately.items() if at > now - SHARED_LATELY}
@@ -657,9 +665,7 @@ class ChatService:
             await self._ledger.record_message(where, seed, paper.arxiv_id, now)
         except (ChannelUnavailable, DeliveryError) as exc:  # the card is out: shared (told to try again, the
             # clicker would post a second card), its details not; asking there gets them
-            log.warning(
-                "shared %s in %s:%s, but not its details in its thread: %s", paper.arxiv_id, platform, channel, exc
-            )
+            log.warning("shared %s in %s, but not its details in its thread: %s", paper.arxiv_id, where, exc)
         if self._defaults.follow_days and root.thread != root.channel:  # a card with a thread of its own
             await self._cards.record(where, paper.arxiv_id, root, AsPosted.of(paper_card), now)
         return Shared(root, paper.title)

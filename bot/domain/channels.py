@@ -24,6 +24,11 @@ class ChannelRef:
     workspace: str = ""
 
     def __str__(self) -> str:
+        """As the command line takes it: with its workspace where a channel id is one only within its
+        workspace (`slack:T0123456/C0123456`: a Slack Connect channel has the same id in each workspace
+        it joins); a Discord channel id is one in every guild, and is shown alone."""
+        if self.workspace and self.platform in WORKSPACE_USERS:
+            return f"{self.platform}:{self.workspace}/{self.channel}"
         return f"{self.platform}:{self.channel}"
 
 

@@ -174,7 +174,8 @@ class Follower:
                 # the channel refused (the bot was removed): none of its cards is asked again, those before
                 # this one too (with nothing new they asked nothing yet); else the card's own thread did
                 # (Discord), which ends that card alone
-                whole = exc.channel == str(channel)
+                # (a publisher names the channel with its workspace or, with one token for all, without)
+                whole = exc.channel in (str(channel), f"{channel.platform}:{channel.channel}")
                 gone = [each for each in (items if whole else [item]) if await self._follows.stop(each.key, exc.reason)]
                 report.stopped += len(gone)  # a card this sweep stopped already (deleted) counts once
                 what = f"{len(gone)} card(s)" if whole else item.arxiv_id

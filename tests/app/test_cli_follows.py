@@ -30,7 +30,7 @@ async def test_post_delivers_a_follow_to_the_dm(tmp_path: Path, fake_slack: Fake
         await engine.dispose()
     code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:D0001", "--date", "2026-06-01")
     assert code == 0, err
-    assert "Posted the 1 June 2026 digest to slack:D0001:" in err
+    assert "Posted the 1 June 2026 digest to slack:T0001/D0001:" in err
     posted = fake_slack.posts("D0001")
     cards = [p for p in posted if "thread_ts" not in p][1:]
     assert 1 <= len(cards) < 10  # on agents, none on benchmarks: fewer than the day's ten

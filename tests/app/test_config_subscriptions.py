@@ -75,7 +75,7 @@ async def test_a_config_entry_naming_no_workspace_takes_over_a_channel_subscribe
     # one digest for the channel, the file's (one-workspace mode names no workspace), not two
     assert await stored(settings, config, seed=True) == [
         "slack:C0123456 08:00 config",
-        "slack:C0999999 17:00 chat",
+        "slack:T0001/C0999999 17:00 chat",  # under its workspace, as chat stored it
     ]
 
 

@@ -20,7 +20,7 @@ async def test_the_next_digest_is_named_with_its_channel_and_its_own_time_zone(j
     berlin = Subscription(ChannelRef("slack", "C1", "T1"), time="09:00", timezone="Europe/Berlin", since=BEGAN)
     stopped = Subscription(ChannelRef("slack", "C2", "T1"), time="04:00", status="the bot was removed")
     note = await next_digest_note([terminal, berlin, stopped], ledger, schedule, EVERYWHERE, NOW, offline=False)
-    assert note == "2 subscriptions; the next digest: slack:C1, Wednesday 2 December at 09:00 CET."
+    assert note == "2 subscriptions; the next digest: slack:T1/C1, Wednesday 2 December at 09:00 CET."
     weekly = Subscription(ChannelRef("console", "term"), time="00:30", days="fri", cadence="weekly", since=BEGAN)
     assert await next_digest_note([weekly], ledger, schedule, EVERYWHERE, NOW, offline=False) == (
         "1 subscription; the next weekly roundup: console:term, Friday 4 December at 00:30 UTC."
@@ -93,11 +93,11 @@ async def test_a_roundup_still_owed_today_is_the_next_one(june_store: PaperStore
         since=datetime(2026, 6, 1, tzinfo=UTC),
     )
     note = await next_digest_note([weekly], ledger, schedule, EVERYWHERE, friday, offline=False)
-    assert note is not None and note.startswith("1 subscription; the next weekly roundup: slack:C1's of week 23")
+    assert note is not None and note.startswith("1 subscription; the next weekly roundup: slack:T1/C1's of week 23")
     assert note.endswith("due since 16:00 UTC.")
     key = week_key(covered_monday(date(2026, 6, 5)))
     await ledger.claim(weekly.channel, key, friday)
     await ledger.finish(weekly.channel, key, 5, friday)  # out: the next is the Friday after
     assert await next_digest_note([weekly], ledger, schedule, EVERYWHERE, friday, offline=False) == (
-        "1 subscription; the next weekly roundup: slack:C1, Friday 12 June at 16:00 UTC."
+        "1 subscription; the next weekly roundup: slack:T1/C1, Friday 12 June at 16:00 UTC."
     )

@@ -21,9 +21,9 @@ from bot.domain.publishing import MessageRef
 from bot.search.port import SearchFilters, SearchHit
 from bot.store.ledger import Ledger
 from bot.store.papers import PaperStore
-from bot.store.tables import threads
+from bot.store.tables import events, threads
 from tests.chat.world import NOW, chat_service
-from tests.conftest import search_over
+from tests.conftest import save_june, search_over
 from tests.fakes.publisher import RecordingPublisher
 
 PAPER = "2605.29307"
@@ -95,9 +95,10 @@ async def test_a_thread_asked_about_its_papers_news_is_told_what_it_will_hear(ju
 
 
 async def shared_earlier(store: PaperStore, by: timedelta) -> None:
-    """Every Share in the store made `by` ago."""
+    """Every Share in the store made `by` ago (and its claim while it posted, `EventLog.claim`)."""
     async with store.engine.begin() as conn:
         await conn.execute(update(threads).values(created_at=datetime.now(UTC) - by))
+        await conn.execute(update(events).values(seen_at=datetime.now(UTC) - by))
 
 
 async def test_a_paper_shared_lately_in_a_channel_is_pointed_to_not_posted_again(june_store: PaperStore) -> None:
@@ -119,6 +120,39 @@ async def test_a_paper_shared_lately_in_a_channel_is_pointed_to_not_posted_again
     assert sorted(type(b).__name__ for b in both) == ["Shared", "SharedBefore", "SharedBefore"]
     await shared_earlier(june_store, SHARED_LATELY)
     assert isinstance(await service.share("slack", "C1", PAPER, publisher), Shared)
+
+
+class Slow(RecordingPublisher):
+    """Posts a card a moment after it is asked to (a platform's round trip), failing the first `refusals`."""
+
+    def __init__(self, refusals: int = 0) -> None:
+        super().__init__()
+        self.refusals = refusals
+
+    async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
+        await asyncio.sleep(0.05)
+        if self.refusals:
+            self.refusals -= 1
+            raise DeliveryError("503 Service Unavailable")
+        return await super().post_card(channel, card, key)
+
+
+async def test_a_double_click_handed_to_two_replicas_posts_once(store: PaperStore) -> None:
+    """Two processes on one store, each given one click of a double click at once: each found no Share
+    of the paper in the store, and each posted it (two cards, two threads)."""
+    await save_june(store)
+    replicas, publisher = [chat_service(store), chat_service(store)], Slow()
+    both = await asyncio.gather(*(r.share("slack", "C1", PAPER, publisher, workspace="T1") for r in replicas))
+    assert sorted(type(b).__name__ for b in both) == ["Shared", "SharedBefore"]
+    assert len(publisher.posted) == 2  # the card and its details, once
+    assert isinstance(await replicas[1].share("slack", "C1", PAPER, publisher, workspace="T2"), Shared)
+
+
+async def test_a_share_that_posted_nothing_leaves_the_next_click_free_to_post(store: PaperStore) -> None:
+    await save_june(store)
+    replicas, publisher = [chat_service(store), chat_service(store)], Slow(refusals=1)
+    assert isinstance(await replicas[0].share("slack", "C1", PAPER, publisher), Unshared)
+    assert isinstance(await replicas[1].share("slack", "C1", PAPER, publisher), Shared)  # no claim is left
 
 
 class InPlace(RecordingPublisher):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -408,6 +409,19 @@ async def test_a_channel_the_bot_was_removed_from_stops_all_its_cards_at_once(
     clock.now += timedelta(hours=2)
     await live.sweep()
     assert publisher.calls == 1  # none asked again
+
+
+async def test_a_workspaces_channel_refused_under_its_id_alone_stops_all_its_cards(
+    store: PaperStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one token for all, Slack's publisher names a refused channel by its id alone (`slack:CLIVE`)
+    where the channel is shown with its workspace (`slack:T1/CLIVE`): the same channel, every card stops."""
+    monkeypatch.setattr(sys.modules[__name__], "CHANNEL", ChannelRef("slack", "CLIVE", "T1"))
+    clock, publisher = Clock(POSTED), Failing()
+    live = await followed_with_news(store, publisher, clock)
+    publisher.error = ChannelUnavailable("slack:CLIVE", "not_in_channel (the bot is not a member)")
+    clock.now += timedelta(hours=2)
+    assert ((await live.sweep()).stopped, publisher.calls) == (3, 1)
 
 
 async def test_a_channel_the_bot_was_removed_from_stops_the_cards_before_the_one_that_found_it(

@@ -66,7 +66,7 @@ async def discord_bot(
     ledger = Ledger(store.engine)
     community = Community(EngagementStore(store.engine), ReadingLists(store.engine), store, clock=lambda: NOW)
     chat = chat_service(store, ledger=ledger, community=community, limit=digest_limit)
-    bot = PaperBot(chat, guild_ready_timeout=0.05, community=community)
+    bot = PaperBot(chat, guild_ready_timeout=0.005, community=community)
     suggestions = Suggestions(store)
     install(bot, Surfaces(LinkCards(offline_catalog(store)), suggestions, subscriptions, chat.answer))
     runtime = DiscordRuntime(bot, "fake-token")

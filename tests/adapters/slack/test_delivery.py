@@ -56,7 +56,7 @@ async def test_a_second_delivery_posts_nothing(slack_bot: SlackBot) -> None:
     before = len(slack_bot.fake.posts())
     again = await delivery(slack_bot).deliver(CHANNEL, DigestOptions(limit=2), JUNE_1)
     assert again.outcome == "already"
-    assert again.describe() == "slack:C0001 already has the 1 June 2026 digest (2 papers): nothing posted."
+    assert again.describe() == "slack:T0001/C0001 already has the 1 June 2026 digest (2 papers): nothing posted."
     assert len(slack_bot.fake.posts()) == before
 
 
@@ -106,7 +106,7 @@ async def test_a_hold_lost_while_a_429_is_waited_out_posts_nothing_more(slack_bo
     result = await delivering
     assert result.outcome == "busy"
     assert result.describe() == (
-        "Another paperboy process took the 1 June 2026 digest for slack:C0001 over midway: it posts the rest."
+        "Another paperboy process took the 1 June 2026 digest for slack:T0001/C0001 over midway: it posts the rest."
     )
     assert [c.method for c in slack_bot.fake.calls].count("chat.postMessage") == 1  # the refused one, no retry
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from adapters.slack.installations import workspace_of_body
+from adapters.slack.installations import named, workspace_of, workspace_of_body
 
 AUTH = {"enterprise_id": "E1", "team_id": "T1", "user_id": "UBOT", "is_bot": True, "is_enterprise_install": False}
 
@@ -34,3 +34,7 @@ AUTH = {"enterprise_id": "E1", "team_id": "T1", "user_id": "UBOT", "is_bot": Tru
 )
 def test_the_workspace_of_a_request(body: dict[str, Any], workspace: str) -> None:
     assert workspace_of_body(body) == workspace
+
+
+def test_a_log_line_names_an_org_wide_install_as_the_org() -> None:
+    assert (named(workspace_of("E1", "T1", True)), named(workspace_of("E1", "T1", False))) == ("org E1", "workspace T1")
