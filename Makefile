@@ -26,12 +26,12 @@ digest: $(STAMP)
 test: $(STAMP) lint
 	scripts/with-postgres.sh $(BIN)/pytest
 
-# The fast tier while you work: the same lint, then every test not marked `slow` (over about half a
-# second: chaos, the installed command in subprocesses, the embedding model, long simulated days, ...),
+# The fast tier while you work: the same lint, then every test not marked `slow` (over about a fifth
+# of a second: chaos, the installed command in subprocesses, the embedding model, long simulated days, ...),
 # on SQLite only, one worker per usable CPU (pytest-xdist). Bytecode is cached even where the
 # environment says not to (PYTHONDONTWRITEBYTECODE): pytest's rewritten test modules, compiled
 # again in every worker at every run, were 5 s of each worker's start. Property tests draw a quarter of
-# their examples (HYPOTHESIS_QUICK). About 90 s on 2 vCPUs (docs/benchmarks.md): the aim is a minute.
+# their examples (HYPOTHESIS_QUICK). About a minute on 2 vCPUs (docs/benchmarks.md), the aim.
 check: $(STAMP) lint
 	PYTHONDONTWRITEBYTECODE= HYPOTHESIS_QUICK=1 $(BIN)/pytest -m "not slow" -n auto
 

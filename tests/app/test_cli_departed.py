@@ -37,6 +37,7 @@ def _workspaces(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     return said.out
 
 
+@pytest.mark.slow
 def test_a_workspace_with_data_and_no_installation_is_listed_only_where_workspaces_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

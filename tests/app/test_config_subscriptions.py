@@ -32,6 +32,7 @@ async def stored(settings: Settings, config: FileConfig, *, seed: bool = False) 
         return [f"{s.channel} {s.time} {s.source}" for s in await services.subscriptions.all()]
 
 
+@pytest.mark.slow
 async def test_only_run_saves_the_config_files_subscriptions(settings: Settings) -> None:
     config = parse_config(FILE, "paperboy.toml")
     assert await stored(settings, config) == []  # `paperboy digest`, `top`, `post`…: nothing saved
@@ -40,6 +41,7 @@ async def test_only_run_saves_the_config_files_subscriptions(settings: Settings)
     assert await stored(settings, FileConfig(), seed=True) == []  # `run` with the entry taken out of the file
 
 
+@pytest.mark.slow
 async def test_run_where_no_config_file_is_keeps_what_a_file_set_up(
     settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -66,6 +68,7 @@ def test_the_config_file_is_absent_only_where_run_looked_for_it_and_found_none(
     assert absent_config(Settings(data_dir=tmp_path, config=tmp_path / "named.toml")) is None  # refused when read
 
 
+@pytest.mark.slow
 async def test_a_config_entry_naming_no_workspace_takes_over_a_channel_subscribed_in_chat(settings: Settings) -> None:
     async with open_services(settings, FileConfig()) as services:
         chat = Subscription(ChannelRef("slack", "C0123456", "T0001"), ("robots",), "17:00", "UTC", source="chat")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 
+import pytest
+
 from bot.app.lazy_search import LazySearch
 from bot.search.port import SearchFilters
 from bot.search.service import SearchService
@@ -30,6 +32,7 @@ class Builds:
         return SearchService(self.store)
 
 
+@pytest.mark.slow
 async def test_it_is_built_once_by_the_first_search_and_answers_as_the_service(june_store: PaperStore) -> None:
     build = Builds(june_store)
     lazy = LazySearch(build)

@@ -190,6 +190,7 @@ TEXTS = st.one_of(
 
 @FAST
 @given(TEXTS)
+@pytest.mark.slow
 def test_any_text_parses_to_a_command(text: str) -> None:
     command = parse_command(text)
     assert isinstance(command, Command)  # the union of every command the parser may give
@@ -202,6 +203,7 @@ def test_any_text_parses_to_a_command(text: str) -> None:
 
 @FAST
 @given(TEXTS)
+@pytest.mark.slow
 def test_subscribe_text_parses_or_says_why(text: str) -> None:
     command: Subscribe | None = None
     problem = ""
@@ -230,6 +232,7 @@ def is_a_day(topic: str) -> bool:
 @example(["status"])
 @example(["diffusion", "too"])
 @example(["also", "agents"])
+@pytest.mark.slow
 def test_comma_separated_topics_come_back_in_order(topics: list[str]) -> None:
     command = parse_command("subscribe " + ", ".join(topics))
     topics = [plain_text(t) for t in topics]  # as the command reads them: `ＧＭＴ` is GMT

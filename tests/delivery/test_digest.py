@@ -43,6 +43,7 @@ async def test_a_given_day_lists_exactly_that_days_papers(june: PaperStore) -> N
         (("agents", "author:Hamed Zamani", "-video"), "on agents, by Hamed Zamani, leaving out video"),
     ],
 )
+@pytest.mark.slow
 async def test_the_subheader_says_the_filters_as_they_are(june: PaperStore, topics: tuple[str, ...], said: str) -> None:
     digest = await build_digest(june, search_over(june), DigestOptions(topics=topics), date(2026, 6, 1))
     assert (digest.to_post().subheader or "").endswith(f" of 49 papers {said}")
@@ -57,6 +58,7 @@ async def test_limit_and_min_upvotes(june: PaperStore) -> None:
     assert [c.rank for c in post.cards] == [1, 2, 3, 4, 5]
 
 
+@pytest.mark.slow
 async def test_topics_filter_through_search(june: PaperStore) -> None:
     search = search_over(june)
     digest = await build_digest(
@@ -143,6 +145,7 @@ def test_an_early_empty_answer_is_not_the_last_word() -> None:
     assert early.subheader == "Hugging Face Daily Papers · no papers listed yet"
 
 
+@pytest.mark.slow
 async def test_an_empty_digest_names_the_filter_that_left_nothing_counting_each(june: PaperStore) -> None:
     search = search_over(june)
     monday = date(2026, 6, 1)

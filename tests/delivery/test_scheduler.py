@@ -62,6 +62,7 @@ async def test_jobs_run_at_start_and_a_failure_is_logged_not_fatal(caplog: pytes
     assert "the sync job failed" in caplog.text
 
 
+@pytest.mark.slow
 async def test_the_first_sweep_waits_for_the_first_sync() -> None:
     """Back after hours down, the store's listing is the one before the outage: a sweep beside the first
     sync posted its few papers while the sync was bringing the rest."""
@@ -84,6 +85,7 @@ async def test_the_first_sweep_waits_for_the_first_sync() -> None:
     assert ran == ["sync begun", "sync done", "sweep"]
 
 
+@pytest.mark.slow
 async def test_a_first_sync_that_hangs_holds_the_sweep_back_a_while_only(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -106,6 +108,7 @@ async def test_a_first_sync_that_hangs_holds_the_sweep_back_a_while_only(
     assert "the first sync is still running after 0 s" in caplog.text
 
 
+@pytest.mark.slow
 async def test_a_stop_lets_the_sweep_under_way_finish_and_starts_nothing_more() -> None:
     started, done = asyncio.Event(), []
 
@@ -121,6 +124,7 @@ async def test_a_stop_lets_the_sweep_under_way_finish_and_starts_nothing_more() 
     assert done == ["sweep"]
 
 
+@pytest.mark.slow
 async def test_a_stop_that_is_not_waited_for_cancels_the_sweep_under_way() -> None:
     started, cancelled = asyncio.Event(), asyncio.Event()
 
@@ -140,6 +144,7 @@ async def test_a_stop_that_is_not_waited_for_cancels_the_sweep_under_way() -> No
     await asyncio.wait_for(cancelled.wait(), 5)
 
 
+@pytest.mark.slow
 async def test_a_cancelled_stop_returns_once_the_sweep_has_wound_up() -> None:
     started, released = asyncio.Event(), []
 
@@ -159,6 +164,7 @@ async def test_a_cancelled_stop_returns_once_the_sweep_has_wound_up() -> None:
     assert released == ["claim"]  # not still writing once the store is disposed
 
 
+@pytest.mark.slow
 async def test_a_sweep_cut_short_by_the_stop_is_no_error_in_the_log(caplog: pytest.LogCaptureFixture) -> None:
     """The stop's cancelling a sweep is the stop working, not a job failing: APScheduler logged it as an
     ERROR with a CancelledError's traceback, which an operator reads as a fault."""

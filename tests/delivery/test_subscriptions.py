@@ -151,6 +151,7 @@ class NotIn:
         return False
 
 
+@pytest.mark.slow
 async def test_follows_and_the_home_say_today_s_digest_is_still_to_come(store: PaperStore) -> None:
     """`settings` said today's digest was on its way; `/papers follows` and the App Home said tomorrow's,
     a day late, for a person in Tokyo whose 09:00 digest waits for Hugging Face's listing of the day."""

@@ -155,6 +155,7 @@ async def test_the_farthest_zones_get_their_own_days_listing_once_at_their_hour(
     }
 
 
+@pytest.mark.slow
 async def test_kiritimati_waits_for_a_listing_hugging_face_publishes_after_its_hour(world: World) -> None:
     """09:00 on Tuesday in Kiritimati is 19:00 UTC on Monday, before Hugging Face lists Tuesday: the digest
     waits, and comes once when the listing does (06:00 UTC, 20:00 there), never with Monday's papers."""
@@ -235,6 +236,7 @@ async def test_weekends_get_nothing_and_weekdays_get_theirs(world: World) -> Non
     assert await ledger.status(ChannelRef("slack", "CWEEK"), date(2026, 6, 6)) is None
 
 
+@pytest.mark.slow
 async def test_a_digest_missed_while_down_comes_once_the_same_day(world: World) -> None:
     await list_day(world.store, date(2026, 6, 2))
     await subscribe(world, "CBER", time="09:00", timezone="Europe/Berlin")
@@ -243,6 +245,7 @@ async def test_a_digest_missed_while_down_comes_once_the_same_day(world: World) 
     assert world.publisher.posted[0].key == "2026-06-02:header"
 
 
+@pytest.mark.slow
 async def test_a_digest_missed_until_the_next_day_is_skipped_with_a_log_line(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -293,6 +296,7 @@ async def test_no_catch_up_and_no_wait_still_delivers_at_its_time(world: World) 
     assert world.headers("CBER") == Counter({"2026-06-02": 1})
 
 
+@pytest.mark.slow
 async def test_a_partial_listing_is_waited_for_and_yesterday_is_never_posted_again(world: World) -> None:
     await list_day(world.store, date(2026, 6, 1), prefix="2606.1")
     await subscribe(world, "CUTC", time="01:00", timezone="UTC", days="daily")
@@ -310,6 +314,7 @@ async def test_a_partial_listing_is_waited_for_and_yesterday_is_never_posted_aga
     assert len([k for k in tuesday if not k.endswith((":header", ":seed"))]) == 3
 
 
+@pytest.mark.slow
 async def test_after_the_wait_what_there_is_gets_posted(world: World) -> None:
     await list_day(world.store, date(2026, 6, 2), count=2)
     await subscribe(world, "CUTC", time="01:00", timezone="UTC")
@@ -341,6 +346,7 @@ async def test_a_day_never_fetched_is_waited_for_not_skipped_as_empty(world: Wor
     assert world.headers("CUTC") == Counter({"2026-06-02": 1})
 
 
+@pytest.mark.slow
 async def test_a_digest_waiting_for_its_listing_says_so_once(world: World, caplog: pytest.LogCaptureFixture) -> None:
     """Offline, or Hugging Face late: at the hour the owner sees one line saying why nothing came, not
     silence (and not a line a minute)."""
@@ -390,6 +396,7 @@ async def test_a_day_listed_only_after_its_window_is_skipped_as_missed(world: Wo
     assert error == "missed: nothing was delivered between 2 June 09:00 and 3 June 00:00 UTC"  # its days: it spans two
 
 
+@pytest.mark.slow
 async def test_an_empty_answer_before_the_day_ended_is_waited_on_not_taken_as_final(world: World) -> None:
     """A sync asked at 00:05 UTC and got nothing yet (Hugging Face lists as the day goes on): the day is
     not "no papers" while a later answer may bring them; they come at 08:00 and are delivered."""
@@ -657,6 +664,7 @@ async def test_a_config_entry_taking_over_a_chat_subscription_does_not_post_its_
     assert len(keys) == len(set(keys)), keys
 
 
+@pytest.mark.slow
 async def test_a_chat_subscription_after_the_config_entry_went_does_not_post_its_day_again(world: World) -> None:
     """The reverse: the config file's entry (no workspace) delivered 2 June at 09:00, then left the file;
     at 12:00 the channel subscribes in chat (workspace T1), due 17:00: nothing more that day."""
@@ -672,6 +680,7 @@ async def test_a_chat_subscription_after_the_config_entry_went_does_not_post_its
     assert await Ledger(world.store.engine).status(chat.channel, date(2026, 6, 2)) == "done"
 
 
+@pytest.mark.slow
 async def test_the_same_channel_id_under_two_workspaces_keeps_two_ledgers(world: World) -> None:
     """Only a change between no workspace and one carries the ledger: two workspaces' channels are two."""
     await list_day(world.store, date(2026, 6, 2))
@@ -908,6 +917,7 @@ def watched(world: World, publisher: RecordingPublisher, mono: list[float], owne
     )  # fmt: skip
 
 
+@pytest.mark.slow
 async def test_a_clock_stepped_ahead_gives_up_no_digest_failing_in_an_outage(world: World) -> None:
     """The step was seen, and no skip recorded on its word, but a digest failing in a Slack outage was given
     up (\"it kept failing until its window closed\") on the stepped clock: Slack back, nothing came that day."""
@@ -927,6 +937,7 @@ async def test_a_clock_stepped_ahead_gives_up_no_digest_failing_in_an_outage(wor
     assert await Ledger(world.store.engine).status(ChannelRef("slack", "CSTEP"), date(2026, 6, 2)) == "done"
 
 
+@pytest.mark.slow
 async def test_a_clock_stepped_ahead_gives_up_no_digest_a_dead_process_left_midway(world: World) -> None:
     """A replica died after the header and a card; the next sweep, on a clock stepped a day ahead, gave the
     digest up ("its process stopped") and the channel kept one card of three for good."""
@@ -1017,6 +1028,7 @@ async def cut_short(world: World, cut: Callable[[], Coroutine[Any, Any, object]]
     assert world.headers("CSLOW") == Counter({"2026-06-02": 1})
 
 
+@pytest.mark.slow
 async def test_a_stop_cut_short_cancels_the_deliveries_a_sweep_left_going(world: World) -> None:
     """The stop's own deadline (SHUTDOWN_SECONDS) cancels the wait, and the deliveries with it; the
     ledger's intents let a restart resume."""
@@ -1027,6 +1039,7 @@ async def test_a_stop_cut_short_cancels_the_deliveries_a_sweep_left_going(world:
     await cut_short(world, sweeper.finish)
 
 
+@pytest.mark.slow
 async def test_a_sweep_cut_short_in_its_hold_cancels_its_deliveries(world: World) -> None:
     """The stop's deadline cancelled the sweep's wait but not the delivery it waited for, which went on
     posting while the store and the platforms closed."""
@@ -1044,6 +1057,7 @@ class RefusingPublisher(RecordingPublisher):
         raise DeliveryError("Slack refused SLACK_BOT_TOKEN (token_revoked): set the right token and restart paperboy")
 
 
+@pytest.mark.slow
 async def test_a_failure_tried_at_every_tick_is_said_once_an_hour(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -1087,6 +1101,7 @@ async def test_a_channel_that_refused_the_bot_says_how_its_digests_resume(
     assert kept is not None and kept.status is not None  # as said: stopped
 
 
+@pytest.mark.slow
 async def test_a_stored_zone_this_host_does_not_know_stops_its_channel_alone(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -1193,6 +1208,7 @@ async def test_a_digest_that_failed_with_nothing_out_is_given_up_at_its_window_e
     assert "given up: it kept failing until its window closed (03:00 UTC on 3 June)" in caplog.text
 
 
+@pytest.mark.slow
 async def test_a_follow_moved_to_a_new_direct_message_is_sent_no_paper_it_had(world: World) -> None:
     """Discord reopens direct messages under a new id: the follow moved there and its record of what the
     person was sent stayed behind, so a paper listed again the next day came to them a second time."""

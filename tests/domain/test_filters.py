@@ -131,6 +131,7 @@ def test_the_config_file_takes_the_same_filters() -> None:
 
 @FAST
 @given(st.text(max_size=80))
+@pytest.mark.slow
 def test_any_text_splits_into_entries_that_keep_their_kind(text: str) -> None:
     for entry in split_entry(text):
         assert entry == entry.strip() and entry

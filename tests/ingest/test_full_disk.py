@@ -48,6 +48,7 @@ async def test_an_import_stopped_by_a_full_store_keeps_and_says_the_files_before
     assert (await cramped.counts()).listings == sum(r.counts.listings for r in kept if r.counts)
 
 
+@pytest.mark.slow
 async def test_a_sync_stopped_by_a_full_store_keeps_its_report(
     cramped: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps
 ) -> None:

@@ -354,6 +354,7 @@ def _days(*days: str) -> list[dict[str, object]]:
 
 
 @pytest.mark.parametrize("name", ["2026-06-01_to_2026-06-08.json", "2026-06-01.json", "week.json"])
+@pytest.mark.slow
 async def test_a_paper_is_filed_under_the_day_it_carries_whatever_the_file_is_named(
     store: PaperStore, tmp_path: Path, name: str
 ) -> None:

@@ -34,6 +34,7 @@ def test_recent_days_end_today() -> None:
     assert recent_days(date(2026, 6, 3), 3) == [date(2026, 6, 1), date(2026, 6, 2), date(2026, 6, 3)]
 
 
+@pytest.mark.slow
 async def test_sync_stores_days_and_reports_weekends(
     store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps
 ) -> None:
@@ -139,6 +140,7 @@ async def test_an_empty_store_offline_gets_the_snapshot_with_a_notice(store: Pap
     assert running.endswith("unset PAPERBOY_OFFLINE and start paperboy again for the latest papers.")
 
 
+@pytest.mark.slow
 async def test_an_empty_store_online_syncs_first(store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps) -> None:
     _, catalog, _ = wire(store, client, sleeps)
     assert await catalog.ensure_papers(date(2026, 6, 3)) is None
@@ -210,6 +212,7 @@ async def test_a_missing_day_is_fetched_when_asked_for(
     )
 
 
+@pytest.mark.slow
 async def test_a_day_synced_again_drops_what_hugging_face_no_longer_lists_only_from_a_whole_answer(
     store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
 ) -> None:
@@ -282,6 +285,7 @@ async def test_a_stale_store_suggests_a_sync(store: PaperStore, client: httpx.As
     )
 
 
+@pytest.mark.slow
 async def test_synced_papers_are_searchable_at_once_without_a_rebuild(
     store: PaperStore, client: httpx.AsyncClient, sleeps: Sleeps
 ) -> None:
@@ -342,6 +346,7 @@ async def test_a_paper_someone_waits_for_is_tried_twice_at_each_source_and_both_
     assert len(fake_api.requests) == 4  # the sync's own tries: four
 
 
+@pytest.mark.slow
 async def test_a_paper_someone_waits_for_is_given_up_on_after_the_wait_it_is_allowed(
     store: PaperStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -417,6 +422,7 @@ async def test_a_paper_someone_waits_for_is_asked_of_arxiv_when_hugging_face_ask
     assert 60 not in sleeps.waits
 
 
+@pytest.mark.slow
 async def test_a_paper_someone_waits_for_is_asked_of_arxiv_when_hugging_face_hangs(
     store: PaperStore, fake_api: FakePapersApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:

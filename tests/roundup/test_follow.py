@@ -93,6 +93,7 @@ def notes(publisher: RecordingPublisher) -> list[str]:
     return sorted(k for k in publisher.keys("CLIVE") if k.startswith("note:"))
 
 
+@pytest.mark.slow
 async def test_two_replicas_syncing_at_once_note_each_piece_of_news_once(store: PaperStore) -> None:
     clock, publisher = Clock(POSTED), RecordingPublisher()
     a, b = follower(store, publisher, clock, "a"), follower(store, publisher, clock, "b")
@@ -213,6 +214,7 @@ async def test_a_card_whose_process_died_before_following_it_is_followed_as_post
     assert notes(publisher) == [f"note:{card}:code", f"note:{card}:upvotes:500"]
 
 
+@pytest.mark.slow
 async def test_a_card_out_when_its_process_died_is_followed_as_posted_by_the_process_taking_over(
     store: PaperStore,
 ) -> None:

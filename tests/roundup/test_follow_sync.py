@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
+import pytest
 
 from bot.domain.channels import ChannelRef
 from bot.domain.publishing import MessageRef
@@ -66,6 +67,7 @@ async def test_a_sync_refetches_followed_days_and_reads_arxiv_versions(store: Pa
         assert len(api.requests) == before  # follow_days = 0: a living thread asks for nothing
 
 
+@pytest.mark.slow
 async def test_a_card_of_a_paper_listed_long_before_it_has_its_listing_day_fetched(
     store: PaperStore, sleeps: Sleeps
 ) -> None:

@@ -125,6 +125,7 @@ async def test_the_week_comes_once_ranked_by_upvotes_across_its_days(world: Worl
     assert await Ledger(world.store.engine).status(ChannelRef("slack", "CWEEK"), date(2026, 6, 5)) is None
 
 
+@pytest.mark.slow
 async def test_the_roundups_line_says_its_filters_as_the_daily_digests_does(world: World) -> None:
     await list_week(world.store, WEEK_23)
     await subscribe(world, "CWEEK", topics=("diffusion", "-video"))
@@ -241,6 +242,7 @@ async def test_a_week_asked_only_before_its_days_ended_is_skipped_as_lacking_not
     )
 
 
+@pytest.mark.slow
 async def test_most_discussed_here_comes_after_the_cards_once(world: World) -> None:
     await list_week(world.store, WEEK_23)
     channel = await subscribe(world, "CTALK", timezone="UTC", limit=3)
@@ -278,6 +280,7 @@ class UnsubscribedAtTheFirstCard(RecordingPublisher):
         return posted
 
 
+@pytest.mark.slow
 async def test_nothing_follows_an_unsubscribe_answered_midway_not_even_most_discussed(world: World) -> None:
     """The cards stopped, but "Most discussed here this week" was posted after them."""
     publisher = UnsubscribedAtTheFirstCard(subscriptions=world.subscriptions)
@@ -316,6 +319,7 @@ async def test_a_roundup_cut_short_is_finished_by_another_replica_posting_nothin
     assert len(keys) == len(set(keys)) == 8
 
 
+@pytest.mark.slow
 async def test_a_roundup_cut_short_is_finished_by_another_replica_after_its_window(world: World) -> None:
     await list_week(world.store, WEEK_23)
     channel = await subscribe(world, "CLATE", timezone="UTC", limit=3)
@@ -333,6 +337,7 @@ async def test_a_roundup_cut_short_is_finished_by_another_replica_after_its_wind
     assert await Ledger(world.store.engine).status(channel, week_key(WEEK_23)) == "done"
 
 
+@pytest.mark.slow
 async def test_a_roundup_cut_short_is_finished_days_later_and_given_up_when_the_next_is_due(world: World) -> None:
     """Every replica down from Friday's crash until Sunday (two local days on): the roundup is still
     finished then, not left half-posted for good. One back only after the next Friday's is due gives it up."""
@@ -364,6 +369,7 @@ async def test_a_roundup_cut_short_is_finished_days_later_and_given_up_when_the_
     assert await ledger.status(abandoned, week_key(WEEK_23 + timedelta(days=7))) == "done"
 
 
+@pytest.mark.slow
 async def test_roundups_missed_while_down_for_more_than_a_week_are_each_recorded(world: World) -> None:
     """Down from Thursday 4 June to Saturday 13 June: both Fridays' roundups were missed. The first sweep
     looks back over the whole lookback, as the daily one does: the roundup of 5 June had no row and no
@@ -379,6 +385,7 @@ async def test_roundups_missed_while_down_for_more_than_a_week_are_each_recorded
     assert world.headers("CWEEK") == Counter()
 
 
+@pytest.mark.slow
 async def test_a_roundup_failing_past_its_window_is_tried_again_after_a_growing_rest_not_at_every_sweep(
     world: World,
 ) -> None:
@@ -408,6 +415,7 @@ async def test_a_roundup_failing_past_its_window_is_tried_again_after_a_growing_
     assert await Ledger(world.store.engine).status(channel, week_key(WEEK_23)) == "done"
 
 
+@pytest.mark.slow
 async def test_a_channel_that_changed_cadence_gets_both_its_daily_and_its_roundup(world: World) -> None:
     await list_week(world.store, WEEK_23)
     channel = ChannelRef("slack", "CBOTH")
@@ -516,6 +524,7 @@ async def test_a_past_weeks_roundup_posted_now_discusses_that_weeks_cards(world:
     assert "2605.05900" in " ".join(section.text) and "2606.01900" not in " ".join(section.text)
 
 
+@pytest.mark.slow
 async def test_a_thursday_roundup_discusses_this_weeks_cards_too(world: World) -> None:
     """A roundup due on a Thursday covers the week before, and its "most discussed" counts the cards
     posted since up to now (this week's shares too), as any roundup due in its week does."""
@@ -546,6 +555,7 @@ async def test_a_friday_roundup_due_before_friday_ends_in_utc_says_the_day_is_st
     assert "paperboy sync" not in header.subheader
 
 
+@pytest.mark.slow
 async def test_a_friday_listed_in_part_when_the_roundup_goes_is_said_to_be_still_being_listed(world: World) -> None:
     """East of UTC a Friday roundup goes while Friday is still being listed there: it took the papers listed so
     far and called itself the week ("top 5 of 30 papers this week"), and Friday's later papers reach no
@@ -575,6 +585,7 @@ async def test_an_auckland_friday_roundup_due_before_friday_begins_in_utc_says_f
     assert "Friday 11 December is still being listed on Hugging Face" in header.subheader, header.subheader
 
 
+@pytest.mark.slow
 async def test_a_roundup_early_in_the_week_says_nothing_of_days_to_come(world: World) -> None:
     """A Wednesday roundup covers the week before, all of it over: no day of it is said to be to come."""
     await list_week(world.store, WEEK_23)

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import update
 
 from bot.ingest.importer import import_paths
@@ -36,6 +37,7 @@ def day_file(folder: Path, day: date, items: list[dict[str, Any]]) -> Path:
     return path
 
 
+@pytest.mark.slow
 async def test_a_listing_imported_for_an_unsynced_day_reaches_every_index(store: PaperStore, tmp_path: Path) -> None:
     items = json.loads((CURRENT / f"{SYNCED.isoformat()}.json").read_text(encoding="utf-8"))
     await import_paths(store, [CURRENT / f"{SYNCED.isoformat()}.json"])
@@ -98,6 +100,7 @@ async def test_the_stores_tally_of_the_changes_is_exact_to_the_microsecond(store
     assert (await changes_since(store, mark.isoformat(), len(ids), now=now)).ids == ids  # no tally: all listed
 
 
+@pytest.mark.slow
 async def test_a_restart_right_after_a_write_lists_only_what_its_index_does_not_hold(
     store: PaperStore, tmp_path: Path
 ) -> None:

@@ -30,6 +30,7 @@ def exact_top(vectors: np.ndarray, query: np.ndarray, allowed: np.ndarray, k: in
 
 
 @pytest.mark.parametrize("exact_up_to", [10_000, 100])
+@pytest.mark.slow
 def test_top_honours_the_mask_in_both_modes(monkeypatch: pytest.MonkeyPatch, exact_up_to: int) -> None:
     monkeypatch.setattr(dense, "EXACT_UP_TO", exact_up_to)
     monkeypatch.setattr(dense, "EXACT_SUBSET", 50)

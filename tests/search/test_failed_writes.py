@@ -152,6 +152,7 @@ def test_a_build_on_a_full_disk_says_so_and_lets_the_writer_go(tmp_path: Path, m
     acquire(real, folder, wait=0).wait_merging_threads()  # the lock is free at once
 
 
+@pytest.mark.slow
 async def test_a_refresh_that_cannot_write_keeps_searching_and_the_next_one_takes_the_papers(
     store: PaperStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

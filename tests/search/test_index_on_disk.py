@@ -46,6 +46,7 @@ def papers() -> list[Paper]:
     return list(found.values())
 
 
+@pytest.mark.slow
 def test_an_index_on_disk_is_opened_and_answers_as_it_did(papers: list[Paper], tmp_path: Path) -> None:
     built = LexicalIndex(papers, folder=tmp_path / "search")
     answers = [[(h.paper.arxiv_id, round(h.score, 5)) for h in built.search_now(q, limit=20)] for q in QUERIES]
@@ -95,6 +96,7 @@ def test_an_index_cut_short_is_built_again(tmp_path: Path) -> None:
     assert not reopened.opened and len(reopened) == 0
 
 
+@pytest.mark.slow
 def test_two_processes_on_one_folder_take_turns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "search"
     first = LexicalIndex([paper("2401.00001", "Diffusion for proteins")], folder=folder)
@@ -279,6 +281,7 @@ async def built_then_listed(store: PaperStore, folder: Path) -> list[Listing]:
     return later
 
 
+@pytest.mark.slow
 async def test_a_restart_opens_the_index_and_catches_up(
     store: PaperStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -305,6 +308,7 @@ async def test_a_restart_opens_the_index_and_catches_up(
     await second.close()
 
 
+@pytest.mark.slow
 async def test_a_restart_reads_again_only_the_papers_it_does_not_hold_as_the_store_has_them(
     store: PaperStore, tmp_path: Path
 ) -> None:
@@ -345,6 +349,7 @@ async def test_an_index_whose_registry_cannot_be_read_again_still_answers(store:
         await search.close()
 
 
+@pytest.mark.slow
 async def test_a_service_whose_index_fell_out_of_step_builds_it_again_from_the_store(
     store: PaperStore, tmp_path: Path
 ) -> None:
@@ -376,6 +381,7 @@ def test_a_folder_that_cannot_be_written_is_said_in_our_words(tmp_path: Path, mo
 
 
 @pytest.mark.parametrize("fault", ["out of step", "busy"])
+@pytest.mark.slow
 async def test_a_start_whose_catch_up_cannot_write_builds_again_or_answers_as_it_is(
     store: PaperStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -424,6 +430,7 @@ def test_an_index_of_an_earlier_layout_is_said_to_be_built_again_for_that(
     assert "does not match its registry" not in caplog.text
 
 
+@pytest.mark.slow
 async def test_a_later_paperboys_index_is_left_alone_and_one_in_memory_answers(
     store: PaperStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -446,6 +453,7 @@ async def test_a_later_paperboys_index_is_left_alone_and_one_in_memory_answers(
     await older.close()
 
 
+@pytest.mark.slow
 async def test_an_index_a_later_paperboy_takes_over_while_running_is_written_no_more(
     store: PaperStore, tmp_path: Path
 ) -> None:

@@ -163,6 +163,7 @@ async def test_a_body_broken_off_mid_answer_is_one_line_and_earlier_days_stay(wo
     assert await world.days() == {MON: recorded_count(world, MON)}
 
 
+@pytest.mark.slow
 async def test_a_truncated_body_costs_that_day_only(world: World) -> None:
     body = json_answer(world.recorded(TUE)).body
     world.fail_day(TUE, Answer(200, body[: len(body) // 2], {"Content-Type": "application/json"}))
@@ -263,6 +264,7 @@ async def test_huge_numbers_are_clamped_not_an_overflow(world: World) -> None:
     assert await world.days() == {TUE: len(items)}
 
 
+@pytest.mark.slow
 async def test_deep_nesting_costs_that_day_only(world: World) -> None:
     world.fail_day(TUE, Answer(200, b"[" * 100_000 + b"]" * 100_000, {"Content-Type": "application/json"}))
     report = await world.syncer.sync([MON, TUE, WED])

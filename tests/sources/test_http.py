@@ -118,6 +118,7 @@ def trickling(body: bytes, every: float) -> httpx.Response:
     return httpx.Response(200, content=chunks())
 
 
+@pytest.mark.slow
 async def test_a_trickling_body_is_cut_off_at_the_deadline(sleeps: Sleeps) -> None:
     client, seen = scripted(trickling(b"[" + b"1," * 500 + b"1]", 0.01), trickling(b"[1]" * 100, 0.01))
     limits = http.Limits(deadline=0.2)

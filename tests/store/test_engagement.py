@@ -6,6 +6,8 @@ import asyncio
 import random
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engaged, Engagement
 from bot.domain.models import Paper
@@ -169,6 +171,7 @@ async def test_two_workspaces_channel_of_the_same_id_keep_their_own_cards_and_da
     assert await engaged.posted(anywhere, "300.1") == Posted(anywhere, "2606.00003", NOW)
 
 
+@pytest.mark.slow
 async def test_shuffled_changes_in_batches_end_as_the_newest_change_of_each_vote(store: PaperStore) -> None:
     """Adds, removals, Slack's repeats and late retries of a few votes, recorded many at once (so a
     batch holds several changes of one vote, and later batches find it stored), against a model:

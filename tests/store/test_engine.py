@@ -32,6 +32,7 @@ def _upgrade_to_0002(connection: Connection) -> None:
 
 
 @pytest.mark.parametrize("name", BACKENDS)
+@pytest.mark.slow
 async def test_a_new_and_an_older_store_reach_head(name: str, tmp_path: Path) -> None:
     async with store_engine(name, tmp_path) as engine:
         async with engine.begin() as connection:
@@ -94,6 +95,7 @@ def _upgrade_to_0010(connection: Connection) -> None:
 
 
 @pytest.mark.parametrize("name", BACKENDS)
+@pytest.mark.slow
 async def test_a_store_lacking_part_of_its_stamped_schema_is_refused_in_our_words(name: str, tmp_path: Path) -> None:
     """A development version reused revision numbers ("0007" was the installations' before it was the
     roundup's): its store was upgraded past what it lacked, stamped the newest, and every command then

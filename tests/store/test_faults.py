@@ -98,6 +98,7 @@ async def test_a_store_that_is_not_a_database(tmp_path: Path) -> None:
     assert str(fault).startswith(f"the store {tmp_path / 'paperboy.db'} is not a database paperboy can read; restore")
 
 
+@pytest.mark.slow
 async def test_a_store_opened_read_only_refuses_writes_in_our_words(tmp_path: Path) -> None:
     engine = create_engine(database_url(None, tmp_path))
     await migrate(engine)
@@ -110,6 +111,7 @@ async def test_a_store_opened_read_only_refuses_writes_in_our_words(tmp_path: Pa
     )
 
 
+@pytest.mark.slow
 async def test_an_unexpected_database_error_keeps_the_values_out(tmp_path: Path) -> None:
     async def bad_statement(store: PaperStore) -> None:
         async with store.engine.begin() as conn:

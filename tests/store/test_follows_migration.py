@@ -40,6 +40,7 @@ def _to_0004_with_data(connection: Connection) -> None:
 
 
 @pytest.mark.parametrize("name", BACKENDS)
+@pytest.mark.slow
 async def test_an_older_store_with_data_upgrades_and_keeps_it(name: str, tmp_path: Path) -> None:
     async with upgraded(name, tmp_path, _to_0004_with_data) as engine:
         async with engine.connect() as connection:

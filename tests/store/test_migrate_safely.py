@@ -32,6 +32,7 @@ def _at_0004_with_a_stray_table(connection: Connection) -> None:
 
 
 @pytest.mark.parametrize("backend_name", BACKENDS)
+@pytest.mark.slow
 async def test_an_upgrade_that_fails_midway_leaves_the_old_revision_ready_to_migrate_again(
     backend_name: str, tmp_path: Path
 ) -> None:
@@ -49,6 +50,7 @@ async def test_an_upgrade_that_fails_midway_leaves_the_old_revision_ready_to_mig
             assert await connection.run_sync(schema_revisions) == {HEAD_REVISION}
 
 
+@pytest.mark.slow
 async def test_a_migration_interrupted_with_its_connection_closed_ends_as_interrupted(tmp_path: Path) -> None:
     """A Ctrl-C (`asyncio.run` cancels the main task) while a migration writes: SQLAlchemy invalidates
     the connection, which closes SQLite's, and then putting its isolation level back raised ValueError
@@ -78,6 +80,7 @@ async def test_a_migration_interrupted_with_its_connection_closed_ends_as_interr
 
 
 @pytest.mark.parametrize("backend_name", BACKENDS)
+@pytest.mark.slow
 async def test_processes_starting_together_on_a_fresh_store_all_open_it(backend_name: str, tmp_path: Path) -> None:
     async with backend(backend_name) as url:
         engines = [create_engine(database_url(url, tmp_path)) for _ in range(4)]
@@ -90,6 +93,7 @@ async def test_processes_starting_together_on_a_fresh_store_all_open_it(backend_
                 await engine.dispose()
 
 
+@pytest.mark.slow
 async def test_a_fresh_store_held_by_another_process_is_switched_to_wal_once_it_lets_go(tmp_path: Path) -> None:
     """SQLite refuses a journal-mode change at once, without its busy wait, while another connection writes
     to the file: the case of processes starting together on a fresh store (it failed CI once). The wait must

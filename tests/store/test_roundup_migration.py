@@ -87,6 +87,7 @@ def _at_0004_with_rows(connection: Connection) -> None:
 
 
 @pytest.mark.parametrize("name", BACKENDS)
+@pytest.mark.slow
 async def test_a_store_at_0004_with_data_upgrades_keeping_everything(name: str, tmp_path: Path) -> None:
     async with store_engine(name, tmp_path) as engine:
         async with engine.begin() as connection:

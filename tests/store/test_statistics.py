@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Select, insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -28,6 +29,7 @@ async def plan(engine: AsyncEngine, query: Select[Any], size: int) -> str:
         return " | ".join(str(row[3]) for row in await conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
 
 
+@pytest.mark.slow
 async def test_after_statistics_each_card_is_one_seek(tmp_path: Path) -> None:
     engine = create_engine(database_url(None, tmp_path))
     try:
@@ -70,6 +72,7 @@ async def test_after_statistics_each_card_is_one_seek(tmp_path: Path) -> None:
         await engine.dispose()
 
 
+@pytest.mark.slow
 async def test_statistics_wait_for_no_other_writer_and_leave_the_stores_wait_as_it_was(tmp_path: Path) -> None:
     """Another process writing: the refresh gives up at once (the next hour's takes them); the store's own
     connections still wait their 30 s for a lock."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from bot.ingest.catalog import Catalog
 from bot.sources.arxiv import Arxiv
@@ -75,6 +76,7 @@ async def test_hugging_face_down_the_paper_comes_from_arxiv(
     assert found.card is not None and found.paper_id == recorded and not found.passing
 
 
+@pytest.mark.slow
 async def test_a_message_post_for_paper_card(june_store: PaperStore) -> None:
     links = LinkCards(Catalog(june_store, search_over(june_store), None, None, None))
     post = await links.post(f"look: https://arxiv.org/abs/{STORED} and https://arxiv.org/abs/2401.99999v2 !")

@@ -20,6 +20,7 @@ from tests.chat.world import chat_service
 from tests.fakes.discord import BOT_ID, BOT_ROLE_ID, DM_ID, GUILD_ID, TEXT_ID, FakeDiscord
 
 
+@pytest.mark.slow
 async def test_login_and_ready(discord_bot: DiscordBot) -> None:
     assert discord_bot.bot.user is not None
     assert str(discord_bot.bot.user.id) == BOT_ID
@@ -30,6 +31,7 @@ async def test_login_and_ready(discord_bot: DiscordBot) -> None:
     assert synced[0].body[0]["name"] == "papers"
 
 
+@pytest.mark.slow
 async def test_with_guilds_listed_the_command_is_theirs_and_global_for_direct_messages_only(
     fake_discord: FakeDiscord, june_store: PaperStore
 ) -> None:
@@ -168,6 +170,7 @@ async def test_subscribe_needs_manage_channels(discord_bot: DiscordBot) -> None:
     assert await discord_bot.subscriptions.all() == []
 
 
+@pytest.mark.slow
 async def test_subscribe_settings_unsubscribe(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     await fake.slash(
@@ -246,6 +249,7 @@ async def test_share_is_for_people_who_may_post_in_the_channel(discord_bot: Disc
     assert "You can't send messages here" not in shown(await answer(discord_bot, 3))
 
 
+@pytest.mark.slow
 async def test_subscribe_where_the_bot_cannot_post_says_what_to_give_it(discord_bot: DiscordBot) -> None:
     """Discord sends the bot's own permissions with each interaction: a digest it could not post is
     refused at once, naming what its role lacks, and no form opens for it."""
@@ -289,6 +293,7 @@ async def test_a_mention_in_a_paper_thread_answers_there(discord_bot: DiscordBot
     assert len(fake.posts_in(thread_id)) == 2
 
 
+@pytest.mark.slow
 async def test_save_in_a_mention_puts_the_threads_paper_on_the_asker_s_reading_list(discord_bot: DiscordBot) -> None:
     """`@paperboy save` got the one-line help: the Save button and the bookmark were the only ways."""
     from bot.store.reading import Person
@@ -300,6 +305,7 @@ async def test_save_in_a_mention_puts_the_threads_paper_on_the_asker_s_reading_l
     assert [s.arxiv_id for s in await lists.saved(Person("discord", GUILD_ID, HUMAN_ID))] == ["2605.29307"]
 
 
+@pytest.mark.slow
 async def test_related_papers_in_a_thread_carry_save_buttons(discord_bot: DiscordBot) -> None:
     _, reply = await asked(discord_bot, "related")
     buttons = [b for row in reply["components"] for b in row["components"]]

@@ -7,6 +7,8 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from adapters.discord.connection import intents
 from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engaged
@@ -54,6 +56,7 @@ def test_the_reactions_intent_is_asked_for_and_message_content_is_not() -> None:
     assert not wanted.message_content  # privileged, and counting replies needs no text
 
 
+@pytest.mark.slow
 async def test_reactions_on_the_card_and_its_seed_count_people_once(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     card, thread, seed = await shared(discord_bot)
@@ -93,6 +96,7 @@ async def test_thread_messages_count_people_once(discord_bot: DiscordBot) -> Non
     await counted(discord_bot, [Engaged(PAPER, 0, 2)])
 
 
+@pytest.mark.slow
 async def test_papers_top_answers_with_counts_and_buttons(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     card, thread, _ = await shared(discord_bot)
@@ -117,6 +121,7 @@ async def test_the_bookmark_saves_and_taking_it_off_does_not_unsave(discord_bot:
     assert [s.arxiv_id for s in await discord_bot.community.lists.saved(ADA)] == [PAPER]
 
 
+@pytest.mark.slow
 async def test_the_save_button_and_the_reading_list_commands(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     await fake.click(f"save:{PAPER}")
@@ -141,6 +146,7 @@ async def test_a_shared_card_carries_a_save_button(discord_bot: DiscordBot) -> N
     assert [c["custom_id"] for row in card["components"] for c in row["components"]] == [f"save:{PAPER}"]
 
 
+@pytest.mark.slow
 async def test_the_bot_keeps_no_copy_of_the_buttons_it_sends(discord_bot: DiscordBot) -> None:
     """A click is understood by its custom id alone (any replica, after any restart): discord.py need
     not keep the view of each message it sent. It kept each card's Save button for the life of the
@@ -153,6 +159,7 @@ async def test_the_bot_keeps_no_copy_of_the_buttons_it_sends(discord_bot: Discor
     assert "Saved “GrepSeek" in await answer(discord_bot, 3)
 
 
+@pytest.mark.slow
 async def test_notices_in_a_papers_thread_are_not_replies(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     _, thread, _ = await shared(discord_bot)
@@ -162,6 +169,7 @@ async def test_notices_in_a_papers_thread_are_not_replies(discord_bot: DiscordBo
     await counted(discord_bot, [Engaged(PAPER, 0, 1)])
 
 
+@pytest.mark.slow
 async def test_a_super_reaction_is_a_reaction_of_its_own(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     card, _, _ = await shared(discord_bot)
@@ -175,6 +183,7 @@ async def test_a_super_reaction_is_a_reaction_of_its_own(discord_bot: DiscordBot
     await counted(discord_bot, [Engaged(PAPER, 1, 0)])
 
 
+@pytest.mark.slow
 async def test_a_card_shared_inside_a_papers_thread_leaves_the_thread_that_papers(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     _, thread, _ = await shared(discord_bot)
@@ -192,6 +201,7 @@ async def test_a_card_shared_inside_a_papers_thread_leaves_the_thread_that_paper
     assert await discord_bot.ledger.thread_paper("discord", None, thread) == PAPER
 
 
+@pytest.mark.slow
 async def test_a_reading_list_too_long_for_a_message_comes_whole_as_a_bib_file(discord_bot: DiscordBot) -> None:
     """Contract: `saved bibtex` gives the whole list. Sixty entries are many messages' worth: they come
     in one answer, every entry in the attached reading-list.bib (five messages held 23, then "…and 37
@@ -216,6 +226,7 @@ async def test_a_reading_list_too_long_for_a_message_comes_whole_as_a_bib_file(d
     assert all(f"{{{p.arxiv_id}}}" in bib for p in papers[:60])
 
 
+@pytest.mark.slow
 async def test_reactions_a_moderator_clears_take_their_votes_with_them(discord_bot: DiscordBot) -> None:
     """ "Remove All Reactions", or one emoji's: Discord sends one event naming no one; the votes went on."""
     fake = discord_bot.fake
@@ -236,6 +247,7 @@ async def test_reactions_a_moderator_clears_take_their_votes_with_them(discord_b
     await counted(discord_bot, [Engaged(PAPER, 1, 0)])
 
 
+@pytest.mark.slow
 async def test_reactions_cleared_on_the_seed_in_the_papers_thread_take_their_votes_too(discord_bot: DiscordBot) -> None:
     """The seed is in the paper's thread, which Discord names as a channel of its own; the votes were kept
     under the card's channel, and clearing them there found none: they stayed counted for good."""

@@ -96,6 +96,7 @@ async def test_a_voice_channel_s_chat_gets_cards_that_stand_alone(discord_bot: D
     assert not [s for s in fake.sent if s.path.endswith("/threads")]
 
 
+@pytest.mark.slow
 async def test_429_is_retried_by_discord_py(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     fake.rate_limit(rf"POST /channels/{TEXT_ID}/messages$", 0.3)
@@ -344,6 +345,7 @@ async def test_a_resumed_forum_digest_tells_apart_posts_whose_names_are_the_same
 
 
 @pytest.mark.parametrize("channel", [TEXT_ID, FORUM_ID, TAGGED_FORUM_ID])
+@pytest.mark.slow
 async def test_a_weekly_roundup_ends_with_the_most_discussed_in_a_forum_too(
     discord_bot: DiscordBot, channel: str
 ) -> None:

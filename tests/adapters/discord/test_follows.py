@@ -28,6 +28,7 @@ async def answer(bot: DiscordBot, count: int) -> str:
     return json.dumps(bot.fake.followups()[count - 1], ensure_ascii=False)
 
 
+@pytest.mark.slow
 async def test_follow_in_a_dm_with_a_timezone_then_list_and_unfollow(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     await fake.slash(

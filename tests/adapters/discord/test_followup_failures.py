@@ -60,6 +60,7 @@ async def test_a_refused_share_confirmation_is_said_in_the_log(
     assert fake.posts_in(TEXT_ID)  # the card was shared all the same
 
 
+@pytest.mark.slow
 async def test_a_rate_limited_answer_comes_after_the_wait(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     fake.rate_limit(WEBHOOK, 0.3)

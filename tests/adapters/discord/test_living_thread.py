@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from bot.delivery.digest import DigestOptions
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.domain.channels import ChannelRef
@@ -35,6 +37,7 @@ def parts(bot: DiscordBot, clock: Clock) -> tuple[Follower, DigestDelivery]:
     return follower, delivery
 
 
+@pytest.mark.slow
 async def test_a_text_channel_card_gets_notes_in_its_thread_and_an_edit(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     clock = Clock(POSTED)
@@ -68,6 +71,7 @@ async def test_a_text_channel_card_gets_notes_in_its_thread_and_an_edit(discord_
     assert len(fake.edits()) == 2  # the one that found it gone, and none since
 
 
+@pytest.mark.slow
 async def test_a_card_deleted_within_its_refresh_hour_gets_no_note(discord_bot: DiscordBot) -> None:
     """Its thread outlives it on Discord: a note there would be about nothing anyone sees."""
     fake = discord_bot.fake
@@ -86,6 +90,7 @@ async def test_a_card_deleted_within_its_refresh_hour_gets_no_note(discord_bot: 
     assert len(fake.stored[card_id]) == 2  # the seed and the first note only
 
 
+@pytest.mark.slow
 async def test_a_forum_post_gets_its_starter_edited_and_notes_inside(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     clock = Clock(POSTED)

@@ -185,6 +185,7 @@ async def test_commands_are_registered_once_whatever_the_logins(
     assert in_guild.get("contexts") in (None, [0, 1, 2])
 
 
+@pytest.mark.slow
 async def test_a_token_refused_on_a_try_again_is_said_as_what_fails_the_posts(
     fake_discord: FakeDiscord, june_store: PaperStore
 ) -> None:

@@ -108,6 +108,7 @@ async def test_a_look_alike_of_the_header_is_not_taken_for_it(discord_bot: Disco
     assert done.header == header_id  # the digest's own header, not a look-alike
 
 
+@pytest.mark.slow
 async def test_look_alikes_of_a_card_and_of_its_seed_are_not_taken_for_them(discord_bot: DiscordBot) -> None:
     fake = discord_bot.fake
     await crash(discord_bot, after="card")  # the first card is out, with its thread; not yet written down

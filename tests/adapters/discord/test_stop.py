@@ -16,6 +16,7 @@ from tests.adapters.discord.conftest import DiscordBot
 from tests.adapters.discord.test_community import BEA, HERE, PAPER, shared
 
 
+@pytest.mark.slow
 async def test_a_reply_being_written_when_the_bot_stops_is_written(discord_bot: DiscordBot) -> None:
     _, thread, _ = await shared(discord_bot)
     await discord_bot.fake.wait_for(lambda: not len(discord_bot.bot.in_flight))  # the share's handler is done

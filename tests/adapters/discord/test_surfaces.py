@@ -228,6 +228,7 @@ async def test_a_weekly_roundups_form_keeps_it_weekly(discord_bot: DiscordBot) -
     assert (saved.cadence, saved.days, saved.limit) == ("weekly", "fri", 3)
 
 
+@pytest.mark.slow
 async def test_the_form_holds_the_longest_topics_a_channel_may_have(discord_bot: DiscordBot) -> None:
     """Ten topics of up to 200 characters are allowed; the form shows them whole (it cut them at 1,000
     characters, and saving it with only the time changed dropped what was cut)."""
@@ -311,6 +312,7 @@ async def test_the_fix_button_reopens_the_form_as_typed_from_its_message_alone(d
     assert await discord_bot.subscriptions.all() == []
 
 
+@pytest.mark.slow
 async def test_a_form_the_store_is_slow_to_decide_is_not_sent_after_discords_3_s(
     discord_bot: DiscordBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -349,6 +351,7 @@ async def test_a_form_submitted_without_the_permission_is_refused(discord_bot: D
     assert await discord_bot.subscriptions.get(ChannelRef("discord", TEXT_ID)) is None
 
 
+@pytest.mark.slow
 async def test_a_form_and_its_fix_button_seen_by_two_replicas_are_answered_once_without_errors(
     discord_bot: DiscordBot, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -113,6 +113,7 @@ async def test_in_a_papers_thread_the_channels_digest_is_seen_and_changed(discor
     assert (only.channel.channel, only.topics) == (TEXT_ID, ("robotics",))
 
 
+@pytest.mark.slow
 async def test_the_form_in_a_forum_post_is_the_forums(discord_bot: DiscordBot) -> None:
     """Prefilled from, and saved for, the channel the typed command would change: the forum's roundup."""
     from tests.adapters.discord.test_surfaces import modal_inputs
@@ -152,6 +153,7 @@ async def test_subscribe_in_a_papers_thread_checks_what_the_bot_may_do_in_the_ch
     assert fake.answers(9) == []
 
 
+@pytest.mark.slow
 async def test_subscribe_in_a_forum_post_asks_for_what_a_forum_digest_needs(discord_bot: DiscordBot) -> None:
     """A forum digest makes a post per paper and seeds each post's thread with a second message, which
     Discord takes only with Send Messages in Threads: without it the digest's seeds would all fail."""

@@ -304,6 +304,7 @@ async def test_a_question_in_a_direct_messages_card_thread_is_answered_named_or_
     assert "github.com" in json.dumps(slack_bot.fake.posts()[2])
 
 
+@pytest.mark.slow
 async def test_save_in_a_direct_messages_card_thread_saves_its_paper_unmentioned(slack_bot: SlackBot) -> None:
     """A personal digest's card: `save` in its thread, with no mention (Slack sends only `message.im`
     there), went unanswered; `don't save this` is chatter still."""

@@ -65,6 +65,7 @@ async def counted(slack_bot: SlackBot, expected: list[Engaged], within: float = 
         await asyncio.sleep(0.02)
 
 
+@pytest.mark.slow
 async def test_reactions_on_the_card_and_its_seed_count_people_once_retries_included(slack_bot: SlackBot) -> None:
     card, seed = await shared(slack_bot)
     assert (await slack_bot.event(reaction(card), event_id="Ev1")).status_code == 200
@@ -82,6 +83,7 @@ async def test_reactions_on_the_card_and_its_seed_count_people_once_retries_incl
     await counted(slack_bot, [])
 
 
+@pytest.mark.slow
 async def test_bots_and_other_peoples_messages_are_not_votes(slack_bot: SlackBot) -> None:
     slack_bot.fake.users["U0666"] = {"name": "otherbot", "is_bot": True}
     card, _ = await shared(slack_bot)
@@ -95,6 +97,7 @@ async def test_bots_and_other_peoples_messages_are_not_votes(slack_bot: SlackBot
     assert sorted(looked_up) == ["U0001", "U0007", "U0666"]  # once each; never for the bot itself
 
 
+@pytest.mark.slow
 async def test_replies_in_the_thread_count_people_once(slack_bot: SlackBot) -> None:
     card, _ = await shared(slack_bot)
     await slack_bot.event(reply(card, "1767225701.000001"), event_id="Ev1")
@@ -176,6 +179,7 @@ async def test_the_bookmark_reaction_saves_and_taking_it_off_does_not_unsave(sla
     assert [s.arxiv_id for s in await slack_bot.community.lists.saved(ADA)] == [PAPER]
 
 
+@pytest.mark.slow
 async def test_the_save_button_and_the_reading_list_commands(slack_bot: SlackBot) -> None:
     await slack_bot.click_save(PAPER)
     await slack_bot.fake.wait_for(lambda: "save" in slack_bot.fake.answered)
@@ -242,6 +246,7 @@ def test_votes_and_replies_are_answered_only_once_written() -> None:
         assert acked_early(body, "application/json") is early, kind
 
 
+@pytest.mark.slow
 async def test_a_link_card_takes_votes_and_saves_on_the_message_it_was_unfurled_in(slack_bot: SlackBot) -> None:
     """A person's message whose paper link paperboy unfurled is that paper's link card (contract,
     *Community*); one linking two papers names neither, and other people's messages take no votes."""
@@ -336,6 +341,7 @@ async def test_a_reading_list_too_long_for_the_answers_goes_whole_as_a_bib_file_
     assert all(f"{{{p.arxiv_id}}}" in sent["content"] for p in papers)
 
 
+@pytest.mark.slow
 async def test_without_the_files_scope_the_answers_hold_what_they_can_and_say_why(slack_bot: SlackBot) -> None:
     await saved_many(slack_bot)
     slack_bot.fake.ims["U0001"] = "D0001"

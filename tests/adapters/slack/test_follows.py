@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
+
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.delivery.sweep import Sweeper
 from bot.domain.channels import ChannelRef
@@ -36,6 +38,7 @@ def follow_sweeper(bot: SlackBot) -> Sweeper:
     return Sweeper(bot.subscriptions, bot.ledger, bot.store, delivery, ScheduleConfig(), frozenset({"slack"}))
 
 
+@pytest.mark.slow
 async def test_follow_in_a_dm_uses_the_profiles_zone_and_the_bots_dm(slack_bot: SlackBot) -> None:
     slack_bot.fake.users["U0001"]["tz"] = "America/New_York"
     slack_bot.fake.ims["U0001"] = "D0001"
@@ -80,6 +83,7 @@ async def test_follow_in_a_channel_says_to_dm_the_bot(slack_bot: SlackBot) -> No
     assert called(slack_bot, "users.info") == 0  # nothing asked of Slack for a refused follow
 
 
+@pytest.mark.slow
 async def test_the_follow_is_delivered_once_to_the_dm_at_nine_their_time(slack_bot: SlackBot) -> None:
     slack_bot.fake.users["U0001"]["tz"] = "America/New_York"  # 09:00 EDT is 13:00 UTC
     slack_bot.fake.ims["U0001"] = "D0001"
@@ -121,6 +125,7 @@ async def test_a_follower_whose_profile_zone_changes_gets_the_digest_at_nine_the
     assert "09:00 Asia/Tokyo" in await answer(slack_bot, "follows")
 
 
+@pytest.mark.slow
 async def test_a_digest_not_yet_come_comes_at_once_after_a_move_past_nine_and_only_once(slack_bot: SlackBot) -> None:
     """Followed at 07:30 UTC with New York's zone (09:00 is 13:00 UTC), moved to Paris (07:00 UTC) at
     10:00 UTC, before the day's digest: it comes at once, as Paris's 09:00 has passed (though before the
@@ -138,6 +143,7 @@ async def test_a_digest_not_yet_come_comes_at_once_after_a_move_past_nine_and_on
     assert len([p for p in slack_bot.fake.posts("D0001") if "Daily Papers" in json.dumps(p)]) == 1
 
 
+@pytest.mark.slow
 async def test_a_profile_change_of_someone_who_follows_nothing_or_names_no_zone_changes_nothing(
     slack_bot: SlackBot,
 ) -> None:
@@ -154,6 +160,7 @@ async def test_a_profile_change_of_someone_who_follows_nothing_or_names_no_zone_
     assert follow is not None and follow.timezone == "Europe/Paris"
 
 
+@pytest.mark.slow
 async def test_a_reaction_on_a_personal_digests_card_is_no_vote_and_the_bookmark_saves(slack_bot: SlackBot) -> None:
     """As on Discord: a direct message has no channel's votes (`/papers top` there stays empty), and the
     bookmark on one of its cards puts the paper on the person's reading list."""
@@ -185,6 +192,7 @@ async def test_a_reaction_on_a_personal_digests_card_is_no_vote_and_the_bookmark
     assert list(await slack_bot.community.engagement.top(dm, None, None, 10)) == []
 
 
+@pytest.mark.slow
 async def test_a_deactivated_account_follows_nothing_any_more(slack_bot: SlackBot) -> None:
     slack_bot.fake.users["U0001"]["tz"] = "America/New_York"
     slack_bot.fake.ims["U0001"] = "D0001"

@@ -134,6 +134,7 @@ def test_a_form_is_acknowledged_early_as_when_it_was_parsed_whole(fields: dict[s
     assert acked_early(body, FORM) == parsed_whole(body)
 
 
+@pytest.mark.slow
 async def test_a_burst_waits_in_a_queue_not_in_a_task_each_until_its_acks_are_out() -> None:
     """Each ack made and started a task on the event loop the other acks were waiting for."""
     gate = AcksFirst(settle=0.05, most=5.0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation as SlackInstallation
 
@@ -54,6 +55,7 @@ def refreshed(token: str, refresh: str, installed_at: datetime) -> Bot:
     )
 
 
+@pytest.mark.slow
 async def test_an_uninstall_beside_a_reinstall_leaves_the_reinstalled_workspace_delivered(store: PaperStore) -> None:
     """The uninstall deleted the installation, the reinstall saved its own and resumed the subscriptions,
     then the uninstall paused them: installed, and no digest came until yet another install."""

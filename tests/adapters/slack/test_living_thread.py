@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from bot.delivery.digest import DigestOptions
 from bot.delivery.digest_delivery import DigestDelivery
 from bot.domain.channels import ChannelRef
@@ -43,6 +45,7 @@ def parts(slack_bot: SlackBot, clock: Clock) -> tuple[Follower, DigestDelivery]:
     return follower, delivery
 
 
+@pytest.mark.slow
 async def test_news_goes_to_the_thread_once_and_the_card_is_updated_in_place(slack_bot: SlackBot) -> None:
     clock = Clock(POSTED)
     follower, delivery = parts(slack_bot, clock)

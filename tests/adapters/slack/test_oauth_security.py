@@ -209,6 +209,7 @@ async def test_a_token_is_never_used_in_another_workspaces_channel(multi: MultiB
     assert multi.fake.calls[-1].token == TEAMS["T0002"].token
 
 
+@pytest.mark.slow
 async def test_a_workspace_without_an_installation_gets_nothing_posted(
     multi: MultiBot, caplog: pytest.LogCaptureFixture
 ) -> None:

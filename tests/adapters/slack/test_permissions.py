@@ -54,6 +54,7 @@ async def test_workspace_admins_and_owners_may(slack_bot: SlackBot, role: str) -
     assert [m for m, _ in asked(slack_bot)][2:] == ["users.info"]  # leaving needs no channel the bot can post in
 
 
+@pytest.mark.slow
 async def test_a_public_channel_the_bot_is_not_in_is_subscribed_and_told_to_invite_it(slack_bot: SlackBot) -> None:
     """The digest is posted there (chat:write.public), but Slack sends no reaction, reply or mention from a
     channel the bot is not in: votes and thread questions never arrived, and nothing said so."""
@@ -76,6 +77,7 @@ async def test_unsubscribe_is_held_to_the_same_rule(slack_bot: SlackBot) -> None
     assert await slack_bot.subscriptions.get(C0001) is not None
 
 
+@pytest.mark.slow
 async def test_reading_commands_ask_slack_nothing(slack_bot: SlackBot) -> None:
     slack_bot.fake.users["U0002"] = {"name": "bob"}
     for text in ("settings", "help", "today", "paper 2605.29307", "diffusion"):
@@ -105,6 +107,7 @@ async def test_help_says_who_may(slack_bot: SlackBot) -> None:
         (Failure(status=500), "Try again in a moment"),
     ],
 )
+@pytest.mark.slow
 async def test_when_slack_will_not_say_the_answer_says_why_and_what_to_do(
     slack_bot: SlackBot, failure: Failure, expected: str
 ) -> None:
@@ -135,6 +138,7 @@ async def test_an_admin_is_not_told_subscribed_where_the_bot_cannot_post(slack_b
 
 
 @pytest.mark.parametrize("slack_admins", [("U0002", "S0TEAM")])
+@pytest.mark.slow
 async def test_with_an_allow_list_only_those_listed_may(slack_bot: SlackBot) -> None:
     slack_bot.fake.usergroups["S0TEAM"] = ["U0003"]
     slack_bot.fake.users["U0ADMIN"] = {"name": "root", "is_admin": True}

@@ -86,6 +86,7 @@ async def test_a_channel_it_may_post_to_but_not_read_is_posted_to_again_not_stop
     assert "invite the bot to the channel" in caplog.text
 
 
+@pytest.mark.slow
 async def test_a_takeover_finds_its_post_under_a_busy_channels_newer_messages(fake_slack: FakeSlack) -> None:
     """History comes newest first, a page at a time: a post begun before a takeover, with 450 messages
     after it, is found on the third page, not posted again."""

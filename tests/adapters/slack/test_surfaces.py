@@ -299,6 +299,7 @@ async def test_a_refusal_on_submit_is_shown_in_the_form(slack_bot: SlackBot) -> 
         ("views.open", "expired_trigger_id", "Slack would not open the form in time. Type it instead:"),
     ],
 )
+@pytest.mark.slow
 async def test_when_slack_fails_the_form_the_asker_is_told_why(
     slack_bot: SlackBot, method: str, error: str, expected: str
 ) -> None:
@@ -407,6 +408,7 @@ def test_a_note_of_a_fault_that_may_pass_is_not_unfurled() -> None:
     assert unfurlable([lacking, failing]) == [lacking]
 
 
+@pytest.mark.slow
 async def test_a_retried_link_shared_is_unfurled_once(slack_bot: SlackBot) -> None:
     """Slack sends an event again (same event_id, X-Slack-Retry-Num) when it thinks the first was not
     acknowledged in time: one unfurl, one lookup, as for every event."""

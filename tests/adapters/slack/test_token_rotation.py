@@ -37,6 +37,7 @@ def refreshes(fake: FakeSlack) -> int:
     return sum(1 for c in fake.calls if c.method == "oauth.v2.access" and c.args.get("grant_type") == "refresh_token")
 
 
+@pytest.mark.slow
 async def test_a_request_refreshes_an_expiring_token_first(multi: MultiBot) -> None:
     await multi.install("T0001")
     multi.fake.workspaces["T0001"].expires_in = 43200  # the refreshed token lasts twelve hours
@@ -87,6 +88,7 @@ def no_race_to_lose(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tokens, "LOST_RACE_WAIT", 0.01)
 
 
+@pytest.mark.slow
 async def test_a_refresh_refused_for_good_stops_that_workspaces_digests_only(
     multi: MultiBot, no_race_to_lose: None
 ) -> None:
@@ -100,6 +102,7 @@ async def test_a_refresh_refused_for_good_stops_that_workspaces_digests_only(
     assert statuses["T0002"] is None and str(statuses["T0001"]).startswith("token_revoked")
 
 
+@pytest.mark.slow
 async def test_a_refresh_slack_fails_to_answer_is_tried_again_at_the_next_sweep(
     multi: MultiBot, no_race_to_lose: None
 ) -> None:
@@ -175,6 +178,7 @@ async def test_a_request_after_another_replica_refreshed_the_token_is_answered(m
     assert authorized is not None and authorized.bot_token == multi.fake.workspaces["T0001"].token
 
 
+@pytest.mark.slow
 async def test_a_refresh_slack_fails_to_answer_leaves_a_request_answered_with_the_token_still_good(
     multi: MultiBot, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -205,6 +209,7 @@ async def test_a_refresh_slack_fails_to_answer_leaves_a_request_answered_with_th
     assert meanwhile.endswith("UTC, answers meanwhile (then paperboy must be installed there again)")
 
 
+@pytest.mark.slow
 async def test_a_refresh_slack_fails_while_the_token_is_good_for_an_hour_still_posts_the_digest(
     multi: MultiBot, no_race_to_lose: None, caplog: pytest.LogCaptureFixture
 ) -> None:

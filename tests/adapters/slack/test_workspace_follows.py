@@ -78,6 +78,7 @@ def card_ts(fake: FakeSlack, token: str, arxiv_id: str) -> str:
     return str(seed.args["thread_ts"])
 
 
+@pytest.mark.slow
 async def test_the_same_paper_in_the_same_channel_id_of_two_workspaces_has_two_living_threads(multi: MultiBot) -> None:
     fake, clock = multi.fake, Clock(POSTED)
     follower, delivery = living(multi, clock)
@@ -117,6 +118,7 @@ async def test_the_same_paper_in_the_same_channel_id_of_two_workspaces_has_two_l
         assert await conn.scalar(select(func.count()).select_from(follows).where(follows.c.workspace == "T0001")) == 0
 
 
+@pytest.mark.slow
 async def test_a_workspace_whose_token_slack_refuses_keeps_its_living_threads_for_its_reinstall(
     multi: MultiBot,
 ) -> None:
@@ -167,6 +169,7 @@ async def test_the_same_user_id_in_two_workspaces_has_follows_of_its_own(multi: 
     assert await multi.subscriptions.of_person("slack", "T0001", "U0001") is None
 
 
+@pytest.mark.slow
 async def test_a_profile_zone_change_moves_that_workspaces_follow_only(multi: MultiBot) -> None:
     multi.fake.users["U0001"] = {"name": "ada"}
     multi.fake.ims["U0001"] = "D0001"

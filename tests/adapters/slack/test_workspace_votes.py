@@ -71,6 +71,7 @@ async def react(bot: MultiBot, team: str, card: str, user: str, event_id: str) -
     return await bot.send(json.dumps(body), "application/json")
 
 
+@pytest.mark.slow
 async def test_a_paper_shared_in_two_workspaces_is_dated_by_each_ones_own_card(
     voting: tuple[MultiBot, Community],
 ) -> None:
@@ -92,6 +93,7 @@ async def test_a_paper_shared_in_two_workspaces_is_dated_by_each_ones_own_card(
     assert await community.engagement.top(ChannelRef("slack", "C0001", "T0001"), None, None, 5) == []
 
 
+@pytest.mark.slow
 async def test_a_vote_on_a_card_erased_by_forget_is_not_counted_after_the_reinstall(
     voting: tuple[MultiBot, Community],
 ) -> None:

@@ -47,6 +47,7 @@ async def multi(store: PaperStore, fake_slack: FakeSlack) -> AsyncIterator[Multi
         yield bot
 
 
+@pytest.mark.slow
 async def test_the_install_page_links_to_slack_with_the_scopes_and_a_state_cookie(multi: MultiBot) -> None:
     link, state, page = await multi.start_install()
     assert page.status_code == 200 and ">Add to Slack</strong></a>" in page.text  # a link in words, not an image
@@ -58,6 +59,7 @@ async def test_the_install_page_links_to_slack_with_the_scopes_and_a_state_cooki
     assert cookie.startswith(f"slack-app-oauth-state={state};") and "HttpOnly" in cookie and "Max-Age=86400" in cookie
 
 
+@pytest.mark.slow
 async def test_a_workspace_that_uninstalled_is_listed_with_the_data_it_left(multi: MultiBot) -> None:
     """`paperboy workspaces` listed only installations: a workspace gone, its paused digests and people's
     lists kept (for a reinstall), was nowhere to be seen, nor the id `forget` takes to erase it."""
@@ -172,6 +174,7 @@ def debug_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     return caplog
 
 
+@pytest.mark.slow
 async def test_the_raw_tokens_are_never_in_the_database_nor_the_logs(
     debug_logs: pytest.LogCaptureFixture, multi: MultiBot, tmp_path: Path
 ) -> None:
@@ -201,6 +204,7 @@ async def test_the_raw_tokens_are_never_in_the_database_nor_the_logs(
             assert not any(token.encode() in data for token in (T1.token, T2.token)), name
 
 
+@pytest.mark.slow
 async def test_forget_erases_one_workspace_and_nothing_of_another(multi: MultiBot) -> None:
     for team in ("T0001", "T0002"):
         await multi.install(team)
@@ -234,6 +238,7 @@ async def test_tokens_revoked_deletes_the_bot_token_and_pauses_but_a_user_token_
     assert [s.status for s in await multi.subscriptions.all()] == [PAUSED]
 
 
+@pytest.mark.slow
 async def test_a_token_no_key_opens_fails_only_its_workspace_s_digests(
     multi: MultiBot, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -264,6 +269,7 @@ async def test_a_token_no_key_opens_fails_only_its_workspace_s_digests(
     assert len(said) <= 2 and all(r.name == "paperboy.delivery" for r in said)  # tried after a growing rest
 
 
+@pytest.mark.slow
 async def test_a_workspace_refusing_the_app_is_paused_and_its_reinstall_resumes_it(multi: MultiBot) -> None:
     """missing_scope (the app installed without a scope it needs) is the workspace's to mend, by
     installing the app again: its channels are paused, not stopped for good, and that resumes them."""
@@ -278,6 +284,7 @@ async def test_a_workspace_refusing_the_app_is_paused_and_its_reinstall_resumes_
     assert [s.status for s in await multi.subscriptions.all()] == [None]
 
 
+@pytest.mark.slow
 async def test_an_uninstall_and_reinstall_keep_a_channel_s_own_refusal(multi: MultiBot) -> None:
     """An archived channel stays refused: the uninstall's pause does not overwrite its refusal, so the
     reinstall's resume does not clear it (only a new `subscribe` there does)."""
@@ -322,6 +329,7 @@ async def test_a_late_word_of_an_uninstall_spares_the_reinstall_that_followed_it
     await all_paused(multi, "T0001")
 
 
+@pytest.mark.slow
 async def test_a_token_slack_refuses_with_no_event_is_not_subscribed_with(multi: MultiBot) -> None:
     """bolt keeps a token's auth.test answer for the process's life: after one request, a token revoked
     with no event to say so passes for installed, and `subscribe` read Slack's invalid_auth as "can't tell"
