@@ -89,6 +89,8 @@ def shared(outcome: Shared | SharedBefore | Unshared) -> str:
         if _BARE_STATUS.match(outcome.reason):  # "404 unknown channel (Unknown Channel)": no fix to tell
             return "I can't post in this channel: it is gone, or hidden from me."
         return f"I can't post here: {_STATUS.sub('', outcome.reason)}."  # "403 missing access (…): " dropped
+    if isinstance(outcome, SharedBefore) and outcome.under_way:
+        return f"“{outcome.title}” is being shared here right now: its thread opens with it."
     if isinstance(outcome, SharedBefore):  # (only a card with a thread of its own is looked for)
         return f"“{outcome.title}” was shared here {ago(outcome.ago)}: its thread is open for discussion."
     if outcome.root.thread == outcome.root.channel:  # inside a thread, a forum post, a voice channel's chat

@@ -84,9 +84,7 @@ class StoreInstallations(AsyncInstallationStore):
         workspace = workspace_of(bot.enterprise_id, bot.team_id, bot.is_enterprise_install)
         self._tell(workspace)
         resumed = await self._installed(workspace)
-        log.info(
-            "installed in Slack workspace %s%s", workspace, f"; {resumed} subscription(s) resumed" if resumed else ""
-        )
+        log.info("installed in Slack %s%s", named(workspace), f"; {resumed} subscription(s) resumed" if resumed else "")
 
     async def async_save_bot(self, bot: Bot) -> None:
         """A bot token refreshed (bolt's token rotation, `WorkspaceTokens`; an install comes to `async_save`):
@@ -94,8 +92,8 @@ class StoreInstallations(AsyncInstallationStore):
         workspace = workspace_of(bot.enterprise_id, bot.team_id, bot.is_enterprise_install)
         if not await self.installations.refresh(_installation(bot)):
             log.info(
-                "Slack workspace %s: a token refreshed for an installation removed or replaced meanwhile is not kept",
-                workspace or "?",
+                "Slack %s: a token refreshed for an installation removed or replaced meanwhile is not kept",
+                named(workspace or "?"),
             )
 
     async def async_find_bot(
@@ -148,9 +146,9 @@ class StoreInstallations(AsyncInstallationStore):
         if workspace and await self.installations.delete(PLATFORM, workspace, installed_before=before):
             paused = await self._removed(workspace)
             log.info(
-                "Slack workspace %s uninstalled paperboy or revoked its token: token deleted, %d subscription(s)"
+                "Slack %s uninstalled paperboy or revoked its token: token deleted, %d subscription(s)"
                 " paused until it is installed again",
-                workspace,
+                named(workspace),
                 paused,
             )
             return

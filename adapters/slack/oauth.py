@@ -526,7 +526,7 @@ class _RotationFailed(logging.Filter):
         _REFRESH_REFUSED.set(code)  # (this request's task: `_unrefreshed` reads it)
         record.msg = "Slack did not renew %s's rotating token (%s)"
         if code in REFUSED_FOR_GOOD:
-            record.msg += ", and never will: paperboy must be installed in that workspace again"
+            record.msg += ", and never will: paperboy must be installed there again"
         record.args = (named(_AUTHORIZING.get() or "?"), code)
         return True
 

@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError, SlackTokenRotationError
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
-from adapters.slack.installations import PLATFORM, StoreInstallations, as_bot
+from adapters.slack.installations import PLATFORM, StoreInstallations, as_bot, named
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, DeliveryError, WorkspacePaused
 from bot.store.sealing import Unreadable
@@ -60,7 +60,7 @@ def _still_good(bot: Bot, failed: ChannelUnavailable | DeliveryError, workspace:
     if until is None or not bot.bot_token:
         raise failed
     log.warning(
-        "workspace %s: %s; its current token, good until %s UTC, posts meanwhile", workspace, failed, f"{until:%H:%M}"
+        "%s: %s; its current token, good until %s UTC, posts meanwhile", named(workspace), failed, f"{until:%H:%M}"
     )
     return bot.bot_token
 
@@ -88,7 +88,7 @@ class WorkspaceTokens:
         except Unreadable as exc:  # this workspace's digests fail (tried again); the others' go on. Said by
             # whoever reports the delivery (the sweep, once an hour; `post`, in its one line), with the fix
             raise DeliveryError(
-                f"{shown}: workspace {workspace}'s token cannot be read: {exc}. With that key back, run"
+                f"{shown}: {named(workspace)}'s token cannot be read: {exc}. With that key back, run"
                 f" `paperboy reseal`; or erase the workspace with `paperboy forget --team slack:{workspace}` and"
                 " install paperboy there again"
             ) from exc
@@ -133,7 +133,7 @@ class WorkspaceTokens:
             if bot is None or not bot.bot_refresh_token:
                 return None
             if bot.bot_refresh_token != used:
-                log.info("workspace %s: its rotating token was refreshed elsewhere meanwhile: using it", workspace)
+                log.info("%s: its rotating token was refreshed elsewhere meanwhile: using it", named(workspace))
                 return bot.bot_token
         return None
 

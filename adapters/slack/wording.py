@@ -57,5 +57,7 @@ def shared(outcome: Shared | SharedBefore | Unshared) -> str:
         )
     if isinstance(outcome, SharedBefore):
         title, when = escape(outcome.title), ago(outcome.ago)
+        if outcome.under_way:
+            return f"“{title}” is being shared in this channel right now: its thread opens with it."
         return f"“{title}” was shared in this channel {when}: its thread is open for discussion."
     return f"Shared “{escape(outcome.title)}” in this channel; its thread is open for discussion."

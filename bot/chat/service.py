@@ -134,6 +134,7 @@ class SharedBefore:
 
     title: str
     ago: timedelta
+    under_way: bool = False  # another replica was posting it at that moment (`EventLog.claim`)
 
 
 SHARED_LATELY = timedelta(hours=1)  # a paper shared in a channel this recently is not posted there again
@@ -638,24 +639,28 @@ class ChatService:
                 return SharedBefore(paper.title, max(now - before, timedelta(0)))
             claim = f"share {workspace}/{channel} {paper.arxiv_id}"
             if not await self._events.claim(platform, claim, now, SHARING):  # another replica posts it now
-                return SharedBefore(paper.title, timedelta(0))
-            shared = await self._share(where, paper, publisher, now)
-            if isinstance(shared, Unshared):  # nothing went out: the next click may post it
-                await self._events.let_go(platform, claim, now)
-            return shared
+                return SharedBefore(paper.title, timedelta(0), under_way=True)
+            return await self._share(where, paper, publisher, now, claim)
 
-    async def _share(self, where: ChannelRef, paper: Paper, publisher: Publisher, now: datetime) -> Shared | Unshared:
+    async def _share(
+        self, where: ChannelRef, paper: Paper, publisher: Publisher, now: datetime, claim: str
+    ) -> Shared | Unshared:
+        """Post the card under this Share's `claim`, given back if the card did not go out (kept once it
+        has: a retry would post a second card)."""
         platform, channel, workspace = where.platform, where.channel, where.workspace
         paper_card = card(paper)
         tag = f"share:{paper.arxiv_id}:{now.timestamp():.0f}"
         try:
             root = await publisher.post_card(channel, paper_card, tag)
-        except ChannelUnavailable as exc:  # the clicker is told in their words; the reason is the log's
-            log.info("could not share %s in %s: %s", paper.arxiv_id, where, exc.reason)
-            return Unshared(exc.reason)
-        except DeliveryError as exc:  # the platform's words (its status, the channel's id) are the log's
-            log.warning("sharing %s in %s failed: %s", paper.arxiv_id, where, exc)
-            return Unshared(str(exc), passing=True)
+        except BaseException as exc:  # nothing went out (or the task was cut off): the next click may post it
+            await self._events.let_go(platform, claim, now)
+            if isinstance(exc, ChannelUnavailable):  # the clicker is told in their words; the reason is the log's
+                log.info("could not share %s in %s: %s", paper.arxiv_id, where, exc.reason)
+                return Unshared(exc.reason)
+            if isinstance(exc, DeliveryError):  # the platform's words (its status, the channel's id): the log's
+                log.warning("sharing %s in %s failed: %s", paper.arxiv_id, where, exc)
+                return Unshared(str(exc), passing=True)
+            raise
         if root.thread == root.channel:  # a card with no thread of its own: no record of it in the store
             self._shared_lately = {k: at for k, at in self._shared_lately.items() if at > now - SHARED_LATELY}
             self._shared_lately[where, paper.arxiv_id] = now

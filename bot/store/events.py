@@ -43,12 +43,13 @@ class EventLog:
         stmt = insert_for(self._engine.dialect.name, events).on_conflict_do_nothing(
             index_elements=["platform", "event_id"]
         )
+        mine = stmt.values(platform=platform, event_id=key, seen_at=now)
+        lapsed = events.c.seen_at < now - within  # an older claim's (done, or its process died)
+        taken = update(events).where(events.c.platform == platform, events.c.event_id == key, lapsed)
         async with self._engine.begin() as conn:
-            if await changed(conn, stmt.values(platform=platform, event_id=key, seen_at=now)):
-                return True
-            lapsed = events.c.seen_at < now - within  # an older claim's (done, or its process died)
-            mine = update(events).where(events.c.platform == platform, events.c.event_id == key, lapsed)
-            return await changed(conn, mine.values(seen_at=now))
+            # (inserted again last: a day-old claim another process's `first_time` pruned meanwhile)
+            won = await changed(conn, mine) or await changed(conn, taken.values(seen_at=now))
+            return won or await changed(conn, mine)
 
     async def let_go(self, platform: str, key: str, claimed: datetime) -> None:
         """Give back a claim made at `claimed` (the work was not done: the next one asking may do it)."""

@@ -144,15 +144,27 @@ async def test_a_double_click_handed_to_two_replicas_posts_once(store: PaperStor
     replicas, publisher = [chat_service(store), chat_service(store)], Slow()
     both = await asyncio.gather(*(r.share("slack", "C1", PAPER, publisher, workspace="T1") for r in replicas))
     assert sorted(type(b).__name__ for b in both) == ["Shared", "SharedBefore"]
+    assert [b.under_way for b in both if isinstance(b, SharedBefore)] == [True]  # told it is being posted
     assert len(publisher.posted) == 2  # the card and its details, once
     assert isinstance(await replicas[1].share("slack", "C1", PAPER, publisher, workspace="T2"), Shared)
 
 
+class Broken(RecordingPublisher):
+    """Fails a card's post with something no platform refusal is (a bug, a store error reading a token)."""
+
+    async def post_card(self, channel: str, card: Card, key: str) -> MessageRef:
+        raise RuntimeError("no card went out")
+
+
 async def test_a_share_that_posted_nothing_leaves_the_next_click_free_to_post(store: PaperStore) -> None:
+    """Its claim is given back: refused, or failed with any other error before the card went out."""
     await save_june(store)
     replicas, publisher = [chat_service(store), chat_service(store)], Slow(refusals=1)
     assert isinstance(await replicas[0].share("slack", "C1", PAPER, publisher), Unshared)
     assert isinstance(await replicas[1].share("slack", "C1", PAPER, publisher), Shared)  # no claim is left
+    with pytest.raises(RuntimeError):
+        await replicas[0].share("slack", "C2", PAPER, Broken())
+    assert isinstance(await replicas[1].share("slack", "C2", PAPER, publisher), Shared)
 
 
 class InPlace(RecordingPublisher):

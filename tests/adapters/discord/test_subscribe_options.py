@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from adapters.discord.slash import subscribe_command
 from adapters.discord.wording import shared
 from bot.chat.commands import Subscribe, Unknown
-from bot.chat.service import Shared
+from bot.chat.service import Shared, SharedBefore
 from bot.domain.publishing import MessageRef
 
 
@@ -74,3 +76,5 @@ def test_a_share_where_no_thread_can_start_does_not_promise_one() -> None:
     threaded = Shared(MessageRef("C1", "M1", "M1"), "GrepSeek")
     assert shared(alone) == "Shared “GrepSeek” here; discuss it here, or mention me with a question about it."
     assert shared(threaded) == "Shared “GrepSeek” here; its thread is open for discussion."
+    posting = SharedBefore("GrepSeek", timedelta(0), under_way=True)  # another replica's click, posting it
+    assert shared(posting) == "“GrepSeek” is being shared here right now: its thread opens with it."

@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -493,8 +493,10 @@ async def test_a_cite_answer_of_a_title_full_of_ampersands_still_closes_its_code
 def test_a_refused_share_is_told_in_the_clickers_words() -> None:
     """A Share refused showed the publisher's reason: Slack's code, the channel's id, the operator's fix."""
     from adapters.slack.wording import shared
-    from bot.chat.service import Unshared
+    from bot.chat.service import SharedBefore, Unshared
 
     assert shared(Unshared("is_archived (the channel is archived)")) == "I can't post in this channel: it is archived."
     other = shared(Unshared("restricted_action (Slack refused the bot)"))
     assert other.startswith("I can't post in this channel: Slack refused it.") and "restricted_action" not in other
+    posting = SharedBefore("GrepSeek", timedelta(0), under_way=True)  # another replica's click, posting it
+    assert shared(posting) == "“GrepSeek” is being shared in this channel right now: its thread opens with it."

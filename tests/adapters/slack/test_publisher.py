@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import http_session, slack_client
 from adapters.slack.publisher import PACED_CHANNELS, SlackPublisher
-from bot.domain.errors import DeliveryError
+from bot.domain.errors import ChannelUnavailable, DeliveryError
 from bot.domain.post import Post
 from tests.fakes.slack import Failure, FakeSlack
 
@@ -136,3 +136,26 @@ async def test_a_long_running_publisher_forgets_the_pace_of_channels_it_no_longe
         assert len(publisher._locks) <= PACED_CHANNELS and len(publisher._last) <= PACED_CHANNELS
         await publisher.post_message(f"C{PACED_CHANNELS + 99}", "another", [], thread=None)
     assert waits == [1.0]  # a channel just written to is still paced
+
+
+class OneTokenEach:
+    """Each workspace's token, as `WorkspaceTokens` gives it (multi-workspace mode)."""
+
+    async def token(self, workspace: str, channel: str) -> str:
+        return f"xoxb-{workspace}"
+
+    def forget(self, workspace: str) -> None:
+        pass
+
+
+async def test_a_refused_channel_is_named_with_its_workspace_where_there_are_several(fake_slack: FakeSlack) -> None:
+    """`slack:T0001/C1`, as the command line takes it and the subscription prints (the same id is a channel
+    in each workspace a Slack Connect channel joins); with one token for all, `slack:C1`."""
+    fake_slack.fail("chat.postMessage", Failure(error="not_in_channel"), Failure(error="not_in_channel"))
+    async with http_session() as session:
+        client = slack_client("xoxb-test", fake_slack.base_url, session)
+        several = SlackPublisher(client, interval=0, tokens=OneTokenEach()).for_workspace("T0001")
+        for publisher, named in ((several, "slack:T0001/C1"), (SlackPublisher(client, interval=0), "slack:C1")):
+            with pytest.raises(ChannelUnavailable) as refused:
+                await publisher.post_header("C1", Post(header="Papers"), "2026-06-02:header")
+            assert (refused.value.channel, refused.value.reason.split(" ")[0]) == (named, "not_in_channel")

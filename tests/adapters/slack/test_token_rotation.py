@@ -204,7 +204,7 @@ async def test_a_refresh_slack_fails_to_answer_leaves_a_request_answered_with_th
     renewal, meanwhile = [r.getMessage() for r in caplog.records if "rotat" in r.getMessage()]
     assert renewal == (
         "Slack did not renew workspace T0001's rotating token (invalid_refresh_token), and never will: paperboy"
-        " must be installed in that workspace again"
+        " must be installed there again"
     )
     assert meanwhile.endswith("UTC, answers meanwhile (then paperboy must be installed there again)")
 
