@@ -93,7 +93,11 @@ async def snapshot_info(store: PaperStore) -> SnapshotInfo | None:
     if raw is None:
         return None
     data = json.loads(raw)
-    return SnapshotInfo(date.fromisoformat(data["first_day"]), date.fromisoformat(data["last_day"]), int(data["days"]))
+    info = SnapshotInfo(date.fromisoformat(data["first_day"]), date.fromisoformat(data["last_day"]), int(data["days"]))
+    # a listing day past the snapshot's is fresher than it, whatever the mark says: a process that loaded the
+    # snapshot may write the mark after another's sync or import took it away (the writes are not ordered)
+    latest = await store.latest_day()
+    return info if latest is None or latest <= info.last_day else None
 
 
 async def forget_snapshot(store: PaperStore) -> None:

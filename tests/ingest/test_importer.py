@@ -11,7 +11,7 @@ import pytest
 
 from bot.domain.errors import ImportFileError
 from bot.ingest.importer import expand, import_paths, none_importable, read_file, skipped_note
-from bot.ingest.snapshot import load_snapshot, snapshot_info
+from bot.ingest.snapshot import META_KEY, load_snapshot, snapshot_info
 from bot.store.papers import PaperStore
 from tests.conftest import BROKEN, CURRENT, SHAPES
 
@@ -234,6 +234,19 @@ async def test_the_bundled_snapshot_loads_and_an_import_retires_it(store: PaperS
     assert await snapshot_info(store) == info
     await import_paths(store, [CURRENT / "2026-06-01.json"])
     assert await snapshot_info(store) is None
+
+
+async def test_a_snapshot_marked_after_fresher_papers_came_is_not_said_to_be_what_the_store_holds(
+    store: PaperStore,
+) -> None:
+    """One process loads the snapshot into a new store while another imports fresh days: the import took
+    the snapshot's mark away before the load wrote it, and every answer then said the store held only the
+    snapshot (the race audit's S4)."""
+    await import_paths(store, [CURRENT / "2026-06-01.json"])  # fresher than the bundled snapshot
+    await store.set_meta(META_KEY, json.dumps({"first_day": "2026-03-02", "last_day": "2026-05-29", "days": 63}))
+    assert await snapshot_info(store) is None
+    await store.set_meta(META_KEY, json.dumps({"first_day": "2026-03-02", "last_day": "2026-06-01", "days": 64}))
+    assert await snapshot_info(store) is not None  # no listing past its last day: the store is the snapshot
 
 
 async def test_deeply_nested_json_is_refused_in_one_line(store: PaperStore, tmp_path: Path) -> None:
