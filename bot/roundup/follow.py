@@ -17,7 +17,7 @@ import functools
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -175,7 +175,7 @@ class Follower:
                 # this one too (with nothing new they asked nothing yet); else the card's own thread did
                 # (Discord), which ends that card alone
                 # (a publisher names the channel with its workspace or, with one token for all, without)
-                whole = exc.channel in (str(channel), f"{channel.platform}:{channel.channel}")
+                whole = exc.channel in (str(channel), str(replace(channel, workspace="")))
                 gone = [each for each in (items if whole else [item]) if await self._follows.stop(each.key, exc.reason)]
                 report.stopped += len(gone)  # a card this sweep stopped already (deleted) counts once
                 what = f"{len(gone)} card(s)" if whole else item.arxiv_id
