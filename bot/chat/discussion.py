@@ -20,6 +20,16 @@ ASKS = ("summary", "related", "code", "authors", "cite")
 LINKS = "links"  # `pdf?`, `link`: the paper's pages (not in the help's list: the card shows them too)
 ASKABLE = ", ".join(f"`{ask}`" for ask in ASKS[:-1]) + f" or `{ASKS[-1]}`"
 HELP = f"Ask me in this thread: {ASKABLE}."
+
+
+def help_naming(paper: Paper) -> Post:
+    """The one-line help for a paper named outside its thread (`@paperboy 2608.19880`), where "Ask me in
+    this thread" led to a thread that is not the paper's, which answered "I can only discuss papers in their
+    own threads"."""
+    named = ", ".join(f"`{ask} {paper.arxiv_id}`" for ask in ASKS[:-1]) + f" or `{ASKS[-1]} {paper.arxiv_id}`"
+    return Post(header=shorten(paper.title, 120), text=(f"Ask me with the paper named: {named}.",))
+
+
 NOT_A_PAPER_THREAD = (
     f"I can only discuss papers in their own threads, or one you name: mention me under a digest card or a shared"
     f" paper with {ASKABLE}, or name the paper, such as “cite 2406.12345”."

@@ -57,6 +57,7 @@ from bot.chat.discussion import (
     asks_for_news,
     asks_to_save,
     discussed,
+    help_naming,
     news_said,
     unmentioned,
 )
@@ -389,10 +390,11 @@ class ChatService:
         lacking = await span_held(self._store, first, min(held, today, latest or today))  # `jun 5 to jun 7`
         dates = f"{first:%-d %B}{f' {first.year}' if first.year != held.year else ''} to {held:%-d %B %Y}"
         dates += " (the store's latest day)" if held < min(last, today) else ""
+        year = f" {first.year}" if first.year != today.year else ""  # `since 1990-01-01`: not this year's 1 January
         return Post(
-            header=f"Daily Papers · from {first:%A %-d %B} to {last:%A %-d %B}"
+            header=f"Daily Papers · from {first:%A %-d %B}{year} to {last:%A %-d %B}"
             if span and span.until
-            else f"Daily Papers · since {first:%A %-d %B}"
+            else f"Daily Papers · since {first:%A %-d %B}{year}"
             if span
             else f"Daily Papers · the last {days} days"
             if days > 1
@@ -408,7 +410,7 @@ class ChatService:
     async def _searched(self, query: str, window: Window, asker: Asker, limit: int = SEARCH_RESULTS) -> Post:
         """The best `limit` papers for `query`, listed in the `window`'s days (`this week`, `since monday`)
         when given."""
-        from bot.search.query import another_script, nothing_asked  # loaded with the first search
+        from bot.search.query import another_script, author_unnamed, nothing_asked  # loaded with the first search
         from bot.search.spelling import searched
 
         filters = SearchFilters(since=window.first, until=window.last)
@@ -425,7 +427,10 @@ class ChatService:
         return Post(
             header=f"Papers on {quoted(query)}" + window.listed(),
             subheader=" ".join(
-                filter(None, (said_dropped(dropped), found.note(), hint, lacking.said if hits else None))
+                filter(
+                    None,
+                    (said_dropped(dropped), author_unnamed(query), found.note(), hint, lacking.said if hits else None),
+                )
             )
             or None,
             cards=tuple(card(h.paper, seeded=False) for h in hits),
@@ -557,6 +562,8 @@ class ChatService:
             found = await self._found(named[0])
             if isinstance(found, Post):
                 return [found]
+            if arxiv_id is None and not all_asked(mention.text) and not asks_to_save(mention.text):
+                return [help_naming(found)]  # (not "ask me in this thread": this thread is no paper's)
             answers = await self._discussed(found, mention)
             named_here = f"About arXiv {found.arxiv_id}, as you named it"
             return [replace(answer, subheader=named_here) for answer in answers] if arxiv_id else answers

@@ -31,6 +31,7 @@ _EXCLUSION = re.compile(
     r'(?<!\S)-(?:"[^"]*"|“[^”]*”|‘[^’]*’|«[^»]*»|„[^“”]*[“”]|\w\S*)'
 )  # `-robotics`, `-"image editing"`
 AUTHOR_AT = re.compile(r"(?i)(?:^|\s)authors?:")  # `authors:LeCun`, as some search forms write it
+_AUTHOR_LEFT_OUT = re.compile(r"(?i)(?<!\S)-authors?:")  # `-author:LeCun`: no filter leaves out an author
 # a person named as people ask for their papers, at the end of a text: `papers by Yann LeCun`, `by Kaiming He`
 _NAME_PART = r"[A-Z][^\s,;:!?\"“]*"
 BY_NAME = re.compile(rf"(?:\A|\s)(?i:(?:papers?\s+)?by)\s+({_NAME_PART}(?:\s+{_NAME_PART}){{0,3}})[?!.]?\s*\Z")
@@ -178,6 +179,8 @@ def split_entry(text: str) -> list[str]:
     `author:Yann LeCun` → ["author:Yann LeCun"]; `vision-language` stays one topic.
     """
     text = as_ours(text)  # `diffusion NOT video`, `title:diffusion`: as a search reads them
+    if (left_out := _AUTHOR_LEFT_OUT.search(text)) is not None:  # it was split into a topic and a word left out
+        raise no_author_left_out(text[left_out.end() :])
     excluded = [" ".join(found.split()) for found in _EXCLUSION.findall(text)]
     rest = " ".join(_EXCLUSION.sub(" ", text).split()).strip(".!? ")  # `-«RL».`: the sentence's end alone is none
     entries: list[str] = []
@@ -198,11 +201,23 @@ def split_entry(text: str) -> list[str]:
     return entries
 
 
+def no_author_left_out(name: str) -> ValueError:
+    """What to say of `-author:NAME`: a digest leaves out topics, not authors (it saved the topic “agents
+    Huang” and left out the word “author:Chengsong”)."""
+    name = _as_stored(" ".join(name.split())) or "NAME"
+    return ValueError(
+        f"“-author:{name}”: a digest can leave out topics (such as -robotics), not an author's papers;"
+        " name the authors you want instead (author:NAME)"
+    )
+
+
 def check_entry(entry: str) -> str:
     """An entry with its words squashed; a ValueError, in words, for an `author:` without a name."""
     what, words = kind(entry)
     if what == "author" and not words:
         raise ValueError("`author:` needs a name after it, such as author:LeCun or author:Yann LeCun")
+    if what == "excluded" and (left_out := _AUTHOR_LEFT_OUT.match("-" + words)) is not None:  # a config file's
+        raise no_author_left_out(words[left_out.end() - 1 :])
     would = "match no paper" if what == "topic" else "leave out no paper"
     if what != "author" and says_nothing(words):
         raise ValueError(

@@ -32,15 +32,18 @@ _LINK = re.compile(
 
 
 def _possible(match: re.Match[str] | None) -> bool:
-    """Whether a matched id can exist: a new-style id's month is 01 to 12 (`9999.99999` is none); since
-    January 2015 (1501) they have five digits after the dot, so `2406.1234` is a typo, not a paper arXiv
-    could have; versions count from 1 (`v0` is none)."""
+    """Whether a matched id can exist: a new-style id's month is 01 to 12 (`9999.99999` is none), from April
+    2007 (0704: `0703.0001` is none); until December 2014 they have four digits after the dot, since
+    January 2015 (1501) five, so `2406.1234` is a typo, not a paper arXiv could have; versions count from 1
+    (`v0` is none)."""
     if match is None or (match.group("version") is not None and int(match.group("version")) == 0):
         return False
     head, _, number = match.group("id").partition(".")
     if not (head.isdigit() and number.isdigit()):  # old style, `hep-th/9901001`, `math.GT/0309136`
         return True
-    return id_month(match.group("id")) is not None and not (len(number) == 4 and int(head) >= 1501)
+    if id_month(match.group("id")) is None or int(head) < 704:  # new-style ids began in April 2007
+        return False
+    return len(number) == (5 if int(head) >= 1501 else 4)
 
 
 def id_month(arxiv_id: str) -> date | None:

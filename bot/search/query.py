@@ -350,13 +350,23 @@ def another_script(text: str) -> str | None:
     return "the papers are in English, and are found by their English words: try the topic in English"
 
 
+_NAMELESS = '`author:` needs a name after it, such as author:LeCun or author:"Yann LeCun"'
+
+
+def author_unnamed(text: str) -> str | None:
+    """What to say of a query with words to look for and an `author:` naming no one (`diffusion
+    author:`): searched without it, said so (it went unsaid); None for any other query."""
+    parsed = parse_query(text)
+    return f"{_NAMELESS}: these papers are found without it." if parsed.nameless and not parsed.empty else None
+
+
 def nothing_asked(text: str) -> str | None:
     """Why a query can find nothing whatever the papers (said instead of "no papers match"), or None."""
     parsed = parse_query(text)
     if not parsed.empty:
         return None
     if parsed.nameless:
-        return '`author:` needs a name after it, such as author:LeCun or author:"Yann LeCun"'
+        return _NAMELESS
     if parsed.excluded or parsed.excluded_phrases:
         return "it only says what to leave out: add what to look for, such as `diffusion -video`"
     return (

@@ -329,6 +329,23 @@ async def test_a_search_this_week_over_a_store_behind_says_its_latest_day(june_s
     )
 
 
+async def test_an_author_named_no_one_beside_words_is_said_to_be_left_out(june_store: PaperStore) -> None:
+    """`diffusion author:` searched “diffusion” without a word of the `author:` it left out."""
+    answer = await chat_service(june_store).answer(Search("agents author:"), Asker(ChannelRef("slack", "C1"), "U1"))
+    assert answer.cards
+    assert answer.subheader is not None and answer.subheader.startswith(
+        '`author:` needs a name after it, such as author:LeCun or author:"Yann LeCun": these papers are found'
+        " without it."
+    )
+
+
+async def test_a_span_since_another_year_says_its_year(june_store: PaperStore) -> None:
+    since = await chat_service(june_store).answer(
+        parse_command("since 1990-01-01"), Asker(ChannelRef("slack", "C1"), "U1")
+    )
+    assert since.header == "Daily Papers · since Monday 1 January 1990"  # not this year's 1 January
+
+
 @pytest.mark.parametrize(
     ("query", "said"),
     [

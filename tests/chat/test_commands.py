@@ -105,12 +105,44 @@ def test_the_texts_that_used_to_crash_get_an_answer(text: str, hint: str | None)
         ("subscribe tz posixrules", "unknown time zone 'posixrules'"),
         ("subscribe tz Factory", "unknown time zone 'Factory'"),
         ("subscribe tz right/UTC", "unknown time zone 'right/UTC'"),
+        # an author left out: saved as the topic “agents Huang” and the word “author:Chengsong” left out
+        ("subscribe agents -author:Chengsong Huang", "“-author:Chengsong Huang”: a digest can leave out topics"),
+        ('subscribe agents -author:"Chengsong Huang"', "“-author:Chengsong Huang”: a digest can leave out topics"),
+        ("subscribe agents NOT author:Huang", "“-author:Huang”: a digest can leave out topics"),
+        ("follow author:Chengsong Huang, -authors:Zifeng Wang", "“-author:Zifeng Wang”: a digest can leave out"),
+        # a quote closed that nothing opened: saved in the topic (“diffusion" robotics”)
+        ('subscribe diffusion" robotics', "the quote after “diffusion” opens nowhere"),
+        ('follow "world models" agents"', "the quote after “agents” opens nowhere"),
+        # a number of papers out of range, said as a sentence: searched for
+        ("change it to 100 papers", "`top` takes a number from 1 to 50, not '100'"),
+        ("change it to -3 papers", "`top` takes a number from 1 to 50, not '-3'"),
+        ("only 100 papers", "`top` takes a number from 1 to 50"),
+        ("make it monthly", "none comes monthly or every other week"),
     ],
 )
 def test_what_was_misread_silently_is_refused_saying_why(text: str, hint: str) -> None:
     command = parse_command(text)
     assert isinstance(command, Unknown), command
     assert hint in command.hint
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "subscribe everything -robotics",
+        "subscribe all papers, -robotics",
+        "subscribe every paper -robotics",
+        "subscribe -robotics",
+    ],
+)
+def test_every_paper_but_those_left_out_is_what_it_says(text: str) -> None:
+    """“everything” was saved as a topic (a digest of no paper), “all papers” refused as common words."""
+    assert parse_command(text) == Subscribe(topics=("-robotics",))
+    assert parse_command(text.replace("subscribe", "follow")) == Follow(("-robotics",))
+
+
+def test_a_topic_asking_for_every_paper_among_others_asks_for_every_paper() -> None:
+    assert parse_command("subscribe everything, diffusion") == Subscribe(every_paper=True)
 
 
 def test_a_zone_typed_with_a_space_for_its_underscore_is_the_zone() -> None:

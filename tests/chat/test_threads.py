@@ -49,6 +49,19 @@ class Said:
         self.posts.append(post)
 
 
+async def test_a_paper_named_outside_its_thread_is_told_how_to_ask_with_it_named(june_store: PaperStore) -> None:
+    """It said "Ask me in this thread", in a thread that is not the paper's, which then answered "I can only
+    discuss papers in their own threads"."""
+    service, said = chat_service(june_store), Said()
+    await service.mention(Mention("slack", "EvTop", "C1", None, f"<@UBOT> {PAPER}"), said)
+    [help_said] = said.posts
+    assert help_said.header.startswith("GrepSeek")
+    assert help_said.text == (f"Ask me with the paper named: `summary {PAPER}`, `related {PAPER}`, `code {PAPER}`,"
+                              f" `authors {PAPER}` or `cite {PAPER}`.",)  # fmt: skip
+    await service.mention(Mention("slack", "EvTop2", "C1", None, f"<@UBOT> who wrote {PAPER}?"), said)
+    assert said.posts[-1].header.startswith("Authors · GrepSeek")  # asked with it named: answered
+
+
 async def test_a_shared_paper_gets_a_thread_that_mentions_are_answered_in(june_store: PaperStore) -> None:
     service, publisher = chat_service(june_store), RecordingPublisher()
     shared = await service.share("slack", "C1", PAPER, publisher)

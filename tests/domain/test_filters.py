@@ -100,6 +100,16 @@ def test_an_author_filter_must_name_someone() -> None:
     assert check_entry("author:  Yann   LeCun") == "author:Yann LeCun"
 
 
+@pytest.mark.parametrize("typed", ["-author:Chengsong Huang", '-AUTHORS:"Chengsong Huang"'])
+def test_an_author_left_out_is_refused_not_kept_as_words(typed: str) -> None:
+    """A config file's `-author:NAME` was kept as the words “author:Chengsong Huang” to leave out, and the
+    chat's was split into a topic and a word."""
+    with pytest.raises(ValueError, match="“-author:Chengsong Huang”: a digest can leave out topics"):
+        check_entry(typed)
+    with pytest.raises(ValueError, match="“-author:Chengsong Huang”"):
+        split_entry(f"agents {typed}")
+
+
 @pytest.mark.parametrize("typed", ["拡散モデル", "диффузия", "-扩散"])
 def test_a_topic_in_another_script_is_refused_as_matching_no_paper(typed: str) -> None:
     """Papers are found by their English words: a digest's topic in Japanese would never match, silently."""

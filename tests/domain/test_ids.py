@@ -44,6 +44,9 @@ def test_parses_ids_and_urls_to_the_canonical_id(text: str, expected: str) -> No
         "2406.1234",  # four digits after the dot since 1501: a typo, no paper arXiv could have
         "https://arxiv.org/abs/1501.0001v2",
         "https://doi.org/10.1145/2406.12345",  # another publisher's DOI
+        "0703.0001",  # new-style ids began in April 2007
+        "0001.00001",
+        "1412.12345",  # five digits after the dot only since 1501
         "arXiv:  ",
     ],
 )

@@ -89,8 +89,8 @@ _A_TIME = r"(?P<time>\d{1,2}(?::\d\d)?\s*(?:am|pm)|\d{1,2}:\d\d)"  # `8am`, `9:3
 _SAID_SO = re.compile(
     _ASKED + r"(?:make|switch|change|turn|move|set)\s+(?:(?:it|the\s+digest|this\s+digest|our\s+digest"
     r"|my\s+digest|the\s+roundup)\s+)?(?:(?:to|into)\s+)?(?:an?\s+)?"
-    rf"(?:(?P<cadence>weekly|daily)(?:\s+(?:roundup|digest))?|(?:at\s+)?{_A_TIME}"
-    r"|(?:top\s+)?(?P<top>\d{1,2})\s+papers?)" + _AFTER,
+    rf"(?:(?P<cadence>weekly|daily|monthly|bi-?weekly|fortnightly)(?:\s+(?:roundup|digest))?|(?:at\s+)?{_A_TIME}"
+    r"|(?:top\s+)?(?P<top>-?\d+)\s+papers?)" + _AFTER,  # (`100 papers`, `monthly`: said why not)
     re.IGNORECASE,
 )
 
@@ -99,7 +99,7 @@ _SAID_SO = re.compile(
 # at 8am`, `only 3 papers a day` (searched for: "No papers match “digest at 8am”")
 _SAID_TOO = re.compile(
     _ASKED + r"(?:(?:(?:send|deliver|post|get|have)\s+(?:us\s+|me\s+)?)?(?:the\s+|our\s+|my\s+|this\s+)?"
-    rf"(?:daily\s+)?digest\s+at\s+{_A_TIME}|(?:only|just)\s+(?P<top>\d{{1,2}})\s+papers?"
+    rf"(?:daily\s+)?digest\s+at\s+{_A_TIME}|(?:only|just)\s+(?P<top>-?\d+)\s+papers?"
     r"(?P<daily>\s+(?:a|per|each)\s+day|\s+in\s+(?:the|our|this)\s+digest)?)" + _AFTER,
     re.IGNORECASE,
 )

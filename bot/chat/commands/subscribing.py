@@ -29,7 +29,7 @@ from bot.chat.commands.options import (
 from bot.chat.commands.typed import HELP_SAID, SHOW_SAID, STOP_SAID, add_token, close_part, closed_quotes, tokens_of
 from bot.domain.config import check_topics
 from bot.domain.errors import UsageError
-from bot.domain.filters import entry_key, split_entry, unquoted
+from bot.domain.filters import entry_key, kind, split_entry, unquoted
 from bot.domain.weekdays import parse_weekday
 from bot.domain.words import as_ours, edits
 
@@ -159,6 +159,7 @@ def parse_subscribe(text: str) -> Subscribe:
             )
     every_paper = len(topics) == 1 and not as_typed and asks_every_paper(topics[0])
     unique = () if every_paper else checked_topics(topics)
+    every_paper = every_paper or (not unique and every_paper_among([e for t in topics for e in split_entry(t)]))
     return Subscribe(
         topics=unique,
         time=checked_time(options["at"]) if "at" in options else None,
@@ -325,9 +326,21 @@ def _kind_said(topics: list[str], cadence: str | None, as_typed: set[str]) -> tu
     return kept, cadence
 
 
+def every_paper_among(entries: list[str]) -> bool:
+    """Whether one of the entries is a topic asking for every paper (`everything -robotics`, `all papers,
+    -robotics`): the digest is then every paper but those left out, whatever other topics it names (the
+    topic “everything” was saved, which no paper matches; “all papers” was refused as only common words)."""
+    return any(kind(entry)[0] == "topic" and asks_every_paper(entry) for entry in entries)
+
+
 def checked_topics(typed: list[str]) -> tuple[str, ...]:
     """Typed entries as stored filters (each `-word` its own exclusion), once each, within the limits."""
-    entries = [entry for text in typed for entry in split_entry(text)]
+    try:
+        entries = [entry for text in typed for entry in split_entry(text)]
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if every_paper_among(entries):  # `everything -robotics`: every paper but those left out
+        entries = [entry for entry in entries if kind(entry)[0] == "excluded"]
     once: dict[str, str] = {}
     for entry in entries:  # `Diffusion, diffusion` is one topic, as the first typed it
         once.setdefault(entry_key(entry), entry)

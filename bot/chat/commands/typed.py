@@ -80,12 +80,26 @@ _QUOTES = ('"', "“", "”")
 
 def closed_quotes(text: str) -> None:
     """Raise UsageError where a word starts a quote that no quote mark after it closes (`subscribe
-    "diffusion`): the quote would otherwise be saved as part of the topic. Mixed marks (`“diffusion"`,
+    "diffusion`), or ends one that no quote mark before it opens (`subscribe diffusion" robotics`): the
+    quote would otherwise be saved as part of the topic. Mixed marks (`“diffusion"`,
     autocorrect's) are left as they were read."""
     for match in _TOKEN.finditer(text):
         token = match.group(3)
         if token is not None and token[:1] in _QUOTES and not any(q in text[match.start() + 1 :] for q in _QUOTES):
             raise UsageError(f'the quote before “{token[1:41]}” is not closed: close it ("…") or leave it out')
+        if token is not None and token[:1] not in _QUOTES and _opens_nowhere(text[: match.end()]):
+            raise UsageError(
+                f'the quote after “{token[-41:-1]}” opens nowhere: put one before the words ("…") or leave it out'
+            )
+
+
+def _opens_nowhere(text: str) -> bool:
+    """Whether the quote mark `text` ends with closes no quote opened before it (`diffusion" robotics`);
+    one opened inside a word closes it (`author:"Hamed Zamani"`)."""
+    before, last = text[:-1], text[-1:]
+    if last == '"':
+        return before.count('"') % 2 == 0
+    return last == "”" and before.count("“") <= before.count("”")
 
 
 def close_part(words: list[str], topics: list[str]) -> None:
