@@ -46,15 +46,30 @@ async def window_held(store: PaperStore, window: Window, today: date) -> Held:
     return await span_held(store, window.first, min(window.last or latest, latest, today))
 
 
+async def found_within(store: PaperStore, window: Window, lacking: Held, today: date) -> str | None:
+    """What a search of days that found papers says of the days it lacks: those among the store's
+    (`lacking`, from `window_held`), and the weekdays after its latest day, up to yesterday (today's
+    listing may still be to come): `agents from aug 17 to sep 30` over a store ending on 21 August read as
+    five weeks without a paper on agents. None where it lacks none."""
+    latest = await store.latest_day() if window.first is not None else None
+    if window.first is None or latest is None:
+        return lacking.said
+    last = min(window.last or today, today - timedelta(days=1))
+    after = await lacking_days(store, max(window.first, latest + timedelta(days=1)), last)
+    return " ".join(filter(None, (lacking.said, not_fetched(after, years=True) if after else None))) or None
+
+
 async def none_within(store: PaperStore, query: str, window: Window, lacking: Held) -> str | None:
     """What a search of days that found nothing says (chat's and `paperboy search`'s): of one day before
     the store's latest that it lacks, that it lacks it, as `aug 22` alone says it (`diffusion on
-    2026-05-26` said no paper on diffusion was listed that day); of days it lacks, which (`lacking`, from
+    2026-05-26` said no paper on diffusion was listed that day), and of one a sync asked Hugging Face for,
+    even after the latest, what it answered (`agents on dec 4` said the store does not hold a day it
+    listed no papers on); of days it lacks, which (`lacking`, from
     `window_held`); of days after its latest, which that is (`none_since`)."""
     latest = await store.latest_day()
-    if window.first is not None and window.first == window.last and latest is not None and window.first < latest:
-        record = await store.day_record(window.first)
-        if record.listed == 0:
+    if window.first is not None and window.first == window.last and latest is not None:
+        record = await store.day_record(window.first)  # (after the latest: one a sync found empty, said so)
+        if record.listed == 0 and (window.first < latest or record.fetched_at is not None):
             return f"{no_listing(record)} The same words without the days look at every day."
     if lacking.none and lacking.said:  # no day of them held: which, not "no paper on it was listed"
         return f"{lacking.said} The same words without the days look at every day."

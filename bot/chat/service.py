@@ -62,7 +62,7 @@ from bot.chat.discussion import (
     unmentioned,
 )
 from bot.chat.follows import FollowService
-from bot.chat.held import none_within, span_held, window_held
+from bot.chat.held import found_within, none_within, span_held, window_held
 from bot.chat.recent import Window
 from bot.chat.replies import replied, said
 from bot.chat.wording import TYPED, Phrasebook
@@ -424,12 +424,13 @@ class ChatService:
         hint = _asked_of_no_paper(query, words)
         today = self._clock().astimezone(UTC).date()  # `diffusion this week`: a day no sync fetched, left out unsaid
         lacking = await window_held(self._store, window, today)
+        found_lacking = await found_within(self._store, window, lacking, today) if hits else None
         return Post(
             header=f"Papers on {quoted(query)}" + window.listed(),
             subheader=" ".join(
                 filter(
                     None,
-                    (said_dropped(dropped), author_unnamed(query), found.note(), hint, lacking.said if hits else None),
+                    (said_dropped(dropped), author_unnamed(query), found.note(), hint, found_lacking),
                 )
             )
             or None,

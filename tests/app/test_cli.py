@@ -176,6 +176,20 @@ def test_import_embeds_the_papers_and_search_understands_paraphrases(paperboy: P
 
 
 @pytest.mark.slow
+def test_import_of_a_file_of_no_papers_says_nothing_was_stored(paperboy: Paperboy, tmp_path: Path) -> None:
+    """Hugging Face's answer for a day of no papers, `[]`, saved and imported: "Imported 1 file", and the day
+    still unknown to the store, unsaid."""
+    empty = tmp_path / "2026-11-30.json"
+    empty.write_text("[]", encoding="utf-8")
+    run = paperboy("import", "--no-embed", str(empty))
+    assert run.code == 0, run.err
+    assert one_line(run.err) == (
+        f"paperboy: {empty} holds no papers: nothing was stored from it (a day Hugging Face listed none of is"
+        " recorded by `paperboy sync --date YYYY-MM-DD`)"
+    )
+
+
+@pytest.mark.slow
 def test_import_of_a_folder_names_the_files_it_skips(paperboy: Paperboy, tmp_path: Path) -> None:
     folder = tmp_path / "days"
     folder.mkdir()

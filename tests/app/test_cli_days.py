@@ -111,6 +111,9 @@ def test_a_weekday_hugging_face_listed_nothing_for(paperboy: Paperboy) -> None:
     # why there are none, as the text says it: a day fetched before it was over "may still come"
     note = "Hugging Face listed no papers on Friday 5 June 2026."
     assert digest.json() == {"date": "2026-06-05", "listed": 0, "papers": [], "note": note}
+    searched = paperboy("search", "agents on jun 5", "--json", **OFFLINE)  # after the store's latest day, 3 June
+    assert searched.json()["note"] == f"{note} The same words without the days look at every day."  # not "does not
+    # hold Friday 5 June"
 
 
 def test_today_not_listed_yet_is_shown_empty_and_not_posted(paperboy: Paperboy) -> None:
@@ -243,6 +246,13 @@ def test_a_day_in_words_is_that_day_utc(paperboy: Paperboy, word: str, back: int
     assert f"{day} is not in the store" in assert_one_error(run, 1)
 
 
+def test_tomorrow_is_said_to_be_to_come(paperboy: Paperboy) -> None:
+    """`--date tomorrow` was "not a date"."""
+    day = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    run = paperboy("digest", "--date", "tomorrow", **OFFLINE)
+    assert f"--date {day} is in the future: Hugging Face lists a day's papers on that day" in assert_one_error(run, 2)
+
+
 @pytest.mark.parametrize(
     ("typed", "day"),
     [("aug 20", "2026-08-20"), ("friday", "2026-12-04"), ("Saturday", "2026-12-05"), ("last saturday", "2026-11-28")],
@@ -274,3 +284,9 @@ def test_a_search_of_days_the_store_lacks_says_so_as_chat_does(paperboy: Paperbo
         " Tuesday 2 June 2026 is not in the store (not fetched from Hugging Face yet), so its papers are left out;"
         " whoever runs paperboy can fetch it with `paperboy sync --date 2026-06-02`."
     )
+    after = paperboy("search", "agents from jun 1 to jun 12", "--json", **OFFLINE).json()  # the store ends 3 June
+    assert after["results"] and after["note"].endswith(
+        "Thursday 4 June 2026, Friday 5 June 2026, Monday 8 June 2026 and 4 more weekdays are not in the store (not"
+        " fetched from Hugging Face yet), so their papers are left out; whoever runs paperboy can fetch each with"
+        " `paperboy sync --date YYYY-MM-DD`."
+    )  # (they read as days without a paper on agents)

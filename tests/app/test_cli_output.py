@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -88,20 +89,66 @@ def test_printed_lines_end_without_the_blanks_a_table_pads_them_with(tmp_path: P
     assert [line for line in lines if line != line.rstrip()] == []
 
 
-@pytest.mark.slow
-def test_a_search_batch_reads_its_queries_from_standard_input_with_a_dash(tmp_path: Path) -> None:
-    done = subprocess.run(
+def piped_batch(tmp_path: Path, queries: str) -> subprocess.CompletedProcess[str]:
+    """`paperboy search --batch - --limit 3`, offline, given `queries` on a pipe."""
+    return subprocess.run(
         [*entry_point(), "search", "--batch", "-", "--limit", "3"],
         cwd=tmp_path,
         env=offline_env(tmp_path),
-        input="\ufeffdiffusion\n\nagents\n",
+        input=queries,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+@pytest.mark.slow
+def test_a_search_batch_reads_its_queries_from_standard_input_with_a_dash(tmp_path: Path) -> None:
+    done = piped_batch(tmp_path, "\ufeffdiffusion\n\nagents\n")
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line["query"] for line in lines] == ["diffusion", "", "agents"]  # each line's answer in its place
     assert lines[1]["error"] == "nothing to search for: a blank line"
     assert all(len(line["results"]) == 3 for line in (lines[0], lines[2]))
+
+
+@pytest.mark.slow
+def test_a_search_batch_on_a_pipe_answers_each_query_as_it_comes(tmp_path: Path) -> None:
+    """A co-process writes a query and waits for its answer: nothing was answered until the pipe closed."""
+    batch = subprocess.Popen(
+        [*entry_point(), "search", "--batch", "-", "--limit", "3"],
+        cwd=tmp_path,
+        env=offline_env(tmp_path),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert batch.stdin is not None and batch.stdout is not None
+    stuck = threading.Timer(90, batch.kill)  # a batch that waits for the pipe to close: killed, its answer ''
+    stuck.start()
+    try:
+        batch.stdin.write("\ufeffdiffusion\n")
+        batch.stdin.flush()
+        first = json.loads(batch.stdout.readline())  # answered with the pipe still open
+        assert first["query"] == "diffusion" and len(first["results"]) == 3
+        batch.stdin.write("\nagents\n\n")  # a blank line inside is answered in its place; at the end, none
+        batch.stdin.close()
+        rest = [json.loads(line) for line in batch.stdout.read().splitlines()]
+        assert [line["query"] for line in rest] == ["", "agents"]
+        assert batch.wait(timeout=60) == 0
+    finally:
+        stuck.cancel()
+        batch.kill()
+        batch.wait()
+        for stream in (batch.stdout, batch.stderr):
+            if stream is not None:
+                stream.close()
+
+
+@pytest.mark.slow
+def test_a_search_batch_of_an_empty_pipe_says_it_holds_no_queries(tmp_path: Path) -> None:
+    done = piped_batch(tmp_path, "\n\n")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip().splitlines()[-1] == "paperboy: error: --batch - holds no queries: write one query a line"

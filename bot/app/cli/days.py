@@ -29,8 +29,8 @@ def parse_day(value: str | None) -> date | None:
     `last friday`, `aug 20`: the latest such day, today included; they were refused, "not a date")."""
     if value is None:
         return None
-    if (word := value.strip().lower()) in ("today", "yesterday"):
-        return today() - timedelta(days=word == "yesterday")
+    if (word := value.strip().lower()) in ("today", "yesterday", "tomorrow"):  # tomorrow: said to be to come
+        return today() + timedelta(days=(word == "tomorrow") - (word == "yesterday"))
     if not ISO_DAY.fullmatch(value):  # fromisoformat also takes 20260821 and 2026-W34-5
         from bot.chat.days import NamedDay, named_day, resolved
 

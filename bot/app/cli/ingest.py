@@ -182,6 +182,12 @@ def register(app: typer.Typer) -> None:
                     err.print(f"paperboy: import failed: {result.path}: {result.error}", markup=False)
                 else:
                     total = result.counts if total is None else total + result.counts
+                    if not result.counts.listings:  # (`[]`: said "Imported 1 file", and the day stayed unknown)
+                        err.print(
+                            f"paperboy: {result.path} holds no papers: nothing was stored from it (a day Hugging Face"
+                            " listed none of is recorded by `paperboy sync --date YYYY-MM-DD`)",
+                            markup=False,
+                        )
             if total is not None:
                 counts = await services.store.counts()
                 out.print(

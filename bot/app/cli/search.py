@@ -7,8 +7,14 @@ uses inside its body, so `paperboy --help` loads none of it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import stat
 import sys
+import threading
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -60,7 +66,8 @@ def register(app: typer.Typer) -> None:
         if batch is not None and query is not None:
             raise UsageError("give either a QUERY or --batch FILE, not both")
         queries: list[str] = []
-        if batch is not None:
+        piped = batch is not None and str(batch) == "-" and not stat.S_ISREG(os.fstat(sys.stdin.fileno()).st_mode)
+        if batch is not None and not piped:  # (a pipe's queries are answered as they come: `_piped_lines`)
             try:
                 text = (
                     sys.stdin.read().removeprefix("\ufeff")
@@ -95,7 +102,9 @@ def register(app: typer.Typer) -> None:
         async def work(services: Services) -> None:
             if batch is not None:
                 await services.search.filled()  # opened (or built) before the first query's clock starts
-                for line in queries:  # each search runs in the CPU pool; a line is printed as it is answered
+                answered = 0
+                async for line in _piped_lines() if piped else _listed(queries):  # a line printed as answered
+                    answered += 1
                     started = time.perf_counter()
                     # said, not passed off as a query that matched nothing
                     why = nothing_asked(line) if line else "a blank line"
@@ -120,6 +129,8 @@ def register(app: typer.Typer) -> None:
                     took = round((time.perf_counter() - started) * 1000, 3)
                     answer = {"query": line, **said, "results": [h.paper.arxiv_id for h in hits], "took_ms": took}
                     print_json(answer | ({"error": error} if error else {}))
+                if not answered:  # said, not an empty answer
+                    raise UsageError(f"--batch {batch} holds no queries: write one query a line")
                 return
             assert query is not None
             if why := nothing_asked(query):
@@ -158,16 +169,54 @@ def register(app: typer.Typer) -> None:
         running.with_services(work)
 
 
+async def _listed(queries: list[str]) -> AsyncIterator[str]:
+    for query in queries:
+        yield query
+
+
+async def _piped_lines() -> AsyncIterator[str]:
+    """Standard input's queries, each as it comes from a pipe (a co-process writes a query and waits for its
+    answer: the whole input was read first). A blank line is held until a query follows it (blank lines at
+    the end are none). Read by a daemon thread: one waiting on a pipe never holds the process's exit."""
+    loop, lines = asyncio.get_running_loop(), asyncio.Queue[str | OSError | UnicodeDecodeError | None]()
+
+    def read() -> None:
+        said: str | OSError | UnicodeDecodeError | None = None
+        try:
+            while said := sys.stdin.readline():
+                loop.call_soon_threadsafe(lines.put_nowait, said)
+        except (OSError, UnicodeDecodeError) as exc:
+            said = exc
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the command ended first
+            loop.call_soon_threadsafe(lines.put_nowait, said or None)
+
+    threading.Thread(target=read, name="paperboy-batch-stdin", daemon=True).start()
+    blanks, first = 0, True
+    while (line := await lines.get()) is not None:
+        if not isinstance(line, str):
+            raise UsageError(f"--batch -: cannot read it: {unreadable(line)}")
+        query, first = (line.removeprefix("\ufeff") if first else line).strip(), False
+        if not query:
+            blanks += 1
+            continue
+        for _ in range(blanks):
+            yield ""
+        blanks = 0
+        yield query
+
+
 async def _lacked(services: Services, window: Window, topic: str, found: bool) -> str | None:
     """What a search says of the days its time words keep (`diffusion this week`, `agents on may 1`) that
     the store lacks, as chat says it: with results, which days it lacks; with none, that, or that no
     paper was listed (`none_within`). None where it holds the days asked, or they asked none."""
     if window.first is None:
         return None
-    from bot.chat.held import none_within, window_held
+    from bot.chat.held import found_within, none_within, window_held
 
     lacking = await window_held(services.store, window, today())
-    return lacking.said if found else await none_within(services.store, topic, window, lacking)
+    if found:
+        return await found_within(services.store, window, lacking, today())
+    return await none_within(services.store, topic, window, lacking)
 
 
 def _no_search(text: str, topic: str, spanned: bool) -> str | None:
