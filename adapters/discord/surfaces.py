@@ -183,10 +183,10 @@ def submitted(data: dict[str, Any], cadence: str) -> SubscribeForm:
 def typed_embed(form: SubscribeForm) -> discord.Embed:
     """What was typed, shown under a refused form and read back by its Fix button (`typed_form`): the
     topics as the description, each other field filled in as a field named by its label."""
-    embed = discord.Embed(title=TYPED, description=form.topics or None)
-    for name, label in _labels(form.cadence).items():
-        if name != "topics" and getattr(form, name):
-            embed.add_field(name=label, value=getattr(form, name), inline=True)
+    embed = discord.Embed(title=TYPED, description=form.topics.strip() or None)
+    for name, label in _labels(form.cadence).items():  # (a field of blanks alone: Discord long refused it)
+        if name != "topics" and (value := str(getattr(form, name)).strip()):
+            embed.add_field(name=label, value=value, inline=True)
     return embed
 
 

@@ -25,6 +25,7 @@ from adapters.slack.render import Block, card_blocks, context, escape, linked, m
 from adapters.slack.wording import NOT_A_MEMBER
 from bot.chat.cadence import KINDS
 from bot.chat.channel_digest import saved_a_digest
+from bot.chat.commands.typed import plain_text
 from bot.chat.replies import replied
 from bot.chat.service import Asker
 from bot.domain.channels import ChannelRef
@@ -55,7 +56,8 @@ def register(app: AsyncApp, surfaces: Surfaces, managers: Managers, home_again: 
     App Home, shows the home again with what was saved); the time-zone menu; link cards."""
 
     async def bare_subscribe(body: dict[str, Any]) -> bool:
-        return " ".join(str(body.get("text", "")).split()).lower() == "subscribe"
+        # as the parser reads it (`subscribe` and a zero-width space subscribed the channel to every paper at once)
+        return " ".join(plain_text(str(body.get("text", ""))).split()).lower() == "subscribe"
 
     @app.command("/papers", matchers=[bare_subscribe])
     async def open_form(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:

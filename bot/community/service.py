@@ -142,13 +142,16 @@ class Community:
 
     async def save(self, person: Person, paper_ref: str, listed: str = "`/papers saved`") -> str:
         """The Save button: put the paper on the person's list; the words to tell them (`listed`: the
-        command that lists it, as the asker types it; "" says none)."""
+        command that lists it, as the asker types it; "" says none). A paper the store lacks is not saved,
+        as typed `save` saves none it cannot find (a button's value may name any id)."""
         try:
             arxiv_id = parse_arxiv_id(paper_ref)
         except InvalidPaperId as exc:
             return str(exc)
         paper = await self._papers.get(arxiv_id)
-        name = f"“{paper.title}”" if paper else arxiv_id
+        if paper is None:  # a button naming a paper the store lacks (typed `save` fetches it first): not saved
+            return f"{arxiv_id} is not in the local store, so it was not saved: ask for it by its id to fetch it."
+        name = f"“{paper.title}”"
         if await self.lists.save(person, arxiv_id, self._clock()):
             return f"Saved {name} to your reading list." + (f" {listed} shows it." if listed else "")
         return f"{name} is already on your reading list."

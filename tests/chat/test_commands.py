@@ -141,8 +141,19 @@ def test_every_paper_but_those_left_out_is_what_it_says(text: str) -> None:
     assert parse_command(text.replace("subscribe", "follow")) == Follow(("-robotics",))
 
 
-def test_a_topic_asking_for_every_paper_among_others_asks_for_every_paper() -> None:
-    assert parse_command("subscribe everything, diffusion") == Subscribe(every_paper=True)
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("subscribe everything, diffusion", "“everything” is every paper, those on “diffusion” too: keep one"),
+        ("follow diffusion, all papers", "“all papers” is every paper, those on “diffusion” too: keep one of them"),
+        ("subscribe all papers, author:LeCun", "“all papers” is every paper, those by “LeCun” too"),
+    ],
+)
+def test_a_topic_asking_for_every_paper_beside_another_is_refused_saying_why(text: str, said: str) -> None:
+    """“everything” was saved beside “diffusion” (no paper matches “everything”); then “diffusion” was dropped
+    without a word."""
+    command = parse_command(text)
+    assert isinstance(command, Unknown) and said in command.hint, command
 
 
 def test_a_zone_typed_with_a_space_for_its_underscore_is_the_zone() -> None:

@@ -60,6 +60,11 @@ async def test_saving_listing_citing_and_unsaving(community: Community) -> None:
     assert "Saved “Attention, again”" in await community.save(ada, "https://huggingface.co/papers/2606.00001")
     assert "already on your reading list" in await community.save(ada, "2606.00001v2")
     assert "'nonsense' is not an arXiv id or paper URL" in await community.save(ada, "nonsense")
+    # a button's value may name any id: one the store lacks is not saved, as typed `save` saves none it cannot find
+    assert await community.save(ada, "2401.99999") == (
+        "2401.99999 is not in the local store, so it was not saved: ask for it by its id to fetch it."
+    )
+    assert "2401.99999" not in [s.arxiv_id for s in await community.lists.saved(ada)]
     listing = await community.saved(ada)
     assert listing.text[0].startswith("1. 2606.00001 · Attention, again · saved 3 Jun 2026")
     cited = await community.saved(ada, as_bibtex=True)

@@ -29,7 +29,7 @@ from bot.chat.commands.options import (
 from bot.chat.commands.typed import HELP_SAID, SHOW_SAID, STOP_SAID, add_token, close_part, closed_quotes, tokens_of
 from bot.domain.config import check_topics
 from bot.domain.errors import UsageError
-from bot.domain.filters import entry_key, kind, split_entry, unquoted
+from bot.domain.filters import entry_key, kind, sought, split_entry, unquoted
 from bot.domain.weekdays import parse_weekday
 from bot.domain.words import as_ours, edits
 
@@ -340,6 +340,12 @@ def checked_topics(typed: list[str]) -> tuple[str, ...]:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if every_paper_among(entries):  # `everything -robotics`: every paper but those left out
+        every = next(entry for entry in entries if kind(entry)[0] == "topic" and asks_every_paper(entry))
+        if other := next((e for e in entries if kind(e)[0] != "excluded" and not asks_every_paper(e)), None):
+            raise UsageError(  # (it was saved as “everything”, then `other` was dropped without a word)
+                f"“{every}” is every paper, those {sought([other])} too: keep one of them (leave papers out with"
+                f" a dash: `{every} -robotics`)"
+            )
         entries = [entry for entry in entries if kind(entry)[0] == "excluded"]
     once: dict[str, str] = {}
     for entry in entries:  # `Diffusion, diffusion` is one topic, as the first typed it

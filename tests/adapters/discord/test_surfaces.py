@@ -9,6 +9,7 @@ import time
 from datetime import date
 from typing import Any
 
+import discord
 import pytest
 
 from bot.domain.channels import ChannelRef
@@ -387,3 +388,17 @@ async def test_a_topic_with_an_at_is_searched_as_the_keyword_reads(discord_bot: 
     message = await followup(discord_bot)
     assert message["allowed_mentions"] == {"parse": []}
     assert "@everyone" not in shown(message) and "@\u200beveryone keyword" in shown(message)
+
+
+def test_what_was_typed_is_shown_without_fields_of_blanks_alone() -> None:
+    """A field typed as spaces alone went into the refusal's embed as such (Discord long refused a field of
+    blanks with a 400, losing what was typed); read back, the form is as typed but for them."""
+    from adapters.discord.surfaces import typed_embed, typed_form
+    from bot.surfaces.forms import SubscribeForm
+
+    embed = typed_embed(SubscribeForm(topics="  diffusion ", time="   ", timezone=" ", days="mon-fri", limit="0"))
+    assert embed.description == "diffusion"
+    assert [f.value for f in embed.fields] == ["mon-fri", "0"]  # the time and the zone left out
+    message = discord.Message.__new__(discord.Message)
+    message.embeds = [embed]
+    assert typed_form(message, "daily") == SubscribeForm(topics="diffusion", days="mon-fri", limit="0")
