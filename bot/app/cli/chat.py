@@ -10,7 +10,6 @@ body, so `paperboy --help` loads none of it.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import sys
 import threading
@@ -20,6 +19,7 @@ import typer
 
 from bot.app.cli import running
 from bot.app.cli.output import err, out
+from bot.app.cli.piped import Piped
 
 if TYPE_CHECKING:
     from bot.app.bootstrap import Services
@@ -35,29 +35,6 @@ def _line(prompt: str) -> str | None:
         return input(prompt)
     except EOFError:
         return None
-
-
-class _Piped:
-    """Lines from a pipe, read from its file descriptor unbuffered: Python's buffered stdin keeps a lock
-    while a read waits, and the interpreter, ending on Ctrl-C or SIGTERM, waited for it from the
-    reading thread ("Fatal Python error: _enter_buffered_busy", exit 134 instead of 130 or 143)."""
-
-    def __init__(self) -> None:
-        self._raw = os.fdopen(os.dup(sys.stdin.fileno()), "rb", buffering=0, closefd=True)
-        self._held = b""
-
-    def line(self) -> str | None:
-        while b"\n" not in self._held:
-            chunk = self._raw.read(CHUNK)
-            if not chunk:  # the end: a last line without its newline is a line
-                last, self._held = self._held, b""
-                return last.decode("utf-8", "replace") if last else None
-            self._held += chunk
-        line, _, self._held = self._held.partition(b"\n")
-        return line.decode("utf-8", "replace").removesuffix("\r")
-
-
-CHUNK = 65_536
 
 
 class Lines:
@@ -80,7 +57,7 @@ class Lines:
         return await self._read.get()
 
     def _reading(self, loop: asyncio.AbstractEventLoop, read: asyncio.Queue[str | None]) -> None:
-        piped = None if sys.stdin.isatty() else _Piped()
+        piped = None if sys.stdin.isatty() else Piped()
         while True:
             self._asked.acquire()
             line = _line(self._prompt) if piped is None else piped.line()

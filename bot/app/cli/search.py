@@ -23,6 +23,7 @@ import typer
 from bot.app.cli import running
 from bot.app.cli.days import today
 from bot.app.cli.output import out, paper_json, print_json
+from bot.app.cli.piped import Piped
 from bot.domain.errors import NotFound, SourceError, UsageError
 from bot.domain.our_words import unreadable
 from bot.domain.words import counted
@@ -177,18 +178,20 @@ async def _listed(queries: list[str]) -> AsyncIterator[str]:
 async def _piped_lines() -> AsyncIterator[str]:
     """Standard input's queries, each as it comes from a pipe (a co-process writes a query and waits for its
     answer: the whole input was read first). A blank line is held until a query follows it (blank lines at
-    the end are none). Read by a daemon thread: one waiting on a pipe never holds the process's exit."""
-    loop, lines = asyncio.get_running_loop(), asyncio.Queue[str | OSError | UnicodeDecodeError | None]()
+    the end are none). Read by a daemon thread: one waiting on a pipe never holds the process's exit. Bytes
+    that are not UTF-8 are read as replacement characters, as chat reads them."""
+    loop, lines = asyncio.get_running_loop(), asyncio.Queue[str | OSError | None]()
 
     def read() -> None:
-        said: str | OSError | UnicodeDecodeError | None = None
+        said: str | OSError | None = None
         try:
-            while said := sys.stdin.readline():
+            piped = Piped()  # unbuffered: a buffered read that waits held the interpreter's end (chat's)
+            while (said := piped.line()) is not None:
                 loop.call_soon_threadsafe(lines.put_nowait, said)
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
             said = exc
         with contextlib.suppress(RuntimeError):  # the loop is closed: the command ended first
-            loop.call_soon_threadsafe(lines.put_nowait, said or None)
+            loop.call_soon_threadsafe(lines.put_nowait, said)
 
     threading.Thread(target=read, name="paperboy-batch-stdin", daemon=True).start()
     blanks, first = 0, True
