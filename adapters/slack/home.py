@@ -149,7 +149,9 @@ def _reading(home: Home) -> list[Block]:
         return []
     if not home.saved and not home.more_saved:
         return [_header("Your reading list"), mrkdwn("Nothing saved yet: press *Save* on a paper's card.")]
-    more = [context(f"…and {home.more_saved} more: `/papers saved` lists them all.")] if home.more_saved else []
+    # (nothing shown: each is a paper the store no longer holds; "…and 1 more" was said of nothing)
+    said = f"…and {home.more_saved} more" if home.saved else f"{home.more_saved} saved, not in the store now"
+    more = [context(f"{said}: `/papers saved` lists them all.")] if home.more_saved else []
     return [_header("Your reading list"), *_papers(home.saved, "saved"), *more]
 
 

@@ -474,7 +474,8 @@ class ChatService:
         if day is not None or digest.day is None or digest.day >= today:
             return post
         note = not_today(await self._store.day_record(today))
-        return replace(post, subheader=f"{note} {post.subheader}" if post.subheader else note)
+        # a line of its own: run into the count's ("…latest day with papers. Hugging Face Daily Papers · 10 of 17")
+        return replace(post, subheader=f"{note}\n{post.subheader}" if post.subheader else note)
 
     async def _linking(self, repository: str, asker: Asker) -> Post:
         """The papers whose code is the repository pasted; none linking it: a search for its name's words."""

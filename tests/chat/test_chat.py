@@ -89,6 +89,7 @@ async def test_today_says_when_the_day_it_shows_is_not_today(june_store: PaperSt
         "Today (Saturday 20 June) is not in the store yet (a weekend day: Hugging Face lists papers on weekdays):"
         " here is the latest day"
     )
+    assert post.subheader.splitlines()[1].startswith("Hugging Face Daily Papers · ")  # a line of its own
     same_day = await chat_service(june_store).answer(Today(), asker)  # NOW is 3 June
     assert same_day.subheader is not None and "not in the store" not in same_day.subheader
 

@@ -170,6 +170,9 @@ async def test_with_a_reading_list_the_home_shows_it_before_follows(june_store: 
     assert "…and 1 more: `/papers saved` lists them all." in shown  # the one the store lacks, counted
     empty = home_view(await homes.home("slack", "T0001", "U0002", NoOne()), NOW)
     assert "Nothing saved yet" in text_of(empty)
+    gone = HomeService(june_store, subscriptions, SavedPapers({"slack:U0001": ["9999.99999"]}))  # none held
+    said = text_of(home_view(await gone.home("slack", "T0001", "U0001", NoOne()), NOW))
+    assert "1 saved, not in the store now: `/papers saved` lists them all." in said and "…and" not in said
 
 
 async def test_a_long_reading_list_in_the_home_says_how_many_more(june_store: PaperStore) -> None:
