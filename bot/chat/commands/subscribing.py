@@ -328,8 +328,9 @@ def _kind_said(topics: list[str], cadence: str | None, as_typed: set[str]) -> tu
 
 def every_paper_among(entries: list[str]) -> bool:
     """Whether one of the entries is a topic asking for every paper (`everything -robotics`, `all papers,
-    -robotics`): the digest is then every paper but those left out, whatever other topics it names (the
-    topic “everything” was saved, which no paper matches; “all papers” was refused as only common words)."""
+    -robotics`): the digest is then every paper but those left out, and another topic beside it is refused
+    (the topic “everything” was saved, which no paper matches; “all papers” was refused as only common
+    words)."""
     return any(kind(entry)[0] == "topic" and asks_every_paper(entry) for entry in entries)
 
 
