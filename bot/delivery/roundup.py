@@ -148,12 +148,15 @@ def lacking(days: tuple[date, ...], today: date | None = None) -> str:
     said = []
     if past:
         said.append(not_fetched(past))
-    if ongoing:
-        names = ", ".join(f"{d:%A %-d %B}" for d in ongoing)
+    if ongoing:  # today's listing (UTC) under way, and the days after it not begun (they were "being listed")
+        under_way = [f"{d:%A %-d %B} is still being listed on Hugging Face (not over yet in UTC)" for d in ongoing]
+        under_way = under_way[:1] if ongoing[0] == today else []
+        if later := [f"{d:%A %-d %B}" for d in ongoing if d != today]:
+            verb = "is" if len(later) == 1 else "are"
+            under_way.append(f"{listed(later)} {verb} still to come on Hugging Face (not begun yet in UTC)")
         said.append(
-            f"{names} {'is' if len(ongoing) == 1 else 'are'} still being listed on Hugging Face (not over yet in UTC),"
-            " so this roundup has only what was listed so far; a later hour, or a roundup on the day after, takes"
-            " the whole week in."
+            f"{', and '.join(under_way)}, so this roundup has only what was listed so far; a later hour, or a"
+            " roundup on the day after, takes the whole week in."
         )
     return " ".join(said)
 

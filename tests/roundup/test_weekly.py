@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 
 from bot.delivery.digest import DigestOptions, Matches
 from bot.delivery.digest_delivery import DigestDelivery
-from bot.delivery.roundup import WeekMatches, roundup_of
+from bot.delivery.roundup import WeekMatches, lacking, roundup_of
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.delivery.sweep import Sweeper
 from bot.domain.channels import ChannelRef
@@ -582,7 +582,7 @@ async def test_an_auckland_friday_roundup_due_before_friday_begins_in_utc_says_f
     await world.run(utc(2026, 12, 10, 16, 50), utc(2026, 12, 10, 23, 50))
     [header] = world.publisher.headers
     assert header.subheader is not None
-    assert "Friday 11 December is still being listed on Hugging Face" in header.subheader, header.subheader
+    assert "Friday 11 December is still to come on Hugging Face (not begun yet in UTC)" in header.subheader
 
 
 @pytest.mark.slow
@@ -635,3 +635,13 @@ async def test_a_roundup_ranks_a_paper_by_its_count_of_the_week_s_end(world: Wor
         await world.run(utc(2026, 6, 12, 15, 50), utc(2026, 6, 12, 16, 30))
     cards = [p.text for p in world.publisher.posted if p.key.count(":") == 1 and not p.key.endswith(":header")]
     assert cards[0] == hit["paper"]["id"]  # type: ignore[index]
+
+
+def test_the_days_of_a_week_not_over_are_said_as_they_stand_in_utc() -> None:
+    """Monday's roundup preview said Tuesday to Friday were "still being listed", days not begun."""
+    monday = date(2026, 12, 7)
+    assert lacking(tuple(monday + timedelta(days=n) for n in range(3)), monday) == (
+        "Monday 7 December is still being listed on Hugging Face (not over yet in UTC), and Tuesday 8 December and"
+        " Wednesday 9 December are still to come on Hugging Face (not begun yet in UTC), so this roundup has only"
+        " what was listed so far; a later hour, or a roundup on the day after, takes the whole week in."
+    )
