@@ -62,7 +62,8 @@ def respell(query: str, held: Held, near: Near, names: tuple[Held, Near] | None 
         better = [_respelled_word(part, held, near) for part in parts]
         if any(b is not None for b in better):
             respelled = "".join(p if b is None else b for p, b in zip(parts, better, strict=True))
-            changes.append((start, stop, token.replace(core, respelled)))
+            # (a quote mark on a loose word closes no phrase: "unclosed was respelled “"closed”)
+            changes.append((start, stop, token.replace(core, respelled).strip('"“”')))
     if names is not None:
         for start, stop, name in author_words(query):
             if (better_name := _respelled_name(name, *names)) is not None:
@@ -102,6 +103,11 @@ def _respelled_word(core: str, held: Held, near: Near) -> str | None:
     ):
         return closest(word, held, near)
     return None
+
+
+def _open_quote(query: str) -> bool:
+    """Whether the query leaves a quote open (`"unclosed`): an odd number of straight quotes, or more “ than ”."""
+    return query.count('"') % 2 == 1 or query.count("“") > query.count("”")
 
 
 def _acronym(core: str) -> bool:
@@ -172,7 +178,9 @@ class Searched:
             return f"None of these papers {closest}." if closest is not None else None
         pairs = zip(loose_words(self.query), loose_words(other), strict=False)
         typed = [f"“{_EDGES.sub('', w)[:40]}”" for (_, _, w), (_, _, r) in pairs if w != r]
-        quoting = ' Quote a word ("…") to search for it as typed.' if typed else ""  # a name finds nothing as typed
+        # (a name finds nothing as typed; a quote left open is no phrase: "close it", not "quote a word")
+        quoting = ' Quote a word ("…") to search for it as typed.' if typed else ""
+        quoting = ' Close the quote ("…") to search for it as typed.' if typed and _open_quote(self.query) else quoting
         named = zip(author_words(self.query), author_words(other), strict=False)
         typed += [f"the author name “{w[:40]}”" for (_, _, w), (_, _, r) in named if w != r]
         unknown = " or ".join(typed[:3])

@@ -64,6 +64,15 @@ def test_an_exclusion_no_paper_holds_is_respelled_too() -> None:
     assert found.note() == "Did you mean “diffusion -video”? No paper holds “vidoe”."
 
 
+def test_a_word_after_a_quote_left_open_is_respelled_without_the_quote() -> None:
+    """`"vidoe` was respelled “"video”, and told to quote the word it had quoted."""
+    assert respell('"vidoe', INDEX.held, INDEX.near_words) == "video"
+    found = Searched([], '"vidoe', respelled="video")
+    assert found.note() == (
+        'No paper holds “vidoe”: showing papers on “video” instead. Close the quote ("…") to search for it as typed.'
+    )
+
+
 def test_acronyms_and_mixed_case_names_stay_as_typed() -> None:
     """A word typed with a capital after its first letter is an acronym or a model's name, spelled on
     purpose: "ORPO" is no typo of "grpo", nor "BLIP" of "clip", "PaLM" of "kalm" or "QLoRA" of "lora"."""
