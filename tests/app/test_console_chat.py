@@ -23,8 +23,9 @@ from tests.app.test_cli import entry_point
 from tests.conftest import child_env
 
 
-def chat(tmp_path: Path, typed: str, *args: str) -> subprocess.CompletedProcess[str]:
+def chat(tmp_path: Path, typed: str, *args: str, config: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = child_env() | {"PAPERBOY_DATA_DIR": str(tmp_path / "data"), "PAPERBOY_OFFLINE": "1"}
+    env |= {"PAPERBOY_CONFIG": str(config)} if config is not None else {}
     env["PAPERBOY_EMBEDDINGS"] = "0"
     return subprocess.run(
         [*entry_point(), "chat", *args], input=typed, cwd=tmp_path, env=env,
@@ -54,6 +55,23 @@ def test_each_line_is_answered_as_a_chat_command_for_a_console_channel(tmp_path:
     assert "Topics: “diffusion”" in again.stdout and "When: 08:00 Europe/Berlin" in again.stdout
     other = chat(tmp_path, "settings\n", "--as", "lab")
     assert "Topics: “diffusion”" not in other.stdout
+
+
+@pytest.mark.slow
+def test_a_channel_the_config_file_lists_and_run_has_not_saved_is_said_so(tmp_path: Path) -> None:
+    """Chat said such a channel had no digest and took a `subscribe`, which the next `run` replaced with
+    the file's entry (and `paperboy post` used it meanwhile), without a word."""
+    filed = tmp_path / "paperboy.toml"
+    filed.write_text('[[subscriptions]]\nchannel = "console:wk"\ntopics = ["agents"]\n', encoding="utf-8")
+    run = chat(tmp_path, "settings\n", "--as", "wk", config=filed)
+    said = " ".join(run.stderr.split())
+    assert (
+        f"paperboy: console:wk is in the config file ({filed}), whose entries `paperboy run` saves when it starts"
+        in said
+    )
+    assert "is in the config file" not in " ".join(
+        chat(tmp_path, "settings\n", "--as", "lab", config=filed).stderr.split()
+    )
 
 
 @pytest.mark.slow

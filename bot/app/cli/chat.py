@@ -66,6 +66,24 @@ class Lines:
                 return
 
 
+async def _filed_not_saved(services: Services, channel: ChannelRef) -> str | None:
+    """What to say of a channel the config file lists whose entry `paperboy run` has not saved yet (only `run`
+    saves the file's entries): chat said it had no digest and took a `subscribe`, which the next `run`
+    replaced, while `paperboy post` used the file's entry. None otherwise."""
+    from bot.app.bootstrap import configured
+
+    if not any(entry.channel == channel for entry in configured(services.config)):
+        return None
+    current = await services.subscriptions.get(channel)
+    if current is not None and current.source == "config":
+        return None
+    return (
+        f"{channel} is in the config file ({services.settings.config_path}), whose entries `paperboy run` saves"
+        " when it starts: until then this chat shows the channel as the store has it, and `paperboy run` replaces"
+        " a subscription made here with the file's."
+    )
+
+
 _NAME_CHARS = 64  # a console channel's name: a label, not a text
 
 
@@ -110,6 +128,8 @@ def register(app: typer.Typer) -> None:
             explain = store_explained(services.settings)  # here the person is the operator: the store's fault
             if typed:
                 err.print(f"Commands for {channel}, one a line (`help` lists them); Ctrl-D ends.")
+            if (unsaved := await _filed_not_saved(services, channel)) is not None:
+                err.print(f"paperboy: {unsaved}", markup=False)
             lines = Lines(PROMPT if typed else "")
             # Searched by meaning too, as `paperboy search` answers (a running bot answers by words while
             # its vectors load; a one-shot chat's first search did, and ranked unlike the same search
