@@ -22,6 +22,7 @@ class DigestOptions:
     topics: tuple[str, ...] = ()
     limit: int = 10
     min_upvotes: int = 0
+    reader: str = "this channel"  # who the digest is for, as an empty one says it ("you": a person's follows)
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class Digest:
         if self.unsent == 0:
             about = f" {filtered(self.options.topics)}" if self.options.topics else ""
             every = "The only paper" if on_topic == 1 else f"All {on_topic} papers"
-            return f"{every}{about}{with_upvotes} {on} reached this channel on an earlier day."
+            return f"{every}{about}{with_upvotes} {on} reached {self.options.reader} on an earlier day."
         return f"No papers to show from the {_papers(self.listed)} {on}."
 
 

@@ -63,7 +63,8 @@ class Subscription:
         return self.source != "config"
 
     def options(self) -> DigestOptions:
-        return DigestOptions(topics=self.topics, limit=self.limit, min_upvotes=self.min_upvotes)
+        reader = "you" if self.person else "this channel"  # a follow's direct message is no channel
+        return DigestOptions(topics=self.topics, limit=self.limit, min_upvotes=self.min_upvotes, reader=reader)
 
     def next_delivery(self, now: datetime) -> datetime | None:
         return next_delivery(now, self.time, self.timezone, self.weekdays)

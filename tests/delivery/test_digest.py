@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.delivery.digest import Delivered, Digest, DigestOptions, build_digest, no_listing
+from bot.delivery.subscriptions import Subscription
+from bot.domain.channels import ChannelRef
 from bot.domain.models import Listing, Paper
 from bot.store.papers import DayRecord, PaperStore, day_over_everywhere
 from tests.conftest import listings_of, search_over
@@ -166,6 +168,10 @@ async def test_an_empty_digest_names_the_filter_that_left_nothing_counting_each(
 
     assert await empty(DigestOptions(min_upvotes=50), all_sent) == (
         "All 2 papers with at least 50 upvotes listed on Monday 1 June 2026 reached this channel on an earlier day."
+    )
+    follows = Subscription(ChannelRef("slack", "D0001", "T0001"), min_upvotes=50, person="U0001").options()
+    assert await empty(follows, all_sent) == (  # a person's follows, in their direct message: no channel
+        "All 2 papers with at least 50 upvotes listed on Monday 1 June 2026 reached you on an earlier day."
     )
     filtered = await build_digest(june, search, DigestOptions(min_upvotes=10000), monday)
     assert filtered.to_post().subheader == "Hugging Face Daily Papers · 0 of 49 papers with at least 10000 upvotes"
