@@ -64,6 +64,7 @@ class DeliveryResult:
     reason: str | None = None
     holder: Holder | None = None  # who is delivering it, when busy
     begun: bool = False  # skipped after its header was begun: part of it may be in the channel
+    before: int = 0  # of `papers`, those another process posted before this one took the digest over
 
     @property
     def ok(self) -> bool:
@@ -83,7 +84,8 @@ class DeliveryResult:
         holder = f" ({self.holder.describe()})" if self.holder else ""
         held = "" if what else f" ({counted(self.papers, 'paper')})"
         return {
-            "posted": f"Posted {when} to {self.channel}: {counted(self.papers, 'paper')}.",
+            "posted": f"Posted {when} to {self.channel}: {counted(self.papers, 'paper')}"
+            + (f" ({self.before} of them by a process that stopped midway)." if self.before else "."),
             "already": f"{self.channel} already has {when}{held}: nothing posted.",
             "busy": f"Another paperboy process took {when} for {self.channel} over midway: it posts the rest."
             if self.reason == TAKEN_OVER
@@ -295,7 +297,8 @@ class DigestDelivery:
         if done == 0:  # the digest says which filter left nothing, counted
             why = digest.to_post().empty or "no papers matched this channel's topics and filters"
             return DeliveryResult(channel, day, "empty", reason=why)
-        return DeliveryResult(channel, day, "posted", papers=done)
+        before = sum(1 for sent in claim.sent.values() if sent.root is not None)  # (a takeover said it posted all)
+        return DeliveryResult(channel, day, "posted", papers=done, before=min(before, done))
 
     async def _post(
         self,

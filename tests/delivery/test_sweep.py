@@ -507,9 +507,18 @@ async def test_a_post_that_outlasts_the_lease_is_not_posted_again_by_another_rep
 
 
 @pytest.mark.parametrize(
-    "crash", [{"crash_at": 4}, {"crash_before": 4}, {"crash_at": 1}, {"crash_at": 3}, {"crash_before": 7}]
+    ("crash", "before"),
+    [
+        ({"crash_at": 4}, 1),
+        ({"crash_before": 4}, 1),
+        ({"crash_at": 1}, 0),
+        ({"crash_at": 3}, 1),
+        ({"crash_before": 7}, 3),
+    ],
 )
-async def test_a_crash_between_two_papers_resumes_without_reposting(world: World, crash: dict[str, int]) -> None:
+async def test_a_crash_between_two_papers_resumes_without_reposting(
+    world: World, crash: dict[str, int], before: int
+) -> None:
     await list_day(world.store, date(2026, 6, 2))
     await subscribe(world, "CUTC", time="09:00", timezone="UTC")
     dying = RecordingPublisher(crash_at=crash.get("crash_at"), crash_before=crash.get("crash_before"))
@@ -522,6 +531,10 @@ async def test_a_crash_between_two_papers_resumes_without_reposting(world: World
     assert [r.outcome for r in results] == ["posted"]
     keys = world.publisher.keys("CUTC")
     assert len(keys) == len(set(keys)) == 1 + 3 * 2, keys
+    said = results[0].describe()  # it said "3 papers" as if this process had posted them all
+    assert (
+        said.endswith(f"({before} of them by a process that stopped midway).") if before else said.endswith("3 papers.")
+    )
 
 
 @pytest.mark.slow
