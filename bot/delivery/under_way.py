@@ -65,10 +65,15 @@ class UnderWay:
     async def cancel(self) -> None:
         """Cancel what is under way and wait for it to wind up (the ledger's intents let a start resume
         it): a stop cut short left it posting while the store and the platforms closed."""
-        running = list(self._running)
+        running = [task for task in self._running if not task.done()]
         for task in running:
             task.cancel()
         if running:
+            channels = sorted({str(c) for task in running for c in self._running[task]})
+            log.info(  # (design.md: said at INFO, not as an error; the next start takes them up)
+                "the deliveries to %s were cut short by the stop; the next start takes them up",
+                ", ".join(channels[:5]) + (f" and {len(channels) - 5} more" if len(channels) > 5 else ""),
+            )
             await asyncio.wait(running)
         self._running.clear()
 
