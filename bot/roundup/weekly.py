@@ -25,6 +25,7 @@ from bot.delivery.roundup import missing_days
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.delivery.sweep import Due, Skip, dues, missed, resting, utc_day_over
 from bot.delivery.under_way import UnderWay
+from bot.domain.channels import ChannelRef
 from bot.domain.config import ScheduleConfig
 from bot.domain.weeks import roundup_key, week_days, week_key, week_name, week_of
 from bot.host.clock import ClockWatch
@@ -58,6 +59,7 @@ class WeeklySweeper:
         self._watch = watch  # a stepped clock's "window over" is no verdict: no skips for a while (`Sweeper`)
         self._swept = False  # the first sweep looks back further, each roundup missed meanwhile said (`Sweeper`)
         self._under_way = UnderWay(delivery.deliver_many, policy.parallel, hold)  # as `Sweeper`'s
+        self._waiting: set[tuple[ChannelRef, date]] = set()  # roundups said to wait for their week
 
     async def sweep(self, now: datetime) -> list[DeliveryResult]:
         """Deliver the roundups that are due, `parallel` channels at a time, as the daily sweep does."""
@@ -121,8 +123,8 @@ class WeeklySweeper:
         missing = await missing_days(self._store, monday, today)
         listed = sum([len(await self._store.listing(day)) for day in week_days(monday, today)])
         if listed == 0 and status is None:
-            if missing and now < due.window_end:
-                return "nothing"  # no sync has fetched the week (Hugging Face down): not a week without papers
+            if missing and now < due.window_end:  # no sync has fetched the week (Hugging Face down): not a week
+                return self._wait(due, monday)  # without papers
             if missing:
                 asked = [d for d in missing if (await self._store.day_record(d)).fetched_at is not None]
                 how = "no sync fetched its days" if not asked else "no sync fetched its days after they had ended"
@@ -133,6 +135,20 @@ class WeeklySweeper:
         if now < due.wait_end and (missing or await self._partial(due, monday, now)):
             return "nothing"  # some days may still come: wait, then post what there is and say what is missing
         return "deliver"
+
+    def _wait(self, due: Due, monday: date) -> Literal["nothing"]:
+        """Nothing this sweep: the roundup waits for its week. Said once per roundup, as the daily digest's
+        wait is (a terminal's owner, offline, saw the hour pass without a word)."""
+        if (key := (due.subscription.channel, monday)) not in self._waiting:
+            self._waiting = {k for k in self._waiting if k[1] >= monday - 2 * WEEK_DAYS} | {key}
+            log.info(
+                "roundup of %s for %s is due; the store has no listing of that week yet: waiting until %s UTC at"
+                " the latest (a sync, or `paperboy import`, brings it)",
+                week_name(monday),
+                key[0],
+                f"{due.window_end:%Y-%m-%d %H:%M}",
+            )
+        return "nothing"
 
     async def _partial(self, due: Due, monday: date, now: datetime) -> bool:
         """Whether the due day is one of the week's and its listing still looks partial (as the daily sweep

@@ -4,6 +4,7 @@ once; DST; days the store lacks; 'most discussed here'; a crash mid-roundup; no 
 from __future__ import annotations
 
 import copy
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -178,10 +179,20 @@ async def test_a_day_the_store_lacks_is_said_not_passed_off_as_no_papers(world: 
 
 
 @pytest.mark.slow
-async def test_a_week_the_store_has_nothing_of_is_skipped_saying_so(world: World) -> None:
+async def test_a_week_the_store_has_nothing_of_is_skipped_saying_so(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
     await subscribe(world, "CNONE", timezone="UTC")
-    said = await world.run(utc(2026, 6, 5, 15), utc(2026, 6, 6, 1))
+    with caplog.at_level(logging.INFO, logger="paperboy.roundup"):
+        said = await world.run(utc(2026, 6, 5, 15), utc(2026, 6, 6, 1))
     assert world.publisher.posted == [] and said == []
+    waiting = [
+        r.getMessage() for r in caplog.records if "is due; the store has no listing of that week" in r.getMessage()
+    ]
+    assert waiting == [  # said once while it waits (it waited without a word), then skipped
+        "roundup of week 23 (1–7 June 2026) for slack:CNONE is due; the store has no listing of that week yet:"
+        " waiting until 2026-06-06 00:00 UTC at the latest (a sync, or `paperboy import`, brings it)"
+    ]
     ledger = Ledger(world.store.engine)
     channel = ChannelRef("slack", "CNONE")
     assert await ledger.status(channel, week_key(WEEK_23)) == "skipped"
