@@ -255,8 +255,9 @@ class Sweeper:
             if record.final:
                 return Skip(f"Hugging Face listed no papers for {day}")
             if record.fetched_at is None:
-                return Skip(f"the store has no listing of {day} (no sync fetched it by {due.window_end:%H:%M} UTC)")
-            return Skip(f"Hugging Face had listed no papers for {day} by {due.window_end:%H:%M} UTC")
+                by = f"{due.window_end:%Y-%m-%d %H:%M}"  # with its date: "by 00:00 UTC" was the next day's
+                return Skip(f"the store has no listing of {day} (no sync fetched it by {by} UTC)")
+            return Skip(f"Hugging Face had listed no papers for {day} by {due.window_end:%Y-%m-%d %H:%M} UTC")
         if now >= due.window_end and status is None:  # a day that had its listing, and nothing went out
             return Skip(missed(due))
         return "deliver"

@@ -379,7 +379,7 @@ async def test_a_day_never_listed_is_skipped_for_its_missing_listing_not_as_miss
         "digest for slack:CU on 2026-06-02 is due; the store holds no papers of that day's listing so far: "
         "waiting until 2026-06-03 00:00 UTC at the latest (a sync, or `paperboy import`, brings them)",
         "digest for slack:CU on 2026-06-02 skipped: the store has no listing of 2026-06-02 (no sync fetched it "
-        "by 00:00 UTC)",
+        "by 2026-06-03 00:00 UTC)",  # (with its date: "by 00:00 UTC" read as the day's own start)
     ]
     assert await Ledger(world.store.engine).status(ChannelRef("slack", "CU"), date(2026, 6, 2)) == "skipped"
 
