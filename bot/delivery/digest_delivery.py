@@ -64,7 +64,7 @@ class DeliveryResult:
     reason: str | None = None
     holder: Holder | None = None  # who is delivering it, when busy
     begun: bool = False  # skipped after its header was begun: part of it may be in the channel
-    before: int = 0  # of `papers`, those another process posted before this one took the digest over
+    before: int = 0  # of `papers`, those an earlier try posted (another process, or this one before a failure)
 
     @property
     def ok(self) -> bool:
@@ -85,7 +85,7 @@ class DeliveryResult:
         held = "" if what else f" ({counted(self.papers, 'paper')})"
         return {
             "posted": f"Posted {when} to {self.channel}: {counted(self.papers, 'paper')}"
-            + (f" ({self.before} of them by a process that stopped midway)." if self.before else "."),
+            + (f" ({self.before} of them by an earlier try, which stopped midway)." if self.before else "."),
             "already": f"{self.channel} already has {when}{held}: nothing posted.",
             "busy": f"Another paperboy process took {when} for {self.channel} over midway: it posts the rest."
             if self.reason == TAKEN_OVER

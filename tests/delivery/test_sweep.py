@@ -533,7 +533,9 @@ async def test_a_crash_between_two_papers_resumes_without_reposting(
     assert len(keys) == len(set(keys)) == 1 + 3 * 2, keys
     said = results[0].describe()  # it said "3 papers" as if this process had posted them all
     assert (
-        said.endswith(f"({before} of them by a process that stopped midway).") if before else said.endswith("3 papers.")
+        said.endswith(f"({before} of them by an earlier try, which stopped midway).")
+        if before
+        else said.endswith("3 papers.")
     )
 
 
