@@ -356,6 +356,8 @@ _NAMELESS = '`author:` needs a name after it, such as author:LeCun or author:"Ya
 def author_unnamed(text: str) -> str | None:
     """What to say of a query with words to look for and an `author:` naming no one (`diffusion
     author:`): searched without it, said so (it went unsaid); None for any other query."""
+    if "author" not in text.lower():  # (every search asks: most never write it, and are not parsed again)
+        return None
     parsed = parse_query(text)
     return f"{_NAMELESS}: these papers are found without it." if parsed.nameless and not parsed.empty else None
 
