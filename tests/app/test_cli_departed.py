@@ -29,12 +29,17 @@ async def _subscribed(data: Path, key: str) -> None:
         await engine.dispose()
 
 
-def _workspaces(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+def printed(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """What a command run in this process printed; it must succeed."""
     with pytest.raises(SystemExit) as ended:
-        cli.main(["workspaces", *args])
+        cli.main(list(argv))
     said = capsys.readouterr()
     assert ended.value.code == 0, said.err
     return said.out
+
+
+def _workspaces(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    return printed(capsys, "workspaces", *args)
 
 
 @pytest.mark.slow

@@ -22,7 +22,7 @@ from typing import Annotated
 
 import typer
 
-from bot.app.cli import chat, community, ingest, papers, posting, search, serving, workspaces
+from bot.app.cli import chat, community, ingest, papers, posting, search, serving, subscriptions, workspaces
 from bot.app.cli.interrupts import INTERRUPTED, TERMINATED, Terminated, interrupted, terminate
 from bot.app.cli.output import fail, out
 from bot.app.cli.usage_errors import argument_meant, arguments_as_named, option_meant
@@ -64,7 +64,7 @@ def _options(
     """Hugging Face Daily Papers in your terminal, Slack or Discord."""
 
 
-for room in (papers, search, chat, community, ingest, posting, serving, workspaces):
+for room in (papers, search, chat, community, ingest, posting, subscriptions, serving, workspaces):
     room.register(app)  # `paperboy --help` lists the commands in this order
 
 

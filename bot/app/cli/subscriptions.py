@@ -1,0 +1,81 @@
+"""`paperboy subscriptions`: every channel's digest or roundup and every person's follow digest, as the
+store holds them, with the config file's entries `paperboy run` has not saved yet."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from bot.app.cli import running
+from bot.app.cli.output import out, print_json
+from bot.domain.words import counted
+
+if TYPE_CHECKING:
+    from bot.app.bootstrap import Services
+    from bot.delivery.subscriptions import Subscription
+
+# Said of a config file's entry the store lacks (or holds otherwise): only `run` saves the file's entries.
+UNSAVED = "in the config file, not saved yet: `paperboy run` saves it when it starts"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def subscriptions(
+        json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """List every channel's digest and roundup and every person's follow digest: when, what, and why one stopped."""
+
+        async def work(services: Services) -> None:
+            from bot.app.bootstrap import configured
+            from bot.delivery.delivered import days_had
+
+            now = datetime.now(UTC)
+            stored = await services.subscriptions.all()
+            saved = {s.channel for s in stored if s.source == "config"}
+            listed: list[tuple[Subscription, str | None]] = [(s, None) for s in stored]
+            listed += [(s, UNSAVED) for s in configured(services.config) if s.channel not in saved]
+            described = [
+                (s, note, s.describe(now, await days_had(services.ledger, s, now)) if not note else s.describe(now))
+                for s, note in listed
+            ]
+            if json_:
+                print_json([_as_json(s, note, lines) for s, note, lines in described])
+                return
+            follows = sum(1 for s, _ in listed if s.person)
+            said = [f"{counted(len(listed) - follows, 'subscription')}, {counted(follows, 'follow digest')}"]
+            if unsaved := sum(1 for _, note in listed if note):
+                said[0] += f"; {unsaved} of them in the config file, not saved yet"
+            for s, note, lines in described:
+                said += ["", _title(s, note), *(f"  {line}" for line in lines)]
+            out.print("\n".join(said), markup=False, soft_wrap=True)  # a line a subscription's part, unwrapped
+
+        running.with_services(work, ensure=False)
+
+
+def _title(s: Subscription, note: str | None) -> str:
+    """`slack:T0123456/C0123456 · daily digest · made in chat`; a follow names its person."""
+    what = "daily digest" if s.cadence == "daily" else "weekly roundup"
+    if s.person:
+        what = f"{s.person}'s follow digest, in their direct message"
+    where = note or ("from the config file" if s.source == "config" else "made in chat")
+    return f"{s.channel} · {what} · {where}"
+
+
+def _as_json(s: Subscription, note: str | None, lines: list[str]) -> dict[str, Any]:
+    return {
+        "channel": str(s.channel),
+        "person": s.person,
+        "cadence": s.cadence,
+        "topics": list(s.topics),
+        "time": s.time,
+        "timezone": s.timezone,
+        "days": s.days,
+        "limit": s.limit,
+        "min_upvotes": s.min_upvotes,
+        "source": s.source,
+        "saved": note is None,
+        "stopped": s.status,
+        "described": lines,
+    }
