@@ -75,7 +75,8 @@ class PaperBot(discord.Client):
         self.tree.add_command(group)
         self._guilds = guilds
         self._registered = False  # `/papers`, once a process (`setup_hook` runs at every login)
-        self.open_form: Callable[[discord.Interaction], Awaitable[None]] | None = None  # adapters.discord.surfaces
+        # adapters.discord.surfaces: the form, given when the command came (the check before it shares the budget)
+        self.open_form: Callable[[discord.Interaction, float], Awaitable[None]] | None = None
         self.forms: Callable[[discord.Interaction], Awaitable[bool]] | None = None  # … and its submissions
 
     async def setup_hook(self) -> None:

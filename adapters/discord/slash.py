@@ -86,6 +86,7 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
         chosen = (cadence.value if cadence else None, day.value if day else None)
         given = (topics, time, timezone, top, days, *chosen)
         bare = all(option is None for option in given)
+        began = asyncio.get_running_loop().time()  # the check and the form's own share one budget of the 3 s
         try:
             may = bool(interaction.permissions.manage_channels)  # else the form's opener says who may
             opens = bot.open_form is not None and bare
@@ -94,7 +95,7 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
         except Exception:  # the store failing or slow, before any answer: `answer` below says so, deferred first
             opens = False
         if opens and bot.open_form is not None:
-            await bot.open_form(interaction)  # a bare `/papers subscribe` opens the form
+            await bot.open_form(interaction, began)  # a bare `/papers subscribe` opens the form
             return
         await bot.answer(interaction, subscribe_command(topics, time, timezone, top, *chosen, days=days))
 

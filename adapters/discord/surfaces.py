@@ -70,8 +70,8 @@ def install(bot: PaperBot, surfaces: Surfaces) -> None:
     search.autocomplete("topic")(topics)
     paper.autocomplete("paper_id")(titles)
 
-    async def open_form(interaction: discord.Interaction) -> None:
-        await _open_form(surfaces, interaction)
+    async def open_form(interaction: discord.Interaction, began: float) -> None:
+        await _open_form(surfaces, interaction, began)
 
     bot.open_form = open_form
     bot.forms = form_interaction
@@ -117,8 +117,10 @@ def linked_text(message: discord.Message) -> str:
     return "\n".join(p for p in parts if p)
 
 
-async def _open_form(surfaces: Surfaces, interaction: discord.Interaction) -> None:
-    """The modal (it must be the first answer: no defer before it), or the core's refusal."""
+async def _open_form(surfaces: Surfaces, interaction: discord.Interaction, began: float) -> None:
+    """The modal (it must be the first answer: no defer before it), or the core's refusal, within
+    `OPEN_SECONDS` of `began` (the loop's time when the command came: the checks before this one took
+    their share of the same budget)."""
 
     async def decided() -> SubscribeModal | Message:
         asker = await channel_meant(surfaces.subscriptions, asker_of(interaction))  # as the typed command's
@@ -127,16 +129,22 @@ async def _open_form(surfaces: Surfaces, interaction: discord.Interaction) -> No
             return post_message(refused)
         return SubscribeModal(await surfaces.form(asker.channel))
 
+    late = _said_once(f"The form could not open in time. Type it instead: {TYPED_SUBSCRIBE}")
+    left = OPEN_SECONDS - (asyncio.get_running_loop().time() - began)
     try:  # a modal is the first answer, within Discord's 3 s: the store slow or locked failed the interaction
-        shown = await asyncio.wait_for(
-            replied(decided(), f"opening the subscribe form in {interaction.channel_id}", _said_once), OPEN_SECONDS
+        shown = (
+            await asyncio.wait_for(
+                replied(decided(), f"opening the subscribe form in {interaction.channel_id}", _said_once), left
+            )
+            if left > 0
+            else late  # the check before took it all
         )
     except TimeoutError:
-        shown = _said_once(f"The form could not open in time. Type it instead: {TYPED_SUBSCRIBE}")
+        shown = late
     if isinstance(shown, SubscribeModal):
         await _send(interaction, shown)
         return
-    await interaction.response.send_message(content=shown.content, embeds=shown.embeds, ephemeral=True)
+    await first_response(interaction.response.send_message(content=shown.content, embeds=shown.embeds, ephemeral=True))
 
 
 async def _send(interaction: discord.Interaction, modal: SubscribeModal) -> None:

@@ -12,10 +12,11 @@ from typing import Any
 import discord
 import pytest
 
+from bot.delivery.digest import DigestOptions
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Paper
 from tests.adapters.discord.conftest import DiscordBot
-from tests.fakes.discord import TEXT_ID
+from tests.fakes.discord import FORUM_ID, GUILD_ID, TEXT_ID
 
 STORED = "2605.29307"  # GrepSeek, in the June store
 HOSTILE = Paper(
@@ -333,6 +334,37 @@ async def test_a_form_the_store_is_slow_to_decide_is_not_sent_after_discords_3_s
     await fake.wait_for(lambda: fake.answers(4))
     assert fake.answers(4)[-1]["content"].startswith("The form could not open in time. Type it instead:")
     assert fake.answers(9) == []
+
+
+@pytest.mark.slow
+async def test_the_check_before_a_form_and_the_forms_own_reads_share_one_deadline(
+    discord_bot: DiscordBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two budgets one after the other (1 s for the check, then 2 s for the form's reads) spent all of
+    Discord's 3 s on a slow store (QA: the fallback 2.96 s after the command, too late on real Discord).
+    A check that took the whole budget leaves the form unread: the person is told at once."""
+    import adapters.discord.surfaces as surfaces_module
+    from bot.delivery.subscriptions import SubscriptionStore
+
+    real_get = SubscriptionStore.get
+    reads: list[object] = []
+
+    async def slow_get(self: SubscriptionStore, channel: ChannelRef) -> object:
+        reads.append(channel)
+        await asyncio.sleep(0.5)
+        return await real_get(self, channel)
+
+    monkeypatch.setattr(surfaces_module, "OPEN_SECONDS", 0.3)  # the check alone (0.5 s, within its 1 s) is past it
+    monkeypatch.setattr(SubscriptionStore, "get", slow_get)
+    fake = discord_bot.fake
+    forum = ChannelRef("discord", FORUM_ID, GUILD_ID)  # in a forum, commands come from its posts: checked first
+    await discord_bot.delivery().deliver(forum, DigestOptions(limit=1), date(2026, 6, 1))
+    reads.clear()
+    await fake.slash("subscribe", channel=next(iter(fake.starters)))
+    await fake.wait_for(lambda: fake.answers(4))
+    assert fake.answers(4)[-1]["content"].startswith("The form could not open in time. Type it instead:")
+    assert fake.answers(9) == []
+    assert len(reads) <= 1  # the check's read only: the form's were not begun
 
 
 async def test_no_form_without_manage_channels(discord_bot: DiscordBot) -> None:
