@@ -817,11 +817,22 @@ def test_discords_date_option_names_a_day(value: str, command: Today) -> None:
 
 
 def test_discords_date_option_that_is_no_day_says_how_to_write_one() -> None:
-    for value in ("next friday", "02/06/2026", "friday top 5"):
+    for value in ("next friday", "friday top 5"):
         answer = on_day(value, f"date:{value}")
         assert isinstance(answer, Unknown) and answer.text == f"date:{value}"
         assert answer.hint == f"{value!r} is not a day: write it as 2026-08-20, `aug 20`, `friday` or `yesterday`."
     assert on_day("Aug 20") == Today(named=NamedDay(8, 20)) and on_day("last friday") == Today(named=FRIDAY_BEFORE)
+
+
+def test_discords_date_option_reads_a_day_with_slashes_as_typed_commands_do() -> None:
+    """`29/05/2026` in the option was "not a day", while `today 29/05/2026` typed was that day (QA s72)."""
+    for value in ("29/05/2026", "05/29/2026", " 29.05.2026 "):
+        assert on_day(value) == Today(day=date(2026, 5, 29)), value
+    two = on_day("02/06/2026", "date:02/06/2026")
+    assert isinstance(two, Unknown) and two.text == "date:02/06/2026"
+    assert two.hint == "“02/06/2026” could be 2026-02-06 or 2026-06-02: write the one you mean that way."
+    none = on_day("31/02/2026")
+    assert isinstance(none, Unknown) and none.hint.startswith("“31/02/2026” is no day of the calendar.")
 
 
 FRIDAY_BEFORE = NamedDay(weekday=4, last=True)

@@ -839,7 +839,11 @@ def _named(named: NamedDay | str, rest: str, text: str) -> Today | Unknown | Non
 def on_day(value: str, text: str | None = None) -> Today | Unknown:
     """The papers of the day `value` names (`2026-08-20`, `yesterday`; `today` or nothing: the latest
     day with papers), or what to type instead. `text`: the whole command, for the answer's echo."""
-    typed = value.strip().lower()
+    try:  # `05/06/2026`: which of two days; `20/08/2026`: 2026-08-20, as typed commands read it
+        numeric_day(value.strip())
+    except UsageError as exc:
+        return Unknown(text or value, str(exc))
+    typed = numeric_as_iso(value.strip()).lower()
     if typed in ("", "today"):
         return Today()
     if typed == "yesterday":
