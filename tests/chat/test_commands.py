@@ -1024,6 +1024,15 @@ def test_time_words_with_no_topic_are_those_days_papers(typed: str, command: Com
     assert search_option(typed) == command  # Discord's `topic:` reads them alike
 
 
+def test_a_question_of_a_paper_in_a_search_option_is_asked_as_typed() -> None:
+    """Discord has no `/papers cite`: `search topic:cite 2605.29307` searched for the words and said "No
+    papers match" of a paper the store holds (QA s72)."""
+    for typed in ("cite 2605.29307", "summary 2605.29307 and 2605.31604", "code for 2605.29307?"):
+        assert search_option(typed) == parse_command(typed)
+        assert isinstance(search_option(typed), Ask | Unknown), typed  # two papers: one at a time, it says
+    assert not isinstance(search_option("code generation"), Ask)
+
+
 @pytest.mark.parametrize(
     ("typed", "said"),
     [

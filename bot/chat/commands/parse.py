@@ -428,7 +428,12 @@ def search_option(topic: str) -> Command:
     """A search's topic as a surface's own option gives it (Discord's `topic:`), read as the chat reads a
     message: one that only names a paper is that paper (it was searched for as words)."""
     url = one_url(topic)
-    return _paper_named(topic) or (other_link(url, topic) if url else None) or _searched(topic)
+    named = _paper_named(topic) or (other_link(url, topic) if url else None)
+    words = topic.lower().split()
+    asked = parse_command(topic) if named is None and words else None
+    if isinstance(asked, Ask) or (isinstance(asked, Unknown) and words[0] in ASKS):
+        return asked  # `cite 2605.29307`: the question, as typed (Discord has no `/papers cite`)
+    return named or _searched(topic)
 
 
 def paper_option(verb: Literal["paper", "save", "unsave"], value: str) -> Command:

@@ -100,6 +100,12 @@ async def test_a_search_for_nothing_says_what_topic_wants(discord_bot: DiscordBo
     assert "`topic:` needs words to look for, such as `topic:speculative decoding`." in fake.followups()[0]["content"]
 
 
+async def test_a_search_topic_asking_of_a_paper_is_answered_as_the_typed_question(discord_bot: DiscordBot) -> None:
+    """Discord has no `/papers cite`: `topic:cite 2605.29307` said "No papers match" of a stored paper."""
+    await discord_bot.fake.slash("search", {"topic": "cite 2605.29307"})
+    assert "@misc{salemi2026grepseek" in shown(await answer(discord_bot))
+
+
 async def answer(discord_bot: DiscordBot, count: int = 1) -> dict[str, object]:
     await discord_bot.fake.wait_for(lambda: len(discord_bot.fake.followups()) >= count)
     return discord_bot.fake.followups()[count - 1]
