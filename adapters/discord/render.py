@@ -66,13 +66,17 @@ def clean(text: str) -> str:
 
 
 _ANY_ID = re.compile(r"<@(?=[!&]?\d)")
+# What Discord renders live without pinging: a channel link `<#id>`, a command `</papers today:id>`, a
+# timestamp `<t:0:R>`, a server page `<id:customize>`.
+_LIVE = re.compile(r"<(?=#\d|/[\w-]+(?: [\w-]+)*:\d|t:-?\d|id:)")
 _BRACKET = re.compile(r"\\*([\[\]])")
 
 
 def unmentioned(text: str) -> str:
     """discord.py's escape_mentions (a zero-width space after the @), and `<@` before any number too:
-    escape_mentions only knows ids of 17 to 20 digits."""
-    return _ANY_ID.sub("<@\u200b", escape_mentions(text))
+    escape_mentions only knows ids of 17 to 20 digits; and a zero-width space after the `<` of the
+    markup Discord shows live (a channel's link, a command's, a timestamp)."""
+    return _LIVE.sub("<\u200b", _ANY_ID.sub("<@\u200b", escape_mentions(text)))
 
 
 _CODE_SPAN = re.compile(r"(`[^`\n]+`)")

@@ -24,12 +24,13 @@ from adapters.discord.render import (
     seed_embed,
     thread_name,
 )
-from bot.domain.post import Card, Post
+from bot.domain.post import Card, Post, Section
 from tests.strategies import CARDS, FAST, LONG, POSTS
 
 # What Discord turns into a ping: @everyone, @here, <@id>, <@!id>, <@&id> (escape_mentions puts a
-# zero-width space after the @). AllowedMentions.none() stops them on the wire as well.
-PING = re.compile(r"@(everyone|here)|<@[!&]?\d")
+# zero-width space after the @). AllowedMentions.none() stops them on the wire as well. And what it shows
+# live without a ping: a channel's link, a command's, a timestamp, a server page.
+PING = re.compile(r"@(everyone|here)|<@[!&]?\d|<#\d|</[\w-]+(?: [\w-]+)*:\d|<t:-?\d|<id:")
 
 
 def texts(embed: discord.Embed) -> list[str]:
@@ -89,3 +90,24 @@ def test_thread_names_fit(title: str) -> None:
     name = thread_name(title)
     assert 1 <= len(name) <= 100
     assert name.strip()
+
+
+def test_a_papers_text_shows_no_channel_link_command_or_live_time() -> None:
+    """`<#id>`, `</papers today:id>` and `<t:0:R>` in a summary showed as a channel's link, a command and a
+    running clock (QA s72): inert now, as mentions are."""
+    hostile = "See <#1000000000000000020>, run </papers today:1> or </papers sub cmd:12>, since <t:0:R>; <id:customize>"
+    card = Card(
+        paper_id="2606.00001",
+        title=hostile,
+        url="https://huggingface.co/papers/2606.00001",
+        authors=hostile,
+        organization=hostile,
+        upvotes=1,
+        comments=0,
+        summary=hostile,
+        links=(),
+        thread=(Section("Abstract", hostile), Section("Keywords", hostile)),
+    )
+    check_embed(card_embed(card))
+    check_embed(seed_embed(card))
+    assert "<\u200b#1000000000000000020>" in (card_embed(card).description or "")
