@@ -19,7 +19,8 @@ _ABBREVIATIONS = frozenset(
     | {"ca", "dr", "mr", "mrs", "ms", "prof", "jr", "sr"}
 )
 _DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")  # "a.k.a", "e.g", "u.s", as the period before the next word leaves them
-_LATEX_QUOTES = re.compile(r"``(.*?)''")  # LaTeX's quotation marks, in abstracts as arXiv has them
+_LATEX_QUOTES = re.compile(r"(?<!`)``(?!`)(.*?)''")  # LaTeX's quotation marks, in abstracts as arXiv has them
+_LATEX_OPEN = re.compile(r"(?<!`)``(?!`)")  # … one left open; three backticks are none (a code fence: “` was shown)
 # …and its single ones (`needle'; 31 in the corpus's abstracts), never a code span's closing backtick: "`x` is Bob's"
 _LATEX_SINGLE = re.compile(r"(?<![`\w])`(?=\S)([^`'\n]{1,80}?)(?<=\S)'(?![\w'])")
 
@@ -50,7 +51,7 @@ def readable(text: str) -> str:
     """A paper's text as a person reads it: LaTeX's ``quotes'' as “quotes” and `quotes' as ‘quotes’ (their
     backticks showed as code on Slack and Discord, the words between them in monospace)."""
     if "``" in text:
-        text = _LATEX_QUOTES.sub(r"“\1”", text).replace("``", "“")
+        text = _LATEX_OPEN.sub("“", _LATEX_QUOTES.sub(r"“\1”", text))
     return _LATEX_SINGLE.sub(r"‘\1’", text) if "`" in text else text
 
 

@@ -54,3 +54,9 @@ def test_latex_single_quotes_read_as_quotes() -> None:
     assert readable("``tie'' and `one'") == "“tie” and ‘one’"
     assert readable("`foo` is Bob's") == "`foo` is Bob's"  # a code span, then an apostrophe: as written
     assert readable("it's `x'y' z") == "it's `x'y' z"
+
+
+def test_a_code_fence_is_no_latex_quote() -> None:
+    """A summary's "```unclosed …" showed as “` (QA s72): three backticks open no quote."""
+    assert readable("```unclosed code, ``quoted'' after") == "```unclosed code, “quoted” after"
+    assert readable("```python x``` and ``open") == "```python x``` and “open"
