@@ -307,12 +307,23 @@ class DiscordPublisher:
             return found
         return await self._call(channel, self._client.fetch_channel(snowflake))
 
+    def _forbidden_in(self, channel: str, exc: discord.Forbidden) -> str:
+        """`_forbidden`, but a thread locked is said to be the cause (not the bot's role: an operator
+        would change its permissions for nothing)."""
+        found = self._client.get_channel(int(channel)) if channel.isdigit() else None
+        if exc.code == 50013 and isinstance(found, discord.Thread) and found.locked:
+            return (
+                f"403 missing access ({exc.text or 'Forbidden'}): the thread is locked, and only those who may"
+                " manage threads post in it: unlock it, or give the bot's role Manage Threads"
+            )
+        return _forbidden(exc)
+
     async def _call(self, channel: str, call: Any) -> Any:
         """Await a discord.py call, turning its errors into the publishing port's."""
         try:
             return await call
         except discord.Forbidden as exc:
-            raise ChannelUnavailable(f"discord:{channel}", _forbidden(exc)) from exc
+            raise ChannelUnavailable(f"discord:{channel}", self._forbidden_in(channel, exc)) from exc
         except discord.NotFound as exc:
             raise ChannelUnavailable(f"discord:{channel}", f"404 unknown channel ({exc.text or 'Not Found'})") from exc
         except discord.RateLimited as exc:

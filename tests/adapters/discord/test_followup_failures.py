@@ -10,7 +10,7 @@ import pytest
 from adapters.discord import followup, interactions
 from bot.domain.channels import ChannelRef
 from tests.adapters.discord.conftest import DiscordBot
-from tests.fakes.discord import TEXT_ID
+from tests.fakes.discord import BOT_ID, TEXT_ID
 
 WEBHOOK = r"POST /webhooks/\d+/[^/]+$"
 
@@ -137,3 +137,25 @@ async def test_an_answer_is_not_kept_waiting_on_a_long_rate_limit(
         await fake.slash("help")
         await fake.wait_for(lambda: "not delivered" in logged(caplog), within=10)
     assert "did not take it within 0 s (a long rate limit" in logged(caplog)
+
+
+async def test_a_mention_in_a_locked_thread_is_logged_as_the_lock_not_the_bots_role(
+    discord_bot: DiscordBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A reply refused in a locked thread (403 50013) told the operator to give the bot's role Send Messages
+    and the rest (QA s72): the lock is said, and how to lift it."""
+    from datetime import date
+
+    from bot.delivery.digest import DigestOptions
+
+    fake = discord_bot.fake
+    await discord_bot.delivery().deliver(ChannelRef("discord", TEXT_ID), DigestOptions(limit=1), date(2026, 6, 1))
+    thread = next(s for s in fake.sent if s.path.endswith("/threads")).path.split("/")[-2]
+    fake.channels[thread]["thread_metadata"]["locked"] = True
+    await fake.dispatch("THREAD_UPDATE", fake.channels[thread])
+    fake.fail(rf"POST /channels/{thread}/messages$", 403, {"message": "Missing Permissions", "code": 50013})
+    caplog.set_level(logging.WARNING)
+    await fake.mention(thread, f"<@{BOT_ID}> summary")  # a moderator may still write in a locked thread
+    await fake.wait_for(lambda: any("could not answer a mention" in r.getMessage() for r in caplog.records))
+    [said] = [r.getMessage() for r in caplog.records if "could not answer a mention" in r.getMessage()]
+    assert "the thread is locked" in said and "Manage Threads" in said and "Send Messages" not in said
