@@ -34,6 +34,7 @@ from adapters.discord.interactions import (
 )
 from adapters.discord.publisher import DiscordPublisher
 from adapters.discord.render import Message, post_message, post_messages, said
+from adapters.discord.servers import ServerMembership
 from adapters.discord.slash import papers_group
 from adapters.discord.wording import REPLY_TO_A_CARD, shared
 from bot.chat.commands import Command, Subscribe
@@ -55,6 +56,7 @@ class PaperBot(discord.Client):
         *,
         guilds: tuple[int, ...] = (),
         community: Community | None = None,
+        servers: ServerMembership | None = None,
         **options: Any,
     ) -> None:
         super().__init__(
@@ -65,6 +67,7 @@ class PaperBot(discord.Client):
             **options,
         )
         self.chat = chat
+        self.servers = servers
         self.publisher = DiscordPublisher(self)
         self.in_flight = InFlight()  # the handlers under way, which `DiscordRuntime.stop` lets finish
         self.tree = HeldTree(self, self.in_flight)
@@ -121,6 +124,16 @@ class PaperBot(discord.Client):
         asker = asker_of(interaction)
         meant = await self.chat.meant(asker) if asker.parent is not None else asker
         return out_of_reach(interaction, of_parent=meant.channel != asker.channel)
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        self.in_flight.hold()
+        if self.servers is not None:
+            await self.servers.left(guild)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        self.in_flight.hold()
+        if self.servers is not None:
+            await self.servers.joined(guild)
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         self.in_flight.hold()

@@ -311,7 +311,10 @@ async def running(services: Services) -> AsyncIterator[Running]:
             from adapters.discord.surfaces import install
 
             use_endpoints(services.settings.discord_api_url, services.settings.discord_gateway_url)
-            bot = PaperBot(chat, guilds=services.config.discord.guilds, community=votes)
+            from adapters.discord.servers import ServerMembership
+
+            membership = ServerMembership(services.store.engine)
+            bot = PaperBot(chat, guilds=services.config.discord.guilds, community=votes, servers=membership)
             install(bot, kit)
             discord_runtime = DiscordRuntime(bot, token, discord_token_named(services))
             stack.push_async_callback(discord_runtime.stop)

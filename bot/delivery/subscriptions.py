@@ -26,7 +26,7 @@ from bot.store.ledger import follow_channel
 from bot.store.locks import hold
 from bot.store.tables import digests, subscriptions
 from bot.store.upsert import changed, insert_for
-from bot.store.workspaces import WORKSPACE_REFUSALS
+from bot.store.workspaces import SERVER_LEFT, WORKSPACE_REFUSALS
 
 log = logging.getLogger("paperboy.delivery")
 
@@ -99,6 +99,8 @@ class Subscription:
             lines.append(f"Delivery stopped: {self.status}")
             if self.stored_zone is not None:
                 pass  # the status says what to type
+            elif self.status == SERVER_LEFT:
+                pass  # the status says how it resumes (there is no install page)
             elif not own_refusal(self.status):  # the workspace's, not this channel's: a subscribe would not clear it
                 lines.append(WORKSPACE_STOPPED)
             elif self.source == "config":

@@ -7,12 +7,12 @@ reading lists) joins the erasure by being added to this list, one line.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Table, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Row, Table, and_, delete, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -59,6 +59,11 @@ PAUSED = (
     "paused: paperboy is not installed in this workspace (never was, was uninstalled, or its token was revoked); "
     "installing it resumes"
 )
+# … while the Discord server removed the bot (a kick, or it was made to leave); its joining again clears it.
+SERVER_LEFT = "paused: the bot is not in this Discord server (it was removed from it); adding it back resumes"
+# A channel's refusal a removed bot got from a digest due while it was away (the removal itself came while
+# no process was connected): cleared too when it joins again (tried then; refused again, it says so again).
+UNSEEN = "403 missing access%the bot cannot see this channel%"
 _PAUSED_BEFORE = (
     "paused: the app was uninstalled from this workspace (or its token revoked); installing it again resumes",
 )
@@ -88,13 +93,16 @@ async def forget(engine: AsyncEngine, platform: str, workspace: str) -> dict[str
     return erased
 
 
-async def pause(engine: AsyncEngine, platform: str, workspace: str) -> int:
+async def pause(
+    engine: AsyncEngine, platform: str, workspace: str, status: str = PAUSED, channels: Collection[str] = ()
+) -> int:
     """Stop the workspace's deliveries (its installation is gone); how many subscriptions were paused.
     A channel's own refusal (archived, bot removed) is kept: `resume` must not clear it. None are where
     the workspace is installed again by now: an uninstall's pause that came after a reinstall's `resume`
-    left the workspace installed with every digest paused (both hold the workspace's lock)."""
+    left the workspace installed with every digest paused (both hold the workspace's lock). `channels`:
+    the workspace's channels, whose subscriptions kept under no workspace (the config file's) go too."""
     paused = or_(subscriptions.c.status.is_(None), _paused(), *_refused_token())
-    return await _mark(engine, platform, workspace, paused, PAUSED, unless_installed=True)
+    return await _mark(engine, platform, workspace, paused, status, unless_installed=True, channels=channels)
 
 
 async def _mark(
@@ -105,12 +113,13 @@ async def _mark(
     status: str | None,
     *,
     unless_installed: bool = False,
+    channels: Collection[str] = (),
 ) -> int:
     """Set the status of the workspace's subscriptions `which` picks (`workspace` None: every one of the
     platform's); how many there were. `unless_installed`: none, where the workspace has an installation."""
     where = [subscriptions.c.platform == platform, which]
     if workspace is not None:
-        where.append(subscriptions.c.workspace == workspace)
+        where.append(_of(workspace, channels))
     async with engine.begin() as conn:
         if unless_installed and workspace is not None:
             await hold(conn, _installing(platform, workspace))
@@ -121,29 +130,47 @@ async def _mark(
     return _count(result)
 
 
+def _of(workspace: str, channels: Collection[str]) -> ColumnElement[bool]:
+    """The workspace's subscriptions, and those of `channels` kept under no workspace."""
+    if not channels:
+        return subscriptions.c.workspace == workspace
+    unnamed = and_(subscriptions.c.workspace == "", subscriptions.c.channel.in_(sorted(channels)))
+    return or_(subscriptions.c.workspace == workspace, unnamed)
+
+
 def _installing(platform: str, workspace: str) -> str:
     """The lock (`bot.store.locks`) an uninstall's pause and an install's resume take, one after the other."""
     return f"installation {platform}:{workspace}"
 
 
 def _paused() -> ColumnElement[bool]:
-    return subscriptions.c.status.in_((PAUSED, *_PAUSED_BEFORE))  # the words of earlier versions too
+    return subscriptions.c.status.in_((PAUSED, SERVER_LEFT, *_PAUSED_BEFORE))  # the words of earlier versions too
 
 
 def _refused_token() -> list[ColumnElement[bool]]:
     return [subscriptions.c.status.like(f"{code}%") for code in WORKSPACE_REFUSALS]
 
 
-async def resume(engine: AsyncEngine, platform: str, workspace: str, now: datetime | None = None) -> int:
+async def resume(
+    engine: AsyncEngine,
+    platform: str,
+    workspace: str,
+    now: datetime | None = None,
+    *,
+    unseen: bool = False,
+    channels: Collection[str] = (),
+) -> int:
     """Deliver to the workspace again (installed anew): clear the pauses and the refusals of a bad token,
     not a channel's own refusals (archived, bot removed), which only a new `subscribe` clears; how many.
+    `unseen`: a Discord server the bot joined again, whose channels' "cannot see this channel" (`UNSEEN`)
+    came from its absence, are cleared too; `channels`, as for `pause`.
 
     Each one's schedule begins anew at the start of its local day (`Subscription.since`, kept in
     `updated_at`): today's digest, still in its window, comes (late); the days the app was gone are not
     owed, so not recorded missed one by one, each with a warning, as they were."""
     when = now or datetime.now(UTC)
-    which = [subscriptions.c.platform == platform, subscriptions.c.workspace == workspace]
-    which.append(or_(_paused(), *_refused_token()))
+    which = [subscriptions.c.platform == platform, _of(workspace, channels)]
+    which.append(or_(_paused(), *_refused_token(), *([subscriptions.c.status.like(UNSEEN)] if unseen else [])))
     columns = (subscriptions.c.channel, subscriptions.c.timezone, subscriptions.c.updated_at)
     async with engine.begin() as conn:
         await hold(conn, _installing(platform, workspace))  # after an uninstall's pause begun before it, if any

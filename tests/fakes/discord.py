@@ -553,7 +553,14 @@ class FakeDiscord:
             "application": {"id": APP_ID, "flags": 0},
         }
         await ws.send_str(json.dumps({"op": 0, "t": "READY", "s": next(self._seq), "d": ready}))
-        guild = {
+        guild = self.guild()
+        await ws.send_str(json.dumps({"op": 0, "t": "GUILD_CREATE", "s": next(self._seq), "d": guild}))
+        self.identified.set()
+
+    def guild(self) -> dict[str, Any]:
+        """The server as GUILD_CREATE gives it: its channels, roles, and the bot as a member."""
+        me = user(BOT_ID, "paperboy", bot=True)
+        return {
             "id": GUILD_ID,
             "name": "Lab",
             "icon": None,
@@ -607,8 +614,6 @@ class FakeDiscord:
             "system_channel_flags": 0,
             "afk_timeout": 300,
         }
-        await ws.send_str(json.dumps({"op": 0, "t": "GUILD_CREATE", "s": next(self._seq), "d": guild}))
-        self.identified.set()
 
     @staticmethod
     def _json(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:

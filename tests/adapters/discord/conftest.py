@@ -11,6 +11,7 @@ import yarl
 
 from adapters.discord.app import PaperBot
 from adapters.discord.connection import DiscordRuntime
+from adapters.discord.servers import ServerMembership
 from adapters.discord.surfaces import install
 from bot.community.service import Community
 from bot.delivery.digest_delivery import DigestDelivery
@@ -66,7 +67,7 @@ async def discord_bot(
     ledger = Ledger(store.engine)
     community = Community(EngagementStore(store.engine), ReadingLists(store.engine), store, clock=lambda: NOW)
     chat = chat_service(store, ledger=ledger, community=community, limit=digest_limit)
-    bot = PaperBot(chat, guild_ready_timeout=0.005, community=community)
+    bot = PaperBot(chat, guild_ready_timeout=0.005, community=community, servers=ServerMembership(store.engine))
     suggestions = Suggestions(store)
     install(bot, Surfaces(LinkCards(offline_catalog(store)), suggestions, subscriptions, chat.answer))
     runtime = DiscordRuntime(bot, "fake-token")

@@ -1,0 +1,52 @@
+"""A Discord server removing the bot pauses its channels' digests; adding the bot back resumes them (as an
+uninstall and a reinstall do a Slack workspace's)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import discord
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.domain.words import counted
+from bot.store.workspaces import SERVER_LEFT, pause, resume
+
+log = logging.getLogger("paperboy.discord")
+
+
+class ServerMembership:
+    def __init__(self, engine: AsyncEngine, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._engine = engine
+        self._clock = clock
+
+    async def left(self, guild: discord.Guild) -> None:
+        """Removed from the server (a kick, a ban, the server gone): its digests wait, none tried and refused."""
+        paused = await pause(self._engine, "discord", str(guild.id), SERVER_LEFT, _channels(guild))
+        if paused:
+            log.info(
+                "the Discord server %s (%s) removed the bot: %s paused until it is added back",
+                guild.id,
+                guild.name,
+                counted(paused, "digest"),
+            )
+
+    async def joined(self, guild: discord.Guild) -> None:
+        """Added to the server (again): the digests its leaving paused, or that found it gone, resume."""
+        resumed = await resume(
+            self._engine, "discord", str(guild.id), self._clock(), unseen=True, channels=_channels(guild)
+        )
+        if resumed:
+            log.info(
+                "the Discord server %s (%s) added the bot again: %s resumed",
+                guild.id,
+                guild.name,
+                counted(resumed, "digest"),
+            )
+
+
+def _channels(guild: discord.Guild) -> set[str]:
+    """The server's channels and threads as the client knows them: a config file's subscription names its
+    channel with no server."""
+    return {str(c.id) for c in guild.channels} | {str(t.id) for t in guild.threads}
