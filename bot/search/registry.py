@@ -26,9 +26,9 @@ RECENCY_WEIGHT = 0.15
 UPVOTE_WEIGHT = 0.15
 # another layout on disk (or other documents: -3 indexes long names' words, -4 drops accents, -5 adds the
 # titles' and keywords' word pairs, -6 folds ł and ø, makes "GPUs" "gpu", keeps keywords apart for phrases,
-# -7 spells out "C++", "C#" and "F#")
+# -7 spells out "C++", "C#" and "F#", -8 leaves out words of 100 bytes or more)
 # is built again
-VERSION = "tantivy-7"
+VERSION = "tantivy-8"
 FILE = "registry.npz"
 ARRAYS = ("ids", "day", "upvotes", "alive", "versions", "texts")  # one value per position, saved
 

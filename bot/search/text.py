@@ -20,15 +20,22 @@ from bot.search.acronyms import ACRONYMS
 
 MAX_QUERY_TERMS = 32  # a 10,000-character query costs no more than a sentence
 
+# A word this long (bytes) or longer is no word anyone searches for, and left out: one of 300,000 letters
+# (a listing's broken title) cost its commit 13 s, the time going with the square of its length.
+LONGEST = 100
 TERMS: TextAnalyzer = (
     TextAnalyzerBuilder(Tokenizer.simple())  # words: runs of letters and digits
+    .filter(Filter.remove_long(LONGEST))
     .filter(Filter.lowercase())
     .filter(Filter.custom_stopword(sorted(STOP_WORDS | LETTERS)))
     .filter(Filter.stemmer("english"))
     .build()
 )
-WORDS: TextAnalyzer = TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.lowercase()).build()
-_ASCII_WORD = re.compile(r"[a-z0-9]+")  # what `WORDS` finds in lower-case ASCII (Rust's alphanumeric)
+WORDS: TextAnalyzer = (
+    TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.remove_long(LONGEST)).filter(Filter.lowercase()).build()
+)
+# what `WORDS` finds in lower-case ASCII (Rust's alphanumeric), a run too long left out
+_ASCII_WORD = re.compile(rf"(?<![a-z0-9])[a-z0-9]{{1,{LONGEST - 1}}}(?![a-z0-9])")
 # An acronym keeps its form and loses a plural "s" (Snowball leaves "llms" alone): "LLMs" is "llm", and so
 # is any word in capitals written with one ("GPUs", "LSTMs", "LRMs"), before case is folded.
 _PLURAL = re.compile(rf"(?<![^\W_])({'|'.join(sorted(map(re.escape, ACRONYMS), key=len, reverse=True))})s(?![^\W_])")

@@ -112,3 +112,19 @@ def test_a_language_named_with_a_sign_is_a_word() -> None:
     assert ids(index, "C++") == ids(index, "c++ code") == ids(index, "C#") == {"2401.00014"}
     assert ids(index, '"C++ in production"') == {"2401.00014"}
     assert index.search_now("c++ prompts", SearchFilters(), limit=2)[0].paper.arxiv_id == "2401.00014"
+
+
+def test_a_run_of_letters_no_one_searches_for_is_left_out_as_both_sides_read_it() -> None:
+    """A listing's broken title of 300,000 letters cost the index's commit 13 s, its time going with the
+    square of the word's length (QA s72): a word of LONGEST bytes or more is no term, for documents and
+    queries alike, and the rest of the text is found as before."""
+    from bot.search.text import LONGEST, TERMS, WORDS, folded, query_terms, words
+
+    long, short = "y" * LONGEST, "z" * (LONGEST - 1)
+    for text in (f"{long} normal words {short}", f"Ünï {long} normal {short}"):
+        assert words(text) == WORDS.analyze(folded(text))  # the ASCII fast path agrees with the analyser
+        assert long not in words(text) and short in words(text)
+    assert TERMS.analyze(f"{long} normal") == ["normal"] and query_terms(f"{long} normal") == ["normal"]
+    index = LexicalIndex([paper("2401.00011", f"Normal {'Y' * 300_000} title", abstract="y" * 300_000)])
+    assert [h.paper.arxiv_id for h in index.search_now("normal title", SearchFilters(), 5)] == ["2401.00011"]
+    assert index.search_now('"normal title"', SearchFilters(), 5) == []  # the long word still stands between
