@@ -34,8 +34,7 @@ TERMS: TextAnalyzer = (
 WORDS: TextAnalyzer = (
     TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.remove_long(LONGEST)).filter(Filter.lowercase()).build()
 )
-# what `WORDS` finds in lower-case ASCII (Rust's alphanumeric), a run too long left out
-_ASCII_WORD = re.compile(rf"(?<![a-z0-9])[a-z0-9]{{1,{LONGEST - 1}}}(?![a-z0-9])")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")  # what `WORDS` finds in lower-case ASCII (Rust's alphanumeric)
 # An acronym keeps its form and loses a plural "s" (Snowball leaves "llms" alone): "LLMs" is "llm", and so
 # is any word in capitals written with one ("GPUs", "LSTMs", "LRMs"), before case is folded.
 _PLURAL = re.compile(rf"(?<![^\W_])({'|'.join(sorted(map(re.escape, ACRONYMS), key=len, reverse=True))})s(?![^\W_])")
@@ -84,7 +83,10 @@ def _bare_singular(found: re.Match[str]) -> str:
 def words(text: str) -> list[str]:
     """Lower-cased words of `text` (NFKC-folded): what `WORDS` gives, read by a regex for ASCII text (a
     third of the time: a search reads the keywords of its first 20 papers, about 120 of them)."""
-    return _ASCII_WORD.findall(text.lower()) if text.isascii() else WORDS.analyze(folded(text))
+    if not text.isascii():
+        return WORDS.analyze(folded(text))
+    found: list[str] = _ASCII_WORD.findall(text.lower())
+    return found if len(text) < LONGEST else [word for word in found if len(word) < LONGEST]  # too long: none
 
 
 def query_terms(text: str) -> list[str]:
