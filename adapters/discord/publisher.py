@@ -328,6 +328,11 @@ class DiscordPublisher:
             raise ChannelUnavailable(f"discord:{channel}", f"404 unknown channel ({exc.text or 'Not Found'})") from exc
         except discord.RateLimited as exc:
             raise DeliveryError(f"Discord rate-limited discord:{channel} for {exc.retry_after:.0f} s") from exc
+        except discord.DiscordServerError as exc:  # 503 (discord.py retries 500, 502, 504 and 524 itself)
+            raise DeliveryError(
+                f"Discord answered HTTP {exc.status} to a post in discord:{channel} (Discord is having trouble): the"
+                " delivery is tried again later"
+            ) from exc
         except discord.HTTPException as exc:
             raise DeliveryError(f"Discord refused a post to discord:{channel}: {exc.status} {exc.text}") from exc
         except (aiohttp.ClientError, TimeoutError) as exc:

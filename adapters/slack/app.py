@@ -35,7 +35,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.errors import MOST_RETRY_AFTER_S, TOKEN_REFUSALS, error_code, retry_after
+from adapters.slack.errors import MOST_RETRY_AFTER_S, RATE_LIMITED, TOKEN_REFUSALS, error_code, retry_after
 from adapters.slack.files import as_file
 from adapters.slack.follows import listen_for_moves, personal
 from adapters.slack.guard import Background, slack_guard
@@ -124,8 +124,10 @@ class _RateLimitRetry(AsyncRateLimitErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        if error is not None or response is None or response.status_code != 429:
+        if error is not None or response is None:
             return False  # (an error: ours after the wait, `LeaseLost`, goes up as it is)
+        if response.status_code != 429:  # … or Slack's rate limit said in an answer of 200 (nothing was posted)
+            return response.status_code == 200 and (response.body or {}).get("error") in RATE_LIMITED
         wait = retry_after(response.headers)
         return wait is None or wait <= MOST_RETRY_AFTER_S
 

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.sources.http import retry_after_seconds
 
 MOST_RETRY_AFTER_S = 30  # the longest a 429's Retry-After is waited out, as for Discord (then: tried again later)
+RATE_LIMITED = frozenset({"rate_limited", "ratelimited"})  # `ok: false` codes of Slack's rate limits
 # Slack refuses the token itself (the app removed, its token revoked or expired): the whole workspace's calls fail.
 TOKEN_REFUSALS = frozenset({"invalid_auth", "account_inactive", "token_revoked", "token_expired", "not_authed"})
 

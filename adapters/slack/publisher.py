@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.errors import (
     MOST_RETRY_AFTER_S,
+    RATE_LIMITED,
     TOKEN_REFUSALS,
     asked_wait,
     error_code,
@@ -372,6 +373,10 @@ def _mapped(
         return DeliveryError(f"Slack refused SLACK_BOT_TOKEN ({code}: {why}): set the right token and restart paperboy")
     if code in PERMANENT:
         return ChannelUnavailable(str(ref), f"{code} ({WHY.get(code, 'Slack refused the bot')})")
+    if code in RATE_LIMITED and status != 429:
+        return DeliveryError(
+            f"Slack kept rate-limiting {method} in {ref.channel} ({code}): tried again at a later sweep"
+        )
     if status == 429:
         if (wait := asked_wait(exc)) is not None and wait > MOST_RETRY_AFTER_S:  # refused at once, not retried
             return DeliveryError(

@@ -116,6 +116,20 @@ async def test_a_rate_limit_longer_than_patience_fails_without_blocking(discord_
     assert "rate-limited" in (result.reason or "")
 
 
+async def test_a_503_fails_the_delivery_saying_discord_is_in_trouble_and_it_is_tried_again(
+    discord_bot: DiscordBot,
+) -> None:
+    """discord.py retries 500, 502, 504 and 524, not 503: it was "Discord refused a post to …: 503 " (QA s72)."""
+    discord_bot.fake.fail(rf"POST /channels/{TEXT_ID}/messages$", 503, {"message": "Service Unavailable"})
+    result = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=1), JUNE_1)
+    assert result.outcome == "failed"
+    assert result.reason == (
+        f"Discord answered HTTP 503 to a post in discord:{TEXT_ID} (Discord is having trouble): the delivery is"
+        " tried again later"
+    )
+    assert (await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=1), JUNE_1)).outcome == "posted"
+
+
 async def test_403_missing_access_stops_delivery(discord_bot: DiscordBot) -> None:
     discord_bot.fake.fail(rf"POST /channels/{TEXT_ID}/messages$", 403, {"message": "Missing Access", "code": 50001})
     result = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=3), JUNE_1)

@@ -95,6 +95,24 @@ async def test_429_is_waited_out_then_the_post_succeeds(slack_bot: SlackBot) -> 
 
 
 @pytest.mark.slow
+async def test_a_rate_limit_said_with_200_is_waited_out_then_said_if_it_lasts(slack_bot: SlackBot) -> None:
+    """Slack's `ok: false` `rate_limited` / `ratelimited` (HTTP 200: nothing was posted) stopped a digest
+    after 3 of its messages, in Slack's code alone (QA s72). It is waited out as a 429 is."""
+    slack_bot.fake.fail("chat.postMessage", Failure(error="rate_limited"))
+    result = await delivery(slack_bot).deliver(CHANNEL, DigestOptions(limit=1), JUNE_1)
+    assert result.outcome == "posted", result
+    assert len(slack_bot.fake.posts()) == 1 + 3  # the refused header, then header, card and seed
+    other = ChannelRef("slack", "C0002", "T0001")
+    slack_bot.fake.fail("chat.postMessage", *[Failure(error="ratelimited")] * 4)  # the first try and 3 retries
+    lasting = await delivery(slack_bot).deliver(other, DigestOptions(limit=1), JUNE_1)
+    assert lasting.outcome == "failed"
+    assert (
+        lasting.reason
+        == "Slack kept rate-limiting chat.postMessage in C0002 (ratelimited): tried again at a later sweep"
+    )
+
+
+@pytest.mark.slow
 async def test_a_hold_lost_while_a_429_is_waited_out_posts_nothing_more(slack_bot: SlackBot) -> None:
     """On PostgreSQL a hold goes with its database session: lost during a 15 s Retry-After, another process
     took the digest over and posted the message, and this one's retry then posted it again. The retry now
