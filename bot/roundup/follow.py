@@ -212,6 +212,8 @@ class Follower:
         reopens the thread, and the card is refreshed at its next hour."""
         try:
             return await self._refresh(publisher, item, paper, report)
+        except PlatformUnreachable:
+            raise  # the platform down: the channel's other cards and notes are not asked either
         except DeliveryError as exc:
             log.info("the card of %s in %s was not refreshed: %s", item.arxiv_id, item.channel, exc)
             return "as is"

@@ -123,7 +123,7 @@ class FollowStore:
                 "repo": card.repo,
                 "version": version,
                 "shown": card.shown,
-                "refreshed_at": now,  # posting counts as the card's refresh: the next is an hour away
+                "refreshed_at": None,  # the first change it shows is refreshed with the sync that finds it
                 "gone": None,
             }
             await conn.execute(self._insert(renew_before), row)
@@ -170,7 +170,7 @@ class FollowStore:
                     "repo": r.repo_now if r.upvotes is None else r.repo,  # an intent records both or neither
                     "version": r.version,
                     "shown": "",  # unknown: the first refresh due shows the counts as they are
-                    "refreshed_at": as_utc(r.sent_at),
+                    "refreshed_at": None,
                 }
                 for r in await conn.execute(query)
             ]
