@@ -81,13 +81,16 @@ WORKSPACE_REFUSALS = (
 )
 
 
-async def forget(engine: AsyncEngine, platform: str, workspace: str) -> dict[str, int]:
-    """Erase every row about the workspace, in one transaction; how many went from each table."""
+async def forget(engine: AsyncEngine, platform: str, workspace: str, *, unnamed: bool = False) -> dict[str, int]:
+    """Erase every row about the workspace, in one transaction; how many went from each table. `unnamed`:
+    the platform's rows kept under no workspace too (with one Slack token, the channels named without
+    one, the config file's and `paperboy post`'s, are that token's workspace's)."""
     erased: dict[str, int] = {}
+    spaces = [workspace, ""] if unnamed else [workspace]
     async with engine.begin() as conn:
         for table in WORKSPACE_TABLES:
             result = await conn.execute(
-                delete(table).where(table.c.platform == platform, table.c.workspace == workspace)
+                delete(table).where(table.c.platform == platform, table.c.workspace.in_(spaces))
             )
             erased[table.name] = _count(result)
     return erased
@@ -219,6 +222,13 @@ class Departed:
     channels: int
     stopped: int
     follows: int
+
+
+async def holding(engine: AsyncEngine, platform: str) -> set[str]:
+    """The workspaces (and "", for rows kept under none) the platform's rows of `WORKSPACE_TABLES` name."""
+    held = [select(table.c.workspace).where(table.c.platform == platform) for table in WORKSPACE_TABLES]
+    async with engine.connect() as conn:
+        return {str(r.workspace) for r in (await conn.execute(held[0].union(*held[1:]))).all()}
 
 
 async def departed(engine: AsyncEngine) -> list[Departed]:

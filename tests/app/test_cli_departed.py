@@ -73,3 +73,45 @@ def test_stopped_channels_are_said_where_their_reason_is_shown() -> None:
 
     one = Installed("slack", "T1", "Lab", False, datetime.now(UTC), None, None, 3, 1, 0)
     assert "3 channels (1 stopped: `/papers settings` in each, and paperboy's Home tab, say why)" in _line(one)
+
+
+async def _posted_unnamed_and_saved(data: Path, teams: tuple[str, ...]) -> None:
+    """A digest `paperboy post --channel slack:C0001` delivered (kept under no workspace), and a subscription
+    in each of `teams`."""
+    from datetime import UTC, date, datetime
+
+    from bot.store.ledger import Ledger
+
+    engine = create_engine(database_url(None, data))
+    try:
+        await migrate(engine)
+        day, at = date(2026, 6, 1), datetime(2026, 6, 1, 9, tzinfo=UTC)
+        await Ledger(engine).begin_papers(ChannelRef("slack", "C0001"), day, [(1, "2606.00001")], at)
+        for team in teams:
+            await SubscriptionStore(engine).save(Subscription(ChannelRef("slack", "C0009", team)))
+    finally:
+        await engine.dispose()
+
+
+def test_forget_with_one_token_takes_the_channels_named_without_a_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With one SLACK_BOT_TOKEN, `paperboy post --channel slack:C0001`'s records are kept under no workspace:
+    `forget --team slack:T0001` left them and said "Nothing was stored" (QA s72-contract #1)."""
+    for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "PAPERBOY_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PAPERBOY_OFFLINE", "1")
+    monkeypatch.chdir(tmp_path)
+    for n, teams in enumerate([(), ("T0001",), ("T0001", "T0002")]):
+        data = tmp_path / f"data{n}"
+        asyncio.run(_posted_unnamed_and_saved(data, teams))
+        monkeypatch.setenv("PAPERBOY_DATA_DIR", str(data))
+        said = " ".join(printed(capsys, "forget", "--team", "slack:T0001").split())
+        if len(teams) < 2:  # the one workspace's: erased with it
+            assert said.startswith("Forgot slack:T0001: ") and "1 paper posted in a digest" in said
+            assert said.endswith("(with the channels named without a workspace, which one bot token serves).")
+            again = " ".join(printed(capsys, "forget", "--team", "slack:T0001").split())
+            assert again.startswith("Nothing was stored about slack:T0001.")
+        else:  # another workspace's data too: whose they are can't be told
+            assert said.startswith("Forgot slack:T0001: 1 subscription or follow.")
+            assert "Kept: what is stored for Slack channels named without a workspace" in said and "T0002" in said

@@ -230,15 +230,28 @@ def register(app: typer.Typer) -> None:
         platform, workspace = parse_team(team)
 
         async def work(services: Services) -> int:
+            from bot.app.workspaces import multi_workspace
             from bot.store.workspaces import forget as erase
+            from bot.store.workspaces import holding
 
-            erased = await erase(services.store.engine, platform, workspace)
+            # One SLACK_BOT_TOKEN: rows kept under no workspace (channels named without one: the config file's,
+            # `paperboy post --channel slack:C…`'s) are its workspace's, the one workspace holding any others.
+            held = await holding(services.store.engine, platform) if platform == "slack" else set()
+            one = multi_workspace(services.settings) is None and "" in held and held - {""} <= {workspace}
+            erased = await erase(services.store.engine, platform, workspace, unnamed=one)
             a_team = platform == "slack" and not workspace.startswith("E")  # an org's own id: no org above it
             _say(
-                f"Forgot {platform}:{workspace}: {erased_detail(erased)}."
+                f"Forgot {platform}:{workspace}: {erased_detail(erased)}"
+                + (" (with the channels named without a workspace, which one bot token serves)." if one else ".")
                 if any(erased.values())
                 else f"Nothing was stored about {platform}:{workspace}." + (_ORG_HINT if a_team else "")
             )
+            if not one and "" in held and multi_workspace(services.settings) is None and held - {"", workspace}:
+                _say(
+                    f"Kept: what is stored for Slack channels named without a workspace, as other workspaces"
+                    f" ({', '.join(sorted(held - {'', workspace}))}) have data here too and it can't be told whose"
+                    " it is."
+                )
             return 0
 
         raise typer.Exit(running.with_services(work, ensure=False))
