@@ -45,16 +45,17 @@ def _now() -> datetime:
 
 
 def following(
-    follows: FollowStore, follow_days: int
+    follows: FollowStore, follow_days: int, *, regardless: bool = False
 ) -> Callable[[ChannelRef, Card, MessageRef, datetime], Awaitable[None]]:
     """DigestDelivery's `posted` hook: each card out is followed, as posted, for `follow_days` (0: none).
     `paperboy post` follows its cards so too: they were followed only once a sync had come, and until then
-    "any news?" in their threads was told that none would come."""
+    "any news?" in their threads was told that none would come. `regardless`: whether or not the channel
+    is subscribed (`post` to a channel with no subscription: its cards got no news, as if it had unsubscribed)."""
 
     async def posted(channel: ChannelRef, card: Card, ref: MessageRef, now: datetime) -> None:
         if follow_days:
             renew = now - timedelta(days=follow_days)  # a card of the paper there followed no more: this one is
-            await follows.record(channel, card.paper_id, ref, AsPosted.of(card), now, renew)
+            await follows.record(channel, card.paper_id, ref, AsPosted.of(card), now, renew, regardless=regardless)
 
     return posted
 

@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Exists, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import Executable
 
@@ -105,9 +105,12 @@ class FollowStore:
         card: AsPosted,
         now: datetime,
         renew_before: datetime | None = None,
+        *,
+        regardless: bool = False,
     ) -> None:
         """A card is out: follow it from now, with the arXiv version known now (if any). Once per card;
-        a card followed no more (posted before `renew_before`, or deleted) gives way to the new one."""
+        a card followed no more (posted before `renew_before`, or deleted) gives way to the new one.
+        `regardless`: followed whether or not its channel is subscribed (posted where none was)."""
         async with self._engine.begin() as conn:
             version = await conn.scalar(select(paper_versions.c.version).where(paper_versions.c.arxiv_id == arxiv_id))
             row = {
@@ -125,6 +128,7 @@ class FollowStore:
                 "shown": card.shown,
                 "refreshed_at": None,  # the first change it shows is refreshed with the sync that finds it
                 "gone": None,
+                "regardless": regardless,
             }
             await conn.execute(self._insert(renew_before), row)
 
@@ -171,6 +175,7 @@ class FollowStore:
                     "version": r.version,
                     "shown": "",  # unknown: the first refresh due shows the counts as they are
                     "refreshed_at": None,
+                    "regardless": False,
                 }
                 for r in await conn.execute(query)
             ]
@@ -305,12 +310,14 @@ class FollowStore:
             return {r.arxiv_id: r.version for r in rows}
 
 
-def _shared() -> Exists:
-    """Whether a followed card is one a person shared (its thread's origin), not a digest's."""
-    return exists().where(
+def _shared() -> ColumnElement[bool]:
+    """Whether a followed card is followed whether or not its channel is subscribed: one a person shared
+    (its thread's origin), or one `paperboy post` sent where no subscription was; not a digest's."""
+    shared = exists().where(
         threads.c.platform == follows.c.platform,
         threads.c.workspace == follows.c.workspace,
         threads.c.channel == follows.c.channel,
         threads.c.thread_ref == follows.c.thread_ref,
         threads.c.origin == "share",
     )
+    return or_(follows.c.regardless, shared)

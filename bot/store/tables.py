@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData(
@@ -207,6 +208,9 @@ follows = Table(
     Column("shown", Text, nullable=False),  # the counts the card shows now: refreshed when they differ
     Column("refreshed_at", DateTime(timezone=True)),  # at most one refresh an hour
     Column("gone", Text),  # why it is no longer followed (the card was deleted); NULL while followed
+    # followed whether or not its channel is subscribed (`paperboy post` to a channel that had no subscription;
+    # a share is too, by its thread's origin)
+    Column("regardless", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 # One note in a paper's thread per event (code, version:N, upvotes:N): claimed before it is posted.

@@ -6,7 +6,9 @@ import asyncio
 import json
 import signal
 import socket
+import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -78,6 +80,7 @@ async def test_post_delivers_once(tmp_path: Path, fake_slack: FakeSlack) -> None
     assert code == 0, err
     assert "Posted the 1 June 2026 digest to slack:C0001: 10 papers." in err
     assert len(fake_slack.posts("C0001")) == 1 + 10 * 2
+    assert followed_regardless(tmp_path) == [True] * 10  # no subscription here: followed for news all the same
     code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:C0001", "--date", "2026-06-01")
     assert code == 0
     assert "already has the 1 June 2026 digest (10 papers): nothing posted." in err
@@ -99,6 +102,13 @@ async def test_post_to_a_channel_of_the_config_file_posts_its_whole_digest(
     assert code == 0, err
     assert "Posted the 1 June 2026 digest to slack:C0001: 5 papers." in err
     assert len(fake_slack.posts("C0001")) == 1 + 5 * 2
+    assert followed_regardless(tmp_path) == [False] * 5  # a subscription's: followed while subscribed
+
+
+def followed_regardless(tmp_path: Path) -> list[bool]:
+    """Whether each followed card is followed with or without a subscription, as the store holds it."""
+    with closing(sqlite3.connect(tmp_path / "data" / "paperboy.db")) as db:
+        return [bool(r) for (r,) in db.execute("SELECT regardless FROM followed_cards ORDER BY arxiv_id")]
 
 
 async def test_post_to_a_missing_channel_fails_cleanly(tmp_path: Path, fake_slack: FakeSlack) -> None:

@@ -18,7 +18,7 @@ from bot.domain.errors import ChannelUnavailable, PlatformUnreachable, Workspace
 from bot.domain.models import Listing, Paper
 from bot.domain.post import Card, Post
 from bot.domain.publishing import MessageRef
-from bot.roundup.follow import Follower
+from bot.roundup.follow import Follower, following
 from bot.store.follows import AsPosted, FollowStore
 from bot.store.ledger import Ledger
 from bot.store.notes import NoteLedger
@@ -304,6 +304,26 @@ async def test_a_channel_that_unsubscribed_hears_no_more_news_until_it_subscribe
     await subscriptions.save(Subscription(channel=CHANNEL, time="09:00", timezone="UTC"))
     await live.sweep()
     assert notes(publisher) == sorted([f"note:{first}:code", f"note:{second}:code", f"note:{second}:upvotes:250"])
+
+
+async def test_cards_posted_where_no_subscription_was_are_followed_with_or_without_one(store: PaperStore) -> None:
+    """`paperboy post` to a channel with no subscription: its cards got no news, as if it had unsubscribed
+    (QA s72-contract #2: the contract follows a card "for follow_days after a card is posted")."""
+    clock, publisher = Clock(POSTED), RecordingPublisher()
+    subscriptions = SubscriptionStore(store.engine)
+    live = follower(store, publisher, clock, "a", subscriptions=subscriptions)
+    ids = await list_day(store)
+    posted = following(FollowStore(store.engine), 7, regardless=True)  # as `post` makes it, none subscribed
+    assert (await delivery(store, publisher, clock, posted).deliver(CHANNEL, OPTIONS, DAY)).outcome == "posted"
+    await news_for(store, ids[0], repo="https://github.com/x/first")
+    clock.now += timedelta(hours=2)
+    assert (await live.sweep()).followed == 3 and notes(publisher) == [f"note:{ids[0]}:code"]
+    await subscriptions.save(Subscription(channel=CHANNEL, time="09:00", timezone="UTC"))
+    assert await subscriptions.remove(CHANNEL)  # subscribed and unsubscribed since: followed still, as posted
+    await news_for(store, ids[1], repo="https://github.com/x/second")
+    clock.now += timedelta(hours=2)
+    await live.sweep()
+    assert notes(publisher) == sorted([f"note:{ids[0]}:code", f"note:{ids[1]}:code"])
 
 
 async def test_a_workspace_whose_token_was_refused_is_asked_nothing_until_it_is_installed_again(

@@ -114,7 +114,7 @@ async def test_a_store_lacking_part_of_its_stamped_schema_is_refused_in_our_word
             assert await connection.run_sync(schema_revisions) == {"0010"}  # not stamped: nothing changed
         async with engine.begin() as connection:
             await connection.run_sync(lambda c: command.stamp(alembic_config(c), HEAD_REVISION))
-        with pytest.raises(StoreError, match=r"is stamped schema revision .* but lacks table thread_notes"):
+        with pytest.raises(StoreError, match=r"is stamped schema revision .* but lacks .*table thread_notes"):
             await migrate(engine)  # stamped already (by an earlier paperboy): said at every start
 
 

@@ -47,8 +47,9 @@ def register(app: typer.Typer) -> None:
             from bot.roundup.follow import following
             from bot.store.follows import FollowStore
 
-            posted = following(FollowStore(services.store.engine), services.config.digest.follow_days)  # as `run`
             subscription = _in_file(services, where) or await services.subscriptions.get(where)
+            follow_days = services.config.digest.follow_days  # as `run`; posted where none subscribed: followed still
+            posted = following(FollowStore(services.store.engine), follow_days, regardless=subscription is None)
             if subscription is None:
                 await _reachable_workspace(services, where)  # before anything is claimed or recorded
             if subscription is not None and subscription.cadence == "weekly":
