@@ -325,7 +325,9 @@ class DiscordPublisher:
         except discord.Forbidden as exc:
             raise ChannelUnavailable(f"discord:{channel}", self._forbidden_in(channel, exc)) from exc
         except discord.NotFound as exc:
-            raise ChannelUnavailable(f"discord:{channel}", f"404 unknown channel ({exc.text or 'Not Found'})") from exc
+            raise ChannelUnavailable(
+                f"discord:{channel}", f"404 unknown channel ({exc.text or 'Not Found'}): {NO_CHANNEL}"
+            ) from exc
         except discord.RateLimited as exc:
             raise DeliveryError(f"Discord rate-limited discord:{channel} for {exc.retry_after:.0f} s") from exc
         except discord.DiscordServerError as exc:  # 503 (discord.py retries 500, 502, 504 and 524 itself)
@@ -340,6 +342,10 @@ class DiscordPublisher:
             raise PlatformUnreachable("Discord", f"discord:{channel}", url, isinstance(exc, TimeoutError)) from exc
 
 
+# A 404's cause and fix: the id names no channel now.
+NO_CHANNEL = (
+    "no channel has this id now (deleted, or mistyped): subscribe in the channel meant, or mend the config file"
+)
 # Discord's codes for a 403: what the bot's role lacks in the channel, and how to give it.
 _FORBIDDEN = {
     50001: "the bot cannot see this channel: give its role View Channel here, or invite it",
@@ -356,7 +362,7 @@ _FORBIDDEN = {
 
 def _forbidden(exc: discord.Forbidden) -> str:
     """A 403 as the channel's status: Discord's words, then what to do about them."""
-    said = f"403 missing access ({exc.text or 'Forbidden'})"
+    said = f"403 {'missing permissions' if exc.code == 50013 else 'missing access'} ({exc.text or 'Forbidden'})"
     fix = _FORBIDDEN.get(exc.code)
     return f"{said}: {fix}" if fix else said
 

@@ -86,7 +86,7 @@ def shared(outcome: Shared | SharedBefore | Unshared) -> str:
     if isinstance(outcome, Unshared):
         if outcome.passing:
             return f"Discord did not take the post just now: {TRY_AGAIN}"
-        if _BARE_STATUS.match(outcome.reason):  # "404 unknown channel (Unknown Channel)": no fix to tell
+        if _BARE_STATUS.match(outcome.reason) or outcome.reason.startswith("404 "):  # the channel is gone
             return "I can't post in this channel: it is gone, or hidden from me."
         return f"I can't post here: {_STATUS.sub('', outcome.reason)}."  # "403 missing access (…): " dropped
     if isinstance(outcome, SharedBefore) and outcome.under_way:

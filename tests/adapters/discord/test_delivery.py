@@ -245,7 +245,20 @@ async def test_404_unknown_channel_stops_delivery(discord_bot: DiscordBot) -> No
     gone = ChannelRef("discord", "1999999999999999999")
     result = await delivery(discord_bot).deliver(gone, DigestOptions(limit=3), JUNE_1)
     assert result.outcome == "stopped"
-    assert (result.reason or "").startswith("404 unknown channel")
+    assert result.reason == (  # the cause and the fix, as a 403's (it was Discord's words alone)
+        "404 unknown channel (Unknown Channel): no channel has this id now (deleted, or mistyped): subscribe in the"
+        " channel meant, or mend the config file"
+    )
+
+
+async def test_403_missing_permissions_is_named_so(discord_bot: DiscordBot) -> None:
+    """50013 was labelled "missing access", 50001's name."""
+    discord_bot.fake.fail(
+        rf"POST /channels/{TEXT_ID}/messages$", 403, {"message": "Missing Permissions", "code": 50013}
+    )
+    result = await delivery(discord_bot).deliver(TEXT, DigestOptions(limit=3), JUNE_1)
+    assert result.outcome == "stopped"
+    assert (result.reason or "").startswith("403 missing permissions (Missing Permissions): the bot's role lacks")
 
 
 def test_embeds_that_would_break_a_limit_are_never_built() -> None:
