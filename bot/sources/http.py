@@ -110,8 +110,8 @@ async def get(
 
     def wait(state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, _Retryable) and exc.retry_after is not None:
-            return exc.retry_after
+        if isinstance(exc, _Retryable) and exc.retry_after is not None:  # not sooner than our own pause: a
+            return max(exc.retry_after, float(backoff(state)))  # `Retry-After: 0` (or -5) was asked 4 times at once
         return float(backoff(state))
 
     retrying = AsyncRetrying(
@@ -125,7 +125,7 @@ async def get(
     try:
         return await _tried(client, url, params, retrying, source=source, policy=policy, limits=limits)
     except _Retryable as exc:
-        what = "rate limited (429)" if exc.status == 429 else "server error"
+        what = "rate limited" if exc.status == 429 else "server error"  # the status is said beside the source
         said = f"{what} after {tries}; try again later"
         later = exc.status == 429 or exc.retry_after is not None
         raise SourceError(source, said, status=exc.status, url=exc.url, wait=later) from exc

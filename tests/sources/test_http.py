@@ -37,6 +37,17 @@ async def test_429_waits_as_long_as_retry_after_says(sleeps: Sleeps) -> None:
     assert sleeps.waits == [7.0]
 
 
+@pytest.mark.parametrize("asked", ["0", "-5"])
+async def test_a_retry_after_of_no_time_waits_our_own_pause(sleeps: Sleeps, asked: str) -> None:
+    """`Retry-After: 0` (or -5) was taken at its word: four requests at once to a server rate-limiting us."""
+    answers = [httpx.Response(429, headers={"Retry-After": asked}) for _ in range(3)] + [httpx.Response(200, json=[])]
+    client, seen = scripted(*answers)
+    async with client:
+        response = await http.get(client, URL, source="Hugging Face", sleep=sleeps)
+    assert response.status_code == 200 and len(seen) == 4
+    assert len(sleeps.waits) == 3 and all(wait >= http.RetryPolicy().backoff for wait in sleeps.waits)
+
+
 async def test_500_then_success_backs_off_and_succeeds(sleeps: Sleeps) -> None:
     client, seen = scripted(httpx.Response(500), httpx.Response(503), httpx.Response(200, json=[1]))
     async with client:
