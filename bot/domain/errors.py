@@ -55,7 +55,14 @@ class SourceError(PaperboyError):
     """A call to Hugging Face or arXiv failed after its retries."""
 
     def __init__(
-        self, source: str, reason: str, *, status: int | None = None, url: str | None = None, wait: bool = False
+        self,
+        source: str,
+        reason: str,
+        *,
+        status: int | None = None,
+        url: str | None = None,
+        wait: bool = False,
+        said: str | None = None,
     ) -> None:
         self.source = source
         self.reason = reason
@@ -63,7 +70,7 @@ class SourceError(PaperboyError):
         self.url = url
         self.wait = wait  # the service asked us to come back later (429, or Retry-After on an error)
         where = f" (HTTP {status})" if status is not None else ""
-        super().__init__(f"{source}{where}: {reason}")
+        super().__init__(said or f"{source}{where}: {reason}")  # `said`: the whole line (two sources' failures)
 
 
 class SourceUnavailable(SourceError):

@@ -93,9 +93,9 @@ class Catalog:
             return await arxiv.paper(arxiv_id)
         except NotFound:
             raise down from None
-        except SourceError as too:  # "Hugging Face and arXiv: …; arXiv: …"
+        except SourceError as too:  # "Hugging Face (HTTP 503): …; arXiv (HTTP 503): …", each as it said
             kind = SourceUnavailable if _unreachable(down, too) else SourceError
-            raise kind(f"{down.source} and {too.source}", f"{down.reason}; {too}") from None
+            raise kind(f"{down.source} and {too.source}", f"{down.reason}; {too}", said=f"{down}; {too}") from None
 
     async def ensure_papers(self, today: date, *, running: bool = False) -> str | None:
         """Fill an empty store (the network first, else the bundled snapshot); say if it is a snapshot."""

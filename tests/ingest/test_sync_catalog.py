@@ -335,7 +335,7 @@ async def test_a_paper_someone_waits_for_is_tried_twice_at_each_source_and_both_
     with pytest.raises(SourceUnavailable) as caught:
         await catalog.paper("2605.29307")
     said = str(caught.value)
-    assert said.startswith("Hugging Face and arXiv: cannot connect to https://huggingface.co (its name does not")
+    assert said.startswith("Hugging Face: cannot connect to https://huggingface.co (its name does not")  # each by name
     assert "; arXiv: cannot connect to https://export.arxiv.org (its name does not resolve)" in said
     assert [r.split("?")[0] for r in fake_api.requests] == ["/api/papers/2605.29307"] * 2 + ["/api/query"] * 2
     assert len(sleeps.waits) == 2 and max(sleeps.waits) <= 6  # one wait at each source: ~0.5 s and 3 s
