@@ -150,3 +150,34 @@ def test_help_as_a_command_is_the_help(capsys: pytest.CaptureFixture[str], args:
         cli.main(list(args))  # was "No such command 'help'"
     assert ended.value.code == 0
     assert capsys.readouterr().out.startswith(f"Usage: paperboy {' '.join(args[1:])}".rstrip() + " [OPTIONS]")
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        (
+            "Delivery of the 2 June 2026 digest to slack:C0001 failed: Slack asked to wait 200 s (Retry-After) before"
+            " the next chat.postMessage in C0001, longer than the 30 s paperboy waits within a sweep: tried again at"
+            " a later sweep",
+            "longer than the 30 s paperboy waits within a sweep.",
+        ),
+        (
+            "Delivery of the 2 June 2026 digest to slack:C0001 failed: Slack refused SLACK_BOT_TOKEN (token_revoked:"
+            " the bot token was revoked): set the right token and restart paperboy",
+            "(token_revoked: the bot token was revoked): set the right token.",
+        ),
+        ("Delivery of x failed: Discord rate-limited discord:1 for 120 s", "Discord rate-limited discord:1 for 120 s."),
+        ("Delivery of x failed: Slack timed out; tried again at the next sweep", "Slack timed out."),
+    ],
+)
+def test_a_failed_post_says_how_to_finish_it_not_a_sweep_or_a_restart(said: str, meant: str) -> None:
+    """`paperboy post` has no later sweep and nothing to restart: it said "tried again at a later sweep",
+    "restart paperboy", or (Discord's long rate limit) nothing to do (QA s72-outside #5)."""
+    from bot.app.cli.posting import for_post
+
+    line = for_post(said, "paperboy post --channel slack:C0001 --date 2026-06-02")
+    assert meant in line and "sweep:" not in line and "restart" not in line and "tried again" not in line
+    assert line.endswith(
+        ". Run `paperboy post --channel slack:C0001 --date 2026-06-02` again to finish it: what went out is not"
+        " posted twice."
+    )

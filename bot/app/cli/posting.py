@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -109,9 +110,27 @@ def register(app: typer.Typer) -> None:
                     retry_stopped=True,
                     subscribed=bool(subscription and subscription.ends_in_chat),
                 )
-            return _outcome(result.describe(), result.ok)
+            said = result.describe()
+            if result.outcome == "failed":
+                again = f"paperboy post --channel {channel}" + (f" --date {target.isoformat()}" if target else "")
+                said = for_post(said, again)
+            return _outcome(said, result.ok)
 
         raise typer.Exit(running.with_services(work))
+
+
+# What a delivery's failure says of the scheduler's next try, which this command has none of.
+_SWEEP = re.compile(
+    r"[;:,]? *(?:it is )?(?:tried again at (?:a later|the next) sweep|the delivery is tried again later|"
+    r"it is posted at the next sweep)",
+)
+
+
+def for_post(said: str, again: str) -> str:
+    """A failed delivery's line as `post` says it: no sweep comes after this command, and nothing restarts;
+    how to finish it instead (run it again: what went out is not posted twice)."""
+    said = _SWEEP.sub("", said.replace(" and restart paperboy", "")).rstrip(" .;:")
+    return f"{said}. Run `{again}` again to finish it: what went out is not posted twice."
 
 
 def _outcome(said: str, ok: bool) -> int:
