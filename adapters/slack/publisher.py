@@ -145,8 +145,10 @@ class SlackPublisher:
         try:
             return await self._authorized(where, method, **args)
         except (aiohttp.ClientError, TimeoutError) as exc:
-            url = str(self._client.base_url)
-            raise PlatformUnreachable("Slack", str(self._ref(where)), url, isinstance(exc, TimeoutError)) from exc
+            url, broke = str(self._client.base_url), isinstance(exc, BROKE_OFF)
+            raise PlatformUnreachable(
+                "Slack", str(self._ref(where)), url, isinstance(exc, TimeoutError), broke=broke
+            ) from exc
 
     async def _authorized(self, where: str, method: Callable[..., Awaitable[Any]], **args: Any) -> Any:
         """The call with the workspace's token when there are several: a token Slack refuses is looked
@@ -348,6 +350,10 @@ def _unseen_debug_off(logger: logging.Logger) -> None:
     """
     if logger.level == logging.NOTSET and not logger.isEnabledFor(logging.DEBUG):
         logger.setLevel(logger.getEffectiveLevel())
+
+
+# aiohttp's words for a connection that broke off after the request went, the answer not come (or cut short)
+BROKE_OFF = (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError)
 
 
 def _mapped(

@@ -153,9 +153,17 @@ class OutputClosed(DeliveryError):
 class PlatformUnreachable(DeliveryError):
     """A chat platform's API could not be reached at all (a refused connection, no answer in time)."""
 
-    def __init__(self, platform: str, where: str, url: str, timed_out: bool) -> None:
+    def __init__(self, platform: str, where: str, url: str, timed_out: bool, *, broke: bool = False) -> None:
+        """`broke`: the connection broke off after the request went (the platform was reached, and may have
+        done it: a post is looked for before it is made again)."""
         what = "no answer in time" if timed_out else "the connection failed"
-        super().__init__(f"{where}: {platform} could not be reached at {url} ({what}); check the network")
+        said = f"{where}: {platform} could not be reached at {url} ({what}); check the network"
+        if broke:
+            said = (
+                f"{where}: the connection to {platform} at {url} broke off before it answered (it may have taken"
+                " the request: a post is looked for before it is made again)"
+            )
+        super().__init__(said)
 
 
 class PlatformOffline(PlatformUnreachable):

@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import http_session, slack_client
 from adapters.slack.publisher import PACED_CHANNELS, SlackPublisher
-from bot.domain.errors import ChannelUnavailable, DeliveryError
+from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable
 from bot.domain.post import Post
 from tests.fakes.slack import Failure, FakeSlack
 
@@ -56,6 +56,18 @@ async def test_a_post_whose_answer_is_lost_is_not_sent_again(fake_slack: FakeSla
         assert len(fake_slack.posts("C1")) == 1
         assert (await client.chat_postMessage(channel="C1", text="the next"))["ok"]
     assert [p["text"] for p in fake_slack.posts("C1")] == ["a card", "the next"]
+
+
+async def test_a_post_whose_answer_is_lost_is_said_so_not_as_slack_unreached(fake_slack: FakeSlack) -> None:
+    """Slack kept the post and the connection broke before its answer: it said Slack "could not be reached …
+    check the network" (QA s72-outside #8), sending the operator after a network fault there was not."""
+    fake_slack.answers_lost = 1
+    async with http_session() as session:
+        publisher = SlackPublisher(slack_client("xoxb-test", fake_slack.base_url, session), interval=0)
+        with pytest.raises(PlatformUnreachable) as lost:
+            await publisher.post_header("C1", Post(header="Papers"), "2026-06-02:header")
+    said = str(lost.value)
+    assert "broke off before it answered (it may have taken the request" in said and "check the network" not in said
 
 
 async def test_an_answer_that_is_not_slack_s_json_is_a_delivery_error(fake_slack: FakeSlack) -> None:
