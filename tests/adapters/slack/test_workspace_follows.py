@@ -101,12 +101,13 @@ async def test_the_same_paper_in_the_same_channel_id_of_two_workspaces_has_two_l
         [note] = notes_with(fake, space.token)  # posted with its own workspace's token…
         assert note.args["thread_ts"] == threads[team]  # …in its own workspace's thread
         assert f"note:{arxiv_id}:code" in str(note.args["metadata"])
+    assert report.refreshed == 2  # each card with its note
+    updated = {c.token: c.args["ts"] for c in fake.calls if c.method == "chat.update"}
+    assert updated == {T1.token: threads["T0001"], T2.token: threads["T0002"]}  # each card with its own token
 
     clock.now = POSTED + timedelta(hours=1, minutes=1)
     again = await follower.sweep()
-    assert sum(again.notes.values()) == 0 and again.refreshed == 2
-    updated = {c.token: c.args["ts"] for c in fake.calls if c.method == "chat.update"}
-    assert updated == {T1.token: threads["T0001"], T2.token: threads["T0002"]}  # each card with its own token
+    assert sum(again.notes.values()) == 0 and again.refreshed == 0  # nothing new
 
     erased = await forget(multi.store.engine, "slack", "T0001")
     assert erased["followed_cards"] == 2 and erased["thread_notes"] == 1
