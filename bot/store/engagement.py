@@ -225,11 +225,9 @@ class EngagementStore:
         self, channel: ChannelRef, since: datetime | None, until: datetime | None, limit: int
     ) -> Sequence[Engaged]:
         """The channel's papers with a score above 0 among the cards posted in [since, until), highest
-        score first, ties by Hugging Face upvotes, then arXiv id. A paper is in the period when any of
-        its cards in the channel is (its first, or a later share or roundup card: "most discussed this
-        week" holds this week's roundup card of a paper shared a month before); its score is everyone
-        who reacted or replied there. A channel named without its workspace (`paperboy top --channel
-        slack:C…`, a subscription from the config file) is read in every workspace that has one by that id."""
+        score first, ties by Hugging Face upvotes, then arXiv id. A channel named without its workspace
+        (`paperboy top --channel slack:C…`, a subscription from the config file) is read in every
+        workspace that has one by that id."""
         reactions = func.sum(engagement.c.reactions)
         replied = func.sum(engagement.c.replies)
         upvotes = func.max(func.coalesce(papers.c.upvotes, 0))
@@ -244,31 +242,13 @@ class EngagementStore:
         )
         if channel.workspace:
             query = query.where(engagement.c.workspace == channel.workspace)
-        if until is not None:  # the first card before `until`: no later one is in the period otherwise
-            query = query.where(engagement.c.posted_at < utc(until))
         if since is not None:
-            later = [
-                _later(t, at, since, until).exists()
-                for t, at in ((threads, "created_at"), (paper_messages, "posted_at"))
-            ]
-            query = query.where(or_(engagement.c.posted_at >= utc(since), *later))
+            query = query.where(engagement.c.posted_at >= utc(since))
+        if until is not None:
+            query = query.where(engagement.c.posted_at < utc(until))
         async with self._engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         return [Engaged(str(r[0]), int(r[1]), int(r[2])) for r in rows]
-
-
-def _later(table: Table, at: str, since: datetime, until: datetime | None) -> Select[Any]:
-    """A card (`threads`) or another message (`paper_messages`: a seed, a link card) of the engagement
-    row's paper in its channel, under its workspace or under none (the config file's), posted in
-    [since, until)."""
-    found = select(table.c.arxiv_id).where(
-        table.c.platform == engagement.c.platform,
-        table.c.channel == engagement.c.channel,
-        table.c.arxiv_id == engagement.c.arxiv_id,
-        table.c.workspace.in_([engagement.c.workspace, ""]),
-        table.c[at] >= utc(since),
-    )
-    return found if until is None else found.where(table.c[at] < utc(until))
 
 
 def _pieces(items: Sequence[Any]) -> Iterator[Sequence[Any]]:

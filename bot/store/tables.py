@@ -312,8 +312,7 @@ replies = Table(
 repliers = _people("repliers", "replies")
 
 # Per channel and paper: distinct reacting and replying people, kept in the events' transaction, and
-# when the paper's first card was posted there: `/papers top` is a range read of the index below (a
-# later card in the period is looked up in `threads`).
+# when the paper's first card was posted there: `/papers top` is a range read of the index below.
 engagement = Table(
     "engagement",
     metadata,

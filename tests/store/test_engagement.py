@@ -133,40 +133,16 @@ async def test_top_ranks_by_score_then_upvotes_within_the_period(store: PaperSto
     assert ranked == [Engaged("2606.00001", 3, 0), Engaged("2606.00003", 3, 0)]
 
 
-async def test_a_paper_is_in_each_period_one_of_its_cards_went_out_in(store: PaperStore) -> None:
-    """The first card dates the paper; a later card of it (a share, a roundup's) puts it in that card's
-    period too, with everyone who reacted or replied in the channel."""
+async def test_the_first_card_in_a_channel_dates_the_paper(store: PaperStore) -> None:
     ledger, engaged = Ledger(store.engine), EngagementStore(store.engine)
     early = NOW - timedelta(days=40)
     await posted_card(ledger, C1, "2606.00001", "100.1", at=early)
     await ledger.record_thread("slack", MessageRef("C0001", "200.1", "200.1"), "2606.00001", "share", NOW)
-    await posted_card(ledger, C1, "2606.00002", "300.1", at=early)  # one card only, 40 days ago
     shared = await engaged.posted(C1, "200.1")
     assert shared is not None and shared.posted_at == early
     await engaged.record(vote(shared, "U1", message="200.1"))
-    await engaged.record(vote(shared, "U2", message="100.1"))  # on the first card, 40 days ago
-    old = await engaged.posted(C1, "300.1")
-    assert old is not None
-    await engaged.record(vote(old, "U1", message="300.1"))
-    week = NOW - timedelta(days=7)
-    assert await engaged.top(C1, week, None, 5) == [Engaged("2606.00001", 2, 0)]
-    assert await engaged.top(C1, week, NOW + timedelta(hours=1), 5) == [Engaged("2606.00001", 2, 0)]
-    assert await engaged.top(C1, week, NOW, 5) == []  # the share is after the period, the first card before it
-    assert await engaged.top(C1, early, NOW, 5) == [Engaged("2606.00001", 2, 0), Engaged("2606.00002", 1, 0)]
-    assert await engaged.top(C1, None, None, 5) == [Engaged("2606.00001", 2, 0), Engaged("2606.00002", 1, 0)]
-    await posted_card(ledger, C1, "2606.00003", "500.1", at=early)
-    await ledger.record_message(C1, MessageRef("C0001", "600.1", "600.1"), "2606.00003", NOW)  # a link card, now
-    linked = await engaged.posted(C1, "600.1")
-    assert linked is not None and linked.posted_at == early
-    await engaged.record(vote(linked, "U3", message="600.1"))
-    assert await engaged.top(C1, week, None, 5) == [Engaged("2606.00001", 2, 0), Engaged("2606.00003", 1, 0)]
-    await engaged.record(vote(linked, "U3", message="600.1", on=False, at=NOW + timedelta(seconds=1)))
-    there = ChannelRef("slack", "C0001", "T0002")  # a card of another workspace's C0001 puts no paper of ours in
-    await ledger.record_thread(
-        "slack", MessageRef("C0001", "400.1", "400.1"), "2606.00002", "share", NOW, workspace="T0002"
-    )
-    assert await engaged.top(C1, week, None, 5) == [Engaged("2606.00001", 2, 0)]
-    assert await engaged.top(there, week, None, 5) == []
+    assert await engaged.top(C1, NOW - timedelta(days=7), None, 5) == []
+    assert await engaged.top(C1, None, None, 5) == [Engaged("2606.00001", 1, 0)]
 
 
 async def test_two_workspaces_channel_of_the_same_id_keep_their_own_cards_and_dates(store: PaperStore) -> None:
