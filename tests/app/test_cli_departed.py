@@ -107,11 +107,18 @@ def test_forget_with_one_token_takes_the_channels_named_without_a_workspace(
         asyncio.run(_posted_unnamed_and_saved(data, teams))
         monkeypatch.setenv("PAPERBOY_DATA_DIR", str(data))
         said = " ".join(printed(capsys, "forget", "--team", "slack:T0001").split())
-        if len(teams) < 2:  # the one workspace's: erased with it
+        if not teams:  # nothing names T0001: a mistyped id takes nothing of the rest
+            assert said == (
+                "Nothing was stored about slack:T0001. If it is a workspace of an Enterprise Grid org that installed"
+                " paperboy org-wide, its data is kept under the org's enterprise id: forget that, as --team"
+                " slack:E0123456 (it erases the whole org's). Kept: what is stored for Slack channels named without a"
+                " workspace, as nothing else stored names slack:T0001: whose it is can't be told."
+            )
+        elif len(teams) < 2:  # the one workspace's: erased with it
             assert said.startswith("Forgot slack:T0001: ") and "1 paper posted in a digest" in said
             assert said.endswith("(with the channels named without a workspace, which one bot token serves).")
             again = " ".join(printed(capsys, "forget", "--team", "slack:T0001").split())
-            assert again.startswith("Nothing was stored about slack:T0001.")
+            assert again.startswith("Nothing was stored about slack:T0001.") and "Kept" not in again
         else:  # another workspace's data too: whose they are can't be told
             assert said.startswith("Forgot slack:T0001: 1 subscription or follow.")
             assert "Kept: what is stored for Slack channels named without a workspace" in said and "T0002" in said

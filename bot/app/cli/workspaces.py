@@ -235,9 +235,11 @@ def register(app: typer.Typer) -> None:
             from bot.store.workspaces import holding
 
             # One SLACK_BOT_TOKEN: rows kept under no workspace (channels named without one: the config file's,
-            # `paperboy post --channel slack:C…`'s) are its workspace's, the one workspace holding any others.
+            # `paperboy post --channel slack:C…`'s) are its workspace's, the one workspace holding any others
+            # (and holding some: a mistyped id, or one with nothing here, takes none of them).
             held = await holding(services.store.engine, platform) if platform == "slack" else set()
-            one = multi_workspace(services.settings) is None and "" in held and held - {""} <= {workspace}
+            single = multi_workspace(services.settings) is None and "" in held
+            one = single and workspace in held and held - {""} == {workspace}
             erased = await erase(services.store.engine, platform, workspace, unnamed=one)
             a_team = platform == "slack" and not workspace.startswith("E")  # an org's own id: no org above it
             _say(
@@ -246,11 +248,16 @@ def register(app: typer.Typer) -> None:
                 if any(erased.values())
                 else f"Nothing was stored about {platform}:{workspace}." + (_ORG_HINT if a_team else "")
             )
-            if not one and "" in held and multi_workspace(services.settings) is None and held - {"", workspace}:
+            if single and not one:
+                others = sorted(held - {"", workspace})
+                why = (
+                    f"other workspaces ({', '.join(others)}) have data here too"
+                    if others
+                    else f"nothing else stored names {platform}:{workspace}"
+                )
                 _say(
-                    f"Kept: what is stored for Slack channels named without a workspace, as other workspaces"
-                    f" ({', '.join(sorted(held - {'', workspace}))}) have data here too and it can't be told whose"
-                    " it is."
+                    f"Kept: what is stored for Slack channels named without a workspace, as {why}:"
+                    " whose it is can't be told."
                 )
             return 0
 
