@@ -135,6 +135,13 @@ class PaperBot(discord.Client):
         if self.servers is not None:
             await self.servers.joined(guild)
 
+    async def on_ready(self) -> None:
+        """Connected: the servers the bot is in resume what their leaving paused (added back while no
+        process was connected, no join came)."""
+        self.in_flight.hold()
+        if self.servers is not None:
+            await self.servers.present(self.guilds)
+
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         self.in_flight.hold()
         if self.community is not None:

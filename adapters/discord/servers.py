@@ -4,14 +4,14 @@ uninstall and a reinstall do a Slack workspace's)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import discord
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.words import counted
-from bot.store.workspaces import SERVER_LEFT, pause, resume
+from bot.store.workspaces import SERVER_LEFT, left_servers, pause, resume
 
 log = logging.getLogger("paperboy.discord")
 
@@ -44,6 +44,20 @@ class ServerMembership:
                 guild.name,
                 counted(resumed, "digest"),
             )
+
+    async def present(self, guilds: Sequence[discord.Guild]) -> None:
+        """The servers the bot is in when it connects: a pause their leaving left (the bot added back while
+        paperboy was down) goes; a channel's own refusal stays, to be met again at its next digest."""
+        left = await left_servers(self._engine)  # none, almost always: nothing more is asked
+        for guild in (g for g in guilds if left and (str(g.id) in left or left & _channels(g))):
+            resumed = await resume(self._engine, "discord", str(guild.id), self._clock(), channels=_channels(guild))
+            if resumed:
+                log.info(
+                    "the bot is in the Discord server %s (%s) again: %s resumed",
+                    guild.id,
+                    guild.name,
+                    counted(resumed, "digest"),
+                )
 
 
 def _channels(guild: discord.Guild) -> set[str]:

@@ -224,6 +224,15 @@ class Departed:
     follows: int
 
 
+async def left_servers(engine: AsyncEngine) -> set[str]:
+    """The Discord servers (and channels kept under none) whose digests their leaving paused (`SERVER_LEFT`)."""
+    query = select(subscriptions.c.workspace, subscriptions.c.channel).where(
+        subscriptions.c.platform == "discord", subscriptions.c.status == SERVER_LEFT
+    )
+    async with engine.connect() as conn:
+        return {str(r.workspace or r.channel) for r in (await conn.execute(query)).all()}
+
+
 async def holding(engine: AsyncEngine, platform: str) -> set[str]:
     """The workspaces (and "", for rows kept under none) the platform's rows of `WORKSPACE_TABLES` name."""
     held = [select(table.c.workspace).where(table.c.platform == platform) for table in WORKSPACE_TABLES]

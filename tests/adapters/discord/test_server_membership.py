@@ -60,3 +60,22 @@ def test_a_digest_paused_by_its_server_says_how_it_resumes_not_an_install_page()
     said = Subscription(TEXT, status=SERVER_LEFT).describe(datetime(2026, 6, 1, tzinfo=UTC))
     assert f"Delivery stopped: {SERVER_LEFT}" in said
     assert not any("installed in this workspace" in line or "subscribe again" in line for line in said)
+
+
+async def test_a_server_that_added_the_bot_back_while_no_process_ran_resumes_at_the_next_connect(
+    discord_bot: DiscordBot,
+) -> None:
+    """No join comes for a server that added the bot back while paperboy was down: its digests stayed paused
+    for good (review of 4d5317b). Connecting, the bot's servers resume their leaving's pause; a channel's own
+    refusal stays."""
+    store = discord_bot.subscriptions
+    for ref in (TEXT, FORUM, GONE, ELSEWHERE):
+        await store.save(Subscription(ref))
+    for ref in (TEXT, FORUM, ELSEWHERE):
+        await store.set_status(ref, SERVER_LEFT)  # paused by an earlier process, the servers left
+    await store.set_status(GONE, CANNOT_SEE)
+    await discord_bot.bot.on_ready()  # as discord.py calls it at each connect
+    said = {s.channel: s.status for s in await store.all()}
+    assert said[TEXT] is None and said[FORUM] is None  # this server's, the bot in it
+    assert said[ELSEWHERE] == SERVER_LEFT  # a server the bot is not in
+    assert said[GONE] == CANNOT_SEE  # its own refusal: met again at its next digest, not cleared here
