@@ -313,7 +313,7 @@ class DiscordPublisher:
         found = self._client.get_channel(int(channel)) if channel.isdigit() else None
         if exc.code == 50013 and isinstance(found, discord.Thread) and found.locked:
             return (
-                f"403 missing access ({exc.text or 'Forbidden'}): the thread is locked, and only those who may"
+                f"403 missing permissions ({exc.text or 'Forbidden'}): the thread is locked, and only those who may"
                 " manage threads post in it: unlock it, or give the bot's role Manage Threads"
             )
         return _forbidden(exc)
@@ -325,9 +325,9 @@ class DiscordPublisher:
         except discord.Forbidden as exc:
             raise ChannelUnavailable(f"discord:{channel}", self._forbidden_in(channel, exc)) from exc
         except discord.NotFound as exc:
-            raise ChannelUnavailable(
-                f"discord:{channel}", f"404 unknown channel ({exc.text or 'Not Found'}): {NO_CHANNEL}"
-            ) from exc
+            fix = f": {NO_CHANNEL}" if exc.code in (UNKNOWN_CHANNEL, 0) else ""  # (not a message's 10008, say)
+            said = f"404 unknown channel ({exc.text or 'Not Found'}){fix}"
+            raise ChannelUnavailable(f"discord:{channel}", said) from exc
         except discord.RateLimited as exc:
             raise DeliveryError(f"Discord rate-limited discord:{channel} for {exc.retry_after:.0f} s") from exc
         except discord.DiscordServerError as exc:  # 503 (discord.py retries 500, 502, 504 and 524 itself)
@@ -342,6 +342,7 @@ class DiscordPublisher:
             raise PlatformUnreachable("Discord", f"discord:{channel}", url, isinstance(exc, TimeoutError)) from exc
 
 
+UNKNOWN_CHANNEL = 10003
 # A 404's cause and fix: the id names no channel now.
 NO_CHANNEL = (
     "no channel has this id now (deleted, or mistyped): subscribe in the channel meant, or mend the config file"
