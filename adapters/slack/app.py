@@ -127,7 +127,8 @@ class _RateLimitRetry(AsyncRateLimitErrorRetryHandler):
         if error is not None or response is None:
             return False  # (an error: ours after the wait, `LeaseLost`, goes up as it is)
         if response.status_code != 429:  # … or Slack's rate limit said in an answer of 200 (nothing was posted)
-            return response.status_code == 200 and (response.body or {}).get("error") in RATE_LIMITED
+            body = response.body
+            return response.status_code == 200 and isinstance(body, dict) and body.get("error") in RATE_LIMITED
         wait = retry_after(response.headers)
         return wait is None or wait <= MOST_RETRY_AFTER_S
 

@@ -22,6 +22,10 @@ channel = "slack:T0001/C0003"
 topics = ["robotics"]
 
 [[subscriptions]]
+channel = "slack:T0001/C0005"
+topics = ["agents", "robotics"]
+
+[[subscriptions]]
 channel = "slack:T0001/C0004"
 cadence = "weekly"
 day = "mon"
@@ -39,6 +43,7 @@ async def _stored(data: Path) -> None:
         await store.set_status(ChannelRef("discord", "42"), "the bot was removed from the channel")
         await store.save(Subscription(ChannelRef("slack", "D0001", "T0001"), ("diffusion",), person="U0001"))
         await store.save(Subscription(ChannelRef("slack", "C0003", "T0001"), ("robotics",), source="config"))
+        await store.save(Subscription(ChannelRef("slack", "C0005", "T0001"), ("agents",), source="config"))
     finally:
         await engine.dispose()
 
@@ -57,33 +62,39 @@ def test_every_subscription_and_follow_is_listed_with_the_config_files_unsaved_e
     monkeypatch.setenv("PAPERBOY_CONFIG", str(tmp_path / "paperboy.toml"))
     said = _listed(capsys)
     blocks = said.strip().split("\n\n")
-    assert blocks[0] == "4 subscriptions, 1 follow digest; 1 of them in the config file, not saved yet"
+    assert blocks[0] == "6 subscriptions, 1 follow digest; 2 of them in the config file, not saved yet"
     titles = [b.splitlines()[0] for b in blocks[1:]]
     assert titles == [
         "discord:42 · daily digest · made in chat",
         "slack:T0001/C0001 · daily digest · made in chat",
-        "slack:T0001/C0003 · daily digest · from the config file",
+        "slack:T0001/C0003 · daily digest · from the config file",  # the file's, as saved: listed once
+        "slack:T0001/C0005 · daily digest · from the config file",  # as saved, in effect until `run` starts
         "slack:T0001/D0001 · U0001's follow digest, in their direct message · made in chat",
+        "slack:T0001/C0005 · daily digest · changed in the config file since `paperboy run` saved it: it saves"
+        " this when it starts",
         "slack:T0001/C0004 · weekly roundup · in the config file, not saved yet: `paperboy run` saves it when it"
         " starts",
     ]
+    assert "  Topics: “agents”, “robotics”" in blocks[6].splitlines()
     tokyo = blocks[2].splitlines()
     assert tokyo[1:4] == ["  Topics: “agents”", "  When: 07:30 Asia/Tokyo, Monday to Friday", "  Papers: top 10"]
     assert tokyo[4].startswith("  Next digest: ") and "07:30 JST" in tokyo[4]  # today's or the next weekday's
     assert "  Delivery stopped: the bot was removed from the channel" in blocks[1].splitlines()
     assert not any(line.startswith("  Next digest") for line in blocks[1].splitlines())  # stopped: none comes
-    assert "  When: weekly roundup, Mondays at 16:00 UTC" in blocks[5].splitlines()
+    assert "  When: weekly roundup, Mondays at 16:00 UTC" in blocks[7].splitlines()
     listing = json.loads(_listed(capsys, "--json"))
     assert [(s["channel"], s["person"], s["source"], s["saved"]) for s in listing] == [
         ("discord:42", None, "chat", True),
         ("slack:T0001/C0001", None, "chat", True),
         ("slack:T0001/C0003", None, "config", True),
+        ("slack:T0001/C0005", None, "config", True),
         ("slack:T0001/D0001", "U0001", "chat", True),
+        ("slack:T0001/C0005", None, "config", False),
         ("slack:T0001/C0004", None, "config", False),
     ]
     assert listing[0]["stopped"] == "the bot was removed from the channel"
     assert listing[1]["topics"] == ["agents"] and listing[1]["timezone"] == "Asia/Tokyo"
-    assert listing[4]["cadence"] == "weekly" and listing[4]["days"] == "mon"
+    assert listing[6]["cadence"] == "weekly" and listing[6]["days"] == "mon"
 
 
 def test_with_none_it_says_so(

@@ -75,7 +75,10 @@ def register(app: typer.Typer) -> None:
                     await week_in_store(services.catalog, monday, str(where), days.today())
                 async with publishers(services, out, where.platform) as found:
                     said, ok = await post_roundup(services, found, subscription, week_day, posted=posted)
-                return _outcome(said, ok)
+                again = f"paperboy post --channel {subscription.channel}" + (
+                    f" --date {day.isoformat()}" if day else ""
+                )
+                return _outcome(said if ok else for_post(said, again), ok)
             defaults = services.config.digest
             options = (
                 subscription.options()

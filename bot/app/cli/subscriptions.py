@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from bot.app.bootstrap import Services
     from bot.delivery.subscriptions import Subscription
 
-# Said of a config file's entry the store lacks (or holds otherwise): only `run` saves the file's entries.
+# Said of a config file's entry the store lacks, or holds otherwise: only `run` saves the file's entries.
 UNSAVED = "in the config file, not saved yet: `paperboy run` saves it when it starts"
+CHANGED = "changed in the config file since `paperboy run` saved it: it saves this when it starts"
 
 
 def register(app: typer.Typer) -> None:
@@ -33,9 +34,12 @@ def register(app: typer.Typer) -> None:
 
             now = datetime.now(UTC)
             stored = await services.subscriptions.all()
-            saved = {s.channel for s in stored if s.source == "config"}
+            saved = {s.channel: s for s in stored if s.source == "config"}
             listed: list[tuple[Subscription, str | None]] = [(s, None) for s in stored]
-            listed += [(s, UNSAVED) for s in configured(services.config) if s.channel not in saved]
+            for filed in configured(services.config):
+                was = saved.get(filed.channel)
+                if was is None or _settings(was) != _settings(filed):
+                    listed.append((filed, UNSAVED if was is None else CHANGED))
             described = [
                 (s, note, s.describe(now, await days_had(services.ledger, s, now)) if not note else s.describe(now))
                 for s, note in listed
@@ -52,6 +56,11 @@ def register(app: typer.Typer) -> None:
             out.print("\n".join(said), markup=False, soft_wrap=True)  # a line a subscription's part, unwrapped
 
         running.with_services(work, ensure=False)
+
+
+def _settings(s: Subscription) -> tuple[object, ...]:
+    """What a config file's entry sets, to tell one the file changed since `run` saved it."""
+    return (s.cadence, s.topics, s.time, s.timezone, s.days, s.limit, s.min_upvotes)
 
 
 def _title(s: Subscription, note: str | None) -> str:
