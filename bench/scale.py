@@ -48,6 +48,7 @@ from bot.embedding.model import shared_encoder
 from bot.host.disk import read_ahead_kb
 from bot.ingest.importer import read_file
 from bot.search.hybrid import HybridIndex
+from bot.search.registry import VERSION, Registry
 from bot.search.service import BUILD_BATCH as BATCH
 
 CACHE = Path(__file__).parent / ".cache"
@@ -178,7 +179,8 @@ def main() -> None:
     columns += ["p50 ms", "p99 ms", "max ms", "p99 words", "p99 phrases", "serve MB"]
     print(" ".join(f"{c:>11}" for c in columns))
     for size in (int(s) for s in args.sizes.split(",")):
-        reused = args.reuse and (CACHE / f"scale-{size}" / "registry.npz").exists()
+        # an index of another layout (a paperboy since changed what it indexes) is built again, not reused
+        reused = args.reuse and Registry.layout_of(CACHE / f"scale-{size}") == VERSION
         if not reused:
             shutil.rmtree(CACHE / f"scale-{size}", ignore_errors=True)
         try:
