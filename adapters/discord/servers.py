@@ -34,30 +34,20 @@ class ServerMembership:
 
     async def joined(self, guild: discord.Guild) -> None:
         """Added to the server (again): the digests its leaving paused, or that found it gone, resume."""
-        resumed = await resume(
-            self._engine, "discord", str(guild.id), self._clock(), unseen=True, channels=_channels(guild)
-        )
-        if resumed:
-            log.info(
-                "the Discord server %s (%s) added the bot again: %s resumed",
-                guild.id,
-                guild.name,
-                counted(resumed, "digest"),
-            )
+        await self._resume(guild, "added the bot again", unseen=True)
 
     async def present(self, guilds: Sequence[discord.Guild]) -> None:
         """The servers the bot is in when it connects: a pause their leaving left (the bot added back while
         paperboy was down) goes; a channel's own refusal stays, to be met again at its next digest."""
         left = await left_servers(self._engine)  # none, almost always: nothing more is asked
         for guild in (g for g in guilds if left and (str(g.id) in left or left & _channels(g))):
-            resumed = await resume(self._engine, "discord", str(guild.id), self._clock(), channels=_channels(guild))
-            if resumed:
-                log.info(
-                    "the bot is in the Discord server %s (%s) again: %s resumed",
-                    guild.id,
-                    guild.name,
-                    counted(resumed, "digest"),
-                )
+            await self._resume(guild, "has the bot again")
+
+    async def _resume(self, guild: discord.Guild, how: str, *, unseen: bool = False) -> None:
+        channels = _channels(guild)
+        resumed = await resume(self._engine, "discord", str(guild.id), self._clock(), unseen=unseen, channels=channels)
+        if resumed:
+            log.info("the Discord server %s (%s) %s: %s resumed", guild.id, guild.name, how, counted(resumed, "digest"))
 
 
 def _channels(guild: discord.Guild) -> set[str]:

@@ -358,7 +358,7 @@ class SubscriptionStore:
                     current.status,
                 )
                 await self.save(entry, now)
-            elif current is None or _to_row(replace(current, status=None)) != _to_row(entry):
+            elif current is None or file_changed(current, entry):
                 await self.save(entry, now)
         return replaced
 
@@ -479,6 +479,12 @@ ALWAYS = datetime(1970, 1, 1, tzinfo=UTC)
 
 def _schedule(s: Subscription) -> tuple[str, str, str, str]:
     return (s.time, s.timezone, s.days, s.cadence)
+
+
+def file_changed(saved: Subscription, entry: Subscription) -> bool:
+    """Whether a config file's entry says otherwise than the subscription saved for it (its status aside):
+    `paperboy run` saves it again when it starts."""
+    return _to_row(replace(saved, status=None)) != _to_row(entry)
 
 
 def _to_row(s: Subscription) -> dict[str, Any]:

@@ -157,13 +157,13 @@ class PlatformUnreachable(DeliveryError):
         """`broke`: the connection broke off after the request went (the platform was reached, and may have
         done it: a post is looked for before it is made again)."""
         what = "no answer in time" if timed_out else "the connection failed"
-        said = f"{where}: {platform} could not be reached at {url} ({what}); check the network"
         if broke:
-            said = (
+            super().__init__(
                 f"{where}: the connection to {platform} at {url} broke off before it answered (it may have taken"
                 " the request: a post is looked for before it is made again)"
             )
-        super().__init__(said)
+        else:
+            super().__init__(f"{where}: {platform} could not be reached at {url} ({what}); check the network")
 
 
 class PlatformOffline(PlatformUnreachable):

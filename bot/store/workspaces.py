@@ -242,12 +242,8 @@ async def holding(engine: AsyncEngine, platform: str) -> set[str]:
 
 async def departed(engine: AsyncEngine) -> list[Departed]:
     """The Slack workspaces that hold rows of `WORKSPACE_TABLES` and no installation, by id."""
-    held = [
-        select(table.c.platform, table.c.workspace).where(table.c.platform == "slack", table.c.workspace != "")
-        for table in WORKSPACE_TABLES[1:]
-    ]
+    anywhere = {("slack", workspace) for workspace in await holding(engine, "slack") if workspace}
     async with engine.connect() as conn:
-        anywhere = {(r.platform, r.workspace) for r in (await conn.execute(held[0].union(*held[1:]))).all()}
         installs = {
             (r.platform, r.workspace)
             for r in (await conn.execute(select(installations.c.platform, installations.c.workspace))).all()

@@ -13,6 +13,8 @@ from bot.app.cli.output import err, out
 from bot.domain.errors import DayNotStored, UsageError
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from bot.app.bootstrap import Services
     from bot.delivery.subscriptions import Subscription
     from bot.domain.channels import ChannelRef
@@ -75,10 +77,7 @@ def register(app: typer.Typer) -> None:
                     await week_in_store(services.catalog, monday, str(where), days.today())
                 async with publishers(services, out, where.platform) as found:
                     said, ok = await post_roundup(services, found, subscription, week_day, posted=posted)
-                again = f"paperboy post --channel {subscription.channel}" + (
-                    f" --date {day.isoformat()}" if day else ""
-                )
-                return _outcome(said if ok else for_post(said, again), ok)
+                return _outcome(said if ok else for_post(said, _again(subscription.channel, day)), ok)
             defaults = services.config.digest
             options = (
                 subscription.options()
@@ -115,8 +114,7 @@ def register(app: typer.Typer) -> None:
                 )
             said = result.describe()
             if result.outcome == "failed":
-                again = f"paperboy post --channel {channel}" + (f" --date {target.isoformat()}" if target else "")
-                said = for_post(said, again)
+                said = for_post(said, _again(channel, target))
             return _outcome(said, result.ok)
 
         raise typer.Exit(running.with_services(work))
@@ -127,6 +125,11 @@ _SWEEP = re.compile(
     r"[;:,]? *(?:it is )?(?:tried again at (?:a later|the next) sweep|the delivery is tried again later|"
     r"it is posted at the next sweep)",
 )
+
+
+def _again(channel: ChannelRef, day: date | None) -> str:
+    """The `post` that finishes this one."""
+    return f"paperboy post --channel {channel}" + (f" --date {day.isoformat()}" if day else "")
 
 
 def for_post(said: str, again: str) -> str:

@@ -31,6 +31,7 @@ def register(app: typer.Typer) -> None:
         async def work(services: Services) -> None:
             from bot.app.bootstrap import configured
             from bot.delivery.delivered import days_had
+            from bot.delivery.subscriptions import file_changed
 
             now = datetime.now(UTC)
             stored = await services.subscriptions.all()
@@ -38,7 +39,7 @@ def register(app: typer.Typer) -> None:
             listed: list[tuple[Subscription, str | None]] = [(s, None) for s in stored]
             for filed in configured(services.config):
                 was = saved.get(filed.channel)
-                if was is None or _settings(was) != _settings(filed):
+                if was is None or file_changed(was, filed):
                     listed.append((filed, UNSAVED if was is None else CHANGED))
             described = [
                 (s, note, s.describe(now, await days_had(services.ledger, s, now)) if not note else s.describe(now))
@@ -56,11 +57,6 @@ def register(app: typer.Typer) -> None:
             out.print("\n".join(said), markup=False, soft_wrap=True)  # a line a subscription's part, unwrapped
 
         running.with_services(work, ensure=False)
-
-
-def _settings(s: Subscription) -> tuple[object, ...]:
-    """What a config file's entry sets, to tell one the file changed since `run` saved it."""
-    return (s.cadence, s.topics, s.time, s.timezone, s.days, s.limit, s.min_upvotes)
 
 
 def _title(s: Subscription, note: str | None) -> str:
