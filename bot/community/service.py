@@ -227,8 +227,8 @@ class Community:
         )
 
     async def _none_voted(self, channel: ChannelRef, period: str, further: str, how: str) -> str:
-        """What `top` says of a period with no votes: that papers posted before have some, where they do (a
-        roundup's "Most discussed" counts the cards of the roundup before, 7 days old when it comes)."""
+        """What `top` says of a period with no votes: that papers posted before have some, where they do (in
+        a channel of weekly roundups, last week's cards, discussed this week, are just outside `top week`)."""
         none = f"No paper posted here {WORDS[period]} has a reaction or a reply yet"
         if period == "all":
             return f"{none}. {how}."

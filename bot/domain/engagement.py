@@ -36,3 +36,10 @@ class Engagement(Protocol):
         """The channel's papers with a score above 0 among the cards posted in [since, until)
         (None: unbounded), highest score first, ties by Hugging Face upvotes, then arXiv id."""
         ...
+
+    async def discussed(self, channel: ChannelRef, since: datetime, until: datetime, limit: int) -> Sequence[Engaged]:
+        """The channel's papers people reacted to or replied about in [since, until), whenever their cards
+        were posted: distinct people whose reaction put on then is still on, plus distinct people who
+        replied then; highest first, ties by Hugging Face upvotes, then arXiv id (the weekly roundup's
+        "most discussed here this week": a card of an old paper discussed this week counts this week)."""
+        ...

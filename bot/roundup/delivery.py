@@ -82,10 +82,10 @@ class RoundupDelivery(DigestDelivery):
         return done
 
     async def _discussed(self, publisher: Publisher, channel: ChannelRef, day: date, claim: Claim) -> None:
-        """After the cards, the channel's most discussed papers among those posted since its last roundup
-        began (its own cards too: in a channel with roundups alone, they are what people discuss that
-        week), else in the week (and `LAST_WEEKS_MARGIN`) before it; up to now, or, for a week long
-        past (`paperboy post --date`), up to the next week's roundup or the end of that week."""
+        """After the cards, the channel's papers most reacted to and replied about since its last roundup
+        began (on any of their cards, however old: in a channel with roundups alone, last week's are what
+        people discuss), else in the week (and `LAST_WEEKS_MARGIN`) before it; up to now, or, for a week
+        long past (`paperboy post --date`), up to the next week's roundup or the end of that week."""
         now = self._clock()
         monday = week_of(day)
         until = now

@@ -16,8 +16,8 @@ TITLE = "Most discussed here this week"
 async def discussed(
     engagement: Engagement, store: PaperStore, channel: ChannelRef, since: datetime, until: datetime
 ) -> Post | None:
-    """The section, or None when nobody here reacted to or replied about a paper posted in [since, until)."""
-    top = await engagement.top(channel, since, until, DISCUSSED)
+    """The section, or None when nobody here reacted to or replied about a paper in [since, until)."""
+    top = await engagement.discussed(channel, since, until, DISCUSSED)
     lines = []
     for rank, engaged in enumerate(top, start=1):
         paper = await store.get(engaged.arxiv_id)

@@ -36,7 +36,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engaged
 from bot.store.engine import as_utc
 from bot.store.group_commit import GroupCommit
-from bot.store.tables import engagement, paper_messages, papers, threads, votes
+from bot.store.tables import engagement, paper_messages, papers, replies, threads, votes
 from bot.store.tally import SUPER, Event, Posted, Reply, Tally, Vote, place, rows_of, utc
 
 __all__ = ["SUPER", "EngagementStore", "Event", "Posted", "Reply", "Vote"]
@@ -249,6 +249,45 @@ class EngagementStore:
         async with self._engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         return [Engaged(str(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+    async def discussed(self, channel: ChannelRef, since: datetime, until: datetime, limit: int) -> Sequence[Engaged]:
+        """The channel's papers with reactions put on (and still on) or replies made in [since, until),
+        whenever their cards went out: distinct people of each, highest first, ties by Hugging Face
+        upvotes, then arXiv id. Each a range read of its table's (platform, channel, time) index."""
+        reacted = _people_in(votes, "event_at", channel, since, until).where(votes.c.present.is_(True))
+        replied = _people_in(replies, "replied_at", channel, since, until)
+        async with self._engine.connect() as conn:
+            people = {str(r[0]): (int(r[1]), 0) for r in await conn.execute(reacted)}
+            for arxiv_id, count in await conn.execute(replied):
+                people[str(arxiv_id)] = (people.get(str(arxiv_id), (0, 0))[0], int(count))
+            upvotes = await _upvotes(conn, sorted(people))
+        ranked = sorted(people.items(), key=lambda p: (-sum(p[1]), -upvotes.get(p[0], 0), p[0]))
+        return [Engaged(arxiv_id, *counts) for arxiv_id, counts in ranked[: max(limit, 0)]]
+
+
+def _people_in(table: Table, at: str, channel: ChannelRef, since: datetime, until: datetime) -> Select[Any]:
+    """Per paper, the distinct people of `table`'s rows in the channel (every workspace with a channel of
+    its id when it is named without one) whose `at` is in [since, until)."""
+    query = (
+        select(table.c.arxiv_id, func.count(table.c.user_id.distinct()))
+        .where(
+            table.c.platform == channel.platform,
+            table.c.channel == channel.channel,
+            table.c[at] >= utc(since),
+            table.c[at] < utc(until),
+        )
+        .group_by(table.c.arxiv_id)
+    )
+    return query.where(table.c.workspace == channel.workspace) if channel.workspace else query
+
+
+async def _upvotes(conn: AsyncConnection, arxiv_ids: Sequence[str]) -> dict[str, int]:
+    """Hugging Face upvotes of the papers the store holds (a paper it lacks has none)."""
+    found: dict[str, int] = {}
+    for piece in _pieces(arxiv_ids):
+        rows = await conn.execute(select(papers.c.arxiv_id, papers.c.upvotes).where(papers.c.arxiv_id.in_(list(piece))))
+        found |= {str(r[0]): int(r[1] or 0) for r in rows}
+    return found
 
 
 def _pieces(items: Sequence[Any]) -> Iterator[Sequence[Any]]:

@@ -279,6 +279,7 @@ votes = Table(
     Column("reaction", String(128), primary_key=True),
     Column("present", Boolean, nullable=False),
     Column("event_at", DateTime(timezone=True), nullable=False),  # when the platform says it happened
+    Index("ix_votes_channel_at", "platform", "channel", "event_at"),  # a roundup's "most discussed"
 )
 
 
@@ -307,6 +308,7 @@ replies = Table(
     Column("arxiv_id", String(32), nullable=False),
     Column("user_id", String(64), nullable=False),
     Column("replied_at", DateTime(timezone=True), nullable=False),
+    Index("ix_replies_channel_at", "platform", "channel", "replied_at"),
 )
 
 repliers = _people("repliers", "replies")

@@ -266,6 +266,9 @@ async def test_most_discussed_here_comes_after_the_cards_once(world: World) -> N
     world.engagement.react(channel, "2605.29003", "U4")
     world.engagement.cards.append(Card(channel, "2605.22000", utc(2026, 5, 22, 16)))  # two weeks ago: not this week
     world.engagement.react(channel, "2605.22000", "U1", "U2", "U3", "U4", "U5")
+    world.engagement.cards.append(Card(channel, "2604.30000", utc(2026, 5, 1, 16)))  # a card five weeks old,
+    world.engagement.react(channel, "2604.30000", "U6", "U7", at=utc(2026, 6, 2, 10))  # discussed this week
+    world.engagement.reply(channel, "2604.30000", "U6", at=utc(2026, 6, 3, 10))
     await world.run(utc(2026, 6, 5, 15, 50), utc(2026, 6, 5, 18))
     keys = world.publisher.keys("CTALK")
     assert keys[-1] == f"{week_key(WEEK_23).isoformat()}:discussed" and len(keys) == 1 + 3 * 2 + 1
@@ -273,8 +276,9 @@ async def test_most_discussed_here_comes_after_the_cards_once(world: World) -> N
     assert section.header == "Most discussed here this week"
     assert section.text == (
         "1. Paper 2605.29001 (2605.29001): 3 people reacted, 0 replied",
-        "2. Paper 2605.29002 (2605.29002): 0 people reacted, 1 replied",  # ties by upvotes: 90 before 50
-        "3. Paper 2605.29003 (2605.29003): 1 person reacted, 0 replied",
+        "2. arXiv 2604.30000: 2 people reacted, 1 replied",  # ties by upvotes: 10 before none
+        "3. Paper 2605.29002 (2605.29002): 0 people reacted, 1 replied",  # 90 before 50
+        "4. Paper 2605.29003 (2605.29003): 1 person reacted, 0 replied",
     )
 
 

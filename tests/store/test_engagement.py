@@ -145,6 +145,42 @@ async def test_the_first_card_in_a_channel_dates_the_paper(store: PaperStore) ->
     assert await engaged.top(C1, None, None, 5) == [Engaged("2606.00001", 1, 0)]
 
 
+async def test_discussed_counts_what_people_did_in_the_period_whenever_the_card_went_out(store: PaperStore) -> None:
+    """A roundup's "most discussed": a card of a paper shared weeks before, reacted to this week, counts
+    this week (QA s71-community #2: dated by its first card, it counted in no roundup); a reaction put
+    on last week, one taken off, and one put on again this week after last week's removal, as they are now."""
+    await store.save_papers([Paper(arxiv_id=f"2606.0000{i}", title=f"Paper {i}", upvotes=i * 10) for i in (1, 2, 3)])
+    ledger, engaged = Ledger(store.engine), EngagementStore(store.engine)
+    weeks_ago, week = NOW - timedelta(days=30), NOW - timedelta(days=7)
+    await posted_card(ledger, C1, "2606.00001", "100.1", at=weeks_ago)
+    await ledger.record_thread("slack", MessageRef("C0001", "200.1", "200.1"), "2606.00001", "digest", NOW)
+    roundup_card = await engaged.posted(C1, "200.1")
+    assert roundup_card is not None and roundup_card.posted_at == weeks_ago  # dated by its first card
+    for user in ("U1", "U2", "U3"):
+        await engaged.record(vote(roundup_card, user, message="200.1", at=NOW - timedelta(days=1)))
+    await engaged.record(Reply(roundup_card, "U1", "200.2", NOW - timedelta(hours=3)))
+    await engaged.record(vote(roundup_card, "U4", message="100.1", at=weeks_ago + timedelta(hours=1)))  # before
+    second = Posted(C1, "2606.00002", week + timedelta(days=1))
+    await engaged.record(vote(second, "U1", at=NOW - timedelta(days=2)))
+    await engaged.record(vote(second, "U2", at=NOW - timedelta(days=2)))
+    await engaged.record(vote(second, "U2", on=False, at=NOW - timedelta(days=1)))  # taken off again
+    third = Posted(C1, "2606.00003", week - timedelta(days=3))
+    await engaged.record(vote(third, "U5", on=False, at=week - timedelta(days=1)))
+    await engaged.record(vote(third, "U5", at=week + timedelta(hours=1)))  # put on again this week
+    await engaged.record(Reply(Posted(ChannelRef("slack", "C0001", "T0002"), "2606.00003", NOW), "U6", "9.9", NOW))
+
+    assert await engaged.discussed(C1, week, NOW, 5) == [
+        Engaged("2606.00001", 3, 1),
+        Engaged("2606.00003", 1, 0),  # ties by upvotes: 30 before 20
+        Engaged("2606.00002", 1, 0),
+    ]
+    assert await engaged.top(C1, week, NOW, 5) == [Engaged("2606.00002", 1, 0)]  # `top` dates papers by their cards
+    assert await engaged.discussed(C1, weeks_ago, week, 5) == [Engaged("2606.00001", 1, 0)]  # U4's, put on then
+    assert await engaged.discussed(C1, week, NOW, 1) == [Engaged("2606.00001", 3, 1)]
+    anywhere = ChannelRef("slack", "C0001")  # no workspace: every workspace with that channel id
+    assert (await engaged.discussed(anywhere, week, NOW + timedelta(seconds=1), 5))[1] == Engaged("2606.00003", 1, 1)
+
+
 async def test_two_workspaces_channel_of_the_same_id_keep_their_own_cards_and_dates(store: PaperStore) -> None:
     """Slack channel ids are unique only within a workspace: a card, its date and the remembered lookup
     are each workspace's own; a card recorded without one (the config file's, in one-workspace mode)
