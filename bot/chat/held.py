@@ -59,18 +59,21 @@ async def found_within(store: PaperStore, window: Window, lacking: Held, today: 
     return " ".join(filter(None, (lacking.said, not_fetched(after, years=True) if after else None))) or None
 
 
-async def none_within(store: PaperStore, query: str, window: Window, lacking: Held) -> str | None:
+async def none_within(
+    store: PaperStore, query: str, window: Window, lacking: Held, *, operator: bool = True
+) -> str | None:
     """What a search of days that found nothing says (chat's and `paperboy search`'s): of one day before
     the store's latest that it lacks, that it lacks it, as `aug 22` alone says it (`diffusion on
     2026-05-26` said no paper on diffusion was listed that day), and of one a sync asked Hugging Face for,
     even after the latest, what it answered (`agents on dec 4` said the store does not hold a day it
     listed no papers on); of days it lacks, which (`lacking`, from
-    `window_held`); of days after its latest, which that is (`none_since`)."""
+    `window_held`); of days after its latest, which that is (`none_since`). `operator`: said to whoever
+    runs paperboy (`paperboy search`), else in chat (`no_listing`'s)."""
     latest = await store.latest_day()
     if window.first is not None and window.first == window.last and latest is not None:
         record = await store.day_record(window.first)  # (after the latest: one a sync found empty, said so)
         if record.listed == 0 and (window.first < latest or record.fetched_at is not None):
-            return f"{no_listing(record)} The same words without the days look at every day."
+            return f"{no_listing(record, operator=operator)} The same words without the days look at every day."
     if lacking.none and lacking.said:  # no day of them held: which, not "no paper on it was listed"
         return f"{lacking.said} The same words without the days look at every day."
     return window.none(query, latest, lacking.said)

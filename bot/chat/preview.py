@@ -26,7 +26,7 @@ async def preview(
 ) -> Post:
     """The digest (or roundup) of `subscription` as it would be built now, headed as a preview; `yours`:
     a person's own (their follows'), not a channel's."""
-    options = subscription.options()
+    options = replace(subscription.options(), operator=False)
     due = None if subscription.status else subscription.next_delivery(now)  # stopped: none comes
     zone = ZoneInfo(subscription.timezone)
     if subscription.cadence == "weekly":

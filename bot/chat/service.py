@@ -438,7 +438,11 @@ class ChatService:
             empty=f"{quoted(query)} finds nothing: {why}."
             if why
             else found.nobody()
-            or (await none_within(self._store, query, window, lacking) if window.first is not None else None)
+            or (
+                await none_within(self._store, query, window, lacking, operator=False)
+                if window.first is not None
+                else None
+            )
             or f"No papers match {quoted(query)}. Try fewer or broader words, or {words.help_command}.",
         )
 
@@ -464,7 +468,7 @@ class ChatService:
         day = today - timedelta(days=ago) if ago else resolved(named, today) if named else day
         if day is not None and day > today:
             return said(f"{day:%A %-d %B %Y} is still to come: Hugging Face lists a day's papers on that day.")
-        options = DigestOptions(limit=limit or self._defaults.limit)
+        options = DigestOptions(limit=limit or self._defaults.limit, operator=False)
         digest = await build_digest(self._store, self._search, options, day)
         post = digest.to_post()
         if len(digest.papers) < min(digest.listed, MOST_PAPERS):

@@ -23,6 +23,7 @@ class DigestOptions:
     limit: int = 10
     min_upvotes: int = 0
     reader: str = "this channel"  # who the digest is for, as an empty one says it ("you": a person's follows)
+    operator: bool = True  # read by whoever runs paperboy (a command, a log), else in chat: who can fetch a day
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,12 @@ class Digest:
 
     def _empty(self) -> str:
         if self.day is None:
-            return "No papers yet: run `paperboy sync` or `paperboy import` to fetch some."
+            fetch = "`paperboy sync` or `paperboy import`"
+            return (
+                f"No papers yet: {f'run {fetch} to fetch some' if self.options.operator else fetch_by(fetch, 'some')}."
+            )
         if self.listed == 0:
-            return no_listing(self.record or DayRecord(self.day, 0, None))
+            return no_listing(self.record or DayRecord(self.day, 0, None), operator=self.options.operator)
         on = f"listed on {self.day:%A %-d %B %Y}"
         upvoted = self.listed if self.upvoted is None else self.upvoted
         if upvoted == 0:
@@ -86,8 +90,14 @@ class Digest:
         return f"No papers to show from the {_papers(self.listed)} {on}."
 
 
-def no_listing(record: DayRecord) -> str:
-    """Why a day has no papers: Hugging Face listed none, has listed none yet, or the store lacks the day."""
+def fetch_by(command: str, what: str = "it") -> str:
+    """Who can fetch what the store lacks, as chat says it: its people cannot run paperboy's commands."""
+    return f"whoever runs paperboy can fetch {what} with {command}"
+
+
+def no_listing(record: DayRecord, *, operator: bool = True) -> str:
+    """Why a day has no papers: Hugging Face listed none, has listed none yet, or the store lacks the day
+    (`operator`: said to whoever runs paperboy, who can fetch it; else in chat, saying who can)."""
     when = f"{record.day:%A %-d %B %Y}"
     if record.fetched_at is None:
         weekend = (
@@ -95,7 +105,8 @@ def no_listing(record: DayRecord) -> str:
             if record.day.weekday() >= 5
             else ""
         )
-        return f"{when} is not in the store{weekend}: run `paperboy sync --date {record.day.isoformat()}` to fetch it."
+        sync = f"`paperboy sync --date {record.day.isoformat()}`"
+        return f"{when} is not in the store{weekend}: {f'run {sync} to fetch it' if operator else fetch_by(sync)}."
     if not record.final:
         return (
             f"Hugging Face had listed no papers for {when} when last asked "

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from bot.delivery.digest import Digest, DigestOptions, Matches, filtered, matches
+from bot.delivery.digest import Digest, DigestOptions, Matches, fetch_by, filtered, matches
 from bot.domain.cards import card
 from bot.domain.filters import sought
 from bot.domain.models import Paper
@@ -175,11 +175,11 @@ def not_fetched(days: tuple[date, ...], *, years: bool = False) -> str:
     if len(days) == 1:
         return (
             f"{names} is not in the store (not fetched from Hugging Face yet), so its papers are left out; "
-            f"whoever runs paperboy can fetch it with `paperboy sync --date {days[0].isoformat()}`."
+            f"{fetch_by(f'`paperboy sync --date {days[0].isoformat()}`')}."
         )
     return (
         f"{names} are not in the store (not fetched from Hugging Face yet), so their papers are left out; "
-        f"whoever runs paperboy can fetch each with `paperboy sync --date YYYY-MM-DD`."
+        f"{fetch_by('`paperboy sync --date YYYY-MM-DD`', 'each')}."
     )
 
 

@@ -141,11 +141,26 @@ async def test_a_day_named_in_words_is_the_latest_such_day(june_store: PaperStor
         assert post.header == f"Daily Papers · {header}" and post.cards, typed
     week_ago = await service.answer(parse_command("last wednesday"), asker)  # not today: the one before
     assert (
-        week_ago.empty
-        == "Wednesday 27 May 2026 is not in the store: run `paperboy sync --date 2026-05-27` to fetch it."
+        week_ago.empty == "Wednesday 27 May 2026 is not in the store: whoever runs paperboy can fetch it"
+        " with `paperboy sync --date 2026-05-27`."
     )
     year_ago = await service.answer(parse_command("june 4"), asker)  # still to come this year: last year's
     assert year_ago.header == "Daily Papers · Wednesday 4 June 2025"
+
+
+async def test_chat_says_who_can_fetch_what_the_store_lacks_not_to_run_a_command(store: PaperStore) -> None:
+    """People in a channel or a direct message cannot run `paperboy sync` (QA s71-community #4): chat says
+    who can, as the roundup's header does; `paperboy digest` still says to run it (tests/app)."""
+    service = chat_service(store)
+    asker = Asker(ChannelRef("slack", "D1"), "U1")
+    empty = await service.answer(parse_command("today"), asker)
+    assert (
+        empty.empty == "No papers yet: whoever runs paperboy can fetch some with `paperboy sync` or `paperboy import`."
+    )
+    lacked = await service.answer(parse_command("2026-05-29"), asker)
+    assert lacked.empty is not None and lacked.empty.endswith(
+        "whoever runs paperboy can fetch it with `paperboy sync --date 2026-05-29`."
+    )
 
 
 async def test_a_day_with_no_papers_here_says_why(june_store: PaperStore) -> None:
@@ -154,7 +169,10 @@ async def test_a_day_with_no_papers_here_says_why(june_store: PaperStore) -> Non
     service = chat_service(june_store)
     missing = await service.answer(parse_command("2026-05-29"), asker)
     assert not missing.cards and missing.header == "Daily Papers · Friday 29 May 2026"
-    assert missing.empty == "Friday 29 May 2026 is not in the store: run `paperboy sync --date 2026-05-29` to fetch it."
+    assert (
+        missing.empty == "Friday 29 May 2026 is not in the store: whoever runs paperboy can fetch it"
+        " with `paperboy sync --date 2026-05-29`."
+    )
     coming = await service.answer(parse_command("2026-06-04"), asker)
     assert coming.text == ("Thursday 4 June 2026 is still to come: Hugging Face lists a day's papers on that day.",)
     later = chat_service(june_store, clock=lambda: datetime(2026, 6, 5, 9, tzinfo=UTC))
@@ -267,7 +285,8 @@ async def test_a_search_on_a_named_day_keeps_that_day_s_papers(june_store: Paper
     assert len(best.cards) == 3 and {c.paper_id for c in best.cards} <= listed[2] | listed[3]
     none = await service.answer(parse_command("agents on last wednesday"), asker)  # a day the store lacks
     assert none.empty == (  # it said no paper on agents was listed that day
-        "Wednesday 27 May 2026 is not in the store: run `paperboy sync --date 2026-05-27` to fetch it."
+        "Wednesday 27 May 2026 is not in the store: whoever runs paperboy can fetch it"
+        " with `paperboy sync --date 2026-05-27`."
         " The same words without the days look at every day."
     )
     later = await service.answer(parse_command("agents on 2026-06-10"), asker)  # after its latest: which that is
