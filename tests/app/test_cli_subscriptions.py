@@ -30,6 +30,10 @@ channel = "slack:T0001/C0004"
 cadence = "weekly"
 day = "mon"
 time = "16:00"
+
+[[subscriptions]]
+channel = "slack:C0001"
+topics = ["diffusion"]
 """
 
 
@@ -62,11 +66,12 @@ def test_every_subscription_and_follow_is_listed_with_the_config_files_unsaved_e
     monkeypatch.setenv("PAPERBOY_CONFIG", str(tmp_path / "paperboy.toml"))
     said = _listed(capsys)
     blocks = said.strip().split("\n\n")
-    assert blocks[0] == "6 subscriptions, 1 follow digest; 2 of them in the config file, not saved yet"
+    assert blocks[0] == "7 subscriptions, 1 follow digest; 3 of them in the config file, not saved yet"
     titles = [b.splitlines()[0] for b in blocks[1:]]
     assert titles == [
         "discord:42 · daily digest · made in chat",
-        "slack:T0001/C0001 · daily digest · made in chat",
+        "slack:T0001/C0001 · daily digest · made in chat; the config file's entry for slack:C0001 replaces it when"
+        " `paperboy run` starts",  # an entry naming no workspace takes its channel over (seed)
         "slack:T0001/C0003 · daily digest · from the config file",  # the file's, as saved: listed once
         "slack:T0001/C0005 · daily digest · from the config file",  # as saved, in effect until `run` starts
         "slack:T0001/D0001 · U0001's follow digest, in their direct message · made in chat",
@@ -74,6 +79,7 @@ def test_every_subscription_and_follow_is_listed_with_the_config_files_unsaved_e
         " this when it starts",
         "slack:T0001/C0004 · weekly roundup · in the config file, not saved yet: `paperboy run` saves it when it"
         " starts",
+        "slack:C0001 · daily digest · in the config file, not saved yet: `paperboy run` saves it when it starts",
     ]
     assert "  Topics: “agents”, “robotics”" in blocks[6].splitlines()
     tokyo = blocks[2].splitlines()
@@ -91,7 +97,9 @@ def test_every_subscription_and_follow_is_listed_with_the_config_files_unsaved_e
         ("slack:T0001/D0001", "U0001", "chat", True),
         ("slack:T0001/C0005", None, "config", False),
         ("slack:T0001/C0004", None, "config", False),
+        ("slack:C0001", None, "config", False),
     ]
+    assert [s["replaced_by"] for s in listing] == [None, "slack:C0001", *[None] * 6]
     assert listing[0]["stopped"] == "the bot was removed from the channel"
     assert listing[1]["topics"] == ["agents"] and listing[1]["timezone"] == "Asia/Tokyo"
     assert listing[6]["cadence"] == "weekly" and listing[6]["days"] == "mon"

@@ -15,10 +15,13 @@ from bot.domain.words import counted
 if TYPE_CHECKING:
     from bot.app.bootstrap import Services
     from bot.delivery.subscriptions import Subscription
+    from bot.domain.channels import ChannelRef
 
 # Said of a config file's entry the store lacks, or holds otherwise: only `run` saves the file's entries.
 UNSAVED = "in the config file, not saved yet: `paperboy run` saves it when it starts"
 CHANGED = "changed in the config file since `paperboy run` saved it: it saves this when it starts"
+# Said of a chat subscription an entry naming no workspace takes over (`SubscriptionStore.seed`).
+REPLACED = "made in chat; the config file's entry for {} replaces it when `paperboy run` starts"
 
 
 def register(app: typer.Typer) -> None:
@@ -36,8 +39,10 @@ def register(app: typer.Typer) -> None:
             now = datetime.now(UTC)
             stored = await services.subscriptions.all()
             saved = {s.channel: s for s in stored if s.source == "config"}
+            filed_all = configured(services.config)
+            unnamed = {(f.channel.platform, f.channel.channel): f.channel for f in filed_all if not f.channel.workspace}
             listed: list[tuple[Subscription, str | None]] = [(s, None) for s in stored]
-            for filed in configured(services.config):
+            for filed in filed_all:
                 was = saved.get(filed.channel)
                 if was is None or file_changed(was, filed):
                     listed.append((filed, UNSAVED if was is None else CHANGED))
@@ -46,29 +51,39 @@ def register(app: typer.Typer) -> None:
                 for s, note in listed
             ]
             if json_:
-                print_json([_as_json(s, note, lines) for s, note, lines in described])
+                print_json([_as_json(s, note, lines, _taker(s, unnamed)) for s, note, lines in described])
                 return
             follows = sum(1 for s, _ in listed if s.person)
             said = [f"{counted(len(listed) - follows, 'subscription')}, {counted(follows, 'follow digest')}"]
             if unsaved := sum(1 for _, note in listed if note):
                 said[0] += f"; {unsaved} of them in the config file, not saved yet"
             for s, note, lines in described:
-                said += ["", _title(s, note), *(f"  {line}" for line in lines)]
+                said += ["", _title(s, note, _taker(s, unnamed)), *(f"  {line}" for line in lines)]
             out.print("\n".join(said), markup=False, soft_wrap=True)  # a line a subscription's part, unwrapped
 
         running.with_services(work, ensure=False)
 
 
-def _title(s: Subscription, note: str | None) -> str:
+def _taker(s: Subscription, unnamed: dict[tuple[str, str], ChannelRef]) -> ChannelRef | None:
+    """The config file's entry naming no workspace that takes over this chat subscription's channel at
+    the next `run`, if one does (one-workspace mode: the channel would otherwise get two digests)."""
+    if s.source == "config" or s.person or not s.channel.workspace:
+        return None
+    return unnamed.get((s.channel.platform, s.channel.channel))
+
+
+def _title(s: Subscription, note: str | None, taker: ChannelRef | None) -> str:
     """`slack:T0123456/C0123456 · daily digest · made in chat`; a follow names its person."""
     what = "daily digest" if s.cadence == "daily" else "weekly roundup"
     if s.person:
         what = f"{s.person}'s follow digest, in their direct message"
     where = note or ("from the config file" if s.source == "config" else "made in chat")
+    if taker is not None:
+        where = REPLACED.format(taker)
     return f"{s.channel} · {what} · {where}"
 
 
-def _as_json(s: Subscription, note: str | None, lines: list[str]) -> dict[str, Any]:
+def _as_json(s: Subscription, note: str | None, lines: list[str], taker: ChannelRef | None) -> dict[str, Any]:
     return {
         "channel": str(s.channel),
         "person": s.person,
@@ -81,6 +96,7 @@ def _as_json(s: Subscription, note: str | None, lines: list[str]) -> dict[str, A
         "min_upvotes": s.min_upvotes,
         "source": s.source,
         "saved": note is None,
+        "replaced_by": None if taker is None else str(taker),  # the config file's entry that takes it over
         "stopped": s.status,
         "described": lines,
     }
