@@ -69,6 +69,17 @@ WHY = {
     "ekm_access_denied": "the workspace's administrators have suspended the app's access",
 }
 
+# Refusals of the message itself (ours: the renderer keeps within Slack's limits, so this is a fault of
+# paperboy's to report), not of the channel or the token: the channel keeps its digest.
+REFUSED_MESSAGE = {
+    "msg_too_long": "the message is longer than Slack takes",
+    "msg_blocks_too_long": "the message's blocks are longer than Slack takes",
+    "invalid_blocks": "Slack could not read the message's blocks",
+    "invalid_blocks_format": "Slack could not read the message's blocks",
+    "no_text": "the message had no text",
+    "too_many_attachments": "the message has more attachments than Slack takes",
+}
+
 # Reading a channel's history refused where posting is allowed: a public channel the bot posts to
 # with chat:write.public without being a member.
 UNREADABLE = frozenset({"not_in_channel"})
@@ -398,5 +409,10 @@ def _mapped(
         return DeliveryError(
             f"{method} in {ref.channel} was answered HTTP {status} without Slack's JSON: not Slack, a proxy in the"
             " way or PAPERBOY_SLACK_API_URL naming another site; check it"
+        )
+    if code in REFUSED_MESSAGE:
+        return DeliveryError(
+            f"Slack refused {method} in {ref.channel} ({code}: {REFUSED_MESSAGE[code]}): a fault in paperboy's"
+            " message, not the channel's; please report it with this line; tried again at a later sweep"
         )
     return DeliveryError(f"Slack refused {method} in {ref.channel}: {code}")

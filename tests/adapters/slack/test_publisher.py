@@ -171,3 +171,20 @@ async def test_a_refused_channel_is_named_with_its_workspace_where_there_are_sev
             with pytest.raises(ChannelUnavailable) as refused:
                 await publisher.post_header("C1", Post(header="Papers"), "2026-06-02:header")
             assert (refused.value.channel, refused.value.reason.split(" ")[0]) == (named, "not_in_channel")
+
+
+async def test_a_message_slack_refuses_is_said_as_paperboy_s_fault_not_in_slack_s_code_alone(
+    fake_slack: FakeSlack,
+) -> None:
+    """`msg_too_long` said only "Slack refused chat.postMessage in C1: msg_too_long" (QA s72-outside #4): it
+    is the message's fault, not the channel's, which keeps its digest."""
+    fake_slack.fail("chat.postMessage", Failure(error="msg_too_long"))
+    async with http_session() as session:
+        publisher = SlackPublisher(slack_client("xoxb-test", fake_slack.base_url, session), interval=0)
+        with pytest.raises(DeliveryError) as refused:
+            await publisher.post_header("C1", Post(header="Papers"), "2026-06-02:header")
+    assert not isinstance(refused.value, ChannelUnavailable)
+    assert str(refused.value) == (
+        "Slack refused chat.postMessage in C1 (msg_too_long: the message is longer than Slack takes): a fault in"
+        " paperboy's message, not the channel's; please report it with this line; tried again at a later sweep"
+    )
