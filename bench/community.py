@@ -1,14 +1,18 @@
-"""`/papers top` over a million recorded votes and replies, and how fast events are counted.
+"""`/papers top` and a roundup's "most discussed" over a million recorded votes and replies, and how fast
+events are counted.
 
     python -m bench.community [--events 1000000] [--channels 10000] [--queries 2000] [--ingest 20000]
                               [--database-url postgresql://…]
 
 Fills a fresh store (SQLite in a temp dir, or the database given) with `--events` recorded events
 over `--channels` channels (80% reactions, 20% thread replies, on 20 cards a channel posted over the
-last 90 days), written in bulk with the per-person and per-paper counts the real path keeps. Then:
+last 90 days, each event at a random time between its card and now), written in bulk with the
+per-person and per-paper counts the real path keeps. Then:
 
 - `top`: `Community.top` (what `/papers top week` answers, Post included) for random channels,
   one at a time: median and p99 in milliseconds (aim: p99 ≤ 20 ms);
+- `discussed`: the weekly roundup's "Most discussed here this week" section (the week's reactions
+  and replies on any card, Post included) for random channels, one at a time: median and p99;
 - `ingest`: `--ingest` reaction events (new votes, Slack's repeats, removals) through
   `Community.reaction`, 64 at a time as a busy workspace sends them: events counted per second
   (aim: ≥ 2,000/s on SQLite).
@@ -32,6 +36,7 @@ from sqlalchemy import insert
 from bot.community.service import Community, Reaction
 from bot.domain.channels import ChannelRef
 from bot.domain.models import Paper
+from bot.roundup.discussed import discussed
 from bot.store.engagement import EngagementStore
 from bot.store.engine import create_engine, database_url, migrate, refresh_statistics
 from bot.store.papers import PaperStore
@@ -99,6 +104,7 @@ async def fill(engine: Any, events: int, channels: int, rng: random.Random) -> N
         while made < per_channel:
             n, person = rng.randrange(CARDS), rng.randrange(PEOPLE)
             arxiv_id = papers[cards[n]].arxiv_id
+            at = posted[n] + (NOW - posted[n]) * rng.random()  # between the card and now
             if rng.random() < 0.8:
                 emoji = rng.choice(EMOJIS)
                 if (n, person, emoji) in seen_votes:
@@ -112,7 +118,7 @@ async def fill(engine: Any, events: int, channels: int, rng: random.Random) -> N
                         "message": card_ts(c, n),
                         "reaction": emoji,
                         "present": True,
-                        "event_at": NOW,
+                        "event_at": at,
                     }
                 )
                 reacting[n].add(person)
@@ -124,7 +130,7 @@ async def fill(engine: Any, events: int, channels: int, rng: random.Random) -> N
                         "message": f"{card_ts(c, n)}{made:04d}",
                         "arxiv_id": arxiv_id,
                         "user_id": f"U{person:05d}",
-                        "replied_at": NOW,
+                        "replied_at": at,
                     }
                 )
                 replying[n].add(person)
@@ -160,6 +166,20 @@ async def bench_top(community: Community, channels: int, queries: int, rng: rand
         post = await community.top(where, "week")
         took.append((time.perf_counter() - started) * 1000)
         assert post.header
+    return took
+
+
+async def bench_discussed(
+    engaged: EngagementStore, store: PaperStore, channels: int, queries: int, rng: random.Random
+) -> list[float]:
+    took = []
+    week = NOW - timedelta(days=7, hours=2)  # a roundup's window when the channel had none before
+    for _ in range(queries):
+        where = channel_ref(rng.randrange(channels))
+        started = time.perf_counter()
+        section = await discussed(engaged, store, where, week, NOW)
+        took.append((time.perf_counter() - started) * 1000)
+        assert section is None or section.text
     return took
 
 
@@ -216,6 +236,13 @@ async def main() -> None:
             took = await bench_top(community, args.channels, args.queries, rng)
             print(
                 f"/papers top week ({engine.dialect.name}): median {statistics.median(took):.2f} ms, "
+                f"p99 {percentile(took, 0.99):.2f} ms over {args.queries} channels"
+            )
+            engaged, store = EngagementStore(engine), PaperStore(engine)
+            await bench_discussed(engaged, store, args.channels, 50, rng)  # warm
+            took = await bench_discussed(engaged, store, args.channels, args.queries, rng)
+            print(
+                f"roundup's most discussed ({engine.dialect.name}): median {statistics.median(took):.2f} ms, "
                 f"p99 {percentile(took, 0.99):.2f} ms over {args.queries} channels"
             )
             seconds, sent = await bench_ingest(community, args.channels, args.ingest, rng)
