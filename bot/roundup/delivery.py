@@ -85,13 +85,14 @@ class RoundupDelivery(DigestDelivery):
         """After the cards, the channel's papers most reacted to and replied about since its last roundup
         began (on any of their cards, however old: in a channel with roundups alone, last week's are what
         people discuss), else in the week (and `LAST_WEEKS_MARGIN`) before it; up to now, or, for a week
-        long past (`paperboy post --date`), up to the next week's roundup or the end of that week."""
+        long past (`paperboy post --date`), up to where the next week's roundup began counting (a week
+        before it began: this one was not there to count from), else the end of that week."""
         now = self._clock()
         monday = week_of(day)
         until = now
         if now.date() >= monday + LONG_PAST:  # a week long past: no roundup due now covers it
             after = await self._ledger.begun_at(channel, week_key(monday + WEEK))
-            until = min(now, after or datetime.combine(monday + WEEK, time(), UTC))
+            until = min(now, after - WEEK if after else datetime.combine(monday + WEEK, time(), UTC))
         last = await self._ledger.begun_at(channel, week_key(monday - WEEK))
         since = last if last is not None and until - 2 * WEEK < last < until else until - WEEK - LAST_WEEKS_MARGIN
         section: Post | None = await discussed(self._engagement, self._store, channel, since, until)

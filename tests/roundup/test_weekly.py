@@ -539,6 +539,34 @@ async def test_a_past_weeks_roundup_posted_now_discusses_that_weeks_cards(world:
     assert "2605.05900" in " ".join(section.text) and "2606.01900" not in " ".join(section.text)
 
 
+async def test_a_missed_weeks_roundup_posted_after_the_next_ones_discusses_its_own_week(world: World) -> None:
+    """Week 22's roundup was missed and week 23's went out; week 22 posted by hand then counted week 23's
+    reactions and replies, the list week 23's roundup had just posted (QA s73-community #1). It counts
+    up to where week 23's began counting: a week before week 23's roundup."""
+    week_22 = date(2026, 5, 25)
+    for monday in (week_22, WEEK_23):
+        await list_week(world.store, monday)
+    channel = await subscribe(world, "CMISSED", timezone="UTC", limit=3)
+    await world.store.save_papers([paper("2605.01001", 5)])
+    world.engagement.cards.append(Card(channel, "2605.01001", utc(2026, 5, 12, 16)))  # an old card
+    world.engagement.react(channel, "2605.01001", "U1", at=utc(2026, 5, 27, 10))  # in week 22
+    world.engagement.react(channel, "2605.01001", "U2", at=utc(2026, 5, 28, 10))
+    world.engagement.react(channel, "2605.01001", "U3", at=utc(2026, 6, 2, 10))  # in week 23
+    world.engagement.reply(channel, "2605.01001", "U4", at=utc(2026, 6, 3, 10))
+    await world.run(utc(2026, 6, 5, 15, 50), utc(2026, 6, 5, 17))
+    [this_week] = discussed_sections(world)
+    assert this_week.text == ("1. Paper 2605.01001 (2605.01001): 1 person reacted, 1 replied",)
+    subscription = await world.subscriptions.get(channel)
+    assert subscription is not None
+    parts = RoundupParts(
+        world.store, search_over(world.store), Ledger(world.store.engine), world.subscriptions, world.engagement
+    )
+    said, ok = await post_roundup(parts, {"slack": world.publisher}, subscription, date(2026, 5, 27), utc(2026, 6, 8))
+    assert ok, said
+    [_, missed] = discussed_sections(world)
+    assert missed.text == ("1. Paper 2605.01001 (2605.01001): 2 people reacted, 0 replied",)
+
+
 @pytest.mark.slow
 async def test_a_thursday_roundup_discusses_this_weeks_cards_too(world: World) -> None:
     """A roundup due on a Thursday covers the week before, and its "most discussed" counts the cards
