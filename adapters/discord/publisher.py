@@ -28,7 +28,7 @@ from adapters.discord.community import card_buttons, save_button
 from adapters.discord.forum_posts import TRIES, MaybePosted
 from adapters.discord.notes import GONE, note_content
 from adapters.discord.render import Message, card_embed, header_message, seed_embed, thread_name
-from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformOffline, PlatformUnreachable
+from bot.domain.errors import ChannelUnavailable, DeliveryError, MessageRefused, PlatformOffline, PlatformUnreachable
 from bot.domain.ids import is_arxiv_id
 from bot.domain.post import Card, Post
 from bot.domain.publishing import LOOK_BACK_S, MessageRef
@@ -336,6 +336,12 @@ class DiscordPublisher:
                 " delivery is tried again later"
             ) from exc
         except discord.HTTPException as exc:
+            if exc.status == 400:  # Invalid Form Body and the like: the message as written, not the channel
+                raise MessageRefused(
+                    f"Discord refused a post to discord:{channel} as written (400 {exc.code}: {exc.text}): a fault in"
+                    " paperboy's message, not the channel's; please report it with this line; tried again at a later"
+                    " sweep"
+                ) from exc
             raise DeliveryError(f"Discord refused a post to discord:{channel}: {exc.status} {exc.text}") from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
             url = discord.http.Route.BASE

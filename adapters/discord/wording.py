@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.chat.commands import MOST_PAPERS
-from bot.chat.service import TRY_AGAIN, Shared, SharedBefore, Unshared
+from bot.chat.service import AS_WRITTEN, TRY_AGAIN, Shared, SharedBefore, Unshared
 from bot.chat.wording import Phrasebook, ago
 
 _TODAY = (
@@ -86,6 +86,8 @@ def shared(outcome: Shared | SharedBefore | Unshared) -> str:
     if isinstance(outcome, Unshared):
         if outcome.passing:
             return f"Discord did not take the post just now: {TRY_AGAIN}"
+        if outcome.as_written:
+            return AS_WRITTEN.format(platform="Discord")
         if _BARE_STATUS.match(outcome.reason) or outcome.reason.startswith("404 "):  # the channel is gone
             return "I can't post in this channel: it is gone, or hidden from me."
         return f"I can't post here: {_STATUS.sub('', outcome.reason)}."  # "403 missing access (…): " dropped

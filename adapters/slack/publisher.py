@@ -25,7 +25,7 @@ from adapters.slack.errors import (
 from adapters.slack.notes import GONE, note_message
 from adapters.slack.render import card_message, header_message, thread_blocks
 from bot.domain.channels import ChannelRef
-from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable, WorkspacePaused
+from bot.domain.errors import ChannelUnavailable, DeliveryError, MessageRefused, PlatformUnreachable, WorkspacePaused
 from bot.domain.post import Card, Post
 from bot.domain.publishing import LOOK_BACK_S, MessageRef
 
@@ -411,7 +411,7 @@ def _mapped(
             " way or PAPERBOY_SLACK_API_URL naming another site; check it"
         )
     if code in REFUSED_MESSAGE:
-        return DeliveryError(
+        return MessageRefused(
             f"Slack refused {method} in {ref.channel} ({code}: {REFUSED_MESSAGE[code]}): a fault in paperboy's"
             " message, not the channel's; please report it with this line; tried again at a later sweep"
         )

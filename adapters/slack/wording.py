@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from adapters.slack.render import escape
-from bot.chat.service import TRY_AGAIN, Shared, SharedBefore, Unshared
+from bot.chat.service import AS_WRITTEN, TRY_AGAIN, Shared, SharedBefore, Unshared
 from bot.chat.wording import TYPED, ago
 
 MANAGERS = (
@@ -51,6 +51,8 @@ def shared(outcome: Shared | SharedBefore | Unshared) -> str:
     if isinstance(outcome, Unshared):
         if outcome.passing:
             return f"Slack did not take the post just now: {TRY_AGAIN}"
+        if outcome.as_written:
+            return AS_WRITTEN.format(platform="Slack")
         return _NOT_SHARED.get(
             outcome.reason.split(" ", 1)[0],
             "I can't post in this channel: Slack refused it. Whoever runs paperboy finds why in its log.",

@@ -77,6 +77,7 @@ from bot.domain.errors import (
     ChannelUnavailable,
     DeliveryError,
     InvalidPaperId,
+    MessageRefused,
     NotFound,
     PaperboyError,
     SourceError,
@@ -144,15 +145,22 @@ SHARING = timedelta(minutes=1)  # a Share's claim on its channel and paper while
 
 # what a person is told of a post refused for a reason that may pass (`Unshared.passing`)
 TRY_AGAIN = "try again in a minute; if it fails again, whoever runs paperboy can see why in its log."
+# A card the platform refused as written (`Unshared.as_written`): a click again would be refused again.
+AS_WRITTEN = (
+    "{platform} refused this paper's card as paperboy wrote it (its length or its layout), so sharing it again"
+    " would fail too: whoever runs paperboy finds why in its log, to report."
+)
 
 
 @dataclass(frozen=True)
 class Unshared:
     """The channel refuses the bot (not invited, archived): `reason` in the platform's terms; `passing`:
-    a refusal that may pass (a rate limit, an outage), to try again in a moment."""
+    a refusal that may pass (a rate limit, an outage), to try again in a moment; `as_written`: the
+    platform refused the card itself (its length, its layout), which a click again refuses again."""
 
     reason: str
     passing: bool = False
+    as_written: bool = False
 
 
 class ChatService:
@@ -388,6 +396,8 @@ class ChatService:
         latest = await self._store.latest_day()
         held = min(last, latest) if latest is not None and latest >= first else last  # not days the store lacks
         lacking = await span_held(self._store, first, min(held, today, latest or today))  # `jun 5 to jun 7`
+        # and the weekdays after the store's latest (`this week` with Thursday never fetched), as a search's
+        told = await found_within(self._store, window, lacking, today) if listed else lacking.said
         dates = f"{first:%-d %B}{f' {first.year}' if first.year != held.year else ''} to {held:%-d %B %Y}"
         dates += " (the store's latest day)" if held < min(last, today) else ""
         year = f" {first.year}" if first.year != today.year else ""  # `since 1990-01-01`: not this year's 1 January
@@ -400,7 +410,7 @@ class ChatService:
             if days > 1
             else "Daily Papers · today",
             subheader=f"Hugging Face Daily Papers · {len(best)} of {listed} listed {dates}, most upvoted first"
-            + (f". {lacking.said}" if lacking.said else "")
+            + (f". {told}" if told else "")
             if listed
             else None,
             cards=tuple(card(p, rank=i, seeded=False) for i, p in enumerate(best, start=1)),
@@ -672,6 +682,8 @@ class ChatService:
                 return Unshared(exc.reason)
             if isinstance(exc, DeliveryError):  # the platform's words (its status, the channel's id): the log's
                 log.warning("sharing %s in %s failed: %s", paper.arxiv_id, where, exc)
+                if isinstance(exc, MessageRefused):
+                    return Unshared(str(exc), as_written=True)
                 return Unshared(str(exc), passing=True)
             raise
         if root.thread == root.channel:  # a card with no thread of its own: no record of it in the store

@@ -234,7 +234,7 @@ class Community:
             return f"{none}. {how}."
         if await self.ranked(channel, "all", 1):
             return f"{none}; papers posted before have: {further} shows them."
-        return f"{none}. {how}; {further} looks further back."
+        return f"{none}. {how}."  # (not "`top all` looks further back": no paper here has one, ever)
 
 
 def unknown(arxiv_id: str) -> Paper:

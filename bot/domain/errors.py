@@ -14,6 +14,7 @@
     ├── SearchIndexError      the search index's folder could not be written; the index kept what it held
     ├── ChannelUnavailable    a chat channel refuses the bot for good (removed, archived, bad token)
     └── DeliveryError         a chat post failed for a reason that may pass (an outage, a long rate limit)
+        └── MessageRefused    the platform refused the message as written (too long, a layout it can't read)
 
 Adapters and the CLI turn these into user-facing text in one place each; the core never prints.
 """
@@ -141,6 +142,12 @@ class WorkspacePaused(ChannelUnavailable):
 
 class DeliveryError(PaperboyError):
     """A message could not be posted for a reason that may pass (rate limits beyond patience, outages)."""
+
+
+class MessageRefused(DeliveryError):
+    """The platform refused the message itself, as paperboy wrote it (its length, its layout), not the
+    channel or the token: the channel keeps its digest, but the same message fails the same way again
+    (a fault of paperboy's, to report)."""
 
 
 class OutputClosed(DeliveryError):

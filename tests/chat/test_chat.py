@@ -257,6 +257,25 @@ async def test_days_of_a_span_the_store_lacks_are_named_not_said_to_have_no_pape
     assert none.empty is not None and "Friday 5 June 2026 is not in the store" in none.empty
 
 
+async def test_time_words_alone_name_the_weekdays_after_the_stores_latest_it_lacks(june_store: PaperStore) -> None:
+    """`this week` on Friday 5 June, the store holding 1 to 3 June: Thursday was never fetched, and the
+    answer said nothing of it, as `diffusion this week` does (QA s73-community #2). Today may still be
+    being listed: not named."""
+    asker = Asker(ChannelRef("slack", "D1"), "U1")
+    service = chat_service(june_store, clock=lambda: datetime(2026, 6, 5, 12, tzinfo=UTC))
+    thursday = (
+        "Thursday 4 June 2026 is not in the store (not fetched from Hugging Face yet), so its papers are left out;"
+        " whoever runs paperboy can fetch it with `paperboy sync --date 2026-06-04`."
+    )
+    for typed in ("this week", "since jun 2", "jun 1 to jun 5"):
+        answer = await service.answer(parse_command(typed), asker)
+        assert answer.cards and answer.subheader is not None, typed
+        assert answer.subheader.endswith(f"first. {thursday}") or answer.subheader.endswith(f"in it. {thursday}"), (
+            typed,
+            answer.subheader,
+        )
+
+
 async def test_days_from_an_earlier_year_say_its_year(june_store: PaperStore) -> None:
     """`this year` in June 2026 starts in June 2025: "listed 4 June to 3 June 2026" said the wrong year."""
     year = await chat_service(june_store).answer(
@@ -313,8 +332,9 @@ async def test_a_span_of_days_keeps_their_papers_and_says_which_it_lacks(june_st
     assert since.header == "Daily Papers · since Tuesday 2 June"
     a_week_on = chat_service(june_store, clock=lambda: datetime(2026, 6, 10, 9, tzinfo=UTC))  # the store ends 3 June
     behind = await a_week_on.answer(parse_command("since 2026-06-02"), asker)
-    assert behind.subheader is not None and behind.subheader.endswith(
-        "listed 2 June to 3 June 2026 (the store's latest day), most upvoted first"  # not "to 10 June"
+    assert behind.subheader is not None and (
+        "listed 2 June to 3 June 2026 (the store's latest day), most upvoted first. Thursday 4 June 2026, Friday 5"
+        in behind.subheader  # not "to 10 June"; and the weekdays since, which no sync fetched, named
     )
     later = await service.answer(parse_command("agents jun 10-12"), asker)  # (of 2025: the last 10 June to now)
     assert later.empty == (  # it said "No paper on “agents” was listed from Tuesday 10 June 2025"

@@ -28,7 +28,12 @@ async def first_followup(bot: DiscordBot) -> str:
             "I can't post here: the bot's role lacks a permission here: give it Send Messages, Embed Links, Create"
             " Public Threads and Send Messages in Threads in this channel.",
         ),
-        (400, {"message": "Invalid Form Body", "code": 50035}, "Discord did not take the post just now: try again"),
+        (
+            400,  # the card as written: it said to try again in a minute (QA s73-community #4)
+            {"message": "Invalid Form Body", "code": 50035},
+            "Discord refused this paper's card as paperboy wrote it (its length or its layout), so sharing it again"
+            " would fail too",
+        ),
         (
             429,
             None,

@@ -199,6 +199,20 @@ async def test_share_where_the_bot_is_not_invited(slack_bot: SlackBot) -> None:
     assert said == "I'm not in this channel: invite me with `/invite @paperboy`, then Share again."
 
 
+async def test_a_share_slack_refuses_as_written_is_not_to_be_tried_again(slack_bot: SlackBot) -> None:
+    """`msg_too_long` told the clicker to try again in a minute (QA s73-community #4): the same card is
+    refused the same way."""
+    from tests.fakes.slack import Failure
+
+    slack_bot.fake.fail("chat.postMessage", Failure(error="msg_too_long"))
+    await slack_bot.click_share("2605.29307", channel="C0001")
+    await slack_bot.fake.wait_for(lambda: slack_bot.fake.responses)
+    assert slack_bot.fake.responses[0]["text"] == (
+        "Slack refused this paper's card as paperboy wrote it (its length or its layout), so sharing it again would"
+        " fail too: whoever runs paperboy finds why in its log, to report."
+    )
+
+
 async def shared_thread(slack_bot: SlackBot) -> str:
     """Share 2605.29307 in the channel (its card, then its seed); the thread they started."""
     await slack_bot.click_share("2605.29307")
