@@ -28,7 +28,8 @@ def _ascii(text: str) -> str:
 
 
 def _plain(text: str) -> str:
-    return _PLAIN.sub(r"\\\1", " ".join(re.sub(r"[{}\\]", "", text).split()))
+    """A name as BibTeX text: braces and backslashes dropped, `& % $ # _` escaped, `< > |` as the title's."""
+    return _PLAIN.sub(r"\\\1", " ".join(re.sub(r"[{}\\]", "", text).split())).translate(_SHAPES)
 
 
 def _title(text: str) -> str:

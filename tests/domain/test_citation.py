@@ -48,6 +48,15 @@ def test_a_title_keeps_its_latex_and_escapes_what_would_break_it(title: str, fie
     assert title_of(bibtex(Paper(arxiv_id="2406.00001", title=title))) == field
 
 
+def test_an_authors_name_escapes_what_the_title_escapes() -> None:
+    """`<`, `>` and `|` in a name were left raw (printed ¡, ¿ and —), where the title's were escaped (QA s73)."""
+    entry = bibtex(Paper(arxiv_id="2406.00001", title="T", authors=("<!everyone>", "A | B", "Mallory & Co_")))
+    author = re.search(r"author\s+= \{(.*)\},\n", entry)
+    assert author is not None and author.group(1) == (
+        "\\textless{}!everyone\\textgreater{} and B, A \\textbar{} and Co\\_, Mallory \\&"
+    ), entry
+
+
 @FAST
 @given(st.text(max_size=200))
 def test_any_title_s_braces_pair_up(title: str) -> None:
