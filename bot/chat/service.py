@@ -300,7 +300,7 @@ class ChatService:
         person, words = self._community.person(asker.channel, asker.user), self._words(asker)
         match command:
             case Top(period):
-                return await self._community.top(asker.channel, period, further=words.top_all, how=words.vote_how)
+                return await self._community.top(asker.channel, period, further=words.top_period, how=words.vote_how)
             case Saved(as_bibtex):
                 return await self._community.saved(
                     person, as_bibtex=as_bibtex, more=words.saved_more, how=words.save_how

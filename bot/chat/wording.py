@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.chat.discussion import ASKABLE
-from bot.community.service import SAVE_HOW, SAVED_MORE, TOP_ALL, VOTE_HOW
+from bot.community.service import SAVE_HOW, SAVED_MORE, TOP_PERIOD, VOTE_HOW
 
 THREADS = f"In a paper's thread, mention me with {ASKABLE}."
 _A_CHANNELS = re.compile(r"subscribe|`/papers (?:settings|top)\b")  # a help line of a channel's own commands
@@ -32,7 +32,7 @@ class Phrasebook:
     no_follows: str | None = None  # what a platform without direct messages says of follows (the terminal)
     no_zone: str = "It comes at 09:00 UTC."
     unfollow: str = "`/papers unfollow TOPIC` stops one, `/papers unfollow` all."  # under one's follows
-    top_all: str = TOP_ALL  # how to look further back than a week or a month
+    top_period: str = TOP_PERIOD  # how to look further back than a week or a month: `{period}` is month or all
     saved_more: str = SAVED_MORE  # what else a reading list can do
     save_how: str = SAVE_HOW  # how to save a paper, under an empty reading list
     vote_how: str = VOTE_HOW  # how to vote, under an empty `top`

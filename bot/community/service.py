@@ -30,7 +30,8 @@ TOP = 10  # papers `/papers top` shows
 LIST_CHARS = 900  # a reading list's paragraphs: a Slack section holds 3,000, a Discord message two of them
 TITLE_CHARS = 150  # a title in a reading-list line
 # What else to type, as a typed `/papers` command says it (a platform with named options says its own)
-TOP_ALL = "`/papers top all`"
+WIDER = {"week": ("month", "all"), "month": ("all",)}  # the periods that look further back, nearest first
+TOP_PERIOD = "`/papers top {period}`"  # how to look further back, as typed where one asks (`month`, `all`)
 BIB_FILE = READING_LIST_FILE
 SAVED_MORE = "`/papers saved bibtex` gives it as BibTeX; `/papers unsave ID` takes one off."
 SAVE_HOW = "Save a paper with the Save button on its card, `/papers save 2406.12345`, or the bookmark 🔖 on a card."
@@ -210,10 +211,10 @@ class Community:
         papers = await self._papers.get_many([e.arxiv_id for e in top])
         return [Ranked(e, papers.get(e.arxiv_id)) for e in top]
 
-    async def top(self, channel: ChannelRef, period: str, further: str = TOP_ALL, how: str = VOTE_HOW) -> Post:
+    async def top(self, channel: ChannelRef, period: str, further: str = TOP_PERIOD, how: str = VOTE_HOW) -> Post:
         """`/papers top [week|month|all]`: the channel's papers by score, each card with its counts;
-        `further`: how to look further back, as the asker types it (the command line's own option); `how`:
-        how one votes there."""
+        `further`: how to look further back, as the asker types it, with `{period}` for the period (the
+        command line's own option); `how`: how one votes there."""
         ranked = await self.ranked(channel, period)
         cards = tuple(
             replace(card(r.paper or unknown(r.engaged.arxiv_id), rank=i), summary=counts(r.engaged))
@@ -227,13 +228,13 @@ class Community:
         )
 
     async def _none_voted(self, channel: ChannelRef, period: str, further: str, how: str) -> str:
-        """What `top` says of a period with no votes: that papers posted before have some, where they do (in
-        a channel of weekly roundups, last week's cards, discussed this week, are just outside `top week`)."""
+        """What `top` says of a period with no votes: that papers posted before have some, where they do, and
+        the nearest period that shows them (in a channel of weekly roundups, last week's cards, discussed
+        this week, are just outside `top week`: `top month` has them)."""
         none = f"No paper posted here {WORDS[period]} has a reaction or a reply yet"
-        if period == "all":
-            return f"{none}. {how}."
-        if await self.ranked(channel, "all", 1):
-            return f"{none}; papers posted before have: {further} shows them."
+        for wider in WIDER.get(period, ()):
+            if await self.ranked(channel, wider, 1):
+                return f"{none}; papers posted before have: {further.format(period=wider)} shows them."
         return f"{none}. {how}."  # (not "`top all` looks further back": no paper here has one, ever)
 
 

@@ -47,11 +47,14 @@ async def test_top_is_a_post_of_ranked_cards_with_their_counts(store: PaperStore
     assert (card.rank, card.title) == (1, "Attention, again")
     assert card.summary == "Score 2: 1 person reacted, 1 replied in its thread"  # its 💬 is Hugging Face's comments
     a_week_on = Community(community.engagement, community.lists, store, clock=lambda: NOW + timedelta(days=8))
-    later = await a_week_on.top(HERE, "week")  # a roundup's "Most discussed" counts cards 7 days old when it comes:
-    assert later.empty == (  # `top` said nobody had voted
+    later = await a_week_on.top(HERE, "week")  # last week's cards, discussed this week (a roundup channel's):
+    assert later.empty == (  # `top` said nobody had voted; then, to look at all time, not at the month that has them
         "No paper posted here in the last 7 days has a reaction or a reply yet; papers posted before have:"
-        " `/papers top all` shows them."
+        " `/papers top month` shows them."
     )
+    months_on = Community(community.engagement, community.lists, store, clock=lambda: NOW + timedelta(days=40))
+    assert str((await months_on.top(HERE, "week")).empty).endswith("`/papers top all` shows them.")
+    assert str((await months_on.top(HERE, "month")).empty).endswith("`/papers top all` shows them.")
 
 
 async def test_saving_listing_citing_and_unsaving(community: Community) -> None:
@@ -80,18 +83,18 @@ async def test_each_platform_is_told_what_to_type_in_its_own_words(store: PaperS
 
     chat = chat_service(store, community=community)
     for platform, further, more, unsave in [
-        ("slack", "`/papers top all` shows them", "`/papers saved bibtex` gives it as BibTeX", "unsave 2406"),
+        ("slack", "`/papers top month` shows them", "`/papers saved bibtex` gives it as BibTeX", "unsave 2406"),
         (
             "discord",
-            "`/papers top period:all` shows them",
+            "`/papers top period:month` shows them",
             "`/papers saved format:bibtex` gives it",
             "unsave id:2406",
         ),
     ]:
         asker = Asker(ChannelRef(platform, "C0002"), "U1")
-        old_card = MessageRef("C0002", "2.2", "2.2")  # a paper posted a month ago, voted for: `top all` has it
-        await Ledger(store.engine).record_thread(platform, old_card, "2606.00001", "digest", NOW - timedelta(days=30))
-        await community.reaction(Reaction(asker.channel, "2.2", "U9", "+1", True, NOW - timedelta(days=29)))
+        old_card = MessageRef("C0002", "2.2", "2.2")  # a paper posted 20 days ago, voted for: `top month` has it
+        await Ledger(store.engine).record_thread(platform, old_card, "2606.00001", "digest", NOW - timedelta(days=20))
+        await community.reaction(Reaction(asker.channel, "2.2", "U9", "+1", True, NOW - timedelta(days=19)))
         assert further in ((await chat.answer(Top("week"), asker)).empty or "")
         await community.save(community.person(asker.channel, "U1"), "2606.00001")
         assert more in str((await chat.answer(Saved(bibtex=False), asker)).footer)

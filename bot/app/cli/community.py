@@ -141,7 +141,7 @@ def register(app: typer.Typer) -> None:
                 from adapters.console.wording import PHRASES
 
                 how = {"how": PHRASES.vote_how} if where.platform == "console" else {}  # the terminal has no votes
-                out.print(render_post(await community.top(where, period.value, further="`--period all`", **how)))
+                out.print(render_post(await community.top(where, period.value, further="`--period {period}`", **how)))
                 return
             ranked = await community.ranked(where, period.value)
             papers = [
