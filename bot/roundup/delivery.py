@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.delivery.digest import Digest, DigestOptions, Matches
 from bot.delivery.digest_delivery import CardPosted, Clock, DigestDelivery, Wanted, key
@@ -19,7 +20,8 @@ from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engagement
 from bot.domain.post import Post
 from bot.domain.publishing import Publisher
-from bot.domain.weeks import week_key, week_of
+from bot.domain.schedule import local_due
+from bot.domain.weeks import due_day, week_key, week_of
 from bot.roundup.discussed import discussed
 from bot.search.port import SearchIndex
 from bot.store.ledger import Claim, Key, Ledger
@@ -84,17 +86,16 @@ class RoundupDelivery(DigestDelivery):
     async def _discussed(self, publisher: Publisher, channel: ChannelRef, day: date, claim: Claim) -> None:
         """After the cards, the channel's papers most reacted to and replied about since its last roundup
         began (on any of their cards, however old: in a channel with roundups alone, last week's are what
-        people discuss), else in the week (and `LAST_WEEKS_MARGIN`) before it; up to now, or, for a week
-        long past (`paperboy post --date`), up to where the next week's roundup began counting (a week
-        before it began: this one was not there to count from), else the end of that week."""
+        people discuss), else in the week (and `LAST_WEEKS_MARGIN`) before it; up to now. A week whose
+        next week's roundup went out first (posted by hand, `paperboy post --date`) counts what it would
+        have counted when it was due: that one counted from then (`_window_of_a_week_passed`)."""
         now = self._clock()
         monday = week_of(day)
-        until = now
-        if now.date() >= monday + LONG_PAST:  # a week long past: no roundup due now covers it
-            after = await self._ledger.begun_at(channel, week_key(monday + WEEK))
-            until = min(now, after - WEEK if after else datetime.combine(monday + WEEK, time(), UTC))
+        until, start = now, now - WEEK - LAST_WEEKS_MARGIN
+        if (passed := await self._window_of_a_week_passed(channel, monday, now)) is not None:
+            until, start = passed
         last = await self._ledger.begun_at(channel, week_key(monday - WEEK))
-        since = last if last is not None and until - 2 * WEEK < last < until else until - WEEK - LAST_WEEKS_MARGIN
+        since = last if last is not None and until - 2 * WEEK < last < until else start
         section: Post | None = await discussed(self._engagement, self._store, channel, since, until)
         if section is None:
             return
@@ -105,6 +106,38 @@ class RoundupDelivery(DigestDelivery):
         if found is not None:
             return  # posted before the process that began this roundup died
         await publisher.note(channel.channel, section, note_key)
+
+    async def _window_of_a_week_passed(
+        self, channel: ChannelRef, monday: date, now: datetime
+    ) -> tuple[datetime, datetime] | None:
+        """(until, start) of the "most discussed" of a roundup posted after its time: None for one on time.
+
+        Where the next week's roundup went out first, that one counted from when this one was due less
+        `LAST_WEEKS_MARGIN` (it found no roundup of this week to count from), whether it went out on time
+        or by hand: this one ends there, and begins a week before, as it would have then (two posted by
+        hand listed the same week's reactions). A week long past with no roundup after it ends with that
+        week; so does one of a channel with no weekly subscription to say when it was due."""
+        after = await self._ledger.begun_at(channel, week_key(monday + WEEK))
+        due = await self._due(channel, monday) if after is not None else None
+        if due is not None:
+            until = min(now, due - LAST_WEEKS_MARGIN)
+            return until, due - WEEK - LAST_WEEKS_MARGIN
+        if now.date() >= monday + LONG_PAST or after is not None:  # no roundup due now covers it
+            until = min(now, datetime.combine(monday + WEEK, time(), UTC))
+            return until, until - WEEK - LAST_WEEKS_MARGIN
+        return None
+
+    async def _due(self, channel: ChannelRef, monday: date) -> datetime | None:
+        """When the channel's weekly roundup of the week from `monday` was due, as it is scheduled now."""
+        subscription = await self._subscriptions.get(channel)
+        if subscription is None or subscription.cadence != "weekly" or len(subscription.weekdays) != 1:
+            return None
+        [weekday] = subscription.weekdays
+        try:
+            zone = ZoneInfo(subscription.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = ZoneInfo("UTC")
+        return local_due(due_day(monday, weekday), subscription.time, zone)
 
 
 class Parts(Protocol):

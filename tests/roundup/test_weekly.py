@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from bot.delivery.digest import DigestOptions, Matches
-from bot.delivery.digest_delivery import DigestDelivery
+from bot.delivery.digest_delivery import DigestDelivery, Wanted
 from bot.delivery.roundup import WeekMatches, lacking, roundup_of
 from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.delivery.sweep import Sweeper
@@ -539,32 +539,74 @@ async def test_a_past_weeks_roundup_posted_now_discusses_that_weeks_cards(world:
     assert "2605.05900" in " ".join(section.text) and "2606.01900" not in " ".join(section.text)
 
 
-async def test_a_missed_weeks_roundup_posted_after_the_next_ones_discusses_its_own_week(world: World) -> None:
-    """Week 22's roundup was missed and week 23's went out; week 22 posted by hand then counted week 23's
-    reactions and replies, the list week 23's roundup had just posted (QA s73-community #1). It counts
-    up to where week 23's began counting: a week before week 23's roundup."""
+async def by_hand(world: World, channel: ChannelRef, monday: date, at: datetime) -> Post | None:
+    """The week's roundup as `paperboy post --date` delivers it at `at`: its "most discussed", if any."""
+    world.clock.now = at
+    delivery = RoundupDelivery(
+        world.store,
+        search_over(world.store),
+        Ledger(world.store.engine),
+        world.subscriptions,
+        {"slack": world.publisher},
+        world.engagement,
+        clock=world.clock,
+    )
+    subscription = await world.subscriptions.get(channel)
+    assert subscription is not None
+    before = len(discussed_sections(world))
+    wanted = Wanted(channel, subscription.options(), week_key(monday))
+    [result] = await delivery.deliver_many([wanted], retry_stopped=True)  # as `post_roundup` (a week the sweep gave up)
+    assert result.ok, result
+    sections = discussed_sections(world)
+    return sections[-1] if len(sections) > before else None
+
+
+@pytest.mark.parametrize("posted", [utc(2026, 6, 8), utc(2026, 6, 5, 18)], ids=["days later", "that evening"])
+async def test_a_missed_weeks_roundup_posted_after_the_next_ones_discusses_its_own_week(
+    world: World, posted: datetime
+) -> None:
+    """Week 22's roundup was missed and week 23's went out (Friday 5 June 16:00, counting from 29 May
+    14:00: a week and two hours before); week 22 posted by hand then counted week 23's reactions and
+    replies, the list week 23's roundup had just posted (QA s73-community #1), however soon after. It
+    counts what it would have counted when it was due, Friday 29 May 16:00, up to where week 23's began
+    counting: one reaction in those two hours is in week 23's list alone (review s73 #1)."""
     week_22 = date(2026, 5, 25)
     for monday in (week_22, WEEK_23):
         await list_week(world.store, monday)
     channel = await subscribe(world, "CMISSED", timezone="UTC", limit=3)
     await world.store.save_papers([paper("2605.01001", 5)])
     world.engagement.cards.append(Card(channel, "2605.01001", utc(2026, 5, 12, 16)))  # an old card
-    world.engagement.react(channel, "2605.01001", "U1", at=utc(2026, 5, 27, 10))  # in week 22
-    world.engagement.react(channel, "2605.01001", "U2", at=utc(2026, 5, 28, 10))
-    world.engagement.react(channel, "2605.01001", "U3", at=utc(2026, 6, 2, 10))  # in week 23
+    world.engagement.react(channel, "2605.01001", "U1", at=utc(2026, 5, 27, 10))  # in week 22's window
+    world.engagement.react(channel, "2605.01001", "U2", at=utc(2026, 5, 29, 13, 59))
+    world.engagement.react(channel, "2605.01001", "U9", at=utc(2026, 5, 29, 15))  # in week 23's
+    world.engagement.react(channel, "2605.01001", "U3", at=utc(2026, 6, 2, 10))
     world.engagement.reply(channel, "2605.01001", "U4", at=utc(2026, 6, 3, 10))
     await world.run(utc(2026, 6, 5, 15, 50), utc(2026, 6, 5, 17))
     [this_week] = discussed_sections(world)
-    assert this_week.text == ("1. Paper 2605.01001 (2605.01001): 1 person reacted, 1 replied",)
-    subscription = await world.subscriptions.get(channel)
-    assert subscription is not None
-    parts = RoundupParts(
-        world.store, search_over(world.store), Ledger(world.store.engine), world.subscriptions, world.engagement
-    )
-    said, ok = await post_roundup(parts, {"slack": world.publisher}, subscription, date(2026, 5, 27), utc(2026, 6, 8))
-    assert ok, said
-    [_, missed] = discussed_sections(world)
-    assert missed.text == ("1. Paper 2605.01001 (2605.01001): 2 people reacted, 0 replied",)
+    assert this_week.text == ("1. Paper 2605.01001 (2605.01001): 2 people reacted, 1 replied",)
+    missed = await by_hand(world, channel, week_22, posted)
+    assert missed is not None and missed.text == ("1. Paper 2605.01001 (2605.01001): 2 people reacted, 0 replied",)
+
+
+async def test_two_missed_weeks_posted_by_hand_in_any_order_never_list_the_same_reactions(world: World) -> None:
+    """Weeks 22 and 23 missed, week 24's out on time; week 23 posted by hand, then week 22: week 22 listed
+    week 24's reactions (its end was read off week 23's hand post, review s73 #1b)."""
+    weeks = [date(2026, 5, 25), WEEK_23, date(2026, 6, 8)]
+    for monday in weeks:
+        await list_week(world.store, monday)
+    channel = await subscribe(world, "CTWICE", timezone="UTC", limit=3)
+    await world.store.save_papers([paper("2605.01001", 5)])
+    world.engagement.cards.append(Card(channel, "2605.01001", utc(2026, 5, 12, 16)))
+    for person, at in (("U22", utc(2026, 5, 27, 10)), ("U23", utc(2026, 6, 2, 10)), ("U24", utc(2026, 6, 9, 10))):
+        world.engagement.react(channel, "2605.01001", person, at=at)
+    world.engagement.react(channel, "2605.01001", "U24b", at=utc(2026, 6, 10, 10))
+    await world.run(utc(2026, 6, 12, 15, 50), utc(2026, 6, 12, 17))  # week 24's, on time
+    [week_24] = discussed_sections(world)
+    assert week_24.text == ("1. Paper 2605.01001 (2605.01001): 2 people reacted, 0 replied",)
+    week_23 = await by_hand(world, channel, WEEK_23, utc(2026, 6, 20))
+    week_22 = await by_hand(world, channel, weeks[0], utc(2026, 6, 21))
+    assert week_23 is not None and week_23.text == ("1. Paper 2605.01001 (2605.01001): 1 person reacted, 0 replied",)
+    assert week_22 is not None and week_22.text == ("1. Paper 2605.01001 (2605.01001): 1 person reacted, 0 replied",)
 
 
 @pytest.mark.slow
