@@ -43,6 +43,10 @@ NO_THREAD = {
     200000: "the server's AutoMod blocked the thread's name (the paper's title)",
     200001: "the server's AutoMod blocked the thread's name (the paper's title)",
 }
+# Discord's refusals of a message as paperboy wrote it (a field too long, an empty message): a fault of ours,
+# which posting it again repeats. (Not AutoMod's 200000, a forum's required tag, an archived thread: the server's.)
+REFUSED_AS_WRITTEN = frozenset({50035, 50006})
+AUTOMOD = frozenset({200000, 200001})  # the server's AutoMod blocked the message (a word of the paper's)
 log = logging.getLogger("paperboy.discord")
 
 
@@ -336,11 +340,16 @@ class DiscordPublisher:
                 " delivery is tried again later"
             ) from exc
         except discord.HTTPException as exc:
-            if exc.status == 400:  # Invalid Form Body and the like: the message as written, not the channel
+            if exc.status == 400 and exc.code in REFUSED_AS_WRITTEN:  # the message, not the channel nor the server
                 raise MessageRefused(
                     f"Discord refused a post to discord:{channel} as written (400 {exc.code}: {exc.text}): a fault in"
-                    " paperboy's message, not the channel's; please report it with this line; tried again at a later"
-                    " sweep"
+                    " paperboy's message, not the channel's; please report it with this line"
+                ) from exc
+            if exc.status == 400 and exc.code in AUTOMOD:
+                raise MessageRefused(
+                    f"Discord refused a post to discord:{channel}: the server's AutoMod blocked it ({exc.code}: "
+                    f"{exc.text}); a moderator of the server can allow it",
+                    automod=True,
                 ) from exc
             raise DeliveryError(f"Discord refused a post to discord:{channel}: {exc.status} {exc.text}") from exc
         except (aiohttp.ClientError, TimeoutError) as exc:

@@ -413,6 +413,6 @@ def _mapped(
     if code in REFUSED_MESSAGE:
         return MessageRefused(
             f"Slack refused {method} in {ref.channel} ({code}: {REFUSED_MESSAGE[code]}): a fault in paperboy's"
-            " message, not the channel's; please report it with this line; tried again at a later sweep"
+            " message, not the channel's; please report it with this line"
         )
     return DeliveryError(f"Slack refused {method} in {ref.channel}: {code}")

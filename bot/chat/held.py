@@ -23,30 +23,35 @@ class Held:
     none: bool = False
 
 
-async def span_held(store: PaperStore, first: date, last: date) -> Held:
+async def span_held(store: PaperStore, first: date, last: date, *, operator: bool = False) -> Held:
     """What the store holds of the days from `first` to `last` (both included; the caller keeps `last`
-    within the store's latest day and today)."""
+    within the store's latest day and today); `operator`: said to whoever runs paperboy (`paperboy
+    search`), who is told to run the command that fetches a day, else in chat, who can."""
     earliest = await store.earliest_day()
     if earliest is None or last < first:
         return Held()
     lacking = await lacking_days(store, max(first, earliest), last)
     said = [f"The store's papers begin on {earliest:%A %-d %B %Y}: the days before are not in it."]
-    said = (said if first < earliest else []) + ([not_fetched(lacking, years=True)] if lacking else [])
+    said = (said if first < earliest else []) + (
+        [not_fetched(lacking, years=True, operator=operator)] if lacking else []
+    )
     before = _weekdays(first, min(last, earliest - timedelta(days=1)))
     return Held(" ".join(said) or None, none=bool(said) and _weekdays(first, last) == before + len(lacking))
 
 
-async def window_held(store: PaperStore, window: Window, today: date) -> Held:
+async def window_held(store: PaperStore, window: Window, today: date, *, operator: bool = False) -> Held:
     """`span_held` of a search's days up to the store's latest and `today` (the days after it are said
     so by `Window.none`)."""
     if window.first is None:  # (most searches: no query of the store)
         return Held()
     if (latest := await store.latest_day()) is None:
         return Held()
-    return await span_held(store, window.first, min(window.last or latest, latest, today))
+    return await span_held(store, window.first, min(window.last or latest, latest, today), operator=operator)
 
 
-async def found_within(store: PaperStore, window: Window, lacking: Held, today: date) -> str | None:
+async def found_within(
+    store: PaperStore, window: Window, lacking: Held, today: date, *, operator: bool = False
+) -> str | None:
     """What a search of days that found papers says of the days it lacks: those among the store's
     (`lacking`, from `window_held`), and the weekdays after its latest day, up to yesterday (today's
     listing may still be to come): `agents from aug 17 to sep 30` over a store ending on 21 August read as
@@ -56,19 +61,19 @@ async def found_within(store: PaperStore, window: Window, lacking: Held, today: 
         return lacking.said
     last = min(window.last or today, today - timedelta(days=1))
     after = await lacking_days(store, max(window.first, latest + timedelta(days=1)), last)
-    return " ".join(filter(None, (lacking.said, not_fetched(after, years=True) if after else None))) or None
+    told = not_fetched(after, years=True, operator=operator) if after else None
+    return " ".join(filter(None, (lacking.said, told))) or None
 
 
 async def none_within(
-    store: PaperStore, query: str, window: Window, lacking: Held, *, operator: bool = True
+    store: PaperStore, query: str, window: Window, lacking: Held, *, operator: bool = False
 ) -> str | None:
     """What a search of days that found nothing says (chat's and `paperboy search`'s): of one day before
     the store's latest that it lacks, that it lacks it, as `aug 22` alone says it (`diffusion on
     2026-05-26` said no paper on diffusion was listed that day), and of one a sync asked Hugging Face for,
     even after the latest, what it answered (`agents on dec 4` said the store does not hold a day it
     listed no papers on); of days it lacks, which (`lacking`, from
-    `window_held`); of days after its latest, which that is (`none_since`). `operator`: said to whoever
-    runs paperboy (`paperboy search`), else in chat (`no_listing`'s)."""
+    `window_held`); of days after its latest, which that is (`none_since`). `operator`: as `span_held`'s."""
     latest = await store.latest_day()
     if window.first is not None and window.first == window.last and latest is not None:
         record = await store.day_record(window.first)  # (after the latest: one a sync found empty, said so)

@@ -161,6 +161,7 @@ class Unshared:
     reason: str
     passing: bool = False
     as_written: bool = False
+    automod: bool = False  # (as written) the server's moderation blocked it: a moderator can allow it
 
 
 class ChatService:
@@ -448,11 +449,7 @@ class ChatService:
             empty=f"{quoted(query)} finds nothing: {why}."
             if why
             else found.nobody()
-            or (
-                await none_within(self._store, query, window, lacking, operator=False)
-                if window.first is not None
-                else None
-            )
+            or (await none_within(self._store, query, window, lacking) if window.first is not None else None)
             or f"No papers match {quoted(query)}. Try fewer or broader words, or {words.help_command}.",
         )
 
@@ -683,7 +680,7 @@ class ChatService:
             if isinstance(exc, DeliveryError):  # the platform's words (its status, the channel's id): the log's
                 log.warning("sharing %s in %s failed: %s", paper.arxiv_id, where, exc)
                 if isinstance(exc, MessageRefused):
-                    return Unshared(str(exc), as_written=True)
+                    return Unshared(str(exc), as_written=True, automod=exc.automod)
                 return Unshared(str(exc), passing=True)
             raise
         if root.thread == root.channel:  # a card with no thread of its own: no record of it in the store

@@ -67,9 +67,7 @@ class Digest:
     def _empty(self) -> str:
         if self.day is None:
             fetch = "`paperboy sync` or `paperboy import`"
-            return (
-                f"No papers yet: {f'run {fetch} to fetch some' if self.options.operator else fetch_by(fetch, 'some')}."
-            )
+            return f"No papers yet: {fetch_by(fetch, 'some', operator=self.options.operator)}."
         if self.listed == 0:
             return no_listing(self.record or DayRecord(self.day, 0, None), operator=self.options.operator)
         on = f"listed on {self.day:%A %-d %B %Y}"
@@ -90,9 +88,10 @@ class Digest:
         return f"No papers to show from the {_papers(self.listed)} {on}."
 
 
-def fetch_by(command: str, what: str = "it") -> str:
-    """Who can fetch what the store lacks, as chat says it: its people cannot run paperboy's commands."""
-    return f"whoever runs paperboy can fetch {what} with {command}"
+def fetch_by(command: str, what: str = "it", *, operator: bool = False) -> str:
+    """How what the store lacks is fetched: to whoever runs paperboy (`operator`), run the command; in
+    chat, who can (its people cannot run paperboy's commands)."""
+    return f"run {command} to fetch {what}" if operator else f"whoever runs paperboy can fetch {what} with {command}"
 
 
 def no_listing(record: DayRecord, *, operator: bool = True) -> str:
@@ -106,7 +105,7 @@ def no_listing(record: DayRecord, *, operator: bool = True) -> str:
             else ""
         )
         sync = f"`paperboy sync --date {record.day.isoformat()}`"
-        return f"{when} is not in the store{weekend}: {f'run {sync} to fetch it' if operator else fetch_by(sync)}."
+        return f"{when} is not in the store{weekend}: {fetch_by(sync, operator=operator)}."
     if not record.final:
         return (
             f"Hugging Face had listed no papers for {when} when last asked "

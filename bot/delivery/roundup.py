@@ -164,9 +164,9 @@ def lacking(days: tuple[date, ...], today: date | None = None) -> str:
 NAMED_AT_MOST = 3  # lacking days named; the rest counted
 
 
-def not_fetched(days: tuple[date, ...], *, years: bool = False) -> str:
+def not_fetched(days: tuple[date, ...], *, years: bool = False, operator: bool = False) -> str:
     """That these days are not in the store, so their papers are left out, and how to fetch them (`years`:
-    each day with its year, for days of any span)."""
+    each day with its year, for days of any span; `operator`: said to whoever runs paperboy)."""
     form = "%A %-d %B %Y" if years else "%A %-d %B"
     named = [f"{d:{form}}" for d in days[:NAMED_AT_MOST]]
     if len(days) > NAMED_AT_MOST:
@@ -175,11 +175,11 @@ def not_fetched(days: tuple[date, ...], *, years: bool = False) -> str:
     if len(days) == 1:
         return (
             f"{names} is not in the store (not fetched from Hugging Face yet), so its papers are left out; "
-            f"{fetch_by(f'`paperboy sync --date {days[0].isoformat()}`')}."
+            f"{fetch_by(f'`paperboy sync --date {days[0].isoformat()}`', operator=operator)}."
         )
     return (
         f"{names} are not in the store (not fetched from Hugging Face yet), so their papers are left out; "
-        f"{fetch_by('`paperboy sync --date YYYY-MM-DD`', 'each')}."
+        f"{fetch_by('`paperboy sync --date YYYY-MM-DD`', 'each', operator=operator)}."
     )
 
 

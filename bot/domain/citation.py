@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from bot.domain.models import Paper
 
 MOST = 1800  # characters of one entry at most (a Discord message holds 2,000)
-_PLAIN = re.compile(r"([&%$#_])")  # names: nothing in them is LaTeX (braces are dropped)
 _TEXT = re.compile(r"(?<!\\)([&%#_$])")  # a title outside math: escaped, unless its authors escaped it
 _MATH = re.compile(r"(?<!\\)\$[^$]+(?<!\\)\$")
 _MATH_BREAKS = re.compile(r"(?<!\\)([%&#])")
@@ -28,8 +27,9 @@ def _ascii(text: str) -> str:
 
 
 def _plain(text: str) -> str:
-    """A name as BibTeX text: braces and backslashes dropped, `& % $ # _` escaped, `< > |` as the title's."""
-    return _PLAIN.sub(r"\\\1", " ".join(re.sub(r"[{}\\]", "", text).split())).translate(_SHAPES)
+    """A name as BibTeX text: nothing in it is LaTeX (braces and backslashes dropped), and what would
+    break LaTeX escaped as a title's text is (`& % $ # _ ^ ~ < > |`, Greek letters)."""
+    return _outside(" ".join(re.sub(r"[{}\\]", "", text).split()))
 
 
 def _title(text: str) -> str:

@@ -145,9 +145,13 @@ class DeliveryError(PaperboyError):
 
 
 class MessageRefused(DeliveryError):
-    """The platform refused the message itself, as paperboy wrote it (its length, its layout), not the
-    channel or the token: the channel keeps its digest, but the same message fails the same way again
-    (a fault of paperboy's, to report)."""
+    """The platform refused the message itself, as paperboy wrote it (its length, its layout: a fault of
+    paperboy's, to report), or a server's moderation did (`automod`: words of the paper's), not the
+    channel or the token: the channel keeps its digest, but the same message fails the same way again."""
+
+    def __init__(self, said: str, *, automod: bool = False) -> None:
+        super().__init__(said)
+        self.automod = automod
 
 
 class OutputClosed(DeliveryError):

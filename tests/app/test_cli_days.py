@@ -282,11 +282,11 @@ def test_a_search_of_days_the_store_lacks_says_so_as_chat_does(paperboy: Paperbo
     assert before["results"] and before["note"] == (
         "The store's papers begin on Monday 1 June 2026: the days before are not in it."
         " Tuesday 2 June 2026 is not in the store (not fetched from Hugging Face yet), so its papers are left out;"
-        " whoever runs paperboy can fetch it with `paperboy sync --date 2026-06-02`."
+        " run `paperboy sync --date 2026-06-02` to fetch it."  # to whoever runs paperboy: as one day alone is said
     )
     after = paperboy("search", "agents from jun 1 to jun 12", "--json", **OFFLINE).json()  # the store ends 3 June
     assert after["results"] and after["note"].endswith(
         "Thursday 4 June 2026, Friday 5 June 2026, Monday 8 June 2026 and 4 more weekdays are not in the store (not"
-        " fetched from Hugging Face yet), so their papers are left out; whoever runs paperboy can fetch each with"
-        " `paperboy sync --date YYYY-MM-DD`."
+        " fetched from Hugging Face yet), so their papers are left out; run `paperboy sync --date YYYY-MM-DD` to"
+        " fetch each."
     )  # (they read as days without a paper on agents)

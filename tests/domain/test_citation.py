@@ -49,7 +49,13 @@ def test_a_title_keeps_its_latex_and_escapes_what_would_break_it(title: str, fie
 
 
 def test_an_authors_name_escapes_what_the_title_escapes() -> None:
-    """`<`, `>` and `|` in a name were left raw (printed ¡, ¿ and —), where the title's were escaped (QA s73)."""
+    """`<`, `>` and `|` in a name were left raw (printed ¡, ¿ and —), and `^` and Greek letters stopped
+    LaTeX, where the title's were escaped (QA and review s73)."""
+    names = ("A^B Smith", "Tau τ Zeta", "Ann ~Lee")
+    author = re.search(r"author\s+= \{(.*)\},\n", bibtex(Paper(arxiv_id="2406.00001", title="T", authors=names)))
+    assert author is not None and author.group(1) == (
+        "Smith, A\\^{}B and $\\tau$ Zeta, Tau and \\textasciitilde{}Lee, Ann"  # (τ, lower-case, is a "von")
+    )
     entry = bibtex(Paper(arxiv_id="2406.00001", title="T", authors=("<!everyone>", "A | B", "Mallory & Co_")))
     author = re.search(r"author\s+= \{(.*)\},\n", entry)
     assert author is not None and author.group(1) == (

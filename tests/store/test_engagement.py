@@ -167,18 +167,25 @@ async def test_discussed_counts_what_people_did_in_the_period_whenever_the_card_
     third = Posted(C1, "2606.00003", week - timedelta(days=3))
     await engaged.record(vote(third, "U5", on=False, at=week - timedelta(days=1)))
     await engaged.record(vote(third, "U5", at=week + timedelta(hours=1)))  # put on again this week
-    await engaged.record(Reply(Posted(ChannelRef("slack", "C0001", "T0002"), "2606.00003", NOW), "U6", "9.9", NOW))
+    there = Posted(ChannelRef("slack", "C0001", "T0002"), "2606.00003", NOW)  # the same channel id, another workspace
+    await engaged.record(Reply(there, "U6", "9.9", NOW - timedelta(hours=1)))
+    await engaged.record(vote(second, "U7", at=NOW))  # at the window's end: the next one's
 
     assert await engaged.discussed(C1, week, NOW, 5) == [
         Engaged("2606.00001", 3, 1),
         Engaged("2606.00003", 1, 0),  # ties by upvotes: 30 before 20
         Engaged("2606.00002", 1, 0),
     ]
-    assert await engaged.top(C1, week, NOW, 5) == [Engaged("2606.00002", 1, 0)]  # `top` dates papers by their cards
+    assert await engaged.top(C1, week, NOW, 5) == [Engaged("2606.00002", 2, 0)]  # by their cards, every vote on
     assert await engaged.discussed(C1, weeks_ago, week, 5) == [Engaged("2606.00001", 1, 0)]  # U4's, put on then
     assert await engaged.discussed(C1, week, NOW, 1) == [Engaged("2606.00001", 3, 1)]
     anywhere = ChannelRef("slack", "C0001")  # no workspace: every workspace with that channel id
-    assert (await engaged.discussed(anywhere, week, NOW + timedelta(seconds=1), 5))[1] == Engaged("2606.00003", 1, 1)
+    assert await engaged.discussed(anywhere, week, NOW, 5) == [
+        Engaged("2606.00001", 3, 1),
+        Engaged("2606.00003", 1, 1),
+        Engaged("2606.00002", 1, 0),
+    ]
+    assert (await engaged.discussed(C1, week, NOW + timedelta(seconds=1), 5))[1] == Engaged("2606.00002", 2, 0)
 
 
 async def test_two_workspaces_channel_of_the_same_id_keep_their_own_cards_and_dates(store: PaperStore) -> None:

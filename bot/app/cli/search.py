@@ -210,16 +210,17 @@ async def _piped_lines() -> AsyncIterator[str]:
 
 async def _lacked(services: Services, window: Window, topic: str, found: bool) -> str | None:
     """What a search says of the days its time words keep (`diffusion this week`, `agents on may 1`) that
-    the store lacks, as chat says it: with results, which days it lacks; with none, that, or that no
-    paper was listed (`none_within`). None where it holds the days asked, or they asked none."""
+    the store lacks, as chat says it, but to whoever runs paperboy (run the command that fetches one):
+    with results, which days it lacks; with none, that, or that no paper was listed (`none_within`). None
+    where it holds the days asked, or they asked none."""
     if window.first is None:
         return None
     from bot.chat.held import found_within, none_within, window_held
 
-    lacking = await window_held(services.store, window, today())
+    lacking = await window_held(services.store, window, today(), operator=True)
     if found:
-        return await found_within(services.store, window, lacking, today())
-    return await none_within(services.store, topic, window, lacking)
+        return await found_within(services.store, window, lacking, today(), operator=True)
+    return await none_within(services.store, topic, window, lacking, operator=True)
 
 
 def _no_search(text: str, topic: str, spanned: bool) -> str | None:

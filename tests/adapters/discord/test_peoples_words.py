@@ -35,13 +35,19 @@ async def first_followup(bot: DiscordBot) -> str:
             " would fail too",
         ),
         (
+            400,  # the server's AutoMod: not a fault of paperboy's message, nor to try again (review s73 #3)
+            {"message": "Message was blocked by automatic moderation", "code": 200000},
+            "This server's AutoMod blocked this paper's card (a word in its title or summary): a moderator can allow"
+            " it.",
+        ),
+        (
             429,
             None,
             "Discord did not take the post just now: try again in a minute; if it fails again, whoever runs"
             " paperboy can see why in its log.",
         ),
     ],
-    ids=["403", "400", "429"],
+    ids=["403", "400", "automod", "429"],
 )
 async def test_a_refused_share_is_said_without_the_logs_codes_and_ids(
     discord_bot: DiscordBot, status: int, body: Any, said: str

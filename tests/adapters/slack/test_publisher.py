@@ -186,5 +186,5 @@ async def test_a_message_slack_refuses_is_said_as_paperboy_s_fault_not_in_slack_
     assert not isinstance(refused.value, ChannelUnavailable)
     assert str(refused.value) == (
         "Slack refused chat.postMessage in C1 (msg_too_long: the message is longer than Slack takes): a fault in"
-        " paperboy's message, not the channel's; please report it with this line; tried again at a later sweep"
+        " paperboy's message, not the channel's; please report it with this line"
     )
