@@ -344,6 +344,7 @@ class SubscriptionStore:
             ref = existing.channel
             if existing.source == "config" and ref not in wanted:
                 await self.remove(ref)
+                log.warning("%s: no longer in the config file, so its %s stops", ref, _what(existing))
             elif existing.source != "config" and ref.workspace and (ref.platform, ref.channel) in unnamed:
                 await self.remove(ref)
                 replaced.append(existing)
@@ -391,6 +392,10 @@ async def _of_person(conn: AsyncConnection, of: Person) -> Subscription | None:
     )
     found = [_from_row(row._mapping) for row in rows]
     return next((s for s in found if s.channel.workspace == of.workspace), found[0] if found else None)
+
+
+def _what(s: Subscription) -> str:
+    return "daily digest" if s.cadence == "daily" else "weekly roundup"
 
 
 def _person_key(of: Person) -> str:

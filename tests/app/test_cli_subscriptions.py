@@ -48,6 +48,7 @@ async def _stored(data: Path) -> None:
         await store.save(Subscription(ChannelRef("slack", "D0001", "T0001"), ("diffusion",), person="U0001"))
         await store.save(Subscription(ChannelRef("slack", "C0003", "T0001"), ("robotics",), source="config"))
         await store.save(Subscription(ChannelRef("slack", "C0005", "T0001"), ("agents",), source="config"))
+        await store.save(Subscription(ChannelRef("slack", "C0006", "T0001"), ("gone",), source="config"))
     finally:
         await engine.dispose()
 
@@ -66,7 +67,12 @@ def test_every_subscription_and_follow_is_listed_with_the_config_files_unsaved_e
     monkeypatch.setenv("PAPERBOY_CONFIG", str(tmp_path / "paperboy.toml"))
     said = _listed(capsys)
     blocks = said.strip().split("\n\n")
-    assert blocks[0] == "7 subscriptions, 1 follow digest; 3 of them in the config file, not saved yet"
+    assert blocks[
+        0
+    ] == (  # the store's (it counted a changed entry twice), then what the file changes (QA s73-operator #1)
+        "5 subscriptions, 1 follow digest; in the config file, 2 not saved yet, 1 changed since it saved them, 1 no"
+        " longer in it: `paperboy run` takes the file as it starts"
+    )
     titles = [b.splitlines()[0] for b in blocks[1:]]
     assert titles == [
         "discord:42 · daily digest · made in chat",
@@ -74,6 +80,8 @@ def test_every_subscription_and_follow_is_listed_with_the_config_files_unsaved_e
         " `paperboy run` starts",  # an entry naming no workspace takes its channel over (seed)
         "slack:T0001/C0003 · daily digest · from the config file",  # the file's, as saved: listed once
         "slack:T0001/C0005 · daily digest · from the config file",  # as saved, in effect until `run` starts
+        "slack:T0001/C0006 · daily digest · from the config file, no longer in it: `paperboy run` stops it when it"
+        " starts",
         "slack:T0001/D0001 · U0001's follow digest, in their direct message · made in chat",
         "slack:T0001/C0005 · daily digest · changed in the config file since `paperboy run` saved it: it saves"
         " this when it starts",
@@ -81,28 +89,30 @@ def test_every_subscription_and_follow_is_listed_with_the_config_files_unsaved_e
         " starts",
         "slack:C0001 · daily digest · in the config file, not saved yet: `paperboy run` saves it when it starts",
     ]
-    assert "  Topics: “agents”, “robotics”" in blocks[6].splitlines()
+    assert "  Topics: “agents”, “robotics”" in blocks[7].splitlines()
     tokyo = blocks[2].splitlines()
     assert tokyo[1:4] == ["  Topics: “agents”", "  When: 07:30 Asia/Tokyo, Monday to Friday", "  Papers: top 10"]
     assert tokyo[4].startswith("  Next digest: ") and "07:30 JST" in tokyo[4]  # today's or the next weekday's
     assert "  Delivery stopped: the bot was removed from the channel" in blocks[1].splitlines()
     assert not any(line.startswith("  Next digest") for line in blocks[1].splitlines())  # stopped: none comes
-    assert "  When: weekly roundup, Mondays at 16:00 UTC" in blocks[7].splitlines()
+    assert "  When: weekly roundup, Mondays at 16:00 UTC" in blocks[8].splitlines()
     listing = json.loads(_listed(capsys, "--json"))
     assert [(s["channel"], s["person"], s["source"], s["saved"]) for s in listing] == [
         ("discord:42", None, "chat", True),
         ("slack:T0001/C0001", None, "chat", True),
         ("slack:T0001/C0003", None, "config", True),
         ("slack:T0001/C0005", None, "config", True),
+        ("slack:T0001/C0006", None, "config", True),
         ("slack:T0001/D0001", "U0001", "chat", True),
         ("slack:T0001/C0005", None, "config", False),
         ("slack:T0001/C0004", None, "config", False),
         ("slack:C0001", None, "config", False),
     ]
-    assert [s["replaced_by"] for s in listing] == [None, "slack:C0001", *[None] * 6]
+    assert [s["replaced_by"] for s in listing] == [None, "slack:C0001", *[None] * 7]
+    assert [s["leaves_at_start"] for s in listing] == [False] * 4 + [True] + [False] * 4
     assert listing[0]["stopped"] == "the bot was removed from the channel"
     assert listing[1]["topics"] == ["agents"] and listing[1]["timezone"] == "Asia/Tokyo"
-    assert listing[6]["cadence"] == "weekly" and listing[6]["days"] == "mon"
+    assert listing[7]["cadence"] == "weekly" and listing[7]["days"] == "mon"
 
 
 def test_with_none_it_says_so(

@@ -33,12 +33,16 @@ async def stored(settings: Settings, config: FileConfig, *, seed: bool = False) 
 
 
 @pytest.mark.slow
-async def test_only_run_saves_the_config_files_subscriptions(settings: Settings) -> None:
+async def test_only_run_saves_the_config_files_subscriptions(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
     config = parse_config(FILE, "paperboy.toml")
     assert await stored(settings, config) == []  # `paperboy digest`, `top`, `post`…: nothing saved
     assert await stored(settings, config, seed=True) == ["slack:C0123456 08:00 config"]  # `paperboy run`
     assert await stored(settings, FileConfig()) == ["slack:C0123456 08:00 config"]  # another folder: kept
-    assert await stored(settings, FileConfig(), seed=True) == []  # `run` with the entry taken out of the file
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.subscriptions"):
+        assert await stored(settings, FileConfig(), seed=True) == []  # `run` with the entry taken out of the file
+    assert "slack:C0123456: no longer in the config file, so its daily digest stops" in caplog.text  # (it was unsaid)
 
 
 @pytest.mark.slow

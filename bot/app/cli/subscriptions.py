@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 # Said of a config file's entry the store lacks, or holds otherwise: only `run` saves the file's entries.
 UNSAVED = "in the config file, not saved yet: `paperboy run` saves it when it starts"
 CHANGED = "changed in the config file since `paperboy run` saved it: it saves this when it starts"
+# Said of a config file's subscription the file no longer holds (the file found: `seed` drops it).
+GONE = "from the config file, no longer in it: `paperboy run` stops it when it starts"
 # Said of a chat subscription an entry naming no workspace takes over (`SubscriptionStore.seed`).
 REPLACED = "made in chat; the config file's entry for {} replaces it when `paperboy run` starts"
 
@@ -32,7 +34,7 @@ def register(app: typer.Typer) -> None:
         """List every channel's digest and roundup and every person's follow digest: when, what, and why one stopped."""
 
         async def work(services: Services) -> None:
-            from bot.app.bootstrap import configured
+            from bot.app.bootstrap import absent_config, configured
             from bot.delivery.delivered import days_had
             from bot.delivery.subscriptions import file_changed
 
@@ -41,6 +43,9 @@ def register(app: typer.Typer) -> None:
             saved = {s.channel: s for s in stored if s.source == "config"}
             filed_all = configured(services.config)
             unnamed = {(f.channel.platform, f.channel.channel): f.channel for f in filed_all if not f.channel.workspace}
+            in_file = {f.channel for f in filed_all}
+            file_found = absent_config(services.settings) is None  # (none found: `run` keeps what one set up)
+            gone = {s.channel for s in stored if s.source == "config" and file_found and s.channel not in in_file}
             listed: list[tuple[Subscription, str | None]] = [(s, None) for s in stored]
             for filed in filed_all:
                 was = saved.get(filed.channel)
@@ -51,14 +56,29 @@ def register(app: typer.Typer) -> None:
                 for s, note in listed
             ]
             if json_:
-                print_json([_as_json(s, note, lines, _taker(s, unnamed)) for s, note, lines in described])
+                print_json(
+                    [
+                        _as_json(s, note, lines, _taker(s, unnamed), not note and s.channel in gone)
+                        for s, note, lines in described
+                    ]
+                )
                 return
-            follows = sum(1 for s, _ in listed if s.person)
-            said = [f"{counted(len(listed) - follows, 'subscription')}, {counted(follows, 'follow digest')}"]
-            if unsaved := sum(1 for _, note in listed if note):
-                said[0] += f"; {unsaved} of them in the config file, not saved yet"
+            follows = sum(1 for s in stored if s.person)
+            said = [f"{counted(len(stored) - follows, 'subscription')}, {counted(follows, 'follow digest')}"]
+            changes = [
+                f"{n} {what}"
+                for n, what in (
+                    (sum(1 for _, note in listed if note == UNSAVED), "not saved yet"),
+                    (sum(1 for _, note in listed if note == CHANGED), "changed since it saved them"),
+                    (len(gone), "no longer in it"),
+                )
+                if n
+            ]
+            if changes:
+                said[0] += f"; in the config file, {', '.join(changes)}: `paperboy run` takes the file as it starts"
             for s, note, lines in described:
-                said += ["", _title(s, note, _taker(s, unnamed)), *(f"  {line}" for line in lines)]
+                mark = GONE if not note and s.channel in gone else note
+                said += ["", _title(s, mark, _taker(s, unnamed)), *(f"  {line}" for line in lines)]
             out.print("\n".join(said), markup=False, soft_wrap=True)  # a line a subscription's part, unwrapped
 
         running.with_services(work, ensure=False)
@@ -83,7 +103,9 @@ def _title(s: Subscription, note: str | None, taker: ChannelRef | None) -> str:
     return f"{s.channel} · {what} · {where}"
 
 
-def _as_json(s: Subscription, note: str | None, lines: list[str], taker: ChannelRef | None) -> dict[str, Any]:
+def _as_json(
+    s: Subscription, note: str | None, lines: list[str], taker: ChannelRef | None, gone: bool
+) -> dict[str, Any]:
     return {
         "channel": str(s.channel),
         "person": s.person,
@@ -97,6 +119,7 @@ def _as_json(s: Subscription, note: str | None, lines: list[str], taker: Channel
         "source": s.source,
         "saved": note is None,
         "replaced_by": None if taker is None else str(taker),  # the config file's entry that takes it over
+        "leaves_at_start": gone,  # the config file's, no longer in it: the next `paperboy run` drops it
         "stopped": s.status,
         "described": lines,
     }
