@@ -45,3 +45,24 @@ cli.main()
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 143, done.stderr
     assert done.stderr.strip().startswith("paperboy: error: interrupted (SIGTERM): what it did before is kept")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("signal_name", "by"), [("SIGTERM", "SIGTERM"), ("SIGINT", "Ctrl-C")])
+def test_run_stopped_while_it_starts_stops_cleanly_with_0(signal_name: str, by: str) -> None:
+    """`paperboy run` stopped in its first half second (its store opening, before its own answer to the
+    signals was set) exited 143 or 130, "run it again for the rest": a container stopped while paperboy
+    started was said to have failed (QA s73-operator #3). Once serving, it stops with 0 (tests/app)."""
+    code = f"""
+import os, signal, sys, threading, time
+from bot.app import cli
+from bot.app.cli import running
+running.with_services = lambda *a, **k: time.sleep(30)  # still starting
+sys.argv = ["paperboy", "run"]
+os.environ["PAPERBOY_OFFLINE"] = "1"
+threading.Timer(0.5, os.kill, (os.getpid(), signal.{signal_name})).start()
+cli.main()
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().endswith(f"paperboy: stopped ({by}): what it did is kept (the store commits as it goes)")

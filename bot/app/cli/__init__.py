@@ -75,12 +75,13 @@ def main(argv: list[str] | None = None) -> None:
     running = loading()
     if argv is None:  # the process is the command's own: SIGTERM (`kill`, a container stopping) is said too
         signal.signal(signal.SIGTERM, terminate)
+    serving = (sys.argv[1:] if argv is None else argv)[:1] == ["run"]  # stops cleanly on either, exit 0
     try:
-        _main(argv)
+        _main(argv, serving)
     except KeyboardInterrupt:  # before the command began (building it), or after it ended
-        interrupted(own=argv is None)
+        interrupted(own=argv is None, serving=serving)
     except Terminated:
-        interrupted(own=argv is None, by="SIGTERM", status=TERMINATED)
+        interrupted(own=argv is None, by="SIGTERM", status=TERMINATED, serving=serving)
     finally:
         loaded_as(running)
 
@@ -106,7 +107,7 @@ def _near_help(word: str) -> bool:
     return word != "help" and edits(word.lower(), "help", 1) <= 1
 
 
-def _main(argv: list[str] | None) -> None:
+def _main(argv: list[str] | None, serving: bool = False) -> None:
     command = typer.main.get_command(app)
     args = sys.argv[1:] if argv is None else argv
     # bytes that are not UTF-8 reach Python as lone surrogates, which nothing can print or encode
@@ -131,11 +132,11 @@ def _main(argv: list[str] | None) -> None:
             fail(meant, 2)
         fail(f"{plainly(exc.format_message())}{hint}", 2)
     except (typer.Abort, KeyboardInterrupt):
-        interrupted(own=argv is None)
+        interrupted(own=argv is None, serving=serving)
     except UsageError as exc:
         fail(str(exc), 2)
     except PaperboyError as exc:
         fail(str(exc), 1)
     if code == INTERRUPTED:  # typer's own answer to Ctrl-C (KeyboardInterrupt), which never reaches us
-        interrupted(own=argv is None)
+        interrupted(own=argv is None, serving=serving)
     sys.exit(code if isinstance(code, int) else 0)
