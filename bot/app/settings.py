@@ -141,8 +141,17 @@ class Settings(BaseSettings):
     @field_validator("database_url", mode="before")
     @classmethod
     def _blank_is_unset_else_as_written(cls, value: object) -> object:
-        """Blank: unset; else taken only as written, with nothing around it (`_as_written`)."""
-        return None if isinstance(value, str) and not value.strip() else _as_written(value)
+        """Blank: unset; else taken only as written, with nothing around it (`_as_written`), and read as a
+        URL here, so that a fault in it is said with the other variables' (`url_fault`)."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        value = _as_written(value)
+        if isinstance(value, str):
+            from bot.store.engine import url_fault  # SQLAlchemy's URL: only where one is set
+
+            if (fault := url_fault(value)) is not None:
+                raise ValueError(fault)
+        return value
 
     @field_validator("hf_url", "arxiv_url", "slack_api_url", "discord_api_url", "slack_oauth_url", "public_url")
     @classmethod

@@ -43,22 +43,28 @@ _OTHER_DRIVERS = {
 }
 
 
+def url_fault(url: str) -> str | None:
+    """Why a PAPERBOY_DATABASE_URL cannot be read as a database's address, or None (what it names, a
+    database paperboy runs on or not, is `create_engine`'s to say). Never the URL: it may hold a password."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return "not a database URL (try sqlite:///path/paperboy.db or postgresql://user:pass@host:5432/db)"
+    if "@" in (parsed.host or ""):  # `user:p@ss@host`: the URL is cut at the first `@`, the rest read as the host
+        return (
+            "its user name or password holds an `@`: write it as %40 there (and `:` as %3A, `/` as %2F), so that"
+            " the host is what follows the last `@`"
+        )
+    return None
+
+
 def database_url(url: str | None, data_dir: Path) -> URL:
     """The URL to use: the one given (with an async driver), else a SQLite file in the data dir."""
     if not url:
         return make_url(f"sqlite+aiosqlite:///{(data_dir / 'paperboy.db').resolve()}")
-    try:
-        parsed = make_url(url)
-    except (ArgumentError, ValueError):
-        raise ConfigError(
-            "PAPERBOY_DATABASE_URL is not a database URL (try sqlite:///path/paperboy.db or "
-            "postgresql://user:pass@host:5432/db)"
-        ) from None
-    if "@" in (parsed.host or ""):  # `user:p@ss@host`: the URL is cut at the first `@`, the rest read as the host
-        raise ConfigError(
-            "PAPERBOY_DATABASE_URL: its user name or password holds an `@`: write it as %40 there (and `:` as "
-            "%3A, `/` as %2F), so that the host is what follows the last `@`"
-        )
+    if (fault := url_fault(url)) is not None:
+        raise ConfigError(f"PAPERBOY_DATABASE_URL: {fault}")
+    parsed = make_url(url)
     parsed = parsed.set(drivername=parsed.drivername.lower())  # `SQLITE:///…`, as some write it
     driver = _ASYNC_DRIVERS.get(parsed.drivername)
     backend = parsed.get_backend_name()  # before the driver's name, which loads a dialect ("postgressql": none)

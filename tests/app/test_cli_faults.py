@@ -174,9 +174,18 @@ def test_a_database_url_with_a_port_that_is_no_number_is_one_line(tmp_path: Path
     run = paperboy(tmp_path, "digest", PAPERBOY_DATABASE_URL="postgresql://u:hunter2@127.0.0.1:notaport/db")
     assert run.code == 1
     assert run.err.strip() == (
-        "paperboy: error: PAPERBOY_DATABASE_URL is not a database URL (try sqlite:///path/paperboy.db or "
+        "paperboy: error: PAPERBOY_DATABASE_URL: not a database URL (try sqlite:///path/paperboy.db or "
         "postgresql://user:pass@host:5432/db)"
     )
+
+
+def test_a_database_url_that_is_no_url_is_said_with_the_other_variables_faults(tmp_path: Path) -> None:
+    """It was said only once the others were mended: two rounds for two faults (QA s73-operator #2)."""
+    run = paperboy(tmp_path, "digest", PAPERBOY_DATABASE_URL="foo", PAPERBOY_OFFLINE="maybe")
+    assert run.code == 1
+    lines = run.err.strip().splitlines()
+    assert lines[0].startswith("paperboy: error: PAPERBOY_DATABASE_URL: not a database URL (try sqlite:///"), lines
+    assert lines[1] == "  also PAPERBOY_OFFLINE is 'maybe': use 1 or 0 (or true, false, yes, no)", lines
 
 
 @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
