@@ -329,9 +329,9 @@ async def running(services: Services) -> AsyncIterator[Running]:
         consoles = [s.channel for s in await services.subscriptions.all() if kept or s.source != "config"]
         consoles += [parse_channel(entry.channel) for entry in services.config.subscriptions]
         if any(channel.platform == "console" for channel in consoles):
-            from rich.console import Console as Terminal  # digests of console: channels, printed here
+            from bot.app.cli.output import out  # digests of console: channels, printed here, no line ending in blanks
 
-            found["console"] = ConsolePublisher(Terminal())
+            found["console"] = ConsolePublisher(out)
             names.append("the terminal (console: subscriptions)")
         yield Running(names, found)
 

@@ -152,3 +152,21 @@ def test_a_search_batch_of_an_empty_pipe_says_it_holds_no_queries(tmp_path: Path
     done = piped_batch(tmp_path, "\n\n")
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.strip().splitlines()[-1] == "paperboy: error: --batch - holds no queries: write one query a line"
+
+
+async def test_the_digests_run_prints_in_the_terminal_end_no_line_in_blanks(capsys: pytest.CaptureFixture[str]) -> None:
+    """`paperboy run`'s console: digests were printed on a console of their own, whose cards' lines were
+    padded to 80 columns (QA s73-operator): they go through the command's output, as `digest`'s do."""
+    from rich.console import Console
+
+    from adapters.console.publisher import ConsolePublisher
+    from bot.app.cli.output import out
+    from bot.domain.cards import card
+    from bot.domain.models import Paper
+
+    paper = Paper(arxiv_id="2406.00001", title="Agent Learning", authors=("Ada Lovelace",), upvotes=12)
+    await ConsolePublisher(Console(width=80)).post_card("me", card(paper, 1), "k")
+    assert any(line.endswith(" ") for line in capsys.readouterr().out.splitlines())  # (as it was)
+    await ConsolePublisher(out).post_card("me", card(paper, 1), "k")
+    printed = capsys.readouterr().out.splitlines()
+    assert "Agent Learning" in "\n".join(printed) and not any(line.endswith((" ", "\t")) for line in printed)
