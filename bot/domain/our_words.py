@@ -43,6 +43,15 @@ _WORDS = (
     (re.compile(r"Field required"), "missing"),
     # click's: `Invalid value for '--format': 'xml' is not one of 'text', 'json'.`
     (re.compile(r"Invalid value for '([^']+)': ('[^']*') is not one of (.+?)\.?$"), r"\1 \2: it takes one of \3"),
+    # click's others: `Invalid value for '--limit': …`, `No such command 'digst'. Did you mean 'digest'?`,
+    # `Option '--date' requires an argument.`, `No such option: --dat (Possible options: --date, --format)`
+    (re.compile(r"Invalid value for '?([^':]+)'?: "), r"\1: "),
+    (re.compile(r"No such command ('[^']*')\. Did you mean ('[^']*')\?"), r"\1 is not a command: did you mean \2?"),
+    (re.compile(r"No such command ('[^']*')\."), r"\1 is not a command"),
+    (re.compile(r"Option '([^']+)' requires an argument\."), r"\1 needs a value after it"),
+    (re.compile(r"No such option: (\S+) \(Possible options: ([^)]+)\)"), r"\1 is not an option (the nearest: \2)"),
+    (re.compile(r"No such option: (\S+) Did you mean (\S+)\?"), r"\1 is not an option: did you mean \2?"),
+    (re.compile(r"No such option: (\S+)"), r"\1 is not an option"),
 )
 
 

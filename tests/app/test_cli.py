@@ -401,22 +401,22 @@ def test_usage_errors_exit_2_with_one_line(paperboy: Paperboy, args: tuple[str, 
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (("digest", "--limit", "0"), "Invalid value for '--limit': use 1 or more"),
-        (("search", "x", "--limit", "1.5"), "Invalid value for '--limit': not a whole number"),
-        (("digest", "--format", "xml"), "--format 'xml': it takes one of 'text', 'json'"),  # click's words
-        (("discord-invite", "--client-id", "-5"), "Invalid value for '--client-id': use 1 or more"),
-        (("digest", "--topic"), "Option '--topic' requires an argument."),
+        (("digest", "--limit", "0"), "--limit: use 1 or more"),
+        (("search", "x", "--limit", "1.5"), "--limit: not a whole number"),
+        (("digest", "--format", "xml"), "--format 'xml': it takes one of 'text', 'json'"),
+        (("discord-invite", "--client-id", "-5"), "--client-id: use 1 or more"),
+        (("digest", "--topic"), "--topic needs a value after it"),  # click's: "Option '--topic' requires an argument."
         (
             ("digest", "--date", "2026-02-30"),
-            "Invalid value for --date: '2026-02-30' is no day of the calendar: February 2026 has 28 days",
+            "--date: '2026-02-30' is no day of the calendar: February 2026 has 28 days",
         ),
         (
             ("digest", "--date", "20260821"),
-            "Invalid value for --date: '20260821' is not a date (use YYYY-MM-DD, today, yesterday, friday or aug 20)",
+            "--date: '20260821' is not a date (use YYYY-MM-DD, today, yesterday, friday or aug 20)",
         ),
         (
             ("digest", "--date", "feb 30"),
-            "Invalid value for --date: “feb 30” is no day of the calendar: February has 29 days (use YYYY-MM-DD,"
+            "--date: “feb 30” is no day of the calendar: February has 29 days (use YYYY-MM-DD,"
             " today, yesterday, friday or aug 20)",
         ),
     ],

@@ -112,7 +112,7 @@ def test_an_argument_is_shown_by_its_name_not_its_python_type(capsys: pytest.Cap
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (("paper",), "paperboy paper: ID is missing (An arXiv id or an arXiv or Hugging Face URL)"),
+        (("paper",), "paperboy paper: ID is missing: give an arXiv id or an arXiv or Hugging Face URL"),
         (("paper", "2608.19880", "2608.18580"), "not “2608.18580”: it shows one paper at a time"),  # not "quote"
         (("top", "--channel", "slack:C1", "week"), "not “week”: a period goes after --period"),
         (("digest", "2024-01-01"), "not “2024-01-01”: a day goes after --date: paperboy digest --date 2024-01-01"),
@@ -134,7 +134,26 @@ def test_two_papers_in_one_argument_are_one_at_a_time(capsys: pytest.CaptureFixt
 
 def test_help_mistyped_says_help(capsys: pytest.CaptureFixture[str]) -> None:
     """`paperboy hepl` got "No such command 'hepl'." alone: click offers near commands, and `help` is none."""
-    assert "No such command 'hepl'. Did you mean 'help'?" in refused(capsys, "hepl")
+    assert "'hepl' is not a command: did you mean 'help'?" in refused(capsys, "hepl")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("digst",), "paperboy: error: 'digst' is not a command: did you mean 'digest'? (see paperboy --help)"),
+        (
+            ("digest", "--dat", "2026-08-20"),
+            "paperboy: error: --dat is not an option (the nearest: --date, --format) (see paperboy digest --help)",
+        ),
+        (("digest", "--date"), "paperboy: error: --date needs a value after it (see paperboy digest --help)"),
+    ],
+)
+def test_a_mistyped_command_or_option_is_said_in_our_words(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], said: str
+) -> None:
+    """click's own: "No such command 'digst'. Did you mean 'digest'?", "No such option: --dat (Possible
+    options: --date, --format)", "Option '--date' requires an argument." (QA s73-operator #4)."""
+    assert refused(capsys, *args).strip() == said
 
 
 def test_a_chat_command_typed_to_the_cli_says_where_it_is(capsys: pytest.CaptureFixture[str]) -> None:

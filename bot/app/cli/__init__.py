@@ -115,7 +115,7 @@ def _main(argv: list[str] | None, serving: bool = False) -> None:
     if args[:1] == ["help"]:  # `paperboy help`, `paperboy help search`: as git and pip take it
         args = [*args[1:2], "--help"]
     elif args and args[0] not in getattr(command, "commands", {}) and _near_help(args[0]):  # `paperboy hepl`
-        fail(f"No such command {args[0]!r}. Did you mean 'help'? (see paperboy --help)", 2)
+        fail(f"{args[0]!r} is not a command: did you mean 'help'? (see paperboy --help)", 2)
     elif args and args[0] not in getattr(command, "commands", {}) and args[0].lower() in _IN_CHAT:
         fail(f"{args[0]!r} is a chat command: {_IN_CHAT[args[0].lower()]} (see paperboy --help)", 2)
     try:

@@ -43,7 +43,10 @@ def argument_meant(exc: Any, named: str) -> str | None:
     param = getattr(exc, "param", None)
     if isinstance(exc, _click.MissingParameter) and param is not None and param.param_type_name == "argument":
         what = (param.metavar or param.name or "").upper().removesuffix("...")
-        said = f" ({param.help.rstrip('.')})" if param.help else ""
+        helped = param.help.rstrip(".") if param.help else ""
+        if helped[1:2].islower():  # "An arXiv id …", not "HF daily-papers …"
+            helped = helped[:1].lower() + helped[1:]
+        said = f": give {helped}" if helped else ""  # `ID is missing: give an arXiv id or …`
         return f"paperboy {named}: {what} is missing{said} (see paperboy {named} --help)"
     extra = _EXTRA.fullmatch(exc.format_message())
     if extra is None:
