@@ -264,7 +264,26 @@ def unknown_variables(environ: Mapping[str, str]) -> list[str]:
                 "DATABASE_URL is set, and paperboy reads PAPERBOY_DATABASE_URL: the store is SQLite in the data"
                 " dir (set PAPERBOY_DATABASE_URL to use that database)"
             )
-    return said + _twice(environ, read)
+    return said + _twice(environ, read) + _blank_stores(environ)
+
+
+# Where the store and the config file are read from: set to nothing (an env file's template left blank), each
+# falls back to its default, as unset, where another deployment's data or file was most likely meant.
+_BLANK_MEANS = {
+    "PAPERBOY_DATA_DIR": f"the store is in {DEFAULT_DATA_DIR}, in the folder paperboy starts in",
+    "PAPERBOY_DATABASE_URL": "the store is SQLite in the data dir",
+    "PAPERBOY_CONFIG": "the config file is config/paperboy.toml, in the folder paperboy starts in, if there is one",
+}
+
+
+def _blank_stores(environ: Mapping[str, str]) -> list[str]:
+    """A sentence for each of the store's and the config file's variables set to nothing: taken as unset
+    (the default), which it says (an empty `PAPERBOY_DATA_DIR=` made a new store where paperboy started)."""
+    return [
+        f"{name} is set to nothing, so it is taken as unset: {means} (give it a value, or unset it)"
+        for name in sorted(environ)
+        if (means := _BLANK_MEANS.get(name.upper())) is not None and not environ[name].strip()
+    ]
 
 
 def _twice(environ: Mapping[str, str], read: set[str]) -> list[str]:

@@ -464,6 +464,19 @@ def test_blanks_around_the_slack_client_credentials_are_no_part_of_them() -> Non
     assert found is not None and (found.client_id, found.client_secret) == ("1111.2222", "abc")
 
 
+def test_the_stores_and_the_config_files_variables_set_to_nothing_are_said_to_be_taken_as_unset() -> None:
+    """`PAPERBOY_DATA_DIR=` (an env file's template left blank) made a new store where paperboy started,
+    without a word (QA s73-operator #5); it is still taken as unset, and said."""
+    said = unknown_variables({"PAPERBOY_DATA_DIR": "", "PAPERBOY_CONFIG": "  ", "PAPERBOY_OFFLINE": ""})
+    assert said == [
+        "PAPERBOY_CONFIG is set to nothing, so it is taken as unset: the config file is config/paperboy.toml, in the"
+        " folder paperboy starts in, if there is one (give it a value, or unset it)",
+        "PAPERBOY_DATA_DIR is set to nothing, so it is taken as unset: the store is in .paperboy, in the folder"
+        " paperboy starts in (give it a value, or unset it)",
+    ]  # (PAPERBOY_OFFLINE blank is off, as documented: nothing else it could mean)
+    assert unknown_variables({"PAPERBOY_DATA_DIR": "/srv/paperboy"}) == []
+
+
 def test_a_misspelt_variable_is_warned_of_with_the_one_meant(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
