@@ -36,7 +36,11 @@ def register(app: typer.Typer) -> None:
     def digest(
         date_: Annotated[
             str | None,
-            typer.Option("--date", metavar="YYYY-MM-DD", help="Listing day (default: the latest with papers)."),
+            typer.Option(
+                "--date",
+                metavar="YYYY-MM-DD",
+                help="Listing day: YYYY-MM-DD, today, yesterday, friday, aug 20 (default: the latest with papers).",
+            ),
         ] = None,
         topic: Annotated[
             list[str] | None,
