@@ -87,10 +87,7 @@ def shared(outcome: Shared | SharedBefore | Unshared) -> str:
         if outcome.passing:
             return f"Discord did not take the post just now: {TRY_AGAIN}"
         if outcome.automod:
-            return (
-                "This server's AutoMod blocked this paper's card (a word in its title or summary): a moderator can"
-                " allow it."
-            )
+            return "This server's AutoMod blocked this paper's card (a word or a link in it): a moderator can allow it."
         if outcome.as_written:
             return AS_WRITTEN.format(platform="Discord")
         if _BARE_STATUS.match(outcome.reason) or outcome.reason.startswith("404 "):  # the channel is gone

@@ -279,11 +279,14 @@ _BLANK_MEANS = {
 def _blank_stores(environ: Mapping[str, str]) -> list[str]:
     """A sentence for each of the store's and the config file's variables set to nothing: taken as unset
     (the default), which it says (an empty `PAPERBOY_DATA_DIR=` made a new store where paperboy started)."""
-    return [
-        f"{name} is set to nothing, so it is taken as unset: {means} (give it a value, or unset it)"
-        for name in sorted(environ)
-        if (means := _BLANK_MEANS.get(name.upper())) is not None and not environ[name].strip()
-    ]
+    url = any(n.upper() == "PAPERBOY_DATABASE_URL" and v.strip() for n, v in environ.items())
+    said = []
+    for name in sorted(environ):
+        if (means := _BLANK_MEANS.get(name.upper())) is not None and not environ[name].strip():
+            if url and name.upper() == "PAPERBOY_DATA_DIR":  # the store is the URL's: the data dir holds the rest
+                means = f"the data dir is {DEFAULT_DATA_DIR}, in the folder paperboy starts in"
+            said.append(f"{name} is set to nothing, so it is taken as unset: {means} (give it a value, or unset it)")
+    return said
 
 
 def _twice(environ: Mapping[str, str], read: set[str]) -> list[str]:

@@ -29,12 +29,6 @@ def covered_monday(due_day: date) -> date:
     return monday_of(due_day - timedelta(days=4))
 
 
-def due_day(monday: date, weekday: int) -> date:
-    """The day a roundup due on `weekday` (0: Monday) is due for the week from `monday`: that week's
-    Friday to Sunday, the next week's Monday to Thursday (`covered_monday`'s inverse)."""
-    return monday + timedelta(days=weekday if weekday >= 4 else 7 + weekday)
-
-
 def week_key(monday: date) -> date:
     """The ledger's day for the roundup of the week that starts on `monday`."""
     return monday - WEEK_SHIFT

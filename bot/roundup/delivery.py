@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.delivery.digest import Digest, DigestOptions, Matches
 from bot.delivery.digest_delivery import CardPosted, Clock, DigestDelivery, Wanted, key
@@ -20,8 +19,7 @@ from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engagement
 from bot.domain.post import Post
 from bot.domain.publishing import Publisher
-from bot.domain.schedule import local_due
-from bot.domain.weeks import due_day, week_key, week_of
+from bot.domain.weeks import week_key, week_of
 from bot.roundup.discussed import discussed
 from bot.search.port import SearchIndex
 from bot.store.ledger import Claim, Key, Ledger
@@ -86,14 +84,10 @@ class RoundupDelivery(DigestDelivery):
     async def _discussed(self, publisher: Publisher, channel: ChannelRef, day: date, claim: Claim) -> None:
         """After the cards, the channel's papers most reacted to and replied about since its last roundup
         began (on any of their cards, however old: in a channel with roundups alone, last week's are what
-        people discuss), else in the week (and `LAST_WEEKS_MARGIN`) before it; up to now. A week whose
-        next week's roundup went out first (posted by hand, `paperboy post --date`) counts what it would
-        have counted when it was due: that one counted from then (`_window_of_a_week_passed`)."""
+        people discuss), else in the week (and `LAST_WEEKS_MARGIN`) before the window's end (`_window`)."""
         now = self._clock()
         monday = week_of(day)
-        until, start = now, now - WEEK - LAST_WEEKS_MARGIN
-        if (passed := await self._window_of_a_week_passed(channel, monday, now)) is not None:
-            until, start = passed
+        until, start = await self._window(channel, monday, now)
         last = await self._ledger.begun_at(channel, week_key(monday - WEEK))
         since = last if last is not None and until - 2 * WEEK < last < until else start
         section: Post | None = await discussed(self._engagement, self._store, channel, since, until)
@@ -107,37 +101,22 @@ class RoundupDelivery(DigestDelivery):
             return  # posted before the process that began this roundup died
         await publisher.note(channel.channel, section, note_key)
 
-    async def _window_of_a_week_passed(
-        self, channel: ChannelRef, monday: date, now: datetime
-    ) -> tuple[datetime, datetime] | None:
-        """(until, start) of the "most discussed" of a roundup posted after its time: None for one on time.
-
-        Where the next week's roundup went out first, that one counted from when this one was due less
-        `LAST_WEEKS_MARGIN` (it found no roundup of this week to count from), whether it went out on time
-        or by hand: this one ends there, and begins a week before, as it would have then (two posted by
-        hand listed the same week's reactions). A week long past with no roundup after it ends with that
-        week; so does one of a channel with no weekly subscription to say when it was due."""
+    async def _window(self, channel: ChannelRef, monday: date, now: datetime) -> tuple[datetime, datetime]:
+        """(until, start) of the week's "most discussed", as counted at `now`, when no roundup of the week
+        before began lately (then it counts from that one): up to now, from a week and
+        `LAST_WEEKS_MARGIN` before. Where the next week's roundup began first (this one posted by hand
+        after it, `paperboy post --date`), that one counted from its own start, as it found none of this
+        week: this one ends there, whether that one went out on time or by hand (worked out as it was, from
+        when it began), so the two never list the same reactions. A week long past with none after it
+        ends with that week."""
         after = await self._ledger.begun_at(channel, week_key(monday + WEEK))
-        due = await self._due(channel, monday) if after is not None else None
-        if due is not None:
-            until = min(now, due - LAST_WEEKS_MARGIN)
-            return until, due - WEEK - LAST_WEEKS_MARGIN
-        if now.date() >= monday + LONG_PAST or after is not None:  # no roundup due now covers it
+        if after is not None and after < now:
+            until = min(now, (await self._window(channel, monday + WEEK, after))[1])
+        elif now.date() >= monday + LONG_PAST:  # no roundup due now covers it
             until = min(now, datetime.combine(monday + WEEK, time(), UTC))
-            return until, until - WEEK - LAST_WEEKS_MARGIN
-        return None
-
-    async def _due(self, channel: ChannelRef, monday: date) -> datetime | None:
-        """When the channel's weekly roundup of the week from `monday` was due, as it is scheduled now."""
-        subscription = await self._subscriptions.get(channel)
-        if subscription is None or subscription.cadence != "weekly" or len(subscription.weekdays) != 1:
-            return None
-        [weekday] = subscription.weekdays
-        try:
-            zone = ZoneInfo(subscription.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo("UTC")
-        return local_due(due_day(monday, weekday), subscription.time, zone)
+        else:
+            until = now
+        return until, until - WEEK - LAST_WEEKS_MARGIN
 
 
 class Parts(Protocol):

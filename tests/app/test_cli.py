@@ -199,7 +199,7 @@ def test_a_file_that_could_not_be_imported_is_said_as_every_error_is(paperboy: P
     assert run.code == 1 and run.out.startswith("Imported 1 file: 49 listings"), run.err
     assert one_line(run.err) == (
         f"paperboy: error: {bad} was not imported: item 1 (.[0].paper): missing (`paperboy import` takes Hugging"
-        " Face's daily-papers JSON and the corpus's JSONL: docs/cli.md)"
+        " Face's daily-papers JSON and the corpus's JSONL, either gzipped: docs/cli.md)"
     )
 
 

@@ -66,3 +66,23 @@ cli.main()
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().endswith(f"paperboy: stopped ({by}): what it did is kept (the store commits as it goes)")
+
+
+def test_an_input_cut_short_in_run_is_an_error_not_a_clean_stop(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """click answers an EOFError (a gzip file cut short) with Abort, as it does Ctrl-C: `run` said "stopped
+    (Ctrl-C)" and exited 0, so a supervisor took a crash for a clean stop (second review, s73)."""
+
+    def cut_short(*_: object, **__: object) -> None:
+        raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+
+    monkeypatch.setattr(running, "with_services", cut_short)
+    monkeypatch.setenv("PAPERBOY_OFFLINE", "1")
+    with pytest.raises(SystemExit) as ended:
+        cli.main(["run"])
+    assert ended.value.code == 1
+    assert capsys.readouterr().err.strip() == (
+        "paperboy: error: an input ended before its end (Compressed file ended before the end-of-stream marker was"
+        " reached): what was done before is kept"
+    )

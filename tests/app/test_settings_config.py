@@ -475,6 +475,11 @@ def test_the_stores_and_the_config_files_variables_set_to_nothing_are_said_to_be
         " paperboy starts in (give it a value, or unset it)",
     ]  # (PAPERBOY_OFFLINE blank is off, as documented: nothing else it could mean)
     assert unknown_variables({"PAPERBOY_DATA_DIR": "/srv/paperboy"}) == []
+    with_a_database = unknown_variables({"PAPERBOY_DATA_DIR": "", "PAPERBOY_DATABASE_URL": "postgresql://db/p"})
+    assert with_a_database == [  # the store is the URL's, not in .paperboy (second review, s73)
+        "PAPERBOY_DATA_DIR is set to nothing, so it is taken as unset: the data dir is .paperboy, in the folder"
+        " paperboy starts in (give it a value, or unset it)"
+    ]
 
 
 def test_a_misspelt_variable_is_warned_of_with_the_one_meant(

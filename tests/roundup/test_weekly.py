@@ -569,7 +569,8 @@ async def test_a_missed_weeks_roundup_posted_after_the_next_ones_discusses_its_o
     14:00: a week and two hours before); week 22 posted by hand then counted week 23's reactions and
     replies, the list week 23's roundup had just posted (QA s73-community #1), however soon after. It
     counts what it would have counted when it was due, Friday 29 May 16:00, up to where week 23's began
-    counting: one reaction in those two hours is in week 23's list alone (review s73 #1)."""
+    counting: one reaction in those two hours is in week 23's list alone (review s73 #1), the schedule
+    moved since or not (worked out from when week 23's began, not from the schedule: second review)."""
     week_22 = date(2026, 5, 25)
     for monday in (week_22, WEEK_23):
         await list_week(world.store, monday)
@@ -584,6 +585,7 @@ async def test_a_missed_weeks_roundup_posted_after_the_next_ones_discusses_its_o
     await world.run(utc(2026, 6, 5, 15, 50), utc(2026, 6, 5, 17))
     [this_week] = discussed_sections(world)
     assert this_week.text == ("1. Paper 2605.01001 (2605.01001): 2 people reacted, 1 replied",)
+    await subscribe(world, "CMISSED", timezone="Europe/Berlin", limit=3, days="tue", time="09:00")  # moved since
     missed = await by_hand(world, channel, week_22, posted)
     assert missed is not None and missed.text == ("1. Paper 2605.01001 (2605.01001): 2 people reacted, 0 replied",)
 

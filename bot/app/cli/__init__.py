@@ -131,7 +131,11 @@ def _main(argv: list[str] | None, serving: bool = False) -> None:
         if named and (meant := option_meant(exc, named, args[1:]) or argument_meant(exc, named)) is not None:
             fail(meant, 2)
         fail(f"{plainly(exc.format_message())}{hint}", 2)
-    except (typer.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt) as exc:
+        # click answers an EOFError with Abort too: an input cut short, not Ctrl-C, and for `run` no clean stop
+        if isinstance(exc, typer.Abort) and isinstance(exc.__context__, EOFError):
+            cut = str(exc.__context__)
+            fail(f"an input ended before its end{f' ({cut})' if cut else ''}: what was done before is kept", 1)
         interrupted(own=argv is None, serving=serving)
     except UsageError as exc:
         fail(str(exc), 2)

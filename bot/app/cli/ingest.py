@@ -181,7 +181,7 @@ def register(app: typer.Typer) -> None:
                     failed += 1
                     err.print(  # as every command's error says it, with what a file must be
                         f"paperboy: error: {result.path} was not imported: {result.error} (`paperboy import` takes"
-                        " Hugging Face's daily-papers JSON and the corpus's JSONL: docs/cli.md)",
+                        " Hugging Face's daily-papers JSON and the corpus's JSONL, either gzipped: docs/cli.md)",
                         markup=False,
                     )
                 else:

@@ -37,8 +37,7 @@ async def first_followup(bot: DiscordBot) -> str:
         (
             400,  # the server's AutoMod: not a fault of paperboy's message, nor to try again (review s73 #3)
             {"message": "Message was blocked by automatic moderation", "code": 200000},
-            "This server's AutoMod blocked this paper's card (a word in its title or summary): a moderator can allow"
-            " it.",
+            "This server's AutoMod blocked this paper's card (a word or a link in it): a moderator can allow it.",
         ),
         (
             429,
