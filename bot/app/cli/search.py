@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
         from adapters.console.render import render_post
 
         if mistyped := next((w for w in words or () if w.startswith("--")), None):  # -word is a query's; --word ours
-            raise UsageError(f"no such option: {mistyped} (see paperboy search --help)")
+            raise UsageError(f"{mistyped} is not an option (see paperboy search --help)")  # as click's are said
         query = " ".join(words) if words else None
         if batch is None and (query is None or not query.strip()):
             raise UsageError('search needs a QUERY (or --batch FILE): paperboy search "speculative decoding"')
