@@ -179,11 +179,7 @@ def register(app: typer.Typer) -> None:
             for result in results:
                 if result.counts is None:
                     failed += 1
-                    err.print(  # as every command's error says it, with what a file must be
-                        f"paperboy: error: {result.path} was not imported: {result.error} (`paperboy import` takes"
-                        " Hugging Face's daily-papers JSON and the corpus's JSONL, either gzipped: docs/cli.md)",
-                        markup=False,
-                    )
+                    err.print(f"paperboy: error: {result.path}: {result.error}", markup=False)  # as every error is
                 else:
                     total = result.counts if total is None else total + result.counts
                     if not result.counts.listings:  # (`[]`: said "Imported 1 file", and the day stayed unknown)
