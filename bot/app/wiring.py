@@ -235,8 +235,9 @@ class Running:
 
 
 @asynccontextmanager
-async def running(services: Services) -> AsyncIterator[Running]:
-    """Start every platform whose credentials are set; stop them all on the way out."""
+async def running(services: Services, terminal: Console) -> AsyncIterator[Running]:
+    """Start every platform whose credentials are set; stop them all on the way out. `terminal`: where the
+    digests of console: channels are printed (the command's output: no line ending in blanks)."""
     names: list[str] = []
     found: dict[str, Publisher] = {}
     votes = community(services)
@@ -329,9 +330,7 @@ async def running(services: Services) -> AsyncIterator[Running]:
         consoles = [s.channel for s in await services.subscriptions.all() if kept or s.source != "config"]
         consoles += [parse_channel(entry.channel) for entry in services.config.subscriptions]
         if any(channel.platform == "console" for channel in consoles):
-            from bot.app.cli.output import out  # digests of console: channels, printed here, no line ending in blanks
-
-            found["console"] = ConsolePublisher(out)
+            found["console"] = ConsolePublisher(terminal)
             names.append("the terminal (console: subscriptions)")
         yield Running(names, found)
 
@@ -341,7 +340,12 @@ EXIT_DEADLINE_SECONDS = 2 * SHUTDOWN_SECONDS  # … and should a thread hold the
 
 
 async def serve_until_stopped(
-    services: Services, console_note: Callable[[str], None], stopping_process: bool = False, *, seed: bool = False
+    services: Services,
+    console_note: Callable[[str], None],
+    terminal: Console,
+    stopping_process: bool = False,
+    *,
+    seed: bool = False,
 ) -> None:
     """Start every platform, then sweep and sync until SIGINT or SIGTERM; stop within `SHUTDOWN_SECONDS`.
 
@@ -360,7 +364,7 @@ async def serve_until_stopped(
     started = asyncio.Event()
 
     async def work() -> None:
-        async with running(services) as live:
+        async with running(services, terminal) as live:
             if not live.names:
                 raise ConfigError(
                     "no chat platform is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or "

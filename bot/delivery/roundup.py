@@ -147,7 +147,7 @@ def lacking(days: tuple[date, ...], today: date | None = None) -> str:
     past = tuple(d for d in days if d not in ongoing)
     said = []
     if past:
-        said.append(not_fetched(past))
+        said.append(not_fetched(past, operator=False))  # the roundup's header: read in chat
     if ongoing:  # today's listing (UTC) under way, and the days after it not begun (they were "being listed")
         under_way = [f"{d:%A %-d %B} is still being listed on Hugging Face (not over yet in UTC)" for d in ongoing]
         under_way = under_way[:1] if ongoing[0] == today else []

@@ -56,6 +56,11 @@ class Subscription:
         return parse_days(self.days)
 
     @property
+    def delivers(self) -> str:
+        """What it delivers, as an operator's line names it: "daily digest" or "weekly roundup"."""
+        return "daily digest" if self.cadence == "daily" else "weekly roundup"
+
+    @property
     def ends_in_chat(self) -> bool:
         """Whether chat can end it while its digest goes out (`unsubscribe`, `unfollow`): the config file's
         ends with the file only, and is in the store once `paperboy run` has read the file (`paperboy post`
@@ -344,7 +349,7 @@ class SubscriptionStore:
             ref = existing.channel
             if existing.source == "config" and ref not in wanted:
                 await self.remove(ref)
-                log.warning("%s: no longer in the config file, so its %s stops", ref, _what(existing))
+                log.warning("%s: no longer in the config file, so its %s stops", ref, existing.delivers)
             elif existing.source != "config" and ref.workspace and (ref.platform, ref.channel) in unnamed:
                 await self.remove(ref)
                 replaced.append(existing)
@@ -392,10 +397,6 @@ async def _of_person(conn: AsyncConnection, of: Person) -> Subscription | None:
     )
     found = [_from_row(row._mapping) for row in rows]
     return next((s for s in found if s.channel.workspace == of.workspace), found[0] if found else None)
-
-
-def _what(s: Subscription) -> str:
-    return "daily digest" if s.cadence == "daily" else "weekly roundup"
 
 
 def _person_key(of: Person) -> str:

@@ -18,9 +18,10 @@ async def discussed(
 ) -> Post | None:
     """The section, or None when nobody here reacted to or replied about a paper in [since, until)."""
     top = await engagement.discussed(channel, since, until, DISCUSSED)
+    papers = await store.get_many([engaged.arxiv_id for engaged in top])
     lines = []
     for rank, engaged in enumerate(top, start=1):
-        paper = await store.get(engaged.arxiv_id)
+        paper = papers.get(engaged.arxiv_id)
         named = f"{paper.title} ({engaged.arxiv_id})" if paper is not None else f"arXiv {engaged.arxiv_id}"
         lines.append(f"{rank}. {named}: {_counts(engaged)}")
     if not lines:

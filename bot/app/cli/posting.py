@@ -97,7 +97,10 @@ def register(app: typer.Typer) -> None:
                             f"{record.fetched_at:%-d %B %H:%M} UTC): nothing was posted to {where} or recorded; "
                             "run this again once it has",
                         )
-                    err.print(f"No papers to post to {where}: {no_listing(record)} Nothing was posted.", markup=False)
+                    err.print(
+                        f"No papers to post to {where}: {no_listing(record, operator=True)} Nothing was posted.",
+                        markup=False,
+                    )
                     return 0
             async with publishers(services, out, where.platform) as found:
                 delivery = DigestDelivery(

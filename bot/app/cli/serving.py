@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
                 if notice:
                     err.print(notice, style="yellow", markup=False)
 
-            await serve_until_stopped(services, said, stopping_process=True, seed=True)
+            await serve_until_stopped(services, said, out, stopping_process=True, seed=True)
 
         try:
             running.with_services(work, ensure=False)

@@ -94,7 +94,7 @@ def _taker(s: Subscription, unnamed: dict[tuple[str, str], ChannelRef]) -> Chann
 
 def _title(s: Subscription, note: str | None, taker: ChannelRef | None) -> str:
     """`slack:T0123456/C0123456 · daily digest · made in chat`; a follow names its person."""
-    what = "daily digest" if s.cadence == "daily" else "weekly roundup"
+    what = s.delivers
     if s.person:
         what = f"{s.person}'s follow digest, in their direct message"
     where = note or ("from the config file" if s.source == "config" else "made in chat")
