@@ -4,8 +4,9 @@ Every event is stored under its natural key, so a platform's retry, a second rep
 gateway replay of it changes nothing:
 
 - a vote is (platform, workspace, channel, paper, person, message, emoji); `present` says whether
-  the reaction is on, `event_at` when the platform says it changed. A change older than the one
-  stored is dropped, so a late retry of an add never undoes the remove that followed it;
+  the reaction is on, `event_at` when the platform says it changed, `put_on_at` since when it is on.
+  A change older than the one stored is dropped, so a late retry of an add never undoes the remove
+  that followed it; a later copy of an add moves `event_at` only;
 - a reply is the person's message id in the paper's thread.
 
 Per person and paper a row counts their present reactions (`reactors`) and their replies
@@ -254,7 +255,7 @@ class EngagementStore:
         """The channel's papers with reactions put on (and still on) or replies made in [since, until),
         whenever their cards went out: distinct people of each, highest first, ties by Hugging Face
         upvotes, then arXiv id. Each a range read of its table's (platform, channel, time) index."""
-        reacted = _people_in(votes, "event_at", channel, since, until).where(votes.c.present.is_(True))
+        reacted = _people_in(votes, "put_on_at", channel, since, until)
         replied = _people_in(replies, "replied_at", channel, since, until)
         async with self._engine.connect() as conn:
             people = {str(r[0]): (int(r[1]), 0) for r in await conn.execute(reacted)}

@@ -278,8 +278,9 @@ votes = Table(
     Column("message", String(64), primary_key=True),
     Column("reaction", String(128), primary_key=True),
     Column("present", Boolean, nullable=False),
-    Column("event_at", DateTime(timezone=True), nullable=False),  # when the platform says it happened
-    Index("ix_votes_channel_at", "platform", "channel", "event_at"),  # a roundup's "most discussed"
+    Column("event_at", DateTime(timezone=True), nullable=False),  # when the platform says it last changed
+    Column("put_on_at", DateTime(timezone=True)),  # since when it is on (none while off): not moved by a repeat
+    Index("ix_votes_channel_on", "platform", "channel", "put_on_at"),  # a roundup's "most discussed"
 )
 
 

@@ -62,6 +62,26 @@ class Reply:
 
 
 Event = Vote | Reply
+
+
+@dataclass(frozen=True)
+class VoteState:
+    """A stored vote: on or off, when it last changed (what orders the changes), and since when it has
+    been on. A later copy of the same add (Discord stamps an event when it arrives) moves `at` but not
+    `put_on_at`, so a reaction stays in the week it was put on."""
+
+    present: bool
+    at: datetime
+    put_on_at: datetime | None
+
+    @classmethod
+    def first(cls, present: bool, at: datetime) -> VoteState:
+        return cls(present, at, at if present else None)
+
+    def then(self, present: bool, at: datetime) -> VoteState:
+        return VoteState(True, at, self.put_on_at) if present and self.present else VoteState.first(present, at)
+
+
 PERSON = ("platform", "workspace", "channel", "arxiv_id", "user_id")
 PAPER = ("platform", "workspace", "channel", "arxiv_id")
 VOTE = (*PERSON, "message", "reaction")
@@ -97,60 +117,62 @@ class Tally:
             by_key[tuple(row[k] for k in VOTE)].append(row)
             self._posted(tuple(row[k] for k in PAPER), row["posted_at"])
         keys = sorted(by_key)
-        firsts = [{k: v for k, v in by_key[key][0].items() if k != "posted_at"} for key in keys]
+        firsts = [_first(by_key[key][0]) for key in keys]
         inserted = await self._insert_new(votes, VOTE, firsts)
         stored = await self._stored([key for key in keys if key not in inserted])
         moved: dict[tuple[Any, ...], int] = defaultdict(int)
-        changes: dict[tuple[Any, ...], tuple[bool, datetime]] = {}
+        changes: dict[tuple[Any, ...], VoteState] = {}
         for key in keys:
             rest = by_key[key]
             state = stored.get(key)
             if key in inserted:
                 moved[key[:5]] += 1 if rest[0]["present"] else 0  # a removal seen first keeps its add out
-                state, rest = (rest[0]["present"], rest[0]["event_at"]), rest[1:]
+                state, rest = VoteState.first(rest[0]["present"], rest[0]["event_at"]), rest[1:]
             if state is None:  # erased (`paperboy forget`) between the insert and the read
                 continue
             was = state
             for row in rest:  # a change counts only when newer than the one stored
-                if row["event_at"] > state[1]:
-                    if row["present"] != state[0]:
+                if row["event_at"] > state.at:
+                    if row["present"] != state.present:
                         moved[key[:5]] += 1 if row["present"] else -1
-                    state = (row["present"], row["event_at"])
+                    state = state.then(row["present"], row["event_at"])
             if state != was:
                 changes[key] = state
         await self._rewrite(changes)
         await self._people(reactors, "reactions", moved, 0)
 
-    async def _stored(self, keys: Sequence[tuple[Any, ...]]) -> dict[tuple[Any, ...], tuple[bool, datetime]]:
-        """Votes already stored: (present, when it changed), read in one statement a piece, in key
-        order and, on PostgreSQL, locked (`FOR UPDATE`) until the batch commits."""
-        found: dict[tuple[Any, ...], tuple[bool, datetime]] = {}
+    async def _stored(self, keys: Sequence[tuple[Any, ...]]) -> dict[tuple[Any, ...], VoteState]:
+        """Votes already stored, read in one statement a piece, in key order and, on PostgreSQL,
+        locked (`FOR UPDATE`) until the batch commits."""
+        found: dict[tuple[Any, ...], VoteState] = {}
         for start in range(0, len(keys), PIECE):
             piece = keys[start : start + PIECE]
             # An OR of full keys: one primary-key seek each on both engines.
             query = (
-                select(*(votes.c[k] for k in VOTE), votes.c.present, votes.c.event_at)
+                select(*(votes.c[k] for k in VOTE), votes.c.present, votes.c.event_at, votes.c.put_on_at)
                 .where(or_(*(and_(*(votes.c[k] == v for k, v in zip(VOTE, key, strict=True))) for key in piece)))
                 .order_by(*(votes.c[k] for k in VOTE))
             )
             if self._dialect == "postgresql":
                 query = query.with_for_update()
             for r in await self._conn.execute(query):
-                found[tuple(r[: len(VOTE)])] = (bool(r[-2]), utc(as_utc(r[-1])))
+                on = r[-1] and utc(as_utc(r[-1]))
+                found[tuple(r[: len(VOTE)])] = VoteState(bool(r[-3]), utc(as_utc(r[-2])), on)
         return found
 
-    async def _rewrite(self, changes: dict[tuple[Any, ...], tuple[bool, datetime]]) -> None:
+    async def _rewrite(self, changes: dict[tuple[Any, ...], VoteState]) -> None:
         """Store each vote's newest state, one statement for all of them (in key order)."""
         if not changes:
             return
         stmt = (
             update(votes)
             .where(*(votes.c[k] == bindparam(f"key_{k}") for k in VOTE))
-            .values(present=bindparam("new_present"), event_at=bindparam("new_event_at"))
+            .values(present=bindparam("new_present"), event_at=bindparam("new_at"), put_on_at=bindparam("new_on"))
         )
         rows = [
-            {f"key_{k}": v for k, v in zip(VOTE, key, strict=True)} | {"new_present": now, "new_event_at": at}
-            for key, (now, at) in sorted(changes.items())
+            {f"key_{k}": v for k, v in zip(VOTE, key, strict=True)}
+            | {"new_present": state.present, "new_at": state.at, "new_on": state.put_on_at}
+            for key, state in sorted(changes.items())
         ]
         await self._conn.execute(stmt, rows)
 
@@ -222,6 +244,12 @@ class Tally:
             },
         )
         await self._conn.execute(upsert, rows)
+
+
+def _first(row: dict[str, Any]) -> dict[str, Any]:
+    """The `votes` row a vote's first event makes."""
+    first = {k: v for k, v in row.items() if k != "posted_at"}
+    return first | {"put_on_at": VoteState.first(row["present"], row["event_at"]).put_on_at}
 
 
 def rows_of(events: Iterable[Event]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -215,6 +215,31 @@ async def test_two_workspaces_channel_of_the_same_id_keep_their_own_cards_and_da
 
 
 @pytest.mark.slow
+async def test_a_later_copy_of_an_add_keeps_the_reaction_in_the_week_it_was_put_on(store: PaperStore) -> None:
+    """Discord stamps a reaction when it arrives: a copy of the same add (a gateway replay, a second
+    replica) received after the roundup's boundary moved the reaction into the next week (review s73
+    #2). A copy moves only the time that orders the changes; taking it off and putting it on again
+    moves it for real, and a late copy of the first add never undoes that removal."""
+    engaged = EngagementStore(store.engine)
+    where = ChannelRef("discord", "111", "G1")
+    card = Posted(where, "2606.00001", NOW - timedelta(days=3))
+    boundary = NOW
+    week, next_week = (boundary - timedelta(days=7), boundary), (boundary, boundary + timedelta(days=7))
+    await engaged.record(vote(card, "U1", at=boundary - timedelta(minutes=1)))
+    await engaged.record(vote(card, "U1", at=boundary + timedelta(minutes=1)))  # the copy, received later
+    await asyncio.gather(  # copies arriving together, in one batch with a first add
+        *(engaged.record(vote(card, user, at=boundary - timedelta(seconds=s))) for user, s in (("U2", 9), ("U2", -9)))
+    )
+    assert await engaged.discussed(where, *week, 5) == [Engaged("2606.00001", 2, 0)]
+    assert await engaged.discussed(where, *next_week, 5) == []
+    await engaged.record(vote(card, "U1", on=False, at=boundary + timedelta(hours=1)))
+    await engaged.record(vote(card, "U1", at=boundary + timedelta(hours=2)))  # put on again, next week
+    await engaged.record(vote(card, "U1", at=boundary + timedelta(minutes=2)))  # a late copy of the first add
+    assert await engaged.discussed(where, *week, 5) == [Engaged("2606.00001", 1, 0)]
+    assert await engaged.discussed(where, *next_week, 5) == [Engaged("2606.00001", 1, 0)]
+    assert await engaged.top(where, None, None, 5) == [Engaged("2606.00001", 2, 0)]
+
+
 async def test_shuffled_changes_in_batches_end_as_the_newest_change_of_each_vote(store: PaperStore) -> None:
     """Adds, removals, Slack's repeats and late retries of a few votes, recorded many at once (so a
     batch holds several changes of one vote, and later batches find it stored), against a model:

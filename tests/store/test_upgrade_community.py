@@ -112,7 +112,7 @@ async def test_a_0007_store_with_data_upgrades_with_nothing_lost(name: str, tmp_
             before = await connection.run_sync(_counts)
         await migrate(engine)
         async with engine.connect() as connection:
-            assert await connection.run_sync(schema_revisions) == {HEAD_REVISION} == {"0013"}
+            assert await connection.run_sync(schema_revisions) == {HEAD_REVISION} == {"0014"}
             assert await connection.run_sync(_counts) == before
             tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
         assert tables >= NEW_TABLES
