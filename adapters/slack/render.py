@@ -95,8 +95,9 @@ def link(target: Link) -> str:
     return linked(target.url, escape(target.label))
 
 
-# no braces or backslash: LaTeX's \url{…} and \href{…}{…}, as abstracts have them, around an address
-_URL = re.compile(r"https?://[^\s<>|{}\\]+", re.IGNORECASE)
+# no braces or backslash: LaTeX's \url{…} and \href{…}{…}, as abstracts have them, around an address; no
+# backtick, which no URL holds unencoded and which closes an inline command (`paper https://…`)
+_URL = re.compile(r"https?://[^\s<>|{}\\`]+", re.IGNORECASE)
 _SENTENCE_END = ".,;:!?)]'\"”’»›」』"  # a sentence's punctuation, and closing quotes of every kind
 
 

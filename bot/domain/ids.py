@@ -80,6 +80,12 @@ def paper_links(text: str) -> list[tuple[str, str]]:
     return list(found.items())
 
 
+def impossible_links(text: str) -> list[str]:
+    """The ids, as written, of the paper links in a message that no paper can have
+    (`https://arxiv.org/abs/9999.99999`: no month 99), in order, each once."""
+    return list(dict.fromkeys(m.group("id") for m in _LINK.finditer(text) if not _possible(m)))
+
+
 def papers_named(text: str) -> list[str]:
     """The canonical ids of the papers a message names, in order, each once: by link (`paper_links`) or
     by id standing as a word, whatever punctuation is around it (`(2406.12345)`, `2406.12345？`,

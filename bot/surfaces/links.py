@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.domain.cards import card
 from bot.domain.errors import InvalidPaperId, NotFound, SourceError
-from bot.domain.ids import paper_links, paper_url_id
+from bot.domain.ids import impossible_links, paper_links, paper_url_id
 from bot.domain.post import Card, Post
 from bot.host.tasks import together
 from bot.ingest.catalog import Catalog
@@ -49,13 +49,7 @@ class LinkCards:
         found = await self.in_text(text)
         linked = len(dict.fromkeys(paper_id for _, paper_id in paper_links(text)))
         if not found:
-            return Post(
-                header="paperboy",
-                text=(
-                    "That message links to no paper. Paper card works on links to arxiv.org (abs, pdf or html), "
-                    "huggingface.co/papers or hf.co/papers, and alphaxiv.org.",
-                ),
-            )
+            return Post(header="paperboy", text=(_no_paper(text),))
         cards = tuple(dict.fromkeys(f.card for f in found if f.card is not None))
         notes = tuple(dict.fromkeys(f.note for f in found if f.card is None))
         if linked > MAX_LINKS:
@@ -90,3 +84,17 @@ class LinkCards:
             return (f"arXiv {paper_id} could not be fetched just now ({exc}); try again later.", True)
         except InvalidPaperId as exc:  # not expected: the id came from a parsed link
             return (str(exc), False)
+
+
+def _no_paper(text: str) -> str:
+    """Why a message gets no card: its paper links name ids no paper can have, or it has none."""
+    if impossible := impossible_links(text):
+        named = ", ".join(impossible[:3]) + ("…" if len(impossible) > 3 else "")
+        return (
+            f"That message links to {named}, which no arXiv paper can have (an id is YYMM.NNNNN, its month 01 to 12,"
+            " such as 2406.12345; or archive/YYMMNNN, such as hep-th/9901001): check the link for a typo."
+        )
+    return (
+        "That message links to no paper. Paper card works on links to arxiv.org (abs, pdf or html), "
+        "huggingface.co/papers or hf.co/papers, alphaxiv.org, and ar5iv."
+    )

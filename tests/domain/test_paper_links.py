@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.ids import paper_links, paper_url_id
+from bot.domain.ids import impossible_links, paper_links, paper_url_id
 
 
 @pytest.mark.parametrize(
@@ -81,6 +81,12 @@ def test_a_link_pasted_without_its_scheme_is_found_but_not_inside_another_addres
         ("hf.co/papers/2401.00001", "2401.00001"),
         ("www.arxiv.org/pdf/2402.00002v1", "2402.00002"),
     ]
+
+
+def test_links_to_ids_no_paper_can_have_are_named_as_written() -> None:
+    text = "arxiv.org/abs/9999.99999 and arxiv.org/pdf/2406.1234v2, hf.co/papers/9999.99999, arxiv.org/abs/2406.12345"
+    assert impossible_links(text) == ["9999.99999", "2406.1234"]
+    assert impossible_links("https://example.com/abs/9999.99999 2406.12345") == []
 
 
 def test_a_message_without_paper_links_has_none() -> None:

@@ -87,7 +87,10 @@ async def test_a_message_post_for_paper_card(june_store: PaperStore) -> None:
     assert many.text[-1] == "…and 3 more papers linked: a message gets the first 10."
     none = await links.post("no paper here: https://example.com")
     assert not none.cards
-    assert "links to no paper" in none.text[0]
+    assert "links to no paper" in none.text[0] and "ar5iv" in none.text[0]
+    typo = await links.post("this one: https://arxiv.org/abs/2413.01234")  # QA s74 #2: said it links to no paper
+    assert not typo.cards
+    assert typo.text[0].startswith("That message links to 2413.01234, which no arXiv paper can have (")
 
 
 async def test_at_most_ten_links_a_message(june_store: PaperStore) -> None:

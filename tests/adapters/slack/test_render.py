@@ -124,6 +124,9 @@ def test_an_address_in_text_is_a_link_without_the_sentences_punctuation() -> Non
     # LaTeX's \url{…} and \href{…}{…} around an address, as abstracts have them: braces are no part of it
     assert linkified(r"\url{https://github.com/C/L/.}") == r"\url{<https://github.com/C/L/>.}"
     assert linkified(r"\href{https://h.co/m}{x}") == r"\href{<https://h.co/m>}{x}"
+    # an inline command ends at its backtick, which no URL holds unencoded (QA s74 #1: it became `%60`)
+    said = "(`paper https://arxiv.org/abs/2605.29307` shows that paper)"
+    assert linkified(said) == "(`paper <https://arxiv.org/abs/2605.29307>` shows that paper)"
 
 
 def test_a_seed_section_near_its_limit_never_cuts_inside_a_link() -> None:
