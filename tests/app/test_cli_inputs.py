@@ -112,7 +112,7 @@ def test_an_argument_is_shown_by_its_name_not_its_python_type(capsys: pytest.Cap
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (("paper",), "paperboy paper: ID is missing: give an arXiv id or an arXiv or Hugging Face URL"),
+        (("paper",), "paperboy: error: paper needs an ID: give an arXiv id or an arXiv or Hugging Face URL"),
         (("paper", "2608.19880", "2608.18580"), "not “2608.18580”: it shows one paper at a time"),  # not "quote"
         (("top", "--channel", "slack:C1", "week"), "not “week”: a period goes after --period"),
         (("digest", "2024-01-01"), "not “2024-01-01”: a day goes after --date: paperboy digest --date 2024-01-01"),

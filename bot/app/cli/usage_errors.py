@@ -46,8 +46,9 @@ def argument_meant(exc: Any, named: str) -> str | None:
         helped = param.help.rstrip(".") if param.help else ""
         if helped[1:2].islower():  # "An arXiv id …", not "HF daily-papers …"
             helped = helped[:1].lower() + helped[1:]
-        said = f": give {helped}" if helped else ""  # `ID is missing: give an arXiv id or …`
-        return f"paperboy {named}: {what} is missing{said} (see paperboy {named} --help)"
+        said = f": give {helped}" if helped else ""  # `paper needs an ID: give an arXiv id or …`
+        a = "an" if what[:1] in "AEIOU" else "a"  # said after "paperboy: error: ", as `search needs a QUERY` is
+        return f"{named} needs {a} {what}{said} (see paperboy {named} --help)"
     extra = _EXTRA.fullmatch(exc.format_message())
     if extra is None:
         return None
