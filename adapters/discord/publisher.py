@@ -197,6 +197,13 @@ class DiscordPublisher:
         """Edit the card's embed; False when it is gone (Unknown Message, or its forum post deleted)."""
         return await self._on_card(ref, lambda card_message: card_message.edit(embed=card_embed(card)))
 
+    async def permalink(self, ref: MessageRef) -> str | None:
+        """The thread's address in its server (a forum post's, or the thread a card started, whose id is
+        the card's); None in a direct message, which has no server to name."""
+        target = await self._channel(ref.channel)
+        guild = getattr(target, "guild", None)
+        return f"https://discord.com/channels/{guild.id}/{ref.thread or ref.message}" if guild is not None else None
+
     async def card_exists(self, ref: MessageRef) -> bool:
         """The card message fetched: Unknown Message (or its forum post gone) once it was deleted."""
         return await self._on_card(ref, lambda card_message: card_message.fetch())

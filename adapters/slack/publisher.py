@@ -23,7 +23,7 @@ from adapters.slack.errors import (
     http_status,
 )
 from adapters.slack.notes import GONE, note_message
-from adapters.slack.render import card_message, header_message, thread_blocks
+from adapters.slack.render import card_message, header_message, linkable, thread_blocks
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, DeliveryError, MessageRefused, PlatformUnreachable, WorkspacePaused
 from bot.domain.post import Card, Post
@@ -225,6 +225,19 @@ class SlackPublisher:
                 return False
             raise self._mapped(ref.channel, exc, "chat.update") from exc
         return True
+
+    async def permalink(self, ref: MessageRef) -> str | None:
+        """chat.getPermalink of the thread's root; None for a message or channel that is gone."""
+        try:
+            response = await self._call(
+                ref.channel, self._client.chat_getPermalink, channel=ref.channel, message_ts=ref.thread or ref.message
+            )
+        except SlackApiError as exc:
+            if error_code(exc) in GONE | {"channel_not_found"}:
+                return None
+            raise self._mapped(ref.channel, exc, "chat.getPermalink") from exc
+        link = response.get("permalink")
+        return link if isinstance(link, str) and linkable(link) else None
 
     async def card_exists(self, ref: MessageRef) -> bool:
         """conversations.history of exactly the card's ts: empty once it was deleted."""

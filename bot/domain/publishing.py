@@ -73,6 +73,17 @@ class Publisher(Protocol):
 
 
 @runtime_checkable
+class Permalinks(Protocol):
+    """A publisher that can give a link people open a message by (a roundup's *Most discussed* links each
+    paper's thread)."""
+
+    async def permalink(self, ref: MessageRef) -> str | None:
+        """The address of the message `ref` (its thread, where it started one); None when the platform
+        gives none now (the message deleted, the channel gone, the platform out of reach)."""
+        ...
+
+
+@runtime_checkable
 class PerWorkspace(Protocol):
     """A publisher that serves several workspaces (multi-workspace Slack), each with its own credentials."""
 

@@ -17,7 +17,6 @@ from bot.delivery.roundup import Roundup, WeekMatches, roundup_of, week_matches
 from bot.delivery.subscriptions import SubscriptionStore
 from bot.domain.channels import ChannelRef
 from bot.domain.engagement import Engagement
-from bot.domain.post import Post
 from bot.domain.publishing import Publisher
 from bot.domain.weeks import week_key, week_of
 from bot.roundup.discussed import discussed
@@ -90,7 +89,9 @@ class RoundupDelivery(DigestDelivery):
         until, start = await self._window(channel, monday, now)
         last = await self._ledger.begun_at(channel, week_key(monday - WEEK))
         since = last if last is not None and until - 2 * WEEK < last < until else start
-        section: Post | None = await discussed(self._engagement, self._store, channel, since, until)
+        section = await discussed(
+            self._engagement, self._store, channel, since, until, threads=(self._ledger, publisher)
+        )
         if section is None:
             return
         await self._renew(channel, day)

@@ -517,6 +517,21 @@ class Ledger(Claimant):
         async with self._engine.connect() as conn:
             return as_utc(await conn.scalar(query))
 
+    async def newest_threads(self, where: ChannelRef, arxiv_ids: Collection[str]) -> dict[str, str]:
+        """Each paper's newest thread in `where` (its card's), by arXiv id: where its discussion goes on."""
+        query = (
+            select(threads.c.arxiv_id, threads.c.thread_ref)
+            .where(
+                threads.c.platform == where.platform,
+                threads.c.workspace == where.workspace,
+                threads.c.channel == where.channel,
+                threads.c.arxiv_id.in_(list(arxiv_ids)),
+            )
+            .order_by(threads.c.created_at, threads.c.thread_ref)
+        )
+        async with self._engine.connect() as conn:
+            return {str(arxiv_id): str(ref) for arxiv_id, ref in await conn.execute(query)}  # the newest last
+
     async def has_thread(self, platform: str, channel: str, message: str) -> bool:
         """Whether the bot started a thread from this message of the channel (a card that does not stand alone)."""
         async with self._engine.connect() as conn:

@@ -245,6 +245,8 @@ class FakeSlack:
             return web.json_response(self._unfurl(args))
         if method == "views.open":
             return web.json_response(self._open_view(args))
+        if method == "chat.getPermalink":
+            return web.json_response(self._permalink(args, team))
         if method == "chat.postEphemeral":
             problem = check_blocks(args.get("blocks") or [])
             return web.json_response(
@@ -496,6 +498,21 @@ class FakeSlack:
             message["metadata"] = metadata
         self.stored.setdefault(channel, []).append(message)
         return web.json_response({"ok": True, "channel": channel, "ts": ts, "message": message})
+
+    def _permalink(self, args: dict[str, Any], team: str | None) -> dict[str, Any]:
+        """chat.getPermalink: the address of a message the channel holds (`message_not_found` for none),
+        as Slack writes it: the workspace's domain, the channel, `p` and the ts without its dot."""
+        channel, ts = str(args.get("channel", "")), str(args.get("message_ts", ""))
+        if channel in self.missing_channels:
+            return {"ok": False, "error": "channel_not_found"}
+        if not any(m.get("ts") == ts for m in self.stored.get(channel, [])):
+            return {"ok": False, "error": "message_not_found"}
+        domain = (team or "lab").lower()
+        return {
+            "ok": True,
+            "channel": channel,
+            "permalink": f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}",
+        }
 
     def _update(self, args: dict[str, Any]) -> web.Response:
         """chat.update: the message with `ts` in the channel gets new text and blocks; a deleted one can't."""

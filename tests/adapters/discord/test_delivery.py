@@ -377,7 +377,7 @@ async def test_a_weekly_roundup_ends_with_the_most_discussed_in_a_forum_too(
     discord_bot: DiscordBot, channel: str
 ) -> None:
     """A forum takes posts, not messages: the section is a post of its own (tagged where the forum
-    requires a tag), once, where it was dropped."""
+    requires a tag), once, where it was dropped. Each paper links its thread in the server (QA F6)."""
     from bot.domain.weeks import week_key
     from tests.roundup.engagement import Card as Engaged
     from tests.roundup.engagement import MemoryEngagement
@@ -387,11 +387,20 @@ async def test_a_weekly_roundup_ends_with_the_most_discussed_in_a_forum_too(
     engagement.cards.append(Engaged(where, "2605.29307", datetime(2026, 6, 2, 10, tzinfo=UTC), 5))
     engagement.react(where, "2605.29307", "U1", "U2")
     bot = discord_bot
+    thread = MessageRef(channel, "880000000000000001", "880000000000000001")  # last week's card's thread
+    at = datetime(2026, 6, 2, 10, tzinfo=UTC)
+    await bot.ledger.record_thread("discord", thread, "2606.00042", "digest", at, workspace=GUILD_ID)
+    engagement.cards.append(Engaged(where, "2606.00042", at, 1))
+    engagement.react(where, "2606.00042", "U3")
     weekly = roundups(bot, engagement, datetime(2026, 6, 5, 16, 5, tzinfo=UTC))
     assert (await weekly.deliver(where, DigestOptions(limit=2), week_key(date(2026, 6, 1)))).outcome == "posted"
     sent = [s for s in bot.fake.sent if s.method == "POST"]
     discussed = [s for s in sent if "Most discussed here this week" in str(s.body)]
     assert len(discussed) == 1
+    said = str(discussed[0].body)
+    [newest] = (await bot.ledger.newest_threads(where, ["2605.29307"])).values()  # this week's card's
+    assert f"replied · thread: https://discord.com/channels/{GUILD_ID}/{newest}" in said
+    assert f"replied · thread: https://discord.com/channels/{GUILD_ID}/880000000000000001" in said
     if channel != TEXT_ID:
         assert discussed[0].path == f"/channels/{channel}/threads"  # a post of the forum's own
         assert discussed[0].body["name"].startswith("Most discussed")
@@ -546,3 +555,14 @@ async def test_a_note_refused_in_one_papers_thread_names_that_thread(discord_bot
     with pytest.raises(ChannelUnavailable) as refused:
         await discord_bot.bot.publisher.note(TEXT_ID, Post(header="Code is out"), "note:code", thread=thread)
     assert refused.value.channel == f"discord:{thread}"
+
+
+async def test_a_thread_is_linked_in_its_server_and_a_direct_message_not_at_all(discord_bot: DiscordBot) -> None:
+    from tests.fakes.discord import DM_ID
+
+    publisher = discord_bot.bot.publisher
+    link = await publisher.permalink(MessageRef(FORUM_ID, "55", "880000000000000001"))
+    assert link == f"https://discord.com/channels/{GUILD_ID}/880000000000000001"
+    assert await publisher.permalink(MessageRef(DM_ID, "56", "56")) is None  # no server to name
+    with pytest.raises(ChannelUnavailable):
+        await publisher.permalink(MessageRef("not-a-channel", "57", "57"))

@@ -15,6 +15,7 @@ from adapters.slack.app import http_session, slack_client
 from adapters.slack.publisher import PACED_CHANNELS, SlackPublisher
 from bot.domain.errors import ChannelUnavailable, DeliveryError, PlatformUnreachable
 from bot.domain.post import Post
+from bot.domain.publishing import MessageRef
 from tests.fakes.slack import Failure, FakeSlack
 
 
@@ -188,3 +189,19 @@ async def test_a_message_slack_refuses_is_said_as_paperboy_s_fault_not_in_slack_
         "Slack refused chat.postMessage in C1 (msg_too_long: the message is longer than Slack takes): a fault in"
         " paperboy's message, not the channel's; please report it with this line"
     )
+
+
+async def test_a_thread_is_linked_by_slacks_permalink_and_a_gone_one_not_at_all(fake_slack: FakeSlack) -> None:
+    """The roundup's *Most discussed* links each paper's thread: chat.getPermalink of its root."""
+    fake_slack.missing_channels.add("CGONE")
+    async with http_session() as session:
+        publisher = SlackPublisher(slack_client("xoxb-test", fake_slack.base_url, session), interval=0)
+        root = await publisher.post_header("C1", Post(header="A card"), "2026-06-02:card")
+        assert root is not None
+        link = await publisher.permalink(root)
+        assert link == f"https://lab.slack.com/archives/C1/p{root.message.replace('.', '')}"
+        assert await publisher.permalink(MessageRef("C1", "1.000009", "1.000009")) is None  # deleted
+        assert await publisher.permalink(MessageRef("CGONE", "1.1", "1.1")) is None
+        fake_slack.fail("chat.getPermalink", Failure(error="missing_scope", needed="chat:write"))
+        with pytest.raises(DeliveryError, match="chat.getPermalink"):
+            await publisher.permalink(root)
