@@ -15,7 +15,7 @@ from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, ValidationErro
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.domain.config import wanted
+from bot.domain.config import load_config, wanted
 from bot.domain.errors import ConfigError
 from bot.domain.our_words import said_at_once, unreadable
 
@@ -355,7 +355,21 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        raise ConfigError(said_at_once([_fault(error) for error in exc.errors()])) from None
+        faults = [_fault(error) for error in exc.errors()]
+        if "config" not in {str(error["loc"][0]) for error in exc.errors() if error["loc"]}:
+            faults += _config_faults()
+        raise ConfigError(said_at_once(faults)) from None
+
+
+def _config_faults() -> list[str]:
+    """The config file's faults, said with the environment's, so that one run names every fault to mend
+    (the file is read where `PAPERBOY_CONFIG` points, else the default, as the settings would)."""
+    named = os.environ.get("PAPERBOY_CONFIG", "")
+    try:
+        load_config(Path(named) if named else DEFAULT_CONFIG, required=bool(named))
+    except ConfigError as exc:
+        return [str(exc).replace("\n  also ", "\n    ")]  # the file's own list, under its first line
+    return []
 
 
 _UNSAID = {*_SECRETS, "database_url"}  # a database's URL holds its password

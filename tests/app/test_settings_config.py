@@ -306,6 +306,30 @@ def test_every_bad_environment_value_is_said_at_once_one_a_line(monkeypatch: pyt
     ]
 
 
+def test_the_config_files_faults_are_said_with_the_environments(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An operator mending the environment's faults was then stopped again by the file's (review s73)."""
+    config = tmp_path / "bad.toml"
+    config.write_text("[digest]\nlimit = 500\nlimt = 3\n", encoding="utf-8")
+    monkeypatch.setenv("PAPERBOY_OFFLINE", "maybe")
+    monkeypatch.setenv("PAPERBOY_CONFIG", str(config))
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert str(caught.value).split("\n") == [
+        "PAPERBOY_OFFLINE is 'maybe': use 1 or 0 (or true, false, yes, no)",
+        f"  also {config}: digest.limit is 500: use a number of 50 or less",
+        "    digest.limt: unknown setting: did you mean 'limit'?",
+    ]
+    monkeypatch.setenv("PAPERBOY_CONFIG", str(tmp_path / "absent.toml"))
+    with pytest.raises(ConfigError, match=r"also .*absent.toml: no such config file"):
+        load_settings()
+    monkeypatch.setenv("PAPERBOY_CONFIG", "$HOME/bad.toml")  # the variable's own fault: the file is not looked for
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert str(caught.value).startswith("PAPERBOY_CONFIG") and ".toml:" not in str(caught.value)
+
+
 def test_a_secret_file_that_cannot_be_read_is_named_with_the_fix(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
