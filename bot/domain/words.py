@@ -85,13 +85,18 @@ def edits(a: str, b: str, most: int = 2) -> int:
 
 
 def quoted(text: str, most: int = 100) -> str:
-    """Typed text as an answer names it, in curly quotes and cut to `most` characters: a query that is
-    one quoted phrase keeps its own quotes, curled (“chain of thought”, not “"chain of thought"”)."""
+    """Typed text as an answer names it, in curly quotes and cut to `most` characters (at a word, with
+    "…": a cut one read as the query): a query that is one quoted phrase keeps its own quotes, curled
+    (“chain of thought”, not “"chain of thought"”)."""
     text = text.strip()
     for opens, closes in ('""', "“”"):  # straight, or curled as a phone or a Mac types them
         if len(text) > 2 and text[0] == opens and text[-1] == closes and not {opens, closes} & set(text[1:-1]):
             text = text[1:-1]
-    return f"“{text[:most]}”"
+    if len(text) > most:
+        cut = text[: most - 1]
+        space = cut.rfind(" ")
+        text = (cut[:space] if space > most // 2 else cut).rstrip(" ,;:-") + "…"
+    return f"“{text}”"
 
 
 def listed(said: list[str]) -> str:

@@ -13,7 +13,7 @@ from bot.search.documents import SCHEMA, asked_terms, word_pairs
 from bot.search.port import SearchFilters
 from bot.search.query import Group
 from bot.search.query import Query as Parsed
-from bot.search.text import words
+from bot.search.text import terms, words
 
 AUTHORS = 0.3  # an author's name word also counts this much (a `authors` field of its own)
 COORDINATION = 1.0  # what each of the query's words a paper holds adds (`held`), so papers holding more come first
@@ -92,8 +92,14 @@ def ranking(searcher: Searcher, parsed: Parsed, require_all: bool) -> Query:
 
 def held_whole(parsed: Parsed) -> Query:
     """A paper holding every group of the query as a search finds it (`SearchHit.whole`): in its text
-    or in an author's name ("chen diffusion" is answered by a Chen's papers on diffusion)."""
-    return Query.boolean_query([(Occur.Must, _in_text_or_names(g)) for g in parsed.groups])
+    or in an author's name ("chen diffusion" is answered by a Chen's papers on diffusion); of phrases
+    joined by OR, the words of one (`"flow matching" OR "rectified flow"` asks for either, not all four
+    words: every paper found was said not to hold "every word")."""
+    either = [[sorted(terms(" ".join(phrase))) for phrase in joined] for joined in parsed.either]
+    inside = {t for joined in either for phrase in joined for t in phrase}
+    alone = [g for g in parsed.groups if g.acronym or not all(set(a) <= inside for a in g.alternatives)]
+    ones = [any_of(*(must(*(any_of(*_term(t)) for t in phrase)) for phrase in joined)) for joined in either]
+    return Query.boolean_query([(Occur.Must, q) for q in [*(_in_text_or_names(g) for g in alone), *ones]])
 
 
 def _in_text_or_names(group: Group) -> Query:

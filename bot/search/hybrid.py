@@ -248,20 +248,27 @@ class HybridIndex:
             self._running += 1
             alone = self._running == 1
         try:
-            return self._fused(dense, parsed, filters, limit, alone)
+            hits = self._fused(dense, parsed, filters, limit, alone, DEPTH)
+            if limit > DEPTH and len(hits) < limit:  # the rest from deeper lists, after the first ones as they were
+                shown = {hit.paper.arxiv_id for hit in hits}
+                deeper = self._fused(dense, parsed, filters, limit, alone, limit)
+                hits += [hit for hit in deeper if hit.paper.arxiv_id not in shown][: limit - len(hits)]
+            return hits
         finally:
             with self._running_lock:
                 self._running -= 1
 
     def _fused(
-        self, dense: DenseIndex, parsed: Query, filters: SearchFilters, limit: int, alone: bool
+        self, dense: DenseIndex, parsed: Query, filters: SearchFilters, limit: int, alone: bool, depth: int
     ) -> list[SearchHit]:
-        """`search_now` by words and meaning. A search running `alone` in the index does two pieces on
+        """`search_now` by words and meaning, each list cut at `depth`: `DEPTH` for the first answers
+        whatever the `limit`, so that the answer to a short list is the start of the answer to a long one
+        (with the lists cut at the limit, `agents --limit 100` and `--limit 10` began with other papers).
+        A search running `alone` in the index does two pieces on
         the `Aside` thread when it is free: its query's embedding, during the keyword query, and the
         first keyword expansion's fetch, during the others' (tantivy lets go of the GIL). Beside other
         searches it does them itself: the CPUs are taken already, and a third thread only contends."""
         lexical = self.lexical
-        depth = max(DEPTH, limit)
         vector = self._query_vector.soon(parsed.text, beside=alone)
         by_words, _ = lexical.ranked(parsed, filters, depth)  # phrases and names held already
         near, cosines = dense.top(vector(), lexical.allowed(parsed, filters), depth)
@@ -284,7 +291,7 @@ class HybridIndex:
             return []
         positions = np.fromiter(fused.keys(), dtype=np.int64, count=len(fused))
         scores = np.fromiter(fused.values(), dtype=np.float32, count=len(fused)) * lexical.prior[positions]
-        named = lexical.named(parsed, by_words)  # among the best by words: all in the fusion, each first
+        named = lexical.named(parsed, by_words, titles=True)  # among the best by words: in the fusion, first
         writing = lexical.writing(parsed, positions)  # a lone acronym: the papers writing it, then the rest
         ranked = lexical.top((positions, scores), positions.size if named.size or writing.size else limit)
         if writing.size:

@@ -26,7 +26,7 @@ from bot.search.documents import SCHEMA, asked_terms, unproven
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Group, parse_query
 from bot.search.query import Query as Parsed
-from bot.search.text import RUN_TOGETHER, has_names, terms, words
+from bot.search.text import RUN_TOGETHER, TERMS, has_names, term_text, terms, words
 from bot.search.writes import IndexWrites, at
 
 GENERIC_SHARE = 0.02  # a keyword carried by more than this share of the papers expands no query (`expands`)…
@@ -159,20 +159,23 @@ class LexicalIndex(IndexWrites):
         ranked = self.ranked(parsed, filters, max(limit, NAMED_AMONG))
         return self.hits(named_first(ranked, self.named(parsed, ranked[0]), limit), parsed)
 
-    def named(self, parsed: Parsed, ranked: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        """The papers a one-word query names: those of the best `NAMED_AMONG` by words (`ranked`) whose
-        title holds the word (and a version after it: "phi-4"), when they are at most `NAMED_FEW`. A
+    def named(self, parsed: Parsed, ranked: npt.NDArray[np.int64], *, titles: bool = False) -> npt.NDArray[np.int64]:
+        """The papers a query names: those of the best `NAMED_AMONG` by words (`ranked`) whose title holds
+        a one-word query's word (and a version after it: "phi-4"), when they are at most `NAMED_FEW`. A
         model or a method asked for by its name ("gemma", "kimi") wants the papers titled with it first;
         by meaning and by the keywords of the best papers, papers about the same things (other language
         models, linear attention) ranked above them. A topic ("summarization") is in the title of most
         of the best papers by words: the fused order stands (`bench.relevance`: putting titles first
-        for every query cost a tenth of the hybrid's keyword nDCG@10)."""
+        for every query cost a tenth of the hybrid's keyword nDCG@10).
+        `titles` (a search by meaning too): also a paper a longer query is the title of (`_titled`)."""
         best = ranked[:NAMED_AMONG].tolist()
         one = len([g for g in parsed.groups if not _version(g)]) == 1 or _HYPHENED.fullmatch(parsed.text.strip())
         # a name: one word, or words joined by dashes ("ASI-Bench"), and no quoted phrase
-        if not best or not one or parsed.phrases or parsed.either:
+        if not best or parsed.either or (one and parsed.phrases) or not (one or titles):
             return np.zeros(0, np.int64)
         papers = self.papers_at(best)
+        if not one:
+            return _titled(parsed, {p: papers[p].title for p in best})
         typed = _pieces(parsed.text) - STOP_WORDS  # as written too: "clip" names no
         named = [p for p in best if _holds(parsed, papers[p].title) and typed <= _pieces(papers[p].title)]
         return np.array(named if len(named) <= NAMED_FEW else [], dtype=np.int64)  # "… Clipping" paper
@@ -365,6 +368,36 @@ def _holds(parsed: Parsed, title: str) -> bool:
     """Whether the title holds every group of the query (one of its alternatives, whole)."""
     held = terms(title)
     return all(any(held.issuperset(a) for a in group.alternatives) for group in parsed.groups)
+
+
+def _titled(parsed: Parsed, titles: dict[int, str]) -> npt.NDArray[np.int64]:
+    """Of these papers (position: title), those a query of several words is the title of: their title
+    holds its words side by side, in the order typed, and they are half its words or more (before a
+    colon: "Count Anything: …"), or it is the only title that holds them ("Segment Anything with
+    Motion, …"), when at most `NAMED_FEW` titles hold them side by side at all. The keywords that the
+    best papers share ("diffusion transformer") ranked other papers above the one whose whole title was
+    asked for: 15th (QA s74 #1). A topic ("attention mechanism") is a small part of the titles that
+    hold it, often of several (`bench.relevance`: naming every paper whose title holds the words cost
+    a fresh keyword nDCG@10 of 0.013); searched by words alone a paper's title finds it first anyway,
+    so the lexical search names none this way."""
+
+    def runs_from(held: list[str], at: int, groups: Sequence[Group]) -> bool:
+        return not groups or any(
+            tuple(held[at : at + len(a)]) == a and runs_from(held, at + len(a), groups[1:])
+            for a in groups[0].alternatives
+        )
+
+    if len(parsed.groups) < 2:
+        return np.zeros(0, np.int64)
+    held = {p: TERMS.analyze(term_text(title)) for p, title in titles.items()}
+    runs = [p for p in titles if any(runs_from(held[p], at, parsed.groups) for at in range(len(held[p])))]
+    if len(runs) > NAMED_FEW:
+        return np.zeros(0, np.int64)
+    heads = {p: TERMS.analyze(term_text(_TITLE_HEAD.split(titles[p], maxsplit=1)[0])) for p in runs}
+    return np.array([p for p in runs if 2 * len(parsed.groups) >= len(heads[p]) or len(runs) == 1], dtype=np.int64)
+
+
+_TITLE_HEAD = re.compile(r":\s")  # a title's name before its colon: "Count Anything: …"
 
 
 def named_first(ranked: Scored, named: npt.NDArray[np.int64], depth: int) -> Scored:

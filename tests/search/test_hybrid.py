@@ -16,6 +16,7 @@ from bot.embedding.model import Vectors, shared_encoder
 from bot.embedding.papers import embedding_text
 from bot.host.pools import aside
 from bot.ingest.snapshot import read_snapshot_vectors, snapshot_papers
+from bot.search import lexical as lexical_module
 from bot.search.acronyms import written
 from bot.search.hybrid import HybridIndex
 from bot.search.lexical import LexicalIndex, Scored
@@ -248,7 +249,7 @@ def test_without_the_named_first_rule_meaning_put_other_papers_above_the_named_o
 ) -> None:
     """What the rule mends: "gemma" and "kimi" found papers about other language models and about linear
     attention first, the Gemma and Kimi reports second and third."""
-    monkeypatch.setattr(LexicalIndex, "named", lambda self, parsed, ranked: np.zeros(0, np.int64))
+    monkeypatch.setattr(LexicalIndex, "named", lambda self, parsed, ranked, **_: np.zeros(0, np.int64))
     for name in ("gemma", "kimi"):
         titles = [words(h.paper.title) for h in index.search_now(name)]
         assert name not in titles[0] and any(name in t for t in titles[1:])
@@ -260,8 +261,54 @@ def test_a_topic_keeps_the_fused_order(index: HybridIndex, query: str, monkeypat
     parsed = parse_query(query)
     assert index.lexical.named(parsed, index.lexical.ranked(parsed, SearchFilters(), 60)[0]).size == 0
     ranked = [h.paper.arxiv_id for h in index.search_now(query, limit=20)]
-    monkeypatch.setattr(LexicalIndex, "named", lambda self, parsed, ranked: np.zeros(0, np.int64))
+    monkeypatch.setattr(LexicalIndex, "named", lambda self, parsed, ranked, **_: np.zeros(0, np.int64))
     assert [h.paper.arxiv_id for h in index.search_now(query, limit=20)] == ranked
+
+
+@pytest.mark.parametrize(
+    ("title", "arxiv_id"),
+    [
+        ("fast byte latent transformer", "2605.08044"),  # its whole title: 15th
+        ("segment anything", "2605.22538"),  # "Segment Anything with Motion, …": 16th
+        ("dynamic linear attention", "2606.10650"),
+    ],
+)
+def test_a_paper_asked_for_by_its_title_comes_first(
+    index: HybridIndex, title: str, arxiv_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA s74 #1: the papers of the keywords that the best ones share ("diffusion transformer") outranked
+    the paper whose title the query is; a title's words side by side, in order, name it."""
+    assert index.search_now(title, limit=5)[0].paper.arxiv_id == arxiv_id
+    monkeypatch.setattr(lexical_module, "_titled", lambda parsed, titles: np.zeros(0, np.int64))
+    assert arxiv_id not in [h.paper.arxiv_id for h in index.search_now(title, limit=5)]  # what it mends
+
+
+def test_a_titles_words_name_it_only_side_by_side_and_in_order() -> None:
+    index = LexicalIndex([Paper(arxiv_id="2401.00001", title="Fast Byte Latent Transformer")])
+    named = [
+        q
+        for q in (
+            "latent transformer",
+            "latent transformers",
+            "byte-latent transformer",
+            "transformer latent",
+            "fast transformer",
+        )
+        if index.named(parse_query(q), np.array([0]), titles=True).size
+    ]
+    assert named == ["latent transformer", "latent transformers", "byte-latent transformer"]
+    assert not index.named(parse_query("latent transformer"), np.array([0])).size  # by words alone: none
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", ["agents", "diffusion models", "reasoning benchmark"])
+def test_a_long_answer_begins_with_the_short_one(index: HybridIndex, query: str) -> None:
+    """QA s74 #3: with each list cut at the limit, `agents --limit 100` and `--limit 10` began with other
+    papers (the deeper lists' ranks added to the first ones' scores)."""
+    longest = [h.paper.arxiv_id for h in index.search_now(query, limit=200)]
+    assert len(longest) == len(set(longest)) > 100
+    for limit in (10, 60, 61, 100):
+        assert [h.paper.arxiv_id for h in index.search_now(query, limit=limit)] == longest[:limit]
 
 
 @pytest.mark.parametrize("name", ["energy", "mutual", "repair", "neuron"])

@@ -514,8 +514,10 @@ def test_quoted_phrases_joined_by_a_boolean_or_find_either() -> None:
             paper("2401.00004", "Normalizing flows"),
         ]
     )
-    either = {h.paper.arxiv_id for h in index.search_now('"flow matching" OR "rectified flow"')}
-    assert either == {"2401.00001", "2401.00002", "2401.00003"}
+    hits = index.search_now('"flow matching" OR "rectified flow"')
+    assert {h.paper.arxiv_id for h in hits} == {"2401.00001", "2401.00002", "2401.00003"}
+    assert all(h.whole for h in hits)  # each holds what was asked (QA s74 #2: "none mentions every word")
+    assert not index.search_now('images "flow matching" OR "rectified flow"')[1].whole  # the other word too
     assert {h.paper.arxiv_id for h in index.search_now('"flow matching" or "rectified flow"')} == {"2401.00003"}
     parsed = parse_query('"flow matching" OR "rectified flow" OR "normalizing flows" "for images"')
     assert parsed.either == ((("flow", "matching"), ("rectified", "flow"), ("normalizing", "flows")),)
