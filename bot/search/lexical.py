@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -381,7 +382,7 @@ def _titled(parsed: Parsed, titles: dict[int, str]) -> npt.NDArray[np.int64]:
     a fresh keyword nDCG@10 of 0.013); searched by words alone a paper's title finds it first anyway,
     so the lexical search names none this way."""
 
-    def runs_from(held: list[str], at: int, groups: Sequence[Group]) -> bool:
+    def runs_from(held: tuple[str, ...], at: int, groups: Sequence[Group]) -> bool:
         return not groups or any(
             tuple(held[at : at + len(a)]) == a and runs_from(held, at + len(a), groups[1:])
             for a in groups[0].alternatives
@@ -389,15 +390,23 @@ def _titled(parsed: Parsed, titles: dict[int, str]) -> npt.NDArray[np.int64]:
 
     if len(parsed.groups) < 2:
         return np.zeros(0, np.int64)
-    held = {p: TERMS.analyze(term_text(title)) for p, title in titles.items()}
-    runs = [p for p in titles if any(runs_from(held[p], at, parsed.groups) for at in range(len(held[p])))]
+    held = {p: _title_terms(title) for p, title in titles.items()}
+    first = {a[0] for a in parsed.groups[0].alternatives if a}
+    runs = [
+        p for p in titles if any(t in first and runs_from(held[p], at, parsed.groups) for at, t in enumerate(held[p]))
+    ]
     if len(runs) > NAMED_FEW:
         return np.zeros(0, np.int64)
-    heads = {p: TERMS.analyze(term_text(_TITLE_HEAD.split(titles[p], maxsplit=1)[0])) for p in runs}
+    heads = {p: _title_terms(_TITLE_HEAD.split(titles[p], maxsplit=1)[0]) for p in runs}
     return np.array([p for p in runs if 2 * len(parsed.groups) >= len(heads[p]) or len(runs) == 1], dtype=np.int64)
 
 
 _TITLE_HEAD = re.compile(r":\s")  # a title's name before its colon: "Count Anything: …"
+
+
+@lru_cache(maxsize=16384)  # the best papers by words of a burst's queries: mostly the same titles
+def _title_terms(title: str) -> tuple[str, ...]:
+    return tuple(TERMS.analyze(term_text(title)))
 
 
 def named_first(ranked: Scored, named: npt.NDArray[np.int64], depth: int) -> Scored:
