@@ -6,7 +6,7 @@ none of them ("None of these papers mentions every word of “diffusion this wee
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bot.chat.days import Span, resolved, resolved_until
@@ -100,17 +100,18 @@ class Window:
     first: date | None = None
     last: date | None = None
     days: int = 0  # `this week`: the last 7 days; 0 for a named day's (`since monday`, `on friday`)
+    today: date | None = field(default=None, compare=False)  # as of which day: a first day after it is to come
 
     @classmethod
     def of(cls, days: int, span: Span | None, today: date) -> Window:
         """`diffusion this week` (`days`), `agents since monday`, `robotics on friday` and `aug 1 to aug 10`
         (`span`)."""
         if span is None:
-            return cls(since(today, days), None, days)
+            return cls(since(today, days), None, days, today)
         first = resolved(span.first, today)
         if span.until is not None:
-            return cls(first, resolved_until(span.until, first, today))
-        return cls(first, first if span.only else None)
+            return cls(first, resolved_until(span.until, first, today), today=today)
+        return cls(first, first if span.only else None, today=today)
 
     def listed(self) -> str:
         """What a search's header adds of its days: ", listed in the last 7 days", ", listed on Friday…"."""
@@ -133,6 +134,14 @@ class Window:
         """What an answer limited to these days that found nothing says (`none_since`); None for any day."""
         if self.first is None:
             return None
+        if self.today is not None and self.first > self.today:  # `on aug 20 2027`: not a day the store lacks
+            again = "" if query is None else " The same words without the days look at every day."
+            span = self.last is not None and self.last != self.first
+            days = f"{self.first:%A %-d %B %Y}" + (f" to {self.last:%A %-d %B %Y} are" if span else " is")
+            return (
+                f"{days} still to come (today is {self.today:%A %-d %B %Y}): Hugging Face lists a day's papers"
+                f" on that day.{again}"
+            )
         return none_since(query, self.first, latest, self.said(), self.last, lacking)
 
 

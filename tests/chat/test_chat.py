@@ -308,10 +308,10 @@ async def test_a_search_on_a_named_day_keeps_that_day_s_papers(june_store: Paper
         " with `paperboy sync --date 2026-05-27`."
         " The same words without the days look at every day."
     )
-    later = await service.answer(parse_command("agents on 2026-06-10"), asker)  # after its latest: which that is
-    assert later.empty == (
-        "The store does not hold Wednesday 10 June 2026: its latest day is Wednesday 3 June 2026."
-        " The same words without the days look at every day."
+    later = await service.answer(parse_command("agents on 2026-06-10"), asker)  # a day to come: not one it lacks
+    assert later.empty == (  # it said the store does not hold it (QA s74 search #7)
+        "Wednesday 10 June 2026 is still to come (today is Wednesday 3 June 2026): Hugging Face lists a day's"
+        " papers on that day. The same words without the days look at every day."
     )
 
 
@@ -343,9 +343,9 @@ async def test_a_span_of_days_keeps_their_papers_and_says_which_it_lacks(june_st
     )
     ahead = await service.answer(parse_command("2026-07-01 to 2026-07-03"), asker)
     assert ahead.header == "Daily Papers · from Wednesday 1 July to Friday 3 July"  # not "… to Wednesday 3 June"
-    assert ahead.empty == (
-        "The store holds no day from Wednesday 1 July 2026 to Friday 3 July 2026: its latest day is Wednesday 3 June"
-        " 2026."
+    assert ahead.empty == (  # days to come, not days the store lacks
+        "Wednesday 1 July 2026 to Friday 3 July 2026 are still to come (today is Wednesday 3 June 2026): Hugging"
+        " Face lists a day's papers on that day."
     )
 
 
