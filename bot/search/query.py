@@ -15,7 +15,7 @@ from typing import NamedTuple
 from bot.domain.filters import AUTHOR_AT, BY_NAME, NAMES_PAPERS
 from bot.domain.words import STOP_WORDS, as_ours, in_another_script, says_nothing
 from bot.search.acronyms import ACRONYMS
-from bot.search.text import MAX_QUERY_TERMS, query_terms, words
+from bot.search.text import LONGEST, MAX_QUERY_TERMS, query_terms, words
 
 # `author:` and its name; a quoted phrase; an exclusion (`-video`, `-"reinforcement learning"`); a word
 _PIECE = re.compile(
@@ -371,6 +371,8 @@ def nothing_asked(text: str) -> str | None:
         return _NAMELESS
     if parsed.excluded or parsed.excluded_phrases:
         return "it only says what to leave out: add what to look for, such as `diffusion -video`"
+    if any(len(word.encode()) >= LONGEST for word in re.findall(r"[^\W_]+", text)):  # as the index, left out
+        return f"it holds no word to look for (a word of {LONGEST} letters or more is none): use the topic's own words"
     return (
         "it holds no word to look for (only very common words, single letters or punctuation): "
         "use the topic's own words"
