@@ -199,10 +199,18 @@ class DiscordPublisher:
 
     async def permalink(self, ref: MessageRef) -> str | None:
         """The thread's address in its server (a forum post's, or the thread a card started, whose id is
-        the card's); None in a direct message, which has no server to name."""
-        target = await self._channel(ref.channel)
-        guild = getattr(target, "guild", None)
-        return f"https://discord.com/channels/{guild.id}/{ref.thread or ref.message}" if guild is not None else None
+        the card's); None in a direct message, which has no server to name, and for a thread that is
+        gone (deleted, or the bot may no longer see it)."""
+        guild = getattr(await self._channel(ref.channel), "guild", None)
+        thread = ref.thread or ref.message
+        if guild is None:
+            return None
+        if thread != ref.channel:
+            try:
+                await self._channel(thread)
+            except ChannelUnavailable:
+                return None
+        return f"https://discord.com/channels/{guild.id}/{thread}"
 
     async def card_exists(self, ref: MessageRef) -> bool:
         """The card message fetched: Unknown Message (or its forum post gone) once it was deleted."""

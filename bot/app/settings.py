@@ -364,11 +364,17 @@ def load_settings() -> Settings:
 def _config_faults() -> list[str]:
     """The config file's faults, said with the environment's, so that one run names every fault to mend
     (the file is read where `PAPERBOY_CONFIG` points, else the default, as the settings would)."""
-    named = os.environ.get("PAPERBOY_CONFIG", "")
+    named = os.environ.get("PAPERBOY_CONFIG", "").strip()  # blanks: unset, as the settings take them
+    path = Path(named) if named else DEFAULT_CONFIG
     try:
-        load_config(Path(named) if named else DEFAULT_CONFIG, required=bool(named))
+        load_config(path, required=bool(named))
     except ConfigError as exc:
         return [str(exc).replace("\n  also ", "\n    ")]  # the file's own list, under its first line
+    except OSError as exc:  # its folder may not be looked into
+        return [
+            f"{path}: cannot read it ({exc.strerror or exc}): let paperboy's user read it, or point"
+            " PAPERBOY_CONFIG elsewhere"
+        ]
     return []
 
 

@@ -520,7 +520,7 @@ def _unknown_setting(loc: tuple[int | str, ...]) -> str:
         there = _written(here) if here else "at the top of the file"
         return f"unknown setting: {key!r} belongs in {' or '.join(homes)}, not {there}"
     if not path:  # `[defaults]`: a table the file has none of
-        return f"no table of that name: the file's are {', '.join(_written(name) for name in tables)}"
+        return f"paperboy reads no table of that name: its tables are {', '.join(_written(name) for name in tables)}"
     return "unknown setting (check its spelling against the README)"
 
 

@@ -83,7 +83,13 @@ def paper_links(text: str) -> list[tuple[str, str]]:
 def impossible_links(text: str) -> list[str]:
     """The ids, as written, of the paper links in a message that no paper can have
     (`https://arxiv.org/abs/9999.99999`: no month 99), in order, each once."""
-    return list(dict.fromkeys(m.group("id") for m in _LINK.finditer(text) if not _possible(m)))
+    return list(
+        dict.fromkeys(
+            m.group("id") + (f"v{m['version']}" if m["version"] else "")
+            for m in _LINK.finditer(text)
+            if not _possible(m)
+        )
+    )
 
 
 def papers_named(text: str) -> list[str]:

@@ -93,7 +93,7 @@ def quoted(text: str, most: int = 100) -> str:
         if len(text) > 2 and text[0] == opens and text[-1] == closes and not {opens, closes} & set(text[1:-1]):
             text = text[1:-1]
     if len(text) > most:
-        cut = text[: most - 1]
+        cut = text[: max(most - 1, 1)]
         space = cut.rfind(" ")
         text = (cut[:space] if space > most // 2 else cut).rstrip(" ,;:-") + "…"
     return f"“{text}”"

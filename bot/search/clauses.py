@@ -5,6 +5,7 @@ for less, and the coordination of holding it), and what every result must meet (
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 
 from tantivy import FieldType, Occur, Query, Searcher
@@ -13,7 +14,7 @@ from bot.search.documents import SCHEMA, asked_terms, word_pairs
 from bot.search.port import SearchFilters
 from bot.search.query import Group
 from bot.search.query import Query as Parsed
-from bot.search.text import terms, words
+from bot.search.text import TERMS, term_text, terms, words
 
 AUTHORS = 0.3  # an author's name word also counts this much (a `authors` field of its own)
 COORDINATION = 1.0  # what each of the query's words a paper holds adds (`held`), so papers holding more come first
@@ -96,8 +97,14 @@ def held_whole(parsed: Parsed) -> Query:
     joined by OR, the words of one (`"flow matching" OR "rectified flow"` asks for either, not all four
     words: every paper found was said not to hold "every word")."""
     either = [[sorted(terms(" ".join(phrase))) for phrase in joined] for joined in parsed.either]
+    # the query's terms as often as typed, less the phrases': what is left was typed outside them too
+    loose = Counter(TERMS.analyze(term_text(parsed.text))) - Counter(
+        t for joined in parsed.either for phrase in joined for t in TERMS.analyze(term_text(" ".join(phrase)))
+    )
     inside = {t for joined in either for phrase in joined for t in phrase}
-    alone = [g for g in parsed.groups if g.acronym or not all(set(a) <= inside for a in g.alternatives)]
+    alone = [
+        g for g in parsed.groups if g.acronym or not all(set(a) <= inside and not loose[a[0]] for a in g.alternatives)
+    ]
     ones = [any_of(*(must(*(any_of(*_term(t)) for t in phrase)) for phrase in joined)) for joined in either]
     return Query.boolean_query([(Occur.Must, q) for q in [*(_in_text_or_names(g) for g in alone), *ones]])
 

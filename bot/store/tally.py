@@ -117,6 +117,8 @@ class Tally:
             by_key[tuple(row[k] for k in VOTE)].append(row)
             self._posted(tuple(row[k] for k in PAPER), row["posted_at"])
         keys = sorted(by_key)
+        for key in keys:  # oldest first (equals in arrival order): a later-stamped copy first kept the add's time
+            by_key[key].sort(key=lambda row: row["event_at"])
         firsts = [_first(by_key[key][0]) for key in keys]
         inserted = await self._insert_new(votes, VOTE, firsts)
         stored = await self._stored([key for key in keys if key not in inserted])

@@ -324,6 +324,21 @@ def test_the_config_files_faults_are_said_with_the_environments(
     monkeypatch.setenv("PAPERBOY_CONFIG", str(tmp_path / "absent.toml"))
     with pytest.raises(ConfigError, match=r"also .*absent.toml: no such config file"):
         load_settings()
+    monkeypatch.setenv("PAPERBOY_CONFIG", str(config / "in" / "it.toml"))  # a file's path through a file
+    with pytest.raises(ConfigError, match=r"also .*it.toml: (no such config file|cannot read it)"):
+        load_settings()
+
+    def refused(path: Path, required: bool) -> None:  # a folder paperboy's user may not look into (as root, none)
+        raise PermissionError(13, "Permission denied", str(path))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(settings_module, "load_config", refused)
+        with pytest.raises(ConfigError, match=r"also .*it.toml: cannot read it \(Permission denied\): let paperboy"):
+            load_settings()
+    monkeypatch.setenv("PAPERBOY_CONFIG", "   ")  # blanks: unset, the default (valid), no fault of its own
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert "also" not in str(caught.value).replace("also PAPERBOY_", "")
     monkeypatch.setenv("PAPERBOY_CONFIG", "$HOME/bad.toml")  # the variable's own fault: the file is not looked for
     with pytest.raises(ConfigError) as caught:
         load_settings()

@@ -137,7 +137,7 @@ def test_any_text_is_a_config_or_a_one_line_error(text: str) -> None:
         ("[schedule]\nmin_papers = 99999\n", r"schedule.min_papers is 99999: use a number of 1000 or less$"),
         ("[discord]\nguilds = [1" + "0" * 29 + "]\n", r"use a number of 18446744073709551615 or less$"),  # 64 bits
         ("[digest]\nzzzqqq = 1\n", r"digest.zzzqqq: unknown setting \(check its spelling against the README\)"),
-        ("[defaults]\nlimit = 3\n", r"defaults: no table of that name: the file's are \[digest\], \[schedule\], "),
+        ("[defaults]\nlimit = 3\n", r"defaults: paperboy reads no table of that name: its tables are \[digest\], "),
         ('[discord]\nadmins = ["U012AB"]\n', r"discord.admins: unknown setting: 'admins' belongs in \[slack\]"),
         ("a = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
         ("[schedule]\nwait_hours = nan\n", "schedule.wait_hours"),

@@ -85,7 +85,8 @@ def test_a_link_pasted_without_its_scheme_is_found_but_not_inside_another_addres
 
 def test_links_to_ids_no_paper_can_have_are_named_as_written() -> None:
     text = "arxiv.org/abs/9999.99999 and arxiv.org/pdf/2406.1234v2, hf.co/papers/9999.99999, arxiv.org/abs/2406.12345"
-    assert impossible_links(text) == ["9999.99999", "2406.1234"]
+    assert impossible_links(text) == ["9999.99999", "2406.1234v2"]
+    assert impossible_links("arxiv.org/abs/2406.12345v0") == ["2406.12345v0"]  # the version is what cannot be
     assert impossible_links("https://example.com/abs/9999.99999 2406.12345") == []
 
 

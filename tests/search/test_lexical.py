@@ -518,6 +518,9 @@ def test_quoted_phrases_joined_by_a_boolean_or_find_either() -> None:
     assert {h.paper.arxiv_id for h in hits} == {"2401.00001", "2401.00002", "2401.00003"}
     assert all(h.whole for h in hits)  # each holds what was asked (QA s74 #2: "none mentions every word")
     assert not index.search_now('images "flow matching" OR "rectified flow"')[1].whole  # the other word too
+    # a word typed outside the phrases too is asked for (review s74: it was taken for the phrase's)
+    apart = {h.paper.arxiv_id: h.whole for h in index.search_now('matching "flow matching" OR "rectified flow"')}
+    assert apart == {"2401.00001": True, "2401.00002": False, "2401.00003": True}
     assert {h.paper.arxiv_id for h in index.search_now('"flow matching" or "rectified flow"')} == {"2401.00003"}
     parsed = parse_query('"flow matching" OR "rectified flow" OR "normalizing flows" "for images"')
     assert parsed.either == ((("flow", "matching"), ("rectified", "flow"), ("normalizing", "flows")),)

@@ -230,14 +230,17 @@ async def test_a_later_copy_of_an_add_keeps_the_reaction_in_the_week_it_was_put_
     await asyncio.gather(  # copies arriving together, in one batch with a first add
         *(engaged.record(vote(card, user, at=boundary - timedelta(seconds=s))) for user, s in (("U2", 9), ("U2", -9)))
     )
-    assert await engaged.discussed(where, *week, 5) == [Engaged("2606.00001", 2, 0)]
+    await asyncio.gather(  # one batch, the later-stamped copy first (review s74 #4: it set the time put on)
+        *(engaged.record(vote(card, "U3", at=boundary + timedelta(seconds=s))) for s in (9, -9))
+    )
+    assert await engaged.discussed(where, *week, 5) == [Engaged("2606.00001", 3, 0)]
     assert await engaged.discussed(where, *next_week, 5) == []
     await engaged.record(vote(card, "U1", on=False, at=boundary + timedelta(hours=1)))
     await engaged.record(vote(card, "U1", at=boundary + timedelta(hours=2)))  # put on again, next week
     await engaged.record(vote(card, "U1", at=boundary + timedelta(minutes=2)))  # a late copy of the first add
-    assert await engaged.discussed(where, *week, 5) == [Engaged("2606.00001", 1, 0)]
+    assert await engaged.discussed(where, *week, 5) == [Engaged("2606.00001", 2, 0)]
     assert await engaged.discussed(where, *next_week, 5) == [Engaged("2606.00001", 1, 0)]
-    assert await engaged.top(where, None, None, 5) == [Engaged("2606.00001", 2, 0)]
+    assert await engaged.top(where, None, None, 5) == [Engaged("2606.00001", 3, 0)]
 
 
 async def test_shuffled_changes_in_batches_end_as_the_newest_change_of_each_vote(store: PaperStore) -> None:

@@ -400,7 +400,7 @@ async def test_a_weekly_roundup_ends_with_the_most_discussed_in_a_forum_too(
     said = str(discussed[0].body)
     [newest] = (await bot.ledger.newest_threads(where, ["2605.29307"])).values()  # this week's card's
     assert f"replied · thread: https://discord.com/channels/{GUILD_ID}/{newest}" in said
-    assert f"replied · thread: https://discord.com/channels/{GUILD_ID}/880000000000000001" in said
+    assert "880000000000000001" not in said  # a thread Discord no longer has: listed without a link
     if channel != TEXT_ID:
         assert discussed[0].path == f"/channels/{channel}/threads"  # a post of the forum's own
         assert discussed[0].body["name"].startswith("Most discussed")
@@ -561,8 +561,10 @@ async def test_a_thread_is_linked_in_its_server_and_a_direct_message_not_at_all(
     from tests.fakes.discord import DM_ID
 
     publisher = discord_bot.bot.publisher
-    link = await publisher.permalink(MessageRef(FORUM_ID, "55", "880000000000000001"))
-    assert link == f"https://discord.com/channels/{GUILD_ID}/880000000000000001"
+    post = await publisher.post_card(FORUM_ID, card(Paper(arxiv_id="2606.00001", title="A paper")), "k:card")
+    link = await publisher.permalink(post)
+    assert link == f"https://discord.com/channels/{GUILD_ID}/{post.thread}" and post.thread != FORUM_ID
+    assert await publisher.permalink(MessageRef(FORUM_ID, "55", "880000000000000001")) is None  # gone
     assert await publisher.permalink(MessageRef(DM_ID, "56", "56")) is None  # no server to name
     with pytest.raises(ChannelUnavailable):
         await publisher.permalink(MessageRef("not-a-channel", "57", "57"))
