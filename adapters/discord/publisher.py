@@ -37,16 +37,15 @@ from bot.search.text import query_terms
 
 MAX_TAGS = 5  # Discord's limit on tags per forum post
 THREAD_EXISTS = 160004  # "A thread has already been created for this message"
+AUTOMOD = frozenset({200000, 200001})  # the server's AutoMod blocked the message (a word of the paper's)
 # Discord's refusals to start a card's thread that asking again would not change, and what to do.
 NO_THREAD = {
     160006: "the server has 1,000 active threads, Discord's most: archive some",
-    200000: "the server's AutoMod blocked the thread's name (the paper's title)",
-    200001: "the server's AutoMod blocked the thread's name (the paper's title)",
+    **dict.fromkeys(AUTOMOD, "the server's AutoMod blocked the thread's name (the paper's title)"),
 }
 # Discord's refusals of a message as paperboy wrote it (a field too long, an empty message): a fault of ours,
 # which posting it again repeats. (Not AutoMod's 200000, a forum's required tag, an archived thread: the server's.)
 REFUSED_AS_WRITTEN = frozenset({50035, 50006})
-AUTOMOD = frozenset({200000, 200001})  # the server's AutoMod blocked the message (a word of the paper's)
 log = logging.getLogger("paperboy.discord")
 
 

@@ -370,11 +370,6 @@ def _config_faults() -> list[str]:
         load_config(path, required=bool(named))
     except ConfigError as exc:
         return [str(exc).replace("\n  also ", "\n    ")]  # the file's own list, under its first line
-    except OSError as exc:  # its folder may not be looked into
-        return [
-            f"{path}: cannot read it ({exc.strerror or exc}): let paperboy's user read it, or point"
-            " PAPERBOY_CONFIG elsewhere"
-        ]
     return []
 
 

@@ -94,7 +94,7 @@ def fetch_by(command: str, what: str = "it", *, operator: bool = False) -> str:
     return f"run {command} to fetch {what}" if operator else f"whoever runs paperboy can fetch {what} with {command}"
 
 
-def no_listing(record: DayRecord, *, operator: bool = True) -> str:
+def no_listing(record: DayRecord, *, operator: bool = False) -> str:
     """Why a day has no papers: Hugging Face listed none, has listed none yet, or the store lacks the day
     (`operator`: said to whoever runs paperboy, who can fetch it; else in chat, saying who can)."""
     when = f"{record.day:%A %-d %B %Y}"

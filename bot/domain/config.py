@@ -391,11 +391,11 @@ def _again(error: ErrorDetails) -> InitErrorDetails:
 
 def load_config(path: Path, *, required: bool) -> FileConfig:
     """Read and check the config file; a missing optional file means the embedded defaults."""
-    if not path.exists():
-        if required:
-            raise ConfigError(f"{path}: no such config file (PAPERBOY_CONFIG points at it)")
-        return FileConfig()
     try:
+        if not path.exists():  # (a folder on its way this user may not look into: said, not a traceback)
+            if required:
+                raise ConfigError(f"{path}: no such config file (PAPERBOY_CONFIG points at it)")
+            return FileConfig()
         text = path.read_text(encoding="utf-8-sig")  # a byte-order mark, as Windows tools write, is no TOML
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read it: {unreadable(exc)}") from None

@@ -14,7 +14,7 @@ from bot.search.documents import SCHEMA, asked_terms, word_pairs
 from bot.search.port import SearchFilters
 from bot.search.query import Group
 from bot.search.query import Query as Parsed
-from bot.search.text import TERMS, term_text, terms, words
+from bot.search.text import TERMS, term_text, words
 
 AUTHORS = 0.3  # an author's name word also counts this much (a `authors` field of its own)
 COORDINATION = 1.0  # what each of the query's words a paper holds adds (`held`), so papers holding more come first
@@ -96,16 +96,16 @@ def held_whole(parsed: Parsed) -> Query:
     or in an author's name ("chen diffusion" is answered by a Chen's papers on diffusion); of phrases
     joined by OR, the words of one (`"flow matching" OR "rectified flow"` asks for either, not all four
     words: every paper found was said not to hold "every word")."""
-    either = [[sorted(terms(" ".join(phrase))) for phrase in joined] for joined in parsed.either]
+    if not parsed.either:  # (most queries: no more work than that)
+        return Query.boolean_query([(Occur.Must, _in_text_or_names(g)) for g in parsed.groups])
+    either = [[TERMS.analyze(term_text(" ".join(phrase))) for phrase in joined] for joined in parsed.either]
     # the query's terms as often as typed, less the phrases': what is left was typed outside them too
-    loose = Counter(TERMS.analyze(term_text(parsed.text))) - Counter(
-        t for joined in parsed.either for phrase in joined for t in TERMS.analyze(term_text(" ".join(phrase)))
-    )
-    inside = {t for joined in either for phrase in joined for t in phrase}
+    phrased = [t for joined in either for phrase in joined for t in phrase]
+    loose, inside = Counter(TERMS.analyze(term_text(parsed.text))) - Counter(phrased), set(phrased)
     alone = [
         g for g in parsed.groups if g.acronym or not all(set(a) <= inside and not loose[a[0]] for a in g.alternatives)
     ]
-    ones = [any_of(*(must(*(any_of(*_term(t)) for t in phrase)) for phrase in joined)) for joined in either]
+    ones = [any_of(*(must(*(any_of(*_term(t)) for t in sorted(set(p)))) for p in joined)) for joined in either]
     return Query.boolean_query([(Occur.Must, q) for q in [*(_in_text_or_names(g) for g in alone), *ones]])
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -328,13 +329,19 @@ def test_the_config_files_faults_are_said_with_the_environments(
     with pytest.raises(ConfigError, match=r"also .*it.toml: (no such config file|cannot read it)"):
         load_settings()
 
-    def refused(path: Path, required: bool) -> None:  # a folder paperboy's user may not look into (as root, none)
-        raise PermissionError(13, "Permission denied", str(path))
+    exists = Path.exists
+
+    def refused(path: Path) -> bool:  # a folder paperboy's user may not look into (as root, none is)
+        if path.name == "it.toml":
+            raise PermissionError(13, "Permission denied", str(path))
+        return exists(path)
 
     with monkeypatch.context() as patched:
-        patched.setattr(settings_module, "load_config", refused)
-        with pytest.raises(ConfigError, match=r"also .*it.toml: cannot read it \(Permission denied\): let paperboy"):
+        patched.setattr(Path, "exists", refused)
+        with pytest.raises(ConfigError, match=r"also .*it.toml: cannot read it: this user may not read it"):
             load_settings()
+        with pytest.raises(ConfigError, match=r"^.*it.toml: cannot read it: this user may not read it$"):
+            load_config(Path(os.environ["PAPERBOY_CONFIG"]), required=True)  # `run`'s own reading, the same
     monkeypatch.setenv("PAPERBOY_CONFIG", "   ")  # blanks: unset, the default (valid), no fault of its own
     with pytest.raises(ConfigError) as caught:
         load_settings()
