@@ -102,6 +102,7 @@ _ASKING_ABOUT = frozenset({"anything", "something"})
 _ABOUT = frozenset({"on", "about", "in", "for", "re", "regarding"})
 _ASKING_FOR = frozenset({"search", "find", "show", "look", "looking", "give", "get", "list", "want", "need"})
 _FOR = frozenset({"for", "me", "us", "papers", "paper", "all", "some", "any"})
+QUESTION_WORDS = _BETWEEN | _LEADING | _RANKING | _ASKING_ABOUT | _ASKING_FOR  # no typos: `spelling.respell`
 
 
 def _asking(word: str, match: re.Match[str], text: str) -> bool:

@@ -29,7 +29,16 @@ from bot.domain.filters import kind
 from bot.domain.words import STOP_WORDS, edits, quoted
 from bot.host.tasks import stopped
 from bot.search.port import SearchFilters, SearchHit, SearchIndex
-from bot.search.query import AskedBy, asked_by, author_names, author_words, loose_words, maybe_names, parse_query
+from bot.search.query import (
+    QUESTION_WORDS,
+    AskedBy,
+    asked_by,
+    author_names,
+    author_words,
+    loose_words,
+    maybe_names,
+    parse_query,
+)
 from bot.search.text import RUN_TOGETHER, folded, has_names
 
 log = logging.getLogger("paperboy.search")
@@ -56,6 +65,8 @@ def respell(query: str, held: Held, near: Near, names: tuple[Held, Near] | None 
     changes: list[tuple[int, int, str]] = []
     for start, stop, token in loose_words(query):
         core = _EDGES.sub("", token)
+        if core.lower() in QUESTION_WORDS:
+            continue  # "trending diffusion": a word of the question, not of its topic, was offered as "tending"
         parts = _JOINS.split(core)  # the words of "self-suprvised", as the index cuts them
         if len(parts) > 1 and held(folded(core.replace("-", ""))):
             continue  # "de-duplication": papers write it "deduplication", no typo
@@ -146,8 +157,8 @@ class Searched:
     days: bool = False  # whether the search kept some days only (`… this week`): they may be why none was found
 
     def nobody(self) -> str | None:
-        """What an answer with no papers says of an `author:` name no paper has, or of a person's papers
-        none of which is on the words asked, or None."""
+        """What an answer with no papers says of an `author:` name no paper has, of a person's papers
+        none of which is on the words asked, or of a respelling offered (which finds papers), or None."""
         if self.by is not None and not self.hits:
             if self.days or not self.by.words:  # the days, or no paper of theirs at all: said otherwise
                 return None
@@ -156,9 +167,11 @@ class Searched:
                 f"None of the papers with an author named {quoted(name)} is on {quoted(self.by.words[:100])}:"
                 f' a search for `author:"{name}"` lists theirs.'
             )
-        return (
-            f"No paper in the store has an author named {quoted(self.unknown_author)}." if self.unknown_author else None
-        )
+        if self.unknown_author:
+            return f"No paper in the store has an author named {quoted(self.unknown_author)}."
+        if self.suggested is not None and not self.hits:
+            return "No papers match as typed: the spelling offered finds some."
+        return None
 
     def note(self) -> str | None:
         """What the answer says of a respelled or suggested query, or of a topic no paper shown holds
@@ -235,10 +248,25 @@ async def searched(search: SearchIndex, query: str, limit: int, filters: SearchF
         return Searched(hits, query, suggested=respelled)
     better = await search.search(respelled, filters, limit=limit)
     if not any(h.whole for h in better):  # "Yann LeCun" as "yarn LeCun": no paper holds LeCun either
-        return Searched(hits, query, unknown_author=await _unknown(search, query))
+        unknown = await _unknown(search, query)
+        if better and unknown is None and await _every_word_held(search, query, respelled):
+            return Searched(hits, query, suggested=respelled)  # "mixtral of exprts": "mistral of experts"?
+        return Searched(hits, query, unknown_author=unknown)
     if maybe_names(respelled) != maybe_names(query):  # another person, maybe: offered, not answered
         return Searched(hits, query, suggested=respelled, unknown_author=await _unknown(search, query))
     return Searched(better, query, respelled)
+
+
+async def _every_word_held(search: SearchIndex, query: str, respelled: str) -> bool:
+    """Whether papers hold each word of a respelling that finds papers, none of them holding it whole:
+    the words it kept as typed (but stop words) are asked for one by one. "mixtral of exprts", respelled
+    "mistral of experts", is offered, no paper holding both; "Yann LeCun", as "yarn LeCun", is not: no
+    paper holds "LeCun". At most `NAMES_CHECKED` words asked."""
+    kept = [w for (_, _, w), (_, _, r) in zip(loose_words(query), loose_words(respelled), strict=False) if w == r]
+    asked = [w for w in dict.fromkeys(_EDGES.sub("", w) for w in kept) if w and folded(w) not in STOP_WORDS]
+    if len(asked) > NAMES_CHECKED:
+        return False
+    return all([await search.search(f'"{word}"', limit=1) for word in asked])
 
 
 async def _someone(search: SearchIndex, entry: str) -> bool:

@@ -57,6 +57,16 @@ def test_words_papers_hold_names_and_phrases_stay_as_typed() -> None:
     assert respell("difraction", held, near) == "diffraction"  # one edit: not "diffusion", three away
 
 
+def test_a_word_of_the_question_is_no_typo() -> None:
+    """`trending diffusion` was offered “tending diffusion”: `trending` asks for the newest papers on
+    the topic, and is no word of it; the question's words are never respelled."""
+    held, near = INDEX.held, INDEX.near_words
+    assert held("trending") == 0
+    assert respell("trending", lambda w: int(w == "tending"), lambda w, most: ["tending"]) is None
+    assert respell("trending difusion", held, near) == "trending diffusion"
+    assert respell("upvoted difusion vs modles", held, near) == "upvoted diffusion vs models"
+
+
 def test_an_exclusion_no_paper_holds_is_respelled_too() -> None:
     """`diffusion -vidoe` left out nothing, silently: the search now offers `diffusion -video`."""
     assert respell("diffusion -vidoe", INDEX.held, INDEX.near_words) == "diffusion -video"
@@ -500,10 +510,30 @@ def test_a_respelling_whose_papers_hold_no_more_of_it_than_the_query_is_no_answe
     port = Closest({"yarn LeCun": ["2601.00001"]}, {"Yann LeCun": "yarn LeCun"})
     found = asyncio.run(searched(port, "Yann LeCun", 10))
     assert found.hits == [] and found.respelled is None and found.note() is None
-    assert port.asked == ["Yann LeCun", "yarn LeCun"]
+    assert port.asked == ["Yann LeCun", "yarn LeCun", '"LeCun"']  # (the word it kept: no paper holds it)
     by = asyncio.run(searched(AsTyped({}), "papers by Qwzx Plorb", 10))  # as people ask for a person's papers
     assert by.unknown_author == "Qwzx Plorb"
     assert by.nobody() == "No paper in the store has an author named “Qwzx Plorb”."
+
+
+def test_a_respelling_of_words_papers_hold_apart_is_offered_where_the_query_found_nothing() -> None:
+    """ "mixtral of exprts" answered "No papers match" and nothing more, two typos and no paper holding
+    both respelled words ("mistral", "experts"); with one typo the respelling was offered. Where papers
+    hold each word of the respelling it is offered; a word it kept as typed that no paper holds ("yarn
+    LeCun") is no better than the query, and is not."""
+    port = Closest({"mistral of experts": ["2601.00001"], '"tuning"': ["2601.00002"]}, {})
+    port.respellings = {"mixtral of exprts": "mistral of experts", "mixtral tuning exprts": "mistral tuning experts"}
+    found = asyncio.run(searched(port, "mixtral of exprts", 10))
+    assert found.hits == [] and found.respelled is None and found.suggested == "mistral of experts"
+    assert found.note() == "Did you mean “mistral of experts”? No paper holds “mixtral” or “exprts”."
+    assert found.nobody() == "No papers match as typed: the spelling offered finds some."
+    assert port.asked == ["mixtral of exprts", "mistral of experts"]  # ("of" is no word to ask about)
+    port.hits["mistral tuning experts"] = ["2601.00001"]
+    kept = asyncio.run(searched(port, "mixtral tuning exprts", 10))
+    assert kept.suggested == "mistral tuning experts" and port.asked[-1] == '"tuning"'
+    del port.hits['"tuning"']
+    assert asyncio.run(searched(port, "mixtral tuning exprts", 10)).suggested is None
+    assert asyncio.run(searched(port, "mixtral exprts", 10)).suggested is None  # (no respelling finds papers)
 
 
 def test_a_persons_papers_asked_for_whom_no_paper_has_are_said_so_not_searched_as_words() -> None:
