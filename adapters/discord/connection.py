@@ -263,6 +263,26 @@ def application_id(token: str) -> int | None:
     return int(decoded) if decoded.isdigit() else None
 
 
+_PORTAL = "the Discord developer portal: your application → Bot → Reset Token"
+_SLACK_TOKENS = ("xoxb-", "xoxp-", "xoxe", "xapp-")
+
+
+def token_fault(token: str, named: str) -> str | None:
+    """What is wrong with the shape of a bot token, said before Discord is asked (`named`: where it was
+    set), or None. Asked, Discord refuses it with a 401, but only once it answers: offline, or out of
+    reach, a Slack token pasted there was tried again for ever. The token itself is never said."""
+    if (slack := next((p for p in _SLACK_TOKENS if token.startswith(p)), None)) is not None:
+        return f"{named} holds a Slack token (it starts {slack}): set the Discord bot's token, from {_PORTAL}"
+    if token[:4].lower() == "bot ":
+        return f"{named} begins with “Bot ”: set the token alone (paperboy adds that word itself)"
+    if token.count(".") != 2 or application_id(token) is None:
+        return (
+            f"{named} is not a Discord bot token (three parts joined by dots, the first the bot's id): copy it "
+            f"again from {_PORTAL}"
+        )
+    return None
+
+
 def refused(named: str) -> str:
     """What a start says of a bot token Discord refuses, `named` as where it was set."""
     return f"Discord refused {named} (401): check the bot token"

@@ -147,7 +147,14 @@ def _oauth_app(workspaces: Workspaces) -> OAuthApp:
 
 
 def discord_token(services: Services) -> str | None:
-    return discord_token_of(services.settings, services.config)
+    """The Discord bot token set; ConfigError where it cannot be one (`token_fault`)."""
+    token = discord_token_of(services.settings, services.config)
+    if token is not None:
+        from adapters.discord.connection import token_fault
+
+        if (fault := token_fault(token, discord_token_named(services))) is not None:
+            raise ConfigError(fault)
+    return token
 
 
 def discord_token_named(services: Services) -> str:

@@ -212,6 +212,9 @@ def test_a_post_to_one_platform_needs_no_other_in_reach(paperboy: Paperboy) -> N
     assert "Posted" in posted.err and "Discord" not in posted.err
     refused = paperboy("post", "--channel", "discord:1234567890", "--date", "2026-06-01", **OFFLINE, **discord_down)
     assert refused.code == 1 and "Discord could not be reached" in refused.err
+    slack_token = discord_down | {"DISCORD_TOKEN": "xoxb-1-2"}  # said offline, not left to a Discord out of reach
+    wrong = paperboy("post", "--channel", "discord:1234567890", "--date", "2026-06-01", **OFFLINE, **slack_token)
+    assert wrong.code == 1 and "DISCORD_TOKEN holds a Slack token (it starts xoxb-)" in wrong.err, wrong.err
 
 
 def test_a_sync_whose_day_failed_does_not_say_it_synced_it(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from adapters.discord.app import PaperBot
-from adapters.discord.connection import DiscordRuntime, application_id
+from adapters.discord.connection import DiscordRuntime, application_id, token_fault
 from bot.app.cli.serving import _reconnecting
 from bot.store.papers import PaperStore
 from tests.adapters.discord.conftest import DiscordBot
@@ -75,6 +75,21 @@ async def test_a_listed_server_the_bot_is_not_in_is_said_and_passed_over(
 @pytest.mark.parametrize("token", ["…", "é.x.y", "not base64 at all"])
 def test_a_token_that_names_no_application_is_none(token: str) -> None:
     assert application_id(token) is None  # "…", the README's placeholder, raised a ValueError's traceback
+
+
+def test_a_token_that_cannot_be_a_bots_is_said_before_discord_is_asked() -> None:
+    """A Slack token pasted into DISCORD_TOKEN waited for Discord's 401, which never came offline or
+    with Discord out of reach: `run` tried again for ever. Its shape is said at start; never the token."""
+    assert token_fault("MTIz.abc.def", "DISCORD_TOKEN") is None
+    slack = token_fault("xoxb-1234-5678-secret", "DISCORD_TOKEN")
+    assert slack is not None and slack.startswith("DISCORD_TOKEN holds a Slack token (it starts xoxb-)")
+    assert "secret" not in slack
+    assert token_fault("Bot MTIz.abc.def", "[discord] token in p.toml") == (
+        "[discord] token in p.toml begins with “Bot ”: set the token alone (paperboy adds that word itself)"
+    )
+    for token in ("MTIz", "MTIz.abc", "…", "abc.def.ghi", "MTIz.a.b.c"):
+        fault = token_fault(token, "DISCORD_TOKEN")
+        assert fault is not None and fault.startswith("DISCORD_TOKEN is not a Discord bot token"), token
 
 
 async def test_search_is_deferred_then_followed_up(discord_bot: DiscordBot) -> None:
