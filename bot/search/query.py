@@ -98,7 +98,7 @@ _BETWEEN = frozenset({"vs", "vs.", "versus"})
 _LEADING = frozenset({"latest", "newest", "recent", "popular", "trending", "upvoted"})
 _RANKING = frozenset({"top", "best"})  # not before a letter, a number or a stop word ("top k sampling", "best of
 # n"), nor in "best practices"
-_ASKING_ABOUT = frozenset({"anything", "something"})
+_ASKING_ABOUT = frozenset({"anything", "something", "papers", "paper"})  # "papers on diffusion" is "diffusion"
 _ABOUT = frozenset({"on", "about", "in", "for", "re", "regarding"})
 _ASKING_FOR = frozenset({"search", "find", "show", "look", "looking", "give", "get", "list", "want", "need"})
 _FOR = frozenset({"for", "me", "us", "papers", "paper", "all", "some", "any"})
@@ -108,7 +108,8 @@ QUESTION_WORDS = _BETWEEN | _LEADING | _RANKING | _ASKING_ABOUT | _ASKING_FOR  #
 def _asking(word: str, match: re.Match[str], text: str) -> bool:
     """Whether `word` (at `match` in `text`) asks rather than names: `vs` between two words; `latest`,
     `newest`, `recent`, `popular`, `trending`, `upvoted`, `top` or `best` before the topic's words;
-    `anything` or `something` first, before `on`/`about`…"""
+    `anything`, `something` or `papers` first, before `on`/`about`… (`papers on diffusion`: the same papers as
+    `diffusion`, its words and its meaning)"""
     lowered = word.lower().rstrip(",;:!?")
     if lowered not in _BETWEEN | _LEADING | _RANKING | _ASKING_ABOUT | _ASKING_FOR:
         return False  # most words: the text around them is not split (a pasted abstract's hundreds of words)
@@ -138,6 +139,7 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
         text = joined_names(text, one_name)  # after the cut: the quotes it adds do not cut the query's end
     plain: list[str] = []
     loose: list[str] = []  # the words outside quotes
+    asked_at: int | None = None  # where the last of the question's own words was ("show me …")
     choices: list[list[tuple[str, ...]]] = []  # each quoted phrase, with those a capital OR joins to it
     phrased = joined = False  # the last piece was a quoted phrase; a capital OR after one
     authors: list[tuple[str, ...]] = []
@@ -180,6 +182,8 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
         elif word and not _asking(word, match, text):
             plain.append(word)
             loose.append(word)
+        elif word:
+            asked_at = len(plain)  # the question's words end here, at the latest
     groups = _groups(list(query_terms(" ".join(plain))))
     phrases = [c[0] for c in choices if len(c) == 1]
     if choices:  # a quoted "LLMs via" asks for those words: the expansion could never hold the phrase
@@ -194,8 +198,26 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
         tuple(tuple(c) for c in choices if len(c) > 1),
         empty=not groups and not authors,
         nameless=nameless,
-        text=" ".join(plain)[:1000],
+        text=_topic(plain, asked_at)[:1000],
     )
+
+
+_FILLERS = STOP_WORDS | _FOR | _ABOUT | {"i", "we"}
+
+
+def _topic(plain: list[str], asked_at: int | None) -> str:
+    """The words to understand (embedded): of a query phrased as a question, without the words around its
+    question ("I want papers about …", "show me … papers"), so that it means what its topic means."""
+    if asked_at is None:
+        return " ".join(plain)
+    words = [w for w in plain[:asked_at] if w.lower() not in _FILLERS] + plain[asked_at:]
+    while words and words[0].lower() in _FILLERS:
+        words.pop(0)
+    if len(words) > 1 and words[-1].lower().rstrip("?!.") in ("papers", "paper"):
+        words.pop()
+    if words:
+        words[-1] = words[-1].rstrip("?!") or words[-1]  # the question's mark
+    return " ".join(words) or " ".join(plain)
 
 
 def _groups(stems: list[str]) -> list[Group]:

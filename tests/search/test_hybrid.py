@@ -400,12 +400,15 @@ def test_a_common_acronym_or_other_query_keeps_the_fused_order(
         ("most upvoted speculative decoding papers", "speculative decoding"),
         ("trending speculative decoding", "speculative decoding"),  # "Did you mean “tending …”?"
         ("I want papers about speculative decoding", "speculative decoding"),
+        ("papers on speculative decoding", "speculative decoding"),  # (its meaning was "papers on …"'s)
+        ("paper about speculative decoding", "speculative decoding"),
     ],
 )
 def test_the_words_of_a_question_are_not_its_topic(index: HybridIndex, query: str, topic: str) -> None:
     """ "vs", "latest", "anything" counted as topic words: no paper shown held them all, and "DPO vs PPO" was
     answered "None of these papers mentions every word: they are the closest found" over a paper naming both."""
     assert parse_query(query).groups == parse_query(topic).groups
+    assert parse_query(query).text == parse_query(topic).text  # what is embedded: the topic's meaning
     assert any(hit.whole for hit in index.search_now(query, limit=5))
 
 
