@@ -30,6 +30,11 @@ from bot.domain.ids import impossible_links, paper_links, paper_url_id
         ("https://ar5iv.labs.arxiv.org/html/2406.12345", "2406.12345"),
         ("https://ar5iv.org/abs/2406.12345", "2406.12345"),
         ("https://browse.arxiv.org/abs/2406.12345", "2406.12345"),
+        # other sites' pages of a paper, named by its arXiv id: "That link names no paper I can read"
+        ("https://www.semanticscholar.org/arxiv/2406.12345", "2406.12345"),
+        ("https://papers.cool/arxiv/2406.12345", "2406.12345"),
+        ("https://scirate.com/arxiv/2406.12345v3", "2406.12345"),
+        ("https://www.emergentmind.com/papers/2406.12345", "2406.12345"),
     ],
 )
 def test_paper_urls_name_their_paper(url: str, expected: str) -> None:
@@ -52,6 +57,8 @@ def test_paper_urls_name_their_paper(url: str, expected: str) -> None:
         "ftp://arxiv.org/abs/2406.12345",
         "https://notalphaxiv.org/abs/2406.12345",
         "https://alphaxiv.org/explore/2406.12345",
+        "https://www.semanticscholar.org/paper/2406.12345",  # (a paper's own id there, not arXiv's)
+        "https://notpapers.cool/arxiv/2406.12345",
     ],
 )
 def test_other_urls_are_not_papers(url: str) -> None:
