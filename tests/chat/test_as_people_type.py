@@ -799,6 +799,34 @@ def test_a_zone_or_a_cadence_said_loosely_is_refused_not_saved_as_a_topic(typed:
 
 
 @pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("subscribe diffusion on fry", "`on` and one day of the week"),
+        ("subscribe weekly diffusion on fry", "`on` and one day of the week"),
+        ("subscribe diffusion evry day", "`days daily`"),
+        ("subscribe diffusion everyday", "`days daily`"),
+        ("subscribe diffusion Europe/Berlin", "`tz Europe/Berlin`"),
+        ("subscribe diffusion in europe/pari", "`tz europe/pari`"),  # (`tz` then offers Europe/Paris)
+        ("subscribe diffusion at9am", "`at 9am`"),
+        ("settings topics diffusion at9am", "`at 9am`"),
+        ("subscribe diffusion day mon", "`days mon`"),
+        ("subscribe diffusion tomorrow", "`at` and a time, such as `at 09:00`: a digest begins at its next one"),
+        ("subscribe diffusion every morning", "`at 09:00`, or the hour you want"),
+        ("subscribe diffusion each weekday", "`days mon-fri`"),
+        ("subscribe diffusion max 5", "`top 5`"),
+    ],
+)
+def test_a_schedule_said_in_words_after_a_topic_is_refused_not_saved_as_its_words(typed: str, meant: str) -> None:
+    """Each was saved as the topic (“diffusion on fry”), whose digest then found nothing, every day."""
+    assert f"looks like an option, not a topic: type {meant}" in refused(typed)
+
+
+@pytest.mark.parametrize("topic", ["diffusion on the", "real time 3d reconstruction", "gpt 4 papers"])
+def test_a_topic_ending_near_a_schedule_word_is_still_a_topic(topic: str) -> None:
+    assert parse_command(f"subscribe {topic}") == Subscribe((topic,))
+
+
+@pytest.mark.parametrize(
     "typed",
     ["flow matching", "topic modeling", "helm benchmark", "unsafe prompts", "setting up RL environments",
      "subscriber prediction", "followers graph"],

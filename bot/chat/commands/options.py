@@ -12,6 +12,7 @@ from bot.chat.commands.typed import tokens_of
 from bot.domain.config import check_time, check_timezone
 from bot.domain.errors import UsageError
 from bot.domain.weekdays import digest_days, looks_like_a_day, not_days, parse_days, parse_weekday
+from bot.domain.words import STOP_WORDS, edits
 from bot.domain.zones import ABBREVIATIONS, names_a_city, zone_hint, zone_named, zones_by_lower
 
 OPTIONS = ("at", "tz", "top", "days")
@@ -184,9 +185,9 @@ def _abbreviated_zone(word: str) -> str | None:
     return None
 
 
-_GLUED = re.compile(r"(at|top)(\d[\d:.]*)", re.IGNORECASE)  # `at10:00`, `top5`
+_GLUED = re.compile(r"(at|top)(\d[\d:.]*(?:[ap]m)?)", re.IGNORECASE)  # `at10:00`, `at9am`, `top5`
 
-_NEAR = {"time": "at", "timezone": "tz", "zone": "tz", "limit": "top", "tops": "top"}
+_NEAR = {"time": "at", "timezone": "tz", "zone": "tz", "limit": "top", "tops": "top", "max": "top"}
 
 FLAG_NAMES = {"topic": "", "topics": "", **{option: option for option in OPTIONS}, **_NEAR, "on": "on", "day": "on"}
 
@@ -302,6 +303,40 @@ def option_meant(topic: str) -> str | None:
         place = " ".join(words[1:]).removesuffix(" time").removesuffix(" Time")
         zone = zone_named(place) if place else None
         return f"`at {words[0]}{f' tz {zone}' if zone else ''}`"
+    return _said_in_words(words)
+
+
+# The ends of a topic that are a schedule said in words, each saved as the topic's words before, and the
+# digest of “diffusion on fry” found nothing, every day, without a word:
+_ZONE_LIKE = re.compile(  # `Europe/Berlin`, `europe/pari` (a zone mistyped: `tz` says the nearest)
+    r"(?:Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc|US|Canada|Brazil)/\S+",
+    re.IGNORECASE,
+)
+_EVERY = re.compile(r"(?:every|evry|everey|each)\Z", re.IGNORECASE)
+_HOURS_OF = {"morning": "09:00", "mornings": "09:00", "evening": "18:00", "evenings": "18:00", "night": "21:00"}
+_SHORT = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _said_in_words(words: list[str]) -> str | None:
+    """What to type for a topic ending in a schedule said in words (`diffusion Europe/Berlin`, `… on fry`,
+    `… evry day`, `… every morning`, `… day mon`, `… tomorrow`), or None; not `gpt 4 papers`, a topic."""
+    last = words[-1].lower().rstrip(".,!") if words else ""
+    before = words[-2].lower() if len(words) >= 2 else ""
+    every = _EVERY.fullmatch(before) is not None
+    if words and _ZONE_LIKE.fullmatch(words[-1]):
+        return f"`tz {words[-1]}`"
+    if before == "on" and len(last) == 3 and last not in STOP_WORDS and any(edits(last, d, 1) <= 1 for d in _SHORT):
+        return "`on` and one day of the week, such as `on fri` (a weekly roundup), or `days mon-fri`"
+    if before == "day" and looks_like_a_day(last):
+        return f"`days {last}`"
+    if last == "everyday" or (every and last in ("day", "days")):
+        return "`days daily`"
+    if every and last in ("weekday", "weekdays", "workday", "workdays"):
+        return "`days mon-fri`"
+    if every and last in _HOURS_OF:
+        return f"`at {_HOURS_OF[last]}`, or the hour you want"
+    if last in ("tomorrow", "tonight") and len(words) >= 2:
+        return "`at` and a time, such as `at 09:00`: a digest begins at its next one"
     return None
 
 
