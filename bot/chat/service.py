@@ -424,6 +424,7 @@ class ChatService:
         from bot.search.query import another_script, author_unnamed, nothing_asked  # loaded with the first search
         from bot.search.spelling import searched
 
+        window, not_in = await self._today_held(window)
         filters = SearchFilters(since=window.first, until=window.last)
         found = await searched(self._search, query, limit, filters)
         dropped = None  # `search diffusion`: the CLI's and Discord's verb, typed here (search agents were found)
@@ -441,7 +442,7 @@ class ChatService:
             subheader=" ".join(
                 filter(
                     None,
-                    (said_dropped(dropped), author_unnamed(query), found.note(), hint, found_lacking),
+                    (not_in, said_dropped(dropped), author_unnamed(query), found.note(), hint, found_lacking),
                 )
             )
             or None,
@@ -452,6 +453,16 @@ class ChatService:
             or (await none_within(self._store, query, window, lacking) if window.first is not None else None)
             or f"No papers match {quoted(query)}. Try fewer or broader words, or {words.help_command}.",
         )
+
+    async def _today_held(self, window: Window) -> tuple[Window, str | None]:
+        """A search of today's papers (`diffusion today`) before today's are in: of the latest day with
+        papers, saying so, as `today` shows that day (it answered that the store holds no day since today,
+        while `today` showed Friday's papers); else the window as asked, and None."""
+        latest = await self._store.latest_day() if window.days == 1 and window.today is not None else None
+        if latest is None or window.today is None or latest >= window.today:
+            return window, None
+        record = await self._store.day_record(window.today)
+        return Window(latest, latest, today=window.today), not_today(record, f"searched the latest, {latest:%A %-d %B}")
 
     async def _command_named(self, query: str) -> str | None:
         """The topic of a search typed with the command's name before it (`search diffusion`: "search" was
@@ -714,8 +725,9 @@ def _said_once(line: str) -> list[Post]:
     return [said(line)]
 
 
-def not_today(record: DayRecord) -> str:
-    """Why `/papers today` shows an earlier day: today is not in the store yet, or has no papers."""
+def not_today(record: DayRecord, instead: str = "here is the latest day with papers") -> str:
+    """Why `/papers today` shows an earlier day (`instead`: what it does): today is not in the store yet,
+    or has no papers."""
     when = f"{record.day:%A %-d %B}"
     if record.fetched_at is None:
         weekend = " (a weekend day: Hugging Face lists papers on weekdays)" if record.day.weekday() >= 5 else ""
@@ -725,7 +737,7 @@ def not_today(record: DayRecord) -> str:
     else:
         weekend = ", a weekend day" if record.day.weekday() >= 5 else ""
         why = f"Hugging Face listed no papers today ({when}{weekend})"
-    return f"{why}: here is the latest day with papers."
+    return f"{why}: {instead}."
 
 
 # a search typed with the command's name before its topic (`search diffusion`, `search: diffusion`)

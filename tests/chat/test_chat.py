@@ -94,6 +94,27 @@ async def test_today_says_when_the_day_it_shows_is_not_today(june_store: PaperSt
     assert same_day.subheader is not None and "not in the store" not in same_day.subheader
 
 
+async def test_a_search_of_today_before_its_papers_are_in_searches_the_latest_day_as_today_shows_it(
+    june_store: PaperStore,
+) -> None:
+    """`today` showed the latest day's papers, saying so; `diffusion today` answered only that the store
+    holds no day since today."""
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    later = chat_service(june_store, clock=lambda: datetime(2026, 6, 5, 9, tzinfo=UTC))  # the store ends 3 June
+    latest = {p.arxiv_id for p in await june_store.listing(date(2026, 6, 3))}
+    for typed in ("diffusion today", "today diffusion", "today's diffusion papers"):
+        post = await later.answer(parse_command(typed), asker)
+        assert post.header.startswith("Papers on “diffusion") and post.header.endswith(
+            ", listed on Wednesday 3 June 2026"
+        )
+        assert post.subheader is not None and post.subheader.startswith(
+            "Today (Friday 5 June) is not in the store yet: searched the latest, Wednesday 3 June."
+        )
+        assert post.cards and {c.paper_id for c in post.cards} <= latest
+    same_day = await chat_service(june_store).answer(parse_command("diffusion today"), asker)  # NOW is 3 June
+    assert same_day.subheader is None or "not in the store" not in same_day.subheader
+
+
 async def test_today_says_how_to_see_the_papers_it_leaves_out(june_store: PaperStore) -> None:
     """3 June lists 23 papers; the digest's number is 5: the rest were out of reach in chat."""
     service = chat_service(june_store)
