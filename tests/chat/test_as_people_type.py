@@ -927,6 +927,8 @@ def test_a_link_alone_is_its_papers_card_whatever_its_path_says() -> None:
         ("who wants to present 2607.29677?", PaperLookup("2607.29677")),
         ("link to 2607.29677", PaperLookup("2607.29677")),
         ("can someone share the pdf for 2607.29677", PaperLookup("2607.29677")),
+        ("any news on 2607.29677?", PaperLookup("2607.29677")),  # "No papers match “any news on 2607.29677?”"
+        ("more info on https://arxiv.org/abs/2607.29677", PaperLookup("2607.29677")),
         ("sav 2607.29677", Save("2607.29677")),  # "Did you mean `saved`?"
         ("remove 2607.29677", Unsave("2607.29677")),  # searched for
     ],

@@ -390,8 +390,8 @@ _CHATTER = frozenset(
     | {"a", "an", "opinions", "hey", "hi", "fyi", "new", "wow", "great", "one", "folks", "team", "all", "y'all"}
     | {"to", "for", "me", "us", "send", "share", "give", "get", "can", "could", "i", "we", "where", "find", "pdf"}
     | {"who", "wants", "want", "present", "presenting", "discuss", "discussing", "tomorrow", "today", "next"}
-    | {"someone", "somebody"}
-)
+    | {"someone", "somebody", "news", "updates", "update", "info", "details", "more", "anything", "know", "tell"}
+)  # (`any news on 2406.12345?`, `more info on <link>`: it was searched for as words, and found nothing)
 
 
 _JOINED = re.compile(r"(?i)(?:\s*,\s*|\s+(?:and|&|or|both)\s+)")  # between papers named: `<link> and <link>`
