@@ -1015,6 +1015,31 @@ def test_a_hugging_face_page_that_is_no_papers_says_what_it_is(link: str, said: 
     assert parse_command(link) == Unknown(link, said)
 
 
+@pytest.mark.parametrize(
+    ("link", "said"),
+    [
+        (
+            "https://arxiv.org/list/cs.CL/recent",
+            "that link is arXiv's list of cs.CL papers, not a paper's: paste a paper's link"
+            " (huggingface.co/papers/2406.12345) or its arXiv id.",
+        ),
+        (
+            "https://arxiv.org/a/huang_c_1",
+            "that link is an author's page on arXiv, not a paper's: `author:Huang` lists the papers here by authors"
+            " of that name, or paste a paper's link (huggingface.co/papers/2406.12345) or its arXiv id.",
+        ),
+        (
+            "https://arxiv.org/search/?query=diffusion&searchtype=all",
+            "that arXiv page names no paper: paste a paper's link (huggingface.co/papers/2406.12345) or its arXiv id.",
+        ),
+    ],
+)
+def test_an_arxiv_page_that_is_no_papers_says_what_it_is(link: str, said: str) -> None:
+    """Each was searched for as its address's words, and answered with papers on none of them."""
+    assert parse_command(link) == Unknown(link, said)
+    assert parse_command("https://arxiv.org/abs/2406.12345v2") == PaperLookup("https://arxiv.org/abs/2406.12345v2")
+
+
 def test_a_hugging_face_papers_page_is_still_that_paper() -> None:
     assert parse_command("https://huggingface.co/papers/2406.12345") == PaperLookup(
         "https://huggingface.co/papers/2406.12345"

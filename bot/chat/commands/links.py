@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 from bot.chat.commands.kinds import Command, Recent, RepositoryLookup, Search, Today, Unknown
 from bot.chat.commands.typed import names_a_paper
@@ -21,6 +22,8 @@ def other_link(url: str, text: str) -> Command | None:
     """What a link to no paper's page asks for, or what to say of it; None for a paper's page."""
     if (page := hub_page(url)) is not None:
         return _hub(page, text)
+    if (said := _arxiv_page(url)) is not None:
+        return Unknown(text, said)
     if names_a_paper(url):
         return None
     if (owner_name := repository(url)) is not None:
@@ -28,6 +31,28 @@ def other_link(url: str, text: str) -> Command | None:
     if words := link_words(url):
         return Search(words)
     return Unknown(text, "that link names no paper I can read: paste the paper's arXiv id or link, or its title.")
+
+
+_ARXIV_SITES = ("arxiv.org", "www.arxiv.org", "export.arxiv.org", "browse.arxiv.org")
+
+
+def _arxiv_page(url: str) -> str | None:
+    """What to say of an arXiv page that is no paper's: a list of a category's papers
+    (`arxiv.org/list/cs.CL/recent`), an author's page (`arxiv.org/a/huang_c_1`), its search; None for any
+    other URL, and for a paper's pages (`/abs/`, `/pdf/`, `/html/`: the catalog reads them, or says why
+    not). They were searched for as their address's words, and found papers on none of them."""
+    parts = urlsplit(url if "://" in url else f"https://{url}")
+    path = [segment for segment in parts.path.split("/") if segment]
+    if parts.netloc.lower() not in _ARXIV_SITES or path[:1] in (["abs"], ["pdf"], ["html"]):
+        return None
+    if path[:1] == ["a"] and len(path) > 1 and (surname := path[1].split("_")[0]).isalpha():
+        return (
+            f"that link is an author's page on arXiv, not a paper's: `author:{surname.capitalize()}` lists the"
+            f" papers here by authors of that name, or {_PAPER_LINK}."
+        )
+    if path[:1] == ["list"] and len(path) > 1:
+        return f"that link is arXiv's list of {path[1][:20]} papers, not a paper's: {_PAPER_LINK}."
+    return f"that arXiv page names no paper: {_PAPER_LINK}."
 
 
 def _days_of(page: HubPage) -> tuple[date, date] | None:
