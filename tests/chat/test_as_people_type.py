@@ -1009,15 +1009,7 @@ def test_a_hugging_face_days_list_pasted_is_that_days_papers(link: str, meant: C
             "https://huggingface.co/papers/date/2026-02-30",
             "“2026-02-30” in that link is no day: a day's list ends in 2026-08-20.",
         ),
-    ],
-)
-def test_a_hugging_face_page_that_is_no_papers_says_what_it_is(link: str, said: str) -> None:
-    assert parse_command(link) == Unknown(link, said)
-
-
-@pytest.mark.parametrize(
-    ("link", "said"),
-    [
+        # arXiv's pages that are no paper's: each was searched for as its address's words
         (
             "https://arxiv.org/list/cs.CL/recent",
             "that link is arXiv's list of cs.CL papers, not a paper's: paste a paper's link"
@@ -1034,13 +1026,12 @@ def test_a_hugging_face_page_that_is_no_papers_says_what_it_is(link: str, said: 
         ),
     ],
 )
-def test_an_arxiv_page_that_is_no_papers_says_what_it_is(link: str, said: str) -> None:
-    """Each was searched for as its address's words, and answered with papers on none of them."""
+def test_a_hugging_face_or_arxiv_page_that_is_no_papers_says_what_it_is(link: str, said: str) -> None:
     assert parse_command(link) == Unknown(link, said)
-    assert parse_command("https://arxiv.org/abs/2406.12345v2") == PaperLookup("https://arxiv.org/abs/2406.12345v2")
 
 
 def test_a_hugging_face_papers_page_is_still_that_paper() -> None:
+    assert parse_command("https://arxiv.org/abs/2406.12345v2") == PaperLookup("https://arxiv.org/abs/2406.12345v2")
     assert parse_command("https://huggingface.co/papers/2406.12345") == PaperLookup(
         "https://huggingface.co/papers/2406.12345"
     )
