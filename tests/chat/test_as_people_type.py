@@ -1422,6 +1422,22 @@ def test_a_downloaded_pdfs_name_is_its_paper(typed: str, meant: Command) -> None
     assert parse_command(typed) == meant
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("paper https://github.com/google-research/envharness", RepositoryLookup("google-research/envharness")),
+        ("paper EnvHarness: Awakening Static Worlds", Search("EnvHarness: Awakening Static Worlds")),  # its title
+        ("paper https://papers.cool/arxiv/2608.19880", PaperLookup("2608.19880")),
+        ("paper 2608.1988", PaperLookup("2608.1988")),  # a digit short: the catalog says it is no id
+        ("paper hep-th/99", PaperLookup("hep-th/99")),
+    ],
+)
+def test_paper_with_no_id_reads_what_it_names_as_the_same_text_alone_does(typed: str, meant: Command) -> None:
+    """`paper <a repository's link>` and `paper <its title>` said "not an arXiv id or paper URL", though the
+    link or the title alone found the paper."""
+    assert parse_command(typed) == meant
+
+
 @pytest.mark.parametrize("typed", ["top papers", "top papers here", "top in this channel", "most discussed"])
 def test_the_channels_top_papers_asked_in_words_is_top(typed: str) -> None:
     """`top papers` was told it "holds no word to look for"; `most discussed` was searched for."""

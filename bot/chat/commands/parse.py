@@ -169,7 +169,7 @@ def parse_command(text: str) -> Command:
         named = papers_named(rest)  # `paper 2406.12345.`, `paper "2406.12345"`, Slack's `<link|label>`
         if len(named) > 1:
             return Unknown(text, f"`paper` takes one paper at a time: `paper {named[0]}`, then `paper {named[1]}`.")
-        return PaperLookup(named[0] if named else rest)
+        return PaperLookup(named[0]) if named else _paper_not_by_id(rest)
     if word in ("settings", "subscription", *TOPIC_VERBS, *SETTING_VERBS) and (topic := parse_topic_change(text)):
         return topic  # `settings add robotics`, `remove topic agents`; `add noise` is a search
     if (sentence := said_in_a_sentence(text)) is not None:  # `make it weekly`, `move the digest to 10am`
@@ -434,6 +434,18 @@ def search_option(topic: str) -> Command:
     if isinstance(asked, Ask) or (isinstance(asked, Unknown) and words[0] in ASKS):
         return asked  # `cite 2605.29307`: the question, as typed (Discord has no `/papers cite`)
     return named or _searched(topic)
+
+
+def _paper_not_by_id(rest: str) -> Command:
+    """`paper` and what names no paper by its id: a link as the same link alone reads (a repository's, the
+    papers whose code it is), a paper's title or a topic searched for (the title first); an id mistyped, or
+    a paper site's link, looked up (the catalog says why it is none). Each was "not an arXiv id or paper
+    URL", though the same text alone found the paper."""
+    if (url := one_url(rest)) is not None:
+        return other_link(url, rest) or PaperLookup(rest)
+    if not any(c.isalpha() for c in rest) or (len(rest.split()) == 1 and any(c.isdigit() for c in rest)):
+        return PaperLookup(rest)  # `paper 2406.1234`, `paper hep-th/99`: an id mistyped, said so
+    return _searched(rest)
 
 
 def paper_option(verb: Literal["paper", "save", "unsave"], value: str) -> Command:
