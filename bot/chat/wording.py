@@ -46,7 +46,8 @@ class Phrasebook:
     # under a channel's `settings`: how to change one of them and keep the rest
     change: str = (
         "To change a setting and keep the rest: `/papers settings at 10:00` (or `top 3`, `tz Europe/Paris`,"
-        " `days mon-fri`, `topics diffusion, robotics`; `add robotics` or `remove robotics` for one topic)."
+        " `days mon-fri`, `topics diffusion, robotics`; `/papers settings add robotics` or"
+        " `/papers settings remove robotics` for one topic)."
     )
     change_weekly: str = change.replace("`days mon-fri`", "`on fri`")  # …under a weekly roundup's (one day)
     # a stopped digest's subscribe, as it was: `{typed}` as chat types its options, `{options}` as a form's fields
