@@ -847,10 +847,28 @@ def test_a_word_near_a_command_begins_a_search(typed: str) -> None:
         ("followw diffusion", "follow diffusion"),  # offered the search's respelling "follow diffusion", a command
         ("preveiw", "preview"),  # searched for
         ("top montly", "top month"),  # "Did you mean “top mostly”?", and a search
+        ("yesterdy", "yesterday"),  # "No papers match “yesterdy”", where `todya` was said so
+        ("yesterdy diffusion", "yesterday diffusion"),
+        ("tdoay", "today"),  # two letters swapped: searched for, and respelled “today”
+        ("tdoay top 5", "today top 5"),
     ],
 )
 def test_a_command_mistyped_is_still_said_so(typed: str, meant: str) -> None:
     assert refused(typed) == f"Did you mean `{meant}`?"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("today top5", Today(limit=5)),  # a search for "top5"
+        ("yesterday top5", Today(limit=5, ago=1)),
+        ("most upvoted papers", Today()),  # "holds no word to look for", where `popular` was today's
+        ("most popular papers", Today()),
+        ("top5 accuracy", Search("top5 accuracy")),  # a topic
+    ],
+)
+def test_todays_papers_asked_in_other_words(typed: str, meant: Command) -> None:
+    assert parse_command(typed) == meant
 
 
 @pytest.mark.parametrize(

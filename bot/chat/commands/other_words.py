@@ -47,7 +47,8 @@ def _stop_or_start(whole: str) -> str | None:
 _TODAY_SAID = frozenset(
     {"papers", "latest", "latest papers", "new", "new papers", "newest", "hot", "popular", "news", "now"}
     | {"what's new", "whats new", "what is new", "what's trending", "whats trending", "what's hot", "anything new"}
-)
+    | {"most upvoted", "most upvoted papers", "most popular", "most popular papers", "popular papers", "top upvoted"}
+)  # (`most upvoted papers` held "no word to look for"; `… this week` was that week's already)
 
 
 # whole lines said for a command by another name

@@ -272,7 +272,9 @@ def parse_command(text: str) -> Command:
         return linked
     if word in STOPPING and not rest:  # not "Did you mean `top`?": they want the digest to stop
         return Unknown(text, TO_STOP)
-    close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
+    # (`yesterdy` was searched for; `tdoay`, two letters swapped, too: difflib scores a swap low)
+    close = difflib.get_close_matches(word, (*KEYWORDS, "yesterday"), n=1, cutoff=0.75)
+    close = close or [k for k in KEYWORDS if _swapped(word, k)]
     said_so = word.replace("’", "'") in ("today's", "todays")  # `today's diffusion papers`: a search of the day
     # `top-1 accuracy`, `top-5 diffusion`, `stop words`: topics, no `top` mistyped
     said_so = said_so or bool(rest and (_TOP_K.fullmatch(word) or word == "stop"))
@@ -303,10 +305,24 @@ def _mistyped(word: str, command: str) -> bool:
     inflected = word.startswith(command) or command.startswith(word) or word.rstrip("s") == command.rstrip("s")
     inflected = inflected or (word.endswith(("er", "ers", "ing", "ed")) and word[:4] == command[:4])
     inflected = inflected and word != command + command[-1]  # `followw`: a key held down, no ending
-    return not inflected and difflib.SequenceMatcher(None, word, command).ratio() >= _TYPO_RATIO
+    return _swapped(word, command) or (
+        not inflected and difflib.SequenceMatcher(None, word, command).ratio() >= _TYPO_RATIO
+    )
 
 
 _TYPO_RATIO = 0.85
+
+
+def _swapped(word: str, command: str) -> bool:
+    """Whether a word is the command with two letters side by side swapped (`tdoay`, `sevaed`)."""
+    apart = [i for i, (a, b) in enumerate(zip(word, command, strict=False)) if a != b]
+    return (
+        len(word) == len(command)
+        and len(apart) == 2
+        and apart[1] == apart[0] + 1
+        and word[apart[0]] == command[apart[1]]
+        and word[apart[1]] == command[apart[0]]
+    )
 
 
 def _searched(text: str) -> Today | Recent | Search | Unknown:
@@ -620,7 +636,9 @@ def _line_meant(word: str, rest: str, close: str) -> str:
     `settings` alone; `folows diffusion`: `follow diffusion`): with the first command near the word whose line
     would be read, else the nearest command alone."""
     if rest and len(rest) <= 80:
-        for near in difflib.get_close_matches(word, KEYWORDS, n=3, cutoff=0.75):
+        for near in dict.fromkeys(
+            [*difflib.get_close_matches(word, (*KEYWORDS, "yesterday"), n=3, cutoff=0.75), close]
+        ):
             if not isinstance(parse_command(f"{near} {rest}"), Unknown):
                 return f"{near} {rest}"
     return close
@@ -795,6 +813,7 @@ def _today(word: str, rest: str, text: str) -> Today | Unknown | None:
     """`today` with how many papers: `today top 20`, `today 20`, `today all` (up to `MOST_PAPERS`), with
     or without the words of `_TODAY_WORDS`, and the day: `2026-08-20 top 5`, `today 2026-08-20`,
     `yesterday`; None when other words follow (`today's llm news`: a search)."""
+    rest = _TOP_GLUED.sub(r"top \1", rest)  # `today top5`: it was a search for "top5"
     said = [w.strip(",.;:!?") for w in rest.lower().replace(":", " ").split()]  # `today top:20`, Discord's form
     said = [w for w in said if w]
     days = [w for w in (word, *said) if _DAY.fullmatch(w)]
@@ -816,6 +835,7 @@ def _today(word: str, rest: str, text: str) -> Today | Unknown | None:
 
 
 _DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")  # a day as typed: 2026-08-20 (2026-8-3 too)
+_TOP_GLUED = re.compile(r"(?i)\btop(\d+)\b")
 
 
 _OUR_NAME = re.compile(r"(?i)\A@paperboy\b[\s,:]*")
