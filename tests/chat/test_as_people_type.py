@@ -69,12 +69,19 @@ def test_a_time_is_read_as_people_say_it(typed: str, time: str) -> None:
     assert (command.topics, command.time) == (("diffusion",), time)
 
 
-@pytest.mark.parametrize(
-    ("typed", "said"), [("at 24", "'24'"), ("at 123", "'123'"), ("at 9.30", "'9.30'"), ("at 9h75", "'9h75'")]
-)
+@pytest.mark.parametrize(("typed", "said"), [("at 24", "'24'"), ("at 123", "'123'"), ("at 9h75", "'9h75'")])
 def test_what_is_no_hour_is_still_refused(typed: str, said: str) -> None:
-    # not `9.30`: `subscribe LLMs at 1.58 bits` would be a digest at 01:58
     assert f"{said} is not a time of day" in refused(f"subscribe diffusion {typed}")
+
+
+def test_a_time_with_a_dot_is_refused_naming_it_with_a_colon() -> None:
+    """`at 9.30` was "not a time of day (use HH:MM, 24-hour)", while `at 7.30am` was taken. It is still not
+    taken (`subscribe LLMs at 1.58 bits` would be a digest at 01:58), but the time meant is named."""
+    assert refused("subscribe diffusion at 9.30") == (
+        "“9.30”: type the time with a colon, `at 09:30` (a topic with “at” in it goes in quotes)"
+    )
+    assert refused("subscribe LLMs at 1.58 bits").startswith("“1.58”: type the time with a colon, `at 01:58`")
+    assert subscribed("subscribe diffusion at 7.30am").time == "07:30"
 
 
 @pytest.mark.parametrize(

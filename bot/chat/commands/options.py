@@ -443,11 +443,18 @@ def checked_time(value: str) -> str:
         if not 1 <= hour <= 12 or int(minute) > 59:
             raise UsageError(f"{value[:20]!r} is not a time of day: type it 24-hour, HH:MM, such as `at 21:00`")
         value = f"{hour % 12 + (12 if half == 'p' else 0):02d}:{minute}"
+    if (dotted := _DOTTED.fullmatch(value)) is not None and int(dotted[1]) <= 23:  # `9.30`, as many write it
+        raise UsageError(  # (not taken: `LLMs at 1.58 bits` is a topic)
+            f"“{value}”: type the time with a colon, `at {int(dotted[1]):02d}:{dotted[2]}` (a topic with “at” in"
+            " it goes in quotes)"
+        )
     try:
         return check_time(value)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
+
+_DOTTED = re.compile(r"(\d{1,2})\.([0-5]\d)")
 
 _NAMED_HOURS = {"noon": "12:00", "midday": "12:00", "midnight": "00:00"}
 
