@@ -146,6 +146,25 @@ def test_help_mistyped_says_help(capsys: pytest.CaptureFixture[str]) -> None:
             "paperboy: error: --dat is not an option (the nearest: --date, --format) (see paperboy digest --help)",
         ),
         (("digest", "--date"), "paperboy: error: --date needs a value after it (see paperboy digest --help)"),
+        (
+            ("search", "diffusion", "--jsn"),  # the nearest was named for every command's but search's
+            "paperboy: error: --jsn is not an option (the nearest: --json) (see paperboy search --help)",
+        ),
+        (
+            ("digest", "--date", "aug", "20"),
+            "paperboy: error: paperboy digest takes nothing more, not “20”: a day written with a space goes in"
+            " quotes: paperboy digest --date 'aug 20' (see paperboy digest --help)",
+        ),
+        (  # what goes after `paper` or `search`, given alone: "not a command", and no more
+            ("2608.19880",),
+            "paperboy: error: '2608.19880' is not a command: `paperboy paper 2608.19880` shows that paper (see"
+            " paperboy --help)",
+        ),
+        (
+            ("graph", "neural networks"),
+            "paperboy: error: 'graph' is not a command: `paperboy search graph 'neural networks'` searches the papers"
+            " for it (see paperboy --help)",
+        ),
     ],
 )
 def test_a_mistyped_command_or_option_is_said_in_our_words(

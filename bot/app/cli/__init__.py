@@ -107,6 +107,24 @@ def _near_help(word: str) -> bool:
     return word != "help" and edits(word.lower(), "help", 1) <= 1
 
 
+def _not_a_command(args: list[str], commands: list[str]) -> str | None:
+    """What to say of a paper's id, or words, given where a command goes (`paperboy 2608.19880`,
+    `paperboy diffusion`): the command that does it. None for a command, an option, or a command mistyped
+    (click names the one meant)."""
+    import difflib
+    import shlex
+
+    from bot.domain.ids import papers_named
+
+    first = args[0]
+    if first in commands or first.startswith("-") or difflib.get_close_matches(first.lower(), commands, cutoff=0.6):
+        return None
+    if len(args) == 1 and len(named := papers_named(first)) == 1:
+        return f"{first!r} is not a command: `paperboy paper {named[0]}` shows that paper (see paperboy --help)"
+    searched = shlex.join(args) if len(args) > 1 else shlex.quote(first)
+    return f"{first!r} is not a command: `paperboy search {searched}` searches the papers for it (see paperboy --help)"
+
+
 def _main(argv: list[str] | None, serving: bool = False) -> None:
     command = typer.main.get_command(app)
     args = sys.argv[1:] if argv is None else argv
@@ -118,6 +136,8 @@ def _main(argv: list[str] | None, serving: bool = False) -> None:
         fail(f"{args[0]!r} is not a command: did you mean 'help'? (see paperboy --help)", 2)
     elif args and args[0] not in getattr(command, "commands", {}) and args[0].lower() in _IN_CHAT:
         fail(f"{args[0]!r} is a chat command: {_IN_CHAT[args[0].lower()]} (see paperboy --help)", 2)
+    elif args and (meant := _not_a_command(args, list(getattr(command, "commands", {})))) is not None:
+        fail(meant, 2)
     try:
         code = command.main(args=args, prog_name="paperboy", standalone_mode=False)
     except _click.UsageError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import difflib
 import os
 import stat
 import sys
@@ -27,6 +28,8 @@ from bot.app.cli.piped import Piped
 from bot.domain.errors import NotFound, SourceError, UsageError
 from bot.domain.our_words import unreadable
 from bot.domain.words import counted
+
+_OPTIONS = ("--batch", "--limit", "--json", "--help")  # `paperboy search`'s, for a mistyped one's nearest
 
 if TYPE_CHECKING:
     from bot.app.bootstrap import Services
@@ -60,7 +63,9 @@ def register(app: typer.Typer) -> None:
         from adapters.console.render import render_post
 
         if mistyped := next((w for w in words or () if w.startswith("--")), None):  # -word is a query's; --word ours
-            raise UsageError(f"{mistyped} is not an option (see paperboy search --help)")  # as click's are said
+            near = difflib.get_close_matches(mistyped.partition("=")[0], _OPTIONS, n=1, cutoff=0.6)
+            nearest = f" (the nearest: {near[0]})" if near else ""  # as click's are said
+            raise UsageError(f"{mistyped} is not an option{nearest} (see paperboy search --help)")
         query = " ".join(words) if words else None
         if batch is None and (query is None or not query.strip()):
             raise UsageError('search needs a QUERY (or --batch FILE): paperboy search "speculative decoding"')

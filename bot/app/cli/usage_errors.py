@@ -60,6 +60,8 @@ def argument_meant(exc: Any, named: str) -> str | None:
         said = "quote words that go together"  # `paperboy search graph neural --limit 3 networks`
     elif "--date" in takes and ISO_DAY.fullmatch(extra[1]):
         said = f"a day goes after --date: paperboy {named} --date {extra[1]}"
+    elif "--date" in takes and extra[1].isdigit() and len(extra[1]) <= 2:  # `--date aug 20`: "aug", then 20
+        said = f"a day written with a space goes in quotes: paperboy {named} --date 'aug {extra[1]}'"
     elif "--period" in takes and extra[1].lower() in ("week", "month", "all"):
         said = f"a period goes after --period: paperboy {named} ... --period {extra[1].lower()}"
     else:
