@@ -70,7 +70,22 @@ def database_url(url: str | None, data_dir: Path) -> URL:
     backend = parsed.get_backend_name()  # before the driver's name, which loads a dialect ("postgressql": none)
     if driver is None and backend in _OTHER_DRIVERS and parsed.get_driver_name() in _OTHER_DRIVERS[backend]:
         driver = _ASYNC_DRIVERS[backend]  # another driver's URL: the same database, ours
+    if backend == "sqlite" and (missing := _missing_folder(parsed, data_dir)) is not None:
+        raise ConfigError(
+            f"PAPERBOY_DATABASE_URL: its file's folder {missing} does not exist: correct the path, or create the"
+            " folder for a new store there"
+        )
     return parsed.set(drivername=driver) if driver else parsed
+
+
+def _missing_folder(url: URL, data_dir: Path) -> Path | None:
+    """The folder of a SQLite file named by URL that does not exist, outside the data dir (which paperboy
+    makes at start): a path mistyped made a new, empty store there, its folders too, and the channels'
+    subscriptions seemed lost. None where it exists, or the file is in memory."""
+    if url.database in (None, "", ":memory:"):
+        return None
+    folder, ours = sqlite_path(url).parent.absolute(), data_dir.absolute()
+    return None if folder.is_dir() or folder == ours or ours in folder.parents else folder
 
 
 def sqlite_path(url: URL) -> Path:

@@ -53,8 +53,8 @@ async def test_a_new_and_an_older_store_reach_head(name: str, tmp_path: Path) ->
         ("postgresql+psycopg2://ada:pw@db:5432/papers", "postgresql+psycopg://ada:***@db:5432/papers"),
         ("postgresql+asyncpg://ada:pw@db/papers", "postgresql+psycopg://ada:***@db/papers"),
         ("postgresql://ada:pw@db/papers?sslmode=require", "postgresql+psycopg://ada:***@db/papers?sslmode=require"),
-        ("sqlite+pysqlite:////srv/paperboy.db", "sqlite+aiosqlite:////srv/paperboy.db"),
-        ("SQLITE:////srv/paperboy.db", "sqlite+aiosqlite:////srv/paperboy.db"),  # as some write it
+        ("sqlite+pysqlite:////tmp/paperboy.db", "sqlite+aiosqlite:////tmp/paperboy.db"),
+        ("SQLITE:////tmp/paperboy.db", "sqlite+aiosqlite:////tmp/paperboy.db"),  # as some write it
     ],
 )
 def test_any_sqlalchemy_url_of_sqlite_or_postgresql_is_taken_with_the_driver_paperboy_ships(
@@ -80,7 +80,9 @@ def test_any_sqlalchemy_url_of_sqlite_or_postgresql_is_taken_with_the_driver_pap
         ("sqlite:///x.db?timeout=soon", "a SQLite option's value is wrong (could not convert string to float: 'soon')"),
         ("sqlite:///x.db?uri=maybe", "a SQLite option's value is wrong (String is not true/false: 'maybe')"),
         # made a new store named `x.db?mode=ro`, filled it and wrote to it, in place of the one meant
-        ("sqlite:////srv/x.db?mode=ro&uri=true", "with uri=true the path must start with file:"),
+        ("sqlite:////tmp/x.db?mode=ro&uri=true", "with uri=true the path must start with file:"),
+        # a path mistyped made a new, empty store there, its folders too: the channels' subscriptions "lost"
+        ("sqlite:////nonexistent/dir/x.db", "its file's folder /nonexistent/dir does not exist: correct the path"),
     ],
 )
 def test_a_database_url_paperboy_cannot_use_is_one_line_without_the_password(url: str, said: str) -> None:
@@ -128,3 +130,13 @@ def test_a_postgresql_older_than_paperboy_works_with_is_said_at_start() -> None:
     check_server("postgresql", (11, 0), "db")
     check_server("postgresql", (17, "beta1"), "db")
     check_server("sqlite", (3, 8), "db")
+
+
+def test_a_sqlite_file_in_the_data_dir_yet_to_be_made_is_taken(tmp_path: Path) -> None:
+    """The data dir is made at start, its store in it by default; a URL naming a file there is taken too.
+    Elsewhere, a folder that does not exist is refused (`…its file's folder … does not exist`)."""
+    data = tmp_path / "data"
+    assert database_url(f"sqlite:///{data / 'paperboy.db'}", data).database == str(data / "paperboy.db")
+    assert database_url(f"sqlite:///{data / 'stores' / 'a.db'}", data).database == str(data / "stores" / "a.db")
+    with pytest.raises(ConfigError, match="does not exist"):
+        database_url(f"sqlite:///{tmp_path / 'elsewhere' / 'a.db'}", data)
