@@ -321,6 +321,14 @@ def author_names(text: str) -> list[str]:
     return [*typed, " ".join(by[1].split())] if (by := BY_NAME.search(text)) else typed
 
 
+def named_after(text: str, name: str) -> str:
+    """An unquoted `author:` name with the words in capitals right after it, as people write a name
+    (`author:Yann LeCun`: “Yann LeCun”, where the search took "LeCun" for a word of the text, finding no
+    author named "Yann"); the name as given for a quoted one, or one no such word follows."""
+    found = re.search(rf"(?i:author:){re.escape(name)}((?:[ \t]+[A-Z][\w'’-]*)+)", text)
+    return " ".join([name, *found[1].split()][:NAME_TAKES]) if found else name
+
+
 class AskedBy(NamedTuple):
     """A query asking for a person's papers (`diffusion papers by Shen Nie`), as a search reads it."""
 

@@ -37,6 +37,7 @@ from bot.search.query import (
     author_words,
     loose_words,
     maybe_names,
+    named_after,
     parse_query,
 )
 from bot.search.text import RUN_TOGETHER, folded, has_names
@@ -281,7 +282,7 @@ async def _unknown(search: SearchIndex, query: str) -> str | None:
     (`author:"Yann LeCun"`): the answer says so, not "try fewer words". At most `NAMES_CHECKED` asked."""
     for name in author_names(query)[:NAMES_CHECKED]:
         if not await _has_author(search, name):
-            return name
+            return named_after(query, name)  # `author:Yann LeCun`: “Yann LeCun”, not “Yann”
     return None
 
 

@@ -458,6 +458,9 @@ def test_a_search_that_finds_nothing_names_an_author_no_paper_has() -> None:
     known = asyncio.run(searched(port, 'zebras author:"Ann Lee"', 10))  # she has papers, none on zebras
     assert known.unknown_author is None
     assert asyncio.run(searched(port, "author:Qwzx diffusion", 10)).unknown_author == "Qwzx"  # its first word
+    # …and the words in capitals after it, as people write a name: it said no author is named "Yann"
+    assert asyncio.run(searched(port, "author:Yann LeCun", 10)).unknown_author == "Yann LeCun"
+    assert asyncio.run(searched(port, "author:Qwzx Plorb robots", 10)).unknown_author == "Qwzx Plorb"
     assert asyncio.run(searched(port, "zebras", 10)).unknown_author is None
 
 
