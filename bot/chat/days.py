@@ -82,9 +82,13 @@ def resolved_until(named: NamedDay, first: date, today: date) -> date:
     return date(year, named.month, min(named.day, calendar.monthrange(year, named.month)[1]))
 
 
+SOON = 7  # days ahead a day named without its year may be (`dec 8` on 7 December): this year's, to come
+
+
 def resolved(named: NamedDay, today: date) -> date:
     """The day named, as of `today`: its own when it has a year, else the latest such day up to today
-    (a weekday: today included, but for `last`)."""
+    (a weekday: today included, but for `last`), or one at most `SOON` days ahead: `dec 8` asked on 7
+    December is tomorrow, still to come (it was 8 December of the year before, "not in the store")."""
     if named.ago >= 0:
         return today - timedelta(days=named.ago)
     if named.weekday >= 0:
@@ -92,6 +96,10 @@ def resolved(named: NamedDay, today: date) -> date:
         return today - timedelta(days=back)
     if named.year:
         return date(named.year, named.month, named.day)
+    for year in (today.year, today.year + 1):  # (`jan 2` on 28 December: the January after)
+        fault = calendar_fault(f"{year:04d}-{named.month:02d}-{named.day:02d}")
+        if fault is None and today < (ahead := date(year, named.month, named.day)) <= today + timedelta(days=SOON):
+            return ahead
     year = today.year
     while True:  # 29 February: back to the last leap year
         if calendar_fault(f"{year:04d}-{named.month:02d}-{named.day:02d}") is None:

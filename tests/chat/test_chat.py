@@ -165,8 +165,12 @@ async def test_a_day_named_in_words_is_the_latest_such_day(june_store: PaperStor
         week_ago.empty == "Wednesday 27 May 2026 is not in the store: whoever runs paperboy can fetch it"
         " with `paperboy sync --date 2026-05-27`."
     )
-    year_ago = await service.answer(parse_command("june 4"), asker)  # still to come this year: last year's
-    assert year_ago.header == "Daily Papers · Wednesday 4 June 2025"
+    tomorrow = await service.answer(parse_command("june 4"), asker)  # was last year's: "not in the store"
+    assert tomorrow.text == (
+        "Thursday 4 June 2026 is still to come: Hugging Face lists a day's papers on that day.",
+    ), tomorrow
+    year_ago = await service.answer(parse_command("june 20"), asker)  # further ahead: last year's
+    assert year_ago.header == "Daily Papers · Friday 20 June 2025"
 
 
 async def test_chat_says_who_can_fetch_what_the_store_lacks_not_to_run_a_command(store: PaperStore) -> None:
@@ -357,8 +361,8 @@ async def test_a_span_of_days_keeps_their_papers_and_says_which_it_lacks(june_st
         "listed 2 June to 3 June 2026 (the store's latest day), most upvoted first. Thursday 4 June 2026, Friday 5"
         in behind.subheader  # not "to 10 June"; and the weekdays since, which no sync fetched, named
     )
-    later = await service.answer(parse_command("agents jun 10-12"), asker)  # (of 2025: the last 10 June to now)
-    assert later.empty == (  # it said "No paper on “agents” was listed from Tuesday 10 June 2025"
+    later = await service.answer(parse_command("agents jun 11-12"), asker)  # (of 2025: the last 11 June to now)
+    assert later.empty == (  # it said "No paper on “agents” was listed from Wednesday 11 June 2025"
         "The store's papers begin on Monday 1 June 2026: the days before are not in it. The same words without"
         " the days look at every day."
     )

@@ -119,10 +119,22 @@ def _not_a_command(args: list[str], commands: list[str]) -> str | None:
     first = args[0]
     if first in commands or first.startswith("-") or difflib.get_close_matches(first.lower(), commands, cutoff=0.6):
         return None
+    if (meant := _OPERATORS_SAY.get(first.lower())) is not None:  # `paperboy start`: no search for "start"
+        return f"{first!r} is not a command: did you mean {meant}? (see paperboy --help)"
     if len(args) == 1 and len(named := papers_named(first)) == 1:
         return f"{first!r} is not a command: `paperboy paper {named[0]}` shows that paper (see paperboy --help)"
+    if not first.strip() or first.lower() in _OPERATORS_ASK:
+        return None  # click's "is not a command", and the list
     searched = shlex.join(args) if len(args) > 1 else shlex.quote(first)
     return f"{first!r} is not a command: `paperboy search {searched}` searches the papers for it (see paperboy --help)"
+
+
+# what an operator types for a command paperboy names otherwise, and words that ask for one (no topic)
+_OPERATORS_SAY = {"start": "'run'", "serve": "'run'", "fetch": "'sync'", "update": "'sync'", "version": "--version"}
+_OPERATORS_ASK = frozenset(
+    {"status", "init", "setup", "config", "doctor", "install", "login", "stop", "restart", "list", "show", "add"}
+    | {"remove", "delete", "migrate", "upgrade", "db", "logs", "test", "check", "info", "health", "reset"}
+)
 
 
 def _main(argv: list[str] | None, serving: bool = False) -> None:
@@ -148,7 +160,7 @@ def _main(argv: list[str] | None, serving: bool = False) -> None:
         named = exc.ctx.info_name if exc.ctx and exc.ctx.parent else None
         named = named or next((a for a in args[:1] if a in getattr(command, "commands", {})), None)
         hint = f" (see paperboy {named} --help)" if named else " (see paperboy --help)"
-        if named and (meant := option_meant(exc, named, args[1:]) or argument_meant(exc, named)) is not None:
+        if named and (meant := option_meant(exc, named, args[1:]) or argument_meant(exc, named, args[1:])) is not None:
             fail(meant, 2)
         fail(f"{plainly(exc.format_message())}{hint}", 2)
     except (typer.Abort, KeyboardInterrupt) as exc:

@@ -34,7 +34,7 @@ def arguments_as_named() -> None:
 _EXTRA = re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)")
 
 
-def argument_meant(exc: Any, named: str) -> str | None:
+def argument_meant(exc: Any, named: str, args: list[str] | None = None) -> str | None:
     """An argument missing, or words past the last, in our words (click's: "Missing argument 'ID'.", "Got
     unexpected extra argument(s) (…)"); None for any other mistake."""
     from bot.domain.ids import papers_named
@@ -60,8 +60,8 @@ def argument_meant(exc: Any, named: str) -> str | None:
         said = "quote words that go together"  # `paperboy search graph neural --limit 3 networks`
     elif "--date" in takes and ISO_DAY.fullmatch(extra[1]):
         said = f"a day goes after --date: paperboy {named} --date {extra[1]}"
-    elif "--date" in takes and extra[1].isdigit() and len(extra[1]) <= 2:  # `--date aug 20`: "aug", then 20
-        said = f"a day written with a space goes in quotes: paperboy {named} --date 'aug {extra[1]}'"
+    elif "--date" in takes and (month := _month_before(args or [], extra[1])) is not None:  # `--date aug 20`
+        said = f"a day written with a space goes in quotes: paperboy {named} --date '{month} {extra[1]}'"
     elif "--period" in takes and extra[1].lower() in ("week", "month", "all"):
         said = f"a period goes after --period: paperboy {named} ... --period {extra[1].lower()}"
     else:
@@ -99,3 +99,15 @@ def option_meant(exc: Any, named: str, given: list[str]) -> str | None:
         return needs
     typed = " ".join([*given[: stray[0]], option, *given[stray[0] :]])
     return f"{option} goes before the value: paperboy {named} {typed}"
+
+
+_MONTH = re.compile(r"(?i)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
+
+
+def _month_before(args: list[str], day: str) -> str | None:
+    """The month given to `--date` right before this day number, as typed (`--date sep 5`: "sep"); None
+    where the word before it is none, or the number is no day of a month."""
+    at = next((i for i, a in enumerate(args[:-1]) if a == "--date" and args[i + 2 : i + 3] == [day]), None)
+    if at is None or not day.isdigit() or not 1 <= int(day) <= 31:
+        return None
+    return args[at + 1] if _MONTH.fullmatch(args[at + 1]) else None

@@ -3,6 +3,7 @@ the options typed the wrong way (`--at 9:00`, `time:09:00`, `diffusion timezone 
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import re
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from bot.chat.commands.typed import tokens_of
 from bot.domain.config import check_time, check_timezone
 from bot.domain.errors import UsageError
 from bot.domain.weekdays import digest_days, looks_like_a_day, not_days, parse_days, parse_weekday
-from bot.domain.words import STOP_WORDS, edits
+from bot.domain.words import STOP_WORDS
 from bot.domain.zones import ABBREVIATIONS, names_a_city, zone_hint, zone_named, zones_by_lower
 
 OPTIONS = ("at", "tz", "top", "days")
@@ -289,8 +290,6 @@ def option_meant(topic: str) -> str | None:
         option, value = _NEAR.get(words[-2].lower()), words[-1]
         if option is not None and _VALUES[option](value) and (len(words) == 2 or _PLAINLY[option](value)):
             return f"`{option} {value}`"
-    if len(words) >= 2 and words[-2].lower() in ("every", "each") and words[-1].lower() in ("day", "days"):
-        return "`days daily`"
     if len(words) >= 2 and (cadence := words[-1].lower()) in ("weekly", "daily"):
         return f"`{cadence}` first, as in `subscribe {cadence} {' '.join(words[:-1])}`"
     if len(words) == 1 and _named_zone(words[0]):
@@ -307,35 +306,29 @@ def option_meant(topic: str) -> str | None:
 
 
 # The ends of a topic that are a schedule said in words, each saved as the topic's words before, and the
-# digest of “diffusion on fry” found nothing, every day, without a word:
-_ZONE_LIKE = re.compile(  # `Europe/Berlin`, `europe/pari` (a zone mistyped: `tz` says the nearest)
-    r"(?:Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc|US|Canada|Brazil)/\S+",
-    re.IGNORECASE,
-)
+# digest of “diffusion evry day” found nothing, every day, without a word
 _EVERY = re.compile(r"(?:every|evry|everey|each)\Z", re.IGNORECASE)
 _HOURS_OF = {"morning": "09:00", "mornings": "09:00", "evening": "18:00", "evenings": "18:00", "night": "21:00"}
-_SHORT = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def _said_in_words(words: list[str]) -> str | None:
-    """What to type for a topic ending in a schedule said in words (`diffusion Europe/Berlin`, `… on fry`,
-    `… evry day`, `… every morning`, `… day mon`, `… tomorrow`), or None; not `gpt 4 papers`, a topic."""
+    """What to type for a topic ending in a schedule said in words (`diffusion Europe/Berlin` or a zone
+    mistyped, `… evry day`, `… every morning`, `… day mon`, `diffusion tomorrow`, `everyday` alone), or
+    None: not `ai policy US/China`, `cities of tomorrow`, `household robots everyday`, `gpt 4 papers`."""
     last = words[-1].lower().rstrip(".,!") if words else ""
     before = words[-2].lower() if len(words) >= 2 else ""
     every = _EVERY.fullmatch(before) is not None
-    if words and _ZONE_LIKE.fullmatch(words[-1]):
-        return f"`tz {words[-1]}`"
-    if before == "on" and len(last) == 3 and last not in STOP_WORDS and any(edits(last, d, 1) <= 1 for d in _SHORT):
-        return "`on` and one day of the week, such as `on fri` (a weekly roundup), or `days mon-fri`"
+    if "/" in last and difflib.get_close_matches(last, zones_by_lower(), n=1, cutoff=0.85):
+        return f"`tz {words[-1]}`"  # (a zone mistyped: `tz` says the nearest)
     if before == "day" and looks_like_a_day(last):
         return f"`days {last}`"
-    if last == "everyday" or (every and last in ("day", "days")):
+    if words == ["everyday"] or (every and last in ("day", "days")):
         return "`days daily`"
     if every and last in ("weekday", "weekdays", "workday", "workdays"):
         return "`days mon-fri`"
     if every and last in _HOURS_OF:
         return f"`at {_HOURS_OF[last]}`, or the hour you want"
-    if last in ("tomorrow", "tonight") and len(words) >= 2:
+    if last in ("tomorrow", "tonight") and len(words) == 2 and before not in STOP_WORDS:  # `diffusion tomorrow`
         return "`at` and a time, such as `at 09:00`: a digest begins at its next one"
     return None
 

@@ -314,10 +314,11 @@ _TYPO_RATIO = 0.85
 
 
 def _swapped(word: str, command: str) -> bool:
-    """Whether a word is the command with two letters side by side swapped (`tdoay`, `sevaed`)."""
+    """Whether a word is the command with two letters side by side swapped (`tdoay`, `svaed`), of five
+    letters or more: `otp`, `tpo` are words of their own (`otp authentication`), not `top`."""
     apart = [i for i, (a, b) in enumerate(zip(word, command, strict=False)) if a != b]
     return (
-        len(word) == len(command)
+        len(word) == len(command) >= 5
         and len(apart) == 2
         and apart[1] == apart[0] + 1
         and word[apart[0]] == command[apart[1]]
@@ -459,7 +460,7 @@ def _paper_not_by_id(rest: str) -> Command:
     URL", though the same text alone found the paper."""
     if (url := one_url(rest)) is not None:
         return other_link(url, rest) or PaperLookup(rest)
-    if not any(c.isalpha() for c in rest) or (len(rest.split()) == 1 and any(c.isdigit() for c in rest)):
+    if _ALMOST_AN_ID.fullmatch(bare := rest.strip(_AROUND_AN_ID)) or _OLD_STYLE.fullmatch(bare):
         return PaperLookup(rest)  # `paper 2406.1234`, `paper hep-th/99`: an id mistyped, said so
     return _searched(rest)
 
@@ -479,6 +480,7 @@ def paper_option(verb: Literal["paper", "save", "unsave"], value: str) -> Comman
     return PaperLookup(ref) if verb == "paper" else Save(ref) if verb == "save" else Unsave(ref)
 
 
+_OLD_STYLE = re.compile(r"[a-z][a-z-]*(?:\.[A-Z]{2})?/\d+(?:v\d+)?", re.IGNORECASE)  # `hep-th/99`: arXiv's before 2007
 _ALMOST_AN_ID = re.compile(r"(?:arxiv:\s*)?\d{4}\.\d+(?:v\d+)?", re.IGNORECASE)  # `cite 2608.1988`: a digit short
 
 _QUESTION_WORDS = 8  # a question of a paper in a sentence: longer, it is a search that names one
