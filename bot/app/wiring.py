@@ -250,6 +250,7 @@ async def running(services: Services, terminal: Console) -> AsyncIterator[Runnin
     votes = community(services)
     chat = chat_service(services, votes)  # one conversational core for every platform
     kit = surfaces(services, chat)
+    token = discord_token(services)  # a token that cannot be a bot's, said before any platform starts
     async with AsyncExitStack() as stack:
         stack.push_async_callback(kit.suggestions.close)
         slack = slack_credentials(services)
@@ -312,7 +313,6 @@ async def running(services: Services, terminal: Console) -> AsyncIterator[Runnin
             names.append("Slack (Socket Mode)" if slack.app_token else f"Slack (HTTP on port {runtime.port})")
             if multi is not None:
                 names[-1] += f", install page {install_url}"
-        token = discord_token(services)
         if token is not None:
             from adapters.discord.app import PaperBot
             from adapters.discord.connection import DiscordRuntime, use_endpoints

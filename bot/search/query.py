@@ -202,17 +202,26 @@ def parse_query(text: str, one_name: Callable[[tuple[str, ...]], bool] | None = 
     )
 
 
-_FILLERS = STOP_WORDS | _FOR | _ABOUT | {"i", "we"}
+_ARTICLES = frozenset({"a", "an", "the"})
 
 
 def _topic(plain: list[str], asked_at: int | None) -> str:
-    """The words to understand (embedded): of a query phrased as a question, without the words around its
-    question ("I want papers about …", "show me … papers"), so that it means what its topic means."""
+    """The words to understand (embedded): of a query phrased as a question, without the words of its
+    question, so that it means what its topic means: before the question's last word, only where they are
+    all such words ("I want papers about …", not "DPO vs PPO"); after it, the words asking for papers
+    (`me`, `papers`), then one of what they are about (`on`, `about`) and an article; a last `papers` and
+    the question mark. Nothing more: "papers on us elections" is about us elections, "papers on in
+    context learning" about in-context learning."""
     if asked_at is None:
         return " ".join(plain)
-    words = [w for w in plain[:asked_at] if w.lower() not in _FILLERS] + plain[asked_at:]
-    while words and words[0].lower() in _FILLERS:
-        words.pop(0)
+    before, after = plain[:asked_at], plain[asked_at:]
+    words = [] if all(w.lower() in STOP_WORDS | _FOR for w in before) else before
+    at = 0
+    while at < len(after) - 1 and after[at].lower() in _FOR - {"for"}:
+        at += 1  # `show me …`, `I want papers about …`
+    at += at < len(after) - 1 and after[at].lower() in _ABOUT | {"for"}  # … `on`, `about`, `for`
+    at += at < len(after) - 1 and after[at].lower() in _ARTICLES
+    words += after[at:]
     if len(words) > 1 and words[-1].lower().rstrip("?!.") in ("papers", "paper"):
         words.pop()
     if words:

@@ -84,7 +84,7 @@ def _missing_folder(url: URL, data_dir: Path) -> Path | None:
     subscriptions seemed lost. None where it exists, or the file is in memory."""
     if url.database in (None, "", ":memory:"):
         return None
-    folder, ours = sqlite_path(url).parent.absolute(), data_dir.absolute()
+    folder, ours = sqlite_path(url).parent.resolve(), data_dir.resolve()  # (symlinks and `..` read)
     return None if folder.is_dir() or folder == ours or ours in folder.parents else folder
 
 

@@ -151,6 +151,17 @@ def test_help_mistyped_says_help(capsys: pytest.CaptureFixture[str]) -> None:
             "paperboy: error: --jsn is not an option (the nearest: --json) (see paperboy search --help)",
         ),
         (
+            ("digest", "--date", "sep", "5"),  # the month typed, not always August's
+            "paperboy: error: paperboy digest takes nothing more, not “5”: a day written with a space goes in"
+            " quotes: paperboy digest --date 'sep 5' (see paperboy digest --help)",
+        ),
+        (
+            ("digest", "--date", "friday", "2"),
+            "paperboy: error: paperboy digest takes nothing more, not “2”: it takes options only (see paperboy"
+            " digest --help)",
+        ),
+        (("start",), "paperboy: error: 'start' is not a command: did you mean 'run'? (see paperboy --help)"),
+        (
             ("digest", "--date", "aug", "20"),
             "paperboy: error: paperboy digest takes nothing more, not “20”: a day written with a space goes in"
             " quotes: paperboy digest --date 'aug 20' (see paperboy digest --help)",

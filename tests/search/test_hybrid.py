@@ -409,6 +409,21 @@ def test_a_common_acronym_or_other_query_keeps_the_fused_order(
 
 
 @pytest.mark.parametrize(
+    ("query", "meant"),
+    [
+        ("papers on us elections", "us elections"),  # each was embedded without its first word
+        ("papers on in context learning", "in context learning"),
+        ("papers on it security", "it security"),
+        ("papers on for loops", "for loops"),
+        ("I want papers about speculative decoding", "speculative decoding"),
+        ("DPO vs PPO", "DPO PPO"),
+    ],
+)
+def test_a_question_is_embedded_as_its_topic_and_no_word_of_the_topic_less(query: str, meant: str) -> None:
+    assert parse_query(query).text == meant
+
+
+@pytest.mark.parametrize(
     ("query", "topic"),
     [
         ("DPO vs PPO", "DPO PPO"),

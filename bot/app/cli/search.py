@@ -29,8 +29,6 @@ from bot.domain.errors import NotFound, SourceError, UsageError
 from bot.domain.our_words import unreadable
 from bot.domain.words import counted
 
-_OPTIONS = ("--batch", "--limit", "--json", "--help")  # `paperboy search`'s, for a mistyped one's nearest
-
 if TYPE_CHECKING:
     from bot.app.bootstrap import Services
     from bot.chat.recent import Window
@@ -63,7 +61,9 @@ def register(app: typer.Typer) -> None:
         from adapters.console.render import render_post
 
         if mistyped := next((w for w in words or () if w.startswith("--")), None):  # -word is a query's; --word ours
-            near = difflib.get_close_matches(mistyped.partition("=")[0], _OPTIONS, n=1, cutoff=0.6)
+            command = getattr(typer.main.get_command(app), "commands", {}).get("search")  # its options, read
+            ours = [o for p in getattr(command, "params", ()) for o in p.opts if o.startswith("--")]
+            near = difflib.get_close_matches(mistyped.partition("=")[0], ours, n=1, cutoff=0.6)
             nearest = f" (the nearest: {near[0]})" if near else ""  # as click's are said
             raise UsageError(f"{mistyped} is not an option{nearest} (see paperboy search --help)")
         query = " ".join(words) if words else None

@@ -10,9 +10,10 @@ import calendar
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
-from bot.chat.commands.kinds import Command, Recent, RepositoryLookup, Search, Today, Unknown
+from bot.chat.commands.kinds import Command, PaperLookup, Recent, RepositoryLookup, Search, Today, Unknown
 from bot.chat.commands.typed import names_a_paper
 from bot.chat.days import NamedDay, Span
+from bot.domain.ids import is_arxiv_id
 from bot.domain.other_links import HubPage, hub_page, link_words, repository, repository_words
 
 _PAPER_LINK = "paste a paper's link (huggingface.co/papers/2406.12345) or its arXiv id"
@@ -22,8 +23,8 @@ def other_link(url: str, text: str) -> Command | None:
     """What a link to no paper's page asks for, or what to say of it; None for a paper's page."""
     if (page := hub_page(url)) is not None:
         return _hub(page, text)
-    if (said := _arxiv_page(url)) is not None:
-        return Unknown(text, said)
+    if (arxiv := _arxiv_page(url, text)) is not None:
+        return arxiv
     if names_a_paper(url):
         return None
     if (owner_name := repository(url)) is not None:
@@ -36,23 +37,27 @@ def other_link(url: str, text: str) -> Command | None:
 _ARXIV_SITES = ("arxiv.org", "www.arxiv.org", "export.arxiv.org", "browse.arxiv.org")
 
 
-def _arxiv_page(url: str) -> str | None:
-    """What to say of an arXiv page that is no paper's: a list of a category's papers
-    (`arxiv.org/list/cs.CL/recent`), an author's page (`arxiv.org/a/huang_c_1`), its search; None for any
-    other URL, and for a paper's pages (`/abs/`, `/pdf/`, `/html/`: the catalog reads them, or says why
-    not). They were searched for as their address's words, and found papers on none of them."""
+def _arxiv_page(url: str, text: str) -> Command | None:
+    """An arXiv page other than a paper's abstract, PDF or HTML (which the catalog reads, or says why
+    not: None): one of a paper's others (`/format/ID`, `/e-print/ID`) is that paper; a list of a
+    category's papers (`arxiv.org/list/cs.CL/recent`), an author's page (`arxiv.org/a/huang_c_1`) or its
+    search says what it is. They were searched for as their address's words, and found papers on none
+    of them."""
     parts = urlsplit(url if "://" in url else f"https://{url}")
     path = [segment for segment in parts.path.split("/") if segment]
     if parts.netloc.lower() not in _ARXIV_SITES or path[:1] in (["abs"], ["pdf"], ["html"]):
         return None
+    if len(path) > 1 and is_arxiv_id(named := "/".join(path[1:])):
+        return PaperLookup(named)
     if path[:1] == ["a"] and len(path) > 1 and (surname := path[1].split("_")[0]).isalpha():
-        return (
+        return Unknown(
+            text,
             f"that link is an author's page on arXiv, not a paper's: `author:{surname.capitalize()}` lists the"
-            f" papers here by authors of that name, or {_PAPER_LINK}."
+            f" papers here by authors of that name, or {_PAPER_LINK}.",
         )
     if path[:1] == ["list"] and len(path) > 1:
-        return f"that link is arXiv's list of {path[1][:20]} papers, not a paper's: {_PAPER_LINK}."
-    return f"that arXiv page names no paper: {_PAPER_LINK}."
+        return Unknown(text, f"that link is arXiv's list of {path[1][:20]} papers, not a paper's: {_PAPER_LINK}.")
+    return Unknown(text, f"that arXiv page names no paper: {_PAPER_LINK}.")
 
 
 def _days_of(page: HubPage) -> tuple[date, date] | None:
