@@ -60,6 +60,7 @@ from bot.chat.discussion import (
     help_naming,
     news_said,
     unmentioned,
+    what_is_asked,
 )
 from bot.chat.follows import FollowService
 from bot.chat.held import found_within, none_within, span_held, window_held
@@ -752,9 +753,12 @@ def said_dropped(topic: str | None) -> str | None:
 def _asked_of_no_paper(query: str, words: Phrasebook) -> str | None:
     """What to say beside the papers found for a thread's question asked outside a thread and of no
     paper (`cite` alone): it is searched as a topic, and the answer says how to ask it of a paper."""
-    word, *others = query.lower().replace("?", " ").split() or [""]
+    word, *others = said = query.lower().replace("?", " ").split() or [""]
     if word not in ASKS or not set(others) <= _OF_THIS:  # `cite?`, `summary of this paper`: no search
-        return None
+        # …or a question of "it" in other words (`who wrote it?`, `is there code for this?`): it was searched
+        # for, and respelled ("showing papers on “who write it?”"), with no word of how to ask it of a paper
+        asked = what_is_asked(query, weak=False) if len(said) <= _A_FEW and _PRONOUNS & set(said) else None
+        return f"Asking about a paper? {words.ask.format(word=asked)}." if asked else None
     return f"Asking about a paper? {words.ask.format(word=word)}."
 
 
@@ -763,6 +767,9 @@ def _why_not(ref: str, found: Post) -> tuple[str, ...]:
     not fetch that paper just now: …”)."""
     return tuple(line if ref in line else f"{ref}: {line}" for line in found.text)
 
+
+_PRONOUNS = frozenset({"it", "this", "that"})
+_A_FEW = 6  # words of a question of "it" (longer, it is a topic: "code generation that …")
 
 # the words of a question that names no paper but "this" one (`cite this`, `summary of this paper please`)
 _OF_THIS = frozenset({"this", "it", "that", "of", "for", "to", "on", "about", "the", "paper", "one", "please", "pls"})

@@ -528,7 +528,11 @@ async def test_a_citation_asked_in_another_style_says_bibtex_is_the_one_given(ju
 
 @pytest.mark.parametrize(
     ("typed", "asked"),
-    [("cite?", "cite"), ("summary of this paper", "summary"), ("code it", "code"), ("related to this", "related")],
+    [
+        *[("cite?", "cite"), ("summary of this paper", "summary"), ("code it", "code"), ("related to this", "related")],
+        ("who wrote it?", "authors"),  # in other words: searched for, and respelled “who write it?”
+        ("is there code for this?", "code"),
+    ],
 )
 async def test_a_question_of_this_paper_asked_outside_its_thread_says_how_to_ask_it(
     june_store: PaperStore, typed: str, asked: str
