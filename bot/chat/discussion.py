@@ -35,6 +35,18 @@ NOT_A_PAPER_THREAD = (
     f" paper with {ASKABLE}, or name the paper, such as “cite 2406.12345”."
 )
 RELATED = 5
+MOST_RELATED = 20  # related papers one question may ask for (`related 2406.12345 top 10`)
+# how many related papers are asked for: `related 2406.12345 top 10`, `10 papers like 2406.12345`
+_HOW_MANY = re.compile(r"(?i)\btop\s*(\d{1,3})\b|\b(\d{1,3})\s+(?:related|similar|papers|more|others)\b")
+
+
+def related_count(text: str) -> int | None:
+    """How many related papers a question asks for, `MOST_RELATED` at most; None where it says no number
+    (`RELATED` are shown). `related 2406.12345 top 3` showed five, whatever the number."""
+    found = _HOW_MANY.search(text)
+    return min(max(int(found[1] or found[2]), 1), MOST_RELATED) if found else None
+
+
 AUTHORS_CHARS = 1500  # the names of an `authors` answer: within a Discord message beside its header
 
 
@@ -268,7 +280,8 @@ def _names(authors: tuple[str, ...]) -> str:
 
 async def discussed(paper: Paper, text: str, search: SearchIndex) -> list[Post]:
     """An answer to each question the text asks (`all_asked`), in order; the one-line help if none."""
-    return [await _answer(paper, asked, search) for asked in all_asked(text) or (None,)]
+    related = related_count(text) or RELATED  # `@paperboy related top 10`
+    return [await _answer(paper, asked, search, related) for asked in all_asked(text) or (None,)]
 
 
 # what an answer is called where a command asks it with others: `code and cite 2406.12345`
@@ -281,12 +294,12 @@ _CALLED = {
 _SHOWN_LAST = ("cite", "related")  # a post's code, then its cards, come after its texts
 
 
-async def answered_together(paper: Paper, asked: Sequence[str], search: SearchIndex) -> Post:
+async def answered_together(paper: Paper, asked: Sequence[str], search: SearchIndex, related: int = RELATED) -> Post:
     """One post with the answer to each question a command asks of a paper, in their order (`code and cite
     2406.12345` answered the code alone, and said to ask the citation next): the texts one after the other,
     each under its name unless it starts with it, the citation's code and the related papers' cards."""
     questions = list(dict.fromkeys(question for question in asked if question in _CALLED))
-    posts = [await _answer(paper, question, search) for question in questions]
+    posts = [await _answer(paper, question, search, related) for question in questions]
     if len(posts) < 2:
         return posts[0] if posts else await _answer(paper, None, search)
     # "No related papers …" as the related papers' text: as a post's `empty` it came above the other answers
@@ -313,7 +326,7 @@ async def answered_together(paper: Paper, asked: Sequence[str], search: SearchIn
     )
 
 
-async def _answer(paper: Paper, asked: str | None, search: SearchIndex) -> Post:
+async def _answer(paper: Paper, asked: str | None, search: SearchIndex, related: int = RELATED) -> Post:
     title = shorten(paper.title, 120)
     if asked == "summary":
         paragraphs = [f"AI summary: {readable(paper.ai_summary)}"] if paper.ai_summary else []
@@ -321,10 +334,10 @@ async def _answer(paper: Paper, asked: str | None, search: SearchIndex) -> Post:
         return Post(header=f"Summary · {title}", text=tuple(paragraphs))
     if asked == "related":
         query = " ".join((paper.title, *paper.ai_keywords))
-        hits = [h for h in await search.search(query, limit=RELATED + 1) if h.paper.arxiv_id != paper.arxiv_id]
+        hits = [h for h in await search.search(query, limit=related + 1) if h.paper.arxiv_id != paper.arxiv_id]
         return Post(
             header=f"Related to {title}",
-            cards=tuple(card(h.paper) for h in hits[:RELATED]),
+            cards=tuple(card(h.paper) for h in hits[:related]),
             empty="No related papers in the local index yet.",
         )
     if asked == "code":

@@ -52,6 +52,7 @@ from bot.chat.days import NamedDay, Span, resolved
 from bot.chat.discussion import (
     ASKS,
     NOT_A_PAPER_THREAD,
+    RELATED,
     all_asked,
     answered_together,
     asks_for_news,
@@ -333,7 +334,8 @@ class ChatService:
         paper = await self._found(command.ref)
         if isinstance(paper, Post):
             return paper
-        answered = await answered_together(paper, (command.question, *command.more), self._search)
+        asked = (command.question, *command.more)
+        answered = await answered_together(paper, asked, self._search, command.related or RELATED)
         return replace(answered, text=(*answered.text, *await self._also(command, [paper], asker)))
 
     async def _cited(self, command: Ask, asker: Asker) -> Post:

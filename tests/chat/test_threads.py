@@ -655,3 +655,22 @@ async def test_any_news_under_a_digest_card_not_followed_yet_says_what_will_come
     assert (await news("Ev3")).startswith("News of this paper comes to this thread for 7 days")
     assert await cards.stop(adopted.key, "the card was deleted")
     assert (await news("Ev4")).startswith("No news of this paper comes to this thread"), "a deleted card: none"
+
+
+async def test_related_papers_as_many_as_asked(june_store: PaperStore) -> None:
+    """`related 2605.29307 top 3` and `papers like … top 8` showed five, whatever the number; in a thread,
+    `@paperboy related top 2` too. At most 20, five where no number is said."""
+    service = chat_service(june_store)
+    asker = Asker(ChannelRef("slack", "C1"), "U1")
+    for typed, shown in [
+        ("related 2605.29307 top 3", 3),
+        ("papers like 2605.29307 top 8", 8),
+        ("related 2605.29307", 5),
+        ("related 2605.29307 top 50", 20),
+    ]:
+        post = await service.answer(parse_command(typed), asker)
+        assert post.header.startswith("Related to ") and len(post.cards) == shown, typed
+    paper = await june_store.get("2605.29307")
+    assert paper is not None
+    [two] = await discussed(paper, "<@UBOT> related top 2", search_over(june_store))
+    assert len(two.cards) == 2

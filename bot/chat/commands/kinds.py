@@ -59,6 +59,7 @@ class Ask:
     style: str = ""  # a citation's style asked for (`cite 2406.12345 apa`): BibTeX is the one given
     save: bool = False  # asked to save it too (`cite 2406.12345 and save it`), as a thread's mention may
     others: tuple[str, ...] = ()  # the papers cited with it (`cite 2406.12345 and 2406.54321`): one bibliography
+    related: int | None = None  # how many related papers, where a number is asked (`related 2406.12345 top 3`)
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ from bot.chat.days import (
     numeric_day,
     starts_a_span,
 )
-from bot.chat.discussion import ASKS, LINKS, all_asked, asks_to_save, what_is_asked
+from bot.chat.discussion import ASKS, LINKS, all_asked, asks_to_save, related_count, what_is_asked
 from bot.chat.recent import only_when, papers_asked, within
 from bot.domain.errors import UsageError
 from bot.domain.filters import unquoted
@@ -603,7 +603,10 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
     if asked in listed and what_is_asked(word) is None:  # `who wrote 2406.12345 and where is the code`: in order
         asked = listed[0]
     more = tuple(question for question in listed if question != asked) if asked in listed else ()
-    return Ask(asked, named[0], more, _style(text) if "cite" in (asked, *more) else "", asks_to_save(text))
+    related = related_count(text.replace(named[0], " ")) if "related" in (asked, *more) else None
+    return Ask(
+        asked, named[0], more, _style(text) if "cite" in (asked, *more) else "", asks_to_save(text), related=related
+    )
 
 
 def _style(text: str) -> str:
