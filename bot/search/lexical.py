@@ -221,19 +221,11 @@ class LexicalIndex(IndexWrites):
         return by_words[self.whole(parsed, by_words)]
 
     def writing(self, parsed: Parsed, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        """Of these positions, the papers whose own text writes the one word a query asks for alone: an
-        acronym as typed ("NeRF", "ViT", "GAN") or its spelled-out form, a model's name ("qwen",
-        "claude"), a topic's word (not one in capitals: see below); none for any other query. Meaning and
-        the keywords of the best papers ranked papers that never write the word above those that do:
-        "NeRF" showed papers on world models and red teaming first, "ViT" two diffusion papers, and
-        "qwen" eleven papers without it, while 47 write it."""
-        group = parsed.groups[0] if len(parsed.groups) == 1 else None
-        # (not a word in capitals the index has no acronym of: its stem is no name as typed, "CLIP" is "clip",
-        # and would put papers on clipping and video clips first)
-        word = group is not None and len(group.alternatives) == 1 and len(group.alternatives[0]) == 1
-        word = word and not parsed.text.strip().isupper()
-        alone = group is not None and (bool(group.acronym) or word)
-        if not alone or parsed.phrases or parsed.authors or not positions.size:
+        """Of these positions, the papers whose own text writes the acronym a query asks for alone, as
+        typed ("NeRF", "ViT", "GAN"), or its spelled-out form; none for any other query. Meaning and the
+        keywords of the best papers ranked papers that never write a rare acronym above those that do:
+        "NeRF" showed papers on world models and red teaming first, "ViT" two diffusion papers."""
+        if len(parsed.groups) != 1 or not parsed.groups[0].acronym or not positions.size:
             return np.zeros(0, np.int64)
         in_text = ranking(self._searcher, parsed, require_all=True)  # the body alone: not a Gan's papers
         return self._matching(must(one_of("pos", positions.tolist()), in_text), positions.size)
