@@ -85,10 +85,12 @@ def resolved_until(named: NamedDay, first: date, today: date) -> date:
 SOON = 7  # days ahead a day named without its year may be (`dec 8` on 7 December): this year's, to come
 
 
-def resolved(named: NamedDay, today: date) -> date:
+def resolved(named: NamedDay, today: date, *, ahead: bool = False) -> date:
     """The day named, as of `today`: its own when it has a year, else the latest such day up to today
-    (a weekday: today included, but for `last`), or one at most `SOON` days ahead: `dec 8` asked on 7
-    December is tomorrow, still to come (it was 8 December of the year before, "not in the store")."""
+    (a weekday: today included, but for `last`), or, for a day asked for alone (`ahead`), one at most
+    `SOON` days ahead: `dec 8` asked on 7 December is tomorrow, still to come (it was 8 December of the
+    year before, "not in the store"). A span's first day is never ahead: `since jan 1` asked on 28
+    December is this year's."""
     if named.ago >= 0:
         return today - timedelta(days=named.ago)
     if named.weekday >= 0:
@@ -96,10 +98,10 @@ def resolved(named: NamedDay, today: date) -> date:
         return today - timedelta(days=back)
     if named.year:
         return date(named.year, named.month, named.day)
-    for year in (today.year, today.year + 1):  # (`jan 2` on 28 December: the January after)
+    for year in (today.year, today.year + 1) if ahead else ():  # (`jan 2` on 28 December: the January after)
         fault = calendar_fault(f"{year:04d}-{named.month:02d}-{named.day:02d}")
-        if fault is None and today < (ahead := date(year, named.month, named.day)) <= today + timedelta(days=SOON):
-            return ahead
+        if fault is None and today < (soon := date(year, named.month, named.day)) <= today + timedelta(days=SOON):
+            return soon
     year = today.year
     while True:  # 29 February: back to the last leap year
         if calendar_fault(f"{year:04d}-{named.month:02d}-{named.day:02d}") is None:

@@ -108,7 +108,7 @@ class Window:
         (`span`)."""
         if span is None:
             return cls(since(today, days), None, days, today)
-        first = resolved(span.first, today)
+        first = resolved(span.first, today, ahead=span.only and span.until is None)  # `diffusion on dec 8`
         if span.until is not None:
             return cls(first, resolved_until(span.until, first, today), today=today)
         return cls(first, first if span.only else None, today=today)

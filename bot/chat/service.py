@@ -486,7 +486,7 @@ class ChatService:
         `limit` (else the `[digest]` limit); when the latest is not today (UTC), the answer says so first,
         and when papers are left out, how to see them. A day with no papers says why (`no_listing`)."""
         today = self._clock().astimezone(UTC).date()
-        day = today - timedelta(days=ago) if ago else resolved(named, today) if named else day
+        day = today - timedelta(days=ago) if ago else resolved(named, today, ahead=True) if named else day
         if day is not None and day > today:
             return said(f"{day:%A %-d %B %Y} is still to come: Hugging Face lists a day's papers on that day.")
         options = DigestOptions(limit=limit or self._defaults.limit, operator=False)
@@ -759,7 +759,9 @@ def _asked_of_no_paper(query: str, words: Phrasebook) -> str | None:
     if word not in ASKS or not set(others) <= _OF_THIS:  # `cite?`, `summary of this paper`: no search
         # …or a question of "it" in other words (`who wrote it?`, `is there code for this?`): it was searched
         # for, and respelled ("showing papers on “who write it?”"), with no word of how to ask it of a paper
-        asked = what_is_asked(query, weak=False) if len(said) <= _A_FEW and _PRONOUNS & set(said) else None
+        questioned = said[0] in _QUESTION_STARTS or query.rstrip().endswith("?")  # not `llms that write code`
+        of_it = len(said) <= _A_FEW and bool(_PRONOUNS & set(said)) and questioned
+        asked = what_is_asked(query, weak=False) if of_it else None
         return f"Asking about a paper? {words.ask.format(word=asked)}." if asked else None
     return f"Asking about a paper? {words.ask.format(word=word)}."
 
@@ -770,7 +772,8 @@ def _why_not(ref: str, found: Post) -> tuple[str, ...]:
     return tuple(line if ref in line else f"{ref}: {line}" for line in found.text)
 
 
-_PRONOUNS = frozenset({"it", "this", "that"})
+_PRONOUNS = frozenset({"it", "this"})
+_QUESTION_STARTS = frozenset({"who", "what", "what's", "where", "where's", "is", "are", "does", "can", "how", "any"})
 _A_FEW = 6  # words of a question of "it" (longer, it is a topic: "code generation that …")
 
 # the words of a question that names no paper but "this" one (`cite this`, `summary of this paper please`)

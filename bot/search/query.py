@@ -217,8 +217,12 @@ def _topic(plain: list[str], asked_at: int | None) -> str:
     before, after = plain[:asked_at], plain[asked_at:]
     words = [] if all(w.lower() in STOP_WORDS | _FOR for w in before) else before
     at = 0
-    while at < len(after) - 1 and after[at].lower() in _FOR - {"for"}:
-        at += 1  # `show me …`, `I want papers about …`
+    while (
+        at < len(after) - 1
+        and after[at].lower() in _FOR
+        and (after[at].lower() != "for" or after[at + 1].lower() in _FOR)
+    ):
+        at += 1  # `show me …`, `I want papers about …`, `search for papers on …`
     at += at < len(after) - 1 and after[at].lower() in _ABOUT | {"for"}  # … `on`, `about`, `for`
     at += at < len(after) - 1 and after[at].lower() in _ARTICLES
     words += after[at:]

@@ -1063,7 +1063,8 @@ def test_a_hugging_face_or_arxiv_page_that_is_no_papers_says_what_it_is(link: st
 
 def test_a_hugging_face_papers_page_is_still_that_paper() -> None:
     for other in ("format/2406.12345", "e-print/2406.12345"):  # a paper's other arXiv pages: that paper
-        assert parse_command(f"https://arxiv.org/{other}") == PaperLookup("2406.12345")
+        assert parse_command(f"https://arxiv.org/{other}") == PaperLookup(f"https://arxiv.org/{other}")
+        assert parse_command(f"summary https://arxiv.org/{other}") == Ask("summary", "2406.12345")
     assert parse_command("https://arxiv.org/abs/2406.12345v2") == PaperLookup("https://arxiv.org/abs/2406.12345v2")
     assert parse_command("https://huggingface.co/papers/2406.12345") == PaperLookup(
         "https://huggingface.co/papers/2406.12345"

@@ -52,3 +52,12 @@ def test_a_day_no_calendar_has_says_why() -> None:
         "“Feb 29 2026” is no day of the calendar: February 2026 has 28 days",
         "top 3",
     )
+
+
+def test_a_day_in_the_week_ahead_is_this_years_only_when_asked_for_alone() -> None:
+    """`dec 8` asked on 7 December is tomorrow, still to come (it was last year's); a span's first day is
+    never ahead: `since jan 4` asked on 28 December is this year's (review s75: "still to come")."""
+    assert resolved(NamedDay(12, 8), date(2026, 12, 7), ahead=True) == date(2026, 12, 8)
+    assert resolved(NamedDay(1, 2), date(2026, 12, 28), ahead=True) == date(2027, 1, 2)  # the January after
+    assert resolved(NamedDay(1, 4), date(2026, 12, 28)) == date(2026, 1, 4)  # `since jan 4`
+    assert resolved(NamedDay(12, 20), date(2026, 12, 7), ahead=True) == date(2025, 12, 20)  # further: last year's

@@ -395,6 +395,8 @@ def test_a_common_acronym_or_other_query_keeps_the_fused_order(
         ("papers on in context learning", "in context learning"),
         ("papers on it security", "it security"),
         ("papers on for loops", "for loops"),
+        ("search for papers on mixture of experts", "mixture of experts"),  # embedded as "papers on …"
+        ("look for papers about tokenizers", "tokenizers"),
         ("I want papers about speculative decoding", "speculative decoding"),
         ("DPO vs PPO", "DPO PPO"),
     ],

@@ -36,7 +36,7 @@ def parse_day(value: str | None) -> date | None:
 
         named = named_day(value.strip())
         if named is not None and isinstance(named[0], NamedDay) and not named[1]:
-            return resolved(named[0], today())
+            return resolved(named[0], today(), ahead=True)
         said = named[0] if named is not None and isinstance(named[0], str) else f"{value!r} is not a date"
         raise typer.BadParameter(f"{said} (use YYYY-MM-DD, today, yesterday, friday or aug 20)", param_hint="--date")
     if (why := calendar_fault(value)) is not None:
