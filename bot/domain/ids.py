@@ -18,7 +18,7 @@ _ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version
 _BARE = re.compile(rf"(?:arxiv:)?{_ID}", re.IGNORECASE | re.ASCII)
 _PAPER_PATH = (  # arXiv's and Hugging Face's pages, alphaXiv's and ar5iv's, pages of other sites named by the
     # arXiv id (Semantic Scholar's, papers.cool's, SciRate's, Emergent Mind's), and arXiv's DOI (10.48550/arXiv.ID)
-    r"(?:(?:www\.|export\.|browse\.)?(?:arxiv\.org/(?:abs|pdf|html|format|e-print)|huggingface\.co/papers|hf\.co/papers)/"
+    r"(?:(?:www\.|export\.|browse\.)?(?:arxiv\.org/(?:abs|pdf|html|format|e-print|src)|huggingface\.co/papers|hf\.co/papers)/"
     r"|(?:www\.)?alphaxiv\.org/(?:abs|overview|pdf)/|ar5iv(?:\.labs\.arxiv)?\.org/(?:abs|html)/"
     r"|(?:www\.)?(?:semanticscholar\.org|papers\.cool|scirate\.com)/arxiv/|(?:www\.)?emergentmind\.com/papers/"
     r"|(?:dx\.)?doi\.org/10\.48550/arxiv\.)"

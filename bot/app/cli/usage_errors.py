@@ -101,13 +101,13 @@ def option_meant(exc: Any, named: str, given: list[str]) -> str | None:
     return f"{option} goes before the value: paperboy {named} {typed}"
 
 
-_MONTH = re.compile(r"(?i)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
-
-
 def _month_before(args: list[str], day: str) -> str | None:
     """The month given to `--date` right before this day number, as typed (`--date sep 5`: "sep"); None
-    where the word before it is none, or the number is no day of a month."""
+    where the two are no day of the calendar together (`friday 2`, `sep 31`)."""
+    from bot.chat.days import NamedDay, named_day
+
     at = next((i for i, a in enumerate(args[:-1]) if a == "--date" and args[i + 2 : i + 3] == [day]), None)
-    if at is None or not day.isdigit() or not 1 <= int(day) <= 31:
+    if at is None:
         return None
-    return args[at + 1] if _MONTH.fullmatch(args[at + 1]) else None
+    named = named_day(f"{args[at + 1]} {day}")
+    return args[at + 1] if named is not None and isinstance(named[0], NamedDay) and not named[1] else None

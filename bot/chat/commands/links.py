@@ -10,10 +10,10 @@ import calendar
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
-from bot.chat.commands.kinds import Command, PaperLookup, Recent, RepositoryLookup, Search, Today, Unknown
+from bot.chat.commands.kinds import Command, Recent, RepositoryLookup, Search, Today, Unknown
 from bot.chat.commands.typed import names_a_paper
 from bot.chat.days import NamedDay, Span
-from bot.domain.ids import is_arxiv_id
+from bot.domain.ids import a_paper_link
 from bot.domain.other_links import HubPage, hub_page, link_words, repository, repository_words
 
 _PAPER_LINK = "paste a paper's link (huggingface.co/papers/2406.12345) or its arXiv id"
@@ -38,17 +38,14 @@ _ARXIV_SITES = ("arxiv.org", "www.arxiv.org", "export.arxiv.org", "browse.arxiv.
 
 
 def _arxiv_page(url: str, text: str) -> Command | None:
-    """An arXiv page other than a paper's abstract, PDF or HTML (which the catalog reads, or says why
-    not: None): one of a paper's others (`/format/ID`, `/e-print/ID`) is that paper; a list of a
-    category's papers (`arxiv.org/list/cs.CL/recent`), an author's page (`arxiv.org/a/huang_c_1`) or its
-    search says what it is. They were searched for as their address's words, and found papers on none
-    of them."""
+    """What to say of an arXiv page that is no paper's: a list of a category's papers
+    (`arxiv.org/list/cs.CL/recent`), an author's page (`arxiv.org/a/huang_c_1`), its search; None for any
+    other URL, and for a paper's page (`/abs/`, `/format/ID`…: the catalog reads it, or says why not).
+    They were searched for as their address's words, and found papers on none of them."""
     parts = urlsplit(url if "://" in url else f"https://{url}")
     path = [segment for segment in parts.path.split("/") if segment]
-    if parts.netloc.lower() not in _ARXIV_SITES or path[:1] in (["abs"], ["pdf"], ["html"]):
+    if parts.netloc.lower() not in _ARXIV_SITES or a_paper_link(url):
         return None
-    if len(path) > 1 and is_arxiv_id(named := "/".join(path[1:])):
-        return PaperLookup(named)
     if path[:1] == ["a"] and len(path) > 1 and (surname := path[1].split("_")[0]).isalpha():
         return Unknown(
             text,

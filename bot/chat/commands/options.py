@@ -3,7 +3,6 @@ the options typed the wrong way (`--at 9:00`, `time:09:00`, `diffusion timezone 
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 from collections.abc import Callable
@@ -318,7 +317,7 @@ def _said_in_words(words: list[str]) -> str | None:
     last = words[-1].lower().rstrip(".,!") if words else ""
     before = words[-2].lower() if len(words) >= 2 else ""
     every = _EVERY.fullmatch(before) is not None
-    if "/" in last and difflib.get_close_matches(last, zones_by_lower(), n=1, cutoff=0.85):
+    if "/" in last and (zone_named(last) or zone_hint(last).startswith(" Did you mean")):
         return f"`tz {words[-1]}`"  # (a zone mistyped: `tz` says the nearest)
     if before == "day" and looks_like_a_day(last):
         return f"`days {last}`"
