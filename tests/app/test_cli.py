@@ -340,15 +340,23 @@ def test_search_reads_time_words_as_a_chat_search_does(paperboy: Paperboy, tmp_p
 
 @pytest.mark.slow
 def test_search_batch_respells_a_word_no_paper_holds_as_one_query_does(paperboy: Paperboy, tmp_path: Path) -> None:
-    """`difusion` alone was respelled and answered; in a batch, it found nothing and said nothing."""
+    """`difusion` alone was respelled and answered; in a batch, it found nothing and said nothing. A batch's
+    line says what the query's JSON says beside its results: its note, and an `author:` name no paper has
+    (a line said neither)."""
+    asked = ("difusion", "author:Qwzxv", "GrepSeek serch agents", "protein folding")
     queries = tmp_path / "queries.txt"
-    queries.write_text("difusion\n", encoding="utf-8")
+    queries.write_text("\n".join(asked) + "\n", encoding="utf-8")
     env = {"PAPERBOY_EMBEDDINGS": "0", "PAPERBOY_OFFLINE": "1"}
-    one = json.loads(paperboy("search", "difusion", "--json", "--limit", "3", **env).out)
     batch = paperboy("search", "--batch", str(queries), "--limit", "3", **env)
-    [line] = [json.loads(text) for text in batch.out.splitlines()]
-    assert one["respelled"] == line["respelled"] == "diffusion"
-    assert line["results"] == [r["arxiv_id"] for r in one["results"]] and len(line["results"]) == 3
+    lines = [json.loads(text) for text in batch.out.splitlines()]
+    assert lines[0]["respelled"] == "diffusion" and lines[1]["unknown_author"] == "Qwzxv"
+    assert lines[0]["note"].startswith("No paper holds “difusion”: showing papers on “diffusion” instead.")
+    for query, line in zip(asked, lines, strict=True):
+        one = json.loads(paperboy("search", query, "--json", "--limit", "3", **env).out)
+        assert line["results"] == [r["arxiv_id"] for r in one["results"]], query
+        assert {k: v for k, v in line.items() if k not in ("results", "took_ms")} == {
+            k: v for k, v in one.items() if k not in ("results", "took_ms")
+        }, query
 
 
 @pytest.mark.slow

@@ -161,6 +161,16 @@ def test_help_mistyped_says_help(capsys: pytest.CaptureFixture[str]) -> None:
             " digest --help)",
         ),
         (("start",), "paperboy: error: 'start' is not a command: did you mean 'run'? (see paperboy --help)"),
+        (  # click's nearest was 'digest'
+            ("list",),
+            "paperboy: error: 'list' is not a command: did you mean 'subscriptions' (or 'saved', 'workspaces')? (see"
+            " paperboy --help)",
+        ),
+        (
+            ("digest", "--date=sep", "5"),  # with `=`: no hint
+            "paperboy: error: paperboy digest takes nothing more, not “5”: a day written with a space goes in"
+            " quotes: paperboy digest --date 'sep 5' (see paperboy digest --help)",
+        ),
         (
             ("digest", "--date", "aug", "20"),
             "paperboy: error: paperboy digest takes nothing more, not “20”: a day written with a space goes in"

@@ -1061,6 +1061,20 @@ def test_a_hugging_face_or_arxiv_page_that_is_no_papers_says_what_it_is(link: st
     assert parse_command(link) == Unknown(link, said)
 
 
+def test_a_link_to_no_paper_in_a_sentence_only_about_it_is_read_as_the_link_alone() -> None:
+    """`check out https://arxiv.org/list/cs.CL/new` was searched for as "check out https arxiv …"."""
+    listed = "that link is arXiv's list of cs.CL papers, not a paper's"
+    for text in ("check out https://arxiv.org/list/cs.CL/new", "any thoughts on <https://arxiv.org/list/cs.CL/new>?"):
+        asked = parse_command(text)
+        assert isinstance(asked, Unknown) and asked.hint.startswith(listed), text
+    assert parse_command("check out https://github.com/NVlabs/Fast-dLLM") == RepositoryLookup("NVlabs/Fast-dLLM")
+    day = parse_command("cool, see https://huggingface.co/papers?date=2026-08-20")
+    assert isinstance(day, Today) and day.day == date(2026, 8, 20)
+    # a word of a topic beside it, or two links: searched, as before
+    assert isinstance(parse_command("diffusion https://arxiv.org/list/cs.CL/new"), Search)
+    assert isinstance(parse_command("see https://arxiv.org/list/cs.CL/new https://arxiv.org/list/cs.LG/new"), Search)
+
+
 def test_a_hugging_face_papers_page_is_still_that_paper() -> None:
     for other in ("format/2406.12345", "e-print/2406.12345"):  # a paper's other arXiv pages: that paper
         assert parse_command(f"https://arxiv.org/{other}") == PaperLookup(f"https://arxiv.org/{other}")

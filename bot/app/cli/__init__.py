@@ -117,10 +117,10 @@ def _not_a_command(args: list[str], commands: list[str]) -> str | None:
     from bot.domain.ids import papers_named
 
     first = args[0]
-    if first in commands or first.startswith("-") or difflib.get_close_matches(first.lower(), commands, cutoff=0.6):
-        return None
     if (meant := _OPERATORS_SAY.get(first.lower())) is not None:  # `paperboy start`: no search for "start"
         return f"{first!r} is not a command: did you mean {meant}? (see paperboy --help)"
+    if first in commands or first.startswith("-") or difflib.get_close_matches(first.lower(), commands, cutoff=0.6):
+        return None
     if len(args) == 1 and len(named := papers_named(first)) == 1:
         return f"{first!r} is not a command: `paperboy paper {named[0]}` shows that paper (see paperboy --help)"
     if not first.strip() or first.lower() in _OPERATORS_ASK:
@@ -130,9 +130,11 @@ def _not_a_command(args: list[str], commands: list[str]) -> str | None:
 
 
 # what an operator types for a command paperboy names otherwise, and words that ask for one (no topic)
+# (`list` and `ls` before click's nearest command: it offered 'digest')
 _OPERATORS_SAY = {"start": "'run'", "serve": "'run'", "fetch": "'sync'", "update": "'sync'", "version": "--version"}
+_OPERATORS_SAY |= dict.fromkeys(("list", "ls"), "'subscriptions' (or 'saved', 'workspaces')")
 _OPERATORS_ASK = frozenset(
-    {"status", "init", "setup", "config", "doctor", "install", "login", "stop", "restart", "list", "show", "add"}
+    {"status", "init", "setup", "config", "doctor", "install", "login", "stop", "restart", "show", "add"}
     | {"remove", "delete", "migrate", "upgrade", "db", "logs", "test", "check", "info", "health", "reset"}
 )
 

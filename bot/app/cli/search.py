@@ -128,10 +128,7 @@ def register(app: typer.Typer) -> None:
                             error = str(exc)
                         else:
                             found = await searched(services.search, topic, most, filters)
-                            hits, said = found.hits, said | _respelling(found)
-                            notes = (_unlinked(line), await _lacked(services, window, topic, bool(hits)))
-                            if note := " ".join(filter(None, notes)):  # (a repository no paper's code is; days
-                                said |= {"note": note}  # the store lacks): both, as a QUERY's JSON says them
+                            hits, said = found.hits, said | await _told(services, found, _unlinked(line), window, topic)
                     took = round((time.perf_counter() - started) * 1000, 3)
                     answer = {"query": line, **said, "results": [h.paper.arxiv_id for h in hits], "took_ms": took}
                     print_json(answer | ({"error": error} if error else {}))
@@ -153,21 +150,8 @@ def register(app: typer.Typer) -> None:
             took = (time.perf_counter() - started) * 1000
             if json_:
                 results = [paper_json(h.paper, score=round(h.score, 4), every_word=h.whole) for h in found.hits]
-                lacked = await _lacked(services, window, topic, bool(found.hits))
-                note = " ".join(filter(None, (unlinked, found.note(), found.by and found.nobody(), lacked)))
-                noted = {"note": note} if note else {}
-                nobody = {"unknown_author": found.unknown_author} if found.unknown_author else {}
-                print_json(
-                    {
-                        "query": query,
-                        **limited,
-                        **_respelling(found),
-                        **noted,
-                        **nobody,
-                        "took_ms": round(took, 3),
-                        "results": results,
-                    }
-                )
+                told = await _told(services, found, unlinked, window, topic)
+                print_json({"query": query, **limited, **told, "took_ms": round(took, 3), "results": results})
             else:
                 lacked = await _lacked(services, window, topic, bool(found.hits))
                 out.print(render_post(_search_post(topic, found, lacked, window.listed(), unlinked)))
@@ -254,10 +238,23 @@ def _no_search(text: str, topic: str, spanned: bool) -> str | None:
     return None
 
 
-def _respelling(found: Searched) -> dict[str, str]:
-    """A search's respelling, as its JSON says it: `respelled` (searched instead), `suggested` (offered);
-    `searched_as`, the `author:` search a person's papers asked for was read as (`papers by Shen Nie`)."""
-    said = {"respelled": found.respelled, "suggested": found.suggested, "searched_as": found.by and found.by.query}
+async def _told(
+    services: Services, found: Searched, unlinked: str | None, window: Window, topic: str
+) -> dict[str, str]:
+    """What a QUERY's JSON (and each `--batch` line's) says beside its results: its respelling,
+    `respelled` (searched instead) or `suggested` (offered); `searched_as`, the `author:` search a
+    person's papers asked for was read as (`papers by Shen Nie`); `unknown_author`, an `author:` name
+    no paper has; and a `note` of what the answer says: a repository's link no paper's code is, the
+    respelling or the papers' words, whose name found nothing, the days the store lacks."""
+    lacked = await _lacked(services, window, topic, bool(found.hits))
+    note = " ".join(filter(None, (unlinked, found.note(), found.by and found.nobody(), lacked)))
+    said = {
+        "respelled": found.respelled,
+        "suggested": found.suggested,
+        "searched_as": found.by and found.by.query,
+        "note": note,
+        "unknown_author": found.unknown_author,
+    }
     return {name: text for name, text in said.items() if text}
 
 

@@ -102,12 +102,13 @@ def option_meant(exc: Any, named: str, given: list[str]) -> str | None:
 
 
 def _month_before(args: list[str], day: str) -> str | None:
-    """The month given to `--date` right before this day number, as typed (`--date sep 5`: "sep"); None
-    where the two are no day of the calendar together (`friday 2`, `sep 31`)."""
+    """The month given to `--date` right before this day number, as typed (`--date sep 5`, `--date=sep 5`:
+    "sep"); None where the two are no day of the calendar together (`friday 2`, `sep 31`)."""
     from bot.chat.days import NamedDay, named_day
 
-    at = next((i for i, a in enumerate(args[:-1]) if a == "--date" and args[i + 2 : i + 3] == [day]), None)
+    given = [a for o in args for a in (o.split("=", 1) if o.startswith("--date=") else [o])]
+    at = next((i for i, a in enumerate(given[:-1]) if a == "--date" and given[i + 2 : i + 3] == [day]), None)
     if at is None:
         return None
-    named = named_day(f"{args[at + 1]} {day}")
-    return args[at + 1] if named is not None and isinstance(named[0], NamedDay) and not named[1] else None
+    named = named_day(f"{given[at + 1]} {day}")
+    return given[at + 1] if named is not None and isinstance(named[0], NamedDay) and not named[1] else None

@@ -268,7 +268,7 @@ def parse_command(text: str) -> Command:
         return Unknown(text, "`unsave` needs the paper's arXiv id, such as `unsave 2406.12345`: `saved` lists yours.")
     if (paper := _paper_named(text)) is not None:
         return paper
-    if (url := one_url(text)) is not None and (linked := other_link(url, text)) is not None:
+    if (url := one_url(text) or _link_talked_of(text)) is not None and (linked := other_link(url, text)) is not None:
         return linked
     if word in STOPPING and not rest:  # not "Did you mean `top`?": they want the digest to stop
         return Unknown(text, TO_STOP)
@@ -416,8 +416,24 @@ _JOINED = re.compile(r"(?i)(?:\s*,\s*|\s+(?:and|&|or|both)\s+)")  # between pape
 
 def _about_a_paper(text: str) -> bool:
     """Whether the words beside a paper's one id or link only talk about it (`_CHATTER`)."""
-    words = [w.strip(".,;:!?()'\"“”").lower() for w in text.split() if not papers_named(w)]
-    return bool(words) and all(w in _CHATTER for w in words if w)
+    return _chatter([w for w in text.split() if not papers_named(w)])
+
+
+def _chatter(words: list[str]) -> bool:
+    """Whether these words (some) only talk about what they stand beside (`_CHATTER`)."""
+    bare = [w.strip(".,;:!?()'\"“”").lower() for w in words]
+    return bool(bare) and all(w in _CHATTER for w in bare if w)
+
+
+def _link_talked_of(text: str) -> str | None:
+    """The one link in a text whose other words only talk about it (`check out
+    https://arxiv.org/list/cs.CL/new`): read as the link alone is (its words, and "check", were searched
+    for); None for any other text."""
+    words = text.split()
+    links = [(at, url) for at, word in enumerate(words) if (url := one_url(word.rstrip(".,;:!?"))) is not None]
+    if len(links) != 1 or not _chatter(words[: links[0][0]] + words[links[0][0] + 1 :]):
+        return None
+    return links[0][1]
 
 
 def _paper_named(text: str) -> Command | None:
