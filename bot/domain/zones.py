@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import importlib.resources
 import re
 from zoneinfo import available_timezones
 
@@ -83,6 +84,55 @@ _HALF_HOURS = {
     "+9:30": "Australia/Adelaide",
     "-3:30": "America/St_Johns",
 }
+# Countries people name otherwise than the tz database's list of them (`iso3166.tab`: "Britain (UK)")
+_COUNTRY_NAMES = {
+    **dict.fromkeys(("usa", "us", "u.s.", "u.s.a.", "america_(usa)", "united_states_of_america"), "US"),
+    **dict.fromkeys(("uk", "u.k.", "united_kingdom", "great_britain", "england", "scotland", "wales"), "GB"),
+    **dict.fromkeys(("korea", "south_korea", "republic_of_korea"), "KR"),
+    **dict.fromkeys(("czechia", "czech"), "CZ"),
+    **dict.fromkeys(("holland", "the_netherlands"), "NL"),
+    **dict.fromkeys(("uae", "emirates"), "AE"),
+    "north_korea": "KP",
+    "ivory_coast": "CI",
+    "swaziland": "SZ",
+    "macedonia": "MK",
+}
+# The zone a country's name means where the tz database places it in several, the others holding few of
+# its people (`Germany`: Europe/Berlin, not Europe/Busingen, a town of 1,400)
+_COUNTRY_ZONE = {
+    "DE": "Europe/Berlin",
+    "ES": "Europe/Madrid",
+    "PT": "Europe/Lisbon",
+    "CN": "Asia/Shanghai",
+    "NZ": "Pacific/Auckland",
+    "CL": "America/Santiago",
+    "CY": "Asia/Nicosia",
+    "UA": "Europe/Kyiv",
+    "EC": "America/Guayaquil",
+    "MY": "Asia/Kuala_Lumpur",
+    "AR": "America/Argentina/Buenos_Aires",
+    "UZ": "Asia/Tashkent",
+    "PG": "Pacific/Port_Moresby",
+}
+# The zones most of a country of many lives in, offered first (the tz database lists them east to west)
+_COUNTRY_FIRST = {
+    "US": (
+        *("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles"),
+        *("America/Anchorage", "Pacific/Honolulu"),
+    ),
+    "CA": (
+        *("America/Toronto", "America/Vancouver", "America/Edmonton", "America/Winnipeg", "America/Halifax"),
+        "America/St_Johns",
+    ),
+    "AU": (
+        *("Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane", "Australia/Adelaide"),
+        *("Australia/Perth", "Australia/Darwin", "Australia/Hobart"),
+    ),
+    "BR": ("America/Sao_Paulo", "America/Manaus", "America/Fortaleza", "America/Recife"),
+    "MX": ("America/Mexico_City", "America/Tijuana", "America/Monterrey", "America/Cancun"),
+    "RU": ("Europe/Moscow", "Asia/Yekaterinburg", "Asia/Novosibirsk", "Asia/Vladivostok"),
+    "ID": ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"),
+}
 ZONE_CHOICES = 100  # what a select menu can list at once
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.ASCII)
 
@@ -147,6 +197,59 @@ def zone_named(typed: str) -> str | None:
     return zones_by_lower().get(low) or city or CITIES.get(low)
 
 
+@functools.cache
+def _countries() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each country by its name as `_key` writes it (`germany`, `united_states`, `britain`, `uk`), with the
+    name to show and its zones, the ones most of its people live in first (the tz database's `iso3166.tab`
+    and `zone.tab`, from the tzdata package; none where they are missing)."""
+    folder = importlib.resources.files("tzdata").joinpath("zoneinfo")
+    try:
+        listed = folder.joinpath("iso3166.tab").read_text(encoding="utf-8")
+        placed = folder.joinpath("zone.tab").read_text(encoding="utf-8")
+    except (OSError, ModuleNotFoundError):
+        return {}
+    known, zones = zones_by_lower(), dict[str, list[str]]()
+    for line in placed.splitlines():
+        fields = line.split("\t")
+        if not line.startswith("#") and len(fields) >= 3 and fields[2].lower() in known:
+            zones.setdefault(fields[0], []).append(fields[2])
+    codes = {}
+    for line in listed.splitlines():
+        code, _, name = line.partition("\t")
+        if not line.startswith("#") and code in zones:
+            codes[code] = name.strip()
+            for said in (name, re.sub(r"\s*\(.*\)", "", name), re.sub(r".*\((.*)\)", r"\1", name)):
+                codes.setdefault(_key(said.replace("&", "and")), code)  # "Britain (UK)": britain, uk
+    names = {key: code for key, code in codes.items() if key != code} | _COUNTRY_NAMES
+    ordered = {code: tuple(dict.fromkeys((*_COUNTRY_FIRST.get(code, ()), *zones[code]))) for code in zones}
+    return {key: (codes[code], ordered[code]) for key, code in names.items() if code in ordered}
+
+
+def country_zones(typed: str) -> tuple[str, ...]:
+    """The zones of the country a name typed names (`Germany`, `USA`, `uk`), most people's first; () for
+    none."""
+    return _countries().get(_key(typed), ("", ()))[1]
+
+
+def names_a_country(typed: str) -> bool:
+    """Whether the words are a country's name (`United Kingdom`, `USA`)."""
+    return _key(typed) in _countries()
+
+
+def zone_meant(typed: str) -> str | None:
+    """The zone typed loosely (`zone_named`), or the one a country's name means (`Japan`, `UK`, `Germany`),
+    or a city's followed by its country (`Berlin, Germany`, `Boston, USA`); None for anything else (`USA`
+    has several: `zone_hint` names them)."""
+    if (zone := zone_named(typed)) is not None:
+        return zone
+    zones = country_zones(typed)
+    if len(zones) == 1 or (zones and zones[0] in _COUNTRY_ZONE.values()):
+        return zones[0]
+    city, comma, country = typed.partition(",")
+    zone = zone_named(city) if comma else None
+    return zone if zone is not None and zone in country_zones(country) else None
+
+
 def names_a_city(typed: str) -> bool:
     """Whether the words are a zone's city (`New York`, `San Juan`), taken or not (`zone_named`)."""
     return _key(typed) in _cities()
@@ -172,6 +275,14 @@ def zone_hint(typed: str) -> str:
         )
     if low in CITIES:
         return f" Did you mean {CITIES[low]}?"
+    if "," in typed and (meant := zone_meant(typed)) is not None:  # `Munich, Germany`
+        return f" Did you mean {meant}?"
+    country = typed.partition(",")[2] if "," in typed else typed
+    if names_a_country(country):  # `UK`, `Germany`, `USA`: one zone asked for, or its zones to pick from
+        meant = zone_meant(country)
+        return f" Did you mean {meant}?" if meant is not None else f" {_country_hint(country)}"
+    if "," in typed:  # `Paris, Texas`: no place in Europe guessed
+        return ""
     if low in _ELSEWHERE and low in _cities():
         said = " ".join(typed.replace("_", " ").split())
         return f" “{said}” names more places than {_cities()[low]}: type the zone meant, such as {_cities()[low]}."
@@ -183,6 +294,13 @@ def zone_hint(typed: str) -> str:
         cities = {z.rpartition("/")[2]: z for z in names if "/" in z}
         close = [cities[c] for c in difflib.get_close_matches(city, list(cities), n=1, cutoff=0.75)]
     return f" Did you mean {names[close[0]]}?" if close else ""
+
+
+def _country_hint(typed: str) -> str:
+    """The zones of a country of several, to pick from."""
+    name, zones = _countries()[_key(typed)]
+    shown = ", ".join(zones[:5]) + (f" (or {len(zones) - 5} more)" if len(zones) > 5 else "")
+    return f"{name} has {len(zones)} zones: type the one of the city meant, such as {shown}."
 
 
 def meant_zone(typed: str) -> str | None:
@@ -200,6 +318,13 @@ def meant_zone(typed: str) -> str | None:
     if minutes:  # no Etc/ zone for these: the place that keeps them
         return _HALF_HOURS.get(f"{sign}{hours}:{minutes:02d}")
     return f"Etc/GMT{'-' if sign == '+' else '+'}{hours}" if hours else "UTC"
+
+
+@functools.cache
+def _lived_in() -> frozenset[str]:
+    """The zones most people of the places they name live in: offered first among those a name starts."""
+    named = [zone.split(" ")[0] for _, zone in ABBREVIATIONS.values()] + list(CITIES.values())
+    return frozenset((*named, *_COUNTRY_ZONE.values(), *(z for zones in _COUNTRY_FIRST.values() for z in zones)))
 
 
 _ETC_OFFSET = re.compile(r"Etc/GMT([+-])(\d+)")
@@ -227,6 +352,12 @@ def zone_choices(typed: str, limit: int = ZONE_CHOICES) -> list[str]:
     zones = zone_names()
     if not query:
         return list(zones[:limit])
+    if country := country_zones(typed):
+        return list(country[:limit])  # `Germany`, `USA`: its zones, most people's first
+    city, comma, place = typed.partition(",")
+    if comma:  # `Berlin, Germany`: its city's; `Boston, MA`: Boston's, to pick or not
+        there = zone_named(city)
+        return [there] if there is not None else list(country_zones(place)[:limit]) or zone_choices(city, limit)
     meant = meant_zone(typed)
     zones = tuple(z for z in zones if not _inverted(z) or z == meant)  # `GMT`, `Etc` typed: not Etc/GMT+3
     lowered = [z.lower() for z in zones]
@@ -235,6 +366,7 @@ def zone_choices(typed: str, limit: int = ZONE_CHOICES) -> list[str]:
         for z, low in zip(zones, lowered, strict=True)
         if low.startswith(query) or low.rpartition("/")[2].startswith(query)
     ]
+    starts.sort(key=lambda zone: zone not in _lived_in())  # `america`: New York before America/Adak
     contains = [z for z, low in zip(zones, lowered, strict=True) if query in low and z not in starts]
     found = starts + contains
     if len(found) < limit:

@@ -111,7 +111,7 @@ def _asking(word: str, match: re.Match[str], text: str) -> bool:
     `anything`, `something` or `papers` first, before `on`/`about`… (`papers on diffusion`: the same papers as
     `diffusion`, its words and its meaning)"""
     lowered = word.lower().rstrip(",;:!?")
-    if lowered not in _BETWEEN | _LEADING | _RANKING | _ASKING_ABOUT | _ASKING_FOR:
+    if lowered not in QUESTION_WORDS:
         return False  # most words: the text around them is not split (a pasted abstract's hundreds of words)
     before, after = text[: match.start()].split(), text[match.end() :].split()
     if lowered in _BETWEEN:

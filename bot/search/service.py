@@ -316,7 +316,7 @@ class SearchService:
             return
         try:
             index = await self.index()
-        except (PaperboyError, IndexBusy):  # each search meets it too, and says it in its answer
+        except PaperboyError:  # (IndexBusy too) each search meets it too, and says it in its answer
             return
         await self._cpu.run(index.prepare_queries, asked)
 

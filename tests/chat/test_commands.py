@@ -172,10 +172,14 @@ def test_a_zone_typed_with_a_space_for_its_underscore_is_the_zone() -> None:
         ("tz sao paulo", "America/Sao_Paulo"),
         ("tz Buenos Aires", "America/Argentina/Buenos_Aires"),  # the city of two names: the zone, not the old link
         ("tz Munich", "Europe/Berlin"),  # a city that names no zone
+        ("tz germany", "Europe/Berlin"),  # a country: the zone its people keep (was "unknown time zone")
+        ("tz United Kingdom", "Europe/London"),
+        ("tz Berlin, Germany", "Europe/Berlin"),  # (“Germany” was a second topic)
     ],
 )
 def test_a_zone_typed_as_its_city_alone_is_the_zone(typed: str, zone: str) -> None:
-    assert parse_subscribe(f"llm {typed}").timezone == zone
+    asked = parse_subscribe(f"llm {typed}")
+    assert (asked.topics, asked.timezone) == (("llm",), zone)
 
 
 @pytest.mark.parametrize(
@@ -186,6 +190,8 @@ def test_a_zone_typed_as_its_city_alone_is_the_zone(typed: str, zone: str) -> No
         ("tz Victoria", "“Victoria” names more places than Australia/Victoria"),  # British Columbia's too
         ("tz WEST", "WEST is an abbreviation"),  # Western European summer time, not Australia/West
         ("tz gmt+3", "use Etc/GMT-3"),  # an offset, never the Etc/ zone whose sign is inverted
+        ("tz USA", "United States has 29 zones: type the one of the city meant, such as America/New_York"),
+        ("tz United States", "unknown time zone 'United States' (use an IANA name"),
     ],
 )
 def test_a_city_of_two_places_an_abbreviation_or_an_offset_is_not_taken_for_a_zone(typed: str, hint: str) -> None:

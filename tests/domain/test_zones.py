@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.domain.zones import zone_choices, zone_hint, zone_label, zone_named
+from bot.domain.zones import zone_choices, zone_hint, zone_label, zone_meant, zone_named
 
 
 @pytest.mark.parametrize(
@@ -72,3 +72,42 @@ def test_a_city_that_names_no_zone_is_hinted_its_zone_not_a_lookalike(typed: str
 )
 def test_a_zone_is_named_for_certain_or_not_at_all(typed: str, zone: str | None) -> None:
     assert zone_named(typed) == zone
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "choices"),
+    [  # (QA s76: `Germany` was offered Europe/Guernsey and Asia/Tehran, `Berlin, Germany` Australia/Lindeman)
+        ("Germany", "Europe/Berlin", ["Europe/Berlin", "Europe/Busingen"]),  # a town of 1,400 is not it
+        ("UK", "Europe/London", ["Europe/London"]),  # (was Africa/Timbuktu, America/Nuuk, Canada/Yukon)
+        ("united kingdom", "Europe/London", ["Europe/London"]),
+        ("Korea", "Asia/Seoul", ["Asia/Seoul"]),
+        ("Berlin, Germany", "Europe/Berlin", ["Europe/Berlin"]),
+        ("Munich, Germany", "Europe/Berlin", ["Europe/Berlin"]),
+        ("Boston, USA", "America/New_York", ["America/New_York"]),
+        ("USA", None, ["America/New_York", "America/Chicago", "America/Denver", "America/Phoenix"]),
+        ("Paris, Texas", None, ["Europe/Paris"]),  # a city's zone to pick, never taken for one elsewhere
+        ("Springfield, USA", None, ["America/New_York", "America/Chicago", "America/Denver", "America/Phoenix"]),
+    ],
+)
+def test_a_country_or_a_city_and_its_country_is_the_zone_people_there_keep(
+    typed: str, meant: str | None, choices: list[str]
+) -> None:
+    assert zone_meant(typed) == meant
+    assert zone_choices(typed)[: len(choices)] == choices
+    assert zone_named(typed) is None  # a topic's last word is never taken for a zone: `robotics germany`
+
+
+def test_a_country_of_many_zones_is_hinted_its_main_ones_and_a_city_elsewhere_nothing() -> None:
+    assert zone_hint("USA") == (
+        " United States has 29 zones: type the one of the city meant, such as America/New_York, America/Chicago,"
+        " America/Denver, America/Phoenix, America/Los_Angeles (or 24 more)."
+    )
+    assert zone_hint("Germany") == " Did you mean Europe/Berlin?"
+    assert zone_hint("Paris, Texas") == zone_hint("Cambridge, MA") == ""  # not Europe/Paris, Europe/London
+
+
+def test_an_area_typed_lists_the_zones_people_live_in_first() -> None:
+    """`america` listed 100 zones from America/Adak on, cut before America/New_York and America/Sao_Paulo."""
+    first = zone_choices("america")[:25]
+    assert {"America/New_York", "America/Los_Angeles", "America/Sao_Paulo", "America/Toronto"} <= set(first)
+    assert {"Europe/Berlin", "Europe/London"} <= set(zone_choices("europe")[:10])

@@ -22,6 +22,19 @@ def test_a_form_reads_as_the_typed_command() -> None:
     assert typed == Subscribe(("diffusion", "robots"), "09:00", "Europe/Berlin", "mon,wed", 5, cadence="daily")
 
 
+def test_a_zone_typed_as_a_country_or_a_city_and_its_country_is_its_zone() -> None:
+    """The form's zone field, typed (Discord's; Slack's menu offers these): "Berlin, Germany" was refused."""
+    for typed, zone in (
+        ("Berlin, Germany", "Europe/Berlin"),
+        ("UK", "Europe/London"),
+        ("Boston, USA", "America/New_York"),
+    ):
+        assert read_form(SubscribeForm(topics="diffusion", timezone=typed)).timezone == zone
+    with pytest.raises(FormErrors) as refused:
+        read_form(SubscribeForm(topics="diffusion", timezone="USA"))
+    assert "United States has 29 zones" in refused.value.errors["timezone"]
+
+
 def test_topics_one_per_line_are_topics_each_as_with_commas() -> None:
     """Discord's topics box is a paragraph: "diffusion⏎robotics" was saved as one topic "diffusion robotics"."""
     form = SubscribeForm(topics="diffusion\n  robotics \n\nreinforcement learning, agents\n")

@@ -13,7 +13,15 @@ from bot.domain.config import check_time, check_timezone
 from bot.domain.errors import UsageError
 from bot.domain.weekdays import digest_days, looks_like_a_day, not_days, parse_days, parse_weekday
 from bot.domain.words import STOP_WORDS
-from bot.domain.zones import ABBREVIATIONS, names_a_city, zone_hint, zone_named, zones_by_lower
+from bot.domain.zones import (
+    ABBREVIATIONS,
+    names_a_city,
+    names_a_country,
+    zone_hint,
+    zone_meant,
+    zone_named,
+    zones_by_lower,
+)
 
 OPTIONS = ("at", "tz", "top", "days")
 
@@ -38,10 +46,12 @@ def option_value(name: str, tokens: list[tuple[str, bool]], at: int) -> tuple[st
             else:
                 return value, took
     nxt = tokens[at + 1][0] if at + 1 < len(tokens) and not tokens[at + 1][1] else None
+    if name == "tz" and nxt and tokens[at][0].endswith(",") and zone_meant(f"{value},{nxt.rstrip(',')}"):
+        return f"{value}, {nxt.rstrip(',')}", 2  # `tz Berlin, Germany`: the country was a topic
     if nxt is None or tokens[at][0].endswith(","):
         return value, took
-    if name == "tz" and _spaced_zone(value, nxt):
-        return f"{value}_{nxt.rstrip(',')}", 2  # `tz America/New York`
+    if name == "tz" and _spaced_zone(value, nxt):  # `tz America/New York`; a country as typed: `tz United States`
+        return f"{value}{' ' if names_a_country(f'{value} {nxt}') else '_'}{nxt.rstrip(',')}", 2
     if name == "at" and _MERIDIEM.fullmatch(nxt.rstrip(",")):
         return f"{value} {nxt.rstrip(',')}", 2  # `at 9:00 PM`, quoted as typed if refused
     if name == "at" and (half := _part_of_day(tokens, at + 1)) is not None:
@@ -360,9 +370,9 @@ _PLAINLY: dict[str, Callable[[str], bool]] = {  # …and what is plainly such a 
 
 def _spaced_zone(first: str, second: str) -> bool:
     """Whether two words are one zone typed with a space for its underscore (`America/New York`, or its
-    city alone: `New York`)."""
+    city alone: `New York`), or a country's name (`United Kingdom`)."""
     both = f"{first} {second}"
-    return zone_named(first) is None and (zone_named(both) is not None or names_a_city(both))
+    return zone_named(first) is None and (zone_named(both) is not None or names_a_city(both) or names_a_country(both))
 
 
 def keep_option(options: dict[str, str], name: str, value: str) -> None:
@@ -406,7 +416,7 @@ is_weekday = _takes(parse_weekday)
 
 _A_ZONE = _takes(check_timezone)
 
-_A_ZONE_OR_CITY = _takes(lambda value: zone_named(value) or check_timezone(value))  # `tz berlin`
+_A_ZONE_OR_CITY = _takes(lambda value: zone_meant(value) or check_timezone(value))  # `tz berlin`, `tz germany`
 
 _A_DAYS = _takes(parse_days)
 
@@ -476,7 +486,7 @@ def checked_timezone(value: str) -> str:
     try:
         return check_timezone(value)
     except ValueError as exc:
-        known = zone_named(value)
+        known = zone_meant(value)  # (`Germany`, `Berlin, Germany`: a form's field, quoted)
         if known is not None:
             return known
         raise UsageError(f"{exc}.{zone_hint(value)}") from None
