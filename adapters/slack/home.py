@@ -199,7 +199,8 @@ def _channels(home: Home, now: datetime, why: str | None = None) -> list[Block]:
         where = home.opened.channel.channel
         lines = [escape(line) for line in home.opened.describe(now, home.had.get(home.opened.channel))]
         blocks.append(mrkdwn(f"*Settings of <#{where}>* (only you see this)\n" + "\n".join(lines)))
-        blocks.append(context(f"Change them with `/papers subscribe …` or `/papers unsubscribe` in <#{where}>."))
+        if not why:  # (the line above them says what to do: ask who may, or type it, as Slack opened no form)
+            blocks.append(context(f"Change them with `/papers subscribe …` or `/papers unsubscribe` in <#{where}>."))
     if not home.channels:
         blocks.append(
             mrkdwn(

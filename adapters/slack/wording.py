@@ -8,9 +8,9 @@ from adapters.slack.render import escape
 from bot.chat.service import AS_WRITTEN, TRY_AGAIN, Shared, SharedBefore, Unshared
 from bot.chat.wording import TYPED, ago
 
-MANAGERS = (
-    "the people the bot's config file lists under `[slack] admins`, or, when it lists none for this workspace, "
-    "workspace owners and admins and the person who created the channel"
+MANAGERS = (  # (people first, who a person asking can find; the operator's setting after)
+    "the workspace's owners and admins and the person who created the channel, or, where paperboy's operator"
+    " names its own admins for this workspace (`[slack] admins` in its config file), those people"
 )
 FORM = "`/papers subscribe` alone — a form to fill in for this channel's digest (topics, time, zone, days, how many)"
 _FIRST_SUBSCRIBE = next(i for i, line in enumerate(TYPED.commands) if line.startswith("`/papers subscribe"))

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 
-from bot.chat.commands import Follow, Unfollow
+from bot.chat.commands import Follow, Unfollow, comma_parts
 from bot.chat.wording import TYPED, Phrasebook
 from bot.delivery.delivered import days_had
 from bot.delivery.subscriptions import Person, Subscription, SubscriptionStore, Was, retried
@@ -178,20 +178,23 @@ class FollowService:
         if command.topic is None:
             await self._subscriptions.remove(current.channel, expected=Was(current, who))
             return _post("You follow nothing now: no more personal digests.")
-        left = _without(current.topics, command.topic)
+        left, missing = _without_each(current.topics, command.topic)
         if len(left) == len(current.topics):
             followed = ", ".join(f"`{t}`" for t in current.topics)
             return _post(
                 f"You don't follow “{command.topic[:100]}”. You follow: {followed}.",
                 "Unfollow one of them as it is written there, or all with `/papers unfollow`.",
             )
+        gone = [t for t in current.topics if t not in left]
+        stopped = " ".join(_stopped(t) for t in gone)
+        unknown = f"You did not follow {' or '.join(f'“{t[:100]}”' for t in missing)}." if missing else ""
         if not left:
             await self._subscriptions.remove(current.channel, expected=Was(current, who))  # (changed meanwhile: again)
-            return _post(f"{_stopped(current.topics[0])[:-1]}, and follow nothing now.")
+            return _post(f"{stopped[:-1]}, and follow nothing now.", *filter(None, [unknown]))
         await self._subscriptions.save(replace(current, topics=left), self._clock(), expected=Was(current, who))
-        gone = next((t for t in current.topics if t not in left), command.topic)
         return _post(
-            _stopped(gone),
+            stopped,
+            *filter(None, [unknown]),
             f"Still followed: {describe(left)}.",  # as `follows` lists them
             *_every_paper_but(left),
         )
@@ -225,6 +228,20 @@ def _every_paper_but(topics: tuple[str, ...]) -> tuple[str, ...]:
     if topics and all(t.startswith("-") for t in topics):
         return ("With only papers left out, your digest has the day's top papers on any other topic.",)
     return ()
+
+
+def _without_each(topics: tuple[str, ...], topic: str) -> tuple[tuple[str, ...], list[str]]:
+    """`topics` but the one named (`_without`), or, where none is named so, but each of several named
+    with commas between them (`unfollow robotics, agents`, as `follow` takes them); and the ones of
+    those that name none."""
+    if len(left := _without(topics, topic)) < len(topics) or "," not in topic:
+        return left, []
+    missing = []
+    for part in comma_parts(topic):
+        fewer = _without(left, part)
+        missing += [part] if len(fewer) == len(left) else []
+        left = fewer
+    return left, missing
 
 
 def _without(topics: tuple[str, ...], topic: str) -> tuple[str, ...]:

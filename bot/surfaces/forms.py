@@ -14,7 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.chat.commands import Subscribe, asks_every_paper, closed_quotes, comma_parts, is_weekday, parse_subscribe
+from bot.chat.commands import (
+    Subscribe,
+    asks_every_paper,
+    closed_quotes,
+    comma_parts,
+    days_option,
+    is_weekday,
+    parse_subscribe,
+)
 from bot.delivery.subscriptions import Subscription
 from bot.domain.errors import UsageError
 from bot.domain.zones import zone_choices, zone_hint
@@ -71,6 +79,8 @@ class SubscribeForm:
             return ", ".join(_quoted(topic) for topic in comma_parts(value))
         if name == "days" and self.weekly:
             return f"on {_quoted(value)}"
+        if name == "days":  # Discord's field, typed: `mon wed fri`, as `days mon wed fri` reads (was refused)
+            value = days_option(value)
         return f"{OPTION[name]} {_quoted(value)}"
 
 
@@ -90,15 +100,14 @@ def read_form(form: SubscribeForm) -> Subscribe:
     """The subscription a form asks for, parsed exactly as the typed command is; FormErrors names each bad field."""
     errors: dict[str, str] = {}
     for name in FIELDS:
-        part = form.part(name)
-        if part:
-            try:
+        try:
+            if part := form.part(name):
                 if name == "topics":  # as typed, a quote nothing closes is refused, not kept in the topic
                     closed_quotes(" ".join(form.topics.split()))
                 parse_subscribe(part)
-            except UsageError as exc:
-                said = _in_the_form(str(exc))
-                errors[name] = _with_zones(said, form.timezone) if name == "timezone" else said
+        except UsageError as exc:
+            said = _in_the_form(str(exc))
+            errors[name] = _with_zones(said, form.timezone) if name == "timezone" else said
     if form.weekly and form.days.strip() and not is_weekday(form.days.strip()):
         errors["days"] = f"A weekly roundup comes one day a week: pick one day, such as fri (not “{form.days.strip()}”)"
     if errors:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.domain.cards import card
 from bot.domain.errors import InvalidPaperId, NotFound, SourceError
-from bot.domain.ids import impossible_links, paper_links, paper_url_id
+from bot.domain.ids import impossible_links, paper_links, paper_url_id, papers_named
 from bot.domain.post import Card, Post
 from bot.host.tasks import together
 from bot.ingest.catalog import Catalog
@@ -45,9 +45,12 @@ class LinkCards:
         return await self._cards(paper_links(text))
 
     async def post(self, text: str) -> Post:
-        """The cards of the papers a message links to, as one post (what Discord's *Paper card* shows)."""
-        found = await self.in_text(text)
-        linked = len(dict.fromkeys(paper_id for _, paper_id in paper_links(text)))
+        """The cards of the papers a message links to, or names by id (`arXiv:2406.12345`, as `/papers paper`
+        takes it), as one post (what Discord's *Paper card* shows)."""
+        pairs = paper_links(text)
+        pairs += [(paper_id, paper_id) for paper_id in papers_named(text) if paper_id not in {p for _, p in pairs}]
+        found = await self._cards(pairs)
+        linked = len(dict.fromkeys(paper_id for _, paper_id in pairs))
         if not found:
             return Post(header="paperboy", text=(_no_paper(text),))
         cards = tuple(dict.fromkeys(f.card for f in found if f.card is not None))
@@ -96,5 +99,5 @@ def _no_paper(text: str) -> str:
         )
     return (
         "That message links to no paper. Paper card works on links to arxiv.org (abs, pdf or html), "
-        "huggingface.co/papers or hf.co/papers, alphaxiv.org, and ar5iv."
+        "huggingface.co/papers or hf.co/papers, alphaxiv.org, and ar5iv, and on arXiv ids (2406.12345)."
     )

@@ -121,6 +121,27 @@ async def test_unfollow_takes_a_topic_as_follows_lists_it(world: World) -> None:
     assert current is not None and current.topics == ("diffusion",)
 
 
+async def test_unfollow_takes_several_with_commas_as_follow_does(world: World) -> None:
+    """`unfollow robotics, agents` said "You don't follow “robotics, agents”" and stopped nothing (QA s76)."""
+    world.clock.now = utc(2026, 6, 1, 12)
+    await follow(world, "follow diffusion, robotics, agents", "Europe/Berlin")
+    service = follows(world)
+    gone = await service.unfollow(Unfollow("robotics, quantum, agents"), "slack", "T0001", "U0001")
+    assert list(gone.text) == [
+        "You no longer follow “robotics”. You no longer follow “agents”.",
+        "You did not follow “quantum”.",
+        "Still followed: “diffusion”.",
+    ]
+    current = await world.subscriptions.of_person("slack", "T0001", "U0001")
+    assert current is not None and current.topics == ("diffusion",)
+    last = await service.unfollow(Unfollow("diffusion, robotics"), "slack", "T0001", "U0001")
+    assert list(last.text) == [
+        "You no longer follow “diffusion”, and follow nothing now.",
+        "You did not follow “robotics”.",
+    ]
+    assert await world.subscriptions.all() == []
+
+
 async def test_an_author_quoted_is_one_entry_and_unfollowed_as_typed(world: World) -> None:
     """`follow author:"Zifeng Wang"` (the docs' form) kept the quotes: no unfollow could drop it (the
     parser cut only the last quote), and `follow author:Zifeng Wang` added him again."""

@@ -35,6 +35,16 @@ def test_a_zone_typed_as_a_country_or_a_city_and_its_country_is_its_zone() -> No
     assert "United States has 29 zones" in refused.value.errors["timezone"]
 
 
+def test_days_typed_in_the_form_read_as_the_typed_days_option() -> None:
+    """Discord's days field, typed: `mon wed fri` was refused while `Monday, Wednesday` was taken (QA s76)."""
+    for typed, days in (("mon wed fri", "mon,wed,fri"), ("Mon to Fri", "mon-fri"), ("mon,wed", "mon,wed")):
+        assert read_form(SubscribeForm(topics="robots", days=typed)).days == days
+        assert parse_subscribe(f"robots days {typed}").days == days
+    with pytest.raises(FormErrors) as refused:
+        read_form(SubscribeForm(topics="robots", days="mon wed funday"))
+    assert set(refused.value.errors) == {"days"}
+
+
 def test_topics_one_per_line_are_topics_each_as_with_commas() -> None:
     """Discord's topics box is a paragraph: "diffusion⏎robotics" was saved as one topic "diffusion robotics"."""
     form = SubscribeForm(topics="diffusion\n  robotics \n\nreinforcement learning, agents\n")

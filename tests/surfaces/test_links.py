@@ -88,6 +88,10 @@ async def test_a_message_post_for_paper_card(june_store: PaperStore) -> None:
     none = await links.post("no paper here: https://example.com")
     assert not none.cards
     assert "links to no paper" in none.text[0] and "ar5iv" in none.text[0]
+    named = await links.post(f"read arXiv:{STORED}, it's good")  # QA s76: "links to no paper"
+    assert [c.paper_id for c in named.cards] == [STORED] and named.header == "The paper linked in this message"
+    both = await links.post(f"arXiv:{STORED} (https://arxiv.org/abs/{STORED}v2) and 2401.99999")
+    assert [c.paper_id for c in both.cards] == [STORED] and both.text == (LACKS,)  # one card a paper
     typo = await links.post("this one: https://arxiv.org/abs/2413.01234")  # QA s74 #2: said it links to no paper
     assert not typo.cards
     assert typo.text[0].startswith("That message links to 2413.01234, which no arXiv paper can have (")

@@ -193,6 +193,8 @@ async def test_settings_for_someone_who_may_not_change_it_shows_them_and_says_wh
     shown = text_of(view)
     assert "Settings of <#C0004>" in shown
     assert "Sorry, you can't subscribe this channel" in shown  # why no form opened, above its settings
+    assert "that is for the workspace's owners and admins and the person who created the channel" in shown
+    assert "Change them with" not in shown  # (QA s76: told to change what they may not, under the refusal)
     assert not any(c.method == "views.open" for c in slack_bot.fake.calls)
 
 

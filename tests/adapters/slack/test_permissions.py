@@ -35,7 +35,7 @@ async def test_a_member_who_did_not_create_the_channel_is_refused(slack_bot: Sla
     slack_bot.fake.users["U0002"] = {"name": "bob"}
     said = await answer(slack_bot, "subscribe diffusion", user="U0002")
     assert "Sorry, you can't subscribe this channel" in said
-    assert "workspace owners and admins and the person who created the channel" in said
+    assert "the workspace's owners and admins and the person who created the channel" in said
     assert await slack_bot.subscriptions.get(C0001) is None
 
 
