@@ -241,9 +241,10 @@ def _message(post: Post, *, share: bool, note: bool, single: bool = False) -> tu
                 break
             total += len(embed)
             message.embeds.append(embed)
+            named = " ".join(card.title.split()) or card.paper_id  # a blank title read "Share:    "
             if share:
-                message.shares.append((card.paper_id, cut(f"Share: {card.title}", 80)))
-            message.saves.append((card.paper_id, cut(f"Save: {card.title}", 80)))
+                message.shares.append((card.paper_id, cut(f"Share: {named}", 80)))
+            message.saves.append((card.paper_id, cut(f"Save: {named}", 80)))
     shown = Shown(paragraphs, entries, len(message.embeds))
     left = left_out(post, shown) if note else None
     if left:

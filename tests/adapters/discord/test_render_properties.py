@@ -62,6 +62,7 @@ def check(message: Message) -> None:
         check_embed(embed)
     assert len(message.shares) <= len(message.embeds)
     assert all(0 < len(label) <= 80 for _, label in message.shares)
+    assert all(label.partition(": ")[2].strip() for _, label in [*message.shares, *message.saves])  # names a paper
     assert message.content or message.embeds  # Discord refuses an empty message
 
 
@@ -111,3 +112,14 @@ def test_a_papers_text_shows_no_channel_link_command_or_live_time() -> None:
     check_embed(card_embed(card))
     check_embed(seed_embed(card))
     assert "<\u200b#1000000000000000020>" in (card_embed(card).description or "")
+
+
+def test_a_card_of_a_blank_title_names_its_paper_on_its_buttons() -> None:
+    """A paper with a blank title: its embed fell back to its id, its buttons read "Share:    " (QA s76)."""
+    card = Card("2606.00001", "   ", "https://huggingface.co/papers/2606.00001", "A", None, 1, 0, "", (), ())
+    message = post_message(Post(header="paperboy", cards=(card,)), share=True)
+    check(message)
+    assert (message.shares, message.saves) == (
+        [("2606.00001", "Share: 2606.00001")],
+        [("2606.00001", "Save: 2606.00001")],
+    )
