@@ -160,7 +160,7 @@ class PaperBot(discord.Client):
     async def on_raw_reaction_clear_emoji(self, payload: discord.RawReactionClearEmojiEvent) -> None:
         self.in_flight.hold()
         if self.community is not None:
-            await self.community.cleared(payload.guild_id, payload.channel_id, payload.message_id, str(payload.emoji))
+            await self.community.cleared(payload.guild_id, payload.channel_id, payload.message_id, payload.emoji)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         self.in_flight.hold()

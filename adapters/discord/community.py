@@ -39,6 +39,13 @@ SHARE = "share:"
 THREADS = (discord.ChannelType.public_thread, discord.ChannelType.private_thread, discord.ChannelType.news_thread)
 
 
+def emoji_key(emoji: discord.PartialEmoji) -> str:
+    """An emoji as its votes are kept: a server's own by its id alone, a Unicode one as itself. Keyed as
+    discord.py writes it (`<a:name:id>`), a removal never met its vote where it came without the
+    `animated` flag, with the name a moderator gave the emoji since, or with none (deleted)."""
+    return f"<:emoji:{emoji.id}>" if emoji.id is not None else str(emoji)
+
+
 class CardButtons(discord.ui.View):
     """A Share button (where asked) and a Save button per card; custom ids carry the paper, so a click
     is understood by any replica, after any restart (`on_interaction` here and in the app)."""
@@ -111,7 +118,7 @@ class DiscordCommunity:
         else:
             bot_message = True  # a removal names no author: it can only take off a vote that was counted
         where = ChannelRef("discord", str(payload.channel_id), str(payload.guild_id))
-        emoji = str(payload.emoji)
+        emoji = emoji_key(payload.emoji)
         event = Reaction(
             where,
             str(payload.message_id),
@@ -127,13 +134,16 @@ class DiscordCommunity:
         except Exception:
             log.exception("counting a reaction in %s failed", where)
 
-    async def cleared(self, guild: int | None, channel: int, message: int, emoji: str | None = None) -> None:
+    async def cleared(
+        self, guild: int | None, channel: int, message: int, emoji: discord.PartialEmoji | None = None
+    ) -> None:
         """A moderator took every reaction (or every one of an emoji) off a message: its votes go too."""
         if guild is None:
             return  # a direct message has no channel's votes
         where = ChannelRef("discord", str(channel), str(guild))
         try:
-            await self.community.reactions_cleared(where, str(message), emoji, datetime.now(UTC))
+            key = emoji_key(emoji) if emoji is not None else None
+            await self.community.reactions_cleared(where, str(message), key, datetime.now(UTC))
         except Exception:
             log.exception("taking off the votes of the reactions cleared in %s failed", where)
 

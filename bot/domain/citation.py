@@ -80,7 +80,12 @@ def _greek() -> dict[str, str]:
 _OWN_CAPITALS = {"gamma", "delta", "theta", "lambda", "xi", "pi", "sigma", "upsilon", "phi", "psi", "omega"}
 _LOOKALIKE = ["alpha", "beta", "epsilon", "zeta", "eta", "iota", "kappa", "mu", "nu", "omicron", "rho", "tau", "chi"]
 _LATIN_CAPITALS = dict(zip(_LOOKALIKE, "ABEZHIKMNOPTX", strict=True))  # as LaTeX writes Α, Β…: the Latin letter
-GREEK = _greek()
+# Math symbols titles write as characters, as LaTeX writes them in math (pdflatex stops at them too)
+_SYMBOLS = {"≤": "\\leq", "≥": "\\geq", "≠": "\\neq", "≈": "\\approx", "→": "\\rightarrow", "←": "\\leftarrow"}
+_SYMBOLS |= {"↔": "\\leftrightarrow", "⇒": "\\Rightarrow", "∞": "\\infty", "∑": "\\sum", "∏": "\\prod"}
+_SYMBOLS |= {"×": "\\times", "±": "\\pm", "∈": "\\in", "∀": "\\forall", "∃": "\\exists", "∂": "\\partial"}
+_SYMBOLS |= {"∇": "\\nabla", "√": "\\surd", "∼": "\\sim", "≪": "\\ll", "≫": "\\gg", "⊂": "\\subset"}
+GREEK = _greek() | _SYMBOLS  # (what goes in math: the Greek letters, and those symbols)
 _GREEK_LETTER = re.compile("[" + "".join(GREEK) + "]")
 _LOOKALIKES = {letter for letter, written in GREEK.items() if not written.startswith("\\")}  # Α is A, ο is o
 _GREEK_LETTERS = re.compile("[" + "".join(sorted(set(GREEK) - _LOOKALIKES)) + "]+")  # one math group for a run: no `$$`

@@ -1194,9 +1194,11 @@ def test_a_topic_near_a_cadence_stays_a_topic_where_a_topic_is_meant(typed: str)
     assert isinstance(parse_command(typed), Subscribe)
 
 
-@pytest.mark.parametrize("typed", ["top 14 days", "top 4 weeks", "top of the year", "top the year"])
+@pytest.mark.parametrize(
+    "typed", ["top 14 days", "top 4 weeks", "top of the year", "top the year", "top -1", "top -5 week", "top 10 all"]
+)
 def test_a_span_top_does_not_take_is_said_not_searched(typed: str) -> None:
-    """`top 14 days` searched for "days", 14 of them."""
+    """`top 14 days` searched for "days", 14 of them; `top -1` for "top -1", as `top 0` is refused (QA s76)."""
     assert refused(typed).startswith("`top` takes `week`, `month` or `all`")
 
 

@@ -293,8 +293,11 @@ def test_a_roundups_day_said_in_words_is_its_day(typed: str, day: str) -> None:
     assert (said.cadence, said.day) == ("weekly", day) and said.topics in ((), ("diffusion",))
 
 
-@pytest.mark.parametrize("typed", ["weekly on fri and mon", "weekly on the weekend", "diffusion every friday"])
+@pytest.mark.parametrize(
+    "typed", ["weekly on fri and mon", "weekly on the weekend", "diffusion every friday", "weekly on 5", "weekly on 0"]
+)
 def test_a_roundups_day_not_one_day_is_refused(typed: str) -> None:
-    """`on fri and mon` saved the topic “and mon”; `on the weekend` the topic “on the weekend”."""
+    """`on fri and mon` saved the topic “and mon”; `on the weekend` the topic “on the weekend”; `on 5` the
+    topic “on 5”, in place of the channel's topics (QA s76)."""
     with pytest.raises(UsageError):
         parse_subscribe(typed)

@@ -42,6 +42,9 @@ def title_of(entry: str) -> str:
         ("αβγ nets, ΜΑΤΗ", "$\\alpha\\beta\\gamma$ nets, MATH"),  # one math group a run (no `$$`); Α is A
         ("Thinking in <think> tags: P(y|x)", "Thinking in \\textless{}think\\textgreater{} tags: P(y\\textbar{}x)"),
         ("$|x| < 1$", "$|x| < 1$"),  # math as written
+        # and at a math symbol written as a character (QA s76: "Unicode character ≤ not set up")
+        ("Regret ≤ √T for ∞-width nets", "Regret $\\leq$ $\\surd$T for $\\infty$-width nets"),
+        ("$x ≤ y$ and A × B → C", "$x \\leq{} y$ and A $\\times$ B $\\rightarrow$ C"),
     ],
 )
 def test_a_title_keeps_its_latex_and_escapes_what_would_break_it(title: str, field: str) -> None:

@@ -432,7 +432,7 @@ class FakeDiscord:
         self,
         channel: str,
         message: str,
-        emoji: str = "👍",
+        emoji: str | dict[str, Any] = "👍",
         *,
         user: str = HUMAN_ID,
         added: bool = True,
@@ -441,13 +441,14 @@ class FakeDiscord:
         burst: bool = False,
     ) -> None:
         """MESSAGE_REACTION_ADD (with the member and the message's author, as Discord sends them) or
-        MESSAGE_REACTION_REMOVE (neither); `burst`: a super reaction (type 1)."""
+        MESSAGE_REACTION_REMOVE (neither); `burst`: a super reaction (type 1); `emoji`: a Unicode one, or
+        a server's own as Discord writes it (`{"id": …, "name": …, "animated": …}`)."""
         data: dict[str, Any] = {
             "user_id": user,
             "channel_id": channel,
             "message_id": message,
             "guild_id": GUILD_ID,
-            "emoji": {"id": None, "name": emoji},
+            "emoji": emoji if isinstance(emoji, dict) else {"id": None, "name": emoji},
             "burst": burst,
             "type": 1 if burst else 0,
         }

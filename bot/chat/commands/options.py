@@ -289,6 +289,7 @@ def option_meant(topic: str) -> str | None:
     said_day = words[-1] if len(words) == 1 or words[0].lower() in ("on", "every", "day") else ""
     on_day = on_day or (len(words) <= 2 and _DAYS.fullmatch(said_day) is not None)  # `fridays`: no topic is a day
     weekend = [w.lower() for w in words[-3:]] in (["on", "the", "weekend"], ["at", "the", "weekend"])  # a day, which?
+    weekend = weekend or (len(words) == 2 and words[0].lower() == "on" and words[1].isdigit())  # `on 5`: no topic
     # … or starting it: `on fridays diffusion` was saved as that topic, on weekdays
     on_day = on_day or (len(words) >= 3 and words[0].lower() in ("on", "every") and looks_like_a_day(words[1]))
     if on_day or weekend or (len(words) == 2 and words[0].lower() == "day" and looks_like_a_day(words[1])):

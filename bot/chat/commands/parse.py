@@ -210,7 +210,9 @@ def parse_command(text: str) -> Command:
     period = rest.lower().strip(" .!?")  # `top 14 days?`
     misread = period in MISREAD_PERIODS and (period != "today" or rest.lower() == "today")  # `top today?`: Today
     twice = len(period.split()) > 1 and set(period.split()) <= set(PERIODS)  # `top week month`: "week month" searched
-    if word == "top" and (misread or twice or period.isdigit() or _SPAN.fullmatch(period)):  # a period meant
+    count, _, then = period.partition(" ")  # `top -1`, `top -5 week`: searched for as words
+    counted = count.removeprefix("-").isdigit() and (not then or then in PERIODS)
+    if word == "top" and (misread or twice or counted or _SPAN.fullmatch(period)):  # a period meant
         return Unknown(
             text,
             "`top` takes `week`, `month` or `all`, such as `top month`: this channel's most engaged papers."

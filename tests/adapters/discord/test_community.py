@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -70,6 +71,33 @@ async def test_reactions_on_the_card_and_its_seed_count_people_once(discord_bot:
     await fake.react(thread, seed, "👀", added=False)
     await fake.react(thread, seed, user=BEA, added=False)
     await counted(discord_bot, [])
+
+
+@pytest.mark.slow
+async def test_a_servers_own_emoji_taken_off_takes_its_vote_whatever_its_name_now(discord_bot: DiscordBot) -> None:
+    """A removal may come without the `animated` flag, with the name a moderator gave the emoji since, or
+    with none (deleted): keyed by `<a:name:id>`, it never met its vote, which stayed counted (QA s76)."""
+    fake = discord_bot.fake
+    card, _, _ = await shared(discord_bot)
+    added: list[dict[str, Any]] = [
+        {"id": "111", "name": "parrot", "animated": True},
+        {"id": "222", "name": "old"},
+        {"id": "333", "name": "x"},
+    ]
+    removed: list[dict[str, Any]] = [{"id": "111", "name": "parrot"}, {"id": "222", "name": "new"}]
+    removed.append({"id": "333", "name": None})
+    for person, emoji in zip((HUMAN_ID, BEA, CAL), added, strict=True):
+        await fake.react(TEXT_ID, card, emoji, user=person)
+    await counted(discord_bot, [Engaged(PAPER, 3, 0)])
+    for person, emoji in zip((HUMAN_ID, BEA, CAL), removed, strict=True):
+        await fake.react(TEXT_ID, card, emoji, user=person, added=False)
+    await counted(discord_bot, [])
+    await fake.react(TEXT_ID, card, {"id": "444", "name": "a"})
+    await fake.react(TEXT_ID, card, {"id": "555", "name": "b"}, user=BEA)
+    await counted(discord_bot, [Engaged(PAPER, 2, 0)])
+    renamed = {"channel_id": TEXT_ID, "message_id": card, "guild_id": GUILD_ID, "emoji": {"id": "444", "name": "c"}}
+    await fake.dispatch("MESSAGE_REACTION_REMOVE_EMOJI", renamed)  # a moderator clears one emoji, renamed since
+    await counted(discord_bot, [Engaged(PAPER, 1, 0)])
 
 
 async def test_bots_and_peoples_own_messages_are_not_votes(discord_bot: DiscordBot) -> None:

@@ -215,3 +215,12 @@ def test_a_cards_notification_text_counts_one_upvote_as_one() -> None:
 
     text, _ = card_message(card(Paper(arxiv_id="2608.19861", title="NARU", upvotes=1)))
     assert "(1 upvote)" in text
+
+
+def test_an_answers_notification_says_what_it_says_not_paperboy_alone() -> None:
+    """`@paperboy save this` in a thread notified "paperboy": the answer was in its blocks only (QA s76)."""
+    text, _ = post_message(Post(header="paperboy", text=("Saved “A & B” to your reading list.", "More.")))
+    assert text == "Saved “A &amp; B” to your reading list."
+    text, _ = post_message(Post(header="Papers on “R&D”", text=("None of these papers mentions it.",)))
+    assert text == "Papers on “R&amp;D”: None of these papers mentions it."  # escaped once
+    assert post_message(Post(header="A & B"))[0] == "A &amp; B"
