@@ -413,6 +413,16 @@ async def _a_bot(client: AsyncWebClient, named: str = "SLACK_BOT_TOKEN") -> None
         )
 
 
+async def token_team(token: str, api_url: str) -> str | None:
+    """The workspace a bot token is of (auth.test); None where Slack could not say."""
+    try:
+        async with http_session() as session:
+            answer = await slack_client(token, api_url, session).auth_test()
+    except (SlackApiError, aiohttp.ClientError, TimeoutError):
+        return None
+    return str(answer.get("team_id") or "") or None
+
+
 def _connection_said(exc: aiohttp.ClientError | TimeoutError) -> str:
     """Why Slack's API could not be reached, in our words (aiohttp's were `ClientConnectorError: Cannot
     connect to host 127.0.0.1:9 ssl:default [Connect call failed ('127.0.0.1', 9)]`)."""

@@ -235,6 +235,14 @@ async def publishers(
         yield found
 
 
+async def slack_team(token: str, api_url: str) -> str | None:
+    """The workspace a bot token is of (Slack's auth.test); None where Slack could not say (a post then
+    meets the fault and says it)."""
+    from adapters.slack.app import token_team
+
+    return await token_team(token, api_url)
+
+
 @dataclass
 class Running:
     names: list[str]
@@ -313,6 +321,13 @@ async def running(services: Services, terminal: Console) -> AsyncIterator[Runnin
             names.append("Slack (Socket Mode)" if slack.app_token else f"Slack (HTTP on port {runtime.port})")
             if multi is not None:
                 names[-1] += f", install page {install_url}"
+            if w is not None and not w.public_url:  # every install from another machine failed, unsaid
+                log.warning(
+                    "PAPERBOY_PUBLIC_URL is not set: Slack sends people back after an install to %s, which only a"
+                    " browser on this machine reaches; set it to the https:// address Slack reaches paperboy at"
+                    " (docs/slack-workspaces.md)",
+                    install_url.removesuffix("/slack/install") + "/slack/oauth_redirect",
+                )
         if token is not None:
             from adapters.discord.app import PaperBot
             from adapters.discord.connection import DiscordRuntime, use_endpoints

@@ -122,7 +122,12 @@ def _not_utf8(line: int, column: int) -> str:
 
 
 def _gzipped(path: Path) -> bool:
-    return path.suffix.lower() == ".gz"
+    """Whether the file is gzip's: named `.gz`, or starting as gzip does whatever its name (a `.json`
+    gzipped was read as text, and said to be no UTF-8)."""
+    if path.suffix.lower() == ".gz":
+        return True
+    with path.open("rb") as handle:
+        return handle.read(2) == b"\x1f\x8b"
 
 
 def read_corpus(path: Path) -> Iterator[Listing]:

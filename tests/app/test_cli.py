@@ -240,6 +240,8 @@ def test_import_no_embed_defers_to_paperboy_embed(paperboy: Paperboy) -> None:
     assert again.code == 0 and "Embedded" not in again.err  # nothing left to embed
     off = paperboy("embed", PAPERBOY_EMBEDDINGS="0")
     assert off.code == 1 and "PAPERBOY_EMBEDDINGS=0" in one_line(off.err)
+    off = paperboy("embed", PAPERBOY_EMBEDDINGS="false")  # as it is set (it said `=0`; QA s76)
+    assert off.code == 1 and "PAPERBOY_EMBEDDINGS=false turns search by meaning off" in one_line(off.err)
 
 
 @pytest.mark.slow

@@ -169,4 +169,8 @@ async def test_discord_invite_prints_the_oauth_url(tmp_path: Path, fake: FakeDis
 async def test_discord_invite_with_a_token_it_cannot_read_says_so(tmp_path: Path, fake: FakeDiscord) -> None:
     env = environment(tmp_path, fake) | {"DISCORD_TOKEN": "abc"}
     code, _, err = await run_cli(env, tmp_path, "discord-invite")
-    assert code == 2 and "DISCORD_TOKEN is set, but the application id cannot be read from it" in err, err
+    assert code == 2 and "DISCORD_TOKEN is not a Discord bot token (three parts joined by dots" in err, err
+    assert "or give --client-id" in err
+    env["DISCORD_TOKEN"] = "xoxb-1-2-3"  # said as `run` says it ("not a bot token?" before; QA s76)
+    code, _, err = await run_cli(env, tmp_path, "discord-invite")
+    assert code == 2 and "DISCORD_TOKEN holds a Slack token (it starts xoxb-)" in err, err

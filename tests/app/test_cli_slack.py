@@ -19,7 +19,7 @@ from bot.host.disk import LARGE_KB, read_ahead_kb
 from tests.adapters.slack.conftest import SECRET
 from tests.app.test_cli import entry_point, run_cli
 from tests.conftest import CURRENT, child_env
-from tests.fakes.slack import FakeSlack
+from tests.fakes.slack import TEAM, FakeSlack
 from tests.fakes.slack_requests import signed_headers
 
 pytestmark = pytest.mark.slow
@@ -85,6 +85,23 @@ async def test_post_delivers_once(tmp_path: Path, fake_slack: FakeSlack) -> None
     assert code == 0
     assert "already has the 1 June 2026 digest (10 papers): nothing posted." in err
     assert len(fake_slack.posts("C0001")) == 21
+
+
+@pytest.mark.slow
+async def test_post_names_one_channel_however_its_workspace_is_written(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    """One bot token: `slack:C0001` and `slack:T0001/C0001` each had a delivery of their own, and a workspace
+    not the token's (`slack:T9999/C0001`) posted in the token's all the same: the digest again (QA s76)."""
+    env = environment(tmp_path, fake_slack, free_port())
+    code, _, err = await run_cli(env, tmp_path, "import", str(CURRENT / "2026-06-01.json"))
+    assert code == 0, err
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", f"slack:{TEAM}/C0001", "--date", "2026-06-01")
+    assert code == 0 and "10 papers" in err, err
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:C0001", "--date", "2026-06-01")
+    assert code == 0 and "nothing posted" in err, err
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:T9999/C0001", "--date", "2026-06-01")
+    assert code == 2, err
+    assert f"slack:T9999/C0001: T9999 is not the workspace of SLACK_BOT_TOKEN ({TEAM}): name the channel as" in err
+    assert len(fake_slack.posts("C0001")) == 1 + 10 * 2
 
 
 async def test_post_to_a_channel_of_the_config_file_posts_its_whole_digest(

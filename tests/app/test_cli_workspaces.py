@@ -126,6 +126,7 @@ async def test_run_serves_the_install_and_forget_erases_it(tmp_path: Path, fake_
     said = stderr.decode()
     assert process.returncode == 0, said
     assert "install page https://paperboy.example.org/slack/install" in said
+    assert "PAPERBOY_PUBLIC_URL is not set" not in said
     assert TOKEN not in said and "installed in Slack workspace T0001" in said
     data = b"".join(p.read_bytes() for p in (tmp_path / "data").glob("paperboy.db*"))
     assert TOKEN.encode() not in data and b"T0001" in data
@@ -133,6 +134,37 @@ async def test_run_serves_the_install_and_forget_erases_it(tmp_path: Path, fake_
     code, out, said = await run_cli(env, tmp_path, "forget", "--team", "slack:T0001")
     assert code == 0, said
     assert out.startswith("Forgot slack:T0001: 1 installation.")
+
+
+@pytest.mark.slow
+async def test_run_without_a_public_url_says_installs_come_back_to_this_machine_only(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    """Without PAPERBOY_PUBLIC_URL every install from another machine came back to localhost, and failed,
+    without a word (QA s76)."""
+    port = free_port()
+    env = environment(tmp_path, fake_slack, port, Fernet.generate_key().decode())
+    del env["PAPERBOY_PUBLIC_URL"]
+    process = await asyncio.create_subprocess_exec(
+        *entry_point(), "run", env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+            for _ in range(300):
+                try:
+                    assert (await client.get("/slack/install")).status_code == 200
+                    break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.1)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    said = " ".join(stderr.decode().split())
+    assert process.returncode == 0, said
+    assert (
+        "PAPERBOY_PUBLIC_URL is not set: Slack sends people back after an install to"
+        f" http://localhost:{port}/slack/oauth_redirect, which only a browser on this machine reaches"
+    ) in said
 
 
 async def test_run_refuses_an_http_public_url_and_a_key_that_opens_no_stored_token(
@@ -234,6 +266,9 @@ async def test_post_to_a_channel_of_no_workspace_or_an_uninstalled_one_records_n
     assert "named by the organization's id, as slack:E0001/C3000" in " ".join(err.split())
     with sqlite3.connect(tmp_path / "data" / "paperboy.db") as db:
         assert db.execute("select count(*) from digests").fetchone() == (0,)
+    # one workspace installed: a channel named without one is that one's ("paperboy serves several", QA s76)
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:C3000")
+    assert "names no workspace" not in err and "slack:E0001/C3000" in err, err
 
 
 def test_a_rotating_token_past_its_expiry_is_said_expired_not_due() -> None:
@@ -249,3 +284,13 @@ def test_a_rotating_token_past_its_expiry_is_said_expired_not_due() -> None:
     assert "rotating token expired at" in _line(one) and "due for refresh" not in _line(one)
     later = Installed("slack", "T1", "Lab", False, now - timedelta(days=3), now + timedelta(hours=2), None, 1, 0, 0)
     assert "rotating token, due for refresh by" in _line(later)
+
+
+def test_a_workspace_written_in_small_letters_is_refused_with_its_capitals() -> None:
+    """`forget --team slack:t0123456` said "Nothing was stored", exit 0, for the workspace T0123456 (QA s76)."""
+    from bot.app.cli.workspaces import parse_team
+    from bot.domain.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"Slack's ids are written in capitals: 'slack:T0123456'"):
+        parse_team("slack:t0123456")
+    assert parse_team("slack:T0123456") == ("slack", "T0123456")

@@ -32,3 +32,11 @@ def test_an_answer_s_card_leaves_its_thread_seed_out_and_is_otherwise_the_same()
     seeded, bare = card(paper), card(paper, seeded=False)
     assert [s.title for s in seeded.thread] == ["Abstract", "Keywords", "Authors", "Links"]
     assert bare.thread == () and replace(bare, thread=seeded.thread) == seeded
+
+
+def test_a_broken_listings_title_is_cut_on_its_card_and_a_real_one_kept_whole() -> None:
+    """A listing's title of 200,000 letters printed whole: 2,858 lines of one paper in the terminal (QA s76)."""
+    broken = card(Paper(arxiv_id="2406.00001", title="word " * 40_000))
+    assert len(broken.title) <= 300 and broken.title.endswith("…")
+    real = "A Title  of 175 Letters, Spaced as Written " * 4
+    assert card(Paper(arxiv_id="2406.00001", title=real[:175])).title == real[:175]  # not even its spaces folded

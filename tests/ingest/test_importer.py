@@ -426,6 +426,13 @@ def test_a_file_named_after_days_none_of_its_papers_are_on_is_refused_naming_the
         read_file(week)
 
 
+def test_a_gzipped_file_is_read_whatever_its_name(tmp_path: Path) -> None:
+    """A `.json` gzipped was said to be "not UTF-8 text (at byte 2 of the line)" (QA s76)."""
+    gzipped = tmp_path / "2026-06-01.json"
+    gzipped.write_bytes(gzip.compress((CURRENT / "2026-06-01.json").read_bytes()))
+    assert read_file(gzipped) == read_file(CURRENT / "2026-06-01.json")
+
+
 @pytest.mark.parametrize("name", ["2026-06-06.json", "2026-06-06_to_2026-06-07.json"])
 async def test_a_file_named_after_a_day_hugging_face_listed_nothing_for_imports_nothing(
     store: PaperStore, tmp_path: Path, name: str

@@ -3,6 +3,7 @@ the vectors brought up to it."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -219,7 +220,8 @@ def register(app: typer.Typer) -> None:
 
         async def work(services: Services) -> int:
             if not services.search.hybrid:
-                raise ConfigError("PAPERBOY_EMBEDDINGS=0 turns search by meaning off: unset it to embed papers")
+                said = os.environ.get("PAPERBOY_EMBEDDINGS", "0").strip() or "0"  # (`false`, `off`: as it is set)
+                raise ConfigError(f"PAPERBOY_EMBEDDINGS={said} turns search by meaning off: unset it to embed papers")
             if not await _embed(services):
                 return 1
             papers = (await services.store.counts()).papers

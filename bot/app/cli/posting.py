@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
         # this command's one line.
         logging.getLogger("paperboy.delivery").setLevel(logging.ERROR)
 
-        where = parse_channel(channel)
+        named = parse_channel(channel)
         day = days.parse_day(date_)
         if day is not None:
             days.not_future(day)
@@ -50,11 +50,12 @@ def register(app: typer.Typer) -> None:
             from bot.roundup.follow import following
             from bot.store.follows import FollowStore
 
+            where = named
             subscription = _in_file(services, where) or await services.subscriptions.get(where)
             follow_days = services.config.digest.follow_days  # as `run`; posted where none subscribed: followed still
             posted = following(FollowStore(services.store.engine), follow_days, regardless=subscription is None)
-            if subscription is None:
-                await _reachable_workspace(services, where)  # before anything is claimed or recorded
+            if subscription is None:  # before anything is claimed or recorded
+                where = await _the_tokens_workspace(services, await _reachable_workspace(services, where))
             if subscription is not None and subscription.cadence == "weekly":
                 from bot.domain.weeks import week_name
                 from bot.roundup.post import post_roundup, roundup_monday, week_in_store
@@ -148,15 +149,19 @@ def _outcome(said: str, ok: bool) -> int:
     return 0 if ok else 1
 
 
-async def _reachable_workspace(services: Services, where: ChannelRef) -> None:
+async def _reachable_workspace(services: Services, where: ChannelRef) -> ChannelRef:
     """Multi-workspace Slack, a channel no subscription names: a UsageError, before anything is recorded,
-    when it names no workspace (its token cannot be known) or one that has not installed paperboy (a
-    typo recorded a stopped digest under no workspace, which `forget` could never reach)."""
+    when it names no workspace (its token cannot be known; where one workspace alone has installed
+    paperboy, the channel is that one's) or one that has not installed paperboy (a typo recorded a
+    stopped digest under no workspace, which `forget` could never reach)."""
     if where.platform != "slack" or not services.settings.slack_client_id:
-        return
+        return where
+    from bot.domain.channels import ChannelRef
     from bot.store.workspaces import installed
 
     found = [i for i in await installed(services.store.engine) if i.platform == "slack"]
+    if not where.workspace and len(found) == 1:  # ("paperboy serves several", where one had installed it)
+        return ChannelRef("slack", where.channel, found[0].workspace)
     if not where.workspace:
         if not found:  # "paperboy serves several here", where none had installed it, was untrue
             raise UsageError(
@@ -177,6 +182,29 @@ async def _reachable_workspace(services: Services, where: ChannelRef) -> None:
             f"workspace {where.workspace} has not installed paperboy (`paperboy workspaces` lists those that"
             f" have){org}: nothing was posted or recorded"
         )
+    return where
+
+
+async def _the_tokens_workspace(services: Services, where: ChannelRef) -> ChannelRef:
+    """One-workspace Slack (one bot token), a channel no subscription names: one channel however it is
+    named, `slack:C…` or with the token's workspace, `slack:T…/C…`, as the config file takes them (each
+    spelling had deliveries of its own: the digest was posted again); a workspace not the token's is
+    refused (Slack posted in the token's anyway, and a typo was recorded as a workspace)."""
+    from bot.app.wiring import slack_credentials, slack_team
+    from bot.domain.channels import ChannelRef
+
+    if where.platform != "slack" or not where.workspace:
+        return where
+    slack = slack_credentials(services)
+    if slack is None or slack.bot_token is None:
+        return where  # many workspaces: `_reachable_workspace` checked it
+    team = await slack_team(slack.bot_token, services.settings.slack_api_url)
+    if team is not None and team != where.workspace:
+        raise UsageError(
+            f"{where}: {where.workspace} is not the workspace of {slack.bot_token_named} ({team}): name the"
+            f" channel as slack:{where.channel} (paperboy serves one workspace here); nothing was posted or recorded"
+        )
+    return ChannelRef("slack", where.channel)
 
 
 def _in_file(services: Services, where: ChannelRef) -> Subscription | None:

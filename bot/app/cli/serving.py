@@ -96,7 +96,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Print the link that adds the bot to a Discord server, with the scopes and permissions it needs."""
-        from adapters.discord.connection import application_id, invite_url
+        from adapters.discord.connection import application_id, invite_url, token_fault
         from bot.app.bootstrap import read_config
         from bot.app.settings import load_settings
         from bot.app.wiring import discord_token_of
@@ -110,9 +110,12 @@ def register(app: typer.Typer) -> None:
         token = None if client_id else discord_token_of(settings, read_config(settings))
         found = client_id or (application_id(token) if token else None)
         if found is None and token:
+            # (`Bot …`, a Slack token: said as `run` says them)
+            fault = (
+                token_fault(token, "DISCORD_TOKEN") or "DISCORD_TOKEN is set, but no application id can be read from it"
+            )
             raise UsageError(
-                "DISCORD_TOKEN is set, but the application id cannot be read from it (not a bot token?): give "
-                "--client-id (the application id from the Discord developer portal)"
+                f"{fault.rstrip('.')}; or give --client-id (the application id from the Discord developer portal)"
             )
         if found is None:
             raise UsageError(

@@ -137,6 +137,8 @@ def parse_team(text: str) -> tuple[str, str]:
             f"--team {text!r} is {kind}'s id, not a workspace's: a Slack workspace's id starts with T (an Enterprise"
             " Grid org's with E); `paperboy workspaces` lists those paperboy holds"
         )
+    if platform == "slack" and team != team.upper():  # "Nothing was stored about slack:t0123456": it is T0123456
+        raise UsageError(f"--team {text!r}: Slack's ids are written in capitals: 'slack:{team.upper()}'")
     return platform, team
 
 
