@@ -10,7 +10,7 @@ from bot.domain.post import Card, Link, Post, Section
 from bot.domain.words import counted
 
 SUMMARY_CHARS = 220
-TITLE_CHARS = 300  # a title longer is a listing's broken one (the corpus's longest is 175): cut, not printed whole
+CARD_TITLE_CHARS = 300  # a title longer is a listing's broken one (the corpus's longest is 175): cut, not printed whole
 ABSTRACT_CHARS = 1200
 AUTHORS_SHOWN = 4
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
@@ -133,7 +133,7 @@ def card(paper: Paper, rank: int | None = None, *, seeded: bool = True) -> Card:
     a share makes its own card), two thirds of a card's making."""
     return Card(
         paper_id=paper.arxiv_id,
-        title=paper.title if len(paper.title) <= TITLE_CHARS else shorten(paper.title, TITLE_CHARS),
+        title=paper.title if len(paper.title) <= CARD_TITLE_CHARS else shorten(paper.title, CARD_TITLE_CHARS),
         url=paper.hf_url,
         authors=byline(paper.authors),
         organization=paper.organization,

@@ -92,11 +92,15 @@ _COUNTRY_NAMES = {
     **dict.fromkeys(("czechia", "czech"), "CZ"),
     **dict.fromkeys(("holland", "the_netherlands"), "NL"),
     **dict.fromkeys(("uae", "emirates"), "AE"),
+    **dict.fromkeys(("samoa", "western_samoa"), "WS"),
+    "american_samoa": "AS",
     "north_korea": "KP",
     "ivory_coast": "CI",
     "swaziland": "SZ",
     "macedonia": "MK",
+    "burma": "MM",
 }
+_NOT_COUNTRIES = frozenset({"georgia"})  # a state of the US too: `Atlanta, Georgia` is no place in Tbilisi
 # The zone a country's name means where the tz database places it in several, the others holding few of
 # its people (`Germany`: Europe/Berlin, not Europe/Busingen, a town of 1,400)
 _COUNTRY_ZONE = {
@@ -213,16 +217,28 @@ def _countries() -> dict[str, tuple[str, tuple[str, ...]]]:
         fields = line.split("\t")
         if not line.startswith("#") and len(fields) >= 3 and fields[2].lower() in known:
             zones.setdefault(fields[0], []).append(fields[2])
-    codes = {}
+    shown, names = dict[str, str](), dict[str, str]()
     for line in listed.splitlines():
         code, _, name = line.partition("\t")
         if not line.startswith("#") and code in zones:
-            codes[code] = name.strip()
-            for said in (name, re.sub(r"\s*\(.*\)", "", name), re.sub(r".*\((.*)\)", r"\1", name)):
-                codes.setdefault(_key(said.replace("&", "and")), code)  # "Britain (UK)": britain, uk
-    names = {key: code for key, code in codes.items() if key != code} | _COUNTRY_NAMES
-    ordered = {code: tuple(dict.fromkeys((*_COUNTRY_FIRST.get(code, ()), *zones[code]))) for code in zones}
-    return {key: (codes[code], ordered[code]) for key, code in names.items() if code in ordered}
+            shown[code] = name.strip()  # "Britain (UK)": britain (`uk` is in _COUNTRY_NAMES, not "(western)")
+            names.setdefault(_key(re.sub(r"\s*\(.*\)", "", name).replace("&", "and")), code)
+    names = {key: code for key, code in names.items() if key not in _NOT_COUNTRIES} | _COUNTRY_NAMES
+    ordered = {
+        code: tuple(dict.fromkeys((*_COUNTRY_ZONE.get(code, "").split(), *_COUNTRY_FIRST.get(code, ()), *zones[code])))
+        for code in zones
+    }
+    return {key: (shown[code], ordered[code]) for key, code in names.items() if code in ordered}
+
+
+@functools.cache
+def _zone_file(zone: str) -> bytes:
+    """A zone's file in the tz database (tzdata's): two names of one file are one zone (`Europe/Kiev` is
+    `Europe/Kyiv`); b"" where it cannot be read."""
+    try:
+        return importlib.resources.files("tzdata").joinpath("zoneinfo", *zone.split("/")).read_bytes()
+    except (OSError, ModuleNotFoundError, ValueError):
+        return b""
 
 
 def country_zones(typed: str) -> tuple[str, ...]:
@@ -246,8 +262,9 @@ def zone_meant(typed: str) -> str | None:
     if len(zones) == 1 or (zones and zones[0] in _COUNTRY_ZONE.values()):
         return zones[0]
     city, comma, country = typed.partition(",")
-    zone = zone_named(city) if comma else None
-    return zone if zone is not None and zone in country_zones(country) else None
+    zone = zone_named(city) if comma else None  # (`Kiev, Ukraine`: Europe/Kyiv, the same zone under its name there)
+    same = [z for z in country_zones(country) if zone is not None and _zone_file(z) in (_zone_file(zone) or b"?",)]
+    return (zone if zone in same else same[0]) if same else None
 
 
 def names_a_city(typed: str) -> bool:
@@ -275,13 +292,15 @@ def zone_hint(typed: str) -> str:
         )
     if low in CITIES:
         return f" Did you mean {CITIES[low]}?"
-    if "," in typed and (meant := zone_meant(typed)) is not None:  # `Munich, Germany`
+    city, comma, country = typed.partition(",")
+    # `Munich, Germany`; `Hong Kong, China`, `Cambridge, MA`: the city's, as the zone menu offers it
+    if comma and (meant := zone_meant(typed) or zone_named(city)) is not None:
         return f" Did you mean {meant}?"
-    country = typed.partition(",")[2] if "," in typed else typed
+    country = country if comma else typed
     if names_a_country(country):  # `UK`, `Germany`, `USA`: one zone asked for, or its zones to pick from
         meant = zone_meant(country)
         return f" Did you mean {meant}?" if meant is not None else f" {_country_hint(country)}"
-    if "," in typed:  # `Paris, Texas`: no place in Europe guessed
+    if comma:
         return ""
     if low in _ELSEWHERE and low in _cities():
         said = " ".join(typed.replace("_", " ").split())
@@ -356,7 +375,7 @@ def zone_choices(typed: str, limit: int = ZONE_CHOICES) -> list[str]:
         return list(country[:limit])  # `Germany`, `USA`: its zones, most people's first
     city, comma, place = typed.partition(",")
     if comma:  # `Berlin, Germany`: its city's; `Boston, MA`: Boston's, to pick or not
-        there = zone_named(city)
+        there = zone_meant(typed) or zone_named(city)  # (`Kiev, Ukraine`: Europe/Kyiv, as it is taken)
         return [there] if there is not None else list(country_zones(place)[:limit]) or zone_choices(city, limit)
     meant = meant_zone(typed)
     zones = tuple(z for z in zones if not _inverted(z) or z == meant)  # `GMT`, `Etc` typed: not Etc/GMT+3

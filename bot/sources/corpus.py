@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import stat
 from collections.abc import Iterator
 from datetime import date, datetime
 from io import BufferedIOBase
@@ -126,8 +127,13 @@ def _gzipped(path: Path) -> bool:
     gzipped was read as text, and said to be no UTF-8)."""
     if path.suffix.lower() == ".gz":
         return True
-    with path.open("rb") as handle:
-        return handle.read(2) == b"\x1f\x8b"
+    try:  # a regular file only: a pipe's bytes read here would be gone (`/dev/stdin`), a FIFO opened twice waits
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+        with path.open("rb") as handle:
+            return handle.read(2) == b"\x1f\x8b"
+    except OSError:
+        return False  # (the open that follows says why)
 
 
 def read_corpus(path: Path) -> Iterator[Listing]:

@@ -314,6 +314,12 @@ class Ledger(Claimant):
         async with self._engine.begin() as conn:
             await conn.execute(stmt, row)
 
+    async def workspaces_of(self, platform: str, channel: str) -> set[str]:
+        """The workspaces a channel id's digests were recorded under ("": none named)."""
+        query = select(digests.c.workspace).where(digests.c.platform == platform, digests.c.channel == channel)
+        async with self._engine.connect() as conn:
+            return {str(workspace or "") for (workspace,) in (await conn.execute(query.distinct())).all()}
+
     async def finish(self, channel: ChannelRef, day: date, papers: int, now: datetime) -> None:
         """The digest is complete (each of its posts recorded as it went out): done.
 

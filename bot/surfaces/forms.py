@@ -25,6 +25,7 @@ from bot.chat.commands import (
 )
 from bot.delivery.subscriptions import Subscription
 from bot.domain.errors import UsageError
+from bot.domain.weekdays import parse_days
 from bot.domain.zones import zone_choices, zone_hint
 
 FIELDS = ("topics", "time", "timezone", "days", "limit")
@@ -79,8 +80,8 @@ class SubscribeForm:
             return ", ".join(_quoted(topic) for topic in comma_parts(value))
         if name == "days" and self.weekly:
             return f"on {_quoted(value)}"
-        if name == "days":  # Discord's field, typed: `mon wed fri`, as `days mon wed fri` reads (was refused)
-            value = days_option(value)
+        if name == "days" and not _days(value):  # Discord's field, typed: `mon wed fri`, as `days mon wed fri`
+            value = days_option(value)  # reads (was refused); `mon-wed,fri` as it is
         return f"{OPTION[name]} {_quoted(value)}"
 
 
@@ -90,6 +91,14 @@ class FormErrors(UsageError):
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
         super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+
+
+def _days(value: str) -> bool:
+    """Whether a days field is days as written (`mon-wed,fri`, `every day`)."""
+    try:
+        return bool(parse_days(value))
+    except ValueError:
+        return False
 
 
 def _quoted(value: str) -> str:

@@ -240,3 +240,23 @@ def test_a_failed_post_says_how_to_finish_it_not_a_sweep_or_a_restart(said: str,
         ". Run `paperboy post --channel slack:C0001 --date 2026-06-02` again to finish it: what went out is not"
         " posted twice."
     )
+
+
+def test_embed_without_the_model_says_to_install_it_not_to_unset_a_setting(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With the model's package missing, `embed` blamed PAPERBOY_EMBEDDINGS=1 (review s76)."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name.startswith("gt_") else real(name, *a)
+    )
+    monkeypatch.setenv("PAPERBOY_EMBEDDINGS", "1")
+    monkeypatch.setenv("PAPERBOY_OFFLINE", "1")
+    monkeypatch.setenv("PAPERBOY_DATA_DIR", str(tmp_path / "data"))
+    with pytest.raises(SystemExit) as ended:
+        cli.main(["embed"])
+    said = " ".join(capsys.readouterr().err.split())
+    assert ended.value.code == 1 and "the embedding model is not installed, so no paper can be embedded" in said
+    assert "turns search by meaning off" not in said

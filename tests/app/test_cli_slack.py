@@ -102,6 +102,14 @@ async def test_post_names_one_channel_however_its_workspace_is_written(tmp_path:
     assert code == 2, err
     assert f"slack:T9999/C0001: T9999 is not the workspace of SLACK_BOT_TOKEN ({TEAM}): name the channel as" in err
     assert len(fake_slack.posts("C0001")) == 1 + 10 * 2
+    # a digest recorded under the workspace's spelling before (a chat subscription's, since ended): that one
+    with sqlite3.connect(tmp_path / "data" / "paperboy.db") as db:
+        db.execute(
+            "INSERT INTO digests (platform, workspace, channel, day, status, owner, lease_until, papers, claimed_at)"
+            f" VALUES ('slack', '{TEAM}', 'C0002', '2026-06-01', 'done', 'old', '2026-06-01', 10, '2026-06-01')"
+        )
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:C0002", "--date", "2026-06-01")
+    assert code == 0 and "nothing posted" in err and not fake_slack.posts("C0002"), err
 
 
 async def test_post_to_a_channel_of_the_config_file_posts_its_whole_digest(

@@ -269,6 +269,10 @@ async def test_post_to_a_channel_of_no_workspace_or_an_uninstalled_one_records_n
     # one workspace installed: a channel named without one is that one's ("paperboy serves several", QA s76)
     code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:C3000")
     assert "names no workspace" not in err and "slack:E0001/C3000" in err, err
+    with sqlite3.connect(tmp_path / "data" / "paperboy.db") as db:  # recorded under that workspace, no other
+        assert db.execute("select platform, workspace, channel from digests").fetchall() == [
+            ("slack", "E0001", "C3000")
+        ], err
 
 
 def test_a_rotating_token_past_its_expiry_is_said_expired_not_due() -> None:
@@ -294,3 +298,5 @@ def test_a_workspace_written_in_small_letters_is_refused_with_its_capitals() -> 
     with pytest.raises(UsageError, match=r"Slack's ids are written in capitals: 'slack:T0123456'"):
         parse_team("slack:t0123456")
     assert parse_team("slack:T0123456") == ("slack", "T0123456")
+    with pytest.raises(UsageError, match=r"'thelab' is a name, and paperboy takes the workspace's id"):
+        parse_team("slack:thelab")  # not "written in capitals: 'slack:THELAB'"

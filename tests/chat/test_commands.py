@@ -157,6 +157,12 @@ def test_a_topic_asking_for_every_paper_beside_another_is_refused_saying_why(tex
     assert isinstance(command, Unknown) and said in command.hint, command
 
 
+def test_a_comma_after_a_zones_full_name_ends_it() -> None:
+    """`tz Europe/Berlin, germany`: the topic “germany” after it, not a city's country (review s76)."""
+    assert parse_subscribe("robotics tz Europe/Berlin, germany").topics == ("robotics", "germany")
+    assert parse_subscribe("robotics tz Berlin, Germany").topics == ("robotics",)
+
+
 def test_a_zone_typed_with_a_space_for_its_underscore_is_the_zone() -> None:
     assert parse_subscribe("llm tz America/New York top 5") == Subscribe(
         topics=("llm",), timezone="America/New_York", limit=5

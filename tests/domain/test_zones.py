@@ -103,7 +103,32 @@ def test_a_country_of_many_zones_is_hinted_its_main_ones_and_a_city_elsewhere_no
         " America/Denver, America/Phoenix, America/Los_Angeles (or 24 more)."
     )
     assert zone_hint("Germany") == " Did you mean Europe/Berlin?"
-    assert zone_hint("Paris, Texas") == zone_hint("Cambridge, MA") == ""  # not Europe/Paris, Europe/London
+    # a city and no country of its: its zone asked (as the menu offers it), never taken
+    assert zone_hint("Paris, Texas") == " Did you mean Europe/Paris?" and zone_meant("Paris, Texas") is None
+    assert zone_hint("Hong Kong, China") == " Did you mean Asia/Hong_Kong?"  # not China's Asia/Shanghai
+
+
+@pytest.mark.parametrize("word", ["south", "north", "western", "french", "dutch", "american", "Georgia"])
+def test_a_word_of_a_countrys_name_is_no_country(word: str) -> None:
+    """iso3166.tab's "Korea (South)", "Samoa (western)", "St Martin (French)" made `tz south` Asia/Seoul and
+    `tz western` Pacific/Apia; Georgia is a state of the US too (review s76)."""
+    assert zone_meant(word) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("Ukraine", "Europe/Kyiv"),  # the main zone first, though the tz database lists Simferopol first
+        ("Uzbekistan", "Asia/Tashkent"),
+        ("Kiev, Ukraine", "Europe/Kyiv"),  # a city's zone by another name of it (a link): the country's
+        ("Montreal, Canada", "America/Toronto"),
+        ("Singapore, Singapore", "Asia/Singapore"),
+        ("Samoa", "Pacific/Samoa"),  # (an old name the tz database keeps: zone_named's, as before)
+    ],
+)
+def test_a_countrys_main_zone_and_a_city_named_by_another_of_its_names(typed: str, zone: str) -> None:
+    assert zone_meant(typed) == zone
+    assert zone_choices(typed)[0] == (zone if typed != "Samoa" else "Pacific/Apia")
 
 
 def test_an_area_typed_lists_the_zones_people_live_in_first() -> None:

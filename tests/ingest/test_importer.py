@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import threading
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -431,6 +433,18 @@ def test_a_gzipped_file_is_read_whatever_its_name(tmp_path: Path) -> None:
     gzipped = tmp_path / "2026-06-01.json"
     gzipped.write_bytes(gzip.compress((CURRENT / "2026-06-01.json").read_bytes()))
     assert read_file(gzipped) == read_file(CURRENT / "2026-06-01.json")
+
+
+def test_a_pipe_is_read_once_as_named(tmp_path: Path) -> None:
+    """Looking for gzip's first bytes in a pipe took them (`import /dev/stdin`: "not valid JSON"), and a
+    FIFO opened a second time waited for a writer gone (review s76): a pipe is read as its name says."""
+    fifo = tmp_path / "2026-06-01.json"
+    os.mkfifo(fifo)
+    data = (CURRENT / "2026-06-01.json").read_bytes()
+    writer = threading.Thread(target=fifo.write_bytes, args=(data,), daemon=True)
+    writer.start()
+    assert read_file(fifo) == read_file(CURRENT / "2026-06-01.json")
+    writer.join(5)
 
 
 @pytest.mark.parametrize("name", ["2026-06-06.json", "2026-06-06_to_2026-06-07.json"])

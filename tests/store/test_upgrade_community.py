@@ -112,7 +112,7 @@ async def test_a_0007_store_with_data_upgrades_with_nothing_lost(name: str, tmp_
             before = await connection.run_sync(_counts)
         await migrate(engine)
         async with engine.connect() as connection:
-            assert await connection.run_sync(schema_revisions) == {HEAD_REVISION} == {"0014"}
+            assert await connection.run_sync(schema_revisions) == {HEAD_REVISION} == {"0015"}
             assert await connection.run_sync(_counts) == before
             tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
         assert tables >= NEW_TABLES
@@ -122,4 +122,43 @@ async def test_a_0007_store_with_data_upgrades_with_nothing_lost(name: str, tmp_
         card = await engaged.posted(where, "100.1")  # a card posted before the upgrade
         assert card is not None
         await engaged.record(Vote(card, "U1", "100.1", "+1", True, NOW))
+        assert await engaged.top(where, None, None, 5) == [Engaged("2606.00001", 1, 0)]
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+async def test_discord_votes_stored_by_an_emojis_name_are_kept_by_its_id_on_upgrade(name: str, tmp_path: Path) -> None:
+    """0015: a server's own emoji was kept as `<a:parrot:111>`; a removal that came without the animated flag
+    or with a new name never met it. Stored votes are rewritten, and a vote left on by such a removal
+    (two rows, on and off) is taken off, the counts with it (review s76)."""
+    from datetime import timedelta
+
+    from bot.domain.publishing import MessageRef
+    from bot.store.ledger import Ledger
+
+    async with store_engine(name, tmp_path) as engine:
+        async with engine.begin() as connection:
+            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "0014"))
+        await PaperStore(engine).save_listings(
+            [Listing(Paper(arxiv_id="2606.00001", title="P"), DAY, 1)], fetched=[DAY]
+        )
+        where = ChannelRef("discord", "300", "200")
+        await Ledger(engine).record_message(where, MessageRef("300", "400", "400"), "2606.00001", NOW)
+        engaged = EngagementStore(engine)
+        card = await engaged.posted(where, "400")
+        assert card is not None
+        later = NOW + timedelta(minutes=1)
+        for vote in (
+            Vote(card, "U1", "400", "<a:parrot:111>", True, NOW),
+            Vote(card, "U2", "400", "<:old:222>", True, NOW),
+            Vote(card, "U2", "400", "<:new:222>", False, later),  # its removal, by its new name: met nothing
+            Vote(card, "U3", "400", "👍", True, NOW),
+        ):
+            await engaged.record(vote)
+        assert await engaged.top(where, None, None, 5) == [Engaged("2606.00001", 3, 0)]  # U2's stuck on
+        await migrate(engine)
+        engaged = EngagementStore(engine)
+        assert await engaged.top(where, None, None, 5) == [Engaged("2606.00001", 2, 0)]
+        card = await engaged.posted(where, "400")
+        assert card is not None
+        await engaged.record(Vote(card, "U1", "400", "<:emoji:111>", False, later))  # as the adapter keys it now
         assert await engaged.top(where, None, None, 5) == [Engaged("2606.00001", 1, 0)]

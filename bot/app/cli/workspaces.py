@@ -138,7 +138,12 @@ def parse_team(text: str) -> tuple[str, str]:
             " Grid org's with E); `paperboy workspaces` lists those paperboy holds"
         )
     if platform == "slack" and team != team.upper():  # "Nothing was stored about slack:t0123456": it is T0123456
-        raise UsageError(f"--team {text!r}: Slack's ids are written in capitals: 'slack:{team.upper()}'")
+        if any(c.isdigit() for c in team) and team.isalnum():
+            raise UsageError(f"--team {text!r}: Slack's ids are written in capitals: 'slack:{team.upper()}'")
+        raise UsageError(
+            f"--team {text!r}: {team!r} is a name, and paperboy takes the workspace's id (T…, an Enterprise Grid"
+            " org's E…): `paperboy workspaces` lists those paperboy holds"
+        )
     return platform, team
 
 

@@ -46,8 +46,9 @@ def option_value(name: str, tokens: list[tuple[str, bool]], at: int) -> tuple[st
             else:
                 return value, took
     nxt = tokens[at + 1][0] if at + 1 < len(tokens) and not tokens[at + 1][1] else None
-    if name == "tz" and nxt and tokens[at][0].endswith(",") and zone_meant(f"{value},{nxt.rstrip(',')}"):
-        return f"{value}, {nxt.rstrip(',')}", 2  # `tz Berlin, Germany`: the country was a topic
+    country = nxt.rstrip(",") if nxt and "/" not in value else ""  # not `Europe/Berlin, germany`'s topic
+    if name == "tz" and country and tokens[at][0].endswith(",") and zone_meant(f"{value},{country}"):
+        return f"{value}, {country}", 2  # `tz Berlin, Germany`: the country was a topic
     if nxt is None or tokens[at][0].endswith(","):
         return value, took
     if name == "tz" and _spaced_zone(value, nxt):  # `tz America/New York`; a country as typed: `tz United States`
