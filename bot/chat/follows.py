@@ -234,10 +234,11 @@ def _without_each(topics: tuple[str, ...], topic: str) -> tuple[tuple[str, ...],
     """`topics` but the one named (`_without`), or, where none is named so, but each of several named
     with commas between them (`unfollow robotics, agents`, as `follow` takes them); and the ones of
     those that name none."""
-    if len(left := _without(topics, topic)) < len(topics) or len(parts := comma_parts(topic)) < 2:
+    parts = list({entry_key(part): part for part in comma_parts(topic)}.values())  # (`robotics, Robotics`: one)
+    if len(left := _without(topics, topic)) < len(topics) or parts in ([], [topic.strip()]):
         return left, []
     missing = []
-    for part in dict.fromkeys(parts):  # (`robotics, robotics`: one)
+    for part in parts:  # (`robotics,` too)
         fewer = _without(left, part)
         missing += [part] if len(fewer) == len(left) else []
         left = fewer

@@ -256,8 +256,8 @@ def zone_meant(typed: str) -> str | None:
     """The zone typed loosely (`zone_named`), or the one a country's name means (`Japan`, `UK`, `Germany`),
     or a city's followed by its country (`Berlin, Germany`, `Boston, USA`); None for anything else (`USA`
     has several: `zone_hint` names them)."""
-    if (zone := zone_named(typed)) is not None:
-        return zone
+    if _key(typed) not in _COUNTRY_NAMES and (zone := zone_named(typed)) is not None:
+        return zone  # (`Samoa` is Pacific/Apia: the tz database's Pacific/Samoa is American Samoa, a day off)
     zones = country_zones(typed)
     if len(zones) == 1 or (zones and zones[0] in _COUNTRY_ZONE.values()):
         return zones[0]

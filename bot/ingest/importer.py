@@ -109,6 +109,10 @@ def _text(path: Path, max_chars: int) -> str:
         with open_text(path) as handle:
             text = handle.read(max_chars + 1)
     except UnicodeDecodeError:  # said with its line and byte, as a corpus line is
+        if not path.is_file():  # a pipe's bytes are gone: not read again (a FIFO opened again waits for ever)
+            raise ValueError(
+                "not UTF-8 text: save it as UTF-8 (a gzipped file is read from a name ending .gz)"
+            ) from None
         raise ValueError(where_not_utf8(path)) from None
     if len(text) > max_chars:
         raise ValueError(

@@ -314,9 +314,10 @@ class Ledger(Claimant):
         async with self._engine.begin() as conn:
             await conn.execute(stmt, row)
 
-    async def workspaces_of(self, platform: str, channel: str) -> set[str]:
-        """The workspaces a channel id's digests were recorded under ("": none named)."""
+    async def workspaces_of(self, platform: str, channel: str, day: date | None = None) -> set[str]:
+        """The workspaces a channel id's digests (of `day`, or of any day) were recorded under ("": none named)."""
         query = select(digests.c.workspace).where(digests.c.platform == platform, digests.c.channel == channel)
+        query = query.where(digests.c.day == day) if day is not None else query
         async with self._engine.connect() as conn:
             return {str(workspace or "") for (workspace,) in (await conn.execute(query.distinct())).all()}
 

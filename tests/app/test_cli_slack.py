@@ -110,6 +110,13 @@ async def test_post_names_one_channel_however_its_workspace_is_written(tmp_path:
         )
     code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:C0002", "--date", "2026-06-01")
     assert code == 0 and "nothing posted" in err and not fake_slack.posts("C0002"), err
+    with sqlite3.connect(tmp_path / "data" / "paperboy.db") as db:  # another day without: that day's spelling
+        db.execute(
+            "INSERT INTO digests (platform, workspace, channel, day, status, owner, lease_until, papers, claimed_at)"
+            " VALUES ('slack', '', 'C0002', '2026-05-29', 'done', 'old', '2026-05-29', 10, '2026-05-29')"
+        )
+    code, _, err = await run_cli(env, tmp_path, "post", "--channel", "slack:C0002", "--date", "2026-06-01")
+    assert code == 0 and "nothing posted" in err and not fake_slack.posts("C0002"), err
 
 
 async def test_post_to_a_channel_of_the_config_file_posts_its_whole_digest(

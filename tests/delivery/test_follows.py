@@ -135,11 +135,14 @@ async def test_unfollow_takes_several_with_commas_as_follow_does(world: World) -
     current = await world.subscriptions.of_person("slack", "T0001", "U0001")
     assert current is not None and current.topics == ("diffusion",)
     await follow(world, "follow robotics, agents", "Europe/Berlin")
-    both = await service.unfollow(Unfollow("robotics; agents, agents"), "slack", "T0001", "U0001")  # as follow splits
+    both = await service.unfollow(Unfollow("robotics; agents, Agents"), "slack", "T0001", "U0001")  # as follow splits
     assert list(both.text) == [
         "You no longer follow “robotics”. You no longer follow “agents”.",
         "Still followed: “diffusion”.",
     ]
+    await follow(world, "follow robotics", "Europe/Berlin")
+    trailing = await service.unfollow(Unfollow("robotics,"), "slack", "T0001", "U0001")  # a comma after it
+    assert list(trailing.text) == ["You no longer follow “robotics”.", "Still followed: “diffusion”."]
     last = await service.unfollow(Unfollow("diffusion, robotics"), "slack", "T0001", "U0001")
     assert list(last.text) == [
         "You no longer follow “diffusion”, and follow nothing now.",

@@ -445,6 +445,11 @@ def test_a_pipe_is_read_once_as_named(tmp_path: Path) -> None:
     writer.start()
     assert read_file(fifo) == read_file(CURRENT / "2026-06-01.json")
     writer.join(5)
+    latin = threading.Thread(target=fifo.write_bytes, args=('[{"t": "caf\u00e9"}]'.encode("latin-1"),), daemon=True)
+    latin.start()  # not UTF-8: said, not read a second time (it waited for a writer gone)
+    with pytest.raises(ImportFileError, match="not UTF-8 text: save it as UTF-8"):
+        read_file(fifo)
+    latin.join(5)
 
 
 @pytest.mark.parametrize("name", ["2026-06-06.json", "2026-06-06_to_2026-06-07.json"])

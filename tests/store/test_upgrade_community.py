@@ -152,13 +152,19 @@ async def test_discord_votes_stored_by_an_emojis_name_are_kept_by_its_id_on_upgr
             Vote(card, "U2", "400", "<:old:222>", True, NOW),
             Vote(card, "U2", "400", "<:new:222>", False, later),  # its removal, by its new name: met nothing
             Vote(card, "U3", "400", "👍", True, NOW),
+            Vote(card, "U4", "400", "<a:parrot:111> (super)", True, NOW),  # a super reaction: its own
         ):
             await engaged.record(vote)
-        assert await engaged.top(where, None, None, 5) == [Engaged("2606.00001", 3, 0)]  # U2's stuck on
+        assert await engaged.top(where, None, None, 5) == [Engaged("2606.00001", 4, 0)]  # U2's stuck on
         await migrate(engine)
         engaged = EngagementStore(engine)
-        assert await engaged.top(where, None, None, 5) == [Engaged("2606.00001", 2, 0)]
+        assert await engaged.top(where, None, None, 5) == [Engaged("2606.00001", 3, 0)]
         card = await engaged.posted(where, "400")
         assert card is not None
         await engaged.record(Vote(card, "U1", "400", "<:emoji:111>", False, later))  # as the adapter keys it now
-        assert await engaged.top(where, None, None, 5) == [Engaged("2606.00001", 1, 0)]
+        await engaged.record(Vote(card, "U4", "400", "<:emoji:111> (super)", False, later))
+        assert await engaged.top(where, None, None, 5) == [Engaged("2606.00001", 1, 0)]  # U3's 👍, as it was
+        async with engine.begin() as connection:  # a second run finds nothing to do
+            await connection.run_sync(lambda c: command.downgrade(alembic_config(c), "0014"))
+        await migrate(engine)
+        assert await EngagementStore(engine).top(where, None, None, 5) == [Engaged("2606.00001", 1, 0)]

@@ -55,7 +55,8 @@ def register(app: typer.Typer) -> None:
             follow_days = services.config.digest.follow_days  # as `run`; posted where none subscribed: followed still
             posted = following(FollowStore(services.store.engine), follow_days, regardless=subscription is None)
             if subscription is None:  # before anything is claimed or recorded
-                where = await _the_tokens_workspace(services, await _reachable_workspace(services, where))
+                where = await _reachable_workspace(services, where)
+                where = await _the_tokens_workspace(services, where, day or await services.store.latest_day())
             if subscription is not None and subscription.cadence == "weekly":
                 from bot.domain.weeks import week_name
                 from bot.roundup.post import post_roundup, roundup_monday, week_in_store
@@ -185,12 +186,12 @@ async def _reachable_workspace(services: Services, where: ChannelRef) -> Channel
     return where
 
 
-async def _the_tokens_workspace(services: Services, where: ChannelRef) -> ChannelRef:
+async def _the_tokens_workspace(services: Services, where: ChannelRef, day: date | None) -> ChannelRef:
     """One-workspace Slack (one bot token), a channel no subscription names: one channel however it is
     named, `slack:C…` or with the token's workspace, `slack:T…/C…` (each spelling had deliveries of its
-    own: the digest was posted again): the spelling its digests were recorded under, else `slack:C…`, as
-    the config file names it. A workspace not the token's is refused (Slack posted in the token's anyway,
-    and a typo was recorded as a workspace)."""
+    own: the digest was posted again): the spelling that day's digest was recorded under, else the one
+    its digests were, else `slack:C…`, as the config file names it. A workspace not the token's is
+    refused (Slack posted in the token's anyway, and a typo was recorded as a workspace)."""
     from bot.app.wiring import slack_credentials, slack_team
     from bot.domain.channels import ChannelRef
 
@@ -207,8 +208,9 @@ async def _the_tokens_workspace(services: Services, where: ChannelRef) -> Channe
             f"{where}: {where.workspace} is not the workspace of {slack.bot_token_named} ({team}): name the"
             f" channel as slack:{where.channel} (paperboy serves one workspace here); nothing was posted or recorded"
         )
-    spellings = await services.ledger.workspaces_of("slack", where.channel)
-    named = next(iter(spellings)) if len(spellings) == 1 else ""  # (recorded both ways: without, the config's)
+    that_day = await services.ledger.workspaces_of("slack", where.channel, day) if day else set()
+    every_day = that_day or await services.ledger.workspaces_of("slack", where.channel)
+    named = min(that_day) if that_day else next(iter(every_day)) if len(every_day) == 1 else ""  # else the config's
     return ChannelRef("slack", where.channel, named)
 
 

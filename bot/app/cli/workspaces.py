@@ -131,18 +131,19 @@ def parse_team(text: str) -> tuple[str, str]:
             f"--team {text!r}: a Discord server's id is a number, such as discord:1234567890 (Developer Mode "
             "on, right-click the server, Copy Server ID)"
         )
+    if platform == "slack" and team != team.upper():  # "Nothing was stored about slack:t0123456": it is T0123456
+        if team[:1] in "tTeE" and any(c.isdigit() for c in team) and team.isalnum():
+            raise UsageError(f"--team {text!r}: Slack's ids are written in capitals: 'slack:{team.upper()}'")
+        if not (team[:1].upper() in _NOT_A_WORKSPACE and any(c.isdigit() for c in team)):  # `slack:design`
+            raise UsageError(
+                f"--team {text!r}: {team!r} is a name, and paperboy takes the workspace's id (T…, an Enterprise"
+                " Grid org's E…): `paperboy workspaces` lists those paperboy holds"
+            )
     kind = _NOT_A_WORKSPACE.get(team[:1].upper()) if platform == "slack" else None
     if kind is not None:  # "Nothing was stored about slack:C0123456", exit 0: an erasure request answered untrue
         raise UsageError(
             f"--team {text!r} is {kind}'s id, not a workspace's: a Slack workspace's id starts with T (an Enterprise"
             " Grid org's with E); `paperboy workspaces` lists those paperboy holds"
-        )
-    if platform == "slack" and team != team.upper():  # "Nothing was stored about slack:t0123456": it is T0123456
-        if any(c.isdigit() for c in team) and team.isalnum():
-            raise UsageError(f"--team {text!r}: Slack's ids are written in capitals: 'slack:{team.upper()}'")
-        raise UsageError(
-            f"--team {text!r}: {team!r} is a name, and paperboy takes the workspace's id (T…, an Enterprise Grid"
-            " org's E…): `paperboy workspaces` lists those paperboy holds"
         )
     return platform, team
 
