@@ -30,7 +30,8 @@ def upgrade() -> None:
     on one message under two names) is merged into its latest change, and that person's and that paper's
     counts are counted again. Statements go in batches: a store of many votes upgrades in a second."""
     conn = op.get_bind()
-    custom = sa.select(_VOTES).where(_VOTES.c.platform == "discord", _VOTES.c.reaction.like("<%"))
+    # (locked on PostgreSQL until the upgrade commits: a replica not stopped waits to change one of them)
+    custom = sa.select(_VOTES).where(_VOTES.c.platform == "discord", _VOTES.c.reaction.like("<%")).with_for_update()
     groups: dict[tuple[Any, ...], list[Any]] = {}
     for row in conn.execute(custom).mappings().all():
         if (found := _CUSTOM.fullmatch(str(row["reaction"]))) is not None:
