@@ -263,7 +263,9 @@ def zone_meant(typed: str) -> str | None:
         return zones[0]
     city, comma, country = typed.partition(",")
     zone = zone_named(city) if comma else None  # (`Kiev, Ukraine`: Europe/Kyiv, the same zone under its name there)
-    same = [z for z in country_zones(country) if zone is not None and _zone_file(z) in (_zone_file(zone) or b"?",)]
+    if zone is None or not (file := _zone_file(zone)):
+        return None
+    same = [z for z in country_zones(country) if _zone_file(z) == file]
     return (zone if zone in same else same[0]) if same else None
 
 

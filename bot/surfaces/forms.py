@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from bot.chat.commands import (
     Subscribe,
+    are_days,
     asks_every_paper,
     closed_quotes,
     comma_parts,
@@ -25,7 +26,6 @@ from bot.chat.commands import (
 )
 from bot.delivery.subscriptions import Subscription
 from bot.domain.errors import UsageError
-from bot.domain.weekdays import parse_days
 from bot.domain.zones import zone_choices, zone_hint
 
 FIELDS = ("topics", "time", "timezone", "days", "limit")
@@ -80,7 +80,7 @@ class SubscribeForm:
             return ", ".join(_quoted(topic) for topic in comma_parts(value))
         if name == "days" and self.weekly:
             return f"on {_quoted(value)}"
-        if name == "days" and not _days(value):  # Discord's field, typed: `mon wed fri`, as `days mon wed fri`
+        if name == "days" and not are_days(value):  # Discord's field, typed: `mon wed fri`, as `days mon wed fri`
             value = days_option(value)  # reads (was refused); `mon-wed,fri` as it is
         return f"{OPTION[name]} {_quoted(value)}"
 
@@ -91,14 +91,6 @@ class FormErrors(UsageError):
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
         super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
-
-
-def _days(value: str) -> bool:
-    """Whether a days field is days as written (`mon-wed,fri`, `every day`)."""
-    try:
-        return bool(parse_days(value))
-    except ValueError:
-        return False
 
 
 def _quoted(value: str) -> str:

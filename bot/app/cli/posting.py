@@ -208,10 +208,10 @@ async def _the_tokens_workspace(services: Services, where: ChannelRef, day: date
             f"{where}: {where.workspace} is not the workspace of {slack.bot_token_named} ({team}): name the"
             f" channel as slack:{where.channel} (paperboy serves one workspace here); nothing was posted or recorded"
         )
-    that_day = await services.ledger.workspaces_of("slack", where.channel, day) if day else set()
-    every_day = that_day or await services.ledger.workspaces_of("slack", where.channel)
-    named = min(that_day) if that_day else next(iter(every_day)) if len(every_day) == 1 else ""  # else the config's
-    return ChannelRef("slack", where.channel, named)
+    spellings = await services.ledger.workspaces_of("slack", where.channel, day) if day else set()
+    if not spellings and len(every := await services.ledger.workspaces_of("slack", where.channel)) == 1:
+        spellings = every  # (several spellings over the days, none that day: the config's, `slack:C…`)
+    return ChannelRef("slack", where.channel, min(spellings, default=""))
 
 
 def _in_file(services: Services, where: ChannelRef) -> Subscription | None:

@@ -30,7 +30,7 @@ from bot.chat.commands.kinds import (
     Unsave,
     Unsubscribe,
 )
-from bot.chat.commands.options import checked_timezone, days_option, is_weekday, time_option
+from bot.chat.commands.options import are_days, checked_timezone, days_option, is_weekday, time_option
 from bot.chat.commands.other_words import TO_START, TO_STOP, settings_alone
 from bot.chat.commands.parse import (
     KEYWORDS,
@@ -79,6 +79,7 @@ __all__ = [
     "Unknown",
     "Unsave",
     "Unsubscribe",
+    "are_days",
     "asks_every_paper",
     "checked_timezone",
     "checked_topics",

@@ -420,7 +420,7 @@ _A_ZONE = _takes(check_timezone)
 
 _A_ZONE_OR_CITY = _takes(lambda value: zone_meant(value) or check_timezone(value))  # `tz berlin`, `tz germany`
 
-_A_DAYS = _takes(parse_days)
+are_days = _takes(parse_days)  # `mon-wed,fri`, `every day`: days as written
 
 _FOLLOW_OPTIONS: dict[str, Callable[[str], bool]] = {
     "at": _takes(check_time),
