@@ -262,7 +262,12 @@ def zone_meant(typed: str) -> str | None:
     if len(zones) == 1 or (zones and zones[0] in _COUNTRY_ZONE.values()):
         return zones[0]
     city, comma, country = typed.partition(",")
+    if comma and (named := [z for z in country_zones(country) if _key(z.rpartition("/")[2]) == _key(city)]):
+        return named[0]  # `La Paz, Bolivia`, `Cordoba, Argentina`: a city of two countries, told apart by its own
     zone = zone_named(city) if comma else None  # (`Kiev, Ukraine`: Europe/Kyiv, the same zone under its name there)
+    only = country_zones(country) if comma and zone is None else ()
+    if len(only) == 1 and (_key(city) in _ELSEWHERE or not names_a_city(city)):
+        return only[0]  # `Lyon, France`, `San Juan, Puerto Rico`: a town no zone elsewhere names, in a one-zone country
     if zone is None or not (file := _zone_file(zone)):
         return None
     same = [z for z in country_zones(country) if _zone_file(z) == file]

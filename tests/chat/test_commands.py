@@ -161,6 +161,8 @@ def test_a_comma_after_a_zones_full_name_ends_it() -> None:
     """`tz Europe/Berlin, germany`: the topic “germany” after it, not a city's country (review s76)."""
     assert parse_subscribe("robotics tz Europe/Berlin, germany").topics == ("robotics", "germany")
     assert parse_subscribe("robotics tz Berlin, Germany").topics == ("robotics",)
+    assert parse_subscribe("robotics tz New York, agents").topics == ("robotics", "agents")  # no country: a topic
+    assert parse_subscribe("tz Boston, United States, robotics").topics == ("robotics",)
 
 
 def test_a_zone_typed_with_a_space_for_its_underscore_is_the_zone() -> None:
@@ -181,6 +183,10 @@ def test_a_zone_typed_with_a_space_for_its_underscore_is_the_zone() -> None:
         ("tz germany", "Europe/Berlin"),  # a country: the zone its people keep (was "unknown time zone")
         ("tz United Kingdom", "Europe/London"),
         ("tz Berlin, Germany", "Europe/Berlin"),  # (“Germany” was a second topic)
+        ("tz New York, USA", "America/New_York"),  # a city of two words and its country: was "unknown time zone 'New'"
+        ("tz La Paz, Bolivia", "America/La_Paz"),  # a city of two countries, told apart by its own
+        ("tz Dubai, United Arab Emirates", "Asia/Dubai"),  # a country of three words
+        ("tz Buenos Aires,", "America/Argentina/Buenos_Aires"),
     ],
 )
 def test_a_zone_typed_as_its_city_alone_is_the_zone(typed: str, zone: str) -> None:

@@ -124,6 +124,10 @@ def test_a_word_of_a_countrys_name_is_no_country(word: str) -> None:
         ("Montreal, Canada", "America/Toronto"),
         ("Singapore, Singapore", "Asia/Singapore"),
         ("Samoa", "Pacific/Apia"),  # the tz database's old Pacific/Samoa is American Samoa, a day behind
+        ("La Paz, Bolivia", "America/La_Paz"),  # a city of two countries (La Paz, Mexico), told by its own
+        ("Cordoba, Argentina", "America/Argentina/Cordoba"),
+        ("san juan, puerto rico", "America/Puerto_Rico"),
+        ("Lyon, France", "Europe/Paris"),  # a town no zone names, in a country of one zone
     ],
 )
 def test_a_countrys_main_zone_and_a_city_named_by_another_of_its_names(typed: str, zone: str) -> None:

@@ -46,13 +46,14 @@ def option_value(name: str, tokens: list[tuple[str, bool]], at: int) -> tuple[st
             else:
                 return value, took
     nxt = tokens[at + 1][0] if at + 1 < len(tokens) and not tokens[at + 1][1] else None
-    country = nxt.rstrip(",") if nxt and "/" not in value else ""  # not `Europe/Berlin, germany`'s topic
-    if name == "tz" and country and tokens[at][0].endswith(",") and zone_meant(f"{value},{country}"):
-        return f"{value}, {country}", 2  # `tz Berlin, Germany`: the country was a topic
+    if name == "tz" and tokens[at][0].endswith(",") and (placed := _in_country(value, tokens, at + 1)):
+        return placed  # `tz Berlin, Germany`: the country was a topic
     if nxt is None or tokens[at][0].endswith(","):
         return value, took
-    if name == "tz" and _spaced_zone(value, nxt):  # `tz America/New York`; a country as typed: `tz United States`
-        return f"{value}{' ' if names_a_country(f'{value} {nxt}') else '_'}{nxt.rstrip(',')}", 2
+    if name == "tz" and _spaced_zone(value, nxt := nxt.rstrip(",")):  # `tz America/New York`, `tz United States`
+        value = f"{value}{' ' if names_a_country(f'{value} {nxt}') else '_'}{nxt}"
+        placed = _in_country(value, tokens, at + 2) if tokens[at + 1][0].endswith(",") else None
+        return (placed[0], placed[1] + 1) if placed else (value, 2)  # `tz New York, USA`
     if name == "at" and _MERIDIEM.fullmatch(nxt.rstrip(",")):
         return f"{value} {nxt.rstrip(',')}", 2  # `at 9:00 PM`, quoted as typed if refused
     if name == "at" and (half := _part_of_day(tokens, at + 1)) is not None:
@@ -368,6 +369,20 @@ _PLAINLY: dict[str, Callable[[str], bool]] = {  # …and what is plainly such a 
     "tz": lambda value: "/" in value and value.lower() in zones_by_lower(),
     "top": lambda value: value.isdigit() and 0 < int(value) <= MOST_PAPERS,  # a digest's size, not `token limit 4096`
 }
+
+
+def _in_country(city: str, tokens: list[tuple[str, bool]], at: int) -> tuple[str, int] | None:
+    """`city, country` and the tokens it took, when `tokens[at:]` begin with the name of a country (of up to
+    three words: `United Arab Emirates`) that, with the city, means a zone (`Berlin, Germany`); else None.
+    Not after a zone's full name: `tz Europe/Berlin, germany` keeps its topic."""
+    for took in (3, 2, 1):
+        words = tokens[at : at + took]
+        if "/" in city or len(words) < took or any(quoted or word.endswith(",") for word, quoted in words[:-1]):
+            continue
+        country = " ".join(word.rstrip(",") for word, quoted in words)
+        if not words[-1][1] and names_a_country(country) and zone_meant(f"{city},{country}"):
+            return f"{city}, {country}", took + 1
+    return None
 
 
 def _spaced_zone(first: str, second: str) -> bool:
