@@ -396,6 +396,8 @@ KINDS = {"xoxb-": "a bot token, xoxb-…", "xapp-": "an app-level token, xapp-�
 
 def _kind(token: str) -> str:
     """What a token in the wrong place is, named without showing it."""
+    if token[:7].lower() == "bearer ":  # pasted from a curl line: the header's word, not the token's
+        return "it begins with “Bearer ”, the HTTP header's word: keep only what follows it"
     kind = next((k for prefix, k in KINDS.items() if token.removeprefix("xoxe.").startswith(prefix)), None)
     if kind:
         return f"it is {kind}"

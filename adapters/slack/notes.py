@@ -15,4 +15,4 @@ def note_message(post: Post) -> tuple[str, list[Block]]:
     blocks += [mrkdwn(linkified(paragraph)) for paragraph in post.text]  # "Code is out": its link, to click
     if post.subheader:
         blocks.append(context(escape(post.subheader)))
-    return fallback(" ".join((post.header, *post.text))), blocks
+    return fallback(" ".join((post.header, *post.text)).replace("`", "")), blocks  # (no backticks shown as typed)

@@ -224,7 +224,8 @@ def _message(post: Post, *, share: bool, note: bool) -> tuple[tuple[str, list[Bl
     text, blocks = header_message(post)
     if post.text and post.text[0].strip():  # the notification says what the answer says, not "paperboy" alone
         head = post.header + (f" — {post.subheader}" if post.subheader else "")
-        text = fallback(f"{head}: {post.text[0]}" if head.strip() not in ("", "paperboy") else post.text[0])
+        said = post.text[0].replace("`", "")  # a notification shows code's backticks as typed
+        text = fallback(f"{head}: {said}" if head.strip() not in ("", "paperboy") else said)
     room = MAX_BLOCKS - 1 - (1 if post.footer else 0)  # places kept for the "more" line and the footer
     paragraphs, size = 0, 0
     while paragraphs < len(post.text) and len(blocks) < room:

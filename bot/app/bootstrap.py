@@ -18,6 +18,7 @@ from bot.app.lazy_search import LazySearch
 from bot.delivery.subscriptions import Subscription, SubscriptionStore, from_config
 from bot.domain.config import FileConfig, load_config
 from bot.domain.errors import ConfigError
+from bot.domain.words import counted
 from bot.ingest.catalog import Catalog
 from bot.store.engagement import EngagementStore
 from bot.store.engine import create_engine, database_url, migrate
@@ -119,10 +120,10 @@ async def seed_subscriptions(subscriptions: SubscriptionStore, config: FileConfi
         kept = [s for s in await subscriptions.all() if s.source == "config"]
         if kept:
             log.warning(
-                "no config file at %s: the %d subscription(s) a config file set up are kept as they are (%s); "
+                "no config file at %s: keeping the %s a config file set up, unchanged (%s); "
                 "start paperboy where its config file is, or set PAPERBOY_CONFIG",
                 absent,
-                len(kept),
+                counted(len(kept), "subscription"),
                 ", ".join(str(s.channel) for s in kept[:5]) + (", …" if len(kept) > 5 else ""),
             )
         return

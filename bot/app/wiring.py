@@ -31,6 +31,7 @@ from bot.domain.channels import parse_channel
 from bot.domain.config import FileConfig
 from bot.domain.errors import ConfigError
 from bot.domain.our_words import said_at_once
+from bot.domain.words import counted
 from bot.host.disk import read_ahead_kb, read_ahead_note
 from bot.host.exits import exit_by
 from bot.host.running import other_run
@@ -317,7 +318,7 @@ async def running(services: Services, terminal: Console) -> AsyncIterator[Runnin
             stack.push_async_callback(runtime.stop)  # before start: a start cancelled midway is closed too
             await runtime.start()  # refuses a token Slack refuses
             if multi is None and (mended := await forgive_refused_token(services.store.engine, "slack")):
-                log.info("%d Slack channel(s) stopped by a refused bot token get their digests again", mended)
+                log.info("%s stopped by a refused bot token get their digests again", counted(mended, "Slack channel"))
             names.append("Slack (Socket Mode)" if slack.app_token else f"Slack (HTTP on port {runtime.port})")
             if multi is not None:
                 names[-1] += f", install page {install_url}"

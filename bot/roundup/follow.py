@@ -29,6 +29,7 @@ from bot.domain.models import Paper
 from bot.domain.post import Card
 from bot.domain.publishing import LeaseLost, MessageRef, Publisher, holding, publisher_for
 from bot.domain.repeats import Repeats
+from bot.domain.words import counted
 from bot.host.tasks import each_to_its_end
 from bot.roundup.news import News, news
 from bot.store.follows import AsPosted, Followed, FollowStore
@@ -179,7 +180,7 @@ class Follower:
                 whole = exc.channel in (str(channel), str(replace(channel, workspace="")))
                 gone = [each for each in (items if whole else [item]) if await self._follows.stop(each.key, exc.reason)]
                 report.stopped += len(gone)  # a card this sweep stopped already (deleted) counts once
-                what = f"{len(gone)} card(s)" if whole else item.arxiv_id
+                what = counted(len(gone), "card") if whole else item.arxiv_id
                 log.warning("stopped following %s in %s: %s", what, channel, exc.reason)
                 if whole:
                     return

@@ -49,12 +49,17 @@ def url_fault(url: str) -> str | None:
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
+        _, colon, port = url.partition("://")[2].split("/")[0].rpartition("@")[2].rpartition(":")
+        if colon and port and not port.isdigit() and "]" not in port:  # (not an IPv6 address's last part)
+            return f"its port {port[:20]!r} is not a number: write host:PORT, such as localhost:5432"
         return "not a database URL (try sqlite:///path/paperboy.db or postgresql://user:pass@host:5432/db)"
     if "@" in (parsed.host or ""):  # `user:p@ss@host`: the URL is cut at the first `@`, the rest read as the host
         return (
             "its user name or password holds an `@`: write it as %40 there (and `:` as %3A, `/` as %2F), so that"
             " the host is what follows the last `@`"
         )
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        return f"its port {parsed.port} is out of range (1 to 65535): PostgreSQL's own is 5432"
     return None
 
 

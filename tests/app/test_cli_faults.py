@@ -174,9 +174,15 @@ def test_a_database_url_with_a_port_that_is_no_number_is_one_line(tmp_path: Path
     run = paperboy(tmp_path, "digest", PAPERBOY_DATABASE_URL="postgresql://u:hunter2@127.0.0.1:notaport/db")
     assert run.code == 1
     assert run.err.strip() == (
-        "paperboy: error: PAPERBOY_DATABASE_URL: not a database URL (try sqlite:///path/paperboy.db or "
-        "postgresql://user:pass@host:5432/db)"
+        "paperboy: error: PAPERBOY_DATABASE_URL: its port 'notaport' is not a number: write host:PORT, such as"
+        " localhost:5432"
+    )  # (was "not a database URL", as if nothing of it were right)
+    run = paperboy(tmp_path, "digest", PAPERBOY_DATABASE_URL="postgresql://u:hunter2@127.0.0.1:99999/db")
+    assert (
+        fault_line(run)
+        == "PAPERBOY_DATABASE_URL: its port 99999 is out of range (1 to 65535): PostgreSQL's own is 5432"
     )
+    assert "hunter2" not in run.err
 
 
 def test_a_database_url_that_is_no_url_is_said_with_the_other_variables_faults(tmp_path: Path) -> None:

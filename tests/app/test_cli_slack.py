@@ -296,7 +296,7 @@ async def test_a_run_that_fails_to_start_or_finds_no_config_file_keeps_the_files
     elsewhere.mkdir()
     del env["PAPERBOY_CONFIG"]  # the default, config/paperboy.toml, is not in this folder
     said = await run_until_running(env, elsewhere)
-    assert "no config file at config/paperboy.toml: the 1 subscription(s) a config file set up are kept" in said
+    assert "no config file at config/paperboy.toml: keeping the 1 subscription a config file set up, unchanged" in said
     assert await stored_subscriptions(data) == ["slack:C0001 config"]
 
 

@@ -193,7 +193,7 @@ async def test_run_refuses_an_http_public_url_and_a_key_that_opens_no_stored_tok
     assert "then run `paperboy reseal`" in err
     env = environment(tmp_path, fake_slack, free_port(), key)
     code, out, err = await run_cli(env, tmp_path, "reseal")
-    assert code == 0 and "Re-encrypted 0 installation(s) with the first key; 1 already were." in out, err
+    assert code == 0 and "Re-encrypted 0 installations with the first key; 1 already was." in out, err
     env["PAPERBOY_SECRET_KEY"] = f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}"
     code, out, err = await run_cli(env, tmp_path, "reseal")
     assert code == 1 and "no key in PAPERBOY_SECRET_KEY opens the token of slack:T0001" in err, err

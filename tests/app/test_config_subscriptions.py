@@ -55,7 +55,8 @@ async def test_run_where_no_config_file_is_keeps_what_a_file_set_up(
     async with open_services(settings, FileConfig()) as services:
         await seed_subscriptions(services.subscriptions, FileConfig(), Path("config/paperboy.toml"))
     assert await stored(settings, FileConfig()) == ["slack:C0123456 08:00 config"]
-    assert "no config file at config/paperboy.toml: the 1 subscription(s) a config file set up are kept" in caplog.text
+    said = "no config file at config/paperboy.toml: keeping the 1 subscription a config file set up, unchanged"
+    assert said in caplog.text
 
 
 def test_the_config_file_is_absent_only_where_run_looked_for_it_and_found_none(

@@ -1075,6 +1075,14 @@ def test_a_link_to_no_paper_in_a_sentence_only_about_it_is_read_as_the_link_alon
     assert isinstance(parse_command("see https://arxiv.org/list/cs.CL/new https://arxiv.org/list/cs.LG/new"), Search)
 
 
+def test_a_slack_links_label_of_words_is_not_the_sentences() -> None:
+    """Slack sends a link pasted with a label of two words as `<url|my repo>`: its words were the sentence's,
+    so `check out <…|this paper>` was searched for (QA s76)."""
+    assert parse_command("check out <https://github.com/a/b|my repo>") == RepositoryLookup("a/b")
+    assert parse_command("look at <https://arxiv.org/abs/2406.12345|this paper>") == PaperLookup("2406.12345")
+    assert isinstance(parse_command("diffusion <https://github.com/a/b|my repo>"), Search)  # a topic beside it
+
+
 def test_a_hugging_face_papers_page_is_still_that_paper() -> None:
     for other in ("format/2406.12345", "e-print/2406.12345"):  # a paper's other arXiv pages: that paper
         assert parse_command(f"https://arxiv.org/{other}") == PaperLookup(f"https://arxiv.org/{other}")

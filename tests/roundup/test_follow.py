@@ -427,7 +427,7 @@ async def test_a_channel_the_bot_was_removed_from_stops_all_its_cards_at_once(
     clock.now += timedelta(hours=2)
     report = await live.sweep()
     assert (publisher.calls, report.stopped) == (1, 3)
-    assert warnings(caplog) == [f"stopped following 3 card(s) in {CHANNEL}: channel_not_found (the bot cannot see it)"]
+    assert warnings(caplog) == [f"stopped following 3 cards in {CHANNEL}: channel_not_found (the bot cannot see it)"]
     clock.now += timedelta(hours=2)
     await live.sweep()
     assert publisher.calls == 1  # none asked again

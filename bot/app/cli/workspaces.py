@@ -208,7 +208,8 @@ def register(app: typer.Typer) -> None:
 
         async def work(services: Services) -> int:
             resealed = await Installations(services.store.engine, keys).reseal()
-            _say(f"Re-encrypted {resealed.done} installation(s) with the first key; {resealed.kept} already were.")
+            kept = f"{resealed.kept} already {'was' if resealed.kept == 1 else 'were'}"
+            _say(f"Re-encrypted {counted(resealed.done, 'installation')} with the first key; {kept}.")
             if resealed.unreadable:
                 raise Unreadable(
                     f"no key in PAPERBOY_SECRET_KEY opens the token of {', '.join(resealed.unreadable)} (left as it "

@@ -416,9 +416,12 @@ _CHATTER = frozenset(
 _JOINED = re.compile(r"(?i)(?:\s*,\s*|\s+(?:and|&|or|both)\s+)")  # between papers named: `<link> and <link>`
 
 
+_LABELLED = re.compile(r"(<[^\s<>|]+)\|[^<>]*>")  # Slack's `<url|my repo>`: its label's words are not the text's
+
+
 def _about_a_paper(text: str) -> bool:
     """Whether the words beside a paper's one id or link only talk about it (`_CHATTER`)."""
-    return _chatter([w for w in text.split() if not papers_named(w)])
+    return _chatter([w for w in _LABELLED.sub(r"\1>", text).split() if not papers_named(w)])
 
 
 def _chatter(words: list[str]) -> bool:
@@ -431,7 +434,7 @@ def _link_talked_of(text: str) -> str | None:
     """The one link in a text whose other words only talk about it (`check out
     https://arxiv.org/list/cs.CL/new`): read as the link alone is (its words, and "check", were searched
     for); None for any other text."""
-    words = text.split()
+    words = _LABELLED.sub(r"\1>", text).split()
     links = [(at, url) for at, word in enumerate(words) if (url := one_url(word.rstrip(".,;:!?"))) is not None]
     if len(links) != 1 or not _chatter(words[: links[0][0]] + words[links[0][0] + 1 :]):
         return None

@@ -224,3 +224,13 @@ def test_an_answers_notification_says_what_it_says_not_paperboy_alone() -> None:
     text, _ = post_message(Post(header="Papers on “R&D”", text=("None of these papers mentions it.",)))
     assert text == "Papers on “R&amp;D”: None of these papers mentions it."  # escaped once
     assert post_message(Post(header="A & B"))[0] == "A &amp; B"
+    said = Post(header="paperboy", text=("Nothing saved yet: `save 2406.12345` in a paper's thread.",))
+    assert post_message(said)[0] == "Nothing saved yet: save 2406.12345 in a paper's thread."  # no backticks shown
+
+
+def test_a_thread_notes_notification_shows_no_backticks() -> None:
+    from adapters.slack.notes import note_message
+
+    text, blocks = note_message(Post(header="Code is out", text=("Run `pip install naru` to try it.",)))
+    assert text == "Code is out Run pip install naru to try it."
+    assert "`pip install naru`" in str(blocks)  # the message itself keeps its code

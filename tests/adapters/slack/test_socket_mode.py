@@ -134,6 +134,7 @@ async def test_an_app_token_of_another_kind_stops_the_start_in_one_line_without_
         ("xapp-1-A1-1-app", "(it is an app-level token, xapp-…; those start xoxb-): set the Bot User OAuth Token"),
         ("xapp-1-A1-1-app", "OAuth & Permissions page (an app-level token goes in SLACK_APP_TOKEN) and start"),
         ("8f14e45fceea167a5a36dedd4bea2543", "(it is none of Slack's tokens; those start xoxb-): set the Bot User"),
+        ("Bearer xoxb-1-bot", "(it begins with “Bearer ”, the HTTP header's word: keep only what follows it;"),
     ],
 )
 async def test_a_bot_token_that_is_no_slack_token_stops_the_start_in_one_line_without_asking_slack(
