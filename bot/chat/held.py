@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from bot.chat.recent import Window
 from bot.delivery.digest import no_listing
 from bot.delivery.roundup import lacking_days, not_fetched
-from bot.store.papers import PaperStore
+from bot.store.papers import DayRecord, PaperStore
 
 
 @dataclass(frozen=True)
@@ -87,3 +87,30 @@ async def none_within(
 def _weekdays(first: date, last: date) -> int:
     """How many weekdays (Hugging Face's listing days) there are from `first` to `last`, both included."""
     return sum(1 for n in range((last - first).days + 1) if (first + timedelta(days=n)).weekday() < 5)
+
+
+def not_today(record: DayRecord, instead: str = "here is the latest day with papers") -> str:
+    """Why `/papers today` shows an earlier day (`instead`: what it does): today is not in the store yet,
+    or has no papers."""
+    when = f"{record.day:%A %-d %B}"
+    if record.fetched_at is None:
+        weekend = " (a weekend day: Hugging Face lists papers on weekdays)" if record.day.weekday() >= 5 else ""
+        why = f"Today ({when}) is not in the store yet{weekend}"
+    elif not record.final:
+        why = f"Hugging Face has listed no papers for today ({when}) yet"
+    else:
+        weekend = ", a weekend day" if record.day.weekday() >= 5 else ""
+        why = f"Hugging Face listed no papers today ({when}{weekend})"
+    return f"{why}: {instead}."
+
+
+async def today_held(store: PaperStore, window: Window) -> tuple[Window, str | None]:
+    """A search of today's papers (`diffusion today`) before today's are in: of the latest day with
+    papers, saying so, as `today` shows that day (it answered that the store holds no day since today,
+    while `today` showed Friday's papers); else the window as asked, and None. Chat's and `paperboy
+    search`'s alike (the command answered nothing where chat answered Friday's)."""
+    latest = await store.latest_day() if window.days == 1 and window.today is not None else None
+    if latest is None or window.today is None or latest >= window.today:
+        return window, None
+    record = await store.day_record(window.today)
+    return Window(latest, latest, today=window.today), not_today(record, f"searched the latest, {latest:%A %-d %B}")

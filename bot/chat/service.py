@@ -64,7 +64,7 @@ from bot.chat.discussion import (
     what_is_asked,
 )
 from bot.chat.follows import FollowService
-from bot.chat.held import found_within, none_within, span_held, window_held
+from bot.chat.held import found_within, none_within, not_today, span_held, today_held, window_held
 from bot.chat.recent import Window
 from bot.chat.replies import replied, said
 from bot.chat.wording import TYPED, Phrasebook
@@ -97,7 +97,7 @@ from bot.search.port import SearchFilters, SearchIndex
 from bot.store.events import EventLog
 from bot.store.follows import AsPosted, FollowStore
 from bot.store.ledger import Ledger
-from bot.store.papers import DayRecord, PaperStore
+from bot.store.papers import PaperStore
 from bot.store.reading import Person
 
 SEARCH_RESULTS = 5
@@ -427,7 +427,7 @@ class ChatService:
         from bot.search.query import another_script, author_unnamed, nothing_asked  # loaded with the first search
         from bot.search.spelling import searched
 
-        window, not_in = await self._today_held(window)
+        window, not_in = await today_held(self._store, window)
         filters = SearchFilters(since=window.first, until=window.last)
         found = await searched(self._search, query, limit, filters)
         dropped = None  # `search diffusion`: the CLI's and Discord's verb, typed here (search agents were found)
@@ -456,16 +456,6 @@ class ChatService:
             or (await none_within(self._store, query, window, lacking) if window.first is not None else None)
             or f"No papers match {quoted(query)}. Try fewer or broader words, or {words.help_command}.",
         )
-
-    async def _today_held(self, window: Window) -> tuple[Window, str | None]:
-        """A search of today's papers (`diffusion today`) before today's are in: of the latest day with
-        papers, saying so, as `today` shows that day (it answered that the store holds no day since today,
-        while `today` showed Friday's papers); else the window as asked, and None."""
-        latest = await self._store.latest_day() if window.days == 1 and window.today is not None else None
-        if latest is None or window.today is None or latest >= window.today:
-            return window, None
-        record = await self._store.day_record(window.today)
-        return Window(latest, latest, today=window.today), not_today(record, f"searched the latest, {latest:%A %-d %B}")
 
     async def _command_named(self, query: str) -> str | None:
         """The topic of a search typed with the command's name before it (`search diffusion`: "search" was
@@ -726,21 +716,6 @@ def _welcome(thanks: Thanks) -> str:
 
 def _said_once(line: str) -> list[Post]:
     return [said(line)]
-
-
-def not_today(record: DayRecord, instead: str = "here is the latest day with papers") -> str:
-    """Why `/papers today` shows an earlier day (`instead`: what it does): today is not in the store yet,
-    or has no papers."""
-    when = f"{record.day:%A %-d %B}"
-    if record.fetched_at is None:
-        weekend = " (a weekend day: Hugging Face lists papers on weekdays)" if record.day.weekday() >= 5 else ""
-        why = f"Today ({when}) is not in the store yet{weekend}"
-    elif not record.final:
-        why = f"Hugging Face has listed no papers for today ({when}) yet"
-    else:
-        weekend = ", a weekend day" if record.day.weekday() >= 5 else ""
-        why = f"Hugging Face listed no papers today ({when}{weekend})"
-    return f"{why}: {instead}."
 
 
 # a search typed with the command's name before its topic (`search diffusion`, `search: diffusion`)

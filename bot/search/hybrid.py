@@ -308,7 +308,8 @@ class HybridIndex:
         if self.lexical.changed_elsewhere():
             return None
         lexical = self.lexical
-        return respell(query, lexical.held, lexical.near_words, (lexical.held_name, lexical.near_names))
+        names = (lexical.held_name, lexical.near_names)
+        return respell(query, lexical.held, lexical.near_words, names, stemmed=lexical.held_stem)
 
     def _expansions(self, first: dict[int, float]) -> list[str]:
         """Keywords shared by two or more of the first fusion's best papers, most shared first; none carried

@@ -27,7 +27,7 @@ from bot.search.documents import SCHEMA, asked_terms, unproven
 from bot.search.port import SearchFilters, SearchHit
 from bot.search.query import Group, parse_query
 from bot.search.query import Query as Parsed
-from bot.search.text import RUN_TOGETHER, TERMS, has_names, term_text, terms, words
+from bot.search.text import RUN_TOGETHER, TERMS, has_names, query_terms, term_text, terms, words
 from bot.search.writes import IndexWrites, at
 
 GENERIC_SHARE = 0.02  # a keyword carried by more than this share of the papers expands no query (`expands`)…
@@ -117,6 +117,11 @@ class LexicalIndex(IndexWrites):
         """The words of some papers that hold a word within `most` edits of `word`."""
         papers = self._near("words", word, most)
         return {w for p in papers for t in (p.title, p.abstract, p.ai_summary or "", *p.ai_keywords) for w in words(t)}
+
+    def held_stem(self, word: str) -> int:
+        """How many papers hold a word of this word's stem ("Bolding" for "bold"), what a search finds it by."""
+        stems = query_terms(word)
+        return int(self._searcher.doc_freq("has", stems[0])) if len(stems) == 1 else 0
 
     def held_name(self, word: str) -> int:
         """How many papers have an author whose name holds this word (folded)."""

@@ -40,7 +40,7 @@ from bot.search.query import (
     named_after,
     parse_query,
 )
-from bot.search.text import RUN_TOGETHER, folded, has_names
+from bot.search.text import RUN_TOGETHER, folded, has_names, query_terms
 
 log = logging.getLogger("paperboy.search")
 NAMES_CHECKED = 3  # `author:` names a search that found nothing asks about, at most
@@ -58,12 +58,18 @@ Held = Callable[[str], int]  # how many papers hold a word
 Near = Callable[[str, int], Iterable[str]]  # words of papers within that many edits of a word
 
 
-def respell(query: str, held: Held, near: Near, names: tuple[Held, Near] | None = None) -> str | None:
+def respell(
+    query: str, held: Held, near: Near, names: tuple[Held, Near] | None = None, stemmed: Held | None = None
+) -> str | None:
     """The query with each word no paper holds (`held(word)`: how many papers hold it) replaced by the
     closest of the words papers hold near it (`near(word, edits)`: words of papers within that many
     edits), and with `names`, each word of an `author:` name no author's name holds by the closest
-    such name word (`author:Zhnag`: `author:Zhang`); None when no word changes."""
+    such name word (`author:Zhnag`: `author:Zhang`); None when no word changes. A word whose stem
+    papers hold (`stemmed`: "bold" in "Bolding") is found as typed: it is only ever respelled to a word
+    of that stem ("reinforcment" as "reinforcement"), and only beside another word's respelling ("bold"
+    was offered as "cold", and "No paper holds “bold”" said beside the papers holding it)."""
     changes: list[tuple[int, int, str]] = []
+    found_as_typed = 0  # respellings of words a search finds by their stem: no reason to respell alone
     for start, stop, token in loose_words(query):
         core = _EDGES.sub("", token)
         if core.lower() in QUESTION_WORDS:
@@ -72,6 +78,11 @@ def respell(query: str, held: Held, near: Near, names: tuple[Held, Near] | None 
         if len(parts) > 1 and held(folded(core.replace("-", ""))):
             continue  # "de-duplication": papers write it "deduplication", no typo
         better = [_respelled_word(part, held, near) for part in parts]
+        if stemmed is not None:  # a word found by its stem: respelled to that stem's words only
+            better = [b if b is None or not stemmed(folded(p)) or _stem(b) == _stem(p) else None
+                      for p, b in zip(parts, better, strict=True)]  # fmt: skip
+            cosmetic = [b for p, b in zip(parts, better, strict=True) if b is not None and _stem(b) == _stem(p)]
+            found_as_typed += bool(cosmetic) and len(cosmetic) == sum(b is not None for b in better)
         if any(b is not None for b in better):
             respelled = "".join(p if b is None else b for p, b in zip(parts, better, strict=True))
             # (a quote mark on a loose word closes no phrase: "unclosed was respelled “"closed”)
@@ -80,9 +91,16 @@ def respell(query: str, held: Held, near: Near, names: tuple[Held, Near] | None 
         for start, stop, name in author_words(query):
             if (better_name := _respelled_name(name, *names)) is not None:
                 changes.append((start, stop, better_name))
+    if len(changes) == found_as_typed:  # "reinforcment learning": found as typed
+        return None
     for start, stop, text in sorted(changes, reverse=True):  # (apart: each a word of its own)
         query = query[:start] + text + query[stop:]
-    return query if changes else None
+    return query
+
+
+def _stem(word: str) -> list[str]:
+    """A word's terms as a search asks for them (its stem)."""
+    return query_terms(word)
 
 
 def _respelled_name(typed: str, held: Held, near: Near) -> str | None:

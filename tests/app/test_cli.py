@@ -303,10 +303,15 @@ def test_search_reads_time_words_as_a_chat_search_does(paperboy: Paperboy, tmp_p
     """`diffusion this week` was searched for as three words. The store ends 21 August 2026: no day of this week."""
     first = (datetime.now(UTC).date() - timedelta(days=6)).isoformat()
     queries = tmp_path / "queries.txt"
-    queries.write_text("diffusion this week\ndiffusion past 2 years\ndiffusion\ndiffusion top 3\n", encoding="utf-8")
+    queries.write_text(
+        "diffusion this week\ndiffusion past 2 years\ndiffusion\ndiffusion top 3\ndiffusion today\n", encoding="utf-8"
+    )
     batch = paperboy("search", "--batch", str(queries), PAPERBOY_OFFLINE="1")
     assert batch.code == 0, batch.err
-    week, too_far, anytime, three = [json.loads(line) for line in batch.out.splitlines()]
+    week, too_far, anytime, three, today = [json.loads(line) for line in batch.out.splitlines()]
+    # before today's papers are in, the latest day's, as chat searches them (QA s77: nothing, and "no day since")
+    assert (today["since"], today["until"]) == ("2026-08-21", "2026-08-21") and today["results"]
+    assert "is not in the store yet: searched the latest, Friday 21 August." in today["note"]
     assert three["results"] == anytime["results"][:3]  # `top 3`, as chat reads it: not the words "top" and "3"
     assert week["since"] == first and week["results"] == [] and anytime["results"] and "since" not in anytime
     lacked = "its latest day is Friday 21 August 2026. The same words without the days look at every day."

@@ -47,6 +47,20 @@ def test_a_word_no_paper_holds_becomes_the_nearest_most_common_word() -> None:
     assert respell("Protien folding?", INDEX.held, INDEX.near_words) == "protein folding?"  # punctuation kept
 
 
+def test_a_word_a_search_finds_by_its_stem_is_no_typo() -> None:
+    """`bold` was offered as “cold”, and "No paper holds “bold”" said beside the papers found holding
+    "Bolding"; `reinforcment learning` and `embeding` beside papers holding every word (QA s77)."""
+    index = LexicalIndex([paper("2601.00001", "Bolding cold atoms", "Reinforcement learning of embeddings.")])
+    held, near, stemmed = index.held, index.near_words, index.held_stem
+    assert respell("bold", held, near) == "cold"  # (without the stems: a typo of "cold")
+    assert respell("bold", held, near, stemmed=stemmed) is None
+    assert respell("reinforcment learning", held, near, stemmed=stemmed) is None  # found as typed
+    assert respell("embeding", held, near, stemmed=stemmed) is None
+    # beside a word no paper holds, respelled to its stem's word, never to another's
+    assert respell("reinforcment lerning", held, near, stemmed=stemmed) == "reinforcement learning"
+    assert respell("bold lerning", held, near, stemmed=stemmed) == "bold learning"
+
+
 def test_words_papers_hold_names_and_phrases_stay_as_typed() -> None:
     held, near = INDEX.held, INDEX.near_words
     assert respell("diffusion models", held, near) is None  # every word is held

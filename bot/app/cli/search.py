@@ -94,15 +94,19 @@ def register(app: typer.Typer) -> None:
         from bot.search.query import nothing_asked
         from bot.search.spelling import Searched, searched
 
-        def recent(text: str) -> tuple[str, SearchFilters, dict[str, str], Window, int]:
-            """The topic, the days its time words ask for (`diffusion this week`, `agents since monday`) and
-            the results (`top 10`, else --limit), as a chat search reads them."""
+        async def recent(services: Services, text: str) -> tuple[str, SearchFilters, dict[str, str], Window, int]:
+            """The topic, the days its time words ask for (`diffusion this week`, `agents since monday`: of
+            `diffusion today` before today's papers are in, the latest day's, said in a `note`) and the
+            results (`top 10`, else --limit), as a chat search reads them."""
+            from bot.chat.held import today_held
+
             topic, days, span, asked = search_parts(text)
             if (why := _no_search(text, topic, span is not None)) is not None:
                 raise UsageError(why)
-            window = Window.of(days, span, today())
+            window, not_in = await today_held(services.store, Window.of(days, span, today()))
             limits = {"since": window.first, "until": window.last}
             said = {name: day.isoformat() for name, day in limits.items() if day is not None}
+            said |= {"note": not_in} if not_in else {}
             return topic, SearchFilters(since=window.first, until=window.last), said, window, asked or limit
 
         async def work(services: Services) -> None:
@@ -123,12 +127,13 @@ def register(app: typer.Typer) -> None:
                     said: dict[str, str] = {}
                     if not hits and error is None:  # as a QUERY is searched: a word no paper holds respelled
                         try:
-                            topic, filters, said, window, most = recent(line)
+                            topic, filters, said, window, most = await recent(services, line)
                         except UsageError as exc:  # `diffusion past 2 years`: said for this line, the batch goes on
                             error = str(exc)
                         else:
                             found = await searched(services.search, topic, most, filters)
-                            hits, said = found.hits, said | await _told(services, found, _unlinked(line), window, topic)
+                            told = await _told(services, found, _unlinked(line), window, topic)
+                            hits, said = found.hits, _joined(said, told)
                     took = round((time.perf_counter() - started) * 1000, 3)
                     answer = {"query": line, **said, "results": [h.paper.arxiv_id for h in hits], "took_ms": took}
                     print_json(answer | ({"error": error} if error else {}))
@@ -142,7 +147,7 @@ def register(app: typer.Typer) -> None:
             started = time.perf_counter()
             found = Searched(await _named_paper(services, query), query)  # an arXiv id: that paper, no index opened
             unlinked: str | None = None
-            topic, filters, limited, window, most = recent(query)
+            topic, filters, limited, window, most = await recent(services, query)
             if not found.hits:
                 await services.search.filled()  # by meaning too, as a running bot answers
                 found = await searched(services.search, topic, most, filters)
@@ -150,10 +155,11 @@ def register(app: typer.Typer) -> None:
             took = (time.perf_counter() - started) * 1000
             if json_:
                 results = [paper_json(h.paper, score=round(h.score, 4), every_word=h.whole) for h in found.hits]
-                told = await _told(services, found, unlinked, window, topic)
-                print_json({"query": query, **limited, **told, "took_ms": round(took, 3), "results": results})
+                told = _joined(limited, await _told(services, found, unlinked, window, topic))
+                print_json({"query": query, **told, "took_ms": round(took, 3), "results": results})
             else:
                 lacked = await _lacked(services, window, topic, bool(found.hits))
+                lacked = " ".join(filter(None, (limited.get("note"), lacked))) or None
                 out.print(render_post(_search_post(topic, found, lacked, window.listed(), unlinked)))
 
         running.with_services(work)
@@ -256,6 +262,12 @@ async def _told(
         "unknown_author": found.unknown_author,
     }
     return {name: text for name, text in said.items() if text}
+
+
+def _joined(first: dict[str, str], then: dict[str, str]) -> dict[str, str]:
+    """Two parts of a QUERY's JSON as one, their `note`s joined (the day searched in place of today's)."""
+    note = " ".join(filter(None, (first.get("note"), then.get("note"))))
+    return first | then | ({"note": note} if note else {})
 
 
 async def _named_paper(services: Services, query: str) -> list[SearchHit]:
