@@ -415,6 +415,9 @@ def nothing_asked(text: str) -> str | None:
         return _NAMELESS
     if parsed.excluded or parsed.excluded_phrases:
         return "it only says what to leave out: add what to look for, such as `diffusion -video`"
+    if len(text) > MAX_QUERY_CHARS:  # its words may come after: unread, not "none"
+        first = f"its first {MAX_QUERY_CHARS:,} characters, all a search reads,"
+        return f"{first} hold no word to look for: put the topic first"
     if any(len(word.encode()) >= LONGEST for word in re.findall(r"[^\W_]+", text)):  # as the index, left out
         return f"it holds no word to look for (a word of {LONGEST} letters or more is none): use the topic's own words"
     return (

@@ -143,6 +143,8 @@ def test_import_digest_and_search(paperboy: Paperboy, tmp_path: Path) -> None:
     other = paperboy("search", "扩散模型")  # "diffusion model": nothing, and why
     assert other.code == 0, other.err
     assert "No papers match: the papers are in English, and are found by their English" in other.out
+    other_json = paperboy("search", "扩散模型", "--json").json()  # said there too (QA s77: no note)
+    assert other_json["results"] == [] and other_json["note"].startswith("No papers match: the papers are in English")
     none = paperboy("search", "zzqx glimmerwickish")
     assert "No papers match. Try fewer or broader words." in none.out
     linked = paperboy("search", "--json", "https://github.com/alirezasalemi7/grepseek").json()  # its papers

@@ -305,14 +305,16 @@ def test_today_takes_how_many_papers(typed: str, meant: Today) -> None:
     assert parse_command(typed) == meant
 
 
-@pytest.mark.parametrize("typed", ["today top 80", "today top 0", "today ²"])
+@pytest.mark.parametrize(
+    "typed", ["today top 80", "today top 0", "today ²", "today top -3", "today top three"]
+)  # (QA s77: the last two were searches for "top -3" and "top three")
 def test_today_refuses_a_number_it_cannot_show(typed: str) -> None:
     said = parse_command(typed)
     assert isinstance(said, Unknown)
     assert said.hint == "`today` shows 1 to 50 papers, such as `today top 20`; `today all` up to 50."
 
 
-@pytest.mark.parametrize("typed", ["today all 20", "today top 5 10", "today's llm news"])
+@pytest.mark.parametrize("typed", ["today all 20", "today top 5 10", "today's llm news", "today top agents"])
 def test_today_with_other_words_is_no_today(typed: str) -> None:
     assert not isinstance(parse_command(typed), Today)
 

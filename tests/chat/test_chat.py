@@ -434,6 +434,7 @@ async def test_a_span_since_another_year_says_its_year(june_store: PaperStore) -
         ("the of", "holds no word to look for (only very common words"),
         ("?!", "holds no word to look for"),
         ("x" * 120, "holds no word to look for (a word of 100 letters or more is none)"),  # not "very common"
+        ("the " * 1200 + "diffusion", "its first 4,000 characters, all a search reads, hold no word to look for"),
         ("-video", "only says what to leave out: add what to look for"),
         ("author:", "`author:` needs a name after it, such as author:LeCun"),
         ('author:"" -video', "`author:` needs a name after it"),

@@ -252,8 +252,12 @@ async def _told(
     person's papers asked for was read as (`papers by Shen Nie`); `unknown_author`, an `author:` name
     no paper has; and a `note` of what the answer says: a repository's link no paper's code is, the
     respelling or the papers' words, whose name found nothing, the days the store lacks."""
+    from bot.search.query import another_script
+
     lacked = await _lacked(services, window, topic, bool(found.hits))
+    other = another_script(topic) if not found.hits else None  # "拡散モデル": as the text says it (JSON said nothing)
     note = " ".join(filter(None, (unlinked, found.note(), found.by and found.nobody(), lacked)))
+    note = " ".join(filter(None, (note, other and f"No papers match: {other}.")))
     said = {
         "respelled": found.respelled,
         "suggested": found.suggested,

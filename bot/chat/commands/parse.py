@@ -843,7 +843,8 @@ def _today(word: str, rest: str, text: str) -> Today | Unknown | None:
     said = [w.strip(",.;:!?") for w in rest.lower().replace(":", " ").split()]  # `today top:20`, Discord's form
     said = [w for w in said if w]
     days = [w for w in (word, *said) if _DAY.fullmatch(w)]
-    numbers = [w for w in said if w.isdigit()]
+    numbers = [w for w in said if w.isdigit() or (w[:1] in "-+" and w[1:].isdigit())]  # `today top -3`: refused
+    numbers += [w for at, w in enumerate(said) if at and said[at - 1] == "top" and w in _NUMBER_WORDS]  # `top three`
     if set(said) - _TODAY_WORDS - {"all"} - set(numbers) - set(days) or len(numbers) > 1 or ("all" in said and numbers):
         return None
     if len(days) > 1 or (days and word == "yesterday"):
@@ -861,6 +862,9 @@ def _today(word: str, rest: str, text: str) -> Today | Unknown | None:
 
 
 _DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")  # a day as typed: 2026-08-20 (2026-8-3 too)
+# `today top three`: a count in words, asked for in digits (it was a search for "top three")
+_NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
+_NUMBER_WORDS |= {"eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty"}
 _TOP_GLUED = re.compile(r"(?i)\btop(\d+)\b")
 
 
