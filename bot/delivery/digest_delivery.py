@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from typing import Literal
 
 from bot.delivery.digest import Digest, DigestOptions, Matches, digest_of, matches
-from bot.delivery.subscriptions import SubscriptionStore
+from bot.delivery.subscriptions import Subscription, SubscriptionStore
 from bot.domain.cards import card
 from bot.domain.channels import ChannelRef
 from bot.domain.errors import ChannelUnavailable, ConfigError, DeliveryError, PaperboyError, WorkspacePaused
@@ -276,13 +276,13 @@ class DigestDelivery:
         except ChannelUnavailable as exc:
             await self._ledger.fail(channel, day, exc.reason, self._clock(), stopped=True)
             await self._subscriptions.set_status(channel, exc.reason)
+            held = await self._subscriptions.get(channel)
             log.warning(
-                "delivery of %s to %s stopped, and its later digests with it: %s. Once the bot may post there, "
-                "`/papers subscribe` in the channel resumes them (a channel of the config file: restart paperboy;"
-                " a person's follows: their `/papers follow`)",
+                "delivery of %s to %s stopped, and its later digests with it: %s. Once the bot may post there, %s",
                 day,
                 channel,
                 exc.reason,
+                _resumed_by(held),
             )
             return DeliveryResult(channel, day, "stopped", reason=exc.reason)
         except DeliveryError as exc:
@@ -408,3 +408,13 @@ def _credentials(platform: str) -> str:
     if platform == "discord":
         return "set DISCORD_TOKEN (or [discord] token in the config file)"
     return "no such platform"
+
+
+def _resumed_by(held: Subscription | None) -> str:
+    """What resumes a stopped channel's digests, for its log line: the config file's channel is tried
+    again at the next start (its `/papers subscribe` is refused), a person's follows by their `follow`."""
+    if held is not None and held.source == "config":
+        return "restarting paperboy resumes them (the config file names the channel)"
+    if held is not None and held.person:
+        return "their `/papers follow` resumes them"
+    return "`/papers subscribe` in the channel resumes them"

@@ -95,7 +95,7 @@ class Subscription:
         while due is not None and due.astimezone(ZoneInfo(self.timezone)).date() in (had or ()):  # today's is out
             due = self.next_delivery(due + timedelta(minutes=1))
         if due is not None:
-            lines.append(f"Next {what}: {due.astimezone(ZoneInfo(self.timezone)):%A %-d %B, %H:%M %Z}")
+            lines.append(f"Next {what}: {self._when(due)}" + (self._weekend(due) if what == "digest" else ""))
         if not is_place(self.timezone):  # made before such zones were refused: still kept, and said
             lines.append(f"{_fixed(self.timezone)}{zone_hint(self.timezone).strip()}")
         if self.source == "config":
@@ -117,6 +117,25 @@ class Subscription:
             else:
                 lines.append("Once the bot can post here again, subscribe again (the same settings will do) to resume.")
         return lines
+
+    def _when(self, due: datetime) -> str:
+        return f"{due.astimezone(ZoneInfo(self.timezone)):%A %-d %B, %H:%M %Z}"
+
+    def _weekend(self, due: datetime) -> str:
+        """What "Next digest: Saturday …" says after it: that at weekends Hugging Face seldom lists papers,
+        and the weekday's that comes then (a day with none is skipped, not filled with Friday's papers)."""
+        after: datetime | None = due
+        for _ in range(7):
+            if after is None or self._weekday(after):
+                break
+            after = self.next_delivery(after + timedelta(minutes=1))
+        if after == due:
+            return ""
+        then = f"; else {self._when(after)}" if after is not None and self._weekday(after) else ""
+        return f", if Hugging Face lists papers that day (at weekends it seldom does){then}"
+
+    def _weekday(self, instant: datetime) -> bool:
+        return instant.astimezone(ZoneInfo(self.timezone)).weekday() < 5  # (Saturday is 5)
 
     def _owed_today(self, now: datetime, had: Collection[date] | None) -> datetime | None:
         """Today's due time, in the channel's zone, when it has passed and today's digest is still to come

@@ -143,9 +143,10 @@ class Skip:
 
 def missed(due: Due) -> str:
     """Why a due digest or roundup was given up once its window closed: the window, in UTC, with its days
-    when it spans more than one ("between 21:00 and 21:00 UTC" said nothing of a 48-hour window)."""
+    when it spans more than one ("between 21:00 and 21:00 UTC" said nothing of a 48-hour window), or is
+    not the listing day's (a Los Angeles 16:02 digest of 1 December is due 00:02 UTC on the 2nd)."""
     start, end = due.due.astimezone(UTC), due.window_end.astimezone(UTC)
-    shape = "%H:%M" if start.date() == end.date() else "%-d %B %H:%M"
+    shape = "%H:%M" if start.date() == end.date() == due.day else "%-d %B %H:%M"
     return f"missed: nothing was delivered between {start:{shape}} and {end:{shape}} UTC"
 
 

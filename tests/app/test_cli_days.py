@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.errors import UsageError
 from tests.app.test_cli import Paperboy, Run, cli_runner, one_line
 from tests.conftest import CURRENT
 from tests.fakes.papers_api import FakePapersApi
@@ -268,6 +269,18 @@ def test_a_date_in_words_is_the_day_chat_reads(monkeypatch: pytest.MonkeyPatch, 
 
     monkeypatch.setattr(days, "today", lambda: date(2026, 12, 5))  # a Saturday
     assert days.parse_day(typed) == date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("typed", ["next friday", "Next  Week"])
+def test_a_day_still_to_come_in_words_is_said_so(monkeypatch: pytest.MonkeyPatch, typed: str) -> None:
+    """`--date "next friday"` was "not a date", where chat says it is still to come (QA s77)."""
+    from datetime import date
+
+    from bot.app.cli import days
+
+    monkeypatch.setattr(days, "today", lambda: date(2026, 12, 5))
+    with pytest.raises(UsageError, match=f"--date '{' '.join(typed.split())}' is still to come: Hugging Face lists"):
+        days.parse_day(typed)
 
 
 def test_a_search_of_days_the_store_lacks_says_so_as_chat_does(paperboy: Paperboy, tmp_path: Path) -> None:

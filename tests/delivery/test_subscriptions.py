@@ -146,6 +146,32 @@ async def test_settings_says_today_s_digest_is_still_to_come(store: PaperStore) 
     assert settings[3] == "Next digest: Wednesday 3 June, 09:00 JST"
 
 
+@pytest.mark.parametrize(
+    ("days", "said"),
+    [
+        (
+            "daily",
+            ", if Hugging Face lists papers that day (at weekends it seldom does); else Monday 14 December, 09:00 UTC",
+        ),
+        (
+            "mon,sat",
+            ", if Hugging Face lists papers that day (at weekends it seldom does); else Monday 14 December, 09:00 UTC",
+        ),
+        ("sat", ", if Hugging Face lists papers that day (at weekends it seldom does)"),  # no weekday: none named
+    ],
+)
+def test_a_next_digest_at_a_weekend_says_it_comes_only_if_papers_are_listed(days: str, said: str) -> None:
+    """`days mon,sat` (and `daily`, once Friday's was out) said "Next digest: Saturday 12 December", a day
+    that is skipped unless Hugging Face lists papers then (QA s77)."""
+    friday = datetime(2026, 12, 11, 12, tzinfo=UTC)
+    line = Subscription(CHANNEL, days=days).describe(friday, had=[date(2026, 12, 11)])[3]
+    assert line == f"Next digest: Saturday 12 December, 09:00 UTC{said}"
+    assert (
+        Subscription(CHANNEL).describe(friday, had=[date(2026, 12, 11)])[3]
+        == "Next digest: Monday 14 December, 09:00 UTC"
+    )
+
+
 class NotIn:
     async def is_member(self, channel: str, person: str) -> bool:
         return False

@@ -396,6 +396,32 @@ async def test_a_day_listed_only_after_its_window_is_skipped_as_missed(world: Wo
     assert error == "missed: nothing was delivered between 2 June 09:00 and 3 June 00:00 UTC"  # its days: it spans two
 
 
+def test_a_missed_window_on_another_day_than_its_listings_names_its_day() -> None:
+    """Los Angeles at 16:02 is 00:02 UTC the next day: "on 2026-12-01 skipped: missed: nothing was delivered
+    between 00:02 and 08:00 UTC" read as a window on the 1st (QA s77)."""
+    from bot.delivery.sweep import Due, missed
+
+    subscription = Subscription(channel=ChannelRef("slack", "CLA"), time="16:02", timezone="America/Los_Angeles")
+    late = Due(
+        subscription,
+        date(2026, 12, 1),
+        utc(2026, 12, 2, 0, 2),
+        utc(2026, 12, 2, 8),
+        utc(2026, 12, 2, 8),
+        utc(2026, 12, 3),
+    )
+    assert missed(late) == "missed: nothing was delivered between 2 December 00:02 and 2 December 08:00 UTC"
+    same = Due(
+        subscription,
+        date(2026, 12, 2),
+        utc(2026, 12, 2, 9),
+        utc(2026, 12, 2, 18),
+        utc(2026, 12, 2, 18),
+        utc(2026, 12, 3),
+    )
+    assert missed(same) == "missed: nothing was delivered between 09:00 and 18:00 UTC"
+
+
 @pytest.mark.slow
 async def test_an_empty_answer_before_the_day_ended_is_waited_on_not_taken_as_final(world: World) -> None:
     """A sync asked at 00:05 UTC and got nothing yet (Hugging Face lists as the day goes on): the day is
@@ -1118,6 +1144,15 @@ async def test_a_channel_that_refused_the_bot_says_how_its_digests_resume(
     assert "`/papers subscribe` in the channel resumes them" in said
     kept = await world.subscriptions.get(ChannelRef("slack", "C1"))
     assert kept is not None and kept.status is not None  # as said: stopped
+    # the config file's channel: its `/papers subscribe` is refused, a restart tries it again (QA s77)
+    await subscribe(world, "C2", time="09:00", source="config")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        await world.sweeper(publisher=RemovedPublisher()).sweep(utc(2026, 6, 2, 9))
+    [said] = [r.getMessage() for r in caplog.records if "to slack:C2 stopped" in r.getMessage()]
+    assert said.endswith(
+        "Once the bot may post there, restarting paperboy resumes them (the config file names the channel)"
+    )
 
 
 @pytest.mark.slow

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import typer
 
 from bot.domain.errors import UsageError
 from bot.domain.our_words import ISO_DAY, calendar_fault
+
+_TO_COME = re.compile(r"(?i)next\s+(?:week|month|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday)")
 
 
 def today() -> date:
@@ -37,6 +40,12 @@ def parse_day(value: str | None) -> date | None:
         named = named_day(value.strip())
         if named is not None and isinstance(named[0], NamedDay) and not named[1]:
             return resolved(named[0], today(), ahead=True)
+        if _TO_COME.fullmatch(value.strip()):  # as chat says of `next friday` (it was "not a date")
+            latest = max(today(), date.today())
+            raise UsageError(
+                f"--date {' '.join(value.split())!r} is still to come: Hugging Face lists a day's papers on that day "
+                f"(give {latest.isoformat()} or earlier)"
+            )
         said = named[0] if named is not None and isinstance(named[0], str) else f"{value!r} is not a date"
         raise typer.BadParameter(f"{said} (use YYYY-MM-DD, today, yesterday, friday or aug 20)", param_hint="--date")
     if (why := calendar_fault(value)) is not None:
