@@ -15,4 +15,6 @@ def note_message(post: Post) -> tuple[str, list[Block]]:
     blocks += [mrkdwn(linkified(paragraph)) for paragraph in post.text]  # "Code is out": its link, to click
     if post.subheader:
         blocks.append(context(escape(post.subheader)))
-    return fallback(" ".join((post.header, *post.text)).replace("`", "")), blocks  # (no backticks shown as typed)
+    head = post.header + (f" — {post.subheader}" if post.subheader else "")  # its paper, which the notification names
+    said = f"{head}: {' '.join(post.text)}" if post.text else head
+    return fallback(said.replace("`", "")), blocks  # (no backticks shown as typed)

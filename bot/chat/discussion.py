@@ -8,6 +8,8 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
 
 from bot.domain.cards import ABSTRACT_CHARS, byline, card, links, readable, shorten
 from bot.domain.citation import bibtex
@@ -19,7 +21,7 @@ from bot.search.port import SearchIndex
 ASKS = ("summary", "related", "code", "authors", "cite")
 LINKS = "links"  # `pdf?`, `link`: the paper's pages (not in the help's list: the card shows them too)
 ASKABLE = ", ".join(f"`{ask}`" for ask in ASKS[:-1]) + f" or `{ASKS[-1]}`"
-HELP = f"Ask me in this thread: {ASKABLE}."
+HELP = f"Ask me in this thread: {ASKABLE}; `save` puts the paper on your reading list."  # (save went unsaid)
 
 
 def help_naming(paper: Paper) -> Post:
@@ -35,16 +37,20 @@ NOT_A_PAPER_THREAD = (
     f" paper with {ASKABLE}, or name the paper, such as “cite 2406.12345”."
 )
 RELATED = 5
-MOST_RELATED = 20  # related papers one question may ask for (`related 2406.12345 top 10`)
-# how many related papers are asked for: `related 2406.12345 top 10`, `10 papers like 2406.12345`
-_HOW_MANY = re.compile(r"(?i)\btop\s*(\d{1,3})\b|\b(\d{1,3})\s+(?:related|similar|papers|more|others)\b")
+# related papers one question may ask for (`related 2406.12345 top 10`): what one message of a thread holds,
+# Discord's 10 embeds (Slack's 50 blocks hold 12 cards); 20 were shown as 12 or 10, "…and 8 more", no more to see
+MOST_RELATED = 10
+# how many related papers are asked for: `related 2406.12345 top 10`, `10 papers like 2406.12345`, `related 3`
+_HOW_MANY = re.compile(
+    r"(?i)\btop\s*(\d{1,3})\b|\b(\d{1,3})\s+(?:related|similar|papers|more|others)\b|\brelated\s+(\d{1,2})\b(?![.\d])"
+)
 
 
 def related_count(text: str) -> int | None:
     """How many related papers a question asks for, `MOST_RELATED` at most; None where it says no number
     (`RELATED` are shown). `related 2406.12345 top 3` showed five, whatever the number."""
     found = _HOW_MANY.search(text)
-    return min(max(int(found[1] or found[2]), 1), MOST_RELATED) if found else None
+    return min(max(int(found[1] or found[2] or found[3]), 1), MOST_RELATED) if found else None
 
 
 AUTHORS_CHARS = 1500  # the names of an `authors` answer: within a Discord message beside its header
@@ -71,7 +77,8 @@ PLAINLY = {word: ask for group, ask in SYNONYMS for word in group} | {ask: ask f
 ASKED_BY = PLAINLY | {word: ask for group, ask in MENTIONED for word in group}
 STRONG = frozenset(ASKED_BY)  # not the weak "who", nor these:
 # words that ask only when no other does: "what is this about?", "link?" ("link to the code" asks for the code)
-WEAK = {"about": "summary", "link": LINKS, "links": LINKS, "url": LINKS, "arxiv": LINKS}
+# "what's new in this paper?" (its contribution: it got the one-line help)
+WEAK = {"about": "summary", "new": "summary", "link": LINKS, "links": LINKS, "url": LINKS, "arxiv": LINKS}
 WROTE = frozenset({"wrote", "write", "writes", "written", "authored", "behind", "made", "did"})  # "who wrote it?"
 # "no code needed", "not the code", "don't need the summary": not a question of it ("don't" reads as "don t")
 NOT = frozenset({"no", "not", "without", "nor", "never", "don", "dont", "doesn", "doesnt"})
@@ -97,12 +104,15 @@ def asks_for_news(text: str) -> bool:
     return _NEWS.search(unmentioned(text).strip()) is not None
 
 
-def news_said(follow_days: int, here: bool | None) -> str:
+def news_said(follow_days: int, here: bool | datetime | None) -> str:
     """What a thread is told of the news it will get (a living thread), for `follow_days` days: `here`, its
-    card is the one followed; False, another card of the paper in the channel is; None, none is."""
+    card is the one followed; False, another card of the paper in the channel is; None, none is; a time,
+    when this thread's news ended (it was told to look for the thread of the first card: this one)."""
     if not follow_days:
         return "This deployment posts no news in papers' threads (its `follow_days` is 0)."
     what = "code when a repository appears, a new arXiv version, and upvotes past 100, 250, 500 and 1,000, each once"
+    if isinstance(here, datetime):
+        return f"This thread's news ({what}) ended on {here:%A %-d %B}, {follow_days} days after its card went out."
     if here:
         return f"News of this paper comes to this thread for {follow_days} days after its card went out: {what}."
     if here is False:
@@ -279,9 +289,28 @@ def _names(authors: tuple[str, ...]) -> str:
 
 
 async def discussed(paper: Paper, text: str, search: SearchIndex) -> list[Post]:
-    """An answer to each question the text asks (`all_asked`), in order; the one-line help if none."""
+    """An answer to each question the text asks (`all_asked`), in order; the one-line help if none. A
+    citation in a style named (`cite apa`) says BibTeX is the one given, as the command's does."""
     related = related_count(text) or RELATED  # `@paperboy related top 10`
-    return [await _answer(paper, asked, search, related) for asked in all_asked(text) or (None,)]
+    answers = [await _answer(paper, asked, search, related) for asked in all_asked(text) or (None,)]
+    style = citation_style(text)
+    return [replace(a, text=(*a.text, bibtex_only(style))) if style and a.code else a for a in answers]
+
+
+def citation_style(text: str) -> str:
+    """The citation style the text names (`cite 2406.12345 apa`), or none."""
+    words = (word.strip(".,;:!?()[]\"'").lower() for word in text.split())
+    return next((CITATION_STYLES[w] for w in words if w in CITATION_STYLES), "")
+
+
+def bibtex_only(style: str) -> str:
+    """What a citation asked for in a style says: not passed off as what was asked."""
+    return f"BibTeX is the one form given here: a reference manager turns it into {style}."
+
+
+# citation styles people ask for by name (`cite 2406.12345 apa` gave BibTeX without a word), as written
+CITATION_STYLES = {"apa": "APA", "mla": "MLA", "ieee": "IEEE", "ris": "RIS", "endnote": "EndNote"}
+CITATION_STYLES |= {name: name.title() for name in ("chicago", "harvard", "vancouver")}
 
 
 # what an answer is called where a command asks it with others: `code and cite 2406.12345`
@@ -338,7 +367,7 @@ async def _answer(paper: Paper, asked: str | None, search: SearchIndex, related:
         return Post(
             header=f"Related to {title}",
             cards=tuple(card(h.paper) for h in hits[:related]),
-            empty="No related papers in the local index yet.",
+            empty="No other paper in the store matches its title or keywords.",  # (not "yet": no index building)
         )
     if asked == "code":
         return Post(header=f"Code · {title}", text=_code(paper))

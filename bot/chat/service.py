@@ -57,6 +57,7 @@ from bot.chat.discussion import (
     answered_together,
     asks_for_news,
     asks_to_save,
+    bibtex_only,
     discussed,
     help_naming,
     news_said,
@@ -359,7 +360,7 @@ class ChatService:
         it` saved nothing)."""
         said = []
         if command.style:  # not passed off as what was asked
-            said.append(f"BibTeX is the one form given here: a reference manager turns it into {command.style}.")
+            said.append(bibtex_only(command.style))
         if command.save and self._community is not None:
             person, listed = self._community.person(asker.channel, asker.user), self._words(asker).saved
             if len(papers) == 1:
@@ -573,14 +574,16 @@ class ChatService:
         thread = mention.thread
         arxiv_id = await self._ledger.thread_paper(mention.platform, mention.channel, thread) if thread else None
         named = papers_named(mention.text)
+        if arxiv_id and len(named) == 1 and named[0] != arxiv_id and _THIS_TOO.search(mention.text):
+            named = [arxiv_id, named[0]]  # `cite this and 2606.99902`: the thread's paper too (it was left out)
         if len(named) > 1:
             return [await self._several(mention, named)]
         if named and named[0] != arxiv_id:
             found = await self._found(named[0])
             if isinstance(found, Post):
                 return [found]
-            if arxiv_id is None and not all_asked(mention.text) and not asks_to_save(mention.text):
-                return [help_naming(found)]  # (not "ask me in this thread": this thread is no paper's)
+            if not all_asked(mention.text) and not asks_to_save(mention.text):
+                return [help_naming(found)]  # (not "ask me in this thread": this thread is another paper's, or none)
             answers = await self._discussed(found, mention)
             named_here = f"About arXiv {found.arxiv_id}, as you named it"
             return [replace(answer, subheader=named_here) for answer in answers] if arxiv_id else answers
@@ -599,19 +602,26 @@ class ChatService:
         """A mention naming several papers: answered as the command would be where it cites or saves them
         all (`@paperboy cite A and B`), else one at a time."""
         command = parse_command(unmentioned(mention.text))
+        if isinstance(command, Ask | Save | Unsave) and not command.others and command.ref in named[1:]:
+            command = replace(command, ref=named[0], others=tuple(named[1:]))  # `cite this and …`: this thread's first
         if isinstance(command, Ask | Save | Unsave) and command.others and mention.user:
             return await self.answer(
                 command, Asker(ChannelRef(mention.platform, mention.channel or "", mention.workspace), mention.user)
             )
         return said(f"Name one paper at a time: {named[0]}, then {named[1]}.")
 
-    async def _news_here(self, mention: Mention, arxiv_id: str) -> bool | None:
+    async def _news_here(self, mention: Mention, arxiv_id: str) -> bool | datetime | None:
         """Whether a paper's news comes to the thread mentioned in (`news_said`'s `here`); None where none
-        comes to the channel, a digest's card's news while the channel has no digest among them."""
+        comes to the channel, a digest's card's news while the channel has no digest among them; when
+        this thread's news ended (its `follow_days` are over: it was told to look for another thread)."""
         days = self._defaults.follow_days
         where = ChannelRef(mention.platform, mention.channel or "", mention.workspace)
         since = self._clock() - timedelta(days=days)
         followed = await self._cards.thread_followed((where, arxiv_id), since) if days else None
+        if followed is None and days:
+            was = await self._cards.thread_followed((where, arxiv_id), datetime.min.replace(tzinfo=UTC))
+            if was is not None and was.thread == mention.thread and was.posted_at is not None:
+                return was.posted_at + timedelta(days=days)
         if followed is None or not (followed.shared or await self._subscribed_here(where)):
             return None
         return followed.thread == mention.thread
@@ -719,6 +729,11 @@ def _said_once(line: str) -> list[Post]:
 
 
 # a search typed with the command's name before its topic (`search diffusion`, `search: diffusion`)
+# "this" beside another paper named, in a paper's thread: the thread's paper and that one (`cite this and
+# 2606.99902`, `save 2606.99902 and this one`)
+_THIS_TOO = re.compile(
+    r"(?i)\b(?:this|it)(?:\s+(?:paper|one))?\s*(?:,|\band\b|&|\+)|(?:,|\band\b|&|\+)\s*(?:this|it)\b"
+)
 _NAMED_SEARCH = re.compile(r"(?i)search\s*:?\s+(?=[^\s\"'])")
 
 

@@ -33,6 +33,7 @@ class NewsThread:
 
     thread: str
     shared: bool
+    posted_at: datetime | None = None  # the followed card's (None: a digest's card not followed yet)
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ class FollowStore:
         async with self._engine.connect() as conn:
             row = (
                 await conn.execute(
-                    select(follows.c.thread_ref, shared.label("shared")).where(
+                    select(follows.c.thread_ref, shared.label("shared"), follows.c.posted_at).where(
                         follows.c.platform == channel.platform,
                         follows.c.workspace.in_(workspaces),
                         follows.c.channel == channel.channel,
@@ -235,7 +236,7 @@ class FollowStore:
                 )
             ).first()
             if row is not None:
-                return NewsThread(str(row.thread_ref), bool(row.shared))
+                return NewsThread(str(row.thread_ref), bool(row.shared), as_utc(row.posted_at))
             first = await conn.scalar(
                 select(func.coalesce(sent.thread_ref, sent.message_ref))
                 .where(

@@ -98,6 +98,7 @@ async def test_a_thread_asked_about_its_papers_news_is_told_what_it_will_hear(ju
         said = Said()  # words of the paper's topic, no question of its news: the one-line help
         await service.mention(Mention("slack", f"EvTopic{n}", "C1", shared.root.thread, text), said)
         assert not said.posts[-1].text[0].startswith("News"), text
+    assert said.posts[-1].header.startswith("Summary · GrepSeek")  # what's new in it: its summary (QA s77: help)
     assert isinstance(await service.share("slack", "C1", PAPER, publisher), SharedBefore)  # not posted twice…
     await shared_earlier(june_store, SHARED_LATELY)  # …unless it was a while ago
     again = await service.share("slack", "C1", PAPER, publisher)  # a second card: the first one's thread is followed
@@ -459,6 +460,50 @@ async def test_a_question_naming_another_paper_is_answered_about_that_paper_sayi
     assert said.posts[-1].subheader is None  # the thread's own paper, named: nothing to say
 
 
+async def test_this_and_another_paper_in_a_thread_are_both(june_store: PaperStore) -> None:
+    """`cite this and 2605.31264` in GrepSeek's thread gave the other's BibTeX alone, GrepSeek's left out
+    without a word; another paper named with no question got "Ask me in this thread", whose answers are
+    then of the thread's paper (QA s77)."""
+    service, publisher = chat_service(june_store), RecordingPublisher()
+    shared = await service.share("slack", "C1", PAPER, publisher)
+    assert isinstance(shared, Shared)
+    said, thread = Said(), shared.root.thread
+    await service.mention(Mention("slack", "Ev1", "C1", thread, "<@UBOT> cite this and 2605.31264", user="U1"), said)
+    await service.mention(Mention("slack", "Ev2", "C1", thread, "<@UBOT> compare with 2605.31264", user="U1"), said)
+    both, named = said.posts
+    assert both.code is not None and PAPER in both.code and "2605.31264" in both.code
+    assert named.text[0].startswith("Ask me with the paper named:") and "2605.31264" in named.text[0]
+
+
+async def test_a_threads_news_that_ended_says_when_not_to_look_elsewhere(june_store: PaperStore) -> None:
+    """Eight days after a share, `any news?` in its thread said news goes to "the thread of its first card":
+    this one, whose 7 days were over (QA s77)."""
+    later = datetime.now(UTC) + timedelta(days=8)  # a share is stamped by the wall clock
+    service, publisher = chat_service(june_store, clock=lambda: later), RecordingPublisher()
+    shared = await service.share("slack", "C1", PAPER, publisher)
+    assert isinstance(shared, Shared)
+    said = Said()
+    await service.mention(Mention("slack", "Ev1", "C1", shared.root.thread, "<@UBOT> any news?"), said)
+    ended = f"{datetime.now(UTC) + timedelta(days=7):%A %-d %B}"
+    assert said.posts[-1].text[0].startswith("This thread's news (code when a repository appears")
+    assert said.posts[-1].text[0].endswith(f") ended on {ended}, 7 days after its card went out.")
+
+
+async def test_a_threads_citation_in_a_style_says_bibtex_is_the_one_given(june_store: PaperStore) -> None:
+    """`@paperboy cite apa` in a thread gave BibTeX without a word, where `cite ID apa` says so (QA s77)."""
+    service, publisher = chat_service(june_store), RecordingPublisher()
+    shared = await service.share("slack", "C1", PAPER, publisher)
+    assert isinstance(shared, Shared)
+    said = Said()
+    await service.mention(Mention("slack", "Ev1", "C1", shared.root.thread, "<@UBOT> cite apa"), said)
+    await service.mention(Mention("slack", "Ev2", "C1", shared.root.thread, "<@UBOT> cite"), said)
+    styled, plain = said.posts
+    assert (
+        styled.code and styled.text[-1] == "BibTeX is the one form given here: a reference manager turns it into APA."
+    )
+    assert plain.code and not plain.text
+
+
 async def test_a_mention_naming_a_paper_outside_a_thread_is_answered(june_store: PaperStore) -> None:
     """`/papers cite ID` answered anywhere; the same question as a mention was refused outside a paper's thread."""
     service, said = chat_service(june_store), Said()
@@ -611,7 +656,7 @@ async def test_answers_together_say_no_related_paper_in_their_place(june_store: 
     assert paper is not None
     post = await answered_together(paper, ("code", "related"), _FindsNothing())
     assert post.empty is None and not post.cards
-    assert post.text[-2:] == ("Related papers:", "No related papers in the local index yet.")
+    assert post.text[-2:] == ("Related papers:", "No other paper in the store matches its title or keywords.")
     assert post.text[0].startswith(("Code: ", "No code is linked", "Code:"))
 
 
@@ -659,14 +704,15 @@ async def test_any_news_under_a_digest_card_not_followed_yet_says_what_will_come
 
 async def test_related_papers_as_many_as_asked(june_store: PaperStore) -> None:
     """`related 2605.29307 top 3` and `papers like … top 8` showed five, whatever the number; in a thread,
-    `@paperboy related top 2` too. At most 20, five where no number is said."""
+    `@paperboy related top 2` too. At most 10 (20 showed as 12 or 10 and "…and 8 more", in one message of a
+    thread), five where no number is said; `related 3` is three (QA s77: five)."""
     service = chat_service(june_store)
     asker = Asker(ChannelRef("slack", "C1"), "U1")
     for typed, shown in [
         ("related 2605.29307 top 3", 3),
         ("papers like 2605.29307 top 8", 8),
         ("related 2605.29307", 5),
-        ("related 2605.29307 top 50", 20),
+        ("related 2605.29307 top 50", 10),
     ]:
         post = await service.answer(parse_command(typed), asker)
         assert post.header.startswith("Related to ") and len(post.cards) == shown, typed
@@ -674,3 +720,5 @@ async def test_related_papers_as_many_as_asked(june_store: PaperStore) -> None:
     assert paper is not None
     [two] = await discussed(paper, "<@UBOT> related top 2", search_over(june_store))
     assert len(two.cards) == 2
+    [three] = await discussed(paper, "<@UBOT> related 3", search_over(june_store))
+    assert len(three.cards) == 3

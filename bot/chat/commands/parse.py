@@ -58,7 +58,16 @@ from bot.chat.days import (
     numeric_day,
     starts_a_span,
 )
-from bot.chat.discussion import ASKS, LINKS, all_asked, asks_to_save, related_count, what_is_asked
+from bot.chat.discussion import (
+    ASKS,
+    CITATION_STYLES,
+    LINKS,
+    all_asked,
+    asks_to_save,
+    citation_style,
+    related_count,
+    what_is_asked,
+)
 from bot.chat.recent import only_when, papers_asked, within
 from bot.domain.errors import UsageError
 from bot.domain.filters import unquoted
@@ -608,8 +617,8 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
         return Unknown(text, _not_an_id(typo))
     if len(named) > 1 and asked == "cite":  # `cite A and B`: both; `cite both A and B apa`, `… and save them`
         ids, save = _peeled(rest, _SAVE_THEM)
-        if _only_ids_and(ids.strip(" .!?"), also=_STYLES):
-            return _several("cite", named, text, style=_style(text), save=save)
+        if _only_ids_and(ids.strip(" .!?"), also=CITATION_STYLES):
+            return _several("cite", named, text, style=citation_style(text), save=save)
     if len(named) > 1:  # `cite A; code B`: the second's own question (it was offered `cite B`)
         after = text[text.find(named[0]) + len(named[0]) :]
         saving = re.search(r"(?i)\b(un)?save\b", after[: after.find(named[1])])  # `cite A and save B`
@@ -625,23 +634,8 @@ def _asked_of_a_paper(text: str, word: str, rest: str) -> Command | None:
         asked = listed[0]
     more = tuple(question for question in listed if question != asked) if asked in listed else ()
     related = related_count(text.replace(named[0], " ")) if "related" in (asked, *more) else None
-    return Ask(
-        asked, named[0], more, _style(text) if "cite" in (asked, *more) else "", asks_to_save(text), related=related
-    )
-
-
-def _style(text: str) -> str:
-    """The citation style the text names (`cite 2406.12345 apa`), or none."""
-    return next((_STYLES[w] for w in _words_of_text(text) if w in _STYLES), "")
-
-
-# citation styles people ask for by name (`cite 2406.12345 apa` gave BibTeX without a word), as written
-_STYLES = {"apa": "APA", "mla": "MLA", "ieee": "IEEE", "ris": "RIS", "endnote": "EndNote"}
-_STYLES |= {name: name.title() for name in ("chicago", "harvard", "vancouver")}
-
-
-def _words_of_text(text: str) -> list[str]:
-    return [word.strip(".,;:!?()[]\"'").lower() for word in text.split()]
+    style = citation_style(text) if "cite" in (asked, *more) else ""
+    return Ask(asked, named[0], more, style, asks_to_save(text), related=related)
 
 
 # words around ids that ask for nothing else: `arXiv 2406.12345`, `pdf 2406.12345`, `what is 2406.12345 about?`

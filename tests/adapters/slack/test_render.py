@@ -232,5 +232,7 @@ def test_a_thread_notes_notification_shows_no_backticks() -> None:
     from adapters.slack.notes import note_message
 
     text, blocks = note_message(Post(header="Code is out", text=("Run `pip install naru` to try it.",)))
-    assert text == "Code is out Run pip install naru to try it."
+    assert text == "Code is out: Run pip install naru to try it."
+    named = Post(header="Code is out", subheader="GrepSeek (arXiv 2605.29307)", text=("https://github.com/lab/g",))
+    assert note_message(named)[0] == "Code is out — GrepSeek (arXiv 2605.29307): https://github.com/lab/g"  # (QA s77)
     assert "`pip install naru`" in str(blocks)  # the message itself keeps its code
