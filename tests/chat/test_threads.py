@@ -460,17 +460,24 @@ async def test_a_question_naming_another_paper_is_answered_about_that_paper_sayi
     assert said.posts[-1].subheader is None  # the thread's own paper, named: nothing to say
 
 
+async def asked_in_thread(store: PaperStore, *texts: str) -> list[Post]:
+    """The answers to each mention, asked by U1 in turn in the thread of PAPER shared in slack:C1."""
+    service = chat_service(store)
+    shared = await service.share("slack", "C1", PAPER, RecordingPublisher())
+    assert isinstance(shared, Shared)
+    said = Said()
+    for n, text in enumerate(texts):
+        await service.mention(Mention("slack", f"Ev{n}", "C1", shared.root.thread, text, user="U1"), said)
+    return said.posts
+
+
 async def test_this_and_another_paper_in_a_thread_are_both(june_store: PaperStore) -> None:
     """`cite this and 2605.31264` in GrepSeek's thread gave the other's BibTeX alone, GrepSeek's left out
     without a word; another paper named with no question got "Ask me in this thread", whose answers are
     then of the thread's paper (QA s77)."""
-    service, publisher = chat_service(june_store), RecordingPublisher()
-    shared = await service.share("slack", "C1", PAPER, publisher)
-    assert isinstance(shared, Shared)
-    said, thread = Said(), shared.root.thread
-    await service.mention(Mention("slack", "Ev1", "C1", thread, "<@UBOT> cite this and 2605.31264", user="U1"), said)
-    await service.mention(Mention("slack", "Ev2", "C1", thread, "<@UBOT> compare with 2605.31264", user="U1"), said)
-    both, named = said.posts
+    both, named = await asked_in_thread(
+        june_store, "<@UBOT> cite this and 2605.31264", "<@UBOT> compare with 2605.31264"
+    )
     assert both.code is not None and PAPER in both.code and "2605.31264" in both.code
     assert named.text[0].startswith("Ask me with the paper named:") and "2605.31264" in named.text[0]
 
@@ -491,13 +498,7 @@ async def test_a_threads_news_that_ended_says_when_not_to_look_elsewhere(june_st
 
 async def test_a_threads_citation_in_a_style_says_bibtex_is_the_one_given(june_store: PaperStore) -> None:
     """`@paperboy cite apa` in a thread gave BibTeX without a word, where `cite ID apa` says so (QA s77)."""
-    service, publisher = chat_service(june_store), RecordingPublisher()
-    shared = await service.share("slack", "C1", PAPER, publisher)
-    assert isinstance(shared, Shared)
-    said = Said()
-    await service.mention(Mention("slack", "Ev1", "C1", shared.root.thread, "<@UBOT> cite apa"), said)
-    await service.mention(Mention("slack", "Ev2", "C1", shared.root.thread, "<@UBOT> cite"), said)
-    styled, plain = said.posts
+    styled, plain = await asked_in_thread(june_store, "<@UBOT> cite apa", "<@UBOT> cite")
     assert (
         styled.code and styled.text[-1] == "BibTeX is the one form given here: a reference manager turns it into APA."
     )
@@ -563,13 +564,9 @@ def test_every_question_listed_together_is_asked_in_order(text: str, asked: tupl
 
 
 async def test_a_mention_asking_two_things_gets_both_answers_in_order(june_store: PaperStore) -> None:
-    service, publisher = chat_service(june_store), RecordingPublisher()
-    shared = await service.share("slack", "C1", PAPER, publisher)
-    assert isinstance(shared, Shared)
-    said = Said()
-    await service.mention(Mention("slack", "Ev1", "C1", shared.root.thread, "<@UBOT> code and authors"), said)
-    assert [post.header.split(" · ")[0] for post in said.posts] == ["Code", "Authors"]
-    assert "github.com/alirezasalemi7/grepseek" in said.posts[0].text[0]
+    posts = await asked_in_thread(june_store, "<@UBOT> code and authors")
+    assert [post.header.split(" · ")[0] for post in posts] == ["Code", "Authors"]
+    assert "github.com/alirezasalemi7/grepseek" in posts[0].text[0]
 
 
 async def test_two_questions_about_a_paper_named_in_another_thread_say_whose_they_are(june_store: PaperStore) -> None:
