@@ -248,9 +248,11 @@ async def searched(search: SearchIndex, query: str, limit: int, filters: SearchF
     no typo at all (a model's name the papers never mention, "Sora", is one edit from "lora"): a
     respelling never silently takes the place of an answer. A query asking for a person's papers
     (`papers by Shen Nie`) is searched as `author:` where some paper has an author of that name."""
-    if (asked := asked_by(query)) is not None and await _has_author(search, asked.name):
+    asked = asked_by(query)  # (a name alone, `Zifeng Wang`, had one of his three papers in the first ten)
+    named = asked or (AskedBy("", " ".join(query.split())) if _bare_name(query) else None)
+    if named is not None and await _has_author(search, named.name):
         days = filters.since is not None or filters.until is not None
-        return replace(await searched(search, asked.query, limit, filters), by=asked, days=days)
+        return replace(await searched(search, named.query, limit, filters), by=named, days=days)
     respelling = asyncio.ensure_future(_respelled(search, query))
     try:
         hits = await search.search(query, filters, limit=limit)
@@ -274,6 +276,14 @@ async def searched(search: SearchIndex, query: str, limit: int, filters: SearchF
     if maybe_names(respelled) != maybe_names(query):  # another person, maybe: offered, not answered
         return Searched(hits, query, suggested=respelled, unknown_author=await _unknown(search, query))
     return Searched(better, query, respelled)
+
+
+def _bare_name(query: str) -> bool:
+    """Whether a query is two or three words each written as a name is (`Zifeng Wang`, `Yann LeCun`, `Łukasz
+    Kaiser`; not `LLM Agents`, an acronym, nor `flow matching`): a person's papers, where an author has it."""
+    words = query.split()
+    bare = (word.replace(".", "").replace("-", "").replace("'", "") for word in words)
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() and w.isalpha() and not w.isupper() for w in bare)
 
 
 async def _every_word_held(search: SearchIndex, query: str, respelled: str) -> bool:

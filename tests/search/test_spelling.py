@@ -527,7 +527,8 @@ def test_a_respelling_whose_papers_hold_no_more_of_it_than_the_query_is_no_answe
     port = Closest({"yarn LeCun": ["2601.00001"]}, {"Yann LeCun": "yarn LeCun"})
     found = asyncio.run(searched(port, "Yann LeCun", 10))
     assert found.hits == [] and found.respelled is None and found.note() is None
-    assert port.asked == ["Yann LeCun", "yarn LeCun", '"LeCun"']  # (the word it kept: no paper holds it)
+    # (a name alone: is there such an author? no; then the word it kept, which no paper holds)
+    assert port.asked == ['author:"Yann LeCun"', "Yann LeCun", "yarn LeCun", '"LeCun"']
     by = asyncio.run(searched(AsTyped({}), "papers by Qwzx Plorb", 10))  # as people ask for a person's papers
     assert by.unknown_author == "Qwzx Plorb"
     assert by.nobody() == "No paper in the store has an author named “Qwzx Plorb”."
@@ -595,6 +596,23 @@ def test_a_persons_papers_asked_for_as_people_write_it_are_searched_by_author() 
         port.asked.clear()  # no such author, a name without capitals, an `author:` typed: searched as typed
         asyncio.run(searched(port, as_words, 10))
         assert as_words in port.asked and all(a == as_words or a.startswith("author:") for a in port.asked)
+
+
+def test_a_name_alone_that_an_author_has_is_their_papers() -> None:
+    """`Zifeng Wang` had one of his three papers in the first ten, the others under agent papers that
+    matched by meaning (QA s77); a name no author has, a topic in capitals or with an acronym is searched
+    as typed."""
+    port = AsTyped({'author:"Ann Lee"': ["2601.00001", "2601.00002"], "Flow Matching": ["2601.00003"]})
+    found = asyncio.run(searched(port, "Ann  Lee", 10))
+    assert [h.paper.arxiv_id for h in found.hits] == ["2601.00001", "2601.00002"]
+    assert found.note() == 'Papers with an author named “Ann Lee” (as `author:"Ann Lee"` finds them).'
+    for as_typed in ("Flow Matching", "LLM Agents", "ann lee", "Ann Lee Graphs Today"):
+        port.asked.clear()
+        hits = asyncio.run(searched(port, as_typed, 10)).hits
+        assert as_typed in port.asked and [h.paper.arxiv_id for h in hits] == (
+            ["2601.00003"] if "Flow" in as_typed else []
+        )
+    assert asyncio.run(searched(port, "Flow Matching", 10)).by is None  # (no author of that name: a topic)
 
 
 def test_a_topic_that_is_an_authors_name_says_author_finds_their_papers() -> None:
