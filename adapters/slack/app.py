@@ -292,6 +292,12 @@ def create_app(
 
         async def say(post: Post) -> None:  # a long bibliography (`cite A, B …`): a file, as the command's is
             text, blocks = post_message(await as_file(client, asked.user, post, public=True) if asked.user else post)
+            if (
+                post.private
+                and asked.user
+                and await _whispered(client, channel, asked.user, (text, blocks), thread or ts)
+            ):
+                return
             await here.post_message(channel, text, blocks, thread=str(thread or ts))
 
         await chat.mention(asked, say)
@@ -314,6 +320,20 @@ def create_app(
     app.event("message", matchers=[asked_in_direct_message])(answer_mention)
 
     return app
+
+
+async def _whispered(
+    client: AsyncWebClient, channel: str, user: str, message: tuple[str, list[Block]], thread: object
+) -> bool:
+    """Whether a thread's answer went to the asker alone (chat.postEphemeral, in the thread): a save's
+    confirmation, of a reading list only they see. Where Slack refuses it, the answer is posted for all."""
+    text, blocks = message
+    try:
+        await client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks, thread_ts=str(thread))
+    except SlackApiError as exc:
+        log.info("could not answer %s alone in %s (%s): answered in the thread", user, channel, error_code(exc))
+        return False
+    return True
 
 
 def _direct_message(event: dict[str, Any], bot: str | None) -> tuple[str | None, str | None]:

@@ -647,8 +647,11 @@ class ChatService:
             person = self._community.person(ChannelRef(mention.platform, "", mention.workspace), mention.user)
             listed = self._phrasebooks.get(mention.platform, TYPED).saved
             saved = await self._community.save(person, paper.arxiv_id, listed)
-        asked = all_asked(mention.text)
-        return [said(saved), *(await discussed(paper, mention.text, self._search) if asked else [])]
+        asked = all_asked(mention.text)  # (a reading list is its owner's: its confirmation too, where it can be)
+        return [
+            replace(said(saved), private=True),
+            *(await discussed(paper, mention.text, self._search) if asked else []),
+        ]
 
     async def share(
         self, platform: str, channel: str, paper_ref: str, publisher: Publisher, *, workspace: str = ""

@@ -72,6 +72,7 @@ class Post:
     code: str | None = None
     footer: str | None = None  # a last line after all the rest (what else to type), in a post's last message
     file: str | None = None  # a name for `code` as a file, where a platform attaches what one message can't hold
+    private: bool = False  # for the asker's eyes only where the platform can show it so (a save's, in a thread)
 
 
 @dataclass(frozen=True)

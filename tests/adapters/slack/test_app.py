@@ -263,16 +263,22 @@ async def test_save_in_a_mention_puts_the_threads_paper_on_the_asker_s_reading_l
 
     thread = await shared_thread(slack_bot)
     await slack_bot.mention("<@UBOT> save this, and the code?", thread=thread)
-    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 4)
-    saved, code = slack_bot.fake.posts()[2:]
-    assert saved["thread_ts"] == code["thread_ts"] == thread
+    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 3)
+    [code] = slack_bot.fake.posts()[2:]
+    [saved] = whispers(slack_bot)  # to the asker alone, in the thread (QA s77: posted for all to see)
+    assert saved["thread_ts"] == code["thread_ts"] == thread and saved["user"] == "U0001"
     assert "Saved “GrepSeek" in json.dumps(saved, ensure_ascii=False) and "/papers saved" in json.dumps(saved)
     assert "github.com/alirezasalemi7/grepseek" in json.dumps(code)
     lists = slack_bot.community.lists
     assert [s.arxiv_id for s in await lists.saved(Person("slack", "T0001", "U0001"))] == ["2605.29307"]
     await slack_bot.mention("<@UBOT> bookmark it", thread=thread, event_id="Ev0002")
-    await slack_bot.fake.wait_for(lambda: len(slack_bot.fake.posts()) == 5)
-    assert "already on your reading list" in json.dumps(slack_bot.fake.posts()[4])
+    await slack_bot.fake.wait_for(lambda: len(whispers(slack_bot)) == 2)
+    assert "already on your reading list" in json.dumps(whispers(slack_bot)[1]) and len(slack_bot.fake.posts()) == 3
+
+
+def whispers(slack_bot: SlackBot) -> list[dict[str, Any]]:
+    """What the bot said to one person alone (chat.postEphemeral), in order."""
+    return [call.args for call in slack_bot.fake.calls if call.method == "chat.postEphemeral"]
 
 
 async def test_the_code_answer_links_the_repository(slack_bot: SlackBot) -> None:
