@@ -57,6 +57,17 @@ class Resealed:
     unreadable: list[str] = field(default_factory=list)
 
 
+async def installed(engine: AsyncEngine, platform: str, workspace: str) -> bool:
+    """Whether the workspace has an installation stored (read without its tokens: no key needed)."""
+    async with engine.connect() as conn:
+        found = await conn.scalar(
+            select(installations.c.workspace).where(
+                installations.c.platform == platform, installations.c.workspace == workspace
+            )
+        )
+    return found is not None
+
+
 class Installations:
     def __init__(
         self,

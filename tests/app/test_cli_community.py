@@ -161,6 +161,10 @@ async def test_an_id_in_two_workspaces_is_named_not_summed(tmp_path: Path) -> No
         posted = await engaged.posted(there, "300.1")
         assert posted is not None
         await engaged.record(Vote(posted, "U9", "300.1", "+1", True, NOW))
+        quiet = ChannelRef("slack", "C0001", "T0003")  # a digest there, and no vote yet
+        await ledger.claim(quiet, date(2026, 6, 3), NOW)
+        await ledger.begin_papers(quiet, date(2026, 6, 3), [(1, "2606.00002")], NOW)
+        await ledger.card_sent(quiet, date(2026, 6, 3), "2606.00002", MessageRef("C0001", "300.2", "300.2"), NOW)
         await ReadingLists(engine).save(Person("slack", "T0002", "U1"), "2606.00002", NOW)
         for guild, paper in (("900001", "2606.00001"), ("900002", "2606.00002")):
             await ReadingLists(engine).save(Person("discord", guild, "42"), paper, NOW)
@@ -174,8 +178,10 @@ async def test_an_id_in_two_workspaces_is_named_not_summed(tmp_path: Path) -> No
         )
 
     summed = paperboy("top", "--channel", "slack:C0001")
-    assert summed.returncode == 2 and "slack:C0001 is a channel in 2 workspaces here: name one, as " in summed.stderr
-    assert "slack:T0001/C0001, slack:T0002/C0001" in summed.stderr
+    assert summed.returncode == 2 and "slack:C0001 is a channel in 3 workspaces here: name one, as " in summed.stderr
+    assert "slack:T0001/C0001, slack:T0002/C0001, slack:T0003/C0001" in summed.stderr
+    none_yet = paperboy("top", "--channel", "slack:T0003/C0001", "--json")  # (QA s77: "nothing is recorded here")
+    assert none_yet.returncode == 0 and json.loads(none_yet.stdout)["papers"] == [], none_yet.stderr
     one = json.loads(paperboy("top", "--channel", "slack:T0002/C0001", "--period", "all", "--json").stdout)
     assert one["channel"] == "slack:T0002/C0001"
     assert [(p["arxiv_id"], p["reactions"]) for p in one["papers"]] == [("2606.00002", 1)]
@@ -186,7 +192,7 @@ async def test_an_id_in_two_workspaces_is_named_not_summed(tmp_path: Path) -> No
     nowhere = paperboy("top", "--channel", "slack:TNOPE/C0001")  # it said "No paper … has a reaction", exit 0
     assert nowhere.returncode == 2 and (
         "slack:TNOPE/C0001: nothing is recorded here in workspace TNOPE; a channel of that id is in"
-        " slack:T0001/C0001, slack:T0002/C0001"
+        " slack:T0001/C0001, slack:T0002/C0001, slack:T0003/C0001"
     ) in " ".join(nowhere.stderr.split())
     mistyped = paperboy("saved", "--user", "slack:t0002/U1")  # a workspace's id is upper case
     assert mistyped.returncode == 2 and "slack:T0002/U1" in mistyped.stderr

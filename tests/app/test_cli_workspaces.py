@@ -131,7 +131,11 @@ async def test_run_serves_the_install_and_forget_erases_it(tmp_path: Path, fake_
     data = b"".join(p.read_bytes() for p in (tmp_path / "data").glob("paperboy.db*"))
     assert TOKEN.encode() not in data and b"T0001" in data
 
-    code, out, said = await run_cli(env, tmp_path, "forget", "--team", "slack:T0001")
+    code, out, said = await run_cli(env, tmp_path, "forget", "--team", "slack:T0001")  # still installed:
+    assert code == 2 and out == ""  # its people's saves were stored again by a running paperboy (QA s77)
+    assert "slack:T0001 is still installed: its people can go on using paperboy" in said
+    assert "Uninstall the app from the workspace first" in said and "--even-if-installed" in said
+    code, out, said = await run_cli(env, tmp_path, "forget", "--team", "slack:T0001", "--even-if-installed")
     assert code == 0, said
     assert out.startswith("Forgot slack:T0001: 1 installation.")
 
@@ -300,3 +304,18 @@ def test_a_workspace_written_in_small_letters_is_refused_with_its_capitals() -> 
     assert parse_team("slack:T0123456") == ("slack", "T0123456")
     with pytest.raises(UsageError, match=r"'thelab' is a name, and paperboy takes the workspace's id"):
         parse_team("slack:thelab")  # not "written in capitals: 'slack:THELAB'"
+
+
+def test_a_workspace_name_with_control_characters_prints_as_one_line() -> None:
+    """A name with escape codes and a newline (Slack's `team.name`, chosen by whoever installs) drew a forged
+    line in `paperboy workspaces` (QA s77)."""
+    from datetime import UTC, datetime
+
+    from bot.app.cli.workspaces import _line
+    from bot.store.workspaces import Installed
+
+    name = "\x1b[31mRED\x1b[0m\nslack:T9999  Fake line"
+    one = Installed("slack", "T0002", name, False, datetime(2026, 11, 2, tzinfo=UTC), None, None, 0, 0, 0)
+    line = _line(one)
+    assert "\n" not in line and "\x1b" not in line
+    assert line.startswith("slack:T0002  [31mRED [0m slack:T9999 Fake line · installed 2 November 2026")

@@ -134,8 +134,14 @@ def register(app: typer.Typer) -> None:
             )
 
         async def work(services: Services) -> None:
+            from bot.store.ledger import Ledger
+
             community = _community(services)
-            one_workspace(channel.strip(), await services.engagement.workspaces_of(where), "a channel", where.workspace)
+            # the workspaces with votes there, or digests: one with digests and no vote yet is no typo (it
+            # was "nothing is recorded here"), and a bare id two of them have is refused, not one's ranking
+            posted = await Ledger(services.store.engine).workspaces_of(where.platform, where.channel)
+            known = sorted(set(await services.engagement.workspaces_of(where)) | posted)
+            one_workspace(channel.strip(), known, "a channel", where.workspace)
             if not json_:
                 from adapters.console.render import render_post
                 from adapters.console.wording import PHRASES

@@ -4,6 +4,7 @@ and a workspace's data."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -57,7 +58,8 @@ NONE_INSTALLED = (
 def _line(one: Installed) -> str:
     """`slack:T0123456  Acme Research · installed 2 November 2026 · 3 channels (1 stopped), 2 follows`, and
     what is wrong with its token, if anything."""
-    name = f"{one.name} (org-wide install)" if one.org_wide else one.name
+    shown = " ".join("".join(c if unicodedata.category(c)[0] != "C" else " " for c in one.name).split())
+    name = f"{shown} (org-wide install)" if one.org_wide else shown  # (a name's escape codes, newlines: as spaces)
     channels = counted(one.channels, "channel")
     if one.stopped:
         # why is stored with each (whichever process stopped it: `run`'s sweep, `post`), as settings shows it
@@ -233,6 +235,14 @@ def register(app: typer.Typer) -> None:
                 "slack:E0123456, its enterprise id).",
             ),
         ],
+        installed_too: Annotated[
+            bool,
+            typer.Option(
+                "--even-if-installed",
+                help="Erase a workspace still installed, its installation too (its people can use paperboy "
+                "until it is uninstalled, and what they do is stored again).",
+            ),
+        ] = False,
     ) -> None:
         """Erase everything stored about one workspace or server: installation, subscriptions and follows,
         delivery records, living-thread cards and notes, votes, replies and reading lists."""
@@ -240,8 +250,18 @@ def register(app: typer.Typer) -> None:
 
         async def work(services: Services) -> int:
             from bot.app.workspaces import multi_workspace
+            from bot.store.installations import installed
             from bot.store.workspaces import forget as erase
             from bot.store.workspaces import holding
+
+            # (forgotten while installed, its people's saves and subscribes were stored again by a running paperboy)
+            if not installed_too and await installed(services.store.engine, platform, workspace):
+                raise UsageError(
+                    f"{platform}:{workspace} is still installed: its people can go on using paperboy, and what"
+                    " they do would be stored again. Uninstall the app from the workspace first (Slack tells"
+                    " paperboy, which pauses it), then forget it; or add --even-if-installed to erase it now,"
+                    " its installation too"
+                )
 
             # One SLACK_BOT_TOKEN: rows kept under no workspace (channels named without one: the config file's,
             # `paperboy post --channel slack:C…`'s) are its workspace's, the one workspace holding any others
