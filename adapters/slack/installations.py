@@ -62,12 +62,16 @@ def is_direct_message(channel: str) -> bool:
     return channel.startswith("D")
 
 
+RESUMED_KEPT = 1000
+
+
 class StoreInstallations(AsyncInstallationStore):
     """bolt's AsyncInstallationStore (bot tokens only) over paperboy's store."""
 
     def __init__(self, installations: Installations, *, installed: Hook, removed: Hook) -> None:
         self.installations = installations
         self._installed = installed
+        self.resumed: dict[str, int] = {}  # subscriptions an install resumed, by workspace, till its page says so
         self._removed = removed
         self.watchers: list[Callable[[str], None]] = []  # told each workspace installed or removed (caches)
 
@@ -84,6 +88,9 @@ class StoreInstallations(AsyncInstallationStore):
         workspace = workspace_of(bot.enterprise_id, bot.team_id, bot.is_enterprise_install)
         self._tell(workspace)
         resumed = await self._installed(workspace)
+        if len(self.resumed) > RESUMED_KEPT:  # (pages never shown: an install whose browser went away)
+            self.resumed.clear()
+        self.resumed[workspace] = resumed
         log.info("installed in Slack %s%s", named(workspace), f"; {resumed} subscription(s) resumed" if resumed else "")
 
     async def async_save_bot(self, bot: Bot) -> None:

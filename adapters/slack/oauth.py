@@ -41,6 +41,7 @@ from adapters.slack.installations import PLATFORM, StoreInstallations, StoreStat
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.redact import redact_tokens
 from adapters.slack.tokens import REFUSED_FOR_GOOD, WorkspaceTokens, good_until
+from bot.domain.words import counted
 from bot.store.installations import Installations, OAuthStates
 from bot.store.sealing import Sealer, Unreadable
 from bot.store.workspaces import pause, resume
@@ -183,8 +184,8 @@ class _NoInstallation(logging.Filter):
 
 _QUIET = _NoInstallation()
 NO_INSTALLATION = (
-    "a request came from a Slack workspace where paperboy is not installed (or was uninstalled): it was"
-    " answered with how to install it"
+    "a request came from a Slack workspace where paperboy is not installed (or was uninstalled): a command"
+    " or a button is answered with how to install it, an event (a mention, a reaction) is left unanswered"
 )
 
 
@@ -263,7 +264,7 @@ def oauth_settings(
         redirect_uri=app.redirect_uri,
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
-        callback_options=AsyncCallbackOptions(success=_installed, failure=_refused),
+        callback_options=AsyncCallbackOptions(success=partial(_installed, store), failure=_refused),
         authorization_url=app.authorize_url,
         installation_store=store,
         installation_store_bot_only=True,
@@ -443,9 +444,14 @@ def _org_step(installation: SlackInstallation) -> tuple[str, ...]:
     )
 
 
-async def _installed(args: AsyncSuccessArgs) -> BoltResponse:
+async def _installed(store: StoreInstallations, args: AsyncSuccessArgs) -> BoltResponse:
     installation = args.installation
     where = html.escape(installation.team_name or installation.enterprise_name or "your workspace")
+    workspace = workspace_of(installation.enterprise_id, installation.team_id, installation.is_enterprise_install)
+    resumed = store.resumed.pop(workspace, 0)  # installed again after an uninstall: said so (it went unsaid)
+    one = resumed == 1
+    back = f"Installed again: its {counted(resumed, 'subscription')} from before {'is' if one else 'are'} back"
+    back = f"{back} as {'it was' if one else 'they were'}. " if resumed else ""
     page = _page(
         f"paperboy is installed in {installation.team_name or installation.enterprise_name or 'your workspace'}",
         *_org_step(installation),
@@ -453,8 +459,8 @@ async def _installed(args: AsyncSuccessArgs) -> BoltResponse:
         "1. invite the bot: <code>/invite @paperboy</code><br>"
         "2. subscribe the channel: <code>/papers subscribe</code> (for example "
         "<code>/papers subscribe diffusion at 09:00 tz Europe/Berlin</code>)",
-        "<code>/papers help</code> lists everything else; <code>/papers settings</code> in a channel shows its "
-        "digest (installed again after an uninstall, the workspace's subscriptions are back as they were).",
+        f"{back}<code>/papers help</code> lists everything else; <code>/papers settings</code> in a channel shows"
+        " its digest.",
         link=False,
     )
     # The state cookie stays: the page loaded again (a reload, tabs restored) comes back with it, and is
@@ -593,7 +599,9 @@ async def _refused(args: AsyncFailureArgs) -> BoltResponse:
 
 def install_pages_guard() -> Callable[..., Awaitable[web.StreamResponse]]:
     """aiohttp middleware: an install page that fails (the database or Slack not answering) says so in a page
-    of ours, with one log line, instead of a 500 and a traceback."""
+    of ours, with one log line, instead of a 500 and a traceback. Neither page is kept by a cache (the
+    install page's state is one browser's, once: a proxy serving it to many failed all but the first), and
+    a HEAD of the install page issues no state (each was a row in the store)."""
 
     @web.middleware
     async def guard(
@@ -601,8 +609,12 @@ def install_pages_guard() -> Callable[..., Awaitable[web.StreamResponse]]:
     ) -> web.StreamResponse:
         if request.path not in (INSTALL_PATH, REDIRECT_PATH):
             return await handler(request)
+        if request.method == "HEAD":
+            return web.Response(status=200, content_type="text/html", headers=NOT_KEPT)
         try:
-            return await handler(request)
+            response = await handler(request)
+            response.headers.update(NOT_KEPT)
+            return response
         except web.HTTPException:
             raise
         except Exception as exc:
@@ -612,6 +624,9 @@ def install_pages_guard() -> Callable[..., Awaitable[web.StreamResponse]]:
                 "Something it needs (its database, or Slack) did not answer, so nothing was installed. "
                 "Try again in a moment.",
             )
-            return web.Response(status=503, text=page, content_type="text/html")
+            return web.Response(status=503, text=page, content_type="text/html", headers=NOT_KEPT)
 
     return guard
+
+
+NOT_KEPT = {"Cache-Control": "no-store"}

@@ -57,7 +57,7 @@ class Resealed:
     unreadable: list[str] = field(default_factory=list)
 
 
-async def installed(engine: AsyncEngine, platform: str, workspace: str) -> bool:
+async def is_installed(engine: AsyncEngine, platform: str, workspace: str) -> bool:
     """Whether the workspace has an installation stored (read without its tokens: no key needed)."""
     async with engine.connect() as conn:
         found = await conn.scalar(

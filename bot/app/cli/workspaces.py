@@ -250,12 +250,12 @@ def register(app: typer.Typer) -> None:
 
         async def work(services: Services) -> int:
             from bot.app.workspaces import multi_workspace
-            from bot.store.installations import installed
+            from bot.store.installations import is_installed
             from bot.store.workspaces import forget as erase
             from bot.store.workspaces import holding
 
             # (forgotten while installed, its people's saves and subscribes were stored again by a running paperboy)
-            if not installed_too and await installed(services.store.engine, platform, workspace):
+            if not installed_too and await is_installed(services.store.engine, platform, workspace):
                 raise UsageError(
                     f"{platform}:{workspace} is still installed: its people can go on using paperboy, and what"
                     " they do would be stored again. Uninstall the app from the workspace first (Slack tells"

@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from bot.app.cli.workspaces import _departed_line
 from bot.store.installations import Installations
@@ -33,7 +33,7 @@ from tests.adapters.slack.workspaces import (
     multi_bot,
     until_installed,
 )
-from tests.conftest import save_june
+from tests.conftest import local_client, save_june
 from tests.fakes.slack import Failure, FakeSlack
 
 T1, T2 = TEAMS["T0001"], TEAMS["T0002"]
@@ -57,6 +57,12 @@ async def test_the_install_page_links_to_slack_with_the_scopes_and_a_state_cooki
     assert f"client_id={multi.fake.client_id}" in link and "chat:write" in link
     cookie = page.headers["set-cookie"]
     assert cookie.startswith(f"slack-app-oauth-state={state};") and "HttpOnly" in cookie and "Max-Age=86400" in cookie
+    assert page.headers["cache-control"] == "no-store"  # one browser's state, once: no proxy keeps it (QA s77)
+    async with local_client(base_url=multi.url, timeout=10) as client:  # a HEAD issues no state (each was a row)
+        head = await client.head("/slack/install")
+    assert head.status_code == 200 and "set-cookie" not in head.headers
+    async with multi.store.engine.connect() as conn:
+        assert await conn.scalar(text("SELECT count(*) FROM oauth_states")) == 1
 
 
 @pytest.mark.slow
@@ -159,7 +165,8 @@ async def test_an_uninstall_mid_sweep_stops_only_that_workspace_and_a_reinstall_
 
     # Installed again: the subscription resumes, and /papers settings says so.
     again = await multi.install("T0001")
-    assert again.status_code == 200 and "subscriptions are back as they were" in again.text
+    assert again.status_code == 200
+    assert "Installed again: its 1 subscription from before is back as it was." in again.text
     assert {s.channel.workspace: s.status for s in await multi.subscriptions.all()} == {"T0001": None, "T0002": None}
     await multi.command("settings", "T0001", channel="C1000", answer="c")
     text = await answered(multi, "c")
