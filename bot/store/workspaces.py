@@ -222,6 +222,8 @@ class Departed:
     channels: int
     stopped: int
     follows: int
+    votes: int = 0  # reactions counted on its cards
+    saved: int = 0  # papers on its people's reading lists
 
 
 async def left_servers(engine: AsyncEngine) -> set[str]:
@@ -249,8 +251,19 @@ async def departed(engine: AsyncEngine) -> list[Departed]:
             for r in (await conn.execute(select(installations.c.platform, installations.c.workspace))).all()
         }
         counted = await _counted(conn)
+        kept = {table.name: await _per_workspace(conn, table) for table in (votes, saved)}
     gone = sorted(anywhere - installs)
-    return [Departed(platform, workspace, *_counts(counted.get((platform, workspace)))) for platform, workspace in gone]
+    return [
+        Departed(platform, w, *_counts(counted.get((platform, w))), kept["votes"].get(w, 0), kept["saved"].get(w, 0))
+        for platform, w in gone
+    ]
+
+
+async def _per_workspace(conn: AsyncConnection, table: Table) -> dict[str, int]:
+    """How many of a table's Slack rows each workspace has (a vote taken off, `present` false, is none)."""
+    query = select(table.c.workspace, func.count()).where(table.c.platform == "slack")
+    query = query.where(table.c.present.is_(True)) if "present" in table.c else query
+    return {str(w): int(n) for w, n in (await conn.execute(query.group_by(table.c.workspace))).all()}
 
 
 async def _counted(conn: AsyncConnection) -> dict[tuple[str, str], Row[Any]]:

@@ -61,7 +61,9 @@ def test_a_workspace_with_data_and_no_installation_is_listed_only_where_workspac
     assert "slack:T0001 not installed · 1 channel, 0 follows · its data is kept" in said
     listing = json.loads(_workspaces(capsys, "--json"))
     assert [w["team"] for w in listing["workspaces"]] == ["slack:T0002"]
-    assert listing["departed"] == [{"team": "slack:T0001", "channels": 1, "stopped": 0, "follows": 0}]
+    assert listing["departed"] == [
+        {"team": "slack:T0001", "channels": 1, "stopped": 0, "follows": 0, "votes": 0, "saved": 0}
+    ]
 
 
 def test_stopped_channels_are_said_where_their_reason_is_shown() -> None:
@@ -122,3 +124,31 @@ def test_forget_with_one_token_takes_the_channels_named_without_a_workspace(
         else:  # another workspace's data too: whose they are can't be told
             assert said.startswith("Forgot slack:T0001: 1 subscription or follow.")
             assert "Kept: what is stored for Slack channels named without a workspace" in said and "T0002" in said
+
+
+async def test_a_departed_workspaces_votes_and_reading_lists_are_counted(tmp_path: Path) -> None:
+    """A workspace gone with only votes and saved papers was listed "0 channels, 0 follows · … an install there
+    resumes its digests" (QA s77): what is kept went unsaid."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from bot.store.reading import Person, ReadingLists
+    from bot.store.tables import votes
+    from bot.store.workspaces import departed
+
+    engine = create_engine(database_url(None, tmp_path / "data"))
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    try:
+        await migrate(engine)
+        await ReadingLists(engine).save(Person("slack", "T0009", "U1"), "2606.00001", now)
+        row = {"platform": "slack", "workspace": "T0009", "channel": "C1", "arxiv_id": "2606.00001", "message": "1.1"}
+        async with engine.begin() as conn:
+            for user, present in (("U1", True), ("U2", True), ("U3", False)):  # one taken off: no vote
+                await conn.execute(
+                    insert(votes).values(**row, user_id=user, reaction="+1", present=present, event_at=now)
+                )
+        [gone] = await departed(engine)
+    finally:
+        await engine.dispose()
+    assert (gone.workspace, gone.votes, gone.saved, gone.channels) == ("T0009", 2, 1, 0)

@@ -88,9 +88,12 @@ def _departed_line(one: Departed) -> str:
     """`slack:T0123456  not installed · 3 channels (3 stopped), 2 follows · …`: a workspace gone, its data kept."""
     channels = counted(one.channels, "channel") + (f" ({one.stopped} stopped)" if one.stopped else "")
     team = f"{one.platform}:{one.workspace}"
+    kept = [channels, counted(one.follows, "follow")]  # (votes and reading lists were kept unsaid)
+    kept += [counted(one.votes, "vote")] * bool(one.votes) + [counted(one.saved, "saved paper")] * bool(one.saved)
+    resumes = "an install there resumes its digests" if one.channels or one.follows else "an install there keeps it"
     return (
-        f"{team}  not installed · {channels}, {counted(one.follows, 'follow')} · its data is kept: an install there"
-        f" resumes its digests; `paperboy forget --team {team}` erases it"
+        f"{team}  not installed · {', '.join(kept)} · its data is kept: {resumes}; `paperboy forget --team {team}`"
+        " erases it"
     )
 
 
@@ -110,7 +113,8 @@ def _as_json(one: Installed) -> dict[str, object]:
 
 def _departed_json(one: Departed) -> dict[str, object]:
     team = f"{one.platform}:{one.workspace}"
-    return {"team": team, "channels": one.channels, "stopped": one.stopped, "follows": one.follows}
+    counts = {"channels": one.channels, "stopped": one.stopped, "follows": one.follows}
+    return {"team": team, **counts, "votes": one.votes, "saved": one.saved}
 
 
 def erased_detail(erased: dict[str, int]) -> str:
