@@ -104,6 +104,7 @@ def test_a_missing_or_malformed_key_is_one_clear_line() -> None:
         ("  ", "PAPERBOY_SECRET_KEY is not set"),
         ("not-a-key", "PAPERBOY_SECRET_KEY is malformed (it is not 32 bytes"),
         (f"{new_key()},short", "PAPERBOY_SECRET_KEY is malformed (key 2 of 2"),
+        (f"{new_key()},", "PAPERBOY_SECRET_KEY is malformed (nothing between two commas, or after the last)"),
     ):
         with pytest.raises(ConfigError) as raised:
             sealer(value)
