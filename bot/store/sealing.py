@@ -95,8 +95,8 @@ def sealer(value: str | None, source: str = KEY_VARIABLE) -> Sealer:
             where = f"key {number} of {len(parts)}" if len(parts) > 1 else "it"
             if not part:  # `KEY,`: said as what it is (it was "key 2 of 2 is not 32 bytes")
                 raise ConfigError(
-                    f"{source} is malformed (nothing between two commas, or after the last): keys are separated"
-                    " by commas, the newest first"
+                    f"{source} is malformed (nothing between two commas, or after the last): keys, as `paperboy"
+                    " keygen` prints them, are separated by commas, the newest first"
                 ) from None
             raise ConfigError(
                 f"{source} is malformed ({where} is not 32 bytes of URL-safe base64, as `paperboy keygen` "
