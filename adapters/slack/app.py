@@ -292,11 +292,8 @@ def create_app(
 
         async def say(post: Post) -> None:  # a long bibliography (`cite A, B …`): a file, as the command's is
             text, blocks = post_message(await as_file(client, asked.user, post, public=True) if asked.user else post)
-            if (
-                post.private
-                and asked.user
-                and await _whispered(client, channel, asked.user, (text, blocks), thread or ts)
-            ):
+            alone = post.private and asked.user and event.get("channel_type") != "im"  # (a DM is theirs alone)
+            if alone and await _whispered(client, channel, asked.user, (text, blocks), thread or ts):
                 return
             await here.post_message(channel, text, blocks, thread=str(thread or ts))
 
