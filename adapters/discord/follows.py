@@ -61,4 +61,8 @@ def add_follow_commands(group: app_commands.Group, bot: PaperBot) -> None:
     @app_commands.describe(topic="One of your follows, as `/papers follows` lists it (empty: all)")
     async def unfollow(interaction: discord.Interaction, topic: str | None = None) -> None:
         typed = " ".join((topic or "").split())  # `topic:all`, `topic:"agents"`: as `unfollow …` typed reads them
+        if topic is not None and not typed.strip(" ,;"):  # spaces alone stopped every follow (QA s77)
+            blank = "`topic:` names no topic: give the one to stop, or leave `topic:` out to stop every follow."
+            await bot.answer(interaction, Unknown(f"unfollow topic:{topic}"[:200], blank))
+            return
         await bot.answer(interaction, parse_follow("unfollow", typed, f"unfollow {typed}") if topic else Unfollow())

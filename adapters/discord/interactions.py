@@ -5,7 +5,6 @@ the bot can post a digest here."""
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 from collections.abc import Awaitable
 
@@ -13,7 +12,7 @@ import discord
 
 from adapters.discord.community import card_buttons
 from adapters.discord.followup import follow_up
-from adapters.discord.render import Message
+from adapters.discord.render import Message, attachments
 from bot.chat.asker import Asker
 from bot.domain.channels import ChannelRef
 from bot.domain.words import listed
@@ -137,7 +136,7 @@ async def follow_ups(interaction: discord.Interaction, doing: str, messages: lis
             content=message.content or discord.utils.MISSING,
             embeds=message.embeds,
             view=card_buttons(message),
-            files=[discord.File(io.BytesIO(text.encode()), filename=name) for name, text in message.files],
+            files=attachments(message),
             ephemeral=True,
         ):
             return

@@ -27,7 +27,7 @@ import discord
 from adapters.discord.community import card_buttons, save_button
 from adapters.discord.forum_posts import TRIES, MaybePosted
 from adapters.discord.notes import GONE, note_content
-from adapters.discord.render import Message, card_embed, header_message, seed_embed, thread_name
+from adapters.discord.render import Message, attachments, card_embed, header_message, seed_embed, thread_name
 from bot.domain.errors import ChannelUnavailable, DeliveryError, MessageRefused, PlatformOffline, PlatformUnreachable
 from bot.domain.ids import is_arxiv_id
 from bot.domain.post import Card, Post
@@ -308,8 +308,10 @@ class DiscordPublisher:
         )
         content = message.content or None
         buttons = card_buttons(message)  # an answer's cards (`related`) carry Save buttons, as a digest's do
+        files = attachments(message) or None
         sent = await self._call(
-            channel, _send(target, content=content, embeds=message.embeds, reference=reference, view=buttons)
+            channel,
+            _send(target, content=content, embeds=message.embeds, reference=reference, view=buttons, files=files),
         )
         return MessageRef(channel, str(sent.id), channel)
 

@@ -8,6 +8,7 @@ and mention-escaped; pings are prevented on the wire by `AllowedMentions.none()`
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote
@@ -189,9 +190,17 @@ def header_message(post: Post) -> Message:
     return Message(content=cut(text, CONTENT) or EMPTY)
 
 
+def attachments(message: Message) -> list[discord.File]:
+    """The message's files as discord.py sends them."""
+    return [discord.File(io.BytesIO(text.encode()), filename=name) for name, text in message.files]
+
+
 def post_message(post: Post, *, share: bool = False) -> Message:
     """A whole post as one message: text in the content, cards as embeds, all within the limits;
-    "…and N more" ends it when not every card fits."""
+    "…and N more" ends it when not every card fits; code it cannot hold whole goes as the post's
+    `file`, attached, when it names one (`@paperboy cite A … J`: it lost six entries of ten)."""
+    if goes_as_file(post, lambda: _message(post, share=share, note=False, single=True)[1]) and post.code and post.file:
+        return attached(post, post.code, post.file)
     return _message(post, share=share, note=True, single=True)[0]
 
 

@@ -29,6 +29,7 @@ from bot.chat.commands import (
     time_option,
 )
 from bot.domain.errors import UsageError
+from bot.domain.zones import ABBREVIATIONS, zone_meant
 
 if TYPE_CHECKING:
     from adapters.discord.app import PaperBot
@@ -147,6 +148,14 @@ def subscribe_command(
     """Discord's options, checked by the same rules as Slack's `subscribe` text. Each value is quoted,
     so a topic that reads like an option ("diffusion tz Europe") stays a topic."""
     listed = [" ".join(t.split()) for t in comma_parts(topics or "")]  # "graph neural networks, GNN" is one
+    if topics is not None and not any(listed):  # `topics:",,, ,"` subscribed to every paper, unsaid (QA s77)
+        blank = "`topics:` names no topic: give one or more, or leave it out for every paper."
+        return Unknown(f"subscribe topics:{topics}"[:200], blank)
+    *_, last = (time or "").split() or [""]
+    zone = ABBREVIATIONS[last.lower()][1] if last.lower() in ABBREVIATIONS else zone_meant(last)
+    if time and last != time.strip() and zone:  # `time:09:00 UTC` was "not a time of day"
+        moved = f"`time:{time.strip()[: -len(last)].strip()} timezone:{zone}`"
+        return Unknown(f"subscribe time:{time}"[:200], f"The zone goes in its own option: {moved}.")
     words = [cadence or "", ", ".join(_quoted(t) for t in listed if t)]
     if day:
         words += ["on", day]

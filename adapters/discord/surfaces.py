@@ -44,8 +44,9 @@ FORM = "paperboy:form:"  # + the cadence: the subscribe form's custom_id
 FIX = "paperboy:fix-form:"  # + the cadence: the button under its mistakes
 TYPED = "What you typed"  # the title of the embed that carries a refused form's values to its Fix button
 LABELS = {  # field → (label ≤ 45, placeholder ≤ 100, longest value)
-    "topics": ("Topics (separated by commas)", "diffusion, robotics (empty: keep the current ones; all papers)", 4000),
-    "time": ("Time of day (HH:MM, 24-hour)", "09:00", 5),
+    # (QA s77: "empty: keep the current ones; all papers" said both; "9:00 pm" did not fit in 5 characters)
+    "topics": ("Topics (separated by commas)", "diffusion, robotics (empty: as now; all papers: every one)", 4000),
+    "time": ("Time of day (09:00, or 9:00 pm)", "09:00", 8),
     "timezone": ("Time zone (IANA)", "Europe/Berlin", 64),
     "days": ("Days", "mon-fri, daily or mon,wed,fri", 40),
     "limit": ("Papers in each digest (1-50)", "5", 3),

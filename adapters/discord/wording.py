@@ -98,5 +98,6 @@ def shared(outcome: Shared | SharedBefore | Unshared) -> str:
     if isinstance(outcome, SharedBefore):  # (only a card with a thread of its own is looked for)
         return f"“{outcome.title}” was shared here {ago(outcome.ago)}: its thread is open for discussion."
     if outcome.root.thread == outcome.root.channel:  # inside a thread, a forum post, a voice channel's chat
-        return f"Shared “{outcome.title}” here; discuss it here, or mention me with a question about it."
+        # (a mention was answered of the thread's own paper, or not at all: a Reply finds the card)
+        return f"Shared “{outcome.title}” here; to ask me about it, reply to its card (`summary`, `code`, `cite`…)."
     return f"Shared “{outcome.title}” here; its thread is open for discussion."

@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 import time
+from datetime import date
 from typing import Any
 
 import pytest
@@ -312,6 +313,18 @@ async def test_a_mention_in_a_paper_thread_answers_there(discord_bot: DiscordBot
     await fake.wait_for(lambda: len(fake.posts_in(TEXT_ID)) == 2)
     assert "only discuss papers in their own threads" in fake.posts_in(TEXT_ID)[1]["content"]
     assert len(fake.posts_in(thread_id)) == 2
+
+
+async def test_a_mention_citing_more_than_a_message_holds_attaches_them_all(discord_bot: DiscordBot) -> None:
+    """`@paperboy cite A and B … and J` in a thread gave four entries and "…and 6 more: a reply holds no
+    more", where the command attaches `citations.bib` (QA s77)."""
+    papers = await discord_bot.store.listing(await discord_bot.store.latest_day() or date(2026, 6, 3))
+    many = [p.arxiv_id for p in papers[:10]]
+    assert len(many) == 10
+    _, reply = await asked(discord_bot, "cite " + " and ".join(many))
+    bib = reply["_files"]["citations.bib"]
+    assert all(f"{{{arxiv_id}}}" in bib for arxiv_id in many)
+    assert "All 10 entries are in the attached `citations.bib`." in reply["content"]
 
 
 @pytest.mark.slow

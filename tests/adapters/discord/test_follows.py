@@ -46,8 +46,11 @@ async def test_follow_in_a_dm_with_a_timezone_then_list_and_unfollow(discord_bot
     assert "“agents”, by “LeCun”, leaving out “robotics”" in await answer(discord_bot, 3)
     await fake.slash("unfollow", {"topic": "agents"}, channel=DM_ID, in_guild=False)
     assert "no longer follow “agents”" in await answer(discord_bot, 4)
+    await fake.slash("unfollow", {"topic": "  "}, channel=DM_ID, in_guild=False)  # stopped all of them (QA s77)
+    assert "`topic:` names no topic: give the one to stop" in await answer(discord_bot, 5)
+    assert await discord_bot.subscriptions.of_person("discord", "", HUMAN_ID) is not None
     await fake.slash("unfollow", {"topic": "all"}, channel=DM_ID, in_guild=False)  # "You don't follow “all”"
-    assert "no more personal digests" in await answer(discord_bot, 5)
+    assert "no more personal digests" in await answer(discord_bot, 6)
     assert await discord_bot.subscriptions.all() == []
 
 

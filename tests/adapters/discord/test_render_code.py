@@ -11,14 +11,15 @@ from bot.domain.post import Post
 def test_a_long_bibliography_ends_with_whole_entries_and_a_note_not_mid_field() -> None:
     titles = [f"A long title number {i} " * 4 for i in range(60)]
     papers = [Paper(arxiv_id=f"2406.{10000 + i}", title=t, authors=("A. B",)) for i, t in enumerate(titles)]
-    message = post_message(
-        Post(header="Your reading list as BibTeX (60 papers)", code=bibliography(papers), file="reading-list.bib")
-    )
+    message = post_message(Post(header="Your reading list as BibTeX (60 papers)", code=bibliography(papers)))
     content = message.content
     assert len(content) <= CONTENT
-    assert content.endswith("more: a reply holds no more; `saved` lists every paper\n```")
+    assert content.endswith("more: a reply holds no more\n```")
     assert content.count("@misc{") == content.count("\n}")  # every entry shown is closed
     assert content.count("```") == 2
+    named = Post(header="Your reading list as BibTeX (60 papers)", code=bibliography(papers), file="reading-list.bib")
+    attached = post_message(named)  # a file it names: all of it, attached (QA s77: a mention's lost entries)
+    assert [name for name, _ in attached.files] == ["reading-list.bib"] and "@misc{" not in attached.content
 
 
 def test_a_reading_lists_lines_stay_lines() -> None:

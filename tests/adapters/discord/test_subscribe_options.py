@@ -21,6 +21,12 @@ def test_a_topic_that_reads_like_an_option_stays_a_topic() -> None:
 
 
 def test_no_options_is_a_plain_subscription() -> None:
+    assert subscribe_command(",,, ,", None, None, None) == Unknown(  # every paper, unsaid (QA s77)
+        "subscribe topics:,,, ,", "`topics:` names no topic: give one or more, or leave it out for every paper."
+    )
+    assert subscribe_command("llm", "09:00 PST", None, None) == Unknown(  # "not a time of day" (QA s77)
+        "subscribe time:09:00 PST", "The zone goes in its own option: `time:09:00 timezone:America/Los_Angeles`."
+    )
     assert subscribe_command(None, None, None, None) == Subscribe(
         topics=(), time=None, timezone=None, days=None, limit=None
     )
@@ -74,7 +80,8 @@ def test_a_share_where_no_thread_can_start_does_not_promise_one() -> None:
     was told "its thread is open for discussion" of a thread that does not exist."""
     alone = Shared(MessageRef("T1", "M1", "T1"), "GrepSeek")
     threaded = Shared(MessageRef("C1", "M1", "M1"), "GrepSeek")
-    assert shared(alone) == "Shared “GrepSeek” here; discuss it here, or mention me with a question about it."
+    said = "Shared “GrepSeek” here; to ask me about it, reply to its card (`summary`, `code`, `cite`…)."
+    assert shared(alone) == said  # (a mention there was answered of the thread's paper, or not at all: QA s77)
     assert shared(threaded) == "Shared “GrepSeek” here; its thread is open for discussion."
     posting = SharedBefore("GrepSeek", timedelta(0), under_way=True)  # another replica's click, posting it
     assert shared(posting) == "“GrepSeek” is being shared here right now: its thread opens with it."

@@ -255,7 +255,7 @@ async def test_mistakes_in_the_form_are_named_and_nothing_is_saved(discord_bot: 
     await fake.wait_for(lambda: fake.answers(4))
     answer = fake.answers(4)[-1]
     assert answer["flags"] & 64
-    assert "**Time of day (HH:MM, 24-hour)**" in answer["content"]
+    assert "**Time of day (09:00, or 9:00 pm)**" in answer["content"]
     assert "**Time zone (IANA)**" in answer["content"] and "Did you mean Europe/Berlin?" in answer["content"]
     assert "**Papers in each digest (1-50)**" in answer["content"]
     assert "@everyone" not in answer["content"]
@@ -301,7 +301,7 @@ async def test_the_fix_button_reopens_the_form_as_typed_from_its_message_alone(d
     [embed] = answer["embeds"]
     assert embed["title"] == "What you typed" and embed["description"] == "diffusion, *robots*"
     assert [(f["name"], f["value"]) for f in embed["fields"]] == [
-        ("Time of day (HH:MM, 24-hour)", "9"),
+        ("Time of day (09:00, or 9:00 pm)", "9"),
         ("Time zone (IANA)", "Europe/Berlin"),
         ("Papers in each digest (1-50)", "0"),
     ]
