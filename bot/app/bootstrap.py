@@ -115,7 +115,8 @@ def absent_config(settings: Settings) -> Path | None:
 async def seed_subscriptions(subscriptions: SubscriptionStore, config: FileConfig, absent: Path | None) -> None:
     """The config file's subscriptions made the store's managed ones (`paperboy run`, once its platforms
     have started). With no file where one was looked for (`absent`: `run` started from another folder),
-    those an earlier file set up are kept, and said so: no digest stops because a file was not found."""
+    those an earlier file set up are kept, and said so: no digest stops because a file was not found.
+    People's follows take the file's `[digest]` size (kept as they are without the file, as its own are)."""
     if absent is not None:
         kept = [s for s in await subscriptions.all() if s.source == "config"]
         if kept:
@@ -129,6 +130,8 @@ async def seed_subscriptions(subscriptions: SubscriptionStore, config: FileConfi
         return
     for chat in await subscriptions.seed(configured(config)):
         log.warning("%s: the config file's subscription replaces the one made in chat", chat.channel)
+    if resized := await subscriptions.size_follows(config.digest.limit, config.digest.min_upvotes):
+        log.info("people's follows take [digest]'s size, top %d: %d changed", config.digest.limit, resized)
 
 
 async def say_misspelt_topics(config: FileConfig, search: SearchIndex, where: Path) -> None:

@@ -51,6 +51,13 @@ def _as_written(value: object) -> object:
 _VARIABLE = re.compile(r"\$(?:\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_]*)")  # `$HOME`, `${DATA}`
 
 
+def _homed(value: object) -> object:
+    """A path as written (`_as_written`, `_unexpanded`), `~/…` the home's (quoted, or from an env file, no
+    shell expanded it): PAPERBOY_CONFIG='~/paperboy.toml' was "no such config file" of a file that is there."""
+    value = _unexpanded(_as_written(value))
+    return Path(value).expanduser() if isinstance(value, str) and value.startswith("~") else value
+
+
 def _unexpanded(value: object) -> object:
     """A path as written, or a ValueError where it holds a shell's variable (`$HOME/pbdata`): an env file
     (`docker run --env-file`, systemd's EnvironmentFile) keeps it as written, and the folder named `$HOME`
@@ -136,7 +143,7 @@ class Settings(BaseSettings):
     def _a_path_as_written(cls, value: object) -> object:
         """Blank: unset; else a path taken as written (`_as_written`), no shell's variable in it (`_unexpanded`):
         " /etc/paperboy.toml" was "no such config file" of a file that is there."""
-        return None if isinstance(value, str) and not value.strip() else _unexpanded(_as_written(value))
+        return None if isinstance(value, str) and not value.strip() else _homed(value)
 
     @field_validator("database_url", mode="before")
     @classmethod
@@ -180,8 +187,7 @@ class Settings(BaseSettings):
         """Blank: the default; `~/pbdata` (quoted, so no shell expanded it): the home's, not a folder named ~."""
         if isinstance(value, str) and not value.strip():
             return DEFAULT_DATA_DIR
-        value = _unexpanded(_as_written(value))
-        return Path(value).expanduser() if isinstance(value, str) and value.startswith("~") else value
+        return _homed(value)
 
     @model_validator(mode="after")
     def _secret_files(self) -> Settings:

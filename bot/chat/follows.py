@@ -111,8 +111,8 @@ class FollowService:
             time=FOLLOW_TIME,
             timezone=zone or "UTC",
             days=FOLLOW_DAYS,
-            limit=current.limit if current else self._defaults.limit,
-            min_upvotes=current.min_upvotes if current else self._defaults.min_upvotes,
+            limit=self._defaults.limit,  # a follow has no size of its own: the deployment's (it kept the first)
+            min_upvotes=self._defaults.min_upvotes,
             person=person,
         )
         now = self._clock()

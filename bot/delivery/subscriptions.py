@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, delete, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.delivery.digest import DigestOptions
@@ -347,6 +347,14 @@ class SubscriptionStore:
             return await changed(
                 conn, update(subscriptions).where(_is(channel)).values(timezone=zone, updated_at=since)
             )
+
+    async def size_follows(self, limit: int, min_upvotes: int) -> int:
+        """People's follows made the deployment's `[digest]` size (they have none of their own; each kept
+        the one of its first `follow`); how many changed."""
+        other = or_(subscriptions.c.limit != limit, subscriptions.c.min_upvotes != min_upvotes)
+        resized = update(subscriptions).where(subscriptions.c.person.is_not(None), other)
+        async with self._engine.begin() as conn:
+            return (await conn.execute(resized.values(limit=limit, min_upvotes=min_upvotes))).rowcount
 
     async def set_status(self, channel: ChannelRef, status: str | None) -> None:
         async with self._engine.begin() as conn:

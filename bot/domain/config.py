@@ -28,7 +28,7 @@ from pydantic_core import ErrorDetails, InitErrorDetails
 
 from bot.domain.channels import not_a_channel, parse_channel
 from bot.domain.errors import ConfigError, UsageError
-from bot.domain.filters import check_entry
+from bot.domain.filters import check_entry, entry_key
 from bot.domain.models import UNSEEN, ZERO_WIDTH_CHARS
 from bot.domain.our_words import plainly, said_at_once, unreadable
 from bot.domain.weekdays import digest_days, parse_weekday
@@ -129,6 +129,25 @@ def file_topic(topic: str) -> str:
 FileTopic = typing.Annotated[str, AfterValidator(file_topic)]
 
 
+def one_way_each(topics: Sequence[str]) -> dict[str, str]:
+    """Each topic by what it is compared by (`entry_key`), as first written (`Diffusion, diffusion` is one);
+    a ValueError for one both wanted and left out (`robotics, -robotics`: a digest of nothing, every day)."""
+    once: dict[str, str] = {}
+    for entry in topics:
+        once.setdefault(entry_key(entry), entry)
+    if both := next((k for k in once if not k.startswith("-") and f"-{k}" in once), None):
+        raise ValueError(f"“{once[both]}” is both wanted and left out: keep one of them")
+    return once
+
+
+def _file_topics(topics: tuple[str, ...]) -> tuple[str, ...]:
+    """The file's topics, none both wanted and left out, none twice (chat takes the first of two)."""
+    if len(one_way_each(topics)) < len(topics):
+        twice = next(t for n, t in enumerate(topics) if entry_key(t) in map(entry_key, topics[:n]))
+        raise ValueError(f"{_shown(twice, 40)} is listed twice: keep one")
+    return topics
+
+
 def check_topics(topics: Sequence[str], known: Collection[str] = ()) -> tuple[str, ...]:
     """At most MAX_TOPICS topics, each `check_topic`'s; those in `known` (saved before) are not checked
     again: a rule added since must not block a new one."""
@@ -188,6 +207,11 @@ class DigestDefaults(_Strict):
             count_topics(value) if isinstance(value, list | tuple) else value
         )  # (eleven: said before each one's fault)
 
+    @field_validator("topics")
+    @classmethod
+    def _one_way_each(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _file_topics(value)  # (`["diffusion", "-diffusion"]`: an empty digest every day, unsaid)
+
 
 class SubscriptionConfig(_Strict):
     channel: str
@@ -242,6 +266,11 @@ class SubscriptionConfig(_Strict):
         return (
             count_topics(value) if isinstance(value, list | tuple) else value
         )  # (eleven: said before each one's fault)
+
+    @field_validator("topics")
+    @classmethod
+    def _one_way_each(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _file_topics(value)  # (`["diffusion", "-diffusion"]`: an empty digest every day, unsaid)
 
     @field_validator("time")
     @classmethod

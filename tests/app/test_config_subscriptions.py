@@ -100,3 +100,26 @@ async def test_a_config_files_topic_with_a_typo_is_warned_of_at_run(
         "slack:C1, subscribed in paperboy.toml: Did you mean “diffusion”? No paper holds “difusion”. Fix its topics"
         " there."
     ]
+
+
+async def test_peoples_follows_take_the_digest_size_run_starts_with(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A follow has no size of its own, and kept the `[digest] limit` of its first `follow` for good: a
+    deployer's new limit never reached it (QA s77). Without the file, kept as they are."""
+    from bot.app.bootstrap import seed_subscriptions
+    from bot.domain.config import DigestDefaults
+
+    person = Subscription(ChannelRef("slack", "D0001", "T1"), ("agents",), limit=5, person="U1")
+    channel = Subscription(ChannelRef("slack", "C0001", "T1"), limit=5)  # a channel's `top 5`: its own
+    async with open_services(settings, FileConfig()) as services:
+        for each in (person, channel):
+            await services.subscriptions.save(each)
+        bigger = FileConfig(digest=DigestDefaults(limit=7, min_upvotes=3))
+        await seed_subscriptions(services.subscriptions, bigger, Path("config/paperboy.toml"))  # no file there
+        assert [s.limit for s in await services.subscriptions.all()] == [5, 5]
+        with caplog.at_level(logging.INFO):
+            await seed_subscriptions(services.subscriptions, bigger, None)
+        sizes = {s.channel.channel: (s.limit, s.min_upvotes) for s in await services.subscriptions.all()}
+    assert sizes == {"D0001": (7, 3), "C0001": (5, 0)}
+    assert "people's follows take [digest]'s size, top 7: 1 changed" in caplog.text

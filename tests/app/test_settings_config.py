@@ -197,6 +197,18 @@ def test_a_topic_the_file_would_never_match_is_refused(topics: str, said: str) -
     assert str(refused.value) == f"paperboy.toml: subscriptions[0].topics[0]: {said}"
 
 
+def test_a_files_topic_both_wanted_and_left_out_or_listed_twice_is_refused() -> None:
+    """`["diffusion", "-diffusion"]` gave an empty digest every day, said nowhere; chat and `digest --topic`
+    refuse it (QA s77). A topic twice (`Diffusion`, `diffusion`) was kept twice."""
+    file = '[digest]\ntopics = ["agents", "-Agents"]\n[[subscriptions]]\nchannel = "console:x"\n'
+    with pytest.raises(ConfigError) as refused:
+        parse_config(file + 'topics = ["diffusion", "robotics", "Diffusion"]\n', "paperboy.toml")
+    assert str(refused.value).split("\n") == [
+        "paperboy.toml: digest.topics: “agents” is both wanted and left out: keep one of them",
+        "  also subscriptions[0].topics: 'Diffusion' is listed twice: keep one",
+    ]
+
+
 def test_a_zero_width_character_pasted_into_a_files_topic_is_dropped_as_chat_drops_it() -> None:
     """`diff\u200busion` (a zero-width space, pasted from a web page) matched no paper, and looked right."""
     config = parse_config(
@@ -490,6 +502,8 @@ def test_a_data_dir_given_with_a_tilde_is_in_the_home(monkeypatch: pytest.Monkey
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("PAPERBOY_DATA_DIR", "~/pbdata")
     assert load_settings().data_dir == tmp_path / "pbdata"
+    monkeypatch.setenv("PAPERBOY_CONFIG", "~/paperboy.toml")  # the same rule (QA s77: "no such config file")
+    assert load_settings().config == tmp_path / "paperboy.toml"
 
 
 def test_a_public_url_without_a_host_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -27,9 +27,9 @@ from bot.chat.commands.options import (
     without_marks,
 )
 from bot.chat.commands.typed import HELP_SAID, SHOW_SAID, STOP_SAID, add_token, close_part, closed_quotes, tokens_of
-from bot.domain.config import check_topics
+from bot.domain.config import check_topics, one_way_each
 from bot.domain.errors import UsageError
-from bot.domain.filters import entry_key, kind, sought, split_entry, unquoted
+from bot.domain.filters import kind, sought, split_entry, unquoted
 from bot.domain.weekdays import parse_weekday
 from bot.domain.words import as_ours, edits
 
@@ -348,13 +348,8 @@ def checked_topics(typed: list[str]) -> tuple[str, ...]:
                 f" a dash: `{every} -robotics`)"
             )
         entries = [entry for entry in entries if kind(entry)[0] == "excluded"]
-    once: dict[str, str] = {}
-    for entry in entries:  # `Diffusion, diffusion` is one topic, as the first typed it
-        once.setdefault(entry_key(entry), entry)
-    if both := next((k for k in once if not k.startswith("-") and f"-{k}" in once), None):  # `robotics, -robotics`
-        raise UsageError(f"“{once[both]}” is both wanted and left out: keep one of them")
-    try:
-        return check_topics(tuple(once.values()))
+    try:  # `Diffusion, diffusion` is one topic, as the first typed it; `robotics, -robotics` is refused
+        return check_topics(tuple(one_way_each(entries).values()))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
