@@ -141,11 +141,9 @@ def one_way_each(topics: Sequence[str]) -> dict[str, str]:
 
 
 def _file_topics(topics: tuple[str, ...]) -> tuple[str, ...]:
-    """The file's topics, none both wanted and left out, none twice (chat takes the first of two)."""
-    if len(one_way_each(topics)) < len(topics):
-        twice = next(t for n, t in enumerate(topics) if entry_key(t) in map(entry_key, topics[:n]))
-        raise ValueError(f"{_shown(twice, 40)} is listed twice: keep one")
-    return topics
+    """The file's topics, none both wanted and left out; one listed twice is one, the first written, as chat
+    takes it (not refused: a file that ran before still starts)."""
+    return tuple(one_way_each(topics).values())
 
 
 def check_topics(topics: Sequence[str], known: Collection[str] = ()) -> tuple[str, ...]:
