@@ -94,11 +94,14 @@ class FollowService:
         current = await self._subscriptions.of_person(platform, workspace, person)
         channel = ChannelRef(platform, dm, workspace or (current.channel.workspace if current else ""))
         moved = current.channel if current is not None and current.channel != channel else None  # a new direct
-        known = {entry_key(t) for t in current.topics} if current else set()
+        had = current.topics if current else ()
+        narrowed = tuple(t for t in had if not t.startswith("-")) if command.every_paper else ()  # `everything …`
+        had = tuple(t for t in had if t not in narrowed)
+        known = {entry_key(t) for t in had}
         added = tuple(t for t in command.topics if entry_key(t) not in known)
         turned = {_opposite(t) for t in added}  # `follow -robotics` while following “robotics”: the new one wins
-        replaced = tuple(t for t in (current.topics if current else ()) if entry_key(t) in turned)
-        topics = tuple(t for t in (current.topics if current else ()) if t not in replaced) + added
+        replaced = tuple(t for t in had if entry_key(t) in turned)
+        topics = tuple(t for t in had if t not in replaced) + added
         try:
             check_topics(topics, known=current.topics if current else ())
         except ValueError as exc:
@@ -121,6 +124,8 @@ class FollowService:
         saved = await self._subscriptions.of_person(platform, workspace, person) or subscription  # since when owed
         header = "Your digest resumes" if current is not None and current.status and not added else _followed(added)
         notes = tuple(_turned(t) for t in replaced) + (() if zone else (words.no_zone,)) + _every_paper_but(topics)
+        if narrowed:
+            notes += (f"Every paper now: {describe(narrowed)} no longer narrow{'s' * (len(narrowed) == 1)} it.",)
         notes += joined(added)
         notes += tuple(await misspelt(added, "To follow that instead, unfollow this topic and follow that."))
         return _post(

@@ -124,3 +124,18 @@ def test_with_none_it_says_so(
     monkeypatch.chdir(tmp_path)
     assert _listed(capsys).strip().startswith("0 subscriptions, 0 follow digests")
     assert json.loads(_listed(capsys, "--json")) == []
+
+
+def test_a_config_entry_for_the_very_channel_of_a_chat_subscription_is_said_to_replace_it() -> None:
+    """`subscribe` typed in `console:ops`, and the file naming `console:ops` too: listed twice, the chat one
+    as plain "made in chat", `replaced_by` null, where `run` replaces it (QA s77)."""
+    from bot.app.cli.subscriptions import _taker
+    from bot.delivery.subscriptions import Subscription
+    from bot.domain.channels import ChannelRef
+
+    ops, named = ChannelRef("console", "ops"), ChannelRef("slack", "C0001", "T0001")
+    unnamed = {("slack", "C0001"): ChannelRef("slack", "C0001")}
+    assert _taker(Subscription(ops), unnamed, {ops}) == ops
+    assert _taker(Subscription(named), unnamed, {ops}) == ChannelRef("slack", "C0001")  # as before
+    assert _taker(Subscription(ops, source="config"), unnamed, {ops}) is None  # the file's own
+    assert _taker(Subscription(ChannelRef("console", "dev")), unnamed, {ops}) is None

@@ -139,7 +139,8 @@ def test_what_was_misread_silently_is_refused_saying_why(text: str, hint: str) -
 def test_every_paper_but_those_left_out_is_what_it_says(text: str) -> None:
     """“everything” was saved as a topic (a digest of no paper), “all papers” refused as common words."""
     assert parse_command(text) == Subscribe(topics=("-robotics",))
-    assert parse_command(text.replace("subscribe", "follow")) == Follow(("-robotics",))
+    every = text != "subscribe -robotics"  # what a follower followed before goes too
+    assert parse_command(text.replace("subscribe", "follow")) == Follow(("-robotics",), every_paper=every)
 
 
 @pytest.mark.parametrize(

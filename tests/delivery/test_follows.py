@@ -5,6 +5,7 @@ channel's, once, at 09:00 in the person's own zone on weekdays (daylight saving 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -33,7 +34,7 @@ async def follow(world: World, text: str, zone: str | None, *, person: str = "U0
     command = parse_command(text)
     assert isinstance(command, Follow), command
     post = await follows(world).follow(
-        Follow(command.topics, timezone=zone), "slack", person, dm, "T0001", direct=True, words=PHRASES
+        replace(command, timezone=zone), "slack", person, dm, "T0001", direct=True, words=PHRASES
     )
     return "\n".join((post.header, *post.text))
 
@@ -106,6 +107,17 @@ async def test_several_follows_are_one_dm_subscription_and_unfollow_takes_one_of
     assert await world.subscriptions.all() == []
     nothing = await service.follows("slack", "T0001", "U0001")
     assert "You follow nothing yet" in nothing.text[0]
+
+
+async def test_following_everything_drops_the_topics_followed_before(world: World) -> None:
+    """`follow everything -robotics`, of a follower of `agents`, kept “agents” and added “-robotics”: every
+    paper was asked for and never given, without a word (QA s77)."""
+    world.clock.now = utc(2026, 6, 1, 12)
+    await follow(world, "follow agents, author:Ann Lee, -quantum", "UTC")
+    said = await follow(world, "follow everything -robotics", "UTC")
+    current = await world.subscriptions.of_person("slack", "T0001", "U0001")
+    assert current is not None and current.topics == ("-quantum", "-robotics")
+    assert "Every paper now: “agents”, by “Ann Lee” no longer narrow it." in said
 
 
 async def test_unfollow_takes_a_topic_as_follows_lists_it(world: World) -> None:

@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
             if json_:
                 print_json(
                     [
-                        _as_json(s, note, lines, _taker(s, unnamed), not note and s.channel in gone)
+                        _as_json(s, note, lines, _taker(s, unnamed, in_file), not note and s.channel in gone)
                         for s, note, lines in described
                     ]
                 )
@@ -78,18 +78,21 @@ def register(app: typer.Typer) -> None:
                 said[0] += f"; in the config file, {', '.join(changes)}: `paperboy run` takes the file as it starts"
             for s, note, lines in described:
                 mark = GONE if not note and s.channel in gone else note
-                said += ["", _title(s, mark, _taker(s, unnamed)), *(f"  {line}" for line in lines)]
+                said += ["", _title(s, mark, _taker(s, unnamed, in_file)), *(f"  {line}" for line in lines)]
             out.print("\n".join(said), markup=False, soft_wrap=True)  # a line a subscription's part, unwrapped
 
         running.with_services(work, ensure=False)
 
 
-def _taker(s: Subscription, unnamed: dict[tuple[str, str], ChannelRef]) -> ChannelRef | None:
-    """The config file's entry naming no workspace that takes over this chat subscription's channel at
-    the next `run`, if one does (one-workspace mode: the channel would otherwise get two digests)."""
-    if s.source == "config" or s.person or not s.channel.workspace:
+def _taker(s: Subscription, unnamed: dict[tuple[str, str], ChannelRef], in_file: set[ChannelRef]) -> ChannelRef | None:
+    """The config file's entry that takes over this chat subscription's channel at the next `run`, if one
+    does: one naming the same channel (it was said of none: QA s77), or it without its workspace
+    (one-workspace mode: the channel would otherwise get two digests)."""
+    if s.source == "config" or s.person:
         return None
-    return unnamed.get((s.channel.platform, s.channel.channel))
+    if s.channel in in_file:
+        return s.channel
+    return unnamed.get((s.channel.platform, s.channel.channel)) if s.channel.workspace else None
 
 
 def _title(s: Subscription, note: str | None, taker: ChannelRef | None) -> str:

@@ -111,6 +111,7 @@ class Follow:
 
     topics: tuple[str, ...]
     timezone: str | None = None  # the person's zone (Slack: their profile's; Discord: the option)
+    every_paper: bool = False  # `follow everything -robotics`: the topics followed before go too
     elsewhere: bool = False  # typed in another conversation than the one the digest comes to (Slack: a DM
 
 

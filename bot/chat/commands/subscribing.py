@@ -388,9 +388,11 @@ def parse_follow(word: str, rest: str, text: str) -> Command:
             )
     try:
         closed_quotes(rest)
-        return Follow(checked_topics(parts))
+        topics = checked_topics(parts)
     except UsageError as exc:
         return Unknown(text, str(exc))
+    every = every_paper_among([entry for part in parts for entry in split_entry(part)])  # (read above)
+    return Follow(topics, every_paper=every)  # (`everything -robotics` was “-robotics”, added to the rest)
 
 
 _FOLLOW_WHEN = re.compile(r"\s+(?:daily|weekly|every\s+day|each\s+day)\Z")
