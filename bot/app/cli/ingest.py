@@ -135,8 +135,11 @@ def register(app: typer.Typer) -> None:
                 markup=False,
                 soft_wrap=True,  # one line, piped or not: `| grep`, a log
             )
-            for day, reason in report.failed.items():
-                err.print(f"paperboy: {day.isoformat()} failed: {reason}", markup=False)
+            for day, reason in report.failed.items():  # its listing stored, arXiv's details not: said so
+                when = day.isoformat()
+                said = f"{when} failed: {reason}" if day not in report.fetched else f"{when} is stored, but {reason}"
+                more = f" (the next `paperboy sync --date {when}` asks again)" if day in report.fetched else ""
+                err.print(f"paperboy: {said}{more}", markup=False)
             if c.new_listings or c.new_papers or c.updated_papers:
                 await _indexed(services)
             if stopped is not None:
