@@ -327,8 +327,9 @@ async def _whispered(
     text, blocks = message
     try:
         await client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks, thread_ts=str(thread))
-    except SlackApiError as exc:
-        log.info("could not answer %s alone in %s (%s): answered in the thread", user, channel, error_code(exc))
+    except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:  # (the save is stored: it is said anyway)
+        why = error_code(exc) if isinstance(exc, SlackApiError) else type(exc).__name__
+        log.info("could not answer %s alone in %s (%s): answered in the thread", user, channel, why)
         return False
     return True
 

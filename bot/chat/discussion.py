@@ -77,8 +77,9 @@ PLAINLY = {word: ask for group, ask in SYNONYMS for word in group} | {ask: ask f
 ASKED_BY = PLAINLY | {word: ask for group, ask in MENTIONED for word in group}
 STRONG = frozenset(ASKED_BY)  # not the weak "who", nor these:
 # words that ask only when no other does: "what is this about?", "link?" ("link to the code" asks for the code)
-# "what's new in this paper?" (its contribution: it got the one-line help)
-WEAK = {"about": "summary", "new": "summary", "link": LINKS, "links": LINKS, "url": LINKS, "arxiv": LINKS}
+WEAK = {"about": "summary", "link": LINKS, "links": LINKS, "url": LINKS, "arxiv": LINKS}
+# "what's new in this paper?": its contribution, the summary (it got the one-line help); not "anything new?"
+_NEW_IN_IT = re.compile(r"(?i)\bwhat(?:'s|’s|\s+is)\s+new\s+(?:in|about)\s+(?:this|it|the)\b")
 WROTE = frozenset({"wrote", "write", "writes", "written", "authored", "behind", "made", "did"})  # "who wrote it?"
 # "no code needed", "not the code", "don't need the summary": not a question of it ("don't" reads as "don t")
 NOT = frozenset({"no", "not", "without", "nor", "never", "don", "dont", "doesn", "doesnt"})
@@ -192,6 +193,8 @@ def what_is_asked(text: str, weak: bool = True) -> str | None:
     words = _words(text)
     if asked := next((ASKED_BY[word] for word in words if word in ASKED_BY), None):
         return asked
+    if _NEW_IN_IT.search(text):
+        return "summary"
     if "who" in words and not WROTE.isdisjoint(words):  # "who wants to present this?" asks for no authors
         return "authors"
     if weak and (asked := next((WEAK[word] for word in words if word in WEAK), None)):

@@ -574,7 +574,7 @@ class ChatService:
         thread = mention.thread
         arxiv_id = await self._ledger.thread_paper(mention.platform, mention.channel, thread) if thread else None
         named = papers_named(mention.text)
-        if arxiv_id and len(named) == 1 and named[0] != arxiv_id and _THIS_TOO.search(mention.text):
+        if arxiv_id and len(named) == 1 and named[0] != arxiv_id and _cites_this_too(mention.text):
             named = [arxiv_id, named[0]]  # `cite this and 2606.99902`: the thread's paper too (it was left out)
         if len(named) > 1:
             return [await self._several(mention, named)]
@@ -734,9 +734,19 @@ def _said_once(line: str) -> list[Post]:
 # a search typed with the command's name before its topic (`search diffusion`, `search: diffusion`)
 # "this" beside another paper named, in a paper's thread: the thread's paper and that one (`cite this and
 # 2606.99902`, `save 2606.99902 and this one`)
-_THIS_TOO = re.compile(
-    r"(?i)\b(?:this|it)(?:\s+(?:paper|one))?\s*(?:,|\band\b|&|\+)|(?:,|\band\b|&|\+)\s*(?:this|it)\b"
-)
+_THIS_TOO = re.compile(r"(?i)\b(?:this|it)(?:\s+(?:paper|one))?\s*(?:\band\b|&|\+)|(?:\band\b|&|\+)\s*(?:this|it)\b")
+
+
+def _cites_this_too(text: str) -> bool:
+    """Whether a mention in a paper's thread cites, saves or unsaves "this" and another paper it names (`cite
+    this and 2606.99902`, `save 2606.99902 and this one`): the thread's paper is one of them. Not another
+    question (`summary of 2606.99902, it looks related`: that paper's summary, not a bibliography)."""
+    if _THIS_TOO.search(text) is None:
+        return False
+    command = parse_command(unmentioned(text))
+    return isinstance(command, Save | Unsave) or (isinstance(command, Ask) and command.question == "cite")
+
+
 _NAMED_SEARCH = re.compile(r"(?i)search\s*:?\s+(?=[^\s\"'])")
 
 

@@ -131,7 +131,9 @@ class Subscription:
             after = self.next_delivery(after + timedelta(minutes=1))
         if after == due:
             return ""
-        then = f"; else {self._when(after)}" if after is not None and self._weekday(after) else ""
+        then = (
+            f"; if not, the first weekday's: {self._when(after)}" if after is not None and self._weekday(after) else ""
+        )
         return f", if Hugging Face lists papers that day (at weekends it seldom does){then}"
 
     def _weekday(self, instant: datetime) -> bool:

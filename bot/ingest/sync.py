@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the sources and the search stack are imported by whoever bu
     from bot.sources.huggingface import DayAnswer, HuggingFace
 
 Progress = Callable[[date, int], None]  # (day done, listings it had)
+ARXIV_DETAILS = "details from arXiv: "  # a day's failure that is arXiv's alone (its listing is stored)
 
 
 @dataclass
@@ -147,7 +148,7 @@ class Syncer:
         try:
             found = await self._arxiv.papers(ids)
         except SourceError as exc:
-            report.failed.setdefault(day, f"details from arXiv: {exc}")
+            report.failed.setdefault(day, f"{ARXIV_DETAILS}{exc}")
             return 0
         papers = [
             mine.model_copy(update={"abstract": mine.abstract or p.abstract, "authors": mine.authors or p.authors})

@@ -299,6 +299,7 @@ def test_today_with_polite_words_is_today(typed: str) -> None:
         ("today all", Today(50)),
         ("today's papers, all", Today(50)),
         ("today top", Today()),
+        ("today top three", Today(3)),  # a count in words (review s77: refused as "1 to 50")
     ],
 )
 def test_today_takes_how_many_papers(typed: str, meant: Today) -> None:
@@ -306,8 +307,8 @@ def test_today_takes_how_many_papers(typed: str, meant: Today) -> None:
 
 
 @pytest.mark.parametrize(
-    "typed", ["today top 80", "today top 0", "today ²", "today top -3", "today top three"]
-)  # (QA s77: the last two were searches for "top -3" and "top three")
+    "typed", ["today top 80", "today top 0", "today ²", "today top -3", "today +5"]
+)  # (QA s77: `today top -3` was a search for "top -3"; `today top three` is three)
 def test_today_refuses_a_number_it_cannot_show(typed: str) -> None:
     said = parse_command(typed)
     assert isinstance(said, Unknown)

@@ -475,11 +475,18 @@ async def test_this_and_another_paper_in_a_thread_are_both(june_store: PaperStor
     """`cite this and 2605.31264` in GrepSeek's thread gave the other's BibTeX alone, GrepSeek's left out
     without a word; another paper named with no question got "Ask me in this thread", whose answers are
     then of the thread's paper (QA s77)."""
-    both, named = await asked_in_thread(
-        june_store, "<@UBOT> cite this and 2605.31264", "<@UBOT> compare with 2605.31264"
+    asked = (  # the last three: another question, or "it" beside a comma, of the paper named alone (review s77)
+        "cite this and 2605.31264",
+        "compare with 2605.31264",
+        "summary of 2605.31264, it looks related",
+        "cite 2605.31264, it is the follow-up",
+        "authors of this and 2605.31264",
     )
+    both, named, summary, cite, authors = await asked_in_thread(june_store, *(f"<@UBOT> {text}" for text in asked))
     assert both.code is not None and PAPER in both.code and "2605.31264" in both.code
     assert named.text[0].startswith("Ask me with the paper named:") and "2605.31264" in named.text[0]
+    assert summary.header.startswith("Summary · ") and cite.code and PAPER not in cite.code
+    assert not authors.header.startswith("Cite")
 
 
 async def test_a_threads_news_that_ended_says_when_not_to_look_elsewhere(june_store: PaperStore) -> None:

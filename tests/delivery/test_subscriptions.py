@@ -146,19 +146,13 @@ async def test_settings_says_today_s_digest_is_still_to_come(store: PaperStore) 
     assert settings[3] == "Next digest: Wednesday 3 June, 09:00 JST"
 
 
+WEEKEND = ", if Hugging Face lists papers that day (at weekends it seldom does)"
+MONDAY = "; if not, the first weekday's: Monday 14 December, 09:00 UTC"
+
+
 @pytest.mark.parametrize(
     ("days", "said"),
-    [
-        (
-            "daily",
-            ", if Hugging Face lists papers that day (at weekends it seldom does); else Monday 14 December, 09:00 UTC",
-        ),
-        (
-            "mon,sat",
-            ", if Hugging Face lists papers that day (at weekends it seldom does); else Monday 14 December, 09:00 UTC",
-        ),
-        ("sat", ", if Hugging Face lists papers that day (at weekends it seldom does)"),  # no weekday: none named
-    ],
+    [("daily", WEEKEND + MONDAY), ("mon,sat", WEEKEND + MONDAY), ("sat", WEEKEND)],  # `sat`: no weekday, none named
 )
 def test_a_next_digest_at_a_weekend_says_it_comes_only_if_papers_are_listed(days: str, said: str) -> None:
     """`days mon,sat` (and `daily`, once Friday's was out) said "Next digest: Saturday 12 December", a day

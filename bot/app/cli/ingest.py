@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
         no_embed: Annotated[bool, NO_EMBED] = False,
     ) -> None:
         """Fetch listings from Hugging Face (and details from arXiv where needed) into the store."""
-        from bot.ingest.sync import SyncStopped, recent_days
+        from bot.ingest.sync import ARXIV_DETAILS, SyncStopped, recent_days
 
         if days is not None and date_ is not None:
             raise UsageError("give either --days or --date, not both")
@@ -136,10 +136,10 @@ def register(app: typer.Typer) -> None:
                 soft_wrap=True,  # one line, piped or not: `| grep`, a log
             )
             for day, reason in report.failed.items():  # its listing stored, arXiv's details not: said so
-                when = day.isoformat()
-                said = f"{when} failed: {reason}" if day not in report.fetched else f"{when} is stored, but {reason}"
-                more = f" (the next `paperboy sync --date {when}` asks again)" if day in report.fetched else ""
-                err.print(f"paperboy: {said}{more}", markup=False)
+                when, details = day.isoformat(), reason.removeprefix(ARXIV_DETAILS)
+                stored = f"{when} is stored without arXiv's details ({details}): the next `paperboy sync --date {when}`"
+                said = f"{stored} asks again" if day in report.fetched else f"{when} failed: {reason}"
+                err.print(f"paperboy: {said}", markup=False)
             if c.new_listings or c.new_papers or c.updated_papers:
                 await _indexed(services)
             if stopped is not None:

@@ -55,10 +55,18 @@ NONE_INSTALLED = (
 )
 
 
+def _unprintable(char: str) -> bool:
+    """A control character, a line or paragraph separator, or a text direction override: what could draw
+    another line, or turn one, in a terminal (not the joiners of Persian words or emoji sequences)."""
+    return (
+        unicodedata.category(char) in ("Cc", "Zl", "Zp") or "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069"
+    )
+
+
 def _line(one: Installed) -> str:
     """`slack:T0123456  Acme Research · installed 2 November 2026 · 3 channels (1 stopped), 2 follows`, and
     what is wrong with its token, if anything."""
-    shown = " ".join("".join(c if unicodedata.category(c)[0] != "C" else " " for c in one.name).split())
+    shown = " ".join("".join(" " if _unprintable(c) else c for c in one.name).split())
     name = f"{shown} (org-wide install)" if one.org_wide else shown  # (a name's escape codes, newlines: as spaces)
     channels = counted(one.channels, "channel")
     if one.stopped:
@@ -90,7 +98,9 @@ def _departed_line(one: Departed) -> str:
     team = f"{one.platform}:{one.workspace}"
     kept = [channels, counted(one.follows, "follow")]  # (votes and reading lists were kept unsaid)
     kept += [counted(one.votes, "vote")] * bool(one.votes) + [counted(one.saved, "saved paper")] * bool(one.saved)
-    resumes = "an install there resumes its digests" if one.channels or one.follows else "an install there keeps it"
+    resumes = (
+        "an install there resumes its digests" if one.channels or one.follows else "an install there finds it again"
+    )
     return (
         f"{team}  not installed · {', '.join(kept)} · its data is kept: {resumes}; `paperboy forget --team {team}`"
         " erases it"
