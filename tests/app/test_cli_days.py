@@ -239,8 +239,8 @@ def test_a_sync_whose_arxiv_details_failed_still_says_it_synced_the_day(tmp_path
     with api.serve() as url:
         run = cli_runner(tmp_path, url)("sync", "--date", "2026-06-02", "--no-embed")
     assert run.out.startswith("Synced 1 day (2026-06-02):"), run.out
-    assert "2026-06-02 is stored, but details from arXiv" in run.err  # not "failed", of a day stored (QA s77)
-    assert "(the next `paperboy sync --date 2026-06-02` asks again)" in run.err
+    assert "2026-06-02 is stored without arXiv's details (arXiv (HTTP 400)" in run.err  # not "failed" (QA s77)
+    assert run.err.rstrip().endswith("): the next `paperboy sync --date 2026-06-02` asks again")
 
 
 @pytest.mark.parametrize(("word", "back"), [("yesterday", 1), ("Today", 0)])
