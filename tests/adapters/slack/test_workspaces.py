@@ -86,7 +86,7 @@ async def test_a_workspace_that_uninstalled_is_listed_with_the_data_it_left(mult
     listed = Departed("slack", "T0003", channels=0, stopped=0, follows=0, votes=2, saved=1)  # (QA s77: unsaid)
     assert _departed_line(listed) == (
         "slack:T0003  not installed · 0 channels, 0 follows, 2 votes, 1 saved paper · its data is kept: an install"
-        " there keeps it; `paperboy forget --team slack:T0003` erases it"
+        " there finds it again; `paperboy forget --team slack:T0003` erases it"
     )
     await forget(multi.store.engine, "slack", "T0001")
     assert await departed(multi.store.engine) == []
