@@ -200,7 +200,7 @@ def post_message(post: Post, *, share: bool = False) -> Message:
     "…and N more" ends it when not every card fits; code it cannot hold whole goes as the post's
     `file`, attached, when it names one (`@paperboy cite A … J`: it lost six entries of ten)."""
     if goes_as_file(post, lambda: _message(post, share=share, note=False, single=True)[1]) and post.code and post.file:
-        return attached(post, post.code, post.file)
+        return attached(post, post.code, post.file, share=share)
     return _message(post, share=share, note=True, single=True)[0]
 
 
@@ -209,13 +209,14 @@ def post_messages(post: Post, *, share: bool = False) -> list[Message]:
     list in pieces of its lines), at most `MOST_MESSAGES`; code one message cannot hold whole goes as
     the post's `file`, attached, when it names one (a reading list's BibTeX, all of it)."""
     if goes_as_file(post, lambda: _message(post, share=share, note=False)[1]) and post.code and post.file:
-        return [attached(post, post.code, post.file)]
+        return [attached(post, post.code, post.file, share=share)]
     return in_messages(post, lambda part, last: _message(part, share=share, note=last))
 
 
-def attached(post: Post, code: str, name: str) -> Message:
-    """The post's header and text, with its code as a file of this name."""
-    message = _message(replace(post, code=None, footer=None), share=False, note=True)[0]
+def attached(post: Post, code: str, name: str, *, share: bool = False) -> Message:
+    """The post's header and text (and cards, with `share` their Share buttons), with its code as a file of
+    this name."""
+    message = _message(replace(post, code=None, footer=None), share=share, note=True)[0]
     entries = len(entries_of(code))
     message.content = cut(f"{message.content}\nAll {entries} entries are in the attached `{name}`.", CONTENT)
     message.files.append((name, code))

@@ -411,8 +411,8 @@ _REFUSALS = {
         "Slack sent no authorization code back, so nothing was installed. Start again from the install page."
     ),
     "invalid_code": (
-        "Slack did not accept the authorization code (expired, already used, or the app's client id and "
-        "secret do not match), so nothing was installed. Start again from the install page."
+        "Slack did not accept the authorization code (it expired, or was already used), so nothing was"
+        " installed. Start again from the install page."  # (a client id and secret that do not match: their own page)
     ),
     "storage_error": "The install could not be saved (the database did not answer). Try again in a moment.",
 }

@@ -91,8 +91,9 @@ class Catalog:
         """The paper from arXiv, Hugging Face having failed (`down`); if arXiv fails too, both said."""
         try:
             return await arxiv.paper(arxiv_id)
-        except NotFound:
-            raise down from None
+        except NotFound as missing:  # both said: arXiv's answer was left out (`paper ID` named Hugging Face's alone)
+            said = f"{down}; {missing}"
+            raise type(down)(down.source, down.reason, status=down.status, wait=down.wait, said=said) from None
         except SourceError as too:  # "Hugging Face (HTTP 503): …; arXiv (HTTP 503): …", each as it said
             kind = SourceUnavailable if _unreachable(down, too) else SourceError
             raise kind(f"{down.source} and {too.source}", f"{down.reason}; {too}", said=f"{down}; {too}") from None

@@ -6,7 +6,7 @@ from typing import Any, cast
 import httpx
 import pytest
 
-from bot.domain.errors import DayNotStored, InvalidPaperId, NotFound, SourceUnavailable
+from bot.domain.errors import DayNotStored, InvalidPaperId, NotFound, SourceError, SourceUnavailable
 from bot.ingest.catalog import Catalog
 from bot.ingest.snapshot import snapshot_info
 from bot.ingest.sync import Syncer, recent_days
@@ -420,6 +420,11 @@ async def test_a_paper_someone_waits_for_is_asked_of_arxiv_when_hugging_face_ask
     fake_api.arxiv["2401.09999"] = atom_answer(atom_entry("2401.09999v1", "A paper arXiv has"))
     assert (await catalog.paper("2401.09999")).title == "A paper arXiv has"
     assert 60 not in sleeps.waits
+    fake_api.fail("/api/papers/2401.09998", *[Answer(429, b"{}", {"Retry-After": "60"})] * 4)  # and arXiv lacks it:
+    with pytest.raises(SourceError) as both:  # each said (only Hugging Face's 429 was: QA s77)
+        await catalog.paper("2401.09998")
+    assert str(both.value).startswith("Hugging Face (HTTP 429)")
+    assert str(both.value).endswith("; arXiv has no paper 2401.09998")
 
 
 @pytest.mark.slow
