@@ -38,7 +38,7 @@ from adapters.discord.servers import ServerMembership
 from adapters.discord.slash import papers_group
 from adapters.discord.wording import REPLY_TO_A_CARD, shared
 from bot.chat.commands import Command, Subscribe
-from bot.chat.discussion import asks_to_save, names_a_question
+from bot.chat.discussion import asks_of_reading_list, names_a_question
 from bot.chat.replies import replied
 from bot.chat.service import ChatService, Mention
 from bot.community.service import Community
@@ -248,7 +248,7 @@ class PaperBot(discord.Client):
         """A direct message with the bot (a personal digest's cards) has no threads, and the bot is the only
         one to talk to there: a question named outright (or the bot named) in a Reply to one of its cards
         is asked about that card's paper; one that replies to nothing is told how to ask."""
-        if not (names_a_question(message.content) or asks_to_save(message.content) or self._named_in(message)):
+        if not (names_a_question(message.content) or asks_of_reading_list(message.content) or self._named_in(message)):
             return  # chatter (`save`, as a Reply to a card: that card's paper onto their reading list)
         where = str(message.channel.id)
         card = await self._card_replied_to(where, message.reference)

@@ -50,7 +50,7 @@ from adapters.slack.surfaces import register as register_surfaces
 from adapters.slack.wording import NOT_A_MEMBER, shared
 from bot.chat.channel_digest import saved_a_digest
 from bot.chat.commands import Subscribe, parse_command
-from bot.chat.discussion import asks_to_save, names_a_question
+from bot.chat.discussion import asks_of_reading_list, names_a_question
 from bot.chat.home import HomeService
 from bot.chat.replies import replied
 from bot.chat.service import Asker, ChatService, Mention, manages_channel
@@ -309,7 +309,7 @@ def create_app(
             return False
         if context.bot_user_id and f"<@{context.bot_user_id}>" in text:
             return True
-        asked = names_a_question(text) or asks_to_save(text)  # `save`: a card's paper onto their reading list
+        asked = names_a_question(text) or asks_of_reading_list(text)  # `save`, `unsave`: a card's paper
         if thread is None:  # outside a card's thread: answered about a paper it names, else told how to ask
             return asked
         return asked and await chat.discusses("slack", str(event.get("channel")), thread)

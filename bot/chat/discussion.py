@@ -21,7 +21,7 @@ from bot.search.port import SearchIndex
 ASKS = ("summary", "related", "code", "authors", "cite")
 LINKS = "links"  # `pdf?`, `link`: the paper's pages (not in the help's list: the card shows them too)
 ASKABLE = ", ".join(f"`{ask}`" for ask in ASKS[:-1]) + f" or `{ASKS[-1]}`"
-HELP = f"Ask me in this thread: {ASKABLE}; `save` puts the paper on your reading list."  # (save went unsaid)
+HELP = f"Ask me in this thread: {ASKABLE}; `save` puts the paper on your reading list, `unsave` takes it off."
 
 
 def help_naming(paper: Paper) -> Post:
@@ -170,6 +170,26 @@ _SAVES = re.compile(
 )
 _CLAUSES = re.compile(r"\s*(?:[,;]|\band\b|\bthen\b|[.!?](?:\s|\Z))\s*", re.IGNORECASE)
 _MENTIONS = re.compile(r"<@[!&]?\w+(?:\|[^>]*)?>|@\w+")  # Slack's `<@U0123>`, Discord's `<@123>`, a typed @name
+
+
+_UNSAVES = re.compile(
+    r"(?:(?:please|pls)\s+)?(?:(?:unsave|unbookmark)(?:\s+(?:this|it|that|this\s+one|(?:this|the)\s+paper))?"
+    r"(?:\s+from\s+my\s+(?:reading\s+)?list)?|(?:remove|take)\s+(?:this|it|that|this\s+paper)\s+(?:off|from)\s+my"
+    r"\s+(?:reading\s+)?list)(?:\s+(?:please|pls|thanks))?",
+    re.IGNORECASE,
+)
+
+
+def asks_to_unsave(text: str) -> bool:
+    """Whether a mention asks to take the paper off the asker's reading list (`unsave`, `remove this from my
+    list`: they got the one-line help, and only `/papers unsave ID` took it off)."""
+    said = " ".join(_MENTIONS.sub(" ", text).split()).strip(" .!?")
+    return any(_UNSAVES.fullmatch(clause.strip(" .!?")) for clause in _CLAUSES.split(said) if clause.strip())
+
+
+def asks_of_reading_list(text: str) -> bool:
+    """Whether a mention asks to save the paper, or to take it off the asker's reading list."""
+    return asks_to_save(text) or asks_to_unsave(text)
 
 
 def asks_to_save(text: str) -> bool:

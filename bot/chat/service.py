@@ -56,7 +56,9 @@ from bot.chat.discussion import (
     all_asked,
     answered_together,
     asks_for_news,
+    asks_of_reading_list,
     asks_to_save,
+    asks_to_unsave,
     bibtex_only,
     discussed,
     help_naming,
@@ -582,7 +584,7 @@ class ChatService:
             found = await self._found(named[0])
             if isinstance(found, Post):
                 return [found]
-            if not all_asked(mention.text) and not asks_to_save(mention.text):
+            if not all_asked(mention.text) and not asks_of_reading_list(mention.text):
                 return [help_naming(found)]  # (not "ask me in this thread": this thread is another paper's, or none)
             answers = await self._discussed(found, mention)
             named_here = f"About arXiv {found.arxiv_id}, as you named it"
@@ -637,6 +639,10 @@ class ChatService:
     async def _discussed(self, paper: Paper, mention: Mention) -> list[Post]:
         """The answers to what a mention asks of a paper: saved to the asker's reading list when it asks to
         (`save`, `bookmark this`: they got the one-line help), then each question it asks."""
+        if asks_to_unsave(mention.text) and self._community is not None and mention.user:  # to them alone
+            person = self._community.person(ChannelRef(mention.platform, "", mention.workspace), mention.user)
+            listed = self._phrasebooks.get(mention.platform, TYPED).saved
+            return [replace(await self._community.unsave(person, paper.arxiv_id, listed=listed), private=True)]
         if not asks_to_save(mention.text):
             return await discussed(paper, mention.text, self._search)
         if self._community is None:

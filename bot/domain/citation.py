@@ -146,7 +146,7 @@ def bibtex(paper: Paper, key: str | None = None) -> str:
     entry = _entry(paper, key, names)
     if len(entry) <= MOST:
         return entry
-    room = MOST - len(_entry(paper, key, [])) + len("Unknown")  # for the author field's text
+    room = MOST - len(_entry(paper, key, ["X"])) + len("X")  # for the author field's text
     kept: list[str] = []
     for name in names:
         if len(" and ".join([*kept, name, "others"])) > room:
@@ -159,7 +159,7 @@ def _entry(paper: Paper, key: str, names: list[str]) -> str:
     year = _year_from_id(paper.arxiv_id)
     fields = [
         ("title", f"{{{_title(paper.title)}}}"),
-        ("author", " and ".join(names) or "Unknown"),
+        *([("author", " and ".join(names))] if names else []),  # none known: no field ("Unknown" read as a name)
         ("year", str(year)),
         ("eprint", paper.arxiv_id),
         ("archivePrefix", "arXiv"),

@@ -284,6 +284,26 @@ async def test_a_mention_citing_or_saving_several_papers_takes_each(june_store: 
     assert sorted(s.arxiv_id for s in await lists.saved(person)) == sorted([a, b])
 
 
+async def test_unsave_in_a_thread_takes_its_paper_off_the_askers_list(june_store: PaperStore) -> None:
+    """`@paperboy unsave` (or `remove this from my list`) in a paper's thread got the one-line help: only
+    `/papers unsave ID` took it off (QA s77). The answer is the asker's alone where the platform can."""
+    from bot.community.service import Community
+    from bot.store.engagement import EngagementStore
+    from bot.store.reading import ReadingLists
+
+    lists = ReadingLists(june_store.engine)
+    community = Community(EngagementStore(june_store.engine), lists, june_store, clock=lambda: NOW)
+    service, said = chat_service(june_store, community=community), Said()
+    shared = await service.share("slack", "C1", PAPER, RecordingPublisher())
+    assert isinstance(shared, Shared)
+    for n, text in enumerate(("save this", "unsave", "remove this from my list")):
+        await service.mention(Mention("slack", f"Ev{n}", "C1", shared.root.thread, f"<@UBOT> {text}", user="U1"), said)
+    saved, removed, again = said.posts
+    assert removed.text[0].startswith("Removed “GrepSeek") and removed.private and saved.private
+    assert "is not on your reading list" in again.text[0]
+    assert await lists.saved(community.person(ChannelRef("slack", ""), "U1")) == []
+
+
 @pytest.mark.parametrize(
     ("text", "asked"),
     [

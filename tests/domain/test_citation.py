@@ -160,3 +160,9 @@ def test_the_year_is_arxivs_first_listing_not_the_day_hugging_face_posted_it() -
     entry = bibtex(posted_later)
     assert entry.startswith("@misc{xu2024combostoc,") and "year          = {2024}," in entry
     assert "year          = {1999}," in bibtex(Paper(arxiv_id="hep-th/9901001", title="Strings"))
+
+
+def test_a_paper_without_authors_has_no_author_field() -> None:
+    """`author = {Unknown}` was read by reference managers as a person named Unknown (QA s77)."""
+    entry = bibtex(Paper(arxiv_id="2606.00001", title="Nameless"))
+    assert "author" not in entry and entry.startswith("@misc{") and "eprint        = {2606.00001}" in entry
