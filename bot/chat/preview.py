@@ -9,7 +9,7 @@ and when the next one comes.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.delivery.digest import build_digest
@@ -20,6 +20,8 @@ from bot.domain.weeks import covered_monday, monday_of, week_name
 from bot.search.port import SearchIndex
 from bot.store.papers import PaperStore
 
+STALE_DAYS = 4  # a store whose latest day is further behind the next digest's (a weekend and a day) lacks it
+
 
 async def preview(
     store: PaperStore, search: SearchIndex, subscription: Subscription, now: datetime, *, yours: bool = False
@@ -29,6 +31,7 @@ async def preview(
     options = replace(subscription.options(), operator=False)
     due = None if subscription.status else subscription.next_delivery(now)  # stopped: none comes
     zone = ZoneInfo(subscription.timezone)
+    shown: date | None = None  # a daily digest's day
     if subscription.cadence == "weekly":
         today = now.astimezone(zone).date()
         # the week the next roundup sums up, or this one where that has not begun (nothing to show yet)
@@ -38,8 +41,8 @@ async def preview(
         post = roundup_of(week, options, set(), now.astimezone(UTC).date()).to_post()
         what = "roundup"
     else:
-        post = (await build_digest(store, search, options, None)).to_post()
-        what = "digest"
+        digest = await build_digest(store, search, options, None)
+        post, what, shown = digest.to_post(), "digest", digest.day
     had = "you had" if yours else "this channel had"
     if due is None:
         note = f"A preview: nothing was posted, and no {what} comes: its delivery is stopped (`settings` says why)."
@@ -50,4 +53,13 @@ async def preview(
         )
         if subscription.cadence == "weekly" and monday != coming:  # said to sum up the week it showed
             note += f" It sums up {week_name(coming)}, not begun yet: this is the week before."
+        elif (
+            subscription.cadence == "daily"
+            and shown is not None
+            and (due.astimezone(zone).date() - shown).days > STALE_DAYS
+        ):
+            note += (  # a store months old (the bundled snapshot): the day it comes with is not held yet
+                f" Its day's papers are not in the store yet, whose latest day is {shown:%A %-d %B %Y}:"
+                " `paperboy sync` (or a running paperboy, online) fetches them."
+            )
     return replace(post, header=f"Preview · {post.header}", footer=note)

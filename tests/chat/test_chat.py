@@ -761,6 +761,12 @@ async def test_preview_shows_the_digest_as_its_filters_pick_and_posts_nothing(ju
         " papers this channel had before."
     )
     assert not await Ledger(june_store.engine).statuses([(channel.channel, date(2026, 6, 3))])  # none delivered
+    months = chat_service(june_store, clock=lambda: datetime(2026, 12, 8, 8, tzinfo=UTC))  # a store months old
+    stale = await months.answer(parse_command("preview"), channel)  # (the bundled snapshot: QA s77, unsaid)
+    assert stale.footer is not None and stale.footer.endswith(
+        "Its day's papers are not in the store yet, whose latest day is Wednesday 3 June 2026: `paperboy sync` (or a"
+        " running paperboy, online) fetches them."
+    )
     await service.answer(parse_command("subscribe weekly on fri"), channel)
     weekly = await service.answer(parse_command("roundup"), channel)
     assert weekly.header == "Preview · Weekly roundup · week 23 (1–7 June 2026)"  # so far: Monday to Wednesday
