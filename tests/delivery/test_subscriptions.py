@@ -137,7 +137,8 @@ async def test_settings_says_today_s_digest_is_still_to_come(store: PaperStore) 
         clock.now = datetime(2026, 6, 2, 0, tzinfo=UTC) + timedelta(minutes=minute)
         await sweeper.sweep(clock.now)
     settings = (await chat.answer(parse_command("settings"), Asker(CHANNEL, "U1"))).text
-    assert "Next digest: today's, due since 09:00 JST (not out yet: it waits for Hugging Face's listing" in settings[3]
+    owed = "Next digest: today's, due since 09:00 JST (not out yet: it goes out once Hugging Face has listed the day"
+    assert owed in settings[3]
     await list_days(store, date(2026, 6, 2))  # listed: it goes out
     clock.now = datetime(2026, 6, 2, 6, tzinfo=UTC)
     await sweeper.sweep(clock.now)
@@ -182,7 +183,7 @@ async def test_follows_and_the_home_say_today_s_digest_is_still_to_come(store: P
     for minute in range(0, 91, 10):  # 09:00 to 10:30 in Tokyo on Tuesday 2 June: no listing of the day yet
         clock.now = datetime(2026, 6, 2, 0, tzinfo=UTC) + timedelta(minutes=minute)
         await sweeper.sweep(clock.now)
-    owed = "Next digest: today's, due since 09:00 JST (not out yet: it waits for Hugging Face's listing"
+    owed = "Next digest: today's, due since 09:00 JST (not out yet: it goes out once Hugging Face has listed the day"
     assert owed in (await chat.follows.follows("slack", "T1", "U1")).text[3]
     home = await HomeService(store, SubscriptionStore(store.engine), ledger=ledger).home(
         "slack", "T1", "U1", NotIn(), now=clock.now
