@@ -25,6 +25,7 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation as SlackInstallation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
+from bot.domain.words import counted
 from bot.store.installations import Installation, Installations, OAuthStates
 
 log = logging.getLogger("paperboy.slack")
@@ -153,14 +154,19 @@ class StoreInstallations(AsyncInstallationStore):
         if workspace and await self.installations.delete(PLATFORM, workspace, installed_before=before):
             paused = await self._removed(workspace)
             log.info(
-                "Slack %s uninstalled paperboy or revoked its token: token deleted, %d subscription(s)"
-                " paused until it is installed again",
+                "Slack %s uninstalled paperboy or revoked its token: token deleted, %s paused until it is"
+                " installed again",
                 named(workspace),
-                paused,
+                counted(paused, "subscription"),
             )
             return
-        since = " from before then" if before is not None else ""
-        log.info("Slack says the app left workspace %s, which has no installation%s here", workspace or "?", since)
+        # (a late word of an uninstall, a reinstall since: "which has no installation from before then" read oddly)
+        if workspace and before is not None and await self.installations.exists(PLATFORM, workspace):
+            log.info(
+                "Slack says the app left workspace %s before it was installed again: the new install stays", workspace
+            )
+        else:
+            log.info("Slack says the app left workspace %s, which has no installation here", workspace or "?")
 
     def _tell(self, workspace: str) -> None:
         for watcher in self.watchers:

@@ -155,6 +155,10 @@ class Installations:
         self.forget_cached(platform, workspace)
         return gone
 
+    async def exists(self, platform: str, workspace: str) -> bool:
+        """Whether the workspace has an installation stored (its token not opened)."""
+        return await is_installed(self._engine, platform, workspace)
+
     def forget_cached(self, platform: str, workspace: str) -> None:
         """Drop this process's cached lookup: the next one reads the store."""
         self._cache.pop((platform, workspace), None)

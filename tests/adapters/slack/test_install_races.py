@@ -4,6 +4,7 @@ refresh beside an uninstall or a reinstall (two replicas, or Slack's events besi
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -104,3 +105,18 @@ async def test_a_token_refreshed_for_an_installation_gone_or_replaced_is_not_kep
     found = await slack.installations.find("slack", "T1")
     assert found is not None and found.secrets == {"bot_token": "xoxb-new", "bot_refresh_token": "xoxe-new"}
     assert found.installed_at == T0 + timedelta(days=2)
+
+
+async def test_a_late_word_of_an_uninstall_says_the_install_since_stays(
+    store: PaperStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """It said "which has no installation from before then here", of a workspace installed again since, and
+    of one never installed alike (QA s77)."""
+    slack, _ = stores(store.engine, sealer(KEY))
+    await slack.async_save(installed("xoxb-new", T0 + timedelta(days=2)))
+    with caplog.at_level(logging.INFO, logger="paperboy.slack"):
+        await slack.departed(None, "T1", False, T0 + timedelta(days=1))  # before the install: it stays
+        await slack.departed(None, "T7777", False, T0)  # never installed here
+    assert await slack.installations.find("slack", "T1") is not None
+    assert "the app left workspace T1 before it was installed again: the new install stays" in caplog.text
+    assert "the app left workspace T7777, which has no installation here" in caplog.text
