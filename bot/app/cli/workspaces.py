@@ -101,9 +101,10 @@ def _departed_line(one: Departed) -> str:
     resumes = (
         "an install there resumes its digests" if one.channels or one.follows else "an install there finds it again"
     )
+    org = " (an org-wide install's)" if one.workspace.startswith("E") else ""  # an Enterprise Grid org's id
     return (
-        f"{team}  not installed · {', '.join(kept)} · its data is kept: {resumes}; `paperboy forget --team {team}`"
-        " erases it"
+        f"{team}{org}  not installed · {', '.join(kept)} · its data is kept: {resumes}; `paperboy forget --team"
+        f" {team}` erases it"
     )
 
 
