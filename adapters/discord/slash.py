@@ -46,7 +46,7 @@ def papers_group(bot: PaperBot) -> app_commands.Group:
     async def today(
         interaction: discord.Interaction,
         top: app_commands.Range[int, 1, MOST_PAPERS] | None = None,
-        date: app_commands.Range[str, 1, 20] | None = None,
+        date: app_commands.Range[str, 1, 100] | None = None,  # "Wednesday 3 June 2026", a day's link (were past 20)
     ) -> None:
         asked = on_day(date or "", f"date:{date}")
         await bot.answer(interaction, replace(asked, limit=top) if isinstance(asked, Today) else asked)

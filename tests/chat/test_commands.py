@@ -843,7 +843,13 @@ def test_a_day_that_is_none_says_so(typed: str, hint: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "command"),
-    [("", Today()), ("today", Today()), ("Yesterday", Today(ago=1)), (" 2026-06-02 ", Today(day=date(2026, 6, 2)))],
+    [
+        ("", Today()),
+        ("today", Today()),
+        ("Yesterday", Today(ago=1)),
+        (" 2026-06-02 ", Today(day=date(2026, 6, 2))),
+        ("https://huggingface.co/papers/date/2026-08-20", Today(day=date(2026, 8, 20))),  # as chat reads it (QA s77)
+    ],
 )
 def test_discords_date_option_names_a_day(value: str, command: Today) -> None:
     assert on_day(value) == command

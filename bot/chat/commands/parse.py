@@ -914,6 +914,8 @@ def on_day(value: str, text: str | None = None) -> Today | Unknown:
         return Today(ago=1)
     if typed == "tomorrow":  # `today date:tomorrow`, as `tomorrow` is answered
         return Unknown(text or value, _still_to_come("tomorrow"))
+    if (url := one_url(value)) is not None and isinstance(listed := other_link(url, value), Today):
+        return listed  # Hugging Face's list of a day (`date:https://huggingface.co/papers/date/2026-08-20`)
     if not _DAY.fullmatch(typed):
         said = named_day(value.strip())
         if said is not None and not said[1] and (in_words := _named(*said, text or value)) is not None:
