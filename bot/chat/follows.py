@@ -126,6 +126,8 @@ class FollowService:
         notes = tuple(_turned(t) for t in replaced) + (() if zone else (words.no_zone,)) + _every_paper_but(topics)
         if narrowed:
             notes += (f"Every paper now: {describe(narrowed)} no longer narrow{'s' * (len(narrowed) == 1)} it.",)
+        if current is not None and zone and current.timezone not in ("UTC", zone):  # (a profile's zone changed: unsaid)
+            notes += (f"Your digest moves to {FOLLOW_TIME} {zone}, from {FOLLOW_TIME} {current.timezone}.",)
         notes += joined(added)
         notes += tuple(await misspelt(added, "To follow that instead, unfollow this topic and follow that."))
         return _post(

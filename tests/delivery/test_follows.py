@@ -109,6 +109,16 @@ async def test_several_follows_are_one_dm_subscription_and_unfollow_takes_one_of
     assert "You follow nothing yet" in nothing.text[0]
 
 
+async def test_a_follow_from_a_new_zone_says_the_digest_moves(world: World) -> None:
+    """Slack's profile zone changed, and `follow agents` answered "You follow these already", the digest moved
+    to 09:00 in the new zone without a word (QA s77)."""
+    world.clock.now = utc(2026, 6, 1, 12)
+    await follow(world, "follow agents", "America/New_York")
+    said = await follow(world, "follow agents", "Asia/Tokyo")
+    assert "Your digest moves to 09:00 Asia/Tokyo, from 09:00 America/New_York." in said
+    assert "moves" not in await follow(world, "follow agents", "Asia/Tokyo")  # the same zone: nothing to say
+
+
 async def test_following_everything_drops_the_topics_followed_before(world: World) -> None:
     """`follow everything -robotics`, of a follower of `agents`, kept “agents” and added “-robotics”: every
     paper was asked for and never given, without a word (QA s77)."""
