@@ -30,6 +30,7 @@ class SyncReport:
     none_yet: list[date] = field(default_factory=list)  # none listed so far: the day is not over everywhere
     failed: dict[date, str] = field(default_factory=dict)  # a day's listing, or its details from arXiv
     completed_from_arxiv: int = 0
+    held_anyway: dict[date, int] = field(default_factory=dict)  # answered empty, the store holding this many
     fetched: list[date] = field(default_factory=list)  # the days whose listing is stored as Hugging Face gave it
 
     @property
@@ -116,7 +117,9 @@ class Syncer:
                     why = "rate-limited us" if exc.status == 429 else f"asked us to come back later (HTTP {exc.status})"
                     _not_asked(report, days[n + 1 :], f"Hugging Face {why} at {day}")
                     break
-            if not listings and day not in report.failed:
+            if not listings and day not in report.failed and (held := (await self._store.day_record(day)).listed):
+                report.held_anyway[day] = held  # an empty answer takes nothing away: a glitch, most likely
+            elif not listings and day not in report.failed:
                 over = datetime.now(UTC) >= day_over_everywhere(day)  # (the store dates its fetch so)
                 (report.empty_days if over else report.none_yet).append(day)
             if progress is not None:

@@ -307,3 +307,15 @@ def test_a_search_of_days_the_store_lacks_says_so_as_chat_does(paperboy: Paperbo
         " fetched from Hugging Face yet), so their papers are left out; run `paperboy sync --date YYYY-MM-DD` to"
         " fetch each."
     )  # (they read as days without a paper on agents)
+
+
+def test_an_empty_answer_for_a_day_the_store_holds_is_said_and_kept(tmp_path: Path) -> None:
+    """It said "1 with no listings", exit 0, of a day whose papers the store holds (QA s77)."""
+    api = FakePapersApi.recorded(days=["2026-06-02"])
+    with api.serve() as url:
+        first = cli_runner(tmp_path, url)("sync", "--date", "2026-06-02", "--no-embed")
+        held = int(first.out.split(": ")[1].split(" listing")[0])
+        api.daily["2026-06-02"] = []
+        run = cli_runner(tmp_path, url)("sync", "--date", "2026-06-02", "--no-embed")
+    assert "with no listings" not in run.out, run.out
+    assert f"Hugging Face answered no papers for 2026-06-02, of which the store holds {held}: they are kept" in run.err

@@ -51,6 +51,20 @@ async def test_sync_stores_days_and_reports_weekends(
     assert (again.counts.new_listings, again.counts.new_papers) == (0, 0)
 
 
+async def test_an_empty_answer_for_a_day_the_store_holds_is_said_not_counted_as_a_day_of_none(
+    store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
+) -> None:
+    """It was "1 with no listings", and exit 0, of a day whose papers the store holds (and keeps): a
+    glitch of Hugging Face's, most likely (QA s77)."""
+    syncer, _, _ = wire(store, client, sleeps)
+    first = await syncer.sync([date(2026, 6, 2)])
+    assert first.counts.listings > 0
+    fake_api.daily["2026-06-02"] = []
+    again = await syncer.sync([date(2026, 6, 2)])
+    assert again.empty_days == [] and again.held_anyway == {date(2026, 6, 2): first.counts.listings}
+    assert (await store.day_record(date(2026, 6, 2))).listed == first.counts.listings  # kept
+
+
 async def test_a_failing_day_is_reported_and_the_rest_go_on(
     store: PaperStore, client: httpx.AsyncClient, fake_api: FakePapersApi, sleeps: Sleeps
 ) -> None:

@@ -135,6 +135,12 @@ def register(app: typer.Typer) -> None:
                 markup=False,
                 soft_wrap=True,  # one line, piped or not: `| grep`, a log
             )
+            for day, held in report.held_anyway.items():  # was "1 with no listings", of a day the store holds
+                err.print(
+                    f"paperboy: Hugging Face answered no papers for {day.isoformat()}, of which the store holds"
+                    f" {held}: they are kept (`paperboy sync --date {day.isoformat()}` asks again)",
+                    markup=False,
+                )
             for day, reason in report.failed.items():  # its listing stored, arXiv's details not: said so
                 when, details = day.isoformat(), reason.removeprefix(ARXIV_DETAILS)
                 stored = f"{when} is stored without arXiv's details ({details}): the next `paperboy sync --date {when}`"
