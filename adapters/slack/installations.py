@@ -27,6 +27,7 @@ from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
 from bot.domain.words import counted
 from bot.store.installations import Installation, Installations, OAuthStates
+from bot.store.sealing import Unreadable
 
 log = logging.getLogger("paperboy.slack")
 PLATFORM = "slack"
@@ -111,7 +112,11 @@ class StoreInstallations(AsyncInstallationStore):
         a team's request is answered with the team's token, never its org's (Slack flags a request an
         org-wide install answers `is_enterprise_install`). Answered with the org's, its rows would be
         kept under the team (`workspace_of_body`), where no delivery finds a token."""
-        found = await self.installations.find(PLATFORM, workspace_of(enterprise_id, team_id, is_enterprise_install))
+        workspace = workspace_of(enterprise_id, team_id, is_enterprise_install)
+        try:
+            found = await self.installations.find(PLATFORM, workspace)
+        except Unreadable as exc:  # whose: bolt's line for each request named none (the start's did)
+            raise Unreadable(f"{named(workspace)}: {exc}") from None
         return as_bot(found) if found is not None else None
 
     async def async_find_installation(

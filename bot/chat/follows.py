@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.chat.commands import Follow, Unfollow, comma_parts
 from bot.chat.wording import TYPED, Phrasebook
@@ -126,7 +127,7 @@ class FollowService:
         notes = tuple(_turned(t) for t in replaced) + (() if zone else (words.no_zone,)) + _every_paper_but(topics)
         if narrowed:
             notes += (f"Every paper now: {describe(narrowed)} no longer narrow{'s' * (len(narrowed) == 1)} it.",)
-        if current is not None and zone and current.timezone not in ("UTC", zone):  # (a profile's zone changed: unsaid)
+        if current is not None and zone and _moved(current.timezone, zone, now):  # (a profile's zone changed: unsaid)
             notes += (f"Your digest moves to {FOLLOW_TIME} {zone}, from {FOLLOW_TIME} {current.timezone}.",)
         notes += joined(added)
         notes += tuple(await misspelt(added, "To follow that instead, unfollow this topic and follow that."))
@@ -275,3 +276,12 @@ def _followed(added: tuple[str, ...]) -> str:
         said = describe(added)
         return f"You now follow {'papers ' if said.startswith('by ') else ''}{said}"  # not "follow by “LeCun”"
     return "Your digest now leaves out " + " and ".join(f"“{e}”" for e in filters.left_out)
+
+
+def _moved(was: str, zone: str, now: datetime) -> bool:
+    """Whether a follow's 09:00 moves from zone `was` to `zone` (not `Asia/Calcutta` to `Asia/Kolkata`: the
+    same hour), as of now."""
+    try:
+        return ZoneInfo(was).utcoffset(now) != ZoneInfo(zone).utcoffset(now)
+    except (ZoneInfoNotFoundError, ValueError):
+        return was != zone

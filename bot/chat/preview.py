@@ -20,7 +20,7 @@ from bot.domain.weeks import covered_monday, monday_of, week_name
 from bot.search.port import SearchIndex
 from bot.store.papers import PaperStore
 
-STALE_DAYS = 4  # a store whose latest day is further behind the next digest's (a weekend and a day) lacks it
+STALE_DAYS = 4  # a store whose latest day is further behind today (a weekend and a day) has not been synced
 
 
 async def preview(
@@ -53,13 +53,9 @@ async def preview(
         )
         if subscription.cadence == "weekly" and monday != coming:  # said to sum up the week it showed
             note += f" It sums up {week_name(coming)}, not begun yet: this is the week before."
-        elif (
-            subscription.cadence == "daily"
-            and shown is not None
-            and (due.astimezone(zone).date() - shown).days > STALE_DAYS
-        ):
+        elif shown is not None and (now.astimezone(zone).date() - shown).days > STALE_DAYS:
             note += (  # a store months old (the bundled snapshot): the day it comes with is not held yet
-                f" Its day's papers are not in the store yet, whose latest day is {shown:%A %-d %B %Y}:"
-                " `paperboy sync` (or a running paperboy, online) fetches them."
+                f" The store's latest day is {shown:%A %-d %B %Y}: it has not fetched the days since (`paperboy"
+                " sync`), so a digest comes once it does."
             )
     return replace(post, header=f"Preview · {post.header}", footer=note)

@@ -642,7 +642,9 @@ class ChatService:
         if asks_to_unsave(mention.text) and self._community is not None and mention.user:  # to them alone
             person = self._community.person(ChannelRef(mention.platform, "", mention.workspace), mention.user)
             listed = self._phrasebooks.get(mention.platform, TYPED).saved
-            return [replace(await self._community.unsave(person, paper.arxiv_id, listed=listed), private=True)]
+            gone = replace(await self._community.unsave(person, paper.arxiv_id, listed=listed), private=True)
+            asked = all_asked(mention.text)  # `unsave and summary`: both (the question was dropped)
+            return [gone, *(await discussed(paper, mention.text, self._search) if asked else [])]
         if not asks_to_save(mention.text):
             return await discussed(paper, mention.text, self._search)
         if self._community is None:

@@ -90,7 +90,7 @@ class Subscription:
         what = "digest" if self.cadence == "daily" else "roundup"
         if (owed := self._owed_today(now, had)) is not None:  # waiting for its listing (east of UTC), or retried
             # (true whichever holds it back: it said "waits for the listing" of a day held, `run` not running)
-            waits = " (not out yet: it goes out once Hugging Face has listed the day, while `paperboy run` runs)"
+            waits = " (not out yet: it goes out once Hugging Face has listed the day, with the bot running)"
             lines.append(f"Next {what}: today's, due since {owed:%H:%M %Z}" + (waits if what == "digest" else ""))
         due = self.next_delivery(now) if not self.status and owed is None else None  # stopped: none comes
         while due is not None and due.astimezone(ZoneInfo(self.timezone)).date() in (had or ()):  # today's is out

@@ -215,14 +215,10 @@ class Installations:
         return [f"{r.platform}:{r.workspace}" for r in rows if not self._sealer.opens(r.sealed)], len(rows)
 
     def _from_row(self, row: Any) -> Installation:
-        try:
-            secrets = self._sealer.open(row["sealed"])
-        except Unreadable as exc:  # whose: each request's log line named none (the start's did)
-            raise Unreadable(f"{row['platform']}:{row['workspace']}: {exc}") from None
         return Installation(
             platform=row["platform"],
             workspace=row["workspace"],
-            secrets=secrets,
+            secrets=self._sealer.open(row["sealed"]),
             enterprise_id=row["enterprise_id"],
             team_id=row["team_id"],
             is_enterprise_install=bool(row["is_enterprise_install"]),

@@ -764,9 +764,12 @@ async def test_preview_shows_the_digest_as_its_filters_pick_and_posts_nothing(ju
     months = chat_service(june_store, clock=lambda: datetime(2026, 12, 8, 8, tzinfo=UTC))  # a store months old
     stale = await months.answer(parse_command("preview"), channel)  # (the bundled snapshot: QA s77, unsaid)
     assert stale.footer is not None and stale.footer.endswith(
-        "Its day's papers are not in the store yet, whose latest day is Wednesday 3 June 2026: `paperboy sync` (or a"
-        " running paperboy, online) fetches them."
+        "The store's latest day is Wednesday 3 June 2026: it has not fetched the days since (`paperboy sync`), so a"
+        " digest comes once it does."
     )
+    await service.answer(parse_command("settings days mon"), channel)  # due in five days, the store up to date:
+    fresh = await service.answer(parse_command("preview"), channel)  # nothing to say of it (review s77)
+    assert fresh.footer is not None and "latest day" not in fresh.footer
     await service.answer(parse_command("subscribe weekly on fri"), channel)
     weekly = await service.answer(parse_command("roundup"), channel)
     assert weekly.header == "Preview · Weekly roundup · week 23 (1–7 June 2026)"  # so far: Monday to Wednesday

@@ -296,11 +296,12 @@ async def test_unsave_in_a_thread_takes_its_paper_off_the_askers_list(june_store
     service, said = chat_service(june_store, community=community), Said()
     shared = await service.share("slack", "C1", PAPER, RecordingPublisher())
     assert isinstance(shared, Shared)
-    for n, text in enumerate(("save this", "unsave", "remove this from my list")):
+    for n, text in enumerate(("save this", "unsave", "remove this from my list", "unsave and summary")):
         await service.mention(Mention("slack", f"Ev{n}", "C1", shared.root.thread, f"<@UBOT> {text}", user="U1"), said)
-    saved, removed, again = said.posts
+    saved, removed, again, *both = said.posts
     assert removed.text[0].startswith("Removed “GrepSeek") and removed.private and saved.private
     assert "is not on your reading list" in again.text[0]
+    assert [post.header.split(" · ")[0] for post in both] == ["paperboy", "Summary"]  # (review s77: no summary)
     assert await lists.saved(community.person(ChannelRef("slack", ""), "U1")) == []
 
 

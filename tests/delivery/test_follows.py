@@ -117,6 +117,8 @@ async def test_a_follow_from_a_new_zone_says_the_digest_moves(world: World) -> N
     said = await follow(world, "follow agents", "Asia/Tokyo")
     assert "Your digest moves to 09:00 Asia/Tokyo, from 09:00 America/New_York." in said
     assert "moves" not in await follow(world, "follow agents", "Asia/Tokyo")  # the same zone: nothing to say
+    await follow(world, "follow agents", "Asia/Kolkata")
+    assert "moves" not in await follow(world, "follow agents", "Asia/Calcutta")  # its other name: the same hour
 
 
 async def test_following_everything_drops_the_topics_followed_before(world: World) -> None:

@@ -137,8 +137,8 @@ def register(app: typer.Typer) -> None:
             )
             for day, held in report.held_anyway.items():  # was "1 with no listings", of a day the store holds
                 err.print(
-                    f"paperboy: Hugging Face answered no papers for {day.isoformat()}, of which the store holds"
-                    f" {held}: they are kept (`paperboy sync --date {day.isoformat()}` asks again)",
+                    f"paperboy: Hugging Face listed no papers for {day.isoformat()} this time; the store keeps the"
+                    f" {held} it listed before (`paperboy sync --date {day.isoformat()}` asks again)",
                     markup=False,
                 )
             for day, reason in report.failed.items():  # its listing stored, arXiv's details not: said so

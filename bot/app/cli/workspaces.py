@@ -101,7 +101,7 @@ def _departed_line(one: Departed) -> str:
     resumes = (
         "an install there resumes its digests" if one.channels or one.follows else "an install there finds it again"
     )
-    org = " (an org-wide install's)" if one.workspace.startswith("E") else ""  # an Enterprise Grid org's id
+    org = " (an Enterprise Grid org)" if one.platform == "slack" and one.workspace.startswith("E") else ""
     return (
         f"{team}{org}  not installed · {', '.join(kept)} · its data is kept: {resumes}; `paperboy forget --team"
         f" {team}` erases it"

@@ -920,7 +920,7 @@ def on_day(value: str, text: str | None = None) -> Today | Unknown:
         said = named_day(value.strip())
         if said is not None and not said[1] and (in_words := _named(*said, text or value)) is not None:
             return in_words  # `date:aug 20`, `date:friday`
-        return Unknown(text or value, f"{value[:20]!r} is not a day: write it as {_DAY_FORMS}.")
+        return Unknown(text or value, f"{value[:100]!r} is not a day: write it as {_DAY_FORMS}.")
     year, month, day = (int(n) for n in typed.split("-"))
     why = calendar_fault(f"{year:04d}-{month:02d}-{day:02d}")  # 2026-8-3 is 2026-08-03
     if why is None:

@@ -120,3 +120,14 @@ async def test_a_late_word_of_an_uninstall_says_the_install_since_stays(
     assert await slack.installations.find("slack", "T1") is not None
     assert "the app left workspace T1 before it was installed again: the new install stays" in caplog.text
     assert "the app left workspace T7777, which has no installation here" in caplog.text
+
+
+async def test_a_token_no_key_opens_is_named_by_its_workspace_where_a_request_looks_it_up(store: PaperStore) -> None:
+    """bolt logs "Failed to call find_bot method: …" for each request: it named no workspace (QA s77)."""
+    from bot.store.sealing import Unreadable
+
+    slack, _ = stores(store.engine, sealer(KEY))
+    await slack.async_save(installed("xoxb-1", T0))
+    other, _ = stores(store.engine, sealer(new_key()))
+    with pytest.raises(Unreadable, match=r"^workspace T1: a stored token could not be decrypted"):
+        await other.async_find_bot(enterprise_id=None, team_id="T1")

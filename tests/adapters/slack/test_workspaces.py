@@ -84,7 +84,7 @@ async def test_a_workspace_that_uninstalled_is_listed_with_the_data_it_left(mult
         " its digests; `paperboy forget --team slack:T0001` erases it"
     )
     org = Departed("slack", "E0001", channels=1, stopped=1, follows=0)  # an org's: said so (QA s77: the label went)
-    assert _departed_line(org).startswith("slack:E0001 (an org-wide install's)  not installed · 1 channel")
+    assert _departed_line(org).startswith("slack:E0001 (an Enterprise Grid org)  not installed · 1 channel")
     listed = Departed("slack", "T0003", channels=0, stopped=0, follows=0, votes=2, saved=1)  # (QA s77: unsaid)
     assert _departed_line(listed) == (
         "slack:T0003  not installed · 0 channels, 0 follows, 2 votes, 1 saved paper · its data is kept: an install"
