@@ -92,8 +92,10 @@ class Catalog:
         try:
             return await arxiv.paper(arxiv_id)
         except NotFound as missing:  # both said: arXiv's answer was left out (`paper ID` named Hugging Face's alone)
-            said = f"{down}; {missing}"
-            raise type(down)(down.source, down.reason, status=down.status, wait=down.wait, said=said) from None
+            said = f"{down}; {missing}"  # (its kind and facts kept)
+            raise type(down)(
+                down.source, down.reason, status=down.status, url=down.url, wait=down.wait, said=said
+            ) from None
         except SourceError as too:  # "Hugging Face (HTTP 503): …; arXiv (HTTP 503): …", each as it said
             kind = SourceUnavailable if _unreachable(down, too) else SourceError
             raise kind(f"{down.source} and {too.source}", f"{down.reason}; {too}", said=f"{down}; {too}") from None
