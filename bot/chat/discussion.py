@@ -223,10 +223,13 @@ def what_is_asked(text: str, weak: bool = True) -> str | None:
 
 
 def _mistyped(word: str) -> str | None:
-    """The question a word mistypes (`summery`, `authers`), where one is near enough."""
-    close = difflib.get_close_matches(word, ASKS, n=1, cutoff=0.85) if len(word) > 3 else []
+    """The question a word mistypes (`summery`, `authers`), where one is near enough; not another form of
+    one (`who else cites this?` asks who cites it, and got its BibTeX)."""
+    close = difflib.get_close_matches(word, ASKS, n=1, cutoff=0.85) if len(word) > 3 and word not in _FORMS else []
     return close[0] if close else None
 
+
+_FORMS = frozenset({"cites", "cited"})  # words of their own, not typos of `cite`
 
 # words that may join questions asked together ("code and authors", "summary, code & cite", "code + the
 # authors"): a question after the first is asked too only when nothing else stands between them, so

@@ -318,6 +318,7 @@ async def test_unsave_in_a_thread_takes_its_paper_off_the_askers_list(june_store
         ("<@UBOT> tl;dr?", "summary"),
         ("<@UBOT> summery please", "summary"),  # mistyped, and near one question only
         ("<@UBOT> authers?", "authors"),
+        ("<@UBOT> who else cites this?", None),  # who cites it, not its BibTeX (QA s77: BibTeX)
         ("<@UBOT> how does it decode speech?", None),  # near `code`, but not near enough
         ("<@UBOT> references?", "cite"),
         ("<@UBOT> any repos", "code"),
