@@ -105,13 +105,15 @@ def asks_for_news(text: str) -> bool:
     return _NEWS.search(unmentioned(text).strip()) is not None
 
 
-def news_said(follow_days: int, here: bool | datetime | None) -> str:
+def news_said(follow_days: int, here: bool | datetime | None, *, coded: bool = False) -> str:
     """What a thread is told of the news it will get (a living thread), for `follow_days` days: `here`, its
     card is the one followed; False, another card of the paper in the channel is; None, none is; a time,
-    when this thread's news ended (it was told to look for the thread of the first card: this one)."""
+    when this thread's news ended (it was told to look for the thread of the first card: this one).
+    `coded`: the paper has its code already (`notify me when code is out` was promised code news)."""
     if not follow_days:
         return "This deployment posts no news in papers' threads (its `follow_days` is 0)."
-    what = "code when a repository appears, a new arXiv version, and upvotes past 100, 250, 500 and 1,000, each once"
+    what = "a new arXiv version, and upvotes past 100, 250, 500 and 1,000, each once"
+    what = what if coded else f"code when a repository appears, {what}"
     if isinstance(here, datetime):
         return f"This thread's news ({what}) ended on {here:%A %-d %B}, {follow_days} days after its card went out."
     if here:

@@ -597,7 +597,9 @@ class ChatService:
         if asks_for_news(mention.text):  # `any news?`, `notify me when code is out`: what this thread will hear
             asks = all_asked(mention.text) or asks_to_save(mention.text)  # `save this and keep me posted`
             answers = await self._discussed(paper, mention) if asks else []
-            return [*answers, said(news_said(self._defaults.follow_days, await self._news_here(mention, arxiv_id)))]
+            here = await self._news_here(mention, arxiv_id)
+            coded = bool(paper.github_repo)  # (its code is out: no news of it to come)
+            return [*answers, said(news_said(self._defaults.follow_days, here, coded=coded))]
         return await self._discussed(paper, mention)
 
     async def _several(self, mention: Mention, named: list[str]) -> Post:

@@ -89,6 +89,7 @@ async def test_a_thread_asked_about_its_papers_news_is_told_what_it_will_hear(ju
         await service.mention(Mention("slack", f"EvNews{n}", "C1", shared.root.thread, text), said)
         assert [p.header.split(":")[0] for p in said.posts] == headers, text
         assert said.posts[-1].text[0].startswith("News of this paper comes to this thread for 7 days"), text
+        assert "code when a repository appears" not in said.posts[-1].text[0]  # its code is out (QA s77: promised)
     said = Said()  # a mention names its workspace, where a card may be followed under none (a config channel's)
     mention = Mention("slack", "EvNewsT", "C1", shared.root.thread, "<@UBOT> any news?", workspace="T0001")
     await service.mention(mention, said)
@@ -521,7 +522,7 @@ async def test_a_threads_news_that_ended_says_when_not_to_look_elsewhere(june_st
     said = Said()
     await service.mention(Mention("slack", "Ev1", "C1", shared.root.thread, "<@UBOT> any news?"), said)
     ended = f"{datetime.now(UTC) + timedelta(days=7):%A %-d %B}"
-    assert said.posts[-1].text[0].startswith("This thread's news (code when a repository appears")
+    assert said.posts[-1].text[0].startswith("This thread's news (a new arXiv version")  # (its code is out)
     assert said.posts[-1].text[0].endswith(f") ended on {ended}, 7 days after its card went out.")
 
 
