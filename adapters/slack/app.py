@@ -40,7 +40,7 @@ from adapters.slack.files import as_file
 from adapters.slack.follows import listen_for_moves, personal
 from adapters.slack.guard import Background, slack_guard
 from adapters.slack.home import FormOpener, SlackMembers, home_again, register_home
-from adapters.slack.installations import in_direct_message, workspace_of_body
+from adapters.slack.installations import in_direct_message, is_direct_message, workspace_of_body
 from adapters.slack.oauth import install_pages_guard, listen_for_departures, multi_workspace_options, note_departures
 from adapters.slack.permissions import Managers
 from adapters.slack.publisher import SlackPublisher
@@ -292,7 +292,7 @@ def create_app(
 
         async def say(post: Post) -> None:  # a long bibliography (`cite A, B …`): a file, as the command's is
             text, blocks = post_message(await as_file(client, asked.user, post, public=True) if asked.user else post)
-            alone = post.private and asked.user and event.get("channel_type") != "im"  # (a DM is theirs alone)
+            alone = post.private and asked.user and not is_direct_message(channel)  # (a DM is theirs alone)
             if alone and await _whispered(client, channel, asked.user, (text, blocks), thread or ts):
                 return
             await here.post_message(channel, text, blocks, thread=str(thread or ts))

@@ -17,4 +17,4 @@ def note_message(post: Post) -> tuple[str, list[Block]]:
         blocks.append(context(escape(post.subheader)))
     head = post.header + (f" — {post.subheader}" if post.subheader else "")  # its paper, which the notification names
     said = f"{head}: {' '.join(post.text)}" if post.text else head
-    return fallback(said.replace("`", "")), blocks  # (no backticks shown as typed)
+    return fallback(said), blocks

@@ -224,8 +224,7 @@ def _message(post: Post, *, share: bool, note: bool) -> tuple[tuple[str, list[Bl
     text, blocks = header_message(post)
     if post.text and post.text[0].strip():  # the notification says what the answer says, not "paperboy" alone
         head = post.header + (f" — {post.subheader}" if post.subheader else "")
-        said = post.text[0].replace("`", "")  # a notification shows code's backticks as typed
-        text = fallback(f"{head}: {said}" if head.strip() not in ("", "paperboy") else said)
+        text = fallback(f"{head}: {post.text[0]}" if head.strip() not in ("", "paperboy") else post.text[0])
     room = MAX_BLOCKS - 1 - (1 if post.footer else 0)  # places kept for the "more" line and the footer
     paragraphs, size = 0, 0
     while paragraphs < len(post.text) and len(blocks) < room:
@@ -268,5 +267,6 @@ def _numbered(blocks: list[Block], position: int) -> list[Block]:
 
 
 def fallback(text: str) -> str:
-    """The notification text every message carries: escaped like everything else, never empty."""
-    return cut(escape(" ".join(text.split())), FALLBACK_CHARS) or "paperboy"
+    """The notification text every message carries: escaped like everything else, never empty, and with no
+    backticks (a notification shows them as typed)."""
+    return cut(escape(" ".join(text.replace("`", "").split())), FALLBACK_CHARS) or "paperboy"

@@ -639,29 +639,25 @@ class ChatService:
             return True
 
     async def _discussed(self, paper: Paper, mention: Mention) -> list[Post]:
-        """The answers to what a mention asks of a paper: saved to the asker's reading list when it asks to
-        (`save`, `bookmark this`: they got the one-line help), then each question it asks."""
-        if asks_to_unsave(mention.text) and self._community is not None and mention.user:  # to them alone
-            person = self._community.person(ChannelRef(mention.platform, "", mention.workspace), mention.user)
-            listed = self._phrasebooks.get(mention.platform, TYPED).saved
-            gone = replace(await self._community.unsave(person, paper.arxiv_id, listed=listed), private=True)
-            asked = all_asked(mention.text)  # `unsave and summary`: both (the question was dropped)
-            return [gone, *(await discussed(paper, mention.text, self._search) if asked else [])]
-        if not asks_to_save(mention.text):
+        """The answers to what a mention asks of a paper: saved to the asker's reading list, or taken off it,
+        when it asks to (`save`, `bookmark this`, `unsave`: they got the one-line help), then each question
+        it asks."""
+        unsave = asks_to_unsave(mention.text) and self._community is not None and bool(mention.user)
+        if not unsave and not asks_to_save(mention.text):
             return await discussed(paper, mention.text, self._search)
         if self._community is None:
-            saved = "Votes and reading lists are not available here."
+            told = said("Votes and reading lists are not available here.")
         elif not mention.user:  # (every platform names who wrote a message: a safeguard)
-            saved = "I could not tell who asked, so nothing was saved: press Save on the paper's card."
+            told = said("I could not tell who asked, so nothing was saved: press Save on the paper's card.")
         else:
             person = self._community.person(ChannelRef(mention.platform, "", mention.workspace), mention.user)
             listed = self._phrasebooks.get(mention.platform, TYPED).saved
-            saved = await self._community.save(person, paper.arxiv_id, listed)
+            if unsave:  # `unsave`, `remove this from my list`
+                told = await self._community.unsave(person, paper.arxiv_id, listed=listed)
+            else:
+                told = said(await self._community.save(person, paper.arxiv_id, listed))
         asked = all_asked(mention.text)  # (a reading list is its owner's: its confirmation too, where it can be)
-        return [
-            replace(said(saved), private=True),
-            *(await discussed(paper, mention.text, self._search) if asked else []),
-        ]
+        return [replace(told, private=True), *(await discussed(paper, mention.text, self._search) if asked else [])]
 
     async def share(
         self, platform: str, channel: str, paper_ref: str, publisher: Publisher, *, workspace: str = ""
@@ -741,7 +737,6 @@ def _said_once(line: str) -> list[Post]:
     return [said(line)]
 
 
-# a search typed with the command's name before its topic (`search diffusion`, `search: diffusion`)
 # "this" beside another paper named, in a paper's thread: the thread's paper and that one (`cite this and
 # 2606.99902`, `save 2606.99902 and this one`)
 _THIS_TOO = re.compile(r"(?i)\b(?:this|it)(?:\s+(?:paper|one))?\s*(?:\band\b|&|\+)|(?:\band\b|&|\+)\s*(?:this|it)\b")
@@ -757,6 +752,7 @@ def _cites_this_too(text: str) -> bool:
     return isinstance(command, Save | Unsave) or (isinstance(command, Ask) and command.question == "cite")
 
 
+# a search typed with the command's name before its topic (`search diffusion`, `search: diffusion`)
 _NAMED_SEARCH = re.compile(r"(?i)search\s*:?\s+(?=[^\s\"'])")
 
 

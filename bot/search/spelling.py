@@ -79,10 +79,11 @@ def respell(
             continue  # "de-duplication": papers write it "deduplication", no typo
         better = [_respelled_word(part, held, near) for part in parts]
         if stemmed is not None:  # a word found by its stem: respelled to that stem's words only
-            better = [b if b is None or not stemmed(folded(p)) or _stem(b) == _stem(p) else None
-                      for p, b in zip(parts, better, strict=True)]  # fmt: skip
-            cosmetic = [b for p, b in zip(parts, better, strict=True) if b is not None and _stem(b) == _stem(p)]
-            found_as_typed += bool(cosmetic) and len(cosmetic) == sum(b is not None for b in better)
+            same = [b is not None and query_terms(b) == query_terms(p) for p, b in zip(parts, better, strict=True)]
+            better = [
+                b if kept or not stemmed(folded(p)) else None for p, b, kept in zip(parts, better, same, strict=True)
+            ]
+            found_as_typed += any(same) and all(kept or b is None for b, kept in zip(better, same, strict=True))
         if any(b is not None for b in better):
             respelled = "".join(p if b is None else b for p, b in zip(parts, better, strict=True))
             # (a quote mark on a loose word closes no phrase: "unclosed was respelled “"closed”)
@@ -96,11 +97,6 @@ def respell(
     for start, stop, text in sorted(changes, reverse=True):  # (apart: each a word of its own)
         query = query[:start] + text + query[stop:]
     return query
-
-
-def _stem(word: str) -> list[str]:
-    """A word's terms as a search asks for them (its stem)."""
-    return query_terms(word)
 
 
 def _respelled_name(typed: str, held: Held, near: Near) -> str | None:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, timedelta
 
 import typer
 
 from bot.domain.errors import UsageError
 from bot.domain.our_words import ISO_DAY, calendar_fault
-
-_TO_COME = re.compile(r"(?i)next\s+(?:week|month|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday)")
 
 
 def today() -> date:
@@ -35,12 +32,13 @@ def parse_day(value: str | None) -> date | None:
     if (word := value.strip().lower()) in ("today", "yesterday", "tomorrow"):  # tomorrow: said to be to come
         return today() + timedelta(days=(word == "tomorrow") - (word == "yesterday"))
     if not ISO_DAY.fullmatch(value):  # fromisoformat also takes 20260821 and 2026-W34-5
+        from bot.chat.commands import day_to_come
         from bot.chat.days import NamedDay, named_day, resolved
 
         named = named_day(value.strip())
         if named is not None and isinstance(named[0], NamedDay) and not named[1]:
             return resolved(named[0], today(), ahead=True)
-        if _TO_COME.fullmatch(value.strip()):  # as chat says of `next friday` (it was "not a date")
+        if day_to_come(value) is not None:  # as chat says of `next friday` (it was "not a date")
             latest = max(today(), date.today())
             raise UsageError(
                 f"--date {' '.join(value.split())!r} is still to come: Hugging Face lists a day's papers on that day "

@@ -4,7 +4,6 @@ and a workspace's data."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,6 +12,7 @@ import typer
 from bot.app.cli import running
 from bot.app.cli.output import out, print_json
 from bot.domain.errors import UsageError
+from bot.domain.models import squash
 from bot.domain.words import counted, listed
 
 if TYPE_CHECKING:
@@ -55,19 +55,11 @@ NONE_INSTALLED = (
 )
 
 
-def _unprintable(char: str) -> bool:
-    """A control character, a line or paragraph separator, or a text direction override: what could draw
-    another line, or turn one, in a terminal (not the joiners of Persian words or emoji sequences)."""
-    return (
-        unicodedata.category(char) in ("Cc", "Zl", "Zp") or "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069"
-    )
-
-
 def _line(one: Installed) -> str:
     """`slack:T0123456  Acme Research · installed 2 November 2026 · 3 channels (1 stopped), 2 follows`, and
     what is wrong with its token, if anything."""
-    shown = " ".join("".join(" " if _unprintable(c) else c for c in one.name).split())
-    name = f"{shown} (org-wide install)" if one.org_wide else shown  # (a name's escape codes, newlines: as spaces)
+    shown = squash(one.name)  # (a name's escape codes and newlines drew a forged line)
+    name = f"{shown} (org-wide install)" if one.org_wide else shown
     channels = counted(one.channels, "channel")
     if one.stopped:
         # why is stored with each (whichever process stopped it: `run`'s sweep, `post`), as settings shows it

@@ -34,6 +34,7 @@ from bot.chat.commands.options import are_days, checked_timezone, days_option, i
 from bot.chat.commands.other_words import TO_START, TO_STOP, settings_alone
 from bot.chat.commands.parse import (
     KEYWORDS,
+    day_to_come,
     on_day,
     paper_option,
     parse_command,
@@ -85,6 +86,7 @@ __all__ = [
     "checked_topics",
     "closed_quotes",
     "comma_parts",
+    "day_to_come",
     "days_option",
     "is_weekday",
     "listed_with_and",

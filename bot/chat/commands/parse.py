@@ -162,8 +162,8 @@ def parse_command(text: str) -> Command:
         rest = _ID_OPTION.sub("", rest, count=1)
     if word == "today" and rest.lower().startswith("date:"):  # `today date:aug 20`, Discord's option typed here
         return on_day(rest[len("date:") :], text)
-    if (coming := _TO_COME.fullmatch(whole)) is not None:  # `tomorrow` was searched for: "No papers match"
-        return Unknown(text, _still_to_come(coming["day"]))
+    if (coming := day_to_come(whole)) is not None:  # `tomorrow` was searched for: "No papers match"
+        return Unknown(text, _still_to_come(coming))
     if (word in ("today", "today's", "todays", "yesterday", "trending") or _DAY.fullmatch(word)) and (
         today := _today(word, rest, text)
     ) is not None:
@@ -880,6 +880,14 @@ _TO_COME = re.compile(
     r"(?:(?:the\s+)?papers?\s+(?:for|of|from)\s+)?(?P<day>tomorrow|next\s+(?:week|month|year|monday|tuesday"
     r"|wednesday|thursday|friday|saturday|sunday))(?:'s)?(?:\s+papers?)?"
 )
+
+
+def day_to_come(text: str) -> str | None:
+    """The day still to come a text names alone (`tomorrow`, `next friday`, `papers for next week`), in its
+    words; None for any other text."""
+    found = _TO_COME.fullmatch(text.strip().lower().rstrip("?!. ").replace("’", "'"))
+    return found["day"] if found is not None else None
+
 
 _DAY_FORMS = "2026-08-20, `aug 20`, `friday` or `yesterday`"
 
